@@ -1,0 +1,123 @@
+"""Functions that make new tensors: constants, ranges and random draws."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad.errors import InvalidParameterError
+from minigrad.random import Generator, default_generator
+from minigrad.tensor import DTypeLike, Tensor, _resolve_dtype, _shape_arg, float32, int64
+
+__all__ = [
+    "arange", "full", "full_like", "ones", "ones_like", "rand", "randint", "randn",
+    "zeros", "zeros_like",
+]  # fmt: skip
+
+
+def _dims(shape: tuple[Any, ...]) -> tuple[int, ...]:
+    dims = _shape_arg(shape)
+    if any(s < 0 for s in dims):
+        raise InvalidParameterError(f"shape {dims} has a negative dimension")
+    return dims
+
+
+def _make(data: np.ndarray[Any, Any], requires_grad: bool) -> Tensor:
+    t = Tensor._wrap(data)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _float_dtype(dtype: DTypeLike) -> np.dtype[Any]:
+    return float32 if dtype is None else _resolve_dtype(dtype)
+
+
+def zeros(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros; ``shape`` as ints or one tuple. float32 unless ``dtype``."""
+    return _make(np.zeros(_dims(shape), _float_dtype(dtype)), requires_grad)
+
+
+def ones(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones; ``shape`` as ints or one tuple. float32 unless ``dtype``."""
+    return _make(np.ones(_dims(shape), _float_dtype(dtype)), requires_grad)
+
+
+def full(shape: Any, fill_value: float | int | bool, dtype: DTypeLike = None,
+         requires_grad: bool = False) -> Tensor:
+    """A tensor filled with ``fill_value``; the dtype follows the value (bool, int64, float32)."""
+    if dtype is None:
+        dtype = (np.bool_ if isinstance(fill_value, bool)
+                 else int64 if isinstance(fill_value, int) else float32)
+    shp = _dims((shape,) if isinstance(shape, (int, np.integer)) else tuple(shape))
+    return _make(np.full(shp, fill_value, _resolve_dtype(dtype)), requires_grad)
+
+
+def zeros_like(t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
+    """Zeros with ``t``'s shape (and dtype unless given)."""
+    return _make(np.zeros(t.shape, t.dtype if dtype is None else _resolve_dtype(dtype)), requires_grad)
+
+
+def ones_like(t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
+    """Ones with ``t``'s shape (and dtype unless given)."""
+    return _make(np.ones(t.shape, t.dtype if dtype is None else _resolve_dtype(dtype)), requires_grad)
+
+
+def full_like(t: Tensor, fill_value: float, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
+    """``fill_value`` with ``t``'s shape (and dtype unless given)."""
+    dt = t.dtype if dtype is None else _resolve_dtype(dtype)
+    return _make(np.full(t.shape, fill_value, dt), requires_grad)
+
+
+def arange(start: float, end: float | None = None, step: float = 1, dtype: DTypeLike = None,
+           requires_grad: bool = False) -> Tensor:
+    """Values from ``start`` (inclusive) to ``end`` (exclusive) by ``step``.
+
+    int64 if all arguments are ints, else float32 (PyTorch's rule).
+
+    Raises:
+        InvalidParameterError: ``step`` is zero.
+    """
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise InvalidParameterError("arange: step must be non-zero, got 0")
+    if dtype is None:
+        ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
+        dtype = int64 if ints else float32
+    dt = _resolve_dtype(dtype)
+    n = max(0, int(np.ceil((end - start) / step)))
+    return _make((start + step * np.arange(n, dtype=np.float64)).astype(dt)
+                 if dt.kind == "f" else np.arange(start, end, step).astype(dt), requires_grad)
+
+
+def randn(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
+          generator: Generator | None = None) -> Tensor:
+    """Standard normal samples from the seeded generator."""
+    gen = (generator or default_generator).np
+    return _make(gen.standard_normal(_dims(shape), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def rand(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
+         generator: Generator | None = None) -> Tensor:
+    """Uniform samples in [0, 1) from the seeded generator."""
+    gen = (generator or default_generator).np
+    return _make(gen.random(_dims(shape), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def randint(low: int, high: int | None = None, size: Any = (), dtype: DTypeLike = None,
+            generator: Generator | None = None, requires_grad: bool = False) -> Tensor:
+    """Integers uniform in [low, high) (or [0, low) if ``high`` is None), int64 by default.
+
+    Raises:
+        InvalidParameterError: ``low >= high``.
+    """
+    if high is None:
+        low, high = 0, low
+    if low >= high:
+        raise InvalidParameterError(f"randint: low ({low}) must be less than high ({high})")
+    shp = _dims((size,) if isinstance(size, (int, np.integer)) else tuple(size))
+    gen = (generator or default_generator).np
+    dt = int64 if dtype is None else _resolve_dtype(dtype)
+    return _make(gen.integers(low, high, shp).astype(dt), requires_grad)

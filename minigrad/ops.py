@@ -1,0 +1,786 @@
+"""The primitive ops: every derivative in minigrad lives in this file.
+
+Each primitive is a :class:`Function` with
+
+* ``forward(*arrays, **params) -> array``: plain numpy on the inputs' arrays;
+* ``backward(g, out) -> (grad per input)``: the vector-Jacobian product, written
+  with Tensor operations. ``g`` is the gradient of the loss w.r.t. the output,
+  ``out`` is the output tensor itself (so ``exp`` can reuse its result).
+
+Because backward is written in the same vocabulary as forward, the engine can
+run it with recording off (plain gradients) or on (``create_graph=True``) and
+second derivatives come for free: each formula is written once.
+
+Backward may return a gradient in the *broadcast* shape of the output; the
+engine reduces it to the input's shape (``autograd._sum_to``), so no op here
+repeats that bookkeeping. ``None`` means "no gradient for this input".
+Everything not in this file (sub-free compositions such as ``mean``, ``var``,
+``softmax`` in layers, ``layer_norm``, ``dropout``) is differentiated by the
+engine walking through these primitives.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+import numpy as np
+
+from minigrad import autograd
+from minigrad.errors import MinigradError, ShapeError
+from minigrad.tensor import Array, Tensor
+
+Index = tuple[Any, ...]
+
+
+class Function:
+    """A node of the graph: one application of a primitive op.
+
+    ``parents`` are the input tensors; ``released`` is set once backward has
+    run without ``retain_graph`` (the saved arrays are then gone).
+    """
+
+    __slots__ = ("parents", "released", "versions")
+    #: names of attributes holding saved arrays, dropped by :meth:`release`
+    saved: ClassVar[tuple[str, ...]] = ()
+
+    parents: tuple[Tensor, ...]
+    released: bool
+    versions: tuple[int, ...]
+
+    @property
+    def name(self) -> str:
+        """The op's display name, like PyTorch's ``grad_fn`` (``MulBackward``)."""
+        return type(self).__name__ + "Backward"
+
+    def forward(self, *args: Any, **kwargs: Any) -> Array:
+        raise NotImplementedError
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *inputs: Tensor, **params: Any) -> Tensor:
+        """Run forward on the inputs' arrays; record the node if any input needs grad."""
+        fn = cls.__new__(cls)
+        data = fn.forward(*[t.data for t in inputs], **params)
+        if autograd._mode.enabled:
+            for t in inputs:
+                if t.requires_grad:
+                    fn.parents = inputs
+                    fn.released = False
+                    fn.versions = tuple([p._version for p in inputs])
+                    return Tensor._from_op(data, fn)
+        return Tensor._wrap(data)
+
+    def check_versions(self) -> None:
+        """Raise if an input was modified in place after this op saved it."""
+        for i, (p, v) in enumerate(zip(self.parents, self.versions)):
+            if p._version != v:
+                raise MinigradError(
+                    f"input {i} of {self.name} (shape {p.shape}) was modified by an in-place "
+                    f"operation after it was used (version {v} -> {p._version}); its gradient "
+                    "would be wrong. Use an out-of-place op (x = x + y) instead of x += y."
+                )
+
+    def release(self) -> None:
+        """Drop the inputs and saved arrays; the graph above this node can be freed."""
+        self.parents = ()
+        self.released = True
+        for attr in self.saved:
+            setattr(self, attr, None)
+
+
+def _const(value: float, like: Tensor) -> Tensor:
+    return Tensor._wrap(np.asarray(value, dtype=like.dtype))
+
+
+def _needs(fn: Function) -> tuple[bool, ...]:
+    return tuple(p.requires_grad for p in fn.parents)
+
+
+# --------------------------------------------------------------------- elementwise
+
+
+class Add(Function):
+    """y = a + b;  da = g, db = g."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array, b: Array) -> Array:
+        return a + b
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return g, g
+
+
+class Sub(Function):
+    """y = a - b;  da = g, db = -g."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array, b: Array) -> Array:
+        return a - b
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return g, (-g if self.parents[1].requires_grad else None)
+
+
+class Mul(Function):
+    """y = a * b;  da = g * b, db = g * a."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array, b: Array) -> Array:
+        return a * b
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents
+        return (g * b if a.requires_grad else None, g * a if b.requires_grad else None)
+
+
+class Div(Function):
+    """y = a / b;  da = g / b, db = -g * a / b**2."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array, b: Array) -> Array:
+        return a / b
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents
+        ga = g / b if a.requires_grad else None
+        gb = -g * a / (b * b) if b.requires_grad else None
+        return ga, gb
+
+
+class Pow(Function):
+    """y = a ** b (tensor exponent);  da = g * b * a**(b-1), db = g * y * log(a).
+
+    As in PyTorch, db is 0 where a == 0 and b >= 0 (instead of 0 * -inf = nan).
+    """
+
+    __slots__ = ()
+
+    def forward(self, a: Array, b: Array) -> Array:
+        return np.power(a, b)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents
+        ga = g * b * a ** (b - 1) if a.requires_grad else None
+        gb = None
+        if b.requires_grad:
+            zero = Tensor._wrap((a.data == 0) & (b.data >= 0))
+            gb = where(zero, _const(0.0, g), g * out * a.log())
+        return ga, gb
+
+
+class PowScalar(Function):
+    """y = a ** p for a Python number p;  da = g * p * a**(p-1) (0 when p == 0)."""
+
+    __slots__ = ("p",)
+    p: float
+
+    def forward(self, a: Array, p: float) -> Array:
+        self.p = p
+        if p == 2:
+            return a * a
+        return np.power(a, a.dtype.type(p)) if a.dtype.kind == "f" else np.power(a, p)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        if self.p == 0:
+            return (None,)
+        a = self.parents[0]
+        return (g * (a ** (self.p - 1) * self.p),)
+
+
+class Maximum(Function):
+    """y = max(a, b) elementwise; on ties each side gets g / 2 (PyTorch's rule)."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array, b: Array) -> Array:
+        return np.maximum(a, b)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return _tie_split(self, g, np.less, np.greater)
+
+
+class Minimum(Function):
+    """y = min(a, b) elementwise; on ties each side gets g / 2 (PyTorch's rule)."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array, b: Array) -> Array:
+        return np.minimum(a, b)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return _tie_split(self, g, np.greater, np.less)
+
+
+def _tie_split(fn: Function, g: Tensor, a_loses: Any, b_loses: Any) -> tuple[Tensor | None, ...]:
+    a, b = fn.parents
+    zero = _const(0.0, g)
+    tie = Tensor._wrap(a.data == b.data)
+    shared = where(tie, g * 0.5, g)
+    ga = where(Tensor._wrap(a_loses(a.data, b.data)), zero, shared) if a.requires_grad else None
+    gb = where(Tensor._wrap(b_loses(a.data, b.data)), zero, shared) if b.requires_grad else None
+    return ga, gb
+
+
+class Neg(Function):
+    """y = -a;  da = -g."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        return np.negative(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (-g,)
+
+
+class Exp(Function):
+    """y = exp(a);  da = g * y."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        return np.exp(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * out,)
+
+
+class Log(Function):
+    """y = log(a);  da = g / a.  log(0) = -inf and log(-1) = nan, as in numpy and PyTorch."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g / self.parents[0],)
+
+
+class Sqrt(Function):
+    """y = sqrt(a);  da = g / (2 y)."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        with np.errstate(invalid="ignore"):
+            return np.sqrt(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g / (out * 2),)
+
+
+class Sin(Function):
+    """y = sin(a);  da = g * cos(a)."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        return np.sin(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * self.parents[0].cos(),)
+
+
+class Cos(Function):
+    """y = cos(a);  da = -g * sin(a)."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        return np.cos(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (-(g * self.parents[0].sin()),)
+
+
+class Tanh(Function):
+    """y = tanh(a);  da = g * (1 - y**2)."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        return np.tanh(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * (1 - out * out),)
+
+
+class Sigmoid(Function):
+    """y = 1 / (1 + exp(-a));  da = g * y * (1 - y).
+
+    A primitive rather than a composition because exp(-a) overflows for
+    a << 0; here the two halves of the real line are computed separately.
+    """
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        e = np.exp(-np.abs(a))
+        return np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * out * (1 - out),)
+
+
+class Relu(Function):
+    """y = max(a, 0);  da = g where y > 0, else 0 (PyTorch's choice at a == 0)."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        return np.maximum(a, 0)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (where(Tensor._wrap(out.data > 0), g, _const(0.0, g)),)
+
+
+class Abs(Function):
+    """y = |a|;  da = g * sign(a) (0 at a == 0)."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        return np.abs(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * Tensor._wrap(np.sign(self.parents[0].data)),)
+
+
+class Sign(Function):
+    """y = sign(a); its derivative is 0 wherever it exists."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        return np.sign(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (None,)
+
+
+class Erf(Function):
+    """y = erf(a);  da = g * 2/sqrt(pi) * exp(-a**2)."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        return erf(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        return (g * ((-(a * a)).exp() * (2 / math.sqrt(math.pi))),)
+
+
+_SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
+_INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
+
+
+class Gelu(Function):
+    """y = a * Phi(a), Phi the standard normal CDF; or its tanh approximation.
+
+    exact: da = g * (Phi(a) + a * phi(a)), phi the normal density.
+    tanh:  with t = tanh(k (a + c a^3)), y = a (1 + t) / 2 and
+           da = g * ((1 + t) / 2 + a (1 - t^2) k (1 + 3 c a^2) / 2).
+    A primitive (not mul/erf/add) because it sits on the widest activation of
+    a transformer and composition costs four extra passes over it.
+    """
+
+    __slots__ = ("approximate",)
+    approximate: str
+
+    def forward(self, a: Array, approximate: str) -> Array:
+        self.approximate = approximate
+        if approximate == "tanh":
+            return 0.5 * a * (1 + np.tanh(_SQRT_2_OVER_PI * (a + 0.044715 * a * a * a)))
+        return 0.5 * a * (1 + erf(a * (1 / math.sqrt(2))))
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        if self.approximate == "tanh":
+            a2 = a * a
+            t = ((a + a2 * a * 0.044715) * _SQRT_2_OVER_PI).tanh()
+            inner = (1 - t * t) * (a2 * (3 * 0.044715) + 1) * _SQRT_2_OVER_PI
+            return (g * ((t + 1) * 0.5 + a * inner * 0.5),)
+        cdf = ((a * (1 / math.sqrt(2))).erf() + 1) * 0.5
+        pdf = (a * a * -0.5).exp() * _INV_SQRT_2PI
+        return (g * (cdf + a * pdf),)
+
+
+class Clamp(Function):
+    """y = min(max(a, lo), hi);  da = g where lo <= a <= hi, else 0 (PyTorch's rule)."""
+
+    __slots__ = ("lo", "hi")
+    lo: float | None
+    hi: float | None
+
+    def forward(self, a: Array, lo: float | None, hi: float | None) -> Array:
+        self.lo, self.hi = lo, hi
+        y = a
+        if lo is not None:
+            y = np.maximum(y, a.dtype.type(lo))
+        if hi is not None:
+            y = np.minimum(y, a.dtype.type(hi))
+        return y if y is not a else a.copy()
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0].data
+        keep = np.ones(a.shape, dtype=bool)
+        if self.lo is not None:
+            keep &= a >= self.lo
+        if self.hi is not None:
+            keep &= a <= self.hi
+        return (where(Tensor._wrap(keep), g, _const(0.0, g)),)
+
+
+class Cast(Function):
+    """y = a converted to ``dtype``;  da = g converted back to a's dtype."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array, dtype: np.dtype[Any]) -> Array:
+        return a.astype(dtype)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g.astype(self.parents[0].dtype),)
+
+
+class Where(Function):
+    """y = a where cond else b (cond a constant bool array);  da = g on cond, db = g off it."""
+
+    __slots__ = ("cond",)
+    saved = ("cond",)
+    cond: Array
+
+    def forward(self, a: Array, b: Array, cond: Array) -> Array:
+        self.cond = cond
+        return np.where(cond, a, b)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents
+        cond = Tensor._wrap(self.cond)
+        zero = _const(0.0, g)
+        return (
+            where(cond, g, zero) if a.requires_grad else None,
+            where(cond, zero, g) if b.requires_grad else None,
+        )
+
+
+def where(cond: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    """Primitive ``where`` for tensors of one dtype; see :func:`minigrad.where` for the public one."""
+    return Where.apply(a, b, cond=cond.data)
+
+
+# ---------------------------------------------------------------------- reductions
+
+
+def _keepdim_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[int, ...]:
+    if dims is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in dims else s for i, s in enumerate(shape))
+
+
+class Sum(Function):
+    """y = sum of a over ``dims``;  da = g broadcast back over the summed dims."""
+
+    __slots__ = ("dims", "keepdim")
+    dims: tuple[int, ...] | None
+    keepdim: bool
+
+    def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
+        self.dims, self.keepdim = dims, keepdim
+        return np.asarray(np.sum(a, axis=dims, keepdims=keepdim))
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        shape = self.parents[0].shape
+        if not self.keepdim:
+            g = g.reshape(_keepdim_shape(shape, self.dims))
+        return (g.expand(*shape),)
+
+
+class Max(Function):
+    """y = max of a over ``dims``.
+
+    Gradient on ties, as in PyTorch: with a single int ``dim`` (``torch.max(x, dim)``)
+    all of g goes to the first maximal element along that dim; over all
+    elements or a tuple of dims (``torch.max(x)``, ``torch.amax``) g is shared
+    evenly among the tied maxima.
+    """
+
+    __slots__ = ("dims", "keepdim", "first")
+    dims: tuple[int, ...] | None
+    keepdim: bool
+    first: bool
+    _reduce: ClassVar[Any] = np.max
+    _arg: ClassVar[Any] = np.argmax
+
+    def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool, first: bool) -> Array:
+        if a.size == 0:
+            raise MinigradError(
+                f"{type(self).__name__.lower()}() of an empty tensor of shape {a.shape}: "
+                "the reduction has no identity"
+            )
+        self.dims, self.keepdim, self.first = dims, keepdim, first
+        return np.asarray(type(self)._reduce(a, axis=dims, keepdims=keepdim))
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0].data
+        kshape = _keepdim_shape(a.shape, self.dims)
+        if not self.keepdim:
+            g = g.reshape(kshape)
+        if self.first and self.dims is not None:
+            (d,) = self.dims
+            idx = np.expand_dims(type(self)._arg(a, axis=d), d)
+            mask = np.zeros(a.shape, dtype=bool)
+            np.put_along_axis(mask, idx, True, axis=d)
+        else:
+            mask = a == out.data.reshape(kshape)
+            count = mask.sum(axis=self.dims, keepdims=True)
+            g = g / Tensor._wrap(count.astype(g.dtype))
+        return (where(Tensor._wrap(mask), g, _const(0.0, g)),)
+
+
+class Min(Max):
+    """y = min of a over ``dims``; ties are handled as in :class:`Max`."""
+
+    __slots__ = ()
+    _reduce = np.min
+    _arg = np.argmin
+
+
+class Softmax(Function):
+    """y = exp(a - max) / sum(exp(a - max)) along ``dim``;  da = y * (g - sum(g * y)).
+
+    A primitive because composing it (max, sub, exp, sum, div) costs twice the
+    passes over the attention scores, its largest user.
+    """
+
+    __slots__ = ("dim",)
+    dim: int
+
+    def forward(self, a: Array, dim: int) -> Array:
+        self.dim = dim
+        e = np.exp(a - a.max(axis=dim, keepdims=True))
+        e /= e.sum(axis=dim, keepdims=True)
+        return e
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (out * (g - (g * out).sum(self.dim, keepdim=True)),)
+
+
+class LogSoftmax(Function):
+    """y = a - max - log(sum(exp(a - max))) along ``dim``;  da = g - exp(y) * sum(g).
+
+    A primitive for the same reason as :class:`Softmax`; shifting by the max
+    keeps inputs of magnitude 1e4 finite and exact.
+    """
+
+    __slots__ = ("dim",)
+    dim: int
+
+    def forward(self, a: Array, dim: int) -> Array:
+        self.dim = dim
+        shifted = a - a.max(axis=dim, keepdims=True)
+        shifted -= np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        return shifted
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g - out.exp() * g.sum(self.dim, keepdim=True),)
+
+
+# ---------------------------------------------------------------------- shape ops
+
+
+class Reshape(Function):
+    """y = a viewed with a new shape;  da = g reshaped back."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array, shape: tuple[int, ...]) -> Array:
+        return a.reshape(shape)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g.reshape(self.parents[0].shape),)
+
+
+class Permute(Function):
+    """y = a with its dims reordered;  da = g with the inverse order."""
+
+    __slots__ = ("dims",)
+    dims: tuple[int, ...]
+
+    def forward(self, a: Array, dims: tuple[int, ...]) -> Array:
+        self.dims = dims
+        return a.transpose(dims)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g.permute(*np.argsort(self.dims).tolist()),)
+
+
+class Expand(Function):
+    """y = a broadcast to ``shape`` (a view);  da = g summed over the copies.
+
+    The sum is the engine's reduce-to-shape: returning g unchanged is enough.
+    """
+
+    __slots__ = ()
+
+    def forward(self, a: Array, shape: tuple[int, ...]) -> Array:
+        return np.broadcast_to(a, shape)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g,)
+
+
+def _is_basic(index: Index) -> bool:
+    return all(
+        isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in index
+    )
+
+
+class GetItem(Function):
+    """y = a[index];  da = zeros like a with g added at ``index`` (repeats accumulate)."""
+
+    __slots__ = ("index",)
+    saved = ("index",)
+    index: Index
+
+    def forward(self, a: Array, index: Index) -> Array:
+        self.index = index
+        return a[index]
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (IndexAdd.apply(g, index=self.index, shape=self.parents[0].shape),)
+
+
+class IndexAdd(Function):
+    """y = zeros(shape) with a added at ``index``;  da = g[index].
+
+    The adjoint of :class:`GetItem`; the pair is closed under differentiation.
+    """
+
+    __slots__ = ("index",)
+    saved = ("index",)
+    index: Index
+
+    def forward(self, a: Array, index: Index, shape: tuple[int, ...]) -> Array:
+        self.index = index
+        out = np.zeros(shape, dtype=a.dtype)
+        if _is_basic(index):
+            out[index] = a  # basic indices never select an element twice
+        else:
+            np.add.at(out, index, a)
+        return out
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (GetItem.apply(g, index=self.index),)
+
+
+class Cat(Function):
+    """y = inputs joined along ``dim``;  each input's gradient is its slice of g."""
+
+    __slots__ = ("dim",)
+    dim: int
+
+    def forward(self, *arrays: Array, dim: int) -> Array:
+        self.dim = dim
+        return np.concatenate(arrays, axis=dim)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        grads: list[Tensor | None] = []
+        start = 0
+        lead = (slice(None),) * self.dim
+        for p in self.parents:
+            stop = start + p.shape[self.dim]
+            grads.append(g[lead + (slice(start, stop),)] if p.requires_grad else None)
+            start = stop
+        return tuple(grads)
+
+
+class Matmul(Function):
+    """y = a @ b for a, b of rank >= 2 (batch dims broadcast);  da = g @ b^T, db = a^T @ g."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array, b: Array) -> Array:
+        if a.shape[-1] != b.shape[-2]:
+            raise ShapeError(
+                f"matmul: shapes {a.shape} and {b.shape} do not fit: "
+                f"{a.shape[-1]} (last dim of the first) != {b.shape[-2]} (second-last of the second)"
+            )
+        return np.matmul(a, b)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents
+        return (g @ b.mT if a.requires_grad else None, a.mT @ g if b.requires_grad else None)
+
+
+# ----------------------------------------------------------------- error function
+
+# Coefficients of the rational approximations of erf/erfc from Sun's fdlibm
+# (s_erf.c, Copyright (C) 1993 by Sun Microsystems, Inc.; "Permission to use,
+# copy, modify, and distribute this software is freely granted, provided that
+# this notice is preserved."). Error below 1 ulp in float64; numpy has no erf.
+_ERX = 8.45062911510467529297e-01
+_PP = (1.28379167095512558561e-01, -3.25042107247001499370e-01, -2.84817495755985104766e-02,
+       -5.77027029648944159157e-03, -2.37630166566501626084e-05)  # fmt: skip
+_QQ = (1.0, 3.97917223959155352819e-01, 6.50222499887672944485e-02, 5.08130628187576562776e-03,
+       1.32494738004321644526e-04, -3.96022827877536812320e-06)  # fmt: skip
+_PA = (-2.36211856075265944077e-03, 4.14856118683748331666e-01, -3.72207876035701323847e-01,
+       3.18346619901161753674e-01, -1.10894694282396677476e-01, 3.54783043256182359371e-02,
+       -2.16637559486879084300e-03)  # fmt: skip
+_QA = (1.0, 1.06420880400844228286e-01, 5.40397917702171048937e-01, 7.18286544141962662868e-02,
+       1.26171219808761642112e-01, 1.36370839120290507362e-02, 1.19844998467991074170e-02)  # fmt: skip
+_RA = (-9.86494403484714822705e-03, -6.93858572707181764372e-01, -1.05586262253232909814e01,
+       -6.23753324503260060396e01, -1.62396669462573470355e02, -1.84605092906711035994e02,
+       -8.12874355063065934246e01, -9.81432934416914548592e00)  # fmt: skip
+_SA = (1.0, 1.96512716674392571292e01, 1.37657754143519042600e02, 4.34565877475229228821e02,
+       6.45387271733267880336e02, 4.29008140027567833386e02, 1.08635005541779435134e02,
+       6.57024977031928170135e00, -6.04244152148580987438e-02)  # fmt: skip
+_RB = (-9.86494292470009928597e-03, -7.99283237680523006574e-01, -1.77579549177547519889e01,
+       -1.60636384855821916062e02, -6.37566443368389627722e02, -1.02509513161107724954e03,
+       -4.83519191608651397019e02)  # fmt: skip
+_SB = (1.0, 3.03380607434824582924e01, 3.25792512996573918826e02, 1.53672958608443695994e03,
+       3.19985821950859553908e03, 2.55305040643316442583e03, 4.74528541206955367215e02,
+       -2.24409524465858183362e01)  # fmt: skip
+
+
+def _poly(x: Array, coeffs: tuple[float, ...]) -> Array:
+    acc = np.full_like(x, coeffs[-1])
+    for c in coeffs[-2::-1]:
+        acc = acc * x + c
+    return acc
+
+
+def erf(x: Array) -> Array:
+    """The error function, elementwise, in x's floating dtype (fdlibm's piecewise method)."""
+    dtype = x.dtype
+    x64 = x.astype(np.float64, copy=False)
+    ax = np.abs(x64)
+    out = np.empty_like(x64)
+    with np.errstate(all="ignore"):
+        small = ax < 0.84375
+        z = x64[small] ** 2
+        out[small] = x64[small] + x64[small] * (_poly(z, _PP) / _poly(z, _QQ))
+        mid = (ax >= 0.84375) & (ax < 1.25)
+        s = ax[mid] - 1
+        out[mid] = np.copysign(_ERX + _poly(s, _PA) / _poly(s, _QA), x64[mid])
+        tail = (ax >= 1.25) & (ax < 6)
+        at = ax[tail]
+        s = 1 / (at * at)
+        near = at < 1 / 0.35
+        r = np.where(near, _poly(s, _RA) / _poly(s, _SA), _poly(s, _RB) / _poly(s, _SB))
+        zz = (at.view(np.int64) & np.int64(-(1 << 32))).view(np.float64)  # high word only
+        e = np.exp(-zz * zz - 0.5625) * np.exp((zz - at) * (zz + at) + r) / at
+        out[tail] = np.copysign(1 - e, x64[tail])
+        big = ~(small | mid | tail)
+        out[big] = np.where(np.isnan(x64[big]), np.nan, np.copysign(1.0, x64[big]))
+    return out.astype(dtype, copy=False)

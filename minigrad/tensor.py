@@ -1,0 +1,1060 @@
+"""The Tensor: a numpy array that remembers how it was computed.
+
+Operators and methods route through the primitive ops of ``minigrad/ops.py``
+(which alone know derivatives) or are short compositions of them (``mean``,
+``var``, ``logsumexp``, ...), so their gradients come from graph traversal.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias, Union
+
+import numpy as np
+import numpy.typing as npt
+
+from minigrad import autograd
+from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
+
+if TYPE_CHECKING:
+    from minigrad.ops import Function
+
+Array: TypeAlias = npt.NDArray[Any]
+DTypeLike: TypeAlias = Union[np.dtype[Any], type, str, None]
+Scalar: TypeAlias = Union[int, float, bool]
+TensorLike: TypeAlias = Union["Tensor", Scalar, Array, Sequence[Any]]
+
+float32: np.dtype[np.float32] = np.dtype(np.float32)
+float64: np.dtype[np.float64] = np.dtype(np.float64)
+int64: np.dtype[np.int64] = np.dtype(np.int64)
+bool_: np.dtype[np.bool_] = np.dtype(np.bool_)
+_CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2}
+
+
+def _resolve_dtype(dtype: DTypeLike) -> np.dtype[Any]:
+    try:
+        dt = np.dtype(dtype)
+    except TypeError as e:
+        raise InvalidParameterError(f"dtype={dtype!r} is not a dtype") from e
+    if dt not in (float32, float64, int64, bool_):
+        raise InvalidParameterError(
+            f"dtype={dt} is not supported; use float32, float64, int64 or bool"
+        )
+    return dt
+
+
+def _default_dtype(dt: np.dtype[Any]) -> np.dtype[Any]:
+    """The dtype minigrad gives data of numpy dtype ``dt`` when none is asked for."""
+    if dt == float64 or dt == bool_:
+        return dt
+    if dt.kind == "f":
+        return float32
+    if dt.kind in "iu":
+        return int64
+    raise InvalidParameterError(
+        f"data of dtype {dt} cannot become a tensor; give numbers (float, int or bool)"
+    )
+
+
+def _to_array(data: Any, dtype: DTypeLike) -> Array:
+    if isinstance(data, Tensor):
+        arr = data.data
+    elif isinstance(data, np.ndarray):
+        arr = data
+    else:
+        if isinstance(data, (str, bytes)):
+            raise TypeError(f"cannot make a tensor from a string: {data!r}")
+        try:
+            arr = np.asarray(data)
+        except ValueError as e:  # ragged nested lists
+            raise ShapeError(f"tensor(): nested sequences of unequal lengths: {e}") from e
+        if arr.dtype.kind == "f":
+            arr = arr.astype(float32)  # Python floats are float32 by default, like PyTorch
+    if arr.dtype == object or arr.dtype.kind in "USVOc":
+        raise TypeError(f"cannot make a tensor from data of dtype {arr.dtype}")
+    target = _default_dtype(arr.dtype) if dtype is None else _resolve_dtype(dtype)
+    return np.array(arr, dtype=target, copy=True)
+
+
+def _norm_dim(dim: int, ndim: int) -> int:
+    if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
+        raise TypeError(f"dim must be an int, got {dim!r}")
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise DimensionError(
+            f"dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
+    return int(dim) % n
+
+
+def _norm_dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...] | None:
+    """Normalize a reduction's ``dim`` to a sorted tuple of non-negative ints (None: all)."""
+    if dim is None:
+        return None
+    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    out = tuple(sorted({_norm_dim(d, ndim) for d in dims}))
+    if len(out) != len(dims):
+        raise DimensionError(f"dim {dim} appears multiple times in the list of dims")
+    return out if ndim > 0 else ()
+
+
+def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    for s in shape:
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            raise TypeError(f"shape entries must be ints, got {shape!r}")
+    return tuple(int(s) for s in shape)
+
+
+def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
+    """Cast two tensors to PyTorch's result type.
+
+    Higher category wins (bool < int < float); within a category the
+    dimensioned tensor wins over a 0-d one, otherwise the wider dtype.
+    """
+    ca, cb = _CATEGORY[a.dtype.kind], _CATEGORY[b.dtype.kind]
+    if ca != cb:
+        dt = a.dtype if ca > cb else b.dtype
+    elif (a.ndim == 0) != (b.ndim == 0):
+        dt = b.dtype if a.ndim == 0 else a.dtype
+    else:
+        dt = np.promote_types(a.dtype, b.dtype)
+    return (a if a.dtype == dt else a.astype(dt)), (b if b.dtype == dt else b.astype(dt))
+
+
+def _lift(value: Any, like: Tensor) -> Tensor:
+    """Turn the other operand of a binary op into a Tensor without upcasting ``like``.
+
+    Python numbers are "weak": 2.0 * float32 stays float32, 2.5 * int64 is float32.
+    """
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        dt = like.dtype
+    elif isinstance(value, (int, np.integer)):
+        dt = like.dtype if like.dtype != bool_ else int64
+    elif isinstance(value, (float, np.floating)):
+        dt = like.dtype if like.dtype.kind == "f" else float32
+    elif isinstance(value, (np.ndarray, list, tuple)):
+        return Tensor(value)
+    else:
+        raise TypeError(f"unsupported operand type for a Tensor op: {type(value).__name__}")
+    return Tensor._wrap(np.asarray(value, dtype=dt))
+
+
+class Tensor:
+    """An n-dimensional array with reverse-mode automatic differentiation.
+
+    Args:
+        data: nested lists, a scalar, a numpy array or a Tensor (copied).
+            Python floats and non-float64 float arrays become float32,
+            float64 arrays stay float64, integers become int64.
+        dtype: one of ``mg.float32``, ``mg.float64``, ``mg.int64``, ``mg.bool_``.
+        requires_grad: record operations on this tensor for ``backward()``.
+
+    Raises:
+        InvalidParameterError: an unsupported dtype, or requires_grad on a
+            non-float tensor.
+        TypeError: strings or objects as data.
+    """
+
+    __slots__ = ("_ctx", "_hooks", "_retains_grad", "_version", "data", "grad", "requires_grad", "__weakref__")
+    __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
+
+    data: Array
+    grad: Tensor | None
+    requires_grad: bool
+    _ctx: Function | None
+    _hooks: dict[int, Callable[[Tensor], Tensor | None]] | None
+    _retains_grad: bool
+    _version: int
+
+    def __init__(self, data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = False) -> None:
+        self.data = _to_array(data, dtype)
+        self.grad = None
+        self._ctx = None
+        self._hooks = None
+        self._retains_grad = False
+        self._version = 0
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @staticmethod
+    def _wrap(data: Array) -> Tensor:
+        """Wrap an array without copying or checks (the no-grad fast path)."""
+        t = Tensor.__new__(Tensor)
+        t.data = data
+        t.grad = None
+        t.requires_grad = False
+        t._ctx = None
+        t._hooks = None
+        t._retains_grad = False
+        t._version = 0
+        return t
+
+    @staticmethod
+    def _from_op(data: Array, ctx: Function) -> Tensor:
+        t = Tensor.__new__(Tensor)
+        t.data = data
+        t.grad = None
+        t.requires_grad = True
+        t._ctx = ctx
+        t._hooks = None
+        t._retains_grad = False
+        t._version = 0
+        return t
+
+    # ------------------------------------------------------------ attributes
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The dims, as a tuple of ints."""
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        """Number of dims."""
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """The numpy dtype of the data."""
+        return self.data.dtype
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors not produced by a recorded op (inputs and parameters)."""
+        return self._ctx is None
+
+    @property
+    def grad_fn(self) -> Function | None:
+        """The op that produced this tensor, or None for leaves."""
+        return self._ctx
+
+    def size(self, dim: int | None = None) -> tuple[int, ...] | int:
+        """The shape, or the size of one dim."""
+        return self.shape if dim is None else self.shape[_norm_dim(dim, self.ndim)]
+
+    def numel(self) -> int:
+        """Number of elements."""
+        return int(self.data.size)
+
+    def dim(self) -> int:
+        """Number of dims (PyTorch's name for ``ndim``)."""
+        return self.data.ndim
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.shape[0]))
+
+    # ------------------------------------------------------------ conversion
+
+    def numpy(self) -> Array:
+        """The data as an ndarray (shared, not copied)."""
+        return self.data
+
+    def item(self) -> Any:
+        """The single element as a Python number; raises if there is more than one."""
+        if self.data.size != 1:
+            raise ShapeError(f"item(): a tensor with {self.data.size} elements cannot be converted to a scalar")
+        return self.data.item()
+
+    def tolist(self) -> Any:
+        """Nested Python lists of the values."""
+        return self.data.tolist()
+
+    def detach(self) -> Tensor:
+        """A tensor sharing the data, cut off from the graph."""
+        return Tensor._wrap(self.data)
+
+    def astype(self, dtype: DTypeLike) -> Tensor:
+        """A copy converted to ``dtype`` (differentiable between float dtypes)."""
+        from minigrad.ops import Cast
+
+        dt = _resolve_dtype(dtype)
+        if dt == self.dtype:
+            return self
+        if self.requires_grad and dt.kind != "f":
+            return Tensor._wrap(self.data.astype(dt))
+        return Cast.apply(self, dtype=dt)
+
+    to = astype
+
+    def float(self) -> Tensor:
+        """Convert to float32."""
+        return self.astype(float32)
+
+    def double(self) -> Tensor:
+        """Convert to float64."""
+        return self.astype(float64)
+
+    def long(self) -> Tensor:
+        """Convert to int64."""
+        return self.astype(int64)
+
+    def bool(self) -> Tensor:
+        """Convert to bool."""
+        return self.astype(bool_)
+
+    def requires_grad_(self, flag: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place (leaves only); returns self.
+
+        Raises:
+            InvalidParameterError: asking for gradients of a non-float tensor.
+            MinigradError: switching it off on a non-leaf.
+        """
+        if flag and self.dtype.kind != "f":
+            raise InvalidParameterError(
+                f"requires_grad=True needs a floating dtype, but this tensor is {self.dtype}"
+            )
+        if not flag and self._ctx is not None:
+            raise MinigradError("requires_grad_(False) on a non-leaf tensor; use detach() instead")
+        self.requires_grad = bool(flag)
+        return self
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> Array:
+        if dtype is not None and np.dtype(dtype) != self.dtype:
+            return self.data.astype(dtype)
+        return self.data.copy() if copy else self.data
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise MinigradError(
+                f"the truth value of a tensor with {self.data.size} elements is ambiguous; "
+                "use .any() or .all()"
+            )
+        return bool(self.data.item())
+
+    def __index__(self) -> int:
+        if self.dtype.kind not in "iu" or self.data.size != 1:
+            raise TypeError("only integer tensors of a single element can be used as an index")
+        return int(self.data.item())
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __repr__(self) -> str:
+        body = np.array2string(
+            self.data, separator=", ", prefix="tensor(", precision=4, suppress_small=False,
+            floatmode="maxprec_equal" if self.dtype.kind == "f" else "maxprec",
+        )
+        extras = []
+        if self.dtype not in (float32, int64, bool_) or self.data.size == 0:
+            extras.append(f"dtype=minigrad.{self.dtype}")
+        if self.data.size == 0:
+            body = "[]" if self.ndim == 1 else f"[], size={self.shape}"
+        if self._ctx is not None:
+            extras.append(f"grad_fn=<{self._ctx.name}>")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + ", ".join([body, *extras]) + ")"
+
+    # ------------------------------------------------------------ autograd
+
+    def backward(self, gradient: Tensor | None = None, retain_graph: bool | None = None,
+                 create_graph: bool = False) -> None:
+        """Accumulate the gradient of this tensor into the ``.grad`` of the leaves.
+
+        See :func:`minigrad.autograd.backward`; ``gradient`` is required unless
+        this tensor has a single element.
+        """
+        autograd.backward(self, None if gradient is None else [gradient], retain_graph, create_graph)
+
+    def register_hook(self, fn: Callable[[Tensor], Tensor | None]) -> _HookHandle:
+        """Call ``fn(grad)`` when this tensor's gradient is computed.
+
+        If ``fn`` returns a Tensor it replaces the gradient. Returns a handle
+        whose ``remove()`` unregisters the hook.
+
+        Raises:
+            MinigradError: the tensor does not require grad.
+        """
+        if not self.requires_grad:
+            raise MinigradError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._hooks is None:
+            self._hooks = {}
+        handle = _HookHandle(self._hooks)
+        self._hooks[handle.id] = fn
+        return handle
+
+    def retain_grad(self) -> None:
+        """Make backward also fill ``.grad`` of this non-leaf tensor."""
+        if not self.requires_grad:
+            raise MinigradError("can't retain_grad on a tensor that has requires_grad=False")
+        self._retains_grad = True
+
+    # ------------------------------------------------------------ arithmetic
+
+    def _binary(self, other: Any, op: type[Function], reverse: bool = False) -> Tensor:
+        a, b = self, _lift(other, self)
+        if reverse:
+            a, b = b, a
+        if a.dtype != b.dtype:
+            a, b = _promote(a, b)
+        try:
+            return op.apply(a, b)
+        except ValueError as e:
+            if "broadcast" not in str(e):
+                raise
+            raise ShapeError(
+                f"{op.__name__.lower()}: shapes {a.shape} and {b.shape} cannot be broadcast together"
+            ) from None
+
+    def __add__(self, other: Any) -> Tensor:
+        return self._binary(other, _ops.Add)
+
+    def __radd__(self, other: Any) -> Tensor:
+        return self._binary(other, _ops.Add, reverse=True)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return self._binary(other, _ops.Sub)
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return self._binary(other, _ops.Sub, reverse=True)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return self._binary(other, _ops.Mul)
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return self._binary(other, _ops.Mul, reverse=True)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        t = self if self.dtype.kind == "f" else self.astype(float32)
+        return t._binary(other, _ops.Div)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        t = self if self.dtype.kind == "f" else self.astype(float32)
+        return t._binary(other, _ops.Div, reverse=True)
+
+    def __pow__(self, other: Any) -> Tensor:
+        if isinstance(other, (int, float)) and not isinstance(other, bool):
+            if self.dtype.kind != "f" and (isinstance(other, float) or other < 0):
+                return self.astype(float32) ** other
+            return _ops.PowScalar.apply(self, p=other)
+        return self._binary(other, _ops.Pow)
+
+    def __rpow__(self, other: Any) -> Tensor:
+        return self._binary(other, _ops.Pow, reverse=True)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return matmul(self, _lift(other, self))
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return matmul(_lift(other, self), self)
+
+    def __neg__(self) -> Tensor:
+        return _ops.Neg.apply(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return self.abs()
+
+    def _inplace(self, other: Any, ufunc: np.ufunc) -> Tensor:
+        if self.requires_grad and autograd._mode.enabled:
+            raise MinigradError(
+                "in-place operation on a tensor that requires grad; write x = x + y, "
+                "or update parameters inside `with mg.no_grad():`"
+            )
+        value = other.data if isinstance(other, Tensor) else other
+        try:
+            ufunc(self.data, value, out=self.data, casting="same_kind")
+        except TypeError as e:  # numpy's UFuncTypeError
+            raise MinigradError(f"in-place {ufunc.__name__}: {e}") from None
+        except ValueError as e:
+            if "broadcast" in str(e):
+                other_shape = np.shape(value)
+                raise ShapeError(
+                    f"in-place {ufunc.__name__}: shape {other_shape} cannot be broadcast to {self.shape}"
+                ) from None
+            raise MinigradError(f"in-place {ufunc.__name__}: {e}") from None
+        self._version += 1
+        return self
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return self._inplace(other, np.add)
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self._inplace(other, np.subtract)
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self._inplace(other, np.multiply)
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self._inplace(other, np.divide)
+
+    def zero_(self) -> Tensor:
+        """Fill with zeros in place."""
+        return self._inplace(0, np.multiply) if self.dtype.kind != "f" else self.fill_(0.0)
+
+    def fill_(self, value: Scalar) -> Tensor:
+        """Fill with ``value`` in place."""
+        if self.requires_grad and autograd._mode.enabled:
+            raise MinigradError("in-place fill_ on a tensor that requires grad")
+        self.data[...] = value
+        self._version += 1
+        return self
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        if self.requires_grad and autograd._mode.enabled:
+            raise MinigradError("item assignment on a tensor that requires grad; use mg.where")
+        self.data[_index(index)] = value.data if isinstance(value, Tensor) else value
+        self._version += 1
+
+    # comparisons: bool tensors, never recorded
+    def _compare(self, other: Any, ufunc: np.ufunc) -> Tensor:
+        o = other.data if isinstance(other, Tensor) else other
+        try:
+            return Tensor._wrap(np.asarray(ufunc(self.data, o)))
+        except ValueError as e:
+            raise ShapeError(
+                f"{ufunc.__name__}: shapes {self.shape} and {np.shape(o)} cannot be broadcast together"
+            ) from e
+
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.not_equal)
+
+    def __lt__(self, other: Any) -> Tensor:
+        return self._compare(other, np.less)
+
+    def __le__(self, other: Any) -> Tensor:
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other: Any) -> Tensor:
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other: Any) -> Tensor:
+        return self._compare(other, np.greater_equal)
+
+    def __invert__(self) -> Tensor:
+        if self.dtype != bool_:
+            raise TypeError(f"~ is only defined for bool tensors, not {self.dtype}")
+        return Tensor._wrap(~self.data)
+
+    def __and__(self, other: Any) -> Tensor:
+        return self._compare(other, np.logical_and)
+
+    def __or__(self, other: Any) -> Tensor:
+        return self._compare(other, np.logical_or)
+
+    def any(self) -> Tensor:
+        """True if any element is non-zero (not differentiable)."""
+        return Tensor._wrap(np.asarray(self.data.any()))
+
+    def all(self) -> Tensor:
+        """True if every element is non-zero (not differentiable)."""
+        return Tensor._wrap(np.asarray(self.data.all()))
+
+    def isnan(self) -> Tensor:
+        """Bool tensor, True where the value is NaN."""
+        return Tensor._wrap(np.isnan(self.data))
+
+    def isfinite(self) -> Tensor:
+        """Bool tensor, True where the value is finite."""
+        return Tensor._wrap(np.isfinite(self.data))
+
+    # ------------------------------------------------------------ elementwise
+
+    def _float_unary(self, op: type[Function], **params: Any) -> Tensor:
+        t = self if self.dtype.kind == "f" else self.astype(float32)
+        return op.apply(t, **params)
+
+    def exp(self) -> Tensor:
+        """e ** x, elementwise."""
+        return self._float_unary(_ops.Exp)
+
+    def log(self) -> Tensor:
+        """Natural log; log(0) = -inf, log(x < 0) = nan, as in PyTorch."""
+        return self._float_unary(_ops.Log)
+
+    def sqrt(self) -> Tensor:
+        """Square root; nan for negative inputs."""
+        return self._float_unary(_ops.Sqrt)
+
+    def rsqrt(self) -> Tensor:
+        """1 / sqrt(x)."""
+        return 1 / self.sqrt()
+
+    def sin(self) -> Tensor:
+        """Sine, elementwise."""
+        return self._float_unary(_ops.Sin)
+
+    def cos(self) -> Tensor:
+        """Cosine, elementwise."""
+        return self._float_unary(_ops.Cos)
+
+    def tanh(self) -> Tensor:
+        """Hyperbolic tangent, elementwise."""
+        return self._float_unary(_ops.Tanh)
+
+    def sigmoid(self) -> Tensor:
+        """1 / (1 + exp(-x)), computed without overflow."""
+        return self._float_unary(_ops.Sigmoid)
+
+    def erf(self) -> Tensor:
+        """The error function, elementwise."""
+        return self._float_unary(_ops.Erf)
+
+    def relu(self) -> Tensor:
+        """max(x, 0), elementwise."""
+        return _ops.Relu.apply(self)
+
+    def gelu(self, approximate: str = "none") -> Tensor:
+        """x * Phi(x) (``approximate='none'``) or its tanh approximation (``'tanh'``).
+
+        Raises:
+            InvalidParameterError: ``approximate`` is neither 'none' nor 'tanh'.
+        """
+        if approximate not in ("none", "tanh"):
+            raise InvalidParameterError(f"approximate must be 'none' or 'tanh', got {approximate!r}")
+        return self._float_unary(_ops.Gelu, approximate=approximate)
+
+    def abs(self) -> Tensor:
+        """|x|; the gradient at 0 is 0."""
+        return _ops.Abs.apply(self)
+
+    def sign(self) -> Tensor:
+        """-1, 0 or 1 by sign (zero gradient)."""
+        return _ops.Sign.apply(self)
+
+    def square(self) -> Tensor:
+        """x * x."""
+        return self**2
+
+    def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
+        """Limit values to [min, max]; the gradient passes where min <= x <= max.
+
+        Raises:
+            InvalidParameterError: both bounds are None.
+        """
+        if min is None and max is None:
+            raise InvalidParameterError("clamp: at least one of min and max must be given")
+        return _ops.Clamp.apply(self, lo=min, hi=max)
+
+    clip = clamp
+
+    def maximum(self, other: TensorLike) -> Tensor:
+        """Elementwise max with broadcasting; ties split the gradient in half."""
+        return self._binary(other, _ops.Maximum)
+
+    def minimum(self, other: TensorLike) -> Tensor:
+        """Elementwise min with broadcasting; ties split the gradient in half."""
+        return self._binary(other, _ops.Minimum)
+
+    def pow(self, exponent: TensorLike) -> Tensor:
+        """x ** exponent."""
+        return self**exponent
+
+    def masked_fill(self, mask: Tensor | Array, value: float) -> Tensor:
+        """x with ``value`` wherever ``mask`` (bool, broadcastable) is True."""
+        m = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+        if m.dtype != bool_:
+            raise TypeError(f"masked_fill: mask must be a bool tensor, got {m.dtype}")
+        return where(Tensor._wrap(m), _lift(value, self), self)
+
+    # ------------------------------------------------------------ reductions
+
+    def sum(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
+        """Sum over ``dim`` (int, tuple, negative; None = all). Bool/int sum to int64."""
+        t = self if self.dtype.kind == "f" else Tensor._wrap(self.data.astype(int64))
+        return _ops.Sum.apply(t, dims=_norm_dims(dim, self.ndim), keepdim=keepdim)
+
+    def _count(self, dims: tuple[int, ...] | None) -> int:
+        if dims is None:
+            return int(self.data.size)
+        return math.prod(self.shape[d] for d in dims)
+
+    def mean(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
+        """Arithmetic mean over ``dim``: sum / count.
+
+        Raises:
+            MinigradError: on an integer or bool tensor (as PyTorch).
+        """
+        if self.dtype.kind != "f":
+            raise MinigradError(f"mean(): input dtype must be floating point, got {self.dtype}")
+        dims = _norm_dims(dim, self.ndim)
+        return self.sum(dims, keepdim) / self._count(dims)
+
+    def var(self, dim: int | Sequence[int] | None = None, keepdim: bool = False,
+            correction: int = 1) -> Tensor:
+        """Variance: sum((x - mean)**2) / (N - correction); 1 is Bessel's (unbiased) estimate."""
+        dims = _norm_dims(dim, self.ndim)
+        centered = self - self.mean(dims, keepdim=True)
+        return (centered * centered).sum(dims, keepdim) / max(self._count(dims) - correction, 0)
+
+    def std(self, dim: int | Sequence[int] | None = None, keepdim: bool = False,
+            correction: int = 1) -> Tensor:
+        """Standard deviation: sqrt of :meth:`var`."""
+        return self.var(dim, keepdim, correction).sqrt()
+
+    def _extreme(self, op: type[Function], dim: int | Sequence[int] | None, keepdim: bool) -> Tensor:
+        dims = _norm_dims(dim, self.ndim)
+        first = isinstance(dim, (int, np.integer)) and self.ndim > 0
+        return op.apply(self, dims=dims, keepdim=keepdim, first=first)
+
+    def max(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
+        """Largest values over ``dim`` (values only, no indices).
+
+        Gradient on ties: with an int ``dim`` it goes to the first maximum (as
+        ``torch.max(x, dim)``); with ``dim=None`` or a tuple it is shared
+        evenly (as ``torch.max(x)`` and ``torch.amax``).
+        """
+        return self._extreme(_ops.Max, dim, keepdim)
+
+    def min(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
+        """Smallest values over ``dim``; ties as in :meth:`max`."""
+        return self._extreme(_ops.Min, dim, keepdim)
+
+    def amax(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
+        """Max over ``dim`` with the gradient shared evenly among ties."""
+        return _ops.Max.apply(self, dims=_norm_dims(dim, self.ndim), keepdim=keepdim, first=False)
+
+    def amin(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
+        """Min over ``dim`` with the gradient shared evenly among ties."""
+        return _ops.Min.apply(self, dims=_norm_dims(dim, self.ndim), keepdim=keepdim, first=False)
+
+    def _arg(self, fn: Callable[..., Array], dim: int | None, keepdim: bool) -> Tensor:
+        if self.data.size == 0:
+            raise MinigradError(f"{fn.__name__}() of an empty tensor of shape {self.shape}")
+        if dim is None:
+            out = np.asarray(fn(self.data))
+            return Tensor._wrap(out.reshape((1,) * self.ndim) if keepdim else out.astype(int64))
+        d = _norm_dim(dim, self.ndim)
+        if self.ndim == 0:
+            return Tensor._wrap(np.asarray(0, dtype=int64))
+        return Tensor._wrap(np.asarray(fn(self.data, axis=d, keepdims=keepdim)).astype(int64))
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        """Index of the (first) largest value; over the flattened tensor if dim is None."""
+        return self._arg(np.argmax, dim, keepdim)
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        """Index of the (first) smallest value; over the flattened tensor if dim is None."""
+        return self._arg(np.argmin, dim, keepdim)
+
+    def logsumexp(self, dim: int | Sequence[int], keepdim: bool = False) -> Tensor:
+        """log(sum(exp(x))) over ``dim``, shifted by the max so 1e4 stays finite and exact.
+
+        The shift is constant (detached): it cancels in value and gradient.
+        """
+        dims = _norm_dims(dim, self.ndim)
+        m = np.max(self.data, axis=dims, keepdims=True) if self.data.size else np.zeros(())
+        m = np.where(np.isfinite(m), m, 0).astype(self.dtype)
+        shift = Tensor._wrap(m)
+        out = (self - shift).exp().sum(dims, keepdim=True).log() + shift
+        return out if keepdim else out.reshape(_reduced_shape(self.shape, dims))
+
+    def softmax(self, dim: int) -> Tensor:
+        """exp(x) / sum(exp(x)) along ``dim``, computed stably."""
+        if self.ndim == 0:
+            return self.reshape(1).softmax(0).reshape(())
+        return self._float_unary(_ops.Softmax, dim=_norm_dim(dim, self.ndim))
+
+    def log_softmax(self, dim: int) -> Tensor:
+        """x - logsumexp(x) along ``dim``, computed stably."""
+        if self.ndim == 0:
+            return self.reshape(1).log_softmax(0).reshape(())
+        return self._float_unary(_ops.LogSoftmax, dim=_norm_dim(dim, self.ndim))
+
+    # ------------------------------------------------------------ shape
+
+    def reshape(self, *shape: Any) -> Tensor:
+        """The same elements in a new shape (one dim may be -1).
+
+        Raises:
+            ShapeError: the element counts differ.
+        """
+        target = _shape_arg(shape)
+        if target == self.shape:
+            return self
+        return _ops.Reshape.apply(self, shape=_infer_shape(target, self.data.size, self.shape))
+
+    view = reshape
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Merge dims ``start_dim..end_dim`` into one."""
+        if self.ndim == 0:
+            return self.reshape(1)
+        s, e = _norm_dim(start_dim, self.ndim), _norm_dim(end_dim, self.ndim)
+        if s > e:
+            raise DimensionError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+        shape = self.shape[:s] + (math.prod(self.shape[s : e + 1]),) + self.shape[e + 1 :]
+        return self.reshape(shape)
+
+    def permute(self, *dims: Any) -> Tensor:
+        """Reorder the dims (a view).
+
+        Raises:
+            ShapeError: ``dims`` is not a permutation of range(ndim).
+        """
+        order = _shape_arg(dims)
+        if len(order) != self.ndim:
+            raise ShapeError(f"permute: got {len(order)} dims {order} for a tensor of shape {self.shape}")
+        norm = tuple(_norm_dim(d, self.ndim) for d in order)
+        if sorted(norm) != list(range(self.ndim)):
+            raise ShapeError(f"permute: {order} is not a permutation of the dims of {self.shape}")
+        return _ops.Permute.apply(self, dims=norm)
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        """Swap two dims."""
+        order = list(range(self.ndim))
+        a, b = _norm_dim(dim0, self.ndim), _norm_dim(dim1, self.ndim)
+        if self.ndim < 2 or a == b:
+            return self
+        order[a], order[b] = order[b], order[a]
+        return _ops.Permute.apply(self, dims=tuple(order))
+
+    @property
+    def T(self) -> Tensor:  # noqa: N802 - PyTorch's name
+        """All dims reversed."""
+        if self.ndim < 2:
+            return self
+        return _ops.Permute.apply(self, dims=tuple(range(self.ndim))[::-1])
+
+    @property
+    def mT(self) -> Tensor:  # noqa: N802 - PyTorch's name
+        """The last two dims swapped (batched matrix transpose)."""
+        if self.ndim < 2:
+            raise ShapeError(f"mT needs at least 2 dims, got shape {self.shape}")
+        return self.transpose(-2, -1)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        """Insert a size-1 dim at ``dim`` (in range [-ndim-1, ndim])."""
+        d = _norm_dim(dim, self.ndim + 1)
+        return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
+
+    def squeeze(self, dim: int | Sequence[int] | None = None) -> Tensor:
+        """Remove size-1 dims (all of them, or those in ``dim`` that have size 1)."""
+        if dim is None:
+            dims = {i for i, s in enumerate(self.shape) if s == 1}
+        else:
+            dims = {i for i in (_norm_dims(dim, self.ndim) or ()) if self.shape[i] == 1}
+        return self.reshape(tuple(s for i, s in enumerate(self.shape) if i not in dims))
+
+    def expand(self, *shape: Any) -> Tensor:
+        """Broadcast to ``shape`` without copying (-1 keeps a dim).
+
+        Raises:
+            ShapeError: the shapes are not broadcast-compatible.
+        """
+        target = list(_shape_arg(shape))
+        lead = len(target) - self.ndim
+        if lead < 0:
+            raise ShapeError(f"expand: cannot expand shape {self.shape} to {tuple(target)}")
+        for i, s in enumerate(self.shape):
+            if target[lead + i] == -1:
+                target[lead + i] = s
+            elif s != 1 and s != target[lead + i]:
+                raise ShapeError(f"expand: cannot expand shape {self.shape} to {tuple(target)}")
+        if tuple(target) == self.shape:
+            return self
+        return _ops.Expand.apply(self, shape=tuple(target))
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        """Broadcast to ``other.shape``."""
+        return self.expand(*other.shape)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        idx = _index(index)
+        try:
+            return _ops.GetItem.apply(self, index=idx)
+        except IndexError as e:
+            raise DimensionError(f"index {index!r} is out of range for shape {self.shape}: {e}") from None
+
+    def split(self, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:
+        """Chunks of ``split_size`` along ``dim`` (the last may be smaller)."""
+        d = _norm_dim(dim, self.ndim)
+        lead = (slice(None),) * d
+        return tuple(self[lead + (slice(i, i + split_size),)] for i in range(0, self.shape[d], split_size))
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        """``chunks`` nearly equal pieces along ``dim``."""
+        d = _norm_dim(dim, self.ndim)
+        return self.split(max(1, -(-self.shape[d] // chunks)), d)
+
+    def matmul(self, other: Tensor) -> Tensor:
+        """Matrix product; see :func:`matmul`."""
+        return matmul(self, other)
+
+    def dot(self, other: Tensor) -> Tensor:
+        """Inner product of two 1-D tensors."""
+        return matmul(self, other)
+
+
+class _HookHandle:
+    _next = 0
+
+    def __init__(self, hooks: dict[int, Any]) -> None:
+        self.hooks = hooks
+        self.id = _HookHandle._next
+        _HookHandle._next += 1
+
+    def remove(self) -> None:
+        """Unregister the hook."""
+        self.hooks.pop(self.id, None)
+
+
+def _reduced_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[int, ...]:
+    if dims is None:
+        return ()
+    return tuple(s for i, s in enumerate(shape) if i not in dims)
+
+
+def _infer_shape(target: tuple[int, ...], size: int, source: tuple[int, ...]) -> tuple[int, ...]:
+    unknown = [i for i, s in enumerate(target) if s == -1]
+    if len(unknown) > 1 or any(s < -1 for s in target):
+        raise ShapeError(f"reshape: invalid target shape {target} for a tensor of shape {source}")
+    known = math.prod(s for s in target if s != -1)
+    if unknown:
+        if known == 0 or size % known:
+            raise ShapeError(f"reshape: shape {target} is invalid for input of shape {source} ({size} elements)")
+        target = tuple(size // known if s == -1 else s for s in target)
+    elif known != size:
+        raise ShapeError(f"reshape: shape {target} is invalid for input of shape {source} ({size} elements)")
+    return target
+
+
+def _index(index: Any) -> Any:
+    """Convert Tensors inside an index to arrays; bool masks become integer arrays."""
+    items = index if isinstance(index, tuple) else (index,)
+    out: list[Any] = []
+    for i in items:
+        if isinstance(i, Tensor):
+            i = i.data
+        elif isinstance(i, list):
+            i = np.asarray(i)
+        if isinstance(i, np.ndarray):
+            if i.dtype == bool_:
+                out.extend(np.nonzero(i))
+                continue
+            if i.dtype.kind not in "iu":
+                raise TypeError(f"tensors used as indices must be integer or bool, not {i.dtype}")
+        elif isinstance(i, (float, str)):
+            raise TypeError(f"invalid index {i!r}: only ints, slices, None, Ellipsis, int and bool tensors")
+        out.append(i)
+    return tuple(out)
+
+
+# --------------------------------------------------------------------- functions
+
+
+def tensor(data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
+    """Create a Tensor from data (copied); see :class:`Tensor` for the dtype rules."""
+    return Tensor(data, dtype=dtype, requires_grad=requires_grad)
+
+
+def matmul(a: Tensor, b: Tensor) -> Tensor:
+    """Matrix product with PyTorch's rules for 1-D operands and broadcast batch dims.
+
+    (n,) @ (n,) -> (); (m, n) @ (n,) -> (m,); (n,) @ (n, p) -> (p,);
+    (..., m, n) @ (..., n, p) -> (..., m, p).
+
+    Raises:
+        ShapeError: the inner dims differ, an operand is 0-d, or batch dims don't broadcast.
+    """
+    if a.ndim == 0 or b.ndim == 0:
+        raise ShapeError(f"matmul: both arguments need at least 1 dim, got shapes {a.shape} and {b.shape}")
+    if a.dtype != b.dtype:
+        a, b = _promote(a, b)
+    a2 = a.unsqueeze(0) if a.ndim == 1 else a
+    b2 = b.unsqueeze(-1) if b.ndim == 1 else b
+    if a2.shape[-1] != b2.shape[-2]:
+        raise ShapeError(f"matmul: shapes {a.shape} and {b.shape} do not fit: {a2.shape[-1]} != {b2.shape[-2]}")
+    try:
+        out = _ops.Matmul.apply(a2, b2)
+    except ValueError as e:
+        raise ShapeError(f"matmul: batch dims of {a.shape} and {b.shape} cannot be broadcast") from e
+    if a.ndim == 1:
+        out = out.squeeze(-2)
+    if b.ndim == 1:
+        out = out.squeeze(-1)
+    return out
+
+
+def where(condition: Tensor | Array, input: TensorLike, other: TensorLike) -> Tensor:  # noqa: A002
+    """Elementwise ``input if condition else other``, broadcasting all three.
+
+    Gradients flow to ``input`` where the condition holds and to ``other``
+    elsewhere. Scalars take the dtype of the tensor operand.
+    """
+    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    if cond.dtype != bool_:
+        raise TypeError(f"where: condition must be a bool tensor, got {cond.dtype}")
+    if isinstance(input, Tensor):
+        a, b = input, _lift(other, input)
+    elif isinstance(other, Tensor):
+        b, a = other, _lift(input, other)
+    else:
+        a, b = Tensor(input), Tensor(other)
+    if a.dtype != b.dtype:
+        a, b = _promote(a, b)
+    try:
+        return _ops.Where.apply(a, b, cond=cond)
+    except ValueError as e:
+        raise ShapeError(
+            f"where: shapes {cond.shape}, {a.shape} and {b.shape} cannot be broadcast together"
+        ) from e
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join tensors along an existing dim.
+
+    Raises:
+        ShapeError: ranks differ or a dim other than ``dim`` differs.
+        InvalidParameterError: the sequence is empty.
+    """
+    ts = list(tensors)
+    if not ts:
+        raise InvalidParameterError("cat: expected a non-empty sequence of tensors, got []")
+    ref = ts[0]
+    d = _norm_dim(dim, ref.ndim)
+    for i, t in enumerate(ts):
+        if t.ndim != ref.ndim or t.shape[:d] + t.shape[d + 1 :] != ref.shape[:d] + ref.shape[d + 1 :]:
+            raise ShapeError(
+                f"cat: tensor {i} has shape {t.shape}, which does not match shape {ref.shape} "
+                f"of tensor 0 outside dim {dim}"
+            )
+    dt = ref.dtype
+    for t in ts[1:]:
+        dt = _promote(Tensor._wrap(np.empty(0, dt)), t)[0].dtype
+    ts = [t if t.dtype == dt else t.astype(dt) for t in ts]
+    return _ops.Cat.apply(*ts, dim=d)
+
+
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join same-shape tensors along a new dim.
+
+    Raises:
+        ShapeError: the shapes differ.
+        InvalidParameterError: the sequence is empty.
+    """
+    ts = list(tensors)
+    if not ts:
+        raise InvalidParameterError("stack: expected a non-empty sequence of tensors, got []")
+    for i, t in enumerate(ts):
+        if t.shape != ts[0].shape:
+            raise ShapeError(f"stack: tensor {i} has shape {t.shape}, but tensor 0 has shape {ts[0].shape}")
+    d = _norm_dim(dim, ts[0].ndim + 1)
+    return cat([t.unsqueeze(d) for t in ts], d)
+
+
+from minigrad import ops as _ops  # noqa: E402  (ops builds on Tensor; imported last)
