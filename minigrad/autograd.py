@@ -12,6 +12,7 @@ that meet at a tensor. Leaves collect theirs in ``.grad``.
 from __future__ import annotations
 
 import functools
+import heapq
 import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -22,7 +23,7 @@ from minigrad.errors import MinigradError, ShapeError
 
 if TYPE_CHECKING:
     from minigrad.ops import Function
-    from minigrad.tensor import Tensor
+    from minigrad.tensor import Array, Tensor
 
 __all__ = ["backward", "enable_grad", "grad", "is_grad_enabled", "no_grad", "set_grad_enabled"]
 
@@ -94,15 +95,23 @@ class set_grad_enabled(_GradModeContext):  # noqa: N801 - PyTorch's name
 # --------------------------------------------------------------------------- engine
 
 
-def _topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
-    """Tensors reachable from ``roots`` through recorded ops, inputs before users.
+def _released_error(fn: Function) -> MinigradError:
+    return MinigradError(
+        f"Trying to backward through the graph a second time: the buffers saved by "
+        f"{fn.name} were freed by the first backward(). Pass retain_graph=True to the "
+        "first backward() (or mg.grad) if you need to backward through it again."
+    )
 
-    Iterative depth-first search, so graph depth is bounded by memory, not by
-    Python's recursion limit.
+
+def _ancestors_to(roots: Sequence[Tensor], targets: set[int]) -> set[int]:
+    """ids of the tensors on some path from ``roots`` down to a tensor in ``targets``.
+
+    Iterative depth-first search (graph depth is bounded by memory, not by
+    Python's recursion limit); used by :func:`grad` to skip unneeded ops.
     """
     order: list[Tensor] = []
     visited: set[int] = set()
-    stack: list[tuple[Tensor, bool]] = [(r, False) for r in reversed(roots)]
+    stack: list[tuple[Tensor, bool]] = [(r, False) for r in roots]
     while stack:
         t, expanded = stack.pop()
         if expanded:
@@ -113,24 +122,26 @@ def _topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
         visited.add(id(t))
         stack.append((t, True))
         fn = t._ctx
-        if fn is not None:
-            if fn.released:
-                raise MinigradError(
-                    f"Trying to backward through the graph a second time: the buffers saved by "
-                    f"{fn.name} were freed by the first backward(). Pass retain_graph=True to the "
-                    "first backward() (or mg.grad) if you need to backward through it again."
-                )
-            for p in fn.parents:
-                if p.requires_grad and id(p) not in visited:
-                    stack.append((p, False))
-    return order
+        if fn is not None and id(t) not in targets:
+            if fn.parents is None:
+                raise _released_error(fn)
+            stack.extend((p, False) for p in fn.parents if p.requires_grad and id(p) not in visited)
+    wanted: set[int] = set()
+    for t in order:  # inputs come before their users
+        fn = t._ctx
+        if id(t) in targets or (
+            fn is not None and fn.parents and any(id(p) in wanted for p in fn.parents)
+        ):
+            wanted.add(id(t))
+    return wanted
 
 
 def _sum_to(g: Tensor, shape: tuple[int, ...], fn: Function) -> Tensor:
     """Reduce a gradient of a broadcast result back to an input's ``shape``.
 
     Broadcasting copies an input along new leading dims and along its size-1
-    dims; the gradient of a copy is the sum of the copies' gradients.
+    dims; the gradient of a copy is the sum of the copies' gradients. This is
+    the one place where broadcasting is undone.
     """
     lead = g.ndim - len(shape)
     if lead < 0 or any(s != 1 and s != gs for s, gs in zip(shape, g.shape[lead:])):
@@ -145,8 +156,8 @@ def _sum_to(g: Tensor, shape: tuple[int, ...], fn: Function) -> Tensor:
     return g.reshape(shape) if lead else g
 
 
-def _memory_owner(a: np.ndarray) -> int:
-    while a.base is not None and isinstance(a.base, np.ndarray):
+def _memory_owner(a: Array) -> int:
+    while isinstance(a.base, np.ndarray):
         a = a.base
     return id(a)
 
@@ -160,64 +171,87 @@ def _run_backward(
 ) -> dict[int, Tensor]:
     """Propagate ``root_grads`` from ``roots`` through the recorded graph.
 
+    Nodes are visited from a max-heap on their creation number: every user of
+    a tensor was created after it, so when a tensor is popped all gradient
+    contributions to it have arrived (PyTorch orders its engine the same way).
     With ``inputs=None`` gradients accumulate into the ``.grad`` of leaves (and
     of tensors that called ``retain_grad``); otherwise nothing is written and
     the gradients of ``inputs`` are returned, keyed by ``id``.
     """
-    order = _topological_order(roots)
-    wanted: set[int] | None = None
-    if inputs is not None:
-        # Only ops on a path to a requested input need to run.
-        targets = {id(t) for t in inputs}
-        wanted = set()
-        for t in order:
-            fn = t._ctx
-            if id(t) in targets or (
-                fn is not None and any(id(p) in wanted for p in fn.parents)
-            ):
-                wanted.add(id(t))
+    targets: set[int] = set() if inputs is None else {id(t) for t in inputs}
+    wanted = None if inputs is None else _ancestors_to(roots, targets)
     grads: dict[int, Tensor] = {}
-    for r, g in zip(roots, root_grads):
-        grads[id(r)] = grads[id(r)] + g if id(r) in grads else g
+    heap: list[tuple[int, Tensor]] = []
+    leaves: list[Tensor] = []
+
+    def arrive(t: Tensor, g: Tensor) -> None:
+        key = id(t)
+        prev = grads.get(key)
+        if prev is not None:
+            grads[key] = prev + g
+            return
+        grads[key] = g
+        if t._ctx is None:
+            leaves.append(t)
+        else:
+            heapq.heappush(heap, (-t._ctx.seq, t))
+
     # Arrays already handed to a leaf's .grad (or owned by the caller): a second
     # leaf receiving the same memory gets a copy, so in-place updates of one
     # .grad (clip_grad_norm_, accumulation) never change another.
     handed: set[int] = {_memory_owner(g.data) for g in root_grads}
     captured: dict[int, Tensor] = {}
-    with set_grad_enabled(create_graph):
-        for t in reversed(order):
-            g = grads.pop(id(t), None)
-            if g is None:
-                continue
+    with set_grad_enabled(create_graph), np.errstate(all="ignore"):
+        for r, g in zip(roots, root_grads):
+            arrive(r, g)
+        pop = heapq.heappop
+        while heap:
+            t = pop(heap)[1]
+            g = grads.pop(id(t))
             if t._hooks:
-                for hook in t._hooks.values():
-                    new = hook(g)
-                    if new is not None:
-                        g = new
-            fn = t._ctx
-            if inputs is not None:
+                g = _call_hooks(t, g)
+            if t._retains_grad and inputs is None:
+                _accumulate(t, g, create_graph, handed)
+            if wanted is not None:
                 if id(t) in targets:
                     captured[id(t)] = g
-            elif fn is None or t._retains_grad:
-                _accumulate(t, g, create_graph, handed)
-            if fn is None:
-                continue
-            if wanted is not None and id(t) not in wanted:
-                continue
-            fn.check_versions()
-            in_grads = fn.backward(g, t)
-            for p, pg in zip(fn.parents, in_grads):
+                if id(t) not in wanted:
+                    continue
+            fn = t._ctx
+            assert fn is not None
+            parents = fn.parents
+            if parents is None:
+                raise _released_error(fn)
+            for p, v in zip(parents, fn.versions):
+                if p._version != v:
+                    fn.check_versions()
+            for p, pg in zip(parents, fn.backward(g, t)):
                 if pg is None or not p.requires_grad:
                     continue
-                if pg.shape != p.shape:
-                    pg = _sum_to(pg, p.shape, fn)
-                if pg.dtype != p.dtype:
-                    pg = pg.astype(p.dtype)
-                prev = grads.get(id(p))
-                grads[id(p)] = pg if prev is None else prev + pg
+                if pg.data.shape != p.data.shape:
+                    pg = _sum_to(pg, p.data.shape, fn)
+                if pg.data.dtype != p.data.dtype:
+                    pg = pg.astype(p.data.dtype)
+                arrive(p, pg)
             if not retain_graph:
                 fn.release()
+        for leaf in leaves:
+            g = grads.pop(id(leaf))
+            if leaf._hooks:
+                g = _call_hooks(leaf, g)
+            if inputs is None:
+                _accumulate(leaf, g, create_graph, handed)
+            elif id(leaf) in targets:
+                captured[id(leaf)] = g
     return captured
+
+
+def _call_hooks(t: Tensor, g: Tensor) -> Tensor:
+    for hook in list((t._hooks or {}).values()):
+        new = hook(g)
+        if new is not None:
+            g = new
+    return g
 
 
 def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> None:

@@ -131,13 +131,16 @@ def _lift(value: Any, like: Tensor) -> Tensor:
     """
     if isinstance(value, Tensor):
         return value
-    if isinstance(value, (bool, np.bool_)):
-        dt = like.dtype
+    dt = like.data.dtype
+    if isinstance(value, float):  # also numpy floating scalars
+        if dt.kind != "f":
+            dt = float32
+    elif isinstance(value, (bool, np.bool_)):
+        pass
     elif isinstance(value, (int, np.integer)):
-        dt = like.dtype if like.dtype != bool_ else int64
-    elif isinstance(value, (float, np.floating)):
-        dt = like.dtype if like.dtype.kind == "f" else float32
-    elif isinstance(value, (np.ndarray, list, tuple)):
+        if dt == bool_:
+            dt = int64
+    elif isinstance(value, (np.ndarray, list, tuple, np.floating)):
         return Tensor(value)
     else:
         raise TypeError(f"unsupported operand type for a Tensor op: {type(value).__name__}")
@@ -349,20 +352,9 @@ class Tensor:
         return id(self)
 
     def __repr__(self) -> str:
-        body = np.array2string(
-            self.data, separator=", ", prefix="tensor(", precision=4, suppress_small=False,
-            floatmode="maxprec_equal" if self.dtype.kind == "f" else "maxprec",
-        )
-        extras = []
-        if self.dtype not in (float32, int64, bool_) or self.data.size == 0:
-            extras.append(f"dtype=minigrad.{self.dtype}")
-        if self.data.size == 0:
-            body = "[]" if self.ndim == 1 else f"[], size={self.shape}"
-        if self._ctx is not None:
-            extras.append(f"grad_fn=<{self._ctx.name}>")
-        elif self.requires_grad:
-            extras.append("requires_grad=True")
-        return "tensor(" + ", ".join([body, *extras]) + ")"
+        from minigrad._format import tensor_repr
+
+        return tensor_repr(self)
 
     # ------------------------------------------------------------ autograd
 
@@ -401,10 +393,10 @@ class Tensor:
     # ------------------------------------------------------------ arithmetic
 
     def _binary(self, other: Any, op: type[Function], reverse: bool = False) -> Tensor:
-        a, b = self, _lift(other, self)
+        a, b = self, (other if type(other) is Tensor else _lift(other, self))
         if reverse:
             a, b = b, a
-        if a.dtype != b.dtype:
+        if a.data.dtype != b.data.dtype:
             a, b = _promote(a, b)
         try:
             return op.apply(a, b)
