@@ -434,25 +434,40 @@ class Gelu(Function):
     a transformer and composition costs four extra passes over it.
     """
 
-    __slots__ = ("approximate",)
+    __slots__ = ("approximate", "half")
+    saved = ("half",)
     approximate: str
+    half: Array | None  # (1 + erf) / 2 or (1 + t) / 2 from forward
 
     def forward(self, a: Array, approximate: str) -> Array:
         self.approximate = approximate
         if approximate == "tanh":
-            return 0.5 * a * (1 + np.tanh(_SQRT_2_OVER_PI * (a + 0.044715 * a * a * a)))
-        return 0.5 * a * (1 + erf(a * (1 / math.sqrt(2))))
+            half = np.tanh(_SQRT_2_OVER_PI * (a + 0.044715 * a * a * a))
+        else:
+            half = erf(a * a.dtype.type(1 / math.sqrt(2)))
+        half += 1
+        half *= 0.5
+        self.half = half
+        return a * half
+
+    def _half(self, a: Tensor) -> Tensor:
+        # Reusing forward's array is exact when backward is not being recorded;
+        # under create_graph the same value is rebuilt from differentiable ops.
+        if not autograd.is_grad_enabled() and self.half is not None:
+            return Tensor._wrap(self.half)
+        if self.approximate == "tanh":
+            return (((a + a * a * a * 0.044715) * _SQRT_2_OVER_PI).tanh() + 1) * 0.5
+        return ((a * (1 / math.sqrt(2))).erf() + 1) * 0.5
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a = self.parents[0]
+        half = self._half(a)
         if self.approximate == "tanh":
-            a2 = a * a
-            t = ((a + a2 * a * 0.044715) * _SQRT_2_OVER_PI).tanh()
-            inner = (1 - t * t) * (a2 * (3 * 0.044715) + 1) * _SQRT_2_OVER_PI
-            return (g * ((t + 1) * 0.5 + a * inner * 0.5),)
-        cdf = ((a * (1 / math.sqrt(2))).erf() + 1) * 0.5
+            t = half * 2 - 1
+            inner = (1 - t * t) * (a * a * (3 * 0.044715) + 1) * (_SQRT_2_OVER_PI * 0.5)
+            return (g * (half + a * inner),)
         pdf = (a * a * -0.5).exp() * _INV_SQRT_2PI
-        return (g * (cdf + a * pdf),)
+        return (g * (half + a * pdf),)
 
 
 class Clamp(Function):
@@ -800,8 +815,45 @@ def _poly(x: Array, coeffs: tuple[float, ...]) -> Array:
     return acc
 
 
+# float32: Eigen's rational approximation (max abs error 4.2e-7, measured over
+# [-6, 6] against math.erf), clamped to [-4, 4] where erf is +-1 in float32.
+_ERF32_P = np.array([-2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06,
+                     -5.69250639462346e-05, -7.34990630326855e-04, -2.95459980854025e-03,
+                     -1.60960333262415e-02], dtype=np.float32)  # fmt: skip
+_ERF32_Q = np.array([-1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-03,
+                     -7.37332916720468e-03, -1.42647390514189e-02], dtype=np.float32)  # fmt: skip
+_CHUNK = 1 << 16  # elements per block: the temporaries stay in cache (4x faster at 0.5M)
+
+
+def _erf32(x: Array) -> Array:
+    out = np.empty_like(x)
+    flat_x, flat_out = x.reshape(-1), out.reshape(-1)
+    for i in range(0, flat_x.size, _CHUNK):
+        xc = np.clip(flat_x[i : i + _CHUNK], np.float32(-4), np.float32(4))
+        x2 = xc * xc
+        p = x2 * _ERF32_P[0]
+        p += _ERF32_P[1]
+        for c in _ERF32_P[2:]:
+            p *= x2
+            p += c
+        q = x2 * _ERF32_Q[0]
+        q += _ERF32_Q[1]
+        for c in _ERF32_Q[2:]:
+            q *= x2
+            q += c
+        p *= xc
+        np.divide(p, q, out=flat_out[i : i + _CHUNK])
+    return out
+
+
 def erf(x: Array) -> Array:
-    """The error function, elementwise, in x's floating dtype (fdlibm's piecewise method)."""
+    """The error function, elementwise, in x's floating dtype.
+
+    float32 uses a single rational approximation (error below 4.2e-7);
+    float64 uses fdlibm's piecewise method (error below 1 ulp).
+    """
+    if x.dtype == np.float32:
+        return _erf32(x)
     dtype = x.dtype
     x64 = x.astype(np.float64, copy=False)
     ax = np.abs(x64)
