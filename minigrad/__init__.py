@@ -6,6 +6,7 @@ gradient checkers, checkpoint I/O and the errors; layers live in
 ``minigrad.data``.
 """
 
+from minigrad import _malloc  # noqa: F401  (side effect: see minigrad/_malloc.py)
 from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigrad.autograd import grad as grad
 from minigrad.errors import (
