@@ -6,13 +6,21 @@ from the autograd engine; modules in ``minigrad.nn`` hold state and call these.
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Sequence
+
 import numpy as np
 
-from minigrad.errors import InvalidParameterError
+from minigrad.autograd import no_grad
+from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.random import default_generator
-from minigrad.tensor import Tensor, matmul
+from minigrad.tensor import Array, Tensor, matmul, where
 
-__all__ = ["dropout", "gelu", "linear", "log_softmax", "relu", "sigmoid", "softmax", "tanh"]
+__all__ = [
+    "batch_norm", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "gelu",
+    "layer_norm", "linear", "log_softmax", "mse_loss", "nll_loss", "relu", "sigmoid", "softmax",
+    "tanh",
+]  # fmt: skip
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:  # noqa: A002
@@ -80,3 +88,379 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:  # 
     # mask / (1-p) in the input's dtype, as PyTorch computes it; reuse u's memory
     np.divide(keep, dt.type(1.0 - p), out=u, casting="unsafe")
     return input * Tensor._wrap(u)
+
+
+# ------------------------------------------------------------------ normalization
+
+
+def _const(value: Array | float, dtype: np.dtype[np.floating]) -> Tensor:
+    return Tensor._wrap(np.asarray(value, dtype=dtype))
+
+
+def _check_vector(name: str, t: Tensor | None, size: int, where_: str) -> None:
+    if t is not None and t.shape != (size,):
+        raise ShapeError(f"{where_}: expected {name} of shape ({size},), got {t.shape}")
+
+
+def batch_norm(
+    input: Tensor,  # noqa: A002
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Batch normalization over dim 1 (the channels) of an (N, C, *) input.
+
+    Training: y = (x - mean) / sqrt(var + eps) * weight + bias with the batch
+    mean and *biased* variance over every dim but 1; if running buffers are
+    given they are updated in place, without recording a graph:
+    running = (1 - momentum) * running + momentum * batch_stat, using the
+    *unbiased* variance for ``running_var``. Eval (``training=False``):
+    the running statistics replace the batch ones.
+
+    Raises:
+        ShapeError: input has fewer than 2 dims, a buffer or weight/bias is not
+            of shape (C,), or (training) there is one value per channel.
+        MinigradError: eval without running statistics.
+    """
+    if input.ndim < 2:
+        raise ShapeError(f"batch_norm: expected an input of shape (N, C, *), got {input.shape}")
+    c = input.shape[1]
+    for name, t in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        _check_vector(name, t, c, "batch_norm")
+    bshape = (c,) + (1,) * (input.ndim - 2)
+    dims = (0, *range(2, input.ndim))
+    if not training:
+        if running_mean is None or running_var is None:
+            raise MinigradError("batch_norm: running_mean and running_var must be given when training=False")
+        # (x - mean) * invstd * w + b folded into x * scale + shift: two passes over x
+        scale = (running_var + eps).rsqrt()
+        if weight is not None:
+            scale = scale * weight
+        shift = -(running_mean * scale)
+        if bias is not None:
+            shift = shift + bias
+        return input * scale.reshape(bshape) + shift.reshape(bshape)
+    n = input.data.size // c if c else 0
+    if n <= 1:
+        raise ShapeError(
+            "batch_norm: expected more than 1 value per channel when training, "
+            f"got input of shape {input.shape}"
+        )
+    mean = input.mean(dims, keepdim=True)
+    centered = input - mean
+    var = (centered * centered).mean(dims, keepdim=True)
+    scale = (var + eps).rsqrt()
+    if weight is not None:
+        scale = scale * weight.reshape(bshape)
+    out = centered * scale
+    if bias is not None:
+        out = out + bias.reshape(bshape)
+    if running_mean is not None or running_var is not None:
+        with no_grad():
+            if running_mean is not None:
+                _ema(running_mean, mean.data.reshape(c), momentum)
+            if running_var is not None:
+                _ema(running_var, var.data.reshape(c) * (n / (n - 1)), momentum)
+    return out
+
+
+def _ema(buffer: Tensor, value: Array, momentum: float) -> None:
+    buf = buffer.data
+    buf *= 1 - momentum
+    buf += momentum * value.astype(buf.dtype, copy=False)
+    buffer._version += 1
+
+
+def _normalized_shape(normalized_shape: int | Sequence[int]) -> tuple[int, ...]:
+    if isinstance(normalized_shape, (int, np.integer)):
+        shape: tuple[int, ...] = (normalized_shape,)
+    else:
+        shape = tuple(normalized_shape)
+    if not shape or any(
+        isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s <= 0 for s in shape
+    ):
+        raise InvalidParameterError(
+            f"normalized_shape must be a positive int or a non-empty sequence of positive ints, "
+            f"got normalized_shape={normalized_shape!r}"
+        )
+    return tuple(int(s) for s in shape)
+
+
+def layer_norm(
+    input: Tensor,  # noqa: A002
+    normalized_shape: int | Sequence[int],
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Layer normalization over the trailing dims ``normalized_shape``, per sample.
+
+    y = (x - mean) / sqrt(var + eps) * weight + bias, mean and *biased* variance
+    over the last ``len(normalized_shape)`` dims; weight and bias (if given)
+    have shape ``normalized_shape``. Input (*, *normalized_shape), output alike.
+
+    Raises:
+        InvalidParameterError: normalized_shape empty or holding a non-positive size.
+        ShapeError: the input's trailing dims, or weight/bias, do not match normalized_shape.
+    """
+    shape = _normalized_shape(normalized_shape)
+    k = len(shape)
+    if input.shape[input.ndim - k:] != shape or input.ndim < k:
+        raise ShapeError(
+            f"layer_norm: given normalized_shape={list(shape)}, expected input with shape "
+            f"(*, {', '.join(map(str, shape))}), got {input.shape}"
+        )
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and t.shape != shape:
+            raise ShapeError(f"layer_norm: expected {name} of shape {shape}, got {t.shape}")
+    dims = tuple(range(input.ndim - k, input.ndim))
+    mean = input.mean(dims, keepdim=True)
+    centered = input - mean
+    var = (centered * centered).mean(dims, keepdim=True)
+    out = centered * (var + eps).rsqrt()
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+# ------------------------------------------------------------------ losses
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def _check_reduction(reduction: str) -> None:
+    if reduction not in _REDUCTIONS:
+        raise InvalidParameterError(
+            f"reduction must be one of 'mean', 'sum', 'none', got reduction={reduction!r}"
+        )
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:  # noqa: A002
+    """Mean squared error: reduce((input - target) ** 2).
+
+    Shapes that differ are broadcast with a UserWarning, as in PyTorch.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``.
+        ShapeError: the shapes do not broadcast.
+    """
+    _check_reduction(reduction)
+    if not isinstance(target, Tensor):
+        target = Tensor(target, dtype=input.dtype)
+    if input.shape != target.shape:
+        warnings.warn(
+            f"mse_loss: target size {target.shape} differs from input size {input.shape}; "
+            "they are broadcast, which is likely wrong",
+            UserWarning,
+            stacklevel=2,
+        )
+    diff = input - target
+    return _reduce(diff * diff, reduction)
+
+
+def _class_indices(logp: Tensor, target: Tensor, ignore_index: int, fn: str) -> tuple[Tensor, Array, Array]:
+    """Flatten (N, C, d...) scores to (M, C) and validate (N, d...) integer targets.
+
+    Returns the (M, C) scores, the safe class index per row (ignored rows
+    point at class 0) and the bool mask of rows that count.
+    """
+    if target.dtype.kind not in "iu":
+        raise InvalidParameterError(f"{fn}: class-index targets must be integers, got dtype {target.dtype}")
+    if logp.ndim == 1:
+        logp, target = logp.reshape(1, -1), target.reshape(1)
+    if logp.ndim < 2 or target.shape != (logp.shape[0], *logp.shape[2:]):
+        expected = (logp.shape[0], *logp.shape[2:]) if logp.ndim >= 2 else ()
+        raise ShapeError(
+            f"{fn}: input of shape {logp.shape} expects target of shape {expected}, got {target.shape}"
+        )
+    c = logp.shape[1]
+    if logp.ndim > 2:
+        logp = logp.permute(0, *range(2, logp.ndim), 1)
+    flat = logp.reshape(-1, c)
+    t = target.data.reshape(-1)
+    valid = t != ignore_index
+    bad = valid & ((t < 0) | (t >= c))
+    if bad.any():
+        raise DimensionError(f"{fn}: target {int(t[bad][0])} is out of bounds for {c} classes")
+    return flat, np.where(valid, t, 0), valid
+
+
+def _weighted_nll(flat: Tensor, safe: Array, valid: Array, weight: Tensor | None) -> tuple[Tensor, Array]:
+    """Per-row -w[t] * logp[t] (0 on ignored rows) and the per-row weights w[t]."""
+    dt = flat.dtype
+    w = valid.astype(dt) if weight is None else np.where(valid, weight.data[safe], 0).astype(dt, copy=False)
+    picked = flat[np.arange(flat.shape[0]), safe]
+    return -(picked * _const(w, dt)), w
+
+
+def nll_loss(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    weight: Tensor | None = None,
+    *,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+) -> Tensor:
+    """Negative log-likelihood of class indices given log-probabilities.
+
+    input (N, C) or (N, C, d1, ...) (or (C,)); target (N,) / (N, d1, ...)
+    integers in [0, C) or ``ignore_index``. Row loss -weight[t] * input[n, t];
+    'mean' divides the sum by the total weight of the non-ignored targets.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``, non-integer target.
+        ShapeError: target's shape does not fit input's.
+        DimensionError: a target outside [0, C) that is not ``ignore_index``.
+    """
+    _check_reduction(reduction)
+    flat, safe, valid = _class_indices(input, target, ignore_index, "nll_loss")
+    _check_weight(weight, flat.shape[1], "nll_loss")
+    loss, w = _weighted_nll(flat, safe, valid, weight)
+    if reduction == "mean":
+        return loss.sum() / _const(w.sum(), loss.dtype)
+    if reduction == "sum":
+        return loss.sum()
+    return loss.reshape(target.shape)
+
+
+def _check_weight(weight: Tensor | None, c: int, fn: str) -> None:
+    if weight is not None and weight.shape != (c,):
+        raise ShapeError(f"{fn}: expected weight of shape ({c},) (one per class), got {weight.shape}")
+
+
+def cross_entropy(
+    logits: Tensor,
+    target: Tensor,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+    *,
+    weight: Tensor | None = None,
+) -> Tensor:
+    """Cross entropy of softmax(logits) over dim 1 against class indices or probabilities.
+
+    logits (N, C) or (N, C, d1, ...) (or (C,)). ``target`` is either integer class
+    indices of shape (N, d1, ...) (``ignore_index`` rows contribute nothing and
+    'mean' divides by the total weight of the others) or float probabilities of
+    logits' shape ('mean' divides by N * d1 * ...). With label smoothing eps the
+    target becomes (1 - eps) * target + eps / C. Stable for logits of any size.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``, label_smoothing outside [0, 1].
+        ShapeError: target's shape does not fit logits'.
+        DimensionError: a class index outside [0, C) that is not ``ignore_index``.
+    """
+    _check_reduction(reduction)
+    eps = label_smoothing
+    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0.0 <= eps <= 1.0:
+        raise InvalidParameterError(f"label_smoothing must be in [0, 1], got label_smoothing={eps!r}")
+    class_dim = 0 if logits.ndim == 1 else 1
+    c = logits.shape[class_dim]
+    _check_weight(weight, c, "cross_entropy")
+    logp = logits.log_softmax(class_dim)
+    wshape = (c,) + (1,) * (logits.ndim - class_dim - 1)
+    if target.dtype.kind == "f":
+        if target.shape != logits.shape:
+            raise ShapeError(
+                "cross_entropy: probability targets must have the logits' shape "
+                f"{logits.shape}, got {target.shape}"
+            )
+        probs = target if eps == 0 else target * (1 - eps) + eps / c
+        if weight is not None:
+            probs = probs * weight.detach().reshape(wshape)
+        loss = -(logp * probs).sum(class_dim)
+        return _reduce(loss, reduction)
+    flat, safe, valid = _class_indices(logp, target, ignore_index, "cross_entropy")
+    nll, w = _weighted_nll(flat, safe, valid, weight)
+    total_w = _const(w.sum(), nll.dtype)
+    if reduction == "mean":
+        out = nll.sum() / total_w
+    elif reduction == "sum":
+        out = nll.sum()
+    else:
+        out = nll.reshape(target.shape)
+    if eps == 0:
+        return out
+    per_class = flat if weight is None else flat * weight.detach()
+    smooth = -(per_class.sum(1) * _const(valid.astype(flat.dtype), flat.dtype))
+    if reduction == "mean":
+        smooth = smooth.sum() / total_w
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    else:
+        smooth = smooth.reshape(target.shape)
+    return out * (1 - eps) + smooth * (eps / c)
+
+
+def _log1p(e: Tensor) -> Tensor:
+    """log(1 + e) for e >= 0 to full precision, composed from log, add and div.
+
+    u = 1 + e rounds away the low bits of e; log(u) * e / (u - 1) restores
+    them exactly (Goldberg's trick), and where u == 1, log1p(e) == e.
+    The denominator is made non-zero there so the unused branch's gradient
+    stays finite.
+    """
+    u = e + 1
+    d = u - 1
+    tiny = Tensor._wrap(d.data == 0)
+    safe = where(tiny, _const(1.0, e.dtype), d)
+    return where(tiny, e, u.log() * (e / safe))
+
+
+def _softplus(z: Tensor) -> Tensor:
+    """log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|)), with derivative sigmoid(z) also at z = 0."""
+    # constant masks (sign(0) taken as +1) instead of relu/abs, whose gradient at 0 is 0
+    pos = z.data >= 0
+    sign = _const(np.where(pos, 1.0, -1.0), z.dtype)
+    return z * _const(pos, z.dtype) + _log1p((-(z * sign)).exp())
+
+
+def binary_cross_entropy_with_logits(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    weight: Tensor | None = None,
+    *,
+    reduction: str = "mean",
+    pos_weight: Tensor | None = None,
+) -> Tensor:
+    """Binary cross entropy of sigmoid(input) against targets in [0, 1], computed stably.
+
+    loss = (1 - y) * x + lw * softplus(-x), lw = 1 + (pos_weight - 1) * y (1 without
+    pos_weight); equal to max(x, 0) - x * y + log1p(exp(-|x|)). ``weight``
+    rescales each element (broadcast), ``pos_weight`` the positive term per
+    class (broadcast along the last dim). Finite for logits of any size.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``.
+        ShapeError: target's shape differs from input's.
+    """
+    _check_reduction(reduction)
+    if not isinstance(target, Tensor):
+        target = Tensor(target, dtype=input.dtype)
+    if target.shape != input.shape:
+        raise ShapeError(
+            f"binary_cross_entropy_with_logits: target size {target.shape} must be the same as "
+            f"input size {input.shape}"
+        )
+    neg_part = _softplus(-input)
+    if pos_weight is not None:
+        neg_part = neg_part * ((pos_weight - 1) * target + 1)
+    loss = (1 - target) * input + neg_part
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
