@@ -464,3 +464,8 @@ def binary_cross_entropy_with_logits(
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
+
+
+from minigrad.nn.attention import embedding, one_hot, scaled_dot_product_attention  # noqa: E402
+
+__all__ += ["embedding", "one_hot", "scaled_dot_product_attention"]
