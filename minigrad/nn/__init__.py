@@ -1,8 +1,16 @@
 """minigrad.nn: modules, parameters, layers, losses and ``functional``."""
 
 from minigrad.nn import functional as functional
+from minigrad.nn import init as init
+from minigrad.nn.activation import GELU, Flatten, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from minigrad.nn.dropout import Dropout
+from minigrad.nn.linear import Identity, Linear
+from minigrad.nn.loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from minigrad.nn.module import Module, ModuleDict, ModuleList, Parameter, Sequential
+from minigrad.nn.normalization import BatchNorm1d, LayerNorm
 
 __all__ = [
-    "Module", "ModuleDict", "ModuleList", "Parameter", "Sequential", "functional",
+    "BCEWithLogitsLoss", "BatchNorm1d", "CrossEntropyLoss", "Dropout", "Flatten", "GELU", "Identity",
+    "LayerNorm", "Linear", "LogSoftmax", "MSELoss", "Module", "ModuleDict", "ModuleList", "NLLLoss",
+    "Parameter", "ReLU", "Sequential", "Sigmoid", "Softmax", "Tanh", "functional", "init",
 ]  # fmt: skip

@@ -343,6 +343,14 @@ def _check_weight(weight: Tensor | None, c: int, fn: str) -> None:
         raise ShapeError(f"{fn}: expected weight of shape ({c},) (one per class), got {weight.shape}")
 
 
+def _check_label_smoothing(value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) or not 0.0 <= value <= 1.0:
+        raise InvalidParameterError(
+            f"label_smoothing must be a number in [0, 1], got label_smoothing={value!r}"
+        )
+    return float(value)
+
+
 def cross_entropy(
     logits: Tensor,
     target: Tensor,
@@ -366,9 +374,7 @@ def cross_entropy(
         DimensionError: a class index outside [0, C) that is not ``ignore_index``.
     """
     _check_reduction(reduction)
-    eps = label_smoothing
-    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0.0 <= eps <= 1.0:
-        raise InvalidParameterError(f"label_smoothing must be in [0, 1], got label_smoothing={eps!r}")
+    eps = _check_label_smoothing(label_smoothing)
     class_dim = 0 if logits.ndim == 1 else 1
     c = logits.shape[class_dim]
     _check_weight(weight, c, "cross_entropy")

@@ -1,0 +1,83 @@
+"""Linear and Identity layers."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from minigrad.errors import ShapeError
+from minigrad.nn import _checks, init
+from minigrad.nn import functional as F  # noqa: N812 - PyTorch's conventional alias
+from minigrad.nn.module import Module, Parameter
+from minigrad.tensor import DTypeLike, Tensor
+
+__all__ = ["Identity", "Linear"]
+
+
+class Linear(Module):
+    """y = x @ weight.T + bias.
+
+    Args:
+        in_features: size of the input's last dim (int >= 0).
+        out_features: size of the output's last dim (int >= 0).
+        bias: learn an additive bias.
+        dtype: float32 (default) or float64.
+
+    Parameters ``weight`` (out_features, in_features) and ``bias``
+    (out_features,) start as U(-1/sqrt(in_features), 1/sqrt(in_features)),
+    PyTorch's default, drawn from the seeded generator.
+    Input (*, in_features) -> output (*, out_features).
+
+    Raises:
+        InvalidParameterError: a feature count that is not a non-negative int, a non-float dtype.
+        ShapeError (call): the input's last dim is not in_features.
+    """
+
+    weight: Parameter
+    bias: Parameter | None
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True,
+                 dtype: DTypeLike = None) -> None:
+        super().__init__()
+        self.in_features = _checks.nonnegative_int("in_features", in_features)
+        self.out_features = _checks.nonnegative_int("out_features", out_features)
+        dt = _checks.float_dtype(dtype)
+        self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dt))
+        if _checks.flag("bias", bias):
+            self.bias = Parameter(np.empty(self.out_features, dtype=dt))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Redraw weight and bias from PyTorch's default distribution."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """x @ weight.T + bias over the last dim."""
+        if input.ndim == 0 or input.shape[-1] != self.in_features:
+            raise ShapeError(
+                f"Linear: expected input with last dim {self.in_features} (in_features), "
+                f"got shape {input.shape}"
+            )
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        has_bias = self.bias is not None
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={has_bias}"
+
+
+class Identity(Module):
+    """Returns its input unchanged; any constructor arguments are ignored (as in PyTorch)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """The input itself."""
+        return input
