@@ -230,8 +230,8 @@ class PowScalar(Function):
         return _quiet(np.power, a, a.dtype.type(p) if a.dtype.kind == "f" else p)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        if self.p == 0:
-            return (None,)
+        if self.p == 0:  # PyTorch's pow_backward gives zeros here, not an absent gradient
+            return (Tensor._wrap(np.zeros(g.shape, dtype=g.dtype)),)
         a = self.parents[0]
         return (g * (a ** (self.p - 1) * self.p),)
 
@@ -404,7 +404,8 @@ class Sign(Function):
         return np.sign(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        return (None,)
+        # zeros, not None: like PyTorch, x.grad becomes a tensor of zeros
+        return (Tensor._wrap(np.zeros(g.shape, dtype=g.dtype)),)
 
 
 class Erf(Function):
