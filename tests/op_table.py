@@ -1,0 +1,619 @@
+"""The declared op table: one entry per differentiable op, driving every op test.
+
+Each :class:`OpSpec` names a minigrad callable, the PyTorch callable it must
+match, a hypothesis strategy for the arguments (shapes, dims, keepdim, index,
+...), the input domain (where the op is smooth: positive for log, away from the
+kink for abs/relu/clamp, tie-free for max/min) and whether it is twice
+differentiable. ``tests/test_ops.py`` (gradcheck, gradgradcheck, float32,
+invariants) and ``tests/parity/test_ops_parity.py`` (values and gradients vs
+PyTorch) are written once against this table; an op is tested by adding a row.
+
+``covers`` lists the public names an entry exercises; ``test_ops.py`` fails if
+a public Tensor method or operator is neither covered nor listed in
+:data:`NOT_OPS`, so a new op without a row is a failing test.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+import hypothesis.extra.numpy as hnp
+import numpy as np
+from hypothesis import assume
+from hypothesis import strategies as st
+
+import minigrad as mg
+
+Shape = tuple[int, ...]
+Domain = Callable[[np.random.Generator, Sequence[Shape]], list[np.ndarray]]
+
+
+def _torch() -> ModuleType:
+    import torch
+
+    return torch
+
+
+# ------------------------------------------------------------------ domains
+
+
+def real(rng: np.random.Generator, shapes: Sequence[Shape]) -> list[np.ndarray]:
+    """Standard normal values."""
+    return [rng.standard_normal(s) for s in shapes]
+
+
+def positive(rng: np.random.Generator, shapes: Sequence[Shape]) -> list[np.ndarray]:
+    """Values in [0.5, 2): inside the domain of log, sqrt, x ** 2.5, ..."""
+    return [rng.uniform(0.5, 2.0, s) for s in shapes]
+
+
+def away(*points: float, gap: float = 0.1) -> Domain:
+    """Normal values pushed at least ``gap`` away from each kink in ``points``."""
+
+    def domain(rng: np.random.Generator, shapes: Sequence[Shape]) -> list[np.ndarray]:
+        out = []
+        for s in shapes:
+            x = rng.standard_normal(s)
+            for p in points:
+                d = x - p
+                x = np.where(np.abs(d) < gap, p + np.where(d >= 0, gap, -gap) + d, x)
+            out.append(np.asarray(x, dtype=np.float64))
+        return out
+
+    return domain
+
+
+def distinct(rng: np.random.Generator, shapes: Sequence[Shape]) -> list[np.ndarray]:
+    """Values at least 0.2 apart across all inputs, so max/min/maximum have no ties."""
+    sizes = [math.prod(s) for s in shapes]
+    total = sum(sizes)
+    vals = (rng.permutation(total) - total / 2) * 0.3 + rng.uniform(-0.05, 0.05, total)
+    out, start = [], 0
+    for s, n in zip(shapes, sizes, strict=True):
+        out.append(vals[start : start + n].reshape(s))
+        start += n
+    return out
+
+
+def per_input(*domains: Domain) -> Domain:
+    """A different domain for each input (e.g. a positive base and a real exponent)."""
+
+    def domain(rng: np.random.Generator, shapes: Sequence[Shape]) -> list[np.ndarray]:
+        return [d(rng, [s])[0] for d, s in zip(domains, shapes, strict=True)]
+
+    return domain
+
+
+# ------------------------------------------------------------------ samples
+
+
+@dataclass
+class Sample:
+    """One call of an op: the shapes of its differentiable inputs and its other arguments."""
+
+    shapes: list[Shape]
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+SHAPES = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=3)
+NONEMPTY_SHAPES = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3)
+
+
+def unary(shapes: st.SearchStrategy[Shape] = SHAPES) -> st.SearchStrategy[Sample]:
+    """One input of any small shape, 0-d and size-1 dims included."""
+    return shapes.map(lambda s: Sample([s]))
+
+
+def binary() -> st.SearchStrategy[Sample]:
+    """Two mutually broadcastable shapes: either operand may broadcast, or be 0-d."""
+    return hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=3).map(
+        lambda b: Sample(list(b.input_shapes))
+    )
+
+
+@st.composite
+def _dim(draw: st.DrawFn, ndim: int, kinds: Sequence[str]) -> Any:
+    """A reduction dim: None, an int (maybe negative) or a tuple of distinct ints."""
+    n = max(ndim, 1)
+    kind = draw(st.sampled_from(list(kinds)))
+    if kind == "none":
+        return None
+    if kind == "int":
+        return draw(st.integers(-n, n - 1))
+    dims = draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=n, unique=True))
+    return tuple(d - n if draw(st.booleans()) else d for d in dims)
+
+
+def _count(shape: Shape, dim: Any) -> int:
+    if dim is None:
+        return math.prod(shape)
+    dims = (dim,) if isinstance(dim, int) else dim
+    return math.prod(shape[d] for d in dims) if shape else 1
+
+
+@st.composite
+def reduction(draw: st.DrawFn, kinds: Sequence[str] = ("none", "int", "tuple"), keepdim: bool = True,
+              correction: bool = False, dim_name: str = "dim", min_count: int = 1) -> Sample:
+    """A shape, a dim drawn from ``kinds``, keepdim, and optionally a correction below N.
+
+    ``min_count``: the least number of elements reduced together (std needs 2:
+    the standard deviation of one element is 0, where sqrt has no derivative).
+    """
+    shape = draw(SHAPES)
+    dim = draw(_dim(len(shape), kinds))
+    assume(_count(shape, dim) >= min_count)
+    kwargs: dict[str, Any] = {dim_name: dim}
+    if keepdim:
+        kwargs["keepdim"] = draw(st.booleans())
+    if correction:
+        n = _count(shape, dim)
+        kwargs["correction"] = draw(st.integers(0, min(2, n - 1)))
+    return Sample([shape], kwargs)
+
+
+@st.composite
+def _reshape(draw: st.DrawFn) -> Sample:
+    shape = draw(SHAPES)
+    n = math.prod(shape)
+    targets = [t for k in range(4) for t in _factorizations(n, k)]
+    target = list(draw(st.sampled_from(targets)))
+    if target and draw(st.booleans()):
+        target[draw(st.integers(0, len(target) - 1))] = -1
+    return Sample([shape], {"shape": tuple(target)})
+
+
+def _factorizations(n: int, k: int) -> list[Shape]:
+    if k == 0:
+        return [()] if n == 1 else []
+    return [(d, *rest) for d in range(1, n + 1) if n % d == 0 for rest in _factorizations(n // d, k - 1)]
+
+
+@st.composite
+def _flatten(draw: st.DrawFn) -> Sample:
+    shape = draw(SHAPES)
+    n = max(len(shape), 1)
+    a, b = sorted(draw(st.lists(st.integers(0, n - 1), min_size=2, max_size=2)))
+    a = a - n if draw(st.booleans()) else a
+    b = b - n if draw(st.booleans()) else b
+    return Sample([shape], {"start_dim": a, "end_dim": b})
+
+
+@st.composite
+def _transpose(draw: st.DrawFn) -> Sample:
+    shape = draw(SHAPES)
+    n = max(len(shape), 1)
+    d = st.integers(-n, n - 1)
+    return Sample([shape], {"dim0": draw(d), "dim1": draw(d)})
+
+
+@st.composite
+def _permute(draw: st.DrawFn) -> Sample:
+    shape = draw(NONEMPTY_SHAPES)
+    n = len(shape)
+    order = draw(st.permutations(list(range(n))))
+    return Sample([shape], {"dims": tuple(d - n if draw(st.booleans()) else d for d in order)})
+
+
+@st.composite
+def _unsqueeze(draw: st.DrawFn) -> Sample:
+    shape = draw(SHAPES)
+    n = len(shape) + 1
+    return Sample([shape], {"dim": draw(st.integers(-n, n - 1))})
+
+
+@st.composite
+def _squeeze(draw: st.DrawFn) -> Sample:
+    shape = draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=2))
+    return Sample([shape], {"dim": draw(_dim(len(shape), ("none", "int", "tuple")))})
+
+
+@st.composite
+def _expand(draw: st.DrawFn) -> Sample:
+    shape = draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=2))
+    target = [draw(st.integers(1, 3)) if s == 1 else (-1 if draw(st.booleans()) else s) for s in shape]
+    lead = draw(st.lists(st.integers(1, 3), max_size=2))
+    return Sample([shape], {"shape": (*lead, *target)})
+
+
+@st.composite
+def _expand_as(draw: st.DrawFn) -> Sample:
+    s = draw(_expand())
+    (shape,) = s.shapes
+    target = s.kwargs["shape"]
+    lead = len(target) - len(shape)
+    full = tuple(shape[i - lead] if t == -1 else t for i, t in enumerate(target))
+    return Sample(s.shapes, {"other": full})
+
+
+@st.composite
+def _matmul(draw: st.DrawFn) -> Sample:
+    m, n, p = (draw(st.integers(1, 3)) for _ in range(3))
+    kind = draw(st.sampled_from(["vv", "mv", "vm", "mm", "batched", "batched-v", "v-batched"]))
+    batch = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=2, max_side=2))
+    ba, bb = batch.input_shapes
+    shapes = {
+        "vv": [(n,), (n,)],
+        "mv": [(m, n), (n,)],
+        "vm": [(n,), (n, p)],
+        "mm": [(m, n), (n, p)],
+        "batched": [(*ba, m, n), (*bb, n, p)],
+        "batched-v": [(*ba, m, n), (n,)],
+        "v-batched": [(n,), (*bb, n, p)],
+    }[kind]
+    return Sample(shapes)
+
+
+@st.composite
+def _cat(draw: st.DrawFn) -> Sample:
+    base = draw(NONEMPTY_SHAPES)
+    n = len(base)
+    dim = draw(st.integers(-n, n - 1))
+    count = draw(st.integers(1, 3))
+    shapes = []
+    for _ in range(count):
+        s = list(base)
+        s[dim] = draw(st.integers(1, 3))
+        shapes.append(tuple(s))
+    return Sample(shapes, {"dim": dim})
+
+
+@st.composite
+def _stack(draw: st.DrawFn) -> Sample:
+    base = draw(SHAPES)
+    n = len(base) + 1
+    return Sample([base] * draw(st.integers(1, 3)), {"dim": draw(st.integers(-n, n - 1))})
+
+
+@st.composite
+def _split(draw: st.DrawFn) -> Sample:
+    shape = draw(NONEMPTY_SHAPES)
+    n = len(shape)
+    dim = draw(st.integers(-n, n - 1))
+    return Sample([shape], {"size": draw(st.integers(1, 3)), "dim": dim})
+
+
+@st.composite
+def _where(draw: st.DrawFn) -> Sample:
+    b = draw(hnp.mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=3, max_side=3))
+    cshape, ashape, bshape = b.input_shapes
+    cond = draw(hnp.arrays(np.bool_, cshape))
+    return Sample([ashape, bshape], {"cond": cond})
+
+
+@st.composite
+def _where_scalar(draw: st.DrawFn) -> Sample:
+    b = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=3))
+    cshape, xshape = b.input_shapes
+    cond = draw(hnp.arrays(np.bool_, cshape))
+    scalar = draw(st.sampled_from([0, 1.5, -2.0]))
+    return Sample([xshape], {"cond": cond, "scalar": scalar, "left": draw(st.booleans())})
+
+
+@st.composite
+def _masked_fill(draw: st.DrawFn) -> Sample:
+    shape = draw(SHAPES)
+    mshape = draw(hnp.broadcastable_shapes(shape, min_dims=0, max_dims=len(shape), max_side=3))
+    mask = draw(hnp.arrays(np.bool_, mshape))
+    return Sample([shape], {"mask": mask, "value": draw(st.sampled_from([0, -1.5, 1e4]))})
+
+
+def _positive_steps(index: Any) -> bool:
+    items = index if isinstance(index, tuple) else (index,)
+    return all(not isinstance(i, slice) or i.step is None or i.step > 0 for i in items)
+
+
+@st.composite
+def _getitem_basic(draw: st.DrawFn, positive_steps: bool) -> Sample:
+    shape = draw(SHAPES)
+    ix = hnp.basic_indices(shape, min_dims=0, allow_newaxis=True, allow_ellipsis=True)
+    if positive_steps:
+        ix = ix.filter(_positive_steps)
+    return Sample([shape], {"index": draw(ix), "as_tensor": False})
+
+
+@st.composite
+def _getitem_advanced(draw: st.DrawFn) -> Sample:
+    """Integer arrays (repeats and negative indices included), as arrays or Tensors, alone or mixed."""
+    shape = draw(NONEMPTY_SHAPES)
+    kind = draw(st.sampled_from(["arrays", "first-dim", "mixed", "list"]))
+    if kind == "arrays":
+        result = hnp.array_shapes(min_dims=0, max_dims=2, max_side=4)
+        index: Any = draw(hnp.integer_array_indices(shape, result_shape=result))
+    elif kind == "list":
+        index = draw(st.lists(st.integers(-shape[0], shape[0] - 1), min_size=1, max_size=5))
+    else:
+        idx = draw(hnp.arrays(np.int64, draw(st.integers(1, 5)),
+                              elements=st.integers(-shape[-1 if kind == "mixed" else 0],
+                                                   shape[-1 if kind == "mixed" else 0] - 1)))
+        index = (Ellipsis, idx) if kind == "mixed" else idx
+        if kind == "mixed" and len(shape) >= 2 and draw(st.booleans()):
+            index = (slice(None), None, *([slice(None)] * (len(shape) - 2)), idx)
+    return Sample([shape], {"index": index, "as_tensor": kind != "list" and draw(st.booleans())})
+
+
+@st.composite
+def _getitem_mask(draw: st.DrawFn) -> Sample:
+    shape = draw(NONEMPTY_SHAPES)
+    k = draw(st.integers(1, len(shape)))
+    mask = draw(hnp.arrays(np.bool_, shape[:k]))
+    index = mask if draw(st.booleans()) or k == len(shape) else (mask, Ellipsis)
+    return Sample([shape], {"index": index, "as_tensor": draw(st.booleans())})
+
+
+def mg_index(index: Any, as_tensor: bool) -> Any:
+    """The index for minigrad: arrays optionally wrapped as Tensors."""
+    items = index if isinstance(index, tuple) else (index,)
+    conv = tuple(mg.tensor(i) if as_tensor and isinstance(i, np.ndarray) else i for i in items)
+    return conv if isinstance(index, tuple) else conv[0]
+
+
+def torch_index(index: Any) -> Any:
+    """The same index for PyTorch: arrays and lists become torch tensors."""
+    torch = _torch()
+    items = index if isinstance(index, tuple) else (index,)
+    conv = tuple(torch.as_tensor(np.asarray(i)) if isinstance(i, (np.ndarray, list)) else i for i in items)
+    return conv if isinstance(index, tuple) else conv[0]
+
+
+# ------------------------------------------------------------------ the table
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    """One row: an op, its oracle, its arguments, its domain, its differentiability."""
+
+    name: str
+    mg: Callable[..., Any]
+    torch: Callable[..., Any]
+    sample: st.SearchStrategy[Sample]
+    domain: Domain = real
+    covers: tuple[str, ...] = ()
+    differentiable: bool = True
+    twice_differentiable: bool = True
+    float32_rtol: float = 2e-5
+    float32_atol: float = 2e-5
+
+
+def _gelu_torch(x: Any, approximate: str = "none") -> Any:
+    return _torch().nn.functional.gelu(x, approximate=approximate)
+
+
+def _max_torch(fn: str) -> Callable[..., Any]:
+    """torch.max(x) for dim=None, torch.max(x, dim).values for an int, amax for a tuple."""
+
+    def call(x: Any, dim: Any = None, keepdim: bool = False) -> Any:
+        if dim is None:
+            return getattr(x, fn)() if not keepdim else getattr(x, "a" + fn)(
+                tuple(range(x.ndim)), keepdim=True)
+        if isinstance(dim, int):
+            return getattr(x, fn)(dim, keepdim=keepdim).values
+        return getattr(x, "a" + fn)(dim, keepdim=keepdim)
+
+    return call
+
+
+def _amax_torch(fn: str) -> Callable[..., Any]:
+    def call(x: Any, dim: Any = None, keepdim: bool = False) -> Any:
+        dims = tuple(range(x.ndim)) if dim is None else dim
+        return getattr(x, fn)(dims, keepdim=keepdim)
+
+    return call
+
+
+def _arg_torch(fn: str) -> Callable[..., Any]:
+    def call(x: Any, dim: Any = None, keepdim: bool = False) -> Any:
+        return getattr(x, fn)(dim, keepdim=keepdim)
+
+    return call
+
+
+def _reverse_dims(t: Any) -> Any:
+    # torch's .T warns (an error here) outside 2-D; permute is the same thing
+    return t.permute(tuple(reversed(range(t.ndim))))
+
+
+_SCALARS: list[tuple[str, float | int, Domain]] = [
+    ("int", 2, real), ("float", 2.5, real), ("neg", -1.5, real),
+]
+
+OP_TABLE: list[OpSpec] = []
+
+# -- binary arithmetic, tensor with tensor
+OP_TABLE += [
+    OpSpec("add", lambda a, b: a + b, lambda a, b: a + b, binary(), covers=("__add__",)),
+    OpSpec("sub", lambda a, b: a - b, lambda a, b: a - b, binary(), covers=("__sub__",)),
+    OpSpec("mul", lambda a, b: a * b, lambda a, b: a * b, binary(), covers=("__mul__",)),
+    OpSpec("div", lambda a, b: a / b, lambda a, b: a / b, binary(), per_input(real, away(0.0, gap=0.5)),
+           covers=("__truediv__",)),
+    OpSpec("pow", lambda a, b: a**b, lambda a, b: a**b, binary(), per_input(positive, real),
+           covers=("__pow__",)),
+    OpSpec("pow_method", lambda a, b: a.pow(b), lambda a, b: a.pow(b), binary(), per_input(positive, real),
+           covers=("pow",)),
+    OpSpec("maximum", lambda a, b: a.maximum(b), lambda a, b: a.maximum(b), binary(), distinct,
+           covers=("maximum",)),
+    OpSpec("minimum", lambda a, b: a.minimum(b), lambda a, b: a.minimum(b), binary(), distinct,
+           covers=("minimum",)),
+    OpSpec("matmul", lambda a, b: a @ b, lambda a, b: a @ b, _matmul(), covers=("__matmul__",)),
+    OpSpec("matmul_method", lambda a, b: a.matmul(b), lambda a, b: a.matmul(b), _matmul(),
+           covers=("matmul",)),
+    OpSpec("rmatmul", lambda a, b: b.__rmatmul__(a), lambda a, b: b.__rmatmul__(a), _matmul(),
+           covers=("__rmatmul__",)),
+    OpSpec("mg.matmul", lambda a, b: mg.matmul(a, b), lambda a, b: _torch().matmul(a, b), _matmul(),
+           covers=("mg.matmul",)),
+    OpSpec("dot", lambda a, b: a.dot(b), lambda a, b: a.dot(b),
+           st.integers(1, 4).map(lambda n: Sample([(n,), (n,)])), covers=("dot",)),
+]
+
+# -- binary arithmetic with a Python scalar on either side
+for _tag, _c, _dom in _SCALARS:
+    OP_TABLE += [
+        OpSpec(f"add_{_tag}_scalar", lambda a, c=_c: a + c, lambda a, c=_c: a + c, unary(), _dom,
+               covers=("__add__",)),
+        OpSpec(f"radd_{_tag}_scalar", lambda a, c=_c: c + a, lambda a, c=_c: c + a, unary(), _dom,
+               covers=("__radd__",)),
+        OpSpec(f"sub_{_tag}_scalar", lambda a, c=_c: a - c, lambda a, c=_c: a - c, unary(), _dom,
+               covers=("__sub__",)),
+        OpSpec(f"rsub_{_tag}_scalar", lambda a, c=_c: c - a, lambda a, c=_c: c - a, unary(), _dom,
+               covers=("__rsub__",)),
+        OpSpec(f"mul_{_tag}_scalar", lambda a, c=_c: a * c, lambda a, c=_c: a * c, unary(), _dom,
+               covers=("__mul__",)),
+        OpSpec(f"rmul_{_tag}_scalar", lambda a, c=_c: c * a, lambda a, c=_c: c * a, unary(), _dom,
+               covers=("__rmul__",)),
+        OpSpec(f"div_{_tag}_scalar", lambda a, c=_c: a / c, lambda a, c=_c: a / c, unary(), _dom,
+               covers=("__truediv__",)),
+        OpSpec(f"rdiv_{_tag}_scalar", lambda a, c=_c: c / a, lambda a, c=_c: c / a, unary(),
+               away(0.0, gap=0.5), covers=("__rtruediv__",)),
+        OpSpec(f"rpow_{_tag}_scalar", lambda a, c=_c: abs(c) ** a, lambda a, c=_c: abs(c) ** a, unary(), _dom,
+               covers=("__rpow__",)),
+    ]
+OP_TABLE += [
+    OpSpec("pow_int2", lambda a: a**2, lambda a: a**2, unary(), covers=("__pow__",)),
+    OpSpec("pow_int3", lambda a: a**3, lambda a: a**3, unary(), covers=("__pow__",)),
+    OpSpec("pow_int0", lambda a: a**0, lambda a: a**0, unary(), covers=("__pow__",)),
+    OpSpec("pow_neg_int", lambda a: a**-1, lambda a: a**-1, unary(), away(0.0, gap=0.5), covers=("__pow__",)),
+    OpSpec("pow_float", lambda a: a**2.5, lambda a: a**2.5, unary(), positive, covers=("__pow__",)),
+    OpSpec("pow_half", lambda a: a**0.5, lambda a: a**0.5, unary(), positive, covers=("__pow__",)),
+    OpSpec("square", lambda a: a.square(), lambda a: a.square(), unary(), covers=("square",)),
+]
+
+# -- unary elementwise
+OP_TABLE += [
+    OpSpec("neg", lambda a: -a, lambda a: -a, unary(), covers=("__neg__",)),
+    OpSpec("pos", lambda a: +a, lambda a: +a, unary(), covers=("__pos__",)),
+    OpSpec("exp", lambda a: a.exp(), lambda a: a.exp(), unary(), covers=("exp",)),
+    OpSpec("log", lambda a: a.log(), lambda a: a.log(), unary(), positive, covers=("log",)),
+    OpSpec("sqrt", lambda a: a.sqrt(), lambda a: a.sqrt(), unary(), positive, covers=("sqrt",)),
+    OpSpec("rsqrt", lambda a: a.rsqrt(), lambda a: a.rsqrt(), unary(), positive, covers=("rsqrt",)),
+    OpSpec("abs", lambda a: a.abs(), lambda a: a.abs(), unary(), away(0.0), covers=("abs",)),
+    OpSpec("builtin_abs", lambda a: abs(a), lambda a: abs(a), unary(), away(0.0), covers=("__abs__",)),
+    OpSpec("sign", lambda a: a.sign(), lambda a: a.sign(), unary(), away(0.0), covers=("sign",)),
+    OpSpec("tanh", lambda a: a.tanh(), lambda a: a.tanh(), unary(), covers=("tanh",)),
+    OpSpec("sigmoid", lambda a: a.sigmoid(), lambda a: a.sigmoid(), unary(), covers=("sigmoid",)),
+    OpSpec("relu", lambda a: a.relu(), lambda a: a.relu(), unary(), away(0.0), covers=("relu",)),
+    OpSpec("gelu", lambda a: a.gelu(), _gelu_torch, unary(), covers=("gelu",)),
+    OpSpec("gelu_tanh", lambda a: a.gelu(approximate="tanh"), lambda a: _gelu_torch(a, "tanh"), unary(),
+           covers=("gelu",)),
+    OpSpec("sin", lambda a: a.sin(), lambda a: a.sin(), unary(), covers=("sin",)),
+    OpSpec("cos", lambda a: a.cos(), lambda a: a.cos(), unary(), covers=("cos",)),
+    OpSpec("erf", lambda a: a.erf(), lambda a: a.erf(), unary(), covers=("erf",)),
+    OpSpec("clamp_min", lambda a: a.clamp(min=-0.5), lambda a: a.clamp(min=-0.5), unary(), away(-0.5),
+           covers=("clamp",)),
+    OpSpec("clamp_max", lambda a: a.clamp(max=0.5), lambda a: a.clamp(max=0.5), unary(), away(0.5),
+           covers=("clamp",)),
+    OpSpec("clamp_both", lambda a: a.clamp(-0.5, 0.5), lambda a: a.clamp(-0.5, 0.5), unary(), away(-0.5, 0.5),
+           covers=("clamp",)),
+    OpSpec("clamp_int_bound", lambda a: a.clamp(min=0), lambda a: a.clamp(min=0), unary(), away(0.0),
+           covers=("clamp",)),
+    OpSpec("clip", lambda a: a.clip(-1.0, 1.0), lambda a: a.clip(-1.0, 1.0), unary(), away(-1.0, 1.0),
+           covers=("clip",)),
+]
+
+# -- reductions
+OP_TABLE += [
+    OpSpec("sum", lambda a, **k: a.sum(**k), lambda a, **k: a.sum(**k) if k["dim"] is not None
+           else (a.sum(tuple(range(a.ndim)), keepdim=k["keepdim"]) if a.ndim else a.sum()),
+           reduction(), covers=("sum",)),
+    OpSpec("mean", lambda a, **k: a.mean(**k), lambda a, **k: a.mean(**k) if k["dim"] is not None
+           else (a.mean(tuple(range(a.ndim)), keepdim=k["keepdim"]) if a.ndim else a.mean()),
+           reduction(), covers=("mean",)),
+    OpSpec("var", lambda a, **k: a.var(**k), lambda a, **k: a.var(**k), reduction(correction=True),
+           covers=("var",)),
+    OpSpec("std", lambda a, **k: a.std(**k), lambda a, **k: a.std(**k),
+           reduction(correction=True, min_count=2), covers=("std",)),
+    OpSpec("max", lambda a, **k: a.max(**k), _max_torch("max"), reduction(), distinct, covers=("max",)),
+    OpSpec("min", lambda a, **k: a.min(**k), _max_torch("min"), reduction(), distinct, covers=("min",)),
+    OpSpec("amax", lambda a, **k: a.amax(**k), _amax_torch("amax"), reduction(), distinct, covers=("amax",)),
+    OpSpec("amin", lambda a, **k: a.amin(**k), _amax_torch("amin"), reduction(), distinct, covers=("amin",)),
+    OpSpec("argmax", lambda a, **k: a.argmax(**k), _arg_torch("argmax"), reduction(("none", "int")), distinct,
+           covers=("argmax",), differentiable=False),
+    OpSpec("argmin", lambda a, **k: a.argmin(**k), _arg_torch("argmin"), reduction(("none", "int")), distinct,
+           covers=("argmin",), differentiable=False),
+    OpSpec("logsumexp", lambda a, **k: a.logsumexp(**k), lambda a, **k: a.logsumexp(**k),
+           reduction(("int", "tuple")), covers=("logsumexp",)),
+    OpSpec("softmax", lambda a, **k: a.softmax(**k), lambda a, **k: a.softmax(**k),
+           reduction(("int",), keepdim=False), covers=("softmax",)),
+    OpSpec("log_softmax", lambda a, **k: a.log_softmax(**k), lambda a, **k: a.log_softmax(**k),
+           reduction(("int",), keepdim=False), covers=("log_softmax",)),
+]
+
+# -- shape ops
+OP_TABLE += [
+    OpSpec("reshape", lambda a, shape: a.reshape(*shape), lambda a, shape: a.reshape(shape), _reshape(),
+           covers=("reshape",)),
+    OpSpec("reshape_tuple", lambda a, shape: a.reshape(shape), lambda a, shape: a.reshape(shape), _reshape(),
+           covers=("reshape",)),
+    OpSpec("view", lambda a, shape: a.view(*shape), lambda a, shape: a.reshape(shape), _reshape(),
+           covers=("view",)),
+    OpSpec("flatten", lambda a, **k: a.flatten(**k), lambda a, **k: a.flatten(**k), _flatten(),
+           covers=("flatten",)),
+    OpSpec("transpose", lambda a, **k: a.transpose(**k), lambda a, **k: a.transpose(**k), _transpose(),
+           covers=("transpose",)),
+    OpSpec("permute", lambda a, dims: a.permute(*dims), lambda a, dims: a.permute(*dims), _permute(),
+           covers=("permute",)),
+    OpSpec("T", lambda a: a.T, _reverse_dims, unary(), covers=("T",)),
+    OpSpec("mT", lambda a: a.mT, lambda a: a.mT, unary(hnp.array_shapes(min_dims=2, max_dims=4, max_side=3)),
+           covers=("mT",)),
+    OpSpec("unsqueeze", lambda a, dim: a.unsqueeze(dim), lambda a, dim: a.unsqueeze(dim), _unsqueeze(),
+           covers=("unsqueeze",)),
+    OpSpec("squeeze", lambda a, dim: a.squeeze(dim),
+           lambda a, dim: a.squeeze() if dim is None else a.squeeze(dim), _squeeze(), covers=("squeeze",)),
+    OpSpec("expand", lambda a, shape: a.expand(*shape), lambda a, shape: a.expand(shape), _expand(),
+           covers=("expand",)),
+    OpSpec("expand_as", lambda a, other: a.expand_as(mg.zeros(*other)),
+           lambda a, other: a.expand_as(_torch().zeros(other)), _expand_as(), covers=("expand_as",)),
+    OpSpec("getitem_basic", lambda a, index, as_tensor: a[mg_index(index, as_tensor)],
+           lambda a, index, as_tensor: a[torch_index(index)], _getitem_basic(positive_steps=True),
+           covers=("__getitem__",)),
+    OpSpec("getitem_advanced", lambda a, index, as_tensor: a[mg_index(index, as_tensor)],
+           lambda a, index, as_tensor: a[torch_index(index)], _getitem_advanced(), covers=("__getitem__",)),
+    OpSpec("getitem_mask", lambda a, index, as_tensor: a[mg_index(index, as_tensor)],
+           lambda a, index, as_tensor: a[torch_index(index)], _getitem_mask(), covers=("__getitem__",)),
+    OpSpec("masked_fill", lambda a, mask, value: a.masked_fill(mg.tensor(mask), value),
+           lambda a, mask, value: a.masked_fill(_torch().as_tensor(mask), value), _masked_fill(),
+           covers=("masked_fill",)),
+    OpSpec("split", lambda a, size, dim: a.split(size, dim), lambda a, size, dim: a.split(size, dim),
+           _split(), covers=("split",)),
+    OpSpec("chunk", lambda a, size, dim: a.chunk(size, dim), lambda a, size, dim: a.chunk(size, dim),
+           _split(), covers=("chunk",)),
+    OpSpec("cat", lambda *ts, dim: mg.cat(ts, dim), lambda *ts, dim: _torch().cat(ts, dim), _cat(),
+           covers=("mg.cat",)),
+    OpSpec("stack", lambda *ts, dim: mg.stack(ts, dim), lambda *ts, dim: _torch().stack(ts, dim), _stack(),
+           covers=("mg.stack",)),
+    OpSpec("where", lambda a, b, cond: mg.where(mg.tensor(cond), a, b),
+           lambda a, b, cond: _torch().where(_torch().as_tensor(cond), a, b), _where(), covers=("mg.where",)),
+    OpSpec("where_scalar",
+           lambda a, cond, scalar, left: mg.where(mg.tensor(cond), scalar, a) if left
+           else mg.where(mg.tensor(cond), a, scalar),
+           lambda a, cond, scalar, left: _torch().where(_torch().as_tensor(cond), scalar, a) if left
+           else _torch().where(_torch().as_tensor(cond), a, scalar), _where_scalar(), covers=("mg.where",)),
+]
+
+#: Public Tensor names that are not ops on values (attributes, conversions,
+#: autograd plumbing, in-place updates, comparisons); tested in test_tensor.py.
+NOT_OPS = frozenset({
+    "all", "any", "astype", "backward", "bool", "data", "detach", "dim", "double", "dtype", "fill_",
+    "float", "grad", "grad_fn", "is_leaf", "isfinite", "isnan", "item", "long", "ndim", "numel", "numpy",
+    "register_hook", "requires_grad", "requires_grad_", "retain_grad", "shape", "size", "to", "tolist",
+    "zero_",
+    "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__invert__", "__and__", "__or__",
+    "__iadd__", "__isub__", "__imul__", "__itruediv__", "__setitem__", "__bool__", "__float__", "__int__",
+    "__index__", "__len__", "__iter__", "__array__", "__hash__", "__repr__",
+})  # fmt: skip
+
+#: The operators API.md promises, which must each have a row.
+OPERATORS = (
+    "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__", "__rtruediv__",
+    "__pow__", "__rpow__", "__matmul__", "__neg__", "__getitem__",
+)  # fmt: skip
+
+#: Every Tensor method and module function named in API.md's Tensor section.
+API_OPS = (
+    "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "gelu", "sin", "cos", "clamp", "maximum",
+    "minimum", "sum", "mean", "var", "std", "max", "min", "argmax", "logsumexp", "softmax", "log_softmax",
+    "reshape", "view", "flatten", "transpose", "permute", "T", "mT", "unsqueeze", "squeeze", "expand",
+    "masked_fill", "matmul", "mg.cat", "mg.stack", "mg.where", "erf",
+)  # fmt: skip

@@ -1,0 +1,98 @@
+"""Every op of the table in ``tests/op_table.py``: gradcheck, gradgradcheck, float32.
+
+Values and gradients against PyTorch live in ``tests/parity/test_ops_parity.py``;
+these tests need no oracle beyond finite differences.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import minigrad as mg
+from tests.op_table import API_OPS, NOT_OPS, OP_TABLE, OPERATORS, OpSpec, Sample
+
+DIFFERENTIABLE = [s for s in OP_TABLE if s.differentiable]
+TWICE = [s for s in DIFFERENTIABLE if s.twice_differentiable]
+_OBJECT_DUNDERS = {
+    "__annotations__", "__array_priority__", "__doc__", "__init__", "__module__", "__slots__", "__weakref__",
+    "__dict__", "__firstlineno__", "__static_attributes__", "__qualname__",
+}  # fmt: skip
+
+
+def _ids(specs: list[OpSpec]) -> list[str]:
+    return [s.name for s in specs]
+
+
+def _draw_inputs(data: st.DataObject, spec: OpSpec, dtype: Any) -> tuple[Sample, list[mg.Tensor]]:
+    sample = data.draw(spec.sample, label="sample")
+    seed = data.draw(st.integers(0, 2**32 - 1), label="seed")
+    arrays = spec.domain(np.random.default_rng(seed), sample.shapes)
+    tensors = [mg.tensor(np.asarray(a, dtype=dtype), requires_grad=spec.differentiable) for a in arrays]
+    return sample, tensors
+
+
+def _outputs(out: Any) -> list[mg.Tensor]:
+    return list(out) if isinstance(out, (tuple, list)) else [out]
+
+
+def test_table_names_are_unique() -> None:
+    names = _ids(OP_TABLE)
+    assert len(names) == len(set(names))
+
+
+def test_table_covers_every_public_tensor_op() -> None:
+    """A public Tensor method or operator without a table row (or a NOT_OPS entry) fails here."""
+    covered = {name for spec in OP_TABLE for name in spec.covers}
+    public = {n for n in dir(mg.Tensor) if not n.startswith("_")}
+    dunders = {n for n in vars(mg.Tensor) if n.startswith("__")} - _OBJECT_DUNDERS
+    missing = sorted((public | dunders) - covered - NOT_OPS)
+    assert missing == [], f"Tensor ops without an entry in tests/op_table.py: {missing}"
+    api_missing = sorted(set(API_OPS + OPERATORS) - covered)
+    assert api_missing == [], f"API.md ops without an entry in tests/op_table.py: {api_missing}"
+    stale = sorted(n for n in NOT_OPS if n not in public | dunders)
+    assert stale == [], f"NOT_OPS names that Tensor does not have: {stale}"
+
+
+@pytest.mark.parametrize("spec", DIFFERENTIABLE, ids=_ids(DIFFERENTIABLE))
+@settings(max_examples=12)
+@given(data=st.data())
+def test_gradcheck(spec: OpSpec, data: st.DataObject) -> None:
+    sample, inputs = _draw_inputs(data, spec, np.float64)
+    assert mg.gradcheck(lambda *xs: spec.mg(*xs, **sample.kwargs), inputs)
+
+
+@pytest.mark.parametrize("spec", TWICE, ids=_ids(TWICE))
+@settings(max_examples=5)
+@given(data=st.data())
+def test_gradgradcheck(spec: OpSpec, data: st.DataObject) -> None:
+    sample, inputs = _draw_inputs(data, spec, np.float64)
+    assert mg.gradgradcheck(lambda *xs: spec.mg(*xs, **sample.kwargs), inputs)
+
+
+@pytest.mark.parametrize("spec", OP_TABLE, ids=_ids(OP_TABLE))
+@settings(max_examples=8)
+@given(data=st.data())
+def test_float32_stays_float32(spec: OpSpec, data: st.DataObject) -> None:
+    """float32 in gives float32 out and float32 gradients, close to the float64 result."""
+    sample, inputs = _draw_inputs(data, spec, np.float32)
+    outs = _outputs(spec.mg(*inputs, **sample.kwargs))
+    ref = _outputs(spec.mg(*[mg.tensor(t.data.astype(np.float64)) for t in inputs], **sample.kwargs))
+    for o, r in zip(outs, ref, strict=True):
+        if spec.differentiable:
+            assert o.dtype == np.float32, f"{spec.name} gave {o.dtype} for float32 inputs"
+        else:
+            assert o.dtype == r.dtype
+        np.testing.assert_allclose(o.data, r.data, rtol=spec.float32_rtol, atol=spec.float32_atol)
+    if not spec.differentiable:
+        return
+    diff_outs = [o for o in outs if o.requires_grad]
+    mg.autograd.backward(diff_outs, [mg.ones_like(o) for o in diff_outs])
+    for t in inputs:
+        if t.grad is not None:
+            assert t.grad.dtype == np.float32, f"{spec.name}: gradient is {t.grad.dtype}"
+
