@@ -1,0 +1,264 @@
+"""Embedding, MultiheadAttention and TransformerEncoderLayer: construction, policy and errors.
+
+Numerical agreement with PyTorch is in tests/parity/test_transformer_parity.py;
+this file checks initialisation, validation, dropout policy, gradients by
+finite differences and the names that make state_dicts portable.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import nn
+from tests.helpers import assert_close, require_torch
+
+RNG = np.random.default_rng(99)
+
+
+class TestEmbedding:
+    def test_init_standard_normal_and_seeded(self) -> None:
+        mg.manual_seed(5)
+        a = nn.Embedding(400, 50)
+        mg.manual_seed(5)
+        b = nn.Embedding(400, 50)
+        np.testing.assert_array_equal(a.weight.data, b.weight.data)
+        assert a.weight.dtype == np.float32 and a.weight.requires_grad
+        assert abs(a.weight.data.mean()) < 0.02
+        assert abs(a.weight.data.std() - 1.0) < 0.02
+
+    @pytest.mark.parametrize(("padding_idx", "row"), [(3, 3), (-1, 9), (-10, 0)])
+    def test_padding_row_zero_and_normalised(self, padding_idx: int, row: int) -> None:
+        emb = nn.Embedding(10, 4, padding_idx=padding_idx, dtype=mg.float64)
+        assert emb.padding_idx == row
+        np.testing.assert_array_equal(emb.weight.data[row], 0.0)
+        assert np.all(np.delete(emb.weight.data, row, axis=0) != 0.0)
+        assert repr(emb) == f"Embedding(10, 4, padding_idx={row})"
+
+    def test_gradient_padding_and_repeats(self) -> None:
+        emb = nn.Embedding(6, 3, padding_idx=0, dtype=mg.float64)
+        idx = mg.tensor([[0, 4, 4], [4, 0, 2]])
+        g = RNG.standard_normal((2, 3, 3))
+        emb(idx).backward(mg.tensor(g))
+        assert emb.weight.grad is not None
+        grad = emb.weight.grad.data
+        np.testing.assert_array_equal(grad[0], 0.0)
+        np.testing.assert_allclose(grad[4], g[0, 1] + g[0, 2] + g[1, 0], rtol=1e-14)
+        np.testing.assert_allclose(grad[2], g[1, 2], rtol=1e-14)
+        np.testing.assert_array_equal(grad[[1, 3, 5]], 0.0)
+
+    def test_from_pretrained(self) -> None:
+        w = mg.tensor(RNG.standard_normal((4, 2)))
+        frozen = nn.Embedding.from_pretrained(w)
+        assert not frozen.weight.requires_grad
+        assert_close(frozen(mg.tensor([3, 1])), w.data[[3, 1]])
+        trainable = nn.Embedding.from_pretrained(w, freeze=False, padding_idx=1)
+        assert trainable.weight.requires_grad and trainable.padding_idx == 1
+        assert_close(trainable.weight, w.data)  # pretrained padding row is kept, as in PyTorch
+
+    @pytest.mark.parametrize(
+        ("kwargs", "match"),
+        [
+            ({"num_embeddings": -1, "embedding_dim": 3}, "num_embeddings=-1"),
+            ({"num_embeddings": 4, "embedding_dim": 2.5}, "embedding_dim=2.5"),
+            ({"num_embeddings": 4, "embedding_dim": 3, "padding_idx": 4}, "padding_idx=4"),
+            ({"num_embeddings": 4, "embedding_dim": 3, "padding_idx": -5}, "padding_idx=-5"),
+            ({"num_embeddings": 4, "embedding_dim": 3, "dtype": mg.int64}, "dtype=int64"),
+        ],
+    )
+    def test_bad_arguments(self, kwargs: dict[str, object], match: str) -> None:
+        with pytest.raises(mg.InvalidParameterError, match=match):
+            nn.Embedding(**kwargs)  # type: ignore[arg-type]
+
+    def test_bad_indices(self) -> None:
+        emb = nn.Embedding(4, 3)
+        with pytest.raises(mg.DimensionError, match=r"index 7 .*num_embeddings=4"):
+            emb(mg.tensor([1, 7]))
+        with pytest.raises(TypeError, match="integer"):
+            emb(mg.tensor([1.0]))
+
+
+class TestMultiheadAttention:
+    def test_parameters_and_init(self) -> None:
+        mg.manual_seed(0)
+        m = nn.MultiheadAttention(64, 4)
+        shapes = {k: v.shape for k, v in m.state_dict().items()}
+        assert shapes == {"in_proj_weight": (192, 64), "in_proj_bias": (192,),
+                          "out_proj.weight": (64, 64), "out_proj.bias": (64,)}
+        bound = math.sqrt(6 / (64 + 192))
+        w = m.in_proj_weight.data
+        assert w.dtype == np.float32
+        assert np.abs(w).max() <= bound and np.abs(w).max() > 0.95 * bound
+        assert abs(w.std() - bound / math.sqrt(3)) < 0.01  # the std of U(-b, b)
+        np.testing.assert_array_equal(m.in_proj_bias.data if m.in_proj_bias is not None else 1, 0.0)
+        np.testing.assert_array_equal(m.out_proj.bias.data if m.out_proj.bias is not None else 1, 0.0)
+        assert np.abs(m.out_proj.weight.data).max() <= 1 / 8
+        assert m.head_dim == 16
+
+    def test_no_bias(self) -> None:
+        m = nn.MultiheadAttention(8, 2, bias=False)
+        assert list(m.state_dict()) == ["in_proj_weight", "out_proj.weight"]
+
+    def test_state_dict_keys_match_torch(self) -> None:
+        torch = require_torch()
+        for bias in (True, False):
+            t = torch.nn.MultiheadAttention(8, 2, bias=bias, batch_first=True)
+            assert list(nn.MultiheadAttention(8, 2, bias=bias).state_dict()) == list(t.state_dict())
+
+    @pytest.mark.parametrize(
+        ("kwargs", "match"),
+        [
+            ({"embed_dim": 10, "num_heads": 3}, "embed_dim=10 and num_heads=3"),
+            ({"embed_dim": 0, "num_heads": 1}, "embed_dim=0"),
+            ({"embed_dim": 8, "num_heads": 0}, "num_heads=0"),
+            ({"embed_dim": 8, "num_heads": 2, "dropout": 1.0}, "dropout=1.0"),
+            ({"embed_dim": 8, "num_heads": 2, "dropout": -0.5}, "dropout=-0.5"),
+            ({"embed_dim": 8, "num_heads": 2, "batch_first": False}, "batch_first=False"),
+        ],
+    )
+    def test_bad_arguments(self, kwargs: dict[str, object], match: str) -> None:
+        with pytest.raises(mg.InvalidParameterError, match=match):
+            nn.MultiheadAttention(**kwargs)  # type: ignore[arg-type]
+
+    def test_shape_errors(self) -> None:
+        m = nn.MultiheadAttention(8, 2)
+        x = mg.randn(2, 5, 8)
+        with pytest.raises(mg.ShapeError, match=r"embed_dim=8.*\(2, 5, 6\)"):
+            m(mg.randn(2, 5, 6), x, x)
+        with pytest.raises(mg.ShapeError, match=r"\(2, 5, 8\), \(5, 8\)"):
+            m(x, mg.randn(5, 8), x)
+        with pytest.raises(mg.ShapeError, match=r"key \(2, 5, 8\) and value \(2, 4, 8\)"):
+            m(x, x, mg.randn(2, 4, 8))
+        with pytest.raises(mg.ShapeError, match=r"\(L, S\) = \(5, 5\), got \(5, 4\)"):
+            m(x, x, x, attn_mask=mg.zeros(5, 4))
+        with pytest.raises(mg.ShapeError, match=r"\(N \* num_heads, L, S\) = \(4, 5, 5\), got \(2, 5, 5\)"):
+            m(x, x, x, attn_mask=mg.zeros(2, 5, 5))
+        with pytest.raises(mg.ShapeError, match=r"key_padding_mask must be \(N, S\) = \(2, 5\), got \(5,\)"):
+            m(x, x, x, key_padding_mask=mg.zeros(5))
+        with pytest.raises(TypeError, match="attn_mask must be a bool or floating"):
+            m(x, x, x, attn_mask=mg.zeros(5, 5, dtype=mg.int64))
+
+    def test_need_weights(self) -> None:
+        m = nn.MultiheadAttention(8, 2, dtype=mg.float64)
+        x = mg.tensor(RNG.standard_normal((3, 4, 8)))
+        out, w = m(x, x, x)
+        assert w is None and out.shape == (3, 4, 8)
+        _, w = m(x, x, x, need_weights=True, is_causal=True)
+        assert w is not None and w.shape == (3, 4, 4)
+        np.testing.assert_allclose(w.data.sum(-1), 1.0, rtol=1e-12)
+        np.testing.assert_array_equal(np.triu(w.data[0], 1), 0.0)
+        _, per_head = m(x, x, x, need_weights=True, average_attn_weights=False)
+        assert per_head is not None and per_head.shape == (3, 2, 4, 4)
+
+    def test_dropout_only_in_training_and_seeded(self) -> None:
+        m = nn.MultiheadAttention(8, 2, dropout=0.5, dtype=mg.float64)
+        x = mg.tensor(RNG.standard_normal((2, 6, 8)))
+        mg.manual_seed(1)
+        a, _ = m(x, x, x)
+        mg.manual_seed(1)
+        b, _ = m(x, x, x)
+        np.testing.assert_array_equal(a.data, b.data)
+        m.eval()
+        c, _ = m(x, x, x)
+        d, _ = m(x, x, x)
+        np.testing.assert_array_equal(c.data, d.data)
+        assert not np.allclose(a.data, c.data)
+        reference = nn.MultiheadAttention(8, 2, dtype=mg.float64)
+        reference.load_state_dict(m.state_dict())
+        assert_close(c, reference(x, x, x)[0].data, rtol=1e-14)
+
+    def test_gradcheck_inputs_and_parameters(self) -> None:
+        m = nn.MultiheadAttention(4, 2, dtype=mg.float64)
+        q = mg.tensor(RNG.standard_normal((2, 3, 4)), requires_grad=True)
+        kv = mg.tensor(RNG.standard_normal((2, 2, 4)), requires_grad=True)
+        pad = mg.tensor(np.array([[False, False], [False, True]]))
+
+        def fn(query: mg.Tensor, key: mg.Tensor, *params: mg.Tensor) -> mg.Tensor:
+            return m(query, key, key, key_padding_mask=pad)[0]
+
+        assert mg.gradcheck(fn, (q, kv, m.in_proj_weight, m.out_proj.weight))
+
+    def test_unbatched(self) -> None:
+        m = nn.MultiheadAttention(8, 2, dtype=mg.float64)
+        x = mg.tensor(RNG.standard_normal((5, 8)))
+        out, w = m(x, x, x, key_padding_mask=mg.tensor([False] * 4 + [True]), need_weights=True)
+        batched, bw = m(x.unsqueeze(0), x.unsqueeze(0), x.unsqueeze(0),
+                        key_padding_mask=mg.tensor([[False] * 4 + [True]]), need_weights=True)
+        assert w is not None and bw is not None
+        assert out.shape == (5, 8) and w.shape == (5, 5)
+        assert_close(out, batched.data[0], rtol=1e-14)
+        assert_close(w, bw.data[0], rtol=1e-14)
+        np.testing.assert_array_equal(w.data[:, 4], 0.0)
+
+
+class TestTransformerEncoderLayer:
+    def test_state_dict_keys_match_torch(self) -> None:
+        torch = require_torch()
+        for norm_first in (False, True):
+            t = torch.nn.TransformerEncoderLayer(8, 2, 16, batch_first=True, norm_first=norm_first)
+            m = nn.TransformerEncoderLayer(8, 2, 16, norm_first=norm_first)
+            assert list(m.state_dict()) == list(t.state_dict())
+            shapes = {k: tuple(v.shape) for k, v in t.state_dict().items()}
+            assert {k: v.shape for k, v in m.state_dict().items()} == shapes
+
+    def test_defaults(self) -> None:
+        m = nn.TransformerEncoderLayer(8, 2)
+        assert m.linear1.out_features == 2048
+        assert m.dropout.p == 0.1 and m.dropout1.p == 0.1 and m.dropout2.p == 0.1
+        assert m.self_attn.dropout == 0.1
+        assert m.norm1.eps == 1e-5 and not m.norm_first
+        assert m.activation is nn.functional.relu
+
+    def test_gelu_and_module_activation(self) -> None:
+        x = mg.tensor(RNG.standard_normal((2, 3, 8)))
+        m = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, activation="gelu", dtype=mg.float64)
+        g = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, activation=nn.GELU(), dtype=mg.float64)
+        g.load_state_dict(m.state_dict())
+        assert "activation" in dict(g.named_children())
+        assert_close(g(x), m(x).data, rtol=1e-14)
+
+    def test_dropout_policy(self) -> None:
+        m = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.3, dtype=mg.float64)
+        x = mg.tensor(RNG.standard_normal((2, 5, 8)))
+        mg.manual_seed(11)
+        a = m(x)
+        mg.manual_seed(11)
+        b = m(x)
+        np.testing.assert_array_equal(a.data, b.data)
+        m.eval()
+        c = m(x)
+        assert not np.allclose(a.data, c.data)
+        np.testing.assert_array_equal(c.data, m(x).data)
+
+    @pytest.mark.parametrize(
+        ("kwargs", "match"),
+        [
+            ({"activation": "tanh"}, "activation='tanh'"),
+            ({"activation": 3}, "activation=3"),
+            ({"batch_first": False}, "batch_first=False"),
+            ({"dim_feedforward": 0}, "dim_feedforward=0"),
+            ({"dropout": 1.0}, "1.0"),
+            ({"nhead": 3}, "num_heads=3"),
+        ],
+    )
+    def test_bad_arguments(self, kwargs: dict[str, object], match: str) -> None:
+        args: dict[str, object] = {"d_model": 8, "nhead": 2}
+        args.update(kwargs)
+        with pytest.raises(mg.InvalidParameterError, match=match):
+            nn.TransformerEncoderLayer(**args)  # type: ignore[arg-type]
+
+    def test_shape_error(self) -> None:
+        m = nn.TransformerEncoderLayer(8, 2, 16)
+        with pytest.raises(mg.ShapeError, match="embed_dim=8"):
+            m(mg.randn(2, 3, 6))
+
+    def test_gradients_reach_every_parameter(self) -> None:
+        m = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, norm_first=True, dtype=mg.float64)
+        x = mg.tensor(RNG.standard_normal((2, 4, 8)), requires_grad=True)
+        m(x, is_causal=True).backward(mg.tensor(RNG.standard_normal((2, 4, 8))))
+        for name, p in m.named_parameters():
+            assert p.grad is not None and np.abs(p.grad.data).sum() > 0, name
+        assert x.grad is not None
