@@ -6,7 +6,11 @@ gradient checkers, checkpoint I/O and the errors; layers live in
 ``minigrad.data``.
 """
 
-from minigrad import _malloc  # noqa: F401  (side effect: see minigrad/_malloc.py)
+from minigrad import (
+    _malloc,  # noqa: F401  (side effect: see minigrad/_malloc.py)
+    viz,
+)
+from minigrad.anomaly import detect_anomaly
 from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigrad.autograd import grad as grad
 from minigrad.errors import (
@@ -29,6 +33,7 @@ from minigrad.factories import (
     zeros_like,
 )
 from minigrad.gradcheck import gradcheck, gradgradcheck
+from minigrad.profiler import profile
 from minigrad.random import Generator, manual_seed
 from minigrad.tensor import Tensor, bool_, cat, float32, float64, int64, matmul, stack, tensor, where
 
@@ -40,4 +45,5 @@ __all__ = [
     "full", "full_like", "grad", "gradcheck", "gradgradcheck", "int64", "is_grad_enabled",
     "manual_seed", "matmul", "no_grad", "ones", "ones_like", "rand", "randint", "randn",
     "set_grad_enabled", "stack", "tensor", "where", "zeros", "zeros_like",
+    "detect_anomaly", "profile", "viz",
 ]  # fmt: skip
