@@ -60,8 +60,8 @@ def _default_dtype(dt: np.dtype[Any]) -> np.dtype[Any]:
 def _to_array(data: Any, dtype: DTypeLike) -> Array:
     if isinstance(data, Tensor):
         arr = data.data
-    elif isinstance(data, np.ndarray):
-        arr = data
+    elif isinstance(data, (np.ndarray, np.generic)):  # numpy scalars keep their dtype, as in PyTorch
+        arr = np.asarray(data)
     else:
         if isinstance(data, (str, bytes)):
             raise TypeError(f"cannot make a tensor from a string: {data!r}")
@@ -69,8 +69,10 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
             arr = np.asarray(data)
         except ValueError as e:  # ragged nested lists
             raise ShapeError(f"tensor(): nested sequences of unequal lengths: {e}") from e
-        if arr.dtype.kind == "f":
-            arr = arr.astype(float32)  # Python floats are float32 by default, like PyTorch
+        if arr.dtype.kind == "f" and dtype is None:
+            # Python floats are float32 by default, like PyTorch; an explicit
+            # dtype converts from the exact values (0.1 as float64 stays 0.1)
+            arr = arr.astype(float32)
     if arr.dtype == object or arr.dtype.kind in "USVOc":
         raise TypeError(f"cannot make a tensor from data of dtype {arr.dtype}")
     target = _default_dtype(arr.dtype) if dtype is None else _resolve_dtype(dtype)
