@@ -2,7 +2,6 @@
 
 from minigrad.nn import functional as functional
 from minigrad.nn import init as init
-from minigrad.nn import utils as utils
 from minigrad.nn.activation import GELU, Flatten, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from minigrad.nn.dropout import Dropout
 from minigrad.nn.linear import Identity, Linear
@@ -15,5 +14,5 @@ __all__ = [
     "BCEWithLogitsLoss", "BatchNorm1d", "CrossEntropyLoss", "Dropout", "Embedding", "Flatten", "GELU",
     "Identity", "MultiheadAttention", "TransformerEncoderLayer",
     "LayerNorm", "Linear", "LogSoftmax", "MSELoss", "Module", "ModuleDict", "ModuleList", "NLLLoss",
-    "Parameter", "ReLU", "Sequential", "Sigmoid", "Softmax", "Tanh", "functional", "init", "utils",
+    "Parameter", "ReLU", "Sequential", "Sigmoid", "Softmax", "Tanh", "functional", "init",
 ]  # fmt: skip
