@@ -78,17 +78,21 @@ def _numerical(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int],
 
 def _report(failures: list[tuple[float, int, tuple[int, ...], int, float, float]],
             atol: float, rtol: float, order: str) -> str:
-    failures.sort(key=lambda f: -f[0])
+    # Worst first; equal relative errors (common: a formula off by a constant factor)
+    # are ordered by absolute error.
+    failures.sort(key=lambda f: (-f[0], -abs(f[4] - f[5])))
     worst = failures[0]
     lines = [
         f"{order} gradient mismatch for input {worst[1]} at element index {worst[2]}: "
         f"analytical {worst[4]:.6g} vs numerical {worst[5]:.6g} "
         f"(worst relative error {worst[0]:.3g}; atol={atol}, rtol={rtol}; "
         f"{len(failures)} entries fail)",
-        f"{'input':>5}  {'index':<14}{'output':>7}  {'analytical':>14}  {'numerical':>14}  {'rel err':>9}",
+        f"{'input':>5}  {'index':<14}{'output':>7}  {'analytical':>14}  {'numerical':>14}  "
+        f"{'abs err':>9}  {'rel err':>9}",
     ]
     for err, inp, idx, out, a, n in failures[:10]:
-        lines.append(f"{inp:>5}  {str(idx):<14}{out:>7}  {a:>14.6g}  {n:>14.6g}  {err:>9.3g}")
+        lines.append(f"{inp:>5}  {idx!s:<14}{out:>7}  {a:>14.6g}  {n:>14.6g}  "
+                     f"{abs(a - n):>9.3g}  {err:>9.3g}")
     if len(failures) > 10:
         lines.append(f"... and {len(failures) - 10} more")
     return "\n".join(lines)
