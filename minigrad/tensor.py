@@ -427,18 +427,27 @@ class Tensor:
     def __rmul__(self, other: Any) -> Tensor:
         return self._binary(other, _ops.Mul, reverse=True)
 
+    def _div_operand(self, other: Any) -> Tensor:
+        # Integers divide in float32 unless the other operand brings a float
+        # dtype of its own (int64 / float64 0-d tensor is float64, as in PyTorch).
+        if self.dtype.kind == "f" or _lift(other, self).dtype.kind == "f":
+            return self
+        return self.astype(float32)
+
     def __truediv__(self, other: Any) -> Tensor:
-        t = self if self.dtype.kind == "f" else self.astype(float32)
-        return t._binary(other, _ops.Div)
+        return self._div_operand(other)._binary(other, _ops.Div)
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        t = self if self.dtype.kind == "f" else self.astype(float32)
-        return t._binary(other, _ops.Div, reverse=True)
+        return self._div_operand(other)._binary(other, _ops.Div, reverse=True)
 
     def __pow__(self, other: Any) -> Tensor:
+        if self.dtype == bool_ and isinstance(other, (bool, np.bool_)):  # numpy would give int8
+            return Tensor._wrap(self.data | (not other))
         if isinstance(other, (int, float)) and not isinstance(other, bool):
             if self.dtype.kind != "f" and (isinstance(other, float) or other < 0):
                 return self.astype(float32) ** other
+            if self.dtype == bool_:  # bool ** 2 is int64 in PyTorch
+                return self.astype(int64) ** other
             return _ops.PowScalar.apply(self, p=other)
         return self._binary(other, _ops.Pow)
 

@@ -90,3 +90,56 @@ def test_construction_errors() -> None:
         mg.tensor([1, 2], requires_grad=True)
     with pytest.raises(mg.InvalidParameterError, match="floating"):
         mg.tensor([True]).requires_grad_()
+
+
+# ------------------------------------------------------------------ dtype promotion
+
+
+def _f64(x: object) -> mg.Tensor:
+    return mg.tensor(np.asarray(x, dtype=np.float64))
+
+
+@pytest.mark.parametrize(
+    ("name", "fn", "dtype"),
+    [
+        ("int64 + 2.5", lambda: mg.tensor([1, 2]) + 2.5, np.float32),
+        ("2.5 + int64", lambda: 2.5 + mg.tensor([1, 2]), np.float32),
+        ("int64 + 2", lambda: mg.tensor([1, 2]) + 2, np.int64),
+        ("float32 * 2.5", lambda: mg.tensor([1.0]) * 2.5, np.float32),
+        ("2 ** float32", lambda: 2 ** mg.tensor([1.0]), np.float32),
+        ("float32 - np.float64", lambda: mg.tensor([1.0]) - np.float64(0.5), np.float32),
+        ("float32 + float64", lambda: mg.tensor([1.0]) + _f64([1.0]), np.float64),
+        ("0-d float64 * float32", lambda: _f64(2.0) * mg.tensor([1.0]), np.float32),
+        ("float32 * 0-d float64", lambda: mg.tensor([1.0]) * _f64(2.0), np.float32),
+        ("0-d float32 + 0-d float64", lambda: mg.tensor(1.0) + _f64(1.0), np.float64),
+        ("0-d float64 + int64", lambda: _f64(3.0) + mg.tensor([1]), np.float64),
+        ("0-d float32 + int64", lambda: mg.tensor(2.5) + mg.tensor([1]), np.float32),
+        ("int / int", lambda: mg.tensor([1, 2]) / mg.tensor([2, 2]), np.float32),
+        ("int / 2", lambda: mg.tensor([1, 2]) / 2, np.float32),
+        ("2 / int", lambda: 2 / mg.tensor([1, 2]), np.float32),
+        ("int / 0-d float64", lambda: mg.tensor([1, 2]) / _f64(2.0), np.float64),
+        ("bool / 0-d float64", lambda: mg.tensor([True]) / _f64(2.0), np.float64),
+        ("bool + bool", lambda: mg.tensor([True, False]) + mg.tensor([True, True]), np.bool_),
+        ("bool * 2", lambda: mg.tensor([True]) * 2, np.int64),
+        ("bool * 2.5", lambda: mg.tensor([True]) * 2.5, np.float32),
+        ("int64 * True", lambda: mg.tensor([1, 2]) * True, np.int64),
+        ("bool ** 2", lambda: mg.tensor([True, False]) ** 2, np.int64),
+        ("bool ** True", lambda: mg.tensor([True, False]) ** True, np.bool_),
+        ("int64 ** 2", lambda: mg.tensor([1, 2]) ** 2, np.int64),
+        ("int64 ** 0.5", lambda: mg.tensor([1, 4]) ** 0.5, np.float32),
+        ("2.5 ** int64", lambda: 2.5 ** mg.tensor([1, 2]), np.float32),
+        ("float32 < 1.5", lambda: mg.tensor([1.0, 2.0], requires_grad=True) < 1.5, np.bool_),
+    ],
+)
+def test_dtype_promotion_like_torch(name: str, fn: object, dtype: type) -> None:
+    """PyTorch's rules (checked against torch 2.13 in tests/parity): Python numbers never upcast."""
+    out = fn()  # type: ignore[operator]
+    assert out.dtype == dtype, f"{name}: {out.dtype}"
+
+
+def test_true_division_values_in_promoted_dtype() -> None:
+    """Regression: int64 / 0-d float64 divided in float32 (its int operand was cast first)."""
+    out = mg.tensor([1, 3]) / _f64(3.0)
+    np.testing.assert_array_equal(out.data, np.array([1, 3]) / 3.0)
+    assert (mg.tensor([True, False]) ** True).tolist() == [True, False]
+    assert (mg.tensor([True, False]) ** False).tolist() == [True, True]

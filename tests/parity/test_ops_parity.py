@@ -92,3 +92,61 @@ def test_op_matches_torch(spec: OpSpec, dtype: type, data: st.DataObject) -> Non
     for g in grads:
         for x in xs:
             assert not np.shares_memory(g, x.data), f"{spec.name}: a gradient shares memory with an input"
+
+
+# ------------------------------------------------------------------ dtype promotion
+
+_DTYPES = ("bool", "int64", "float32", "float64")
+_SCALARS = (True, 2, 2.5, -1)
+_BINARY = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "pow": lambda a, b: a**b,
+    "maximum": lambda a, b: a.maximum(b),
+    "minimum": lambda a, b: a.minimum(b),
+    "matmul": lambda a, b: a @ b,
+}
+
+
+def _operand(kind: str, zero_d: bool) -> np.ndarray:
+    if kind == "bool":
+        return np.array(True if zero_d else [True, False])
+    return np.array(2 if zero_d else [1, 2]).astype(kind)
+
+
+@pytest.mark.parametrize("op", list(_BINARY))
+def test_result_dtypes_match_torch(op: str) -> None:
+    """Every pairing of bool/int64/float32/float64 tensors (0-d or not) and Python scalars.
+
+    Wherever PyTorch accepts the combination, minigrad's result dtype and values
+    equal PyTorch's: a Python number never upcasts a tensor, a 0-d tensor only
+    wins across categories (bool < int < float), int / int is float32.
+    """
+    torch = require_torch()
+    fn = _BINARY[op]
+    tensors: list[tuple[str, Any, Any]] = []
+    for kind in _DTYPES:
+        for zero_d in (True, False):
+            if op == "matmul" and zero_d:
+                continue
+            a = _operand(kind, zero_d)
+            tensors.append((f"{kind}{'(0-d)' if zero_d else ''}", mg.tensor(a), torch.tensor(a)))
+    scalars = [] if op in ("maximum", "minimum", "matmul") else [(repr(s), s, s) for s in _SCALARS]
+    operands = tensors + scalars
+    checked = 0
+    for (na, ma, ta), (nb, mb, tb) in itertools.product(operands, repeat=2):
+        if not isinstance(ma, mg.Tensor) and not isinstance(mb, mg.Tensor):
+            continue
+        try:
+            expected = fn(ta, tb)
+        except (RuntimeError, TypeError):
+            continue  # PyTorch rejects it (bool - bool, int ** -1, integer matmul, ...)
+        got = fn(ma, mb)
+        want = _torch_dtype_name(expected)
+        assert got.dtype.name == want, f"{na} {op} {nb}: {got.dtype} vs torch's {want}"
+        np.testing.assert_allclose(got.data.astype(np.float64), expected.double().numpy(), rtol=1e-6,
+                                   err_msg=f"{na} {op} {nb}")
+        checked += 1
+    assert checked >= (3 if op == "matmul" else 20)  # torch's matmul takes one float dtype only
