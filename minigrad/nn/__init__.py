@@ -2,6 +2,7 @@
 
 from minigrad.nn import functional as functional
 from minigrad.nn import init as init
+from minigrad.nn import utils as utils
 from minigrad.nn.activation import GELU, Flatten, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from minigrad.nn.dropout import Dropout
 from minigrad.nn.linear import Identity, Linear
@@ -14,5 +15,5 @@ __all__ = [
     "BCEWithLogitsLoss", "BatchNorm1d", "CrossEntropyLoss", "Dropout", "Embedding", "Flatten", "GELU",
     "Identity", "MultiheadAttention", "TransformerEncoderLayer",
     "LayerNorm", "Linear", "LogSoftmax", "MSELoss", "Module", "ModuleDict", "ModuleList", "NLLLoss",
-    "Parameter", "ReLU", "Sequential", "Sigmoid", "Softmax", "Tanh", "functional", "init",
+    "Parameter", "ReLU", "Sequential", "Sigmoid", "Softmax", "Tanh", "functional", "init", "utils",
 ]  # fmt: skip

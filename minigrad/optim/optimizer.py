@@ -1,0 +1,395 @@
+"""The Optimizer base class: parameter groups, per-parameter state, state_dict.
+
+Follows ``torch/optim/optimizer.py``: ``param_groups`` is a list of dicts
+holding the tensors and every hyperparameter (defaults filled in), ``state``
+maps each parameter to its own dict (momentum buffers, moment estimates), and
+``state_dict()`` replaces tensors by their position so that the dict can be
+saved and loaded into a fresh optimizer over equivalent parameters.
+
+State arrays are plain numpy arrays, updated in place: an optimizer step is on
+the hot path of every training iteration and builds no graph.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeAlias, Union
+
+import numpy as np
+
+from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.tensor import Array, Tensor
+
+__all__ = ["Optimizer", "ParamsT", "required"]
+
+ParamsT: TypeAlias = Union[Iterable[Tensor], Iterable[dict[str, Any]], Iterable[tuple[str, Tensor]]]
+
+
+class _RequiredParameter:
+    """Marks a hyperparameter that every parameter group must give."""
+
+    def __repr__(self) -> str:
+        return "<required parameter>"
+
+
+required = _RequiredParameter()
+
+
+def check_number(name: str, value: Any, *, low: float | None = 0.0, below_one: bool = False) -> None:
+    """Raise InvalidParameterError unless ``value`` is a real number in range.
+
+    ``low`` is an inclusive lower bound (None: unbounded); ``below_one``
+    also demands ``value < 1`` (Adam's betas). NaN is always rejected.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise InvalidParameterError(f"{name} must be a real number, got {value!r}")
+    v = float(value)
+    if math.isnan(v) or (low is not None and v < low) or (below_one and v >= 1.0):
+        bounds = f"in [{low}, 1)" if below_one else f">= {low}"
+        raise InvalidParameterError(f"Invalid {name} value: {value!r} (expected {bounds})")
+
+
+def _copy_value(value: Any) -> Any:
+    return value.copy() if isinstance(value, np.ndarray) else copy.deepcopy(value)
+
+
+class _Scratch:
+    """Reusable temporary arrays, so a step allocates nothing once warm.
+
+    One flat buffer per (dtype, slot), grown to the largest parameter seen and
+    handed out as a view of the parameter's shape.
+    """
+
+    def __init__(self) -> None:
+        self._bufs: dict[tuple[np.dtype[Any], int], Array] = {}
+
+    def get(self, like: Array, slot: int = 0) -> Array:
+        key = (like.dtype, slot)
+        buf = self._bufs.get(key)
+        n = like.size
+        if buf is None or buf.size < n:
+            buf = np.empty(n, dtype=like.dtype)
+            self._bufs[key] = buf
+        return buf[:n].reshape(like.shape)
+
+
+class Optimizer:
+    """Base class of the optimizers: holds parameter groups and per-parameter state.
+
+    Args:
+        params: an iterable of Tensors (a generator such as
+            ``model.parameters()`` is fine), of ``(name, Tensor)`` pairs, or of
+            dicts, each a parameter group with a ``"params"`` entry and
+            optional hyperparameters overriding ``defaults``.
+        defaults: the hyperparameters of every group that does not set its own.
+
+    Raises:
+        TypeError: ``params`` is a single Tensor or a set, or holds a non-Tensor.
+        InvalidParameterError: an empty parameter list, a non-leaf tensor, a
+            parameter listed twice or in two groups, a missing required
+            hyperparameter, or an out-of-range hyperparameter value.
+    """
+
+    #: State entries shaped like their parameter (checked by load_state_dict).
+    _param_shaped_state: tuple[str, ...] = ()
+
+    defaults: dict[str, Any]
+    state: defaultdict[Tensor, dict[str, Any]]
+    param_groups: list[dict[str, Any]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Wrap each subclass's step so that schedulers can tell whether the
+        # optimizer stepped before them (PyTorch patches the instance instead).
+        if "step" in cls.__dict__:
+            inner = cls.__dict__["step"]
+
+            @functools.wraps(inner)
+            def step(self: Optimizer, *args: Any, **kw: Any) -> Any:
+                self._opt_called = True
+                return inner(self, *args, **kw)
+
+            cls.step = step  # type: ignore[method-assign]
+
+    def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
+        if isinstance(params, Tensor):
+            raise TypeError(
+                "params argument given to the optimizer should be an iterable of Tensors "
+                "or dicts, but got a Tensor"
+            )
+        if isinstance(params, (dict, set)):
+            raise TypeError(
+                f"params argument given to the optimizer should be an ordered iterable of "
+                f"Tensors or dicts, but got a {type(params).__name__}"
+            )
+        self.defaults = defaults
+        self.state = defaultdict(dict)
+        self.param_groups = []
+        self._opt_called = False
+        self._scratch = _Scratch()
+        groups = list(params)
+        if len(groups) == 0:
+            raise InvalidParameterError("params: optimizer got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)  # type: ignore[arg-type]
+
+    def __repr__(self) -> str:
+        lines = [self.__class__.__name__ + " ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines.extend(f"    {k}: {group[k]}" for k in sorted(group) if k != "params")
+        lines.append(")")
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------ groups
+
+    def _check_group(self, group: dict[str, Any]) -> None:
+        """Validate a group's hyperparameters (subclasses check their own)."""
+
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters with its own hyperparameters.
+
+        Missing hyperparameters are taken from ``defaults``. Useful to start
+        training layers that were frozen so far.
+
+        Raises:
+            TypeError: ``param_group`` is not a dict, its params are a set or
+                hold a non-Tensor.
+            InvalidParameterError: a non-leaf tensor, a duplicate parameter, a
+                parameter already in another group, a missing required or an
+                invalid hyperparameter.
+        """
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
+        if "params" not in param_group:
+            raise InvalidParameterError("param_group has no 'params' entry")
+        group = dict(param_group)
+        params = group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, (set, frozenset)):
+            raise TypeError(
+                "optimizer parameters need to be organized in ordered collections, but the "
+                "ordering of tensors in sets will change between runs. Please use a list instead."
+            )
+        else:
+            params = list(params)
+        tensors: list[Tensor] = []
+        names: list[str] = []
+        for p in params:
+            if isinstance(p, tuple) and len(p) == 2 and isinstance(p[1], Tensor):
+                names.append(p[0])
+                p = p[1]
+            if not isinstance(p, Tensor):
+                raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {p!r}")
+            if not p.is_leaf:
+                raise InvalidParameterError("params: can't optimize a non-leaf Tensor")
+            tensors.append(p)
+        if names and len(names) != len(tensors):
+            raise InvalidParameterError(
+                "params: all optimizer params should be with/without names. Some param names are missing"
+            )
+        group["params"] = tensors
+        if names:
+            group["param_names"] = names
+        for name, default in self.defaults.items():
+            if default is required and name not in group:
+                raise InvalidParameterError(
+                    f"parameter group didn't specify a value of required optimization parameter {name}"
+                )
+            group.setdefault(name, default)
+        self._check_group(group)
+        ids = [id(p) for p in tensors]
+        if len(set(ids)) != len(ids):
+            raise InvalidParameterError("params: a parameter group lists the same parameter twice")
+        seen = {id(p) for g in self.param_groups for p in g["params"]}
+        if not seen.isdisjoint(ids):
+            raise InvalidParameterError("params: some parameters appear in more than one parameter group")
+        for g in self.param_groups:
+            if ("param_names" in g) != ("param_names" in group):
+                raise InvalidParameterError(
+                    "params: all optimizer param groups should be with/without names; "
+                    f"cannot add a group {'with' if names else 'without'} names"
+                )
+        self.param_groups.append(group)
+
+    # ------------------------------------------------------------ stepping
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset the gradients of every parameter.
+
+        ``set_to_none=True`` (the default) drops them (``.grad = None``), which
+        also makes the next ``step`` skip parameters that receive no gradient;
+        False fills the existing gradients with zeros instead.
+        """
+        for group in self.param_groups:
+            for p in group["params"]:
+                g = p.grad
+                if g is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                else:
+                    if g._ctx is not None:  # a gradient built with create_graph
+                        g = p.grad = g.detach()
+                    g.data.fill(0)
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient; returns ``closure()``'s loss.
+
+        ``closure``, if given, re-evaluates the model and returns the loss; it
+        runs with grad mode on, before the update.
+        """
+        raise NotImplementedError
+
+    @staticmethod
+    def _run_closure(closure: Callable[[], Any] | None) -> Any:
+        if closure is None:
+            return None
+        from minigrad.autograd import enable_grad
+
+        with enable_grad():
+            return closure()
+
+    @staticmethod
+    def _grad_of(p: Tensor) -> Array | None:
+        """The gradient array of ``p`` (None: skip it), checked against p's shape."""
+        g = p.grad
+        if g is None:
+            return None
+        if g.data.shape != p.data.shape:
+            raise ShapeError(
+                f"optimizer step: a parameter of shape {p.data.shape} has a gradient of shape {g.data.shape}"
+            )
+        return g.data
+
+    # ------------------------------------------------------------ state dict
+
+    def state_dict(self) -> dict[str, Any]:
+        """The optimizer's state in PyTorch's layout, with arrays copied.
+
+        ``{'state': {index: {name: value}}, 'param_groups': [{..., 'params':
+        [index, ...]}]}``, where ``index`` numbers the parameters in group
+        order. Parameters themselves are not included.
+        """
+        mapping: dict[int, int] = {}
+        start = 0
+        groups = []
+        for group in self.param_groups:
+            packed = {k: copy.deepcopy(v) for k, v in group.items() if k != "params"}
+            for i, p in enumerate(group["params"], start):
+                mapping.setdefault(id(p), i)
+            packed["params"] = [mapping[id(p)] for p in group["params"]]
+            start += len(packed["params"])
+            groups.append(packed)
+        state = {
+            mapping[id(p)]: {k: _copy_value(v) for k, v in s.items()}
+            for p, s in self.state.items()
+            if id(p) in mapping
+        }
+        return {"state": state, "param_groups": groups}
+
+    def _load_state_value(self, p: Tensor, index: int, key: str, value: Any) -> Any:
+        """Convert one saved state entry for parameter ``p`` (a copy, never an alias)."""
+        if key == "step":
+            step = float(np.asarray(value).item())
+            if not step.is_integer() or step < 0:
+                raise InvalidParameterError(f"state[{index}]['step'] must be a count, got {value!r}")
+            return int(step)
+        if isinstance(value, (np.ndarray, Tensor)) or hasattr(value, "__array__"):
+            arr = np.asarray(value)
+            if arr.dtype.kind == "f" and p.data.dtype.kind == "f":
+                arr = arr.astype(p.data.dtype, copy=True)  # like PyTorch: state follows the param dtype
+            else:
+                arr = arr.copy()
+            if key in self._param_shaped_state and arr.shape != p.data.shape:
+                raise ShapeError(
+                    f"load_state_dict: state[{index}][{key!r}] has shape {arr.shape}, "
+                    f"but the parameter has shape {p.data.shape}"
+                )
+            return arr
+        return copy.deepcopy(value)
+
+    def _check_state(self, group: dict[str, Any], index: int, state: dict[str, Any]) -> None:
+        """Raise if a loaded per-parameter state lacks what ``step`` needs."""
+
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Load a state saved by :meth:`state_dict` (all or nothing).
+
+        Parameters are matched by position; hyperparameters of each group are
+        replaced by the saved ones. Arrays are copied and cast to their
+        parameter's floating dtype.
+
+        Raises:
+            InvalidParameterError: not an optimizer state dict, a different
+                number of groups or of parameters in a group, or invalid
+                saved hyperparameters.
+            ShapeError: a saved buffer's shape differs from its parameter's.
+        On any error the optimizer keeps its current state.
+        """
+        if not (isinstance(state_dict, Mapping) and "state" in state_dict and "param_groups" in state_dict):
+            raise InvalidParameterError(
+                "load_state_dict: expected a dict with 'state' and 'param_groups' entries "
+                f"(from Optimizer.state_dict()), got {type(state_dict).__name__}"
+                + (f" with keys {sorted(map(str, state_dict))}" if isinstance(state_dict, Mapping) else "")
+            )
+        saved_groups = copy.deepcopy(list(state_dict["param_groups"]))
+        groups = self.param_groups
+        if len(saved_groups) != len(groups):
+            raise InvalidParameterError(
+                f"loaded state dict has {len(saved_groups)} parameter groups, "
+                f"but the optimizer has {len(groups)}"
+            )
+        for i, (g, sg) in enumerate(zip(groups, saved_groups, strict=True)):
+            if not isinstance(sg, Mapping) or "params" not in sg:
+                raise InvalidParameterError(f"loaded param_groups[{i}] is not a dict with 'params'")
+            if len(sg["params"]) != len(g["params"]):
+                raise InvalidParameterError(
+                    f"loaded state dict contains a parameter group ({i}) with {len(sg['params'])} "
+                    f"parameters, but the optimizer's group has {len(g['params'])}"
+                )
+        id_map: dict[int, Tensor] = {}
+        for i, (g, sg) in enumerate(zip(groups, saved_groups, strict=True)):
+            for index, p in zip(sg["params"], g["params"], strict=True):
+                if isinstance(index, (bool, np.bool_)) or not isinstance(index, (int, np.integer)):
+                    raise InvalidParameterError(
+                        f"loaded param_groups[{i}]['params'] must hold parameter indices, got {index!r}"
+                    )
+                id_map[int(index)] = p
+
+        new_state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
+        saved_state = state_dict["state"]
+        if not isinstance(saved_state, Mapping):
+            raise InvalidParameterError("loaded 'state' is not a dict")
+        for k, v in saved_state.items():
+            key = int(k) if isinstance(k, (int, np.integer)) or (isinstance(k, str) and k.isdigit()) else None
+            if key is None or key not in id_map:
+                raise InvalidParameterError(f"loaded state has an entry for unknown parameter {k!r}")
+            p = id_map[key]
+            if not isinstance(v, Mapping):
+                raise InvalidParameterError(f"loaded state[{k!r}] is not a dict")
+            entry = {str(name): self._load_state_value(p, key, str(name), value) for name, value in v.items()}
+            new_state[p] = entry
+
+        new_groups = []
+        for g, sg in zip(groups, saved_groups, strict=True):
+            ng = dict(sg)
+            ng["params"] = g["params"]
+            if "param_names" in g and "param_names" not in ng:
+                ng["param_names"] = g["param_names"]
+            for name, default in self.defaults.items():
+                ng.setdefault(name, default)
+            self._check_group(ng)
+            new_groups.append(ng)
+        for ng, sg in zip(new_groups, saved_groups, strict=True):
+            for index, p in zip(sg["params"], ng["params"], strict=True):
+                if p in new_state:
+                    self._check_state(ng, int(index), new_state[p])
+        self.state = new_state
+        self.param_groups = new_groups
