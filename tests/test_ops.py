@@ -96,3 +96,13 @@ def test_float32_stays_float32(spec: OpSpec, data: st.DataObject) -> None:
         if t.grad is not None:
             assert t.grad.dtype == np.float32, f"{spec.name}: gradient is {t.grad.dtype}"
 
+
+
+def test_tensor_power_gradients_at_a_zero_base() -> None:
+    """Regression: d(a**b)/da was 0 * 0**-1 = nan at a == b == 0; PyTorch gives 0."""
+    a = mg.tensor([0.0, 0.0, 2.0], dtype=mg.float64, requires_grad=True)
+    b = mg.tensor([2.0, 0.0, 0.5], dtype=mg.float64, requires_grad=True)
+    (a**b).backward(mg.ones(3, dtype=mg.float64))
+    assert a.grad is not None and b.grad is not None
+    np.testing.assert_allclose(a.grad.data, [0.0, 0.0, 0.5 * 2**-0.5], rtol=1e-15)
+    np.testing.assert_allclose(b.grad.data, [0.0, 0.0, 2**0.5 * np.log(2.0)], rtol=1e-15)
