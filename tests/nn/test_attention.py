@@ -284,3 +284,28 @@ class TestOneHot:
             one_hot(mg.tensor([0.0, 1.0]))
         with pytest.raises(TypeError, match="int64"):
             one_hot(mg.tensor([True, False]))
+
+
+class TestRowGatherGradient:
+    """The embedding gradient goes through IndexAdd's row fast path (ops._add_rows); it must equal np.add.at."""
+
+    @pytest.mark.parametrize(
+        ("shape", "index"),
+        [
+            ((5, 3), np.array([4, -1, 0, 4, 2, -5])),  # -1 and 4, -5 and 0 are the same rows
+            ((6, 2, 3), np.array([[1, 5, 1], [0, 1, -1]])),
+            ((4, 3), np.array([], dtype=np.int64)),
+            ((4, 3), np.array(2)),
+            ((4, 3), np.array([True, False, True, True])),
+        ],
+    )
+    def test_matches_add_at(self, shape: tuple[int, ...], index: np.ndarray) -> None:
+        x = mg.tensor(RNG.standard_normal(shape), requires_grad=True)
+        out = x[mg.tensor(index)]
+        g = RNG.standard_normal(out.shape)
+        out.backward(mg.tensor(g))
+        expected = np.zeros(shape)
+        rows = np.nonzero(index)[0] if index.dtype == bool else index
+        np.add.at(expected, (rows,), g)
+        assert x.grad is not None
+        np.testing.assert_allclose(x.grad.data, expected, rtol=1e-14, atol=0)
