@@ -123,10 +123,10 @@ class Module:
     def __setattr__(self, name: str, value: Any) -> None:
         params, buffers, modules = self._registries()
         if isinstance(value, Parameter):
-            self._forget(name)
+            self._forget(name, keep=params)
             params[name] = value
         elif isinstance(value, Module):
-            self._forget(name)
+            self._forget(name, keep=modules)
             modules[name] = value
         elif name in params:
             if value is not None:
@@ -149,9 +149,11 @@ class Module:
         else:
             object.__setattr__(self, name, value)
 
-    def _forget(self, name: str) -> None:
+    def _forget(self, name: str, keep: dict[str, Any]) -> None:
+        # the receiving registry keeps its entry, so a replacement keeps its position (as in PyTorch)
         for registry in self._registries():
-            registry.pop(name, None)
+            if registry is not keep:
+                registry.pop(name, None)
         self._non_persistent_buffers.discard(name)
         self.__dict__.pop(name, None)
 
