@@ -199,7 +199,8 @@ class Div(Function):
 class Pow(Function):
     """y = a ** b (tensor exponent);  da = g * b * a**(b-1), db = g * y * log(a).
 
-    As in PyTorch, db is 0 where a == 0 and b >= 0 (instead of 0 * -inf = nan).
+    As in PyTorch, da is 0 where b == 0 (instead of 0 * 0**-1 = nan at a == 0)
+    and db is 0 where a == 0 and b >= 0 (instead of 0 * -inf = nan).
     """
 
     __slots__ = ()
@@ -209,7 +210,9 @@ class Pow(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
-        ga = g * b * a ** (b - 1) if a.requires_grad else None
+        ga = None
+        if a.requires_grad:
+            ga = where(Tensor._wrap(b.data == 0), _const(0.0, g), g * b * a ** (b - 1))
         gb = None
         if b.requires_grad:
             zero = Tensor._wrap((a.data == 0) & (b.data >= 0))
