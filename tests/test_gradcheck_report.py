@@ -28,3 +28,18 @@ def test_failure_table_worst_first() -> None:
         ("0", "(0,0)", "0", 1.0, pytest.approx(2.0), pytest.approx(1.0), pytest.approx(0.5)),
         ("0", "(1,0)", "2", 0.5, pytest.approx(1.0), pytest.approx(0.5), pytest.approx(0.5)),
     ]
+
+
+def test_zero_numerical_derivative_ranks_by_tolerance_excess() -> None:
+    def scaled_tanh(x: mg.Tensor) -> mg.Tensor:
+        return (x / float(x.abs().max())).tanh()  # float() hides the scale's dependence on x
+
+    x = mg.tensor([0.5, -2.0, 1.0], dtype=mg.float64, requires_grad=True)
+    with pytest.raises(mg.GradcheckError) as info:
+        mg.gradcheck(scaled_tanh, (x,))
+    lines = str(info.value).splitlines()
+    assert "analytical 0.209987 vs numerical 0 (abs err 0.21, rel err inf;" in lines[0]
+    rows = [line.split() for line in lines[2:]]
+    assert [(r[1], r[2], r[-1]) for r in rows] == [("(1,)", "1", "inf"), ("(1,)", "2", "1"),
+                                                   ("(1,)", "0", "1")]
+    assert float(rows[1][3]) == 0.0 and float(rows[1][4]) == pytest.approx(0.196612, abs=1e-6)
