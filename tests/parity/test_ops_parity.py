@@ -150,3 +150,168 @@ def test_result_dtypes_match_torch(op: str) -> None:
                                    err_msg=f"{na} {op} {nb}")
         checked += 1
     assert checked >= (3 if op == "matmul" else 20)  # torch's matmul takes one float dtype only
+
+
+# ------------------------------------------------------------------ edge cases
+
+
+def _both(torch: Any, values: Any, dtype: type) -> tuple[mg.Tensor, Any]:
+    a = np.asarray(values, dtype=dtype)
+    return mg.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+
+
+def _check_grad_pair(fn_mg: Any, fn_torch: Any, values: Any, dtype: type, upstream_seed: int = 0) -> None:
+    """Values and gradients (random upstream) of fn on ``values`` equal PyTorch's, exactly in float64."""
+    torch = require_torch()
+    x, t = _both(torch, values, dtype)
+    out, tout = fn_mg(x), fn_torch(t)
+    _compare(out, tout, dtype, "value")
+    g = np.random.default_rng(upstream_seed).standard_normal(out.shape).astype(dtype)
+    out.backward(mg.tensor(g))
+    tout.backward(torch.tensor(g))
+    assert x.grad is not None
+    _compare(x.grad, t.grad, dtype, "gradient")
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
+@pytest.mark.parametrize("scale", [1000.0, 1e4])
+@pytest.mark.parametrize("op", ["logsumexp", "softmax", "log_softmax"])
+def test_large_inputs_stay_finite_and_exact(op: str, scale: float, dtype: type) -> None:
+    """Inputs of magnitude 1000 and 1e4 (where exp overflows) are finite and match torch.
+
+    float64 matches torch to 1e-10. In float32 minigrad matches torch's float64
+    result on the same data to float32 precision; torch's own float32 gradient
+    of logsumexp, exp(x - out) with out rounded at magnitude 1e4, is off by up
+    to ~ulp(out) = scale * 2**-23 relative, so against it the tolerance is that.
+    """
+    torch = require_torch()
+    values = np.array([[1.0, -1.0, 0.5, 1.0], [-1.0, -0.25, -1.0, 0.0], [0.0, 0.0, 0.0, 0.0]]) * scale
+    values[2] = [scale, scale - 1, scale - 2, -scale]  # nearly tied maxima, differences of order 1
+    values = values.astype(dtype)
+    for dim in (-1, 0):
+        x = mg.tensor(values, requires_grad=True)
+        out = getattr(x, op)(dim)
+        g = np.random.default_rng(dim + 2).standard_normal(out.shape).astype(dtype)
+        out.backward(mg.tensor(g))
+        assert x.grad is not None
+        assert np.isfinite(out.data).all() and np.isfinite(x.grad.data).all()
+        assert out.dtype == dtype and x.grad.dtype == dtype
+        for ref_dtype in sorted({np.float64, dtype}, key=str):
+            t = torch.tensor(values.astype(ref_dtype), requires_grad=True)
+            tout = getattr(t, op)(dim)
+            tout.backward(torch.tensor(g.astype(ref_dtype)))
+            if dtype == np.float64:
+                rtol, atol = TOL[np.float64]
+            elif ref_dtype == np.float64:
+                rtol, atol = 1e-5, 1e-6
+            else:
+                rtol = atol = 4 * scale * 2.0**-23
+            what = f"{op}(dim={dim}) vs torch {ref_dtype.__name__}"
+            np.testing.assert_allclose(out.data, tout.detach().numpy(), rtol=rtol, atol=atol, err_msg=what)
+            np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=rtol, atol=atol, err_msg=what)
+
+
+def test_logsumexp_of_a_fully_masked_row_is_minus_inf_like_torch() -> None:
+    torch = require_torch()
+    values = np.array([[-np.inf, -np.inf], [0.0, -np.inf]])
+    _compare(mg.tensor(values).logsumexp(1), torch.tensor(values).logsumexp(1), np.float64, "logsumexp")
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
+@pytest.mark.parametrize(
+    ("name", "fn_mg", "fn_torch"),
+    [
+        ("max()", lambda x: x.max(), lambda t: t.max()),
+        ("min()", lambda x: x.min(), lambda t: t.min()),
+        ("max(dim=1)", lambda x: x.max(1), lambda t: t.max(1).values),
+        ("max(dim=0, keepdim)", lambda x: x.max(0, keepdim=True), lambda t: t.max(0, keepdim=True).values),
+        ("max(dim=-1)", lambda x: x.max(-1), lambda t: t.max(-1).values),
+        ("min(dim=1)", lambda x: x.min(1), lambda t: t.min(1).values),
+        ("min(dim=0)", lambda x: x.min(0), lambda t: t.min(0).values),
+        ("amax(1)", lambda x: x.amax(1), lambda t: t.amax(1)),
+        ("amax((0, 1))", lambda x: x.amax((0, 1)), lambda t: t.amax((0, 1))),
+        ("max((0, 1))", lambda x: x.max((0, 1)), lambda t: t.amax((0, 1))),
+        ("amin(0)", lambda x: x.amin(0), lambda t: t.amin(0)),
+        ("maximum", lambda x: x.maximum(x[:, :1]), lambda t: t.maximum(t[:, :1])),
+        ("minimum", lambda x: x.minimum(x[:1]), lambda t: t.minimum(t[:1])),
+    ],
+)
+def test_ties_give_torchs_gradient(name: str, fn_mg: Any, fn_torch: Any, dtype: type) -> None:
+    """Ties: torch.max(x) and amax share evenly, torch.max(x, dim) gives all to the first index.
+
+    PyTorch 2.13 on CPU picks the first of the tied maxima along the dim; maximum
+    and minimum give each tied side half.
+    """
+    values = [[1.0, 3.0, 3.0, 0.0], [2.0, 2.0, 2.0, 1.0], [3.0, 0.0, 3.0, 3.0]]
+    _check_grad_pair(fn_mg, fn_torch, values, dtype)
+
+
+@pytest.mark.parametrize(
+    ("name", "fn"),
+    [
+        ("relu at 0", lambda x: x.relu()),
+        ("abs at 0", lambda x: x.abs()),
+        ("clamp at its bounds", lambda x: x.clamp(-1.0, 0.0)),
+        ("clamp min only at its bound", lambda x: x.clamp(min=0.0)),
+        ("clamp max only at its bound", lambda x: x.clamp(max=-1.0)),
+        ("sqrt at 0", lambda x: (x * x).sqrt()),
+        ("sign at 0", lambda x: x.sign()),
+        ("pow 0 ** 0", lambda x: x**0),
+        ("pow 0 ** 2", lambda x: x**2),
+    ],
+)
+def test_kinks_give_torchs_gradient(name: str, fn: Any) -> None:
+    """At the non-differentiable points minigrad picks the subgradient PyTorch picks."""
+    _check_grad_pair(fn, fn, [-1.0, 0.0, 0.0, 1.0, -2.0], np.float64)
+
+
+def test_tensor_exponent_at_zero_base_like_torch() -> None:
+    torch = require_torch()
+    a = np.array([0.0, 0.0, 2.0])
+    b = np.array([2.0, 0.0, 0.5])
+    xa, xb = mg.tensor(a, requires_grad=True), mg.tensor(b, requires_grad=True)
+    ta, tb = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    (xa**xb).backward(mg.ones(3, dtype=mg.float64))
+    (ta**tb).backward(torch.ones(3, dtype=torch.float64))
+    assert xa.grad is not None and xb.grad is not None
+    _compare(xa.grad, ta.grad, np.float64, "d/dbase")
+    _compare(xb.grad, tb.grad, np.float64, "d/dexponent")
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        [0, 0, 2, 0],
+        (np.array([0, 1, 1]), np.array([2, 2, 2])),
+        (slice(None), np.array([1, 1, -1])),
+        np.array([[0, 0], [1, 0]]),
+        (Ellipsis, np.array([0, 0])),
+    ],
+    ids=["list", "pairs", "slice+array", "2-d array", "ellipsis+array"],
+)
+def test_repeated_integer_indices_accumulate(index: Any) -> None:
+    """x[[0, 0]] sends both upstream gradients to x[0] (scatter-add), as in torch."""
+    torch = require_torch()
+    values = np.arange(12.0).reshape(3, 4)
+    for as_tensor in (False, True):
+        mg_ix = tuple(mg.tensor(i) if as_tensor and isinstance(i, np.ndarray) else i
+                      for i in (index if isinstance(index, tuple) else (index,)))
+        t_ix = tuple(torch.as_tensor(np.asarray(i)) if isinstance(i, (np.ndarray, list)) else i
+                     for i in (index if isinstance(index, tuple) else (index,)))
+        _check_grad_pair(lambda x, ix=mg_ix: x[ix], lambda t, ix=t_ix: t[ix], values, np.float64)
+
+
+def test_repeated_indices_accumulate_known_values() -> None:
+    x = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    x[[0, 0, 2, 0]].backward(mg.tensor([1.0, 10.0, 100.0, 1000.0]))
+    assert x.grad is not None
+    np.testing.assert_array_equal(x.grad.data, [1011.0, 0.0, 100.0])
+
+
+def test_masked_fill_with_minus_inf_then_softmax_like_torch() -> None:
+    """The attention pattern: masked scores get -inf, their probability and gradient are 0."""
+    torch = require_torch()
+    mask = np.array([[False, True, False], [False, False, True]])
+    _check_grad_pair(lambda x: x.masked_fill(mg.tensor(mask), -np.inf).softmax(-1),
+                     lambda t: t.masked_fill(torch.as_tensor(mask), -np.inf).softmax(-1),
+                     [[0.5, 1.0, -0.5], [2.0, 0.0, 1.0]], np.float64)
