@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import gc
+import sys
+import threading
+import time
+import weakref
+
 import numpy as np
+import pytest
 
 import minigrad as mg
 
@@ -15,3 +22,417 @@ def test_zero_derivative_ops_give_a_zero_gradient_not_none() -> None:
         assert x.grad is not None
         assert x.grad.dtype == np.float32
         np.testing.assert_array_equal(x.grad.data, [0.0, 0.0, 0.0])
+
+
+def _leaf(values: object, dtype: object = mg.float64) -> mg.Tensor:
+    return mg.tensor(values, dtype=dtype, requires_grad=True)
+
+
+# ------------------------------------------------------------------ graph walk
+
+
+def test_a_chain_of_100000_ops_backpropagates_without_recursion() -> None:
+    """The engine is iterative: depth is bounded by memory, not by sys.getrecursionlimit()."""
+    limit = sys.getrecursionlimit()
+    x = _leaf(0.5)
+    y = x
+    for i in range(100_000):
+        y = y * 1.0001 if i % 2 else y + 1.0
+    start = time.perf_counter()
+    y.backward()
+    elapsed = time.perf_counter() - start
+    assert x.grad is not None
+    np.testing.assert_allclose(x.grad.item(), 1.0001**50_000, rtol=1e-9)
+    assert sys.getrecursionlimit() == limit
+    assert elapsed < 30.0, f"backward through 100k ops took {elapsed:.1f}s"
+
+
+def test_diamond_graph_sums_both_paths() -> None:
+    x = _leaf([1.0, 2.0])
+    a = x * 3.0
+    b = x.exp()
+    (a * b).sum().backward()  # d/dx 3x e^x = 3 e^x (1 + x)
+    assert x.grad is not None
+    np.testing.assert_allclose(x.grad.data, 3 * np.exp([1.0, 2.0]) * np.array([2.0, 3.0]), rtol=1e-14)
+
+
+def test_the_same_tensor_twice_in_one_op() -> None:
+    x = _leaf([1.5, -2.0])
+    (x * x).backward(mg.tensor([1.0, 10.0], dtype=mg.float64))
+    assert x.grad is not None
+    np.testing.assert_array_equal(x.grad.data, [3.0, -40.0])
+
+
+def test_backward_of_a_leaf_itself() -> None:
+    x = _leaf(2.0)
+    x.backward()
+    assert x.grad is not None and x.grad.item() == 1.0
+
+
+# ------------------------------------------------------------------ accumulation and freeing
+
+
+def test_gradients_accumulate_across_two_backward_calls() -> None:
+    x = _leaf([1.0, 2.0])
+    (x * x).sum().backward()
+    (x * 3.0).sum().backward()
+    assert x.grad is not None
+    np.testing.assert_array_equal(x.grad.data, [2.0 + 3.0, 4.0 + 3.0])
+
+
+def test_second_backward_through_a_freed_graph_raises() -> None:
+    x = _leaf([1.0, 2.0])
+    y = (x.exp() * 2.0).sum()
+    y.backward()
+    with pytest.raises(mg.MinigradError, match="retain_graph=True"):
+        y.backward()
+    with pytest.raises(mg.MinigradError, match="second time"):
+        mg.grad(y, x)
+
+
+def test_retain_graph_allows_a_second_backward() -> None:
+    x = _leaf([1.0, 2.0])
+    y = (x.exp() * 2.0).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    assert x.grad is not None
+    np.testing.assert_allclose(x.grad.data, 4 * np.exp([1.0, 2.0]), rtol=1e-15)
+
+
+def test_saved_inputs_are_released_after_backward() -> None:
+    """Without retain_graph every node drops its inputs, so intermediates can be freed."""
+    x = _leaf(np.ones((3, 3)))
+    h = x * 2.0
+    y = h.tanh()
+    out = (y * y).sum()
+    probe = weakref.ref(h)
+    fns = [out.grad_fn, y.grad_fn, h.grad_fn]
+    del h
+    gc.collect()
+    assert probe() is not None  # tanh's node holds it until backward
+    out.backward()
+    gc.collect()
+    assert probe() is None, "the intermediate tensor is still referenced by the graph"
+    assert all(fn is not None and fn.released for fn in fns)
+
+
+def test_retain_graph_keeps_the_inputs() -> None:
+    x = _leaf([1.0])
+    h = x * 2.0
+    out = h.tanh().sum()
+    out.backward(retain_graph=True)
+    assert out.grad_fn is not None and not out.grad_fn.released
+    assert h.grad_fn is not None and not h.grad_fn.released
+
+
+# ------------------------------------------------------------------ aliasing and in-place
+
+
+def test_leaf_gradients_never_alias_each_other() -> None:
+    a, b = _leaf([1.0, 2.0]), _leaf([3.0, 4.0])
+    (a + b).sum().backward()
+    assert a.grad is not None and b.grad is not None
+    assert not np.shares_memory(a.grad.data, b.grad.data)
+    a.grad.data *= 5.0  # what clip_grad_norm_ and optimizers do
+    np.testing.assert_array_equal(b.grad.data, [1.0, 1.0])
+
+
+def test_leaf_gradients_do_not_alias_the_given_gradient() -> None:
+    a, b = _leaf([1.0, 2.0]), _leaf([3.0, 4.0])
+    g = mg.tensor([1.0, 2.0], dtype=mg.float64)
+    (a.reshape(2) + b).backward(g)
+    assert a.grad is not None and b.grad is not None
+    g.data[:] = 100.0
+    np.testing.assert_array_equal(a.grad.data, [1.0, 2.0])
+    np.testing.assert_array_equal(b.grad.data, [1.0, 2.0])
+    a.grad.data += 1.0
+    np.testing.assert_array_equal(b.grad.data, [1.0, 2.0])
+
+
+def test_accumulating_into_an_existing_gradient_does_not_touch_other_leaves() -> None:
+    a, b = _leaf([1.0]), _leaf([1.0])
+    (a + b).sum().backward()
+    (a + b).sum().backward()
+    assert a.grad is not None and b.grad is not None
+    a.grad.data[0] = 7.0
+    assert b.grad.item() == 2.0
+
+
+def test_in_place_change_of_a_saved_tensor_is_detected() -> None:
+    x = _leaf([1.0, 2.0])
+    w = mg.tensor([3.0, 4.0], dtype=mg.float64)  # needs no grad, so += is allowed
+    y = (x * w).sum()
+    w += 1.0
+    with pytest.raises(mg.MinigradError, match="in-place"):
+        y.backward()
+
+
+def test_in_place_ops_on_tensors_that_require_grad_raise() -> None:
+    x = _leaf([1.0, 2.0])
+    for op in (lambda t: t.__iadd__(1.0), lambda t: t.__imul__(2.0), lambda t: t.fill_(0.0)):
+        with pytest.raises(mg.MinigradError, match="requires grad"):
+            op(x)
+    with mg.no_grad():  # how optimizers update parameters
+        x -= 1.0
+    np.testing.assert_array_equal(x.data, [0.0, 1.0])
+
+
+# ------------------------------------------------------------------ errors
+
+
+def test_backward_on_a_tensor_that_does_not_require_grad_raises() -> None:
+    with pytest.raises(mg.MinigradError, match="does not require grad"):
+        mg.tensor([1.0, 2.0]).sum().backward()
+    with mg.no_grad():
+        y = (_leaf([1.0]) * 2.0).sum()
+    with pytest.raises(mg.MinigradError, match="does not require grad"):
+        y.backward()
+
+
+def test_backward_on_a_non_scalar_needs_a_gradient() -> None:
+    y = _leaf([1.0, 2.0]) * 2.0
+    with pytest.raises(mg.MinigradError, match=r"scalar outputs.*\(2,\)"):
+        y.backward()
+    with pytest.raises(mg.ShapeError, match=r"\(3,\).*\(2,\)"):
+        y.backward(mg.ones(3, dtype=mg.float64))
+
+
+def test_single_element_non_scalar_backward_is_allowed() -> None:
+    x = _leaf([[2.0]])
+    (x * 3.0).backward()
+    assert x.grad is not None and x.grad.shape == (1, 1) and x.grad.item() == 3.0
+
+
+# ------------------------------------------------------------------ higher order
+
+
+def test_create_graph_gives_second_derivatives() -> None:
+    x = _leaf([0.3, -1.2, 2.0])
+    for fn, d2 in [
+        (lambda t: t.tanh(), lambda v: -2 * np.tanh(v) * (1 - np.tanh(v) ** 2)),
+        (lambda t: t**3, lambda v: 6 * v),
+        (lambda t: t.sigmoid(), lambda v: (s := 1 / (1 + np.exp(-v))) * (1 - s) * (1 - 2 * s)),
+        (lambda t: t.sin() * t, lambda v: 2 * np.cos(v) - v * np.sin(v)),
+    ]:
+        x.grad = None
+        (g,) = mg.grad(fn(x).sum(), x, create_graph=True)
+        assert g is not None and g.requires_grad
+        g.sum().backward()
+        assert x.grad is not None
+        np.testing.assert_allclose(x.grad.data, d2(x.data), rtol=1e-12)
+
+
+def test_backward_with_create_graph_records_the_gradient() -> None:
+    x = _leaf([1.0, 2.0])
+    (x**3).sum().backward(create_graph=True)
+    assert x.grad is not None and x.grad.requires_grad
+    g1 = x.grad
+    x.grad = None
+    g1.sum().backward()
+    np.testing.assert_allclose(x.grad.data, [6.0, 12.0])  # type: ignore[union-attr]
+
+
+def test_softmax_hessian_vector_product() -> None:
+    """d/dx <v, J_softmax(x)^T u> against the closed form of softmax's second derivative."""
+    xv = np.array([0.1, -0.7, 1.3])
+    u, v = np.array([0.5, -1.0, 2.0]), np.array([1.0, 0.3, -0.4])
+    x = _leaf(xv)
+    y = x.softmax(0)
+    (g,) = mg.grad(y, x, mg.tensor(u), create_graph=True)
+    assert g is not None
+    (h,) = mg.grad((g * mg.tensor(v)).sum(), x)
+    assert h is not None
+    s = np.exp(xv) / np.exp(xv).sum()
+    jac = np.diag(s) - np.outer(s, s)  # J[i, j] = ds_i / dx_j
+    # g_j = sum_i u_i J[i, j]; h_k = sum_j v_j d g_j / d x_k, by central differences of g
+    eps = 1e-6
+
+    def grad_at(p: np.ndarray) -> np.ndarray:
+        sp = np.exp(p) / np.exp(p).sum()
+        return u @ (np.diag(sp) - np.outer(sp, sp))
+
+    expected = np.array([v @ (grad_at(xv + eps * e) - grad_at(xv - eps * e)) / (2 * eps) for e in np.eye(3)])
+    np.testing.assert_allclose(g.data, u @ jac, rtol=1e-12)
+    np.testing.assert_allclose(h.data, expected, rtol=1e-6, atol=1e-9)
+
+
+# ------------------------------------------------------------------ mg.grad
+
+
+def test_grad_returns_a_tuple_and_leaves_dot_grad_alone() -> None:
+    x, w = _leaf([1.0, 2.0]), _leaf([3.0, 4.0])
+    out = (x * w).sum()
+    res = mg.grad(out, [x, w])
+    assert isinstance(res, tuple) and len(res) == 2
+    np.testing.assert_array_equal(res[0].data, [3.0, 4.0])  # type: ignore[union-attr]
+    np.testing.assert_array_equal(res[1].data, [1.0, 2.0])  # type: ignore[union-attr]
+    assert x.grad is None and w.grad is None
+    single = mg.grad((x * 2.0).sum(), x)
+    assert isinstance(single, tuple) and len(single) == 1
+
+
+def test_grad_allow_unused() -> None:
+    x, unused = _leaf([1.0]), _leaf([2.0])
+    out = (x * 2.0).sum()
+    with pytest.raises(mg.MinigradError, match="allow_unused"):
+        mg.grad(out, [x, unused], retain_graph=True)
+    gx, gu = mg.grad(out, [x, unused], allow_unused=True)
+    assert gu is None
+    assert gx is not None and gx.item() == 2.0
+
+
+def test_grad_of_an_intermediate_and_with_grad_outputs() -> None:
+    x = _leaf([1.0, 2.0])
+    h = x * 3.0
+    y = h.exp()
+    gy = mg.tensor([1.0, -1.0], dtype=mg.float64)
+    (gh,) = mg.grad(y, h, gy, retain_graph=True)
+    assert gh is not None
+    np.testing.assert_allclose(gh.data, np.exp([3.0, 6.0]) * [1.0, -1.0], rtol=1e-15)
+    (gx,) = mg.grad(y, x, gy)
+    np.testing.assert_allclose(gx.data, 3 * np.exp([3.0, 6.0]) * [1.0, -1.0], rtol=1e-15)  # type: ignore[union-attr]
+    assert x.grad is None and h.grad is None
+
+
+def test_grad_of_an_input_that_does_not_require_grad_raises() -> None:
+    x = _leaf([1.0])
+    with pytest.raises(mg.MinigradError, match="does not require grad"):
+        mg.grad((x * 2.0).sum(), mg.tensor([1.0]))
+
+
+# ------------------------------------------------------------------ grad mode
+
+
+def test_no_grad_and_enable_grad_as_context_managers_nested() -> None:
+    x = _leaf([1.0])
+    assert mg.is_grad_enabled()
+    with mg.no_grad():
+        assert not mg.is_grad_enabled()
+        y = x * 2.0
+        assert not y.requires_grad and y.grad_fn is None
+        with mg.enable_grad():
+            assert mg.is_grad_enabled()
+            z = x * 2.0
+            assert z.requires_grad
+            with mg.no_grad():
+                assert not mg.is_grad_enabled()
+            assert mg.is_grad_enabled()
+        assert not mg.is_grad_enabled()
+    assert mg.is_grad_enabled()
+
+
+def test_grad_mode_is_restored_after_an_exception() -> None:
+    with pytest.raises(RuntimeError), mg.no_grad():
+        raise RuntimeError("boom")
+    assert mg.is_grad_enabled()
+
+
+def test_no_grad_and_enable_grad_as_decorators() -> None:
+    x = _leaf([1.0])
+
+    @mg.no_grad()
+    def frozen(t: mg.Tensor) -> mg.Tensor:
+        """Docstring kept."""
+        return t * 2.0
+
+    @mg.enable_grad()
+    def recorded(t: mg.Tensor) -> mg.Tensor:
+        return t * 2.0
+
+    assert not frozen(x).requires_grad
+    assert frozen.__name__ == "frozen" and frozen.__doc__ == "Docstring kept."
+    with mg.no_grad():
+        assert recorded(x).requires_grad
+        assert not mg.is_grad_enabled()
+    assert mg.is_grad_enabled()
+    # the same decorated function used recursively (nesting through one instance)
+    calls = []
+
+    @mg.no_grad()
+    def recurse(n: int) -> None:
+        calls.append(mg.is_grad_enabled())
+        if n:
+            recurse(n - 1)
+
+    recurse(3)
+    assert calls == [False] * 4 and mg.is_grad_enabled()
+
+
+def test_set_grad_enabled() -> None:
+    with mg.set_grad_enabled(False):
+        assert not mg.is_grad_enabled()
+    assert mg.is_grad_enabled()
+
+
+def test_grad_mode_is_thread_local() -> None:
+    """no_grad in one thread must not switch recording off in another."""
+    inside, checked = threading.Barrier(2), threading.Barrier(2)
+    seen: dict[str, bool] = {}
+
+    def worker() -> None:
+        with mg.no_grad():
+            inside.wait()  # main thread now looks while this one is inside no_grad
+            seen["worker"] = mg.is_grad_enabled()
+            seen["worker_records"] = (_leaf([1.0]) * 2.0).requires_grad
+            checked.wait()
+
+    th = threading.Thread(target=worker)
+    th.start()
+    inside.wait()
+    seen["main"] = mg.is_grad_enabled()
+    seen["main_records"] = (_leaf([1.0]) * 2.0).requires_grad
+    checked.wait()
+    th.join()
+    assert seen == {"worker": False, "worker_records": False, "main": True, "main_records": True}
+
+    # and a new thread starts with grad enabled even if the creating thread is in no_grad
+    result: list[bool] = []
+    with mg.no_grad():
+        t2 = threading.Thread(target=lambda: result.append(mg.is_grad_enabled()))
+        t2.start()
+        t2.join()
+    assert result == [True]
+
+
+# ------------------------------------------------------------------ hooks and retain_grad
+
+
+def test_register_hook_sees_the_gradient_and_can_replace_it() -> None:
+    x = _leaf([1.0, 2.0])
+    h = x * 3.0
+    seen: list[np.ndarray] = []
+    h.register_hook(lambda g: seen.append(g.data.copy()))  # type: ignore[func-returns-value]
+    handle = h.register_hook(lambda g: g * 10.0)
+    (h * h).sum().backward(retain_graph=True)
+    np.testing.assert_array_equal(seen[0], [6.0, 12.0])  # d(h^2)/dh = 2h
+    assert x.grad is not None
+    np.testing.assert_array_equal(x.grad.data, [180.0, 360.0])  # replaced gradient flows on
+    handle.remove()
+    x.grad = None
+    (h * h).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [18.0, 36.0])  # type: ignore[union-attr]
+    assert len(seen) == 2
+
+
+def test_hook_on_a_leaf_changes_what_is_accumulated() -> None:
+    x = _leaf([1.0, 2.0])
+    x.register_hook(lambda g: g * 0.0 + 5.0)
+    (x * x).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [5.0, 5.0])  # type: ignore[union-attr]
+
+
+def test_register_hook_on_a_tensor_without_grad_raises() -> None:
+    with pytest.raises(mg.MinigradError, match="doesn't require"):
+        mg.tensor([1.0]).register_hook(lambda g: None)
+
+
+def test_retain_grad_fills_a_non_leaf_gradient() -> None:
+    x = _leaf([1.0, 2.0])
+    h = x * 3.0
+    k = x * 4.0
+    h.retain_grad()
+    (h * k).sum().backward()
+    assert h.grad is not None
+    np.testing.assert_array_equal(h.grad.data, [4.0, 8.0])
+    assert k.grad is None  # non-leaf without retain_grad
+    assert not h.is_leaf and x.is_leaf
