@@ -1,0 +1,209 @@
+"""Smoke tests of the example scripts: each runs as a subprocess, from another cwd, on tiny settings.
+
+The scripts must find their data relative to their own file and import
+minigrad from the checkout, so every run uses a temporary directory as its
+working directory. ``-W error`` makes any warning inside a script fail it.
+The full char_transformer run (minutes) only runs with MINIGRAD_RUN_SLOW=1.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+SCRIPTS = ["mlp_digits.py", "char_transformer.py", "gradcheck_tutorial.py"]
+
+FLOAT = r"[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf)"
+
+
+def run(script: str, *args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run an example with one BLAS thread and no progress bar; fail the test on a non-zero exit."""
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
+               NO_PROGRESS="1")
+    proc = subprocess.run(
+        [sys.executable, "-W", "error", str(EXAMPLES / script), *args],
+        cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False,
+    )
+    command = " ".join((script, *args))
+    assert proc.returncode == 0, f"{command} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
+    return proc
+
+
+def without_times(text: str) -> list[str]:
+    """The output's lines with wall-clock figures removed, for run-to-run comparison."""
+    out = []
+    for line in text.splitlines():
+        if line.startswith(("total time", "training time")):
+            continue
+        out.append(re.sub(r"\s+[\d.]+s$", "", line))
+    return out
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_help_exits_zero_and_explains(script: str, tmp_path: Path) -> None:
+    proc = run(script, "--help", cwd=tmp_path)
+    assert proc.stdout.startswith("usage:")
+    docstring = ast.get_docstring(ast.parse((EXAMPLES / script).read_text(encoding="utf-8")))
+    assert docstring
+    assert docstring.splitlines()[0] in proc.stdout  # the module docstring is the description
+    assert "--seed" in proc.stdout
+    assert proc.stderr == ""
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_bad_flag_is_a_usage_error(script: str, tmp_path: Path) -> None:
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    proc = subprocess.run([sys.executable, str(EXAMPLES / script), "--no-such-flag"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 2
+    assert "unrecognized arguments: --no-such-flag" in proc.stderr
+
+
+# --------------------------------------------------------------------- mlp_digits
+
+ACCURACY = re.compile(r"^test accuracy: (\d+\.\d+)% \((\d+)/(\d+)\)", re.MULTILINE)
+EPOCH = re.compile(
+    rf"^epoch\s+(\d+)/(\d+)\s+train loss ({FLOAT})\s+train acc\s+({FLOAT})%\s+test loss ({FLOAT})\s+"
+    rf"test acc\s+({FLOAT})%", re.MULTILINE)
+
+
+def test_mlp_digits_short_run_saves_a_checkpoint_that_eval_reloads(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    proc = run("mlp_digits.py", "--epochs", "2", "--hidden", "32", "--out", str(out), cwd=tmp_path)
+    text = proc.stdout
+    assert "1438 training and 359 test images" in text
+    epochs = EPOCH.findall(text)
+    assert [int(e[0]) for e in epochs] == [1, 2]
+    train_losses = [float(e[2]) for e in epochs]
+    assert all(math.isfinite(v) for v in train_losses)
+    assert train_losses[1] < train_losses[0] < math.log(10) + 0.5
+    (acc, correct, total), = ACCURACY.findall(text)
+    assert int(total) == 359
+    assert float(acc) == pytest.approx(100 * int(correct) / 359, abs=0.005)
+    assert float(acc) > 80.0  # two epochs of a small MLP already classify most digits
+    assert float(acc) == float(epochs[-1][5])
+
+    checkpoint = out / "model.npz"
+    assert f"checkpoint written to {checkpoint}" in text
+    with np.load(checkpoint, allow_pickle=False) as state:
+        keys = set(state.files)
+        assert {"scale.mean", "scale.std", "net.0.weight", "net.1.running_mean", "net.8.weight"} <= keys
+        assert state["net.0.weight"].shape == (32, 64)
+    table = (out / "curves.tsv").read_text().splitlines()
+    assert table[0].split("\t") == ["epoch", "train_loss", "train_acc", "test_loss", "test_acc"]
+    assert len(table) == 3
+    assert float(table[2].split("\t")[4]) == pytest.approx(float(acc) / 100, abs=1e-5)
+
+    evaluated = run("mlp_digits.py", "--eval", str(checkpoint), cwd=tmp_path).stdout
+    assert ACCURACY.findall(evaluated) == [(acc, correct, total)]
+
+
+def test_mlp_digits_is_deterministic_given_the_seed(tmp_path: Path) -> None:
+    args = ("--epochs", "2", "--hidden", "32", "--seed", "5")
+    first = run("mlp_digits.py", *args, "--out", str(tmp_path / "a"), cwd=tmp_path).stdout
+    second = run("mlp_digits.py", *args, "--out", str(tmp_path / "b"), cwd=tmp_path).stdout
+    first_lines = [line.replace("/a/", "/x/") for line in without_times(first)]
+    second_lines = [line.replace("/b/", "/x/") for line in without_times(second)]
+    assert len(EPOCH.findall(first)) == 2
+    assert first_lines == second_lines
+    other = run("mlp_digits.py", "--epochs", "2", "--hidden", "32", "--seed", "6",
+                "--out", str(tmp_path / "c"), cwd=tmp_path).stdout
+    assert EPOCH.findall(other) != EPOCH.findall(first)
+
+
+def test_mlp_digits_defaults_reach_97_percent(tmp_path: Path) -> None:
+    # The README's main job: the default run must meet the advertised accuracy.
+    proc = run("mlp_digits.py", "--out", str(tmp_path / "run"), cwd=tmp_path, timeout=300)
+    (acc, _, _), = ACCURACY.findall(proc.stdout)
+    assert float(acc) >= 97.0, proc.stdout
+
+
+# --------------------------------------------------------------------- char_transformer
+
+EVAL = re.compile(rf"^step\s+(\d+)/(\d+) \(\s*\d+%\)\s+train loss ({FLOAT})\s+val loss ({FLOAT})",
+                  re.MULTILINE)
+TINY = ("--layers", "1", "--heads", "2", "--width", "32", "--context", "16", "--batch-size", "8")
+
+
+def sample_of(text: str) -> str:
+    match = re.search(r"--- sample \(.*?\) ---\n(.*)\n--- end of sample ---", text, re.DOTALL)
+    assert match, text
+    return match.group(1)
+
+
+def test_char_transformer_few_steps_prints_losses_and_a_sample(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    proc = run("char_transformer.py", "--steps", "5", "--eval-interval", "5", "--eval-iters", "2", *TINY,
+               "--sample-len", "40", "--prompt", "ROMEO:", "--out", str(out), cwd=tmp_path)
+    text = proc.stdout
+    assert "vocabulary of 76" in text
+    evals = EVAL.findall(text)
+    assert [int(e[0]) for e in evals] == [0, 5]
+    losses = [float(v) for e in evals for v in e[2:]]
+    assert all(math.isfinite(v) for v in losses)
+    # An untrained model predicts close to uniformly over the 76 characters.
+    assert float(evals[0][2]) == pytest.approx(math.log(76), abs=0.1)
+    sample = sample_of(text)
+    assert sample.startswith("ROMEO:")
+    assert len(sample) == len("ROMEO:") + 40
+    with np.load(out / "model.npz", allow_pickle=False) as state:
+        assert state["tok_emb.weight"].shape == (76, 32)
+        assert state["pos_emb.weight"].shape == (16, 32)
+        assert state["blocks.0.attn.qkv.weight"].shape == (96, 32)
+        assert state["head.weight"].shape == (76, 32)
+    assert (out / "config.json").is_file()
+
+
+def test_char_transformer_learns_in_a_short_run(tmp_path: Path) -> None:
+    proc = run("char_transformer.py", "--steps", "150", "--eval-interval", "150", "--eval-iters", "4", *TINY,
+               "--lr", "3e-3", "--sample-len", "0", "--out", str(tmp_path / "run"), cwd=tmp_path)
+    (_, _, train0, val0), (_, _, train1, val1) = EVAL.findall(proc.stdout)
+    # From ~4.33 nats (uniform) to well below the unigram entropy of the text (~3.3).
+    assert float(train1) < 3.0 < float(train0)
+    assert float(val1) < 3.0 < float(val0)
+
+
+def test_char_transformer_is_deterministic_given_the_seed(tmp_path: Path) -> None:
+    args = ("--steps", "6", "--eval-interval", "3", "--eval-iters", "2", *TINY, "--dropout", "0.1",
+            "--sample-len", "30", "--seed", "7")
+    first = run("char_transformer.py", *args, "--out", str(tmp_path / "a"), cwd=tmp_path).stdout
+    second = run("char_transformer.py", *args, "--out", str(tmp_path / "b"), cwd=tmp_path).stdout
+    assert EVAL.findall(first) == EVAL.findall(second)
+    assert sample_of(first) == sample_of(second)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("MINIGRAD_RUN_SLOW"), reason="minutes long; set MINIGRAD_RUN_SLOW=1")
+def test_char_transformer_default_run_reaches_validation_loss_2(tmp_path: Path) -> None:
+    proc = run("char_transformer.py", "--out", str(tmp_path / "run"), cwd=tmp_path, timeout=3600)
+    *_, (step, total, _, val) = EVAL.findall(proc.stdout)
+    assert step == total == "2000"
+    assert float(val) <= 2.0, proc.stdout
+
+
+# --------------------------------------------------------------------- gradcheck_tutorial
+
+
+def test_gradcheck_tutorial_shows_the_failure_reports(tmp_path: Path) -> None:
+    text = run("gradcheck_tutorial.py", cwd=tmp_path).stdout
+    assert "mg.gradcheck(f, (x, w)) -> True" in text
+    assert "mg.gradcheck(WrongCube.apply, (a,), raise_exception=False) -> False" in text
+    assert re.search(r"GradcheckError:\n\s+first-order gradient mismatch for input 0 at element index", text)
+    assert re.search(r"second-order gradient mismatch for input 0 at element index", text)
+    assert "9 entries fail" in text  # a 3x3 input: every diagonal Jacobian entry of WrongCube is off
+    assert "UNEXPECTED" not in text
+    assert "All checks behaved as described" in text
+    # The by-hand central difference printed in section 2 agrees with backward.
+    numerical = float(re.search(rf"numerical  df/dx\[0,0\] = ({FLOAT})", text).group(1))  # type: ignore[union-attr]
+    analytical = float(re.search(rf"analytical df/dx\[0,0\] = ({FLOAT})", text).group(1))  # type: ignore[union-attr]
+    assert numerical == pytest.approx(analytical, rel=1e-7, abs=1e-8)
