@@ -217,6 +217,28 @@ def _restore(node: Any, arrays: Mapping[str, Array], path: str) -> Any:
     raise MinigradError(f"unknown structure entry {kind!r} at {path}")
 
 
+def _read_npz(f: Any, target: str) -> dict[str, Array]:
+    """Every array of the open archive ``f``, read in full (so every CRC is checked)."""
+    try:
+        with np.load(f, allow_pickle=False) as archive:
+            return {name: archive[name] for name in archive.files}
+    except ValueError as e:
+        if "pickle" in str(e):
+            raise MinigradError(
+                f"load: {target!r} holds object arrays, which would need pickle; refusing to load it"
+            ) from e
+        raise MinigradError(
+            f"load: {target!r} is not a valid checkpoint (not a readable .npz file): {e}"
+        ) from e
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError, zipfile.LargeZipFile) as e:
+        raise MinigradError(
+            f"load: {target!r} is truncated or corrupted ({type(e).__name__}: {e}); "
+            "it cannot be loaded"
+        ) from e
+    except Exception as e:  # numpy's format errors come in several kinds
+        raise MinigradError(f"load: {target!r} is not a valid checkpoint ({type(e).__name__}: {e})") from e
+
+
 def load(path: PathLike) -> dict[Any, Any]:
     """Read a checkpoint written by :func:`save` (or any pickle-free ``.npz``).
 
@@ -236,35 +258,20 @@ def load(path: PathLike) -> dict[Any, Any]:
     if os.path.isdir(target):
         raise MinigradError(f"load: {target!r} is a directory, not a checkpoint file")
     try:
-        with open(target, "rb") as f:
-            magic = f.read(6)
+        f = open(target, "rb")  # noqa: SIM115 - closed by the with below, also on errors
     except OSError as e:
         raise MinigradError(f"load: cannot read {target!r}: {e}") from e
-    if magic.startswith(_NPY_MAGIC):
-        raise MinigradError(
-            f"load: {target!r} is a single .npy array, not an .npz checkpoint written by mg.save"
-        )
-    if not magic.startswith(_ZIP_MAGIC):
-        what = "an empty file" if not magic else "not an .npz archive"
-        raise MinigradError(f"load: {target!r} is {what}; expected a checkpoint written by mg.save")
-    try:
-        with np.load(target, allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in archive.files}
-    except ValueError as e:
-        if "pickle" in str(e):
+    with f:
+        magic = f.read(6)
+        if magic.startswith(_NPY_MAGIC):
             raise MinigradError(
-                f"load: {target!r} holds object arrays, which would need pickle; refusing to load it"
-            ) from e
-        raise MinigradError(
-            f"load: {target!r} is not a valid checkpoint (not a readable .npz file): {e}"
-        ) from e
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError, zipfile.LargeZipFile) as e:
-        raise MinigradError(
-            f"load: {target!r} is truncated or corrupted ({type(e).__name__}: {e}); "
-            "it cannot be loaded"
-        ) from e
-    except Exception as e:  # numpy's format errors are of several kinds
-        raise MinigradError(f"load: {target!r} is not a valid checkpoint ({type(e).__name__}: {e})") from e
+                f"load: {target!r} is a single .npy array, not an .npz checkpoint written by mg.save"
+            )
+        if not magic.startswith(_ZIP_MAGIC):
+            what = "an empty file" if not magic else "not an .npz archive"
+            raise MinigradError(f"load: {target!r} is {what}; expected a checkpoint written by mg.save")
+        f.seek(0)
+        arrays = _read_npz(f, target)
 
     if TREE_KEY not in arrays:
         return arrays

@@ -64,7 +64,7 @@ def _run(make_ours: Callable[[list[mg.Tensor]], optim.Optimizer], make_theirs: C
 
 
 SGD_CASES = [
-    dict(momentum=m, dampening=d, nesterov=n, weight_decay=w, maximize=x)
+    {"momentum": m, "dampening": d, "nesterov": n, "weight_decay": w, "maximize": x}
     for m, d, n, w, x in itertools.product([0.0, 0.9], [0.0, 0.3], [False, True], [0.0, 0.1], [False, True])
     if not (n and (m == 0 or d != 0))
 ]
@@ -78,7 +78,7 @@ def test_sgd_matches_torch(kw: dict[str, Any]) -> None:
 
 
 ADAM_CASES = [
-    dict(betas=b, weight_decay=w, amsgrad=a, maximize=x)
+    {"betas": b, "weight_decay": w, "amsgrad": a, "maximize": x}
     for b, w, a, x in itertools.product([(0.9, 0.999), (0.3, 0.5)], [0.0, 0.1], [False, True], [False, True])
 ]
 
@@ -112,10 +112,10 @@ def _groups(ps: list[Any]) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize(("cls", "kw"), [
-    ("SGD", dict(lr=0.01, momentum=0.8, nesterov=True)),
-    ("SGD", dict(lr=0.01, momentum=0.5, dampening=0.1)),
-    ("Adam", dict(lr=0.01, amsgrad=True)),
-    ("AdamW", dict(lr=0.01, betas=(0.8, 0.9))),
+    ("SGD", {"lr": 0.01, "momentum": 0.8, "nesterov": True}),
+    ("SGD", {"lr": 0.01, "momentum": 0.5, "dampening": 0.1}),
+    ("Adam", {"lr": 0.01, "amsgrad": True}),
+    ("AdamW", {"lr": 0.01, "betas": (0.8, 0.9)}),
 ])
 def test_param_groups_with_their_own_hyperparameters(cls: str, kw: dict[str, Any]) -> None:
     torch = require_torch()
@@ -142,9 +142,9 @@ def _mlp_pair(seed: int = 0) -> tuple[nn.Module, Any]:
 
 
 @pytest.mark.parametrize(("cls", "kw"), [
-    ("SGD", dict(lr=0.1, momentum=0.9, weight_decay=1e-3)),
-    ("Adam", dict(lr=0.01)),
-    ("AdamW", dict(lr=0.01, weight_decay=0.1, amsgrad=True)),
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "weight_decay": 1e-3}),
+    ("Adam", {"lr": 0.01}),
+    ("AdamW", {"lr": 0.01, "weight_decay": 0.1, "amsgrad": True}),
 ])
 def test_mlp_training_trajectory_matches_torch(cls: str, kw: dict[str, Any]) -> None:
     """Gradients come from backward() of an MLP loss, through model.parameters() generators."""
@@ -196,11 +196,13 @@ def test_step_with_closure_returns_its_loss_like_torch() -> None:
 
 # ---------------------------------------------------------------- schedulers
 
-def _sched_pair(make: Callable[[Any, Any], Any], lrs: tuple[float, ...] = (0.1, 0.02)) -> tuple[Any, Any, Any, Any]:
+def _sched_pair(make: Callable[[Any, Any], Any],
+                lrs: tuple[float, ...] = (0.1, 0.02)) -> tuple[Any, Any, Any, Any]:
     torch = require_torch()
     ours, theirs = _pair([(2,)] * len(lrs))
     opt = optim.SGD([{"params": [p], "lr": lr} for p, lr in zip(ours, lrs, strict=True)], momentum=0.9)
-    topt = torch.optim.SGD([{"params": [p], "lr": lr} for p, lr in zip(theirs, lrs, strict=True)], momentum=0.9)
+    tgroups = [{"params": [p], "lr": lr} for p, lr in zip(theirs, lrs, strict=True)]
+    topt = torch.optim.SGD(tgroups, momentum=0.9)
     return opt, make(lr_scheduler, opt), topt, make(torch.optim.lr_scheduler, topt)
 
 
@@ -271,7 +273,8 @@ def test_scheduler_resumed_with_last_epoch_matches_torch(name: str) -> None:
     # Resume at epoch 4: the schedulers' first (initial) step is skipped by PyTorch's rules.
     kw = {"last_epoch": 4}
     if name == "StepLR":
-        sched, tsched = lr_scheduler.StepLR(opt, 3, 0.5, **kw), torch.optim.lr_scheduler.StepLR(topt, 3, 0.5, **kw)
+        sched = lr_scheduler.StepLR(opt, 3, 0.5, **kw)
+        tsched = torch.optim.lr_scheduler.StepLR(topt, 3, 0.5, **kw)
     elif name == "Lambda":
         sched = lr_scheduler.LambdaLR(opt, lambda e: 0.9**e, **kw)
         tsched = torch.optim.lr_scheduler.LambdaLR(topt, lambda e: 0.9**e, **kw)
@@ -289,7 +292,7 @@ def test_scheduler_resumed_with_last_epoch_matches_torch(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["StepLR", "Cosine"])
 def test_scheduler_step_with_epoch_uses_closed_form_like_torch(name: str) -> None:
-    torch = require_torch()
+    require_torch()
     opt, sched, topt, tsched = _sched_pair(SCHEDULERS[name])
     for epoch in (2, 5, 9, 3):
         opt.step()
@@ -303,7 +306,7 @@ def test_scheduler_step_with_epoch_uses_closed_form_like_torch(name: str) -> Non
 
 
 def test_scheduler_warns_like_torch_when_stepped_before_the_optimizer() -> None:
-    opt, sched, _, _ = _sched_pair(SCHEDULERS["StepLR"])
+    _opt, sched, _, _ = _sched_pair(SCHEDULERS["StepLR"])
     with pytest.warns(UserWarning, match="before `optimizer.step\\(\\)`"):
         sched.step()
     with pytest.warns(UserWarning, match="get_last_lr"):
@@ -346,7 +349,8 @@ def test_clip_grad_norm_matches_torch(norm_type: Any, max_norm: float, dtype: An
 def test_clip_grad_norm_single_tensor_generator_and_empty() -> None:
     torch = require_torch()
     ours, theirs = _grads_pair(scale=10.0)
-    assert_close(clip_grad_norm_(ours[0], 1.0), torch.nn.utils.clip_grad_norm_(theirs[0], 1.0).numpy(), rtol=1e-12)
+    total = clip_grad_norm_(ours[0], 1.0)
+    assert_close(total, torch.nn.utils.clip_grad_norm_(theirs[0], 1.0).numpy(), rtol=1e-12)
     assert_close(ours[0].grad, theirs[0].grad.numpy(), rtol=1e-12)
     assert_close(clip_grad_norm_((p for p in ours[1:]), 2.0),
                  torch.nn.utils.clip_grad_norm_((p for p in theirs[1:]), 2.0).numpy(), rtol=1e-12)

@@ -1,0 +1,277 @@
+"""mg.save / mg.load: round trips, the pickle-free format, atomic writes, damaged files."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import nn, serialization
+
+
+def _state() -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(0)
+    return {
+        "fc1.weight": rng.standard_normal((4, 3)).astype(np.float32),
+        "fc1.bias": rng.standard_normal(4),
+        "bn.num_batches_tracked": np.array(7, dtype=np.int64),
+        "mask": np.array([True, False]),
+    }
+
+
+def _assert_same(a: Any, b: Any) -> None:
+    assert type(a) is type(b), (type(a), type(b))
+    if isinstance(a, np.ndarray):
+        assert a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_array_equal(a, b)
+    elif isinstance(a, dict):
+        assert list(a) == list(b)
+        for k in a:
+            _assert_same(a[k], b[k])
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b)
+        for x, y in zip(a, b, strict=True):
+            _assert_same(x, y)
+    elif isinstance(a, float) and np.isnan(a):
+        assert np.isnan(b)
+    else:
+        assert a == b
+
+
+def test_flat_state_dict_round_trip_and_plain_numpy_readable(tmp_path: Path) -> None:
+    sd = _state()
+    path = tmp_path / "model.npz"
+    mg.save(sd, path)
+    _assert_same(mg.load(path), sd)
+    with np.load(path, allow_pickle=False) as f:
+        assert sorted(f.files) == sorted(sd)  # nothing extra in a flat checkpoint
+        np.testing.assert_array_equal(f["fc1.weight"], sd["fc1.weight"])
+
+
+def test_tensors_are_saved_as_arrays(tmp_path: Path) -> None:
+    t = mg.Tensor([[1.0, 2.0]], requires_grad=True)
+    mg.save({"t": t}, str(tmp_path / "t.npz"))
+    out = mg.load(str(tmp_path / "t.npz"))
+    assert isinstance(out["t"], np.ndarray) and out["t"].dtype == np.float32
+    np.testing.assert_array_equal(out["t"], t.data)
+
+
+def test_nested_checkpoint_round_trip(tmp_path: Path) -> None:
+    ckpt = {
+        "model": _state(),
+        "optim": {"state": {0: {"step": 3, "exp_avg": np.ones(3)}, 2: {"momentum_buffer": np.zeros((2, 2))}},
+                  "param_groups": [{"lr": 0.1, "betas": (0.9, 0.999), "amsgrad": False, "params": [0, 1, 2],
+                                    "name": None}]},
+        "epoch": 3,
+        "loss": float("nan"),
+        "best": float("inf"),
+        "tag": "run/ä",
+        "history": [1.0, 2, [3.5, "x"]],
+        "weird/key": {"a/b": np.arange(3), "": 1},
+    }
+    path = tmp_path / "ckpt.npz"
+    mg.save(ckpt, path)
+    _assert_same(mg.load(path), ckpt)
+    with np.load(path, allow_pickle=False) as f:  # still a plain npz: arrays under their key paths
+        np.testing.assert_array_equal(f["optim/state/0/exp_avg"], np.ones(3))
+        np.testing.assert_array_equal(f["model/fc1.bias"], ckpt["model"]["fc1.bias"])
+        assert f[serialization.TREE_KEY].dtype == np.uint8
+
+
+def test_keys_that_are_numpy_savez_argument_names_work(tmp_path: Path) -> None:
+    sd = {"file": np.ones(2), "allow_pickle": np.zeros(1), "args": np.arange(2)}
+    mg.save(sd, tmp_path / "k.npz")
+    _assert_same(mg.load(tmp_path / "k.npz"), sd)
+
+
+def test_module_state_dict_round_trip_into_a_fresh_model(tmp_path: Path) -> None:
+    mg.manual_seed(0)
+    a = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2))
+    a.train()
+    a(mg.randn(5, 3))  # moves the BatchNorm running stats
+    mg.save(a.state_dict(), tmp_path / "m.npz")
+    mg.manual_seed(1)
+    b = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2))
+    b.load_state_dict(mg.load(tmp_path / "m.npz"))
+    a.eval()
+    b.eval()
+    x = mg.randn(6, 3)
+    np.testing.assert_array_equal(a(x).data, b(x).data)
+
+
+def test_unsupported_values_are_refused_before_writing(tmp_path: Path) -> None:
+    path = tmp_path / "x.npz"
+    for bad, match in [
+        ({"a": np.array([object()], dtype=object)}, "object array"),
+        ({"a": {1.5: np.ones(1)}}, "key 1.5"),
+        ({"a": {3}}, "type set"),
+        ({"a": lambda: 0}, "type function"),
+    ]:
+        with pytest.raises(mg.MinigradError, match=match):
+            mg.save(bad, path)
+        assert not path.exists()
+    with pytest.raises(mg.MinigradError, match="expected a dict"):
+        mg.save([np.ones(2)], path)  # type: ignore[arg-type]
+    assert os.listdir(tmp_path) == []
+
+
+# ---------------------------------------------------------------- atomicity
+
+def test_crash_mid_write_keeps_the_old_checkpoint_and_leaves_no_temp_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "ckpt.npz"
+    old = {"w": np.arange(4.0)}
+    mg.save(old, path)
+    original = path.read_bytes()
+
+    calls = {"n": 0}
+    real_write = np.lib.format.write_array
+
+    def write_then_crash(fp: Any, array: Any, *args: Any, **kwargs: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:  # the first array went through; crash inside the second
+            fp.write(b"\x93NUMPY partial garbage")
+            raise KeyboardInterrupt("power cut")
+        real_write(fp, array, *args, **kwargs)
+
+    monkeypatch.setattr(np.lib.format, "write_array", write_then_crash)
+    with pytest.raises(KeyboardInterrupt):
+        mg.save({"w": np.ones((100, 100)), "b": np.ones(3)}, path)
+    assert calls["n"] == 2
+    assert path.read_bytes() == original
+    assert os.listdir(tmp_path) == ["ckpt.npz"]
+    monkeypatch.undo()
+    _assert_same(mg.load(path), old)
+
+
+def test_failed_rename_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "ckpt.npz"
+    mg.save({"w": np.zeros(2)}, path)
+
+    def no_replace(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", no_replace)
+    with pytest.raises(mg.MinigradError, match="No space left"):
+        mg.save({"w": np.ones(2)}, path)
+    monkeypatch.undo()
+    np.testing.assert_array_equal(mg.load(path)["w"], np.zeros(2))
+    assert os.listdir(tmp_path) == ["ckpt.npz"]
+
+
+def test_save_overwrites_atomically_and_writes_exactly_the_given_path(tmp_path: Path) -> None:
+    path = tmp_path / "ckpt"  # no .npz suffix is added
+    mg.save({"a": np.zeros(1)}, path)
+    mg.save({"a": np.ones(1)}, path)
+    assert os.listdir(tmp_path) == ["ckpt"]
+    np.testing.assert_array_equal(mg.load(path)["a"], [1.0])
+
+
+def test_save_into_a_missing_directory_raises(tmp_path: Path) -> None:
+    with pytest.raises(mg.MinigradError, match="cannot write"):
+        mg.save({"a": np.zeros(1)}, tmp_path / "nope" / "c.npz")
+
+
+# ---------------------------------------------------------------- damaged files
+
+@pytest.fixture
+def saved(tmp_path: Path) -> Path:
+    path = tmp_path / "good.npz"
+    mg.save({"model": _state(), "step": 4}, path)
+    return path
+
+
+@pytest.mark.parametrize("keep", [0.0, 0.1, 0.5, 0.9, 0.999])
+def test_truncated_file_raises_minigrad_error(saved: Path, keep: float) -> None:
+    raw = saved.read_bytes()
+    saved.write_bytes(raw[: int(len(raw) * keep)])
+    with pytest.raises(mg.MinigradError, match=r"truncated or corrupted|empty file") as info:
+        mg.load(saved)
+    assert str(saved) in str(info.value)
+
+
+def test_every_flipped_byte_is_detected_or_harmless(saved: Path) -> None:
+    """A flipped byte anywhere raises MinigradError or (zip header padding) loads the same data."""
+    raw = saved.read_bytes()
+    good = mg.load(saved)
+    silent = 0
+    for pos in range(0, len(raw), 11):
+        bad = bytearray(raw)
+        bad[pos] ^= 0x5A
+        saved.write_bytes(bytes(bad))
+        try:
+            out = mg.load(saved)
+        except mg.MinigradError:
+            continue
+        try:
+            _assert_same(out, good)
+        except AssertionError:
+            silent += 1
+    assert silent == 0
+
+
+def test_corrupted_array_bytes_fail_the_checksum(saved: Path) -> None:
+    raw = bytearray(saved.read_bytes())
+    # The first member is model/fc1.weight: a 128-byte .npy header, then 48 bytes of float32 data.
+    start = raw.index(b"\x93NUMPY") + 128 + 20
+    raw[start] ^= 0xFF
+    saved.write_bytes(bytes(raw))
+    with pytest.raises(mg.MinigradError, match=r"CRC|corrupted"):
+        mg.load(saved)
+
+
+@pytest.mark.parametrize(("content", "match"), [
+    (b"", "empty file"),
+    (b"hello, this is not a checkpoint", "not an .npz archive"),
+    (b"\x80\x04\x95pickle-looking bytes", "not an .npz archive"),
+])
+def test_non_npz_files_raise(tmp_path: Path, content: bytes, match: str) -> None:
+    path = tmp_path / "f.npz"
+    path.write_bytes(content)
+    with pytest.raises(mg.MinigradError, match=match):
+        mg.load(path)
+
+
+def test_missing_file_directory_and_single_npy(tmp_path: Path) -> None:
+    with pytest.raises(mg.MinigradError, match="does not exist"):
+        mg.load(tmp_path / "missing.npz")
+    with pytest.raises(mg.MinigradError, match="directory"):
+        mg.load(tmp_path)
+    np.save(tmp_path / "a.npy", np.ones(3))
+    with pytest.raises(mg.MinigradError, match=r"single \.npy"):
+        mg.load(tmp_path / "a.npy")
+
+
+def test_object_arrays_are_never_unpickled(tmp_path: Path) -> None:
+    path = tmp_path / "evil.npz"
+    np.savez(path, payload=np.array([{"x": 1}], dtype=object))  # written by someone else, with pickle
+    with pytest.raises(mg.MinigradError, match="pickle"):
+        mg.load(path)
+
+
+def test_foreign_or_damaged_structure_entry(tmp_path: Path) -> None:
+    path = tmp_path / "s.npz"
+    for payload, match in [
+        (b"{not json", "corrupted structure"),
+        (b'{"format": "other", "tree": {}}', "not minigrad's"),
+        (b'{"format": "minigrad-checkpoint", "version": 99, "tree": {}}', "newer minigrad"),
+        (b'{"format": "minigrad-checkpoint", "version": 1, "tree": {"array": "gone"}}', "not in the file"),
+        (b'{"format": "minigrad-checkpoint", "version": 1, "tree": {"list": []}}', "dict at the top"),
+        (b'{"format": "minigrad-checkpoint", "version": 1, "tree": {"dict": [[["q", 1], {"value": 1}]]}}',
+         "malformed key"),
+    ]:
+        with zipfile.ZipFile(path, "w") as zf, zf.open(serialization.TREE_KEY + ".npy", "w") as f:
+            np.lib.format.write_array(f, np.frombuffer(payload, dtype=np.uint8))
+        with pytest.raises(mg.MinigradError, match=match):
+            mg.load(path)
+
+
+def test_plain_npz_from_numpy_loads_as_flat_dict(tmp_path: Path) -> None:
+    path = tmp_path / "plain.npz"
+    np.savez(path, a=np.ones(2), b=np.arange(3))
+    _assert_same(mg.load(path), {"a": np.ones(2), "b": np.arange(3)})
