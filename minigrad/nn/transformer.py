@@ -51,13 +51,22 @@ class Embedding(Module):
     weight: Parameter
 
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
-                 dtype: DTypeLike = None) -> None:
+                 dtype: DTypeLike = None, *, _weight: Tensor | None = None, _freeze: bool = False) -> None:
         super().__init__()
         self.num_embeddings = _checks.nonnegative_int("num_embeddings", num_embeddings)
         self.embedding_dim = _checks.nonnegative_int("embedding_dim", embedding_dim)
         self.padding_idx = (None if padding_idx is None
                             else normalize_padding_idx(padding_idx, self.num_embeddings))
         dt = _checks.float_dtype(dtype)
+        if _weight is not None:
+            # from_pretrained: the given table as it is (padding row included), no random draw
+            if _weight.shape != (self.num_embeddings, self.embedding_dim):
+                raise ShapeError(
+                    f"Embedding: _weight must be {(self.num_embeddings, self.embedding_dim)}, "
+                    f"got {_weight.shape}"
+                )
+            self.weight = Parameter(_weight.data.astype(dt, copy=True), requires_grad=not _freeze)
+            return
         self.weight = Parameter(factories.randn(self.num_embeddings, self.embedding_dim, dtype=dt))
         if self.padding_idx is not None:
             self.weight.data[self.padding_idx] = 0.0
@@ -75,9 +84,8 @@ class Embedding(Module):
                 f"Embedding.from_pretrained: embeddings must be 2-D, got shape {embeddings.shape}"
             )
         rows, cols = embeddings.shape
-        emb = cls(rows, cols, padding_idx=padding_idx, dtype=embeddings.dtype)
-        emb.weight = Parameter(embeddings.data.copy(), requires_grad=not freeze)
-        return emb
+        return cls(rows, cols, padding_idx=padding_idx, dtype=embeddings.dtype, _weight=embeddings,
+                   _freeze=freeze)
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """``weight[input]``; see :func:`minigrad.nn.functional.embedding`."""
@@ -370,6 +378,9 @@ class TransformerEncoderLayer(Module):
         return result
 
     def _ff_block(self, x: Tensor) -> Tensor:
-        hidden = self.dropout(self.activation(self.linear1(x)))
+        # Rows of a 2-D matrix: each Linear is then one GEMM forward and one per
+        # gradient, not a batch of small ones plus a reduction for the weight.
+        rows = x.reshape(-1, x.shape[-1]) if x.ndim > 2 else x
+        hidden = self.dropout(self.activation(self.linear1(rows)))
         result: Tensor = self.dropout2(self.linear2(hidden))
-        return result
+        return result.reshape(x.shape)

@@ -58,6 +58,15 @@ class TestEmbedding:
         trainable = nn.Embedding.from_pretrained(w, freeze=False, padding_idx=1)
         assert trainable.weight.requires_grad and trainable.padding_idx == 1
         assert_close(trainable.weight, w.data)  # pretrained padding row is kept, as in PyTorch
+        trainable.weight.data[0, 0] += 1.0
+        assert w.data[0, 0] != trainable.weight.data[0, 0]  # a copy, not a view
+        mg.manual_seed(8)
+        nn.Embedding.from_pretrained(w)
+        after = mg.randn(3).data
+        mg.manual_seed(8)
+        np.testing.assert_array_equal(after, mg.randn(3).data)  # no random draw spent
+        with pytest.raises(mg.ShapeError, match="2-D"):
+            nn.Embedding.from_pretrained(mg.randn(4))
 
     @pytest.mark.parametrize(
         ("kwargs", "match"),
