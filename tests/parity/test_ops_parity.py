@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import minigrad as mg
 from minigrad.autograd import backward as mg_backward
 from tests.helpers import require_torch
-from tests.op_table import OP_TABLE, OpSpec
+from tests.op_table import OP_TABLE, OpSpec, _gelu_torch
 
 TOL = {np.float64: (1e-10, 1e-12), np.float32: (2e-5, 2e-6)}
 
@@ -315,3 +315,43 @@ def test_masked_fill_with_minus_inf_then_softmax_like_torch() -> None:
     _check_grad_pair(lambda x: x.masked_fill(mg.tensor(mask), -np.inf).softmax(-1),
                      lambda t: t.masked_fill(torch.as_tensor(mask), -np.inf).softmax(-1),
                      [[0.5, 1.0, -0.5], [2.0, 0.0, 1.0]], np.float64)
+
+
+# ------------------------------------------------------------------ double backward
+
+
+@pytest.mark.parametrize(
+    ("name", "fn"),
+    [
+        ("tanh", lambda x: x.tanh()),
+        ("x**3", lambda x: x**3),
+        ("softmax", lambda x: x.softmax(-1)),
+        ("log_softmax", lambda x: x.log_softmax(0)),
+        ("logsumexp", lambda x: x.logsumexp(-1)),
+        ("sigmoid", lambda x: x.sigmoid()),
+        ("gelu", lambda x: x.gelu() if isinstance(x, mg.Tensor) else _gelu_torch(x)),
+        ("gelu tanh",
+         lambda x: x.gelu(approximate="tanh") if isinstance(x, mg.Tensor) else _gelu_torch(x, "tanh")),
+        ("std", lambda x: x.std(-1)),
+        ("matmul", lambda x: x @ x.mT),
+        ("erf", lambda x: x.erf()),
+        ("sqrt of square + 1", lambda x: (x * x + 1.0).sqrt()),
+    ],
+)
+def test_double_backward_matches_torch(name: str, fn: Any) -> None:
+    """Hessian-vector products: grad(<u, J v>) with create_graph=True, against torch's double backward."""
+    torch = require_torch()
+    rng = np.random.default_rng(7)
+    values = rng.standard_normal((3, 4))
+    x, t = mg.tensor(values, requires_grad=True), torch.tensor(values, requires_grad=True)
+    y, ty = fn(x), fn(t)
+    u = rng.standard_normal(y.shape)
+    v = rng.standard_normal(values.shape)
+    (g,) = mg.grad(y, x, mg.tensor(u), create_graph=True)
+    (tg,) = torch.autograd.grad(ty, t, torch.tensor(u), create_graph=True)
+    assert g is not None
+    _compare(g, tg, np.float64, f"{name}: first derivative")
+    (g * mg.tensor(v)).sum().backward()
+    (tg * torch.tensor(v)).sum().backward()
+    assert x.grad is not None
+    _compare(x.grad, t.grad, np.float64, f"{name}: second derivative")
