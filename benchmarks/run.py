@@ -14,8 +14,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a script: make the repository importable
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if __package__ in (None, ""):  # run as a script: import from the repository, not from benchmarks/
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from benchmarks._threads import pin_threads
 
@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         notes.append(harness.TORCH_MISSING)
 
     if args.profile:
-        from benchmarks.profile import profile_cases
+        from benchmarks.profiling import profile_cases
 
         return profile_cases(cases, args.profile, args.profile_steps, settings.warmup)
 
