@@ -263,8 +263,9 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> N
     data = g.data
     if t.grad is None:
         owner = _memory_owner(data)
-        if owner in handed or not data.flags.writeable:
-            data = data.copy()
+        # A strided .grad would slow every optimizer step that reads it.
+        if owner in handed or not data.flags.writeable or not data.flags.c_contiguous:
+            data = np.array(data, order="C")
             owner = id(data)
         handed.add(owner)
         t.grad = Tensor._wrap(data)
