@@ -231,12 +231,10 @@ def main(argv: list[str] | None = None) -> int:
         args.out, "curves", ["epoch", "train_loss", "train_acc", "test_loss", "test_acc"], history,
         [("cross-entropy", ["train_loss", "test_loss"]), ("accuracy", ["train_acc", "test_acc"])],
     )
-    best = max(history, key=lambda row: row[4])
     print()
     print("confusion matrix on the test set:")
     print(confusion_matrix(y_test, pred))
     print()
-    print(f"best test accuracy {100 * best[4]:.2f}% at epoch {int(best[0])}")
     print(f"test accuracy: {100 * test_acc:.2f}% ({int((pred == y_test).sum())}/{len(y_test)}) "
           f"after {args.epochs} epochs, test loss {test_loss:.4f}")
     print(f"total time {total:.1f}s")
