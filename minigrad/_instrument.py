@@ -102,7 +102,8 @@ def _wrap_apply(original: Callable[..., Tensor]) -> classmethod[Any, Any, Tensor
 
 
 def _wrap_backward(original: Callable[..., Any]) -> Callable[..., Any]:
-    def backward(self: Function, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+    # Named apart from ``backward``: it holds no derivative, it times the op's own formula.
+    def observed(self: Function, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         start = perf_counter()
         try:
             grads: tuple[Tensor | None, ...] = original(self, g, out)
@@ -115,8 +116,8 @@ def _wrap_backward(original: Callable[..., Any]) -> Callable[..., Any]:
             obs.on_backward(self, g, out, grads, seconds)
         return grads
 
-    backward.__doc__ = original.__doc__
-    return backward
+    observed.__doc__ = original.__doc__
+    return observed
 
 
 def _wrap_run_backward(original: Callable[..., Any]) -> Callable[..., Any]:
