@@ -672,7 +672,12 @@ class Tensor:
         m = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
         if m.dtype != bool_:
             raise TypeError(f"masked_fill: mask must be a bool tensor, got {m.dtype}")
-        return where(Tensor._wrap(m), _lift(value, self), self)
+        try:
+            return where(Tensor._wrap(m), _lift(value, self), self)
+        except ShapeError:
+            raise ShapeError(
+                f"masked_fill: mask of shape {m.shape} cannot be broadcast with the tensor's shape {self.shape}"
+            ) from None
 
     # ------------------------------------------------------------ reductions
 
@@ -884,13 +889,25 @@ class Tensor:
             raise DimensionError(f"index {index!r} is out of range for shape {self.shape}: {e}") from None
 
     def split(self, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:
-        """Chunks of ``split_size`` along ``dim`` (the last may be smaller)."""
+        """Chunks of ``split_size`` along ``dim`` (the last may be smaller).
+
+        Raises:
+            InvalidParameterError: ``split_size`` is not a positive int.
+        """
+        if not isinstance(split_size, (int, np.integer)) or isinstance(split_size, bool) or split_size <= 0:
+            raise InvalidParameterError(f"split: split_size must be a positive int, got {split_size!r}")
         d = _norm_dim(dim, self.ndim)
         lead = (slice(None),) * d
         return tuple(self[lead + (slice(i, i + split_size),)] for i in range(0, self.shape[d], split_size))
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
-        """``chunks`` nearly equal pieces along ``dim``."""
+        """``chunks`` nearly equal pieces along ``dim``.
+
+        Raises:
+            InvalidParameterError: ``chunks`` is not a positive int.
+        """
+        if not isinstance(chunks, (int, np.integer)) or isinstance(chunks, bool) or chunks <= 0:
+            raise InvalidParameterError(f"chunk: chunks must be a positive int, got {chunks!r}")
         d = _norm_dim(dim, self.ndim)
         return self.split(max(1, -(-self.shape[d] // chunks)), d)
 

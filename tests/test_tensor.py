@@ -143,3 +143,97 @@ def test_true_division_values_in_promoted_dtype() -> None:
     np.testing.assert_array_equal(out.data, np.array([1, 3]) / 3.0)
     assert (mg.tensor([True, False]) ** True).tolist() == [True, False]
     assert (mg.tensor([True, False]) ** False).tolist() == [True, True]
+
+
+# ------------------------------------------------------------------ errors
+
+
+def _raises(exc: type[BaseException], fn: object, *fragments: str) -> str:
+    with pytest.raises(exc) as info:
+        fn()  # type: ignore[operator]
+    msg = str(info.value)
+    for frag in fragments:
+        assert frag in msg, f"{frag!r} not in {msg!r}"
+    return msg
+
+
+def test_shape_errors_name_the_operation_and_both_shapes() -> None:
+    a, b = mg.ones(2, 3), mg.ones(4, 5)
+    _raises(mg.ShapeError, lambda: a @ b, "matmul", "(2, 3)", "(4, 5)")
+    _raises(mg.ShapeError, lambda: mg.ones(3) @ mg.ones(4), "matmul", "(3,)", "(4,)")
+    _raises(mg.ShapeError, lambda: mg.ones(2, 2, 3) @ mg.ones(3, 3, 4), "matmul", "(2, 2, 3)", "(3, 3, 4)")
+    _raises(mg.ShapeError, lambda: mg.ones(()) @ a, "matmul", "()", "(2, 3)")
+    for name, fn in [("add", lambda: a + b), ("sub", lambda: a - b), ("mul", lambda: a * b),
+                     ("div", lambda: a / b), ("pow", lambda: a**b), ("maximum", lambda: a.maximum(b)),
+                     ("minimum", lambda: a.minimum(b))]:
+        _raises(mg.ShapeError, fn, name, "(2, 3)", "(4, 5)")
+    _raises(mg.ShapeError, lambda: a.reshape(4), "reshape", "(4,)", "(2, 3)")
+    _raises(mg.ShapeError, lambda: a.view(5, -1), "(5, -1)", "(2, 3)")
+    _raises(mg.ShapeError, lambda: mg.cat([a, b]), "cat", "(2, 3)", "(4, 5)")
+    _raises(mg.ShapeError, lambda: mg.cat([a, mg.ones(3)]), "cat", "(2, 3)", "(3,)")
+    _raises(mg.ShapeError, lambda: mg.stack([a, b]), "stack", "(2, 3)", "(4, 5)")
+    _raises(mg.ShapeError, lambda: a.expand(4, 3), "expand", "(2, 3)", "(4, 3)")
+    _raises(mg.ShapeError, lambda: a.expand(3), "expand", "(2, 3)", "(3,)")
+    _raises(mg.ShapeError, lambda: mg.where(a > 0, a, b), "where", "(2, 3)", "(4, 5)")
+    _raises(mg.ShapeError, lambda: a.permute(0, 0), "permute", "(2, 3)")
+    c = mg.ones(2, 3)
+    _raises(mg.ShapeError, lambda: c.__iadd__(b), "(4, 5)", "(2, 3)")
+    _raises(mg.ShapeError, lambda: a.item(), "6 elements")
+    assert issubclass(mg.ShapeError, ValueError)
+
+
+def test_masked_fill_shape_error_names_masked_fill() -> None:
+    """Regression: the error named 'where', the primitive masked_fill is built on."""
+    mask = mg.ones(4) > 0
+    _raises(mg.ShapeError, lambda: mg.ones(2, 3).masked_fill(mask, 0.0), "masked_fill", "(4,)", "(2, 3)")
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda t: t.sum(2), lambda t: t.sum(-3), lambda t: t.sum((0, 2)), lambda t: t.mean(5),
+        lambda t: t.var(4), lambda t: t.max(5), lambda t: t.argmax(3), lambda t: t.logsumexp(7),
+        lambda t: t.softmax(2), lambda t: t.log_softmax(-3), lambda t: t.transpose(0, 3),
+        lambda t: t.unsqueeze(4), lambda t: t.squeeze(5), lambda t: t.flatten(3), lambda t: t.size(5),
+        lambda t: mg.cat([t, t], 2), lambda t: mg.stack([t, t], 4), lambda t: t[5], lambda t: t[[0, 7]],
+        lambda t: t[0, 0, 0], lambda t: t.sum((0, 0)),
+    ],
+)
+def test_bad_dims_raise_dimension_error(fn: object) -> None:
+    with pytest.raises(mg.DimensionError):
+        fn(mg.ones(2, 3))  # type: ignore[operator]
+    assert issubclass(mg.DimensionError, IndexError)
+
+
+def test_bad_dim_message_states_the_range() -> None:
+    _raises(mg.DimensionError, lambda: mg.ones(2, 3).sum(2), "[-2, 1]", "2")
+
+
+def test_bad_parameters_raise_invalid_parameter_error_naming_them() -> None:
+    """Regression: split(0) and chunk(0) raised numpy/Python's raw ValueError and ZeroDivisionError."""
+    t = mg.ones(4, 3)
+    _raises(mg.InvalidParameterError, lambda: t.split(0), "split_size", "0")
+    _raises(mg.InvalidParameterError, lambda: t.chunk(0), "chunks", "0")
+    _raises(mg.InvalidParameterError, lambda: t.chunk(-2, 1), "chunks", "-2")
+    _raises(mg.InvalidParameterError, lambda: t.gelu("fast"), "approximate", "'fast'")
+    _raises(mg.InvalidParameterError, lambda: t.clamp(), "min", "max")
+    _raises(mg.InvalidParameterError, lambda: t.astype("int8"), "dtype")
+    _raises(mg.InvalidParameterError, lambda: mg.cat([]), "cat")
+    assert [c.shape for c in t.split(3)] == [(3, 3), (1, 3)]
+    assert [c.shape for c in t.chunk(3, 1)] == [(4, 1), (4, 1), (4, 1)]
+
+
+def test_bad_types_raise_type_error() -> None:
+    t = mg.ones(2, 3)
+    with pytest.raises(TypeError):
+        t[1.5]
+    with pytest.raises(TypeError):
+        t[mg.tensor([0.0])]
+    with pytest.raises(TypeError):
+        t.masked_fill(mg.ones(2, 3), 0.0)  # float mask
+    with pytest.raises(TypeError):
+        mg.where(mg.ones(2, 3), t, t)
+    with pytest.raises(TypeError):
+        len(mg.tensor(1.0))
+    with pytest.raises(TypeError):
+        t + "a"  # type: ignore[operator]
