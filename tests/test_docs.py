@@ -1,8 +1,10 @@
 """Run the Python examples of every ``docs/*.md`` page, so the documentation cannot rot.
 
 Each page's fenced ```python blocks are executed in order in one namespace per
-page (later blocks may use names from earlier ones). A failing block reports
-the page, the block's first line number and the exception.
+page (later blocks may use names from earlier ones), in a temporary working
+directory. A failing block reports the page, the block's first line number and
+the exception. Every block must run as written: a page's first block sets up
+whatever the later ones use.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ PAGES = sorted(DOCS.glob("*.md"))
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
-def test_doc_examples_run(page: Path) -> None:
+def test_doc_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # examples that save files write them here, not into the repository
     blocks = python_blocks(page.read_text(encoding="utf-8"))
     namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
     for line, source in blocks:
