@@ -237,3 +237,145 @@ def test_bad_types_raise_type_error() -> None:
         len(mg.tensor(1.0))
     with pytest.raises(TypeError):
         t + "a"  # type: ignore[operator]
+
+
+# ------------------------------------------------------------------ attributes and conversions
+
+
+def test_attributes() -> None:
+    t = mg.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    assert t.shape == (2, 3) and isinstance(t.shape, tuple)
+    assert t.ndim == 2 and t.dim() == 2
+    assert t.dtype == np.float32 and isinstance(t.dtype, np.dtype)
+    assert t.size() == (2, 3) and t.size(1) == 3 and t.size(-2) == 2
+    assert t.numel() == 6 and len(t) == 2
+    assert t.requires_grad and t.is_leaf and t.grad is None and t.grad_fn is None
+    y = t * 2.0
+    assert not y.is_leaf and y.grad_fn is not None and y.requires_grad
+
+
+def test_data_and_numpy_share_memory() -> None:
+    t = mg.tensor([1.0, 2.0, 3.0])
+    assert t.data is t.data
+    assert t.numpy() is t.data  # no copy
+    t.numpy()[0] = 10.0
+    assert t.tolist() == [10.0, 2.0, 3.0]
+    t.data[1] = 20.0
+    assert t.numpy()[1] == 20.0
+
+
+def test_item_and_tolist_give_python_numbers() -> None:
+    f, i, b = mg.tensor(2.5).item(), mg.tensor([7]).item(), mg.tensor(True).item()
+    assert (type(f), type(i), type(b)) == (float, int, bool) and (f, i, b) == (2.5, 7, True)
+    nested = mg.tensor([[1, 2], [3, 4]]).tolist()
+    assert nested == [[1, 2], [3, 4]] and type(nested[0][0]) is int
+    assert float(mg.tensor([1.5])) == 1.5 and int(mg.tensor(3)) == 3
+    assert [10, 20, 30][mg.tensor(1)] == 20  # __index__
+    assert bool(mg.tensor([1.0])) and not bool(mg.tensor(0.0))
+    with pytest.raises(mg.MinigradError, match="ambiguous"):
+        bool(mg.tensor([1.0, 2.0]))
+
+
+def test_detach_shares_data_and_cuts_the_graph() -> None:
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2.0
+    d = y.detach()
+    assert not d.requires_grad and d.is_leaf and d.grad_fn is None
+    assert np.shares_memory(d.data, y.data)
+    (d * x).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [2.0, 4.0])  # type: ignore[union-attr]
+
+
+def test_float_double_astype_and_gradients_through_casts() -> None:
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    assert x.float() is x  # already float32, as torch's .float() returns self
+    d = x.double()
+    assert d.dtype == np.float64 and d.requires_grad and not d.is_leaf
+    (d * mg.tensor(np.array([3.0, 4.0]))).sum().backward()
+    assert x.grad is not None and x.grad.dtype == np.float32  # the gradient comes back in x's dtype
+    np.testing.assert_array_equal(x.grad.data, [3.0, 4.0])
+    assert x.astype(mg.float64).dtype == np.float64 and x.astype("float32") is x
+    i = x.astype(mg.int64)
+    assert i.dtype == np.int64 and not i.requires_grad and i.tolist() == [1, 2]
+    assert mg.tensor([0.0, 2.0]).bool().tolist() == [False, True]
+    assert mg.tensor([1.7]).long().tolist() == [1]
+    assert mg.tensor([1, 2]).float().dtype == np.float32
+
+
+def test_requires_grad_() -> None:
+    x = mg.tensor([1.0])
+    assert x.requires_grad_() is x and x.requires_grad
+    assert x.requires_grad_(False) is x and not x.requires_grad
+    y = mg.tensor([1.0], requires_grad=True) * 2.0
+    with pytest.raises(mg.MinigradError, match="non-leaf"):
+        y.requires_grad_(False)
+
+
+# ------------------------------------------------------------------ in-place ops
+
+
+def test_in_place_ops_on_tensors_that_need_no_grad() -> None:
+    t = mg.tensor([1.0, 2.0, 3.0])
+    buf = t.data
+    t += 1.0
+    t -= mg.tensor([1.0, 1.0, 1.0])
+    t *= 2.0
+    t /= mg.tensor(4.0)
+    assert t.data is buf  # truly in place
+    np.testing.assert_array_equal(t.data, [0.5, 1.0, 1.5])
+    assert t.dtype == np.float32
+    t.zero_()
+    np.testing.assert_array_equal(t.data, [0.0, 0.0, 0.0])
+    t.fill_(2.5)
+    np.testing.assert_array_equal(t.data, [2.5, 2.5, 2.5])
+    t[1] = 7.0
+    assert t.tolist() == [2.5, 7.0, 2.5]
+    m = mg.ones(2, 3)
+    m += mg.tensor([1.0, 2.0, 3.0])  # broadcasting the right-hand side
+    np.testing.assert_array_equal(m.data, [[2.0, 3.0, 4.0]] * 2)
+
+
+def test_in_place_errors() -> None:
+    i = mg.tensor([1, 2])
+    with pytest.raises(mg.MinigradError):
+        i /= 2  # the float result cannot be stored in an int64 tensor (as in PyTorch)
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(mg.MinigradError, match="requires grad"):
+        x += 1.0
+    with pytest.raises(mg.MinigradError, match="requires grad"):
+        x[0] = 3.0
+    with mg.no_grad():
+        x *= 3.0
+        x[1] = 0.0
+    assert x.tolist() == [3.0, 0.0] and x.requires_grad
+
+
+# ------------------------------------------------------------------ comparisons
+
+
+def test_comparisons_return_bool_tensors_without_grad() -> None:
+    x = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = mg.tensor([3.0, 2.0, 1.0])
+    for res, expected in [
+        (x == y, [False, True, False]), (x != y, [True, False, True]), (x < y, [True, False, False]),
+        (x <= y, [True, True, False]), (x > y, [False, False, True]), (x >= y, [False, True, True]),
+        (x > 1.5, [False, True, True]), (x == 2, [False, True, False]),
+        (mg.ones(2, 1) < mg.tensor([0.0, 2.0]), [[False, True], [False, True]]),
+    ]:
+        assert res.dtype == np.bool_ and not res.requires_grad and res.grad_fn is None
+        assert res.tolist() == expected
+    m = x > 1.5
+    assert (~m).tolist() == [True, False, False]
+    assert (m & (x < 3.0)).tolist() == [False, True, False]
+    assert (m | (x < 1.5)).tolist() == [True, True, True]
+    assert bool(m.any()) and not bool(m.all())
+
+
+def test_repr_like_torch() -> None:
+    assert repr(mg.tensor([1.0, 2.0], requires_grad=True)) == "tensor([1., 2.], requires_grad=True)"
+    assert repr(mg.tensor([1.5, 2.25])) == "tensor([1.5000, 2.2500])"
+    assert repr(mg.tensor([1, 2])) == "tensor([1, 2])"
+    assert repr(mg.tensor(3.0)) == "tensor(3.)"
+    assert repr(mg.tensor(np.array([1.0, 2.5]))) == "tensor([1.0000, 2.5000], dtype=minigrad.float64)"
+    assert repr(mg.tensor([True, False])) == "tensor([ True, False])"
+    assert repr(mg.tensor([1.0], requires_grad=True) * 2).startswith("tensor([2.], grad_fn=<Mul")
