@@ -651,6 +651,8 @@ class Tensor:
         """
         if min is None and max is None:
             raise InvalidParameterError("clamp: at least one of min and max must be given")
+        if self.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
+            return self.astype(float32).clamp(min, max)  # int64.clamp(2.5) is float32, as in PyTorch
         return _ops.Clamp.apply(self, lo=min, hi=max)
 
     clip = clamp

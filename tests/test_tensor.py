@@ -379,3 +379,12 @@ def test_repr_like_torch() -> None:
     assert repr(mg.tensor(np.array([1.0, 2.5]))) == "tensor([1.0000, 2.5000], dtype=minigrad.float64)"
     assert repr(mg.tensor([True, False])) == "tensor([ True, False])"
     assert repr(mg.tensor([1.0], requires_grad=True) * 2).startswith("tensor([2.], grad_fn=<Mul")
+
+
+def test_clamp_of_an_int_tensor_with_a_float_bound_is_float32() -> None:
+    """Regression: the float bound was truncated into the int64 tensor (1 clamped to min 2.5 gave 2)."""
+    out = mg.tensor([1, 5]).clamp(min=2.5)
+    assert out.dtype == np.float32 and out.tolist() == [2.5, 5.0]
+    assert mg.tensor([1, 5]).clamp(2, 3).tolist() == [2, 3]
+    assert mg.tensor([1, 5]).clamp(2, 3).dtype == np.int64
+    assert mg.tensor([1, 5]).clamp(max=0.5).tolist() == [0.5, 0.5]
