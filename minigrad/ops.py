@@ -560,7 +560,7 @@ class Sum(Function):
 
     def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
         self.dims, self.keepdim = dims, keepdim
-        return np.asarray(np.sum(a, axis=dims, keepdims=keepdim))
+        return np.asarray(_quiet(np.sum, a, dims, None, None, keepdim))
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         shape = self.parents[0].shape
@@ -631,9 +631,7 @@ class Softmax(Function):
 
     def forward(self, a: Array, dim: int) -> Array:
         self.dim = dim
-        e = np.exp(a - a.max(axis=dim, keepdims=True))
-        e /= e.sum(axis=dim, keepdims=True)
-        return e
+        return _quiet(_softmax, a, dim)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (out * (g - (g * out).sum(self.dim, keepdim=True)),)
@@ -651,12 +649,22 @@ class LogSoftmax(Function):
 
     def forward(self, a: Array, dim: int) -> Array:
         self.dim = dim
-        shifted = a - a.max(axis=dim, keepdims=True)
-        shifted -= np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
-        return shifted
+        return _quiet(_log_softmax, a, dim)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g - out.exp() * g.sum(self.dim, keepdim=True),)
+
+
+def _softmax(a: Array, dim: int) -> Array:
+    e = np.exp(a - a.max(axis=dim, keepdims=True))
+    e /= e.sum(axis=dim, keepdims=True)
+    return e
+
+
+def _log_softmax(a: Array, dim: int) -> Array:
+    shifted = a - a.max(axis=dim, keepdims=True)
+    shifted -= np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+    return shifted
 
 
 # ---------------------------------------------------------------------- shape ops
@@ -798,7 +806,7 @@ class Matmul(Function):
                 f"matmul: shapes {a.shape} and {b.shape} do not fit: "
                 f"{a.shape[-1]} (last dim of the first) != {b.shape[-2]} (second-last of the second)"
             )
-        return np.matmul(a, b)
+        return _quiet(np.matmul, a, b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
