@@ -429,7 +429,12 @@ class Module:
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"load_state_dict expects a mapping, got {type(state_dict).__name__}")
         own = OrderedDict(self._state_items(""))
-        missing = [k for k in own if k not in state_dict]
+        optional = {
+            (prefix + "." if prefix else "") + key
+            for prefix, mod in self.named_modules(remove_duplicate=False)
+            for key in mod._optional_state_keys()
+        }
+        missing = [k for k in own if k not in state_dict and k not in optional]
         unexpected = [k for k in state_dict if k not in own]
         values: dict[str, Array] = {}
         mismatched: list[str] = []
@@ -460,6 +465,10 @@ class Module:
                 dest.data[...] = arr.astype(dest.dtype, copy=False)
                 dest._version += 1
         return IncompatibleKeys(missing, unexpected)
+
+    def _optional_state_keys(self) -> tuple[str, ...]:
+        """Local state keys a checkpoint may omit; the module then keeps its current value."""
+        return ()
 
     # ------------------------------------------------------------ repr
 

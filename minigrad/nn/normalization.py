@@ -92,6 +92,10 @@ class BatchNorm1d(Module):
         if self.bias is not None:
             init.zeros_(self.bias)
 
+    def _optional_state_keys(self) -> tuple[str, ...]:
+        # PyTorch accepts checkpoints from before num_batches_tracked existed and keeps the counter
+        return ("num_batches_tracked",)
+
     def _check_input(self, x: Tensor) -> None:
         if x.ndim not in (2, 3):
             raise ShapeError(
