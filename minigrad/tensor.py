@@ -713,8 +713,17 @@ class Tensor:
 
     def std(self, dim: int | Sequence[int] | None = None, keepdim: bool = False,
             correction: int = 1) -> Tensor:
-        """Standard deviation: sqrt of :meth:`var`."""
-        return self.var(dim, keepdim, correction).sqrt()
+        """Standard deviation: sqrt of :meth:`var`.
+
+        Where the std is 0 the gradient is 0, as in PyTorch (sqrt's own would
+        be 1/0 * 0 = nan): the sqrt is taken of 1 there and its result masked.
+        """
+        v = self.var(dim, keepdim, correction)
+        zero = v.data == 0
+        if not zero.any():
+            return v.sqrt()
+        mask = Tensor._wrap(zero)
+        return where(mask, 0.0, where(mask, 1.0, v).sqrt())
 
     def _extreme(self, op: type[Function], dim: int | Sequence[int] | None, keepdim: bool) -> Tensor:
         dims = _norm_dims(dim, self.ndim)

@@ -388,3 +388,23 @@ def test_clamp_of_an_int_tensor_with_a_float_bound_is_float32() -> None:
     assert mg.tensor([1, 5]).clamp(2, 3).tolist() == [2, 3]
     assert mg.tensor([1, 5]).clamp(2, 3).dtype == np.int64
     assert mg.tensor([1, 5]).clamp(max=0.5).tolist() == [0.5, 0.5]
+
+
+def test_std_gradient_is_zero_where_the_std_is_zero() -> None:
+    """Regression: a constant row gave nan gradients (PyTorch's std_backward gives 0 there)."""
+    x = mg.tensor([[1.0, 1.0, 1.0], [1.0, 2.0, 4.0]], dtype=mg.float64, requires_grad=True)
+    s = x.std(1)
+    s.backward(mg.ones(2, dtype=mg.float64))
+    assert x.grad is not None
+    np.testing.assert_array_equal(x.grad.data[0], [0.0, 0.0, 0.0])
+    xv = np.array([1.0, 2.0, 4.0])
+    np.testing.assert_allclose(x.grad.data[1], (xv - xv.mean()) / (2 * s.data[1]), rtol=1e-14)
+    np.testing.assert_allclose(s.data, [0.0, np.std(xv, ddof=1)], rtol=1e-15)
+    y = mg.tensor([2.0], requires_grad=True)
+    y.std(correction=0).backward()
+    assert y.grad is not None and y.grad.tolist() == [0.0]
+    z = mg.tensor([[1.0, 1.0]], dtype=mg.float64, requires_grad=True)
+    (g,) = mg.grad(z.std(), z, create_graph=True)
+    (h,) = mg.grad(g.sum(), z)  # PyTorch's double backward is 0 here too
+    assert g is not None and h is not None
+    assert g.tolist() == [[0.0, 0.0]] and h.tolist() == [[0.0, 0.0]]
