@@ -877,7 +877,7 @@ class Tensor:
         """
         target = list(_shape_arg(shape))
         lead = len(target) - self.ndim
-        if lead < 0:
+        if lead < 0 or any(s < 0 for s in target[:lead]):  # -1 only keeps an existing dim
             raise ShapeError(f"expand: cannot expand shape {self.shape} to {tuple(target)}")
         for i, s in enumerate(self.shape):
             if target[lead + i] == -1:

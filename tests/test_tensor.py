@@ -174,6 +174,9 @@ def test_shape_errors_name_the_operation_and_both_shapes() -> None:
     _raises(mg.ShapeError, lambda: mg.stack([a, b]), "stack", "(2, 3)", "(4, 5)")
     _raises(mg.ShapeError, lambda: a.expand(4, 3), "expand", "(2, 3)", "(4, 3)")
     _raises(mg.ShapeError, lambda: a.expand(3), "expand", "(2, 3)", "(3,)")
+    # regression: -1 in a new leading dim reached numpy's raw "must be non-negative" ValueError
+    _raises(mg.ShapeError, lambda: a.expand(-1, 2, 3), "expand", "(2, 3)", "(-1, 2, 3)")
+    _raises(mg.ShapeError, lambda: a.expand(2, -2), "expand", "(2, 3)", "(2, -2)")
     _raises(mg.ShapeError, lambda: mg.where(a > 0, a, b), "where", "(2, 3)", "(4, 5)")
     _raises(mg.ShapeError, lambda: a.permute(0, 0), "permute", "(2, 3)")
     c = mg.ones(2, 3)
