@@ -152,8 +152,10 @@ def batch_norm(
             f"got input of shape {input.shape}"
         )
     mean = input.mean(dims, keepdim=True)
-    centered = input - mean
-    var = (centered * centered).mean(dims, keepdim=True)
+    # x + (-mean), not x - mean: the gradient of the small mean is negated after the
+    # engine sums it down to the mean's shape, instead of negating a full-size array first
+    centered = input + (-mean)
+    var = (centered**2).mean(dims, keepdim=True)  # x**2's backward takes two passes, c * c's three
     scale = (var + eps).rsqrt()
     if weight is not None:
         scale = scale * weight.reshape(bshape)
@@ -220,8 +222,10 @@ def layer_norm(
             raise ShapeError(f"layer_norm: expected {name} of shape {shape}, got {t.shape}")
     dims = tuple(range(input.ndim - k, input.ndim))
     mean = input.mean(dims, keepdim=True)
-    centered = input - mean
-    var = (centered * centered).mean(dims, keepdim=True)
+    # x + (-mean), not x - mean: the gradient of the small mean is negated after the
+    # engine sums it down to the mean's shape, instead of negating a full-size array first
+    centered = input + (-mean)
+    var = (centered**2).mean(dims, keepdim=True)  # x**2's backward takes two passes, c * c's three
     out = centered * (var + eps).rsqrt()
     if weight is not None:
         out = out * weight
