@@ -972,10 +972,13 @@ def _index(index: Any) -> Any:
         if isinstance(i, Tensor):
             i = i.data
         elif isinstance(i, list):
-            i = np.asarray(i)
+            i = np.asarray(i) if i else np.zeros(0, dtype=int64)  # x[[]] selects nothing
         if isinstance(i, np.ndarray):
             if i.dtype == bool_:
-                out.extend(np.nonzero(i))
+                if i.ndim == 0:  # x[True] adds a dim, as numpy and PyTorch do
+                    out.append(bool(i))
+                else:
+                    out.extend(np.nonzero(i))
                 continue
             if i.dtype.kind not in "iu":
                 raise TypeError(f"tensors used as indices must be integer or bool, not {i.dtype}")

@@ -411,3 +411,15 @@ def test_std_gradient_is_zero_where_the_std_is_zero() -> None:
     (h,) = mg.grad(g.sum(), z)  # PyTorch's double backward is 0 here too
     assert g is not None and h is not None
     assert g.tolist() == [[0.0, 0.0]] and h.tolist() == [[0.0, 0.0]]
+
+
+def test_indexing_with_a_0d_bool_mask_and_an_empty_list() -> None:
+    """Regression: x[tensor(True)] reached numpy's 0-d nonzero error; x[[]] was a float index."""
+    x = mg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    assert x[mg.tensor(True)].shape == (1, 2, 2)
+    assert x[mg.tensor(False)].shape == (0, 2, 2)
+    assert x[[]].shape == (0, 2)
+    y = x[mg.tensor(True), 0]
+    assert y.shape == (1, 2)
+    y.backward(mg.tensor([[1.0, 2.0]]))
+    assert x.grad is not None and x.grad.tolist() == [[1.0, 2.0], [0.0, 0.0]]
