@@ -332,6 +332,7 @@ def nll_loss(
         DimensionError: a target outside [0, C) that is not ``ignore_index``.
     """
     _check_reduction(reduction)
+    target = target if isinstance(target, Tensor) else Tensor(target)
     flat, safe, valid = _class_indices(input, target, ignore_index, "nll_loss")
     _check_weight(weight, flat.shape[1], "nll_loss")
     loss, w = _weighted_nll(flat, safe, valid, weight)
@@ -379,6 +380,7 @@ def cross_entropy(
     """
     _check_reduction(reduction)
     eps = _check_label_smoothing(label_smoothing)
+    target = target if isinstance(target, Tensor) else Tensor(target)
     class_dim = 0 if logits.ndim == 1 else 1
     c = logits.shape[class_dim]
     _check_weight(weight, c, "cross_entropy")

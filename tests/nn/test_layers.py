@@ -125,3 +125,13 @@ def test_functional_forms_match_modules() -> None:
     np.testing.assert_array_equal(bn(x).data, F.batch_norm(x, rm, rv, bn.weight, bn.bias, training=True).data)
     assert bn.running_mean is not None
     np.testing.assert_array_equal(bn.running_mean.data, rm.data)
+
+
+def test_losses_accept_array_targets() -> None:
+    logits = mg.tensor([[2.0, 0.0, -1.0], [0.5, 0.5, 3.0]])
+    ref = F.cross_entropy(logits, mg.tensor([0, 2])).item()
+    assert F.cross_entropy(logits, np.array([0, 2])).item() == ref
+    assert F.cross_entropy(logits, [0, 2]).item() == ref  # type: ignore[arg-type]
+    assert F.nll_loss(logits.log_softmax(1), np.array([0, 2])).item() == pytest.approx(ref)
+    assert F.mse_loss(logits, np.zeros((2, 3), dtype=np.float32)).item() == pytest.approx(
+        float(np.mean(logits.data**2)))
