@@ -42,6 +42,7 @@ class GELU(Module):
         return input.gelu(self.approximate)
 
     def extra_repr(self) -> str:
+        """The settings shown between the parentheses of the repr."""
         return f"approximate={self.approximate!r}"
 
 
@@ -88,6 +89,7 @@ class Softmax(Module):
         return input.softmax(dim)
 
     def extra_repr(self) -> str:
+        """The settings shown between the parentheses of the repr."""
         return f"dim={self.dim}"
 
 
@@ -104,6 +106,7 @@ class LogSoftmax(Module):
         return input.log_softmax(dim)
 
     def extra_repr(self) -> str:
+        """The settings shown between the parentheses of the repr."""
         return f"dim={self.dim}"
 
 
@@ -120,4 +123,5 @@ class Flatten(Module):
         return input.flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self) -> str:
+        """The settings shown between the parentheses of the repr."""
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

@@ -54,4 +54,5 @@ class Dropout(Module):
         return F.dropout(input, self._p, self.training)
 
     def extra_repr(self) -> str:
+        """The settings shown between the parentheses of the repr."""
         return f"p={self._p}, inplace={self.inplace}"

@@ -136,6 +136,7 @@ class BatchNorm1d(Module):
         )
 
     def extra_repr(self) -> str:
+        """The settings shown between the parentheses of the repr."""
         bias = ", bias=False" if self.affine and self.bias is None else ""
         return (
             f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}{bias}, "
@@ -194,6 +195,7 @@ class LayerNorm(Module):
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
+        """The settings shown between the parentheses of the repr."""
         return (
             f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
             f"bias={self.bias is not None}"
