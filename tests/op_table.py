@@ -359,6 +359,17 @@ def torch_index(index: Any) -> Any:
     return conv if isinstance(index, tuple) else conv[0]
 
 
+def torch_via_index_map(a: Any, index: Any, as_tensor: bool) -> Any:
+    """``a[index]`` for any numpy index, negative steps included (which torch refuses).
+
+    numpy maps the index onto element numbers; torch gathers those elements,
+    so the gradient (a scatter-add) is torch's own.
+    """
+    torch = _torch()
+    numbers = np.array(np.arange(a.numel()).reshape(tuple(a.shape))[index])  # a copy: no negative strides
+    return a.reshape(-1)[torch.as_tensor(numbers)]
+
+
 # ------------------------------------------------------------------ the table
 
 
@@ -568,6 +579,8 @@ OP_TABLE += [
     OpSpec("getitem_basic", lambda a, index, as_tensor: a[mg_index(index, as_tensor)],
            lambda a, index, as_tensor: a[torch_index(index)], _getitem_basic(positive_steps=True),
            covers=("__getitem__",)),
+    OpSpec("getitem_any_step", lambda a, index, as_tensor: a[mg_index(index, as_tensor)], torch_via_index_map,
+           _getitem_basic(positive_steps=False), covers=("__getitem__",)),
     OpSpec("getitem_advanced", lambda a, index, as_tensor: a[mg_index(index, as_tensor)],
            lambda a, index, as_tensor: a[torch_index(index)], _getitem_advanced(), covers=("__getitem__",)),
     OpSpec("getitem_mask", lambda a, index, as_tensor: a[mg_index(index, as_tensor)],

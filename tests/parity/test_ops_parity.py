@@ -265,6 +265,15 @@ def test_kinks_give_torchs_gradient(name: str, fn: Any) -> None:
     _check_grad_pair(fn, fn, [-1.0, 0.0, 0.0, 1.0, -2.0], np.float64)
 
 
+@pytest.mark.parametrize("correction", [0, 1])
+def test_std_of_constant_rows_has_torchs_zero_gradient(correction: int) -> None:
+    values = [[1.0, 1.0, 1.0], [1.0, 2.0, 4.0], [-3.0, -3.0, -3.0]]
+    _check_grad_pair(lambda x: x.std(1, correction=correction), lambda t: t.std(1, correction=correction),
+                     values, np.float64)
+    _check_grad_pair(lambda x: x.std(correction=correction), lambda t: t.std(correction=correction),
+                     [[2.0, 2.0]], np.float64)
+
+
 def test_tensor_exponent_at_zero_base_like_torch() -> None:
     torch = require_torch()
     a = np.array([0.0, 0.0, 2.0])
