@@ -138,7 +138,7 @@ def batch_norm(
         if running_mean is None or running_var is None:
             raise MinigradError("batch_norm: running_mean and running_var must be given when training=False")
         # (x - mean) * invstd * w + b folded into x * scale + shift: two passes over x
-        scale = (running_var + eps).rsqrt()
+        scale = (running_var + eps) ** -0.5
         if weight is not None:
             scale = scale * weight
         shift = -(running_mean * scale)
@@ -156,7 +156,7 @@ def batch_norm(
     # engine sums it down to the mean's shape, instead of negating a full-size array first
     centered = input + (-mean)
     var = (centered**2).mean(dims, keepdim=True)  # x**2's backward takes two passes, c * c's three
-    scale = (var + eps).rsqrt()
+    scale = (var + eps) ** -0.5  # one op (rsqrt is 1 / sqrt: two), fewer in backward too
     if weight is not None:
         scale = scale * weight.reshape(bshape)
     out = centered * scale
@@ -226,7 +226,7 @@ def layer_norm(
     # engine sums it down to the mean's shape, instead of negating a full-size array first
     centered = input + (-mean)
     var = (centered**2).mean(dims, keepdim=True)  # x**2's backward takes two passes, c * c's three
-    out = centered * (var + eps).rsqrt()
+    out = centered * (var + eps) ** -0.5
     if weight is not None:
         out = out * weight
     if bias is not None:
