@@ -84,14 +84,19 @@ class Progress:
         self.start = time.perf_counter()
         self.enabled = sys.stdout.isatty() and not os.environ.get("NO_PROGRESS")
         self._shown = False
+        self._last_draw = 0.0
 
     def update(self, done: int, note: str = "") -> None:
         """Redraw the bar at ``done`` of ``total``, with an ETA and a short note."""
         if not self.enabled:
             return
+        now = time.perf_counter()
+        if now - self._last_draw < 0.1 and done < self.total:  # redraw at most ~10 times a second
+            return
+        self._last_draw = now
         frac = min(done / self.total, 1.0)
         filled = round(frac * self.width)
-        elapsed = time.perf_counter() - self.start
+        elapsed = now - self.start
         eta = elapsed / frac * (1 - frac) if frac > 0 else 0.0
         bar = "#" * filled + "." * (self.width - filled)
         line = f"\r{self.label}[{bar}] {done}/{self.total} {fmt_time(elapsed)} eta {fmt_time(eta)} {note}"
