@@ -170,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="only evaluate this checkpoint on the test set, no training")
     args = parser.parse_args(argv)
     if args.eval is not None:
+        if not args.eval.is_file():
+            parser.error(f"--eval: no checkpoint at {args.eval}")
         return run_eval(args.eval)
     if args.batch_size < 2:
         parser.error("--batch-size must be at least 2 (BatchNorm1d needs 2 samples per batch)")

@@ -108,6 +108,13 @@ def test_mlp_digits_short_run_saves_a_checkpoint_that_eval_reloads(tmp_path: Pat
     assert ACCURACY.findall(evaluated) == [(acc, correct, total)]
 
 
+def test_mlp_digits_eval_of_a_missing_checkpoint_is_a_usage_error(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, str(EXAMPLES / "mlp_digits.py"), "--eval", "missing.npz"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 2
+    assert "--eval: no checkpoint at missing.npz" in proc.stderr
+
+
 def test_mlp_digits_is_deterministic_given_the_seed(tmp_path: Path) -> None:
     args = ("--epochs", "2", "--hidden", "32", "--seed", "5")
     first = run("mlp_digits.py", *args, "--out", str(tmp_path / "a"), cwd=tmp_path).stdout
