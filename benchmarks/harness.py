@@ -307,7 +307,7 @@ def check_case(case: Case) -> CheckReport:
         problems: list[str] = []
         for k, (r, g) in enumerate(zip(snaps[ref_name], got, strict=True), start=1):
             err, key, probs = relative_errors(r, g, group_atol=case.group_atol)
-            if err >= worst:
+            if key and err >= worst:
                 worst, worst_key = err, f"step {k} {key}"
             problems += [f"step {k}: {p}" for p in probs]
         report.errors[impl] = worst

@@ -225,7 +225,11 @@ class NumpyBatchNorm:
 
 
 class NumpyLayerNorm:
-    """LayerNorm over the last dim: forward and closed-form backward."""
+    """LayerNorm over the last dim: forward and closed-form backward.
+
+    Works on the ``(rows, n)`` view. Row sums use ``einsum``: on this
+    machine ``x.sum(axis=-1)`` over short contiguous rows is about 3x slower.
+    """
 
     def __init__(self, weight: Array, bias: Array, x: Array, upstream: Array, eps: float = 1e-5) -> None:
         self.w, self.b, self.x, self.g, self.eps = weight, bias, x, upstream, eps
@@ -233,29 +237,31 @@ class NumpyLayerNorm:
 
     def step(self) -> None:
         """y = (x - mean) / sqrt(var + eps) * w + b per row; then dx, dw, db."""
-        x, g = self.x, self.g
-        n = x.shape[-1]
-        mu = x.mean(axis=-1, keepdims=True)
+        n = self.x.shape[-1]
+        x, g = self.x.reshape(-1, n), self.g.reshape(-1, n)
+        mu = np.einsum("ij->i", x)[:, None]
+        mu /= n
         xhat = x - mu
-        var = np.einsum("...i,...i->...", xhat, xhat)[..., None]
+        var = np.einsum("ij,ij->i", xhat, xhat)[:, None]
         var /= n
         inv = 1.0 / np.sqrt(var + F32(self.eps))
         xhat *= inv
         y = xhat * self.w
         y += self.b
 
-        rows_g, rows_xhat = g.reshape(-1, n), xhat.reshape(-1, n)
-        gb = rows_g.sum(axis=0)
-        gw = np.einsum("ij,ij->j", rows_g, rows_xhat)
+        gb = g.sum(axis=0)
+        gw = np.einsum("ij,ij->j", g, xhat)
         # dx = inv * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), dxhat = g * w
         gx = g * self.w
-        c2 = np.einsum("...i,...i->...", gx, xhat)[..., None]
+        c1 = np.einsum("ij->i", gx)[:, None]
+        c1 /= n
+        c2 = np.einsum("ij,ij->i", gx, xhat)[:, None]
         c2 /= n
-        gx -= gx.mean(axis=-1, keepdims=True)
+        gx -= c1
         xhat *= c2
         gx -= xhat
         gx *= inv
-        self.out, self.gx, self.gw, self.gb = y, gx, gw, gb
+        self.out, self.gx, self.gw, self.gb = y.reshape(self.x.shape), gx.reshape(self.x.shape), gw, gb
 
     def snapshot(self) -> dict[str, Array]:
         """Output and gradients."""
