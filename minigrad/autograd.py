@@ -123,7 +123,7 @@ def _ancestors_to(roots: Sequence[Tensor], targets: set[int]) -> set[int]:
         stack.append((t, True))
         fn = t._ctx
         if fn is not None and id(t) not in targets:
-            if fn.parents is None:
+            if not fn.parents:
                 raise _released_error(fn)
             stack.extend((p, False) for p in fn.parents if p.requires_grad and id(p) not in visited)
     wanted: set[int] = set()
@@ -220,7 +220,7 @@ def _run_backward(
             fn = t._ctx
             assert fn is not None
             parents = fn.parents
-            if parents is None:
+            if not parents:
                 raise _released_error(fn)
             for p, v in zip(parents, fn.versions):
                 if p._version != v:

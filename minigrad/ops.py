@@ -45,7 +45,7 @@ class Function:
     #: names of attributes holding saved arrays, dropped by :meth:`release`
     saved: ClassVar[tuple[str, ...]] = ()
 
-    parents: tuple[Tensor, ...] | None  # None once released
+    parents: tuple[Tensor, ...]  # () once released
     seq: int  # creation order: a node is always processed after its users
     versions: list[int]
 
@@ -57,7 +57,7 @@ class Function:
     @property
     def released(self) -> bool:
         """True once backward ran without ``retain_graph`` and freed this node."""
-        return self.parents is None
+        return not self.parents
 
     def forward(self, *args: Any, **kwargs: Any) -> Array:
         raise NotImplementedError
@@ -96,7 +96,7 @@ class Function:
 
     def check_versions(self) -> None:
         """Raise if an input was modified in place after this op saved it."""
-        for i, (p, v) in enumerate(zip(self.parents or (), self.versions)):
+        for i, (p, v) in enumerate(zip(self.parents, self.versions)):
             if p._version != v:
                 raise MinigradError(
                     f"input {i} of {self.name} (shape {p.shape}) was modified by an in-place "
@@ -106,7 +106,7 @@ class Function:
 
     def release(self) -> None:
         """Drop the inputs and saved arrays; the graph above this node can be freed."""
-        self.parents = None
+        self.parents = ()
         for attr in self.saved:
             setattr(self, attr, None)
 
@@ -121,8 +121,12 @@ def _quiet(f: Any, *args: Any) -> Array:
 
 
 try:  # numpy's own errstate is ~1 us; setting its context variable directly is ~0.2 us
-    from numpy._core._multiarray_umath import _extobj_contextvar as _errstate
-    from numpy._core._multiarray_umath import _make_extobj
+    from numpy._core._multiarray_umath import (  # type: ignore[import-not-found,unused-ignore]
+        _extobj_contextvar as _errstate,
+    )
+    from numpy._core._multiarray_umath import (  # type: ignore[import-not-found,unused-ignore]
+        _make_extobj,
+    )
 
     _IGNORE = _make_extobj(all="ignore")
 except ImportError:  # pragma: no cover - other numpy versions
@@ -478,7 +482,7 @@ class Gelu(Function):
 class Clamp(Function):
     """y = min(max(a, lo), hi);  da = g where lo <= a <= hi, else 0 (PyTorch's rule)."""
 
-    __slots__ = ("lo", "hi")
+    __slots__ = ("hi", "lo")
     lo: float | None
     hi: float | None
 
@@ -579,7 +583,7 @@ class Max(Function):
     evenly among the tied maxima.
     """
 
-    __slots__ = ("dims", "keepdim", "first")
+    __slots__ = ("dims", "first", "keepdim")
     dims: tuple[int, ...] | None
     keepdim: bool
     first: bool
@@ -657,13 +661,13 @@ class LogSoftmax(Function):
 
 
 def _softmax(a: Array, dim: int) -> Array:
-    e = np.exp(a - a.max(axis=dim, keepdims=True))
+    e: Array = np.exp(a - a.max(axis=dim, keepdims=True))
     e /= e.sum(axis=dim, keepdims=True)
     return e
 
 
 def _log_softmax(a: Array, dim: int) -> Array:
-    shifted = a - a.max(axis=dim, keepdims=True)
+    shifted: Array = a - a.max(axis=dim, keepdims=True)
     shifted -= np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
     return shifted
 
@@ -677,7 +681,7 @@ class Reshape(Function):
     __slots__ = ()
 
     def forward(self, a: Array, shape: tuple[int, ...]) -> Array:
-        return a.reshape(shape)
+        return a.reshape(shape)  # type: ignore[no-any-return,unused-ignore]
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g.reshape(self.parents[0].shape),)
@@ -691,7 +695,7 @@ class Permute(Function):
 
     def forward(self, a: Array, dims: tuple[int, ...]) -> Array:
         self.dims = dims
-        return a.transpose(dims)
+        return a.transpose(dims)  # type: ignore[no-any-return,unused-ignore]
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g.permute(*np.argsort(self.dims).tolist()),)
@@ -791,7 +795,7 @@ class Cat(Function):
         lead = (slice(None),) * self.dim
         for p in self.parents:
             stop = start + p.shape[self.dim]
-            grads.append(g[lead + (slice(start, stop),)] if p.requires_grad else None)
+            grads.append(g[lead + (slice(start, stop),)] if p.requires_grad else None)  # noqa: RUF005
             start = stop
         return tuple(grads)
 

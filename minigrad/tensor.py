@@ -7,6 +7,7 @@ Operators and methods route through the primitive ops of ``minigrad/ops.py``
 
 from __future__ import annotations
 
+import builtins
 import math
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, Union
@@ -46,7 +47,7 @@ def _resolve_dtype(dtype: DTypeLike) -> np.dtype[Any]:
 
 def _default_dtype(dt: np.dtype[Any]) -> np.dtype[Any]:
     """The dtype minigrad gives data of numpy dtype ``dt`` when none is asked for."""
-    if dt == float64 or dt == bool_:
+    if dt in (float64, bool_):
         return dt
     if dt.kind == "f":
         return float32
@@ -143,7 +144,7 @@ def _lift(value: Any, like: Tensor) -> Tensor:
         if dt == bool_:
             dt = int64
     elif isinstance(value, (np.ndarray, list, tuple, np.floating)):
-        return Tensor(value)
+        return Tensor(value)  # type: ignore[arg-type]
     else:
         raise TypeError(f"unsupported operand type for a Tensor op: {type(value).__name__}")
     return Tensor._wrap(np.asarray(value, dtype=dt))
@@ -165,7 +166,9 @@ class Tensor:
         TypeError: strings or objects as data.
     """
 
-    __slots__ = ("_ctx", "_hooks", "_retains_grad", "_version", "data", "grad", "requires_grad", "__weakref__")
+    __slots__ = (
+        "__weakref__", "_ctx", "_hooks", "_retains_grad", "_version", "data", "grad", "requires_grad",
+    )  # fmt: skip
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
 
     data: Array
@@ -270,7 +273,9 @@ class Tensor:
     def item(self) -> Any:
         """The single element as a Python number; raises if there is more than one."""
         if self.data.size != 1:
-            raise ShapeError(f"item(): a tensor with {self.data.size} elements cannot be converted to a scalar")
+            raise ShapeError(
+                f"item(): a tensor with {self.data.size} elements cannot be converted to a scalar"
+            )
         return self.data.item()
 
     def tolist(self) -> Any:
@@ -310,7 +315,7 @@ class Tensor:
         """Convert to bool."""
         return self.astype(bool_)
 
-    def requires_grad_(self, flag: bool = True) -> Tensor:
+    def requires_grad_(self, flag: builtins.bool = True) -> Tensor:
         """Set ``requires_grad`` in place (leaves only); returns self.
 
         Raises:
@@ -326,18 +331,18 @@ class Tensor:
         self.requires_grad = bool(flag)
         return self
 
-    def __array__(self, dtype: Any = None, copy: bool | None = None) -> Array:
+    def __array__(self, dtype: Any = None, copy: builtins.bool | None = None) -> Array:
         if dtype is not None and np.dtype(dtype) != self.dtype:
             return self.data.astype(dtype)
         return self.data.copy() if copy else self.data
 
-    def __float__(self) -> float:
+    def __float__(self) -> builtins.float:
         return float(self.item())
 
     def __int__(self) -> int:
         return int(self.item())
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> builtins.bool:
         if self.data.size != 1:
             raise MinigradError(
                 f"the truth value of a tensor with {self.data.size} elements is ambiguous; "
@@ -360,8 +365,8 @@ class Tensor:
 
     # ------------------------------------------------------------ autograd
 
-    def backward(self, gradient: Tensor | None = None, retain_graph: bool | None = None,
-                 create_graph: bool = False) -> None:
+    def backward(self, gradient: Tensor | None = None, retain_graph: builtins.bool | None = None,
+                 create_graph: builtins.bool = False) -> None:
         """Accumulate the gradient of this tensor into the ``.grad`` of the leaves.
 
         See :func:`minigrad.autograd.backward`; ``gradient`` is required unless
@@ -394,7 +399,7 @@ class Tensor:
 
     # ------------------------------------------------------------ arithmetic
 
-    def _binary(self, other: Any, op: type[Function], reverse: bool = False) -> Tensor:
+    def _binary(self, other: Any, op: type[Function], reverse: builtins.bool = False) -> Tensor:
         a, b = self, (other if type(other) is Tensor else _lift(other, self))
         if reverse:
             a, b = b, a
@@ -643,7 +648,7 @@ class Tensor:
         """x * x."""
         return self**2
 
-    def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
+    def clamp(self, min: builtins.float | None = None, max: builtins.float | None = None) -> Tensor:  # noqa: A002
         """Limit values to [min, max]; the gradient passes where min <= x <= max.
 
         Raises:
@@ -669,7 +674,7 @@ class Tensor:
         """x ** exponent."""
         return self**exponent
 
-    def masked_fill(self, mask: Tensor | Array, value: float) -> Tensor:
+    def masked_fill(self, mask: Tensor | Array, value: builtins.float) -> Tensor:
         """x with ``value`` wherever ``mask`` (bool, broadcastable) is True."""
         m = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
         if m.dtype != bool_:
@@ -678,12 +683,13 @@ class Tensor:
             return where(Tensor._wrap(m), _lift(value, self), self)
         except ShapeError:
             raise ShapeError(
-                f"masked_fill: mask of shape {m.shape} cannot be broadcast with the tensor's shape {self.shape}"
+                f"masked_fill: mask of shape {m.shape} cannot be broadcast with the tensor's "
+                f"shape {self.shape}"
             ) from None
 
     # ------------------------------------------------------------ reductions
 
-    def sum(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
+    def sum(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Sum over ``dim`` (int, tuple, negative; None = all). Bool/int sum to int64."""
         t = self if self.dtype.kind == "f" else Tensor._wrap(self.data.astype(int64))
         return _ops.Sum.apply(t, dims=_norm_dims(dim, self.ndim), keepdim=keepdim)
@@ -693,7 +699,7 @@ class Tensor:
             return int(self.data.size)
         return math.prod(self.shape[d] for d in dims)
 
-    def mean(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
+    def mean(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Arithmetic mean over ``dim``: sum / count.
 
         Raises:
@@ -704,14 +710,14 @@ class Tensor:
         dims = _norm_dims(dim, self.ndim)
         return self.sum(dims, keepdim) / self._count(dims)
 
-    def var(self, dim: int | Sequence[int] | None = None, keepdim: bool = False,
+    def var(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False,
             correction: int = 1) -> Tensor:
         """Variance: sum((x - mean)**2) / (N - correction); 1 is Bessel's (unbiased) estimate."""
         dims = _norm_dims(dim, self.ndim)
         centered = self - self.mean(dims, keepdim=True)
         return (centered * centered).sum(dims, keepdim) / max(self._count(dims) - correction, 0)
 
-    def std(self, dim: int | Sequence[int] | None = None, keepdim: bool = False,
+    def std(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False,
             correction: int = 1) -> Tensor:
         """Standard deviation: sqrt of :meth:`var`.
 
@@ -725,12 +731,12 @@ class Tensor:
         mask = Tensor._wrap(zero)
         return where(mask, 0.0, where(mask, 1.0, v).sqrt())
 
-    def _extreme(self, op: type[Function], dim: int | Sequence[int] | None, keepdim: bool) -> Tensor:
+    def _extreme(self, op: type[Function], dim: int | Sequence[int] | None, keepdim: builtins.bool) -> Tensor:
         dims = _norm_dims(dim, self.ndim)
         first = isinstance(dim, (int, np.integer)) and self.ndim > 0
         return op.apply(self, dims=dims, keepdim=keepdim, first=first)
 
-    def max(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
+    def max(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Largest values over ``dim`` (values only, no indices).
 
         Gradient on ties: with an int ``dim`` it goes to the first maximum (as
@@ -739,19 +745,19 @@ class Tensor:
         """
         return self._extreme(_ops.Max, dim, keepdim)
 
-    def min(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
+    def min(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Smallest values over ``dim``; ties as in :meth:`max`."""
         return self._extreme(_ops.Min, dim, keepdim)
 
-    def amax(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
+    def amax(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Max over ``dim`` with the gradient shared evenly among ties."""
         return _ops.Max.apply(self, dims=_norm_dims(dim, self.ndim), keepdim=keepdim, first=False)
 
-    def amin(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
+    def amin(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Min over ``dim`` with the gradient shared evenly among ties."""
         return _ops.Min.apply(self, dims=_norm_dims(dim, self.ndim), keepdim=keepdim, first=False)
 
-    def _arg(self, fn: Callable[..., Array], dim: int | None, keepdim: bool) -> Tensor:
+    def _arg(self, fn: Callable[..., Array], dim: int | None, keepdim: builtins.bool) -> Tensor:
         if self.data.size == 0:
             raise MinigradError(f"{fn.__name__}() of an empty tensor of shape {self.shape}")
         if dim is None:
@@ -762,15 +768,15 @@ class Tensor:
             return Tensor._wrap(np.asarray(0, dtype=int64))
         return Tensor._wrap(np.asarray(fn(self.data, axis=d, keepdims=keepdim)).astype(int64))
 
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    def argmax(self, dim: int | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Index of the (first) largest value; over the flattened tensor if dim is None."""
         return self._arg(np.argmax, dim, keepdim)
 
-    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    def argmin(self, dim: int | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Index of the (first) smallest value; over the flattened tensor if dim is None."""
         return self._arg(np.argmin, dim, keepdim)
 
-    def logsumexp(self, dim: int | Sequence[int], keepdim: bool = False) -> Tensor:
+    def logsumexp(self, dim: int | Sequence[int], keepdim: builtins.bool = False) -> Tensor:
         """log(sum(exp(x))) over ``dim``, shifted by the max so 1e4 stays finite and exact.
 
         The shift is constant (detached): it cancels in value and gradient.
@@ -816,7 +822,7 @@ class Tensor:
         s, e = _norm_dim(start_dim, self.ndim), _norm_dim(end_dim, self.ndim)
         if s > e:
             raise DimensionError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
-        shape = self.shape[:s] + (math.prod(self.shape[s : e + 1]),) + self.shape[e + 1 :]
+        shape = (*self.shape[:s], math.prod(self.shape[s:e + 1]), *self.shape[e + 1:])
         return self.reshape(shape)
 
     def permute(self, *dims: Any) -> Tensor:
@@ -859,7 +865,7 @@ class Tensor:
     def unsqueeze(self, dim: int) -> Tensor:
         """Insert a size-1 dim at ``dim`` (in range [-ndim-1, ndim])."""
         d = _norm_dim(dim, self.ndim + 1)
-        return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
+        return self.reshape((*self.shape[:d], 1, *self.shape[d:]))
 
     def squeeze(self, dim: int | Sequence[int] | None = None) -> Tensor:
         """Remove size-1 dims (all of them, or those in ``dim`` that have size 1)."""
@@ -909,7 +915,7 @@ class Tensor:
             raise InvalidParameterError(f"split: split_size must be a positive int, got {split_size!r}")
         d = _norm_dim(dim, self.ndim)
         lead = (slice(None),) * d
-        return tuple(self[lead + (slice(i, i + split_size),)] for i in range(0, self.shape[d], split_size))
+        return tuple(self[lead + (slice(i, i + split_size),)] for i in range(0, self.shape[d], split_size))  # noqa: RUF005
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         """``chunks`` nearly equal pieces along ``dim``.
@@ -957,7 +963,9 @@ def _infer_shape(target: tuple[int, ...], size: int, source: tuple[int, ...]) ->
     known = math.prod(s for s in target if s != -1)
     if unknown:
         if known == 0 or size % known:
-            raise ShapeError(f"reshape: shape {target} is invalid for input of shape {source} ({size} elements)")
+            raise ShapeError(
+                f"reshape: shape {target} is invalid for input of shape {source} ({size} elements)"
+            )
         target = tuple(size // known if s == -1 else s for s in target)
     elif known != size:
         raise ShapeError(f"reshape: shape {target} is invalid for input of shape {source} ({size} elements)")
@@ -1012,7 +1020,9 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     a2 = a.unsqueeze(0) if a.ndim == 1 else a
     b2 = b.unsqueeze(-1) if b.ndim == 1 else b
     if a2.shape[-1] != b2.shape[-2]:
-        raise ShapeError(f"matmul: shapes {a.shape} and {b.shape} do not fit: {a2.shape[-1]} != {b2.shape[-2]}")
+        raise ShapeError(
+            f"matmul: shapes {a.shape} and {b.shape} do not fit: {a2.shape[-1]} != {b2.shape[-2]}"
+        )
     try:
         out = _ops.Matmul.apply(a2, b2)
     except ValueError as e:

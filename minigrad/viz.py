@@ -150,7 +150,7 @@ def to_dot(tensor: Tensor, params: Any = None) -> str:
                 "darkolivegreen1" if t is tensor else "white"
             )
             fid = fname.setdefault(id(fn), f"f{len(fname)}")
-            op_label = fn.name + ("\n(freed)" if fn.parents is None else "")
+            op_label = fn.name + ("\n(freed)" if fn.released else "")
             lines.append(f"  {fid} [label={_quote(op_label)}, shape=ellipse, style=filled, "
                          "fillcolor=lightgrey];")
             edges.append(f"  {fid} -> {tid};")
@@ -245,7 +245,7 @@ def format_graph(tensor: Tensor, params: Any = None) -> str:
                 text += " requires_grad"
         else:
             text = f"{fn.name} {_describe(t)}{tag}"
-            if fn.parents is None:
+            if fn.released:
                 text += " (freed by backward)"
         if t.grad is not None:
             text += f" grad {_shape(t.grad.data.shape)}"

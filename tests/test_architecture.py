@@ -20,10 +20,7 @@ def _functions(path: Path) -> list[tuple[str, ast.AST]]:
 
     def visit(node: ast.AST, prefix: str) -> None:
         for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                found.append((prefix + child.name, child))
-                visit(child, prefix + child.name + ".")
-            elif isinstance(child, ast.ClassDef):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 found.append((prefix + child.name, child))
                 visit(child, prefix + child.name + ".")
 
@@ -39,9 +36,9 @@ def test_backward_is_defined_only_in_ops() -> None:
         rel = str(path.relative_to(PACKAGE))
         for name, node in _functions(path):
             leaf = name.rsplit(".", 1)[-1]
-            if isinstance(node, ast.FunctionDef) and leaf in {"backward", "vjp", "_backward"}:
-                if (rel, name) not in ENGINE_ENTRY_POINTS:
-                    offenders.append(f"{rel}: {name}")
+            if (isinstance(node, ast.FunctionDef) and leaf in {"backward", "vjp", "_backward"}
+                    and (rel, name) not in ENGINE_ENTRY_POINTS):
+                offenders.append(f"{rel}: {name}")
             if isinstance(node, ast.ClassDef) and any(
                 getattr(b, "id", getattr(b, "attr", None)) == "Function" for b in node.bases
             ):
