@@ -162,6 +162,20 @@ class TestMultiheadAttention:
         _, per_head = m(x, x, x, need_weights=True, average_attn_weights=False)
         assert per_head is not None and per_head.shape == (3, 2, 4, 4)
 
+    def test_fully_masked_query_gives_zeros_not_nan(self) -> None:
+        # PyTorch gives NaN here with need_weights=True (0 on its default path); minigrad gives 0 on both.
+        m = nn.MultiheadAttention(8, 2, dtype=mg.float64)
+        x = mg.tensor(RNG.standard_normal((2, 3, 8)), requires_grad=True)
+        pad = mg.tensor(np.array([[False, True, False], [True, True, True]]))
+        out, w = m(x, x, x, key_padding_mask=pad, need_weights=True)
+        assert w is not None
+        np.testing.assert_array_equal(w.data[1], 0.0)
+        np.testing.assert_array_equal(out.data[1], 0.0)  # out_proj.bias starts at 0
+        np.testing.assert_allclose(w.data[0].sum(-1), 1.0, rtol=1e-12)
+        (out.sum() + w.sum()).backward()
+        assert x.grad is not None and np.isfinite(x.grad.data).all()
+        np.testing.assert_array_equal(x.grad.data[1], 0.0)
+
     def test_dropout_only_in_training_and_seeded(self) -> None:
         m = nn.MultiheadAttention(8, 2, dropout=0.5, dtype=mg.float64)
         x = mg.tensor(RNG.standard_normal((2, 6, 8)))
