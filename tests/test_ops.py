@@ -59,7 +59,7 @@ def test_table_covers_every_public_tensor_op() -> None:
 
 
 @pytest.mark.parametrize("spec", DIFFERENTIABLE, ids=_ids(DIFFERENTIABLE))
-@settings(max_examples=12)
+@settings(max_examples=20)
 @given(data=st.data())
 def test_gradcheck(spec: OpSpec, data: st.DataObject) -> None:
     sample, inputs = _draw_inputs(data, spec, np.float64)
@@ -67,7 +67,7 @@ def test_gradcheck(spec: OpSpec, data: st.DataObject) -> None:
 
 
 @pytest.mark.parametrize("spec", TWICE, ids=_ids(TWICE))
-@settings(max_examples=5)
+@settings(max_examples=8)
 @given(data=st.data())
 def test_gradgradcheck(spec: OpSpec, data: st.DataObject) -> None:
     sample, inputs = _draw_inputs(data, spec, np.float64)

@@ -51,7 +51,7 @@ def _base(a: np.ndarray) -> np.ndarray:
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
 @pytest.mark.parametrize("spec", OP_TABLE, ids=[s.name for s in OP_TABLE])
-@settings(max_examples=15)
+@settings(max_examples=20)
 @given(data=st.data())
 def test_op_matches_torch(spec: OpSpec, dtype: type, data: st.DataObject) -> None:
     torch = require_torch()
