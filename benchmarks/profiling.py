@@ -57,15 +57,26 @@ def _label(key: tuple[str, int, str], names: dict[tuple[str, int], str]) -> str:
     return f"{names.get((file, line), func)}  ({short}:{line})"
 
 
-def format_profile(stats: pstats.Stats, steps: int, top: int = 15) -> str:
-    """The ``top`` functions by own time: calls and milliseconds per step."""
+def format_profile(stats: pstats.Stats, steps: int, top: int = 15, split: int = 3) -> str:
+    """The ``top`` functions by own time: calls and milliseconds per step.
+
+    A function holding at least a tenth of the total own time and called from
+    several places (a helper such as one that runs every ufunc) is followed by
+    its ``split`` heaviest callers and the own time spent on their behalf.
+    """
     names = _qualnames()
     raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
+    total = sum(v[2] for v in raw.values()) or 1.0
     rows = sorted(raw.items(), key=lambda kv: kv[1][2], reverse=True)[:top]
     lines = [f"{'calls/step':>10}  {'own ms/step':>11}  {'cum ms/step':>11}  function"]
-    for key, (_cc, nc, tt, ct, _callers) in rows:
+    for key, (_cc, nc, tt, ct, callers) in rows:
         own, cum = tt / steps * 1e3, ct / steps * 1e3
         lines.append(f"{nc / steps:>10.1f}  {own:>11.3f}  {cum:>11.3f}  {_label(key, names)}")
+        if tt >= 0.1 * total and len(callers) > 1:
+            heavy = sorted(callers.items(), key=lambda kv: kv[1][2], reverse=True)[:split]
+            for ckey, (_ccc, cnc, ctt, _cct) in heavy:
+                cown = ctt / steps * 1e3
+                lines.append(f"{cnc / steps:>10.1f}  {cown:>11.3f}  {'':>11}    <- {_label(ckey, names)}")
     return "\n".join(lines)
 
 
