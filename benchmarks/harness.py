@@ -467,7 +467,8 @@ def machine_info() -> dict[str, Any]:
     return info
 
 
-def to_json(results: Sequence[CaseResult], settings: Settings, notes: Sequence[str]) -> dict[str, Any]:
+def to_json(results: Sequence[CaseResult], settings: Settings, notes: Sequence[str],
+            extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """The results as a JSON-able dict (machine, settings, per-case check and timings)."""
     cases = []
     for res in results:
@@ -499,10 +500,11 @@ def to_json(results: Sequence[CaseResult], settings: Settings, notes: Sequence[s
                      "min_sample_s": settings.min_sample_s},
         "notes": list(notes),
         "cases": cases,
+        **(extra or {}),
     }
 
 
 def write_json(path: str | Path, results: Sequence[CaseResult], settings: Settings,
-               notes: Sequence[str]) -> None:
+               notes: Sequence[str], extra: dict[str, Any] | None = None) -> None:
     """Write :func:`to_json` to ``path``."""
-    Path(path).write_text(json.dumps(to_json(results, settings, notes), indent=2) + "\n")
+    Path(path).write_text(json.dumps(to_json(results, settings, notes, extra), indent=2) + "\n")

@@ -85,13 +85,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = [harness.run_case(c, settings, log=print) for c in cases]
     print()
     print(harness.format_table(results))
+    from benchmarks.targets import evaluate, format_targets
+
+    targets = evaluate(results)
+    if targets:
+        print("\ntargets (issue 5, ratios of medians):")
+        print(format_targets(targets))
     failed = [r.case.name for r in results if not r.check.ok]
     if failed:
         notes.append(f"agreement check failed (not timed): {', '.join(failed)}")
     for note in notes:
         print(f"note: {note}")
     if args.json:
-        harness.write_json(args.json, results, settings, notes)
+        harness.write_json(args.json, results, settings, notes, extra={"targets": targets})
         print(f"wrote {args.json}")
     return 1 if failed else 0
 

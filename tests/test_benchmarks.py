@@ -144,3 +144,17 @@ def test_command_line_rejects_unknown_names() -> None:
 
     with pytest.raises(SystemExit):
         main(["--only", "nonsense"])
+
+
+def test_targets_compare_ratios_of_medians() -> None:
+    from benchmarks.targets import evaluate, format_targets
+
+    case = Case("mlp", "", {})
+    timings = {"minigrad": harness.Timing([3.0, 3.3, 9.0], 1), "numpy": harness.Timing([2.0, 2.5, 3.0], 1),
+               "pytorch": harness.Timing([3.3, 3.4, 3.5], 1)}
+    entries = evaluate([harness.CaseResult(case, CheckReport(reference="pytorch"), timings)])
+    assert [(e["target"], round(e["ratio"], 3), e["met"]) for e in entries] == [
+        ("mlp: minigrad / numpy <= 1.2", 1.32, False),
+        ("mlp: minigrad / pytorch < 1", 0.971, True),
+    ]
+    assert "MISSED by 10%" in format_targets(entries)
