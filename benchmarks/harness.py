@@ -22,6 +22,7 @@ import math
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -460,6 +461,13 @@ def machine_info() -> dict[str, Any]:
         info["numpy_blas"] = f"{blas.get('name')} {blas.get('version')}"
     except Exception:
         pass
+    try:
+        root = Path(__file__).resolve().parent.parent
+        info["commit"] = subprocess.run(
+            ["git", "describe", "--always", "--dirty"], cwd=root, capture_output=True, text=True, timeout=10,
+        ).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        info["commit"] = None
     torch = load_torch()
     info["torch"] = None if torch is None else torch.__version__
     if torch is not None:

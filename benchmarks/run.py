@@ -79,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     info = harness.machine_info()
     print(f"machine: {info['cpu']} ({info['cpu_count']} cpus), python {info['python']}, numpy {info['numpy']}"
-          f" ({info.get('numpy_blas', '?')}), torch {info['torch']}")
+          f" ({info.get('numpy_blas', '?')}), torch {info['torch']}; minigrad at {info['commit']}")
     print(f"threads: {info['threads']}; repeats {settings.repeats}, warm-up {settings.warmup} steps, "
           f"samples of >= {settings.min_sample_s * 1e3:.0f} ms")
     results = [harness.run_case(c, settings, log=print) for c in cases]
