@@ -425,7 +425,7 @@ def format_table(results: Sequence[CaseResult]) -> str:
 
     def line(cells: list[str]) -> str:
         cols = enumerate(zip(cells, widths, strict=True))
-        return "  ".join(c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in cols)
+        return "  ".join(c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in cols).rstrip()
 
     out = [line(header), "  ".join("-" * w for w in widths)]
     prev = None

@@ -56,5 +56,5 @@ def format_targets(entries: Sequence[dict[str, Any]]) -> str:
     for e in entries:
         limit = float(e["target"].rsplit(" ", 1)[1])
         verdict = "met" if e["met"] else f"MISSED by {(e['ratio'] / limit - 1) * 100:.0f}%"
-        lines.append(f"  {e['target']:<40} measured {e['ratio']:.2f}x  {verdict}")
+        lines.append(f"  {e['target']:<44} measured {e['ratio']:.2f}x  {verdict}")
     return "\n".join(lines)
