@@ -37,7 +37,7 @@ import _common
 import numpy as np
 
 import minigrad as mg
-import minigrad.nn.functional as F  # noqa: N812 - PyTorch's conventional alias
+import minigrad.nn.functional as F
 from minigrad import nn, optim
 from minigrad.data import DataLoader, TensorDataset
 from minigrad.tensor import Array, Tensor

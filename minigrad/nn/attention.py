@@ -84,7 +84,7 @@ def attention(
     if dead is not None:
         weights = weights.masked_fill(dead, 0.0)
     if dropout_p > 0.0:
-        from minigrad.nn import functional as F  # noqa: N812 - PyTorch's convention
+        from minigrad.nn import functional as F
 
         weights = F.dropout(weights, p=dropout_p, training=True)
     return weights @ value, weights

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from minigrad.nn import functional as F  # noqa: N812 - PyTorch's conventional alias
+from minigrad.nn import functional as F
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor
 

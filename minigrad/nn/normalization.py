@@ -9,7 +9,7 @@ import numpy as np
 
 from minigrad.errors import ShapeError
 from minigrad.nn import _checks, init
-from minigrad.nn import functional as F  # noqa: N812 - PyTorch's conventional alias
+from minigrad.nn import functional as F
 from minigrad.nn.module import Module, Parameter
 from minigrad.tensor import DTypeLike, Tensor, int64
 

@@ -19,7 +19,7 @@ import numpy as np
 import minigrad.factories as factories
 from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.nn import _checks, init
-from minigrad.nn import functional as F  # noqa: N812 - PyTorch's convention
+from minigrad.nn import functional as F
 from minigrad.nn.attention import additive_mask, attention, causal_mask, embedding, normalize_padding_idx
 from minigrad.nn.dropout import Dropout
 from minigrad.nn.linear import Linear

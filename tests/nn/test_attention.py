@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad.nn import functional as F  # noqa: N812
+from minigrad.nn import functional as F
 from minigrad.nn.attention import causal_mask, embedding, one_hot, scaled_dot_product_attention
 from tests.helpers import assert_close, require_torch
 

@@ -7,7 +7,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import nn
-from minigrad.nn import functional as F  # noqa: N812
+from minigrad.nn import functional as F
 
 
 @pytest.mark.parametrize("p", [0.1, 0.5, 0.8])

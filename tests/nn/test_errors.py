@@ -11,7 +11,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import nn
-from minigrad.nn import functional as F  # noqa: N812
+from minigrad.nn import functional as F
 
 
 @pytest.mark.parametrize("value", [0, -3, 2.5, True, False, None, "4", np.float64(4.0)])

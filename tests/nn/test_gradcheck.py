@@ -9,7 +9,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import nn
-from minigrad.nn import functional as F  # noqa: N812
+from minigrad.nn import functional as F
 
 
 def _x(*shape: int, seed: int = 0) -> mg.Tensor:

@@ -7,7 +7,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import nn
-from minigrad.nn import functional as F  # noqa: N812
+from minigrad.nn import functional as F
 
 
 def _layers() -> list[nn.Module]:

@@ -10,7 +10,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import nn
-from minigrad.nn import functional as F  # noqa: N812
+from minigrad.nn import functional as F
 from tests.helpers import assert_close, require_torch
 
 RTOL = 1e-10
