@@ -105,7 +105,7 @@ def test_saved_inputs_are_released_after_backward() -> None:
     h = x * 2.0
     y = h.tanh()
     out = (y * y).sum()
-    probe = weakref.ref(h)
+    probe, array_probe = weakref.ref(h), weakref.ref(h.data)
     fns = [out.grad_fn, y.grad_fn, h.grad_fn]
     del h
     gc.collect()
@@ -113,6 +113,7 @@ def test_saved_inputs_are_released_after_backward() -> None:
     out.backward()
     gc.collect()
     assert probe() is None, "the intermediate tensor is still referenced by the graph"
+    assert array_probe() is None, "the intermediate's array is still alive"
     assert all(fn is not None and fn.released for fn in fns)
 
 
