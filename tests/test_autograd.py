@@ -367,7 +367,7 @@ def test_set_grad_enabled() -> None:
 
 def test_grad_mode_is_thread_local() -> None:
     """no_grad in one thread must not switch recording off in another."""
-    inside, checked = threading.Barrier(2), threading.Barrier(2)
+    inside, checked = threading.Barrier(2, timeout=30), threading.Barrier(2, timeout=30)
     seen: dict[str, bool] = {}
 
     def worker() -> None:
