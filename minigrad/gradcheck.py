@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import autograd
-from minigrad.errors import GradcheckError
+from minigrad.errors import GradcheckError, InvalidParameterError
 from minigrad.tensor import Array, Tensor
 
 __all__ = ["gradcheck", "gradgradcheck"]
@@ -26,6 +26,8 @@ def _float_outputs(out: Any) -> list[Tensor]:
 def _analytical(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int]) -> list[Array]:
     """Jacobians d(all outputs, flattened)/d(input i), one backward per output element."""
     outputs = _float_outputs(fn(*inputs))
+    if not outputs:  # else every check passes vacuously
+        raise InvalidParameterError("gradcheck: fn returned no floating-point Tensor to differentiate")
     n_out = sum(o.data.size for o in outputs)
     jac = [np.zeros((n_out, inputs[i].data.size)) for i in diff]
     row = 0
@@ -105,6 +107,10 @@ def _report(failures: list[tuple[float, int, tuple[int, ...], int, float, float]
 def _check(fn: Callable[..., Any], inputs: tuple[Any, ...], eps: float, atol: float, rtol: float,
            raise_exception: bool, order: str) -> bool:
     diff = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
+    if not diff:  # PyTorch raises too: a check of nothing would always pass
+        raise InvalidParameterError(
+            "gradcheck: no input is a Tensor with requires_grad=True, so there is nothing to check"
+        )
     analytical = _analytical(fn, inputs, diff)
     numerical = _numerical(fn, inputs, diff, eps, record=order != "first-order")
     failures = []

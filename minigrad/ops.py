@@ -155,7 +155,7 @@ class Add(Function):
     __slots__ = ()
 
     def forward(self, a: Array, b: Array) -> Array:
-        return a + b
+        return _quiet(np.add, a, b)  # inf + -inf is nan and 3e38 + 3e38 is inf, silently (PyTorch)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return g, g
@@ -167,7 +167,7 @@ class Sub(Function):
     __slots__ = ()
 
     def forward(self, a: Array, b: Array) -> Array:
-        return a - b
+        return _quiet(np.subtract, a, b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return g, (-g if self.parents[1].requires_grad else None)
@@ -179,7 +179,7 @@ class Mul(Function):
     __slots__ = ()
 
     def forward(self, a: Array, b: Array) -> Array:
-        return a * b
+        return _quiet(np.multiply, a, b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
@@ -234,8 +234,13 @@ class PowScalar(Function):
     def forward(self, a: Array, p: float) -> Array:
         self.p = p
         if p == 2:
-            return a * a
-        return _quiet(np.power, a, a.dtype.type(p) if a.dtype.kind == "f" else p)
+            return _quiet(np.multiply, a, a)
+        y: Array = _quiet(np.power, a, a.dtype.type(p) if a.dtype.kind == "f" else p)
+        if p < 0 and a.dtype.kind == "f" and p != int(p):  # C's pow(-inf, -0.5) is 0; PyTorch's nan
+            neginf = np.isneginf(a)
+            if neginf.any():
+                y = np.where(neginf, a.dtype.type(np.nan), y)
+        return y
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         if self.p == 0:  # PyTorch's pow_backward gives zeros here, not an absent gradient
@@ -333,7 +338,7 @@ class Sin(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        return np.sin(a)
+        return _quiet(np.sin, a)  # sin(inf) is nan, silently
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g * self.parents[0].cos(),)
@@ -345,7 +350,7 @@ class Cos(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        return np.cos(a)
+        return _quiet(np.cos, a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (-(g * self.parents[0].sin()),)
@@ -389,7 +394,8 @@ class Relu(Function):
         return np.maximum(a, 0)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        return (where(Tensor._wrap(out.data > 0), g, _const(0.0, g)),)
+        # "not <= 0" rather than "> 0": a NaN input passes its gradient, as in PyTorch
+        return (where(Tensor._wrap(~(out.data <= 0)), g, _const(0.0, g)),)
 
 
 class Abs(Function):
@@ -401,7 +407,17 @@ class Abs(Function):
         return np.abs(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        return (g * Tensor._wrap(np.sign(self.parents[0].data)),)
+        return (g * Tensor._wrap(_sign(self.parents[0].data)),)
+
+
+def _sign(a: Array) -> Array:
+    """np.sign, but 0 at NaN as PyTorch's sign (and so abs's gradient there)."""
+    s: Array = np.sign(a)
+    if s.dtype.kind == "f":
+        nan = np.isnan(s)
+        if nan.any():
+            s = np.where(nan, s.dtype.type(0), s)
+    return s
 
 
 class Sign(Function):
@@ -410,7 +426,7 @@ class Sign(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        return np.sign(a)
+        return _sign(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         # zeros, not None: like PyTorch, x.grad becomes a tensor of zeros
@@ -450,6 +466,9 @@ class Gelu(Function):
     half: Array | None  # (1 + erf) / 2 or (1 + t) / 2 from forward
 
     def forward(self, a: Array, approximate: str) -> Array:
+        return _quiet(self._forward, a, approximate)  # -inf * 0 and overflow of a**3: nan/inf, silently
+
+    def _forward(self, a: Array, approximate: str) -> Array:
         self.approximate = approximate
         if approximate == "tanh":
             half = np.tanh(_SQRT_2_OVER_PI * (a + 0.044715 * a * a * a))
@@ -512,7 +531,7 @@ class Cast(Function):
     __slots__ = ()
 
     def forward(self, a: Array, dtype: np.dtype[Any]) -> Array:
-        return a.astype(dtype)
+        return _quiet(a.astype, dtype)  # 1e300 as float32 is inf, silently
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g.astype(self.parents[0].dtype),)
@@ -582,7 +601,8 @@ class Sum(Function):
 
     def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
         self.dims, self.keepdim = dims, keepdim
-        if dims and a.dtype.kind == "f" and a.flags.c_contiguous and len(dims) < a.ndim:
+        # (not for empty arrays: reshape(0, -1) has no answer)
+        if dims and a.size and a.dtype.kind == "f" and a.flags.c_contiguous and len(dims) < a.ndim:
             k = len(dims)
             if dims == tuple(range(a.ndim - k, a.ndim)):  # trailing dims: rows of a matrix
                 rows = a.reshape(-1, math.prod(a.shape[a.ndim - k :]))
@@ -631,15 +651,23 @@ class Max(Function):
         kshape = _keepdim_shape(a.shape, self.dims)
         if not self.keepdim:
             g = g.reshape(kshape)
+        if self.first and not self.dims:  # max(x, 0) of a 0-d x: the gradient passes, NaN or not
+            return (g,)
         if self.first and self.dims is not None:
             (d,) = self.dims
             idx = np.expand_dims(type(self)._arg(a, axis=d), d)
             mask = np.zeros(a.shape, dtype=bool)
             np.put_along_axis(mask, idx, True, axis=d)
         else:
-            mask = a == out.data.reshape(kshape)
+            o = out.data.reshape(kshape)
+            mask = a == o
+            everything = self.dims is None and not self.keepdim  # torch.max(x)
+            if everything:  # NaN maxima share the gradient too
+                mask |= np.isnan(a) & np.isnan(o)
             count = mask.sum(axis=self.dims, keepdims=True)
             g = g / Tensor._wrap(count.astype(g.dtype))
+            if not everything:  # torch.amax: (g / count) * mask, NaN where a slice's max is NaN
+                return (g * Tensor._wrap(mask.astype(g.dtype)),)
         return (where(Tensor._wrap(mask), g, _const(0.0, g)),)
 
 
@@ -688,12 +716,16 @@ class LogSoftmax(Function):
 
 
 def _softmax(a: Array, dim: int) -> Array:
+    if a.size == 0:  # max has no identity; an empty softmax is empty (PyTorch)
+        return np.array(a)
     e: Array = np.exp(a - a.max(axis=dim, keepdims=True))
     e /= e.sum(axis=dim, keepdims=True)
     return e
 
 
 def _log_softmax(a: Array, dim: int) -> Array:
+    if a.size == 0:
+        return np.array(a)
     shifted: Array = a - a.max(axis=dim, keepdims=True)
     shifted -= np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
     return shifted

@@ -15,7 +15,9 @@ class Generator:
     """
 
     def __init__(self, seed: int | None = None) -> None:
-        self.np = np.random.default_rng(seed)
+        self.np = np.random.default_rng()  # fresh entropy unless seeded
+        if seed is not None:
+            self.manual_seed(seed)  # the same checks and int handling as manual_seed
 
     def manual_seed(self, seed: int) -> Generator:
         """Restart the stream from ``seed``; returns self."""

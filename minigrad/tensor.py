@@ -31,6 +31,7 @@ float64: np.dtype[np.float64] = np.dtype(np.float64)
 int64: np.dtype[np.int64] = np.dtype(np.int64)
 bool_: np.dtype[np.bool_] = np.dtype(np.bool_)
 _CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2}
+_F32_OVERFLOW = 3.4028235677973366e38  # the smallest float64 that rounds to inf in float32
 
 
 def _resolve_dtype(dtype: DTypeLike) -> np.dtype[Any]:
@@ -73,11 +74,12 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
         if arr.dtype.kind == "f" and dtype is None:
             # Python floats are float32 by default, like PyTorch; an explicit
             # dtype converts from the exact values (0.1 as float64 stays 0.1)
-            arr = arr.astype(float32)
+            arr = _ops._quiet(np.asarray, arr, float32)
     if arr.dtype == object or arr.dtype.kind in "USVOc":
         raise TypeError(f"cannot make a tensor from data of dtype {arr.dtype}")
     target = _default_dtype(arr.dtype) if dtype is None else _resolve_dtype(dtype)
-    return np.array(arr, dtype=target, copy=True)
+    # quiet: 1e300 as float32 is inf without a RuntimeWarning, as in PyTorch
+    return _ops._quiet(np.array, arr, target)
 
 
 def _norm_dim(dim: int, ndim: int) -> int:
@@ -95,7 +97,14 @@ def _norm_dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...] | 
     """Normalize a reduction's ``dim`` to a sorted tuple of non-negative ints (None: all)."""
     if dim is None:
         return None
-    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    if isinstance(dim, (int, np.integer)):
+        dims: tuple[Any, ...] = (dim,)
+    elif isinstance(dim, (tuple, list)):
+        if not dim:  # PyTorch: an empty dim list reduces over every dim
+            return None
+        dims = tuple(dim)
+    else:
+        raise TypeError(f"dim must be an int or a tuple of ints, got {dim!r}")
     out = tuple(sorted({_norm_dim(d, ndim) for d in dims}))
     if len(out) != len(dims):
         raise DimensionError(f"dim {dim} appears multiple times in the list of dims")
@@ -138,11 +147,15 @@ def _lift(value: Any, like: Tensor) -> Tensor:
     if isinstance(value, float):  # also numpy floating scalars
         if dt.kind != "f":
             dt = float32
+        if dt == float32 and abs(value) >= _F32_OVERFLOW:  # beyond float32: inf, without numpy's cast warning
+            value = math.copysign(math.inf, value)
     elif isinstance(value, (bool, np.bool_)):
         pass
     elif isinstance(value, (int, np.integer)):
         if dt == bool_:
             dt = int64
+        if type(value) is int and not -(2**63) <= value < 2**63:
+            raise InvalidParameterError(f"the Python int {value} does not fit in int64 (PyTorch: overflow)")
     elif isinstance(value, (np.ndarray, list, tuple, np.floating)):
         return Tensor(value)  # type: ignore[arg-type]
     else:
@@ -244,6 +257,8 @@ class Tensor:
 
     def size(self, dim: int | None = None) -> tuple[int, ...] | int:
         """The shape, or the size of one dim."""
+        if dim is not None and self.ndim == 0:
+            raise DimensionError(f"size(): dim {dim!r} was given, but the tensor is 0-d and has no dims")
         return self.shape if dim is None else self.shape[_norm_dim(dim, self.ndim)]
 
     def numel(self) -> int:
@@ -405,11 +420,15 @@ class Tensor:
             a, b = b, a
         if a.data.dtype != b.data.dtype:
             a, b = _promote(a, b)
+        if op is _ops.Pow and a.data.dtype == bool_:  # numpy's answer would be int8
+            raise TypeError("pow of two bool tensors is not supported (as in PyTorch); use .long() on one")
         try:
             return op.apply(a, b)
         except ValueError as e:
-            if "broadcast" not in str(e):
+            if isinstance(e, MinigradError):
                 raise
+            if "broadcast" not in str(e):  # numpy's "Integers to negative integer powers ..."
+                raise InvalidParameterError(f"{op.__name__.lower()}: {e}") from None
             raise ShapeError(
                 f"{op.__name__.lower()}: shapes {a.shape} and {b.shape} cannot be broadcast together"
             ) from None
@@ -449,8 +468,15 @@ class Tensor:
         if self.dtype == bool_ and isinstance(other, (bool, np.bool_)):  # numpy would give int8
             return Tensor._wrap(self.data | (not other))
         if isinstance(other, (int, float)) and not isinstance(other, bool):
-            if self.dtype.kind != "f" and (isinstance(other, float) or other < 0):
+            if type(other) is int and not -(2**63) <= other < 2**63:
+                raise InvalidParameterError(f"pow: the exponent {other} does not fit in int64 (PyTorch too)")
+            if self.dtype.kind != "f" and isinstance(other, float):
                 return self.astype(float32) ** other
+            if self.dtype.kind != "f" and other < 0:
+                raise InvalidParameterError(
+                    f"pow: integers to negative integer powers are not allowed (exponent {other} on a "
+                    f"{self.dtype} tensor, as in PyTorch); use x.float() ** {other}"
+                )
             if self.dtype == bool_:  # bool ** 2 is int64 in PyTorch
                 return self.astype(int64) ** other
             return _ops.PowScalar.apply(self, p=other)
@@ -480,7 +506,7 @@ class Tensor:
                 "in-place operation on a tensor that requires grad; write x = x + y, "
                 "or update parameters inside `with mg.no_grad():`"
             )
-        value = other.data if isinstance(other, Tensor) else other
+        value = other.data if isinstance(other, Tensor) else _lift(other, self).data
         try:
             ufunc(self.data, value, out=self.data, casting="same_kind")
         except TypeError as e:  # numpy's UFuncTypeError
@@ -522,12 +548,35 @@ class Tensor:
     def __setitem__(self, index: Any, value: Any) -> None:
         if self.requires_grad and autograd._mode.enabled:
             raise MinigradError("item assignment on a tensor that requires grad; use mg.where")
-        self.data[_index(index)] = value.data if isinstance(value, Tensor) else value
+        if isinstance(value, Tensor):
+            v = value.data
+        elif isinstance(value, (np.ndarray, list, tuple)):
+            v = Tensor(value).data
+        else:
+            v = _fill_scalar(value, self.dtype, "setitem: value")
+        idx = _index(index, self.shape)
+        try:
+            _ops._quiet(self.data.__setitem__, idx, v)
+        except IndexError as e:
+            raise DimensionError(f"index {index!r} is out of range for shape {self.shape}: {e}") from None
+        except ValueError as e:
+            raise ShapeError(
+                f"setitem: a value of shape {np.shape(v)} does not fit index {index!r} of a tensor of shape "
+                f"{self.shape}: {e}"
+            ) from None
         self._version += 1
 
     # comparisons: bool tensors, never recorded
     def _compare(self, other: Any, ufunc: np.ufunc) -> Tensor:
-        o = other.data if isinstance(other, Tensor) else other
+        if isinstance(other, Tensor):
+            o = other.data
+        else:
+            try:
+                o = _lift(other, self).data
+            except TypeError:
+                if isinstance(other, complex):
+                    raise
+                return NotImplemented  # type: ignore[no-any-return]
         try:
             return Tensor._wrap(np.asarray(ufunc(self.data, o)))
         except ValueError as e:
@@ -558,11 +607,26 @@ class Tensor:
             raise TypeError(f"~ is only defined for bool tensors, not {self.dtype}")
         return Tensor._wrap(~self.data)
 
+    def _bitwise(self, other: Any, ufunc: np.ufunc) -> Tensor:
+        a, b = self, (other if isinstance(other, Tensor) else _lift(other, self))
+        if a.dtype != b.dtype:
+            a, b = _promote(a, b)
+        if a.dtype.kind == "f":  # logical_and would silently give True for 2.0 & 1.0
+            raise TypeError(f"{ufunc.__name__} is only defined for bool and integer tensors, got {a.dtype}")
+        try:
+            return Tensor._wrap(np.asarray(ufunc(a.data, b.data)))
+        except ValueError as e:
+            raise ShapeError(
+                f"{ufunc.__name__}: shapes {a.shape} and {b.shape} cannot be broadcast together"
+            ) from e
+
     def __and__(self, other: Any) -> Tensor:
-        return self._compare(other, np.logical_and)
+        """Bitwise and (logical for bool tensors), as in PyTorch: 2 & 1 is 0."""
+        return self._bitwise(other, np.bitwise_and)
 
     def __or__(self, other: Any) -> Tensor:
-        return self._compare(other, np.logical_or)
+        """Bitwise or (logical for bool tensors), as in PyTorch: 2 | 1 is 3."""
+        return self._bitwise(other, np.bitwise_or)
 
     def any(self) -> Tensor:
         """True if any element is non-zero (not differentiable)."""
@@ -658,6 +722,11 @@ class Tensor:
             raise InvalidParameterError("clamp: at least one of min and max must be given")
         if self.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
             return self.astype(float32).clamp(min, max)  # int64.clamp(2.5) is float32, as in PyTorch
+        if self.dtype == bool_:
+            return self.astype(int64).clamp(min, max)  # as PyTorch: bool.clamp(0) is int64
+        for name, v in (("min", min), ("max", max)):
+            if v is not None:
+                _fill_scalar(v, self.dtype, f"clamp: {name}")
         return _ops.Clamp.apply(self, lo=min, hi=max)
 
     clip = clamp
@@ -679,8 +748,9 @@ class Tensor:
         m = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
         if m.dtype != bool_:
             raise TypeError(f"masked_fill: mask must be a bool tensor, got {m.dtype}")
-        try:
-            return where(Tensor._wrap(m), _lift(value, self), self)
+        v = _fill_scalar(value, self.dtype, "masked_fill: value")
+        try:  # the result keeps x's dtype, as in PyTorch (an int tensor filled with 1.5 holds 1)
+            return where(Tensor._wrap(m), Tensor._wrap(_ops._quiet(np.asarray, v, self.dtype)), self)
         except ShapeError:
             raise ShapeError(
                 f"masked_fill: mask of shape {m.shape} cannot be broadcast with the tensor's "
@@ -733,7 +803,7 @@ class Tensor:
 
     def _extreme(self, op: type[Function], dim: int | Sequence[int] | None, keepdim: builtins.bool) -> Tensor:
         dims = _norm_dims(dim, self.ndim)
-        first = isinstance(dim, (int, np.integer)) and self.ndim > 0
+        first = isinstance(dim, (int, np.integer))
         return op.apply(self, dims=dims, keepdim=keepdim, first=first)
 
     def max(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
@@ -751,11 +821,15 @@ class Tensor:
 
     def amax(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Max over ``dim`` with the gradient shared evenly among ties."""
-        return _ops.Max.apply(self, dims=_norm_dims(dim, self.ndim), keepdim=keepdim, first=False)
+        dims = _norm_dims(dim, self.ndim)  # explicit dims: amax's NaN gradient differs from max()'s
+        return _ops.Max.apply(self, dims=tuple(range(self.ndim)) if dims is None else dims, keepdim=keepdim,
+                              first=False)
 
     def amin(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Min over ``dim`` with the gradient shared evenly among ties."""
-        return _ops.Min.apply(self, dims=_norm_dims(dim, self.ndim), keepdim=keepdim, first=False)
+        dims = _norm_dims(dim, self.ndim)
+        return _ops.Min.apply(self, dims=tuple(range(self.ndim)) if dims is None else dims, keepdim=keepdim,
+                              first=False)
 
     def _arg(self, fn: Callable[..., Array], dim: int | None, keepdim: builtins.bool) -> Tensor:
         if self.data.size == 0:
@@ -781,6 +855,8 @@ class Tensor:
 
         The shift is constant (detached): it cancels in value and gradient.
         """
+        if isinstance(dim, (tuple, list)) and not dim:
+            raise DimensionError("logsumexp: dim must name at least one dim, got ()")
         dims = _norm_dims(dim, self.ndim)
         m = np.max(self.data, axis=dims, keepdims=True) if self.data.size else np.zeros(())
         m = np.where(np.isfinite(m), m, 0).astype(self.dtype)
@@ -791,12 +867,14 @@ class Tensor:
     def softmax(self, dim: int) -> Tensor:
         """exp(x) / sum(exp(x)) along ``dim``, computed stably."""
         if self.ndim == 0:
+            _norm_dim(dim, 0)  # only 0 and -1 name the dim of a 0-d tensor
             return self.reshape(1).softmax(0).reshape(())
         return self._float_unary(_ops.Softmax, dim=_norm_dim(dim, self.ndim))
 
     def log_softmax(self, dim: int) -> Tensor:
         """x - logsumexp(x) along ``dim``, computed stably."""
         if self.ndim == 0:
+            _norm_dim(dim, 0)
             return self.reshape(1).log_softmax(0).reshape(())
         return self._float_unary(_ops.LogSoftmax, dim=_norm_dim(dim, self.ndim))
 
@@ -818,6 +896,8 @@ class Tensor:
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Merge dims ``start_dim..end_dim`` into one."""
         if self.ndim == 0:
+            _norm_dim(start_dim, 0)
+            _norm_dim(end_dim, 0)
             return self.reshape(1)
         s, e = _norm_dim(start_dim, self.ndim), _norm_dim(end_dim, self.ndim)
         if s > e:
@@ -888,7 +968,7 @@ class Tensor:
         for i, s in enumerate(self.shape):
             if target[lead + i] == -1:
                 target[lead + i] = s
-            elif s != 1 and s != target[lead + i]:
+            elif (s != 1 and s != target[lead + i]) or target[lead + i] < 0:
                 raise ShapeError(f"expand: cannot expand shape {self.shape} to {tuple(target)}")
         if tuple(target) == self.shape:
             return self
@@ -899,7 +979,7 @@ class Tensor:
         return self.expand(*other.shape)
 
     def __getitem__(self, index: Any) -> Tensor:
-        idx = _index(index)
+        idx = _index(index, self.shape)
         try:
             return _ops.GetItem.apply(self, index=idx)
         except IndexError as e:
@@ -915,6 +995,8 @@ class Tensor:
             raise InvalidParameterError(f"split: split_size must be a positive int, got {split_size!r}")
         d = _norm_dim(dim, self.ndim)
         lead = (slice(None),) * d
+        if self.shape[d] == 0:  # PyTorch: one empty piece
+            return (self[(slice(None),) * (d + 1)],)
         return tuple(self[lead + (slice(i, i + split_size),)] for i in range(0, self.shape[d], split_size))  # noqa: RUF005
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
@@ -926,6 +1008,8 @@ class Tensor:
         if not isinstance(chunks, (int, np.integer)) or isinstance(chunks, bool) or chunks <= 0:
             raise InvalidParameterError(f"chunk: chunks must be a positive int, got {chunks!r}")
         d = _norm_dim(dim, self.ndim)
+        if self.shape[d] == 0:  # PyTorch: ``chunks`` empty pieces
+            return tuple(self[(slice(None),) * (d + 1)] for _ in range(chunks))
         return self.split(max(1, -(-self.shape[d] // chunks)), d)
 
     def matmul(self, other: Tensor) -> Tensor:
@@ -972,11 +1056,18 @@ def _infer_shape(target: tuple[int, ...], size: int, source: tuple[int, ...]) ->
     return target
 
 
-def _index(index: Any) -> Any:
-    """Convert Tensors inside an index to arrays; bool masks become integer arrays."""
+def _index(index: Any, shape: tuple[int, ...]) -> Any:
+    """Convert Tensors inside an index to arrays; bool masks become integer arrays.
+
+    Raises:
+        DimensionError: a bool mask's shape differs from the dims it indexes.
+        InvalidParameterError: a slice step of 0.
+    """
     items = index if isinstance(index, tuple) else (index,)
     out: list[Any] = []
-    for i in items:
+    for k, i in enumerate(items):
+        if isinstance(i, slice) and i.step is not None and not isinstance(i.step, Tensor) and i.step == 0:
+            raise InvalidParameterError(f"index {index!r}: slice step cannot be zero")
         if isinstance(i, Tensor):
             i = i.data
         elif isinstance(i, list):
@@ -986,6 +1077,7 @@ def _index(index: Any) -> Any:
                 if i.ndim == 0:  # x[True] adds a dim, as numpy and PyTorch do
                     out.append(bool(i))
                 else:
+                    _check_mask(i, items, k, shape)  # nonzero() alone would accept a short mask
                     out.extend(np.nonzero(i))
                 continue
             if i.dtype.kind not in "iu":
@@ -994,6 +1086,47 @@ def _index(index: Any) -> Any:
             raise TypeError(f"invalid index {i!r}: only ints, slices, None, Ellipsis, int and bool tensors")
         out.append(i)
     return tuple(out)
+
+
+def _dims_used(i: Any) -> int:
+    if i is None or i is Ellipsis or isinstance(i, (bool, np.bool_)):
+        return 0
+    if isinstance(i, (Tensor, np.ndarray)) and i.dtype == bool_:
+        return int(i.ndim)
+    return 1
+
+
+def _check_mask(mask: Array, items: tuple[Any, ...], k: int, shape: tuple[int, ...]) -> None:
+    """A bool mask must have the shape of the dims it selects from (PyTorch's IndexError)."""
+    if any(i is Ellipsis for i in items[:k]):
+        start = len(shape) - sum(_dims_used(i) for i in items[k:])
+    else:
+        start = sum(_dims_used(i) for i in items[:k])
+    if start < 0 or tuple(shape[start : start + mask.ndim]) != mask.shape:
+        raise DimensionError(
+            f"the shape of the mask {list(mask.shape)} at index {max(start, 0)} does not match the shape "
+            f"of the indexed tensor {list(shape)}"
+        )
+
+
+def _fill_scalar(value: Any, dtype: np.dtype[Any], what: str) -> Any:
+    """Check a Python number that fills a ``dtype`` tensor (setitem, full, clamp, masked_fill).
+
+    Raises:
+        TypeError: not a real number.
+        InvalidParameterError: a finite value that overflows ``dtype`` (PyTorch's
+            "value cannot be converted ... without overflow").
+    """
+    if isinstance(value, Tensor) and value.data.size == 1:
+        value = value.data.item()
+    if not isinstance(value, (int, float, np.integer, np.floating, np.bool_)):
+        raise TypeError(f"{what} must be a real number, got {value!r}")
+    if dtype.kind in "fiu":
+        finite = not isinstance(value, (float, np.floating)) or math.isfinite(value)
+        limit = float(np.finfo(dtype).max) if dtype.kind == "f" else 2**63 - 1
+        if (not finite and dtype.kind != "f") or (finite and not -limit - 1 <= value <= limit):
+            raise InvalidParameterError(f"{what}={value!r} cannot be converted to {dtype} without overflow")
+    return value
 
 
 # --------------------------------------------------------------------- functions
@@ -1017,6 +1150,8 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
         raise ShapeError(f"matmul: both arguments need at least 1 dim, got shapes {a.shape} and {b.shape}")
     if a.dtype != b.dtype:
         a, b = _promote(a, b)
+    if a.dtype == bool_:  # numpy's logical product is not PyTorch's (which refuses bool)
+        raise TypeError("matmul: bool tensors have no matrix product; convert them with .long() or .float()")
     a2 = a.unsqueeze(0) if a.ndim == 1 else a
     b2 = b.unsqueeze(-1) if b.ndim == 1 else b
     if a2.shape[-1] != b2.shape[-2]:
@@ -1051,8 +1186,12 @@ def where(condition: Tensor | Array, input: TensorLike, other: TensorLike) -> Te
         raise TypeError(f"where: condition must be a bool tensor, got {cond.dtype}")
     if isinstance(input, Tensor):
         a, b = input, _lift(other, input)
+        if isinstance(other, float):  # converted like a fill value: 1e39 into float32 raises (PyTorch)
+            _fill_scalar(other, b.dtype, "where: other")
     elif isinstance(other, Tensor):
         b, a = other, _lift(input, other)
+        if isinstance(input, float):
+            _fill_scalar(input, a.dtype, "where: input")
     else:
         a, b = Tensor(input), Tensor(other)
     if a.dtype != b.dtype:
@@ -1075,7 +1214,10 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     ts = list(tensors)
     if not ts:
         raise InvalidParameterError("cat: expected a non-empty sequence of tensors, got []")
+    _check_tensors("cat", ts)
     ref = ts[0]
+    if ref.ndim == 0:
+        raise ShapeError("cat: zero-dimensional tensor (at position 0) cannot be concatenated; use stack")
     d = _norm_dim(dim, ref.ndim)
     for i, t in enumerate(ts):
         if t.ndim != ref.ndim or t.shape[:d] + t.shape[d + 1 :] != ref.shape[:d] + ref.shape[d + 1 :]:
@@ -1100,11 +1242,18 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     ts = list(tensors)
     if not ts:
         raise InvalidParameterError("stack: expected a non-empty sequence of tensors, got []")
+    _check_tensors("stack", ts)
     for i, t in enumerate(ts):
         if t.shape != ts[0].shape:
             raise ShapeError(f"stack: tensor {i} has shape {t.shape}, but tensor 0 has shape {ts[0].shape}")
     d = _norm_dim(dim, ts[0].ndim + 1)
     return cat([t.unsqueeze(d) for t in ts], d)
+
+
+def _check_tensors(fn: str, ts: list[Any]) -> None:
+    for i, t in enumerate(ts):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{fn}: expected a sequence of Tensors, but element {i} is a {type(t).__name__}")
 
 
 from minigrad import ops as _ops  # noqa: E402  (ops builds on Tensor; imported last)

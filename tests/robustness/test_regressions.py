@@ -1,0 +1,248 @@
+"""One deterministic test per bug the robustness fuzzers found in the core (each fixed).
+
+The fuzzers (``test_fuzz_*.py``) draw their cases at random; these pin the
+exact inputs that failed, with PyTorch's answer where it has one.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = require_torch()
+nan, inf = float("nan"), float("inf")
+
+
+def _quiet_torch(fn):  # type: ignore[no-untyped-def]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn()
+
+
+# ------------------------------------------------------------------ silently wrong results
+
+
+def test_bitwise_and_or_on_ints_are_bitwise() -> None:
+    """2 & 1 was logical_and (True); PyTorch gives 0 and 2 | 1 gives 3."""
+    a, b = mg.tensor([2, 6]), mg.tensor([1, 3])
+    assert (a & b).tolist() == [0, 2] and (a & b).dtype == mg.int64
+    assert (a | b).tolist() == [3, 7]
+    assert (mg.tensor([True, False]) & mg.tensor([True, True])).tolist() == [True, False]
+    with pytest.raises(TypeError, match="bool and integer"):
+        _ = mg.ones(2) & mg.ones(2)
+
+
+def test_comparison_with_none_or_str_is_pythons_business() -> None:
+    """t == None gave an elementwise array; t & None an object tensor. PyTorch: False / TypeError."""
+    t = mg.ones(2)
+    assert (t == None) is False  # noqa: E711 - the operator is what is tested
+    assert (t != None) is True  # noqa: E711
+    with pytest.raises(TypeError):
+        _ = t < "a"
+    with pytest.raises(TypeError):
+        _ = t & None
+
+
+@pytest.mark.parametrize("fn", ["sum", "mean", "var", "std", "amax"])
+def test_empty_dim_tuple_reduces_every_dim(fn: str) -> None:
+    """sum(dim=()) reduced nothing; PyTorch reduces every dim."""
+    x = np.arange(6.0).reshape(2, 3)
+    got = getattr(mg.tensor(x), fn)(dim=())
+    want = getattr(torch.tensor(x), fn)(dim=())
+    assert got.shape == tuple(want.shape)
+    np.testing.assert_allclose(got.data, want.numpy())
+
+
+def test_dim_as_string_is_a_type_error() -> None:
+    """var(dim='') reduced nothing (a str is iterable); it is a TypeError."""
+    with pytest.raises(TypeError, match="dim"):
+        mg.ones(2, 3).var(dim="")
+
+
+def test_masked_fill_keeps_the_dtype() -> None:
+    """An int tensor filled with -1.5 became float32; PyTorch keeps int64 and truncates."""
+    out = mg.tensor([4, 5]).masked_fill(mg.tensor([True, False]), -1.5)
+    assert out.dtype == mg.int64 and out.tolist() == [-1, 5]
+    assert mg.tensor([True, False]).masked_fill(mg.tensor([False, True]), 0).dtype == mg.bool_
+
+
+def test_clamp_of_bool_is_int64() -> None:
+    assert mg.tensor([True, False]).clamp(0).dtype == mg.int64
+
+
+def test_short_bool_mask_is_refused() -> None:
+    """x[mask] with a mask shorter than the dim silently selected a prefix; PyTorch raises."""
+    with pytest.raises(mg.DimensionError, match="shape of the mask"):
+        mg.ones(3)[mg.tensor([True, False])]
+    with pytest.raises(mg.DimensionError):
+        mg.ones(2, 3)[..., mg.tensor([True, False])]
+    assert mg.ones(2, 3)[..., mg.tensor([True, False, True])].shape == (2, 2)
+    assert mg.ones(0)[mg.tensor(np.zeros(0, bool))].shape == (0,)
+
+
+def test_setitem_none_is_refused() -> None:
+    """t[0] = None stored nan; PyTorch raises TypeError."""
+    t = mg.ones(2)
+    with pytest.raises(TypeError):
+        t[0] = None
+    assert t.tolist() == [1.0, 1.0]
+
+
+def test_int_tensor_to_negative_power_raises() -> None:
+    """int ** -1 gave floats (0.5); PyTorch raises."""
+    with pytest.raises(mg.InvalidParameterError, match="negative"):
+        mg.tensor([2]) ** -1
+    with pytest.raises(mg.InvalidParameterError):
+        mg.tensor([2]) ** mg.tensor([-1])  # was numpy's bare ValueError
+
+
+def test_matmul_of_bools_is_refused() -> None:
+    """numpy's logical matrix product is not PyTorch's (which refuses bool)."""
+    b = mg.tensor([[True, True]])
+    with pytest.raises(TypeError, match="bool"):
+        b @ b.T
+
+
+def test_gradcheck_never_passes_vacuously() -> None:
+    with pytest.raises(mg.InvalidParameterError, match="requires_grad"):
+        mg.gradcheck(lambda x: x * 2, (mg.ones(2, dtype=mg.float64),))
+    with pytest.raises(mg.InvalidParameterError, match="floating-point"):
+        mg.gradcheck(lambda x: "x", (mg.ones(2, dtype=mg.float64, requires_grad=True),))
+
+
+def test_empty_split_and_chunk_give_pieces_like_pytorch() -> None:
+    assert [p.shape for p in mg.zeros(0, 2).split(1)] == [(0, 2)]
+    assert len(mg.zeros(0).chunk(3)) == len(torch.zeros(0).chunk(3)) == 3
+
+
+def test_softmax_dim_is_checked_on_0d() -> None:
+    for fn in ("softmax", "log_softmax"):
+        with pytest.raises(mg.DimensionError):
+            getattr(mg.tensor(1.0), fn)(1)
+    with pytest.raises(mg.DimensionError):
+        mg.tensor(1.0).flatten(1)
+    with pytest.raises(mg.DimensionError):
+        mg.tensor(1.0).size(0)  # was a bare IndexError
+
+
+# ------------------------------------------------------------------ NaN and inf like PyTorch
+
+
+def test_sign_and_abs_gradient_at_nan_are_zero() -> None:
+    x = mg.tensor([nan, -2.0, 0.0], requires_grad=True)
+    assert np.array_equal(x.sign().data, [0.0, -1.0, 0.0])
+    x.abs().sum().backward()
+    assert np.array_equal(x.grad.data, [0.0, -1.0, 0.0])
+
+
+def test_relu_passes_the_gradient_of_nan() -> None:
+    x = mg.tensor([nan, 1.0, -1.0], requires_grad=True)
+    x.relu().sum().backward()
+    assert x.grad.tolist() == [1.0, 1.0, 0.0]
+
+
+@pytest.mark.parametrize(("call", "vals"), [
+    ("max()", [nan, 1.0, 0.0]), ("amax(0)", [nan, 1.0, nan]), ("max(0)", [1.0, nan, nan]),
+    ("min()", [nan, 1.0]),
+])  # fmt: skip
+def test_max_min_gradients_at_nan(call: str, vals: list[float]) -> None:
+    x = mg.tensor(vals, requires_grad=True)
+    t = torch.tensor(vals, requires_grad=True)
+    eval(f"x.{call}").backward()
+    out = eval(f"t.{call}")
+    (out.values if isinstance(out, tuple) else out).backward()
+    np.testing.assert_array_equal(x.grad.data, t.grad.numpy())
+
+
+def test_negative_infinity_to_a_negative_fractional_power_is_nan() -> None:
+    x = mg.tensor([-inf, 4.0], requires_grad=True)
+    np.testing.assert_array_equal((x**-0.5).data, [nan, 0.5])
+    (x**0.5).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, torch.tensor([-inf, 4.0]).pow(0.5 - 1).mul(0.5).numpy())
+
+
+@pytest.mark.parametrize("expr", [
+    "x - x", "x + (-x)", "x * 0", "x * x * x", "x.sin()", "x.cos()", "x.gelu()", "x.gelu('tanh')", "x.var()",
+    "x.std()", "x.float()", "x.square()",
+])  # fmt: skip
+def test_float_errors_are_silent(expr: str) -> None:
+    """inf - inf, 3e38 * 3e38, sin(inf), ... give nan/inf without numpy's RuntimeWarning (an error here)."""
+    x = mg.tensor([inf, -inf, 3e38, 1.0])  # noqa: F841 - used by eval
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        eval(expr)
+    mg.tensor([1e300, -1e300])  # float32 overflow on construction: inf, silently
+    assert mg.ones(2, dtype=mg.float64).float().dtype == mg.float32
+
+
+def test_float_scalar_beyond_float32_is_inf_in_arithmetic() -> None:
+    assert (mg.ones(1) * 1e300).tolist() == [inf]
+    assert (mg.ones(1) + -1e39).tolist() == [-inf]
+
+
+@pytest.mark.parametrize("call", [
+    lambda: mg.full((2,), 1e39), lambda: mg.ones(2).clamp(max=1e39), lambda: mg.ones(2).__setitem__(0, 1e39),
+    lambda: mg.ones(2).masked_fill(mg.tensor([True, False]), -1e39),
+    lambda: mg.where(mg.ones(1) > 0, mg.ones(1), 1e39),
+    lambda: mg.tensor([1, 2]).masked_fill(mg.tensor([True, False]), nan),
+])  # fmt: skip
+def test_fill_values_that_overflow_raise_like_pytorch(call) -> None:  # type: ignore[no-untyped-def]
+    """PyTorch: "value cannot be converted to type float without overflow"."""
+    with pytest.raises(mg.InvalidParameterError, match="overflow"):
+        call()
+
+
+# ------------------------------------------------------------------ bare numpy errors that escaped
+
+
+@pytest.mark.parametrize(("call", "error"), [
+    (lambda: mg.ones(1) + 2**70, mg.InvalidParameterError),  # OverflowError
+    (lambda: mg.tensor([1]) < 2**70, mg.InvalidParameterError),
+    (lambda: mg.ones(2) ** 2**70, mg.InvalidParameterError),
+    (lambda: mg.ones(2).__iadd__("a"), TypeError),
+    (lambda: mg.ones(2).__setitem__(5, 1.0), mg.DimensionError),  # IndexError
+    (lambda: mg.ones(2).__setitem__(slice(None), mg.ones(3)), mg.ShapeError),  # ValueError
+    (lambda: mg.ones(2).__setitem__(0, "a"), TypeError),  # ValueError
+    (lambda: mg.ones(2)[::0], mg.InvalidParameterError),  # ValueError
+    (lambda: mg.ones(1, 3).expand(-3, 3), mg.ShapeError),  # ValueError
+    (lambda: mg.ones(1).expand(-3), mg.ShapeError),
+    (lambda: mg.cat([mg.ones(2), [1.0]]), TypeError),  # AttributeError
+    (lambda: mg.stack([mg.ones(2), 1.0]), TypeError),
+    (lambda: mg.cat([mg.tensor(1.0), mg.tensor(2.0)]), mg.ShapeError),  # ValueError
+    (lambda: mg.ones(0).softmax(0).shape == (0,) or 1 / 0, None),  # ValueError (max of empty)
+    (lambda: mg.ones(2).clamp("a"), TypeError),  # ValueError
+    (lambda: mg.ones(2).clamp(1j), TypeError),
+    (lambda: mg.full((2,), "a"), TypeError),  # ValueError
+    (lambda: mg.full("", 5), TypeError),  # gave a 0-d tensor
+    (lambda: mg.zeros(2**63), mg.InvalidParameterError),  # ValueError
+    (lambda: mg.arange(float("nan")), mg.InvalidParameterError),  # ValueError
+    (lambda: mg.arange(0, 1, 1e-70), mg.InvalidParameterError),  # ValueError
+    (lambda: mg.arange(0, 10, -1), mg.InvalidParameterError),  # gave an empty tensor
+    (lambda: mg.randint(0.5, 5, (2,)), TypeError),  # gave values
+    (lambda: mg.randint(1e-90, None, (2,)), TypeError),  # ValueError
+    (lambda: mg.rand(2, dtype=mg.int64), mg.InvalidParameterError),  # numpy's TypeError
+    (lambda: mg.Generator(-1).np, None),  # ValueError; negative seeds are fine (PyTorch)
+    (lambda: mg.Generator("a"), mg.InvalidParameterError),  # numpy's TypeError
+    (lambda: mg.tensor([True]) ** mg.tensor([True]), TypeError),  # numpy's int8
+])  # fmt: skip
+def test_no_bare_numpy_error(call, error) -> None:  # type: ignore[no-untyped-def]
+    if error is None:
+        call()
+        return
+    with pytest.raises(error):
+        call()
+
+
+def test_empty_sum_over_leading_dims() -> None:
+    """The BLAS fast path of Sum reshaped (0, -1): ValueError on empty tensors."""
+    for shape, dims in (((0, 3), 0), ((3, 0), 1), ((0, 0), 0), ((2, 0, 3), (0, 1))):
+        x = mg.zeros(*shape, requires_grad=True)
+        y = x.sum(dims)
+        np.testing.assert_array_equal(y.data, torch.zeros(*shape).sum(dims).numpy())
+        y.sum().backward()
+        assert x.grad.shape == shape
