@@ -204,7 +204,7 @@ def _run_backward(
     with set_grad_enabled(create_graph), np.errstate(all="ignore"):
         for r, g in zip(roots, root_grads):
             arrive(r, g)
-        pop = heapq.heappop
+        pop, push = heapq.heappop, heapq.heappush
         while heap:
             t = pop(heap)[1]
             g = grads.pop(id(t))
@@ -232,7 +232,16 @@ def _run_backward(
                     pg = _sum_to(pg, p.data.shape, fn)
                 if pg.data.dtype != p.data.dtype:
                     pg = pg.astype(p.data.dtype)
-                arrive(p, pg)
+                key = id(p)  # arrive(p, pg), inlined: this loop runs once per edge
+                prev = grads.get(key)
+                if prev is not None:
+                    grads[key] = prev + pg
+                    continue
+                grads[key] = pg
+                if p._ctx is None:
+                    leaves.append(p)
+                else:
+                    push(heap, (-p._ctx.seq, p))
             if not retain_graph:
                 fn.release()
         for leaf in leaves:

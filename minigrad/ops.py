@@ -48,7 +48,7 @@ class Function:
 
     parents: tuple[Tensor, ...]  # () once released
     seq: int  # creation order: a node is always processed after its users
-    versions: list[int]
+    versions: tuple[int, ...]
 
     @property
     def name(self) -> str:
@@ -72,25 +72,30 @@ class Function:
         # The hottest function in minigrad: Tensor construction is inlined.
         fn = _new(cls)
         out = _new(Tensor)
-        if len(inputs) == 1:
-            out.data = fn.forward(inputs[0].data, **params)
-        elif len(inputs) == 2:
-            out.data = fn.forward(inputs[0].data, inputs[1].data, **params)
+        n = len(inputs)
+        if n == 1:
+            a = inputs[0]
+            out.data = fn.forward(a.data, **params)
+            record = a.requires_grad
+        elif n == 2:
+            a, b = inputs
+            out.data = fn.forward(a.data, b.data, **params)
+            record = a.requires_grad or b.requires_grad
         else:
             out.data = fn.forward(*[t.data for t in inputs], **params)
+            record = any(t.requires_grad for t in inputs)
         out.grad = None
         out._hooks = None
         out._retains_grad = False
         out._version = 0
-        if _mode.enabled:
-            for t in inputs:
-                if t.requires_grad:
-                    fn.parents = inputs
-                    fn.versions = [p._version for p in inputs]
-                    fn.seq = next(_sequence)
-                    out.requires_grad = True
-                    out._ctx = fn
-                    return out
+        if record and _mode.enabled:
+            fn.parents = inputs
+            fn.versions = tuple([t._version for t in inputs]) if n > 2 else (
+                (a._version,) if n == 1 else (a._version, b._version))
+            fn.seq = next(_sequence)
+            out.requires_grad = True
+            out._ctx = fn
+            return out
         out.requires_grad = False
         out._ctx = None
         return out
@@ -137,6 +142,8 @@ except ImportError:  # pragma: no cover - other numpy versions
             return f(*args)  # type: ignore[no-any-return]
 
 
+_errstate_set = _errstate.set
+_errstate_reset = _errstate.reset
 _new = object.__new__
 _sequence = itertools.count()
 _mode = autograd._mode
@@ -155,7 +162,11 @@ class Add(Function):
     __slots__ = ()
 
     def forward(self, a: Array, b: Array) -> Array:
-        return _quiet(np.add, a, b)  # inf + -inf is nan and 3e38 + 3e38 is inf, silently (PyTorch)
+        token = _errstate_set(_IGNORE)  # inf - inf is nan and overflow is inf, silently, as in PyTorch
+        try:
+            return a + b
+        finally:
+            _errstate_reset(token)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return g, g
@@ -167,7 +178,11 @@ class Sub(Function):
     __slots__ = ()
 
     def forward(self, a: Array, b: Array) -> Array:
-        return _quiet(np.subtract, a, b)
+        token = _errstate_set(_IGNORE)
+        try:
+            return a - b
+        finally:
+            _errstate_reset(token)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return g, (-g if self.parents[1].requires_grad else None)
@@ -179,7 +194,11 @@ class Mul(Function):
     __slots__ = ()
 
     def forward(self, a: Array, b: Array) -> Array:
-        return _quiet(np.multiply, a, b)
+        token = _errstate_set(_IGNORE)
+        try:
+            return a * b
+        finally:
+            _errstate_reset(token)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
