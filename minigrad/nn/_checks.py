@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.errors import InvalidParameterError
-from minigrad.tensor import DTypeLike, _resolve_dtype, float32
+from minigrad.tensor import DTypeLike, Tensor, _resolve_dtype, float32
 
 
 def _is_int(value: Any) -> bool:
@@ -59,6 +59,13 @@ def flag(name: str, value: Any) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise InvalidParameterError(f"{name} must be a bool, got {name}={value!r}")
     return bool(value)
+
+
+def tensor(fn: str, value: Any, name: str = "input") -> Tensor:
+    """``value`` if it is a Tensor; else the TypeError PyTorch raises (not an AttributeError later)."""
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{fn}(): argument '{name}' must be a Tensor, not {type(value).__name__}")
+    return value
 
 
 def float_dtype(dtype: DTypeLike) -> np.dtype[Any]:

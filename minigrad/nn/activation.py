@@ -11,12 +11,18 @@ from minigrad.tensor import Tensor
 __all__ = ["GELU", "Flatten", "LogSoftmax", "ReLU", "Sigmoid", "Softmax", "Tanh"]
 
 
+def _tensor(layer: Module, value: object) -> Tensor:
+    if not isinstance(value, Tensor):  # PyTorch's TypeError, not an AttributeError on the next line
+        raise TypeError(f"{type(layer).__name__}: input must be a Tensor, not {type(value).__name__}")
+    return value
+
+
 class ReLU(Module):
     """max(x, 0), elementwise; any shape."""
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """max(x, 0)."""
-        return input.relu()
+        return _tensor(self, input).relu()
 
 
 class GELU(Module):
@@ -39,7 +45,7 @@ class GELU(Module):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """GELU of each element."""
-        return input.gelu(self.approximate)
+        return _tensor(self, input).gelu(self.approximate)
 
     def extra_repr(self) -> str:
         """The settings shown between the parentheses of the repr."""
@@ -51,7 +57,7 @@ class Tanh(Module):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """tanh(x)."""
-        return input.tanh()
+        return _tensor(self, input).tanh()
 
 
 class Sigmoid(Module):
@@ -59,7 +65,7 @@ class Sigmoid(Module):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """sigmoid(x)."""
-        return input.sigmoid()
+        return _tensor(self, input).sigmoid()
 
 
 def _legacy_dim(ndim: int, name: str) -> int:
@@ -85,8 +91,8 @@ class Softmax(Module):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """Softmax along ``dim``."""
-        dim = _legacy_dim(input.ndim, "softmax") if self.dim is None else self.dim
-        return input.softmax(dim)
+        dim = _legacy_dim(_tensor(self, input).ndim, "softmax") if self.dim is None else self.dim
+        return _tensor(self, input).softmax(dim)
 
     def extra_repr(self) -> str:
         """The settings shown between the parentheses of the repr."""
@@ -102,8 +108,8 @@ class LogSoftmax(Module):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """Log-softmax along ``dim``."""
-        dim = _legacy_dim(input.ndim, "log_softmax") if self.dim is None else self.dim
-        return input.log_softmax(dim)
+        dim = _legacy_dim(_tensor(self, input).ndim, "log_softmax") if self.dim is None else self.dim
+        return _tensor(self, input).log_softmax(dim)
 
     def extra_repr(self) -> str:
         """The settings shown between the parentheses of the repr."""
@@ -120,7 +126,7 @@ class Flatten(Module):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """The input with the dims merged."""
-        return input.flatten(self.start_dim, self.end_dim)
+        return _tensor(self, input).flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self) -> str:
         """The settings shown between the parentheses of the repr."""

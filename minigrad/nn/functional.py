@@ -13,6 +13,7 @@ import numpy as np
 
 from minigrad.autograd import no_grad
 from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.nn import _checks
 from minigrad.random import default_generator
 from minigrad.tensor import Array, Tensor, matmul, where
 
@@ -28,39 +29,44 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
     Raises:
         ShapeError: the last dim of input differs from weight's in_features.
+        TypeError: input, weight or bias is not a Tensor.
     """
+    _checks.tensor("linear", input)
+    _checks.tensor("linear", weight, "weight")
+    if bias is not None:
+        _checks.tensor("linear", bias, "bias")
     out = matmul(input, weight.T)
     return out if bias is None else out + bias
 
 
 def relu(input: Tensor) -> Tensor:  # noqa: A002
     """max(x, 0), elementwise."""
-    return input.relu()
+    return _checks.tensor("relu", input).relu()
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002
     """x * Phi(x) (exact) or its tanh approximation; InvalidParameterError for another ``approximate``."""
-    return input.gelu(approximate)
+    return _checks.tensor("gelu", input).gelu(approximate)
 
 
 def tanh(input: Tensor) -> Tensor:  # noqa: A002
     """Hyperbolic tangent, elementwise."""
-    return input.tanh()
+    return _checks.tensor("tanh", input).tanh()
 
 
 def sigmoid(input: Tensor) -> Tensor:  # noqa: A002
     """1 / (1 + exp(-x)), elementwise and overflow-free."""
-    return input.sigmoid()
+    return _checks.tensor("sigmoid", input).sigmoid()
 
 
 def softmax(input: Tensor, dim: int) -> Tensor:  # noqa: A002
     """exp(x) / sum(exp(x)) along ``dim``."""
-    return input.softmax(dim)
+    return _checks.tensor("softmax", input).softmax(dim)
 
 
 def log_softmax(input: Tensor, dim: int) -> Tensor:  # noqa: A002
     """x - logsumexp(x) along ``dim``."""
-    return input.log_softmax(dim)
+    return _checks.tensor("log_softmax", input).log_softmax(dim)
 
 
 def _check_p(p: object) -> float:
@@ -80,6 +86,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:  # 
         InvalidParameterError: ``p`` is not a number in [0, 1).
     """
     p = _check_p(p)
+    _checks.tensor("dropout", input)
     if not training or p == 0.0:
         return input
     dt = input.dtype if input.dtype.kind == "f" else np.dtype(np.float32)
@@ -126,7 +133,7 @@ def batch_norm(
             of shape (C,), or (training) there is one value per channel.
         MinigradError: eval without running statistics.
     """
-    if input.ndim < 2:
+    if _checks.tensor("batch_norm", input).ndim < 2:
         raise ShapeError(f"batch_norm: expected an input of shape (N, C, *), got {input.shape}")
     c = input.shape[1]
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
@@ -181,8 +188,10 @@ def _ema(buffer: Tensor, value: Array, momentum: float) -> None:
 def _normalized_shape(normalized_shape: int | Sequence[int]) -> tuple[int, ...]:
     if isinstance(normalized_shape, (int, np.integer)):
         shape: tuple[int, ...] = (normalized_shape,)
-    else:
+    elif isinstance(normalized_shape, (tuple, list)):
         shape = tuple(normalized_shape)
+    else:  # 2.5 or None: not a size at all (was "'float' object is not iterable")
+        shape = ()
     if not shape or any(
         isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s <= 0 for s in shape
     ):
@@ -212,6 +221,7 @@ def layer_norm(
     """
     shape = _normalized_shape(normalized_shape)
     k = len(shape)
+    _checks.tensor("layer_norm", input)
     if input.shape[input.ndim - k:] != shape or input.ndim < k:
         raise ShapeError(
             f"layer_norm: given normalized_shape={list(shape)}, expected input with shape "
@@ -264,6 +274,7 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor: 
         ShapeError: the shapes do not broadcast.
     """
     _check_reduction(reduction)
+    _checks.tensor("mse_loss", input)
     if not isinstance(target, Tensor):
         target = Tensor(target, dtype=input.dtype)
     if input.shape != target.shape:
@@ -286,6 +297,10 @@ def _class_indices(logp: Tensor, target: Tensor, ignore_index: int, fn: str) -> 
     if target.dtype.kind not in "iu":
         raise InvalidParameterError(f"{fn}: class-index targets must be integers, got dtype {target.dtype}")
     if logp.ndim == 1:
+        if target.ndim != 0:  # PyTorch: "size mismatch" (its reduction='none' alone lets (1,) through)
+            raise ShapeError(
+                f"{fn}: unbatched input of shape {logp.shape} expects a 0-d target, got {target.shape}"
+            )
         logp, target = logp.reshape(1, -1), target.reshape(1)
     if logp.ndim < 2 or target.shape != (logp.shape[0], *logp.shape[2:]):
         expected = (logp.shape[0], *logp.shape[2:]) if logp.ndim >= 2 else ()
@@ -309,7 +324,8 @@ def _weighted_nll(flat: Tensor, safe: Array, valid: Array, weight: Tensor | None
     dt = flat.dtype
     w = valid.astype(dt) if weight is None else np.where(valid, weight.data[safe], 0).astype(dt, copy=False)
     picked = flat[np.arange(flat.shape[0]), safe]
-    return -(picked * _const(w, dt)), w
+    # where, not * 0: an ignored row adds exactly 0 (and gradient 0) even if its scores are nan/inf
+    return where(Tensor._wrap(valid), -(picked * _const(w, dt)), _const(0.0, dt)), w
 
 
 def nll_loss(
@@ -332,6 +348,7 @@ def nll_loss(
         DimensionError: a target outside [0, C) that is not ``ignore_index``.
     """
     _check_reduction(reduction)
+    _checks.tensor("nll_loss", input)
     target = target if isinstance(target, Tensor) else Tensor(target)
     flat, safe, valid = _class_indices(input, target, ignore_index, "nll_loss")
     _check_weight(weight, flat.shape[1], "nll_loss")
@@ -380,13 +397,24 @@ def cross_entropy(
     """
     _check_reduction(reduction)
     eps = _check_label_smoothing(label_smoothing)
+    if _checks.tensor("cross_entropy", logits).ndim == 0:
+        raise ShapeError("cross_entropy: expected logits of shape (C,), (N, C) or (N, C, d1, ...), got ()")
     target = target if isinstance(target, Tensor) else Tensor(target)
     class_dim = 0 if logits.ndim == 1 else 1
     c = logits.shape[class_dim]
+    if c == 0:  # no class to be right about (PyTorch answers nan or raises, by target kind)
+        raise ShapeError(
+            f"cross_entropy: logits of shape {logits.shape} have no classes (dim {class_dim} is 0)"
+        )
     _check_weight(weight, c, "cross_entropy")
     logp = logits.log_softmax(class_dim)
     wshape = (c,) + (1,) * (logits.ndim - class_dim - 1)
     if target.dtype.kind == "f":
+        if ignore_index != -100:  # PyTorch refuses rather than silently ignoring it
+            raise InvalidParameterError(
+                f"cross_entropy: ignore_index is not supported for probability (float) targets, "
+                f"got ignore_index={ignore_index!r}"
+            )
         if target.shape != logits.shape:
             raise ShapeError(
                 "cross_entropy: probability targets must have the logits' shape "
@@ -409,7 +437,7 @@ def cross_entropy(
     if eps == 0:
         return out
     per_class = flat if weight is None else flat * weight.detach()
-    smooth = -(per_class.sum(1) * _const(valid.astype(flat.dtype), flat.dtype))
+    smooth = where(Tensor._wrap(valid), -per_class.sum(1), _const(0.0, flat.dtype))
     if reduction == "mean":
         smooth = smooth.sum() / total_w
     elif reduction == "sum":
@@ -439,7 +467,8 @@ def _softplus(z: Tensor) -> Tensor:
     # constant masks (sign(0) taken as +1) instead of relu/abs, whose gradient at 0 is 0
     pos = z.data >= 0
     sign = _const(np.where(pos, 1.0, -1.0), z.dtype)
-    return z * _const(pos, z.dtype) + _log1p((-(z * sign)).exp())
+    # where, not z * mask: -inf * 0 would make softplus(-inf) nan instead of 0
+    return where(Tensor._wrap(pos), z, _const(0.0, z.dtype)) + _log1p((-(z * sign)).exp())
 
 
 def binary_cross_entropy_with_logits(
@@ -462,6 +491,7 @@ def binary_cross_entropy_with_logits(
         ShapeError: target's shape differs from input's.
     """
     _check_reduction(reduction)
+    _checks.tensor("binary_cross_entropy_with_logits", input)
     if not isinstance(target, Tensor):
         target = Tensor(target, dtype=input.dtype)
     if target.shape != input.shape:

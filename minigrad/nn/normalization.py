@@ -97,7 +97,7 @@ class BatchNorm1d(Module):
         return ("num_batches_tracked",)
 
     def _check_input(self, x: Tensor) -> None:
-        if x.ndim not in (2, 3):
+        if _checks.tensor("BatchNorm1d", x).ndim not in (2, 3):
             raise ShapeError(
                 "BatchNorm1d: expected 2D (N, C) or 3D (N, C, L) input, "
                 f"got {x.ndim}D input of shape {x.shape}"

@@ -194,8 +194,10 @@ class MultiheadAttention(Module):
         Raises:
             ShapeError: wrong ranks, a feature size other than ``embed_dim``,
                 key/value or mask shapes that do not fit.
-            TypeError: a mask neither bool nor float.
+            TypeError: a mask neither bool nor float, or query/key/value not a Tensor.
         """
+        for name, t in (("query", query), ("key", key), ("value", value)):
+            _checks.tensor("MultiheadAttention", t, name)
         if query.ndim not in (2, 3) or key.ndim != query.ndim or value.ndim != query.ndim:
             raise ShapeError(
                 "MultiheadAttention: query, key and value must all be (N, L, E) or all unbatched (L, E), "
@@ -328,6 +330,15 @@ class TransformerEncoderLayer(Module):
                  norm_first: bool = False, layer_norm_eps: float = 1e-5, bias: bool = True,
                  dtype: DTypeLike = None) -> None:
         super().__init__()
+        # checked here too so that the message names this layer's arguments, not MultiheadAttention's
+        d_model = _checks.positive_int("d_model", d_model)
+        nhead = _checks.positive_int("nhead", nhead)
+        if d_model % nhead:
+            raise InvalidParameterError(
+                f"d_model must be divisible by nhead (its attention's num_heads), got d_model={d_model}, "
+                f"nhead={nhead} (num_heads={nhead})"
+            )
+        _checks.positive_float("layer_norm_eps", layer_norm_eps)
         dim_feedforward = _checks.positive_int("dim_feedforward", dim_feedforward)
         if isinstance(activation, str):
             if activation not in _ACTIVATIONS:
@@ -360,8 +371,9 @@ class TransformerEncoderLayer(Module):
 
         Raises:
             ShapeError: ``src`` is not (N, L, d_model) or (L, d_model), or a mask does not fit.
+            TypeError: ``src`` is not a Tensor.
         """
-        x = src
+        x = _checks.tensor("TransformerEncoderLayer", src, "src")
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
             x = x + self._ff_block(self.norm2(x))

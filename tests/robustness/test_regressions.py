@@ -246,3 +246,95 @@ def test_empty_sum_over_leading_dims() -> None:
         np.testing.assert_array_equal(y.data, torch.zeros(*shape).sum(dims).numpy())
         y.sum().backward()
         assert x.grad.shape == shape
+
+
+# ------------------------------------------------------------------ nn (found by test_fuzz_nn.py)
+
+
+@pytest.mark.parametrize("build", [
+    lambda nn: nn.Linear(3, 2), lambda nn: nn.ReLU(), lambda nn: nn.BatchNorm1d(3),
+    lambda nn: nn.LayerNorm(3), lambda nn: nn.Flatten(), lambda nn: nn.Softmax(dim=1), lambda nn: nn.GELU(),
+    lambda nn: nn.TransformerEncoderLayer(4, 2, dim_feedforward=8, batch_first=True),
+])  # fmt: skip
+@pytest.mark.parametrize("bad", [None, "x", 3.0])
+def test_layers_refuse_non_tensors_with_a_type_error(build, bad) -> None:  # type: ignore[no-untyped-def]
+    """Was an AttributeError ('NoneType' object has no attribute 'ndim'); PyTorch: TypeError."""
+    import minigrad.nn
+
+    with pytest.raises(TypeError, match="Tensor"):
+        build(minigrad.nn)(bad)
+
+
+def test_functionals_refuse_non_tensors() -> None:
+    import minigrad.nn.functional as F
+
+    with pytest.raises(TypeError, match="weight"):
+        F.linear(mg.ones(2, 3), None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        F.relu([1.0])  # type: ignore[arg-type]
+    import minigrad.nn
+
+    with pytest.raises(TypeError, match="query"):
+        minigrad.nn.MultiheadAttention(4, 2)(None, mg.ones(1, 2, 4), mg.ones(1, 2, 4))
+
+
+@pytest.mark.parametrize(("kwargs", "name"), [
+    ({"d_model": 0}, "d_model"), ({"nhead": 0}, "nhead"), ({"nhead": 3}, "nhead"),
+    ({"layer_norm_eps": 0.0}, "layer_norm_eps"),
+])  # fmt: skip
+def test_transformer_layer_errors_name_its_own_arguments(kwargs, name) -> None:  # type: ignore[no-untyped-def]
+    import minigrad.nn
+
+    args = {"d_model": 4, "nhead": 2, **kwargs}
+    with pytest.raises(mg.InvalidParameterError, match=name):
+        minigrad.nn.TransformerEncoderLayer(**args)
+
+
+@pytest.mark.parametrize("shape", [2.5, None])
+def test_layer_norm_shape_of_the_wrong_type_is_named(shape) -> None:  # type: ignore[no-untyped-def]
+    import minigrad.nn
+
+    with pytest.raises(mg.InvalidParameterError, match="normalized_shape"):
+        minigrad.nn.LayerNorm(shape)
+
+
+def test_cross_entropy_refuses_like_pytorch() -> None:
+    import minigrad.nn.functional as F
+
+    with pytest.raises(mg.InvalidParameterError, match="ignore_index"):  # silently ignored before
+        F.cross_entropy(mg.ones(2, 3), mg.ones(2, 3) / 3, ignore_index=0)
+    with pytest.raises(mg.ShapeError):  # a bare IndexError before
+        F.cross_entropy(mg.tensor(1.0), mg.tensor(0))
+    with pytest.raises(mg.ShapeError):  # a (C,) input with a (1,) target
+        F.cross_entropy(mg.ones(3), mg.tensor([0]))
+    with pytest.raises(mg.ShapeError, match="no classes"):
+        F.cross_entropy(mg.ones(0), mg.ones(0))
+
+
+def test_ignored_rows_add_exactly_zero() -> None:
+    """Ignored rows with inf/nan logits made the loss nan (x * 0); every target ignored gave nan gradients."""
+    import minigrad.nn.functional as F
+
+    x = np.array([[np.inf, 1.0], [1.0, 2.0]], np.float32)
+    for smoothing in (0.0, 0.1):
+        got = F.cross_entropy(mg.tensor(x), mg.tensor([-100, 1]), reduction="none", label_smoothing=smoothing)
+        want = torch.nn.functional.cross_entropy(torch.tensor(x), torch.tensor([-100, 1]), reduction="none",
+                                                 label_smoothing=smoothing)
+        np.testing.assert_allclose(got.data, want.numpy(), rtol=1e-6)
+    xm = mg.tensor([[1.0, 2.0]], requires_grad=True)
+    loss = F.cross_entropy(xm, mg.tensor([-100]))
+    assert np.isnan(loss.item())
+    loss.backward()
+    assert xm.grad.tolist() == [[0.0, 0.0]]  # PyTorch's too
+
+
+def test_bce_with_infinite_logits() -> None:
+    """softplus(-inf) was -inf * 0 = nan, so bce(inf, 0.5) was nan; PyTorch gives inf."""
+    import minigrad.nn.functional as F
+
+    x = np.array([np.inf, -np.inf, np.inf, 3.0], np.float32)
+    y = np.array([0.5, 0.5, 1.0, 0.0], np.float32)
+    got = F.binary_cross_entropy_with_logits(mg.tensor(x), mg.tensor(y), reduction="none")
+    tf = torch.nn.functional
+    want = tf.binary_cross_entropy_with_logits(torch.tensor(x), torch.tensor(y), reduction="none")
+    np.testing.assert_array_equal(got.data, want.numpy())
