@@ -148,11 +148,10 @@ def _sum_to(g: Tensor, shape: tuple[int, ...], fn: Function) -> Tensor:
         raise ShapeError(
             f"{fn.name} returned a gradient of shape {g.shape} for an input of shape {shape}"
         )
-    dims = tuple(range(lead)) + tuple(
-        lead + i for i, s in enumerate(shape) if s == 1 and g.shape[lead + i] != 1
-    )
-    if dims:
-        g = g.sum(dims, keepdim=True)
+    inner = tuple(lead + i for i, s in enumerate(shape) if s == 1 and g.shape[lead + i] != 1)
+    if not inner:  # only new leading dims (a bias added to a batch): one sum, no reshape
+        return g.sum(tuple(range(lead)))
+    g = g.sum(tuple(range(lead)) + inner, keepdim=True)
     return g.reshape(shape) if lead else g
 
 
