@@ -90,7 +90,8 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm
         )
     # PyTorch computes max_norm / (total + 1e-6) as reciprocal(total + 1e-6) * max_norm
     # in the norm's dtype, then clamps it to 1.
-    coef = np.minimum(np.reciprocal(total + dtype.type(1e-6)) * dtype.type(max_norm), dtype.type(1.0))
+    with np.errstate(all="ignore"):  # a max_norm beyond float32 is inf there, silently
+        coef = np.minimum(np.reciprocal(total + dtype.type(1e-6)) * dtype.type(max_norm), dtype.type(1.0))
     if coef != 1.0:  # multiplying by exactly 1 changes nothing
         with np.errstate(all="ignore"):  # inf * 0 is nan, silently, as in PyTorch
             for g in grads:

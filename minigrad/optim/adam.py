@@ -65,8 +65,8 @@ class Adam(Optimizer):
         betas = group["betas"]
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise InvalidParameterError(f"betas must be a pair of floats, got {betas!r}")
-        check_number("beta parameter at index 0", betas[0], below_one=True)
-        check_number("beta parameter at index 1", betas[1], below_one=True)
+        check_number("beta parameter at index 0 (betas[0])", betas[0], below_one=True)
+        check_number("beta parameter at index 1 (betas[1])", betas[1], below_one=True)
         check_number("weight_decay", group["weight_decay"])
 
     def _check_state(self, group: dict[str, Any], index: int, state: dict[str, Any]) -> None:

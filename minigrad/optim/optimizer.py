@@ -267,6 +267,10 @@ class Optimizer:
             raise ShapeError(
                 f"optimizer step: a parameter of shape {p.data.shape} has a gradient of shape {g.data.shape}"
             )
+        if g.data.dtype.kind != "f":  # an int/bool .grad: PyTorch refuses it on assignment
+            raise TypeError(
+                f"optimizer step: a {p.data.dtype} parameter has a gradient of dtype {g.data.dtype}"
+            )
         return g.data
 
     # ------------------------------------------------------------ state dict

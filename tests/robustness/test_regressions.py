@@ -338,3 +338,35 @@ def test_bce_with_infinite_logits() -> None:
     tf = torch.nn.functional
     want = tf.binary_cross_entropy_with_logits(torch.tensor(x), torch.tensor(y), reduction="none")
     np.testing.assert_array_equal(got.data, want.numpy())
+
+
+# ------------------------------------------------------------------ optim (found by test_fuzz_optim.py)
+
+
+def test_adam_beta_errors_name_betas() -> None:
+    import minigrad.optim
+
+    with pytest.raises(mg.InvalidParameterError, match=r"betas\[1\]"):
+        minigrad.optim.Adam([mg.ones(2, requires_grad=True)], betas=(0.9, 1.5))
+
+
+def test_int_gradient_is_refused_at_step() -> None:
+    """An int .grad was silently used (PyTorch refuses it on assignment)."""
+    import minigrad.optim
+
+    p = mg.ones(3, requires_grad=True)
+    p.grad = mg.tensor([1, 2, 3])
+    with pytest.raises(TypeError, match="int64"):
+        minigrad.optim.AdamW([p]).step()
+    assert p.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_clip_with_a_max_norm_beyond_float32_is_silent() -> None:
+    import minigrad.nn.utils
+
+    p = mg.ones(3, requires_grad=True)
+    p.grad = mg.ones(3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        minigrad.nn.utils.clip_grad_norm_([p], 1e200)
+    assert p.grad.tolist() == [1.0, 1.0, 1.0]
