@@ -621,7 +621,7 @@ class Sum(Function):
     def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
         self.dims, self.keepdim = dims, keepdim
         # (not for empty arrays: reshape(0, -1) has no answer)
-        if dims and a.size and a.dtype.kind == "f" and a.flags.c_contiguous and len(dims) < a.ndim:
+        if a.size >= 4096 and dims and a.dtype.kind == "f" and a.flags.c_contiguous and len(dims) < a.ndim:
             k = len(dims)
             if dims == tuple(range(a.ndim - k, a.ndim)):  # trailing dims: rows of a matrix
                 rows = a.reshape(-1, math.prod(a.shape[a.ndim - k :]))
