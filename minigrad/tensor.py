@@ -770,15 +770,14 @@ class Tensor:
         return math.prod(self.shape[d] for d in dims)
 
     def mean(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
-        """Arithmetic mean over ``dim``: sum / count.
+        """Arithmetic mean over ``dim``: sum / count (NaN over zero elements, as PyTorch).
 
         Raises:
             MinigradError: on an integer or bool tensor (as PyTorch).
         """
         if self.dtype.kind != "f":
             raise MinigradError(f"mean(): input dtype must be floating point, got {self.dtype}")
-        dims = _norm_dims(dim, self.ndim)
-        return self.sum(dims, keepdim) / self._count(dims)
+        return _ops.Mean.apply(self, dims=_norm_dims(dim, self.ndim), keepdim=keepdim)
 
     def var(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False,
             correction: int = 1) -> Tensor:
