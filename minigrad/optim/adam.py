@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from minigrad.autograd import no_grad
 from minigrad.errors import InvalidParameterError
 from minigrad.optim.optimizer import Optimizer, ParamsT, check_number
 
@@ -77,15 +75,6 @@ class Adam(Optimizer):
                 f"loaded state for parameter {index} lacks {missing}, needed by "
                 f"{self.__class__.__name__}(amsgrad={group['amsgrad']})"
             )
-
-    @no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Take one Adam step for every parameter with a gradient; returns ``closure()``'s loss."""
-        loss = self._run_closure(closure)
-        with np.errstate(all="ignore"):  # nan and inf propagate silently, as in PyTorch
-            for group in self.param_groups:
-                self._update_group(group)
-        return loss
 
     def _update_group(self, group: dict[str, Any]) -> None:
         scratch = self._scratch

@@ -21,6 +21,7 @@ from typing import Any, TypeAlias, Union
 
 import numpy as np
 
+from minigrad.autograd import no_grad
 from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.tensor import Array, Tensor
 
@@ -240,12 +241,22 @@ class Optimizer:
                         g = p.grad = g.detach()
                     g.data.fill(0)
 
+    @no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; returns ``closure()``'s loss.
 
         ``closure``, if given, re-evaluates the model and returns the loss; it
-        runs with grad mode on, before the update.
+        runs with grad mode on, before the update. Subclasses write the update
+        of one parameter group in ``_update_group``.
         """
+        self._opt_called = True
+        loss = self._run_closure(closure)
+        with np.errstate(all="ignore"):  # nan and inf propagate silently, as in PyTorch
+            for group in self.param_groups:
+                self._update_group(group)
+        return loss
+
+    def _update_group(self, group: dict[str, Any]) -> None:
         raise NotImplementedError
 
     @staticmethod

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from minigrad.autograd import no_grad
 from minigrad.errors import InvalidParameterError
 from minigrad.optim.optimizer import Optimizer, ParamsT, check_number
 
@@ -63,15 +61,6 @@ class SGD(Optimizer):
                 f"nesterov={group['nesterov']!r}, momentum={group['momentum']!r}, "
                 f"dampening={group['dampening']!r}"
             )
-
-    @no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Take one SGD step for every parameter with a gradient; returns ``closure()``'s loss."""
-        loss = self._run_closure(closure)
-        with np.errstate(all="ignore"):  # nan and inf propagate silently, as in PyTorch
-            for group in self.param_groups:
-                self._update_group(group)
-        return loss
 
     def _update_group(self, group: dict[str, Any]) -> None:
         scratch = self._scratch
