@@ -216,8 +216,7 @@ def _run_backward(
                     captured[id(t)] = g
                 if id(t) not in wanted:
                     continue
-            fn = t._ctx
-            assert fn is not None
+            fn: Function = t._ctx  # type: ignore[assignment]  # only op outputs enter the heap
             parents = fn.parents
             if not parents:
                 raise _released_error(fn)
@@ -242,7 +241,9 @@ def _run_backward(
                 else:
                     push(heap, (-p._ctx.seq, p))
             if not retain_graph:
-                fn.release()
+                fn.parents = ()  # fn.release(), inlined for ops that save nothing
+                if fn.saved:
+                    fn.release()
         for leaf in leaves:
             g = grads.pop(id(leaf))
             if leaf._hooks:
