@@ -14,9 +14,9 @@ second derivatives come for free: each formula is written once.
 Backward may return a gradient in the *broadcast* shape of the output; the
 engine reduces it to the input's shape (``autograd._sum_to``), so no op here
 repeats that bookkeeping. ``None`` means "no gradient for this input".
-Everything not in this file (sub-free compositions such as ``mean``, ``var``,
-``softmax`` in layers, ``layer_norm``, ``dropout``) is differentiated by the
-engine walking through these primitives.
+Everything not in this file (compositions such as ``var``, ``std``,
+``logsumexp``, ``layer_norm``, ``batch_norm``, ``dropout``, attention) is
+differentiated by the engine walking through these primitives.
 """
 
 from __future__ import annotations
@@ -126,6 +126,16 @@ def _quiet(f: Any, *args: Any) -> Array:
         _errstate.reset(token)
 
 
+class _SeterrVar:
+    """The public (slower) way to the same effect, for numpy without the context variable."""
+
+    def set(self, _: object) -> dict[str, str]:
+        return np.seterr(all="ignore")  # type: ignore[return-value]
+
+    def reset(self, old: dict[str, str]) -> None:
+        np.seterr(**old)  # type: ignore[arg-type]
+
+
 try:  # numpy's own errstate is ~1 us; setting its context variable directly is ~0.2 us
     from numpy._core._multiarray_umath import (  # type: ignore[import-not-found,unused-ignore]
         _extobj_contextvar as _errstate,
@@ -135,11 +145,9 @@ try:  # numpy's own errstate is ~1 us; setting its context variable directly is 
     )
 
     _IGNORE = _make_extobj(all="ignore")
-except ImportError:  # pragma: no cover - other numpy versions
-
-    def _quiet(f: Any, *args: Any) -> Array:
-        with np.errstate(all="ignore"):
-            return f(*args)  # type: ignore[no-any-return]
+except ImportError:  # pragma: no cover - numpy 1.x
+    _errstate = _SeterrVar()
+    _IGNORE = None
 
 
 _errstate_set = _errstate.set
