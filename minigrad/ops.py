@@ -145,7 +145,7 @@ try:  # numpy's own errstate is ~1 us; setting its context variable directly is 
     )
 
     _IGNORE = _make_extobj(all="ignore")
-except ImportError:  # pragma: no cover - numpy 1.x
+except ImportError:  # pragma: no cover - a numpy 2 build without the private name
     _errstate = _SeterrVar()
     _IGNORE = None
 
