@@ -6,8 +6,12 @@ gradient checkers, checkpoint I/O and the errors; layers live in
 ``minigrad.data``.
 """
 
+# As `torch.nn` after `import torch`, the subpackages are attributes: mg.nn, mg.optim, mg.data.
 from minigrad import (
     _malloc,  # noqa: F401  (side effect: see minigrad/_malloc.py)
+    data,
+    nn,
+    optim,
     viz,
 )
 from minigrad.anomaly import detect_anomaly
@@ -46,5 +50,5 @@ __all__ = [
     "full", "full_like", "grad", "gradcheck", "gradgradcheck", "int64", "is_grad_enabled",
     "manual_seed", "matmul", "no_grad", "ones", "ones_like", "rand", "randint", "randn",
     "set_grad_enabled", "stack", "tensor", "where", "zeros", "zeros_like",
-    "detect_anomaly", "profile", "viz", "load", "save",
+    "detect_anomaly", "profile", "viz", "load", "save", "data", "nn", "optim",
 ]  # fmt: skip
