@@ -62,9 +62,21 @@ def ones(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False) -> T
     return _make(np.ones(_dims(shape), _float_dtype(dtype)), requires_grad)
 
 
-def full(shape: Any, fill_value: float | int | bool, dtype: DTypeLike = None,
-         requires_grad: bool = False) -> Tensor:
-    """A tensor filled with ``fill_value``; the dtype follows the value (bool, int64, float32)."""
+def full(shape: Any, fill_value: float | int | bool | None = None, dtype: DTypeLike = None,
+         requires_grad: bool = False, *, value: float | int | bool | None = None) -> Tensor:
+    """A tensor filled with ``fill_value``; the dtype follows the value (bool, int64, float32).
+
+    ``value=`` is accepted as another name for ``fill_value`` (API.md spells it
+    ``full(shape, value)``; PyTorch spells it ``fill_value``).
+
+    Raises:
+        TypeError: no fill value given.
+        InvalidParameterError: a value the dtype cannot hold.
+    """
+    if fill_value is None:
+        if value is None:
+            raise TypeError("full() missing the fill value: full(shape, fill_value)")
+        fill_value = value
     if dtype is None:
         dtype = (np.bool_ if isinstance(fill_value, bool)
                  else int64 if isinstance(fill_value, int) else float32)
@@ -142,13 +154,22 @@ def rand(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
     return _make(gen.random(_dims(shape), dtype=_random_dtype(dtype, "rand")), requires_grad)
 
 
-def randint(low: int, high: int | None = None, size: Any = (), dtype: DTypeLike = None,
-            generator: Generator | None = None, requires_grad: bool = False) -> Tensor:
-    """Integers uniform in [low, high) (or [0, low) if ``high`` is None), int64 by default.
+def randint(low: int, high: Any = None, shape: Any = (), dtype: DTypeLike = None,
+            generator: Generator | None = None, requires_grad: bool = False, *,
+            size: Any = None) -> Tensor:
+    """Integers uniform in [low, high), int64 by default, of shape ``shape``.
+
+    ``randint(high, shape)`` (PyTorch's two-argument form) draws from [0, high);
+    ``size=`` is accepted as PyTorch's name for ``shape``.
 
     Raises:
         InvalidParameterError: ``low >= high``.
+        TypeError: a bound is not an int.
     """
+    if isinstance(high, (tuple, list)):  # randint(high, shape)
+        low, high, shape = 0, low, high
+    if size is not None:
+        shape = size
     if high is None:
         low, high = 0, low
     for name, v in (("low", low), ("high", high)):
@@ -156,7 +177,7 @@ def randint(low: int, high: int | None = None, size: Any = (), dtype: DTypeLike 
             raise TypeError(f"randint: {name} must be an int, got {v!r}")
     if low >= high:
         raise InvalidParameterError(f"randint: low ({low}) must be less than high ({high})")
-    shp = _size_arg(size, "randint")
+    shp = _size_arg(shape, "randint")
     gen = (generator or default_generator).np
     dt = int64 if dtype is None else _resolve_dtype(dtype)
     return _make(gen.integers(low, high, shp).astype(dt), requires_grad)

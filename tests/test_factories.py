@@ -143,3 +143,24 @@ def test_an_own_generator_is_independent_of_the_global_stream() -> None:
     mg.manual_seed(0)
     c = mg.randn(5)
     np.testing.assert_array_equal(mg.manual_seed(0).np.standard_normal(5, dtype=np.float32), c.data)
+
+
+def test_randint_takes_api_and_pytorch_argument_forms() -> None:
+    mg.manual_seed(3)
+    a = mg.randint(0, 10, (6,))
+    mg.manual_seed(3)
+    b = mg.randint(10, (6,))  # PyTorch's randint(high, size)
+    mg.manual_seed(3)
+    c = mg.randint(0, 10, size=(6,))
+    mg.manual_seed(3)
+    d = mg.randint(0, 10, shape=(6,))
+    assert a.tolist() == b.tolist() == c.tolist() == d.tolist()
+    assert a.dtype == mg.int64 and all(0 <= v < 10 for v in a.tolist())
+
+
+def test_full_takes_fill_value_or_value() -> None:
+    assert mg.full((2,), 1.5).tolist() == [1.5, 1.5]
+    assert mg.full((2,), value=3).tolist() == [3, 3]
+    assert mg.full((2,), value=3).dtype == mg.int64
+    with pytest.raises(TypeError):
+        mg.full((2,))
