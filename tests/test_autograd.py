@@ -437,3 +437,18 @@ def test_retain_grad_fills_a_non_leaf_gradient() -> None:
     np.testing.assert_array_equal(h.grad.data, [4.0, 8.0])
     assert k.grad is None  # non-leaf without retain_grad
     assert not h.is_leaf and x.is_leaf
+
+
+def test_joined_gradients_summed_in_place_stay_correct() -> None:
+    # h collects two fresh contributions (the engine may add them in place);
+    # s = u + u hands the same gradient object to u twice (it must not).
+    x = mg.tensor(np.arange(1.0, 5.0), dtype=mg.float64, requires_grad=True)
+    h = x * 2
+    h.retain_grad()
+    u = h * 1.5
+    s = u + u
+    loss = (h * 3 + h * 4 + s).sum()
+    loss.backward()
+    assert h.grad is not None and x.grad is not None
+    np.testing.assert_array_equal(h.grad.data, np.full(4, 3 + 4 + 2 * 1.5))
+    np.testing.assert_array_equal(x.grad.data, np.full(4, 2 * (3 + 4 + 2 * 1.5)))
