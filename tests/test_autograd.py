@@ -452,3 +452,22 @@ def test_joined_gradients_summed_in_place_stay_correct() -> None:
     assert h.grad is not None and x.grad is not None
     np.testing.assert_array_equal(h.grad.data, np.full(4, 3 + 4 + 2 * 1.5))
     np.testing.assert_array_equal(x.grad.data, np.full(4, 2 * (3 + 4 + 2 * 1.5)))
+
+
+def test_in_place_gradient_sum_only_when_exclusive() -> None:
+    from minigrad.autograd import _add_into
+
+    def join(grads: dict[int, mg.Tensor]) -> bool:
+        prev = grads.get(1)
+        assert prev is not None
+        return _add_into(prev, mg.Tensor._wrap(np.ones(3)), False) is prev
+
+    assert join({1: mg.Tensor._wrap(np.ones(3))})  # the engine's own temporary
+    shared = mg.Tensor._wrap(np.ones(3))
+    assert not join({1: shared, 2: shared})  # handed to two tensors
+    array = np.ones(3)
+    assert not join({1: mg.Tensor._wrap(array)})  # its array is held elsewhere
+    assert array.tolist() == [1.0, 1.0, 1.0]
+    fresh = {1: mg.Tensor._wrap(np.ones(3))}
+    prev = fresh[1]
+    assert _add_into(prev, mg.Tensor._wrap(np.ones(3)), True) is not prev  # create_graph
