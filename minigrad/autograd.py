@@ -283,6 +283,7 @@ def _add_into(prev: Tensor, g: Tensor, create_graph: bool) -> Tensor:
 
 class _Probe:
     __slots__ = ("data",)
+    data: Array
 
 
 def _refcounts(prev: _Probe) -> tuple[int, int]:
