@@ -357,11 +357,16 @@ def nll_loss(
     flat, safe, valid = _class_indices(input, target, ignore_index, "nll_loss")
     _check_weight(weight, flat.shape[1], "nll_loss")
     loss, w = _weighted_nll(flat, safe, valid, weight)
+    return _reduce_weighted(loss, reduction, _const(w.sum(), loss.dtype), target.shape)
+
+
+def _reduce_weighted(loss: Tensor, reduction: str, total_weight: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """Per-target losses reduced as PyTorch's class-index losses do: 'mean' divides by the total weight."""
     if reduction == "mean":
-        return loss.sum() / _const(w.sum(), loss.dtype)
+        return loss.sum() / total_weight
     if reduction == "sum":
         return loss.sum()
-    return loss.reshape(target.shape)
+    return loss.reshape(shape)
 
 
 def _check_weight(weight: Tensor | None, c: int, fn: str) -> None:
@@ -432,23 +437,12 @@ def cross_entropy(
     flat, safe, valid = _class_indices(logp, target, ignore_index, "cross_entropy")
     nll, w = _weighted_nll(flat, safe, valid, weight)
     total_w = _const(w.sum(), nll.dtype)
-    if reduction == "mean":
-        out = nll.sum() / total_w
-    elif reduction == "sum":
-        out = nll.sum()
-    else:
-        out = nll.reshape(target.shape)
+    out = _reduce_weighted(nll, reduction, total_w, target.shape)
     if eps == 0:
         return out
     per_class = flat if weight is None else flat * weight.detach()
     smooth = where(Tensor._wrap(valid), -per_class.sum(1), _const(0.0, flat.dtype))
-    if reduction == "mean":
-        smooth = smooth.sum() / total_w
-    elif reduction == "sum":
-        smooth = smooth.sum()
-    else:
-        smooth = smooth.reshape(target.shape)
-    return out * (1 - eps) + smooth * (eps / c)
+    return out * (1 - eps) + _reduce_weighted(smooth, reduction, total_w, target.shape) * (eps / c)
 
 
 def _log1p(e: Tensor) -> Tensor:
