@@ -32,6 +32,22 @@ def _compare_state(ours: nn.Module, theirs: Any) -> None:
 BN_FLAGS = list(itertools.product([True, False], [True, False], [0.1, None, 0.0, 1.0]))
 
 
+def _step_and_compare(torch: Any, tm: Any, mm: nn.Module, x: Any, g: Any, affine: bool) -> None:
+    """One forward+backward on both sides; outputs and all gradients must agree."""
+    tx = torch.tensor(x, requires_grad=True)
+    mx = mg.tensor(x, requires_grad=True)
+    ty, my = tm(tx), mm(mx)
+    ty.backward(torch.tensor(g))
+    my.backward(mg.tensor(g))
+    assert_close(my, ty, rtol=RTOL, atol=ATOL)
+    assert_close(mx.grad, tx.grad, rtol=RTOL, atol=ATOL)
+    if affine:
+        assert_close(mm.weight.grad, tm.weight.grad, rtol=RTOL, atol=ATOL)
+        assert_close(mm.bias.grad, tm.bias.grad, rtol=RTOL, atol=ATOL)
+        mm.zero_grad()
+        tm.zero_grad()
+
+
 @pytest.mark.parametrize("shape", [(8, 5), (6, 5, 4)])
 @pytest.mark.parametrize(("affine", "track", "momentum"), BN_FLAGS)
 def test_batchnorm1d_matches_torch_over_steps(shape: tuple[int, ...], affine: bool, track: bool,
@@ -49,18 +65,7 @@ def test_batchnorm1d_matches_torch_over_steps(shape: tuple[int, ...], affine: bo
     for step in range(4):
         x = rng.normal(loc=step, scale=1 + step, size=shape)
         g = rng.normal(size=shape)
-        tx = torch.tensor(x, requires_grad=True)
-        mx = mg.tensor(x, requires_grad=True)
-        ty, my = tm(tx), mm(mx)
-        ty.backward(torch.tensor(g))
-        my.backward(mg.tensor(g))
-        assert_close(my, ty, rtol=RTOL, atol=ATOL)
-        assert_close(mx.grad, tx.grad, rtol=RTOL, atol=ATOL)
-        if affine:
-            assert_close(mm.weight.grad, tm.weight.grad, rtol=RTOL, atol=ATOL)
-            assert_close(mm.bias.grad, tm.bias.grad, rtol=RTOL, atol=ATOL)
-            mm.zero_grad()
-            tm.zero_grad()
+        _step_and_compare(torch, tm, mm, x, g, affine)
         _compare_state(mm, tm)
     # eval: running statistics (or batch statistics without tracking)
     tm.eval()
@@ -68,18 +73,7 @@ def test_batchnorm1d_matches_torch_over_steps(shape: tuple[int, ...], affine: bo
     for n in ([shape[0], 2] if track else [shape[0]]):
         x = rng.normal(size=(n, *shape[1:]))
         g = rng.normal(size=x.shape)
-        tx = torch.tensor(x, requires_grad=True)
-        mx = mg.tensor(x, requires_grad=True)
-        ty, my = tm(tx), mm(mx)
-        ty.backward(torch.tensor(g))
-        my.backward(mg.tensor(g))
-        assert_close(my, ty, rtol=RTOL, atol=ATOL)
-        assert_close(mx.grad, tx.grad, rtol=RTOL, atol=ATOL)
-        if affine:
-            assert_close(mm.weight.grad, tm.weight.grad, rtol=RTOL, atol=ATOL)
-            assert_close(mm.bias.grad, tm.bias.grad, rtol=RTOL, atol=ATOL)
-            mm.zero_grad()
-            tm.zero_grad()
+        _step_and_compare(torch, tm, mm, x, g, affine)
     _compare_state(mm, tm)
 
 
