@@ -40,7 +40,7 @@ from minigrad.gradcheck import gradcheck, gradgradcheck
 from minigrad.profiler import profile
 from minigrad.random import Generator, manual_seed
 from minigrad.serialization import load, save
-from minigrad.tensor import Tensor, bool_, cat, float32, float64, int64, matmul, stack, tensor, where
+from minigrad.tensor import Tensor, bool_, cat, from_numpy, float32, float64, int64, matmul, stack, tensor, where
 
 __version__ = "0.1.0"
 
@@ -50,5 +50,5 @@ __all__ = [
     "full", "full_like", "grad", "gradcheck", "gradgradcheck", "int64", "is_grad_enabled",
     "manual_seed", "matmul", "no_grad", "ones", "ones_like", "rand", "randint", "randn",
     "set_grad_enabled", "stack", "tensor", "where", "zeros", "zeros_like",
-    "detect_anomaly", "profile", "viz", "load", "save", "data", "nn", "optim",
+    "detect_anomaly", "from_numpy", "profile", "viz", "load", "save", "data", "nn", "optim",
 ]  # fmt: skip

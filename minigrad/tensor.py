@@ -1131,6 +1131,14 @@ def _fill_scalar(value: Any, dtype: np.dtype[Any], what: str) -> Any:
 # --------------------------------------------------------------------- functions
 
 
+def from_numpy(array: Array) -> Tensor:
+    """A Tensor that shares ``array``'s memory (no copy), as ``torch.from_numpy``.
+
+    Writes through either one are seen by the other. The array's dtype is kept.
+    """
+    return Tensor._wrap(array)
+
+
 def tensor(data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
     """Create a Tensor from data (copied); see :class:`Tensor` for the dtype rules."""
     return Tensor(data, dtype=dtype, requires_grad=requires_grad)

@@ -11,7 +11,7 @@ from minigrad import ops
 
 PACKAGE = Path(minigrad.__file__).parent
 # The engine's entry points are called backward but hold no derivative.
-ENGINE_ENTRY_POINTS = {("tensor.py", "Tensor.backward"), ("autograd.py", "backward")}
+ENGINE_ENTRY_POINTS = {("tensor.py", "Tensor.backward"), ("autograd/__init__.py", "backward")}
 
 
 def _functions(path: Path) -> list[tuple[str, ast.AST]]:
