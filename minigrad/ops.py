@@ -1040,3 +1040,186 @@ def erf(x: Array) -> Array:
         big = ~(small | mid | tail)
         out[big] = np.where(np.isnan(x64[big]), np.nan, np.copysign(1.0, x64[big]))
     return out.astype(dtype, copy=False)
+
+
+# ------------------------------------------------- windows, padding, running sums, selection
+#
+# Six primitives carry every convolution, pooling, padding, resampling, sorting and
+# scan op (all compositions, in ``minigrad/nn/functional`` and ``minigrad/selection.py``):
+# Unfold/Fold (the sliding-window view and its adjoint), Pad, Cumsum, Gather/ScatterAdd.
+# Each pair is closed under differentiation, so every composition is twice differentiable.
+
+Pairs = tuple[tuple[int, int], ...]
+
+
+_as_strided = np.lib.stride_tricks.as_strided
+
+
+def _window_counts(size: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...],
+                   dilation: tuple[int, ...]) -> tuple[int, ...]:
+    """Windows per spatial dim of an (already padded) ``size``: (size - d(k-1) - 1) // s + 1."""
+    return tuple((n - d * (k - 1) - 1) // s + 1 for n, k, s, d in zip(size, kernel, stride, dilation))
+
+
+def _padded(size: tuple[int, ...], padding: Pairs) -> tuple[int, ...]:
+    return tuple(n + lo + hi for n, (lo, hi) in zip(size, padding))
+
+
+def _inner(size: tuple[int, ...], padding: Pairs) -> Index:
+    """The index of the unpadded trailing dims inside the padded array."""
+    return (Ellipsis, *(slice(lo, lo + n) for n, (lo, _) in zip(size, padding)))
+
+
+class Unfold(Function):
+    """Sliding windows (im2col) of an (N, C, *spatial) array, as (N, C * prod(kernel), prod(windows)).
+
+    y[n, (c, k), o] = a_pad[n, c, o * stride + k * dilation] for each kernel offset k and
+    window o (multi-indices over the spatial dims, C order); a_pad is a with ``padding``
+    zeros ((before, after) per spatial dim).  da = Fold(g): each element's gradient is
+    added back where it was read (col2im).
+    """
+
+    __slots__ = ("dilation", "kernel", "padding", "stride")
+    kernel: tuple[int, ...]
+    stride: tuple[int, ...]
+    dilation: tuple[int, ...]
+    padding: Pairs
+
+    def forward(self, a: Array, kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...],
+                padding: Pairs) -> Array:
+        self.kernel, self.stride, self.dilation, self.padding = kernel, stride, dilation, padding
+        n, c, *size = a.shape
+        if any(lo or hi for lo, hi in padding):
+            padded = np.zeros((n, c, *_padded(tuple(size), padding)), dtype=a.dtype)
+            padded[_inner(tuple(size), padding)] = a
+            a = padded
+        windows = _window_counts(a.shape[2:], kernel, stride, dilation)
+        if min(windows, default=1) < 1:
+            raise ShapeError(f"unfold: kernel {kernel} (dilation {dilation}) does not fit the padded "
+                             f"input of spatial size {a.shape[2:]}")
+        st = a.strides
+        steps = (*(x * d for x, d in zip(st[2:], dilation)), *(x * s for x, s in zip(st[2:], stride)))
+        view = _as_strided(a, (n, c, *kernel, *windows), (*st[:2], *steps), writeable=False)
+        y = view.reshape(n, c * math.prod(kernel), math.prod(windows))  # the one copy
+        return y if y.flags.writeable else y.copy()  # 1x1 windows: a view of a, copied all the same
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        size = self.parents[0].shape[2:]
+        return (Fold.apply(g, size=size, kernel=self.kernel, stride=self.stride, dilation=self.dilation,
+                           padding=self.padding),)
+
+
+class Fold(Function):
+    """The adjoint of :class:`Unfold` (col2im): (N, C * prod(kernel), L) columns -> (N, C, *size).
+
+    y[n, c, p] = sum of a[n, (c, k), o] over the (k, o) with o * stride + k * dilation = p + before
+    (overlapping windows add up; padding positions are dropped).  da = Unfold(g).
+    """
+
+    __slots__ = ("dilation", "kernel", "padding", "stride")
+    kernel: tuple[int, ...]
+    stride: tuple[int, ...]
+    dilation: tuple[int, ...]
+    padding: Pairs
+
+    def forward(self, a: Array, size: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...],
+                dilation: tuple[int, ...], padding: Pairs) -> Array:
+        self.kernel, self.stride, self.dilation, self.padding = kernel, stride, dilation, padding
+        padded = _padded(size, padding)
+        windows = _window_counts(padded, kernel, stride, dilation)
+        k = math.prod(kernel)
+        n, ck, length = a.shape
+        if ck % k or length != math.prod(windows) or min(windows, default=1) < 1:
+            raise ShapeError(f"fold: columns of shape {a.shape} do not fit output size {size} with kernel "
+                             f"{kernel}: expected (N, C * {k}, {math.prod(windows)})")
+        cols = a.reshape(n, ck // k, *kernel, *windows)
+        y = np.zeros((n, ck // k, *padded), dtype=a.dtype)
+        every = (slice(None), slice(None))
+        for offset in np.ndindex(*kernel):
+            target = tuple(slice(i * d, i * d + s * (w - 1) + 1, s)
+                           for i, d, s, w in zip(offset, dilation, stride, windows))
+            y[every + target] += cols[every + offset]
+        if any(lo or hi for lo, hi in padding):
+            return y[_inner(size, padding)]
+        return y
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (Unfold.apply(g, kernel=self.kernel, stride=self.stride, dilation=self.dilation,
+                             padding=self.padding),)
+
+
+class Pad(Function):
+    """y = a with ``pads[i] = (before, after)`` elements of ``value`` added to each side of dim i
+    (negative counts remove elements);  da = Pad(g, -pads, 0): the part of g over a.
+    """
+
+    __slots__ = ("pads",)
+    pads: Pairs
+
+    def forward(self, a: Array, pads: Pairs, value: float) -> Array:
+        self.pads = pads
+        a = a[tuple(slice(max(-lo, 0), n - max(-hi, 0)) for n, (lo, hi) in zip(a.shape, pads))]
+        grow = tuple((max(lo, 0), max(hi, 0)) for lo, hi in pads)
+        y = np.full(_padded(a.shape, grow), value, dtype=a.dtype)
+        y[tuple(slice(lo, lo + n) for n, (lo, _) in zip(a.shape, grow))] = a
+        return y
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (Pad.apply(g, pads=tuple((-lo, -hi) for lo, hi in self.pads), value=0),)
+
+
+class Cumsum(Function):
+    """y_i = sum of a_j for j <= i along ``dim``;  da_j = sum of g_i for i >= j (g's cumsum, reversed)."""
+
+    __slots__ = ("dim",)
+    dim: int
+
+    def forward(self, a: Array, dim: int) -> Array:
+        self.dim = dim
+        return _quiet(np.cumsum, a, dim, np.int64 if a.dtype.kind in "biu" else a.dtype)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        rev = (slice(None),) * self.dim + (slice(None, None, -1),)
+        return (GetItem.apply(Cumsum.apply(GetItem.apply(g, index=rev), dim=self.dim), index=rev),)
+
+
+def _along(index: Array, dim: int) -> Index:
+    """The full numpy index that ``index`` names along ``dim`` (the other dims count up)."""
+    grids = np.ogrid[tuple(slice(0, n) for n in index.shape)]
+    return tuple(index if d == dim else grid for d, grid in enumerate(grids))
+
+
+class Gather(Function):
+    """y[i] = a[i with i_dim replaced by index[i]] (torch.gather);  da = ScatterAdd(g) into a's shape."""
+
+    __slots__ = ("dim", "index")
+    saved = ("index",)
+    dim: int
+    index: Array
+
+    def forward(self, a: Array, dim: int, index: Array) -> Array:
+        self.dim, self.index = dim, index
+        return a[_along(index, dim)]
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (ScatterAdd.apply(g, dim=self.dim, index=self.index, shape=self.parents[0].shape),)
+
+
+class ScatterAdd(Function):
+    """y = zeros(shape), then y[i with i_dim replaced by index[i]] += a[i] (repeats add up);
+    da = Gather(g, index).  The adjoint of :class:`Gather`.
+    """
+
+    __slots__ = ("dim", "index")
+    saved = ("index",)
+    dim: int
+    index: Array
+
+    def forward(self, a: Array, dim: int, index: Array, shape: tuple[int, ...]) -> Array:
+        self.dim, self.index = dim, index
+        y = np.zeros(shape, dtype=a.dtype)
+        np.add.at(y, _along(index, dim), a)
+        return y
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (Gather.apply(g, dim=self.dim, index=self.index),)
