@@ -1065,9 +1065,18 @@ def _padded(size: tuple[int, ...], padding: Pairs) -> tuple[int, ...]:
     return tuple(n + lo + hi for n, (lo, hi) in zip(size, padding))
 
 
-def _inner(size: tuple[int, ...], padding: Pairs) -> Index:
-    """The index of the unpadded trailing dims inside the padded array."""
-    return (Ellipsis, *(slice(lo, lo + n) for n, (lo, _) in zip(size, padding)))
+def _pad_array(a: Array, pads: Pairs, value: float, copy: bool = True) -> Array:
+    """a with (before, after) elements of ``value`` added to each dim; negative counts remove elements.
+
+    Without ``copy``, a pure removal returns a view of a.
+    """
+    a = a[tuple(slice(max(-lo, 0), n - max(-hi, 0)) for n, (lo, hi) in zip(a.shape, pads))]
+    grow = tuple((max(lo, 0), max(hi, 0)) for lo, hi in pads)
+    if not copy and not any(lo or hi for lo, hi in grow):
+        return a
+    y = np.full(_padded(a.shape, grow), value, dtype=a.dtype)
+    y[tuple(slice(lo, lo + n) for n, (lo, _) in zip(a.shape, grow))] = a
+    return y
 
 
 class Unfold(Function):
@@ -1075,8 +1084,8 @@ class Unfold(Function):
 
     y[n, (c, k), o] = a_pad[n, c, o * stride + k * dilation] for each kernel offset k and
     window o (multi-indices over the spatial dims, C order); a_pad is a with ``padding``
-    zeros ((before, after) per spatial dim).  da = Fold(g): each element's gradient is
-    added back where it was read (col2im).
+    zeros ((before, after) per spatial dim; negative counts crop).  da = Fold(g): each
+    element's gradient is added back where it was read (col2im).
     """
 
     __slots__ = ("dilation", "kernel", "padding", "stride")
@@ -1088,11 +1097,9 @@ class Unfold(Function):
     def forward(self, a: Array, kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...],
                 padding: Pairs) -> Array:
         self.kernel, self.stride, self.dilation, self.padding = kernel, stride, dilation, padding
-        n, c, *size = a.shape
+        n, c = a.shape[:2]
         if any(lo or hi for lo, hi in padding):
-            padded = np.zeros((n, c, *_padded(tuple(size), padding)), dtype=a.dtype)
-            padded[_inner(tuple(size), padding)] = a
-            a = padded
+            a = _pad_array(a, ((0, 0), (0, 0), *padding), 0)
         windows = _window_counts(a.shape[2:], kernel, stride, dilation)
         if min(windows, default=1) < 1:
             raise ShapeError(f"unfold: kernel {kernel} (dilation {dilation}) does not fit the padded "
@@ -1139,8 +1146,8 @@ class Fold(Function):
             target = tuple(slice(i * d, i * d + s * (w - 1) + 1, s)
                            for i, d, s, w in zip(offset, dilation, stride, windows))
             y[every + target] += cols[every + offset]
-        if any(lo or hi for lo, hi in padding):
-            return y[_inner(size, padding)]
+        if any(lo or hi for lo, hi in padding):  # drop the padding (negative: add zeros)
+            return _pad_array(y, ((0, 0), (0, 0), *((-lo, -hi) for lo, hi in padding)), 0, copy=False)
         return y
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -1158,11 +1165,7 @@ class Pad(Function):
 
     def forward(self, a: Array, pads: Pairs, value: float) -> Array:
         self.pads = pads
-        a = a[tuple(slice(max(-lo, 0), n - max(-hi, 0)) for n, (lo, hi) in zip(a.shape, pads))]
-        grow = tuple((max(lo, 0), max(hi, 0)) for lo, hi in pads)
-        y = np.full(_padded(a.shape, grow), value, dtype=a.dtype)
-        y[tuple(slice(lo, lo + n) for n, (lo, _) in zip(a.shape, grow))] = a
-        return y
+        return _pad_array(a, pads, value)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (Pad.apply(g, pads=tuple((-lo, -hi) for lo, hi in self.pads), value=0),)

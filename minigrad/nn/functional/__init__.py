@@ -509,3 +509,21 @@ def binary_cross_entropy_with_logits(
 from minigrad.nn.attention import embedding, one_hot, scaled_dot_product_attention  # noqa: E402
 
 __all__ += ["embedding", "one_hot", "scaled_dot_product_attention"]
+
+# Convolution, padding, pooling and resampling: compositions on the sliding-window primitive.
+from minigrad.nn.functional.conv import (  # noqa: E402
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+    fold,
+    unfold,
+)
+from minigrad.nn.functional.padding import pad  # noqa: E402
+
+__all__ += [
+    "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "fold", "pad",
+    "unfold",
+]  # fmt: skip

@@ -1,0 +1,67 @@
+"""Argument rules shared by the sliding-window functionals (convolution, pooling, fold).
+
+Sizes, strides, paddings and dilations come as an int or one int per spatial dim,
+as in PyTorch; these helpers normalize them to tuples and raise
+:class:`InvalidParameterError` naming the argument and the value, or a
+:class:`ShapeError` naming the expected and the actual input shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.tensor import Tensor
+
+Ints = tuple[int, ...]
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def ntuple(fn: str, name: str, value: Any, n: int, low: int = 1) -> Ints:
+    """``value`` (an int, or a sequence of ``n`` ints) as ``n`` ints, each at least ``low``."""
+    items = [value] * n if _is_int(value) else value
+    if (not isinstance(items, (tuple, list)) or len(items) != n or not all(_is_int(v) for v in items)
+            or any(v < low for v in items)):
+        kind = "positive" if low == 1 else ("non-negative" if low == 0 else f">= {low}")
+        raise InvalidParameterError(
+            f"{fn}: {name} must be a {kind} int or a tuple of {n} such ints, got {name}={value!r}")
+    return tuple(int(v) for v in items)
+
+
+def spatial_input(fn: str, input: Tensor, nd: int) -> tuple[Tensor, bool]:  # noqa: A002
+    """The input as (N, C, *spatial) and whether it came unbatched ((C, *spatial), as PyTorch allows).
+
+    Raises:
+        TypeError: input is not a Tensor.
+        ShapeError: input has neither nd + 1 nor nd + 2 dims.
+    """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{fn}(): argument 'input' must be a Tensor, not {type(input).__name__}")
+    if input.ndim not in (nd + 1, nd + 2):
+        raise ShapeError(f"{fn}: expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input, "
+                         f"got input of shape {input.shape}")
+    batched = input.ndim == nd + 2
+    return (input if batched else input.unsqueeze(0)), batched
+
+
+def dims_text(values: Sequence[int]) -> str:
+    """(3 x 4), PyTorch's way of printing per-dim sizes in these messages."""
+    return "(" + " x ".join(str(v) for v in values) + ")"
+
+
+def check_fits(fn: str, padded: Sequence[int], kernel: Sequence[int], dilation: Sequence[int],
+               shape: tuple[int, ...]) -> None:
+    """Raise ShapeError if the dilated kernel is larger than the padded input in some dim."""
+    extent = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+    if any(e > p for e, p in zip(extent, padded)):
+        raise ShapeError(
+            f"{fn}: calculated padded input size per channel {dims_text(padded)} is smaller than the "
+            f"(dilated) kernel size {dims_text(extent)} for input of shape {shape}; the kernel can't be "
+            "greater than the padded input"
+        )
