@@ -65,3 +65,14 @@ def check_fits(fn: str, padded: Sequence[int], kernel: Sequence[int], dilation: 
             f"(dilated) kernel size {dims_text(extent)} for input of shape {shape}; the kernel can't be "
             "greater than the padded input"
         )
+
+
+def first_max(t: Tensor, dim: int) -> Tensor:
+    """Max along ``dim`` whose gradient goes to the first maximum (PyTorch's pooling rule).
+
+    ``Tensor.max(dim)`` has that rule; it returns the values alone or, as PyTorch,
+    ``(values, indices)``, and this takes the values either way.
+    """
+    result: Any = t.max(dim)
+    values: Tensor = result if isinstance(result, Tensor) else result[0]
+    return values
