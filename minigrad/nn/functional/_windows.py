@@ -23,14 +23,14 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
-def ntuple(fn: str, name: str, value: Any, n: int, low: int = 1) -> Ints:
-    """``value`` (an int, or a sequence of ``n`` ints) as ``n`` ints, each at least ``low``."""
+def ntuple(fn: str, name: str, value: Any, n: int, low: int | None = 1) -> Ints:
+    """``value`` (an int, or a sequence of ``n`` ints) as ``n`` ints, each at least ``low`` (None: any)."""
     items = [value] * n if _is_int(value) else value
     if (not isinstance(items, (tuple, list)) or len(items) != n or not all(_is_int(v) for v in items)
-            or any(v < low for v in items)):
-        kind = "positive" if low == 1 else ("non-negative" if low == 0 else f">= {low}")
+            or (low is not None and any(v < low for v in items))):
+        kind = {1: "a positive int", 0: "a non-negative int", None: "an int"}.get(low, f"an int >= {low}")
         raise InvalidParameterError(
-            f"{fn}: {name} must be a {kind} int or a tuple of {n} such ints, got {name}={value!r}")
+            f"{fn}: {name} must be {kind} or a tuple of {n} such ints, got {name}={value!r}")
     return tuple(int(v) for v in items)
 
 
