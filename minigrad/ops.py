@@ -1116,6 +1116,33 @@ class Unfold(Function):
                            padding=self.padding),)
 
 
+def _col2im(cols: Array, padded: tuple[int, ...], stride: tuple[int, ...],
+            dilation: tuple[int, ...]) -> Array:
+    """(N, C, *kernel, *windows) -> (N, C, *padded): each kernel offset's block added where it was read."""
+    n, c = cols.shape[:2]
+    nd = len(padded)
+    kernel, windows = cols.shape[2:2 + nd], cols.shape[2 + nd:]
+    # numpy's strided add runs one inner loop per row of ``windows[-1]`` elements; with short
+    # rows, many planes and many offsets, moving the planes last (rows of windows[-1] * N * C,
+    # at the price of two transposing copies) is ~2x faster (5x5 kernels on 10x10 maps)
+    planes_last = windows[-1] < 16 and n * c >= 64 and math.prod(kernel) >= 9
+    if planes_last:
+        cols = np.moveaxis(cols.reshape(n * c, *cols.shape[2:]), 0, -1)
+        cols = np.ascontiguousarray(cols)
+        y = np.zeros((*padded, n * c), dtype=cols.dtype)
+        lead: Index = ()
+    else:
+        y = np.zeros((n, c, *padded), dtype=cols.dtype)
+        lead = (slice(None), slice(None))
+    for offset in np.ndindex(*kernel):
+        target = tuple(slice(i * d, i * d + s * (w - 1) + 1, s)
+                       for i, d, s, w in zip(offset, dilation, stride, windows))
+        y[lead + target] += cols[lead + offset]
+    if planes_last:
+        return np.ascontiguousarray(np.moveaxis(y, -1, 0)).reshape(n, c, *padded)
+    return y
+
+
 class Fold(Function):
     """The adjoint of :class:`Unfold` (col2im): (N, C * prod(kernel), L) columns -> (N, C, *size).
 
@@ -1139,13 +1166,7 @@ class Fold(Function):
         if ck % k or length != math.prod(windows) or min(windows, default=1) < 1:
             raise ShapeError(f"fold: columns of shape {a.shape} do not fit output size {size} with kernel "
                              f"{kernel}: expected (N, C * {k}, {math.prod(windows)})")
-        cols = a.reshape(n, ck // k, *kernel, *windows)
-        y = np.zeros((n, ck // k, *padded), dtype=a.dtype)
-        every = (slice(None), slice(None))
-        for offset in np.ndindex(*kernel):
-            target = tuple(slice(i * d, i * d + s * (w - 1) + 1, s)
-                           for i, d, s, w in zip(offset, dilation, stride, windows))
-            y[every + target] += cols[every + offset]
+        y = _col2im(a.reshape(n, ck // k, *kernel, *windows), padded, stride, dilation)
         if any(lo or hi for lo, hi in padding):  # drop the padding (negative: add zeros)
             return _pad_array(y, ((0, 0), (0, 0), *((-lo, -hi) for lo, hi in padding)), 0, copy=False)
         return y

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.errors import InvalidParameterError, ShapeError
-from minigrad.tensor import Tensor
+from minigrad.tensor import Array, Tensor, from_numpy, where
 
 Ints = tuple[int, ...]
 
@@ -67,12 +67,35 @@ def check_fits(fn: str, padded: Sequence[int], kernel: Sequence[int], dilation: 
         )
 
 
-def first_max(t: Tensor, dim: int) -> Tensor:
-    """Max along ``dim`` whose gradient goes to the first maximum (PyTorch's pooling rule).
+def _first_true(eq: Array, dim: int) -> Array:
+    """Keep only the first True along ``dim`` of a bool array."""
+    n = eq.shape[dim]
+    if n > 16:  # long rows: one argmax (numpy's argmax along an inner dim copies, so only here)
+        only = np.zeros_like(eq)
+        np.put_along_axis(only, np.expand_dims(np.argmax(eq, axis=dim), dim), True, axis=dim)
+        only &= eq
+        return only
+    first: Array = eq.copy()
+    index: list[Any] = [slice(None)] * eq.ndim
+    index[dim] = 0
+    seen = eq[tuple(index)].copy()
+    for k in range(1, n):
+        index[dim] = k
+        first[tuple(index)] &= ~seen
+        seen |= eq[tuple(index)]
+    return first
 
-    ``Tensor.max(dim)`` has that rule; it returns the values alone or, as PyTorch,
-    ``(values, indices)``, and this takes the values either way.
+
+def first_max(t: Tensor, dim: int) -> Tensor:
+    """Max along ``dim`` whose gradient goes to the first maximum (PyTorch's pooling rule); NaN wins.
+
+    Composed as ``where(first, t, 0).sum(dim)`` with ``first`` a constant bool mask of
+    each row's first maximum: a few vectorized comparisons cost less than the argmax
+    that ``max``'s own backward takes along a dim that is not the last.
     """
-    result: Any = t.max(dim)
-    values: Tensor = result if isinstance(result, Tensor) else result[0]
-    return values
+    a = t.numpy()
+    top = a.max(axis=dim, keepdims=True)
+    eq = a == top
+    if a.dtype.kind == "f" and np.isnan(top).any():
+        eq |= np.isnan(a)
+    return where(from_numpy(_first_true(eq, dim)), t, 0).sum(dim)
