@@ -106,7 +106,7 @@ def _unpool(g: Array, mask: Array) -> Array:
 
 
 class NumpyLeNet:
-    """LeNet training step: [conv5x5 -> ReLU -> maxpool2] x 2 -> 400-120-84-10 MLP, cross-entropy, SGD momentum.
+    """LeNet training step: [conv5x5 -> ReLU -> maxpool2] x 2 -> 400-120-84-10 MLP, cross-entropy, SGD.
 
     Parameter names follow the ``nn.Sequential`` of :mod:`benchmarks.cnn` (0, 3: convs;
     7, 9, 11: linears); SGD is PyTorch's (buf = momentum * buf + g, first step buf = g).
