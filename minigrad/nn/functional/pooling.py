@@ -96,10 +96,9 @@ def _max_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, pa
               dilation: Any, ceil_mode: bool, return_indices: bool) -> Any:
     x, batched = spatial_input(fn, input, nd)
     k, s, p, d = _window_sizes(fn, nd, kernel_size, stride, padding, dilation)
-    for kk, pp, dd in zip(k, p, d):
-        if pp > (dd * (kk - 1) + 1) // 2:
-            raise InvalidParameterError(f"{fn}: pad should be at most half of effective kernel size, but got "
-                                        f"padding={p}, kernel_size={k} and dilation={d}")
+    if any(pp > kk // 2 for pp, kk in zip(p, k)):  # PyTorch's rule, whatever the dilation
+        raise InvalidParameterError(f"{fn}: pad should be at most half of kernel size, but got padding={p} "
+                                    f"and kernel_size={k}")
     out = _pooled_size(fn, x, k, s, p, d, ceil_mode, input.shape)
     n, c = x.shape[:2]
     windows = _windows(x, k, s, p, d, out, _lowest(x))
