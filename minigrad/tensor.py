@@ -1096,9 +1096,11 @@ class Tensor:
         """Chunks of ``split_size`` along ``dim`` (the last may be smaller).
 
         Raises:
-            InvalidParameterError: ``split_size`` is not a positive int.
+            TypeError: ``split_size`` is not an int.
+            InvalidParameterError: ``split_size`` is not positive.
         """
-        if not isinstance(split_size, (int, np.integer)) or isinstance(split_size, bool) or split_size <= 0:
+        _check_int("split", "split_size", split_size)
+        if split_size <= 0:
             raise InvalidParameterError(f"split: split_size must be a positive int, got {split_size!r}")
         d = _norm_dim(dim, self.ndim)
         lead = (slice(None),) * d
@@ -1110,9 +1112,11 @@ class Tensor:
         """``chunks`` nearly equal pieces along ``dim``.
 
         Raises:
-            InvalidParameterError: ``chunks`` is not a positive int.
+            TypeError: ``chunks`` is not an int.
+            InvalidParameterError: ``chunks`` is not positive.
         """
-        if not isinstance(chunks, (int, np.integer)) or isinstance(chunks, bool) or chunks <= 0:
+        _check_int("chunk", "chunks", chunks)
+        if chunks <= 0:
             raise InvalidParameterError(f"chunk: chunks must be a positive int, got {chunks!r}")
         d = _norm_dim(dim, self.ndim)
         if self.shape[d] == 0:  # PyTorch: ``chunks`` empty pieces
@@ -1214,6 +1218,11 @@ def _check_mask(mask: Array, items: tuple[Any, ...], k: int, shape: tuple[int, .
             f"the shape of the mask {list(mask.shape)} at index {max(start, 0)} does not match the shape "
             f"of the indexed tensor {list(shape)}"
         )
+
+
+def _check_int(fn: str, name: str, value: Any) -> None:
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+        raise TypeError(f"{fn}: {name} must be an int, got {value!r}")
 
 
 def _fill_scalar(value: Any, dtype: np.dtype[Any], what: str) -> Any:
