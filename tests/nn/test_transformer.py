@@ -125,7 +125,11 @@ class TestMultiheadAttention:
             ({"embed_dim": 8, "num_heads": 0}, "num_heads=0"),
             ({"embed_dim": 8, "num_heads": 2, "dropout": 1.0}, "dropout=1.0"),
             ({"embed_dim": 8, "num_heads": 2, "dropout": -0.5}, "dropout=-0.5"),
-            ({"embed_dim": 8, "num_heads": 2, "batch_first": False}, "batch_first=False"),
+            ({"embed_dim": 8, "num_heads": 2, "batch_first": "yes"}, "batch_first='yes'"),
+            ({"embed_dim": 8, "num_heads": 2, "kdim": 0}, "kdim=0"),
+            ({"embed_dim": 8, "num_heads": 2, "vdim": 2.5}, "vdim=2.5"),
+            ({"embed_dim": 8, "num_heads": 2, "add_zero_attn": 1}, "add_zero_attn=1"),
+            ({"embed_dim": 8, "num_heads": 2, "device": "cuda"}, "device='cuda'.*CPU"),
         ],
     )
     def test_bad_arguments(self, kwargs: dict[str, object], match: str) -> None:
@@ -133,7 +137,7 @@ class TestMultiheadAttention:
             nn.MultiheadAttention(**kwargs)  # type: ignore[arg-type]
 
     def test_shape_errors(self) -> None:
-        m = nn.MultiheadAttention(8, 2)
+        m = nn.MultiheadAttention(8, 2, batch_first=True)
         x = mg.randn(2, 5, 8)
         with pytest.raises(mg.ShapeError, match=r"embed_dim=8.*\(2, 5, 6\)"):
             m(mg.randn(2, 5, 6), x, x)
@@ -151,11 +155,11 @@ class TestMultiheadAttention:
             m(x, x, x, attn_mask=mg.zeros(5, 5, dtype=mg.int64))
 
     def test_need_weights(self) -> None:
-        m = nn.MultiheadAttention(8, 2, dtype=mg.float64)
+        m = nn.MultiheadAttention(8, 2, batch_first=True, dtype=mg.float64)
         x = mg.tensor(RNG.standard_normal((3, 4, 8)))
-        out, w = m(x, x, x)
+        out, w = m(x, x, x, need_weights=False)
         assert w is None and out.shape == (3, 4, 8)
-        _, w = m(x, x, x, need_weights=True, is_causal=True)
+        _, w = m(x, x, x, is_causal=True)  # need_weights=True is the default, as in PyTorch
         assert w is not None and w.shape == (3, 4, 4)
         np.testing.assert_allclose(w.data.sum(-1), 1.0, rtol=1e-12)
         np.testing.assert_array_equal(np.triu(w.data[0], 1), 0.0)
@@ -164,7 +168,7 @@ class TestMultiheadAttention:
 
     def test_fully_masked_query_gives_zeros_not_nan(self) -> None:
         # PyTorch gives NaN here with need_weights=True (0 on its default path); minigrad gives 0 on both.
-        m = nn.MultiheadAttention(8, 2, dtype=mg.float64)
+        m = nn.MultiheadAttention(8, 2, batch_first=True, dtype=mg.float64)
         x = mg.tensor(RNG.standard_normal((2, 3, 8)), requires_grad=True)
         pad = mg.tensor(np.array([[False, True, False], [True, True, True]]))
         out, w = m(x, x, x, key_padding_mask=pad, need_weights=True)
@@ -177,7 +181,7 @@ class TestMultiheadAttention:
         np.testing.assert_array_equal(x.grad.data[1], 0.0)
 
     def test_dropout_only_in_training_and_seeded(self) -> None:
-        m = nn.MultiheadAttention(8, 2, dropout=0.5, dtype=mg.float64)
+        m = nn.MultiheadAttention(8, 2, dropout=0.5, batch_first=True, dtype=mg.float64)
         x = mg.tensor(RNG.standard_normal((2, 6, 8)))
         mg.manual_seed(1)
         a, _ = m(x, x, x)
@@ -189,12 +193,12 @@ class TestMultiheadAttention:
         d, _ = m(x, x, x)
         np.testing.assert_array_equal(c.data, d.data)
         assert not np.allclose(a.data, c.data)
-        reference = nn.MultiheadAttention(8, 2, dtype=mg.float64)
+        reference = nn.MultiheadAttention(8, 2, batch_first=True, dtype=mg.float64)
         reference.load_state_dict(m.state_dict())
         assert_close(c, reference(x, x, x)[0].data, rtol=1e-14)
 
     def test_gradcheck_inputs_and_parameters(self) -> None:
-        m = nn.MultiheadAttention(4, 2, dtype=mg.float64)
+        m = nn.MultiheadAttention(4, 2, batch_first=True, dtype=mg.float64)
         q = mg.tensor(RNG.standard_normal((2, 3, 4)), requires_grad=True)
         kv = mg.tensor(RNG.standard_normal((2, 2, 4)), requires_grad=True)
         pad = mg.tensor(np.array([[False, False], [False, True]]))
@@ -205,7 +209,7 @@ class TestMultiheadAttention:
         assert mg.gradcheck(fn, (q, kv, m.in_proj_weight, m.out_proj.weight))
 
     def test_unbatched(self) -> None:
-        m = nn.MultiheadAttention(8, 2, dtype=mg.float64)
+        m = nn.MultiheadAttention(8, 2, batch_first=True, dtype=mg.float64)
         x = mg.tensor(RNG.standard_normal((5, 8)))
         out, w = m(x, x, x, key_padding_mask=mg.tensor([False] * 4 + [True]), need_weights=True)
         batched, bw = m(x.unsqueeze(0), x.unsqueeze(0), x.unsqueeze(0),
@@ -261,7 +265,7 @@ class TestTransformerEncoderLayer:
         [
             ({"activation": "tanh"}, "activation='tanh'"),
             ({"activation": 3}, "activation=3"),
-            ({"batch_first": False}, "batch_first=False"),
+            ({"batch_first": "no"}, "batch_first='no'"),
             ({"dim_feedforward": 0}, "dim_feedforward=0"),
             ({"dropout": 1.0}, "1.0"),
             ({"nhead": 3}, "num_heads=3"),

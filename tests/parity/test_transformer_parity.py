@@ -66,7 +66,7 @@ def _assert_param_grads(m: nn.Module, t: Any) -> None:
 def _mha_pair(embed_dim: int = 8, num_heads: int = 2, bias: bool = True) -> tuple[nn.MultiheadAttention, Any]:
     torch = require_torch()
     t = torch.nn.MultiheadAttention(embed_dim, num_heads, bias=bias, batch_first=True, dtype=torch.float64)
-    m = nn.MultiheadAttention(embed_dim, num_heads, bias=bias, dtype=mg.float64)
+    m = nn.MultiheadAttention(embed_dim, num_heads, bias=bias, batch_first=True, dtype=mg.float64)
     _copy_from_torch(m, t)
     return m, t
 
@@ -148,7 +148,7 @@ class TestMultiheadAttentionParity:
         pad = np.zeros((2, 4), dtype=bool)
         pad[1] = True
         m_kp, t_kp = _mask_pair(pad)
-        m_out, _ = m(mx, mx, mx, key_padding_mask=m_kp)
+        m_out, _ = m(mx, mx, mx, key_padding_mask=m_kp, need_weights=False)
         t_out, _ = t(tx, tx, tx, key_padding_mask=t_kp, need_weights=False)
         assert_close(m_out, t_out)
         np.testing.assert_array_equal(m_out.data[1], 0.0)  # out_proj.bias starts at 0
@@ -239,8 +239,7 @@ class TestTransformerEncoderLayerParity:
         torch = require_torch()
         mg.manual_seed(3)
         m = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, dtype=mg.float64)
-        t = torch.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True,
-                                             dtype=torch.float64)
+        t = torch.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, dtype=torch.float64)
         sd = m.state_dict()
         assert list(sd) == list(t.state_dict())
         t.load_state_dict({k: torch.tensor(v) for k, v in sd.items()})
