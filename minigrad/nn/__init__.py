@@ -9,6 +9,7 @@ from minigrad.nn.linear import Identity, Linear
 from minigrad.nn.loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from minigrad.nn.module import Module, ModuleDict, ModuleList, Parameter, Sequential
 from minigrad.nn.normalization import BatchNorm1d, LayerNorm
+from minigrad.nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from minigrad.nn.transformer import (
     Embedding,
     MultiheadAttention,
@@ -20,6 +21,7 @@ from minigrad.nn.transformer import (
 )
 
 __all__ = [
+    "GRU", "LSTM", "RNN", "GRUCell", "LSTMCell", "RNNBase", "RNNCell", "RNNCellBase",
     "BCEWithLogitsLoss", "BatchNorm1d", "CrossEntropyLoss", "Dropout", "Embedding", "Flatten", "GELU",
     "Identity", "MultiheadAttention", "Transformer", "TransformerDecoder", "TransformerDecoderLayer",
     "TransformerEncoder", "TransformerEncoderLayer",
