@@ -47,27 +47,38 @@ State = tuple[Tensor, ...]
 # ----------------------------------------------------------------- one step
 
 
-def _rnn_step(xg: Tensor, h: Tensor, w_hh_t: Tensor, relu: bool) -> Tensor:
+def _times_transposed(h: Tensor, w: Tensor) -> Tensor:
+    """h @ w^T for a small batch h (N, in) and a weight w (out, in), computed as (w @ h^T)^T.
+
+    The same numbers; but OpenBLAS multiplies a row-major weight by a narrow
+    matrix much faster than a narrow matrix by a transposed weight view
+    (measured for (20, 256) x (256, 1024), float32: 146 us against 241 us,
+    PyTorch 146 us), and the two gradient products keep fast layouts too.
+    """
+    return (w @ h.mT).mT
+
+
+def _rnn_step(xg: Tensor, h: Tensor, w_hh: Tensor, relu: bool) -> Tensor:
     """h' = act(xg + h W_hh^T); ``xg`` already holds x W_ih^T + b_ih + b_hh."""
-    pre = xg + h @ w_hh_t
+    pre = xg + _times_transposed(h, w_hh)
     return pre.relu() if relu else pre.tanh()
 
 
-def _lstm_step(xg: Tensor, h: Tensor, c: Tensor, w_hh_t: Tensor,
-               w_hr_t: Tensor | None) -> tuple[Tensor, Tensor]:
+def _lstm_step(xg: Tensor, h: Tensor, c: Tensor, w_hh: Tensor,
+               w_hr: Tensor | None) -> tuple[Tensor, Tensor]:
     """(h', c') from the gates xg + h W_hh^T; ``xg`` already holds x W_ih^T + b_ih + b_hh."""
-    gates = xg + h @ w_hh_t
+    gates = xg + _times_transposed(h, w_hh)
     size = c.shape[-1]
     # one sigmoid over all four chunks (the g chunk's is unused): fewer ops per step
     s = gates.sigmoid()
     c = s[:, size : 2 * size] * c + s[:, :size] * gates[:, 2 * size : 3 * size].tanh()
     h = s[:, 3 * size :] * c.tanh()
-    return (h if w_hr_t is None else h @ w_hr_t), c
+    return (h if w_hr is None else _times_transposed(h, w_hr)), c
 
 
-def _gru_step(xg: Tensor, h: Tensor, w_hh_t: Tensor, b_hh: Tensor | None) -> Tensor:
+def _gru_step(xg: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
     """h' from ``xg`` = x W_ih^T + b_ih and h; b_hh stays inside because r multiplies W_hn h + b_hn."""
-    gh = h @ w_hh_t
+    gh = _times_transposed(h, w_hh)
     if b_hh is not None:
         gh = gh + b_hh
     size = h.shape[-1]
@@ -80,12 +91,25 @@ def _gru_step(xg: Tensor, h: Tensor, w_hh_t: Tensor, b_hh: Tensor | None) -> Ten
 
 
 def _row_pieces(rows: Tensor, sizes: Sequence[int]) -> list[Tensor]:
-    """Consecutive row blocks of ``rows``: ``sizes[t]`` rows for step t."""
+    """Consecutive row blocks of ``rows``: ``sizes[t]`` rows for step t.
+
+    Taken in two levels, about sqrt(T) groups of about sqrt(T) steps: the
+    gradient of a slice is a zero array of the sliced tensor's size with the
+    slice's gradient written in, so T slices of the whole input cost T
+    full-size arrays in backward, while two levels cost about 2 sqrt(T).
+    """
+    steps = len(sizes)
+    group = max(1, math.isqrt(steps))
     pieces = []
     start = 0
-    for size in sizes:
-        pieces.append(rows[start : start + size])
-        start += size
+    for first in range(0, steps, group):
+        chunk = sizes[first : first + group]
+        block = rows[start : start + sum(chunk)] if group < steps else rows
+        offset = 0
+        for size in chunk:
+            pieces.append(block[offset : offset + size])
+            offset += size
+        start += offset
     return pieces
 
 
@@ -339,18 +363,16 @@ class RNNBase(Module):
         """The step function of one layer and direction, and the input's share of every step's gates."""
         w_ih, w_hh = params[0], params[1]
         b_ih, b_hh = (params[2], params[3]) if self.bias else (None, None)
-        w_hh_t = w_hh.T  # transposed once per call, not once per step
         if self.mode == "GRU":
             xg = F.linear(rows, w_ih, b_ih)
-            return (lambda x, h: (_gru_step(x, h, w_hh_t, b_hh),)), xg
+            return (lambda x, h: (_gru_step(x, h, w_hh, b_hh),)), xg
         # both biases are constant over time: fold them into the one big matmul
         xg = F.linear(rows, w_ih, None if b_ih is None or b_hh is None else b_ih + b_hh)
         if self.mode == "LSTM":
             w_hr = params[-1] if self.proj_size else None
-            w_hr_t = None if w_hr is None else w_hr.T
-            return (lambda x, h, c: _lstm_step(x, h, c, w_hh_t, w_hr_t)), xg
+            return (lambda x, h, c: _lstm_step(x, h, c, w_hh, w_hr)), xg
         relu = self.mode == "RNN_RELU"
-        return (lambda x, h: (_rnn_step(x, h, w_hh_t, relu),)), xg
+        return (lambda x, h: (_rnn_step(x, h, w_hh, relu),)), xg
 
     def _initial_states(self, hx: Any, batch: int, batched: bool,
                         dtype: np.dtype[Any]) -> list[Tensor | None]:
@@ -576,7 +598,7 @@ class RNNCell(RNNCellBase):
         """The next hidden state."""
         x, (h,), batched = self._check(input, [(hx, "hx")])
         h = self._zeros(x) if h is None else h
-        out = _rnn_step(self._input_gates(x, True), h, self.weight_hh.T, self.nonlinearity == "relu")
+        out = _rnn_step(self._input_gates(x, True), h, self.weight_hh, self.nonlinearity == "relu")
         return out if batched else out.squeeze(0)
 
 
@@ -604,7 +626,7 @@ class LSTMCell(RNNCellBase):
         x, (h, c), batched = self._check(input, [(h0, "hx[0]"), (c0, "hx[1]")])
         h = self._zeros(x) if h is None else h
         c = self._zeros(x) if c is None else c
-        h, c = _lstm_step(self._input_gates(x, True), h, c, self.weight_hh.T, None)
+        h, c = _lstm_step(self._input_gates(x, True), h, c, self.weight_hh, None)
         return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
 
 
@@ -628,5 +650,5 @@ class GRUCell(RNNCellBase):
         """The next hidden state."""
         x, (h,), batched = self._check(input, [(hx, "hx")])
         h = self._zeros(x) if h is None else h
-        out = _gru_step(self._input_gates(x, False), h, self.weight_hh.T, self.bias_hh)
+        out = _gru_step(self._input_gates(x, False), h, self.weight_hh, self.bias_hh)
         return out if batched else out.squeeze(0)
