@@ -112,7 +112,7 @@ class TestBadInput:
             m(mg.randn(5, 2, 3, 1))
         with pytest.raises(TypeError, match="Tensor"):
             m([[1.0, 2.0, 3.0]])
-        with pytest.raises(mg.InvalidParameterError, match="dtype float64 does not match.*float32"):
+        with pytest.raises(mg.InvalidParameterError, match=r"dtype float64 does not match.*float32"):
             m(mg.randn(5, 2, 3, dtype=mg.float64))
 
     def test_wrong_hidden_shapes(self) -> None:

@@ -70,7 +70,8 @@ def _check(m: Any, t: Any, m_out: Any, t_out: Any, m_leaves: list[mg.Tensor], t_
         assert_close(m_params[name].grad, tp.grad)
 
 
-def _states(cls: str, layers_dirs: int, batch: tuple[int, ...], out: int) -> tuple[list[mg.Tensor], list[Any]]:
+def _states(cls: str, layers_dirs: int, batch: tuple[int, ...],
+            out: int) -> tuple[list[mg.Tensor], list[Any]]:
     shapes = [(layers_dirs, *batch, out)]
     if cls == "LSTM":
         shapes.append((layers_dirs, *batch, HID))
@@ -173,8 +174,9 @@ def test_pack_and_pad_utilities(batch_first: bool, total_length: int | None) -> 
     tp = tu.pack_padded_sequence(tx, torch.tensor(lengths), batch_first=batch_first, enforce_sorted=False)
     np.testing.assert_array_equal(mp.sorted_indices.numpy(), tp.sorted_indices.numpy())
     np.testing.assert_array_equal(mp.unsorted_indices.numpy(), tp.unsorted_indices.numpy())
-    m_pad, _ = mrnn.pad_packed_sequence(mp, batch_first=batch_first, padding_value=9.0, total_length=total_length)
-    t_pad, _ = tu.pad_packed_sequence(tp, batch_first=batch_first, padding_value=9.0, total_length=total_length)
+    kw: dict[str, Any] = {"batch_first": batch_first, "padding_value": 9.0, "total_length": total_length}
+    m_pad, _ = mrnn.pad_packed_sequence(mp, **kw)
+    t_pad, _ = tu.pad_packed_sequence(tp, **kw)
     _check(nn.Module(), torch.nn.Module(), (mp.data, m_pad), (tp.data, t_pad), [mx], [tx])
     seqs = [RNG.standard_normal((n, 2)) for n in lengths]
     m_seqs = [mg.tensor(s, requires_grad=True) for s in seqs]
