@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import math
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -328,6 +329,10 @@ class MultiheadAttention(Module):
     def _mask(self, attn_mask: Any, key_padding_mask: Any, is_causal: bool, n: int, tgt_len: int,
               src_len: int, dtype: np.dtype[Any]) -> Tensor | None:
         """The additive mask, broadcastable to (N, H, L, S), or None."""
+        if attn_mask is not None and key_padding_mask is not None and (
+                _is_bool(attn_mask) != _is_bool(key_padding_mask)):
+            warnings.warn("Support for mismatched key_padding_mask and attn_mask is deprecated. "
+                          "Use same type for both instead.", stacklevel=3)
         mask: Tensor | None = None
         if attn_mask is not None:
             mask = additive_mask(attn_mask, dtype, true_means_masked=True, name="attn_mask")
@@ -365,6 +370,10 @@ class MultiheadAttention(Module):
         if not self._qkv_same_embed_dim:
             text += f", kdim={self.kdim}, vdim={self.vdim}"
         return text + f", batch_first={self.batch_first}"
+
+
+def _is_bool(mask: Any) -> bool:
+    return bool(np.asarray(mask.numpy() if isinstance(mask, Tensor) else mask).dtype == np.bool_)
 
 
 def _unsqueeze0(mask: Any) -> Tensor:
