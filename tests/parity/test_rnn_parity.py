@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import minigrad as mg
 from minigrad import nn
@@ -240,3 +242,15 @@ def test_float32_and_torch_loads_our_state() -> None:
     assert out.dtype == np.float32 and h.dtype == np.float32
     assert_close(out, t_out, rtol=1e-5, atol=1e-6)
     assert_close(h, t_h, rtol=1e-5, atol=1e-6)
+
+
+@settings(max_examples=25, deadline=None)
+@given(cls=st.sampled_from(["RNN", "LSTM", "GRU"]), steps=st.integers(1, 4), batch=st.integers(1, 3),
+       input_size=st.integers(1, 3), hidden=st.integers(1, 3), layers=st.integers(1, 2),
+       bidirectional=st.booleans(), batch_first=st.booleans())
+def test_random_shapes(cls: str, steps: int, batch: int, input_size: int, hidden: int, layers: int,
+                       bidirectional: bool, batch_first: bool) -> None:
+    m, t = _pair(cls, input_size, hidden, num_layers=layers, bidirectional=bidirectional,
+                 batch_first=batch_first)
+    (mx,), (tx,) = _leaves((batch, steps, input_size) if batch_first else (steps, batch, input_size))
+    _check(m, t, m(mx), t(tx), [mx], [tx])
