@@ -116,8 +116,8 @@ def _row_pieces(rows: Tensor, sizes: Sequence[int]) -> list[Tensor]:
 Step = Callable[..., State]
 
 
-def _scan(step: Step, inputs: Sequence[Tensor], sizes: Sequence[int], state0: State, reverse: bool) -> tuple[
-        list[Tensor], State]:
+def _scan(step: Step, inputs: Sequence[Tensor], sizes: Sequence[int], state0: State,
+          reverse: bool) -> tuple[list[Tensor], State]:
     """Run ``step`` over time; returns the per-step outputs (in time order) and the final state.
 
     ``sizes[t]`` sequences run at step t (non-increasing in t: the batch is
@@ -277,18 +277,16 @@ class RNNBase(Module):
             TypeError: the input is not a Tensor or PackedSequence.
         """
         name = type(self).__name__
-        packed = isinstance(input, PackedSequence)
         batched = True
-        sorted_indices: Tensor | None = None
-        unsorted_indices: Tensor | None = None
+        packed: PackedSequence | None = None
         if isinstance(input, PackedSequence):
-            data, batch_sizes, sorted_indices, unsorted_indices = input
-            _checks.tensor(name, data, "input.data")
-            if data.ndim != 2:
+            packed = input
+            rows = _checks.tensor(name, packed.data, "input.data")
+            if rows.ndim != 2:
                 raise ShapeError(f"{name}: packed input data must be 2-D (sum of lengths, input_size), "
-                                 f"got shape {data.shape}")
-            sizes = [int(b) for b in batch_sizes.numpy()]
-            rows = data
+                                 f"got shape {rows.shape}")
+            sizes = [int(b) for b in packed.batch_sizes.numpy()]
+            shown = rows.shape
         else:
             x = _checks.tensor(name, input)
             if x.ndim not in (2, 3):
@@ -301,8 +299,10 @@ class RNNBase(Module):
             steps, n = x.shape[0], x.shape[1]
             sizes = [n] * steps
             rows = x.reshape(steps * n, x.shape[2])
+            shown = input.shape
+        if not sizes:
+            raise ShapeError(f"{name}: expected a sequence length larger than 0, got input shape {shown}")
         if rows.shape[-1] != self.input_size:
-            shown = rows.shape if isinstance(input, PackedSequence) else input.shape
             raise ShapeError(
                 f"{name}: expected input with last dim input_size={self.input_size}, got shape {shown}"
             )
@@ -312,18 +312,18 @@ class RNNBase(Module):
                 f"{name}: input dtype {rows.dtype} does not match the parameters' dtype {weight.dtype}; "
                 f"convert the input (input.to({weight.dtype})) or the model (model.to({rows.dtype}))"
             )
-        batch = sizes[0] if sizes else 0
+        batch = sizes[0]
         states = self._initial_states(hx, batch, batched, rows.dtype)
-        if sorted_indices is not None:
-            states = [None if s is None else s[:, sorted_indices.numpy()] for s in states]
+        if packed is not None and packed.sorted_indices is not None:  # hx is in the caller's batch order
+            order = packed.sorted_indices.numpy()
+            states = [None if s is None else s[:, order] for s in states]
         rows, finals = self._layers(rows, sizes, states)
         final_states = [stack([f[i] for f in finals]) for i in range(len(finals[0]))]
-        if unsorted_indices is not None:
-            final_states = [s[:, unsorted_indices.numpy()] for s in final_states]
         output: Any
-        if packed:
-            output = PackedSequence(rows, from_numpy(np.asarray(sizes, dtype=np.int64)), sorted_indices,
-                                    unsorted_indices)
+        if packed is not None:
+            if packed.unsorted_indices is not None:
+                final_states = [s[:, packed.unsorted_indices.numpy()] for s in final_states]
+            output = PackedSequence(rows, packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices)
         else:
             output = rows.reshape(len(sizes), batch, rows.shape[-1])
             if not batched:

@@ -110,6 +110,10 @@ class TestBadInput:
             m(mg.randn(5, 2, 4))
         with pytest.raises(mg.ShapeError, match=r"2-D or 3-D, got 4-D"):
             m(mg.randn(5, 2, 3, 1))
+        with pytest.raises(mg.ShapeError, match=r"sequence length larger than 0.*\(2, 0, 3\)"):
+            nn.LSTM(3, 4, batch_first=True)(mg.randn(2, 0, 3))
+        out, (h, c) = m(mg.randn(5, 0, 3))  # an empty batch is fine, as in PyTorch
+        assert out.shape == (5, 0, 4) and h.shape == c.shape == (2, 0, 4)
         with pytest.raises(TypeError, match="Tensor"):
             m([[1.0, 2.0, 3.0]])
         with pytest.raises(mg.InvalidParameterError, match=r"dtype float64 does not match.*float32"):
