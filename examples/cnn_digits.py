@@ -78,7 +78,8 @@ def shifted(batch: Array, rng: np.random.Generator) -> Array:
     dy, dx = rng.integers(0, 3, n), rng.integers(0, 3, n)
     rows = dy[:, None] + np.arange(SIDE)  # (N, 8): the padded rows each image keeps
     cols = dx[:, None] + np.arange(SIDE)
-    return padded[np.arange(n)[:, None, None], 0, rows[:, :, None], cols[:, None, :]][:, None]
+    out: Array = padded[np.arange(n)[:, None, None], 0, rows[:, :, None], cols[:, None, :]][:, None]
+    return out
 
 
 def channels_of(state: dict[str, Array]) -> int:
