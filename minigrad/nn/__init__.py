@@ -4,10 +4,11 @@ from minigrad.nn import functional as functional
 from minigrad.nn import init as init
 from minigrad.nn import utils as utils
 from minigrad.nn.activation import GELU, Flatten, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from minigrad.nn.container import ModuleDict, ModuleList, Sequential
 from minigrad.nn.dropout import Dropout
 from minigrad.nn.linear import Identity, Linear
 from minigrad.nn.loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
-from minigrad.nn.module import Module, ModuleDict, ModuleList, Parameter, Sequential
+from minigrad.nn.module import Module, Parameter
 from minigrad.nn.normalization import BatchNorm1d, LayerNorm
 from minigrad.nn.transformer import Embedding, MultiheadAttention, TransformerEncoderLayer
 
