@@ -19,6 +19,7 @@ from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_en
 from minigrad.autograd import grad as grad
 from minigrad.errors import (
     DimensionError,
+    DTypeError,
     GradcheckError,
     InvalidParameterError,
     MinigradError,
@@ -40,12 +41,24 @@ from minigrad.gradcheck import gradcheck, gradgradcheck
 from minigrad.profiler import profile
 from minigrad.random import Generator, manual_seed
 from minigrad.serialization import load, save
-from minigrad.tensor import Tensor, bool_, cat, from_numpy, float32, float64, int64, matmul, stack, tensor, where
+from minigrad.tensor import (
+    Tensor,
+    bool_,
+    cat,
+    float32,
+    float64,
+    from_numpy,
+    int64,
+    matmul,
+    stack,
+    tensor,
+    where,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "DimensionError", "Generator", "GradcheckError", "InvalidParameterError", "MinigradError",
+    "DTypeError", "DimensionError", "Generator", "GradcheckError", "InvalidParameterError", "MinigradError",
     "ShapeError", "Tensor", "arange", "bool_", "cat", "enable_grad", "float32", "float64",
     "full", "full_like", "grad", "gradcheck", "gradgradcheck", "int64", "is_grad_enabled",
     "manual_seed", "matmul", "no_grad", "ones", "ones_like", "rand", "randint", "randn",

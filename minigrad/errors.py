@@ -7,7 +7,9 @@ checks), so ``except ValueError`` keeps working in code that predates minigrad.
 
 from __future__ import annotations
 
-__all__ = ["DimensionError", "GradcheckError", "InvalidParameterError", "MinigradError", "ShapeError"]
+__all__ = [
+    "DTypeError", "DimensionError", "GradcheckError", "InvalidParameterError", "MinigradError", "ShapeError",
+]
 
 
 class MinigradError(Exception):
@@ -35,3 +37,10 @@ class GradcheckError(MinigradError, AssertionError):
 
 class DimensionError(MinigradError, IndexError):
     """A dim or an index is out of range for the tensor's shape."""
+
+
+class DTypeError(MinigradError, RuntimeError):
+    """A tensor's dtype does not fit the operation (PyTorch's RuntimeError in that case).
+
+    The message names the dtype expected, the dtype given, and how to convert.
+    """

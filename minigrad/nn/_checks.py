@@ -7,6 +7,7 @@ value, so ``BatchNorm1d(0)`` says ``num_features must be a positive int, got 0``
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -45,13 +46,56 @@ def positive_float(name: str, value: Any) -> float:
     return float(value)
 
 
-def unit_interval(name: str, value: Any, allow_none: bool = False) -> float | None:
-    """``value`` as a float if it is a number in [0, 1] (or None when allowed)."""
-    if value is None and allow_none:
-        return None
+def unit_interval(name: str, value: Any) -> float:
+    """``value`` as a float if it is a number in [0, 1]."""
     if not _is_real(value) or not 0 <= value <= 1:
         raise InvalidParameterError(f"{name} must be a number in [0, 1], got {name}={value!r}")
     return float(value)
+
+
+def probability(name: str, value: Any) -> float:
+    """``value`` as a float if it is a number in [0, 1): a drop probability."""
+    if not _is_real(value) or not 0 <= value < 1:
+        raise InvalidParameterError(f"{name} must be a number in [0, 1), got {name}={value!r}")
+    return float(value)
+
+
+def number(name: str, value: Any) -> float:
+    """``value`` as a float if it is a real number (bools rejected; nan and inf allowed)."""
+    if not _is_real(value):
+        raise InvalidParameterError(f"{name} must be a number, got {name}={value!r}")
+    return float(value)
+
+
+def one_of(name: str, value: Any, choices: Sequence[str]) -> str:
+    """``value`` if it is one of the strings ``choices``."""
+    if not isinstance(value, str) or value not in choices:
+        options = ", ".join(repr(c) for c in choices)
+        raise InvalidParameterError(f"{name} must be one of {options}, got {name}={value!r}")
+    return value
+
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def reduction(value: Any, choices: Sequence[str] = REDUCTIONS) -> str:
+    """A loss's ``reduction``: 'mean', 'sum' or 'none' (or the loss's own ``choices``)."""
+    return one_of("reduction", value, choices)
+
+
+def normalized_shape(value: Any, name: str = "normalized_shape") -> tuple[int, ...]:
+    """A positive int or a non-empty sequence of positive ints, as a tuple of ints."""
+    if _is_int(value):
+        shape: tuple[Any, ...] = (value,)
+    elif isinstance(value, (tuple, list)):
+        shape = tuple(value)
+    else:  # 2.5 or None: not a size at all (was "'float' object is not iterable")
+        shape = ()
+    if not shape or any(not _is_int(s) or s <= 0 for s in shape):
+        raise InvalidParameterError(
+            f"{name} must be a positive int or a non-empty sequence of positive ints, got {name}={value!r}"
+        )
+    return tuple(int(s) for s in shape)
 
 
 def flag(name: str, value: Any) -> bool:

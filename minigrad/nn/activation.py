@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 
-from minigrad.errors import InvalidParameterError
+from minigrad.nn import _checks
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor
 
@@ -37,11 +37,7 @@ class GELU(Module):
 
     def __init__(self, approximate: str = "none") -> None:
         super().__init__()
-        if approximate not in ("none", "tanh"):
-            raise InvalidParameterError(
-                f"approximate must be 'none' or 'tanh', got approximate={approximate!r}"
-            )
-        self.approximate = approximate
+        self.approximate = _checks.one_of("approximate", approximate, ("none", "tanh"))
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """GELU of each element."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from minigrad.errors import InvalidParameterError
+from minigrad.nn import _checks
 from minigrad.nn import functional as F
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor
@@ -28,7 +29,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
-        self._p = F._check_p(p)
+        self._p = _checks.probability("p", p)
         if inplace:
             raise InvalidParameterError(
                 "Dropout(inplace=True) is not supported: got inplace=True; use inplace=False"
@@ -42,7 +43,7 @@ class Dropout(Module):
 
     @p.setter
     def p(self, value: float) -> None:
-        self._p = F._check_p(value)
+        self._p = _checks.probability("p", value)
 
     @property
     def dropout_rate(self) -> float:

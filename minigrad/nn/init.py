@@ -11,9 +11,10 @@ import math
 
 import numpy as np
 
+from minigrad.autograd import no_grad
 from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.random import Generator, default_generator
-from minigrad.tensor import Array, Tensor
+from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = [
     "calculate_gain", "constant_", "kaiming_normal_", "kaiming_uniform_", "normal_", "ones_",
@@ -57,8 +58,8 @@ def _fans(tensor: Tensor) -> tuple[int, int]:
 
 
 def _fill(tensor: Tensor, values: Array) -> Tensor:
-    tensor.data[...] = values
-    tensor._version += 1
+    with no_grad():  # initialising a parameter is not part of any graph
+        tensor[...] = from_numpy(np.asarray(values))
     return tensor
 
 

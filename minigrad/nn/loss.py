@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from minigrad.nn import _checks
 from minigrad.nn import functional as F
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor
@@ -12,7 +13,7 @@ __all__ = ["BCEWithLogitsLoss", "CrossEntropyLoss", "MSELoss", "NLLLoss"]
 class _Loss(Module):
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
-        F._check_reduction(reduction)
+        _checks.reduction(reduction)
         self.reduction = reduction
 
 
@@ -48,7 +49,7 @@ class CrossEntropyLoss(_Loss):
         super().__init__(reduction)
         self.register_buffer("weight", weight)
         self.ignore_index = ignore_index
-        F._check_label_smoothing(label_smoothing)
+        _checks.unit_interval("label_smoothing", label_smoothing)
         self.label_smoothing = label_smoothing
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002

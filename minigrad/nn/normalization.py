@@ -55,7 +55,7 @@ class BatchNorm1d(Module):
         super().__init__()
         self.num_features = _checks.positive_int("num_features", num_features)
         self.eps = _checks.positive_float("eps", eps)
-        self.momentum = _checks.unit_interval("momentum", momentum, allow_none=True)
+        self.momentum = None if momentum is None else _checks.unit_interval("momentum", momentum)
         self.affine = _checks.flag("affine", affine)
         self.track_running_stats = _checks.flag("track_running_stats", track_running_stats)
         with_bias = _checks.flag("bias", bias)
@@ -119,10 +119,9 @@ class BatchNorm1d(Module):
             )
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats and self.num_batches_tracked is not None:
-            self.num_batches_tracked.data += 1
-            self.num_batches_tracked._version += 1
+            self.num_batches_tracked += 1
             if self.momentum is None:  # cumulative average: the k-th batch gets weight 1/k
-                factor = 1.0 / float(self.num_batches_tracked.data)
+                factor = 1.0 / self.num_batches_tracked.item()
         track = not self.training or self.track_running_stats
         return F.batch_norm(
             input,
@@ -169,7 +168,7 @@ class LayerNorm(Module):
     def __init__(self, normalized_shape: int | Sequence[int], eps: float = 1e-5,
                  elementwise_affine: bool = True, bias: bool = True, dtype: DTypeLike = None) -> None:
         super().__init__()
-        self.normalized_shape = F._normalized_shape(normalized_shape)
+        self.normalized_shape = _checks.normalized_shape(normalized_shape)
         self.eps = _checks.positive_float("eps", eps)
         self.elementwise_affine = _checks.flag("elementwise_affine", elementwise_affine)
         with_bias = _checks.flag("bias", bias)

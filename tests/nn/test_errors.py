@@ -170,3 +170,23 @@ def test_loss_shape_errors() -> None:
         F.cross_entropy(mg.zeros(2, 3), mg.tensor([0, 1]), weight=mg.ones(2))
     with pytest.raises(mg.ShapeError, match="target size"):
         F.binary_cross_entropy_with_logits(mg.zeros(2, 3), mg.zeros(3))
+
+
+@pytest.mark.parametrize("fn", [F.cross_entropy, F.nll_loss])
+@pytest.mark.parametrize("shape", [(3, 4), (2, 4, 5)])
+def test_float_class_labels_say_integers_expected(fn: Any, shape: tuple[int, ...]) -> None:
+    """Float labels where class indices belong: PyTorch's RuntimeError, saying what to pass instead."""
+    logits = mg.randn(*shape)
+    labels = mg.zeros(shape[0], *shape[2:])  # float32 zeros: labels of the right shape, wrong dtype
+    with pytest.raises(RuntimeError, match=r"integer class indices.*float32") as info:
+        fn(logits, labels)
+    assert isinstance(info.value, mg.MinigradError)
+    msg = str(info.value)
+    assert "long()" in msg and "probabilities" in msg and str(tuple(shape)) in msg, msg
+
+
+def test_float_targets_of_the_logits_shape_are_probabilities() -> None:
+    logits = mg.randn(3, 4, dtype=mg.float64)
+    probs = F.softmax(mg.randn(3, 4, dtype=mg.float64), dim=1)
+    expected = -(F.log_softmax(logits, 1) * probs).sum(1).mean()
+    assert F.cross_entropy(logits, probs).item() == pytest.approx(expected.item(), rel=1e-12)
