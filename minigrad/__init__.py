@@ -19,6 +19,7 @@ from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_en
 from minigrad.autograd import grad as grad
 from minigrad.errors import (
     DimensionError,
+    DomainError,
     DTypeError,
     GradcheckError,
     InvalidParameterError,
@@ -58,10 +59,11 @@ from minigrad.tensor import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "DTypeError", "DimensionError", "Generator", "GradcheckError", "InvalidParameterError", "MinigradError",
+    "DimensionError", "Generator", "GradcheckError", "InvalidParameterError", "MinigradError",
     "ShapeError", "Tensor", "arange", "bool_", "cat", "enable_grad", "float32", "float64",
     "full", "full_like", "grad", "gradcheck", "gradgradcheck", "int64", "is_grad_enabled",
     "manual_seed", "matmul", "no_grad", "ones", "ones_like", "rand", "randint", "randn",
     "set_grad_enabled", "stack", "tensor", "where", "zeros", "zeros_like",
     "detect_anomaly", "from_numpy", "profile", "viz", "load", "save", "data", "nn", "optim",
+    "DTypeError", "DomainError",
 ]  # fmt: skip

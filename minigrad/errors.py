@@ -8,8 +8,9 @@ checks), so ``except ValueError`` keeps working in code that predates minigrad.
 from __future__ import annotations
 
 __all__ = [
-    "DTypeError", "DimensionError", "GradcheckError", "InvalidParameterError", "MinigradError", "ShapeError",
-]
+    "DTypeError", "DimensionError", "DomainError", "GradcheckError", "InvalidParameterError",
+    "MinigradError", "ShapeError",
+]  # fmt: skip
 
 
 class MinigradError(Exception):
@@ -43,4 +44,11 @@ class DTypeError(MinigradError, RuntimeError):
     """A tensor's dtype does not fit the operation (PyTorch's RuntimeError in that case).
 
     The message names the dtype expected, the dtype given, and how to convert.
+    """
+
+
+class DomainError(MinigradError, RuntimeError):
+    """A tensor holds values outside the range the operation accepts (PyTorch's RuntimeError in that case).
+
+    For example probabilities outside [0, 1] given to ``binary_cross_entropy``.
     """

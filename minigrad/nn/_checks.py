@@ -16,55 +16,70 @@ from minigrad.errors import InvalidParameterError
 from minigrad.tensor import DTypeLike, Tensor, _resolve_dtype, float32
 
 
-def _is_int(value: Any) -> bool:
+def is_int(value: Any) -> bool:
+    """True for Python and numpy ints (bools excluded)."""
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
-def _is_real(value: Any) -> bool:
+def is_real(value: Any) -> bool:
+    """True for Python and numpy ints and floats (bools excluded)."""
     real = isinstance(value, (int, float, np.integer, np.floating))
     return real and not isinstance(value, (bool, np.bool_))
 
 
 def positive_int(name: str, value: Any) -> int:
     """``value`` as an int if it is an int > 0 (bools rejected)."""
-    if not _is_int(value) or value <= 0:
+    if not is_int(value) or value <= 0:
         raise InvalidParameterError(f"{name} must be a positive int, got {name}={value!r}")
     return int(value)
 
 
 def nonnegative_int(name: str, value: Any) -> int:
     """``value`` as an int if it is an int >= 0 (bools rejected)."""
-    if not _is_int(value) or value < 0:
+    if not is_int(value) or value < 0:
         raise InvalidParameterError(f"{name} must be a non-negative int, got {name}={value!r}")
     return int(value)
 
 
 def positive_float(name: str, value: Any) -> float:
     """``value`` as a float if it is a finite number > 0."""
-    if not _is_real(value) or not math.isfinite(value) or value <= 0:
+    if not is_real(value) or not math.isfinite(value) or value <= 0:
         raise InvalidParameterError(f"{name} must be a positive number, got {name}={value!r}")
     return float(value)
 
 
+def nonnegative(name: str, value: Any) -> float:
+    """``value`` itself if it is a number >= 0 (inf allowed, nan and bools rejected)."""
+    if not is_real(value) or not value >= 0:
+        raise InvalidParameterError(f"{name} must be a number >= 0, got {name}={value!r}")
+    given: float = value
+    return given
+
+
 def unit_interval(name: str, value: Any) -> float:
     """``value`` as a float if it is a number in [0, 1]."""
-    if not _is_real(value) or not 0 <= value <= 1:
+    if not is_real(value) or not 0 <= value <= 1:
         raise InvalidParameterError(f"{name} must be a number in [0, 1], got {name}={value!r}")
     return float(value)
 
 
 def probability(name: str, value: Any) -> float:
     """``value`` as a float if it is a number in [0, 1): a drop probability."""
-    if not _is_real(value) or not 0 <= value < 1:
+    if not is_real(value) or not 0 <= value < 1:
         raise InvalidParameterError(f"{name} must be a number in [0, 1), got {name}={value!r}")
     return float(value)
 
 
 def number(name: str, value: Any) -> float:
-    """``value`` as a float if it is a real number (bools rejected; nan and inf allowed)."""
-    if not _is_real(value):
+    """``value`` itself if it is a real number (bools rejected; nan and inf allowed).
+
+    Returned as given (an int stays an int), so a layer's repr shows what was
+    passed, as PyTorch's does.
+    """
+    if not is_real(value):
         raise InvalidParameterError(f"{name} must be a number, got {name}={value!r}")
-    return float(value)
+    given: float = value
+    return given
 
 
 def one_of(name: str, value: Any, choices: Sequence[str]) -> str:
@@ -85,13 +100,13 @@ def reduction(value: Any, choices: Sequence[str] = REDUCTIONS) -> str:
 
 def normalized_shape(value: Any, name: str = "normalized_shape") -> tuple[int, ...]:
     """A positive int or a non-empty sequence of positive ints, as a tuple of ints."""
-    if _is_int(value):
+    if is_int(value):
         shape: tuple[Any, ...] = (value,)
     elif isinstance(value, (tuple, list)):
         shape = tuple(value)
     else:  # 2.5 or None: not a size at all (was "'float' object is not iterable")
         shape = ()
-    if not shape or any(not _is_int(s) or s <= 0 for s in shape):
+    if not shape or any(not is_int(s) or s <= 0 for s in shape):
         raise InvalidParameterError(
             f"{name} must be a positive int or a non-empty sequence of positive ints, got {name}={value!r}"
         )
@@ -118,3 +133,14 @@ def float_dtype(dtype: DTypeLike) -> np.dtype[Any]:
     if dt.kind != "f":
         raise InvalidParameterError(f"dtype must be a floating dtype (float32 or float64), got dtype={dt}")
     return dt
+
+
+def device(value: Any) -> None:
+    """Accept PyTorch's ``device=`` when it names the CPU (None, 'cpu', a device whose str is 'cpu').
+
+    Raises:
+        InvalidParameterError: any other device: minigrad computes on the CPU only.
+    """
+    if value is None or str(value) == "cpu":
+        return
+    raise InvalidParameterError(f"minigrad runs on the CPU only; got device={value!r} (use device='cpu')")

@@ -2,20 +2,87 @@
 
 Every function here is a composition of Tensor operations, so gradients come
 from the autograd engine; modules in ``minigrad.nn`` hold state and call these.
-The functions live in small files by kind (activation, dropout, normalization,
-loss, linear, attention, embedding) and are all re-exported here as ``F.*``.
+The functions live in small files by kind and are all re-exported here as ``F.*``:
+activation, dropout, normalization, linear, embedding, attention, vector
+(norms and distances), loss (regression), cross_entropy (classification) and
+margin (ranking and embedding losses).
 """
 
-from minigrad.nn.functional.activation import gelu, log_softmax, relu, sigmoid, softmax, tanh
+from minigrad.nn.functional.activation import (
+    celu,
+    elu,
+    gelu,
+    glu,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    leaky_relu,
+    log_softmax,
+    logsigmoid,
+    mish,
+    prelu,
+    relu,
+    relu6,
+    selu,
+    sigmoid,
+    silu,
+    softmax,
+    softmin,
+    softplus,
+    softshrink,
+    softsign,
+    tanh,
+    tanhshrink,
+    threshold,
+)  # fmt: skip
 from minigrad.nn.functional.attention import scaled_dot_product_attention
-from minigrad.nn.functional.dropout import dropout
-from minigrad.nn.functional.embedding import embedding, one_hot
-from minigrad.nn.functional.linear import linear
-from minigrad.nn.functional.loss import binary_cross_entropy_with_logits, cross_entropy, mse_loss, nll_loss
-from minigrad.nn.functional.normalization import batch_norm, layer_norm
+from minigrad.nn.functional.cross_entropy import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    multilabel_soft_margin_loss,
+    nll_loss,
+)  # fmt: skip
+from minigrad.nn.functional.dropout import (
+    alpha_dropout,
+    dropout,
+    dropout1d,
+    dropout2d,
+    dropout3d,
+    feature_alpha_dropout,
+)  # fmt: skip
+from minigrad.nn.functional.embedding import embedding, embedding_bag, one_hot
+from minigrad.nn.functional.linear import bilinear, linear
+from minigrad.nn.functional.loss import (
+    gaussian_nll_loss,
+    huber_loss,
+    kl_div,
+    l1_loss,
+    mse_loss,
+    poisson_nll_loss,
+    smooth_l1_loss,
+)  # fmt: skip
+from minigrad.nn.functional.margin import cosine_embedding_loss, margin_ranking_loss, triplet_margin_loss
+from minigrad.nn.functional.normalization import (
+    batch_norm,
+    group_norm,
+    instance_norm,
+    layer_norm,
+    local_response_norm,
+    rms_norm,
+)  # fmt: skip
+from minigrad.nn.functional.vector import cosine_similarity, normalize, pairwise_distance
 
 __all__ = [
-    "batch_norm", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "embedding", "gelu",
-    "layer_norm", "linear", "log_softmax", "mse_loss", "nll_loss", "one_hot", "relu",
-    "scaled_dot_product_attention", "sigmoid", "softmax", "tanh",
+    "alpha_dropout", "batch_norm", "bilinear", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "celu", "cosine_embedding_loss", "cosine_similarity", "cross_entropy", "dropout", "dropout1d",
+    "dropout2d", "dropout3d", "elu", "embedding", "embedding_bag", "feature_alpha_dropout",
+    "gaussian_nll_loss", "gelu", "glu", "group_norm", "hardshrink", "hardsigmoid", "hardswish", "hardtanh",
+    "huber_loss", "instance_norm", "kl_div", "l1_loss", "layer_norm", "leaky_relu", "linear",
+    "local_response_norm", "log_softmax", "logsigmoid", "margin_ranking_loss", "mish", "mse_loss",
+    "multilabel_soft_margin_loss", "nll_loss", "normalize", "one_hot", "pairwise_distance",
+    "poisson_nll_loss", "prelu", "relu", "relu6", "rms_norm", "scaled_dot_product_attention", "selu",
+    "sigmoid", "silu", "smooth_l1_loss", "softmax", "softmin", "softplus", "softshrink", "softsign", "tanh",
+    "tanhshrink", "threshold", "triplet_margin_loss",
 ]  # fmt: skip
