@@ -75,16 +75,17 @@ def default_collate(batch: Sequence[Any]) -> Any:
     if isinstance(elem, int):  # bools too: a bool tensor, as torch.tensor([True, ...])
         return Tensor(np.array(batch, dtype=np.bool_ if isinstance(elem, bool) else np.int64))
     if isinstance(elem, (str, bytes)):
-        return batch
+        return batch  # as given: a list at the top level, a tuple inside a sequence
     if isinstance(elem, Mapping):
         return _rebuild(elem, {key: default_collate([d[key] for d in batch]) for key in elem})
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
-        return type(elem)(*(default_collate(list(samples)) for samples in zip(*batch)))
+        return type(elem)(*(default_collate(samples) for samples in zip(*batch)))
     if isinstance(elem, Sequence):
         size = len(elem)
         if any(len(sample) != size for sample in batch):
             raise ShapeError("default_collate: each element in list of batch should be of equal size")
-        columns = [default_collate(list(samples)) for samples in zip(*batch)]
+        # each column is a tuple, which strings keep as their batch (PyTorch does the same)
+        columns = [default_collate(samples) for samples in zip(*batch)]
         return columns if isinstance(elem, tuple) else _rebuild(elem, columns)
     raise _type_error(type(elem))
 
