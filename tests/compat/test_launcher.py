@@ -85,7 +85,6 @@ def test_module_paths_resolve_to_the_same_objects(tmp_path: Path) -> None:
     code = """
         import sys
         import minigrad
-from tests.helpers import require_torch
         import torch
         import torch.nn as nn
         import torch.utils.data
