@@ -20,6 +20,8 @@ from minigrad.compat.hook import install, torch_name
 
 __all__ = ["main", "run_module", "run_script"]
 
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
 USAGE = """usage: python -m minigrad.compat SCRIPT [ARGS...]
        python -m minigrad.compat -m MODULE [ARGS...]
 
@@ -57,7 +59,11 @@ def _report(e: BaseException, entry: str) -> None:
     if type(e) is ImportError and missing and from_minigrad and hasattr(e, "add_note"):
         # `from torch.nn import Foo`: Python words this error itself, so the launcher adds the hint
         e.add_note(f"{torch_name(e.name or '')}.{missing.group(1)} is not in minigrad")
-    traceback.print_exception(type(e), e, frame if frame is not None else tb)
+    report = traceback.TracebackException(type(e), e, frame if frame is not None else tb)
+    # The hook's own frames (a missing name's __getattr__) say nothing the message does not.
+    report.stack = traceback.StackSummary.from_list(
+        [f for f in report.stack if not f.filename.startswith(_PACKAGE_DIR)])
+    print("".join(report.format()), end="", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
