@@ -83,6 +83,18 @@ def _copy_state(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
+def _array_copy(value: Any) -> Array:
+    """A new ndarray holding ``value``: a Tensor, an ndarray, a number, or another library's array."""
+    arr: Array
+    if isinstance(value, Tensor):
+        arr = value.numpy().copy()
+    elif isinstance(value, (np.ndarray, np.generic, int, float)):
+        arr = np.array(value)
+    else:
+        arr = np.array(value.__array__())  # other libraries' __array__ may not take numpy 2's copy=
+    return arr
+
+
 def _is_array_like(value: Any) -> bool:
     """A Tensor, an ndarray, a numpy scalar or another array (a torch tensor)."""
     return not isinstance(value, (str, bytes, Mapping, list, tuple)) and hasattr(value, "__array__")
@@ -386,7 +398,7 @@ class Optimizer:
     def _load_step(index: int, value: Any) -> Tensor:
         """A saved ``step`` as a Tensor: an array keeps its dtype, a number becomes float32."""
         numeric = _is_array_like(value) or (isinstance(value, (int, float)) and not isinstance(value, bool))
-        arr = np.array(value, copy=True) if numeric else None
+        arr = _array_copy(value) if numeric else None
         if arr is None or arr.size != 1 or arr.dtype.kind not in "iuf" or not float(arr.item()).is_integer() \
                 or arr.item() < 0:
             raise InvalidParameterError(f"state[{index}]['step'] must be a count, got {value!r}")
@@ -401,7 +413,7 @@ class Optimizer:
         if key == "step":
             return self._load_step(index, value)
         if _is_array_like(value):
-            arr = np.array(value, copy=True)
+            arr = _array_copy(value)
             dtype = p.numpy().dtype
             if arr.dtype.kind == "f" and dtype.kind == "f":
                 arr = arr.astype(dtype, copy=False)
