@@ -177,3 +177,15 @@ def test_reduce_lr_on_plateau_by_hand() -> None:
         lrs.append(sched.get_last_lr()[0])
     # best; bad 1, 2 -> cut; cooldown (bad count reset); bad 1, 2 -> cut; cooldown; an improvement
     assert lrs == [1.0, 1.0, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25]
+
+
+def test_a_custom_schedule_subclasses_the_base_under_either_name() -> None:
+    class Warmup(lr_scheduler._LRScheduler):  # PyTorch's old name, still used by scripts
+        def get_lr(self) -> list[float]:
+            return [base * min(1.0, (self.last_epoch + 1) / 3) for base in self.base_lrs]
+
+    opt = _opt((0.3,))
+    sched = Warmup(opt)
+    assert isinstance(sched, lr_scheduler.LRScheduler)
+    assert sched.get_last_lr() == [pytest.approx(0.1)]
+    assert _lrs(sched, opt, 3) == pytest.approx([0.2, 0.3, 0.3])

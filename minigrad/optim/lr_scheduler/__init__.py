@@ -7,6 +7,7 @@ Same classes, arguments and numbers as PyTorch: a scheduler rewrites
 """
 
 from minigrad.optim.lr_scheduler.base import LRScheduler
+from minigrad.optim.lr_scheduler.base import _LRScheduler as _LRScheduler
 from minigrad.optim.lr_scheduler.compose import ChainedScheduler, SequentialLR
 from minigrad.optim.lr_scheduler.cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts
 from minigrad.optim.lr_scheduler.cyclic import CyclicLR, OneCycleLR
