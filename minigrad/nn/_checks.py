@@ -68,6 +68,19 @@ def tensor(fn: str, value: Any, name: str = "input") -> Tensor:
     return value
 
 
+def device(value: Any) -> None:
+    """Accept ``device=None`` or the CPU (``'cpu'``, ``'cpu:0'`` or an object whose ``type`` is 'cpu').
+
+    minigrad computes on the CPU only, so any other device is refused rather
+    than silently ignored.
+    """
+    if value is None:
+        return
+    text = str(getattr(value, "type", value))
+    if text.split(":", 1)[0] != "cpu":
+        raise InvalidParameterError(f"device={value!r} is not available: minigrad runs on the CPU only")
+
+
 def float_dtype(dtype: DTypeLike) -> np.dtype[Any]:
     """The parameters' dtype: float32 by default, else float32 or float64."""
     dt = float32 if dtype is None else _resolve_dtype(dtype)
