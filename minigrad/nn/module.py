@@ -381,10 +381,9 @@ class Module:
             for t in list(m._parameters.values()) + list(m._buffers.values()):
                 if t is None or t.dtype.kind != "f" or t.dtype == dt:
                     continue
-                t.data = t.data.astype(dt)
-                t._version += 1
+                t.data = t.data.astype(dt)  # the setter counts it as an in-place change
                 if t.grad is not None:
-                    t.grad = Tensor._wrap(t.grad.numpy().astype(dt))
+                    t.grad = from_numpy(t.grad.numpy().astype(dt))
         return self
 
     def double(self: M) -> M:
