@@ -163,3 +163,18 @@ def test_unflatten_and_softmax2d() -> None:
         assert repr(ours) == repr(theirs)
         _compare(torch, ours, theirs, [x])
     _compare(torch, nn.Softmax2d(), torch.nn.Softmax2d(), [x])
+
+
+def test_functional_embedding_max_norm_like_torch() -> None:
+    torch = require_torch()
+    w = np.random.default_rng(10).normal(scale=2.0, size=(5, 3))
+    tw, mw = torch.tensor(w, requires_grad=True), mg.tensor(w, requires_grad=True)
+    idx = [[0, 3], [3, 4]]
+    ty = torch.nn.functional.embedding(torch.tensor(idx), tw, max_norm=1.0, norm_type=1.0)
+    my = F.embedding(mg.tensor(idx), mw, max_norm=1.0, norm_type=1.0)
+    assert_close(my, ty, rtol=RTOL, atol=ATOL)
+    assert_close(mw.detach(), tw.detach(), rtol=RTOL, atol=ATOL)  # rows 0, 3, 4 renormalized in place
+    g = np.random.default_rng(11).normal(size=(2, 2, 3))
+    ty.backward(torch.tensor(g))
+    my.backward(mg.tensor(g))
+    assert_close(mw.grad, tw.grad, rtol=RTOL, atol=ATOL)

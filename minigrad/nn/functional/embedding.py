@@ -22,20 +22,30 @@ def _index_array(input: Any, fn: str) -> Array:  # noqa: A002
     return idx
 
 
-def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> Tensor:  # noqa: A002
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,  # noqa: A002
+              max_norm: float | None = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+              sparse: bool = False) -> Tensor:
     """Rows of ``weight`` picked by the integer indices ``input``: ``weight[input]``.
 
     Shapes: input (*) of ints, weight (num_embeddings, embedding_dim)
     -> (*, embedding_dim). Repeated indices accumulate their gradients in the
     same row. The row ``padding_idx`` (negative counts from the end) is read
-    from a detached copy of the weight, so it receives no gradient.
+    from a detached copy of the weight, so it receives no gradient. With
+    ``max_norm``, the rows looked up are first renormalized in place to at most
+    that ``norm_type``-norm (PyTorch's ``embedding_renorm_``). ``sparse=True`` is
+    accepted (the gradient is dense, with the same values).
 
     Raises:
         TypeError: ``input`` is not integer-valued.
         ShapeError: ``weight`` is not 2-D.
         InvalidParameterError: ``padding_idx`` is outside [-num_embeddings, num_embeddings).
         DimensionError: an index is outside [0, num_embeddings).
+        InvalidParameterError: scale_grad_by_freq=True (not supported).
     """
+    if scale_grad_by_freq:
+        raise InvalidParameterError(
+            "embedding: scale_grad_by_freq=True is not supported (it rescales the gradient only)"
+        )
     idx = _index_array(input, "embedding")
     if weight.ndim != 2:
         raise ShapeError(
@@ -44,6 +54,9 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> 
     num = weight.shape[0]
     _check_range(idx, num, "embedding")
     pad = None if padding_idx is None else normalize_padding_idx(padding_idx, num)
+    if max_norm is not None:
+        limit = _checks.number("max_norm", max_norm)
+        embedding_renorm_(weight, idx, limit, _checks.number("norm_type", norm_type))
     out = weight[idx]
     if pad is not None and out.requires_grad:
         at_pad = (idx == pad)[..., None]
