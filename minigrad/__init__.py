@@ -12,6 +12,8 @@ from minigrad import (
     data,
     nn,
     optim,
+    safetensors,
+    testing,
     viz,
 )
 from minigrad.anomaly import detect_anomaly
@@ -40,7 +42,19 @@ from minigrad.gradcheck import gradcheck, gradgradcheck
 from minigrad.profiler import profile
 from minigrad.random import Generator, manual_seed
 from minigrad.serialization import load, save
-from minigrad.tensor import Tensor, bool_, cat, from_numpy, float32, float64, int64, matmul, stack, tensor, where
+from minigrad.tensor import (
+    Tensor,
+    bool_,
+    cat,
+    float32,
+    float64,
+    from_numpy,
+    int64,
+    matmul,
+    stack,
+    tensor,
+    where,
+)
 
 __version__ = "0.1.0"
 
@@ -51,4 +65,5 @@ __all__ = [
     "manual_seed", "matmul", "no_grad", "ones", "ones_like", "rand", "randint", "randn",
     "set_grad_enabled", "stack", "tensor", "where", "zeros", "zeros_like",
     "detect_anomaly", "from_numpy", "profile", "viz", "load", "save", "data", "nn", "optim",
+    "safetensors", "testing",
 ]  # fmt: skip
