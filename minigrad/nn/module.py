@@ -15,6 +15,7 @@ from typing import Any, NamedTuple, TypeVar, overload
 
 import numpy as np
 
+from minigrad import _module_calls
 from minigrad.autograd import no_grad
 from minigrad.errors import InvalidParameterError, MinigradError
 from minigrad.tensor import Array, DTypeLike, Tensor, TensorLike, _resolve_dtype, float32, float64
@@ -110,7 +111,11 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        call = _module_calls.enter(self)  # records which ops this call creates (mg.viz boxes them)
+        try:
+            return self.forward(*args, **kwargs)
+        finally:
+            _module_calls.exit(call)
 
     # ------------------------------------------------------------ registration
 
@@ -471,6 +476,11 @@ class Module:
         return ()
 
     # ------------------------------------------------------------ repr
+
+    def _repr_html_(self) -> str:
+        from minigrad.viz import module_html  # Jupyter: the repr and a table of parameters and buffers
+
+        return module_html(self)
 
     def extra_repr(self) -> str:
         """The text between the parentheses of this module's repr (its settings)."""
