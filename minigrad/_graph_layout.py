@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
@@ -190,10 +189,11 @@ def _fit_row(desired: list[float], gaps: list[float]) -> list[float]:
 
 
 def _clear_boxes(rows: list[list[str]], by_id: dict[str, Node], paths: dict[str, tuple[str, ...]],
-                 gap: Callable[[str, str], float]) -> None:
+                 clusters: dict[str, Cluster]) -> None:
     """Move nodes out of boxes they do not belong to (a box spans its members' extent over all its
-    rows, which can cover an outside node in a row where the box is narrow)."""
-    for _ in range(4):
+    rows, which can cover an outside node in a row where the box is narrow): the node, and the rest
+    of its row on that side, shift just past the box."""
+    for _ in range(12):
         spans: dict[str, list[float]] = {}  # cid -> [x0, x1, first row, last row]
         for nid, node in by_id.items():
             if node.dummy:
@@ -203,9 +203,10 @@ def _clear_boxes(rows: list[list[str]], by_id: dict[str, Node], paths: dict[str,
                 sp = spans.setdefault(cid, [math.inf, -math.inf, node.rank, node.rank])
                 sp[0], sp[1] = min(sp[0], node.x - node.w / 2 - pad), max(sp[1], node.x + node.w / 2 + pad)
                 sp[2], sp[3] = min(sp[2], node.rank), max(sp[3], node.rank)
+        for cid, sp in spans.items():  # a long label widens its box
+            sp[1] = max(sp[1], sp[0] + len(clusters[cid].label) * CHAR_W + 2 * BOX_PAD)
         moved = False
         for r, row in enumerate(rows):
-            desired = [by_id[nid].x for nid in row]
             for i, nid in enumerate(row):
                 node = by_id[nid]
                 if node.dummy:
@@ -213,19 +214,16 @@ def _clear_boxes(rows: list[list[str]], by_id: dict[str, Node], paths: dict[str,
                 for cid, (x0, x1, r0, r1) in spans.items():
                     if cid in paths[nid] or not r0 <= r <= r1:
                         continue
-                    if node.x + node.w / 2 <= x0 or node.x - node.w / 2 >= x1:
+                    if node.x + node.w / 2 + 1 <= x0 or node.x - node.w / 2 - 1 >= x1:
                         continue
                     inside = [j for j, m in enumerate(row) if cid in paths[m]]
-                    left, right = x0 - node.w / 2 - 1, x1 + node.w / 2 + 1
-                    if inside:
-                        desired[i] = left if i < inside[0] else right
-                    else:
-                        desired[i] = left if node.x - left <= right - node.x else right
+                    left = x0 - node.w / 2 - 2 - node.x
+                    right = x1 + node.w / 2 + 2 - node.x
+                    go_left = i < inside[0] if inside else -left <= right
+                    for m in (row[: i + 1] if go_left else row[i:]):
+                        by_id[m].x += left if go_left else right
                     moved = True
-            if moved:
-                fitted = _fit_row(desired, [gap(a, b) for a, b in itertools.pairwise(row)])
-                for nid, x in zip(row, fitted):
-                    by_id[nid].x = x
+                    break
         if not moved:
             return
 
@@ -308,7 +306,7 @@ def to_svg(nodes: list[Node], edges: list[tuple[str, str, str]], clusters: dict[
             for nid, x in zip(row, _fit_row(desired, [gap(a, b) for a, b in itertools.pairwise(row)])):
                 by_id[nid].x = x
 
-    _clear_boxes(rows, by_id, paths, gap)
+    _clear_boxes(rows, by_id, paths, clusters)
 
     # rows: extra space above a row for each box that starts there, below for each that ends
     starts = [0] * n_rows
@@ -369,7 +367,7 @@ def _draw(nodes: list[Node], routes: list[tuple[list[str], str]], by_id: dict[st
     ]
     for cid in boxes:
         x0, y0, x1, y1 = clusters[cid].box
-        out.append(f'<g class="cluster"><title>{escape(clusters[cid].label)}</title>'
+        out.append(f'<g class="cluster" data-id="{cid}"><title>{escape(clusters[cid].label)}</title>'
                    f'<rect x="{_fmt(x0)}" y="{_fmt(y0)}" width="{_fmt(x1 - x0)}" height="{_fmt(y1 - y0)}" '
                    'rx="6" fill="#f3f6fb" fill-opacity="0.55" stroke="#8a9bb8"/>'
                    f'<text x="{_fmt(x0 + 6)}" y="{_fmt(y0 + LABEL_H - 2)}" fill="#3b4d6b">'
@@ -405,7 +403,7 @@ def _draw(nodes: list[Node], routes: list[tuple[list[str], str]], by_id: dict[st
         first = n.y - LINE_H * (len(n.lines) - 1) / 2 + FONT * 0.35
         text = "".join(f'<tspan x="{_fmt(n.x)}" y="{_fmt(first + i * LINE_H)}">{escape(line)}</tspan>'
                        for i, line in enumerate(n.lines))
-        out.append(f'<g class="node"><title>{escape(" ".join(n.lines))}</title>{shape}'
+        out.append(f'<g class="node" data-id="{n.id}"><title>{escape(" ".join(n.lines))}</title>{shape}'
                    f'<text text-anchor="middle">{text}</text></g>')
     out.append("</svg>")
     return "\n".join(out) + "\n"

@@ -35,10 +35,11 @@ MAX_RECORDS = 10_000
 class Call:
     """One recorded ``module(...)`` call: ops with ``start < seq < end`` were created during it."""
 
-    __slots__ = ("_qualname", "end", "module", "parent", "start")
+    __slots__ = ("_qualname", "end", "kind", "module", "parent", "start")
 
     def __init__(self, module: Module, start: int, parent: Call | None) -> None:
         self.module: weakref.ref[Module] = weakref.ref(module)
+        self.kind = type(module)  # still known once the module is gone
         self.start = start
         self.end: float = float("inf")  # still running
         self.parent = parent
@@ -49,7 +50,8 @@ class Call:
         return self.start < seq < self.end
 
     def qualname(self) -> str:
-        """The attribute path of the module under the outermost call's module ("" for that one)."""
+        """The attribute path of the module under the outermost call's module ("" for that one;
+        the class name where a module on the way is gone)."""
         if self._qualname is None:
             own = self.module()
             name = ""
@@ -59,6 +61,8 @@ class Call:
                 rel = next((n for n, m in modules if m is own), type(own).__name__)
                 prefix = self.parent.qualname()
                 name = f"{prefix}.{rel}" if prefix else rel
+            elif self.parent is not None:
+                name = self.kind.__name__
             self._qualname = name
         return self._qualname
 

@@ -216,10 +216,10 @@ class _Model:
             return None
         key = f"cluster_{call.start}"
         if key not in self.clusters:
-            module = call.module()
-            kind = type(module).__name__ if module is not None else "deleted module"
+            kind = call.kind.__name__
             name = call.qualname()
-            self.clusters[key] = _graph_layout.Cluster(key, f"{name}: {kind}" if name else kind,
+            label = f"{name}: {kind}" if name and name != kind else kind
+            self.clusters[key] = _graph_layout.Cluster(key, label,
                                                        self._cluster(call.parent), call.start)
         return key
 
