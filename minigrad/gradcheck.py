@@ -129,7 +129,8 @@ def _low_precision(inputs: tuple[Any, ...], diff: list[int], labels: Mapping[int
     for i in diff:
         t = inputs[i]
         if t.dtype != np.float64:
-            who = f"Input #{i}" if labels[i] == f"input {i}" else labels[i].capitalize()
+            # PyTorch's numbering: grad_outputs count as inputs after the inputs (gradgradcheck)
+            who = labels[i].capitalize() if labels[i].startswith("parameter") else f"Input #{i}"
             warnings.warn(
                 f"{who} requires gradient and is not a double precision floating point or complex. "
                 "This check will likely fail if all the inputs are not of double precision floating "
