@@ -43,7 +43,7 @@ def test_the_largest_model_names_shared_parameters() -> None:
 
 
 def test_one_box_per_module_call_nested_with_its_parameters() -> None:
-    model, loss = mlp_loss()
+    _, loss = mlp_loss()
     nodes, _, boxes = parse_dot_clusters(mg.viz.to_dot(loss))
     by_label = {label.split("\n")[0]: nid for nid, label in nodes.items()}
     assert boxes[by_label["0.weight"]] == ["Sequential", "0: Linear"]
@@ -102,8 +102,10 @@ def test_statistics_of_values_and_gradients() -> None:
     a = w.numpy().astype(np.float64)
     g = 2 * a
     assert label.split("\n") == [
-        "w", "(2, 2) float32", f"mean {a.mean():.4g} std {a.std():.4g}", f"min {a.min():.4g} max {a.max():.4g}",
-        "grad (2, 2)", f"grad mean {g.mean():.4g} std {g.std():.4g}", f"grad min {g.min():.4g} max {g.max():.4g}",
+        "w", "(2, 2) float32",
+        f"mean {a.mean():.4g} std {a.std():.4g}", f"min {a.min():.4g} max {a.max():.4g}",
+        "grad (2, 2)",
+        f"grad mean {g.mean():.4g} std {g.std():.4g}", f"grad min {g.min():.4g} max {g.max():.4g}",
     ]
     assert "mean" not in mg.viz.to_dot(y)
 
@@ -158,7 +160,7 @@ def test_builtin_svg_is_deterministic_and_boxes_hold_exactly_their_members(which
             if label_of[cid] in member_of:
                 assert inside(rect, box), (dot_nodes[nid], label_of[cid])
             elif overlaps(rect, box):
-                pytest.fail(f"{dot_nodes[nid]!r} is drawn over the box {label_of[cid]!r} it does not belong to")
+                pytest.fail(f"{dot_nodes[nid]!r} is drawn over the box {label_of[cid]!r} (not its own)")
     for i, (t1, r1) in enumerate(nodes):
         for t2, r2 in nodes[i + 1:]:
             assert not overlaps(r1, r2), (t1, t2)
