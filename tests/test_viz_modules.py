@@ -43,7 +43,7 @@ def test_the_largest_model_names_shared_parameters() -> None:
 
 
 def test_one_box_per_module_call_nested_with_its_parameters() -> None:
-    _, loss = mlp_loss()
+    _model, loss = mlp_loss()  # (names come from live models: keep it)
     nodes, _, boxes = parse_dot_clusters(mg.viz.to_dot(loss))
     by_label = {label.split("\n")[0]: nid for nid, label in nodes.items()}
     assert boxes[by_label["0.weight"]] == ["Sequential", "0: Linear"]
