@@ -8,6 +8,7 @@ deliberately wrong implementation to show the check is not vacuous.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -158,3 +159,27 @@ def test_targets_compare_ratios_of_medians() -> None:
         ("mlp: minigrad / pytorch < 1", 0.971, True),
     ]
     assert "MISSED by 10%" in format_targets(entries)
+
+
+def test_quick_run_prints_only_the_table(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import run
+
+    assert run.main(["--quick", "--only", "overhead", "--repeats", "1"]) == 0
+    printed = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
+    # (in-process numpy is already imported, which a note says; a real run has no note)
+    lines = [line for line in printed if not line.startswith("note: numpy was imported before")]
+    assert lines[0].split()[:2] == ["case", "impl"] and set(lines[1]) <= {"-", " "}
+    assert [line.split()[:2] for line in lines[2:]] == [["overhead", impl] for impl in harness.IMPLS
+                                                       if impl in overhead.cases()[0].builders]
+    for line in lines[2:]:
+        assert re.search(r"\d\.\d\dx", line)  # the ratios
+    assert not any(re.search(r"(?i)issue|target", line) for line in printed)
+
+
+def test_targets_are_printed_on_request_without_issue_numbers(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import run
+
+    assert run.main(["--only", "overhead", "--repeats", "1", "--targets"]) == 0
+    out = capsys.readouterr().out
+    assert "targets (ratios of medians):" in out and "overhead: minigrad / pytorch <= 1" in out
+    assert "issue" not in out.lower()
