@@ -164,6 +164,7 @@ class _Model:
         self.nodes: list[_graph_layout.Node] = []
         self.edges: list[tuple[str, str, str]] = []
         self.clusters: dict[str, _graph_layout.Cluster] = {}
+        self._keys: dict[int, str] = {}
         self.n_ops = 0
         ops = [t._ctx for t in order if t._ctx is not None and not t._ctx.released]
         calls = _module_calls.calls_for([fn.seq for fn in ops]) if clusters else {}
@@ -214,8 +215,9 @@ class _Model:
         """The box of ``call`` (created with its enclosing boxes on first use), or None."""
         if call is None:
             return None
-        key = f"cluster_{call.start}"
-        if key not in self.clusters:
+        key = self._keys.get(id(call))
+        if key is None:  # numbered by discovery (not the op counter): the same graph, the same text
+            key = self._keys[id(call)] = f"cluster_{len(self._keys)}"
             kind = call.kind.__name__
             name = call.qualname()
             label = f"{name}: {kind}" if name and name != kind else kind
