@@ -291,6 +291,8 @@ def test_gradcheck_tutorial_shows_the_failure_reports(tmp_path: Path) -> None:
     assert re.search(r"GradcheckError:\n\s+first-order gradient mismatch for input 0 at element index", text)
     assert re.search(r"second-order gradient mismatch for input 0 at element index", text)
     assert "9 entries fail" in text  # a 3x3 input: every diagonal Jacobian entry of WrongCube is off
+    assert "mg.gradcheck(nn.Linear(3, 2), (x,)) -> True" in text  # section 5: a layer's parameters
+    assert re.search(r"first-order gradient mismatch for parameter 'scale' at element index", text)
     assert "UNEXPECTED" not in text
     assert "All checks behaved as described" in text
     # The by-hand central difference printed in section 2 agrees with backward.
