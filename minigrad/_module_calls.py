@@ -7,9 +7,11 @@ created (directly or in nested calls) are exactly those whose ``seq`` lies
 between the two: nothing is stored on ops or tensors, and ops themselves pay
 nothing. A call records a weak reference to its module and its enclosing call.
 
-The newest ``MAX_RECORDS`` calls are kept (a deque): a graph built longer ago
-than that is drawn without module boxes. Calls made under ``no_grad`` create
-no graph and are not recorded.
+Records are kept per outermost call (one ``model(x)`` with everything it
+calls), for the newest ``MAX_ROOTS`` of them: memory stays bounded over any
+number of training steps, and a graph built longer ago than that is drawn
+without module boxes. Calls made under ``no_grad`` create no graph and are not
+recorded.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Call", "calls_for", "enter", "exit", "named_tensors"]
 
-MAX_RECORDS = 10_000
+MAX_ROOTS = 64
 
 
 class Call:
@@ -67,11 +69,12 @@ class Call:
         return self._qualname
 
 
-_calls: deque[Call] = deque(maxlen=MAX_RECORDS)
+_roots: deque[list[Call]] = deque(maxlen=MAX_ROOTS)  # each: an outermost call, then its nested calls
 
 
 class _Current(threading.local):
     call: Call | None = None
+    records: list[Call] | None = None  # the list of the outermost call in progress
 
 
 _current = _Current()
@@ -81,8 +84,13 @@ def enter(module: Module) -> Call | None:
     """Called by ``Module.__call__`` before ``forward``: open a record (None under no_grad)."""
     if not is_grad_enabled():
         return None
-    call = Call(module, next(ops._sequence), _current.call)
-    _calls.append(call)
+    outer = _current.call
+    call = Call(module, next(ops._sequence), outer)
+    if outer is None or _current.records is None:
+        _current.records = [call]
+        _roots.append(_current.records)
+    else:
+        _current.records.append(call)
     _current.call = call
     return call
 
@@ -96,7 +104,7 @@ def exit(call: Call | None) -> None:  # noqa: A001 - the pair of enter()
 
 def calls_for(seqs: list[int]) -> dict[int, Call]:
     """For each op number in ``seqs``, the innermost recorded call that created it (if any)."""
-    records = list(_calls)
+    records = sorted((c for root in list(_roots) for c in root), key=lambda c: c.start)
     starts = [c.start for c in records]
     out: dict[int, Call] = {}
     for seq in seqs:
@@ -109,15 +117,14 @@ def calls_for(seqs: list[int]) -> dict[int, Call]:
     return out
 
 
-def _roots() -> Iterator[Module]:
+def _root_modules() -> Iterator[Module]:
     """The modules of outermost calls still alive, newest first, each once."""
     seen: set[int] = set()
-    for call in reversed(_calls):
-        if call.parent is None:
-            module = call.module()
-            if module is not None and id(module) not in seen:
-                seen.add(id(module))
-                yield module
+    for root in reversed(list(_roots)):
+        module = root[0].module()
+        if module is not None and id(module) not in seen:
+            seen.add(id(module))
+            yield module
 
 
 def named_tensors() -> dict[int, str]:
@@ -127,7 +134,7 @@ def named_tensors() -> dict[int, str]:
     tensor belongs to several, the largest model names it (so a block called
     on its own does not shorten the names of the whole model's parameters).
     """
-    roots = sorted(_roots(), key=lambda m: -sum(1 for _ in m.modules()))
+    roots = sorted(_root_modules(), key=lambda m: -sum(1 for _ in m.modules()))
     names: dict[int, str] = {}
     for root in roots:
         items: list[tuple[str, Any]] = [*root.named_parameters(), *root.named_buffers()]
@@ -138,4 +145,4 @@ def named_tensors() -> dict[int, str]:
 
 def clear() -> None:
     """Forget every recorded call (tests use it for a clean slate)."""
-    _calls.clear()
+    _roots.clear()

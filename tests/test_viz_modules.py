@@ -81,12 +81,23 @@ def test_calls_under_no_grad_and_failed_calls_leave_no_trace() -> None:
     lin = nn.Linear(2, 2)
     with mg.no_grad():
         lin(mg.ones(1, 2))
-    assert len(_module_calls._calls) == 0
+    assert len(_module_calls._roots) == 0
     with pytest.raises(mg.ShapeError):
         nn.Sequential(lin)(mg.ones(1, 3))
     assert _module_calls._current.call is None  # the failed call closed its record
     y = lin(mg.ones(1, 2)).sum()
     assert boxes_of(y) == {(), ("Linear",)}
+
+
+def test_records_stay_bounded_over_many_steps() -> None:
+    _module_calls.clear()
+    model = nn.Sequential(nn.Linear(2, 2), nn.Tanh(), nn.Sequential(nn.Linear(2, 1)))
+    for _ in range(3 * _module_calls.MAX_ROOTS):
+        model(mg.ones(1, 2)).sum().backward()
+    assert len(_module_calls._roots) == _module_calls.MAX_ROOTS
+    assert all(len(root) == 5 for root in _module_calls._roots)  # Sequential, Linear, Tanh, Sequential, Lin.
+    y = model(mg.ones(1, 2)).sum()  # the newest graph still has its boxes
+    assert ("Sequential", "2: Sequential", "2.0: Linear") in boxes_of(y)
 
 
 def boxes_of(t: mg.Tensor) -> set[tuple[str, ...]]:
