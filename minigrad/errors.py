@@ -1,17 +1,23 @@
 """The exceptions minigrad raises, one family rooted at :class:`MinigradError`.
 
-Each subclass also inherits the built-in exception a Python user would reach
-for (``ValueError`` for bad values and shapes, ``AssertionError`` for failed
-checks), so ``except ValueError`` keeps working in code that predates minigrad.
+As in PyTorch, the base is a ``RuntimeError``, so ``except RuntimeError:``
+written for PyTorch catches minigrad's errors too. Each subclass also
+inherits the built-in exception PyTorch raises in its case (``ValueError``
+for bad values and shapes, ``IndexError`` for a dim or index out of range,
+``AssertionError`` for failed checks); wrong argument types are plain
+``TypeError``, as in PyTorch.
 """
 
 from __future__ import annotations
 
-__all__ = ["DimensionError", "GradcheckError", "InvalidParameterError", "MinigradError", "ShapeError"]
+__all__ = [
+    "DeviceError", "DimensionError", "GradcheckError", "InvalidParameterError", "MinigradError", "ShapeError",
+    "UnsupportedError",
+]  # fmt: skip
 
 
-class MinigradError(Exception):
-    """Base class of every error minigrad raises on purpose."""
+class MinigradError(RuntimeError):
+    """Base class of every error minigrad raises on purpose; a ``RuntimeError``, as PyTorch's errors."""
 
 
 class InvalidParameterError(MinigradError, ValueError):
@@ -35,3 +41,20 @@ class GradcheckError(MinigradError, AssertionError):
 
 class DimensionError(MinigradError, IndexError):
     """A dim or an index is out of range for the tensor's shape."""
+
+
+class UnsupportedError(MinigradError, NotImplementedError):
+    """A PyTorch feature minigrad deliberately does not have: GPUs, distributed training, ONNX export.
+
+    Also a ``NotImplementedError`` (hence a ``RuntimeError``), so PyTorch code
+    that guards such calls with ``except RuntimeError`` keeps working. The
+    message names the feature and says that minigrad does not do it.
+    """
+
+
+class DeviceError(UnsupportedError, AssertionError):
+    """A device other than the CPU was asked for; minigrad computes on the CPU only.
+
+    Also an ``AssertionError``: PyTorch's CPU build raises that class
+    ("Torch not compiled with CUDA enabled") for a CUDA request.
+    """

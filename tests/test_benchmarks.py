@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks import harness, mlp, norms, overhead
+from benchmarks import harness, lstm, mlp, norms, overhead
 from benchmarks.harness import Case, CheckReport, Settings
 from benchmarks.numpy_ref import NumpyDropout, NumpyMLP
 from tests.helpers import require_torch
@@ -188,3 +188,12 @@ def test_targets_are_printed_on_request_without_issue_numbers(capsys: pytest.Cap
     out = capsys.readouterr().out
     assert "targets (ratios of medians):" in out and "overhead: minigrad / pytorch <= 1" in out
     assert "issue" not in out.lower()
+
+
+def test_lstm_layer_check_agrees_with_torch() -> None:
+    case = lstm.layer_case()
+    if "pytorch" not in case.builders:
+        pytest.skip("PyTorch is not installed")
+    report = harness.check_case(case)
+    assert report.status == {"minigrad": "ok", "pytorch": "ref"}, report.messages
+    assert report.errors["minigrad"] <= harness.RTOL

@@ -17,8 +17,9 @@ import numpy as np
 
 from minigrad import _module_calls
 from minigrad.autograd import no_grad
+from minigrad.device import parse_to
 from minigrad.errors import InvalidParameterError, MinigradError
-from minigrad.tensor import Array, DTypeLike, Tensor, TensorLike, _resolve_dtype, float32, float64
+from minigrad.tensor import Array, Tensor, TensorLike, _resolve_dtype, float32, float64, from_numpy
 
 __all__ = ["IncompatibleKeys", "Module", "ModuleDict", "ModuleList", "Parameter", "Sequential"]
 
@@ -44,11 +45,11 @@ class Parameter(Tensor):
         if data is None:
             arr: Array = np.empty(0, dtype=float32)
         elif isinstance(data, Tensor):
-            arr = data.data
+            arr = data.numpy()
         else:
-            arr = Tensor(data).data
+            arr = Tensor(data).numpy()
         super().__init__(np.empty(0, dtype=arr.dtype))
-        self.data = arr
+        self.data = from_numpy(arr)
         if requires_grad:
             self.requires_grad_(True)
 
@@ -349,7 +350,7 @@ class Module:
             if set_to_none:
                 p.grad = None
             else:
-                p.grad = Tensor._wrap(np.zeros_like(p.grad.data))
+                p.grad = Tensor._wrap(np.zeros_like(p.grad.numpy()))
 
     def apply(self: M, fn: Callable[[Module], Any]) -> M:
         """Call ``fn`` on every child (recursively, children first) and then on self; returns self."""
@@ -360,18 +361,21 @@ class Module:
 
     # ------------------------------------------------------------ dtype
 
-    def to(self: M, dtype: DTypeLike) -> M:
-        """Convert parameters and floating buffers to a float ``dtype`` in place; returns self.
+    def to(self: M, *args: Any, **kwargs: Any) -> M:
+        """Convert parameters and floating buffers to a float dtype in place; returns self.
 
-        The Parameter objects stay the same (optimizers keep working); their
-        ``.data`` (and ``.grad``) are replaced. Integer buffers such as
-        ``num_batches_tracked`` keep their dtype. ``'cpu'`` is accepted and
-        does nothing, for code written for PyTorch.
+        PyTorch's forms: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``,
+        ``to(device=None, dtype=None, non_blocking=False)``, ``to(tensor)``.
+        The device must be the CPU (nothing moves). The Parameter objects stay
+        the same (optimizers keep working); their ``.data`` (and ``.grad``) are
+        replaced. Integer buffers such as ``num_batches_tracked`` keep their dtype.
 
         Raises:
             InvalidParameterError: ``dtype`` is not a floating dtype.
+            DeviceError: a device other than the CPU.
         """
-        if isinstance(dtype, str) and dtype == "cpu":
+        dtype, _ = parse_to(args, kwargs, "Module.to")
+        if dtype is None:
             return self
         dt = _resolve_dtype(dtype)
         if dt.kind != "f":
@@ -383,7 +387,7 @@ class Module:
                 t.data = t.data.astype(dt)
                 t._version += 1
                 if t.grad is not None:
-                    t.grad = Tensor._wrap(t.grad.data.astype(dt))
+                    t.grad = Tensor._wrap(t.grad.numpy().astype(dt))
         return self
 
     def double(self: M) -> M:
@@ -414,7 +418,7 @@ class Module:
 
         Keys are PyTorch's (``0.weight``, ``bn.running_var``, ``bn.num_batches_tracked``).
         """
-        return OrderedDict((name, t.data.copy()) for name, t in self._state_items(prefix))
+        return OrderedDict((name, t.numpy().copy()) for name, t in self._state_items(prefix))
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy values from ``state_dict`` into the parameters and buffers, all or nothing.
@@ -447,7 +451,7 @@ class Module:
             if key not in state_dict:
                 continue
             value = state_dict[key]
-            arr = np.asarray(value.data if isinstance(value, Tensor) else value)
+            arr = np.asarray(value.numpy() if isinstance(value, Tensor) else value)
             if arr.shape != dest.shape:
                 mismatched.append(
                     f"size mismatch for {key}: copying a param with shape {arr.shape}, "
@@ -467,7 +471,7 @@ class Module:
         with no_grad():
             for key, arr in values.items():
                 dest = own[key]
-                dest.data[...] = arr.astype(dest.dtype, copy=False)
+                dest.numpy()[...] = arr.astype(dest.dtype, copy=False)
                 dest._version += 1
         return IncompatibleKeys(missing, unexpected)
 

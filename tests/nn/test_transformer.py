@@ -25,17 +25,17 @@ class TestEmbedding:
         a = nn.Embedding(400, 50)
         mg.manual_seed(5)
         b = nn.Embedding(400, 50)
-        np.testing.assert_array_equal(a.weight.data, b.weight.data)
+        np.testing.assert_array_equal(a.weight.numpy(), b.weight.numpy())
         assert a.weight.dtype == np.float32 and a.weight.requires_grad
-        assert abs(a.weight.data.mean()) < 0.02
-        assert abs(a.weight.data.std() - 1.0) < 0.02
+        assert abs(a.weight.numpy().mean()) < 0.02
+        assert abs(a.weight.numpy().std() - 1.0) < 0.02
 
     @pytest.mark.parametrize(("padding_idx", "row"), [(3, 3), (-1, 9), (-10, 0)])
     def test_padding_row_zero_and_normalised(self, padding_idx: int, row: int) -> None:
         emb = nn.Embedding(10, 4, padding_idx=padding_idx, dtype=mg.float64)
         assert emb.padding_idx == row
-        np.testing.assert_array_equal(emb.weight.data[row], 0.0)
-        assert np.all(np.delete(emb.weight.data, row, axis=0) != 0.0)
+        np.testing.assert_array_equal(emb.weight.numpy()[row], 0.0)
+        assert np.all(np.delete(emb.weight.numpy(), row, axis=0) != 0.0)
         assert repr(emb) == f"Embedding(10, 4, padding_idx={row})"
 
     def test_gradient_padding_and_repeats(self) -> None:
@@ -44,7 +44,7 @@ class TestEmbedding:
         g = RNG.standard_normal((2, 3, 3))
         emb(idx).backward(mg.tensor(g))
         assert emb.weight.grad is not None
-        grad = emb.weight.grad.data
+        grad = emb.weight.grad.numpy()
         np.testing.assert_array_equal(grad[0], 0.0)
         np.testing.assert_allclose(grad[4], g[0, 1] + g[0, 2] + g[1, 0], rtol=1e-14)
         np.testing.assert_allclose(grad[2], g[1, 2], rtol=1e-14)
@@ -54,17 +54,17 @@ class TestEmbedding:
         w = mg.tensor(RNG.standard_normal((4, 2)))
         frozen = nn.Embedding.from_pretrained(w)
         assert not frozen.weight.requires_grad
-        assert_close(frozen(mg.tensor([3, 1])), w.data[[3, 1]])
+        assert_close(frozen(mg.tensor([3, 1])), w.numpy()[[3, 1]])
         trainable = nn.Embedding.from_pretrained(w, freeze=False, padding_idx=1)
         assert trainable.weight.requires_grad and trainable.padding_idx == 1
-        assert_close(trainable.weight, w.data)  # pretrained padding row is kept, as in PyTorch
-        trainable.weight.data[0, 0] += 1.0
-        assert w.data[0, 0] != trainable.weight.data[0, 0]  # a copy, not a view
+        assert_close(trainable.weight, w.numpy())  # pretrained padding row is kept, as in PyTorch
+        trainable.weight.numpy()[0, 0] += 1.0
+        assert w.numpy()[0, 0] != trainable.weight.numpy()[0, 0]  # a copy, not a view
         mg.manual_seed(8)
         nn.Embedding.from_pretrained(w)
-        after = mg.randn(3).data
+        after = mg.randn(3).numpy()
         mg.manual_seed(8)
-        np.testing.assert_array_equal(after, mg.randn(3).data)  # no random draw spent
+        np.testing.assert_array_equal(after, mg.randn(3).numpy())  # no random draw spent
         with pytest.raises(mg.ShapeError, match="2-D"):
             nn.Embedding.from_pretrained(mg.randn(4))
 
@@ -98,13 +98,13 @@ class TestMultiheadAttention:
         assert shapes == {"in_proj_weight": (192, 64), "in_proj_bias": (192,),
                           "out_proj.weight": (64, 64), "out_proj.bias": (64,)}
         bound = math.sqrt(6 / (64 + 192))
-        w = m.in_proj_weight.data
+        w = m.in_proj_weight.numpy()
         assert w.dtype == np.float32
         assert np.abs(w).max() <= bound and np.abs(w).max() > 0.95 * bound
         assert abs(w.std() - bound / math.sqrt(3)) < 0.01  # the std of U(-b, b)
-        np.testing.assert_array_equal(m.in_proj_bias.data if m.in_proj_bias is not None else 1, 0.0)
-        np.testing.assert_array_equal(m.out_proj.bias.data if m.out_proj.bias is not None else 1, 0.0)
-        assert np.abs(m.out_proj.weight.data).max() <= 1 / 8
+        np.testing.assert_array_equal(m.in_proj_bias.numpy() if m.in_proj_bias is not None else 1, 0.0)
+        np.testing.assert_array_equal(m.out_proj.bias.numpy() if m.out_proj.bias is not None else 1, 0.0)
+        assert np.abs(m.out_proj.weight.numpy()).max() <= 1 / 8
         assert m.head_dim == 16
 
     def test_no_bias(self) -> None:
@@ -125,7 +125,11 @@ class TestMultiheadAttention:
             ({"embed_dim": 8, "num_heads": 0}, "num_heads=0"),
             ({"embed_dim": 8, "num_heads": 2, "dropout": 1.0}, "dropout=1.0"),
             ({"embed_dim": 8, "num_heads": 2, "dropout": -0.5}, "dropout=-0.5"),
-            ({"embed_dim": 8, "num_heads": 2, "batch_first": False}, "batch_first=False"),
+            ({"embed_dim": 8, "num_heads": 2, "batch_first": "yes"}, "batch_first='yes'"),
+            ({"embed_dim": 8, "num_heads": 2, "kdim": 0}, "kdim=0"),
+            ({"embed_dim": 8, "num_heads": 2, "vdim": 2.5}, "vdim=2.5"),
+            ({"embed_dim": 8, "num_heads": 2, "add_zero_attn": 1}, "add_zero_attn=1"),
+            ({"embed_dim": 8, "num_heads": 2, "device": "cuda"}, "device='cuda'.*CPU"),
         ],
     )
     def test_bad_arguments(self, kwargs: dict[str, object], match: str) -> None:
@@ -133,7 +137,7 @@ class TestMultiheadAttention:
             nn.MultiheadAttention(**kwargs)  # type: ignore[arg-type]
 
     def test_shape_errors(self) -> None:
-        m = nn.MultiheadAttention(8, 2)
+        m = nn.MultiheadAttention(8, 2, batch_first=True)
         x = mg.randn(2, 5, 8)
         with pytest.raises(mg.ShapeError, match=r"embed_dim=8.*\(2, 5, 6\)"):
             m(mg.randn(2, 5, 6), x, x)
@@ -151,50 +155,50 @@ class TestMultiheadAttention:
             m(x, x, x, attn_mask=mg.zeros(5, 5, dtype=mg.int64))
 
     def test_need_weights(self) -> None:
-        m = nn.MultiheadAttention(8, 2, dtype=mg.float64)
+        m = nn.MultiheadAttention(8, 2, batch_first=True, dtype=mg.float64)
         x = mg.tensor(RNG.standard_normal((3, 4, 8)))
-        out, w = m(x, x, x)
+        out, w = m(x, x, x, need_weights=False)
         assert w is None and out.shape == (3, 4, 8)
-        _, w = m(x, x, x, need_weights=True, is_causal=True)
+        _, w = m(x, x, x, is_causal=True)  # need_weights=True is the default, as in PyTorch
         assert w is not None and w.shape == (3, 4, 4)
-        np.testing.assert_allclose(w.data.sum(-1), 1.0, rtol=1e-12)
-        np.testing.assert_array_equal(np.triu(w.data[0], 1), 0.0)
+        np.testing.assert_allclose(w.numpy().sum(-1), 1.0, rtol=1e-12)
+        np.testing.assert_array_equal(np.triu(w.numpy()[0], 1), 0.0)
         _, per_head = m(x, x, x, need_weights=True, average_attn_weights=False)
         assert per_head is not None and per_head.shape == (3, 2, 4, 4)
 
     def test_fully_masked_query_gives_zeros_not_nan(self) -> None:
         # PyTorch gives NaN here with need_weights=True (0 on its default path); minigrad gives 0 on both.
-        m = nn.MultiheadAttention(8, 2, dtype=mg.float64)
+        m = nn.MultiheadAttention(8, 2, batch_first=True, dtype=mg.float64)
         x = mg.tensor(RNG.standard_normal((2, 3, 8)), requires_grad=True)
         pad = mg.tensor(np.array([[False, True, False], [True, True, True]]))
         out, w = m(x, x, x, key_padding_mask=pad, need_weights=True)
         assert w is not None
-        np.testing.assert_array_equal(w.data[1], 0.0)
-        np.testing.assert_array_equal(out.data[1], 0.0)  # out_proj.bias starts at 0
-        np.testing.assert_allclose(w.data[0].sum(-1), 1.0, rtol=1e-12)
+        np.testing.assert_array_equal(w.numpy()[1], 0.0)
+        np.testing.assert_array_equal(out.numpy()[1], 0.0)  # out_proj.bias starts at 0
+        np.testing.assert_allclose(w.numpy()[0].sum(-1), 1.0, rtol=1e-12)
         (out.sum() + w.sum()).backward()
-        assert x.grad is not None and np.isfinite(x.grad.data).all()
-        np.testing.assert_array_equal(x.grad.data[1], 0.0)
+        assert x.grad is not None and np.isfinite(x.grad.numpy()).all()
+        np.testing.assert_array_equal(x.grad.numpy()[1], 0.0)
 
     def test_dropout_only_in_training_and_seeded(self) -> None:
-        m = nn.MultiheadAttention(8, 2, dropout=0.5, dtype=mg.float64)
+        m = nn.MultiheadAttention(8, 2, dropout=0.5, batch_first=True, dtype=mg.float64)
         x = mg.tensor(RNG.standard_normal((2, 6, 8)))
         mg.manual_seed(1)
         a, _ = m(x, x, x)
         mg.manual_seed(1)
         b, _ = m(x, x, x)
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
         m.eval()
         c, _ = m(x, x, x)
         d, _ = m(x, x, x)
-        np.testing.assert_array_equal(c.data, d.data)
-        assert not np.allclose(a.data, c.data)
-        reference = nn.MultiheadAttention(8, 2, dtype=mg.float64)
+        np.testing.assert_array_equal(c.numpy(), d.numpy())
+        assert not np.allclose(a.numpy(), c.numpy())
+        reference = nn.MultiheadAttention(8, 2, batch_first=True, dtype=mg.float64)
         reference.load_state_dict(m.state_dict())
-        assert_close(c, reference(x, x, x)[0].data, rtol=1e-14)
+        assert_close(c, reference(x, x, x)[0].numpy(), rtol=1e-14)
 
     def test_gradcheck_inputs_and_parameters(self) -> None:
-        m = nn.MultiheadAttention(4, 2, dtype=mg.float64)
+        m = nn.MultiheadAttention(4, 2, batch_first=True, dtype=mg.float64)
         q = mg.tensor(RNG.standard_normal((2, 3, 4)), requires_grad=True)
         kv = mg.tensor(RNG.standard_normal((2, 2, 4)), requires_grad=True)
         pad = mg.tensor(np.array([[False, False], [False, True]]))
@@ -205,16 +209,16 @@ class TestMultiheadAttention:
         assert mg.gradcheck(fn, (q, kv, m.in_proj_weight, m.out_proj.weight))
 
     def test_unbatched(self) -> None:
-        m = nn.MultiheadAttention(8, 2, dtype=mg.float64)
+        m = nn.MultiheadAttention(8, 2, batch_first=True, dtype=mg.float64)
         x = mg.tensor(RNG.standard_normal((5, 8)))
         out, w = m(x, x, x, key_padding_mask=mg.tensor([False] * 4 + [True]), need_weights=True)
         batched, bw = m(x.unsqueeze(0), x.unsqueeze(0), x.unsqueeze(0),
                         key_padding_mask=mg.tensor([[False] * 4 + [True]]), need_weights=True)
         assert w is not None and bw is not None
         assert out.shape == (5, 8) and w.shape == (5, 5)
-        assert_close(out, batched.data[0], rtol=1e-14)
-        assert_close(w, bw.data[0], rtol=1e-14)
-        np.testing.assert_array_equal(w.data[:, 4], 0.0)
+        assert_close(out, batched.numpy()[0], rtol=1e-14)
+        assert_close(w, bw.numpy()[0], rtol=1e-14)
+        np.testing.assert_array_equal(w.numpy()[:, 4], 0.0)
 
 
 class TestTransformerEncoderLayer:
@@ -241,7 +245,7 @@ class TestTransformerEncoderLayer:
         g = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, activation=nn.GELU(), dtype=mg.float64)
         g.load_state_dict(m.state_dict())
         assert "activation" in dict(g.named_children())
-        assert_close(g(x), m(x).data, rtol=1e-14)
+        assert_close(g(x), m(x).numpy(), rtol=1e-14)
 
     def test_dropout_policy(self) -> None:
         m = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.3, dtype=mg.float64)
@@ -250,18 +254,18 @@ class TestTransformerEncoderLayer:
         a = m(x)
         mg.manual_seed(11)
         b = m(x)
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
         m.eval()
         c = m(x)
-        assert not np.allclose(a.data, c.data)
-        np.testing.assert_array_equal(c.data, m(x).data)
+        assert not np.allclose(a.numpy(), c.numpy())
+        np.testing.assert_array_equal(c.numpy(), m(x).numpy())
 
     @pytest.mark.parametrize(
         ("kwargs", "match"),
         [
             ({"activation": "tanh"}, "activation='tanh'"),
             ({"activation": 3}, "activation=3"),
-            ({"batch_first": False}, "batch_first=False"),
+            ({"batch_first": "no"}, "batch_first='no'"),
             ({"dim_feedforward": 0}, "dim_feedforward=0"),
             ({"dropout": 1.0}, "1.0"),
             ({"nhead": 3}, "num_heads=3"),
@@ -283,5 +287,128 @@ class TestTransformerEncoderLayer:
         x = mg.tensor(RNG.standard_normal((2, 4, 8)), requires_grad=True)
         m(x, is_causal=True).backward(mg.tensor(RNG.standard_normal((2, 4, 8))))
         for name, p in m.named_parameters():
-            assert p.grad is not None and np.abs(p.grad.data).sum() > 0, name
+            assert p.grad is not None and np.abs(p.grad.numpy()).sum() > 0, name
         assert x.grad is not None
+
+
+class TestMultiheadAttentionOptions:
+    def test_separate_projections_and_extra_keys(self) -> None:
+        torch = require_torch()
+        kw = {"kdim": 5, "vdim": 3, "add_bias_kv": True}
+        m = nn.MultiheadAttention(8, 2, **kw)  # type: ignore[arg-type]
+        t = torch.nn.MultiheadAttention(8, 2, **kw)
+        assert {k: v.shape for k, v in m.state_dict().items()} == {
+            k: tuple(v.shape) for k, v in t.state_dict().items()}
+        assert list(m.state_dict()) == list(t.state_dict())
+        assert m.in_proj_weight is None and not m._qkv_same_embed_dim
+        assert m.bias_k is not None and np.abs(m.bias_k.numpy()).max() > 0  # xavier-normal, not zeros
+        plain = nn.MultiheadAttention(8, 2)
+        assert plain.bias_k is None and plain.q_proj_weight is None
+
+    def test_zero_attention_position_takes_weight(self) -> None:
+        m = nn.MultiheadAttention(4, 2, add_zero_attn=True, dtype=mg.float64)
+        x = mg.tensor(RNG.standard_normal((3, 2, 4)))
+        out, w = m(x, x, x, key_padding_mask=mg.tensor(np.ones((2, 3), dtype=bool)))
+        assert w is not None and w.shape == (2, 3, 4)  # S + 1 positions
+        # every real key is masked: all the weight goes to the zero key
+        np.testing.assert_allclose(w.numpy()[..., -1], 1.0)
+        np.testing.assert_array_equal(out.numpy(), 0.0)  # a zero value, zero out_proj bias
+
+    def test_mismatched_mask_types_warn_as_torch(self) -> None:
+        m = nn.MultiheadAttention(4, 2)
+        x = mg.randn(3, 2, 4)
+        with pytest.warns(UserWarning, match="mismatched key_padding_mask and attn_mask"):
+            m(x, x, x, attn_mask=mg.zeros(3, 3), key_padding_mask=mg.tensor(np.zeros((2, 3), dtype=bool)))
+
+    def test_gradcheck_sequence_first_with_options(self) -> None:
+        m = nn.MultiheadAttention(4, 2, add_bias_kv=True, kdim=3, dtype=mg.float64)
+        q = mg.tensor(RNG.standard_normal((3, 2, 4)), requires_grad=True)
+        k = mg.tensor(RNG.standard_normal((2, 2, 3)), requires_grad=True)
+
+        def fn(query: mg.Tensor, key: mg.Tensor, *params: mg.Tensor) -> mg.Tensor:
+            out, w = m(query, key, query[:2], attn_mask=mg.tensor(np.triu(np.ones((3, 2), dtype=bool), 1)))
+            return out.sum(-1) + w.sum(-1).T
+
+        assert mg.gradcheck(fn, (q, k, m.k_proj_weight, m.bias_v))
+
+
+class TestEncoderDecoderStacks:
+    def test_layers_are_independent_deep_copies(self) -> None:
+        layer = nn.TransformerEncoderLayer(8, 2, 16)
+        enc = nn.TransformerEncoder(layer, 3, enable_nested_tensor=False)
+        assert [n for n, _ in enc.named_children()] == ["layers"]
+        w0, w1 = enc.layers[0].linear1.weight, enc.layers[1].linear1.weight
+        assert w0 is not w1 and w0 is not layer.linear1.weight
+        np.testing.assert_array_equal(w0.numpy(), layer.linear1.weight.numpy())
+        w0.numpy()[...] += 1.0
+        assert not np.allclose(w0.numpy(), w1.numpy())
+        assert len(list(enc.parameters())) == 3 * len(list(layer.parameters()))
+        assert next(iter(enc.state_dict())) == "layers.0.self_attn.in_proj_weight"
+
+    def test_zero_layers_is_the_norm_alone(self) -> None:
+        norm = nn.LayerNorm(4, dtype=mg.float64)
+        enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(4, 2, 8, dtype=mg.float64), 0, norm)
+        x = mg.tensor(RNG.standard_normal((3, 2, 4)))
+        assert_close(enc(x), norm(x).numpy())
+
+    def test_transformer_init_and_structure(self) -> None:
+        torch = require_torch()
+        mg.manual_seed(0)
+        m = nn.Transformer(16, 4, 2, 1, 32, dropout=0.0)
+        t = torch.nn.Transformer(16, 4, 2, 1, 32, dropout=0.0, batch_first=True)
+        assert list(m.state_dict()) == list(t.state_dict())
+        for name, p in m.named_parameters():
+            values = p.numpy()
+            if p.ndim > 1:  # xavier-uniform over (fan_in + fan_out)
+                bound = math.sqrt(6 / (p.shape[0] + p.shape[1]))
+                assert np.abs(values).max() <= bound and np.abs(values).max() > 0.8 * bound, name
+            elif "norm" in name:
+                np.testing.assert_array_equal(values, 1.0 if name.endswith("weight") else 0.0)
+        assert isinstance(m.encoder.norm, nn.LayerNorm) and isinstance(m.decoder.norm, nn.LayerNorm)
+        assert (m.d_model, m.nhead, m.batch_first) == (16, 4, False)
+
+    def test_custom_encoder_and_decoder(self) -> None:
+        enc, dec = nn.Identity(), nn.TransformerDecoder(nn.TransformerDecoderLayer(4, 2, 8, 0.0), 1)
+
+        class Encoder(nn.Module):
+            def forward(self, src: mg.Tensor, mask: object = None, src_key_padding_mask: object = None,
+                        is_causal: object = None) -> mg.Tensor:
+                return enc(src)
+
+        m = nn.Transformer(4, 2, custom_encoder=Encoder(), custom_decoder=dec)
+        assert m.decoder is dec
+        src, tgt = mg.randn(5, 2, 4), mg.randn(3, 2, 4)
+        np.testing.assert_allclose(m(src, tgt).numpy(), dec(tgt, src).numpy(), rtol=1e-6)
+
+    def test_shape_errors(self) -> None:
+        m = nn.Transformer(8, 2, 1, 1, 16)
+        with pytest.raises(mg.ShapeError, match=r"batch number of src and tgt.*\(5, 2, 8\).*\(3, 4, 8\)"):
+            m(mg.randn(5, 2, 8), mg.randn(3, 4, 8))
+        with pytest.raises(mg.ShapeError, match=r"d_model=8.*\(3, 2, 6\)"):
+            m(mg.randn(5, 2, 8), mg.randn(3, 2, 6))
+        with pytest.raises(mg.ShapeError, match=r"\(L, S\) = \(3, 5\), got \(3, 3\)"):
+            m(mg.randn(5, 2, 8), mg.randn(3, 2, 8), memory_mask=mg.zeros(3, 3))
+        with pytest.raises(mg.InvalidParameterError, match="num_layers=-1"):
+            nn.TransformerDecoder(nn.TransformerDecoderLayer(8, 2), -1)
+        with pytest.raises(mg.InvalidParameterError, match="nhead=3"):
+            nn.TransformerDecoderLayer(8, 3)
+        with pytest.raises(mg.InvalidParameterError, match="sz=-1"):
+            nn.Transformer.generate_square_subsequent_mask(-1)
+
+    def test_decoder_layer_dropout_policy_and_gradcheck(self) -> None:
+        layer = nn.TransformerDecoderLayer(4, 2, 6, dropout=0.3, dtype=mg.float64)
+        tgt, mem = mg.tensor(RNG.standard_normal((3, 2, 4))), mg.tensor(RNG.standard_normal((4, 2, 4)))
+        mg.manual_seed(2)
+        a = layer(tgt, mem).numpy()
+        mg.manual_seed(2)
+        np.testing.assert_array_equal(layer(tgt, mem).numpy(), a)
+        layer.eval()
+        assert not np.allclose(layer(tgt, mem).numpy(), a)
+        tgt.requires_grad_()
+        mem.requires_grad_()
+
+        def fn(t: mg.Tensor, m: mg.Tensor, w: mg.Tensor) -> mg.Tensor:
+            pad = mg.tensor([[False] * 4, [True] + [False] * 3])
+            return layer(t, m, tgt_is_causal=True, memory_key_padding_mask=pad)
+
+        assert mg.gradcheck(fn, (tgt, mem, layer.multihead_attn.in_proj_weight))

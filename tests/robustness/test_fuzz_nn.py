@@ -63,6 +63,22 @@ CONSTRUCTORS: list[tuple[str, dict[str, Any], dict[str, list[Any]]]] = [
      {"d_model": [0, -4, 4.5], "nhead": [3, 0, -2], "dim_feedforward": [0, -1, 2.5], "dropout": [1.5,
                                                                                                  -0.5, "a"],
       "activation": ["swish", 5, None], "norm_first": ["a"], "layer_norm_eps": [0.0, -1.0]}),
+    ("TransformerDecoderLayer", {"d_model": 4, "nhead": 2, "dim_feedforward": 8},
+     {"d_model": [0, 4.5], "nhead": [3, 0], "dim_feedforward": [0, 2.5], "dropout": [1.5, "a"],
+      "activation": ["swish", None], "norm_first": ["a"], "batch_first": [2], "layer_norm_eps": [0.0]}),
+    ("LSTM", {"input_size": 3, "hidden_size": 4},
+     {"input_size": [0, -1, 2.5, None], "hidden_size": [0, 2.5, "a"], "num_layers": [0, -1, 1.5],
+      "dropout": [-0.1, 1.5, "a"], "bias": ["a", 2], "batch_first": ["a"], "bidirectional": [None, "a"],
+      "proj_size": [-1, 4, 5, 2.5], "dtype": [np.int64]}),
+    ("GRU", {"input_size": 3, "hidden_size": 4},
+     {"input_size": [0, 2.5], "hidden_size": [-4, None], "num_layers": [0, "2"], "dropout": [float("nan"), 2],
+      "bidirectional": [1]}),
+    ("RNN", {"input_size": 3, "hidden_size": 4},
+     {"nonlinearity": ["sigmoid", None, "Tanh"], "num_layers": [0], "hidden_size": [0.5]}),
+    ("LSTMCell", {"input_size": 3, "hidden_size": 4},
+     {"input_size": [0, 2.5], "hidden_size": [-1, "a"], "bias": ["a"], "dtype": [np.bool_]}),
+    ("GRUCell", {"input_size": 3, "hidden_size": 4}, {"input_size": [None], "hidden_size": [0]}),
+    ("RNNCell", {"input_size": 3, "hidden_size": 4}, {"nonlinearity": ["gelu", None], "hidden_size": [0]}),
     ("Softmax", {"dim": 1}, {"dim": ["a", 1.5]}),
     ("LogSoftmax", {"dim": 1}, {"dim": ["a", 1.5]}),
     ("Flatten", {}, {"start_dim": [1.5, "a"], "end_dim": [None, 2.5]}),
@@ -219,7 +235,7 @@ def test_layer_call(case: tuple[str, bool, Any]) -> None:
             tg = tgrads[pname].grad
             check(
                 f"{key}:grad:{pname}",
-                lambda p=p: np.zeros(p.shape) if p.grad is None else p.grad.data,
+                lambda p=p: np.zeros(p.shape) if p.grad is None else p.grad.numpy(),
                 lambda tg=tg, p=p: np.zeros(p.shape) if tg is None else tg.numpy(),
                 overflow_order=huge,
             )
@@ -251,7 +267,7 @@ def test_embedding_indices(idx: Any, padding: Any, as_tensor: bool) -> None:
     """Out-of-range, negative, float and bool indices into Embedding(5, 3)."""
     m = mg.nn.Embedding(5, 3, padding_idx=padding)
     t = torch.nn.Embedding(5, 3, padding_idx=padding)
-    t.load_state_dict({"weight": torch.tensor(np.array(m.weight.data))})
+    t.load_state_dict({"weight": torch.tensor(np.array(m.weight.numpy()))})
     arr = np.asarray(idx) if isinstance(idx, list) else idx
 
     def mk(lib: Any) -> Any:
@@ -446,7 +462,7 @@ def test_losses(case: tuple[str, np.ndarray, Any, dict[str, Any]]) -> None:
         out.backward(torch.tensor(g, dtype=out.dtype))
         check(
             f"{key}:grad",
-            lambda: xm.grad.data,
+            lambda: xm.grad.numpy(),
             lambda: xt.grad.numpy(),
             dtypes=key not in RELAXED_SEEN,
             tol=2e-5,
@@ -585,6 +601,6 @@ def test_strict_false_load_reports_and_loads() -> None:
     m = mg.nn.Linear(3, 2)
     w = np.arange(6, dtype=np.float32).reshape(2, 3)
     result = m.load_state_dict({"weight": w, "extra": np.zeros(1)}, strict=False)
-    assert np.array_equal(m.weight.data, w)
+    assert np.array_equal(m.weight.numpy(), w)
     text = str(result)
     assert "extra" in text and "bias" in text

@@ -1,0 +1,107 @@
+"""Run the PyTorch-style programs in ``programs/`` under real PyTorch and under
+``python -m minigrad.compat``, and compare what they print.
+
+Each program is an ordinary PyTorch script. ``SPECS`` says which printed numbers
+must agree and how closely: to the printed digits where the program fixes its
+weights itself, loosely where only a seed is shared (PyTorch's and minigrad's
+random streams differ). ``python tests/compat/runner.py`` prints a table with
+the wall time of each program under both.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PROGRAMS = Path(__file__).resolve().parent / "programs"
+REPO = PROGRAMS.parents[2]
+
+
+@dataclass(frozen=True)
+class Check:
+    """Numbers captured by ``pattern`` (one group) must agree within ``rtol``;
+    ``which`` is 'all' (every occurrence, in order) or 'last'."""
+
+    pattern: str
+    rtol: float
+    which: str = "all"
+
+
+SPECS: dict[str, list[Check]] = {
+    # counting is exact; the network starts from a different random W
+    "bigram.py": [
+        Check(r"count model loss (\S+)", 1e-6),
+        Check(r"counts: (\d+) bigrams", 0),
+        Check(r"step +\d+ \| loss (\S+)", 0.02, "last"),
+    ],
+    "mlp_lm.py": [
+        Check(r"final train loss (\S+)", 0.05, "last"),
+        Check(r"final dev loss (\S+)", 0.05, "last"),
+    ],
+    "polyfit.py": [Check(r"step +\d+ \| loss (\S+)", 1e-4)],
+    "char_gpt.py": [Check(r"val loss (\S+)", 0.1, "last")],
+    "mnist_style.py": [Check(r"final accuracy (\S+)", 0.12, "last")],
+    "checkpoint.py": [Check(r"step +\d+ \| loss (\S+)", 1e-4), Check(r"num_batches_tracked (\d+)", 0),
+                      Check(r"resumed run identical: (True)", 0)],
+    "lstm_lm.py": [Check(r"final valid loss (\S+)", 0.05, "last")],
+    "cnn_digits.py": [Check(r"\| loss (\S+)", 1e-3), Check(r"test loss (\S+)", 1e-3)],
+}
+
+
+def run(program: str, use_minigrad: bool) -> tuple[str, float]:
+    """Run one program; return its stdout and wall time. Raises CalledProcessError on failure."""
+    cmd = [sys.executable, "-m", "minigrad.compat", program] if use_minigrad else [sys.executable, program]
+    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=str(REPO))
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=PROGRAMS, env=env, capture_output=True, text=True, timeout=600)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        which = "minigrad" if use_minigrad else "torch"
+        raise AssertionError(f"{program} failed under {which}:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+    return proc.stdout, elapsed
+
+
+def _values(check: Check, out: str) -> list[str]:
+    found = re.findall(check.pattern, out)
+    return found[-1:] if check.which == "last" else found
+
+
+def compare(program: str, torch_out: str, mg_out: str) -> list[str]:
+    """The disagreements between the two outputs, as readable lines (empty: they agree)."""
+    problems = []
+    for check in SPECS[program]:
+        want, got = _values(check, torch_out), _values(check, mg_out)
+        if not want:
+            problems.append(f"{check.pattern!r}: PyTorch printed no match")
+        if len(want) != len(got):
+            problems.append(f"{check.pattern!r}: PyTorch printed {len(want)} values, minigrad {len(got)}")
+            continue
+        for w, g in zip(want, got):
+            try:
+                ok = math.isclose(float(w), float(g), rel_tol=check.rtol, abs_tol=check.rtol * 1e-3)
+            except ValueError:
+                ok = w == g
+            if not ok:
+                problems.append(f"{check.pattern!r}: PyTorch {w}, minigrad {g} (rtol {check.rtol})")
+    return problems
+
+
+def main() -> None:
+    """Print each program's agreement and its wall time under both frameworks."""
+    print(f"{'program':16} {'torch s':>8} {'minigrad s':>10} {'ratio':>6}  agreement")
+    for program in SPECS:
+        torch_out, t_torch = run(program, use_minigrad=False)
+        mg_out, t_mg = run(program, use_minigrad=True)
+        problems = compare(program, torch_out, mg_out)
+        verdict = problems or "ok"
+        print(f"{program:16} {t_torch:8.2f} {t_mg:10.2f} {t_mg / t_torch:5.2f}x  {verdict}")
+
+
+if __name__ == "__main__":
+    main()
