@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -36,9 +37,10 @@ class _ConvNd(Module):
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Size, stride: Size,
                  padding: str | Size, dilation: Size, transposed: bool, output_padding: Size, groups: int,
-                 bias: bool, padding_mode: str, dtype: DTypeLike) -> None:
+                 bias: bool, padding_mode: str, device: Any, dtype: DTypeLike) -> None:
         super().__init__()
         name, nd = type(self).__name__, self._nd
+        _checks.device(device)
         self.in_channels = _checks.positive_int("in_channels", in_channels)
         self.out_channels = _checks.positive_int("out_channels", out_channels)
         self.groups = _checks.positive_int("groups", groups)
@@ -123,9 +125,9 @@ class _Conv(_ConvNd):
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Size, stride: Size = 1,
                  padding: str | Size = 0, dilation: Size = 1, groups: int = 1, bias: bool = True,
-                 padding_mode: str = "zeros", dtype: DTypeLike = None) -> None:
+                 padding_mode: str = "zeros", device: Any = None, dtype: DTypeLike = None) -> None:
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, False, 0, groups,
-                         bias, padding_mode, dtype)
+                         bias, padding_mode, device, dtype)
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """Convolve (N, C_in, *spatial) or (C_in, *spatial) with the weight, add the bias."""
@@ -148,6 +150,7 @@ class Conv1d(_Conv):
             depthwise).
         bias: learn an additive bias of shape (out_channels,).
         padding_mode: 'zeros', 'reflect', 'replicate' or 'circular'.
+        device: None or 'cpu'.
         dtype: float32 (default) or float64.
 
     Parameters ``weight`` (out_channels, in_channels / groups, k) and ``bias`` start as
@@ -189,9 +192,10 @@ class _ConvTranspose(_ConvNd):
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Size, stride: Size = 1,
                  padding: Size = 0, output_padding: Size = 0, groups: int = 1, bias: bool = True,
-                 dilation: Size = 1, padding_mode: str = "zeros", dtype: DTypeLike = None) -> None:
+                 dilation: Size = 1, padding_mode: str = "zeros", device: Any = None,
+                 dtype: DTypeLike = None) -> None:
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, True,
-                         output_padding, groups, bias, padding_mode, dtype)
+                         output_padding, groups, bias, padding_mode, device, dtype)
 
     def _output_padding(self, input: Tensor, output_size: Sequence[int] | None) -> Ints:  # noqa: A002
         """output_padding, or the one that gives ``output_size`` (spatial, or with batch and channels)."""

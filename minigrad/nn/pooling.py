@@ -13,7 +13,8 @@ from typing import Any
 from minigrad.errors import InvalidParameterError
 from minigrad.nn import _checks
 from minigrad.nn import functional as F
-from minigrad.nn.functional._windows import _is_int, ntuple
+from minigrad.nn._checks import is_int
+from minigrad.nn.functional._windows import ntuple
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor
 
@@ -104,7 +105,7 @@ class _AvgPoolNd(Module):
         self.padding = _size(name, "padding", padding, self._nd, low=0)
         self.ceil_mode = _checks.flag("ceil_mode", ceil_mode)
         self.count_include_pad = _checks.flag("count_include_pad", count_include_pad)
-        if divisor_override is not None and (not _is_int(divisor_override) or divisor_override == 0):
+        if divisor_override is not None and (not is_int(divisor_override) or divisor_override == 0):
             raise InvalidParameterError(f"{name}: divisor_override must be a non-zero int, got "
                                         f"divisor_override={divisor_override!r}")
         self.divisor_override = divisor_override
@@ -159,9 +160,9 @@ class AvgPool3d(_AvgPoolNd):
 
 
 def _output_size(cls: str, value: Any, nd: int) -> Any:
-    items = [value] if _is_int(value) or value is None else value
+    items = [value] if is_int(value) or value is None else value
     if not isinstance(items, (tuple, list)) or len(items) not in (1, nd) or not all(
-            v is None or (_is_int(v) and v >= 0) for v in items) or (nd == 1 and value is None):
+            v is None or (is_int(v) and v >= 0) for v in items) or (nd == 1 and value is None):
         raise InvalidParameterError(f"{cls}: output_size must be a non-negative int (or None) or a tuple of "
                                     f"{nd} of them, got output_size={value!r}")
     return tuple(value) if isinstance(value, list) else value

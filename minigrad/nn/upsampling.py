@@ -7,7 +7,7 @@ from typing import Any
 
 from minigrad.errors import InvalidParameterError
 from minigrad.nn import functional as F
-from minigrad.nn.functional._windows import _is_int
+from minigrad.nn._checks import is_int
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor
 
@@ -82,7 +82,7 @@ class UpsamplingBilinear2d(Upsample):
 
 
 def _factor(cls: str, name: str, value: Any) -> int:
-    if not _is_int(value) or value < 1:
+    if not is_int(value) or value < 1:
         raise InvalidParameterError(f"{cls}: {name} must be a positive int, got {name}={value!r}")
     return int(value)
 

@@ -14,19 +14,16 @@ from typing import Any
 import numpy as np
 
 from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.nn._checks import is_int
 from minigrad.tensor import Array, Tensor, from_numpy, where
 
 Ints = tuple[int, ...]
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-
-
 def ntuple(fn: str, name: str, value: Any, n: int, low: int | None = 1) -> Ints:
     """``value`` (an int, or a sequence of ``n`` ints) as ``n`` ints, each at least ``low`` (None: any)."""
-    items = [value] * n if _is_int(value) else value
-    if (not isinstance(items, (tuple, list)) or len(items) != n or not all(_is_int(v) for v in items)
+    items = [value] * n if is_int(value) else value
+    if (not isinstance(items, (tuple, list)) or len(items) != n or not all(is_int(v) for v in items)
             or (low is not None and any(v < low for v in items))):
         kind = {1: "a positive int", 0: "a non-negative int", None: "an int"}.get(low, f"an int >= {low}")
         raise InvalidParameterError(

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from minigrad import ops
 from minigrad.errors import InvalidParameterError, ShapeError
-from minigrad.nn.functional._windows import _is_int
+from minigrad.nn._checks import is_int
 from minigrad.tensor import Tensor, _fill_scalar, cat
 
 __all__ = ["pad"]
@@ -26,7 +26,7 @@ class UnsupportedPaddingError(InvalidParameterError, NotImplementedError):
 
 def _pairs(fn: str, pad: Sequence[int], ndim: int) -> list[tuple[int, int]]:
     """(before, after) per padded dim, last dim first, from PyTorch's flat pad list."""
-    if not isinstance(pad, (tuple, list)) or not all(_is_int(p) for p in pad):
+    if not isinstance(pad, (tuple, list)) or not all(is_int(p) for p in pad):
         raise InvalidParameterError(f"{fn}: pad must be a tuple of ints, got pad={pad!r}")
     if len(pad) % 2:
         raise InvalidParameterError(f"{fn}: padding length must be divisible by 2, got pad={tuple(pad)}")

@@ -18,7 +18,8 @@ import numpy as np
 
 from minigrad import ops
 from minigrad.errors import DimensionError, InvalidParameterError, ShapeError
-from minigrad.nn.functional._windows import Ints, _is_int, dims_text, first_max, ntuple, spatial_input
+from minigrad.nn._checks import is_int
+from minigrad.nn.functional._windows import Ints, dims_text, first_max, ntuple, spatial_input
 from minigrad.tensor import Array, Tensor, from_numpy, matmul
 
 __all__ = [
@@ -167,7 +168,7 @@ def _avg_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, pa
     if any(pp > kk // 2 for pp, kk in zip(p, k)):
         raise InvalidParameterError(f"{fn}: pad should be at most half of kernel size, but got padding={p} "
                                     f"and kernel_size={k}")
-    if divisor_override is not None and (not _is_int(divisor_override) or divisor_override == 0):
+    if divisor_override is not None and (not is_int(divisor_override) or divisor_override == 0):
         raise InvalidParameterError(f"{fn}: divisor_override must be a non-zero int, got "
                                     f"divisor_override={divisor_override!r}")
     out = _pooled_size(fn, x, k, s, p, d, ceil_mode, input.shape)
@@ -225,9 +226,9 @@ def avg_pool3d(input: Tensor, kernel_size: Size, stride: Size | None = None, pad
 
 
 def _adaptive_size(fn: str, output_size: Any, x: Tensor, nd: int) -> Ints:
-    items = [output_size] * nd if _is_int(output_size) or output_size is None else output_size
+    items = [output_size] * nd if is_int(output_size) or output_size is None else output_size
     if not isinstance(items, (tuple, list)) or len(items) != nd or not all(
-            v is None or (_is_int(v) and v >= 0) for v in items):
+            v is None or (is_int(v) and v >= 0) for v in items):
         raise InvalidParameterError(f"{fn}: output_size must be a non-negative int (or None) or a tuple of "
                                     f"{nd} of them, got output_size={output_size!r}")
     return tuple(n if v is None else int(v) for v, n in zip(items, x.shape[2:]))
@@ -358,7 +359,7 @@ def _max_unpool(fn: str, nd: int, input: Tensor, indices: Tensor, kernel_size: A
         size = tuple(default)
     else:
         wanted = list(output_size)[-nd:] if isinstance(output_size, (tuple, list)) else None
-        if wanted is None or len(output_size) not in (nd, nd + 2) or not all(_is_int(v) for v in wanted):
+        if wanted is None or len(output_size) not in (nd, nd + 2) or not all(is_int(v) for v in wanted):
             raise InvalidParameterError(f"{fn}: output_size must be {nd} ints (or {nd + 2} with batch and "
                                         f"channels), got output_size={output_size!r}")
         for v, dflt, ss in zip(wanted, default, s):

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from minigrad.errors import InvalidParameterError, ShapeError
-from minigrad.nn.functional._windows import Ints, _is_int
+from minigrad.nn._checks import is_int
+from minigrad.nn.functional._windows import Ints
 from minigrad.nn.functional.padding import UnsupportedPaddingError
 from minigrad.nn.functional.pooling import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
 from minigrad.tensor import Array, Tensor, from_numpy
@@ -43,7 +44,7 @@ def _output_size(input: Tensor, size: Any, scale_factor: Any,  # noqa: A002
             raise InvalidParameterError(
                 "interpolate: recompute_scale_factor is not meaningful with an explicit size")
         sizes = list(size) if isinstance(size, (tuple, list)) else [size] * nd
-        if len(sizes) != nd or not all(_is_int(v) and v >= 0 for v in sizes):
+        if len(sizes) != nd or not all(is_int(v) and v >= 0 for v in sizes):
             raise InvalidParameterError(f"interpolate: size must be a non-negative int or {nd} of them (one "
                                         f"per spatial dim of input {input.shape}), got size={size!r}")
         return tuple(int(v) for v in sizes), [None] * nd
@@ -194,7 +195,7 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
 
 
 def _check_factor(fn: str, name: str, value: Any) -> int:
-    if not _is_int(value) or value < 1:
+    if not is_int(value) or value < 1:
         raise InvalidParameterError(f"{fn}: {name} must be a positive int, got {name}={value!r}")
     return int(value)
 
