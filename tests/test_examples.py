@@ -164,17 +164,17 @@ def test_mlp_digits_defaults_reach_the_figures_its_help_quotes(tmp_path: Path) -
 
 def test_cnn_digits_short_run_learns_and_saves_a_checkpoint_that_eval_reloads(tmp_path: Path) -> None:
     out = tmp_path / "run"
-    proc = run("cnn_digits.py", "--epochs", "2", "--channels", "8", "--out", str(out), cwd=tmp_path)
+    proc = run("cnn_digits.py", "--epochs", "3", "--channels", "8", "--out", str(out), cwd=tmp_path)
     text = proc.stdout
     assert "1438 training and 359 test images" in text
     assert "channels 8/16" in text
     epochs = EPOCH.findall(text)
-    assert [int(e[0]) for e in epochs] == [1, 2]
+    assert [int(e[0]) for e in epochs] == [1, 2, 3]
     train_losses = [float(e[2]) for e in epochs]
-    assert train_losses[1] < train_losses[0] < math.log(10) + 0.5
+    assert train_losses[2] < train_losses[1] < train_losses[0] < math.log(10) + 0.5
     (acc, correct, total), = ACCURACY.findall(text)
     assert int(total) == 359
-    assert float(acc) > 80.0  # two epochs of a small CNN already classify most digits
+    assert float(acc) > 70.0  # three epochs of a tiny CNN already classify most digits
     assert float(acc) == float(epochs[-1][5])
     checkpoint = out / "model.npz"
     with np.load(checkpoint, allow_pickle=False) as state:
@@ -194,6 +194,14 @@ def test_cnn_digits_is_deterministic_given_the_seed(tmp_path: Path) -> None:
     second = run("cnn_digits.py", *args, "--out", str(tmp_path / "b"), cwd=tmp_path).stdout
     assert EPOCH.findall(first) == EPOCH.findall(second)
     assert ACCURACY.findall(first) == ACCURACY.findall(second)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("MINIGRAD_RUN_SLOW"), reason="half a minute; set MINIGRAD_RUN_SLOW=1")
+def test_cnn_digits_defaults_reach_98_5_percent(tmp_path: Path) -> None:
+    proc = run("cnn_digits.py", "--out", str(tmp_path / "run"), cwd=tmp_path, timeout=600)
+    (acc, _, _), = ACCURACY.findall(proc.stdout)
+    assert float(acc) >= 98.5, proc.stdout
 
 
 # --------------------------------------------------------------------- char_transformer
