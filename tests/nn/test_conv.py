@@ -131,7 +131,6 @@ def test_conv_keeps_the_dtype_and_accepts_unbatched_input() -> None:
     (lambda: F.pixel_shuffle(mg.zeros(1, 5, 2, 2), 2), mg.ShapeError, r"upscale_factor\*\*2 = 4"),
     (lambda: F.fold(mg.zeros(1, 5, 4), (3, 3), 2), mg.ShapeError, "divisible"),
     (lambda: F.unfold(mg.zeros(1, 1, 2, 2), 3), mg.ShapeError, r"padded input size"),
-    (lambda: nn.Unflatten(1, (2, 2))(mg.zeros(3, 5)), mg.ShapeError, r"\(2, 2\) does not fit dim 1 of"),
 ])
 def test_pooling_padding_resampling_errors(call: Any, error: type[Exception], pattern: str) -> None:
     with pytest.raises(error, match=pattern):
@@ -145,8 +144,6 @@ def test_pool_layer_arguments_are_checked_at_construction() -> None:
         nn.AvgPool2d(2, stride=(1, 0))
     with pytest.raises(mg.InvalidParameterError, match=r"upscale_factor=0"):
         nn.PixelShuffle(0)
-    with pytest.raises(mg.InvalidParameterError, match=r"unflattened_size"):
-        nn.Unflatten(1, (-1, -1))
 
 
 def test_selection_errors() -> None:

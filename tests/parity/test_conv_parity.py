@@ -26,7 +26,7 @@ def _compare_layer(ours: Any, theirs: Any, shape: tuple[int, ...], seed: int = 0
     """Same weights, same input, same upstream gradient: outputs and all gradients agree."""
     require_torch()
     theirs = theirs.to(torch.float64 if dtype == np.float64 else torch.float32)
-    ours = ours.to(dtype)
+    ours = ours.to(mg.float64 if dtype == np.float64 else mg.float32)
     ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
     rng = np.random.default_rng(seed)
     x = rng.standard_normal(shape).astype(dtype)
