@@ -108,7 +108,7 @@ def _conv(draw: st.DrawFn, nd: int, transposed: bool = False) -> Sample:
     kwargs: dict[str, Any] = {"stride": stride, "dilation": dilation, "groups": groups}
     if transposed:
         padding = tuple(draw(st.integers(0, 1)) for _ in range(nd))
-        size = tuple(draw(st.integers(1, 3)) for _ in range(nd))
+        size = tuple(draw(st.integers(1, 3 if nd < 3 else 2)) for _ in range(nd))
         out_pad = tuple(draw(st.integers(0, max(s, d) - 1)) for s, d in zip(stride, dilation))
         outs = [(n - 1) * s - 2 * p + d * (k - 1) + o + 1
                 for n, s, p, d, k, o in zip(size, stride, padding, dilation, kernel, out_pad)]
@@ -190,8 +190,8 @@ def _pad(draw: st.DrawFn, mode: str) -> Sample:
         return Sample([shape], {"pad": tuple(v for p in pairs for v in p), "mode": mode,
                                 "value": draw(st.sampled_from([0.0, -1.5]))})
     k = draw(st.integers(1, 3))
-    shape = (*((2,) if draw(st.booleans()) else ()), 2, *draw(hnp_shapes(k, k, 4)))
-    limit = {"reflect": -1, "replicate": 3, "circular": 0}[mode]
+    shape = (*((2,) if draw(st.booleans()) else ()), 1 + (k < 3), *draw(hnp_shapes(k, k, 4 - (k == 3))))
+    limit = {"reflect": -1, "replicate": 2, "circular": 0}[mode]
     pad = []
     for s in shape[::-1][:k]:
         top = s + limit if mode != "replicate" else limit
