@@ -1160,10 +1160,14 @@ def _col2im(cols: Array, padded: tuple[int, ...], stride: tuple[int, ...],
     else:
         y = np.zeros((n, c, *padded), dtype=cols.dtype)
         lead = (slice(None), slice(None))
-    for offset in np.ndindex(*kernel):
-        target = tuple(slice(i * d, i * d + s * (w - 1) + 1, s)
-                       for i, d, s, w in zip(offset, dilation, stride, windows))
-        y[lead + target] += cols[lead + offset]
+    token = _errstate_set(_IGNORE)  # inf + -inf is nan, silently, as in PyTorch
+    try:
+        for offset in np.ndindex(*kernel):
+            target = tuple(slice(i * d, i * d + s * (w - 1) + 1, s)
+                           for i, d, s, w in zip(offset, dilation, stride, windows))
+            y[lead + target] += cols[lead + offset]
+    finally:
+        _errstate_reset(token)
     if planes_last:
         return np.ascontiguousarray(np.moveaxis(y, -1, 0)).reshape(n, c, *padded)
     return y
@@ -1268,7 +1272,7 @@ class ScatterAdd(Function):
     def forward(self, a: Array, dim: int, index: Array, shape: tuple[int, ...]) -> Array:
         self.dim, self.index = dim, index
         y = np.zeros(shape, dtype=a.dtype)
-        np.add.at(y, _along(index, dim), a)
+        _quiet(np.add.at, y, _along(index, dim), a)  # inf + -inf is nan, silently
         return y
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:

@@ -203,6 +203,66 @@ def test_pooling_ties_and_nan_route_the_gradient_as_torch() -> None:
         np.testing.assert_array_equal(mx.grad.numpy(), tx.grad.numpy())
 
 
+def _nonfinite_planes() -> np.ndarray:
+    """(1, 3, 5, 5): two NaNs in one window, a plane of -inf (padding must not win it), an inf."""
+    x = np.random.default_rng(3).standard_normal((1, 3, 5, 5))
+    x[0, 0, 0, 1] = x[0, 0, 1, 0] = np.nan
+    x[0, 1] = -np.inf
+    x[0, 2, 3, 3] = np.inf
+    return x
+
+
+@pytest.mark.parametrize(("fn", "kwargs"), [
+    ("max_pool2d", {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}),
+    ("max_pool2d", {"kernel_size": 2, "dilation": 2, "padding": 1}),
+    ("adaptive_max_pool2d", {"output_size": (2, 3)}),
+])
+def test_max_pooling_picks_the_nan_and_index_torch_picks(fn: str, kwargs: dict[str, Any]) -> None:
+    """PyTorch's kernels keep the last NaN of a window, and a real element over padding on ties."""
+    x = _nonfinite_planes()
+    mx, tx = mg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    (ym, im) = getattr(mg.nn.functional, fn)(mx, return_indices=True, **kwargs)
+    (yt, it) = getattr(torch.nn.functional, fn)(tx, return_indices=True, **kwargs)
+    np.testing.assert_array_equal(ym.numpy(), yt.detach().numpy())
+    np.testing.assert_array_equal(im.numpy(), it.numpy())
+    g = np.arange(ym.numel(), dtype=np.float64).reshape(ym.shape) + 1
+    ym.backward(mg.tensor(g))
+    yt.backward(torch.tensor(g))
+    np.testing.assert_array_equal(mx.grad.numpy(), tx.grad.numpy())
+
+
+@pytest.mark.parametrize(("fn", "kwargs"), [
+    ("adaptive_avg_pool2d", {"output_size": (3, 2)}),
+    ("avg_pool2d", {"kernel_size": 3, "stride": 2, "padding": 1}),
+    ("interpolate", {"size": (5, 5), "mode": "bilinear"}),
+    ("interpolate", {"size": (7, 3), "mode": "bilinear"}),
+    ("interpolate", {"size": (3, 4), "mode": "area"}),
+])
+def test_averages_keep_nan_and_inf_where_torch_does(fn: str, kwargs: dict[str, Any]) -> None:
+    """A NaN or inf reaches exactly the outputs (and gradients) whose windows hold it, as in PyTorch."""
+    x = _nonfinite_planes()
+    mx, tx = mg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    ym = getattr(mg.nn.functional, fn)(mx, **kwargs)
+    yt = getattr(torch.nn.functional, fn)(tx, **kwargs)
+    np.testing.assert_allclose(ym.numpy(), yt.detach().numpy(), rtol=RTOL, atol=ATOL)
+    g = np.random.default_rng(4).standard_normal(ym.shape)
+    ym.backward(mg.tensor(g))
+    yt.backward(torch.tensor(g))
+    np.testing.assert_allclose(mx.grad.numpy(), tx.grad.numpy(), rtol=RTOL, atol=ATOL)
+
+
+def test_integer_average_pooling_truncates_exactly_as_torch() -> None:
+    """int64 means round toward zero in integer arithmetic (no float detour, exact near 2**63)."""
+    x = np.array([[[[-7, 5, 3, -2, 9, 2**62, 2**62 - 1, 3]]]], dtype=np.int64)
+    for kwargs in ({"kernel_size": (1, 2), "stride": 1}, {"kernel_size": (1, 3), "padding": (0, 1)},
+                   {"kernel_size": (1, 2), "divisor_override": -3}, {"kernel_size": (1, 3), "ceil_mode": True,
+                                                                     "count_include_pad": False}):
+        ours = mg.nn.functional.avg_pool2d(mg.tensor(x), **kwargs)
+        theirs = torch.nn.functional.avg_pool2d(torch.tensor(x), **kwargs)
+        assert ours.dtype == np.int64
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
 def test_interpolate_float32_index_rules_match_torch() -> None:
     """Nearest's scale is a float32 in PyTorch: sizes where float64 would pick other pixels."""
     x = np.arange(2 * 3 * 13 * 17, dtype=np.float32).reshape(2, 3, 13, 17)

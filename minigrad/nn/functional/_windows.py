@@ -83,16 +83,31 @@ def _first_true(eq: Array, dim: int) -> Array:
     return first
 
 
-def first_max(t: Tensor, dim: int) -> Tensor:
-    """Max along ``dim`` whose gradient goes to the first maximum (PyTorch's pooling rule); NaN wins.
+def max_mask(a: Array, dim: int, eligible: Array | None = None) -> Array:
+    """Bool mask of each row's max by PyTorch's pooling rule: the first maximum, or the last NaN.
 
-    Composed as ``where(first, t, 0).sum(dim)`` with ``first`` a constant bool mask of
-    each row's first maximum: a few vectorized comparisons cost less than the argmax
-    that ``max``'s own backward takes along a dim that is not the last.
+    (PyTorch's kernels scan with ``if (val > max || isnan(val))``.) Where ``eligible``
+    (broadcastable) is False the element is padding: it never wins, even on a tie.
     """
-    a = t.numpy()
     top = a.max(axis=dim, keepdims=True)
     eq = a == top
-    if a.dtype.kind == "f" and np.isnan(top).any():
-        eq |= np.isnan(a)
-    return where(from_numpy(_first_true(eq, dim)), t, 0).sum(dim)
+    if eligible is not None:
+        eq &= eligible
+    chosen = _first_true(eq, dim)
+    if a.dtype.kind == "f":
+        nan_rows = np.isnan(top)
+        if nan_rows.any():
+            last_nan = np.flip(_first_true(np.flip(np.isnan(a), dim), dim), dim)
+            chosen = np.where(nan_rows, last_nan, chosen)
+    return chosen
+
+
+def first_max(t: Tensor, dim: int, eligible: Array | None = None) -> tuple[Tensor, Array]:
+    """Max along ``dim`` whose gradient goes to the element :func:`max_mask` picks; also that mask.
+
+    Composed as ``where(mask, t, 0).sum(dim)`` with a constant mask: a few vectorized
+    comparisons cost less than the argmax that ``max``'s own backward takes along a
+    dim that is not the last.
+    """
+    mask = max_mask(t.numpy(), dim, eligible)
+    return where(from_numpy(mask), t, 0).sum(dim), mask

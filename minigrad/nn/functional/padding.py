@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from minigrad import ops
-from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError
 from minigrad.nn._checks import is_int
 from minigrad.tensor import Tensor, _fill_scalar, cat
 
@@ -20,20 +20,23 @@ __all__ = ["pad"]
 _MODES = ("constant", "reflect", "replicate", "circular")
 
 
-class UnsupportedPaddingError(InvalidParameterError, NotImplementedError):
-    """A padding mode, or a mode/rank combination, that PyTorch does not implement either."""
-
-
-def _pairs(fn: str, pad: Sequence[int], ndim: int) -> list[tuple[int, int]]:
-    """(before, after) per padded dim, last dim first, from PyTorch's flat pad list."""
+def _pairs(fn: str, pad: Sequence[int], size: tuple[int, ...]) -> list[tuple[int, int]]:
+    """(before, after) per padded dim, last dim first, from PyTorch's flat pad list (input of ``size``)."""
     if not isinstance(pad, (tuple, list)) or not all(is_int(p) for p in pad):
         raise InvalidParameterError(f"{fn}: pad must be a tuple of ints, got pad={pad!r}")
     if len(pad) % 2:
         raise InvalidParameterError(f"{fn}: padding length must be divisible by 2, got pad={tuple(pad)}")
+    ndim = len(size)
     if len(pad) > 2 * ndim:
         raise InvalidParameterError(f"{fn}: padding length must be at most two times the input's number of "
                                     f"dims ({ndim}), got pad={tuple(pad)} of length {len(pad)}")
-    return [(int(pad[i]), int(pad[i + 1])) for i in range(0, len(pad), 2)]
+    pairs = [(int(pad[i]), int(pad[i + 1])) for i in range(0, len(pad), 2)]
+    for i, (lo, hi) in enumerate(pairs):
+        dim = ndim - 1 - i
+        if size[dim] + min(lo, 0) + min(hi, 0) < 0:  # PyTorch crops first: there must be enough to crop
+            raise ShapeError(f"{fn}: negative padding ({lo}, {hi}) would remove more than the "
+                             f"{size[dim]} elements of dim {dim} of input shape {tuple(size)}")
+    return pairs
 
 
 def _part(x: Tensor, dim: int, start: int, stop: int) -> Tensor:
@@ -90,16 +93,17 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
 
     Raises:
         InvalidParameterError: a bad ``pad`` list, or a value with a non-constant mode.
-        UnsupportedPaddingError (a NotImplementedError too): an unknown mode, or a
+        UnsupportedError (a NotImplementedError too, as PyTorch's): an unknown mode, or a
             non-constant mode with a pad length that does not fit the input's rank.
-        ShapeError: reflect padding not smaller than the dim, circular padding wrapping
-            more than once.
+        ShapeError: negative padding removing more elements than a dim has, reflect
+            padding not smaller than the dim, circular padding wrapping more than once, an
+            empty channel or padded dim with a non-constant mode.
     """
     if not isinstance(input, Tensor):
         raise TypeError(f"pad(): argument 'input' must be a Tensor, not {type(input).__name__}")
     if mode not in _MODES:
-        raise UnsupportedPaddingError(f"pad: unknown padding mode {mode!r}; use one of {', '.join(_MODES)}")
-    pairs = _pairs("pad", pad, input.ndim)
+        raise UnsupportedError(f"pad: unknown padding mode {mode!r}; use one of {', '.join(_MODES)}")
+    pairs = _pairs("pad", pad, input.shape)
     if mode == "constant":
         fill = 0.0 if value is None else _fill_scalar(value, input.dtype, "pad: value")
         if not any(pairs):
@@ -111,9 +115,12 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
             f"pad: padding mode {mode!r} doesn't take a value argument, got value={value!r}")
     k = len(pairs)
     if k not in (1, 2, 3) or input.ndim not in (k + 1, k + 2):
-        raise UnsupportedPaddingError(
+        raise UnsupportedError(
             f"pad: {mode} padding of the last {k} dims needs a {k + 1}D or {k + 2}D input, got input of "
             f"shape {input.shape} (non-constant modes pad the last 1, 2 or 3 dims of (N, C, ...) or (C, ...)")
+    if 0 in input.shape[input.ndim - k - 1:]:  # only a batch dim may be empty (PyTorch's rule)
+        raise ShapeError(f"pad: {mode} padding needs non-empty channel and padded dims, got input of shape "
+                         f"{input.shape}")
     out = input
     for i, (lo, hi) in enumerate(pairs):
         if lo or hi:

@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
-from minigrad.errors import DimensionError, InvalidParameterError, ShapeError
+from minigrad.errors import DimensionError, InvalidParameterError, ShapeError, UnsupportedError
 from minigrad.nn._checks import is_int
 from minigrad.nn.functional._windows import Ints, dims_text, first_max, ntuple, spatial_input
-from minigrad.tensor import Array, Tensor, from_numpy, matmul
+from minigrad.tensor import Array, Tensor, from_numpy, where
 
 __all__ = [
     "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
@@ -89,7 +89,21 @@ def _tiles(x: Tensor, k: Ints, s: Ints, p: Ints, d: Ints, out: Ints) -> Tensor |
     return split.permute(0, 1, *range(2, 2 + 2 * nd, 2), *range(3, 3 + 2 * nd, 2))
 
 
-def _lowest(x: Tensor) -> float:
+def _real(x: Tensor, k: Ints, s: Ints, p: Ints, d: Ints, out: Ints) -> Array | None:
+    """(1, 1, prod(k), prod(out)) bool: which window elements are the input's, not padding (None: all)."""
+    right = [(o - 1) * ss + dd * (kk - 1) + 1 - n - pp
+             for o, ss, dd, kk, n, pp in zip(out, s, d, k, x.shape[2:], p)]
+    if not any(p) and max(right) <= 0:
+        return None
+    ones = from_numpy(np.ones((1, 1, *x.shape[2:]), dtype=np.float32))
+    real = _windows(ones, k, s, p, d, out, 0).numpy() > 0
+    return real
+
+
+def _lowest(fn: str, x: Tensor) -> float:
+    if x.dtype == np.bool_:
+        raise UnsupportedError(f"{fn}: max pooling of bool tensors is not supported (as in PyTorch); "
+                               "convert with .float() or .long()")
     return -math.inf if x.dtype.kind == "f" else int(np.iinfo(x.dtype).min)
 
 
@@ -102,13 +116,14 @@ def _max_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, pa
                                     f"and kernel_size={k}")
     out = _pooled_size(fn, x, k, s, p, d, ceil_mode, input.shape)
     n, c = x.shape[:2]
-    windows = _windows(x, k, s, p, d, out, _lowest(x))
-    y = first_max(windows, 2).reshape(n, c, *out)
+    windows = _windows(x, k, s, p, d, out, _lowest(fn, x))
+    values, mask = first_max(windows, 2, _real(x, k, s, p, d, out))
+    y = values.reshape(n, c, *out)
     if not batched:
         y = y.squeeze(0)
     if not return_indices:
         return y
-    first = np.argmax(windows.numpy(), axis=2)  # (N, C, L) kernel offset of each window's max
+    first = np.argmax(mask, axis=2)  # (N, C, L) kernel offset of each window's max
     offsets = np.unravel_index(first, k)
     starts = np.unravel_index(np.arange(math.prod(out)), out)
     coords = [st * ss - pp + off * dd for st, ss, pp, off, dd in zip(starts, s, p, offsets, d)]
@@ -171,6 +186,9 @@ def _avg_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, pa
     if divisor_override is not None and (not is_int(divisor_override) or divisor_override == 0):
         raise InvalidParameterError(f"{fn}: divisor_override must be a non-zero int, got "
                                     f"divisor_override={divisor_override!r}")
+    if x.dtype == np.bool_:
+        raise UnsupportedError(f"{fn}: average pooling of bool tensors is not supported (as in PyTorch); "
+                               "convert with .float()")
     out = _pooled_size(fn, x, k, s, p, d, ceil_mode, input.shape)
     n, c = x.shape[:2]
     tiles = _tiles(x, k, s, p, d, out)
@@ -178,13 +196,14 @@ def _avg_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, pa
         sums = tiles.sum(tuple(range(2 + len(k), 2 + 2 * len(k))))
     else:
         sums = _windows(x, k, s, p, d, out, 0).sum(2).reshape(n, c, *out)
-    y: Tensor
-    if divisor_override is not None:
-        y = sums / divisor_override
+    divisor: Array | int = (divisor_override if divisor_override is not None
+                            else _avg_divisor(x, k, s, p, out, count_include_pad))
+    if x.dtype.kind != "f":  # integers: the mean rounded toward zero, in the input's dtype (PyTorch)
+        num, den = sums.numpy(), np.asarray(divisor).astype(np.int64)
+        y = from_numpy((np.abs(num) // np.abs(den) * (np.sign(num) * np.sign(den))).astype(x.dtype))
     else:
-        divisor = _avg_divisor(x, k, s, p, out, count_include_pad)
-        same = bool((divisor == divisor.flat[0]).all())
-        y = sums / (float(divisor.flat[0]) if same else from_numpy(divisor.astype(x.dtype)))
+        same = isinstance(divisor, int) or bool((divisor == divisor.flat[0]).all())
+        y = sums / (float(np.asarray(divisor).flat[0]) if same else from_numpy(np.asarray(divisor, x.dtype)))
     return y if batched else y.squeeze(0)
 
 
@@ -240,26 +259,33 @@ def _bins(n: int, o: int) -> tuple[Array, Array]:
     return (i * n) // o, -((-(i + 1) * n) // o)
 
 
-def _bin_matrix(n: int, o: int, dtype: np.dtype[Any]) -> Tensor:
-    """(n, o) matrix whose column i averages bin i."""
+def _bin_positions(n: int, o: int) -> tuple[Array, Array]:
+    """(o, longest bin) input positions of each bin (short bins repeat their last) and which are real."""
     start, end = _bins(n, o)
-    rows = np.arange(n)[:, None]
-    inside = (rows >= start) & (rows < end)
-    return from_numpy((inside / np.maximum(end - start, 1)).astype(dtype))
+    longest = int((end - start).max()) if o else 0
+    raw = start[:, None] + np.arange(longest)
+    return np.minimum(raw, end[:, None] - 1), raw < end[:, None]
 
 
 def _adaptive_avg(fn: str, nd: int, input: Tensor, output_size: Any) -> Tensor:  # noqa: A002
     x, batched = spatial_input(fn, input, nd)
+    if x.dtype.kind != "f":
+        raise UnsupportedError(f"{fn}: adaptive average pooling needs a floating-point input (as in "
+                               f"PyTorch), got {x.dtype}; convert with .float()")
     out = _adaptive_size(fn, output_size, x, nd)
     y = x
-    for i, (n, o) in enumerate(zip(x.shape[2:], out)):
+    for i, (n, o) in enumerate(zip(x.shape[2:], out)):  # a box's mean is a mean of means, dim by dim
         dim = 2 + i
         if n == o:
             continue
-        moved = y if dim == y.ndim - 1 else y.transpose(dim, -1)
-        # a mean over each bin is a product with an averaging matrix (bins may overlap)
-        pooled = matmul(moved, _bin_matrix(n, o, x.dtype))
-        y = pooled if dim == y.ndim - 1 else pooled.transpose(dim, -1)
+        positions, real = _bin_positions(n, o)
+        index: list[Any] = [slice(None)] * (dim + 1)
+        index[dim] = positions  # (..., o, longest, ...): each bin's elements along a new dim
+        trail = (1,) * (y.ndim - dim - 1)
+        # where, not 0/1 weights: a nan or inf outside a bin must not reach it (0 * inf is nan)
+        inside = from_numpy(real.reshape(o, -1, *trail))
+        counts = from_numpy(real.sum(axis=1).astype(x.dtype).reshape(o, *trail))
+        y = where(inside, y[tuple(index)], 0).sum(dim + 1) / counts
     return y if batched else y.squeeze(0)
 
 
@@ -292,11 +318,7 @@ def _adaptive_max(fn: str, nd: int, input: Tensor, output_size: Any,  # noqa: A0
     n, c = x.shape[:2]
     # each bin's input positions, the shorter bins padded by repeating their last position
     # (a repeat never changes a max, and the first occurrence takes the gradient)
-    positions = []
-    for size, o in zip(x.shape[2:], out):
-        start, end = _bins(size, o)
-        longest = int((end - start).max()) if o else 0
-        positions.append(np.minimum(start[:, None] + np.arange(longest), end[:, None] - 1))
+    positions = [_bin_positions(size, o)[0] for size, o in zip(x.shape[2:], out)]
     index: list[Any] = [slice(None), slice(None)]
     for i, pos in enumerate(positions):  # broadcast to (o_1, ..., o_nd, len_1, ..., len_nd)
         shape = [1] * (2 * nd)
@@ -304,12 +326,12 @@ def _adaptive_max(fn: str, nd: int, input: Tensor, output_size: Any,  # noqa: A0
         index.append(pos.reshape(shape))
     lengths = [pos.shape[1] for pos in positions]
     gathered = x[tuple(index)].reshape(n, c, *out, math.prod(lengths))
-    y = first_max(gathered, -1)
+    y, mask = first_max(gathered, -1)
     if not batched:
         y = y.squeeze(0)
     if not return_indices:
         return y
-    first = np.unravel_index(np.argmax(gathered.numpy(), axis=-1), lengths)
+    first = np.unravel_index(np.argmax(mask, axis=-1), lengths)
     grids = np.ogrid[tuple(slice(0, o) for o in out)]
     coords = tuple(pos[grid, off] for pos, grid, off in zip(positions, grids, first))
     flat = np.ravel_multi_index(coords, x.shape[2:])

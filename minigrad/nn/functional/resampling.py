@@ -16,10 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError
 from minigrad.nn._checks import is_int
 from minigrad.nn.functional._windows import Ints
-from minigrad.nn.functional.padding import UnsupportedPaddingError
 from minigrad.nn.functional.pooling import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
 from minigrad.tensor import Array, Tensor, from_numpy
 
@@ -27,10 +26,6 @@ __all__ = ["interpolate", "pixel_shuffle", "pixel_unshuffle"]
 
 _MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area")
 _RANK = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
-
-
-class UnsupportedModeError(UnsupportedPaddingError):
-    """A resampling mode, or a mode/rank combination, that PyTorch does not implement either."""
 
 
 def _output_size(input: Tensor, size: Any, scale_factor: Any,  # noqa: A002
@@ -88,14 +83,17 @@ def _source(n: int, o: int, align_corners: bool, scale: float | None, ft: Any, c
     dst = np.arange(o).astype(ft)
     if align_corners:
         return np.asarray(ratio * dst)
-    src = np.asarray(ratio * (dst + ft(0.5)) - ft(0.5))
+    # one rounding of ratio * (dst + 0.5) - 0.5, as the fused multiply-add PyTorch's kernel compiles to
+    # (it decides whether a source position is exactly on a pixel, so whether its zero weight meets an inf)
+    wide = np.float64 if ft == np.float32 else np.longdouble
+    src: Array = (wide(ratio) * (dst + ft(0.5)).astype(wide) - wide(0.5)).astype(ft)
     return src if cubic else np.maximum(src, ft(0))
 
 
 def _linear_taps(n: int, o: int, align_corners: bool, scale: float | None,
                  ft: Any) -> list[tuple[Array, Array]]:
-    if o == n:
-        return [(np.arange(o), np.ones(o, ft))]
+    if o == n:  # PyTorch still weighs the copy by (1, 0): inf there becomes nan, as here
+        return [(np.arange(o), np.ones(o, ft)), (np.arange(o), np.zeros(o, ft))]
     src = _source(n, o, align_corners, scale, ft, cubic=False)
     i0 = np.minimum(np.floor(src).astype(np.int64), n - 1)
     lam1 = np.clip(src - i0.astype(ft), ft(0), ft(1)).astype(ft)
@@ -150,13 +148,13 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
     Raises:
         InvalidParameterError: both or neither of size and scale_factor, a bad size or
             scale, align_corners with a non-interpolating mode, antialias=True.
-        UnsupportedModeError (a NotImplementedError too): an unknown mode or a mode that
+        UnsupportedError (a NotImplementedError too, as PyTorch's): an unknown mode or a mode that
             does not fit the input's rank.
     """
     if not isinstance(input, Tensor):
         raise TypeError(f"interpolate(): argument 'input' must be a Tensor, not {type(input).__name__}")
     if mode not in _MODES:
-        raise UnsupportedModeError(f"interpolate: unknown mode {mode!r}; use one of {', '.join(_MODES)}")
+        raise UnsupportedError(f"interpolate: unknown mode {mode!r}; use one of {', '.join(_MODES)}")
     if mode in ("nearest", "nearest-exact", "area"):
         if align_corners is not None:
             raise InvalidParameterError("interpolate: align_corners can only be set with the interpolating "
@@ -167,7 +165,7 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
         raise InvalidParameterError("interpolate: antialias=True is not supported by minigrad")
     if input.ndim not in (3, 4, 5) or _RANK.get(mode, input.ndim) != input.ndim:
         need = f"a {_RANK[mode]}D input" if mode in _RANK else "a 3D, 4D or 5D input"
-        raise UnsupportedModeError(f"interpolate: mode {mode!r} needs {need} (N, C, *spatial), got input of "
+        raise UnsupportedError(f"interpolate: mode {mode!r} needs {need} (N, C, *spatial), got input of "
                                    f"shape {input.shape}")
     out, scales = _output_size(input, size, scale_factor, recompute_scale_factor, mode)
     if mode == "area":
@@ -207,7 +205,7 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:  # noqa: A002
 
     Raises:
         InvalidParameterError: upscale_factor is not a positive int.
-        ShapeError: fewer than 3 dims, or channels not divisible by r^2.
+        ShapeError: fewer than 3 dims, channels not divisible by r^2, or no elements.
     """
     r = _check_factor("pixel_shuffle", "upscale_factor", upscale_factor)
     if input.ndim < 3:
@@ -217,6 +215,8 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:  # noqa: A002
     if c % (r * r):
         raise ShapeError(f"pixel_shuffle: the channel dim (-3) of input {input.shape} must be divisible by "
                          f"upscale_factor**2 = {r * r}, got {c}")
+    if input.numel() == 0:  # PyTorch's backward fails on it
+        raise ShapeError(f"pixel_shuffle: got an empty input of shape {input.shape}; minigrad refuses it")
     b = len(batch)
     x = input.reshape(*batch, c // (r * r), r, r, h, w)
     x = x.permute(*range(b), b, b + 3, b + 1, b + 4, b + 2)
@@ -228,7 +228,7 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:  # noqa: A0
 
     Raises:
         InvalidParameterError: downscale_factor is not a positive int.
-        ShapeError: fewer than 3 dims, or H or W not divisible by r.
+        ShapeError: fewer than 3 dims, H or W not divisible by r, or no elements.
     """
     r = _check_factor("pixel_unshuffle", "downscale_factor", downscale_factor)
     if input.ndim < 3:
@@ -238,6 +238,9 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:  # noqa: A0
     if h % r or w % r:
         raise ShapeError(f"pixel_unshuffle: the height and width of input {input.shape} must be divisible by "
                          f"downscale_factor = {r}")
+    if input.numel() == 0:  # PyTorch returns it with its shape unchanged, then fails in backward
+        raise ShapeError(f"pixel_unshuffle: got an empty input of shape {input.shape}; minigrad refuses it "
+                         "(PyTorch returns it unchanged, not rearranged)")
     b = len(batch)
     x = input.reshape(*batch, c, h // r, r, w // r, r)
     x = x.permute(*range(b), b, b + 2, b + 4, b + 1, b + 3)
