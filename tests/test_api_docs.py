@@ -44,6 +44,19 @@ CLASSES: dict[str, type] = {
     "Tensor": mg.Tensor, "nn.Module": mg.nn.Module, "optim.Optimizer": mg.optim.Optimizer,
 }  # fmt: skip
 
+#: names in a module's ``__all__`` that are plumbing shared between minigrad's own modules, not for
+#: users (so not on the page); each with the reason. Better still: a leading underscore.
+INTERNAL: dict[str, str] = {
+    "minigrad.device.check_device": "device-argument check used by the factories",
+    "minigrad.device.parse_to": "argument parser behind Tensor.to and Module.to",
+    "minigrad.device.DeviceLike": "type alias for annotations",
+    "minigrad.compat.hook.torch_name": "name mapping used by the launcher's messages",
+    "minigrad.optim.optimizer.check_betas": "argument check shared by the optimizers",
+    "minigrad.optim.optimizer.check_number": "argument check shared by the optimizers",
+    "minigrad.optim.lr_scheduler.base.format_param": "argument normalisation shared by the schedulers",
+    "minigrad.optim.lr_scheduler.base.EPOCH_DEPRECATION_WARNING": "warning text shared by the schedulers",
+}
+
 _ROW = re.compile(r"^\|\s*(`[^|]*)\|")
 _NAME = re.compile(r"`([A-Za-z_][\w.]*)")
 _ALIASES = {"mg": "", "F": "nn.functional"}
@@ -141,7 +154,8 @@ def public_names() -> dict[str, tuple[Any, Any, str]]:
     out: dict[str, tuple[Any, Any, str]] = {}
     for mod in public_modules():
         for name in getattr(mod, "__all__", ()):
-            out[f"{mod.__name__}.{name}"] = (mod, getattr(mod, name), name)
+            if f"{mod.__name__}.{name}" not in INTERNAL:
+                out[f"{mod.__name__}.{name}"] = (mod, getattr(mod, name), name)
     for qual, cls in CLASSES.items():
         inst = _instance(cls)
         names = {n for n in dir(cls) if not n.startswith("_")}
@@ -173,6 +187,7 @@ def _signature(obj: Any) -> str:
 
 def _suggested_row(key: str, obj: Any) -> str:
     doc = (inspect.getdoc(obj) or "").strip().split("\n")[0] if _by_identity(obj) else ""
+    doc = re.sub(r":\w+:`~?([^`]+)`", r"`\1`", doc).replace("``", "`")  # reST to Markdown
     return f"| `{_display(key)}{_signature(obj)}` | {doc} |"
 
 
@@ -219,6 +234,15 @@ def test_every_public_name_is_listed(page: str) -> None:
     )
 
 
+def test_internal_names_exist() -> None:
+    stale = []
+    for key in INTERNAL:
+        module, _, name = key.rpartition(".")
+        if name not in getattr(importlib.import_module(module), "__all__", ()):
+            stale.append(key)
+    assert stale == [], f"INTERNAL lists names no module exports any more (remove them): {stale}"
+
+
 @pytest.mark.parametrize("name", REQUIRED_MODULES)
 def test_required_module_declares_all(name: str) -> None:
     mod = importlib.import_module(name)
@@ -233,6 +257,7 @@ def test_the_parser_reads_qualified_names() -> None:
     assert resolve("F.relu")[1] is mg.nn.functional.relu
     assert resolve("mg.tensor")[1] is mg.tensor
     assert resolve("Tensor.grad")[2] == "grad"
+    # the module minigrad.device, although mg.device is a class
     assert resolve("device.check_device")[0] is importlib.import_module("minigrad.device")
     with pytest.raises(LookupError):
         resolve("nn.NoSuchLayer")
