@@ -144,9 +144,12 @@ def public_modules() -> list[ModuleType]:
     return mods
 
 
+_VALUES = (bool, int, float, complex, str, bytes, type(None), tuple, list, dict, set, frozenset)
+
+
 def _by_identity(obj: Any) -> bool:
-    # the same class or function under two paths is one thing; a flag or a number is not
-    return isinstance(obj, (ModuleType, type)) or callable(obj)
+    # the same class, function, dtype or generator under two paths is one thing; a flag or a number is not
+    return not isinstance(obj, _VALUES)
 
 
 def public_names() -> dict[str, tuple[Any, Any, str]]:
@@ -186,9 +189,16 @@ def _signature(obj: Any) -> str:
 
 
 def _suggested_row(key: str, obj: Any) -> str:
+    name = key.rpartition(".")[2]
+    path = _display(key)
+    # a function defined in minigrad.pointwise but also exported as mg.abs is shown as mg.abs
+    for namespace, prefix in ((mg, "mg."), (mg.nn, "nn."), (mg.nn.functional, "F."), (mg.optim, "optim.")):
+        if _by_identity(obj) and getattr(namespace, name, None) is obj:
+            path = prefix + name
+            break
     doc = (inspect.getdoc(obj) or "").strip().split("\n")[0] if _by_identity(obj) else ""
     doc = re.sub(r":\w+:`~?([^`]+)`", r"`\1`", doc).replace("``", "`")  # reST to Markdown
-    return f"| `{_display(key)}{_signature(obj)}` | {doc} |"
+    return f"| `{path}{_signature(obj)}` | {doc} |"
 
 
 @pytest.fixture(scope="module")
