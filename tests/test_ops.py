@@ -122,7 +122,7 @@ def _graph(outs: list[mg.Tensor]) -> tuple[list[Any], list[mg.Tensor]]:
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
 @pytest.mark.parametrize("spec", DIFFERENTIABLE, ids=_ids(DIFFERENTIABLE))
-@settings(max_examples=6)  # (the parity test draws 20 more per op and dtype; these checks are cheap to fail)
+@settings(max_examples=6)  # a backward that mutates or aliases does so on almost every draw
 @given(data=st.data())
 def test_backward_keeps_the_invariants(spec: OpSpec, dtype: type, data: st.DataObject) -> None:
     """Backward with a random upstream gradient mutates nothing, aliases nothing, frees the graph.
