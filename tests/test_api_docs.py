@@ -55,6 +55,12 @@ INTERNAL: dict[str, str] = {
     "minigrad.optim.optimizer.check_number": "argument check shared by the optimizers",
     "minigrad.optim.lr_scheduler.base.format_param": "argument normalisation shared by the schedulers",
     "minigrad.optim.lr_scheduler.base.EPOCH_DEPRECATION_WARNING": "warning text shared by the schedulers",
+    "minigrad.nn.functional.attention.additive_mask": "mask conversion shared by F and MultiheadAttention",
+    "minigrad.nn.functional.attention.attention": "the attention kernel behind F and MultiheadAttention",
+    "minigrad.nn.functional.attention.causal_mask": "mask builder shared by F and the Transformer layers",
+    "minigrad.nn.functional.embedding.embedding_renorm_": "max_norm helper of the embeddings",
+    "minigrad.nn.functional.embedding.normalize_padding_idx": "argument check shared by the embedding layers",
+    "minigrad.nn.functional.vector.vector_norm": "norm helper of the distance functions",
 }
 
 _ROW = re.compile(r"^\|\s*(`[^|]*)\|")
@@ -155,10 +161,17 @@ def _by_identity(obj: Any) -> bool:
 def public_names() -> dict[str, tuple[Any, Any, str]]:
     """'module.name' -> (owner, object, name) for every name the page must list."""
     out: dict[str, tuple[Any, Any, str]] = {}
+    internal = set()  # an internal helper stays internal under every path that re-exports it
+    for key in INTERNAL:
+        module, _, name = key.rpartition(".")
+        obj = getattr(importlib.import_module(module), name, None)
+        if _by_identity(obj):
+            internal.add(id(obj))
     for mod in public_modules():
         for name in getattr(mod, "__all__", ()):
-            if f"{mod.__name__}.{name}" not in INTERNAL:
-                out[f"{mod.__name__}.{name}"] = (mod, getattr(mod, name), name)
+            obj = getattr(mod, name)
+            if f"{mod.__name__}.{name}" not in INTERNAL and not (_by_identity(obj) and id(obj) in internal):
+                out[f"{mod.__name__}.{name}"] = (mod, obj, name)
     for qual, cls in CLASSES.items():
         inst = _instance(cls)
         names = {n for n in dir(cls) if not n.startswith("_")}
@@ -197,7 +210,7 @@ def _suggested_row(key: str, obj: Any) -> str:
             path = prefix + name
             break
     doc = (inspect.getdoc(obj) or "").strip().split("\n")[0] if _by_identity(obj) else ""
-    doc = re.sub(r":\w+:`~?([^`]+)`", r"`\1`", doc).replace("``", "`")  # reST to Markdown
+    doc = re.sub(r":\w+:`~?([^`]+)`", r"`\1`", doc).replace("``", "`").replace("|", "\\|")  # reST to Markdown
     return f"| `{path}{_signature(obj)}` | {doc} |"
 
 
