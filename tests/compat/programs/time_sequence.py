@@ -45,7 +45,6 @@ class Sequence(nn.Module):
 
 
 if __name__ == "__main__":
-    np.random.seed(0)
     torch.manual_seed(0)
     input = torch.from_numpy(data[3:, :-1])
     target = torch.from_numpy(data[3:, 1:])
