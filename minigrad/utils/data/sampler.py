@@ -136,7 +136,7 @@ class RandomSampler(_IndexSampler):
 
 
 def _rechunk(pieces: Iterator[Array], multiple: int) -> Iterator[Array]:
-    """``pieces`` regrouped into arrays of about CHUNK indices, all but the last a multiple of ``multiple``."""
+    """``pieces`` regrouped into arrays of about CHUNK indices; all but the last are whole batches."""
     step = max(1, CHUNK // multiple) * multiple
     pending: list[Array] = []
     have = 0
