@@ -53,10 +53,10 @@ d = Categorical(logits=logits)
 lp = d.log_prob(torch.tensor([2, 0]))
 ent = d.entropy()
 (lp.sum() + ent.sum()).backward()
-print("log_prob", " ".join(f"{v:.6f}" for v in lp.tolist()))
-print("entropy", " ".join(f"{v:.6f}" for v in ent.tolist()))
-print("grad", " ".join(f"{v:.6f}" for v in logits.grad.flatten().tolist()))
-print("probs", " ".join(f"{v:.6f}" for v in Categorical(probs=torch.tensor([1.0, 3.0])).probs.tolist()))
+for name, values in [("log_prob", lp), ("entropy", ent), ("grad", logits.grad.flatten()),
+                     ("probs", Categorical(probs=torch.tensor([1.0, 3.0])).probs)]:
+    for i, v in enumerate(values.tolist()):
+        print(f"{name}[{i}] {v:.6f}")
 
 env = Corridor()
 torch.manual_seed(args.seed)
