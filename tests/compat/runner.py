@@ -51,8 +51,9 @@ SPECS: dict[str, list[Check]] = {
                       Check(r"resumed run identical: (True)", 0)],
     "lstm_lm.py": [Check(r"final valid loss (\S+)", 0.05, "last")],
     "cnn_digits.py": [Check(r"\| loss (\S+)", 1e-3), Check(r"test loss (\S+)", 1e-3)],
-    # fixed weights; float32 RMSprop near its noise floor drifts by ~1e-3 over 1000 steps
-    "poly_rmsprop.py": [Check(r"step +\d+ \| loss (\S+)", 1e-3)],
+    # fixed weights (the run stops before RMSprop's constant-lr oscillation, where float32 rounding grows)
+    "poly_rmsprop.py": [Check(r"step +\d+ \| loss (\S+)", 1e-4), Check(r"\+ (\S+) x ", 1e-4),
+                        Check(r"\+ (\S+) x\^3", 1e-4)],
     # fixed weights in float64 through LBFGS with a closure
     "time_sequence.py": [Check(r"loss: (\S+)", 1e-6), Check(r"test loss: (\S+)", 1e-6),
                          Check(r"prediction tail (.+)", 0)],

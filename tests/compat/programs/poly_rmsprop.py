@@ -20,7 +20,7 @@ loss_fn = torch.nn.MSELoss(reduction="sum")
 
 learning_rate = 1e-3
 optimizer = torch.optim.RMSprop(model.parameters(), lr=learning_rate)
-for t in range(1000):
+for t in range(700):
     y_pred = model(xx)
     loss = loss_fn(y_pred, y)
     if t % 100 == 99:
