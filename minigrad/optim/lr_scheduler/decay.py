@@ -135,7 +135,7 @@ class StepLR(LRScheduler):
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
         # PyTorch's transformer tutorial passes step_size=1.0: a whole float is that int
-        whole = isinstance(step_size, float) and step_size.is_integer() and step_size >= 1
+        whole = isinstance(step_size, float) and float(step_size).is_integer() and step_size >= 1
         self.step_size = int(step_size) if whole else positive_int("step_size", step_size)
         check_number("gamma", gamma, low=None)
         self.gamma = gamma
