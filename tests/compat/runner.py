@@ -4,8 +4,9 @@
 Each program is an ordinary PyTorch script. ``SPECS`` says which printed numbers
 must agree and how closely: to the printed digits where the program fixes its
 weights itself, loosely where only a seed is shared (PyTorch's and minigrad's
-random streams differ). ``python tests/compat/runner.py`` prints a table with
-the wall time of each program under both.
+random streams differ). ``PENDING`` holds the checks of programs that wait for
+an API minigrad does not have yet. ``python tests/compat/runner.py [--pending]``
+prints a table with the wall time of each program under both.
 """
 
 from __future__ import annotations
@@ -51,6 +52,14 @@ SPECS: dict[str, list[Check]] = {
                       Check(r"resumed run identical: (True)", 0)],
     "lstm_lm.py": [Check(r"final valid loss (\S+)", 0.05, "last")],
     "cnn_digits.py": [Check(r"\| loss (\S+)", 1e-3), Check(r"test loss (\S+)", 1e-3)],
+}
+
+# Programs that agree with PyTorch once the Tensor functions and layers they use
+# exist in minigrad; move each into SPECS when it runs under the launcher. Every
+# one runs and agrees on a tree with the "ops" and "conv" branches merged.
+# Blockers on main today: torch.linspace/sin/cos/exp/long/Tensor.div/nelement
+# and friends (ops), nn.Conv2d/ConvTranspose2d/AdaptiveAvgPool2d (conv).
+PENDING: dict[str, list[Check]] = {
     # fixed weights (the run stops before RMSprop's constant-lr oscillation, where float32 rounding grows)
     "poly_rmsprop.py": [Check(r"step +\d+ \| loss (\S+)", 1e-4), Check(r"\+ (\S+) x ", 1e-4),
                         Check(r"\+ (\S+) x\^3", 1e-4)],
@@ -98,7 +107,7 @@ def _values(check: Check, out: str) -> list[str]:
 def compare(program: str, torch_out: str, mg_out: str) -> list[str]:
     """The disagreements between the two outputs, as readable lines (empty: they agree)."""
     problems = []
-    for check in SPECS[program]:
+    for check in SPECS[program] if program in SPECS else PENDING[program]:
         want, got = _values(check, torch_out), _values(check, mg_out)
         if not want:
             problems.append(f"{check.pattern!r}: PyTorch printed no match")
@@ -116,9 +125,9 @@ def compare(program: str, torch_out: str, mg_out: str) -> list[str]:
 
 
 def main() -> None:
-    """Print each program's agreement and its wall time under both frameworks."""
+    """Print each program's agreement and its wall time under both frameworks (``--pending``: PENDING's too)."""
     print(f"{'program':16} {'torch s':>8} {'minigrad s':>10} {'ratio':>6}  agreement")
-    for program in SPECS:
+    for program in [*SPECS, *(PENDING if "--pending" in sys.argv[1:] else [])]:
         torch_out, t_torch = run(program, use_minigrad=False)
         mg_out, t_mg = run(program, use_minigrad=True)
         problems = compare(program, torch_out, mg_out)
