@@ -125,7 +125,7 @@ def compare(program: str, torch_out: str, mg_out: str) -> list[str]:
 
 
 def main() -> None:
-    """Print each program's agreement and its wall time under both frameworks (``--pending``: PENDING's too)."""
+    """Print each program's agreement and wall time under both frameworks (``--pending``: PENDING's too)."""
     print(f"{'program':16} {'torch s':>8} {'minigrad s':>10} {'ratio':>6}  agreement")
     for program in [*SPECS, *(PENDING if "--pending" in sys.argv[1:] else [])]:
         torch_out, t_torch = run(program, use_minigrad=False)
