@@ -8,8 +8,9 @@ draws from minigrad's seeded generator (``mg.manual_seed``) and records no graph
 from minigrad.distributions.bernoulli import Bernoulli
 from minigrad.distributions.categorical import Categorical
 from minigrad.distributions.distribution import Distribution
+from minigrad.distributions.independent import Independent
 from minigrad.distributions.kl import kl_divergence
 from minigrad.distributions.normal import Normal
 from minigrad.distributions.uniform import Uniform
 
-__all__ = ["Bernoulli", "Categorical", "Distribution", "Normal", "Uniform", "kl_divergence"]
+__all__ = ["Bernoulli", "Categorical", "Distribution", "Independent", "Normal", "Uniform", "kl_divergence"]

@@ -7,6 +7,7 @@ import numpy as np
 from minigrad.distributions.bernoulli import Bernoulli
 from minigrad.distributions.categorical import Categorical
 from minigrad.distributions.distribution import Distribution
+from minigrad.distributions.independent import Independent
 from minigrad.distributions.normal import Normal
 from minigrad.distributions.uniform import Uniform
 from minigrad.tensor import Tensor
@@ -43,7 +44,8 @@ def _uniform(p: Uniform, q: Uniform) -> Tensor:
 def kl_divergence(p: Distribution, q: Distribution) -> Tensor:
     """KL(p || q), shape the broadcast batch shape, for two distributions of the same family.
 
-    Covers Normal, Categorical, Bernoulli and Uniform pairs. Raises
+    Covers Normal, Categorical, Bernoulli and Uniform pairs, and Independent
+    wrappers of them with the same reinterpreted_batch_ndims. Raises
     NotImplementedError for any other pair, as PyTorch does when no formula is registered.
     """
     if isinstance(p, Normal) and isinstance(q, Normal):
@@ -54,4 +56,9 @@ def kl_divergence(p: Distribution, q: Distribution) -> Tensor:
         return _bernoulli(p, q)
     if isinstance(p, Uniform) and isinstance(q, Uniform):
         return _uniform(p, q)
+    if isinstance(p, Independent) and isinstance(q, Independent) \
+            and p.reinterpreted_batch_ndims == q.reinterpreted_batch_ndims:
+        kl = kl_divergence(p.base_dist, q.base_dist)
+        n = p.reinterpreted_batch_ndims
+        return kl.sum(tuple(range(-n, 0))) if n > 0 else kl
     raise NotImplementedError(f"No KL(p || q) is implemented for p={type(p).__name__}, q={type(q).__name__}")

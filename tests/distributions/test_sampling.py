@@ -11,6 +11,10 @@ from minigrad.distributions import Bernoulli, Categorical, Normal, Uniform
 N = 20_000
 
 
+def test_reachable_as_torch_distributions_is() -> None:
+    assert mg.distributions.Normal is Normal and mg.distributions.Categorical is Categorical
+
+
 def test_samples_follow_the_seed() -> None:
     d = Categorical(probs=mg.tensor([0.2, 0.3, 0.5]))
     mg.manual_seed(3)

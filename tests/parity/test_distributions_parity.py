@@ -185,3 +185,23 @@ def test_sample_shapes_and_dtypes_match_torch() -> None:
             assert s.shape == tuple(t.shape)
             assert str(s.dtype) == str(t.dtype).replace("torch.", "")
         assert ours.sample(3).shape == tuple(theirs.sample((3,)).shape)
+
+
+@pytest.mark.parametrize("what", ["log_prob", "entropy", "kl"])
+def test_independent_normal(what: str) -> None:
+    (loc, tloc), (scale, tscale) = _pair(rng.standard_normal((2, 3))), _pair(rng.random((2, 3)) + 0.5)
+    d_ours, d_theirs = D.Independent(D.Normal(loc, scale), 1), TD.Independent(TD.Normal(tloc, tscale), 1)
+    assert d_ours.batch_shape == tuple(d_theirs.batch_shape) == (2,)
+    assert d_ours.event_shape == tuple(d_theirs.event_shape) == (3,)
+    if what == "log_prob":
+        x = rng.standard_normal((4, 2, 3))
+        out = d_ours.log_prob(mg.tensor(x)), d_theirs.log_prob(torch.tensor(x))
+    elif what == "entropy":
+        out = d_ours.entropy(), d_theirs.entropy()
+    else:
+        zeros, ones = np.zeros((2, 3)), np.ones((2, 3))
+        q_ours = D.Independent(D.Normal(mg.tensor(zeros), mg.tensor(ones)), 1)
+        q_theirs = TD.Independent(TD.Normal(torch.tensor(zeros), torch.tensor(ones)), 1)
+        out = D.kl_divergence(d_ours, q_ours), TD.kl_divergence(d_theirs, q_theirs)
+    _check([loc, scale], [tloc, tscale], *out)
+    assert d_ours.sample((5,)).shape == (5, 2, 3)
