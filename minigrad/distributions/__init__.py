@@ -11,6 +11,10 @@ from minigrad.distributions.distribution import Distribution
 from minigrad.distributions.independent import Independent
 from minigrad.distributions.kl import kl_divergence
 from minigrad.distributions.normal import Normal
+from minigrad.distributions.one_hot_categorical import OneHotCategorical
 from minigrad.distributions.uniform import Uniform
 
-__all__ = ["Bernoulli", "Categorical", "Distribution", "Independent", "Normal", "Uniform", "kl_divergence"]
+__all__ = [
+    "Bernoulli", "Categorical", "Distribution", "Independent", "Normal", "OneHotCategorical", "Uniform",
+    "kl_divergence",
+]

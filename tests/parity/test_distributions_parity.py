@@ -205,3 +205,22 @@ def test_independent_normal(what: str) -> None:
         out = D.kl_divergence(d_ours, q_ours), TD.kl_divergence(d_theirs, q_theirs)
     _check([loc, scale], [tloc, tscale], *out)
     assert d_ours.sample((5,)).shape == (5, 2, 3)
+
+
+@pytest.mark.parametrize("what", ["log_prob", "entropy", "mean", "variance"])
+def test_one_hot_categorical(what: str) -> None:
+    a, b = _pair(LOGITS)
+    d_ours, d_theirs = D.OneHotCategorical(logits=a), TD.OneHotCategorical(logits=b)
+    assert d_ours.event_shape == tuple(d_theirs.event_shape) == (5,)
+    if what == "log_prob":
+        v = np.eye(5)[VALUES]
+        out = d_ours.log_prob(mg.tensor(v)), d_theirs.log_prob(torch.tensor(v))
+    elif what == "entropy":
+        out = d_ours.entropy(), d_theirs.entropy()
+    else:
+        out = getattr(d_ours, what), getattr(d_theirs, what)
+    _check([a], [b], *out)
+    s = d_ours.sample((3,))
+    assert s.shape == (3, 4, 5) and str(s.dtype) == "float64"
+    assert bool((s.sum(-1) == 1).all())
+    np.testing.assert_array_equal(d_ours.mode.numpy(), d_theirs.mode.numpy())
