@@ -1,4 +1,4 @@
-"""utils.tensorboard.SummaryWriter: real event files, checked by an independent reader (tests/utils/tfevents.py).
+"""utils.tensorboard.SummaryWriter: real event files, read back by an independent reader (tfevents.py).
 
 The byte-for-byte comparison with PyTorch's own writer is in tests/parity/test_tensorboard_parity.py.
 """

@@ -22,7 +22,7 @@ Fields = dict[int, list[Any]]
 
 
 def crc32c_bitwise(data: bytes) -> int:
-    """CRC-32C one bit at a time (no table), the reference the writer's table-driven CRC is checked against."""
+    """CRC-32C a bit at a time (no table): the reference for the writer's table-driven CRC."""
     crc = 0xFFFFFFFF
     for byte in data:
         crc ^= byte

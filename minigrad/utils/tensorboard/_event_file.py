@@ -27,6 +27,7 @@ from minigrad.utils.tensorboard import _wire
 __all__ = ["EventFile", "crc32c", "masked_crc32c", "record"]
 
 FILE_VERSION = "brain.Event:2"
+WRITER = "minigrad.utils.tensorboard"  # the first event's source_metadata
 
 
 def _crc_table() -> list[int]:
@@ -93,14 +94,14 @@ class EventFile:
         self.max_queue = max_queue
         self.flush_secs = flush_secs
         os.makedirs(logdir, exist_ok=True)
-        name = "events.out.tfevents.%010d.%s.%s.%s" % (time.time(), socket.gethostname(), os.getpid(),
-                                                        next(_file_ids))
+        host, pid, n = socket.gethostname(), os.getpid(), next(_file_ids)
+        name = f"events.out.tfevents.{int(time.time()):010d}.{host}.{pid}.{n}"
         self.path = os.path.join(logdir, name + filename_suffix)
         self._file = open(self.path, "wb")  # noqa: SIM115 - closed by close() or the finalizer
         self._pending: list[bytes] = []
         self._finalizer = weakref.finalize(self, _write_out, self._file, self._pending, True)
         self._last_write = time.monotonic()
-        self.add(_wire.event(time.time(), file_version=FILE_VERSION, source_writer="minigrad.utils.tensorboard"))
+        self.add(_wire.event(time.time(), file_version=FILE_VERSION, source_writer=WRITER))
         self.flush()
 
     def add(self, event: bytes) -> None:

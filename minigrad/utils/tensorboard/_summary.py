@@ -90,8 +90,9 @@ def histogram(tag: str, values: Any, bins: Any, max_bins: int | None = None) -> 
     limits = limits[start:end + 1]
     if counts.size == 0 or limits.size == 0:
         raise InvalidParameterError(f"add_histogram: no value of {tag!r} falls inside the bins")
-    proto = _wire.histogram_proto(float(array.min()), float(array.max()), float(array.size), float(array.sum()),
-                                  float(array.dot(array)), limits.tolist(), counts.tolist())
+    squares = float(array.dot(array))  # dot, as PyTorch: matmul may sum in another order
+    stats = float(array.min()), float(array.max()), float(array.size), float(array.sum()), squares
+    proto = _wire.histogram_proto(*stats, limits.tolist(), counts.tolist())
     return _wire.summary(_wire.summary_value(tag, histo=proto))
 
 

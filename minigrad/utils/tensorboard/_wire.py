@@ -52,8 +52,9 @@ def _int(field: int, n: int, always: bool = False) -> bytes:
 
 
 def _double(field: int, x: float, always: bool = False) -> bytes:
-    # -0.0 is not the default: protobuf compares bit patterns
-    return _key(field, _FIXED64) + struct.pack("<d", x) if always or x != 0.0 or math.copysign(1, x) < 0 else b""
+    if not always and x == 0.0 and math.copysign(1, x) > 0:  # -0.0 is written: protobuf compares bits
+        return b""
+    return _key(field, _FIXED64) + struct.pack("<d", x)
 
 
 def _float(field: int, x: float) -> bytes:

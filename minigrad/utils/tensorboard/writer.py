@@ -137,7 +137,7 @@ class SummaryWriter:
             writer.flush()
 
     def close(self) -> None:
-        """Write everything and close the event files; logging again starts new files (a second close is a no-op)."""
+        """Write everything and close the event files; logging again starts new files. Idempotent."""
         for writer in self._open_files():
             writer.close()
         self._main, self._subruns = None, {}
