@@ -22,7 +22,7 @@ BUDGETS: dict[str, int] = {
     "minigrad/autograd": 920,
     "minigrad/nn": 8000,
     "minigrad/optim": 3600,
-    "minigrad": 21900,  # main's 21500, +400 for utils.tensorboard (SummaryWriter and its event files: 525 lines)
+    "minigrad": 21900,  # main's 21500, +400: utils.tensorboard (the SummaryWriter and its event files)
 }
 
 
