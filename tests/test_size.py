@@ -26,8 +26,9 @@ BUDGETS: dict[str, int] = {
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     "minigrad/nn": 10300,
     "minigrad/optim": 3600,
-    # 23,961 with the window layers, their primitives and minigrad/selection.py
-    "minigrad": 24500,
+    # main's 21,900 (utils.tensorboard's 400 included) + 2,690: issue 13's window layers, their
+    # primitives and minigrad/selection.py (24,486 after merging)
+    "minigrad": 24900,
 }
 
 

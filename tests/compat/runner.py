@@ -82,6 +82,15 @@ PENDING: dict[str, list[Check]] = {
     # fixed weights and noise (noise from numpy); float32 rounding grows a little through the GAN's steps
     "dcgan_digits.py": [Check(r"Loss_D: (\S+)", 2e-3), Check(r"Loss_G: (\S+)", 2e-3),
                         Check(r"samples mean (\S+)", 2e-2), Check(r"std (\S+)", 2e-3)],
+    # fixed weights, split and batch order (numpy), whole-split evaluation: all six model types agree to
+    # float32 rounding, and so do the greedy samples. Blockers on main: torch.inference_mode (the "core"
+    # branch), torch.long and friends (ops), and on the ops branch torch.roll returning its input itself
+    # when every shift is a multiple of the size, so MLP's `idx[:, 0] = ...` after a roll of a one-column
+    # idx writes into generate()'s context (PyTorch's roll always returns a new tensor)
+    "makemore.py": [Check(r"model #params: (\d+)", 0), Check(r"step \d+ \| loss (\S+) \|", 1e-4),
+                    Check(r"train loss: (\S+)", 1e-5), Check(r"test loss: (\S+)", 1e-5),
+                    Check(r"reloaded best \| test loss (\S+)", 1e-5), Check(r"greedy sample: (\w+)", 0),
+                    Check(r"event files: (\d+)", 0)],
     # fixed weights and numpy-drawn batches: every printed loss agrees (float32 rounding only)
     "nanogpt.py": [Check(r"train loss (\S+),", 1e-4), Check(r"val loss (\S+)\n", 1e-4),
                    Check(r"iter \d+: loss (\S+),", 1e-4), Check(r"norm (\S+),", 1e-3),
