@@ -14,6 +14,7 @@ from minigrad import (
     optim,
     viz,
 )
+from minigrad._compile import compile
 from minigrad.anomaly import detect_anomaly
 from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigrad.autograd import grad as grad
@@ -58,7 +59,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DimensionError", "Generator", "GradcheckError", "InvalidParameterError", "MinigradError",
-    "ShapeError", "Tensor", "arange", "bool_", "cat", "enable_grad", "float32", "float64",
+    "ShapeError", "Tensor", "arange", "compile", "bool_", "cat", "enable_grad", "float32", "float64",
     "full", "full_like", "grad", "gradcheck", "gradgradcheck", "int64", "is_grad_enabled",
     "manual_seed", "matmul", "no_grad", "ones", "ones_like", "rand", "randint", "randn",
     "set_grad_enabled", "stack", "tensor", "where", "zeros", "zeros_like",
