@@ -3,37 +3,55 @@
 ``import minigrad as mg`` gives the Tensor, its factories, grad mode, the
 gradient checkers, checkpoint I/O and the errors; layers live in
 ``minigrad.nn``, optimizers in ``minigrad.optim``, data loading in
-``minigrad.data``.
+``minigrad.utils.data`` (also ``minigrad.data``). Module paths follow
+PyTorch's, so ``python -m minigrad.compat script.py`` runs PyTorch scripts.
 """
 
-# As `torch.nn` after `import torch`, the subpackages are attributes: mg.nn, mg.optim, mg.data.
+# As `torch.nn` after `import torch`, the subpackages are attributes: mg.nn, mg.optim, mg.data,
+# mg.utils, and the CPU-only answers of mg.cuda, mg.backends, mg.accelerator, mg.distributed, mg.onnx.
 from minigrad import (
     _malloc,  # noqa: F401  (side effect: see minigrad/_malloc.py)
+    accelerator,
+    backends,
+    cuda,
     data,
+    distributed,
     nn,
+    onnx,
     optim,
+    utils,
     viz,
 )
 from minigrad._compile import compile
 from minigrad.anomaly import detect_anomaly
 from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from minigrad.autograd import functional as _autograd_functional  # noqa: F401  (torch.autograd.functional)
 from minigrad.autograd import grad as grad
+from minigrad.default_dtype import get_default_dtype, set_default_dtype
+from minigrad.device import device, get_default_device, set_default_device
 from minigrad.errors import (
+    DeviceError,
     DimensionError,
     GradcheckError,
     InvalidParameterError,
     MinigradError,
     ShapeError,
+    UnsupportedError,
 )
 from minigrad.factories import (
     arange,
+    empty,
+    empty_like,
     full,
     full_like,
     ones,
     ones_like,
     rand,
+    rand_like,
     randint,
+    randint_like,
     randn,
+    randn_like,
     zeros,
     zeros_like,
 )
@@ -64,4 +82,7 @@ __all__ = [
     "manual_seed", "matmul", "no_grad", "ones", "ones_like", "rand", "randint", "randn",
     "set_grad_enabled", "stack", "tensor", "where", "zeros", "zeros_like",
     "detect_anomaly", "from_numpy", "profile", "viz", "load", "save", "data", "nn", "optim",
+    "DeviceError", "UnsupportedError", "accelerator", "backends", "cuda", "device", "distributed",
+    "empty", "empty_like", "get_default_device", "get_default_dtype", "onnx", "rand_like",
+    "randint_like", "randn_like", "set_default_device", "set_default_dtype", "utils",
 ]  # fmt: skip

@@ -942,6 +942,32 @@ class Matmul(Function):
         return ga, gb
 
 
+# --------------------------------------------------------------- recomputation
+
+
+class Recompute(Function):
+    """y = run(), computed once before; backward re-runs ``run`` with recording: dparents = mg.grad(run(), g).
+
+    Activation checkpointing (``minigrad.utils.checkpoint``): the graph inside
+    ``run`` is not kept, only its result and its parents (the tensors it
+    depends on); backward rebuilds the graph and lets the engine differentiate it.
+    """
+
+    __slots__ = ("run",)
+    saved = ("run",)
+
+    def forward(self, *arrays: Array, value: Array, run: Any) -> Array:
+        self.run = run
+        return value
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        create_graph = autograd.is_grad_enabled()  # the engine records backward only for create_graph
+        with autograd.enable_grad():
+            y = self.run()
+        return autograd.grad(y, self.parents, g, retain_graph=True, create_graph=create_graph,
+                             allow_unused=True)
+
+
 # ----------------------------------------------------------------- error function
 
 # Coefficients of the rational approximations of erf/erfc from Sun's fdlibm

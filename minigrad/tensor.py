@@ -16,7 +16,9 @@ import numpy as np
 import numpy.typing as npt
 
 from minigrad import autograd
-from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.default_dtype import get_default_dtype
+from minigrad.device import DeviceLike, check_device, device, parse_to
+from minigrad.errors import DeviceError, DimensionError, InvalidParameterError, MinigradError, ShapeError
 
 if TYPE_CHECKING:
     from minigrad.ops import Function
@@ -72,9 +74,9 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
         except ValueError as e:  # ragged nested lists
             raise ShapeError(f"tensor(): nested sequences of unequal lengths: {e}") from e
         if arr.dtype.kind == "f" and dtype is None:
-            # Python floats are float32 by default, like PyTorch; an explicit
-            # dtype converts from the exact values (0.1 as float64 stays 0.1)
-            arr = _ops._quiet(np.asarray, arr, float32)
+            # Python floats get the default dtype (float32 unless set), like PyTorch;
+            # an explicit dtype converts from the exact values (0.1 as float64 stays 0.1)
+            arr = _ops._quiet(np.asarray, arr, get_default_dtype())
     if arr.dtype == object or arr.dtype.kind in "USVOc":
         raise TypeError(f"cannot make a tensor from data of dtype {arr.dtype}")
     target = _default_dtype(arr.dtype) if dtype is None else _resolve_dtype(dtype)
@@ -146,7 +148,7 @@ def _lift(value: Any, like: Tensor) -> Tensor:
     dt = like._array.dtype
     if isinstance(value, float):  # also numpy floating scalars
         if dt.kind != "f":
-            dt = float32
+            dt = get_default_dtype()
         if dt == float32 and abs(value) >= _F32_OVERFLOW:  # beyond float32: inf, without numpy's cast warning
             value = math.copysign(math.inf, value)
     elif isinstance(value, (bool, np.bool_)):
@@ -345,7 +347,45 @@ class Tensor:
             return Tensor._wrap(self._array.astype(dt))
         return Cast.apply(self, dtype=dt)
 
-    to = astype
+    # -------------------------------------------- devices and to() (PyTorch's CPU-only subset)
+
+    @property
+    def device(self) -> device:
+        """Where the data lives: always ``device('cpu')``."""
+        return check_device(None)
+
+    is_cuda = False  # PyTorch's flag; minigrad tensors are never on a GPU
+
+    def cpu(self) -> Tensor:
+        """This tensor (it is already on the CPU), as PyTorch returns self."""
+        return self
+
+    def cuda(self, device: DeviceLike = None, non_blocking: builtins.bool = False) -> Tensor:
+        """Raises :class:`~minigrad.errors.DeviceError`: minigrad runs on the CPU only."""
+        raise DeviceError("Tensor.cuda(): minigrad runs on the CPU only (there is no GPU backend); "
+                          "keep tensors on 'cpu'")
+
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """Convert dtype (and check the device), as ``torch.Tensor.to``.
+
+        ``to(dtype)``, ``to('cpu')``, ``to(device='cpu', dtype=None)``,
+        ``to(other)`` (takes ``other``'s dtype), with ``non_blocking=`` (no
+        effect) and ``copy=`` (a new tensor even when nothing changes; the
+        copy is differentiable). Returns self when nothing changes.
+
+        Raises:
+            DeviceError: a device other than the CPU.
+            InvalidParameterError: an unsupported dtype.
+            TypeError: arguments that fit none of PyTorch's forms.
+        """
+        dtype, copy = parse_to(args, kwargs, "Tensor.to")
+        dt = self.dtype if dtype is None else _resolve_dtype(dtype)
+        out = self.astype(dt)
+        if copy and out is self:
+            from minigrad.ops import Cast
+
+            return Cast.apply(self, dtype=dt)  # a same-dtype Cast is a differentiable copy
+        return out
 
     def float(self) -> Tensor:
         """Convert to float32."""
@@ -486,11 +526,11 @@ class Tensor:
         return self._binary(other, _ops.Mul, reverse=True)
 
     def _div_operand(self, other: Any) -> Tensor:
-        # Integers divide in float32 unless the other operand brings a float
-        # dtype of its own (int64 / float64 0-d tensor is float64, as in PyTorch).
+        # Integers divide in the default dtype unless the other operand brings a
+        # float dtype of its own (int64 / float64 0-d tensor is float64, as in PyTorch).
         if self.dtype.kind == "f" or _lift(other, self).dtype.kind == "f":
             return self
-        return self.astype(float32)
+        return self.astype(get_default_dtype())
 
     def __truediv__(self, other: Any) -> Tensor:
         return self._div_operand(other)._binary(other, _ops.Div)
@@ -755,7 +795,7 @@ class Tensor:
     # ------------------------------------------------------------ elementwise
 
     def _float_unary(self, op: type[Function], **params: Any) -> Tensor:
-        t = self if self.dtype.kind == "f" else self.astype(float32)
+        t = self if self.dtype.kind == "f" else self.astype(get_default_dtype())
         return op.apply(t, **params)
 
     def exp(self) -> Tensor:
@@ -1256,8 +1296,14 @@ def from_numpy(array: Array) -> Tensor:
     return Tensor._wrap(array)
 
 
-def tensor(data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
-    """Create a Tensor from data (copied); see :class:`Tensor` for the dtype rules."""
+def tensor(data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = False, *,
+           device: DeviceLike = None, pin_memory: bool = False) -> Tensor:
+    """Create a Tensor from data (copied); see :class:`Tensor` for the dtype rules.
+
+    ``device`` must be the CPU (see :func:`minigrad.device.check_device`);
+    ``pin_memory`` has no effect on the CPU.
+    """
+    check_device(device)
     return Tensor(data, dtype=dtype, requires_grad=requires_grad)
 
 

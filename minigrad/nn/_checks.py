@@ -11,8 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.default_dtype import get_default_dtype
 from minigrad.errors import InvalidParameterError
-from minigrad.tensor import DTypeLike, Tensor, _resolve_dtype, float32
+from minigrad.tensor import DTypeLike, Tensor, _resolve_dtype
 
 
 def _is_int(value: Any) -> bool:
@@ -82,8 +83,8 @@ def device(value: Any) -> None:
 
 
 def float_dtype(dtype: DTypeLike) -> np.dtype[Any]:
-    """The parameters' dtype: float32 by default, else float32 or float64."""
-    dt = float32 if dtype is None else _resolve_dtype(dtype)
+    """The parameters' dtype: the default dtype (float32 unless set) if None, else float32 or float64."""
+    dt = get_default_dtype() if dtype is None else _resolve_dtype(dtype)
     if dt.kind != "f":
         raise InvalidParameterError(f"dtype must be a floating dtype (float32 or float64), got dtype={dt}")
     return dt
