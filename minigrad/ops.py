@@ -968,6 +968,32 @@ class Recompute(Function):
                              allow_unused=True)
 
 
+class Replayed(Function):
+    """y = a compiled module's forward, computed before;  dparents = its backward tape run on g.
+
+    The node ``mg.compile(module)`` puts in the graph: its parents are the
+    module's inputs and parameters that need gradients, ``backward(g)`` is a
+    replayed (or, on the first calls, traced) numpy tape returning one
+    gradient per parent. A tape is not differentiable, so second derivatives
+    through it raise (use the uncompiled module for those).
+    """
+
+    __slots__ = ("backward_tape",)
+    saved = ("backward_tape",)
+
+    def forward(self, *arrays: Array, value: Array, backward_tape: Any) -> Array:
+        self.backward_tape = backward_tape
+        return value
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        if autograd.is_grad_enabled():
+            raise MinigradError(
+                "a module compiled with mg.compile has no second derivative (backward(create_graph=True) "
+                "or grad of a grad through it); differentiate the uncompiled module instead"
+            )
+        return tuple(self.backward_tape(g))
+
+
 # ----------------------------------------------------------------- error function
 
 # Coefficients of the rational approximations of erf/erfc from Sun's fdlibm

@@ -1,21 +1,35 @@
-"""``mg.compile``: trace a function once per input signature, then replay it.
+"""``mg.compile``: trace a function (or a module's forward) once per signature, then replay it.
 
-See :func:`compile` for what is captured and what is not.
+A :class:`CompiledFunction` keeps, per input signature, the tapes of its
+traced calls. Two kinds of call are replayed:
+
+* a *step*: the function does its own backward (or none) and returns tensors
+  without a graph; the tape holds everything, down to the optimizer step;
+* a *differentiable* call: the function returns one tensor whose graph the
+  caller will differentiate (a module's forward). The replay returns a
+  tensor made by a :class:`~minigrad.ops.Replayed` node whose backward
+  replays the recorded backward kernels; the backward is traced when the
+  caller's ``backward()`` first reaches the node.
+
+The first call of a signature is traced, the second traced again and
+compared with the first; replays start from the third. See :func:`compile`.
 """
 
 from __future__ import annotations
 
 import functools
 import warnings
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from minigrad._compile.tape import Tape, build, canonical, make_output
+from minigrad import autograd
+from minigrad._compile.tape import Redo, Tape, build, canonical, make_output
 from minigrad._compile.tracer import Tracer, Unreplayable, tracing
-from minigrad.autograd import is_grad_enabled
+from minigrad.ops import Replayed
 from minigrad.tensor import Tensor
 
 __all__ = ["CompiledFunction", "compile"]
@@ -27,13 +41,28 @@ _GRAD = Tensor.__dict__["grad"]
 class _Entry:
     """One traced variant of a signature: its tape, and whether a second trace confirmed it."""
 
-    __slots__ = ("canon", "confirmed", "tape", "template")
-
     def __init__(self, tape: Tape, template: Any, canon: list[Any]) -> None:
         self.tape = tape
         self.template = template
         self.canon = canon
         self.confirmed = False
+
+
+class _NodeEntry(_Entry):
+    """A differentiable variant: forward calls, backward calls, the node's parents."""
+
+    def __init__(self, tape: Tape, template: Any, canon: list[Any], parents: list[Any], seed: Any) -> None:
+        super().__init__(tape, template, canon)
+        self.parents = parents  # per parent of the node: an argument number or the tensor itself
+        self.seed = seed  # the traced gradient's (shape, strides): the layout the backward expects
+        self.forward_calls = tape.calls[: tape.split]
+        self.backward_calls = tape.calls[tape.split:]
+        self.in_flight: weakref.ref[Tensor] | None = None
+
+    def busy(self) -> bool:
+        """True while the last replay's output still waits for its backward (its buffers are taken)."""
+        out = self.in_flight() if self.in_flight is not None else None
+        return out is not None and out._ctx is not None and bool(out._ctx.parents)
 
 
 class _Eager:
@@ -66,8 +95,24 @@ def _signature(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, list
             raise TypeError("mg.compile: pass tensors, not numpy arrays, as arguments (mg.from_numpy wraps one)")
         return ("id", id(x))
 
-    key = (walk(args), walk(kwargs), is_grad_enabled())
+    key = (walk(args), walk(kwargs), autograd.is_grad_enabled())
     return key, tensors
+
+
+def _needs_graph(result: Any) -> list[Tensor]:
+    """The result's tensors that still have a graph to differentiate."""
+    found, todo = [], [result]
+    while todo:
+        x = todo.pop()
+        if isinstance(x, Tensor):
+            ctx = x._ctx
+            if ctx is not None and ctx.parents:
+                found.append(x)
+        elif type(x) in (tuple, list):
+            todo += list(x)
+        elif type(x) is dict:
+            todo += list(x.values())
+    return found
 
 
 class CompiledFunction:
@@ -78,9 +123,15 @@ class CompiledFunction:
         self._cache: OrderedDict[Any, list[_Entry] | _Eager] = OrderedDict()
         self._cache_size = cache_size
         self._warned: set[str] = set()
-        self.traces = 0  # how many calls were traced (for tests and curiosity)
-        self.replays = 0
+        self.traces = 0  # calls traced so far (for tests and the curious)
+        self.replays = 0  # calls replayed
         functools.update_wrapper(self, fn)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> CompiledFunction:
+        owner = getattr(self._fn, "__self__", None)  # a module's bound forward: bind it to the copy
+        if owner is not None and id(owner) in memo:
+            return CompiledFunction(getattr(type(memo[id(owner)]), self._fn.__name__).__get__(memo[id(owner)]))
+        return CompiledFunction(self._fn, self._cache_size)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         key, tensors = _signature(args, kwargs)
@@ -91,57 +142,81 @@ class CompiledFunction:
                 return self._fn(*args, **kwargs)
             for entry in entries:
                 if entry.confirmed and entry.tape.check(tensors):
+                    if isinstance(entry, _NodeEntry):
+                        if entry.busy():  # its buffers still hold the last call's values for backward
+                            return self._fn(*args, **kwargs)
+                        return self._replay_node(entry, tensors, args, kwargs)
+                    try:
+                        entry.tape.run([_ARRAY.__get__(t) for t in tensors])
+                    except Redo:
+                        return self._fn(*args, **kwargs)
                     self.replays += 1
-                    entry.tape.run([_ARRAY.__get__(t) for t in tensors])
                     return make_output(entry.template, tensors, entry.tape.slots)
         return self._trace(key, tensors, args, kwargs)
 
+    # ------------------------------------------------------------ tracing
+
     def _trace(self, key: Any, tensors: list[Tensor], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        pending = [e for e in self._cache.get(key) or () if not e.confirmed  # type: ignore[union-attr]
-                   and e.tape.check(tensors)]
+        entries = self._cache.get(key)
+        # Unconfirmed traces that were valid in the state this call starts from: this trace must match one.
+        earlier = [e for e in entries if not e.confirmed and e.tape.check(tensors)] if isinstance(entries, list) else []
         tracer = Tracer()
         for k, t in enumerate(tensors):
             tracer.arg_index[id(t)] = k
             raw = _ARRAY.__get__(t)
-            if type(raw) is not np.ndarray:
+            if type(raw) is not np.ndarray:  # a numpy scalar left by an op on 0-d arrays
                 raw = np.asarray(raw)
                 _ARRAY.__set__(t, raw)
             tracer.input(raw, k)
         self.traces += 1
         with tracing(tracer):
             result = self._fn(*args, **kwargs)
-        reason = tracer.unreplayable or _live_graph(result)
-        tape = None
-        if reason is None:
-            try:
-                tape, template = build(tracer, tensors, result)
-            except Unreplayable as e:
-                reason = str(e)
-        if reason is not None or tape is None:
-            self._give_up(key, reason or "unreplayable")
+        if tracer.unreplayable is not None:
+            self._give_up(key, tracer.unreplayable)
             return result
-        canon = canonical(tracer)
-        del tracer
-        entry = _Entry(tape, template, canon)
-        if pending:
-            if any(p.canon == canon for p in pending):
-                entry.confirmed = True
-            else:
-                where = _first_difference(pending[0].canon, canon)
-                self._give_up(key, f"two calls with the same signature ran different kernels ({where}); "
-                                   "a tensor read through a closure or global that changes between calls, or "
-                                   "a Python number that changes, is baked into the trace: pass them as "
-                                   "arguments")
+        live = _needs_graph(result)
+        if live:
+            if not isinstance(result, Tensor):
+                self._give_up(key, "the result holds several tensors that need gradients; compiled "
+                                   "functions replay a differentiable result only when it is one tensor")
                 return result
+            return self._trace_node(key, tracer, tensors, result, earlier)
+        try:
+            tape, template = build(tracer, tensors, result)
+        except Unreplayable as e:
+            self._give_up(key, str(e))
+            return result
+        entry = _Entry(tape, template, canonical(tracer))
+        if self._store(key, entry, earlier):
+            return make_output(template, tensors, tape.slots)
+        return result
+
+    def _store(self, key: Any, entry: _Entry, earlier: list[_Entry]) -> bool:
+        """Keep a traced variant, confirmed if an earlier trace from the same state did the same.
+
+        ``earlier`` are the unconfirmed traces whose guards held when this
+        call started. Returns False (and gives the signature up) if one of
+        them recorded something else.
+        """
         entries = self._cache.get(key)
-        if not isinstance(entries, list):
-            entries = []
-        entries = [e for e in entries if e.confirmed] + [entry]
-        self._cache[key] = entries[-self._cache_size:]
+        if isinstance(entries, _Eager):
+            return False
+        entries = entries or []
+        earlier = [e for e in earlier if type(e) is type(entry) and any(e is x for x in entries)]
+        if earlier:
+            if not any(e.canon == entry.canon for e in earlier):
+                where = _first_difference(earlier[0].canon, entry.canon)
+                self._give_up(key, f"two calls with the same signature ran different kernels ({where}); a "
+                                   "tensor read through a closure or global that changes between calls, or a "
+                                   "Python number that changes, is baked into the trace: pass it as an argument")
+                return False
+            entry.confirmed = True
+        keep = [e for e in entries if not any(e is x for x in earlier)][-(self._cache_size - 1):]
+        self._cache[key] = [*keep, entry]
         self._cache.move_to_end(key)
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
-        return make_output(template, tensors, tape.slots)
+        return True
 
     def _give_up(self, key: Any, reason: str) -> None:
         self._cache[key] = _Eager(reason)
@@ -154,22 +229,74 @@ class CompiledFunction:
                 stacklevel=4,
             )
 
+    # ------------------------------------------------------------ differentiable calls
 
-def _live_graph(result: Any) -> str | None:
-    """A result tensor that still has a graph to differentiate cannot come from a replay."""
-    todo = [result]
-    while todo:
-        x = todo.pop()
-        if isinstance(x, Tensor):
-            ctx = x._ctx
-            if ctx is not None and ctx.parents:
-                return ("the function returns a tensor whose graph was not differentiated inside it; call "
-                        "backward() inside the compiled function, or compile the module (mg.compile(model))")
-        elif type(x) in (tuple, list):
-            todo += list(x)
-        elif type(x) is dict:
-            todo += list(x.values())
-    return None
+    def _trace_node(self, key: Any, tracer: Tracer, tensors: list[Tensor], out: Tensor,
+                    earlier: list[_Entry]) -> Tensor:
+        """Return ``out`` as a node whose first backward is traced too, completing the record."""
+        from minigrad.utils.checkpoint import _frontier
+
+        split = len(tracer.ops)
+        parents = _frontier([out], [t for t in tensors if t.requires_grad])
+        arg_of = {id(t): k for k, t in enumerate(tensors)}
+        template_parents = [arg_of.get(id(p), p) for p in parents]
+        n = len(tensors)
+
+        def backward(g: Tensor) -> list[Tensor | None]:
+            g_raw = _ARRAY.__get__(g)
+            seed = Tensor._wrap(g_raw)
+            cut = [(p, p._ctx) for p in parents if p._ctx is not None]  # arguments from an outer graph
+            with tracing(tracer):
+                tracer.input(g_raw, n)
+                for p, _ in cut:
+                    p._ctx = None  # the backward stops at the arguments: the outer graph is the caller's
+                try:
+                    grads = autograd.grad([out], parents, [seed], allow_unused=True)
+                finally:
+                    for p, ctx in cut:
+                        p._ctx = ctx
+            result = [None if gr is None else Tensor._wrap(np.array(gr.numpy(), copy=True)) for gr in grads]
+            if tracer.unreplayable is not None:
+                self._give_up(key, tracer.unreplayable)
+                return result
+            try:
+                tape, template = build(tracer, [*tensors, seed], (out, list(grads)), split=split)
+            except Unreplayable as e:
+                self._give_up(key, str(e))
+                return result
+            layout = (g_raw.shape, g_raw.strides)
+            entry = _NodeEntry(tape, tuple(template[1]), canonical(tracer), template_parents, layout)
+            self._store(key, entry, earlier)
+            return result
+
+        return Replayed.apply(*parents, value=out.numpy(), backward_tape=backward)
+
+    def _replay_node(self, entry: _NodeEntry, tensors: list[Tensor], args: tuple[Any, ...],
+                     kwargs: dict[str, Any]) -> Any:
+        tape = entry.tape
+        try:
+            tape.run([_ARRAY.__get__(t) for t in tensors], entry.forward_calls)
+        except Redo:
+            return self._fn(*args, **kwargs)
+        self.replays += 1
+        out = make_output(entry.template[0], tensors, tape.slots)
+        parents = [tensors[p] if type(p) is int else p for p in entry.parents]
+        n = len(tensors)
+        shape, strides = entry.seed
+
+        def backward(g: Tensor) -> list[Tensor | None]:
+            g_raw = _ARRAY.__get__(g)
+            if g_raw.strides != strides:  # the layout the backward kernels were traced with
+                laid_out = np.lib.stride_tricks.as_strided(np.empty(max(g_raw.size, 1), g_raw.dtype),
+                                                           shape, strides) if 0 in strides else np.empty(shape, g_raw.dtype)
+                np.copyto(laid_out, g_raw)
+                g_raw = laid_out
+            tape.run([None] * n + [g_raw], entry.backward_calls)
+            return make_output(entry.template[1], tensors, tape.slots)  # type: ignore[no-any-return]
+
+        node_out = Replayed.apply(*parents, value=out.numpy(), backward_tape=backward)
+        entry.in_flight = weakref.ref(node_out)
+        return node_out
 
 
 def _first_difference(a: list[Any], b: list[Any]) -> str:
@@ -189,59 +316,83 @@ def compile(  # noqa: A001 - PyTorch's name
     options: dict[str, Any] | None = None,
     disable: bool = False,
 ) -> Any:
-    """Trace ``model`` (a function) once per input signature and replay its numpy kernels afterwards.
+    """Trace ``model`` (a function or a Module) once per input signature and replay its numpy kernels.
 
-    The first two calls with a given signature run eagerly while every
+    The first call with a given signature runs eagerly while every
     array-level kernel (forward, the backward pass, optimizer updates, random
-    draws) is recorded; when both recordings agree, later calls replay the
-    kernels as a flat list of numpy calls on preallocated buffers: no Tensor
-    objects, no graph, no per-op dispatch. The result is bit-identical to
-    eager.
+    draws) is recorded; the second is recorded again and compared. When both
+    agree, later calls replay the kernels as a flat list of numpy calls on
+    preallocated (and shared, where lifetimes allow) buffers: no Tensor
+    objects, no graph, no per-op dispatch. Results are bit-identical to eager.
 
-    The signature is: the tensor arguments' shapes, dtypes, layouts,
+    **A function** is typically a whole training step (``zero_grad``,
+    forward, ``backward``, ``optimizer.step()``) returning the loss. If it
+    returns instead one tensor that still needs its backward (a forward
+    function), the call is *differentiable*: the result joins the caller's
+    graph as one node whose backward replays the recorded backward kernels.
+
+    **A Module** is compiled in place (like ``module.compile()`` in PyTorch)
+    and returned: its ``forward`` becomes a compiled function, so under grad
+    mode the module is one such node and stays trainable by an ordinary eager
+    loop, and under ``no_grad`` (evaluation) its forward is replayed plainly.
+    Parameters, buffers and ``state_dict`` are untouched.
+
+    The signature: the tensor arguments' shapes, dtypes, layouts,
     ``requires_grad`` and whether their ``.grad`` is None; the values of
-    Python number, string and None arguments; the grad mode; the
-    ``training`` flag of every module that ran; which parameters' ``.grad``
-    was None; which arrays the parameters and buffers held. A new signature
-    is traced again (up to 8 are cached).
+    Python number, string and None arguments; the grad mode. Each recorded
+    variant is also guarded by the ``training`` flag of every module that
+    ran, whether the parameters' ``.grad`` was None, the arrays parameters and
+    buffers hold and their ``requires_grad``. A new signature is traced
+    again (8 are cached, least recently used first out).
 
-    Replayed, as eager: in-place updates of parameters, buffers (BatchNorm's
-    running statistics) and optimizer state; ``.grad`` assignments (so
-    ``zero_grad(set_to_none=...)`` behaves as eagerly); ``optimizer.step()``
-    and ``scheduler.step()``, which run again as Python on each call, reading
-    their hyperparameters then (a learning-rate schedule works); draws from
-    minigrad's generators, so dropout masks are fresh each call and the
-    generator advances exactly as eagerly. The result's tensors are new
-    tensors holding copies of the values (detached).
+    Replayed, as eagerly: in-place updates of parameters, buffers
+    (BatchNorm's running statistics) and optimizer state; ``.grad``
+    assignments (``zero_grad(set_to_none=...)`` behaves as eagerly);
+    ``optimizer.step()`` and ``scheduler.step()``, which run again as Python
+    on each call, so they read their hyperparameters then (a learning-rate
+    schedule works, and so does one set by hand); draws from minigrad's
+    generators, so dropout masks are fresh and the generator advances exactly
+    as eagerly. A step's tensors are returned as new tensors holding copies
+    of the values (detached).
 
     Not replayed: other Python side effects (printing, appending to lists,
-    assigning attributes); tensors reached through closures or globals are
-    bound at trace time, like parameters, so pass data that changes between
-    calls as arguments (a changed tensor is detected: the two recordings
-    differ, and the signature runs eagerly). Reading tensor values into
-    Python inside the function (``.item()``, ``bool(t)``, ``float(t)``,
-    ``.tolist()``, printing a tensor, a shape that depends on values) cannot
-    be replayed: that signature **falls back to eager** with a one-time
-    ``RuntimeWarning`` naming the line. ``.numpy()`` itself is fine as long as
-    the array's values are only used in numpy computations.
+    setting attributes); tensors reached through closures or globals are
+    bound when traced, like parameters (a different one on the second call
+    is detected and the signature runs eagerly), so pass changing data as
+    arguments. Reading tensor values into Python inside the function
+    (``.item()``, ``bool(t)``, ``float(t)``, ``.tolist()``, printing a
+    tensor, using a shape that depends on values) cannot be replayed: the
+    signature **falls back to eager** with a one-time ``RuntimeWarning``
+    naming the line. ``.numpy()`` is fine while its values only flow into
+    numpy computations. Checks minigrad itself makes on values (a target
+    index in range, finite gradients for a fast path) are re-checked on
+    replay; if one comes out differently the replay undoes what it did and
+    the call runs eagerly (inside a compiled module's backward, where that is
+    no longer possible, it raises instead). A compiled module has no second
+    derivative; a second call made before the first one's backward runs
+    eagerly.
 
     Args:
-        model: the function to compile (also usable as ``@mg.compile`` or
+        model: the function or Module (also usable as ``@mg.compile`` or
             ``@mg.compile()``).
-        fullgraph, dynamic, backend, mode, options: accepted for
-            compatibility with ``torch.compile`` and ignored: there is one
-            backend (replay), shapes are always specialized, and the whole
-            function is always captured or run eagerly.
+        fullgraph, dynamic, backend, mode, options: accepted for code
+            written for ``torch.compile`` and ignored: there is one backend
+            (replay), shapes are always specialized, and a call is always
+            replayed whole or run eagerly whole.
         disable: return ``model`` unchanged.
 
     Returns:
-        A :class:`CompiledFunction` wrapping ``model``.
+        A :class:`CompiledFunction`, or the Module itself.
     """
     del fullgraph, dynamic, backend, mode, options
     if model is None:
         return lambda m: compile(m, disable=disable)
-    if disable:
+    if disable or isinstance(model, CompiledFunction):
         return model
-    if isinstance(model, CompiledFunction):
+    from minigrad.nn.module import Module
+
+    if isinstance(model, Module):
+        if not isinstance(model.__dict__.get("forward"), CompiledFunction):
+            object.__setattr__(model, "forward", CompiledFunction(type(model).forward.__get__(model)))
         return model
     return CompiledFunction(model)

@@ -32,7 +32,7 @@ from minigrad._compile.traced import Traced
 from minigrad._compile.tracer import Op, Reg, Tracer, Unreplayable, _owner, _resolve
 from minigrad.errors import MinigradError
 
-__all__ = ["GuardFailed", "Slot", "Tape", "build", "canonical"]
+__all__ = ["GuardFailed", "Redo", "Slot", "Tape", "build", "canonical", "make_output"]
 
 
 class GuardFailed(MinigradError):
@@ -103,33 +103,88 @@ class Tape:
         self.calls: list[Callable[[], Any]] = []
         self.slots: list[Any] = []
         self.input_slots: list[tuple[int, int]] = []  # (slot, argument number)
-        self.ext_guards: list[tuple[Any, Any]] = []  # (tensor, the array it must still hold)
+        self.ext_guards: list[tuple[Any, Any, bool]] = []  # (tensor, the array it holds, requires_grad)
         self.grad_guards: list[tuple[Any, bool]] = []  # (tensor or argument number, whether .grad is None)
+        self.grad_is: list[tuple[Any, Any]] = []  # (tensor, the .grad tensor it must still have)
         self.module_guards: list[tuple[Any, bool]] = []
-        self.output: Any = None  # a template: Slot / static arrays / ("arg", k) / Tensors
         self.n_kernels = 0
         self.static_bytes = 0
         self.keep: list[Any] = []  # the planned memory
+        self.split = 0  # with build(split=...): where the second part of the calls begins
+        # What a failed check must undo before the call is redone eagerly (see _recovery()).
+        self.undo_arrays: list[Any] = []  # static arrays or Slots written before the last check
+        self.undo_rngs: list[Any] = []
+        self.undo_grads: list[Any] = []
+        self.guard_cells: list[list[bool]] = []
 
     def check(self, args: list[Any]) -> bool:
         """True if this tape applies to a call with tensor arguments ``args`` (same signature)."""
-        for t, raw in self.ext_guards:
-            if _ARRAY_SLOT.__get__(t) is not raw:
+        for t, raw, rg in self.ext_guards:
+            if _ARRAY_SLOT.__get__(t) is not raw or t.requires_grad is not rg:
                 return False
         for target, is_none in self.grad_guards:
             t = args[target] if type(target) is int else target
             if (_GRAD_SLOT.__get__(t) is None) is not is_none:
                 return False
+        for t, g in self.grad_is:
+            if _GRAD_SLOT.__get__(t) is not g:
+                return False
         return all(m.training == flag for m, flag in self.module_guards)
 
-    def run(self, arrays: list[Any]) -> None:
-        """Replay the calls with the arguments' arrays in their slots."""
+    def bind(self, arrays: list[Any]) -> None:
+        """Put ``arrays[k]`` in the slot of tensor argument ``k`` (None: leave it)."""
         slots = self.slots
+        n = len(arrays)
         for slot, k in self.input_slots:
-            slots[slot] = arrays[k]
-        with np.errstate(all="ignore"):  # the traced kernels ran quiet or never warned: same values
-            for call in self.calls:
-                call()
+            if k < n and arrays[k] is not None:
+                slots[slot] = arrays[k]
+
+    def run(self, arrays: list[Any], calls: list[Callable[[], Any]] | None = None) -> None:
+        """Replay ``calls`` (all of them by default) with the arguments' arrays bound.
+
+        Raises:
+            Redo: a check on values failed and everything the calls changed
+                was undone: the caller runs the function eagerly instead.
+            GuardFailed: a check failed where that cannot be undone.
+        """
+        self.bind(arrays)
+        undo = self._snapshot() if self.undo_arrays or self.undo_rngs or self.undo_grads else None
+        try:
+            with np.errstate(all="ignore"):  # the traced kernels ran quiet or never warned: same values
+                for call in self.calls if calls is None else calls:
+                    call()
+        except _Miss as miss:
+            if not miss.recoverable:
+                raise GuardFailed(str(miss)) from None
+            if undo is not None:
+                self._restore(undo)
+            raise Redo(str(miss)) from None
+
+    def _snapshot(self) -> tuple[list[Any], list[Any], list[Any]]:
+        slots = self.slots
+        arrays = [(a, np.array(slots[a.index] if isinstance(a, Slot) else a, copy=True)) for a in self.undo_arrays]
+        rngs = [(gen, gen.__dict__["np"].bit_generator.state) for gen in self.undo_rngs]
+        grads = [(t, _GRAD_SLOT.__get__(t)) for t in self.undo_grads]
+        return arrays, rngs, grads
+
+    def _restore(self, undo: tuple[list[Any], list[Any], list[Any]]) -> None:
+        arrays, rngs, grads = undo
+        for a, saved in arrays:
+            np.copyto(self.slots[a.index] if isinstance(a, Slot) else a, saved)
+        for gen, state in rngs:
+            gen.__dict__["np"].bit_generator.state = state
+        for t, g in grads:
+            _GRAD_SLOT.__set__(t, g)
+
+
+class _Miss(Exception):  # noqa: N818 - internal control flow
+    def __init__(self, message: str, recoverable: bool) -> None:
+        super().__init__(message)
+        self.recoverable = recoverable
+
+
+class Redo(Exception):  # noqa: N818 - internal control flow, never reaches the user
+    """A replay stopped at a failed check and undid its effects: run the call eagerly."""
 
 
 def _slot_descriptors() -> tuple[Any, Any]:
@@ -141,12 +196,14 @@ def _slot_descriptors() -> tuple[Any, Any]:
 _ARRAY_SLOT, _GRAD_SLOT = _slot_descriptors()
 
 
-def build(tracer: Tracer, args: list[Any], result: Any) -> tuple[Tape, Any]:
+def build(tracer: Tracer, args: list[Any], result: Any, split: int | None = None) -> tuple[Tape, Any]:
     """Turn a finished trace into a :class:`Tape`; also return the output template.
 
     ``args`` are the call's tensor arguments (in order); ``result`` is what
-    the function returned. Raises :class:`Unreplayable` when the record
-    cannot be replayed faithfully.
+    the function returned. With ``split`` (a number of recorded ops), the
+    tape's calls are in two parts: ``calls[:tape.split]`` replays the ops
+    recorded before it (a forward), the rest those after (its backward).
+    Raises :class:`Unreplayable` when the record cannot be replayed faithfully.
     """
     from minigrad.tensor import Tensor
 
@@ -299,26 +356,41 @@ def build(tracer: Tracer, args: list[Any], result: Any) -> tuple[Tape, Any]:
             tape.input_slots.append((slot(reg), reg.owner))
 
     ext_seen: set[int] = set()
+    meta: list[Op] = []  # the op behind each call
+    before_split = set() if split is None else {id(op) for op in ops[:split]}
+    tape.split = 0
     for op in keep_ops:
         for t in _traced_args(op):
             root = regs[id(t)].root
             if root.kind == "ext" and id(root) not in ext_seen and isinstance(root.owner, Tensor):
                 ext_seen.add(id(root))
-                tape.ext_guards.append((root.owner, root.plain))
+                tape.ext_guards.append((root.owner, root.plain, bool(root.owner.requires_grad)))
         call = _compile_op(op, tracer, res, slot, is_dynamic, tape)
         if call is None:
             continue
         tape.calls.append(call)
+        meta.append(op)
+        if id(op) in before_split:
+            tape.split = len(tape.calls)
         if op.kind in ("out", "fresh", "copy", "inplace", "rng"):
             tape.n_kernels += 1
 
     tape.static_bytes = memory.bytes + sum(
         r.plain.nbytes for i, r in roots.items() if r.kind == "op" and not is_dynamic(r) and i not in memory.home)
 
-    # Guards on .grad: what the call found there on first use (a read before any write).
-    for t, was_read, was_none in tracer.grad_first.values():
-        if was_read:
-            tape.grad_guards.append((tracer.arg_index.get(id(t), t), was_none))
+    _recovery(tape, meta, regs, slot, is_dynamic, split is not None)
+
+    # Guards on .grad: what the call found there on first use (a read before any write). Where the
+    # tape works on that gradient's array, it must be that very tensor; otherwise only None or not.
+    used_owners = {id(regs[id(t)].root.owner) for op in keep_ops for t in _traced_args(op)
+                   if regs[id(t)].root.kind == "ext"}
+    for t, was_read, value in tracer.grad_first.values():
+        if not was_read:
+            continue
+        if value is not None and id(value) in used_owners:
+            tape.grad_is.append((t, value))
+        else:
+            tape.grad_guards.append((tracer.arg_index.get(id(t), t), value is None))
     tape.module_guards = list(tracer.modules.values())
 
     # Rebinding of handed-out tensors whose arrays are dynamic.
@@ -339,6 +411,48 @@ def build(tracer: Tracer, args: list[Any], result: Any) -> tuple[Tape, Any]:
     template = _output_template(result, tracer, traced_of, res)
     _TRACED_ARRAY.clear()
     return tape, template
+
+
+def _recovery(tape: Tape, meta: list[Op], regs: dict[int, Reg], slot: Callable[[Reg], int],
+              is_dynamic: Callable[[Reg], bool], split: bool) -> None:
+    """Decide which failed checks can be undone, and what undoing them takes.
+
+    A check (a value minigrad's code branched on) that fails on replay is
+    recoverable when nothing before it is beyond undoing (an opaque Python
+    call, or the forward of a split tape having returned): the replay then
+    restores the arrays, generators and ``.grad`` attributes written before
+    it, and the call runs eagerly.
+    """
+    limit = len(meta)
+    for i, op in enumerate(meta):
+        if op.kind == "opaque":
+            limit = i
+            break
+    if split:
+        limit = min(limit, tape.split)
+    last = -1
+    for i, op in enumerate(meta):
+        if op.kind == "guard":
+            if i < limit:
+                last = i
+            else:
+                tape.guard_cells[sum(1 for o in meta[:i] if o.kind == "guard")][0] = False
+    seen: set[int] = set()
+    for op in meta[:max(last, 0)]:
+        if op.kind == "setgrad":
+            if id(op.args[0]) not in seen:
+                seen.add(id(op.args[0]))
+                tape.undo_grads.append(op.args[0])
+            continue
+        if op.kind == "inplace":
+            for t in _inplace_targets(op):
+                root = regs[id(t)].root
+                if root.kind in ("ext", "input") and id(root) not in seen:
+                    seen.add(id(root))
+                    tape.undo_arrays.append(Slot(slot(root)) if is_dynamic(root) else root.plain)
+        elif op.kind == "rng":
+            if op.fn[0] not in tape.undo_rngs:
+                tape.undo_rngs.append(op.fn[0])
 
 
 def _plain_arrays(op: Op) -> list[Any]:
@@ -428,14 +542,17 @@ def _compile_op(op: Op, tracer: Tracer, res: Callable[[Any], Any], slot: Callabl
         where = kwargs.pop("where")
         base = op.fn
 
+        state = [True]  # can a failure be undone? decided once the tape is built (see build)
+        tape.guard_cells.append(state)
+
         def guard() -> None:
             a = _fill(args, slots) if dynamic_in else args
             got = base(*a, **kwargs)
             if not (got == expected or (isinstance(got, float) and math.isnan(got) and math.isnan(expected))):
-                raise GuardFailed(
+                raise _Miss(
                     f"mg.compile: minigrad's code at {where} branched on a tensor value when the call was "
                     f"traced ({expected!r}) and would branch differently now ({got!r}); call the function "
-                    "uncompiled for inputs like these"
+                    "uncompiled for inputs like these", state[0]
                 )
 
         return guard
@@ -591,6 +708,8 @@ def canonical(tracer: Tracer) -> list[tuple[Any, ...]]:
                 head = ("in", root.owner)
             else:
                 head = ("r", root.index, root.kind, _const_key(root))
+            if reg.shape_dyn:  # its shape depends on the values: not part of what must agree
+                return (*head, x.dtype.str)
             return (*head, x.shape, x.dtype.str, x.strides)
         if isinstance(x, np.ndarray):
             return ("plain", _content_key(x))

@@ -220,7 +220,7 @@ class Tracer:
         self.unreplayable: str | None = None
         self.created: set[int] = set()  # ids of tensors created during the call
         self.arg_index: dict[int, int] = {}  # id(argument tensor) -> argument number
-        self.grad_first: dict[int, tuple[Any, bool, bool]] = {}  # id(tensor) -> (tensor, was_read, was None)
+        self.grad_first: dict[int, tuple[Any, bool, Any]] = {}  # id(tensor) -> (tensor, was it a read, .grad)
         self.modules: dict[int, tuple[Any, bool]] = {}
         self.replaced: list[str] = []
 
@@ -568,7 +568,7 @@ class Tracer:
         """First access to ``t.grad`` decides what the replay must find there (see ``guards``)."""
         if id(t) in self.grad_first or id(t) in self.created:
             return
-        self.grad_first[id(t)] = (t, not write, value is None)
+        self.grad_first[id(t)] = (t, not write, value)
         self.keep.append(t)
         if not write and value is not None and id(t) in self.arg_index:
             self.fail(f"{location()}: an argument's existing .grad is used (pass tensors whose .grad is None)")

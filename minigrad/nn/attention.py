@@ -217,7 +217,8 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> 
             f"embedding: weight must be 2-D (num_embeddings, embedding_dim), got shape {weight.shape}"
         )
     num = weight.shape[0]
-    if idx.size:
+    # One yes/no question first (mg.compile replays it as a check); the details only on failure.
+    if idx.size and ((idx < 0) | (idx >= num)).any():
         lo, hi = int(idx.min()), int(idx.max())
         if lo < 0 or hi >= num:
             bad = lo if lo < 0 else hi
