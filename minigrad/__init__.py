@@ -32,6 +32,8 @@ from minigrad.device import device, get_default_device, set_default_device
 from minigrad.errors import (
     DeviceError,
     DimensionError,
+    DomainError,
+    DTypeError,
     GradcheckError,
     InvalidParameterError,
     MinigradError,
@@ -85,4 +87,5 @@ __all__ = [
     "DeviceError", "UnsupportedError", "accelerator", "backends", "cuda", "device", "distributed",
     "empty", "empty_like", "get_default_device", "get_default_dtype", "onnx", "rand_like",
     "randint_like", "randn_like", "set_default_device", "set_default_dtype", "utils",
+    "DTypeError", "DomainError",
 ]  # fmt: skip
