@@ -61,6 +61,7 @@ from minigrad.gradcheck import gradcheck, gradgradcheck
 from minigrad.profiler import profile
 from minigrad.random import Generator, manual_seed
 from minigrad.serialization import load, save
+from minigrad.statistics import std, std_mean, var, var_mean
 from minigrad.tensor import (
     Tensor,
     bool_,
@@ -79,7 +80,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DimensionError", "Generator", "GradcheckError", "InvalidParameterError", "MinigradError",
-    "ShapeError", "Tensor", "arange", "compile", "bool_", "cat", "enable_grad", "float32", "float64",
+    "ShapeError", "Tensor", "arange", "compile", "std", "std_mean", "var", "var_mean", "bool_", "cat", "enable_grad", "float32", "float64",
     "full", "full_like", "grad", "gradcheck", "gradgradcheck", "int64", "is_grad_enabled",
     "manual_seed", "matmul", "no_grad", "ones", "ones_like", "rand", "randint", "randn",
     "set_grad_enabled", "stack", "tensor", "where", "zeros", "zeros_like",
