@@ -89,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     targets = evaluate(results)
     if targets:
-        print("\ntargets (issue 5, ratios of medians):")
+        print("\ntargets (issues 5 and 14, ratios of medians):")
         print(format_targets(targets))
     failed = [r.case.name for r in results if not r.check.ok]
     if failed:

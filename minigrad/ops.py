@@ -210,8 +210,13 @@ class Mul(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
-        return (_product_to(g, b, a.shape) if a.requires_grad else None,
-                _product_to(g, a, b.shape) if b.requires_grad else None)
+        # The reduced gradient (of a broadcast operand) first: g's last reader is then the full-size
+        # product, which a compiled replay can write over g.
+        if b.requires_grad and b.shape != g.shape:
+            gb = _product_to(g, a, b.shape)
+            return (_product_to(g, b, a.shape) if a.requires_grad else None), gb
+        ga = _product_to(g, b, a.shape) if a.requires_grad else None
+        return ga, (_product_to(g, a, b.shape) if b.requires_grad else None)
 
 
 def _product_to(g: Tensor, other: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -291,11 +296,10 @@ class PowScalar(Function):
         self.p = p
         if p == 2:
             return _quiet(np.multiply, a, a)
-        y: Array = _quiet(np.power, a, a.dtype.type(p) if a.dtype.kind == "f" else p)
+        y: Array = np.asarray(_quiet(np.power, a, a.dtype.type(p) if a.dtype.kind == "f" else p))
         if p < 0 and a.dtype.kind == "f" and p != int(p):  # C's pow(-inf, -0.5) is 0; PyTorch's nan
-            neginf = np.isneginf(a)
-            if neginf.any():
-                y = np.where(neginf, a.dtype.type(np.nan), y)
+            # a masked write, not a branch on whether any is -inf: the same kernels whatever the values
+            np.copyto(y, a.dtype.type(np.nan), where=np.isneginf(a))
         return y
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -632,9 +636,12 @@ def _keepdim_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tupl
     return tuple(1 if i in dims else s for i, s in enumerate(shape))
 
 
+_np_ones = np.ones  # bound at import: mg.compile's tracer swaps np.ones, and a cached array must stay plain
+
+
 @functools.lru_cache(maxsize=64)
 def _ones_cached(n: int, dtype: np.dtype[Any]) -> Array:
-    ones = np.ones(n, dtype=dtype)
+    ones = _np_ones(n, dtype=dtype)
     ones.flags.writeable = False
     return ones
 

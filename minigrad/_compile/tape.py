@@ -27,10 +27,11 @@ from typing import Any
 
 import numpy as np
 
-from minigrad._compile.plan import keep_alive, plan
+from minigrad._compile.plan import plan
 from minigrad._compile.traced import Traced
 from minigrad._compile.tracer import Op, Reg, Tracer, Unreplayable, _owner, _resolve
 from minigrad.errors import MinigradError
+from minigrad.ops import _IGNORE, _errstate_reset, _errstate_set
 
 __all__ = ["GuardFailed", "Redo", "Slot", "Tape", "build", "canonical", "make_output"]
 
@@ -116,6 +117,7 @@ class Tape:
         self.undo_rngs: list[Any] = []
         self.undo_grads: list[Any] = []
         self.guard_cells: list[list[bool]] = []
+        self.fresh: dict[int, int] = {}  # id(Reg) of a result written into a new array each call -> its slot
 
     def check(self, args: list[Any]) -> bool:
         """True if this tape applies to a call with tensor arguments ``args`` (same signature)."""
@@ -149,16 +151,18 @@ class Tape:
         """
         self.bind(arrays)
         undo = self._snapshot() if self.undo_arrays or self.undo_rngs or self.undo_grads else None
+        token = _errstate_set(_IGNORE)  # the traced kernels ran quiet or never warned: same values
         try:
-            with np.errstate(all="ignore"):  # the traced kernels ran quiet or never warned: same values
-                for call in self.calls if calls is None else calls:
-                    call()
+            for call in self.calls if calls is None else calls:
+                call()
         except _Miss as miss:
             if not miss.recoverable:
                 raise GuardFailed(str(miss)) from None
             if undo is not None:
                 self._restore(undo)
             raise Redo(str(miss)) from None
+        finally:
+            _errstate_reset(token)
 
     def _snapshot(self) -> tuple[list[Any], list[Any], list[Any]]:
         slots = self.slots
@@ -325,11 +329,11 @@ def build(tracer: Tracer, args: list[Any], result: Any, split: int | None = None
             roots[id(root)] = root
             first.setdefault(id(root), k)
             last[id(root)] = k
-    planned = [(r.plain, first[i], last[i]) for i, r in roots.items()
-               if i not in escaping and not is_folded(r) and not is_dynamic(r)
-               and (r.kind == "op" or (r.kind == "const" and r.written))]
-    memory = plan(planned)
-    tape.keep = keep_alive(memory)
+    eligible = {i for i, r in roots.items() if i not in escaping and not is_folded(r) and not is_dynamic(r)
+                and (r.kind == "op" or (r.kind == "const" and r.written))}
+    planned = [(roots[i].plain, first[i], last[i]) for i in eligible]
+    memory = plan(planned, _in_place(keep_ops, regs, eligible, first, last))
+    tape.keep = memory.blocks
 
     def remap(x: np.ndarray, root: Reg) -> np.ndarray:
         return memory.remap(x, root.plain)
@@ -354,6 +358,20 @@ def build(tracer: Tracer, args: list[Any], result: Any, split: int | None = None
     for reg in regs.values():
         if reg.kind == "input":
             tape.input_slots.append((slot(reg), reg.owner))
+
+    # 6. Results handed back that a ufunc wrote and nothing later reads get a new array every call
+    # (written through out=, no copy); other results are copied out of their buffers.
+    result_roots = _result_roots(result, traced_of, regs)
+    later: dict[int, int] = {}
+    for k, op in enumerate(keep_ops):
+        for t in _traced_args(op):
+            later[id(regs[id(t)].root)] = k
+    for k, op in enumerate(keep_ops):
+        if op.kind == "out" and isinstance(op.fn, np.ufunc) and len(op.outs) == 1:
+            reg = regs[id(op.outs[0])]
+            if id(reg) in result_roots and reg.root is reg and later.get(id(reg), -1) <= k \
+                    and not is_dynamic(reg):
+                tape.fresh[id(reg)] = slot(reg)
 
     ext_seen: set[int] = set()
     meta: list[Op] = []  # the op behind each call
@@ -408,9 +426,38 @@ def build(tracer: Tracer, args: list[Any], result: Any, split: int | None = None
 
         tape.calls.append(rebind_all)
 
-    template = _output_template(result, tracer, traced_of, res)
+    template = _output_template(result, tracer, traced_of, res, tape.fresh)
     _TRACED_ARRAY.clear()
     return tape, template
+
+
+def _in_place(ops: list[Op], regs: dict[int, Reg], eligible: set[int], first: dict[int, int],
+              last: dict[int, int]) -> dict[int, np.ndarray]:
+    """Results an elementwise ufunc may write over one of its inputs: id(result) -> that input's array.
+
+    The input must die at that very kernel and be passed whole, laid out
+    exactly as the result (no broadcasting): then ``out=`` the input is the
+    same computation, in place.
+    """
+    inherit: dict[int, np.ndarray] = {}
+    for k, op in enumerate(ops):
+        if op.kind != "out" or not isinstance(op.fn, np.ufunc) or op.fn.signature is not None \
+                or len(op.outs) != 1:
+            continue
+        out = regs[id(op.outs[0])]
+        if out.root is not out or id(out) not in eligible or first.get(id(out)) != k:
+            continue
+        for arg in op.args[: op.fn.nin]:
+            if not isinstance(arg, Traced):
+                continue
+            reg = regs[id(arg)]
+            root = reg.root
+            a, o = reg.plain, out.plain
+            if id(root) in eligible and last.get(id(root)) == k and a.shape == o.shape \
+                    and a.strides == o.strides and a.dtype == o.dtype and a.nbytes == root.plain.nbytes:
+                inherit[id(out.plain)] = root.plain
+                break
+    return inherit
 
 
 def _recovery(tape: Tape, meta: list[Op], regs: dict[int, Reg], slot: Callable[[Reg], int],
@@ -471,7 +518,26 @@ def _inplace_targets(op: Op) -> list[Traced]:
     return list(_traced_in(op.args[0]))
 
 
-def _output_template(result: Any, tracer: Tracer, traced_of: dict[int, Traced], res: Callable[[Any], Any]) -> Any:
+def _result_roots(result: Any, traced_of: dict[int, Traced], regs: dict[int, Reg]) -> set[int]:
+    from minigrad.tensor import Tensor
+
+    found: set[int] = set()
+    todo = [result]
+    while todo:
+        x = todo.pop()
+        if isinstance(x, Tensor):
+            obj = traced_of.get(id(x))
+            if obj is not None:
+                found.add(id(regs[id(obj)].root))
+        elif type(x) in (tuple, list):
+            todo += list(x)
+        elif type(x) is dict:
+            todo += list(x.values())
+    return found
+
+
+def _output_template(result: Any, tracer: Tracer, traced_of: dict[int, Traced], res: Callable[[Any], Any],
+                     fresh: dict[int, int]) -> Any:
     from minigrad.tensor import Tensor
 
     if isinstance(result, Tensor):
@@ -481,11 +547,14 @@ def _output_template(result: Any, tracer: Tracer, traced_of: dict[int, Traced], 
         obj = traced_of.get(id(result))
         if obj is None:
             return ("tensor", result)  # existed before the call (a parameter...): the same object
+        reg = tracer.reg(obj)
+        if id(reg) in fresh:
+            return ("fresh", Slot(fresh[id(reg)]))
         return ("new", res(obj), result.requires_grad)
     if type(result) in (tuple, list):
-        return (type(result), [_output_template(v, tracer, traced_of, res) for v in result])
+        return (type(result), [_output_template(v, tracer, traced_of, res, fresh) for v in result])
     if type(result) is dict:
-        return (dict, {k: _output_template(v, tracer, traced_of, res) for k, v in result.items()})
+        return (dict, {k: _output_template(v, tracer, traced_of, res, fresh) for k, v in result.items()})
     if isinstance(result, (np.ndarray, np.generic)):
         raise Unreplayable("the function returns a numpy array; return tensors")
     return ("value", result)
@@ -496,6 +565,8 @@ def make_output(template: Any, args: list[Any], slots: list[Any]) -> Any:
     from minigrad.tensor import Tensor
 
     kind = template[0]
+    if kind == "fresh":  # written into a new array by this very call: handed over as is
+        return Tensor._wrap(slots[template[1].index])
     if kind == "new":
         arr = template[1]
         arr = slots[arr.index] if isinstance(arr, Slot) else arr
@@ -569,6 +640,18 @@ def _compile_op(op: Op, tracer: Tracer, res: Callable[[Any], Any], slot: Callabl
 
         return draw
     fn = op.fn
+    if kind == "out" and id(tracer.reg(op.outs[0])) in tape.fresh:
+        s = tape.fresh[id(tracer.reg(op.outs[0]))]
+        like = tracer.reg(op.outs[0]).plain
+        shape, dtype = like.shape, like.dtype
+        n_in = fn.nin
+
+        def kernel_fresh() -> None:
+            buf = np.empty(shape, dtype)
+            fn(*(_fill(args[:n_in], slots) if dynamic_in else args[:n_in]), out=(buf,), **kwargs)
+            slots[s] = buf
+
+        return kernel_fresh
     if kind == "out":
         outs = tuple(res(o) for o in op.outs)
         bound = _bind_out(fn, args, kwargs, outs)

@@ -767,18 +767,6 @@ def tracing(tracer: Tracer) -> Iterator[Tracer]:
                 delattr(owner, name)
             else:
                 setattr(owner, name, value)
-        _clear_caches()
 
 
 _MISSING = object()
-
-
-def _clear_caches() -> None:
-    """Empty minigrad's lru caches: a constant cached during a trace is a Traced array."""
-    for name, mod in list(sys.modules.items()):
-        if not name.startswith("minigrad") or mod is None:
-            continue
-        for obj in list(vars(mod).values()):
-            clear = getattr(obj, "cache_clear", None)
-            if callable(clear) and hasattr(obj, "cache_info"):
-                clear()
