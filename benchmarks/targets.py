@@ -1,4 +1,4 @@
-"""The performance targets of issues 5 and 14, checked against a run's median ratios."""
+"""The project's own performance goals, checked against a run's median ratios (``--targets``)."""
 
 from __future__ import annotations
 

@@ -19,6 +19,8 @@ from minigrad import (
     nn,
     onnx,
     optim,
+    safetensors,
+    testing,
     utils,
     viz,
 )
@@ -89,4 +91,5 @@ __all__ = [
     "empty", "empty_like", "get_default_device", "get_default_dtype", "onnx", "rand_like",
     "randint_like", "randn_like", "set_default_device", "set_default_dtype", "utils",
     "DTypeError", "DomainError",
+    "safetensors", "testing",
 ]  # fmt: skip

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
+from minigrad import _module_calls
 from minigrad.autograd import no_grad
 from minigrad.device import parse_to
 from minigrad.errors import InvalidParameterError, MinigradError
@@ -112,7 +113,11 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        call = _module_calls.enter(self)  # records which ops this call creates (mg.viz boxes them)
+        try:
+            return self.forward(*args, **kwargs)
+        finally:
+            _module_calls.exit(call)
 
     # ------------------------------------------------------------ registration
 
@@ -474,6 +479,11 @@ class Module:
         return ()
 
     # ------------------------------------------------------------ repr
+
+    def _repr_html_(self) -> str:
+        from minigrad.viz import module_html  # Jupyter: the repr and a table of parameters and buffers
+
+        return module_html(self)
 
     def extra_repr(self) -> str:
         """The text between the parentheses of this module's repr (its settings)."""
