@@ -422,7 +422,8 @@ def _static_bytes(runner: Runner) -> int | None:
     tapes = getattr(run, "_cache", None)
     if not tapes:
         return None
-    return sum(e.tape.static_bytes for entries in tapes.values() if isinstance(entries, list) for e in entries)
+    return sum(e.tape.static_bytes for entries in tapes.values() if isinstance(entries, list)
+               for e in entries if e.confirmed)
 
 
 def run_case(case: Case, settings: Settings, log: Callable[[str], None] | None = None) -> CaseResult:

@@ -24,7 +24,7 @@ from minigrad import (
     utils,
     viz,
 )
-from minigrad._compile import compile
+from minigrad._compile import compile  # noqa: A004 - PyTorch's name
 from minigrad.anomaly import detect_anomaly
 from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigrad.autograd import functional as _autograd_functional  # noqa: F401  (torch.autograd.functional)
@@ -82,7 +82,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DimensionError", "Generator", "GradcheckError", "InvalidParameterError", "MinigradError",
-    "ShapeError", "Tensor", "arange", "compile", "std", "std_mean", "var", "var_mean", "bool_", "cat", "enable_grad", "float32", "float64",
+    "ShapeError", "Tensor", "arange", "compile", "std", "std_mean", "var", "var_mean",
+    "bool_", "cat", "enable_grad", "float32", "float64",
     "full", "full_like", "grad", "gradcheck", "gradgradcheck", "int64", "is_grad_enabled",
     "manual_seed", "matmul", "no_grad", "ones", "ones_like", "rand", "randint", "randn",
     "set_grad_enabled", "stack", "tensor", "where", "zeros", "zeros_like",

@@ -716,7 +716,7 @@ class Mean(Sum):
 
 
 class Var(Function):
-    """y = sum((a - mean(a))**2) / (N - correction) over ``dims``;  da = g * 2 (a - mean(a)) / (N - correction).
+    """y = sum((a - mean(a))**2) / (N - correction) over ``dims``;  da = g * 2 (a - mean(a)) / (N - c).
 
     N counts the reduced elements; ``correction=1`` is Bessel's (unbiased)
     estimate, 0 the biased one. The careful numpy way in one op: the mean

@@ -1,4 +1,4 @@
-"""Variance and standard deviation as functions, like ``torch.var``, ``torch.std``, ``torch.var_mean``, ``torch.std_mean``.
+"""Variance and standard deviation as functions: ``var``, ``std``, ``var_mean``, ``std_mean`` (as torch's).
 
 Each is a thin front over ``Tensor.var`` / ``Tensor.std`` (one ``ops.Var``
 primitive) accepting PyTorch's spellings: ``correction=`` (keyword), the

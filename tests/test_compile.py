@@ -23,7 +23,7 @@ from minigrad.random import default_generator
 Array = Any
 
 
-def _batches(n: int, shape: tuple[int, ...], classes: int, seed: int = 1) -> list[tuple[mg.Tensor, mg.Tensor]]:
+def _batches(n: int, shape: tuple[int, ...], classes: int, seed: int = 1) -> list[Any]:
     rng = np.random.default_rng(seed)
     return [(mg.tensor(rng.standard_normal(shape).astype(np.float32)),
              mg.tensor(rng.integers(0, classes, shape[0]))) for _ in range(n)]
@@ -61,7 +61,8 @@ def _state(model: nn.Module, opt: optim.Optimizer) -> list[Array]:
     out += [p.grad.numpy().copy() for p in model.parameters() if p.grad is not None]
     out += [b.numpy().copy() for b in model.buffers()]
     for s in opt.state.values():
-        out += [np.asarray(v).copy() for v in s.values() if isinstance(v, (np.ndarray, mg.Tensor, int, float))]
+        out += [np.asarray(v).copy() for v in s.values()
+                if isinstance(v, (np.ndarray, mg.Tensor, int, float))]
     return out
 
 
@@ -118,7 +119,8 @@ def test_mlp_with_batchnorm_and_dropout_is_bit_identical_for_100_steps() -> None
 
 def test_small_gpt_with_adamw_and_clipping_is_bit_identical_for_100_steps() -> None:
     rng = np.random.default_rng(2)
-    data = [(mg.tensor(rng.integers(0, 11, (4, 8))), mg.tensor(rng.integers(0, 11, (4, 8)))) for _ in range(5)]
+    data = [(mg.tensor(rng.integers(0, 11, (4, 8))), mg.tensor(rng.integers(0, 11, (4, 8))))
+            for _ in range(5)]
 
     def build() -> tuple[nn.Module, optim.Optimizer]:
         model = _TinyGPT()
@@ -409,7 +411,8 @@ def test_a_failed_check_undoes_the_replays_effects_before_running_eagerly() -> N
         outs = []
         for i in range(6):
             w = mg.tensor([1.0, 2.0, float("inf") if i == 4 else 3.0])
-            outs += [f(mg.randn(5, 4), w).numpy().copy(), *(p.grad.numpy().copy() for p in model.parameters())]
+            outs.append(f(mg.randn(5, 4), w).numpy().copy())
+            outs += [p.grad.numpy().copy() for p in model.parameters()]
             outs += [b.numpy().copy() for b in model.buffers()]
         return outs, _rng_state(), f
 

@@ -226,7 +226,8 @@ def test_compile_flag_trains_to_the_same_numbers(tmp_path: Path) -> None:
     args = ("--steps", "6", "--eval-interval", "3", "--eval-iters", "2", *TINY, "--dropout", "0.1",
             "--sample-len", "30")
     eager = run("char_transformer.py", *args, "--out", str(tmp_path / "c"), cwd=tmp_path).stdout
-    compiled = run("char_transformer.py", *args, "--compile", "--out", str(tmp_path / "d"), cwd=tmp_path).stdout
+    compiled = run("char_transformer.py", *args, "--compile", "--out", str(tmp_path / "d"),
+                   cwd=tmp_path).stdout
     assert EVAL.findall(eager) and EVAL.findall(compiled) == EVAL.findall(eager)
     assert sample_of(compiled) == sample_of(eager)
 

@@ -27,8 +27,11 @@ from typing import Any
 import numpy as np
 
 from minigrad import autograd
-from minigrad._compile.tape import Redo, Tape, build, canonical, make_output
-from minigrad._compile.tracer import Tracer, Unreplayable, tracing
+from minigrad._compile.build import build
+from minigrad._compile.compare import canonical
+from minigrad._compile.patches import tracing
+from minigrad._compile.tape import Redo, Tape, make_output
+from minigrad._compile.tracer import Tracer, Unreplayable
 from minigrad.ops import Replayed
 from minigrad.tensor import Tensor
 
@@ -92,7 +95,8 @@ def _signature(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, list
         if type(x) is dict:
             return (dict, tuple((k, walk(v)) for k, v in x.items()))
         if isinstance(x, np.ndarray):
-            raise TypeError("mg.compile: pass tensors, not numpy arrays, as arguments (mg.from_numpy wraps one)")
+            raise TypeError("mg.compile: pass tensors, not numpy arrays, as arguments (mg.from_numpy wraps "
+                            "one)")
         return ("id", id(x))
 
     key = (walk(args), walk(kwargs), autograd.is_grad_enabled())
@@ -130,7 +134,8 @@ class CompiledFunction:
     def __deepcopy__(self, memo: dict[int, Any]) -> CompiledFunction:
         owner = getattr(self._fn, "__self__", None)  # a module's bound forward: bind it to the copy
         if owner is not None and id(owner) in memo:
-            return CompiledFunction(getattr(type(memo[id(owner)]), self._fn.__name__).__get__(memo[id(owner)]))
+            copy = memo[id(owner)]
+            return CompiledFunction(getattr(type(copy), self._fn.__name__).__get__(copy))
         return CompiledFunction(self._fn, self._cache_size)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -159,7 +164,8 @@ class CompiledFunction:
     def _trace(self, key: Any, tensors: list[Tensor], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         entries = self._cache.get(key)
         # Unconfirmed traces that were valid in the state this call starts from: this trace must match one.
-        earlier = [e for e in entries if not e.confirmed and e.tape.check(tensors)] if isinstance(entries, list) else []
+        earlier = [e for e in entries if not e.confirmed and e.tape.check(tensors)] \
+            if isinstance(entries, list) else []
         tracer = Tracer()
         for k, t in enumerate(tensors):
             tracer.arg_index[id(t)] = k
@@ -207,8 +213,9 @@ class CompiledFunction:
             if not any(e.canon == entry.canon for e in earlier):
                 where = _first_difference(earlier[0].canon, entry.canon)
                 self._give_up(key, f"two calls with the same signature ran different kernels ({where}); a "
-                                   "tensor read through a closure or global that changes between calls, or a "
-                                   "Python number that changes, is baked into the trace: pass it as an argument")
+                                   "tensor read through a closure or global that changes between calls, or "
+                                   "a Python number that changes, is baked into the trace: pass it as an "
+                                   "argument")
                 return False
             entry.confirmed = True
         keep = [e for e in entries if not any(e is x for x in earlier)][-(self._cache_size - 1):]
@@ -287,16 +294,23 @@ class CompiledFunction:
         def backward(g: Tensor) -> list[Tensor | None]:
             g_raw = _ARRAY.__get__(g)
             if g_raw.strides != strides:  # the layout the backward kernels were traced with
-                laid_out = np.lib.stride_tricks.as_strided(np.empty(max(g_raw.size, 1), g_raw.dtype),
-                                                           shape, strides) if 0 in strides else np.empty(shape, g_raw.dtype)
-                np.copyto(laid_out, g_raw)
-                g_raw = laid_out
+                g_raw = _laid_out(g_raw, shape, strides)
             tape.run([None] * n + [g_raw], entry.backward_calls)
             return make_output(entry.template[1], tensors, tape.slots)  # type: ignore[no-any-return]
 
         node_out = Replayed.apply(*parents, value=out.numpy(), backward_tape=backward)
         entry.in_flight = weakref.ref(node_out)
         return node_out
+
+
+def _laid_out(g: np.ndarray, shape: tuple[int, ...], strides: tuple[int, ...]) -> np.ndarray:
+    """``g``'s values in an array of the given layout (stride 0 where the traced gradient was broadcast)."""
+    if 0 in strides:
+        out = np.lib.stride_tricks.as_strided(np.empty(max(g.size, 1), g.dtype), shape, strides)
+    else:
+        out = np.empty(shape, g.dtype)
+    np.copyto(out, g)
+    return out
 
 
 def _first_difference(a: list[Any], b: list[Any]) -> str:

@@ -54,7 +54,7 @@ class Plan:
             return got
         memory, low = home
         offset = int(x.__array_interface__["data"][0]) - low
-        new = np.ndarray(x.shape, x.dtype, buffer=memory, offset=offset, strides=x.strides)
+        new: np.ndarray = np.ndarray(x.shape, x.dtype, buffer=memory, offset=offset, strides=x.strides)
         self.cache[id(x)] = new
         return new
 
@@ -62,10 +62,12 @@ class Plan:
 def _aligned(nbytes: int) -> np.ndarray:
     raw = np.empty(nbytes + _ALIGN, dtype=np.uint8)
     start = (-raw.ctypes.data) % _ALIGN
-    return raw[start:start + nbytes]
+    block: np.ndarray = raw[start:start + nbytes]
+    return block
 
 
-def plan(intervals: Sequence[tuple[np.ndarray, int, int]], inherit: dict[int, np.ndarray] | None = None) -> Plan:
+def plan(intervals: Sequence[tuple[np.ndarray, int, int]],
+         inherit: dict[int, np.ndarray] | None = None) -> Plan:
     """Assign memory to root arrays used from op ``first`` to op ``last`` (inclusive).
 
     Two roots share memory only if one's last use comes before the other's

@@ -29,15 +29,14 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
 import minigrad
-from minigrad._compile.traced import Traced, active, plain, set_active
+from minigrad._compile.traced import Traced
 
-__all__ = ["Op", "Reg", "Tracer", "tracing"]
+__all__ = ["Op", "Reg", "Tracer", "Unreplayable", "location", "resolve"]
 
 # The originals, captured before anything is patched.
 _asarray = np.asarray
@@ -291,7 +290,8 @@ class Tracer:
         self.regs[id(t)].owner = None if id(tensor) in self.created else tensor
         return t
 
-    def _wrap_result(self, res: Any, sources: list[np.ndarray], kind: str, shape_dyn: bool) -> tuple[Any, list[Traced]]:
+    def _wrap_result(self, res: Any, sources: list[np.ndarray], kind: str,
+                     shape_dyn: bool) -> tuple[Any, list[Traced]]:
         """Turn a kernel's plain result into Traced objects; return (result for the caller, new fresh outs).
 
         A result sharing memory with one of ``sources`` is a view of it.
@@ -347,13 +347,13 @@ class Tracer:
     def ufunc(self, ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """A ufunc call (``__call__``, ``reduce``, ``accumulate``, ``reduceat``, ``outer``, ``at``)."""
         fn = ufunc if method == "__call__" else getattr(ufunc, method)
-        out = kwargs.get("out")
+        out: tuple[Any, ...] | None = kwargs.get("out")
         shape_dyn = any(self.reg(t).shape_dyn for t in _traced_in((inputs, kwargs)))
         if method == "at" or out is not None:
             self.run(fn, *self.unwrap(inputs), **self.unwrap(kwargs))
             self._mark_written(inputs[0] if method == "at" else out)
             self._record("inplace", fn, inputs, kwargs, [])
-            if method == "at":
+            if method == "at" or out is None:
                 return None
             return out[0] if len(out) == 1 else out
         res = self.run(fn, *self.unwrap(inputs), **self.unwrap(kwargs))
@@ -429,7 +429,8 @@ class Tracer:
         if isinstance(res, (bool, int, float)) and not isinstance(res, np.generic):
             self.read_value(name, res)
             return res
-        result, outs = self._wrap_result(res, [self_plain, *self._plain_sources(args, kwargs)], "op", shape_dyn)
+        sources = [self_plain, *self._plain_sources(args, kwargs)]
+        result, outs = self._wrap_result(res, sources, "op", shape_dyn)
         full_args = (obj, *args)
         packed = type(res) in (tuple, list)
         if packed:
@@ -449,7 +450,8 @@ class Tracer:
             self._record("fresh", base, full_args, kwargs, outs)
         return result
 
-    def create(self, name: str, orig: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def create(self, name: str, orig: Callable[..., Any], args: tuple[Any, ...],
+               kwargs: dict[str, Any]) -> Any:
         """A patched numpy constructor (``np.zeros``, ``np.asarray``, ...)."""
         if _has_traced((args, kwargs)):
             src = args[0] if args else None
@@ -473,7 +475,8 @@ class Tracer:
                 self._record("fresh", orig, args, kwargs, outs)
             return result
         res = self.run(orig, *args, **kwargs)
-        if not isinstance(res, np.ndarray) or any(_owner(a) is _owner(res) for a in _arrays_in((args, kwargs))):
+        if not isinstance(res, np.ndarray) or any(_owner(a) is _owner(res)
+                                                  for a in _arrays_in((args, kwargs))):
             return res  # np.asarray of an existing array: that array, as is
         fill: Any
         if name in ("zeros", "zeros_like"):
@@ -518,7 +521,7 @@ class Tracer:
 
     def read_value(self, name: str, value: Any) -> None:
         """A numpy function returned a Python number computed from traced arrays."""
-        user, where = _read_site()
+        _, where = _read_site()
         self.fail(f"{where}: np.{name} turns tensor values into a Python {type(value).__name__}")
 
     def shape_read(self, obj: Traced, name: str) -> None:
@@ -537,7 +540,7 @@ class Tracer:
 
     def rng(self, gen: Any, path: tuple[str, ...], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """A draw from a minigrad Generator's numpy generator (replayed on the generator of that time)."""
-        fn = _resolve(gen.__dict__["np"], path)
+        fn = resolve(gen.__dict__["np"], path)
         res = self.run(fn, *self.unwrap(args), **self.unwrap(kwargs))
         if path[-1] == "shuffle":
             self._mark_written(args[0])
@@ -571,7 +574,8 @@ class Tracer:
         self.grad_first[id(t)] = (t, not write, value)
         self.keep.append(t)
         if not write and value is not None and id(t) in self.arg_index:
-            self.fail(f"{location()}: an argument's existing .grad is used (pass tensors whose .grad is None)")
+            self.fail(f"{location()}: an argument's existing .grad is used (pass tensors whose .grad is "
+                      "None)")
 
     def grad_set(self, t: Any, value: Any) -> None:
         """``t.grad = value`` inside the call: replayed at the same point."""
@@ -595,178 +599,8 @@ class Tracer:
             self.modules[id(m)] = (m, bool(m.training))
 
 
-def _resolve(obj: Any, path: tuple[str, ...]) -> Any:
+def resolve(obj: Any, path: tuple[str, ...]) -> Any:
+    """``obj.a.b`` for ``path == ('a', 'b')``."""
     for name in path:
         obj = getattr(obj, name)
     return obj
-
-
-# ---------------------------------------------------------------- patching
-
-
-class _RngProxy:
-    """Stands in for ``Generator.np`` while tracing: draws are recorded."""
-
-    def __init__(self, tracer: Tracer, gen: Any, path: tuple[str, ...] = ()) -> None:
-        object.__setattr__(self, "_t", (tracer, gen, path))
-
-    def __getattr__(self, name: str) -> Any:
-        tracer, gen, path = object.__getattribute__(self, "_t")
-        target = _resolve(gen.__dict__["np"], (*path, name))
-        if name == "bit_generator":
-            return _RngProxy(tracer, gen, (*path, name))
-        if callable(target):
-            def draw(*args: Any, **kwargs: Any) -> Any:
-                if active() is not tracer:
-                    return target(*plain(args), **plain(kwargs))
-                return tracer.rng(gen, (*path, name), args, kwargs)
-            return draw
-        if active() is tracer:
-            tracer.fail(f"{location()}: the random generator's state is read")
-        return target
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        tracer, gen, path = object.__getattribute__(self, "_t")
-        tracer.fail(f"{location()}: the random generator's state is set")
-        setattr(_resolve(gen.__dict__["np"], path), name, value)
-
-
-def _all_subclasses(cls: type) -> list[type]:
-    out, todo = [cls], [cls]
-    while todo:
-        for sub in todo.pop().__subclasses__():
-            if sub not in out:
-                out.append(sub)
-                todo.append(sub)
-    return out
-
-
-_NUMPY_CREATORS = ("zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like",
-                   "array", "asarray", "asanyarray", "ascontiguousarray", "asfortranarray", "arange", "eye",
-                   "identity")
-
-
-@contextmanager
-def tracing(tracer: Tracer) -> Iterator[Tracer]:
-    """Make ``tracer`` record everything this thread computes inside the block.
-
-    Patches, for the duration only: numpy's constructors (so arrays made
-    during the call are tracked), ``Tensor._array`` and ``Tensor.grad``
-    (tensors hand out Traced views; ``.grad`` assignments are recorded),
-    ``Generator.np`` (random draws are recorded), ``Module.__call__``
-    (training flags join the guard) and the ``step`` of optimizers and
-    learning-rate schedulers (recorded as opaque, run again on replay).
-    """
-    from minigrad.nn.module import Module
-    from minigrad.optim.lr_scheduler import LRScheduler
-    from minigrad.optim.optimizer import Optimizer
-    from minigrad.random import Generator
-    from minigrad.tensor import Tensor
-
-    restore: list[tuple[Any, str, Any]] = []
-
-    def patch(owner: Any, name: str, value: Any) -> None:
-        restore.append((owner, name, owner.__dict__.get(name, _MISSING) if isinstance(owner, type)
-                        else getattr(owner, name)))
-        setattr(owner, name, value)
-
-    for name in _NUMPY_CREATORS:
-        orig = getattr(np, name)
-
-        def creator(*args: Any, _orig: Any = orig, _name: str = name, **kwargs: Any) -> Any:
-            tr = active()
-            if tr is None:
-                return _orig(*args, **kwargs)
-            return tr.create(_name, _orig, args, kwargs)
-
-        creator.__name__ = name
-        patch(np, name, creator)
-
-    array_slot = Tensor.__dict__["_array"]
-    grad_slot = Tensor.__dict__["grad"]
-
-    def get_array(t: Any) -> Any:
-        raw = array_slot.__get__(t, Tensor)
-        tr = active()
-        return raw if tr is None else tr.traced_of(raw, t)
-
-    def set_array(t: Any, value: Any) -> None:
-        tr = active()
-        if tr is not None:
-            if isinstance(value, Traced):
-                value = tr.reg(value).plain
-            try:
-                old = array_slot.__get__(t, Tensor)
-            except AttributeError:
-                tr.created.add(id(t))
-            else:
-                tr.array_set(t, old, value)
-        elif isinstance(value, Traced):
-            value = _view(value, np.ndarray)
-        array_slot.__set__(t, value)
-
-    def get_grad(t: Any) -> Any:
-        value = grad_slot.__get__(t, Tensor)
-        tr = active()
-        if tr is not None:
-            tr.grad_touch(t, value, False)
-        return value
-
-    def set_grad(t: Any, value: Any) -> None:
-        tr = active()
-        if tr is not None:
-            tr.grad_set(t, value)
-        grad_slot.__set__(t, value)
-
-    patch(Tensor, "_array", property(get_array, set_array))
-    patch(Tensor, "grad", property(get_grad, set_grad))
-
-    def get_np(gen: Any) -> Any:
-        tr = active()
-        return gen.__dict__["np"] if tr is None else _RngProxy(tr, gen)
-
-    def set_np(gen: Any, value: Any) -> None:
-        tr = active()
-        if tr is not None:
-            tr.fail(f"{location()}: the random generator is reseeded inside the compiled function")
-        gen.__dict__["np"] = value
-
-    patch(Generator, "np", property(get_np, set_np))
-
-    module_call = Module.__call__
-
-    def call(m: Any, *args: Any, **kwargs: Any) -> Any:
-        tr = active()
-        if tr is not None:
-            tr.module_called(m)
-        return module_call(m, *args, **kwargs)
-
-    patch(Module, "__call__", call)
-
-    for base in (Optimizer, LRScheduler):
-        for cls in _all_subclasses(base):
-            if "step" in cls.__dict__:
-                inner = cls.__dict__["step"]
-
-                def step(obj: Any, *args: Any, _inner: Any = inner, **kwargs: Any) -> Any:
-                    tr = active()
-                    if tr is None:
-                        return _inner(obj, *args, **kwargs)
-                    return tr.opaque(_inner, obj, args, kwargs)
-
-                step.__qualname__ = getattr(inner, "__qualname__", "step")
-                patch(cls, "step", step)
-
-    set_active(tracer)
-    try:
-        yield tracer
-    finally:
-        set_active(None)
-        for owner, name, value in reversed(restore):
-            if value is _MISSING:
-                delattr(owner, name)
-            else:
-                setattr(owner, name, value)
-
-
-_MISSING = object()
