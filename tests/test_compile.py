@@ -251,6 +251,22 @@ def test_bool_of_a_tensor_inside_also_falls_back() -> None:
     assert np.array_equal(f(-mg.ones(3)).numpy(), -3 * np.ones(3, np.float32))
 
 
+@pytest.mark.parametrize("read", [float, lambda t: t.tolist(), repr, lambda t: t.numpy().item()])
+def test_every_way_of_reading_values_is_detected(read: Callable[[mg.Tensor], Any]) -> None:
+    seen = []
+
+    def fn(x: mg.Tensor) -> mg.Tensor:
+        y = (x * 2).sum()
+        seen.append(read(y))
+        return y
+
+    f = mg.compile(fn)
+    with pytest.warns(RuntimeWarning, match=r"test_compile\.py:\d+ reads"):  # the user's line
+        f(mg.ones(3))
+    f(mg.full((3,), 2.0))
+    assert len(seen) == 2 and f.replays == 0
+
+
 def test_side_effects_match_eager_grads_buffers_rng_and_optimizer_state() -> None:
     data = _batches(3, (8, 12), 5)
 

@@ -108,10 +108,12 @@ def _read_site() -> tuple[bool, str]:
     name = f.f_code.co_filename
     if not name.startswith(_PKG):
         return True, f"{name}:{f.f_lineno}"
-    if name.endswith(os.sep + "tensor.py") and f.f_code.co_name in _TENSOR_READERS:
-        caller = f.f_back
-        if caller is not None and not caller.f_code.co_filename.startswith(_PKG):
-            return True, f"{caller.f_code.co_filename}:{caller.f_lineno}"
+    caller = f
+    while caller is not None and caller.f_code.co_filename.endswith(os.sep + "tensor.py") \
+            and caller.f_code.co_name in _TENSOR_READERS:  # float(t) -> Tensor.__float__ -> Tensor.item
+        caller = caller.f_back
+    if caller is not f and caller is not None and not caller.f_code.co_filename.startswith(_PKG):
+        return True, f"{caller.f_code.co_filename}:{caller.f_lineno}"
     return False, f"{name}:{f.f_lineno}"
 
 
@@ -528,8 +530,9 @@ class Tracer:
         """Python read the shape of an array; fine unless that shape depends on values."""
         reg = self.regs.get(id(obj))
         if reg is not None and reg.shape_dyn:
-            _, where = _read_site()
-            self.fail(f"{where} reads the shape of a value-dependent selection ({name})")
+            user, where = _read_site()
+            inside = "" if user else f", in {where}"
+            self.fail(f"{location()} reads the shape of a value-dependent selection ({name}{inside})")
 
     def fail(self, reason: str) -> None:
         """Mark the call unreplayable (the first reason is kept)."""
