@@ -438,3 +438,29 @@ def test_a_failed_check_undoes_the_replays_effects_before_running_eagerly() -> N
     _assert_same(eager[0], compiled[0])
     assert eager[1] == compiled[1]
     assert compiled[2].replays == 2  # calls 4 and 6; call 5 started replaying, failed the check, ran eagerly
+
+
+def test_a_compiled_module_inside_a_compiled_step_is_part_of_its_record() -> None:
+    data = _batches(3, (8, 12), 5)
+
+    def run(compiled: bool) -> tuple[list[Array], Any]:
+        mg.manual_seed(0)
+        model = _mlp()
+        opt = optim.SGD(model.parameters(), lr=0.1)
+        net = mg.compile(model) if compiled else model
+
+        def step(x: mg.Tensor, y: mg.Tensor) -> mg.Tensor:
+            opt.zero_grad()
+            loss = F.cross_entropy(net(x), y)
+            loss.backward()
+            opt.step()
+            return loss
+
+        f = mg.compile(step) if compiled else step
+        for i in range(8):
+            f(*data[i % 3])
+        return _state(model, opt), f
+
+    eager, compiled = run(False), run(True)
+    _assert_same(eager[0], compiled[0])
+    assert compiled[1].replays == 5

@@ -31,6 +31,7 @@ from minigrad._compile.build import build
 from minigrad._compile.compare import canonical
 from minigrad._compile.patches import tracing
 from minigrad._compile.tape import Redo, Tape, make_output
+from minigrad._compile.traced import tracing_now
 from minigrad._compile.tracer import Tracer, Unreplayable
 from minigrad.ops import Replayed
 from minigrad.tensor import Tensor
@@ -39,6 +40,8 @@ __all__ = ["CompiledFunction", "compile"]
 
 _ARRAY = Tensor.__dict__["_array"]
 _GRAD = Tensor.__dict__["grad"]
+#: replays a signature may have undone (a check on values failed) before it runs eagerly for good
+_MAX_MISSES = 3
 
 
 class _Entry:
@@ -49,6 +52,7 @@ class _Entry:
         self.template = template
         self.canon = canon
         self.confirmed = False
+        self.misses = 0  # replays undone because a check on values came out differently
 
 
 class _NodeEntry(_Entry):
@@ -139,6 +143,8 @@ class CompiledFunction:
         return CompiledFunction(self._fn, self._cache_size)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if tracing_now():  # called inside another compiled function's trace: part of that record
+            return self._fn(*args, **kwargs)
         key, tensors = _signature(args, kwargs)
         entries = self._cache.get(key)
         if entries is not None:
@@ -150,11 +156,11 @@ class CompiledFunction:
                     if isinstance(entry, _NodeEntry):
                         if entry.busy():  # its buffers still hold the last call's values for backward
                             return self._fn(*args, **kwargs)
-                        return self._replay_node(entry, tensors, args, kwargs)
+                        return self._replay_node(key, entry, tensors, args, kwargs)
                     try:
                         entry.tape.run([_ARRAY.__get__(t) for t in tensors])
-                    except Redo:
-                        return self._fn(*args, **kwargs)
+                    except Redo as redo:
+                        return self._redo(key, entry, str(redo), args, kwargs)
                     self.replays += 1
                     return make_output(entry.template, tensors, entry.tape.slots)
         return self._trace(key, tensors, args, kwargs)
@@ -225,6 +231,14 @@ class CompiledFunction:
             self._cache.popitem(last=False)
         return True
 
+    def _redo(self, key: Any, entry: _Entry, reason: str, args: tuple[Any, ...],
+              kwargs: dict[str, Any]) -> Any:
+        """A replay undone after a failed check: run eagerly; after a few, stop trying for the signature."""
+        entry.misses += 1
+        if entry.misses >= _MAX_MISSES:
+            self._give_up(key, reason)
+        return self._fn(*args, **kwargs)
+
     def _give_up(self, key: Any, reason: str) -> None:
         self._cache[key] = _Eager(reason)
         if reason not in self._warned:
@@ -278,13 +292,13 @@ class CompiledFunction:
 
         return Replayed.apply(*parents, value=out.numpy(), backward_tape=backward)
 
-    def _replay_node(self, entry: _NodeEntry, tensors: list[Tensor], args: tuple[Any, ...],
+    def _replay_node(self, key: Any, entry: _NodeEntry, tensors: list[Tensor], args: tuple[Any, ...],
                      kwargs: dict[str, Any]) -> Any:
         tape = entry.tape
         try:
             tape.run([_ARRAY.__get__(t) for t in tensors], entry.forward_calls)
-        except Redo:
-            return self._fn(*args, **kwargs)
+        except Redo as redo:
+            return self._redo(key, entry, str(redo), args, kwargs)
         self.replays += 1
         out = make_output(entry.template[0], tensors, tape.slots)
         parents = [tensors[p] if type(p) is int else p for p in entry.parents]

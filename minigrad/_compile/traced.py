@@ -25,7 +25,7 @@ import numpy as np
 if TYPE_CHECKING:
     from minigrad._compile.tracer import Tracer
 
-__all__ = ["Traced", "active", "plain", "set_active"]
+__all__ = ["Traced", "active", "plain", "set_active", "tracing_now"]
 
 
 class _Local(threading.local):
@@ -39,6 +39,11 @@ def active() -> Tracer | None:
     """The tracer recording in this thread, or None (also while it is suspended)."""
     tr = _local.tracer
     return tr if tr is not None and not tr.suspended else None
+
+
+def tracing_now() -> bool:
+    """True while this thread is tracing a call (even inside an opaque step)."""
+    return _local.tracer is not None
 
 
 def set_active(tracer: Tracer | None) -> None:
