@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
+from types import FrameType
 from typing import Any
 
 import numpy as np
@@ -108,7 +109,7 @@ def _read_site() -> tuple[bool, str]:
     name = f.f_code.co_filename
     if not name.startswith(_PKG):
         return True, f"{name}:{f.f_lineno}"
-    caller = f
+    caller: FrameType | None = f
     while caller is not None and caller.f_code.co_filename.endswith(os.sep + "tensor.py") \
             and caller.f_code.co_name in _TENSOR_READERS:  # float(t) -> Tensor.__float__ -> Tensor.item
         caller = caller.f_back
