@@ -219,7 +219,7 @@ class Builder:
                 tape.n_kernels += 1
         tape.static_bytes = self.memory.bytes + sum(
             r.plain.nbytes for i, r in self.roots.items()
-            if r.kind == "op" and not self.is_dynamic(r) and i not in self.memory.home
+            if r.kind == "op" and not self.is_dynamic(r) and id(r.plain) not in self.memory.home
             and i not in self.fresh)
         self._recovery(meta, split is not None)
         self._grad_guards(ops)
