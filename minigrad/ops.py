@@ -227,6 +227,8 @@ def _product_to(g: Tensor, other: Tensor, shape: tuple[int, ...]) -> Tensor:
     product and then a sum. When g and other are full-size and no graph is
     recorded, one einsum does both in a single pass without the temporary.
     """
+    if type(g) is not Tensor:  # (a hook may have returned something else: the product reports it)
+        return g * other
     gs = g.shape
     if shape == gs or other.shape != gs or autograd.is_grad_enabled() or g.dtype != other.dtype or not g.ndim:
         return g * other

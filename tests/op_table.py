@@ -532,10 +532,14 @@ def _var_centered(a: Any, dim: Any, keepdim: bool, correction: int) -> Any:
     from minigrad.ops import Var
     from minigrad.tensor import _norm_dims
 
+    if a.dtype.kind != "f":
+        return a.var()  # refused, as every variance of integers is (the internal path is for floats)
     return Var.apply(a, dims=_norm_dims(dim, a.ndim), keepdim=keepdim, correction=correction, centered=True)
 
 
 def _second_moment_torch(a: Any, dim: Any, keepdim: bool, correction: int) -> Any:
+    if not a.is_floating_point():
+        return a.var()  # PyTorch refuses integer variances too
     dims = tuple(range(a.ndim)) if dim is None else dim
     n = a.numel() // max((a ** 2).sum(dims, keepdim=True).numel(), 1) if a.ndim else 1
     return (a ** 2).sum(dims, keepdim=keepdim) / (n - correction)

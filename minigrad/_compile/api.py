@@ -263,7 +263,7 @@ class CompiledFunction:
         template_parents = [arg_of.get(id(p), p) for p in parents]
         n = len(tensors)
 
-        def backward(g: Tensor) -> list[Tensor | None]:
+        def trace_backward(g: Tensor) -> list[Tensor | None]:
             g_raw = _ARRAY.__get__(g)
             seed = Tensor._wrap(g_raw)
             cut = [(p, p._ctx) for p in parents if p._ctx is not None]  # arguments from an outer graph
@@ -290,7 +290,7 @@ class CompiledFunction:
             self._store(key, entry, earlier)
             return result
 
-        return Replayed.apply(*parents, value=out.numpy(), backward_tape=backward)
+        return Replayed.apply(*parents, value=out.numpy(), backward_tape=trace_backward)
 
     def _replay_node(self, key: Any, entry: _NodeEntry, tensors: list[Tensor], args: tuple[Any, ...],
                      kwargs: dict[str, Any]) -> Any:
@@ -305,14 +305,14 @@ class CompiledFunction:
         n = len(tensors)
         shape, strides = entry.seed
 
-        def backward(g: Tensor) -> list[Tensor | None]:
+        def replay_backward(g: Tensor) -> list[Tensor | None]:
             g_raw = _ARRAY.__get__(g)
             if g_raw.strides != strides:  # the layout the backward kernels were traced with
                 g_raw = _laid_out(g_raw, shape, strides)
             tape.run([None] * n + [g_raw], entry.backward_calls)
             return make_output(entry.template[1], tensors, tape.slots)  # type: ignore[no-any-return]
 
-        node_out = Replayed.apply(*parents, value=out.numpy(), backward_tape=backward)
+        node_out = Replayed.apply(*parents, value=out.numpy(), backward_tape=replay_backward)
         entry.in_flight = weakref.ref(node_out)
         return node_out
 
