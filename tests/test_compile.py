@@ -464,3 +464,19 @@ def test_a_compiled_module_inside_a_compiled_step_is_part_of_its_record() -> Non
     eager, compiled = run(False), run(True)
     _assert_same(eager[0], compiled[0])
     assert compiled[1].replays == 5
+
+
+def test_gradients_flow_through_a_compiled_module_into_the_layers_before_it() -> None:
+    def run(compiled: bool) -> list[Array]:
+        mg.manual_seed(0)
+        emb, body = nn.Embedding(10, 6), nn.Sequential(nn.Linear(6, 6), nn.GELU(), nn.LayerNorm(6))
+        net = mg.compile(body) if compiled else body
+        opt = optim.Adam([*emb.parameters(), *body.parameters()], lr=1e-2)
+        idx = mg.tensor([[1, 2, 3], [4, 5, 1]])
+        for _ in range(5):
+            opt.zero_grad()
+            (net(emb(idx)) ** 2).mean().backward()  # the argument comes from an eager graph
+            opt.step()
+        return [p.numpy().copy() for p in (*emb.parameters(), *body.parameters())]
+
+    _assert_same(run(False), run(True))
