@@ -480,3 +480,26 @@ def test_gradients_flow_through_a_compiled_module_into_the_layers_before_it() ->
         return [p.numpy().copy() for p in (*emb.parameters(), *body.parameters())]
 
     _assert_same(run(False), run(True))
+
+
+def test_a_compiled_module_with_several_outputs_takes_gradients_from_all_of_them() -> None:
+    def run(compiled: bool) -> tuple[list[float], list[Array], Any]:
+        mg.manual_seed(0)
+        lstm = nn.LSTM(5, 4, num_layers=2, dropout=0.2, batch_first=True)
+        net = mg.compile(lstm) if compiled else lstm
+        opt = optim.SGD(lstm.parameters(), lr=0.1)
+        x = mg.randn(3, 6, 5)
+        losses = []
+        for _ in range(6):
+            opt.zero_grad()
+            out, (h, c) = net(x)  # three tensors, packed into one node and handed back as views
+            loss = out.pow(2).mean() + h.sum() * 0.5 - c.mean()
+            loss.backward()
+            opt.step()
+            losses.append(float(loss.numpy()))
+        return losses, [p.numpy().copy() for p in lstm.parameters()], net
+
+    eager, compiled = run(False), run(True)
+    assert eager[0] == compiled[0]
+    _assert_same(eager[1], compiled[1])
+    assert compiled[2].forward.replays == 4

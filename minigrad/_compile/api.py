@@ -5,11 +5,12 @@ traced calls. Two kinds of call are replayed:
 
 * a *step*: the function does its own backward (or none) and returns tensors
   without a graph; the tape holds everything, down to the optimizer step;
-* a *differentiable* call: the function returns one tensor whose graph the
-  caller will differentiate (a module's forward). The replay returns a
-  tensor made by a :class:`~minigrad.ops.Replayed` node whose backward
-  replays the recorded backward kernels; the backward is traced when the
-  caller's ``backward()`` first reaches the node.
+* a *differentiable* call: the function returns tensors whose graph the
+  caller will differentiate (a module's forward). The replay returns
+  tensors made by one :class:`~minigrad.ops.Replayed` node whose backward
+  replays the recorded backward kernels (several tensors are packed into
+  the node's one output and handed back as views of it); the backward is
+  traced when the caller's ``backward()`` first reaches the node.
 
 The first call of a signature is traced, the second traced again and
 compared with the first; replays start from the third. See :func:`compile`.
@@ -34,7 +35,7 @@ from minigrad._compile.tape import Redo, Tape, make_output
 from minigrad._compile.traced import tracing_now
 from minigrad._compile.tracer import Tracer, Unreplayable
 from minigrad.ops import Replayed
-from minigrad.tensor import Tensor
+from minigrad.tensor import Tensor, from_numpy
 
 __all__ = ["CompiledFunction", "compile"]
 
@@ -61,7 +62,8 @@ class _NodeEntry(_Entry):
     def __init__(self, tape: Tape, template: Any, canon: list[Any], parents: list[Any], seed: Any) -> None:
         super().__init__(tape, template, canon)
         self.parents = parents  # per parent of the node: an argument number or the tensor itself
-        self.seed = seed  # the traced gradient's (shape, strides): the layout the backward expects
+        self.seed = seed  # per traced gradient, (shape, strides): the layout the backward expects
+        self.paths: list[tuple[Any, ...]] | None = None  # where the packed outputs are (None: one)
         self.forward_calls = tape.calls[: tape.split]
         self.backward_calls = tape.calls[tape.split:]
         self.in_flight: weakref.ref[Tensor] | None = None
@@ -105,22 +107,6 @@ def _signature(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, list
 
     key = (walk(args), walk(kwargs), autograd.is_grad_enabled())
     return key, tensors
-
-
-def _needs_graph(result: Any) -> list[Tensor]:
-    """The result's tensors that still have a graph to differentiate."""
-    found, todo = [], [result]
-    while todo:
-        x = todo.pop()
-        if isinstance(x, Tensor):
-            ctx = x._ctx
-            if ctx is not None and ctx.parents:
-                found.append(x)
-        elif type(x) in (tuple, list):
-            todo += list(x)
-        elif type(x) is dict:
-            todo += list(x.values())
-    return found
 
 
 class CompiledFunction:
@@ -186,12 +172,7 @@ class CompiledFunction:
         if tracer.unreplayable is not None:
             self._give_up(key, tracer.unreplayable)
             return result
-        live = _needs_graph(result)
-        if live:
-            if not isinstance(result, Tensor):
-                self._give_up(key, "the result holds several tensors that need gradients; compiled "
-                                   "functions replay a differentiable result only when it is one tensor")
-                return result
+        if _live_paths(result):
             return self._trace_node(key, tracer, tensors, result, earlier)
         try:
             tape, template = build(tracer, tensors, result)
@@ -252,45 +233,59 @@ class CompiledFunction:
 
     # ------------------------------------------------------------ differentiable calls
 
-    def _trace_node(self, key: Any, tracer: Tracer, tensors: list[Tensor], out: Tensor,
-                    earlier: list[_Entry]) -> Tensor:
-        """Return ``out`` as a node whose first backward is traced too, completing the record."""
+    def _trace_node(self, key: Any, tracer: Tracer, tensors: list[Tensor], result: Any,
+                    earlier: list[_Entry]) -> Any:
+        """Return ``result`` joined to the graph by one node whose first backward is traced too.
+
+        One output tensor is the node's output; several are packed into one
+        flat node output and handed back as views of it (their gradients
+        arrive there together).
+        """
         from minigrad.utils.checkpoint import _frontier
 
         split = len(tracer.ops)
-        parents = _frontier([out], [t for t in tensors if t.requires_grad])
+        paths = _live_paths(result)
+        live = [_at(result, p) for p in paths]
+        parents = _frontier(live, [t for t in tensors if t.requires_grad])
         arg_of = {id(t): k for k, t in enumerate(tensors)}
         template_parents = [arg_of.get(id(p), p) for p in parents]
         n = len(tensors)
+        single = isinstance(result, Tensor)
+        if not single and len({t.dtype for t in live}) > 1:
+            self._give_up(key, "the result's tensors that need gradients have different dtypes")
+            return result
 
         def trace_backward(g: Tensor) -> list[Tensor | None]:
-            g_raw = _ARRAY.__get__(g)
-            seed = Tensor._wrap(g_raw)
+            seeds_raw = _split(_ARRAY.__get__(g), live, single)
+            seeds = [from_numpy(a) for a in seeds_raw]
             cut = [(p, p._ctx) for p in parents if p._ctx is not None]  # arguments from an outer graph
             with tracing(tracer):
-                tracer.input(g_raw, n)
+                for k, a in enumerate(seeds_raw):
+                    tracer.input(a, n + k)
                 for p, _ in cut:
                     p._ctx = None  # the backward stops at the arguments: the outer graph is the caller's
                 try:
-                    grads = autograd.grad([out], parents, [seed], allow_unused=True)
+                    grads = autograd.grad(live, parents, seeds, allow_unused=True)
                 finally:
                     for p, ctx in cut:
                         p._ctx = ctx
-            result = [None if gr is None else Tensor._wrap(np.array(gr.numpy(), copy=True)) for gr in grads]
+            out = [None if gr is None else from_numpy(np.array(gr.numpy(), copy=True)) for gr in grads]
             if tracer.unreplayable is not None:
                 self._give_up(key, tracer.unreplayable)
-                return result
+                return out
             try:
-                tape, template = build(tracer, [*tensors, seed], (out, list(grads)), split=split)
+                tape, template = build(tracer, [*tensors, *seeds], (result, list(grads)), split=split)
             except Unreplayable as e:
                 self._give_up(key, str(e))
-                return result
-            layout = (g_raw.shape, g_raw.strides)
-            entry = _NodeEntry(tape, tuple(template[1]), canonical(tracer), template_parents, layout)
+                return out
+            layouts = [(a.shape, a.strides) for a in seeds_raw]
+            entry = _NodeEntry(tape, tuple(template[1]), canonical(tracer), template_parents, layouts)
+            entry.paths = None if single else paths
             self._store(key, entry, earlier)
-            return result
+            return out
 
-        return Replayed.apply(*parents, value=out.numpy(), backward_tape=trace_backward)
+        node_out = Replayed.apply(*parents, value=_packed(live, single), backward_tape=trace_backward)
+        return node_out if single else _unpacked(result, paths, live, node_out)
 
     def _replay_node(self, key: Any, entry: _NodeEntry, tensors: list[Tensor], args: tuple[Any, ...],
                      kwargs: dict[str, Any]) -> Any:
@@ -300,21 +295,84 @@ class CompiledFunction:
         except Redo as redo:
             return self._redo(key, entry, str(redo), args, kwargs)
         self.replays += 1
-        out = make_output(entry.template[0], tensors, tape.slots)
+        result = make_output(entry.template[0], tensors, tape.slots)
+        paths = entry.paths
+        single = paths is None
+        live = [result] if paths is None else [_at(result, p) for p in paths]
         parents = [tensors[p] if type(p) is int else p for p in entry.parents]
         n = len(tensors)
-        shape, strides = entry.seed
+        layouts = entry.seed
 
         def replay_backward(g: Tensor) -> list[Tensor | None]:
-            g_raw = _ARRAY.__get__(g)
-            if g_raw.strides != strides:  # the layout the backward kernels were traced with
-                g_raw = _laid_out(g_raw, shape, strides)
-            tape.run([None] * n + [g_raw], entry.backward_calls)
+            seeds = _split(_ARRAY.__get__(g), live, single)
+            for k, (a, (shape, strides)) in enumerate(zip(seeds, layouts, strict=True)):
+                if a.strides != strides:  # the layout the backward kernels were traced with
+                    seeds[k] = _laid_out(a, shape, strides)
+            tape.run([None] * n + seeds, entry.backward_calls)
             return make_output(entry.template[1], tensors, tape.slots)  # type: ignore[no-any-return]
 
-        node_out = Replayed.apply(*parents, value=out.numpy(), backward_tape=replay_backward)
+        node_out = Replayed.apply(*parents, value=_packed(live, single), backward_tape=replay_backward)
         entry.in_flight = weakref.ref(node_out)
-        return node_out
+        return node_out if paths is None else _unpacked(result, paths, live, node_out)
+
+
+def _live_paths(result: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Where in ``result`` the tensors that still need their backward are (index paths)."""
+    if isinstance(result, Tensor):
+        ctx = result._ctx
+        return [path] if ctx is not None and ctx.parents else []
+    if type(result) in (tuple, list):
+        return [p for i, v in enumerate(result) for p in _live_paths(v, (*path, i))]
+    if type(result) is dict:
+        return [p for k, v in result.items() for p in _live_paths(v, (*path, k))]
+    return []
+
+
+def _at(result: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        result = result[step]
+    return result
+
+
+def _packed(live: list[Tensor], single: bool) -> np.ndarray:
+    """The node's output value: the one tensor's array, or all of them raveled into one."""
+    if single:
+        return live[0].numpy()
+    return np.concatenate([t.numpy().reshape(-1) for t in live])
+
+
+def _split(g: np.ndarray, live: list[Tensor], single: bool) -> list[np.ndarray]:
+    """The node's gradient cut into one gradient per packed tensor (views)."""
+    if single:
+        return [g]
+    out, start = [], 0
+    for t in live:
+        stop = start + t.numel()
+        out.append(g[start:stop].reshape(t.shape))
+        start = stop
+    return out
+
+
+def _unpacked(result: Any, paths: list[tuple[Any, ...]], live: list[Tensor], node_out: Tensor) -> Any:
+    """``result`` with each packed tensor replaced by its view of the node's output."""
+    start = 0
+    views = []
+    for t in live:
+        stop = start + t.numel()
+        views.append(node_out[start:stop].reshape(t.shape))
+        start = stop
+    return _replaced(result, dict(zip(paths, views, strict=True)), ())
+
+
+def _replaced(x: Any, views: dict[tuple[Any, ...], Tensor], path: tuple[Any, ...]) -> Any:
+    if path in views:
+        return views[path]
+    if type(x) in (tuple, list):
+        items = [_replaced(v, views, (*path, i)) for i, v in enumerate(x)]
+        return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)
+    if type(x) is dict:
+        return {k: _replaced(v, views, (*path, k)) for k, v in x.items()}
+    return x
 
 
 def _laid_out(g: np.ndarray, shape: tuple[int, ...], strides: tuple[int, ...]) -> np.ndarray:
@@ -355,9 +413,11 @@ def compile(  # noqa: A001 - PyTorch's name
 
     **A function** is typically a whole training step (``zero_grad``,
     forward, ``backward``, ``optimizer.step()``) returning the loss. If it
-    returns instead one tensor that still needs its backward (a forward
-    function), the call is *differentiable*: the result joins the caller's
-    graph as one node whose backward replays the recorded backward kernels.
+    returns instead tensors that still need their backward (a forward
+    function; one tensor, or several in tuples, lists and dicts such as an
+    LSTM's ``output, (h, c)``), the call is *differentiable*: the result
+    joins the caller's graph as one node whose backward replays the
+    recorded backward kernels.
 
     **A Module** is compiled in place (like ``module.compile()`` in PyTorch)
     and returned: its ``forward`` becomes a compiled function, so under grad

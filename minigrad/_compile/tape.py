@@ -17,7 +17,7 @@ import numpy as np
 
 from minigrad.errors import MinigradError
 from minigrad.ops import _IGNORE, _errstate_reset, _errstate_set
-from minigrad.tensor import Tensor
+from minigrad.tensor import Tensor, from_numpy
 
 __all__ = ["GuardFailedError", "Miss", "Redo", "Slot", "Tape", "make_output"]
 
@@ -144,10 +144,10 @@ def make_output(template: Any, args: list[Tensor], slots: list[Any]) -> Any:
     """
     kind = template[0]
     if kind == "fresh":
-        return Tensor._wrap(slots[template[1].index])
+        return from_numpy(slots[template[1].index])
     if kind == "new":
         arr = template[1]
-        return Tensor._wrap(np.array(slots[arr.index] if isinstance(arr, Slot) else arr, copy=True))
+        return from_numpy(np.array(slots[arr.index] if isinstance(arr, Slot) else arr, copy=True))
     if kind == "arg":
         return args[template[1]]
     if kind in ("tensor", "value"):
