@@ -16,6 +16,7 @@ from minigrad import (
     cuda,
     data,
     distributed,
+    distributions,
     nn,
     onnx,
     optim,
@@ -92,5 +93,5 @@ __all__ = [
     "empty", "empty_like", "get_default_device", "get_default_dtype", "onnx", "rand_like",
     "randint_like", "randn_like", "set_default_device", "set_default_dtype", "utils",
     "DTypeError", "DomainError",
-    "safetensors", "testing",
+    "safetensors", "testing", "distributions",
 ]  # fmt: skip
