@@ -98,23 +98,52 @@ def _train(build: Callable[[], tuple[nn.Module, optim.Optimizer]], steps: int, d
     return losses, _state(model, opt), _rng_state(), f
 
 
-def test_mlp_with_batchnorm_and_dropout_is_bit_identical_for_100_steps() -> None:
-    data = _batches(7, (16, 12), 5)
+class _ConvFreeBN2d(nn.Module):
+    """(N, C, H, W) features through BatchNorm2d, Dropout2d (whole channels), a per-pixel Linear, BatchNorm1d.
 
-    def build() -> tuple[nn.Module, optim.Optimizer]:
-        model = _mlp()
-        return model, optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=1e-4)
+    Without convolutions (not in minigrad yet): the channels are mixed per pixel by a Linear.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bn = nn.BatchNorm2d(3)
+        self.drop = nn.Dropout2d(0.25)
+        self.mix = nn.Linear(3, 4)
+        self.bn1 = nn.BatchNorm1d(4 * 5 * 5, momentum=0.3)
+        self.head = nn.Linear(4 * 5 * 5, 5)
+
+    def forward(self, x: mg.Tensor) -> mg.Tensor:
+        h = self.drop(self.bn(x).relu())
+        h = self.mix(h.permute(0, 2, 3, 1)).tanh()  # channels last: Linear over the channels of each pixel
+        return self.head(F.dropout(self.bn1(h.reshape(h.shape[0], -1)), 0.1, self.training))
+
+
+_MODELS: dict[str, Callable[[], tuple[nn.Module, optim.Optimizer]]] = {
+    "mlp": lambda: (m := nn.Sequential(nn.Linear(12, 32), nn.Tanh(), nn.Linear(32, 32), nn.GELU(),
+                                       nn.Linear(32, 5)),
+                    optim.Adam(m.parameters(), lr=1e-2)),
+    "mlp_batchnorm_dropout": lambda: (m := _mlp(),
+                                      optim.SGD(m.parameters(), lr=0.05, momentum=0.9, weight_decay=1e-4)),
+    "batchnorm2d_dropout2d": lambda: (m := _ConvFreeBN2d(), optim.RMSprop(m.parameters(), lr=1e-2)),
+}
+
+
+@pytest.mark.parametrize("name", list(_MODELS))
+def test_mlp_and_batchnorm_dropout_models_are_bit_identical_for_100_steps(name: str) -> None:
+    shape = (16, 3, 5, 5) if name == "batchnorm2d_dropout2d" else (16, 12)
+    data = _batches(7, shape, 5)
 
     def loss_of(model: nn.Module, batch: Any) -> mg.Tensor:
         return F.cross_entropy(model(batch[0]), batch[1])
 
-    eager = _train(build, 100, data, False, loss_of)
-    compiled = _train(build, 100, data, True, loss_of)
+    eager = _train(_MODELS[name], 100, data, False, loss_of)
+    compiled = _train(_MODELS[name], 100, data, True, loss_of)
     assert eager[0] == compiled[0]
     _assert_same(eager[1], compiled[1])
     assert eager[2] == compiled[2]  # the generator advanced exactly as eagerly: fresh masks each step
     # the first call finds no .grad yet (a variant of its own); the second and third are traced
     assert compiled[3].traces == 3 and compiled[3].replays == 97
+    assert eager[0][-1] < eager[0][0]  # and it trained
 
 
 def test_small_gpt_with_adamw_and_clipping_is_bit_identical_for_100_steps() -> None:
@@ -503,3 +532,51 @@ def test_a_compiled_module_with_several_outputs_takes_gradients_from_all_of_them
     assert eager[0] == compiled[0]
     _assert_same(eager[1], compiled[1])
     assert compiled[2].forward.replays == 4
+
+
+def test_a_value_read_that_changes_every_call_falls_back_to_eager_and_says_where() -> None:
+    """BatchNorm with momentum=None reads its batch counter into Python (as PyTorch does): not replayable."""
+
+    def run(compiled: bool) -> tuple[list[float], list[Array]]:
+        mg.manual_seed(0)
+        bn = nn.BatchNorm1d(3, momentum=None)
+        x = mg.randn(8, 3)
+
+        def step() -> mg.Tensor:
+            loss = bn(x).pow(3).sum()
+            loss.backward()
+            return loss
+
+        f = mg.compile(step) if compiled else step
+        losses = [float(f().numpy()) for _ in range(5)]
+        return losses, [b.numpy().copy() for b in bn.buffers()]
+
+    message = r"reads a tensor value into Python that changed between two calls \(2 then 3"
+    with pytest.warns(RuntimeWarning, match=message) as caught:
+        compiled = run(True)
+    assert len(caught) == 1
+    eager = run(False)
+    assert eager[0] == compiled[0]
+    _assert_same(eager[1], compiled[1])
+
+
+def test_a_grad_set_by_replay_is_one_tensor_rewritten_each_call_as_documented() -> None:
+    """The documented difference from eager (docs/compile.md): a kept .grad must be cloned."""
+    lin = nn.Linear(3, 2)
+
+    def step(x: mg.Tensor) -> mg.Tensor:
+        lin.zero_grad()
+        loss = lin(x).pow(2).sum()
+        loss.backward()
+        return loss
+
+    f = mg.compile(step)
+    kept = []
+    for _ in range(5):
+        f(mg.randn(4, 3))
+        assert lin.weight.grad is not None
+        kept.append((lin.weight.grad, lin.weight.grad.numpy().copy()))
+    assert f.replays == 2
+    assert kept[3][0] is kept[4][0]  # replays: the same tensor
+    assert not np.array_equal(kept[3][0].numpy(), kept[3][1])  # rewritten by the last call
+    assert np.array_equal(kept[4][0].numpy(), kept[4][1])

@@ -48,10 +48,11 @@ _MAX_MISSES = 3
 class _Entry:
     """One traced variant of a signature: its tape, and whether a second trace confirmed it."""
 
-    def __init__(self, tape: Tape, template: Any, canon: list[Any]) -> None:
+    def __init__(self, tape: Tape, template: Any, tracer: Tracer) -> None:
         self.tape = tape
         self.template = template
-        self.canon = canon
+        self.canon = canonical(tracer)
+        self.sites = [op.where for op in tracer.ops]  # where each recorded op was made (for messages)
         self.confirmed = False
         self.misses = 0  # replays undone because a check on values came out differently
 
@@ -59,8 +60,8 @@ class _Entry:
 class _NodeEntry(_Entry):
     """A differentiable variant: forward calls, backward calls, the node's parents."""
 
-    def __init__(self, tape: Tape, template: Any, canon: list[Any], parents: list[Any], seed: Any) -> None:
-        super().__init__(tape, template, canon)
+    def __init__(self, tape: Tape, template: Any, tracer: Tracer, parents: list[Any], seed: Any) -> None:
+        super().__init__(tape, template, tracer)
         self.parents = parents  # per parent of the node: an argument number or the tensor itself
         self.seed = seed  # per traced gradient, (shape, strides): the layout the backward expects
         self.paths: list[tuple[Any, ...]] | None = None  # where the packed outputs are (None: one)
@@ -179,7 +180,7 @@ class CompiledFunction:
         except Unreplayable as e:
             self._give_up(key, str(e))
             return result
-        entry = _Entry(tape, template, canonical(tracer))
+        entry = _Entry(tape, template, tracer)
         if self._store(key, entry, earlier):
             return make_output(template, tensors, tape.slots)
         return result
@@ -198,11 +199,7 @@ class CompiledFunction:
         earlier = [e for e in earlier if type(e) is type(entry) and any(e is x for x in entries)]
         if earlier:
             if not any(e.canon == entry.canon for e in earlier):
-                where = _first_difference(earlier[0].canon, entry.canon)
-                self._give_up(key, f"two calls with the same signature ran different kernels ({where}); a "
-                                   "tensor read through a closure or global that changes between calls, or "
-                                   "a Python number that changes, is baked into the trace: pass it as an "
-                                   "argument")
+                self._give_up(key, _difference(earlier[0], entry))
                 return False
             entry.confirmed = True
         keep = [e for e in entries if not any(e is x for x in earlier)][-(self._cache_size - 1):]
@@ -279,7 +276,7 @@ class CompiledFunction:
                 self._give_up(key, str(e))
                 return out
             layouts = [(a.shape, a.strides) for a in seeds_raw]
-            entry = _NodeEntry(tape, tuple(template[1]), canonical(tracer), template_parents, layouts)
+            entry = _NodeEntry(tape, tuple(template[1]), tracer, template_parents, layouts)
             entry.paths = None if single else paths
             self._store(key, entry, earlier)
             return out
@@ -385,11 +382,23 @@ def _laid_out(g: np.ndarray, shape: tuple[int, ...], strides: tuple[int, ...]) -
     return out
 
 
-def _first_difference(a: list[Any], b: list[Any]) -> str:
-    for i, (x, y) in enumerate(zip(a, b)):
-        if x != y:
-            return f"kernel {i}: {x[:2]} vs {y[:2]}"
-    return f"{len(a)} vs {len(b)} kernels"
+def _expected(guard: tuple[Any, ...]) -> Any:
+    """The value a recorded guard expects, read from its canonical form."""
+    return next((item[1][-1] for item in guard[-1][1:] if item[0] == "expected"), "?")
+
+
+def _difference(a: _Entry, b: _Entry) -> str:
+    """Why two traces of one signature differ, for the warning that the signature runs eagerly."""
+    i = next((i for i, (x, y) in enumerate(zip(a.canon, b.canon)) if x != y), min(len(a.canon), len(b.canon)))
+    x, y = (a.canon[i] if i < len(a.canon) else None), (b.canon[i] if i < len(b.canon) else None)
+    if x is not None and y is not None and x[0] == y[0] == "guard" and x[1] == y[1]:
+        return (f"minigrad's code called at {b.sites[i]} reads a tensor value into Python that changed "
+                f"between two calls ({_expected(x)} then {_expected(y)}; a counter such as BatchNorm's "
+                "num_batches_tracked with momentum=None), so each call would run different kernels")
+    where = f"kernel {i}: {x[:2] if x else None} vs {y[:2] if y else None}"
+    return (f"two calls with the same signature ran different kernels ({where}); a tensor read through a "
+            "closure or global that changes between calls, or a Python number that changes, is baked into "
+            "the trace: pass it as an argument")
 
 
 def compile(  # noqa: A001 - PyTorch's name
@@ -441,7 +450,9 @@ def compile(  # noqa: A001 - PyTorch's name
     schedule works, and so does one set by hand); draws from minigrad's
     generators, so dropout masks are fresh and the generator advances exactly
     as eagerly. A step's tensors are returned as new tensors holding copies
-    of the values (detached).
+    of the values (detached). One difference: a ``.grad`` that was None
+    receives the same tensor (its values rewritten) on every replay, where
+    eager code makes a new one; keep a copy to compare steps.
 
     Not replayed: other Python side effects (printing, appending to lists,
     setting attributes); tensors reached through closures or globals are
@@ -451,7 +462,9 @@ def compile(  # noqa: A001 - PyTorch's name
     (``.item()``, ``bool(t)``, ``float(t)``, ``.tolist()``, printing a
     tensor, using a shape that depends on values) cannot be replayed: the
     signature **falls back to eager** with a one-time ``RuntimeWarning``
-    naming the line. ``.numpy()`` is fine while its values only flow into
+    naming the line; so does a value minigrad's own code reads that changes
+    every call (BatchNorm's batch counter with ``momentum=None``).
+    ``.numpy()`` is fine while its values only flow into
     numpy computations. Checks minigrad itself makes on values (a target
     index in range, finite gradients for a fast path) are re-checked on
     replay; if one comes out differently the replay undoes what it did and
