@@ -12,7 +12,9 @@ PyTorch's, so ``python -m minigrad.compat script.py`` runs PyTorch scripts.
 from minigrad import (
     _malloc,  # noqa: F401  (side effect: see minigrad/_malloc.py)
     accelerator,
+    amp,
     backends,
+    cpu,
     cuda,
     data,
     distributed,
@@ -26,6 +28,7 @@ from minigrad import (
     viz,
 )
 from minigrad._compile import compile  # noqa: A004 - PyTorch's name
+from minigrad.amp import autocast, is_autocast_enabled
 from minigrad.anomaly import detect_anomaly
 from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigrad.autograd import functional as _autograd_functional  # noqa: F401  (torch.autograd.functional)
@@ -94,4 +97,5 @@ __all__ = [
     "randint_like", "randn_like", "set_default_device", "set_default_dtype", "utils",
     "DTypeError", "DomainError",
     "safetensors", "testing", "distributions",
+    "amp", "autocast", "cpu", "is_autocast_enabled",
 ]  # fmt: skip
