@@ -27,6 +27,7 @@ from minigrad import (
     utils,
     viz,
 )
+from minigrad._compile import compile  # noqa: A004 - PyTorch's name
 from minigrad.amp import autocast, is_autocast_enabled
 from minigrad.anomaly import detect_anomaly
 from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -66,6 +67,7 @@ from minigrad.gradcheck import gradcheck, gradgradcheck
 from minigrad.profiler import profile
 from minigrad.random import Generator, manual_seed
 from minigrad.serialization import load, save
+from minigrad.statistics import std, std_mean, var, var_mean
 from minigrad.tensor import (
     Tensor,
     bool_,
@@ -84,7 +86,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DimensionError", "Generator", "GradcheckError", "InvalidParameterError", "MinigradError",
-    "ShapeError", "Tensor", "arange", "bool_", "cat", "enable_grad", "float32", "float64",
+    "ShapeError", "Tensor", "arange", "compile", "std", "std_mean", "var", "var_mean",
+    "bool_", "cat", "enable_grad", "float32", "float64",
     "full", "full_like", "grad", "gradcheck", "gradgradcheck", "int64", "is_grad_enabled",
     "manual_seed", "matmul", "no_grad", "ones", "ones_like", "rand", "randint", "randn",
     "set_grad_enabled", "stack", "tensor", "where", "zeros", "zeros_like",

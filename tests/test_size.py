@@ -18,17 +18,22 @@ ROOT = Path(__file__).resolve().parents[1]
 #: path (file, or package counted with all its ``.py`` files) -> the most lines it may have
 BUDGETS: dict[str, int] = {
     "minigrad/tensor.py": 1550,
-    # 1,279 with issue 13's six window/padding/scan/selection primitives (Unfold/Fold, Pad,
-    # Cumsum, Gather/ScatterAdd, ~210 lines): gradient formulas may live nowhere else
-    "minigrad/ops.py": 1350,
+    # 1,197 with issue 14's primitives: Var (the normalizations' variance in one pass) and Replayed
+    # (a compiled module's node), Mul's gradient reduced in the same pass, and einsum for large sums;
+    # gradient formulas belong in ops.py (tests/test_architecture.py), so they cannot move out;
+    # +211 (1,408) with issue 13's six window/padding/scan/selection primitives (Unfold/Fold, Pad,
+    # Cumsum, Gather/ScatterAdd) and their numpy kernels
+    "minigrad/ops.py": 1450,
     "minigrad/autograd": 920,
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     "minigrad/nn": 10300,
     "minigrad/optim": 3600,
-    # main's 21,900 (utils.tensorboard's 400 included) + 2,690: issue 13's window layers, their
-    # primitives and minigrad/selection.py (24,486 after merging)
-    "minigrad": 24900,
+    # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
+    "minigrad/_compile": 2600,
+    # 23,925 with mg.compile (+2,440), the var primitive and torch.amp; +400 utils.tensorboard;
+    # +2,700 (27,140) with issue 13's window layers, their primitives and minigrad/selection.py
+    "minigrad": 27500,
 }
 
 

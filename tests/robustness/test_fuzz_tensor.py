@@ -236,7 +236,8 @@ POISONS = ["nan", "inf", "-inf", "zero", "huge", "tiny", "nonfinite-mix", "int64
 #: ops whose result sums many terms: with "huge" inputs the partial sums overflow,
 #: and which entries become inf or nan depends on the summation order
 SUMMING = {"matmul", "matmul_method", "rmatmul", "mg.matmul", "dot", "sum", "mean", "var", "std", "logsumexp",
-           "softmax", "log_softmax", "cumsum", "scatter_add", "F.fold",
+           "softmax", "log_softmax", "var_function", "var_mean", "std_mean", "var_centered",
+           "cumsum", "scatter_add", "F.fold",
            *(f"F.{op}{nd}d" for op in ("conv", "conv_transpose", "avg_pool", "adaptive_avg_pool")
              for nd in (1, 2, 3)),
            *(f"F.interpolate_{m}" for m in ("linear", "bilinear", "bicubic", "trilinear", "area")),
@@ -246,7 +247,7 @@ SUMMING = {"matmul", "matmul_method", "rmatmul", "mg.matmul", "dot", "sum", "mea
 #: var and std square float32 deviations in float32: beyond ~1.8e19 the squares
 #: overflow and below ~1e-23 they underflow, where PyTorch accumulates in double
 #: (a documented limit, docs/determinism.md); huge and tiny inputs are only run
-SQUARING = {"var", "std"}
+SQUARING = {"var", "std", "var_function", "var_mean", "std_mean", "var_centered"}
 
 #: convolutions: whether a NaN or inf weight meets a structural zero (0 * nan is nan) in the
 #: input's gradient depends on the kernel: minigrad's transposed convolution multiplies the
