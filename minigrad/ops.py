@@ -29,6 +29,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from minigrad import autograd
+from minigrad._window_kernels import Pairs, col2im, im2col, pad_array, padded, window_counts
 from minigrad.errors import MinigradError, ShapeError
 from minigrad.tensor import Array, Tensor
 
@@ -1203,35 +1204,7 @@ def erf(x: Array) -> Array:
 # scan op (all compositions, in ``minigrad/nn/functional`` and ``minigrad/selection.py``):
 # Unfold/Fold (the sliding-window view and its adjoint), Pad, Cumsum, Gather/ScatterAdd.
 # Each pair is closed under differentiation, so every composition is twice differentiable.
-
-Pairs = tuple[tuple[int, int], ...]
-
-
-_as_strided = np.lib.stride_tricks.as_strided
-
-
-def _window_counts(size: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...],
-                   dilation: tuple[int, ...]) -> tuple[int, ...]:
-    """Windows per spatial dim of an (already padded) ``size``: (size - d(k-1) - 1) // s + 1."""
-    return tuple((n - d * (k - 1) - 1) // s + 1 for n, k, s, d in zip(size, kernel, stride, dilation))
-
-
-def _padded(size: tuple[int, ...], padding: Pairs) -> tuple[int, ...]:
-    return tuple(n + lo + hi for n, (lo, hi) in zip(size, padding))
-
-
-def _pad_array(a: Array, pads: Pairs, value: float, copy: bool = True) -> Array:
-    """a with (before, after) elements of ``value`` added to each dim; negative counts remove elements.
-
-    Without ``copy``, a pure removal returns a view of a.
-    """
-    a = a[tuple(slice(max(-lo, 0), n - max(-hi, 0)) for n, (lo, hi) in zip(a.shape, pads))]
-    grow = tuple((max(lo, 0), max(hi, 0)) for lo, hi in pads)
-    if not copy and not any(lo or hi for lo, hi in grow):
-        return a
-    y = np.full(_padded(a.shape, grow), value, dtype=a.dtype)
-    y[tuple(slice(lo, lo + n) for n, (lo, _) in zip(a.shape, grow))] = a
-    return y
+# Their numpy kernels (im2col, col2im, padding) are in ``minigrad/_window_kernels.py``.
 
 
 class Unfold(Function):
@@ -1252,54 +1225,12 @@ class Unfold(Function):
     def forward(self, a: Array, kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...],
                 padding: Pairs) -> Array:
         self.kernel, self.stride, self.dilation, self.padding = kernel, stride, dilation, padding
-        n, c = a.shape[:2]
-        if any(lo or hi for lo, hi in padding):
-            a = _pad_array(a, ((0, 0), (0, 0), *padding), 0)
-        windows = _window_counts(a.shape[2:], kernel, stride, dilation)
-        if min(windows, default=1) < 1:
-            raise ShapeError(f"unfold: kernel {kernel} (dilation {dilation}) does not fit the padded "
-                             f"input of spatial size {a.shape[2:]}")
-        st = a.strides
-        steps = (*(x * d for x, d in zip(st[2:], dilation)), *(x * s for x, s in zip(st[2:], stride)))
-        view = _as_strided(a, (n, c, *kernel, *windows), (*st[:2], *steps), writeable=False)
-        y = view.reshape(n, c * math.prod(kernel), math.prod(windows))  # the one copy
-        return y if y.flags.writeable else y.copy()  # 1x1 windows: a view of a, copied all the same
+        return im2col(a, kernel, stride, dilation, padding)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         size = self.parents[0].shape[2:]
         return (Fold.apply(g, size=size, kernel=self.kernel, stride=self.stride, dilation=self.dilation,
                            padding=self.padding),)
-
-
-def _col2im(cols: Array, padded: tuple[int, ...], stride: tuple[int, ...],
-            dilation: tuple[int, ...]) -> Array:
-    """(N, C, *kernel, *windows) -> (N, C, *padded): each kernel offset's block added where it was read."""
-    n, c = cols.shape[:2]
-    nd = len(padded)
-    kernel, windows = cols.shape[2:2 + nd], cols.shape[2 + nd:]
-    # numpy's strided add runs one inner loop per row of ``windows[-1]`` elements; with short
-    # rows, many planes and many offsets, moving the planes last (rows of windows[-1] * N * C,
-    # at the price of two transposing copies) is ~2x faster (5x5 kernels on 10x10 maps)
-    planes_last = windows[-1] < 16 and n * c >= 64 and math.prod(kernel) >= 9
-    if planes_last:
-        cols = np.moveaxis(cols.reshape(n * c, *cols.shape[2:]), 0, -1)
-        cols = np.ascontiguousarray(cols)
-        y = np.zeros((*padded, n * c), dtype=cols.dtype)
-        lead: Index = ()
-    else:
-        y = np.zeros((n, c, *padded), dtype=cols.dtype)
-        lead = (slice(None), slice(None))
-    token = _errstate_set(_IGNORE)  # inf + -inf is nan, silently, as in PyTorch
-    try:
-        for offset in np.ndindex(*kernel):
-            target = tuple(slice(i * d, i * d + s * (w - 1) + 1, s)
-                           for i, d, s, w in zip(offset, dilation, stride, windows))
-            y[lead + target] += cols[lead + offset]
-    finally:
-        _errstate_reset(token)
-    if planes_last:
-        return np.ascontiguousarray(np.moveaxis(y, -1, 0)).reshape(n, c, *padded)
-    return y
 
 
 class Fold(Function):
@@ -1318,16 +1249,16 @@ class Fold(Function):
     def forward(self, a: Array, size: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...],
                 dilation: tuple[int, ...], padding: Pairs) -> Array:
         self.kernel, self.stride, self.dilation, self.padding = kernel, stride, dilation, padding
-        padded = _padded(size, padding)
-        windows = _window_counts(padded, kernel, stride, dilation)
+        full = padded(size, padding)
+        windows = window_counts(full, kernel, stride, dilation)
         k = math.prod(kernel)
         n, ck, length = a.shape
         if ck % k or length != math.prod(windows) or min(windows, default=1) < 1:
             raise ShapeError(f"fold: columns of shape {a.shape} do not fit output size {size} with kernel "
                              f"{kernel}: expected (N, C * {k}, {math.prod(windows)})")
-        y = _col2im(a.reshape(n, ck // k, *kernel, *windows), padded, stride, dilation)
+        y = col2im(a.reshape(n, ck // k, *kernel, *windows), full, stride, dilation)
         if any(lo or hi for lo, hi in padding):  # drop the padding (negative: add zeros)
-            return _pad_array(y, ((0, 0), (0, 0), *((-lo, -hi) for lo, hi in padding)), 0, copy=False)
+            return pad_array(y, ((0, 0), (0, 0), *((-lo, -hi) for lo, hi in padding)), 0, copy=False)
         return y
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -1345,7 +1276,7 @@ class Pad(Function):
 
     def forward(self, a: Array, pads: Pairs, value: float) -> Array:
         self.pads = pads
-        return _pad_array(a, pads, value)
+        return pad_array(a, pads, value)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (Pad.apply(g, pads=tuple((-lo, -hi) for lo, hi in self.pads), value=0),)

@@ -236,7 +236,7 @@ def test_cnn_row_agrees_across_implementations() -> None:
     report = harness.check_case(cnn.cases()[0])
     reference = report.reference
     assert reference in ("pytorch", "numpy")
-    expected = {k: "ref" if k == reference else "ok" for k in ("minigrad", "numpy", "pytorch")
+    expected = {k: "ref" if k == reference else "ok" for k in ("minigrad", "compiled", "numpy", "pytorch")
                 if k in report.status}
     assert report.status == expected, report.messages
     assert max(report.errors.values()) <= harness.RTOL
