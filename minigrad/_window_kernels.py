@@ -64,10 +64,10 @@ def im2col(a: Array, kernel: tuple[int, ...], stride: tuple[int, ...], dilation:
     nd = len(kernel)
     span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
     # (N, C, *every window start, *span), then every stride-th start and dilation-th offset
-    view = _sliding(a, span, axis=tuple(range(2, 2 + nd)))
-    view = view[(slice(None), slice(None), *(slice(None, None, s) for s in stride),
-                 *(slice(None, None, d) for d in dilation))]
-    view = view.transpose(0, 1, *range(2 + nd, 2 + 2 * nd), *range(2, 2 + nd))
+    view: Array = _sliding(a, span, axis=tuple(range(2, 2 + nd)))
+    steps = (slice(None), slice(None), *(slice(None, None, s) for s in stride),
+             *(slice(None, None, d) for d in dilation))
+    view = view[steps].transpose(0, 1, *range(2 + nd, 2 + 2 * nd), *range(2, 2 + nd))
     y = view.reshape(n, c * math.prod(kernel), math.prod(windows))  # the one copy
     return y if y.flags.writeable else y.copy()  # 1x1 windows: a (read-only) view of a, copied all the same
 
