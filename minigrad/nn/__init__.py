@@ -90,6 +90,8 @@ __all__ = [
 ]  # fmt: skip
 
 # Convolution, pooling, padding and resampling layers (compositions on the sliding-window primitive).
+# Margin losses on class scores, the randomized ReLU, channel shuffling, and nn.Buffer.
+from minigrad.nn.activation import RReLU
 from minigrad.nn.conv import (
     Conv1d,
     Conv2d,
@@ -99,6 +101,13 @@ from minigrad.nn.conv import (
     ConvTranspose3d,
 )
 from minigrad.nn.fold import Fold, Unfold
+from minigrad.nn.loss import (
+    HingeEmbeddingLoss,
+    MultiLabelMarginLoss,
+    MultiMarginLoss,
+    SoftMarginLoss,
+    TripletMarginWithDistanceLoss,
+)
 from minigrad.nn.padding import (
     CircularPad1d,
     CircularPad2d,
@@ -116,6 +125,7 @@ from minigrad.nn.padding import (
     ZeroPad2d,
     ZeroPad3d,
 )
+from minigrad.nn.parameter import Buffer
 from minigrad.nn.pooling import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
@@ -134,6 +144,7 @@ from minigrad.nn.pooling import (
     MaxUnpool3d,
 )
 from minigrad.nn.upsampling import (
+    ChannelShuffle,
     PixelShuffle,
     PixelUnshuffle,
     Upsample,
@@ -150,4 +161,9 @@ __all__ += [
     "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d",
     "Unfold", "Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d", "ZeroPad1d",
     "ZeroPad2d", "ZeroPad3d",
+]  # fmt: skip
+
+__all__ += [
+    "Buffer", "ChannelShuffle", "HingeEmbeddingLoss", "MultiLabelMarginLoss", "MultiMarginLoss", "RReLU",
+    "SoftMarginLoss", "TripletMarginWithDistanceLoss",
 ]  # fmt: skip

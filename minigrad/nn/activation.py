@@ -23,7 +23,7 @@ from minigrad.tensor import DTypeLike, Tensor
 __all__ = [
     "CELU", "ELU", "GELU", "GLU", "Hardshrink", "Hardsigmoid", "Hardswish", "Hardtanh", "LeakyReLU",
     "LogSigmoid", "LogSoftmax", "Mish", "PReLU", "ReLU", "ReLU6", "SELU", "SiLU", "Sigmoid", "Softmax",
-    "Softmax2d", "Softmin", "Softplus", "Softshrink", "Softsign", "Tanh", "Tanhshrink", "Threshold",
+    "Softmax2d", "Softmin", "Softplus", "Softshrink", "Softsign", "Tanh", "Tanhshrink", "Threshold", "RReLU",
 ]  # fmt: skip
 
 
@@ -459,3 +459,26 @@ class Softmax2d(Module):
         if _checks.tensor("Softmax2d", input).ndim not in (3, 4):
             raise ShapeError(f"Softmax2d: expected a 3D or 4D input, got shape {input.shape}")
         return F.softmax(input, -3)
+
+
+class RReLU(Module):
+    """Randomized leaky ReLU: in training, slopes ~ U(lower, upper) per element x <= 0 (drawn from
+    minigrad's generator); in evaluation, the mean slope (lower + upper) / 2. See ``F.rrelu``.
+
+    Raises:
+        InvalidParameterError: lower or upper not a number.
+    """
+
+    def __init__(self, lower: float = 1.0 / 8, upper: float = 1.0 / 3, inplace: bool = False) -> None:
+        super().__init__()
+        self.lower = _checks.number("lower", lower)
+        self.upper = _checks.number("upper", upper)
+        self.inplace = _checks.flag("inplace", inplace)
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """rrelu(x) with this module's training flag."""
+        return F.rrelu(input, self.lower, self.upper, self.training, self.inplace)
+
+    def extra_repr(self) -> str:
+        """``lower=..., upper=...[, inplace=True]``."""
+        return f"lower={self.lower}, upper={self.upper}{_inplace_suffix(self)}"

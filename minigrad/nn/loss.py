@@ -8,8 +8,12 @@ a reduction with its warning. Class weights are buffers, as in PyTorch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from minigrad.errors import InvalidParameterError
 from minigrad.nn import _checks
 from minigrad.nn import functional as F
+from minigrad.nn.distance import PairwiseDistance
 from minigrad.nn.functional.loss import legacy_reduction
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor
@@ -18,6 +22,8 @@ __all__ = [
     "BCELoss", "BCEWithLogitsLoss", "CosineEmbeddingLoss", "CrossEntropyLoss", "GaussianNLLLoss", "HuberLoss",
     "KLDivLoss", "L1Loss", "MSELoss", "MarginRankingLoss", "MultiLabelSoftMarginLoss", "NLLLoss",
     "PoissonNLLLoss", "SmoothL1Loss", "TripletMarginLoss",
+    "HingeEmbeddingLoss", "MultiLabelMarginLoss", "MultiMarginLoss", "SoftMarginLoss",
+    "TripletMarginWithDistanceLoss",
 ]  # fmt: skip
 
 
@@ -309,3 +315,98 @@ class TripletMarginLoss(_Loss):
         """The loss of the triplets (N, D) each."""
         return F.triplet_margin_loss(anchor, positive, negative, margin=self.margin, p=self.p, eps=self.eps,
                                      swap=self.swap, reduction=self.reduction)
+
+
+class SoftMarginLoss(_Loss):
+    """log(1 + exp(-target * input)) with targets +-1; see ``F.soft_margin_loss``.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``.
+    """
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+        """The loss; input and target of the same shape."""
+        return F.soft_margin_loss(input, target, reduction=self.reduction)
+
+
+class MultiMarginLoss(_WeightedLoss):
+    """The multi-class hinge sum over i != y of w[y] max(0, margin - x[y] + x[i]) ** p / C; see
+    ``F.multi_margin_loss``. ``weight`` (C,) is a buffer.
+
+    Raises:
+        InvalidParameterError: p not 1 or 2, weight not 1-D, margin not a number, unknown ``reduction``.
+    """
+
+    def __init__(self, p: int = 1, margin: float = 1.0, weight: Tensor | None = None,
+                 size_average: bool | None = None, reduce: bool | None = None,
+                 reduction: str = "mean") -> None:
+        if p not in (1, 2) or isinstance(p, bool):
+            raise InvalidParameterError(f"MultiMarginLoss: only p == 1 and p == 2 supported, got p={p!r}")
+        if weight is not None and weight.ndim != 1:
+            raise InvalidParameterError(f"MultiMarginLoss: weight must be one-dimensional, got shape "
+                                        f"{weight.shape}")
+        super().__init__(weight, size_average, reduce, reduction)
+        self.p = p
+        self.margin = _checks.number("margin", margin)
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+        """The loss of scores (N, C) or (C,) against class indices (N,) or ()."""
+        return F.multi_margin_loss(input, target, p=self.p, margin=self.margin, weight=self.weight,
+                                   reduction=self.reduction)
+
+
+class MultiLabelMarginLoss(_Loss):
+    """The multi-label hinge; ``target`` lists each sample's classes, ended by -1; see
+    ``F.multilabel_margin_loss``.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``.
+    """
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+        """The loss of scores (N, C) or (C,) against a target of the same shape."""
+        return F.multilabel_margin_loss(input, target, reduction=self.reduction)
+
+
+class HingeEmbeddingLoss(_Loss):
+    """x where target is 1, max(0, margin - x) where it is -1; see ``F.hinge_embedding_loss``.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``, margin not a number.
+    """
+
+    def __init__(self, margin: float = 1.0, size_average: bool | None = None, reduce: bool | None = None,
+                 reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.margin = _checks.number("margin", margin)
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+        """The loss; input and target of the same shape."""
+        return F.hinge_embedding_loss(input, target, margin=self.margin, reduction=self.reduction)
+
+
+class TripletMarginWithDistanceLoss(_Loss):
+    """The triplet hinge with any distance; see ``F.triplet_margin_with_distance_loss``.
+
+    The default distance is a ``PairwiseDistance()`` child module (in the repr, as PyTorch's).
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``, margin not > 0.
+    """
+
+    def __init__(self, *, distance_function: Callable[[Tensor, Tensor], Tensor] | None = None,
+                 margin: float = 1.0, swap: bool = False, reduction: str = "mean") -> None:
+        super().__init__(reduction=reduction)
+        if not _checks.number("margin", margin) > 0:
+            raise InvalidParameterError(f"TripletMarginWithDistanceLoss: margin must be greater than 0, got "
+                                        f"margin={margin!r}")
+        self.distance_function = distance_function if distance_function is not None else PairwiseDistance()
+        self.margin = margin
+        self.swap = _checks.flag("swap", swap)
+
+    def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
+        """The loss of the triplets (N, D) each, or (D,)."""
+        return F.triplet_margin_with_distance_loss(anchor, positive, negative,
+                                                   distance_function=self.distance_function,
+                                                   margin=self.margin, swap=self.swap,
+                                                   reduction=self.reduction)

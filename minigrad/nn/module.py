@@ -22,7 +22,7 @@ from minigrad.errors import InvalidParameterError, MinigradError
 from minigrad.nn import _checks
 from minigrad.tensor import Array, Tensor, TensorLike, _resolve_dtype, float32, float64, from_numpy
 
-__all__ = ["IncompatibleKeys", "Module", "Parameter"]
+__all__ = ["Buffer", "IncompatibleKeys", "Module", "Parameter"]
 
 M = TypeVar("M", bound="Module")
 
@@ -56,6 +56,33 @@ class Parameter(Tensor):
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
+
+
+class Buffer(Tensor):
+    """A Tensor that a Module registers as a buffer when assigned as an attribute (PyTorch 2.x's nn.Buffer).
+
+    ``self.scale = nn.Buffer(t)`` does what ``self.register_buffer("scale", t)``
+    does: saved by ``state_dict`` (unless ``persistent=False``), moved by
+    ``to()``, never trained. The buffer shares ``data``'s memory and keeps its
+    requires_grad, as in PyTorch.
+
+    Args:
+        data: a Tensor, a numpy array or nested lists; None gives an empty float32 tensor.
+        persistent: whether ``state_dict`` includes it.
+    """
+
+    __slots__ = ("persistent",)
+
+    def __init__(self, data: TensorLike | None = None, *, persistent: bool = True) -> None:
+        if data is None:
+            arr: Array = np.empty(0, dtype=float32)
+        else:
+            arr = (data if isinstance(data, Tensor) else Tensor(data)).numpy()
+        super().__init__(np.empty(0, dtype=arr.dtype))
+        self.data = from_numpy(arr)
+        if isinstance(data, Tensor) and data.requires_grad:
+            self.requires_grad_(True)
+        self.persistent = _checks.flag("persistent", persistent)
 
 
 class IncompatibleKeys(NamedTuple):
@@ -147,6 +174,8 @@ class Module:
                     f"cannot assign {type(value).__name__} as child module {name!r} (Module or None expected)"
                 )
             modules[name] = None
+        elif isinstance(value, Buffer):
+            self.register_buffer(name, value, value.persistent)
         elif name in buffers:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(

@@ -1,5 +1,5 @@
-"""``torch.nn.parameter``: where PyTorch code imports ``Parameter`` from."""
+"""``torch.nn.parameter``: where PyTorch code imports ``Parameter`` and ``Buffer`` from."""
 
-from minigrad.nn.module import Parameter
+from minigrad.nn.module import Buffer, Parameter
 
-__all__ = ["Parameter"]
+__all__ = ["Buffer", "Parameter"]

@@ -11,7 +11,10 @@ from minigrad.nn._checks import is_int
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor
 
-__all__ = ["PixelShuffle", "PixelUnshuffle", "Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d"]
+__all__ = [
+    "ChannelShuffle", "PixelShuffle", "PixelUnshuffle", "Upsample", "UpsamplingBilinear2d",
+    "UpsamplingNearest2d",
+]  # fmt: skip
 
 
 def _scale(value: Any) -> Any:
@@ -125,3 +128,23 @@ class PixelUnshuffle(Module):
     def extra_repr(self) -> str:
         """The factor."""
         return f"downscale_factor={self.downscale_factor}"
+
+
+class ChannelShuffle(Module):
+    """(N, g * k, *) -> (N, k * g, *): channels of ``groups`` groups interleaved; see ``F.channel_shuffle``.
+
+    Raises:
+        InvalidParameterError: groups is not a positive int.
+    """
+
+    def __init__(self, groups: int) -> None:
+        super().__init__()
+        self.groups = _factor("ChannelShuffle", "groups", groups)
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """The channels shuffled."""
+        return F.channel_shuffle(input, self.groups)
+
+    def extra_repr(self) -> str:
+        """The number of groups."""
+        return f"groups={self.groups}"

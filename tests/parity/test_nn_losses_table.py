@@ -78,6 +78,29 @@ def _multilabel(rng: np.random.Generator) -> Arrays:
             "weight": rng.random(5) + 0.1}
 
 
+def _signs(rng: np.random.Generator) -> Arrays:
+    x = rng.normal(size=(4, 5))
+    x[0, :2] = [1.0, 0.0]  # margin 1 - x == 0 (the hinge's kink) and x == 0
+    y = np.where(rng.random((4, 5)) > 0.5, 1.0, -1.0)
+    y[0, :2] = -1.0
+    return {"input": x, "target": y}
+
+
+def _class_scores(rng: np.random.Generator) -> Arrays:
+    x = rng.normal(size=(4, 5))
+    y = np.array([1, 0, 4, 2])
+    x[0, 3] = x[0, 1] - 1.0  # margin - x[y] + x[i] == 0: the kink, where PyTorch passes no gradient
+    x[1, 2] = x[1, 0] - 0.5  # the same for margin 0.5
+    return {"input": x, "target": y}
+
+
+def _label_lists(rng: np.random.Generator) -> Arrays:
+    x = rng.normal(size=(4, 5))
+    t = np.array([[3, 0, -1, 1, 2], [1, 2, 3, 4, 0], [-1, 0, 0, 0, 0], [2, 2, -1, 0, 0]])
+    x[0, 1] = x[0, 3] - 1.0  # 1 - (x[j] - x[i]) == 0 for target j=3, non-target i=1
+    return {"input": x, "target": t}
+
+
 # (id, F name, module name, input maker, F/module keyword arguments, arguments given as module
 # constructor arguments (weights), names of the arguments whose gradients PyTorch computes)
 CASES: list[tuple[str, str, str, Callable[[np.random.Generator], Arrays], dict[str, Any], tuple[str, ...],
@@ -115,6 +138,17 @@ CASES: list[tuple[str, str, str, Callable[[np.random.Generator], Arrays], dict[s
      {"margin": 2.0, "p": 1.0, "swap": True}, (), ("anchor", "positive", "negative")),
     ("multilabel_soft_margin", "multilabel_soft_margin_loss", "MultiLabelSoftMarginLoss", _multilabel, {},
      ("weight",), ("input", "target")),
+    ("soft_margin", "soft_margin_loss", "SoftMarginLoss", _signs, {}, (), ("input",)),
+    ("hinge_embedding", "hinge_embedding_loss", "HingeEmbeddingLoss", _signs, {}, (), ("input",)),
+    ("hinge_embedding-2", "hinge_embedding_loss", "HingeEmbeddingLoss", _signs, {"margin": 2.0}, (), ("input",)),
+    ("multi_margin", "multi_margin_loss", "MultiMarginLoss", _class_scores, {}, (), ("input",)),
+    ("multi_margin-p2", "multi_margin_loss", "MultiMarginLoss", _class_scores, {"p": 2, "margin": 0.5}, (),
+     ("input",)),
+    ("multilabel_margin", "multilabel_margin_loss", "MultiLabelMarginLoss", _label_lists, {}, (), ("input",)),
+    ("triplet_distance", "triplet_margin_with_distance_loss", "TripletMarginWithDistanceLoss", _triplets,
+     {"margin": 2.0}, (), ("anchor", "positive", "negative")),
+    ("triplet_distance-swap", "triplet_margin_with_distance_loss", "TripletMarginWithDistanceLoss", _triplets,
+     {"swap": True}, (), ("anchor", "positive", "negative")),
 ]  # fmt: skip
 
 REDUCTIONS = {"kl_div": ("batchmean", "sum", "none"), "huber_loss": ("mean", "sum", "none")}

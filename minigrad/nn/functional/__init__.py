@@ -88,6 +88,13 @@ __all__ = [
 ]  # fmt: skip
 
 # Convolution, padding, pooling and resampling: compositions on the sliding-window primitive.
+# , random activations, in-place activations, pairwise distances.
+from minigrad.nn.functional.classification_margin import (
+    hinge_embedding_loss,
+    multi_margin_loss,
+    multilabel_margin_loss,
+    soft_margin_loss,
+)
 from minigrad.nn.functional.conv import (
     conv1d,
     conv2d,
@@ -98,6 +105,17 @@ from minigrad.nn.functional.conv import (
     fold,
     unfold,
 )
+from minigrad.nn.functional.inplace import (
+    celu_,
+    elu_,
+    hardtanh_,
+    leaky_relu_,
+    relu_,
+    rrelu_,
+    selu_,
+    threshold_,
+)
+from minigrad.nn.functional.margin import triplet_margin_with_distance_loss
 from minigrad.nn.functional.padding import pad
 from minigrad.nn.functional.pooling import (
     adaptive_avg_pool1d,
@@ -116,7 +134,9 @@ from minigrad.nn.functional.pooling import (
     max_unpool2d,
     max_unpool3d,
 )
-from minigrad.nn.functional.resampling import interpolate, pixel_shuffle, pixel_unshuffle
+from minigrad.nn.functional.random_activation import gumbel_softmax, rrelu
+from minigrad.nn.functional.resampling import channel_shuffle, interpolate, pixel_shuffle, pixel_unshuffle
+from minigrad.nn.functional.vector import pdist
 
 __all__ += [
     "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
@@ -124,4 +144,10 @@ __all__ += [
     "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "fold", "interpolate",
     "max_pool1d", "max_pool2d", "max_pool3d", "max_unpool1d", "max_unpool2d", "max_unpool3d", "pad",
     "pixel_shuffle", "pixel_unshuffle", "unfold",
+]  # fmt: skip
+
+__all__ += [
+    "celu_", "channel_shuffle", "elu_", "gumbel_softmax", "hardtanh_", "hinge_embedding_loss", "leaky_relu_",
+    "multi_margin_loss", "multilabel_margin_loss", "pdist", "relu_", "rrelu", "rrelu_", "selu_",
+    "soft_margin_loss", "threshold_", "triplet_margin_with_distance_loss",
 ]  # fmt: skip

@@ -7,6 +7,8 @@ gradient passes where the argument is >= 0, as PyTorch's ``clamp_min``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from minigrad.errors import InvalidParameterError, ShapeError
@@ -15,7 +17,10 @@ from minigrad.nn.functional.loss import apply_reduction, legacy_reduction
 from minigrad.nn.functional.vector import pairwise_distance
 from minigrad.tensor import Tensor, where
 
-__all__ = ["cosine_embedding_loss", "margin_ranking_loss", "triplet_margin_loss"]
+__all__ = [
+    "cosine_embedding_loss", "margin_ranking_loss", "triplet_margin_loss",
+    "triplet_margin_with_distance_loss",
+]  # fmt: skip
 
 # PyTorch's cosine_embedding_loss adds this (its float constant 1e-12) to each squared magnitude
 _COS_EPS = float(np.float32(1e-12))
@@ -108,8 +113,40 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
             "triplet_margin_loss: the anchor, positive, and negative tensors are expected to have the same "
             f"number of dimensions, got shapes {a.shape}, {pos.shape} and {neg.shape}"
         )
-    d_pos = pairwise_distance(a, pos, p, eps)
-    d_neg = pairwise_distance(a, neg, p, eps)
+    return _triplet_hinge(a, pos, neg, lambda u, v: pairwise_distance(u, v, p, eps), m, swap, reduction)
+
+
+def _triplet_hinge(a: Tensor, pos: Tensor, neg: Tensor, distance: Callable[[Tensor, Tensor], Tensor],
+                   margin: float, swap: bool, reduction: str) -> Tensor:
+    d_pos = distance(a, pos)
+    d_neg = distance(a, neg)
     if _checks.flag("swap", swap):
-        d_neg = d_neg.minimum(pairwise_distance(pos, neg, p, eps))
-    return apply_reduction((d_pos + m - d_neg).clamp(min=0), reduction)
+        d_neg = d_neg.minimum(distance(pos, neg))
+    return apply_reduction((d_pos + margin - d_neg).clamp(min=0), reduction)
+
+
+def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative: Tensor, *,
+                                      distance_function: Callable[[Tensor, Tensor], Tensor] | None = None,
+                                      margin: float = 1.0, swap: bool = False,
+                                      reduction: str = "mean") -> Tensor:
+    """max(0, margin + d(anchor, positive) - d(anchor, negative)) with any distance d (default
+    ``F.pairwise_distance``); ``swap`` uses min(d(a, n), d(p, n)) as the negative distance.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``, margin <= 0.
+        ShapeError: the three tensors differ in rank.
+    """
+    reduction = _checks.reduction(reduction)
+    m = _checks.number("margin", margin)
+    if not m > 0:
+        raise InvalidParameterError(f"triplet_margin_with_distance_loss: margin must be greater than 0, got "
+                                    f"margin={margin!r}")
+    a = _checks.tensor("triplet_margin_with_distance_loss", anchor, "anchor")
+    pos = _checks.tensor("triplet_margin_with_distance_loss", positive, "positive")
+    neg = _checks.tensor("triplet_margin_with_distance_loss", negative, "negative")
+    if not a.ndim == pos.ndim == neg.ndim:
+        raise ShapeError(
+            "triplet_margin_with_distance_loss: the anchor, positive, and negative tensors are expected to "
+            f"have the same number of dimensions, got shapes {a.shape}, {pos.shape} and {neg.shape}"
+        )
+    return _triplet_hinge(a, pos, neg, distance_function or pairwise_distance, m, swap, reduction)

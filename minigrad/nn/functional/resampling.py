@@ -22,7 +22,7 @@ from minigrad.nn.functional._windows import Ints
 from minigrad.nn.functional.pooling import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
 from minigrad.tensor import Array, Tensor, from_numpy
 
-__all__ = ["interpolate", "pixel_shuffle", "pixel_unshuffle"]
+__all__ = ["channel_shuffle", "interpolate", "pixel_shuffle", "pixel_unshuffle"]
 
 _MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area")
 _RANK = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
@@ -245,3 +245,24 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:  # noqa: A0
     x = input.reshape(*batch, c, h // r, r, w // r, r)
     x = x.permute(*range(b), b, b + 2, b + 4, b + 1, b + 3)
     return x.reshape(*batch, c * r * r, h // r, w // r)
+
+
+def channel_shuffle(input: Tensor, groups: int) -> Tensor:  # noqa: A002
+    """(N, g * k, *) -> (N, k * g, *): the channels of ``groups`` groups interleaved (ShuffleNet).
+
+    A reshape to (N, g, k, *), a swap of g and k, and a reshape back.
+
+    Raises:
+        InvalidParameterError: groups not a positive int.
+        ShapeError: input has fewer than 3 dims, or its channels do not divide by groups.
+    """
+    if not is_int(groups) or groups <= 0:
+        raise InvalidParameterError("channel_shuffle: number of groups to divide channels in must be "
+                                    f"positive, got groups={groups!r}")
+    if input.ndim <= 2:
+        raise ShapeError(f"channel_shuffle: expected input with more than 2 dims, got shape {input.shape}")
+    n, c, *rest = input.shape
+    if c % groups:
+        raise ShapeError(f"channel_shuffle: number of channels must be divisible by groups, got {c} channels "
+                         f"(input shape {input.shape}) and groups={groups}")
+    return input.reshape(n, groups, c // groups, *rest).transpose(1, 2).reshape(*input.shape)

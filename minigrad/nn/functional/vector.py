@@ -13,12 +13,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from minigrad.errors import ShapeError
+from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.tensor import Tensor, where
 
-__all__ = ["cosine_similarity", "normalize", "pairwise_distance", "vector_norm"]
+__all__ = ["cosine_similarity", "normalize", "pairwise_distance", "pdist", "vector_norm"]
 
 
 def vector_norm(x: Tensor, p: float = 2.0, dim: int | Sequence[int] | None = None,
@@ -109,3 +109,23 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
     _broadcast("pairwise_distance", a, b)
     diff = a - b + e
     return vector_norm(diff, norm_p, max(a.ndim, b.ndim) - 1 if diff.ndim else None, keepdim=keepdim)
+
+
+def pdist(input: Tensor, p: float = 2) -> Tensor:  # noqa: A002
+    """The p-norm distances between all pairs of rows i < j of an (N, M) input, in row-major order:
+    N (N - 1) / 2 values.
+
+    As ``vector_norm`` of the row differences (gradient 0 where two rows are equal).
+
+    Raises:
+        ShapeError: input is not 2-D.
+        InvalidParameterError: p negative or not a number.
+    """
+    x = _checks.tensor("pdist", input)
+    if x.ndim != 2:
+        raise ShapeError(f"pdist only supports 2D tensors, got: {x.ndim}D (shape {x.shape})")
+    norm_p = _checks.number("p", p)
+    if not norm_p >= 0:
+        raise InvalidParameterError(f"pdist only supports non-negative p values, got p={p!r}")
+    i, j = np.triu_indices(x.shape[0], k=1)
+    return vector_norm(x[i] - x[j], norm_p, 1)

@@ -1,0 +1,144 @@
+"""Margin losses on class scores: ``soft_margin_loss``, ``multi_margin_loss``, ``multilabel_margin_loss``,
+``hinge_embedding_loss``.
+
+The multi-class hinges take the gradient only where the hinge is strictly
+positive, as PyTorch's kernels do (``z > 0``); the hinge embedding loss, which
+PyTorch composes with ``clamp_min``, passes it where the argument is >= 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.nn import _checks
+from minigrad.nn.functional.activation import logsigmoid
+from minigrad.nn.functional.loss import apply_reduction, legacy_reduction, target_like
+from minigrad.tensor import Tensor, where
+
+__all__ = ["hinge_embedding_loss", "multi_margin_loss", "multilabel_margin_loss", "soft_margin_loss"]
+
+
+def _strict_hinge(z: Tensor) -> Tensor:
+    """max(z, 0) with gradient 1 only where z > 0 (0 at the kink)."""
+    return where(z.numpy() > 0, z, 0.0)
+
+
+def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None,  # noqa: A002
+                     reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """log(1 + exp(-target * input)), elementwise (targets are +-1): the logistic loss of a two-class margin.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``.
+        ShapeError: target and input shapes do not broadcast.
+    """
+    reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
+    x = _checks.tensor("soft_margin_loss", input)
+    y = target_like("soft_margin_loss", x, target)
+    try:
+        np.broadcast_shapes(x.shape, y.shape)
+    except ValueError:
+        raise ShapeError(f"soft_margin_loss: target of shape {y.shape} does not broadcast with input of "
+                         f"shape {x.shape}") from None
+    return apply_reduction(-logsigmoid(y * x), reduction)
+
+
+def _class_targets(fn: str, x: Tensor, target: Tensor, target_ndim: int) -> np.ndarray:
+    """The integer class targets as an array, after PyTorch's shape checks for (C,) / (N, C) input."""
+    if x.ndim not in (1, 2) or (x.ndim == 2 and x.shape[1] == 0):
+        raise ShapeError(f"{fn}: expected non-empty 1D or 2D input, got input of shape {x.shape}")
+    want = (() if x.ndim == 1 else x.shape[:1]) + ((x.shape[-1],) if target_ndim else ())
+    t = _checks.tensor(fn, target, "target")
+    if t.dtype.kind not in "iu":
+        raise InvalidParameterError(f"{fn}: target must hold class indices (an integer tensor), "
+                                    f"got {t.dtype}")
+    if t.shape != want and not (x.ndim == 1 and t.shape == (1,) and not target_ndim):
+        raise ShapeError(f"{fn}: inconsistent target size: expected {want} for input of shape {x.shape}, "
+                         f"got {t.shape}")
+    return t.numpy().reshape(want)
+
+
+def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0,  # noqa: A002
+                      weight: Tensor | None = None, size_average: bool | None = None,
+                      reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """sum over i != y of w[y] * max(0, margin - x[y] + x[i]) ** p, divided by C: the multi-class hinge.
+
+    Shapes: input (N, C) or (C,), target (N,) or () of class indices, weight (C,).
+
+    Raises:
+        InvalidParameterError: p not 1 or 2 (a ValueError, as PyTorch), weight not 1-D, unknown reduction,
+            a target out of [0, C).
+        ShapeError: input not 1-D or 2-D, target of the wrong shape.
+    """
+    reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
+    if p not in (1, 2) or isinstance(p, bool):
+        raise InvalidParameterError(f"multi_margin_loss: only p == 1 and p == 2 supported, got p={p!r}")
+    m = _checks.number("margin", margin)
+    x = _checks.tensor("multi_margin_loss", input)
+    if weight is not None and weight.ndim != 1:
+        raise InvalidParameterError(f"multi_margin_loss: weight must be one-dimensional, "
+                                    f"got shape {weight.shape}")
+    y = _class_targets("multi_margin_loss", x, target, 0)
+    c = x.shape[-1]
+    if y.size and (y.min() < 0 or y.max() >= c):
+        raise InvalidParameterError(f"multi_margin_loss: target out of range [0, {c}): {y.tolist()}")
+    picked = (y[..., None] == np.arange(c)) if x.ndim == 2 else (y == np.arange(c))
+    x_y = where(picked, x, 0.0).sum(-1, keepdim=True)
+    z = _strict_hinge(x - x_y + m)
+    hinge = z * z if p == 2 else z
+    if weight is not None:
+        hinge = hinge * weight.astype(x.dtype)[y][..., None]
+    loss = where(picked, 0.0, hinge).sum(-1) / c
+    return apply_reduction(loss, reduction)
+
+
+def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None,  # noqa: A002
+                           reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """sum over target classes j and non-target classes i of max(0, 1 - (x[j] - x[i])), divided by C.
+
+    ``target`` (N, C) or (C,) lists each sample's classes, ended by the first -1.
+
+    Raises:
+        InvalidParameterError: unknown reduction, a target class out of [-1, C).
+        ShapeError: input not 1-D or 2-D, target not of the input's shape.
+    """
+    reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
+    x = _checks.tensor("multilabel_margin_loss", input)
+    t = _class_targets("multilabel_margin_loss", x, target, 1)
+    c = x.shape[-1]
+    if t.size and (t.min() < -1 or t.max() >= c):
+        raise InvalidParameterError(f"multilabel_margin_loss: target out of range [-1, {c}): {t.tolist()}")
+    rows = t.reshape(-1, c)
+    # the targets of a row are the entries before its first -1
+    valid = np.cumprod(rows >= 0, axis=1).astype(bool)
+    cls = np.where(valid, rows, 0)
+    is_target = ((cls[:, :, None] == np.arange(c)) & valid[:, :, None]).any(1)
+    x2 = x.reshape(-1, c)
+    x_targets = x2.gather(1, Tensor(cls))  # (N, C): the score of each listed target j
+    z = _strict_hinge(1 - x_targets.unsqueeze(2) + x2.unsqueeze(1))  # (N, j, i)
+    mask = valid[:, :, None] & ~is_target[:, None, :]
+    loss = where(mask, z, 0.0).sum((1, 2)) / c
+    return apply_reduction(loss.reshape(x.shape[:-1]), reduction)
+
+
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,  # noqa: A002
+                         size_average: bool | None = None, reduce: bool | None = None,
+                         reduction: str = "mean") -> Tensor:
+    """x where target == 1, max(0, margin - x) where target == -1 (a target neither 1 nor -1 gets both).
+
+    Raises:
+        InvalidParameterError: unknown reduction, margin not a number.
+        ShapeError: target and input shapes do not broadcast.
+    """
+    reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
+    m = _checks.number("margin", margin)
+    x = _checks.tensor("hinge_embedding_loss", input)
+    y = target_like("hinge_embedding_loss", x, target)
+    try:
+        np.broadcast_shapes(x.shape, y.shape)
+    except ValueError:
+        raise ShapeError(f"hinge_embedding_loss: target of shape {y.shape} does not broadcast with input of "
+                         f"shape {x.shape}") from None
+    yv = y.numpy()
+    loss = where(yv != 1, (m - x).clamp(min=0), 0.0) + where(yv != -1, x, 0.0)
+    return apply_reduction(loss, reduction)

@@ -1,0 +1,75 @@
+"""Activations that draw random numbers: ``rrelu`` (random negative slopes) and ``gumbel_softmax``.
+
+The draws come from minigrad's seeded generator (``mg.manual_seed``), so a run
+is reproducible; they are constants of the graph, and the gradient flows
+through the composition around them.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from minigrad.errors import InvalidParameterError
+from minigrad.nn import _checks
+from minigrad.nn.functional._constant import constant
+from minigrad.nn.functional.activation import leaky_relu
+from minigrad.random import default_generator
+from minigrad.tensor import Tensor
+
+__all__ = ["gumbel_softmax", "rrelu"]
+
+
+def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,  # noqa: A002
+          training: bool = False, inplace: bool = False) -> Tensor:
+    """Randomized leaky ReLU: x if x > 0, else a * x.
+
+    In training each element x <= 0 gets its own slope a ~ U(lower, upper);
+    in evaluation a = (lower + upper) / 2 for all (``leaky_relu``), as PyTorch.
+    ``inplace=True`` writes the result into ``input`` (see ``F.rrelu_``).
+
+    Raises:
+        InvalidParameterError: lower or upper not a number, or upper < lower.
+    """
+    lo, hi = _checks.number("lower", lower), _checks.number("upper", upper)
+    if hi < lo:
+        raise InvalidParameterError(f"rrelu: lower bound must be <= upper bound, got lower={lower!r}, "
+                                    f"upper={upper!r}")
+    x = _checks.tensor("rrelu", input)
+    if _checks.flag("training", training):
+        if x.dtype.kind != "f":
+            raise InvalidParameterError(f"rrelu: training needs a floating-point input, got {x.dtype}")
+        slopes = default_generator.np.uniform(lo, hi, size=x.shape)
+        noise = np.where(x.numpy() > 0, 1.0, slopes)
+        out = x * constant(noise, x.dtype)
+    else:
+        out = leaky_relu(x, (lo + hi) / 2)
+    return x.copy_(out) if _checks.flag("inplace", inplace) else out
+
+
+def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: float = 1e-10,
+                   dim: int = -1) -> Tensor:
+    """A sample from the Gumbel-softmax (concrete) distribution: softmax((logits + g) / tau) along ``dim``,
+    g ~ Gumbel(0, 1).
+
+    ``hard=True`` returns the one-hot of the sample's argmax in value, with the
+    soft sample's gradient (straight-through: y_hard - y_soft.detach() + y_soft).
+    ``eps`` is deprecated in PyTorch and unused (a value other than 1e-10 warns).
+
+    Raises:
+        InvalidParameterError: tau not a number.
+    """
+    t = _checks.number("tau", tau)
+    if eps != 1e-10:
+        warnings.warn("`eps` parameter is deprecated and has no effect.", UserWarning, stacklevel=2)
+    x = _checks.tensor("gumbel_softmax", logits, "logits")
+    gumbels = -np.log(default_generator.np.standard_exponential(size=x.shape))
+    y_soft = ((x + constant(gumbels, x.dtype)) / t).softmax(dim)
+    if not _checks.flag("hard", hard):
+        return y_soft
+    soft = y_soft.numpy()
+    index = np.expand_dims(soft.argmax(axis=dim), dim)
+    y_hard = np.zeros_like(soft)
+    np.put_along_axis(y_hard, index, 1.0, axis=dim)
+    return constant(y_hard, x.dtype) - y_soft.detach() + y_soft
