@@ -27,13 +27,16 @@ BUDGETS: dict[str, int] = {
     "minigrad/autograd": 920,
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
-    "minigrad/nn": 10300,
+    # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
+    # activations, pdist, ChannelShuffle and nn.Buffer (surface2 item 1); room for the lazy modules
+    "minigrad/nn": 10900,
     "minigrad/optim": 3600,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
     # 23,925 with mg.compile (+2,440), the var primitive and torch.amp; +400 utils.tensorboard;
     # +2,700 (27,140) with issue 13's window layers, their primitives and minigrad/selection.py
-    "minigrad": 27500,
+    # +590 (27,751) with surface2's nn additions; room for the lazy modules and minigrad/linalg.py
+    "minigrad": 29000,
 }
 
 

@@ -35,7 +35,8 @@ def vector_norm(x: Tensor, p: float = 2.0, dim: int | Sequence[int] | None = Non
     if math.isinf(p):
         return a.amax(dims, keepdim=keepdim) if p > 0 else a.amin(dims, keepdim=keepdim)
     if p == 0:
-        return constant((x.numpy() != 0).sum(axis=dims, keepdims=keepdim), x.dtype)
+        # sign(|x|) counts the non-zeros and keeps the result in the graph with gradient 0, as PyTorch's
+        return a.sign().sum(dims, keepdim=keepdim)
     if p == 2:
         powered = x * x
     elif p == 1:
