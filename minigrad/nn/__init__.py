@@ -101,6 +101,22 @@ from minigrad.nn.conv import (
     ConvTranspose3d,
 )
 from minigrad.nn.fold import Fold, Unfold
+from minigrad.nn.lazy import UninitializedBuffer, UninitializedParameter
+from minigrad.nn.lazy_layers import (
+    LazyBatchNorm1d,
+    LazyBatchNorm2d,
+    LazyBatchNorm3d,
+    LazyConv1d,
+    LazyConv2d,
+    LazyConv3d,
+    LazyConvTranspose1d,
+    LazyConvTranspose2d,
+    LazyConvTranspose3d,
+    LazyInstanceNorm1d,
+    LazyInstanceNorm2d,
+    LazyInstanceNorm3d,
+    LazyLinear,
+)
 from minigrad.nn.loss import (
     HingeEmbeddingLoss,
     MultiLabelMarginLoss,
@@ -166,4 +182,10 @@ __all__ += [
 __all__ += [
     "Buffer", "ChannelShuffle", "HingeEmbeddingLoss", "MultiLabelMarginLoss", "MultiMarginLoss", "RReLU",
     "SoftMarginLoss", "TripletMarginWithDistanceLoss",
+]  # fmt: skip
+
+__all__ += [
+    "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d", "LazyConv1d", "LazyConv2d", "LazyConv3d",
+    "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d", "LazyInstanceNorm1d",
+    "LazyInstanceNorm2d", "LazyInstanceNorm3d", "LazyLinear", "UninitializedBuffer", "UninitializedParameter",
 ]  # fmt: skip

@@ -443,12 +443,16 @@ class Module:
             if mod is not None:
                 yield from mod._state_items(prefix + name + ".")
 
-    def state_dict(self, prefix: str = "") -> dict[str, Array]:
+    def state_dict(self, prefix: str = "") -> dict[str, Any]:
         """A dict name -> numpy array (a copy) of every parameter and persistent buffer.
 
-        Keys are PyTorch's (``0.weight``, ``bn.running_var``, ``bn.num_batches_tracked``).
+        Keys are PyTorch's (``0.weight``, ``bn.running_var``, ``bn.num_batches_tracked``). A lazy
+        layer's placeholder (``nn.UninitializedParameter``) is listed as itself, as in PyTorch.
         """
-        return OrderedDict((name, t.numpy().copy()) for name, t in self._state_items(prefix))
+        from minigrad.nn.lazy import is_lazy  # lazy.py builds on this module
+
+        return OrderedDict((name, t if is_lazy(t) else t.numpy().copy())
+                           for name, t in self._state_items(prefix))
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy values from ``state_dict`` into the parameters and buffers, all or nothing.
@@ -477,11 +481,15 @@ class Module:
         unexpected = [k for k in state_dict if k not in own]
         values: dict[str, Array] = {}
         mismatched: list[str] = []
+        from minigrad.nn.lazy import is_lazy  # lazy.py builds on this module
+
         for key, dest in own.items():
-            if key not in state_dict:
+            if key not in state_dict or is_lazy(state_dict[key]):
                 continue
             value = state_dict[key]
             arr = np.asarray(value.numpy() if isinstance(value, Tensor) else value)
+            if is_lazy(dest):  # a lazy layer's placeholder takes the loaded shape (PyTorch's load hook)
+                dest.materialize(arr.shape)
             if arr.shape != dest.shape:
                 mismatched.append(
                     f"size mismatch for {key}: copying a param with shape {arr.shape}, "
