@@ -19,6 +19,7 @@ from minigrad import (
     data,
     distributed,
     distributions,
+    linalg,
     nn,
     onnx,
     optim,

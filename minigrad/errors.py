@@ -12,7 +12,7 @@ from __future__ import annotations
 
 __all__ = [
     "DTypeError", "DeviceError", "DimensionError", "DomainError", "GradcheckError", "InvalidParameterError",
-    "MinigradError", "ShapeError", "UnsupportedError",
+    "LinAlgError", "MinigradError", "ShapeError", "UnsupportedError",
 ]  # fmt: skip
 
 
@@ -72,3 +72,9 @@ class DeviceError(UnsupportedError, AssertionError):
     Also an ``AssertionError``: PyTorch's CPU build raises that class
     ("Torch not compiled with CUDA enabled") for a CUDA request.
     """
+
+
+class LinAlgError(MinigradError):
+    """A linear-algebra kernel failed on its input: a singular matrix to invert or solve with, a matrix
+    that is not positive definite for a Cholesky factor (PyTorch's ``torch.linalg.LinAlgError``, also a
+    RuntimeError)."""

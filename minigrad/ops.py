@@ -31,7 +31,7 @@ import numpy as np
 from minigrad import autograd
 from minigrad._window_kernels import Pairs, col2im, im2col, pad_array, padded, window_counts
 from minigrad.errors import MinigradError, ShapeError
-from minigrad.tensor import Array, Tensor
+from minigrad.tensor import Array, Tensor, from_numpy
 
 Index = tuple[Any, ...]
 
@@ -1337,3 +1337,198 @@ class ScatterAdd(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (Gather.apply(g, dim=self.dim, index=self.index),)
+
+
+# --------------------------------------------------------------- linear algebra
+# Forward: numpy.linalg's LAPACK kernels, batched over the leading dims. Backward: PyTorch's formulas
+# (its FunctionsManual), written with the primitives above (and Inv/Solve), so they differentiate again.
+# Decompositions with several outputs return them packed in one array (see _pack); torch.linalg
+# unpacks them with slices, whose gradients land in the packed gradient this backward reads.
+
+
+def _linalg(fn: Any, *arrays: Array) -> Any:
+    """Run a numpy.linalg kernel; a singular or non-positive-definite input raises LinAlgError."""
+    from minigrad.errors import LinAlgError
+
+    try:
+        return fn(*arrays)
+    except np.linalg.LinAlgError as e:
+        raise LinAlgError(f"linalg.{fn.__name__}: {e} (input of shape {arrays[0].shape})") from None
+
+
+def _eye_like(n: int, like: Tensor) -> Tensor:
+    return from_numpy(np.eye(n, dtype=like.dtype))
+
+
+def _tril(m: Tensor, k: int = 0) -> Tensor:
+    """The lower triangle of the last two dims (diagonal ``k`` and below), by a constant mask."""
+    return m * from_numpy(np.tril(np.ones(m.shape[-2:], dtype=m.dtype), k))
+
+
+def _diag_embed(v: Tensor) -> Tensor:
+    return v.unsqueeze(-1) * _eye_like(v.shape[-1], v)
+
+
+def _pack(*arrays: Array) -> Array:
+    """Several results of one decomposition as one array: each flattened over its last two dims (or
+    kept, if 1-D per batch) and joined along the last dim."""
+    batch = arrays[0].shape[:-2]
+    return np.concatenate([a.reshape(*batch, -1) for a in arrays], axis=-1)
+
+
+def unpack(t: Tensor, shapes: tuple[tuple[int, ...], ...]) -> tuple[Tensor, ...]:
+    """The parts of a packed result (``shapes``: each part's shape after the batch dims)."""
+    batch, parts, start = t.shape[:-1], [], 0
+    for shape in shapes:
+        n = math.prod(shape)
+        part = GetItem.apply(t, index=(Ellipsis, slice(start, start + n)))
+        parts.append(Reshape.apply(part, shape=(*batch, *shape)))
+        start += n
+    return tuple(parts)
+
+
+class Inv(Function):
+    """y = A^-1;  dA = -y^T g y^T."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        return np.asarray(_linalg(np.linalg.inv, a))
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        yt = out.mT
+        return (-(yt @ g @ yt),)
+
+
+class Det(Function):
+    """y = det(A);  dA = g y A^-T (A invertible, as PyTorch's formula there)."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        return np.asarray(_linalg(np.linalg.det, a))
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return ((g * out).unsqueeze(-1).unsqueeze(-1) * Inv.apply(self.parents[0]).mT,)
+
+
+class LogAbsDet(Function):
+    """y = log|det A| (slogdet's second result);  dA = g A^-T."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        return np.asarray(_linalg(np.linalg.slogdet, a)[1])
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g.unsqueeze(-1).unsqueeze(-1) * Inv.apply(self.parents[0]).mT,)
+
+
+class Solve(Function):
+    """X = A^-1 B for B (..., n, k) (batch dims broadcast);  dB = A^-T g, dA = -dB X^T."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array, b: Array) -> Array:
+        return np.asarray(_linalg(np.linalg.solve, a, b))
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        gb = Solve.apply(self.parents[0].mT, g)
+        return (-(gb @ out.mT), gb)
+
+
+class Cholesky(Function):
+    """L = cholesky(A), lower, A = L L^T;  dA = L^-T P L^-1 with P = (T + tril(T, -1)^T) / 2,
+    T = tril(L^T g): the gradient of a symmetric input, as PyTorch's."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        return np.asarray(_linalg(np.linalg.cholesky, a))
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        t = _tril(out.mT @ g)
+        linv = Inv.apply(out)
+        return (linv.mT @ ((t + _tril(t, -1).mT) * 0.5) @ linv,)
+
+
+class QR(Function):
+    """Q, R = qr(A), reduced (m >= n), packed as [Q | R];  dA = (gQ + Q copyu(triu(gR R^T - Q^T gQ))) R^-T,
+    copyu copying the upper triangle onto the lower (PyTorch's formula)."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        q, r = _linalg(np.linalg.qr, a)
+        return _pack(q, r)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        m, n = self.parents[0].shape[-2:]
+        if m < n:
+            from minigrad.errors import UnsupportedError
+
+            raise UnsupportedError(f"linalg.qr: the gradient needs m >= n (a tall or square input), "
+                                   f"got {m} x {n}")
+        q, r = unpack(out, ((m, n), (n, n)))
+        gq, gr = unpack(g, ((m, n), (n, n)))
+        upper = _tril((gr @ r.mT - q.mT @ gq).mT).mT  # triu(M), through the transpose
+        copied = upper + _tril(upper.mT, -1)
+        return ((gq + q @ copied) @ Inv.apply(r).mT,)
+
+
+def _skew(x: Tensor) -> Tensor:
+    return x - x.mT
+
+
+class SVD(Function):
+    """U, S, Vh = svd(A), reduced, packed as [U | S | Vh];  dA by PyTorch's formula for distinct
+    singular values: U ((skew(U^T gU) S + S skew(V^T gV)) / E + diag(gS)) Vh, E_ij = s_j^2 - s_i^2,
+    plus the part of gU (or gV) outside the span of U (or V) for a non-square A."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        u, s, vh = _linalg(functools.partial(np.linalg.svd, full_matrices=False), a)
+        return _pack(u, s[..., None], vh)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        m, n = self.parents[0].shape[-2:]
+        k = min(m, n)
+        shapes = ((m, k), (k, 1), (k, n))
+        u, s, vh = unpack(out, shapes)
+        gu, gs, gvh = unpack(g, shapes)
+        s, gs = s.squeeze(-1), gs.squeeze(-1)
+        v, gv = vh.mT, gvh.mT
+        s2 = s * s
+        e = s2.unsqueeze(-2) - s2.unsqueeze(-1) + _eye_like(k, s)  # 1 on the diagonal, where skew is 0
+        inner = (_skew(u.mT @ gu) * s.unsqueeze(-2) + s.unsqueeze(-1) * _skew(vh @ gv)) / e + _diag_embed(gs)
+        if m > k:
+            gu_sinv = gu / s.unsqueeze(-2)
+            return ((u @ inner + gu_sinv - u @ (u.mT @ gu_sinv)) @ vh,)
+        if n > k:
+            gv_sinv = gv / s.unsqueeze(-2)
+            return (u @ (inner @ vh + (gv_sinv - v @ (vh @ gv_sinv)).mT),)
+        return (u @ inner @ vh,)
+
+
+class Eigh(Function):
+    """L, Q = eigh(A) (A symmetric, its lower triangle read), packed as [L | Q];
+    dA = sym(Q (diag(gL) + (Q^T gQ) / E) Q^T), E_ij = l_j - l_i (0 on the quotient's diagonal), sym(X) =
+    (X + X^T) / 2: the gradient of a symmetric input, as PyTorch's."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        w, q = _linalg(np.linalg.eigh, a)
+        return _pack(w[..., None], q)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        n = self.parents[0].shape[-1]
+        w, q = unpack(out, ((n, 1), (n, n)))
+        gw, gq = unpack(g, ((n, 1), (n, n)))
+        w, gw = w.squeeze(-1), gw.squeeze(-1)
+        eye = _eye_like(n, w)
+        e = w.unsqueeze(-2) - w.unsqueeze(-1) + eye
+        off = (q.mT @ gq) / e * (1 - eye)
+        ga = q @ (off + _diag_embed(gw)) @ q.mT
+        return ((ga + ga.mT) * 0.5,)
