@@ -65,6 +65,7 @@ from minigrad.factories import (
     zeros_like,
 )
 from minigrad.gradcheck import gradcheck, gradgradcheck
+from minigrad.linalg_functions import cholesky, det, inverse, logdet, pinverse, slogdet
 from minigrad.profiler import profile
 from minigrad.random import Generator, manual_seed
 from minigrad.serialization import load, save
@@ -97,6 +98,7 @@ __all__ = [
     "empty", "empty_like", "get_default_device", "get_default_dtype", "onnx", "rand_like",
     "randint_like", "randn_like", "set_default_device", "set_default_dtype", "utils",
     "DTypeError", "DomainError",
-    "safetensors", "testing", "distributions",
+    "safetensors", "testing", "distributions", "linalg",
+    "cholesky", "det", "inverse", "logdet", "pinverse", "slogdet",
     "amp", "autocast", "cpu", "is_autocast_enabled",
 ]  # fmt: skip

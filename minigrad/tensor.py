@@ -1237,6 +1237,45 @@ class Tensor:
         """``(values, indices)`` of the k largest along ``dim``; see :func:`minigrad.selection.topk`."""
         return _selection.topk(self, k, dim, largest, sorted)
 
+    # ------------------------------------------------------------ linear algebra
+    # (minigrad/linalg_functions.py, imported when called: linalg builds on nn.functional)
+
+    def inverse(self) -> Tensor:
+        """The inverse of each square matrix; see :func:`minigrad.linalg.inv`."""
+        from minigrad import linalg_functions as _lf
+
+        return _lf.inverse(self)
+
+    def det(self) -> Tensor:
+        """The determinant of each square matrix; see :func:`minigrad.linalg.det`."""
+        from minigrad import linalg_functions as _lf
+
+        return _lf.det(self)
+
+    def slogdet(self) -> Any:
+        """``(sign, logabsdet)`` of each square matrix; see :func:`minigrad.linalg.slogdet`."""
+        from minigrad import linalg_functions as _lf
+
+        return _lf.slogdet(self)
+
+    def logdet(self) -> Tensor:
+        """log(det) of each square matrix: nan where the determinant is negative, -inf where it is 0."""
+        from minigrad import linalg_functions as _lf
+
+        return _lf.logdet(self)
+
+    def cholesky(self, upper: builtins.bool = False) -> Tensor:
+        """The Cholesky factor (lower, or upper); see :func:`minigrad.linalg.cholesky`."""
+        from minigrad import linalg_functions as _lf
+
+        return _lf.cholesky(self, upper)
+
+    def pinverse(self, rcond: builtins.float = 1e-15) -> Tensor:
+        """The pseudo-inverse, singular values below rcond * max dropped; see :func:`minigrad.linalg.pinv`."""
+        from minigrad import linalg_functions as _lf
+
+        return _lf.pinverse(self, rcond)
+
 
 class _HookHandle:
     _next = 0

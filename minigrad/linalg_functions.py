@@ -1,0 +1,42 @@
+"""The ``torch.*`` forms of ``torch.linalg``'s functions: ``inverse``, ``det``, ``logdet``, ``slogdet``,
+``cholesky``, ``pinverse`` (also Tensor methods)."""
+
+from __future__ import annotations
+
+from minigrad import linalg
+from minigrad.linalg import SlogdetResult
+from minigrad.tensor import Tensor, where
+
+__all__ = ["cholesky", "det", "inverse", "logdet", "pinverse", "slogdet"]
+
+
+def inverse(input: Tensor) -> Tensor:  # noqa: A002
+    """The inverse of each square matrix (torch.inverse); see :func:`minigrad.linalg.inv`."""
+    return linalg.inv(input)
+
+
+def det(input: Tensor) -> Tensor:  # noqa: A002
+    """The determinant of each square matrix; see :func:`minigrad.linalg.det`."""
+    return linalg.det(input)
+
+
+def slogdet(input: Tensor) -> SlogdetResult:  # noqa: A002
+    """``(sign, logabsdet)`` of each square matrix; see :func:`minigrad.linalg.slogdet`."""
+    return linalg.slogdet(input)
+
+
+def logdet(input: Tensor) -> Tensor:  # noqa: A002
+    """log(det) of each square matrix: logabsdet where the determinant is positive, nan where it is
+    negative (gradient 0 there, as PyTorch's), -inf where it is 0."""
+    sign, logabs = linalg.slogdet(input)
+    return where(sign.numpy() < 0, float("nan"), logabs)
+
+
+def cholesky(input: Tensor, upper: bool = False) -> Tensor:  # noqa: A002
+    """The Cholesky factor (``upper`` may be positional here); see :func:`minigrad.linalg.cholesky`."""
+    return linalg.cholesky(input, upper=upper)
+
+
+def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:  # noqa: A002
+    """The pseudo-inverse, singular values below ``rcond`` times the largest dropped (torch.pinverse)."""
+    return linalg.pinv(input, rtol=rcond)
