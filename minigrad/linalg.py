@@ -114,9 +114,12 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:  # noqa: N803
     """
     a = _square("solve", A)
     b = _floating("solve", B)
-    if not left:
-        return solve(a.mT, b.mT).mT
     vector = b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
+    if not left:
+        if vector:
+            raise ShapeError(f"linalg.solve: vector broadcasting of the left hand side is not supported for "
+                             f"left=False (A {a.shape}, B {b.shape}); it is B / A.squeeze(-1)")
+        return solve(a.mT, b.mT).mT
     bm = b.unsqueeze(-1) if vector else b
     if bm.ndim < 2 or bm.shape[-2] != a.shape[-1]:
         raise ShapeError(f"linalg.solve: incompatible shapes of A {a.shape} and B {b.shape}")

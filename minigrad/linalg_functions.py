@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 from minigrad import linalg
 from minigrad.linalg import SlogdetResult
 from minigrad.tensor import Tensor, where
@@ -32,8 +34,20 @@ def logdet(input: Tensor) -> Tensor:  # noqa: A002
     return where(sign.numpy() < 0, float("nan"), logabs)
 
 
+_warned_cholesky = False
+
+
 def cholesky(input: Tensor, upper: bool = False) -> Tensor:  # noqa: A002
-    """The Cholesky factor (``upper`` may be positional here); see :func:`minigrad.linalg.cholesky`."""
+    """The Cholesky factor (``upper`` may be positional here); see :func:`minigrad.linalg.cholesky`.
+
+    Deprecated in PyTorch in favour of ``linalg.cholesky``: warns once per process, as PyTorch.
+    """
+    global _warned_cholesky
+    if not _warned_cholesky:
+        _warned_cholesky = True
+        warnings.warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in "
+                      "a future PyTorch release; U = cholesky(A, upper=True) is linalg.cholesky(A).mH",
+                      UserWarning, stacklevel=2)
     return linalg.cholesky(input, upper=upper)
 
 

@@ -643,6 +643,11 @@ from tests.op_table_windows import WINDOW_OPS  # noqa: E402  (it builds on the h
 
 OP_TABLE += WINDOW_OPS
 
+# -- linear algebra (tests/op_table_linalg.py)
+from tests.op_table_linalg import LINALG_OPS  # noqa: E402  (it builds on the helpers above)
+
+OP_TABLE += LINALG_OPS
+
 #: Public Tensor names that are not ops on values (attributes, conversions,
 #: autograd plumbing, in-place updates, comparisons, devices); tested in test_tensor.py (devices in
 #: test_device.py).
