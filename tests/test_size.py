@@ -23,7 +23,9 @@ BUDGETS: dict[str, int] = {
     # gradient formulas belong in ops.py (tests/test_architecture.py), so they cannot move out;
     # +142 (1,339) with issue 13's six window/padding/scan/selection primitives (Unfold/Fold, Pad,
     # Cumsum, Gather/ScatterAdd; their numpy kernels are in minigrad/_window_kernels.py)
-    "minigrad/ops.py": 1380,
+    # +195 (1,534) with torch.linalg's eight primitives (Inv, Det, LogAbsDet, Solve, Cholesky, QR, SVD,
+    # Eigh) and the packing of multi-result decompositions: their VJPs must live in this file
+    "minigrad/ops.py": 1580,
     "minigrad/autograd": 920,
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
@@ -36,8 +38,9 @@ BUDGETS: dict[str, int] = {
     "minigrad/_compile": 2600,
     # 23,925 with mg.compile (+2,440), the var primitive and torch.amp; +400 utils.tensorboard;
     # +2,700 (27,140) with issue 13's window layers, their primitives and minigrad/selection.py
-    # +590 (27,751) with surface2's nn additions; room for the lazy modules and minigrad/linalg.py
-    "minigrad": 29000,
+    # +1,315 (28,815) with surface2: the nn additions (+590), the lazy layers (+450), minigrad/linalg.py and
+    # the linalg primitives (+550)
+    "minigrad": 29300,
 }
 
 
