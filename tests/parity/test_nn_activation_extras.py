@@ -188,3 +188,21 @@ def test_buffer_assignment_registers_a_buffer_like_torch() -> None:
     ours.plain = 1
     with pytest.raises(KeyError, match="already exists"):
         ours.plain = nn.Buffer(mg.ones(1))
+
+
+def test_gradcheck_of_the_random_compositions_with_a_fixed_draw() -> None:
+    def seeded(fn: Any) -> Any:
+        def call(*xs: mg.Tensor) -> mg.Tensor:
+            mg.manual_seed(4)  # the same draw for every evaluation
+            return fn(*xs)
+
+        return call
+
+    x = mg.tensor(np.random.default_rng(10).normal(size=(3, 4)), requires_grad=True)
+    assert mg.gradcheck(seeded(lambda v: F.rrelu(v, 0.1, 0.4, training=True)), (x,))
+    assert mg.gradcheck(seeded(lambda v: F.gumbel_softmax(v, tau=0.5)), (x,))
+    # (hard=True is a straight-through estimator: its gradient is the soft sample's by design, not the
+    # derivative of its one-hot value, so it is checked against PyTorch's formula above instead)
+    assert mg.gradgradcheck(seeded(lambda v: F.gumbel_softmax(v, tau=2.0)), (x,))
+    y = mg.tensor(np.random.default_rng(11).normal(size=(2, 6, 2)), requires_grad=True)
+    assert mg.gradcheck(lambda v: F.channel_shuffle(v, 2), (y,))
