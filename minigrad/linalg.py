@@ -100,7 +100,8 @@ def slogdet(A: Tensor) -> SlogdetResult:  # noqa: N803
     The sign is a constant (no gradient); a singular matrix gives (0, -inf).
     """
     a = _square("slogdet", A)
-    sign = from_numpy(np.asarray(np.linalg.slogdet(a.numpy())[0], dtype=a.dtype))
+    with np.errstate(all="ignore"):
+        sign = from_numpy(np.asarray(np.linalg.slogdet(a.numpy())[0], dtype=a.dtype))
     return SlogdetResult(sign, ops.LogAbsDet.apply(a))
 
 

@@ -1346,14 +1346,16 @@ class ScatterAdd(Function):
 # unpacks them with slices, whose gradients land in the packed gradient this backward reads.
 
 
-def _linalg(fn: Any, *arrays: Array) -> Any:
-    """Run a numpy.linalg kernel; a singular or non-positive-definite input raises LinAlgError."""
+def _linalg(name: str, fn: Any, *arrays: Array) -> Any:
+    """Run a numpy.linalg kernel quietly (NaN and inf propagate, as in PyTorch's LAPACK calls); a singular
+    matrix, one that is not positive definite, or an SVD that does not converge (NaN input) raises
+    LinAlgError, as PyTorch's."""
     from minigrad.errors import LinAlgError
 
     try:
-        return fn(*arrays)
+        return _quiet(fn, *arrays)
     except np.linalg.LinAlgError as e:
-        raise LinAlgError(f"linalg.{fn.__name__}: {e} (input of shape {arrays[0].shape})") from None
+        raise LinAlgError(f"linalg.{name}: {e} (input of shape {arrays[0].shape})") from None
 
 
 def _eye_like(n: int, like: Tensor) -> Tensor:
@@ -1373,7 +1375,7 @@ def _pack(*arrays: Array) -> Array:
     """Several results of one decomposition as one array: each flattened over its last two dims (or
     kept, if 1-D per batch) and joined along the last dim."""
     batch = arrays[0].shape[:-2]
-    return np.concatenate([a.reshape(*batch, -1) for a in arrays], axis=-1)
+    return np.concatenate([a.reshape(*batch, math.prod(a.shape[len(batch):])) for a in arrays], axis=-1)
 
 
 def unpack(t: Tensor, shapes: tuple[tuple[int, ...], ...]) -> tuple[Tensor, ...]:
@@ -1393,7 +1395,11 @@ class Inv(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        return np.asarray(_linalg(np.linalg.inv, a))
+        out = np.asarray(_linalg("inv", np.linalg.inv, a))
+        bad = np.isnan(a).any(axis=(-2, -1))
+        if bad.any():  # LAPACK leaves part of a NaN matrix's inverse finite; PyTorch's is all NaN
+            out[bad] = np.nan
+        return out
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         yt = out.mT
@@ -1401,27 +1407,48 @@ class Inv(Function):
 
 
 class Det(Function):
-    """y = det(A);  dA = g y A^-T (A invertible, as PyTorch's formula there)."""
+    """y = det(A);  dA = g adj(A)^T: g y A^-T where A is invertible, and where det(A) = 0 the adjugate
+    from the SVD, sign(det U det V) U diag(prod_{j != i} s_j) Vh."""
 
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        return np.asarray(_linalg(np.linalg.det, a))
+        return np.asarray(_linalg("det", np.linalg.det, a))
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        return ((g * out).unsqueeze(-1).unsqueeze(-1) * Inv.apply(self.parents[0]).mT,)
+        a = self.parents[0]
+        if not (out.numpy() == 0).any():
+            return ((g * out).unsqueeze(-1).unsqueeze(-1) * Inv.apply(a).mT,)
+        return (g.unsqueeze(-1).unsqueeze(-1) * _adjugate_t(a),)
+
+
+def _adjugate_t(a: Tensor) -> Tensor:
+    """adj(A)^T, the derivative of det(A), also for singular A: sign(det U det V) U diag(c) Vh from the SVD,
+    c_i the product of the singular values other than s_i."""
+    n = a.shape[-1]
+    u, s, vh = unpack(SVD.apply(a), ((n, n), (n, 1), (n, n)))
+    sign = from_numpy(np.asarray(_quiet(np.linalg.det, u.numpy()) * _quiet(np.linalg.det, vh.numpy())))
+    cols = [GetItem.apply(s, index=(Ellipsis, slice(j, j + 1), 0)) for j in range(n)]
+    one = from_numpy(np.ones(cols[0].shape, dtype=s.dtype))
+    others = [functools.reduce(Mul.apply, [c for j, c in enumerate(cols) if j != i], one) for i in range(n)]
+    return sign.unsqueeze(-1).unsqueeze(-1) * (u * Cat.apply(*others, dim=-1).unsqueeze(-2)) @ vh
 
 
 class LogAbsDet(Function):
-    """y = log|det A| (slogdet's second result);  dA = g A^-T."""
+    """y = log|det A| (slogdet's second result);  dA = g A^-T (= g adj(A)^T / det A: infinite where A is
+    singular)."""
 
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        return np.asarray(_linalg(np.linalg.slogdet, a)[1])
+        return np.asarray(_linalg("slogdet", np.linalg.slogdet, a)[1])
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        return (g.unsqueeze(-1).unsqueeze(-1) * Inv.apply(self.parents[0]).mT,)
+        a = self.parents[0]
+        if not np.isneginf(out.numpy()).any():
+            return (g.unsqueeze(-1).unsqueeze(-1) * Inv.apply(a).mT,)
+        det = from_numpy(np.asarray(_quiet(np.linalg.det, a.numpy())))
+        return ((g / det).unsqueeze(-1).unsqueeze(-1) * _adjugate_t(a),)
 
 
 class Solve(Function):
@@ -1430,7 +1457,7 @@ class Solve(Function):
     __slots__ = ()
 
     def forward(self, a: Array, b: Array) -> Array:
-        return np.asarray(_linalg(np.linalg.solve, a, b))
+        return np.asarray(_linalg("solve", np.linalg.solve, a, b))
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         gb = Solve.apply(self.parents[0].mT, g)
@@ -1444,7 +1471,13 @@ class Cholesky(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        return np.asarray(_linalg(np.linalg.cholesky, a))
+        out = np.asarray(_linalg("cholesky", np.linalg.cholesky, a))
+        if not np.isfinite(out).all() and np.isnan(a).any():  # LAPACK's potrf stops at a NaN pivot
+            from minigrad.errors import LinAlgError
+
+            raise LinAlgError("linalg.cholesky: the factorization could not be completed because the input "
+                              f"is not positive-definite (it holds NaN; shape {a.shape})")
+        return out
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         t = _tril(out.mT @ g)
@@ -1459,7 +1492,7 @@ class QR(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        q, r = _linalg(np.linalg.qr, a)
+        q, r = _linalg("qr", np.linalg.qr, a)
         return _pack(q, r)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -1488,7 +1521,7 @@ class SVD(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        u, s, vh = _linalg(functools.partial(np.linalg.svd, full_matrices=False), a)
+        u, s, vh = _linalg("svd", functools.partial(np.linalg.svd, full_matrices=False), a)
         return _pack(u, s[..., None], vh)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -1519,7 +1552,7 @@ class Eigh(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        w, q = _linalg(np.linalg.eigh, a)
+        w, q = _linalg("eigh", np.linalg.eigh, a)
         return _pack(w[..., None], q)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:

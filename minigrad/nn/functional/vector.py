@@ -46,7 +46,7 @@ def vector_norm(x: Tensor, p: float = 2.0, dim: int | Sequence[int] | None = Non
         nonzero = x.numpy() != 0
         powered = where(nonzero, where(nonzero, a, 1.0) ** p, 0.0)
     total = powered.sum(dims, keepdim=keepdim)
-    positive = total.numpy() > 0
+    positive = total.numpy() != 0  # (NaN included: its norm is NaN, as PyTorch's)
     # the root of 0 is 0 with gradient 0, as PyTorch's norm backward masks norm == 0
     root = where(positive, total, 1.0) ** (0.5 if p == 2 else 1.0 / p)
     return where(positive, root, 0.0)
