@@ -233,7 +233,8 @@ _add(
 )
 # in-place operators on a float tensor
 for _sym, _iop in [("__iadd__", operator.iadd), ("__isub__", operator.isub), ("__imul__", operator.imul),
-                   ("__itruediv__", operator.itruediv), ("__imod__", operator.imod), ("__ipow__", operator.ipow)]:
+                   ("__itruediv__", operator.itruediv), ("__imod__", operator.imod),
+                   ("__ipow__", operator.ipow)]:
     _add(Case(_sym, lambda m, x, y, f=_iop: f(x, y), ("pos", "nonzero:4"), (_sym,), inplace=True))
 _add(Case("__ifloordiv__", lambda m, x, y: operator.ifloordiv(x, y), ("pos", "nonzero:4"), ("__ifloordiv__",),
           inplace=True, grad=False, check_requires_grad=False))
