@@ -38,7 +38,7 @@ class Framework:
         """A numpy copy of a tensor's values."""
         if self.name == "pytorch":
             return np.array(t.detach().numpy(), copy=True)
-        return np.array(t.data, copy=True)
+        return np.array(t.numpy(), copy=True)
 
     def no_grad(self) -> Any:
         """The library's no-grad context manager."""
@@ -89,7 +89,7 @@ def load_params(fw: Framework, module: Any, weights: dict[str, Array]) -> None:
             with fw.no_grad():
                 p.copy_(fw.lib.from_numpy(w))
         else:
-            p.data[...] = w
+            p.numpy()[...] = w
 
 
 def module_snapshot(fw: Framework, module: Any) -> dict[str, Array]:

@@ -176,7 +176,7 @@ class GPT(nn.Module):
         ids = list(prompt)
         for _ in range(length):
             window = Tensor._wrap(np.array([ids[-self.context:]], dtype=np.int64))
-            logits = self(window).data[0, -1].astype(np.float64) / temperature
+            logits = self(window).numpy()[0, -1].astype(np.float64) / temperature
             probs = np.exp(logits - logits.max())
             probs /= probs.sum()
             ids.append(int(rng.choice(len(probs), p=probs)))

@@ -45,7 +45,7 @@ def section(title: str) -> None:
 
 
 def show(name: str, t: Tensor) -> None:
-    print(f"{name} =\n{np.array2string(t.data, precision=5, suppress_small=True)}\n")
+    print(f"{name} =\n{np.array2string(t.numpy(), precision=5, suppress_small=True)}\n")
 
 
 # --------------------------------------------------------------------- custom primitives
@@ -89,7 +89,7 @@ class NumpyCube(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         (a,) = self.parents or ()
-        return (g * Tensor._wrap(3.0 * a.data**2),)
+        return (g * Tensor._wrap(3.0 * a.numpy()**2),)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,14 +132,14 @@ def main(argv: list[str] | None = None) -> int:
     """)
     eps = 1e-6
     with mg.no_grad():
-        x.data[0, 0] += eps
+        x.numpy()[0, 0] += eps
         plus = f(x, w).item()
-        x.data[0, 0] -= 2 * eps
+        x.numpy()[0, 0] -= 2 * eps
         minus = f(x, w).item()
-        x.data[0, 0] += eps
+        x.numpy()[0, 0] += eps
     numeric = (plus - minus) / (2 * eps)
     print(f"numerical  df/dx[0,0] = {numeric:.10f}")
-    print(f"analytical df/dx[0,0] = {x.grad.data[0, 0]:.10f}\n")
+    print(f"analytical df/dx[0,0] = {x.grad.numpy()[0, 0]:.10f}\n")
     say(f"""
         mg.gradcheck(f, (x, w)) does this for every element of every input that requires
         grad, against every output element (the full Jacobian: {2 * n * n} columns here, two
@@ -197,12 +197,12 @@ def main(argv: list[str] | None = None) -> int:
     assert dy is not None
     (d2y,) = mg.grad(dy.sum(), t)
     assert d2y is not None
-    print(f"t          = {np.array2string(t.data, precision=4)}")
-    print(f"d sin/dt   = {np.array2string(dy.data, precision=4)}   cos(t)  = "
-          f"{np.array2string(np.cos(t.data), precision=4)}")
-    print(f"d2 sin/dt2 = {np.array2string(d2y.data, precision=4)}   -sin(t) = "
-          f"{np.array2string(-np.sin(t.data), precision=4)}\n")
-    ok &= bool(np.allclose(d2y.data, -np.sin(t.data), rtol=1e-12, atol=1e-12))
+    print(f"t          = {np.array2string(t.numpy(), precision=4)}")
+    print(f"d sin/dt   = {np.array2string(dy.numpy(), precision=4)}   cos(t)  = "
+          f"{np.array2string(np.cos(t.numpy()), precision=4)}")
+    print(f"d2 sin/dt2 = {np.array2string(d2y.numpy(), precision=4)}   -sin(t) = "
+          f"{np.array2string(-np.sin(t.numpy()), precision=4)}\n")
+    ok &= bool(np.allclose(d2y.numpy(), -np.sin(t.numpy()), rtol=1e-12, atol=1e-12))
     say("""
         mg.gradgradcheck(fn, inputs) gradchecks the function (inputs, v) -> v^T J, i.e. the
         backward pass itself, against finite differences of it. Our f from section 1 and the

@@ -81,9 +81,9 @@ class Standardize(nn.Module):
     def fit(self, pixels: Array) -> None:
         """Set mean and std from training pixels (N, 64) in 0..16."""
         scaled = pixels / 16.0
-        self.mean.data[...] = scaled.mean(axis=0)
+        self.mean.numpy()[...] = scaled.mean(axis=0)
         # Border pixels are (nearly) always 0: keep their scale finite.
-        self.std.data[...] = np.maximum(scaled.std(axis=0), 1e-2)
+        self.std.numpy()[...] = np.maximum(scaled.std(axis=0), 1e-2)
 
     def forward(self, x: Tensor) -> Tensor:
         return (x / 16.0 - self.mean) / self.std
@@ -113,8 +113,8 @@ def evaluate(model: nn.Module, x: Tensor, y: Tensor) -> tuple[float, float, Arra
         logits = model(x)
         loss = F.cross_entropy(logits, y).item()
     model.train(was_training)
-    pred = logits.data.argmax(axis=1)
-    return loss, float((pred == y.data).mean()), pred
+    pred = logits.numpy().argmax(axis=1)
+    return loss, float((pred == y.numpy()).mean()), pred
 
 
 def confusion_matrix(labels: Array, pred: Array) -> str:
@@ -211,9 +211,9 @@ def main(argv: list[str] | None = None) -> int:
             loss.backward()
             optimizer.step()
             scheduler.step()
-            n = len(yb.data)
+            n = len(yb.numpy())
             loss_sum += loss.item() * n
-            correct += int((logits.data.argmax(axis=1) == yb.data).sum())
+            correct += int((logits.numpy().argmax(axis=1) == yb.numpy()).sum())
             seen += n
             progress.update(step, f"loss {loss_sum / seen:.4f}")
         progress.clear()

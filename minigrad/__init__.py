@@ -40,7 +40,19 @@ from minigrad.gradcheck import gradcheck, gradgradcheck
 from minigrad.profiler import profile
 from minigrad.random import Generator, manual_seed
 from minigrad.serialization import load, save
-from minigrad.tensor import Tensor, bool_, cat, from_numpy, float32, float64, int64, matmul, stack, tensor, where
+from minigrad.tensor import (
+    Tensor,
+    bool_,
+    cat,
+    float32,
+    float64,
+    from_numpy,
+    int64,
+    matmul,
+    stack,
+    tensor,
+    where,
+)
 
 __version__ = "0.1.0"
 

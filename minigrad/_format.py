@@ -136,7 +136,7 @@ def tensor_repr(t: Tensor) -> str:
     """
     prefix = "tensor("
     indent = len(prefix)
-    a = t.data
+    a = t._array
     suffixes = []
     if a.size == 0:
         if a.ndim != 1:

@@ -113,22 +113,22 @@ class _AnomalyObserver(_instrument.Observer):
         if not self.check_nan or not self.check_nan[-1]:
             return
         for i, g in enumerate(grads):
-            if g is None or g.data.dtype.kind != "f":
+            if g is None or g._array.dtype.kind != "f":
                 continue
-            finite = np.isfinite(g.data)
+            finite = np.isfinite(g._array)
             if finite.all():
                 continue
-            bad = g.data[~finite]
+            bad = g._array[~finite]
             kinds = " and ".join(k for k, present in
                                  (("nan", np.isnan(bad).any()), ("inf", np.isinf(bad).any())) if present)
             parents = fn.parents or ()
             shape = f" (shape {parents[i].shape})" if i < len(parents) else ""
-            upstream = ("" if np.isfinite(grad_out.data).all() else
+            upstream = ("" if np.isfinite(grad_out._array).all() else
                         " The gradient flowing into it already contained nan/inf"
                         " (it was passed to backward() that way).")
             raise MinigradError(
                 f"Function '{fn.name}' returned {kinds} values in its gradient for input {i}"
-                f"{shape}: {int(bad.size)} of {g.data.size} elements are not finite.{upstream}\n"
+                f"{shape}: {int(bad.size)} of {g._array.size} elements are not finite.{upstream}\n"
                 f"{self._where(fn)}"
             )
 

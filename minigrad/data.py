@@ -98,9 +98,9 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
             if t.requires_grad:
                 out.append(t[index])  # keep the graph, as PyTorch's stacking would
             elif isinstance(index, slice):
-                out.append(Tensor._wrap(t.data[index].copy()))  # a copy: batches never alias the data
+                out.append(Tensor._wrap(t.numpy()[index].copy()))  # a copy: batches never alias the data
             else:
-                out.append(Tensor._wrap(t.data[index]))
+                out.append(Tensor._wrap(t.numpy()[index]))
         return tuple(out)
 
 
@@ -123,7 +123,7 @@ def default_collate(batch: Sequence[Any]) -> Any:
             raise ShapeError(f"default_collate: samples must have equal shapes to be stacked, got {shapes}")
         if any(t.requires_grad for t in batch):
             return stack(list(batch))
-        return Tensor._wrap(np.stack([t.data for t in batch]))
+        return Tensor._wrap(np.stack([t.numpy() for t in batch]))
     if isinstance(first, (np.ndarray, np.generic)):
         try:
             return Tensor(np.stack(batch))

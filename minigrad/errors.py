@@ -1,8 +1,11 @@
 """The exceptions minigrad raises, one family rooted at :class:`MinigradError`.
 
-Each subclass also inherits the built-in exception a Python user would reach
-for (``ValueError`` for bad values and shapes, ``AssertionError`` for failed
-checks), so ``except ValueError`` keeps working in code that predates minigrad.
+As in PyTorch, the base is a ``RuntimeError``, so ``except RuntimeError:``
+written for PyTorch catches minigrad's errors too. Each subclass also
+inherits the built-in exception PyTorch raises in its case (``ValueError``
+for bad values and shapes, ``IndexError`` for a dim or index out of range,
+``AssertionError`` for failed checks); wrong argument types are plain
+``TypeError``, as in PyTorch.
 """
 
 from __future__ import annotations
@@ -10,8 +13,8 @@ from __future__ import annotations
 __all__ = ["DimensionError", "GradcheckError", "InvalidParameterError", "MinigradError", "ShapeError"]
 
 
-class MinigradError(Exception):
-    """Base class of every error minigrad raises on purpose."""
+class MinigradError(RuntimeError):
+    """Base class of every error minigrad raises on purpose; a ``RuntimeError``, as PyTorch's errors."""
 
 
 class InvalidParameterError(MinigradError, ValueError):

@@ -28,13 +28,13 @@ def _analytical(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int]
     outputs = _float_outputs(fn(*inputs))
     if not outputs:  # else every check passes vacuously
         raise InvalidParameterError("gradcheck: fn returned no floating-point Tensor to differentiate")
-    n_out = sum(o.data.size for o in outputs)
-    jac = [np.zeros((n_out, inputs[i].data.size)) for i in diff]
+    n_out = sum(o.numel() for o in outputs)
+    jac = [np.zeros((n_out, inputs[i].numel())) for i in diff]
     row = 0
     for o in outputs:
-        for j in range(o.data.size):
+        for j in range(o.numel()):
             if o.requires_grad:
-                seed = np.zeros(o.data.size, dtype=o.dtype)
+                seed = np.zeros(o.numel(), dtype=o.dtype)
                 seed[j] = 1
                 grads = autograd.grad(
                     o, [inputs[i] for i in diff], Tensor._wrap(seed.reshape(o.shape)),
@@ -42,7 +42,7 @@ def _analytical(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int]
                 )
                 for k, g in enumerate(grads):
                     if g is not None:
-                        jac[k][row] = g.data.reshape(-1)
+                        jac[k][row] = g.numpy().reshape(-1)
             row += 1
     return jac
 
@@ -59,11 +59,11 @@ def _numerical(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int],
             outs = _float_outputs(fn(*inputs))
         if not outs:
             return np.zeros(0)
-        return np.concatenate([o.data.astype(np.float64).reshape(-1) for o in outs])
+        return np.concatenate([o.numpy().astype(np.float64).reshape(-1) for o in outs])
 
     jacs = []
     for i in diff:
-        x = inputs[i].data
+        x = inputs[i].numpy()
         cols = []
         for k in range(x.size):
             idx = np.unravel_index(k, x.shape)

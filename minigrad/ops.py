@@ -75,14 +75,14 @@ class Function:
         n = len(inputs)
         if n == 1:
             a = inputs[0]
-            out.data = fn.forward(a.data, **params)
+            out._array = fn.forward(a._array, **params)
             record = a.requires_grad
         elif n == 2:
             a, b = inputs
-            out.data = fn.forward(a.data, b.data, **params)
+            out._array = fn.forward(a._array, b._array, **params)
             record = a.requires_grad or b.requires_grad
         else:
-            out.data = fn.forward(*[t.data for t in inputs], **params)
+            out._array = fn.forward(*[t._array for t in inputs], **params)
             record = any(t.requires_grad for t in inputs)
         out.grad = None
         out._hooks = None
@@ -248,10 +248,10 @@ class Pow(Function):
         a, b = self.parents
         ga = None
         if a.requires_grad:
-            ga = where(Tensor._wrap(b.data == 0), _const(0.0, g), g * b * a ** (b - 1))
+            ga = where(Tensor._wrap(b._array == 0), _const(0.0, g), g * b * a ** (b - 1))
         gb = None
         if b.requires_grad:
-            zero = Tensor._wrap((a.data == 0) & (b.data >= 0))
+            zero = Tensor._wrap((a._array == 0) & (b._array >= 0))
             gb = where(zero, _const(0.0, g), g * out * a.log())
         return ga, gb
 
@@ -308,10 +308,10 @@ class Minimum(Function):
 def _tie_split(fn: Function, g: Tensor, a_loses: Any, b_loses: Any) -> tuple[Tensor | None, ...]:
     a, b = fn.parents
     zero = _const(0.0, g)
-    tie = Tensor._wrap(a.data == b.data)
+    tie = Tensor._wrap(a._array == b._array)
     shared = where(tie, g * 0.5, g)
-    ga = where(Tensor._wrap(a_loses(a.data, b.data)), zero, shared) if a.requires_grad else None
-    gb = where(Tensor._wrap(b_loses(a.data, b.data)), zero, shared) if b.requires_grad else None
+    ga = where(Tensor._wrap(a_loses(a._array, b._array)), zero, shared) if a.requires_grad else None
+    gb = where(Tensor._wrap(b_loses(a._array, b._array)), zero, shared) if b.requires_grad else None
     return ga, gb
 
 
@@ -426,7 +426,7 @@ class Relu(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         # "not <= 0" rather than "> 0": a NaN input passes its gradient, as in PyTorch
-        return (where(Tensor._wrap(~(out.data <= 0)), g, _const(0.0, g)),)
+        return (where(Tensor._wrap(~(out._array <= 0)), g, _const(0.0, g)),)
 
 
 class Abs(Function):
@@ -438,7 +438,7 @@ class Abs(Function):
         return np.abs(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        return (g * Tensor._wrap(_sign(self.parents[0].data)),)
+        return (g * Tensor._wrap(_sign(self.parents[0]._array)),)
 
 
 def _sign(a: Array) -> Array:
@@ -547,7 +547,7 @@ class Clamp(Function):
         return y if y is not a else a.copy()
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        a = self.parents[0].data
+        a = self.parents[0]._array
         keep = np.ones(a.shape, dtype=bool)
         if self.lo is not None:
             keep &= a >= self.lo
@@ -595,7 +595,7 @@ class Where(Function):
 
 def where(cond: Tensor, a: Tensor, b: Tensor) -> Tensor:
     """Primitive ``where`` for tensors of one dtype; see :func:`minigrad.where` for the public one."""
-    return Where.apply(a, b, cond=cond.data)
+    return Where.apply(a, b, cond=cond._array)
 
 
 # ---------------------------------------------------------------------- reductions
@@ -704,7 +704,7 @@ class Max(Function):
         return np.asarray(type(self)._reduce(a, axis=dims, keepdims=keepdim))
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        a = self.parents[0].data
+        a = self.parents[0]._array
         kshape = _keepdim_shape(a.shape, self.dims)
         if not self.keepdim:
             g = Reshape.apply(g, shape=kshape)
@@ -716,7 +716,7 @@ class Max(Function):
             mask = np.zeros(a.shape, dtype=bool)
             np.put_along_axis(mask, idx, True, axis=d)
         else:
-            o = out.data.reshape(kshape)
+            o = out._array.reshape(kshape)
             mask = a == o
             everything = self.dims is None and not self.keepdim  # torch.max(x)
             if everything:  # NaN maxima share the gradient too
@@ -937,7 +937,7 @@ class Matmul(Function):
             # Same product either way; computing (g^T a)^T when b is a transposed
             # view (x @ w.T in Linear) hands w a C-ordered gradient, so the
             # optimizer's elementwise updates run on contiguous memory (3x faster).
-            transposed = b.ndim == 2 and b.data.flags.f_contiguous and not b.data.flags.c_contiguous
+            transposed = b.ndim == 2 and b._array.flags.f_contiguous and not b._array.flags.c_contiguous
             gb = (g.mT @ a).mT if transposed else a.mT @ g
         return ga, gb
 

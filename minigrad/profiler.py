@@ -138,7 +138,7 @@ def _fmt_shapes(shapes: list[Shapes], limit: int = 2) -> str:
 
 
 def _shapes(inputs: Sequence[Tensor]) -> Shapes:
-    return tuple(t.data.shape for t in inputs)
+    return tuple(t._array.shape for t in inputs)
 
 
 class profile(_instrument.Observer):  # noqa: N801 - PyTorch's name

@@ -55,7 +55,7 @@ _NPY_MAGIC = b"\x93NUMPY"
 
 
 def _as_array(value: Any, where: str) -> Array:
-    arr = value.data if isinstance(value, Tensor) else value
+    arr = value.numpy() if isinstance(value, Tensor) else value
     if arr.dtype.hasobject:
         raise MinigradError(f"save: {where} is an object array; checkpoints hold numbers only (no pickle)")
     return np.asarray(arr)

@@ -61,7 +61,7 @@ def _default_dtype(dt: np.dtype[Any]) -> np.dtype[Any]:
 
 def _to_array(data: Any, dtype: DTypeLike) -> Array:
     if isinstance(data, Tensor):
-        arr = data.data
+        arr = data._array
     elif isinstance(data, (np.ndarray, np.generic)):  # numpy scalars keep their dtype, as in PyTorch
         arr = np.asarray(data)
     else:
@@ -143,7 +143,7 @@ def _lift(value: Any, like: Tensor) -> Tensor:
     """
     if isinstance(value, Tensor):
         return value
-    dt = like.data.dtype
+    dt = like._array.dtype
     if isinstance(value, float):  # also numpy floating scalars
         if dt.kind != "f":
             dt = float32
@@ -180,11 +180,13 @@ class Tensor:
     """
 
     __slots__ = (
-        "__weakref__", "_ctx", "_hooks", "_retains_grad", "_version", "data", "grad", "requires_grad",
+        "__weakref__", "_array", "_ctx", "_hooks", "_retains_grad", "_version", "grad", "requires_grad",
     )  # fmt: skip
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
 
-    data: Array
+    # The values live in ``_array``, a numpy array; ``.data`` (a Tensor view of it, as in
+    # PyTorch) and ``.numpy()`` are the public ways to it.
+    _array: Array
     grad: Tensor | None
     requires_grad: bool
     _ctx: Function | None
@@ -193,7 +195,7 @@ class Tensor:
     _version: int
 
     def __init__(self, data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = False) -> None:
-        self.data = _to_array(data, dtype)
+        self._array = _to_array(data, dtype)
         self.grad = None
         self._ctx = None
         self._hooks = None
@@ -207,7 +209,7 @@ class Tensor:
     def _wrap(data: Array) -> Tensor:
         """Wrap an array without copying or checks (the no-grad fast path)."""
         t = Tensor.__new__(Tensor)
-        t.data = data
+        t._array = data
         t.grad = None
         t.requires_grad = False
         t._ctx = None
@@ -219,7 +221,7 @@ class Tensor:
     @staticmethod
     def _from_op(data: Array, ctx: Function) -> Tensor:
         t = Tensor.__new__(Tensor)
-        t.data = data
+        t._array = data
         t.grad = None
         t.requires_grad = True
         t._ctx = ctx
@@ -231,19 +233,47 @@ class Tensor:
     # ------------------------------------------------------------ attributes
 
     @property
+    def data(self) -> Tensor:
+        """The values as a new Tensor sharing this tensor's memory, outside the graph (PyTorch's ``.data``).
+
+        It never requires grad and has its own version counter, so in-place
+        changes through it (``p.data += -lr * p.grad``, ``p.data.mul_(0.5)``)
+        update this tensor without autograd seeing them. Assigning
+        ``p.data = t`` makes ``p`` hold ``t``'s array (shape and dtype may
+        change); that replacement counts as an in-place change of ``p``.
+
+        Raises:
+            TypeError: assigning something other than a Tensor.
+            MinigradError: assigning a non-float tensor to one that requires grad.
+        """
+        return from_numpy(self.numpy())
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Tensor.data must be set to a Tensor, got {type(value).__name__}")
+        if self.requires_grad and value.dtype.kind != "f":
+            raise MinigradError(
+                f"Tensor.data: a tensor that requires grad needs floating values, got {value.dtype}"
+            )
+        new = value._array
+        if new is not self._array:  # p.data += t hands back p's own array: nothing to replace
+            self._write(lambda _: new)
+
+    @property
     def shape(self) -> tuple[int, ...]:
         """The dims, as a tuple of ints."""
-        return self.data.shape
+        return self._array.shape
 
     @property
     def ndim(self) -> int:
         """Number of dims."""
-        return self.data.ndim
+        return self._array.ndim
 
     @property
     def dtype(self) -> np.dtype[Any]:
         """The numpy dtype of the data."""
-        return self.data.dtype
+        return self._array.dtype
 
     @property
     def is_leaf(self) -> bool:
@@ -263,11 +293,11 @@ class Tensor:
 
     def numel(self) -> int:
         """Number of elements."""
-        return int(self.data.size)
+        return int(self._array.size)
 
     def dim(self) -> int:
         """Number of dims (PyTorch's name for ``ndim``)."""
-        return self.data.ndim
+        return self._array.ndim
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -283,23 +313,26 @@ class Tensor:
 
     def numpy(self) -> Array:
         """The data as an ndarray (shared, not copied)."""
-        return self.data
+        a = self._array
+        if type(a) is not np.ndarray:  # numpy arithmetic on 0-d arrays returns numpy scalars
+            a = self._array = np.asarray(a)
+        return a
 
     def item(self) -> Any:
         """The single element as a Python number; raises if there is more than one."""
-        if self.data.size != 1:
+        if self._array.size != 1:
             raise ShapeError(
-                f"item(): a tensor with {self.data.size} elements cannot be converted to a scalar"
+                f"item(): a tensor with {self._array.size} elements cannot be converted to a scalar"
             )
-        return self.data.item()
+        return self._array.item()
 
     def tolist(self) -> Any:
         """Nested Python lists of the values."""
-        return self.data.tolist()
+        return self._array.tolist()
 
     def detach(self) -> Tensor:
         """A tensor sharing the data, cut off from the graph."""
-        return Tensor._wrap(self.data)
+        return Tensor._wrap(self._array)
 
     def astype(self, dtype: DTypeLike) -> Tensor:
         """A copy converted to ``dtype`` (differentiable between float dtypes)."""
@@ -309,7 +342,7 @@ class Tensor:
         if dt == self.dtype:
             return self
         if self.requires_grad and dt.kind != "f":
-            return Tensor._wrap(self.data.astype(dt))
+            return Tensor._wrap(self._array.astype(dt))
         return Cast.apply(self, dtype=dt)
 
     to = astype
@@ -347,9 +380,10 @@ class Tensor:
         return self
 
     def __array__(self, dtype: Any = None, copy: builtins.bool | None = None) -> Array:
+        a = self.numpy()
         if dtype is not None and np.dtype(dtype) != self.dtype:
-            return self.data.astype(dtype)
-        return self.data.copy() if copy else self.data
+            return a.astype(dtype)
+        return a.copy() if copy else a
 
     def __float__(self) -> builtins.float:
         return float(self.item())
@@ -358,17 +392,17 @@ class Tensor:
         return int(self.item())
 
     def __bool__(self) -> builtins.bool:
-        if self.data.size != 1:
+        if self._array.size != 1:
             raise MinigradError(
-                f"the truth value of a tensor with {self.data.size} elements is ambiguous; "
+                f"the truth value of a tensor with {self._array.size} elements is ambiguous; "
                 "use .any() or .all()"
             )
-        return bool(self.data.item())
+        return bool(self._array.item())
 
     def __index__(self) -> int:
-        if self.dtype.kind not in "iu" or self.data.size != 1:
+        if self.dtype.kind not in "iu" or self._array.size != 1:
             raise TypeError("only integer tensors of a single element can be used as an index")
-        return int(self.data.item())
+        return int(self._array.item())
 
     def __hash__(self) -> int:
         return id(self)
@@ -418,9 +452,9 @@ class Tensor:
         a, b = self, (other if type(other) is Tensor else _lift(other, self))
         if reverse:
             a, b = b, a
-        if a.data.dtype != b.data.dtype:
+        if a._array.dtype != b._array.dtype:
             a, b = _promote(a, b)
-        if op is _ops.Pow and a.data.dtype == bool_:  # numpy's answer would be int8
+        if op is _ops.Pow and a._array.dtype == bool_:  # numpy's answer would be int8
             raise TypeError("pow of two bool tensors is not supported (as in PyTorch); use .long() on one")
         try:
             return op.apply(a, b)
@@ -466,7 +500,7 @@ class Tensor:
 
     def __pow__(self, other: Any) -> Tensor:
         if self.dtype == bool_ and isinstance(other, (bool, np.bool_)):  # numpy would give int8
-            return Tensor._wrap(self.data | (not other))
+            return Tensor._wrap(self._array | (not other))
         if isinstance(other, (int, float)) and not isinstance(other, bool):
             if type(other) is int and not -(2**63) <= other < 2**63:
                 raise InvalidParameterError(f"pow: the exponent {other} does not fit in int64 (PyTorch too)")
@@ -500,15 +534,39 @@ class Tensor:
     def __abs__(self) -> Tensor:
         return self.abs()
 
-    def _inplace(self, other: Any, ufunc: np.ufunc) -> Tensor:
+    def _write(self, update: Callable[[Array], Array | None]) -> Tensor:
+        """Change this tensor's values in place: the one path of every in-place write.
+
+        ``update(array)`` writes into the array (floating-point warnings off,
+        as PyTorch's kernels are silent) or returns a new array to hold
+        instead. Bumping the version lets backward detect that a tensor it
+        saved was changed after use.
+        """
+        new = _ops._quiet(update, self.numpy())
+        if new is not None:
+            self._array = new
+        self._version += 1
+        return self
+
+    def _check_inplace(self, what: str) -> None:
         if self.requires_grad and autograd._mode.enabled:
             raise MinigradError(
-                "in-place operation on a tensor that requires grad; write x = x + y, "
-                "or update parameters inside `with mg.no_grad():`"
+                f"{what} on a tensor that requires grad; write x = x + y, "
+                "or update parameters inside `with mg.no_grad():` (or through p.data)"
             )
-        value = other.data if isinstance(other, Tensor) else _lift(other, self).data
+
+    def _inplace(self, other: Any, ufunc: np.ufunc, alpha: Scalar = 1) -> Tensor:
+        self._check_inplace("in-place operation")
+        value = other._array if isinstance(other, Tensor) else _lift(other, self)._array
+        if alpha != 1:
+            if self.dtype.kind != "f" and isinstance(alpha, float):
+                raise MinigradError(
+                    f"in-place {ufunc.__name__}: alpha={alpha!r} is a float, but this tensor is "
+                    f"{self.dtype} (as in PyTorch, an integral tensor takes an integral alpha)"
+                )
+            value = _ops._quiet(np.multiply, value, alpha)
         try:
-            ufunc(self.data, value, out=self.data, casting="same_kind")
+            return self._write(lambda a: ufunc(a, value, out=a, casting="same_kind"))
         except TypeError as e:  # numpy's UFuncTypeError
             raise MinigradError(f"in-place {ufunc.__name__}: {e}") from None
         except ValueError as e:
@@ -518,8 +576,6 @@ class Tensor:
                     f"in-place {ufunc.__name__}: shape {other_shape} cannot be broadcast to {self.shape}"
                 ) from None
             raise MinigradError(f"in-place {ufunc.__name__}: {e}") from None
-        self._version += 1
-        return self
 
     def __iadd__(self, other: Any) -> Tensor:
         return self._inplace(other, np.add)
@@ -533,30 +589,83 @@ class Tensor:
     def __itruediv__(self, other: Any) -> Tensor:
         return self._inplace(other, np.divide)
 
+    def add_(self, other: TensorLike, alpha: Scalar = 1) -> Tensor:
+        """self += alpha * other, in place; returns self.
+
+        Raises:
+            MinigradError: self requires grad and grad mode is on, or the result
+                cannot be stored in self's dtype.
+            ShapeError: ``other`` does not broadcast to self's shape.
+        """
+        return self._inplace(other, np.add, alpha)
+
+    def sub_(self, other: TensorLike, alpha: Scalar = 1) -> Tensor:
+        """self -= alpha * other, in place; returns self (errors as :meth:`add_`)."""
+        return self._inplace(other, np.subtract, alpha)
+
+    def mul_(self, other: TensorLike) -> Tensor:
+        """self *= other, in place; returns self (errors as :meth:`add_`)."""
+        return self._inplace(other, np.multiply)
+
+    def div_(self, other: TensorLike) -> Tensor:
+        """self /= other, in place; returns self (errors as :meth:`add_`; not for integer tensors)."""
+        return self._inplace(other, np.divide)
+
+    def copy_(self, src: Tensor) -> Tensor:
+        """Copy ``src``'s values into self, broadcast to its shape and converted to its dtype; returns self.
+
+        Raises:
+            TypeError: ``src`` is not a Tensor.
+            ShapeError: ``src`` does not broadcast to self's shape.
+            MinigradError: self requires grad and grad mode is on.
+        """
+        if not isinstance(src, Tensor):
+            raise TypeError(f"copy_: src must be a Tensor, got {type(src).__name__}")
+        self._check_inplace("copy_")
+        value = src._array
+        try:
+            return self._write(lambda a: np.copyto(a, value, casting="unsafe"))
+        except ValueError:
+            raise ShapeError(f"copy_: shape {src.shape} cannot be broadcast to {self.shape}") from None
+
     def zero_(self) -> Tensor:
         """Fill with zeros in place."""
-        return self._inplace(0, np.multiply) if self.dtype.kind != "f" else self.fill_(0.0)
+        return self.fill_(0)
 
     def fill_(self, value: Scalar) -> Tensor:
         """Fill with ``value`` in place."""
-        if self.requires_grad and autograd._mode.enabled:
-            raise MinigradError("in-place fill_ on a tensor that requires grad")
-        self.data[...] = value
-        self._version += 1
-        return self
+        self._check_inplace("in-place fill_")
+        v = _fill_scalar(value, self.dtype, "fill_: value")
+
+        def fill(a: Array) -> None:
+            a[...] = v
+
+        return self._write(fill)
+
+    def clamp_(self, min: builtins.float | None = None, max: builtins.float | None = None) -> Tensor:  # noqa: A002
+        """Limit values to [min, max] in place; returns self (see :meth:`clamp`).
+
+        Raises:
+            MinigradError: the bounds would make the result a float (an integer
+                tensor with float bounds), or self requires grad in grad mode.
+        """
+        self._check_inplace("in-place clamp_")
+        result = self.detach().clamp(min, max)
+        if result.dtype != self.dtype:
+            raise MinigradError(f"clamp_: the result type {result.dtype} can't be cast to {self.dtype}")
+        return self.copy_(result)
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        if self.requires_grad and autograd._mode.enabled:
-            raise MinigradError("item assignment on a tensor that requires grad; use mg.where")
+        self._check_inplace("item assignment")
         if isinstance(value, Tensor):
-            v = value.data
+            v = value._array
         elif isinstance(value, (np.ndarray, list, tuple)):
-            v = Tensor(value).data
+            v = Tensor(value)._array
         else:
             v = _fill_scalar(value, self.dtype, "setitem: value")
         idx = _index(index, self.shape)
         try:
-            _ops._quiet(self.data.__setitem__, idx, v)
+            self._write(lambda a: a.__setitem__(idx, v))
         except IndexError as e:
             raise DimensionError(f"index {index!r} is out of range for shape {self.shape}: {e}") from None
         except ValueError as e:
@@ -564,21 +673,20 @@ class Tensor:
                 f"setitem: a value of shape {np.shape(v)} does not fit index {index!r} of a tensor of shape "
                 f"{self.shape}: {e}"
             ) from None
-        self._version += 1
 
     # comparisons: bool tensors, never recorded
     def _compare(self, other: Any, ufunc: np.ufunc) -> Tensor:
         if isinstance(other, Tensor):
-            o = other.data
+            o = other._array
         else:
             try:
-                o = _lift(other, self).data
+                o = _lift(other, self)._array
             except TypeError:
                 if isinstance(other, complex):
                     raise
                 return NotImplemented  # type: ignore[no-any-return]
         try:
-            return Tensor._wrap(np.asarray(ufunc(self.data, o)))
+            return Tensor._wrap(np.asarray(ufunc(self._array, o)))
         except ValueError as e:
             raise ShapeError(
                 f"{ufunc.__name__}: shapes {self.shape} and {np.shape(o)} cannot be broadcast together"
@@ -605,7 +713,7 @@ class Tensor:
     def __invert__(self) -> Tensor:
         if self.dtype != bool_:
             raise TypeError(f"~ is only defined for bool tensors, not {self.dtype}")
-        return Tensor._wrap(~self.data)
+        return Tensor._wrap(~self._array)
 
     def _bitwise(self, other: Any, ufunc: np.ufunc) -> Tensor:
         a, b = self, (other if isinstance(other, Tensor) else _lift(other, self))
@@ -614,7 +722,7 @@ class Tensor:
         if a.dtype.kind == "f":  # logical_and would silently give True for 2.0 & 1.0
             raise TypeError(f"{ufunc.__name__} is only defined for bool and integer tensors, got {a.dtype}")
         try:
-            return Tensor._wrap(np.asarray(ufunc(a.data, b.data)))
+            return Tensor._wrap(np.asarray(ufunc(a._array, b._array)))
         except ValueError as e:
             raise ShapeError(
                 f"{ufunc.__name__}: shapes {a.shape} and {b.shape} cannot be broadcast together"
@@ -630,19 +738,19 @@ class Tensor:
 
     def any(self) -> Tensor:
         """True if any element is non-zero (not differentiable)."""
-        return Tensor._wrap(np.asarray(self.data.any()))
+        return Tensor._wrap(np.asarray(self._array.any()))
 
     def all(self) -> Tensor:
         """True if every element is non-zero (not differentiable)."""
-        return Tensor._wrap(np.asarray(self.data.all()))
+        return Tensor._wrap(np.asarray(self._array.all()))
 
     def isnan(self) -> Tensor:
         """Bool tensor, True where the value is NaN."""
-        return Tensor._wrap(np.isnan(self.data))
+        return Tensor._wrap(np.isnan(self._array))
 
     def isfinite(self) -> Tensor:
         """Bool tensor, True where the value is finite."""
-        return Tensor._wrap(np.isfinite(self.data))
+        return Tensor._wrap(np.isfinite(self._array))
 
     # ------------------------------------------------------------ elementwise
 
@@ -745,7 +853,7 @@ class Tensor:
 
     def masked_fill(self, mask: Tensor | Array, value: builtins.float) -> Tensor:
         """x with ``value`` wherever ``mask`` (bool, broadcastable) is True."""
-        m = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+        m = mask._array if isinstance(mask, Tensor) else np.asarray(mask)
         if m.dtype != bool_:
             raise TypeError(f"masked_fill: mask must be a bool tensor, got {m.dtype}")
         v = _fill_scalar(value, self.dtype, "masked_fill: value")
@@ -761,12 +869,12 @@ class Tensor:
 
     def sum(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Sum over ``dim`` (int, tuple, negative; None = all). Bool/int sum to int64."""
-        t = self if self.dtype.kind == "f" else Tensor._wrap(self.data.astype(int64))
+        t = self if self.dtype.kind == "f" else Tensor._wrap(self._array.astype(int64))
         return _ops.Sum.apply(t, dims=_norm_dims(dim, self.ndim), keepdim=keepdim)
 
     def _count(self, dims: tuple[int, ...] | None) -> int:
         if dims is None:
-            return int(self.data.size)
+            return int(self._array.size)
         return math.prod(self.shape[d] for d in dims)
 
     def mean(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
@@ -794,7 +902,7 @@ class Tensor:
         be 1/0 * 0 = nan): the sqrt is taken of 1 there and its result masked.
         """
         v = self.var(dim, keepdim, correction)
-        zero = v.data == 0
+        zero = v._array == 0
         if not zero.any():
             return v.sqrt()
         mask = Tensor._wrap(zero)
@@ -831,15 +939,15 @@ class Tensor:
                               first=False)
 
     def _arg(self, fn: Callable[..., Array], dim: int | None, keepdim: builtins.bool) -> Tensor:
-        if self.data.size == 0:
+        if self._array.size == 0:
             raise MinigradError(f"{fn.__name__}() of an empty tensor of shape {self.shape}")
         if dim is None:
-            out = np.asarray(fn(self.data))
+            out = np.asarray(fn(self._array))
             return Tensor._wrap(out.reshape((1,) * self.ndim) if keepdim else out.astype(int64))
         d = _norm_dim(dim, self.ndim)
         if self.ndim == 0:
             return Tensor._wrap(np.asarray(0, dtype=int64))
-        return Tensor._wrap(np.asarray(fn(self.data, axis=d, keepdims=keepdim)).astype(int64))
+        return Tensor._wrap(np.asarray(fn(self._array, axis=d, keepdims=keepdim)).astype(int64))
 
     def argmax(self, dim: int | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Index of the (first) largest value; over the flattened tensor if dim is None."""
@@ -857,7 +965,7 @@ class Tensor:
         if isinstance(dim, (tuple, list)) and not dim:
             raise DimensionError("logsumexp: dim must name at least one dim, got ()")
         dims = _norm_dims(dim, self.ndim)
-        m = np.max(self.data, axis=dims, keepdims=True) if self.data.size else np.zeros(())
+        m = np.max(self._array, axis=dims, keepdims=True) if self._array.size else np.zeros(())
         m = np.where(np.isfinite(m), m, 0).astype(self.dtype)
         shift = Tensor._wrap(m)
         out = (self - shift).exp().sum(dims, keepdim=True).log() + shift
@@ -888,7 +996,7 @@ class Tensor:
         target = _shape_arg(shape)
         if target == self.shape:
             return self
-        return _ops.Reshape.apply(self, shape=_infer_shape(target, self.data.size, self.shape))
+        return _ops.Reshape.apply(self, shape=_infer_shape(target, self._array.size, self.shape))
 
     view = reshape
 
@@ -988,9 +1096,11 @@ class Tensor:
         """Chunks of ``split_size`` along ``dim`` (the last may be smaller).
 
         Raises:
-            InvalidParameterError: ``split_size`` is not a positive int.
+            TypeError: ``split_size`` is not an int.
+            InvalidParameterError: ``split_size`` is not positive.
         """
-        if not isinstance(split_size, (int, np.integer)) or isinstance(split_size, bool) or split_size <= 0:
+        _check_int("split", "split_size", split_size)
+        if split_size <= 0:
             raise InvalidParameterError(f"split: split_size must be a positive int, got {split_size!r}")
         d = _norm_dim(dim, self.ndim)
         lead = (slice(None),) * d
@@ -1002,9 +1112,11 @@ class Tensor:
         """``chunks`` nearly equal pieces along ``dim``.
 
         Raises:
-            InvalidParameterError: ``chunks`` is not a positive int.
+            TypeError: ``chunks`` is not an int.
+            InvalidParameterError: ``chunks`` is not positive.
         """
-        if not isinstance(chunks, (int, np.integer)) or isinstance(chunks, bool) or chunks <= 0:
+        _check_int("chunk", "chunks", chunks)
+        if chunks <= 0:
             raise InvalidParameterError(f"chunk: chunks must be a positive int, got {chunks!r}")
         d = _norm_dim(dim, self.ndim)
         if self.shape[d] == 0:  # PyTorch: ``chunks`` empty pieces
@@ -1068,7 +1180,7 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
         if isinstance(i, slice) and i.step is not None and not isinstance(i.step, Tensor) and i.step == 0:
             raise InvalidParameterError(f"index {index!r}: slice step cannot be zero")
         if isinstance(i, Tensor):
-            i = i.data
+            i = i._array
         elif isinstance(i, list):
             i = np.asarray(i) if i else np.zeros(0, dtype=int64)  # x[[]] selects nothing
         if isinstance(i, np.ndarray):
@@ -1108,6 +1220,11 @@ def _check_mask(mask: Array, items: tuple[Any, ...], k: int, shape: tuple[int, .
         )
 
 
+def _check_int(fn: str, name: str, value: Any) -> None:
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+        raise TypeError(f"{fn}: {name} must be an int, got {value!r}")
+
+
 def _fill_scalar(value: Any, dtype: np.dtype[Any], what: str) -> Any:
     """Check a Python number that fills a ``dtype`` tensor (setitem, full, clamp, masked_fill).
 
@@ -1116,8 +1233,8 @@ def _fill_scalar(value: Any, dtype: np.dtype[Any], what: str) -> Any:
         InvalidParameterError: a finite value that overflows ``dtype`` (PyTorch's
             "value cannot be converted ... without overflow").
     """
-    if isinstance(value, Tensor) and value.data.size == 1:
-        value = value.data.item()
+    if isinstance(value, Tensor) and value._array.size == 1:
+        value = value._array.item()
     if not isinstance(value, (int, float, np.integer, np.floating, np.bool_)):
         raise TypeError(f"{what} must be a real number, got {value!r}")
     if dtype.kind in "fiu":
@@ -1188,7 +1305,7 @@ def where(condition: Tensor | Array, input: TensorLike, other: TensorLike) -> Te
     Gradients flow to ``input`` where the condition holds and to ``other``
     elsewhere. Scalars take the dtype of the tensor operand.
     """
-    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    cond = condition._array if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != bool_:
         raise TypeError(f"where: condition must be a bool tensor, got {cond.dtype}")
     if isinstance(input, Tensor):

@@ -58,7 +58,7 @@ def _shape(shape: tuple[int, ...]) -> str:
 
 
 def _describe(t: Tensor) -> str:
-    return f"{_shape(t.data.shape)} {t.data.dtype}"
+    return f"{_shape(t.shape)} {t.dtype}"
 
 
 def _leaf_name(t: Tensor, names: dict[int, str]) -> str:
@@ -67,8 +67,8 @@ def _leaf_name(t: Tensor, names: dict[int, str]) -> str:
         return name
     if t.requires_grad:
         return "leaf"
-    if t.data.size == 1:
-        return f"const {t.data.reshape(()).item():.4g}"
+    if t.numel() == 1:
+        return f"const {t.numpy().reshape(()).item():.4g}"
     return "const"
 
 
@@ -137,7 +137,7 @@ def to_dot(tensor: Tensor, params: Any = None) -> str:
         if fn is None:
             label = f"{_leaf_name(t, names)}\n{_describe(t)}"
             if t.grad is not None:
-                label += f"\ngrad {_shape(t.grad.data.shape)}"
+                label += f"\ngrad {_shape(t.grad.shape)}"
             if t.requires_grad:
                 style = 'shape=box, style="rounded,filled", fillcolor=lightblue'
             else:
@@ -145,7 +145,7 @@ def to_dot(tensor: Tensor, params: Any = None) -> str:
         else:
             label = ("output\n" if t is tensor else "") + _describe(t)
             if t.grad is not None:
-                label += f"\ngrad {_shape(t.grad.data.shape)}"
+                label += f"\ngrad {_shape(t.grad.shape)}"
             style = 'shape=box, style="rounded,filled", fillcolor=' + (
                 "darkolivegreen1" if t is tensor else "white"
             )
@@ -248,7 +248,7 @@ def format_graph(tensor: Tensor, params: Any = None) -> str:
             if fn.released:
                 text += " (freed by backward)"
         if t.grad is not None:
-            text += f" grad {_shape(t.grad.data.shape)}"
+            text += f" grad {_shape(t.grad.shape)}"
         lines.append(head + text)
         kids = _parents(t) or ()
         for i in reversed(range(len(kids))):

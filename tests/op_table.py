@@ -1016,7 +1016,8 @@ OP_TABLE += [
 #: Public Tensor names that are not ops on values (attributes, conversions,
 #: autograd plumbing, in-place updates, comparisons); tested in test_tensor.py.
 NOT_OPS = frozenset({
-    "all", "any", "astype", "backward", "bool", "data", "detach", "dim", "double", "dtype", "fill_",
+    "add_", "all", "any", "astype", "backward", "bool", "clamp_", "copy_", "data", "detach", "dim", "div_",
+    "double", "dtype", "fill_", "mul_", "sub_",
     "float", "grad", "grad_fn", "is_leaf", "isfinite", "isnan", "item", "long", "ndim", "numel", "numpy",
     "register_hook", "requires_grad", "requires_grad_", "retain_grad", "shape", "size", "to", "tolist",
     "zero_",

@@ -21,7 +21,7 @@ def test_zero_derivative_ops_give_a_zero_gradient_not_none() -> None:
         fn(x).backward(mg.tensor([1.0, 2.0, 3.0]))
         assert x.grad is not None
         assert x.grad.dtype == np.float32
-        np.testing.assert_array_equal(x.grad.data, [0.0, 0.0, 0.0])
+        np.testing.assert_array_equal(x.grad.numpy(), [0.0, 0.0, 0.0])
 
 
 def _leaf(values: object, dtype: object = mg.float64) -> mg.Tensor:
@@ -53,14 +53,14 @@ def test_diamond_graph_sums_both_paths() -> None:
     b = x.exp()
     (a * b).sum().backward()  # d/dx 3x e^x = 3 e^x (1 + x)
     assert x.grad is not None
-    np.testing.assert_allclose(x.grad.data, 3 * np.exp([1.0, 2.0]) * np.array([2.0, 3.0]), rtol=1e-14)
+    np.testing.assert_allclose(x.grad.numpy(), 3 * np.exp([1.0, 2.0]) * np.array([2.0, 3.0]), rtol=1e-14)
 
 
 def test_the_same_tensor_twice_in_one_op() -> None:
     x = _leaf([1.5, -2.0])
     (x * x).backward(mg.tensor([1.0, 10.0], dtype=mg.float64))
     assert x.grad is not None
-    np.testing.assert_array_equal(x.grad.data, [3.0, -40.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [3.0, -40.0])
 
 
 def test_backward_of_a_leaf_itself() -> None:
@@ -77,7 +77,7 @@ def test_gradients_accumulate_across_two_backward_calls() -> None:
     (x * x).sum().backward()
     (x * 3.0).sum().backward()
     assert x.grad is not None
-    np.testing.assert_array_equal(x.grad.data, [2.0 + 3.0, 4.0 + 3.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0 + 3.0, 4.0 + 3.0])
 
 
 def test_second_backward_through_a_freed_graph_raises() -> None:
@@ -96,7 +96,7 @@ def test_retain_graph_allows_a_second_backward() -> None:
     y.backward(retain_graph=True)
     y.backward()
     assert x.grad is not None
-    np.testing.assert_allclose(x.grad.data, 4 * np.exp([1.0, 2.0]), rtol=1e-15)
+    np.testing.assert_allclose(x.grad.numpy(), 4 * np.exp([1.0, 2.0]), rtol=1e-15)
 
 
 def test_saved_inputs_are_released_after_backward() -> None:
@@ -105,7 +105,7 @@ def test_saved_inputs_are_released_after_backward() -> None:
     h = x * 2.0
     y = h.tanh()
     out = (y * y).sum()
-    probe, array_probe = weakref.ref(h), weakref.ref(h.data)
+    probe, array_probe = weakref.ref(h), weakref.ref(h.numpy())
     fns = [out.grad_fn, y.grad_fn, h.grad_fn]
     del h
     gc.collect()
@@ -133,9 +133,9 @@ def test_leaf_gradients_never_alias_each_other() -> None:
     a, b = _leaf([1.0, 2.0]), _leaf([3.0, 4.0])
     (a + b).sum().backward()
     assert a.grad is not None and b.grad is not None
-    assert not np.shares_memory(a.grad.data, b.grad.data)
+    assert not np.shares_memory(a.grad.numpy(), b.grad.numpy())
     a.grad.data *= 5.0  # what clip_grad_norm_ and optimizers do
-    np.testing.assert_array_equal(b.grad.data, [1.0, 1.0])
+    np.testing.assert_array_equal(b.grad.numpy(), [1.0, 1.0])
 
 
 def test_leaf_gradients_do_not_alias_the_given_gradient() -> None:
@@ -143,11 +143,11 @@ def test_leaf_gradients_do_not_alias_the_given_gradient() -> None:
     g = mg.tensor([1.0, 2.0], dtype=mg.float64)
     (a.reshape(2) + b).backward(g)
     assert a.grad is not None and b.grad is not None
-    g.data[:] = 100.0
-    np.testing.assert_array_equal(a.grad.data, [1.0, 2.0])
-    np.testing.assert_array_equal(b.grad.data, [1.0, 2.0])
+    g.numpy()[:] = 100.0
+    np.testing.assert_array_equal(a.grad.numpy(), [1.0, 2.0])
+    np.testing.assert_array_equal(b.grad.numpy(), [1.0, 2.0])
     a.grad.data += 1.0
-    np.testing.assert_array_equal(b.grad.data, [1.0, 2.0])
+    np.testing.assert_array_equal(b.grad.numpy(), [1.0, 2.0])
 
 
 def test_accumulating_into_an_existing_gradient_does_not_touch_other_leaves() -> None:
@@ -155,7 +155,7 @@ def test_accumulating_into_an_existing_gradient_does_not_touch_other_leaves() ->
     (a + b).sum().backward()
     (a + b).sum().backward()
     assert a.grad is not None and b.grad is not None
-    a.grad.data[0] = 7.0
+    a.grad.numpy()[0] = 7.0
     assert b.grad.item() == 2.0
 
 
@@ -175,7 +175,7 @@ def test_in_place_ops_on_tensors_that_require_grad_raise() -> None:
             op(x)
     with mg.no_grad():  # how optimizers update parameters
         x -= 1.0
-    np.testing.assert_array_equal(x.data, [0.0, 1.0])
+    np.testing.assert_array_equal(x.numpy(), [0.0, 1.0])
 
 
 # ------------------------------------------------------------------ errors
@@ -220,7 +220,7 @@ def test_create_graph_gives_second_derivatives() -> None:
         assert g is not None and g.requires_grad
         g.sum().backward()
         assert x.grad is not None
-        np.testing.assert_allclose(x.grad.data, d2(x.data), rtol=1e-12)
+        np.testing.assert_allclose(x.grad.numpy(), d2(x.numpy()), rtol=1e-12)
 
 
 def test_backward_with_create_graph_records_the_gradient() -> None:
@@ -230,7 +230,7 @@ def test_backward_with_create_graph_records_the_gradient() -> None:
     g1 = x.grad
     x.grad = None
     g1.sum().backward()
-    np.testing.assert_allclose(x.grad.data, [6.0, 12.0])  # type: ignore[union-attr]
+    np.testing.assert_allclose(x.grad.numpy(), [6.0, 12.0])  # type: ignore[union-attr]
 
 
 def test_softmax_hessian_vector_product() -> None:
@@ -253,8 +253,8 @@ def test_softmax_hessian_vector_product() -> None:
         return u @ (np.diag(sp) - np.outer(sp, sp))
 
     expected = np.array([v @ (grad_at(xv + eps * e) - grad_at(xv - eps * e)) / (2 * eps) for e in np.eye(3)])
-    np.testing.assert_allclose(g.data, u @ jac, rtol=1e-12)
-    np.testing.assert_allclose(h.data, expected, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(g.numpy(), u @ jac, rtol=1e-12)
+    np.testing.assert_allclose(h.numpy(), expected, rtol=1e-6, atol=1e-9)
 
 
 # ------------------------------------------------------------------ mg.grad
@@ -265,8 +265,8 @@ def test_grad_returns_a_tuple_and_leaves_dot_grad_alone() -> None:
     out = (x * w).sum()
     res = mg.grad(out, [x, w])
     assert isinstance(res, tuple) and len(res) == 2
-    np.testing.assert_array_equal(res[0].data, [3.0, 4.0])  # type: ignore[union-attr]
-    np.testing.assert_array_equal(res[1].data, [1.0, 2.0])  # type: ignore[union-attr]
+    np.testing.assert_array_equal(res[0].numpy(), [3.0, 4.0])  # type: ignore[union-attr]
+    np.testing.assert_array_equal(res[1].numpy(), [1.0, 2.0])  # type: ignore[union-attr]
     assert x.grad is None and w.grad is None
     single = mg.grad((x * 2.0).sum(), x)
     assert isinstance(single, tuple) and len(single) == 1
@@ -289,9 +289,9 @@ def test_grad_of_an_intermediate_and_with_grad_outputs() -> None:
     gy = mg.tensor([1.0, -1.0], dtype=mg.float64)
     (gh,) = mg.grad(y, h, gy, retain_graph=True)
     assert gh is not None
-    np.testing.assert_allclose(gh.data, np.exp([3.0, 6.0]) * [1.0, -1.0], rtol=1e-15)
+    np.testing.assert_allclose(gh.numpy(), np.exp([3.0, 6.0]) * [1.0, -1.0], rtol=1e-15)
     (gx,) = mg.grad(y, x, gy)
-    np.testing.assert_allclose(gx.data, 3 * np.exp([3.0, 6.0]) * [1.0, -1.0], rtol=1e-15)  # type: ignore[union-attr]
+    np.testing.assert_allclose(gx.numpy(), 3 * np.exp([3.0, 6.0]) * [1.0, -1.0], rtol=1e-15)  # type: ignore[union-attr]
     assert x.grad is None and h.grad is None
 
 
@@ -402,16 +402,16 @@ def test_register_hook_sees_the_gradient_and_can_replace_it() -> None:
     x = _leaf([1.0, 2.0])
     h = x * 3.0
     seen: list[np.ndarray] = []
-    h.register_hook(lambda g: seen.append(g.data.copy()))  # type: ignore[func-returns-value]
+    h.register_hook(lambda g: seen.append(g.numpy().copy()))  # type: ignore[func-returns-value]
     handle = h.register_hook(lambda g: g * 10.0)
     (h * h).sum().backward(retain_graph=True)
     np.testing.assert_array_equal(seen[0], [6.0, 12.0])  # d(h^2)/dh = 2h
     assert x.grad is not None
-    np.testing.assert_array_equal(x.grad.data, [180.0, 360.0])  # replaced gradient flows on
+    np.testing.assert_array_equal(x.grad.numpy(), [180.0, 360.0])  # replaced gradient flows on
     handle.remove()
     x.grad = None
     (h * h).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [18.0, 36.0])  # type: ignore[union-attr]
+    np.testing.assert_array_equal(x.grad.numpy(), [18.0, 36.0])  # type: ignore[union-attr]
     assert len(seen) == 2
 
 
@@ -419,7 +419,7 @@ def test_hook_on_a_leaf_changes_what_is_accumulated() -> None:
     x = _leaf([1.0, 2.0])
     x.register_hook(lambda g: g * 0.0 + 5.0)
     (x * x).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [5.0, 5.0])  # type: ignore[union-attr]
+    np.testing.assert_array_equal(x.grad.numpy(), [5.0, 5.0])  # type: ignore[union-attr]
 
 
 def test_register_hook_on_a_tensor_without_grad_raises() -> None:
@@ -434,7 +434,7 @@ def test_retain_grad_fills_a_non_leaf_gradient() -> None:
     h.retain_grad()
     (h * k).sum().backward()
     assert h.grad is not None
-    np.testing.assert_array_equal(h.grad.data, [4.0, 8.0])
+    np.testing.assert_array_equal(h.grad.numpy(), [4.0, 8.0])
     assert k.grad is None  # non-leaf without retain_grad
     assert not h.is_leaf and x.is_leaf
 
@@ -450,8 +450,8 @@ def test_joined_gradients_summed_in_place_stay_correct() -> None:
     loss = (h * 3 + h * 4 + s).sum()
     loss.backward()
     assert h.grad is not None and x.grad is not None
-    np.testing.assert_array_equal(h.grad.data, np.full(4, 3 + 4 + 2 * 1.5))
-    np.testing.assert_array_equal(x.grad.data, np.full(4, 2 * (3 + 4 + 2 * 1.5)))
+    np.testing.assert_array_equal(h.grad.numpy(), np.full(4, 3 + 4 + 2 * 1.5))
+    np.testing.assert_array_equal(x.grad.numpy(), np.full(4, 2 * (3 + 4 + 2 * 1.5)))
 
 
 def test_in_place_gradient_sum_only_when_exclusive() -> None:

@@ -22,9 +22,9 @@ def test_tensor_dataset_indexing_and_len() -> None:
     ds = TensorDataset(x, y)
     assert len(ds) == 10
     xi, yi = ds[4]
-    np.testing.assert_array_equal(xi.data, [12.0, 13.0, 14.0])
+    np.testing.assert_array_equal(xi.numpy(), [12.0, 13.0, 14.0])
     assert yi.item() == 1 and yi.dtype == np.int64
-    np.testing.assert_array_equal(ds[-1][0].data, x.data[9])
+    np.testing.assert_array_equal(ds[-1][0].numpy(), x.numpy()[9])
 
 
 def test_tensor_dataset_errors() -> None:
@@ -56,8 +56,8 @@ def test_batches_in_order_with_len(n: int, bs: int, drop_last: bool, sizes: list
     assert len(loader) == len(sizes) == len(batches)
     assert [b[0].shape[0] for b in batches] == sizes
     if sizes:
-        got = np.concatenate([b[0].data for b in batches])
-        np.testing.assert_array_equal(got, x.data[: sum(sizes)])
+        got = np.concatenate([b[0].numpy() for b in batches])
+        np.testing.assert_array_equal(got, x.numpy()[: sum(sizes)])
         for bx, by in batches:
             assert isinstance(bx, mg.Tensor) and bx.dtype == np.float32 and bx.shape[1:] == (3,)
             assert by.dtype == np.int64 and not bx.requires_grad
@@ -66,30 +66,30 @@ def test_batches_in_order_with_len(n: int, bs: int, drop_last: bool, sizes: list
 def test_batches_are_copies_not_views_of_the_dataset() -> None:
     x, y = _data()
     (bx, _), *_ = DataLoader(TensorDataset(x, y), batch_size=4)
-    bx.data[...] = -1.0
-    assert (x.data >= 0).all()
+    bx.numpy()[...] = -1.0
+    assert (x.numpy() >= 0).all()
 
 
 def test_shuffle_is_a_permutation_and_deterministic_under_manual_seed() -> None:
     x, y = _data(25)
     loader = DataLoader(TensorDataset(x, y), batch_size=4, shuffle=True)
     mg.manual_seed(123)
-    first = [b[1].data.copy() for b in loader]
-    second = [b[1].data.copy() for b in loader]
+    first = [b[1].numpy().copy() for b in loader]
+    second = [b[1].numpy().copy() for b in loader]
     mg.manual_seed(123)
-    again = [b[1].data.copy() for b in loader]
+    again = [b[1].numpy().copy() for b in loader]
     for a, b in zip(first, again, strict=True):
         np.testing.assert_array_equal(a, b)
-    seen = np.concatenate([b[0].data[:, 0] for b in DataLoader(TensorDataset(x, y), 4, shuffle=True)])
-    np.testing.assert_array_equal(np.sort(seen), x.data[:, 0])
+    seen = np.concatenate([b[0].numpy()[:, 0] for b in DataLoader(TensorDataset(x, y), 4, shuffle=True)])
+    np.testing.assert_array_equal(np.sort(seen), x.numpy()[:, 0])
     assert not all(np.array_equal(a, b) for a, b in zip(first, second, strict=True)), "epochs reshuffle"
-    assert not np.array_equal(np.concatenate(first), y.data), "shuffled"
+    assert not np.array_equal(np.concatenate(first), y.numpy()), "shuffled"
 
 
 def test_shuffle_rows_stay_aligned_across_tensors() -> None:
     x, y = _data(20)
     for bx, by in DataLoader(TensorDataset(x, mg.Tensor(np.arange(20))), batch_size=6, shuffle=True):
-        np.testing.assert_array_equal(bx.data[:, 0], by.data * 3)
+        np.testing.assert_array_equal(bx.numpy()[:, 0], by.numpy() * 3)
     del y
 
 
@@ -100,16 +100,16 @@ def test_own_generator_is_independent_of_the_global_stream() -> None:
     def order(seed: int, global_seed: int) -> np.ndarray:
         mg.manual_seed(global_seed)
         loader = DataLoader(ds, batch_size=7, shuffle=True, generator=mg.Generator(seed))
-        return np.concatenate([b[0].data[:, 0] for b in loader])
+        return np.concatenate([b[0].numpy()[:, 0] for b in loader])
 
     np.testing.assert_array_equal(order(5, 0), order(5, 99))
     assert not np.array_equal(order(5, 0), order(6, 0))
     mg.manual_seed(1)
-    before = mg.rand(3).data
+    before = mg.rand(3).numpy()
     mg.manual_seed(1)
     list(DataLoader(ds, batch_size=7, shuffle=True, generator=mg.Generator(5)))
     list(DataLoader(ds, batch_size=7, shuffle=False))
-    np.testing.assert_array_equal(mg.rand(3).data, before)  # the global stream was not touched
+    np.testing.assert_array_equal(mg.rand(3).numpy(), before)  # the global stream was not touched
 
 
 def test_drop_last_with_shuffle() -> None:
@@ -118,8 +118,8 @@ def test_drop_last_with_shuffle() -> None:
     mg.manual_seed(0)
     batches = list(loader)
     assert len(loader) == 2 and [b[0].shape[0] for b in batches] == [4, 4]
-    rows = np.concatenate([b[0].data[:, 0] for b in batches])
-    assert len(np.unique(rows)) == 8 and set(rows) <= set(x.data[:, 0])
+    rows = np.concatenate([b[0].numpy()[:, 0] for b in batches])
+    assert len(np.unique(rows)) == 8 and set(rows) <= set(x.numpy()[:, 0])
 
 
 class _Squares(Dataset[tuple[np.ndarray, int]]):
@@ -134,16 +134,16 @@ def test_generic_dataset_is_collated_sample_by_sample() -> None:
     batches = list(DataLoader(_Squares(), batch_size=3))
     assert len(batches) == 3
     x, y = batches[0]
-    np.testing.assert_array_equal(x.data, [[0, 0], [1, 1], [2, 2]])
+    np.testing.assert_array_equal(x.numpy(), [[0, 0], [1, 1], [2, 2]])
     assert x.dtype == np.float64 and y.dtype == np.int64
-    np.testing.assert_array_equal(y.data, [0, 1, 4])
-    np.testing.assert_array_equal(batches[2][1].data, [36])
+    np.testing.assert_array_equal(y.numpy(), [0, 1, 4])
+    np.testing.assert_array_equal(batches[2][1].numpy(), [36])
 
 
 def test_default_collate_structures() -> None:
     out = default_collate([{"a": mg.tensor([1.0, 2.0]), "b": 1.5, "c": "x"},
                            {"a": mg.tensor([3.0, 4.0]), "b": 2.5, "c": "y"}])
-    np.testing.assert_array_equal(out["a"].data, [[1, 2], [3, 4]])
+    np.testing.assert_array_equal(out["a"].numpy(), [[1, 2], [3, 4]])
     assert out["b"].dtype == np.float64 and out["c"] == ["x", "y"]
     with pytest.raises(mg.ShapeError, match="equal shapes"):
         default_collate([mg.zeros(2), mg.zeros(3)])
@@ -155,7 +155,7 @@ def test_collate_fn_and_grad_preserving_batches() -> None:
     x = mg.Tensor(np.ones((4, 2)), requires_grad=True)
     (bx,), _ = DataLoader(TensorDataset(x), batch_size=2)
     bx.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [[1, 1], [1, 1], [0, 0], [0, 0]])
+    np.testing.assert_array_equal(x.grad.numpy(), [[1, 1], [1, 1], [0, 0], [0, 0]])
     loader = DataLoader(TensorDataset(mg.zeros(5)), batch_size=2, collate_fn=len)
     assert list(loader) == [2, 2, 1]
 

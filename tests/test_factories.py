@@ -16,7 +16,7 @@ def test_zeros_and_ones(make: Callable[..., mg.Tensor], fill: float) -> None:
     for args in [(2, 3), ((2, 3),), ([2, 3],)]:
         t = make(*args)
         assert t.shape == (2, 3) and t.dtype == np.float32 and not t.requires_grad
-        np.testing.assert_array_equal(t.data, np.full((2, 3), fill))
+        np.testing.assert_array_equal(t.numpy(), np.full((2, 3), fill))
     assert make().shape == ()
     assert make(0, 4).shape == (0, 4)
     t = make(3, dtype=mg.float64, requires_grad=True)
@@ -39,7 +39,7 @@ def test_full_takes_its_dtype_from_the_value() -> None:
     assert mg.full((2,), True).dtype == np.bool_
     t = mg.full((2, 2), 0.1, dtype=mg.float64, requires_grad=True)
     assert t.dtype == np.float64 and t.requires_grad
-    np.testing.assert_array_equal(t.data, np.full((2, 2), 0.1))
+    np.testing.assert_array_equal(t.numpy(), np.full((2, 2), 0.1))
     assert mg.full(3, -2.0).shape == (3,)
 
 
@@ -48,8 +48,8 @@ def test_like_factories_follow_their_argument() -> None:
     for make, fill in ((mg.zeros_like, 0.0), (mg.ones_like, 1.0)):
         t = make(src)
         assert t.shape == (2, 3) and t.dtype == np.float64 and not t.requires_grad
-        np.testing.assert_array_equal(t.data, np.full((2, 3), fill))
-        assert not np.shares_memory(t.data, src.data)
+        np.testing.assert_array_equal(t.numpy(), np.full((2, 3), fill))
+        assert not np.shares_memory(t.numpy(), src.numpy())
         assert make(src, dtype=mg.float32).dtype == np.float32
         assert make(src, requires_grad=True).requires_grad
     assert mg.zeros_like(mg.tensor([1, 2])).dtype == np.int64
@@ -72,7 +72,7 @@ def test_arange(args: tuple[Any, ...], kwargs: dict[str, Any], expected: list[fl
     """Values and dtype as torch.arange: int64 when every argument is an int, else float32."""
     t = mg.arange(*args, **kwargs)
     assert t.dtype == dtype
-    np.testing.assert_allclose(t.data, np.array(expected, dtype=dtype), rtol=1e-6)
+    np.testing.assert_allclose(t.numpy(), np.array(expected, dtype=dtype), rtol=1e-6)
     assert t.shape == (len(expected),)
 
 
@@ -103,20 +103,20 @@ def test_manual_seed_makes_random_factories_reproducible(draw: Callable[[], mg.T
     mg.manual_seed(4321)
     other = draw()
     assert first.shape == (3, 4) and first.dtype == dtype
-    np.testing.assert_array_equal(first.data, again.data)
-    assert not np.array_equal(first.data, second.data)  # the stream moves on
-    assert not np.array_equal(first.data, other.data)
+    np.testing.assert_array_equal(first.numpy(), again.numpy())
+    assert not np.array_equal(first.numpy(), second.numpy())  # the stream moves on
+    assert not np.array_equal(first.numpy(), other.numpy())
 
 
 def test_random_distributions() -> None:
     mg.manual_seed(0)
-    n = mg.randn(20_000, dtype=mg.float64).data
+    n = mg.randn(20_000, dtype=mg.float64).numpy()
     assert abs(n.mean()) < 0.03 and abs(n.std() - 1.0) < 0.03
-    u = mg.rand(20_000).data
+    u = mg.rand(20_000).numpy()
     assert u.min() >= 0.0 and u.max() < 1.0 and abs(u.mean() - 0.5) < 0.02
-    r = mg.randint(-3, 4, (20_000,)).data
+    r = mg.randint(-3, 4, (20_000,)).numpy()
     assert r.dtype == np.int64 and set(np.unique(r).tolist()) == set(range(-3, 4))
-    assert set(np.unique(mg.randint(3, size=(1000,)).data).tolist()) == {0, 1, 2}
+    assert set(np.unique(mg.randint(3, size=(1000,)).numpy()).tolist()) == {0, 1, 2}
 
 
 def test_random_factories_options_and_errors() -> None:
@@ -139,10 +139,10 @@ def test_an_own_generator_is_independent_of_the_global_stream() -> None:
     a = mg.randn(5, generator=g1)
     mg.randn(100)  # global draws do not move g2
     b = mg.randn(5, generator=g2)
-    np.testing.assert_array_equal(a.data, b.data)
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
     mg.manual_seed(0)
     c = mg.randn(5)
-    np.testing.assert_array_equal(mg.manual_seed(0).np.standard_normal(5, dtype=np.float32), c.data)
+    np.testing.assert_array_equal(mg.manual_seed(0).np.standard_normal(5, dtype=np.float32), c.numpy())
 
 
 def test_randint_takes_api_and_pytorch_argument_forms() -> None:

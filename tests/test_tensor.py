@@ -39,7 +39,7 @@ def test_construction_dtype_rules(data: object, dtype: type, shape: tuple[int, .
         t = make(data)
         assert t.dtype == dtype
         assert t.shape == shape
-        np.testing.assert_array_equal(t.data, np.asarray(data))
+        np.testing.assert_array_equal(t.numpy(), np.asarray(data))
 
 
 def test_explicit_dtype_converts_from_the_exact_values() -> None:
@@ -62,10 +62,10 @@ def test_construction_copies_arrays_and_tensors() -> None:
     a = np.array([1.0, 2.0])
     t = mg.tensor(a)
     a[0] = 9.0
-    assert t.data[0] == 1.0
+    assert t.numpy()[0] == 1.0
     u = mg.tensor(t, requires_grad=True)
-    t.data[1] = 7.0
-    assert u.data[1] == 2.0
+    t.numpy()[1] = 7.0
+    assert u.numpy()[1] == 2.0
     assert u.requires_grad and u.is_leaf and u.dtype == np.float64
     assert mg.tensor(t, dtype=mg.float32).dtype == np.float32
 
@@ -140,7 +140,7 @@ def test_dtype_promotion_like_torch(name: str, fn: object, dtype: type) -> None:
 def test_true_division_values_in_promoted_dtype() -> None:
     """Regression: int64 / 0-d float64 divided in float32 (its int operand was cast first)."""
     out = mg.tensor([1, 3]) / _f64(3.0)
-    np.testing.assert_array_equal(out.data, np.array([1, 3]) / 3.0)
+    np.testing.assert_array_equal(out.numpy(), np.array([1, 3]) / 3.0)
     assert (mg.tensor([True, False]) ** True).tolist() == [True, False]
     assert (mg.tensor([True, False]) ** False).tolist() == [True, True]
 
@@ -259,11 +259,11 @@ def test_attributes() -> None:
 
 def test_data_and_numpy_share_memory() -> None:
     t = mg.tensor([1.0, 2.0, 3.0])
-    assert t.data is t.data
-    assert t.numpy() is t.data  # no copy
+    assert t.numpy() is t.numpy()
+    assert t.numpy() is t.numpy()  # no copy
     t.numpy()[0] = 10.0
     assert t.tolist() == [10.0, 2.0, 3.0]
-    t.data[1] = 20.0
+    t.numpy()[1] = 20.0
     assert t.numpy()[1] == 20.0
 
 
@@ -284,9 +284,9 @@ def test_detach_shares_data_and_cuts_the_graph() -> None:
     y = x * 2.0
     d = y.detach()
     assert not d.requires_grad and d.is_leaf and d.grad_fn is None
-    assert np.shares_memory(d.data, y.data)
+    assert np.shares_memory(d.numpy(), y.numpy())
     (d * x).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [2.0, 4.0])  # type: ignore[union-attr]
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 4.0])  # type: ignore[union-attr]
 
 
 def test_float_double_astype_and_gradients_through_casts() -> None:
@@ -296,7 +296,7 @@ def test_float_double_astype_and_gradients_through_casts() -> None:
     assert d.dtype == np.float64 and d.requires_grad and not d.is_leaf
     (d * mg.tensor(np.array([3.0, 4.0]))).sum().backward()
     assert x.grad is not None and x.grad.dtype == np.float32  # the gradient comes back in x's dtype
-    np.testing.assert_array_equal(x.grad.data, [3.0, 4.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [3.0, 4.0])
     assert x.astype(mg.float64).dtype == np.float64 and x.astype("float32") is x
     i = x.astype(mg.int64)
     assert i.dtype == np.int64 and not i.requires_grad and i.tolist() == [1, 2]
@@ -319,23 +319,23 @@ def test_requires_grad_() -> None:
 
 def test_in_place_ops_on_tensors_that_need_no_grad() -> None:
     t = mg.tensor([1.0, 2.0, 3.0])
-    buf = t.data
+    buf = t.numpy()
     t += 1.0
     t -= mg.tensor([1.0, 1.0, 1.0])
     t *= 2.0
     t /= mg.tensor(4.0)
-    assert t.data is buf  # truly in place
-    np.testing.assert_array_equal(t.data, [0.5, 1.0, 1.5])
+    assert t.numpy() is buf  # truly in place
+    np.testing.assert_array_equal(t.numpy(), [0.5, 1.0, 1.5])
     assert t.dtype == np.float32
     t.zero_()
-    np.testing.assert_array_equal(t.data, [0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(t.numpy(), [0.0, 0.0, 0.0])
     t.fill_(2.5)
-    np.testing.assert_array_equal(t.data, [2.5, 2.5, 2.5])
+    np.testing.assert_array_equal(t.numpy(), [2.5, 2.5, 2.5])
     t[1] = 7.0
     assert t.tolist() == [2.5, 7.0, 2.5]
     m = mg.ones(2, 3)
     m += mg.tensor([1.0, 2.0, 3.0])  # broadcasting the right-hand side
-    np.testing.assert_array_equal(m.data, [[2.0, 3.0, 4.0]] * 2)
+    np.testing.assert_array_equal(m.numpy(), [[2.0, 3.0, 4.0]] * 2)
 
 
 def test_in_place_errors() -> None:
@@ -399,10 +399,10 @@ def test_std_gradient_is_zero_where_the_std_is_zero() -> None:
     s = x.std(1)
     s.backward(mg.ones(2, dtype=mg.float64))
     assert x.grad is not None
-    np.testing.assert_array_equal(x.grad.data[0], [0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(x.grad.numpy()[0], [0.0, 0.0, 0.0])
     xv = np.array([1.0, 2.0, 4.0])
-    np.testing.assert_allclose(x.grad.data[1], (xv - xv.mean()) / (2 * s.data[1]), rtol=1e-14)
-    np.testing.assert_allclose(s.data, [0.0, np.std(xv, ddof=1)], rtol=1e-15)
+    np.testing.assert_allclose(x.grad.numpy()[1], (xv - xv.mean()) / (2 * s.numpy()[1]), rtol=1e-14)
+    np.testing.assert_allclose(s.numpy(), [0.0, np.std(xv, ddof=1)], rtol=1e-15)
     y = mg.tensor([2.0], requires_grad=True)
     y.std(correction=0).backward()
     assert y.grad is not None and y.grad.tolist() == [0.0]

@@ -199,7 +199,7 @@ def _run_backward(
     # Arrays already handed to a leaf's .grad (or owned by the caller): a second
     # leaf receiving the same memory gets a copy, so in-place updates of one
     # .grad (clip_grad_norm_, accumulation) never change another.
-    handed: set[int] = {_memory_owner(g.data) for g in root_grads}
+    handed: set[int] = {_memory_owner(g._array) for g in root_grads}
     captured: dict[int, Tensor] = {}
     with set_grad_enabled(create_graph), np.errstate(all="ignore"):
         for r, g in zip(roots, root_grads):
@@ -227,10 +227,10 @@ def _run_backward(
             for p, pg in zip(parents, fn.backward(g, t)):
                 if pg is None or not p.requires_grad:
                     continue
-                if pg.data.shape != p.data.shape:
-                    pg = _sum_to(pg, p.data.shape, fn)
-                if pg.data.dtype != p.data.dtype:
-                    pg = pg.astype(p.data.dtype)
+                if pg._array.shape != p._array.shape:
+                    pg = _sum_to(pg, p._array.shape, fn)
+                if pg._array.dtype != p._array.dtype:
+                    pg = pg.astype(p._array.dtype)
                 key = id(p)  # arrive(p, pg), inlined: this loop runs once per edge
                 prev = grads.get(key)
                 if prev is not None:
@@ -266,34 +266,34 @@ def _add_into(prev: Tensor, g: Tensor, create_graph: bool) -> Tensor:
     adapts to interpreters that count frame references differently), and the
     array owns its memory.
     """
-    data = prev.data
+    data = prev._array
     if (
         not create_graph
         and sys.getrefcount(prev) <= _EXCLUSIVE_REFS[0]
         and sys.getrefcount(data) <= _EXCLUSIVE_REFS[1]
         and data.base is None
         and data.flags.writeable
-        and data.shape == g.data.shape
-        and data.dtype == g.data.dtype
+        and data.shape == g._array.shape
+        and data.dtype == g._array.dtype
     ):
-        np.add(data, g.data, out=data)
+        np.add(data, g._array, out=data)
         return prev
     return prev + g
 
 
 class _Probe:
-    __slots__ = ("data",)
-    data: Array
+    __slots__ = ("_array",)
+    _array: Array
 
 
 def _refcounts(prev: _Probe) -> tuple[int, int]:
-    data = prev.data  # the same frame shape as _add_into's
+    data = prev._array  # the same frame shape as _add_into's
     return sys.getrefcount(prev), sys.getrefcount(data)
 
 
 def _exclusive_refcounts() -> tuple[int, int]:
     probe = _Probe()
-    probe.data = np.empty(1)
+    probe._array = np.empty(1)
     table = {0: probe}
     del probe
     prev = table.get(0)
@@ -318,7 +318,7 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> N
     if create_graph:
         t.grad = g if t.grad is None else t.grad + g
         return
-    data = g.data
+    data = g._array
     if t.grad is None:
         owner = _memory_owner(data)
         # A strided .grad would slow every optimizer step that reads it.
@@ -327,10 +327,10 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> N
             owner = id(data)
         handed.add(owner)
         t.grad = Tensor._wrap(data)
-    elif t.grad.shape == data.shape and t.grad.data.flags.writeable:
-        np.add(t.grad.data, data, out=t.grad.data, casting="unsafe")
+    elif t.grad.shape == data.shape and t.grad._array.flags.writeable:
+        np.add(t.grad._array, data, out=t.grad._array, casting="unsafe")
     else:
-        t.grad = Tensor._wrap(t.grad.data + data)
+        t.grad = Tensor._wrap(t.grad._array + data)
 
 
 def _as_tensors(x: Tensor | Sequence[Tensor]) -> list[Tensor]:
@@ -359,7 +359,7 @@ def _root_grads(
                 "compute it under no_grad)"
             )
         if g is None:
-            if out.data.size != 1:
+            if out._array.size != 1:
                 raise MinigradError(
                     f"grad can be implicitly created only for scalar outputs; this output has "
                     f"shape {out.shape}: pass gradient= with that shape"

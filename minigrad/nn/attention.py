@@ -74,7 +74,7 @@ def attention(
     dead: Array | None = None
     if mask is not None:
         scores = scores + mask
-        dead_rows: Array = np.asarray(np.isneginf(mask.data).all(axis=-1, keepdims=True))
+        dead_rows: Array = np.asarray(np.isneginf(mask.numpy()).all(axis=-1, keepdims=True))
         if dead_rows.any():
             dead = dead_rows
             # A row of -inf would softmax to NaN (and warn); give it finite
@@ -183,7 +183,7 @@ def additive_mask(mask: Any, dtype: np.dtype[Any], true_means_masked: bool, name
     """
     t = mask if isinstance(mask, Tensor) else Tensor._wrap(np.asarray(mask))
     if t.dtype == np.bool_:
-        blocked = t.data if true_means_masked else ~t.data
+        blocked = t.numpy() if true_means_masked else ~t.numpy()
         return Tensor._wrap(np.where(blocked, dtype.type(-np.inf), dtype.type(0.0)))
     if t.dtype.kind != "f":
         raise TypeError(f"{name} must be a bool or floating-point tensor, got dtype {t.dtype}")
@@ -191,7 +191,7 @@ def additive_mask(mask: Any, dtype: np.dtype[Any], true_means_masked: bool, name
 
 
 def _index_array(input: Any, fn: str) -> Array:  # noqa: A002
-    idx = input.data if isinstance(input, Tensor) else np.asarray(input)
+    idx = input.numpy() if isinstance(input, Tensor) else np.asarray(input)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"{fn}: indices must be an integer tensor (int64), got dtype {idx.dtype}")
     return idx
@@ -230,7 +230,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> 
     if pad is not None and out.requires_grad:
         at_pad = (idx == pad)[..., None]
         if at_pad.any():
-            out = _where_const(at_pad, weight.data[pad], out)
+            out = _where_const(at_pad, weight.numpy()[pad], out)
     return out
 
 
@@ -266,7 +266,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
             ``num_classes``, ``num_classes`` is below -1, or it must be
             inferred from an empty tensor.
     """
-    idx = tensor.data if isinstance(tensor, Tensor) else np.asarray(tensor)
+    idx = tensor.numpy() if isinstance(tensor, Tensor) else np.asarray(tensor)
     if idx.dtype != int64:
         raise TypeError(f"one_hot is only applicable to int64 index tensors, got dtype {idx.dtype}")
     if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)):

@@ -57,7 +57,7 @@ def _fans(tensor: Tensor) -> tuple[int, int]:
 
 
 def _fill(tensor: Tensor, values: Array) -> Tensor:
-    tensor.data[...] = values
+    tensor.numpy()[...] = values
     tensor._version += 1
     return tensor
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from minigrad.autograd import no_grad
 from minigrad.errors import InvalidParameterError, MinigradError
-from minigrad.tensor import Array, DTypeLike, Tensor, TensorLike, _resolve_dtype, float32, float64
+from minigrad.tensor import Array, DTypeLike, Tensor, TensorLike, _resolve_dtype, float32, float64, from_numpy
 
 __all__ = ["IncompatibleKeys", "Module", "ModuleDict", "ModuleList", "Parameter", "Sequential"]
 
@@ -43,11 +43,11 @@ class Parameter(Tensor):
         if data is None:
             arr: Array = np.empty(0, dtype=float32)
         elif isinstance(data, Tensor):
-            arr = data.data
+            arr = data.numpy()
         else:
-            arr = Tensor(data).data
+            arr = Tensor(data).numpy()
         super().__init__(np.empty(0, dtype=arr.dtype))
-        self.data = arr
+        self.data = from_numpy(arr)
         if requires_grad:
             self.requires_grad_(True)
 
@@ -344,7 +344,7 @@ class Module:
             if set_to_none:
                 p.grad = None
             else:
-                p.grad = Tensor._wrap(np.zeros_like(p.grad.data))
+                p.grad = Tensor._wrap(np.zeros_like(p.grad.numpy()))
 
     def apply(self: M, fn: Callable[[Module], Any]) -> M:
         """Call ``fn`` on every child (recursively, children first) and then on self; returns self."""
@@ -378,7 +378,7 @@ class Module:
                 t.data = t.data.astype(dt)
                 t._version += 1
                 if t.grad is not None:
-                    t.grad = Tensor._wrap(t.grad.data.astype(dt))
+                    t.grad = Tensor._wrap(t.grad.numpy().astype(dt))
         return self
 
     def double(self: M) -> M:
@@ -409,7 +409,7 @@ class Module:
 
         Keys are PyTorch's (``0.weight``, ``bn.running_var``, ``bn.num_batches_tracked``).
         """
-        return OrderedDict((name, t.data.copy()) for name, t in self._state_items(prefix))
+        return OrderedDict((name, t.numpy().copy()) for name, t in self._state_items(prefix))
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy values from ``state_dict`` into the parameters and buffers, all or nothing.
@@ -442,7 +442,7 @@ class Module:
             if key not in state_dict:
                 continue
             value = state_dict[key]
-            arr = np.asarray(value.data if isinstance(value, Tensor) else value)
+            arr = np.asarray(value.numpy() if isinstance(value, Tensor) else value)
             if arr.shape != dest.shape:
                 mismatched.append(
                     f"size mismatch for {key}: copying a param with shape {arr.shape}, "
@@ -462,7 +462,7 @@ class Module:
         with no_grad():
             for key, arr in values.items():
                 dest = own[key]
-                dest.data[...] = arr.astype(dest.dtype, copy=False)
+                dest.numpy()[...] = arr.astype(dest.dtype, copy=False)
                 dest._version += 1
         return IncompatibleKeys(missing, unexpected)
 

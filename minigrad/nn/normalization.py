@@ -122,7 +122,7 @@ class BatchNorm1d(Module):
             self.num_batches_tracked.data += 1
             self.num_batches_tracked._version += 1
             if self.momentum is None:  # cumulative average: the k-th batch gets weight 1/k
-                factor = 1.0 / float(self.num_batches_tracked.data)
+                factor = 1.0 / float(self.num_batches_tracked.numpy())
         track = not self.training or self.track_running_stats
         return F.batch_norm(
             input,

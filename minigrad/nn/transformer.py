@@ -65,11 +65,11 @@ class Embedding(Module):
                     f"Embedding: _weight must be {(self.num_embeddings, self.embedding_dim)}, "
                     f"got {_weight.shape}"
                 )
-            self.weight = Parameter(_weight.data.astype(dt, copy=True), requires_grad=not _freeze)
+            self.weight = Parameter(_weight.numpy().astype(dt, copy=True), requires_grad=not _freeze)
             return
         self.weight = Parameter(factories.randn(self.num_embeddings, self.embedding_dim, dtype=dt))
         if self.padding_idx is not None:
-            self.weight.data[self.padding_idx] = 0.0
+            self.weight.numpy()[self.padding_idx] = 0.0
 
     @classmethod
     def from_pretrained(cls, embeddings: Tensor, freeze: bool = True,

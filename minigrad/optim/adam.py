@@ -90,7 +90,7 @@ class Adam(Optimizer):
             g = self._grad_of(p)
             if g is None:
                 continue
-            x = p.data
+            x = p.numpy()
             state = self.state[p]
             if not state:
                 state["step"] = 0

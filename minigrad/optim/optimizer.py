@@ -239,7 +239,7 @@ class Optimizer:
                 else:
                     if g._ctx is not None:  # a gradient built with create_graph
                         g = p.grad = g.detach()
-                    g.data.fill(0)
+                    g.numpy().fill(0)
 
     @no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
@@ -274,15 +274,15 @@ class Optimizer:
         g = p.grad
         if g is None:
             return None
-        if g.data.shape != p.data.shape:
+        if g.shape != p.shape:
             raise ShapeError(
-                f"optimizer step: a parameter of shape {p.data.shape} has a gradient of shape {g.data.shape}"
+                f"optimizer step: a parameter of shape {p.shape} has a gradient of shape {g.shape}"
             )
-        if g.data.dtype.kind != "f":  # an int/bool .grad: PyTorch refuses it on assignment
+        if g.dtype.kind != "f":  # an int/bool .grad: PyTorch refuses it on assignment
             raise TypeError(
-                f"optimizer step: a {p.data.dtype} parameter has a gradient of dtype {g.data.dtype}"
+                f"optimizer step: a {p.dtype} parameter has a gradient of dtype {g.dtype}"
             )
-        return g.data
+        return g.numpy()
 
     # ------------------------------------------------------------ state dict
 
@@ -319,14 +319,14 @@ class Optimizer:
             return int(step)
         if isinstance(value, (np.ndarray, Tensor)) or hasattr(value, "__array__"):
             arr = np.asarray(value)
-            if arr.dtype.kind == "f" and p.data.dtype.kind == "f":
-                arr = arr.astype(p.data.dtype, copy=True)  # like PyTorch: state follows the param dtype
+            if arr.dtype.kind == "f" and p.dtype.kind == "f":
+                arr = arr.astype(p.dtype, copy=True)  # like PyTorch: state follows the param dtype
             else:
                 arr = arr.copy()
-            if key in self._param_shaped_state and arr.shape != p.data.shape:
+            if key in self._param_shaped_state and arr.shape != p.shape:
                 raise ShapeError(
                     f"load_state_dict: state[{index}][{key!r}] has shape {arr.shape}, "
-                    f"but the parameter has shape {p.data.shape}"
+                    f"but the parameter has shape {p.shape}"
                 )
             return arr
         return copy.deepcopy(value)

@@ -74,7 +74,7 @@ class SGD(Optimizer):
             g = self._grad_of(p)
             if g is None:
                 continue
-            x = p.data
+            x = p.numpy()
             # `d` is the direction; `own` says whether it is a scratch array
             # this step may overwrite (never the .grad array or the buffer).
             d, own = g, False

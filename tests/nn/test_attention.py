@@ -84,10 +84,10 @@ class TestSDPAParity:
         _sdpa_case(((2, 5, 4), (2, 6, 4), (2, 6, 4)), mask=mask)
         q, k, v = (mg.tensor(RNG.standard_normal(s), requires_grad=True) for s in ((5, 4), (6, 4), (6, 4)))
         out = scaled_dot_product_attention(q, k, v, attn_mask=mg.tensor(mask))
-        assert np.all(out.data[2] == 0.0)
+        assert np.all(out.numpy()[2] == 0.0)
         out.sum().backward()
-        assert q.grad is not None and np.all(q.grad.data[2] == 0.0)
-        assert np.isfinite(q.grad.data).all()
+        assert q.grad is not None and np.all(q.grad.numpy()[2] == 0.0)
+        assert np.isfinite(q.grad.numpy()).all()
 
     def test_float_mask_with_neg_inf_row(self) -> None:
         mask = np.zeros((5, 6))
@@ -124,7 +124,7 @@ class TestSDPAInvariants:
         tril = mg.tensor(np.tril(np.ones((4, 4), dtype=bool)))
         a = scaled_dot_product_attention(q, k, v, is_causal=True)
         b = scaled_dot_product_attention(q, k, v, attn_mask=tril)
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
 
     def test_causal_mask_cached_and_read_only(self) -> None:
         m = causal_mask(3, 4, np.dtype(np.float64))
@@ -140,7 +140,7 @@ class TestSDPAInvariants:
         mask = mg.tensor(np.tril(np.ones((4, 4), dtype=bool)))
         scaled_dot_product_attention(*ts, attn_mask=mask).sum().backward()
         for t, c in zip(ts, copies, strict=True):
-            np.testing.assert_array_equal(t.data, c)
+            np.testing.assert_array_equal(t.numpy(), c)
 
     def test_dropout_uses_seeded_generator(self) -> None:
         q, k, v = (mg.tensor(RNG.standard_normal((2, 6, 4))) for _ in range(3))
@@ -148,20 +148,20 @@ class TestSDPAInvariants:
         a = scaled_dot_product_attention(q, k, v, dropout_p=0.5)
         mg.manual_seed(7)
         b = scaled_dot_product_attention(q, k, v, dropout_p=0.5)
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
         # the same draw applied by hand: dropout of the softmax weights, then @ v
         mg.manual_seed(7)
         weights = ((q @ k.mT) * (1 / 2.0)).softmax(-1)
         expected = F.dropout(weights, p=0.5, training=True) @ v
-        assert_close(a, expected.data, rtol=1e-12)
+        assert_close(a, expected.numpy(), rtol=1e-12)
         plain = scaled_dot_product_attention(q, k, v)
-        assert not np.allclose(a.data, plain.data)
+        assert not np.allclose(a.numpy(), plain.numpy())
 
     def test_dropout_zero_is_deterministic(self) -> None:
         q, k, v = (mg.tensor(RNG.standard_normal((2, 6, 4))) for _ in range(3))
         a = scaled_dot_product_attention(q, k, v, dropout_p=0.0)
         b = scaled_dot_product_attention(q, k, v)
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
 
 
 class TestSDPAErrors:
@@ -214,8 +214,8 @@ class TestEmbedding:
         ref.backward(torch.tensor(g))
         assert_close(mw.grad, tw.grad)
         assert mw.grad is not None
-        np.testing.assert_allclose(mw.grad.data[1], g[0, 0] + g[0, 2] + g[1, 1], rtol=1e-14)
-        np.testing.assert_array_equal(mw.grad.data[[2, 4, 5]], 0.0)
+        np.testing.assert_allclose(mw.grad.numpy()[1], g[0, 0] + g[0, 2] + g[1, 1], rtol=1e-14)
+        np.testing.assert_array_equal(mw.grad.numpy()[[2, 4, 5]], 0.0)
 
     @pytest.mark.parametrize("padding_idx", [1, -6])
     def test_padding_row_gets_no_gradient(self, padding_idx: int) -> None:
@@ -231,13 +231,13 @@ class TestEmbedding:
         ref.backward(torch.tensor(g))
         assert_close(mw.grad, tw.grad)
         assert mw.grad is not None
-        np.testing.assert_array_equal(mw.grad.data[1], 0.0)
-        np.testing.assert_allclose(mw.grad.data[3], g[0, 1], rtol=1e-14)
+        np.testing.assert_array_equal(mw.grad.numpy()[1], 0.0)
+        np.testing.assert_allclose(mw.grad.numpy()[3], g[0, 1], rtol=1e-14)
 
     def test_scalar_index_and_int32(self) -> None:
         w = mg.tensor(RNG.standard_normal((4, 3)))
-        assert_close(embedding(mg.tensor(2), w), w.data[2])
-        assert_close(embedding(np.array([3, 0], dtype=np.int32), w), w.data[[3, 0]])
+        assert_close(embedding(mg.tensor(2), w), w.numpy()[2])
+        assert_close(embedding(np.array([3, 0], dtype=np.int32), w), w.numpy()[[3, 0]])
 
     def test_out_of_range_index(self) -> None:
         w = mg.randn(4, 3)
@@ -267,10 +267,10 @@ class TestOneHot:
             ref = torch.nn.functional.one_hot(torch.tensor(idx), n)
             assert out.dtype == np.int64
             assert not out.requires_grad
-            np.testing.assert_array_equal(out.data, ref.numpy())
+            np.testing.assert_array_equal(out.numpy(), ref.numpy())
 
     def test_scalar_and_empty(self) -> None:
-        np.testing.assert_array_equal(one_hot(mg.tensor(2), 3).data, [0, 0, 1])
+        np.testing.assert_array_equal(one_hot(mg.tensor(2), 3).numpy(), [0, 0, 1])
         assert one_hot(mg.zeros(0, dtype=mg.int64), 3).shape == (0, 3)
 
     def test_errors(self) -> None:
@@ -308,4 +308,4 @@ class TestRowGatherGradient:
         rows = np.nonzero(index)[0] if index.dtype == bool else index
         np.add.at(expected, (rows,), g)
         assert x.grad is not None
-        np.testing.assert_allclose(x.grad.data, expected, rtol=1e-14, atol=0)
+        np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-14, atol=0)

@@ -25,17 +25,17 @@ class TestEmbedding:
         a = nn.Embedding(400, 50)
         mg.manual_seed(5)
         b = nn.Embedding(400, 50)
-        np.testing.assert_array_equal(a.weight.data, b.weight.data)
+        np.testing.assert_array_equal(a.weight.numpy(), b.weight.numpy())
         assert a.weight.dtype == np.float32 and a.weight.requires_grad
-        assert abs(a.weight.data.mean()) < 0.02
-        assert abs(a.weight.data.std() - 1.0) < 0.02
+        assert abs(a.weight.numpy().mean()) < 0.02
+        assert abs(a.weight.numpy().std() - 1.0) < 0.02
 
     @pytest.mark.parametrize(("padding_idx", "row"), [(3, 3), (-1, 9), (-10, 0)])
     def test_padding_row_zero_and_normalised(self, padding_idx: int, row: int) -> None:
         emb = nn.Embedding(10, 4, padding_idx=padding_idx, dtype=mg.float64)
         assert emb.padding_idx == row
-        np.testing.assert_array_equal(emb.weight.data[row], 0.0)
-        assert np.all(np.delete(emb.weight.data, row, axis=0) != 0.0)
+        np.testing.assert_array_equal(emb.weight.numpy()[row], 0.0)
+        assert np.all(np.delete(emb.weight.numpy(), row, axis=0) != 0.0)
         assert repr(emb) == f"Embedding(10, 4, padding_idx={row})"
 
     def test_gradient_padding_and_repeats(self) -> None:
@@ -44,7 +44,7 @@ class TestEmbedding:
         g = RNG.standard_normal((2, 3, 3))
         emb(idx).backward(mg.tensor(g))
         assert emb.weight.grad is not None
-        grad = emb.weight.grad.data
+        grad = emb.weight.grad.numpy()
         np.testing.assert_array_equal(grad[0], 0.0)
         np.testing.assert_allclose(grad[4], g[0, 1] + g[0, 2] + g[1, 0], rtol=1e-14)
         np.testing.assert_allclose(grad[2], g[1, 2], rtol=1e-14)
@@ -54,17 +54,17 @@ class TestEmbedding:
         w = mg.tensor(RNG.standard_normal((4, 2)))
         frozen = nn.Embedding.from_pretrained(w)
         assert not frozen.weight.requires_grad
-        assert_close(frozen(mg.tensor([3, 1])), w.data[[3, 1]])
+        assert_close(frozen(mg.tensor([3, 1])), w.numpy()[[3, 1]])
         trainable = nn.Embedding.from_pretrained(w, freeze=False, padding_idx=1)
         assert trainable.weight.requires_grad and trainable.padding_idx == 1
-        assert_close(trainable.weight, w.data)  # pretrained padding row is kept, as in PyTorch
-        trainable.weight.data[0, 0] += 1.0
-        assert w.data[0, 0] != trainable.weight.data[0, 0]  # a copy, not a view
+        assert_close(trainable.weight, w.numpy())  # pretrained padding row is kept, as in PyTorch
+        trainable.weight.numpy()[0, 0] += 1.0
+        assert w.numpy()[0, 0] != trainable.weight.numpy()[0, 0]  # a copy, not a view
         mg.manual_seed(8)
         nn.Embedding.from_pretrained(w)
-        after = mg.randn(3).data
+        after = mg.randn(3).numpy()
         mg.manual_seed(8)
-        np.testing.assert_array_equal(after, mg.randn(3).data)  # no random draw spent
+        np.testing.assert_array_equal(after, mg.randn(3).numpy())  # no random draw spent
         with pytest.raises(mg.ShapeError, match="2-D"):
             nn.Embedding.from_pretrained(mg.randn(4))
 
@@ -98,13 +98,13 @@ class TestMultiheadAttention:
         assert shapes == {"in_proj_weight": (192, 64), "in_proj_bias": (192,),
                           "out_proj.weight": (64, 64), "out_proj.bias": (64,)}
         bound = math.sqrt(6 / (64 + 192))
-        w = m.in_proj_weight.data
+        w = m.in_proj_weight.numpy()
         assert w.dtype == np.float32
         assert np.abs(w).max() <= bound and np.abs(w).max() > 0.95 * bound
         assert abs(w.std() - bound / math.sqrt(3)) < 0.01  # the std of U(-b, b)
-        np.testing.assert_array_equal(m.in_proj_bias.data if m.in_proj_bias is not None else 1, 0.0)
-        np.testing.assert_array_equal(m.out_proj.bias.data if m.out_proj.bias is not None else 1, 0.0)
-        assert np.abs(m.out_proj.weight.data).max() <= 1 / 8
+        np.testing.assert_array_equal(m.in_proj_bias.numpy() if m.in_proj_bias is not None else 1, 0.0)
+        np.testing.assert_array_equal(m.out_proj.bias.numpy() if m.out_proj.bias is not None else 1, 0.0)
+        assert np.abs(m.out_proj.weight.numpy()).max() <= 1 / 8
         assert m.head_dim == 16
 
     def test_no_bias(self) -> None:
@@ -157,8 +157,8 @@ class TestMultiheadAttention:
         assert w is None and out.shape == (3, 4, 8)
         _, w = m(x, x, x, need_weights=True, is_causal=True)
         assert w is not None and w.shape == (3, 4, 4)
-        np.testing.assert_allclose(w.data.sum(-1), 1.0, rtol=1e-12)
-        np.testing.assert_array_equal(np.triu(w.data[0], 1), 0.0)
+        np.testing.assert_allclose(w.numpy().sum(-1), 1.0, rtol=1e-12)
+        np.testing.assert_array_equal(np.triu(w.numpy()[0], 1), 0.0)
         _, per_head = m(x, x, x, need_weights=True, average_attn_weights=False)
         assert per_head is not None and per_head.shape == (3, 2, 4, 4)
 
@@ -169,12 +169,12 @@ class TestMultiheadAttention:
         pad = mg.tensor(np.array([[False, True, False], [True, True, True]]))
         out, w = m(x, x, x, key_padding_mask=pad, need_weights=True)
         assert w is not None
-        np.testing.assert_array_equal(w.data[1], 0.0)
-        np.testing.assert_array_equal(out.data[1], 0.0)  # out_proj.bias starts at 0
-        np.testing.assert_allclose(w.data[0].sum(-1), 1.0, rtol=1e-12)
+        np.testing.assert_array_equal(w.numpy()[1], 0.0)
+        np.testing.assert_array_equal(out.numpy()[1], 0.0)  # out_proj.bias starts at 0
+        np.testing.assert_allclose(w.numpy()[0].sum(-1), 1.0, rtol=1e-12)
         (out.sum() + w.sum()).backward()
-        assert x.grad is not None and np.isfinite(x.grad.data).all()
-        np.testing.assert_array_equal(x.grad.data[1], 0.0)
+        assert x.grad is not None and np.isfinite(x.grad.numpy()).all()
+        np.testing.assert_array_equal(x.grad.numpy()[1], 0.0)
 
     def test_dropout_only_in_training_and_seeded(self) -> None:
         m = nn.MultiheadAttention(8, 2, dropout=0.5, dtype=mg.float64)
@@ -183,15 +183,15 @@ class TestMultiheadAttention:
         a, _ = m(x, x, x)
         mg.manual_seed(1)
         b, _ = m(x, x, x)
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
         m.eval()
         c, _ = m(x, x, x)
         d, _ = m(x, x, x)
-        np.testing.assert_array_equal(c.data, d.data)
-        assert not np.allclose(a.data, c.data)
+        np.testing.assert_array_equal(c.numpy(), d.numpy())
+        assert not np.allclose(a.numpy(), c.numpy())
         reference = nn.MultiheadAttention(8, 2, dtype=mg.float64)
         reference.load_state_dict(m.state_dict())
-        assert_close(c, reference(x, x, x)[0].data, rtol=1e-14)
+        assert_close(c, reference(x, x, x)[0].numpy(), rtol=1e-14)
 
     def test_gradcheck_inputs_and_parameters(self) -> None:
         m = nn.MultiheadAttention(4, 2, dtype=mg.float64)
@@ -212,9 +212,9 @@ class TestMultiheadAttention:
                         key_padding_mask=mg.tensor([[False] * 4 + [True]]), need_weights=True)
         assert w is not None and bw is not None
         assert out.shape == (5, 8) and w.shape == (5, 5)
-        assert_close(out, batched.data[0], rtol=1e-14)
-        assert_close(w, bw.data[0], rtol=1e-14)
-        np.testing.assert_array_equal(w.data[:, 4], 0.0)
+        assert_close(out, batched.numpy()[0], rtol=1e-14)
+        assert_close(w, bw.numpy()[0], rtol=1e-14)
+        np.testing.assert_array_equal(w.numpy()[:, 4], 0.0)
 
 
 class TestTransformerEncoderLayer:
@@ -241,7 +241,7 @@ class TestTransformerEncoderLayer:
         g = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, activation=nn.GELU(), dtype=mg.float64)
         g.load_state_dict(m.state_dict())
         assert "activation" in dict(g.named_children())
-        assert_close(g(x), m(x).data, rtol=1e-14)
+        assert_close(g(x), m(x).numpy(), rtol=1e-14)
 
     def test_dropout_policy(self) -> None:
         m = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.3, dtype=mg.float64)
@@ -250,11 +250,11 @@ class TestTransformerEncoderLayer:
         a = m(x)
         mg.manual_seed(11)
         b = m(x)
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
         m.eval()
         c = m(x)
-        assert not np.allclose(a.data, c.data)
-        np.testing.assert_array_equal(c.data, m(x).data)
+        assert not np.allclose(a.numpy(), c.numpy())
+        np.testing.assert_array_equal(c.numpy(), m(x).numpy())
 
     @pytest.mark.parametrize(
         ("kwargs", "match"),
@@ -283,5 +283,5 @@ class TestTransformerEncoderLayer:
         x = mg.tensor(RNG.standard_normal((2, 4, 8)), requires_grad=True)
         m(x, is_causal=True).backward(mg.tensor(RNG.standard_normal((2, 4, 8))))
         for name, p in m.named_parameters():
-            assert p.grad is not None and np.abs(p.grad.data).sum() > 0, name
+            assert p.grad is not None and np.abs(p.grad.numpy()).sum() > 0, name
         assert x.grad is not None

@@ -21,30 +21,30 @@ def _with_grads(*grads: list[float]) -> list[mg.Tensor]:
 
 def test_total_norm_is_the_norm_of_all_gradients_and_scaling_is_in_place() -> None:
     ps = _with_grads([3.0, 0.0], [0.0, 4.0])
-    arrays = [p.grad.data for p in ps]
+    arrays = [p.grad.numpy() for p in ps]
     total = clip_grad_norm_(ps, max_norm=1.0)
     assert total.item() == pytest.approx(5.0, rel=1e-15)
     coef = 1.0 / (5.0 + 1e-6)
-    np.testing.assert_allclose(ps[0].grad.data, [3.0 * coef, 0.0], rtol=1e-15)
-    np.testing.assert_allclose(ps[1].grad.data, [0.0, 4.0 * coef], rtol=1e-15)
-    assert all(p.grad.data is a for p, a in zip(ps, arrays, strict=True))
+    np.testing.assert_allclose(ps[0].grad.numpy(), [3.0 * coef, 0.0], rtol=1e-15)
+    np.testing.assert_allclose(ps[1].grad.numpy(), [0.0, 4.0 * coef], rtol=1e-15)
+    assert all(p.grad.numpy() is a for p, a in zip(ps, arrays, strict=True))
 
 
 def test_small_gradients_are_left_alone_and_inf_norm() -> None:
     ps = _with_grads([0.3, -0.4], [0.1])
     total = clip_grad_norm_(ps, max_norm=10.0, norm_type=float("inf"))
     assert total.item() == pytest.approx(0.4)
-    np.testing.assert_array_equal(ps[0].grad.data, [0.3, -0.4])
+    np.testing.assert_array_equal(ps[0].grad.numpy(), [0.3, -0.4])
 
 
 def test_accepts_a_module_parameters_generator() -> None:
     model = nn.Linear(3, 2)
     (model(mg.ones(4, 3)) * 100).sum().backward()
-    before = np.sqrt(sum((p.grad.data.astype(np.float64) ** 2).sum() for p in model.parameters()))
+    before = np.sqrt(sum((p.grad.numpy().astype(np.float64) ** 2).sum() for p in model.parameters()))
     total = clip_grad_norm_(model.parameters(), 0.5)
     assert total.dtype == np.float32
     assert total.item() == pytest.approx(before, rel=1e-6)
-    after = np.sqrt(sum((p.grad.data.astype(np.float64) ** 2).sum() for p in model.parameters()))
+    after = np.sqrt(sum((p.grad.numpy().astype(np.float64) ** 2).sum() for p in model.parameters()))
     assert after == pytest.approx(0.5, rel=1e-5)
 
 
@@ -63,4 +63,4 @@ def test_invalid_arguments() -> None:
 def test_clip_grad_value_clamps_in_place() -> None:
     ps = _with_grads([-3.0, 0.5, 2.0])
     clip_grad_value_(ps[0], 1.0)
-    np.testing.assert_array_equal(ps[0].grad.data, [-1.0, 0.5, 1.0])
+    np.testing.assert_array_equal(ps[0].grad.numpy(), [-1.0, 0.5, 1.0])

@@ -106,11 +106,11 @@ def test_add_param_group_then_step_updates_it() -> None:
     ps = _params()
     opt = optim.SGD(ps[:1], lr=0.1)
     opt.add_param_group({"params": ps[1:], "lr": 1.0})
-    before = [p.data.copy() for p in ps]
+    before = [p.numpy().copy() for p in ps]
     _set_grads(ps, 0)
     opt.step()
     for p, b, lr in zip(ps, before, [0.1, 1.0, 1.0], strict=True):
-        np.testing.assert_allclose(p.data, b - lr * p.grad.data, rtol=1e-15)
+        np.testing.assert_allclose(p.numpy(), b - lr * p.grad.numpy(), rtol=1e-15)
     with pytest.raises(mg.InvalidParameterError, match="more than one"):
         opt.add_param_group({"params": [ps[0]]})
 
@@ -118,27 +118,27 @@ def test_add_param_group_then_step_updates_it() -> None:
 def test_params_without_grad_are_skipped_and_get_no_state() -> None:
     ps = _params()
     opt = optim.Adam(ps, lr=0.1)
-    before = ps[1].data.copy()
+    before = ps[1].numpy().copy()
     ps[0].grad = mg.Tensor(np.ones((3, 2)))
     opt.step()
-    np.testing.assert_array_equal(ps[1].data, before)
+    np.testing.assert_array_equal(ps[1].numpy(), before)
     assert ps[1] not in opt.state and opt.state[ps[0]]["step"] == 1
     assert list(opt.state_dict()["state"]) == [0]
 
 
 def test_update_is_in_place_under_no_grad_and_bumps_the_version() -> None:
     ps = _params()
-    arrays = [p.data for p in ps]
+    arrays = [p.numpy() for p in ps]
     opt = optim.AdamW(ps, lr=0.1)
     _set_grads(ps, 0)
-    grads = [p.grad.data.copy() for p in ps]
+    grads = [p.grad.numpy().copy() for p in ps]
     versions = [p._version for p in ps]
     opt.step()
-    assert all(p.data is a for p, a in zip(ps, arrays, strict=True))
+    assert all(p.numpy() is a for p, a in zip(ps, arrays, strict=True))
     assert all(p._version == v + 1 for p, v in zip(ps, versions, strict=True))
     assert all(p.is_leaf and p.grad_fn is None for p in ps)
     for p, g in zip(ps, grads, strict=True):
-        np.testing.assert_array_equal(p.grad.data, g)  # gradients are read, never modified
+        np.testing.assert_array_equal(p.grad.numpy(), g)  # gradients are read, never modified
 
 
 def test_a_graph_using_the_old_parameters_cannot_be_backpropagated_after_a_step() -> None:
@@ -179,7 +179,7 @@ def test_zero_grad_set_to_none_and_to_zero() -> None:
     _set_grads(ps, 0)
     held = ps[0].grad
     opt.zero_grad(set_to_none=False)
-    assert ps[0].grad is held and not ps[0].grad.data.any()
+    assert ps[0].grad is held and not ps[0].grad.numpy().any()
     opt.zero_grad()
     assert all(p.grad is None for p in ps)
 
@@ -189,7 +189,7 @@ def test_zero_grad_false_detaches_a_gradient_with_history() -> None:
     (g,) = mg.grad((x**3).sum(), [x], create_graph=True)
     x.grad = g
     optim.SGD([x], lr=0.1).zero_grad(set_to_none=False)
-    assert x.grad is not None and x.grad.grad_fn is None and not x.grad.data.any()
+    assert x.grad is not None and x.grad.grad_fn is None and not x.grad.numpy().any()
 
 
 def test_gradient_of_wrong_shape_raises_shape_error() -> None:
@@ -203,7 +203,7 @@ def test_nan_gradients_propagate_silently_like_torch() -> None:
     p = mg.Tensor(np.ones(3), requires_grad=True)
     p.grad = mg.Tensor([np.nan, np.inf, 1.0])
     optim.Adam([p], lr=0.1).step()  # no RuntimeWarning (warnings are errors in the suite)
-    assert np.isnan(p.data[0]) and np.isnan(p.data[1]) and np.isfinite(p.data[2])
+    assert np.isnan(p.numpy()[0]) and np.isnan(p.numpy()[1]) and np.isfinite(p.numpy()[2])
 
 
 def test_repr_lists_groups() -> None:
@@ -231,7 +231,7 @@ def test_state_dict_round_trip_continues_the_same_trajectory(name: str, through_
         _set_grads(first, step)
         opt1.step()
     sd = opt1.state_dict()
-    weights = [p.data.copy() for p in first]
+    weights = [p.numpy().copy() for p in first]
     if through_file:
         mg.save({"optim": sd, "weights": weights, "step": 5}, tmp_path / "ckpt.npz")
         ckpt = mg.load(tmp_path / "ckpt.npz")
@@ -244,7 +244,7 @@ def test_state_dict_round_trip_continues_the_same_trajectory(name: str, through_
         _set_grads(second, step)
         opt2.step()
     for a, b in zip(straight, second, strict=True):
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
 
 
 def test_state_dict_layout_is_pytorchs_and_arrays_are_copies() -> None:

@@ -92,7 +92,7 @@ def test_batchnorm1d_eval_single_sample_uses_running_stats() -> None:
     assert_close(mm(mg.tensor(one)), tm(torch.tensor(one)), rtol=RTOL, atol=ATOL)
     # the answer for a sample does not depend on the rest of the batch
     batch = np.concatenate([one, rng.normal(size=(4, 3))])
-    assert_close(mm(mg.tensor(batch)).data[:1], mm(mg.tensor(one)).data, rtol=1e-14, atol=1e-15)
+    assert_close(mm(mg.tensor(batch)).numpy()[:1], mm(mg.tensor(one)).numpy(), rtol=1e-14, atol=1e-15)
 
 
 def test_batchnorm1d_bias_flag_matches_torch() -> None:
@@ -191,11 +191,11 @@ def test_dropout_eval_identity_and_scaling_like_torch() -> None:
     x = np.random.default_rng(6).normal(size=(50, 40))
     for p in (0.1, 0.5, 0.9):
         ty = torch.nn.Dropout(p)(torch.tensor(x))
-        my = nn.Dropout(p)(mg.tensor(x)).data
+        my = nn.Dropout(p)(mg.tensor(x)).numpy()
         # survivors of both are x / (1 - p); the rest are 0
         for y in (ty.numpy(), my):
             kept = y != 0
             np.testing.assert_allclose(y[kept], x[kept] / (1 - p), rtol=1e-15)
         d = nn.Dropout(p).eval()
         tx = torch.tensor(x)
-        assert np.array_equal(d(mg.tensor(x)).data, torch.nn.Dropout(p).eval()(tx).numpy())
+        assert np.array_equal(d(mg.tensor(x)).numpy(), torch.nn.Dropout(p).eval()(tx).numpy())

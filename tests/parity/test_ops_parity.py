@@ -40,7 +40,7 @@ def _compare(actual: mg.Tensor, expected: Any, dtype: type, what: str) -> None:
     dt = _torch_dtype_name(expected)
     assert actual.dtype.name == dt, f"{what}: dtype {actual.dtype} != torch's {dt}"
     rtol, atol = TOL[dtype]
-    np.testing.assert_allclose(actual.data, e, rtol=rtol, atol=atol, err_msg=what)
+    np.testing.assert_allclose(actual.numpy(), e, rtol=rtol, atol=atol, err_msg=what)
 
 
 def _base(a: np.ndarray) -> np.ndarray:
@@ -87,15 +87,15 @@ def test_op_matches_torch(spec: OpSpec, dtype: type, data: st.DataObject) -> Non
         _compare(x.grad, t.grad, dtype, f"{spec.name} gradient of input {i}")
 
     for i, (x, b) in enumerate(zip(xs, before, strict=True)):
-        np.testing.assert_array_equal(x.data, b, err_msg=f"{spec.name} mutated input {i}")
+        np.testing.assert_array_equal(x.numpy(), b, err_msg=f"{spec.name} mutated input {i}")
     for o, (u, b) in enumerate(zip(upstream, up_before, strict=True)):
         np.testing.assert_array_equal(u, b, err_msg=f"{spec.name} mutated the upstream gradient {o}")
-    grads = [x.grad.data for x in xs if x.grad is not None]
+    grads = [x.grad.numpy() for x in xs if x.grad is not None]
     for g1, g2 in itertools.combinations(grads, 2):
         assert not np.shares_memory(g1, g2), f"{spec.name}: two inputs' gradients share memory"
     for g in grads:
         for x in xs:
-            assert not np.shares_memory(g, x.data), f"{spec.name}: a gradient shares memory with an input"
+            assert not np.shares_memory(g, x.numpy()), f"{spec.name}: a gradient shares memory with an input"
 
 
 # ------------------------------------------------------------------ dtype promotion
@@ -150,7 +150,7 @@ def test_result_dtypes_match_torch(op: str) -> None:
         got = fn(ma, mb)
         want = _torch_dtype_name(expected)
         assert got.dtype.name == want, f"{na} {op} {nb}: {got.dtype} vs torch's {want}"
-        np.testing.assert_allclose(got.data.astype(np.float64), expected.double().numpy(), rtol=1e-6,
+        np.testing.assert_allclose(got.numpy().astype(np.float64), expected.double().numpy(), rtol=1e-6,
                                    err_msg=f"{na} {op} {nb}")
         checked += 1
     assert checked >= (3 if op == "matmul" else 20)  # torch's matmul takes one float dtype only
@@ -198,7 +198,7 @@ def test_large_inputs_stay_finite_and_exact(op: str, scale: float, dtype: type) 
         g = np.random.default_rng(dim + 2).standard_normal(out.shape).astype(dtype)
         out.backward(mg.tensor(g))
         assert x.grad is not None
-        assert np.isfinite(out.data).all() and np.isfinite(x.grad.data).all()
+        assert np.isfinite(out.numpy()).all() and np.isfinite(x.grad.numpy()).all()
         assert out.dtype == dtype and x.grad.dtype == dtype
         for ref_dtype in sorted({np.float64, dtype}, key=str):
             t = torch.tensor(values.astype(ref_dtype), requires_grad=True)
@@ -211,8 +211,8 @@ def test_large_inputs_stay_finite_and_exact(op: str, scale: float, dtype: type) 
             else:
                 rtol = atol = 4 * scale * 2.0**-23
             what = f"{op}(dim={dim}) vs torch {ref_dtype.__name__}"
-            np.testing.assert_allclose(out.data, tout.detach().numpy(), rtol=rtol, atol=atol, err_msg=what)
-            np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=rtol, atol=atol, err_msg=what)
+            np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), rtol=rtol, atol=atol, err_msg=what)
+            np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=rtol, atol=atol, err_msg=what)
 
 
 def test_logsumexp_of_a_fully_masked_row_is_minus_inf_like_torch() -> None:
@@ -319,7 +319,7 @@ def test_repeated_indices_accumulate_known_values() -> None:
     x = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
     x[[0, 0, 2, 0]].backward(mg.tensor([1.0, 10.0, 100.0, 1000.0]))
     assert x.grad is not None
-    np.testing.assert_array_equal(x.grad.data, [1011.0, 0.0, 100.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [1011.0, 0.0, 100.0])
 
 
 def test_masked_fill_with_minus_inf_then_softmax_like_torch() -> None:

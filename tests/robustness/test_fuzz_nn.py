@@ -219,7 +219,7 @@ def test_layer_call(case: tuple[str, bool, Any]) -> None:
             tg = tgrads[pname].grad
             check(
                 f"{key}:grad:{pname}",
-                lambda p=p: np.zeros(p.shape) if p.grad is None else p.grad.data,
+                lambda p=p: np.zeros(p.shape) if p.grad is None else p.grad.numpy(),
                 lambda tg=tg, p=p: np.zeros(p.shape) if tg is None else tg.numpy(),
                 overflow_order=huge,
             )
@@ -251,7 +251,7 @@ def test_embedding_indices(idx: Any, padding: Any, as_tensor: bool) -> None:
     """Out-of-range, negative, float and bool indices into Embedding(5, 3)."""
     m = mg.nn.Embedding(5, 3, padding_idx=padding)
     t = torch.nn.Embedding(5, 3, padding_idx=padding)
-    t.load_state_dict({"weight": torch.tensor(np.array(m.weight.data))})
+    t.load_state_dict({"weight": torch.tensor(np.array(m.weight.numpy()))})
     arr = np.asarray(idx) if isinstance(idx, list) else idx
 
     def mk(lib: Any) -> Any:
@@ -446,7 +446,7 @@ def test_losses(case: tuple[str, np.ndarray, Any, dict[str, Any]]) -> None:
         out.backward(torch.tensor(g, dtype=out.dtype))
         check(
             f"{key}:grad",
-            lambda: xm.grad.data,
+            lambda: xm.grad.numpy(),
             lambda: xt.grad.numpy(),
             dtypes=key not in RELAXED_SEEN,
             tol=2e-5,
@@ -585,6 +585,6 @@ def test_strict_false_load_reports_and_loads() -> None:
     m = mg.nn.Linear(3, 2)
     w = np.arange(6, dtype=np.float32).reshape(2, 3)
     result = m.load_state_dict({"weight": w, "extra": np.zeros(1)}, strict=False)
-    assert np.array_equal(m.weight.data, w)
+    assert np.array_equal(m.weight.numpy(), w)
     text = str(result)
     assert "extra" in text and "bias" in text

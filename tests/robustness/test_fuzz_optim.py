@@ -247,7 +247,7 @@ def test_clip_grad_norm(max_norm: Any, norm_type: Any, kind: str, error: bool) -
         _set_grads(lib, params, kind, np.random.default_rng(3))
         total = clip(params, max_norm, norm_type=norm_type, error_if_nonfinite=error)
         grads = [np.zeros(tuple(p.shape)) if p.grad is None else np.asarray(p.grad.detach() if lib is torch
-                 else p.grad.data, dtype=np.float64) for p in params]  # fmt: skip
+                 else p.grad.numpy(), dtype=np.float64) for p in params]  # fmt: skip
         return [total.detach() if lib is torch else total, *grads]
 
     check(

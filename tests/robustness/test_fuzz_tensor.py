@@ -59,7 +59,7 @@ ODD_BUT_VALID: list[tuple[str, Any]] = [
 
 def _torch_tensor(data: Any, **kw: Any) -> Any:
     if isinstance(data, list) and data and isinstance(data[0], mg.Tensor):
-        data = [torch.tensor(d.data) for d in data]
+        data = [torch.tensor(d.numpy()) for d in data]
     return torch.tensor(data, **kw)
 
 
@@ -219,7 +219,7 @@ def test_seeds(seed: Any) -> None:
                 mg.randn(3, generator=mg.Generator(0).manual_seed(seed)),
                 mg.randn(3, generator=mg.Generator(0).manual_seed(seed)),
             )
-            assert np.array_equal(a.data, b.data)
+            assert np.array_equal(a.numpy(), b.numpy())
         elif seed is None and name == "Generator":
             fn(seed)  # fresh entropy, as numpy and torch.Generator
         else:
@@ -323,7 +323,7 @@ def test_op_at_edge_values(spec: OpSpec, data: st.DataObject) -> None:
         want = spec.torch(*t_in, **kw)
     want.backward(torch.tensor(g, dtype=want.dtype))
     for i, (m, t) in enumerate(zip(mg_in, t_in, strict=True)):
-        mg_grad = np.zeros_like(m.data) if m.grad is None else m.grad.data
+        mg_grad = np.zeros_like(m.numpy()) if m.grad is None else m.grad.numpy()
         t_grad = np.zeros(m.shape) if t.grad is None else t.grad.numpy()
         # a float64 input mixed with float32 is computed in float32 (as in PyTorch): float32 tolerance
         # (with huge inputs, undoing a broadcast sums overflowing terms: order again)

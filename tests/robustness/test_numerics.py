@@ -48,9 +48,9 @@ def _both(fn_mg: Callable[[Any], Any], fn_t: Callable[[Any], Any],
     yt = fn_t(xt)
     yt.backward(torch.tensor(g, dtype=torch.float64))
     tol = {"rtol": 1e-4, "atol": 1e-5} if x.dtype == np.float32 else {"rtol": 1e-9, "atol": 1e-9}
-    np.testing.assert_allclose(ym.data, yt.detach().numpy(), equal_nan=True, err_msg="value", **tol)
-    np.testing.assert_allclose(xm.grad.data, xt.grad.numpy(), equal_nan=True, err_msg="gradient", **tol)
-    return ym.data, xm.grad.data
+    np.testing.assert_allclose(ym.numpy(), yt.detach().numpy(), equal_nan=True, err_msg="value", **tol)
+    np.testing.assert_allclose(xm.grad.numpy(), xt.grad.numpy(), equal_nan=True, err_msg="gradient", **tol)
+    return ym.numpy(), xm.grad.numpy()
 
 
 def _torch_like(m: Any, build: Callable[[], Any]) -> Any:
@@ -79,17 +79,17 @@ def test_batchnorm_on_constant_input(name: str, dtype: Any, affine: bool) -> Non
     m = mg.nn.BatchNorm1d(4, affine=affine, dtype=dtype)
     if affine:  # non-trivial weight and bias
         w = np.linspace(0.5, 2.0, 4).astype(dtype)
-        m.weight.data[...] = w
-        m.bias.data[...] = -w
+        m.weight.numpy()[...] = w
+        m.bias.numpy()[...] = -w
     t = _torch_like(m, lambda: torch.nn.BatchNorm1d(4, affine=affine))
     y, gx = _both(m, t, x)
     assert np.isfinite(y).all() and np.isfinite(gx).all()
-    np.testing.assert_allclose(m.running_var.data, t.running_var.numpy(), rtol=1e-6)
-    np.testing.assert_allclose(m.running_mean.data, t.running_mean.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(m.running_var.numpy(), t.running_var.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(m.running_mean.numpy(), t.running_mean.numpy(), rtol=1e-6)
     if affine:  # the parameters' gradients from that same backward
         for (n, p), q in zip(m.named_parameters(), t.parameters(), strict=True):
-            assert np.isfinite(p.grad.data).all(), n
-            np.testing.assert_allclose(p.grad.data, q.grad.numpy(), rtol=1e-4, atol=1e-5, err_msg=n)
+            assert np.isfinite(p.grad.numpy()).all(), n
+            np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=1e-4, atol=1e-5, err_msg=n)
     m.eval()
     t.eval()
     y, gx = _both(m, t, x)  # the running statistics of a constant batch normalize it finitely too
@@ -101,7 +101,7 @@ def test_batchnorm_on_constant_input(name: str, dtype: Any, affine: bool) -> Non
 def test_layernorm_on_constant_input(name: str, dtype: Any) -> None:
     x = CONSTANT_INPUTS[name].astype(dtype)
     m = mg.nn.LayerNorm(4, dtype=dtype)
-    m.weight.data[...] = np.linspace(0.5, 2.0, 4)
+    m.weight.numpy()[...] = np.linspace(0.5, 2.0, 4)
     y, gx = _both(m, _torch_like(m, lambda: torch.nn.LayerNorm(4)), x)
     assert np.isfinite(y).all() and np.isfinite(gx).all()
     # normalized over everything
@@ -126,8 +126,8 @@ def test_norms_of_a_constant_1e30_batch_stay_finite(dtype: Any) -> None:
             warnings.simplefilter("error")
             y = m(xm)
             y.backward(mg.tensor(g))
-        assert np.isfinite(y.data).all() and np.isfinite(xm.grad.data).all(), type(m).__name__
-        assert all(np.isfinite(p.grad.data).all() for p in m.parameters()), type(m).__name__
+        assert np.isfinite(y.numpy()).all() and np.isfinite(xm.grad.numpy()).all(), type(m).__name__
+        assert all(np.isfinite(p.grad.numpy()).all() for p in m.parameters()), type(m).__name__
 
 
 def test_std_and_var_of_constant_rows() -> None:
@@ -203,8 +203,8 @@ def test_sqrt_of_zero_has_an_infinite_gradient_like_torch() -> None:
         y.sum().backward()
     xt = torch.tensor(x, requires_grad=True)
     xt.sqrt().sum().backward()
-    np.testing.assert_array_equal(xm.grad.data, xt.grad.numpy())  # [inf, 0.25, nan]
-    assert xm.grad.data[0] == np.inf
+    np.testing.assert_array_equal(xm.grad.numpy(), xt.grad.numpy())  # [inf, 0.25, nan]
+    assert xm.grad.numpy()[0] == np.inf
 
 
 @pytest.mark.parametrize(("expr_mg", "expr_t"), [
@@ -257,14 +257,14 @@ def test_float32_digits_mlp_trains_without_nan() -> None:
                 opt.zero_grad()
                 loss.backward()
                 for p in model.parameters():
-                    assert p.grad.dtype == np.float32 and np.isfinite(p.grad.data).all()
+                    assert p.grad.dtype == np.float32 and np.isfinite(p.grad.numpy()).all()
                 opt.step()
                 assert np.isfinite(loss.item())
                 losses.append(loss.item())
-    assert all(p.dtype == np.float32 and np.isfinite(p.data).all() for p in model.parameters())
+    assert all(p.dtype == np.float32 and np.isfinite(p.numpy()).all() for p in model.parameters())
     assert len(losses) == 4 * (len(y) // 64)
     assert np.mean(losses[-20:]) < 0.5 * np.mean(losses[:5])
     model.eval()
     with mg.no_grad():
-        accuracy = float((model(mg.tensor(x)).data.argmax(1) == y).mean())
+        accuracy = float((model(mg.tensor(x)).numpy().argmax(1) == y).mean())
     assert accuracy > 0.9, accuracy

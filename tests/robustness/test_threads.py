@@ -136,7 +136,7 @@ def test_concurrent_training_threads_get_correct_gradients() -> None:
     def expected(x: np.ndarray) -> np.ndarray:
         w = mg.tensor(w0, requires_grad=True)
         (mg.tensor(x) @ w).tanh().sum().backward()
-        return w.grad.data.copy()
+        return w.grad.numpy().copy()
 
     want = [expected(x) for x in data]
     start = threading.Barrier(4, timeout=TIMEOUT)
@@ -149,7 +149,7 @@ def test_concurrent_training_threads_get_correct_gradients() -> None:
                 with mg.no_grad():  # interleaved evaluation must not leak into the other threads
                     assert not (mg.tensor(data[i]) @ w).requires_grad
             (mg.tensor(data[i]) @ w).tanh().sum().backward()
-            if not np.array_equal(w.grad.data, want[i]):
+            if not np.array_equal(w.grad.numpy(), want[i]):
                 return False
         return True
 

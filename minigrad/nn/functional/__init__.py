@@ -92,7 +92,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:  # 
     dt = input.dtype if input.dtype.kind == "f" else np.dtype(np.float32)
     # Keep an element when 32 random bits reach p * 2**32: P(keep) = 1 - p to
     # within 2**-32, and raw bits cost a third less than float draws.
-    n = input.data.size
+    n = input.numel()
     bits = default_generator.np.bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
     keep = (bits >= np.uint32(min(round(p * 2.0**32), 2**32 - 1))).reshape(input.shape)
     # mask / (1-p) in the input's dtype, as PyTorch computes it; float32 reuses the bits' memory
@@ -156,7 +156,7 @@ def batch_norm(
         if bias is not None:
             shift = shift + bias
         return input * scale.reshape(bshape) + shift.reshape(bshape)
-    n = input.data.size // c if c else 0
+    n = input.numel() // c if c else 0
     if n <= 1:
         raise ShapeError(
             "batch_norm: expected more than 1 value per channel when training, "
@@ -176,14 +176,14 @@ def batch_norm(
     if running_mean is not None or running_var is not None:
         with no_grad():
             if running_mean is not None:
-                _ema(running_mean, mean.data.reshape(c), momentum)
+                _ema(running_mean, mean.numpy().reshape(c), momentum)
             if running_var is not None:
-                _ema(running_var, var.data.reshape(c) * (n / (n - 1)), momentum)
+                _ema(running_var, var.numpy().reshape(c) * (n / (n - 1)), momentum)
     return out
 
 
 def _ema(buffer: Tensor, value: Array, momentum: float) -> None:
-    buf = buffer.data
+    buf = buffer.numpy()
     buf *= 1 - momentum
     buf += momentum * value.astype(buf.dtype, copy=False)
     buffer._version += 1
@@ -315,7 +315,7 @@ def _class_indices(logp: Tensor, target: Tensor, ignore_index: int, fn: str) -> 
     if logp.ndim > 2:
         logp = logp.permute(0, *range(2, logp.ndim), 1)
     flat = logp.reshape(-1, c)
-    t = target.data.reshape(-1)
+    t = target.numpy().reshape(-1)
     valid = t != ignore_index
     bad = valid & ((t < 0) | (t >= c))
     if bad.any():
@@ -326,7 +326,8 @@ def _class_indices(logp: Tensor, target: Tensor, ignore_index: int, fn: str) -> 
 def _weighted_nll(flat: Tensor, safe: Array, valid: Array, weight: Tensor | None) -> tuple[Tensor, Array]:
     """Per-row -w[t] * logp[t] (0 on ignored rows) and the per-row weights w[t]."""
     dt = flat.dtype
-    w = valid.astype(dt) if weight is None else np.where(valid, weight.data[safe], 0).astype(dt, copy=False)
+    w = (valid.astype(dt) if weight is None
+         else np.where(valid, weight.numpy()[safe], 0).astype(dt, copy=False))
     picked = flat[np.arange(flat.shape[0]), safe]
     # where, not * 0: an ignored row adds exactly 0 (and gradient 0) even if its scores are nan/inf
     return where(Tensor._wrap(valid), -(picked * _const(w, dt)), _const(0.0, dt)), w
@@ -455,7 +456,7 @@ def _log1p(e: Tensor) -> Tensor:
     """
     u = e + 1
     d = u - 1
-    tiny = Tensor._wrap(d.data == 0)
+    tiny = Tensor._wrap(d.numpy() == 0)
     safe = where(tiny, _const(1.0, e.dtype), d)
     return where(tiny, e, u.log() * (e / safe))
 
@@ -463,7 +464,7 @@ def _log1p(e: Tensor) -> Tensor:
 def _softplus(z: Tensor) -> Tensor:
     """log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|)), with derivative sigmoid(z) also at z = 0."""
     # constant masks (sign(0) taken as +1) instead of relu/abs, whose gradient at 0 is 0
-    pos = z.data >= 0
+    pos = z.numpy() >= 0
     sign = _const(np.where(pos, 1.0, -1.0), z.dtype)
     # where, not z * mask: -inf * 0 would make softplus(-inf) nan instead of 0
     return where(Tensor._wrap(pos), z, _const(0.0, z.dtype)) + _log1p((-(z * sign)).exp())

@@ -75,7 +75,7 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm
     params = _as_list(parameters)
     max_norm = _as_float("max_norm", max_norm)
     norm_type = _as_float("norm_type", norm_type)
-    grads = [p.grad.data for p in params if p.grad is not None]
+    grads = [p.grad.numpy() for p in params if p.grad is not None]
     if not grads:
         return Tensor._wrap(np.array(0.0, dtype=np.float32))
     dtype = np.result_type(*grads)
@@ -116,6 +116,6 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -
     clip_value = _as_float("clip_value", clip_value)
     for p in params:
         if p.grad is not None:
-            g = p.grad.data
+            g = p.grad.numpy()
             np.clip(g, -clip_value, clip_value, out=g)
             p.grad._version += 1
