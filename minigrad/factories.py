@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.errors import InvalidParameterError
-from minigrad.random import Generator, default_generator
+from minigrad.random import Generator, numpy_generator
 from minigrad.tensor import DTypeLike, Tensor, _fill_scalar, _resolve_dtype, _shape_arg, float32, int64
 
 __all__ = [
@@ -143,14 +143,14 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
 def randn(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
           generator: Generator | None = None) -> Tensor:
     """Standard normal samples from the seeded generator."""
-    gen = (generator or default_generator).np
+    gen = numpy_generator(generator)
     return _make(gen.standard_normal(_dims(shape), dtype=_random_dtype(dtype, "randn")), requires_grad)
 
 
 def rand(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
          generator: Generator | None = None) -> Tensor:
     """Uniform samples in [0, 1) from the seeded generator."""
-    gen = (generator or default_generator).np
+    gen = numpy_generator(generator)
     return _make(gen.random(_dims(shape), dtype=_random_dtype(dtype, "rand")), requires_grad)
 
 
@@ -178,6 +178,6 @@ def randint(low: int, high: Any = None, shape: Any = (), dtype: DTypeLike = None
     if low >= high:
         raise InvalidParameterError(f"randint: low ({low}) must be less than high ({high})")
     shp = _size_arg(shape, "randint")
-    gen = (generator or default_generator).np
+    gen = numpy_generator(generator)
     dt = int64 if dtype is None else _resolve_dtype(dtype)
     return _make(gen.integers(low, high, shp).astype(dt), requires_grad)

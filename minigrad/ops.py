@@ -257,7 +257,13 @@ class Pow(Function):
 
 
 class PowScalar(Function):
-    """y = a ** p for a Python number p;  da = g * p * a**(p-1) (0 when p == 0)."""
+    """y = a ** p for a Python number p;  da = g * p * a**(p-1) (0 when p == 0).
+
+    As PyTorch, p = 2, 3, -2, 0.5 and -0.5 are computed as products, sqrt and
+    1 / sqrt rather than by pow: the last bit of x ** 3 and the IEEE edge cases
+    ((-0.0) ** -0.5 = -inf, (-inf) ** -0.5 = nan) then match PyTorch's. The
+    gradient's a ** (p - 1) goes through the same choice.
+    """
 
     __slots__ = ("p",)
     p: float
@@ -266,12 +272,16 @@ class PowScalar(Function):
         self.p = p
         if p == 2:
             return _quiet(np.multiply, a, a)
-        y: Array = _quiet(np.power, a, a.dtype.type(p) if a.dtype.kind == "f" else p)
-        if p < 0 and a.dtype.kind == "f" and p != int(p):  # C's pow(-inf, -0.5) is 0; PyTorch's nan
-            neginf = np.isneginf(a)
-            if neginf.any():
-                y = np.where(neginf, a.dtype.type(np.nan), y)
-        return y
+        if a.dtype.kind == "f":
+            if p == 3:
+                return _quiet(lambda x: x * x * x, a)
+            if p == -2:
+                return _quiet(lambda x: 1 / (x * x), a)
+            if p == 0.5:
+                return _quiet(np.sqrt, a)
+            if p == -0.5:
+                return _quiet(lambda x: 1 / np.sqrt(x), a)
+        return _quiet(np.power, a, a.dtype.type(p) if a.dtype.kind == "f" else p)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         if self.p == 0:  # PyTorch's pow_backward gives zeros here, not an absent gradient
@@ -596,6 +606,310 @@ class Where(Function):
 def where(cond: Tensor, a: Tensor, b: Tensor) -> Tensor:
     """Primitive ``where`` for tensors of one dtype; see :func:`minigrad.where` for the public one."""
     return Where.apply(a, b, cond=cond._array)
+
+
+# ------------------------------------------------- more elementwise (PyTorch's surface)
+
+
+class _Pointwise(Function):
+    """Base of the one-input elementwise primitives: forward applies ``ufunc``, silently."""
+
+    __slots__ = ()
+    ufunc: ClassVar[Any]
+
+    def forward(self, a: Array) -> Array:
+        return _quiet(type(self).ufunc, a)
+
+
+class Tan(_Pointwise):
+    """y = tan(a);  da = g * (1 + y**2)."""
+
+    __slots__ = ()
+    ufunc = np.tan
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * (out * out + 1),)
+
+
+class Asin(_Pointwise):
+    """y = asin(a);  da = g / sqrt(1 - a**2)."""
+
+    __slots__ = ()
+    ufunc = np.arcsin
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        return (g * (1 - a * a).rsqrt(),)
+
+
+class Acos(_Pointwise):
+    """y = acos(a);  da = -g / sqrt(1 - a**2)."""
+
+    __slots__ = ()
+    ufunc = np.arccos
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        return (-(g * (1 - a * a).rsqrt()),)
+
+
+class Atan(_Pointwise):
+    """y = atan(a);  da = g / (1 + a**2)."""
+
+    __slots__ = ()
+    ufunc = np.arctan
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        return (g / (a * a + 1),)
+
+
+class Sinh(_Pointwise):
+    """y = sinh(a);  da = g * cosh(a)."""
+
+    __slots__ = ()
+    ufunc = np.sinh
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * self.parents[0].cosh(),)
+
+
+class Cosh(_Pointwise):
+    """y = cosh(a);  da = g * sinh(a)."""
+
+    __slots__ = ()
+    ufunc = np.cosh
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * self.parents[0].sinh(),)
+
+
+class Asinh(_Pointwise):
+    """y = asinh(a);  da = g / sqrt(a**2 + 1)."""
+
+    __slots__ = ()
+    ufunc = np.arcsinh
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        return (g * (a * a + 1).rsqrt(),)
+
+
+class Acosh(_Pointwise):
+    """y = acosh(a);  da = g / sqrt(a**2 - 1)."""
+
+    __slots__ = ()
+    ufunc = np.arccosh
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        return (g * (a * a - 1).rsqrt(),)
+
+
+class Atanh(_Pointwise):
+    """y = atanh(a);  da = g / (1 - a**2)."""
+
+    __slots__ = ()
+    ufunc = np.arctanh
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        return (g / (1 - a * a),)
+
+
+class Exp2(_Pointwise):
+    """y = 2 ** a;  da = g * y * ln 2."""
+
+    __slots__ = ()
+    ufunc = np.exp2
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * out * math.log(2),)
+
+
+class Expm1(_Pointwise):
+    """y = exp(a) - 1, exact near 0;  da = g * (y + 1)."""
+
+    __slots__ = ()
+    ufunc = np.expm1
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * (out + 1),)
+
+
+class Log2(_Pointwise):
+    """y = log2(a);  da = g / (a ln 2)."""
+
+    __slots__ = ()
+    ufunc = np.log2
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g / (self.parents[0] * math.log(2)),)
+
+
+class Log10(_Pointwise):
+    """y = log10(a);  da = g / (a ln 10)."""
+
+    __slots__ = ()
+    ufunc = np.log10
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g / (self.parents[0] * math.log(10)),)
+
+
+class Log1p(_Pointwise):
+    """y = log(1 + a), exact near 0;  da = g / (1 + a)."""
+
+    __slots__ = ()
+    ufunc = np.log1p
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g / (self.parents[0] + 1),)
+
+
+class Erfinv(Function):
+    """y = erfinv(a), the inverse of erf on (-1, 1);  da = g * sqrt(pi) / 2 * exp(y**2)."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        return erfinv(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * (out * out).exp() * (math.sqrt(math.pi) / 2),)
+
+
+class Rounding(Function):
+    """y = floor, ceil, trunc or round (half to even, at ``decimals``) of a: piecewise constant, da = 0.
+
+    PyTorch records these ops and gives a zero gradient, and so does minigrad.
+    """
+
+    __slots__ = ("kind",)
+    kind: str
+
+    @property
+    def name(self) -> str:
+        """``FloorBackward``, ``RoundBackward``, ... as PyTorch names them."""
+        return self.kind.capitalize() + "Backward"
+
+    def forward(self, a: Array, kind: str, decimals: int = 0) -> Array:
+        self.kind = kind
+        if kind != "round" or decimals == 0:
+            return _ROUNDING[kind](a)  # type: ignore[no-any-return]
+        # PyTorch's order of operations: scale, round to even, unscale (by the positive power)
+        scale = a.dtype.type(10.0 ** abs(decimals))
+        if decimals > 0:
+            return _quiet(np.divide, np.rint(_quiet(np.multiply, a, scale)), scale)
+        return _quiet(np.multiply, np.rint(_quiet(np.divide, a, scale)), scale)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (Tensor._wrap(np.zeros(g.shape, dtype=g.dtype)),)
+
+
+_ROUNDING = {"floor": np.floor, "ceil": np.ceil, "trunc": np.trunc, "round": np.rint}
+
+
+class Atan2(Function):
+    """y = atan2(a, b);  da = g * b / (a**2 + b**2), db = -g * a / (a**2 + b**2)."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array, b: Array) -> Array:
+        return _quiet(np.arctan2, a, b)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents
+        r = g / (a * a + b * b)
+        return (r * b if a.requires_grad else None, -(r * a) if b.requires_grad else None)
+
+
+class Hypot(Function):
+    """y = sqrt(a**2 + b**2) without overflow;  da = g * a / y, db = g * b / y."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array, b: Array) -> Array:
+        return _quiet(np.hypot, a, b)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents
+        r = g / out
+        return (r * a if a.requires_grad else None, r * b if b.requires_grad else None)
+
+
+class Copysign(Function):
+    """y = |a| with the sign of b;  da = g * sign(a) * sign(y) (0 at a == 0), db = 0."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array, b: Array) -> Array:
+        return np.copysign(a, b)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents
+        ga = g * (a.sign() * out.sign()) if a.requires_grad else None
+        gb = Tensor._wrap(np.zeros(np.broadcast_shapes(g.shape, b.shape), dtype=g.dtype))
+        return ga, gb if b.requires_grad else None
+
+
+class Fmod(Function):
+    """y = a - b * trunc(a / b) (C's fmod: the sign of a);  da = g, db = -g * trunc(a / b).
+
+    trunc(a / b) is piecewise constant, so it enters backward as a constant.
+    """
+
+    __slots__ = ()
+    _div: ClassVar[Any] = staticmethod(lambda a, b: np.trunc(a / b))
+    _mod: ClassVar[Any] = np.fmod
+
+    def forward(self, a: Array, b: Array) -> Array:
+        return _quiet(type(self)._mod, a, b)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents
+        quotient = Tensor._wrap(np.asarray(_quiet(type(self)._div, a._array, b._array), dtype=g.dtype))
+        return g, (-(g * quotient) if b.requires_grad else None)
+
+
+class Remainder(Fmod):
+    """y = a - b * floor(a / b) (Python's %: the sign of b);  da = g, db = -g * floor(a / b)."""
+
+    __slots__ = ()
+    _div = np.floor_divide
+    _mod = np.remainder
+
+
+class Prod(Function):
+    """y = product of a over ``dim`` (None: all);  da = g * (product of the other elements).
+
+    The product of the others is y / a where a has no zero. In a slice with
+    one zero it is the product of the non-zeros at the zero and 0 elsewhere;
+    with two or more, 0 (written with where, so second derivatives through
+    slices with two zeros are 0).
+    """
+
+    __slots__ = ("dim", "keepdim")
+    dim: int | None
+    keepdim: bool
+
+    def forward(self, a: Array, dim: int | None, keepdim: bool) -> Array:
+        self.dim, self.keepdim = dim, keepdim
+        return np.asarray(_quiet(np.prod, a, dim, None, None, keepdim))
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        dims = None if self.dim is None else (self.dim,)
+        g = _unreduce(g, a.shape, dims, self.keepdim)
+        y = _unreduce(out, a.shape, dims, self.keepdim)
+        zero = a._array == 0
+        if not zero.any():
+            return (g * y / a,)
+        zeros = zero.sum(axis=self.dim, keepdims=True)
+        safe = where(Tensor._wrap(zero), _const(1.0, a), a)
+        rest = _unreduce(Prod.apply(safe, dim=self.dim, keepdim=True), a.shape, dims, True)
+        at_zero = where(Tensor._wrap(np.broadcast_to(zeros == 1, a.shape)), rest, _const(0.0, a))
+        return (g * where(Tensor._wrap(zero), at_zero, y / safe),)
 
 
 # ---------------------------------------------------------------------- reductions
@@ -1040,3 +1354,32 @@ def erf(x: Array) -> Array:
         big = ~(small | mid | tail)
         out[big] = np.where(np.isnan(x64[big]), np.nan, np.copysign(1.0, x64[big]))
     return out.astype(dtype, copy=False)
+
+
+# Giles, "Approximating the erfinv function" (GPU Computing Gems, 2011): a single-precision
+# polynomial start, then Newton steps on erf(y) = x with minigrad's erf (two reach float64 precision).
+_GILES_CENTRAL = (1.50140941, 0.246640727, -0.00417768164, -0.00125372503, 0.000218580870,
+                  -4.39150654e-06, -3.52338770e-06, 3.43273939e-07, 2.81022636e-08)  # fmt: skip
+_GILES_TAIL = (2.83297682, 1.00167406, 0.00943887047, -0.00767691030, 0.00573950773, -0.00367342844,
+               0.00134934322, 0.000100950558, -0.000200214257)  # fmt: skip
+
+
+def erfinv(x: Array) -> Array:
+    """The inverse error function, elementwise: erf(erfinv(x)) == x on (-1, 1); +-inf at +-1, nan outside."""
+    dtype = x.dtype
+    x64 = x.astype(np.float64)
+    with np.errstate(all="ignore"):
+        w = -np.log((1 - x64) * (1 + x64))
+        central = w < 5
+        wc = np.where(central, w - 2.5, np.sqrt(w) - 3)
+        p = np.where(central, _GILES_CENTRAL[-1], _GILES_TAIL[-1])
+        for c_central, c_tail in zip(_GILES_CENTRAL[-2::-1], _GILES_TAIL[-2::-1]):
+            p = np.where(central, c_central, c_tail) + p * wc
+        y = p * x64
+        inside = np.abs(x64) < 1
+        for _ in range(2):  # Newton: y -= (erf(y) - x) / erf'(y)
+            step = (erf(y) - x64) / (2 / math.sqrt(math.pi) * np.exp(-y * y))
+            y = np.where(inside, y - step, y)
+        y = np.where(np.abs(x64) == 1, np.copysign(np.inf, x64), y)
+        y = np.where(np.abs(x64) > 1, np.nan, y)
+    return y.astype(dtype, copy=False)

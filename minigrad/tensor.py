@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
@@ -16,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from minigrad import autograd
+from minigrad._tensor_methods import TensorMethods, dim_aliases
 from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
 
 if TYPE_CHECKING:
@@ -136,6 +138,11 @@ def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
     return (a if a.dtype == dt else a.astype(dt)), (b if b.dtype == dt else b.astype(dt))
 
 
+_INPLACE_OPS: dict[np.ufunc, Callable[[Any, Any], Any]] = {
+    np.add: operator.add, np.subtract: operator.sub, np.multiply: operator.mul, np.divide: operator.truediv,
+}
+
+
 def _lift(value: Any, like: Tensor) -> Tensor:
     """Turn the other operand of a binary op into a Tensor without upcasting ``like``.
 
@@ -163,7 +170,7 @@ def _lift(value: Any, like: Tensor) -> Tensor:
     return Tensor._wrap(np.asarray(value, dtype=dt))
 
 
-class Tensor:
+class Tensor(TensorMethods):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     Args:
@@ -548,15 +555,72 @@ class Tensor:
         self._version += 1
         return self
 
+    def _recorded(self, *others: Any) -> builtins.bool:
+        """Whether an in-place op on this tensor must be recorded in the graph (PyTorch's rule).
+
+        Raises:
+            MinigradError: this is a leaf that requires grad and grad mode is on.
+        """
+        if not autograd._mode.enabled:
+            return False
+        if self.requires_grad:
+            if self._ctx is None:
+                raise MinigradError(
+                    "a leaf Variable that requires grad is being used in an in-place operation; "
+                    "update parameters inside `with mg.no_grad():` (or through p.data), or write x = x + y"
+                )
+            return True
+        return any(isinstance(o, Tensor) and o.requires_grad for o in others)
+
+    def _update(self, what: str, compute: Callable[[Tensor], Tensor], *others: Any,
+                view: builtins.bool = False) -> Tensor:
+        """Make this tensor hold ``compute(self)``, in place: the one path of recorded in-place ops.
+
+        When the graph is involved (this tensor requires grad, or an operand in
+        ``others`` does), a copy of the old values takes this tensor's place in
+        the graph and ``compute`` runs on it; this tensor then becomes the
+        result's node, so x.add_(y) on a non-leaf is differentiated like
+        x = x + y while every alias of x sees the new values. ``view``: the
+        result may change the shape (t_, squeeze_), so the array is replaced.
+
+        Raises:
+            MinigradError: a leaf that requires grad in grad mode, or a result
+                dtype that cannot be stored in this tensor's (PyTorch's errors).
+            ShapeError: the result's shape is not this tensor's.
+        """
+        record = self._recorded(*others)
+        source = self
+        if record:
+            source = Tensor._wrap(self._array.copy())
+            source.requires_grad, source._ctx, source._hooks = self.requires_grad, self._ctx, self._hooks
+            self._hooks = None
+        result = compute(source)
+        if result.dtype != self.dtype:
+            if not np.can_cast(result.dtype, self.dtype, "same_kind"):
+                raise MinigradError(f"{what}: result type {result.dtype} can't be cast to the desired output "
+                                    f"type {self.dtype}")
+            result = result.astype(self.dtype)
+        if view:
+            new = result._array
+            self._write(lambda _: new)
+        elif result.shape != self.shape:
+            raise ShapeError(f"{what}: output with shape {self.shape} doesn't match the broadcast shape "
+                             f"{result.shape}")
+        else:
+            value = result._array
+            self._write(lambda a: np.copyto(a, value))
+        if record:
+            self._ctx, self.requires_grad = result._ctx, result.requires_grad
+        return self
+
     def _check_inplace(self, what: str) -> None:
-        if self.requires_grad and autograd._mode.enabled:
-            raise MinigradError(
-                f"{what} on a tensor that requires grad; write x = x + y, "
-                "or update parameters inside `with mg.no_grad():` (or through p.data)"
-            )
+        self._recorded()
 
     def _inplace(self, other: Any, ufunc: np.ufunc, alpha: Scalar = 1) -> Tensor:
-        self._check_inplace("in-place operation")
+        if self._recorded(other):
+            op = _INPLACE_OPS[ufunc]
+            return self._update(f"in-place {ufunc.__name__}",
+                                lambda t: op(t, other if alpha == 1 else other * alpha), other)
         value = other._array if isinstance(other, Tensor) else _lift(other, self)._array
         if alpha != 1:
             if self.dtype.kind != "f" and isinstance(alpha, float):
@@ -607,8 +671,13 @@ class Tensor:
         """self *= other, in place; returns self (errors as :meth:`add_`)."""
         return self._inplace(other, np.multiply)
 
-    def div_(self, other: TensorLike) -> Tensor:
-        """self /= other, in place; returns self (errors as :meth:`add_`; not for integer tensors)."""
+    def div_(self, other: TensorLike, *, rounding_mode: str | None = None) -> Tensor:
+        """self /= other, in place; returns self (errors as :meth:`add_`; not for integer tensors).
+
+        ``rounding_mode='trunc'`` or ``'floor'`` rounds the quotient (see :func:`minigrad.div`).
+        """
+        if rounding_mode is not None:
+            return self._update("div_", lambda t: t.div(other, rounding_mode=rounding_mode), other)
         return self._inplace(other, np.divide)
 
     def copy_(self, src: Tensor) -> Tensor:
@@ -621,7 +690,10 @@ class Tensor:
         """
         if not isinstance(src, Tensor):
             raise TypeError(f"copy_: src must be a Tensor, got {type(src).__name__}")
-        self._check_inplace("copy_")
+        if self._recorded(src):
+            everywhere = Tensor._wrap(np.ones(self.shape, dtype=bool))
+            return self._update("copy_", lambda t: where(everywhere, src.astype(t.dtype).expand(*t.shape), t),
+                                src)
         value = src._array
         try:
             return self._write(lambda a: np.copyto(a, value, casting="unsafe"))
@@ -634,8 +706,9 @@ class Tensor:
 
     def fill_(self, value: Scalar) -> Tensor:
         """Fill with ``value`` in place."""
-        self._check_inplace("in-place fill_")
         v = _fill_scalar(value, self.dtype, "fill_: value")
+        if self._recorded(value):
+            return self._fill_("fill_", v)
 
         def fill(a: Array) -> None:
             a[...] = v
@@ -649,23 +722,33 @@ class Tensor:
             MinigradError: the bounds would make the result a float (an integer
                 tensor with float bounds), or self requires grad in grad mode.
         """
-        self._check_inplace("in-place clamp_")
+        if self._recorded(min, max):
+            return self._update("clamp_", lambda t: t.clamp(min, max), min, max)
         result = self.detach().clamp(min, max)
         if result.dtype != self.dtype:
             raise MinigradError(f"clamp_: the result type {result.dtype} can't be cast to {self.dtype}")
         return self.copy_(result)
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        self._check_inplace("item assignment")
+        if self._recorded(value):
+            from minigrad.indexing import put
+
+            v = value if isinstance(value, Tensor) else Tensor._wrap(
+                np.asarray(_fill_scalar(value, self.dtype, "setitem: value"), dtype=self.dtype))
+            idx = _index(index, self.shape)
+            steps = _index_steps(idx)
+            self._update("item assignment", lambda t: put(t, idx, v) if len(steps) == 1
+                         else _put_in_steps(t, steps, v), value)
+            return
         if isinstance(value, Tensor):
             v = value._array
         elif isinstance(value, (np.ndarray, list, tuple)):
             v = Tensor(value)._array
         else:
             v = _fill_scalar(value, self.dtype, "setitem: value")
-        idx = _index(index, self.shape)
+        steps = _index_steps(_index(index, self.shape))
         try:
-            self._write(lambda a: a.__setitem__(idx, v))
+            self._write(lambda a: _assign_in_steps(a, steps, v))
         except IndexError as e:
             raise DimensionError(f"index {index!r} is out of range for shape {self.shape}: {e}") from None
         except ValueError as e:
@@ -711,8 +794,8 @@ class Tensor:
         return self._compare(other, np.greater_equal)
 
     def __invert__(self) -> Tensor:
-        if self.dtype != bool_:
-            raise TypeError(f"~ is only defined for bool tensors, not {self.dtype}")
+        if self.dtype.kind not in "biu":
+            raise TypeError(f"~ (bitwise not) is only defined for integer and bool tensors, not {self.dtype}")
         return Tensor._wrap(~self._array)
 
     def _bitwise(self, other: Any, ufunc: np.ufunc) -> Tensor:
@@ -736,13 +819,17 @@ class Tensor:
         """Bitwise or (logical for bool tensors), as in PyTorch: 2 | 1 is 3."""
         return self._bitwise(other, np.bitwise_or)
 
-    def any(self) -> Tensor:
-        """True if any element is non-zero (not differentiable)."""
-        return Tensor._wrap(np.asarray(self._array.any()))
+    @dim_aliases
+    def any(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
+        """True where any element over ``dim`` is non-zero (uint8 stays uint8, as PyTorch); no gradient."""
+        out = np.asarray(self._array.any(axis=_norm_dims(dim, self.ndim), keepdims=keepdim))
+        return Tensor._wrap(out.astype(self.dtype) if self.dtype == np.uint8 else out)
 
-    def all(self) -> Tensor:
-        """True if every element is non-zero (not differentiable)."""
-        return Tensor._wrap(np.asarray(self._array.all()))
+    @dim_aliases
+    def all(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
+        """True where every element over ``dim`` is non-zero (uint8 stays uint8); no gradient."""
+        out = np.asarray(self._array.all(axis=_norm_dims(dim, self.ndim), keepdims=keepdim))
+        return Tensor._wrap(out.astype(self.dtype) if self.dtype == np.uint8 else out)
 
     def isnan(self) -> Tensor:
         """Bool tensor, True where the value is NaN."""
@@ -820,14 +907,24 @@ class Tensor:
         """x * x."""
         return self**2
 
-    def clamp(self, min: builtins.float | None = None, max: builtins.float | None = None) -> Tensor:  # noqa: A002
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
         """Limit values to [min, max]; the gradient passes where min <= x <= max.
+
+        Bounds may be numbers or tensors broadcastable to x (then a bound gets
+        the gradient where it is the result, as in PyTorch).
 
         Raises:
             InvalidParameterError: both bounds are None.
         """
         if min is None and max is None:
             raise InvalidParameterError("clamp: at least one of min and max must be given")
+        if isinstance(min, Tensor) or isinstance(max, Tensor):
+            out = self
+            if min is not None:
+                out = where(out < min, min, out)
+            if max is not None:
+                out = where(out > max, max, out)
+            return out
         if self.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
             return self.astype(float32).clamp(min, max)  # int64.clamp(2.5) is float32, as in PyTorch
         if self.dtype == bool_:
@@ -867,8 +964,12 @@ class Tensor:
 
     # ------------------------------------------------------------ reductions
 
-    def sum(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
-        """Sum over ``dim`` (int, tuple, negative; None = all). Bool/int sum to int64."""
+    @dim_aliases
+    def sum(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False, *,
+            dtype: DTypeLike = None) -> Tensor:
+        """Sum over ``dim`` (int, tuple, negative; None = all). Bool/int sum to int64; ``dtype`` casts first."""
+        if dtype is not None:
+            return self.astype(dtype).sum(dim, keepdim)
         t = self if self.dtype.kind == "f" else Tensor._wrap(self._array.astype(int64))
         return _ops.Sum.apply(t, dims=_norm_dims(dim, self.ndim), keepdim=keepdim)
 
@@ -877,30 +978,42 @@ class Tensor:
             return int(self._array.size)
         return math.prod(self.shape[d] for d in dims)
 
-    def mean(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
+    @dim_aliases
+    def mean(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False, *,
+             dtype: DTypeLike = None) -> Tensor:
         """Arithmetic mean over ``dim``: sum / count (NaN over zero elements, as PyTorch).
 
         Raises:
-            MinigradError: on an integer or bool tensor (as PyTorch).
+            MinigradError: on an integer or bool tensor (as PyTorch) without a float ``dtype``.
         """
+        if dtype is not None:
+            return self.astype(dtype).mean(dim, keepdim)
         if self.dtype.kind != "f":
             raise MinigradError(f"mean(): input dtype must be floating point, got {self.dtype}")
         return _ops.Mean.apply(self, dims=_norm_dims(dim, self.ndim), keepdim=keepdim)
 
+    @dim_aliases
     def var(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False,
-            correction: int = 1) -> Tensor:
-        """Variance: sum((x - mean)**2) / (N - correction); 1 is Bessel's (unbiased) estimate."""
+            correction: int = 1, *, unbiased: builtins.bool | None = None) -> Tensor:
+        """Variance: sum((x - mean)**2) / (N - correction); 1 is Bessel's (unbiased) estimate.
+
+        ``unbiased=False`` is PyTorch's older spelling of ``correction=0``
+        (``x.var(False)`` too).
+        """
+        dim, correction = _unbiased(dim, correction, unbiased)
         dims = _norm_dims(dim, self.ndim)
         centered = self - self.mean(dims, keepdim=True)
         return (centered * centered).sum(dims, keepdim) / max(self._count(dims) - correction, 0)
 
+    @dim_aliases
     def std(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False,
-            correction: int = 1) -> Tensor:
-        """Standard deviation: sqrt of :meth:`var`.
+            correction: int = 1, *, unbiased: builtins.bool | None = None) -> Tensor:
+        """Standard deviation: sqrt of :meth:`var` (``unbiased`` as there).
 
         Where the std is 0 the gradient is 0, as in PyTorch (sqrt's own would
         be 1/0 * 0 = nan): the sqrt is taken of 1 there and its result masked.
         """
+        dim, correction = _unbiased(dim, correction, unbiased)
         v = self.var(dim, keepdim, correction)
         zero = v._array == 0
         if not zero.any():
@@ -913,25 +1026,45 @@ class Tensor:
         first = isinstance(dim, (int, np.integer))
         return op.apply(self, dims=dims, keepdim=keepdim, first=first)
 
-    def max(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
-        """Largest values over ``dim`` (values only, no indices).
+    @dim_aliases
+    def max(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
+        """The largest value; with an int ``dim``, PyTorch's named tuple ``(values, indices)``.
 
-        Gradient on ties: with an int ``dim`` it goes to the first maximum (as
-        ``torch.max(x, dim)``); with ``dim=None`` or a tuple it is shared
-        evenly (as ``torch.max(x)`` and ``torch.amax``).
+        ``x.max(other_tensor)`` is the elementwise maximum. A tuple ``dim``
+        gives the values only (as ``amax``). Gradient on ties: with an int
+        ``dim`` it goes to the first maximum (as ``torch.max(x, dim)``); with
+        ``dim=None`` or a tuple it is shared evenly (as ``torch.max(x)`` and
+        ``torch.amax``).
         """
-        return self._extreme(_ops.Max, dim, keepdim)
+        if isinstance(dim, Tensor):
+            return self.maximum(dim)
+        values = self._extreme(_ops.Max, dim, keepdim)
+        if not isinstance(dim, (int, np.integer)):
+            return values
+        from minigrad.return_types import max as named
 
-    def min(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
-        """Smallest values over ``dim``; ties as in :meth:`max`."""
-        return self._extreme(_ops.Min, dim, keepdim)
+        return named(values, self.argmax(dim, keepdim))
 
+    @dim_aliases
+    def min(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
+        """The smallest value; with an int ``dim``, ``(values, indices)``; ties as in :meth:`max`."""
+        if isinstance(dim, Tensor):
+            return self.minimum(dim)
+        values = self._extreme(_ops.Min, dim, keepdim)
+        if not isinstance(dim, (int, np.integer)):
+            return values
+        from minigrad.return_types import min as named
+
+        return named(values, self.argmin(dim, keepdim))
+
+    @dim_aliases
     def amax(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Max over ``dim`` with the gradient shared evenly among ties."""
         dims = _norm_dims(dim, self.ndim)  # explicit dims: amax's NaN gradient differs from max()'s
         return _ops.Max.apply(self, dims=tuple(range(self.ndim)) if dims is None else dims, keepdim=keepdim,
                               first=False)
 
+    @dim_aliases
     def amin(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Min over ``dim`` with the gradient shared evenly among ties."""
         dims = _norm_dims(dim, self.ndim)
@@ -949,14 +1082,17 @@ class Tensor:
             return Tensor._wrap(np.asarray(0, dtype=int64))
         return Tensor._wrap(np.asarray(fn(self._array, axis=d, keepdims=keepdim)).astype(int64))
 
+    @dim_aliases
     def argmax(self, dim: int | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Index of the (first) largest value; over the flattened tensor if dim is None."""
         return self._arg(np.argmax, dim, keepdim)
 
+    @dim_aliases
     def argmin(self, dim: int | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Index of the (first) smallest value; over the flattened tensor if dim is None."""
         return self._arg(np.argmin, dim, keepdim)
 
+    @dim_aliases
     def logsumexp(self, dim: int | Sequence[int], keepdim: builtins.bool = False) -> Tensor:
         """log(sum(exp(x))) over ``dim``, shifted by the max so 1e4 stays finite and exact.
 
@@ -971,6 +1107,7 @@ class Tensor:
         out = (self - shift).exp().sum(dims, keepdim=True).log() + shift
         return out if keepdim else out.reshape(_reduced_shape(self.shape, dims))
 
+    @dim_aliases
     def softmax(self, dim: int) -> Tensor:
         """exp(x) / sum(exp(x)) along ``dim``, computed stably."""
         if self.ndim == 0:
@@ -978,6 +1115,7 @@ class Tensor:
             return self.reshape(1).softmax(0).reshape(())
         return self._float_unary(_ops.Softmax, dim=_norm_dim(dim, self.ndim))
 
+    @dim_aliases
     def log_softmax(self, dim: int) -> Tensor:
         """x - logsumexp(x) along ``dim``, computed stably."""
         if self.ndim == 0:
@@ -1049,11 +1187,13 @@ class Tensor:
             raise ShapeError(f"mT needs at least 2 dims, got shape {self.shape}")
         return self.transpose(-2, -1)
 
+    @dim_aliases
     def unsqueeze(self, dim: int) -> Tensor:
         """Insert a size-1 dim at ``dim`` (in range [-ndim-1, ndim])."""
         d = _norm_dim(dim, self.ndim + 1)
         return self.reshape((*self.shape[:d], 1, *self.shape[d:]))
 
+    @dim_aliases
     def squeeze(self, dim: int | Sequence[int] | None = None) -> Tensor:
         """Remove size-1 dims (all of them, or those in ``dim`` that have size 1)."""
         if dim is None:
@@ -1088,17 +1228,25 @@ class Tensor:
     def __getitem__(self, index: Any) -> Tensor:
         idx = _index(index, self.shape)
         try:
-            return _ops.GetItem.apply(self, index=idx)
+            out = self
+            for step in _index_steps(idx):
+                out = _ops.GetItem.apply(out, index=step)
+            return out
         except IndexError as e:
             raise DimensionError(f"index {index!r} is out of range for shape {self.shape}: {e}") from None
 
-    def split(self, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:
-        """Chunks of ``split_size`` along ``dim`` (the last may be smaller).
+    def split(self, split_size: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+        """Chunks of ``split_size`` along ``dim`` (the last may be smaller), or of a list of sizes.
 
         Raises:
-            TypeError: ``split_size`` is not an int.
+            TypeError: ``split_size`` is not an int or a list of ints.
             InvalidParameterError: ``split_size`` is not positive.
+            MinigradError: listed sizes are negative or do not add up to the dim.
         """
+        if isinstance(split_size, (list, tuple)):
+            from minigrad.shape_ops import split
+
+            return split(self, split_size, dim)
         _check_int("split", "split_size", split_size)
         if split_size <= 0:
             raise InvalidParameterError(f"split: split_size must be a positive int, got {split_size!r}")
@@ -1145,6 +1293,15 @@ class _HookHandle:
         self.hooks.pop(self.id, None)
 
 
+def _unbiased(dim: Any, correction: Any, unbiased: Any) -> tuple[Any, Any]:
+    """var/std's arguments with PyTorch's older forms folded in: ``unbiased=`` and ``var(False)``."""
+    if isinstance(dim, (bool, np.bool_)):  # x.var(False): the bool is unbiased, not a dim
+        dim, unbiased = None, dim
+    if unbiased is not None:
+        correction = 1 if unbiased else 0
+    return dim, correction
+
+
 def _reduced_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[int, ...]:
     if dims is None:
         return ()
@@ -1183,6 +1340,10 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
             i = i._array
         elif isinstance(i, list):
             i = np.asarray(i) if i else np.zeros(0, dtype=int64)  # x[[]] selects nothing
+        elif isinstance(i, range):  # a range indexes like the list it spells, as in PyTorch
+            i = np.arange(i.start, i.stop, i.step, dtype=int64)
+        if isinstance(i, np.ndarray) and i.ndim == 0 and i.dtype.kind in "iu":
+            i = int(i)  # a 0-d integer tensor is an int: a basic index (PyTorch)
         if isinstance(i, np.ndarray):
             if i.dtype == bool_:
                 if i.ndim == 0:  # x[True] adds a dim, as numpy and PyTorch do
@@ -1197,6 +1358,38 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
             raise TypeError(f"invalid index {i!r}: only ints, slices, None, Ellipsis, int and bool tensors")
         out.append(i)
     return tuple(out)
+
+
+def _index_steps(idx: tuple[Any, ...]) -> tuple[tuple[Any, ...], ...]:
+    """PyTorch's order for an index mixing ints and integer arrays: the ints first, then the arrays.
+
+    numpy counts an int as an advanced index, so x[1, :, [0, 2]] would put the
+    broadcast dim first; PyTorch selects with the ints first (a view), then
+    indexes what is left. Returns one numpy index, or two applied in turn.
+    """
+    ints = [isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_)) for i in idx]
+    if not any(ints) or not any(isinstance(i, np.ndarray) for i in idx):
+        return (idx,)
+    first = tuple(i if is_int else (i if i is Ellipsis else slice(None))
+                  for i, is_int in zip(idx, ints) if i is not None and not isinstance(i, (bool, np.bool_)))
+    rest = tuple(i for i, is_int in zip(idx, ints) if not is_int)
+    return first, rest
+
+
+def _assign_in_steps(a: Array, steps: tuple[tuple[Any, ...], ...], value: Any) -> None:
+    for step in steps[:-1]:
+        a = a[step]  # basic indices only: a view, so the assignment below writes through
+    a[steps[-1]] = value
+
+
+def _put_in_steps(t: Tensor, steps: tuple[tuple[Any, ...], ...], value: Tensor) -> Tensor:
+    """t with t[steps] = value (a two-step PyTorch index), through the element numbers it selects."""
+    from minigrad.indexing import put
+
+    numbers = np.arange(t._array.size).reshape(t.shape)
+    for step in steps:
+        numbers = numbers[step]
+    return put(t.reshape(-1), (numbers,), value).reshape(t.shape)
 
 
 def _dims_used(i: Any) -> int:
@@ -1299,12 +1492,17 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     return out
 
 
-def where(condition: Tensor | Array, input: TensorLike, other: TensorLike) -> Tensor:  # noqa: A002
+def where(condition: Tensor | Array, input: Any = None, other: Any = None) -> Any:  # noqa: A002
     """Elementwise ``input if condition else other``, broadcasting all three.
 
     Gradients flow to ``input`` where the condition holds and to ``other``
-    elsewhere. Scalars take the dtype of the tensor operand.
+    elsewhere. Scalars take the dtype of the tensor operand. With the
+    condition alone, ``nonzero(condition, as_tuple=True)``.
     """
+    if input is None and other is None:
+        from minigrad.indexing import nonzero
+
+        return nonzero(condition if isinstance(condition, Tensor) else Tensor(condition), as_tuple=True)
     cond = condition._array if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != bool_:
         raise TypeError(f"where: condition must be a bool tensor, got {cond.dtype}")
@@ -1381,3 +1579,6 @@ def _check_tensors(fn: str, ts: list[Any]) -> None:
 
 
 from minigrad import ops as _ops  # noqa: E402  (ops builds on Tensor; imported last)
+from minigrad import _tensor_methods as _methods  # noqa: E402
+
+_methods.bind()  # the function modules behind TensorMethods import Tensor: bound now that it exists

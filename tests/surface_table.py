@@ -333,7 +333,7 @@ _add(
     Case("prod(zeros)", lambda m, x: x.prod(0), ("ties",), ("prod",)),
     Case("prod(int)", lambda m, x: x.prod(1), ("int",), ("prod",)),
     Case("var(unbiased)", lambda m, x: (x.var(unbiased=False), x.var(1, unbiased=True),
-                                       x.var(0, False, True)), ("real",), ("var",)),
+                                       x.var(0, keepdim=True, unbiased=False), x.var(False)), ("real",), ("var",)),
     Case("std(unbiased)", lambda m, x: (x.std(unbiased=False), x.std(dim=1, unbiased=False, keepdim=True)),
          ("real",), ("std",)),
     Case("var(axis)", lambda m, x: x.var(axis=1, keepdims=True), ("real",), ("var",)),
