@@ -32,6 +32,8 @@ def dim_aliases(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if kwargs:
+            if "out" in kwargs and kwargs["out"] is None:  # numpy's np.sum(x) passes out=None
+                del kwargs["out"]
             if "axis" in kwargs:
                 kwargs["dim"] = kwargs.pop("axis")
             if "keepdims" in kwargs:
@@ -834,6 +836,43 @@ class TensorMethods:
         everywhere = from_numpy(np.ones(self.shape, dtype=bool))
         return self._update(what, lambda t: where(everywhere, v, t))
 
+    # ------------------------------------------------------------ new tensors like this one
+
+    def new_tensor(self: Tensor, data: Any, *, dtype: Any = None, requires_grad: builtins.bool = False,
+                   **_: Any) -> Tensor:
+        """A tensor of ``data`` (copied) with this tensor's dtype unless ``dtype``."""
+        from minigrad.tensor import Tensor
+
+        return Tensor(data, dtype=self.dtype if dtype is None else dtype, requires_grad=requires_grad)
+
+    def new_zeros(self: Tensor, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False,
+                  **_: Any) -> Tensor:
+        """Zeros of ``size`` with this tensor's dtype unless ``dtype``."""
+        from minigrad.factories import zeros
+
+        return zeros(*size, dtype=self.dtype if dtype is None else dtype, requires_grad=requires_grad)
+
+    def new_ones(self: Tensor, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False,
+                 **_: Any) -> Tensor:
+        """Ones of ``size`` with this tensor's dtype unless ``dtype``."""
+        from minigrad.factories import ones
+
+        return ones(*size, dtype=self.dtype if dtype is None else dtype, requires_grad=requires_grad)
+
+    def new_empty(self: Tensor, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False,
+                  **_: Any) -> Tensor:
+        """An uninitialized tensor of ``size`` with this tensor's dtype unless ``dtype``."""
+        from minigrad.factories import empty
+
+        return empty(*size, dtype=self.dtype if dtype is None else dtype, requires_grad=requires_grad)
+
+    def new_full(self: Tensor, size: Any, fill_value: Any, *, dtype: Any = None,
+                 requires_grad: builtins.bool = False, **_: Any) -> Tensor:
+        """``fill_value`` of ``size`` with this tensor's dtype unless ``dtype``."""
+        from minigrad.factories import full
+
+        return full(size, fill_value, dtype=self.dtype if dtype is None else dtype, requires_grad=requires_grad)
+
     # ------------------------------------------------------------ conversions and protocols
 
     def element_size(self: Tensor) -> builtins.int:
@@ -859,6 +898,14 @@ class TensorMethods:
     def is_complex(self: Tensor) -> builtins.bool:
         """False: minigrad has no complex dtypes."""
         return False
+
+    def type(self: Tensor, dtype: Any = None, non_blocking: builtins.bool = False, **_: Any) -> Any:
+        """Without a dtype, PyTorch's type string (``'torch.FloatTensor'``); with one, ``self.to(dtype)``."""
+        if dtype is None:
+            from minigrad.dtypes import tensor_type_name
+
+            return tensor_type_name(self.dtype)
+        return self.astype(dtype)
 
     def half(self: Tensor) -> Tensor:
         """Convert to float16."""

@@ -10,7 +10,10 @@ for bad values and shapes, ``IndexError`` for a dim or index out of range,
 
 from __future__ import annotations
 
-__all__ = ["DimensionError", "GradcheckError", "InvalidParameterError", "MinigradError", "ShapeError"]
+__all__ = [
+    "DeviceError", "DimensionError", "GradcheckError", "InvalidParameterError", "MinigradError", "ShapeError",
+    "UnsupportedError",
+]  # fmt: skip
 
 
 class MinigradError(RuntimeError):
@@ -38,3 +41,20 @@ class GradcheckError(MinigradError, AssertionError):
 
 class DimensionError(MinigradError, IndexError):
     """A dim or an index is out of range for the tensor's shape."""
+
+
+class UnsupportedError(MinigradError, NotImplementedError):
+    """A PyTorch feature minigrad deliberately does not have: GPUs, distributed training, ONNX export.
+
+    Also a ``NotImplementedError`` (hence a ``RuntimeError``), so PyTorch code
+    that guards such calls with ``except RuntimeError`` keeps working. The
+    message names the feature and says that minigrad does not do it.
+    """
+
+
+class DeviceError(UnsupportedError, AssertionError):
+    """A device other than the CPU was asked for; minigrad computes on the CPU only.
+
+    Also an ``AssertionError``: PyTorch's CPU build raises that class
+    ("Torch not compiled with CUDA enabled") for a CUDA request.
+    """

@@ -7,13 +7,15 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.default_dtype import get_default_dtype
+from minigrad.device import DeviceLike, check_device
 from minigrad.errors import InvalidParameterError
 from minigrad.random import Generator, numpy_generator
-from minigrad.tensor import DTypeLike, Tensor, _fill_scalar, _resolve_dtype, _shape_arg, float32, int64
+from minigrad.tensor import DTypeLike, Tensor, _fill_scalar, _resolve_dtype, _shape_arg, from_numpy, int64
 
 __all__ = [
-    "arange", "full", "full_like", "ones", "ones_like", "rand", "randint", "randn",
-    "zeros", "zeros_like",
+    "arange", "empty", "empty_like", "full", "full_like", "ones", "ones_like", "rand", "rand_like",
+    "randint", "randint_like", "randn", "randn_like", "zeros", "zeros_like",
 ]  # fmt: skip
 
 
@@ -35,36 +37,59 @@ def _size_arg(size: Any, fn: str) -> tuple[int, ...]:
 
 
 def _make(data: np.ndarray[Any, Any], requires_grad: bool) -> Tensor:
-    t = Tensor._wrap(data)
+    t = from_numpy(data)
     if requires_grad:
         t.requires_grad_(True)
     return t
 
 
-def _float_dtype(dtype: DTypeLike) -> np.dtype[Any]:
-    return float32 if dtype is None else _resolve_dtype(dtype)
+def _float_dtype(dtype: DTypeLike, device: DeviceLike) -> np.dtype[Any]:
+    """The dtype of a float factory (the default dtype unless given); checks the device too."""
+    check_device(device)
+    return get_default_dtype() if dtype is None else _resolve_dtype(dtype)
 
 
-def _random_dtype(dtype: DTypeLike, fn: str) -> np.dtype[Any]:
-    dt = _float_dtype(dtype)
+def _like_dtype(t: Tensor, dtype: DTypeLike, device: DeviceLike) -> np.dtype[Any]:
+    check_device(device)
+    return t.dtype if dtype is None else _resolve_dtype(dtype)
+
+
+def _random_dtype(dtype: DTypeLike, device: DeviceLike, fn: str) -> np.dtype[Any]:
+    dt = _float_dtype(dtype, device)
     if dt.kind != "f":
         raise InvalidParameterError(f"{fn}: dtype={dt} is not a floating dtype (PyTorch has no such kernel)")
     return dt
 
 
-def zeros(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
-    """A tensor of zeros; ``shape`` as ints or one tuple. float32 unless ``dtype``."""
-    return _make(np.zeros(_dims(shape), _float_dtype(dtype)), requires_grad)
+def zeros(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
+          device: DeviceLike = None) -> Tensor:
+    """A tensor of zeros; ``shape`` as ints or one tuple. The default dtype (float32) unless ``dtype``.
+
+    ``device`` must be the CPU here and in every factory below: a GPU raises
+    :class:`~minigrad.errors.DeviceError`.
+    """
+    return _make(np.zeros(_dims(shape), _float_dtype(dtype, device)), requires_grad)
 
 
-def ones(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
-    """A tensor of ones; ``shape`` as ints or one tuple. float32 unless ``dtype``."""
-    return _make(np.ones(_dims(shape), _float_dtype(dtype)), requires_grad)
+def ones(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
+         device: DeviceLike = None) -> Tensor:
+    """A tensor of ones; ``shape`` as ints or one tuple. The default dtype unless ``dtype``."""
+    return _make(np.ones(_dims(shape), _float_dtype(dtype, device)), requires_grad)
+
+
+def empty(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None,
+          pin_memory: bool = False) -> Tensor:
+    """An uninitialized tensor (its values are whatever memory held); the default dtype unless ``dtype``.
+
+    ``pin_memory`` has no effect on the CPU.
+    """
+    return _make(np.empty(_dims(shape), _float_dtype(dtype, device)), requires_grad)
 
 
 def full(shape: Any, fill_value: float | int | bool | None = None, dtype: DTypeLike = None,
-         requires_grad: bool = False, *, value: float | int | bool | None = None) -> Tensor:
-    """A tensor filled with ``fill_value``; the dtype follows the value (bool, int64, float32).
+         requires_grad: bool = False, *, value: float | int | bool | None = None,
+         device: DeviceLike = None) -> Tensor:
+    """A tensor filled with ``fill_value``; the dtype follows the value (bool, int64, the default float).
 
     ``value=`` is accepted as another name for ``fill_value`` (API.md spells it
     ``full(shape, value)``; PyTorch spells it ``fill_value``).
@@ -77,35 +102,44 @@ def full(shape: Any, fill_value: float | int | bool | None = None, dtype: DTypeL
         if value is None:
             raise TypeError("full() missing the fill value: full(shape, fill_value)")
         fill_value = value
+    check_device(device)
     if dtype is None:
         dtype = (np.bool_ if isinstance(fill_value, bool)
-                 else int64 if isinstance(fill_value, int) else float32)
+                 else int64 if isinstance(fill_value, int) else get_default_dtype())
     dt = _resolve_dtype(dtype)
     shp = _size_arg(shape, "full")
     return _make(np.full(shp, _fill_scalar(fill_value, dt, "full: fill_value"), dt), requires_grad)
 
 
-def zeros_like(t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
+def zeros_like(t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, *,
+               device: DeviceLike = None) -> Tensor:
     """Zeros with ``t``'s shape (and dtype unless given)."""
-    return _make(np.zeros(t.shape, t.dtype if dtype is None else _resolve_dtype(dtype)), requires_grad)
+    return _make(np.zeros(t.shape, _like_dtype(t, dtype, device)), requires_grad)
 
 
-def ones_like(t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
+def ones_like(t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, *,
+              device: DeviceLike = None) -> Tensor:
     """Ones with ``t``'s shape (and dtype unless given)."""
-    return _make(np.ones(t.shape, t.dtype if dtype is None else _resolve_dtype(dtype)), requires_grad)
+    return _make(np.ones(t.shape, _like_dtype(t, dtype, device)), requires_grad)
 
 
-def full_like(t: Tensor, fill_value: float, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
+def empty_like(t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, *,
+               device: DeviceLike = None) -> Tensor:
+    """An uninitialized tensor with ``t``'s shape (and dtype unless given)."""
+    return _make(np.empty(t.shape, _like_dtype(t, dtype, device)), requires_grad)
+
+
+def full_like(t: Tensor, fill_value: float, dtype: DTypeLike = None, requires_grad: bool = False, *,
+              device: DeviceLike = None) -> Tensor:
     """``fill_value`` with ``t``'s shape (and dtype unless given)."""
-    dt = t.dtype if dtype is None else _resolve_dtype(dtype)
-    return _make(np.full(t.shape, fill_value, dt), requires_grad)
+    return _make(np.full(t.shape, fill_value, _like_dtype(t, dtype, device)), requires_grad)
 
 
 def arange(start: float, end: float | None = None, step: float = 1, dtype: DTypeLike = None,
-           requires_grad: bool = False) -> Tensor:
+           requires_grad: bool = False, *, device: DeviceLike = None) -> Tensor:
     """Values from ``start`` (inclusive) to ``end`` (exclusive) by ``step``.
 
-    int64 if all arguments are ints, else float32 (PyTorch's rule).
+    int64 if all arguments are ints, else the default dtype (PyTorch's rule).
 
     Raises:
         InvalidParameterError: ``step`` is zero, a bound is nan or infinite, or
@@ -126,9 +160,10 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
             f"arange: upper bound and lower bound inconsistent with step sign (start={start}, end={end}, "
             f"step={step})"
         )
+    check_device(device)
     if dtype is None:
         ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
-        dtype = int64 if ints else float32
+        dtype = int64 if ints else get_default_dtype()
     dt = _resolve_dtype(dtype)
     count = np.ceil((end - start) / step)
     if count >= 2**63:
@@ -141,22 +176,45 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
 
 
 def randn(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
-          generator: Generator | None = None) -> Tensor:
+          generator: Generator | None = None, device: DeviceLike = None) -> Tensor:
     """Standard normal samples from the seeded generator."""
+    dt = _random_dtype(dtype, device, "randn")
     gen = numpy_generator(generator)
-    return _make(gen.standard_normal(_dims(shape), dtype=_random_dtype(dtype, "randn")), requires_grad)
+    return _make(gen.standard_normal(_dims(shape), dtype=dt), requires_grad)
 
 
 def rand(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
-         generator: Generator | None = None) -> Tensor:
+         generator: Generator | None = None, device: DeviceLike = None) -> Tensor:
     """Uniform samples in [0, 1) from the seeded generator."""
+    dt = _random_dtype(dtype, device, "rand")
     gen = numpy_generator(generator)
-    return _make(gen.random(_dims(shape), dtype=_random_dtype(dtype, "rand")), requires_grad)
+    return _make(gen.random(_dims(shape), dtype=dt), requires_grad)
+
+
+def randn_like(t: Tensor, *, generator: Generator | None = None, dtype: DTypeLike = None,
+               device: DeviceLike = None, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples with ``t``'s shape (and float dtype unless given)."""
+    dt = _like_dtype(t, dtype, device)
+    return randn(t.shape, dtype=dt, requires_grad=requires_grad, generator=generator)
+
+
+def rand_like(t: Tensor, *, generator: Generator | None = None, dtype: DTypeLike = None,
+              device: DeviceLike = None, requires_grad: bool = False) -> Tensor:
+    """Uniform samples in [0, 1) with ``t``'s shape (and float dtype unless given)."""
+    dt = _like_dtype(t, dtype, device)
+    return rand(t.shape, dtype=dt, requires_grad=requires_grad, generator=generator)
+
+
+def randint_like(t: Tensor, low: int, high: int | None = None, *, generator: Generator | None = None,
+                 dtype: DTypeLike = None, device: DeviceLike = None, requires_grad: bool = False) -> Tensor:
+    """Integers uniform in [low, high) (or [0, low) given one bound) with ``t``'s shape and dtype."""
+    return randint(low, high, t.shape, dtype=_like_dtype(t, dtype, device), generator=generator,
+                   requires_grad=requires_grad)
 
 
 def randint(low: int, high: Any = None, shape: Any = (), dtype: DTypeLike = None,
             generator: Generator | None = None, requires_grad: bool = False, *,
-            size: Any = None) -> Tensor:
+            size: Any = None, device: DeviceLike = None) -> Tensor:
     """Integers uniform in [low, high), int64 by default, of shape ``shape``.
 
     ``randint(high, shape)`` (PyTorch's two-argument form) draws from [0, high);
@@ -177,6 +235,7 @@ def randint(low: int, high: Any = None, shape: Any = (), dtype: DTypeLike = None
             raise TypeError(f"randint: {name} must be an int, got {v!r}")
     if low >= high:
         raise InvalidParameterError(f"randint: low ({low}) must be less than high ({high})")
+    check_device(device)
     shp = _size_arg(shape, "randint")
     gen = numpy_generator(generator)
     dt = int64 if dtype is None else _resolve_dtype(dtype)

@@ -254,7 +254,7 @@ def _triangle(input: Tensor, diagonal: int, lower: bool) -> Tensor:  # noqa: A00
     m, n = input.shape[-2:]
     ones = np.ones((m, n), dtype=bool)
     keep = np.tril(ones, diagonal) if lower else np.triu(ones, diagonal)
-    return where(from_numpy(keep), input, from_numpy(np.zeros((), dtype=input.dtype)))
+    return where(from_numpy(keep), input, from_numpy(np.zeros((m, n), dtype=input.dtype)))  # +0.0, as PyTorch
 
 
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:  # noqa: A002

@@ -810,6 +810,24 @@ class Rounding(Function):
 _ROUNDING = {"floor": np.floor, "ceil": np.ceil, "trunc": np.trunc, "round": np.rint}
 
 
+class RoundedQuotient(Function):
+    """y = floor(a / b) (exact, as Python's //) or trunc(a / b) (``mode``); piecewise constant, da = db = 0.
+
+    ``div(rounding_mode=...)`` in PyTorch records a zero gradient, and so does minigrad.
+    """
+
+    __slots__ = ()
+
+    def forward(self, a: Array, b: Array, mode: str) -> Array:
+        if mode == "trunc":  # PyTorch: trunc of the rounded quotient (floor is exact, from fmod)
+            return np.trunc(_quiet(np.divide, a, b))  # type: ignore[no-any-return]
+        return _quiet(np.floor_divide, a, b)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents
+        return tuple(Tensor._wrap(np.zeros(p.shape, dtype=g.dtype)) if p.requires_grad else None for p in (a, b))
+
+
 class Atan2(Function):
     """y = atan2(a, b);  da = g * b / (a**2 + b**2), db = -g * a / (a**2 + b**2)."""
 
@@ -872,12 +890,18 @@ class Fmod(Function):
         return g, (-(g * quotient) if b.requires_grad else None)
 
 
+def _remainder(a: Array, b: Array) -> Array:
+    """PyTorch's float remainder: fmod, plus b where the signs differ (so -5 % 2.5 is -0.0, as there)."""
+    m = np.fmod(a, b)
+    return np.where((m != 0) & ((b < 0) != (m < 0)), m + b, m)  # type: ignore[no-any-return]
+
+
 class Remainder(Fmod):
     """y = a - b * floor(a / b) (Python's %: the sign of b);  da = g, db = -g * floor(a / b)."""
 
     __slots__ = ()
     _div = np.floor_divide
-    _mod = np.remainder
+    _mod = staticmethod(_remainder)
 
 
 class Prod(Function):
@@ -1254,6 +1278,32 @@ class Matmul(Function):
             transposed = b.ndim == 2 and b._array.flags.f_contiguous and not b._array.flags.c_contiguous
             gb = (g.mT @ a).mT if transposed else a.mT @ g
         return ga, gb
+
+
+# --------------------------------------------------------------- recomputation
+
+
+class Recompute(Function):
+    """y = run(), computed once before; backward re-runs ``run`` with recording: dparents = mg.grad(run(), g).
+
+    Activation checkpointing (``minigrad.utils.checkpoint``): the graph inside
+    ``run`` is not kept, only its result and its parents (the tensors it
+    depends on); backward rebuilds the graph and lets the engine differentiate it.
+    """
+
+    __slots__ = ("run",)
+    saved = ("run",)
+
+    def forward(self, *arrays: Array, value: Array, run: Any) -> Array:
+        self.run = run
+        return value
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        create_graph = autograd.is_grad_enabled()  # the engine records backward only for create_graph
+        with autograd.enable_grad():
+            y = self.run()
+        return autograd.grad(y, self.parents, g, retain_graph=True, create_graph=create_graph,
+                             allow_unused=True)
 
 
 # ----------------------------------------------------------------- error function

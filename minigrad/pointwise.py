@@ -340,7 +340,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor: 
         raise InvalidParameterError(f"div: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}")
     a, b = _pair(input, other)
     if a.dtype.kind == "f":
-        return trunc(a / b)
+        return _apply2q(a, b, "trunc")
     n, d = a.numpy(), _nonzero_divisor(b)
     q = np.floor_divide(n, d)
     return from_numpy(np.asarray(q + ((q * d != n) & ((n < 0) != (d < 0))), dtype=q.dtype))
@@ -360,8 +360,17 @@ def floor_divide(input: Any, other: Any) -> Tensor:  # noqa: A002
         MinigradError: integer division by zero (PyTorch's ZeroDivisionError).
     """
     a, b = _pair(input, other)
+    if a.dtype.kind == "f":
+        return _apply2q(a, b, "floor")
     d = _nonzero_divisor(b)
-    return from_numpy(np.asarray(ops._quiet(np.floor_divide, a.numpy(), d)))
+    return from_numpy(np.asarray(np.floor_divide(a.numpy(), d)))
+
+
+def _apply2q(a: Tensor, b: Tensor, mode: str) -> Tensor:
+    try:
+        return ops.RoundedQuotient.apply(a, b, mode=mode)
+    except ValueError as e:
+        raise ShapeError(f"div: shapes {a.shape} and {b.shape} cannot be broadcast") from e
 
 
 def true_divide(input: Any, other: Any) -> Tensor:  # noqa: A002

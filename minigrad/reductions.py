@@ -119,14 +119,15 @@ def _safe_root(s: Tensor, power: float) -> Tensor:
 def nansum(input: Tensor, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
     """The sum treating nan as 0 (no gradient)."""
     x = _cast(input, dtype).numpy()
-    return from_numpy(np.asarray(np.nansum(x, axis=_norm_dims(dim, x.ndim), keepdims=keepdim), dtype=x.dtype))
+    total = ops._quiet(np.nansum, x, _norm_dims(dim, x.ndim), None, None, keepdim)  # inf - inf is nan, silently
+    return from_numpy(np.asarray(total, dtype=x.dtype))
 
 
 def nanmean(input: Tensor, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
     """The mean of the non-nan elements (no gradient)."""
     x = _cast(input, dtype).numpy()
     dims = _norm_dims(dim, x.ndim)
-    total = np.nansum(x, axis=dims, keepdims=keepdim)
+    total = ops._quiet(np.nansum, x, dims, None, None, keepdim)
     count = np.sum(~np.isnan(x), axis=dims, keepdims=keepdim)
     return from_numpy(np.asarray(ops._quiet(np.divide, total, count), dtype=x.dtype))
 

@@ -19,9 +19,7 @@ from minigrad.factories import _size_arg
 from minigrad.random import Generator, numpy_generator
 from minigrad.tensor import Array, DTypeLike, Tensor, _resolve_dtype, float32, from_numpy, int64
 
-__all__ = [
-    "bernoulli", "multinomial", "normal", "rand_like", "randint_like", "randn_like", "randperm",
-]  # fmt: skip
+__all__ = ["bernoulli", "multinomial", "normal", "randperm"]
 
 
 def _made(a: Array, requires_grad: bool) -> Tensor:
@@ -101,27 +99,6 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator 
     tensors = [t for t in (mean, std) if isinstance(t, Tensor)]
     dt = tensors[0].dtype if tensors else (float32 if dtype is None else _resolve_dtype(dtype))
     return _made((m + s * gen.standard_normal(shape)).astype(dt), requires_grad)
-
-
-def rand_like(input: Tensor, *, dtype: DTypeLike = None, requires_grad: bool = False, **_: Any) -> Tensor:  # noqa: A002
-    """Uniform [0, 1) draws with ``input``'s shape (and dtype unless given)."""
-    dt = input.dtype if dtype is None else _resolve_dtype(dtype)
-    return _made(numpy_generator(None).random(input.shape).astype(dt), requires_grad)
-
-
-def randn_like(input: Tensor, *, dtype: DTypeLike = None, requires_grad: bool = False, **_: Any) -> Tensor:  # noqa: A002
-    """Standard normal draws with ``input``'s shape (and dtype unless given)."""
-    dt = input.dtype if dtype is None else _resolve_dtype(dtype)
-    return _made(numpy_generator(None).standard_normal(input.shape).astype(dt), requires_grad)
-
-
-def randint_like(input: Tensor, low: int, high: int | None = None, *, dtype: DTypeLike = None,  # noqa: A002
-                 requires_grad: bool = False, **_: Any) -> Tensor:
-    """Integers in [low, high) (or [0, low)) with ``input``'s shape and dtype."""
-    if high is None:
-        low, high = 0, low
-    dt = input.dtype if dtype is None else _resolve_dtype(dtype)
-    return _made(numpy_generator(None).integers(low, high, input.shape).astype(dt), requires_grad)
 
 
 # ------------------------------------------------------------------ in-place samplers (Tensor methods)

@@ -17,8 +17,11 @@ import numpy as np
 import numpy.typing as npt
 
 from minigrad import autograd
+from minigrad import dtypes as _dtypes
 from minigrad._tensor_methods import TensorMethods, dim_aliases
-from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.default_dtype import get_default_dtype
+from minigrad.device import DeviceLike, check_device, device, parse_to
+from minigrad.errors import DeviceError, DimensionError, InvalidParameterError, MinigradError, ShapeError
 
 if TYPE_CHECKING:
     from minigrad.ops import Function
@@ -37,13 +40,19 @@ _F32_OVERFLOW = 3.4028235677973366e38  # the smallest float64 that rounds to inf
 
 
 def _resolve_dtype(dtype: DTypeLike) -> np.dtype[Any]:
+    if dtype is _dtypes.bfloat16:
+        raise TypeError(_dtypes.BFLOAT16_MESSAGE)
+    if isinstance(dtype, str) and dtype.startswith("torch."):  # x.type('torch.DoubleTensor')
+        named = _dtypes.dtype_from_type_name(dtype)
+        dtype = named if named is not None else dtype.removeprefix("torch.")
     try:
         dt = np.dtype(dtype)
     except TypeError as e:
         raise InvalidParameterError(f"dtype={dtype!r} is not a dtype") from e
-    if dt not in (float32, float64, int64, bool_):
+    if dt not in _dtypes.DTYPES:
         raise InvalidParameterError(
-            f"dtype={dt} is not supported; use float32, float64, int64 or bool"
+            f"dtype={dt} is not supported; use bool, uint8, int8, int16, int32, int64, float16, float32 "
+            "or float64"
         )
     return dt
 
@@ -74,9 +83,9 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
         except ValueError as e:  # ragged nested lists
             raise ShapeError(f"tensor(): nested sequences of unequal lengths: {e}") from e
         if arr.dtype.kind == "f" and dtype is None:
-            # Python floats are float32 by default, like PyTorch; an explicit
-            # dtype converts from the exact values (0.1 as float64 stays 0.1)
-            arr = _ops._quiet(np.asarray, arr, float32)
+            # Python floats get the default dtype (float32 unless set), like PyTorch;
+            # an explicit dtype converts from the exact values (0.1 as float64 stays 0.1)
+            arr = _ops._quiet(np.asarray, arr, get_default_dtype())
     if arr.dtype == object or arr.dtype.kind in "USVOc":
         raise TypeError(f"cannot make a tensor from data of dtype {arr.dtype}")
     target = _default_dtype(arr.dtype) if dtype is None else _resolve_dtype(dtype)
@@ -153,7 +162,7 @@ def _lift(value: Any, like: Tensor) -> Tensor:
     dt = like._array.dtype
     if isinstance(value, float):  # also numpy floating scalars
         if dt.kind != "f":
-            dt = float32
+            dt = get_default_dtype()
         if dt == float32 and abs(value) >= _F32_OVERFLOW:  # beyond float32: inf, without numpy's cast warning
             value = math.copysign(math.inf, value)
     elif isinstance(value, (bool, np.bool_)):
@@ -167,6 +176,8 @@ def _lift(value: Any, like: Tensor) -> Tensor:
         return Tensor(value)  # type: ignore[arg-type]
     else:
         raise TypeError(f"unsupported operand type for a Tensor op: {type(value).__name__}")
+    if dt.kind in "iu" and not isinstance(value, (bool, np.bool_)):  # -3 into uint8 wraps, as in PyTorch
+        return Tensor._wrap(np.asarray(value, dtype=int64).astype(dt))
     return Tensor._wrap(np.asarray(value, dtype=dt))
 
 
@@ -352,7 +363,45 @@ class Tensor(TensorMethods):
             return Tensor._wrap(self._array.astype(dt))
         return Cast.apply(self, dtype=dt)
 
-    to = astype
+    # -------------------------------------------- devices and to() (PyTorch's CPU-only subset)
+
+    @property
+    def device(self) -> device:
+        """Where the data lives: always ``device('cpu')``."""
+        return check_device(None)
+
+    is_cuda = False  # PyTorch's flag; minigrad tensors are never on a GPU
+
+    def cpu(self) -> Tensor:
+        """This tensor (it is already on the CPU), as PyTorch returns self."""
+        return self
+
+    def cuda(self, device: DeviceLike = None, non_blocking: builtins.bool = False) -> Tensor:
+        """Raises :class:`~minigrad.errors.DeviceError`: minigrad runs on the CPU only."""
+        raise DeviceError("Tensor.cuda(): minigrad runs on the CPU only (there is no GPU backend); "
+                          "keep tensors on 'cpu'")
+
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """Convert dtype (and check the device), as ``torch.Tensor.to``.
+
+        ``to(dtype)``, ``to('cpu')``, ``to(device='cpu', dtype=None)``,
+        ``to(other)`` (takes ``other``'s dtype), with ``non_blocking=`` (no
+        effect) and ``copy=`` (a new tensor even when nothing changes; the
+        copy is differentiable). Returns self when nothing changes.
+
+        Raises:
+            DeviceError: a device other than the CPU.
+            InvalidParameterError: an unsupported dtype.
+            TypeError: arguments that fit none of PyTorch's forms.
+        """
+        dtype, copy = parse_to(args, kwargs, "Tensor.to")
+        dt = self.dtype if dtype is None else _resolve_dtype(dtype)
+        out = self.astype(dt)
+        if copy and out is self:
+            from minigrad.ops import Cast
+
+            return Cast.apply(self, dtype=dt)  # a same-dtype Cast is a differentiable copy
+        return out
 
     def float(self) -> Tensor:
         """Convert to float32."""
@@ -493,11 +542,11 @@ class Tensor(TensorMethods):
         return self._binary(other, _ops.Mul, reverse=True)
 
     def _div_operand(self, other: Any) -> Tensor:
-        # Integers divide in float32 unless the other operand brings a float
-        # dtype of its own (int64 / float64 0-d tensor is float64, as in PyTorch).
+        # Integers divide in the default dtype unless the other operand brings a
+        # float dtype of its own (int64 / float64 0-d tensor is float64, as in PyTorch).
         if self.dtype.kind == "f" or _lift(other, self).dtype.kind == "f":
             return self
-        return self.astype(float32)
+        return self.astype(get_default_dtype())
 
     def __truediv__(self, other: Any) -> Tensor:
         return self._div_operand(other)._binary(other, _ops.Div)
@@ -593,7 +642,8 @@ class Tensor(TensorMethods):
         if record:
             source = Tensor._wrap(self._array.copy())
             source.requires_grad, source._ctx, source._hooks = self.requires_grad, self._ctx, self._hooks
-            self._hooks = None
+            source._version, self._hooks = self._version, None
+            self._repoint(source, others)
         result = compute(source)
         if result.dtype != self.dtype:
             if not np.can_cast(result.dtype, self.dtype, "same_kind"):
@@ -612,6 +662,26 @@ class Tensor(TensorMethods):
         if record:
             self._ctx, self.requires_grad = result._ctx, result.requires_grad
         return self
+
+    def _repoint(self, source: Tensor, others: tuple[Any, ...]) -> None:
+        """Make the ops that read this tensor's old value on the way to ``others`` read ``source``.
+
+        In ``d[idx] -= 1`` the value assigned was computed from ``d[idx]``, an op
+        whose input is ``d``; once ``d`` holds the new values that op must point
+        at the snapshot of the old ones (or the graph would loop through ``d``).
+        Only ops created after this tensor's own op can have read it.
+        """
+        floor = self._ctx.seq if self._ctx is not None else -1
+        stack = [o._ctx for o in others if isinstance(o, Tensor) and o._ctx is not None]
+        seen: set[int] = set()
+        while stack:
+            fn = stack.pop()
+            if id(fn) in seen or fn.seq <= floor or not fn.parents:
+                continue
+            seen.add(id(fn))
+            if any(p is self for p in fn.parents):
+                fn.parents = tuple(source if p is self else p for p in fn.parents)
+            stack.extend(p._ctx for p in fn.parents if p._ctx is not None)
 
     def _check_inplace(self, what: str) -> None:
         self._recorded()
@@ -842,7 +912,7 @@ class Tensor(TensorMethods):
     # ------------------------------------------------------------ elementwise
 
     def _float_unary(self, op: type[Function], **params: Any) -> Tensor:
-        t = self if self.dtype.kind == "f" else self.astype(float32)
+        t = self if self.dtype.kind == "f" else self.astype(get_default_dtype())
         return op.apply(t, **params)
 
     def exp(self) -> Tensor:
@@ -1449,8 +1519,14 @@ def from_numpy(array: Array) -> Tensor:
     return Tensor._wrap(array)
 
 
-def tensor(data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
-    """Create a Tensor from data (copied); see :class:`Tensor` for the dtype rules."""
+def tensor(data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = False, *,
+           device: DeviceLike = None, pin_memory: bool = False) -> Tensor:
+    """Create a Tensor from data (copied); see :class:`Tensor` for the dtype rules.
+
+    ``device`` must be the CPU (see :func:`minigrad.device.check_device`);
+    ``pin_memory`` has no effect on the CPU.
+    """
+    check_device(device)
     return Tensor(data, dtype=dtype, requires_grad=requires_grad)
 
 
@@ -1526,6 +1602,7 @@ def where(condition: Tensor | Array, input: Any = None, other: Any = None) -> An
         ) from e
 
 
+@dim_aliases
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dim.
 
@@ -1554,6 +1631,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     return _ops.Cat.apply(*ts, dim=d)
 
 
+@dim_aliases
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join same-shape tensors along a new dim.
 

@@ -1014,13 +1014,14 @@ OP_TABLE += [
 ]
 
 #: Public Tensor names that are not ops on values (attributes, conversions,
-#: autograd plumbing, in-place updates, comparisons); tested in test_tensor.py.
+#: autograd plumbing, in-place updates, comparisons, devices); tested in test_tensor.py (devices in
+#: test_device.py).
 NOT_OPS = frozenset({
     "add_", "all", "any", "astype", "backward", "bool", "clamp_", "copy_", "data", "detach", "dim", "div_",
     "double", "dtype", "fill_", "mul_", "sub_",
     "float", "grad", "grad_fn", "is_leaf", "isfinite", "isnan", "item", "long", "ndim", "numel", "numpy",
     "register_hook", "requires_grad", "requires_grad_", "retain_grad", "shape", "size", "to", "tolist",
-    "zero_",
+    "zero_", "cpu", "cuda", "device", "is_cuda",  # devices: tested in test_device.py
     "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__invert__", "__and__", "__or__",
     "__iadd__", "__isub__", "__imul__", "__itruediv__", "__setitem__", "__bool__", "__float__", "__int__",
     "__index__", "__len__", "__iter__", "__array__", "__hash__", "__repr__",

@@ -10,8 +10,11 @@ import minigrad
 from minigrad import ops
 
 PACKAGE = Path(minigrad.__file__).parent
-# The engine's entry points are called backward but hold no derivative.
-ENGINE_ENTRY_POINTS = {("tensor.py", "Tensor.backward"), ("autograd/__init__.py", "backward")}
+# The engine's entry points are called backward (or vjp) but hold no derivative: torch.autograd.functional's
+# vjp is a call of mg.grad.
+ENGINE_ENTRY_POINTS = {
+    ("tensor.py", "Tensor.backward"), ("autograd/__init__.py", "backward"), ("autograd/functional.py", "vjp"),
+}
 
 
 def _functions(path: Path) -> list[tuple[str, ast.AST]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks import harness, mlp, norms, overhead
+from benchmarks import harness, lstm, mlp, norms, overhead
 from benchmarks.harness import Case, CheckReport, Settings
 from benchmarks.numpy_ref import NumpyDropout, NumpyMLP
 
@@ -158,3 +158,12 @@ def test_targets_compare_ratios_of_medians() -> None:
         ("mlp: minigrad / pytorch < 1", 0.971, True),
     ]
     assert "MISSED by 10%" in format_targets(entries)
+
+
+def test_lstm_layer_check_agrees_with_torch() -> None:
+    case = lstm.layer_case()
+    if "pytorch" not in case.builders:
+        pytest.skip("PyTorch is not installed")
+    report = harness.check_case(case)
+    assert report.status == {"minigrad": "ok", "pytorch": "ref"}, report.messages
+    assert report.errors["minigrad"] <= harness.RTOL

@@ -165,7 +165,6 @@ def test_collate_fn_and_grad_preserving_batches() -> None:
     ({"batch_size": -3}, "batch_size=-3"),
     ({"batch_size": 2.0}, "batch_size=2.0"),
     ({"batch_size": True}, "batch_size=True"),
-    ({"batch_size": None}, "batch_size=None"),
     ({"shuffle": "yes"}, "shuffle='yes'"),
     ({"drop_last": 1}, "drop_last=1"),
     ({"generator": np.random.default_rng(0)}, "generator"),
@@ -173,6 +172,18 @@ def test_collate_fn_and_grad_preserving_batches() -> None:
 def test_invalid_loader_arguments(kw: dict[str, Any], match: str) -> None:
     with pytest.raises(mg.InvalidParameterError, match=match):
         DataLoader(TensorDataset(mg.zeros(3)), **kw)
+
+
+def test_batch_size_none_yields_single_samples_as_pytorch() -> None:
+    """batch_size=None turns automatic batching off (PyTorch): each sample, converted, not stacked."""
+    x, y = _data(3)
+    loader = DataLoader(TensorDataset(x, y), batch_size=None)
+    samples = list(loader)
+    assert len(loader) == 3 and len(samples) == 3
+    np.testing.assert_array_equal(samples[1][0].numpy(), [3.0, 4.0, 5.0])
+    assert samples[1][0].shape == (3,) and samples[1][1].shape == ()
+    with pytest.raises(mg.InvalidParameterError, match="drop_last"):
+        DataLoader(TensorDataset(x), batch_size=None, drop_last=True)
 
 
 def test_dataset_without_len_is_a_type_error() -> None:

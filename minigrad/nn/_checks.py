@@ -11,8 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.default_dtype import get_default_dtype
 from minigrad.errors import InvalidParameterError
-from minigrad.tensor import DTypeLike, Tensor, _resolve_dtype, float32
+from minigrad.tensor import DTypeLike, Tensor, _resolve_dtype
 
 
 def _is_int(value: Any) -> bool:
@@ -68,9 +69,22 @@ def tensor(fn: str, value: Any, name: str = "input") -> Tensor:
     return value
 
 
+def device(value: Any) -> None:
+    """Accept ``device=None`` or the CPU (``'cpu'``, ``'cpu:0'`` or an object whose ``type`` is 'cpu').
+
+    minigrad computes on the CPU only, so any other device is refused rather
+    than silently ignored.
+    """
+    if value is None:
+        return
+    text = str(getattr(value, "type", value))
+    if text.split(":", 1)[0] != "cpu":
+        raise InvalidParameterError(f"device={value!r} is not available: minigrad runs on the CPU only")
+
+
 def float_dtype(dtype: DTypeLike) -> np.dtype[Any]:
-    """The parameters' dtype: float32 by default, else float32 or float64."""
-    dt = float32 if dtype is None else _resolve_dtype(dtype)
+    """The parameters' dtype: the default dtype (float32 unless set) if None, else float32 or float64."""
+    dt = get_default_dtype() if dtype is None else _resolve_dtype(dtype)
     if dt.kind != "f":
         raise InvalidParameterError(f"dtype must be a floating dtype (float32 or float64), got dtype={dt}")
     return dt

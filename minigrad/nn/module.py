@@ -16,8 +16,9 @@ from typing import Any, NamedTuple, TypeVar, overload
 import numpy as np
 
 from minigrad.autograd import no_grad
+from minigrad.device import parse_to
 from minigrad.errors import InvalidParameterError, MinigradError
-from minigrad.tensor import Array, DTypeLike, Tensor, TensorLike, _resolve_dtype, float32, float64, from_numpy
+from minigrad.tensor import Array, Tensor, TensorLike, _resolve_dtype, float32, float64, from_numpy
 
 __all__ = ["IncompatibleKeys", "Module", "ModuleDict", "ModuleList", "Parameter", "Sequential"]
 
@@ -355,18 +356,21 @@ class Module:
 
     # ------------------------------------------------------------ dtype
 
-    def to(self: M, dtype: DTypeLike) -> M:
-        """Convert parameters and floating buffers to a float ``dtype`` in place; returns self.
+    def to(self: M, *args: Any, **kwargs: Any) -> M:
+        """Convert parameters and floating buffers to a float dtype in place; returns self.
 
-        The Parameter objects stay the same (optimizers keep working); their
-        ``.data`` (and ``.grad``) are replaced. Integer buffers such as
-        ``num_batches_tracked`` keep their dtype. ``'cpu'`` is accepted and
-        does nothing, for code written for PyTorch.
+        PyTorch's forms: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``,
+        ``to(device=None, dtype=None, non_blocking=False)``, ``to(tensor)``.
+        The device must be the CPU (nothing moves). The Parameter objects stay
+        the same (optimizers keep working); their ``.data`` (and ``.grad``) are
+        replaced. Integer buffers such as ``num_batches_tracked`` keep their dtype.
 
         Raises:
             InvalidParameterError: ``dtype`` is not a floating dtype.
+            DeviceError: a device other than the CPU.
         """
-        if isinstance(dtype, str) and dtype == "cpu":
+        dtype, _ = parse_to(args, kwargs, "Module.to")
+        if dtype is None:
             return self
         dt = _resolve_dtype(dtype)
         if dt.kind != "f":

@@ -1,4 +1,4 @@
-"""Transformer building blocks: Embedding, MultiheadAttention, TransformerEncoderLayer.
+"""Transformer building blocks: Embedding, MultiheadAttention, the encoder/decoder layers and stacks.
 
 Parameter and sub-module names are PyTorch's (``in_proj_weight``,
 ``out_proj.weight``, ``self_attn``, ``linear1``, ``norm1``, ...), so a
@@ -10,7 +10,9 @@ training, masks' meaning).
 
 from __future__ import annotations
 
+import copy
 import math
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -23,11 +25,14 @@ from minigrad.nn import functional as F
 from minigrad.nn.attention import additive_mask, attention, causal_mask, embedding, normalize_padding_idx
 from minigrad.nn.dropout import Dropout
 from minigrad.nn.linear import Linear
-from minigrad.nn.module import Module, Parameter
+from minigrad.nn.module import Module, ModuleList, Parameter
 from minigrad.nn.normalization import LayerNorm
-from minigrad.tensor import DTypeLike, Tensor
+from minigrad.tensor import DTypeLike, Tensor, cat, from_numpy
 
-__all__ = ["Embedding", "MultiheadAttention", "TransformerEncoderLayer"]
+__all__ = [
+    "Embedding", "MultiheadAttention", "Transformer", "TransformerDecoder", "TransformerDecoderLayer",
+    "TransformerEncoder", "TransformerEncoderLayer",
+]  # fmt: skip
 
 
 class Embedding(Module):
@@ -100,33 +105,49 @@ class Embedding(Module):
 class MultiheadAttention(Module):
     """Multi-head scaled dot-product attention, PyTorch's ``nn.MultiheadAttention``.
 
-    ``query``, ``key`` and ``value`` are projected by the rows of
-    ``in_proj_weight`` (3E, E) (first E rows for q, then k, then v) plus
-    ``in_proj_bias`` (3E,), split into ``num_heads`` heads of E / num_heads,
-    attended per head, concatenated and projected by ``out_proj``.
+    ``query``, ``key`` and ``value`` are projected (q by the first E rows of
+    ``in_proj_weight`` (3E, E), k by the next E, v by the last E, plus the
+    matching thirds of ``in_proj_bias`` (3E,)), split into ``num_heads`` heads
+    of E / num_heads, attended per head, concatenated and projected by
+    ``out_proj``. When ``kdim`` or ``vdim`` differ from E the projections are
+    separate parameters instead, as in PyTorch: ``q_proj_weight`` (E, E),
+    ``k_proj_weight`` (E, kdim), ``v_proj_weight`` (E, vdim).
 
     Args:
         embed_dim: E, the model width.
         num_heads: number of heads; must divide ``embed_dim``.
         dropout: probability of dropping an attention weight in training.
         bias: learn ``in_proj_bias`` and ``out_proj.bias`` (initialised to 0).
-        batch_first: must be True: inputs are (N, L, E).
+        add_bias_kv: learn ``bias_k`` and ``bias_v`` (1, 1, E), appended to the
+            projected keys and values as one more source position.
+        add_zero_attn: append a zero key and value (after ``bias_k``/``bias_v``).
+        kdim, vdim: feature sizes of key and value (default E).
+        batch_first: inputs are (N, L, E) if True, (L, N, E) if False (the default, as PyTorch).
+        device: accepted for PyTorch code; only the CPU exists.
         dtype: of the parameters; float32 by default.
 
-    ``in_proj_weight`` is Xavier-uniform, ``out_proj.weight`` is Linear's
-    default U(±1/sqrt(E)), both from minigrad's seeded generator.
+    ``in_proj_weight`` (or each of the three projections) is Xavier-uniform,
+    ``out_proj.weight`` is Linear's default U(±1/sqrt(E)), ``bias_k``/``bias_v``
+    are Xavier-normal, all from minigrad's seeded generator.
 
     Raises:
         InvalidParameterError: ``embed_dim`` not divisible by ``num_heads``,
-            non-positive sizes, ``dropout`` outside [0, 1), ``batch_first=False``.
+            non-positive sizes, ``dropout`` outside [0, 1), a non-bool flag.
     """
 
-    in_proj_weight: Parameter
+    in_proj_weight: Parameter | None
+    q_proj_weight: Parameter | None
+    k_proj_weight: Parameter | None
+    v_proj_weight: Parameter | None
     in_proj_bias: Parameter | None
     out_proj: Linear
+    bias_k: Parameter | None
+    bias_v: Parameter | None
 
     def __init__(self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True,
-                 batch_first: bool = True, dtype: DTypeLike = None) -> None:
+                 add_bias_kv: bool = False, add_zero_attn: bool = False, kdim: int | None = None,
+                 vdim: int | None = None, batch_first: bool = False, device: Any = None,
+                 dtype: DTypeLike = None) -> None:
         super().__init__()
         self.embed_dim = _checks.positive_int("embed_dim", embed_dim)
         self.num_heads = _checks.positive_int("num_heads", num_heads)
@@ -137,52 +158,76 @@ class MultiheadAttention(Module):
             )
         if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
             raise InvalidParameterError(f"dropout must be a number in [0, 1), got dropout={dropout!r}")
-        if not _checks.flag("batch_first", batch_first):
-            raise InvalidParameterError(
-                "batch_first=False is not supported: minigrad's MultiheadAttention takes (N, L, E) "
-                "inputs; pass batch_first=True"
-            )
+        self.kdim = embed_dim if kdim is None else _checks.positive_int("kdim", kdim)
+        self.vdim = embed_dim if vdim is None else _checks.positive_int("vdim", vdim)
+        self.batch_first = _checks.flag("batch_first", batch_first)
         bias = _checks.flag("bias", bias)
+        add_bias_kv = _checks.flag("add_bias_kv", add_bias_kv)
+        self.add_zero_attn = _checks.flag("add_zero_attn", add_zero_attn)
+        _checks.device(device)
         dt = _checks.float_dtype(dtype)
         self.dropout = float(dropout)
-        self.batch_first = True
         self.head_dim = embed_dim // num_heads
-        self.kdim = self.vdim = self.embed_dim
-        self.in_proj_weight = Parameter(np.empty((3 * embed_dim, embed_dim), dtype=dt))
+        self._qkv_same_embed_dim = self.kdim == embed_dim and self.vdim == embed_dim
+        if self._qkv_same_embed_dim:
+            self.in_proj_weight = Parameter(np.empty((3 * embed_dim, embed_dim), dtype=dt))
+            for name in ("q_proj_weight", "k_proj_weight", "v_proj_weight"):
+                self.register_parameter(name, None)
+        else:
+            self.q_proj_weight = Parameter(np.empty((embed_dim, embed_dim), dtype=dt))
+            self.k_proj_weight = Parameter(np.empty((embed_dim, self.kdim), dtype=dt))
+            self.v_proj_weight = Parameter(np.empty((embed_dim, self.vdim), dtype=dt))
+            self.register_parameter("in_proj_weight", None)
         if bias:
             self.in_proj_bias = Parameter(np.zeros(3 * embed_dim, dtype=dt))
         else:
             self.register_parameter("in_proj_bias", None)
         self.out_proj = Linear(embed_dim, embed_dim, bias=bias, dtype=dt)
-        init.xavier_uniform_(self.in_proj_weight)
+        if add_bias_kv:
+            self.bias_k = Parameter(np.empty((1, 1, embed_dim), dtype=dt))
+            self.bias_v = Parameter(np.empty((1, 1, embed_dim), dtype=dt))
+        else:
+            self.bias_k = self.bias_v = None
+        self._reset_parameters()
+
+    def _reset_parameters(self) -> None:
+        for w in (self.in_proj_weight, self.q_proj_weight, self.k_proj_weight, self.v_proj_weight):
+            if w is not None:
+                init.xavier_uniform_(w)
+        if self.in_proj_bias is not None:
+            init.zeros_(self.in_proj_bias)
         if self.out_proj.bias is not None:
             init.zeros_(self.out_proj.bias)
+        for b in (self.bias_k, self.bias_v):
+            if b is not None:
+                init.xavier_normal_(b)
 
     def forward(
         self,
         query: Tensor,
         key: Tensor,
         value: Tensor,
-        attn_mask: Tensor | None = None,
         key_padding_mask: Tensor | None = None,
-        need_weights: bool = False,
-        is_causal: bool = False,
-        *,
+        need_weights: bool = True,
+        attn_mask: Tensor | None = None,
         average_attn_weights: bool = True,
+        is_causal: bool = False,
     ) -> tuple[Tensor, Tensor | None]:
         """Attend from ``query`` to ``key``/``value``; returns ``(output, weights or None)``.
 
-        Shapes: query (N, L, E), key and value (N, S, E) -> output (N, L, E);
-        unbatched (L, E), (S, E) also work. ``weights`` (only with
-        ``need_weights=True``) are the attention probabilities (after
-        dropout), averaged over heads to (N, L, S), or (N, num_heads, L, S)
-        with ``average_attn_weights=False``.
+        Shapes (``batch_first=False``): query (L, N, E), key (S, N, kdim),
+        value (S, N, vdim) -> output (L, N, E); with ``batch_first=True`` the
+        first two dims swap; unbatched (L, E), (S, kdim), (S, vdim) also work.
+        ``weights`` (only with ``need_weights=True``, the default) are the
+        attention probabilities (after dropout), averaged over heads to
+        (N, L, S), or (N, num_heads, L, S) with ``average_attn_weights=False``
+        (S counts the ``bias_k`` and zero-attention positions too).
 
         Args:
-            attn_mask: (L, S) or (N * num_heads, L, S). Bool: True means
-                "may not attend". Float: added to the scores.
             key_padding_mask: (N, S). Bool: True marks a padding key that
                 nobody attends to. Float: added to the scores.
+            attn_mask: (L, S) or (N * num_heads, L, S). Bool: True means
+                "may not attend". Float: added to the scores.
             is_causal: with no ``attn_mask``, position i attends to keys
                 0..i only (PyTorch raises instead; here it builds the causal
                 mask). With an ``attn_mask`` it is a hint and the mask is used.
@@ -192,15 +237,17 @@ class MultiheadAttention(Module):
         ``need_weights=True``; minigrad gives zeros on both).
 
         Raises:
-            ShapeError: wrong ranks, a feature size other than ``embed_dim``,
-                key/value or mask shapes that do not fit.
+            ShapeError: wrong ranks, a feature size other than ``embed_dim``
+                (query), ``kdim`` (key) or ``vdim`` (value), key/value or mask
+                shapes that do not fit.
             TypeError: a mask neither bool nor float, or query/key/value not a Tensor.
         """
         for name, t in (("query", query), ("key", key), ("value", value)):
             _checks.tensor("MultiheadAttention", t, name)
         if query.ndim not in (2, 3) or key.ndim != query.ndim or value.ndim != query.ndim:
+            layout = "(N, L, E)" if self.batch_first else "(L, N, E)"
             raise ShapeError(
-                "MultiheadAttention: query, key and value must all be (N, L, E) or all unbatched (L, E), "
+                f"MultiheadAttention: query, key and value must all be {layout} or all unbatched (L, E), "
                 f"got shapes {query.shape}, {key.shape} and {value.shape}"
             )
         batched = query.ndim == 3
@@ -208,27 +255,43 @@ class MultiheadAttention(Module):
             query, key, value = query.unsqueeze(0), key.unsqueeze(0), value.unsqueeze(0)
             if key_padding_mask is not None:
                 key_padding_mask = _unsqueeze0(key_padding_mask)
-        n, tgt_len, e = query.shape
-        src_len = key.shape[1]
-        if e != self.embed_dim or key.shape[2] != e or value.shape[2] != e:
+        # (N, L, E) when batch-first or unbatched, else (L, N, E): the projections
+        # run on the rows as they lie and only the head split differs.
+        seq_first = batched and not self.batch_first
+        batch_dim, seq_dim = (1, 0) if seq_first else (0, 1)
+        n, tgt_len, e = query.shape[batch_dim], query.shape[seq_dim], query.shape[2]
+        src_len = key.shape[seq_dim]
+        if e != self.embed_dim or key.shape[2] != self.kdim or value.shape[2] != self.vdim:
             raise ShapeError(
-                f"MultiheadAttention: expected a last dim of embed_dim={self.embed_dim}, got query "
-                f"{query.shape}, key {key.shape} and value {value.shape}"
+                f"MultiheadAttention: expected last dims embed_dim={self.embed_dim} (query), "
+                f"kdim={self.kdim} (key) and vdim={self.vdim} (value), got query {query.shape}, "
+                f"key {key.shape} and value {value.shape}"
             )
-        if key.shape[:2] != value.shape[:2] or key.shape[0] != n:
+        if key.shape[:2] != value.shape[:2] or key.shape[batch_dim] != n:
             raise ShapeError(
-                f"MultiheadAttention: key and value must be (N, S, E) with query's N={n}, got key "
-                f"{key.shape} and value {value.shape}"
+                f"MultiheadAttention: key and value must share their first two dims and query's batch "
+                f"size N={n}, got key {key.shape} and value {value.shape}"
             )
         mask = self._mask(attn_mask, key_padding_mask, is_causal, n, tgt_len, src_len, query.dtype)
-        w, b = self.in_proj_weight, self.in_proj_bias
-        q = self._heads(query, w[:e], None if b is None else b[:e])
-        k = self._heads(key, w[e : 2 * e], None if b is None else b[e : 2 * e])
-        v = self._heads(value, w[2 * e :], None if b is None else b[2 * e :])
+        b = self.in_proj_bias
+        b_q, b_k, b_v = (None, None, None) if b is None else (b[:e], b[e : 2 * e], b[2 * e :])
+        if self.in_proj_weight is not None:
+            w = self.in_proj_weight
+            w_q, w_k, w_v = w[:e], w[e : 2 * e], w[2 * e :]
+        else:
+            assert self.q_proj_weight is not None and self.k_proj_weight is not None
+            assert self.v_proj_weight is not None
+            w_q, w_k, w_v = self.q_proj_weight, self.k_proj_weight, self.v_proj_weight
+        q = self._heads(query, w_q, b_q, seq_first)
+        k = self._heads(key, w_k, b_k, seq_first)
+        v = self._heads(value, w_v, b_v, seq_first)
+        k, v, mask = self._extra_keys(k, v, mask)
         dropout_p = self.dropout if self.training else 0.0
         out, weights = attention(q, k, v, mask, dropout_p, 1.0 / math.sqrt(self.head_dim))
-        out = out.permute(0, 2, 1, 3).reshape(n * tgt_len, e)
-        out = F.linear(out, self.out_proj.weight, self.out_proj.bias).reshape(n, tgt_len, e)
+        # (N, H, L, D) back to the input's layout, heads concatenated, then out_proj on the rows
+        out = out.permute(2, 0, 1, 3) if seq_first else out.permute(0, 2, 1, 3)
+        rows = F.linear(out.reshape(n * tgt_len, e), self.out_proj.weight, self.out_proj.bias)
+        out = rows.reshape(tgt_len, n, e) if seq_first else rows.reshape(n, tgt_len, e)
         result: Tensor | None = None
         if need_weights:
             result = weights.mean(1) if average_attn_weights else weights
@@ -238,17 +301,38 @@ class MultiheadAttention(Module):
             out = out.squeeze(0)
         return out, result
 
-    def _heads(self, x: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
-        """(N, L, E) -> projected and split into heads, (N, H, L, D)."""
-        n, length, e = x.shape
-        # One 2-D matmul over all N * L rows: BLAS runs a single GEMM (and one
+    def _heads(self, x: Tensor, weight: Tensor, bias: Tensor | None, seq_first: bool) -> Tensor:
+        """(N, L, E_in) or (L, N, E_in) -> projected and split into heads, (N, H, L, D)."""
+        a, b, e_in = x.shape
+        # One 2-D matmul over all rows: BLAS runs a single GEMM (and one
         # for each gradient) instead of N small ones plus a reduction.
-        y = F.linear(x.reshape(n * length, e), weight, bias)
-        return y.reshape(n, length, self.num_heads, self.head_dim).permute(0, 2, 1, 3)
+        y = F.linear(x.reshape(a * b, e_in), weight, bias).reshape(a, b, self.num_heads, self.head_dim)
+        return y.permute(1, 2, 0, 3) if seq_first else y.permute(0, 2, 1, 3)
+
+    def _extra_keys(self, k: Tensor, v: Tensor, mask: Tensor | None) -> tuple[Tensor, Tensor, Tensor | None]:
+        """Append ``bias_k``/``bias_v`` and the zero attention position (PyTorch's order)."""
+        n, h, _, d = k.shape
+        extra = 0
+        if self.bias_k is not None and self.bias_v is not None:
+            k = cat([k, self.bias_k.reshape(1, h, 1, d).expand(n, h, 1, d)], dim=2)
+            v = cat([v, self.bias_v.reshape(1, h, 1, d).expand(n, h, 1, d)], dim=2)
+            extra += 1
+        if self.add_zero_attn:
+            zeros = from_numpy(np.zeros((n, h, 1, d), dtype=k.dtype))
+            k, v = cat([k, zeros], dim=2), cat([v, zeros], dim=2)
+            extra += 1
+        if extra and mask is not None:
+            # the new positions are never masked (PyTorch pads the masks with 0)
+            mask = cat([mask, from_numpy(np.zeros((*mask.shape[:-1], extra), dtype=mask.dtype))], dim=-1)
+        return k, v, mask
 
     def _mask(self, attn_mask: Any, key_padding_mask: Any, is_causal: bool, n: int, tgt_len: int,
               src_len: int, dtype: np.dtype[Any]) -> Tensor | None:
         """The additive mask, broadcastable to (N, H, L, S), or None."""
+        if attn_mask is not None and key_padding_mask is not None and (
+                _is_bool(attn_mask) != _is_bool(key_padding_mask)):
+            warnings.warn("Support for mismatched key_padding_mask and attn_mask is deprecated. "
+                          "Use same type for both instead.", stacklevel=3)
         mask: Tensor | None = None
         if attn_mask is not None:
             mask = additive_mask(attn_mask, dtype, true_means_masked=True, name="attn_mask")
@@ -269,7 +353,7 @@ class MultiheadAttention(Module):
             else:
                 raise ShapeError(f"MultiheadAttention: attn_mask must be 2-D or 3-D, got shape {mask.shape}")
         elif is_causal:
-            mask = Tensor._wrap(causal_mask(tgt_len, src_len, dtype))
+            mask = from_numpy(causal_mask(tgt_len, src_len, dtype))
         if key_padding_mask is not None:
             pad = additive_mask(key_padding_mask, dtype, true_means_masked=True, name="key_padding_mask")
             if pad.shape != (n, src_len):
@@ -281,17 +365,59 @@ class MultiheadAttention(Module):
         return mask
 
     def extra_repr(self) -> str:
-        """Sizes and dropout."""
-        return (f"embed_dim={self.embed_dim}, num_heads={self.num_heads}, dropout={self.dropout}, "
-                "batch_first=True")
+        """Sizes, dropout and layout."""
+        text = f"embed_dim={self.embed_dim}, num_heads={self.num_heads}, dropout={self.dropout}"
+        if not self._qkv_same_embed_dim:
+            text += f", kdim={self.kdim}, vdim={self.vdim}"
+        return text + f", batch_first={self.batch_first}"
+
+
+def _is_bool(mask: Any) -> bool:
+    return bool(np.asarray(mask.numpy() if isinstance(mask, Tensor) else mask).dtype == np.bool_)
 
 
 def _unsqueeze0(mask: Any) -> Tensor:
-    t = mask if isinstance(mask, Tensor) else Tensor._wrap(np.asarray(mask))
+    t = mask if isinstance(mask, Tensor) else from_numpy(np.asarray(mask))
     return t.unsqueeze(0)
 
 
 _ACTIVATIONS: dict[str, Callable[[Tensor], Tensor]] = {"relu": F.relu, "gelu": F.gelu}
+
+
+def _activation(activation: Any) -> Callable[[Tensor], Tensor]:
+    """'relu', 'gelu' or a callable, as the function the feed-forward block applies."""
+    if isinstance(activation, str):
+        if activation not in _ACTIVATIONS:
+            raise InvalidParameterError(
+                f"activation should be 'relu' or 'gelu', got activation={activation!r}"
+            )
+        return _ACTIVATIONS[activation]
+    if callable(activation):
+        return activation  # type: ignore[no-any-return]
+    raise InvalidParameterError(
+        f"activation must be 'relu', 'gelu' or a callable, got activation={activation!r}"
+    )
+
+
+def _check_heads(d_model: Any, nhead: Any) -> None:
+    # checked before building the attention, so the message names this layer's arguments
+    d_model = _checks.positive_int("d_model", d_model)
+    nhead = _checks.positive_int("nhead", nhead)
+    if d_model % nhead:
+        raise InvalidParameterError(
+            f"d_model must be divisible by nhead (its attention's num_heads), got d_model={d_model}, "
+            f"nhead={nhead} (num_heads={nhead})"
+        )
+
+
+def _feed_forward(layer: Any, x: Tensor) -> Tensor:
+    """linear2(dropout(activation(linear1(x)))) on the rows of x, then the block's last dropout."""
+    # Rows of a 2-D matrix: each Linear is then one GEMM forward and one per
+    # gradient, not a batch of small ones plus a reduction for the weight.
+    rows = x.reshape(-1, x.shape[-1]) if x.ndim > 2 else x
+    hidden = layer.dropout(layer.activation(layer.linear1(rows)))
+    out: Tensor = layer.linear2(hidden)
+    return out.reshape(x.shape)
 
 
 class TransformerEncoderLayer(Module):
@@ -306,14 +432,15 @@ class TransformerEncoderLayer(Module):
     block instead: ``x = x + dropout1(self_attn(norm1(x)))``, then the same
     for the feed-forward block with ``norm2``.
 
-    Args mirror PyTorch's: ``activation`` is 'relu', 'gelu' or a callable
-    (a Module is registered as a sub-module); ``dropout`` is used in the
-    attention weights and after each block; ``bias`` applies to every Linear
-    and LayerNorm. Shapes: src (N, L, d_model) -> (N, L, d_model).
+    Args mirror PyTorch's, in its order: ``activation`` is 'relu', 'gelu' or a
+    callable (a Module is registered as a sub-module); ``dropout`` is used in
+    the attention weights and after each block; ``bias`` applies to every
+    Linear and LayerNorm. Shapes: src (L, N, d_model) -> (L, N, d_model), or
+    (N, L, d_model) with ``batch_first=True``, or unbatched (L, d_model).
 
     Raises:
         InvalidParameterError: bad sizes, ``dropout`` outside [0, 1), an
-            unknown activation name, ``batch_first=False``.
+            unknown activation name, a non-bool flag.
     """
 
     self_attn: MultiheadAttention
@@ -326,34 +453,16 @@ class TransformerEncoderLayer(Module):
     dropout2: Dropout
 
     def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048, dropout: float = 0.1,
-                 activation: str | Callable[[Tensor], Tensor] = "relu", batch_first: bool = True,
-                 norm_first: bool = False, layer_norm_eps: float = 1e-5, bias: bool = True,
-                 dtype: DTypeLike = None) -> None:
+                 activation: str | Callable[[Tensor], Tensor] = "relu", layer_norm_eps: float = 1e-5,
+                 batch_first: bool = False, norm_first: bool = False, bias: bool = True,
+                 device: Any = None, dtype: DTypeLike = None) -> None:
         super().__init__()
-        # checked here too so that the message names this layer's arguments, not MultiheadAttention's
-        d_model = _checks.positive_int("d_model", d_model)
-        nhead = _checks.positive_int("nhead", nhead)
-        if d_model % nhead:
-            raise InvalidParameterError(
-                f"d_model must be divisible by nhead (its attention's num_heads), got d_model={d_model}, "
-                f"nhead={nhead} (num_heads={nhead})"
-            )
+        _check_heads(d_model, nhead)
         _checks.positive_float("layer_norm_eps", layer_norm_eps)
         dim_feedforward = _checks.positive_int("dim_feedforward", dim_feedforward)
-        if isinstance(activation, str):
-            if activation not in _ACTIVATIONS:
-                raise InvalidParameterError(
-                    f"activation should be 'relu' or 'gelu', got activation={activation!r}"
-                )
-            act: Callable[[Tensor], Tensor] = _ACTIVATIONS[activation]
-        elif callable(activation):
-            act = activation
-        else:
-            raise InvalidParameterError(
-                f"activation must be 'relu', 'gelu' or a callable, got activation={activation!r}"
-            )
+        act = _activation(activation)
         self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
-                                            batch_first=batch_first, dtype=dtype)
+                                            batch_first=batch_first, device=device, dtype=dtype)
         self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
         self.dropout = Dropout(dropout)
         self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
@@ -363,23 +472,27 @@ class TransformerEncoderLayer(Module):
         self.dropout1 = Dropout(dropout)
         self.dropout2 = Dropout(dropout)
         self.activation = act
-        self.batch_first = True
+
+    @property
+    def batch_first(self) -> bool:
+        """The layout of ``src``: its attention's ``batch_first``."""
+        return self.self_attn.batch_first
 
     def forward(self, src: Tensor, src_mask: Tensor | None = None, src_key_padding_mask: Tensor | None = None,
                 is_causal: bool = False) -> Tensor:
-        """One encoder layer over ``src`` (N, L, d_model); masks as in :class:`MultiheadAttention`.
+        """One encoder layer over ``src``; masks as in :class:`MultiheadAttention`.
 
         Raises:
-            ShapeError: ``src`` is not (N, L, d_model) or (L, d_model), or a mask does not fit.
+            ShapeError: ``src`` has the wrong rank or feature size, or a mask does not fit.
             TypeError: ``src`` is not a Tensor.
         """
-        x = _checks.tensor("TransformerEncoderLayer", src, "src")
+        x: Tensor = _checks.tensor("TransformerEncoderLayer", src, "src")
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
-            x = x + self._ff_block(self.norm2(x))
+            x = x + self.dropout2(_feed_forward(self, self.norm2(x)))
         else:
             x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal))
-            x = self.norm2(x + self._ff_block(x))
+            x = self.norm2(x + self.dropout2(_feed_forward(self, x)))
         return x
 
     def _sa_block(self, x: Tensor, attn_mask: Tensor | None, key_padding_mask: Tensor | None,
@@ -389,10 +502,303 @@ class TransformerEncoderLayer(Module):
         result: Tensor = self.dropout1(out)
         return result
 
-    def _ff_block(self, x: Tensor) -> Tensor:
-        # Rows of a 2-D matrix: each Linear is then one GEMM forward and one per
-        # gradient, not a batch of small ones plus a reduction for the weight.
-        rows = x.reshape(-1, x.shape[-1]) if x.ndim > 2 else x
-        hidden = self.dropout(self.activation(self.linear1(rows)))
-        result: Tensor = self.dropout2(self.linear2(hidden))
-        return result.reshape(x.shape)
+
+class TransformerDecoderLayer(Module):
+    """Self-attention, attention to the encoder's memory, then a feed-forward block.
+
+    Each of the three blocks has a residual connection and a LayerNorm
+    (``norm1``, ``norm2``, ``norm3``); ``norm_first=False`` (the default)
+    normalises after each residual sum::
+
+        x = norm1(x + dropout1(self_attn(x, x, x)))
+        x = norm2(x + dropout2(multihead_attn(x, memory, memory)))
+        x = norm3(x + dropout3(linear2(dropout(activation(linear1(x))))))
+
+    and ``norm_first=True`` normalises each block's input instead
+    (``x = x + dropout1(self_attn(norm1(x)))``, ...).
+
+    Args: as :class:`TransformerEncoderLayer`, PyTorch's names, order and defaults.
+    Shapes: tgt (T, N, E), memory (S, N, E) -> (T, N, E); batch-first with
+    ``batch_first=True``; unbatched (T, E), (S, E).
+
+    Raises:
+        InvalidParameterError: bad sizes, ``dropout`` outside [0, 1), an
+            unknown activation name, a non-bool flag.
+    """
+
+    self_attn: MultiheadAttention
+    multihead_attn: MultiheadAttention
+    linear1: Linear
+    dropout: Dropout
+    linear2: Linear
+    norm1: LayerNorm
+    norm2: LayerNorm
+    norm3: LayerNorm
+    dropout1: Dropout
+    dropout2: Dropout
+    dropout3: Dropout
+
+    def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048, dropout: float = 0.1,
+                 activation: str | Callable[[Tensor], Tensor] = "relu", layer_norm_eps: float = 1e-5,
+                 batch_first: bool = False, norm_first: bool = False, bias: bool = True,
+                 device: Any = None, dtype: DTypeLike = None) -> None:
+        super().__init__()
+        _check_heads(d_model, nhead)
+        _checks.positive_float("layer_norm_eps", layer_norm_eps)
+        dim_feedforward = _checks.positive_int("dim_feedforward", dim_feedforward)
+        act = _activation(activation)
+        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
+                                            batch_first=batch_first, device=device, dtype=dtype)
+        self.multihead_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
+                                                 batch_first=batch_first, device=device, dtype=dtype)
+        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
+        self.dropout = Dropout(dropout)
+        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
+        self.norm_first = _checks.flag("norm_first", norm_first)
+        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
+        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
+        self.norm3 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
+        self.dropout1 = Dropout(dropout)
+        self.dropout2 = Dropout(dropout)
+        self.dropout3 = Dropout(dropout)
+        self.activation = act
+
+    @property
+    def batch_first(self) -> bool:
+        """The layout of ``tgt`` and ``memory``: the attentions' ``batch_first``."""
+        return self.self_attn.batch_first
+
+    def forward(self, tgt: Tensor, memory: Tensor, tgt_mask: Tensor | None = None,
+                memory_mask: Tensor | None = None, tgt_key_padding_mask: Tensor | None = None,
+                memory_key_padding_mask: Tensor | None = None, tgt_is_causal: bool = False,
+                memory_is_causal: bool = False) -> Tensor:
+        """One decoder layer: ``tgt`` attends to itself (``tgt_mask``) and to ``memory`` (``memory_mask``).
+
+        Masks as in :class:`MultiheadAttention`: ``tgt_mask`` (T, T),
+        ``memory_mask`` (T, S), key padding masks (N, T) and (N, S).
+
+        Raises:
+            ShapeError: wrong ranks or feature sizes, or a mask that does not fit.
+            TypeError: ``tgt`` or ``memory`` is not a Tensor.
+        """
+        x: Tensor = _checks.tensor("TransformerDecoderLayer", tgt, "tgt")
+        _checks.tensor("TransformerDecoderLayer", memory, "memory")
+        if self.norm_first:
+            x = x + self._sa_block(self.norm1(x), tgt_mask, tgt_key_padding_mask, tgt_is_causal)
+            x = x + self._mha_block(self.norm2(x), memory, memory_mask, memory_key_padding_mask,
+                                    memory_is_causal)
+            x = x + self.dropout3(_feed_forward(self, self.norm3(x)))
+        else:
+            x = self.norm1(x + self._sa_block(x, tgt_mask, tgt_key_padding_mask, tgt_is_causal))
+            x = self.norm2(x + self._mha_block(x, memory, memory_mask, memory_key_padding_mask,
+                                               memory_is_causal))
+            x = self.norm3(x + self.dropout3(_feed_forward(self, x)))
+        return x
+
+    def _sa_block(self, x: Tensor, attn_mask: Tensor | None, key_padding_mask: Tensor | None,
+                  is_causal: bool) -> Tensor:
+        out = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
+                             need_weights=False, is_causal=is_causal)[0]
+        result: Tensor = self.dropout1(out)
+        return result
+
+    def _mha_block(self, x: Tensor, memory: Tensor, attn_mask: Tensor | None,
+                   key_padding_mask: Tensor | None, is_causal: bool) -> Tensor:
+        out = self.multihead_attn(x, memory, memory, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
+                                  need_weights=False, is_causal=is_causal)[0]
+        result: Tensor = self.dropout2(out)
+        return result
+
+
+def _clones(layer: Module, num_layers: int) -> ModuleList:
+    """``num_layers`` deep copies of ``layer`` (each with its own parameters), as PyTorch does."""
+    if not isinstance(layer, Module):
+        raise InvalidParameterError(f"expected a Module layer to copy, got {type(layer).__name__}")
+    count = _checks.nonnegative_int("num_layers", num_layers)
+    return ModuleList([copy.deepcopy(layer) for _ in range(count)])
+
+
+class TransformerEncoder(Module):
+    """A stack of ``num_layers`` copies of ``encoder_layer``, then an optional ``norm``.
+
+    The layers are deep copies (``layers.0``, ``layers.1``, ...), so each has
+    its own parameters, starting equal to ``encoder_layer``'s, as in PyTorch.
+
+    Args:
+        encoder_layer: the layer to copy (usually a :class:`TransformerEncoderLayer`).
+        num_layers: how many copies.
+        norm: a module applied to the last layer's output (e.g. a LayerNorm), or None.
+        enable_nested_tensor, mask_check: accepted for PyTorch code; minigrad
+            has no nested tensors, so padded positions are always computed.
+
+    Raises:
+        InvalidParameterError: ``num_layers`` negative or ``encoder_layer`` not a Module.
+    """
+
+    layers: ModuleList
+    norm: Module | None
+
+    def __init__(self, encoder_layer: Module, num_layers: int, norm: Module | None = None,
+                 enable_nested_tensor: bool = True, mask_check: bool = True) -> None:
+        super().__init__()
+        self.layers = _clones(encoder_layer, num_layers)
+        self.num_layers = num_layers
+        self.norm = norm
+        self.enable_nested_tensor = _checks.flag("enable_nested_tensor", enable_nested_tensor)
+        self.use_nested_tensor = False
+        self.mask_check = _checks.flag("mask_check", mask_check)
+
+    def forward(self, src: Tensor, mask: Tensor | None = None, src_key_padding_mask: Tensor | None = None,
+                is_causal: bool | None = None) -> Tensor:
+        """Run ``src`` through every layer with the same masks, then ``norm``.
+
+        ``is_causal=None`` (PyTorch's default) means "tell from the mask"; the
+        mask is what is applied either way, so it only matters without one.
+
+        Raises:
+            ShapeError: as the layers raise.
+        """
+        out = src
+        for layer in self.layers:
+            out = layer(out, src_mask=mask, src_key_padding_mask=src_key_padding_mask,
+                        is_causal=bool(is_causal))
+        return out if self.norm is None else self.norm(out)
+
+
+class TransformerDecoder(Module):
+    """A stack of ``num_layers`` copies of ``decoder_layer``, then an optional ``norm``.
+
+    The layers are deep copies (``layers.0``, ...), as in PyTorch.
+
+    Raises:
+        InvalidParameterError: ``num_layers`` negative or ``decoder_layer`` not a Module.
+    """
+
+    layers: ModuleList
+    norm: Module | None
+
+    def __init__(self, decoder_layer: Module, num_layers: int, norm: Module | None = None) -> None:
+        super().__init__()
+        self.layers = _clones(decoder_layer, num_layers)
+        self.num_layers = num_layers
+        self.norm = norm
+
+    def forward(self, tgt: Tensor, memory: Tensor, tgt_mask: Tensor | None = None,
+                memory_mask: Tensor | None = None, tgt_key_padding_mask: Tensor | None = None,
+                memory_key_padding_mask: Tensor | None = None, tgt_is_causal: bool | None = None,
+                memory_is_causal: bool = False) -> Tensor:
+        """Run ``tgt`` through every layer, each attending to ``memory``, then ``norm``.
+
+        Raises:
+            ShapeError: as the layers raise.
+        """
+        out = tgt
+        for layer in self.layers:
+            out = layer(out, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
+                        tgt_key_padding_mask=tgt_key_padding_mask,
+                        memory_key_padding_mask=memory_key_padding_mask,
+                        tgt_is_causal=bool(tgt_is_causal), memory_is_causal=memory_is_causal)
+        return out if self.norm is None else self.norm(out)
+
+
+class Transformer(Module):
+    """The encoder-decoder Transformer of "Attention Is All You Need", PyTorch's ``nn.Transformer``.
+
+    ``encoder`` is a :class:`TransformerEncoder` of ``num_encoder_layers``
+    layers and a final LayerNorm, ``decoder`` a :class:`TransformerDecoder`
+    likewise (unless ``custom_encoder``/``custom_decoder`` are given). After
+    building, every parameter with more than one dim is redrawn
+    Xavier-uniform, as PyTorch does (biases and norms keep their init).
+
+    Args (PyTorch's names, order and defaults): d_model=512, nhead=8,
+    num_encoder_layers=6, num_decoder_layers=6, dim_feedforward=2048,
+    dropout=0.1, activation='relu', custom_encoder=None, custom_decoder=None,
+    layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True,
+    device=None, dtype=None.
+
+    Shapes: src (S, N, E), tgt (T, N, E) -> (T, N, E) (batch-first with
+    ``batch_first=True``; unbatched (S, E), (T, E) too).
+
+    Raises:
+        InvalidParameterError: as the layers raise for bad arguments.
+    """
+
+    encoder: Module
+    decoder: Module
+
+    def __init__(self, d_model: int = 512, nhead: int = 8, num_encoder_layers: int = 6,
+                 num_decoder_layers: int = 6, dim_feedforward: int = 2048, dropout: float = 0.1,
+                 activation: str | Callable[[Tensor], Tensor] = "relu", custom_encoder: Module | None = None,
+                 custom_decoder: Module | None = None, layer_norm_eps: float = 1e-5,
+                 batch_first: bool = False, norm_first: bool = False, bias: bool = True,
+                 device: Any = None, dtype: DTypeLike = None) -> None:
+        super().__init__()
+        layer_args = (d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first,
+                      norm_first, bias, device, dtype)
+        if custom_encoder is not None:
+            self.encoder = custom_encoder
+        else:
+            self.encoder = TransformerEncoder(
+                TransformerEncoderLayer(*layer_args), num_encoder_layers,
+                LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype))
+        if custom_decoder is not None:
+            self.decoder = custom_decoder
+        else:
+            self.decoder = TransformerDecoder(
+                TransformerDecoderLayer(*layer_args), num_decoder_layers,
+                LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype))
+        for p in self.parameters():
+            if p.ndim > 1:
+                init.xavier_uniform_(p)
+        self.d_model = d_model
+        self.nhead = nhead
+        self.batch_first = batch_first
+
+    def forward(self, src: Tensor, tgt: Tensor, src_mask: Tensor | None = None,
+                tgt_mask: Tensor | None = None, memory_mask: Tensor | None = None,
+                src_key_padding_mask: Tensor | None = None,
+                tgt_key_padding_mask: Tensor | None = None, memory_key_padding_mask: Tensor | None = None,
+                src_is_causal: bool | None = None, tgt_is_causal: bool | None = None,
+                memory_is_causal: bool = False) -> Tensor:
+        """Encode ``src`` into memory, then decode ``tgt`` attending to it.
+
+        Masks: ``src_mask`` (S, S), ``tgt_mask`` (T, T) (usually
+        :meth:`generate_square_subsequent_mask`), ``memory_mask`` (T, S), key
+        padding masks (N, S), (N, T), (N, S); as in :class:`MultiheadAttention`.
+
+        Raises:
+            ShapeError: batch sizes of src and tgt differ, or a feature size is not ``d_model``.
+            TypeError: src or tgt is not a Tensor.
+        """
+        _checks.tensor("Transformer", src, "src")
+        _checks.tensor("Transformer", tgt, "tgt")
+        batch_dim = 0 if self.batch_first else 1
+        if src.ndim == 3 and (tgt.ndim != 3 or src.shape[batch_dim] != tgt.shape[batch_dim]):
+            raise ShapeError(
+                f"Transformer: the batch number of src and tgt must be equal, got src {src.shape} and tgt "
+                f"{tgt.shape} (batch_first={self.batch_first})"
+            )
+        if src.shape[-1] != self.d_model or tgt.shape[-1] != self.d_model:
+            raise ShapeError(
+                f"Transformer: the feature number of src and tgt must be equal to d_model={self.d_model}, "
+                f"got src {src.shape} and tgt {tgt.shape}"
+            )
+        memory = self.encoder(src, mask=src_mask, src_key_padding_mask=src_key_padding_mask,
+                              is_causal=src_is_causal)
+        out: Tensor = self.decoder(tgt, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
+                                   tgt_key_padding_mask=tgt_key_padding_mask,
+                                   memory_key_padding_mask=memory_key_padding_mask,
+                                   tgt_is_causal=tgt_is_causal, memory_is_causal=memory_is_causal)
+        return out
+
+    @staticmethod
+    def generate_square_subsequent_mask(sz: int, device: Any = None, dtype: DTypeLike = None) -> Tensor:
+        """The (sz, sz) float causal mask: -inf above the diagonal, 0 on and below it.
+
+        Raises:
+            InvalidParameterError: ``sz`` is negative, or ``dtype`` is not a float dtype.
+        """
+        sz = _checks.nonnegative_int("sz", sz)
+        _checks.device(device)
+        dt = _checks.float_dtype(dtype)
+        return from_numpy(np.triu(np.full((sz, sz), -np.inf, dtype=dt), 1))

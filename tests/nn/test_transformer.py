@@ -125,7 +125,11 @@ class TestMultiheadAttention:
             ({"embed_dim": 8, "num_heads": 0}, "num_heads=0"),
             ({"embed_dim": 8, "num_heads": 2, "dropout": 1.0}, "dropout=1.0"),
             ({"embed_dim": 8, "num_heads": 2, "dropout": -0.5}, "dropout=-0.5"),
-            ({"embed_dim": 8, "num_heads": 2, "batch_first": False}, "batch_first=False"),
+            ({"embed_dim": 8, "num_heads": 2, "batch_first": "yes"}, "batch_first='yes'"),
+            ({"embed_dim": 8, "num_heads": 2, "kdim": 0}, "kdim=0"),
+            ({"embed_dim": 8, "num_heads": 2, "vdim": 2.5}, "vdim=2.5"),
+            ({"embed_dim": 8, "num_heads": 2, "add_zero_attn": 1}, "add_zero_attn=1"),
+            ({"embed_dim": 8, "num_heads": 2, "device": "cuda"}, "device='cuda'.*CPU"),
         ],
     )
     def test_bad_arguments(self, kwargs: dict[str, object], match: str) -> None:
@@ -133,7 +137,7 @@ class TestMultiheadAttention:
             nn.MultiheadAttention(**kwargs)  # type: ignore[arg-type]
 
     def test_shape_errors(self) -> None:
-        m = nn.MultiheadAttention(8, 2)
+        m = nn.MultiheadAttention(8, 2, batch_first=True)
         x = mg.randn(2, 5, 8)
         with pytest.raises(mg.ShapeError, match=r"embed_dim=8.*\(2, 5, 6\)"):
             m(mg.randn(2, 5, 6), x, x)
@@ -151,11 +155,11 @@ class TestMultiheadAttention:
             m(x, x, x, attn_mask=mg.zeros(5, 5, dtype=mg.int64))
 
     def test_need_weights(self) -> None:
-        m = nn.MultiheadAttention(8, 2, dtype=mg.float64)
+        m = nn.MultiheadAttention(8, 2, batch_first=True, dtype=mg.float64)
         x = mg.tensor(RNG.standard_normal((3, 4, 8)))
-        out, w = m(x, x, x)
+        out, w = m(x, x, x, need_weights=False)
         assert w is None and out.shape == (3, 4, 8)
-        _, w = m(x, x, x, need_weights=True, is_causal=True)
+        _, w = m(x, x, x, is_causal=True)  # need_weights=True is the default, as in PyTorch
         assert w is not None and w.shape == (3, 4, 4)
         np.testing.assert_allclose(w.numpy().sum(-1), 1.0, rtol=1e-12)
         np.testing.assert_array_equal(np.triu(w.numpy()[0], 1), 0.0)
@@ -164,7 +168,7 @@ class TestMultiheadAttention:
 
     def test_fully_masked_query_gives_zeros_not_nan(self) -> None:
         # PyTorch gives NaN here with need_weights=True (0 on its default path); minigrad gives 0 on both.
-        m = nn.MultiheadAttention(8, 2, dtype=mg.float64)
+        m = nn.MultiheadAttention(8, 2, batch_first=True, dtype=mg.float64)
         x = mg.tensor(RNG.standard_normal((2, 3, 8)), requires_grad=True)
         pad = mg.tensor(np.array([[False, True, False], [True, True, True]]))
         out, w = m(x, x, x, key_padding_mask=pad, need_weights=True)
@@ -177,7 +181,7 @@ class TestMultiheadAttention:
         np.testing.assert_array_equal(x.grad.numpy()[1], 0.0)
 
     def test_dropout_only_in_training_and_seeded(self) -> None:
-        m = nn.MultiheadAttention(8, 2, dropout=0.5, dtype=mg.float64)
+        m = nn.MultiheadAttention(8, 2, dropout=0.5, batch_first=True, dtype=mg.float64)
         x = mg.tensor(RNG.standard_normal((2, 6, 8)))
         mg.manual_seed(1)
         a, _ = m(x, x, x)
@@ -189,12 +193,12 @@ class TestMultiheadAttention:
         d, _ = m(x, x, x)
         np.testing.assert_array_equal(c.numpy(), d.numpy())
         assert not np.allclose(a.numpy(), c.numpy())
-        reference = nn.MultiheadAttention(8, 2, dtype=mg.float64)
+        reference = nn.MultiheadAttention(8, 2, batch_first=True, dtype=mg.float64)
         reference.load_state_dict(m.state_dict())
         assert_close(c, reference(x, x, x)[0].numpy(), rtol=1e-14)
 
     def test_gradcheck_inputs_and_parameters(self) -> None:
-        m = nn.MultiheadAttention(4, 2, dtype=mg.float64)
+        m = nn.MultiheadAttention(4, 2, batch_first=True, dtype=mg.float64)
         q = mg.tensor(RNG.standard_normal((2, 3, 4)), requires_grad=True)
         kv = mg.tensor(RNG.standard_normal((2, 2, 4)), requires_grad=True)
         pad = mg.tensor(np.array([[False, False], [False, True]]))
@@ -205,7 +209,7 @@ class TestMultiheadAttention:
         assert mg.gradcheck(fn, (q, kv, m.in_proj_weight, m.out_proj.weight))
 
     def test_unbatched(self) -> None:
-        m = nn.MultiheadAttention(8, 2, dtype=mg.float64)
+        m = nn.MultiheadAttention(8, 2, batch_first=True, dtype=mg.float64)
         x = mg.tensor(RNG.standard_normal((5, 8)))
         out, w = m(x, x, x, key_padding_mask=mg.tensor([False] * 4 + [True]), need_weights=True)
         batched, bw = m(x.unsqueeze(0), x.unsqueeze(0), x.unsqueeze(0),
@@ -261,7 +265,7 @@ class TestTransformerEncoderLayer:
         [
             ({"activation": "tanh"}, "activation='tanh'"),
             ({"activation": 3}, "activation=3"),
-            ({"batch_first": False}, "batch_first=False"),
+            ({"batch_first": "no"}, "batch_first='no'"),
             ({"dim_feedforward": 0}, "dim_feedforward=0"),
             ({"dropout": 1.0}, "1.0"),
             ({"nhead": 3}, "num_heads=3"),
@@ -285,3 +289,126 @@ class TestTransformerEncoderLayer:
         for name, p in m.named_parameters():
             assert p.grad is not None and np.abs(p.grad.numpy()).sum() > 0, name
         assert x.grad is not None
+
+
+class TestMultiheadAttentionOptions:
+    def test_separate_projections_and_extra_keys(self) -> None:
+        torch = require_torch()
+        kw = {"kdim": 5, "vdim": 3, "add_bias_kv": True}
+        m = nn.MultiheadAttention(8, 2, **kw)  # type: ignore[arg-type]
+        t = torch.nn.MultiheadAttention(8, 2, **kw)
+        assert {k: v.shape for k, v in m.state_dict().items()} == {
+            k: tuple(v.shape) for k, v in t.state_dict().items()}
+        assert list(m.state_dict()) == list(t.state_dict())
+        assert m.in_proj_weight is None and not m._qkv_same_embed_dim
+        assert m.bias_k is not None and np.abs(m.bias_k.numpy()).max() > 0  # xavier-normal, not zeros
+        plain = nn.MultiheadAttention(8, 2)
+        assert plain.bias_k is None and plain.q_proj_weight is None
+
+    def test_zero_attention_position_takes_weight(self) -> None:
+        m = nn.MultiheadAttention(4, 2, add_zero_attn=True, dtype=mg.float64)
+        x = mg.tensor(RNG.standard_normal((3, 2, 4)))
+        out, w = m(x, x, x, key_padding_mask=mg.tensor(np.ones((2, 3), dtype=bool)))
+        assert w is not None and w.shape == (2, 3, 4)  # S + 1 positions
+        # every real key is masked: all the weight goes to the zero key
+        np.testing.assert_allclose(w.numpy()[..., -1], 1.0)
+        np.testing.assert_array_equal(out.numpy(), 0.0)  # a zero value, zero out_proj bias
+
+    def test_mismatched_mask_types_warn_as_torch(self) -> None:
+        m = nn.MultiheadAttention(4, 2)
+        x = mg.randn(3, 2, 4)
+        with pytest.warns(UserWarning, match="mismatched key_padding_mask and attn_mask"):
+            m(x, x, x, attn_mask=mg.zeros(3, 3), key_padding_mask=mg.tensor(np.zeros((2, 3), dtype=bool)))
+
+    def test_gradcheck_sequence_first_with_options(self) -> None:
+        m = nn.MultiheadAttention(4, 2, add_bias_kv=True, kdim=3, dtype=mg.float64)
+        q = mg.tensor(RNG.standard_normal((3, 2, 4)), requires_grad=True)
+        k = mg.tensor(RNG.standard_normal((2, 2, 3)), requires_grad=True)
+
+        def fn(query: mg.Tensor, key: mg.Tensor, *params: mg.Tensor) -> mg.Tensor:
+            out, w = m(query, key, query[:2], attn_mask=mg.tensor(np.triu(np.ones((3, 2), dtype=bool), 1)))
+            return out.sum(-1) + w.sum(-1).T
+
+        assert mg.gradcheck(fn, (q, k, m.k_proj_weight, m.bias_v))
+
+
+class TestEncoderDecoderStacks:
+    def test_layers_are_independent_deep_copies(self) -> None:
+        layer = nn.TransformerEncoderLayer(8, 2, 16)
+        enc = nn.TransformerEncoder(layer, 3, enable_nested_tensor=False)
+        assert [n for n, _ in enc.named_children()] == ["layers"]
+        w0, w1 = enc.layers[0].linear1.weight, enc.layers[1].linear1.weight
+        assert w0 is not w1 and w0 is not layer.linear1.weight
+        np.testing.assert_array_equal(w0.numpy(), layer.linear1.weight.numpy())
+        w0.numpy()[...] += 1.0
+        assert not np.allclose(w0.numpy(), w1.numpy())
+        assert len(list(enc.parameters())) == 3 * len(list(layer.parameters()))
+        assert next(iter(enc.state_dict())) == "layers.0.self_attn.in_proj_weight"
+
+    def test_zero_layers_is_the_norm_alone(self) -> None:
+        norm = nn.LayerNorm(4, dtype=mg.float64)
+        enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(4, 2, 8, dtype=mg.float64), 0, norm)
+        x = mg.tensor(RNG.standard_normal((3, 2, 4)))
+        assert_close(enc(x), norm(x).numpy())
+
+    def test_transformer_init_and_structure(self) -> None:
+        torch = require_torch()
+        mg.manual_seed(0)
+        m = nn.Transformer(16, 4, 2, 1, 32, dropout=0.0)
+        t = torch.nn.Transformer(16, 4, 2, 1, 32, dropout=0.0, batch_first=True)
+        assert list(m.state_dict()) == list(t.state_dict())
+        for name, p in m.named_parameters():
+            values = p.numpy()
+            if p.ndim > 1:  # xavier-uniform over (fan_in + fan_out)
+                bound = math.sqrt(6 / (p.shape[0] + p.shape[1]))
+                assert np.abs(values).max() <= bound and np.abs(values).max() > 0.8 * bound, name
+            elif "norm" in name:
+                np.testing.assert_array_equal(values, 1.0 if name.endswith("weight") else 0.0)
+        assert isinstance(m.encoder.norm, nn.LayerNorm) and isinstance(m.decoder.norm, nn.LayerNorm)
+        assert (m.d_model, m.nhead, m.batch_first) == (16, 4, False)
+
+    def test_custom_encoder_and_decoder(self) -> None:
+        enc, dec = nn.Identity(), nn.TransformerDecoder(nn.TransformerDecoderLayer(4, 2, 8, 0.0), 1)
+
+        class Encoder(nn.Module):
+            def forward(self, src: mg.Tensor, mask: object = None, src_key_padding_mask: object = None,
+                        is_causal: object = None) -> mg.Tensor:
+                return enc(src)
+
+        m = nn.Transformer(4, 2, custom_encoder=Encoder(), custom_decoder=dec)
+        assert m.decoder is dec
+        src, tgt = mg.randn(5, 2, 4), mg.randn(3, 2, 4)
+        np.testing.assert_allclose(m(src, tgt).numpy(), dec(tgt, src).numpy(), rtol=1e-6)
+
+    def test_shape_errors(self) -> None:
+        m = nn.Transformer(8, 2, 1, 1, 16)
+        with pytest.raises(mg.ShapeError, match=r"batch number of src and tgt.*\(5, 2, 8\).*\(3, 4, 8\)"):
+            m(mg.randn(5, 2, 8), mg.randn(3, 4, 8))
+        with pytest.raises(mg.ShapeError, match=r"d_model=8.*\(3, 2, 6\)"):
+            m(mg.randn(5, 2, 8), mg.randn(3, 2, 6))
+        with pytest.raises(mg.ShapeError, match=r"\(L, S\) = \(3, 5\), got \(3, 3\)"):
+            m(mg.randn(5, 2, 8), mg.randn(3, 2, 8), memory_mask=mg.zeros(3, 3))
+        with pytest.raises(mg.InvalidParameterError, match="num_layers=-1"):
+            nn.TransformerDecoder(nn.TransformerDecoderLayer(8, 2), -1)
+        with pytest.raises(mg.InvalidParameterError, match="nhead=3"):
+            nn.TransformerDecoderLayer(8, 3)
+        with pytest.raises(mg.InvalidParameterError, match="sz=-1"):
+            nn.Transformer.generate_square_subsequent_mask(-1)
+
+    def test_decoder_layer_dropout_policy_and_gradcheck(self) -> None:
+        layer = nn.TransformerDecoderLayer(4, 2, 6, dropout=0.3, dtype=mg.float64)
+        tgt, mem = mg.tensor(RNG.standard_normal((3, 2, 4))), mg.tensor(RNG.standard_normal((4, 2, 4)))
+        mg.manual_seed(2)
+        a = layer(tgt, mem).numpy()
+        mg.manual_seed(2)
+        np.testing.assert_array_equal(layer(tgt, mem).numpy(), a)
+        layer.eval()
+        assert not np.allclose(layer(tgt, mem).numpy(), a)
+        tgt.requires_grad_()
+        mem.requires_grad_()
+
+        def fn(t: mg.Tensor, m: mg.Tensor, w: mg.Tensor) -> mg.Tensor:
+            pad = mg.tensor([[False] * 4, [True] + [False] * 3])
+            return layer(t, m, tgt_is_causal=True, memory_key_padding_mask=pad)
+
+        assert mg.gradcheck(fn, (tgt, mem, layer.multihead_attn.in_proj_weight))

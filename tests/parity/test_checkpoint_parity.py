@@ -30,7 +30,7 @@ def _transformer_pair() -> tuple[nn.Module, Any]:
             super().__init__()
             self.embed = nn.Embedding(11, 16, dtype=mg.float64)
             self.block = nn.TransformerEncoderLayer(16, 4, dim_feedforward=32, dropout=0.0, activation="gelu",
-                                                    norm_first=True, dtype=mg.float64)
+                                                    batch_first=True, norm_first=True, dtype=mg.float64)
             self.head = nn.Linear(16, 11, dtype=mg.float64)
 
         def forward(self, idx: mg.Tensor) -> mg.Tensor:

@@ -66,7 +66,7 @@ def _assert_param_grads(m: nn.Module, t: Any) -> None:
 def _mha_pair(embed_dim: int = 8, num_heads: int = 2, bias: bool = True) -> tuple[nn.MultiheadAttention, Any]:
     torch = require_torch()
     t = torch.nn.MultiheadAttention(embed_dim, num_heads, bias=bias, batch_first=True, dtype=torch.float64)
-    m = nn.MultiheadAttention(embed_dim, num_heads, bias=bias, dtype=mg.float64)
+    m = nn.MultiheadAttention(embed_dim, num_heads, bias=bias, batch_first=True, dtype=mg.float64)
     _copy_from_torch(m, t)
     return m, t
 
@@ -148,7 +148,7 @@ class TestMultiheadAttentionParity:
         pad = np.zeros((2, 4), dtype=bool)
         pad[1] = True
         m_kp, t_kp = _mask_pair(pad)
-        m_out, _ = m(mx, mx, mx, key_padding_mask=m_kp)
+        m_out, _ = m(mx, mx, mx, key_padding_mask=m_kp, need_weights=False)
         t_out, _ = t(tx, tx, tx, key_padding_mask=t_kp, need_weights=False)
         assert_close(m_out, t_out)
         np.testing.assert_array_equal(m_out.numpy()[1], 0.0)  # out_proj.bias starts at 0
@@ -239,8 +239,7 @@ class TestTransformerEncoderLayerParity:
         torch = require_torch()
         mg.manual_seed(3)
         m = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, dtype=mg.float64)
-        t = torch.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True,
-                                             dtype=torch.float64)
+        t = torch.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, dtype=torch.float64)
         sd = m.state_dict()
         assert list(sd) == list(t.state_dict())
         t.load_state_dict({k: torch.tensor(v) for k, v in sd.items()})
@@ -270,3 +269,188 @@ class TestEmbeddingParity:
         t.load_state_dict({k: torch.tensor(v) for k, v in m.state_dict().items()})
         idx = np.array([0, 5, 3])
         assert_close(m(mg.tensor(idx)), t(torch.tensor(idx)))
+
+
+def _module_pair(cls: str, *args: Any, **kwargs: Any) -> tuple[Any, Any]:
+    """The same module in minigrad and torch (float64, no dropout), minigrad holding torch's weights.
+
+    LayerNorm affine parameters are perturbed from (1, 0) so that they matter.
+    """
+    torch = require_torch()
+    t = getattr(torch.nn, cls)(*args, dtype=torch.float64, **kwargs)
+    m = getattr(nn, cls)(*args, dtype=mg.float64, **kwargs)
+    with torch.no_grad():
+        for name, p in t.named_parameters():
+            if "norm" in name or "bias_k" in name or "bias_v" in name or name.endswith("in_proj_bias"):
+                p.add_(torch.tensor(RNG.standard_normal(tuple(p.shape)) * 0.1))
+    assert list(m.state_dict()) == list(t.state_dict())
+    _copy_from_torch(m, t)
+    return m, t
+
+
+def _grads_equal(m_leaves: list[mg.Tensor], t_leaves: list[Any], m: nn.Module, t: Any) -> None:
+    for ml, tl in zip(m_leaves, t_leaves, strict=True):
+        assert_close(ml.grad, tl.grad)
+    _assert_param_grads(m, t)
+
+
+class TestMultiheadAttentionOptionsParity:
+    @pytest.mark.parametrize("batch_first", [False, True])
+    @pytest.mark.parametrize(("kwargs", "kv_dims"), [
+        ({}, (8, 8)),
+        ({"kdim": 5, "vdim": 3}, (5, 3)),
+        ({"add_bias_kv": True}, (8, 8)),
+        ({"add_zero_attn": True}, (8, 8)),
+        ({"add_bias_kv": True, "add_zero_attn": True, "kdim": 6, "bias": False}, (6, 8)),
+    ])  # fmt: skip
+    @pytest.mark.parametrize("need_weights", [True, False])
+    def test_layouts_and_options(self, batch_first: bool, kwargs: dict[str, Any], kv_dims: tuple[int, int],
+                                 need_weights: bool) -> None:
+        m, t = _module_pair("MultiheadAttention", 8, 2, batch_first=batch_first, **kwargs)
+        n, length, s = 3, 4, 5
+
+        def shape(seq: int, e: int) -> tuple[int, int, int]:
+            return (n, seq, e) if batch_first else (seq, n, e)
+
+        (mq, mk, mv), (tq, tk, tv) = _inputs(shape(length, 8), shape(s, kv_dims[0]), shape(s, kv_dims[1]))
+        m_am, t_am = _mask_pair(np.triu(np.ones((length, s), dtype=bool), 2))
+        m_kp, t_kp = _mask_pair(_padding(n, s))
+        m_out, m_w = m(mq, mk, mv, key_padding_mask=m_kp, need_weights=need_weights, attn_mask=m_am)
+        t_out, t_w = t(tq, tk, tv, key_padding_mask=t_kp, need_weights=need_weights, attn_mask=t_am)
+        assert_close(m_out, t_out)
+        pairs = [(m_out, t_out)]
+        if need_weights:
+            assert_close(m_w, t_w)
+            pairs.append((m_w, t_w))
+        else:
+            assert m_w is None and t_w is None
+        _backward_both(pairs)
+        _grads_equal([mq, mk, mv], [tq, tk, tv], m, t)
+
+    def test_sequence_first_is_the_default_and_unbatched_ignores_it(self) -> None:
+        m, t = _module_pair("MultiheadAttention", 8, 2)
+        assert not m.batch_first
+        (mx,), (tx,) = _inputs((5, 8))
+        m_out, m_w = m(mx, mx, mx)
+        t_out, t_w = t(tx, tx, tx)
+        assert m_w is not None and m_w.shape == (5, 5)  # need_weights=True by default
+        assert_close(m_out, t_out)
+        assert_close(m_w, t_w)
+        _backward_both([(m_out, t_out), (m_w, t_w)])
+        _grads_equal([mx], [tx], m, t)
+
+
+def _transformer_masks(t_len: int, s_len: int, n: int, kind: str = "float") -> dict[str, np.ndarray]:
+    """Causal target mask, a memory mask, target and memory padding: all bool or all float
+    (PyTorch warns when one attention gets a bool and a float mask)."""
+    tgt_pad = np.zeros((n, t_len), dtype=bool)
+    tgt_pad[-1, -1] = True
+    masks = {
+        "tgt_mask": np.triu(np.ones((t_len, t_len), dtype=bool), 1),
+        "memory_mask": RNG.random((t_len, s_len)) < 0.3,
+        "tgt_key_padding_mask": tgt_pad,
+        "memory_key_padding_mask": _padding(n, s_len),
+    }
+    masks["memory_mask"][:, 0] = False
+    if kind == "float":
+        masks = {k: np.where(v, -np.inf, RNG.standard_normal(v.shape) * 0.3) for k, v in masks.items()}
+    return masks
+
+
+def _split_masks(masks: dict[str, np.ndarray]) -> tuple[dict[str, mg.Tensor], dict[str, Any]]:
+    torch = require_torch()
+    return ({k: mg.tensor(v) for k, v in masks.items()}, {k: torch.tensor(v) for k, v in masks.items()})
+
+
+class TestDecoderParity:
+    @pytest.mark.parametrize("norm_first", [False, True])
+    @pytest.mark.parametrize("batch_first", [False, True])
+    @pytest.mark.parametrize("masks", ["none", "bool", "float"])
+    def test_decoder_layer(self, norm_first: bool, batch_first: bool, masks: str) -> None:
+        m, t = _module_pair("TransformerDecoderLayer", 8, 2, 12, 0.0, "gelu", batch_first=batch_first,
+                            norm_first=norm_first)
+        n, t_len, s_len = 3, 4, 5
+        shape = (lambda seq: (n, seq, 8)) if batch_first else (lambda seq: (seq, n, 8))
+        (mt, mm), (tt, tm) = _inputs(shape(t_len), shape(s_len))
+        m_kw, t_kw = _split_masks(_transformer_masks(t_len, s_len, n, masks)) if masks != "none" else ({}, {})
+        m_out, t_out = m(mt, mm, **m_kw), t(tt, tm, **t_kw)
+        assert_close(m_out, t_out)
+        _backward_both([(m_out, t_out)])
+        _grads_equal([mt, mm], [tt, tm], m, t)
+
+    def test_encoder_layer_sequence_first_default(self) -> None:
+        m, t = _module_pair("TransformerEncoderLayer", 8, 2, 12, 0.0)
+        (mx,), (tx,) = _inputs((5, 3, 8))
+        m_kp, t_kp = _mask_pair(_padding(3, 5))
+        m_out = m(mx, src_mask=mg.tensor(_causal_bool(5)), src_key_padding_mask=m_kp)
+        t_out = t(tx, src_mask=require_torch().tensor(_causal_bool(5)), src_key_padding_mask=t_kp)
+        assert_close(m_out, t_out)
+        _backward_both([(m_out, t_out)])
+        _grads_equal([mx], [tx], m, t)
+
+    def test_stacks_with_norm(self) -> None:
+        torch = require_torch()
+        kw: dict[str, Any] = {"dim_feedforward": 12, "dropout": 0.0, "batch_first": True}
+        f64 = torch.float64
+        t_enc = torch.nn.TransformerEncoder(torch.nn.TransformerEncoderLayer(8, 2, dtype=f64, **kw), 2,
+                                            torch.nn.LayerNorm(8, dtype=f64), enable_nested_tensor=False)
+        t_dec = torch.nn.TransformerDecoder(torch.nn.TransformerDecoderLayer(8, 2, dtype=f64, **kw), 2,
+                                            torch.nn.LayerNorm(8, dtype=f64))
+        m_enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, dtype=mg.float64, **kw), 2,
+                                      nn.LayerNorm(8, dtype=mg.float64), enable_nested_tensor=False)
+        m_dec = nn.TransformerDecoder(nn.TransformerDecoderLayer(8, 2, dtype=mg.float64, **kw), 2,
+                                      nn.LayerNorm(8, dtype=mg.float64))
+        for m, t in ((m_enc, t_enc), (m_dec, t_dec)):
+            with torch.no_grad():  # the copies start equal; make the layers differ
+                for p in t.parameters():
+                    p.add_(torch.tensor(RNG.standard_normal(tuple(p.shape)) * 0.05))
+            assert list(m.state_dict()) == list(t.state_dict())
+            _copy_from_torch(m, t)
+        (ms, mt), (ts, tt) = _inputs((2, 5, 8), (2, 4, 8))
+        causal = np.triu(np.ones((4, 4), dtype=bool), 1)
+        m_mem = m_enc(ms, src_key_padding_mask=mg.tensor(_padding(2, 5)))
+        t_mem = t_enc(ts, src_key_padding_mask=torch.tensor(_padding(2, 5)))
+        m_out = m_dec(mt, m_mem, tgt_mask=mg.tensor(causal), tgt_is_causal=True)
+        t_out = t_dec(tt, t_mem, tgt_mask=torch.tensor(causal), tgt_is_causal=True)
+        assert_close(m_mem, t_mem)
+        assert_close(m_out, t_out)
+        _backward_both([(m_out, t_out), (m_mem, t_mem)])
+        _grads_equal([ms, mt], [ts, tt], m_enc, t_enc)
+        _assert_param_grads(m_dec, t_dec)
+
+
+@pytest.mark.filterwarnings("ignore:enable_nested_tensor is True")
+class TestTransformerParity:
+    @pytest.mark.parametrize("batch_first", [False, True])
+    @pytest.mark.parametrize("norm_first", [False, True])
+    def test_full_model_with_masks(self, batch_first: bool, norm_first: bool) -> None:
+        m, t = _module_pair("Transformer", 8, 2, 2, 2, 12, 0.0, batch_first=batch_first,
+                            norm_first=norm_first)
+        n, s_len, t_len = 2, 5, 4
+        shape = (lambda seq: (n, seq, 8)) if batch_first else (lambda seq: (seq, n, 8))
+        (ms, mt), (ts, tt) = _inputs(shape(s_len), shape(t_len))
+        masks = _transformer_masks(t_len, s_len, n)
+        masks["src_key_padding_mask"] = masks["memory_key_padding_mask"]
+        masks["tgt_mask"] = nn.Transformer.generate_square_subsequent_mask(t_len, dtype=mg.float64).numpy()
+        masks["tgt_key_padding_mask"] = np.where(masks["tgt_key_padding_mask"] < -1e300, -np.inf, 0.0)
+        m_kw, t_kw = _split_masks(masks)
+        m_out, t_out = m(ms, mt, **m_kw), t(ts, tt, **t_kw)
+        assert_close(m_out, t_out)
+        _backward_both([(m_out, t_out)])
+        _grads_equal([ms, mt], [ts, tt], m, t)
+
+    def test_unbatched_and_square_mask(self) -> None:
+        torch = require_torch()
+        for size in (0, 1, 5):
+            ours = nn.Transformer.generate_square_subsequent_mask(size)
+            theirs = torch.nn.Transformer.generate_square_subsequent_mask(size)
+            assert ours.dtype == np.float32
+            np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+        m, t = _module_pair("Transformer", 8, 2, 1, 1, 12, 0.0)
+        (ms, mt), (ts, tt) = _inputs((5, 8), (3, 8))
+        mask = torch.nn.Transformer.generate_square_subsequent_mask(3, dtype=torch.float64)
+        m_out = m(ms, mt, tgt_mask=mg.tensor(mask.numpy()))
+        t_out = t(ts, tt, tgt_mask=mask)
+        assert_close(m_out, t_out)
+        _backward_both([(m_out, t_out)])
+        _grads_equal([ms, mt], [ts, tt], m, t)

@@ -1,0 +1,155 @@
+"""The import hook: ``torch`` and every ``torch.X.Y`` resolve to minigrad's module of the same path.
+
+:func:`install` puts a finder first on ``sys.meta_path``. ``import torch.nn``
+then returns the module object ``minigrad.nn`` itself (nothing is copied or
+wrapped, so ``torch.nn is minigrad.nn``). A path minigrad lacks raises
+``ModuleNotFoundError`` naming it; an attribute minigrad lacks raises
+``AttributeError`` saying it is not in minigrad: while the hook is installed,
+minigrad's modules (and ``Tensor``) get a ``__getattr__`` that only runs for
+missing names. Nothing is ever stood in for a missing name.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import sys
+import types
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from minigrad.tensor import Tensor
+
+__all__ = ["install", "installed", "torch_name", "uninstall"]
+
+_ALIAS = "torch"
+_TARGET = "minigrad"
+
+
+def torch_name(minigrad_name: str) -> str:
+    """``'minigrad.nn.functional'`` -> ``'torch.nn.functional'``."""
+    return _ALIAS + minigrad_name[len(_TARGET):]
+
+
+def _target_name(fullname: str) -> str:
+    return _TARGET + fullname[len(_ALIAS):]
+
+
+class _AliasLoader(importlib.abc.Loader):
+    """Makes the import of ``torch.X`` produce the already-imported module ``minigrad.X``."""
+
+    def __init__(self, module: types.ModuleType) -> None:
+        self.module = module
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> None:
+        return None  # a throwaway module; exec_module swaps in the real one
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        # The import system returns whatever sys.modules holds for the name after
+        # exec_module, so the alias is the minigrad module itself, with its own
+        # __name__ and __spec__ untouched.
+        sys.modules[module.__name__] = self.module
+
+
+class _TorchFinder(importlib.abc.MetaPathFinder):
+    """Finds ``torch`` and ``torch.*`` in minigrad."""
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None = None,
+                  target: types.ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
+        if fullname != _ALIAS and not fullname.startswith(_ALIAS + "."):
+            return None
+        name = _target_name(fullname)
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name is not None and (name == e.name or name.startswith(e.name + ".")):
+                raise ModuleNotFoundError(
+                    f"{fullname} is not in minigrad (there is no module {e.name}); minigrad implements "
+                    "the part of PyTorch a small CPU training script uses",
+                    name=fullname,
+                ) from None
+            raise
+        _patch_loaded_modules()
+        return importlib.util.spec_from_loader(fullname, _AliasLoader(module))
+
+
+def _module_getattr(module: types.ModuleType) -> Callable[[str], Any]:
+    def __getattr__(name: str) -> Any:  # noqa: N807 - the module hook's name
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(f"module {module.__name__!r} has no attribute {name!r}")
+        raise AttributeError(
+            f"{torch_name(module.__name__)}.{name} is not in minigrad "
+            f"(module {module.__name__!r} has no attribute {name!r})",
+            name=name, obj=module,
+        )
+
+    __getattr__.__qualname__ = f"{module.__name__}.__getattr__"
+    return __getattr__
+
+
+def _tensor_getattr(self: Tensor, name: str) -> Any:
+    if name.startswith("__") and name.endswith("__"):
+        raise AttributeError(f"'Tensor' object has no attribute {name!r}")
+    raise AttributeError(
+        f"torch.Tensor.{name} is not in minigrad ('Tensor' object has no attribute {name!r})",
+        name=name, obj=self,
+    )
+
+
+_finder = _TorchFinder()
+_patched: list[types.ModuleType] = []
+
+
+def _patch_loaded_modules() -> None:
+    """Give every loaded minigrad module without one a ``__getattr__`` naming what is missing."""
+    for name, module in list(sys.modules.items()):
+        ours = name == _TARGET or name.startswith(_TARGET + ".")
+        if not ours or not isinstance(module, types.ModuleType):
+            continue
+        if "__getattr__" not in vars(module):
+            module.__getattr__ = _module_getattr(module)  # type: ignore[method-assign]
+            _patched.append(module)
+
+
+def installed() -> bool:
+    """True while the hook is on ``sys.meta_path``."""
+    return _finder in sys.meta_path
+
+
+def install() -> None:
+    """Resolve ``import torch`` (and ``torch.X.Y``) to minigrad from now on; for notebooks and launchers.
+
+    Idempotent. Call it before the first ``import torch``.
+
+    Raises:
+        RuntimeError: the real PyTorch is already imported in this process
+            (its modules would shadow the hook; restart and install first).
+    """
+    if installed():
+        return
+    real = [n for n, m in sys.modules.items() if (n == _ALIAS or n.startswith(_ALIAS + "."))
+            and not getattr(m, "__name__", "").startswith(_TARGET)]
+    if real:
+        raise RuntimeError(
+            "minigrad.compat.install(): PyTorch itself is already imported in this process "
+            f"({real[0]}); restart the interpreter and install the hook before the first `import torch`"
+        )
+    sys.meta_path.insert(0, _finder)
+    _patch_loaded_modules()
+    Tensor.__getattr__ = _tensor_getattr  # type: ignore[attr-defined]
+
+
+def uninstall() -> None:
+    """Remove the hook, the ``torch`` aliases it created and the missing-name messages."""
+    while _finder in sys.meta_path:
+        sys.meta_path.remove(_finder)
+    for name in [n for n in sys.modules if n == _ALIAS or n.startswith(_ALIAS + ".")]:
+        if getattr(sys.modules[name], "__name__", "").startswith(_TARGET):
+            del sys.modules[name]
+    while _patched:
+        module = _patched.pop()
+        vars(module).pop("__getattr__", None)
+    if "__getattr__" in vars(Tensor):
+        delattr(Tensor, "__getattr__")

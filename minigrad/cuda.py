@@ -1,0 +1,97 @@
+"""``torch.cuda`` on a machine without CUDA: minigrad computes on the CPU only.
+
+Answers are the ones PyTorch's CPU build gives: ``is_available()`` is False,
+``device_count()`` is 0, seeding and cache calls do nothing (there is no GPU
+state to seed or free), and anything that needs a GPU (``synchronize``,
+``current_device``, ``get_device_name``, ``set_device``) raises
+:class:`~minigrad.errors.DeviceError`, an ``AssertionError`` as in PyTorch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from minigrad.errors import DeviceError
+
+__all__ = [
+    "current_device", "device_count", "empty_cache", "get_device_name", "init", "is_available",
+    "is_bf16_supported", "is_initialized", "manual_seed", "manual_seed_all", "max_memory_allocated",
+    "memory_allocated", "set_device", "synchronize",
+]  # fmt: skip
+
+
+def _no_gpu(what: str) -> DeviceError:
+    return DeviceError(f"torch.cuda.{what}() needs a GPU, but minigrad runs on the CPU only "
+                       "(cuda.is_available() is False)")
+
+
+def is_available() -> bool:
+    """False: minigrad has no CUDA backend."""
+    return False
+
+
+def is_initialized() -> bool:
+    """False: CUDA is never initialized."""
+    return False
+
+
+def device_count() -> int:
+    """0: no GPUs are visible to minigrad."""
+    return 0
+
+
+def manual_seed(seed: int) -> None:
+    """Does nothing: there is no GPU generator to seed (``mg.manual_seed`` seeds the CPU one)."""
+    del seed
+
+
+def manual_seed_all(seed: int) -> None:
+    """Does nothing: there are no GPU generators to seed."""
+    del seed
+
+
+def empty_cache() -> None:
+    """Does nothing: there is no GPU memory cache."""
+
+
+def memory_allocated(device: Any = None) -> int:
+    """0 bytes: minigrad allocates no GPU memory."""
+    del device
+    return 0
+
+
+def max_memory_allocated(device: Any = None) -> int:
+    """0 bytes: minigrad allocates no GPU memory."""
+    del device
+    return 0
+
+
+def is_bf16_supported(including_emulation: bool = True) -> bool:
+    """False: there is no GPU (and numpy has no bfloat16)."""
+    del including_emulation
+    return False
+
+
+def synchronize(device: Any = None) -> None:
+    """Raises :class:`~minigrad.errors.DeviceError`: there is no GPU to wait for."""
+    raise _no_gpu("synchronize")
+
+
+def current_device() -> int:
+    """Raises :class:`~minigrad.errors.DeviceError`: there is no current GPU."""
+    raise _no_gpu("current_device")
+
+
+def get_device_name(device: Any = None) -> str:
+    """Raises :class:`~minigrad.errors.DeviceError`: there is no GPU to name."""
+    raise _no_gpu("get_device_name")
+
+
+def set_device(device: Any) -> None:
+    """Raises :class:`~minigrad.errors.DeviceError`: there is no GPU to select."""
+    raise _no_gpu("set_device")
+
+
+def init() -> None:
+    """Raises :class:`~minigrad.errors.DeviceError`: CUDA cannot be initialized."""
+    raise _no_gpu("init")

@@ -1,0 +1,92 @@
+"""``torch.nn.modules``: minigrad's layers under PyTorch's submodule names.
+
+``from torch.nn.modules.linear import Linear`` and
+``torch.nn.modules.loss.CrossEntropyLoss`` work under the launcher because each
+submodule of PyTorch's layout below (``module``, ``container``, ``linear``,
+``activation``, ``loss``, ...) exists here and holds the classes of that name
+that ``minigrad.nn`` has. The table lists PyTorch's classes; the ones minigrad
+lacks are simply absent, so using one fails as a missing attribute. Layers
+added to ``minigrad.nn`` later appear here without an edit.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+
+from minigrad import nn as _nn
+from minigrad.nn.module import Module as _Module
+
+# PyTorch's file for each public layer class (torch/nn/modules/*.py).
+_LAYOUT: dict[str, tuple[str, ...]] = {
+    "module": ("Module",),
+    "container": ("ModuleDict", "ModuleList", "ParameterDict", "ParameterList", "Sequential"),
+    "linear": ("Bilinear", "Identity", "LazyLinear", "Linear"),
+    "activation": (
+        "CELU", "ELU", "GELU", "GLU", "Hardshrink", "Hardsigmoid", "Hardswish", "Hardtanh", "LeakyReLU",
+        "LogSigmoid", "LogSoftmax", "Mish", "MultiheadAttention", "PReLU", "RReLU", "ReLU", "ReLU6", "SELU",
+        "SiLU", "Sigmoid", "Softmax", "Softmax2d", "Softmin", "Softplus", "Softshrink", "Softsign", "Tanh",
+        "Tanhshrink", "Threshold",
+    ),
+    "loss": (
+        "BCELoss", "BCEWithLogitsLoss", "CTCLoss", "CosineEmbeddingLoss", "CrossEntropyLoss",
+        "GaussianNLLLoss", "HingeEmbeddingLoss", "HuberLoss", "KLDivLoss", "L1Loss", "MSELoss",
+        "MarginRankingLoss", "MultiLabelMarginLoss", "MultiLabelSoftMarginLoss", "MultiMarginLoss", "NLLLoss",
+        "PoissonNLLLoss", "SmoothL1Loss", "SoftMarginLoss", "TripletMarginLoss",
+        "TripletMarginWithDistanceLoss",
+    ),
+    "dropout": ("AlphaDropout", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "FeatureAlphaDropout"),
+    "normalization": ("CrossMapLRN2d", "GroupNorm", "LayerNorm", "LocalResponseNorm", "RMSNorm"),
+    "batchnorm": ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm"),
+    "instancenorm": ("InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d"),
+    "sparse": ("Embedding", "EmbeddingBag"),
+    "flatten": ("Flatten", "Unflatten"),
+    "transformer": (
+        "Transformer", "TransformerDecoder", "TransformerDecoderLayer", "TransformerEncoder",
+        "TransformerEncoderLayer",
+    ),
+    "conv": ("Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"),
+    "pooling": (
+        "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d",
+        "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "LPPool1d",
+        "LPPool2d", "MaxPool1d", "MaxPool2d", "MaxPool3d",
+    ),
+    "rnn": ("GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell", "RNNCellBase"),
+    "padding": (
+        "CircularPad1d", "CircularPad2d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d",
+        "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d", "ReplicationPad2d", "ZeroPad1d",
+        "ZeroPad2d",
+    ),
+    "pixelshuffle": ("PixelShuffle", "PixelUnshuffle"),
+    "upsampling": ("Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d"),
+    "distance": ("CosineSimilarity", "PairwiseDistance"),
+    "fold": ("Fold", "Unfold"),
+}  # fmt: skip
+
+
+def _submodule(name: str, classes: tuple[str, ...]) -> types.ModuleType:
+    """``minigrad.nn.modules.<name>`` holding the classes of ``classes`` that minigrad.nn has."""
+    doc = f"``torch.nn.modules.{name}``: minigrad's layers of that file."
+    mod = types.ModuleType(f"{__name__}.{name}", doc)
+    present = [c for c in classes if isinstance(getattr(_nn, c, None), type)]
+    for c in present:
+        setattr(mod, c, getattr(_nn, c))
+    mod.__all__ = present  # type: ignore[attr-defined]
+    sys.modules[mod.__name__] = mod  # so `import minigrad.nn.modules.linear` finds it
+    return mod
+
+
+for _name, _classes in _LAYOUT.items():
+    globals()[_name] = _submodule(_name, _classes)
+
+# The package itself holds every layer class, as torch.nn.modules does.
+for _cls_name in dir(_nn):
+    _obj = getattr(_nn, _cls_name)
+    if isinstance(_obj, type) and issubclass(_obj, _Module):
+        globals()[_cls_name] = _obj
+
+del _name, _classes, _cls_name, _obj
+__all__ = sorted(
+    n for n, v in globals().items()
+    if not n.startswith("_") and isinstance(v, type) and issubclass(v, _Module)
+)

@@ -1,0 +1,5 @@
+"""``torch.nn.parameter``: where PyTorch code imports ``Parameter`` from."""
+
+from minigrad.nn.module import Parameter
+
+__all__ = ["Parameter"]

@@ -1,0 +1,31 @@
+"""``torch.utils.data``: datasets, samplers, the DataLoader and collation, with PyTorch's names.
+
+Submodules mirror PyTorch's files: ``dataset``, ``sampler``, ``dataloader``
+(``default_collate`` and ``default_convert`` live in ``collate``).
+"""
+
+from minigrad.utils.data.collate import default_collate, default_convert
+from minigrad.utils.data.dataloader import DataLoader, get_worker_info
+from minigrad.utils.data.dataset import (
+    ChainDataset,
+    ConcatDataset,
+    Dataset,
+    IterableDataset,
+    Subset,
+    TensorDataset,
+    random_split,
+)
+from minigrad.utils.data.sampler import (
+    BatchSampler,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
+    SubsetRandomSampler,
+    WeightedRandomSampler,
+)
+
+__all__ = [
+    "BatchSampler", "ChainDataset", "ConcatDataset", "DataLoader", "Dataset", "IterableDataset",
+    "RandomSampler", "Sampler", "SequentialSampler", "Subset", "SubsetRandomSampler", "TensorDataset",
+    "WeightedRandomSampler", "default_collate", "default_convert", "get_worker_info", "random_split",
+]  # fmt: skip

@@ -1,0 +1,249 @@
+"""The DataLoader, as ``torch.utils.data.DataLoader``: batches of a dataset, in the main process.
+
+Map-style datasets are read through a sampler (sequential, or random with
+``shuffle=True``) grouped by a :class:`BatchSampler`; iterable datasets are
+read as a stream. Batches are merged by ``collate_fn`` (default
+:func:`default_collate`).
+
+minigrad loads in the calling process: ``num_workers > 0`` is accepted with a
+one-time warning and changes nothing else (``get_worker_info()`` stays None),
+``pin_memory`` has nothing to pin on the CPU (PyTorch warns the same way
+without an accelerator), ``timeout`` and ``prefetch_factor`` are validated
+and unused. A :class:`TensorDataset` with the default collate and samplers is
+batched by one fancy index per tensor instead of sample by sample: the same
+batches, one copy each.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from minigrad.errors import InvalidParameterError
+from minigrad.nn._checks import flag, nonnegative_int
+from minigrad.random import Generator
+from minigrad.tensor import Array
+from minigrad.utils.data.collate import default_collate, default_convert
+from minigrad.utils.data.dataset import IterableDataset, TensorDataset
+from minigrad.utils.data.sampler import (
+    BatchSampler,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
+    _IndexSampler,
+    check_generator,
+)
+
+__all__ = ["DataLoader", "default_collate", "default_convert", "get_worker_info"]
+
+_FIXED_AFTER_INIT = frozenset({"batch_size", "batch_sampler", "sampler", "drop_last", "dataset",
+                               "persistent_workers"})
+_warned_workers: list[bool] = []  # the num_workers warning is shown once per process
+
+
+def get_worker_info() -> None:
+    """None: minigrad loads in the main process, never in a worker (PyTorch's answer there)."""
+    return None
+
+
+class DataLoader:
+    """Iterate over a dataset in mini-batches, with PyTorch's arguments and semantics.
+
+    Args:
+        dataset: a map-style dataset (``ds[i]``, ``len(ds)``) or an IterableDataset.
+        batch_size: samples per batch (a positive int), or None to yield
+            single samples (converted by :func:`default_convert`).
+        shuffle: visit the samples in a fresh random order each pass
+            (a RandomSampler on ``generator``); not for iterable datasets.
+        sampler: the order of the indices (an iterable of ints); excludes ``shuffle``.
+        batch_sampler: yields lists of indices; excludes ``batch_size``,
+            ``shuffle``, ``sampler`` and ``drop_last``.
+        num_workers: accepted (>= 0); loading stays in this process, with a warning once.
+        collate_fn: merges a list of samples into a batch.
+        pin_memory: accepted; nothing to pin on the CPU (warns, as PyTorch without a GPU).
+        drop_last: drop the last batch if it is smaller than ``batch_size``.
+        timeout: accepted (>= 0), unused.
+        worker_init_fn: accepted, never called (there are no workers).
+        multiprocessing_context: accepted, unused.
+        generator: a ``mg.Generator`` for the shuffling (default: the global one).
+        prefetch_factor: only with ``num_workers > 0``, as PyTorch; unused.
+        persistent_workers: only with ``num_workers > 0``, as PyTorch; unused.
+
+    ``len(loader)`` is the number of batches per pass (for an iterable
+    dataset, computed from its ``len``).
+
+    Raises:
+        InvalidParameterError: a bad value or a forbidden combination of
+            arguments (ValueError, as PyTorch), a generator that is not a
+            ``mg.Generator``.
+        TypeError: a map-style dataset without ``__getitem__``/``__len__`` and no sampler,
+            or a collate_fn that is not callable.
+    """
+
+    def __init__(self, dataset: Any, batch_size: int | None = 1, shuffle: bool | None = None,
+                 sampler: Sampler[int] | Iterable[int] | None = None,
+                 batch_sampler: Sampler[list[int]] | Iterable[list[int]] | None = None,
+                 num_workers: int = 0, collate_fn: Callable[[Any], Any] | None = None,
+                 pin_memory: bool = False, drop_last: bool = False, timeout: float = 0,
+                 worker_init_fn: Callable[[int], None] | None = None, multiprocessing_context: Any = None,
+                 generator: Generator | None = None, *, prefetch_factor: int | None = None,
+                 persistent_workers: bool = False, pin_memory_device: str = "",
+                 in_order: bool = True) -> None:
+        self.__initialized = False
+        num_workers = nonnegative_int("num_workers", num_workers)
+        if timeout < 0:
+            raise InvalidParameterError(f"timeout option should be non-negative, got timeout={timeout!r}")
+        if num_workers == 0 and prefetch_factor is not None:
+            raise InvalidParameterError(
+                "prefetch_factor option could only be specified in multiprocessing: let num_workers > 0 "
+                f"to enable multiprocessing, otherwise set prefetch_factor to None (got {prefetch_factor!r})"
+            )
+        if prefetch_factor is not None and prefetch_factor < 0:
+            raise InvalidParameterError(f"prefetch_factor must be non-negative, got {prefetch_factor!r}")
+        if persistent_workers and num_workers == 0:
+            raise InvalidParameterError("persistent_workers option needs num_workers > 0")
+        check_generator(generator)
+        if collate_fn is not None and not callable(collate_fn):
+            raise TypeError(f"collate_fn must be callable, got {collate_fn!r}")
+        drop_last = flag("drop_last", drop_last)
+
+        iterable = isinstance(dataset, IterableDataset)
+        if iterable:
+            for name, value in (("shuffle", shuffle), ("sampler", sampler), ("batch_sampler", batch_sampler)):
+                if value not in (None, False):
+                    raise InvalidParameterError(
+                        f"DataLoader with IterableDataset: expected unspecified {name} option, "
+                        f"but got {name}={value!r}"
+                    )
+        else:
+            shuffle = False if shuffle is None else flag("shuffle", shuffle)
+            if sampler is None and (not hasattr(dataset, "__getitem__") or not hasattr(dataset, "__len__")):
+                raise TypeError(
+                    f"dataset must define __getitem__ and __len__ (or be an IterableDataset), "
+                    f"got {type(dataset).__name__}"
+                )
+        if sampler is not None and shuffle:
+            raise InvalidParameterError("sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise InvalidParameterError(
+                    "batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, "
+                    "and drop_last"
+                )
+            batch_size = None
+        elif batch_size is None and drop_last:
+            raise InvalidParameterError(
+                "batch_size=None option disables auto-batching and is mutually exclusive with drop_last"
+            )
+        if sampler is None and not iterable:
+            sampler = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
+        if batch_size is not None:
+            if iterable:  # BatchSampler's checks, without a sampler to group
+                BatchSampler([], batch_size, drop_last)
+            else:
+                batch_sampler = BatchSampler(sampler, batch_size, drop_last)  # type: ignore[arg-type]
+            batch_size = int(batch_size)
+
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self.generator = generator
+        self.num_workers = int(num_workers)
+        self.prefetch_factor = prefetch_factor
+        self.pin_memory = pin_memory
+        self.pin_memory_device = pin_memory_device
+        self.timeout = timeout
+        self.worker_init_fn = worker_init_fn
+        self.multiprocessing_context = multiprocessing_context
+        self.persistent_workers = persistent_workers
+        self.in_order = in_order
+        self._default_collate = collate_fn is None
+        self.collate_fn: Callable[[Any], Any] = (
+            collate_fn if collate_fn is not None
+            else default_collate if self._auto_collation else default_convert
+        )
+        self.__initialized = True
+        if self.num_workers > 0 and not _warned_workers:
+            _warned_workers.append(True)
+            warnings.warn(
+                f"DataLoader(num_workers={self.num_workers}): minigrad loads data in the main process; "
+                "the batches are the same, without worker processes (this warning is shown once)",
+                stacklevel=2,
+            )
+
+    def __setattr__(self, attr: str, value: Any) -> None:
+        if attr in _FIXED_AFTER_INIT and getattr(self, "_DataLoader__initialized", False):
+            raise InvalidParameterError(f"{attr} attribute should not be set after DataLoader is initialized")
+        super().__setattr__(attr, value)
+
+    @property
+    def _auto_collation(self) -> bool:
+        return self.batch_sampler is not None or (self.batch_size is not None and self.sampler is None)
+
+    def __len__(self) -> int:
+        if isinstance(self.dataset, IterableDataset):
+            n = len(self.dataset)  # type: ignore[arg-type]
+            if self.batch_size is None:
+                return n
+            return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
+        return len(self.batch_sampler if self.batch_sampler is not None else self.sampler)  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.pin_memory:
+            warnings.warn("'pin_memory' argument is set as true but no accelerator is found, "
+                          "then device pinned memory won't be used.", stacklevel=2)
+        if isinstance(self.dataset, IterableDataset):
+            return self._stream(iter(self.dataset))
+        fast = self._index_batches()
+        if fast is not None:
+            return fast
+        if self.batch_sampler is None:
+            return (self.collate_fn(self.dataset[i]) for i in self.sampler)  # type: ignore[union-attr]
+        return self._map_batches(iter(self.batch_sampler))
+
+    def _map_batches(self, batches: Iterator[list[int]]) -> Iterator[Any]:
+        getitems = getattr(self.dataset, "__getitems__", None)
+        for idx in batches:
+            samples = getitems(idx) if callable(getitems) else [self.dataset[i] for i in idx]
+            yield self.collate_fn(samples)
+
+    def _stream(self, it: Iterator[Any]) -> Iterator[Any]:
+        if self.batch_size is None:
+            for sample in it:
+                yield self.collate_fn(sample)
+            return
+        while True:
+            chunk = [x for _, x in zip(range(self.batch_size), it)]
+            if not chunk or (self.drop_last and len(chunk) < self.batch_size):
+                return
+            yield self.collate_fn(chunk)
+
+    def _index_batches(self) -> Iterator[Any] | None:
+        """Batches cut from one index array, when the built-in samplers make the order.
+
+        The order is drawn here, at ``iter(loader)``, so the random stream is
+        consumed at a well-defined point. A TensorDataset with the default
+        collate is then batched by fancy indexing; other datasets get the
+        same index lists a BatchSampler would yield.
+        """
+        bs = self.batch_sampler
+        if type(bs) is not BatchSampler or not isinstance(bs.sampler, _IndexSampler) \
+                or type(bs.sampler).__iter__ is not _IndexSampler.__iter__:
+            return None
+        order = bs.sampler._indices()
+        return self._cut(order, bs.batch_size, bs.drop_last, isinstance(bs.sampler, SequentialSampler))
+
+    def _cut(self, order: Array, size: int, drop_last: bool, sequential: bool) -> Iterator[Any]:
+        n = len(order)
+        stop = n - n % size if drop_last else n
+        ds = self.dataset
+        if isinstance(ds, TensorDataset) and self._default_collate:
+            for start in range(0, stop, size):
+                end = min(start + size, n)
+                yield ds._batch(slice(start, end) if sequential else order[start:end])
+            return
+        yield from self._map_batches(order[start:start + size].tolist() for start in range(0, stop, size))

@@ -1,0 +1,197 @@
+"""Samplers as in ``torch.utils.data.sampler``: the order in which a DataLoader visits indices.
+
+Random samplers draw from their ``generator`` (a ``mg.Generator``) or else
+from minigrad's global generator, so orders are reproducible under
+``mg.manual_seed``; they cannot equal PyTorch's orders, whose random stream
+differs. A pass draws its whole order when ``iter(sampler)`` is called.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence, Sized
+from typing import Any, Generic, TypeVar
+
+import numpy as np
+
+from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.nn._checks import flag, positive_int
+from minigrad.random import Generator, default_generator
+from minigrad.tensor import Array, Tensor
+
+__all__ = [
+    "BatchSampler", "RandomSampler", "Sampler", "SequentialSampler", "SubsetRandomSampler",
+    "WeightedRandomSampler",
+]  # fmt: skip
+
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Sampler(Generic[T_co]):
+    """Base class of samplers: subclasses define ``__iter__`` (and ``__len__`` if they can)."""
+
+    def __iter__(self) -> Iterator[T_co]:
+        raise NotImplementedError(f"{type(self).__name__} must implement __iter__")
+
+
+def check_generator(generator: Any) -> Generator | None:
+    """``generator`` if it is None or a ``mg.Generator``; else InvalidParameterError."""
+    if generator is not None and not isinstance(generator, Generator):
+        raise InvalidParameterError(f"generator must be a minigrad Generator, got generator={generator!r}")
+    return generator
+
+
+class _IndexSampler(Sampler[int]):
+    """A sampler whose pass is one int array, drawn at ``iter()``; DataLoader batches it directly."""
+
+    def _indices(self) -> Array:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._indices().tolist())
+
+
+class SequentialSampler(_IndexSampler):
+    """0, 1, ..., len(data_source) - 1, in order."""
+
+    def __init__(self, data_source: Sized) -> None:
+        self.data_source = data_source
+
+    def _indices(self) -> Array:
+        return np.arange(len(self.data_source))
+
+    def __len__(self) -> int:
+        return len(self.data_source)
+
+
+class RandomSampler(_IndexSampler):
+    """Indices of ``data_source`` in random order.
+
+    Without replacement each pass is a permutation (``num_samples`` larger
+    than the dataset chains several; smaller takes a prefix). With
+    ``replacement=True`` it draws ``num_samples`` indices independently.
+
+    Args:
+        data_source: anything with ``len``.
+        replacement: draw with replacement.
+        num_samples: indices per pass (default ``len(data_source)``).
+        generator: a ``mg.Generator`` (default: the global one).
+
+    Raises:
+        TypeError: ``replacement`` is not a bool (PyTorch's class).
+        InvalidParameterError: ``num_samples`` is not a positive int, or
+            ``generator`` is not a ``mg.Generator``.
+    """
+
+    def __init__(self, data_source: Sized, replacement: bool = False, num_samples: int | None = None,
+                 generator: Generator | None = None) -> None:
+        if not isinstance(replacement, bool):
+            raise TypeError(f"replacement should be a boolean value, but got replacement={replacement!r}")
+        self.data_source = data_source
+        self.replacement = replacement
+        self._num_samples = num_samples
+        self.generator = check_generator(generator)
+        positive_int("num_samples", self.num_samples)
+
+    @property
+    def num_samples(self) -> int:
+        """Indices per pass: ``num_samples`` if given, else the dataset's length."""
+        return len(self.data_source) if self._num_samples is None else self._num_samples
+
+    def _indices(self) -> Array:
+        n, k = len(self.data_source), self.num_samples
+        if n == 0:
+            raise InvalidParameterError(f"RandomSampler: cannot draw {k} samples from an empty dataset")
+        gen = (self.generator or default_generator).np
+        if self.replacement:
+            return gen.integers(0, n, k)
+        parts = [gen.permutation(n) for _ in range(k // n)]
+        if k % n:
+            parts.append(gen.permutation(n)[: k % n])
+        return np.concatenate(parts) if len(parts) != 1 else parts[0]
+
+    def __len__(self) -> int:
+        return self.num_samples
+
+
+class SubsetRandomSampler(_IndexSampler):
+    """The given ``indices`` in random order (a fresh permutation each pass)."""
+
+    def __init__(self, indices: Sequence[int], generator: Generator | None = None) -> None:
+        self.indices = indices
+        self.generator = check_generator(generator)
+
+    def _indices(self) -> Array:
+        gen = (self.generator or default_generator).np
+        return np.asarray(self.indices, dtype=np.int64)[gen.permutation(len(self.indices))]
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+
+class WeightedRandomSampler(_IndexSampler):
+    """``num_samples`` indices in [0, len(weights)), index i drawn with probability weights[i] / sum.
+
+    Without replacement an index is drawn at most once per pass.
+
+    Raises:
+        InvalidParameterError: ``num_samples`` not a positive int,
+            ``replacement`` not a bool, weights negative, non-finite or all
+            zero, or more samples than non-zero weights without replacement.
+        ShapeError: weights that are not 1-D.
+    """
+
+    def __init__(self, weights: Sequence[float] | Tensor | Array, num_samples: int, replacement: bool = True,
+                 generator: Generator | None = None) -> None:
+        self.num_samples = positive_int("num_samples", num_samples)
+        replacement = flag("replacement", replacement)
+        w = np.array(weights.numpy() if isinstance(weights, Tensor) else weights, dtype=np.float64)
+        if w.ndim != 1:
+            raise ShapeError(f"weights should be a 1d sequence but given weights have shape {w.shape}")
+        if not np.isfinite(w).all() or (w < 0).any():
+            raise InvalidParameterError("WeightedRandomSampler: weights contain inf, nan or an element < 0")
+        if w.sum() <= 0:
+            raise InvalidParameterError("WeightedRandomSampler: invalid distribution (sum of weights <= 0)")
+        if not replacement and self.num_samples > np.count_nonzero(w):
+            raise InvalidParameterError(
+                f"WeightedRandomSampler: cannot draw {self.num_samples} samples without replacement from "
+                f"{np.count_nonzero(w)} non-zero weights"
+            )
+        self.weights = w
+        self.replacement = replacement
+        self.generator = check_generator(generator)
+
+    def _indices(self) -> Array:
+        gen = (self.generator or default_generator).np
+        return gen.choice(len(self.weights), self.num_samples, replace=self.replacement,
+                          p=self.weights / self.weights.sum())
+
+    def __len__(self) -> int:
+        return self.num_samples
+
+
+class BatchSampler(Sampler[list[int]]):
+    """Groups the indices of ``sampler`` into lists of ``batch_size`` (the last one shorter unless dropped).
+
+    Raises:
+        InvalidParameterError: ``batch_size`` is not a positive int or
+            ``drop_last`` is not a bool (ValueError, as PyTorch).
+    """
+
+    def __init__(self, sampler: Sampler[int] | Iterable[int], batch_size: int, drop_last: bool) -> None:
+        self.batch_size = positive_int("batch_size", batch_size)
+        self.drop_last = flag("drop_last", drop_last)
+        self.sampler = sampler
+
+    def __iter__(self) -> Iterator[list[int]]:
+        batch: list[int] = []
+        for i in self.sampler:
+            batch.append(i)
+            if len(batch) == self.batch_size:
+                yield batch
+                batch = []
+        if batch and not self.drop_last:
+            yield batch
+
+    def __len__(self) -> int:
+        n = len(self.sampler)  # type: ignore[arg-type]
+        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)

@@ -1,0 +1,203 @@
+"""``python -m minigrad.compat``: PyTorch scripts run unchanged; what minigrad lacks fails naming it.
+
+Each test runs a small script in a subprocess (the hook changes the process's
+import system, and this test process may have the real PyTorch imported).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import minigrad
+from tests.helpers import require_torch
+
+ROOT = Path(minigrad.__file__).resolve().parent.parent
+
+
+def _run(tmp_path: Path, code: str, *args: str, launcher: tuple[str, ...] = ("-m", "minigrad.compat"),
+         files: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    script = tmp_path / "script.py"
+    script.write_text(textwrap.dedent(code))
+    for name, text in (files or {}).items():
+        (tmp_path / name).write_text(textwrap.dedent(text))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    return subprocess.run([sys.executable, *launcher, str(script), *args], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=120)
+
+
+TRAINING_SCRIPT = """
+    import argparse
+    import sys
+
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+    from torch.utils.data import DataLoader, TensorDataset
+
+    from helper import make_data  # a sibling file, found as with `python script.py`
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--epochs", type=int, default=1)
+    args = parser.parse_args()
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    torch.manual_seed(0)
+    x, y = make_data(torch)
+    loader = DataLoader(TensorDataset(x, y), batch_size=16, shuffle=True)
+    model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 3)).to(device)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    first = last = None
+    for epoch in range(args.epochs):
+        for xb, yb in loader:
+            xb, yb = xb.to(device), yb.to(device)
+            loss = F.cross_entropy(model(xb), yb)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            first = loss.item() if first is None else first
+            last = loss.item()
+    print("name", __name__, "argv", sys.argv[1:], "device", device, "is minigrad", torch.__name__)
+    print("loss went down", last < first)
+"""
+
+HELPER = """
+    def make_data(torch):
+        x = torch.randn(64, 4)
+        y = (x[:, 0] > 0).long() + (x[:, 1] > 0).long()
+        return x, y
+"""
+
+
+def test_a_pytorch_training_script_runs_unchanged(tmp_path: Path) -> None:
+    out = _run(tmp_path, TRAINING_SCRIPT, "--epochs", "5", files={"helper.py": HELPER})
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "name __main__ argv ['--epochs', '5'] device cpu is minigrad minigrad"
+    assert lines[1] == "loss went down True"
+
+
+def test_module_paths_resolve_to_the_same_objects(tmp_path: Path) -> None:
+    code = """
+        import sys
+        import minigrad
+        import torch
+        import torch.nn as nn
+        import torch.utils.data
+        import torch.autograd.functional as AF
+        from torch.nn.modules.linear import Linear
+        from torch.nn.parameter import Parameter
+        from torch.utils.data.dataloader import DataLoader
+        from torch.utils.data.sampler import RandomSampler
+        from torch.utils.data.dataset import Dataset
+        import torch.backends.cudnn as cudnn
+        import torch.distributed as dist
+        from torch.nn.parallel import DistributedDataParallel
+        checks = [
+            torch is minigrad, nn is minigrad.nn, Linear is minigrad.nn.Linear,
+            Parameter is minigrad.nn.Parameter,
+            torch.utils.data.DataLoader is DataLoader is minigrad.utils.data.DataLoader,
+            RandomSampler is minigrad.utils.data.RandomSampler, Dataset is minigrad.data.Dataset,
+            AF.jacobian is minigrad.autograd.functional.jacobian, sys.modules["torch.nn"] is minigrad.nn,
+            minigrad.nn.__name__ == "minigrad.nn", minigrad.nn.__spec__.name == "minigrad.nn",
+            cudnn.benchmark is False, dist.is_available() is False, torch.cuda.is_available() is False,
+        ]
+        print(checks)
+    """
+    out = _run(tmp_path, code)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == str([True] * 14)
+
+
+@pytest.mark.parametrize(("code", "message"), [
+    ("import torch\nx = torch.fft.fft(torch.ones(4))\n",
+     "AttributeError: torch.fft is not in minigrad (module 'minigrad' has no attribute 'fft')"),
+    ("import torch.fft\n",
+     "ModuleNotFoundError: torch.fft is not in minigrad (there is no module minigrad.fft)"),
+    ("import torch.nn as nn\nnn.functional.not_a_function(1)\n",
+     "AttributeError: torch.nn.functional.not_a_function is not in minigrad"),
+    ("import torch\ntorch.ones(2).not_a_method()\n",
+     "AttributeError: torch.Tensor.not_a_method is not in minigrad"),
+    ("from torch.nn import NotALayer\n", "torch.nn.NotALayer is not in minigrad"),
+    ("import torch\ntorch.zeros(2, device='cuda')\n",
+     "DeviceError: device 'cuda' was requested, but minigrad runs on the CPU only"),
+    ("import torch.distributed as dist\ndist.init_process_group('nccl')\n",
+     "minigrad does not do distributed training"),
+])
+def test_what_minigrad_lacks_fails_naming_it(tmp_path: Path, code: str, message: str) -> None:
+    out = _run(tmp_path, code)
+    assert out.returncode == 1
+    assert message in out.stderr, out.stderr
+    head = "Traceback (most recent call last):\n  File \"" + str(tmp_path / "script.py")
+    assert out.stderr.startswith(head)  # the report starts in the script, as `python script.py`'s would
+
+
+def test_exit_status_and_usage(tmp_path: Path) -> None:
+    assert _run(tmp_path, "import sys\nsys.exit(3)\n").returncode == 3
+    usage = subprocess.run([sys.executable, "-m", "minigrad.compat"], capture_output=True, text=True,
+                           env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert usage.returncode == 2 and "usage: python -m minigrad.compat SCRIPT" in usage.stderr
+    missing = subprocess.run([sys.executable, "-m", "minigrad.compat", str(tmp_path / "nope.py")],
+                             capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                             timeout=60)
+    assert missing.returncode == 2 and "can't open file" in missing.stderr
+
+
+def test_install_in_a_notebook_and_uninstall(tmp_path: Path) -> None:
+    code = """
+        import sys
+        import minigrad, minigrad.compat
+        minigrad.compat.install()
+        minigrad.compat.install()  # idempotent
+        import torch
+        assert torch is minigrad and minigrad.compat.installed()
+        try:
+            torch.not_there
+        except AttributeError as e:
+            assert "not in minigrad" in str(e)
+        minigrad.compat.uninstall()
+        assert "torch" not in sys.modules and not minigrad.compat.installed()
+        try:
+            minigrad.not_there
+        except AttributeError as e:
+            assert str(e) == "module 'minigrad' has no attribute 'not_there'", str(e)
+        try:
+            minigrad.ones(1).not_there
+        except AttributeError as e:
+            assert "not in minigrad" not in str(e), str(e)
+        print("ok")
+    """
+    out = _run(tmp_path, code, launcher=())
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
+
+
+def test_install_refuses_when_pytorch_is_already_imported(tmp_path: Path) -> None:
+    require_torch()
+    code = """
+        import torch
+        import minigrad.compat
+        try:
+            minigrad.compat.install()
+        except RuntimeError as e:
+            print(e)
+    """
+    out = _run(tmp_path, code, launcher=())
+    assert out.returncode == 0, out.stderr
+    assert "PyTorch itself is already imported" in out.stdout
+
+
+def test_run_a_module_with_dash_m(tmp_path: Path) -> None:
+    pkg = tmp_path / "pkgdemo"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "__main__.py").write_text("import sys, torch\nprint(torch.__name__, __name__, sys.argv[1:])\n")
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp_path}"}
+    out = subprocess.run([sys.executable, "-m", "minigrad.compat", "-m", "pkgdemo", "x"], capture_output=True,
+                         text=True, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "minigrad __main__ ['x']"
