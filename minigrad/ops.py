@@ -611,8 +611,8 @@ def where(cond: Tensor, a: Tensor, b: Tensor) -> Tensor:
 # ------------------------------------------------- more elementwise (PyTorch's surface)
 
 
-class _Pointwise(Function):
-    """Base of the one-input elementwise primitives: forward applies ``ufunc``, silently."""
+class _Pointwise:
+    """Mixin of the one-input elementwise primitives: forward applies ``ufunc``, silently."""
 
     __slots__ = ()
     ufunc: ClassVar[Any]
@@ -621,7 +621,7 @@ class _Pointwise(Function):
         return _quiet(type(self).ufunc, a)
 
 
-class Tan(_Pointwise):
+class Tan(_Pointwise, Function):
     """y = tan(a);  da = g * (1 + y**2)."""
 
     __slots__ = ()
@@ -631,7 +631,7 @@ class Tan(_Pointwise):
         return (g * (out * out + 1),)
 
 
-class Asin(_Pointwise):
+class Asin(_Pointwise, Function):
     """y = asin(a);  da = g / sqrt(1 - a**2)."""
 
     __slots__ = ()
@@ -642,7 +642,7 @@ class Asin(_Pointwise):
         return (g * (1 - a * a).rsqrt(),)
 
 
-class Acos(_Pointwise):
+class Acos(_Pointwise, Function):
     """y = acos(a);  da = -g / sqrt(1 - a**2)."""
 
     __slots__ = ()
@@ -653,7 +653,7 @@ class Acos(_Pointwise):
         return (-(g * (1 - a * a).rsqrt()),)
 
 
-class Atan(_Pointwise):
+class Atan(_Pointwise, Function):
     """y = atan(a);  da = g / (1 + a**2)."""
 
     __slots__ = ()
@@ -664,7 +664,7 @@ class Atan(_Pointwise):
         return (g / (a * a + 1),)
 
 
-class Sinh(_Pointwise):
+class Sinh(_Pointwise, Function):
     """y = sinh(a);  da = g * cosh(a)."""
 
     __slots__ = ()
@@ -674,7 +674,7 @@ class Sinh(_Pointwise):
         return (g * self.parents[0].cosh(),)
 
 
-class Cosh(_Pointwise):
+class Cosh(_Pointwise, Function):
     """y = cosh(a);  da = g * sinh(a)."""
 
     __slots__ = ()
@@ -684,7 +684,7 @@ class Cosh(_Pointwise):
         return (g * self.parents[0].sinh(),)
 
 
-class Asinh(_Pointwise):
+class Asinh(_Pointwise, Function):
     """y = asinh(a);  da = g / sqrt(a**2 + 1)."""
 
     __slots__ = ()
@@ -695,7 +695,7 @@ class Asinh(_Pointwise):
         return (g * (a * a + 1).rsqrt(),)
 
 
-class Acosh(_Pointwise):
+class Acosh(_Pointwise, Function):
     """y = acosh(a);  da = g / sqrt(a**2 - 1)."""
 
     __slots__ = ()
@@ -706,7 +706,7 @@ class Acosh(_Pointwise):
         return (g * (a * a - 1).rsqrt(),)
 
 
-class Atanh(_Pointwise):
+class Atanh(_Pointwise, Function):
     """y = atanh(a);  da = g / (1 - a**2)."""
 
     __slots__ = ()
@@ -717,7 +717,7 @@ class Atanh(_Pointwise):
         return (g / (1 - a * a),)
 
 
-class Exp2(_Pointwise):
+class Exp2(_Pointwise, Function):
     """y = 2 ** a;  da = g * y * ln 2."""
 
     __slots__ = ()
@@ -727,7 +727,7 @@ class Exp2(_Pointwise):
         return (g * out * math.log(2),)
 
 
-class Expm1(_Pointwise):
+class Expm1(_Pointwise, Function):
     """y = exp(a) - 1, exact near 0;  da = g * (y + 1)."""
 
     __slots__ = ()
@@ -737,7 +737,7 @@ class Expm1(_Pointwise):
         return (g * (out + 1),)
 
 
-class Log2(_Pointwise):
+class Log2(_Pointwise, Function):
     """y = log2(a);  da = g / (a ln 2)."""
 
     __slots__ = ()
@@ -747,7 +747,7 @@ class Log2(_Pointwise):
         return (g / (self.parents[0] * math.log(2)),)
 
 
-class Log10(_Pointwise):
+class Log10(_Pointwise, Function):
     """y = log10(a);  da = g / (a ln 10)."""
 
     __slots__ = ()
@@ -757,7 +757,7 @@ class Log10(_Pointwise):
         return (g / (self.parents[0] * math.log(10)),)
 
 
-class Log1p(_Pointwise):
+class Log1p(_Pointwise, Function):
     """y = log(1 + a), exact near 0;  da = g / (1 + a)."""
 
     __slots__ = ()

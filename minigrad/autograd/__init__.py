@@ -444,3 +444,17 @@ def grad(
             )
         result.append(g)
     return tuple(result)
+
+
+def __getattr__(name: str) -> Any:
+    """``Function``, ``FunctionCtx`` and ``once_differentiable`` (PyTorch's paths), imported on first use.
+
+    They build on the Tensor and the primitive ops, which import this module:
+    importing them here eagerly would be circular.
+    """
+    if name in ("Function", "FunctionCtx", "once_differentiable", "function"):
+        import importlib
+
+        function = importlib.import_module("minigrad.autograd.function")
+        return function if name == "function" else getattr(function, name)
+    raise AttributeError(f"module 'minigrad.autograd' has no attribute {name!r}")
