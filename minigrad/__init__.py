@@ -60,6 +60,7 @@ from minigrad.random import Generator, manual_seed
 from minigrad.serialization import load, save
 from minigrad.tensor import (
     Tensor,
+    as_tensor,
     bool_,
     cat,
     float32,

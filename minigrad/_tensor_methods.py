@@ -67,7 +67,7 @@ INPLACE_NAMES = (
     "abs", "absolute", "acos", "acosh", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh",
     "asin", "asinh", "atan", "atan2", "atanh", "bitwise_and", "bitwise_left_shift", "bitwise_not", "bitwise_or",
     "bitwise_right_shift", "bitwise_xor", "ceil", "clip", "copysign", "cos", "cosh", "cumsum", "divide", "erf",
-    "erfc", "erfinv", "exp", "exp2", "expm1", "fix", "float_power", "floor", "floor_divide", "fmod", "frac",
+    "erfc", "erfinv", "exp", "exp2", "expm1", "fix", "floor", "floor_divide", "fmod", "frac",
     "hypot", "index_add", "index_copy", "index_fill", "index_put", "lerp", "log", "log10", "log1p", "log2",
     "logical_and", "logical_not", "logical_or", "logical_xor", "masked_fill", "masked_scatter", "multiply",
     "nan_to_num", "neg", "negative", "pow", "reciprocal", "relu", "remainder", "round", "rsqrt", "scatter",
@@ -563,18 +563,22 @@ class TensorMethods:
         """Tile along each dim; see :func:`minigrad.shape_ops.repeat`."""
         return shape_ops.repeat(self, *sizes)
 
-    def tile(self: Tensor, *dims: Any) -> Tensor:
-        """``repeat`` with missing leading counts of 1."""
-        return shape_ops.tile(self, dims[0] if len(dims) == 1 and not isinstance(dims[0], builtins.int) else dims)
+    def tile(self: Tensor, *args: Any, dims: Any = None) -> Tensor:
+        """``repeat`` with missing leading counts of 1 (``x.tile(2, 3)`` or ``x.tile((2, 3))``)."""
+        if dims is None:
+            dims = args[0] if len(args) == 1 and not isinstance(args[0], builtins.int) else args
+        return shape_ops.tile(self, dims)
 
     def repeat_interleave(self: Tensor, repeats: Any, dim: builtins.int | None = None, *,
                           output_size: builtins.int | None = None) -> Tensor:
         """Repeat each element; see :func:`minigrad.repeat_interleave`."""
         return shape_ops.repeat_interleave(self, repeats, dim, output_size=output_size)
 
-    def flip(self: Tensor, *dims: Any) -> Tensor:
-        """Reverse along ``dims``."""
-        return shape_ops.flip(self, dims[0] if len(dims) == 1 else dims)
+    def flip(self: Tensor, *args: Any, dims: Any = None) -> Tensor:
+        """Reverse along ``dims`` (``x.flip(0, 1)`` or ``x.flip(dims=(0, 1))``)."""
+        if dims is None:
+            dims = args[0] if len(args) == 1 else args
+        return shape_ops.flip(self, dims)
 
     def fliplr(self: Tensor) -> Tensor:
         """Reverse dim 1."""

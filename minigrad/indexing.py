@@ -262,6 +262,8 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:  # noqa: A002
     m = _bool_mask(mask, "masked_select")
     shape = np.broadcast_shapes(input.shape, m.shape)
     x = input.expand(*shape) if input.shape != shape else input
+    if not shape:  # numpy has no nonzero() of a 0-d array
+        return x.reshape(1)[m.reshape(1).nonzero()]
     return x[np.broadcast_to(m, shape).nonzero()]
 
 

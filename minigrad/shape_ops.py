@@ -20,7 +20,7 @@ from minigrad.tensor import Tensor, _norm_dim, _shape_arg, cat, from_numpy, int6
 __all__ = [
     "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_tensors", "broadcast_to", "chunk", "clone",
     "column_stack", "concat", "concatenate", "dstack", "flatten", "flip", "fliplr", "flipud", "hstack",
-    "movedim", "moveaxis", "narrow", "permute", "ravel", "repeat", "repeat_interleave", "reshape", "roll",
+    "movedim", "moveaxis", "narrow", "permute", "ravel", "repeat_interleave", "reshape", "roll",
     "rot90", "row_stack", "select", "split", "squeeze", "swapaxes", "swapdims", "t", "tensor_split", "tile",
     "transpose", "unbind", "unflatten", "unsqueeze", "vstack",
 ]  # fmt: skip

@@ -1519,6 +1519,22 @@ def from_numpy(array: Array) -> Tensor:
     return Tensor._wrap(array)
 
 
+def as_tensor(data: Any, dtype: DTypeLike = None, device: DeviceLike = None) -> Tensor:
+    """``data`` as a Tensor, sharing memory when it already is one (or a numpy array) of the dtype.
+
+    As ``torch.as_tensor``: a Tensor of the right dtype comes back as is, a
+    numpy array of a supported dtype is wrapped without a copy; anything else
+    is converted as :func:`tensor` converts it.
+    """
+    check_device(device)
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.astype(dtype)
+    if isinstance(data, np.ndarray) and data.dtype in _dtypes.DTYPES and (dtype is None or
+                                                                          _resolve_dtype(dtype) == data.dtype):
+        return from_numpy(data)
+    return Tensor(data, dtype=dtype)
+
+
 def tensor(data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = False, *,
            device: DeviceLike = None, pin_memory: bool = False) -> Tensor:
     """Create a Tensor from data (copied); see :class:`Tensor` for the dtype rules.

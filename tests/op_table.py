@@ -864,9 +864,12 @@ def _three() -> st.SearchStrategy[Sample]:
 def _clamp_bounds(draw: st.DrawFn) -> Sample:
     """x and two bounds that broadcast to x's shape (PyTorch's clamp keeps x's shape)."""
     shape = draw(SHAPES)
-    fits = hnp.broadcastable_shapes(shape, min_dims=0, max_dims=len(shape), max_side=3)
-    bounds = [draw(fits) for _ in "ab"]
-    return Sample([shape, *bounds])
+
+    def bound() -> Shape:  # a suffix of x's shape, some dims squeezed to 1: it broadcasts *to* x
+        k = draw(st.integers(0, len(shape)))
+        return tuple(1 if draw(st.booleans()) else n for n in shape[len(shape) - k:])
+
+    return Sample([shape, bound(), bound()])
 
 
 def _pos_third(rng: np.random.Generator, shapes: Sequence[Shape]) -> list[np.ndarray]:
@@ -1035,7 +1038,7 @@ MODULE_NOT_OPS = frozenset({
     "gradcheck", "gradgradcheck", "is_grad_enabled", "from_numpy", "tensor", "as_tensor", "is_tensor",
     "is_floating_point", "result_type", "promote_types", "can_cast", "zeros", "ones", "full", "rand",
     "randn", "randint", "randperm", "multinomial", "bernoulli", "normal", "rand_like", "randn_like",
-    "randint_like",
+    "randint_like", "get_default_device", "get_default_dtype", "set_default_device", "set_default_dtype",
 })  # fmt: skip
 
 #: The operators API.md promises, which must each have a row.

@@ -157,6 +157,8 @@ _add(
     Case("mg.clamp", lambda m, x: m.clamp(x, min=-1.0), ("real",), ("mg.clamp",)),
     Case("mg.clip", lambda m, x: m.clip(x, -1.0, 1.0), ("real",), ("mg.clip",)),
     Case("mg.relu", lambda m, x: m.relu(x), ("real",), ("mg.relu",)),
+    Case("mg.softmax", lambda m, x: (m.softmax(x, 1), m.log_softmax(x, dim=0)), ("real",),
+         ("mg.softmax", "mg.log_softmax")),
     Case("nan_to_num", lambda m, x: x.nan_to_num(), ("special",), ("nan_to_num",)),
     Case("nan_to_num(args)", lambda m, x: m.nan_to_num(x, nan=0.5, posinf=9.0, neginf=-9.0), ("special",),
          ("mg.nan_to_num",)),
@@ -564,6 +566,10 @@ _add(
     Case("index_fill", lambda m, x: (x.index_fill(1, m.tensor([0, 3]), -1.0),), ("real",), ("index_fill",)),
     Case("index_fill_", lambda m, x: x.index_fill_(0, m.tensor([1]), 2.5), ("real",), ("index_fill_",),
          inplace=True),
+    Case("mg.index_fill", lambda m, x: m.index_fill(x, 1, m.tensor([2]), m.tensor(-3.0, dtype=x.dtype)),
+         ("real",), ("mg.index_fill",)),
+    Case("mg.index_put", lambda m, x, v: m.index_put(x, (m.tensor([1, 1]),), v, accumulate=True),
+         ("real", "real:2,4"), ("mg.index_put",)),
     Case("take", lambda m, x: (x.take(m.tensor([0, 5, -1, 5])), m.take(x, m.tensor([[1, 2], [3, 11]]))),
          ("real",), ("take", "mg.take")),
     Case("take_along_dim", lambda m, x: m.take_along_dim(x, x.argsort(1)[:, :2], dim=1), ("distinct",),
@@ -614,6 +620,23 @@ _add(Case("mg.scatter_reduce", lambda m, x, s: m.scatter_reduce(x, 0, m.tensor([
      Case("scatter_reduce_", lambda m, x, s: x.scatter_reduce_(0, m.tensor([[0, 1, 0, 1]]), s, "amax"),
           ("distinct", "distinct:1,4"), ("scatter_reduce_",), inplace=True))
 
+_add(
+    Case("Tensor.aminmax", lambda m, x: x.aminmax(dim=0, keepdim=True), ("distinct",), ("aminmax",)),
+    Case("Tensor.diag_embed", lambda m, x: x.diag_embed(1), ("real:2,3",), ("diag_embed",)),
+    Case("Tensor.msort", lambda m, x: x.msort(), ("distinct",), ("msort",)),
+    Case("Tensor.nanmean", lambda m, x: x.nanmean(dim=0), ("special",), ("nanmean",), grad=False,
+         check_requires_grad=False),
+    Case("Tensor.nanmedian", lambda m, x: ((x + 1).nanmedian(), (x + 1).nanmedian(1)), ("special:3,3",),
+         ("nanmedian",),
+         grad=False, check_requires_grad=False),
+    Case("Tensor.take_along_dim", lambda m, x: x.take_along_dim(x.argsort(0)[:1], 0), ("distinct",),
+         ("take_along_dim",)),
+    Case("Tensor.unique_consecutive", lambda m, x: x.unique_consecutive(return_inverse=True), ("small:9",),
+         ("unique_consecutive",)),
+    Case("floor_divide_", lambda m, x, y: x.floor_divide_(y), ("real", "nonzero:4"), ("floor_divide_",),
+         inplace=True, grad=False, check_requires_grad=False),
+)
+
 # -- counting and histograms
 _add(
     Case("bincount", lambda m, x: (x.bincount(), m.bincount(x, minlength=8)), ("small:10",),
@@ -656,7 +679,7 @@ _add(
 #: Tensor names exercised elsewhere (Python protocols, dtypes, random draws): not value ops.
 #: tests/parity/test_torch_surface.py, test_dtypes_parity.py and tests/test_random_draws.py test them.
 SURFACE_NOT_OPS = frozenset({
-    "__format__", "__contains__", "__complex__", "element_size", "nelement", "ndimension",
+    "__format__", "__contains__", "element_size", "nelement", "ndimension",
     "is_floating_point", "is_signed", "is_complex", "type", "half", "int", "short", "char", "byte",
     "uniform_", "normal_", "bernoulli_", "random_", "exponential_", "bernoulli", "multinomial",
 })  # fmt: skip

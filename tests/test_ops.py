@@ -60,7 +60,8 @@ def test_table_covers_every_public_tensor_op() -> None:
     covered = _covered()
     public = {n for n in dir(mg.Tensor) if not n.startswith("_")}
     # copyreg caches __slotnames__ on the class once any test copies a Tensor
-    dunders = {n for n in vars(mg.Tensor) if n.startswith("__")} - _OBJECT_DUNDERS - {"__slotnames__"}
+    dunders = ({n for cls in mg.Tensor.__mro__[:-1] for n in vars(cls) if n.startswith("__")}
+               - _OBJECT_DUNDERS - {"__slotnames__"})
     missing = sorted((public | dunders) - covered - NOT_OPS - SURFACE_NOT_OPS)
     assert missing == [], f"Tensor ops without an entry in tests/op_table.py: {missing}"
     api_missing = sorted(set(API_OPS + OPERATORS) - covered)
