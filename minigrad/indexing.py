@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
-from minigrad.errors import DimensionError, InvalidParameterError, ShapeError
+from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.tensor import Array, Tensor, _norm_dim, from_numpy, int64, where
 
 __all__ = [
@@ -108,6 +108,7 @@ def put(x: Tensor, index: tuple[Any, ...], value: Tensor) -> Tensor:
 
 def scatter_values(x: Tensor, dim: int, index: Any, src: Any, fn: str = "scatter") -> Tensor:
     """``torch.scatter``: x with x[i][index[i][j]] = src[i][j] for dim 1 (src a tensor or a number)."""
+    _same_dtype(fn, x, src)
     d, idx = _checked_along(fn, x, dim, index)
     if isinstance(src, Tensor):
         if src.ndim != idx.ndim or any(n > m for n, m in zip(idx.shape, src.shape)):
@@ -118,8 +119,19 @@ def scatter_values(x: Tensor, dim: int, index: Any, src: Any, fn: str = "scatter
     return put(x, along(x.shape, idx, d), value)
 
 
+def _same_dtype(fn: str, x: Tensor, src: Any) -> None:
+    if isinstance(src, Tensor) and src.dtype != x.dtype:
+        raise MinigradError(f"{fn}(): expected self.dtype to be equal to src.dtype ({x.dtype} and {src.dtype}), "
+                            "as in PyTorch")
+
+
 def scatter_add_values(x: Tensor, dim: int, index: Any, src: Tensor) -> Tensor:
-    """``torch.scatter_add``: x with src[i][j] added at x[i][index[i][j]] (repeats accumulate)."""
+    """``torch.scatter_add``: x with src[i][j] added at x[i][index[i][j]] (repeats accumulate).
+
+    Raises:
+        MinigradError: src's dtype is not x's (PyTorch's rule).
+    """
+    _same_dtype("scatter_add", x, src)
     d, idx = _checked_along("scatter_add", x, dim, index)
     if src.ndim != idx.ndim or any(n > m for n, m in zip(idx.shape, src.shape)):
         raise ShapeError(f"scatter_add: index shape {idx.shape} does not fit src shape {src.shape}")
@@ -195,6 +207,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:  # noqa: A00
 
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:  # noqa: A002
     """input with alpha * source[..., i, ...] added at input[..., index[i], ...] along ``dim``."""
+    _same_dtype("index_add", input, source)
     d = _norm_dim(dim, input.ndim)
     idx = _index_array(index, "index_add").reshape(-1)
     src = source if alpha == 1 else source * alpha
@@ -260,7 +273,11 @@ def _bool_mask(mask: Any, fn: str) -> Array:
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:  # noqa: A002
     """The elements where ``mask`` is True, input and mask broadcast together, as a 1-D tensor."""
     m = _bool_mask(mask, "masked_select")
-    shape = np.broadcast_shapes(input.shape, m.shape)
+    try:
+        shape = np.broadcast_shapes(input.shape, m.shape)
+    except ValueError:
+        raise ShapeError(f"masked_select: mask of shape {m.shape} does not broadcast with shape {input.shape}") \
+            from None
     x = input.expand(*shape) if input.shape != shape else input
     if not shape:  # numpy has no nonzero() of a 0-d array
         return x.reshape(1)[m.reshape(1).nonzero()]

@@ -851,13 +851,15 @@ class Hypot(Function):
         return _quiet(np.hypot, a, b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        a, b = self.parents
-        r = g / out
-        return (r * a if a.requires_grad else None, r * b if b.requires_grad else None)
+        a, b = self.parents  # (g * a) / y, in that order: g / y alone overflows for subnormal y
+        return (g * a / out if a.requires_grad else None, g * b / out if b.requires_grad else None)
 
 
 class Copysign(Function):
-    """y = |a| with the sign of b;  da = g * sign(a) * sign(y) (0 at a == 0), db = 0."""
+    """y = |a| with the sign of b;  da = g * y / a (+-1; 0 at a == 0, nan at nan), db = 0.
+
+    y / a is piecewise constant, so it enters backward as a constant.
+    """
 
     __slots__ = ()
 
@@ -866,7 +868,8 @@ class Copysign(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
-        ga = g * (a.sign() * out.sign()) if a.requires_grad else None
+        ratio = np.where(a._array == 0, 0, _quiet(np.divide, out._array, a._array)).astype(g.dtype)
+        ga = g * Tensor._wrap(ratio) if a.requires_grad else None
         gb = Tensor._wrap(np.zeros(np.broadcast_shapes(g.shape, b.shape), dtype=g.dtype))
         return ga, gb if b.requires_grad else None
 
@@ -904,35 +907,85 @@ class Remainder(Fmod):
     _mod = staticmethod(_remainder)
 
 
-class Prod(Function):
-    """y = product of a over ``dim`` (None: all);  da = g * (product of the other elements).
+class LogAddExp(Function):
+    """y = log(exp(a) + exp(b));  da = g / (1 + exp(b - a)), db = g / (1 + exp(a - b)) (PyTorch's form)."""
 
-    The product of the others is y / a where a has no zero. In a slice with
-    one zero it is the product of the non-zeros at the zero and 0 elsewhere;
-    with two or more, 0 (written with where, so second derivatives through
-    slices with two zeros are 0).
+    __slots__ = ()
+    _fn: ClassVar[Any] = np.logaddexp
+    _base: ClassVar[float] = math.e
+
+    def forward(self, a: Array, b: Array) -> Array:
+        return _quiet(type(self)._fn, a, b)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents
+        base = type(self)._base
+        return (g / (base ** (b - a) + 1) if a.requires_grad else None,
+                g / (base ** (a - b) + 1) if b.requires_grad else None)
+
+
+class LogAddExp2(LogAddExp):
+    """y = log2(2**a + 2**b);  da = g / (1 + 2**(b - a)), db = g / (1 + 2**(a - b))."""
+
+    __slots__ = ()
+    _fn = np.logaddexp2
+    _base = 2.0
+
+
+class Lerp(Function):
+    """y = start + w (end - start), as PyTorch (from end when w >= 0.5);  ds = g (1 - w), de = g w,
+    dw = g (end - start)."""
+
+    __slots__ = ()
+
+    def forward(self, start: Array, end: Array, weight: Array) -> Array:
+        diff = _quiet(np.subtract, end, start)
+        with np.errstate(all="ignore"):
+            return np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        start, end, w = self.parents
+        return (g * (1 - w) if start.requires_grad else None, g * w if end.requires_grad else None,
+                g * (end - start) if w.requires_grad else None)
+
+
+class Prod(Function):
+    """y = product of a over ``dim``;  da = g * (product of the other elements).
+
+    The product of the others is y / a where no element is zero; otherwise it
+    is computed by excluding each element in turn (the product over a copy
+    with that element set to 1), exact with zeros, infinities and nan. (Past 2**24 elements that copy falls back to counting
+    zeros: with two or more zeros in a slice, its second derivatives are 0.)
     """
 
     __slots__ = ("dim", "keepdim")
-    dim: int | None
+    dim: int
     keepdim: bool
 
-    def forward(self, a: Array, dim: int | None, keepdim: bool) -> Array:
+    def forward(self, a: Array, dim: int, keepdim: bool) -> Array:
         self.dim, self.keepdim = dim, keepdim
         return np.asarray(_quiet(np.prod, a, dim, None, None, keepdim))
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a = self.parents[0]
-        dims = None if self.dim is None else (self.dim,)
+        dims = (self.dim,)
         g = _unreduce(g, a.shape, dims, self.keepdim)
-        y = _unreduce(out, a.shape, dims, self.keepdim)
-        zero = a._array == 0
-        if not zero.any():
-            return (g * y / a,)
+        x = a._array
+        zero = x == 0
+        if not zero.any():  # (y / a even at inf and nan: PyTorch's formula, and so its nan pattern)
+            return (g * _unreduce(out, a.shape, dims, self.keepdim) / a,)
+        n = a.shape[self.dim]
+        if n * x.size <= 1 << 24:
+            moved = a.movedim(self.dim, -1)
+            rows = Expand.apply(moved.unsqueeze(-2), shape=(*moved.shape[:-1], n, n))
+            others = Prod.apply(where(Tensor._wrap(np.eye(n, dtype=bool)), _const(1.0, a), rows), dim=moved.ndim,
+                                keepdim=False)
+            return (g * others.movedim(-1, self.dim),)
         zeros = zero.sum(axis=self.dim, keepdims=True)
         safe = where(Tensor._wrap(zero), _const(1.0, a), a)
         rest = _unreduce(Prod.apply(safe, dim=self.dim, keepdim=True), a.shape, dims, True)
         at_zero = where(Tensor._wrap(np.broadcast_to(zeros == 1, a.shape)), rest, _const(0.0, a))
+        y = _unreduce(out, a.shape, dims, self.keepdim)
         return (g * where(Tensor._wrap(zero), at_zero, y / safe),)
 
 

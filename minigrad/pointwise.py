@@ -301,15 +301,27 @@ def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,  # 
 # ------------------------------------------------------------------ binary arithmetic
 
 
+def _alpha(a: Tensor, alpha: Any) -> None:
+    if isinstance(alpha, float) and a.dtype.kind != "f":
+        raise MinigradError("For integral input tensors, argument alpha must not be a floating point number "
+                            f"(alpha={alpha!r}), as in PyTorch")
+
+
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
-    """input + alpha * other."""
+    """input + alpha * other.
+
+    Raises:
+        MinigradError: a float alpha with integer or bool tensors (PyTorch's rule).
+    """
     a, b = _pair(input, other)
+    _alpha(a, alpha)
     return a + (b if alpha == 1 else b * alpha)
 
 
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
-    """input - alpha * other."""
+    """input - alpha * other (errors as :func:`add`)."""
     a, b = _pair(input, other)
+    _alpha(a, alpha)
     return a - (b if alpha == 1 else b * alpha)
 
 
@@ -346,6 +358,14 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor: 
     return from_numpy(np.asarray(q + ((q * d != n) & ((n < 0) != (d < 0))), dtype=q.dtype))
 
 
+def _integral_pair(input: Any, other: Any) -> tuple[Tensor, Tensor]:
+    """_pair, with bools counted as int64 (numpy's bool % bool would be int8)."""
+    a, b = _pair(input, other)
+    if a.dtype == np.bool_:
+        a, b = a.astype(np.int64), b.astype(np.int64)
+    return a, b
+
+
 def _nonzero_divisor(b: Tensor) -> Array:
     d = b.numpy()
     if d.dtype.kind in "iub" and (d == 0).any():
@@ -359,7 +379,7 @@ def floor_divide(input: Any, other: Any) -> Tensor:  # noqa: A002
     Raises:
         MinigradError: integer division by zero (PyTorch's ZeroDivisionError).
     """
-    a, b = _pair(input, other)
+    a, b = _integral_pair(input, other)
     if a.dtype.kind == "f":
         return _apply2q(a, b, "floor")
     d = _nonzero_divisor(b)
@@ -384,7 +404,7 @@ def remainder(input: Any, other: Any) -> Tensor:  # noqa: A002
     Raises:
         MinigradError: integer division by zero (PyTorch's ZeroDivisionError).
     """
-    a, b = _pair(input, other)
+    a, b = _integral_pair(input, other)
     if a.dtype.kind != "f":
         return from_numpy(np.asarray(np.remainder(a.numpy(), _nonzero_divisor(b))))
     return _apply2(ops.Remainder, a, b)
@@ -396,7 +416,7 @@ def fmod(input: Any, other: Any) -> Tensor:  # noqa: A002
     Raises:
         MinigradError: integer division by zero (PyTorch's ZeroDivisionError).
     """
-    a, b = _pair(input, other)
+    a, b = _integral_pair(input, other)
     if a.dtype.kind != "f":
         return from_numpy(np.asarray(np.fmod(a.numpy(), _nonzero_divisor(b))))
     return _apply2(ops.Fmod, a, b)
@@ -432,20 +452,13 @@ def copysign(input: Any, other: Any) -> Tensor:  # noqa: A002
 
 
 def logaddexp(input: Any, other: Any) -> Tensor:  # noqa: A002
-    """log(exp(input) + exp(other)), computed stably (a logsumexp over the pair)."""
-    a, b = _floats(input, other)
-    try:
-        shape = np.broadcast_shapes(a.shape, b.shape)
-    except ValueError as e:
-        raise ShapeError(f"logaddexp: shapes {a.shape} and {b.shape} cannot be broadcast") from e
-    return stack([a.expand(shape), b.expand(shape)]).logsumexp(0)
+    """log(exp(input) + exp(other)), computed stably."""
+    return _apply2(ops.LogAddExp, *_floats(input, other))
 
 
 def logaddexp2(input: Any, other: Any) -> Tensor:  # noqa: A002
     """log2(2**input + 2**other), computed stably."""
-    a, b = _floats(input, other)
-    ln2 = math.log(2)
-    return logaddexp(a * ln2, b * ln2) / ln2
+    return _apply2(ops.LogAddExp2, *_floats(input, other))
 
 
 def maximum(input: Any, other: Any) -> Tensor:  # noqa: A002
@@ -480,8 +493,15 @@ def xlogy(input: Any, other: Any) -> Tensor:  # noqa: A002
 
 
 def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:  # noqa: A002
-    """input + weight * (end - input); ``weight`` a number or a tensor."""
-    return input + (end - input) * weight
+    """input + weight * (end - input) (from ``end`` when |weight| >= 0.5, as PyTorch); weight a number or tensor."""
+    a, b = _pair(input, end)
+    w = weight if isinstance(weight, Tensor) else _lift(weight, a)
+    if w.dtype != a.dtype:
+        w = w.astype(a.dtype)
+    try:
+        return ops.Lerp.apply(a, b, w)
+    except ValueError as e:
+        raise ShapeError(f"lerp: shapes {a.shape}, {b.shape} and {w.shape} cannot be broadcast") from e
 
 
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:  # noqa: A002
@@ -491,7 +511,14 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
 
 
 def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:  # noqa: A002
-    """input + value * tensor1 / tensor2."""
+    """input + value * tensor1 / tensor2.
+
+    Raises:
+        MinigradError: both divisor operands are integral (PyTorch no longer divides integers here).
+    """
+    if tensor1.dtype.kind in "biu" and tensor2.dtype.kind in "biu":
+        raise MinigradError("Integer division with addcdiv is no longer supported (as in PyTorch); "
+                            "use (input + value * tensor1 / tensor2) with float tensors")
     quot = tensor1 / tensor2
     return input + (quot if value == 1 else quot * value)
 

@@ -153,18 +153,25 @@ def _scan_dim(x: Tensor, dim: int) -> int:
 def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A002
     """Running sums along ``dim``: out[i] = x[0] + ... + x[i]; integers and bools give int64.
 
-    A product with a triangular matrix of ones along dim, so its gradient is
-    the reversed running sum of the upstream gradient.
+    The sum over a lower-triangular window (zeros above the diagonal, so an
+    inf or nan reaches only the sums after it); the gradient is the reversed
+    running sum of the upstream gradient. Costs n**2 along dim.
     """
     x = _cast(input, dtype)
     if x.dtype.kind != "f":
         return from_numpy(np.cumsum(x.numpy().astype(int64), axis=_scan_dim(x, dim)))
     if x.ndim == 0:
         return x * 1
-    d = _norm_dim(dim, x.ndim)
+    return _window(x, _norm_dim(dim, x.ndim), 0.0).sum(-1).movedim(-1, dim)
+
+
+def _window(x: Tensor, d: int, fill: float) -> Tensor:
+    """(..., n, n) with row i holding x[0..i] along d (moved last) and ``fill`` after: scans as reductions."""
     n = x.shape[d]
-    upper = from_numpy(np.triu(np.ones((n, n), dtype=x.dtype)))
-    return (x.movedim(d, -1) @ upper).movedim(-1, d)
+    moved = x.movedim(d, -1)
+    tri = from_numpy(np.tril(np.ones((n, n), dtype=bool)))
+    rows = moved.unsqueeze(-2).expand(*moved.shape[:-1], n, n)
+    return where(tri, rows, from_numpy(np.full((n, n), fill, dtype=x.dtype)))
 
 
 def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A002
@@ -176,29 +183,17 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A
     x = _cast(input, dtype)
     if x.dtype.kind != "f":
         return from_numpy(np.cumprod(x.numpy().astype(int64), axis=_scan_dim(x, dim)))
-    if x.ndim == 0:
+    if x.ndim == 0 or x.shape[_norm_dim(dim, x.ndim)] == 1:
         return x * 1
-    d = _norm_dim(dim, x.ndim)
-    n = x.shape[d]
-    moved = x.movedim(d, -1)
-    tri = from_numpy(np.tril(np.ones((n, n), dtype=bool)))
-    window = where(tri, moved.unsqueeze(-2).expand(*moved.shape[:-1], n, n), 1.0)
-    return window.prod(-1).movedim(-1, d)
+    return _window(x, _norm_dim(dim, x.ndim), 1.0).prod(-1).movedim(-1, dim)
 
 
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:  # noqa: A002
-    """log(cumsum(exp(x))) along ``dim``, shifted by the slice's max (a constant) for stability.
-
-    Entries more than ~700 (float64; ~85 in float32) below the slice's max
-    underflow to -inf.
-    """
+    """log(cumsum(exp(x))) along ``dim``: a logsumexp over each prefix (stable; costs n**2 along dim)."""
     x = input if input.dtype.kind == "f" else input.float()
     if x.ndim == 0:
         return x * 1
-    d = _norm_dim(dim, x.ndim)
-    m = np.max(x.numpy(), axis=d, keepdims=True) if x.numel() else np.zeros(())
-    shift = from_numpy(np.where(np.isfinite(m), m, 0).astype(x.dtype))
-    return (x - shift).exp().cumsum(d).log() + shift
+    return _window(x, _norm_dim(dim, x.ndim), -np.inf).logsumexp(-1).movedim(-1, dim)
 
 
 def _cumextreme(x: Tensor, dim: int, better: Any, kind: type) -> Any:
@@ -211,8 +206,7 @@ def _cumextreme(x: Tensor, dim: int, better: Any, kind: type) -> Any:
     best = moved[..., 0].copy() if moved.shape[-1] else moved[..., :0]
     for i in range(1, moved.shape[-1]):
         v = moved[..., i]
-        take = better(v, best) | np.isnan(v) & ~np.isnan(best)
-        take &= ~np.isnan(best)
+        take = (better(v, best) & ~np.isnan(best)) | np.isnan(v)  # PyTorch: the latest nan is the max
         best = np.where(take, v, best)
         idx[..., i] = np.where(take, i, idx[..., i - 1])
     indices = np.moveaxis(idx, -1, d)

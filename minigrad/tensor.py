@@ -989,12 +989,7 @@ class Tensor(TensorMethods):
         if min is None and max is None:
             raise InvalidParameterError("clamp: at least one of min and max must be given")
         if isinstance(min, Tensor) or isinstance(max, Tensor):
-            out = self
-            if min is not None:
-                out = where(out < min, min, out)
-            if max is not None:
-                out = where(out > max, max, out)
-            return out
+            return _clamp_tensors(self, min, max)
         if self.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
             return self.astype(float32).clamp(min, max)  # int64.clamp(2.5) is float32, as in PyTorch
         if self.dtype == bool_:
@@ -1361,6 +1356,26 @@ class _HookHandle:
     def remove(self) -> None:
         """Unregister the hook."""
         self.hooks.pop(self.id, None)
+
+
+def _clamp_tensors(x: Tensor, lo: Any, hi: Any) -> Tensor:
+    """clamp with tensor bounds, as a selection with PyTorch's gradient rule: x where lo <= x <= hi,
+    lo where x < lo < hi, hi where x > hi or hi < lo (nan in x stays nan)."""
+    a = x._array
+    lo_a = None if lo is None else np.asarray(lo._array if isinstance(lo, Tensor) else lo)
+    hi_a = None if hi is None else np.asarray(hi._array if isinstance(hi, Tensor) else hi)
+    out = x
+    if lo_a is not None:
+        take_lo = a < lo_a if hi_a is None else (a < lo_a) & (lo_a < hi_a)
+        out = where(Tensor._wrap(np.asarray(take_lo)), lo, out)
+        if hi_a is not None:  # x < lo == hi: the bound, with no gradient to anyone (PyTorch's rule)
+            stuck = (a < lo_a) & (lo_a == hi_a)
+            if stuck.any():
+                out = where(Tensor._wrap(np.asarray(stuck)), lo.detach() if isinstance(lo, Tensor) else lo, out)
+    if hi_a is not None:
+        take_hi = a > hi_a if lo_a is None else (a > hi_a) | (hi_a < lo_a)
+        out = where(Tensor._wrap(np.asarray(take_hi)), hi, out)
+    return out
 
 
 def _unbiased(dim: Any, correction: Any, unbiased: Any) -> tuple[Any, Any]:

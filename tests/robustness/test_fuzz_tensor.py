@@ -76,15 +76,15 @@ def test_tensor_constructor(name: str, data: Any, requires_grad: bool) -> None:
         )
 
 
+# int32, float16, uint8 & co. are PyTorch dtypes minigrad has (issue 12): not bad any more.
 BAD_DTYPES: list[Any] = [
     "foo",
-    np.int32,
-    np.float16,
+    np.uint16,
+    np.uint64,
     np.complex128,
     object,
     str,
     5,
-    np.uint8,
     "float128",
     [1],
 ]
@@ -236,13 +236,28 @@ POISONS = ["nan", "inf", "-inf", "zero", "huge", "tiny", "nonfinite-mix", "int64
 #: ops whose result sums many terms: with "huge" inputs the partial sums overflow,
 #: and which entries become inf or nan depends on the summation order
 SUMMING = {"matmul", "matmul_method", "rmatmul", "mg.matmul", "dot", "sum", "mean", "var", "std", "logsumexp",
-           "softmax", "log_softmax"}  # fmt: skip
+           "softmax", "log_softmax", "mm", "bmm", "einsum", "tensordot"}  # fmt: skip
 
 
 #: var and std square float32 deviations in float32: beyond ~1.8e19 the squares
 #: overflow and below ~1e-23 they underflow, where PyTorch accumulates in double
 #: (a documented limit, docs/determinism.md); huge and tiny inputs are only run
-SQUARING = {"var", "std"}
+SQUARING = {"var", "std", "var_mean", "std_mean"}
+
+#: var_mean/std_mean: PyTorch's running (Welford) mean turns infinities into nan or not depending on
+#: the order it meets them ([inf, 1, 2] gives nan, [-inf, -inf] gives -inf); minigrad's mean is the mean
+WELFORD = {"var_mean", "std_mean"}
+
+#: selections among equal values: PyTorch's quickselect picks an unspecified one of the ties
+#: that zeros and infinities create (so its gradient goes to another element); values are compared
+TIE_PICKING = {"kthvalue", "median", "median_dim"}
+TIES = {"zero", "inf", "-inf", "nan", "nonfinite-mix", "int64", "bool"}
+
+#: gradients PyTorch's kernels get wrong at an edge, where minigrad's follow the formula: atan2 at
+#: subnormal inputs (PyTorch 0, the formula's g * b / (a**2 + b**2) overflows), logcumsumexp at huge
+#: inputs (PyTorch's backward gives 0 or 1, ignoring the upstream gradient, even in float64; minigrad
+#: gives the exact sum of the upstream gradients where an entry is the running max): values compared
+EDGE_GRADIENTS = {("atan2", "tiny"), ("logcumsumexp", "huge")}
 
 
 def _poison(arrays: list[np.ndarray], kind: str, rng: np.random.Generator) -> list[np.ndarray]:
@@ -295,7 +310,10 @@ def test_op_at_edge_values(spec: OpSpec, data: st.DataObject) -> None:
     t_in = [_tt(a, requires_grad=grad_ok) for a in arrays]
     order = kind == "huge" and spec.name in SUMMING
     if kind in ("huge", "tiny") and spec.name in SQUARING:
-        spec.mg(*mg_in, **kw).sum().backward()  # runs, but squares leave float32's range (see SQUARING)
+        out = spec.mg(*mg_in, **kw)
+        (out[0] if isinstance(out, tuple) else out).sum().backward()  # runs; squares leave float32's range
+        return
+    if kind in ("inf", "-inf", "nonfinite-mix") and spec.name in WELFORD:
         return
     got = check(
         key,
@@ -305,6 +323,8 @@ def test_op_at_edge_values(spec: OpSpec, data: st.DataObject) -> None:
         overflow_order=order,
     )
     if got is None or not grad_ok or not isinstance(got, mg.Tensor) or not got.requires_grad:
+        return
+    if (spec.name in TIE_PICKING and kind in TIES) or (spec.name, kind) in EDGE_GRADIENTS:
         return
     if spec.name in SQUARING and kind in ("nan", "inf", "-inf", "nonfinite-mix"):
         # PyTorch's var_backward is 2 (x - mean) g / (N - c); minigrad's composition also carries
@@ -356,9 +376,7 @@ DIM_METHODS = ["sum", "mean", "var", "std", "amax", "amin", "max", "min", "argma
 
 def _t_call(name: str, t: Any, dim: Any) -> Any:
     is_torch = not isinstance(t, mg.Tensor)
-    if name in ("max", "min") and is_torch and isinstance(dim, int) and not isinstance(dim, bool):
-        return getattr(t, name)(dim).values  # minigrad's max(dim) is the values alone (API.md)
-    if name in ("max", "min") and is_torch:
+    if name in ("max", "min") and is_torch and not (isinstance(dim, int) and not isinstance(dim, bool)):
         return getattr(t, "a" + name)(dim)
     if name == "flatten":
         return t.flatten(dim)
