@@ -1,6 +1,6 @@
 """Command line of the benchmark suite.
 
-    python -m benchmarks [--quick] [--only NAME ...] [--repeats N] [--json PATH]
+    python -m benchmarks [--quick] [--only NAME ...] [--repeats N] [--json PATH] [--targets]
     python -m benchmarks --only mlp --profile minigrad     # cProfile instead of timing
     python benchmarks/run.py ...                           # the same, as a script
 
@@ -39,13 +39,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m benchmarks",
         description="minigrad against PyTorch CPU and hand-written numpy (one thread, float32).",
     )
-    parser.add_argument("--quick", action="store_true", help="few repeats, short samples")
+    parser.add_argument("--quick", action="store_true",
+                        help="few repeats, short samples; print only the table (and any failure)")
     parser.add_argument("--only", action="append", default=[], metavar="NAME",
                         help=f"a workload ({', '.join(WORKLOADS)}) or case (norms/layernorm); "
                         "repeatable or comma-separated")
     parser.add_argument("--repeats", type=int, default=None, metavar="N",
                         help="timed samples per implementation")
     parser.add_argument("--json", default=None, metavar="PATH", help="also write the results as JSON")
+    parser.add_argument("--targets", action="store_true",
+                        help="also print the project's own performance goals and whether they are met")
     parser.add_argument("--profile", default=None, metavar="IMPL", choices=harness.IMPLS,
                         help="instead of timing, print a cProfile table (tottime) of IMPL's step")
     parser.add_argument("--profile-steps", type=int, default=20, metavar="N", help="steps to profile")
@@ -77,23 +80,28 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return profile_cases(cases, args.profile, args.profile_steps, settings.warmup)
 
-    info = harness.machine_info()
-    print(f"machine: {info['cpu']} ({info['cpu_count']} cpus), python {info['python']}, numpy {info['numpy']}"
-          f" ({info.get('numpy_blas', '?')}), torch {info['torch']}; minigrad at {info['commit']}")
-    print(f"threads: {info['threads']}; repeats {settings.repeats}, warm-up {settings.warmup} steps, "
-          f"samples of >= {settings.min_sample_s * 1e3:.0f} ms")
-    results = [harness.run_case(c, settings, log=print) for c in cases]
-    print()
+    if not args.quick:
+        info = harness.machine_info()
+        print(f"machine: {info['cpu']} ({info['cpu_count']} cpus), python {info['python']}, "
+              f"numpy {info['numpy']} ({info.get('numpy_blas', '?')}), torch {info['torch']}; "
+              f"minigrad at {info['commit']}")
+        print(f"threads: {info['threads']}; repeats {settings.repeats}, warm-up {settings.warmup} steps, "
+              f"samples of >= {settings.min_sample_s * 1e3:.0f} ms")
+    results = [harness.run_case(c, settings, log=None if args.quick else print) for c in cases]
+    if not args.quick:
+        print()
     print(harness.format_table(results))
     from benchmarks.targets import evaluate, format_targets
 
     targets = evaluate(results)
-    if targets:
-        print("\ntargets (issue 5, ratios of medians):")
+    if targets and args.targets:
+        print("\ntargets (ratios of medians):")
         print(format_targets(targets))
-    failed = [r.case.name for r in results if not r.check.ok]
+    failed = [r for r in results if not r.check.ok]
     if failed:
-        notes.append(f"agreement check failed (not timed): {', '.join(failed)}")
+        notes.append(f"agreement check failed (not timed): {', '.join(r.case.name for r in failed)}")
+        if args.quick:  # the details the per-case lines would have shown
+            notes += [f"{r.case.name}: {m}" for r in failed for m in r.check.messages]
     for note in notes:
         print(f"note: {note}")
     if args.json:

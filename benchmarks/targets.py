@@ -1,4 +1,4 @@
-"""The performance targets of issue 5, checked against a run's median ratios."""
+"""The project's own performance goals, checked against a run's median ratios (``--targets``)."""
 
 from __future__ import annotations
 

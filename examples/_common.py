@@ -150,3 +150,11 @@ def save_curves(out_dir: Path, stem: str, header: Sequence[str], rows: Sequence[
     plt.close(fig)
     written.append(png)
     return written
+
+
+def report_curves(paths: Sequence[Path]) -> None:
+    """Print where :func:`save_curves` wrote the curves, and how to get a PNG if it could not draw one."""
+    for path in paths:
+        print(f"curves written to {path}")
+    if not any(p.suffix == ".png" for p in paths):
+        print("(install matplotlib for a PNG plot of the curves: pip install -e '.[examples]')")

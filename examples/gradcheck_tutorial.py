@@ -9,7 +9,8 @@ A walkthrough that prints its explanations as it goes:
    pinpoints the bad entries;
 4. check second derivatives with ``mg.gradgradcheck``, and see it catch a
    backward whose first derivative is right but which cannot be differentiated
-   again.
+   again;
+5. check a layer's own parameters by passing the Module itself.
 
 Run it from the repository root (or from anywhere)::
 
@@ -28,6 +29,7 @@ import _common  # (makes `import minigrad` work from a plain checkout)
 import numpy as np
 
 import minigrad as mg
+from minigrad import nn
 from minigrad.ops import Function
 from minigrad.tensor import Array, Tensor
 
@@ -79,7 +81,7 @@ class WrongCube(Function):
 class NumpyCube(Function):
     """y = a ** 3 whose backward computes 3 a**2 in raw numpy.
 
-    The first derivative is right, but ``Tensor._wrap`` hides where 3 a**2 came
+    The first derivative is right, but ``mg.from_numpy`` hides where 3 a**2 came
     from: to the engine it is a constant, so the second derivative comes out
     as if d(3 a**2)/da were 0.
     """
@@ -89,7 +91,18 @@ class NumpyCube(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         (a,) = self.parents or ()
-        return (g * Tensor._wrap(3.0 * a.numpy()**2),)
+        return (g * mg.from_numpy(3.0 * a.numpy() ** 2),)
+
+
+class DetachedScale(nn.Module):
+    """y = x * scale with the scale detached by mistake: its gradient never arrives."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.scale = nn.Parameter(mg.ones(size, dtype=mg.float64) * 1.5)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x * self.scale.detach()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -235,6 +248,36 @@ def main(argv: list[str] | None = None) -> int:
     say("""
         That is why every backward in minigrad/ops.py is written with Tensor operations:
         written once, it is differentiable to any order.
+    """)
+
+    # ------------------------------------------------------------------ 5
+    section("5. A layer's own parameters")
+    say("""
+        A layer's weights are not arguments of its forward, so passing only the input would
+        leave their gradients unchecked. Pass the Module itself: mg.gradcheck(layer, (x,))
+        checks the gradients of the input and of every parameter (check_params=True does the
+        same for a plain function, finding the parameters in its graph). Here a Linear layer
+        passes, and a layer whose scale is detached by mistake fails, by name:
+    """)
+    mg.manual_seed(args.seed)
+    layer = nn.Linear(args.size, 2, dtype=mg.float64)
+    x1 = mg.randn(2, args.size, dtype=mg.float64, requires_grad=True)
+    passed = mg.gradcheck(layer, (x1,))
+    print(f"mg.gradcheck(nn.Linear({args.size}, 2), (x,)) -> {passed}\n")
+    ok &= passed is True
+    try:
+        mg.gradcheck(DetachedScale(args.size), (x1,))
+    except mg.GradcheckError as err:
+        print("mg.gradcheck(DetachedScale(...), (x,)) -> GradcheckError:")
+        print(textwrap.indent(str(err), "    "))
+        print()
+    else:
+        print("UNEXPECTED: the detached parameter passed gradcheck\n")
+        ok = False
+    say("""
+        Use float64 for all of this: central differences with eps=1e-6 in float32 are off by
+        far more than the tolerances, so gradcheck warns about float32 inputs and parameters,
+        as PyTorch's does.
     """)
 
     section("Summary")

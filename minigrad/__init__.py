@@ -19,6 +19,8 @@ from minigrad import (
     nn,
     onnx,
     optim,
+    safetensors,
+    testing,
     utils,
     viz,
 )
@@ -31,6 +33,8 @@ from minigrad.device import device, get_default_device, set_default_device
 from minigrad.errors import (
     DeviceError,
     DimensionError,
+    DomainError,
+    DTypeError,
     GradcheckError,
     InvalidParameterError,
     MinigradError,
@@ -124,6 +128,8 @@ __all__ = [
     "DeviceError", "UnsupportedError", "accelerator", "backends", "cuda", "device", "distributed",
     "empty", "empty_like", "get_default_device", "get_default_dtype", "onnx", "rand_like",
     "randint_like", "randn_like", "set_default_device", "set_default_dtype", "utils",
+    "DTypeError", "DomainError",
+    "safetensors", "testing",
 ]  # fmt: skip
 __all__ += [  # noqa: PLE0605
     "default_generator", "gather", "get_rng_state", "initial_seed", "linalg", "return_types", "scatter_add",

@@ -11,8 +11,8 @@ for bad values and shapes, ``IndexError`` for a dim or index out of range,
 from __future__ import annotations
 
 __all__ = [
-    "DeviceError", "DimensionError", "GradcheckError", "InvalidParameterError", "MinigradError", "ShapeError",
-    "UnsupportedError",
+    "DTypeError", "DeviceError", "DimensionError", "DomainError", "GradcheckError", "InvalidParameterError",
+    "MinigradError", "ShapeError", "UnsupportedError",
 ]  # fmt: skip
 
 
@@ -41,6 +41,20 @@ class GradcheckError(MinigradError, AssertionError):
 
 class DimensionError(MinigradError, IndexError):
     """A dim or an index is out of range for the tensor's shape."""
+
+
+class DTypeError(MinigradError):
+    """A tensor's dtype does not fit the operation (a RuntimeError, as PyTorch's in that case).
+
+    The message names the dtype expected, the dtype given, and how to convert.
+    """
+
+
+class DomainError(MinigradError):
+    """A tensor holds values outside the range the operation accepts (a RuntimeError, as PyTorch's).
+
+    For example probabilities outside [0, 1] given to ``binary_cross_entropy``.
+    """
 
 
 class UnsupportedError(MinigradError, NotImplementedError):

@@ -1,43 +1,59 @@
 """Checkpoints: ``mg.save`` and ``mg.load``, to ``.npz`` files that never need pickle.
 
+``mg.save(obj, f)`` and ``mg.load(f)`` take what ``torch.save``/``torch.load``
+take in a small training script: a path or an open binary file, and any
+nesting of dicts, lists, tuples, Tensors, numpy arrays, numbers, strings and
+None (``{'model': model.state_dict(), 'optimizer': opt.state_dict(), 'step':
+100}``). What was saved as a Tensor loads as a Tensor (a Parameter as a
+Parameter, ``requires_grad`` kept), what was saved as an array loads as an
+array. Nothing is ever pickled, so loading a file cannot run code.
+
 File format
 -----------
 A checkpoint is an ordinary numpy ``.npz`` archive (an uncompressed zip of
 ``.npy`` files), readable by ``numpy.load(path, allow_pickle=False)``:
 
-* A flat dict of string keys to arrays/Tensors (a model's ``state_dict()``)
-  is stored as one ``.npy`` entry per key, under the key itself, and nothing
-  else: ``np.load(path)["fc1.weight"]`` works, and so does loading the arrays
-  into the equivalent PyTorch module.
+* A flat dict of string keys to arrays, or to Tensors that need no grad (a
+  model's ``state_dict()``), is stored as one ``.npy`` entry per key, under
+  the key itself, and nothing else: ``np.load(path)["fc1.weight"]`` works,
+  and so does loading the arrays into the equivalent PyTorch module. When the
+  values were Tensors, the zip's comment says so (``TENSORS_COMMENT``), which
+  numpy ignores.
 * Anything else (nested dicts such as ``{'model': ..., 'optim':
   opt.state_dict(), 'step': 3}``, non-string keys, Python scalars, strings,
-  None, lists and tuples) is stored as arrays plus one extra entry,
-  ``__minigrad_tree__``: a uint8 array holding UTF-8 JSON that describes the
-  structure. Each array is stored under its key path joined with ``/``
-  (``model/fc1.weight``, ``optim/state/0/exp_avg``) so the file stays readable
-  by numpy alone; the JSON maps the tree to those entry names, so keys may
-  contain any character. JSON node kinds: ``{"array": name}``,
+  None, lists and tuples, a bare Tensor) is stored as arrays plus one extra
+  entry, ``__minigrad_tree__``: a uint8 array holding UTF-8 JSON that
+  describes the structure. Each array is stored under its key path joined
+  with ``/`` (``model/fc1.weight``, ``optim/state/0/exp_avg``) so the file
+  stays readable by numpy alone; the JSON maps the tree to those entry names,
+  so keys may contain any character. JSON node kinds: ``{"array": name}``,
+  ``{"tensor": name, "requires_grad": bool, "parameter": bool}``,
   ``{"dict": [[key, node], ...]}`` with keys tagged ``["s", str]`` or
-  ``["i", int]``, ``{"list": [...]}``, ``{"tuple": [...]}``, and ``{"value": v}``
-  for None, bools, ints, floats (nan and inf included) and strings.
+  ``["i", int]``, ``{"list": [...]}``, ``{"tuple": [...]}``, and ``{"value":
+  v}`` for None, bools, ints, floats (nan and inf included) and strings.
 
 Object arrays are refused: nothing in a checkpoint is ever unpickled.
 
-Writes are atomic: the archive goes to a temporary file in the target's
-directory, is flushed and fsync'ed, then renamed over the target with
-``os.replace``. A crash at any point leaves either the old file or the new
-one, never a half-written checkpoint, and the temporary file is removed.
+Writes to a path are atomic: the archive goes to a temporary file in the
+target's directory (created with the permissions any new file gets, that is
+0o666 less the umask, or the old file's permissions when one is replaced),
+is flushed and fsync'ed, then renamed over the target with ``os.replace``. A
+crash at any point leaves either the old file or the new one, never a
+half-written checkpoint, and the temporary file is removed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
 import json
 import os
-import tempfile
+import secrets
+import stat
 import zipfile
-from collections.abc import Mapping
-from typing import Any, TypeAlias, Union
+from collections.abc import Callable, Mapping
+from typing import IO, Any, TypeAlias, Union
 
 import numpy as np
 
@@ -47,23 +63,57 @@ from minigrad.tensor import Array, Tensor
 __all__ = ["load", "save"]
 
 TREE_KEY = "__minigrad_tree__"
+TENSORS_COMMENT = b"minigrad-checkpoint: flat dict of Tensors"
 FORMAT = "minigrad-checkpoint"
-VERSION = 1
+VERSION = 2  # 2 added "tensor" nodes; version 1 files read as before
 PathLike: TypeAlias = Union[str, "os.PathLike[str]"]
+FileLike: TypeAlias = Union[PathLike, IO[bytes]]
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _NPY_MAGIC = b"\x93NUMPY"
+
+
+class UnsupportedValueError(MinigradError, TypeError):
+    """``save`` was given something a pickle-free checkpoint cannot hold (a Module, a function, ...)."""
 
 
 def _as_array(value: Any, where: str) -> Array:
     arr = value.numpy() if isinstance(value, Tensor) else value
     if arr.dtype.hasobject:
-        raise MinigradError(f"save: {where} is an object array; checkpoints hold numbers only (no pickle)")
+        raise UnsupportedValueError(
+            f"save: {where} is an object array; checkpoints hold numbers only (no pickle)"
+        )
     return np.asarray(arr)
 
 
-def _is_flat(obj: Mapping[Any, Any]) -> bool:
-    return all(
-        isinstance(k, str) and k != TREE_KEY and isinstance(v, (np.ndarray, Tensor)) for k, v in obj.items()
+def _plain_tensor(value: Any) -> bool:
+    """A Tensor that loads back the same as ``mg.from_numpy(array)``: no grad, not a Parameter."""
+    return type(value) is Tensor and not value.requires_grad
+
+
+def _flat_kind(obj: Any) -> str | None:
+    """"arrays" or "tensors" if ``obj`` can be stored as one entry per key with nothing else."""
+    if not isinstance(obj, Mapping) or not all(isinstance(k, str) and k != TREE_KEY for k in obj):
+        return None
+    values = list(obj.values())
+    if all(isinstance(v, np.ndarray) for v in values):
+        return "arrays"
+    if values and all(_plain_tensor(v) for v in values):
+        return "tensors"
+    return None
+
+
+def _refusal(obj: Any, where: str) -> UnsupportedValueError:
+    kind = type(obj).__name__
+    if hasattr(obj, "state_dict") and callable(obj.state_dict):
+        # A Module or an optimizer: torch.save would pickle the whole object (code included).
+        return UnsupportedValueError(
+            f"save: cannot store {where}, a {kind} object: minigrad saves no objects (that would need "
+            f"pickle); save its state_dict() instead, e.g. mg.save(model.state_dict(), path), then "
+            "rebuild the object and call load_state_dict(mg.load(path))"
+        )
+    return UnsupportedValueError(
+        f"save: cannot store {where} of type {kind}; checkpoints hold Tensors, arrays, numbers, "
+        "strings, None, and dicts/lists/tuples of those"
     )
 
 
@@ -87,12 +137,18 @@ class _Flattener:
         if isinstance(obj, (np.ndarray, Tensor)):
             name = self._name(path)
             self.arrays[name] = _as_array(obj, where)
-            return {"array": name}
+            if isinstance(obj, np.ndarray):
+                return {"array": name}
+            from minigrad.nn.module import Parameter
+
+            return {"tensor": name, "requires_grad": bool(obj.requires_grad),
+                    "parameter": isinstance(obj, Parameter)}
         if isinstance(obj, Mapping):
             items = []
             for k, v in obj.items():
                 if isinstance(k, (bool, np.bool_)) or not isinstance(k, (str, int, np.integer)):
-                    raise MinigradError(f"save: key {k!r} under {where} is neither a string nor an int")
+                    raise UnsupportedValueError(
+                        f"save: key {k!r} under {where} is neither a string nor an int")
                 tag = ["s", k] if isinstance(k, str) else ["i", int(k)]
                 items.append([tag, self.node(v, f"{path}/{k}" if path else str(k))])
             return {"dict": items}
@@ -107,70 +163,116 @@ class _Flattener:
             return {"value": int(obj)}
         if isinstance(obj, (float, np.floating)):
             return {"value": float(obj)}
-        raise MinigradError(
-            f"save: cannot store {where} of type {type(obj).__name__}; checkpoints hold arrays, "
-            "Tensors, numbers, strings, None, and dicts/lists/tuples of those"
-        )
+        raise _refusal(obj, where)
 
 
-def save(state_dict: Mapping[str, Any], path: PathLike) -> None:
-    """Write ``state_dict`` to ``path`` as an ``.npz`` archive, atomically and without pickle.
+def _encode(obj: Any) -> tuple[dict[str, Array], bytes]:
+    """The arrays to store and the zip comment, for ``obj``."""
+    kind = _flat_kind(obj)
+    if kind is not None:
+        arrays = {k: _as_array(v, repr(k)) for k, v in obj.items()}
+        return arrays, (TENSORS_COMMENT if kind == "tensors" else b"")
+    flat = _Flattener()
+    tree = flat.node(obj, "")
+    meta = json.dumps({"format": FORMAT, "version": VERSION, "tree": tree}, allow_nan=True)
+    arrays = dict(flat.arrays)
+    arrays[TREE_KEY] = np.frombuffer(meta.encode("utf-8"), dtype=np.uint8)
+    return arrays, b""
+
+
+def save(obj: Any, f: FileLike, pickle_module: Any = None, pickle_protocol: Any = None) -> None:
+    """Write ``obj`` to ``f`` as an ``.npz`` archive, without pickle (as ``torch.save``).
 
     Args:
-        state_dict: a dict of name -> array/Tensor (a model's ``state_dict()``),
-            or a nested structure of dicts, lists, tuples, arrays, Tensors,
-            numbers, strings and None (for example ``{'model': ...,
-            'optim': opt.state_dict(), 'epoch': 3}``). See the module docstring
-            for the format.
-        path: the file to write (written exactly there; no suffix is added).
-            An existing file is replaced only once the new one is complete.
+        obj: a dict of name -> Tensor/array (a model's ``state_dict()``), or
+            any nesting of dicts, lists, tuples, Tensors, arrays, numbers,
+            strings and None (for example ``{'model': ..., 'optim':
+            opt.state_dict(), 'epoch': 3}``). See the module docstring for
+            the format.
+        f: a path (written exactly there, atomically; no suffix is added; an
+            existing file is replaced only once the new one is complete) or a
+            binary file open for writing.
+        pickle_module, pickle_protocol: accepted for ``torch.save``
+            compatibility and ignored: nothing is pickled.
 
     Raises:
-        MinigradError: ``state_dict`` is not a dict, holds something that
-            cannot be stored without pickle, or the file cannot be written
-            (the old file, if any, is left untouched).
+        UnsupportedValueError: (a ``MinigradError`` and ``TypeError``) ``obj``
+            is or holds a Module, an optimizer or another object that cannot
+            be stored without pickle; nothing is written.
+        MinigradError: the file cannot be written (the old file, if any, is
+            left untouched).
     """
-    if not isinstance(state_dict, Mapping):
-        raise MinigradError(
-            f"save: expected a dict (e.g. model.state_dict()), got {type(state_dict).__name__}"
-        )
-    if _is_flat(state_dict):
-        arrays = {k: _as_array(v, repr(k)) for k, v in state_dict.items()}
-    else:
-        flat = _Flattener()
-        tree = flat.node(state_dict, "")
-        meta = json.dumps({"format": FORMAT, "version": VERSION, "tree": tree}, allow_nan=True)
-        arrays = dict(flat.arrays)
-        arrays[TREE_KEY] = np.frombuffer(meta.encode("utf-8"), dtype=np.uint8)
+    del pickle_module, pickle_protocol
+    arrays, comment = _encode(obj)
+    if hasattr(f, "write"):
+        _write_npz(f, arrays, comment)
+        return
+    atomic_write(os.fspath(f), lambda out: _write_npz(out, arrays, comment), "save")
 
-    target = os.fspath(path)
+
+def _new_file_mode(target: str) -> int:
+    """The mode a plain ``open(target, 'wb')`` would leave: the old file's, else 0o666 less the umask.
+
+    The umask is applied by the kernel at creation (see :func:`atomic_write`), so
+    only a replaced file's own mode needs setting explicitly.
+    """
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        return -1
+
+
+def atomic_write(target: str, write: Callable[[IO[bytes]], None], who: str) -> None:
+    """Write a file through ``write(fileobj)`` into a temporary file, then rename it onto ``target``.
+
+    The temporary file is created with mode 0o666, so the process's umask
+    applies as for any new file (``tempfile.mkstemp`` would make it 0o600); a
+    replaced file keeps its mode. Shared by checkpoints and safetensors files.
+
+    Raises:
+        MinigradError: the directory is missing or not writable, or writing
+            or renaming fails (the temporary file is removed; ``target`` is
+            untouched).
+    """
     directory = os.path.dirname(os.path.abspath(target))
+    old_mode = _new_file_mode(target)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = os.path.join(directory, f".{os.path.basename(target)}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(tmp, flags, 0o666)
+            break
+        except FileExistsError:
+            continue
+        except OSError as e:
+            raise MinigradError(f"{who}: cannot write a file in {directory!r}: {e}") from e
+    else:  # pragma: no cover - 100 random names all taken
+        raise MinigradError(f"{who}: cannot create a temporary file in {directory!r}")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=directory)
-    except OSError as e:
-        raise MinigradError(f"save: cannot write a checkpoint in {directory!r}: {e}") from e
-    try:
-        with os.fdopen(fd, "wb") as f:
-            _write_npz(f, arrays)
-            f.flush()
-            os.fsync(f.fileno())
+        if old_mode >= 0:
+            os.chmod(tmp, old_mode)
+        with os.fdopen(fd, "wb") as out:
+            write(out)
+            out.flush()
+            os.fsync(out.fileno())
         os.replace(tmp, target)
     except BaseException as e:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         if isinstance(e, OSError):
-            raise MinigradError(f"save: writing {target!r} failed: {e}") from e
+            raise MinigradError(f"{who}: writing {target!r} failed: {e}") from e
         raise
     _fsync_dir(directory)
 
 
-def _write_npz(f: Any, arrays: Mapping[str, Array]) -> None:
+def _write_npz(f: Any, arrays: Mapping[str, Array], comment: bytes = b"") -> None:
     """Write ``arrays`` as an uncompressed ``.npz`` (what ``np.savez`` does, minus its
     keyword arguments, which would clash with keys such as ``file``)."""
     with zipfile.ZipFile(f, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
         for name, arr in arrays.items():
             with zf.open(name + ".npy", "w", force_zip64=True) as entry:
                 np.lib.format.write_array(entry, arr, allow_pickle=False)
+        zf.comment = comment
 
 
 def _fsync_dir(directory: str) -> None:
@@ -187,14 +289,28 @@ def _fsync_dir(directory: str) -> None:
         os.close(fd)
 
 
+def _tensor(arr: Array, requires_grad: bool, parameter: bool) -> Tensor:
+    from minigrad.nn.module import Parameter
+    from minigrad.tensor import from_numpy
+
+    if parameter:
+        return Parameter(from_numpy(arr), requires_grad=requires_grad)
+    t = from_numpy(arr)
+    return t.requires_grad_(True) if requires_grad else t
+
+
 def _restore(node: Any, arrays: Mapping[str, Array], path: str) -> Any:
-    if not isinstance(node, dict) or len(node) != 1:
+    if not isinstance(node, dict) or not node:
         raise MinigradError(f"malformed structure entry at {path or 'the top'}: {node!r}")
-    ((kind, body),) = node.items()
-    if kind == "array":
-        if body not in arrays:
+    kind, body = next(iter(node.items()))
+    if kind in ("array", "tensor"):
+        if not isinstance(body, str) or body not in arrays:
             raise MinigradError(f"the structure refers to array {body!r}, which is not in the file")
-        return arrays[body]
+        if kind == "array":
+            return arrays[body]
+        return _tensor(arrays[body], node.get("requires_grad") is True, node.get("parameter") is True)
+    if len(node) != 1:
+        raise MinigradError(f"malformed structure entry at {path or 'the top'}: {node!r}")
     if kind == "value":
         if body is not None and not isinstance(body, (bool, int, float, str)):
             raise MinigradError(f"malformed value at {path}: {body!r}")
@@ -217,11 +333,23 @@ def _restore(node: Any, arrays: Mapping[str, Array], path: str) -> Any:
     raise MinigradError(f"unknown structure entry {kind!r} at {path}")
 
 
-def _read_npz(f: Any, target: str) -> dict[str, Array]:
-    """Every array of the open archive ``f``, read in full (so every CRC is checked)."""
+def _read_npz(f: Any, target: str) -> tuple[dict[str, Array], bytes]:
+    """Every array of the open archive ``f``, read in full (so every CRC is checked), and its comment."""
     try:
         with np.load(f, allow_pickle=False) as archive:
-            return {name: archive[name] for name in archive.files}
+            names = archive.files
+            members = archive.zip.namelist()
+            if any(not m.endswith(".npy") for m in members):
+                pickled = any(m.endswith(".pkl") for m in members)
+                raise MinigradError(
+                    f"load: {target!r} is a zip archive but not a minigrad checkpoint"
+                    + (" (it holds a pickle: a PyTorch torch.save file? minigrad never unpickles; "
+                       "in PyTorch, save the state_dict with numpy.savez or safetensors instead)"
+                       if pickled else f" (it holds non-.npy members such as {members[0]!r})")
+                )
+            return {name: archive[name] for name in names}, archive.zip.comment
+    except MinigradError:
+        raise
     except ValueError as e:
         if "pickle" in str(e):
             raise MinigradError(
@@ -239,30 +367,73 @@ def _read_npz(f: Any, target: str) -> dict[str, Array]:
         raise MinigradError(f"load: {target!r} is not a valid checkpoint ({type(e).__name__}: {e})") from e
 
 
-def load(path: PathLike) -> dict[Any, Any]:
-    """Read a checkpoint written by :func:`save` (or any pickle-free ``.npz``).
+def _check_map_location(map_location: Any) -> None:
+    """Everything is on the CPU: accept what maps to it, refuse a request for an accelerator."""
+    wanted: list[Any] = []
+    if isinstance(map_location, Mapping):
+        wanted = list(map_location.values())
+    elif map_location is not None and not callable(map_location):
+        wanted = [map_location]
+    for where in wanted:
+        name = str(getattr(where, "type", where)).split(":")[0]
+        if name != "cpu":
+            raise MinigradError(
+                f"load: map_location={map_location!r} asks for device {str(where)!r}, but minigrad runs "
+                "on the CPU only; use map_location='cpu' (or leave it out)"
+            )
 
-    Returns:
-        The saved dict: names -> numpy arrays for a flat state dict, the
-        nested structure (with ints, floats, strings, tuples ... restored)
-        otherwise. Every array is read and checksummed before returning.
 
-    Raises:
-        MinigradError: the file is missing, not an ``.npz`` archive,
-            truncated, corrupted (a checksum fails), or holds object arrays
-            (which would need pickle: never loaded).
-    """
-    target = os.fspath(path)
+def _open_source(f: FileLike) -> tuple[IO[bytes], str, bool]:
+    """(readable seekable binary file, its name for messages, whether we opened it)."""
+    if hasattr(f, "read"):
+        stream: Any = f
+        name = str(getattr(f, "name", "<file object>"))
+        if not (hasattr(stream, "seekable") and stream.seekable()):
+            stream = io.BytesIO(stream.read())
+        return stream, name, False
+    target = os.fspath(f)
     if not os.path.exists(target):
-        raise MinigradError(f"load: checkpoint {target!r} does not exist")
+        raise FileNotFoundError(errno.ENOENT, "load: no such checkpoint file", target)
     if os.path.isdir(target):
-        raise MinigradError(f"load: {target!r} is a directory, not a checkpoint file")
+        raise IsADirectoryError(errno.EISDIR, "load: this is a directory, not a checkpoint file", target)
     try:
-        f = open(target, "rb")  # noqa: SIM115 - closed by the with below, also on errors
+        return open(target, "rb"), target, True
     except OSError as e:
         raise MinigradError(f"load: cannot read {target!r}: {e}") from e
-    with f:
-        magic = f.read(6)
+
+
+def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
+         weights_only: bool | None = None, mmap: bool | None = None, **pickle_load_args: Any) -> Any:
+    """Read a checkpoint written by :func:`save` (or any pickle-free ``.npz``), as ``torch.load``.
+
+    Args:
+        f: a path or a binary file open for reading.
+        map_location: accepted as in ``torch.load`` (``'cpu'``, a device, a
+            dict or a function): every tensor is on the CPU already. A request
+            for another device raises.
+        pickle_module, weights_only, mmap, pickle_load_args: accepted for
+            ``torch.load`` compatibility and ignored: nothing is unpickled,
+            so every load is as safe as ``weights_only=True``.
+
+    Returns:
+        What was saved: a dict of names -> arrays (or Tensors, if Tensors were
+        saved) for a flat state dict; the nested structure (with ints, floats,
+        strings, tuples ... restored) otherwise. Every array is read and
+        checksummed before returning.
+
+    Raises:
+        FileNotFoundError: there is no file at ``f``.
+        IsADirectoryError: ``f`` is a directory.
+        MinigradError: the file is not an ``.npz`` archive, is truncated,
+            corrupted (a checksum fails), holds pickled data or object arrays
+            (never loaded), or map_location names a device other than the CPU.
+    """
+    del pickle_module, weights_only, mmap, pickle_load_args
+    _check_map_location(map_location)
+    stream, target, opened = _open_source(f)
+    try:
+        start = stream.tell()
+        magic = stream.read(6)
         if magic.startswith(_NPY_MAGIC):
             raise MinigradError(
                 f"load: {target!r} is a single .npy array, not an .npz checkpoint written by mg.save"
@@ -270,10 +441,15 @@ def load(path: PathLike) -> dict[Any, Any]:
         if not magic.startswith(_ZIP_MAGIC):
             what = "an empty file" if not magic else "not an .npz archive"
             raise MinigradError(f"load: {target!r} is {what}; expected a checkpoint written by mg.save")
-        f.seek(0)
-        arrays = _read_npz(f, target)
+        stream.seek(start)
+        arrays, comment = _read_npz(stream, target)
+    finally:
+        if opened:
+            stream.close()
 
     if TREE_KEY not in arrays:
+        if comment == TENSORS_COMMENT:
+            return {k: _tensor(v, False, False) for k, v in arrays.items()}
         return arrays
     raw = arrays.pop(TREE_KEY)
     try:
@@ -288,9 +464,6 @@ def load(path: PathLike) -> dict[Any, Any]:
             f"this one reads up to {VERSION})"
         )
     try:
-        result = _restore(meta["tree"], arrays, "")
+        return _restore(meta["tree"], arrays, "")
     except (TypeError, ValueError) as e:
         raise MinigradError(f"load: {target!r} has a malformed structure entry: {e}") from e
-    if not isinstance(result, dict):
-        raise MinigradError(f"load: {target!r} does not hold a dict at the top")
-    return result

@@ -468,6 +468,11 @@ class Tensor(TensorMethods):
 
         return tensor_repr(self)
 
+    def _repr_html_(self) -> str:
+        from minigrad.viz import tensor_html  # Jupyter: values, statistics and the graph's picture
+
+        return tensor_html(self)
+
     # ------------------------------------------------------------ autograd
 
     def backward(self, gradient: Tensor | None = None, retain_graph: builtins.bool | None = None,

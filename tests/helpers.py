@@ -21,7 +21,7 @@ def require_torch() -> ModuleType:
     except ImportError:
         if os.environ.get("MINIGRAD_REQUIRE_TORCH"):
             raise
-        pytest.skip("PyTorch is not installed (pip install -e '.[parity]')")
+        pytest.skip("PyTorch is not installed (pip install -e '.[parity]')", allow_module_level=True)
     torch.set_num_threads(1)
     return torch
 

@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import minigrad as mg
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 SCRIPTS = ["mlp_digits.py", "char_transformer.py", "gradcheck_tutorial.py"]
@@ -69,6 +71,21 @@ def test_bad_flag_is_a_usage_error(script: str, tmp_path: Path) -> None:
     assert "unrecognized arguments: --no-such-flag" in proc.stderr
 
 
+def assert_curves_written(text: str, out: Path, header: list[str], rows: int) -> None:
+    """The curves table is always written; the PNG exactly when matplotlib can be imported."""
+    table = (out / "curves.tsv").read_text().splitlines()
+    assert table[0].split("\t") == header and len(table) == rows + 1
+    assert f"curves written to {out / 'curves.tsv'}" in text
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        assert "(install matplotlib for a PNG plot" in text
+        assert not (out / "curves.png").exists()
+    else:
+        assert f"curves written to {out / 'curves.png'}" in text
+        assert (out / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 # --------------------------------------------------------------------- mlp_digits
 
 ACCURACY = re.compile(r"^test accuracy: (\d+\.\d+)% \((\d+)/(\d+)\)", re.MULTILINE)
@@ -99,9 +116,8 @@ def test_mlp_digits_short_run_saves_a_checkpoint_that_eval_reloads(tmp_path: Pat
         keys = set(state.files)
         assert {"scale.mean", "scale.std", "net.0.weight", "net.1.running_mean", "net.8.weight"} <= keys
         assert state["net.0.weight"].shape == (32, 64)
+    assert_curves_written(text, out, ["epoch", "train_loss", "train_acc", "test_loss", "test_acc"], rows=2)
     table = (out / "curves.tsv").read_text().splitlines()
-    assert table[0].split("\t") == ["epoch", "train_loss", "train_acc", "test_loss", "test_acc"]
-    assert len(table) == 3
     assert float(table[2].split("\t")[4]) == pytest.approx(float(acc) / 100, abs=1e-5)
 
     evaluated = run("mlp_digits.py", "--eval", str(checkpoint), cwd=tmp_path).stdout
@@ -128,11 +144,19 @@ def test_mlp_digits_is_deterministic_given_the_seed(tmp_path: Path) -> None:
     assert EPOCH.findall(other) != EPOCH.findall(first)
 
 
-def test_mlp_digits_defaults_reach_97_percent(tmp_path: Path) -> None:
-    # The README's main job: the default run must meet the advertised accuracy.
+def test_mlp_digits_defaults_reach_the_figures_its_help_quotes(tmp_path: Path) -> None:
+    # The README's main job: the default run must meet the advertised accuracy, and --help must
+    # quote today's figures (split sizes, accuracy), not last month's.
     proc = run("mlp_digits.py", "--out", str(tmp_path / "run"), cwd=tmp_path, timeout=300)
     (acc, _, _), = ACCURACY.findall(proc.stdout)
     assert float(acc) >= 97.0, proc.stdout
+    helptext = " ".join(run("mlp_digits.py", "--help", cwd=tmp_path).stdout.split())
+    n_train, n_test = re.search(r"gives ([\d,]+) training and ([\d,]+) test images", helptext).groups()  # type: ignore[union-attr]
+    n_train, n_test = n_train.replace(",", ""), n_test.replace(",", "")
+    assert f"digits: {n_train} training and {n_test} test images" in proc.stdout
+    (claimed,) = re.findall(r"reaches about (\d+)% test accuracy", helptext)
+    assert abs(float(acc) - float(claimed)) < 1.0, (acc, claimed)
+    assert not re.search(r"\d+(\.\d+)?%", helptext.replace(f"{claimed}%", "")), "a figure no test checks"
 
 
 # --------------------------------------------------------------------- char_transformer
@@ -163,12 +187,17 @@ def test_char_transformer_few_steps_prints_losses_and_a_sample(tmp_path: Path) -
     sample = sample_of(text)
     assert sample.startswith("ROMEO:")
     assert len(sample) == len("ROMEO:") + 40
-    with np.load(out / "model.npz", allow_pickle=False) as state:
-        assert state["tok_emb.weight"].shape == (76, 32)
-        assert state["pos_emb.weight"].shape == (16, 32)
-        assert state["blocks.0.attn.qkv.weight"].shape == (96, 32)
-        assert state["head.weight"].shape == (76, 32)
+    with np.load(out / "ckpt.npz", allow_pickle=False) as state:  # readable by numpy alone
+        assert state["model/tok_emb.weight"].shape == (76, 32)
+        assert state["model/pos_emb.weight"].shape == (16, 32)
+        assert state["model/blocks.0.attn.qkv.weight"].shape == (96, 32)
+        assert state["model/head.weight"].shape == (76, 32)
+    ckpt = mg.load(out / "ckpt.npz")
+    assert ckpt["step"] == 5 and ckpt["config"]["width"] == 32 and len(ckpt["config"]["vocab"]) == 76
+    assert [row[0] for row in ckpt["history"]] == [0, 5]
     assert (out / "config.json").is_file()
+    assert f"checkpoint written to {out / 'ckpt.npz'}" in text
+    assert_curves_written(text, out, ["step", "train_loss", "val_loss"], rows=2)
 
 
 def test_char_transformer_learns_in_a_short_run(tmp_path: Path) -> None:
@@ -187,6 +216,60 @@ def test_char_transformer_is_deterministic_given_the_seed(tmp_path: Path) -> Non
     second = run("char_transformer.py", *args, "--out", str(tmp_path / "b"), cwd=tmp_path).stdout
     assert EVAL.findall(first) == EVAL.findall(second)
     assert sample_of(first) == sample_of(second)
+
+
+def test_char_transformer_resumes_exactly_samples_and_evaluates(tmp_path: Path) -> None:
+    args = ("--steps", "6", "--eval-interval", "3", "--eval-iters", "2", *TINY, "--dropout", "0.1",
+            "--sample-len", "30", "--seed", "7")
+    whole = run("char_transformer.py", *args, "--out", str(tmp_path / "whole"), cwd=tmp_path).stdout
+    first = run("char_transformer.py", *args, "--stop-after", "3", "--out", str(tmp_path / "split"),
+                cwd=tmp_path).stdout
+    ckpt = tmp_path / "split" / "ckpt.npz"
+    assert [int(e[0]) for e in EVAL.findall(first)] == [0, 3]
+    assert f"stopped after step 3 of 6; checkpoint written to {ckpt}" in first
+    assert "--- sample" not in first
+    rest = run("char_transformer.py", "--resume", str(ckpt), "--sample-len", "30", cwd=tmp_path).stdout
+    assert "resuming" in rest and "at step 3 of 6" in rest
+    # the interrupted run ends exactly where the uninterrupted one does: losses, sample, weights
+    assert EVAL.findall(first) + EVAL.findall(rest) == EVAL.findall(whole)
+    assert sample_of(rest) == sample_of(whole)
+    a, b = mg.load(ckpt), mg.load(tmp_path / "whole" / "ckpt.npz")
+    assert a["step"] == b["step"] == 6 and a["history"] == b["history"]
+    for key, value in b["model"].items():
+        np.testing.assert_array_equal(np.asarray(a["model"][key]), np.asarray(value), err_msg=key)
+
+    sample_args = ("--sample", str(ckpt), "--prompt", "ROMEO:", "--tokens", "25", "--seed", "7")
+    sampled = run("char_transformer.py", *sample_args, cwd=tmp_path).stdout
+    assert f"checkpoint: {ckpt} (step 6)" in sampled
+    assert "shakespeare:" not in sampled and "training:" not in sampled  # no data, no training
+    text = sample_of(sampled)
+    assert text.startswith("ROMEO:") and len(text) == len("ROMEO:") + 25
+    assert sample_of(run("char_transformer.py", *sample_args, cwd=tmp_path).stdout) == text
+
+    evaluated = run("char_transformer.py", "--eval", str(ckpt), cwd=tmp_path).stdout
+    (loss, count), = re.findall(rf"validation loss ({FLOAT}) nats/char over ([\d,]+) characters", evaluated)
+    assert int(count.replace(",", "")) == (115_135 - 1) // 16 * 16
+    sys.path.insert(0, str(EXAMPLES))
+    try:
+        import char_transformer as ct
+    finally:
+        sys.path.remove(str(EXAMPLES))
+    model, _ = ct.model_from(mg.load(ckpt))
+    data = ct.CharData(ct.DATA_FILE.read_text(encoding="utf-8"))
+    expected, _ = ct.full_loss(model, data.splits["val"], 16, batch_windows=100_000)  # one batch
+    assert float(loss) == pytest.approx(expected, abs=1e-4)
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    (("--sample", "missing.npz"), "no checkpoint at missing.npz"),
+    (("--resume", "missing.npz"), "no checkpoint at missing.npz"),
+    (("--eval", "x.npz", "--sample", "x.npz"), "not allowed with argument"),
+])
+def test_char_transformer_checkpoint_flags_are_checked(tmp_path: Path, flags: tuple[str, ...],
+                                                       message: str) -> None:
+    proc = subprocess.run([sys.executable, str(EXAMPLES / "char_transformer.py"), *flags], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 2 and message in proc.stderr
 
 
 @pytest.mark.slow
@@ -208,6 +291,8 @@ def test_gradcheck_tutorial_shows_the_failure_reports(tmp_path: Path) -> None:
     assert re.search(r"GradcheckError:\n\s+first-order gradient mismatch for input 0 at element index", text)
     assert re.search(r"second-order gradient mismatch for input 0 at element index", text)
     assert "9 entries fail" in text  # a 3x3 input: every diagonal Jacobian entry of WrongCube is off
+    assert "mg.gradcheck(nn.Linear(3, 2), (x,)) -> True" in text  # section 5: a layer's parameters
+    assert re.search(r"first-order gradient mismatch for parameter 'scale' at element index", text)
     assert "UNEXPECTED" not in text
     assert "All checks behaved as described" in text
     # The by-hand central difference printed in section 2 agrees with backward.

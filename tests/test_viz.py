@@ -13,27 +13,47 @@ import pytest
 import minigrad as mg
 from tests.tool_models import batch, mlp_with_batchnorm, transformer_block
 
-NODE = re.compile(r'^  (\w+) \[label="((?:[^"\\]|\\.)*)"(.*)\];$')
+NODE = re.compile(r'^\s+(\w+) \[label="((?:[^"\\]|\\.)*)"(.*)\];$')
 EDGE = re.compile(r"^  (\w+) -> (\w+)(?: \[label=(\d+)\])?;$")
+CLUSTER = re.compile(r"^\s+subgraph (cluster_\d+) \{$")
+CLUSTER_LABEL = re.compile(r'^\s+label="((?:[^"\\]|\\.)*)"; style=.*;$')
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' is not installed")
 
 
-def parse_dot(text: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """Node id -> label (with real newlines), and edges, from our DOT output; rejects other lines."""
+def parse_dot_clusters(text: str) -> tuple[dict[str, str], list[tuple[str, str]], dict[str, list[str]]]:
+    """Node id -> label (with real newlines), edges, and node id -> labels of the boxes around it
+    (outermost first), from our DOT output; rejects any other line."""
     lines = text.strip().splitlines()
     assert lines[0] == "digraph minigrad {" and lines[-1] == "}"
     nodes: dict[str, str] = {}
     edges: list[tuple[str, str]] = []
+    boxes: dict[str, list[str]] = {}
+    open_boxes: list[str] = []
     for line in lines[1:-1]:
         if m := NODE.match(line):
             assert m.group(1) not in nodes, f"node {m.group(1)} declared twice"
             nodes[m.group(1)] = m.group(2).replace("\\n", "\n").replace('\\"', '"')
+            boxes[m.group(1)] = list(open_boxes)
         elif m := EDGE.match(line):
             edges.append((m.group(1), m.group(2)))
+        elif CLUSTER.match(line):
+            open_boxes.append("?")
+        elif m := CLUSTER_LABEL.match(line):
+            assert open_boxes and open_boxes[-1] == "?", line
+            open_boxes[-1] = m.group(1)
+        elif line.strip() == "}":
+            open_boxes.pop()
         else:
             assert line.startswith(("  graph ", "  node ", "  edge ")), line
+    assert not open_boxes
     for a, b in edges:
         assert a in nodes and b in nodes, (a, b)
+    return nodes, edges, boxes
+
+
+def parse_dot(text: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Node id -> label (with real newlines), and edges, from our DOT output."""
+    nodes, edges, _ = parse_dot_clusters(text)
     return nodes, edges
 
 
@@ -199,14 +219,18 @@ def test_render_writes_svg_and_png(tmp_path: Path) -> None:
     assert (tmp_path / "graph").read_bytes()[:4] == b"\x89PNG"
 
 
-def test_render_without_dot_explains_how_to_get_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_render_without_dot_draws_svg_itself_and_explains_png(monkeypatch: pytest.MonkeyPatch,
+                                                              tmp_path: Path) -> None:
     monkeypatch.setattr(mg.viz.shutil, "which", lambda name: None)
-    y, _, _ = small_graph()
+    y, a, _ = small_graph()
+    mg.viz.render(y, tmp_path / "g.svg", params={"a": a})
+    text = (tmp_path / "g.svg").read_text()
+    assert text.startswith("<svg") and ">SumBackward<" in text and ">a<" in text
     with pytest.raises(mg.MinigradError) as info:
-        mg.viz.render(y, tmp_path / "g.svg")
+        mg.viz.render(y, tmp_path / "g.png")
     msg = str(info.value)
     assert "apt-get install graphviz" in msg and "pip install graphviz" in msg
-    assert not (tmp_path / "g.svg").exists()
+    assert not (tmp_path / "g.png").exists()
 
 
 def test_render_rejects_unknown_format(tmp_path: Path) -> None:

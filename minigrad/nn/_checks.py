@@ -7,6 +7,7 @@ value, so ``BatchNorm1d(0)`` says ``num_features must be a positive int, got 0``
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -16,43 +17,101 @@ from minigrad.errors import InvalidParameterError
 from minigrad.tensor import DTypeLike, Tensor, _resolve_dtype
 
 
-def _is_int(value: Any) -> bool:
+def is_int(value: Any) -> bool:
+    """True for Python and numpy ints (bools excluded)."""
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
-def _is_real(value: Any) -> bool:
+def is_real(value: Any) -> bool:
+    """True for Python and numpy ints and floats (bools excluded)."""
     real = isinstance(value, (int, float, np.integer, np.floating))
     return real and not isinstance(value, (bool, np.bool_))
 
 
 def positive_int(name: str, value: Any) -> int:
     """``value`` as an int if it is an int > 0 (bools rejected)."""
-    if not _is_int(value) or value <= 0:
+    if not is_int(value) or value <= 0:
         raise InvalidParameterError(f"{name} must be a positive int, got {name}={value!r}")
     return int(value)
 
 
 def nonnegative_int(name: str, value: Any) -> int:
     """``value`` as an int if it is an int >= 0 (bools rejected)."""
-    if not _is_int(value) or value < 0:
+    if not is_int(value) or value < 0:
         raise InvalidParameterError(f"{name} must be a non-negative int, got {name}={value!r}")
     return int(value)
 
 
 def positive_float(name: str, value: Any) -> float:
     """``value`` as a float if it is a finite number > 0."""
-    if not _is_real(value) or not math.isfinite(value) or value <= 0:
+    if not is_real(value) or not math.isfinite(value) or value <= 0:
         raise InvalidParameterError(f"{name} must be a positive number, got {name}={value!r}")
     return float(value)
 
 
-def unit_interval(name: str, value: Any, allow_none: bool = False) -> float | None:
-    """``value`` as a float if it is a number in [0, 1] (or None when allowed)."""
-    if value is None and allow_none:
-        return None
-    if not _is_real(value) or not 0 <= value <= 1:
+def nonnegative(name: str, value: Any) -> float:
+    """``value`` itself if it is a number >= 0 (inf allowed, nan and bools rejected)."""
+    if not is_real(value) or not value >= 0:
+        raise InvalidParameterError(f"{name} must be a number >= 0, got {name}={value!r}")
+    given: float = value
+    return given
+
+
+def unit_interval(name: str, value: Any) -> float:
+    """``value`` as a float if it is a number in [0, 1]."""
+    if not is_real(value) or not 0 <= value <= 1:
         raise InvalidParameterError(f"{name} must be a number in [0, 1], got {name}={value!r}")
     return float(value)
+
+
+def probability(name: str, value: Any) -> float:
+    """``value`` as a float if it is a number in [0, 1): a drop probability."""
+    if not is_real(value) or not 0 <= value < 1:
+        raise InvalidParameterError(f"{name} must be a number in [0, 1), got {name}={value!r}")
+    return float(value)
+
+
+def number(name: str, value: Any) -> float:
+    """``value`` itself if it is a real number (bools rejected; nan and inf allowed).
+
+    Returned as given (an int stays an int), so a layer's repr shows what was
+    passed, as PyTorch's does.
+    """
+    if not is_real(value):
+        raise InvalidParameterError(f"{name} must be a number, got {name}={value!r}")
+    given: float = value
+    return given
+
+
+def one_of(name: str, value: Any, choices: Sequence[str]) -> str:
+    """``value`` if it is one of the strings ``choices``."""
+    if not isinstance(value, str) or value not in choices:
+        options = ", ".join(repr(c) for c in choices)
+        raise InvalidParameterError(f"{name} must be one of {options}, got {name}={value!r}")
+    return value
+
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def reduction(value: Any, choices: Sequence[str] = REDUCTIONS) -> str:
+    """A loss's ``reduction``: 'mean', 'sum' or 'none' (or the loss's own ``choices``)."""
+    return one_of("reduction", value, choices)
+
+
+def normalized_shape(value: Any, name: str = "normalized_shape") -> tuple[int, ...]:
+    """A positive int or a non-empty sequence of positive ints, as a tuple of ints."""
+    if is_int(value):
+        shape: tuple[Any, ...] = (value,)
+    elif isinstance(value, (tuple, list)):
+        shape = tuple(value)
+    else:  # 2.5 or None: not a size at all (was "'float' object is not iterable")
+        shape = ()
+    if not shape or any(not is_int(s) or s <= 0 for s in shape):
+        raise InvalidParameterError(
+            f"{name} must be a positive int or a non-empty sequence of positive ints, got {name}={value!r}"
+        )
+    return tuple(int(s) for s in shape)
 
 
 def flag(name: str, value: Any) -> bool:

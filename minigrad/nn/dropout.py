@@ -1,37 +1,38 @@
-"""Dropout: module state around ``F.dropout``."""
+"""Dropout layers: module state (p, training mode) around the ``F.*dropout*`` functions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from minigrad.errors import InvalidParameterError
+from minigrad.nn import _checks
 from minigrad.nn import functional as F
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor
 
-__all__ = ["Dropout"]
+__all__ = ["AlphaDropout", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "FeatureAlphaDropout"]
 
 
-class Dropout(Module):
-    """Inverted dropout: in training, zero each element with probability p, scale the rest by 1/(1-p).
+class _DropoutNd(Module):
+    """The dropout family's shared state: ``p`` in [0, 1) and ``inplace=False``.
 
-    The mask comes from minigrad's seeded generator (``mg.manual_seed``
-    reproduces it); in eval the input is returned unchanged. Any shape; the
-    output has the input's shape. ``dropout_rate`` (read-only) is p.
-
-    Args:
-        p: drop probability, a number with 0 <= p < 1.
-        inplace: accepted for PyTorch compatibility; must be False (minigrad
-            records every op out of place).
+    Masks come from minigrad's seeded generator (``mg.manual_seed`` reproduces
+    them); in eval the input is returned unchanged. ``dropout_rate``
+    (read-only) is p.
 
     Raises:
         InvalidParameterError: p not a number in [0, 1), or inplace=True.
     """
 
+    _fn: Callable[[Tensor, float, bool], Tensor]
+
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
-        self._p = F._check_p(p)
+        self._p = _checks.probability("p", p)
         if inplace:
             raise InvalidParameterError(
-                "Dropout(inplace=True) is not supported: got inplace=True; use inplace=False"
+                f"{type(self).__name__}(inplace=True) is not supported: got inplace={inplace!r}; "
+                "use inplace=False"
             )
         self.inplace = False
 
@@ -42,7 +43,7 @@ class Dropout(Module):
 
     @p.setter
     def p(self, value: float) -> None:
-        self._p = F._check_p(value)
+        self._p = _checks.probability("p", value)
 
     @property
     def dropout_rate(self) -> float:
@@ -51,8 +52,80 @@ class Dropout(Module):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """Masked and rescaled input in training, the input itself in eval."""
-        return F.dropout(input, self._p, self.training)
+        return type(self)._fn(input, self._p, self.training)
 
     def extra_repr(self) -> str:
         """The settings shown between the parentheses of the repr."""
         return f"p={self._p}, inplace={self.inplace}"
+
+
+class Dropout(_DropoutNd):
+    """Inverted dropout: in training, zero each element with probability p, scale the rest by 1/(1-p).
+
+    Any shape; the output has the input's shape.
+
+    Args:
+        p: drop probability, a number with 0 <= p < 1.
+        inplace: accepted for PyTorch compatibility; must be False (minigrad
+            records every op out of place).
+
+    Raises:
+        InvalidParameterError: p not a number in [0, 1), or inplace=True.
+    """
+
+    _fn = staticmethod(F.dropout)
+
+
+class Dropout1d(_DropoutNd):
+    """In training, zero whole channels of (N, C, L) or (C, L) inputs with probability p; scale the rest.
+
+    Raises:
+        InvalidParameterError: p not a number in [0, 1), or inplace=True.
+        ShapeError (call): the input is not 2-D or 3-D.
+    """
+
+    _fn = staticmethod(F.dropout1d)
+
+
+class Dropout2d(_DropoutNd):
+    """In training, zero whole channels of (N, C, H, W) inputs with probability p; scale the rest.
+
+    A 3-D input is read as (N, C, L), with PyTorch's warning.
+
+    Raises:
+        InvalidParameterError: p not a number in [0, 1), or inplace=True.
+    """
+
+    _fn = staticmethod(F.dropout2d)
+
+
+class Dropout3d(_DropoutNd):
+    """In training, zero whole channels of (N, C, D, H, W) or (C, D, H, W) inputs with probability p.
+
+    Raises:
+        InvalidParameterError: p not a number in [0, 1), or inplace=True.
+    """
+
+    _fn = staticmethod(F.dropout3d)
+
+
+class AlphaDropout(_DropoutNd):
+    """Alpha dropout for SELU networks: dropped elements take SELU's saturation value and an
+    affine map keeps zero mean and unit variance. Any shape.
+
+    Raises:
+        InvalidParameterError: p not a number in [0, 1), or inplace=True.
+    """
+
+    _fn = staticmethod(F.alpha_dropout)
+
+
+class FeatureAlphaDropout(_DropoutNd):
+    """Alpha dropout of whole channels of (N, C, *) inputs.
+
+    Raises:
+        InvalidParameterError: p not a number in [0, 1), or inplace=True.
+        ShapeError (call): the input has fewer than 2 dims.
+    """
+
+    _fn = staticmethod(F.feature_alpha_dropout)

@@ -1,23 +1,28 @@
 """In-place parameter initialisers, PyTorch's ``torch.nn.init`` on minigrad's seeded generator.
 
-Each function fills ``tensor.data`` in place (recording nothing) and returns
-the tensor. Random draws come from ``generator`` or the global generator, so
-``mg.manual_seed`` makes initialisation reproducible.
+Each function fills the tensor in place (recording nothing) and returns it.
+Random draws come from ``generator`` or the global generator, so
+``mg.manual_seed`` makes initialisation reproducible. The formulas (gains,
+fans, bounds) are PyTorch's; the random streams are minigrad's own.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
+from minigrad.autograd import no_grad
 from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.nn import _checks
 from minigrad.random import Generator, default_generator
-from minigrad.tensor import Array, Tensor
+from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = [
-    "calculate_gain", "constant_", "kaiming_normal_", "kaiming_uniform_", "normal_", "ones_",
-    "uniform_", "xavier_normal_", "xavier_uniform_", "zeros_",
+    "calculate_gain", "constant_", "dirac_", "eye_", "kaiming_normal_", "kaiming_uniform_", "normal_",
+    "ones_", "orthogonal_", "sparse_", "trunc_normal_", "uniform_", "xavier_normal_", "xavier_uniform_",
+    "zeros_",
 ]  # fmt: skip
 
 _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
@@ -25,7 +30,8 @@ _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_tra
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
-    """The recommended gain for an activation (PyTorch's table).
+    """The recommended gain for an activation (PyTorch's table): 1 for linear/conv/sigmoid, 5/3 for tanh,
+    sqrt(2) for relu, sqrt(2 / (1 + slope**2)) for leaky_relu (slope ``param``, default 0.01), 3/4 for selu.
 
     Raises:
         InvalidParameterError: unknown ``nonlinearity`` or a bad leaky_relu slope.
@@ -56,14 +62,22 @@ def _fans(tensor: Tensor) -> tuple[int, int]:
     return tensor.shape[1] * receptive, tensor.shape[0] * receptive
 
 
-def _fill(tensor: Tensor, values: Array) -> Tensor:
-    tensor.numpy()[...] = values
-    tensor._version += 1
+def _fill(tensor: Tensor, values: Array | float) -> Tensor:
+    with no_grad():  # initialising a parameter is not part of any graph
+        tensor[...] = from_numpy(np.asarray(values))
     return tensor
 
 
 def _gen(generator: Generator | None) -> np.random.Generator:
     return (generator or default_generator).np
+
+
+def _empty(tensor: Tensor) -> bool:
+    """PyTorch's no-op (with its warning) for a tensor with a zero-size dim."""
+    if 0 in tensor.shape:
+        warnings.warn("Initializing zero-element tensors is a no-op", UserWarning, stacklevel=3)
+        return True
+    return False
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Generator | None = None) -> Tensor:
@@ -77,9 +91,46 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,
     return _fill(tensor, _gen(generator).normal(mean, std, tensor.shape))
 
 
+def _norm_cdf(x: float) -> float:
+    return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+
+def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
+                  generator: Generator | None = None) -> Tensor:
+    """Fill with samples of N(mean, std**2) truncated to [a, b] (PyTorch's samplers: redraw the samples
+    outside [a, b] when that is likely to end soon, else accept uniform proposals on [a, b] by the density).
+
+    Warns (as PyTorch) when mean is more than 2 std outside [a, b].
+    """
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn(
+            "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+            "The distribution of values may be incorrect.",
+            UserWarning,
+            stacklevel=2,
+        )
+    rng, shape = _gen(generator), tensor.shape
+    if _norm_cdf((b - mean) / std) - _norm_cdf((a - mean) / std) > 0.3:
+        out = rng.normal(mean, std, shape)
+        outside = (out < a) | (out > b)
+        while outside.any():
+            out[outside] = rng.normal(mean, std, int(outside.sum()))
+            outside = (out < a) | (out > b)
+    else:
+        log_peak = -0.5 * ((max(a, min(mean, b)) - mean) / std) ** 2
+        out = rng.uniform(a, b, shape)
+        pending = np.log(rng.uniform(size=shape)) > -0.5 * ((out - mean) / std) ** 2 - log_peak
+        while pending.any():
+            fresh = rng.uniform(a, b, int(pending.sum()))
+            keep = np.log(rng.uniform(size=fresh.size)) <= -0.5 * ((fresh - mean) / std) ** 2 - log_peak
+            out[pending] = np.where(keep, fresh, out[pending])
+            pending[pending] = ~keep
+    return _fill(tensor, out)
+
+
 def constant_(tensor: Tensor, val: float) -> Tensor:
     """Fill with ``val``."""
-    return _fill(tensor, np.asarray(val))
+    return _fill(tensor, val)
 
 
 def ones_(tensor: Tensor) -> Tensor:
@@ -90,6 +141,41 @@ def ones_(tensor: Tensor) -> Tensor:
 def zeros_(tensor: Tensor) -> Tensor:
     """Fill with zeros."""
     return constant_(tensor, 0.0)
+
+
+def eye_(tensor: Tensor) -> Tensor:
+    """Fill a 2-D tensor with the identity matrix (ones on the diagonal of a rectangular one).
+
+    Raises:
+        ShapeError: the tensor is not 2-D.
+    """
+    if tensor.ndim != 2:
+        raise ShapeError(f"eye_: only tensors with 2 dimensions are supported, got shape {tensor.shape}")
+    rows, cols = tensor.shape
+    return _fill(tensor, np.eye(rows, cols))
+
+
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """Fill a 3-, 4- or 5-D convolution weight with the Dirac delta: the convolution then passes as many
+    input channels through unchanged as it can (per group of output channels).
+
+    Raises:
+        ShapeError: the tensor is not 3-, 4- or 5-D, or dim 0 is not divisible by ``groups``.
+        InvalidParameterError: ``groups`` is not a positive int.
+    """
+    g = _checks.positive_int("groups", groups)
+    if tensor.ndim not in (3, 4, 5):
+        raise ShapeError(f"dirac_: only tensors with 3, 4, or 5 dimensions are supported, got {tensor.shape}")
+    if tensor.shape[0] % g:
+        raise ShapeError(f"dirac_: dim 0 of shape {tensor.shape} must be divisible by groups={g}")
+    per_group = tensor.shape[0] // g
+    values = np.zeros(tensor.shape)
+    centre = tuple(s // 2 for s in tensor.shape[2:])
+    for k in range(g):
+        for d in range(min(per_group, tensor.shape[1])):
+            index = (k * per_group + d, d, *centre)
+            values[index] = 1
+    return _fill(tensor, values)
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
@@ -106,23 +192,71 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Generator | Non
 
 
 def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> float:
-    if mode not in ("fan_in", "fan_out"):
-        raise InvalidParameterError(f"mode must be 'fan_in' or 'fan_out', got mode={mode!r}")
+    mode = _checks.one_of("mode", mode.lower() if isinstance(mode, str) else mode, ("fan_in", "fan_out"))
     fan_in, fan_out = _fans(tensor)
-    fan = fan_in if mode == "fan_in" else fan_out
-    if fan == 0:
-        return 0.0
-    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
+    return calculate_gain(nonlinearity, a) / math.sqrt(fan_in if mode == "fan_in" else fan_out)
 
 
 def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
                      generator: Generator | None = None) -> Tensor:
-    """U(-b, b) with b = gain * sqrt(3 / fan) (He). ``a=sqrt(5)`` gives Linear's ±1/sqrt(in_features)."""
+    """U(-b, b) with b = gain * sqrt(3 / fan) (He); ``a`` is leaky_relu's slope, fan is fan_in or fan_out.
+
+    ``a=sqrt(5)`` gives Linear's U(-1/sqrt(in_features), 1/sqrt(in_features)).
+    A tensor with a zero-size dim is left as it is, with PyTorch's warning.
+
+    Raises:
+        InvalidParameterError: unknown ``mode`` or ``nonlinearity``.
+        ShapeError: the tensor has fewer than 2 dims.
+    """
+    if _empty(tensor):
+        return tensor
     bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
     return uniform_(tensor, -bound, bound, generator)
 
 
 def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
                     generator: Generator | None = None) -> Tensor:
-    """N(0, std**2) with std = gain / sqrt(fan) (He)."""
+    """N(0, std**2) with std = gain / sqrt(fan) (He); arguments as :func:`kaiming_uniform_`."""
+    if _empty(tensor):
+        return tensor
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
+
+
+def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
+    """Fill with a (semi-)orthogonal matrix times ``gain``: the Q of a Gaussian matrix's QR, signs fixed by
+    R's diagonal so Q is uniformly distributed (Mezzadri). Dims after the first are flattened.
+
+    Raises:
+        ShapeError: the tensor has fewer than 2 dims.
+    """
+    if tensor.ndim < 2:
+        raise ShapeError(f"orthogonal_: needs a tensor of 2 or more dims, got shape {tensor.shape}")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    flat = _gen(generator).normal(0.0, 1.0, (rows, cols))
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    q = q * np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    return _fill(tensor, (q * gain).reshape(tensor.shape))
+
+
+def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Generator | None = None) -> Tensor:
+    """Fill a 2-D tensor from N(0, std**2), then zero ceil(sparsity * rows) random entries of each column.
+
+    Raises:
+        ShapeError: the tensor is not 2-D.
+    """
+    if tensor.ndim != 2:
+        raise ShapeError(f"sparse_: only tensors with 2 dimensions are supported, got shape {tensor.shape}")
+    rows, cols = tensor.shape
+    rng = _gen(generator)
+    values = rng.normal(0.0, std, (rows, cols))
+    zeros = math.ceil(sparsity * rows)
+    for col in range(cols):
+        values[rng.permutation(rows)[:zeros], col] = 0
+    return _fill(tensor, values)

@@ -1,4 +1,4 @@
-"""Linear and Identity layers."""
+"""Linear, Bilinear and Identity layers."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from minigrad.nn import functional as F
 from minigrad.nn.module import Module, Parameter
 from minigrad.tensor import DTypeLike, Tensor
 
-__all__ = ["Identity", "Linear"]
+__all__ = ["Bilinear", "Identity", "Linear"]
 
 
 class Linear(Module):
@@ -71,6 +71,61 @@ class Linear(Module):
         """The settings shown between the parentheses of the repr."""
         has_bias = self.bias is not None
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={has_bias}"
+
+
+class Bilinear(Module):
+    """y = x1^T A x2 + b: y_o = sum_ij x1_i * weight_oij * x2_j + bias_o.
+
+    Args:
+        in1_features, in2_features: sizes of the two inputs' last dims (ints >= 0).
+        out_features: size of the output's last dim (int >= 0).
+        bias: learn an additive bias.
+        device: None or 'cpu'.
+        dtype: float32 (default) or float64.
+
+    ``weight`` (out, in1, in2) and ``bias`` (out,) start as
+    U(-1/sqrt(in1_features), 1/sqrt(in1_features)), PyTorch's default.
+    Inputs (*, in1), (*, in2) with equal leading dims -> (*, out).
+
+    Raises:
+        InvalidParameterError: a feature count that is not a non-negative int, a non-float dtype.
+        ShapeError (call): an input's last dim differs from its feature count, or the leading dims differ.
+    """
+
+    weight: Parameter
+    bias: Parameter | None
+
+    def __init__(self, in1_features: int, in2_features: int, out_features: int, bias: bool = True,
+                 device: Any = None, dtype: DTypeLike = None) -> None:
+        super().__init__()
+        self.in1_features = _checks.nonnegative_int("in1_features", in1_features)
+        self.in2_features = _checks.nonnegative_int("in2_features", in2_features)
+        self.out_features = _checks.nonnegative_int("out_features", out_features)
+        _checks.device(device)
+        dt = _checks.float_dtype(dtype)
+        shape = (self.out_features, self.in1_features, self.in2_features)
+        self.weight = Parameter(np.empty(shape, dtype=dt))
+        with_bias = _checks.flag("bias", bias)
+        self.register_parameter("bias", Parameter(np.empty(shape[0], dtype=dt)) if with_bias else None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Redraw weight and bias from U(-1/sqrt(in1_features), 1/sqrt(in1_features))."""
+        bound = 1 / math.sqrt(self.in1_features) if self.in1_features > 0 else 0.0
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
+        """bilinear(input1, input2, weight, bias)."""
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        """The settings shown between the parentheses of the repr."""
+        return (
+            f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+            f"out_features={self.out_features}, bias={self.bias is not None}"
+        )
 
 
 class Identity(Module):

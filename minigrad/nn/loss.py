@@ -1,23 +1,47 @@
-"""Loss modules: reduction and options around the functional losses."""
+"""Loss modules: PyTorch's constructor arguments (reduction, weights, margins) around the ``F.*`` losses.
+
+Every loss takes ``reduction`` = 'mean' | 'sum' | 'none' (KLDivLoss also
+'batchmean'), checked when the loss is built; PyTorch's deprecated
+``size_average``/``reduce`` are accepted in PyTorch's positions and turned into
+a reduction with its warning. Class weights are buffers, as in PyTorch.
+"""
 
 from __future__ import annotations
 
+from minigrad.nn import _checks
 from minigrad.nn import functional as F
+from minigrad.nn.functional.loss import legacy_reduction
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor
 
-__all__ = ["BCEWithLogitsLoss", "CrossEntropyLoss", "MSELoss", "NLLLoss"]
+__all__ = [
+    "BCELoss", "BCEWithLogitsLoss", "CosineEmbeddingLoss", "CrossEntropyLoss", "GaussianNLLLoss", "HuberLoss",
+    "KLDivLoss", "L1Loss", "MSELoss", "MarginRankingLoss", "MultiLabelSoftMarginLoss", "NLLLoss",
+    "PoissonNLLLoss", "SmoothL1Loss", "TripletMarginLoss",
+]  # fmt: skip
 
 
 class _Loss(Module):
-    def __init__(self, reduction: str = "mean") -> None:
+    _reductions: tuple[str, ...] = _checks.REDUCTIONS
+
+    def __init__(self, size_average: bool | None = None, reduce: bool | None = None,
+                 reduction: str = "mean") -> None:
         super().__init__()
-        F._check_reduction(reduction)
-        self.reduction = reduction
+        given = legacy_reduction(size_average, reduce, reduction)
+        self.reduction = _checks.reduction(given, self._reductions)
+
+
+class _WeightedLoss(_Loss):
+    weight: Tensor | None
+
+    def __init__(self, weight: Tensor | None = None, size_average: bool | None = None,
+                 reduce: bool | None = None, reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.register_buffer("weight", weight)
 
 
 class MSELoss(_Loss):
-    """Mean squared error, reduce((input - target) ** 2); reduction 'mean' | 'sum' | 'none'.
+    """Mean squared error, reduce((input - target) ** 2).
 
     Raises:
         InvalidParameterError: unknown ``reduction``.
@@ -28,7 +52,113 @@ class MSELoss(_Loss):
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
-class CrossEntropyLoss(_Loss):
+class L1Loss(_Loss):
+    """Mean absolute error, reduce(|input - target|).
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``.
+    """
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+        """The loss; input and target of the same shape."""
+        return F.l1_loss(input, target, reduction=self.reduction)
+
+
+class SmoothL1Loss(_Loss):
+    """0.5 * d**2 / beta where |d| < beta, else |d| - beta / 2 (d = input - target); see ``F.smooth_l1_loss``.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``, beta negative or not a number.
+    """
+
+    def __init__(self, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean",
+                 beta: float = 1.0) -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.beta = _checks.nonnegative("beta", beta)
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+        """The loss; input and target of the same shape."""
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class HuberLoss(_Loss):
+    """0.5 * d**2 where |d| < delta, else delta * (|d| - delta / 2); see ``F.huber_loss``.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``, delta not a positive number.
+    """
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
+        super().__init__(reduction=reduction)
+        self.delta = _checks.positive_float("delta", delta)
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+        """The loss; input and target of the same shape."""
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
+
+
+class KLDivLoss(_Loss):
+    """Kullback-Leibler divergence of ``target`` from log-probabilities ``input``; see ``F.kl_div``.
+
+    Args:
+        reduction: 'mean' (per element, with PyTorch's warning), 'batchmean'
+            (per sample: the KL divergence proper), 'sum' or 'none'.
+        log_target: ``target`` holds log-probabilities too.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``.
+    """
+
+    _reductions = ("mean", "batchmean", "sum", "none")
+
+    def __init__(self, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean",
+                 log_target: bool = False) -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.log_target = _checks.flag("log_target", log_target)
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+        """The loss of log-probabilities ``input`` against ``target`` of the same shape."""
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+
+
+class PoissonNLLLoss(_Loss):
+    """Poisson negative log-likelihood; see ``F.poisson_nll_loss``.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``, eps not a number, a flag not a bool.
+    """
+
+    def __init__(self, log_input: bool = True, full: bool = False, size_average: bool | None = None,
+                 eps: float = 1e-8, reduce: bool | None = None, reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.log_input = _checks.flag("log_input", log_input)
+        self.full = _checks.flag("full", full)
+        self.eps = _checks.number("eps", eps)
+
+    def forward(self, log_input: Tensor, target: Tensor) -> Tensor:
+        """The loss of the (log-)rate ``log_input`` against counts ``target``."""
+        return F.poisson_nll_loss(log_input, target, log_input=self.log_input, full=self.full, eps=self.eps,
+                                  reduction=self.reduction)
+
+
+class GaussianNLLLoss(_Loss):
+    """Gaussian negative log-likelihood of ``target`` under N(input, var); see ``F.gaussian_nll_loss``.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``, eps not a number, full not a bool.
+    """
+
+    def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean") -> None:
+        super().__init__(reduction=reduction)
+        self.full = _checks.flag("full", full)
+        self.eps = _checks.number("eps", eps)
+
+    def forward(self, input: Tensor, target: Tensor, var: Tensor | float) -> Tensor:  # noqa: A002
+        """The loss of means ``input`` and variances ``var`` against ``target``."""
+        return F.gaussian_nll_loss(input, target, var, full=self.full, eps=self.eps, reduction=self.reduction)
+
+
+class CrossEntropyLoss(_WeightedLoss):
     """Cross entropy of softmax(logits) against class indices or probabilities; see ``F.cross_entropy``.
 
     Args:
@@ -41,14 +171,12 @@ class CrossEntropyLoss(_Loss):
         InvalidParameterError: unknown ``reduction``, label_smoothing outside [0, 1].
     """
 
-    weight: Tensor | None
-
-    def __init__(self, weight: Tensor | None = None, *, ignore_index: int = -100, reduction: str = "mean",
+    def __init__(self, weight: Tensor | None = None, size_average: bool | None = None,
+                 ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean",
                  label_smoothing: float = 0.0) -> None:
-        super().__init__(reduction)
-        self.register_buffer("weight", weight)
+        super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
-        F._check_label_smoothing(label_smoothing)
+        _checks.unit_interval("label_smoothing", label_smoothing)
         self.label_smoothing = label_smoothing
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
@@ -57,19 +185,16 @@ class CrossEntropyLoss(_Loss):
                                weight=self.weight)
 
 
-class NLLLoss(_Loss):
+class NLLLoss(_WeightedLoss):
     """Negative log-likelihood of class indices given log-probabilities; see ``F.nll_loss``.
 
     Raises:
         InvalidParameterError: unknown ``reduction``.
     """
 
-    weight: Tensor | None
-
-    def __init__(self, weight: Tensor | None = None, *, ignore_index: int = -100,
-                 reduction: str = "mean") -> None:
-        super().__init__(reduction)
-        self.register_buffer("weight", weight)
+    def __init__(self, weight: Tensor | None = None, size_average: bool | None = None,
+                 ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean") -> None:
+        super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
@@ -79,7 +204,20 @@ class NLLLoss(_Loss):
         )
 
 
-class BCEWithLogitsLoss(_Loss):
+class BCELoss(_WeightedLoss):
+    """Binary cross entropy of probabilities against targets in [0, 1], logs clamped at -100;
+    see ``F.binary_cross_entropy``. ``weight`` (a buffer) rescales each element (broadcast).
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``.
+    """
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+        """The loss of probabilities ``input`` against ``target`` of the same shape."""
+        return F.binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
+
+
+class BCEWithLogitsLoss(_WeightedLoss):
     """Binary cross entropy on logits, numerically stable; see ``F.binary_cross_entropy_with_logits``.
 
     Args:
@@ -91,13 +229,12 @@ class BCEWithLogitsLoss(_Loss):
         InvalidParameterError: unknown ``reduction``.
     """
 
-    weight: Tensor | None
     pos_weight: Tensor | None
 
-    def __init__(self, weight: Tensor | None = None, *, reduction: str = "mean",
+    def __init__(self, weight: Tensor | None = None, size_average: bool | None = None,
+                 reduce: bool | None = None, reduction: str = "mean",
                  pos_weight: Tensor | None = None) -> None:
-        super().__init__(reduction)
-        self.register_buffer("weight", weight)
+        super().__init__(weight, size_average, reduce, reduction)
         self.register_buffer("pos_weight", pos_weight)
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
@@ -105,3 +242,70 @@ class BCEWithLogitsLoss(_Loss):
         return F.binary_cross_entropy_with_logits(
             input, target, self.weight, reduction=self.reduction, pos_weight=self.pos_weight
         )
+
+
+class MultiLabelSoftMarginLoss(_WeightedLoss):
+    """Multi-label one-versus-all loss on logits (N, C) against 0/1 targets; see
+    ``F.multilabel_soft_margin_loss``. ``weight`` (C,) rescales each class.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``.
+    """
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+        """The loss of logits ``input`` against ``target`` of the same shape."""
+        return F.multilabel_soft_margin_loss(input, target, self.weight, reduction=self.reduction)
+
+
+class _MarginLoss(_Loss):
+    def __init__(self, margin: float = 0.0, size_average: bool | None = None, reduce: bool | None = None,
+                 reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.margin = _checks.number("margin", margin)
+
+
+class MarginRankingLoss(_MarginLoss):
+    """max(0, -target * (input1 - input2) + margin); see ``F.margin_ranking_loss``.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``, margin not a number.
+    """
+
+    def forward(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor:
+        """The loss of scores ``input1``, ``input2`` against ranks ``target`` in {1, -1}."""
+        return F.margin_ranking_loss(input1, input2, target, margin=self.margin, reduction=self.reduction)
+
+
+class CosineEmbeddingLoss(_MarginLoss):
+    """1 - cos(x1, x2) for target 1, max(0, cos(x1, x2) - margin) for target -1; see
+    ``F.cosine_embedding_loss``.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``, margin not a number.
+    """
+
+    def forward(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor:
+        """The loss of embeddings (N, D), (N, D) against ``target`` (N,) in {1, -1}."""
+        return F.cosine_embedding_loss(input1, input2, target, margin=self.margin, reduction=self.reduction)
+
+
+class TripletMarginLoss(_Loss):
+    """max(0, margin + d(anchor, positive) - d(anchor, negative)); see ``F.triplet_margin_loss``.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``, margin not > 0, p or eps not numbers.
+    """
+
+    def __init__(self, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6, swap: bool = False,
+                 size_average: bool | None = None, reduce: bool | None = None,
+                 reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.margin = _checks.positive_float("margin", margin)
+        self.p = _checks.number("p", p)
+        self.eps = _checks.number("eps", eps)
+        self.swap = _checks.flag("swap", swap)
+
+    def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
+        """The loss of the triplets (N, D) each."""
+        return F.triplet_margin_loss(anchor, positive, negative, margin=self.margin, p=self.p, eps=self.eps,
+                                     swap=self.swap, reduction=self.reduction)

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, NamedTuple, TypeVar, overload
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
+from minigrad import _module_calls
 from minigrad.autograd import no_grad
 from minigrad.device import parse_to
 from minigrad.errors import InvalidParameterError, MinigradError
+from minigrad.nn import _checks
 from minigrad.tensor import Array, Tensor, TensorLike, _resolve_dtype, float32, float64, from_numpy
 
-__all__ = ["IncompatibleKeys", "Module", "ModuleDict", "ModuleList", "Parameter", "Sequential"]
+__all__ = ["IncompatibleKeys", "Module", "Parameter"]
 
 M = TypeVar("M", bound="Module")
 
@@ -111,7 +113,11 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        call = _module_calls.enter(self)  # records which ops this call creates (mg.viz boxes them)
+        try:
+            return self.forward(*args, **kwargs)
+        finally:
+            _module_calls.exit(call)
 
     # ------------------------------------------------------------ registration
 
@@ -264,8 +270,7 @@ class Module:
 
     def modules(self) -> Iterator[Module]:
         """Self and every descendant module, each once."""
-        for _, m in self.named_modules():
-            yield m
+        return (m for _, m in self.named_modules())
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
         """(name, module) for the direct children, each once."""
@@ -277,8 +282,7 @@ class Module:
 
     def children(self) -> Iterator[Module]:
         """The direct child modules."""
-        for _, m in self.named_children():
-            yield m
+        return (m for _, m in self.named_children())
 
     def _named_members(self, attr: str, prefix: str, recurse: bool,
                        remove_duplicate: bool) -> Iterator[tuple[str, Any]]:
@@ -300,8 +304,7 @@ class Module:
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         """Every parameter, each once, in registration order."""
-        for _, p in self.named_parameters(recurse=recurse):
-            yield p
+        return (p for _, p in self.named_parameters(recurse=recurse))
 
     def named_buffers(self, prefix: str = "", recurse: bool = True,
                       remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
@@ -310,8 +313,7 @@ class Module:
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         """Every (non-None) buffer, each once."""
-        for _, b in self.named_buffers(recurse=recurse):
-            yield b
+        return (b for _, b in self.named_buffers(recurse=recurse))
 
     # ------------------------------------------------------------ modes and grads
 
@@ -321,8 +323,7 @@ class Module:
         Raises:
             InvalidParameterError: ``mode`` is not a bool.
         """
-        if not isinstance(mode, bool):
-            raise InvalidParameterError(f"train(mode=...) expects a bool, got {mode!r}")
+        _checks.flag("mode", mode)
         for m in self.modules():
             object.__setattr__(m, "training", mode)
         return self
@@ -338,14 +339,20 @@ class Module:
         return self
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Reset parameter gradients: to None (default, as PyTorch) or to zeros."""
+        """Reset every parameter's gradient, as PyTorch: drop it (``set_to_none=True``, the default), or
+        zero it in place, first detaching one built with ``create_graph`` from its graph.
+        """
         for p in self.parameters():
-            if p.grad is None:
+            g = p.grad
+            if g is None:
                 continue
             if set_to_none:
                 p.grad = None
-            else:
-                p.grad = Tensor._wrap(np.zeros_like(p.grad.numpy()))
+                continue
+            if g.grad_fn is not None:
+                g = p.grad = g.detach()
+            g.requires_grad_(False)
+            g.zero_()
 
     def apply(self: M, fn: Callable[[Module], Any]) -> M:
         """Call ``fn`` on every child (recursively, children first) and then on self; returns self."""
@@ -379,10 +386,9 @@ class Module:
             for t in list(m._parameters.values()) + list(m._buffers.values()):
                 if t is None or t.dtype.kind != "f" or t.dtype == dt:
                     continue
-                t.data = t.data.astype(dt)
-                t._version += 1
+                t.data = t.data.astype(dt)  # the setter counts it as an in-place change
                 if t.grad is not None:
-                    t.grad = Tensor._wrap(t.grad.numpy().astype(dt))
+                    t.grad = from_numpy(t.grad.numpy().astype(dt))
         return self
 
     def double(self: M) -> M:
@@ -465,9 +471,7 @@ class Module:
             )
         with no_grad():
             for key, arr in values.items():
-                dest = own[key]
-                dest.numpy()[...] = arr.astype(dest.dtype, copy=False)
-                dest._version += 1
+                own[key][...] = from_numpy(arr)
         return IncompatibleKeys(missing, unexpected)
 
     def _optional_state_keys(self) -> tuple[str, ...]:
@@ -475,6 +479,11 @@ class Module:
         return ()
 
     # ------------------------------------------------------------ repr
+
+    def _repr_html_(self) -> str:
+        from minigrad.viz import module_html  # Jupyter: the repr and a table of parameters and buffers
+
+        return module_html(self)
 
     def extra_repr(self) -> str:
         """The text between the parentheses of this module's repr (its settings)."""
@@ -497,242 +506,3 @@ class Module:
             else:
                 text += "\n  " + "\n  ".join(lines) + "\n"
         return text + ")"
-
-
-def _index_of(idx: Any, n: int, kind: str) -> int:
-    if not isinstance(idx, (int, np.integer)) or isinstance(idx, bool):
-        raise TypeError(f"{kind} indices must be integers or slices, not {type(idx).__name__}")
-    if not -n <= idx < n:
-        raise IndexError(f"index {idx} is out of range for a {kind} of length {n}")
-    return int(idx) % n
-
-
-class Sequential(Module):
-    """Modules applied one after the other: ``Sequential(a, b)(x) == b(a(x))``.
-
-    Takes modules as arguments (named ``0``, ``1``, ...) or one ordered dict of
-    name -> module. Supports ``len``, iteration, indexing (a slice gives a
-    Sequential) and ``append``.
-    """
-
-    def __init__(self, *args: Any) -> None:
-        super().__init__()
-        if len(args) == 1 and isinstance(args[0], Mapping):
-            for name, mod in args[0].items():
-                self.register_module(name, mod)
-        else:
-            for i, mod in enumerate(args):
-                self.register_module(str(i), mod)
-
-    def forward(self, x: Any) -> Any:
-        """Feed ``x`` through every module in order."""
-        for mod in self._modules.values():
-            if mod is not None:
-                x = mod(x)
-        return x
-
-    @overload
-    def __getitem__(self, idx: slice) -> Sequential: ...
-    @overload
-    def __getitem__(self, idx: int) -> Module: ...
-    def __getitem__(self, idx: int | slice) -> Module:
-        items = list(self._modules.items())
-        if isinstance(idx, slice):
-            return Sequential(OrderedDict(items[idx]))
-        mod = items[_index_of(idx, len(items), "Sequential")][1]
-        assert mod is not None
-        return mod
-
-    def __setitem__(self, idx: int, module: Module) -> None:
-        key = list(self._modules)[_index_of(idx, len(self._modules), "Sequential")]
-        setattr(self, key, module)
-
-    def __delitem__(self, idx: int | slice) -> None:
-        keys = list(self._modules)
-        doomed = keys[idx] if isinstance(idx, slice) else [keys[_index_of(idx, len(keys), "Sequential")]]
-        for key in doomed:
-            del self._modules[key]
-        if all(k.isdigit() for k in self._modules):
-            # keep the default numbering contiguous, as PyTorch does
-            mods = list(self._modules.values())
-            self._modules.clear()
-            for i, mod in enumerate(mods):
-                self._modules[str(i)] = mod
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter([m for m in self._modules.values() if m is not None])
-
-    def append(self, module: Module) -> Sequential:
-        """Add ``module`` at the end; returns self."""
-        self.register_module(str(len(self)), module)
-        return self
-
-    def extend(self, modules: Iterable[Module]) -> Sequential:
-        """Append each of ``modules``; returns self."""
-        for m in modules:
-            self.append(m)
-        return self
-
-    def insert(self, index: int, module: Module) -> Sequential:
-        """Insert ``module`` before position ``index``; returns self."""
-        mods = list(self._modules.values())
-        n = len(mods)
-        if not -n <= index <= n:
-            raise IndexError(f"index {index} is out of range for a Sequential of length {n}")
-        mods.insert(index % (n + 1) if index < 0 else index, module)
-        self._modules.clear()
-        for i, m in enumerate(mods):
-            self.register_module(str(i), m)
-        return self
-
-
-class ModuleList(Module):
-    """A list of modules whose parameters the parent finds; indexing, len, iteration, append.
-
-    It has no forward: the owning module decides how to call its entries.
-    """
-
-    def __init__(self, modules: Iterable[Module] | None = None) -> None:
-        super().__init__()
-        if modules is not None:
-            self.extend(modules)
-
-    def _list(self) -> list[Module]:
-        return [m for m in self._modules.values() if m is not None]
-
-    def _renumber(self, mods: list[Module]) -> None:
-        self._modules.clear()
-        for i, m in enumerate(mods):
-            self.register_module(str(i), m)
-
-    @overload
-    def __getitem__(self, idx: slice) -> ModuleList: ...
-    @overload
-    def __getitem__(self, idx: int) -> Module: ...
-    def __getitem__(self, idx: int | slice) -> Module:
-        mods = self._list()
-        if isinstance(idx, slice):
-            return ModuleList(mods[idx])
-        return mods[_index_of(idx, len(mods), "ModuleList")]
-
-    def __setitem__(self, idx: int, module: Module) -> None:
-        i = _index_of(idx, len(self._modules), "ModuleList")
-        setattr(self, str(i), module)
-
-    def __delitem__(self, idx: int | slice) -> None:
-        mods = self._list()
-        if isinstance(idx, slice):
-            del mods[idx]
-        else:
-            del mods[_index_of(idx, len(mods), "ModuleList")]
-        self._renumber(mods)
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._list())
-
-    def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
-        return self.extend(modules)
-
-    def append(self, module: Module) -> ModuleList:
-        """Add ``module`` at the end; returns self."""
-        self.register_module(str(len(self)), module)
-        return self
-
-    def extend(self, modules: Iterable[Module]) -> ModuleList:
-        """Append each of ``modules``; returns self."""
-        for m in modules:
-            self.append(m)
-        return self
-
-    def insert(self, index: int, module: Module) -> None:
-        """Insert ``module`` before position ``index``."""
-        mods = self._list()
-        mods.insert(index, module)
-        self._renumber(mods)
-
-    def __repr__(self) -> str:
-        # PyTorch's compact form: consecutive equal entries print once as "(0-2): 3 x Linear(...)".
-        mods = self._list()
-        if not mods:
-            return "ModuleList()"
-        lines: list[str] = []
-        start = 0
-        while start < len(mods):
-            text = repr(mods[start])
-            end = start
-            while end + 1 < len(mods) and repr(mods[end + 1]) == text:
-                end += 1
-            body = _addindent(text, 2)
-            if end == start:
-                lines.append(f"({start}): {body}")
-            else:
-                lines.append(f"({start}-{end}): {end - start + 1} x {body}")
-            start = end + 1
-        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
-
-
-class ModuleDict(Module):
-    """A dict of named modules whose parameters the parent finds.
-
-    Keeps insertion order; supports ``[]``, ``in``, ``len``, iteration over
-    keys, ``keys()``, ``values()``, ``items()``, ``update``, ``pop`` and ``clear``.
-    """
-
-    def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None) -> None:
-        super().__init__()
-        if modules is not None:
-            self.update(modules)
-
-    def __getitem__(self, key: str) -> Module:
-        mod = self._modules[key]
-        assert mod is not None
-        return mod
-
-    def __setitem__(self, key: str, module: Module) -> None:
-        self.register_module(key, module)
-
-    def __delitem__(self, key: str) -> None:
-        del self._modules[key]
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._modules)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._modules
-
-    def keys(self) -> Iterable[str]:
-        """The names, in insertion order."""
-        return self._modules.keys()
-
-    def values(self) -> Iterable[Module]:
-        """The modules, in insertion order."""
-        return [m for m in self._modules.values() if m is not None]
-
-    def items(self) -> Iterable[tuple[str, Module]]:
-        """(name, module) pairs, in insertion order."""
-        return [(k, m) for k, m in self._modules.items() if m is not None]
-
-    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
-        """Add or replace entries from a mapping or from (name, module) pairs."""
-        pairs = modules.items() if isinstance(modules, Mapping) else modules
-        for key, mod in pairs:
-            self[key] = mod
-
-    def pop(self, key: str) -> Module:
-        """Remove the entry ``key`` and return its module."""
-        mod = self[key]
-        del self[key]
-        return mod
-
-    def clear(self) -> None:
-        """Remove every entry."""
-        self._modules.clear()

@@ -22,10 +22,12 @@ import minigrad.factories as factories
 from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.nn import _checks, init
 from minigrad.nn import functional as F
-from minigrad.nn.attention import additive_mask, attention, causal_mask, embedding, normalize_padding_idx
+from minigrad.nn.container import ModuleList
 from minigrad.nn.dropout import Dropout
+from minigrad.nn.functional.attention import additive_mask, attention, causal_mask
+from minigrad.nn.functional.embedding import embedding, normalize_padding_idx
 from minigrad.nn.linear import Linear
-from minigrad.nn.module import Module, ModuleList, Parameter
+from minigrad.nn.module import Module, Parameter
 from minigrad.nn.normalization import LayerNorm
 from minigrad.tensor import DTypeLike, Tensor, cat, from_numpy
 

@@ -1,12 +1,24 @@
-"""minigrad.optim: optimizers (SGD, Adam, AdamW) and learning-rate schedulers.
+"""minigrad.optim: optimizers and learning-rate schedulers, as ``torch.optim``.
 
 Optimizers follow PyTorch's update formulas exactly and update the parameter
-arrays in place, without recording a graph.
+arrays in place, without recording a graph. ``lr_scheduler`` holds the
+schedules, ``swa_utils`` weight averaging (SWA and EMA).
 """
 
 from minigrad.optim import lr_scheduler as lr_scheduler
+from minigrad.optim import swa_utils as swa_utils
+from minigrad.optim.adadelta import Adadelta
+from minigrad.optim.adagrad import Adagrad
 from minigrad.optim.adam import Adam, AdamW
+from minigrad.optim.adamax import Adamax
+from minigrad.optim.lbfgs import LBFGS
+from minigrad.optim.nadam import NAdam
 from minigrad.optim.optimizer import Optimizer
+from minigrad.optim.radam import RAdam
+from minigrad.optim.rmsprop import RMSprop
 from minigrad.optim.sgd import SGD
 
-__all__ = ["SGD", "Adam", "AdamW", "Optimizer", "lr_scheduler"]
+__all__ = [
+    "LBFGS", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "NAdam", "Optimizer", "RAdam",
+    "RMSprop", "lr_scheduler", "swa_utils",
+]  # fmt: skip

@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.errors import InvalidParameterError
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_number
+from minigrad.optim._inplace import addcdiv_, addcmul_, lerp_
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_betas, check_number
 
 __all__ = ["Adam", "AdamW"]
 
@@ -33,6 +33,7 @@ class Adam(Optimizer):
         weight_decay: >= 0; an L2 penalty added to the gradient (Adam) or a
             decay of the weights themselves (AdamW).
         amsgrad: use the maximum of past second moments (AMSGrad).
+        foreach: accepted for PyTorch compatibility and ignored.
         maximize: ascend the objective instead of descending it.
         decoupled_weight_decay: apply weight decay as AdamW does.
 
@@ -40,7 +41,7 @@ class Adam(Optimizer):
         InvalidParameterError: an out-of-range value (the message names the
             argument and the value) or an empty parameter list.
 
-    State per parameter: ``step`` (an int), ``exp_avg``, ``exp_avg_sq`` and,
+    State per parameter: ``step`` (a 0-d float32 tensor), ``exp_avg``, ``exp_avg_sq`` and,
     with amsgrad, ``max_exp_avg_sq`` (arrays shaped like the parameter).
     """
 
@@ -48,10 +49,11 @@ class Adam(Optimizer):
 
     def __init__(self, params: ParamsT, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, amsgrad: bool = False, *,
-                 maximize: bool = False, decoupled_weight_decay: bool = False) -> None:
+                 foreach: bool | None = None, maximize: bool = False,
+                 decoupled_weight_decay: bool = False) -> None:
         defaults: dict[str, Any] = {
             "lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "amsgrad": amsgrad,
-            "maximize": maximize, "decoupled_weight_decay": decoupled_weight_decay,
+            "maximize": maximize, "foreach": foreach, "decoupled_weight_decay": decoupled_weight_decay,
         }  # fmt: skip
         self._check_group(defaults)
         defaults["betas"] = tuple(betas)
@@ -60,83 +62,45 @@ class Adam(Optimizer):
     def _check_group(self, group: dict[str, Any]) -> None:
         check_number("lr", group["lr"])
         check_number("eps", group["eps"])
-        betas = group["betas"]
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise InvalidParameterError(f"betas must be a pair of floats, got {betas!r}")
-        check_number("beta parameter at index 0 (betas[0])", betas[0], below_one=True)
-        check_number("beta parameter at index 1 (betas[1])", betas[1], below_one=True)
+        check_betas(group["betas"])
         check_number("weight_decay", group["weight_decay"])
 
-    def _check_state(self, group: dict[str, Any], index: int, state: dict[str, Any]) -> None:
-        needed = ["step", "exp_avg", "exp_avg_sq"] + (["max_exp_avg_sq"] if group["amsgrad"] else [])
-        missing = [k for k in needed if k not in state]
-        if state and missing:
-            raise InvalidParameterError(
-                f"loaded state for parameter {index} lacks {missing}, needed by "
-                f"{self.__class__.__name__}(amsgrad={group['amsgrad']})"
-            )
+    def _required_state(self, group: dict[str, Any]) -> tuple[str, ...]:
+        return ("step", "exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if group["amsgrad"] else ())
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        scratch = self._scratch
         lr = float(group["lr"])
         beta1, beta2 = float(group["betas"][0]), float(group["betas"][1])
         eps = float(group["eps"])
         weight_decay = float(group["weight_decay"])
         amsgrad = bool(group["amsgrad"])
-        maximize = bool(group["maximize"])
         decoupled = bool(group["decoupled_weight_decay"])
-        w1 = 1.0 - beta1
-        for p in group["params"]:
-            g = self._grad_of(p)
-            if g is None:
-                continue
-            x = p.numpy()
-            state = self.state[p]
+        for x, g, state in self._with_grad(group):
             if not state:
-                state["step"] = 0
-                state["exp_avg"] = np.zeros_like(x)
-                state["exp_avg_sq"] = np.zeros_like(x)
+                state["step"] = self._scalar()
+                state["exp_avg"] = self._zeros(x)
+                state["exp_avg_sq"] = self._zeros(x)
                 if amsgrad:
-                    state["max_exp_avg_sq"] = np.zeros_like(x)
-            state["step"] = step = state["step"] + 1
-            m, v = state["exp_avg"], state["exp_avg_sq"]
-            if maximize:
-                g = np.negative(g, out=scratch.get(x, 1))
-            if weight_decay != 0:
-                if decoupled:
-                    x *= 1.0 - lr * weight_decay
-                else:
-                    t = scratch.get(x, 0)
-                    np.multiply(x, weight_decay, out=t)  # PyTorch: grad + weight_decay * param
-                    g = np.add(g, t, out=scratch.get(x, 1))
-            t = scratch.get(x, 0)
-            # m.lerp_(g, w1), with PyTorch's two formulas for small and large weights.
-            np.subtract(g, m, out=t)
-            if abs(w1) < 0.5:
-                t *= w1
-                m += t
-            else:
-                t *= 1.0 - w1
-                np.subtract(g, t, out=m)
+                    state["max_exp_avg_sq"] = self._zeros(x)
+            step = self._advance(state)
+            if decoupled and weight_decay != 0:
+                x *= 1.0 - lr * weight_decay
+            g = self._direction(x, g, bool(group["maximize"]), 0.0 if decoupled else weight_decay)
+            m, v = state["exp_avg"].numpy(), state["exp_avg_sq"].numpy()
+            tmp, denom = self._scratch.get(x, 0), self._scratch.get(x, 2)
+            lerp_(m, g, 1.0 - beta1, tmp)
             v *= beta2
-            np.multiply(g, 1.0 - beta2, out=t)
-            t *= g
-            v += t
+            addcmul_(v, g, g, 1.0 - beta2, tmp)
             bias_correction1 = 1.0 - beta1**step
             bias_correction2 = 1.0 - beta2**step
-            step_size = lr / bias_correction1
             if amsgrad:
-                vmax = state["max_exp_avg_sq"]
+                vmax = state["max_exp_avg_sq"].numpy()
                 np.maximum(vmax, v, out=vmax)
-                np.sqrt(vmax, out=t)
-            else:
-                np.sqrt(v, out=t)
-            t /= bias_correction2**0.5
-            t += eps
-            np.divide(m, t, out=t)
-            t *= -step_size
-            x += t
-            p._version += 1
+                v = vmax
+            np.sqrt(v, out=denom)
+            denom /= bias_correction2**0.5
+            denom += eps
+            addcdiv_(x, m, denom, -(lr / bias_correction1), tmp)
 
 
 class AdamW(Adam):
@@ -153,6 +117,7 @@ class AdamW(Adam):
         weight_decay: >= 0 (default 1e-2).
         amsgrad: use AMSGrad.
         maximize: ascend the objective instead of descending it.
+        foreach: accepted for PyTorch compatibility and ignored.
 
     Raises:
         InvalidParameterError: an out-of-range value or an empty parameter list.
@@ -160,8 +125,8 @@ class AdamW(Adam):
 
     def __init__(self, params: ParamsT, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, *,
-                 maximize: bool = False) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
+                 maximize: bool = False, foreach: bool | None = None) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach, maximize=maximize,
                          decoupled_weight_decay=True)
 
     def load_state_dict(self, state_dict: Any) -> None:

@@ -2,12 +2,15 @@
 
 Follows ``torch/optim/optimizer.py``: ``param_groups`` is a list of dicts
 holding the tensors and every hyperparameter (defaults filled in), ``state``
-maps each parameter to its own dict (momentum buffers, moment estimates), and
-``state_dict()`` replaces tensors by their position so that the dict can be
-saved and loaded into a fresh optimizer over equivalent parameters.
+maps each parameter to its own dict of Tensors (momentum buffers, moment
+estimates, and ``step``, a 0-d float32 tensor, where PyTorch keeps one), and
+``state_dict()`` replaces parameters by their position so that the dict can be
+saved and loaded into a fresh optimizer over equivalent parameters -- or into
+PyTorch's optimizer of the same name.
 
-State arrays are plain numpy arrays, updated in place: an optimizer step is on
-the hot path of every training iteration and builds no graph.
+An optimizer step is on the hot path of every training iteration: it updates
+the parameters' arrays and its state arrays in place with numpy, builds no
+graph, and allocates nothing once warm (temporaries live in :class:`_Scratch`).
 """
 
 from __future__ import annotations
@@ -16,16 +19,16 @@ import copy
 import functools
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeAlias, Union
 
 import numpy as np
 
-from minigrad.autograd import no_grad
+from minigrad.autograd import enable_grad, no_grad
 from minigrad.errors import InvalidParameterError, ShapeError
-from minigrad.tensor import Array, Tensor
+from minigrad.tensor import Array, Tensor, from_numpy
 
-__all__ = ["Optimizer", "ParamsT", "required"]
+__all__ = ["Optimizer", "ParamsT", "check_betas", "check_number", "required"]
 
 ParamsT: TypeAlias = Union[Iterable[Tensor], Iterable[dict[str, Any]], Iterable[tuple[str, Tensor]]]
 
@@ -40,22 +43,61 @@ class _RequiredParameter:
 required = _RequiredParameter()
 
 
-def check_number(name: str, value: Any, *, low: float | None = 0.0, below_one: bool = False) -> None:
+def check_number(name: str, value: Any, *, low: float | None = 0.0, high: float | None = None,
+                 high_inclusive: bool = False) -> None:
     """Raise InvalidParameterError unless ``value`` is a real number in range.
 
-    ``low`` is an inclusive lower bound (None: unbounded); ``below_one``
-    also demands ``value < 1`` (Adam's betas). NaN is always rejected.
+    ``low`` is an inclusive lower bound (None: unbounded); ``high`` an upper
+    bound, exclusive unless ``high_inclusive``. NaN is always rejected.
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise InvalidParameterError(f"{name} must be a real number, got {value!r}")
     v = float(value)
-    if math.isnan(v) or (low is not None and v < low) or (below_one and v >= 1.0):
-        bounds = f"in [{low}, 1)" if below_one else f">= {low}"
+    too_high = high is not None and (v > high if high_inclusive else v >= high)
+    if math.isnan(v) or (low is not None and v < low) or too_high:
+        if high is not None:
+            bounds = f"in [{low}, {high}{']' if high_inclusive else ')'}"
+        else:
+            bounds = "a number" if low is None else f">= {low}"
         raise InvalidParameterError(f"Invalid {name} value: {value!r} (expected {bounds})")
 
 
-def _copy_value(value: Any) -> Any:
-    return value.copy() if isinstance(value, np.ndarray) else copy.deepcopy(value)
+def check_betas(betas: Any) -> None:
+    """Raise InvalidParameterError unless ``betas`` is a pair of numbers in [0, 1)."""
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise InvalidParameterError(f"betas must be a pair of floats, got {betas!r}")
+    for i, beta in enumerate(betas):
+        check_number(f"beta parameter at index {i} (betas[{i}])", beta, high=1.0)
+
+
+def _copy_state(value: Any) -> Any:
+    """A deep copy of a state value; Tensors become new Tensors over copied arrays."""
+    if isinstance(value, Tensor):
+        return from_numpy(value.numpy().copy())
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, dict):
+        return {k: _copy_state(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copy_state(v) for v in value)
+    return copy.deepcopy(value)
+
+
+def _array_copy(value: Any) -> Array:
+    """A new ndarray holding ``value``: a Tensor, an ndarray, a number, or another library's array."""
+    arr: Array
+    if isinstance(value, Tensor):
+        arr = value.numpy().copy()
+    elif isinstance(value, (np.ndarray, np.generic, int, float)):
+        arr = np.array(value)
+    else:
+        arr = np.array(value.__array__())  # other libraries' __array__ may not take numpy 2's copy=
+    return arr
+
+
+def _is_array_like(value: Any) -> bool:
+    """A Tensor, an ndarray, a numpy scalar or another array (a torch tensor)."""
+    return not isinstance(value, (str, bytes, Mapping, list, tuple)) and hasattr(value, "__array__")
 
 
 class _Scratch:
@@ -93,6 +135,10 @@ class Optimizer:
         InvalidParameterError: an empty parameter list, a non-leaf tensor, a
             parameter listed twice or in two groups, a missing required
             hyperparameter, or an out-of-range hyperparameter value.
+
+    Subclasses validate a group in ``_check_group``, update one group in
+    ``_update_group`` (iterating :meth:`_with_grad`), and name the state
+    entries they need in ``_required_state``.
     """
 
     #: State entries shaped like their parameter (checked by load_state_dict).
@@ -237,7 +283,7 @@ class Optimizer:
                 if set_to_none:
                     p.grad = None
                 else:
-                    if g._ctx is not None:  # a gradient built with create_graph
+                    if g.grad_fn is not None:  # a gradient built with create_graph
                         g = p.grad = g.detach()
                     g.numpy().fill(0)
 
@@ -246,8 +292,8 @@ class Optimizer:
         """Update every parameter that has a gradient; returns ``closure()``'s loss.
 
         ``closure``, if given, re-evaluates the model and returns the loss; it
-        runs with grad mode on, before the update. Subclasses write the update
-        of one parameter group in ``_update_group``.
+        runs with grad mode on, before the update (PyTorch's order). Without a
+        closure, returns None.
         """
         self._opt_called = True
         loss = self._run_closure(closure)
@@ -263,8 +309,6 @@ class Optimizer:
     def _run_closure(closure: Callable[[], Any] | None) -> Any:
         if closure is None:
             return None
-        from minigrad.autograd import enable_grad
-
         with enable_grad():
             return closure()
 
@@ -274,24 +318,68 @@ class Optimizer:
         g = p.grad
         if g is None:
             return None
-        if g.shape != p.shape:
+        garr, parr = g.numpy(), p.numpy()
+        if garr.shape != parr.shape:
             raise ShapeError(
-                f"optimizer step: a parameter of shape {p.shape} has a gradient of shape {g.shape}"
+                f"optimizer step: a parameter of shape {parr.shape} has a gradient of shape {garr.shape}"
             )
-        if g.dtype.kind != "f":  # an int/bool .grad: PyTorch refuses it on assignment
-            raise TypeError(
-                f"optimizer step: a {p.dtype} parameter has a gradient of dtype {g.dtype}"
-            )
-        return g.numpy()
+        if garr.dtype.kind != "f":  # an int/bool .grad: PyTorch refuses it on assignment
+            raise TypeError(f"optimizer step: a {parr.dtype} parameter has a gradient of dtype {garr.dtype}")
+        return garr
+
+    def _with_grad(self, group: dict[str, Any]) -> Iterator[tuple[Array, Array, dict[str, Any]]]:
+        """``(param array, grad array, state)`` for each parameter of ``group`` with a gradient.
+
+        The caller updates the parameter array in place; the parameter's
+        version is bumped when the caller moves on to the next one.
+        """
+        for p in group["params"]:
+            g = self._grad_of(p)
+            if g is None:
+                continue
+            yield p.numpy(), g, self.state[p]
+            p._version += 1  # runs after the caller's update: the array changed in place
+
+    def _direction(self, x: Array, g: Array, maximize: bool, weight_decay: float) -> Array:
+        """The gradient the update rule sees: ``-g`` if maximize, plus ``weight_decay * x``.
+
+        Returns ``g`` itself (not to be written) or scratch slot 1 (which the
+        caller may overwrite).
+        """
+        if maximize:
+            g = np.negative(g, out=self._scratch.get(x, 1))
+        if weight_decay != 0:
+            tmp = self._scratch.get(x, 0)
+            np.multiply(x, weight_decay, out=tmp)  # PyTorch: grad.add(param, alpha=weight_decay)
+            g = np.add(g, tmp, out=self._scratch.get(x, 1))
+        return g
+
+    @staticmethod
+    def _zeros(x: Array, fill: float = 0.0) -> Tensor:
+        """A new state tensor shaped like ``x`` (its dtype), filled with ``fill``."""
+        return from_numpy(np.full_like(x, fill))
+
+    @staticmethod
+    def _scalar(value: float = 0.0) -> Tensor:
+        """A 0-d float32 state tensor, as PyTorch keeps ``step``."""
+        return from_numpy(np.array(value, dtype=np.float32))
+
+    @staticmethod
+    def _advance(state: dict[str, Any]) -> float:
+        """Add one to ``state['step']`` in place and return the new count."""
+        step = state["step"].numpy()
+        step += 1
+        return float(step)
 
     # ------------------------------------------------------------ state dict
 
     def state_dict(self) -> dict[str, Any]:
-        """The optimizer's state in PyTorch's layout, with arrays copied.
+        """The optimizer's state in PyTorch's layout, as copies.
 
         ``{'state': {index: {name: value}}, 'param_groups': [{..., 'params':
         [index, ...]}]}``, where ``index`` numbers the parameters in group
-        order. Parameters themselves are not included.
+        order. State values are Tensors where PyTorch keeps tensors (``step``
+        included). Parameters themselves are not included.
         """
         mapping: dict[int, int] = {}
         start = 0
@@ -303,48 +391,60 @@ class Optimizer:
             packed["params"] = [mapping[id(p)] for p in group["params"]]
             start += len(packed["params"])
             groups.append(packed)
-        state = {
-            mapping[id(p)]: {k: _copy_value(v) for k, v in s.items()}
-            for p, s in self.state.items()
-            if id(p) in mapping
-        }
+        state = {mapping[id(p)]: _copy_state(s) for p, s in self.state.items() if id(p) in mapping}
         return {"state": state, "param_groups": groups}
 
-    def _load_state_value(self, p: Tensor, index: int, key: str, value: Any) -> Any:
-        """Convert one saved state entry for parameter ``p`` (a copy, never an alias)."""
+    @staticmethod
+    def _load_step(index: int, value: Any) -> Tensor:
+        """A saved ``step`` as a Tensor: an array keeps its dtype, a number becomes float32."""
+        numeric = _is_array_like(value) or (isinstance(value, (int, float)) and not isinstance(value, bool))
+        arr = _array_copy(value) if numeric else None
+        if arr is None or arr.size != 1 or arr.dtype.kind not in "iuf" or not float(arr.item()).is_integer() \
+                or arr.item() < 0:
+            raise InvalidParameterError(f"state[{index}]['step'] must be a count, got {value!r}")
+        return from_numpy(arr if _is_array_like(value) else arr.astype(np.float32))
+
+    def _load_state_value(self, p: Tensor, index: int, key: str | None, value: Any) -> Any:
+        """Convert one saved state entry for parameter ``p`` (a copy, never an alias).
+
+        As PyTorch: arrays become Tensors cast to the parameter's float dtype,
+        except ``step``, which keeps its own (a number becomes a float32 tensor).
+        """
         if key == "step":
-            step = float(np.asarray(value).item())
-            if not step.is_integer() or step < 0:
-                raise InvalidParameterError(f"state[{index}]['step'] must be a count, got {value!r}")
-            return int(step)
-        if isinstance(value, (np.ndarray, Tensor)) or hasattr(value, "__array__"):
-            arr = np.asarray(value)
-            if arr.dtype.kind == "f" and p.dtype.kind == "f":
-                arr = arr.astype(p.dtype, copy=True)  # like PyTorch: state follows the param dtype
-            else:
-                arr = arr.copy()
+            return self._load_step(index, value)
+        if _is_array_like(value):
+            arr = _array_copy(value)
+            dtype = p.numpy().dtype
+            if arr.dtype.kind == "f" and dtype.kind == "f":
+                arr = arr.astype(dtype, copy=False)
             if key in self._param_shaped_state and arr.shape != p.shape:
                 raise ShapeError(
                     f"load_state_dict: state[{index}][{key!r}] has shape {arr.shape}, "
                     f"but the parameter has shape {p.shape}"
                 )
-            return arr
+            return from_numpy(arr)
+        if isinstance(value, Mapping):
+            return {k: self._load_state_value(p, index, str(k), v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(self._load_state_value(p, index, None, v) for v in value)
         return copy.deepcopy(value)
 
-    def _check_state(self, group: dict[str, Any], index: int, state: dict[str, Any]) -> None:
-        """Raise if a loaded per-parameter state lacks what ``step`` needs."""
+    def _required_state(self, group: dict[str, Any]) -> tuple[str, ...]:
+        """The state entries ``step`` needs for a parameter of ``group`` (once it has any)."""
+        return ()
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Load a state saved by :meth:`state_dict` (all or nothing).
 
         Parameters are matched by position; hyperparameters of each group are
         replaced by the saved ones. Arrays are copied and cast to their
-        parameter's floating dtype.
+        parameter's floating dtype (``step`` keeps its own), as in PyTorch, so
+        a state saved by PyTorch's optimizer of the same name loads too.
 
         Raises:
             InvalidParameterError: not an optimizer state dict, a different
-                number of groups or of parameters in a group, or invalid
-                saved hyperparameters.
+                number of groups or of parameters in a group, a missing state
+                entry, or invalid saved hyperparameters.
             ShapeError: a saved buffer's shape differs from its parameter's.
         On any error the optimizer keeps its current state.
         """
@@ -389,8 +489,7 @@ class Optimizer:
             p = id_map[key]
             if not isinstance(v, Mapping):
                 raise InvalidParameterError(f"loaded state[{k!r}] is not a dict")
-            entry = {str(name): self._load_state_value(p, key, str(name), value) for name, value in v.items()}
-            new_state[p] = entry
+            new_state[p] = {str(n): self._load_state_value(p, key, str(n), value) for n, value in v.items()}
 
         new_groups = []
         for g, sg in zip(groups, saved_groups, strict=True):
@@ -404,7 +503,12 @@ class Optimizer:
             new_groups.append(ng)
         for ng, sg in zip(new_groups, saved_groups, strict=True):
             for index, p in zip(sg["params"], ng["params"], strict=True):
-                if p in new_state:
-                    self._check_state(ng, int(index), new_state[p])
+                state = new_state.get(p)
+                missing = [k for k in self._required_state(ng) if k not in state] if state else []
+                if missing:
+                    raise InvalidParameterError(
+                        f"loaded state for parameter {int(index)} lacks {missing}, needed by "
+                        f"{self.__class__.__name__} with this parameter group's settings"
+                    )
         self.state = new_state
         self.param_groups = new_groups

@@ -7,7 +7,9 @@ from typing import Any
 import numpy as np
 
 from minigrad.errors import InvalidParameterError
+from minigrad.optim._inplace import add_
 from minigrad.optim.optimizer import Optimizer, ParamsT, check_number
+from minigrad.tensor import from_numpy
 
 __all__ = ["SGD"]
 
@@ -31,6 +33,8 @@ class SGD(Optimizer):
         weight_decay: L2 penalty, >= 0.
         nesterov: Nesterov momentum (needs momentum > 0 and dampening 0).
         maximize: ascend the objective instead of descending it.
+        foreach: accepted for PyTorch compatibility and ignored (minigrad has
+            one implementation).
 
     Raises:
         InvalidParameterError: an out-of-range value (the message names it),
@@ -42,10 +46,11 @@ class SGD(Optimizer):
     _param_shaped_state = ("momentum_buffer",)
 
     def __init__(self, params: ParamsT, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
-                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False) -> None:
+                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
+                 foreach: bool | None = None) -> None:
         defaults: dict[str, Any] = {
             "lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weight_decay,
-            "nesterov": nesterov, "maximize": maximize,
+            "nesterov": nesterov, "maximize": maximize, "foreach": foreach,
         }  # fmt: skip
         self._check_group(defaults)
         super().__init__(params, defaults)
@@ -63,47 +68,27 @@ class SGD(Optimizer):
             )
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        scratch = self._scratch
         lr = float(group["lr"])
         momentum = float(group["momentum"])
         dampening = float(group["dampening"])
-        weight_decay = float(group["weight_decay"])
         nesterov = bool(group["nesterov"])
-        maximize = bool(group["maximize"])
-        for p in group["params"]:
-            g = self._grad_of(p)
-            if g is None:
-                continue
-            x = p.numpy()
-            # `d` is the direction; `own` says whether it is a scratch array
-            # this step may overwrite (never the .grad array or the buffer).
-            d, own = g, False
-            if maximize:
-                d, own = np.negative(g, out=scratch.get(x, 0)), True
-            if weight_decay != 0:
-                t = scratch.get(x, 1)
-                np.multiply(x, weight_decay, out=t)  # PyTorch: grad + weight_decay * param
-                d, own = np.add(d, t, out=scratch.get(x, 0)), True
+        for x, g, state in self._with_grad(group):
+            tmp = self._scratch.get(x, 0)
+            d = self._direction(x, g, bool(group["maximize"]), float(group["weight_decay"]))
             if momentum != 0:
-                state = self.state[p]
                 buf = state.get("momentum_buffer")
                 if buf is None:
-                    buf = state["momentum_buffer"] = d.copy()
+                    state["momentum_buffer"] = from_numpy(d.copy())
+                    buf_arr = state["momentum_buffer"].numpy()
                 else:
-                    buf *= momentum
-                    if dampening == 0:
-                        buf += d
-                    else:
-                        t = scratch.get(x, 1)
-                        np.multiply(d, 1.0 - dampening, out=t)
-                        buf += t
+                    buf_arr = buf.numpy()
+                    buf_arr *= momentum
+                    add_(buf_arr, d, 1.0 - dampening, tmp)
                 if nesterov:
-                    t = scratch.get(x, 1)
-                    np.multiply(buf, momentum, out=t)
-                    d, own = np.add(d, t, out=t), True
+                    # d + momentum * buf, into slot 2 so that d (maybe .grad) is never written
+                    out = self._scratch.get(x, 2)
+                    np.multiply(buf_arr, momentum, out=out)
+                    d = np.add(d, out, out=out)
                 else:
-                    d, own = buf, False
-            t = d if own else scratch.get(x, 0)
-            np.multiply(d, -lr, out=t)
-            x += t
-            p._version += 1
+                    d = buf_arr
+            add_(x, d, -lr, tmp)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -82,3 +84,68 @@ def test_train_eval_switch_on_a_model() -> None:
     model.train()
     mg.manual_seed(0)
     assert np.mean(model(mg.ones(1000, 4)).numpy() == 0) > 0.3
+
+
+# (layer, input shape, number of leading dims that get one draw each)
+CHANNEL_CASES = [(nn.Dropout1d, (40, 30, 7), 2), (nn.Dropout1d, (300, 7), 1),
+                 (nn.Dropout2d, (20, 30, 3, 4), 2), (nn.Dropout3d, (10, 40, 2, 2, 3), 2),
+                 (nn.Dropout3d, (300, 2, 2, 3), 1)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("layer", "shape", "drawn"), CHANNEL_CASES)
+def test_channel_dropout_zeroes_whole_channels(layer: type[nn.Module], shape: tuple[int, ...],
+                                               drawn: int) -> None:
+    mg.manual_seed(0)
+    p = 0.4
+    x = mg.tensor(np.random.default_rng(0).uniform(1, 2, size=shape), requires_grad=True)
+    y = layer(p)(x)
+    channels = y.numpy().reshape(*shape[:drawn], -1)
+    zero, kept = (channels == 0).all(-1), (channels != 0).all(-1)
+    assert (zero | kept).all()  # a channel is dropped whole or kept whole
+    n = zero.size
+    assert abs(zero.mean() - p) < 5 * np.sqrt(p * (1 - p) / n)
+    np.testing.assert_allclose(y.numpy()[kept], x.numpy()[kept] / (1 - p), rtol=1e-15)
+    g = np.random.default_rng(1).normal(size=shape)
+    y.backward(mg.tensor(g))
+    np.testing.assert_allclose(x.grad.numpy(), g * (y.numpy() != 0) / (1 - p), rtol=1e-15)
+    assert layer(p).eval()(x) is x
+    assert repr(layer(0.25)) == f"{layer.__name__}(p=0.25, inplace=False)"
+
+
+def test_dropout2d_on_3d_input_warns_and_drops_1d_channels() -> None:
+    x = mg.ones(4, 5, 6)
+    with pytest.warns(UserWarning, match="3D input to dropout2d"):
+        y = F.dropout2d(x, 0.5).numpy()
+    assert ((y == 0).all(-1) | (y != 0).all(-1)).all()
+    with pytest.warns(UserWarning, match="2-D input to dropout2d"):
+        F.dropout2d(mg.ones(4, 5), 0.5)
+
+
+@pytest.mark.parametrize(("fn", "shape"), [(F.alpha_dropout, (400, 500)),
+                                           (F.feature_alpha_dropout, (400, 500, 1))])
+def test_alpha_dropout_keeps_selu_statistics(fn: object, shape: tuple[int, ...]) -> None:
+    mg.manual_seed(2)
+    p = 0.2
+    x = mg.tensor(np.random.default_rng(3).normal(size=shape))  # zero mean, unit variance
+    y = fn(x, p, training=True).numpy()  # type: ignore[operator]
+    alpha = 1.6732632423543772848170429916717 * 1.0507009873554804934193349852946
+    a = 1 / math.sqrt((alpha**2 * p + 1) * (1 - p))
+    dropped = np.isclose(y, -alpha * a * (1 - p), rtol=0, atol=1e-12)
+    assert abs(dropped.mean() - p) < 0.01
+    np.testing.assert_allclose(y[~dropped], a * x.numpy()[~dropped] + alpha * a * p, rtol=1e-12)
+    assert abs(y.mean()) < 0.01 and abs(y.var() - 1) < 0.01
+    assert fn(x, p) is x  # type: ignore[operator]  # PyTorch's default training=False
+
+
+def test_alpha_dropout_modules_and_bad_p() -> None:
+    assert repr(nn.AlphaDropout(0.1)) == "AlphaDropout(p=0.1, inplace=False)"
+    assert repr(nn.FeatureAlphaDropout()) == "FeatureAlphaDropout(p=0.5, inplace=False)"
+    x = mg.randn(3, 4)
+    assert nn.AlphaDropout(0.3).eval()(x) is x
+    for layer in (nn.Dropout1d, nn.Dropout2d, nn.Dropout3d, nn.AlphaDropout, nn.FeatureAlphaDropout):
+        with pytest.raises(mg.InvalidParameterError, match=r"p=1\.5"):
+            layer(1.5)
+        with pytest.raises(mg.InvalidParameterError, match="inplace"):
+            layer(0.5, inplace=True)
+    with pytest.raises(mg.ShapeError, match=r"2D.*3D.*4D"):
+        nn.Dropout1d()(mg.ones(2, 3, 4, 5))

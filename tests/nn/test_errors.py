@@ -170,3 +170,113 @@ def test_loss_shape_errors() -> None:
         F.cross_entropy(mg.zeros(2, 3), mg.tensor([0, 1]), weight=mg.ones(2))
     with pytest.raises(mg.ShapeError, match="target size"):
         F.binary_cross_entropy_with_logits(mg.zeros(2, 3), mg.zeros(3))
+
+
+@pytest.mark.parametrize("fn", [F.cross_entropy, F.nll_loss])
+@pytest.mark.parametrize("shape", [(3, 4), (2, 4, 5)])
+def test_float_class_labels_say_integers_expected(fn: Any, shape: tuple[int, ...]) -> None:
+    """Float labels where class indices belong: PyTorch's RuntimeError, saying what to pass instead."""
+    logits = mg.randn(*shape)
+    labels = mg.zeros(shape[0], *shape[2:])  # float32 zeros: labels of the right shape, wrong dtype
+    with pytest.raises(RuntimeError, match=r"integer class indices.*float32") as info:
+        fn(logits, labels)
+    assert isinstance(info.value, mg.MinigradError)
+    msg = str(info.value)
+    assert "long()" in msg and "probabilities" in msg and str(tuple(shape)) in msg, msg
+
+
+def test_float_targets_of_the_logits_shape_are_probabilities() -> None:
+    logits = mg.randn(3, 4, dtype=mg.float64)
+    probs = F.softmax(mg.randn(3, 4, dtype=mg.float64), dim=1)
+    expected = -(F.log_softmax(logits, 1) * probs).sum(1).mean()
+    assert F.cross_entropy(logits, probs).item() == pytest.approx(expected.item(), rel=1e-12)
+
+
+# (layer, valid keyword arguments, argument, bad value): the error names the argument and the value
+BAD_ARGUMENTS: list[tuple[str, dict[str, Any], str, Any]] = [
+    ("LeakyReLU", {}, "negative_slope", "0.1"), ("ELU", {}, "alpha", None), ("CELU", {}, "alpha", 0),
+    ("Softplus", {}, "beta", "2"), ("Softplus", {}, "threshold", [20]), ("Hardtanh", {}, "max_val", -2.0),
+    ("Softshrink", {}, "lambd", -0.5), ("Hardshrink", {}, "lambd", "x"),
+    ("Threshold", {"value": 0}, "threshold", None),
+    ("PReLU", {}, "num_parameters", 0), ("PReLU", {}, "init", "a"), ("ReLU", {}, "inplace", "yes"),
+    ("GELU", {}, "approximate", "fast"), ("BatchNorm2d", {}, "num_features", 0),
+    ("BatchNorm3d", {"num_features": 2}, "momentum", 1.5), ("InstanceNorm1d", {"num_features": 3}, "eps", 0),
+    ("InstanceNorm2d", {"num_features": 3}, "affine", "no"),
+    ("GroupNorm", {"num_channels": 4}, "num_groups", 3),
+    ("GroupNorm", {"num_groups": 2}, "num_channels", -4), ("RMSNorm", {}, "normalized_shape", []),
+    ("RMSNorm", {"normalized_shape": 3}, "eps", -1.0), ("LocalResponseNorm", {}, "size", 0),
+    ("Dropout1d", {}, "p", 1.0), ("Dropout2d", {}, "p", -0.1), ("AlphaDropout", {}, "p", "0.5"),
+    ("L1Loss", {}, "reduction", "avg"), ("SmoothL1Loss", {}, "beta", -1.0), ("HuberLoss", {}, "delta", 0.0),
+    ("KLDivLoss", {}, "reduction", "batch"), ("BCELoss", {}, "reduction", None),
+    ("PoissonNLLLoss", {}, "full", 1),
+    ("GaussianNLLLoss", {}, "eps", "1e-6"), ("TripletMarginLoss", {}, "margin", 0.0),
+    ("MarginRankingLoss", {}, "margin", None), ("CosineEmbeddingLoss", {}, "reduction", "mean "),
+    ("MultiLabelSoftMarginLoss", {}, "reduction", 0), ("Bilinear", {"in1_features": 2, "out_features": 3},
+                                                      "in2_features", -1),
+    ("EmbeddingBag", {"num_embeddings": 5, "embedding_dim": 2}, "mode", "median"),
+    ("EmbeddingBag", {"num_embeddings": 5, "embedding_dim": 2}, "padding_idx", 5),
+    ("PairwiseDistance", {}, "p", "2"), ("CosineSimilarity", {}, "eps", None), ("Unflatten", {"dim": 1},
+                                                                                "unflattened_size", 6),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("layer", "ok", "arg", "bad"), BAD_ARGUMENTS,
+                         ids=[f"{c[0]}-{c[2]}={c[3]!r}" for c in BAD_ARGUMENTS])
+def test_bad_constructor_argument_names_argument_and_value(layer: str, ok: dict[str, Any], arg: str,
+                                                           bad: Any) -> None:
+    with pytest.raises(mg.InvalidParameterError) as info:
+        getattr(nn, layer)(**ok, **{arg: bad})
+    assert isinstance(info.value, ValueError)
+    assert arg in str(info.value) and repr(bad) in str(info.value), str(info.value)
+
+
+# (layer builder, bad input shape, words the message must contain)
+BAD_INPUTS: list[tuple[Any, tuple[int, ...], str]] = [
+    (lambda: nn.BatchNorm2d(3), (4, 3, 5), "4D"), (lambda: nn.BatchNorm2d(3), (4, 2, 5, 5), "3 channels"),
+    (lambda: nn.BatchNorm3d(3), (4, 3, 5, 5), "5D"), (lambda: nn.InstanceNorm1d(3), (2, 3, 4, 5), "2D or 3D"),
+    (lambda: nn.InstanceNorm2d(3, affine=True), (2, 4, 4, 5), "num_features"),
+    (lambda: nn.InstanceNorm1d(3), (2, 3, 1), "spatial element"),
+    (lambda: nn.GroupNorm(2, 4), (3, 6, 2), "4"),
+    (lambda: nn.RMSNorm(4), (3, 5), "normalized_shape"), (lambda: nn.LocalResponseNorm(2), (3, 4), "3D"),
+    (lambda: nn.PReLU(3), (2, 4, 5), "channel"), (lambda: nn.GLU(), (2, 3), "even"),
+    (lambda: nn.Softmax2d(), (2, 3), "3D or 4D"), (lambda: nn.Dropout1d(), (5,), "2D"),
+    (lambda: nn.Unflatten(1, (2, 2)), (3, 5), "(2, 2)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("build", "shape", "words"), BAD_INPUTS)
+def test_bad_input_shape_is_a_shape_error(build: Any, shape: tuple[int, ...], words: str) -> None:
+    layer = build().train()
+    with pytest.raises(mg.ShapeError) as info:
+        layer(mg.ones(*shape))
+    assert words in str(info.value) and str(shape) in str(info.value), str(info.value)
+
+
+def test_bad_functional_inputs() -> None:
+    x = mg.ones(3, 4)
+    cases = [
+        (lambda: F.group_norm(x, 3), mg.ShapeError, "divisible"),
+        (lambda: F.bilinear(x, mg.ones(2, 4), mg.ones(5, 4, 4)), mg.ShapeError, "batch dimensions"),
+        (lambda: F.bilinear(x, x, mg.ones(5, 4)), mg.ShapeError, "(out, in1, in2)"),
+        (lambda: F.cosine_similarity(x, mg.ones(2, 4)), mg.ShapeError, "broadcast"),
+        (lambda: F.binary_cross_entropy(x * 2, x), mg.DomainError, "between 0 and 1"),
+        (lambda: F.binary_cross_entropy(x * 0.5, mg.ones(4)), mg.ShapeError, "target size"),
+        (lambda: F.gaussian_nll_loss(x, x, mg.ones(2)), mg.ShapeError, "var"),
+        (lambda: F.gaussian_nll_loss(x, x, -mg.ones(3, 4)), mg.InvalidParameterError, "negative"),
+        (lambda: F.margin_ranking_loss(mg.ones(3), mg.ones(3), mg.ones(3, 1)), mg.ShapeError, "dims"),
+        (lambda: F.cosine_embedding_loss(x, x, mg.ones(3, 1)), mg.ShapeError, "target"),
+        (lambda: F.triplet_margin_loss(x, x, mg.ones(4)), mg.ShapeError, "dimensions"),
+        (lambda: F.embedding_bag(mg.tensor([1, 2]), x, mg.tensor([1])), mg.ShapeError, "offsets[0]"),
+        (lambda: F.embedding_bag(mg.tensor([1, 7]), x, mg.tensor([0])), mg.DimensionError, "7"),
+        (lambda: F.embedding_bag(mg.tensor([[1]]), x, mg.tensor([0])), mg.InvalidParameterError, "offsets"),
+        (lambda: F.embedding_bag(mg.tensor([1]), x, mg.tensor([0]), mode="max",
+                                 per_sample_weights=mg.ones(1)), mg.InvalidParameterError, "per_sample"),
+        (lambda: F.huber_loss(x, x, weight=mg.ones(4)), mg.ShapeError, "weight"),
+        (lambda: F.prelu(x, mg.ones(3)), mg.ShapeError, "slopes"),
+        (lambda: F.smooth_l1_loss(x, mg.ones(2, 3)), mg.ShapeError, "broadcast"),
+    ]
+    for fn, error, words in cases:
+        with pytest.raises(error) as info:
+            fn()
+        assert words in str(info.value), str(info.value)
+    assert isinstance(mg.DomainError("x"), RuntimeError)

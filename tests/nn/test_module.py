@@ -96,6 +96,25 @@ def test_zero_grad_sets_none() -> None:
     assert m.weight.grad is not None and np.all(m.weight.grad.numpy() == 0)
 
 
+def test_zero_grad_false_zeroes_in_place_as_pytorch() -> None:
+    """set_to_none=False keeps each gradient tensor (zeroed), so references held elsewhere see zeros."""
+    m = nn.Linear(3, 2)
+    m(mg.randn(4, 3)).sum().backward()
+    held = m.weight.grad
+    m.zero_grad(set_to_none=False)
+    assert m.weight.grad is held and held is not None and not np.any(held.numpy())
+    # a gradient built with create_graph is detached from its graph first, then zeroed
+    x = mg.randn(4, 3, requires_grad=True)
+    (gx,) = mg.grad((m(x) ** 2).sum(), [x], create_graph=True)
+    (gx**2).sum().backward()
+    assert m.weight.grad is not None and m.weight.grad.grad_fn is None
+    m.weight.grad = m.weight.grad * 1.0 + (gx**2).sum()  # a grad with a graph, as create_graph leaves
+    assert m.weight.grad.grad_fn is not None
+    m.zero_grad(set_to_none=False)
+    g = m.weight.grad
+    assert g is not None and g.grad_fn is None and not g.requires_grad and not np.any(g.numpy())
+
+
 def test_state_dict_is_a_copy() -> None:
     m = nn.Linear(2, 2)
     sd = m.state_dict()
@@ -276,6 +295,19 @@ def test_sequential_container() -> None:
     named = nn.Sequential({"first": a, "act": b})
     assert [n for n, _ in named.named_parameters()] == ["first.weight", "first.bias"]
     assert named.first is a
+
+
+def test_sequential_insert_and_delete_keep_numbering() -> None:
+    a, b, c = nn.Linear(2, 2), nn.ReLU(), nn.Tanh()
+    s = nn.Sequential(a, c)
+    assert s.insert(1, b) is s and list(s) == [a, b, c]
+    s.insert(-1, nn.Identity())
+    assert [n for n, _ in s.named_children()] == ["0", "1", "2", "3"] and isinstance(s[2], nn.Identity)
+    del s[0:2]
+    assert [n for n, _ in s.named_children()] == ["0", "1"] and s[1] is c
+    named = nn.Sequential({"first": a, "act": b})
+    del named[0]
+    assert [n for n, _ in named.named_children()] == ["act"]  # user-given names are kept
 
 
 def test_modulelist_and_moduledict() -> None:

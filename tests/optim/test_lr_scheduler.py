@@ -114,6 +114,34 @@ def test_state_dict_round_trip_through_a_checkpoint_resumes_exactly(make: Any, t
     (lambda o: lr_scheduler.LambdaLR(o, [lambda e: 1.0] * 3), "Expected 1 lr_lambdas, but got 3"),
     (lambda o: lr_scheduler.StepLR(o, 2, last_epoch=-2), "last_epoch.*-2"),
     (lambda o: lr_scheduler.StepLR(o, 2, last_epoch=3), "initial_lr"),
+    (lambda o: lr_scheduler.MultiStepLR(o, [2, 4.5]), "milestones.*4.5"),
+    (lambda o: lr_scheduler.ExponentialLR(o, gamma="0.9"), "gamma.*'0.9'"),
+    (lambda o: lr_scheduler.ConstantLR(o, factor=1.5), "factor.*1.5"),
+    (lambda o: lr_scheduler.ConstantLR(o, factor=0.0), "factor=0"),
+    (lambda o: lr_scheduler.ConstantLR(o, total_iters=-1), "total_iters.*-1"),
+    (lambda o: lr_scheduler.LinearLR(o, start_factor=0.0), "start_factor=0"),
+    (lambda o: lr_scheduler.LinearLR(o, end_factor=-0.5), "end_factor.*-0.5"),
+    (lambda o: lr_scheduler.LinearLR(o, total_iters=0), "total_iters.*0"),
+    (lambda o: lr_scheduler.PolynomialLR(o, total_iters=0), "total_iters.*0"),
+    (lambda o: lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=0), "T_0.*0"),
+    (lambda o: lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=5, T_mult=1.5), "T_mult.*1.5"),
+    (lambda o: lr_scheduler.OneCycleLR(o, 0.1), "total_steps OR"),
+    (lambda o: lr_scheduler.OneCycleLR(o, 0.1, total_steps=0), "total_steps.*0"),
+    (lambda o: lr_scheduler.OneCycleLR(o, 0.1, total_steps=10, pct_start=1.5), "pct_start=1.5"),
+    (lambda o: lr_scheduler.OneCycleLR(o, 0.1, total_steps=10, anneal_strategy="cosine"), "'cosine'"),
+    (lambda o: lr_scheduler.OneCycleLR(o, [0.1, 0.2], total_steps=10), "max_lr.*2 values"),
+    (lambda o: lr_scheduler.CyclicLR(o, 0.01, 0.1, step_size_up=0), "step_size_up.*0"),
+    (lambda o: lr_scheduler.CyclicLR(o, 0.01, 0.1, mode="sine"), "mode.*'sine'"),
+    (lambda o: lr_scheduler.ReduceLROnPlateau(o, factor=1.0), "factor.*1.0"),
+    (lambda o: lr_scheduler.ReduceLROnPlateau(o, mode="up"), "mode.*'up'"),
+    (lambda o: lr_scheduler.ReduceLROnPlateau(o, threshold_mode="relative"), "threshold mode.*'relative'"),
+    (lambda o: lr_scheduler.ReduceLROnPlateau(o, min_lr=[0.1, 0.2]), "expected 1 min_lrs, got 2"),
+    (lambda o: lr_scheduler.ReduceLROnPlateau(o, cooldown=-1), "cooldown.*-1"),
+    (lambda o: lr_scheduler.SequentialLR(o, [], []), "at least one scheduler"),
+    (lambda o: lr_scheduler.SequentialLR(o, [lr_scheduler.StepLR(o, 2)], [3]), "milestones to be equal to 1"),
+    (lambda o: lr_scheduler.SequentialLR(o, [lr_scheduler.ReduceLROnPlateau(o)], []), "ReduceLROnPlateau"),
+    (lambda o: lr_scheduler.ChainedScheduler([lr_scheduler.StepLR(o, 2), lr_scheduler.StepLR(_opt(), 2)]),
+     "same optimizer"),
 ])
 def test_invalid_arguments(make: Any, match: str) -> None:
     with pytest.raises(mg.InvalidParameterError, match=match):
@@ -125,3 +153,39 @@ def test_non_optimizer_and_non_callable_lambda_are_type_errors() -> None:
         lr_scheduler.StepLR(object(), 2)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="callable"):
         lr_scheduler.LambdaLR(_opt(), 0.5)  # type: ignore[arg-type]
+
+
+def test_cycle_momentum_needs_an_optimizer_with_momentum() -> None:
+    opt = optim.Adagrad([mg.Tensor(np.zeros(2), requires_grad=True)])
+    with pytest.raises(mg.InvalidParameterError, match=r"momentum or beta1.*Adagrad"):
+        lr_scheduler.OneCycleLR(opt, 0.1, total_steps=10)
+    lr_scheduler.OneCycleLR(opt, 0.1, total_steps=10, cycle_momentum=False)
+
+
+def test_multistep_lr_values_by_hand() -> None:
+    opt = _opt((1.0,))
+    sched = lr_scheduler.MultiStepLR(opt, [2, 4, 4], gamma=0.5)
+    assert _lrs(sched, opt, 5) == [1.0, 0.5, 0.5, 0.125, 0.125]
+
+
+def test_reduce_lr_on_plateau_by_hand() -> None:
+    opt = _opt((1.0,))
+    sched = lr_scheduler.ReduceLROnPlateau(opt, patience=1, factor=0.5, cooldown=1, min_lr=0.2)
+    lrs = []
+    for metric in [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.5]:
+        sched.step(metric)
+        lrs.append(sched.get_last_lr()[0])
+    # best; bad 1, 2 -> cut; cooldown (bad count reset); bad 1, 2 -> cut; cooldown; an improvement
+    assert lrs == [1.0, 1.0, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25]
+
+
+def test_a_custom_schedule_subclasses_the_base_under_either_name() -> None:
+    class Warmup(lr_scheduler._LRScheduler):  # PyTorch's old name, still used by scripts
+        def get_lr(self) -> list[float]:
+            return [base * min(1.0, (self.last_epoch + 1) / 3) for base in self.base_lrs]
+
+    opt = _opt((0.3,))
+    sched = Warmup(opt)
+    assert isinstance(sched, lr_scheduler.LRScheduler)
+    assert sched.get_last_lr() == [pytest.approx(0.1)]
+    assert _lrs(sched, opt, 3) == pytest.approx([0.2, 0.3, 0.3])

@@ -18,6 +18,12 @@ OPTIMIZERS: dict[str, Any] = {
     "SGD-plain": lambda ps: optim.SGD(ps, lr=0.1),
     "Adam": lambda ps: optim.Adam(ps, lr=0.01, amsgrad=True, weight_decay=0.1),
     "AdamW": lambda ps: optim.AdamW(ps, lr=0.01),
+    "Adagrad": lambda ps: optim.Adagrad(ps, lr=0.1, lr_decay=0.01, weight_decay=0.1),
+    "RMSprop": lambda ps: optim.RMSprop(ps, lr=0.01, momentum=0.9, centered=True, weight_decay=0.1),
+    "Adadelta": lambda ps: optim.Adadelta(ps, weight_decay=0.1),
+    "Adamax": lambda ps: optim.Adamax(ps, weight_decay=0.1),
+    "NAdam": lambda ps: optim.NAdam(ps, weight_decay=0.1),
+    "RAdam": lambda ps: optim.RAdam(ps, weight_decay=0.1, decoupled_weight_decay=True),
 }
 
 
@@ -54,6 +60,27 @@ def _set_grads(ps: list[mg.Tensor], step: int) -> None:
     (lambda ps: optim.SGD([{"params": ps[:2]}, {"params": ps[1:]}], lr=0.1), "more than one parameter group"),
     (lambda ps: optim.SGD([{"params": ps, "lr": -1.0}]), "lr.*-1.0"),
     (lambda ps: optim.SGD([ps[0] * 2], lr=0.1), "non-leaf"),
+    (lambda ps: optim.Adagrad(ps, lr=-0.1), "lr.*-0.1"),
+    (lambda ps: optim.Adagrad(ps, lr_decay=-1.0), "lr_decay.*-1.0"),
+    (lambda ps: optim.Adagrad(ps, initial_accumulator_value=-0.5), "initial_accumulator_value.*-0.5"),
+    (lambda ps: optim.Adagrad(ps, eps=-1e-10), "eps.*-1e-10"),
+    (lambda ps: optim.RMSprop(ps, alpha=-0.9), "alpha.*-0.9"),
+    (lambda ps: optim.RMSprop(ps, momentum=-0.1), "momentum.*-0.1"),
+    (lambda ps: optim.RMSprop(ps, eps=float("nan")), "eps.*nan"),
+    (lambda ps: optim.Adadelta(ps, rho=1.5), "rho.*1.5"),
+    (lambda ps: optim.Adadelta(ps, lr=-1.0), "lr.*-1.0"),
+    (lambda ps: optim.Adadelta(ps, weight_decay=-0.1), "weight_decay.*-0.1"),
+    (lambda ps: optim.Adamax(ps, betas=(0.9, 1.0)), "beta parameter at index 1.*1.0"),
+    (lambda ps: optim.Adamax(ps, eps=-1.0), "eps.*-1.0"),
+    (lambda ps: optim.NAdam(ps, momentum_decay=-4e-3), "momentum_decay.*-0.004"),
+    (lambda ps: optim.NAdam(ps, betas=(-0.1, 0.9)), "beta parameter at index 0.*-0.1"),
+    (lambda ps: optim.RAdam(ps, betas=(0.9, 2.0)), "beta parameter at index 1.*2.0"),
+    (lambda ps: optim.RAdam(ps, lr=-1e-3), "lr.*-0.001"),
+    (lambda ps: optim.LBFGS(ps, lr=-1.0), "lr.*-1.0"),
+    (lambda ps: optim.LBFGS(ps, history_size=0), "history_size.*0"),
+    (lambda ps: optim.LBFGS(ps, max_iter=2.5), "max_iter.*2.5"),
+    (lambda ps: optim.LBFGS(ps, line_search_fn="armijo"), "line_search_fn.*'armijo'"),
+    (lambda ps: optim.LBFGS(ps, tolerance_grad=-1.0), "tolerance_grad.*-1.0"),
 ])
 def test_invalid_arguments_raise_naming_argument_and_value(make: Any, match: str) -> None:
     with pytest.raises(mg.InvalidParameterError, match=match):
@@ -153,6 +180,7 @@ def test_a_graph_using_the_old_parameters_cannot_be_backpropagated_after_a_step(
 
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
 def test_float32_params_and_state_stay_float32(name: str) -> None:
+    """State entries are Tensors as in PyTorch: float32 like the parameter, 0-d float32 counters."""
     ps = _params(np.float32)
     opt = OPTIMIZERS[name](ps)
     for step in range(3):
@@ -160,9 +188,13 @@ def test_float32_params_and_state_stay_float32(name: str) -> None:
         opt.step()
     for p in ps:
         assert p.dtype == np.float32
-        for v in opt.state[p].values():
-            if isinstance(v, np.ndarray):
-                assert v.dtype == np.float32 and v.shape == p.shape
+        for key, v in opt.state[p].items():
+            assert isinstance(v, mg.Tensor), key
+            assert v.dtype == np.float32, key
+            if key in ("step", "mu_product"):
+                assert v.shape == ()
+            else:
+                assert v.shape == p.shape, key
 
 
 def test_lr_given_as_numpy_float64_does_not_upcast_float32_params() -> None:
@@ -244,7 +276,10 @@ def test_state_dict_round_trip_continues_the_same_trajectory(name: str, through_
         _set_grads(second, step)
         opt2.step()
     for a, b in zip(straight, second, strict=True):
-        np.testing.assert_array_equal(a.numpy(), b.numpy())
+        if name == "NAdam":  # loading casts the float32 mu_product to float64, as PyTorch does
+            np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6)
+        else:
+            np.testing.assert_array_equal(a.numpy(), b.numpy())
 
 
 def test_state_dict_layout_is_pytorchs_and_arrays_are_copies() -> None:
@@ -273,9 +308,10 @@ def test_adam_state_dict_entries() -> None:
         _set_grads(ps, step)
         opt.step()
     state = opt.state_dict()["state"][0]
-    assert state["step"] == 3
+    assert isinstance(state["step"], mg.Tensor) and state["step"].dtype == np.float32
+    assert state["step"].shape == () and state["step"].item() == 3.0
     assert set(state) == {"step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"}
-    assert state["exp_avg"].shape == (3, 2)
+    assert isinstance(state["exp_avg"], mg.Tensor) and state["exp_avg"].shape == (3, 2)
 
 
 def test_load_state_dict_restores_hyperparameters_and_casts_to_param_dtype() -> None:
@@ -377,3 +413,68 @@ def test_step_allocates_no_parameter_sized_arrays_once_warm() -> None:
     finally:
         tracemalloc.stop()
     assert peak < 200_000 * 8 // 4, f"a warm step allocated {peak} bytes"
+
+
+# ---------------------------------------------------------------- every optimizer
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_step_runs_the_closure_with_grad_on_and_returns_its_loss(name: str) -> None:
+    ps = _params()
+    opt = OPTIMIZERS[name](ps)
+    seen = []
+
+    def closure() -> mg.Tensor:
+        seen.append(mg.is_grad_enabled())
+        opt.zero_grad()
+        loss = sum(((p - 1.0) ** 2).sum() for p in ps)
+        loss.backward()  # type: ignore[union-attr]
+        return loss  # type: ignore[return-value]
+
+    before = [p.numpy().copy() for p in ps]
+    with mg.no_grad():
+        loss = opt.step(closure)
+    assert seen == [True]
+    assert loss.item() == pytest.approx(sum(float(((b - 1.0) ** 2).sum()) for b in before))
+    assert all(not np.array_equal(p.numpy(), b) for p, b in zip(ps, before, strict=True))
+    assert opt.step() is None
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_add_param_group_later_gets_its_own_hyperparameters_and_state(name: str) -> None:
+    ps = _params()
+    opt = OPTIMIZERS[name](ps[:2])
+    _set_grads(ps, 0)
+    opt.step()
+    opt.add_param_group({"params": [ps[2]], "lr": 0.5})
+    assert opt.param_groups[1]["lr"] == 0.5
+    assert all(k in opt.param_groups[1] for k in opt.defaults)
+    before = ps[2].numpy().copy()
+    _set_grads(ps, 1)
+    opt.step()
+    assert not np.array_equal(ps[2].numpy(), before)
+    assert sorted(opt.state[ps[2]]) == sorted(opt.state[ps[0]])
+
+
+def test_adagrad_creates_its_state_at_construction_like_torch() -> None:
+    ps = _params()
+    opt = optim.Adagrad(ps, initial_accumulator_value=0.25)
+    state = opt.state_dict()["state"]
+    assert sorted(state) == [0, 1, 2]
+    assert state[2]["step"].item() == 0.0
+    np.testing.assert_array_equal(state[0]["sum"].numpy(), np.full((3, 2), 0.25))
+
+
+def test_a_step_saved_as_a_plain_number_loads_as_a_float32_counter() -> None:
+    ps = _params()
+    opt = optim.Adam(ps)
+    _set_grads(ps, 0)
+    opt.step()
+    sd = opt.state_dict()
+    sd["state"][0]["step"] = 7  # an older checkpoint's int
+    other = optim.Adam(_params())
+    other.load_state_dict(sd)
+    step = other.state[other.param_groups[0]["params"][0]]["step"]
+    assert isinstance(step, mg.Tensor) and step.dtype == np.float32 and step.item() == 7.0
+    sd["state"][0]["step"] = -1
+    with pytest.raises(mg.InvalidParameterError, match=r"step.*count"):
+        other.load_state_dict(sd)

@@ -1,4 +1,4 @@
-"""SGD, Adam, AdamW, the lr schedulers and clip_grad_norm_ against torch, in float64.
+"""SGD, Adam, AdamW and gradient clipping against torch, in float64 (schedulers: test_lr_scheduler_parity.py).
 
 Each optimizer test runs both libraries for 10 steps from the same parameters
 with the same gradients (random ones, or those of a small MLP loss) and
@@ -18,8 +18,14 @@ import pytest
 
 import minigrad as mg
 from minigrad import nn, optim
-from minigrad.nn.utils import clip_grad_norm_, clip_grad_value_
-from minigrad.optim import lr_scheduler
+from minigrad.nn.utils import (
+    clip_grad_norm_,
+    clip_grad_value_,
+    clip_grads_with_norm_,
+    get_total_norm,
+    parameters_to_vector,
+    vector_to_parameters,
+)
 from tests.helpers import assert_close, require_torch
 
 RTOL = 1e-10
@@ -194,125 +200,6 @@ def test_step_with_closure_returns_its_loss_like_torch() -> None:
     assert_close(ours[0], theirs[0].detach().numpy(), rtol=RTOL)
 
 
-# ---------------------------------------------------------------- schedulers
-
-def _sched_pair(make: Callable[[Any, Any], Any],
-                lrs: tuple[float, ...] = (0.1, 0.02)) -> tuple[Any, Any, Any, Any]:
-    torch = require_torch()
-    ours, theirs = _pair([(2,)] * len(lrs))
-    opt = optim.SGD([{"params": [p], "lr": lr} for p, lr in zip(ours, lrs, strict=True)], momentum=0.9)
-    tgroups = [{"params": [p], "lr": lr} for p, lr in zip(theirs, lrs, strict=True)]
-    topt = torch.optim.SGD(tgroups, momentum=0.9)
-    return opt, make(lr_scheduler, opt), topt, make(torch.optim.lr_scheduler, topt)
-
-
-SCHEDULERS: dict[str, Callable[[Any, Any], Any]] = {
-    "StepLR": lambda m, o: m.StepLR(o, step_size=3, gamma=0.5),
-    "StepLR-default-gamma": lambda m, o: m.StepLR(o, 4),
-    "Cosine": lambda m, o: m.CosineAnnealingLR(o, T_max=7),
-    "Cosine-eta_min": lambda m, o: m.CosineAnnealingLR(o, T_max=5, eta_min=0.001),
-    "Cosine-T1": lambda m, o: m.CosineAnnealingLR(o, T_max=1, eta_min=0.01),
-    "Lambda": lambda m, o: m.LambdaLR(o, lambda e: 0.95**e),
-    "Lambda-list": lambda m, o: m.LambdaLR(o, [lambda e: 1 / (e + 1), lambda e: min(1.0, (e + 1) / 4)]),
-}
-
-
-@pytest.mark.parametrize("name", list(SCHEDULERS))
-def test_scheduler_lrs_match_torch_over_three_periods(name: str) -> None:
-    """lr after every step over 3*T_max (21 for the others) steps, chained with optimizer steps."""
-    torch = require_torch()
-    opt, sched, topt, tsched = _sched_pair(SCHEDULERS[name])
-    assert sched.base_lrs == tsched.base_lrs
-    assert [g["initial_lr"] for g in opt.param_groups] == [g["initial_lr"] for g in topt.param_groups]
-    assert sched.get_last_lr() == tsched.get_last_lr()
-    n = 3 * sched.T_max if hasattr(sched, "T_max") else 21
-    rng = np.random.default_rng(0)
-    for _ in range(n):
-        for p, tp in zip([p for g in opt.param_groups for p in g["params"]],
-                         [p for g in topt.param_groups for p in g["params"]], strict=True):
-            g = rng.standard_normal(p.shape)
-            p.grad, tp.grad = mg.Tensor(g), torch.tensor(g)
-        opt.step()
-        topt.step()
-        sched.step()
-        tsched.step()
-        assert sched.last_epoch == tsched.last_epoch
-        for a, b in zip(sched.get_last_lr(), tsched.get_last_lr(), strict=True):
-            assert a == pytest.approx(b, rel=1e-12, abs=1e-15)
-        for g, tg in zip(opt.param_groups, topt.param_groups, strict=True):
-            assert g["lr"] == pytest.approx(tg["lr"], rel=1e-12, abs=1e-15)
-    for g, tg in zip(opt.param_groups, topt.param_groups, strict=True):
-        assert_close(g["params"][0], tg["params"][0].detach().numpy(), rtol=1e-10)
-
-
-def test_cosine_annealing_with_adamw_matches_torch_trajectory() -> None:
-    torch = require_torch()
-    ours, theirs = _pair()
-    opt, topt = optim.AdamW(ours, lr=1e-2), torch.optim.AdamW(theirs, lr=1e-2)
-    sched = lr_scheduler.CosineAnnealingLR(opt, T_max=4, eta_min=1e-4)
-    tsched = torch.optim.lr_scheduler.CosineAnnealingLR(topt, T_max=4, eta_min=1e-4)
-    rng = np.random.default_rng(3)
-    for _ in range(12):
-        for p, tp in zip(ours, theirs, strict=True):
-            g = rng.standard_normal(p.shape)
-            p.grad, tp.grad = mg.Tensor(g), torch.tensor(g)
-        opt.step()
-        topt.step()
-        sched.step()
-        tsched.step()
-    for p, tp in zip(ours, theirs, strict=True):
-        assert_close(p, tp.detach().numpy(), rtol=RTOL, atol=ATOL)
-
-
-@pytest.mark.parametrize("name", ["StepLR", "Cosine-eta_min", "Lambda"])
-def test_scheduler_resumed_with_last_epoch_matches_torch(name: str) -> None:
-    torch = require_torch()
-    opt, _, topt, _ = _sched_pair(SCHEDULERS[name])
-    for g in opt.param_groups + topt.param_groups:
-        g["lr"] = g["initial_lr"] * 0.5
-    # Resume at epoch 4: the schedulers' first (initial) step is skipped by PyTorch's rules.
-    kw = {"last_epoch": 4}
-    if name == "StepLR":
-        sched = lr_scheduler.StepLR(opt, 3, 0.5, **kw)
-        tsched = torch.optim.lr_scheduler.StepLR(topt, 3, 0.5, **kw)
-    elif name == "Lambda":
-        sched = lr_scheduler.LambdaLR(opt, lambda e: 0.9**e, **kw)
-        tsched = torch.optim.lr_scheduler.LambdaLR(topt, lambda e: 0.9**e, **kw)
-    else:
-        sched = lr_scheduler.CosineAnnealingLR(opt, 5, 0.001, **kw)
-        tsched = torch.optim.lr_scheduler.CosineAnnealingLR(topt, 5, 0.001, **kw)
-    for _ in range(8):
-        opt.step()
-        topt.step()
-        sched.step()
-        tsched.step()
-        for a, b in zip(sched.get_last_lr(), tsched.get_last_lr(), strict=True):
-            assert a == pytest.approx(b, rel=1e-12, abs=1e-15)
-
-
-@pytest.mark.parametrize("name", ["StepLR", "Cosine"])
-def test_scheduler_step_with_epoch_uses_closed_form_like_torch(name: str) -> None:
-    require_torch()
-    opt, sched, topt, tsched = _sched_pair(SCHEDULERS[name])
-    for epoch in (2, 5, 9, 3):
-        opt.step()
-        topt.step()
-        with pytest.warns(UserWarning, match="epoch parameter"):
-            sched.step(epoch)
-        with pytest.warns(UserWarning):
-            tsched.step(epoch)
-        for a, b in zip(sched.get_last_lr(), tsched.get_last_lr(), strict=True):
-            assert a == pytest.approx(b, rel=1e-12, abs=1e-15)
-
-
-def test_scheduler_warns_like_torch_when_stepped_before_the_optimizer() -> None:
-    _opt, sched, _, _ = _sched_pair(SCHEDULERS["StepLR"])
-    with pytest.warns(UserWarning, match="before `optimizer.step\\(\\)`"):
-        sched.step()
-    with pytest.warns(UserWarning, match="get_last_lr"):
-        sched.get_lr()
-
-
 # ---------------------------------------------------------------- clipping
 
 def _grads_pair(dtype: Any = np.float64, scale: float = 1.0) -> tuple[list[mg.Tensor], list[Any]]:
@@ -381,3 +268,45 @@ def test_clip_grad_value_matches_torch() -> None:
     for p, tp in zip(ours, theirs, strict=True):
         if tp.grad is not None:
             np.testing.assert_array_equal(p.grad.numpy(), tp.grad.numpy())
+
+
+@pytest.mark.parametrize("norm_type", [2.0, 1.5, math.inf])
+def test_total_norm_and_clipping_halves_match_torch(norm_type: float) -> None:
+    """get_total_norm then clip_grads_with_norm_ equal clip_grad_norm_; foreach= is accepted."""
+    torch = require_torch()
+    ours, theirs = _grads_pair(scale=3.0)
+    grads = [p.grad for p in ours if p.grad is not None]
+    total = get_total_norm(grads, norm_type, foreach=False)
+    ttotal = torch.nn.utils.get_total_norm([p.grad for p in theirs if p.grad is not None], norm_type)
+    assert_close(total, ttotal.numpy(), rtol=1e-12)
+    clip_grads_with_norm_(ours, 1.0, total, foreach=True)
+    torch.nn.utils.clip_grads_with_norm_(theirs, 1.0, ttotal)
+    for p, tp in zip(ours, theirs, strict=True):
+        if tp.grad is not None:
+            assert_close(p.grad, tp.grad.numpy(), rtol=1e-12, atol=1e-15)
+    clip_grad_value_(ours, 0.1, foreach=False)
+    torch.nn.utils.clip_grad_value_(theirs, 0.1)
+    for p, tp in zip(ours, theirs, strict=True):
+        if tp.grad is not None:
+            np.testing.assert_array_equal(p.grad.numpy(), tp.grad.numpy())
+
+
+def test_parameters_to_vector_and_back_match_torch() -> None:
+    torch = require_torch()
+    ours, theirs = _pair()
+    vec, tvec = parameters_to_vector(ours), torch.nn.utils.parameters_to_vector(theirs)
+    assert vec.shape == (12 + 4 + 1 + 12,)
+    assert_close(vec, tvec.detach().numpy(), rtol=0)
+    weights = np.arange(vec.shape[0], dtype=np.float64)
+    (vec * mg.tensor(weights)).sum().backward()  # the vector is differentiable, as torch's
+    (tvec * torch.tensor(weights)).sum().backward()
+    for p, tp in zip(ours, theirs, strict=True):
+        assert_close(p.grad, tp.grad.numpy(), rtol=0)
+    new = np.linspace(-1, 1, vec.shape[0])
+    with mg.no_grad():
+        vector_to_parameters(mg.tensor(new), ours)
+    with torch.no_grad():
+        torch.nn.utils.vector_to_parameters(torch.tensor(new), theirs)
+    for p, tp in zip(ours, theirs, strict=True):
+        assert p.requires_grad and p.is_leaf
+        assert_close(p, tp.detach().numpy(), rtol=0)

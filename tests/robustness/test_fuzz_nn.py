@@ -89,6 +89,27 @@ CONSTRUCTORS: list[tuple[str, dict[str, Any], dict[str, list[Any]]]] = [
     ("NLLLoss", {}, {"reduction": ["avg", None], "ignore_index": [2.5]}),
     ("MSELoss", {}, {"reduction": ["avg", "", None]}),
     ("BCEWithLogitsLoss", {}, {"reduction": ["avg"], "pos_weight": ["a", 3.0]}),
+    ("LeakyReLU", {}, {"negative_slope": ["a", None]}),
+    ("ELU", {}, {"alpha": ["a"]}),
+    ("Softplus", {}, {"beta": ["a"], "threshold": [None]}),
+    ("Hardtanh", {}, {"min_val": ["a"], "max_val": [-2.0, None]}),
+    ("PReLU", {}, {"num_parameters": [0, -1, 2.5], "init": ["a"], "dtype": [np.int64]}),
+    ("BatchNorm2d", {"num_features": 3}, {"num_features": [0, 2.5], "eps": [0, "a"], "momentum": [1.5]}),
+    ("InstanceNorm1d", {"num_features": 3}, {"num_features": [0, None], "eps": [-1.0], "affine": ["a"]}),
+    ("GroupNorm", {"num_groups": 2, "num_channels": 4}, {"num_groups": [0, 3, 2.5], "num_channels": [0, 5],
+                                                         "eps": [0.0]}),
+    ("RMSNorm", {"normalized_shape": 3}, {"normalized_shape": [[], 0, 2.5], "eps": [-1.0, "a"]}),
+    ("LocalResponseNorm", {"size": 2}, {"size": [0, 2.5, None]}),
+    ("Dropout2d", {}, {"p": [-0.1, 1.5, "a"]}),
+    ("AlphaDropout", {}, {"p": [1.5, None]}),
+    ("Bilinear", {"in1_features": 2, "in2_features": 3, "out_features": 4},
+     {"in1_features": [-1, 2.5], "out_features": [None], "bias": ["a"]}),
+    ("EmbeddingBag", {"num_embeddings": 5, "embedding_dim": 3},
+     {"num_embeddings": [-1, 2.5], "mode": ["median", 1], "padding_idx": [5, "a"]}),
+    ("L1Loss", {}, {"reduction": ["avg", None]}),
+    ("HuberLoss", {}, {"reduction": ["avg"], "delta": [0.0, -1.0, "a"]}),
+    ("KLDivLoss", {}, {"reduction": ["avg", "batch"]}),
+    ("TripletMarginLoss", {}, {"margin": ["a"], "p": ["a"], "reduction": ["avg"]}),
 ]  # fmt: skip
 CTOR_CASES = [(layer, ok, arg, bad) for layer, ok, bads in CONSTRUCTORS for arg, vals in bads.items()
               for bad in vals]  # fmt: skip
@@ -151,6 +172,25 @@ LAYERS: dict[str, tuple[Callable[[Any], Any], tuple[int, ...]]] = {
     "Sequential": (lambda nn: nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2)), (4, 3)),
     "TransformerEncoderLayer": (lambda nn: nn.TransformerEncoderLayer(4, 2, dim_feedforward=8, dropout=0.0,
                                                                       batch_first=True), (2, 3, 4)),
+    "LeakyReLU": (lambda nn: nn.LeakyReLU(0.2), (4, 3)),
+    "ELU": (lambda nn: nn.ELU(), (4, 3)),
+    "SELU": (lambda nn: nn.SELU(), (4, 3)),
+    "Softplus": (lambda nn: nn.Softplus(beta=2.0), (4, 3)),
+    "Hardtanh": (lambda nn: nn.Hardtanh(-0.5, 0.5), (4, 3)),
+    "Hardswish": (lambda nn: nn.Hardswish(), (4, 3)),
+    "Mish": (lambda nn: nn.Mish(), (4, 3)),
+    "LogSigmoid": (lambda nn: nn.LogSigmoid(), (4, 3)),
+    "Softshrink": (lambda nn: nn.Softshrink(), (4, 3)),
+    "PReLU": (lambda nn: nn.PReLU(3), (4, 3)),
+    "GLU": (lambda nn: nn.GLU(1), (4, 2)),
+    "Softmin": (lambda nn: nn.Softmin(1), (4, 3)),
+    "BatchNorm2d": (lambda nn: nn.BatchNorm2d(3), (2, 3, 2, 2)),
+    "InstanceNorm1d": (lambda nn: nn.InstanceNorm1d(3, affine=True), (2, 3, 4)),
+    # (2, 3): an empty spatial dim gives PyTorch nan weight gradients (minigrad: 0), not a bad input to fuzz
+    "GroupNorm": (lambda nn: nn.GroupNorm(1, 3), (2, 3)),
+    "RMSNorm": (lambda nn: nn.RMSNorm(3), (4, 3)),
+    "LocalResponseNorm": (lambda nn: nn.LocalResponseNorm(2), (2, 3, 4)),
+    "Unflatten": (lambda nn: nn.Unflatten(1, (3, 1)), (4, 3)),
     "TransformerEncoderLayer-norm_first-gelu": (
         lambda nn: nn.TransformerEncoderLayer(4, 2, dim_feedforward=8, dropout=0.0, batch_first=True,
                                               norm_first=True, activation="gelu"), (2, 3, 4)),
@@ -364,7 +404,14 @@ LOSSES = {
     "mse_loss": (F.mse_loss, TF.mse_loss),
     "binary_cross_entropy_with_logits": (F.binary_cross_entropy_with_logits,
                                          TF.binary_cross_entropy_with_logits),
+    "l1_loss": (F.l1_loss, TF.l1_loss), "smooth_l1_loss": (F.smooth_l1_loss, TF.smooth_l1_loss),
+    "huber_loss": (F.huber_loss, TF.huber_loss), "kl_div": (F.kl_div, TF.kl_div),
+    "binary_cross_entropy": (F.binary_cross_entropy, TF.binary_cross_entropy),
+    "multilabel_soft_margin_loss": (F.multilabel_soft_margin_loss, TF.multilabel_soft_margin_loss),
 }  # fmt: skip
+# losses of two same-shaped float tensors (the rest take class indices)
+POINTWISE = {"mse_loss", "binary_cross_entropy_with_logits", "l1_loss", "smooth_l1_loss", "huber_loss",
+             "kl_div", "binary_cross_entropy", "multilabel_soft_margin_loss"}
 
 
 @st.composite
@@ -392,7 +439,7 @@ def _loss_case(draw: st.DrawFn) -> tuple[str, np.ndarray, Any, dict[str, Any]]:
         )
     )
     tshape = shape[:1] + shape[2:] if len(shape) >= 2 else ()
-    if name in ("mse_loss", "binary_cross_entropy_with_logits") and kind.startswith("index"):
+    if name in POINTWISE and kind.startswith("index"):
         kind = "float-same"
     if kind == "index":
         target: Any = rng.integers(0, c, tshape)
@@ -414,7 +461,7 @@ def _loss_case(draw: st.DrawFn) -> tuple[str, np.ndarray, Any, dict[str, Any]]:
         target = np.asarray(rng.random(tshape) > 0.5)
     elif kind == "wrong-shape":
         target = rng.integers(0, max(c, 1), draw(st.sampled_from([(n + 1,), (n, 2), (1,), (n, c, 3)])))
-        if name in ("mse_loss", "binary_cross_entropy_with_logits"):
+        if name in POINTWISE:
             target = target.astype(np.float32)
     else:
         target = draw(st.sampled_from([None, "a", 1, [0, 1]]))
@@ -438,7 +485,7 @@ def test_losses(case: tuple[str, np.ndarray, Any, dict[str, Any]]) -> None:
 
     def equiv() -> Any:  # a tensor for a Python target, float targets where PyTorch wants them
         tt = torch.as_tensor(np.asarray(target))
-        if tt.dtype.is_floating_point or name in ("mse_loss", "binary_cross_entropy_with_logits"):
+        if tt.dtype.is_floating_point or name in POINTWISE:
             tt = tt.double()
         return t_fn(torch.tensor(x, dtype=torch.float64), tt, **kw)
 
@@ -454,7 +501,7 @@ def test_losses(case: tuple[str, np.ndarray, Any, dict[str, Any]]) -> None:
             if key in RELAXED_SEEN:  # the gradient of PyTorch's equivalent call
                 xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
                 tt = torch.as_tensor(np.asarray(target))
-                if tt.dtype.is_floating_point or name in ("mse_loss", "binary_cross_entropy_with_logits"):
+                if tt.dtype.is_floating_point or name in POINTWISE:
                     tt = tt.double()
                 out = t_fn(xt, tt, **kw)
             else:

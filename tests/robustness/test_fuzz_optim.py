@@ -26,8 +26,12 @@ from tests.robustness.oracle import check, expect_error
 
 torch = require_torch()
 
-OPTIMIZERS = ("SGD", "Adam", "AdamW")
-GOOD: dict[str, dict[str, Any]] = {"SGD": {"lr": 0.1}, "Adam": {"lr": 0.01}, "AdamW": {"lr": 0.01}}
+OPTIMIZERS = ("SGD", "Adam", "AdamW", "Adagrad", "RMSprop", "Adadelta", "Adamax", "NAdam", "RAdam")
+GOOD: dict[str, dict[str, Any]] = {
+    "SGD": {"lr": 0.1}, "Adam": {"lr": 0.01}, "AdamW": {"lr": 0.01}, "Adagrad": {"lr": 0.1},
+    "RMSprop": {"lr": 0.01}, "Adadelta": {"lr": 1.0}, "Adamax": {"lr": 0.01}, "NAdam": {"lr": 0.01},
+    "RAdam": {"lr": 0.01},
+}  # fmt: skip
 BAD_HYPER: dict[str, dict[str, list[Any]]] = {
     "SGD": {"lr": [-0.1, float("nan"), "a", None, -float("inf")], "momentum": [-0.5, "a", float("nan")],
             "dampening": ["a"], "weight_decay": [-1e-2, "a", float("nan")], "nesterov": ["yes"]},
@@ -35,6 +39,15 @@ BAD_HYPER: dict[str, dict[str, list[Any]]] = {
                                                          (0.9, float("nan"))],
              "eps": [-1e-8, "a", float("nan")], "weight_decay": [-0.1, "a"]},
     "AdamW": {"lr": [-1e-3], "betas": [(0.9, -0.5), (2.0, 0.9)], "eps": [-1.0], "weight_decay": [-0.1, "x"]},
+    "Adagrad": {"lr": [-0.1, float("nan")], "lr_decay": [-1.0, "a"], "eps": [-1e-10],
+                "initial_accumulator_value": [-0.5, None], "weight_decay": [-0.1, "a"]},
+    "RMSprop": {"lr": [-0.01], "alpha": [-0.9, float("nan"), "a"], "eps": [-1e-8, float("nan")],
+                "momentum": [-0.1], "weight_decay": [-1.0], "centered": ["yes"]},
+    "Adadelta": {"lr": [-1.0, None], "rho": [1.5, -0.1, float("nan")], "eps": [-1e-6],
+                 "weight_decay": [-0.1]},
+    "Adamax": {"lr": [-2e-3], "betas": [(1.0, 0.9), (0.9, -0.1)], "eps": [-1e-8], "weight_decay": [-1.0]},
+    "NAdam": {"lr": [-2e-3], "betas": [(0.9, 1.0)], "momentum_decay": [-4e-3, "a"], "weight_decay": [-0.1]},
+    "RAdam": {"lr": [-float("inf")], "betas": [(1.5, 0.9)], "eps": [float("nan")], "weight_decay": [-0.1]},
 }  # fmt: skip
 HYPER_CASES = [(o, k, v) for o, ks in BAD_HYPER.items() for k, vs in ks.items() for v in vs]
 
@@ -138,15 +151,22 @@ def _set_grads(lib: Any, params: list[Any], kind: str, rng: np.random.Generator)
 
 
 EXTRA = [{}, {"weight_decay": 0.1}, {"momentum": 0.9}, {"momentum": 0.9, "nesterov": True}, {"amsgrad": True},
-         {"maximize": True}]  # fmt: skip
+         {"maximize": True}, {"centered": True, "momentum": 0.5},
+         {"weight_decay": 0.1, "decoupled_weight_decay": True},
+         {"lr_decay": 0.1, "initial_accumulator_value": 0.5}, {"momentum_decay": 0.1}]  # fmt: skip
 
 
-@settings(max_examples=60)
+def _accepts(opt: str, extra: dict[str, Any]) -> bool:
+    """Whether every option in ``extra`` is a hyperparameter of ``opt``."""
+    return all(k in getattr(mg.optim, opt)([mg.ones(1, requires_grad=True)]).defaults for k in extra)
+
+
+@settings(max_examples=90)
 @given(opt=st.sampled_from(OPTIMIZERS), kinds=st.lists(st.sampled_from(GRADS), min_size=1, max_size=3),
        extra=st.sampled_from(EXTRA))
 def test_step_with_bad_gradients(opt: str, kinds: list[str], extra: dict[str, Any]) -> None:
     """Missing, zero, NaN, inf, huge, mis-shaped and int gradients: the parameters end where PyTorch's do."""
-    if ("momentum" in extra) != (opt == "SGD") or (extra.get("amsgrad") and opt == "SGD"):
+    if not _accepts(opt, extra):
         extra = {}
     kwargs = {**GOOD[opt], **extra}
 
@@ -205,6 +225,38 @@ SCHEDULERS: dict[str, Callable[[Any, Any], Any]] = {
     "Lambda-raises": lambda s, o: s.LambdaLR(o, lr_lambda=lambda e: 1 / (e - e)),
     "Lambda-list-too-long": lambda s, o: s.LambdaLR(o, lr_lambda=[lambda e: 1.0, lambda e: 1.0]),
     "not-an-optimizer": lambda s, o: s.StepLR("sgd", step_size=1),
+    "MultiStepLR-milestones=str": lambda s, o: s.MultiStepLR(o, milestones="ab"),
+    "MultiStepLR-gamma=None": lambda s, o: s.MultiStepLR(o, milestones=[1, 2], gamma=None),
+    "ExponentialLR-gamma=str": lambda s, o: s.ExponentialLR(o, gamma="0.9"),
+    "ConstantLR-factor=2": lambda s, o: s.ConstantLR(o, factor=2.0),
+    "ConstantLR-factor=-1": lambda s, o: s.ConstantLR(o, factor=-1.0),
+    "LinearLR-start_factor=0": lambda s, o: s.LinearLR(o, start_factor=0.0),
+    "LinearLR-start_factor=1.5": lambda s, o: s.LinearLR(o, start_factor=1.5),
+    "LinearLR-end_factor=2": lambda s, o: s.LinearLR(o, end_factor=2.0),
+    "PolynomialLR-total_iters=0": lambda s, o: s.PolynomialLR(o, total_iters=0),
+    "WarmRestarts-T_0=0": lambda s, o: s.CosineAnnealingWarmRestarts(o, T_0=0),
+    "WarmRestarts-T_0=2.5": lambda s, o: s.CosineAnnealingWarmRestarts(o, T_0=2.5),
+    "WarmRestarts-T_mult=0": lambda s, o: s.CosineAnnealingWarmRestarts(o, T_0=2, T_mult=0),
+    "WarmRestarts-eta_min=str": lambda s, o: s.CosineAnnealingWarmRestarts(o, T_0=2, eta_min="a"),
+    "OneCycle-no-steps": lambda s, o: s.OneCycleLR(o, max_lr=0.1),
+    "OneCycle-total_steps=0": lambda s, o: s.OneCycleLR(o, max_lr=0.1, total_steps=0),
+    "OneCycle-epochs=-1": lambda s, o: s.OneCycleLR(o, max_lr=0.1, epochs=-1, steps_per_epoch=3),
+    "OneCycle-pct_start=1.5": lambda s, o: s.OneCycleLR(o, max_lr=0.1, total_steps=10, pct_start=1.5),
+    "OneCycle-pct_start=int": lambda s, o: s.OneCycleLR(o, max_lr=0.1, total_steps=10, pct_start=0),
+    "OneCycle-anneal=x": lambda s, o: s.OneCycleLR(o, max_lr=0.1, total_steps=10, anneal_strategy="x"),
+    "OneCycle-past-total": lambda s, o: s.OneCycleLR(o, max_lr=0.1, total_steps=3),
+    "OneCycle-max_lr-list": lambda s, o: s.OneCycleLR(o, max_lr=[0.1, 0.2], total_steps=10),
+    "Cyclic-step_size_up=0": lambda s, o: s.CyclicLR(o, 0.01, 0.1, step_size_up=0),
+    "Cyclic-mode=x": lambda s, o: s.CyclicLR(o, 0.01, 0.1, mode="x"),
+    "Cyclic-base_lr-list": lambda s, o: s.CyclicLR(o, [0.01, 0.02], 0.1),
+    "Plateau-factor=1.5": lambda s, o: s.ReduceLROnPlateau(o, factor=1.5),
+    "Plateau-mode=x": lambda s, o: s.ReduceLROnPlateau(o, mode="x"),
+    "Plateau-threshold_mode=x": lambda s, o: s.ReduceLROnPlateau(o, threshold_mode="x"),
+    "Plateau-min_lr-list": lambda s, o: s.ReduceLROnPlateau(o, min_lr=[0.1, 0.2]),
+    "Sequential-empty": lambda s, o: s.SequentialLR(o, schedulers=[], milestones=[]),
+    "Sequential-milestones": lambda s, o: s.SequentialLR(o, [s.StepLR(o, 2)], milestones=[1]),
+    "Chained-empty": lambda s, o: s.ChainedScheduler([]),
+    "Multiplicative-not-callable": lambda s, o: s.MultiplicativeLR(o, lr_lambda=0.9),
 }  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""Gradient clipping: ``clip_grad_norm_`` and ``clip_grad_value_``, as in ``torch.nn.utils``.
+"""Gradient clipping, as ``torch.nn.utils``: ``clip_grad_norm_`` (and its two halves), ``clip_grad_value_``.
 
 Both rescale the ``.grad`` arrays of parameters in place, between
 ``backward()`` and ``optimizer.step()``; neither records a graph.
@@ -15,17 +15,17 @@ from typing import Any
 import numpy as np
 
 from minigrad.errors import InvalidParameterError, MinigradError
-from minigrad.tensor import Array, Tensor
+from minigrad.tensor import Array, Tensor, from_numpy
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_"]
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm"]
 
 
-def _as_list(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
+def _as_list(parameters: Tensor | Iterable[Tensor], warn_empty: bool = True) -> list[Tensor]:
     if isinstance(parameters, Tensor):
         return [parameters]
     is_generator = isinstance(parameters, types.GeneratorType)
     params = list(parameters)
-    if is_generator and not params:
+    if warn_empty and is_generator and not params:
         warnings.warn("`parameters` is an empty generator, no gradient clipping will occur.", stacklevel=3)
     for p in params:
         if not isinstance(p, Tensor):
@@ -48,14 +48,82 @@ def _vector_norm(a: Array, ord: float) -> Any:  # noqa: A002 - numpy's name
     return np.linalg.vector_norm(a, ord=ord)
 
 
+def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0,
+                   error_if_nonfinite: bool = False, foreach: bool | None = None) -> Tensor:
+    """The ``norm_type``-norm of ``tensors`` seen as one concatenated vector.
+
+    Computed as PyTorch does: the norm of each tensor, then the norm of those
+    norms (``norm_type=float('inf')`` or ``'inf'``: the largest absolute entry).
+
+    Args:
+        tensors: a Tensor or an iterable of Tensors (e.g. the gradients).
+        norm_type: the p of the p-norm.
+        error_if_nonfinite: raise when the norm is nan or inf.
+        foreach: accepted for PyTorch compatibility and ignored.
+
+    Returns:
+        A 0-d Tensor of the tensors' dtype (float32 ``0.`` for no tensors).
+
+    Raises:
+        MinigradError: the norm is not finite and ``error_if_nonfinite``.
+        InvalidParameterError: ``norm_type`` is not a number.
+    """
+    arrays = [t.numpy() for t in _as_list(tensors, warn_empty=False)]
+    norm_type = _as_float("norm_type", norm_type)
+    if not arrays:
+        return from_numpy(np.array(0.0, dtype=np.float32))
+    dtype = np.result_type(*arrays)
+    with np.errstate(all="ignore"):  # overflow to inf is reported through the result
+        norms = np.array([_vector_norm(a, norm_type) for a in arrays], dtype=dtype)
+        total = np.asarray(_vector_norm(norms, norm_type), dtype=dtype)
+    if error_if_nonfinite and not math.isfinite(float(total)):
+        raise MinigradError(
+            f"The total norm of order {norm_type} for gradients from `parameters` is non-finite "
+            f"({float(total)}), so it cannot be clipped. To disable this error and scale the "
+            "gradients by the non-finite norm anyway, set `error_if_nonfinite=False`"
+        )
+    return from_numpy(total)
+
+
+def clip_grads_with_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, total_norm: Tensor,
+                          foreach: bool | None = None) -> None:
+    """Scale the gradients in place by ``min(max_norm / (total_norm + 1e-6), 1)``.
+
+    Args:
+        parameters: a Tensor or an iterable of Tensors; those without a gradient are skipped.
+        max_norm: the largest allowed norm.
+        total_norm: the gradients' norm, e.g. from :func:`get_total_norm`.
+        foreach: accepted for PyTorch compatibility and ignored.
+
+    Raises:
+        InvalidParameterError: ``max_norm`` is not a number.
+    """
+    params = [p for p in _as_list(parameters, warn_empty=False) if p.grad is not None]
+    max_norm = _as_float("max_norm", max_norm)
+    if not params:
+        return
+    total = np.asarray(total_norm.numpy() if isinstance(total_norm, Tensor) else total_norm)
+    dtype = total.dtype.type
+    # PyTorch computes max_norm / (total + 1e-6) as reciprocal(total + 1e-6) * max_norm
+    # in the norm's dtype, then clamps it to 1.
+    with np.errstate(all="ignore"):  # a max_norm beyond float32 is inf there, silently
+        coef = np.minimum(np.reciprocal(total + dtype(1e-6)) * dtype(max_norm), dtype(1.0))
+    for p in params:
+        if coef != 1.0:  # multiplying by exactly 1 changes nothing
+            g = p.grad.numpy()  # type: ignore[union-attr]
+            with np.errstate(all="ignore"):  # inf * 0 is nan, silently, as in PyTorch
+                g *= coef.astype(g.dtype)
+        p.grad._version += 1  # type: ignore[union-attr]
+
+
 def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm_type: float = 2.0,
-                    error_if_nonfinite: bool = False) -> Tensor:
+                    error_if_nonfinite: bool = False, foreach: bool | None = None) -> Tensor:
     """Scale the gradients so that their joint norm is at most ``max_norm``; returns that norm.
 
-    The total norm is the ``norm_type``-norm of the per-parameter gradient
-    norms (the norm of all gradients concatenated into one vector;
-    ``norm_type=float('inf')`` gives the largest absolute entry). Every
-    gradient is multiplied in place by ``min(max_norm / (total_norm + 1e-6), 1)``.
+    The total norm is the ``norm_type``-norm of all gradients concatenated
+    into one vector (:func:`get_total_norm`; ``float('inf')`` gives the
+    largest absolute entry). Every gradient is then multiplied in place by
+    ``min(max_norm / (total_norm + 1e-6), 1)`` (:func:`clip_grads_with_norm_`).
     Parameters whose ``.grad`` is None are skipped.
 
     Args:
@@ -63,6 +131,7 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm
         max_norm: the largest allowed norm.
         norm_type: the p of the p-norm; ``float('inf')`` or ``'inf'`` for the max norm.
         error_if_nonfinite: raise instead of scaling when the norm is nan or inf.
+        foreach: accepted for PyTorch compatibility and ignored.
 
     Returns:
         The total norm before clipping, a 0-d Tensor of the gradients' dtype
@@ -73,46 +142,26 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm
         InvalidParameterError: ``max_norm`` or ``norm_type`` is not a number.
     """
     params = _as_list(parameters)
-    max_norm = _as_float("max_norm", max_norm)
-    norm_type = _as_float("norm_type", norm_type)
-    grads = [p.grad.numpy() for p in params if p.grad is not None]
-    if not grads:
-        return Tensor._wrap(np.array(0.0, dtype=np.float32))
-    dtype = np.result_type(*grads)
-    with np.errstate(all="ignore"):  # overflow to inf is reported through the result
-        norms = np.array([_vector_norm(g, norm_type) for g in grads], dtype=dtype)
-        total = np.asarray(_vector_norm(norms, norm_type), dtype=dtype)
-    if error_if_nonfinite and not math.isfinite(float(total)):
-        raise MinigradError(
-            f"The total norm of order {norm_type} for gradients from `parameters` is non-finite "
-            f"({float(total)}), so it cannot be clipped. To disable this error and scale the "
-            "gradients by the non-finite norm anyway, set `error_if_nonfinite=False`"
-        )
-    # PyTorch computes max_norm / (total + 1e-6) as reciprocal(total + 1e-6) * max_norm
-    # in the norm's dtype, then clamps it to 1.
-    with np.errstate(all="ignore"):  # a max_norm beyond float32 is inf there, silently
-        coef = np.minimum(np.reciprocal(total + dtype.type(1e-6)) * dtype.type(max_norm), dtype.type(1.0))
-    if coef != 1.0:  # multiplying by exactly 1 changes nothing
-        with np.errstate(all="ignore"):  # inf * 0 is nan, silently, as in PyTorch
-            for g in grads:
-                g *= coef.astype(g.dtype)
-    for p in params:
-        if p.grad is not None:
-            p.grad._version += 1
-    return Tensor._wrap(total)
+    _as_float("max_norm", max_norm)
+    grads = [p.grad for p in params if p.grad is not None]
+    total = get_total_norm(grads, norm_type, error_if_nonfinite)
+    clip_grads_with_norm_(params, max_norm, total)
+    return total
 
 
-def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -> None:
+def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float,
+                     foreach: bool | None = None) -> None:
     """Clamp every gradient entry into ``[-clip_value, clip_value]``, in place.
 
     Args:
         parameters: a Tensor or an iterable of Tensors.
         clip_value: the largest allowed absolute value.
+        foreach: accepted for PyTorch compatibility and ignored.
 
     Raises:
         InvalidParameterError: ``clip_value`` is not a number.
     """
-    params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
+    params = _as_list(parameters, warn_empty=False)
     clip_value = _as_float("clip_value", clip_value)
     for p in params:
         if p.grad is not None:

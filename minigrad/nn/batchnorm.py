@@ -1,0 +1,185 @@
+"""BatchNorm1d/2d/3d: module state (affine parameters, running statistics) around ``F.batch_norm``.
+
+``_NormBase`` holds what batch and instance normalization share: the
+per-channel ``weight`` and ``bias``, the ``running_mean``/``running_var``/
+``num_batches_tracked`` buffers, their resets and the repr.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from minigrad.errors import ShapeError
+from minigrad.nn import _checks, init
+from minigrad.nn import functional as F
+from minigrad.nn.module import Module, Parameter
+from minigrad.tensor import DTypeLike, Tensor, from_numpy, int64
+
+__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d"]
+
+
+class _NormBase(Module):
+    """Per-channel affine parameters and running statistics, PyTorch's names and defaults.
+
+    Args:
+        num_features: C, a positive int.
+        eps: added to the variance, > 0.
+        momentum: in [0, 1], or None for a cumulative moving average.
+        affine: learn ``weight`` (ones) and ``bias`` (zeros), shape (C,).
+        track_running_stats: keep ``running_mean`` (zeros), ``running_var``
+            (ones) and ``num_batches_tracked``; when False these are None.
+        device: None or 'cpu'.
+        dtype: float32 (default) or float64.
+        bias: (keyword) with ``affine``, also learn the bias (PyTorch 2.13's flag).
+
+    Raises:
+        InvalidParameterError: any argument outside the ranges above.
+    """
+
+    weight: Parameter | None
+    bias: Parameter | None
+    running_mean: Tensor | None
+    running_var: Tensor | None
+    num_batches_tracked: Tensor | None
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = True, track_running_stats: bool = True, device: Any = None,
+                 dtype: DTypeLike = None, *, bias: bool = True) -> None:
+        super().__init__()
+        self.num_features = _checks.positive_int("num_features", num_features)
+        self.eps = _checks.positive_float("eps", eps)
+        self.momentum = None if momentum is None else _checks.unit_interval("momentum", momentum)
+        self.affine = _checks.flag("affine", affine)
+        self.track_running_stats = _checks.flag("track_running_stats", track_running_stats)
+        with_bias = _checks.flag("bias", bias)
+        _checks.device(device)
+        dt = _checks.float_dtype(dtype)
+        c = self.num_features
+        affine, tracked = self.affine, self.track_running_stats
+        self.register_parameter("weight", Parameter(np.ones(c, dtype=dt)) if affine else None)
+        self.register_parameter("bias", Parameter(np.zeros(c, dtype=dt)) if affine and with_bias else None)
+        self.register_buffer("running_mean", from_numpy(np.zeros(c, dtype=dt)) if tracked else None)
+        self.register_buffer("running_var", from_numpy(np.ones(c, dtype=dt)) if tracked else None)
+        count = from_numpy(np.zeros((), dtype=int64)) if tracked else None
+        self.register_buffer("num_batches_tracked", count)
+
+    def reset_running_stats(self) -> None:
+        """running_mean to zeros, running_var to ones, num_batches_tracked to 0."""
+        for buf, fill in ((self.running_mean, 0), (self.running_var, 1), (self.num_batches_tracked, 0)):
+            if buf is not None:
+                init.constant_(buf, fill)
+
+    def reset_parameters(self) -> None:
+        """Running statistics reset; weight to ones and bias to zeros."""
+        self.reset_running_stats()
+        if self.weight is not None:
+            init.ones_(self.weight)
+        if self.bias is not None:
+            init.zeros_(self.bias)
+
+    def _optional_state_keys(self) -> tuple[str, ...]:
+        # PyTorch accepts checkpoints from before num_batches_tracked existed and keeps the counter
+        return ("num_batches_tracked",)
+
+    def _check_rank(self, x: Tensor, ranks: tuple[int, ...], layout: str) -> None:
+        if _checks.tensor(type(self).__name__, x).ndim not in ranks:
+            expected = " or ".join(f"{r}D" for r in ranks)
+            raise ShapeError(
+                f"{type(self).__name__}: expected {expected} {layout} input, "
+                f"got {x.ndim}D input of shape {x.shape}"
+            )
+
+    def extra_repr(self) -> str:
+        """The settings shown between the parentheses of the repr (as PyTorch's before 2.13's ``bias=``)."""
+        bias = ", bias=False" if self.affine and self.bias is None else ""
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}{bias}, "
+            f"track_running_stats={self.track_running_stats}"
+        )
+
+
+class _BatchNorm(_NormBase):
+    """Batch normalization per channel (dim 1) over the batch and spatial dims; see BatchNorm1d."""
+
+    _ranks: tuple[int, ...] = ()
+    _layout = ""
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """Normalize per channel; batch statistics in training, running ones in eval (if tracked)."""
+        self._check_rank(input, self._ranks, self._layout)
+        if input.shape[1] != self.num_features:
+            raise ShapeError(
+                f"{type(self).__name__}: expected {self.num_features} channels (dim 1) as num_features, "
+                f"got input of shape {input.shape}"
+            )
+        use_batch_stats = self.training or self.running_mean is None
+        if use_batch_stats and math.prod(input.shape) // self.num_features <= 1:
+            raise ShapeError(
+                f"{type(self).__name__}: expected more than 1 value per channel when training, "
+                f"got input of shape {input.shape}"
+            )
+        factor = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats and self.num_batches_tracked is not None:
+            self.num_batches_tracked += 1
+            if self.momentum is None:  # cumulative average: the k-th batch gets weight 1/k
+                factor = 1.0 / self.num_batches_tracked.item()
+        track = not self.training or self.track_running_stats
+        return F.batch_norm(
+            input,
+            self.running_mean if track else None,
+            self.running_var if track else None,
+            self.weight,
+            self.bias,
+            use_batch_stats,
+            factor,
+            self.eps,
+        )
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalization of (N, C) or (N, C, L) inputs, per channel C.
+
+    Training: y = (x - mean) / sqrt(var + eps) * weight + bias with the batch
+    mean and biased variance over N (and L); with ``track_running_stats`` the
+    buffers follow running = (1 - momentum) * running + momentum * batch_stat
+    (unbiased variance for running_var; ``momentum=None`` gives the cumulative
+    average over all batches so far) and ``num_batches_tracked`` counts batches.
+    Eval: the running statistics are used, so outputs do not depend on the
+    batch; without running statistics the batch ones are used in eval too.
+    Arguments as ``_NormBase``.
+
+    Raises:
+        InvalidParameterError: any argument outside its range.
+        ShapeError (call): input not 2-D or 3-D, its dim 1 not C, or one value
+            per channel while training.
+    """
+
+    _ranks = (2, 3)
+    _layout = "(N, C) or (N, C, L)"
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalization of (N, C, H, W) inputs per channel C, over N, H and W; as BatchNorm1d.
+
+    Raises:
+        InvalidParameterError: any argument outside its range.
+        ShapeError (call): input not 4-D, its dim 1 not C, or one value per channel while training.
+    """
+
+    _ranks = (4,)
+    _layout = "(N, C, H, W)"
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch normalization of (N, C, D, H, W) inputs per channel C, over N, D, H and W; as BatchNorm1d.
+
+    Raises:
+        InvalidParameterError: any argument outside its range.
+        ShapeError (call): input not 5-D, its dim 1 not C, or one value per channel while training.
+    """
+
+    _ranks = (5,)
+    _layout = "(N, C, D, H, W)"

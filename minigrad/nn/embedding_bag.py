@@ -1,0 +1,115 @@
+"""EmbeddingBag: a lookup table whose rows are summed, averaged or maxed per bag (``F.embedding_bag``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad.autograd import no_grad
+from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.nn import _checks, init
+from minigrad.nn import functional as F
+from minigrad.nn.functional.embedding import normalize_padding_idx
+from minigrad.nn.module import Module, Parameter
+from minigrad.tensor import DTypeLike, Tensor
+
+__all__ = ["EmbeddingBag"]
+
+
+class EmbeddingBag(Module):
+    """Bags of rows of ``weight`` (num_embeddings, embedding_dim) reduced by ``mode``: 'sum', 'mean', 'max'.
+
+    Forward takes (B, N) indices (B bags of N) or 1-D indices with ``offsets``
+    (each bag's start), and optional ``per_sample_weights`` (mode 'sum');
+    output (B, embedding_dim). ``weight`` starts N(0, 1) with the
+    ``padding_idx`` row zeroed; padding entries are left out of every bag.
+
+    Args:
+        num_embeddings, embedding_dim: the table's shape (ints >= 0).
+        max_norm: if given, rows used are renormalized in place to at most this p-norm.
+        norm_type: the p of max_norm.
+        scale_grad_by_freq: must be False (not supported).
+        mode: 'sum', 'mean' (default) or 'max'.
+        sparse: accepted; gradients are dense (same values).
+        include_last_offset: offsets has B + 1 entries, the last the end.
+        padding_idx: a row (negative counts from the end) excluded from bags.
+        device: None or 'cpu'.
+        dtype: float32 (default) or float64.
+
+    Raises:
+        InvalidParameterError: a bad size, mode, padding_idx, or scale_grad_by_freq=True.
+    """
+
+    weight: Parameter
+
+    def __init__(self, num_embeddings: int, embedding_dim: int, max_norm: float | None = None,
+                 norm_type: float = 2.0, scale_grad_by_freq: bool = False, mode: str = "mean",
+                 sparse: bool = False, _weight: Tensor | None = None, include_last_offset: bool = False,
+                 padding_idx: int | None = None, device: Any = None, dtype: DTypeLike = None) -> None:
+        super().__init__()
+        self.num_embeddings = _checks.nonnegative_int("num_embeddings", num_embeddings)
+        self.embedding_dim = _checks.nonnegative_int("embedding_dim", embedding_dim)
+        self.max_norm = None if max_norm is None else _checks.number("max_norm", max_norm)
+        self.norm_type = _checks.number("norm_type", norm_type)
+        self.scale_grad_by_freq = _checks.flag("scale_grad_by_freq", scale_grad_by_freq)
+        if self.scale_grad_by_freq:
+            raise InvalidParameterError(
+                "EmbeddingBag: scale_grad_by_freq=True is not supported (it rescales the gradient only)"
+            )
+        self.mode = _checks.one_of("mode", mode, ("sum", "mean", "max"))
+        self.sparse = _checks.flag("sparse", sparse)
+        self.include_last_offset = _checks.flag("include_last_offset", include_last_offset)
+        self.padding_idx = (None if padding_idx is None
+                            else normalize_padding_idx(padding_idx, self.num_embeddings))
+        _checks.device(device)
+        dt = _checks.float_dtype(dtype)
+        shape = (self.num_embeddings, self.embedding_dim)
+        if _weight is not None:
+            if _weight.shape != shape:
+                raise ShapeError(f"EmbeddingBag: _weight must be {shape}, got {_weight.shape}")
+            self.weight = Parameter(_weight.numpy().astype(dt, copy=True))
+        else:
+            self.weight = Parameter(np.empty(shape, dtype=dt))
+            self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """weight from N(0, 1), the padding row zeroed."""
+        init.normal_(self.weight)
+        if self.padding_idx is not None:
+            with no_grad():
+                self.weight[self.padding_idx] = 0.0
+
+    @classmethod
+    def from_pretrained(cls, embeddings: Tensor, freeze: bool = True, max_norm: float | None = None,
+                        norm_type: float = 2.0, scale_grad_by_freq: bool = False, mode: str = "mean",
+                        sparse: bool = False, include_last_offset: bool = False,
+                        padding_idx: int | None = None) -> EmbeddingBag:
+        """An EmbeddingBag whose weight is a copy of the 2-D ``embeddings`` (frozen by default).
+
+        Raises:
+            ShapeError: ``embeddings`` is not 2-D.
+        """
+        if embeddings.ndim != 2:
+            raise ShapeError(f"EmbeddingBag.from_pretrained: embeddings must be 2-D, got {embeddings.shape}")
+        rows, cols = embeddings.shape
+        bag = cls(rows, cols, max_norm, norm_type, scale_grad_by_freq, mode, sparse, embeddings,
+                  include_last_offset, padding_idx, dtype=embeddings.dtype)
+        bag.weight.requires_grad_(not freeze)
+        return bag
+
+    def forward(self, input: Tensor, offsets: Tensor | None = None,  # noqa: A002
+                per_sample_weights: Tensor | None = None) -> Tensor:
+        """embedding_bag of ``input`` with this layer's settings; (B, embedding_dim)."""
+        return F.embedding_bag(input, self.weight, offsets, self.max_norm, self.norm_type, False, self.mode,
+                               self.sparse, per_sample_weights, self.include_last_offset, self.padding_idx)
+
+    def extra_repr(self) -> str:
+        """``num_embeddings, embedding_dim[, max_norm=...][, norm_type=...], mode=...[, padding_idx=...]``."""
+        text = f"{self.num_embeddings}, {self.embedding_dim}"
+        if self.max_norm is not None:
+            text += f", max_norm={self.max_norm!r}"
+        if self.norm_type != 2:
+            text += f", norm_type={self.norm_type!r}"
+        text += f", mode={self.mode!r}"
+        return text + ("" if self.padding_idx is None else f", padding_idx={self.padding_idx!r}")

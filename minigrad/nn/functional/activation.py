@@ -1,0 +1,343 @@
+"""Activation functions: elementwise nonlinearities and the softmax family.
+
+Each is a composition of Tensor operations. Where a function has a kink, the
+branch is chosen by a constant mask with PyTorch's comparison (``x > 0`` for
+leaky_relu, ``min < x < max`` for hardtanh, ...), so values *and* gradients at
+the kink equal PyTorch's. ``inplace`` is accepted wherever PyTorch takes it;
+minigrad records every op out of place, so the result is a new tensor and the
+input is left unchanged.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
+from minigrad.nn import _checks
+from minigrad.nn.functional._constant import constant
+from minigrad.tensor import DTypeLike, Tensor, from_numpy, where
+
+__all__ = [
+    "celu", "elu", "gelu", "glu", "hardshrink", "hardsigmoid", "hardswish", "hardtanh", "leaky_relu",
+    "log_softmax", "logsigmoid", "mish", "prelu", "relu", "relu6", "selu", "sigmoid", "silu", "softmax",
+    "softmin", "softplus", "softshrink", "softsign", "tanh", "tanhshrink", "threshold",
+]  # fmt: skip
+
+# SELU's constants (Klambauer et al. 2017), as PyTorch spells them
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """max(x, 0), elementwise (gradient 0 at x == 0)."""
+    return _checks.tensor("relu", input).relu()
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002
+    """x * Phi(x) (exact) or its tanh approximation; InvalidParameterError for another ``approximate``."""
+    return _checks.tensor("gelu", input).gelu(approximate)
+
+
+def tanh(input: Tensor) -> Tensor:  # noqa: A002
+    """Hyperbolic tangent, elementwise."""
+    return _checks.tensor("tanh", input).tanh()
+
+
+def sigmoid(input: Tensor) -> Tensor:  # noqa: A002
+    """1 / (1 + exp(-x)), elementwise and overflow-free."""
+    return _checks.tensor("sigmoid", input).sigmoid()
+
+
+def legacy_softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
+    """PyTorch's implicit dim for a softmax without ``dim``: 0 for 0-, 1- and 3-D input, else 1.
+
+    Warns (UserWarning, as PyTorch) that the implicit choice is deprecated;
+    ``stacklevel`` is passed to ``warnings.warn``.
+    """
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. "
+        "Change the call to include dim=X as an argument.",
+        UserWarning,
+        stacklevel=stacklevel,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def _softmax_input(name: str, input: Tensor, dim: int | None, dtype: DTypeLike) -> tuple[Tensor, int]:  # noqa: A002
+    x = _checks.tensor(name, input)
+    if dtype is not None:
+        x = x.astype(dtype)
+    return x, legacy_softmax_dim(name, x.ndim, 4) if dim is None else dim
+
+
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,  # noqa: A002
+            dtype: DTypeLike = None) -> Tensor:
+    """exp(x) / sum(exp(x)) along ``dim`` (cast to ``dtype`` first if given)."""
+    x, d = _softmax_input("softmax", input, dim, dtype)
+    return x.softmax(d)
+
+
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,  # noqa: A002
+                dtype: DTypeLike = None) -> Tensor:
+    """x - logsumexp(x) along ``dim`` (cast to ``dtype`` first if given)."""
+    x, d = _softmax_input("log_softmax", input, dim, dtype)
+    return x.log_softmax(d)
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,  # noqa: A002
+            dtype: DTypeLike = None) -> Tensor:
+    """softmax(-x) along ``dim``: the smallest entries get the largest weights."""
+    x, d = _softmax_input("softmin", input, dim, dtype)
+    return (-x).softmax(d)
+
+
+# ------------------------------------------------------------------ exp/log building blocks
+
+
+def _log1p(e: Tensor) -> Tensor:
+    """log(1 + e) for e >= 0 to full precision, composed from log, add and div.
+
+    u = 1 + e rounds away the low bits of e; log(u) * e / (u - 1) restores
+    them exactly (Goldberg's trick), and where u == 1, log1p(e) == e.
+    The denominator is made non-zero there so the unused branch's gradient
+    stays finite.
+    """
+    u = e + 1
+    d = u - 1
+    tiny = from_numpy(d.numpy() == 0)
+    safe = where(tiny, constant(1.0, e.dtype), d)
+    return where(tiny, e, u.log() * (e / safe))
+
+
+def _expm1(x: Tensor) -> Tensor:
+    """exp(x) - 1 to full precision near 0 (Kahan's trick), composed from exp, log, mul and div.
+
+    u = exp(x) is rounded; (u - 1) * x / log(u) cancels the rounding, and
+    where u == 1, expm1(x) == x. Where u is 0 or inf the plain u - 1 is exact.
+    """
+    ua = x.detach().exp().numpy()
+    plain = (ua == 1) | (ua == 0) | np.isinf(ua) | np.isnan(ua)
+    # each branch sees a harmless stand-in where it is not used (1 for Kahan's, 0 for the plain one),
+    # so no 0 / 0 or inf * 0 reaches the gradient through an unused branch
+    xs = where(plain, 1.0, x)
+    us = xs.exp()
+    kahan = (us - 1) * (xs / us.log())
+    return where(ua == 1, x, where(plain, where(plain, x, 0.0).exp() - 1, kahan))
+
+
+def _softplus(z: Tensor) -> Tensor:
+    """log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|)), with derivative sigmoid(z) also at z = 0."""
+    # constant masks (sign(0) taken as +1) instead of relu/abs, whose gradient at 0 is 0
+    pos = z.numpy() >= 0
+    sign = constant(np.where(pos, 1.0, -1.0), z.dtype)
+    # where, not z * mask: -inf * 0 would make softplus(-inf) nan instead of 0
+    return where(from_numpy(pos), z, constant(0.0, z.dtype)) + _log1p((-(z * sign)).exp())
+
+
+# ------------------------------------------------------------------ piecewise activations
+
+
+def _float_input(name: str, input: Any) -> Tensor:  # noqa: A002
+    x = _checks.tensor(name, input)
+    return x if x.dtype.kind == "f" else x.astype(np.float32)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x if x > 0 else negative_slope * x; the gradient at 0 is negative_slope (PyTorch's)."""
+    slope = _checks.number("negative_slope", negative_slope)
+    x = _checks.tensor("leaky_relu", input)
+    return where(x.numpy() > 0, x, x * slope)
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x if x > 0 else alpha * (exp(x) - 1); the gradient at 0 is alpha (PyTorch's)."""
+    a = _checks.number("alpha", alpha)
+    x = _float_input("elu", input)
+    pos = ~(x.numpy() <= 0)  # nan takes the linear branch, as in PyTorch
+    # the exponential branch sees 0 where x > 0, so exp(large x) never meets a zero gradient (inf * 0)
+    return where(pos, x, _expm1(where(pos, 0.0, x)) * a)
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """scale * elu(x, alpha) with SELU's fixed alpha ~ 1.6733 and scale ~ 1.0507."""
+    return elu(_float_input("selu", input), SELU_ALPHA) * SELU_SCALE
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x if x > 0 else alpha * (exp(x / alpha) - 1); gradient 1 at 0 from either side.
+
+    Raises:
+        InvalidParameterError: ``alpha`` is 0 (PyTorch: "ZeroDivisionError").
+    """
+    a = _checks.number("alpha", alpha)
+    if a == 0:
+        raise InvalidParameterError(f"celu: alpha must not be 0 (it divides x), got alpha={alpha!r}")
+    x = _float_input("celu", input)
+    pos = ~(x.numpy() <= 0)
+    return where(pos, x, _expm1(where(pos, 0.0, x) * (1.0 / a)) * a)
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x * sigmoid(x) (also called swish)."""
+    x = _checks.tensor("silu", input)
+    return x * x.sigmoid()
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # noqa: A002
+    """log(1 + exp(beta * x)) / beta, and x itself where beta * x > threshold (PyTorch's switch)."""
+    b = _checks.number("beta", beta)
+    t = _checks.number("threshold", threshold)
+    x = _float_input("softplus", input)
+    bx = x if b == 1.0 else x * b
+    smooth = _softplus(bx) if b == 1.0 else _softplus(bx) * (1.0 / b)
+    return where(bx.numpy() > t, x, smooth)
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x * tanh(softplus(x))."""
+    x = _float_input("mish", input)
+    return x * _softplus(x).tanh()
+
+
+def logsigmoid(input: Tensor) -> Tensor:  # noqa: A002
+    """log(sigmoid(x)) = -softplus(-x), finite for any x."""
+    return -_softplus(-_float_input("logsigmoid", input))
+
+
+def softsign(input: Tensor) -> Tensor:  # noqa: A002
+    """x / (1 + |x|)."""
+    x = _checks.tensor("softsign", input)
+    return x / (x.abs() + 1)
+
+
+def tanhshrink(input: Tensor) -> Tensor:  # noqa: A002
+    """x - tanh(x)."""
+    x = _checks.tensor("tanhshrink", input)
+    return x - x.tanh()
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,  # noqa: A002
+             inplace: bool = False) -> Tensor:
+    """x clipped to [min_val, max_val]; the gradient is 1 strictly inside, 0 at and beyond the ends.
+
+    Raises:
+        InvalidParameterError: ``min_val > max_val``.
+        DTypeError: a bool input (PyTorch's RuntimeError).
+    """
+    lo = _checks.number("min_val", min_val)
+    hi = _checks.number("max_val", max_val)
+    if lo > hi:
+        raise InvalidParameterError(
+            f"hardtanh: min_val cannot be greater than max_val, got min_val={min_val!r}, max_val={max_val!r}"
+        )
+    x = _checks.tensor("hardtanh", input)
+    if x.dtype == np.bool_:
+        raise DTypeError("hardtanh: bool inputs are not supported (as in PyTorch); convert with x.float()")
+    a = x.numpy()
+    # PyTorch's gradient mask: 0 at and beyond the ends, 1 elsewhere (nan included, which stays nan)
+    passes = ~((a <= lo) | (a >= hi))
+    return where(passes, x, constant(np.clip(a, lo, hi), x.dtype))
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """min(max(x, 0), 6): hardtanh(x, 0, 6), so the gradient is 0 at 0 and at 6."""
+    return hardtanh(_checks.tensor("relu6", input), 0.0, 6.0)
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """relu6(x + 3) / 6: 0 below -3, 1 above 3, x / 6 + 1/2 strictly between (gradient 0 at +-3)."""
+    x = _float_input("hardsigmoid", input)
+    a = x.numpy()
+    return where((a > -3) & (a < 3), x * (1.0 / 6) + 0.5, constant(np.clip(a / 6 + 0.5, 0, 1), x.dtype))
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x * relu6(x + 3) / 6; gradient x / 3 + 1/2 strictly inside (-3, 3), 0 at -3 and 1 at 3 (PyTorch's)."""
+    x = _float_input("hardswish", input)
+    a = x.numpy()
+    inside = (a > -3) & (a < 3)
+    xm = where(inside, x, 0.0)  # +-inf outside would turn the unused branch's zero gradient into nan
+    middle = xm * (xm + 3) * (1.0 / 6)
+    # x * 0 below -3, as PyTorch's x * relu6(x + 3) / 6: -0.0, and nan at -inf
+    return where(a <= -3, where(a <= -3, x, 0.0) * 0.0, where(inside, middle, x))
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
+    """x - lambd above lambd, x + lambd below -lambd, 0 between (gradient 0 at +-lambd).
+
+    Raises:
+        InvalidParameterError: ``lambd < 0``.
+    """
+    lam = _checks.nonnegative("lambd", lambd)
+    x = _checks.tensor("softshrink", input)
+    a = x.numpy()
+    inside = (a >= -lam) & (a <= lam)  # nan is outside: it passes through, as in PyTorch
+    return where(inside, constant(0.0, x.dtype), where(a < -lam, x + lam, x - lam))
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
+    """x where |x| > lambd, else 0 (gradient 0 at +-lambd)."""
+    lam = _checks.number("lambd", lambd)
+    x = _checks.tensor("hardshrink", input)
+    a = x.numpy()
+    return where((a >= -lam) & (a <= lam), constant(0.0, x.dtype), x)
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x where x > threshold, else ``value`` (gradient 0 at and below the threshold)."""
+    th = _checks.number("threshold", threshold)
+    v = _checks.number("value", value)
+    x = _checks.tensor("threshold", input)
+    return where(x.numpy() <= th, constant(v, x.dtype), x)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
+    """x if x > 0 else weight * x, with one slope per channel (dim 1) or one for all.
+
+    ``weight`` is 0-d or 1-D with 1 element or C = input.shape[1] elements
+    (a 1-D input has one channel). The gradient at 0 is the slope, as PyTorch's.
+
+    Raises:
+        ShapeError: a 0-d input with several slopes, a 2-D weight, or a slope count that is neither 1 nor C.
+        DTypeError: an integer or bool input (PyTorch's RuntimeError).
+    """
+    x = _checks.tensor("prelu", input)
+    w = _checks.tensor("prelu", weight, "weight")
+    if x.dtype.kind != "f" or x.dtype != w.dtype:
+        raise DTypeError(f"prelu: input of dtype {x.dtype} and weight of dtype {w.dtype}: PyTorch does not "
+                         "promote them either; pass a float input of the weight's dtype")
+    if w.ndim > 1:
+        raise ShapeError(f"prelu: expected weight to be a scalar or 1-D tensor, got shape {w.shape}")
+    n = w.numel()
+    channels = x.shape[1] if x.ndim >= 2 else 1
+    if n != 1 and (x.ndim == 0 or n != channels):
+        raise ShapeError(
+            f"prelu: weight holds {n} slopes but input of shape {x.shape} has {channels} channel(s) "
+            "(dim 1); pass 1 slope or one per channel"
+        )
+    slope = w.reshape(()) if n == 1 else w.reshape(channels, *([1] * (x.ndim - 2)))
+    pos = x.numpy() > 0
+    # the slope sees 0 where x > 0, so an infinite x there gives the slope gradient 0, not inf * 0
+    return where(pos, x, where(pos, 0.0, x) * slope)
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
+    """Gated linear unit: a * sigmoid(b), where a and b are the halves of ``input`` along ``dim``.
+
+    Raises:
+        ShapeError: the input is 0-d or its size along ``dim`` is odd.
+    """
+    x = _checks.tensor("glu", input)
+    if x.ndim == 0:
+        raise ShapeError("glu: a 0-d input cannot be halved; expected at least 1 dim of even size")
+    size = x.size(dim)  # DimensionError for a dim out of range
+    if not isinstance(size, int) or size % 2:
+        raise ShapeError(f"glu: halving dimension must be even, but dim {dim} of shape {x.shape} is {size}")
+    if size == 0:  # two empty halves
+        return x * x.sigmoid()
+    a, b = x.chunk(2, dim)
+    return a * b.sigmoid()
+

@@ -1,0 +1,188 @@
+"""Scaled dot-product attention and its masks: ``scaled_dot_product_attention``, causal and additive masks.
+
+``attention`` is the shared core of the functional form and of
+``nn.MultiheadAttention``; all are compositions of Tensor operations (matmul,
+softmax, masked_fill), so gradients come from the primitives in ``minigrad/ops.py``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+
+from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.nn import _checks
+from minigrad.nn.functional.dropout import dropout
+from minigrad.tensor import Array, Tensor, from_numpy
+
+__all__ = ["additive_mask", "attention", "causal_mask", "scaled_dot_product_attention"]
+
+# Additive causal masks (0 on and below the diagonal, -inf above), one per
+# (L, S, dtype). A training loop asks for the same few shapes every step, so
+# building them once saves an (L, S) allocation and a pass per layer per step.
+_CAUSAL_CACHE: OrderedDict[tuple[int, int, str], Array] = OrderedDict()
+_CAUSAL_CACHE_SIZE = 32
+
+
+def causal_mask(target_len: int, source_len: int, dtype: np.dtype[Any]) -> Array:
+    """The additive causal mask of shape (L, S): 0 where ``j <= i``, -inf elsewhere.
+
+    Aligned at the top-left like PyTorch's ``is_causal`` (row i attends to
+    columns 0..i). The array is cached and read-only; do not modify it.
+    """
+    key = (target_len, source_len, np.dtype(dtype).str)
+    mask = _CAUSAL_CACHE.get(key)
+    if mask is not None:
+        _CAUSAL_CACHE.move_to_end(key)
+        return mask
+    mask = np.where(np.tri(target_len, source_len, dtype=bool), 0.0, -np.inf).astype(dtype)
+    mask.flags.writeable = False
+    _CAUSAL_CACHE[key] = mask
+    if len(_CAUSAL_CACHE) > _CAUSAL_CACHE_SIZE:
+        _CAUSAL_CACHE.popitem(last=False)
+    return mask
+
+
+def _check_float(name: str, t: Any) -> Tensor:
+    if not isinstance(t, Tensor):
+        raise TypeError(f"{name} must be a Tensor, got {type(t).__name__}")
+    if t.dtype.kind != "f":
+        raise TypeError(f"{name} must be a floating-point tensor, got dtype {t.dtype}")
+    return t
+
+
+def attention(
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    mask: Tensor | None,
+    dropout_p: float,
+    scale: float,
+) -> tuple[Tensor, Tensor]:
+    """softmax(q @ k^T * scale + mask) @ v, returning (output, attention weights).
+
+    The shared core of :func:`scaled_dot_product_attention` and
+    ``MultiheadAttention``. ``mask`` is additive (0 / -inf / any float),
+    broadcastable to (..., L, S). Rows whose mask is -inf everywhere get zero
+    weights and a zero output (PyTorch's ``_safe_softmax``), not NaN.
+    ``dropout_p > 0`` drops weights (always, whatever the training mode).
+    """
+    scores = (query * scale) @ key.mT
+    dead: Array | None = None
+    if mask is not None:
+        scores = scores + mask
+        dead_rows: Array = np.asarray(np.isneginf(mask.numpy()).all(axis=-1, keepdims=True))
+        if dead_rows.any():
+            dead = dead_rows
+            # A row of -inf would softmax to NaN (and warn); give it finite
+            # scores, then zero its weights, so value and gradient are 0.
+            scores = scores.masked_fill(dead, 0.0)
+    weights = scores.softmax(-1)
+    if dead is not None:
+        weights = weights.masked_fill(dead, 0.0)
+    if dropout_p > 0.0:
+        weights = dropout(weights, p=dropout_p, training=True)
+    return weights @ value, weights
+
+
+def scaled_dot_product_attention(
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    attn_mask: Tensor | None = None,
+    dropout_p: float = 0.0,
+    is_causal: bool = False,
+    scale: float | None = None,
+) -> Tensor:
+    """softmax(query @ key^T * scale + mask) @ value, as PyTorch's math backend.
+
+    Shapes: query (..., L, E), key (..., S, E), value (..., S, Ev) -> (..., L, Ev);
+    the leading dims broadcast.
+
+    Args:
+        attn_mask: broadcastable to (..., L, S). A bool mask marks with True
+            the pairs that take part (False becomes -inf); a float mask is
+            added to the scores (and receives a gradient if it requires one).
+        dropout_p: probability of zeroing an attention weight; applied
+            whenever it is > 0 (pass 0.0 at evaluation, as PyTorch requires).
+        is_causal: row i attends to columns 0..i only (top-left aligned).
+        scale: defaults to 1 / sqrt(E).
+
+    A row whose every entry is masked out gets zero weights and a zero output
+    (and zero gradient), as PyTorch 2.13's math path (``_safe_softmax``).
+
+    Raises:
+        TypeError: a non-Tensor or non-float query, key or value; a mask
+            that is neither bool nor float.
+        ShapeError: E differs between query and key, S between key and
+            value, or the mask does not broadcast to (..., L, S).
+        InvalidParameterError: both ``attn_mask`` and ``is_causal``, or
+            ``dropout_p`` outside [0, 1).
+    """
+    q = _check_float("query", query)
+    k = _check_float("key", key)
+    v = _check_float("value", value)
+    if q.ndim < 2 or k.ndim < 2 or v.ndim < 2:
+        raise ShapeError(
+            f"scaled_dot_product_attention: query, key and value need at least 2 dims (..., L, E), "
+            f"got shapes {q.shape}, {k.shape} and {v.shape}"
+        )
+    if not q.dtype == k.dtype == v.dtype:
+        raise TypeError(
+            f"scaled_dot_product_attention: query, key and value must share a dtype, "
+            f"got {q.dtype}, {k.dtype} and {v.dtype}"
+        )
+    if k.shape[-1] != q.shape[-1]:
+        raise ShapeError(
+            f"scaled_dot_product_attention: key's last dim must equal query's ({q.shape[-1]}), "
+            f"got key shape {k.shape} for query shape {q.shape}"
+        )
+    if v.shape[-2] != k.shape[-2]:
+        raise ShapeError(
+            f"scaled_dot_product_attention: value must have key's sequence length {k.shape[-2]}, "
+            f"got value shape {v.shape} for key shape {k.shape}"
+        )
+    p = _checks.probability("dropout_p", dropout_p)
+    target_len, source_len = q.shape[-2], k.shape[-2]
+    mask: Tensor | None = None
+    if is_causal:
+        if attn_mask is not None:
+            raise InvalidParameterError(
+                "scaled_dot_product_attention: pass either attn_mask or is_causal=True, not both"
+            )
+        mask = from_numpy(causal_mask(target_len, source_len, q.dtype))
+    elif attn_mask is not None:
+        mask = additive_mask(attn_mask, q.dtype, true_means_masked=False, name="attn_mask")
+        try:
+            np.broadcast_shapes(mask.shape, (target_len, source_len))
+        except ValueError:
+            raise ShapeError(
+                f"scaled_dot_product_attention: attn_mask of shape {mask.shape} does not broadcast "
+                f"to (..., L, S) = (..., {target_len}, {source_len})"
+            ) from None
+    s = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
+    return attention(q, k, v, mask, p, s)[0]
+
+
+def additive_mask(mask: Any, dtype: np.dtype[Any], true_means_masked: bool, name: str) -> Tensor:
+    """A bool or float mask as a float Tensor to add to attention scores.
+
+    A bool mask becomes 0 / -inf; ``true_means_masked`` says which of True
+    and False is -inf (True in ``MultiheadAttention``, False in
+    :func:`scaled_dot_product_attention`). A float Tensor is returned as it
+    is (cast to ``dtype``), so a mask that requires grad keeps its gradient.
+
+    Raises:
+        TypeError: the mask is neither bool nor floating point.
+    """
+    t = mask if isinstance(mask, Tensor) else from_numpy(np.asarray(mask))
+    if t.dtype == np.bool_:
+        blocked = t.numpy() if true_means_masked else ~t.numpy()
+        return from_numpy(np.where(blocked, dtype.type(-np.inf), dtype.type(0.0)))
+    if t.dtype.kind != "f":
+        raise TypeError(f"{name} must be a bool or floating-point tensor, got dtype {t.dtype}")
+    return t if t.dtype == dtype else t.astype(dtype)
+

@@ -1,0 +1,317 @@
+"""The cross-entropy family: ``nll_loss`` and ``cross_entropy`` (class indices or probabilities),
+``binary_cross_entropy`` (probabilities), ``binary_cross_entropy_with_logits`` and
+``multilabel_soft_margin_loss`` (logits).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minigrad.errors import DimensionError, DomainError, DTypeError, InvalidParameterError, ShapeError
+from minigrad.nn import _checks
+from minigrad.nn.functional._constant import constant
+from minigrad.nn.functional.activation import _log1p, _softplus, logsigmoid
+from minigrad.nn.functional.loss import apply_reduction, legacy_reduction, target_like
+from minigrad.tensor import Array, Tensor, from_numpy, where
+
+__all__ = [
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
+    "multilabel_soft_margin_loss", "nll_loss",
+]  # fmt: skip
+
+
+def _class_indices(logp: Tensor, target: Tensor, ignore_index: int, fn: str) -> tuple[Tensor, Array, Array]:
+    """Flatten (N, C, d...) scores to (M, C) and validate (N, d...) integer targets.
+
+    Returns the (M, C) scores, the safe class index per row (ignored rows
+    point at class 0) and the bool mask of rows that count. Shapes are
+    checked before the dtype, as PyTorch does.
+    """
+    shape = logp.shape
+    if logp.ndim == 1:
+        if target.ndim != 0:  # PyTorch: "size mismatch" (its reduction='none' alone lets (1,) through)
+            raise ShapeError(
+                f"{fn}: unbatched input of shape {logp.shape} expects a 0-d target, got {target.shape}"
+            )
+        logp, target = logp.reshape(1, -1), target.reshape(1)
+    if logp.ndim < 2 or target.shape != (logp.shape[0], *logp.shape[2:]):
+        expected = (logp.shape[0], *logp.shape[2:]) if logp.ndim >= 2 else ()
+        raise ShapeError(
+            f"{fn}: input of shape {logp.shape} expects target of shape {expected}, got {target.shape}"
+        )
+    if target.dtype.kind not in "iu":
+        probs = (
+            "float targets of the logits' shape are class probabilities"
+            if fn == "cross_entropy"
+            else "for class probabilities use cross_entropy with float targets of the input's shape"
+        )
+        raise DTypeError(
+            f"{fn}: expected integer class indices (int64) as target, got dtype {target.dtype}; "
+            f"convert labels with target.long() ({probs}: {shape})"
+        )
+    c = logp.shape[1]
+    if logp.ndim > 2:
+        logp = logp.permute(0, *range(2, logp.ndim), 1)
+    flat = logp.reshape(-1, c)
+    t = target.numpy().reshape(-1)
+    valid = t != ignore_index
+    bad = valid & ((t < 0) | (t >= c))
+    if bad.any():
+        raise DimensionError(f"{fn}: target {int(t[bad][0])} is out of bounds for {c} classes")
+    return flat, np.where(valid, t, 0), valid
+
+
+def _weighted_nll(flat: Tensor, safe: Array, valid: Array, weight: Tensor | None) -> tuple[Tensor, Array]:
+    """Per-row -w[t] * logp[t] (0 on ignored rows) and the per-row weights w[t]."""
+    dt = flat.dtype
+    w = valid.astype(dt) if weight is None else np.where(valid, weight.numpy()[safe], 0).astype(dt)
+    picked = flat[np.arange(flat.shape[0]), safe]
+    # where, not * 0: an ignored row adds exactly 0 (and gradient 0) even if its scores are nan/inf
+    return where(from_numpy(valid), -(picked * constant(w, dt)), constant(0.0, dt)), w
+
+
+def nll_loss(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    weight: Tensor | None = None,
+    *,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+) -> Tensor:
+    """Negative log-likelihood of class indices given log-probabilities.
+
+    input (N, C) or (N, C, d1, ...) (or (C,)); target (N,) / (N, d1, ...)
+    integers in [0, C) or ``ignore_index``. Row loss -weight[t] * input[n, t];
+    'mean' divides the sum by the total weight of the non-ignored targets.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``.
+        ShapeError: target's shape does not fit input's.
+        DTypeError: target is not integer-valued (a RuntimeError, as in PyTorch).
+        DimensionError: a target outside [0, C) that is not ``ignore_index``.
+    """
+    _checks.reduction(reduction)
+    _checks.tensor("nll_loss", input)
+    target = target if isinstance(target, Tensor) else Tensor(target)
+    flat, safe, valid = _class_indices(input, target, ignore_index, "nll_loss")
+    _check_weight(weight, flat.shape[1], "nll_loss")
+    loss, w = _weighted_nll(flat, safe, valid, weight)
+    return _reduce_weighted(loss, reduction, constant(w.sum(), loss.dtype), target.shape)
+
+
+def _reduce_weighted(loss: Tensor, reduction: str, total_weight: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """Per-target losses reduced as PyTorch's class-index losses do: 'mean' divides by the total weight."""
+    if reduction == "mean":
+        return loss.sum() / total_weight
+    if reduction == "sum":
+        return loss.sum()
+    return loss.reshape(shape)
+
+
+def _check_weight(weight: Tensor | None, c: int, fn: str) -> None:
+    if weight is not None and weight.shape != (c,):
+        raise ShapeError(f"{fn}: expected weight of shape ({c},) (one per class), got {weight.shape}")
+
+
+def cross_entropy(
+    logits: Tensor,
+    target: Tensor,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+    *,
+    weight: Tensor | None = None,
+) -> Tensor:
+    """Cross entropy of softmax(logits) over dim 1 against class indices or probabilities.
+
+    logits (N, C) or (N, C, d1, ...) (or (C,)). ``target`` is either integer class
+    indices of shape (N, d1, ...) (``ignore_index`` rows contribute nothing and
+    'mean' divides by the total weight of the others) or float probabilities of
+    logits' shape ('mean' divides by N * d1 * ...). With label smoothing eps the
+    target becomes (1 - eps) * target + eps / C. Stable for logits of any size.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``, label_smoothing outside [0, 1].
+        ShapeError: target's shape does not fit logits'.
+        DTypeError: a float target of the class-index shape (labels that should be int64).
+        DimensionError: a class index outside [0, C) that is not ``ignore_index``.
+    """
+    _checks.reduction(reduction)
+    eps = _checks.unit_interval("label_smoothing", label_smoothing)
+    if _checks.tensor("cross_entropy", logits).ndim == 0:
+        raise ShapeError("cross_entropy: expected logits of shape (C,), (N, C) or (N, C, d1, ...), got ()")
+    target = target if isinstance(target, Tensor) else Tensor(target)
+    class_dim = 0 if logits.ndim == 1 else 1
+    c = logits.shape[class_dim]
+    if c == 0:  # no class to be right about (PyTorch answers nan or raises, by target kind)
+        raise ShapeError(
+            f"cross_entropy: logits of shape {logits.shape} have no classes (dim {class_dim} is 0)"
+        )
+    _check_weight(weight, c, "cross_entropy")
+    logp = logits.log_softmax(class_dim)
+    wshape = (c,) + (1,) * (logits.ndim - class_dim - 1)
+    index_shape = logits.shape[:class_dim] + logits.shape[class_dim + 1:]
+    if target.dtype.kind == "f" and target.shape not in (logits.shape, index_shape):
+        raise ShapeError(
+            f"cross_entropy: logits of shape {logits.shape} take class indices of shape {index_shape} "
+            f"or class probabilities of shape {logits.shape}, got a {target.dtype} target of shape "
+            f"{target.shape}"
+        )
+    if target.dtype.kind == "f" and target.shape == logits.shape:
+        if ignore_index != -100:  # PyTorch refuses rather than silently ignoring it
+            raise InvalidParameterError(
+                f"cross_entropy: ignore_index is not supported for probability (float) targets, "
+                f"got ignore_index={ignore_index!r}"
+            )
+        probs = target if eps == 0 else target * (1 - eps) + eps / c
+        if weight is not None:
+            probs = probs * weight.detach().reshape(wshape)
+        loss = -(logp * probs).sum(class_dim)
+        return apply_reduction(loss, reduction)
+    flat, safe, valid = _class_indices(logp, target, ignore_index, "cross_entropy")
+    nll, w = _weighted_nll(flat, safe, valid, weight)
+    total_w = constant(w.sum(), nll.dtype)
+    out = _reduce_weighted(nll, reduction, total_w, target.shape)
+    if eps == 0:
+        return out
+    per_class = flat if weight is None else flat * weight.detach()
+    smooth = where(from_numpy(valid), -per_class.sum(1), constant(0.0, flat.dtype))
+    return out * (1 - eps) + _reduce_weighted(smooth, reduction, total_w, target.shape) * (eps / c)
+
+
+def binary_cross_entropy_with_logits(
+    input: Tensor,  # noqa: A002
+    target: Tensor,
+    weight: Tensor | None = None,
+    *,
+    reduction: str = "mean",
+    pos_weight: Tensor | None = None,
+) -> Tensor:
+    """Binary cross entropy of sigmoid(input) against targets in [0, 1], computed stably.
+
+    loss = (1 - y) * x + lw * softplus(-x), lw = 1 + (pos_weight - 1) * y (1 without
+    pos_weight); equal to max(x, 0) - x * y + log1p(exp(-|x|)). ``weight``
+    rescales each element (broadcast), ``pos_weight`` the positive term per
+    class (broadcast along the last dim). Finite for logits of any size.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``.
+        ShapeError: target's shape differs from input's.
+    """
+    _checks.reduction(reduction)
+    _checks.tensor("binary_cross_entropy_with_logits", input)
+    if not isinstance(target, Tensor):
+        target = Tensor(target, dtype=input.dtype)
+    if target.shape != input.shape:
+        raise ShapeError(
+            f"binary_cross_entropy_with_logits: target size {target.shape} must be the same as "
+            f"input size {input.shape}"
+        )
+    neg_part = _softplus(-input)
+    if pos_weight is not None:
+        neg_part = neg_part * ((pos_weight - 1) * target + 1)
+    loss = (1 - target) * input + neg_part
+    if weight is not None:
+        loss = loss * weight
+    return apply_reduction(loss, reduction)
+
+
+# PyTorch clamps x * (1 - x) to at least this (its float constant 1e-12) in BCE's gradient
+_BCE_EPS = float(np.float32(1e-12))
+
+
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,  # noqa: A002
+                         size_average: bool | None = None, reduce: bool | None = None,
+                         reduction: str = "mean") -> Tensor:
+    """Binary cross entropy of probabilities ``input`` against targets in [0, 1]:
+    -(target * log(input) + (1 - target) * log(1 - input)), each log clamped at -100, times ``weight``.
+
+    As PyTorch: the gradient with respect to the input is
+    (input - target) / max(input * (1 - input), 1e-12), so inputs of exactly
+    0 or 1 give large finite gradients; there (only) the gradient with respect
+    to the target is taken as 0 where PyTorch's is infinite.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``.
+        ShapeError: target's shape differs from input's, or weight does not broadcast to it.
+        DTypeError: input and target not of one float dtype (PyTorch's RuntimeError).
+        DomainError: an input or target value outside [0, 1].
+    """
+    reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
+    x = _checks.tensor("binary_cross_entropy", input)
+    t = target_like("binary_cross_entropy", x, target)
+    if t.shape != x.shape:
+        raise ShapeError(
+            f"binary_cross_entropy: using a target size {t.shape} that is different to the input size "
+            f"{x.shape} is not supported; please ensure they have the same size"
+        )
+    if x.dtype.kind != "f" or t.dtype != x.dtype:
+        raise DTypeError(
+            f"binary_cross_entropy: expected input and target of one float dtype, got {x.dtype} and {t.dtype}"
+        )
+    xa, ta = x.numpy(), t.numpy()
+    for name, a in (("input", xa), ("target", ta)):
+        if not ((a >= 0) & (a <= 1)).all():
+            raise DomainError(f"binary_cross_entropy: all elements of {name} should be between 0 and 1")
+    edge = xa * (1 - xa) < _BCE_EPS
+    loss = _bce_interior(x, t, edge)
+    if edge.any():
+        loss = where(edge, _bce_edge(x, t, edge), loss)
+    if weight is not None:
+        try:
+            np.broadcast_shapes(weight.shape, x.shape)
+        except ValueError:
+            raise ShapeError(
+                f"binary_cross_entropy: weight of shape {weight.shape} does not broadcast to {x.shape}"
+            ) from None
+        loss = loss * weight
+    return apply_reduction(loss, reduction)
+
+
+def _bce_interior(x: Tensor, t: Tensor, edge: Array) -> Tensor:
+    """The composed loss where x * (1 - x) >= 1e-12 (logs > -28, so no clamp); edge points get x = 1/2."""
+    safe = where(edge, 0.5, x) if edge.any() else x
+    return -(t * safe.log() + (1 - t) * _log1p(-safe))
+
+
+def _bce_edge(x: Tensor, t: Tensor, edge: Array) -> Tensor:
+    """Where x is within 1e-12 of 0 or 1: PyTorch's clamped value, with its gradient (x - t) / 1e-12."""
+    dt = x.dtype
+    xa, ta = x.numpy(), t.numpy()
+    with np.errstate(divide="ignore"):
+        log_x, log_1mx = np.log(xa), np.log1p(-xa)
+    value = (ta - 1) * np.maximum(log_1mx, -100) - ta * np.maximum(log_x, -100)
+    dt_slope = np.where(np.isfinite(log_1mx - log_x), log_1mx - log_x, 0.0)
+    # linear pieces that are exactly 0 at this point, carrying the two slopes
+    x_part = (x - constant(xa, dt)) * constant(np.where(edge, (xa - ta) / _BCE_EPS, 0.0), dt)
+    t_part = (t - constant(ta, dt)) * constant(np.where(edge, dt_slope, 0.0), dt)
+    return constant(np.where(edge, value, 0.0), dt) + x_part + t_part
+
+
+def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,  # noqa: A002
+                                size_average: bool | None = None, reduce: bool | None = None,
+                                reduction: str = "mean") -> Tensor:
+    """Multi-label one-versus-all loss of logits (N, C) against 0/1 targets (N, C):
+    the mean over classes of -(y * logsigmoid(x) + (1 - y) * logsigmoid(-x)) (times ``weight``), per sample.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``.
+        ShapeError: a 0-d input, or shapes that do not broadcast.
+        TypeError: input or target is not a Tensor.
+    """
+    reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
+    x = _checks.tensor("multilabel_soft_margin_loss", input)
+    t = _checks.tensor("multilabel_soft_margin_loss", target, "target")
+    if x.ndim == 0:
+        raise ShapeError("multilabel_soft_margin_loss: expected an input (C,) or (N, C), got shape ()")
+    try:
+        np.broadcast_shapes(x.shape, t.shape)
+    except ValueError:
+        raise ShapeError(
+            f"multilabel_soft_margin_loss: target of shape {t.shape} does not fit input of shape {x.shape}"
+        ) from None
+    loss = -(t * logsigmoid(x) + (1 - t) * logsigmoid(-x))
+    if weight is not None:
+        loss = loss * weight
+    per_sample = loss.sum(x.ndim - 1) / x.shape[-1]
+    return apply_reduction(per_sample, reduction)

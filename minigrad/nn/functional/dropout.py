@@ -1,0 +1,186 @@
+"""Dropout as functions: elementwise (``dropout``), whole channels (``dropout1d/2d/3d``) and SELU-preserving
+(``alpha_dropout``, ``feature_alpha_dropout``).
+
+Masks are drawn from minigrad's seeded generator (``mg.manual_seed``
+reproduces them) and multiply the input as constants, so the gradient is the
+same mask. With ``training=False`` or ``p == 0`` the input is returned as it is.
+``inplace`` is accepted for PyTorch compatibility; the input is never modified.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from minigrad.errors import ShapeError
+from minigrad.nn import _checks
+from minigrad.nn.functional.activation import SELU_ALPHA, SELU_SCALE
+from minigrad.random import default_generator
+from minigrad.tensor import Array, Tensor, from_numpy
+
+__all__ = ["alpha_dropout", "dropout", "dropout1d", "dropout2d", "dropout3d", "feature_alpha_dropout"]
+
+# alpha' = -scale * alpha: the value SELU tends to for very negative inputs, which alpha dropout sets
+_ALPHA_PRIME = SELU_ALPHA * SELU_SCALE
+
+
+def _keep_bits(shape: tuple[int, ...], p: float) -> tuple[Array, Array]:
+    """(keep mask of ``shape``, the 32-bit draws behind it): each entry kept with probability 1 - p."""
+    # Keep an element when 32 random bits reach p * 2**32: P(keep) = 1 - p to
+    # within 2**-32, and raw bits cost a third less than float draws.
+    n = int(np.prod(shape))
+    bits = default_generator.np.bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
+    keep = (bits >= np.uint32(min(round(p * 2.0**32), 2**32 - 1))).reshape(shape)
+    return keep, bits
+
+
+def _scaled_mask(shape: tuple[int, ...], p: float, dt: np.dtype[np.floating]) -> Array:
+    """keep / (1 - p) in ``dt``, as PyTorch computes it; float32 reuses the draws' memory."""
+    keep, bits = _keep_bits(shape, p)
+    scale = bits.view(np.float32).reshape(shape) if dt == np.float32 else np.empty(shape, dt)
+    np.divide(keep, dt.type(1.0 - p), out=scale, casting="unsafe")
+    return scale
+
+
+def _float_dtype(input: Tensor) -> np.dtype[np.floating]:  # noqa: A002
+    return input.dtype if input.dtype.kind == "f" else np.dtype(np.float32)
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002
+    """Inverted dropout: zero each element with probability ``p``, scale the rest by 1/(1-p).
+
+    Output has the input's shape and dtype.
+
+    Raises:
+        InvalidParameterError: ``p`` is not a number in [0, 1).
+    """
+    p = _checks.probability("p", p)
+    _checks.tensor("dropout", input)
+    if not training or p == 0.0:
+        return input
+    return input * from_numpy(_scaled_mask(input.shape, p, _float_dtype(input)))
+
+
+def _channel_shape(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The mask shape of feature dropout: one draw per (sample, channel), broadcast over the rest."""
+    return shape[:2] + (1,) * (len(shape) - 2)
+
+
+def _channels(input: Tensor, p: float, training: bool, alpha: bool = False) -> Tensor:  # noqa: A002
+    """Feature dropout of an (N, C, *) input: one draw per sample and channel."""
+    if not training or p == 0.0:
+        return input
+    if input.ndim < 2:
+        raise ShapeError(f"feature dropout: expected an input of shape (N, C, *), got {input.shape}")
+    shape = _channel_shape(input.shape)
+    if alpha:
+        return _alpha(input, p, training, shape)
+    return input * from_numpy(_scaled_mask(shape, p, _float_dtype(input)))
+
+
+def _batched(input: Tensor, p: float, training: bool, batched_rank: int) -> Tensor:  # noqa: A002
+    """Channel dropout; an input of a rank other than ``batched_rank`` is one sample (gets a batch dim)."""
+    if input.ndim != batched_rank and training and p > 0:
+        return _channels(input.unsqueeze(0), p, training).squeeze(0)
+    return _channels(input, p, training)
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002
+    """Zero whole channels of an (N, C, L) or (C, L) input with probability ``p``, scale the rest by 1/(1-p).
+
+    Raises:
+        InvalidParameterError: ``p`` is not a number in [0, 1).
+        ShapeError: the input is not 2-D or 3-D.
+    """
+    p = _checks.probability("p", p)
+    if _checks.tensor("dropout1d", input).ndim not in (2, 3):
+        raise ShapeError(
+            f"dropout1d: expected a 2D (C, L) or 3D (N, C, L) input, got {input.ndim}D input of shape "
+            f"{input.shape}"
+        )
+    return _batched(input, p, training, 3)
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002
+    """Zero whole channels of an (N, C, H, W) input with probability ``p``, scale the rest by 1/(1-p).
+
+    As in PyTorch, a 3-D input is read as (N, C, L) (1-D channel dropout) with a
+    warning, and other ranks warn that they are deprecated.
+
+    Raises:
+        InvalidParameterError: ``p`` is not a number in [0, 1).
+        ShapeError: the input has fewer than 2 dims.
+    """
+    p = _checks.probability("p", p)
+    ndim = _checks.tensor("dropout2d", input).ndim
+    if ndim not in (3, 4):
+        warnings.warn(
+            f"dropout2d: Received a {ndim}-D input to dropout2d, which is deprecated and will result in an "
+            "error in a future release; dropout2d expects (N, C, H, W) or (C, H, W) inputs",
+            UserWarning,
+            stacklevel=2,
+        )
+    if ndim == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
+            "behavior is desired - input is interpreted as shape (N, C, L); use dropout1d for that",
+            UserWarning,
+            stacklevel=2,
+        )
+    return _channels(input, p, training)
+
+
+def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002
+    """Zero whole channels of an (N, C, D, H, W) or (C, D, H, W) input with probability ``p``.
+
+    Other ranks warn that they are deprecated, as in PyTorch.
+
+    Raises:
+        InvalidParameterError: ``p`` is not a number in [0, 1).
+        ShapeError: the input is 0-d.
+    """
+    p = _checks.probability("p", p)
+    ndim = _checks.tensor("dropout3d", input).ndim
+    if ndim not in (4, 5):
+        warnings.warn(
+            f"dropout3d: Received a {ndim}-D input to dropout3d, which is deprecated and will result in an "
+            "error in a future release; dropout3d expects (N, C, D, H, W) or (C, D, H, W) inputs",
+            UserWarning,
+            stacklevel=2,
+        )
+    return _batched(input, p, training, 5)
+
+
+def _alpha(input: Tensor, p: float, training: bool, shape: tuple[int, ...]) -> Tensor:  # noqa: A002
+    """x * a * keep + b(keep): dropped entries become SELU's negative saturation, mean and variance kept."""
+    if not training or p == 0.0:
+        return input
+    dt = _float_dtype(input)
+    keep = _keep_bits(shape, p)[0].astype(dt)
+    a = 1.0 / np.sqrt((_ALPHA_PRIME**2 * p + 1) * (1 - p))
+    b = (keep - 1) * (_ALPHA_PRIME * a) + _ALPHA_PRIME * a * p
+    return input * from_numpy((keep * a).astype(dt)) + from_numpy(b.astype(dt))
+
+
+def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:  # noqa: A002
+    """Alpha dropout (for SELU networks): dropped elements take SELU's saturation value, then an
+    affine map restores zero mean and unit variance. Note PyTorch's default ``training=False``.
+
+    Raises:
+        InvalidParameterError: ``p`` is not a number in [0, 1).
+    """
+    p = _checks.probability("p", p)
+    return _alpha(_checks.tensor("alpha_dropout", input), p, training, input.shape)
+
+
+def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,  # noqa: A002
+                          inplace: bool = False) -> Tensor:
+    """Alpha dropout of whole channels of an (N, C, *) input (one draw per sample and channel).
+
+    Raises:
+        InvalidParameterError: ``p`` is not a number in [0, 1).
+        ShapeError: the input has fewer than 2 dims.
+    """
+    p = _checks.probability("p", p)
+    return _channels(_checks.tensor("feature_alpha_dropout", input), p, training, alpha=True)

@@ -1,0 +1,259 @@
+"""Lookups by integer index: ``embedding`` (rows of a table), ``embedding_bag`` (reduced bags of rows)
+and ``one_hot``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad.autograd import no_grad
+from minigrad.errors import DimensionError, InvalidParameterError, ShapeError
+from minigrad.nn import _checks
+from minigrad.tensor import Array, Tensor, from_numpy, int64, where
+
+__all__ = ["embedding", "embedding_bag", "embedding_renorm_", "normalize_padding_idx", "one_hot"]
+
+
+def _index_array(input: Any, fn: str) -> Array:  # noqa: A002
+    idx = input.numpy() if isinstance(input, Tensor) else np.asarray(input)
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"{fn}: indices must be an integer tensor (int64), got dtype {idx.dtype}")
+    return idx
+
+
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,  # noqa: A002
+              max_norm: float | None = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+              sparse: bool = False) -> Tensor:
+    """Rows of ``weight`` picked by the integer indices ``input``: ``weight[input]``.
+
+    Shapes: input (*) of ints, weight (num_embeddings, embedding_dim)
+    -> (*, embedding_dim). Repeated indices accumulate their gradients in the
+    same row. The row ``padding_idx`` (negative counts from the end) is read
+    from a detached copy of the weight, so it receives no gradient. With
+    ``max_norm``, the rows looked up are first renormalized in place to at most
+    that ``norm_type``-norm (PyTorch's ``embedding_renorm_``). ``sparse=True`` is
+    accepted (the gradient is dense, with the same values).
+
+    Raises:
+        TypeError: ``input`` is not integer-valued.
+        ShapeError: ``weight`` is not 2-D.
+        InvalidParameterError: ``padding_idx`` is outside [-num_embeddings, num_embeddings).
+        DimensionError: an index is outside [0, num_embeddings).
+        InvalidParameterError: scale_grad_by_freq=True (not supported).
+    """
+    if scale_grad_by_freq:
+        raise InvalidParameterError(
+            "embedding: scale_grad_by_freq=True is not supported (it rescales the gradient only)"
+        )
+    idx = _index_array(input, "embedding")
+    if weight.ndim != 2:
+        raise ShapeError(
+            f"embedding: weight must be 2-D (num_embeddings, embedding_dim), got shape {weight.shape}"
+        )
+    num = weight.shape[0]
+    _check_range(idx, num, "embedding")
+    pad = None if padding_idx is None else normalize_padding_idx(padding_idx, num)
+    if max_norm is not None:
+        limit = _checks.number("max_norm", max_norm)
+        embedding_renorm_(weight, idx, limit, _checks.number("norm_type", norm_type))
+    out = weight[idx]
+    if pad is not None and out.requires_grad:
+        at_pad = (idx == pad)[..., None]
+        if at_pad.any():
+            out = _where_const(at_pad, weight.numpy()[pad], out)
+    return out
+
+
+def _check_range(idx: Array, num: int, fn: str) -> None:
+    if idx.size:
+        lo, hi = int(idx.min()), int(idx.max())
+        if lo < 0 or hi >= num:
+            bad = lo if lo < 0 else hi
+            raise DimensionError(
+                f"{fn}: index {bad} is out of range for num_embeddings={num} "
+                f"(indices must be in [0, {num - 1}])"
+            )
+
+
+def _where_const(cond: Array, const: Array, t: Tensor) -> Tensor:
+    """``const`` where ``cond`` else ``t``; the constant takes no gradient."""
+    return where(cond, from_numpy(const), t)
+
+
+def normalize_padding_idx(padding_idx: int, num_embeddings: int) -> int:
+    """``padding_idx`` as a row number in [0, num_embeddings).
+
+    Raises:
+        InvalidParameterError: it is not an int in [-num_embeddings, num_embeddings).
+    """
+    if isinstance(padding_idx, bool) or not isinstance(padding_idx, (int, np.integer)):
+        raise InvalidParameterError(f"padding_idx must be an int or None, got {padding_idx!r}")
+    if not -num_embeddings <= padding_idx < num_embeddings:
+        raise InvalidParameterError(
+            f"padding_idx={padding_idx} must be within num_embeddings={num_embeddings} "
+            f"(in [{-num_embeddings}, {num_embeddings - 1}])"
+        )
+    return int(padding_idx) % num_embeddings
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """One-hot encoding: (*) int64 class indices -> (*, num_classes) int64 of 0/1.
+
+    ``num_classes=-1`` uses max(tensor) + 1. The result has no gradient.
+
+    Raises:
+        TypeError: ``tensor`` is not int64.
+        InvalidParameterError: a class value is negative or not below
+            ``num_classes``, ``num_classes`` is below -1, or it must be
+            inferred from an empty tensor.
+    """
+    idx = tensor.numpy() if isinstance(tensor, Tensor) else np.asarray(tensor)
+    if idx.dtype != int64:
+        raise TypeError(f"one_hot is only applicable to int64 index tensors, got dtype {idx.dtype}")
+    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)):
+        raise InvalidParameterError(f"num_classes must be an int, got {num_classes!r}")
+    if idx.size == 0:
+        if num_classes <= 0:
+            raise InvalidParameterError(
+                "one_hot: cannot infer the number of classes from an empty tensor "
+                f"(num_classes={num_classes})"
+            )
+        return from_numpy(np.zeros((*idx.shape, int(num_classes)), dtype=int64))
+    lo, hi = int(idx.min()), int(idx.max())
+    if lo < 0:
+        raise InvalidParameterError(f"one_hot: class values must be non-negative, got {lo}")
+    if num_classes == -1:
+        num_classes = hi + 1
+    elif hi >= num_classes:
+        raise InvalidParameterError(
+            f"one_hot: class values must be smaller than num_classes={num_classes}, got {hi}"
+        )
+    out = np.zeros((*idx.shape, int(num_classes)), dtype=int64)
+    np.put_along_axis(out, idx[..., None], 1, axis=-1)
+    return from_numpy(out)
+
+
+def embedding_renorm_(weight: Tensor, indices: Array, max_norm: float, norm_type: float = 2.0) -> Tensor:
+    """Rescale in place, outside any graph, each row of ``weight`` named in ``indices`` whose p-norm
+    exceeds ``max_norm`` to norm max_norm (PyTorch's ``embedding_renorm_``: scale max_norm / (norm + 1e-7)).
+
+    Returns ``weight``.
+    """
+    rows = np.unique(indices)
+    if rows.size:
+        w = weight.numpy()
+        norms = np.linalg.norm(w[rows], ord=norm_type, axis=1)
+        big = norms > max_norm
+        if big.any():
+            scaled = w[rows[big]] * (max_norm / (norms[big] + 1e-7))[:, None]
+            with no_grad():
+                weight[from_numpy(rows[big])] = from_numpy(scaled.astype(w.dtype))
+    return weight
+
+
+def _bags(idx: Array, offsets: Any, include_last_offset: bool) -> tuple[Array, Array]:
+    """(flat indices, bag start positions with the end appended) of 1-D or 2-D ``idx``."""
+    if idx.ndim == 2:
+        if offsets is not None:
+            raise InvalidParameterError(
+                "embedding_bag: if input is 2D, then offsets has to be None, as input is treated as a "
+                f"mini-batch of fixed length sequences; got offsets={offsets!r}"
+            )
+        n, length = idx.shape
+        return idx.reshape(-1), np.arange(n + 1, dtype=np.int64) * length
+    if idx.ndim != 1:
+        raise ShapeError(f"embedding_bag: input has to be a 1D or 2D tensor, got shape {idx.shape}")
+    if offsets is None:
+        raise InvalidParameterError("embedding_bag: offsets has to be a 1D tensor for a 1D input, got None")
+    off = _index_array(offsets, "embedding_bag (offsets)")
+    if off.ndim != 1:
+        raise ShapeError(f"embedding_bag: offsets has to be a 1D tensor, got shape {off.shape}")
+    if off.size and off[0] != 0:
+        raise ShapeError(
+            f"embedding_bag: offsets[0] has to be 0 (the first bag starts at position 0), got {int(off[0])}"
+        )
+    bounds = off if include_last_offset else np.append(off, idx.size)
+    if (np.diff(bounds) < 0).any() or (bounds.size and bounds[-1] > idx.size):
+        raise ShapeError(
+            f"embedding_bag: offsets {off.tolist()} must be non-decreasing and within the input's "
+            f"{idx.size} indices"
+        )
+    return idx, bounds.astype(np.int64)
+
+
+def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,  # noqa: A002
+                  max_norm: float | None = None, norm_type: float = 2, scale_grad_by_freq: bool = False,
+                  mode: str = "mean", sparse: bool = False, per_sample_weights: Tensor | None = None,
+                  include_last_offset: bool = False, padding_idx: int | None = None) -> Tensor:
+    """Sum, mean or max of bags of rows of ``weight``, without building the (bags, length, dim) lookups
+    the caller would otherwise reduce.
+
+    ``input`` is (B, N) (B bags of N indices) or 1-D with ``offsets`` (B,)
+    giving each bag's start (with ``include_last_offset``, B + 1 entries, the
+    last the end). Output (B, embedding_dim). Entries equal to ``padding_idx``
+    are left out (also from the mean's count); an empty bag gives zeros.
+    ``per_sample_weights`` (input's shape, mode 'sum' only) scales each row.
+    ``mode='max'`` passes each feature's gradient to the first row holding
+    the maximum. ``max_norm`` renormalizes the rows used, in place, first.
+    ``sparse=True`` is accepted: the gradient is dense, with the same values.
+
+    Raises:
+        InvalidParameterError: unknown mode, per_sample_weights outside mode 'sum',
+            scale_grad_by_freq=True (not supported), offsets with a 2-D input or none with a 1-D one.
+        TypeError: input or offsets not integer.
+        ShapeError: weight not 2-D, per_sample_weights not input's shape, bad offsets.
+        DimensionError: an index outside [0, num_embeddings).
+    """
+    mode = _checks.one_of("mode", mode, ("sum", "mean", "max"))
+    if scale_grad_by_freq:
+        raise InvalidParameterError(
+            "embedding_bag: scale_grad_by_freq=True is not supported (it rescales the gradient only); "
+            f"got scale_grad_by_freq={scale_grad_by_freq!r}"
+        )
+    idx = _index_array(input, "embedding_bag")
+    if _checks.tensor("embedding_bag", weight, "weight").ndim != 2:
+        raise ShapeError(f"embedding_bag: weight has to be a 2D tensor, got shape {weight.shape}")
+    if per_sample_weights is not None:
+        if per_sample_weights.shape != idx.shape:
+            raise ShapeError(
+                f"embedding_bag: per_sample_weights of shape {per_sample_weights.shape} must have the "
+                f"input's shape {idx.shape}"
+            )
+        if mode != "sum":
+            raise InvalidParameterError(
+                f"embedding_bag: per_sample_weights is only supported for mode='sum', got mode={mode!r}"
+            )
+    num, dim = weight.shape
+    flat, bounds = _bags(idx, offsets, include_last_offset)
+    _check_range(flat, num, "embedding_bag")
+    pad = None if padding_idx is None else normalize_padding_idx(padding_idx, num)
+    if max_norm is not None:
+        limit = _checks.number("max_norm", max_norm)
+        embedding_renorm_(weight, flat, limit, _checks.number("norm_type", norm_type))
+    starts, lengths = bounds[:-1], np.diff(bounds)
+    bags, longest = starts.size, int(lengths.max()) if lengths.size else 0
+    # (bags, longest) positions into flat; slots past a bag's end and padding entries are masked out
+    pos = np.minimum(starts[:, None] + np.arange(longest)[None, :], max(flat.size - 1, 0))
+    used = np.arange(longest)[None, :] < lengths[:, None]
+    rows = np.where(used, flat[pos], 0) if flat.size else np.zeros(pos.shape, dtype=np.int64)
+    if pad is not None:
+        used &= rows != pad
+    gathered = weight[from_numpy(rows)]  # (bags, longest, dim)
+    mask = used[..., None]
+    if mode == "max":
+        if not longest:
+            return from_numpy(np.zeros((bags, dim), dtype=weight.dtype))
+        filled = where(mask, gathered, -np.inf)
+        # pick each (bag, feature)'s first maximal row by index: its gradient goes there alone, as PyTorch's
+        first = filled.numpy().argmax(axis=1)
+        best = filled[np.arange(bags)[:, None], first, np.arange(dim)[None, :]]
+        return where(np.asarray(used.any(axis=1))[:, None], best, 0.0)
+    if per_sample_weights is not None:
+        psw = per_sample_weights.reshape(-1)[from_numpy(pos)]
+        gathered = gathered * psw.unsqueeze(-1)
+    total = where(mask, gathered, 0.0).sum(1)
+    if mode == "sum":
+        return total
+    count = np.maximum(used.sum(1), 1).astype(weight.dtype)[:, None]
+    return total / from_numpy(count)

@@ -1,0 +1,57 @@
+"""Linear maps as functions: ``linear`` (of nn.Linear) and ``bilinear`` (of nn.Bilinear)."""
+
+from __future__ import annotations
+
+from minigrad.errors import ShapeError
+from minigrad.nn import _checks
+from minigrad.tensor import Tensor, matmul
+
+__all__ = ["bilinear", "linear"]
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:  # noqa: A002
+    """y = input @ weight.T + bias; input (*, in), weight (out, in), bias (out,) -> (*, out).
+
+    Raises:
+        ShapeError: the last dim of input differs from weight's in_features.
+        TypeError: input, weight or bias is not a Tensor.
+    """
+    _checks.tensor("linear", input)
+    _checks.tensor("linear", weight, "weight")
+    if bias is not None:
+        _checks.tensor("linear", bias, "bias")
+    out = matmul(input, weight.T)
+    return out if bias is None else out + bias
+
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y_o = sum_ij input1_i * weight_oij * input2_j + bias_o.
+
+    Shapes: input1 (*, in1), input2 (*, in2) with the same leading dims,
+    weight (out, in1, in2), bias (out,) -> (*, out).
+
+    Raises:
+        ShapeError: weight not 3-D, or the inputs' sizes do not fit it or each other.
+        TypeError: an argument is not a Tensor.
+    """
+    x1 = _checks.tensor("bilinear", input1, "input1")
+    x2 = _checks.tensor("bilinear", input2, "input2")
+    w = _checks.tensor("bilinear", weight, "weight")
+    if w.ndim != 3:
+        raise ShapeError(f"bilinear: expected weight of shape (out, in1, in2), got {w.shape}")
+    out, in1, in2 = w.shape
+    if x1.ndim == 0 or x2.ndim == 0 or x1.shape[:-1] != x2.shape[:-1]:
+        raise ShapeError(f"bilinear: input batch dimensions do not match: got {x1.shape} and {x2.shape}")
+    if x1.shape[-1] != in1 or x2.shape[-1] != in2:
+        raise ShapeError(
+            f"bilinear: weight of shape {w.shape} expects inputs (*, {in1}) and (*, {in2}), "
+            f"got {x1.shape} and {x2.shape}"
+        )
+    if bias is not None and _checks.tensor("bilinear", bias, "bias").shape != (out,):
+        raise ShapeError(f"bilinear: expected bias of shape ({out},), got {bias.shape}")
+    lead = x1.shape[:-1]
+    # x1 @ W as one (rows, in1) @ (in1, out * in2) product, then the in2 contraction with x2
+    left = matmul(x1.reshape(-1, in1), w.permute(1, 0, 2).reshape(in1, out * in2)).reshape(-1, out, in2)
+    y = (left * x2.reshape(-1, 1, in2)).sum(2).reshape(*lead, out)
+    return y if bias is None else y + bias

@@ -1,0 +1,278 @@
+"""Regression and distribution losses: mse, l1, smooth_l1, huber, kl_div, poisson_nll, gaussian_nll; and the
+reductions every loss shares.
+
+Each loss is elementwise, then reduced: ``'mean'`` (the default), ``'sum'``
+or ``'none'`` (the elementwise losses). PyTorch's deprecated ``size_average``
+and ``reduce`` arguments are accepted where PyTorch takes them and override
+``reduction`` with PyTorch's warning.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+
+from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
+from minigrad.nn import _checks
+from minigrad.nn.functional._constant import constant
+from minigrad.tensor import Tensor, where
+
+__all__ = [
+    "gaussian_nll_loss", "huber_loss", "kl_div", "l1_loss", "mse_loss", "poisson_nll_loss", "smooth_l1_loss",
+]  # fmt: skip
+
+
+def legacy_reduction(size_average: bool | None, reduce: bool | None, reduction: str) -> str:
+    """``reduction``, or the one PyTorch derives from the deprecated size_average / reduce (and warns)."""
+    if size_average is None and reduce is None:
+        return reduction
+    mean, keep_reducing = size_average is None or size_average, reduce is None or reduce
+    derived = "mean" if mean and keep_reducing else "sum" if keep_reducing else "none"
+    warnings.warn(
+        f"size_average and reduce args will be deprecated, please use reduction='{derived}' instead.",
+        UserWarning,
+        stacklevel=3,
+    )
+    return derived
+
+
+def apply_reduction(loss: Tensor, reduction: str) -> Tensor:
+    """The elementwise ``loss`` reduced by 'mean', 'sum' or 'none'."""
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def target_like(fn: str, input: Tensor, target: Any) -> Tensor:  # noqa: A002
+    """``target`` as a Tensor (a Python number or array takes the input's dtype)."""
+    _checks.tensor(fn, input)
+    return target if isinstance(target, Tensor) else Tensor(target, dtype=input.dtype)
+
+
+def _pointwise(fn: str, input: Tensor, target: Any) -> tuple[Tensor, Tensor]:  # noqa: A002
+    """(input, target) for an elementwise loss: shapes that differ warn (PyTorch's UserWarning) and broadcast.
+
+    Raises:
+        ShapeError: the shapes do not broadcast.
+    """
+    t = target_like(fn, input, target)
+    if input.shape != t.shape:
+        try:
+            np.broadcast_shapes(input.shape, t.shape)
+        except ValueError:
+            raise ShapeError(f"{fn}: target of shape {t.shape} does not broadcast with input of shape "
+                             f"{input.shape}") from None
+        warnings.warn(
+            f"{fn}: using a target size {t.shape} that is different to the input size {input.shape}; "
+            "they are broadcast, which is likely wrong. Please ensure they have the same size.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return input, t
+
+
+def _weighted(fn: str, loss: Tensor, input: Tensor, weight: Tensor | None, reduction: str,  # noqa: A002
+              mean_by_weight: bool) -> Tensor:
+    """loss * weight reduced; 'mean' divides by sum(weight) (mse, l1) or by the count (huber), as PyTorch."""
+    if weight is None:
+        return apply_reduction(loss, reduction)
+    if weight.shape != input.shape:
+        raise ShapeError(f"{fn}: weight and input must have the same size, got {weight.shape}, {input.shape}")
+    loss = loss * weight
+    if reduction == "mean" and mean_by_weight:
+        return loss.sum() / weight.sum()
+    return apply_reduction(loss, reduction)
+
+
+def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None,  # noqa: A002
+             reduce: bool | None = None, reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+    """Mean squared error: reduce((input - target) ** 2), optionally weighted ('mean': / sum(weight)).
+
+    Shapes that differ are broadcast with a UserWarning, as in PyTorch.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``.
+        ShapeError: the shapes do not broadcast, or weight's shape is not input's.
+    """
+    reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
+    x, t = _pointwise("mse_loss", input, target)
+    diff = x - t
+    return _weighted("mse_loss", diff * diff, x, weight, reduction, mean_by_weight=True)
+
+
+def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,  # noqa: A002
+            reduce: bool | None = None, reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+    """Mean absolute error: reduce(|input - target|), gradient 0 where they are equal (PyTorch's sign(0)).
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``.
+        ShapeError: the shapes do not broadcast, or weight's shape is not input's.
+    """
+    reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
+    x, t = _pointwise("l1_loss", input, target)
+    return _weighted("l1_loss", (x - t).abs(), x, weight, reduction, mean_by_weight=True)
+
+
+def _quadratic_then_linear(d: Tensor, cut: float, quad_scale: float, lin_scale: float) -> Tensor:
+    """quad_scale * d**2 where |d| < cut, else lin_scale * (|d| - cut / 2): smooth_l1's and huber's shape.
+
+    The branch is a constant mask, PyTorch's backward one: the square on the
+    closed [-cut, cut] (the two pieces agree at its ends) and for nan, which so
+    gets a nan gradient as in PyTorch.
+    """
+    a = d.numpy()
+    inside = ~((a < -cut) | (a > cut))
+    sign = constant(np.where(a < 0, -1.0, 1.0), d.dtype)
+    near = where(inside, d, 0.0)  # an infinite d outside must not meet the square's zero gradient (inf * 0)
+    return where(inside, near * near * quad_scale, (d * sign - cut * 0.5) * lin_scale)
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,  # noqa: A002
+                   reduce: bool | None = None, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """0.5 * d**2 / beta where |d| < beta, else |d| - beta / 2 (d = input - target); beta = 0 is l1_loss.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``, beta negative or not a number.
+        ShapeError: the shapes do not broadcast.
+    """
+    reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
+    b = _checks.nonnegative("beta", beta)
+    x, t = _pointwise("smooth_l1_loss", input, target)
+    if b == 0:
+        return apply_reduction((x - t).abs(), reduction)
+    return apply_reduction(_quadratic_then_linear(x - t, b, 0.5 / b, 1.0), reduction)
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,  # noqa: A002
+               weight: Tensor | None = None) -> Tensor:
+    """0.5 * d**2 where |d| < delta, else delta * (|d| - delta / 2); optionally weighted (then 'mean' is
+    the mean of the weighted losses, as PyTorch).
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``, delta not a positive number.
+        ShapeError: the shapes do not broadcast, or weight's shape is not input's.
+        DTypeError: input and target not of one float dtype.
+    """
+    reduction = _checks.reduction(reduction)
+    dl = _checks.number("delta", delta)
+    if not dl > 0:
+        raise InvalidParameterError(f"huber_loss: delta must be a positive number, got delta={delta!r}")
+    x, t = _pointwise("huber_loss", input, target)
+    if x.dtype.kind != "f" or t.dtype != x.dtype:  # PyTorch computes it, then fails in backward
+        raise DTypeError(f"huber_loss: input and target need one float dtype, got {x.dtype}, {t.dtype}")
+    loss = _quadratic_then_linear(x - t, dl, 0.5, dl)
+    return _weighted("huber_loss", loss, x, weight, reduction, mean_by_weight=False)
+
+
+def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,  # noqa: A002
+           reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """Kullback-Leibler divergence of ``target`` from log-probabilities ``input``, elementwise:
+    target * (log(target) - input) (0 where target == 0), or exp(target) * (target - input) with
+    ``log_target``.
+
+    ``reduction='batchmean'`` divides the sum by the batch size (the KL
+    divergence proper); ``'mean'`` divides by the number of elements and warns,
+    as PyTorch does. Where target == 0, PyTorch's gradient with respect to the
+    target is nan (0 / 0 in its xlogy); here that term contributes 0.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``.
+        ShapeError: the shapes do not broadcast.
+        DTypeError: an integer or bool input or target (PyTorch's RuntimeError).
+    """
+    legacy = size_average is not None or reduce is not None
+    reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction),
+                                  ("mean", "batchmean", "sum", "none"))
+    if reduction == "mean" and not legacy:
+        warnings.warn(
+            "reduction: 'mean' divides the total loss by both the batch size and the support size. "
+            "'batchmean' divides only by the batch size, and aligns with the KL div math definition.",
+            UserWarning,
+            stacklevel=2,
+        )
+    x = _checks.tensor("kl_div", input)
+    t = target_like("kl_div", x, target)
+    if x.dtype.kind != "f" or t.dtype.kind != "f":
+        raise DTypeError(
+            f"kl_div: integral inputs are not supported (as in PyTorch), got dtypes {x.dtype} and {t.dtype}"
+        )
+    if log_target:
+        loss = t.exp() * (t - x)
+    else:
+        zero = t.numpy() == 0
+        t_log_t = where(zero, 0.0, t * where(zero, 1.0, t).log())  # xlogy(t, t); log(negative) stays nan
+        loss = t_log_t - t * x
+    if reduction == "batchmean":
+        return loss.sum() / x.shape[0] if x.ndim else loss.sum()
+    return apply_reduction(loss, reduction)
+
+
+def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False,  # noqa: A002
+                     size_average: bool | None = None, eps: float = 1e-8, reduce: bool | None = None,
+                     reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of ``target`` under Poisson(rate): exp(input) - target * input with
+    ``log_input`` (input is the log-rate), else input - target * log(input + eps).
+
+    ``full`` adds the Stirling term target * log(target) - target + log(2 pi target) / 2
+    where target > 1.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``.
+        ShapeError: the shapes do not broadcast.
+    """
+    reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
+    e = _checks.number("eps", eps)
+    x, t = _pointwise("poisson_nll_loss", input, target)
+    loss = x.exp() - t * x if log_input else x - t * (x + e).log()
+    if full:
+        big = t.numpy() > 1
+        safe = where(big, t, 2.0)
+        stirling = safe * safe.log() - safe + (safe * (2 * math.pi)).log() * 0.5
+        loss = loss + where(big, stirling, 0.0)
+    return apply_reduction(loss, reduction)
+
+
+def _variance_shape(var: Tensor, input: Tensor) -> Tensor:  # noqa: A002
+    """``var`` broadcastable to the input: one dim short is unsqueezed, one size-1 dim is fine."""
+    if var.shape == input.shape:
+        return var
+    if var.shape == input.shape[:-1]:
+        return var.unsqueeze(-1)
+    if var.ndim == input.ndim and sum(v for i, v in zip(input.shape, var.shape) if i != v) == 1:
+        return var
+    raise ShapeError(f"gaussian_nll_loss: var of shape {var.shape} does not fit input of shape {input.shape}")
+
+
+def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: bool = False,  # noqa: A002
+                      eps: float = 1e-6, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of ``target`` under N(input, var): (log(var) + (input - target)**2 / var) / 2,
+    plus log(2 pi) / 2 with ``full``.
+
+    ``var`` is a tensor of the input's shape (heteroscedastic), one dim short of
+    it or with one size-1 dim (homoscedastic), or a float. It is clamped to at
+    least ``eps`` in value only; the gradient flows as if unclamped, as PyTorch's.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``, a negative variance.
+        ShapeError: var's shape fits none of the cases above.
+    """
+    reduction = _checks.reduction(reduction)
+    e = _checks.number("eps", eps)
+    x = _checks.tensor("gaussian_nll_loss", input)
+    t = target_like("gaussian_nll_loss", x, target)
+    v = var if isinstance(var, Tensor) else constant(np.full(x.shape, _checks.number("var", var)), x.dtype)
+    if (v.numpy() < 0).any():
+        raise InvalidParameterError("gaussian_nll_loss: var has negative entry/entries")
+    v = _variance_shape(v, x)
+    va = v.numpy()
+    v = v + constant(np.maximum(va, e) - va, v.dtype)  # value clamped, gradient as v's
+    loss = (v.log() + (x - t) ** 2 / v) * 0.5
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return apply_reduction(loss, reduction)
+

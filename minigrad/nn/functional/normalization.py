@@ -1,0 +1,292 @@
+"""Normalization functions: ``batch_norm``, ``instance_norm``, ``layer_norm``, ``group_norm``, ``rms_norm``,
+``local_response_norm``.
+
+Each standardizes with a mean and a *biased* variance over some dims
+(``(x - mean) / sqrt(var + eps)``), composed from mean, mul and pow, so the
+gradients come from the primitives; they differ in the dims they reduce.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from minigrad.autograd import no_grad
+from minigrad.errors import MinigradError, ShapeError
+from minigrad.nn import _checks
+from minigrad.nn.functional._constant import constant
+from minigrad.tensor import Array, Tensor, cat, from_numpy
+
+__all__ = ["batch_norm", "group_norm", "instance_norm", "layer_norm", "local_response_norm", "rms_norm"]
+
+
+def _standardize(x: Tensor, dims: tuple[int, ...], eps: float) -> tuple[Tensor, Tensor, Tensor]:
+    """((x - mean) / sqrt(var + eps), mean, biased var) over ``dims`` (kept as size-1 dims)."""
+    mean = x.mean(dims, keepdim=True)
+    # x + (-mean), not x - mean: the gradient of the small mean is negated after the
+    # engine sums it down to the mean's shape, instead of negating a full-size array first
+    centered = x + (-mean)
+    var = (centered**2).mean(dims, keepdim=True)  # x**2's backward takes two passes, c * c's three
+    return centered * (var + eps) ** -0.5, mean, var
+
+
+def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tuple[int, ...]) -> Tensor:
+    """out * weight + bias, with weight and bias reshaped to ``shape`` (either may be None)."""
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    if bias is not None:
+        out = out + bias.reshape(shape)
+    return out
+
+
+def _check_vector(name: str, t: Tensor | None, size: int, where_: str) -> None:
+    if t is not None and t.shape != (size,):
+        raise ShapeError(f"{where_}: expected {name} of shape ({size},), got {t.shape}")
+
+
+def batch_norm(
+    input: Tensor,  # noqa: A002
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Batch normalization over dim 1 (the channels) of an (N, C, *) input.
+
+    Training: y = (x - mean) / sqrt(var + eps) * weight + bias with the batch
+    mean and *biased* variance over every dim but 1; if running buffers are
+    given they are updated in place, without recording a graph:
+    running = (1 - momentum) * running + momentum * batch_stat, using the
+    *unbiased* variance for ``running_var``. Eval (``training=False``):
+    the running statistics replace the batch ones.
+
+    Raises:
+        ShapeError: input has fewer than 2 dims, a buffer or weight/bias is not
+            of shape (C,), or (training) there is one value per channel.
+        MinigradError: eval without running statistics.
+    """
+    if _checks.tensor("batch_norm", input).ndim < 2:
+        raise ShapeError(f"batch_norm: expected an input of shape (N, C, *), got {input.shape}")
+    c = input.shape[1]
+    for name, t in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        _check_vector(name, t, c, "batch_norm")
+    bshape = (c,) + (1,) * (input.ndim - 2)
+    dims = (0, *range(2, input.ndim))
+    if not training:
+        if running_mean is None or running_var is None:
+            raise MinigradError("batch_norm: running_mean and running_var must be given when training=False")
+        # (x - mean) * invstd * w + b folded into x * scale + shift: two passes over x
+        scale = (running_var + eps) ** -0.5
+        if weight is not None:
+            scale = scale * weight
+        shift = -(running_mean * scale)
+        if bias is not None:
+            shift = shift + bias
+        return input * scale.reshape(bshape) + shift.reshape(bshape)
+    n = input.numel() // c if c else 0
+    if n <= 1:
+        raise ShapeError(
+            "batch_norm: expected more than 1 value per channel when training, "
+            f"got input of shape {input.shape}"
+        )
+    mean = input.mean(dims, keepdim=True)
+    # x + (-mean), not x - mean: the gradient of the small mean is negated after the
+    # engine sums it down to the mean's shape, instead of negating a full-size array first
+    centered = input + (-mean)
+    var = (centered**2).mean(dims, keepdim=True)  # x**2's backward takes two passes, c * c's three
+    scale = (var + eps) ** -0.5  # one op (rsqrt is 1 / sqrt: two), fewer in backward too
+    if weight is not None:  # weight folded into the small scale: one full-size multiply less
+        scale = scale * weight.reshape(bshape)
+    out = _affine(centered * scale, None, bias, bshape)
+    if running_mean is not None or running_var is not None:
+        with no_grad():
+            if running_mean is not None:
+                _ema(running_mean, mean.numpy().reshape(c), momentum)
+            if running_var is not None:
+                _ema(running_var, var.numpy().reshape(c) * (n / (n - 1)), momentum)
+    return out
+
+
+def _ema(buffer: Tensor, value: Array, momentum: float) -> None:
+    buffer *= 1 - momentum
+    buffer += from_numpy(momentum * value.astype(buffer.dtype, copy=False))
+
+
+def layer_norm(
+    input: Tensor,  # noqa: A002
+    normalized_shape: int | Sequence[int],
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Layer normalization over the trailing dims ``normalized_shape``, per sample.
+
+    y = (x - mean) / sqrt(var + eps) * weight + bias, mean and *biased* variance
+    over the last ``len(normalized_shape)`` dims; weight and bias (if given)
+    have shape ``normalized_shape``. Input (*, *normalized_shape), output alike.
+
+    Raises:
+        InvalidParameterError: normalized_shape empty or holding a non-positive size.
+        ShapeError: the input's trailing dims, or weight/bias, do not match normalized_shape.
+    """
+    shape = _checks.normalized_shape(normalized_shape)
+    k = len(shape)
+    _check_trailing("layer_norm", _checks.tensor("layer_norm", input), shape)
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and t.shape != shape:
+            raise ShapeError(f"layer_norm: expected {name} of shape {shape}, got {t.shape}")
+    dims = tuple(range(input.ndim - k, input.ndim))
+    return _affine(_standardize(input, dims, eps)[0], weight, bias, shape)
+
+
+
+def _check_trailing(fn: str, input: Tensor, shape: tuple[int, ...]) -> None:  # noqa: A002
+    k = len(shape)
+    if input.ndim < k or input.shape[input.ndim - k:] != shape:
+        raise ShapeError(
+            f"{fn}: given normalized_shape={list(shape)}, expected input with shape "
+            f"(*, {', '.join(map(str, shape))}), got {input.shape}"
+        )
+
+
+def instance_norm(
+    input: Tensor,  # noqa: A002
+    running_mean: Tensor | None = None,
+    running_var: Tensor | None = None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    use_input_stats: bool = True,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Instance normalization: each (sample, channel) of an (N, C, *) input standardized over its own
+    spatial dims, then per channel ``* weight + bias``.
+
+    With ``use_input_stats`` the running buffers (if given, shape (C,)) are
+    updated in place as PyTorch does: running = (1 - momentum) * running +
+    momentum * (the batch average of the per-instance mean / *unbiased*
+    variance). Without it, the running statistics are used (as batch_norm in eval).
+
+    Raises:
+        ShapeError: input has fewer than 3 dims, a buffer or weight/bias is not
+            of shape (C,), or (with input stats) one spatial element per instance.
+        MinigradError: ``use_input_stats=False`` without running statistics.
+    """
+    if _checks.tensor("instance_norm", input).ndim < 3:
+        raise ShapeError(f"instance_norm: expected an input of shape (N, C, *spatial), got {input.shape}")
+    if not use_input_stats:
+        return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
+    n, c = input.shape[:2]
+    for name, t in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        _check_vector(name, t, c, "instance_norm")
+    if n == 0:  # PyTorch fails on it too (averaging the statistics of no instance)
+        raise ShapeError(f"instance_norm: expected a non-empty batch, got input of shape {input.shape}")
+    spatial = math.prod(input.shape[2:])
+    if spatial <= 1:
+        raise ShapeError(
+            f"instance_norm: expected more than 1 spatial element when training, got input of shape "
+            f"{input.shape}"
+        )
+    out, mean, var = _standardize(input, tuple(range(2, input.ndim)), eps)
+    with no_grad():
+        if running_mean is not None:
+            _ema(running_mean, mean.numpy().reshape(n, c).mean(0), momentum)
+        if running_var is not None:
+            _ema(running_var, (var.numpy() * (spatial / (spatial - 1))).reshape(n, c).mean(0), momentum)
+    return _affine(out, weight, bias, (c,) + (1,) * (input.ndim - 2))
+
+
+def group_norm(
+    input: Tensor,  # noqa: A002
+    num_groups: int,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Group normalization: the C channels of an (N, C, *) input split into ``num_groups`` groups, each
+    group of each sample standardized over its channels and spatial dims, then per channel
+    ``* weight + bias``.
+
+    Raises:
+        InvalidParameterError: ``num_groups`` is not a positive int.
+        ShapeError: input has fewer than 2 dims, C is not divisible by num_groups,
+            or weight/bias is not of shape (C,).
+    """
+    groups = _checks.positive_int("num_groups", num_groups)
+    if _checks.tensor("group_norm", input).ndim < 2:
+        raise ShapeError(f"group_norm: expected an input of shape (N, C, *), got {input.shape}")
+    n, c = input.shape[:2]
+    if c % groups:
+        raise ShapeError(
+            f"group_norm: expected the number of channels in input to be divisible by num_groups, "
+            f"got input of shape {input.shape} and num_groups={groups}"
+        )
+    for name, t in (("weight", weight), ("bias", bias)):
+        _check_vector(name, t, c, "group_norm")
+    grouped = input.reshape(n, groups, (c // groups) * math.prod(input.shape[2:]))
+    out = _standardize(grouped, (2,), eps)[0].reshape(input.shape)
+    return _affine(out, weight, bias, (c,) + (1,) * (input.ndim - 2))
+
+
+def rms_norm(
+    input: Tensor,  # noqa: A002
+    normalized_shape: int | Sequence[int],
+    weight: Tensor | None = None,
+    eps: float | None = None,
+) -> Tensor:
+    """Root-mean-square normalization: x / sqrt(mean(x**2) + eps) * weight over the trailing
+    ``normalized_shape`` dims; ``eps=None`` is the input dtype's machine epsilon, as in PyTorch.
+
+    Raises:
+        InvalidParameterError: normalized_shape empty or non-positive, eps not a number.
+        ShapeError: the input's trailing dims, or weight, do not match normalized_shape.
+    """
+    shape = _checks.normalized_shape(normalized_shape)
+    x = _checks.tensor("rms_norm", input)
+    _check_trailing("rms_norm", x, shape)
+    if weight is not None and weight.shape != shape:
+        raise ShapeError(f"rms_norm: expected weight of shape {shape}, got {weight.shape}")
+    dt = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
+    e = float(np.finfo(dt).eps) if eps is None else _checks.number("eps", eps)
+    dims = tuple(range(x.ndim - len(shape), x.ndim))
+    out = x * ((x**2).mean(dims, keepdim=True) + e) ** -0.5
+    return out if weight is None else out * weight
+
+
+def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75,  # noqa: A002
+                        k: float = 1.0) -> Tensor:
+    """Local response normalization across channels: x / (k + alpha * mean of x**2 over a window of
+    ``size`` neighbouring channels) ** beta, the window zero-padded at the ends (PyTorch's).
+
+    Input (N, C, *) with at least 3 dims; output alike.
+
+    Raises:
+        InvalidParameterError: ``size`` not a positive int, alpha/beta/k not numbers.
+        ShapeError: input has fewer than 3 dims.
+    """
+    n = _checks.positive_int("size", size)
+    a, b, kk = (_checks.number(name, v) for name, v in (("alpha", alpha), ("beta", beta), ("k", k)))
+    if _checks.tensor("local_response_norm", input).ndim < 3:
+        raise ShapeError(
+            f"local_response_norm: expected 3D or higher dimensionality input, got shape {input.shape}"
+        )
+    if input.numel() == 0:
+        return input
+    sq = input * input
+    rest = input.shape[2:]
+    before, after = n // 2, (n - 1) // 2
+    parts = [constant(np.zeros((input.shape[0], before, *rest)), input.dtype)] if before else []
+    parts += [sq] + ([constant(np.zeros((input.shape[0], after, *rest)), input.dtype)] if after else [])
+    padded = cat(parts, dim=1) if len(parts) > 1 else sq
+    c = input.shape[1]
+    window = padded[:, 0:c]
+    for i in range(1, n):
+        window = window + padded[:, i:i + c]
+    return input / ((window * (1.0 / n)) * a + kk) ** b

@@ -1,0 +1,111 @@
+"""Vector norms and what is built on them: ``normalize``, ``cosine_similarity``, ``pairwise_distance``.
+
+``vector_norm`` composes the p-norm so that its gradient matches PyTorch's
+``linalg.vector_norm`` also where it is not differentiable: an entry equal to
+0 and a norm equal to 0 get gradient 0 (instead of the 0 * inf = nan a plain
+``sum(|x| ** p) ** (1 / p)`` would give).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from minigrad.errors import ShapeError
+from minigrad.nn import _checks
+from minigrad.nn.functional._constant import constant
+from minigrad.tensor import Tensor, where
+
+__all__ = ["cosine_similarity", "normalize", "pairwise_distance", "vector_norm"]
+
+
+def vector_norm(x: Tensor, p: float = 2.0, dim: int | Sequence[int] | None = None,
+                keepdim: bool = False) -> Tensor:
+    """(sum |x| ** p) ** (1 / p) over ``dim`` (all dims if None); p may be inf, -inf or 0 (non-zeros).
+
+    Gradients as PyTorch's: 0 at zero entries (p > 0) and where the norm is 0;
+    for p = +-inf the gradient is shared evenly among the extreme entries.
+    """
+    dims = None if dim is None else ((dim,) if isinstance(dim, int) else tuple(dim))
+    if x.dtype.kind != "f":
+        x = x.astype(np.float32)
+    a = x.abs()
+    if math.isinf(p):
+        return a.amax(dims, keepdim=keepdim) if p > 0 else a.amin(dims, keepdim=keepdim)
+    if p == 0:
+        return constant((x.numpy() != 0).sum(axis=dims, keepdims=keepdim), x.dtype)
+    if p == 2:
+        powered = x * x
+    elif p == 1:
+        return a.sum(dims, keepdim=keepdim)
+    else:
+        # |x| ** p with 0 ** p kept out of the graph: its derivative p * 0 ** (p - 1) is inf for p < 1
+        nonzero = x.numpy() != 0
+        powered = where(nonzero, where(nonzero, a, 1.0) ** p, 0.0)
+    total = powered.sum(dims, keepdim=keepdim)
+    positive = total.numpy() > 0
+    # the root of 0 is 0 with gradient 0, as PyTorch's norm backward masks norm == 0
+    root = where(positive, total, 1.0) ** (0.5 if p == 2 else 1.0 / p)
+    return where(positive, root, 0.0)
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,  # noqa: A002
+              out: None = None) -> Tensor:
+    """x / max(||x||_p, eps) along ``dim``: unit p-norm vectors (the zero vector stays zero).
+
+    Raises:
+        InvalidParameterError: ``p`` or ``eps`` is not a number.
+    """
+    norm_p = _checks.number("p", p)
+    e = _checks.number("eps", eps)
+    x = _checks.tensor("normalize", input)
+    return x / vector_norm(x, norm_p, dim, keepdim=True).clamp(min=e)
+
+
+def _broadcast(fn: str, x1: Tensor, x2: Tensor) -> tuple[Tensor, Tensor]:
+    try:
+        shape = np.broadcast_shapes(x1.shape, x2.shape)
+    except ValueError:
+        raise ShapeError(f"{fn}: the shapes of x1 {x1.shape} and x2 {x2.shape} do not broadcast") from None
+    return x1.expand(*shape), x2.expand(*shape)
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """sum(x1 / max(||x1||, eps) * x2 / max(||x2||, eps)) along ``dim``, after broadcasting x1 and x2.
+
+    As in PyTorch, the clamp to ``eps`` changes the norms' values but not their
+    gradients (it is applied outside the graph).
+
+    Raises:
+        ShapeError: x1 and x2 do not broadcast.
+    """
+    e = _checks.number("eps", eps)
+    a, b = _broadcast("cosine_similarity", _checks.tensor("cosine_similarity", x1, "x1"),
+                      _checks.tensor("cosine_similarity", x2, "x2"))
+    if a.dtype.kind != "f":
+        a, b = a.astype(np.float32), b.astype(np.float32)
+
+    def unit(v: Tensor) -> Tensor:
+        n = vector_norm(v, 2.0, dim, keepdim=True)
+        clamped = np.maximum(n.numpy(), e)
+        return v / (n + constant(clamped - n.numpy(), n.dtype))  # value clamped, gradient n's
+
+    return (unit(a) * unit(b)).sum(dim)
+
+
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
+                      keepdim: bool = False) -> Tensor:
+    """||x1 - x2 + eps||_p over the last dim: (N, D), (N, D) -> (N,) (the shapes broadcast).
+
+    Raises:
+        ShapeError: x1 and x2 do not broadcast.
+    """
+    norm_p = _checks.number("p", p)
+    e = _checks.number("eps", eps)
+    a = _checks.tensor("pairwise_distance", x1, "x1")
+    b = _checks.tensor("pairwise_distance", x2, "x2")
+    _broadcast("pairwise_distance", a, b)
+    diff = a - b + e
+    return vector_norm(diff, norm_p, max(a.ndim, b.ndim) - 1 if diff.ndim else None, keepdim=keepdim)

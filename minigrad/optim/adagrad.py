@@ -1,0 +1,86 @@
+"""Adagrad: per-coordinate learning rates from the running sum of squared gradients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad.optim._inplace import addcdiv_, addcmul_
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_number
+
+__all__ = ["Adagrad"]
+
+
+class Adagrad(Optimizer):
+    r"""Adagrad (Duchi et al.), PyTorch's single-tensor update rule (``torch/optim/adagrad.py``).
+
+    With ``t`` the parameter's step count (from 1) and gradient ``g``::
+
+        g = g + weight_decay * p               if weight_decay != 0
+        clr = lr / (1 + (t - 1) * lr_decay)
+        sum = sum + g * g
+        p = p - clr * g / (sqrt(sum) + eps)
+
+    Args:
+        params: Tensors (e.g. ``model.parameters()``) or parameter-group dicts.
+        lr: learning rate, >= 0.
+        lr_decay: >= 0, see ``clr`` above.
+        weight_decay: L2 penalty, >= 0.
+        initial_accumulator_value: the starting value of ``sum``, >= 0. As in
+            PyTorch, the constructor's value is used for every group.
+        eps: added to the denominator, >= 0.
+        foreach: accepted for PyTorch compatibility and ignored.
+        maximize: ascend the objective instead of descending it.
+
+    Raises:
+        InvalidParameterError: an out-of-range value (the message names it)
+            or an empty parameter list.
+
+    State per parameter, created for every parameter at construction as in
+    PyTorch: ``step`` (a 0-d float32 tensor) and ``sum`` (shaped like the
+    parameter).
+    """
+
+    _param_shaped_state = ("sum",)
+
+    def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
+                 initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: bool | None = None, *,
+                 maximize: bool = False) -> None:
+        defaults: dict[str, Any] = {
+            "lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
+            "initial_accumulator_value": initial_accumulator_value, "foreach": foreach, "maximize": maximize,
+        }  # fmt: skip
+        self._check_group(defaults)
+        super().__init__(params, defaults)
+        for group in self.param_groups:
+            for p in group["params"]:
+                self._init_state(self.state[p], p.numpy())
+
+    def _check_group(self, group: dict[str, Any]) -> None:
+        for name in ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
+            check_number(name, group[name])
+
+    def _required_state(self, group: dict[str, Any]) -> tuple[str, ...]:
+        return ("step", "sum")
+
+    def _init_state(self, state: dict[str, Any], x: np.ndarray[Any, Any]) -> None:
+        state["step"] = self._scalar()
+        state["sum"] = self._zeros(x, float(self.defaults["initial_accumulator_value"]))
+
+    def _update_group(self, group: dict[str, Any]) -> None:
+        lr = float(group["lr"])
+        lr_decay = float(group["lr_decay"])
+        eps = float(group["eps"])
+        for x, g, state in self._with_grad(group):
+            if not state:  # a parameter added by add_param_group after construction
+                self._init_state(state, x)
+            step = self._advance(state)
+            g = self._direction(x, g, bool(group["maximize"]), float(group["weight_decay"]))
+            clr = lr / (1 + (step - 1) * lr_decay)
+            total = state["sum"].numpy()
+            tmp, std = self._scratch.get(x, 0), self._scratch.get(x, 2)
+            addcmul_(total, g, g, 1, tmp)
+            np.sqrt(total, out=std)
+            std += eps
+            addcdiv_(x, g, std, -clr, tmp)

@@ -1,0 +1,168 @@
+"""The LRScheduler base class and the helpers the schedules share.
+
+A scheduler rewrites ``group['lr']`` of its optimizer's parameter groups on
+each ``step()``, as ``torch.optim.lr_scheduler``: it sets ``initial_lr`` in
+every group, keeps ``base_lrs`` and ``last_epoch``, takes its first step on
+construction, and is stepped after ``optimizer.step()``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from minigrad.errors import InvalidParameterError
+from minigrad.optim.optimizer import Optimizer
+
+__all__ = ["EPOCH_DEPRECATION_WARNING", "LRScheduler", "format_param"]
+
+# PyTorch's warning texts, word for word, so that filters written for them match.
+EPOCH_DEPRECATION_WARNING = (
+    "The epoch parameter in `scheduler.step()` was not necessary and is being "
+    "deprecated where possible. Please use `scheduler.step()` to step the "
+    "scheduler. During the deprecation, if epoch is different from None, the "
+    "closed form is used instead of the new chainable form, where available. "
+    "Please open an issue if you are unable to replicate your use case: "
+    "https://github.com/pytorch/pytorch/issues/new/choose."
+)
+STEP_ORDER_WARNING = (
+    "Detected call of `lr_scheduler.step()` before `optimizer.step()`. "
+    "In PyTorch 1.1.0 and later, you should call them in the opposite order: "
+    "`optimizer.step()` before `lr_scheduler.step()`.  Failure to do this "
+    "will result in PyTorch skipping the first value of the learning rate schedule. "
+    "See more details at "
+    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
+)
+GET_LR_WARNING = "To get the last learning rate computed by the scheduler, please use `get_last_lr()`."
+
+
+def format_param(name: str, optimizer: Optimizer, value: Any) -> list[Any]:
+    """One value per parameter group: ``value`` repeated, or a list/tuple giving each group's.
+
+    Raises:
+        InvalidParameterError: a list whose length differs from the number of groups.
+    """
+    n = len(optimizer.param_groups)
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise InvalidParameterError(
+                f"{name} must have the same length as optimizer.param_groups. "
+                f"{name} has {len(value)} values, param_groups has {n}."
+            )
+        return list(value)
+    return [value] * n
+
+
+def check_optimizer(optimizer: Any) -> None:
+    """Raise TypeError unless ``optimizer`` is an Optimizer."""
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+
+
+class LRScheduler:
+    """Base class of the schedulers: subclasses define :meth:`get_lr`.
+
+    Args:
+        optimizer: the optimizer whose learning rates are scheduled.
+        last_epoch: index of the last epoch; -1 starts a new schedule from
+            each group's current lr, anything else resumes one (the groups
+            must then hold ``initial_lr``).
+
+    Raises:
+        TypeError: ``optimizer`` is not an Optimizer.
+        InvalidParameterError: resuming (last_epoch >= 0) without ``initial_lr``.
+    """
+
+    _get_lr_called_within_step: bool = False
+    _is_initial: bool = False
+    optimizer: Optimizer
+    base_lrs: list[float]
+    last_epoch: int
+    _step_count: int
+    _last_lr: list[float]
+
+    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
+        check_optimizer(optimizer)
+        if isinstance(last_epoch, bool) or not isinstance(last_epoch, int) or last_epoch < -1:
+            raise InvalidParameterError(f"last_epoch must be an int >= -1, got {last_epoch!r}")
+        self.optimizer = optimizer
+        if last_epoch == -1:
+            for group in optimizer.param_groups:
+                group.setdefault("initial_lr", group["lr"])
+        else:
+            for i, group in enumerate(optimizer.param_groups):
+                if "initial_lr" not in group:
+                    raise InvalidParameterError(
+                        f"last_epoch={last_epoch} resumes a schedule, but param 'initial_lr' is not "
+                        f"specified in param_groups[{i}]: load the optimizer's state first"
+                    )
+        self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
+        self.last_epoch = last_epoch
+        self._initial_step()
+
+    def _initial_step(self) -> None:
+        """Reset the step count and take the first step (which sets the first lrs)."""
+        self._step_count = 0
+        self._is_initial = True
+        try:
+            self.step()
+        finally:
+            self._is_initial = False
+
+    def state_dict(self) -> dict[str, Any]:
+        """Every attribute but the optimizer, as a dict (save it with the optimizer's)."""
+        return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore the attributes saved by :meth:`state_dict`."""
+        self.__dict__.update(state_dict)
+
+    def get_last_lr(self) -> list[float]:
+        """The learning rates set by the latest ``step()``, one per parameter group."""
+        return self._last_lr
+
+    def get_lr(self) -> list[float]:
+        """The learning rates for the current ``last_epoch`` (called by ``step``)."""
+        raise NotImplementedError
+
+    def _group_lrs(self) -> list[float]:
+        return [group["lr"] for group in self.optimizer.param_groups]
+
+    def _warn_if_outside_step(self) -> None:
+        if not self._get_lr_called_within_step:
+            warnings.warn(GET_LR_WARNING, UserWarning, stacklevel=3)
+
+    def step(self, epoch: int | None = None) -> None:
+        """Advance the schedule by one epoch and write the new lrs into the optimizer.
+
+        Call it after ``optimizer.step()``; the first call warns (as PyTorch)
+        if the optimizer has not stepped yet. ``epoch`` (deprecated, as in
+        PyTorch) jumps to that epoch using the closed form where there is one.
+        """
+        if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
+            warnings.warn(STEP_ORDER_WARNING, UserWarning, stacklevel=2)
+        self._step_count += 1
+        if epoch is not None:
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch: int | None = None) -> None:
+        """Move to the next epoch (or to ``epoch``, in closed form) and set the lrs."""
+        self._get_lr_called_within_step = True
+        try:
+            if epoch is None:
+                self.last_epoch += 1
+                values = self.get_lr()
+            else:
+                self.last_epoch = epoch
+                closed = getattr(self, "_get_closed_form_lr", None)
+                values = closed() if closed is not None else self.get_lr()
+        finally:
+            self._get_lr_called_within_step = False
+        for group, lr in zip(self.optimizer.param_groups, values, strict=True):
+            group["lr"] = lr
+        self._last_lr = self._group_lrs()
+
+
+class _LRScheduler(LRScheduler):
+    """PyTorch's old name of :class:`LRScheduler`, kept for scripts that subclass it."""

@@ -1,0 +1,282 @@
+"""Helpers for people who test code written with minigrad, as ``torch.testing``.
+
+>>> from minigrad.testing import assert_close
+>>> assert_close(model(x), expected)           # dtype-based default tolerances
+>>> assert_close(grads, {"w": gw, "b": gb}, rtol=1e-4, atol=1e-6)
+
+:func:`assert_close` follows ``torch.testing.assert_close``: the same default
+tolerances per dtype, the same rules for nested sequences and mappings, Python
+scalars, None and bools, and the same first lines of its failure message,
+followed by the worst element's values.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NoReturn
+
+import numpy as np
+
+from minigrad.tensor import Array, Tensor
+
+__all__ = ["assert_close"]
+
+# (rtol, atol) by dtype, as torch.testing; every other dtype (ints, bool) compares exactly.
+_DTYPE_PRECISIONS: dict[np.dtype[Any], tuple[float, float]] = {
+    np.dtype(np.float16): (1e-3, 1e-5),
+    np.dtype(np.float32): (1.3e-6, 1e-5),
+    np.dtype(np.float64): (1e-7, 1e-7),
+    np.dtype(np.complex64): (1.3e-6, 1e-5),
+    np.dtype(np.complex128): (1e-7, 1e-7),
+}
+# A Python number counts as the dtype torch gives it.
+_NUMBER_DTYPES: dict[type, np.dtype[Any]] = {
+    int: np.dtype(np.int64), float: np.dtype(np.float64), complex: np.dtype(np.complex128),
+}
+
+
+class _MismatchError(Exception):
+    """A failed comparison: the exception class to raise, its message, and the item path."""
+
+    def __init__(self, kind: type[Exception], message: str, path: tuple[Any, ...] = ()) -> None:
+        super().__init__(message)
+        self.kind, self.message, self.path = kind, message, path
+
+    def error(self, msg: str | Callable[[str], str] | None) -> Exception:
+        if isinstance(msg, str):
+            return self.kind(msg)
+        text = self.message
+        if self.path:
+            text += "\n\nThe failure occurred for item " + "".join(f"[{p!r}]" for p in self.path)
+        return self.kind(msg(text) if callable(msg) else text)
+
+
+def _fail(message: str, kind: type[Exception] = AssertionError) -> NoReturn:
+    raise _MismatchError(kind, message)
+
+
+def _tolerances(dtypes: Sequence[np.dtype[Any]], rtol: float | None,
+                atol: float | None) -> tuple[float, float]:
+    if (rtol is None) != (atol is None):
+        _fail("Both 'rtol' and 'atol' must be either specified or omitted, "
+              f"but got no {'rtol' if rtol is None else 'atol'}.", ValueError)
+    if rtol is not None and atol is not None:
+        return rtol, atol
+    pairs = [_DTYPE_PRECISIONS.get(dt, (0.0, 0.0)) for dt in dtypes]
+    return max(p[0] for p in pairs), max(p[1] for p in pairs)
+
+
+def _diff_line(kind: str, diff: float, index: tuple[int, ...] | None, tol: float, exact: bool) -> str:
+    line = f"{kind.title()} difference: {diff}" if index is None else \
+        f"Greatest {kind} difference: {diff} at index {index}"
+    return line + ("" if exact else f" (up to {tol} allowed)")
+
+
+def _scalar_message(actual: Any, expected: Any, rtol: float, atol: float) -> str:
+    exact = rtol == 0 and atol == 0
+    abs_diff = abs(actual - expected)
+    rel_diff = math.inf if expected == 0 else abs_diff / abs(expected)
+    return "\n".join([
+        f"Scalars are not {'equal' if exact else 'close'}!", "", f"Expected {expected} but got {actual}.",
+        _diff_line("absolute", abs_diff, None, atol, exact),
+        _diff_line("relative", rel_diff, None, rtol, exact),
+    ])
+
+
+def _isclose(a: Array, e: Array, rtol: float, atol: float, equal_nan: bool) -> Array:
+    """``|a - e| <= atol + rtol * |e|`` elementwise; infinities match only themselves, NaN per equal_nan."""
+    if a.dtype.kind in "biu" and e.dtype.kind in "biu":
+        a, e = a.astype(np.int64), e.astype(np.int64)
+        if rtol == 0 and atol == 0:
+            return np.asarray(a == e)
+    with np.errstate(all="ignore"):
+        close = np.asarray(np.abs(a - e) <= atol + rtol * np.abs(e)) & np.isfinite(a) & np.isfinite(e)
+        close |= np.asarray(a == e)
+        if equal_nan:
+            close |= np.isnan(a) & np.isnan(e)
+    return close
+
+
+def _tensor_message(a: Array, e: Array, matches: Array, rtol: float, atol: float) -> str:
+    exact = rtol == 0 and atol == 0
+    n = matches.size
+    bad = n - int(matches.sum())
+    af, ef, mf = a.reshape(-1), e.reshape(-1), matches.reshape(-1)
+    if af.dtype.kind not in "fc":  # as PyTorch: integer differences in int64, ratios in float32
+        af, ef = af.astype(np.int64), ef.astype(np.int64)
+    with np.errstate(all="ignore"):
+        abs_diff = np.abs(af - ef)  # in the compared dtype, so the printed numbers are PyTorch's
+        abs_diff[mf] = 0
+        rel_diff = abs_diff / np.abs(ef)
+        if af.dtype.kind not in "fc":
+            rel_diff = rel_diff.astype(np.float32)
+        rel_diff[mf] = 0
+        # The worst element exceeds its own tolerance atol + rtol * |expected| by most (NaN counts as inf).
+        excess = abs_diff.astype(np.float64) / (atol + rtol * np.abs(ef).astype(np.float64))
+    excess[np.isnan(excess)] = np.inf
+    excess[mf] = -1
+
+    def index(flat: int) -> tuple[int, ...]:
+        return tuple(int(i) for i in np.unravel_index(flat, matches.shape))
+
+    i_abs, i_rel, worst = int(np.argmax(abs_diff)), int(np.argmax(rel_diff)), int(np.argmax(excess))
+    return "\n".join([
+        f"Tensor-likes are not {'equal' if exact else 'close'}!", "",
+        f"Mismatched elements: {bad} / {n} ({bad / n:.1%})",
+        _diff_line("absolute", abs_diff[i_abs].item(), index(i_abs), atol, exact),
+        _diff_line("relative", rel_diff[i_rel].item(), index(i_rel), rtol, exact),
+        f"Worst element: index {index(worst)}, actual {af[worst].item()!r} vs expected {ef[worst].item()!r}",
+    ])
+
+
+def _as_array(value: Any) -> Array | None:
+    if isinstance(value, Tensor):
+        return value.numpy()
+    if isinstance(value, np.ndarray):
+        return value
+    return None
+
+
+def _compare_arrays(actual: Any, expected: Any, options: dict[str, Any]) -> None:
+    a, e = _as_array(actual), _as_array(expected)
+    assert a is not None and e is not None
+    if a.shape != e.shape:
+        _fail(f"The values for attribute 'shape' do not match: {a.shape} != {e.shape}.")
+    if options["check_dtype"] and a.dtype != e.dtype:
+        _fail(f"The values for attribute 'dtype' do not match: {a.dtype} != {e.dtype}.")
+    if options["check_stride"] and a.strides != e.strides:
+        _fail("The values for attribute 'stride()' do not match: "
+              f"{tuple(s // a.itemsize for s in a.strides)} != {tuple(s // e.itemsize for s in e.strides)}.")
+    rtol, atol = _tolerances([a.dtype, e.dtype], options["rtol"], options["atol"])
+    if a.dtype != e.dtype:
+        common = np.result_type(a.dtype, e.dtype)
+        a, e = a.astype(common), e.astype(common)
+    matches = _isclose(a, e, rtol, atol, options["equal_nan"])
+    if matches.all():
+        return
+    if a.ndim == 0:
+        _fail(_scalar_message(a.item(), e.item(), rtol, atol))
+    _fail(_tensor_message(a, e, matches, rtol, atol))
+
+
+def _compare_numbers(actual: Any, expected: Any, options: dict[str, Any]) -> None:
+    a = actual.item() if isinstance(actual, np.number) else actual
+    e = expected.item() if isinstance(expected, np.number) else expected
+    if options["check_dtype"] and type(a) is not type(e):
+        _fail(f"The (d)types do not match: {type(a)} != {type(e)}.")
+    dtypes = [_NUMBER_DTYPES[type(a)], _NUMBER_DTYPES[type(e)]]
+    rtol, atol = _tolerances(dtypes, options["rtol"], options["atol"])
+    if a == e or (options["equal_nan"] and a != a and e != e):
+        return
+    diff = abs(a - e)
+    if math.isfinite(diff) and diff <= atol + rtol * abs(e):
+        return
+    _fail(_scalar_message(a, e, rtol, atol))
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float, complex, np.number)) and not isinstance(x, (bool, np.bool_))
+
+
+def _compare(actual: Any, expected: Any, path: tuple[Any, ...], options: dict[str, Any]) -> None:
+    try:
+        _compare_one(actual, expected, path, options)
+    except _MismatchError as m:
+        if not m.path:
+            m.path = path
+        raise
+
+
+def _compare_one(actual: Any, expected: Any, path: tuple[Any, ...], options: dict[str, Any]) -> None:
+    seq = (Sequence,)
+    if isinstance(actual, seq) and isinstance(expected, seq) and not isinstance(actual, str) \
+            and not isinstance(expected, str):
+        if len(actual) != len(expected):
+            _fail(f"The length of the sequences mismatch: {len(actual)} != {len(expected)}")
+        for i, (x, y) in enumerate(zip(actual, expected)):
+            _compare(x, y, (*path, i), options)
+        return
+    if isinstance(actual, Mapping) and isinstance(expected, Mapping):
+        if set(actual) != set(expected):
+            _fail("The keys of the mappings do not match:\n"
+                  f"Missing keys in the actual mapping: {sorted(set(expected) - set(actual), key=repr)}\n"
+                  f"Additional keys in the actual mapping: {sorted(set(actual) - set(expected), key=repr)}")
+        try:
+            keys = sorted(actual)
+        except TypeError:
+            keys = list(actual)
+        for k in keys:
+            _compare(actual[k], expected[k], (*path, k), options)
+        return
+    if actual is None or expected is None:
+        if not (actual is None and expected is None):
+            _fail(f"None mismatch: {actual} is not {expected}")
+        return
+    if isinstance(actual, (bool, np.bool_)) and isinstance(expected, (bool, np.bool_)):
+        if bool(actual) is not bool(expected):
+            _fail(f"Booleans mismatch: {bool(actual)} is not {bool(expected)}")
+        return
+    if _is_number(actual) and _is_number(expected):
+        _compare_numbers(actual, expected, options)
+        return
+    a, e = _as_array(actual), _as_array(expected)
+    if a is not None and e is not None:
+        related = isinstance(actual, type(expected)) or isinstance(expected, type(actual))
+        if related and (options["allow_subclasses"] or type(actual) is type(expected)):
+            _compare_arrays(actual, expected, options)
+            return
+    hint = " (compare a Tensor with a Tensor, e.g. mg.tensor(expected), or two arrays via .numpy())" \
+        if a is not None and e is not None else ""
+    _fail(f"No comparison pair was able to handle inputs of type {type(actual)} and {type(expected)}.{hint}",
+          TypeError)
+
+
+def assert_close(actual: Any, expected: Any, *, allow_subclasses: bool = True, rtol: float | None = None,
+                 atol: float | None = None, equal_nan: bool = False, check_device: bool = True,
+                 check_dtype: bool = True, check_layout: bool = True, check_stride: bool = False,
+                 msg: str | Callable[[str], str] | None = None) -> None:
+    """Assert that ``actual`` and ``expected`` are close, as ``torch.testing.assert_close``.
+
+    Values match when ``|actual - expected| <= atol + rtol * |expected|``;
+    infinities only match the same infinity, NaNs only with ``equal_nan``.
+    Inputs may be Tensors, numpy arrays, Python numbers, bools, None, and
+    sequences or mappings of those (compared item by item; a Tensor is not
+    compared with an array: make both Tensors or both arrays). Tensors must
+    have the same shape, and the same dtype unless ``check_dtype=False``
+    (then both are promoted to a common dtype).
+
+    Default tolerances (both ``rtol`` and ``atol`` omitted) depend on the
+    dtype, as in PyTorch; with two dtypes the looser of each is used:
+
+    ============  ==========  ========
+    dtype         rtol        atol
+    ============  ==========  ========
+    float16       1e-3        1e-5
+    float32       1.3e-6      1e-5
+    float64       1e-7        1e-7
+    other         0           0
+    ============  ==========  ========
+
+    ``check_device`` and ``check_layout`` are accepted and have nothing to
+    check (every tensor is a dense CPU array); ``check_stride`` compares
+    strides in elements.
+
+    Raises:
+        AssertionError: the values, shapes, dtypes, lengths or keys differ.
+            The message gives the number of mismatched elements, the greatest
+            absolute and relative differences with their indices (PyTorch's
+            lines), and the worst element's two values. ``msg`` replaces it
+            (a string) or rewrites it (a callable).
+        ValueError: only one of ``rtol`` and ``atol`` was given.
+        TypeError: inputs of types that cannot be compared (a Tensor and an
+            array, a number and a string, ...).
+    """
+    __tracebackhide__ = True
+    del check_device, check_layout
+    options = {"allow_subclasses": allow_subclasses, "rtol": rtol, "atol": atol, "equal_nan": equal_nan,
+               "check_dtype": check_dtype, "check_stride": check_stride}
+    try:
+        _compare(actual, expected, (), options)
+    except _MismatchError as m:
+        raise m.error(msg) from None

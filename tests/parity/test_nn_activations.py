@@ -1,0 +1,148 @@
+"""Every activation layer and its F.* form against torch.nn in float64: repr, values and gradients,
+including at each function's kinks (0, +-lambda, +-3, 6, thresholds), where PyTorch picks a side."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import nn
+from minigrad.nn import functional as F
+from tests.helpers import assert_close, require_torch
+
+RTOL = 1e-10
+ATOL = 1e-12
+
+# (case id, layer name, constructor args, constructor kwargs, F name or None, F kwargs)
+CASES: list[tuple[str, str, tuple[Any, ...], dict[str, Any], str | None, dict[str, Any]]] = [
+    ("ReLU", "ReLU", (), {}, "relu", {}),
+    ("ReLU6", "ReLU6", (), {}, "relu6", {}),
+    ("LeakyReLU", "LeakyReLU", (), {}, "leaky_relu", {}),
+    ("LeakyReLU-0.2", "LeakyReLU", (0.2,), {}, "leaky_relu", {"negative_slope": 0.2}),
+    ("ELU", "ELU", (), {}, "elu", {}),
+    ("ELU-0.5", "ELU", (), {"alpha": 0.5}, "elu", {"alpha": 0.5}),
+    ("SELU", "SELU", (), {}, "selu", {}),
+    ("CELU-2", "CELU", (2.0,), {}, "celu", {"alpha": 2.0}),
+    ("SiLU", "SiLU", (), {}, "silu", {}),
+    ("Mish", "Mish", (), {}, "mish", {}),
+    ("Softplus", "Softplus", (), {}, "softplus", {}),
+    ("Softplus-beta2-th10", "Softplus", (), {"beta": 2, "threshold": 10}, "softplus",
+     {"beta": 2, "threshold": 10}),
+    ("Softsign", "Softsign", (), {}, "softsign", {}),
+    ("Hardtanh", "Hardtanh", (), {}, "hardtanh", {}),
+    ("Hardtanh--2-3", "Hardtanh", (-2.0, 3.0), {}, "hardtanh", {"min_val": -2.0, "max_val": 3.0}),
+    ("Hardswish", "Hardswish", (), {}, "hardswish", {}),
+    ("Hardsigmoid", "Hardsigmoid", (), {}, "hardsigmoid", {}),
+    ("LogSigmoid", "LogSigmoid", (), {}, "logsigmoid", {}),
+    ("Tanhshrink", "Tanhshrink", (), {}, "tanhshrink", {}),
+    ("Softshrink", "Softshrink", (), {}, "softshrink", {}),
+    ("Softshrink-1", "Softshrink", (1.0,), {}, "softshrink", {"lambd": 1.0}),
+    ("Hardshrink", "Hardshrink", (), {}, "hardshrink", {}),
+    ("Hardshrink-1", "Hardshrink", (1,), {}, "hardshrink", {"lambd": 1}),
+    ("Threshold", "Threshold", (0.5, -2), {}, "threshold", {"threshold": 0.5, "value": -2}),
+    ("PReLU", "PReLU", (), {}, None, {}),
+    ("PReLU-6", "PReLU", (6,), {"init": 0.1}, None, {}),
+    ("GLU", "GLU", (), {}, "glu", {}),
+    ("GLU-1", "GLU", (1,), {}, "glu", {"dim": 1}),
+    ("GELU", "GELU", (), {}, "gelu", {}),
+    ("Tanh", "Tanh", (), {}, "tanh", {}),
+    ("Sigmoid", "Sigmoid", (), {}, "sigmoid", {}),
+    ("Softmax-2", "Softmax", (2,), {}, "softmax", {"dim": 2}),
+    ("LogSoftmax-1", "LogSoftmax", (), {"dim": 1}, "log_softmax", {"dim": 1}),
+    ("Softmin-1", "Softmin", (1,), {}, "softmin", {"dim": 1}),
+    ("Softmax2d", "Softmax2d", (), {}, None, {}),
+]  # fmt: skip
+
+# each function's kinks and switch points, placed at the front of every input
+KINKS = [0.0, 0.0, -0.5, 0.5, -1.0, 1.0, -3.0, 3.0, 6.0, -2.0, 2.0, 10.0 / 2, 20.0, -20.0, 25.0, 1e-9, -1e-9]
+
+
+def _input(seed: int = 0) -> np.ndarray:
+    x = np.random.default_rng(seed).normal(scale=3.0, size=(4, 6, 2))
+    x.flat[: len(KINKS)] = KINKS
+    return x
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_activation_matches_torch(case: tuple[Any, ...]) -> None:
+    torch = require_torch()
+    _, name, args, kwargs, fname, fkwargs = case
+    ours, theirs = getattr(nn, name)(*args, **kwargs), getattr(torch.nn, name)(*args, **kwargs)
+    assert repr(ours) == repr(theirs)
+    if name == "PReLU":  # distinct slopes per channel, so each one's gradient is checked
+        slopes = np.linspace(-0.3, 0.7, theirs.weight.numel())
+        with torch.no_grad():
+            theirs.weight.copy_(torch.tensor(slopes))
+        ours.load_state_dict({"weight": slopes})
+    ours.double()
+    theirs.double()
+    x = _input()
+    tx, mx = torch.tensor(x, requires_grad=True), mg.tensor(x, requires_grad=True)
+    ty, my = theirs(tx), ours(mx)
+    assert_close(my, ty, rtol=RTOL, atol=ATOL)
+    g = np.random.default_rng(1).normal(size=tuple(ty.shape))
+    ty.backward(torch.tensor(g))
+    my.backward(mg.tensor(g))
+    # PyTorch's hardsigmoid backward multiplies by 1/6 rounded to float32; minigrad's by 1/6
+    assert_close(mx.grad, tx.grad, rtol=5e-8 if name == "Hardsigmoid" else RTOL, atol=ATOL)
+    if name == "PReLU":
+        assert_close(ours.weight.grad, theirs.weight.grad, rtol=RTOL, atol=ATOL)
+    if fname is not None:  # the functional form is the module's computation
+        np.testing.assert_array_equal(getattr(F, fname)(mg.tensor(x), **fkwargs).numpy(), my.numpy())
+    x32 = mg.tensor(x.astype(np.float32))
+    assert ours.float()(x32).dtype == np.float32
+
+
+def test_prelu_functional_slopes_per_channel_and_shared() -> None:
+    torch = require_torch()
+    x = _input(2)
+    for w in (np.array([0.25]), np.linspace(-1, 1, 6), np.array(0.3)):
+        got = F.prelu(mg.tensor(x), mg.tensor(w))
+        assert_close(got, torch.nn.functional.prelu(torch.tensor(x), torch.tensor(w)), rtol=RTOL, atol=ATOL)
+
+
+@pytest.mark.parametrize(("fn", "kwargs"), [("softplus", {}), ("logsigmoid", {}), ("mish", {}), ("elu", {}),
+                                            ("selu", {}), ("celu", {"alpha": 0.5})])
+def test_extreme_inputs_stay_finite_like_torch(fn: str, kwargs: dict[str, Any]) -> None:
+    torch = require_torch()
+    x = np.array([-800.0, -50.0, -1e-12, 1e-12, 50.0, 800.0])
+    tx, mx = torch.tensor(x, requires_grad=True), mg.tensor(x, requires_grad=True)
+    ty, my = getattr(torch.nn.functional, fn)(tx, **kwargs), getattr(F, fn)(mx, **kwargs)
+    assert_close(my, ty, rtol=RTOL, atol=ATOL)
+    ty.sum().backward()
+    my.sum().backward()
+    assert_close(mx.grad, tx.grad, rtol=RTOL, atol=ATOL)
+
+
+def test_inplace_is_accepted_and_shown_in_the_repr() -> None:
+    torch = require_torch()
+    for name in ("ReLU", "ReLU6", "SiLU", "Mish", "SELU", "Hardswish", "Hardsigmoid"):
+        ours, theirs = getattr(nn, name)(inplace=True), getattr(torch.nn, name)(inplace=True)
+        assert repr(ours) == repr(theirs)
+        x = mg.tensor([-1.0, 2.0])
+        assert ours(x).numpy().tolist() == getattr(nn, name)()(x).numpy().tolist()
+        assert x.numpy().tolist() == [-1.0, 2.0]  # minigrad leaves the input as it was
+    for make in (lambda lib: lib.LeakyReLU(0.1, True), lambda lib: lib.ELU(inplace=True),
+                 lambda lib: lib.Hardtanh(inplace=True), lambda lib: lib.Threshold(1, 2, True)):
+        assert repr(make(nn)) == repr(make(torch.nn))
+
+
+NONFINITE = ["hardswish", "softshrink", "hardshrink", "hardsigmoid", "hardtanh", "relu6", "leaky_relu", "elu",
+             "celu", "selu", "softplus", "threshold", "silu", "softsign", "tanhshrink", "logsigmoid"]
+
+
+@pytest.mark.parametrize("fn", NONFINITE)
+def test_inf_and_nan_like_torch(fn: str) -> None:
+    """+-inf and nan take PyTorch's branch in value and gradient (no inf * 0 from an unused branch)."""
+    torch = require_torch()
+    x = np.array([np.inf, -np.inf, np.nan, 1.0, -4.0])
+    args = (0.5, 0.1) if fn == "threshold" else ()
+    tx, mx = torch.tensor(x, requires_grad=True), mg.tensor(x, requires_grad=True)
+    ty, my = getattr(torch.nn.functional, fn)(tx, *args), getattr(F, fn)(mx, *args)
+    assert_close(my, ty, rtol=RTOL, atol=ATOL)
+    ty.sum().backward()
+    my.sum().backward()
+    assert_close(mx.grad, tx.grad, rtol=5e-8 if fn == "hardsigmoid" else RTOL, atol=ATOL)
