@@ -9,6 +9,7 @@ PyTorch's, so ``python -m minigrad.compat script.py`` runs PyTorch scripts.
 
 # As `torch.nn` after `import torch`, the subpackages are attributes: mg.nn, mg.optim, mg.data,
 # mg.utils, and the CPU-only answers of mg.cuda, mg.backends, mg.accelerator, mg.distributed, mg.onnx.
+# PyTorch's functions: elementwise math, reductions, shapes, products, indexing, grids, sampling
 from minigrad import (
     _malloc,  # noqa: F401  (side effect: see minigrad/_malloc.py)
     accelerator,
@@ -16,20 +17,54 @@ from minigrad import (
     cuda,
     data,
     distributed,
+    linalg,
     nn,
     onnx,
     optim,
+    return_types,
     safetensors,
     testing,
     utils,
     viz,
 )
+from minigrad import grids as _grids
+from minigrad import indexing as _indexing
+from minigrad import matrix_ops as _matrix_ops
+from minigrad import pointwise as _pointwise
+from minigrad import reduction_functions as _reduction_functions
+from minigrad import reductions as _reductions
+from minigrad import sampling as _sampling
+from minigrad import shape_ops as _shape_ops
 from minigrad.anomaly import detect_anomaly
 from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigrad.autograd import functional as _autograd_functional  # noqa: F401  (torch.autograd.functional)
 from minigrad.autograd import grad as grad
 from minigrad.default_dtype import get_default_dtype, set_default_dtype
 from minigrad.device import device, get_default_device, set_default_device
+from minigrad.dtypes import (
+    bfloat16,
+    bool,  # noqa: A004
+    byte,
+    can_cast,
+    char,
+    double,
+    finfo,
+    float,  # noqa: A004
+    float16,
+    half,
+    iinfo,
+    int,  # noqa: A004
+    int8,
+    int16,
+    int32,
+    is_floating_point,
+    is_tensor,
+    long,
+    promote_types,
+    result_type,
+    short,
+    uint8,
+)
 from minigrad.errors import (
     DeviceError,
     DimensionError,
@@ -59,9 +94,27 @@ from minigrad.factories import (
     zeros_like,
 )
 from minigrad.gradcheck import gradcheck, gradgradcheck
+from minigrad.grids import *  # noqa: F403
+from minigrad.indexing import *  # noqa: F403
+from minigrad.indexing import gather_values as gather
+from minigrad.indexing import scatter_add_values as scatter_add
+from minigrad.matrix_ops import *  # noqa: F403
+from minigrad.pointwise import *  # noqa: F403
 from minigrad.profiler import profile
-from minigrad.random import Generator, manual_seed
+from minigrad.random import (
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
+from minigrad.reduction_functions import *  # noqa: F403
+from minigrad.reductions import *  # noqa: F403
+from minigrad.sampling import *  # noqa: F403
 from minigrad.serialization import load, save
+from minigrad.shape_ops import *  # noqa: F403
 from minigrad.tensor import (
     Tensor,
     as_tensor,
@@ -76,45 +129,6 @@ from minigrad.tensor import (
     tensor,
     where,
 )
-
-# PyTorch's functions: elementwise math, reductions, shapes, products, indexing, grids, sampling
-from minigrad import linalg, return_types  # noqa: E402  (torch.linalg, torch.return_types)
-from minigrad.dtypes import (  # noqa: E402
-    bfloat16,
-    bool,  # noqa: A004
-    byte,
-    can_cast,
-    char,
-    double,
-    finfo,
-    float,  # noqa: A004
-    float16,
-    half,
-    iinfo,
-    int,  # noqa: A004
-    int8,
-    int16,
-    int32,
-    is_floating_point,
-    is_tensor,
-    long,
-    promote_types,
-    result_type,
-    short,
-    uint8,
-)
-from minigrad.grids import *  # noqa: E402, F403
-from minigrad.indexing import *  # noqa: E402, F403
-from minigrad.indexing import gather_values as gather  # noqa: E402
-from minigrad.indexing import scatter_add_values as scatter_add  # noqa: E402
-from minigrad.matrix_ops import *  # noqa: E402, F403
-from minigrad.pointwise import *  # noqa: E402, F403
-from minigrad.random import get_rng_state, initial_seed, seed, set_rng_state  # noqa: E402
-from minigrad.random import default_generator  # noqa: E402
-from minigrad.reduction_functions import *  # noqa: E402, F403
-from minigrad.reductions import *  # noqa: E402, F403
-from minigrad.sampling import *  # noqa: E402, F403
-from minigrad.shape_ops import *  # noqa: E402, F403
 
 __version__ = "0.1.0"
 
@@ -131,7 +145,14 @@ __all__ = [
     "DTypeError", "DomainError",
     "safetensors", "testing",
 ]  # fmt: skip
-__all__ += [  # noqa: PLE0605
+__all__ += [
     "default_generator", "gather", "get_rng_state", "initial_seed", "linalg", "return_types", "scatter_add",
     "seed", "set_rng_state",
 ]  # fmt: skip
+__all__ += [  # PyTorch's dtype names and queries, and the function modules' functions
+    "as_tensor", "bfloat16", "bool", "byte", "can_cast", "char", "double", "finfo", "float", "float16",
+    "half", "iinfo", "int", "int8", "int16", "int32", "is_floating_point", "is_tensor", "long",
+    "promote_types", "result_type", "short", "uint8",
+]  # fmt: skip
+__all__ += [name for module in (_grids, _indexing, _matrix_ops, _pointwise, _reduction_functions, _reductions,
+                                _sampling, _shape_ops) for name in module.__all__]

@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "DTYPES", "bfloat16", "bool", "byte", "can_cast", "char", "double", "finfo", "float", "float16", "float32",
-    "float64", "half", "iinfo", "int", "int8", "int16", "int32", "int64", "is_floating_point", "is_tensor", "long",
-    "promote_types", "result_type", "short", "tensor_type_name", "uint8",
+    "DTYPES", "bfloat16", "bool", "byte", "can_cast", "char", "double", "finfo", "float", "float16",
+    "float32", "float64", "half", "iinfo", "int", "int8", "int16", "int32", "int64", "is_floating_point",
+    "is_tensor", "long", "promote_types", "result_type", "short", "tensor_type_name", "uint8",
 ]  # fmt: skip
 
 float16 = half = np.dtype(np.float16)
@@ -33,7 +33,7 @@ bool = np.dtype(np.bool_)  # noqa: A001
 
 #: The dtypes a minigrad tensor can have: those numpy and PyTorch share.
 DTYPES = (bool, uint8, int8, int16, int32, int64, float16, float32, float64)
-_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+_CATEGORY: dict[str, builtins.int] = {"b": 0, "u": 1, "i": 1, "f": 2}
 _TENSOR_TYPES = {
     "float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor", "int64": "LongTensor",
     "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
@@ -59,7 +59,12 @@ BFLOAT16_MESSAGE = (
 bfloat16 = _Bfloat16()
 
 
-def category(dt: np.dtype[Any]) -> Any:
+def is_bfloat16(dtype: object) -> builtins.bool:
+    """Whether ``dtype`` is the ``bfloat16`` name (which no tensor can have)."""
+    return dtype is bfloat16
+
+
+def category(dt: np.dtype[Any]) -> builtins.int:
     """0 for bool, 1 for integers, 2 for floats: PyTorch promotes to the higher category."""
     return _CATEGORY[dt.kind]
 
@@ -74,11 +79,12 @@ def promote_types(type1: Any, type2: Any) -> np.dtype[Any]:
     ca, cb = category(a), category(b)
     if ca != cb:
         return a if ca > cb else b
-    return np.promote_types(a, b)
+    promoted: np.dtype[Any] = np.promote_types(a, b)
+    return promoted
 
 
-def can_cast(from_: Any, to: Any) -> Any:
-    """Whether PyTorch's in-place ops may store a ``from_`` result in a ``to`` tensor: not to a lower category."""
+def can_cast(from_: Any, to: Any) -> builtins.bool:
+    """Whether a ``from_`` result may be stored in a ``to`` tensor (PyTorch: not in a lower category)."""
     return category(np.dtype(from_)) <= category(np.dtype(to))
 
 
@@ -124,7 +130,8 @@ class finfo:  # noqa: N801 - PyTorch's name
         self.dtype = dt.name
 
     def __repr__(self) -> str:
-        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
+                f"eps={self.eps:g}, "
                 f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")
 
 

@@ -51,7 +51,8 @@ def _checked_along(fn: str, x: Tensor, dim: int, index: Any) -> tuple[int, Array
         idx = idx.reshape(())
     for i, (n, m) in enumerate(zip(idx.shape, x.shape)):
         if i != d and n > m:
-            raise ShapeError(f"{fn}: index shape {idx.shape} is larger than the tensor's {x.shape} in dim {i}")
+            raise ShapeError(f"{fn}: index shape {idx.shape} is larger than the tensor's {x.shape} in "
+                             f"dim {i}")
     size = x.shape[d] if x.ndim else 1
     if idx.size and (idx.min() < -size or idx.max() >= size):
         raise DimensionError(f"{fn}: index {int(idx.max())} is out of bounds for dim {dim} with size {size}")
@@ -65,7 +66,7 @@ def gather_values(x: Tensor, dim: int, index: Any) -> Tensor:
 
 
 def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
-    """Values of ``input`` at ``indices`` along ``dim`` (flattened when dim is None); as torch.take_along_dim."""
+    """Values of ``input`` at ``indices`` along ``dim`` (flattened if dim is None)."""
     if dim is None:
         return input.reshape(-1)[_index_array(indices, "take_along_dim").reshape(-1)]
     d = _norm_dim(dim, input.ndim)
@@ -121,7 +122,8 @@ def scatter_values(x: Tensor, dim: int, index: Any, src: Any, fn: str = "scatter
 
 def _same_dtype(fn: str, x: Tensor, src: Any) -> None:
     if isinstance(src, Tensor) and src.dtype != x.dtype:
-        raise MinigradError(f"{fn}(): expected self.dtype to be equal to src.dtype ({x.dtype} and {src.dtype}), "
+        raise MinigradError(f"{fn}(): expected self.dtype to be equal to src.dtype ({x.dtype} and "
+                            f"{src.dtype}), "
                             "as in PyTorch")
 
 
@@ -158,7 +160,8 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
         InvalidParameterError: an unknown ``reduce``.
     """
     if reduce not in _REDUCE_PAD:
-        raise InvalidParameterError(f"scatter_reduce: reduce must be one of {sorted(_REDUCE_PAD)}, got {reduce!r}")
+        raise InvalidParameterError(f"scatter_reduce: reduce must be one of {sorted(_REDUCE_PAD)}, got "
+                                    f"{reduce!r}")
     d, idx = _checked_along("scatter_reduce", input, dim, index)
     part = src[tuple(slice(0, n) for n in idx.shape)]
     dest = np.ravel_multi_index(along(input.shape, idx, d), input.shape).reshape(-1) if input.ndim else \
@@ -276,7 +279,8 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:  # noqa: A002
     try:
         shape = np.broadcast_shapes(input.shape, m.shape)
     except ValueError:
-        raise ShapeError(f"masked_select: mask of shape {m.shape} does not broadcast with shape {input.shape}") \
+        raise ShapeError(f"masked_select: mask of shape {m.shape} does not broadcast with shape "
+                         f"{input.shape}") \
             from None
     x = input.expand(*shape) if input.shape != shape else input
     if not shape:  # numpy has no nonzero() of a 0-d array
@@ -309,7 +313,8 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:  # noqa: A002
 
 def argwhere(input: Tensor) -> Tensor:  # noqa: A002
     """``nonzero(input)``: an (n, ndim) tensor of the indices of the non-zero elements."""
-    return nonzero(input)
+    out: Tensor = nonzero(input)
+    return out
 
 
 def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None,  # noqa: A002
@@ -327,6 +332,6 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     if kind is None:
         raise InvalidParameterError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
     if not isinstance(source, Tensor):
-        d, idx = _checked_along("scatter", input, dim, index)
+        _d, idx = _checked_along("scatter", input, dim, index)
         source = from_numpy(np.full(idx.shape, source, dtype=input.dtype))
     return scatter_reduce(input, dim, index, source.detach(), kind)

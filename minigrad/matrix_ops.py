@@ -20,8 +20,8 @@ from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.tensor import Tensor, _norm_dim, from_numpy, matmul, stack, where
 
 __all__ = [
-    "addmm", "baddbmm", "bmm", "diag", "diag_embed", "diagonal", "dot", "einsum", "ger", "inner", "kron", "mm",
-    "mv", "outer", "tensordot", "trace", "tril", "triu", "vdot",
+    "addmm", "baddbmm", "bmm", "diag", "diag_embed", "diagonal", "dot", "einsum", "ger", "inner", "kron",
+    "mm", "mv", "outer", "tensordot", "trace", "tril", "triu", "vdot",
 ]  # fmt: skip
 
 
@@ -150,7 +150,8 @@ def _parse(equation: str, operands: Sequence[Tensor]) -> tuple[list[list[str]], 
     lhs, arrow, rhs = eq.partition("->")
     terms = lhs.split(",")
     if len(terms) != len(operands):
-        raise InvalidParameterError(f"einsum: {len(terms)} operand terms in {equation!r} for {len(operands)} tensors")
+        raise InvalidParameterError(f"einsum: {len(terms)} operand terms in {equation!r} for "
+                                    f"{len(operands)} tensors")
     n_ell = 0
     for term, t in zip(terms, operands):
         if "..." in term:
@@ -164,7 +165,8 @@ def _parse(equation: str, operands: Sequence[Tensor]) -> tuple[list[list[str]], 
         k = t.ndim - len(head) - len(tail) if "..." in term else 0
         ls = [*head, *ell[n_ell - k :], *tail] if "..." in term else list(term)
         if len(ls) != t.ndim:
-            raise ShapeError(f"einsum: term {term!r} has {len(ls)} subscripts for a tensor of shape {t.shape}")
+            raise ShapeError(f"einsum: term {term!r} has {len(ls)} subscripts for a tensor of shape "
+                             f"{t.shape}")
         labels.append(ls)
     if arrow:
         head, _, tail = rhs.partition("...")
@@ -228,7 +230,8 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     Raises:
         InvalidParameterError: a malformed equation. ShapeError: sizes disagree.
     """
-    ts = list(operands[0]) if len(operands) == 1 and isinstance(operands[0], (list, tuple)) else list(operands)
+    listed = len(operands) == 1 and isinstance(operands[0], (list, tuple))
+    ts = list(operands[0]) if listed else list(operands)
     labels, out = _parse(equation, ts)
     pairs = [_diagonals(t, ls) for t, ls in zip(ts, labels)]
     for i, (t, ls) in enumerate(pairs):
@@ -291,10 +294,13 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:  # noqa: A002
         ShapeError: the input is not 1-D or 2-D.
     """
     if input.ndim == 2:
-        return globals()["diagonal"](input, diagonal)
+        return _diagonal_of(input, diagonal)
     if input.ndim != 1:
         raise ShapeError(f"diag: expected a 1-D or 2-D tensor, got shape {input.shape}")
     return diag_embed(input, diagonal)
+
+
+_diagonal_of = diagonal  # diag's own argument is called diagonal, as in PyTorch
 
 
 def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:  # noqa: A002
@@ -320,6 +326,6 @@ def cross(input: Tensor, other: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
     if shape[d] != 3:
         raise ShapeError(f"cross: dim {dim} must have size 3, got {shape[d]}")
     lead = (slice(None),) * d
-    x = [a[(*lead, i)] for i in range(3)]
-    y = [b[(*lead, i)] for i in range(3)]
+    x = [a[lead + (i,)] for i in range(3)]  # noqa: RUF005
+    y = [b[lead + (i,)] for i in range(3)]  # noqa: RUF005
     return stack([x[1] * y[2] - x[2] * y[1], x[2] * y[0] - x[0] * y[2], x[0] * y[1] - x[1] * y[0]], d)

@@ -796,7 +796,7 @@ class Rounding(Function):
     def forward(self, a: Array, kind: str, decimals: int = 0) -> Array:
         self.kind = kind
         if kind != "round" or decimals == 0:
-            return _ROUNDING[kind](a)  # type: ignore[no-any-return]
+            return _ROUNDING[kind](a)
         # PyTorch's order of operations: scale, round to even, unscale (by the positive power)
         scale = a.dtype.type(10.0 ** abs(decimals))
         if decimals > 0:
@@ -820,12 +820,13 @@ class RoundedQuotient(Function):
 
     def forward(self, a: Array, b: Array, mode: str) -> Array:
         if mode == "trunc":  # PyTorch: trunc of the rounded quotient (floor is exact, from fmod)
-            return np.trunc(_quiet(np.divide, a, b))  # type: ignore[no-any-return]
+            return np.trunc(_quiet(np.divide, a, b))
         return _quiet(np.floor_divide, a, b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
-        return tuple(Tensor._wrap(np.zeros(p.shape, dtype=g.dtype)) if p.requires_grad else None for p in (a, b))
+        return tuple(Tensor._wrap(np.zeros(p.shape,
+                     dtype=g.dtype)) if p.requires_grad else None for p in (a, b))
 
 
 class Atan2(Function):
@@ -896,7 +897,7 @@ class Fmod(Function):
 def _remainder(a: Array, b: Array) -> Array:
     """PyTorch's float remainder: fmod, plus b where the signs differ (so -5 % 2.5 is -0.0, as there)."""
     m = np.fmod(a, b)
-    return np.where((m != 0) & ((b < 0) != (m < 0)), m + b, m)  # type: ignore[no-any-return]
+    return np.where((m != 0) & ((b < 0) != (m < 0)), m + b, m)
 
 
 class Remainder(Fmod):
@@ -941,7 +942,8 @@ class Lerp(Function):
     def forward(self, start: Array, end: Array, weight: Array) -> Array:
         diff = _quiet(np.subtract, end, start)
         with np.errstate(all="ignore"):
-            return np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
+            out: Array = np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
+        return out
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         start, end, w = self.parents
@@ -954,8 +956,9 @@ class Prod(Function):
 
     The product of the others is y / a where no element is zero; otherwise it
     is computed by excluding each element in turn (the product over a copy
-    with that element set to 1), exact with zeros, infinities and nan. (Past 2**24 elements that copy falls back to counting
-    zeros: with two or more zeros in a slice, its second derivatives are 0.)
+    with that element set to 1), exact with zeros, infinities and nan. Past
+    2**24 elements that copy falls back to counting zeros (then second
+    derivatives through slices with two or more zeros are 0).
     """
 
     __slots__ = ("dim", "keepdim")
@@ -978,7 +981,8 @@ class Prod(Function):
         if n * x.size <= 1 << 24:
             moved = a.movedim(self.dim, -1)
             rows = Expand.apply(moved.unsqueeze(-2), shape=(*moved.shape[:-1], n, n))
-            others = Prod.apply(where(Tensor._wrap(np.eye(n, dtype=bool)), _const(1.0, a), rows), dim=moved.ndim,
+            others = Prod.apply(where(Tensor._wrap(np.eye(n, dtype=bool)), _const(1.0, a), rows),
+                                dim=moved.ndim,
                                 keepdim=False)
             return (g * others.movedim(-1, self.dim),)
         zeros = zero.sum(axis=self.dim, keepdims=True)

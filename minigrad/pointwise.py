@@ -9,14 +9,13 @@ gradient, as in PyTorch. The Tensor methods of the same names call these.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from minigrad import ops
 from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
-from minigrad.tensor import Array, Tensor, _lift, _promote, float32, from_numpy, stack, where
+from minigrad.tensor import Array, Tensor, _lift, _promote, float32, from_numpy, where
 
 __all__ = [
     "abs", "absolute", "acos", "acosh", "add", "addcdiv", "addcmul", "arccos", "arccosh", "arcsin", "arcsinh",
@@ -66,7 +65,8 @@ def _apply2(op: type[ops.Function], a: Tensor, b: Tensor) -> Tensor:
     except ValueError as e:
         if isinstance(e, MinigradError):
             raise
-        raise ShapeError(f"{op.__name__.lower()}: shapes {a.shape} and {b.shape} cannot be broadcast") from None
+        raise ShapeError(f"{op.__name__.lower()}: shapes {a.shape} and {b.shape} cannot be broadcast") \
+            from None
 
 
 def _unary(x: Tensor, op: type[ops.Function]) -> Tensor:
@@ -278,7 +278,7 @@ def frac(input: Tensor) -> Tensor:  # noqa: A002
     return input - trunc(input)
 
 
-def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A001, A002
+def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
     """Limit values to [min, max] (numbers or broadcastable tensors); see :meth:`Tensor.clamp`."""
     return input.clamp(min, max)
 
@@ -349,7 +349,8 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor: 
     if rounding_mode == "floor":
         return floor_divide(input, other)
     if rounding_mode != "trunc":
-        raise InvalidParameterError(f"div: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}")
+        raise InvalidParameterError(f"div: rounding_mode must be None, 'trunc' or 'floor', got "
+                                    f"{rounding_mode!r}")
     a, b = _pair(input, other)
     if a.dtype.kind == "f":
         return _apply2q(a, b, "trunc")
@@ -358,9 +359,9 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor: 
     return from_numpy(np.asarray(q + ((q * d != n) & ((n < 0) != (d < 0))), dtype=q.dtype))
 
 
-def _integral_pair(input: Any, other: Any) -> tuple[Tensor, Tensor]:
+def _integral_pair(x: Any, other: Any) -> tuple[Tensor, Tensor]:
     """_pair, with bools counted as int64 (numpy's bool % bool would be int8)."""
-    a, b = _pair(input, other)
+    a, b = _pair(x, other)
     if a.dtype == np.bool_:
         a, b = a.astype(np.int64), b.astype(np.int64)
     return a, b
@@ -424,9 +425,8 @@ def fmod(input: Any, other: Any) -> Tensor:  # noqa: A002
 
 def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001, A002
     """input ** exponent; either may be a Python number."""
-    if isinstance(input, Tensor):
-        return input**exponent
-    return _tensor(exponent).__rpow__(input)
+    out: Tensor = input**exponent if isinstance(input, Tensor) else _tensor(exponent).__rpow__(input)
+    return out
 
 
 def float_power(input: Any, exponent: Any) -> Tensor:  # noqa: A002
@@ -493,7 +493,7 @@ def xlogy(input: Any, other: Any) -> Tensor:  # noqa: A002
 
 
 def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:  # noqa: A002
-    """input + weight * (end - input) (from ``end`` when |weight| >= 0.5, as PyTorch); weight a number or tensor."""
+    """input + weight * (end - input) (PyTorch's two-sided formula); weight a number or tensor."""
     a, b = _pair(input, end)
     w = weight if isinstance(weight, Tensor) else _lift(weight, a)
     if w.dtype != a.dtype:
@@ -528,32 +528,38 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
 
 def eq(input: Tensor, other: Any) -> Tensor:  # noqa: A002
     """input == other, elementwise (bool)."""
-    return input == other
+    out: Tensor = input == other
+    return out
 
 
 def ne(input: Tensor, other: Any) -> Tensor:  # noqa: A002
     """input != other, elementwise (bool)."""
-    return input != other
+    out: Tensor = input != other
+    return out
 
 
 def lt(input: Tensor, other: Any) -> Tensor:  # noqa: A002
     """input < other, elementwise (bool)."""
-    return input < other
+    out: Tensor = input < other
+    return out
 
 
 def le(input: Tensor, other: Any) -> Tensor:  # noqa: A002
     """input <= other, elementwise (bool)."""
-    return input <= other
+    out: Tensor = input <= other
+    return out
 
 
 def gt(input: Tensor, other: Any) -> Tensor:  # noqa: A002
     """input > other, elementwise (bool)."""
-    return input > other
+    out: Tensor = input > other
+    return out
 
 
 def ge(input: Tensor, other: Any) -> Tensor:  # noqa: A002
     """input >= other, elementwise (bool)."""
-    return input >= other
+    out: Tensor = input >= other
+    return out
 
 
 def isnan(input: Tensor) -> Tensor:  # noqa: A002

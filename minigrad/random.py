@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
-    "Generator", "default_generator", "get_rng_state", "initial_seed", "manual_seed", "numpy_generator", "seed",
-    "set_rng_state",
+    "Generator", "default_generator", "get_rng_state", "initial_seed", "manual_seed", "numpy_generator",
+    "seed", "set_rng_state",
 ]  # fmt: skip
 
 

@@ -52,7 +52,7 @@ def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: 
 
 @dim_aliases
 def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001, A002
-    """The smallest value, ``(values, indices)`` along an int ``dim``, or with a tensor the elementwise min."""
+    """The smallest value, ``(values, indices)`` along an int ``dim``; with a tensor, the elementwise min."""
     return input.min(dim, keepdim)
 
 

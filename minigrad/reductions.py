@@ -22,9 +22,9 @@ from minigrad.indexing import gather_values
 from minigrad.tensor import Array, Tensor, _norm_dim, _norm_dims, _resolve_dtype, from_numpy, int64, where
 
 __all__ = [
-    "aminmax", "argsort", "bincount", "count_nonzero", "cummax", "cummin", "cumprod", "cumsum", "histc", "histogram",
-    "kthvalue", "logcumsumexp", "median", "mode", "msort", "nanmean", "nanmedian", "nansum", "norm", "prod",
-    "sort", "std_mean", "topk", "unique", "unique_consecutive", "var_mean",
+    "aminmax", "argsort", "bincount", "count_nonzero", "cummax", "cummin", "cumprod", "cumsum", "histc",
+    "histogram", "kthvalue", "logcumsumexp", "median", "mode", "msort", "nanmean", "nanmedian", "nansum",
+    "norm", "prod", "sort", "std_mean", "topk", "unique", "unique_consecutive", "var_mean",
 ]  # fmt: skip
 
 Dim = int | Sequence[int] | None
@@ -89,7 +89,7 @@ def norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = False, 
         raise MinigradError(f"norm: expected a floating tensor, got {x.dtype}")
     if p == "fro" or p is None:
         p = 2
-    if isinstance(p, str) or isinstance(p, bool) or not isinstance(p, (int, float)):
+    if isinstance(p, (str, bool)) or not isinstance(p, (int, float)):
         raise InvalidParameterError(f"norm: p must be a number, inf or 'fro', got {p!r}")
     dims = _norm_dims(dim, x.ndim)
     a = x.abs()
@@ -119,7 +119,7 @@ def _safe_root(s: Tensor, power: float) -> Tensor:
 def nansum(input: Tensor, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
     """The sum treating nan as 0 (no gradient)."""
     x = _cast(input, dtype).numpy()
-    total = ops._quiet(np.nansum, x, _norm_dims(dim, x.ndim), None, None, keepdim)  # inf - inf is nan, silently
+    total = ops._quiet(np.nansum, x, _norm_dims(dim, x.ndim), None, None, keepdim)  # inf - inf: nan, quietly
     return from_numpy(np.asarray(total, dtype=x.dtype))
 
 
@@ -259,7 +259,8 @@ def msort(input: Tensor) -> Tensor:  # noqa: A002
     return sort(input, 0).values
 
 
-def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> return_types.topk:  # noqa: A001, A002
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A002
+         sorted: bool = True) -> return_types.topk:  # noqa: A002
     """The k largest (or smallest) values along ``dim`` and their indices, in sorted order.
 
     Raises:
@@ -282,7 +283,9 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> ret
     n = input.shape[d] if input.ndim else 1
     if not 1 <= k <= n:
         raise DimensionError(f"kthvalue: k ({k}) is out of range for a dim of size {n}")
-    return _select(input, d, lambda order: np.take(order, [k - 1], axis=d), keepdim, return_types.kthvalue)
+    out: return_types.kthvalue = _select(input, d, lambda order: np.take(order, [k - 1], axis=d), keepdim,
+                                         return_types.kthvalue)
+    return out
 
 
 def _select(x: Tensor, d: int, choose: Any, keepdim: bool, kind: type) -> Any:
@@ -343,13 +346,13 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mo
         v = values[np.argmax(counts)]  # unique sorts, so the first of the most frequent is the smallest
         best[r] = np.flatnonzero(row == v)[-1]
     idx = np.expand_dims(best.reshape(a.shape[:-1]), d)
-    values = gather_values(input, d, idx)
+    picked = gather_values(input, d, idx)
     if not keepdim:
-        values, idx = values.squeeze(d), idx.squeeze(d)
-    return return_types.mode(values, from_numpy(np.ascontiguousarray(idx)))
+        picked, idx = picked.squeeze(d), idx.squeeze(d)
+    return return_types.mode(picked, from_numpy(np.ascontiguousarray(idx)))
 
 
-def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # noqa: A001, A002
+def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
            return_counts: bool = False, dim: int | None = None) -> Any:
     """The distinct values (sorted), optionally with the inverse map and the counts; no gradient.
 
@@ -408,7 +411,7 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
     return from_numpy(out.astype(w.dtype if w.dtype.kind == "f" else np.float64))
 
 
-def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A001, A002
+def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
     """Counts in ``bins`` equal bins over [min, max] (the data's range when both are 0); outside ignored."""
     x = input.numpy().reshape(-1)
     lo, hi = float(min), float(max)
@@ -420,7 +423,7 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Ten
     return from_numpy(counts.astype(x.dtype if x.dtype.kind == "f" else np.float32))
 
 
-def histogram(input: Tensor, bins: Any = 100, *, range: tuple[float, float] | None = None,  # noqa: A001, A002
+def histogram(input: Tensor, bins: Any = 100, *, range: tuple[float, float] | None = None,  # noqa: A002
               weight: Tensor | None = None, density: bool = False) -> return_types.histogram:
     """(counts, bin edges) of the values, as ``torch.histogram``; ``bins`` a count or a tensor of edges."""
     x = input.numpy().reshape(-1)

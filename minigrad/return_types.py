@@ -12,8 +12,8 @@ if TYPE_CHECKING:
     from minigrad.tensor import Tensor
 
 __all__ = [
-    "aminmax", "cummax", "cummin", "histogram", "kthvalue", "max", "median", "min", "mode", "nanmedian", "sort",
-    "topk",
+    "aminmax", "cummax", "cummin", "histogram", "kthvalue", "max", "median", "min", "mode", "nanmedian",
+    "sort", "topk",
 ]  # fmt: skip
 
 

@@ -56,17 +56,20 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,  
     if (rows.sum(axis=1) <= 0).any():
         raise MinigradError("multinomial: invalid multinomial distribution (sum of probabilities <= 0)")
     if not replacement and num_samples > int((rows > 0).sum(axis=1).min()):
-        raise MinigradError("multinomial: cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+        raise MinigradError("multinomial: cannot sample n_sample > prob_dist.size(-1) samples without "
+                            "replacement")
     gen = numpy_generator(generator)
     out = np.empty((rows.shape[0], num_samples), dtype=int64)
     for r, row in enumerate(rows):
         p = row / row.sum()
         if replacement:
-            out[r] = np.minimum(np.searchsorted(np.cumsum(p), gen.random(num_samples), side="right"), p.size - 1)
+            out[r] = np.minimum(np.searchsorted(np.cumsum(p), gen.random(num_samples), side="right"),
+                                p.size - 1)
         else:  # Gumbel top-k: the same law as drawing one by one and renormalizing
-            keys = np.where(p > 0, np.log(np.where(p > 0, p, 1)) - np.log(-np.log(gen.random(p.size))), -np.inf)
+            keys = np.where(p > 0, np.log(np.where(p > 0, p, 1)) - np.log(-np.log(gen.random(p.size))),
+                            -np.inf)
             out[r] = np.argsort(-keys, kind="stable")[:num_samples]
-    return from_numpy(out.reshape(w.shape[:-1] + (num_samples,)))
+    return from_numpy(out.reshape((*w.shape[:-1], num_samples)))
 
 
 def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | None = None) -> Tensor:  # noqa: A002

@@ -8,6 +8,7 @@ gradient, a repeat's is the sum over the copies.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -118,11 +119,12 @@ def split(tensor: Tensor, split_size_or_sections: int | Sequence[int], dim: int 
         raise MinigradError(f"split_with_sizes expects split_sizes to be non-negative, but got {sizes}")
     if sum(sizes) != n:
         raise MinigradError(
-            f"split_with_sizes expects split_sizes to sum exactly to {n} (the size of dim {dim}), but got {sizes}"
+            f"split_with_sizes expects split_sizes to sum exactly to {n} (the size of dim {dim}), but "
+            f"got {sizes}"
         )
     lead = (slice(None),) * d
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).tolist() if sizes else []
-    return tuple(tensor[(*lead, slice(a, a + s))] for a, s in zip(starts, sizes))
+    return tuple(tensor[lead + (slice(a, a + s),)] for a, s in zip(starts, sizes))  # noqa: RUF005
 
 
 def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
@@ -139,7 +141,7 @@ def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple
         cuts = [int(i) for i in indices_or_sections]
     bounds = [0, *[min(max(c, 0), n) for c in cuts], n]
     lead = (slice(None),) * d
-    return tuple(input[(*lead, slice(a, max(a, b)))] for a, b in zip(bounds, bounds[1:]))
+    return tuple(input[lead + (slice(a, max(a, b)),)] for a, b in itertools.pairwise(bounds))  # noqa: RUF005
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
@@ -151,7 +153,7 @@ def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
     """The slices along ``dim``, each without that dim."""
     d = _norm_dim(dim, input.ndim)
     lead = (slice(None),) * d
-    return tuple(input[(*lead, i)] for i in range(input.shape[d]))
+    return tuple(input[lead + (i,)] for i in range(input.shape[d]))  # noqa: RUF005
 
 
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:  # noqa: A002
@@ -200,7 +202,7 @@ def flipud(input: Tensor) -> Tensor:  # noqa: A002
 def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:  # noqa: A002
     """Shift elements cyclically by ``shifts`` along ``dims`` (the flattened tensor when dims is None)."""
     if dims is None:
-        s = _int("roll", "shifts", shifts if isinstance(shifts, (int, np.integer)) else tuple(shifts)[0])
+        s = _int("roll", "shifts", shifts if isinstance(shifts, (int, np.integer)) else next(iter(shifts)))
         return roll(input.reshape(-1), s, 0).reshape(input.shape)
     shift_list = (shifts,) if isinstance(shifts, (int, np.integer)) else tuple(shifts)
     dim_list = _dims("roll", dims, input.ndim)
@@ -212,7 +214,7 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:  # noqa: A002
         k = _int("roll", "shifts", s) % n if n else 0
         if k:
             lead = (slice(None),) * d
-            out = cat([out[(*lead, slice(n - k, None))], out[(*lead, slice(0, n - k))]], d)
+            out = cat([out[lead + (slice(n - k, None),)], out[lead + (slice(0, n - k),)]], d)  # noqa: RUF005
     return out
 
 
@@ -268,9 +270,8 @@ def repeat_interleave(input: Any, repeats: Any = None, dim: int | None = None, *
     if r.size not in (1, n) or (r.size and r.min() < 0):
         raise InvalidParameterError(f"repeat_interleave: repeats must be non-negative, one or {n} of them")
     idx = np.repeat(np.arange(n), np.broadcast_to(r.reshape(-1), (n,)))
-    if x.ndim == 0:
-        return x.reshape(1)[idx]
-    return x[(slice(None),) * d + (idx,)]
+    out: Tensor = x.reshape(1)[idx] if x.ndim == 0 else x[(slice(None),) * d + (idx,)]
+    return out
 
 
 def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:  # noqa: A002
@@ -371,10 +372,12 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:  # noqa:
         raise MinigradError(f"unflatten: invalid sizes {list(parts)}")
     if -1 in parts:
         if known == 0 or n % known:
-            raise MinigradError(f"unflatten: sizes {list(parts)} don't multiply up to the size of dim {dim} ({n})")
+            raise MinigradError(f"unflatten: sizes {list(parts)} don't multiply up to the size of dim "
+                                f"{dim} ({n})")
         parts = tuple(n // known if s == -1 else s for s in parts)
     elif known != n:
-        raise MinigradError(f"unflatten: sizes {list(parts)} don't multiply up to the size of dim {dim} ({n})")
+        raise MinigradError(f"unflatten: sizes {list(parts)} don't multiply up to the size of dim {dim} "
+                            f"({n})")
     return input.reshape(input.shape[:d] + parts + input.shape[d + 1 :])
 
 

@@ -11,7 +11,7 @@ import builtins
 import math
 import operator
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias, Union
+from typing import TYPE_CHECKING, Any, TypeAlias, Union, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -40,7 +40,7 @@ _F32_OVERFLOW = 3.4028235677973366e38  # the smallest float64 that rounds to inf
 
 
 def _resolve_dtype(dtype: DTypeLike) -> np.dtype[Any]:
-    if dtype is _dtypes.bfloat16:
+    if _dtypes.is_bfloat16(dtype):
         raise TypeError(_dtypes.BFLOAT16_MESSAGE)
     if isinstance(dtype, str) and dtype.startswith("torch."):  # x.type('torch.DoubleTensor')
         named = _dtypes.dtype_from_type_name(dtype)
@@ -815,21 +815,22 @@ class Tensor(TensorMethods):
             self._update("item assignment", lambda t: put(t, idx, v) if len(steps) == 1
                          else _put_in_steps(t, steps, v), value)
             return
+        arr: Any
         if isinstance(value, Tensor):
-            v = value._array
+            arr = value._array
         elif isinstance(value, (np.ndarray, list, tuple)):
-            v = Tensor(value)._array
+            arr = Tensor(value)._array
         else:
-            v = _fill_scalar(value, self.dtype, "setitem: value")
+            arr = _fill_scalar(value, self.dtype, "setitem: value")
         steps = _index_steps(_index(index, self.shape))
         try:
-            self._write(lambda a: _assign_in_steps(a, steps, v))
+            self._write(lambda a: _assign_in_steps(a, steps, arr))
         except IndexError as e:
             raise DimensionError(f"index {index!r} is out of range for shape {self.shape}: {e}") from None
         except ValueError as e:
             raise ShapeError(
-                f"setitem: a value of shape {np.shape(v)} does not fit index {index!r} of a tensor of shape "
-                f"{self.shape}: {e}"
+                f"setitem: a value of shape {np.shape(arr)} does not fit index {index!r} of a tensor of "
+                f"shape {self.shape}: {e}"
             ) from None
 
     # comparisons: bool tensors, never recorded
@@ -1037,7 +1038,10 @@ class Tensor(TensorMethods):
     @dim_aliases
     def sum(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False, *,
             dtype: DTypeLike = None) -> Tensor:
-        """Sum over ``dim`` (int, tuple, negative; None = all). Bool/int sum to int64; ``dtype`` casts first."""
+        """Sum over ``dim`` (int, tuple, negative; None: all). Bool/int give int64.
+
+        ``dtype``: cast to it first.
+        """
         if dtype is not None:
             return self.astype(dtype).sum(dim, keepdim)
         t = self if self.dtype.kind == "f" else Tensor._wrap(self._array.astype(int64))
@@ -1113,7 +1117,7 @@ class Tensor(TensorMethods):
             return values
         from minigrad.return_types import max as named
 
-        return named(values, self.argmax(dim, keepdim))
+        return named(values, self.argmax(int(dim), keepdim))
 
     @dim_aliases
     def min(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
@@ -1125,7 +1129,7 @@ class Tensor(TensorMethods):
             return values
         from minigrad.return_types import min as named
 
-        return named(values, self.argmin(dim, keepdim))
+        return named(values, self.argmin(int(dim), keepdim))
 
     @dim_aliases
     def amax(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
@@ -1313,7 +1317,7 @@ class Tensor(TensorMethods):
             InvalidParameterError: ``split_size`` is not positive.
             MinigradError: listed sizes are negative or do not add up to the dim.
         """
-        if isinstance(split_size, (list, tuple)):
+        if not isinstance(split_size, (int, np.integer)):
             from minigrad.shape_ops import split
 
             return split(self, split_size, dim)
@@ -1376,7 +1380,8 @@ def _clamp_tensors(x: Tensor, lo: Any, hi: Any) -> Tensor:
         if hi_a is not None:  # x < lo == hi: the bound, with no gradient to anyone (PyTorch's rule)
             stuck = (a < lo_a) & (lo_a == hi_a)
             if stuck.any():
-                out = where(Tensor._wrap(np.asarray(stuck)), lo.detach() if isinstance(lo, Tensor) else lo, out)
+                out = where(Tensor._wrap(np.asarray(stuck)), lo.detach() if isinstance(lo,
+                            Tensor) else lo, out)
     if hi_a is not None:
         take_hi = a > hi_a if lo_a is None else (a > hi_a) | (hi_a < lo_a)
         out = where(Tensor._wrap(np.asarray(take_hi)), hi, out)
@@ -1549,8 +1554,8 @@ def as_tensor(data: Any, dtype: DTypeLike = None, device: DeviceLike = None) -> 
     check_device(device)
     if isinstance(data, Tensor):
         return data if dtype is None else data.astype(dtype)
-    if isinstance(data, np.ndarray) and data.dtype in _dtypes.DTYPES and (dtype is None or
-                                                                          _resolve_dtype(dtype) == data.dtype):
+    same = dtype is None or (isinstance(data, np.ndarray) and _resolve_dtype(dtype) == data.dtype)
+    if isinstance(data, np.ndarray) and data.dtype in _dtypes.DTYPES and same:
         return from_numpy(data)
     return Tensor(data, dtype=dtype)
 
@@ -1602,6 +1607,14 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     if b.ndim == 1:
         out = out.squeeze(-1)
     return out
+
+
+@overload
+def where(condition: Tensor | Array) -> tuple[Tensor, ...]: ...
+
+
+@overload
+def where(condition: Tensor | Array, input: Any, other: Any) -> Tensor: ...
 
 
 def where(condition: Tensor | Array, input: Any = None, other: Any = None) -> Any:  # noqa: A002
@@ -1692,7 +1705,7 @@ def _check_tensors(fn: str, ts: list[Any]) -> None:
             raise TypeError(f"{fn}: expected a sequence of Tensors, but element {i} is a {type(t).__name__}")
 
 
-from minigrad import ops as _ops  # noqa: E402  (ops builds on Tensor; imported last)
 from minigrad import _tensor_methods as _methods  # noqa: E402
+from minigrad import ops as _ops  # noqa: E402  (ops builds on Tensor; imported last)
 
 _methods.bind()  # the function modules behind TensorMethods import Tensor: bound now that it exists

@@ -87,7 +87,7 @@ class FunctionCtx:
 class _CustomNode(ops.Function):
     """Runs the user's backward on the gradients its outputs' nodes filed (no formula of its own)."""
 
-    __slots__ = ("fn_cls", "ctx", "grads", "args", "shapes")
+    __slots__ = ("args", "ctx", "fn_cls", "grads", "shapes")
     saved: ClassVar[tuple[str, ...]] = ("grads",)  # so the engine calls release(), which frees ctx's tensors
     fn_cls: type[Function]
     ctx: FunctionCtx
@@ -131,7 +131,8 @@ class _CustomNode(ops.Function):
                     fits = False
                 if not fits:
                     raise MinigradError(
-                        f"function {self.name} returned an invalid gradient at index {i} - got {list(gr.shape)} "
+                        f"function {self.name} returned an invalid gradient at index {i} - got "
+                        f"{list(gr.shape)} "
                         f"but expected shape compatible with {list(arg.shape)}"
                     )
             per_parent.append(gr)
@@ -146,7 +147,7 @@ class _CustomNode(ops.Function):
 class _OutputNode(ops.Function):
     """One output of a custom Function: files its gradient with the custom node (no formula)."""
 
-    __slots__ = ("index", "custom")
+    __slots__ = ("custom", "index")
     index: int
     custom: _CustomNode
 

@@ -206,7 +206,7 @@ def test_modifying_a_saved_tensor_is_caught_like_torch() -> None:
         a = x * 1
         b = a * a  # saves a
         a.add_(1)
-        with pytest.raises(RuntimeError, match="modified by an in-?place operation"):
+        with pytest.raises(RuntimeError, match=r"modified by an in-?place operation"):
             b.sum().backward()
 
 

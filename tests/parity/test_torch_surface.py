@@ -89,7 +89,8 @@ def _compare(got: mg.Tensor, want: Any, dtype: type, case: Case, where: str, zer
     np.testing.assert_allclose(a, e, rtol=rtol, atol=atol, err_msg=where)
     if zero_signs:  # (values: -0.0 ** -1 is -inf; gradients' zero signs carry no meaning)
         zero = (e == 0) & (a == 0)
-        assert (np.signbit(a[zero]) == np.signbit(e[zero])).all(), f"{where}: signs of zeros differ from torch's"
+        same = (np.signbit(a[zero]) == np.signbit(e[zero])).all()
+        assert same, f"{where}: signs of zeros differ from torch's"
 
 
 def _check_outputs(torch: Any, out: Any, tout: Any, dtype: type, case: Case) -> list[tuple[Any, Any, str]]:
