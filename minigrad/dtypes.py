@@ -75,7 +75,8 @@ def promote_types(type1: Any, type2: Any) -> np.dtype[Any]:
     As ``torch.promote_types``: int64 with float16 is float16 (the float category
     wins), uint8 with int8 is int16.
     """
-    a, b = np.dtype(type1), np.dtype(type2)
+    a: np.dtype[Any] = np.dtype(type1)
+    b: np.dtype[Any] = np.dtype(type2)
     ca, cb = category(a), category(b)
     if ca != cb:
         return a if ca > cb else b
