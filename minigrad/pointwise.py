@@ -488,7 +488,10 @@ def fmin(input: Any, other: Any) -> Tensor:  # noqa: A002
 def xlogy(input: Any, other: Any) -> Tensor:  # noqa: A002
     """input * log(other), and 0 where input is 0 (unless other is nan)."""
     a, b = _floats(input, other)
-    zero = (a.numpy() == 0) & ~np.isnan(b.numpy())
+    try:
+        zero = (a.numpy() == 0) & ~np.isnan(b.numpy())
+    except ValueError as e:
+        raise ShapeError(f"xlogy: shapes {a.shape} and {b.shape} cannot be broadcast") from e
     return where(from_numpy(zero), 0.0, a * b.log())
 
 
