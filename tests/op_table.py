@@ -912,6 +912,8 @@ OP_TABLE += [
     _row("lerp", _three(), _pos_third),
     _row("addcmul", _three(), value=0.5),
     _row("addcdiv", _three(), _pos_third, value=-2.0),
+    _row("div_floor", binary(), _small_over_large, rounding_mode="floor", method="div"),
+    _row("div_trunc", binary(), _small_over_large, rounding_mode="trunc", method="div"),
     _row("add_alpha", binary(), alpha=2.5, method="add"),
     _row("sub_alpha", binary(), alpha=-0.5, method="sub"),
     _row("div_method", binary(), per_input(real, away(0.0, gap=0.5)), method="div"),
