@@ -8,6 +8,7 @@ import numpy as np
 
 from minigrad.optim._inplace import add_, addcdiv_, addcmul_, lerp_
 from minigrad.optim.optimizer import Optimizer, ParamsT, check_number
+from minigrad.tensor import Array
 
 __all__ = ["RMSprop"]
 
@@ -87,8 +88,7 @@ class RMSprop(Optimizer):
             if centered:
                 grad_avg = state["grad_avg"].numpy()
                 lerp_(grad_avg, g, 1 - alpha, tmp)
-                np.multiply(grad_avg, grad_avg, out=avg)  # square_avg.addcmul(grad_avg, grad_avg, value=-1)
-                np.subtract(square_avg, avg, out=avg)
+                _centered_variance(square_avg, grad_avg, avg)
                 np.sqrt(avg, out=avg)
             else:
                 np.sqrt(square_avg, out=avg)
@@ -100,3 +100,18 @@ class RMSprop(Optimizer):
                 add_(x, buf, -lr, tmp)
             else:
                 addcdiv_(x, g, avg, -lr, tmp)
+
+
+def _centered_variance(square_avg: Array, grad_avg: Array, out: Array) -> None:
+    """``out = square_avg - grad_avg**2`` as ``square_avg.addcmul(grad_avg, grad_avg, value=-1)``.
+
+    PyTorch's CPU kernel fuses the multiply-add, so for float32 the product is
+    never rounded (an inf square_avg minus a product beyond float32's range stays
+    inf instead of becoming nan). The float64 product of two float32 numbers is
+    exact, so one float64 subtraction rounded to float32 gives the fused result.
+    """
+    if out.dtype == np.float32:
+        out[...] = square_avg - np.multiply(grad_avg, grad_avg, dtype=np.float64)
+    else:
+        np.multiply(grad_avg, grad_avg, out=out)
+        np.subtract(square_avg, out, out=out)
