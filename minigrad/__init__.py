@@ -17,6 +17,7 @@ from minigrad import (
     cuda,
     data,
     distributed,
+    distributions,
     linalg,
     nn,
     onnx,
@@ -143,7 +144,7 @@ __all__ = [
     "empty", "empty_like", "get_default_device", "get_default_dtype", "onnx", "rand_like",
     "randint_like", "randn_like", "set_default_device", "set_default_dtype", "utils",
     "DTypeError", "DomainError",
-    "safetensors", "testing",
+    "safetensors", "testing", "distributions",
 ]  # fmt: skip
 __all__ += [
     "default_generator", "gather", "get_rng_state", "initial_seed", "linalg", "return_types", "scatter_add",

@@ -1,11 +1,16 @@
-"""Every op of the table in ``tests/op_table.py``: gradcheck, gradgradcheck, float32.
+"""Every op of the table in ``tests/op_table.py``: gradcheck, gradgradcheck, float32, invariants.
 
-Values and gradients against PyTorch live in ``tests/parity/test_ops_parity.py``;
-these tests need no oracle beyond finite differences.
+The invariants every backward must keep: inputs and upstream gradients are not
+mutated, no two gradients (nor a gradient and an input) share memory, and the
+graph is freed once backward has run without ``retain_graph``. Values and
+gradients against PyTorch live in ``tests/parity/test_ops_parity.py``; these
+tests need no oracle beyond finite differences, so they run without torch.
 """
 
 from __future__ import annotations
 
+import itertools
+import weakref
 from typing import Any
 
 import numpy as np
@@ -118,6 +123,68 @@ def test_float32_stays_float32(spec: OpSpec, data: st.DataObject) -> None:
     for t in inputs:
         if t.grad is not None:
             assert t.grad.dtype == np.float32, f"{spec.name}: gradient is {t.grad.dtype}"
+
+
+def _graph(outs: list[mg.Tensor]) -> tuple[list[Any], list[mg.Tensor]]:
+    """The nodes reachable from ``outs`` and the tensors between them (inputs and outputs included)."""
+    nodes: dict[int, Any] = {}
+    tensors: dict[int, mg.Tensor] = {}
+    stack = list(outs)
+    while stack:
+        t = stack.pop()
+        if id(t) in tensors:
+            continue
+        tensors[id(t)] = t
+        fn = t.grad_fn
+        if fn is not None and id(fn) not in nodes:
+            nodes[id(fn)] = fn
+            stack.extend(fn.parents)
+    return list(nodes.values()), list(tensors.values())
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
+@pytest.mark.parametrize("spec", DIFFERENTIABLE, ids=_ids(DIFFERENTIABLE))
+@settings(max_examples=6)  # a backward that mutates or aliases does so on almost every draw
+@given(data=st.data())
+def test_backward_keeps_the_invariants(spec: OpSpec, dtype: type, data: st.DataObject) -> None:
+    """Backward with a random upstream gradient mutates nothing, aliases nothing, frees the graph.
+
+    A random upstream (not ``.sum()``) makes a backward that writes into its
+    incoming gradient visible; the graph must drop its intermediates so that
+    training does not hold every step's activations.
+    """
+    sample, xs = _draw_inputs(data, spec, dtype)
+    before = [x.numpy().copy() for x in xs]
+    outs = [o for o in _outputs(spec.mg(*xs, **sample.kwargs)) if o.requires_grad]
+    nodes, tensors = _graph(outs)
+    keep = {id(t) for t in (*xs, *outs)}
+    intermediates = [weakref.ref(t) for t in tensors if id(t) not in keep]
+    del tensors
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1), label="upstream seed"))
+    upstream = [rng.standard_normal(o.shape).astype(dtype) for o in outs]
+    up_before = [u.copy() for u in upstream]
+    mg.autograd.backward(outs, [mg.tensor(u) for u in upstream])
+
+    for i, (x, b) in enumerate(zip(xs, before, strict=True)):
+        np.testing.assert_array_equal(x.numpy(), b, err_msg=f"{spec.name} mutated input {i}")
+    for k, (u, b) in enumerate(zip(upstream, up_before, strict=True)):
+        np.testing.assert_array_equal(u, b, err_msg=f"{spec.name} mutated the upstream gradient {k}")
+    grads = [x.grad.numpy() for x in xs if x.grad is not None]
+    for g1, g2 in itertools.combinations(grads, 2):
+        assert not np.shares_memory(g1, g2), f"{spec.name}: two inputs' gradients share memory"
+    for g in grads:
+        for x in xs:
+            assert not np.shares_memory(g, x.numpy()), f"{spec.name}: a gradient shares memory with an input"
+    for u in upstream:
+        for g in grads:
+            assert not np.shares_memory(g, u), f"{spec.name}: a gradient is the upstream gradient's memory"
+
+    assert all(fn.released for fn in nodes), f"{spec.name}: a node kept its inputs after backward"
+    alive = [r() for r in intermediates if r() is not None]
+    assert alive == [], f"{spec.name}: {len(alive)} intermediate tensors outlive backward"
+    if nodes:  # (+x returns x itself, as in PyTorch: there is no graph)
+        with pytest.raises(mg.MinigradError, match="retain_graph"):
+            mg.autograd.backward(outs, [mg.tensor(u) for u in upstream])
 
 
 

@@ -59,6 +59,7 @@ from minigrad.nn.loss import (
 )
 from minigrad.nn.module import Module, Parameter
 from minigrad.nn.normalization import GroupNorm, LayerNorm, LocalResponseNorm, RMSNorm
+from minigrad.nn.parameter_containers import ParameterDict, ParameterList
 from minigrad.nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from minigrad.nn.transformer import (
     Embedding,
@@ -71,6 +72,7 @@ from minigrad.nn.transformer import (
 )
 
 __all__ = [
+    "ParameterDict", "ParameterList",
     "GRU", "LSTM", "RNN", "GRUCell", "LSTMCell", "RNNBase", "RNNCell", "RNNCellBase",
     "Embedding", "MultiheadAttention", "Transformer", "TransformerDecoder", "TransformerDecoderLayer",
     "TransformerEncoder", "TransformerEncoderLayer",

@@ -4,8 +4,9 @@
 Each program is an ordinary PyTorch script. ``SPECS`` says which printed numbers
 must agree and how closely: to the printed digits where the program fixes its
 weights itself, loosely where only a seed is shared (PyTorch's and minigrad's
-random streams differ). ``python tests/compat/runner.py`` prints a table with
-the wall time of each program under both.
+random streams differ). ``PENDING`` holds the checks of programs that wait for
+an API minigrad does not have yet. ``python tests/compat/runner.py [--pending]``
+prints a table with the wall time of each program under both.
 """
 
 from __future__ import annotations
@@ -51,6 +52,37 @@ SPECS: dict[str, list[Check]] = {
                       Check(r"resumed run identical: (True)", 0)],
     "lstm_lm.py": [Check(r"final valid loss (\S+)", 0.05, "last")],
     "cnn_digits.py": [Check(r"\| loss (\S+)", 1e-3), Check(r"test loss (\S+)", 1e-3)],
+    # the distribution's numbers are exact; the learning curve shares only the seed
+    "reinforce.py": [Check(r"log_prob\[\d\] (\S+)", 1e-5), Check(r"entropy\[\d\] (\S+)", 1e-5),
+                     Check(r"grad\[\d\] (\S+)", 1e-5), Check(r"probs\[\d\] (\S+)", 1e-6),
+                     Check(r"final running reward (\S+)", 0.1, "last")],
+}
+
+# Programs that agree with PyTorch once the Tensor functions and layers they use
+# exist in minigrad; move each into SPECS when it runs under the launcher. Every
+# one runs and agrees on a tree with the "ops" and "conv" branches merged.
+# Blockers on main today: torch.linspace/sin/cos/exp/long/Tensor.div/nelement
+# and friends (ops), nn.Conv2d/ConvTranspose2d/AdaptiveAvgPool2d (conv).
+PENDING: dict[str, list[Check]] = {
+    # fixed weights (the run stops before RMSprop's constant-lr oscillation, where float32 rounding grows)
+    "poly_rmsprop.py": [Check(r"step +\d+ \| loss (\S+)", 1e-4), Check(r"\+ (\S+) x ", 1e-4),
+                        Check(r"\+ (\S+) x\^3", 1e-4)],
+    # fixed weights in float64 through LBFGS with a closure
+    "time_sequence.py": [Check(r"loss: (\S+)", 1e-6), Check(r"test loss: (\S+)", 1e-6),
+                         Check(r"prediction tail (.+)", 0)],
+    # fixed weights and Python's random order: the hand-built RNN and the GRU agree to the digit
+    "char_rnn_classify.py": [Check(r"avg loss (\S+) \|", 1e-4), Check(r"correct (\d+)/", 0),
+                             Check(r"gru \d+ \| avg loss (\S+)", 1e-3), Check(r"gru diagonal (.+)", 0)],
+    # fixed weights, dropout 0
+    "transformer_lm.py": [Check(r"\| loss (\S+) \|", 1e-3), Check(r"valid loss (\S+)", 1e-3)],
+    # only the seed is shared (reparameterization noise and shuffling)
+    "vae_digits.py": [Check(r"final test loss (\S+)", 0.05, "last")],
+    # fixed weights and noise (noise from numpy); float32 rounding grows a little through the GAN's steps
+    "dcgan_digits.py": [Check(r"Loss_D: (\S+)", 2e-3), Check(r"Loss_G: (\S+)", 2e-3),
+                        Check(r"samples mean (\S+)", 2e-2), Check(r"std (\S+)", 2e-3)],
+    # the hand-written part is exact; the DataLoader parts shuffle with the seed
+    "nn_tutorial.py": [Check(r"scratch loss (\S+)", 1e-4), Check(r"scratch loss \S+ accuracy (\S+)", 1e-4),
+                       Check(r"logistic valid loss (\S+)", 0.05), Check(r"cnn valid loss (\S+)", 0.5)],
 }
 
 
@@ -75,7 +107,7 @@ def _values(check: Check, out: str) -> list[str]:
 def compare(program: str, torch_out: str, mg_out: str) -> list[str]:
     """The disagreements between the two outputs, as readable lines (empty: they agree)."""
     problems = []
-    for check in SPECS[program]:
+    for check in SPECS[program] if program in SPECS else PENDING[program]:
         want, got = _values(check, torch_out), _values(check, mg_out)
         if not want:
             problems.append(f"{check.pattern!r}: PyTorch printed no match")
@@ -93,9 +125,9 @@ def compare(program: str, torch_out: str, mg_out: str) -> list[str]:
 
 
 def main() -> None:
-    """Print each program's agreement and its wall time under both frameworks."""
+    """Print each program's agreement and wall time under both frameworks (``--pending``: PENDING's too)."""
     print(f"{'program':16} {'torch s':>8} {'minigrad s':>10} {'ratio':>6}  agreement")
-    for program in SPECS:
+    for program in [*SPECS, *(PENDING if "--pending" in sys.argv[1:] else [])]:
         torch_out, t_torch = run(program, use_minigrad=False)
         mg_out, t_mg = run(program, use_minigrad=True)
         problems = compare(program, torch_out, mg_out)

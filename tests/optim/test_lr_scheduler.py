@@ -42,6 +42,13 @@ def test_step_lr_values() -> None:
     assert _lrs(sched, opt, 6) == [1.0, 0.5, 0.5, 0.25, 0.25, 0.125]
 
 
+def test_step_lr_takes_a_whole_float_step_size_as_pytorch_tutorials_pass_it() -> None:
+    opt = _opt((1.0,))
+    sched = lr_scheduler.StepLR(opt, 2.0, gamma=0.5)
+    assert sched.step_size == 2
+    assert _lrs(sched, opt, 4) == [1.0, 0.5, 0.5, 0.25]
+
+
 def test_cosine_follows_the_closed_form_for_one_period() -> None:
     opt = _opt((0.2,))
     sched = lr_scheduler.CosineAnnealingLR(opt, T_max=10, eta_min=0.01)

@@ -24,6 +24,7 @@ OPTIMIZERS: dict[str, Any] = {
     "Adamax": lambda ps: optim.Adamax(ps, weight_decay=0.1),
     "NAdam": lambda ps: optim.NAdam(ps, weight_decay=0.1),
     "RAdam": lambda ps: optim.RAdam(ps, weight_decay=0.1, decoupled_weight_decay=True),
+    "Rprop": lambda ps: optim.Rprop(ps, lr=0.05),
 }
 
 
@@ -76,6 +77,8 @@ def _set_grads(ps: list[mg.Tensor], step: int) -> None:
     (lambda ps: optim.NAdam(ps, betas=(-0.1, 0.9)), "beta parameter at index 0.*-0.1"),
     (lambda ps: optim.RAdam(ps, betas=(0.9, 2.0)), "beta parameter at index 1.*2.0"),
     (lambda ps: optim.RAdam(ps, lr=-1e-3), "lr.*-0.001"),
+    (lambda ps: optim.Rprop(ps, lr=-1e-3), "lr.*-0.001"),
+    (lambda ps: optim.Rprop(ps, etas=(1.2, 0.5)), "eta values: 1.2, 0.5"),
     (lambda ps: optim.LBFGS(ps, lr=-1.0), "lr.*-1.0"),
     (lambda ps: optim.LBFGS(ps, history_size=0), "history_size.*0"),
     (lambda ps: optim.LBFGS(ps, max_iter=2.5), "max_iter.*2.5"),

@@ -3,9 +3,9 @@
 Each example runs the op in minigrad and in PyTorch on the same data, in
 float64 and in float32, then backpropagates the same *random* upstream
 gradient through both (a ``.sum()`` on top would hide a backward that ignores
-its incoming gradient) and compares the input gradients. It also checks the
-invariants a backward must keep: inputs and upstream gradients are not
-mutated, and no two gradients (nor a gradient and an input) share memory.
+its incoming gradient) and compares the input gradients. The invariants a
+backward must keep (nothing mutated, no aliasing, the graph freed) need no
+oracle: they are checked in ``tests/test_ops.py``, which runs without torch.
 """
 
 from __future__ import annotations
@@ -58,7 +58,6 @@ def test_op_matches_torch(spec: OpSpec, dtype: type, data: st.DataObject) -> Non
     sample = data.draw(spec.sample, label="sample")
     rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1), label="seed"))
     arrays = [np.asarray(a, dtype=dtype) for a in spec.domain(rng, sample.shapes)]
-    before = [a.copy() for a in arrays]
     xs = [mg.tensor(a, requires_grad=spec.differentiable) for a in arrays]
     ts = [torch.tensor(a, requires_grad=spec.differentiable) for a in arrays]
 
@@ -75,7 +74,6 @@ def test_op_matches_torch(spec: OpSpec, dtype: type, data: st.DataObject) -> Non
     outs = [o for o in outs if o.requires_grad]  # (indices of max(dim) have no gradient)
     touts = [t for t in touts if t.requires_grad]
     upstream = [rng.standard_normal(o.shape).astype(dtype) for o in outs]
-    up_before = [u.copy() for u in upstream]
     mg_backward(outs, [mg.tensor(u) for u in upstream])
     torch.autograd.backward(touts, [torch.tensor(u) for u in upstream])
 
@@ -85,17 +83,6 @@ def test_op_matches_torch(spec: OpSpec, dtype: type, data: st.DataObject) -> Non
             continue
         assert x.grad is not None, f"{spec.name}: input {i} has no gradient, torch gives {t.grad}"
         _compare(x.grad, t.grad, dtype, f"{spec.name} gradient of input {i}")
-
-    for i, (x, b) in enumerate(zip(xs, before, strict=True)):
-        np.testing.assert_array_equal(x.numpy(), b, err_msg=f"{spec.name} mutated input {i}")
-    for o, (u, b) in enumerate(zip(upstream, up_before, strict=True)):
-        np.testing.assert_array_equal(u, b, err_msg=f"{spec.name} mutated the upstream gradient {o}")
-    grads = [x.grad.numpy() for x in xs if x.grad is not None]
-    for g1, g2 in itertools.combinations(grads, 2):
-        assert not np.shares_memory(g1, g2), f"{spec.name}: two inputs' gradients share memory"
-    for g in grads:
-        for x in xs:
-            assert not np.shares_memory(g, x.numpy()), f"{spec.name}: a gradient shares memory with an input"
 
 
 # ------------------------------------------------------------------ dtype promotion

@@ -50,6 +50,8 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("NAdam", {"lr": 0.01, "momentum_decay": 0.01, "decoupled_weight_decay": True, "maximize": True}),
     ("RAdam", {"lr": 0.01}),
     ("RAdam", {"lr": 0.01, "betas": (0.5, 0.7), "decoupled_weight_decay": True, "maximize": True}),
+    ("Rprop", {}),
+    ("Rprop", {"lr": 0.05, "etas": (0.3, 1.5), "step_sizes": (1e-3, 0.2), "maximize": True}),
 ]
 LBFGS_CASES: list[dict[str, Any]] = [
     {"lr": 0.5, "max_iter": 4, "history_size": 3},

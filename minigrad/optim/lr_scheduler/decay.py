@@ -124,7 +124,7 @@ class StepLR(LRScheduler):
 
     Args:
         optimizer: the wrapped optimizer.
-        step_size: period of the decay, an int >= 1.
+        step_size: period of the decay, an int >= 1 (or a whole float such as 1.0).
         gamma: multiplicative factor.
         last_epoch: -1 for a new schedule.
 
@@ -134,7 +134,9 @@ class StepLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
-        self.step_size = positive_int("step_size", step_size)
+        # PyTorch's transformer tutorial passes step_size=1.0: a whole float is that int
+        whole = isinstance(step_size, float) and float(step_size).is_integer() and step_size >= 1
+        self.step_size = int(step_size) if whole else positive_int("step_size", step_size)
         check_number("gamma", gamma, low=None)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)

@@ -234,8 +234,17 @@ class DataLoader:
         if type(bs) is not BatchSampler or not isinstance(bs.sampler, _IndexSampler) \
                 or type(bs.sampler).__iter__ is not _IndexSampler.__iter__:
             return None
-        order = bs.sampler._indices()
-        return self._cut(order, bs.batch_size, bs.drop_last, isinstance(bs.sampler, SequentialSampler))
+        chunks = bs.sampler._index_chunks(bs.batch_size)
+        sequential = isinstance(bs.sampler, SequentialSampler)
+        first = next(chunks)  # the order (or its first chunk) is drawn now, at iter(loader)
+        return self._cut_chunks(first, chunks, bs.batch_size, bs.drop_last, sequential)
+
+    def _cut_chunks(self, first: Array, rest: Iterator[Array], size: int, drop_last: bool,
+                    sequential: bool) -> Iterator[Any]:
+        # every chunk but the last is a whole number of batches, so drop_last only matters at the end
+        yield from self._cut(first, size, drop_last, sequential)
+        for chunk in rest:
+            yield from self._cut(chunk, size, drop_last, sequential)
 
     def _cut(self, order: Array, size: int, drop_last: bool, sequential: bool) -> Iterator[Any]:
         n = len(order)

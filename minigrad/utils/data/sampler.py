@@ -3,7 +3,10 @@
 Random samplers draw from their ``generator`` (a ``mg.Generator``) or else
 from minigrad's global generator, so orders are reproducible under
 ``mg.manual_seed``; they cannot equal PyTorch's orders, whose random stream
-differs. A pass draws its whole order when ``iter(sampler)`` is called.
+differs. A pass draws its whole order when ``iter(sampler)`` is called,
+except a very long pass (``RandomSampler(num_samples=int(1e10))``, a common way
+to say "forever"), which is drawn lazily in chunks of :data:`CHUNK` indices as
+PyTorch draws it lazily too.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ __all__ = [
 ]  # fmt: skip
 
 T_co = TypeVar("T_co", covariant=True)
+
+CHUNK = 1 << 16  # indices drawn at a time when a pass is longer than this
 
 
 class Sampler(Generic[T_co]):
@@ -46,8 +51,13 @@ class _IndexSampler(Sampler[int]):
     def _indices(self) -> Array:
         raise NotImplementedError
 
+    def _index_chunks(self, multiple: int = 1) -> Iterator[Array]:
+        """The pass as consecutive arrays, each a multiple of ``multiple`` long except the last."""
+        yield self._indices()
+
     def __iter__(self) -> Iterator[int]:
-        return iter(self._indices().tolist())
+        for chunk in self._index_chunks():
+            yield from chunk.tolist()
 
 
 class SequentialSampler(_IndexSampler):
@@ -98,19 +108,48 @@ class RandomSampler(_IndexSampler):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def _indices(self) -> Array:
+        return np.concatenate(list(self._index_chunks()))
+
+    def _index_chunks(self, multiple: int = 1) -> Iterator[Array]:
         n, k = len(self.data_source), self.num_samples
         if n == 0:
             raise InvalidParameterError(f"RandomSampler: cannot draw {k} samples from an empty dataset")
         gen = (self.generator or default_generator).np
         if self.replacement:
-            return gen.integers(0, n, k)
-        parts = [gen.permutation(n) for _ in range(k // n)]
-        if k % n:
-            parts.append(gen.permutation(n)[: k % n])
-        return np.concatenate(parts) if len(parts) != 1 else parts[0]
+            if k <= CHUNK:
+                yield gen.integers(0, n, k)
+                return
+            step = max(1, CHUNK // multiple) * multiple
+            for start in range(0, k, step):
+                yield gen.integers(0, n, min(step, k - start))
+            return
+        if k <= max(CHUNK, n):
+            parts = [gen.permutation(n) for _ in range(k // n)]
+            if k % n:
+                parts.append(gen.permutation(n)[: k % n])
+            yield np.concatenate(parts) if len(parts) != 1 else parts[0]
+            return
+        yield from _rechunk((gen.permutation(n)[: min(n, k - done)] for done in range(0, k, n)), multiple)
 
     def __len__(self) -> int:
         return self.num_samples
+
+
+def _rechunk(pieces: Iterator[Array], multiple: int) -> Iterator[Array]:
+    """``pieces`` regrouped into arrays of about CHUNK indices; all but the last are whole batches."""
+    step = max(1, CHUNK // multiple) * multiple
+    pending: list[Array] = []
+    have = 0
+    for piece in pieces:
+        pending.append(piece)
+        have += len(piece)
+        if have >= step:
+            joined = np.concatenate(pending)
+            cut = have - have % step
+            yield joined[:cut]
+            pending, have = [joined[cut:]], have - cut
+    if have:
+        yield np.concatenate(pending)
 
 
 class SubsetRandomSampler(_IndexSampler):

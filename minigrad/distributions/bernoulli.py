@@ -1,0 +1,111 @@
+"""The Bernoulli distribution over {0, 1}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad.autograd import no_grad
+from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
+from minigrad.errors import InvalidParameterError
+from minigrad.nn.functional import binary_cross_entropy_with_logits
+from minigrad.random import default_generator
+from minigrad.tensor import Tensor, from_numpy
+
+__all__ = ["Bernoulli"]
+
+
+class Bernoulli(Distribution):
+    """Bernoulli(probs=None, logits=None, validate_args=None), as ``torch.distributions.Bernoulli``.
+
+    Exactly one of ``probs`` (in [0, 1]) and ``logits`` (log-odds) is given.
+    Samples are 0./1. in the parameter's dtype. Raises ValueError when both or
+    neither are given, or (validating) for probs outside [0, 1] or a
+    ``log_prob`` value that is not 0 or 1.
+    """
+
+    def __init__(self, probs: Any = None, logits: Any = None, validate_args: bool | None = None) -> None:
+        if (probs is None) == (logits is None):
+            raise InvalidParameterError("Either `probs` or `logits` must be specified, but not both.")
+        self._probs: Tensor | None = None
+        self._logits: Tensor | None = None
+        if probs is not None:
+            (self._probs,) = broadcast_all(probs)
+            given = self._probs
+        else:
+            (self._logits,) = broadcast_all(logits)
+            given = self._logits
+        super().__init__(given.shape, (), validate_args)
+        if self._probs is not None:
+            with no_grad():
+                p = self._probs.numpy()
+            ok = bool(np.all((p >= 0) & (p <= 1)))
+            self._check(ok, f"parameter probs must be in [0, 1], got {self._probs}")
+
+    @property
+    def probs(self) -> Tensor:
+        """P(1), shape ``batch_shape``."""
+        if self._probs is None:
+            assert self._logits is not None
+            self._probs = self._logits.sigmoid()
+        return self._probs
+
+    @property
+    def logits(self) -> Tensor:
+        """The log-odds; from ``probs``, clamped to [eps, 1 - eps] first as PyTorch does."""
+        if self._logits is None:
+            eps = float(np.finfo(self.probs.dtype).eps)
+            p = self.probs.clamp(min=eps, max=1 - eps)
+            self._logits = p.log() - (1 - p).log()
+        return self._logits
+
+    @property
+    def mean(self) -> Tensor:
+        """``probs``."""
+        return self.probs
+
+    @property
+    def mode(self) -> Tensor:
+        """1 where probs > 1/2, 0 where below, nan at exactly 1/2 (as PyTorch)."""
+        with no_grad():
+            p = self.probs.numpy()
+        out = (p > 0.5).astype(p.dtype)
+        out[p == 0.5] = np.nan
+        return from_numpy(out)
+
+    @property
+    def variance(self) -> Tensor:
+        """``probs * (1 - probs)``."""
+        return self.probs * (1 - self.probs)
+
+    def sample(self, sample_shape: Shape | int = ()) -> Tensor:
+        """0./1. samples of shape ``sample_shape + batch_shape`` from the global generator."""
+        shape = self._extended_shape(sample_shape)
+        with no_grad():
+            p = np.broadcast_to(self.probs.numpy(), shape)
+        u = default_generator.np.random(shape)
+        return from_numpy((u < p).astype(p.dtype))
+
+    def log_prob(self, value: Any) -> Tensor:
+        """``value * log p + (1 - value) * log(1 - p)``, computed stably from the logits."""
+        logits, v = broadcast_all(self.logits, as_tensor(value, self.logits))
+        if self._validate_args:
+            with no_grad():
+                arr = v.numpy()
+            if not bool(np.all((arr == 0) | (arr == 1))):
+                raise InvalidParameterError(f"Bernoulli.log_prob: value must be 0 or 1, got {v}")
+        return -binary_cross_entropy_with_logits(logits, v.to(logits.dtype), reduction="none")
+
+    def entropy(self) -> Tensor:
+        """``-(p log p + (1 - p) log(1 - p))``."""
+        return binary_cross_entropy_with_logits(self.logits, self.probs, reduction="none")
+
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        """``[0., 1.]`` shaped ``(2, 1, ..., 1)``, expanded over the batch if asked."""
+        ones = (1,) * len(self.batch_shape)
+        values = from_numpy(np.array([0.0, 1.0], dtype=self.probs.dtype).reshape(-1, *ones))
+        return values.expand(2, *self.batch_shape) if expand else values
+
+    def _param_names(self) -> tuple[str, ...]:
+        return ("probs",) if self._logits is None else ("logits",)

@@ -1,0 +1,126 @@
+"""The categorical distribution over ``{0, ..., K-1}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad.autograd import no_grad
+from minigrad.distributions.distribution import Distribution, Shape, as_shape
+from minigrad.errors import InvalidParameterError
+from minigrad.nn.functional import one_hot
+from minigrad.random import default_generator
+from minigrad.tensor import Tensor, from_numpy
+
+__all__ = ["Categorical"]
+
+
+class Categorical(Distribution):
+    """Categorical(probs=None, logits=None, validate_args=None), as ``torch.distributions.Categorical``.
+
+    Exactly one of ``probs`` (non-negative, normalized along the last dim) and
+    ``logits`` (unnormalized log-probabilities, normalized with logsumexp) is
+    given; its shape is ``batch_shape + (K,)``. Samples are int64 indices.
+    Raises ValueError when both or neither are given, or (validating) when
+    ``probs`` has negative entries or ``log_prob`` gets a value outside 0..K-1.
+    """
+
+    def __init__(self, probs: Tensor | None = None, logits: Tensor | None = None,
+                 validate_args: bool | None = None) -> None:
+        if (probs is None) == (logits is None):
+            raise InvalidParameterError("Either `probs` or `logits` must be specified, but not both.")
+        given = probs if probs is not None else logits
+        assert given is not None
+        if given.ndim < 1:
+            raise InvalidParameterError("`probs` / `logits` parameter must be at least one-dimensional.")
+        self._probs: Tensor | None = None
+        self._logits: Tensor | None = None
+        if probs is not None:
+            self._probs = probs / probs.sum(-1, keepdim=True)
+        else:
+            assert logits is not None
+            self._logits = logits - logits.logsumexp(dim=-1, keepdim=True)
+        self._num_events = given.shape[-1]
+        super().__init__(given.shape[:-1], (), validate_args)
+        if probs is not None:
+            with no_grad():
+                p = probs.numpy()
+            self._check(bool(np.all(p >= 0)) and bool(np.all(np.isfinite(p))),
+                        f"parameter probs must be non-negative and finite, got {probs}")
+
+    @property
+    def param_shape(self) -> tuple[int, ...]:
+        """``batch_shape + (K,)``."""
+        return (*self.batch_shape, self._num_events)
+
+    @property
+    def probs(self) -> Tensor:
+        """The normalized probabilities, shape ``batch_shape + (K,)``."""
+        if self._probs is None:
+            assert self._logits is not None
+            self._probs = self._logits.softmax(-1)
+        return self._probs
+
+    @property
+    def logits(self) -> Tensor:
+        """The normalized log-probabilities; from ``probs`` clamped to [eps, 1 - eps] (as PyTorch)."""
+        if self._logits is None:
+            p = self.probs
+            eps = float(np.finfo(p.dtype).eps)
+            self._logits = p.clamp(min=eps, max=1 - eps).log()
+        return self._logits
+
+    @property
+    def mean(self) -> Tensor:
+        """Undefined for a categorical: nan, as PyTorch."""
+        return from_numpy(np.full(self.batch_shape, np.nan, dtype=self.probs.dtype))
+
+    @property
+    def variance(self) -> Tensor:
+        """Undefined for a categorical: nan, as PyTorch."""
+        return self.mean
+
+    @property
+    def mode(self) -> Tensor:
+        """The most probable category, int64 of shape ``batch_shape``."""
+        return self.probs.argmax(dim=-1)
+
+    def sample(self, sample_shape: Shape | int = ()) -> Tensor:
+        """int64 indices of shape ``sample_shape + batch_shape`` drawn from the global generator."""
+        shape = as_shape(sample_shape)
+        with no_grad():
+            p = self.probs.numpy().reshape(-1, self._num_events).astype(np.float64)
+        cdf = np.cumsum(p, axis=-1)
+        n = int(np.prod(shape, dtype=np.int64))
+        u = default_generator.np.random((n, p.shape[0])) * cdf[:, -1]
+        # the first category whose cumulative probability exceeds the draw
+        idx = (cdf[None, :, :] <= u[:, :, None]).sum(-1)
+        idx = np.minimum(idx, self._num_events - 1)
+        return from_numpy(np.ascontiguousarray(idx.reshape(shape + self.batch_shape)).astype(np.int64))
+
+    def log_prob(self, value: Any) -> Tensor:
+        """log P(value): ``value`` (integer categories) broadcasts against ``batch_shape``."""
+        v = value if isinstance(value, Tensor) else from_numpy(np.asarray(value))
+        with no_grad():
+            arr = v.numpy()
+        ok = bool(np.all((arr >= 0) & (arr < self._num_events) & (arr == np.round(arr))))
+        if self._validate_args and not ok:
+            raise InvalidParameterError(
+                f"Categorical.log_prob: value must be an integer in [0, {self._num_events - 1}], got {v}")
+        mask = one_hot(v.long(), self._num_events).to(self.logits.dtype)
+        return (mask * self.logits).sum(-1)
+
+    def entropy(self) -> Tensor:
+        """-sum p log p over the last dim (logits clamped at the dtype's lowest value so 0 * -inf is 0)."""
+        logits = self.logits.clamp(min=float(np.finfo(self.logits.dtype).min))
+        return -(logits * self.probs).sum(-1)
+
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        """The categories 0..K-1, shape ``(K, 1, ..., 1)``, expanded over the batch if asked."""
+        ones = (1,) * len(self.batch_shape)
+        values = from_numpy(np.arange(self._num_events, dtype=np.int64).reshape(-1, *ones))
+        return values.expand(self._num_events, *self.batch_shape) if expand else values
+
+    def _param_names(self) -> tuple[str, ...]:
+        return ("probs",) if self._probs is not None and self._logits is None else ("logits",)

@@ -1,0 +1,88 @@
+"""The continuous uniform distribution on [low, high)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad.autograd import no_grad
+from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
+from minigrad.random import default_generator
+from minigrad.tensor import Tensor, from_numpy
+
+__all__ = ["Uniform"]
+
+
+class Uniform(Distribution):
+    """Uniform(low, high, validate_args=None), as ``torch.distributions.Uniform``.
+
+    ``low`` and ``high`` broadcast to ``batch_shape``; ``rsample`` is
+    ``low + u * (high - low)``, differentiable in both. ``log_prob`` is
+    ``-log(high - low)`` inside [low, high) and -inf outside. Raises ValueError
+    (validating) unless low < high, or for a ``log_prob`` value outside [low, high].
+    """
+
+    has_rsample = True
+
+    def __init__(self, low: Any, high: Any, validate_args: bool | None = None) -> None:
+        self.low, self.high = broadcast_all(low, high)
+        super().__init__(self.low.shape, (), validate_args)
+        with no_grad():
+            ok = bool(np.all(self.low.numpy() < self.high.numpy()))
+        self._check(ok, f"low must be less than high, got low={self.low}, high={self.high}")
+
+    @property
+    def mean(self) -> Tensor:
+        """``(low + high) / 2``."""
+        return (self.high + self.low) / 2
+
+    @property
+    def mode(self) -> Tensor:
+        """Every point is a mode: nan, as PyTorch."""
+        return from_numpy(np.full(self.batch_shape, np.nan, dtype=self.low.dtype))
+
+    @property
+    def stddev(self) -> Tensor:
+        """``(high - low) / sqrt(12)``."""
+        return (self.high - self.low) / 12**0.5
+
+    @property
+    def variance(self) -> Tensor:
+        """``(high - low)^2 / 12``."""
+        return (self.high - self.low).pow(2) / 12
+
+    def sample(self, sample_shape: Shape | int = ()) -> Tensor:
+        """Samples of shape ``sample_shape + batch_shape``, without gradient."""
+        with no_grad():
+            return self.rsample(sample_shape)
+
+    def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
+        """``low + u * (high - low)`` with u uniform in [0, 1) from the global generator."""
+        shape = self._extended_shape(sample_shape)
+        u = from_numpy(default_generator.np.random(shape).astype(self.low.dtype))
+        return self.low + u * (self.high - self.low)
+
+    def log_prob(self, value: Any) -> Tensor:
+        """``log(1[low <= value < high]) - log(high - low)``."""
+        v = as_tensor(value, self.low)
+        if self._validate_args:
+            with no_grad():
+                arr, lo, hi = v.numpy(), self.low.numpy(), self.high.numpy()
+            if not bool(np.all((arr >= lo) & (arr <= hi))):
+                from minigrad.errors import InvalidParameterError
+
+                raise InvalidParameterError(f"Uniform.log_prob: value must lie in [low, high], got {v}")
+        inside = ((self.low <= v) & (self.high > v)).to(self.low.dtype)
+        return inside.log() - (self.high - self.low).log()
+
+    def cdf(self, value: Any) -> Tensor:
+        """``(value - low) / (high - low)`` clamped to [0, 1]."""
+        return ((as_tensor(value, self.low) - self.low) / (self.high - self.low)).clamp(min=0, max=1)
+
+    def entropy(self) -> Tensor:
+        """``log(high - low)``."""
+        return (self.high - self.low).log()
+
+    def _param_names(self) -> tuple[str, ...]:
+        return ("low", "high")

@@ -1,0 +1,52 @@
+"""Line budgets for the core files and packages (teenygrad's idea): growth is a decision, not drift.
+
+Each budget is a little above the size the path had when it was last set. A
+change that crosses one fails here, naming the path, its size and its budget;
+if the growth is deliberate, raise the number in :data:`BUDGETS` in the same
+commit and say in the message why the code needs the room (or move code out:
+kernels, rules and helpers have their own modules).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: path (file, or package counted with all its ``.py`` files) -> the most lines it may have
+BUDGETS: dict[str, int] = {
+    "minigrad/tensor.py": 1550,
+    "minigrad/ops.py": 1150,
+    "minigrad/autograd": 920,
+    "minigrad/nn": 8000,
+    "minigrad/optim": 3600,
+    "minigrad": 21000,
+}
+
+
+def count_lines(path: Path) -> int:
+    """Physical lines of a ``.py`` file, or of every ``.py`` file under a package."""
+    files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    return sum(len(f.read_text(encoding="utf-8").splitlines()) for f in files)
+
+
+@pytest.mark.parametrize("rel", list(BUDGETS))
+def test_size_within_budget(rel: str) -> None:
+    path = ROOT / rel
+    assert path.exists(), (
+        f"{rel} has a line budget in tests/test_size.py but no longer exists; "
+        "move its budget to where the code went"
+    )
+    lines, budget = count_lines(path), BUDGETS[rel]
+    assert lines <= budget, (
+        f"{rel} has {lines} lines, over its budget of {budget}. If the growth is deliberate, raise "
+        f"BUDGETS[{rel!r}] in tests/test_size.py in the same commit and say why in its message; "
+        "otherwise move code out (numpy kernels, rules and helpers have their own modules)"
+    )
+
+
+def test_budgets_cover_the_core() -> None:
+    """The core never loses its budget by accident: the engine, the ops and the Tensor stay listed."""
+    assert {"minigrad/tensor.py", "minigrad/ops.py", "minigrad"} <= set(BUDGETS)
