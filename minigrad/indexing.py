@@ -31,6 +31,28 @@ def _index_array(index: Any, what: str) -> Array:
     return a.astype(np.int64, copy=False)
 
 
+def _dim_index(fn: str, input: Tensor, d: int, index: Any, negative: bool = False) -> Array:  # noqa: A002
+    """``index`` flattened, checked against the size of dim ``d`` (negative entries only if ``negative``).
+
+    Raises:
+        DimensionError: an entry out of range, as PyTorch's IndexError.
+    """
+    idx = _index_array(index, fn).reshape(-1)
+    size = input.shape[d] if input.ndim else 1
+    low = -size if negative else 0
+    bad = idx[(idx < low) | (idx >= size)]
+    if bad.size:
+        raise DimensionError(f"{fn}: index {int(bad[0])} is out of bounds for dim {d} with size {size}")
+    return idx
+
+
+def _one(source: Tensor, fn: str) -> Tensor:
+    """The 0-d ``source`` of an index op on a 0-d tensor, as one element."""
+    if source.ndim != 0:
+        raise ShapeError(f"{fn}: source must be 0-d like the tensor, got shape {source.shape}")
+    return source.reshape(1)
+
+
 def along(shape: tuple[int, ...], index: Array, dim: int) -> tuple[Array, ...]:
     """The numpy index selecting ``index[i, j, ...]`` along ``dim`` at every other position.
 
@@ -203,6 +225,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:  # noqa: A00
     idx = _index_array(index, "index_select")
     if idx.ndim > 1:
         raise ShapeError(f"index_select: index must be 1-D, got shape {idx.shape}")
+    _dim_index("index_select", input, d, idx)
     if input.ndim == 0:
         return input.reshape(1)[idx.reshape(-1)].reshape(()) if idx.ndim == 0 else input.reshape(1)[idx]
     return input[(slice(None),) * d + (idx.reshape(-1),)]
@@ -212,7 +235,9 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     """input with alpha * source[..., i, ...] added at input[..., index[i], ...] along ``dim``."""
     _same_dtype("index_add", input, source)
     d = _norm_dim(dim, input.ndim)
-    idx = _index_array(index, "index_add").reshape(-1)
+    if input.ndim == 0:  # a 0-d tensor is indexed as one element
+        return index_add(input.reshape(1), d, index, _one(source, "index_add"), alpha=alpha).reshape(())
+    idx = _dim_index("index_add", input, d, index)
     src = source if alpha == 1 else source * alpha
     if src.dtype != input.dtype:
         src = src.astype(input.dtype)
@@ -226,14 +251,18 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:  # noqa: A002
     """input with input[..., index[i], ...] = source[..., i, ...] along ``dim``."""
     d = _norm_dim(dim, input.ndim)
-    idx = _index_array(index, "index_copy").reshape(-1)
+    if input.ndim == 0:
+        return index_copy(input.reshape(1), d, index, _one(source, "index_copy")).reshape(())
+    idx = _dim_index("index_copy", input, d, index)
     return put(input, (slice(None),) * d + (idx,), source)
 
 
 def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:  # noqa: A002
     """input with the entries at ``index`` along ``dim`` set to ``value`` (a number or 0-d tensor)."""
     d = _norm_dim(dim, input.ndim)
-    idx = _index_array(index, "index_fill").reshape(-1)
+    if input.ndim == 0:
+        return index_fill(input.reshape(1), d, index, value).reshape(())
+    idx = _dim_index("index_fill", input, d, index, negative=True)
     v = value if isinstance(value, Tensor) else from_numpy(np.asarray(value, dtype=input.dtype))
     return put(input, (slice(None),) * d + (idx,), v)
 

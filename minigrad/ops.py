@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from minigrad import autograd
-from minigrad.errors import MinigradError, ShapeError
+from minigrad.errors import DimensionError, MinigradError, ShapeError
 from minigrad.tensor import Array, Tensor
 
 Index = tuple[Any, ...]
@@ -830,7 +830,7 @@ class RoundedQuotient(Function):
 
 
 class Atan2(Function):
-    """y = atan2(a, b);  da = g * b / (a**2 + b**2), db = -g * a / (a**2 + b**2)."""
+    """y = atan2(a, b);  da = g * b / (a**2 + b**2), db = -g * a / (a**2 + b**2); 0 where a**2 + b**2 is 0."""
 
     __slots__ = ()
 
@@ -839,7 +839,8 @@ class Atan2(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
-        r = g / (a * a + b * b)
+        den = a * a + b * b  # 0 at the origin and where the squares underflow: PyTorch's gradient is 0 there
+        r = where(Tensor._wrap(den._array == 0), _const(0.0, g), g / den)
         return (r * b if a.requires_grad else None, -(r * a) if b.requires_grad else None)
 
 
@@ -1090,9 +1091,9 @@ class Max(Function):
     _arg: ClassVar[Any] = np.argmax
 
     def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool, first: bool) -> Array:
-        if a.size == 0:
-            raise MinigradError(
-                f"{type(self).__name__.lower()}() of an empty tensor of shape {a.shape}: "
+        if a.size == 0 and any(a.shape[d] == 0 for d in (range(a.ndim) if dims is None else dims)):
+            raise DimensionError(  # an IndexError over a dim, as PyTorch's
+                f"{type(self).__name__.lower()}() over an empty dim of a tensor of shape {a.shape}: "
                 "the reduction has no identity"
             )
         self.dims, self.keepdim, self.first = dims, keepdim, first

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
-from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
+from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.tensor import Array, Tensor, _lift, _promote, float32, from_numpy, where
 
 __all__ = [
@@ -471,18 +471,25 @@ def minimum(input: Any, other: Any) -> Tensor:  # noqa: A002
     return _tensor(input).minimum(other) if isinstance(input, Tensor) else _tensor(other).minimum(input)
 
 
-def fmax(input: Any, other: Any) -> Tensor:  # noqa: A002
-    """Elementwise max ignoring nan (nan only if both are); the gradient goes to the chosen side."""
+def _nan_ignoring(name: str, input: Any, other: Any, keep: np.ufunc) -> Tensor:  # noqa: A002
+    """input where ``keep(input, other)`` or other is nan, else other: fmax/fmin's choice."""
     a, b = _pair(input, other)
     x, y = a.numpy(), b.numpy()
-    return where(from_numpy((x >= y) | np.isnan(y)), a, b)
+    try:
+        take_a = keep(x, y) | np.isnan(y)
+    except ValueError as e:
+        raise ShapeError(f"{name}: shapes {a.shape} and {b.shape} cannot be broadcast") from e
+    return where(from_numpy(take_a), a, b)
+
+
+def fmax(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """Elementwise max ignoring nan (nan only if both are); the gradient goes to the chosen side."""
+    return _nan_ignoring("fmax", input, other, np.greater_equal)
 
 
 def fmin(input: Any, other: Any) -> Tensor:  # noqa: A002
     """Elementwise min ignoring nan (nan only if both are); the gradient goes to the chosen side."""
-    a, b = _pair(input, other)
-    x, y = a.numpy(), b.numpy()
-    return where(from_numpy((x <= y) | np.isnan(y)), a, b)
+    return _nan_ignoring("fmin", input, other, np.less_equal)
 
 
 def xlogy(input: Any, other: Any) -> Tensor:  # noqa: A002
@@ -496,7 +503,15 @@ def xlogy(input: Any, other: Any) -> Tensor:  # noqa: A002
 
 
 def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:  # noqa: A002
-    """input + weight * (end - input) (PyTorch's two-sided formula); weight a number or tensor."""
+    """input + weight * (end - input) (PyTorch's two-sided formula); weight a number or tensor.
+
+    Raises:
+        DTypeError: ``end``, or a ``weight`` tensor that is not 0-d, has another dtype than ``input``.
+    """
+    for name, other in (("end", end), ("weight", weight)):
+        if isinstance(input, Tensor) and isinstance(other, Tensor) and other.dtype != input.dtype and (
+                name == "end" or other.ndim):
+            raise DTypeError(f"lerp: expected dtype {input.dtype} for `{name}` but got dtype {other.dtype}")
     a, b = _pair(input, end)
     w = weight if isinstance(weight, Tensor) else _lift(weight, a)
     if w.dtype != a.dtype:
@@ -507,9 +522,22 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:  # noqa: A002
         raise ShapeError(f"lerp: shapes {a.shape}, {b.shape} and {w.shape} cannot be broadcast") from e
 
 
+def _expanded(fn: str, input: Tensor, tensor1: Tensor, tensor2: Tensor) -> tuple[Tensor, Tensor]:  # noqa: A002
+    """tensor1 and tensor2 expanded to the result's shape: as in PyTorch's fused kernel, each element's
+    gradient term is formed before a broadcast sums them (so inf times upstream gradients of both signs
+    is nan, as PyTorch's, not the inf of summing the gradients first)."""
+    try:
+        shape = np.broadcast_shapes(input.shape, tensor1.shape, tensor2.shape)
+    except ValueError as e:
+        raise ShapeError(f"{fn}: shapes {input.shape}, {tensor1.shape} and {tensor2.shape} cannot be "
+                         "broadcast") from e
+    return tensor1.expand(*shape), tensor2.expand(*shape)
+
+
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:  # noqa: A002
     """input + value * tensor1 * tensor2."""
-    prod = tensor1 * tensor2
+    a, b = _expanded("addcmul", input, tensor1, tensor2)
+    prod = a * b
     return input + (prod if value == 1 else prod * value)
 
 
@@ -522,7 +550,8 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
     if tensor1.dtype.kind in "biu" and tensor2.dtype.kind in "biu":
         raise MinigradError("Integer division with addcdiv is no longer supported (as in PyTorch); "
                             "use (input + value * tensor1 / tensor2) with float tensors")
-    quot = tensor1 / tensor2
+    a, b = _expanded("addcdiv", input, tensor1, tensor2)
+    quot = a / b
     return input + (quot if value == 1 else quot * value)
 
 

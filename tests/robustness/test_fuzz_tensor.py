@@ -253,11 +253,10 @@ WELFORD = {"var_mean", "std_mean"}
 TIE_PICKING = {"kthvalue", "median", "median_dim"}
 TIES = {"zero", "inf", "-inf", "nan", "nonfinite-mix", "int64", "bool"}
 
-#: gradients PyTorch's kernels get wrong at an edge, where minigrad's follow the formula: atan2 at
-#: subnormal inputs (PyTorch 0, the formula's g * b / (a**2 + b**2) overflows), logcumsumexp at huge
-#: inputs (PyTorch's backward gives 0 or 1, ignoring the upstream gradient, even in float64; minigrad
-#: gives the exact sum of the upstream gradients where an entry is the running max): values compared
-EDGE_GRADIENTS = {("atan2", "tiny"), ("logcumsumexp", "huge")}
+#: gradients PyTorch's kernels get wrong at an edge, where minigrad's follow the formula: logcumsumexp
+#: at huge inputs (PyTorch's backward gives 0 or 1, ignoring the upstream gradient, even in float64;
+#: minigrad gives the exact sum of the upstream gradients where an entry is the running max): values compared
+EDGE_GRADIENTS = {("logcumsumexp", "huge")}
 
 
 def _poison(arrays: list[np.ndarray], kind: str, rng: np.random.Generator) -> list[np.ndarray]:
