@@ -36,6 +36,7 @@ from minigrad import reduction_functions as _reduction_functions
 from minigrad import reductions as _reductions
 from minigrad import sampling as _sampling
 from minigrad import shape_ops as _shape_ops
+from minigrad._format import set_printoptions
 from minigrad.anomaly import detect_anomaly
 from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigrad.autograd import functional as _autograd_functional  # noqa: F401  (torch.autograd.functional)
@@ -49,6 +50,7 @@ from minigrad.dtypes import (
     can_cast,
     char,
     double,
+    dtype,
     finfo,
     float,  # noqa: A004
     float16,
@@ -115,7 +117,17 @@ from minigrad.reduction_functions import *  # noqa: F403
 from minigrad.reductions import *  # noqa: F403
 from minigrad.sampling import *  # noqa: F403
 from minigrad.serialization import load, save
+from minigrad.settings import (
+    are_deterministic_algorithms_enabled,
+    get_deterministic_debug_mode,
+    get_num_threads,
+    is_deterministic_algorithms_warn_only_enabled,
+    set_deterministic_debug_mode,
+    set_num_threads,
+    use_deterministic_algorithms,
+)
 from minigrad.shape_ops import *  # noqa: F403
+from minigrad.size import Size, numel
 from minigrad.tensor import (
     Tensor,
     as_tensor,
@@ -154,6 +166,11 @@ __all__ += [  # PyTorch's dtype names and queries, and the function modules' fun
     "as_tensor", "bfloat16", "bool", "byte", "can_cast", "char", "double", "finfo", "float", "float16",
     "half", "iinfo", "int", "int8", "int16", "int32", "is_floating_point", "is_tensor", "long",
     "promote_types", "result_type", "short", "uint8",
+]  # fmt: skip
+__all__ += [  # shapes, printing and the process-wide switches PyTorch scripts set
+    "Size", "are_deterministic_algorithms_enabled", "dtype", "get_deterministic_debug_mode",
+    "get_num_threads", "is_deterministic_algorithms_warn_only_enabled", "numel",
+    "set_deterministic_debug_mode", "set_num_threads", "set_printoptions", "use_deterministic_algorithms",
 ]  # fmt: skip
 __all__ += [name for module in (_grids, _indexing, _matrix_ops, _pointwise, _reduction_functions, _reductions,
                                 _sampling, _shape_ops) for name in module.__all__]

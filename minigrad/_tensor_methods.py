@@ -489,6 +489,11 @@ class TensorMethods:
         """Running sums along ``dim``."""
         return reductions.cumsum(self, dim, dtype=dtype)
 
+    def diff(self: Any, n: builtins.int = 1, dim: builtins.int = -1, prepend: Tensor | None = None,
+             append: Tensor | None = None) -> Tensor:
+        """The n-th forward difference along ``dim``; see :func:`minigrad.diff`."""
+        return reductions.diff(self, n, dim, prepend, append)
+
     def cumprod(self: Any, dim: builtins.int, *, dtype: Any = None) -> Tensor:
         """Running products along ``dim``."""
         return reductions.cumprod(self, dim, dtype=dtype)
@@ -928,6 +933,10 @@ class TensorMethods:
 
             return tensor_type_name(self.dtype)
         return self.astype(dtype)
+
+    def type_as(self: Any, other: Tensor) -> Tensor:
+        """This tensor in ``other``'s dtype (self if it has it already); differentiable between floats."""
+        return cast("Tensor", self.astype(other.dtype))
 
     def half(self: Any) -> Tensor:
         """Convert to float16."""

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "DTYPES", "bfloat16", "bool", "byte", "can_cast", "char", "double", "finfo", "float", "float16",
+    "DTYPES", "bfloat16", "bool", "byte", "can_cast", "char", "double", "dtype", "finfo", "float", "float16",
     "float32", "float64", "half", "iinfo", "int", "int8", "int16", "int32", "int64", "is_floating_point",
     "is_tensor", "long", "promote_types", "result_type", "short", "tensor_type_name", "uint8",
 ]  # fmt: skip
@@ -57,6 +57,32 @@ BFLOAT16_MESSAGE = (
     "use float32 (or float16)"
 )
 bfloat16 = _Bfloat16()
+
+
+class _DTypeMeta(type):
+    """Makes ``isinstance(x, mg.dtype)`` true for minigrad's dtypes, which are numpy's."""
+
+    def __instancecheck__(cls, obj: object) -> builtins.bool:
+        return obj is bfloat16 or (isinstance(obj, np.dtype) and obj in DTYPES)
+
+    def __subclasscheck__(cls, sub: type) -> builtins.bool:
+        return sub is _Bfloat16 or any(sub is type(dt) for dt in DTYPES)
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("cannot create 'minigrad.dtype' instances; use the names (mg.float32, mg.long, ...)")
+
+
+class dtype(metaclass=_DTypeMeta):  # noqa: N801 - PyTorch's name
+    """The type of dtypes, as ``torch.dtype``: for ``isinstance(x, mg.dtype)`` and annotations.
+
+    minigrad's dtypes are numpy dtypes (``mg.float32 is np.dtype('float32')``),
+    so this is not their class; ``isinstance`` is true for each dtype a tensor
+    can have (``mg.float32``, ``mg.long``, ``x.dtype``, ...) and for the name
+    ``mg.bfloat16``. As in PyTorch, it cannot be called to make one.
+
+    Raises:
+        TypeError: when called.
+    """
 
 
 def is_bfloat16(dtype: object) -> builtins.bool:

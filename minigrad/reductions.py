@@ -22,9 +22,9 @@ from minigrad.indexing import gather_values
 from minigrad.tensor import Array, Tensor, _norm_dim, _norm_dims, _resolve_dtype, from_numpy, int64, where
 
 __all__ = [
-    "aminmax", "argsort", "bincount", "count_nonzero", "cummax", "cummin", "cumprod", "cumsum", "histc",
-    "histogram", "kthvalue", "logcumsumexp", "median", "mode", "msort", "nanmean", "nanmedian", "nansum",
-    "norm", "prod", "sort", "std_mean", "topk", "unique", "unique_consecutive", "var_mean",
+    "aminmax", "argsort", "bincount", "count_nonzero", "cummax", "cummin", "cumprod", "cumsum", "diff",
+    "histc", "histogram", "kthvalue", "logcumsumexp", "median", "mode", "msort", "nanmean", "nanmedian",
+    "nansum", "norm", "prod", "sort", "std_mean", "topk", "unique", "unique_consecutive", "var_mean",
 ]  # fmt: skip
 
 Dim = int | Sequence[int] | None
@@ -174,6 +174,50 @@ def _window(x: Tensor, d: int, fill: float) -> Tensor:
     return where(tri, rows, from_numpy(np.full((n, n), fill, dtype=x.dtype)))
 
 
+def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None,  # noqa: A002
+         append: Tensor | None = None) -> Tensor:
+    """The n-th forward difference along ``dim``: out[i] = x[i + 1] - x[i], applied ``n`` times.
+
+    ``prepend`` / ``append`` are joined to ``input`` along ``dim`` first (same
+    number of dims, other sizes equal; dtypes promote as in ``cat``); with
+    ``n=0`` the result is a copy of ``input`` alone, as PyTorch's. Bools give
+    ``x[i + 1] != x[i]``. The size along ``dim`` shrinks by ``n`` (to no
+    less than 0). The inverse of ``cumsum``; differentiable (a difference of
+    two slices).
+
+    Raises:
+        MinigradError: a 0-d input, or ``prepend``/``append`` with another number of dims.
+        InvalidParameterError: a negative ``n``.
+        TypeError: a non-int ``n``, or ``prepend``/``append`` that are not Tensors.
+        DimensionError: ``dim`` out of range.
+        ShapeError: ``prepend``/``append`` sizes that differ from ``input``'s off ``dim``.
+    """
+    from minigrad.tensor import cat
+
+    if input.ndim == 0:
+        raise MinigradError("diff expects input to be at least one-dimensional")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"diff(): argument 'n' must be int, not {type(n).__name__}")
+    if n < 0:
+        raise InvalidParameterError(f"diff: order must be non-negative but got n={n}")
+    d = _norm_dim(dim, input.ndim)
+    if n == 0:
+        return input.clone()
+    for name, extra in (("prepend", prepend), ("append", append)):
+        if extra is not None and not isinstance(extra, Tensor):
+            raise TypeError(f"diff(): argument '{name}' must be Tensor, not {type(extra).__name__}")
+        if extra is not None and extra.ndim != input.ndim:
+            raise MinigradError(f"diff expects prepend or append to be the same dimension as input, got "
+                                f"{name} of {extra.ndim} dims and input of {input.ndim}")
+    parts = [t for t in (prepend, input, append) if t is not None]
+    x = cat(parts, d) if len(parts) > 1 else input
+    for _ in range(n):
+        k = max(x.shape[d] - 1, 0)
+        later, earlier = x.narrow(d, x.shape[d] - k, k), x.narrow(d, 0, k)
+        x = later != earlier if x.dtype.kind == "b" else later - earlier
+    return x
+
+
 def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A002
     """Running products along ``dim``: out[i] = x[0] * ... * x[i].
 
@@ -288,9 +332,15 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> ret
     return out
 
 
+def _nonempty_dim(fn: str, x: Tensor, d: int) -> None:
+    if x.shape[d] == 0:
+        raise DimensionError(f"{fn}(): expected reduction dim {d} to have non-zero size, got shape {x.shape}")
+
+
 def _select(x: Tensor, d: int, choose: Any, keepdim: bool, kind: type) -> Any:
     if x.ndim == 0:
         return kind(x * 1, from_numpy(np.zeros((), dtype=int64)))
+    _nonempty_dim(kind.__name__, x, d)
     idx = choose(_order(x.numpy(), d, False))
     values = gather_values(x, d, idx)
     if not keepdim:
@@ -338,6 +388,7 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mo
     if input.ndim == 0:
         return return_types.mode(input * 1, from_numpy(np.zeros((), dtype=int64)))
     d = _norm_dim(dim, input.ndim)
+    _nonempty_dim("mode", input, d)
     a = np.moveaxis(input.numpy(), d, -1)
     rows = a.reshape(-1, a.shape[-1])
     best = np.empty(rows.shape[0], dtype=int64)

@@ -22,6 +22,7 @@ from minigrad._tensor_methods import TensorMethods, dim_aliases
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device, device, parse_to
 from minigrad.errors import DeviceError, DimensionError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.size import Size, as_size
 
 if TYPE_CHECKING:
     from minigrad.ops import Function
@@ -279,9 +280,9 @@ class Tensor(TensorMethods):
             self._write(lambda _: new)
 
     @property
-    def shape(self) -> tuple[int, ...]:
-        """The dims, as a tuple of ints."""
-        return self._array.shape
+    def shape(self) -> Size:
+        """The dims, a :class:`~minigrad.Size` (a tuple of ints, as ``torch.Size``)."""
+        return as_size(self._array.shape)
 
     @property
     def ndim(self) -> int:
@@ -303,8 +304,8 @@ class Tensor(TensorMethods):
         """The op that produced this tensor, or None for leaves."""
         return self._ctx
 
-    def size(self, dim: int | None = None) -> tuple[int, ...] | int:
-        """The shape, or the size of one dim."""
+    def size(self, dim: int | None = None) -> Size | int:
+        """The shape (a :class:`~minigrad.Size`), or the size of one dim."""
         if dim is not None and self.ndim == 0:
             raise DimensionError(f"size(): dim {dim!r} was given, but the tensor is 0-d and has no dims")
         return self.shape if dim is None else self.shape[_norm_dim(dim, self.ndim)]
@@ -351,6 +352,17 @@ class Tensor(TensorMethods):
     def detach(self) -> Tensor:
         """A tensor sharing the data, cut off from the graph."""
         return Tensor._wrap(self._array)
+
+    def detach_(self) -> Tensor:
+        """Cut this tensor off from the graph in place: it becomes a leaf that needs no grad; returns self.
+
+        A backward that reaches an op which used this tensor before then
+        raises (PyTorch raises for the ops that saved it), as after any
+        in-place change.
+        """
+        self._ctx, self.requires_grad, self._retains_grad = None, False, False
+        self._version += 1
+        return self
 
     def astype(self, dtype: DTypeLike) -> Tensor:
         """A copy converted to ``dtype`` (differentiable between float dtypes)."""
@@ -1146,8 +1158,8 @@ class Tensor(TensorMethods):
                               first=False)
 
     def _arg(self, fn: Callable[..., Array], dim: int | None, keepdim: builtins.bool) -> Tensor:
-        if self._array.size == 0:
-            raise MinigradError(f"{fn.__name__}() of an empty tensor of shape {self.shape}")
+        if self._array.size == 0 and (dim is None or self.shape[_norm_dim(dim, self.ndim)] == 0):
+            raise DimensionError(f"{fn.__name__}() over an empty dim of a tensor of shape {self.shape}")
         if dim is None:
             out = np.asarray(fn(self._array))
             return Tensor._wrap(out.reshape((1,) * self.ndim) if keepdim else out.astype(int64))

@@ -1030,6 +1030,7 @@ NOT_OPS = frozenset({
     "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__invert__", "__and__", "__or__",
     "__iadd__", "__isub__", "__imul__", "__itruediv__", "__setitem__", "__bool__", "__float__", "__int__",
     "__index__", "__len__", "__iter__", "__array__", "__hash__", "__repr__",
+    "detach_",  # graph surgery, not a value op: tests/parity/test_torch_switches.py
 })  # fmt: skip
 
 #: Public minigrad functions that are not ops on values: grad mode, seeding, I/O, checks,
@@ -1041,6 +1042,10 @@ MODULE_NOT_OPS = frozenset({
     "is_floating_point", "result_type", "promote_types", "can_cast", "zeros", "ones", "full", "rand",
     "randn", "randint", "randperm", "multinomial", "bernoulli", "normal", "rand_like", "randn_like",
     "randint_like", "get_default_device", "get_default_dtype", "set_default_device", "set_default_dtype",
+    # process-wide switches and printing: tests/parity/test_torch_switches.py, test_tensor_repr.py
+    "set_num_threads", "get_num_threads", "use_deterministic_algorithms",
+    "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled",
+    "set_deterministic_debug_mode", "get_deterministic_debug_mode", "set_printoptions",
 })  # fmt: skip
 
 #: The operators API.md promises, which must each have a row.

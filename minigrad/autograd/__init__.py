@@ -372,6 +372,8 @@ def _root_grads(
             raise ShapeError(
                 f"backward: gradient has shape {g.shape} but the output has shape {out.shape}"
             )
+        if g.dtype != out.dtype:  # as PyTorch: a float64 gradient of a float32 output is rounded to float32
+            g = g.astype(out.dtype)
         result.append(g)
     return result
 
