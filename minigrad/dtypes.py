@@ -18,7 +18,7 @@ import numpy as np
 __all__ = [
     "DTYPES", "bfloat16", "bool", "byte", "can_cast", "char", "double", "dtype", "finfo", "float", "float16",
     "float32", "float64", "half", "iinfo", "int", "int8", "int16", "int32", "int64", "is_floating_point",
-    "is_tensor", "long", "promote_types", "result_type", "short", "tensor_type_name", "uint8",
+    "is_tensor", "long", "promote_types", "result_type", "short", "uint8",
 ]  # fmt: skip
 
 float16 = half = np.dtype(np.float16)

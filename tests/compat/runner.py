@@ -56,14 +56,6 @@ SPECS: dict[str, list[Check]] = {
     "reinforce.py": [Check(r"log_prob\[\d\] (\S+)", 1e-5), Check(r"entropy\[\d\] (\S+)", 1e-5),
                      Check(r"grad\[\d\] (\S+)", 1e-5), Check(r"probs\[\d\] (\S+)", 1e-6),
                      Check(r"final running reward (\S+)", 0.1, "last")],
-}
-
-# Programs that agree with PyTorch once the Tensor functions and layers they use
-# exist in minigrad; move each into SPECS when it runs under the launcher. Every
-# one runs and agrees on a tree with the "ops" and "conv" branches merged.
-# Blockers on main today: torch.linspace/sin/cos/exp/long/Tensor.div/nelement
-# and friends (ops), nn.Conv2d/ConvTranspose2d/AdaptiveAvgPool2d (conv).
-PENDING: dict[str, list[Check]] = {
     # fixed weights (the run stops before RMSprop's constant-lr oscillation, where float32 rounding grows)
     "poly_rmsprop.py": [Check(r"step +\d+ \| loss (\S+)", 1e-4), Check(r"\+ (\S+) x ", 1e-4),
                         Check(r"\+ (\S+) x\^3", 1e-4)],
@@ -75,6 +67,13 @@ PENDING: dict[str, list[Check]] = {
                              Check(r"gru \d+ \| avg loss (\S+)", 1e-3), Check(r"gru diagonal (.+)", 0)],
     # fixed weights, dropout 0
     "transformer_lm.py": [Check(r"\| loss (\S+) \|", 1e-3), Check(r"valid loss (\S+)", 1e-3)],
+}
+
+# Programs that agree with PyTorch once the layers they use exist in minigrad;
+# move each into SPECS when it runs under the launcher. Every one runs and
+# agrees on a tree with the "conv" branch merged: they wait for
+# nn.Conv2d/ConvTranspose2d/AdaptiveAvgPool2d.
+PENDING: dict[str, list[Check]] = {
     # only the seed is shared (reparameterization noise and shuffling)
     "vae_digits.py": [Check(r"final test loss (\S+)", 0.05, "last")],
     # fixed weights and noise (noise from numpy); float32 rounding grows a little through the GAN's steps
