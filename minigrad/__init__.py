@@ -10,10 +10,17 @@ PyTorch's, so ``python -m minigrad.compat script.py`` runs PyTorch scripts.
 # As `torch.nn` after `import torch`, the subpackages are attributes: mg.nn, mg.optim, mg.data,
 # mg.utils, and the CPU-only answers of mg.cuda, mg.backends, mg.accelerator, mg.distributed, mg.onnx.
 # PyTorch's functions: elementwise math, reductions, shapes, products, indexing, grids, sampling
+# The Tensor first: as it loads it binds the function modules behind its methods, and those
+# import minigrad.factories, which must not be half-imported then (amp, below, imports it).
+from minigrad import tensor as _tensor  # noqa: F401
+
+# isort: split
 from minigrad import (
     _malloc,  # noqa: F401  (side effect: see minigrad/_malloc.py)
     accelerator,
+    amp,
     backends,
+    cpu,
     cuda,
     data,
     distributed,
@@ -37,6 +44,7 @@ from minigrad import reductions as _reductions
 from minigrad import sampling as _sampling
 from minigrad import shape_ops as _shape_ops
 from minigrad._format import set_printoptions
+from minigrad.amp import autocast, is_autocast_enabled
 from minigrad.anomaly import detect_anomaly
 from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigrad.autograd import functional as _autograd_functional  # noqa: F401  (torch.autograd.functional)
@@ -157,6 +165,7 @@ __all__ = [
     "randint_like", "randn_like", "set_default_device", "set_default_dtype", "utils",
     "DTypeError", "DomainError",
     "safetensors", "testing", "distributions",
+    "amp", "autocast", "cpu", "is_autocast_enabled",
 ]  # fmt: skip
 __all__ += [
     "default_generator", "gather", "get_rng_state", "initial_seed", "linalg", "return_types", "scatter_add",
