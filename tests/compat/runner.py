@@ -67,18 +67,6 @@ SPECS: dict[str, list[Check]] = {
                              Check(r"gru \d+ \| avg loss (\S+)", 1e-3), Check(r"gru diagonal (.+)", 0)],
     # fixed weights, dropout 0
     "transformer_lm.py": [Check(r"\| loss (\S+) \|", 1e-3), Check(r"valid loss (\S+)", 1e-3)],
-}
-
-# Programs that agree with PyTorch once the layers they use exist in minigrad;
-# move each into SPECS when it runs under the launcher. Every one runs and
-# agrees on a tree with the "conv" branch merged: they wait for
-# nn.Conv2d/ConvTranspose2d/AdaptiveAvgPool2d.
-PENDING: dict[str, list[Check]] = {
-    # only the seed is shared (reparameterization noise and shuffling)
-    "vae_digits.py": [Check(r"final test loss (\S+)", 0.05, "last")],
-    # fixed weights and noise (noise from numpy); float32 rounding grows a little through the GAN's steps
-    "dcgan_digits.py": [Check(r"Loss_D: (\S+)", 2e-3), Check(r"Loss_G: (\S+)", 2e-3),
-                        Check(r"samples mean (\S+)", 2e-2), Check(r"std (\S+)", 2e-3)],
     # fixed weights and numpy-drawn batches: every printed loss agrees (float32 rounding only)
     "nanogpt.py": [Check(r"train loss (\S+),", 1e-4), Check(r"val loss (\S+)\n", 1e-4),
                    Check(r"iter \d+: loss (\S+),", 1e-4), Check(r"norm (\S+),", 1e-3),
@@ -96,6 +84,18 @@ PENDING: dict[str, list[Check]] = {
                    Check(r"test loss +(\S+) \| test ppl", 2e-3),
                    Check(r"final lr (\S+)", 0), Check(r"best valid loss (\S+)", 3e-4),
                    Check(r"best valid loss \S+ test loss (\S+)", 3e-4)],
+}
+
+# Programs that agree with PyTorch once the layers they use exist in minigrad;
+# move each into SPECS when it runs under the launcher. Every one runs and
+# agrees on a tree with the "conv" branch merged: they wait for
+# nn.Conv2d/ConvTranspose2d/AdaptiveAvgPool2d.
+PENDING: dict[str, list[Check]] = {
+    # only the seed is shared (reparameterization noise and shuffling)
+    "vae_digits.py": [Check(r"final test loss (\S+)", 0.05, "last")],
+    # fixed weights and noise (noise from numpy); float32 rounding grows a little through the GAN's steps
+    "dcgan_digits.py": [Check(r"Loss_D: (\S+)", 2e-3), Check(r"Loss_G: (\S+)", 2e-3),
+                        Check(r"samples mean (\S+)", 2e-2), Check(r"std (\S+)", 2e-3)],
     # the hand-written part is exact; the DataLoader parts shuffle with the seed
     "nn_tutorial.py": [Check(r"scratch loss (\S+)", 1e-4), Check(r"scratch loss \S+ accuracy (\S+)", 1e-4),
                        Check(r"logistic valid loss (\S+)", 0.05), Check(r"cnn valid loss (\S+)", 0.5)],
