@@ -1046,6 +1046,7 @@ MODULE_NOT_OPS = frozenset({
     "set_num_threads", "get_num_threads", "use_deterministic_algorithms",
     "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled",
     "set_deterministic_debug_mode", "get_deterministic_debug_mode", "set_printoptions",
+    "is_autocast_enabled",  # a grad-mode-like query: tests/amp/test_autocast.py
 })  # fmt: skip
 
 #: The operators API.md promises, which must each have a row.

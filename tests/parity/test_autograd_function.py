@@ -266,9 +266,8 @@ def test_forward_runs_without_recording() -> None:
 
 
 def test_function_is_importable_where_pytorch_has_it() -> None:
-    from minigrad.autograd.function import FunctionCtx
-
     from minigrad.autograd import Function
+    from minigrad.autograd.function import FunctionCtx
 
     assert mg.autograd.Function is Function
     assert FunctionCtx is not None
