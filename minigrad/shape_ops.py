@@ -178,11 +178,11 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:  # noqa: A002
 
 
 def flip(input: Tensor, dims: Any) -> Tensor:  # noqa: A002
-    """Reverse the order of elements along ``dims``."""
+    """Reverse the order of elements along ``dims``; a copy, as PyTorch's (writes to it leave input alone)."""
     ds = _dims("flip", dims, input.ndim)
     if not ds or input.ndim == 0:
         return input * 1
-    return input[tuple(slice(None, None, -1) if i in ds else slice(None) for i in range(input.ndim))]
+    return clone(input[tuple(slice(None, None, -1) if i in ds else slice(None) for i in range(input.ndim))])
 
 
 def fliplr(input: Tensor) -> Tensor:  # noqa: A002
@@ -200,7 +200,10 @@ def flipud(input: Tensor) -> Tensor:  # noqa: A002
 
 
 def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:  # noqa: A002
-    """Shift elements cyclically by ``shifts`` along ``dims`` (the flattened tensor when dims is None)."""
+    """Shift elements cyclically by ``shifts`` along ``dims`` (the flattened tensor when dims is None).
+
+    Always a new tensor, as PyTorch's, also when every shift is a multiple of the size.
+    """
     if dims is None:
         s = _int("roll", "shifts", shifts if isinstance(shifts, (int, np.integer)) else next(iter(shifts)))
         return roll(input.reshape(-1), s, 0).reshape(input.shape)
@@ -215,7 +218,7 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:  # noqa: A002
         if k:
             lead = (slice(None),) * d
             out = cat([out[lead + (slice(n - k, None),)], out[lead + (slice(0, n - k),)]], d)  # noqa: RUF005
-    return out
+    return clone(out) if out is input else out
 
 
 def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:  # noqa: A002
@@ -235,6 +238,7 @@ def repeat(input: Tensor, *sizes: Any) -> Tensor:  # noqa: A002
     """Tile the tensor ``sizes[i]`` times along each dim (more sizes than dims add leading dims).
 
     A view expanded over new interleaved dims, then reshaped: the gradient sums the copies.
+    Always a new tensor, as PyTorch's (also when every size is 1).
 
     Raises:
         ShapeError: fewer sizes than dims.
@@ -245,7 +249,8 @@ def repeat(input: Tensor, *sizes: Any) -> Tensor:  # noqa: A002
     shape = (1,) * (len(reps) - input.ndim) + input.shape
     inter = [d for s in shape for d in (1, s)]
     target = [d for r, s in zip(reps, shape) for d in (r, s)]
-    return input.reshape(inter).expand(*target).reshape(tuple(r * s for r, s in zip(reps, shape)))
+    out = input.reshape(inter).expand(*target).reshape(tuple(r * s for r, s in zip(reps, shape)))
+    return clone(out) if all(r == 1 for r in reps) else out  # reshaping alone would share input's memory
 
 
 def tile(input: Tensor, dims: Sequence[int]) -> Tensor:  # noqa: A002
