@@ -128,9 +128,13 @@ from minigrad.serialization import load, save
 from minigrad.settings import (
     are_deterministic_algorithms_enabled,
     get_deterministic_debug_mode,
+    get_float32_matmul_precision,
+    get_num_interop_threads,
     get_num_threads,
     is_deterministic_algorithms_warn_only_enabled,
     set_deterministic_debug_mode,
+    set_float32_matmul_precision,
+    set_num_interop_threads,
     set_num_threads,
     use_deterministic_algorithms,
 )
@@ -180,6 +184,8 @@ __all__ += [  # shapes, printing and the process-wide switches PyTorch scripts s
     "Size", "are_deterministic_algorithms_enabled", "dtype", "get_deterministic_debug_mode",
     "get_num_threads", "is_deterministic_algorithms_warn_only_enabled", "numel",
     "set_deterministic_debug_mode", "set_num_threads", "set_printoptions", "use_deterministic_algorithms",
+    "get_float32_matmul_precision", "get_num_interop_threads", "set_float32_matmul_precision",
+    "set_num_interop_threads",
 ]  # fmt: skip
 __all__ += [name for module in (_grids, _indexing, _matrix_ops, _pointwise, _reduction_functions, _reductions,
                                 _sampling, _shape_ops) for name in module.__all__]

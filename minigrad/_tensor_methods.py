@@ -75,7 +75,7 @@ INPLACE_NAMES = (
     "masked_fill", "masked_scatter", "multiply", "nan_to_num", "neg", "negative", "pow", "reciprocal",
     "relu", "remainder", "round", "rsqrt", "scatter", "scatter_add", "scatter_reduce", "sgn", "sigmoid",
     "sign", "sin", "sinh", "sqrt", "square", "subtract", "tan", "tanh", "tril", "triu", "true_divide",
-    "trunc", "xlogy", "addcmul", "addcdiv",
+    "trunc", "xlogy", "addcmul", "addcdiv", "clamp_min", "clamp_max", "logit", "sinc", "deg2rad", "rad2deg",
 )  # fmt: skip
 
 
@@ -196,6 +196,30 @@ class TensorMethods:
     def frac(self: Any) -> Tensor:
         """x - trunc(x)."""
         return pointwise.frac(self)
+
+    def clamp_min(self: Any, min: Any) -> Tensor:  # noqa: A002
+        """max(x, min); see :func:`minigrad.clamp_min`."""
+        return pointwise.clamp_min(self, min)
+
+    def clamp_max(self: Any, max: Any) -> Tensor:  # noqa: A002
+        """min(x, max); see :func:`minigrad.clamp_max`."""
+        return pointwise.clamp_max(self, max)
+
+    def logit(self: Any, eps: float | None = None) -> Tensor:
+        """log(p / (1 - p)); see :func:`minigrad.logit`."""
+        return pointwise.logit(self, eps)
+
+    def sinc(self: Any) -> Tensor:
+        """sin(pi x) / (pi x), 1 at 0."""
+        return pointwise.sinc(self)
+
+    def deg2rad(self: Any) -> Tensor:
+        """Degrees to radians."""
+        return pointwise.deg2rad(self)
+
+    def rad2deg(self: Any) -> Tensor:
+        """Radians to degrees."""
+        return pointwise.rad2deg(self)
 
     def nan_to_num(self: Any, nan: float = 0.0, posinf: float | None = None,
                    neginf: float | None = None) -> Tensor:
@@ -899,6 +923,80 @@ class TensorMethods:
 
         return full(size, fill_value, dtype=self.dtype if dtype is None else dtype,
                     requires_grad=requires_grad)
+
+    def new(self: Any, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's legacy constructor: ``x.new(2, 3)`` or ``x.new(size)`` is ``new_empty``, ``x.new(data)``
+        is ``new_tensor``, ``x.new()`` an empty 1-D tensor; this tensor's dtype unless ``dtype``."""
+        from minigrad.size import Size
+
+        if not args or (len(args) == 1 and isinstance(args[0], Size)) or all(
+                isinstance(a, (builtins.int, np.integer)) and not isinstance(a, builtins.bool) for a in args):
+            return cast("Tensor", self.new_empty(*(args or (0,)), **kwargs))
+        if len(args) > 1:
+            raise TypeError(f"new(): takes sizes as ints, or one data argument, got {args!r}")
+        return cast("Tensor", self.new_tensor(args[0], **kwargs))
+
+    # ------------------------------------------------------------ memory layout
+
+    def stride(self: Any, dim: builtins.int | None = None) -> Any:
+        """The step in elements between neighbours along each dim (a tuple), or along ``dim``."""
+        from minigrad.tensor import _norm_dim
+
+        steps = tuple(s // self.dtype.itemsize for s in self.numpy().strides)
+        return steps if dim is None else steps[_norm_dim(dim, self.ndim)]
+
+    def data_ptr(self: Any) -> builtins.int:
+        """The address of the first element (tensors sharing memory have related addresses)."""
+        return builtins.int(self.numpy().__array_interface__["data"][0])
+
+    def storage_offset(self: Any) -> builtins.int:
+        """Elements between the start of the memory this tensor views and its first element."""
+        base = self.numpy()
+        while isinstance(base.base, np.ndarray):
+            base = base.base
+        start = builtins.int(base.__array_interface__["data"][0])
+        return (builtins.int(self.data_ptr()) - start) // builtins.int(self.dtype.itemsize)
+
+    @property
+    def nbytes(self: Any) -> builtins.int:
+        """Bytes the elements take: numel() * element_size()."""
+        return builtins.int(self.numel() * self.dtype.itemsize)
+
+    @property
+    def itemsize(self: Any) -> builtins.int:
+        """Bytes per element (``element_size()``)."""
+        return builtins.int(self.dtype.itemsize)
+
+    def is_pinned(self: Any) -> builtins.bool:
+        """False: there is no accelerator to pin memory for."""
+        return False
+
+    def pin_memory(self: Any, device: Any = None) -> Tensor:
+        """Raises :class:`~minigrad.errors.DeviceError`, as PyTorch without an accelerator does."""
+        from minigrad.errors import DeviceError
+
+        raise DeviceError("pin_memory(): there is no accelerator device to pin memory for (minigrad runs on "
+                          "the CPU only)")
+
+    def share_memory_(self: Any) -> Tensor:
+        """This tensor (minigrad shares memory between threads already; there are no worker processes)."""
+        return cast("Tensor", self)
+
+    def fill_diagonal_(self: Any, fill_value: Any, wrap: builtins.bool = False) -> Tensor:
+        """Fill the main diagonal with ``fill_value`` in place (a matrix, or all dims equal); returns self.
+
+        With ``wrap``, a tall matrix's diagonal starts again after each N + 1 rows, as PyTorch's.
+
+        Raises:
+            ShapeError: fewer than 2 dims, or more than 2 of unequal sizes.
+        """
+        from minigrad.errors import ShapeError
+
+        if self.ndim < 2 or (self.ndim > 2 and len(set(self.shape)) != 1):
+            raise ShapeError(f"fill_diagonal_: needs a matrix or all dims equal, got shape {self.shape}")
+        mask = np.zeros(self.shape, dtype=bool)
+        np.fill_diagonal(mask, True, wrap=wrap)
+        return cast("Tensor", self.masked_fill_(mask, fill_value))
 
     # ------------------------------------------------------------ conversions and protocols
 

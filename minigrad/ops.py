@@ -858,6 +858,30 @@ class Hypot(Function):
         return (g * a / out if a.requires_grad else None, g * b / out if b.requires_grad else None)
 
 
+def _xlogy(a: Array, b: Array) -> Array:
+    return np.where((a == 0) & ~np.isnan(b), a.dtype.type(0), a * np.log(b))
+
+
+class Xlogy(Function):
+    """y = a * log(b), 0 where a == 0 unless b is nan;  da = xlogy(g, b) (0 where a == 0 and b <= 0),
+    db = g * a / b (PyTorch's formulas: at a == 0 the gradient in a is still log(b))."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array, b: Array) -> Array:
+        return _quiet(_xlogy, a, b)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents
+        ga = gb = None
+        if a.requires_grad:
+            cut = Tensor._wrap(_quiet(np.logical_and, a._array == 0, b._array <= 0))
+            ga = where(cut, _const(0.0, g), Xlogy.apply(g, b))
+        if b.requires_grad:
+            gb = g * a / b
+        return ga, gb
+
+
 class Copysign(Function):
     """y = |a| with the sign of b;  da = g * y / a (+-1; 0 at a == 0, nan at nan), db = 0.
 

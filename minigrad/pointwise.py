@@ -9,6 +9,7 @@ gradient, as in PyTorch. The Tensor methods of the same names call these.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ __all__ = [
     "mul", "multiply", "ne", "neg", "negative", "not_equal", "nan_to_num", "pow", "reciprocal", "relu",
     "remainder", "round", "rsqrt", "rsub", "sgn", "sigmoid", "sign", "signbit", "sin", "sinh", "sqrt",
     "square", "sub", "subtract", "tan", "tanh", "true_divide", "trunc", "xlogy",
+    "clamp_max", "clamp_min", "deg2rad", "logit", "rad2deg", "sinc",
 ]  # fmt: skip
 
 
@@ -283,6 +285,51 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A
     return input.clamp(min, max)
 
 
+def clamp_min(input: Tensor, min: Any) -> Tensor:  # noqa: A002
+    """max(x, min): ``clamp`` with only a lower bound (a number or a broadcastable tensor)."""
+    return input.clamp(min=min)
+
+
+def clamp_max(input: Tensor, max: Any) -> Tensor:  # noqa: A002
+    """min(x, max): ``clamp`` with only an upper bound (a number or a broadcastable tensor)."""
+    return input.clamp(max=max)
+
+
+def _as_float(input: Tensor, fn: str) -> Tensor:  # noqa: A002
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{fn}(): expected a Tensor, got {type(input).__name__}")
+    return input if input.dtype.kind == "f" else input.astype(float32)
+
+
+def logit(input: Tensor, eps: float | None = None) -> Tensor:  # noqa: A002
+    """log(p / (1 - p)), the inverse of sigmoid; with ``eps``, p is first clamped to [eps, 1 - eps].
+
+    The gradient is 1 / (p (1 - p)), and 0 where ``eps`` clamped p (as PyTorch's).
+    """
+    p = _as_float(input, "logit")
+    if eps is not None:
+        p = p.clamp(eps, 1 - eps)
+    return p.log() - (-p).log1p()
+
+
+def sinc(input: Tensor) -> Tensor:  # noqa: A002
+    """sin(pi x) / (pi x), and 1 at x = 0 (where the gradient is 0)."""
+    x = _as_float(input, "sinc")
+    zero = from_numpy(x.numpy() == 0)
+    safe = where(zero, 1.0, x) * math.pi  # the 0/0 branch never reaches the gradient
+    return where(zero, 1.0, safe.sin() / safe)
+
+
+def deg2rad(input: Tensor) -> Tensor:  # noqa: A002
+    """Degrees to radians: x * pi / 180 (integers give float32)."""
+    return _as_float(input, "deg2rad") * (math.pi / 180)
+
+
+def rad2deg(input: Tensor) -> Tensor:  # noqa: A002
+    """Radians to degrees: x * 180 / pi (integers give float32)."""
+    return _as_float(input, "rad2deg") * (180 / math.pi)
+
+
 def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,  # noqa: A002
                neginf: float | None = None) -> Tensor:
     """nan -> ``nan``, +inf -> ``posinf``, -inf -> ``neginf`` (default: the dtype's largest and smallest).
@@ -494,12 +541,7 @@ def fmin(input: Any, other: Any) -> Tensor:  # noqa: A002
 
 def xlogy(input: Any, other: Any) -> Tensor:  # noqa: A002
     """input * log(other), and 0 where input is 0 (unless other is nan)."""
-    a, b = _floats(input, other)
-    try:
-        zero = (a.numpy() == 0) & ~np.isnan(b.numpy())
-    except ValueError as e:
-        raise ShapeError(f"xlogy: shapes {a.shape} and {b.shape} cannot be broadcast") from e
-    return where(from_numpy(zero), 0.0, a * b.log())
+    return _apply2(ops.Xlogy, *_floats(input, other))
 
 
 def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:  # noqa: A002

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -22,9 +22,10 @@ from minigrad.indexing import gather_values
 from minigrad.tensor import Array, Tensor, _norm_dim, _norm_dims, _resolve_dtype, from_numpy, int64, where
 
 __all__ = [
-    "aminmax", "argsort", "bincount", "count_nonzero", "cummax", "cummin", "cumprod", "cumsum", "diff",
-    "histc", "histogram", "kthvalue", "logcumsumexp", "median", "mode", "msort", "nanmean", "nanmedian",
-    "nansum", "norm", "prod", "sort", "std_mean", "topk", "unique", "unique_consecutive", "var_mean",
+    "aminmax", "argsort", "bincount", "bucketize", "cdist", "count_nonzero", "cummax", "cummin", "cumprod",
+    "cumsum", "diff", "histc", "histogram", "kthvalue", "logcumsumexp", "median", "mode", "msort",
+    "nanmean", "nanmedian", "nansum", "norm", "prod", "searchsorted", "sort", "std_mean", "topk", "unique",
+    "unique_consecutive", "var_mean",
 ]  # fmt: skip
 
 Dim = int | Sequence[int] | None
@@ -97,13 +98,38 @@ def norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = False, 
         return a.amax(dims, keepdim=keepdim) if a.numel() else a.sum(dims, keepdim=keepdim)
     if p == -math.inf:
         return a.amin(dims, keepdim=keepdim)
-    if p == 0:
-        return (a != 0).astype(x.dtype).sum(dims, keepdim=keepdim)
+    if p == 0:  # the count of non-zeros, in the graph with a zero gradient (as PyTorch's)
+        return where(from_numpy(a.numpy() != 0), 1.0, a).sum(dims, keepdim=keepdim)
     if p == 1:
         return a.sum(dims, keepdim=keepdim)
     if p == 2:
         return _safe_root((x * x).sum(dims, keepdim=keepdim), 0.5)
     return _safe_root((a**p).sum(dims, keepdim=keepdim), 1.0 / p)
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = None) -> Tensor:
+    """Pairwise p-norm distances between the rows of x1 (..., P, M) and x2 (..., R, M): (..., P, R).
+
+    Batch dims broadcast. Each distance is the p-norm of the difference (``norm``'s
+    p: a number >= 0 or inf), so it is exact and its gradient at a zero distance
+    is 0, as PyTorch's; ``compute_mode`` (PyTorch's matmul shortcut for large
+    inputs) is accepted and changes nothing.
+
+    Raises:
+        MinigradError: fewer than 2 dims, non-float inputs, a negative p.
+        ShapeError: a different number of columns M.
+    """
+    for name, x in (("x1", x1), ("x2", x2)):
+        if x.ndim < 2:
+            raise MinigradError(f"cdist only supports at least 2D tensors, {name} got: {x.ndim}D")
+        if x.dtype.kind != "f":
+            raise MinigradError(f"cdist only supports floating-point dtypes, {name} got: {x.dtype}")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise ShapeError(f"cdist: x1 and x2 must have the same number of columns, got shapes {x1.shape} "
+                         f"and {x2.shape}")
+    if not p >= 0:
+        raise MinigradError(f"cdist only supports non-negative p values, got p={p}")
+    return norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, dim=-1)
 
 
 def _safe_root(s: Tensor, power: float) -> Tensor:
@@ -442,6 +468,54 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
 
 
 # ------------------------------------------------------------------ histograms
+
+
+def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False,  # noqa: A002
+                 right: bool = False, side: str | None = None, sorter: Tensor | None = None) -> Tensor:
+    """Where each value of ``input`` would go in ``sorted_sequence`` to keep it sorted (int64; no gradient).
+
+    ``sorted_sequence`` is 1-D (for any ``input`` shape) or has ``input``'s leading
+    dims (one sorted row each). ``right`` / ``side='right'`` put a value after equal
+    entries; ``sorter`` holds the indices that sort an unsorted sequence.
+
+    Raises:
+        ShapeError: leading dims that differ.
+        InvalidParameterError: ``side`` other than 'left'/'right', or contradicting ``right``.
+    """
+    if side is not None:
+        if side not in ("left", "right") or (right and side == "left"):
+            raise InvalidParameterError("searchsorted: side must be 'left' or 'right' (agreeing with "
+                                        f"right=), got side={side!r}")
+        right = side == "right"
+    seq = sorted_sequence.numpy()
+    if sorter is not None:
+        seq = np.take_along_axis(seq, sorter.numpy(), axis=-1)
+    values = input.numpy() if isinstance(input, Tensor) else np.asarray(input)
+    how: Literal["left", "right"] = "right" if right else "left"
+    if seq.ndim == 1:
+        out = np.searchsorted(seq, values, side=how)
+    else:
+        if seq.shape[:-1] != values.shape[:-1]:
+            raise ShapeError(f"searchsorted: the leading dims of sorted_sequence {sorted_sequence.shape} and "
+                             f"input {values.shape} must match")
+        rows_s, rows_v = seq.reshape(-1, seq.shape[-1]), values.reshape(-1, values.shape[-1])
+        out = np.stack([np.searchsorted(s, v, side=how) for s, v in zip(rows_s, rows_v)])
+        out = out.reshape(values.shape)
+    return from_numpy(np.asarray(out, dtype=np.int32 if out_int32 else int64))
+
+
+def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right: bool = False) -> Tensor:  # noqa: A002
+    """The bucket of each value given sorted 1-D ``boundaries`` (int64; no gradient).
+
+    Bucket i holds boundaries[i-1] < x <= boundaries[i] (with ``right``,
+    boundaries[i-1] <= x < boundaries[i]), as ``torch.bucketize``.
+
+    Raises:
+        ShapeError: ``boundaries`` is not 1-D.
+    """
+    if boundaries.ndim != 1:
+        raise ShapeError(f"bucketize: boundaries must be 1-D, got shape {boundaries.shape}")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
 def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:  # noqa: A002

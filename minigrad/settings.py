@@ -1,4 +1,5 @@
-"""Process-wide switches that PyTorch scripts set at the top: thread counts and deterministic algorithms.
+"""Process-wide switches that PyTorch scripts set at the top: thread counts, float32 matmul precision
+and deterministic algorithms.
 
 minigrad accepts them with PyTorch's names and argument checks and reports
 back what was set. Neither changes how minigrad computes: numpy's BLAS sizes
@@ -9,16 +10,18 @@ anyway. Each docstring says what the setting does here.
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any
 
 import numpy as np
 
-from minigrad.errors import InvalidParameterError
+from minigrad.errors import InvalidParameterError, MinigradError
 
 __all__ = [
-    "are_deterministic_algorithms_enabled", "get_deterministic_debug_mode", "get_num_threads",
-    "is_deterministic_algorithms_warn_only_enabled", "set_deterministic_debug_mode", "set_num_threads",
-    "use_deterministic_algorithms",
+    "are_deterministic_algorithms_enabled", "get_deterministic_debug_mode", "get_float32_matmul_precision",
+    "get_num_interop_threads", "get_num_threads", "is_deterministic_algorithms_warn_only_enabled",
+    "set_deterministic_debug_mode", "set_float32_matmul_precision", "set_num_interop_threads",
+    "set_num_threads", "use_deterministic_algorithms",
 ]  # fmt: skip
 
 
@@ -30,7 +33,18 @@ def _default_threads() -> int:
     return os.cpu_count() or 1
 
 
-_state: dict[str, Any] = {"threads": _default_threads(), "deterministic": False, "warn_only": False}
+_state: dict[str, Any] = {
+    "threads": _default_threads(), "interop_threads": _default_threads(), "interop_set": False,
+    "deterministic": False, "warn_only": False, "matmul_precision": "highest",
+}  # fmt: skip
+
+
+def _positive_int(fn: str, value: Any) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise InvalidParameterError(f"{fn} expects an int, but got {type(value).__name__}")
+    if value <= 0:
+        raise InvalidParameterError(f"{fn} expects a positive integer, got {value}")
+    return int(value)
 
 
 def set_num_threads(num_threads: int) -> None:
@@ -46,12 +60,7 @@ def set_num_threads(num_threads: int) -> None:
     Raises:
         InvalidParameterError: not an int, or not positive (a RuntimeError, as PyTorch's).
     """
-    value: Any = num_threads
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise InvalidParameterError(f"set_num_threads expects an int, but got {type(value).__name__}")
-    if value <= 0:
-        raise InvalidParameterError(f"set_num_threads expects a positive integer, got {value}")
-    _state["threads"] = int(value)
+    _state["threads"] = _positive_int("set_num_threads", num_threads)
 
 
 def get_num_threads() -> int:
@@ -63,6 +72,59 @@ def get_num_threads() -> int:
     """
     threads: int = _state["threads"]
     return threads
+
+
+def set_num_interop_threads(num_threads: int) -> None:
+    """Record the number of inter-op threads, as ``torch.set_num_interop_threads``; allowed once.
+
+    minigrad runs one op at a time, so nothing uses them;
+    :func:`get_num_interop_threads` reads the number back.
+
+    Raises:
+        InvalidParameterError: not an int, or not positive (a RuntimeError, as PyTorch's).
+        MinigradError: called a second time (PyTorch allows one call, before any parallel work).
+    """
+    if _state["interop_set"]:
+        raise MinigradError("cannot set number of interop threads after parallel work has started or "
+                            "set_num_interop_threads called")
+    _state["interop_threads"] = _positive_int("set_num_interop_threads", num_threads)
+    _state["interop_set"] = True
+
+
+def get_num_interop_threads() -> int:
+    """The number given to :func:`set_num_interop_threads`, else the default of ``get_num_threads``."""
+    threads: int = _state["interop_threads"]
+    return threads
+
+
+_PRECISIONS = ("highest", "high", "medium")
+
+
+def set_float32_matmul_precision(precision: str) -> None:
+    """Record the float32 matmul precision, as ``torch.set_float32_matmul_precision``.
+
+    ``'highest'``, ``'high'`` or ``'medium'`` (another string warns and changes
+    nothing, as PyTorch). PyTorch may then use TF32 or bfloat16 arithmetic on
+    GPUs; minigrad's float32 products are always numpy's full float32, so this
+    is recorded for :func:`get_float32_matmul_precision` and changes no result.
+
+    Raises:
+        InvalidParameterError: not a string (a RuntimeError, as PyTorch's).
+    """
+    if not isinstance(precision, str):
+        raise InvalidParameterError(
+            f"set_float32_matmul_precision expects a str, but got {type(precision).__name__}")
+    if precision not in _PRECISIONS:
+        warnings.warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current "
+                      "set_float32_matmul_precision call has no effect.", UserWarning, stacklevel=2)
+        return
+    _state["matmul_precision"] = precision
+
+
+def get_float32_matmul_precision() -> str:
+    """The precision last set with :func:`set_float32_matmul_precision` (``'highest'`` at first)."""
+    precision: str = _state["matmul_precision"]
+    return precision
 
 
 def _check_flag(fn: str, name: str, value: Any) -> bool:

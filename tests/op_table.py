@@ -1031,6 +1031,7 @@ NOT_OPS = frozenset({
     "__iadd__", "__isub__", "__imul__", "__itruediv__", "__setitem__", "__bool__", "__float__", "__int__",
     "__index__", "__len__", "__iter__", "__array__", "__hash__", "__repr__",
     "detach_",  # graph surgery, not a value op: tests/parity/test_torch_switches.py
+    "data_ptr", "pin_memory", "share_memory_",  # memory, not values: tests/parity/test_torch_switches.py
 })  # fmt: skip
 
 #: Public minigrad functions that are not ops on values: grad mode, seeding, I/O, checks,
@@ -1047,6 +1048,8 @@ MODULE_NOT_OPS = frozenset({
     "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled",
     "set_deterministic_debug_mode", "get_deterministic_debug_mode", "set_printoptions",
     "is_autocast_enabled",  # a grad-mode-like query: tests/amp/test_autocast.py
+    "set_float32_matmul_precision", "get_float32_matmul_precision", "set_num_interop_threads",
+    "get_num_interop_threads",
 })  # fmt: skip
 
 #: The operators API.md promises, which must each have a row.

@@ -137,8 +137,9 @@ def _forms(name: str, inputs: tuple[str, ...], *args: Any, inplace: bool = True,
 _NO_INPLACE_GRAD = {"asinh", "arcsinh", "atanh", "arctanh", "acosh", "arccosh"}
 _UNARY = {
     "real": "sin cos tan atan sinh cosh asinh tanh sigmoid exp exp2 expm1 abs absolute neg negative erf erfc "
-            "square frac reciprocal arctan arcsinh relu",
+            "square frac reciprocal arctan arcsinh relu sinc deg2rad rad2deg",
     "unit": "asin acos atanh erfinv arcsin arccos arctanh",
+    "prob": "logit",
     "gt1": "acosh arccosh",
     "pos": "log log2 log10 log1p sqrt rsqrt",
     # piecewise constant: torch records them with a zero gradient
@@ -147,6 +148,14 @@ _UNARY = {
 for _dom, _names in _UNARY.items():
     for _n in _names.split():
         _forms(_n, (_dom,))
+_forms("logit", ("real",), eps=0.25)  # p outside [eps, 1 - eps] clamped: there the gradient is 0
+_forms("clamp_min", ("real",), -0.5)
+_forms("clamp_max", ("real", "real:4"))  # a tensor bound
+_add(
+    Case("sinc(0), rad2deg(int)", lambda m, x, i: (m.sinc(x * 0), m.rad2deg(i), m.deg2rad(i), i.sinc()),
+         ("real", "int0"), ("mg.sinc", "mg.rad2deg", "mg.deg2rad", "sinc")),
+    Case("logit(0, 1)", lambda m, x: m.logit((x > 0).to(x.dtype)), ("real",), ("mg.logit",)),
+)
 _forms("round", ("real",), decimals=2)
 _forms("round", ("real",), decimals=-1)
 _add(
@@ -647,6 +656,16 @@ _add(
 
 # -- counting and histograms
 _add(
+    Case("searchsorted",
+         lambda m, s, v: (m.searchsorted(s.sort().values, v), m.searchsorted(s.sort().values, v, right=True)),
+         ("small:10", "int0"), ("mg.searchsorted",)),
+    Case("searchsorted(rows, side, sorter)",
+         lambda m, s, v: (m.searchsorted(s.sort().values, v, side="right", out_int32=True),
+                          m.searchsorted(s, v, sorter=s.argsort())), ("distinct:3,5", "real:3,2"),
+         ("mg.searchsorted",), grad=False, check_requires_grad=False),
+    Case("bucketize",
+         lambda m, x, b: (m.bucketize(x, b.sort().values), m.bucketize(x, b.sort().values, right=True)),
+         ("ties", "ties:4"), ("mg.bucketize",), grad=False, check_requires_grad=False),
     Case("bincount", lambda m, x: (x.bincount(), m.bincount(x, minlength=8)), ("small:10",),
          ("bincount", "mg.bincount")),
     Case("bincount(weights)", lambda m, x, w: m.bincount(x, weights=w), ("small:10", "real:10"),
@@ -677,6 +696,18 @@ _add(
     Case("new_*", lambda m, x: (x.new_zeros(2, 3), x.new_ones((2,)), x.new_full((2, 2), 3.5),
                                 x.new_tensor([1, 2]), x.new_empty(3).shape),
          ("real",), ("new_zeros", "new_ones", "new_full", "new_tensor", "new_empty")),
+    Case("cdist", lambda m, a, b: (m.cdist(a, b), m.cdist(a, b, p=1), m.cdist(a, b, 3.0), m.cdist(a, a),
+                                   m.cdist(a, b, p=float("inf")), m.cdist(a, b, 0.0)),
+         ("real:4,3", "real:5,3"), ("mg.cdist",)),
+    Case("cdist(batched)", lambda m, a, b: m.cdist(a, b), ("real:2,4,3", "real:5,3"), ("mg.cdist",)),
+    Case("new", lambda m, x: (x.new(2, 3).shape, x.new([1, 2]), x.new().shape, x.new((2, 3))), ("real",),
+         ("new",)),
+    Case("fill_diagonal_", lambda m, x: x.fill_diagonal_(-1.5), ("real",), ("fill_diagonal_",), inplace=True),
+    Case("fill_diagonal_(wrap)", lambda m, x: x.fill_diagonal_(2.0, wrap=True), ("real:7,3",),
+         ("fill_diagonal_",), inplace=True),
+    Case("stride", lambda m, x: (x.stride(), x.t().stride(), x.stride(-1), x[1:].storage_offset(), x.nbytes,
+                                 x.itemsize, x.expand(2, 3, 4).stride(), x.is_pinned()), ("real",),
+         ("stride", "storage_offset", "nbytes", "itemsize", "is_pinned")),
     Case("type_as", lambda m, x, i: (x.type_as(i), i.type_as(x), x.type_as(x), x.type_as(x.float())),
          ("real", "int0"), ("type_as",)),
     Case("mg.numel", lambda m, x: (m.numel(x), m.numel(x[:0]), m.numel(x.sum())), ("real",), ("mg.numel",)),

@@ -7,6 +7,7 @@ types of results and the error classes must agree.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -197,3 +198,58 @@ def test_backward_through_a_tensor_detached_in_place_raises_as_pytorch() -> None
         c.detach_()
         with pytest.raises(RuntimeError):
             d.sum().backward()
+
+
+# ------------------------------------------------------------------ interop threads, matmul precision
+
+
+def test_interop_threads_are_set_once_as_pytorch(monkeypatch: pytest.MonkeyPatch) -> None:
+    from minigrad import settings
+
+    monkeypatch.setitem(settings._state, "interop_set", False)
+    monkeypatch.setitem(settings._state, "interop_threads", 4)
+    assert mg.get_num_interop_threads() == 4
+    _same(lambda: mg.set_num_interop_threads(0), lambda: torch.set_num_interop_threads(0))
+    mg.set_num_interop_threads(3)
+    assert mg.get_num_interop_threads() == 3
+    with pytest.raises(RuntimeError, match="cannot set number of interop threads"):
+        mg.set_num_interop_threads(2)  # PyTorch allows one call
+    with contextlib.suppress(RuntimeError):  # this process's torch may have had its one call already
+        torch.set_num_interop_threads(1)
+    with pytest.raises(RuntimeError, match="cannot set number of interop threads"):
+        torch.set_num_interop_threads(1)
+
+
+@pytest.mark.parametrize("precision", ["high", "medium", "highest", 3, None])
+def test_float32_matmul_precision_as_pytorch(precision: Any) -> None:
+    try:
+        _same(lambda: mg.set_float32_matmul_precision(precision),
+              lambda: torch.set_float32_matmul_precision(precision))
+        assert mg.get_float32_matmul_precision() == torch.get_float32_matmul_precision()
+    finally:
+        mg.set_float32_matmul_precision("highest")
+        torch.set_float32_matmul_precision("highest")
+
+
+def test_unknown_matmul_precision_warns_and_changes_nothing() -> None:
+    with pytest.warns(UserWarning, match="no effect"):
+        mg.set_float32_matmul_precision("low")
+    assert mg.get_float32_matmul_precision() == "highest"
+    a = mg.randn(8, 8)
+    mg.set_float32_matmul_precision("medium")
+    try:
+        assert np.array_equal((a @ a).numpy(), a.numpy() @ a.numpy())  # full float32 products regardless
+    finally:
+        mg.set_float32_matmul_precision("highest")
+
+
+# ------------------------------------------------------------------ memory
+
+
+def test_memory_queries_as_pytorch() -> None:
+    for lib in (mg, torch):
+        x = lib.ones(2, 3)
+        assert x.data_ptr() == x.view(3, 2).data_ptr() != x.clone().data_ptr()
+        assert x[1].data_ptr() - x.data_ptr() == 3 * x.element_size()
+        assert x.share_memory_() is x and not x.is_pinned()
+    _same(lambda: mg.ones(2).pin_memory(), lambda: torch.ones(2).pin_memory())
