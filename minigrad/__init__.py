@@ -43,6 +43,7 @@ from minigrad import reduction_functions as _reduction_functions
 from minigrad import reductions as _reductions
 from minigrad import sampling as _sampling
 from minigrad import shape_ops as _shape_ops
+from minigrad._compile import compile  # noqa: A004 - PyTorch's name
 from minigrad._format import set_printoptions
 from minigrad.amp import autocast, is_autocast_enabled
 from minigrad.anomaly import detect_anomaly
@@ -140,6 +141,7 @@ from minigrad.settings import (
 )
 from minigrad.shape_ops import *  # noqa: F403
 from minigrad.size import Size, numel
+from minigrad.statistics import std, std_mean, var, var_mean
 from minigrad.tensor import (
     Tensor,
     as_tensor,
@@ -159,7 +161,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DimensionError", "Generator", "GradcheckError", "InvalidParameterError", "MinigradError",
-    "ShapeError", "Tensor", "arange", "bool_", "cat", "enable_grad", "float32", "float64",
+    "ShapeError", "Tensor", "arange", "compile", "std", "std_mean", "var", "var_mean",
+    "bool_", "cat", "enable_grad", "float32", "float64",
     "full", "full_like", "grad", "gradcheck", "gradgradcheck", "int64", "is_grad_enabled",
     "manual_seed", "matmul", "no_grad", "ones", "ones_like", "rand", "randint", "randn",
     "set_grad_enabled", "stack", "tensor", "where", "zeros", "zeros_like",

@@ -211,7 +211,39 @@ class Mul(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
-        return (g * b if a.requires_grad else None, g * a if b.requires_grad else None)
+        # The reduced gradient (of a broadcast operand) first: g's last reader is then the full-size
+        # product, which a compiled replay can write over g.
+        if b.requires_grad and b.shape != g.shape:
+            gb = _product_to(g, a, b.shape)
+            return (_product_to(g, b, a.shape) if a.requires_grad else None), gb
+        ga = _product_to(g, b, a.shape) if a.requires_grad else None
+        return ga, (_product_to(g, a, b.shape) if b.requires_grad else None)
+
+
+def _product_to(g: Tensor, other: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """g * other for an input of ``shape``, which broadcasting may have expanded.
+
+    The engine reduces a gradient to its input's shape; for a broadcast
+    operand (a LayerNorm weight, a BatchNorm scale) that means a full-size
+    product and then a sum. When g and other are full-size and no graph is
+    recorded, one einsum does both in a single pass without the temporary.
+    """
+    if type(g) is not Tensor:  # (a hook may have returned something else: the product reports it)
+        return g * other
+    gs = g.shape
+    if shape == gs or other.shape != gs or autograd.is_grad_enabled() or g.dtype != other.dtype or not g.ndim:
+        return g * other
+    lead = len(gs) - len(shape)
+    if lead < 0 or any(s not in (1, gs[lead + i]) for i, s in enumerate(shape)):
+        return g * other  # not a broadcast of shape: the engine reports the mismatch
+    letters = "abcdefghijklmnopqrstuvwxyz"[: len(gs)]
+    kept = "".join(c for i, c in enumerate(letters) if i >= lead and shape[i - lead] != 1)
+    token = _errstate_set(_IGNORE)
+    try:
+        total = np.einsum(f"{letters},{letters}->{kept}", g._array, other._array)
+    finally:
+        _errstate_reset(token)
+    return Tensor._wrap(np.asarray(total).reshape(shape))
 
 
 class Div(Function):
@@ -273,7 +305,7 @@ class PowScalar(Function):
         self.p = p
         if p == 2:
             return _quiet(np.multiply, a, a)
-        if a.dtype.kind == "f":
+        if a.dtype.kind == "f":  # PyTorch's kernels for these exponents (and their edge values)
             if p == 3:
                 return _quiet(lambda x: x * x * x, a)
             if p == -2:
@@ -282,7 +314,11 @@ class PowScalar(Function):
                 return _quiet(np.sqrt, a)
             if p == -0.5:
                 return _quiet(lambda x: 1 / np.sqrt(x), a)
-        return _quiet(np.power, a, a.dtype.type(p) if a.dtype.kind == "f" else p)
+        y: Array = np.asarray(_quiet(np.power, a, a.dtype.type(p) if a.dtype.kind == "f" else p))
+        if p < 0 and a.dtype.kind == "f" and p != int(p):  # C's pow(-inf, -0.5) is 0; PyTorch's nan
+            # a masked write, not a branch on whether any is -inf: the same kernels whatever the values
+            np.copyto(y, a.dtype.type(np.nan), where=np.isneginf(a))
+        return y
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         if self.p == 0:  # PyTorch's pow_backward gives zeros here, not an absent gradient
@@ -1028,9 +1064,12 @@ def _keepdim_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tupl
     return tuple(1 if i in dims else s for i, s in enumerate(shape))
 
 
+_np_ones = np.ones  # bound at import: mg.compile's tracer swaps np.ones, and a cached array must stay plain
+
+
 @functools.lru_cache(maxsize=64)
 def _ones_cached(n: int, dtype: np.dtype[Any]) -> Array:
-    ones = np.ones(n, dtype=dtype)
+    ones = _np_ones(n, dtype=dtype)
     ones.flags.writeable = False
     return ones
 
@@ -1043,8 +1082,10 @@ class Sum(Function):
     """y = sum of a over ``dims``;  da = g broadcast back over the summed dims.
 
     Sums over the leading or trailing dims of a contiguous float array run as
-    a product with a ones vector: BLAS is 3-4x faster than np.sum over short
-    rows (0.06 vs 0.23 ms on 4096 rows of 256, LayerNorm's shape).
+    a product with a ones vector: on data in cache BLAS is 3-4x faster than
+    np.sum over short rows (0.06 vs 0.23 ms on 4096 rows of 256, LayerNorm's
+    shape). Arrays too large to stay in cache are summed by einsum instead
+    (see ``_STREAMING``).
     """
 
     __slots__ = ("dims", "keepdim")
@@ -1053,21 +1094,38 @@ class Sum(Function):
 
     def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
         self.dims, self.keepdim = dims, keepdim
-        # (not for empty arrays: reshape(0, -1) has no answer)
-        if a.size >= 4096 and dims and a.dtype.kind == "f" and a.flags.c_contiguous and len(dims) < a.ndim:
-            k = len(dims)
-            if dims == tuple(range(a.ndim - k, a.ndim)):  # trailing dims: rows of a matrix
-                rows = a.reshape(-1, math.prod(a.shape[a.ndim - k :]))
-                return _quiet(np.matmul, rows, _ones(rows.shape[1], a.dtype)).reshape(
-                    _keepdim_shape(a.shape, dims) if keepdim else a.shape[: a.ndim - k])
-            if dims == tuple(range(k)):  # leading dims: columns of a matrix
-                cols = a.reshape(math.prod(a.shape[:k]), -1)
-                return _quiet(np.matmul, _ones(cols.shape[0], a.dtype), cols).reshape(
-                    _keepdim_shape(a.shape, dims) if keepdim else a.shape[k:])
-        return np.asarray(_quiet(np.sum, a, dims, None, None, keepdim))
+        return _sum_over(a, dims, keepdim)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (_unreduce(g, self.parents[0].shape, self.dims, self.keepdim),)
+
+
+#: from this many elements up, partial sums of float arrays run as einsum instead of BLAS. An array
+#: this large (4 MB of float32) has usually left the 1 MB L2 cache by the time it is summed, and
+#: streamed from memory BLAS's gemv runs at under half einsum's speed (0.37 vs 0.16 ms on 4096 rows
+#: of 256, LayerNorm's shape, on a Zen 4 guest); on arrays still in cache BLAS is the faster one.
+_STREAMING = 1 << 20
+
+
+def _sum_over(a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
+    """np.sum over ``dims``; partial sums of large float arrays go to BLAS or einsum (faster)."""
+    if a.size >= _STREAMING and dims and a.dtype.kind == "f" and len(dims) < a.ndim:
+        letters = "abcdefghijklmnopqrstuvwxyz"[: a.ndim]
+        kept = "".join(c for i, c in enumerate(letters) if i not in dims)
+        y: Array = _quiet(np.einsum, f"{letters}->{kept}", a)
+        return y.reshape(_keepdim_shape(a.shape, dims)) if keepdim else y
+    # (not for empty arrays: reshape(0, -1) has no answer)
+    if a.size >= 4096 and dims and a.dtype.kind == "f" and a.flags.c_contiguous and len(dims) < a.ndim:
+        k = len(dims)
+        if dims == tuple(range(a.ndim - k, a.ndim)):  # trailing dims: rows of a matrix
+            rows = a.reshape(-1, math.prod(a.shape[a.ndim - k :]))
+            return _quiet(np.matmul, rows, _ones(rows.shape[1], a.dtype)).reshape(
+                _keepdim_shape(a.shape, dims) if keepdim else a.shape[: a.ndim - k])
+        if dims == tuple(range(k)):  # leading dims: columns of a matrix
+            cols = a.reshape(math.prod(a.shape[:k]), -1)
+            return _quiet(np.matmul, _ones(cols.shape[0], a.dtype), cols).reshape(
+                _keepdim_shape(a.shape, dims) if keepdim else a.shape[k:])
+    return np.asarray(_quiet(np.sum, a, dims, None, None, keepdim))
 
 
 def _unreduce(g: Tensor, shape: tuple[int, ...], dims: tuple[int, ...] | None, keepdim: bool) -> Tensor:
@@ -1097,6 +1155,56 @@ class Mean(Sum):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (_unreduce(g / self.count, self.parents[0].shape, self.dims, self.keepdim),)
+
+
+class Var(Function):
+    """y = sum((a - mean(a))**2) / (N - correction) over ``dims``;  da = g * 2 (a - mean(a)) / (N - c).
+
+    N counts the reduced elements; ``correction=1`` is Bessel's (unbiased)
+    estimate, 0 the biased one. The careful numpy way in one op: the mean
+    first, then the squared deviations summed in a single einsum pass (no
+    squared temporary), which is exact where ``E[a**2] - E[a]**2`` cancels.
+    With ``centered=True`` the input is already ``x - mean(x)`` (the
+    normalization layers need that difference anyway) and is not centered
+    again: one pass forward, one backward.
+    """
+
+    __slots__ = ("center", "dims", "keepdim", "scale")
+    saved = ("center",)
+    dims: tuple[int, ...] | None
+    keepdim: bool
+    scale: Any  # 2 / (N - correction), inf or nan when there are no degrees of freedom
+    center: Array | None  # mean(a) with the reduced dims kept, None when centered
+
+    def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool, correction: float,
+                centered: bool = False) -> Array:
+        self.dims, self.keepdim = dims, keepdim
+        n = a.size if dims is None else math.prod(a.shape[d] for d in dims)
+        dof = a.dtype.type(max(n - correction, 0))
+        token = _errstate_set(_IGNORE)  # 0 degrees of freedom: inf or nan, as in PyTorch (which warns)
+        try:
+            self.scale = a.dtype.type(2) / dof
+            if centered:
+                d, self.center = a, None
+            else:
+                self.center = _sum_over(a, dims, True) / a.dtype.type(n)
+                d = a - self.center
+            letters = "abcdefghijklmnopqrstuvwxyz"[: a.ndim]
+            kept = "".join(c for i, c in enumerate(letters) if dims is not None and i not in dims)
+            y: Array = np.asarray(np.einsum(f"{letters},{letters}->{kept}", d, d))
+            y = y / dof
+        finally:
+            _errstate_reset(token)
+        return y.reshape(_keepdim_shape(a.shape, dims)) if keepdim else y
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        g = _unreduce(g * Tensor._wrap(np.asarray(self.scale)), a.shape, self.dims, self.keepdim)
+        if self.center is None:
+            return (a * g,)
+        # The saved mean is exact for gradients; a second derivative needs the mean as a function of a.
+        mean = a.mean(self.dims, keepdim=True) if autograd.is_grad_enabled() else Tensor._wrap(self.center)
+        return ((a - mean) * g,)
 
 
 class Max(Function):
@@ -1387,3 +1495,29 @@ class Recompute(Function):
             y = self.run()
         return autograd.grad(y, self.parents, g, retain_graph=True, create_graph=create_graph,
                              allow_unused=True)
+
+
+class Replayed(Function):
+    """y = a compiled module's forward, computed before;  dparents = its backward tape run on g.
+
+    The node ``mg.compile(module)`` puts in the graph: its parents are the
+    module's inputs and parameters that need gradients, ``backward(g)`` is a
+    replayed (or, on the first calls, traced) numpy tape returning one
+    gradient per parent. A tape is not differentiable, so second derivatives
+    through it raise (use the uncompiled module for those).
+    """
+
+    __slots__ = ("backward_tape",)
+    saved = ("backward_tape",)
+
+    def forward(self, *arrays: Array, value: Array, backward_tape: Any) -> Array:
+        self.backward_tape = backward_tape
+        return value
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        if autograd.is_grad_enabled():
+            raise MinigradError(
+                "a module compiled with mg.compile has no second derivative (backward(create_graph=True) "
+                "or grad of a grad through it); differentiate the uncompiled module instead"
+            )
+        return tuple(self.backward_tape(g))

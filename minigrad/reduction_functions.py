@@ -14,7 +14,7 @@ from minigrad.tensor import Tensor
 
 __all__ = [
     "all", "amax", "amin", "any", "argmax", "argmin", "log_softmax", "logsumexp", "max", "mean", "min",
-    "softmax", "std", "sum", "var",
+    "softmax", "sum",
 ]  # fmt: skip
 
 
@@ -28,20 +28,6 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
     """``input.mean(dim, keepdim, dtype=dtype)``."""
     return input.mean(dim, keepdim, dtype=dtype)
-
-
-@dim_aliases
-def var(input: Tensor, dim: Any = None, keepdim: bool = False, correction: int = 1, *,  # noqa: A002
-        unbiased: bool | None = None) -> Tensor:
-    """``input.var(...)``: the variance with ``correction`` (or ``unbiased``)."""
-    return input.var(dim, keepdim, correction, unbiased=unbiased)
-
-
-@dim_aliases
-def std(input: Tensor, dim: Any = None, keepdim: bool = False, correction: int = 1, *,  # noqa: A002
-        unbiased: bool | None = None) -> Tensor:
-    """``input.std(...)``: the standard deviation with ``correction`` (or ``unbiased``)."""
-    return input.std(dim, keepdim, correction, unbiased=unbiased)
 
 
 @dim_aliases

@@ -3,7 +3,7 @@
 Differentiable results are compositions: values picked by indices computed
 with numpy (sort, topk, median, cummax, ...) are gathered from the input with
 ``GetItem``, so their gradient is a scatter back to the chosen elements;
-``prod`` is a primitive; ``norm``, ``var_mean`` and the scans are built from
+``prod`` is a primitive; ``norm`` and the scans are built from
 sums, products and exponentials. Counts, flags and histograms have no
 gradient, as in PyTorch.
 """
@@ -24,8 +24,8 @@ from minigrad.tensor import Array, Tensor, _norm_dim, _norm_dims, _resolve_dtype
 __all__ = [
     "aminmax", "argsort", "bincount", "bucketize", "cdist", "count_nonzero", "cummax", "cummin", "cumprod",
     "cumsum", "diff", "histc", "histogram", "kthvalue", "logcumsumexp", "median", "mode", "msort",
-    "nanmean", "nanmedian", "nansum", "norm", "prod", "searchsorted", "sort", "std_mean", "topk", "unique",
-    "unique_consecutive", "var_mean",
+    "nanmean", "nanmedian", "nansum", "norm", "prod", "searchsorted", "sort", "topk", "unique",
+    "unique_consecutive",
 ]  # fmt: skip
 
 Dim = int | Sequence[int] | None
@@ -51,28 +51,6 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype:
     if x.ndim == 0:
         return x * 1
     return ops.Prod.apply(x, dim=d, keepdim=keepdim)
-
-
-def _correction(correction: Any, unbiased: bool | None) -> Any:
-    if unbiased is not None:
-        if correction is not None:
-            raise InvalidParameterError("var: give either unbiased or correction, not both")
-        return 1 if unbiased else 0
-    return 1 if correction is None else correction
-
-
-def var_mean(input: Tensor, dim: Dim = None, unbiased: bool | None = None,  # noqa: A002
-             keepdim: bool = False, *, correction: Any = None) -> tuple[Tensor, Tensor]:
-    """(variance, mean) over ``dim``; see :meth:`Tensor.var` for ``correction`` / ``unbiased``."""
-    c = _correction(correction, unbiased)
-    return input.var(dim, keepdim=keepdim, correction=c), input.mean(dim, keepdim=keepdim)
-
-
-def std_mean(input: Tensor, dim: Dim = None, unbiased: bool | None = None,  # noqa: A002
-             keepdim: bool = False, *, correction: Any = None) -> tuple[Tensor, Tensor]:
-    """(standard deviation, mean) over ``dim``."""
-    c = _correction(correction, unbiased)
-    return input.std(dim, keepdim=keepdim, correction=c), input.mean(dim, keepdim=keepdim)
 
 
 def norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = False,  # noqa: A002

@@ -524,6 +524,28 @@ OP_TABLE += [
            covers=("clip",)),
 ]
 
+def _pair(first: Any, second: Any) -> Any:
+    """Two results of one call as one output (var_mean, std_mean): their sum, so both get a gradient."""
+    return first * 2 + second
+
+
+def _var_centered(a: Any, dim: Any, keepdim: bool, correction: int) -> Any:
+    from minigrad.ops import Var
+    from minigrad.tensor import _norm_dims
+
+    if a.dtype.kind != "f":
+        return a.var()  # refused, as every variance of integers is (the internal path is for floats)
+    return Var.apply(a, dims=_norm_dims(dim, a.ndim), keepdim=keepdim, correction=correction, centered=True)
+
+
+def _second_moment_torch(a: Any, dim: Any, keepdim: bool, correction: int) -> Any:
+    if not a.is_floating_point():
+        return a.var()  # PyTorch refuses integer variances too
+    dims = tuple(range(a.ndim)) if dim is None else dim
+    n = a.numel() // max((a ** 2).sum(dims, keepdim=True).numel(), 1) if a.ndim else 1
+    return (a ** 2).sum(dims, keepdim=keepdim) / (n - correction)
+
+
 # -- reductions
 OP_TABLE += [
     OpSpec("sum", lambda a, **k: a.sum(**k), lambda a, **k: a.sum(**k) if k["dim"] is not None
@@ -536,6 +558,17 @@ OP_TABLE += [
            covers=("var",)),
     OpSpec("std", lambda a, **k: a.std(**k), lambda a, **k: a.std(**k),
            reduction(correction=True, min_count=2), covers=("std",)),
+    OpSpec("var_function", lambda a, **k: mg.var(a, **k), lambda a, **k: _torch().var(a, **k),
+           reduction(correction=True)),
+    OpSpec("var_mean", lambda a, **k: _pair(*mg.var_mean(a, **k)),
+           lambda a, **k: _pair(*_torch().var_mean(a, **k)),
+           reduction(correction=True)),
+    OpSpec("std_mean", lambda a, **k: _pair(*mg.std_mean(a, **k)),
+           lambda a, **k: _pair(*_torch().std_mean(a, **k)),
+           reduction(correction=True, min_count=2)),
+    # the normalization layers' form: the input is already centered, so the spread is measured about 0
+    OpSpec("var_centered", lambda a, **k: _var_centered(a, **k), _second_moment_torch,
+           reduction(correction=True)),
     OpSpec("max", lambda a, **k: a.max(**k), _max_torch("max"), reduction(), distinct, covers=("max",)),
     OpSpec("min", lambda a, **k: a.min(**k), _max_torch("min"), reduction(), distinct, covers=("min",)),
     OpSpec("amax", lambda a, **k: a.amax(**k), _amax_torch("amax"), reduction(), distinct, covers=("amax",)),
@@ -936,10 +969,6 @@ OP_TABLE += [
     OpSpec("cummin", _values(_method("cummin")), _values(_torch_method("cummin")), _dim_sample(), distinct,
            covers=("cummin",)),
     _row("norm", _norm(), away(0.0, gap=0.2)),
-    OpSpec("var_mean", lambda a, **k: mg.var_mean(a, **k), lambda a, **k: _torch().var_mean(a, **k),
-           reduction(correction=True, min_count=2), covers=("mg.var_mean",)),
-    OpSpec("std_mean", lambda a, **k: mg.std_mean(a, **k), lambda a, **k: _torch().std_mean(a, **k),
-           reduction(correction=True, min_count=2), covers=("mg.std_mean",)),
     OpSpec("sort", _values(_method("sort")), _values(_torch_method("sort")),
            _dim_sample(descending=st.booleans()), distinct, covers=("sort",)),
     OpSpec("topk", _values(_method("topk")), _values(_torch_method("topk")), _k_sample(largest=True),
@@ -1048,6 +1077,7 @@ MODULE_NOT_OPS = frozenset({
     "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled",
     "set_deterministic_debug_mode", "get_deterministic_debug_mode", "set_printoptions",
     "is_autocast_enabled",  # a grad-mode-like query: tests/amp/test_autocast.py
+    "compile",  # wraps a step or a module, not an op on values: tests/test_compile.py
     "set_float32_matmul_precision", "get_float32_matmul_precision", "set_num_interop_threads",
     "get_num_interop_threads",
 })  # fmt: skip

@@ -108,11 +108,12 @@ def clip_grads_with_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float
     # in the norm's dtype, then clamps it to 1.
     with np.errstate(all="ignore"):  # a max_norm beyond float32 is inf there, silently
         coef = np.minimum(np.reciprocal(total + dtype(1e-6)) * dtype(max_norm), dtype(1.0))
+    # Always multiplied, as PyTorch does (by exactly 1 when no clipping is needed, which changes no
+    # bit): a branch on the coefficient's value could not be replayed by mg.compile.
     for p in params:
-        if coef != 1.0:  # multiplying by exactly 1 changes nothing
-            g = p.grad.numpy()  # type: ignore[union-attr]
-            with np.errstate(all="ignore"):  # inf * 0 is nan, silently, as in PyTorch
-                g *= coef.astype(g.dtype)
+        g = p.grad.numpy()  # type: ignore[union-attr]
+        with np.errstate(all="ignore"):  # inf * 0 is nan, silently, as in PyTorch
+            g *= coef.astype(g.dtype)
         p.grad._version += 1  # type: ignore[union-attr]
 
 
