@@ -305,7 +305,8 @@ class PowScalar(Function):
         self.p = p
         if p == 2:
             return _quiet(np.multiply, a, a)
-        if a.dtype.kind == "f":  # PyTorch's kernels for these exponents (and their edge values)
+        if a.dtype.kind == "f":  # PyTorch's kernels for these exponents, and so its edge values:
+            # (-inf) ** 0.5 and ** -0.5 are nan (sqrt), other non-integer powers of -inf C's pow
             if p == 3:
                 return _quiet(lambda x: x * x * x, a)
             if p == -2:
@@ -314,11 +315,7 @@ class PowScalar(Function):
                 return _quiet(np.sqrt, a)
             if p == -0.5:
                 return _quiet(lambda x: 1 / np.sqrt(x), a)
-        y: Array = np.asarray(_quiet(np.power, a, a.dtype.type(p) if a.dtype.kind == "f" else p))
-        if p < 0 and a.dtype.kind == "f" and p != int(p):  # C's pow(-inf, -0.5) is 0; PyTorch's nan
-            # a masked write, not a branch on whether any is -inf: the same kernels whatever the values
-            np.copyto(y, a.dtype.type(np.nan), where=np.isneginf(a))
-        return y
+        return _quiet(np.power, a, a.dtype.type(p) if a.dtype.kind == "f" else p)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         if self.p == 0:  # PyTorch's pow_backward gives zeros here, not an absent gradient
