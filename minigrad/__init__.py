@@ -108,8 +108,6 @@ from minigrad.factories import (
 from minigrad.gradcheck import gradcheck, gradgradcheck
 from minigrad.grids import *  # noqa: F403
 from minigrad.indexing import *  # noqa: F403
-from minigrad.indexing import gather_values as gather
-from minigrad.indexing import scatter_add_values as scatter_add
 from minigrad.matrix_ops import *  # noqa: F403
 from minigrad.pointwise import *  # noqa: F403
 from minigrad.profiler import profile
@@ -125,6 +123,7 @@ from minigrad.random import (
 from minigrad.reduction_functions import *  # noqa: F403
 from minigrad.reductions import *  # noqa: F403
 from minigrad.sampling import *  # noqa: F403
+from minigrad.selection import gather, scatter_add
 from minigrad.serialization import load, save
 from minigrad.settings import (
     are_deterministic_algorithms_enabled,

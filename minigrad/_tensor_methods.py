@@ -18,7 +18,16 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import numpy as np
 
 if TYPE_CHECKING:
-    from minigrad import indexing, matrix_ops, pointwise, reductions, return_types, sampling, shape_ops
+    from minigrad import (
+        indexing,
+        matrix_ops,
+        pointwise,
+        reductions,
+        return_types,
+        sampling,
+        selection,
+        shape_ops,
+    )
     from minigrad.random import Generator
     from minigrad.tensor import Tensor
 
@@ -45,8 +54,8 @@ def dim_aliases(fn: F) -> F:
 
 def bind() -> None:
     """Import the function modules (called at the end of ``minigrad/tensor.py``)."""
-    global indexing, matrix_ops, pointwise, reductions, sampling, shape_ops
-    from minigrad import indexing, matrix_ops, pointwise, reductions, sampling, shape_ops
+    global indexing, matrix_ops, pointwise, reductions, sampling, selection, shape_ops
+    from minigrad import indexing, matrix_ops, pointwise, reductions, sampling, selection, shape_ops
 
 
 def _inplace(name: str, doc: str) -> Callable[..., Tensor]:
@@ -827,7 +836,7 @@ class TensorMethods:
 
     def gather(self: Any, dim: builtins.int, index: Tensor) -> Tensor:
         """Values at ``index`` along ``dim`` (index's shape); see :func:`minigrad.gather`."""
-        return indexing.gather_values(self, dim, index)
+        return selection.gather(self, dim, index)
 
     def scatter(self: Any, dim: builtins.int, index: Tensor, src: Any = None, *, value: Any = None,
                 reduce: str | None = None) -> Tensor:
@@ -836,7 +845,7 @@ class TensorMethods:
 
     def scatter_add(self: Any, dim: builtins.int, index: Tensor, src: Tensor) -> Tensor:
         """self with src added at ``index`` along ``dim``."""
-        return indexing.scatter_add_values(self, dim, index, src)
+        return selection.scatter_add(self, dim, index, src)
 
     def scatter_reduce(self: Any, dim: builtins.int, index: Tensor, src: Tensor, reduce: str, *,
                        include_self: builtins.bool = True) -> Tensor:

@@ -5,7 +5,8 @@ Everything differentiable here is a composition of two primitives of
 ``minigrad/ops.py``: ``GetItem`` (select by a numpy index) and its adjoint
 ``IndexAdd`` (add into zeros at an index), joined by ``where``. The index
 arrays are computed with numpy and enter the graph as constants, like
-PyTorch's integer index tensors.
+PyTorch's integer index tensors. ``gather`` and ``scatter_add`` themselves are
+in ``selection.py``, on their own primitives.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 
 from minigrad import ops
 from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.selection import gather
 from minigrad.tensor import Array, Tensor, _norm_dim, from_numpy, int64, where
 
 __all__ = [
@@ -81,12 +83,6 @@ def _checked_along(fn: str, x: Tensor, dim: int, index: Any) -> tuple[int, Array
     return d, idx % size if size else idx
 
 
-def gather_values(x: Tensor, dim: int, index: Any) -> Tensor:
-    """``torch.gather``: out[i][j][k] = x[i][index[i][j][k]][k] for dim 1 (differentiable in x)."""
-    d, idx = _checked_along("gather", x, dim, index)
-    return x if x.ndim == 0 else x[along(x.shape, idx, d)]
-
-
 def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
     """Values of ``input`` at ``indices`` along ``dim`` (flattened if dim is None)."""
     if dim is None:
@@ -97,7 +93,7 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
                                      tuple(1 if i == d else s for i, s in enumerate(idx.shape))))
     x = input.expand(*[input.shape[d] if i == d else s for i, s in enumerate(shape)])
     shape[d] = idx.shape[d]
-    return gather_values(x, d, np.broadcast_to(idx, shape))
+    return gather(x, d, np.broadcast_to(idx, shape))
 
 
 def put(x: Tensor, index: tuple[Any, ...], value: Tensor) -> Tensor:
@@ -147,22 +143,6 @@ def _same_dtype(fn: str, x: Tensor, src: Any) -> None:
         raise MinigradError(f"{fn}(): expected self.dtype to be equal to src.dtype ({x.dtype} and "
                             f"{src.dtype}), "
                             "as in PyTorch")
-
-
-def scatter_add_values(x: Tensor, dim: int, index: Any, src: Tensor) -> Tensor:
-    """``torch.scatter_add``: x with src[i][j] added at x[i][index[i][j]] (repeats accumulate).
-
-    Raises:
-        MinigradError: src's dtype is not x's (PyTorch's rule).
-    """
-    _same_dtype("scatter_add", x, src)
-    d, idx = _checked_along("scatter_add", x, dim, index)
-    if src.ndim != idx.ndim or any(n > m for n, m in zip(idx.shape, src.shape)):
-        raise ShapeError(f"scatter_add: index shape {idx.shape} does not fit src shape {src.shape}")
-    part = src[tuple(slice(0, n) for n in idx.shape)]
-    if part.dtype != x.dtype:
-        part = part.astype(x.dtype)
-    return x + ops.IndexAdd.apply(part, index=along(x.shape, idx, d), shape=x.shape)
 
 
 _REDUCE_PAD = {"sum": 0.0, "mean": 0.0, "prod": 1.0, "amax": -np.inf, "amin": np.inf}

@@ -18,7 +18,7 @@ import numpy as np
 
 from minigrad import ops, return_types
 from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
-from minigrad.indexing import gather_values
+from minigrad.selection import cumsum, gather
 from minigrad.tensor import Array, Tensor, _norm_dim, _norm_dims, _resolve_dtype, from_numpy, int64, where
 
 __all__ = [
@@ -154,21 +154,6 @@ def _scan_dim(x: Tensor, dim: int) -> int:
     return _norm_dim(dim, x.ndim) if x.ndim else 0
 
 
-def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A002
-    """Running sums along ``dim``: out[i] = x[0] + ... + x[i]; integers and bools give int64.
-
-    The sum over a lower-triangular window (zeros above the diagonal, so an
-    inf or nan reaches only the sums after it); the gradient is the reversed
-    running sum of the upstream gradient. Costs n**2 along dim.
-    """
-    x = _cast(input, dtype)
-    if x.dtype.kind != "f":
-        return from_numpy(np.cumsum(x.numpy().astype(int64), axis=_scan_dim(x, dim)))
-    if x.ndim == 0:
-        return x * 1
-    return _window(x, _norm_dim(dim, x.ndim), 0.0).sum(-1).movedim(-1, dim)
-
-
 def _window(x: Tensor, d: int, fill: float) -> Tensor:
     """(..., n, n) with row i holding x[0..i] along d (moved last) and ``fill`` after: scans as reductions."""
     n = x.shape[d]
@@ -258,7 +243,7 @@ def _cumextreme(x: Tensor, dim: int, better: Any, kind: type) -> Any:
         best = np.where(take, v, best)
         idx[..., i] = np.where(take, i, idx[..., i - 1])
     indices = np.moveaxis(idx, -1, d)
-    return kind(gather_values(x, d, indices), from_numpy(np.ascontiguousarray(indices)))
+    return kind(gather(x, d, indices), from_numpy(np.ascontiguousarray(indices)))
 
 
 def cummax(input: Tensor, dim: int) -> return_types.cummax:  # noqa: A002
@@ -286,7 +271,7 @@ def _order(a: Array, d: int, descending: bool) -> Array:
 
 
 def _pick(x: Tensor, d: int, idx: Array, kind: type) -> Any:
-    return kind(gather_values(x, d, idx), from_numpy(np.ascontiguousarray(idx, dtype=int64)))
+    return kind(gather(x, d, idx), from_numpy(np.ascontiguousarray(idx, dtype=int64)))
 
 
 def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> return_types.sort:  # noqa: A002
@@ -312,12 +297,12 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A0
     """The k largest (or smallest) values along ``dim`` and their indices, in sorted order.
 
     Raises:
-        DimensionError: k is larger than the dim.
+        InvalidParameterError: k is not an int in [0, size of the dim] (a RuntimeError, as PyTorch's).
     """
     d = _norm_dim(dim, input.ndim) if input.ndim else 0
     n = input.shape[d] if input.ndim else 1
-    if not 0 <= k <= n:
-        raise DimensionError(f"topk: k ({k}) is out of range for a dim of size {n}")
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= n:
+        raise InvalidParameterError(f"topk(): k={k!r} is out of range for dimension {dim} of size {n}")
     if input.ndim == 0:
         return return_types.topk(input * 1, from_numpy(np.zeros((), dtype=int64)))
     order = _order(input.numpy(), d, descending=largest)
@@ -346,7 +331,7 @@ def _select(x: Tensor, d: int, choose: Any, keepdim: bool, kind: type) -> Any:
         return kind(x * 1, from_numpy(np.zeros((), dtype=int64)))
     _nonempty_dim(kind.__name__, x, d)
     idx = choose(_order(x.numpy(), d, False))
-    values = gather_values(x, d, idx)
+    values = gather(x, d, idx)
     if not keepdim:
         values, idx = values.squeeze(d), idx.squeeze(d)
     return kind(values, from_numpy(np.ascontiguousarray(idx, dtype=int64)))
@@ -401,7 +386,7 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mo
         v = values[np.argmax(counts)]  # unique sorts, so the first of the most frequent is the smallest
         best[r] = np.flatnonzero(row == v)[-1]
     idx = np.expand_dims(best.reshape(a.shape[:-1]), d)
-    picked = gather_values(input, d, idx)
+    picked = gather(input, d, idx)
     if not keepdim:
         picked, idx = picked.squeeze(d), idx.squeeze(d)
     return return_types.mode(picked, from_numpy(np.ascontiguousarray(idx)))

@@ -1385,6 +1385,13 @@ class Tensor(TensorMethods):
         """Inner product of two 1-D tensors."""
         return matmul(self, other)
 
+    # ------------------------------------------------------------ windows
+    # (the other scans and selections are TensorMethods over reductions/indexing/selection)
+
+    def unfold(self, dimension: int, size: int, step: int) -> Tensor:
+        """Slices of length ``size``, ``step`` apart; see :func:`minigrad.selection.unfold`."""
+        return _selection.unfold(self, dimension, size, step)
+
 
 class _HookHandle:
     _next = 0
@@ -1730,5 +1737,6 @@ def _check_tensors(fn: str, ts: list[Any]) -> None:
 
 from minigrad import _tensor_methods as _methods  # noqa: E402
 from minigrad import ops as _ops  # noqa: E402  (ops builds on Tensor; imported last)
+from minigrad import selection as _selection  # noqa: E402  (built on Tensor and ops)
 
 _methods.bind()  # the function modules behind TensorMethods import Tensor: bound now that it exists

@@ -755,14 +755,6 @@ def _narrow(draw: st.DrawFn) -> Sample:
 
 
 @st.composite
-def _flip(draw: st.DrawFn) -> Sample:
-    shape = draw(NONEMPTY_SHAPES)
-    n = len(shape)
-    dims = draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=n, unique=True))
-    return Sample([shape], {"dims": tuple(d - n if draw(st.booleans()) else d for d in dims)})
-
-
-@st.composite
 def _roll(draw: st.DrawFn) -> Sample:
     shape = draw(NONEMPTY_SHAPES)
     n = len(shape)
@@ -833,30 +825,12 @@ def _index_select(draw: st.DrawFn) -> Sample:
 
 
 @st.composite
-def _gather(draw: st.DrawFn) -> Sample:
-    shape = draw(NONEMPTY_SHAPES)
-    n = len(shape)
-    dim = draw(st.integers(-n, n - 1))
-    ishape = tuple(draw(st.integers(1, s)) if i != dim % n else draw(st.integers(1, 4))
-                   for i, s in enumerate(shape))
-    index = draw(hnp.arrays(np.int64, ishape, elements=st.integers(0, shape[dim] - 1)))
-    return Sample([shape], {"dim": dim, "index": index})
-
-
-@st.composite
 def _take(draw: st.DrawFn) -> Sample:
     shape = draw(SHAPES)
     size = math.prod(shape)
     index = draw(hnp.arrays(np.int64, draw(hnp.array_shapes(min_dims=0, max_dims=2, max_side=3)),
                             elements=st.integers(-size, size - 1)))
     return Sample([shape], {"index": index})
-
-
-@st.composite
-def _scatter_add(draw: st.DrawFn) -> Sample:
-    s = draw(_gather())
-    (shape,) = s.shapes
-    return Sample([shape, s.kwargs["index"].shape], s.kwargs)
 
 
 EINSUM = [
@@ -961,7 +935,6 @@ OP_TABLE += [
     OpSpec("prod_with_zeros", lambda a, dim: a.prod(dim) * 1, lambda a, dim: a.prod(dim) * 1,
            _dim_sample(), lambda rng, s: [np.where(rng.random(s[0]) < 0.3, 0.0, rng.standard_normal(s[0]))],
            covers=("prod",), twice_differentiable=False),
-    _row("cumsum", _dim_sample()),
     _row("cumprod", _dim_sample(), away(0.0, gap=0.3)),
     _row("logcumsumexp", _dim_sample()),
     OpSpec("cummax", _values(_method("cummax")), _values(_torch_method("cummax")), _dim_sample(), distinct,
@@ -969,10 +942,6 @@ OP_TABLE += [
     OpSpec("cummin", _values(_method("cummin")), _values(_torch_method("cummin")), _dim_sample(), distinct,
            covers=("cummin",)),
     _row("norm", _norm(), away(0.0, gap=0.2)),
-    OpSpec("sort", _values(_method("sort")), _values(_torch_method("sort")),
-           _dim_sample(descending=st.booleans()), distinct, covers=("sort",)),
-    OpSpec("topk", _values(_method("topk")), _values(_torch_method("topk")), _k_sample(largest=True),
-           distinct, covers=("topk",)),
     OpSpec("kthvalue", _values(_method("kthvalue")), _values(_torch_method("kthvalue")),
            _k_sample(largest=False), distinct, covers=("kthvalue",)),
     OpSpec("median_dim", _values(_method("median")), _values(_torch_method("median")),
@@ -984,7 +953,6 @@ OP_TABLE += [
     _row("unflatten", _unflatten()),
     _row("split_sizes", _split_sizes(), method="split"),
     _row("narrow", _narrow()),
-    _row("flip", _flip()),
     _row("roll", _roll()),
     OpSpec("repeat", lambda a, reps: a.repeat(*reps), lambda a, reps: a.repeat(*reps), _repeat(),
            covers=("repeat",)),
@@ -1031,11 +999,6 @@ OP_TABLE += [
            covers=("index_select",)),
     OpSpec("take", lambda a, index: a.take(mg.tensor(index)),
            lambda a, index: a.take(_torch().as_tensor(index)), _take(), covers=("take",)),
-    OpSpec("gather", lambda a, dim, index: a.gather(dim, mg.tensor(index)),
-           lambda a, dim, index: a.gather(dim, _torch().as_tensor(index)), _gather(), covers=("gather",)),
-    OpSpec("scatter_add", lambda a, s, dim, index: a.scatter_add(dim, mg.tensor(index), s),
-           lambda a, s, dim, index: a.scatter_add(dim, _torch().as_tensor(index), s), _scatter_add(),
-           covers=("scatter_add",)),
     OpSpec("index_add", lambda a, s, dim, index: a.index_add(dim, mg.tensor(index), s, alpha=2.0),
            lambda a, s, dim, index: a.index_add(dim, _torch().as_tensor(index), s, alpha=2.0),
            _index_select().map(lambda s: Sample(
@@ -1046,6 +1009,10 @@ OP_TABLE += [
            lambda a, mask: a.masked_select(_torch().as_tensor(mask)), _masked_fill().map(
                lambda s: Sample(s.shapes, {"mask": s.kwargs["mask"]})), covers=("masked_select",)),
 ]
+# -- scans, selection, windows, padding, convolution, pooling, resampling (tests/op_table_windows.py)
+from tests.op_table_windows import WINDOW_OPS  # noqa: E402  (it builds on the helpers above)
+
+OP_TABLE += WINDOW_OPS
 
 #: Public Tensor names that are not ops on values (attributes, conversions,
 #: autograd plumbing, in-place updates, comparisons, devices); tested in test_tensor.py (devices in
