@@ -186,6 +186,9 @@ def _diagonals(t: Tensor, ls: list[str]) -> tuple[Tensor, list[str]]:
         lab = next(lab for lab in ls if ls.count(lab) > 1)
         i = ls.index(lab)
         j = ls.index(lab, i + 1)
+        if t.shape[i] != t.shape[j]:
+            raise ShapeError(f"einsum: subscript {lab!r} is repeated for an operand but the sizes don't "
+                             f"match, {t.shape[i]} != {t.shape[j]}")
         t = diagonal(t, 0, i, j)
         ls = [x for k, x in enumerate(ls) if k not in (i, j)] + [lab]
     return t, ls

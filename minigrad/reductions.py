@@ -78,7 +78,8 @@ def norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = False, 
         return a.amin(dims, keepdim=keepdim)
     if p == 0:  # the count of non-zeros, in the graph with a zero gradient (as PyTorch's)
         return where(from_numpy(a.numpy() != 0), 1.0, a).sum(dims, keepdim=keepdim)
-    if p == 1:
+    count = x.numel() if dims is None else math.prod(x.shape[d] for d in dims)
+    if p == 1 or count == 1:  # one element's norm is |x| (as PyTorch's): no power to overflow or underflow
         return a.sum(dims, keepdim=keepdim)
     if p == 2:
         return _safe_root((x * x).sum(dims, keepdim=keepdim), 0.5)

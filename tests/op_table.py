@@ -543,7 +543,7 @@ def _second_moment_torch(a: Any, dim: Any, keepdim: bool, correction: int) -> An
         return a.var()  # PyTorch refuses integer variances too
     dims = tuple(range(a.ndim)) if dim is None else dim
     n = a.numel() // max((a ** 2).sum(dims, keepdim=True).numel(), 1) if a.ndim else 1
-    return (a ** 2).sum(dims, keepdim=keepdim) / (n - correction)
+    return (a ** 2).sum(dims, keepdim=keepdim) / max(n - correction, 0)  # as torch.var: no negative dof
 
 
 # -- reductions

@@ -260,8 +260,12 @@ TIES = {"zero", "inf", "-inf", "nan", "nonfinite-mix", "int64", "bool"}
 
 #: gradients PyTorch's kernels get wrong at an edge, where minigrad's follow the formula: logcumsumexp
 #: at huge inputs (PyTorch's backward gives 0 or 1, ignoring the upstream gradient, even in float64;
-#: minigrad gives the exact sum of the upstream gradients where an entry is the running max): values compared
-EDGE_GRADIENTS = {("logcumsumexp", "huge")}
+#: minigrad gives the exact sum of the upstream gradients where an entry is the running max); addcdiv
+#: at subnormal divisors (PyTorch forms value / tensor2 first, which overflows to inf, minigrad divides
+#: the upstream gradient: finite where the true gradient is); norm of one subnormal element (PyTorch's
+#: x |x|**(p-2) / norm**(p-1) underflows to 0 / 0 = nan in float32, minigrad's is sign(x), the
+#: derivative of |x|): values compared
+EDGE_GRADIENTS = {("logcumsumexp", "huge"), ("addcdiv", "tiny"), ("norm", "tiny")}
 
 #: convolutions: whether a NaN or inf weight meets a structural zero (0 * nan is nan) in the
 #: input's gradient depends on the kernel: minigrad's transposed convolution multiplies the
