@@ -72,14 +72,23 @@ def norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = False, 
         raise InvalidParameterError(f"norm: p must be a number, inf or 'fro', got {p!r}")
     dims = _norm_dims(dim, x.ndim)
     a = x.abs()
-    if p == math.inf:
-        return a.amax(dims, keepdim=keepdim) if a.numel() else a.sum(dims, keepdim=keepdim)
-    if p == -math.inf:
-        return a.amin(dims, keepdim=keepdim)
+    count = x.numel() if dims is None else math.prod(x.shape[d] for d in dims)
+    if p in (math.inf, -math.inf):
+        if count == 0:
+            raise MinigradError("norm: cannot compute the inf norm on an empty tensor because the operation "
+                                "does not have an identity")
+        nan_in = np.isnan(a.numpy())
+        if not nan_in.any():
+            return a.amax(dims, keepdim=keepdim) if p > 0 else a.amin(dims, keepdim=keepdim)
+        # PyTorch's gradient compares |x| with the norm: none at all where the norm is nan
+        safe = where(from_numpy(nan_in), 0.0, a)
+        ext = safe.amax(dims, keepdim=keepdim) if p > 0 else safe.amin(dims, keepdim=keepdim)
+        rows = from_numpy(nan_in).any(dims, keepdim=keepdim) if dims is not None else from_numpy(nan_in).any()
+        return where(rows, math.nan, ext)
     if p == 0:  # the count of non-zeros, in the graph with a zero gradient (as PyTorch's)
         return where(from_numpy(a.numpy() != 0), 1.0, a).sum(dims, keepdim=keepdim)
-    count = x.numel() if dims is None else math.prod(x.shape[d] for d in dims)
-    if p == 1 or count == 1:  # one element's norm is |x| (as PyTorch's): no power to overflow or underflow
+    if p == 1 or (count == 1 and np.isfinite(a.numpy()).all()):
+        # one finite element's norm is |x| (PyTorch's value): no power to overflow or underflow
         return a.sum(dims, keepdim=keepdim)
     if p == 2:
         return _safe_root((x * x).sum(dims, keepdim=keepdim), 0.5)

@@ -1408,8 +1408,8 @@ class _HookHandle:
 
 def _clamp_tensors(x: Tensor, lo: Any, hi: Any) -> Tensor:
     """clamp with tensor bounds, as a selection with PyTorch's gradient rule: x where lo <= x <= hi,
-    lo where x < lo < hi, hi where x > hi or hi < lo (nan in x stays nan; a nan bound gives nan,
-    with no gradient to anyone)."""
+    lo where x < lo < hi, hi where x > hi or hi < lo; a nan in x or a bound gives nan, and the
+    comparisons, all false with a nan, still decide the gradient (none to x there)."""
     a = x._array
     lo_a = None if lo is None else np.asarray(lo._array if isinstance(lo, Tensor) else lo)
     hi_a = None if hi is None else np.asarray(hi._array if isinstance(hi, Tensor) else hi)
@@ -1418,10 +1418,10 @@ def _clamp_tensors(x: Tensor, lo: Any, hi: Any) -> Tensor:
     except ValueError:
         raise ShapeError(f"clamp: the bounds' shapes {[b.shape for b in (lo_a, hi_a) if b is not None]} do "
                          f"not broadcast with the input's {a.shape}") from None
-    nan_bound = [np.isnan(b) for b in (lo_a, hi_a) if b is not None and b.dtype.kind == "f"]
+    nan_bound = [np.isnan(b) for b in (a, lo_a, hi_a) if b is not None and b.dtype.kind == "f"]
     nan_mask = np.broadcast_to(np.logical_or.reduce(np.broadcast_arrays(*nan_bound)) if nan_bound
                                else np.zeros((), dtype=bool), shape)
-    # PyTorch's gradients come from comparisons, false with a nan bound: x then gets none
+    # PyTorch's gradients come from comparisons, false with a nan: x then gets none
     out = where(Tensor._wrap(nan_mask), x.detach(), x) if nan_mask.any() else x
     if lo_a is not None:
         take_lo = a < lo_a if hi_a is None else (a < lo_a) & (lo_a < hi_a)
