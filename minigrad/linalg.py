@@ -1,5 +1,5 @@
-"""``minigrad.linalg``, PyTorch's ``torch.linalg``: norms, inverse, determinants, solve and the
-decompositions (Cholesky, QR, SVD, symmetric eigen).
+"""``minigrad.linalg``, PyTorch's ``torch.linalg``: norms, the cross product, inverse, determinants, solve
+and the decompositions (Cholesky, QR, SVD, symmetric eigen).
 
 The norms are compositions; the matrix functions are primitives in ``minigrad.ops``
 (``Inv``, ``Det``, ``LogAbsDet``, ``Solve``, ``Cholesky``, ``QR``, ``SVD``, ``Eigh``)
@@ -18,11 +18,12 @@ import numpy as np
 
 from minigrad import ops
 from minigrad.errors import DimensionError, InvalidParameterError, LinAlgError, ShapeError, UnsupportedError
+from minigrad.matrix_ops import cross
 from minigrad.nn.functional.vector import vector_norm as _vector_norm
 from minigrad.tensor import DTypeLike, Tensor, _resolve_dtype, from_numpy, where
 
 __all__ = [
-    "LinAlgError", "cholesky", "det", "eigh", "eigvalsh", "inv", "matrix_norm", "norm", "pinv", "qr",
+    "LinAlgError", "cholesky", "cross", "det", "eigh", "eigvalsh", "inv", "matrix_norm", "norm", "pinv", "qr",
     "slogdet", "solve", "svd", "svdvals", "vector_norm",
 ]  # fmt: skip
 
@@ -316,4 +317,4 @@ def norm(A: Tensor, ord: float | str | None = None, dim: int | Sequence[int] | N
         f"linalg.norm: if dim is not given, the input must be 1D or 2D, got shape {A.shape} with ord={ord!r}")
 
 
-_ = LinAlgError  # re-exported as torch.linalg.LinAlgError
+_ = (LinAlgError, cross)  # re-exported: torch.linalg.LinAlgError, and main's cross (matrix_ops)

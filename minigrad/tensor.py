@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import builtins
 import math
+import operator
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias, Union
+from typing import TYPE_CHECKING, Any, TypeAlias, Union, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from minigrad import autograd
+from minigrad import dtypes as _dtypes
+from minigrad._tensor_methods import TensorMethods, dim_aliases
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device, device, parse_to
 from minigrad.errors import DeviceError, DimensionError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.size import Size, as_size
 
 if TYPE_CHECKING:
     from minigrad.ops import Function
@@ -38,13 +42,19 @@ _F32_OVERFLOW = 3.4028235677973366e38  # the smallest float64 that rounds to inf
 
 
 def _resolve_dtype(dtype: DTypeLike) -> np.dtype[Any]:
+    if _dtypes.is_bfloat16(dtype):
+        raise TypeError(_dtypes.BFLOAT16_MESSAGE)
+    if isinstance(dtype, str) and dtype.startswith("torch."):  # x.type('torch.DoubleTensor')
+        named = _dtypes.dtype_from_type_name(dtype)
+        dtype = named if named is not None else dtype.removeprefix("torch.")
     try:
         dt = np.dtype(dtype)
     except TypeError as e:
         raise InvalidParameterError(f"dtype={dtype!r} is not a dtype") from e
-    if dt not in (float32, float64, int64, bool_):
+    if dt not in _dtypes.DTYPES:
         raise InvalidParameterError(
-            f"dtype={dt} is not supported; use float32, float64, int64 or bool"
+            f"dtype={dt} is not supported; use bool, uint8, int8, int16, int32, int64, float16, float32 "
+            "or float64"
         )
     return dt
 
@@ -139,6 +149,11 @@ def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
     return (a if a.dtype == dt else a.astype(dt)), (b if b.dtype == dt else b.astype(dt))
 
 
+_INPLACE_OPS: dict[np.ufunc, Callable[[Any, Any], Any]] = {
+    np.add: operator.add, np.subtract: operator.sub, np.multiply: operator.mul, np.divide: operator.truediv,
+}
+
+
 def _lift(value: Any, like: Tensor) -> Tensor:
     """Turn the other operand of a binary op into a Tensor without upcasting ``like``.
 
@@ -163,10 +178,12 @@ def _lift(value: Any, like: Tensor) -> Tensor:
         return Tensor(value)  # type: ignore[arg-type]
     else:
         raise TypeError(f"unsupported operand type for a Tensor op: {type(value).__name__}")
+    if dt.kind in "iu" and not isinstance(value, (bool, np.bool_)):  # -3 into uint8 wraps, as in PyTorch
+        return Tensor._wrap(np.asarray(value, dtype=int64).astype(dt))
     return Tensor._wrap(np.asarray(value, dtype=dt))
 
 
-class Tensor:
+class Tensor(TensorMethods):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     Args:
@@ -264,9 +281,9 @@ class Tensor:
             self._write(lambda _: new)
 
     @property
-    def shape(self) -> tuple[int, ...]:
-        """The dims, as a tuple of ints."""
-        return self._array.shape
+    def shape(self) -> Size:
+        """The dims, a :class:`~minigrad.Size` (a tuple of ints, as ``torch.Size``)."""
+        return as_size(self._array.shape)
 
     @property
     def ndim(self) -> int:
@@ -288,8 +305,8 @@ class Tensor:
         """The op that produced this tensor, or None for leaves."""
         return self._ctx
 
-    def size(self, dim: int | None = None) -> tuple[int, ...] | int:
-        """The shape, or the size of one dim."""
+    def size(self, dim: int | None = None) -> Size | int:
+        """The shape (a :class:`~minigrad.Size`), or the size of one dim."""
         if dim is not None and self.ndim == 0:
             raise DimensionError(f"size(): dim {dim!r} was given, but the tensor is 0-d and has no dims")
         return self.shape if dim is None else self.shape[_norm_dim(dim, self.ndim)]
@@ -336,6 +353,17 @@ class Tensor:
     def detach(self) -> Tensor:
         """A tensor sharing the data, cut off from the graph."""
         return Tensor._wrap(self._array)
+
+    def detach_(self) -> Tensor:
+        """Cut this tensor off from the graph in place: it becomes a leaf that needs no grad; returns self.
+
+        A backward that reaches an op which used this tensor before then
+        raises (PyTorch raises for the ops that saved it), as after any
+        in-place change.
+        """
+        self._ctx, self.requires_grad, self._retains_grad = None, False, False
+        self._version += 1
+        return self
 
     def astype(self, dtype: DTypeLike) -> Tensor:
         """A copy converted to ``dtype`` (differentiable between float dtypes)."""
@@ -594,15 +622,93 @@ class Tensor:
         self._version += 1
         return self
 
+    def _recorded(self, *others: Any) -> builtins.bool:
+        """Whether an in-place op on this tensor must be recorded in the graph (PyTorch's rule).
+
+        Raises:
+            MinigradError: this is a leaf that requires grad and grad mode is on.
+        """
+        if not autograd._mode.enabled:
+            return False
+        if self.requires_grad:
+            if self._ctx is None:
+                raise MinigradError(
+                    "a leaf Variable that requires grad is being used in an in-place operation; "
+                    "update parameters inside `with mg.no_grad():` (or through p.data), or write x = x + y"
+                )
+            return True
+        return any(isinstance(o, Tensor) and o.requires_grad for o in others)
+
+    def _update(self, what: str, compute: Callable[[Tensor], Tensor], *others: Any,
+                view: builtins.bool = False) -> Tensor:
+        """Make this tensor hold ``compute(self)``, in place: the one path of recorded in-place ops.
+
+        When the graph is involved (this tensor requires grad, or an operand in
+        ``others`` does), a copy of the old values takes this tensor's place in
+        the graph and ``compute`` runs on it; this tensor then becomes the
+        result's node, so x.add_(y) on a non-leaf is differentiated like
+        x = x + y while every alias of x sees the new values. ``view``: the
+        result may change the shape (t_, squeeze_), so the array is replaced.
+
+        Raises:
+            MinigradError: a leaf that requires grad in grad mode, or a result
+                dtype that cannot be stored in this tensor's (PyTorch's errors).
+            ShapeError: the result's shape is not this tensor's.
+        """
+        record = self._recorded(*others)
+        source = self
+        if record:
+            source = Tensor._wrap(self._array.copy())
+            source.requires_grad, source._ctx, source._hooks = self.requires_grad, self._ctx, self._hooks
+            source._version, self._hooks = self._version, None
+            self._repoint(source, others)
+        result = compute(source)
+        if result.dtype != self.dtype:
+            if not np.can_cast(result.dtype, self.dtype, "same_kind"):
+                raise MinigradError(f"{what}: result type {result.dtype} can't be cast to the desired output "
+                                    f"type {self.dtype}")
+            result = result.astype(self.dtype)
+        if view:
+            new = result._array
+            self._write(lambda _: new)
+        elif result.shape != self.shape:
+            raise ShapeError(f"{what}: output with shape {self.shape} doesn't match the broadcast shape "
+                             f"{result.shape}")
+        else:
+            value = result._array
+            self._write(lambda a: np.copyto(a, value))
+        if record:
+            self._ctx, self.requires_grad = result._ctx, result.requires_grad
+        return self
+
+    def _repoint(self, source: Tensor, others: tuple[Any, ...]) -> None:
+        """Make the ops that read this tensor's old value on the way to ``others`` read ``source``.
+
+        In ``d[idx] -= 1`` the value assigned was computed from ``d[idx]``, an op
+        whose input is ``d``; once ``d`` holds the new values that op must point
+        at the snapshot of the old ones (or the graph would loop through ``d``).
+        Only ops created after this tensor's own op can have read it.
+        """
+        floor = self._ctx.seq if self._ctx is not None else -1
+        stack = [o._ctx for o in others if isinstance(o, Tensor) and o._ctx is not None]
+        seen: set[int] = set()
+        while stack:
+            fn = stack.pop()
+            if id(fn) in seen or fn.seq <= floor or not fn.parents:
+                continue
+            seen.add(id(fn))
+            if any(p is self for p in fn.parents):
+                fn.parents = tuple(source if p is self else p for p in fn.parents)
+            stack.extend(p._ctx for p in fn.parents if p._ctx is not None)
+
     def _check_inplace(self, what: str) -> None:
-        if self.requires_grad and autograd._mode.enabled:
-            raise MinigradError(
-                f"{what} on a tensor that requires grad; write x = x + y, "
-                "or update parameters inside `with mg.no_grad():` (or through p.data)"
-            )
+        self._recorded()
 
     def _inplace(self, other: Any, ufunc: np.ufunc, alpha: Scalar = 1) -> Tensor:
-        self._check_inplace("in-place operation")
+        if self._recorded(other):
+            op = _INPLACE_OPS[ufunc]
+            return self._update(f"in-place {ufunc.__name__}",
+                                lambda t: op(t, other if alpha == 1 else other * alpha), other)
         value = other._array if isinstance(other, Tensor) else _lift(other, self)._array
         if alpha != 1:
             if self.dtype.kind != "f" and isinstance(alpha, float):
@@ -653,8 +759,13 @@ class Tensor:
         """self *= other, in place; returns self (errors as :meth:`add_`)."""
         return self._inplace(other, np.multiply)
 
-    def div_(self, other: TensorLike) -> Tensor:
-        """self /= other, in place; returns self (errors as :meth:`add_`; not for integer tensors)."""
+    def div_(self, other: TensorLike, *, rounding_mode: str | None = None) -> Tensor:
+        """self /= other, in place; returns self (errors as :meth:`add_`; not for integer tensors).
+
+        ``rounding_mode='trunc'`` or ``'floor'`` rounds the quotient (see :func:`minigrad.div`).
+        """
+        if rounding_mode is not None:
+            return self._update("div_", lambda t: t.div(other, rounding_mode=rounding_mode), other)
         return self._inplace(other, np.divide)
 
     def copy_(self, src: Tensor) -> Tensor:
@@ -667,7 +778,10 @@ class Tensor:
         """
         if not isinstance(src, Tensor):
             raise TypeError(f"copy_: src must be a Tensor, got {type(src).__name__}")
-        self._check_inplace("copy_")
+        if self._recorded(src):
+            everywhere = Tensor._wrap(np.ones(self.shape, dtype=bool))
+            return self._update("copy_", lambda t: where(everywhere, src.astype(t.dtype).expand(*t.shape), t),
+                                src)
         value = src._array
         try:
             return self._write(lambda a: np.copyto(a, value, casting="unsafe"))
@@ -680,8 +794,9 @@ class Tensor:
 
     def fill_(self, value: Scalar) -> Tensor:
         """Fill with ``value`` in place."""
-        self._check_inplace("in-place fill_")
         v = _fill_scalar(value, self.dtype, "fill_: value")
+        if self._recorded(value):
+            return self._fill_("fill_", v)
 
         def fill(a: Array) -> None:
             a[...] = v
@@ -695,29 +810,40 @@ class Tensor:
             MinigradError: the bounds would make the result a float (an integer
                 tensor with float bounds), or self requires grad in grad mode.
         """
-        self._check_inplace("in-place clamp_")
+        if self._recorded(min, max):
+            return self._update("clamp_", lambda t: t.clamp(min, max), min, max)
         result = self.detach().clamp(min, max)
         if result.dtype != self.dtype:
             raise MinigradError(f"clamp_: the result type {result.dtype} can't be cast to {self.dtype}")
         return self.copy_(result)
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        self._check_inplace("item assignment")
+        if self._recorded(value):
+            from minigrad.indexing import put
+
+            v = value if isinstance(value, Tensor) else Tensor._wrap(
+                np.asarray(_fill_scalar(value, self.dtype, "setitem: value"), dtype=self.dtype))
+            idx = _index(index, self.shape)
+            steps = _index_steps(idx)
+            self._update("item assignment", lambda t: put(t, idx, v) if len(steps) == 1
+                         else _put_in_steps(t, steps, v), value)
+            return
+        arr: Any
         if isinstance(value, Tensor):
-            v = value._array
+            arr = value._array
         elif isinstance(value, (np.ndarray, list, tuple)):
-            v = Tensor(value)._array
+            arr = Tensor(value)._array
         else:
-            v = _fill_scalar(value, self.dtype, "setitem: value")
-        idx = _index(index, self.shape)
+            arr = _fill_scalar(value, self.dtype, "setitem: value")
+        steps = _index_steps(_index(index, self.shape))
         try:
-            self._write(lambda a: a.__setitem__(idx, v))
+            self._write(lambda a: _assign_in_steps(a, steps, arr))
         except IndexError as e:
             raise DimensionError(f"index {index!r} is out of range for shape {self.shape}: {e}") from None
         except ValueError as e:
             raise ShapeError(
-                f"setitem: a value of shape {np.shape(v)} does not fit index {index!r} of a tensor of shape "
-                f"{self.shape}: {e}"
+                f"setitem: a value of shape {np.shape(arr)} does not fit index {index!r} of a tensor of "
+                f"shape {self.shape}: {e}"
             ) from None
 
     # comparisons: bool tensors, never recorded
@@ -757,8 +883,8 @@ class Tensor:
         return self._compare(other, np.greater_equal)
 
     def __invert__(self) -> Tensor:
-        if self.dtype != bool_:
-            raise TypeError(f"~ is only defined for bool tensors, not {self.dtype}")
+        if self.dtype.kind not in "biu":
+            raise TypeError(f"~ (bitwise not) is only defined for integer and bool tensors, not {self.dtype}")
         return Tensor._wrap(~self._array)
 
     def _bitwise(self, other: Any, ufunc: np.ufunc) -> Tensor:
@@ -782,13 +908,17 @@ class Tensor:
         """Bitwise or (logical for bool tensors), as in PyTorch: 2 | 1 is 3."""
         return self._bitwise(other, np.bitwise_or)
 
-    def any(self) -> Tensor:
-        """True if any element is non-zero (not differentiable)."""
-        return Tensor._wrap(np.asarray(self._array.any()))
+    @dim_aliases
+    def any(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
+        """True where any element over ``dim`` is non-zero (uint8 stays uint8, as PyTorch); no gradient."""
+        out = np.asarray(self._array.any(axis=_norm_dims(dim, self.ndim), keepdims=keepdim))
+        return Tensor._wrap(out.astype(self.dtype) if self.dtype == np.uint8 else out)
 
-    def all(self) -> Tensor:
-        """True if every element is non-zero (not differentiable)."""
-        return Tensor._wrap(np.asarray(self._array.all()))
+    @dim_aliases
+    def all(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
+        """True where every element over ``dim`` is non-zero (uint8 stays uint8); no gradient."""
+        out = np.asarray(self._array.all(axis=_norm_dims(dim, self.ndim), keepdims=keepdim))
+        return Tensor._wrap(out.astype(self.dtype) if self.dtype == np.uint8 else out)
 
     def isnan(self) -> Tensor:
         """Bool tensor, True where the value is NaN."""
@@ -866,14 +996,19 @@ class Tensor:
         """x * x."""
         return self**2
 
-    def clamp(self, min: builtins.float | None = None, max: builtins.float | None = None) -> Tensor:  # noqa: A002
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
         """Limit values to [min, max]; the gradient passes where min <= x <= max.
+
+        Bounds may be numbers or tensors broadcastable to x (then a bound gets
+        the gradient where it is the result, as in PyTorch).
 
         Raises:
             InvalidParameterError: both bounds are None.
         """
         if min is None and max is None:
             raise InvalidParameterError("clamp: at least one of min and max must be given")
+        if isinstance(min, Tensor) or isinstance(max, Tensor):
+            return _clamp_tensors(self, min, max)
         if self.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
             return self.astype(float32).clamp(min, max)  # int64.clamp(2.5) is float32, as in PyTorch
         if self.dtype == bool_:
@@ -913,8 +1048,15 @@ class Tensor:
 
     # ------------------------------------------------------------ reductions
 
-    def sum(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
-        """Sum over ``dim`` (int, tuple, negative; None = all). Bool/int sum to int64."""
+    @dim_aliases
+    def sum(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False, *,
+            dtype: DTypeLike = None) -> Tensor:
+        """Sum over ``dim`` (int, tuple, negative; None: all). Bool/int give int64.
+
+        ``dtype``: cast to it first.
+        """
+        if dtype is not None:
+            return self.astype(dtype).sum(dim, keepdim)
         t = self if self.dtype.kind == "f" else Tensor._wrap(self._array.astype(int64))
         return _ops.Sum.apply(t, dims=_norm_dims(dim, self.ndim), keepdim=keepdim)
 
@@ -923,16 +1065,21 @@ class Tensor:
             return int(self._array.size)
         return math.prod(self.shape[d] for d in dims)
 
-    def mean(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
+    @dim_aliases
+    def mean(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False, *,
+             dtype: DTypeLike = None) -> Tensor:
         """Arithmetic mean over ``dim``: sum / count (NaN over zero elements, as PyTorch).
 
         Raises:
-            MinigradError: on an integer or bool tensor (as PyTorch).
+            MinigradError: on an integer or bool tensor (as PyTorch) without a float ``dtype``.
         """
+        if dtype is not None:
+            return self.astype(dtype).mean(dim, keepdim)
         if self.dtype.kind != "f":
             raise MinigradError(f"mean(): input dtype must be floating point, got {self.dtype}")
         return _ops.Mean.apply(self, dims=_norm_dims(dim, self.ndim), keepdim=keepdim)
 
+    @dim_aliases
     def var(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False,
             correction: builtins.float = 1, *, unbiased: builtins.bool | None = None) -> Tensor:
         """Variance over ``dim``: sum((x - mean)**2) / (N - correction), N the count of reduced elements.
@@ -953,6 +1100,8 @@ class Tensor:
                   unbiased: builtins.bool | None) -> tuple[tuple[int, ...] | None, builtins.float]:
         if self.dtype.kind != "f":
             raise MinigradError(f"{fn}(): std and var only support floating point dtypes, got {self.dtype}")
+        if isinstance(dim, (builtins.bool, np.bool_)):  # x.var(False): the bool is unbiased, not a dim
+            dim, unbiased = None, builtins.bool(dim)
         if unbiased is not None:
             correction = 1 if unbiased else 0
         dims = _norm_dims(dim, self.ndim)
@@ -964,6 +1113,7 @@ class Tensor:
             )
         return dims, correction
 
+    @dim_aliases
     def std(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False,
             correction: builtins.float = 1, *, unbiased: builtins.bool | None = None) -> Tensor:
         """Standard deviation: sqrt of :meth:`var` (same arguments).
@@ -982,25 +1132,45 @@ class Tensor:
         first = isinstance(dim, (int, np.integer))
         return op.apply(self, dims=dims, keepdim=keepdim, first=first)
 
-    def max(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
-        """Largest values over ``dim`` (values only, no indices).
+    @dim_aliases
+    def max(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
+        """The largest value; with an int ``dim``, PyTorch's named tuple ``(values, indices)``.
 
-        Gradient on ties: with an int ``dim`` it goes to the first maximum (as
-        ``torch.max(x, dim)``); with ``dim=None`` or a tuple it is shared
-        evenly (as ``torch.max(x)`` and ``torch.amax``).
+        ``x.max(other_tensor)`` is the elementwise maximum. A tuple ``dim``
+        gives the values only (as ``amax``). Gradient on ties: with an int
+        ``dim`` it goes to the first maximum (as ``torch.max(x, dim)``); with
+        ``dim=None`` or a tuple it is shared evenly (as ``torch.max(x)`` and
+        ``torch.amax``).
         """
-        return self._extreme(_ops.Max, dim, keepdim)
+        if isinstance(dim, Tensor):
+            return self.maximum(dim)
+        values = self._extreme(_ops.Max, dim, keepdim)
+        if not isinstance(dim, (int, np.integer)):
+            return values
+        from minigrad.return_types import max as named
 
-    def min(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
-        """Smallest values over ``dim``; ties as in :meth:`max`."""
-        return self._extreme(_ops.Min, dim, keepdim)
+        return named(values, self.argmax(int(dim), keepdim))
 
+    @dim_aliases
+    def min(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
+        """The smallest value; with an int ``dim``, ``(values, indices)``; ties as in :meth:`max`."""
+        if isinstance(dim, Tensor):
+            return self.minimum(dim)
+        values = self._extreme(_ops.Min, dim, keepdim)
+        if not isinstance(dim, (int, np.integer)):
+            return values
+        from minigrad.return_types import min as named
+
+        return named(values, self.argmin(int(dim), keepdim))
+
+    @dim_aliases
     def amax(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Max over ``dim`` with the gradient shared evenly among ties."""
         dims = _norm_dims(dim, self.ndim)  # explicit dims: amax's NaN gradient differs from max()'s
         return _ops.Max.apply(self, dims=tuple(range(self.ndim)) if dims is None else dims, keepdim=keepdim,
                               first=False)
 
+    @dim_aliases
     def amin(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Min over ``dim`` with the gradient shared evenly among ties."""
         dims = _norm_dims(dim, self.ndim)
@@ -1008,8 +1178,8 @@ class Tensor:
                               first=False)
 
     def _arg(self, fn: Callable[..., Array], dim: int | None, keepdim: builtins.bool) -> Tensor:
-        if self._array.size == 0:
-            raise MinigradError(f"{fn.__name__}() of an empty tensor of shape {self.shape}")
+        if self._array.size == 0 and (dim is None or self.shape[_norm_dim(dim, self.ndim)] == 0):
+            raise DimensionError(f"{fn.__name__}() over an empty dim of a tensor of shape {self.shape}")
         if dim is None:
             out = np.asarray(fn(self._array))
             return Tensor._wrap(out.reshape((1,) * self.ndim) if keepdim else out.astype(int64))
@@ -1018,14 +1188,17 @@ class Tensor:
             return Tensor._wrap(np.asarray(0, dtype=int64))
         return Tensor._wrap(np.asarray(fn(self._array, axis=d, keepdims=keepdim)).astype(int64))
 
+    @dim_aliases
     def argmax(self, dim: int | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Index of the (first) largest value; over the flattened tensor if dim is None."""
         return self._arg(np.argmax, dim, keepdim)
 
+    @dim_aliases
     def argmin(self, dim: int | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Index of the (first) smallest value; over the flattened tensor if dim is None."""
         return self._arg(np.argmin, dim, keepdim)
 
+    @dim_aliases
     def logsumexp(self, dim: int | Sequence[int], keepdim: builtins.bool = False) -> Tensor:
         """log(sum(exp(x))) over ``dim``, shifted by the max so 1e4 stays finite and exact.
 
@@ -1040,6 +1213,7 @@ class Tensor:
         out = (self - shift).exp().sum(dims, keepdim=True).log() + shift
         return out if keepdim else out.reshape(_reduced_shape(self.shape, dims))
 
+    @dim_aliases
     def softmax(self, dim: int) -> Tensor:
         """exp(x) / sum(exp(x)) along ``dim``, computed stably."""
         if self.ndim == 0:
@@ -1047,6 +1221,7 @@ class Tensor:
             return self.reshape(1).softmax(0).reshape(())
         return self._float_unary(_ops.Softmax, dim=_norm_dim(dim, self.ndim))
 
+    @dim_aliases
     def log_softmax(self, dim: int) -> Tensor:
         """x - logsumexp(x) along ``dim``, computed stably."""
         if self.ndim == 0:
@@ -1118,11 +1293,13 @@ class Tensor:
             raise ShapeError(f"mT needs at least 2 dims, got shape {self.shape}")
         return self.transpose(-2, -1)
 
+    @dim_aliases
     def unsqueeze(self, dim: int) -> Tensor:
         """Insert a size-1 dim at ``dim`` (in range [-ndim-1, ndim])."""
         d = _norm_dim(dim, self.ndim + 1)
         return self.reshape((*self.shape[:d], 1, *self.shape[d:]))
 
+    @dim_aliases
     def squeeze(self, dim: int | Sequence[int] | None = None) -> Tensor:
         """Remove size-1 dims (all of them, or those in ``dim`` that have size 1)."""
         if dim is None:
@@ -1157,17 +1334,25 @@ class Tensor:
     def __getitem__(self, index: Any) -> Tensor:
         idx = _index(index, self.shape)
         try:
-            return _ops.GetItem.apply(self, index=idx)
+            out = self
+            for step in _index_steps(idx):
+                out = _ops.GetItem.apply(out, index=step)
+            return out
         except IndexError as e:
             raise DimensionError(f"index {index!r} is out of range for shape {self.shape}: {e}") from None
 
-    def split(self, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:
-        """Chunks of ``split_size`` along ``dim`` (the last may be smaller).
+    def split(self, split_size: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+        """Chunks of ``split_size`` along ``dim`` (the last may be smaller), or of a list of sizes.
 
         Raises:
-            TypeError: ``split_size`` is not an int.
+            TypeError: ``split_size`` is not an int or a list of ints.
             InvalidParameterError: ``split_size`` is not positive.
+            MinigradError: listed sizes are negative or do not add up to the dim.
         """
+        if not isinstance(split_size, (int, np.integer)):
+            from minigrad.shape_ops import split
+
+            return split(self, split_size, dim)
         _check_int("split", "split_size", split_size)
         if split_size <= 0:
             raise InvalidParameterError(f"split: split_size must be a positive int, got {split_size!r}")
@@ -1200,81 +1385,12 @@ class Tensor:
         """Inner product of two 1-D tensors."""
         return matmul(self, other)
 
-    # ------------------------------------------------------------ scans, windows, selection
-    # (compositions in minigrad/selection.py)
-
-    def cumsum(self, dim: int, *, dtype: DTypeLike = None) -> Tensor:
-        """Running sums along ``dim``; see :func:`minigrad.selection.cumsum`."""
-        return _selection.cumsum(self, dim, dtype=dtype)
-
-    def flip(self, dims: int | Sequence[int]) -> Tensor:
-        """Reverse the order along ``dims``; see :func:`minigrad.selection.flip`."""
-        return _selection.flip(self, dims)
+    # ------------------------------------------------------------ windows
+    # (the other scans and selections are TensorMethods over reductions/indexing/selection)
 
     def unfold(self, dimension: int, size: int, step: int) -> Tensor:
         """Slices of length ``size``, ``step`` apart; see :func:`minigrad.selection.unfold`."""
         return _selection.unfold(self, dimension, size, step)
-
-    def gather(self, dim: int, index: Tensor) -> Tensor:
-        """Values picked along ``dim`` by ``index``; see :func:`minigrad.selection.gather`."""
-        return _selection.gather(self, dim, index)
-
-    def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
-        """A copy with ``src`` added at ``index``; see :func:`minigrad.selection.scatter_add`."""
-        return _selection.scatter_add(self, dim, index, src)
-
-    def sort(self, dim: int = -1, descending: builtins.bool = False, stable: builtins.bool = False) -> Any:
-        """``(values, indices)`` sorted along ``dim``; see :func:`minigrad.selection.sort`."""
-        return _selection.sort(self, dim, descending, stable)
-
-    def argsort(self, dim: int = -1, descending: builtins.bool = False,
-                stable: builtins.bool = False) -> Tensor:
-        """Indices that sort along ``dim``; see :func:`minigrad.selection.argsort`."""
-        return _selection.argsort(self, dim, descending, stable)
-
-    def topk(self, k: int, dim: int = -1, largest: builtins.bool = True,
-             sorted: builtins.bool = True) -> Any:  # noqa: A002 - PyTorch's name
-        """``(values, indices)`` of the k largest along ``dim``; see :func:`minigrad.selection.topk`."""
-        return _selection.topk(self, k, dim, largest, sorted)
-
-    # ------------------------------------------------------------ linear algebra
-    # (minigrad/linalg_functions.py, imported when called: linalg builds on nn.functional)
-
-    def inverse(self) -> Tensor:
-        """The inverse of each square matrix; see :func:`minigrad.linalg.inv`."""
-        from minigrad import linalg_functions as _lf
-
-        return _lf.inverse(self)
-
-    def det(self) -> Tensor:
-        """The determinant of each square matrix; see :func:`minigrad.linalg.det`."""
-        from minigrad import linalg_functions as _lf
-
-        return _lf.det(self)
-
-    def slogdet(self) -> Any:
-        """``(sign, logabsdet)`` of each square matrix; see :func:`minigrad.linalg.slogdet`."""
-        from minigrad import linalg_functions as _lf
-
-        return _lf.slogdet(self)
-
-    def logdet(self) -> Tensor:
-        """log(det) of each square matrix: nan where the determinant is negative, -inf where it is 0."""
-        from minigrad import linalg_functions as _lf
-
-        return _lf.logdet(self)
-
-    def cholesky(self, upper: builtins.bool = False) -> Tensor:
-        """The Cholesky factor (lower, or upper); see :func:`minigrad.linalg.cholesky`."""
-        from minigrad import linalg_functions as _lf
-
-        return _lf.cholesky(self, upper)
-
-    def pinverse(self, rcond: builtins.float = 1e-15) -> Tensor:
-        """The pseudo-inverse, singular values below rcond * max dropped; see :func:`minigrad.linalg.pinv`."""
-        from minigrad import linalg_functions as _lf
-
-        return _lf.pinverse(self, rcond)
 
 
 class _HookHandle:
@@ -1288,6 +1404,39 @@ class _HookHandle:
     def remove(self) -> None:
         """Unregister the hook."""
         self.hooks.pop(self.id, None)
+
+
+def _clamp_tensors(x: Tensor, lo: Any, hi: Any) -> Tensor:
+    """clamp with tensor bounds, as a selection with PyTorch's gradient rule: x where lo <= x <= hi,
+    lo where x < lo < hi, hi where x > hi or hi < lo; a nan in x or a bound gives nan, and the
+    comparisons, all false with a nan, still decide the gradient (none to x there)."""
+    a = x._array
+    lo_a = None if lo is None else np.asarray(lo._array if isinstance(lo, Tensor) else lo)
+    hi_a = None if hi is None else np.asarray(hi._array if isinstance(hi, Tensor) else hi)
+    try:
+        shape = np.broadcast_shapes(a.shape, *(b.shape for b in (lo_a, hi_a) if b is not None))
+    except ValueError:
+        raise ShapeError(f"clamp: the bounds' shapes {[b.shape for b in (lo_a, hi_a) if b is not None]} do "
+                         f"not broadcast with the input's {a.shape}") from None
+    nan_bound = [np.isnan(b) for b in (a, lo_a, hi_a) if b is not None and b.dtype.kind == "f"]
+    nan_mask = np.broadcast_to(np.logical_or.reduce(np.broadcast_arrays(*nan_bound)) if nan_bound
+                               else np.zeros((), dtype=bool), shape)
+    # PyTorch's gradients come from comparisons, false with a nan: x then gets none
+    out = where(Tensor._wrap(nan_mask), x.detach(), x) if nan_mask.any() else x
+    if lo_a is not None:
+        take_lo = a < lo_a if hi_a is None else (a < lo_a) & (lo_a < hi_a)
+        out = where(Tensor._wrap(np.asarray(take_lo)), lo, out)
+        if hi_a is not None:  # x < lo == hi: the bound, with no gradient to anyone (PyTorch's rule)
+            stuck = (a < lo_a) & (lo_a == hi_a)
+            if stuck.any():
+                out = where(Tensor._wrap(np.asarray(stuck)), lo.detach() if isinstance(lo,
+                            Tensor) else lo, out)
+    if hi_a is not None:
+        take_hi = a > hi_a if lo_a is None else (a > hi_a) | (hi_a < lo_a)
+        out = where(Tensor._wrap(np.asarray(take_hi)), hi, out)
+    if nan_mask.any():  # the value is nan; the gradient stays with what the comparisons chose
+        out = out + Tensor._wrap(np.where(nan_mask, np.nan, 0).astype(out.dtype))
+    return out
 
 
 def _reduced_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[int, ...]:
@@ -1328,6 +1477,10 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
             i = i._array
         elif isinstance(i, list):
             i = np.asarray(i) if i else np.zeros(0, dtype=int64)  # x[[]] selects nothing
+        elif isinstance(i, range):  # a range indexes like the list it spells, as in PyTorch
+            i = np.arange(i.start, i.stop, i.step, dtype=int64)
+        if isinstance(i, np.ndarray) and i.ndim == 0 and i.dtype.kind in "iu":
+            i = int(i)  # a 0-d integer tensor is an int: a basic index (PyTorch)
         if isinstance(i, np.ndarray):
             if i.dtype == bool_:
                 if i.ndim == 0:  # x[True] adds a dim, as numpy and PyTorch do
@@ -1342,6 +1495,38 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
             raise TypeError(f"invalid index {i!r}: only ints, slices, None, Ellipsis, int and bool tensors")
         out.append(i)
     return tuple(out)
+
+
+def _index_steps(idx: tuple[Any, ...]) -> tuple[tuple[Any, ...], ...]:
+    """PyTorch's order for an index mixing ints and integer arrays: the ints first, then the arrays.
+
+    numpy counts an int as an advanced index, so x[1, :, [0, 2]] would put the
+    broadcast dim first; PyTorch selects with the ints first (a view), then
+    indexes what is left. Returns one numpy index, or two applied in turn.
+    """
+    ints = [isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_)) for i in idx]
+    if not any(ints) or not any(isinstance(i, np.ndarray) for i in idx):
+        return (idx,)
+    first = tuple(i if is_int else (i if i is Ellipsis else slice(None))
+                  for i, is_int in zip(idx, ints) if i is not None and not isinstance(i, (bool, np.bool_)))
+    rest = tuple(i for i, is_int in zip(idx, ints) if not is_int)
+    return first, rest
+
+
+def _assign_in_steps(a: Array, steps: tuple[tuple[Any, ...], ...], value: Any) -> None:
+    for step in steps[:-1]:
+        a = a[step]  # basic indices only: a view, so the assignment below writes through
+    a[steps[-1]] = value
+
+
+def _put_in_steps(t: Tensor, steps: tuple[tuple[Any, ...], ...], value: Tensor) -> Tensor:
+    """t with t[steps] = value (a two-step PyTorch index), through the element numbers it selects."""
+    from minigrad.indexing import put
+
+    numbers = np.arange(t._array.size).reshape(t.shape)
+    for step in steps:
+        numbers = numbers[step]
+    return put(t.reshape(-1), (numbers,), value).reshape(t.shape)
 
 
 def _dims_used(i: Any) -> int:
@@ -1401,6 +1586,22 @@ def from_numpy(array: Array) -> Tensor:
     return Tensor._wrap(array)
 
 
+def as_tensor(data: Any, dtype: DTypeLike = None, device: DeviceLike = None) -> Tensor:
+    """``data`` as a Tensor, sharing memory when it already is one (or a numpy array) of the dtype.
+
+    As ``torch.as_tensor``: a Tensor of the right dtype comes back as is, a
+    numpy array of a supported dtype is wrapped without a copy; anything else
+    is converted as :func:`tensor` converts it.
+    """
+    check_device(device)
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.astype(dtype)
+    same = dtype is None or (isinstance(data, np.ndarray) and _resolve_dtype(dtype) == data.dtype)
+    if isinstance(data, np.ndarray) and data.dtype in _dtypes.DTYPES and same:
+        return from_numpy(data)
+    return Tensor(data, dtype=dtype)
+
+
 def tensor(data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = False, *,
            device: DeviceLike = None, pin_memory: bool = False) -> Tensor:
     """Create a Tensor from data (copied); see :class:`Tensor` for the dtype rules.
@@ -1450,12 +1651,25 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     return out
 
 
-def where(condition: Tensor | Array, input: TensorLike, other: TensorLike) -> Tensor:  # noqa: A002
+@overload
+def where(condition: Tensor | Array) -> tuple[Tensor, ...]: ...
+
+
+@overload
+def where(condition: Tensor | Array, input: Any, other: Any) -> Tensor: ...
+
+
+def where(condition: Tensor | Array, input: Any = None, other: Any = None) -> Any:  # noqa: A002
     """Elementwise ``input if condition else other``, broadcasting all three.
 
     Gradients flow to ``input`` where the condition holds and to ``other``
-    elsewhere. Scalars take the dtype of the tensor operand.
+    elsewhere. Scalars take the dtype of the tensor operand. With the
+    condition alone, ``nonzero(condition, as_tuple=True)``.
     """
+    if input is None and other is None:
+        from minigrad.indexing import nonzero
+
+        return nonzero(condition if isinstance(condition, Tensor) else Tensor(condition), as_tuple=True)
     cond = condition._array if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != bool_:
         raise TypeError(f"where: condition must be a bool tensor, got {cond.dtype}")
@@ -1479,6 +1693,7 @@ def where(condition: Tensor | Array, input: TensorLike, other: TensorLike) -> Te
         ) from e
 
 
+@dim_aliases
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dim.
 
@@ -1507,6 +1722,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     return _ops.Cat.apply(*ts, dim=d)
 
 
+@dim_aliases
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join same-shape tensors along a new dim.
 
@@ -1531,5 +1747,8 @@ def _check_tensors(fn: str, ts: list[Any]) -> None:
             raise TypeError(f"{fn}: expected a sequence of Tensors, but element {i} is a {type(t).__name__}")
 
 
+from minigrad import _tensor_methods as _methods  # noqa: E402
 from minigrad import ops as _ops  # noqa: E402  (ops builds on Tensor; imported last)
 from minigrad import selection as _selection  # noqa: E402  (built on Tensor and ops)
+
+_methods.bind()  # the function modules behind TensorMethods import Tensor: bound now that it exists

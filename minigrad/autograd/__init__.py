@@ -372,6 +372,8 @@ def _root_grads(
             raise ShapeError(
                 f"backward: gradient has shape {g.shape} but the output has shape {out.shape}"
             )
+        if g.dtype != out.dtype:  # as PyTorch: a float64 gradient of a float32 output is rounded to float32
+            g = g.astype(out.dtype)
         result.append(g)
     return result
 
@@ -444,3 +446,17 @@ def grad(
             )
         result.append(g)
     return tuple(result)
+
+
+def __getattr__(name: str) -> Any:
+    """``Function``, ``FunctionCtx`` and ``once_differentiable`` (PyTorch's paths), imported on first use.
+
+    They build on the Tensor and the primitive ops, which import this module:
+    importing them here eagerly would be circular.
+    """
+    if name in ("Function", "FunctionCtx", "once_differentiable", "function"):
+        import importlib
+
+        function = importlib.import_module("minigrad.autograd.function")
+        return function if name == "function" else getattr(function, name)
+    raise AttributeError(f"module 'minigrad.autograd' has no attribute {name!r}")

@@ -20,6 +20,7 @@ import numpy as np
 from minigrad.errors import MinigradError
 from minigrad.nn import _checks
 from minigrad.nn.module import Module, Parameter
+from minigrad.size import Size
 from minigrad.tensor import DTypeLike, Tensor, from_numpy
 
 __all__ = ["LazyModuleMixin", "UninitializedBuffer", "UninitializedParameter", "is_lazy"]
@@ -41,7 +42,7 @@ class _Uninitialized:
         object.__setattr__(self, "__class__", self.cls_to_become)
 
     @property
-    def shape(self) -> tuple[int, ...]:
+    def shape(self) -> Size:
         """Raises: an uninitialized tensor has no shape yet (PyTorch's RuntimeError)."""
         raise MinigradError(
             "Can't access the shape of an uninitialized parameter or buffer. Call `forward` to initialize "
