@@ -26,7 +26,6 @@ from minigrad import (
     viz,
 )
 from minigrad.anomaly import detect_anomaly
-from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigrad.autograd import functional as _autograd_functional  # noqa: F401  (torch.autograd.functional)
 from minigrad.autograd import grad as grad
 from minigrad.default_dtype import get_default_dtype, set_default_dtype
@@ -59,6 +58,14 @@ from minigrad.factories import (
     zeros,
     zeros_like,
 )
+from minigrad.grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from minigrad.gradcheck import gradcheck, gradgradcheck
 from minigrad.profiler import profile
 from minigrad.random import Generator, manual_seed
@@ -90,5 +97,5 @@ __all__ = [
     "empty", "empty_like", "get_default_device", "get_default_dtype", "onnx", "rand_like",
     "randint_like", "randn_like", "set_default_device", "set_default_dtype", "utils",
     "DTypeError", "DomainError",
-    "safetensors", "testing", "distributions",
+    "safetensors", "testing", "distributions", "inference_mode", "is_inference_mode_enabled",
 ]  # fmt: skip

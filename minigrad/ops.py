@@ -2,7 +2,9 @@
 
 Each primitive is a :class:`Function` with
 
-* ``forward(*arrays, **params) -> array``: plain numpy on the inputs' arrays;
+* ``forward(*arrays, **params) -> array``: plain numpy on the inputs' arrays,
+  run with numpy's floating-point errors ignored (``Function.apply`` sees to
+  that; numerics longer than a few lines live in ``minigrad/_kernels.py``);
 * ``backward(g, out) -> (grad per input)``: the vector-Jacobian product, written
   with Tensor operations. ``g`` is the gradient of the loss w.r.t. the output,
   ``out`` is the output tensor itself (so ``exp`` can reuse its result).
@@ -12,7 +14,7 @@ run it with recording off (plain gradients) or on (``create_graph=True``) and
 second derivatives come for free: each formula is written once.
 
 Backward may return a gradient in the *broadcast* shape of the output; the
-engine reduces it to the input's shape (``autograd._sum_to``), so no op here
+engine reduces it to the input's shape (``autograd.engine.sum_to``), so no op here
 repeats that bookkeeping. ``None`` means "no gradient for this input".
 Everything not in this file (compositions such as ``var``, ``std``,
 ``logsumexp``, ``layer_norm``, ``batch_norm``, ``dropout``, attention) is
@@ -21,16 +23,17 @@ differentiated by the engine walking through these primitives.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 from typing import Any, ClassVar
 
 import numpy as np
 
-from minigrad import autograd
+from minigrad import _kernels
+from minigrad._kernels import QUIET, keepdim_shape
 from minigrad.errors import MinigradError, ShapeError
-from minigrad.tensor import Array, Tensor
+from minigrad.grad_mode import _mode, enable_grad
+from minigrad.tensor import Array, Tensor, from_numpy
 
 Index = tuple[Any, ...]
 
@@ -48,7 +51,7 @@ class Function:
 
     parents: tuple[Tensor, ...]  # () once released
     seq: int  # creation order: a node is always processed after its users
-    versions: tuple[int, ...]
+    versions: list[int]  # the inputs' version counters when recorded
 
     @property
     def name(self) -> str:
@@ -68,36 +71,43 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs: Tensor, **params: Any) -> Tensor:
-        """Run forward on the inputs' arrays; record the node if any input needs grad."""
-        # The hottest function in minigrad: Tensor construction is inlined.
+        """Run forward on the inputs' arrays; record the node if grad mode is on and an input needs grad.
+
+        Forward runs with numpy's floating-point errors ignored, as PyTorch's
+        kernels are silent (1/0 is inf, inf - inf is nan), so no op repeats that.
+        """
+        # The hottest function in minigrad: one pass over the inputs, Tensor construction and
+        # _kernels.quiet inlined (a call frame per op would cost ~3% of a small-op workload).
+        arrays: list[Array] = []
+        record = False
+        for t in inputs:
+            arrays.append(t._array)
+            if t.requires_grad:
+                record = True
         fn = _new(cls)
         out = _new(Tensor)
-        n = len(inputs)
-        if n == 1:
-            a = inputs[0]
-            out._array = fn.forward(a._array, **params)
-            record = a.requires_grad
-        elif n == 2:
-            a, b = inputs
-            out._array = fn.forward(a._array, b._array, **params)
-            record = a.requires_grad or b.requires_grad
-        else:
-            out._array = fn.forward(*[t._array for t in inputs], **params)
-            record = any(t.requires_grad for t in inputs)
+        token = _set_errstate(QUIET)
+        try:
+            # Most ops take no parameters; passing an empty **params costs ~1k instructions.
+            out._array = fn.forward(*arrays, **params) if params else fn.forward(*arrays)
+        finally:
+            _reset_errstate(token)
         out.grad = None
         out._hooks = None
         out._retains_grad = False
         out._version = 0
-        if record and _mode.enabled:
+        if record and _mode.record:
+            versions = []  # (a loop, not a comprehension: that is a function call in Python 3.11)
+            for t in inputs:
+                versions.append(t._version)
             fn.parents = inputs
-            fn.versions = tuple([t._version for t in inputs]) if n > 2 else (
-                (a._version,) if n == 1 else (a._version, b._version))
+            fn.versions = versions
             fn.seq = next(_sequence)
             out.requires_grad = True
             out._ctx = fn
-            return out
-        out.requires_grad = False
-        out._ctx = None
+        else:
+            out.requires_grad = False
+            out._ctx = None
         return out
 
     def check_versions(self) -> None:
@@ -117,48 +127,13 @@ class Function:
             setattr(self, attr, None)
 
 
-def _quiet(f: Any, *args: Any) -> Array:
-    """Call a ufunc with floating-point warnings off: like PyTorch, 1/0 is inf, silently."""
-    token = _errstate.set(_IGNORE)
-    try:
-        return f(*args)  # type: ignore[no-any-return]
-    finally:
-        _errstate.reset(token)
-
-
-class _SeterrVar:
-    """The public (slower) way to the same effect, for numpy without the context variable."""
-
-    def set(self, _: object) -> dict[str, str]:
-        return np.seterr(all="ignore")  # type: ignore[return-value]
-
-    def reset(self, old: dict[str, str]) -> None:
-        np.seterr(**old)  # type: ignore[arg-type]
-
-
-try:  # numpy's own errstate is ~1 us; setting its context variable directly is ~0.2 us
-    from numpy._core._multiarray_umath import (  # type: ignore[import-not-found,unused-ignore]
-        _extobj_contextvar as _errstate,
-    )
-    from numpy._core._multiarray_umath import (  # type: ignore[import-not-found,unused-ignore]
-        _make_extobj,
-    )
-
-    _IGNORE = _make_extobj(all="ignore")
-except ImportError:  # pragma: no cover - a numpy 2 build without the private name
-    _errstate = _SeterrVar()
-    _IGNORE = None
-
-
-_errstate_set = _errstate.set
-_errstate_reset = _errstate.reset
 _new = object.__new__
+_set_errstate, _reset_errstate = _kernels.set_errstate, _kernels.reset_errstate
 _sequence = itertools.count()
-_mode = autograd._mode
 
 
 def _const(value: float, like: Tensor) -> Tensor:
-    return Tensor._wrap(np.asarray(value, dtype=like.dtype))
+    return from_numpy(np.asarray(value, dtype=like.dtype))
 
 
 # --------------------------------------------------------------------- elementwise
@@ -170,11 +145,7 @@ class Add(Function):
     __slots__ = ()
 
     def forward(self, a: Array, b: Array) -> Array:
-        token = _errstate_set(_IGNORE)  # inf - inf is nan and overflow is inf, silently, as in PyTorch
-        try:
-            return a + b
-        finally:
-            _errstate_reset(token)
+        return a + b  # inf - inf is nan and overflow is inf, silently, as in PyTorch
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return g, g
@@ -186,11 +157,7 @@ class Sub(Function):
     __slots__ = ()
 
     def forward(self, a: Array, b: Array) -> Array:
-        token = _errstate_set(_IGNORE)
-        try:
-            return a - b
-        finally:
-            _errstate_reset(token)
+        return a - b
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return g, (-g if self.parents[1].requires_grad else None)
@@ -202,11 +169,7 @@ class Mul(Function):
     __slots__ = ()
 
     def forward(self, a: Array, b: Array) -> Array:
-        token = _errstate_set(_IGNORE)
-        try:
-            return a * b
-        finally:
-            _errstate_reset(token)
+        return a * b
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
@@ -223,7 +186,7 @@ class Div(Function):
     __slots__ = ()
 
     def forward(self, a: Array, b: Array) -> Array:
-        return _quiet(np.divide, a, b)
+        return np.divide(a, b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
@@ -242,16 +205,16 @@ class Pow(Function):
     __slots__ = ()
 
     def forward(self, a: Array, b: Array) -> Array:
-        return _quiet(np.power, a, b)
+        return np.power(a, b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
         ga = None
         if a.requires_grad:
-            ga = where(Tensor._wrap(b._array == 0), _const(0.0, g), g * b * a ** (b - 1))
+            ga = where(from_numpy(b._array == 0), _const(0.0, g), g * b * a ** (b - 1))
         gb = None
         if b.requires_grad:
-            zero = Tensor._wrap((a._array == 0) & (b._array >= 0))
+            zero = from_numpy((a._array == 0) & (b._array >= 0))
             gb = where(zero, _const(0.0, g), g * out * a.log())
         return ga, gb
 
@@ -265,8 +228,8 @@ class PowScalar(Function):
     def forward(self, a: Array, p: float) -> Array:
         self.p = p
         if p == 2:
-            return _quiet(np.multiply, a, a)
-        y: Array = _quiet(np.power, a, a.dtype.type(p) if a.dtype.kind == "f" else p)
+            return np.multiply(a, a)
+        y: Array = np.power(a, a.dtype.type(p) if a.dtype.kind == "f" else p)
         if p < 0 and a.dtype.kind == "f" and p != int(p):  # C's pow(-inf, -0.5) is 0; PyTorch's nan
             neginf = np.isneginf(a)
             if neginf.any():
@@ -275,7 +238,7 @@ class PowScalar(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         if self.p == 0:  # PyTorch's pow_backward gives zeros here, not an absent gradient
-            return (Tensor._wrap(np.zeros(g.shape, dtype=g.dtype)),)
+            return (from_numpy(np.zeros(g.shape, dtype=g.dtype)),)
         a = self.parents[0]
         slope = a * 2 if self.p == 2 else a ** (self.p - 1) * self.p  # x**2, the common case, in one pass
         return (g * slope,)
@@ -308,10 +271,10 @@ class Minimum(Function):
 def _tie_split(fn: Function, g: Tensor, a_loses: Any, b_loses: Any) -> tuple[Tensor | None, ...]:
     a, b = fn.parents
     zero = _const(0.0, g)
-    tie = Tensor._wrap(a._array == b._array)
+    tie = from_numpy(a._array == b._array)
     shared = where(tie, g * 0.5, g)
-    ga = where(Tensor._wrap(a_loses(a._array, b._array)), zero, shared) if a.requires_grad else None
-    gb = where(Tensor._wrap(b_loses(a._array, b._array)), zero, shared) if b.requires_grad else None
+    ga = where(from_numpy(a_loses(a._array, b._array)), zero, shared) if a.requires_grad else None
+    gb = where(from_numpy(b_loses(a._array, b._array)), zero, shared) if b.requires_grad else None
     return ga, gb
 
 
@@ -333,7 +296,7 @@ class Exp(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        return _quiet(np.exp, a)
+        return np.exp(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g * out,)
@@ -345,7 +308,7 @@ class Log(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        return _quiet(np.log, a)
+        return np.log(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g / self.parents[0],)
@@ -357,7 +320,7 @@ class Sqrt(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        return _quiet(np.sqrt, a)
+        return np.sqrt(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g / (out * 2),)
@@ -369,7 +332,7 @@ class Sin(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        return _quiet(np.sin, a)  # sin(inf) is nan, silently
+        return np.sin(a)  # sin(inf) is nan, silently
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g * self.parents[0].cos(),)
@@ -381,7 +344,7 @@ class Cos(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        return _quiet(np.cos, a)
+        return np.cos(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (-(g * self.parents[0].sin()),)
@@ -409,8 +372,7 @@ class Sigmoid(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        e = np.exp(-np.abs(a))
-        return np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
+        return _kernels.sigmoid(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g * out * (1 - out),)
@@ -426,7 +388,7 @@ class Relu(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         # "not <= 0" rather than "> 0": a NaN input passes its gradient, as in PyTorch
-        return (where(Tensor._wrap(~(out._array <= 0)), g, _const(0.0, g)),)
+        return (where(from_numpy(~(out._array <= 0)), g, _const(0.0, g)),)
 
 
 class Abs(Function):
@@ -438,17 +400,7 @@ class Abs(Function):
         return np.abs(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        return (g * Tensor._wrap(_sign(self.parents[0]._array)),)
-
-
-def _sign(a: Array) -> Array:
-    """np.sign, but 0 at NaN as PyTorch's sign (and so abs's gradient there)."""
-    s: Array = np.sign(a)
-    if s.dtype.kind == "f":
-        nan = np.isnan(s)
-        if nan.any():
-            s = np.where(nan, s.dtype.type(0), s)
-    return s
+        return (g * from_numpy(_kernels.sign(self.parents[0]._array)),)
 
 
 class Sign(Function):
@@ -457,11 +409,11 @@ class Sign(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        return _sign(a)
+        return _kernels.sign(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         # zeros, not None: like PyTorch, x.grad becomes a tensor of zeros
-        return (Tensor._wrap(np.zeros(g.shape, dtype=g.dtype)),)
+        return (from_numpy(np.zeros(g.shape, dtype=g.dtype)),)
 
 
 class Erf(Function):
@@ -470,7 +422,7 @@ class Erf(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        return erf(a)
+        return _kernels.erf(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a = self.parents[0]
@@ -497,14 +449,11 @@ class Gelu(Function):
     half: Array | None  # (1 + erf) / 2 or (1 + t) / 2 from forward
 
     def forward(self, a: Array, approximate: str) -> Array:
-        return _quiet(self._forward, a, approximate)  # -inf * 0 and overflow of a**3: nan/inf, silently
-
-    def _forward(self, a: Array, approximate: str) -> Array:
         self.approximate = approximate
         if approximate == "tanh":
             half = np.tanh(_SQRT_2_OVER_PI * (a + 0.044715 * a * a * a))
         else:
-            half = erf(a * a.dtype.type(1 / math.sqrt(2)))
+            half = _kernels.erf(a * a.dtype.type(1 / math.sqrt(2)))
         half += 1
         half *= 0.5
         self.half = half
@@ -513,8 +462,8 @@ class Gelu(Function):
     def _half(self, a: Tensor) -> Tensor:
         # Reusing forward's array is exact when backward is not being recorded;
         # under create_graph the same value is rebuilt from differentiable ops.
-        if not autograd.is_grad_enabled() and self.half is not None:
-            return Tensor._wrap(self.half)
+        if not _mode.record and self.half is not None:
+            return from_numpy(self.half)
         if self.approximate == "tanh":
             return (((a + a * a * a * 0.044715) * _SQRT_2_OVER_PI).tanh() + 1) * 0.5
         return ((a * (1 / math.sqrt(2))).erf() + 1) * 0.5
@@ -553,7 +502,7 @@ class Clamp(Function):
             keep &= a >= self.lo
         if self.hi is not None:
             keep &= a <= self.hi
-        return (where(Tensor._wrap(keep), g, _const(0.0, g)),)
+        return (where(from_numpy(keep), g, _const(0.0, g)),)
 
 
 class Cast(Function):
@@ -562,7 +511,7 @@ class Cast(Function):
     __slots__ = ()
 
     def forward(self, a: Array, dtype: np.dtype[Any]) -> Array:
-        return _quiet(a.astype, dtype)  # 1e300 as float32 is inf, silently
+        return a.astype(dtype)  # 1e300 as float32 is inf, silently
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g.astype(self.parents[0].dtype),)
@@ -585,7 +534,7 @@ class Where(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
-        cond = Tensor._wrap(self.cond)
+        cond = from_numpy(self.cond)
         zero = _const(0.0, g)
         return (
             where(cond, g, zero) if a.requires_grad else None,
@@ -601,30 +550,8 @@ def where(cond: Tensor, a: Tensor, b: Tensor) -> Tensor:
 # ---------------------------------------------------------------------- reductions
 
 
-def _keepdim_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[int, ...]:
-    if dims is None:
-        return (1,) * len(shape)
-    return tuple(1 if i in dims else s for i, s in enumerate(shape))
-
-
-@functools.lru_cache(maxsize=64)
-def _ones_cached(n: int, dtype: np.dtype[Any]) -> Array:
-    ones = np.ones(n, dtype=dtype)
-    ones.flags.writeable = False
-    return ones
-
-
-def _ones(n: int, dtype: np.dtype[Any]) -> Array:
-    return _ones_cached(n, dtype)
-
-
 class Sum(Function):
-    """y = sum of a over ``dims``;  da = g broadcast back over the summed dims.
-
-    Sums over the leading or trailing dims of a contiguous float array run as
-    a product with a ones vector: BLAS is 3-4x faster than np.sum over short
-    rows (0.06 vs 0.23 ms on 4096 rows of 256, LayerNorm's shape).
-    """
+    """y = sum of a over ``dims``;  da = g broadcast back over the summed dims."""
 
     __slots__ = ("dims", "keepdim")
     dims: tuple[int, ...] | None
@@ -632,18 +559,7 @@ class Sum(Function):
 
     def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
         self.dims, self.keepdim = dims, keepdim
-        # (not for empty arrays: reshape(0, -1) has no answer)
-        if a.size >= 4096 and dims and a.dtype.kind == "f" and a.flags.c_contiguous and len(dims) < a.ndim:
-            k = len(dims)
-            if dims == tuple(range(a.ndim - k, a.ndim)):  # trailing dims: rows of a matrix
-                rows = a.reshape(-1, math.prod(a.shape[a.ndim - k :]))
-                return _quiet(np.matmul, rows, _ones(rows.shape[1], a.dtype)).reshape(
-                    _keepdim_shape(a.shape, dims) if keepdim else a.shape[: a.ndim - k])
-            if dims == tuple(range(k)):  # leading dims: columns of a matrix
-                cols = a.reshape(math.prod(a.shape[:k]), -1)
-                return _quiet(np.matmul, _ones(cols.shape[0], a.dtype), cols).reshape(
-                    _keepdim_shape(a.shape, dims) if keepdim else a.shape[k:])
-        return np.asarray(_quiet(np.sum, a, dims, None, None, keepdim))
+        return _kernels.sum_over(a, dims, keepdim)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (_unreduce(g, self.parents[0].shape, self.dims, self.keepdim),)
@@ -654,7 +570,7 @@ def _unreduce(g: Tensor, shape: tuple[int, ...], dims: tuple[int, ...] | None, k
     # Primitives applied directly: these shapes are valid by construction, so
     # the Tensor methods' argument checks would be pure overhead on every step.
     if not keepdim:
-        g = Reshape.apply(g, shape=_keepdim_shape(shape, dims))
+        g = Reshape.apply(g, shape=keepdim_shape(shape, dims))
     return Expand.apply(g, shape=shape) if g.shape != shape else g
 
 
@@ -672,7 +588,7 @@ class Mean(Sum):
     def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
         total = super().forward(a, dims, keepdim)
         self.count = a.size if dims is None else math.prod(a.shape[d] for d in dims)
-        return _quiet(np.divide, total, self.count)
+        return np.divide(total, self.count)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (_unreduce(g / self.count, self.parents[0].shape, self.dims, self.keepdim),)
@@ -705,7 +621,7 @@ class Max(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a = self.parents[0]._array
-        kshape = _keepdim_shape(a.shape, self.dims)
+        kshape = keepdim_shape(a.shape, self.dims)
         if not self.keepdim:
             g = Reshape.apply(g, shape=kshape)
         if self.first and not self.dims:  # max(x, 0) of a 0-d x: the gradient passes, NaN or not
@@ -722,10 +638,10 @@ class Max(Function):
             if everything:  # NaN maxima share the gradient too
                 mask |= np.isnan(a) & np.isnan(o)
             count = mask.sum(axis=self.dims, keepdims=True)
-            g = g / Tensor._wrap(count.astype(g.dtype))
+            g = g / from_numpy(count.astype(g.dtype))
             if not everything:  # torch.amax: (g / count) * mask, NaN where a slice's max is NaN
-                return (g * Tensor._wrap(mask.astype(g.dtype)),)
-        return (where(Tensor._wrap(mask), g, _const(0.0, g)),)
+                return (g * from_numpy(mask.astype(g.dtype)),)
+        return (where(from_numpy(mask), g, _const(0.0, g)),)
 
 
 class Min(Max):
@@ -748,7 +664,7 @@ class Softmax(Function):
 
     def forward(self, a: Array, dim: int) -> Array:
         self.dim = dim
-        return _quiet(_softmax, a, dim)
+        return _kernels.softmax(a, dim)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (out * (g - (g * out).sum(self.dim, keepdim=True)),)
@@ -766,26 +682,10 @@ class LogSoftmax(Function):
 
     def forward(self, a: Array, dim: int) -> Array:
         self.dim = dim
-        return _quiet(_log_softmax, a, dim)
+        return _kernels.log_softmax(a, dim)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g - out.exp() * g.sum(self.dim, keepdim=True),)
-
-
-def _softmax(a: Array, dim: int) -> Array:
-    if a.size == 0:  # max has no identity; an empty softmax is empty (PyTorch)
-        return np.array(a)
-    e: Array = np.exp(a - a.max(axis=dim, keepdims=True))
-    e /= e.sum(axis=dim, keepdims=True)
-    return e
-
-
-def _log_softmax(a: Array, dim: int) -> Array:
-    if a.size == 0:
-        return np.array(a)
-    shifted: Array = a - a.max(axis=dim, keepdims=True)
-    shifted -= np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
-    return shifted
 
 
 # ---------------------------------------------------------------------- shape ops
@@ -869,30 +769,13 @@ class IndexAdd(Function):
         if _is_basic(index):
             out[index] = a  # basic indices never select an element twice
         elif len(index) == 1 and len(shape) > 1 and isinstance(index[0], np.ndarray):
-            _add_rows(out, index[0], a)
+            _kernels.add_rows(out, index[0], a)
         else:
             np.add.at(out, index, a)
         return out
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (GetItem.apply(g, index=self.index),)
-
-
-def _add_rows(out: Array, rows: Array, a: Array) -> None:
-    """out[rows[i]] += a[i] for an integer array of row numbers (repeats accumulate).
-
-    np.add.at adds one element at a time, 20x slower than this for the
-    embedding gradient: sort the rows, sum each run of equal rows with one
-    reduceat, write each distinct row once.
-    """
-    if rows.size == 0:
-        return
-    flat = rows.reshape(-1) % out.shape[0]  # -1 and n-1 are the same row
-    order = np.argsort(flat, kind="stable")
-    sorted_rows = flat[order]
-    starts = np.flatnonzero(np.concatenate(([True], sorted_rows[1:] != sorted_rows[:-1])))
-    values = a.reshape(flat.size, -1)[order]
-    out.reshape(out.shape[0], -1)[sorted_rows[starts]] = np.add.reduceat(values, starts, axis=0)
 
 
 class Cat(Function):
@@ -927,7 +810,7 @@ class Matmul(Function):
                 f"matmul: shapes {a.shape} and {b.shape} do not fit: "
                 f"{a.shape[-1]} (last dim of the first) != {b.shape[-2]} (second-last of the second)"
             )
-        return _quiet(np.matmul, a, b)
+        return a @ b
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
@@ -946,123 +829,27 @@ class Matmul(Function):
 
 
 class Recompute(Function):
-    """y = run(), computed once before; backward re-runs ``run`` with recording: dparents = mg.grad(run(), g).
+    """y = run(), computed once before; backward re-runs ``run`` with recording: dparents = grad(run(), g).
 
     Activation checkpointing (``minigrad.utils.checkpoint``): the graph inside
     ``run`` is not kept, only its result and its parents (the tensors it
-    depends on); backward rebuilds the graph and lets the engine differentiate it.
+    depends on); backward rebuilds the graph and lets the engine differentiate
+    it. ``grad`` is the engine's ``mg.grad``, passed in because the engine sits
+    above this module (it imports the Tensor and these ops).
     """
 
-    __slots__ = ("run",)
-    saved = ("run",)
+    __slots__ = ("grad", "run")
+    saved = ("grad", "run")
 
-    def forward(self, *arrays: Array, value: Array, run: Any) -> Array:
-        self.run = run
+    def forward(self, *arrays: Array, value: Array, run: Any, grad: Any) -> Array:
+        self.run, self.grad = run, grad
         return value
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        create_graph = autograd.is_grad_enabled()  # the engine records backward only for create_graph
-        with autograd.enable_grad():
+        create_graph = _mode.record  # the engine records backward only for create_graph
+        with enable_grad():
             y = self.run()
-        return autograd.grad(y, self.parents, g, retain_graph=True, create_graph=create_graph,
-                             allow_unused=True)
-
-
-# ----------------------------------------------------------------- error function
-
-# Coefficients of the rational approximations of erf/erfc from Sun's fdlibm
-# (s_erf.c, Copyright (C) 1993 by Sun Microsystems, Inc.; "Permission to use,
-# copy, modify, and distribute this software is freely granted, provided that
-# this notice is preserved."). Error below 1 ulp in float64; numpy has no erf.
-_ERX = 8.45062911510467529297e-01
-_PP = (1.28379167095512558561e-01, -3.25042107247001499370e-01, -2.84817495755985104766e-02,
-       -5.77027029648944159157e-03, -2.37630166566501626084e-05)  # fmt: skip
-_QQ = (1.0, 3.97917223959155352819e-01, 6.50222499887672944485e-02, 5.08130628187576562776e-03,
-       1.32494738004321644526e-04, -3.96022827877536812320e-06)  # fmt: skip
-_PA = (-2.36211856075265944077e-03, 4.14856118683748331666e-01, -3.72207876035701323847e-01,
-       3.18346619901161753674e-01, -1.10894694282396677476e-01, 3.54783043256182359371e-02,
-       -2.16637559486879084300e-03)  # fmt: skip
-_QA = (1.0, 1.06420880400844228286e-01, 5.40397917702171048937e-01, 7.18286544141962662868e-02,
-       1.26171219808761642112e-01, 1.36370839120290507362e-02, 1.19844998467991074170e-02)  # fmt: skip
-_RA = (-9.86494403484714822705e-03, -6.93858572707181764372e-01, -1.05586262253232909814e01,
-       -6.23753324503260060396e01, -1.62396669462573470355e02, -1.84605092906711035994e02,
-       -8.12874355063065934246e01, -9.81432934416914548592e00)  # fmt: skip
-_SA = (1.0, 1.96512716674392571292e01, 1.37657754143519042600e02, 4.34565877475229228821e02,
-       6.45387271733267880336e02, 4.29008140027567833386e02, 1.08635005541779435134e02,
-       6.57024977031928170135e00, -6.04244152148580987438e-02)  # fmt: skip
-_RB = (-9.86494292470009928597e-03, -7.99283237680523006574e-01, -1.77579549177547519889e01,
-       -1.60636384855821916062e02, -6.37566443368389627722e02, -1.02509513161107724954e03,
-       -4.83519191608651397019e02)  # fmt: skip
-_SB = (1.0, 3.03380607434824582924e01, 3.25792512996573918826e02, 1.53672958608443695994e03,
-       3.19985821950859553908e03, 2.55305040643316442583e03, 4.74528541206955367215e02,
-       -2.24409524465858183362e01)  # fmt: skip
-
-
-def _poly(x: Array, coeffs: tuple[float, ...]) -> Array:
-    acc = np.full_like(x, coeffs[-1])
-    for c in coeffs[-2::-1]:
-        acc = acc * x + c
-    return acc
-
-
-# float32: Eigen's rational approximation (max abs error 4.2e-7, measured over
-# [-6, 6] against math.erf), clamped to [-4, 4] where erf is +-1 in float32.
-_ERF32_P = np.array([-2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06,
-                     -5.69250639462346e-05, -7.34990630326855e-04, -2.95459980854025e-03,
-                     -1.60960333262415e-02], dtype=np.float32)  # fmt: skip
-_ERF32_Q = np.array([-1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-03,
-                     -7.37332916720468e-03, -1.42647390514189e-02], dtype=np.float32)  # fmt: skip
-_CHUNK = 1 << 16  # elements per block: the temporaries stay in cache (4x faster at 0.5M)
-
-
-def _erf32(x: Array) -> Array:
-    out = np.empty_like(x)
-    flat_x, flat_out = x.reshape(-1), out.reshape(-1)
-    for i in range(0, flat_x.size, _CHUNK):
-        xc = np.clip(flat_x[i : i + _CHUNK], np.float32(-4), np.float32(4))
-        x2 = xc * xc
-        p = x2 * _ERF32_P[0]
-        p += _ERF32_P[1]
-        for c in _ERF32_P[2:]:
-            p *= x2
-            p += c
-        q = x2 * _ERF32_Q[0]
-        q += _ERF32_Q[1]
-        for c in _ERF32_Q[2:]:
-            q *= x2
-            q += c
-        p *= xc
-        np.divide(p, q, out=flat_out[i : i + _CHUNK])
-    return out
-
-
-def erf(x: Array) -> Array:
-    """The error function, elementwise, in x's floating dtype.
-
-    float32 uses a single rational approximation (error below 4.2e-7);
-    float64 uses fdlibm's piecewise method (error below 1 ulp).
-    """
-    if x.dtype == np.float32:
-        return _erf32(x)
-    dtype = x.dtype
-    x64 = x.astype(np.float64, copy=False)
-    ax = np.abs(x64)
-    out = np.empty_like(x64)
-    with np.errstate(all="ignore"):
-        small = ax < 0.84375
-        z = x64[small] ** 2
-        out[small] = x64[small] + x64[small] * (_poly(z, _PP) / _poly(z, _QQ))
-        mid = (ax >= 0.84375) & (ax < 1.25)
-        s = ax[mid] - 1
-        out[mid] = np.copysign(_ERX + _poly(s, _PA) / _poly(s, _QA), x64[mid])
-        tail = (ax >= 1.25) & (ax < 6)
-        at = ax[tail]
-        s = 1 / (at * at)
-        near = at < 1 / 0.35
-        r = np.where(near, _poly(s, _RA) / _poly(s, _SA), _poly(s, _RB) / _poly(s, _SB))
-        zz = (at.view(np.int64) & np.int64(-(1 << 32))).view(np.float64)  # high word only
-        e = np.exp(-zz * zz - 0.5625) * np.exp((zz - at) * (zz + at) + r) / at
-        out[tail] = np.copysign(1 - e, x64[tail])
-        big = ~(small | mid | tail)
-        out[big] = np.where(np.isnan(x64[big]), np.nan, np.copysign(1.0, x64[big]))
-    return out.astype(dtype, copy=False)
+        grads: tuple[Tensor | None, ...] = self.grad(
+            y, self.parents, g, retain_graph=True, create_graph=create_graph, allow_unused=True
+        )
+        return grads

@@ -15,13 +15,25 @@ from typing import TYPE_CHECKING, Any, TypeAlias, Union
 import numpy as np
 import numpy.typing as npt
 
-from minigrad import autograd
+from minigrad._kernels import quiet
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device, device, parse_to
 from minigrad.errors import DeviceError, DimensionError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.grad_mode import _mode
 
 if TYPE_CHECKING:
     from minigrad.ops import Function
+
+_new = object.__new__
+
+
+def run_backward(*args: Any, **kwargs: Any) -> None:
+    """The engine's ``backward``, which replaces this placeholder when minigrad.autograd is imported.
+
+    The engine imports this module, so this module reaches the engine through
+    this name rather than an import (no import circle).
+    """
+    raise MinigradError("the autograd engine is not loaded: import minigrad")
 
 Array: TypeAlias = npt.NDArray[Any]
 DTypeLike: TypeAlias = Union[np.dtype[Any], type, str, None]
@@ -76,12 +88,12 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
         if arr.dtype.kind == "f" and dtype is None:
             # Python floats get the default dtype (float32 unless set), like PyTorch;
             # an explicit dtype converts from the exact values (0.1 as float64 stays 0.1)
-            arr = _ops._quiet(np.asarray, arr, get_default_dtype())
+            arr = quiet(np.asarray, arr, get_default_dtype())
     if arr.dtype == object or arr.dtype.kind in "USVOc":
         raise TypeError(f"cannot make a tensor from data of dtype {arr.dtype}")
     target = _default_dtype(arr.dtype) if dtype is None else _resolve_dtype(dtype)
     # quiet: 1e300 as float32 is inf without a RuntimeWarning, as in PyTorch
-    return _ops._quiet(np.array, arr, target)
+    return quiet(np.array, arr, target)
 
 
 def _norm_dim(dim: int, ndim: int) -> int:
@@ -162,7 +174,7 @@ def _lift(value: Any, like: Tensor) -> Tensor:
         return Tensor(value)  # type: ignore[arg-type]
     else:
         raise TypeError(f"unsupported operand type for a Tensor op: {type(value).__name__}")
-    return Tensor._wrap(np.asarray(value, dtype=dt))
+    return from_numpy(np.asarray(value, dtype=dt))
 
 
 class Tensor:
@@ -206,31 +218,6 @@ class Tensor:
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
-
-    @staticmethod
-    def _wrap(data: Array) -> Tensor:
-        """Wrap an array without copying or checks (the no-grad fast path)."""
-        t = Tensor.__new__(Tensor)
-        t._array = data
-        t.grad = None
-        t.requires_grad = False
-        t._ctx = None
-        t._hooks = None
-        t._retains_grad = False
-        t._version = 0
-        return t
-
-    @staticmethod
-    def _from_op(data: Array, ctx: Function) -> Tensor:
-        t = Tensor.__new__(Tensor)
-        t._array = data
-        t.grad = None
-        t.requires_grad = True
-        t._ctx = ctx
-        t._hooks = None
-        t._retains_grad = False
-        t._version = 0
-        return t
 
     # ------------------------------------------------------------ attributes
 
@@ -334,7 +321,7 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """A tensor sharing the data, cut off from the graph."""
-        return Tensor._wrap(self._array)
+        return from_numpy(self._array)
 
     def astype(self, dtype: DTypeLike) -> Tensor:
         """A copy converted to ``dtype`` (differentiable between float dtypes)."""
@@ -344,7 +331,7 @@ class Tensor:
         if dt == self.dtype:
             return self
         if self.requires_grad and dt.kind != "f":
-            return Tensor._wrap(self._array.astype(dt))
+            return from_numpy(self._array.astype(dt))
         return Cast.apply(self, dtype=dt)
 
     # -------------------------------------------- devices and to() (PyTorch's CPU-only subset)
@@ -466,7 +453,7 @@ class Tensor:
         See :func:`minigrad.autograd.backward`; ``gradient`` is required unless
         this tensor has a single element.
         """
-        autograd.backward(self, None if gradient is None else [gradient], retain_graph, create_graph)
+        run_backward(self, None if gradient is None else [gradient], retain_graph, create_graph)
 
     def register_hook(self, fn: Callable[[Tensor], Tensor | None]) -> _HookHandle:
         """Call ``fn(grad)`` when this tensor's gradient is computed.
@@ -499,8 +486,6 @@ class Tensor:
             a, b = b, a
         if a._array.dtype != b._array.dtype:
             a, b = _promote(a, b)
-        if op is _ops.Pow and a._array.dtype == bool_:  # numpy's answer would be int8
-            raise TypeError("pow of two bool tensors is not supported (as in PyTorch); use .long() on one")
         try:
             return op.apply(a, b)
         except ValueError as e:
@@ -545,7 +530,7 @@ class Tensor:
 
     def __pow__(self, other: Any) -> Tensor:
         if self.dtype == bool_ and isinstance(other, (bool, np.bool_)):  # numpy would give int8
-            return Tensor._wrap(self._array | (not other))
+            return from_numpy(self._array | (not other))
         if isinstance(other, (int, float)) and not isinstance(other, bool):
             if type(other) is int and not -(2**63) <= other < 2**63:
                 raise InvalidParameterError(f"pow: the exponent {other} does not fit in int64 (PyTorch too)")
@@ -559,10 +544,16 @@ class Tensor:
             if self.dtype == bool_:  # bool ** 2 is int64 in PyTorch
                 return self.astype(int64) ** other
             return _ops.PowScalar.apply(self, p=other)
+        self._check_bool_pow(other)
         return self._binary(other, _ops.Pow)
 
     def __rpow__(self, other: Any) -> Tensor:
+        self._check_bool_pow(other)
         return self._binary(other, _ops.Pow, reverse=True)
+
+    def _check_bool_pow(self, other: Any) -> None:
+        if self.dtype == bool_ and _lift(other, self).dtype == bool_:  # numpy's answer would be int8
+            raise TypeError("pow of two bool tensors is not supported (as in PyTorch); use .long() on one")
 
     def __matmul__(self, other: Any) -> Tensor:
         return matmul(self, _lift(other, self))
@@ -587,14 +578,14 @@ class Tensor:
         instead. Bumping the version lets backward detect that a tensor it
         saved was changed after use.
         """
-        new = _ops._quiet(update, self.numpy())
+        new = quiet(update, self.numpy())
         if new is not None:
             self._array = new
         self._version += 1
         return self
 
     def _check_inplace(self, what: str) -> None:
-        if self.requires_grad and autograd._mode.enabled:
+        if self.requires_grad and _mode.record:
             raise MinigradError(
                 f"{what} on a tensor that requires grad; write x = x + y, "
                 "or update parameters inside `with mg.no_grad():` (or through p.data)"
@@ -609,7 +600,7 @@ class Tensor:
                     f"in-place {ufunc.__name__}: alpha={alpha!r} is a float, but this tensor is "
                     f"{self.dtype} (as in PyTorch, an integral tensor takes an integral alpha)"
                 )
-            value = _ops._quiet(np.multiply, value, alpha)
+            value = quiet(np.multiply, value, alpha)
         try:
             return self._write(lambda a: ufunc(a, value, out=a, casting="same_kind"))
         except TypeError as e:  # numpy's UFuncTypeError
@@ -731,7 +722,7 @@ class Tensor:
                     raise
                 return NotImplemented  # type: ignore[no-any-return]
         try:
-            return Tensor._wrap(np.asarray(ufunc(self._array, o)))
+            return from_numpy(np.asarray(ufunc(self._array, o)))
         except ValueError as e:
             raise ShapeError(
                 f"{ufunc.__name__}: shapes {self.shape} and {np.shape(o)} cannot be broadcast together"
@@ -758,7 +749,7 @@ class Tensor:
     def __invert__(self) -> Tensor:
         if self.dtype != bool_:
             raise TypeError(f"~ is only defined for bool tensors, not {self.dtype}")
-        return Tensor._wrap(~self._array)
+        return from_numpy(~self._array)
 
     def _bitwise(self, other: Any, ufunc: np.ufunc) -> Tensor:
         a, b = self, (other if isinstance(other, Tensor) else _lift(other, self))
@@ -767,7 +758,7 @@ class Tensor:
         if a.dtype.kind == "f":  # logical_and would silently give True for 2.0 & 1.0
             raise TypeError(f"{ufunc.__name__} is only defined for bool and integer tensors, got {a.dtype}")
         try:
-            return Tensor._wrap(np.asarray(ufunc(a._array, b._array)))
+            return from_numpy(np.asarray(ufunc(a._array, b._array)))
         except ValueError as e:
             raise ShapeError(
                 f"{ufunc.__name__}: shapes {a.shape} and {b.shape} cannot be broadcast together"
@@ -783,25 +774,29 @@ class Tensor:
 
     def any(self) -> Tensor:
         """True if any element is non-zero (not differentiable)."""
-        return Tensor._wrap(np.asarray(self._array.any()))
+        return from_numpy(np.asarray(self._array.any()))
 
     def all(self) -> Tensor:
         """True if every element is non-zero (not differentiable)."""
-        return Tensor._wrap(np.asarray(self._array.all()))
+        return from_numpy(np.asarray(self._array.all()))
 
     def isnan(self) -> Tensor:
         """Bool tensor, True where the value is NaN."""
-        return Tensor._wrap(np.isnan(self._array))
+        return from_numpy(np.isnan(self._array))
 
     def isfinite(self) -> Tensor:
         """Bool tensor, True where the value is finite."""
-        return Tensor._wrap(np.isfinite(self._array))
+        return from_numpy(np.isfinite(self._array))
 
     # ------------------------------------------------------------ elementwise
 
-    def _float_unary(self, op: type[Function], **params: Any) -> Tensor:
-        t = self if self.dtype.kind == "f" else self.astype(get_default_dtype())
-        return op.apply(t, **params)
+    def _floating(self) -> Tensor:
+        """Self, or a copy in the default dtype of an integer or bool tensor (PyTorch's exp(int) is float)."""
+        return self if self._array.dtype.kind == "f" else self.astype(get_default_dtype())
+
+    def _float_unary(self, op: type[Function]) -> Tensor:
+        # (no **params: an empty one would cost the hottest ops ~1k instructions per call)
+        return op.apply(self if self._array.dtype.kind == "f" else self.astype(get_default_dtype()))
 
     def exp(self) -> Tensor:
         """e ** x, elementwise."""
@@ -851,7 +846,7 @@ class Tensor:
         """
         if approximate not in ("none", "tanh"):
             raise InvalidParameterError(f"approximate must be 'none' or 'tanh', got {approximate!r}")
-        return self._float_unary(_ops.Gelu, approximate=approximate)
+        return _ops.Gelu.apply(self._floating(), approximate=approximate)
 
     def abs(self) -> Tensor:
         """|x|; the gradient at 0 is 0."""
@@ -903,7 +898,7 @@ class Tensor:
             raise TypeError(f"masked_fill: mask must be a bool tensor, got {m.dtype}")
         v = _fill_scalar(value, self.dtype, "masked_fill: value")
         try:  # the result keeps x's dtype, as in PyTorch (an int tensor filled with 1.5 holds 1)
-            return where(Tensor._wrap(m), Tensor._wrap(_ops._quiet(np.asarray, v, self.dtype)), self)
+            return where(from_numpy(m), from_numpy(quiet(np.asarray, v, self.dtype)), self)
         except ShapeError:
             raise ShapeError(
                 f"masked_fill: mask of shape {m.shape} cannot be broadcast with the tensor's "
@@ -914,7 +909,7 @@ class Tensor:
 
     def sum(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Sum over ``dim`` (int, tuple, negative; None = all). Bool/int sum to int64."""
-        t = self if self.dtype.kind == "f" else Tensor._wrap(self._array.astype(int64))
+        t = self if self.dtype.kind == "f" else from_numpy(self._array.astype(int64))
         return _ops.Sum.apply(t, dims=_norm_dims(dim, self.ndim), keepdim=keepdim)
 
     def _count(self, dims: tuple[int, ...] | None) -> int:
@@ -950,7 +945,7 @@ class Tensor:
         zero = v._array == 0
         if not zero.any():
             return v.sqrt()
-        mask = Tensor._wrap(zero)
+        mask = from_numpy(zero)
         return where(mask, 0.0, where(mask, 1.0, v).sqrt())
 
     def _extreme(self, op: type[Function], dim: int | Sequence[int] | None, keepdim: builtins.bool) -> Tensor:
@@ -988,11 +983,11 @@ class Tensor:
             raise MinigradError(f"{fn.__name__}() of an empty tensor of shape {self.shape}")
         if dim is None:
             out = np.asarray(fn(self._array))
-            return Tensor._wrap(out.reshape((1,) * self.ndim) if keepdim else out.astype(int64))
+            return from_numpy(out.reshape((1,) * self.ndim) if keepdim else out.astype(int64))
         d = _norm_dim(dim, self.ndim)
         if self.ndim == 0:
-            return Tensor._wrap(np.asarray(0, dtype=int64))
-        return Tensor._wrap(np.asarray(fn(self._array, axis=d, keepdims=keepdim)).astype(int64))
+            return from_numpy(np.asarray(0, dtype=int64))
+        return from_numpy(np.asarray(fn(self._array, axis=d, keepdims=keepdim)).astype(int64))
 
     def argmax(self, dim: int | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Index of the (first) largest value; over the flattened tensor if dim is None."""
@@ -1012,7 +1007,7 @@ class Tensor:
         dims = _norm_dims(dim, self.ndim)
         m = np.max(self._array, axis=dims, keepdims=True) if self._array.size else np.zeros(())
         m = np.where(np.isfinite(m), m, 0).astype(self.dtype)
-        shift = Tensor._wrap(m)
+        shift = from_numpy(m)
         out = (self - shift).exp().sum(dims, keepdim=True).log() + shift
         return out if keepdim else out.reshape(_reduced_shape(self.shape, dims))
 
@@ -1021,14 +1016,14 @@ class Tensor:
         if self.ndim == 0:
             _norm_dim(dim, 0)  # only 0 and -1 name the dim of a 0-d tensor
             return self.reshape(1).softmax(0).reshape(())
-        return self._float_unary(_ops.Softmax, dim=_norm_dim(dim, self.ndim))
+        return _ops.Softmax.apply(self._floating(), dim=_norm_dim(dim, self.ndim))
 
     def log_softmax(self, dim: int) -> Tensor:
         """x - logsumexp(x) along ``dim``, computed stably."""
         if self.ndim == 0:
             _norm_dim(dim, 0)
             return self.reshape(1).log_softmax(0).reshape(())
-        return self._float_unary(_ops.LogSoftmax, dim=_norm_dim(dim, self.ndim))
+        return _ops.LogSoftmax.apply(self._floating(), dim=_norm_dim(dim, self.ndim))
 
     # ------------------------------------------------------------ shape
 
@@ -1297,8 +1292,26 @@ def from_numpy(array: Array) -> Tensor:
     """A Tensor that shares ``array``'s memory (no copy), as ``torch.from_numpy``.
 
     Writes through either one are seen by the other. The array's dtype is kept.
+    A numpy scalar becomes a 0-d tensor (holding a copy: a scalar has no memory to share).
+
+    Raises:
+        TypeError: ``array`` is not a numpy array.
     """
-    return Tensor._wrap(array)
+    if type(array) is not np.ndarray and not isinstance(array, np.ndarray):
+        if not isinstance(array, np.generic):
+            raise TypeError(f"from_numpy: expected a numpy array, got {type(array).__name__}")
+        array = np.asarray(array)
+    # The no-copy, no-check path of every tensor minigrad makes outside an op
+    # (Function.apply inlines the same slots for op results).
+    t = _new(Tensor)
+    t._array = array
+    t.grad = None
+    t.requires_grad = False
+    t._ctx = None
+    t._hooks = None
+    t._retains_grad = False
+    t._version = 0
+    return t
 
 
 def tensor(data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = False, *,
@@ -1402,7 +1415,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
             )
     dt = ref.dtype
     for t in ts[1:]:
-        dt = _promote(Tensor._wrap(np.empty(0, dt)), t)[0].dtype
+        dt = _promote(from_numpy(np.empty(0, dt)), t)[0].dtype
     ts = [t if t.dtype == dt else t.astype(dt) for t in ts]
     return _ops.Cat.apply(*ts, dim=d)
 

@@ -13,7 +13,7 @@ PACKAGE = Path(minigrad.__file__).parent
 # The engine's entry points are called backward (or vjp) but hold no derivative: torch.autograd.functional's
 # vjp is a call of mg.grad.
 ENGINE_ENTRY_POINTS = {
-    ("tensor.py", "Tensor.backward"), ("autograd/__init__.py", "backward"), ("autograd/functional.py", "vjp"),
+    ("tensor.py", "Tensor.backward"), ("autograd/engine.py", "backward"), ("autograd/functional.py", "vjp"),
 }
 
 

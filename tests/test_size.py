@@ -19,10 +19,13 @@ ROOT = Path(__file__).resolve().parents[1]
 BUDGETS: dict[str, int] = {
     "minigrad/tensor.py": 1550,
     "minigrad/ops.py": 1150,
+    "minigrad/_kernels.py": 350,
+    "minigrad/grad_mode.py": 220,
     "minigrad/autograd": 920,
+    "minigrad/autograd/engine.py": 350,  # issue 11: the engine reads like its algorithm
     "minigrad/nn": 8000,
     "minigrad/optim": 3600,
-    "minigrad": 21000,
+    "minigrad": 21500,
 }
 
 

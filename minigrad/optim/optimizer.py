@@ -24,6 +24,7 @@ from typing import Any, TypeAlias, Union
 
 import numpy as np
 
+from minigrad._kernels import quiet
 from minigrad.autograd import enable_grad, no_grad
 from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.tensor import Array, Tensor, from_numpy
@@ -297,9 +298,8 @@ class Optimizer:
         """
         self._opt_called = True
         loss = self._run_closure(closure)
-        with np.errstate(all="ignore"):  # nan and inf propagate silently, as in PyTorch
-            for group in self.param_groups:
-                self._update_group(group)
+        for group in self.param_groups:
+            quiet(self._update_group, group)  # nan and inf propagate silently, as in PyTorch
         return loss
 
     def _update_group(self, group: dict[str, Any]) -> None:

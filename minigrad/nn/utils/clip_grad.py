@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._kernels import quiet
 from minigrad.errors import InvalidParameterError, MinigradError
 from minigrad.tensor import Array, Tensor, from_numpy
 
@@ -73,9 +74,9 @@ def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0,
     if not arrays:
         return from_numpy(np.array(0.0, dtype=np.float32))
     dtype = np.result_type(*arrays)
-    with np.errstate(all="ignore"):  # overflow to inf is reported through the result
-        norms = np.array([_vector_norm(a, norm_type) for a in arrays], dtype=dtype)
-        total = np.asarray(_vector_norm(norms, norm_type), dtype=dtype)
+    # overflow to inf is reported through the result, silently
+    norms = quiet(lambda: np.array([_vector_norm(a, norm_type) for a in arrays], dtype=dtype))
+    total = quiet(lambda: np.asarray(_vector_norm(norms, norm_type), dtype=dtype))
     if error_if_nonfinite and not math.isfinite(float(total)):
         raise MinigradError(
             f"The total norm of order {norm_type} for gradients from `parameters` is non-finite "
@@ -106,13 +107,12 @@ def clip_grads_with_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float
     dtype = total.dtype.type
     # PyTorch computes max_norm / (total + 1e-6) as reciprocal(total + 1e-6) * max_norm
     # in the norm's dtype, then clamps it to 1.
-    with np.errstate(all="ignore"):  # a max_norm beyond float32 is inf there, silently
-        coef = np.minimum(np.reciprocal(total + dtype(1e-6)) * dtype(max_norm), dtype(1.0))
+    # (a max_norm beyond float32 is inf there, silently)
+    coef = quiet(lambda: np.minimum(np.reciprocal(total + dtype(1e-6)) * dtype(max_norm), dtype(1.0)))
     for p in params:
         if coef != 1.0:  # multiplying by exactly 1 changes nothing
             g = p.grad.numpy()  # type: ignore[union-attr]
-            with np.errstate(all="ignore"):  # inf * 0 is nan, silently, as in PyTorch
-                g *= coef.astype(g.dtype)
+            quiet(np.multiply, g, coef.astype(g.dtype), g)  # inf * 0 is nan, silently, as in PyTorch
         p.grad._version += 1  # type: ignore[union-attr]
 
 
