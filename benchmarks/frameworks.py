@@ -9,7 +9,7 @@ Python code; only tensor creation and conversion back to numpy differ.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import ModuleType
 from typing import Any
 
@@ -27,6 +27,12 @@ class Framework:
     nn: ModuleType
     F: ModuleType
     optim: ModuleType
+    #: runners wrap their step in ``mg.compile`` (the ``compiled`` rows)
+    compiled: bool = False
+
+    def stepper(self, step: Callable[[], Any]) -> Callable[[], Any]:
+        """``step`` itself, or compiled with ``mg.compile`` for the compiled rows."""
+        return self.lib.compile(step) if self.compiled else step
 
     def tensor(self, a: Array, requires_grad: bool = False) -> Any:
         """A fresh tensor holding a copy of ``a`` (same dtype)."""
@@ -65,7 +71,14 @@ def torch_fw() -> Framework:
     return Framework("pytorch", torch, torch.nn, torch.nn.functional, torch.optim)
 
 
-FRAMEWORKS: dict[str, Callable[[], Framework]] = {"minigrad": minigrad_fw, "pytorch": torch_fw}
+def compiled_fw() -> Framework:
+    """minigrad whose runners replay their step with ``mg.compile``."""
+    return replace(minigrad_fw(), name="compiled", compiled=True)
+
+
+FRAMEWORKS: dict[str, Callable[[], Framework]] = {
+    "minigrad": minigrad_fw, "compiled": compiled_fw, "pytorch": torch_fw,
+}
 
 
 def load_params(fw: Framework, module: Any, weights: dict[str, Array]) -> None:
@@ -115,14 +128,19 @@ class TrainRunner:
         self.loss_fn = loss_fn
         self.optimizer = optimizer
         self.loss: Any = None
+        self._run = fw.stepper(self.train_step)
 
-    def step(self) -> None:
-        """zero_grad, forward, backward, update."""
+    def train_step(self) -> Any:
+        """zero_grad, forward, backward, update; returns the loss."""
         self.optimizer.zero_grad()
         loss = self.loss_fn()
         loss.backward()
         self.optimizer.step()
-        self.loss = loss
+        return loss
+
+    def step(self) -> None:
+        """One training step (replayed, for the compiled rows)."""
+        self.loss = self._run()
 
     def snapshot(self) -> dict[str, Array]:
         """Loss, gradients, updated parameters and buffers."""
@@ -138,15 +156,20 @@ class LayerRunner:
         self.x = fw.tensor(x, requires_grad=True)
         self.g = fw.tensor(upstream)
         self.out: Any = None
+        self._run = fw.stepper(self.layer_step)
 
-    def step(self) -> None:
-        """y = layer(x); y.backward(upstream) (gradients reset first)."""
+    def layer_step(self) -> Any:
+        """y = layer(x); y.backward(upstream) (gradients reset first); returns y."""
         self.x.grad = None
         for p in self.layer.parameters():
             p.grad = None
         y = self.layer(self.x)
         y.backward(self.g)
-        self.out = y
+        return y
+
+    def step(self) -> None:
+        """One forward and backward (replayed, for the compiled rows)."""
+        self.out = self._run()
 
     def snapshot(self) -> dict[str, Array]:
         """Output, input gradient, parameter gradients, buffers."""
@@ -162,6 +185,9 @@ def make_builders(
 ) -> dict[str, Callable[[bool], Any]]:
     """Builders for the available frameworks among ``impls`` (PyTorch only if installed)."""
     out: dict[str, Callable[[bool], Any]] = {}
+    impls = list(impls)
+    if "minigrad" in impls and "compiled" not in impls:  # every minigrad row gets its compiled row
+        impls.insert(impls.index("minigrad") + 1, "compiled")
     for impl in impls:
         if impl == "pytorch" and load_torch() is None:
             continue

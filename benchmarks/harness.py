@@ -11,7 +11,11 @@ disabled), runs the same step a couple of times on each, and compares every
 snapshot with the reference (PyTorch, or numpy when PyTorch is absent). Only
 if they agree does it build fresh runners and time them, warm-up first, then
 round-robin across repeats so that machine noise hits every implementation
-alike.
+alike. ``compiled`` (the minigrad step under ``mg.compile``) must moreover agree
+with eager minigrad bit for bit over :data:`REPLAY_CHECK_STEPS` steps, so
+that replayed steps are checked, not only the traced ones. After timing, one
+untimed step per implementation is run under tracemalloc for the memory
+column (:func:`measure_memory`).
 """
 
 from __future__ import annotations
@@ -37,8 +41,12 @@ import numpy.typing as npt
 Array = npt.NDArray[Any]
 
 #: implementations in display order; the first present one that is a
-#: reference (see :data:`REFERENCES`) anchors the agreement check
-IMPLS = ("minigrad", "pytorch", "numpy")
+#: reference (see :data:`REFERENCES`) anchors the agreement check.
+#: ``compiled`` is minigrad's step replayed by ``mg.compile``.
+IMPLS = ("minigrad", "compiled", "pytorch", "numpy")
+#: steps the check runs for minigrad and its compiled step, which must agree
+#: bit for bit: the first two compiled calls are traced, the rest replayed
+REPLAY_CHECK_STEPS = 4
 REFERENCES = ("pytorch", "numpy")
 #: agreement tolerance (relative, float32)
 RTOL = 1e-4
@@ -141,10 +149,19 @@ class Settings:
 
 @dataclass
 class Timing:
-    """Per-step milliseconds of one implementation, one value per repeat."""
+    """Per-step milliseconds of one implementation, one value per repeat.
+
+    ``peak_bytes``: the most memory allocated at once during one step, above
+    what was allocated before it (tracemalloc, which numpy reports its
+    arrays to; measured in a separate untimed pass; None for PyTorch, whose
+    allocator does not report). ``static_bytes``: for the compiled rows,
+    the buffers the replay keeps between steps.
+    """
 
     samples_ms: list[float]
     inner: int
+    peak_bytes: int | None = None
+    static_bytes: int | None = None
 
     @property
     def median(self) -> float:
@@ -285,15 +302,23 @@ def check_case(case: Case) -> CheckReport:
         return custom
     snaps: dict[str, list[dict[str, Array]]] = {}
     for impl, runner in runners.items():
+        steps = case.check_steps
+        if impl in ("minigrad", "compiled") and "compiled" in runners:
+            steps = max(steps, REPLAY_CHECK_STEPS)
         try:
             snaps[impl] = []
-            for _ in range(case.check_steps):
+            for _ in range(steps):
                 runner.step()
                 snaps[impl].append(runner.snapshot())
         except Exception as e:
             report.status[impl] = "error"
             report.messages.append(f"{impl}: step failed: {type(e).__name__}: {e}")
             del snaps[impl]
+    if "compiled" in snaps and "minigrad" in snaps:
+        problems = bitwise_differences(snaps["minigrad"], snaps["compiled"])
+        if problems:
+            report.status["compiled"] = "FAIL"
+            report.messages += [f"compiled vs minigrad: {p}" for p in problems]
     if ref_name is None or ref_name not in snaps:
         for impl in snaps:
             report.status[impl] = "unchecked"
@@ -306,16 +331,32 @@ def check_case(case: Case) -> CheckReport:
             continue
         worst, worst_key = 0.0, ""
         problems: list[str] = []
-        for k, (r, g) in enumerate(zip(snaps[ref_name], got, strict=True), start=1):
+        for k, (r, g) in enumerate(zip(snaps[ref_name][: case.check_steps], got[: case.check_steps],
+                                       strict=True), start=1):
             err, key, probs = relative_errors(r, g, group_atol=case.group_atol)
             if key and err >= worst:
                 worst, worst_key = err, f"step {k} {key}"
             problems += [f"step {k}: {p}" for p in probs]
         report.errors[impl] = worst
         report.worst_keys[impl] = worst_key
-        report.status[impl] = "FAIL" if problems else "ok"
+        if report.status.get(impl) != "FAIL":
+            report.status[impl] = "FAIL" if problems else "ok"
         report.messages += [f"{impl} vs {ref_name}: {p}" for p in problems]
     return report
+
+
+def bitwise_differences(eager: list[dict[str, Array]], compiled: list[dict[str, Array]]) -> list[str]:
+    """Where the compiled step's snapshots differ from eager minigrad's in any bit (step by step)."""
+    problems = []
+    for k, (e, c) in enumerate(zip(eager, compiled, strict=True), start=1):
+        if set(e) != set(c):
+            problems.append(f"step {k}: snapshot keys differ")
+            continue
+        for key in sorted(e):
+            a, b = np.asarray(e[key]), np.asarray(c[key])
+            if a.dtype != b.dtype or a.shape != b.shape or a.tobytes() != b.tobytes():
+                problems.append(f"step {k}: {key} is not bit-identical to eager minigrad's")
+    return problems
 
 
 # ----------------------------------------------------------------- timing
@@ -355,8 +396,38 @@ def time_runners(runners: dict[str, Runner], settings: Settings) -> dict[str, Ti
     return {impl: Timing(samples[impl], inner[impl]) for impl in runners}
 
 
+def measure_memory(runner: Runner) -> int:
+    """Peak bytes allocated during one step, above what was allocated before it (tracemalloc).
+
+    numpy reports its array allocations to tracemalloc, so this counts
+    every array a minigrad or numpy step creates, temporaries included.
+    """
+    import tracemalloc
+
+    runner.step()  # steady state (a compiled step is replaying by now)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        runner.step()
+        return max(tracemalloc.get_traced_memory()[1] - before, 0)
+    finally:
+        tracemalloc.stop()
+
+
+def _static_bytes(runner: Runner) -> int | None:
+    """The buffers a compiled runner's replay keeps between steps (None for other runners)."""
+    run = getattr(runner, "_run", None)
+    tapes = getattr(run, "_cache", None)
+    if not tapes:
+        return None
+    return sum(e.tape.static_bytes for entries in tapes.values() if isinstance(entries, list)
+               for e in entries if e.confirmed)
+
+
 def run_case(case: Case, settings: Settings, log: Callable[[str], None] | None = None) -> CaseResult:
-    """Check a case, then (if it agrees) time it."""
+    """Check a case, then (if it agrees) time it, then measure each step's memory."""
     check = check_case(case)
     if log is not None:
         log(_check_line(case, check))
@@ -372,6 +443,11 @@ def run_case(case: Case, settings: Settings, log: Callable[[str], None] | None =
         check.messages.append(f"timing failed: {type(e).__name__}: {e}")
         for impl in runners:
             check.status[impl] = "error"
+        return result
+    for impl, runner in runners.items():
+        if impl != "pytorch" and impl in result.timings:
+            result.timings[impl].peak_bytes = measure_memory(runner)
+            result.timings[impl].static_bytes = _static_bytes(runner)
     return result
 
 
@@ -397,31 +473,40 @@ def _fmt_ratio(v: float | None) -> str:
     return "" if v is None else f"{v:.2f}x"
 
 
+def _fmt_memory(t: Timing) -> str:
+    """Peak MB allocated per step; for a compiled step, plus the buffers it keeps (``+static``)."""
+    if t.peak_bytes is None:
+        return "-"
+    text = f"{t.peak_bytes / 1e6:.2f}"
+    return text if t.static_bytes is None else f"{text}+{t.static_bytes / 1e6:.1f}"
+
+
 def format_table(results: Sequence[CaseResult]) -> str:
     """The results as a fixed-width text table (one row per case and implementation)."""
-    header = ["case", "impl", "median ms", "min ms", "max ms", "vs torch", "vs numpy", "us/op", "check"]
+    header = ["case", "impl", "median ms", "min ms", "max ms", "vs torch", "vs numpy", "us/op", "MB/step",
+              "check"]
     rows: list[list[str]] = []
     for res in results:
         for impl in IMPLS:
             if impl not in res.case.builders:
                 if impl in res.case.skipped:
-                    rows.append([res.case.name, impl, "", "", "", "", "", "", "skipped"])
+                    rows.append([res.case.name, impl, "", "", "", "", "", "", "", "skipped"])
                 continue
             status = res.check.status.get(impl, "?")
             err = res.check.errors.get(impl)
             check = f"{status} {err:.0e}" if err is not None else status
             t = res.timings.get(impl)
             if t is None:
-                rows.append([res.case.name, impl, "", "", "", "", "", "", check])
+                rows.append([res.case.name, impl, "", "", "", "", "", "", "", check])
                 continue
             per_op = f"{t.median / res.case.ops_per_step * 1e3:.2f}" if res.case.ops_per_step else ""
             rows.append([
                 res.case.name, impl, _fmt_ms(t.median), _fmt_ms(t.min), _fmt_ms(t.max),
                 _fmt_ratio(res.ratio(impl, "pytorch")), _fmt_ratio(res.ratio(impl, "numpy")),
-                per_op, check,
+                per_op, _fmt_memory(t), check,
             ])
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    left = {0, 1, 8}
+    left = {0, 1, 9}
 
     def line(cells: list[str]) -> str:
         cols = enumerate(zip(cells, widths, strict=True))
@@ -486,6 +571,7 @@ def to_json(results: Sequence[CaseResult], settings: Settings, notes: Sequence[s
                 "median_ms": t.median, "min_ms": t.min, "max_ms": t.max,
                 "steps_per_sample": t.inner, "samples_ms": t.samples_ms,
                 "vs_pytorch": res.ratio(impl, "pytorch"), "vs_numpy": res.ratio(impl, "numpy"),
+                "peak_bytes_per_step": t.peak_bytes, "static_bytes": t.static_bytes,
             }
             if res.case.ops_per_step:
                 impls[impl]["us_per_op"] = t.median / res.case.ops_per_step * 1e3

@@ -86,14 +86,14 @@ def lstm_data(seed: int = SEED) -> tuple[Array, Array]:
 class ClippedTrainRunner(TrainRunner):
     """zero_grad, forward, backward, clip the gradient norm, SGD update (the example's order)."""
 
-    def step(self) -> None:
-        """One clipped training step."""
+    def train_step(self) -> Any:
+        """One clipped training step; returns the loss."""
         self.optimizer.zero_grad()
         loss = self.loss_fn()
         loss.backward()
         self.fw.nn.utils.clip_grad_norm_(self.model.parameters(), CLIP)
         self.optimizer.step()
-        self.loss = loss
+        return loss
 
 
 def lm_case() -> Case:

@@ -37,13 +37,18 @@ class ChainRunner:
         self.x = fw.tensor(x, requires_grad=True)
         self.a, self.b = fw.tensor(a), fw.tensor(b)
         self.loss: Any = None
+        self._run = fw.stepper(self.chain_step)
 
-    def step(self) -> None:
-        """Reset x.grad, run the chain, backward."""
+    def chain_step(self) -> Any:
+        """Reset x.grad, run the chain, backward; returns the sum."""
         self.x.grad = None
         loss = chain(self.x, self.a, self.b)
         loss.backward()
-        self.loss = loss
+        return loss
+
+    def step(self) -> None:
+        """One forward and backward of the chain (replayed, for the compiled rows)."""
+        self.loss = self._run()
 
     def snapshot(self) -> dict[str, Array]:
         """The sum and the gradient of x."""

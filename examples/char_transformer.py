@@ -250,6 +250,8 @@ def build_parser() -> Any:
     parser.add_argument("--weight-decay", type=float, default=0.1, help="AdamW weight decay (matrices only)")
     parser.add_argument("--grad-clip", type=float, default=1.0, help="max gradient norm (0: no clipping)")
     parser.add_argument("--seed", type=int, default=1337, help="seed for init, batches, dropout and sampling")
+    parser.add_argument("--compile", action="store_true",
+                        help="replay the training step with mg.compile (same numbers, faster)")
     parser.add_argument("--sample-len", type=int, default=500, help="characters to generate at the end")
     parser.add_argument("--temperature", type=pos_float, default=0.8, help="sampling temperature")
     parser.add_argument("--prompt", default="\n", help="text the sample starts from")
@@ -441,14 +443,20 @@ def main(argv: list[str] | None = None) -> int:
     progress = _common.Progress(last - first + 1, label="train ")
     window_loss, window_n, window_t = 0.0, 0, time.perf_counter()
     step = first - 1
-    for step in range(first, last + 1):
-        x, y = data.batch("train", args.batch_size, args.context, batch_rng)
+
+    def train_step(x: Tensor, y: Tensor) -> Tensor:
         loss = model.loss(x, y)
         optimizer.zero_grad()
         loss.backward()
         if args.grad_clip > 0:
             nn.utils.clip_grad_norm_(model.parameters(), args.grad_clip)
         optimizer.step()
+        return loss
+
+    step_fn = mg.compile(train_step) if args.compile else train_step
+    for step in range(first, last + 1):
+        x, y = data.batch("train", args.batch_size, args.context, batch_rng)
+        loss = step_fn(x, y)
         scheduler.step()
         value = loss.item()
         if not math.isfinite(value):

@@ -164,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hidden", type=pos_int, default=128, help="width of both hidden layers")
     parser.add_argument("--dropout", type=_common.unit_float, default=0.2, help="dropout probability")
     parser.add_argument("--seed", type=int, default=0, help="seed for initialisation, dropout and shuffling")
+    parser.add_argument("--compile", action="store_true",
+                        help="replay the training step with mg.compile (same numbers, faster)")
     parser.add_argument("--out", type=Path, default=Path("runs/mlp_digits"),
                         help="directory for the checkpoint and the curves")
     parser.add_argument("--eval", type=Path, metavar="CHECKPOINT",
@@ -197,6 +199,15 @@ def main(argv: list[str] | None = None) -> int:
     scheduler = optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs * len(loader))
     xt, yt = mg.tensor(x_test), mg.tensor(y_test)
 
+    def train_step(xb: Tensor, yb: Tensor) -> tuple[Tensor, Tensor]:
+        logits = model(xb)
+        loss = F.cross_entropy(logits, yb)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss, logits
+
+    step_fn = mg.compile(train_step) if args.compile else train_step
     history: list[list[float]] = []
     width = len(str(args.epochs))
     for epoch in range(1, args.epochs + 1):
@@ -205,11 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         loss_sum, correct, seen = 0.0, 0, 0
         progress = _common.Progress(len(loader), label=f"epoch {epoch:>{width}} ")
         for step, (xb, yb) in enumerate(loader, 1):
-            logits = model(xb)
-            loss = F.cross_entropy(logits, yb)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+            loss, logits = step_fn(xb, yb)
             scheduler.step()
             n = len(yb)
             loss_sum += loss.item() * n

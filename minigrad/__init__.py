@@ -12,7 +12,9 @@ PyTorch's, so ``python -m minigrad.compat script.py`` runs PyTorch scripts.
 from minigrad import (
     _malloc,  # noqa: F401  (side effect: see minigrad/_malloc.py)
     accelerator,
+    amp,
     backends,
+    cpu,
     cuda,
     data,
     distributed,
@@ -25,6 +27,8 @@ from minigrad import (
     utils,
     viz,
 )
+from minigrad._compile import compile  # noqa: A004 - PyTorch's name
+from minigrad.amp import autocast, is_autocast_enabled
 from minigrad.anomaly import detect_anomaly
 from minigrad.autograd import functional as _autograd_functional  # noqa: F401  (torch.autograd.functional)
 from minigrad.autograd import grad as grad
@@ -70,6 +74,7 @@ from minigrad.gradcheck import gradcheck, gradgradcheck
 from minigrad.profiler import profile
 from minigrad.random import Generator, manual_seed
 from minigrad.serialization import load, save
+from minigrad.statistics import std, std_mean, var, var_mean
 from minigrad.tensor import (
     Tensor,
     bool_,
@@ -88,7 +93,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DimensionError", "Generator", "GradcheckError", "InvalidParameterError", "MinigradError",
-    "ShapeError", "Tensor", "arange", "bool_", "cat", "enable_grad", "float32", "float64",
+    "ShapeError", "Tensor", "arange", "compile", "std", "std_mean", "var", "var_mean",
+    "bool_", "cat", "enable_grad", "float32", "float64",
     "full", "full_like", "grad", "gradcheck", "gradgradcheck", "int64", "is_grad_enabled",
     "manual_seed", "matmul", "no_grad", "ones", "ones_like", "rand", "randint", "randn",
     "set_grad_enabled", "stack", "tensor", "where", "zeros", "zeros_like",
@@ -98,4 +104,5 @@ __all__ = [
     "randint_like", "randn_like", "set_default_device", "set_default_dtype", "utils",
     "DTypeError", "DomainError",
     "safetensors", "testing", "distributions", "inference_mode", "is_inference_mode_enabled",
+    "amp", "autocast", "cpu", "is_autocast_enabled",
 ]  # fmt: skip

@@ -2,9 +2,10 @@
 
 ``ops.py`` says *what* each primitive computes and how its gradient follows;
 the numerics of *how* to compute some of them fast or exactly live here:
-numpy's error state (:func:`quiet`), the BLAS path for sums, softmax and
-log-softmax, the row scatter-add of embedding gradients, erf (numpy has
-none), sign with PyTorch's NaN rule, and an overflow-free sigmoid. Plain
+numpy's error state (:func:`quiet`), the BLAS and einsum paths for sums
+(and for sums of squares and of products), softmax and log-softmax, the
+row scatter-add of embedding gradients, erf (numpy has none), sign with
+PyTorch's NaN rule, and an overflow-free sigmoid. Plain
 numpy in, plain numpy out; this module imports nothing from minigrad.
 """
 
@@ -19,8 +20,8 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
-    "QUIET", "add_rows", "erf", "log_softmax", "quiet", "reset_errstate", "set_errstate", "sigmoid", "sign",
-    "softmax", "sum_over",
+    "QUIET", "add_rows", "erf", "keepdim_shape", "log_softmax", "product_sum_to", "quiet", "reset_errstate",
+    "set_errstate", "sigmoid", "sign", "softmax", "sum_of_squares", "sum_over",
 ]  # fmt: skip
 
 Array: TypeAlias = npt.NDArray[Any]
@@ -76,10 +77,19 @@ def quiet(f: Callable[..., R], *args: Any) -> R:
 
 # ------------------------------------------------------------------------- sums
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"  # einsum subscripts, one per dim
+_np_ones = np.ones  # bound at import: mg.compile's tracer swaps np.ones, and a cached array must stay plain
+
+#: from this many elements up, partial sums of float arrays run as einsum instead of BLAS. An array
+#: this large (4 MB of float32) has usually left the 1 MB L2 cache by the time it is summed, and
+#: streamed from memory BLAS's gemv runs at under half einsum's speed (0.37 vs 0.16 ms on 4096 rows
+#: of 256, LayerNorm's shape, on a Zen 4 guest); on arrays still in cache BLAS is the faster one.
+_STREAMING = 1 << 20
+
 
 @functools.lru_cache(maxsize=64)
 def _ones(n: int, dtype: np.dtype[Any]) -> Array:
-    ones = np.ones(n, dtype=dtype)
+    ones = _np_ones(n, dtype=dtype)
     ones.flags.writeable = False
     return ones
 
@@ -91,12 +101,24 @@ def keepdim_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple
     return tuple(1 if i in dims else s for i, s in enumerate(shape))
 
 
-def sum_over(a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
-    """np.sum over ``dims``; leading or trailing dims of a large contiguous float array go to BLAS.
+def _kept(ndim: int, dims: tuple[int, ...] | None) -> tuple[str, str]:
+    """einsum subscripts of an ``ndim``-dim array and of its sum over ``dims`` (None: all)."""
+    letters = _LETTERS[:ndim]
+    return letters, "".join(c for i, c in enumerate(letters) if dims is not None and i not in dims)
 
-    A sum over rows is a product with a ones vector: BLAS is 3-4x faster than
-    np.sum over short rows (0.06 vs 0.23 ms on 4096 rows of 256, LayerNorm's shape).
+
+def sum_over(a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
+    """np.sum over ``dims`` (None: all); partial sums of large float arrays go to BLAS or einsum.
+
+    A sum over rows is a product with a ones vector: on data in cache BLAS is
+    3-4x faster than np.sum over short rows (0.06 vs 0.23 ms on 4096 rows of
+    256, LayerNorm's shape). Arrays too large to stay in cache are summed by
+    einsum instead (see ``_STREAMING``).
     """
+    if a.size >= _STREAMING and dims and a.dtype.kind == "f" and len(dims) < a.ndim:
+        letters, kept = _kept(a.ndim, dims)
+        y: Array = np.einsum(f"{letters}->{kept}", a)
+        return y.reshape(keepdim_shape(a.shape, dims)) if keepdim else y
     # (not for empty arrays: reshape(0, -1) has no answer)
     if a.size >= 4096 and dims and a.dtype.kind == "f" and a.flags.c_contiguous and len(dims) < a.ndim:
         k = len(dims)
@@ -109,6 +131,24 @@ def sum_over(a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
             out = np.matmul(_ones(cols.shape[0], a.dtype), cols)
             return out.reshape(keepdim_shape(a.shape, dims) if keepdim else a.shape[k:])
     return np.asarray(np.sum(a, dims, None, None, keepdim))
+
+
+def sum_of_squares(d: Array, dims: tuple[int, ...] | None) -> Array:
+    """sum(d * d) over ``dims`` (None: all, dims dropped) in one pass, without the squared temporary."""
+    letters, kept = _kept(d.ndim, dims)
+    return np.asarray(np.einsum(f"{letters},{letters}->{kept}", d, d))
+
+
+def product_sum_to(g: Array, other: Array, shape: tuple[int, ...]) -> Array:
+    """(g * other) summed down to ``shape``, a broadcast-compatible shape of g's (= other's) shape.
+
+    One einsum pass instead of a full-size product and then a sum: the
+    gradient of a broadcast operand of a product (a LayerNorm weight).
+    """
+    lead = g.ndim - len(shape)
+    letters = _LETTERS[: g.ndim]
+    kept = "".join(c for i, c in enumerate(letters) if i >= lead and shape[i - lead] != 1)
+    return np.asarray(np.einsum(f"{letters},{letters}->{kept}", g, other)).reshape(shape)
 
 
 # ------------------------------------------------------------- softmax family

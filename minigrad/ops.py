@@ -173,7 +173,32 @@ class Mul(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
-        return (g * b if a.requires_grad else None, g * a if b.requires_grad else None)
+        # The reduced gradient (of a broadcast operand) first: g's last reader is then the full-size
+        # product, which a compiled replay can write over g.
+        if b.requires_grad and b.shape != g.shape:
+            gb = _product_to(g, a, b.shape)
+            return (_product_to(g, b, a.shape) if a.requires_grad else None), gb
+        ga = _product_to(g, b, a.shape) if a.requires_grad else None
+        return ga, (_product_to(g, a, b.shape) if b.requires_grad else None)
+
+
+def _product_to(g: Tensor, other: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """g * other for an input of ``shape``, which broadcasting may have expanded.
+
+    The engine reduces a gradient to its input's shape; for a broadcast
+    operand (a LayerNorm weight, a BatchNorm scale) that means a full-size
+    product and then a sum. When g and other are full-size and no graph is
+    recorded, one pass does both without the temporary (``_kernels.product_sum_to``).
+    """
+    if type(g) is not Tensor:  # (a hook may have returned something else: the product reports it)
+        return g * other
+    gs = g.shape
+    if shape == gs or other.shape != gs or _mode.record or g.dtype != other.dtype or not g.ndim:
+        return g * other
+    lead = len(gs) - len(shape)
+    if lead < 0 or any(s not in (1, gs[lead + i]) for i, s in enumerate(shape)):
+        return g * other  # not a broadcast of shape: the engine reports the mismatch
+    return from_numpy(_kernels.product_sum_to(g._array, other._array, shape))
 
 
 class Div(Function):
@@ -229,11 +254,10 @@ class PowScalar(Function):
         self.p = p
         if p == 2:
             return np.multiply(a, a)
-        y: Array = np.power(a, a.dtype.type(p) if a.dtype.kind == "f" else p)
+        y: Array = np.asarray(np.power(a, a.dtype.type(p) if a.dtype.kind == "f" else p))
         if p < 0 and a.dtype.kind == "f" and p != int(p):  # C's pow(-inf, -0.5) is 0; PyTorch's nan
-            neginf = np.isneginf(a)
-            if neginf.any():
-                y = np.where(neginf, a.dtype.type(np.nan), y)
+            # a masked write, not a branch on whether any is -inf: the same kernels whatever the values
+            np.copyto(y, a.dtype.type(np.nan), where=np.isneginf(a))
         return y
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -551,7 +575,10 @@ def where(cond: Tensor, a: Tensor, b: Tensor) -> Tensor:
 
 
 class Sum(Function):
-    """y = sum of a over ``dims``;  da = g broadcast back over the summed dims."""
+    """y = sum of a over ``dims``;  da = g broadcast back over the summed dims.
+
+    Large partial sums run as BLAS products or einsum (``_kernels.sum_over``).
+    """
 
     __slots__ = ("dims", "keepdim")
     dims: tuple[int, ...] | None
@@ -592,6 +619,49 @@ class Mean(Sum):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (_unreduce(g / self.count, self.parents[0].shape, self.dims, self.keepdim),)
+
+
+class Var(Function):
+    """y = sum((a - mean(a))**2) / (N - correction) over ``dims``;  da = g * 2 (a - mean(a)) / (N - c).
+
+    N counts the reduced elements; ``correction=1`` is Bessel's (unbiased)
+    estimate, 0 the biased one. The careful numpy way in one op: the mean
+    first, then the squared deviations summed in a single pass (no squared
+    temporary), which is exact where ``E[a**2] - E[a]**2`` cancels. With
+    ``centered=True`` the input is already ``x - mean(x)`` (the normalization
+    layers need that difference anyway) and is not centered again: one pass
+    forward, one backward. No degrees of freedom give inf or nan, as in PyTorch.
+    """
+
+    __slots__ = ("center", "dims", "keepdim", "scale")
+    saved = ("center",)
+    dims: tuple[int, ...] | None
+    keepdim: bool
+    scale: Any  # 2 / (N - correction), inf or nan when there are no degrees of freedom
+    center: Array | None  # mean(a) with the reduced dims kept, None when centered
+
+    def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool, correction: float,
+                centered: bool = False) -> Array:
+        self.dims, self.keepdim = dims, keepdim
+        n = a.size if dims is None else math.prod(a.shape[d] for d in dims)
+        dof = a.dtype.type(max(n - correction, 0))
+        self.scale = a.dtype.type(2) / dof
+        if centered:
+            d, self.center = a, None
+        else:
+            self.center = _kernels.sum_over(a, dims, True) / a.dtype.type(n)
+            d = a - self.center
+        y: Array = _kernels.sum_of_squares(d, dims) / dof
+        return y.reshape(keepdim_shape(a.shape, dims)) if keepdim else y
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        g = _unreduce(g * from_numpy(np.asarray(self.scale)), a.shape, self.dims, self.keepdim)
+        if self.center is None:
+            return (a * g,)
+        # The saved mean is exact for gradients; a second derivative needs the mean as a function of a.
+        mean = a.mean(self.dims, keepdim=True) if _mode.record else from_numpy(self.center)
+        return ((a - mean) * g,)
 
 
 class Max(Function):
@@ -853,3 +923,29 @@ class Recompute(Function):
             y, self.parents, g, retain_graph=True, create_graph=create_graph, allow_unused=True
         )
         return grads
+
+
+class Replayed(Function):
+    """y = a compiled module's forward, computed before;  dparents = its backward tape run on g.
+
+    The node ``mg.compile(module)`` puts in the graph: its parents are the
+    module's inputs and parameters that need gradients, ``backward(g)`` is a
+    replayed (or, on the first calls, traced) numpy tape returning one
+    gradient per parent. A tape is not differentiable, so second derivatives
+    through it raise (use the uncompiled module for those).
+    """
+
+    __slots__ = ("backward_tape",)
+    saved = ("backward_tape",)
+
+    def forward(self, *arrays: Array, value: Array, backward_tape: Any) -> Array:
+        self.backward_tape = backward_tape
+        return value
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        if _mode.record:
+            raise MinigradError(
+                "a module compiled with mg.compile has no second derivative (backward(create_graph=True) "
+                "or grad of a grad through it); differentiate the uncompiled module instead"
+            )
+        return tuple(self.backward_tape(g))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
@@ -928,25 +929,48 @@ class Tensor:
         return _ops.Mean.apply(self, dims=_norm_dims(dim, self.ndim), keepdim=keepdim)
 
     def var(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False,
-            correction: int = 1) -> Tensor:
-        """Variance: sum((x - mean)**2) / (N - correction); 1 is Bessel's (unbiased) estimate."""
+            correction: builtins.float = 1, *, unbiased: builtins.bool | None = None) -> Tensor:
+        """Variance over ``dim``: sum((x - mean)**2) / (N - correction), N the count of reduced elements.
+
+        ``correction=1`` (Bessel's, unbiased) is the default, 0 the biased
+        estimate; ``unbiased=True/False`` is PyTorch's older spelling of 1/0.
+        One primitive (``ops.Var``): the mean, then the squared deviations
+        summed in one pass. With N - correction <= 0 the result is inf or nan
+        and a UserWarning says so, as in PyTorch.
+
+        Raises:
+            MinigradError: an integer or bool tensor.
+        """
+        dims, correction = self._var_args("var", dim, correction, unbiased)
+        return _ops.Var.apply(self, dims=dims, keepdim=keepdim, correction=correction)
+
+    def _var_args(self, fn: str, dim: int | Sequence[int] | None, correction: builtins.float,
+                  unbiased: builtins.bool | None) -> tuple[tuple[int, ...] | None, builtins.float]:
+        if self.dtype.kind != "f":
+            raise MinigradError(f"{fn}(): std and var only support floating point dtypes, got {self.dtype}")
+        if unbiased is not None:
+            correction = 1 if unbiased else 0
         dims = _norm_dims(dim, self.ndim)
-        centered = self - self.mean(dims, keepdim=True)
-        return (centered * centered).sum(dims, keepdim) / max(self._count(dims) - correction, 0)
+        count = self._count(dims)
+        if count - correction <= 0:
+            warnings.warn(
+                f"{fn}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
+                "factor (input numel divided by output numel).", UserWarning, stacklevel=3,
+            )
+        return dims, correction
 
     def std(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False,
-            correction: int = 1) -> Tensor:
-        """Standard deviation: sqrt of :meth:`var`.
+            correction: builtins.float = 1, *, unbiased: builtins.bool | None = None) -> Tensor:
+        """Standard deviation: sqrt of :meth:`var` (same arguments).
 
         Where the std is 0 the gradient is 0, as in PyTorch (sqrt's own would
-        be 1/0 * 0 = nan): the sqrt is taken of 1 there and its result masked.
+        be 1/0 * 0 = nan): the sqrt is taken of 1 there and its result masked
+        (always, so nothing branches on the values).
         """
-        v = self.var(dim, keepdim, correction)
-        zero = v._array == 0
-        if not zero.any():
-            return v.sqrt()
-        mask = from_numpy(zero)
-        return where(mask, 0.0, where(mask, 1.0, v).sqrt())
+        dims, correction = self._var_args("std", dim, correction, unbiased)
+        v = _ops.Var.apply(self, dims=dims, keepdim=keepdim, correction=correction)
+        zero = from_numpy(v._array == 0)
+        return where(zero, 0.0, where(zero, 1.0, v).sqrt())
 
     def _extreme(self, op: type[Function], dim: int | Sequence[int] | None, keepdim: builtins.bool) -> Tensor:
         dims = _norm_dims(dim, self.ndim)

@@ -523,6 +523,28 @@ OP_TABLE += [
            covers=("clip",)),
 ]
 
+def _pair(first: Any, second: Any) -> Any:
+    """Two results of one call as one output (var_mean, std_mean): their sum, so both get a gradient."""
+    return first * 2 + second
+
+
+def _var_centered(a: Any, dim: Any, keepdim: bool, correction: int) -> Any:
+    from minigrad.ops import Var
+    from minigrad.tensor import _norm_dims
+
+    if a.dtype.kind != "f":
+        return a.var()  # refused, as every variance of integers is (the internal path is for floats)
+    return Var.apply(a, dims=_norm_dims(dim, a.ndim), keepdim=keepdim, correction=correction, centered=True)
+
+
+def _second_moment_torch(a: Any, dim: Any, keepdim: bool, correction: int) -> Any:
+    if not a.is_floating_point():
+        return a.var()  # PyTorch refuses integer variances too
+    dims = tuple(range(a.ndim)) if dim is None else dim
+    n = a.numel() // max((a ** 2).sum(dims, keepdim=True).numel(), 1) if a.ndim else 1
+    return (a ** 2).sum(dims, keepdim=keepdim) / (n - correction)
+
+
 # -- reductions
 OP_TABLE += [
     OpSpec("sum", lambda a, **k: a.sum(**k), lambda a, **k: a.sum(**k) if k["dim"] is not None
@@ -535,6 +557,17 @@ OP_TABLE += [
            covers=("var",)),
     OpSpec("std", lambda a, **k: a.std(**k), lambda a, **k: a.std(**k),
            reduction(correction=True, min_count=2), covers=("std",)),
+    OpSpec("var_function", lambda a, **k: mg.var(a, **k), lambda a, **k: _torch().var(a, **k),
+           reduction(correction=True)),
+    OpSpec("var_mean", lambda a, **k: _pair(*mg.var_mean(a, **k)),
+           lambda a, **k: _pair(*_torch().var_mean(a, **k)),
+           reduction(correction=True)),
+    OpSpec("std_mean", lambda a, **k: _pair(*mg.std_mean(a, **k)),
+           lambda a, **k: _pair(*_torch().std_mean(a, **k)),
+           reduction(correction=True, min_count=2)),
+    # the normalization layers' form: the input is already centered, so the spread is measured about 0
+    OpSpec("var_centered", lambda a, **k: _var_centered(a, **k), _second_moment_torch,
+           reduction(correction=True)),
     OpSpec("max", lambda a, **k: a.max(**k), _max_torch("max"), reduction(), distinct, covers=("max",)),
     OpSpec("min", lambda a, **k: a.min(**k), _max_torch("min"), reduction(), distinct, covers=("min",)),
     OpSpec("amax", lambda a, **k: a.amax(**k), _amax_torch("amax"), reduction(), distinct, covers=("amax",)),

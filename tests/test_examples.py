@@ -218,6 +218,20 @@ def test_char_transformer_is_deterministic_given_the_seed(tmp_path: Path) -> Non
     assert sample_of(first) == sample_of(second)
 
 
+def test_compile_flag_trains_to_the_same_numbers(tmp_path: Path) -> None:
+    args = ("--epochs", "2", "--hidden", "32")
+    eager = run("mlp_digits.py", *args, "--out", str(tmp_path / "a"), cwd=tmp_path).stdout
+    compiled = run("mlp_digits.py", *args, "--compile", "--out", str(tmp_path / "b"), cwd=tmp_path).stdout
+    assert len(EPOCH.findall(eager)) == 2 and EPOCH.findall(compiled) == EPOCH.findall(eager)
+    args = ("--steps", "6", "--eval-interval", "3", "--eval-iters", "2", *TINY, "--dropout", "0.1",
+            "--sample-len", "30")
+    eager = run("char_transformer.py", *args, "--out", str(tmp_path / "c"), cwd=tmp_path).stdout
+    compiled = run("char_transformer.py", *args, "--compile", "--out", str(tmp_path / "d"),
+                   cwd=tmp_path).stdout
+    assert EVAL.findall(eager) and EVAL.findall(compiled) == EVAL.findall(eager)
+    assert sample_of(compiled) == sample_of(eager)
+
+
 def test_char_transformer_resumes_exactly_samples_and_evaluates(tmp_path: Path) -> None:
     args = ("--steps", "6", "--eval-interval", "3", "--eval-iters", "2", *TINY, "--dropout", "0.1",
             "--sample-len", "30", "--seed", "7")

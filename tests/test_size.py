@@ -18,14 +18,20 @@ ROOT = Path(__file__).resolve().parents[1]
 #: path (file, or package counted with all its ``.py`` files) -> the most lines it may have
 BUDGETS: dict[str, int] = {
     "minigrad/tensor.py": 1550,
-    "minigrad/ops.py": 1150,
+    # 1,197 with issue 14's primitives: Var (the normalizations' variance in one pass) and Replayed
+    # (a compiled module's node), Mul's gradient reduced in the same pass, and einsum for large sums;
+    # gradient formulas belong in ops.py (tests/test_architecture.py), so they cannot move out
+    "minigrad/ops.py": 1220,
     "minigrad/_kernels.py": 350,
     "minigrad/grad_mode.py": 220,
     "minigrad/autograd": 920,
     "minigrad/autograd/engine.py": 350,  # issue 11: the engine reads like its algorithm
     "minigrad/nn": 8000,
     "minigrad/optim": 3600,
-    "minigrad": 21500,
+    # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
+    "minigrad/_compile": 2600,
+    # 23,925 with mg.compile (+2,440), the var primitive and torch.amp; +400 utils.tensorboard
+    "minigrad": 24900,
 }
 
 

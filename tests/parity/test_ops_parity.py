@@ -351,3 +351,32 @@ def test_double_backward_matches_torch(name: str, fn: Any) -> None:
     (tg * torch.tensor(v)).sum().backward()
     assert x.grad is not None
     _compare(x.grad, t.grad, np.float64, f"{name}: second derivative")
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
+@pytest.mark.parametrize(
+    ("shape", "dims"),
+    [
+        ((64, 96), (1,)),  # small: np.sum
+        ((256, 64), (1,)), ((256, 64), (0,)),  # in cache: a product with a ones vector (BLAS)
+        ((16, 256, 256), (2,)), ((16, 256, 256), (0, 1)), ((16, 256, 256), (1,)),  # large: einsum
+        ((4096, 256), (0,)),
+    ],
+)
+def test_partial_sums_and_means_of_every_size_match_torch(shape: tuple[int, ...], dims: tuple[int, ...],
+                                                          dtype: type) -> None:
+    """Sums take one of three kernels by size (_kernels.sum_over); each gives torch's values and gradients."""
+    torch = require_torch()
+    rng = np.random.default_rng(7)
+    values = rng.standard_normal(shape).astype(dtype)
+    upstream = rng.standard_normal([s for i, s in enumerate(shape) if i not in dims]).astype(dtype)
+    rtol, atol = (1e-10, 1e-10) if dtype == np.float64 else (1e-4, 1e-4)
+    for op in ("sum", "mean"):
+        x = mg.tensor(values, requires_grad=True)
+        t = torch.tensor(values, requires_grad=True)
+        out, tout = getattr(x, op)(dims), getattr(t, op)(dims)
+        out.backward(mg.tensor(upstream))
+        tout.backward(torch.tensor(upstream))
+        np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), rtol=rtol, atol=atol, err_msg=op)
+        np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=rtol, atol=atol, err_msg=op)
+        assert out.dtype == x.dtype

@@ -236,13 +236,13 @@ POISONS = ["nan", "inf", "-inf", "zero", "huge", "tiny", "nonfinite-mix", "int64
 #: ops whose result sums many terms: with "huge" inputs the partial sums overflow,
 #: and which entries become inf or nan depends on the summation order
 SUMMING = {"matmul", "matmul_method", "rmatmul", "mg.matmul", "dot", "sum", "mean", "var", "std", "logsumexp",
-           "softmax", "log_softmax"}  # fmt: skip
+           "softmax", "log_softmax", "var_function", "var_mean", "std_mean", "var_centered"}  # fmt: skip
 
 
 #: var and std square float32 deviations in float32: beyond ~1.8e19 the squares
 #: overflow and below ~1e-23 they underflow, where PyTorch accumulates in double
 #: (a documented limit, docs/determinism.md); huge and tiny inputs are only run
-SQUARING = {"var", "std"}
+SQUARING = {"var", "std", "var_function", "var_mean", "std_mean", "var_centered"}
 
 
 def _poison(arrays: list[np.ndarray], kind: str, rng: np.random.Generator) -> list[np.ndarray]:

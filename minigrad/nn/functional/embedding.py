@@ -66,7 +66,8 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,  # 
 
 
 def _check_range(idx: Array, num: int, fn: str) -> None:
-    if idx.size:
+    # One yes/no question first (mg.compile replays it as a check); the details only on failure.
+    if idx.size and ((idx < 0) | (idx >= num)).any():
         lo, hi = int(idx.min()), int(idx.max())
         if lo < 0 or hi >= num:
             bad = lo if lo < 0 else hi

@@ -17,18 +17,24 @@ from minigrad.autograd import no_grad
 from minigrad.errors import MinigradError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
+from minigrad.ops import Var
 from minigrad.tensor import Array, Tensor, cat, from_numpy
 
 __all__ = ["batch_norm", "group_norm", "instance_norm", "layer_norm", "local_response_norm", "rms_norm"]
 
 
 def _standardize(x: Tensor, dims: tuple[int, ...], eps: float) -> tuple[Tensor, Tensor, Tensor]:
-    """((x - mean) / sqrt(var + eps), mean, biased var) over ``dims`` (kept as size-1 dims)."""
+    """((x - mean) / sqrt(var + eps), mean, biased var) over ``dims`` (kept as size-1 dims).
+
+    Four passes over x forward (mean, x - mean, var, the product) and the
+    variance's backward is one: the var primitive takes the centered values
+    it would otherwise compute again (``centered=True``).
+    """
     mean = x.mean(dims, keepdim=True)
     # x + (-mean), not x - mean: the gradient of the small mean is negated after the
     # engine sums it down to the mean's shape, instead of negating a full-size array first
     centered = x + (-mean)
-    var = (centered**2).mean(dims, keepdim=True)  # x**2's backward takes two passes, c * c's three
+    var = Var.apply(centered, dims=dims, keepdim=True, correction=0, centered=True)
     return centered * (var + eps) ** -0.5, mean, var
 
 
@@ -99,7 +105,7 @@ def batch_norm(
     # x + (-mean), not x - mean: the gradient of the small mean is negated after the
     # engine sums it down to the mean's shape, instead of negating a full-size array first
     centered = input + (-mean)
-    var = (centered**2).mean(dims, keepdim=True)  # x**2's backward takes two passes, c * c's three
+    var = Var.apply(centered, dims=dims, keepdim=True, correction=0, centered=True)  # see _standardize
     scale = (var + eps) ** -0.5  # one op (rsqrt is 1 / sqrt: two), fewer in backward too
     if weight is not None:  # weight folded into the small scale: one full-size multiply less
         scale = scale * weight.reshape(bshape)

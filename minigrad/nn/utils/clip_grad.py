@@ -109,10 +109,11 @@ def clip_grads_with_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float
     # in the norm's dtype, then clamps it to 1.
     # (a max_norm beyond float32 is inf there, silently)
     coef = quiet(lambda: np.minimum(np.reciprocal(total + dtype(1e-6)) * dtype(max_norm), dtype(1.0)))
+    # Always multiplied, as PyTorch does (by exactly 1 when no clipping is needed, which changes no
+    # bit): a branch on the coefficient's value could not be replayed by mg.compile.
     for p in params:
-        if coef != 1.0:  # multiplying by exactly 1 changes nothing
-            g = p.grad.numpy()  # type: ignore[union-attr]
-            quiet(np.multiply, g, coef.astype(g.dtype), g)  # inf * 0 is nan, silently, as in PyTorch
+        g = p.grad.numpy()  # type: ignore[union-attr]
+        quiet(np.multiply, g, coef.astype(g.dtype), g)  # inf * 0 is nan, silently, as in PyTorch
         p.grad._version += 1  # type: ignore[union-attr]
 
 

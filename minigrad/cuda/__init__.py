@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from minigrad.cuda import amp
 from minigrad.errors import DeviceError
 
 __all__ = [
-    "current_device", "device_count", "empty_cache", "get_device_name", "init", "is_available",
+    "amp", "current_device", "device_count", "empty_cache", "get_device_name", "init", "is_available",
     "is_bf16_supported", "is_initialized", "manual_seed", "manual_seed_all", "max_memory_allocated",
     "memory_allocated", "set_device", "synchronize",
 ]  # fmt: skip

@@ -1,0 +1,72 @@
+"""``autocast``: accepted as PyTorch spells it; the region runs in full precision, with a warning."""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, TypeVar
+
+from minigrad.errors import InvalidParameterError
+
+__all__ = ["autocast", "is_autocast_available", "is_autocast_enabled"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+_DEVICES = ("cpu", "cuda", "mps", "xpu")
+
+
+def is_autocast_available(device_type: str) -> bool:
+    """Whether PyTorch knows ``device_type`` as an autocast device (minigrad then warns and disables)."""
+    return device_type in _DEVICES
+
+
+def is_autocast_enabled(device_type: str | None = None) -> bool:
+    """False: minigrad never computes in reduced precision, inside ``autocast`` or not."""
+    del device_type
+    return False
+
+
+class autocast:  # noqa: N801  (PyTorch's name)
+    """``autocast(device_type, dtype=None, enabled=True, cache_enabled=None)``: context manager or decorator.
+
+    minigrad has no mixed precision: operations inside the region run in their
+    inputs' precision. When ``enabled`` is True the constructor warns
+    (``UserWarning``) and disables itself, as PyTorch does for a device or
+    dtype it cannot autocast; with ``enabled=False`` it is silent. Results are
+    therefore the full-precision ones, never silently rounded differently.
+
+    Raises:
+        InvalidParameterError (a ValueError): ``device_type`` is not a string.
+        RuntimeError: ``device_type`` is not a device PyTorch can autocast.
+    """
+
+    def __init__(self, device_type: str, dtype: Any = None, enabled: bool = True,
+                 cache_enabled: bool | None = None) -> None:
+        if not isinstance(device_type, str):
+            raise InvalidParameterError(
+                f"autocast: expected `device_type` of type `str`, got: `{type(device_type)}`")
+        if not is_autocast_available(device_type):
+            raise RuntimeError(f"User specified an unsupported autocast device_type '{device_type}'")
+        del cache_enabled
+        self.device = device_type
+        self.fast_dtype = dtype  # kept for introspection; nothing is cast
+        if enabled:
+            warnings.warn(f"minigrad has no mixed precision: autocast on '{device_type}' is disabled and the "
+                          "region runs in full precision", UserWarning, stacklevel=2)
+        self._enabled = False
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        return None
+
+    def __call__(self, fn: _F) -> _F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
