@@ -20,8 +20,8 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
-    "QUIET", "add_rows", "erf", "keepdim_shape", "log_softmax", "product_sum_to", "quiet", "reset_errstate",
-    "set_errstate", "sigmoid", "sign", "softmax", "sum_of_squares", "sum_over",
+    "QUIET", "add_rows", "erf", "keepdim_shape", "log_softmax", "memory_owner", "product_sum_to", "quiet",
+    "reset_errstate", "set_errstate", "sigmoid", "sign", "softmax", "sum_of_squares", "sum_over",
 ]  # fmt: skip
 
 Array: TypeAlias = npt.NDArray[Any]
@@ -73,6 +73,13 @@ def quiet(f: Callable[..., R], *args: Any) -> R:
         return f(*args)
     finally:
         reset_errstate(token)
+
+
+def memory_owner(a: Array) -> int:
+    """The id of the array that owns ``a``'s memory (``a`` itself unless it is a view)."""
+    while isinstance(a.base, np.ndarray):
+        a = a.base
+    return id(a)
 
 
 # ------------------------------------------------------------------------- sums

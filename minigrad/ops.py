@@ -32,8 +32,8 @@ import numpy as np
 from minigrad import _kernels
 from minigrad._kernels import QUIET, keepdim_shape
 from minigrad.errors import MinigradError, ShapeError
-from minigrad.grad_mode import _mode, enable_grad
-from minigrad.tensor import Array, Tensor, from_numpy
+from minigrad.grad_mode import _inference, _mode, enable_grad
+from minigrad.tensor import Array, Tensor, from_numpy, made_in_inference
 
 Index = tuple[Any, ...]
 
@@ -108,6 +108,8 @@ class Function:
         else:
             out.requires_grad = False
             out._ctx = None
+            if _inference.threads and _mode.inference:
+                out._inference = made_in_inference(out._array, inputs)
         return out
 
     def check_versions(self) -> None:

@@ -16,16 +16,17 @@ from typing import TYPE_CHECKING, Any, TypeAlias, Union
 import numpy as np
 import numpy.typing as npt
 
-from minigrad._kernels import quiet
+from minigrad._kernels import memory_owner, quiet
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device, device, parse_to
 from minigrad.errors import DeviceError, DimensionError, InvalidParameterError, MinigradError, ShapeError
-from minigrad.grad_mode import _mode
+from minigrad.grad_mode import _inference, _mode
 
 if TYPE_CHECKING:
     from minigrad.ops import Function
 
 _new = object.__new__
+INFERENCE, ALIAS = 2, 1  # values of Tensor._inference (see the class)
 
 
 def run_backward(*args: Any, **kwargs: Any) -> None:
@@ -195,7 +196,8 @@ class Tensor:
     """
 
     __slots__ = (
-        "__weakref__", "_array", "_ctx", "_hooks", "_retains_grad", "_version", "grad", "requires_grad",
+        "__weakref__", "_array", "_ctx", "_hooks", "_inference", "_retains_grad", "_version", "grad",
+        "requires_grad",
     )  # fmt: skip
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
 
@@ -208,6 +210,10 @@ class Tensor:
     _hooks: dict[int, Callable[[Tensor], Tensor | None]] | None
     _retains_grad: bool
     _version: int
+    # Set only on inference tensors (INFERENCE, or ALIAS for detach/.data of one taken outside
+    # inference_mode, which PyTorch lets change in place), so the hot paths that make tensors
+    # outside inference_mode never write it; read with getattr(t, "_inference", 0).
+    _inference: int
 
     def __init__(self, data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = False) -> None:
         self._array = _to_array(data, dtype)
@@ -217,6 +223,8 @@ class Tensor:
         self._retains_grad = False
         self._version = 0
         self.requires_grad = False
+        if _inference.threads and _mode.inference:
+            self._inference = INFERENCE
         if requires_grad:
             self.requires_grad_(True)
 
@@ -236,7 +244,7 @@ class Tensor:
             TypeError: assigning something other than a Tensor.
             MinigradError: assigning a non-float tensor to one that requires grad.
         """
-        return from_numpy(self.numpy())
+        return self._alias()
 
     @data.setter
     def data(self, value: Tensor) -> None:
@@ -321,8 +329,34 @@ class Tensor:
         return self._array.tolist()
 
     def detach(self) -> Tensor:
-        """A tensor sharing the data, cut off from the graph."""
-        return from_numpy(self._array)
+        """A tensor sharing the data, cut off from the graph (an inference tensor if this one is)."""
+        return self._alias()
+
+    def _alias(self) -> Tensor:
+        """A new tensor of this one's array: an inference tensor if this one is, as PyTorch's detach."""
+        t = from_numpy(self.numpy())
+        if self.is_inference():
+            t._inference = INFERENCE if _inference.threads and _mode.inference else ALIAS
+        elif _inference.threads:
+            t._inference = 0  # an alias of a normal tensor is normal, also inside inference_mode
+        return t
+
+    def _view(self, out: Tensor) -> Tensor:
+        """``out``, a view op's result: an inference tensor if it is a view of one (as PyTorch's views)."""
+        if _inference.used and self.is_inference() and memory_owner(out._array) == memory_owner(self._array):
+            out._inference = INFERENCE
+        return out
+
+    def is_inference(self) -> builtins.bool:
+        """True for an inference tensor: one made inside ``mg.inference_mode()``, as PyTorch's.
+
+        Results of ops and factories inside the block are inference tensors;
+        views of normal tensors (reshape, slicing, detach, ``.data``) stay
+        normal, views of inference tensors do not. Outside the block an
+        inference tensor may not be changed in place nor set to require grad
+        (PyTorch lets ``.data`` of one be changed in place; minigrad does not).
+        """
+        return getattr(self, "_inference", 0) > 0
 
     def astype(self, dtype: DTypeLike) -> Tensor:
         """A copy converted to ``dtype`` (differentiable between float dtypes)."""
@@ -404,6 +438,11 @@ class Tensor:
             )
         if not flag and self._ctx is not None:
             raise MinigradError("requires_grad_(False) on a non-leaf tensor; use detach() instead")
+        if flag and not _mode.inference and self.is_inference():
+            raise MinigradError(
+                "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed "
+                "(make a normal copy first: x.clone() outside inference_mode)"
+            )
         self.requires_grad = bool(flag)
         return self
 
@@ -590,6 +629,11 @@ class Tensor:
             raise MinigradError(
                 f"{what} on a tensor that requires grad; write x = x + y, "
                 "or update parameters inside `with mg.no_grad():` (or through p.data)"
+            )
+        if getattr(self, "_inference", 0) == INFERENCE and not _mode.inference:
+            raise MinigradError(
+                f"{what}: Inplace update to inference tensor outside InferenceMode is not allowed. You can "
+                "make a clone to get a normal tensor before doing inplace update (PyTorch's rule)"
             )
 
     def _inplace(self, other: Any, ufunc: np.ufunc, alpha: Scalar = 1) -> Tensor:
@@ -1060,7 +1104,7 @@ class Tensor:
         target = _shape_arg(shape)
         if target == self.shape:
             return self
-        return _ops.Reshape.apply(self, shape=_infer_shape(target, self._array.size, self.shape))
+        return self._view(_ops.Reshape.apply(self, shape=_infer_shape(target, self._array.size, self.shape)))
 
     view = reshape
 
@@ -1088,7 +1132,7 @@ class Tensor:
         norm = tuple(_norm_dim(d, self.ndim) for d in order)
         if sorted(norm) != list(range(self.ndim)):
             raise ShapeError(f"permute: {order} is not a permutation of the dims of {self.shape}")
-        return _ops.Permute.apply(self, dims=norm)
+        return self._view(_ops.Permute.apply(self, dims=norm))
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         """Swap two dims."""
@@ -1097,14 +1141,14 @@ class Tensor:
         if self.ndim < 2 or a == b:
             return self
         order[a], order[b] = order[b], order[a]
-        return _ops.Permute.apply(self, dims=tuple(order))
+        return self._view(_ops.Permute.apply(self, dims=tuple(order)))
 
     @property
     def T(self) -> Tensor:  # noqa: N802 - PyTorch's name
         """All dims reversed."""
         if self.ndim < 2:
             return self
-        return _ops.Permute.apply(self, dims=tuple(range(self.ndim))[::-1])
+        return self._view(_ops.Permute.apply(self, dims=tuple(range(self.ndim))[::-1]))
 
     @property
     def mT(self) -> Tensor:  # noqa: N802 - PyTorch's name
@@ -1143,7 +1187,7 @@ class Tensor:
                 raise ShapeError(f"expand: cannot expand shape {self.shape} to {tuple(target)}")
         if tuple(target) == self.shape:
             return self
-        return _ops.Expand.apply(self, shape=tuple(target))
+        return self._view(_ops.Expand.apply(self, shape=tuple(target)))
 
     def expand_as(self, other: Tensor) -> Tensor:
         """Broadcast to ``other.shape``."""
@@ -1152,7 +1196,7 @@ class Tensor:
     def __getitem__(self, index: Any) -> Tensor:
         idx = _index(index, self.shape)
         try:
-            return _ops.GetItem.apply(self, index=idx)
+            return self._view(_ops.GetItem.apply(self, index=idx))
         except IndexError as e:
             raise DimensionError(f"index {index!r} is out of range for shape {self.shape}: {e}") from None
 
@@ -1335,7 +1379,19 @@ def from_numpy(array: Array) -> Tensor:
     t._hooks = None
     t._retains_grad = False
     t._version = 0
+    if _inference.threads and _mode.inference:
+        t._inference = INFERENCE
     return t
+
+
+def made_in_inference(array: Array, inputs: tuple[Tensor, ...]) -> int:
+    """``Tensor._inference`` of an op result holding ``array``, computed inside inference_mode.
+
+    An inference tensor, unless it is a view of a normal input (``x.reshape``,
+    ``x[1:]``, ``x.T`` of a normal x stay normal, as in PyTorch).
+    """
+    owner = memory_owner(array)
+    return 0 if any(owner == memory_owner(t._array) and not t.is_inference() for t in inputs) else INFERENCE
 
 
 def tensor(data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = False, *,

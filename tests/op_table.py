@@ -645,6 +645,7 @@ NOT_OPS = frozenset({
     "add_", "all", "any", "astype", "backward", "bool", "clamp_", "copy_", "data", "detach", "dim", "div_",
     "double", "dtype", "fill_", "mul_", "sub_",
     "float", "grad", "grad_fn", "is_leaf", "isfinite", "isnan", "item", "long", "ndim", "numel", "numpy",
+    "is_inference",  # grad mode: tested in tests/parity/test_grad_mode_parity.py
     "register_hook", "requires_grad", "requires_grad_", "retain_grad", "shape", "size", "to", "tolist",
     "zero_", "cpu", "cuda", "device", "is_cuda",  # devices: tested in test_device.py
     "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__invert__", "__and__", "__or__",

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from minigrad import tensor as _tensor
-from minigrad._kernels import quiet
+from minigrad._kernels import memory_owner, quiet
 from minigrad.errors import MinigradError, ShapeError
 from minigrad.grad_mode import set_grad_enabled
-from minigrad.tensor import Array, Tensor, from_numpy
+from minigrad.tensor import Tensor, from_numpy
 
 if TYPE_CHECKING:
     from minigrad.ops import Function
@@ -92,12 +92,6 @@ def sum_to(g: Tensor, shape: tuple[int, ...], fn: Function | None) -> Tensor:
     return g.reshape(shape) if lead else g
 
 
-def _memory_owner(a: Array) -> int:
-    while isinstance(a.base, np.ndarray):
-        a = a.base
-    return id(a)
-
-
 def _run_backward(
     roots: Sequence[Tensor],
     root_grads: Sequence[Tensor],
@@ -137,7 +131,7 @@ def _propagate(
     # Arrays already handed to a leaf's .grad (or owned by the caller): a second
     # leaf receiving the same memory gets a copy, so in-place updates of one
     # .grad (clip_grad_norm_, accumulation) never change another.
-    handed: set[int] = {_memory_owner(g.numpy()) for g in root_grads}
+    handed: set[int] = {memory_owner(g.numpy()) for g in root_grads}
     captured: dict[int, Tensor] = {}
     push, pop = heapq.heappush, heapq.heappop
     fn: Function | None = None  # the node whose gradients are being delivered (None: the roots')
@@ -218,7 +212,7 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> N
         return
     data = g.numpy()
     if t.grad is None:
-        owner = _memory_owner(data)
+        owner = memory_owner(data)
         # A strided .grad would slow every optimizer step that reads it.
         if owner in handed or not data.flags.writeable or not data.flags.c_contiguous:
             data = np.array(data, order="C")
