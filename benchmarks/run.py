@@ -19,7 +19,7 @@ if __package__ in (None, ""):  # run as a script: import from the repository, no
 
 from benchmarks._threads import pin_threads
 
-WORKLOADS = ("mlp", "gpt", "lstm", "overhead", "norms", "scale")
+WORKLOADS = ("mlp", "gpt", "lstm", "overhead", "norms", "scale", "conv", "cnn")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

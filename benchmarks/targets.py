@@ -40,6 +40,10 @@ TARGETS = (
     Target("norms/layernorm", "numpy", 1.0, impl="compiled"),
     Target("scale/h2048", "numpy", 1.1),
     Target("scale/h128", "numpy", 1.3),
+    # issue 13
+    Target("conv", "pytorch", 2.0),
+    Target("conv", "numpy", 1.2),
+    Target("cnn", "pytorch", 1.5),
 )
 
 

@@ -31,6 +31,7 @@ import numpy as np
 
 from minigrad import _kernels
 from minigrad._kernels import QUIET, keepdim_shape
+from minigrad._window_kernels import Pairs, col2im, im2col, pad_array, padded, window_counts
 from minigrad.errors import MinigradError, ShapeError
 from minigrad.grad_mode import _inference, _mode, enable_grad
 from minigrad.tensor import Array, Tensor, from_numpy, made_in_inference
@@ -951,3 +952,144 @@ class Replayed(Function):
                 "or grad of a grad through it); differentiate the uncompiled module instead"
             )
         return tuple(self.backward_tape(g))
+
+
+# ------------------------------------------------- windows, padding, running sums, selection
+#
+# Six primitives carry every convolution, pooling, padding, resampling, sorting and
+# scan op (all compositions, in ``minigrad/nn/functional`` and ``minigrad/selection.py``):
+# Unfold/Fold (the sliding-window view and its adjoint), Pad, Cumsum, Gather/ScatterAdd.
+# Each pair is closed under differentiation, so every composition is twice differentiable.
+# Their numpy kernels (im2col, col2im, padding) are in ``minigrad/_window_kernels.py``.
+
+
+class Unfold(Function):
+    """Sliding windows (im2col) of an (N, C, *spatial) array, as (N, C * prod(kernel), prod(windows)).
+
+    y[n, (c, k), o] = a_pad[n, c, o * stride + k * dilation] for each kernel offset k and
+    window o (multi-indices over the spatial dims, C order); a_pad is a with ``padding``
+    zeros ((before, after) per spatial dim; negative counts crop).  da = Fold(g): each
+    element's gradient is added back where it was read (col2im).
+    """
+
+    __slots__ = ("dilation", "kernel", "padding", "stride")
+    kernel: tuple[int, ...]
+    stride: tuple[int, ...]
+    dilation: tuple[int, ...]
+    padding: Pairs
+
+    def forward(self, a: Array, kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...],
+                padding: Pairs) -> Array:
+        self.kernel, self.stride, self.dilation, self.padding = kernel, stride, dilation, padding
+        return im2col(a, kernel, stride, dilation, padding)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        size = self.parents[0].shape[2:]
+        return (Fold.apply(g, size=size, kernel=self.kernel, stride=self.stride, dilation=self.dilation,
+                           padding=self.padding),)
+
+
+class Fold(Function):
+    """The adjoint of :class:`Unfold` (col2im): (N, C * prod(kernel), L) columns -> (N, C, *size).
+
+    y[n, c, p] = sum of a[n, (c, k), o] over the (k, o) with o * stride + k * dilation = p + before
+    (overlapping windows add up; padding positions are dropped).  da = Unfold(g).
+    """
+
+    __slots__ = ("dilation", "kernel", "padding", "stride")
+    kernel: tuple[int, ...]
+    stride: tuple[int, ...]
+    dilation: tuple[int, ...]
+    padding: Pairs
+
+    def forward(self, a: Array, size: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...],
+                dilation: tuple[int, ...], padding: Pairs) -> Array:
+        self.kernel, self.stride, self.dilation, self.padding = kernel, stride, dilation, padding
+        full = padded(size, padding)
+        windows = window_counts(full, kernel, stride, dilation)
+        k = math.prod(kernel)
+        n, ck, length = a.shape
+        if ck % k or length != math.prod(windows) or min(windows, default=1) < 1:
+            raise ShapeError(f"fold: columns of shape {a.shape} do not fit output size {size} with kernel "
+                             f"{kernel}: expected (N, C * {k}, {math.prod(windows)})")
+        y = col2im(a.reshape(n, ck // k, *kernel, *windows), full, stride, dilation)
+        if any(lo or hi for lo, hi in padding):  # drop the padding (negative: add zeros)
+            return pad_array(y, ((0, 0), (0, 0), *((-lo, -hi) for lo, hi in padding)), 0, copy=False)
+        return y
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (Unfold.apply(g, kernel=self.kernel, stride=self.stride, dilation=self.dilation,
+                             padding=self.padding),)
+
+
+class Pad(Function):
+    """y = a with ``pads[i] = (before, after)`` elements of ``value`` added to each side of dim i
+    (negative counts remove elements);  da = Pad(g, -pads, 0): the part of g over a.
+    """
+
+    __slots__ = ("pads",)
+    pads: Pairs
+
+    def forward(self, a: Array, pads: Pairs, value: float) -> Array:
+        self.pads = pads
+        return pad_array(a, pads, value)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (Pad.apply(g, pads=tuple((-lo, -hi) for lo, hi in self.pads), value=0),)
+
+
+class Cumsum(Function):
+    """y_i = sum of a_j for j <= i along ``dim``;  da_j = sum of g_i for i >= j (g's cumsum, reversed)."""
+
+    __slots__ = ("dim",)
+    dim: int
+
+    def forward(self, a: Array, dim: int) -> Array:
+        self.dim = dim
+        return np.cumsum(a, dim, np.int64 if a.dtype.kind in "biu" else a.dtype)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        rev = (slice(None),) * self.dim + (slice(None, None, -1),)
+        return (GetItem.apply(Cumsum.apply(GetItem.apply(g, index=rev), dim=self.dim), index=rev),)
+
+
+def _along(index: Array, dim: int) -> Index:
+    """The full numpy index that ``index`` names along ``dim`` (the other dims count up)."""
+    grids = np.ogrid[tuple(slice(0, n) for n in index.shape)]
+    return tuple(index if d == dim else grid for d, grid in enumerate(grids))
+
+
+class Gather(Function):
+    """y[i] = a[i with i_dim replaced by index[i]] (torch.gather);  da = ScatterAdd(g) into a's shape."""
+
+    __slots__ = ("dim", "index")
+    saved = ("index",)
+    dim: int
+    index: Array
+
+    def forward(self, a: Array, dim: int, index: Array) -> Array:
+        self.dim, self.index = dim, index
+        return a[_along(index, dim)]
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (ScatterAdd.apply(g, dim=self.dim, index=self.index, shape=self.parents[0].shape),)
+
+
+class ScatterAdd(Function):
+    """y = zeros(shape), then y[i with i_dim replaced by index[i]] += a[i] (repeats add up);
+    da = Gather(g, index).  The adjoint of :class:`Gather`.
+    """
+
+    __slots__ = ("dim", "index")
+    saved = ("index",)
+    dim: int
+    index: Array
+
+    def forward(self, a: Array, dim: int, index: Array, shape: tuple[int, ...]) -> Array:
+        self.dim, self.index = dim, index
+        y = np.zeros(shape, dtype=a.dtype)
+        np.add.at(y, _along(index, dim), a)  # (inf + -inf is nan, silently: forward runs quiet)
+        return y
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (Gather.apply(g, dim=self.dim, index=self.index),)

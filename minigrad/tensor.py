@@ -1239,6 +1239,43 @@ class Tensor:
         """Inner product of two 1-D tensors."""
         return matmul(self, other)
 
+    # ------------------------------------------------------------ scans, windows, selection
+    # (compositions in minigrad/selection.py)
+
+    def cumsum(self, dim: int, *, dtype: DTypeLike = None) -> Tensor:
+        """Running sums along ``dim``; see :func:`minigrad.selection.cumsum`."""
+        return _selection.cumsum(self, dim, dtype=dtype)
+
+    def flip(self, dims: int | Sequence[int]) -> Tensor:
+        """Reverse the order along ``dims``; see :func:`minigrad.selection.flip`."""
+        return _selection.flip(self, dims)
+
+    def unfold(self, dimension: int, size: int, step: int) -> Tensor:
+        """Slices of length ``size``, ``step`` apart; see :func:`minigrad.selection.unfold`."""
+        return _selection.unfold(self, dimension, size, step)
+
+    def gather(self, dim: int, index: Tensor) -> Tensor:
+        """Values picked along ``dim`` by ``index``; see :func:`minigrad.selection.gather`."""
+        return _selection.gather(self, dim, index)
+
+    def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
+        """A copy with ``src`` added at ``index``; see :func:`minigrad.selection.scatter_add`."""
+        return _selection.scatter_add(self, dim, index, src)
+
+    def sort(self, dim: int = -1, descending: builtins.bool = False, stable: builtins.bool = False) -> Any:
+        """``(values, indices)`` sorted along ``dim``; see :func:`minigrad.selection.sort`."""
+        return _selection.sort(self, dim, descending, stable)
+
+    def argsort(self, dim: int = -1, descending: builtins.bool = False,
+                stable: builtins.bool = False) -> Tensor:
+        """Indices that sort along ``dim``; see :func:`minigrad.selection.argsort`."""
+        return _selection.argsort(self, dim, descending, stable)
+
+    def topk(self, k: int, dim: int = -1, largest: builtins.bool = True,
+             sorted: builtins.bool = True) -> Any:  # noqa: A002 - PyTorch's name
+        """``(values, indices)`` of the k largest along ``dim``; see :func:`minigrad.selection.topk`."""
+        return _selection.topk(self, k, dim, largest, sorted)
+
 
 class _HookHandle:
     _next = 0
@@ -1525,3 +1562,4 @@ def _check_tensors(fn: str, ts: list[Any]) -> None:
 
 
 from minigrad import ops as _ops  # noqa: E402  (ops builds on Tensor; imported last)
+from minigrad import selection as _selection  # noqa: E402  (built on Tensor and ops)

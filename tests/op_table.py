@@ -638,6 +638,11 @@ OP_TABLE += [
            else _torch().where(_torch().as_tensor(cond), a, scalar), _where_scalar(), covers=("mg.where",)),
 ]
 
+# -- scans, selection, windows, padding, convolution, pooling, resampling (tests/op_table_windows.py)
+from tests.op_table_windows import WINDOW_OPS  # noqa: E402  (it builds on the helpers above)
+
+OP_TABLE += WINDOW_OPS
+
 #: Public Tensor names that are not ops on values (attributes, conversions,
 #: autograd plumbing, in-place updates, comparisons, devices); tested in test_tensor.py (devices in
 #: test_device.py).

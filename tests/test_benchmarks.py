@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks import harness, lstm, mlp, norms, overhead
+from benchmarks import cnn, harness, lstm, mlp, norms, overhead
 from benchmarks.harness import Case, CheckReport, Settings
 from benchmarks.numpy_ref import NumpyDropout, NumpyMLP
 from tests.helpers import require_torch
@@ -226,3 +226,17 @@ def test_lstm_layer_check_agrees_with_torch() -> None:
     report = harness.check_case(case)
     assert report.status == {"minigrad": "ok", "compiled": "ok", "pytorch": "ref"}, report.messages
     assert report.errors["minigrad"] <= harness.RTOL
+
+
+def test_cnn_row_agrees_across_implementations() -> None:
+    """The numpy im2col baseline (convolution, pooling) computes what minigrad and PyTorch compute.
+
+    (The ``conv`` row uses the same numpy convolution at a size too slow for the test suite.)
+    """
+    report = harness.check_case(cnn.cases()[0])
+    reference = report.reference
+    assert reference in ("pytorch", "numpy")
+    expected = {k: "ref" if k == reference else "ok" for k in ("minigrad", "compiled", "numpy", "pytorch")
+                if k in report.status}
+    assert report.status == expected, report.messages
+    assert max(report.errors.values()) <= harness.RTOL

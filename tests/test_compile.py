@@ -101,7 +101,7 @@ def _train(build: Callable[[], tuple[nn.Module, optim.Optimizer]], steps: int, d
 class _ConvFreeBN2d(nn.Module):
     """(N, C, H, W) features through BatchNorm2d, Dropout2d (whole channels), a per-pixel Linear, BatchNorm1d.
 
-    Without convolutions (not in minigrad yet): the channels are mixed per pixel by a Linear.
+    Without convolutions (the ``cnn`` model has them): the channels are mixed per pixel by a Linear.
     """
 
     def __init__(self) -> None:
@@ -125,12 +125,17 @@ _MODELS: dict[str, Callable[[], tuple[nn.Module, optim.Optimizer]]] = {
     "mlp_batchnorm_dropout": lambda: (m := _mlp(),
                                       optim.SGD(m.parameters(), lr=0.05, momentum=0.9, weight_decay=1e-4)),
     "batchnorm2d_dropout2d": lambda: (m := _ConvFreeBN2d(), optim.RMSprop(m.parameters(), lr=1e-2)),
+    # convolutions (im2col, col2im), padded max pooling (its first-maximum mask) and BatchNorm2d
+    "cnn": lambda: (m := nn.Sequential(nn.Conv2d(3, 6, 3, padding=1), nn.BatchNorm2d(6), nn.ReLU(),
+                                       nn.MaxPool2d(3, stride=2, padding=1), nn.Conv2d(6, 8, 2, bias=False),
+                                       nn.ReLU(), nn.Flatten(), nn.Linear(8 * 2 * 2, 5)),
+                    optim.SGD(m.parameters(), lr=0.05, momentum=0.9)),
 }
 
 
 @pytest.mark.parametrize("name", list(_MODELS))
 def test_mlp_and_batchnorm_dropout_models_are_bit_identical_for_100_steps(name: str) -> None:
-    shape = (16, 3, 5, 5) if name == "batchnorm2d_dropout2d" else (16, 12)
+    shape = (16, 3, 5, 5) if name in ("batchnorm2d_dropout2d", "cnn") else (16, 12)
     data = _batches(7, shape, 5)
 
     def loss_of(model: nn.Module, batch: Any) -> mg.Tensor:

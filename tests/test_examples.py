@@ -23,7 +23,7 @@ import minigrad as mg
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-SCRIPTS = ["mlp_digits.py", "char_transformer.py", "gradcheck_tutorial.py"]
+SCRIPTS = ["mlp_digits.py", "cnn_digits.py", "char_transformer.py", "gradcheck_tutorial.py"]
 
 FLOAT = r"[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf)"
 
@@ -157,6 +157,51 @@ def test_mlp_digits_defaults_reach_the_figures_its_help_quotes(tmp_path: Path) -
     (claimed,) = re.findall(r"reaches about (\d+)% test accuracy", helptext)
     assert abs(float(acc) - float(claimed)) < 1.0, (acc, claimed)
     assert not re.search(r"\d+(\.\d+)?%", helptext.replace(f"{claimed}%", "")), "a figure no test checks"
+
+
+# --------------------------------------------------------------------- cnn_digits
+
+
+def test_cnn_digits_short_run_learns_and_saves_a_checkpoint_that_eval_reloads(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    proc = run("cnn_digits.py", "--epochs", "3", "--channels", "8", "--out", str(out), cwd=tmp_path)
+    text = proc.stdout
+    assert "1438 training and 359 test images" in text
+    assert "channels 8/16" in text
+    epochs = EPOCH.findall(text)
+    assert [int(e[0]) for e in epochs] == [1, 2, 3]
+    train_losses = [float(e[2]) for e in epochs]
+    assert train_losses[2] < train_losses[1] < train_losses[0] < math.log(10) + 0.5
+    (acc, correct, total), = ACCURACY.findall(text)
+    assert int(total) == 359
+    assert float(acc) > 70.0  # three epochs of a tiny CNN already classify most digits
+    assert float(acc) == float(epochs[-1][5])
+    checkpoint = out / "model.npz"
+    with np.load(checkpoint, allow_pickle=False) as state:
+        assert state["features.0.weight"].shape == (8, 1, 3, 3)
+        assert state["features.4.weight"].shape == (16, 8, 3, 3)
+        assert state["features.1.running_var"].shape == (8,)
+        assert state["classifier.2.weight"].shape == (10, 64)
+        assert "features.0.bias" not in state.files  # no conv bias before a batch norm
+    assert (out / "curves.tsv").read_text().splitlines()[0].split("\t")[-1] == "test_acc"
+    evaluated = run("cnn_digits.py", "--eval", str(checkpoint), cwd=tmp_path).stdout
+    assert ACCURACY.findall(evaluated) == [(acc, correct, total)]
+
+
+def test_cnn_digits_is_deterministic_given_the_seed(tmp_path: Path) -> None:
+    args = ("--epochs", "1", "--channels", "4", "--seed", "3")
+    first = run("cnn_digits.py", *args, "--out", str(tmp_path / "a"), cwd=tmp_path).stdout
+    second = run("cnn_digits.py", *args, "--out", str(tmp_path / "b"), cwd=tmp_path).stdout
+    assert EPOCH.findall(first) == EPOCH.findall(second)
+    assert ACCURACY.findall(first) == ACCURACY.findall(second)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("MINIGRAD_RUN_SLOW"), reason="half a minute; set MINIGRAD_RUN_SLOW=1")
+def test_cnn_digits_defaults_reach_98_5_percent(tmp_path: Path) -> None:
+    proc = run("cnn_digits.py", "--out", str(tmp_path / "run"), cwd=tmp_path, timeout=600)
+    (acc, _, _), = ACCURACY.findall(proc.stdout)
+    assert float(acc) >= 98.5, proc.stdout
 
 
 # --------------------------------------------------------------------- char_transformer

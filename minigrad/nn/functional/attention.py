@@ -96,6 +96,7 @@ def scaled_dot_product_attention(
     dropout_p: float = 0.0,
     is_causal: bool = False,
     scale: float | None = None,
+    enable_gqa: bool = False,
 ) -> Tensor:
     """softmax(query @ key^T * scale + mask) @ value, as PyTorch's math backend.
 
@@ -110,6 +111,9 @@ def scaled_dot_product_attention(
             whenever it is > 0 (pass 0.0 at evaluation, as PyTorch requires).
         is_causal: row i attends to columns 0..i only (top-left aligned).
         scale: defaults to 1 / sqrt(E).
+        enable_gqa: grouped-query attention: key and value have Hk heads (dim -3)
+            where query has Hq, a multiple of Hk; each key/value head serves
+            Hq / Hk consecutive query heads (repeated, so its gradient sums theirs).
 
     A row whose every entry is masked out gets zero weights and a zero output
     (and zero gradient), as PyTorch 2.13's math path (``_safe_softmax``).
@@ -121,10 +125,13 @@ def scaled_dot_product_attention(
             value, or the mask does not broadcast to (..., L, S).
         InvalidParameterError: both ``attn_mask`` and ``is_causal``, or
             ``dropout_p`` outside [0, 1).
+        ShapeError (enable_gqa): query's heads are not a multiple of key's and value's.
     """
     q = _check_float("query", query)
     k = _check_float("key", key)
     v = _check_float("value", value)
+    if _checks.flag("enable_gqa", enable_gqa):
+        k, v = _repeat_heads(q, k, "key"), _repeat_heads(q, v, "value")
     if q.ndim < 2 or k.ndim < 2 or v.ndim < 2:
         raise ShapeError(
             f"scaled_dot_product_attention: query, key and value need at least 2 dims (..., L, E), "
@@ -165,6 +172,19 @@ def scaled_dot_product_attention(
             ) from None
     s = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
     return attention(q, k, v, mask, p, s)[0]
+
+
+def _repeat_heads(q: Tensor, kv: Tensor, name: str) -> Tensor:
+    """kv with each head (dim -3) repeated Hq / Hk times (``repeat_interleave``): grouped-query attention."""
+    if q.ndim < 3 or kv.ndim < 3 or q.shape[-3] % kv.shape[-3]:
+        raise ShapeError(f"scaled_dot_product_attention with enable_gqa: the number of query heads (dim "
+                         f"-3) must be a multiple of {name}'s, got query {q.shape} and {name} {kv.shape}")
+    groups = q.shape[-3] // kv.shape[-3]
+    if groups == 1:
+        return kv
+    *lead, heads, seq, width = kv.shape
+    repeated = kv.unsqueeze(-3).expand(*lead, heads, groups, seq, width)
+    return repeated.reshape(*lead, heads * groups, seq, width)
 
 
 def additive_mask(mask: Any, dtype: np.dtype[Any], true_means_masked: bool, name: str) -> Tensor:

@@ -1,0 +1,113 @@
+"""Argument rules shared by the sliding-window functionals (convolution, pooling, fold).
+
+Sizes, strides, paddings and dilations come as an int or one int per spatial dim,
+as in PyTorch; these helpers normalize them to tuples and raise
+:class:`InvalidParameterError` naming the argument and the value, or a
+:class:`ShapeError` naming the expected and the actual input shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.nn._checks import is_int
+from minigrad.tensor import Array, Tensor, from_numpy, where
+
+Ints = tuple[int, ...]
+
+
+def ntuple(fn: str, name: str, value: Any, n: int, low: int | None = 1) -> Ints:
+    """``value`` (an int, or a sequence of ``n`` ints) as ``n`` ints, each at least ``low`` (None: any)."""
+    items = [value] * n if is_int(value) else value
+    if (not isinstance(items, (tuple, list)) or len(items) != n or not all(is_int(v) for v in items)
+            or (low is not None and any(v < low for v in items))):
+        kind = {1: "a positive int", 0: "a non-negative int", None: "an int"}.get(low, f"an int >= {low}")
+        raise InvalidParameterError(
+            f"{fn}: {name} must be {kind} or a tuple of {n} such ints, got {name}={value!r}")
+    return tuple(int(v) for v in items)
+
+
+def spatial_input(fn: str, input: Tensor, nd: int) -> tuple[Tensor, bool]:  # noqa: A002
+    """The input as (N, C, *spatial) and whether it came unbatched ((C, *spatial), as PyTorch allows).
+
+    Raises:
+        TypeError: input is not a Tensor.
+        ShapeError: input has neither nd + 1 nor nd + 2 dims.
+    """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{fn}(): argument 'input' must be a Tensor, not {type(input).__name__}")
+    if input.ndim not in (nd + 1, nd + 2):
+        raise ShapeError(f"{fn}: expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input, "
+                         f"got input of shape {input.shape}")
+    batched = input.ndim == nd + 2
+    return (input if batched else input.unsqueeze(0)), batched
+
+
+def dims_text(values: Sequence[int]) -> str:
+    """(3 x 4), PyTorch's way of printing per-dim sizes in these messages."""
+    return "(" + " x ".join(str(v) for v in values) + ")"
+
+
+def check_fits(fn: str, padded: Sequence[int], kernel: Sequence[int], dilation: Sequence[int],
+               shape: tuple[int, ...]) -> None:
+    """Raise ShapeError if the dilated kernel is larger than the padded input in some dim."""
+    extent = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+    if any(e > p for e, p in zip(extent, padded)):
+        raise ShapeError(
+            f"{fn}: calculated padded input size per channel {dims_text(padded)} is smaller than the "
+            f"(dilated) kernel size {dims_text(extent)} for input of shape {shape}; the kernel can't be "
+            "greater than the padded input"
+        )
+
+
+def _first_true(eq: Array, dim: int) -> Array:
+    """Keep only the first True along ``dim`` of a bool array."""
+    n = eq.shape[dim]
+    if n > 16:  # long rows: one argmax (numpy's argmax along an inner dim copies, so only here)
+        only = np.zeros_like(eq)
+        np.put_along_axis(only, np.expand_dims(np.argmax(eq, axis=dim), dim), True, axis=dim)
+        only &= eq
+        return only
+    first: Array = eq.copy()
+    index: list[Any] = [slice(None)] * eq.ndim
+    index[dim] = 0
+    seen = eq[tuple(index)].copy()
+    for k in range(1, n):
+        index[dim] = k
+        first[tuple(index)] &= ~seen
+        seen |= eq[tuple(index)]
+    return first
+
+
+def max_mask(a: Array, dim: int, eligible: Array | None = None) -> Array:
+    """Bool mask of each row's max by PyTorch's pooling rule: the first maximum, or the last NaN.
+
+    (PyTorch's kernels scan with ``if (val > max || isnan(val))``.) Where ``eligible``
+    (broadcastable) is False the element is padding: it never wins, even on a tie.
+    """
+    top = a.max(axis=dim, keepdims=True)
+    eq = a == top
+    if eligible is not None:
+        eq &= eligible
+    chosen = _first_true(eq, dim)
+    if a.dtype.kind == "f":
+        nan_rows = np.isnan(top)
+        if nan_rows.any():
+            last_nan = np.flip(_first_true(np.flip(np.isnan(a), dim), dim), dim)
+            chosen = np.where(nan_rows, last_nan, chosen)
+    return chosen
+
+
+def first_max(t: Tensor, dim: int, eligible: Array | None = None) -> tuple[Tensor, Array]:
+    """Max along ``dim`` whose gradient goes to the element :func:`max_mask` picks; also that mask.
+
+    Composed as ``where(mask, t, 0).sum(dim)`` with a constant mask: a few vectorized
+    comparisons cost less than the argmax that ``max``'s own backward takes along a
+    dim that is not the last.
+    """
+    mask = max_mask(t.numpy(), dim, eligible)
+    return where(from_numpy(mask), t, 0).sum(dim), mask

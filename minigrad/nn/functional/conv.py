@@ -1,0 +1,293 @@
+"""Convolutions, transposed convolutions, unfold and fold, composed on the sliding-window primitive.
+
+A convolution is the window view of the input (im2col, :class:`~minigrad.ops.Unfold`)
+times the weight as a matrix: with C * prod(kernel) window elements per output
+position, y (N, O, L) = W (O, C * K) @ cols (N, C * K, L), one matrix product per batch
+element, then the bias. Its gradient needs no code of its own: the product's backward
+gives the weight's and the columns' gradients, and the window view's backward (col2im,
+:class:`~minigrad.ops.Fold`) adds the columns' gradient back onto the input.
+
+A transposed convolution is the same thing read backwards: W^T @ x gives columns and
+Fold adds them into the (larger) output.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from minigrad import ops
+from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
+from minigrad.nn.functional._windows import Ints, check_fits, dims_text, ntuple, spatial_input
+from minigrad.tensor import Tensor, matmul
+
+__all__ = [
+    "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "fold",
+    "unfold",
+]  # fmt: skip
+
+Pairs = tuple[tuple[int, int], ...]
+Size = int | Sequence[int]
+
+
+def _groups(fn: str, groups: Any) -> int:
+    if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
+        raise InvalidParameterError(f"{fn}: groups must be a positive int, got groups={groups!r}")
+    return groups
+
+
+def _check_dtypes(fn: str, x: Tensor, weight: Tensor, bias: Tensor | None) -> None:
+    if not isinstance(weight, Tensor):
+        raise TypeError(f"{fn}(): argument 'weight' must be a Tensor, not {type(weight).__name__}")
+    if bias is not None and not isinstance(bias, Tensor):
+        raise TypeError(f"{fn}(): argument 'bias' must be a Tensor, not {type(bias).__name__}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and t.dtype != x.dtype:
+            raise MinigradError(
+                f"{fn}: input type ({x.dtype}) and {name} type ({t.dtype}) should be the same")
+    if x.dtype.kind != "f":
+        raise MinigradError(f"{fn}: expected a floating-point input, got {x.dtype}")
+
+
+def _check_bias(fn: str, bias: Tensor | None, weight: Tensor, channels: int) -> None:
+    if bias is not None and bias.shape != (channels,):
+        raise ShapeError(f"{fn}: given weight of shape {weight.shape}, expected bias of shape ({channels},), "
+                         f"got {bias.shape}")
+
+
+def _same_padding(kernel: Ints, dilation: Ints) -> Pairs:
+    """'same': total d(k-1) per dim, the odd one on the right (as PyTorch)."""
+    totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
+    return tuple((t // 2, t - t // 2) for t in totals)
+
+
+def _conv(fn: str, nd: int, input: Tensor, weight: Tensor, bias: Tensor | None,  # noqa: A002
+          stride: Any, padding: Any, dilation: Any, groups: Any) -> Tensor:
+    x, batched = spatial_input(fn, input, nd)
+    _check_dtypes(fn, x, weight, bias)
+    g = _groups(fn, groups)
+    if weight.ndim != nd + 2:
+        raise ShapeError(f"{fn}: expected a {nd + 2}D weight (out_channels, in_channels / groups, *kernel), "
+                         f"got weight of shape {weight.shape}")
+    out_ch, cg, *kernel_list = weight.shape
+    kernel = tuple(kernel_list)
+    s = ntuple(fn, "stride", stride, nd)
+    d = ntuple(fn, "dilation", dilation, nd)
+    if isinstance(padding, str):
+        if padding not in ("same", "valid"):
+            raise InvalidParameterError(f"{fn}: invalid padding string {padding!r}, should be one of "
+                                        "'valid', 'same'")
+        if padding == "same" and any(v != 1 for v in s):
+            raise InvalidParameterError(f"{fn}: padding='same' is not supported for strided convolutions "
+                                        f"(stride={s})")
+        pads = _same_padding(kernel, d) if padding == "same" else ((0, 0),) * nd
+    else:
+        pads = tuple((p, p) for p in ntuple(fn, "padding", padding, nd, low=0))
+    if out_ch % g:
+        raise ShapeError(f"{fn}: given groups={g}, expected weight to be divisible by {g} at dim 0, "
+                         f"got weight of shape {weight.shape}")
+    if x.shape[1] != cg * g:
+        raise ShapeError(f"{fn}: given groups={g}, weight of shape {weight.shape}, expected input of shape "
+                         f"{input.shape} to have {cg * g} channels, but got {x.shape[1]} channels instead")
+    _check_bias(fn, bias, weight, out_ch)
+    n, c, *size = x.shape
+    padded = [v + lo + hi for v, (lo, hi) in zip(size, pads)]
+    check_fits(fn, padded, kernel, d, input.shape)
+    windows = tuple((p - dd * (k - 1) - 1) // ss + 1 for p, k, dd, ss in zip(padded, kernel, d, s))
+    if all(k == 1 for k in kernel) and all(v == 1 for v in s) and not any(lo or hi for lo, hi in pads):
+        cols = x.reshape(n, c, math.prod(size))  # 1x1 windows: the input is its own im2col
+    else:
+        cols = ops.Unfold.apply(x, kernel=kernel, stride=s, dilation=d, padding=pads)
+    if g == 1:
+        out = matmul(weight.reshape(out_ch, -1), cols)
+    else:  # one product per group: (G, O/G, C/G * K) @ (N, G, C/G * K, L)
+        out = matmul(weight.reshape(g, out_ch // g, -1), cols.reshape(n, g, -1, cols.shape[-1]))
+    out = out.reshape(n, out_ch, *windows)
+    if bias is not None:
+        out = out + bias.reshape(out_ch, *(1,) * nd)
+    return out if batched else out.squeeze(0)
+
+
+def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Size = 1,  # noqa: A002
+           padding: str | Size = 0, dilation: Size = 1, groups: int = 1) -> Tensor:
+    """1-D convolution (cross-correlation, as PyTorch): (N, C, L) or (C, L) by weight (O, C / groups, k).
+
+    y[n, o, i] = bias[o] + sum over c in o's group and j < k of
+    weight[o, c, j] * x_pad[n, c, i * stride + j * dilation]. ``padding`` is an int,
+    'valid' (none) or 'same' (output as long as the input; stride 1 only).
+    Output (N, O, L_out), L_out = (L + 2 padding - dilation (k - 1) - 1) // stride + 1.
+
+    Raises:
+        InvalidParameterError: bad stride / padding / dilation / groups.
+        ShapeError: input rank, channel count (C != weight.shape[1] * groups), bias shape,
+            or a kernel larger than the padded input.
+        MinigradError: input, weight and bias dtypes differ.
+    """
+    return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Size = 1,  # noqa: A002
+           padding: str | Size = 0, dilation: Size = 1, groups: int = 1) -> Tensor:
+    """2-D convolution: (N, C, H, W) or (C, H, W) by weight (O, C / groups, kH, kW) -> (N, O, H_out, W_out).
+
+    Per spatial dim as :func:`conv1d`; ``groups=C`` with O a multiple of C is a depthwise
+    convolution. Raises as :func:`conv1d`.
+    """
+    return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Size = 1,  # noqa: A002
+           padding: str | Size = 0, dilation: Size = 1, groups: int = 1) -> Tensor:
+    """3-D convolution: (N, C, D, H, W) by weight (O, C / groups, kD, kH, kW). As :func:`conv1d` per dim."""
+    return _conv("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
+
+
+def transposed_size(fn: str, size: Sequence[int], kernel: Ints, stride: Ints, padding: Ints, dilation: Ints,
+                    output_padding: Ints) -> Ints:
+    """Transposed convolution's output size per dim.
+
+    (n - 1) stride - 2 padding + dilation (k - 1) + output_padding + 1.
+    """
+    out = tuple((v - 1) * s - 2 * p + d * (k - 1) + op + 1
+                for v, k, s, p, d, op in zip(size, kernel, stride, padding, dilation, output_padding))
+    if any(o < 1 for o in out):
+        raise ShapeError(f"{fn}: the output size {dims_text(out)} computed from input size "
+                         f"{dims_text(size)}, kernel {dims_text(kernel)}, stride {stride}, padding {padding} "
+                         f"and dilation {dilation} is too small")
+    return out
+
+
+def _conv_transpose(fn: str, nd: int, input: Tensor, weight: Tensor, bias: Tensor | None,  # noqa: A002
+                    stride: Any, padding: Any, output_padding: Any, groups: Any, dilation: Any) -> Tensor:
+    x, batched = spatial_input(fn, input, nd)
+    _check_dtypes(fn, x, weight, bias)
+    g = _groups(fn, groups)
+    if weight.ndim != nd + 2:
+        raise ShapeError(f"{fn}: expected a {nd + 2}D weight (in_channels, out_channels / groups, *kernel), "
+                         f"got weight of shape {weight.shape}")
+    in_ch, og, *kernel_list = weight.shape
+    kernel = tuple(kernel_list)
+    s = ntuple(fn, "stride", stride, nd)
+    d = ntuple(fn, "dilation", dilation, nd)
+    if isinstance(padding, str):
+        raise InvalidParameterError(
+            f"{fn}: padding must be an int or a tuple of ints, got padding={padding!r}")
+    p = ntuple(fn, "padding", padding, nd, low=0)
+    op = ntuple(fn, "output_padding", output_padding, nd, low=0)
+    if any(o >= max(ss, dd) for o, ss, dd in zip(op, s, d)):
+        raise InvalidParameterError(f"{fn}: output padding must be smaller than either stride or dilation, "
+                                    f"got output_padding={op}, stride={s}, dilation={d}")
+    if in_ch % g:
+        raise ShapeError(f"{fn}: given groups={g}, expected weight to be divisible by {g} at dim 0, "
+                         f"got weight of shape {weight.shape}")
+    if x.shape[1] != in_ch:
+        raise ShapeError(f"{fn}: given transposed weight of shape {weight.shape}, expected input of shape "
+                         f"{input.shape} to have {in_ch} channels, but got {x.shape[1]} channels instead")
+    out_ch = og * g
+    _check_bias(fn, bias, weight, out_ch)
+    n, _, *size = x.shape
+    out_size = transposed_size(fn, size, kernel, s, p, d, op)
+    length = math.prod(size)
+    if g == 1:
+        cols = matmul(weight.reshape(in_ch, -1).mT, x.reshape(n, in_ch, length))
+    else:  # (G, O/G * K, C/G) @ (N, G, C/G, L)
+        w = weight.reshape(g, in_ch // g, -1).mT
+        cols = matmul(w, x.reshape(n, g, in_ch // g, length)).reshape(n, out_ch * math.prod(kernel), length)
+    # the output padding is taken from the right padding (negative: zeros beyond every window)
+    pads = tuple((pp, pp - o) for pp, o in zip(p, op))
+    out = ops.Fold.apply(cols, size=out_size, kernel=kernel, stride=s, dilation=d, padding=pads)
+    if bias is not None:
+        out = out + bias.reshape(out_ch, *(1,) * nd)
+    return out if batched else out.squeeze(0)
+
+
+def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None,  # noqa: A002
+                     stride: Size = 1, padding: Size = 0, output_padding: Size = 0, groups: int = 1,
+                     dilation: Size = 1) -> Tensor:
+    """1-D transposed convolution (conv1d's input gradient): (N, C, L) by weight (C, O / groups, k).
+
+    Each input position scatters weight[c] * x[n, c, i] onto the output positions
+    i * stride + j * dilation - padding. Output (N, O, L_out) with
+    L_out = (L - 1) stride - 2 padding + dilation (k - 1) + output_padding + 1;
+    ``output_padding`` (smaller than stride or dilation) picks among the sizes that
+    a strided conv1d maps to L.
+
+    Raises:
+        InvalidParameterError: bad stride / padding / output_padding / dilation / groups.
+        ShapeError: input rank, channel count (C != weight.shape[0]), bias shape.
+        MinigradError: input, weight and bias dtypes differ.
+    """
+    return _conv_transpose("conv_transpose1d", 1, input, weight, bias, stride, padding, output_padding,
+                           groups, dilation)
+
+
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,  # noqa: A002
+                     stride: Size = 1, padding: Size = 0, output_padding: Size = 0, groups: int = 1,
+                     dilation: Size = 1) -> Tensor:
+    """2-D transposed convolution: (N, C, H, W) by weight (C, O / groups, kH, kW); see conv_transpose1d."""
+    return _conv_transpose("conv_transpose2d", 2, input, weight, bias, stride, padding, output_padding,
+                           groups, dilation)
+
+
+def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None,  # noqa: A002
+                     stride: Size = 1, padding: Size = 0, output_padding: Size = 0, groups: int = 1,
+                     dilation: Size = 1) -> Tensor:
+    """3-D transposed conv: (N, C, D, H, W) by weight (C, O / groups, kD, kH, kW); as conv_transpose1d."""
+    return _conv_transpose("conv_transpose3d", 3, input, weight, bias, stride, padding, output_padding,
+                           groups, dilation)
+
+
+def unfold(input: Tensor, kernel_size: Size, dilation: Size = 1, padding: Size = 0,  # noqa: A002
+           stride: Size = 1) -> Tensor:
+    """Sliding local blocks (im2col) of a (N, C, H, W) or (C, H, W) input: (N, C * kH * kW, L).
+
+    Column l holds the window at output position l (row-major), its rows ordered
+    (channel, kernel row, kernel column), as PyTorch.
+
+    Raises:
+        InvalidParameterError: bad kernel_size / dilation / padding / stride.
+        ShapeError: the input is not 3D or 4D, or the kernel does not fit the padded input.
+    """
+    x, batched = spatial_input("unfold", input, 2)
+    k = ntuple("unfold", "kernel_size", kernel_size, 2)
+    d = ntuple("unfold", "dilation", dilation, 2)
+    p = ntuple("unfold", "padding", padding, 2, low=0)
+    s = ntuple("unfold", "stride", stride, 2)
+    check_fits("unfold", [v + 2 * pp for v, pp in zip(x.shape[2:], p)], k, d, input.shape)
+    cols = ops.Unfold.apply(x, kernel=k, stride=s, dilation=d, padding=tuple((v, v) for v in p))
+    return cols if batched else cols.squeeze(0)
+
+
+def fold(input: Tensor, output_size: Size, kernel_size: Size, dilation: Size = 1,  # noqa: A002
+         padding: Size = 0, stride: Size = 1) -> Tensor:
+    """Sum sliding blocks back into an image (col2im): (N, C * kH * kW, L) or unbatched -> (N, C, H, W).
+
+    The adjoint of :func:`unfold`: overlapping blocks add up, the padding is dropped.
+
+    Raises:
+        InvalidParameterError: bad sizes, dilation, padding or stride.
+        ShapeError: the input is not 2D or 3D, its second-to-last dim is not a multiple
+            of kH * kW, or its last dim is not the number of blocks.
+    """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"fold(): argument 'input' must be a Tensor, not {type(input).__name__}")
+    if input.ndim not in (2, 3):
+        raise ShapeError(f"fold: expected a 2D (unbatched) or 3D (batched) input, got shape {input.shape}")
+    x = input if input.ndim == 3 else input.unsqueeze(0)
+    size = ntuple("fold", "output_size", output_size, 2)
+    k = ntuple("fold", "kernel_size", kernel_size, 2)
+    d = ntuple("fold", "dilation", dilation, 2)
+    p = ntuple("fold", "padding", padding, 2, low=0)
+    s = ntuple("fold", "stride", stride, 2)
+    blocks = [(v + 2 * pp - dd * (kk - 1) - 1) // ss + 1 for v, pp, dd, kk, ss in zip(size, p, d, k, s)]
+    kk = math.prod(k)
+    if x.shape[1] % kk:
+        raise ShapeError(f"fold: expected the size of dim -2 of input of shape {input.shape} to be divisible "
+                         f"by the product of kernel_size {k}, {kk}")
+    if min(blocks) < 1 or x.shape[2] != math.prod(blocks):
+        raise ShapeError(f"fold: given output_size={size}, kernel_size={k}, dilation={d}, padding={p}, "
+                         f"stride={s}, expected the last dim of input of shape {input.shape} to be "
+                         f"{math.prod(blocks)} blocks {dims_text(blocks)}, got {x.shape[2]}")
+    out = ops.Fold.apply(x, size=size, kernel=k, stride=s, dilation=d, padding=tuple((v, v) for v in p))
+    return out if input.ndim == 3 else out.squeeze(0)

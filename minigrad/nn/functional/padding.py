@@ -1,0 +1,128 @@
+"""F.pad: constant, reflect, replicate and circular padding.
+
+Constant padding is the :class:`~minigrad.ops.Pad` primitive (its gradient is the
+slice of the upstream gradient over the input). The other modes are compositions of
+slices, flips, ``expand`` and ``cat`` of the input itself, so their gradients add the
+copies' gradients back where they were read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from minigrad import ops
+from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError
+from minigrad.nn._checks import is_int
+from minigrad.tensor import Tensor, _fill_scalar, cat
+
+__all__ = ["pad"]
+
+_MODES = ("constant", "reflect", "replicate", "circular")
+
+
+def _pairs(fn: str, pad: Sequence[int], size: tuple[int, ...]) -> list[tuple[int, int]]:
+    """(before, after) per padded dim, last dim first, from PyTorch's flat pad list (input of ``size``)."""
+    if not isinstance(pad, (tuple, list)) or not all(is_int(p) for p in pad):
+        raise InvalidParameterError(f"{fn}: pad must be a tuple of ints, got pad={pad!r}")
+    if len(pad) % 2:
+        raise InvalidParameterError(f"{fn}: padding length must be divisible by 2, got pad={tuple(pad)}")
+    ndim = len(size)
+    if len(pad) > 2 * ndim:
+        raise InvalidParameterError(f"{fn}: padding length must be at most two times the input's number of "
+                                    f"dims ({ndim}), got pad={tuple(pad)} of length {len(pad)}")
+    pairs = [(int(pad[i]), int(pad[i + 1])) for i in range(0, len(pad), 2)]
+    for i, (lo, hi) in enumerate(pairs):
+        dim = ndim - 1 - i
+        if size[dim] + min(lo, 0) + min(hi, 0) < 0:  # PyTorch crops first: there must be enough to crop
+            raise ShapeError(f"{fn}: negative padding ({lo}, {hi}) would remove more than the "
+                             f"{size[dim]} elements of dim {dim} of input shape {tuple(size)}")
+    return pairs
+
+
+def _part(x: Tensor, dim: int, start: int, stop: int) -> Tensor:
+    """x[start:stop] along ``dim`` (a view)."""
+    index: list[slice] = [slice(None)] * (dim + 1)
+    index[dim] = slice(start, stop)
+    return x[tuple(index)]
+
+
+def _with(shape: tuple[int, ...], dim: int, size: int) -> tuple[int, ...]:
+    return (*shape[:dim], size, *shape[dim + 1:])
+
+
+def _pad_dim(x: Tensor, dim: int, lo: int, hi: int, mode: str) -> Tensor:
+    """Pad one dim by copying the input's own elements (reflect / replicate / circular)."""
+    n = x.shape[dim]
+    if lo < 0 or hi < 0:  # PyTorch crops first, then pads what is left
+        x = _part(x, dim, max(-lo, 0), n - max(-hi, 0))
+        lo, hi, n = max(lo, 0), max(hi, 0), x.shape[dim]
+    if mode == "reflect" and (lo >= n or hi >= n):
+        raise ShapeError(f"pad: reflect padding must be less than the size of the padded dim, got padding "
+                         f"({lo}, {hi}) for dim {dim} of input shape {x.shape}")
+    if mode == "circular" and (lo > n or hi > n):
+        raise ShapeError(f"pad: circular padding ({lo}, {hi}) for dim {dim} of input shape {x.shape} "
+                         "would wrap around more than once")
+    if mode == "replicate" and n == 0 and (lo or hi):
+        raise ShapeError(f"pad: cannot replicate-pad the empty dim {dim} of input shape {x.shape}")
+    pieces = []
+    if lo:
+        if mode == "reflect":
+            pieces.append(_part(x, dim, 1, lo + 1).flip(dim))
+        elif mode == "replicate":
+            pieces.append(_part(x, dim, 0, 1).expand(_with(x.shape, dim, lo)))
+        else:
+            pieces.append(_part(x, dim, n - lo, n))
+    pieces.append(x)
+    if hi:
+        if mode == "reflect":
+            pieces.append(_part(x, dim, n - 1 - hi, n - 1).flip(dim))
+        elif mode == "replicate":
+            pieces.append(_part(x, dim, n - 1, n).expand(_with(x.shape, dim, hi)))
+        else:
+            pieces.append(_part(x, dim, 0, hi))
+    return pieces[0] if len(pieces) == 1 else cat(pieces, dim)
+
+
+def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:  # noqa: A002
+    """Pad the last ``len(pad) // 2`` dims: pad = (before, after) for the last dim, then the one before, ...
+
+    mode 'constant' fills with ``value`` (default 0) and works on any rank; negative
+    amounts remove elements. 'reflect' mirrors without repeating the edge, 'replicate'
+    repeats the edge, 'circular' wraps around; these pad the last 1, 2 or 3 dims of a
+    batched or unbatched input, as in PyTorch.
+
+    Raises:
+        InvalidParameterError: a bad ``pad`` list, or a value with a non-constant mode.
+        UnsupportedError (a NotImplementedError too, as PyTorch's): an unknown mode, or a
+            non-constant mode with a pad length that does not fit the input's rank.
+        ShapeError: negative padding removing more elements than a dim has, reflect
+            padding not smaller than the dim, circular padding wrapping more than once, an
+            empty channel or padded dim with a non-constant mode.
+    """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"pad(): argument 'input' must be a Tensor, not {type(input).__name__}")
+    if mode not in _MODES:
+        raise UnsupportedError(f"pad: unknown padding mode {mode!r}; use one of {', '.join(_MODES)}")
+    pairs = _pairs("pad", pad, input.shape)
+    if mode == "constant":
+        fill = 0.0 if value is None else _fill_scalar(value, input.dtype, "pad: value")
+        if not any(pairs):
+            return input[...]
+        full = [(0, 0)] * (input.ndim - len(pairs)) + pairs[::-1]
+        return ops.Pad.apply(input, pads=tuple(full), value=fill)
+    if value is not None and value != 0:
+        raise InvalidParameterError(
+            f"pad: padding mode {mode!r} doesn't take a value argument, got value={value!r}")
+    k = len(pairs)
+    if k not in (1, 2, 3) or input.ndim not in (k + 1, k + 2):
+        raise UnsupportedError(
+            f"pad: {mode} padding of the last {k} dims needs a {k + 1}D or {k + 2}D input, got input of "
+            f"shape {input.shape} (non-constant modes pad the last 1, 2 or 3 dims of (N, C, ...) or (C, ...)")
+    if 0 in input.shape[input.ndim - k - 1:]:  # only a batch dim may be empty (PyTorch's rule)
+        raise ShapeError(f"pad: {mode} padding needs non-empty channel and padded dims, got input of shape "
+                         f"{input.shape}")
+    out = input
+    for i, (lo, hi) in enumerate(pairs):
+        if lo or hi:
+            out = _pad_dim(out, input.ndim - 1 - i, lo, hi, mode)
+    return out

@@ -1,0 +1,247 @@
+"""Resampling: F.interpolate (nearest, nearest-exact, linear, bilinear, bicubic, trilinear, area),
+pixel_shuffle and pixel_unshuffle.
+
+Interpolation is separable: one spatial dim at a time (the last first, as PyTorch's
+kernels nest them), each output position is a weighted sum of a few input positions
+picked with an integer index, so the gradient scatter-adds back through the index.
+The source positions and weights follow PyTorch's formulas, in the same precision
+(nearest's scale in float32, the linear and cubic ones in the input's dtype).
+PixelShuffle and its inverse are a reshape, a permute and a reshape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError
+from minigrad.nn._checks import is_int
+from minigrad.nn.functional._windows import Ints
+from minigrad.nn.functional.pooling import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
+from minigrad.tensor import Array, Tensor, from_numpy
+
+__all__ = ["interpolate", "pixel_shuffle", "pixel_unshuffle"]
+
+_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area")
+_RANK = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
+
+
+def _output_size(input: Tensor, size: Any, scale_factor: Any,  # noqa: A002
+                 recompute_scale_factor: bool | None, mode: str) -> tuple[Ints, list[float | None]]:
+    """The output size and the per-dim scale the kernels use (None: in / out), as PyTorch decides them."""
+    nd = input.ndim - 2
+    if size is not None and scale_factor is not None:
+        raise InvalidParameterError("interpolate: only one of size or scale_factor should be defined")
+    if size is not None:
+        if recompute_scale_factor:
+            raise InvalidParameterError(
+                "interpolate: recompute_scale_factor is not meaningful with an explicit size")
+        sizes = list(size) if isinstance(size, (tuple, list)) else [size] * nd
+        if len(sizes) != nd or not all(is_int(v) and v >= 0 for v in sizes):
+            raise InvalidParameterError(f"interpolate: size must be a non-negative int or {nd} of them (one "
+                                        f"per spatial dim of input {input.shape}), got size={size!r}")
+        return tuple(int(v) for v in sizes), [None] * nd
+    if scale_factor is None:
+        raise InvalidParameterError("interpolate: either size or scale_factor should be defined")
+    scales = list(scale_factor) if isinstance(scale_factor, (tuple, list)) else [scale_factor] * nd
+    if len(scales) != nd or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
+                                    for v in scales):
+        raise InvalidParameterError(f"interpolate: scale_factor must be a positive number or {nd} of them "
+                                    f"(one per spatial dim of input {input.shape}), got "
+                                    f"scale_factor={scale_factor!r}")
+    out = tuple(int(n * float(s)) for n, s in zip(input.shape[2:], scales))
+    recompute = recompute_scale_factor or mode == "area"
+    return out, [None if recompute else float(s) for s in scales]
+
+
+def _nearest_index(n: int, o: int, scale: float | None, exact: bool) -> Array:
+    if not exact and o == n:
+        return np.arange(o)
+    if not exact and o == 2 * n:
+        return np.arange(o) >> 1
+    ratio = np.float32(1.0 / scale) if scale is not None and scale > 0 else np.float32(n) / np.float32(o)
+    dst = np.arange(o)
+    if exact:  # (dst + 0.5) is a double in PyTorch's kernel; floorf rounds the product to float first
+        src = np.floor(((dst + 0.5) * np.float64(ratio)).astype(np.float32))
+    else:
+        src = np.floor(dst.astype(np.float32) * ratio)
+    index: Array = np.minimum(src.astype(np.int64), n - 1)
+    return index
+
+
+def _ratio(n: int, o: int, align_corners: bool, scale: float | None, ft: Any) -> Any:
+    if align_corners:
+        return ft(n - 1) / ft(o - 1) if o > 1 else ft(0)
+    return ft(1.0 / scale) if scale is not None and scale > 0 else ft(n) / ft(o)
+
+
+def _source(n: int, o: int, align_corners: bool, scale: float | None, ft: Any, cubic: bool) -> Array:
+    """The real-valued source position of each output position."""
+    ratio = _ratio(n, o, align_corners, scale, ft)
+    dst = np.arange(o).astype(ft)
+    if align_corners:
+        return np.asarray(ratio * dst)
+    # one rounding of ratio * (dst + 0.5) - 0.5, as the fused multiply-add PyTorch's kernel compiles to
+    # (it decides whether a source position is exactly on a pixel, so whether its zero weight meets an inf)
+    wide = np.float64 if ft == np.float32 else np.longdouble
+    src: Array = (wide(ratio) * (dst + ft(0.5)).astype(wide) - wide(0.5)).astype(ft)
+    return src if cubic else np.maximum(src, ft(0))
+
+
+def _linear_taps(n: int, o: int, align_corners: bool, scale: float | None,
+                 ft: Any) -> list[tuple[Array, Array]]:
+    if o == n:  # PyTorch still weighs the copy by (1, 0): inf there becomes nan, as here
+        return [(np.arange(o), np.ones(o, ft)), (np.arange(o), np.zeros(o, ft))]
+    src = _source(n, o, align_corners, scale, ft, cubic=False)
+    i0 = np.minimum(np.floor(src).astype(np.int64), n - 1)
+    lam1 = np.clip(src - i0.astype(ft), ft(0), ft(1)).astype(ft)
+    i1 = i0 + (i0 < n - 1)
+    return [(i0, (ft(1) - lam1).astype(ft)), (i1, lam1)]
+
+
+def _cubic_taps(n: int, o: int, align_corners: bool, scale: float | None,
+                ft: Any) -> list[tuple[Array, Array]]:
+    src = _source(n, o, align_corners, scale, ft, cubic=True)
+    i = np.minimum(np.floor(src).astype(np.int64), n - 1)
+    t = np.clip(src - i.astype(ft), ft(0), ft(1)).astype(ft)
+    a = ft(-0.75)
+
+    def near(x: Array) -> Array:  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1  # type: ignore[no-any-return]
+
+    def far(x: Array) -> Array:  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a  # type: ignore[no-any-return]
+
+    weights = [far(t + ft(1)), near(t), near(ft(1) - t), far(ft(2) - t)]
+    return [(np.clip(i - 1 + j, 0, n - 1), w.astype(ft)) for j, w in enumerate(weights)]
+
+
+def _along(x: Tensor, dim: int, taps: list[tuple[Array, Array]]) -> Tensor:
+    """Sum over taps of x[..., index, ...] * weight along ``dim`` (one index, one weight per output)."""
+    where: list[Any] = [slice(None)] * (dim + 1)
+    trail = (1,) * (x.ndim - dim - 1)
+    out: Tensor | None = None
+    for index, weight in taps:
+        where[dim] = index
+        picked = x[tuple(where)]
+        unweighted = len(taps) == 1 and bool((weight == 1).all())
+        term = picked if unweighted else picked * from_numpy(weight.reshape(-1, *trail))
+        out = term if out is None else out + term
+    assert out is not None
+    return out
+
+
+def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa: A002
+                scale_factor: float | Sequence[float] | None = None, mode: str = "nearest",
+                align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+                antialias: bool = False) -> Tensor:
+    """Resample the spatial dims of (N, C, *spatial) to ``size`` or by ``scale_factor``, as PyTorch.
+
+    Modes: 'nearest' (PyTorch's legacy floor rule), 'nearest-exact', 'area' (adaptive
+    average pooling), 'linear' (3D input), 'bilinear' and 'bicubic' (4D), 'trilinear'
+    (5D). ``align_corners`` (interpolating modes only) maps the corner pixels' centers
+    onto each other; with ``scale_factor`` the output size is floor(n * scale), and the
+    interpolation uses 1 / scale unless ``recompute_scale_factor`` asks for in / out.
+
+    Raises:
+        InvalidParameterError: both or neither of size and scale_factor, a bad size or
+            scale, align_corners with a non-interpolating mode, antialias=True.
+        UnsupportedError (a NotImplementedError too, as PyTorch's): an unknown mode or a mode that
+            does not fit the input's rank.
+    """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"interpolate(): argument 'input' must be a Tensor, not {type(input).__name__}")
+    if mode not in _MODES:
+        raise UnsupportedError(f"interpolate: unknown mode {mode!r}; use one of {', '.join(_MODES)}")
+    if mode in ("nearest", "nearest-exact", "area"):
+        if align_corners is not None:
+            raise InvalidParameterError("interpolate: align_corners can only be set with the interpolating "
+                                        f"modes linear, bilinear, bicubic and trilinear, got mode={mode!r}")
+    elif align_corners is None:
+        align_corners = False
+    if antialias:
+        raise InvalidParameterError("interpolate: antialias=True is not supported by minigrad")
+    if input.ndim not in (3, 4, 5) or _RANK.get(mode, input.ndim) != input.ndim:
+        need = f"a {_RANK[mode]}D input" if mode in _RANK else "a 3D, 4D or 5D input"
+        raise UnsupportedError(f"interpolate: mode {mode!r} needs {need} (N, C, *spatial), got input of "
+                                   f"shape {input.shape}")
+    out, scales = _output_size(input, size, scale_factor, recompute_scale_factor, mode)
+    if mode == "area":
+        if input.ndim == 3:
+            return adaptive_avg_pool1d(input, out[0])
+        return (adaptive_avg_pool2d if input.ndim == 4 else adaptive_avg_pool3d)(input, out)
+    if min(input.shape[2:]) < 1 or min(out) < 1:
+        raise ShapeError(f"interpolate: input and output sizes should be greater than 0, got input of shape "
+                         f"{input.shape} and output size {out}")
+    if input.dtype.kind != "f" and mode != "nearest" and mode != "nearest-exact":
+        raise InvalidParameterError(
+            f"interpolate: mode {mode!r} needs a floating-point input, got {input.dtype}")
+    ft = input.dtype.type
+    y = input
+    for dim in reversed(range(2, input.ndim)):  # the last dim first, as PyTorch nests its loops
+        n, o, scale = input.shape[dim], out[dim - 2], scales[dim - 2]
+        if mode in ("nearest", "nearest-exact"):
+            taps = [(_nearest_index(n, o, scale, mode == "nearest-exact"), np.ones(o, ft))]
+        elif mode == "bicubic":
+            taps = _cubic_taps(n, o, bool(align_corners), scale, ft)
+        else:
+            taps = _linear_taps(n, o, bool(align_corners), scale, ft)
+        y = _along(y, dim, taps)
+    return y
+
+
+def _check_factor(fn: str, name: str, value: Any) -> int:
+    if not is_int(value) or value < 1:
+        raise InvalidParameterError(f"{fn}: {name} must be a positive int, got {name}={value!r}")
+    return int(value)
+
+
+def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:  # noqa: A002
+    """(*, C * r^2, H, W) -> (*, C, H * r, W * r): each group of r^2 channels becomes an r x r block.
+
+    y[..., c, h * r + i, w * r + j] = x[..., c * r^2 + i * r + j, h, w].
+
+    Raises:
+        InvalidParameterError: upscale_factor is not a positive int.
+        ShapeError: fewer than 3 dims, channels not divisible by r^2, or no elements.
+    """
+    r = _check_factor("pixel_shuffle", "upscale_factor", upscale_factor)
+    if input.ndim < 3:
+        raise ShapeError(
+            f"pixel_shuffle: expected an input of at least 3 dims (*, C, H, W), got {input.shape}")
+    *batch, c, h, w = input.shape
+    if c % (r * r):
+        raise ShapeError(f"pixel_shuffle: the channel dim (-3) of input {input.shape} must be divisible by "
+                         f"upscale_factor**2 = {r * r}, got {c}")
+    if input.numel() == 0:  # PyTorch's backward fails on it
+        raise ShapeError(f"pixel_shuffle: got an empty input of shape {input.shape}; minigrad refuses it")
+    b = len(batch)
+    x = input.reshape(*batch, c // (r * r), r, r, h, w)
+    x = x.permute(*range(b), b, b + 3, b + 1, b + 4, b + 2)
+    return x.reshape(*batch, c // (r * r), h * r, w * r)
+
+
+def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:  # noqa: A002
+    """(*, C, H * r, W * r) -> (*, C * r^2, H, W), the inverse of :func:`pixel_shuffle`.
+
+    Raises:
+        InvalidParameterError: downscale_factor is not a positive int.
+        ShapeError: fewer than 3 dims, H or W not divisible by r, or no elements.
+    """
+    r = _check_factor("pixel_unshuffle", "downscale_factor", downscale_factor)
+    if input.ndim < 3:
+        raise ShapeError(
+            f"pixel_unshuffle: expected an input of at least 3 dims (*, C, H, W), got {input.shape}")
+    *batch, c, h, w = input.shape
+    if h % r or w % r:
+        raise ShapeError(f"pixel_unshuffle: the height and width of input {input.shape} must be divisible by "
+                         f"downscale_factor = {r}")
+    if input.numel() == 0:  # PyTorch returns it with its shape unchanged, then fails in backward
+        raise ShapeError(f"pixel_unshuffle: got an empty input of shape {input.shape}; minigrad refuses it "
+                         "(PyTorch returns it unchanged, not rearranged)")
+    b = len(batch)
+    x = input.reshape(*batch, c, h // r, r, w // r, r)
+    x = x.permute(*range(b), b, b + 2, b + 4, b + 1, b + 3)
+    return x.reshape(*batch, c * r * r, h // r, w // r)
