@@ -5,8 +5,8 @@ the numerics of *how* to compute some of them fast or exactly live here:
 numpy's error state (:func:`quiet`), the BLAS and einsum paths for sums
 (and for sums of squares and of products), softmax and log-softmax, the
 row scatter-add of embedding gradients, erf (numpy has none), sign with
-PyTorch's NaN rule, and an overflow-free sigmoid. Plain
-numpy in, plain numpy out; this module imports nothing from minigrad.
+PyTorch's NaN rule, and an overflow-free sigmoid. Plain numpy in, plain
+numpy out; of minigrad this module imports only the shape rules.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from typing import Any, TypeAlias, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from minigrad.shapes import keepdim_shape
+
 __all__ = [
-    "QUIET", "add_rows", "erf", "keepdim_shape", "log_softmax", "memory_owner", "product_sum_to", "quiet",
+    "QUIET", "add_rows", "erf", "log_softmax", "memory_owner", "product_sum_to", "quiet",
     "reset_errstate", "set_errstate", "sigmoid", "sign", "softmax", "sum_of_squares", "sum_over",
 ]  # fmt: skip
 
@@ -99,13 +101,6 @@ def _ones(n: int, dtype: np.dtype[Any]) -> Array:
     ones = _np_ones(n, dtype=dtype)
     ones.flags.writeable = False
     return ones
-
-
-def keepdim_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[int, ...]:
-    """``shape`` with the reduced ``dims`` (None: all) kept as size 1."""
-    if dims is None:
-        return (1,) * len(shape)
-    return tuple(1 if i in dims else s for i, s in enumerate(shape))
 
 
 def _kept(ndim: int, dims: tuple[int, ...] | None) -> tuple[str, str]:

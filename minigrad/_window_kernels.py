@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.errors import ShapeError
 from minigrad._kernels import Array
+from minigrad.errors import ShapeError
 
 #: (before, after) counts per dim; negative counts remove elements
 Pairs = tuple[tuple[int, int], ...]

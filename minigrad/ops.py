@@ -30,10 +30,11 @@ from typing import Any, ClassVar
 import numpy as np
 
 from minigrad import _kernels
-from minigrad._kernels import QUIET, keepdim_shape
+from minigrad._kernels import QUIET
 from minigrad._window_kernels import Pairs, col2im, im2col, pad_array, padded, window_counts
 from minigrad.errors import MinigradError, ShapeError
 from minigrad.grad_mode import _inference, _mode, enable_grad
+from minigrad.shapes import keepdim_shape
 from minigrad.tensor import Array, Tensor, from_numpy, made_in_inference
 
 Index = tuple[Any, ...]

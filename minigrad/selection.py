@@ -16,7 +16,8 @@ import numpy as np
 
 from minigrad import ops
 from minigrad.errors import DimensionError, InvalidParameterError, ShapeError
-from minigrad.tensor import Array, DTypeLike, Tensor, _norm_dim, _norm_dims, from_numpy
+from minigrad.shapes import norm_dim, norm_dims
+from minigrad.tensor import Array, DTypeLike, Tensor, from_numpy
 
 __all__ = ["argsort", "cumsum", "flip", "gather", "scatter_add", "sort", "topk", "unfold"]
 
@@ -36,9 +37,9 @@ def cumsum(input: Tensor, dim: int, *, dtype: DTypeLike = None) -> Tensor:  # no
     """
     x = input if dtype is None else input.astype(dtype)
     if x.ndim == 0:
-        _norm_dim(dim, 0)
+        norm_dim(dim, 0)
         return ops.Cumsum.apply(x.reshape(1), dim=0).reshape(())
-    return ops.Cumsum.apply(x, dim=_norm_dim(dim, x.ndim))
+    return ops.Cumsum.apply(x, dim=norm_dim(dim, x.ndim))
 
 
 def flip(input: Tensor, dims: int | Sequence[int]) -> Tensor:  # noqa: A002
@@ -47,7 +48,7 @@ def flip(input: Tensor, dims: int | Sequence[int]) -> Tensor:  # noqa: A002
     Raises:
         DimensionError: a dim is out of range or repeated.
     """
-    norm = _norm_dims(dims if isinstance(dims, (tuple, list)) else (dims,), input.ndim) or ()
+    norm = norm_dims(dims if isinstance(dims, (tuple, list)) else (dims,), input.ndim) or ()
     if not norm:
         return input[...]
     reverse = slice(None, None, -1)
@@ -69,7 +70,7 @@ def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:  # no
     if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step <= 0:
         raise InvalidParameterError(f"unfold: step must be a positive int, got step={step!r}")
     x = input.reshape(1) if input.ndim == 0 else input
-    d = _norm_dim(dimension, x.ndim)
+    d = norm_dim(dimension, x.ndim)
     n = x.shape[d]
     if size > n:
         raise ShapeError(f"unfold: size {size} is larger than dimension {dimension} of shape {input.shape}")
@@ -124,7 +125,7 @@ def gather(input: Tensor, dim: int, index: Tensor | Array) -> Tensor:  # noqa: A
     idx = _index_array("gather", index)
     if input.ndim == 0:
         return gather(input.reshape(1), dim, idx.reshape(1) if idx.ndim == 0 else idx).reshape(idx.shape)
-    d = _norm_dim(dim, input.ndim)
+    d = norm_dim(dim, input.ndim)
     _check_index("gather", idx, d, input.shape[d], "input", input.shape)
     return ops.Gather.apply(input, dim=d, index=idx)
 
@@ -144,7 +145,7 @@ def scatter_add(input: Tensor, dim: int, index: Tensor | Array, src: Tensor) -> 
     if input.ndim == 0:
         flat = idx.reshape(1) if idx.ndim == 0 else idx
         return scatter_add(input.reshape(1), dim, flat, src.reshape(flat.shape)).reshape(())
-    d = _norm_dim(dim, input.ndim)
+    d = norm_dim(dim, input.ndim)
     _check_index("scatter_add", idx, d, input.shape[d], "input", input.shape)
     _check_index("scatter_add", idx, d, input.shape[d], "src", src.shape, all_dims=True)
     if src.dtype != input.dtype:
@@ -168,9 +169,9 @@ def _order(a: Array, dim: int, descending: bool) -> Array:
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:  # noqa: A002
     """Indices (int64) that sort x along ``dim``; ties keep their order (every sort here is stable)."""
     if input.ndim == 0:
-        _norm_dim(dim, 0)
+        norm_dim(dim, 0)
         return from_numpy(np.zeros((), dtype=np.int64))
-    return from_numpy(_order(input.numpy(), _norm_dim(dim, input.ndim), descending))
+    return from_numpy(_order(input.numpy(), norm_dim(dim, input.ndim), descending))
 
 
 def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> ValuesIndices:  # noqa: A002
@@ -192,12 +193,12 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     Raises:
         InvalidParameterError: k is not an int in [0, x.shape[dim]].
     """
-    n = input.shape[_norm_dim(dim, input.ndim)] if input.ndim else 1
+    n = input.shape[norm_dim(dim, input.ndim)] if input.ndim else 1
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= n:
         raise InvalidParameterError(f"topk(): k={k!r} is out of range for dimension {dim} of size {n}")
     if input.ndim == 0:
         return ValuesIndices(input[...], argsort(input))  # PyTorch: k=0 too
-    d = _norm_dim(dim, input.ndim)
+    d = norm_dim(dim, input.ndim)
     order = _order(input.numpy(), d, descending=largest)
     idx = order[(slice(None),) * d + (slice(0, k),)]
     return ValuesIndices(gather(input, d, idx), from_numpy(np.ascontiguousarray(idx)))

@@ -19,8 +19,23 @@ import numpy.typing as npt
 from minigrad._kernels import memory_owner, quiet
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device, device, parse_to
+from minigrad.dtypes import F32_OVERFLOW, default_dtype_for, resolve_dtype, result_dtype
+from minigrad.dtypes import DTypeLike as DTypeLike  # re-exported: the annotation of every dtype= argument
+from minigrad.dtypes import bool_ as bool_
+from minigrad.dtypes import float32 as float32
+from minigrad.dtypes import float64 as float64
+from minigrad.dtypes import int64 as int64
 from minigrad.errors import DeviceError, DimensionError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.grad_mode import _inference, _mode
+from minigrad.shapes import (
+    check_broadcast,
+    check_broadcast_to,
+    infer_reshape,
+    norm_dim,
+    norm_dims,
+    reduced_shape,
+    shape_arg,
+)
 
 if TYPE_CHECKING:
     from minigrad.ops import Function
@@ -38,42 +53,8 @@ def run_backward(*args: Any, **kwargs: Any) -> None:
     raise MinigradError("the autograd engine is not loaded: import minigrad")
 
 Array: TypeAlias = npt.NDArray[Any]
-DTypeLike: TypeAlias = Union[np.dtype[Any], type, str, None]
 Scalar: TypeAlias = Union[int, float, bool]
 TensorLike: TypeAlias = Union["Tensor", Scalar, Array, Sequence[Any]]
-
-float32: np.dtype[np.float32] = np.dtype(np.float32)
-float64: np.dtype[np.float64] = np.dtype(np.float64)
-int64: np.dtype[np.int64] = np.dtype(np.int64)
-bool_: np.dtype[np.bool_] = np.dtype(np.bool_)
-_CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2}
-_F32_OVERFLOW = 3.4028235677973366e38  # the smallest float64 that rounds to inf in float32
-
-
-def _resolve_dtype(dtype: DTypeLike) -> np.dtype[Any]:
-    try:
-        dt = np.dtype(dtype)
-    except TypeError as e:
-        raise InvalidParameterError(f"dtype={dtype!r} is not a dtype") from e
-    if dt not in (float32, float64, int64, bool_):
-        raise InvalidParameterError(
-            f"dtype={dt} is not supported; use float32, float64, int64 or bool"
-        )
-    return dt
-
-
-def _default_dtype(dt: np.dtype[Any]) -> np.dtype[Any]:
-    """The dtype minigrad gives data of numpy dtype ``dt`` when none is asked for."""
-    if dt in (float64, bool_):
-        return dt
-    if dt.kind == "f":
-        return float32
-    if dt.kind in "iu":
-        return int64
-    raise InvalidParameterError(
-        f"data of dtype {dt} cannot become a tensor; give numbers (float, int or bool)"
-    )
-
 
 def _to_array(data: Any, dtype: DTypeLike) -> Array:
     if isinstance(data, Tensor):
@@ -93,62 +74,14 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
             arr = quiet(np.asarray, arr, get_default_dtype())
     if arr.dtype == object or arr.dtype.kind in "USVOc":
         raise TypeError(f"cannot make a tensor from data of dtype {arr.dtype}")
-    target = _default_dtype(arr.dtype) if dtype is None else _resolve_dtype(dtype)
+    target = default_dtype_for(arr.dtype) if dtype is None else resolve_dtype(dtype)
     # quiet: 1e300 as float32 is inf without a RuntimeWarning, as in PyTorch
     return quiet(np.array, arr, target)
 
 
-def _norm_dim(dim: int, ndim: int) -> int:
-    if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
-        raise TypeError(f"dim must be an int, got {dim!r}")
-    n = max(ndim, 1)
-    if not -n <= dim < n:
-        raise DimensionError(
-            f"dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
-        )
-    return int(dim) % n
-
-
-def _norm_dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...] | None:
-    """Normalize a reduction's ``dim`` to a sorted tuple of non-negative ints (None: all)."""
-    if dim is None:
-        return None
-    if isinstance(dim, (int, np.integer)):
-        dims: tuple[Any, ...] = (dim,)
-    elif isinstance(dim, (tuple, list)):
-        if not dim:  # PyTorch: an empty dim list reduces over every dim
-            return None
-        dims = tuple(dim)
-    else:
-        raise TypeError(f"dim must be an int or a tuple of ints, got {dim!r}")
-    out = tuple(sorted({_norm_dim(d, ndim) for d in dims}))
-    if len(out) != len(dims):
-        raise DimensionError(f"dim {dim} appears multiple times in the list of dims")
-    return out if ndim > 0 else ()
-
-
-def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    for s in shape:
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise TypeError(f"shape entries must be ints, got {shape!r}")
-    return tuple(int(s) for s in shape)
-
-
 def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
-    """Cast two tensors to PyTorch's result type.
-
-    Higher category wins (bool < int < float); within a category the
-    dimensioned tensor wins over a 0-d one, otherwise the wider dtype.
-    """
-    ca, cb = _CATEGORY[a.dtype.kind], _CATEGORY[b.dtype.kind]
-    if ca != cb:
-        dt = a.dtype if ca > cb else b.dtype
-    elif (a.ndim == 0) != (b.ndim == 0):
-        dt = b.dtype if a.ndim == 0 else a.dtype
-    else:
-        dt = np.promote_types(a.dtype, b.dtype)
+    """Cast two tensors to PyTorch's result type (:func:`minigrad.dtypes.result_dtype`)."""
+    dt = result_dtype(a.dtype, a.ndim == 0, b.dtype, b.ndim == 0)
     return (a if a.dtype == dt else a.astype(dt)), (b if b.dtype == dt else b.astype(dt))
 
 
@@ -163,7 +96,7 @@ def _lift(value: Any, like: Tensor) -> Tensor:
     if isinstance(value, float):  # also numpy floating scalars
         if dt.kind != "f":
             dt = get_default_dtype()
-        if dt == float32 and abs(value) >= _F32_OVERFLOW:  # beyond float32: inf, without numpy's cast warning
+        if dt == float32 and abs(value) >= F32_OVERFLOW:  # beyond float32: inf, without numpy's cast warning
             value = math.copysign(math.inf, value)
     elif isinstance(value, (bool, np.bool_)):
         pass
@@ -287,7 +220,7 @@ class Tensor:
         """The shape, or the size of one dim."""
         if dim is not None and self.ndim == 0:
             raise DimensionError(f"size(): dim {dim!r} was given, but the tensor is 0-d and has no dims")
-        return self.shape if dim is None else self.shape[_norm_dim(dim, self.ndim)]
+        return self.shape if dim is None else self.shape[norm_dim(dim, self.ndim)]
 
     def numel(self) -> int:
         """Number of elements."""
@@ -362,7 +295,7 @@ class Tensor:
         """A copy converted to ``dtype`` (differentiable between float dtypes)."""
         from minigrad.ops import Cast
 
-        dt = _resolve_dtype(dtype)
+        dt = resolve_dtype(dtype)
         if dt == self.dtype:
             return self
         if self.requires_grad and dt.kind != "f":
@@ -401,7 +334,7 @@ class Tensor:
             TypeError: arguments that fit none of PyTorch's forms.
         """
         dtype, copy = parse_to(args, kwargs, "Tensor.to")
-        dt = self.dtype if dtype is None else _resolve_dtype(dtype)
+        dt = self.dtype if dtype is None else resolve_dtype(dtype)
         out = self.astype(dt)
         if copy and out is self:
             from minigrad.ops import Cast
@@ -531,11 +464,9 @@ class Tensor:
         except ValueError as e:
             if isinstance(e, MinigradError):
                 raise
-            if "broadcast" not in str(e):  # numpy's "Integers to negative integer powers ..."
-                raise InvalidParameterError(f"{op.__name__.lower()}: {e}") from None
-            raise ShapeError(
-                f"{op.__name__.lower()}: shapes {a.shape} and {b.shape} cannot be broadcast together"
-            ) from None
+            check_broadcast(op.__name__.lower(), a.shape, b.shape)
+            # numpy's other ValueError here: "Integers to negative integer powers are not allowed"
+            raise InvalidParameterError(f"{op.__name__.lower()}: {e}") from None
 
     def __add__(self, other: Any) -> Tensor:
         return self._binary(other, _ops.Add)
@@ -651,11 +582,7 @@ class Tensor:
         except TypeError as e:  # numpy's UFuncTypeError
             raise MinigradError(f"in-place {ufunc.__name__}: {e}") from None
         except ValueError as e:
-            if "broadcast" in str(e):
-                other_shape = np.shape(value)
-                raise ShapeError(
-                    f"in-place {ufunc.__name__}: shape {other_shape} cannot be broadcast to {self.shape}"
-                ) from None
+            check_broadcast_to(f"in-place {ufunc.__name__}", np.shape(value), self.shape)
             raise MinigradError(f"in-place {ufunc.__name__}: {e}") from None
 
     def __iadd__(self, other: Any) -> Tensor:
@@ -955,7 +882,7 @@ class Tensor:
     def sum(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Sum over ``dim`` (int, tuple, negative; None = all). Bool/int sum to int64."""
         t = self if self.dtype.kind == "f" else from_numpy(self._array.astype(int64))
-        return _ops.Sum.apply(t, dims=_norm_dims(dim, self.ndim), keepdim=keepdim)
+        return _ops.Sum.apply(t, dims=norm_dims(dim, self.ndim), keepdim=keepdim)
 
     def _count(self, dims: tuple[int, ...] | None) -> int:
         if dims is None:
@@ -970,7 +897,7 @@ class Tensor:
         """
         if self.dtype.kind != "f":
             raise MinigradError(f"mean(): input dtype must be floating point, got {self.dtype}")
-        return _ops.Mean.apply(self, dims=_norm_dims(dim, self.ndim), keepdim=keepdim)
+        return _ops.Mean.apply(self, dims=norm_dims(dim, self.ndim), keepdim=keepdim)
 
     def var(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False,
             correction: builtins.float = 1, *, unbiased: builtins.bool | None = None) -> Tensor:
@@ -994,7 +921,7 @@ class Tensor:
             raise MinigradError(f"{fn}(): std and var only support floating point dtypes, got {self.dtype}")
         if unbiased is not None:
             correction = 1 if unbiased else 0
-        dims = _norm_dims(dim, self.ndim)
+        dims = norm_dims(dim, self.ndim)
         count = self._count(dims)
         if count - correction <= 0:
             warnings.warn(
@@ -1017,7 +944,7 @@ class Tensor:
         return where(zero, 0.0, where(zero, 1.0, v).sqrt())
 
     def _extreme(self, op: type[Function], dim: int | Sequence[int] | None, keepdim: builtins.bool) -> Tensor:
-        dims = _norm_dims(dim, self.ndim)
+        dims = norm_dims(dim, self.ndim)
         first = isinstance(dim, (int, np.integer))
         return op.apply(self, dims=dims, keepdim=keepdim, first=first)
 
@@ -1036,13 +963,13 @@ class Tensor:
 
     def amax(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Max over ``dim`` with the gradient shared evenly among ties."""
-        dims = _norm_dims(dim, self.ndim)  # explicit dims: amax's NaN gradient differs from max()'s
+        dims = norm_dims(dim, self.ndim)  # explicit dims: amax's NaN gradient differs from max()'s
         return _ops.Max.apply(self, dims=tuple(range(self.ndim)) if dims is None else dims, keepdim=keepdim,
                               first=False)
 
     def amin(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Min over ``dim`` with the gradient shared evenly among ties."""
-        dims = _norm_dims(dim, self.ndim)
+        dims = norm_dims(dim, self.ndim)
         return _ops.Min.apply(self, dims=tuple(range(self.ndim)) if dims is None else dims, keepdim=keepdim,
                               first=False)
 
@@ -1052,7 +979,7 @@ class Tensor:
         if dim is None:
             out = np.asarray(fn(self._array))
             return from_numpy(out.reshape((1,) * self.ndim) if keepdim else out.astype(int64))
-        d = _norm_dim(dim, self.ndim)
+        d = norm_dim(dim, self.ndim)
         if self.ndim == 0:
             return from_numpy(np.asarray(0, dtype=int64))
         return from_numpy(np.asarray(fn(self._array, axis=d, keepdims=keepdim)).astype(int64))
@@ -1072,26 +999,26 @@ class Tensor:
         """
         if isinstance(dim, (tuple, list)) and not dim:
             raise DimensionError("logsumexp: dim must name at least one dim, got ()")
-        dims = _norm_dims(dim, self.ndim)
+        dims = norm_dims(dim, self.ndim)
         m = np.max(self._array, axis=dims, keepdims=True) if self._array.size else np.zeros(())
         m = np.where(np.isfinite(m), m, 0).astype(self.dtype)
         shift = from_numpy(m)
         out = (self - shift).exp().sum(dims, keepdim=True).log() + shift
-        return out if keepdim else out.reshape(_reduced_shape(self.shape, dims))
+        return out if keepdim else out.reshape(reduced_shape(self.shape, dims))
 
     def softmax(self, dim: int) -> Tensor:
         """exp(x) / sum(exp(x)) along ``dim``, computed stably."""
         if self.ndim == 0:
-            _norm_dim(dim, 0)  # only 0 and -1 name the dim of a 0-d tensor
+            norm_dim(dim, 0)  # only 0 and -1 name the dim of a 0-d tensor
             return self.reshape(1).softmax(0).reshape(())
-        return _ops.Softmax.apply(self._floating(), dim=_norm_dim(dim, self.ndim))
+        return _ops.Softmax.apply(self._floating(), dim=norm_dim(dim, self.ndim))
 
     def log_softmax(self, dim: int) -> Tensor:
         """x - logsumexp(x) along ``dim``, computed stably."""
         if self.ndim == 0:
-            _norm_dim(dim, 0)
+            norm_dim(dim, 0)
             return self.reshape(1).log_softmax(0).reshape(())
-        return _ops.LogSoftmax.apply(self._floating(), dim=_norm_dim(dim, self.ndim))
+        return _ops.LogSoftmax.apply(self._floating(), dim=norm_dim(dim, self.ndim))
 
     # ------------------------------------------------------------ shape
 
@@ -1101,20 +1028,20 @@ class Tensor:
         Raises:
             ShapeError: the element counts differ.
         """
-        target = _shape_arg(shape)
+        target = shape_arg(shape)
         if target == self.shape:
             return self
-        return self._view(_ops.Reshape.apply(self, shape=_infer_shape(target, self._array.size, self.shape)))
+        return self._view(_ops.Reshape.apply(self, shape=infer_reshape(target, self._array.size, self.shape)))
 
     view = reshape
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Merge dims ``start_dim..end_dim`` into one."""
         if self.ndim == 0:
-            _norm_dim(start_dim, 0)
-            _norm_dim(end_dim, 0)
+            norm_dim(start_dim, 0)
+            norm_dim(end_dim, 0)
             return self.reshape(1)
-        s, e = _norm_dim(start_dim, self.ndim), _norm_dim(end_dim, self.ndim)
+        s, e = norm_dim(start_dim, self.ndim), norm_dim(end_dim, self.ndim)
         if s > e:
             raise DimensionError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
         shape = (*self.shape[:s], math.prod(self.shape[s:e + 1]), *self.shape[e + 1:])
@@ -1126,10 +1053,10 @@ class Tensor:
         Raises:
             ShapeError: ``dims`` is not a permutation of range(ndim).
         """
-        order = _shape_arg(dims)
+        order = shape_arg(dims)
         if len(order) != self.ndim:
             raise ShapeError(f"permute: got {len(order)} dims {order} for a tensor of shape {self.shape}")
-        norm = tuple(_norm_dim(d, self.ndim) for d in order)
+        norm = tuple(norm_dim(d, self.ndim) for d in order)
         if sorted(norm) != list(range(self.ndim)):
             raise ShapeError(f"permute: {order} is not a permutation of the dims of {self.shape}")
         return self._view(_ops.Permute.apply(self, dims=norm))
@@ -1137,7 +1064,7 @@ class Tensor:
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         """Swap two dims."""
         order = list(range(self.ndim))
-        a, b = _norm_dim(dim0, self.ndim), _norm_dim(dim1, self.ndim)
+        a, b = norm_dim(dim0, self.ndim), norm_dim(dim1, self.ndim)
         if self.ndim < 2 or a == b:
             return self
         order[a], order[b] = order[b], order[a]
@@ -1159,7 +1086,7 @@ class Tensor:
 
     def unsqueeze(self, dim: int) -> Tensor:
         """Insert a size-1 dim at ``dim`` (in range [-ndim-1, ndim])."""
-        d = _norm_dim(dim, self.ndim + 1)
+        d = norm_dim(dim, self.ndim + 1)
         return self.reshape((*self.shape[:d], 1, *self.shape[d:]))
 
     def squeeze(self, dim: int | Sequence[int] | None = None) -> Tensor:
@@ -1167,7 +1094,7 @@ class Tensor:
         if dim is None:
             dims = {i for i, s in enumerate(self.shape) if s == 1}
         else:
-            dims = {i for i in (_norm_dims(dim, self.ndim) or ()) if self.shape[i] == 1}
+            dims = {i for i in (norm_dims(dim, self.ndim) or ()) if self.shape[i] == 1}
         return self.reshape(tuple(s for i, s in enumerate(self.shape) if i not in dims))
 
     def expand(self, *shape: Any) -> Tensor:
@@ -1176,7 +1103,7 @@ class Tensor:
         Raises:
             ShapeError: the shapes are not broadcast-compatible.
         """
-        target = list(_shape_arg(shape))
+        target = list(shape_arg(shape))
         lead = len(target) - self.ndim
         if lead < 0 or any(s < 0 for s in target[:lead]):  # -1 only keeps an existing dim
             raise ShapeError(f"expand: cannot expand shape {self.shape} to {tuple(target)}")
@@ -1210,7 +1137,7 @@ class Tensor:
         _check_int("split", "split_size", split_size)
         if split_size <= 0:
             raise InvalidParameterError(f"split: split_size must be a positive int, got {split_size!r}")
-        d = _norm_dim(dim, self.ndim)
+        d = norm_dim(dim, self.ndim)
         lead = (slice(None),) * d
         if self.shape[d] == 0:  # PyTorch: one empty piece
             return (self[(slice(None),) * (d + 1)],)
@@ -1226,7 +1153,7 @@ class Tensor:
         _check_int("chunk", "chunks", chunks)
         if chunks <= 0:
             raise InvalidParameterError(f"chunk: chunks must be a positive int, got {chunks!r}")
-        d = _norm_dim(dim, self.ndim)
+        d = norm_dim(dim, self.ndim)
         if self.shape[d] == 0:  # PyTorch: ``chunks`` empty pieces
             return tuple(self[(slice(None),) * (d + 1)] for _ in range(chunks))
         return self.split(max(1, -(-self.shape[d] // chunks)), d)
@@ -1288,28 +1215,6 @@ class _HookHandle:
     def remove(self) -> None:
         """Unregister the hook."""
         self.hooks.pop(self.id, None)
-
-
-def _reduced_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[int, ...]:
-    if dims is None:
-        return ()
-    return tuple(s for i, s in enumerate(shape) if i not in dims)
-
-
-def _infer_shape(target: tuple[int, ...], size: int, source: tuple[int, ...]) -> tuple[int, ...]:
-    unknown = [i for i, s in enumerate(target) if s == -1]
-    if len(unknown) > 1 or any(s < -1 for s in target):
-        raise ShapeError(f"reshape: invalid target shape {target} for a tensor of shape {source}")
-    known = math.prod(s for s in target if s != -1)
-    if unknown:
-        if known == 0 or size % known:
-            raise ShapeError(
-                f"reshape: shape {target} is invalid for input of shape {source} ({size} elements)"
-            )
-        target = tuple(size // known if s == -1 else s for s in target)
-    elif known != size:
-        raise ShapeError(f"reshape: shape {target} is invalid for input of shape {source} ({size} elements)")
-    return target
 
 
 def _index(index: Any, shape: tuple[int, ...]) -> Any:
@@ -1523,7 +1428,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     ref = ts[0]
     if ref.ndim == 0:
         raise ShapeError("cat: zero-dimensional tensor (at position 0) cannot be concatenated; use stack")
-    d = _norm_dim(dim, ref.ndim)
+    d = norm_dim(dim, ref.ndim)
     for i, t in enumerate(ts):
         if t.ndim != ref.ndim or t.shape[:d] + t.shape[d + 1 :] != ref.shape[:d] + ref.shape[d + 1 :]:
             raise ShapeError(
@@ -1551,7 +1456,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     for i, t in enumerate(ts):
         if t.shape != ts[0].shape:
             raise ShapeError(f"stack: tensor {i} has shape {t.shape}, but tensor 0 has shape {ts[0].shape}")
-    d = _norm_dim(dim, ts[0].ndim + 1)
+    d = norm_dim(dim, ts[0].ndim + 1)
     return cat([t.unsqueeze(d) for t in ts], d)
 
 

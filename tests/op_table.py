@@ -530,11 +530,11 @@ def _pair(first: Any, second: Any) -> Any:
 
 def _var_centered(a: Any, dim: Any, keepdim: bool, correction: int) -> Any:
     from minigrad.ops import Var
-    from minigrad.tensor import _norm_dims
+    from minigrad.shapes import norm_dims
 
     if a.dtype.kind != "f":
         return a.var()  # refused, as every variance of integers is (the internal path is for floats)
-    return Var.apply(a, dims=_norm_dims(dim, a.ndim), keepdim=keepdim, correction=correction, centered=True)
+    return Var.apply(a, dims=norm_dims(dim, a.ndim), keepdim=keepdim, correction=correction, centered=True)
 
 
 def _second_moment_torch(a: Any, dim: Any, keepdim: bool, correction: int) -> Any:

@@ -18,9 +18,10 @@ import numpy as np
 from minigrad import _module_calls
 from minigrad.autograd import no_grad
 from minigrad.device import parse_to
+from minigrad.dtypes import resolve_dtype
 from minigrad.errors import InvalidParameterError, MinigradError
 from minigrad.nn import _checks
-from minigrad.tensor import Array, Tensor, TensorLike, _resolve_dtype, float32, float64, from_numpy
+from minigrad.tensor import Array, Tensor, TensorLike, float32, float64, from_numpy
 
 __all__ = ["IncompatibleKeys", "Module", "Parameter"]
 
@@ -379,7 +380,7 @@ class Module:
         dtype, _ = parse_to(args, kwargs, "Module.to")
         if dtype is None:
             return self
-        dt = _resolve_dtype(dtype)
+        dt = resolve_dtype(dtype)
         if dt.kind != "f":
             raise InvalidParameterError(f"Module.to only accepts floating dtypes, got dtype={dt}")
         for m in self.modules():
