@@ -10,7 +10,7 @@ from __future__ import annotations
 import builtins
 import math
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
 import numpy as np
@@ -541,17 +541,20 @@ class Tensor:
     def __abs__(self) -> Tensor:
         return self.abs()
 
-    def _write(self, update: Callable[[Array], Array | None]) -> Tensor:
+    def _write(self, update: Callable[[Array], Array | None] | None = None) -> Tensor:
         """Change this tensor's values in place: the one path of every in-place write.
 
         ``update(array)`` writes into the array (floating-point warnings off,
         as PyTorch's kernels are silent) or returns a new array to hold
-        instead. Bumping the version lets backward detect that a tensor it
-        saved was changed after use.
+        instead; without ``update``, a write already made through
+        :meth:`numpy` (an optimizer's fused step) is recorded. Either way
+        the version is bumped, so backward detects that a tensor it saved
+        was changed after use. This is the only place the version changes.
         """
-        new = quiet(update, self.numpy())
-        if new is not None:
-            self._array = new
+        if update is not None:
+            new = quiet(update, self.numpy())
+            if new is not None:
+                self._array = new
         self._version += 1
         return self
 
@@ -1324,6 +1327,26 @@ def from_numpy(array: Array) -> Tensor:
     if _inference.threads and _mode.inference:
         t._inference = INFERENCE
     return t
+
+
+def reset_grads(tensors: Iterable[Tensor], set_to_none: bool = True) -> None:
+    """Reset the ``.grad`` of each tensor: ``Module.zero_grad`` and ``Optimizer.zero_grad``.
+
+    ``set_to_none=True`` (PyTorch's default) drops it; False zeros it in
+    place (a version bump), after detaching a gradient built with
+    ``create_graph`` from its graph.
+    """
+    for t in tensors:
+        g = t.grad
+        if g is None:
+            continue
+        if set_to_none:
+            t.grad = None
+            continue
+        if g.grad_fn is not None:
+            g = t.grad = g.detach()
+        g.requires_grad_(False)
+        g.zero_()
 
 
 def made_in_inference(array: Array, inputs: tuple[Tensor, ...]) -> int:

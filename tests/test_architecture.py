@@ -67,3 +67,18 @@ def test_every_primitive_documents_its_derivative() -> None:
     for cls in primitives:
         assert cls.__doc__ and cls.__doc__.strip(), f"{cls.__name__} has no docstring"
         assert "backward" in vars(cls) or any("backward" in vars(b) for b in cls.__mro__[1:-2]), cls
+
+
+def test_only_the_tensor_bumps_version_counters() -> None:
+    """Every in-place write goes through Tensor._write (issue 11): nobody else counts versions."""
+    pattern = re.compile(r"\._version\s*(\+=|-=|=\s*[^=0\s])")
+    assert pattern.search("p._version += 1") and pattern.search("t._version = v + 1")
+    assert not any(map(pattern.search, ("out._version = 0", "p._version == v", "event(file_version=V)")))
+    hits = [
+        f"{path.relative_to(PACKAGE)}:{i}: {line.strip()}"
+        for path in PACKAGE.rglob("*.py")
+        if path.name != "tensor.py"
+        for i, line in enumerate(path.read_text().splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert hits == []

@@ -21,7 +21,7 @@ from minigrad.device import parse_to
 from minigrad.dtypes import resolve_dtype
 from minigrad.errors import InvalidParameterError, MinigradError
 from minigrad.nn import _checks
-from minigrad.tensor import Array, Tensor, TensorLike, float32, float64, from_numpy
+from minigrad.tensor import Array, Tensor, TensorLike, float32, float64, from_numpy, reset_grads
 
 __all__ = ["IncompatibleKeys", "Module", "Parameter"]
 
@@ -343,17 +343,7 @@ class Module:
         """Reset every parameter's gradient, as PyTorch: drop it (``set_to_none=True``, the default), or
         zero it in place, first detaching one built with ``create_graph`` from its graph.
         """
-        for p in self.parameters():
-            g = p.grad
-            if g is None:
-                continue
-            if set_to_none:
-                p.grad = None
-                continue
-            if g.grad_fn is not None:
-                g = p.grad = g.detach()
-            g.requires_grad_(False)
-            g.zero_()
+        reset_grads(self.parameters(), set_to_none)
 
     def apply(self: M, fn: Callable[[Module], Any]) -> M:
         """Call ``fn`` on every child (recursively, children first) and then on self; returns self."""

@@ -238,13 +238,13 @@ class LBFGS(Optimizer):
             x = p.numpy()
             piece = update[offset: offset + x.size].reshape(x.shape)
             add_(x, piece, float(step_size), self._scratch.get(x))
-            p._version += 1
+            p._write()
             offset += x.size
 
     def _set_params(self, values: list[Array]) -> None:
         for p, v in zip(self._params, values, strict=True):
             np.copyto(p.numpy(), v)
-            p._version += 1
+            p._write()
 
     @no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:

@@ -114,7 +114,7 @@ def clip_grads_with_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float
     for p in params:
         g = p.grad.numpy()  # type: ignore[union-attr]
         quiet(np.multiply, g, coef.astype(g.dtype), g)  # inf * 0 is nan, silently, as in PyTorch
-        p.grad._version += 1  # type: ignore[union-attr]
+        p.grad._write()  # type: ignore[union-attr]
 
 
 def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm_type: float = 2.0,
@@ -168,4 +168,4 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float,
         if p.grad is not None:
             g = p.grad.numpy()
             np.clip(g, -clip_value, clip_value, out=g)
-            p.grad._version += 1
+            p.grad._write()
