@@ -23,6 +23,7 @@ from minigrad import (
     onnx,
     optim,
     safetensors,
+    selection,  # noqa: F401  (what the Tensor's sort/cumsum/gather methods call: it fills tensor._providers)
     testing,
     utils,
     viz,

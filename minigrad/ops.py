@@ -23,13 +23,13 @@ differentiated by the engine walking through these primitives.
 
 from __future__ import annotations
 
-import itertools
 import math
 from typing import Any, ClassVar
 
 import numpy as np
 
 from minigrad import _kernels
+from minigrad._clock import tick as _tick
 from minigrad._kernels import QUIET
 from minigrad._window_kernels import Pairs, col2im, im2col, pad_array, padded, window_counts
 from minigrad.errors import MinigradError, ShapeError
@@ -104,7 +104,7 @@ class Function:
                 versions.append(t._version)
             fn.parents = inputs
             fn.versions = versions
-            fn.seq = next(_sequence)
+            fn.seq = next(_tick)
             out.requires_grad = True
             out._ctx = fn
         else:
@@ -133,7 +133,6 @@ class Function:
 
 _new = object.__new__
 _set_errstate, _reset_errstate = _kernels.set_errstate, _kernels.reset_errstate
-_sequence = itertools.count()
 
 
 def _const(value: float, like: Tensor) -> Tensor:

@@ -9,12 +9,14 @@ came from. The :class:`~minigrad.tensor.Tensor` methods of the same names call t
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from minigrad import ops
+from minigrad import tensor as _tensor
 from minigrad.errors import DimensionError, InvalidParameterError, ShapeError
 from minigrad.shapes import norm_dim, norm_dims
 from minigrad.tensor import Array, DTypeLike, Tensor, from_numpy
@@ -202,3 +204,6 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     order = _order(input.numpy(), d, descending=largest)
     idx = order[(slice(None),) * d + (slice(0, k),)]
     return ValuesIndices(gather(input, d, idx), from_numpy(np.ascontiguousarray(idx)))
+
+
+_tensor._providers.selection = sys.modules[__name__]  # what the Tensor methods of these names call

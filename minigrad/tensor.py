@@ -11,7 +11,8 @@ import builtins
 import math
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias, Union
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, TypeAlias, Union, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -44,13 +45,19 @@ _new = object.__new__
 INFERENCE, ALIAS = 2, 1  # values of Tensor._inference (see the class)
 
 
-def run_backward(*args: Any, **kwargs: Any) -> None:
-    """The engine's ``backward``, which replaces this placeholder when minigrad.autograd is imported.
+class _Providers:
+    """What Tensor methods call in the modules built on the Tensor.
 
-    The engine imports this module, so this module reaches the engine through
-    this name rather than an import (no import circle).
+    Those modules import this one, so it imports none of them (no import
+    circle but tensor <-> ops): each fills its entry when it is imported,
+    and ``import minigrad`` imports them all.
     """
-    raise MinigradError("the autograd engine is not loaded: import minigrad")
+
+    backward: Callable[..., None]  # minigrad.autograd.engine.backward
+    selection: ModuleType  # minigrad.selection: scans, flips, gather/scatter, sorting
+
+
+_providers = _Providers()
 
 Array: TypeAlias = npt.NDArray[Any]
 Scalar: TypeAlias = Union[int, float, bool]
@@ -426,7 +433,7 @@ class Tensor:
         See :func:`minigrad.autograd.backward`; ``gradient`` is required unless
         this tensor has a single element.
         """
-        run_backward(self, None if gradient is None else [gradient], retain_graph, create_graph)
+        _providers.backward(self, None if gradient is None else [gradient], retain_graph, create_graph)
 
     def register_hook(self, fn: Callable[[Tensor], Tensor | None]) -> _HookHandle:
         """Call ``fn(grad)`` when this tensor's gradient is computed.
@@ -1174,37 +1181,37 @@ class Tensor:
 
     def cumsum(self, dim: int, *, dtype: DTypeLike = None) -> Tensor:
         """Running sums along ``dim``; see :func:`minigrad.selection.cumsum`."""
-        return _selection.cumsum(self, dim, dtype=dtype)
+        return cast(Tensor, _providers.selection.cumsum(self, dim, dtype=dtype))
 
     def flip(self, dims: int | Sequence[int]) -> Tensor:
         """Reverse the order along ``dims``; see :func:`minigrad.selection.flip`."""
-        return _selection.flip(self, dims)
+        return cast(Tensor, _providers.selection.flip(self, dims))
 
     def unfold(self, dimension: int, size: int, step: int) -> Tensor:
         """Slices of length ``size``, ``step`` apart; see :func:`minigrad.selection.unfold`."""
-        return _selection.unfold(self, dimension, size, step)
+        return cast(Tensor, _providers.selection.unfold(self, dimension, size, step))
 
     def gather(self, dim: int, index: Tensor) -> Tensor:
         """Values picked along ``dim`` by ``index``; see :func:`minigrad.selection.gather`."""
-        return _selection.gather(self, dim, index)
+        return cast(Tensor, _providers.selection.gather(self, dim, index))
 
     def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
         """A copy with ``src`` added at ``index``; see :func:`minigrad.selection.scatter_add`."""
-        return _selection.scatter_add(self, dim, index, src)
+        return cast(Tensor, _providers.selection.scatter_add(self, dim, index, src))
 
     def sort(self, dim: int = -1, descending: builtins.bool = False, stable: builtins.bool = False) -> Any:
         """``(values, indices)`` sorted along ``dim``; see :func:`minigrad.selection.sort`."""
-        return _selection.sort(self, dim, descending, stable)
+        return _providers.selection.sort(self, dim, descending, stable)
 
     def argsort(self, dim: int = -1, descending: builtins.bool = False,
                 stable: builtins.bool = False) -> Tensor:
         """Indices that sort along ``dim``; see :func:`minigrad.selection.argsort`."""
-        return _selection.argsort(self, dim, descending, stable)
+        return cast(Tensor, _providers.selection.argsort(self, dim, descending, stable))
 
     def topk(self, k: int, dim: int = -1, largest: builtins.bool = True,
              sorted: builtins.bool = True) -> Any:  # noqa: A002 - PyTorch's name
         """``(values, indices)`` of the k largest along ``dim``; see :func:`minigrad.selection.topk`."""
-        return _selection.topk(self, k, dim, largest, sorted)
+        return _providers.selection.topk(self, k, dim, largest, sorted)
 
 
 class _HookHandle:
@@ -1490,4 +1497,3 @@ def _check_tensors(fn: str, ts: list[Any]) -> None:
 
 
 from minigrad import ops as _ops  # noqa: E402  (ops builds on Tensor; imported last)
-from minigrad import selection as _selection  # noqa: E402  (built on Tensor and ops)

@@ -324,6 +324,4 @@ def grad(
     return tuple(result)
 
 
-# Tensor.backward calls the engine through this name: tensor.py cannot import this
-# module (which imports it) without an import circle.
-_tensor.run_backward = backward
+_tensor._providers.backward = backward  # what Tensor.backward calls (see tensor._Providers)
