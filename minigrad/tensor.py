@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, Union, cast
 import numpy as np
 import numpy.typing as npt
 
+from minigrad._format import tensor_repr
 from minigrad._kernels import memory_owner, quiet
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device, device, parse_to
@@ -37,6 +38,7 @@ from minigrad.shapes import (
     reduced_shape,
     shape_arg,
 )
+from minigrad.viz import tensor_html
 
 if TYPE_CHECKING:
     from minigrad.ops import Function
@@ -300,14 +302,12 @@ class Tensor:
 
     def astype(self, dtype: DTypeLike) -> Tensor:
         """A copy converted to ``dtype`` (differentiable between float dtypes)."""
-        from minigrad.ops import Cast
-
         dt = resolve_dtype(dtype)
         if dt == self.dtype:
             return self
         if self.requires_grad and dt.kind != "f":
             return from_numpy(self._array.astype(dt))
-        return Cast.apply(self, dtype=dt)
+        return _ops.Cast.apply(self, dtype=dt)
 
     # -------------------------------------------- devices and to() (PyTorch's CPU-only subset)
 
@@ -344,9 +344,7 @@ class Tensor:
         dt = self.dtype if dtype is None else resolve_dtype(dtype)
         out = self.astype(dt)
         if copy and out is self:
-            from minigrad.ops import Cast
-
-            return Cast.apply(self, dtype=dt)  # a same-dtype Cast is a differentiable copy
+            return _ops.Cast.apply(self, dtype=dt)  # a same-dtype Cast is a differentiable copy
         return out
 
     def float(self) -> Tensor:
@@ -415,14 +413,10 @@ class Tensor:
         return id(self)
 
     def __repr__(self) -> str:
-        from minigrad._format import tensor_repr
-
         return tensor_repr(self)
 
     def _repr_html_(self) -> str:
-        from minigrad.viz import tensor_html  # Jupyter: values, statistics and the graph's picture
-
-        return tensor_html(self)
+        return tensor_html(self)  # Jupyter: values, statistics and the graph's picture
 
     # ------------------------------------------------------------ autograd
 
