@@ -9,6 +9,12 @@ PyTorch's, so ``python -m minigrad.compat script.py`` runs PyTorch scripts.
 
 # As `torch.nn` after `import torch`, the subpackages are attributes: mg.nn, mg.optim, mg.data,
 # mg.utils, and the CPU-only answers of mg.cuda, mg.backends, mg.accelerator, mg.distributed, mg.onnx.
+# PyTorch's functions: elementwise math, reductions, shapes, products, indexing, grids, sampling
+# The Tensor first: as it loads it binds the function modules behind its methods, and those
+# import minigrad.factories, which must not be half-imported then (amp, below, imports it).
+from minigrad import tensor as _tensor  # noqa: F401
+
+# isort: split
 from minigrad import (
     _malloc,  # noqa: F401  (side effect: see minigrad/_malloc.py)
     accelerator,
@@ -19,22 +25,56 @@ from minigrad import (
     data,
     distributed,
     distributions,
+    linalg,
     nn,
     onnx,
     optim,
+    return_types,
     safetensors,
     selection,  # noqa: F401  (what the Tensor's sort/cumsum/gather methods call: it fills tensor._providers)
     testing,
     utils,
     viz,
 )
+from minigrad import grids as _grids
+from minigrad import indexing as _indexing
+from minigrad import matrix_ops as _matrix_ops
+from minigrad import pointwise as _pointwise
+from minigrad import reduction_functions as _reduction_functions
+from minigrad import reductions as _reductions
+from minigrad import sampling as _sampling
+from minigrad import shape_ops as _shape_ops
 from minigrad._compile import compile  # noqa: A004 - PyTorch's name
+from minigrad._format import set_printoptions
 from minigrad.amp import autocast, is_autocast_enabled
 from minigrad.anomaly import detect_anomaly
 from minigrad.autograd import functional as _autograd_functional  # noqa: F401  (torch.autograd.functional)
 from minigrad.autograd import grad as grad
 from minigrad.default_dtype import get_default_dtype, set_default_dtype
 from minigrad.device import device, get_default_device, set_default_device
+from minigrad.dtypes import (
+    bfloat16,
+    bool,  # noqa: A004
+    byte,
+    can_cast,
+    char,
+    double,
+    dtype,
+    finfo,
+    float,  # noqa: A004
+    float16,
+    half,
+    iinfo,
+    int,  # noqa: A004
+    int8,
+    int16,
+    int32,
+    is_floating_point,
+    long,
+    promote_types,
+    short,
+    uint8,
+)
 from minigrad.errors import (
     DeviceError,
     DimensionError,
@@ -72,19 +112,54 @@ from minigrad.grad_mode import (
     set_grad_enabled,
 )
 from minigrad.gradcheck import gradcheck, gradgradcheck
+from minigrad.grids import *  # noqa: F403
+from minigrad.indexing import *  # noqa: F403
+from minigrad.matrix_ops import *  # noqa: F403
+from minigrad.pointwise import *  # noqa: F403
 from minigrad.profiler import profile
-from minigrad.random import Generator, manual_seed
+from minigrad.random import (
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
+from minigrad.reduction_functions import *  # noqa: F403
+from minigrad.reductions import *  # noqa: F403
+from minigrad.sampling import *  # noqa: F403
+from minigrad.selection import gather, scatter_add
 from minigrad.serialization import load, save
+from minigrad.settings import (
+    are_deterministic_algorithms_enabled,
+    get_deterministic_debug_mode,
+    get_float32_matmul_precision,
+    get_num_interop_threads,
+    get_num_threads,
+    is_deterministic_algorithms_warn_only_enabled,
+    set_deterministic_debug_mode,
+    set_float32_matmul_precision,
+    set_num_interop_threads,
+    set_num_threads,
+    use_deterministic_algorithms,
+)
+from minigrad.shape_ops import *  # noqa: F403
+from minigrad.size import Size
 from minigrad.statistics import std, std_mean, var, var_mean
 from minigrad.tensor import (
     Tensor,
+    as_tensor,
     bool_,
     cat,
     float32,
     float64,
     from_numpy,
     int64,
+    is_tensor,
     matmul,
+    numel,
+    result_type,
     stack,
     tensor,
     where,
@@ -107,3 +182,21 @@ __all__ = [
     "safetensors", "testing", "distributions", "inference_mode", "is_inference_mode_enabled",
     "amp", "autocast", "cpu", "is_autocast_enabled",
 ]  # fmt: skip
+__all__ += [
+    "default_generator", "gather", "get_rng_state", "initial_seed", "linalg", "return_types", "scatter_add",
+    "seed", "set_rng_state",
+]  # fmt: skip
+__all__ += [  # PyTorch's dtype names and queries, and the function modules' functions
+    "as_tensor", "bfloat16", "bool", "byte", "can_cast", "char", "double", "finfo", "float", "float16",
+    "half", "iinfo", "int", "int8", "int16", "int32", "is_floating_point", "is_tensor", "long",
+    "promote_types", "result_type", "short", "uint8",
+]  # fmt: skip
+__all__ += [  # shapes, printing and the process-wide switches PyTorch scripts set
+    "Size", "are_deterministic_algorithms_enabled", "dtype", "get_deterministic_debug_mode",
+    "get_num_threads", "is_deterministic_algorithms_warn_only_enabled", "numel",
+    "set_deterministic_debug_mode", "set_num_threads", "set_printoptions", "use_deterministic_algorithms",
+    "get_float32_matmul_precision", "get_num_interop_threads", "set_float32_matmul_precision",
+    "set_num_interop_threads",
+]  # fmt: skip
+__all__ += [name for module in (_grids, _indexing, _matrix_ops, _pointwise, _reduction_functions, _reductions,
+                                _sampling, _shape_ops) for name in module.__all__]

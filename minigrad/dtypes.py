@@ -1,46 +1,226 @@
-"""Dtype rules: the dtypes a tensor may hold, how a requested dtype resolves, how dtypes promote.
+"""Dtype rules: PyTorch's dtype names, how a requested dtype resolves and how dtypes promote.
 
-minigrad's dtypes are numpy dtypes. Data given without a dtype gets PyTorch's
-defaults (Python floats take the default dtype, float64 arrays stay float64,
-integers are int64); two tensors of different dtypes meet in PyTorch's
-result type. Python numbers are "weak" (2.0 * a float32 tensor stays
-float32): that rule is applied where a number becomes a tensor
-(``tensor._lift``). Of minigrad this module imports only the errors.
+minigrad's dtypes are numpy's (``x.dtype`` is a ``numpy.dtype``); this module
+gives them PyTorch's names (``mg.float``, ``mg.long``, ``mg.half``, ...) and
+answers PyTorch's questions about them: ``promote_types``, ``can_cast``,
+``finfo``, ``iinfo``. ``bfloat16`` exists as a name (scripts build dtype
+tables with it) but numpy has no such type, so using it raises a TypeError
+saying so. The rules the Tensor applies live here too: which dtype a
+``dtype=`` argument names (:func:`resolve_dtype`), which one data gets by
+default (:func:`default_dtype_for`) and which one two tensors meet in
+(:func:`result_dtype`). Python numbers are "weak" (2.0 * a float32 tensor
+stays float32): that rule is applied where a number becomes a tensor
+(``tensor._lift``). Of minigrad this module imports the errors and the
+default dtype only.
 """
 
 from __future__ import annotations
 
+import builtins
 from typing import Any, TypeAlias, Union
 
 import numpy as np
 
+from minigrad.default_dtype import get_default_dtype
 from minigrad.errors import InvalidParameterError
+
+__all__ = [
+    "DTYPES", "bfloat16", "bool", "byte", "can_cast", "char", "double", "dtype", "finfo", "float", "float16",
+    "float32", "float64", "half", "iinfo", "int", "int8", "int16", "int32", "int64", "is_floating_point",
+    "long", "promote_types", "short", "uint8",
+]  # fmt: skip
 
 DTypeLike: TypeAlias = Union[np.dtype[Any], type, str, None]
 
-float32: np.dtype[np.float32] = np.dtype(np.float32)
-float64: np.dtype[np.float64] = np.dtype(np.float64)
-int64: np.dtype[np.int64] = np.dtype(np.int64)
-bool_: np.dtype[np.bool_] = np.dtype(np.bool_)
-#: the dtypes a tensor may hold
-SUPPORTED = (float32, float64, int64, bool_)
+float16 = half = np.dtype(np.float16)
+float32 = float = np.dtype(np.float32)  # noqa: A001 - PyTorch's names
+float64 = double = np.dtype(np.float64)
+int8 = char = np.dtype(np.int8)
+int16 = short = np.dtype(np.int16)
+int32 = int = np.dtype(np.int32)  # noqa: A001
+int64 = long = np.dtype(np.int64)
+uint8 = byte = np.dtype(np.uint8)
+bool = bool_ = np.dtype(np.bool_)  # noqa: A001
+
+#: The dtypes a minigrad tensor can have: those numpy and PyTorch share.
+DTYPES = (bool, uint8, int8, int16, int32, int64, float16, float32, float64)
+_CATEGORY: dict[str, builtins.int] = {"b": 0, "u": 1, "i": 1, "f": 2}
 #: the smallest float64 that rounds to inf in float32
 F32_OVERFLOW = 3.4028235677973366e38
-_CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2}
+_TENSOR_TYPES = {
+    "float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor", "int64": "LongTensor",
+    "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
+    "bool": "BoolTensor",
+}  # fmt: skip
+
+
+class _Bfloat16:
+    """The name ``bfloat16``: usable as a key or in comparisons, but not as a dtype (numpy has none)."""
+
+    def __repr__(self) -> str:
+        return "minigrad.bfloat16"
+
+    @property
+    def dtype(self) -> Any:
+        raise TypeError(BFLOAT16_MESSAGE)
+
+
+BFLOAT16_MESSAGE = (
+    "bfloat16 is not available: numpy has no bfloat16 type, so minigrad cannot store or compute in it; "
+    "use float32 (or float16)"
+)
+bfloat16 = _Bfloat16()
+
+
+class _DTypeMeta(type):
+    """Makes ``isinstance(x, mg.dtype)`` true for minigrad's dtypes, which are numpy's."""
+
+    def __instancecheck__(cls, obj: object) -> builtins.bool:
+        return obj is bfloat16 or (isinstance(obj, np.dtype) and obj in DTYPES)
+
+    def __subclasscheck__(cls, sub: type) -> builtins.bool:
+        return sub is _Bfloat16 or any(sub is type(dt) for dt in DTYPES)
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("cannot create 'minigrad.dtype' instances; use the names (mg.float32, mg.long, ...)")
+
+
+class dtype(metaclass=_DTypeMeta):  # noqa: N801 - PyTorch's name
+    """The type of dtypes, as ``torch.dtype``: for ``isinstance(x, mg.dtype)`` and annotations.
+
+    minigrad's dtypes are numpy dtypes (``mg.float32 is np.dtype('float32')``),
+    so this is not their class; ``isinstance`` is true for each dtype a tensor
+    can have (``mg.float32``, ``mg.long``, ``x.dtype``, ...) and for the name
+    ``mg.bfloat16``. As in PyTorch, it cannot be called to make one.
+
+    Raises:
+        TypeError: when called.
+    """
+
+
+def is_bfloat16(dtype: object) -> builtins.bool:
+    """Whether ``dtype`` is the ``bfloat16`` name (which no tensor can have)."""
+    return dtype is bfloat16
+
+
+def category(dt: np.dtype[Any]) -> builtins.int:
+    """0 for bool, 1 for integers, 2 for floats: PyTorch promotes to the higher category."""
+    return _CATEGORY[dt.kind]
+
+
+def promote_types(type1: Any, type2: Any) -> np.dtype[Any]:
+    """The smallest dtype both can be converted to without leaving the higher one's category.
+
+    As ``torch.promote_types``: int64 with float16 is float16 (the float category
+    wins), uint8 with int8 is int16.
+    """
+    a: np.dtype[Any] = np.dtype(type1)
+    b: np.dtype[Any] = np.dtype(type2)
+    ca, cb = category(a), category(b)
+    if ca != cb:
+        return a if ca > cb else b
+    promoted: np.dtype[Any] = np.promote_types(a, b)
+    return promoted
+
+
+def can_cast(from_: Any, to: Any) -> builtins.bool:
+    """Whether a ``from_`` result may be stored in a ``to`` tensor (PyTorch: not in a lower category)."""
+    return category(np.dtype(from_)) <= category(np.dtype(to))
+
+
+def tensor_type_name(dt: np.dtype[Any]) -> str:
+    """PyTorch's legacy type string of a dtype: ``'torch.FloatTensor'`` for float32 (``x.type()``)."""
+    return "torch." + _TENSOR_TYPES[dt.name]
+
+
+def dtype_from_type_name(name: str) -> np.dtype[Any] | None:
+    """The dtype of a legacy type string (``'torch.DoubleTensor'``), or None."""
+    short = name.rsplit(".", 1)[-1]
+    for dt_name, type_name in _TENSOR_TYPES.items():
+        if type_name == short:
+            return np.dtype(dt_name)
+    return None
+
+
+class finfo:  # noqa: N801 - PyTorch's name
+    """Machine limits of a floating dtype (the default dtype when none is given), as ``torch.finfo``.
+
+    Attributes: ``bits``, ``eps``, ``max``, ``min``, ``tiny`` (= ``smallest_normal``),
+    ``resolution`` and ``dtype`` (its name).
+
+    Raises:
+        TypeError: a non-floating dtype.
+    """
+
+    def __init__(self, type: Any = None) -> None:  # noqa: A002
+        if type is None:
+            type = get_default_dtype()  # noqa: A001
+        dt = np.dtype(type)
+        if dt.kind != "f":
+            raise TypeError(f"finfo: {dt} is not a floating point dtype; use iinfo")
+        info = np.finfo(dt)
+        self.bits: builtins.int = info.bits
+        self.eps = builtins.float(info.eps)
+        self.max = builtins.float(info.max)
+        self.min = builtins.float(info.min)
+        self.tiny = self.smallest_normal = builtins.float(info.smallest_normal)
+        self.resolution = 10.0 ** -builtins.int(info.precision)  # PyTorch rounds to a power of 10
+        self.dtype = dt.name
+
+    def __repr__(self) -> str:
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
+                f"eps={self.eps:g}, "
+                f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")
+
+
+class iinfo:  # noqa: N801
+    """Limits of an integer dtype (``bits``, ``max``, ``min``, ``dtype``), as ``torch.iinfo``.
+
+    Raises:
+        TypeError: a non-integer dtype.
+    """
+
+    def __init__(self, type: Any) -> None:  # noqa: A002
+        dt = np.dtype(type)
+        if dt.kind not in "iu":
+            raise TypeError(f"iinfo: {dt} is not an integer dtype; use finfo")
+        info = np.iinfo(dt)
+        self.bits: builtins.int = info.bits
+        self.max: builtins.int = builtins.int(info.max)
+        self.min: builtins.int = builtins.int(info.min)
+        self.dtype = dt.name
+
+    def __repr__(self) -> str:
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
+
+
+
+def is_floating_point(input: Any) -> builtins.bool:  # noqa: A002
+    """True if the tensor's dtype is float16, float32 or float64."""
+    return builtins.bool(input.dtype.kind == "f")
 
 
 def resolve_dtype(dtype: DTypeLike) -> np.dtype[Any]:
-    """The numpy dtype a ``dtype=`` argument names (``mg.float32``, ``np.int64``, ``'bool'``, ...).
+    """The numpy dtype a ``dtype=`` argument names (``mg.float32``, ``np.int64``, ``'torch.FloatTensor'``).
 
     Raises:
-        InvalidParameterError: not a dtype, or one minigrad does not hold.
+        TypeError: ``bfloat16`` (numpy has no such type).
+        InvalidParameterError: not a dtype, or one a minigrad tensor cannot hold.
     """
+    if is_bfloat16(dtype):
+        raise TypeError(BFLOAT16_MESSAGE)
+    if isinstance(dtype, str) and dtype.startswith("torch."):  # x.type('torch.DoubleTensor')
+        named = dtype_from_type_name(dtype)
+        dtype = named if named is not None else dtype.removeprefix("torch.")
     try:
         dt = np.dtype(dtype)
     except TypeError as e:
         raise InvalidParameterError(f"dtype={dtype!r} is not a dtype") from e
-    if dt not in SUPPORTED:
-        raise InvalidParameterError(f"dtype={dt} is not supported; use float32, float64, int64 or bool")
+    if dt not in DTYPES:
+        raise InvalidParameterError(
+            f"dtype={dt} is not supported; use bool, uint8, int8, int16, int32, int64, float16, float32 "
+            "or float64"
+        )
     return dt
 
 
@@ -61,12 +241,8 @@ def default_dtype_for(dt: np.dtype[Any]) -> np.dtype[Any]:
     )
 
 
-def category(dt: np.dtype[Any]) -> int:
-    """0 for bool, 1 for integers, 2 for floats: PyTorch promotes to the higher category."""
-    return _CATEGORY[dt.kind]
-
-
-def result_dtype(a: np.dtype[Any], a_is_0d: bool, b: np.dtype[Any], b_is_0d: bool) -> np.dtype[Any]:
+def result_dtype(a: np.dtype[Any], a_is_0d: builtins.bool, b: np.dtype[Any],
+                 b_is_0d: builtins.bool) -> np.dtype[Any]:
     """PyTorch's result type of two tensors of dtypes ``a`` and ``b``.
 
     The higher category wins (bool < int < float); within a category a

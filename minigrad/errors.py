@@ -10,14 +10,32 @@ for bad values and shapes, ``IndexError`` for a dim or index out of range,
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 __all__ = [
     "DTypeError", "DeviceError", "DimensionError", "DomainError", "GradcheckError", "InvalidParameterError",
     "MinigradError", "ShapeError", "UnsupportedError",
 ]  # fmt: skip
 
 
+_SIZE = re.compile(r"minigrad\.Size\(\[([^\]]*)\]\)")
+
+
+def _as_tuple(match: re.Match[str]) -> str:
+    items = match.group(1)
+    return f"({items},)" if items and "," not in items else f"({items})"
+
+
 class MinigradError(RuntimeError):
     """Base class of every error minigrad raises on purpose; a ``RuntimeError``, as PyTorch's errors."""
+
+    def __init__(self, *args: Any) -> None:
+        # A message names shapes as tuples, (2, 3), whether its f-string held a tensor's
+        # mg.Size (whose str is PyTorch-style, minigrad.Size([2, 3])) or a numpy shape.
+        if args and isinstance(args[0], str):
+            args = (_SIZE.sub(_as_tuple, args[0]), *args[1:])
+        super().__init__(*args)
 
 
 class InvalidParameterError(MinigradError, ValueError):

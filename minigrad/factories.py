@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 import numpy as np
 
+from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device
 from minigrad.dtypes import DTypeLike, int64, resolve_dtype
 from minigrad.errors import InvalidParameterError
-from minigrad.random import Generator, default_generator
+from minigrad.random import Generator, numpy_generator
 from minigrad.shapes import shape_arg
 from minigrad.tensor import Tensor, _fill_scalar, from_numpy
 
@@ -181,7 +183,7 @@ def randn(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
           generator: Generator | None = None, device: DeviceLike = None) -> Tensor:
     """Standard normal samples from the seeded generator."""
     dt = _random_dtype(dtype, device, "randn")
-    gen = (generator or default_generator).np
+    gen = numpy_generator(generator)
     return _make(gen.standard_normal(_dims(shape), dtype=dt), requires_grad)
 
 
@@ -189,7 +191,7 @@ def rand(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
          generator: Generator | None = None, device: DeviceLike = None) -> Tensor:
     """Uniform samples in [0, 1) from the seeded generator."""
     dt = _random_dtype(dtype, device, "rand")
-    gen = (generator or default_generator).np
+    gen = numpy_generator(generator)
     return _make(gen.random(_dims(shape), dtype=dt), requires_grad)
 
 
@@ -239,6 +241,9 @@ def randint(low: int, high: Any = None, shape: Any = (), dtype: DTypeLike = None
         raise InvalidParameterError(f"randint: low ({low}) must be less than high ({high})")
     check_device(device)
     shp = _size_arg(shape, "randint")
-    gen = (generator or default_generator).np
+    gen = numpy_generator(generator)
     dt = int64 if dtype is None else resolve_dtype(dtype)
     return _make(gen.integers(low, high, shp).astype(dt), requires_grad)
+
+
+provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

@@ -31,8 +31,9 @@ import numpy as np
 from minigrad import _kernels
 from minigrad._clock import tick as _tick
 from minigrad._kernels import QUIET
+from minigrad._special import erf, erfinv
 from minigrad._window_kernels import Pairs, col2im, im2col, pad_array, padded, window_counts
-from minigrad.errors import MinigradError, ShapeError
+from minigrad.errors import DimensionError, MinigradError, ShapeError
 from minigrad.grad_mode import _inference, _mode, enable_grad
 from minigrad.shapes import keepdim_shape
 from minigrad.tensor import Array, Tensor, from_numpy, made_in_inference
@@ -248,7 +249,13 @@ class Pow(Function):
 
 
 class PowScalar(Function):
-    """y = a ** p for a Python number p;  da = g * p * a**(p-1) (0 when p == 0)."""
+    """y = a ** p for a Python number p;  da = g * p * a**(p-1) (0 when p == 0).
+
+    As PyTorch, p = 2, 3, -2, 0.5 and -0.5 are computed as products, sqrt and
+    1 / sqrt rather than by pow: the last bit of x ** 3 and the IEEE edge cases
+    ((-0.0) ** -0.5 = -inf, (-inf) ** -0.5 = nan) then match PyTorch's. The
+    gradient's a ** (p - 1) goes through the same choice.
+    """
 
     __slots__ = ("p",)
     p: float
@@ -257,11 +264,17 @@ class PowScalar(Function):
         self.p = p
         if p == 2:
             return np.multiply(a, a)
-        y: Array = np.asarray(np.power(a, a.dtype.type(p) if a.dtype.kind == "f" else p))
-        if p < 0 and a.dtype.kind == "f" and p != int(p):  # C's pow(-inf, -0.5) is 0; PyTorch's nan
-            # a masked write, not a branch on whether any is -inf: the same kernels whatever the values
-            np.copyto(y, a.dtype.type(np.nan), where=np.isneginf(a))
-        return y
+        if a.dtype.kind == "f":  # PyTorch's kernels for these exponents, and so its edge values:
+            # (-inf) ** 0.5 and ** -0.5 are nan (sqrt), other non-integer powers of -inf C's pow
+            if p == 3:
+                return a * a * a
+            if p == -2:
+                return 1 / (a * a)
+            if p == 0.5:
+                return np.sqrt(a)
+            if p == -0.5:
+                return 1 / np.sqrt(a)
+        return np.power(a, a.dtype.type(p) if a.dtype.kind == "f" else p)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         if self.p == 0:  # PyTorch's pow_backward gives zeros here, not an absent gradient
@@ -449,7 +462,7 @@ class Erf(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        return _kernels.erf(a)
+        return erf(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a = self.parents[0]
@@ -480,7 +493,7 @@ class Gelu(Function):
         if approximate == "tanh":
             half = np.tanh(_SQRT_2_OVER_PI * (a + 0.044715 * a * a * a))
         else:
-            half = _kernels.erf(a * a.dtype.type(1 / math.sqrt(2)))
+            half = erf(a * a.dtype.type(1 / math.sqrt(2)))
         half += 1
         half *= 0.5
         self.half = half
@@ -572,6 +585,410 @@ class Where(Function):
 def where(cond: Tensor, a: Tensor, b: Tensor) -> Tensor:
     """Primitive ``where`` for tensors of one dtype; see :func:`minigrad.where` for the public one."""
     return Where.apply(a, b, cond=cond._array)
+
+
+# ------------------------------------------------- more elementwise (PyTorch's surface)
+
+
+class _Pointwise:
+    """Mixin of the one-input elementwise primitives: forward applies ``ufunc``, silently."""
+
+    __slots__ = ()
+    ufunc: ClassVar[Any]
+
+    def forward(self, a: Array) -> Array:
+        out: Array = type(self).ufunc(a)
+        return out
+
+
+class Tan(_Pointwise, Function):
+    """y = tan(a);  da = g * (1 + y**2)."""
+
+    __slots__ = ()
+    ufunc = np.tan
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * (out * out + 1),)
+
+
+class Asin(_Pointwise, Function):
+    """y = asin(a);  da = g / sqrt(1 - a**2)."""
+
+    __slots__ = ()
+    ufunc = np.arcsin
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        return (g * (1 - a * a).rsqrt(),)
+
+
+class Acos(_Pointwise, Function):
+    """y = acos(a);  da = -g / sqrt(1 - a**2)."""
+
+    __slots__ = ()
+    ufunc = np.arccos
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        return (-(g * (1 - a * a).rsqrt()),)
+
+
+class Atan(_Pointwise, Function):
+    """y = atan(a);  da = g / (1 + a**2)."""
+
+    __slots__ = ()
+    ufunc = np.arctan
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        return (g / (a * a + 1),)
+
+
+class Sinh(_Pointwise, Function):
+    """y = sinh(a);  da = g * cosh(a)."""
+
+    __slots__ = ()
+    ufunc = np.sinh
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * self.parents[0].cosh(),)
+
+
+class Cosh(_Pointwise, Function):
+    """y = cosh(a);  da = g * sinh(a)."""
+
+    __slots__ = ()
+    ufunc = np.cosh
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * self.parents[0].sinh(),)
+
+
+class Asinh(_Pointwise, Function):
+    """y = asinh(a);  da = g / sqrt(a**2 + 1)."""
+
+    __slots__ = ()
+    ufunc = np.arcsinh
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        return (g * (a * a + 1).rsqrt(),)
+
+
+class Acosh(_Pointwise, Function):
+    """y = acosh(a);  da = g / sqrt(a**2 - 1)."""
+
+    __slots__ = ()
+    ufunc = np.arccosh
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        return (g * (a * a - 1).rsqrt(),)
+
+
+class Atanh(_Pointwise, Function):
+    """y = atanh(a);  da = g / (1 - a**2)."""
+
+    __slots__ = ()
+    ufunc = np.arctanh
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        return (g / (1 - a * a),)
+
+
+class Exp2(_Pointwise, Function):
+    """y = 2 ** a;  da = g * y * ln 2."""
+
+    __slots__ = ()
+    ufunc = np.exp2
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * out * math.log(2),)
+
+
+class Expm1(_Pointwise, Function):
+    """y = exp(a) - 1, exact near 0;  da = g * (y + 1)."""
+
+    __slots__ = ()
+    ufunc = np.expm1
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * (out + 1),)
+
+
+class Log2(_Pointwise, Function):
+    """y = log2(a);  da = g / (a ln 2)."""
+
+    __slots__ = ()
+    ufunc = np.log2
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g / (self.parents[0] * math.log(2)),)
+
+
+class Log10(_Pointwise, Function):
+    """y = log10(a);  da = g / (a ln 10)."""
+
+    __slots__ = ()
+    ufunc = np.log10
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g / (self.parents[0] * math.log(10)),)
+
+
+class Log1p(_Pointwise, Function):
+    """y = log(1 + a), exact near 0;  da = g / (1 + a)."""
+
+    __slots__ = ()
+    ufunc = np.log1p
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g / (self.parents[0] + 1),)
+
+
+class Erfinv(Function):
+    """y = erfinv(a), the inverse of erf on (-1, 1);  da = g * sqrt(pi) / 2 * exp(y**2)."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        return erfinv(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * (out * out).exp() * (math.sqrt(math.pi) / 2),)
+
+
+class Rounding(Function):
+    """y = floor, ceil, trunc or round (half to even, at ``decimals``) of a: piecewise constant, da = 0.
+
+    PyTorch records these ops and gives a zero gradient, and so does minigrad.
+    """
+
+    __slots__ = ("kind",)
+    kind: str
+
+    @property
+    def name(self) -> str:
+        """``FloorBackward``, ``RoundBackward``, ... as PyTorch names them."""
+        return self.kind.capitalize() + "Backward"
+
+    def forward(self, a: Array, kind: str, decimals: int = 0) -> Array:
+        self.kind = kind
+        if kind != "round" or decimals == 0:
+            return _ROUNDING[kind](a)
+        # PyTorch's order of operations: scale, round to even, unscale (by the positive power)
+        scale = a.dtype.type(10.0 ** abs(decimals))
+        if decimals > 0:
+            out: Array = np.divide(np.rint(np.multiply(a, scale)), scale)
+            return out
+        out = np.multiply(np.rint(np.divide(a, scale)), scale)
+        return out
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (from_numpy(np.zeros(g.shape, dtype=g.dtype)),)
+
+
+_ROUNDING = {"floor": np.floor, "ceil": np.ceil, "trunc": np.trunc, "round": np.rint}
+
+
+class RoundedQuotient(Function):
+    """y = floor(a / b) (exact, as Python's //) or trunc(a / b) (``mode``); piecewise constant, da = db = 0.
+
+    ``div(rounding_mode=...)`` in PyTorch records a zero gradient, and so does minigrad.
+    """
+
+    __slots__ = ()
+
+    def forward(self, a: Array, b: Array, mode: str) -> Array:
+        if mode == "trunc":  # PyTorch: trunc of the rounded quotient (floor is exact, from fmod)
+            return np.trunc(np.divide(a, b))
+        return np.floor_divide(a, b)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents
+        return tuple(from_numpy(np.zeros(p.shape,
+                     dtype=g.dtype)) if p.requires_grad else None for p in (a, b))
+
+
+class Atan2(Function):
+    """y = atan2(a, b);  da = g * b / (a**2 + b**2), db = -g * a / (a**2 + b**2); 0 where a**2 + b**2 is 0."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array, b: Array) -> Array:
+        return np.arctan2(a, b)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents
+        den = a * a + b * b  # 0 at the origin and where the squares underflow: PyTorch's gradient is 0 there
+        r = where(from_numpy(den._array == 0), _const(0.0, g), g / den)
+        return (r * b if a.requires_grad else None, -(r * a) if b.requires_grad else None)
+
+
+class Hypot(Function):
+    """y = sqrt(a**2 + b**2) without overflow;  da = g * a / y, db = g * b / y."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array, b: Array) -> Array:
+        return np.hypot(a, b)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents  # (g * a) / y, in that order: g / y alone overflows for subnormal y
+        return (g * a / out if a.requires_grad else None, g * b / out if b.requires_grad else None)
+
+
+class Xlogy(Function):
+    """y = a * log(b), 0 where a == 0 unless b is nan;  da = xlogy(g, b) (0 where a == 0 and b <= 0),
+    db = g * a / b (PyTorch's formulas: at a == 0 the gradient in a is still log(b))."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array, b: Array) -> Array:
+        return _kernels.xlogy(a, b)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents
+        ga = gb = None
+        if a.requires_grad:
+            cut = from_numpy(np.logical_and(a._array == 0, b._array <= 0))
+            ga = where(cut, _const(0.0, g), Xlogy.apply(g, b))
+        if b.requires_grad:
+            gb = g * a / b
+        return ga, gb
+
+
+class Copysign(Function):
+    """y = |a| with the sign of b;  da = g * y / a (+-1; 0 at a == 0, nan at nan), db = 0.
+
+    y / a is piecewise constant, so it enters backward as a constant.
+    """
+
+    __slots__ = ()
+
+    def forward(self, a: Array, b: Array) -> Array:
+        return np.copysign(a, b)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents
+        ratio = np.where(a._array == 0, 0, np.divide(out._array, a._array)).astype(g.dtype)
+        ga = g * from_numpy(ratio) if a.requires_grad else None
+        gb = from_numpy(np.zeros(np.broadcast_shapes(g.shape, b.shape), dtype=g.dtype))
+        return ga, gb if b.requires_grad else None
+
+
+class Fmod(Function):
+    """y = a - b * trunc(a / b) (C's fmod: the sign of a);  da = g, db = -g * trunc(a / b).
+
+    trunc(a / b) is piecewise constant, so it enters backward as a constant.
+    """
+
+    __slots__ = ()
+    _div: ClassVar[Any] = staticmethod(lambda a, b: np.trunc(a / b))
+    _mod: ClassVar[Any] = np.fmod
+
+    def forward(self, a: Array, b: Array) -> Array:
+        out: Array = type(self)._mod(a, b)
+        return out
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents
+        quotient = from_numpy(np.asarray(type(self)._div(a._array, b._array), dtype=g.dtype))
+        return g, (-(g * quotient) if b.requires_grad else None)
+
+
+class Remainder(Fmod):
+    """y = a - b * floor(a / b) (Python's %: the sign of b);  da = g, db = -g * floor(a / b)."""
+
+    __slots__ = ()
+    _div = np.floor_divide
+    _mod = staticmethod(_kernels.remainder)
+
+
+class LogAddExp(Function):
+    """y = log(exp(a) + exp(b));  da = g / (1 + exp(b - a)), db = g / (1 + exp(a - b)) (PyTorch's form)."""
+
+    __slots__ = ()
+    _fn: ClassVar[Any] = np.logaddexp
+    _base: ClassVar[float] = math.e
+
+    def forward(self, a: Array, b: Array) -> Array:
+        out: Array = type(self)._fn(a, b)
+        return out
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents
+        base = type(self)._base
+        return (g / (base ** (b - a) + 1) if a.requires_grad else None,
+                g / (base ** (a - b) + 1) if b.requires_grad else None)
+
+
+class LogAddExp2(LogAddExp):
+    """y = log2(2**a + 2**b);  da = g / (1 + 2**(b - a)), db = g / (1 + 2**(a - b))."""
+
+    __slots__ = ()
+    _fn = np.logaddexp2
+    _base = 2.0
+
+
+class Lerp(Function):
+    """y = start + w (end - start), as PyTorch (from end when w >= 0.5);  ds = g (1 - w), de = g w,
+    dw = g (end - start)."""
+
+    __slots__ = ()
+
+    def forward(self, start: Array, end: Array, weight: Array) -> Array:
+        diff = np.subtract(end, start)
+        out: Array = np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
+        return out
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        start, end, w = self.parents
+        return (g * (1 - w) if start.requires_grad else None, g * w if end.requires_grad else None,
+                g * (end - start) if w.requires_grad else None)
+
+
+class Prod(Function):
+    """y = product of a over ``dim``;  da = g * (product of the other elements).
+
+    The product of the others is y / a where no element is zero; otherwise it
+    is computed by excluding each element in turn (the product over a copy
+    with that element set to 1), exact with zeros, infinities and nan. Past
+    2**24 elements that copy falls back to counting zeros (then second
+    derivatives through slices with two or more zeros are 0).
+    """
+
+    __slots__ = ("dim", "keepdim")
+    dim: int
+    keepdim: bool
+
+    def forward(self, a: Array, dim: int, keepdim: bool) -> Array:
+        self.dim, self.keepdim = dim, keepdim
+        return np.asarray(np.prod(a, dim, None, None, keepdim))
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        dims = (self.dim,)
+        g = _unreduce(g, a.shape, dims, self.keepdim)
+        x = a._array
+        zero = x == 0
+        if not zero.any():  # (y / a even at inf and nan: PyTorch's formula, and so its nan pattern)
+            return (g * _unreduce(out, a.shape, dims, self.keepdim) / a,)
+        n = a.shape[self.dim]
+        if n * x.size <= 1 << 24:
+            moved = a.movedim(self.dim, -1)
+            rows = Expand.apply(moved.unsqueeze(-2), shape=(*moved.shape[:-1], n, n))
+            others = Prod.apply(where(from_numpy(np.eye(n, dtype=bool)), _const(1.0, a), rows),
+                                dim=moved.ndim,
+                                keepdim=False)
+            return (g * others.movedim(-1, self.dim),)
+        zeros = zero.sum(axis=self.dim, keepdims=True)
+        safe = where(from_numpy(zero), _const(1.0, a), a)
+        rest = _unreduce(Prod.apply(safe, dim=self.dim, keepdim=True), a.shape, dims, True)
+        at_zero = where(from_numpy(np.broadcast_to(zeros == 1, a.shape)), rest, _const(0.0, a))
+        y = _unreduce(out, a.shape, dims, self.keepdim)
+        return (g * where(from_numpy(zero), at_zero, y / safe),)
 
 
 # ---------------------------------------------------------------------- reductions
@@ -684,9 +1101,9 @@ class Max(Function):
     _arg: ClassVar[Any] = np.argmax
 
     def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool, first: bool) -> Array:
-        if a.size == 0:
-            raise MinigradError(
-                f"{type(self).__name__.lower()}() of an empty tensor of shape {a.shape}: "
+        if a.size == 0 and any(a.shape[d] == 0 for d in (range(a.ndim) if dims is None else dims)):
+            raise DimensionError(  # an IndexError over a dim, as PyTorch's
+                f"{type(self).__name__.lower()}() over an empty dim of a tensor of shape {a.shape}: "
                 "the reduction has no identity"
             )
         self.dims, self.keepdim, self.first = dims, keepdim, first

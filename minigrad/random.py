@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Generator", "default_generator", "manual_seed"]
+__all__ = [
+    "Generator", "default_generator", "get_rng_state", "initial_seed", "manual_seed", "numpy_generator",
+    "seed", "set_rng_state",
+]  # fmt: skip
 
 
 class Generator:
@@ -14,8 +17,9 @@ class Generator:
     to give shuffling its own stream, independent of the global one.
     """
 
-    def __init__(self, seed: int | None = None) -> None:
+    def __init__(self, seed: int | None = None, device: object = "cpu") -> None:
         self.np = np.random.default_rng()  # fresh entropy unless seeded
+        self._seed = int(np.random.SeedSequence().entropy) & 0xFFFF_FFFF_FFFF_FFFF  # type: ignore[arg-type]
         if seed is not None:
             self.manual_seed(seed)  # the same checks and int handling as manual_seed
 
@@ -25,8 +29,18 @@ class Generator:
             from minigrad.errors import InvalidParameterError
 
             raise InvalidParameterError(f"seed must be an int, got {seed!r}")
-        self.np = np.random.default_rng(int(seed) & 0xFFFF_FFFF_FFFF_FFFF)
+        self._seed = int(seed) & 0xFFFF_FFFF_FFFF_FFFF
+        self.np = np.random.default_rng(self._seed)
         return self
+
+    def initial_seed(self) -> int:
+        """The seed the stream last started from."""
+        return self._seed
+
+    def seed(self) -> int:
+        """Restart the stream from a fresh random seed; returns that seed."""
+        self.manual_seed(int(np.random.SeedSequence().entropy) & 0xFFFF_FFFF_FFFF_FFFF)  # type: ignore[arg-type]
+        return self._seed
 
     def get_state(self) -> dict[str, object]:
         """The generator's state, for checkpoints."""
@@ -43,3 +57,36 @@ default_generator = Generator(0)
 def manual_seed(seed: int) -> Generator:
     """Seed the global generator (random factories, dropout, default shuffling)."""
     return default_generator.manual_seed(seed)
+
+
+def initial_seed() -> int:
+    """The seed the global generator last started from."""
+    return default_generator.initial_seed()
+
+
+def seed() -> int:
+    """Reseed the global generator from fresh entropy; returns the seed."""
+    return default_generator.seed()
+
+
+def get_rng_state() -> dict[str, object]:
+    """The global generator's state (restore it with :func:`set_rng_state`)."""
+    return default_generator.get_state()
+
+
+def set_rng_state(new_state: dict[str, object]) -> None:
+    """Restore the global generator's state from :func:`get_rng_state`."""
+    default_generator.set_state(new_state)
+
+
+def numpy_generator(generator: Generator | None) -> np.random.Generator:
+    """The numpy stream behind ``generator`` (the global one for None).
+
+    Raises:
+        TypeError: ``generator`` is not a minigrad Generator.
+    """
+    if generator is None:
+        return default_generator.np
+    if not isinstance(generator, Generator):
+        raise TypeError(f"generator must be a minigrad.Generator, got {type(generator).__name__}")
+    return generator.np

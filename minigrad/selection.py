@@ -1,34 +1,27 @@
-"""Scans, flips, windows and selection along a dim: cumsum, flip, unfold, gather, scatter_add, sort, topk.
+"""Running sums, windows and selection along a dim: cumsum, unfold, gather, scatter_add.
 
-Compositions of the primitives :class:`~minigrad.ops.Cumsum`, :class:`~minigrad.ops.Gather`,
-:class:`~minigrad.ops.ScatterAdd`, :class:`~minigrad.ops.Unfold` and indexing: sorting
-finds the order in numpy (an integer result, not differentiated) and gathers the values
-with it, so the gradient of ``sort(x).values`` is a scatter-add back to where each value
-came from. The :class:`~minigrad.tensor.Tensor` methods of the same names call these.
+Thin fronts over the primitives :class:`~minigrad.ops.Cumsum`, :class:`~minigrad.ops.Gather`,
+:class:`~minigrad.ops.ScatterAdd` and :class:`~minigrad.ops.Unfold`, with PyTorch's argument
+checks. ``mg.cumsum``, ``mg.gather``, ``mg.scatter_add`` and the Tensor methods of those names
+are these functions; sorting (``sort``, ``topk``, ``median``, ...) in ``reductions.py``
+gathers its values with :func:`gather`, so their gradients scatter back through
+:class:`~minigrad.ops.ScatterAdd`.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
 from minigrad import ops
-from minigrad import tensor as _tensor
+from minigrad._tensor_methods import provide
 from minigrad.errors import DimensionError, InvalidParameterError, ShapeError
-from minigrad.shapes import norm_dim, norm_dims
-from minigrad.tensor import Array, DTypeLike, Tensor, from_numpy
+from minigrad.shapes import norm_dim
+from minigrad.tensor import Array, DTypeLike, Tensor
 
-__all__ = ["argsort", "cumsum", "flip", "gather", "scatter_add", "sort", "topk", "unfold"]
-
-
-class ValuesIndices(NamedTuple):
-    """``(values, indices)``, as PyTorch's ``torch.return_types.sort`` and ``topk``."""
-
-    values: Tensor
-    indices: Tensor
+__all__ = ["cumsum", "gather", "scatter_add", "unfold"]
 
 
 def cumsum(input: Tensor, dim: int, *, dtype: DTypeLike = None) -> Tensor:  # noqa: A002
@@ -42,19 +35,6 @@ def cumsum(input: Tensor, dim: int, *, dtype: DTypeLike = None) -> Tensor:  # no
         norm_dim(dim, 0)
         return ops.Cumsum.apply(x.reshape(1), dim=0).reshape(())
     return ops.Cumsum.apply(x, dim=norm_dim(dim, x.ndim))
-
-
-def flip(input: Tensor, dims: int | Sequence[int]) -> Tensor:  # noqa: A002
-    """The elements in reverse order along each of ``dims`` (a view; the gradient is flipped back).
-
-    Raises:
-        DimensionError: a dim is out of range or repeated.
-    """
-    norm = norm_dims(dims if isinstance(dims, (tuple, list)) else (dims,), input.ndim) or ()
-    if not norm:
-        return input[...]
-    reverse = slice(None, None, -1)
-    return input[tuple(reverse if d in norm else slice(None) for d in range(input.ndim))]
 
 
 def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:  # noqa: A002
@@ -158,52 +138,4 @@ def scatter_add(input: Tensor, dim: int, index: Tensor | Array, src: Tensor) -> 
     return input + ops.ScatterAdd.apply(src, dim=d, index=idx, shape=input.shape)
 
 
-def _order(a: Array, dim: int, descending: bool) -> Array:
-    """Stable sort order along ``dim``; NaN counts as the largest value, as in PyTorch."""
-    if not descending:
-        return np.argsort(a, axis=dim, kind="stable")
-    # ascending order of the reversed array, reversed: largest first, ties keep their order
-    n = a.shape[dim]
-    rev = np.flip(np.argsort(np.flip(a, dim), axis=dim, kind="stable"), dim)
-    return (n - 1) - rev  # type: ignore[no-any-return]
-
-
-def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:  # noqa: A002
-    """Indices (int64) that sort x along ``dim``; ties keep their order (every sort here is stable)."""
-    if input.ndim == 0:
-        norm_dim(dim, 0)
-        return from_numpy(np.zeros((), dtype=np.int64))
-    return from_numpy(_order(input.numpy(), norm_dim(dim, input.ndim), descending))
-
-
-def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> ValuesIndices:  # noqa: A002
-    """``(values, indices)``: x sorted along ``dim`` and where each value came from.
-
-    NaN sorts as the largest value; ties keep their order whatever ``stable`` says
-    (PyTorch leaves their order unspecified unless stable=True). The values'
-    gradient is scattered back to the original positions.
-    """
-    idx = argsort(input, dim, descending)
-    return ValuesIndices(gather(input, dim, idx), idx)
-
-
-def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesIndices:  # noqa: A002
-    """``(values, indices)`` of the ``k`` largest (or smallest) elements along ``dim``, best first.
-
-    The result is always sorted (PyTorch allows any order when sorted=False).
-
-    Raises:
-        InvalidParameterError: k is not an int in [0, x.shape[dim]].
-    """
-    n = input.shape[norm_dim(dim, input.ndim)] if input.ndim else 1
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= n:
-        raise InvalidParameterError(f"topk(): k={k!r} is out of range for dimension {dim} of size {n}")
-    if input.ndim == 0:
-        return ValuesIndices(input[...], argsort(input))  # PyTorch: k=0 too
-    d = norm_dim(dim, input.ndim)
-    order = _order(input.numpy(), d, descending=largest)
-    idx = order[(slice(None),) * d + (slice(0, k),)]
-    return ValuesIndices(gather(input, d, idx), from_numpy(np.ascontiguousarray(idx)))
-
-
-_tensor._providers.selection = sys.modules[__name__]  # what the Tensor methods of these names call
+provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

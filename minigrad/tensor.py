@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import builtins
 import math
+import operator
+import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from types import ModuleType
-from typing import TYPE_CHECKING, Any, TypeAlias, Union, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, Union, overload
 
 import numpy as np
 import numpy.typing as npt
 
+from minigrad import _tensor_methods as _methods
 from minigrad._format import tensor_repr
 from minigrad._kernels import memory_owner, quiet
+from minigrad._tensor_methods import TensorMethods, dim_aliases
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device, device, parse_to
-from minigrad.dtypes import F32_OVERFLOW, default_dtype_for, resolve_dtype, result_dtype
+from minigrad.dtypes import DTYPES, F32_OVERFLOW, default_dtype_for, resolve_dtype, result_dtype
 from minigrad.dtypes import DTypeLike as DTypeLike  # re-exported: the annotation of every dtype= argument
 from minigrad.dtypes import bool_ as bool_
 from minigrad.dtypes import float32 as float32
@@ -38,6 +41,7 @@ from minigrad.shapes import (
     reduced_shape,
     shape_arg,
 )
+from minigrad.size import Size, as_size
 from minigrad.viz import tensor_html
 
 if TYPE_CHECKING:
@@ -47,19 +51,6 @@ _new = object.__new__
 INFERENCE, ALIAS = 2, 1  # values of Tensor._inference (see the class)
 
 
-class _Providers:
-    """What Tensor methods call in the modules built on the Tensor.
-
-    Those modules import this one, so it imports none of them (no import
-    circle but tensor <-> ops): each fills its entry when it is imported,
-    and ``import minigrad`` imports them all.
-    """
-
-    backward: Callable[..., None]  # minigrad.autograd.engine.backward
-    selection: ModuleType  # minigrad.selection: scans, flips, gather/scatter, sorting
-
-
-_providers = _Providers()
 
 Array: TypeAlias = npt.NDArray[Any]
 Scalar: TypeAlias = Union[int, float, bool]
@@ -94,6 +85,11 @@ def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
     return (a if a.dtype == dt else a.astype(dt)), (b if b.dtype == dt else b.astype(dt))
 
 
+_INPLACE_OPS: dict[np.ufunc, Callable[[Any, Any], Any]] = {
+    np.add: operator.add, np.subtract: operator.sub, np.multiply: operator.mul, np.divide: operator.truediv,
+}
+
+
 def _lift(value: Any, like: Tensor) -> Tensor:
     """Turn the other operand of a binary op into a Tensor without upcasting ``like``.
 
@@ -118,10 +114,12 @@ def _lift(value: Any, like: Tensor) -> Tensor:
         return Tensor(value)  # type: ignore[arg-type]
     else:
         raise TypeError(f"unsupported operand type for a Tensor op: {type(value).__name__}")
+    if dt.kind in "iu" and not isinstance(value, (bool, np.bool_)):  # -3 into uint8 wraps, as in PyTorch
+        return from_numpy(np.asarray(value, dtype=int64).astype(dt))
     return from_numpy(np.asarray(value, dtype=dt))
 
 
-class Tensor:
+class Tensor(TensorMethods):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     Args:
@@ -201,9 +199,9 @@ class Tensor:
             self._write(lambda _: new)
 
     @property
-    def shape(self) -> tuple[int, ...]:
-        """The dims, as a tuple of ints."""
-        return self._array.shape
+    def shape(self) -> Size:
+        """The dims, a :class:`~minigrad.Size` (a tuple of ints, as ``torch.Size``)."""
+        return as_size(self._array.shape)
 
     @property
     def ndim(self) -> int:
@@ -225,8 +223,8 @@ class Tensor:
         """The op that produced this tensor, or None for leaves."""
         return self._ctx
 
-    def size(self, dim: int | None = None) -> tuple[int, ...] | int:
-        """The shape, or the size of one dim."""
+    def size(self, dim: int | None = None) -> Size | int:
+        """The shape (a :class:`~minigrad.Size`), or the size of one dim."""
         if dim is not None and self.ndim == 0:
             raise DimensionError(f"size(): dim {dim!r} was given, but the tensor is 0-d and has no dims")
         return self.shape if dim is None else self.shape[norm_dim(dim, self.ndim)]
@@ -299,6 +297,16 @@ class Tensor:
         (PyTorch lets ``.data`` of one be changed in place; minigrad does not).
         """
         return getattr(self, "_inference", 0) > 0
+
+    def detach_(self) -> Tensor:
+        """Cut this tensor off from the graph in place: it becomes a leaf that needs no grad; returns self.
+
+        A backward that reaches an op which used this tensor before then
+        raises (PyTorch raises for the ops that saved it), as after any
+        in-place change.
+        """
+        self._ctx, self.requires_grad, self._retains_grad = None, False, False
+        return self._write()  # counted as an in-place change
 
     def astype(self, dtype: DTypeLike) -> Tensor:
         """A copy converted to ``dtype`` (differentiable between float dtypes)."""
@@ -427,7 +435,7 @@ class Tensor:
         See :func:`minigrad.autograd.backward`; ``gradient`` is required unless
         this tensor has a single element.
         """
-        _providers.backward(self, None if gradient is None else [gradient], retain_graph, create_graph)
+        _methods.engine.backward(self, None if gradient is None else [gradient], retain_graph, create_graph)
 
     def register_hook(self, fn: Callable[[Tensor], Tensor | None]) -> _HookHandle:
         """Call ``fn(grad)`` when this tensor's gradient is computed.
@@ -559,20 +567,99 @@ class Tensor:
         self._version += 1
         return self
 
-    def _check_inplace(self, what: str) -> None:
-        if self.requires_grad and _mode.record:
-            raise MinigradError(
-                f"{what} on a tensor that requires grad; write x = x + y, "
-                "or update parameters inside `with mg.no_grad():` (or through p.data)"
-            )
+    def _recorded(self, *others: Any) -> builtins.bool:
+        """Whether an in-place op on this tensor must be recorded in the graph (PyTorch's rule).
+
+        Raises:
+            MinigradError: this is a leaf that requires grad and grad mode is on, or an
+                inference tensor outside inference_mode (PyTorch's rule).
+        """
         if getattr(self, "_inference", 0) == INFERENCE and not _mode.inference:
             raise MinigradError(
-                f"{what}: Inplace update to inference tensor outside InferenceMode is not allowed. You can "
-                "make a clone to get a normal tensor before doing inplace update (PyTorch's rule)"
+                "Inplace update to inference tensor outside InferenceMode is not allowed. You can make a "
+                "clone to get a normal tensor before doing inplace update"
             )
+        if not _mode.record:
+            return False
+        if self.requires_grad:
+            if self._ctx is None:
+                raise MinigradError(
+                    "a leaf Variable that requires grad is being used in an in-place operation; "
+                    "update parameters inside `with mg.no_grad():` (or through p.data), or write x = x + y"
+                )
+            return True
+        return any(isinstance(o, Tensor) and o.requires_grad for o in others)
+
+    def _update(self, what: str, compute: Callable[[Tensor], Tensor], *others: Any,
+                view: builtins.bool = False) -> Tensor:
+        """Make this tensor hold ``compute(self)``, in place: the one path of recorded in-place ops.
+
+        When the graph is involved (this tensor requires grad, or an operand in
+        ``others`` does), a copy of the old values takes this tensor's place in
+        the graph and ``compute`` runs on it; this tensor then becomes the
+        result's node, so x.add_(y) on a non-leaf is differentiated like
+        x = x + y while every alias of x sees the new values. ``view``: the
+        result may change the shape (t_, squeeze_), so the array is replaced.
+
+        Raises:
+            MinigradError: a leaf that requires grad in grad mode, or a result
+                dtype that cannot be stored in this tensor's (PyTorch's errors).
+            ShapeError: the result's shape is not this tensor's.
+        """
+        record = self._recorded(*others)
+        source = self
+        if record:
+            source = from_numpy(self._array.copy())
+            source.requires_grad, source._ctx, source._hooks = self.requires_grad, self._ctx, self._hooks
+            source._version, self._hooks = self._version, None
+            self._repoint(source, others)
+        result = compute(source)
+        if result.dtype != self.dtype:
+            if not np.can_cast(result.dtype, self.dtype, "same_kind"):
+                raise MinigradError(f"{what}: result type {result.dtype} can't be cast to the desired output "
+                                    f"type {self.dtype}")
+            result = result.astype(self.dtype)
+        if view:
+            new = result._array
+            self._write(lambda _: new)
+        elif result.shape != self.shape:
+            raise ShapeError(f"{what}: output with shape {self.shape} doesn't match the broadcast shape "
+                             f"{result.shape}")
+        else:
+            value = result._array
+            self._write(lambda a: np.copyto(a, value))
+        if record:
+            self._ctx, self.requires_grad = result._ctx, result.requires_grad
+        return self
+
+    def _repoint(self, source: Tensor, others: tuple[Any, ...]) -> None:
+        """Make the ops that read this tensor's old value on the way to ``others`` read ``source``.
+
+        In ``d[idx] -= 1`` the value assigned was computed from ``d[idx]``, an op
+        whose input is ``d``; once ``d`` holds the new values that op must point
+        at the snapshot of the old ones (or the graph would loop through ``d``).
+        Only ops created after this tensor's own op can have read it.
+        """
+        floor = self._ctx.seq if self._ctx is not None else -1
+        stack = [o._ctx for o in others if isinstance(o, Tensor) and o._ctx is not None]
+        seen: set[int] = set()
+        while stack:
+            fn = stack.pop()
+            if id(fn) in seen or fn.seq <= floor or not fn.parents:
+                continue
+            seen.add(id(fn))
+            if any(p is self for p in fn.parents):
+                fn.parents = tuple(source if p is self else p for p in fn.parents)
+            stack.extend(p._ctx for p in fn.parents if p._ctx is not None)
+
+    def _check_inplace(self, what: str) -> None:
+        self._recorded()
 
     def _inplace(self, other: Any, ufunc: np.ufunc, alpha: Scalar = 1) -> Tensor:
-        self._check_inplace("in-place operation")
+        if self._recorded(other):
+            op = _INPLACE_OPS[ufunc]
+            return self._update(f"in-place {ufunc.__name__}",
+                                lambda t: op(t, other if alpha == 1 else other * alpha), other)
         value = other._array if isinstance(other, Tensor) else _lift(other, self)._array
         if alpha != 1:
             if self.dtype.kind != "f" and isinstance(alpha, float):
@@ -619,8 +706,13 @@ class Tensor:
         """self *= other, in place; returns self (errors as :meth:`add_`)."""
         return self._inplace(other, np.multiply)
 
-    def div_(self, other: TensorLike) -> Tensor:
-        """self /= other, in place; returns self (errors as :meth:`add_`; not for integer tensors)."""
+    def div_(self, other: TensorLike, *, rounding_mode: str | None = None) -> Tensor:
+        """self /= other, in place; returns self (errors as :meth:`add_`; not for integer tensors).
+
+        ``rounding_mode='trunc'`` or ``'floor'`` rounds the quotient (see :func:`minigrad.div`).
+        """
+        if rounding_mode is not None:
+            return self._update("div_", lambda t: t.div(other, rounding_mode=rounding_mode), other)
         return self._inplace(other, np.divide)
 
     def copy_(self, src: Tensor) -> Tensor:
@@ -633,7 +725,10 @@ class Tensor:
         """
         if not isinstance(src, Tensor):
             raise TypeError(f"copy_: src must be a Tensor, got {type(src).__name__}")
-        self._check_inplace("copy_")
+        if self._recorded(src):
+            everywhere = from_numpy(np.ones(self.shape, dtype=bool))
+            return self._update("copy_", lambda t: where(everywhere, src.astype(t.dtype).expand(*t.shape), t),
+                                src)
         value = src._array
         try:
             return self._write(lambda a: np.copyto(a, value, casting="unsafe"))
@@ -646,8 +741,9 @@ class Tensor:
 
     def fill_(self, value: Scalar) -> Tensor:
         """Fill with ``value`` in place."""
-        self._check_inplace("in-place fill_")
         v = _fill_scalar(value, self.dtype, "fill_: value")
+        if self._recorded(value):
+            return self._fill_("fill_", v)
 
         def fill(a: Array) -> None:
             a[...] = v
@@ -661,29 +757,39 @@ class Tensor:
             MinigradError: the bounds would make the result a float (an integer
                 tensor with float bounds), or self requires grad in grad mode.
         """
-        self._check_inplace("in-place clamp_")
+        if self._recorded(min, max):
+            return self._update("clamp_", lambda t: t.clamp(min, max), min, max)
         result = self.detach().clamp(min, max)
         if result.dtype != self.dtype:
             raise MinigradError(f"clamp_: the result type {result.dtype} can't be cast to {self.dtype}")
         return self.copy_(result)
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        self._check_inplace("item assignment")
+        if self._recorded(value):
+            put = _methods.indexing.put
+            v = value if isinstance(value, Tensor) else from_numpy(
+                np.asarray(_fill_scalar(value, self.dtype, "setitem: value"), dtype=self.dtype))
+            idx = _index(index, self.shape)
+            steps = _index_steps(idx)
+            self._update("item assignment", lambda t: put(t, idx, v) if len(steps) == 1
+                         else _put_in_steps(t, steps, v), value)
+            return
+        arr: Any
         if isinstance(value, Tensor):
-            v = value._array
+            arr = value._array
         elif isinstance(value, (np.ndarray, list, tuple)):
-            v = Tensor(value)._array
+            arr = Tensor(value)._array
         else:
-            v = _fill_scalar(value, self.dtype, "setitem: value")
-        idx = _index(index, self.shape)
+            arr = _fill_scalar(value, self.dtype, "setitem: value")
+        steps = _index_steps(_index(index, self.shape))
         try:
-            self._write(lambda a: a.__setitem__(idx, v))
+            self._write(lambda a: _assign_in_steps(a, steps, arr))
         except IndexError as e:
             raise DimensionError(f"index {index!r} is out of range for shape {self.shape}: {e}") from None
         except ValueError as e:
             raise ShapeError(
-                f"setitem: a value of shape {np.shape(v)} does not fit index {index!r} of a tensor of shape "
-                f"{self.shape}: {e}"
+                f"setitem: a value of shape {np.shape(arr)} does not fit index {index!r} of a tensor of "
+                f"shape {self.shape}: {e}"
             ) from None
 
     # comparisons: bool tensors, never recorded
@@ -723,8 +829,8 @@ class Tensor:
         return self._compare(other, np.greater_equal)
 
     def __invert__(self) -> Tensor:
-        if self.dtype != bool_:
-            raise TypeError(f"~ is only defined for bool tensors, not {self.dtype}")
+        if self.dtype.kind not in "biu":
+            raise TypeError(f"~ (bitwise not) is only defined for integer and bool tensors, not {self.dtype}")
         return from_numpy(~self._array)
 
     def _bitwise(self, other: Any, ufunc: np.ufunc) -> Tensor:
@@ -748,13 +854,17 @@ class Tensor:
         """Bitwise or (logical for bool tensors), as in PyTorch: 2 | 1 is 3."""
         return self._bitwise(other, np.bitwise_or)
 
-    def any(self) -> Tensor:
-        """True if any element is non-zero (not differentiable)."""
-        return from_numpy(np.asarray(self._array.any()))
+    @dim_aliases
+    def any(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
+        """True where any element over ``dim`` is non-zero (uint8 stays uint8, as PyTorch); no gradient."""
+        out = np.asarray(self._array.any(axis=norm_dims(dim, self.ndim), keepdims=keepdim))
+        return from_numpy(out.astype(self.dtype) if self.dtype == np.uint8 else out)
 
-    def all(self) -> Tensor:
-        """True if every element is non-zero (not differentiable)."""
-        return from_numpy(np.asarray(self._array.all()))
+    @dim_aliases
+    def all(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
+        """True where every element over ``dim`` is non-zero (uint8 stays uint8); no gradient."""
+        out = np.asarray(self._array.all(axis=norm_dims(dim, self.ndim), keepdims=keepdim))
+        return from_numpy(out.astype(self.dtype) if self.dtype == np.uint8 else out)
 
     def isnan(self) -> Tensor:
         """Bool tensor, True where the value is NaN."""
@@ -836,14 +946,19 @@ class Tensor:
         """x * x."""
         return self**2
 
-    def clamp(self, min: builtins.float | None = None, max: builtins.float | None = None) -> Tensor:  # noqa: A002
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
         """Limit values to [min, max]; the gradient passes where min <= x <= max.
+
+        Bounds may be numbers or tensors broadcastable to x (then a bound gets
+        the gradient where it is the result, as in PyTorch).
 
         Raises:
             InvalidParameterError: both bounds are None.
         """
         if min is None and max is None:
             raise InvalidParameterError("clamp: at least one of min and max must be given")
+        if isinstance(min, Tensor) or isinstance(max, Tensor):
+            return _clamp_tensors(self, min, max)
         if self.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
             return self.astype(float32).clamp(min, max)  # int64.clamp(2.5) is float32, as in PyTorch
         if self.dtype == bool_:
@@ -883,8 +998,15 @@ class Tensor:
 
     # ------------------------------------------------------------ reductions
 
-    def sum(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
-        """Sum over ``dim`` (int, tuple, negative; None = all). Bool/int sum to int64."""
+    @dim_aliases
+    def sum(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False, *,
+            dtype: DTypeLike = None) -> Tensor:
+        """Sum over ``dim`` (int, tuple, negative; None: all). Bool/int give int64.
+
+        ``dtype``: cast to it first.
+        """
+        if dtype is not None:
+            return self.astype(dtype).sum(dim, keepdim)
         t = self if self.dtype.kind == "f" else from_numpy(self._array.astype(int64))
         return _ops.Sum.apply(t, dims=norm_dims(dim, self.ndim), keepdim=keepdim)
 
@@ -893,16 +1015,21 @@ class Tensor:
             return int(self._array.size)
         return math.prod(self.shape[d] for d in dims)
 
-    def mean(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
+    @dim_aliases
+    def mean(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False, *,
+             dtype: DTypeLike = None) -> Tensor:
         """Arithmetic mean over ``dim``: sum / count (NaN over zero elements, as PyTorch).
 
         Raises:
-            MinigradError: on an integer or bool tensor (as PyTorch).
+            MinigradError: on an integer or bool tensor (as PyTorch) without a float ``dtype``.
         """
+        if dtype is not None:
+            return self.astype(dtype).mean(dim, keepdim)
         if self.dtype.kind != "f":
             raise MinigradError(f"mean(): input dtype must be floating point, got {self.dtype}")
         return _ops.Mean.apply(self, dims=norm_dims(dim, self.ndim), keepdim=keepdim)
 
+    @dim_aliases
     def var(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False,
             correction: builtins.float = 1, *, unbiased: builtins.bool | None = None) -> Tensor:
         """Variance over ``dim``: sum((x - mean)**2) / (N - correction), N the count of reduced elements.
@@ -923,6 +1050,8 @@ class Tensor:
                   unbiased: builtins.bool | None) -> tuple[tuple[int, ...] | None, builtins.float]:
         if self.dtype.kind != "f":
             raise MinigradError(f"{fn}(): std and var only support floating point dtypes, got {self.dtype}")
+        if isinstance(dim, (builtins.bool, np.bool_)):  # x.var(False): the bool is unbiased, not a dim
+            dim, unbiased = None, builtins.bool(dim)
         if unbiased is not None:
             correction = 1 if unbiased else 0
         dims = norm_dims(dim, self.ndim)
@@ -934,6 +1063,7 @@ class Tensor:
             )
         return dims, correction
 
+    @dim_aliases
     def std(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False,
             correction: builtins.float = 1, *, unbiased: builtins.bool | None = None) -> Tensor:
         """Standard deviation: sqrt of :meth:`var` (same arguments).
@@ -952,25 +1082,45 @@ class Tensor:
         first = isinstance(dim, (int, np.integer))
         return op.apply(self, dims=dims, keepdim=keepdim, first=first)
 
-    def max(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
-        """Largest values over ``dim`` (values only, no indices).
+    @dim_aliases
+    def max(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
+        """The largest value; with an int ``dim``, PyTorch's named tuple ``(values, indices)``.
 
-        Gradient on ties: with an int ``dim`` it goes to the first maximum (as
-        ``torch.max(x, dim)``); with ``dim=None`` or a tuple it is shared
-        evenly (as ``torch.max(x)`` and ``torch.amax``).
+        ``x.max(other_tensor)`` is the elementwise maximum. A tuple ``dim``
+        gives the values only (as ``amax``). Gradient on ties: with an int
+        ``dim`` it goes to the first maximum (as ``torch.max(x, dim)``); with
+        ``dim=None`` or a tuple it is shared evenly (as ``torch.max(x)`` and
+        ``torch.amax``).
         """
-        return self._extreme(_ops.Max, dim, keepdim)
+        if isinstance(dim, Tensor):
+            return self.maximum(dim)
+        values = self._extreme(_ops.Max, dim, keepdim)
+        if not isinstance(dim, (int, np.integer)):
+            return values
+        from minigrad.return_types import max as named
 
-    def min(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
-        """Smallest values over ``dim``; ties as in :meth:`max`."""
-        return self._extreme(_ops.Min, dim, keepdim)
+        return named(values, self.argmax(int(dim), keepdim))
 
+    @dim_aliases
+    def min(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
+        """The smallest value; with an int ``dim``, ``(values, indices)``; ties as in :meth:`max`."""
+        if isinstance(dim, Tensor):
+            return self.minimum(dim)
+        values = self._extreme(_ops.Min, dim, keepdim)
+        if not isinstance(dim, (int, np.integer)):
+            return values
+        from minigrad.return_types import min as named
+
+        return named(values, self.argmin(int(dim), keepdim))
+
+    @dim_aliases
     def amax(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Max over ``dim`` with the gradient shared evenly among ties."""
         dims = norm_dims(dim, self.ndim)  # explicit dims: amax's NaN gradient differs from max()'s
         return _ops.Max.apply(self, dims=tuple(range(self.ndim)) if dims is None else dims, keepdim=keepdim,
                               first=False)
 
+    @dim_aliases
     def amin(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Min over ``dim`` with the gradient shared evenly among ties."""
         dims = norm_dims(dim, self.ndim)
@@ -978,8 +1128,8 @@ class Tensor:
                               first=False)
 
     def _arg(self, fn: Callable[..., Array], dim: int | None, keepdim: builtins.bool) -> Tensor:
-        if self._array.size == 0:
-            raise MinigradError(f"{fn.__name__}() of an empty tensor of shape {self.shape}")
+        if self._array.size == 0 and (dim is None or self.shape[norm_dim(dim, self.ndim)] == 0):
+            raise DimensionError(f"{fn.__name__}() over an empty dim of a tensor of shape {self.shape}")
         if dim is None:
             out = np.asarray(fn(self._array))
             return from_numpy(out.reshape((1,) * self.ndim) if keepdim else out.astype(int64))
@@ -988,14 +1138,17 @@ class Tensor:
             return from_numpy(np.asarray(0, dtype=int64))
         return from_numpy(np.asarray(fn(self._array, axis=d, keepdims=keepdim)).astype(int64))
 
+    @dim_aliases
     def argmax(self, dim: int | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Index of the (first) largest value; over the flattened tensor if dim is None."""
         return self._arg(np.argmax, dim, keepdim)
 
+    @dim_aliases
     def argmin(self, dim: int | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Index of the (first) smallest value; over the flattened tensor if dim is None."""
         return self._arg(np.argmin, dim, keepdim)
 
+    @dim_aliases
     def logsumexp(self, dim: int | Sequence[int], keepdim: builtins.bool = False) -> Tensor:
         """log(sum(exp(x))) over ``dim``, shifted by the max so 1e4 stays finite and exact.
 
@@ -1010,6 +1163,7 @@ class Tensor:
         out = (self - shift).exp().sum(dims, keepdim=True).log() + shift
         return out if keepdim else out.reshape(reduced_shape(self.shape, dims))
 
+    @dim_aliases
     def softmax(self, dim: int) -> Tensor:
         """exp(x) / sum(exp(x)) along ``dim``, computed stably."""
         if self.ndim == 0:
@@ -1017,6 +1171,7 @@ class Tensor:
             return self.reshape(1).softmax(0).reshape(())
         return _ops.Softmax.apply(self._floating(), dim=norm_dim(dim, self.ndim))
 
+    @dim_aliases
     def log_softmax(self, dim: int) -> Tensor:
         """x - logsumexp(x) along ``dim``, computed stably."""
         if self.ndim == 0:
@@ -1088,11 +1243,13 @@ class Tensor:
             raise ShapeError(f"mT needs at least 2 dims, got shape {self.shape}")
         return self.transpose(-2, -1)
 
+    @dim_aliases
     def unsqueeze(self, dim: int) -> Tensor:
         """Insert a size-1 dim at ``dim`` (in range [-ndim-1, ndim])."""
         d = norm_dim(dim, self.ndim + 1)
         return self.reshape((*self.shape[:d], 1, *self.shape[d:]))
 
+    @dim_aliases
     def squeeze(self, dim: int | Sequence[int] | None = None) -> Tensor:
         """Remove size-1 dims (all of them, or those in ``dim`` that have size 1)."""
         if dim is None:
@@ -1127,17 +1284,23 @@ class Tensor:
     def __getitem__(self, index: Any) -> Tensor:
         idx = _index(index, self.shape)
         try:
-            return self._view(_ops.GetItem.apply(self, index=idx))
+            out = self
+            for step in _index_steps(idx):
+                out = _ops.GetItem.apply(out, index=step)
+            return self._view(out)
         except IndexError as e:
             raise DimensionError(f"index {index!r} is out of range for shape {self.shape}: {e}") from None
 
-    def split(self, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:
-        """Chunks of ``split_size`` along ``dim`` (the last may be smaller).
+    def split(self, split_size: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+        """Chunks of ``split_size`` along ``dim`` (the last may be smaller), or of a list of sizes.
 
         Raises:
-            TypeError: ``split_size`` is not an int.
+            TypeError: ``split_size`` is not an int or a list of ints.
             InvalidParameterError: ``split_size`` is not positive.
+            MinigradError: listed sizes are negative or do not add up to the dim.
         """
+        if not isinstance(split_size, (int, np.integer)):
+            return _methods.shape_ops.split(self, split_size, dim)
         _check_int("split", "split_size", split_size)
         if split_size <= 0:
             raise InvalidParameterError(f"split: split_size must be a positive int, got {split_size!r}")
@@ -1170,43 +1333,6 @@ class Tensor:
         """Inner product of two 1-D tensors."""
         return matmul(self, other)
 
-    # ------------------------------------------------------------ scans, windows, selection
-    # (compositions in minigrad/selection.py)
-
-    def cumsum(self, dim: int, *, dtype: DTypeLike = None) -> Tensor:
-        """Running sums along ``dim``; see :func:`minigrad.selection.cumsum`."""
-        return cast(Tensor, _providers.selection.cumsum(self, dim, dtype=dtype))
-
-    def flip(self, dims: int | Sequence[int]) -> Tensor:
-        """Reverse the order along ``dims``; see :func:`minigrad.selection.flip`."""
-        return cast(Tensor, _providers.selection.flip(self, dims))
-
-    def unfold(self, dimension: int, size: int, step: int) -> Tensor:
-        """Slices of length ``size``, ``step`` apart; see :func:`minigrad.selection.unfold`."""
-        return cast(Tensor, _providers.selection.unfold(self, dimension, size, step))
-
-    def gather(self, dim: int, index: Tensor) -> Tensor:
-        """Values picked along ``dim`` by ``index``; see :func:`minigrad.selection.gather`."""
-        return cast(Tensor, _providers.selection.gather(self, dim, index))
-
-    def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
-        """A copy with ``src`` added at ``index``; see :func:`minigrad.selection.scatter_add`."""
-        return cast(Tensor, _providers.selection.scatter_add(self, dim, index, src))
-
-    def sort(self, dim: int = -1, descending: builtins.bool = False, stable: builtins.bool = False) -> Any:
-        """``(values, indices)`` sorted along ``dim``; see :func:`minigrad.selection.sort`."""
-        return _providers.selection.sort(self, dim, descending, stable)
-
-    def argsort(self, dim: int = -1, descending: builtins.bool = False,
-                stable: builtins.bool = False) -> Tensor:
-        """Indices that sort along ``dim``; see :func:`minigrad.selection.argsort`."""
-        return cast(Tensor, _providers.selection.argsort(self, dim, descending, stable))
-
-    def topk(self, k: int, dim: int = -1, largest: builtins.bool = True,
-             sorted: builtins.bool = True) -> Any:  # noqa: A002 - PyTorch's name
-        """``(values, indices)`` of the k largest along ``dim``; see :func:`minigrad.selection.topk`."""
-        return _providers.selection.topk(self, k, dim, largest, sorted)
-
 
 class _HookHandle:
     _next = 0
@@ -1219,6 +1345,39 @@ class _HookHandle:
     def remove(self) -> None:
         """Unregister the hook."""
         self.hooks.pop(self.id, None)
+
+
+def _clamp_tensors(x: Tensor, lo: Any, hi: Any) -> Tensor:
+    """clamp with tensor bounds, as a selection with PyTorch's gradient rule: x where lo <= x <= hi,
+    lo where x < lo < hi, hi where x > hi or hi < lo; a nan in x or a bound gives nan, and the
+    comparisons, all false with a nan, still decide the gradient (none to x there)."""
+    a = x._array
+    lo_a = None if lo is None else np.asarray(lo._array if isinstance(lo, Tensor) else lo)
+    hi_a = None if hi is None else np.asarray(hi._array if isinstance(hi, Tensor) else hi)
+    try:
+        shape = np.broadcast_shapes(a.shape, *(b.shape for b in (lo_a, hi_a) if b is not None))
+    except ValueError:
+        raise ShapeError(f"clamp: the bounds' shapes {[b.shape for b in (lo_a, hi_a) if b is not None]} do "
+                         f"not broadcast with the input's {a.shape}") from None
+    nan_bound = [np.isnan(b) for b in (a, lo_a, hi_a) if b is not None and b.dtype.kind == "f"]
+    nan_mask = np.broadcast_to(np.logical_or.reduce(np.broadcast_arrays(*nan_bound)) if nan_bound
+                               else np.zeros((), dtype=bool), shape)
+    # PyTorch's gradients come from comparisons, false with a nan: x then gets none
+    out = where(from_numpy(nan_mask), x.detach(), x) if nan_mask.any() else x
+    if lo_a is not None:
+        take_lo = a < lo_a if hi_a is None else (a < lo_a) & (lo_a < hi_a)
+        out = where(from_numpy(np.asarray(take_lo)), lo, out)
+        if hi_a is not None:  # x < lo == hi: the bound, with no gradient to anyone (PyTorch's rule)
+            stuck = (a < lo_a) & (lo_a == hi_a)
+            if stuck.any():
+                out = where(from_numpy(np.asarray(stuck)), lo.detach() if isinstance(lo,
+                            Tensor) else lo, out)
+    if hi_a is not None:
+        take_hi = a > hi_a if lo_a is None else (a > hi_a) | (hi_a < lo_a)
+        out = where(from_numpy(np.asarray(take_hi)), hi, out)
+    if nan_mask.any():  # the value is nan; the gradient stays with what the comparisons chose
+        out = out + from_numpy(np.where(nan_mask, np.nan, 0).astype(out.dtype))
+    return out
 
 
 def _index(index: Any, shape: tuple[int, ...]) -> Any:
@@ -1237,6 +1396,10 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
             i = i._array
         elif isinstance(i, list):
             i = np.asarray(i) if i else np.zeros(0, dtype=int64)  # x[[]] selects nothing
+        elif isinstance(i, range):  # a range indexes like the list it spells, as in PyTorch
+            i = np.arange(i.start, i.stop, i.step, dtype=int64)
+        if isinstance(i, np.ndarray) and i.ndim == 0 and i.dtype.kind in "iu":
+            i = int(i)  # a 0-d integer tensor is an int: a basic index (PyTorch)
         if isinstance(i, np.ndarray):
             if i.dtype == bool_:
                 if i.ndim == 0:  # x[True] adds a dim, as numpy and PyTorch do
@@ -1251,6 +1414,37 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
             raise TypeError(f"invalid index {i!r}: only ints, slices, None, Ellipsis, int and bool tensors")
         out.append(i)
     return tuple(out)
+
+
+def _index_steps(idx: tuple[Any, ...]) -> tuple[tuple[Any, ...], ...]:
+    """PyTorch's order for an index mixing ints and integer arrays: the ints first, then the arrays.
+
+    numpy counts an int as an advanced index, so x[1, :, [0, 2]] would put the
+    broadcast dim first; PyTorch selects with the ints first (a view), then
+    indexes what is left. Returns one numpy index, or two applied in turn.
+    """
+    ints = [isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_)) for i in idx]
+    if not any(ints) or not any(isinstance(i, np.ndarray) for i in idx):
+        return (idx,)
+    first = tuple(i if is_int else (i if i is Ellipsis else slice(None))
+                  for i, is_int in zip(idx, ints) if i is not None and not isinstance(i, (bool, np.bool_)))
+    rest = tuple(i for i, is_int in zip(idx, ints) if not is_int)
+    return first, rest
+
+
+def _assign_in_steps(a: Array, steps: tuple[tuple[Any, ...], ...], value: Any) -> None:
+    for step in steps[:-1]:
+        a = a[step]  # basic indices only: a view, so the assignment below writes through
+    a[steps[-1]] = value
+
+
+def _put_in_steps(t: Tensor, steps: tuple[tuple[Any, ...], ...], value: Tensor) -> Tensor:
+    """t with t[steps] = value (a two-step PyTorch index), through the element numbers it selects."""
+    put = _methods.indexing.put
+    numbers = np.arange(t._array.size).reshape(t.shape)
+    for step in steps:
+        numbers = numbers[step]
+    return put(t.reshape(-1), (numbers,), value).reshape(t.shape)
 
 
 def _dims_used(i: Any) -> int:
@@ -1360,6 +1554,22 @@ def made_in_inference(array: Array, inputs: tuple[Tensor, ...]) -> int:
     return 0 if any(owner == memory_owner(t._array) and not t.is_inference() for t in inputs) else INFERENCE
 
 
+def as_tensor(data: Any, dtype: DTypeLike = None, device: DeviceLike = None) -> Tensor:
+    """``data`` as a Tensor, sharing memory when it already is one (or a numpy array) of the dtype.
+
+    As ``torch.as_tensor``: a Tensor of the right dtype comes back as is, a
+    numpy array of a supported dtype is wrapped without a copy; anything else
+    is converted as :func:`tensor` converts it.
+    """
+    check_device(device)
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.astype(dtype)
+    same = dtype is None or (isinstance(data, np.ndarray) and resolve_dtype(dtype) == data.dtype)
+    if isinstance(data, np.ndarray) and data.dtype in DTYPES and same:
+        return from_numpy(data)
+    return Tensor(data, dtype=dtype)
+
+
 def tensor(data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = False, *,
            device: DeviceLike = None, pin_memory: bool = False) -> Tensor:
     """Create a Tensor from data (copied); see :class:`Tensor` for the dtype rules.
@@ -1409,12 +1619,24 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     return out
 
 
-def where(condition: Tensor | Array, input: TensorLike, other: TensorLike) -> Tensor:  # noqa: A002
+@overload
+def where(condition: Tensor | Array) -> tuple[Tensor, ...]: ...
+
+
+@overload
+def where(condition: Tensor | Array, input: Any, other: Any) -> Tensor: ...
+
+
+def where(condition: Tensor | Array, input: Any = None, other: Any = None) -> Any:  # noqa: A002
     """Elementwise ``input if condition else other``, broadcasting all three.
 
     Gradients flow to ``input`` where the condition holds and to ``other``
-    elsewhere. Scalars take the dtype of the tensor operand.
+    elsewhere. Scalars take the dtype of the tensor operand. With the
+    condition alone, ``nonzero(condition, as_tuple=True)``.
     """
+    if input is None and other is None:
+        cond_t = condition if isinstance(condition, Tensor) else Tensor(condition)
+        return _methods.indexing.nonzero(cond_t, as_tuple=True)
     cond = condition._array if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != bool_:
         raise TypeError(f"where: condition must be a bool tensor, got {cond.dtype}")
@@ -1438,6 +1660,7 @@ def where(condition: Tensor | Array, input: TensorLike, other: TensorLike) -> Te
         ) from e
 
 
+@dim_aliases
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dim.
 
@@ -1466,6 +1689,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     return _ops.Cat.apply(*ts, dim=d)
 
 
+@dim_aliases
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join same-shape tensors along a new dim.
 
@@ -1484,6 +1708,41 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     return cat([t.unsqueeze(d) for t in ts], d)
 
 
+def result_type(tensor1: Any, tensor2: Any) -> np.dtype[Any]:
+    """The dtype of ``tensor1 op tensor2`` under PyTorch's promotion (``torch.result_type``).
+
+    Categories bool < integer < float; a 0-d tensor loses to a dimensioned one
+    within a category; a Python number never widens a tensor (2.5 with int8 is
+    the default float dtype).
+    """
+    if not isinstance(tensor1, Tensor) and not isinstance(tensor2, Tensor):
+        kinds = {type(v) for v in (tensor1, tensor2)}
+        if float in kinds:
+            return get_default_dtype()
+        return int64 if int in kinds else bool_
+    a = tensor1 if isinstance(tensor1, Tensor) else _lift(tensor1, tensor2)
+    b = tensor2 if isinstance(tensor2, Tensor) else _lift(tensor2, a)
+    if a.dtype == b.dtype:
+        return a.dtype
+    return _promote(a, b)[0].dtype
+
+
+def is_tensor(obj: Any) -> bool:
+    """True if ``obj`` is a minigrad Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input: Any) -> int:  # noqa: A002 - PyTorch's argument name
+    """The number of elements of a tensor, as ``torch.numel``.
+
+    Raises:
+        TypeError: ``input`` is not a Tensor.
+    """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"numel(): argument 'input' must be Tensor, not {type(input).__name__}")
+    return input.numel()
+
+
 def _check_tensors(fn: str, ts: list[Any]) -> None:
     for i, t in enumerate(ts):
         if not isinstance(t, Tensor):
@@ -1491,3 +1750,5 @@ def _check_tensors(fn: str, ts: list[Any]) -> None:
 
 
 from minigrad import ops as _ops  # noqa: E402  (ops builds on Tensor; imported last)
+
+_methods.provide(sys.modules[__name__])  # what TensorMethods call: from_numpy, where, Tensor

@@ -15,6 +15,7 @@ a public Tensor method or operator is neither covered nor listed in
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -394,14 +395,14 @@ def _gelu_torch(x: Any, approximate: str = "none") -> Any:
 
 
 def _max_torch(fn: str) -> Callable[..., Any]:
-    """torch.max(x) for dim=None, torch.max(x, dim).values for an int, amax for a tuple."""
+    """torch.max(x) for dim=None, torch.max(x, dim) (values, indices) for an int, amax for a tuple."""
 
     def call(x: Any, dim: Any = None, keepdim: bool = False) -> Any:
         if dim is None:
             return getattr(x, fn)() if not keepdim else getattr(x, "a" + fn)(
                 tuple(range(x.ndim)), keepdim=True)
-        if isinstance(dim, int):
-            return getattr(x, fn)(dim, keepdim=keepdim).values
+        if isinstance(dim, int):  # (values, indices), as minigrad's
+            return getattr(x, fn)(dim, keepdim=keepdim)
         return getattr(x, "a" + fn)(dim, keepdim=keepdim)
 
     return call
@@ -542,7 +543,7 @@ def _second_moment_torch(a: Any, dim: Any, keepdim: bool, correction: int) -> An
         return a.var()  # PyTorch refuses integer variances too
     dims = tuple(range(a.ndim)) if dim is None else dim
     n = a.numel() // max((a ** 2).sum(dims, keepdim=True).numel(), 1) if a.ndim else 1
-    return (a ** 2).sum(dims, keepdim=keepdim) / (n - correction)
+    return (a ** 2).sum(dims, keepdim=keepdim) / max(n - correction, 0)  # as torch.var: no negative dof
 
 
 # -- reductions
@@ -638,6 +639,376 @@ OP_TABLE += [
            else _torch().where(_torch().as_tensor(cond), a, scalar), _where_scalar(), covers=("mg.where",)),
 ]
 
+# -- the PyTorch surface (issue 12): differentiable ops beyond API.md, method forms.
+#    tests/surface_table.py checks every form (function, method, in-place) on fixed data;
+#    these rows add shapes, dims, gradcheck and gradgradcheck.
+
+
+def unit(rng: np.random.Generator, shapes: Sequence[Shape]) -> list[np.ndarray]:
+    """Values in (-0.9, 0.9): inside the domain of asin, atanh, erfinv, away from their poles."""
+    return [rng.uniform(-0.9, 0.9, s) for s in shapes]
+
+
+def above_one(rng: np.random.Generator, shapes: Sequence[Shape]) -> list[np.ndarray]:
+    """Values in [1.2, 3): inside the domain of acosh."""
+    return [rng.uniform(1.2, 3.0, s) for s in shapes]
+
+
+def off_grid(rng: np.random.Generator, shapes: Sequence[Shape]) -> list[np.ndarray]:
+    """Values at least 0.1 from every integer (floor, round, frac are smooth there)."""
+    out = []
+    for s in shapes:
+        x = rng.uniform(-3, 3, s)
+        f = x - np.floor(x)
+        out.append(np.floor(x) + np.clip(f, 0.1, 0.9))
+    return out
+
+
+def _small_over_large(rng: np.random.Generator, shapes: Sequence[Shape]) -> list[np.ndarray]:
+    """a in +-[0.1, 1), b in +-[1.5, 2): |a / b| < 1 and a away from 0, so fmod/remainder are smooth."""
+    a = rng.uniform(0.1, 1.0, shapes[0]) * rng.choice([-1.0, 1.0], shapes[0])
+    b = rng.uniform(1.5, 2.0, shapes[1]) * rng.choice([-1.0, 1.0], shapes[1])
+    return [a, b]
+
+
+def _torch_method(name: str, *args: Any, **kwargs: Any) -> Callable[..., Any]:
+    return lambda x, *xs, **k: getattr(x, name)(*xs, *args, **kwargs, **k)
+
+
+def _method(name: str, *args: Any, **kwargs: Any) -> Callable[..., Any]:
+    return lambda x, *xs, **k: getattr(x, name)(*xs, *args, **kwargs, **k)
+
+
+def _row(name: str, sample: st.SearchStrategy[Sample], domain: Domain = real, *args: Any,
+         method: str | None = None, **kwargs: Any) -> OpSpec:
+    """A row whose minigrad and torch calls are the same method call."""
+    m = method or name
+    return OpSpec(name, _method(m, *args, **kwargs), _torch_method(m, *args, **kwargs), sample, domain,
+                  covers=(m,))
+
+
+@st.composite
+def _dim_sample(draw: st.DrawFn, shapes: st.SearchStrategy[Shape] = NONEMPTY_SHAPES, **extra: Any) -> Sample:
+    """A non-empty shape and an int ``dim`` (maybe negative)."""
+    shape = draw(shapes)
+    n = len(shape)
+    kwargs = {"dim": draw(st.integers(-n, n - 1))}
+    kwargs.update({k: draw(v) for k, v in extra.items()})
+    return Sample([shape], kwargs)
+
+
+@st.composite
+def _k_sample(draw: st.DrawFn, largest: bool) -> Sample:
+    shape = draw(NONEMPTY_SHAPES)
+    n = len(shape)
+    dim = draw(st.integers(-n, n - 1))
+    k = draw(st.integers(1, shape[dim]))
+    kwargs: dict[str, Any] = {"k": k, "dim": dim}
+    if largest:
+        kwargs["largest"] = draw(st.booleans())
+    else:
+        kwargs["keepdim"] = draw(st.booleans())
+    return Sample([shape], kwargs)
+
+
+@st.composite
+def _norm(draw: st.DrawFn) -> Sample:
+    s = draw(reduction(("none", "int", "tuple")))
+    dim = s.kwargs["dim"]
+    ps = [1, 2, 3, 0.5, math.inf, -math.inf]
+    if dim is None or isinstance(dim, int) or len(dim) == 1:
+        p: Any = draw(st.sampled_from(ps))
+    else:  # "fro" over two dims is a matrix norm; torch has none over three
+        p = draw(st.sampled_from([2, "fro"])) if len(dim) == 2 else 2
+    return Sample(s.shapes, {"p": p, **s.kwargs})
+
+
+@st.composite
+def _unflatten(draw: st.DrawFn) -> Sample:
+    shape = draw(NONEMPTY_SHAPES)
+    n = len(shape)
+    dim = draw(st.integers(-n, n - 1))
+    sizes = list(draw(st.sampled_from([t for k in (1, 2, 3) for t in _factorizations(shape[dim], k)])))
+    if draw(st.booleans()):
+        sizes[draw(st.integers(0, len(sizes) - 1))] = -1
+    return Sample([shape], {"dim": dim, "sizes": tuple(sizes)})
+
+
+@st.composite
+def _split_sizes(draw: st.DrawFn) -> Sample:
+    shape = draw(NONEMPTY_SHAPES)
+    n = len(shape)
+    dim = draw(st.integers(-n, n - 1))
+    cuts = sorted(draw(st.lists(st.integers(0, shape[dim]), max_size=3)))
+    bounds = [0, *cuts, shape[dim]]
+    return Sample([shape], {"split_size": [b - a for a, b in itertools.pairwise(bounds)], "dim": dim})
+
+
+@st.composite
+def _narrow(draw: st.DrawFn) -> Sample:
+    shape = draw(NONEMPTY_SHAPES)
+    n = len(shape)
+    dim = draw(st.integers(-n, n - 1))
+    start = draw(st.integers(0, shape[dim] - 1))
+    length = draw(st.integers(0, shape[dim] - start))
+    return Sample([shape], {"dim": dim, "start": start, "length": length})
+
+
+@st.composite
+def _roll(draw: st.DrawFn) -> Sample:
+    shape = draw(NONEMPTY_SHAPES)
+    n = len(shape)
+    if draw(st.booleans()):
+        return Sample([shape], {"shifts": draw(st.integers(-5, 5)), "dims": None})
+    dims = draw(st.lists(st.integers(-n, n - 1), min_size=1, max_size=n, unique_by=lambda d: d % n))
+    return Sample([shape], {"shifts": tuple(draw(st.integers(-4, 4)) for _ in dims), "dims": tuple(dims)})
+
+
+@st.composite
+def _repeat(draw: st.DrawFn) -> Sample:
+    shape = draw(SHAPES)
+    reps = tuple(draw(st.integers(1, 3)) for _ in range(len(shape) + draw(st.integers(0, 1))))
+    return Sample([shape], {"reps": reps or (2,)})
+
+
+@st.composite
+def _repeat_interleave(draw: st.DrawFn) -> Sample:
+    shape = draw(NONEMPTY_SHAPES)
+    n = len(shape)
+    dim = draw(st.one_of(st.none(), st.integers(-n, n - 1)))
+    size = math.prod(shape) if dim is None else shape[dim]
+    if draw(st.booleans()):
+        repeats: Any = draw(st.integers(0, 3))
+    else:
+        repeats = draw(st.lists(st.integers(0, 3), min_size=size, max_size=size))
+    return Sample([shape], {"repeats": repeats, "dim": dim})
+
+
+@st.composite
+def _movedim(draw: st.DrawFn) -> Sample:
+    shape = draw(NONEMPTY_SHAPES)
+    n = len(shape)
+    k = draw(st.integers(1, n))
+    src = draw(st.lists(st.integers(0, n - 1), min_size=k, max_size=k, unique=True))
+    dst = draw(st.lists(st.integers(0, n - 1), min_size=k, max_size=k, unique=True))
+    return Sample([shape], {"source": tuple(src), "destination": tuple(dst)})
+
+
+@st.composite
+def _diagonal(draw: st.DrawFn) -> Sample:
+    shape = draw(hnp.array_shapes(min_dims=2, max_dims=3, min_side=1, max_side=4))
+    n = len(shape)
+    d1, d2 = draw(st.lists(st.integers(0, n - 1), min_size=2, max_size=2, unique=True))
+    return Sample([shape], {"offset": draw(st.integers(-3, 3)), "dim1": d1 - n * draw(st.integers(0, 1)),
+                            "dim2": d2})
+
+
+@st.composite
+def _tri(draw: st.DrawFn) -> Sample:
+    shape = draw(hnp.array_shapes(min_dims=2, max_dims=3, min_side=1, max_side=4))
+    return Sample([shape], {"diagonal": draw(st.integers(-3, 3))})
+
+
+@st.composite
+def _diag(draw: st.DrawFn) -> Sample:
+    shape = draw(hnp.array_shapes(min_dims=1, max_dims=2, min_side=1, max_side=4))
+    return Sample([shape], {"diagonal": draw(st.integers(-2, 2))})
+
+
+@st.composite
+def _index_select(draw: st.DrawFn) -> Sample:
+    shape = draw(NONEMPTY_SHAPES)
+    n = len(shape)
+    dim = draw(st.integers(-n, n - 1))
+    idx = draw(st.lists(st.integers(0, shape[dim] - 1), max_size=5))
+    return Sample([shape], {"dim": dim, "index": np.asarray(idx, dtype=np.int64)})
+
+
+@st.composite
+def _take(draw: st.DrawFn) -> Sample:
+    shape = draw(SHAPES)
+    size = math.prod(shape)
+    index = draw(hnp.arrays(np.int64, draw(hnp.array_shapes(min_dims=0, max_dims=2, max_side=3)),
+                            elements=st.integers(-size, size - 1)))
+    return Sample([shape], {"index": index})
+
+
+EINSUM = [
+    ("ij,jk->ik", [(2, 3), (3, 4)]), ("bij,bjk->bik", [(2, 2, 3), (2, 3, 2)]), ("ii->i", [(3, 3)]),
+    ("ii", [(3, 3)]), ("ij->ji", [(2, 3)]), ("i,j->ij", [(2,), (3,)]), ("ij,ij->", [(2, 3), (2, 3)]),
+    ("bn,anm,bm->ba", [(2, 3), (2, 3, 2), (2, 2)]), ("...ij,...jk", [(2, 2, 3), (3, 2)]),
+    ("ijk->kj", [(2, 3, 2)]), ("iij->j", [(2, 2, 3)]), ("ij,jk,kl->il", [(2, 3), (3, 2), (2, 2)]),
+    ("i,i", [(3,), (3,)]), ("bhqd,bhkd->bhqk", [(1, 2, 3, 2), (1, 2, 2, 2)]),
+]
+
+
+def _einsum_sample() -> st.SearchStrategy[Sample]:
+    return st.sampled_from(EINSUM).map(lambda e: Sample(list(e[1]), {"equation": e[0]}))
+
+
+@st.composite
+def _tensordot(draw: st.DrawFn) -> Sample:
+    shared = tuple(draw(st.lists(st.integers(1, 3), max_size=2)))
+    a_rest = tuple(draw(st.lists(st.integers(1, 3), max_size=2)))
+    b_rest = tuple(draw(st.lists(st.integers(1, 3), max_size=2)))
+    if draw(st.booleans()):
+        return Sample([a_rest + shared, shared + b_rest], {"dims": len(shared)})
+    pa = draw(st.permutations(list(range(len(a_rest) + len(shared)))))
+    pb = draw(st.permutations(list(range(len(shared) + len(b_rest)))))
+    a_shape = tuple((a_rest + shared)[i] for i in pa)
+    b_shape = tuple((shared + b_rest)[i] for i in pb)
+    dims_a = [pa.index(len(a_rest) + k) for k in range(len(shared))]
+    dims_b = [pb.index(k) for k in range(len(shared))]
+    return Sample([a_shape, b_shape], {"dims": (dims_a, dims_b)})
+
+
+def _three() -> st.SearchStrategy[Sample]:
+    return hnp.mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=3, max_side=3).map(
+        lambda b: Sample(list(b.input_shapes)))
+
+
+@st.composite
+def _clamp_bounds(draw: st.DrawFn) -> Sample:
+    """x and two bounds that broadcast to x's shape (PyTorch's clamp keeps x's shape)."""
+    shape = draw(SHAPES)
+
+    def bound() -> Shape:  # a suffix of x's shape, some dims squeezed to 1: it broadcasts *to* x
+        k = draw(st.integers(0, len(shape)))
+        return tuple(1 if draw(st.booleans()) else n for n in shape[len(shape) - k:])
+
+    return Sample([shape, bound(), bound()])
+
+
+def _pos_third(rng: np.random.Generator, shapes: Sequence[Shape]) -> list[np.ndarray]:
+    return [rng.standard_normal(shapes[0]), rng.standard_normal(shapes[1]), rng.uniform(0.5, 2.0, shapes[2])]
+
+
+def _bounds(rng: np.random.Generator, shapes: Sequence[Shape]) -> list[np.ndarray]:
+    """x, a lower bound in (-1.2, -0.8) and an upper bound in (0.8, 1.2); x is never within 0.1 of them."""
+    pieces = np.stack([rng.uniform(-2.0, -1.3, shapes[0]), rng.uniform(-0.7, 0.7, shapes[0]),
+                       rng.uniform(1.3, 2.0, shapes[0])])
+    x = np.take_along_axis(pieces, rng.integers(0, 3, (1, *shapes[0])), 0)[0]
+    return [x, rng.uniform(-1.2, -0.8, shapes[1]), rng.uniform(0.8, 1.2, shapes[2])]
+
+
+def _values(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The values of a (values, indices) result: the part with a gradient."""
+    return lambda *a, **k: fn(*a, **k)[0]
+
+
+for _name, _dom in [("tan", unit), ("asin", unit), ("acos", unit), ("atan", real), ("sinh", real),
+                    ("cosh", real), ("asinh", real), ("acosh", above_one), ("atanh", unit), ("exp2", real),
+                    ("expm1", real), ("log2", positive), ("log10", positive), ("log1p", positive),
+                    ("erfc", real), ("erfinv", unit), ("reciprocal", away(0.0, gap=0.5)), ("frac", off_grid),
+                    ("floor", off_grid), ("ceil", off_grid), ("round", off_grid), ("trunc", off_grid)]:
+    OP_TABLE.append(_row(_name, unary(), _dom))
+OP_TABLE += [
+    _row("round_decimals", unary(), off_grid, decimals=1, method="round"),
+    _row("atan2", binary(), distinct),
+    _row("hypot", binary(), away(0.0)),
+    _row("copysign", binary(), away(0.0)),
+    _row("logaddexp", binary()),
+    _row("logaddexp2", binary()),
+    _row("fmax", binary(), distinct),
+    _row("fmin", binary(), distinct),
+    _row("fmod", binary(), _small_over_large),
+    _row("remainder", binary(), _small_over_large),
+    _row("xlogy", binary(), per_input(real, positive)),
+    OpSpec("mod_operator", lambda a, b: a % b, lambda a, b: a % b, binary(), _small_over_large,
+           covers=("__mod__",)),
+    _row("lerp", _three(), _pos_third),
+    _row("addcmul", _three(), value=0.5),
+    _row("addcdiv", _three(), _pos_third, value=-2.0),
+    _row("div_floor", binary(), _small_over_large, rounding_mode="floor", method="div"),
+    _row("div_trunc", binary(), _small_over_large, rounding_mode="trunc", method="div"),
+    _row("add_alpha", binary(), alpha=2.5, method="add"),
+    _row("sub_alpha", binary(), alpha=-0.5, method="sub"),
+    _row("div_method", binary(), per_input(real, away(0.0, gap=0.5)), method="div"),
+    _row("mul_method", binary(), method="mul"),
+    _row("clamp_tensor", _clamp_bounds(), _bounds, method="clamp"),
+    # reductions
+    OpSpec("prod", lambda a, dim: a.prod() if dim is None else a.prod(dim),
+           lambda a, dim: a.prod() if dim is None else a.prod(dim), reduction(("none", "int"), keepdim=False),
+           away(0.0, gap=0.3), covers=("prod",)),
+    OpSpec("prod_keepdim", lambda a, dim: a.prod(dim, keepdim=True), lambda a, dim: a.prod(dim, keepdim=True),
+           _dim_sample(), away(0.0, gap=0.3), covers=("prod",)),
+    OpSpec("prod_with_zeros", lambda a, dim: a.prod(dim) * 1, lambda a, dim: a.prod(dim) * 1,
+           _dim_sample(), lambda rng, s: [np.where(rng.random(s[0]) < 0.3, 0.0, rng.standard_normal(s[0]))],
+           covers=("prod",), twice_differentiable=False),
+    _row("cumprod", _dim_sample(), away(0.0, gap=0.3)),
+    _row("logcumsumexp", _dim_sample()),
+    OpSpec("cummax", _values(_method("cummax")), _values(_torch_method("cummax")), _dim_sample(), distinct,
+           covers=("cummax",)),
+    OpSpec("cummin", _values(_method("cummin")), _values(_torch_method("cummin")), _dim_sample(), distinct,
+           covers=("cummin",)),
+    _row("norm", _norm(), away(0.0, gap=0.2)),
+    OpSpec("kthvalue", _values(_method("kthvalue")), _values(_torch_method("kthvalue")),
+           _k_sample(largest=False), distinct, covers=("kthvalue",)),
+    OpSpec("median_dim", _values(_method("median")), _values(_torch_method("median")),
+           _dim_sample(keepdim=st.booleans()), distinct, covers=("median",)),
+    OpSpec("median", lambda a: a.median(), lambda a: a.median(), unary(), distinct, covers=("median",)),
+    OpSpec("max_dim_values", lambda a, **k: a.max(**k).values, lambda a, **k: a.max(**k).values,
+           _dim_sample(keepdim=st.booleans()), distinct, covers=("max",)),
+    # shape
+    _row("unflatten", _unflatten()),
+    _row("split_sizes", _split_sizes(), method="split"),
+    _row("narrow", _narrow()),
+    _row("roll", _roll()),
+    OpSpec("repeat", lambda a, reps: a.repeat(*reps), lambda a, reps: a.repeat(*reps), _repeat(),
+           covers=("repeat",)),
+    OpSpec("tile", lambda a, reps: a.tile(reps), lambda a, reps: a.tile(reps), _repeat(), covers=("tile",)),
+    OpSpec("repeat_interleave",
+           lambda a, repeats, dim: a.repeat_interleave(
+               repeats if isinstance(repeats, int) else mg.tensor(repeats), dim),
+           lambda a, repeats, dim: a.repeat_interleave(
+               repeats if isinstance(repeats, int) else _torch().tensor(repeats), dim),
+           _repeat_interleave(), covers=("repeat_interleave",)),
+    _row("unbind", _dim_sample()),
+    _row("movedim", _movedim()),
+    OpSpec("swapaxes", lambda a, dim0, dim1: a.swapaxes(dim0, dim1),
+           lambda a, dim0, dim1: a.swapaxes(dim0, dim1), _transpose(), covers=("swapaxes",)),
+    OpSpec("t", lambda a: a.t(), lambda a: a.t(), unary(hnp.array_shapes(min_dims=0, max_dims=2, max_side=3)),
+           covers=("t",)),
+    _row("diagonal", _diagonal()),
+    _row("tril", _tri()),
+    _row("triu", _tri()),
+    _row("diag", _diag()),
+    OpSpec("trace", lambda a: a.trace(), lambda a: a.trace(),
+           unary(hnp.array_shapes(min_dims=2, max_dims=2, max_side=4)), covers=("trace",)),
+    OpSpec("clone", lambda a: a.clone(), lambda a: a.clone(), unary(), covers=("clone",)),
+    OpSpec("contiguous", lambda a: a.mT.contiguous(), lambda a: a.mT.contiguous(),
+           unary(hnp.array_shapes(min_dims=2, max_dims=3, max_side=3)), covers=("contiguous",)),
+    # products
+    OpSpec("einsum", lambda *xs, equation: mg.einsum(equation, *xs),
+           lambda *xs, equation: _torch().einsum(equation, *xs), _einsum_sample(), covers=("mg.einsum",)),
+    OpSpec("tensordot", lambda a, b, dims: mg.tensordot(a, b, dims=dims),
+           lambda a, b, dims: _torch().tensordot(a, b, dims=dims), _tensordot(), covers=("mg.tensordot",)),
+    OpSpec("outer", lambda a, b: a.outer(b), lambda a, b: a.outer(b),
+           st.tuples(st.integers(1, 4), st.integers(1, 4)).map(lambda t: Sample([(t[0],), (t[1],)])),
+           covers=("outer",)),
+    OpSpec("mm", lambda a, b: a.mm(b), lambda a, b: a.mm(b),
+           st.tuples(*[st.integers(1, 3)] * 3).map(lambda t: Sample([(t[0], t[1]), (t[1], t[2])])),
+           covers=("mm",)),
+    OpSpec("bmm", lambda a, b: a.bmm(b), lambda a, b: a.bmm(b),
+           st.tuples(*[st.integers(1, 3)] * 4).map(
+               lambda t: Sample([(t[3], t[0], t[1]), (t[3], t[1], t[2])])),
+           covers=("bmm",)),
+    # gathering and scattering
+    OpSpec("index_select", lambda a, dim, index: a.index_select(dim, mg.tensor(index)),
+           lambda a, dim, index: a.index_select(dim, _torch().as_tensor(index)), _index_select(),
+           covers=("index_select",)),
+    OpSpec("take", lambda a, index: a.take(mg.tensor(index)),
+           lambda a, index: a.take(_torch().as_tensor(index)), _take(), covers=("take",)),
+    OpSpec("index_add", lambda a, s, dim, index: a.index_add(dim, mg.tensor(index), s, alpha=2.0),
+           lambda a, s, dim, index: a.index_add(dim, _torch().as_tensor(index), s, alpha=2.0),
+           _index_select().map(lambda s: Sample(
+               [s.shapes[0], tuple(len(s.kwargs["index"]) if i == s.kwargs["dim"] % len(s.shapes[0]) else d
+                                   for i, d in enumerate(s.shapes[0]))], s.kwargs)),
+           covers=("index_add",)),
+    OpSpec("masked_select", lambda a, mask: a.masked_select(mg.tensor(mask)),
+           lambda a, mask: a.masked_select(_torch().as_tensor(mask)), _masked_fill().map(
+               lambda s: Sample(s.shapes, {"mask": s.kwargs["mask"]})), covers=("masked_select",)),
+]
 # -- scans, selection, windows, padding, convolution, pooling, resampling (tests/op_table_windows.py)
 from tests.op_table_windows import WINDOW_OPS  # noqa: E402  (it builds on the helpers above)
 
@@ -656,6 +1027,28 @@ NOT_OPS = frozenset({
     "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__invert__", "__and__", "__or__",
     "__iadd__", "__isub__", "__imul__", "__itruediv__", "__setitem__", "__bool__", "__float__", "__int__",
     "__index__", "__len__", "__iter__", "__array__", "__hash__", "__repr__",
+    "detach_",  # graph surgery, not a value op: tests/parity/test_torch_switches.py
+    "data_ptr", "pin_memory", "share_memory_",  # memory, not values: tests/parity/test_torch_switches.py
+})  # fmt: skip
+
+#: Public minigrad functions that are not ops on values: grad mode, seeding, I/O, checks,
+#: factories and random draws (tests/test_factories.py, tests/test_random_draws.py,
+#: tests/parity/test_dtypes_parity.py test them).
+MODULE_NOT_OPS = frozenset({
+    "manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state", "save", "load", "grad",
+    "gradcheck", "gradgradcheck", "is_grad_enabled", "from_numpy", "tensor", "as_tensor", "is_tensor",
+    "is_floating_point", "result_type", "promote_types", "can_cast", "zeros", "ones", "full", "rand",
+    "randn", "randint", "randperm", "multinomial", "bernoulli", "normal", "rand_like", "randn_like",
+    "randint_like", "get_default_device", "get_default_dtype", "set_default_device", "set_default_dtype",
+    # process-wide switches and printing: tests/parity/test_torch_switches.py, test_tensor_repr.py
+    "set_num_threads", "get_num_threads", "use_deterministic_algorithms",
+    "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled",
+    "set_deterministic_debug_mode", "get_deterministic_debug_mode", "set_printoptions",
+    "is_autocast_enabled",  # a grad-mode-like query: tests/amp/test_autocast.py
+    "compile",  # wraps a step or a module, not an op on values: tests/test_compile.py
+    "set_float32_matmul_precision", "get_float32_matmul_precision", "set_num_interop_threads",
+    "get_num_interop_threads",
+    "is_inference_mode_enabled",  # grad mode: tests/parity/test_grad_mode_parity.py
 })  # fmt: skip
 
 #: The operators API.md promises, which must each have a row.

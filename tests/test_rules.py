@@ -16,8 +16,11 @@ def test_promotion_rule() -> None:
     assert dtypes.result_dtype(f32, True, f64, True) == f64  # else the wider dtype
     assert dtypes.result_dtype(b, False, i64, False) == i64
     assert dtypes.resolve_dtype("float64") == f64 and dtypes.default_dtype_for(np.dtype(np.int32)) == i64
-    with pytest.raises(mg.InvalidParameterError, match="int8"):
-        dtypes.resolve_dtype("int8")
+    assert dtypes.resolve_dtype("torch.DoubleTensor") == f64 and dtypes.resolve_dtype("int8") == np.int8
+    with pytest.raises(mg.InvalidParameterError, match="complex64"):
+        dtypes.resolve_dtype("complex64")
+    with pytest.raises(TypeError, match="bfloat16"):
+        dtypes.resolve_dtype(dtypes.bfloat16)
 
 
 def test_shape_helpers() -> None:

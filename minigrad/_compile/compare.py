@@ -49,7 +49,7 @@ def canonical(tracer: Tracer) -> list[tuple[Any, ...]]:
             return ("plain", content_key(x))
         if isinstance(x, np.generic):
             return ("np", x.dtype.str, x.tobytes())
-        if type(x) in (tuple, list):
+        if isinstance(x, (tuple, list)):  # with tuple subclasses: a shape is an mg.Size, compared by value
             return (type(x).__name__, *(name(v) for v in x))
         if type(x) is dict:
             return ("dict", *sorted((k, name(v)) for k, v in x.items()))

@@ -1,11 +1,13 @@
-"""Automatic differentiation, as ``torch.autograd``: the backward engine and grad mode.
+"""Automatic differentiation, as ``torch.autograd``: the backward engine, custom functions, grad mode.
 
 The engine (``backward``, ``grad``) lives in :mod:`minigrad.autograd.engine`,
-grad mode in :mod:`minigrad.grad_mode`; both are re-exported here, where
-PyTorch code looks for them.
+custom functions (``Function``) in :mod:`minigrad.autograd.function`, grad
+mode in :mod:`minigrad.grad_mode`; all are re-exported here, where PyTorch
+code looks for them.
 """
 
 from minigrad.autograd.engine import backward, grad
+from minigrad.autograd.function import Function, FunctionCtx, once_differentiable
 from minigrad.grad_mode import (
     enable_grad,
     inference_mode,
@@ -16,6 +18,6 @@ from minigrad.grad_mode import (
 )
 
 __all__ = [
-    "backward", "enable_grad", "grad", "inference_mode", "is_grad_enabled", "is_inference_mode_enabled",
-    "no_grad", "set_grad_enabled",
+    "Function", "FunctionCtx", "backward", "enable_grad", "grad", "inference_mode", "is_grad_enabled",
+    "is_inference_mode_enabled", "no_grad", "once_differentiable", "set_grad_enabled",
 ]  # fmt: skip

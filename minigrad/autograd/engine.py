@@ -12,13 +12,14 @@ that meet at a tensor. Leaves collect theirs in ``.grad``.
 from __future__ import annotations
 
 import heapq
+import sys
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from minigrad import tensor as _tensor
 from minigrad._kernels import memory_owner, quiet
+from minigrad._tensor_methods import provide
 from minigrad.errors import MinigradError, ShapeError
 from minigrad.grad_mode import set_grad_enabled
 from minigrad.tensor import Tensor, from_numpy
@@ -324,4 +325,4 @@ def grad(
     return tuple(result)
 
 
-_tensor._providers.backward = backward  # what Tensor.backward calls (see tensor._Providers)
+provide(sys.modules[__name__])  # Tensor.backward calls this module's backward

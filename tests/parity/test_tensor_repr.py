@@ -78,3 +78,59 @@ def test_repr_examples() -> None:
     assert repr(x) == "tensor([1., 2.], dtype=minigrad.float64, requires_grad=True)"
     assert repr((x * x).sum()) == "tensor(5., dtype=minigrad.float64, grad_fn=<SumBackward>)"
     assert repr(mg.tensor([True])) == "tensor([True])"
+
+
+#: set_printoptions arguments, each applied to every tensor of PRINTED in both libraries
+PRINT_OPTIONS: list[dict[str, Any]] = [
+    {"precision": 2}, {"precision": 8}, {"threshold": 5}, {"threshold": 5, "edgeitems": 1},
+    {"edgeitems": 0, "threshold": 5}, {"edgeitems": 0}, {"linewidth": 20}, {"sci_mode": True},
+    {"sci_mode": False}, {"profile": "short"}, {"profile": "full"}, {"profile": "default", "precision": 1},
+    {"profile": "no such profile"},
+]
+PRINTED = [
+    np.arange(10), np.arange(20.0).reshape(4, 5), np.array([1.12345, 2.0]), np.array([1e-8, 2e9]),
+    RNG.standard_normal((3, 4, 5)), np.linspace(0, 1, 1500), np.zeros((2, 0)), np.array(3.25),
+    np.array([True, False]),
+]
+
+
+@pytest.mark.parametrize("options", PRINT_OPTIONS, ids=[repr(o) for o in PRINT_OPTIONS])
+def test_set_printoptions_as_pytorch(options: dict[str, Any]) -> None:
+    torch = require_torch()
+    try:
+        mg.set_printoptions(**options)
+        torch.set_printoptions(**options)
+        for arr in PRINTED:
+            a = arr.astype(np.float32) if arr.dtype == np.float64 else arr
+            ours, theirs = mg.tensor(a), torch.tensor(a)
+            assert repr(ours) == repr(theirs).replace("torch.", "minigrad."), (options, arr)
+        grad = mg.ones(3, requires_grad=True) * 2
+        assert repr(grad) == repr(torch.ones(3, requires_grad=True) * 2).replace("Backward0", "Backward")
+    finally:
+        mg.set_printoptions(profile="default")
+        torch.set_printoptions(profile="default")
+    assert repr(mg.tensor([1.12345])) == "tensor([1.1235])"
+
+
+def test_printoptions_accumulate_and_sci_mode_resets() -> None:
+    try:
+        mg.set_printoptions(precision=2, sci_mode=True)
+        mg.set_printoptions(linewidth=100)  # precision stays; sci_mode goes back to automatic, as PyTorch
+        assert repr(mg.tensor([1.5, 2.0])) == "tensor([1.50, 2.00])"
+    finally:
+        mg.set_printoptions(profile="default")
+
+
+def test_dtype_shown_unless_the_default_float() -> None:
+    torch = require_torch()
+    try:
+        mg.set_default_dtype(mg.float64)
+        torch.set_default_dtype(torch.float64)
+        for dt in ("float32", "float64"):
+            for data in ([1.5, 2.0], []):
+                ours = mg.tensor(data, dtype=getattr(mg, dt))
+                theirs = torch.tensor(data, dtype=getattr(torch, dt))
+                assert repr(ours) == repr(theirs).replace("torch.", "minigrad.")
+    finally:
+        mg.set_default_dtype(mg.float32)
+        torch.set_default_dtype(torch.float32)

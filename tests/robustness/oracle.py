@@ -49,7 +49,7 @@ RELAXED = re.compile(
     r"not implemented for '(Long|Bool|Int|Byte)'|Boolean inputs not supported|does not support bool"
     r"|only support floating|could not infer output dtype"
     # mixed float32/float64 or int/float matmul: minigrad promotes like every other binary op
-    r"|(to|must) have (the )?same dtype|expected scalar type \w+ but found \w+"
+    r"|(to|must|should) have (the )?same dtype|expected scalar type \w+ but found \w+"
     r"|operator, (on|with) (a|two) bool tensor"  # +bool, bool - 1: Python/numpy arithmetic
     r"|must be Tensor, not"  # maximum(x, 2.0): a scalar operand, like every other binary op
     r"|step must be greater than zero"  # x[::-1]: numpy's negative steps

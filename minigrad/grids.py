@@ -1,0 +1,90 @@
+"""Regular grids and index patterns: ``eye``, ``linspace``, ``logspace``, ``meshgrid``,
+``tril_indices``, ``triu_indices``.
+
+The factories take ``dtype=``, ``device=`` (the CPU) and ``requires_grad=``
+as the others in ``factories.py``; ``meshgrid`` expands its inputs (a
+differentiable view).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad.dtypes import resolve_dtype
+from minigrad.errors import InvalidParameterError
+from minigrad.factories import _float_dtype, _make
+from minigrad.tensor import DTypeLike, Tensor, from_numpy, int64
+
+__all__ = ["eye", "linspace", "logspace", "meshgrid", "tril_indices", "triu_indices"]
+
+
+def _count(fn: str, name: str, n: Any) -> int:
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
+        raise InvalidParameterError(f"{fn}: {name} must be a non-negative int, got {n!r}")
+    return int(n)
+
+
+def eye(n: int, m: int | None = None, *, dtype: DTypeLike = None, device: Any = None,
+        requires_grad: bool = False, **_: Any) -> Tensor:
+    """The n x m identity matrix (ones on the main diagonal); the default float dtype unless ``dtype``."""
+    rows = _count("eye", "n", n)
+    cols = rows if m is None else _count("eye", "m", m)
+    return _make(np.eye(rows, cols, dtype=_float_dtype(dtype, device)), requires_grad)
+
+
+def linspace(start: float, end: float, steps: int, *, dtype: DTypeLike = None, device: Any = None,
+             requires_grad: bool = False, **_: Any) -> Tensor:
+    """``steps`` evenly spaced values from start to end, both included."""
+    n = _count("linspace", "steps", steps)
+    dt = _float_dtype(dtype, device)
+    values = np.linspace(float(start), float(end), n, dtype=np.float64)
+    return _make(values.astype(dt) if dt.kind == "f" else np.trunc(values).astype(dt), requires_grad)
+
+
+def logspace(start: float, end: float, steps: int, base: float = 10.0, *, dtype: DTypeLike = None,
+             device: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
+    """base ** linspace(start, end, steps)."""
+    n = _count("logspace", "steps", steps)
+    dt = _float_dtype(dtype, device)
+    return _make(np.power(float(base), np.linspace(float(start), float(end), n)).astype(dt), requires_grad)
+
+
+def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
+    """Coordinate grids from 1-D tensors: with 'ij' output k varies along dim k; 'xy' swaps the first two.
+
+    Raises:
+        InvalidParameterError: an unknown ``indexing``.
+    """
+    ts = list(tensors[0]) if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) else list(tensors)
+    if indexing not in ("ij", "xy"):
+        raise InvalidParameterError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
+    flat = [t.reshape(-1) for t in ts]
+    order = list(range(len(flat)))
+    if indexing == "xy" and len(flat) >= 2:
+        order[0], order[1] = 1, 0
+    shape = [flat[i].numel() for i in order]
+    out = []
+    for k, t in enumerate(flat):
+        view = [1] * len(flat)
+        view[order.index(k)] = t.numel()
+        out.append(t.reshape(view).expand(*shape))
+    return tuple(out)
+
+
+def _tri_indices(row: int, col: int, offset: int, lower: bool, dtype: DTypeLike) -> Tensor:
+    ones = np.ones((_count("tri_indices", "row", row), _count("tri_indices", "col", col)), dtype=bool)
+    mask = np.tril(ones, offset) if lower else np.triu(ones, offset)
+    dt = int64 if dtype is None else resolve_dtype(dtype)
+    return from_numpy(np.stack(np.nonzero(mask)).astype(dt))
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype: DTypeLike = None, **_: Any) -> Tensor:
+    """The (2, n) coordinates of the lower triangle of a row x col matrix, row by row."""
+    return _tri_indices(row, col, offset, True, dtype)
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype: DTypeLike = None, **_: Any) -> Tensor:
+    """The (2, n) coordinates of the upper triangle of a row x col matrix, row by row."""
+    return _tri_indices(row, col, offset, False, dtype)

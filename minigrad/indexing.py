@@ -1,0 +1,352 @@
+"""Selecting and placing elements by index, as PyTorch spells it: ``index_select``, ``take``,
+``masked_select``, ``scatter``, ``index_add``, ``nonzero``, ...
+
+Everything differentiable here is a composition of two primitives of
+``minigrad/ops.py``: ``GetItem`` (select by a numpy index) and its adjoint
+``IndexAdd`` (add into zeros at an index), joined by ``where``. The index
+arrays are computed with numpy and enter the graph as constants, like
+PyTorch's integer index tensors. ``gather`` and ``scatter_add`` themselves are
+in ``selection.py``, on their own primitives.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import numpy as np
+
+from minigrad import ops
+from minigrad._tensor_methods import provide
+from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.selection import gather
+from minigrad.shapes import norm_dim
+from minigrad.tensor import Array, Tensor, from_numpy, int64, where
+
+__all__ = [
+    "argwhere", "index_add", "index_copy", "index_fill", "index_put", "index_select", "masked_fill",
+    "masked_scatter", "masked_select", "nonzero", "scatter", "scatter_reduce", "take", "take_along_dim",
+]  # fmt: skip
+
+
+def _index_array(index: Any, what: str) -> Array:
+    a = index.numpy() if isinstance(index, Tensor) else np.asarray(index)
+    if a.dtype.kind not in "iu":
+        raise TypeError(f"{what}: the index must be an integer tensor, got {a.dtype}")
+    return a.astype(np.int64, copy=False)
+
+
+def _dim_index(fn: str, input: Tensor, d: int, index: Any, negative: bool = False) -> Array:  # noqa: A002
+    """``index`` flattened, checked against the size of dim ``d`` (negative entries only if ``negative``).
+
+    Raises:
+        DimensionError: an entry out of range, as PyTorch's IndexError.
+    """
+    idx = _index_array(index, fn).reshape(-1)
+    size = input.shape[d] if input.ndim else 1
+    low = -size if negative else 0
+    bad = idx[(idx < low) | (idx >= size)]
+    if bad.size:
+        raise DimensionError(f"{fn}: index {int(bad[0])} is out of bounds for dim {d} with size {size}")
+    return idx
+
+
+def _one(source: Tensor, fn: str) -> Tensor:
+    """The 0-d ``source`` of an index op on a 0-d tensor, as one element."""
+    if source.ndim != 0:
+        raise ShapeError(f"{fn}: source must be 0-d like the tensor, got shape {source.shape}")
+    return source.reshape(1)
+
+
+def along(shape: tuple[int, ...], index: Array, dim: int) -> tuple[Array, ...]:
+    """The numpy index selecting ``index[i, j, ...]`` along ``dim`` at every other position.
+
+    ``x[along(x.shape, idx, d)]`` is ``torch.gather(x, d, idx)``: the result has
+    idx's shape, and idx may be smaller than x in the other dims.
+    """
+    mesh = list(np.ogrid[tuple(slice(0, n) for n in index.shape)]) if index.ndim else []
+    mesh[dim] = index
+    return tuple(mesh)
+
+
+def _checked_along(fn: str, x: Tensor, dim: int, index: Any) -> tuple[int, Array]:
+    d = norm_dim(dim, x.ndim)
+    idx = _index_array(index, fn)
+    if idx.ndim != max(x.ndim, 1) and not (x.ndim == 0 and idx.ndim <= 1):
+        raise ShapeError(f"{fn}: index has {idx.ndim} dims but the tensor has {x.ndim} (shape {x.shape})")
+    if x.ndim == 0:
+        idx = idx.reshape(())
+    for i, (n, m) in enumerate(zip(idx.shape, x.shape)):
+        if i != d and n > m:
+            raise ShapeError(f"{fn}: index shape {idx.shape} is larger than the tensor's {x.shape} in "
+                             f"dim {i}")
+    size = x.shape[d] if x.ndim else 1
+    if idx.size and (idx.min() < -size or idx.max() >= size):
+        raise DimensionError(f"{fn}: index {int(idx.max())} is out of bounds for dim {dim} with size {size}")
+    return d, idx % size if size else idx
+
+
+def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
+    """Values of ``input`` at ``indices`` along ``dim`` (flattened if dim is None)."""
+    if dim is None:
+        return input.reshape(-1)[_index_array(indices, "take_along_dim").reshape(-1)]
+    d = norm_dim(dim, input.ndim)
+    idx = _index_array(indices, "take_along_dim")
+    shape = list(np.broadcast_shapes(tuple(1 if i == d else s for i, s in enumerate(input.shape)),
+                                     tuple(1 if i == d else s for i, s in enumerate(idx.shape))))
+    x = input.expand(*[input.shape[d] if i == d else s for i, s in enumerate(shape)])
+    shape[d] = idx.shape[d]
+    return gather(x, d, np.broadcast_to(idx, shape))
+
+
+def put(x: Tensor, index: tuple[Any, ...], value: Tensor) -> Tensor:
+    """x with ``x[index] = value`` (numpy index; value broadcast), differentiable in x and value.
+
+    Where an advanced index repeats an element, the last value wins (numpy's
+    assignment order; PyTorch leaves the choice undefined).
+    """
+    xs = x.numpy()
+    target = xs[index].shape
+    v = value if value.dtype == x.dtype else value.astype(x.dtype)
+    while v.ndim > len(target) and v.shape[0] == 1:  # x[0] = v of shape (1, n), as PyTorch allows
+        v = v.reshape(v.shape[1:])
+    try:
+        v = v.expand(*target) if v.shape != target else v
+    except ShapeError:
+        raise ShapeError(f"shape mismatch: value of shape {value.shape} cannot be broadcast to the "
+                         f"indexing result of shape {target}") from None
+    mask = np.zeros(xs.shape, dtype=bool)
+    mask[index] = True
+    if ops._is_basic(index):
+        placed = ops.IndexAdd.apply(v, index=index, shape=x.shape)
+    else:
+        numbers = np.arange(xs.size).reshape(xs.shape)[index].reshape(-1)
+        _, first_from_end = np.unique(numbers[::-1], return_index=True)
+        keep = numbers.size - 1 - first_from_end
+        flat = ops.IndexAdd.apply(v.reshape(-1)[keep], index=(numbers[keep],), shape=(xs.size,))
+        placed = flat.reshape(x.shape)
+    return where(from_numpy(mask), placed, x)
+
+
+def scatter_values(x: Tensor, dim: int, index: Any, src: Any, fn: str = "scatter") -> Tensor:
+    """``torch.scatter``: x with x[i][index[i][j]] = src[i][j] for dim 1 (src a tensor or a number)."""
+    _same_dtype(fn, x, src)
+    d, idx = _checked_along(fn, x, dim, index)
+    if isinstance(src, Tensor):
+        if src.ndim != idx.ndim or any(n > m for n, m in zip(idx.shape, src.shape)):
+            raise ShapeError(f"{fn}: index shape {idx.shape} does not fit src shape {src.shape}")
+        value = src[tuple(slice(0, n) for n in idx.shape)]
+    else:
+        value = from_numpy(np.asarray(src, dtype=x.dtype))
+    return put(x, along(x.shape, idx, d), value)
+
+
+def _same_dtype(fn: str, x: Tensor, src: Any) -> None:
+    if isinstance(src, Tensor) and src.dtype != x.dtype:
+        raise MinigradError(f"{fn}(): expected self.dtype to be equal to src.dtype ({x.dtype} and "
+                            f"{src.dtype}), "
+                            "as in PyTorch")
+
+
+_REDUCE_PAD = {"sum": 0.0, "mean": 0.0, "prod": 1.0, "amax": -np.inf, "amin": np.inf}
+
+
+def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *,  # noqa: A002
+                   include_self: bool = True) -> Tensor:
+    """Reduce ``src`` into ``input`` at ``index`` along ``dim`` with 'sum', 'prod', 'mean', 'amax' or 'amin'.
+
+    Each destination gathers its contributions (and its own value if
+    ``include_self``) into a padded row; the row is reduced with the
+    ordinary differentiable reduction, so gradients are those of sum, prod,
+    mean or amax (shared evenly among ties). A destination nothing is
+    scattered to keeps its value.
+
+    Raises:
+        InvalidParameterError: an unknown ``reduce``.
+    """
+    if reduce not in _REDUCE_PAD:
+        raise InvalidParameterError(f"scatter_reduce: reduce must be one of {sorted(_REDUCE_PAD)}, got "
+                                    f"{reduce!r}")
+    d, idx = _checked_along("scatter_reduce", input, dim, index)
+    part = src[tuple(slice(0, n) for n in idx.shape)]
+    dest = np.ravel_multi_index(along(input.shape, idx, d), input.shape).reshape(-1) if input.ndim else \
+        np.zeros(idx.size, dtype=np.int64)
+    n_dest = input.numel()
+    order = np.argsort(dest, kind="stable")
+    counts = np.bincount(dest, minlength=n_dest)
+    width = int(counts.max()) if counts.size else 0
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    slot = np.arange(dest.size) - starts[dest[order]]
+    pad_at = dest.size  # the pad value sits after the contributions in the value vector
+    table = np.full((n_dest, width), pad_at, dtype=np.int64)
+    table[dest[order], slot] = order
+    pad = from_numpy(np.full(1, _REDUCE_PAD[reduce], dtype=input.dtype))
+    values = ops.Cat.apply(part.reshape(-1).astype(input.dtype), pad, dim=0)[table]
+    flat_self = input.reshape(n_dest, 1)
+    if include_self:
+        values = ops.Cat.apply(flat_self, values, dim=1)
+    if reduce == "sum":
+        out = values.sum(1)
+    elif reduce == "prod":
+        out = values.prod(1)
+    elif reduce == "amax":
+        out = values.amax(1)
+    elif reduce == "amin":
+        out = values.amin(1)
+    else:
+        n = counts + int(include_self)
+        out = values.sum(1) / from_numpy(np.maximum(n, 1).astype(input.dtype))
+        if input.dtype.kind != "f":
+            out = out.floor().astype(input.dtype)
+    touched = from_numpy(counts > 0)
+    return where(touched, out, flat_self.reshape(-1)).reshape(input.shape)
+
+
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:  # noqa: A002
+    """The entries at ``index`` (1-D) along ``dim``; differentiable in input."""
+    d = norm_dim(dim, input.ndim)
+    idx = _index_array(index, "index_select")
+    if idx.ndim > 1:
+        raise ShapeError(f"index_select: index must be 1-D, got shape {idx.shape}")
+    _dim_index("index_select", input, d, idx)
+    if input.ndim == 0:
+        return input.reshape(1)[idx.reshape(-1)].reshape(()) if idx.ndim == 0 else input.reshape(1)[idx]
+    return input[(slice(None),) * d + (idx.reshape(-1),)]
+
+
+def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:  # noqa: A002
+    """input with alpha * source[..., i, ...] added at input[..., index[i], ...] along ``dim``."""
+    _same_dtype("index_add", input, source)
+    d = norm_dim(dim, input.ndim)
+    if input.ndim == 0:  # a 0-d tensor is indexed as one element
+        return index_add(input.reshape(1), d, index, _one(source, "index_add"), alpha=alpha).reshape(())
+    idx = _dim_index("index_add", input, d, index)
+    src = source if alpha == 1 else source * alpha
+    if src.dtype != input.dtype:
+        src = src.astype(input.dtype)
+    at = (slice(None),) * d + (idx,)
+    expected = input.numpy()[at].shape
+    if src.shape != expected:
+        raise ShapeError(f"index_add: source has shape {source.shape}, expected {expected}")
+    return input + ops.IndexAdd.apply(src, index=at, shape=input.shape)
+
+
+def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:  # noqa: A002
+    """input with input[..., index[i], ...] = source[..., i, ...] along ``dim``."""
+    d = norm_dim(dim, input.ndim)
+    if input.ndim == 0:
+        return index_copy(input.reshape(1), d, index, _one(source, "index_copy")).reshape(())
+    idx = _dim_index("index_copy", input, d, index)
+    return put(input, (slice(None),) * d + (idx,), source)
+
+
+def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:  # noqa: A002
+    """input with the entries at ``index`` along ``dim`` set to ``value`` (a number or 0-d tensor)."""
+    d = norm_dim(dim, input.ndim)
+    if input.ndim == 0:
+        return index_fill(input.reshape(1), d, index, value).reshape(())
+    idx = _dim_index("index_fill", input, d, index, negative=True)
+    v = value if isinstance(value, Tensor) else from_numpy(np.asarray(value, dtype=input.dtype))
+    return put(input, (slice(None),) * d + (idx,), v)
+
+
+def index_put(input: Tensor, indices: tuple[Any, ...], values: Tensor,  # noqa: A002
+              accumulate: bool = False) -> Tensor:
+    """input with input[indices] = values (or += with ``accumulate``, repeats adding up)."""
+    from minigrad.tensor import _index
+
+    idx = _index(tuple(indices), input.shape)
+    if not accumulate:
+        return put(input, idx, values)
+    target = input.numpy()[idx].shape
+    v = values.astype(input.dtype) if values.dtype != input.dtype else values
+    return input + ops.IndexAdd.apply(v.expand(*target) if v.shape != target else v, index=idx,
+                                      shape=input.shape)
+
+
+def take(input: Tensor, index: Tensor) -> Tensor:  # noqa: A002
+    """Elements of the flattened input at ``index`` (negative counts from the end); index's shape."""
+    idx = _index_array(index, "take")
+    n = input.numel()
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        raise DimensionError(f"take: index out of range for a tensor of {n} elements")
+    return input.reshape(-1)[idx]
+
+
+def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:  # noqa: A002
+    """input with ``value`` where ``mask`` (broadcast) is True."""
+    return input.masked_fill(mask, value)
+
+
+def _bool_mask(mask: Any, fn: str) -> Array:
+    m = mask.numpy() if isinstance(mask, Tensor) else np.asarray(mask)
+    if m.dtype != np.bool_:
+        raise TypeError(f"{fn}: mask must be a bool tensor, got {m.dtype}")
+    return m
+
+
+def masked_select(input: Tensor, mask: Tensor) -> Tensor:  # noqa: A002
+    """The elements where ``mask`` is True, input and mask broadcast together, as a 1-D tensor."""
+    m = _bool_mask(mask, "masked_select")
+    try:
+        shape = np.broadcast_shapes(input.shape, m.shape)
+    except ValueError:
+        raise ShapeError(f"masked_select: mask of shape {m.shape} does not broadcast with shape "
+                         f"{input.shape}") \
+            from None
+    x = input.expand(*shape) if input.shape != shape else input
+    if not shape:  # numpy has no nonzero() of a 0-d array
+        return x.reshape(1)[m.reshape(1).nonzero()]
+    return x[np.broadcast_to(m, shape).nonzero()]
+
+
+def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:  # noqa: A002
+    """input with its True-mask positions (in order) filled from source's first elements.
+
+    Raises:
+        ShapeError: source has fewer elements than the mask has True entries.
+    """
+    m = np.broadcast_to(_bool_mask(mask, "masked_scatter"), input.shape)
+    k = int(m.sum())
+    if source.numel() < k:
+        raise ShapeError(f"masked_scatter: source has {source.numel()} elements, the mask selects {k}")
+    return put(input, m.nonzero(), source.reshape(-1)[:k])
+
+
+def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:  # noqa: A002
+    """Indices of the non-zero elements: an (n, ndim) int64 tensor, or one 1-D tensor per dim."""
+    x = input.numpy()
+    if as_tuple:
+        if x.ndim == 0:
+            return (from_numpy(np.zeros(int(x != 0), dtype=int64)),)
+        return tuple(from_numpy(i.astype(int64)) for i in np.nonzero(x))
+    return from_numpy(np.argwhere(x).astype(int64))
+
+
+def argwhere(input: Tensor) -> Tensor:  # noqa: A002
+    """``nonzero(input)``: an (n, ndim) tensor of the indices of the non-zero elements."""
+    out: Tensor = nonzero(input)
+    return out
+
+
+def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None,  # noqa: A002
+            reduce: str | None = None) -> Tensor:
+    """input with input[..., index[i, j], ...] = src[i, j] along ``dim`` (or a number ``value``).
+
+    ``reduce='add'``/``'multiply'`` combine instead of overwriting (no gradient to src, as PyTorch).
+    """
+    source = value if src is None else src
+    if source is None:
+        raise TypeError("scatter: give src (a tensor or a number) or value")
+    if reduce is None:
+        return scatter_values(input, dim, index, source)
+    kind = {"add": "sum", "multiply": "prod"}.get(reduce)
+    if kind is None:
+        raise InvalidParameterError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
+    if not isinstance(source, Tensor):
+        _d, idx = _checked_along("scatter", input, dim, index)
+        source = from_numpy(np.full(idx.shape, source, dtype=input.dtype))
+    return scatter_reduce(input, dim, index, source.detach(), kind)
+
+
+provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

@@ -1,0 +1,340 @@
+"""Products and matrix structure, as PyTorch spells them: ``mm``, ``bmm``, ``outer``, ``einsum``,
+``tensordot``, ``tril``, ``diag``, ``trace``, ...
+
+All are compositions: every contraction ends in the ``Matmul`` primitive
+after permutes and reshapes (``einsum`` takes diagonals, sums out indices
+used once, then multiplies operands pairwise), and the triangle and diagonal
+helpers are ``where``, ``GetItem`` and ``IndexAdd``.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from minigrad import ops
+from minigrad._tensor_methods import provide
+from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.shapes import norm_dim
+from minigrad.tensor import Tensor, from_numpy, matmul, stack, where
+
+__all__ = [
+    "addmm", "baddbmm", "bmm", "diag", "diag_embed", "diagonal", "dot", "einsum", "ger", "inner", "kron",
+    "mm", "mv", "outer", "tensordot", "trace", "tril", "triu", "vdot",
+]  # fmt: skip
+
+
+def _need(fn: str, t: Tensor, ndim: int) -> None:
+    if not isinstance(t, Tensor):
+        raise TypeError(f"{fn}: expected a Tensor, got {type(t).__name__}")
+    if t.ndim != ndim:
+        raise ShapeError(f"{fn}: expected a {ndim}-D tensor, got shape {t.shape}")
+
+
+def mm(input: Tensor, mat2: Tensor) -> Tensor:  # noqa: A002
+    """The matrix product of (n, m) and (m, p) matrices."""
+    _need("mm", input, 2)
+    _need("mm", mat2, 2)
+    return matmul(input, mat2)
+
+
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:  # noqa: A002
+    """Batched matrix product of (b, n, m) and (b, m, p), without broadcasting.
+
+    Raises:
+        ShapeError: not 3-D, or the batch sizes differ.
+    """
+    _need("bmm", input, 3)
+    _need("bmm", mat2, 3)
+    if input.shape[0] != mat2.shape[0]:
+        raise ShapeError(f"bmm: batch sizes differ: {input.shape} and {mat2.shape}")
+    return matmul(input, mat2)
+
+
+def mv(input: Tensor, vec: Tensor) -> Tensor:  # noqa: A002
+    """Matrix (n, m) times vector (m,)."""
+    _need("mv", input, 2)
+    _need("mv", vec, 1)
+    return matmul(input, vec)
+
+
+def dot(input: Tensor, tensor: Tensor) -> Tensor:  # noqa: A002
+    """The inner product of two 1-D tensors of the same size."""
+    _need("dot", input, 1)
+    _need("dot", tensor, 1)
+    if input.shape != tensor.shape:
+        raise ShapeError(f"dot: 1-D tensors of different sizes {input.shape} and {tensor.shape}")
+    return matmul(input, tensor)
+
+
+vdot = dot
+
+
+def inner(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """Sum of products over the last dims (a scalar times a tensor for 0-d inputs)."""
+    if input.ndim == 0 or other.ndim == 0:
+        return input * other
+    return tensordot(input, other, ([-1], [-1]))
+
+
+def outer(input: Tensor, vec2: Tensor) -> Tensor:  # noqa: A002
+    """The outer product of two 1-D tensors: out[i, j] = input[i] * vec2[j]."""
+    _need("outer", input, 1)
+    _need("outer", vec2, 1)
+    return input.reshape(-1, 1) * vec2.reshape(1, -1)
+
+
+ger = outer
+
+
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:  # noqa: A002
+    """beta * input + alpha * (mat1 @ mat2); input is ignored when beta is 0."""
+    return _scaled_sum(input, mm(mat1, mat2), beta, alpha)
+
+
+def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:  # noqa: A002
+    """beta * input + alpha * (batch1 @ batch2) for batches of matrices."""
+    return _scaled_sum(input, bmm(batch1, batch2), beta, alpha)
+
+
+def _scaled_sum(c: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor:
+    p = product if alpha == 1 else product * alpha
+    if beta == 0:  # PyTorch ignores the values of input then (nan and inf included)
+        return p
+    return (c if beta == 1 else c * beta) + p
+
+
+def kron(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """The Kronecker product: blocks other * input[i, j, ...]."""
+    n = max(input.ndim, other.ndim)
+    a = input.reshape((1,) * (n - input.ndim) + input.shape)
+    b = other.reshape((1,) * (n - other.ndim) + other.shape)
+    a2 = a.reshape(tuple(d for s in a.shape for d in (s, 1)))
+    b2 = b.reshape(tuple(d for s in b.shape for d in (1, s)))
+    return (a2 * b2).reshape(tuple(x * y for x, y in zip(a.shape, b.shape)))
+
+
+def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
+    """Contract the last ``dims`` dims of a with the first of b, or the listed dims ([a dims], [b dims]).
+
+    Raises:
+        ShapeError: the contracted dims differ in size.
+    """
+    if isinstance(dims, (int, np.integer)):
+        k = int(dims)
+        if k < 0:
+            raise InvalidParameterError(f"tensordot: dims must be non-negative, got {k}")
+        da, db = list(range(a.ndim - k, a.ndim)), list(range(k))
+    else:
+        da_raw, db_raw = dims
+        da = [norm_dim(d, a.ndim) for d in ([da_raw] if isinstance(da_raw, int) else da_raw)]
+        db = [norm_dim(d, b.ndim) for d in ([db_raw] if isinstance(db_raw, int) else db_raw)]
+    if len(da) != len(db) or any(a.shape[i] != b.shape[j] for i, j in zip(da, db)):
+        raise ShapeError(f"tensordot: contracted dims {da} of {a.shape} and {db} of {b.shape} differ")
+    free_a = [i for i in range(a.ndim) if i not in da]
+    free_b = [j for j in range(b.ndim) if j not in db]
+    c = math.prod(a.shape[i] for i in da)
+    left = a.permute(*free_a, *da).reshape(-1, c) if a.ndim else a.reshape(1, 1)
+    right = b.permute(*db, *free_b).reshape(c, -1) if b.ndim else b.reshape(1, 1)
+    out_shape = tuple(a.shape[i] for i in free_a) + tuple(b.shape[j] for j in free_b)
+    return matmul(left, right).reshape(out_shape)
+
+
+# ------------------------------------------------------------------ einsum
+
+
+def _parse(equation: str, operands: Sequence[Tensor]) -> tuple[list[list[str]], list[str]]:
+    """Per-operand label lists and the output labels, with '...' expanded to one label per dim."""
+    eq = equation.replace(" ", "")
+    lhs, arrow, rhs = eq.partition("->")
+    terms = lhs.split(",")
+    if len(terms) != len(operands):
+        raise InvalidParameterError(f"einsum: {len(terms)} operand terms in {equation!r} for "
+                                    f"{len(operands)} tensors")
+    n_ell = 0
+    for term, t in zip(terms, operands):
+        if "..." in term:
+            n_ell = max(n_ell, t.ndim - (len(term) - 3))
+    ell = [f"\u2026{i}" for i in range(n_ell)]  # labels no equation can contain
+    labels: list[list[str]] = []
+    for term, t in zip(terms, operands):
+        if not all(ch.isalpha() for ch in term.replace("...", "")):
+            raise InvalidParameterError(f"einsum: invalid subscript in {equation!r}")
+        head, _, tail = term.partition("...")
+        k = t.ndim - len(head) - len(tail) if "..." in term else 0
+        ls = [*head, *ell[n_ell - k :], *tail] if "..." in term else list(term)
+        if len(ls) != t.ndim:
+            raise ShapeError(f"einsum: term {term!r} has {len(ls)} subscripts for a tensor of shape "
+                             f"{t.shape}")
+        labels.append(ls)
+    if arrow:
+        head, _, tail = rhs.partition("...")
+        out = [*head, *ell, *tail] if "..." in rhs else list(rhs)
+    else:
+        counts: dict[str, int] = {}
+        for ls in labels:
+            for lab in ls:
+                counts[lab] = counts.get(lab, 0) + 1
+        out = ell + sorted(lab for lab, c in counts.items() if c == 1 and lab not in ell)
+    return labels, out
+
+
+def _diagonals(t: Tensor, ls: list[str]) -> tuple[Tensor, list[str]]:
+    """Take the diagonal over each repeated label of one operand ('ii->i')."""
+    while len(set(ls)) < len(ls):
+        lab = next(lab for lab in ls if ls.count(lab) > 1)
+        i = ls.index(lab)
+        j = ls.index(lab, i + 1)
+        if t.shape[i] != t.shape[j]:
+            raise ShapeError(f"einsum: subscript {lab!r} is repeated for an operand but the sizes don't "
+                             f"match, {t.shape[i]} != {t.shape[j]}")
+        t = diagonal(t, 0, i, j)
+        ls = [x for k, x in enumerate(ls) if k not in (i, j)] + [lab]
+    return t, ls
+
+
+def _sum_out(t: Tensor, ls: list[str], keep: set[str]) -> tuple[Tensor, list[str]]:
+    drop = [i for i, lab in enumerate(ls) if lab not in keep]
+    if drop:
+        t = t.sum(tuple(drop))
+        ls = [lab for lab in ls if lab in keep]
+    return t, ls
+
+
+def _contract(a: Tensor, la: list[str], b: Tensor, lb: list[str], keep: set[str]) -> tuple[Tensor, list[str]]:
+    """One pairwise contraction as a batched matmul: (batch, left, k) @ (batch, k, right)."""
+    sizes: dict[str, int] = {}
+    for t, ls in ((a, la), (b, lb)):
+        for lab, n in zip(ls, t.shape):
+            if sizes.get(lab, n) not in (n, 1) and n != 1:
+                raise ShapeError(f"einsum: subscript {lab!r} has sizes {sizes[lab]} and {n}")
+            sizes[lab] = max(sizes.get(lab, 1), n)
+    batch = [lab for lab in la if lab in lb and lab in keep]
+    summed = [lab for lab in la if lab in lb and lab not in keep]
+    left = [lab for lab in la if lab not in lb]
+    right = [lab for lab in lb if lab not in la]
+    pa = a.permute(*[la.index(x) for x in batch + left + summed])
+    pb = b.permute(*[lb.index(x) for x in batch + summed + right])
+    pa = pa.expand(*[sizes[x] if x in batch else s for x, s in zip(batch + left + summed, pa.shape)])
+    pb = pb.expand(*[sizes[x] if x in batch else s for x, s in zip(batch + summed + right, pb.shape)])
+    nb = [sizes[x] for x in batch]
+    m, k, n = (math.prod(sizes[x] for x in group) for group in (left, summed, right))
+    out = matmul(pa.reshape(*nb, m, k), pb.reshape(*nb, k, n))
+    return out.reshape(*nb, *[sizes[x] for x in left], *[sizes[x] for x in right]), batch + left + right
+
+
+def einsum(equation: str, *operands: Any) -> Tensor:
+    """Einstein summation: ``einsum('bij,bjk->bik', a, b)``; '...' and implicit outputs as in PyTorch.
+
+    Operands may also come as one list. Repeated subscripts in one operand
+    take a diagonal; subscripts absent from the output are summed.
+
+    Raises:
+        InvalidParameterError: a malformed equation. ShapeError: sizes disagree.
+    """
+    listed = len(operands) == 1 and isinstance(operands[0], (list, tuple))
+    ts = list(operands[0]) if listed else list(operands)
+    labels, out = _parse(equation, ts)
+    pairs = [_diagonals(t, ls) for t, ls in zip(ts, labels)]
+    for i, (t, ls) in enumerate(pairs):
+        needed = set(out).union(*(set(other) for j, (_, other) in enumerate(pairs) if j != i))
+        pairs[i] = _sum_out(t, ls, needed)
+    acc, la = pairs[0]
+    for i in range(1, len(pairs)):
+        b, lb = pairs[i]
+        keep = set(out).union(*(set(ls) for _, ls in pairs[i + 1 :]))
+        acc, la = _contract(acc, la, b, lb, keep)
+    acc, la = _sum_out(acc, la, set(out))
+    if len(la) != len(out) or set(la) != set(out):
+        raise InvalidParameterError(f"einsum: output subscripts {''.join(out)!r} do not match the inputs")
+    return acc.permute(*[la.index(x) for x in out]) if la != out else acc
+
+
+# ------------------------------------------------------------------ triangles and diagonals
+
+
+def _triangle(input: Tensor, diagonal: int, lower: bool) -> Tensor:  # noqa: A002
+    if input.ndim < 2:
+        raise ShapeError(f"{'tril' if lower else 'triu'}: expected at least 2 dims, got shape {input.shape}")
+    m, n = input.shape[-2:]
+    ones = np.ones((m, n), dtype=bool)
+    keep = np.tril(ones, diagonal) if lower else np.triu(ones, diagonal)
+    return where(from_numpy(keep), input, from_numpy(np.zeros((m, n), dtype=input.dtype)))  # +0.0, as PyTorch
+
+
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:  # noqa: A002
+    """The lower triangle (on and below ``diagonal``) of the last two dims; zeros elsewhere."""
+    return _triangle(input, diagonal, lower=True)
+
+
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:  # noqa: A002
+    """The upper triangle (on and above ``diagonal``) of the last two dims; zeros elsewhere."""
+    return _triangle(input, diagonal, lower=False)
+
+
+def _diag_positions(m: int, n: int, offset: int) -> tuple[np.ndarray, np.ndarray]:
+    length = max(0, min(m + min(offset, 0), n - max(offset, 0)))
+    rows = np.arange(length) - min(offset, 0)
+    return rows, rows + offset
+
+
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:  # noqa: A002
+    """The diagonal of the (dim1, dim2) planes, as a new last dim (offset > 0: above the main one)."""
+    d1, d2 = norm_dim(dim1, input.ndim), norm_dim(dim2, input.ndim)
+    if d1 == d2:
+        raise InvalidParameterError(f"diagonal: dim1 and dim2 are the same dim ({dim1})")
+    rest = [i for i in range(input.ndim) if i not in (d1, d2)]
+    moved = input.permute(*rest, d1, d2)
+    rows, cols = _diag_positions(input.shape[d1], input.shape[d2], offset)
+    return moved[(Ellipsis, rows, cols)]
+
+
+def diag(input: Tensor, diagonal: int = 0) -> Tensor:  # noqa: A002
+    """A 1-D tensor's square matrix with it on ``diagonal``, or a matrix's diagonal as 1-D.
+
+    Raises:
+        ShapeError: the input is not 1-D or 2-D.
+    """
+    if input.ndim == 2:
+        return _diagonal_of(input, diagonal)
+    if input.ndim != 1:
+        raise ShapeError(f"diag: expected a 1-D or 2-D tensor, got shape {input.shape}")
+    return diag_embed(input, diagonal)
+
+
+_diagonal_of = diagonal  # diag's own argument is called diagonal, as in PyTorch
+
+
+def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:  # noqa: A002
+    """Matrices with the last dim of ``input`` on their ``offset`` diagonal (in the last two dims)."""
+    if (dim1, dim2) not in ((-2, -1), (input.ndim - 1, input.ndim)):
+        raise InvalidParameterError("diag_embed: only the last two dims (dim1=-2, dim2=-1) are supported")
+    n = input.shape[-1] + abs(offset)
+    rows, cols = _diag_positions(n, n, offset)
+    return ops.IndexAdd.apply(input, index=(Ellipsis, rows, cols), shape=(*input.shape[:-1], n, n))
+
+
+def trace(input: Tensor) -> Tensor:  # noqa: A002
+    """The sum of a matrix's main diagonal."""
+    _need("trace", input, 2)
+    return diagonal(input).sum()
+
+
+def cross(input: Tensor, other: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
+    """The cross product of 3-vectors along ``dim`` (batch dims broadcast)."""
+    shape = np.broadcast_shapes(input.shape, other.shape)
+    a, b = input.expand(*shape), other.expand(*shape)
+    d = norm_dim(dim, len(shape))
+    if shape[d] != 3:
+        raise ShapeError(f"cross: dim {dim} must have size 3, got {shape[d]}")
+    lead = (slice(None),) * d
+    x = [a[lead + (i,)] for i in range(3)]  # noqa: RUF005
+    y = [b[lead + (i,)] for i in range(3)]  # noqa: RUF005
+    return stack([x[1] * y[2] - x[2] * y[1], x[2] * y[0] - x[0] * y[2], x[0] * y[1] - x[1] * y[0]], d)
+
+
+provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

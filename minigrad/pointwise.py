@@ -1,0 +1,806 @@
+"""Elementwise functions as PyTorch spells them: ``mg.atan2(a, b)``, ``mg.floor(x)``, ``mg.isclose(a, b)``.
+
+Each is a primitive of ``minigrad/ops.py`` applied after PyTorch's dtype rules
+(integers become float32 for transcendental functions, mixed dtypes promote),
+or a short composition of primitives, or (comparisons, bitwise and logical
+ops, tests such as ``isnan``) a plain numpy computation whose result has no
+gradient, as in PyTorch. The Tensor methods of the same names call these.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from typing import Any
+
+import numpy as np
+
+from minigrad import ops
+from minigrad._tensor_methods import provide
+from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.tensor import Array, Tensor, _lift, _promote, float32, from_numpy, where
+
+__all__ = [
+    "abs", "absolute", "acos", "acosh", "add", "addcdiv", "addcmul", "arccos", "arccosh", "arcsin", "arcsinh",
+    "arctan", "arctan2", "arctanh", "asin", "asinh", "atan", "atan2", "atanh", "bitwise_and",
+    "bitwise_left_shift", "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor", "ceil", "clamp",
+    "clip", "copysign", "cos", "cosh", "div", "divide", "eq", "equal", "erf", "erfc", "erfinv", "exp", "exp2",
+    "expm1", "fix", "float_power", "floor", "floor_divide", "fmax", "fmin", "fmod", "frac", "ge", "greater",
+    "greater_equal", "gt", "hypot", "isclose", "allclose", "isfinite", "isinf", "isnan", "isneginf",
+    "isposinf", "le", "lerp", "less", "less_equal", "log", "log10", "log1p", "log2", "logaddexp",
+    "logaddexp2", "logical_and", "logical_not", "logical_or", "logical_xor", "lt", "maximum", "minimum",
+    "mul", "multiply", "ne", "neg", "negative", "not_equal", "nan_to_num", "pow", "reciprocal", "relu",
+    "remainder", "round", "rsqrt", "rsub", "sgn", "sigmoid", "sign", "signbit", "sin", "sinh", "sqrt",
+    "square", "sub", "subtract", "tan", "tanh", "true_divide", "trunc", "xlogy",
+    "clamp_max", "clamp_min", "deg2rad", "logit", "rad2deg", "sinc",
+]  # fmt: skip
+
+
+def _tensor(x: Any, like: Tensor | None = None) -> Tensor:
+    if isinstance(x, Tensor):
+        return x
+    return _lift(x, like) if like is not None else Tensor(x)
+
+
+def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
+    """Two operands as tensors of PyTorch's result type (a Python number takes the tensor's dtype)."""
+    if not isinstance(a, Tensor):
+        if not isinstance(b, Tensor):
+            raise TypeError(f"expected a Tensor operand, got {type(a).__name__} and {type(b).__name__}")
+        a = _lift(a, b)
+    elif not isinstance(b, Tensor):
+        b = _lift(b, a)
+    if a.dtype != b.dtype:
+        a, b = _promote(a, b)
+    return a, b
+
+
+def _floats(a: Any, b: Any) -> tuple[Tensor, Tensor]:
+    """_pair, then integers and bools as float32 (atan2(int, int) is a float in PyTorch)."""
+    a, b = _pair(a, b)
+    if a.dtype.kind != "f":
+        a, b = a.astype(float32), b.astype(float32)
+    return a, b
+
+
+def _apply2(op: type[ops.Function], a: Tensor, b: Tensor) -> Tensor:
+    try:
+        return op.apply(a, b)
+    except ValueError as e:
+        if isinstance(e, MinigradError):
+            raise
+        raise ShapeError(f"{op.__name__.lower()}: shapes {a.shape} and {b.shape} cannot be broadcast") \
+            from None
+
+
+def _unary(x: Tensor, op: type[ops.Function]) -> Tensor:
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op.__name__.lower()}(): expected a Tensor, got {type(x).__name__}")
+    return op.apply(x if x.dtype.kind == "f" else x.astype(float32))
+
+
+def _values(x: Tensor) -> Array:
+    if not isinstance(x, Tensor):
+        raise TypeError(f"expected a Tensor, got {type(x).__name__}")
+    return x.numpy()
+
+
+# ------------------------------------------------------------------ unary, differentiable
+
+
+def sin(input: Tensor) -> Tensor:  # noqa: A002
+    """sin(x), elementwise."""
+    return input.sin()
+
+
+def cos(input: Tensor) -> Tensor:  # noqa: A002
+    """cos(x), elementwise."""
+    return input.cos()
+
+
+def tan(input: Tensor) -> Tensor:  # noqa: A002
+    """tan(x), elementwise; d/dx = 1 + tan(x)**2."""
+    return _unary(input, ops.Tan)
+
+
+def asin(input: Tensor) -> Tensor:  # noqa: A002
+    """arcsin(x) on [-1, 1] (nan outside)."""
+    return _unary(input, ops.Asin)
+
+
+def acos(input: Tensor) -> Tensor:  # noqa: A002
+    """arccos(x) on [-1, 1] (nan outside)."""
+    return _unary(input, ops.Acos)
+
+
+def atan(input: Tensor) -> Tensor:  # noqa: A002
+    """arctan(x), elementwise."""
+    return _unary(input, ops.Atan)
+
+
+def sinh(input: Tensor) -> Tensor:  # noqa: A002
+    """Hyperbolic sine, elementwise."""
+    return _unary(input, ops.Sinh)
+
+
+def cosh(input: Tensor) -> Tensor:  # noqa: A002
+    """Hyperbolic cosine, elementwise."""
+    return _unary(input, ops.Cosh)
+
+
+def asinh(input: Tensor) -> Tensor:  # noqa: A002
+    """Inverse hyperbolic sine, elementwise."""
+    return _unary(input, ops.Asinh)
+
+
+def acosh(input: Tensor) -> Tensor:  # noqa: A002
+    """Inverse hyperbolic cosine on [1, inf) (nan below)."""
+    return _unary(input, ops.Acosh)
+
+
+def atanh(input: Tensor) -> Tensor:  # noqa: A002
+    """Inverse hyperbolic tangent on (-1, 1) (+-inf at +-1, nan outside)."""
+    return _unary(input, ops.Atanh)
+
+
+def tanh(input: Tensor) -> Tensor:  # noqa: A002
+    """Hyperbolic tangent, elementwise."""
+    return input.tanh()
+
+
+def sigmoid(input: Tensor) -> Tensor:  # noqa: A002
+    """1 / (1 + exp(-x)), elementwise."""
+    return input.sigmoid()
+
+
+def relu(input: Tensor) -> Tensor:  # noqa: A002
+    """max(x, 0), elementwise."""
+    return input.relu()
+
+
+def exp(input: Tensor) -> Tensor:  # noqa: A002
+    """e ** x, elementwise."""
+    return input.exp()
+
+
+def exp2(input: Tensor) -> Tensor:  # noqa: A002
+    """2 ** x, elementwise."""
+    return _unary(input, ops.Exp2)
+
+
+def expm1(input: Tensor) -> Tensor:  # noqa: A002
+    """exp(x) - 1, accurate near 0."""
+    return _unary(input, ops.Expm1)
+
+
+def log(input: Tensor) -> Tensor:  # noqa: A002
+    """Natural log (-inf at 0, nan below)."""
+    return input.log()
+
+
+def log2(input: Tensor) -> Tensor:  # noqa: A002
+    """Base-2 log."""
+    return _unary(input, ops.Log2)
+
+
+def log10(input: Tensor) -> Tensor:  # noqa: A002
+    """Base-10 log."""
+    return _unary(input, ops.Log10)
+
+
+def log1p(input: Tensor) -> Tensor:  # noqa: A002
+    """log(1 + x), accurate near 0."""
+    return _unary(input, ops.Log1p)
+
+
+def sqrt(input: Tensor) -> Tensor:  # noqa: A002
+    """Square root (nan for negative inputs)."""
+    return input.sqrt()
+
+
+def rsqrt(input: Tensor) -> Tensor:  # noqa: A002
+    """1 / sqrt(x)."""
+    return input.rsqrt()
+
+
+def erf(input: Tensor) -> Tensor:  # noqa: A002
+    """The error function."""
+    return input.erf()
+
+
+def erfc(input: Tensor) -> Tensor:  # noqa: A002
+    """1 - erf(x) (computed as that difference: it loses relative accuracy where erfc(x) < 1e-16)."""
+    return 1 - input.erf()
+
+
+def erfinv(input: Tensor) -> Tensor:  # noqa: A002
+    """The inverse of erf on (-1, 1) (+-inf at +-1, nan outside)."""
+    return _unary(input, ops.Erfinv)
+
+
+def abs(input: Tensor) -> Tensor:  # noqa: A001, A002
+    """|x|; the gradient at 0 is 0."""
+    return input.abs()
+
+
+def neg(input: Tensor) -> Tensor:  # noqa: A002
+    """-x."""
+    return -input
+
+
+def reciprocal(input: Tensor) -> Tensor:  # noqa: A002
+    """1 / x (integers give float32)."""
+    return 1 / input
+
+
+def square(input: Tensor) -> Tensor:  # noqa: A002
+    """x * x."""
+    return input.square()
+
+
+def sign(input: Tensor) -> Tensor:  # noqa: A002
+    """-1, 0 or 1 by sign (0 at nan); zero gradient."""
+    return input.sign()
+
+
+def _rounding(x: Tensor, kind: str, decimals: int = 0) -> Tensor:
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{kind}(): expected a Tensor, got {type(x).__name__}")
+    if x.dtype.kind != "f":  # integers are already whole; PyTorch returns a copy
+        if decimals:
+            raise InvalidParameterError(f"round: decimals={decimals} is only defined for floating tensors")
+        return x.clone()
+    return ops.Rounding.apply(x, kind=kind, decimals=decimals)
+
+
+def floor(input: Tensor) -> Tensor:  # noqa: A002
+    """The largest integer <= x (as a float); zero gradient."""
+    return _rounding(input, "floor")
+
+
+def ceil(input: Tensor) -> Tensor:  # noqa: A002
+    """The smallest integer >= x; zero gradient."""
+    return _rounding(input, "ceil")
+
+
+def trunc(input: Tensor) -> Tensor:  # noqa: A002
+    """x rounded toward zero; zero gradient."""
+    return _rounding(input, "trunc")
+
+
+def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001, A002
+    """x rounded half to even, at ``decimals`` digits (negative: tens, hundreds); zero gradient."""
+    if not isinstance(decimals, int) or isinstance(decimals, bool):
+        raise TypeError(f"round: decimals must be an int, got {decimals!r}")
+    return _rounding(input, "round", decimals)
+
+
+def frac(input: Tensor) -> Tensor:  # noqa: A002
+    """x - trunc(x): the fractional part, with x's sign; gradient 1."""
+    if input.dtype.kind != "f":
+        raise TypeError(f"frac: only floating tensors have a fractional part, got {input.dtype}")
+    return input - trunc(input)
+
+
+def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+    """Limit values to [min, max] (numbers or broadcastable tensors); see :meth:`Tensor.clamp`."""
+    return input.clamp(min, max)
+
+
+def clamp_min(input: Tensor, min: Any) -> Tensor:  # noqa: A002
+    """max(x, min): ``clamp`` with only a lower bound (a number or a broadcastable tensor)."""
+    return input.clamp(min=min)
+
+
+def clamp_max(input: Tensor, max: Any) -> Tensor:  # noqa: A002
+    """min(x, max): ``clamp`` with only an upper bound (a number or a broadcastable tensor)."""
+    return input.clamp(max=max)
+
+
+def _as_float(input: Tensor, fn: str) -> Tensor:  # noqa: A002
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{fn}(): expected a Tensor, got {type(input).__name__}")
+    return input if input.dtype.kind == "f" else input.astype(float32)
+
+
+def logit(input: Tensor, eps: float | None = None) -> Tensor:  # noqa: A002
+    """log(p / (1 - p)), the inverse of sigmoid; with ``eps``, p is first clamped to [eps, 1 - eps].
+
+    The gradient is 1 / (p (1 - p)), and 0 where ``eps`` clamped p (as PyTorch's).
+    """
+    p = _as_float(input, "logit")
+    if eps is not None:
+        p = p.clamp(eps, 1 - eps)
+    return p.log() - (-p).log1p()
+
+
+def sinc(input: Tensor) -> Tensor:  # noqa: A002
+    """sin(pi x) / (pi x), and 1 at x = 0 (where the gradient is 0)."""
+    x = _as_float(input, "sinc")
+    zero = from_numpy(x.numpy() == 0)
+    safe = where(zero, 1.0, x) * math.pi  # the 0/0 branch never reaches the gradient
+    return where(zero, 1.0, safe.sin() / safe)
+
+
+def deg2rad(input: Tensor) -> Tensor:  # noqa: A002
+    """Degrees to radians: x * pi / 180 (integers give float32)."""
+    return _as_float(input, "deg2rad") * (math.pi / 180)
+
+
+def rad2deg(input: Tensor) -> Tensor:  # noqa: A002
+    """Radians to degrees: x * 180 / pi (integers give float32)."""
+    return _as_float(input, "rad2deg") * (180 / math.pi)
+
+
+def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,  # noqa: A002
+               neginf: float | None = None) -> Tensor:
+    """nan -> ``nan``, +inf -> ``posinf``, -inf -> ``neginf`` (default: the dtype's largest and smallest).
+
+    The gradient passes where the input is finite, as PyTorch's.
+    """
+    if input.dtype.kind != "f":
+        return input.clone()
+    info = np.finfo(input.dtype)
+    x = input.numpy()
+    fill = np.where(np.isnan(x), nan, np.where(x > 0, info.max if posinf is None else posinf,
+                                               info.min if neginf is None else neginf))
+    return where(from_numpy(np.isfinite(x)), input, from_numpy(fill.astype(input.dtype)))
+
+
+# ------------------------------------------------------------------ binary arithmetic
+
+
+def _alpha(a: Tensor, alpha: Any) -> None:
+    if isinstance(alpha, float) and a.dtype.kind != "f":
+        raise MinigradError("For integral input tensors, argument alpha must not be a floating point number "
+                            f"(alpha={alpha!r}), as in PyTorch")
+
+
+def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
+    """input + alpha * other.
+
+    Raises:
+        MinigradError: a float alpha with integer or bool tensors (PyTorch's rule).
+    """
+    a, b = _pair(input, other)
+    _alpha(a, alpha)
+    return a + (b if alpha == 1 else b * alpha)
+
+
+def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
+    """input - alpha * other (errors as :func:`add`)."""
+    a, b = _pair(input, other)
+    _alpha(a, alpha)
+    return a - (b if alpha == 1 else b * alpha)
+
+
+def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
+    """other - alpha * input."""
+    return sub(other, input, alpha=alpha)
+
+
+def mul(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """input * other."""
+    a, b = _pair(input, other)
+    return a * b
+
+
+def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:  # noqa: A002
+    """input / other; ``rounding_mode='trunc'`` or ``'floor'`` rounds the quotient (zero gradient).
+
+    Raises:
+        InvalidParameterError: an unknown rounding mode.
+        MinigradError: integer division by zero with a rounding mode (PyTorch's ZeroDivisionError).
+    """
+    if rounding_mode is None:
+        a, b = _pair(input, other)
+        return a / b
+    if rounding_mode == "floor":
+        return floor_divide(input, other)
+    if rounding_mode != "trunc":
+        raise InvalidParameterError(f"div: rounding_mode must be None, 'trunc' or 'floor', got "
+                                    f"{rounding_mode!r}")
+    a, b = _pair(input, other)
+    if a.dtype.kind == "f":
+        return _apply2q(a, b, "trunc")
+    n, d = a.numpy(), _nonzero_divisor(b)
+    q = np.floor_divide(n, d)
+    return from_numpy(np.asarray(q + ((q * d != n) & ((n < 0) != (d < 0))), dtype=q.dtype))
+
+
+def _integral_pair(x: Any, other: Any) -> tuple[Tensor, Tensor]:
+    """_pair, with bools counted as int64 (numpy's bool % bool would be int8)."""
+    a, b = _pair(x, other)
+    if a.dtype == np.bool_:
+        a, b = a.astype(np.int64), b.astype(np.int64)
+    return a, b
+
+
+def _nonzero_divisor(b: Tensor) -> Array:
+    d = b.numpy()
+    if d.dtype.kind in "iub" and (d == 0).any():
+        raise MinigradError("ZeroDivisionError: integer division by zero")
+    return d
+
+
+def floor_divide(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """floor(input / other), as Python's // (no gradient: PyTorch cannot differentiate it either).
+
+    Raises:
+        MinigradError: integer division by zero (PyTorch's ZeroDivisionError).
+    """
+    a, b = _integral_pair(input, other)
+    if a.dtype.kind == "f":
+        return _apply2q(a, b, "floor")
+    d = _nonzero_divisor(b)
+    return from_numpy(np.asarray(np.floor_divide(a.numpy(), d)))
+
+
+def _apply2q(a: Tensor, b: Tensor, mode: str) -> Tensor:
+    try:
+        return ops.RoundedQuotient.apply(a, b, mode=mode)
+    except ValueError as e:
+        raise ShapeError(f"div: shapes {a.shape} and {b.shape} cannot be broadcast") from e
+
+
+def true_divide(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """input / other, always a float."""
+    return div(input, other)
+
+
+def remainder(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """input - other * floor(input / other): Python's %, the sign of the divisor.
+
+    Raises:
+        MinigradError: integer division by zero (PyTorch's ZeroDivisionError).
+    """
+    a, b = _integral_pair(input, other)
+    if a.dtype.kind != "f":
+        return from_numpy(np.asarray(np.remainder(a.numpy(), _nonzero_divisor(b))))
+    return _apply2(ops.Remainder, a, b)
+
+
+def fmod(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """input - other * trunc(input / other): C's fmod, the sign of the dividend.
+
+    Raises:
+        MinigradError: integer division by zero (PyTorch's ZeroDivisionError).
+    """
+    a, b = _integral_pair(input, other)
+    if a.dtype.kind != "f":
+        return from_numpy(np.asarray(np.fmod(a.numpy(), _nonzero_divisor(b))))
+    return _apply2(ops.Fmod, a, b)
+
+
+def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001, A002
+    """input ** exponent; either may be a Python number."""
+    out: Tensor = input**exponent if isinstance(input, Tensor) else _tensor(exponent).__rpow__(input)
+    return out
+
+
+def float_power(input: Any, exponent: Any) -> Tensor:  # noqa: A002
+    """input ** exponent computed in float64 (PyTorch's float_power)."""
+    a = input.double() if isinstance(input, Tensor) else input
+    e = exponent.double() if isinstance(exponent, Tensor) else float(exponent)
+    return pow(a if isinstance(a, Tensor) else Tensor(a, dtype=np.float64), e)
+
+
+def atan2(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """The angle of the point (other, input): atan(input / other) in the right quadrant."""
+    return _apply2(ops.Atan2, *_floats(input, other))
+
+
+def hypot(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """sqrt(input**2 + other**2) without overflow."""
+    return _apply2(ops.Hypot, *_floats(input, other))
+
+
+def copysign(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """|input| with the sign of other (the sign bit: -0.0 counts as negative)."""
+    return _apply2(ops.Copysign, *_floats(input, other))
+
+
+def logaddexp(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """log(exp(input) + exp(other)), computed stably."""
+    return _apply2(ops.LogAddExp, *_floats(input, other))
+
+
+def logaddexp2(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """log2(2**input + 2**other), computed stably."""
+    return _apply2(ops.LogAddExp2, *_floats(input, other))
+
+
+def maximum(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """Elementwise max (nan if either is nan); ties split the gradient."""
+    return _tensor(input).maximum(other) if isinstance(input, Tensor) else _tensor(other).maximum(input)
+
+
+def minimum(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """Elementwise min (nan if either is nan); ties split the gradient."""
+    return _tensor(input).minimum(other) if isinstance(input, Tensor) else _tensor(other).minimum(input)
+
+
+def _nan_ignoring(name: str, input: Any, other: Any, keep: np.ufunc) -> Tensor:  # noqa: A002
+    """input where ``keep(input, other)`` or other is nan, else other: fmax/fmin's choice."""
+    a, b = _pair(input, other)
+    x, y = a.numpy(), b.numpy()
+    try:
+        take_a = keep(x, y) | np.isnan(y)
+    except ValueError as e:
+        raise ShapeError(f"{name}: shapes {a.shape} and {b.shape} cannot be broadcast") from e
+    return where(from_numpy(take_a), a, b)
+
+
+def fmax(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """Elementwise max ignoring nan (nan only if both are); the gradient goes to the chosen side."""
+    return _nan_ignoring("fmax", input, other, np.greater_equal)
+
+
+def fmin(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """Elementwise min ignoring nan (nan only if both are); the gradient goes to the chosen side."""
+    return _nan_ignoring("fmin", input, other, np.less_equal)
+
+
+def xlogy(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """input * log(other), and 0 where input is 0 (unless other is nan)."""
+    return _apply2(ops.Xlogy, *_floats(input, other))
+
+
+def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:  # noqa: A002
+    """input + weight * (end - input) (PyTorch's two-sided formula); weight a number or tensor.
+
+    Raises:
+        DTypeError: ``end``, or a ``weight`` tensor that is not 0-d, has another dtype than ``input``.
+    """
+    for name, other in (("end", end), ("weight", weight)):
+        if isinstance(input, Tensor) and isinstance(other, Tensor) and other.dtype != input.dtype and (
+                name == "end" or other.ndim):
+            raise DTypeError(f"lerp: expected dtype {input.dtype} for `{name}` but got dtype {other.dtype}")
+    a, b = _pair(input, end)
+    w = weight if isinstance(weight, Tensor) else _lift(weight, a)
+    if w.dtype != a.dtype:
+        w = w.astype(a.dtype)
+    try:
+        return ops.Lerp.apply(a, b, w)
+    except ValueError as e:
+        raise ShapeError(f"lerp: shapes {a.shape}, {b.shape} and {w.shape} cannot be broadcast") from e
+
+
+def _expanded(fn: str, input: Tensor, tensor1: Tensor, tensor2: Tensor) -> tuple[Tensor, Tensor]:  # noqa: A002
+    """tensor1 and tensor2 expanded to the result's shape: as in PyTorch's fused kernel, each element's
+    gradient term is formed before a broadcast sums them (so inf times upstream gradients of both signs
+    is nan, as PyTorch's, not the inf of summing the gradients first)."""
+    try:
+        shape = np.broadcast_shapes(input.shape, tensor1.shape, tensor2.shape)
+    except ValueError as e:
+        raise ShapeError(f"{fn}: shapes {input.shape}, {tensor1.shape} and {tensor2.shape} cannot be "
+                         "broadcast") from e
+    return tensor1.expand(*shape), tensor2.expand(*shape)
+
+
+def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:  # noqa: A002
+    """input + value * tensor1 * tensor2."""
+    a, b = _expanded("addcmul", input, tensor1, tensor2)
+    prod = a * b
+    return input + (prod if value == 1 else prod * value)
+
+
+def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:  # noqa: A002
+    """input + value * tensor1 / tensor2.
+
+    Raises:
+        MinigradError: both divisor operands are integral (PyTorch no longer divides integers here).
+    """
+    if tensor1.dtype.kind in "biu" and tensor2.dtype.kind in "biu":
+        raise MinigradError("Integer division with addcdiv is no longer supported (as in PyTorch); "
+                            "use (input + value * tensor1 / tensor2) with float tensors")
+    a, b = _expanded("addcdiv", input, tensor1, tensor2)
+    quot = a / b
+    return input + (quot if value == 1 else quot * value)
+
+
+# ------------------------------------------------------------------ comparisons and tests (no gradient)
+
+
+def eq(input: Tensor, other: Any) -> Tensor:  # noqa: A002
+    """input == other, elementwise (bool)."""
+    out: Tensor = input == other
+    return out
+
+
+def ne(input: Tensor, other: Any) -> Tensor:  # noqa: A002
+    """input != other, elementwise (bool)."""
+    out: Tensor = input != other
+    return out
+
+
+def lt(input: Tensor, other: Any) -> Tensor:  # noqa: A002
+    """input < other, elementwise (bool)."""
+    out: Tensor = input < other
+    return out
+
+
+def le(input: Tensor, other: Any) -> Tensor:  # noqa: A002
+    """input <= other, elementwise (bool)."""
+    out: Tensor = input <= other
+    return out
+
+
+def gt(input: Tensor, other: Any) -> Tensor:  # noqa: A002
+    """input > other, elementwise (bool)."""
+    out: Tensor = input > other
+    return out
+
+
+def ge(input: Tensor, other: Any) -> Tensor:  # noqa: A002
+    """input >= other, elementwise (bool)."""
+    out: Tensor = input >= other
+    return out
+
+
+def isnan(input: Tensor) -> Tensor:  # noqa: A002
+    """True where the value is nan."""
+    return from_numpy(np.isnan(_values(input)))
+
+
+def isinf(input: Tensor) -> Tensor:  # noqa: A002
+    """True where the value is +inf or -inf."""
+    return from_numpy(np.isinf(_values(input)))
+
+
+def isfinite(input: Tensor) -> Tensor:  # noqa: A002
+    """True where the value is neither inf nor nan."""
+    return from_numpy(np.isfinite(_values(input)))
+
+
+def isposinf(input: Tensor) -> Tensor:  # noqa: A002
+    """True where the value is +inf."""
+    return from_numpy(np.isposinf(_values(input)))
+
+
+def isneginf(input: Tensor) -> Tensor:  # noqa: A002
+    """True where the value is -inf."""
+    return from_numpy(np.isneginf(_values(input)))
+
+
+def signbit(input: Tensor) -> Tensor:  # noqa: A002
+    """True where the sign bit is set (negative numbers and -0.0)."""
+    return from_numpy(np.signbit(_values(input)))
+
+
+def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,  # noqa: A002
+            equal_nan: bool = False) -> Tensor:
+    """|input - other| <= atol + rtol * |other|, elementwise (bool); nan == nan if ``equal_nan``."""
+    a, b = _pair(input, other)
+    return from_numpy(np.asarray(np.isclose(a.numpy(), b.numpy(), rtol=rtol, atol=atol, equal_nan=equal_nan)))
+
+
+def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,  # noqa: A002
+             equal_nan: bool = False) -> bool:
+    """True if every element is close (see :func:`isclose`)."""
+    return bool(isclose(input, other, rtol, atol, equal_nan).numpy().all())
+
+
+def equal(input: Tensor, other: Tensor) -> bool:  # noqa: A002
+    """True if both tensors have the same shape and the same values."""
+    return input.shape == other.shape and bool((input == other).numpy().all())
+
+
+# ------------------------------------------------------------------ logical and bitwise (no gradient)
+
+
+def _logical(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
+    x = a.numpy() if isinstance(a, Tensor) else np.asarray(a)
+    y = b.numpy() if isinstance(b, Tensor) else np.asarray(b)
+    try:
+        return from_numpy(np.asarray(ufunc(x != 0, y != 0)))
+    except ValueError as e:
+        raise ShapeError(f"{ufunc.__name__}: shapes {x.shape} and {y.shape} cannot be broadcast") from e
+
+
+def logical_and(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """Elementwise 'and' of the truth values (non-zero is True)."""
+    return _logical(np.logical_and, input, other)
+
+
+def logical_or(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """Elementwise 'or' of the truth values."""
+    return _logical(np.logical_or, input, other)
+
+
+def logical_xor(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """Elementwise 'xor' of the truth values."""
+    return _logical(np.logical_xor, input, other)
+
+
+def logical_not(input: Tensor) -> Tensor:  # noqa: A002
+    """Elementwise 'not' of the truth values."""
+    return from_numpy(_values(input) == 0)
+
+
+def _integral(name: str, a: Any, b: Any) -> tuple[Tensor, Tensor]:
+    x, y = _pair(a, b)
+    if x.dtype.kind not in "biu":
+        raise TypeError(f"{name} is only defined for integer and bool tensors, got {x.dtype}")
+    return x, y
+
+
+def _bitwise(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
+    x, y = _integral(ufunc.__name__, a, b)
+    try:
+        return from_numpy(np.asarray(ufunc(x.numpy(), y.numpy())))
+    except ValueError as e:
+        raise ShapeError(f"{ufunc.__name__}: shapes {x.shape} and {y.shape} cannot be broadcast") from e
+
+
+def bitwise_and(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """Bitwise and of integers (logical and of bools)."""
+    return _bitwise(np.bitwise_and, input, other)
+
+
+def bitwise_or(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """Bitwise or of integers (logical or of bools)."""
+    return _bitwise(np.bitwise_or, input, other)
+
+
+def bitwise_xor(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """Bitwise xor of integers (logical xor of bools)."""
+    return _bitwise(np.bitwise_xor, input, other)
+
+
+def bitwise_not(input: Tensor) -> Tensor:  # noqa: A002
+    """Bitwise not: ~x = -x - 1 for integers, logical not for bools."""
+    x = _values(input)
+    if x.dtype.kind not in "biu":
+        raise TypeError(f"~ (bitwise_not) is only defined for integer and bool tensors, got {x.dtype}")
+    return from_numpy(np.invert(x))
+
+
+def _shift(a: Any, b: Any, left: bool) -> Tensor:
+    x, y = _integral("bitwise shift", a, b)
+    xs, ys = x.numpy(), y.numpy()
+    bits = xs.dtype.itemsize * 8
+    out_of_range = (ys < 0) | (ys >= bits)  # C leaves these undefined; PyTorch fills them
+    safe = np.where(out_of_range, 0, ys).astype(xs.dtype)
+    if left:
+        shifted = np.left_shift(xs, safe)
+        return from_numpy(np.asarray(np.where(out_of_range, 0, shifted), dtype=xs.dtype))
+    shifted = np.right_shift(xs, safe)
+    sign = np.where(xs < 0, -1, 0) if xs.dtype.kind == "i" else 0
+    return from_numpy(np.asarray(np.where(out_of_range, sign, shifted), dtype=xs.dtype))
+
+
+def bitwise_left_shift(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """input << other (0 when shifting by the width or more, as PyTorch)."""
+    return _shift(input, other, left=True)
+
+
+def bitwise_right_shift(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """input >> other, arithmetic (the sign fills in; -1 or 0 past the width, as PyTorch)."""
+    return _shift(input, other, left=False)
+
+
+# PyTorch's (and numpy's) other names for the same functions
+absolute = abs
+arccos = acos
+arccosh = acosh
+arcsin = asin
+arcsinh = asinh
+arctan = atan
+arctan2 = atan2
+arctanh = atanh
+divide = div
+fix = trunc
+greater = gt
+greater_equal = ge
+less = lt
+less_equal = le
+multiply = mul
+negative = neg
+not_equal = ne
+sgn = sign
+subtract = sub
+clip = clamp
+
+
+provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

@@ -1,0 +1,542 @@
+"""Reductions, scans, sorting and counting, as PyTorch spells them.
+
+Differentiable results are compositions: values picked by indices computed
+with numpy (sort, topk, median, cummax, ...) are gathered from the input with
+``GetItem``, so their gradient is a scatter back to the chosen elements;
+``prod`` is a primitive; ``norm`` and the scans are built from
+sums, products and exponentials. Counts, flags and histograms have no
+gradient, as in PyTorch.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+
+from minigrad import ops, return_types
+from minigrad._kernels import quiet
+from minigrad._tensor_methods import provide
+from minigrad.dtypes import resolve_dtype
+from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.selection import cumsum, gather
+from minigrad.shapes import norm_dim, norm_dims
+from minigrad.tensor import Array, Tensor, from_numpy, int64, where
+
+__all__ = [
+    "aminmax", "argsort", "bincount", "bucketize", "cdist", "count_nonzero", "cummax", "cummin", "cumprod",
+    "cumsum", "diff", "histc", "histogram", "kthvalue", "logcumsumexp", "median", "mode", "msort",
+    "nanmean", "nanmedian", "nansum", "norm", "prod", "searchsorted", "sort", "topk", "unique",
+    "unique_consecutive",
+]  # fmt: skip
+
+Dim = int | Sequence[int] | None
+
+
+def _cast(x: Tensor, dtype: Any) -> Tensor:
+    return x if dtype is None else x.astype(resolve_dtype(dtype))
+
+
+def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
+    """The product over ``dim`` (or of all elements); integers and bools give int64.
+
+    The gradient of each element is the product of the others (exact with zeros).
+    """
+    x = _cast(input, dtype)
+    if x.dtype.kind != "f":
+        out = np.prod(x.numpy().astype(int64), axis=None if dim is None else norm_dim(dim, x.ndim),
+                      keepdims=keepdim and dim is not None)
+        return from_numpy(np.asarray(out))
+    if dim is None:
+        return ops.Prod.apply(x.reshape(-1), dim=0, keepdim=False) if x.ndim else x * 1
+    d = norm_dim(dim, x.ndim)
+    if x.ndim == 0:
+        return x * 1
+    return ops.Prod.apply(x, dim=d, keepdim=keepdim)
+
+
+def norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = False,  # noqa: A002
+         dtype: Any = None) -> Tensor:
+    """The p-norm over ``dim`` (all elements when None): (sum |x|**p) ** (1/p).
+
+    p may be a number, inf, -inf (max / min of |x|), 0 (count of non-zeros) or
+    'fro' (the 2-norm). The 2-norm's gradient at a zero vector is 0, as PyTorch's.
+
+    Raises:
+        InvalidParameterError: an unknown p ('nuc' and matrix norms are not supported).
+    """
+    x = _cast(input, dtype)
+    if x.dtype.kind != "f":
+        raise MinigradError(f"norm: expected a floating tensor, got {x.dtype}")
+    if p == "fro" or p is None:
+        p = 2
+    if isinstance(p, (str, bool)) or not isinstance(p, (int, float)):
+        raise InvalidParameterError(f"norm: p must be a number, inf or 'fro', got {p!r}")
+    dims = norm_dims(dim, x.ndim)
+    a = x.abs()
+    count = x.numel() if dims is None else math.prod(x.shape[d] for d in dims)
+    if p in (math.inf, -math.inf):
+        if count == 0:
+            raise MinigradError("norm: cannot compute the inf norm on an empty tensor because the operation "
+                                "does not have an identity")
+        nan_in = np.isnan(a.numpy())
+        if not nan_in.any():
+            return a.amax(dims, keepdim=keepdim) if p > 0 else a.amin(dims, keepdim=keepdim)
+        # PyTorch's gradient compares |x| with the norm: none at all where the norm is nan
+        safe = where(from_numpy(nan_in), 0.0, a)
+        ext = safe.amax(dims, keepdim=keepdim) if p > 0 else safe.amin(dims, keepdim=keepdim)
+        rows = from_numpy(nan_in).any(dims, keepdim=keepdim) if dims is not None else from_numpy(nan_in).any()
+        return where(rows, math.nan, ext)
+    if p == 0:  # the count of non-zeros, in the graph with a zero gradient (as PyTorch's)
+        return where(from_numpy(a.numpy() != 0), 1.0, a).sum(dims, keepdim=keepdim)
+    if p == 1 or (count == 1 and np.isfinite(a.numpy()).all()):
+        # one finite element's norm is |x| (PyTorch's value): no power to overflow or underflow
+        return a.sum(dims, keepdim=keepdim)
+    if p == 2:
+        return _safe_root((x * x).sum(dims, keepdim=keepdim), 0.5)
+    return _safe_root((a**p).sum(dims, keepdim=keepdim), 1.0 / p)
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = None) -> Tensor:
+    """Pairwise p-norm distances between the rows of x1 (..., P, M) and x2 (..., R, M): (..., P, R).
+
+    Batch dims broadcast. Each distance is the p-norm of the difference (``norm``'s
+    p: a number >= 0 or inf), so it is exact and its gradient at a zero distance
+    is 0, as PyTorch's; ``compute_mode`` (PyTorch's matmul shortcut for large
+    inputs) is accepted and changes nothing.
+
+    Raises:
+        MinigradError: fewer than 2 dims, non-float inputs, a negative p.
+        ShapeError: a different number of columns M.
+    """
+    for name, x in (("x1", x1), ("x2", x2)):
+        if x.ndim < 2:
+            raise MinigradError(f"cdist only supports at least 2D tensors, {name} got: {x.ndim}D")
+        if x.dtype.kind != "f":
+            raise MinigradError(f"cdist only supports floating-point dtypes, {name} got: {x.dtype}")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise ShapeError(f"cdist: x1 and x2 must have the same number of columns, got shapes {x1.shape} "
+                         f"and {x2.shape}")
+    if not p >= 0:
+        raise MinigradError(f"cdist only supports non-negative p values, got p={p}")
+    return norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, dim=-1)
+
+
+def _safe_root(s: Tensor, power: float) -> Tensor:
+    """s ** power with a zero gradient where s == 0 (the norm of a zero vector), as PyTorch."""
+    zero = s.numpy() == 0
+    if not zero.any():
+        return s.sqrt() if power == 0.5 else s**power
+    mask = from_numpy(zero)
+    safe = where(mask, 1.0, s)
+    return where(mask, 0.0, safe.sqrt() if power == 0.5 else safe**power)
+
+
+def nansum(input: Tensor, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
+    """The sum treating nan as 0 (no gradient)."""
+    x = _cast(input, dtype).numpy()
+    total = quiet(np.nansum, x, norm_dims(dim, x.ndim), None, None, keepdim)  # inf - inf: nan, quietly
+    return from_numpy(np.asarray(total, dtype=x.dtype))
+
+
+def nanmean(input: Tensor, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
+    """The mean of the non-nan elements (no gradient)."""
+    x = _cast(input, dtype).numpy()
+    dims = norm_dims(dim, x.ndim)
+    total = quiet(np.nansum, x, dims, None, None, keepdim)
+    count = np.sum(~np.isnan(x), axis=dims, keepdims=keepdim)
+    return from_numpy(np.asarray(quiet(np.divide, total, count), dtype=x.dtype))
+
+
+def count_nonzero(input: Tensor, dim: Dim = None) -> Tensor:  # noqa: A002
+    """The number of non-zero elements over ``dim`` (int64)."""
+    x = input.numpy()
+    return from_numpy(np.asarray(np.count_nonzero(x, axis=norm_dims(dim, x.ndim)), dtype=int64))
+
+
+def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False) -> return_types.aminmax:  # noqa: A002
+    """(min, max) over ``dim`` (or all elements), as ``torch.aminmax``."""
+    return return_types.aminmax(input.amin(dim, keepdim), input.amax(dim, keepdim))
+
+
+# ------------------------------------------------------------------ scans
+
+
+def _scan_dim(x: Tensor, dim: int) -> int:
+    return norm_dim(dim, x.ndim) if x.ndim else 0
+
+
+def _window(x: Tensor, d: int, fill: float) -> Tensor:
+    """(..., n, n) with row i holding x[0..i] along d (moved last) and ``fill`` after: scans as reductions."""
+    n = x.shape[d]
+    moved = x.movedim(d, -1)
+    tri = from_numpy(np.tril(np.ones((n, n), dtype=bool)))
+    rows = moved.unsqueeze(-2).expand(*moved.shape[:-1], n, n)
+    return where(tri, rows, from_numpy(np.full((n, n), fill, dtype=x.dtype)))
+
+
+def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None,  # noqa: A002
+         append: Tensor | None = None) -> Tensor:
+    """The n-th forward difference along ``dim``: out[i] = x[i + 1] - x[i], applied ``n`` times.
+
+    ``prepend`` / ``append`` are joined to ``input`` along ``dim`` first (same
+    number of dims, other sizes equal; dtypes promote as in ``cat``); with
+    ``n=0`` the result is a copy of ``input`` alone, as PyTorch's. Bools give
+    ``x[i + 1] != x[i]``. The size along ``dim`` shrinks by ``n`` (to no
+    less than 0). The inverse of ``cumsum``; differentiable (a difference of
+    two slices).
+
+    Raises:
+        MinigradError: a 0-d input, or ``prepend``/``append`` with another number of dims.
+        InvalidParameterError: a negative ``n``.
+        TypeError: a non-int ``n``, or ``prepend``/``append`` that are not Tensors.
+        DimensionError: ``dim`` out of range.
+        ShapeError: ``prepend``/``append`` sizes that differ from ``input``'s off ``dim``.
+    """
+    from minigrad.tensor import cat
+
+    if input.ndim == 0:
+        raise MinigradError("diff expects input to be at least one-dimensional")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"diff(): argument 'n' must be int, not {type(n).__name__}")
+    if n < 0:
+        raise InvalidParameterError(f"diff: order must be non-negative but got n={n}")
+    d = norm_dim(dim, input.ndim)
+    if n == 0:
+        return input.clone()
+    for name, extra in (("prepend", prepend), ("append", append)):
+        if extra is not None and not isinstance(extra, Tensor):
+            raise TypeError(f"diff(): argument '{name}' must be Tensor, not {type(extra).__name__}")
+        if extra is not None and extra.ndim != input.ndim:
+            raise MinigradError(f"diff expects prepend or append to be the same dimension as input, got "
+                                f"{name} of {extra.ndim} dims and input of {input.ndim}")
+    parts = [t for t in (prepend, input, append) if t is not None]
+    x = cat(parts, d) if len(parts) > 1 else input
+    for _ in range(n):
+        k = max(x.shape[d] - 1, 0)
+        later, earlier = x.narrow(d, x.shape[d] - k, k), x.narrow(d, 0, k)
+        x = later != earlier if x.dtype.kind == "b" else later - earlier
+    return x
+
+
+def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A002
+    """Running products along ``dim``: out[i] = x[0] * ... * x[i].
+
+    Built as the product over a lower-triangular window (ones above the
+    diagonal), so the gradient is prod's (exact with zeros); costs n**2 along dim.
+    """
+    x = _cast(input, dtype)
+    if x.dtype.kind != "f":
+        return from_numpy(np.cumprod(x.numpy().astype(int64), axis=_scan_dim(x, dim)))
+    if x.ndim == 0 or x.shape[norm_dim(dim, x.ndim)] == 1:
+        return x * 1
+    return _window(x, norm_dim(dim, x.ndim), 1.0).prod(-1).movedim(-1, dim)
+
+
+def logcumsumexp(input: Tensor, dim: int) -> Tensor:  # noqa: A002
+    """log(cumsum(exp(x))) along ``dim``: a logsumexp over each prefix (stable; costs n**2 along dim)."""
+    x = input if input.dtype.kind == "f" else input.float()
+    if x.ndim == 0:
+        return x * 1
+    return _window(x, norm_dim(dim, x.ndim), -np.inf).logsumexp(-1).movedim(-1, dim)
+
+
+def _cumextreme(x: Tensor, dim: int, better: Any, kind: type) -> Any:
+    d = _scan_dim(x, dim)
+    a = x.numpy()
+    if a.ndim == 0:
+        return kind(x * 1, from_numpy(np.zeros((), dtype=int64)))
+    moved = np.moveaxis(a, d, -1)
+    idx = np.zeros(moved.shape, dtype=int64)
+    best = moved[..., 0].copy() if moved.shape[-1] else moved[..., :0]
+    for i in range(1, moved.shape[-1]):
+        v = moved[..., i]
+        take = (better(v, best) & ~np.isnan(best)) | np.isnan(v)  # PyTorch: the latest nan is the max
+        best = np.where(take, v, best)
+        idx[..., i] = np.where(take, i, idx[..., i - 1])
+    indices = np.moveaxis(idx, -1, d)
+    return kind(gather(x, d, indices), from_numpy(np.ascontiguousarray(indices)))
+
+
+def cummax(input: Tensor, dim: int) -> return_types.cummax:  # noqa: A002
+    """(running maxima, index of each) along ``dim``; the last of equal maxima is taken, as PyTorch."""
+    return _cumextreme(input, dim, np.greater_equal, return_types.cummax)  # type: ignore[no-any-return]
+
+
+def cummin(input: Tensor, dim: int) -> return_types.cummin:  # noqa: A002
+    """(running minima, index of each) along ``dim``; the last of equal minima is taken, as PyTorch."""
+    return _cumextreme(input, dim, np.less_equal, return_types.cummin)  # type: ignore[no-any-return]
+
+
+# ------------------------------------------------------------------ sorting and selection
+
+
+def _order(a: Array, d: int, descending: bool) -> Array:
+    """A stable sorting permutation along d; nan sorts as the largest value (PyTorch's order)."""
+    if a.dtype == np.bool_:
+        a = a.astype(np.int8)
+    if not descending:
+        return np.argsort(a, axis=d, kind="stable")
+    if a.dtype.kind == "f":  # nan first, then the values from the largest; lexsort is stable
+        return np.lexsort((-a, ~np.isnan(a)), axis=d)
+    return np.argsort(-a.astype(np.float64) if a.dtype.kind == "u" else -a, axis=d, kind="stable")
+
+
+def _pick(x: Tensor, d: int, idx: Array, kind: type) -> Any:
+    return kind(gather(x, d, idx), from_numpy(np.ascontiguousarray(idx, dtype=int64)))
+
+
+def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> return_types.sort:  # noqa: A002
+    """(sorted values, indices) along ``dim``; ties keep their order; nan sorts last (first descending)."""
+    if input.ndim == 0:
+        return return_types.sort(input * 1, from_numpy(np.zeros((), dtype=int64)))
+    d = norm_dim(dim, input.ndim)
+    return _pick(input, d, _order(input.numpy(), d, descending), return_types.sort)  # type: ignore[no-any-return]
+
+
+def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:  # noqa: A002
+    """The permutation that sorts ``input`` along ``dim`` (int64)."""
+    return sort(input, dim, descending, stable).indices
+
+
+def msort(input: Tensor) -> Tensor:  # noqa: A002
+    """Values sorted along dim 0."""
+    return sort(input, 0).values
+
+
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A002
+         sorted: bool = True) -> return_types.topk:  # noqa: A002
+    """The k largest (or smallest) values along ``dim`` and their indices, in sorted order.
+
+    Raises:
+        InvalidParameterError: k is not an int in [0, size of the dim] (a RuntimeError, as PyTorch's).
+    """
+    d = norm_dim(dim, input.ndim) if input.ndim else 0
+    n = input.shape[d] if input.ndim else 1
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= n:
+        raise InvalidParameterError(f"topk(): k={k!r} is out of range for dimension {dim} of size {n}")
+    if input.ndim == 0:
+        return return_types.topk(input * 1, from_numpy(np.zeros((), dtype=int64)))
+    order = _order(input.numpy(), d, descending=largest)
+    idx = np.take(order, np.arange(k), axis=d)
+    return _pick(input, d, idx, return_types.topk)  # type: ignore[no-any-return]
+
+
+def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> return_types.kthvalue:  # noqa: A002
+    """The k-th smallest value (k from 1) along ``dim`` and its index."""
+    d = norm_dim(dim, input.ndim) if input.ndim else 0
+    n = input.shape[d] if input.ndim else 1
+    if not 1 <= k <= n:
+        raise DimensionError(f"kthvalue: k ({k}) is out of range for a dim of size {n}")
+    out: return_types.kthvalue = _select(input, d, lambda order: np.take(order, [k - 1], axis=d), keepdim,
+                                         return_types.kthvalue)
+    return out
+
+
+def _nonempty_dim(fn: str, x: Tensor, d: int) -> None:
+    if x.shape[d] == 0:
+        raise DimensionError(f"{fn}(): expected reduction dim {d} to have non-zero size, got shape {x.shape}")
+
+
+def _select(x: Tensor, d: int, choose: Any, keepdim: bool, kind: type) -> Any:
+    if x.ndim == 0:
+        return kind(x * 1, from_numpy(np.zeros((), dtype=int64)))
+    _nonempty_dim(kind.__name__, x, d)
+    idx = choose(_order(x.numpy(), d, False))
+    values = gather(x, d, idx)
+    if not keepdim:
+        values, idx = values.squeeze(d), idx.squeeze(d)
+    return kind(values, from_numpy(np.ascontiguousarray(idx, dtype=int64)))
+
+
+def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:  # noqa: A002
+    """The lower median (of all elements, or along ``dim`` with its index); nan if a nan is present."""
+    if dim is None:
+        flat = input.reshape(-1)
+        if flat.numel() == 0:
+            raise MinigradError("median() of an empty tensor")
+        return median(flat, 0).values
+    d = norm_dim(dim, input.ndim) if input.ndim else 0
+
+    def choose(order: Array) -> Array:
+        a = input.numpy()
+        n = a.shape[d]
+        pos = np.take(order, [(n - 1) // 2], axis=d)
+        nan = np.isnan(a) if a.dtype.kind == "f" else np.zeros(a.shape, dtype=bool)
+        first_nan = np.argmax(nan, axis=d, keepdims=True)
+        return np.where(nan.any(axis=d, keepdims=True), first_nan, pos)
+
+    return _select(input, d, choose, keepdim, return_types.median)
+
+
+def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:  # noqa: A002
+    """The lower median ignoring nan (nan only where all are nan)."""
+    if dim is None:
+        return nanmedian(input.reshape(-1), 0).values
+    d = norm_dim(dim, input.ndim) if input.ndim else 0
+
+    def choose(order: Array) -> Array:
+        a = input.numpy()
+        count = np.sum(~np.isnan(a) if a.dtype.kind == "f" else np.ones(a.shape, dtype=bool), axis=d,
+                       keepdims=True)
+        return np.take_along_axis(order, np.maximum(count - 1, 0) // 2, axis=d)
+
+    return _select(input, d, choose, keepdim, return_types.nanmedian)
+
+
+def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mode:  # noqa: A002
+    """The most frequent value along ``dim`` (the smallest on ties) and the index of its last occurrence."""
+    if input.ndim == 0:
+        return return_types.mode(input * 1, from_numpy(np.zeros((), dtype=int64)))
+    d = norm_dim(dim, input.ndim)
+    _nonempty_dim("mode", input, d)
+    a = np.moveaxis(input.numpy(), d, -1)
+    rows = a.reshape(-1, a.shape[-1])
+    best = np.empty(rows.shape[0], dtype=int64)
+    for r, row in enumerate(rows):
+        values, counts = np.unique(row, return_counts=True)
+        v = values[np.argmax(counts)]  # unique sorts, so the first of the most frequent is the smallest
+        best[r] = np.flatnonzero(row == v)[-1]
+    idx = np.expand_dims(best.reshape(a.shape[:-1]), d)
+    picked = gather(input, d, idx)
+    if not keepdim:
+        picked, idx = picked.squeeze(d), idx.squeeze(d)
+    return return_types.mode(picked, from_numpy(np.ascontiguousarray(idx)))
+
+
+def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
+           return_counts: bool = False, dim: int | None = None) -> Any:
+    """The distinct values (sorted), optionally with the inverse map and the counts; no gradient.
+
+    With ``dim``, the distinct slices along that dim.
+    """
+    a = input.numpy()
+    axis = None if dim is None else norm_dim(dim, a.ndim)
+    values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True, axis=axis)
+    out = [from_numpy(values)]
+    if return_inverse:
+        out.append(from_numpy(inverse.reshape(a.shape if axis is None else -1).astype(int64)))
+    if return_counts:
+        out.append(from_numpy(counts.astype(int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,  # noqa: A002
+                       dim: int | None = None) -> Any:
+    """Collapse runs of equal consecutive values (or slices along ``dim``); no gradient."""
+    a = input.numpy()
+    axis = 0 if dim is None else norm_dim(dim, a.ndim)
+    flat = a.reshape(-1) if dim is None else np.moveaxis(a, axis, 0)
+    if flat.shape[0] == 0:
+        starts = np.zeros(0, dtype=int64)
+    else:
+        differs = (flat[1:] != flat[:-1]).reshape(flat.shape[0] - 1, -1).any(axis=1)
+        starts = np.flatnonzero(np.concatenate(([True], differs)))
+    values = flat[starts] if dim is None else np.moveaxis(flat[starts], 0, axis)
+    out = [from_numpy(np.ascontiguousarray(values))]
+    if return_inverse:
+        inv = np.cumsum(np.isin(np.arange(flat.shape[0]), starts)) - 1
+        out.append(from_numpy(inv.reshape(a.shape if dim is None else -1).astype(int64)))
+    if return_counts:
+        out.append(from_numpy(np.diff(np.append(starts, flat.shape[0])).astype(int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+# ------------------------------------------------------------------ histograms
+
+
+def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False,  # noqa: A002
+                 right: bool = False, side: str | None = None, sorter: Tensor | None = None) -> Tensor:
+    """Where each value of ``input`` would go in ``sorted_sequence`` to keep it sorted (int64; no gradient).
+
+    ``sorted_sequence`` is 1-D (for any ``input`` shape) or has ``input``'s leading
+    dims (one sorted row each). ``right`` / ``side='right'`` put a value after equal
+    entries; ``sorter`` holds the indices that sort an unsorted sequence.
+
+    Raises:
+        ShapeError: leading dims that differ.
+        InvalidParameterError: ``side`` other than 'left'/'right', or contradicting ``right``.
+    """
+    if side is not None:
+        if side not in ("left", "right") or (right and side == "left"):
+            raise InvalidParameterError("searchsorted: side must be 'left' or 'right' (agreeing with "
+                                        f"right=), got side={side!r}")
+        right = side == "right"
+    seq = sorted_sequence.numpy()
+    if sorter is not None:
+        seq = np.take_along_axis(seq, sorter.numpy(), axis=-1)
+    values = input.numpy() if isinstance(input, Tensor) else np.asarray(input)
+    how: Literal["left", "right"] = "right" if right else "left"
+    if seq.ndim == 1:
+        out = np.searchsorted(seq, values, side=how)
+    else:
+        if seq.shape[:-1] != values.shape[:-1]:
+            raise ShapeError(f"searchsorted: the leading dims of sorted_sequence {sorted_sequence.shape} and "
+                             f"input {values.shape} must match")
+        rows_s, rows_v = seq.reshape(-1, seq.shape[-1]), values.reshape(-1, values.shape[-1])
+        out = np.stack([np.searchsorted(s, v, side=how) for s, v in zip(rows_s, rows_v)])
+        out = out.reshape(values.shape)
+    return from_numpy(np.asarray(out, dtype=np.int32 if out_int32 else int64))
+
+
+def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right: bool = False) -> Tensor:  # noqa: A002
+    """The bucket of each value given sorted 1-D ``boundaries`` (int64; no gradient).
+
+    Bucket i holds boundaries[i-1] < x <= boundaries[i] (with ``right``,
+    boundaries[i-1] <= x < boundaries[i]), as ``torch.bucketize``.
+
+    Raises:
+        ShapeError: ``boundaries`` is not 1-D.
+    """
+    if boundaries.ndim != 1:
+        raise ShapeError(f"bucketize: boundaries must be 1-D, got shape {boundaries.shape}")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:  # noqa: A002
+    """Counts of each value of a 1-D non-negative integer tensor (or summed ``weights``).
+
+    Raises:
+        ShapeError: input is not 1-D. InvalidParameterError: negative values.
+    """
+    x = input.numpy()
+    if x.ndim != 1 or x.dtype.kind not in "iu":
+        raise ShapeError(f"bincount: expected a 1-D integer tensor, got {x.dtype} of shape {x.shape}")
+    if x.size and x.min() < 0:
+        raise InvalidParameterError("bincount: the input must be non-negative")
+    w = None if weights is None else weights.numpy()
+    out = np.bincount(x, weights=w, minlength=minlength)
+    if w is None:
+        return from_numpy(out.astype(int64))
+    return from_numpy(out.astype(w.dtype if w.dtype.kind == "f" else np.float64))
+
+
+def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
+    """Counts in ``bins`` equal bins over [min, max] (the data's range when both are 0); outside ignored."""
+    x = input.numpy().reshape(-1)
+    lo, hi = float(min), float(max)
+    if lo == hi:
+        lo, hi = (float(x.min()), float(x.max())) if x.size else (0.0, 0.0)
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    counts, _ = np.histogram(x, bins=bins, range=(lo, hi))
+    return from_numpy(counts.astype(x.dtype if x.dtype.kind == "f" else np.float32))
+
+
+def histogram(input: Tensor, bins: Any = 100, *, range: tuple[float, float] | None = None,  # noqa: A002
+              weight: Tensor | None = None, density: bool = False) -> return_types.histogram:
+    """(counts, bin edges) of the values, as ``torch.histogram``; ``bins`` a count or a tensor of edges."""
+    x = input.numpy().reshape(-1)
+    edges: Any = bins.numpy() if isinstance(bins, Tensor) else int(bins)
+    w = None if weight is None else weight.numpy().reshape(-1)
+    lo_hi = range
+    if lo_hi is None and not isinstance(edges, np.ndarray):
+        lo_hi = (float(x.min()), float(x.max())) if x.size else (0.0, 1.0)
+    hist, bin_edges = np.histogram(x, bins=edges, range=lo_hi, weights=w, density=density)
+    return return_types.histogram(from_numpy(hist.astype(x.dtype)), from_numpy(bin_edges.astype(x.dtype)))
+
+
+provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

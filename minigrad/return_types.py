@@ -1,0 +1,101 @@
+"""Named tuples returned by reductions that give values and indices, as ``torch.return_types``.
+
+``values, indices = x.max(1)`` unpacks like a tuple; ``x.max(1).values``
+reads by name. Each class is a ``typing.NamedTuple`` of tensors.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
+
+__all__ = [
+    "aminmax", "cummax", "cummin", "histogram", "kthvalue", "max", "median", "min", "mode", "nanmedian",
+    "sort", "topk",
+]  # fmt: skip
+
+
+class max(NamedTuple):  # noqa: N801, A001 - PyTorch's names
+    """``x.max(dim)``: the largest values and their indices along dim."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class min(NamedTuple):  # noqa: N801, A001
+    """``x.min(dim)``: the smallest values and their indices along dim."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class sort(NamedTuple):  # noqa: N801
+    """``x.sort(dim)``: the sorted values and the permutation that sorts."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class topk(NamedTuple):  # noqa: N801
+    """``x.topk(k)``: the k largest (or smallest) values and their indices."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class kthvalue(NamedTuple):  # noqa: N801
+    """``x.kthvalue(k)``: the k-th smallest value and its index."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class median(NamedTuple):  # noqa: N801
+    """``x.median(dim)``: the lower median and its index."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class nanmedian(NamedTuple):  # noqa: N801
+    """``x.nanmedian(dim)``: the lower median ignoring nan, and its index."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class mode(NamedTuple):  # noqa: N801
+    """``x.mode(dim)``: the most frequent value (the smallest on ties) and its last index."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class cummax(NamedTuple):  # noqa: N801
+    """``x.cummax(dim)``: running maxima and where each was reached."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class cummin(NamedTuple):  # noqa: N801
+    """``x.cummin(dim)``: running minima and where each was reached."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class aminmax(NamedTuple):  # noqa: N801
+    """``mg.aminmax(x)``: the minimum and the maximum."""
+
+    min: Tensor
+    max: Tensor
+
+
+class histogram(NamedTuple):  # noqa: N801
+    """``mg.histogram(x, bins)``: the counts (or densities) and the bin edges."""
+
+    hist: Tensor
+    bin_edges: Tensor

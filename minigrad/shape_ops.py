@@ -1,0 +1,397 @@
+"""Joining, splitting, reordering and repeating tensors, as PyTorch spells it.
+
+Every function here is a composition of the shape primitives of
+``minigrad/ops.py`` (reshape, permute, expand, getitem, cat), so gradients
+route back without any code of their own: a flip's gradient is the flipped
+gradient, a repeat's is the sum over the copies.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from minigrad._tensor_methods import provide
+from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
+from minigrad.shapes import norm_dim, shape_arg
+from minigrad.tensor import Tensor, cat, from_numpy, int64
+
+__all__ = [
+    "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_tensors", "broadcast_to", "chunk", "clone",
+    "column_stack", "concat", "concatenate", "dstack", "flatten", "flip", "fliplr", "flipud", "hstack",
+    "movedim", "moveaxis", "narrow", "permute", "ravel", "repeat_interleave", "reshape", "roll",
+    "rot90", "row_stack", "select", "split", "squeeze", "swapaxes", "swapdims", "t", "tensor_split", "tile",
+    "transpose", "unbind", "unflatten", "unsqueeze", "vstack",
+]  # fmt: skip
+
+
+def _int(fn: str, name: str, value: Any) -> int:
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+        raise TypeError(f"{fn}: {name} must be an int, got {value!r}")
+    return int(value)
+
+
+def _dims(fn: str, dims: Any, ndim: int) -> tuple[int, ...]:
+    items = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
+    out = tuple(norm_dim(_int(fn, "dims", d), ndim) for d in items)
+    if len(set(out)) != len(out):
+        raise MinigradError(f"{fn}: dims {tuple(items)} repeat a dim")
+    return out
+
+
+def concat(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:
+    """``mg.cat`` under its other names (``axis`` is numpy's spelling of ``dim``)."""
+    return cat(tensors, dim if axis is None else axis)
+
+
+concatenate = concat
+
+
+def _at_least(t: Tensor, n: int) -> Tensor:
+    if t.ndim >= n:
+        return t
+    if n == 3 and t.ndim == 2:
+        return t.unsqueeze(-1)
+    if n == 3 and t.ndim == 1:
+        return t.reshape(1, -1, 1)
+    return t.reshape((1,) * (n - t.ndim) + t.shape)
+
+
+def atleast_1d(*tensors: Any) -> Any:
+    """The tensors with at least one dim (a 0-d tensor becomes shape (1,))."""
+    return _each(tensors, 1)
+
+
+def atleast_2d(*tensors: Any) -> Any:
+    """The tensors with at least two dims (leading dims of size 1 added)."""
+    return _each(tensors, 2)
+
+
+def atleast_3d(*tensors: Any) -> Any:
+    """The tensors with at least three dims (as numpy: (n,) becomes (1, n, 1), (m, n) becomes (m, n, 1))."""
+    return _each(tensors, 3)
+
+
+def _each(tensors: tuple[Any, ...], n: int) -> Any:
+    items = tensors[0] if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) else tensors
+    out = tuple(_at_least(t, n) for t in items)
+    return out[0] if len(tensors) == 1 and isinstance(tensors[0], Tensor) else out
+
+
+def hstack(tensors: Sequence[Tensor]) -> Tensor:
+    """Join along dim 1 (dim 0 for 1-D tensors)."""
+    ts = atleast_1d(list(tensors))
+    return cat(ts, 0 if ts[0].ndim == 1 else 1)
+
+
+def vstack(tensors: Sequence[Tensor]) -> Tensor:
+    """Join along dim 0, 1-D tensors as rows."""
+    return cat(atleast_2d(list(tensors)), 0)
+
+
+row_stack = vstack
+
+
+def dstack(tensors: Sequence[Tensor]) -> Tensor:
+    """Join along dim 2 (after making each at least 3-D)."""
+    return cat(atleast_3d(list(tensors)), 2)
+
+
+def column_stack(tensors: Sequence[Tensor]) -> Tensor:
+    """Join as columns: 0-d and 1-D tensors become columns, then hstack."""
+    return hstack([t.reshape(-1, 1) if t.ndim < 2 else t for t in tensors])
+
+
+def split(tensor: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+    """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes.
+
+    Raises:
+        MinigradError: listed sizes are negative or do not add up to the dim.
+    """
+    if isinstance(split_size_or_sections, (int, np.integer)):
+        return tensor.split(int(split_size_or_sections), dim)
+    sizes = [_int("split", "split sizes", s) for s in split_size_or_sections]
+    d = norm_dim(dim, tensor.ndim)
+    n = tensor.shape[d]
+    if any(s < 0 for s in sizes):
+        raise MinigradError(f"split_with_sizes expects split_sizes to be non-negative, but got {sizes}")
+    if sum(sizes) != n:
+        raise MinigradError(
+            f"split_with_sizes expects split_sizes to sum exactly to {n} (the size of dim {dim}), but "
+            f"got {sizes}"
+        )
+    lead = (slice(None),) * d
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).tolist() if sizes else []
+    return tuple(tensor[lead + (slice(a, a + s),)] for a, s in zip(starts, sizes))  # noqa: RUF005
+
+
+def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
+    """``sections`` nearly equal pieces (the first ones one longer), or pieces cut at the listed indices."""
+    d = norm_dim(dim, input.ndim)
+    n = input.shape[d]
+    if isinstance(indices_or_sections, (int, np.integer)):
+        k = int(indices_or_sections)
+        if k <= 0:
+            raise InvalidParameterError(f"tensor_split: sections must be positive, got {k}")
+        sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
+        cuts = np.cumsum(sizes)[:-1].tolist()
+    else:
+        cuts = [int(i) for i in indices_or_sections]
+    bounds = [0, *[min(max(c, 0), n) for c in cuts], n]
+    lead = (slice(None),) * d
+    return tuple(input[lead + (slice(a, max(a, b)),)] for a, b in itertools.pairwise(bounds))  # noqa: RUF005
+
+
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
+    """``chunks`` nearly equal pieces along ``dim``; see :meth:`Tensor.chunk`."""
+    return input.chunk(chunks, dim)
+
+
+def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
+    """The slices along ``dim``, each without that dim."""
+    d = norm_dim(dim, input.ndim)
+    lead = (slice(None),) * d
+    return tuple(input[lead + (i,)] for i in range(input.shape[d]))  # noqa: RUF005
+
+
+def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:  # noqa: A002
+    """The slice [start, start + length) along ``dim`` (negative start counts from the end).
+
+    Raises:
+        InvalidParameterError: the slice does not fit in the dim.
+    """
+    d = norm_dim(dim, input.ndim)
+    n = input.shape[d]
+    s = _int("narrow", "start", start)
+    s = s + n if s < 0 else s
+    if not 0 <= s <= n or length < 0 or s + length > n:
+        raise InvalidParameterError(f"narrow: start {start} + length {length} exceeds dim {dim} of size {n}")
+    return input[(slice(None),) * d + (slice(s, s + length),)]
+
+
+def select(input: Tensor, dim: int, index: int) -> Tensor:  # noqa: A002
+    """The slice at ``index`` along ``dim``, without that dim."""
+    d = norm_dim(dim, input.ndim)
+    return input[(slice(None),) * d + (_int("select", "index", index),)]
+
+
+def flip(input: Tensor, dims: Any) -> Tensor:  # noqa: A002
+    """Reverse the order of elements along ``dims``; a copy, as PyTorch's (writes to it leave input alone)."""
+    ds = _dims("flip", dims, input.ndim)
+    if not ds or input.ndim == 0:
+        return input * 1
+    return clone(input[tuple(slice(None, None, -1) if i in ds else slice(None) for i in range(input.ndim))])
+
+
+def fliplr(input: Tensor) -> Tensor:  # noqa: A002
+    """Reverse dim 1 (left-right)."""
+    if input.ndim < 2:
+        raise ShapeError(f"fliplr: the input must be at least 2-D, got shape {input.shape}")
+    return flip(input, 1)
+
+
+def flipud(input: Tensor) -> Tensor:  # noqa: A002
+    """Reverse dim 0 (up-down)."""
+    if input.ndim < 1:
+        raise ShapeError("flipud: the input must be at least 1-D")
+    return flip(input, 0)
+
+
+def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:  # noqa: A002
+    """Shift elements cyclically by ``shifts`` along ``dims`` (the flattened tensor when dims is None).
+
+    Always a new tensor, as PyTorch's, also when every shift is a multiple of the size.
+    """
+    if dims is None:
+        s = _int("roll", "shifts", shifts if isinstance(shifts, (int, np.integer)) else next(iter(shifts)))
+        return roll(input.reshape(-1), s, 0).reshape(input.shape)
+    shift_list = (shifts,) if isinstance(shifts, (int, np.integer)) else tuple(shifts)
+    dim_list = _dims("roll", dims, input.ndim)
+    if len(shift_list) != len(dim_list):
+        raise InvalidParameterError(f"roll: {len(shift_list)} shifts for {len(dim_list)} dims")
+    out = input
+    for s, d in zip(shift_list, dim_list):
+        n = out.shape[d]
+        k = _int("roll", "shifts", s) % n if n else 0
+        if k:
+            lead = (slice(None),) * d
+            out = cat([out[lead + (slice(n - k, None),)], out[lead + (slice(0, n - k),)]], d)  # noqa: RUF005
+    return clone(out) if out is input else out
+
+
+def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:  # noqa: A002
+    """Rotate by 90 degrees ``k`` times in the plane of ``dims`` (from the first toward the second)."""
+    d0, d1 = _dims("rot90", dims, input.ndim)
+    k %= 4
+    if k == 1:
+        return flip(input, d1).transpose(d0, d1)
+    if k == 2:
+        return flip(input, (d0, d1))
+    if k == 3:
+        return flip(input, d0).transpose(d0, d1)
+    return input * 1
+
+
+def repeat(input: Tensor, *sizes: Any) -> Tensor:  # noqa: A002
+    """Tile the tensor ``sizes[i]`` times along each dim (more sizes than dims add leading dims).
+
+    A view expanded over new interleaved dims, then reshaped: the gradient sums the copies.
+    Always a new tensor, as PyTorch's (also when every size is 1).
+
+    Raises:
+        ShapeError: fewer sizes than dims.
+    """
+    reps = shape_arg(sizes)
+    if len(reps) < input.ndim:
+        raise ShapeError(f"repeat: {len(reps)} repeat sizes for a tensor of {input.ndim} dims")
+    shape = (1,) * (len(reps) - input.ndim) + input.shape
+    inter = [d for s in shape for d in (1, s)]
+    target = [d for r, s in zip(reps, shape) for d in (r, s)]
+    out = input.reshape(inter).expand(*target).reshape(tuple(r * s for r, s in zip(reps, shape)))
+    return clone(out) if all(r == 1 for r in reps) else out  # reshaping alone would share input's memory
+
+
+def tile(input: Tensor, dims: Sequence[int]) -> Tensor:  # noqa: A002
+    """``repeat``, padding ``dims`` with leading 1s when shorter than the tensor's dims."""
+    reps = shape_arg(tuple(dims) if not isinstance(dims, (int, np.integer)) else (dims,))
+    return repeat(input, (1,) * (input.ndim - len(reps)) + reps)
+
+
+def repeat_interleave(input: Any, repeats: Any = None, dim: int | None = None, *,  # noqa: A002
+                      output_size: int | None = None) -> Tensor:
+    """Repeat each element (of the flattened tensor, or each slice along ``dim``) ``repeats`` times.
+
+    ``repeat_interleave(counts)`` alone gives index i repeated counts[i] times.
+    """
+    if repeats is None:
+        counts = input.numpy()
+        return from_numpy(np.repeat(np.arange(counts.size, dtype=int64), counts))
+    x = input.reshape(-1) if dim is None else input
+    d = 0 if dim is None else norm_dim(dim, x.ndim)
+    n = x.shape[d] if x.ndim else 1
+    r = repeats.numpy() if isinstance(repeats, Tensor) else np.asarray(repeats)
+    if r.size not in (1, n) or (r.size and r.min() < 0):
+        raise InvalidParameterError(f"repeat_interleave: repeats must be non-negative, one or {n} of them")
+    idx = np.repeat(np.arange(n), np.broadcast_to(r.reshape(-1), (n,)))
+    out: Tensor = x.reshape(1)[idx] if x.ndim == 0 else x[(slice(None),) * d + (idx,)]
+    return out
+
+
+def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:  # noqa: A002
+    """``input.expand(size)``."""
+    return input.expand(*shape_arg(tuple(size)))
+
+
+def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
+    """The tensors expanded to their common broadcast shape."""
+    try:
+        shape = np.broadcast_shapes(*(t.shape for t in tensors))
+    except ValueError as e:
+        raise ShapeError(f"broadcast_tensors: shapes {[t.shape for t in tensors]} do not broadcast") from e
+    return tuple(t.expand(*shape) for t in tensors)
+
+
+def reshape(input: Tensor, shape: Sequence[int]) -> Tensor:  # noqa: A002
+    """``input.reshape(shape)``."""
+    return input.reshape(tuple(shape))
+
+
+def t(input: Tensor) -> Tensor:  # noqa: A002
+    """The transpose of a matrix (0-d and 1-D tensors unchanged).
+
+    Raises:
+        ShapeError: more than 2 dims.
+    """
+    if input.ndim > 2:
+        raise ShapeError(f"t() expects a tensor with <= 2 dims, but got shape {input.shape}")
+    return input.transpose(0, 1) if input.ndim == 2 else input
+
+
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:  # noqa: A002
+    """Swap two dims."""
+    return input.transpose(dim0, dim1)
+
+
+swapaxes = swapdims = transpose
+
+
+def permute(input: Tensor, dims: Sequence[int]) -> Tensor:  # noqa: A002
+    """Reorder the dims."""
+    return input.permute(*dims)
+
+
+def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:  # noqa: A002
+    """Move dims ``source`` to positions ``destination``; the others keep their order.
+
+    Raises:
+        InvalidParameterError: source and destination differ in length.
+    """
+    src = _dims("movedim", source, input.ndim)
+    dst = _dims("movedim", destination, input.ndim)
+    if len(src) != len(dst):
+        raise InvalidParameterError(f"movedim: {len(src)} source dims but {len(dst)} destinations")
+    order = [-1] * input.ndim
+    for s, d in zip(src, dst):
+        order[d] = s
+    rest = iter(i for i in range(input.ndim) if i not in src)
+    order = [o if o >= 0 else next(rest) for o in order]
+    return input.permute(*order) if order != list(range(input.ndim)) else input
+
+
+moveaxis = movedim
+
+
+def squeeze(input: Tensor, dim: Any = None) -> Tensor:  # noqa: A002
+    """Remove size-1 dims (all, or those in ``dim``)."""
+    return input.squeeze(dim)
+
+
+def unsqueeze(input: Tensor, dim: int) -> Tensor:  # noqa: A002
+    """Insert a size-1 dim at ``dim``."""
+    return input.unsqueeze(dim)
+
+
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:  # noqa: A002
+    """Merge dims start_dim..end_dim into one."""
+    return input.flatten(start_dim, end_dim)
+
+
+def ravel(input: Tensor) -> Tensor:  # noqa: A002
+    """The elements as a 1-D tensor."""
+    return input.reshape(-1)
+
+
+def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:  # noqa: A002
+    """Split dim ``dim`` into ``sizes`` (one may be -1).
+
+    Raises:
+        MinigradError: the sizes do not multiply to the dim's size.
+    """
+    d = norm_dim(dim, input.ndim)
+    parts = shape_arg(tuple(sizes))
+    n = input.shape[d]
+    known = math.prod(s for s in parts if s != -1)
+    if not parts or sum(s == -1 for s in parts) > 1 or any(s < -1 for s in parts):
+        raise MinigradError(f"unflatten: invalid sizes {list(parts)}")
+    if -1 in parts:
+        if known == 0 or n % known:
+            raise MinigradError(f"unflatten: sizes {list(parts)} don't multiply up to the size of dim "
+                                f"{dim} ({n})")
+        parts = tuple(n // known if s == -1 else s for s in parts)
+    elif known != n:
+        raise MinigradError(f"unflatten: sizes {list(parts)} don't multiply up to the size of dim {dim} "
+                            f"({n})")
+    return input.reshape(input.shape[:d] + parts + input.shape[d + 1 :])
+
+
+def clone(input: Tensor) -> Tensor:  # noqa: A002
+    """A copy with its own memory, still in the graph (its gradient passes through unchanged)."""
+    return input * 1 if input.dtype != np.bool_ else from_numpy(input.numpy().copy())
+
+
+provide(sys.modules[__name__])  # the Tensor methods of these names call these functions
