@@ -4,7 +4,8 @@ Each primitive is a :class:`Function` with
 
 * ``forward(*arrays, **params) -> array``: plain numpy on the inputs' arrays,
   run with numpy's floating-point errors ignored (``Function.apply`` sees to
-  that; numerics longer than a few lines live in ``minigrad/_kernels.py``);
+  that); numerics longer than a few lines live in the kernel modules
+  (``_kernels.py``, ``_special.py``, ``_window_kernels.py``);
 * ``backward(g, out) -> (grad per input)``: the vector-Jacobian product, written
   with Tensor operations. ``g`` is the gradient of the loss w.r.t. the output,
   ``out`` is the output tensor itself (so ``exp`` can reuse its result).
