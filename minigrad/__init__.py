@@ -31,6 +31,7 @@ from minigrad import (
     optim,
     return_types,
     safetensors,
+    selection,  # noqa: F401  (what the Tensor's sort/cumsum/gather methods call: it fills tensor._providers)
     testing,
     utils,
     viz,
@@ -47,7 +48,6 @@ from minigrad._compile import compile  # noqa: A004 - PyTorch's name
 from minigrad._format import set_printoptions
 from minigrad.amp import autocast, is_autocast_enabled
 from minigrad.anomaly import detect_anomaly
-from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigrad.autograd import functional as _autograd_functional  # noqa: F401  (torch.autograd.functional)
 from minigrad.autograd import grad as grad
 from minigrad.default_dtype import get_default_dtype, set_default_dtype
@@ -70,10 +70,8 @@ from minigrad.dtypes import (
     int16,
     int32,
     is_floating_point,
-    is_tensor,
     long,
     promote_types,
-    result_type,
     short,
     uint8,
 )
@@ -104,6 +102,14 @@ from minigrad.factories import (
     randn_like,
     zeros,
     zeros_like,
+)
+from minigrad.grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
 )
 from minigrad.gradcheck import gradcheck, gradgradcheck
 from minigrad.grids import *  # noqa: F403
@@ -140,7 +146,7 @@ from minigrad.settings import (
     use_deterministic_algorithms,
 )
 from minigrad.shape_ops import *  # noqa: F403
-from minigrad.size import Size, numel
+from minigrad.size import Size
 from minigrad.statistics import std, std_mean, var, var_mean
 from minigrad.tensor import (
     Tensor,
@@ -151,7 +157,10 @@ from minigrad.tensor import (
     float64,
     from_numpy,
     int64,
+    is_tensor,
     matmul,
+    numel,
+    result_type,
     stack,
     tensor,
     where,
@@ -171,8 +180,8 @@ __all__ = [
     "empty", "empty_like", "get_default_device", "get_default_dtype", "onnx", "rand_like",
     "randint_like", "randn_like", "set_default_device", "set_default_dtype", "utils",
     "DTypeError", "DomainError",
-    "safetensors", "testing", "distributions", "linalg",
-    "cholesky", "det", "inverse", "logdet", "pinverse", "slogdet",
+    "safetensors", "testing", "distributions", "inference_mode", "is_inference_mode_enabled",
+    "linalg", "cholesky", "det", "inverse", "logdet", "pinverse", "slogdet",
     "amp", "autocast", "cpu", "is_autocast_enabled",
 ]  # fmt: skip
 __all__ += [

@@ -2,7 +2,7 @@
 
 Nothing here costs anything while no tool is on. Entering the first tool swaps
 in wrapped versions of ``Function.apply`` (every forward), of each op class's
-``backward`` and of the engine's ``autograd._run_backward`` (one backward
+``backward`` and of the engine's ``_run_backward`` (one backward
 pass); leaving the last tool puts the original functions back. Ordinary code
 therefore runs exactly the functions it runs without this module: no flag is
 checked per op, which is what keeps the tools free when off.
@@ -20,8 +20,8 @@ from collections.abc import Callable, Sequence
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
-from minigrad import autograd
 from minigrad import ops as _ops
+from minigrad.autograd import engine
 
 if TYPE_CHECKING:
     from minigrad.ops import Function
@@ -146,9 +146,9 @@ def _install() -> None:
             raw = cls.__dict__["backward"]
             patches.append((cls, "backward", _wrap_backward(raw)))
             _originals.append((cls, "backward", raw))
-    run = autograd._run_backward
-    patches.append((autograd, "_run_backward", _wrap_run_backward(run)))
-    _originals.append((autograd, "_run_backward", run))
+    run = engine._run_backward
+    patches.append((engine, "_run_backward", _wrap_run_backward(run)))
+    _originals.append((engine, "_run_backward", run))
     for owner, attr, value in patches:
         setattr(owner, attr, value)
 

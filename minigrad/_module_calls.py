@@ -23,8 +23,8 @@ from collections import deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from minigrad import ops
-from minigrad.autograd import is_grad_enabled
+from minigrad._clock import tick
+from minigrad.grad_mode import is_grad_enabled
 
 if TYPE_CHECKING:
     from minigrad.nn.module import Module
@@ -85,7 +85,7 @@ def enter(module: Module) -> Call | None:
     if not is_grad_enabled():
         return None
     outer = _current.call
-    call = Call(module, next(ops._sequence), outer)
+    call = Call(module, next(tick), outer)
     if outer is None or _current.records is None:
         _current.records = [call]
         _roots.append(_current.records)
@@ -98,7 +98,7 @@ def enter(module: Module) -> Call | None:
 def exit(call: Call | None) -> None:  # noqa: A001 - the pair of enter()
     """Called by ``Module.__call__`` after ``forward`` (also when it raised): close the record."""
     if call is not None:
-        call.end = next(ops._sequence)
+        call.end = next(tick)
         _current.call = call.parent
 
 

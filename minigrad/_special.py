@@ -1,7 +1,8 @@
 """Special-function kernels on numpy arrays, which numpy lacks: ``erf`` and its inverse ``erfinv``.
 
 The primitives ``Erf``, ``Erfinv`` and ``Gelu`` of ``minigrad/ops.py`` call
-these for their forward values; no gradient code lives here.
+these for their forward values (so with numpy's floating-point errors
+ignored: ``Function.apply`` runs every forward quiet); no gradient code lives here.
 """
 
 from __future__ import annotations
@@ -80,6 +81,28 @@ def _erf32(x: Array) -> Array:
     return out
 
 
+def _erf64(x64: Array) -> Array:
+    ax = np.abs(x64)
+    out = np.empty_like(x64)
+    small = ax < 0.84375
+    z = x64[small] ** 2
+    out[small] = x64[small] + x64[small] * (_poly(z, _PP) / _poly(z, _QQ))
+    mid = (ax >= 0.84375) & (ax < 1.25)
+    s = ax[mid] - 1
+    out[mid] = np.copysign(_ERX + _poly(s, _PA) / _poly(s, _QA), x64[mid])
+    tail = (ax >= 1.25) & (ax < 6)
+    at = ax[tail]
+    s = 1 / (at * at)
+    near = at < 1 / 0.35
+    r = np.where(near, _poly(s, _RA) / _poly(s, _SA), _poly(s, _RB) / _poly(s, _SB))
+    zz = (at.view(np.int64) & np.int64(-(1 << 32))).view(np.float64)  # high word only
+    e = np.exp(-zz * zz - 0.5625) * np.exp((zz - at) * (zz + at) + r) / at
+    out[tail] = np.copysign(1 - e, x64[tail])
+    big = ~(small | mid | tail)
+    out[big] = np.where(np.isnan(x64[big]), np.nan, np.copysign(1.0, x64[big]))
+    return out
+
+
 def erf(x: Array) -> Array:
     """The error function, elementwise, in x's floating dtype.
 
@@ -88,28 +111,7 @@ def erf(x: Array) -> Array:
     """
     if x.dtype == np.float32:
         return _erf32(x)
-    dtype = x.dtype
-    x64 = x.astype(np.float64, copy=False)
-    ax = np.abs(x64)
-    out = np.empty_like(x64)
-    with np.errstate(all="ignore"):
-        small = ax < 0.84375
-        z = x64[small] ** 2
-        out[small] = x64[small] + x64[small] * (_poly(z, _PP) / _poly(z, _QQ))
-        mid = (ax >= 0.84375) & (ax < 1.25)
-        s = ax[mid] - 1
-        out[mid] = np.copysign(_ERX + _poly(s, _PA) / _poly(s, _QA), x64[mid])
-        tail = (ax >= 1.25) & (ax < 6)
-        at = ax[tail]
-        s = 1 / (at * at)
-        near = at < 1 / 0.35
-        r = np.where(near, _poly(s, _RA) / _poly(s, _SA), _poly(s, _RB) / _poly(s, _SB))
-        zz = (at.view(np.int64) & np.int64(-(1 << 32))).view(np.float64)  # high word only
-        e = np.exp(-zz * zz - 0.5625) * np.exp((zz - at) * (zz + at) + r) / at
-        out[tail] = np.copysign(1 - e, x64[tail])
-        big = ~(small | mid | tail)
-        out[big] = np.where(np.isnan(x64[big]), np.nan, np.copysign(1.0, x64[big]))
-    return out.astype(dtype, copy=False)
+    return _erf64(x.astype(np.float64, copy=False)).astype(x.dtype, copy=False)
 
 
 # Giles, "Approximating the erfinv function" (GPU Computing Gems, 2011): a single-precision
@@ -124,18 +126,17 @@ def erfinv(x: Array) -> Array:
     """The inverse error function, elementwise: erf(erfinv(x)) == x on (-1, 1); +-inf at +-1, nan outside."""
     dtype = x.dtype
     x64 = x.astype(np.float64)
-    with np.errstate(all="ignore"):
-        w = -np.log((1 - x64) * (1 + x64))
-        central = w < 5
-        wc = np.where(central, w - 2.5, np.sqrt(w) - 3)
-        p = np.where(central, _GILES_CENTRAL[-1], _GILES_TAIL[-1])
-        for c_central, c_tail in zip(_GILES_CENTRAL[-2::-1], _GILES_TAIL[-2::-1]):
-            p = np.where(central, c_central, c_tail) + p * wc
-        y = p * x64
-        inside = np.abs(x64) < 1
-        for _ in range(2):  # Newton: y -= (erf(y) - x) / erf'(y)
-            step = (erf(y) - x64) / (2 / math.sqrt(math.pi) * np.exp(-y * y))
-            y = np.where(inside, y - step, y)
-        y = np.where(np.abs(x64) == 1, np.copysign(np.inf, x64), y)
-        y = np.where(np.abs(x64) > 1, np.nan, y)
+    w = -np.log((1 - x64) * (1 + x64))
+    central = w < 5
+    wc = np.where(central, w - 2.5, np.sqrt(w) - 3)
+    p = np.where(central, _GILES_CENTRAL[-1], _GILES_TAIL[-1])
+    for c_central, c_tail in zip(_GILES_CENTRAL[-2::-1], _GILES_TAIL[-2::-1]):
+        p = np.where(central, c_central, c_tail) + p * wc
+    y = p * x64
+    inside = np.abs(x64) < 1
+    for _ in range(2):  # Newton: y -= (erf(y) - x) / erf'(y)
+        step = (erf(y) - x64) / (2 / math.sqrt(math.pi) * np.exp(-y * y))
+        y = np.where(inside, y - step, y)
+    y = np.where(np.abs(x64) == 1, np.copysign(np.inf, x64), y)
+    y = np.where(np.abs(x64) > 1, np.nan, y)
     return y.astype(dtype, copy=False)

@@ -1,6 +1,6 @@
 """Tensor methods of PyTorch's surface beyond the core: the method forms of the functions in
-``pointwise``, ``reductions``, ``shape_ops``, ``matrix_ops``, ``indexing`` and ``sampling``,
-the ``*_`` in-place forms, integer operators, conversions and Python protocols.
+``pointwise``, ``reductions``, ``shape_ops``, ``matrix_ops``, ``indexing``, ``sampling`` and
+``linalg_functions``, the ``*_`` in-place forms, integer operators, conversions and Python protocols.
 
 :class:`TensorMethods` is a base class of :class:`minigrad.Tensor`; each
 method is a one-line call of the module function of the same name, so the
@@ -17,17 +17,28 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
+from minigrad.dtypes import tensor_type_name
+from minigrad.errors import DeviceError, MinigradError, ShapeError
+from minigrad.shapes import norm_dim
+from minigrad.size import Size
+
 if TYPE_CHECKING:
-    from minigrad import (
-        indexing,
-        matrix_ops,
-        pointwise,
-        reductions,
-        return_types,
-        sampling,
-        selection,
-        shape_ops,
-    )
+    from types import ModuleType
+
+    import minigrad.tensor as tensor  # the module (``minigrad.tensor`` is also the factory function)
+
+    # (re-exported with "as": tensor.py reaches the same modules through this one)
+    from minigrad import factories as factories
+    from minigrad import indexing as indexing
+    from minigrad import linalg_functions as linalg_functions
+    from minigrad import matrix_ops as matrix_ops
+    from minigrad import pointwise as pointwise
+    from minigrad import reductions as reductions
+    from minigrad import return_types as return_types
+    from minigrad import sampling as sampling
+    from minigrad import selection as selection
+    from minigrad import shape_ops as shape_ops
+    from minigrad.autograd import engine as engine
     from minigrad.random import Generator
     from minigrad.tensor import Tensor
 
@@ -52,10 +63,16 @@ def dim_aliases(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def bind() -> None:
-    """Import the function modules (called at the end of ``minigrad/tensor.py``)."""
-    global indexing, matrix_ops, pointwise, reductions, sampling, selection, shape_ops
-    from minigrad import indexing, matrix_ops, pointwise, reductions, sampling, selection, shape_ops
+def provide(module: ModuleType) -> None:
+    """Make a module built on the Tensor available to the methods here, under its short name.
+
+    The function modules (``pointwise``, ``reductions``, ..., ``selection``),
+    ``factories``, the autograd ``engine`` and ``tensor`` itself each call this
+    when they are imported: they import the Tensor, so neither the Tensor nor
+    this base class may import them (the only import circle is tensor <-> ops),
+    and ``import minigrad`` imports them all before any method runs.
+    """
+    globals()[module.__name__.rpartition(".")[2]] = module
 
 
 def _inplace(name: str, doc: str) -> Callable[..., Tensor]:
@@ -830,9 +847,11 @@ class TensorMethods:
 
     def where(self: Any, condition: Tensor, other: Any) -> Tensor:
         """self where ``condition``, else other."""
-        from minigrad.tensor import where
+        return tensor.where(condition, self, other)
 
-        return where(condition, self, other)
+    def unfold(self: Any, dimension: builtins.int, size: builtins.int, step: builtins.int) -> Tensor:
+        """Slices of length ``size``, ``step`` apart; see :func:`minigrad.selection.unfold`."""
+        return selection.unfold(self, dimension, size, step)
 
     def gather(self: Any, dim: builtins.int, index: Tensor) -> Tensor:
         """Values at ``index`` along ``dim`` (index's shape); see :func:`minigrad.gather`."""
@@ -889,55 +908,44 @@ class TensorMethods:
 
     def _fill_(self: Any, what: str, values: Any) -> Tensor:
         """Make self hold ``values`` (recorded with a zero gradient to the old values on a graph tensor)."""
-        from minigrad.tensor import from_numpy, where
-
-        v = from_numpy(np.asarray(values, dtype=self.dtype))
-        everywhere = from_numpy(np.ones(self.shape, dtype=bool))
-        return cast("Tensor", self._update(what, lambda t: where(everywhere, v, t)))
+        v = tensor.from_numpy(np.asarray(values, dtype=self.dtype))
+        everywhere = tensor.from_numpy(np.ones(self.shape, dtype=bool))
+        return cast("Tensor", self._update(what, lambda t: tensor.where(everywhere, v, t)))
 
     # ------------------------------------------------------------ new tensors like this one
 
     def new_tensor(self: Any, data: Any, *, dtype: Any = None, requires_grad: builtins.bool = False,
                    **_: Any) -> Tensor:
         """A tensor of ``data`` (copied) with this tensor's dtype unless ``dtype``."""
-        from minigrad.tensor import Tensor
-
-        return Tensor(data, dtype=self.dtype if dtype is None else dtype, requires_grad=requires_grad)
+        return tensor.Tensor(data, dtype=self.dtype if dtype is None else dtype, requires_grad=requires_grad)
 
     def new_zeros(self: Any, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False,
                   **_: Any) -> Tensor:
         """Zeros of ``size`` with this tensor's dtype unless ``dtype``."""
-        from minigrad.factories import zeros
-
-        return zeros(*size, dtype=self.dtype if dtype is None else dtype, requires_grad=requires_grad)
+        dt = self.dtype if dtype is None else dtype
+        return factories.zeros(*size, dtype=dt, requires_grad=requires_grad)
 
     def new_ones(self: Any, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False,
                  **_: Any) -> Tensor:
         """Ones of ``size`` with this tensor's dtype unless ``dtype``."""
-        from minigrad.factories import ones
-
-        return ones(*size, dtype=self.dtype if dtype is None else dtype, requires_grad=requires_grad)
+        dt = self.dtype if dtype is None else dtype
+        return factories.ones(*size, dtype=dt, requires_grad=requires_grad)
 
     def new_empty(self: Any, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False,
                   **_: Any) -> Tensor:
         """An uninitialized tensor of ``size`` with this tensor's dtype unless ``dtype``."""
-        from minigrad.factories import empty
-
-        return empty(*size, dtype=self.dtype if dtype is None else dtype, requires_grad=requires_grad)
+        dt = self.dtype if dtype is None else dtype
+        return factories.empty(*size, dtype=dt, requires_grad=requires_grad)
 
     def new_full(self: Any, size: Any, fill_value: Any, *, dtype: Any = None,
                  requires_grad: builtins.bool = False, **_: Any) -> Tensor:
         """``fill_value`` of ``size`` with this tensor's dtype unless ``dtype``."""
-        from minigrad.factories import full
-
-        return full(size, fill_value, dtype=self.dtype if dtype is None else dtype,
+        return factories.full(size, fill_value, dtype=self.dtype if dtype is None else dtype,
                     requires_grad=requires_grad)
 
     def new(self: Any, *args: Any, **kwargs: Any) -> Tensor:
         """PyTorch's legacy constructor: ``x.new(2, 3)`` or ``x.new(size)`` is ``new_empty``, ``x.new(data)``
         is ``new_tensor``, ``x.new()`` an empty 1-D tensor; this tensor's dtype unless ``dtype``."""
-        from minigrad.size import Size
-
         if not args or (len(args) == 1 and isinstance(args[0], Size)) or all(
                 isinstance(a, (builtins.int, np.integer)) and not isinstance(a, builtins.bool) for a in args):
             return cast("Tensor", self.new_empty(*(args or (0,)), **kwargs))
@@ -949,10 +957,8 @@ class TensorMethods:
 
     def stride(self: Any, dim: builtins.int | None = None) -> Any:
         """The step in elements between neighbours along each dim (a tuple), or along ``dim``."""
-        from minigrad.tensor import _norm_dim
-
         steps = tuple(s // self.dtype.itemsize for s in self.numpy().strides)
-        return steps if dim is None else steps[_norm_dim(dim, self.ndim)]
+        return steps if dim is None else steps[norm_dim(dim, self.ndim)]
 
     def data_ptr(self: Any) -> builtins.int:
         """The address of the first element (tensors sharing memory have related addresses)."""
@@ -982,8 +988,6 @@ class TensorMethods:
 
     def pin_memory(self: Any, device: Any = None) -> Tensor:
         """Raises :class:`~minigrad.errors.DeviceError`, as PyTorch without an accelerator does."""
-        from minigrad.errors import DeviceError
-
         raise DeviceError("pin_memory(): there is no accelerator device to pin memory for (minigrad runs on "
                           "the CPU only)")
 
@@ -999,8 +1003,6 @@ class TensorMethods:
         Raises:
             ShapeError: fewer than 2 dims, or more than 2 of unequal sizes.
         """
-        from minigrad.errors import ShapeError
-
         if self.ndim < 2 or (self.ndim > 2 and len(set(self.shape)) != 1):
             raise ShapeError(f"fill_diagonal_: needs a matrix or all dims equal, got shape {self.shape}")
         mask = np.zeros(self.shape, dtype=bool)
@@ -1036,8 +1038,6 @@ class TensorMethods:
     def type(self: Any, dtype: Any = None, non_blocking: builtins.bool = False, **_: Any) -> Any:
         """Without a dtype, PyTorch's type string (``'torch.FloatTensor'``); with one, ``self.to(dtype)``."""
         if dtype is None:
-            from minigrad.dtypes import tensor_type_name
-
             return tensor_type_name(self.dtype)
         return self.astype(dtype)
 
@@ -1073,54 +1073,38 @@ class TensorMethods:
         return str(self)
 
     def __contains__(self: Any, element: Any) -> builtins.bool:
-        from minigrad.tensor import Tensor
-
-        if not isinstance(element, (Tensor, builtins.int, float, builtins.bool, np.number)):
-            from minigrad.errors import MinigradError
-
+        if not isinstance(element, (tensor.Tensor, builtins.int, float, builtins.bool, np.number)):
             raise MinigradError(
                 f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}."
             )
         return builtins.bool((self == element).numpy().any())
 
     # ------------------------------------------------------------ linear algebra
-    # (minigrad/linalg_functions.py, imported when called: minigrad.linalg builds on nn.functional)
+    # (minigrad/linalg_functions.py)
 
     def inverse(self: Any) -> Tensor:
         """The inverse of each square matrix; see :func:`minigrad.linalg.inv`."""
-        from minigrad import linalg_functions as _lf
-
-        return _lf.inverse(self)
+        return linalg_functions.inverse(self)
 
     def det(self: Any) -> Tensor:
         """The determinant of each square matrix; see :func:`minigrad.linalg.det`."""
-        from minigrad import linalg_functions as _lf
-
-        return _lf.det(self)
+        return linalg_functions.det(self)
 
     def slogdet(self: Any) -> Any:
         """``(sign, logabsdet)`` of each square matrix; see :func:`minigrad.linalg.slogdet`."""
-        from minigrad import linalg_functions as _lf
-
-        return _lf.slogdet(self)
+        return linalg_functions.slogdet(self)
 
     def logdet(self: Any) -> Tensor:
         """log(det) of each square matrix: nan where the determinant is negative, -inf where it is 0."""
-        from minigrad import linalg_functions as _lf
-
-        return _lf.logdet(self)
+        return linalg_functions.logdet(self)
 
     def cholesky(self: Any, upper: builtins.bool = False) -> Tensor:
         """The Cholesky factor (lower, or upper); see :func:`minigrad.linalg.cholesky`."""
-        from minigrad import linalg_functions as _lf
-
-        return _lf.cholesky(self, upper)
+        return linalg_functions.cholesky(self, upper)
 
     def pinverse(self: Any, rcond: builtins.float = 1e-15) -> Tensor:
         """The pseudo-inverse, singular values below rcond * max dropped; see :func:`minigrad.linalg.pinv`."""
-        from minigrad import linalg_functions as _lf
-
-        return _lf.pinverse(self, rcond)
+        return linalg_functions.pinverse(self, rcond)
 
 
 for _name in INPLACE_NAMES:

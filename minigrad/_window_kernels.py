@@ -3,7 +3,8 @@
 Plain array code, no gradients: im2col (every sliding window of a padded array as
 columns), its adjoint col2im (each column added back where it was read) and
 padding by (before, after) counts per dim. ``ops.Unfold``, ``ops.Fold`` and
-``ops.Pad`` call them in forward and are each other's backward.
+``ops.Pad`` call them in forward (so with numpy's floating-point errors
+ignored, see ``Function.apply``) and are each other's backward.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._kernels import Array
 from minigrad.errors import ShapeError
-from minigrad.tensor import Array
 
 #: (before, after) counts per dim; negative counts remove elements
 Pairs = tuple[tuple[int, int], ...]
@@ -90,11 +91,10 @@ def col2im(cols: Array, size: tuple[int, ...], stride: tuple[int, ...],
     else:
         y = np.zeros((n, c, *size), dtype=cols.dtype)
         lead = (slice(None), slice(None))
-    with np.errstate(invalid="ignore", over="ignore"):  # inf + -inf is nan, silently, as in PyTorch
-        for offset in np.ndindex(*kernel):
-            target = tuple(slice(i * d, i * d + s * (w - 1) + 1, s)
-                           for i, d, s, w in zip(offset, dilation, stride, windows))
-            y[lead + target] += cols[lead + offset]
+    for offset in np.ndindex(*kernel):  # (inf + -inf is nan, silently: Fold's forward runs quiet)
+        target = tuple(slice(i * d, i * d + s * (w - 1) + 1, s)
+                       for i, d, s, w in zip(offset, dilation, stride, windows))
+        y[lead + target] += cols[lead + offset]
     if planes_last:
         return np.ascontiguousarray(np.moveaxis(y, -1, 0)).reshape(n, c, *size)
     return y

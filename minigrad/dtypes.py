@@ -1,25 +1,36 @@
-"""PyTorch's dtype names, type promotion queries and ``finfo``/``iinfo``.
+"""Dtype rules: PyTorch's dtype names, how a requested dtype resolves and how dtypes promote.
 
 minigrad's dtypes are numpy's (``x.dtype`` is a ``numpy.dtype``); this module
 gives them PyTorch's names (``mg.float``, ``mg.long``, ``mg.half``, ...) and
 answers PyTorch's questions about them: ``promote_types``, ``can_cast``,
 ``finfo``, ``iinfo``. ``bfloat16`` exists as a name (scripts build dtype
 tables with it) but numpy has no such type, so using it raises a TypeError
-saying so.
+saying so. The rules the Tensor applies live here too: which dtype a
+``dtype=`` argument names (:func:`resolve_dtype`), which one data gets by
+default (:func:`default_dtype_for`) and which one two tensors meet in
+(:func:`result_dtype`). Python numbers are "weak" (2.0 * a float32 tensor
+stays float32): that rule is applied where a number becomes a tensor
+(``tensor._lift``). Of minigrad this module imports the errors and the
+default dtype only.
 """
 
 from __future__ import annotations
 
 import builtins
-from typing import Any
+from typing import Any, TypeAlias, Union
 
 import numpy as np
+
+from minigrad.default_dtype import get_default_dtype
+from minigrad.errors import InvalidParameterError
 
 __all__ = [
     "DTYPES", "bfloat16", "bool", "byte", "can_cast", "char", "double", "dtype", "finfo", "float", "float16",
     "float32", "float64", "half", "iinfo", "int", "int8", "int16", "int32", "int64", "is_floating_point",
-    "is_tensor", "long", "promote_types", "result_type", "short", "uint8",
+    "long", "promote_types", "short", "uint8",
 ]  # fmt: skip
+
+DTypeLike: TypeAlias = Union[np.dtype[Any], type, str, None]
 
 float16 = half = np.dtype(np.float16)
 float32 = float = np.dtype(np.float32)  # noqa: A001 - PyTorch's names
@@ -29,11 +40,13 @@ int16 = short = np.dtype(np.int16)
 int32 = int = np.dtype(np.int32)  # noqa: A001
 int64 = long = np.dtype(np.int64)
 uint8 = byte = np.dtype(np.uint8)
-bool = np.dtype(np.bool_)  # noqa: A001
+bool = bool_ = np.dtype(np.bool_)  # noqa: A001
 
 #: The dtypes a minigrad tensor can have: those numpy and PyTorch share.
 DTYPES = (bool, uint8, int8, int16, int32, int64, float16, float32, float64)
 _CATEGORY: dict[str, builtins.int] = {"b": 0, "u": 1, "i": 1, "f": 2}
+#: the smallest float64 that rounds to inf in float32
+F32_OVERFLOW = 3.4028235677973366e38
 _TENSOR_TYPES = {
     "float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor", "int64": "LongTensor",
     "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
@@ -141,8 +154,6 @@ class finfo:  # noqa: N801 - PyTorch's name
 
     def __init__(self, type: Any = None) -> None:  # noqa: A002
         if type is None:
-            from minigrad.default_dtype import get_default_dtype
-
             type = get_default_dtype()  # noqa: A001
         dt = np.dtype(type)
         if dt.kind != "f":
@@ -184,35 +195,63 @@ class iinfo:  # noqa: N801
 
 
 
-def result_type(tensor1: Any, tensor2: Any) -> np.dtype[Any]:
-    """The dtype of ``tensor1 op tensor2`` under PyTorch's promotion (``torch.result_type``).
-
-    Categories bool < integer < float; a 0-d tensor loses to a dimensioned one
-    within a category; a Python number never widens a tensor (2.5 with int8 is
-    the default float dtype).
-    """
-    from minigrad.default_dtype import get_default_dtype
-    from minigrad.tensor import Tensor, _lift, _promote
-
-    if not isinstance(tensor1, Tensor) and not isinstance(tensor2, Tensor):
-        kinds = {type(v) for v in (tensor1, tensor2)}
-        if builtins.float in kinds:
-            return get_default_dtype()
-        return int64 if builtins.int in kinds else bool
-    a = tensor1 if isinstance(tensor1, Tensor) else _lift(tensor1, tensor2)
-    b = tensor2 if isinstance(tensor2, Tensor) else _lift(tensor2, a)
-    if a.dtype == b.dtype:
-        return a.dtype
-    return _promote(a, b)[0].dtype
-
-
-def is_tensor(obj: Any) -> builtins.bool:
-    """True if ``obj`` is a minigrad Tensor."""
-    from minigrad.tensor import Tensor
-
-    return isinstance(obj, Tensor)
-
-
 def is_floating_point(input: Any) -> builtins.bool:  # noqa: A002
     """True if the tensor's dtype is float16, float32 or float64."""
     return builtins.bool(input.dtype.kind == "f")
+
+
+def resolve_dtype(dtype: DTypeLike) -> np.dtype[Any]:
+    """The numpy dtype a ``dtype=`` argument names (``mg.float32``, ``np.int64``, ``'torch.FloatTensor'``).
+
+    Raises:
+        TypeError: ``bfloat16`` (numpy has no such type).
+        InvalidParameterError: not a dtype, or one a minigrad tensor cannot hold.
+    """
+    if is_bfloat16(dtype):
+        raise TypeError(BFLOAT16_MESSAGE)
+    if isinstance(dtype, str) and dtype.startswith("torch."):  # x.type('torch.DoubleTensor')
+        named = dtype_from_type_name(dtype)
+        dtype = named if named is not None else dtype.removeprefix("torch.")
+    try:
+        dt = np.dtype(dtype)
+    except TypeError as e:
+        raise InvalidParameterError(f"dtype={dtype!r} is not a dtype") from e
+    if dt not in DTYPES:
+        raise InvalidParameterError(
+            f"dtype={dt} is not supported; use bool, uint8, int8, int16, int32, int64, float16, float32 "
+            "or float64"
+        )
+    return dt
+
+
+def default_dtype_for(dt: np.dtype[Any]) -> np.dtype[Any]:
+    """The dtype minigrad gives array data of numpy dtype ``dt`` when none is asked for.
+
+    Raises:
+        InvalidParameterError: data that is not numbers (strings, objects).
+    """
+    if dt in (float64, bool_):
+        return dt
+    if dt.kind == "f":
+        return float32
+    if dt.kind in "iu":
+        return int64
+    raise InvalidParameterError(
+        f"data of dtype {dt} cannot become a tensor; give numbers (float, int or bool)"
+    )
+
+
+def result_dtype(a: np.dtype[Any], a_is_0d: builtins.bool, b: np.dtype[Any],
+                 b_is_0d: builtins.bool) -> np.dtype[Any]:
+    """PyTorch's result type of two tensors of dtypes ``a`` and ``b``.
+
+    The higher category wins (bool < int < float); within a category a
+    tensor with dims wins over a 0-d one, otherwise the wider dtype.
+    """
+    ca, cb = _CATEGORY[a.kind], _CATEGORY[b.kind]
+    if ca != cb:
+        return a if ca > cb else b
+    if a_is_0d != b_is_0d:
+        return b if a_is_0d else a
+    promoted: np.dtype[Any] = np.promote_types(a, b)
+    return promoted

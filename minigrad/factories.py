@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 import numpy as np
 
+from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device
+from minigrad.dtypes import DTypeLike, int64, resolve_dtype
 from minigrad.errors import InvalidParameterError
 from minigrad.random import Generator, numpy_generator
-from minigrad.tensor import DTypeLike, Tensor, _fill_scalar, _resolve_dtype, _shape_arg, from_numpy, int64
+from minigrad.shapes import shape_arg
+from minigrad.tensor import Tensor, _fill_scalar, from_numpy
 
 __all__ = [
     "arange", "empty", "empty_like", "full", "full_like", "ones", "ones_like", "rand", "rand_like",
@@ -20,7 +24,7 @@ __all__ = [
 
 
 def _dims(shape: tuple[Any, ...]) -> tuple[int, ...]:
-    dims = _shape_arg(shape)
+    dims = shape_arg(shape)
     if any(s < 0 for s in dims):
         raise InvalidParameterError(f"shape {dims} has a negative dimension")
     if math.prod(dims) >= 2**63 or any(s >= 2**63 for s in dims):
@@ -46,12 +50,12 @@ def _make(data: np.ndarray[Any, Any], requires_grad: bool) -> Tensor:
 def _float_dtype(dtype: DTypeLike, device: DeviceLike) -> np.dtype[Any]:
     """The dtype of a float factory (the default dtype unless given); checks the device too."""
     check_device(device)
-    return get_default_dtype() if dtype is None else _resolve_dtype(dtype)
+    return get_default_dtype() if dtype is None else resolve_dtype(dtype)
 
 
 def _like_dtype(t: Tensor, dtype: DTypeLike, device: DeviceLike) -> np.dtype[Any]:
     check_device(device)
-    return t.dtype if dtype is None else _resolve_dtype(dtype)
+    return t.dtype if dtype is None else resolve_dtype(dtype)
 
 
 def _random_dtype(dtype: DTypeLike, device: DeviceLike, fn: str) -> np.dtype[Any]:
@@ -106,7 +110,7 @@ def full(shape: Any, fill_value: float | int | bool | None = None, dtype: DTypeL
     if dtype is None:
         dtype = (np.bool_ if isinstance(fill_value, bool)
                  else int64 if isinstance(fill_value, int) else get_default_dtype())
-    dt = _resolve_dtype(dtype)
+    dt = resolve_dtype(dtype)
     shp = _size_arg(shape, "full")
     return _make(np.full(shp, _fill_scalar(fill_value, dt, "full: fill_value"), dt), requires_grad)
 
@@ -164,7 +168,7 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
     if dtype is None:
         ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = int64 if ints else get_default_dtype()
-    dt = _resolve_dtype(dtype)
+    dt = resolve_dtype(dtype)
     count = np.ceil((end - start) / step)
     if count >= 2**63:
         raise InvalidParameterError(
@@ -238,5 +242,8 @@ def randint(low: int, high: Any = None, shape: Any = (), dtype: DTypeLike = None
     check_device(device)
     shp = _size_arg(shape, "randint")
     gen = numpy_generator(generator)
-    dt = int64 if dtype is None else _resolve_dtype(dtype)
+    dt = int64 if dtype is None else resolve_dtype(dtype)
     return _make(gen.integers(low, high, shp).astype(dt), requires_grad)
+
+
+provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

@@ -12,9 +12,10 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.dtypes import resolve_dtype
 from minigrad.errors import InvalidParameterError
 from minigrad.factories import _float_dtype, _make
-from minigrad.tensor import DTypeLike, Tensor, _resolve_dtype, from_numpy, int64
+from minigrad.tensor import DTypeLike, Tensor, from_numpy, int64
 
 __all__ = ["eye", "linspace", "logspace", "meshgrid", "tril_indices", "triu_indices"]
 
@@ -75,7 +76,7 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
 def _tri_indices(row: int, col: int, offset: int, lower: bool, dtype: DTypeLike) -> Tensor:
     ones = np.ones((_count("tri_indices", "row", row), _count("tri_indices", "col", col)), dtype=bool)
     mask = np.tril(ones, offset) if lower else np.triu(ones, offset)
-    dt = int64 if dtype is None else _resolve_dtype(dtype)
+    dt = int64 if dtype is None else resolve_dtype(dtype)
     return from_numpy(np.stack(np.nonzero(mask)).astype(dt))
 
 

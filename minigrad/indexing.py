@@ -11,14 +11,17 @@ in ``selection.py``, on their own primitives.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
 
 from minigrad import ops
+from minigrad._tensor_methods import provide
 from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.selection import gather
-from minigrad.tensor import Array, Tensor, _norm_dim, from_numpy, int64, where
+from minigrad.shapes import norm_dim
+from minigrad.tensor import Array, Tensor, from_numpy, int64, where
 
 __all__ = [
     "argwhere", "index_add", "index_copy", "index_fill", "index_put", "index_select", "masked_fill",
@@ -67,7 +70,7 @@ def along(shape: tuple[int, ...], index: Array, dim: int) -> tuple[Array, ...]:
 
 
 def _checked_along(fn: str, x: Tensor, dim: int, index: Any) -> tuple[int, Array]:
-    d = _norm_dim(dim, x.ndim)
+    d = norm_dim(dim, x.ndim)
     idx = _index_array(index, fn)
     if idx.ndim != max(x.ndim, 1) and not (x.ndim == 0 and idx.ndim <= 1):
         raise ShapeError(f"{fn}: index has {idx.ndim} dims but the tensor has {x.ndim} (shape {x.shape})")
@@ -87,7 +90,7 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
     """Values of ``input`` at ``indices`` along ``dim`` (flattened if dim is None)."""
     if dim is None:
         return input.reshape(-1)[_index_array(indices, "take_along_dim").reshape(-1)]
-    d = _norm_dim(dim, input.ndim)
+    d = norm_dim(dim, input.ndim)
     idx = _index_array(indices, "take_along_dim")
     shape = list(np.broadcast_shapes(tuple(1 if i == d else s for i, s in enumerate(input.shape)),
                                      tuple(1 if i == d else s for i, s in enumerate(idx.shape))))
@@ -201,7 +204,7 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
 
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:  # noqa: A002
     """The entries at ``index`` (1-D) along ``dim``; differentiable in input."""
-    d = _norm_dim(dim, input.ndim)
+    d = norm_dim(dim, input.ndim)
     idx = _index_array(index, "index_select")
     if idx.ndim > 1:
         raise ShapeError(f"index_select: index must be 1-D, got shape {idx.shape}")
@@ -214,7 +217,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:  # noqa: A00
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:  # noqa: A002
     """input with alpha * source[..., i, ...] added at input[..., index[i], ...] along ``dim``."""
     _same_dtype("index_add", input, source)
-    d = _norm_dim(dim, input.ndim)
+    d = norm_dim(dim, input.ndim)
     if input.ndim == 0:  # a 0-d tensor is indexed as one element
         return index_add(input.reshape(1), d, index, _one(source, "index_add"), alpha=alpha).reshape(())
     idx = _dim_index("index_add", input, d, index)
@@ -230,7 +233,7 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
 
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:  # noqa: A002
     """input with input[..., index[i], ...] = source[..., i, ...] along ``dim``."""
-    d = _norm_dim(dim, input.ndim)
+    d = norm_dim(dim, input.ndim)
     if input.ndim == 0:
         return index_copy(input.reshape(1), d, index, _one(source, "index_copy")).reshape(())
     idx = _dim_index("index_copy", input, d, index)
@@ -239,7 +242,7 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
 
 def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:  # noqa: A002
     """input with the entries at ``index`` along ``dim`` set to ``value`` (a number or 0-d tensor)."""
-    d = _norm_dim(dim, input.ndim)
+    d = norm_dim(dim, input.ndim)
     if input.ndim == 0:
         return index_fill(input.reshape(1), d, index, value).reshape(())
     idx = _dim_index("index_fill", input, d, index, negative=True)
@@ -344,3 +347,6 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
         _d, idx = _checked_along("scatter", input, dim, index)
         source = from_numpy(np.full(idx.shape, source, dtype=input.dtype))
     return scatter_reduce(input, dim, index, source.detach(), kind)
+
+
+provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

@@ -17,11 +17,13 @@ from typing import NamedTuple
 import numpy as np
 
 from minigrad import ops
+from minigrad._kernels import quiet
+from minigrad.dtypes import DTypeLike, resolve_dtype
 from minigrad.errors import DimensionError, InvalidParameterError, LinAlgError, ShapeError, UnsupportedError
 from minigrad.matrix_ops import cross
 from minigrad.nn.functional.vector import vector_norm as _vector_norm
 from minigrad.reductions import norm as _norm
-from minigrad.tensor import DTypeLike, Tensor, _resolve_dtype, from_numpy, where
+from minigrad.tensor import Tensor, from_numpy, where
 
 __all__ = [
     "LinAlgError", "cholesky", "cross", "det", "eigh", "eigvalsh", "inv", "matrix_norm", "norm", "pinv", "qr",
@@ -102,8 +104,7 @@ def slogdet(A: Tensor) -> SlogdetResult:  # noqa: N803
     The sign is a constant (no gradient); a singular matrix gives (0, -inf).
     """
     a = _square("slogdet", A)
-    with np.errstate(all="ignore"):
-        sign = from_numpy(np.asarray(np.linalg.slogdet(a.numpy())[0], dtype=a.dtype))
+    sign = from_numpy(np.asarray(quiet(np.linalg.slogdet, a.numpy())[0], dtype=a.dtype))
     return SlogdetResult(sign, ops.LogAbsDet.apply(a))
 
 
@@ -238,7 +239,7 @@ def vector_norm(x: Tensor, ord: float = 2, dim: int | Sequence[int] | None = Non
     if isinstance(ord, str) or not isinstance(ord, (int, float)) or isinstance(ord, bool):
         raise InvalidParameterError(f"linalg.vector_norm: ord must be a number, got ord={ord!r}")
     if dtype is not None:
-        x = x.astype(_resolve_dtype(dtype))
+        x = x.astype(resolve_dtype(dtype))
     if x.dtype.kind != "f":
         raise InvalidParameterError(f"linalg.vector_norm: expected a floating point input, got {x.dtype}")
     if ord < 0 and x.numel() == 0:
@@ -268,7 +269,7 @@ def matrix_norm(A: Tensor, ord: float | str = "fro", dim: tuple[int, int] = (-2,
         ShapeError: A has fewer than 2 dims.
     """
     if dtype is not None:
-        A = A.astype(_resolve_dtype(dtype))  # noqa: N806
+        A = A.astype(resolve_dtype(dtype))  # noqa: N806
     a = _matrix("matrix_norm", A)
     d0, d1 = _two_dims("matrix_norm", a, dim)
     if ord == "fro":

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
 
 from minigrad import linalg
+from minigrad._tensor_methods import provide
 from minigrad.linalg import SlogdetResult
 from minigrad.tensor import Tensor, where
 
@@ -54,3 +56,6 @@ def cholesky(input: Tensor, upper: bool = False) -> Tensor:  # noqa: A002
 def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:  # noqa: A002
     """The pseudo-inverse, singular values below ``rcond`` times the largest dropped (torch.pinverse)."""
     return linalg.pinv(input, rtol=rcond)
+
+
+provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

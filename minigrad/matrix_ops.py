@@ -10,14 +10,17 @@ helpers are ``where``, ``GetItem`` and ``IndexAdd``.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from minigrad import ops
+from minigrad._tensor_methods import provide
 from minigrad.errors import InvalidParameterError, ShapeError
-from minigrad.tensor import Tensor, _norm_dim, from_numpy, matmul, stack, where
+from minigrad.shapes import norm_dim
+from minigrad.tensor import Tensor, from_numpy, matmul, stack, where
 
 __all__ = [
     "addmm", "baddbmm", "bmm", "diag", "diag_embed", "diagonal", "dot", "einsum", "ger", "inner", "kron",
@@ -128,8 +131,8 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
         da, db = list(range(a.ndim - k, a.ndim)), list(range(k))
     else:
         da_raw, db_raw = dims
-        da = [_norm_dim(d, a.ndim) for d in ([da_raw] if isinstance(da_raw, int) else da_raw)]
-        db = [_norm_dim(d, b.ndim) for d in ([db_raw] if isinstance(db_raw, int) else db_raw)]
+        da = [norm_dim(d, a.ndim) for d in ([da_raw] if isinstance(da_raw, int) else da_raw)]
+        db = [norm_dim(d, b.ndim) for d in ([db_raw] if isinstance(db_raw, int) else db_raw)]
     if len(da) != len(db) or any(a.shape[i] != b.shape[j] for i, j in zip(da, db)):
         raise ShapeError(f"tensordot: contracted dims {da} of {a.shape} and {db} of {b.shape} differ")
     free_a = [i for i in range(a.ndim) if i not in da]
@@ -281,7 +284,7 @@ def _diag_positions(m: int, n: int, offset: int) -> tuple[np.ndarray, np.ndarray
 
 def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:  # noqa: A002
     """The diagonal of the (dim1, dim2) planes, as a new last dim (offset > 0: above the main one)."""
-    d1, d2 = _norm_dim(dim1, input.ndim), _norm_dim(dim2, input.ndim)
+    d1, d2 = norm_dim(dim1, input.ndim), norm_dim(dim2, input.ndim)
     if d1 == d2:
         raise InvalidParameterError(f"diagonal: dim1 and dim2 are the same dim ({dim1})")
     rest = [i for i in range(input.ndim) if i not in (d1, d2)]
@@ -325,10 +328,13 @@ def cross(input: Tensor, other: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
     """The cross product of 3-vectors along ``dim`` (batch dims broadcast)."""
     shape = np.broadcast_shapes(input.shape, other.shape)
     a, b = input.expand(*shape), other.expand(*shape)
-    d = _norm_dim(dim, len(shape))
+    d = norm_dim(dim, len(shape))
     if shape[d] != 3:
         raise ShapeError(f"cross: dim {dim} must have size 3, got {shape[d]}")
     lead = (slice(None),) * d
     x = [a[lead + (i,)] for i in range(3)]  # noqa: RUF005
     y = [b[lead + (i,)] for i in range(3)]  # noqa: RUF005
     return stack([x[1] * y[2] - x[2] * y[1], x[2] * y[0] - x[0] * y[2], x[0] * y[1] - x[1] * y[0]], d)
+
+
+provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

@@ -2,7 +2,10 @@
 
 Each primitive is a :class:`Function` with
 
-* ``forward(*arrays, **params) -> array``: plain numpy on the inputs' arrays;
+* ``forward(*arrays, **params) -> array``: plain numpy on the inputs' arrays,
+  run with numpy's floating-point errors ignored (``Function.apply`` sees to
+  that); numerics longer than a few lines live in the kernel modules
+  (``_kernels.py``, ``_special.py``, ``_window_kernels.py``);
 * ``backward(g, out) -> (grad per input)``: the vector-Jacobian product, written
   with Tensor operations. ``g`` is the gradient of the loss w.r.t. the output,
   ``out`` is the output tensor itself (so ``exp`` can reuse its result).
@@ -12,7 +15,7 @@ run it with recording off (plain gradients) or on (``create_graph=True``) and
 second derivatives come for free: each formula is written once.
 
 Backward may return a gradient in the *broadcast* shape of the output; the
-engine reduces it to the input's shape (``autograd._sum_to``), so no op here
+engine reduces it to the input's shape (``autograd.engine.sum_to``), so no op here
 repeats that bookkeeping. ``None`` means "no gradient for this input".
 Everything not in this file (compositions such as ``var``, ``std``,
 ``logsumexp``, ``layer_norm``, ``batch_norm``, ``dropout``, attention) is
@@ -21,18 +24,20 @@ differentiated by the engine walking through these primitives.
 
 from __future__ import annotations
 
-import functools
-import itertools
 import math
 from typing import Any, ClassVar
 
 import numpy as np
 
-from minigrad import autograd
+from minigrad import _kernels
+from minigrad._clock import tick as _tick
+from minigrad._kernels import QUIET
 from minigrad._special import erf, erfinv
 from minigrad._window_kernels import Pairs, col2im, im2col, pad_array, padded, window_counts
-from minigrad.errors import DimensionError, MinigradError, ShapeError
-from minigrad.tensor import Array, Tensor, from_numpy
+from minigrad.errors import DimensionError, LinAlgError, MinigradError, ShapeError, UnsupportedError
+from minigrad.grad_mode import _inference, _mode, enable_grad
+from minigrad.shapes import keepdim_shape
+from minigrad.tensor import Array, Tensor, from_numpy, made_in_inference
 
 Index = tuple[Any, ...]
 
@@ -50,7 +55,7 @@ class Function:
 
     parents: tuple[Tensor, ...]  # () once released
     seq: int  # creation order: a node is always processed after its users
-    versions: tuple[int, ...]
+    versions: list[int]  # the inputs' version counters when recorded
 
     @property
     def name(self) -> str:
@@ -70,36 +75,45 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs: Tensor, **params: Any) -> Tensor:
-        """Run forward on the inputs' arrays; record the node if any input needs grad."""
-        # The hottest function in minigrad: Tensor construction is inlined.
+        """Run forward on the inputs' arrays; record the node if grad mode is on and an input needs grad.
+
+        Forward runs with numpy's floating-point errors ignored, as PyTorch's
+        kernels are silent (1/0 is inf, inf - inf is nan), so no op repeats that.
+        """
+        # The hottest function in minigrad: one pass over the inputs, Tensor construction and
+        # _kernels.quiet inlined (a call frame per op would cost ~3% of a small-op workload).
+        arrays: list[Array] = []
+        record = False
+        for t in inputs:
+            arrays.append(t._array)
+            if t.requires_grad:
+                record = True
         fn = _new(cls)
         out = _new(Tensor)
-        n = len(inputs)
-        if n == 1:
-            a = inputs[0]
-            out._array = fn.forward(a._array, **params)
-            record = a.requires_grad
-        elif n == 2:
-            a, b = inputs
-            out._array = fn.forward(a._array, b._array, **params)
-            record = a.requires_grad or b.requires_grad
-        else:
-            out._array = fn.forward(*[t._array for t in inputs], **params)
-            record = any(t.requires_grad for t in inputs)
+        token = _set_errstate(QUIET)
+        try:
+            # Most ops take no parameters; passing an empty **params costs ~1k instructions.
+            out._array = fn.forward(*arrays, **params) if params else fn.forward(*arrays)
+        finally:
+            _reset_errstate(token)
         out.grad = None
         out._hooks = None
         out._retains_grad = False
         out._version = 0
-        if record and _mode.enabled:
+        if record and _mode.record:
+            versions = []  # (a loop, not a comprehension: that is a function call in Python 3.11)
+            for t in inputs:
+                versions.append(t._version)
             fn.parents = inputs
-            fn.versions = tuple([t._version for t in inputs]) if n > 2 else (
-                (a._version,) if n == 1 else (a._version, b._version))
-            fn.seq = next(_sequence)
+            fn.versions = versions
+            fn.seq = next(_tick)
             out.requires_grad = True
             out._ctx = fn
-            return out
-        out.requires_grad = False
-        out._ctx = None
+        else:
+            out.requires_grad = False
+            out._ctx = None
+            if _inference.threads and _mode.inference:
+                out._inference = made_in_inference(out._array, inputs)
         return out
 
     def check_versions(self) -> None:
@@ -119,48 +133,12 @@ class Function:
             setattr(self, attr, None)
 
 
-def _quiet(f: Any, *args: Any) -> Array:
-    """Call a ufunc with floating-point warnings off: like PyTorch, 1/0 is inf, silently."""
-    token = _errstate.set(_IGNORE)
-    try:
-        return f(*args)  # type: ignore[no-any-return]
-    finally:
-        _errstate.reset(token)
-
-
-class _SeterrVar:
-    """The public (slower) way to the same effect, for numpy without the context variable."""
-
-    def set(self, _: object) -> dict[str, str]:
-        return np.seterr(all="ignore")  # type: ignore[return-value]
-
-    def reset(self, old: dict[str, str]) -> None:
-        np.seterr(**old)  # type: ignore[arg-type]
-
-
-try:  # numpy's own errstate is ~1 us; setting its context variable directly is ~0.2 us
-    from numpy._core._multiarray_umath import (  # type: ignore[import-not-found,unused-ignore]
-        _extobj_contextvar as _errstate,
-    )
-    from numpy._core._multiarray_umath import (  # type: ignore[import-not-found,unused-ignore]
-        _make_extobj,
-    )
-
-    _IGNORE = _make_extobj(all="ignore")
-except ImportError:  # pragma: no cover - a numpy 2 build without the private name
-    _errstate = _SeterrVar()
-    _IGNORE = None
-
-
-_errstate_set = _errstate.set
-_errstate_reset = _errstate.reset
 _new = object.__new__
-_sequence = itertools.count()
-_mode = autograd._mode
+_set_errstate, _reset_errstate = _kernels.set_errstate, _kernels.reset_errstate
 
 
 def _const(value: float, like: Tensor) -> Tensor:
-    return Tensor._wrap(np.asarray(value, dtype=like.dtype))
+    return from_numpy(np.asarray(value, dtype=like.dtype))
 
 
 # --------------------------------------------------------------------- elementwise
@@ -172,11 +150,7 @@ class Add(Function):
     __slots__ = ()
 
     def forward(self, a: Array, b: Array) -> Array:
-        token = _errstate_set(_IGNORE)  # inf - inf is nan and overflow is inf, silently, as in PyTorch
-        try:
-            return a + b
-        finally:
-            _errstate_reset(token)
+        return a + b  # inf - inf is nan and overflow is inf, silently, as in PyTorch
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return g, g
@@ -188,11 +162,7 @@ class Sub(Function):
     __slots__ = ()
 
     def forward(self, a: Array, b: Array) -> Array:
-        token = _errstate_set(_IGNORE)
-        try:
-            return a - b
-        finally:
-            _errstate_reset(token)
+        return a - b
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return g, (-g if self.parents[1].requires_grad else None)
@@ -204,11 +174,7 @@ class Mul(Function):
     __slots__ = ()
 
     def forward(self, a: Array, b: Array) -> Array:
-        token = _errstate_set(_IGNORE)
-        try:
-            return a * b
-        finally:
-            _errstate_reset(token)
+        return a * b
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
@@ -227,24 +193,17 @@ def _product_to(g: Tensor, other: Tensor, shape: tuple[int, ...]) -> Tensor:
     The engine reduces a gradient to its input's shape; for a broadcast
     operand (a LayerNorm weight, a BatchNorm scale) that means a full-size
     product and then a sum. When g and other are full-size and no graph is
-    recorded, one einsum does both in a single pass without the temporary.
+    recorded, one pass does both without the temporary (``_kernels.product_sum_to``).
     """
     if type(g) is not Tensor:  # (a hook may have returned something else: the product reports it)
         return g * other
     gs = g.shape
-    if shape == gs or other.shape != gs or autograd.is_grad_enabled() or g.dtype != other.dtype or not g.ndim:
+    if shape == gs or other.shape != gs or _mode.record or g.dtype != other.dtype or not g.ndim:
         return g * other
     lead = len(gs) - len(shape)
     if lead < 0 or any(s not in (1, gs[lead + i]) for i, s in enumerate(shape)):
         return g * other  # not a broadcast of shape: the engine reports the mismatch
-    letters = "abcdefghijklmnopqrstuvwxyz"[: len(gs)]
-    kept = "".join(c for i, c in enumerate(letters) if i >= lead and shape[i - lead] != 1)
-    token = _errstate_set(_IGNORE)
-    try:
-        total = np.einsum(f"{letters},{letters}->{kept}", g._array, other._array)
-    finally:
-        _errstate_reset(token)
-    return Tensor._wrap(np.asarray(total).reshape(shape))
+    return from_numpy(_kernels.product_sum_to(g._array, other._array, shape))
 
 
 class Div(Function):
@@ -257,7 +216,7 @@ class Div(Function):
     __slots__ = ()
 
     def forward(self, a: Array, b: Array) -> Array:
-        return _quiet(np.divide, a, b)
+        return np.divide(a, b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
@@ -276,16 +235,16 @@ class Pow(Function):
     __slots__ = ()
 
     def forward(self, a: Array, b: Array) -> Array:
-        return _quiet(np.power, a, b)
+        return np.power(a, b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
         ga = None
         if a.requires_grad:
-            ga = where(Tensor._wrap(b._array == 0), _const(0.0, g), g * b * a ** (b - 1))
+            ga = where(from_numpy(b._array == 0), _const(0.0, g), g * b * a ** (b - 1))
         gb = None
         if b.requires_grad:
-            zero = Tensor._wrap((a._array == 0) & (b._array >= 0))
+            zero = from_numpy((a._array == 0) & (b._array >= 0))
             gb = where(zero, _const(0.0, g), g * out * a.log())
         return ga, gb
 
@@ -305,22 +264,22 @@ class PowScalar(Function):
     def forward(self, a: Array, p: float) -> Array:
         self.p = p
         if p == 2:
-            return _quiet(np.multiply, a, a)
+            return np.multiply(a, a)
         if a.dtype.kind == "f":  # PyTorch's kernels for these exponents, and so its edge values:
             # (-inf) ** 0.5 and ** -0.5 are nan (sqrt), other non-integer powers of -inf C's pow
             if p == 3:
-                return _quiet(lambda x: x * x * x, a)
+                return a * a * a
             if p == -2:
-                return _quiet(lambda x: 1 / (x * x), a)
+                return 1 / (a * a)
             if p == 0.5:
-                return _quiet(np.sqrt, a)
+                return np.sqrt(a)
             if p == -0.5:
-                return _quiet(lambda x: 1 / np.sqrt(x), a)
-        return _quiet(np.power, a, a.dtype.type(p) if a.dtype.kind == "f" else p)
+                return 1 / np.sqrt(a)
+        return np.power(a, a.dtype.type(p) if a.dtype.kind == "f" else p)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         if self.p == 0:  # PyTorch's pow_backward gives zeros here, not an absent gradient
-            return (Tensor._wrap(np.zeros(g.shape, dtype=g.dtype)),)
+            return (from_numpy(np.zeros(g.shape, dtype=g.dtype)),)
         a = self.parents[0]
         slope = a * 2 if self.p == 2 else a ** (self.p - 1) * self.p  # x**2, the common case, in one pass
         return (g * slope,)
@@ -353,10 +312,10 @@ class Minimum(Function):
 def _tie_split(fn: Function, g: Tensor, a_loses: Any, b_loses: Any) -> tuple[Tensor | None, ...]:
     a, b = fn.parents
     zero = _const(0.0, g)
-    tie = Tensor._wrap(a._array == b._array)
+    tie = from_numpy(a._array == b._array)
     shared = where(tie, g * 0.5, g)
-    ga = where(Tensor._wrap(a_loses(a._array, b._array)), zero, shared) if a.requires_grad else None
-    gb = where(Tensor._wrap(b_loses(a._array, b._array)), zero, shared) if b.requires_grad else None
+    ga = where(from_numpy(a_loses(a._array, b._array)), zero, shared) if a.requires_grad else None
+    gb = where(from_numpy(b_loses(a._array, b._array)), zero, shared) if b.requires_grad else None
     return ga, gb
 
 
@@ -378,7 +337,7 @@ class Exp(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        return _quiet(np.exp, a)
+        return np.exp(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g * out,)
@@ -390,7 +349,7 @@ class Log(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        return _quiet(np.log, a)
+        return np.log(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g / self.parents[0],)
@@ -402,7 +361,7 @@ class Sqrt(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        return _quiet(np.sqrt, a)
+        return np.sqrt(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g / (out * 2),)
@@ -414,7 +373,7 @@ class Sin(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        return _quiet(np.sin, a)  # sin(inf) is nan, silently
+        return np.sin(a)  # sin(inf) is nan, silently
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g * self.parents[0].cos(),)
@@ -426,7 +385,7 @@ class Cos(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        return _quiet(np.cos, a)
+        return np.cos(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (-(g * self.parents[0].sin()),)
@@ -454,8 +413,7 @@ class Sigmoid(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        e = np.exp(-np.abs(a))
-        return np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
+        return _kernels.sigmoid(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g * out * (1 - out),)
@@ -471,7 +429,7 @@ class Relu(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         # "not <= 0" rather than "> 0": a NaN input passes its gradient, as in PyTorch
-        return (where(Tensor._wrap(~(out._array <= 0)), g, _const(0.0, g)),)
+        return (where(from_numpy(~(out._array <= 0)), g, _const(0.0, g)),)
 
 
 class Abs(Function):
@@ -483,17 +441,7 @@ class Abs(Function):
         return np.abs(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        return (g * Tensor._wrap(_sign(self.parents[0]._array)),)
-
-
-def _sign(a: Array) -> Array:
-    """np.sign, but 0 at NaN as PyTorch's sign (and so abs's gradient there)."""
-    s: Array = np.sign(a)
-    if s.dtype.kind == "f":
-        nan = np.isnan(s)
-        if nan.any():
-            s = np.where(nan, s.dtype.type(0), s)
-    return s
+        return (g * from_numpy(_kernels.sign(self.parents[0]._array)),)
 
 
 class Sign(Function):
@@ -502,11 +450,11 @@ class Sign(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        return _sign(a)
+        return _kernels.sign(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         # zeros, not None: like PyTorch, x.grad becomes a tensor of zeros
-        return (Tensor._wrap(np.zeros(g.shape, dtype=g.dtype)),)
+        return (from_numpy(np.zeros(g.shape, dtype=g.dtype)),)
 
 
 class Erf(Function):
@@ -542,9 +490,6 @@ class Gelu(Function):
     half: Array | None  # (1 + erf) / 2 or (1 + t) / 2 from forward
 
     def forward(self, a: Array, approximate: str) -> Array:
-        return _quiet(self._forward, a, approximate)  # -inf * 0 and overflow of a**3: nan/inf, silently
-
-    def _forward(self, a: Array, approximate: str) -> Array:
         self.approximate = approximate
         if approximate == "tanh":
             half = np.tanh(_SQRT_2_OVER_PI * (a + 0.044715 * a * a * a))
@@ -558,8 +503,8 @@ class Gelu(Function):
     def _half(self, a: Tensor) -> Tensor:
         # Reusing forward's array is exact when backward is not being recorded;
         # under create_graph the same value is rebuilt from differentiable ops.
-        if not autograd.is_grad_enabled() and self.half is not None:
-            return Tensor._wrap(self.half)
+        if not _mode.record and self.half is not None:
+            return from_numpy(self.half)
         if self.approximate == "tanh":
             return (((a + a * a * a * 0.044715) * _SQRT_2_OVER_PI).tanh() + 1) * 0.5
         return ((a * (1 / math.sqrt(2))).erf() + 1) * 0.5
@@ -598,7 +543,7 @@ class Clamp(Function):
             keep &= a >= self.lo
         if self.hi is not None:
             keep &= a <= self.hi
-        return (where(Tensor._wrap(keep), g, _const(0.0, g)),)
+        return (where(from_numpy(keep), g, _const(0.0, g)),)
 
 
 class Cast(Function):
@@ -607,7 +552,7 @@ class Cast(Function):
     __slots__ = ()
 
     def forward(self, a: Array, dtype: np.dtype[Any]) -> Array:
-        return _quiet(a.astype, dtype)  # 1e300 as float32 is inf, silently
+        return a.astype(dtype)  # 1e300 as float32 is inf, silently
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g.astype(self.parents[0].dtype),)
@@ -630,7 +575,7 @@ class Where(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
-        cond = Tensor._wrap(self.cond)
+        cond = from_numpy(self.cond)
         zero = _const(0.0, g)
         return (
             where(cond, g, zero) if a.requires_grad else None,
@@ -653,7 +598,8 @@ class _Pointwise:
     ufunc: ClassVar[Any]
 
     def forward(self, a: Array) -> Array:
-        return _quiet(type(self).ufunc, a)
+        out: Array = type(self).ufunc(a)
+        return out
 
 
 class Tan(_Pointwise, Function):
@@ -835,11 +781,13 @@ class Rounding(Function):
         # PyTorch's order of operations: scale, round to even, unscale (by the positive power)
         scale = a.dtype.type(10.0 ** abs(decimals))
         if decimals > 0:
-            return _quiet(np.divide, np.rint(_quiet(np.multiply, a, scale)), scale)
-        return _quiet(np.multiply, np.rint(_quiet(np.divide, a, scale)), scale)
+            out: Array = np.divide(np.rint(np.multiply(a, scale)), scale)
+            return out
+        out = np.multiply(np.rint(np.divide(a, scale)), scale)
+        return out
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        return (Tensor._wrap(np.zeros(g.shape, dtype=g.dtype)),)
+        return (from_numpy(np.zeros(g.shape, dtype=g.dtype)),)
 
 
 _ROUNDING = {"floor": np.floor, "ceil": np.ceil, "trunc": np.trunc, "round": np.rint}
@@ -855,12 +803,12 @@ class RoundedQuotient(Function):
 
     def forward(self, a: Array, b: Array, mode: str) -> Array:
         if mode == "trunc":  # PyTorch: trunc of the rounded quotient (floor is exact, from fmod)
-            return np.trunc(_quiet(np.divide, a, b))
-        return _quiet(np.floor_divide, a, b)
+            return np.trunc(np.divide(a, b))
+        return np.floor_divide(a, b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
-        return tuple(Tensor._wrap(np.zeros(p.shape,
+        return tuple(from_numpy(np.zeros(p.shape,
                      dtype=g.dtype)) if p.requires_grad else None for p in (a, b))
 
 
@@ -870,12 +818,12 @@ class Atan2(Function):
     __slots__ = ()
 
     def forward(self, a: Array, b: Array) -> Array:
-        return _quiet(np.arctan2, a, b)
+        return np.arctan2(a, b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
         den = a * a + b * b  # 0 at the origin and where the squares underflow: PyTorch's gradient is 0 there
-        r = where(Tensor._wrap(den._array == 0), _const(0.0, g), g / den)
+        r = where(from_numpy(den._array == 0), _const(0.0, g), g / den)
         return (r * b if a.requires_grad else None, -(r * a) if b.requires_grad else None)
 
 
@@ -885,15 +833,11 @@ class Hypot(Function):
     __slots__ = ()
 
     def forward(self, a: Array, b: Array) -> Array:
-        return _quiet(np.hypot, a, b)
+        return np.hypot(a, b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents  # (g * a) / y, in that order: g / y alone overflows for subnormal y
         return (g * a / out if a.requires_grad else None, g * b / out if b.requires_grad else None)
-
-
-def _xlogy(a: Array, b: Array) -> Array:
-    return np.where((a == 0) & ~np.isnan(b), a.dtype.type(0), a * np.log(b))
 
 
 class Xlogy(Function):
@@ -903,13 +847,13 @@ class Xlogy(Function):
     __slots__ = ()
 
     def forward(self, a: Array, b: Array) -> Array:
-        return _quiet(_xlogy, a, b)
+        return _kernels.xlogy(a, b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
         ga = gb = None
         if a.requires_grad:
-            cut = Tensor._wrap(_quiet(np.logical_and, a._array == 0, b._array <= 0))
+            cut = from_numpy(np.logical_and(a._array == 0, b._array <= 0))
             ga = where(cut, _const(0.0, g), Xlogy.apply(g, b))
         if b.requires_grad:
             gb = g * a / b
@@ -929,9 +873,9 @@ class Copysign(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
-        ratio = np.where(a._array == 0, 0, _quiet(np.divide, out._array, a._array)).astype(g.dtype)
-        ga = g * Tensor._wrap(ratio) if a.requires_grad else None
-        gb = Tensor._wrap(np.zeros(np.broadcast_shapes(g.shape, b.shape), dtype=g.dtype))
+        ratio = np.where(a._array == 0, 0, np.divide(out._array, a._array)).astype(g.dtype)
+        ga = g * from_numpy(ratio) if a.requires_grad else None
+        gb = from_numpy(np.zeros(np.broadcast_shapes(g.shape, b.shape), dtype=g.dtype))
         return ga, gb if b.requires_grad else None
 
 
@@ -946,18 +890,13 @@ class Fmod(Function):
     _mod: ClassVar[Any] = np.fmod
 
     def forward(self, a: Array, b: Array) -> Array:
-        return _quiet(type(self)._mod, a, b)
+        out: Array = type(self)._mod(a, b)
+        return out
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
-        quotient = Tensor._wrap(np.asarray(_quiet(type(self)._div, a._array, b._array), dtype=g.dtype))
+        quotient = from_numpy(np.asarray(type(self)._div(a._array, b._array), dtype=g.dtype))
         return g, (-(g * quotient) if b.requires_grad else None)
-
-
-def _remainder(a: Array, b: Array) -> Array:
-    """PyTorch's float remainder: fmod, plus b where the signs differ (so -5 % 2.5 is -0.0, as there)."""
-    m = np.fmod(a, b)
-    return np.where((m != 0) & ((b < 0) != (m < 0)), m + b, m)
 
 
 class Remainder(Fmod):
@@ -965,7 +904,7 @@ class Remainder(Fmod):
 
     __slots__ = ()
     _div = np.floor_divide
-    _mod = staticmethod(_remainder)
+    _mod = staticmethod(_kernels.remainder)
 
 
 class LogAddExp(Function):
@@ -976,7 +915,8 @@ class LogAddExp(Function):
     _base: ClassVar[float] = math.e
 
     def forward(self, a: Array, b: Array) -> Array:
-        return _quiet(type(self)._fn, a, b)
+        out: Array = type(self)._fn(a, b)
+        return out
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
@@ -1000,9 +940,8 @@ class Lerp(Function):
     __slots__ = ()
 
     def forward(self, start: Array, end: Array, weight: Array) -> Array:
-        diff = _quiet(np.subtract, end, start)
-        with np.errstate(all="ignore"):
-            out: Array = np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
+        diff = np.subtract(end, start)
+        out: Array = np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
         return out
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -1027,7 +966,7 @@ class Prod(Function):
 
     def forward(self, a: Array, dim: int, keepdim: bool) -> Array:
         self.dim, self.keepdim = dim, keepdim
-        return np.asarray(_quiet(np.prod, a, dim, None, None, keepdim))
+        return np.asarray(np.prod(a, dim, None, None, keepdim))
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a = self.parents[0]
@@ -1041,49 +980,25 @@ class Prod(Function):
         if n * x.size <= 1 << 24:
             moved = a.movedim(self.dim, -1)
             rows = Expand.apply(moved.unsqueeze(-2), shape=(*moved.shape[:-1], n, n))
-            others = Prod.apply(where(Tensor._wrap(np.eye(n, dtype=bool)), _const(1.0, a), rows),
+            others = Prod.apply(where(from_numpy(np.eye(n, dtype=bool)), _const(1.0, a), rows),
                                 dim=moved.ndim,
                                 keepdim=False)
             return (g * others.movedim(-1, self.dim),)
         zeros = zero.sum(axis=self.dim, keepdims=True)
-        safe = where(Tensor._wrap(zero), _const(1.0, a), a)
+        safe = where(from_numpy(zero), _const(1.0, a), a)
         rest = _unreduce(Prod.apply(safe, dim=self.dim, keepdim=True), a.shape, dims, True)
-        at_zero = where(Tensor._wrap(np.broadcast_to(zeros == 1, a.shape)), rest, _const(0.0, a))
+        at_zero = where(from_numpy(np.broadcast_to(zeros == 1, a.shape)), rest, _const(0.0, a))
         y = _unreduce(out, a.shape, dims, self.keepdim)
-        return (g * where(Tensor._wrap(zero), at_zero, y / safe),)
+        return (g * where(from_numpy(zero), at_zero, y / safe),)
 
 
 # ---------------------------------------------------------------------- reductions
 
 
-def _keepdim_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[int, ...]:
-    if dims is None:
-        return (1,) * len(shape)
-    return tuple(1 if i in dims else s for i, s in enumerate(shape))
-
-
-_np_ones = np.ones  # bound at import: mg.compile's tracer swaps np.ones, and a cached array must stay plain
-
-
-@functools.lru_cache(maxsize=64)
-def _ones_cached(n: int, dtype: np.dtype[Any]) -> Array:
-    ones = _np_ones(n, dtype=dtype)
-    ones.flags.writeable = False
-    return ones
-
-
-def _ones(n: int, dtype: np.dtype[Any]) -> Array:
-    return _ones_cached(n, dtype)
-
-
 class Sum(Function):
     """y = sum of a over ``dims``;  da = g broadcast back over the summed dims.
 
-    Sums over the leading or trailing dims of a contiguous float array run as
-    a product with a ones vector: on data in cache BLAS is 3-4x faster than
-    np.sum over short rows (0.06 vs 0.23 ms on 4096 rows of 256, LayerNorm's
-    shape). Arrays too large to stay in cache are summed by einsum instead
-    (see ``_STREAMING``).
+    Large partial sums run as BLAS products or einsum (``_kernels.sum_over``).
     """
 
     __slots__ = ("dims", "keepdim")
@@ -1092,38 +1007,10 @@ class Sum(Function):
 
     def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
         self.dims, self.keepdim = dims, keepdim
-        return _sum_over(a, dims, keepdim)
+        return _kernels.sum_over(a, dims, keepdim)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (_unreduce(g, self.parents[0].shape, self.dims, self.keepdim),)
-
-
-#: from this many elements up, partial sums of float arrays run as einsum instead of BLAS. An array
-#: this large (4 MB of float32) has usually left the 1 MB L2 cache by the time it is summed, and
-#: streamed from memory BLAS's gemv runs at under half einsum's speed (0.37 vs 0.16 ms on 4096 rows
-#: of 256, LayerNorm's shape, on a Zen 4 guest); on arrays still in cache BLAS is the faster one.
-_STREAMING = 1 << 20
-
-
-def _sum_over(a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
-    """np.sum over ``dims``; partial sums of large float arrays go to BLAS or einsum (faster)."""
-    if a.size >= _STREAMING and dims and a.dtype.kind == "f" and len(dims) < a.ndim:
-        letters = "abcdefghijklmnopqrstuvwxyz"[: a.ndim]
-        kept = "".join(c for i, c in enumerate(letters) if i not in dims)
-        y: Array = _quiet(np.einsum, f"{letters}->{kept}", a)
-        return y.reshape(_keepdim_shape(a.shape, dims)) if keepdim else y
-    # (not for empty arrays: reshape(0, -1) has no answer)
-    if a.size >= 4096 and dims and a.dtype.kind == "f" and a.flags.c_contiguous and len(dims) < a.ndim:
-        k = len(dims)
-        if dims == tuple(range(a.ndim - k, a.ndim)):  # trailing dims: rows of a matrix
-            rows = a.reshape(-1, math.prod(a.shape[a.ndim - k :]))
-            return _quiet(np.matmul, rows, _ones(rows.shape[1], a.dtype)).reshape(
-                _keepdim_shape(a.shape, dims) if keepdim else a.shape[: a.ndim - k])
-        if dims == tuple(range(k)):  # leading dims: columns of a matrix
-            cols = a.reshape(math.prod(a.shape[:k]), -1)
-            return _quiet(np.matmul, _ones(cols.shape[0], a.dtype), cols).reshape(
-                _keepdim_shape(a.shape, dims) if keepdim else a.shape[k:])
-    return np.asarray(_quiet(np.sum, a, dims, None, None, keepdim))
 
 
 def _unreduce(g: Tensor, shape: tuple[int, ...], dims: tuple[int, ...] | None, keepdim: bool) -> Tensor:
@@ -1131,7 +1018,7 @@ def _unreduce(g: Tensor, shape: tuple[int, ...], dims: tuple[int, ...] | None, k
     # Primitives applied directly: these shapes are valid by construction, so
     # the Tensor methods' argument checks would be pure overhead on every step.
     if not keepdim:
-        g = Reshape.apply(g, shape=_keepdim_shape(shape, dims))
+        g = Reshape.apply(g, shape=keepdim_shape(shape, dims))
     return Expand.apply(g, shape=shape) if g.shape != shape else g
 
 
@@ -1149,7 +1036,7 @@ class Mean(Sum):
     def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
         total = super().forward(a, dims, keepdim)
         self.count = a.size if dims is None else math.prod(a.shape[d] for d in dims)
-        return _quiet(np.divide, total, self.count)
+        return np.divide(total, self.count)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (_unreduce(g / self.count, self.parents[0].shape, self.dims, self.keepdim),)
@@ -1160,11 +1047,11 @@ class Var(Function):
 
     N counts the reduced elements; ``correction=1`` is Bessel's (unbiased)
     estimate, 0 the biased one. The careful numpy way in one op: the mean
-    first, then the squared deviations summed in a single einsum pass (no
-    squared temporary), which is exact where ``E[a**2] - E[a]**2`` cancels.
-    With ``centered=True`` the input is already ``x - mean(x)`` (the
-    normalization layers need that difference anyway) and is not centered
-    again: one pass forward, one backward.
+    first, then the squared deviations summed in a single pass (no squared
+    temporary), which is exact where ``E[a**2] - E[a]**2`` cancels. With
+    ``centered=True`` the input is already ``x - mean(x)`` (the normalization
+    layers need that difference anyway) and is not centered again: one pass
+    forward, one backward. No degrees of freedom give inf or nan, as in PyTorch.
     """
 
     __slots__ = ("center", "dims", "keepdim", "scale")
@@ -1179,29 +1066,22 @@ class Var(Function):
         self.dims, self.keepdim = dims, keepdim
         n = a.size if dims is None else math.prod(a.shape[d] for d in dims)
         dof = a.dtype.type(max(n - correction, 0))
-        token = _errstate_set(_IGNORE)  # 0 degrees of freedom: inf or nan, as in PyTorch (which warns)
-        try:
-            self.scale = a.dtype.type(2) / dof
-            if centered:
-                d, self.center = a, None
-            else:
-                self.center = _sum_over(a, dims, True) / a.dtype.type(n)
-                d = a - self.center
-            letters = "abcdefghijklmnopqrstuvwxyz"[: a.ndim]
-            kept = "".join(c for i, c in enumerate(letters) if dims is not None and i not in dims)
-            y: Array = np.asarray(np.einsum(f"{letters},{letters}->{kept}", d, d))
-            y = y / dof
-        finally:
-            _errstate_reset(token)
-        return y.reshape(_keepdim_shape(a.shape, dims)) if keepdim else y
+        self.scale = a.dtype.type(2) / dof
+        if centered:
+            d, self.center = a, None
+        else:
+            self.center = _kernels.sum_over(a, dims, True) / a.dtype.type(n)
+            d = a - self.center
+        y: Array = _kernels.sum_of_squares(d, dims) / dof
+        return y.reshape(keepdim_shape(a.shape, dims)) if keepdim else y
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a = self.parents[0]
-        g = _unreduce(g * Tensor._wrap(np.asarray(self.scale)), a.shape, self.dims, self.keepdim)
+        g = _unreduce(g * from_numpy(np.asarray(self.scale)), a.shape, self.dims, self.keepdim)
         if self.center is None:
             return (a * g,)
         # The saved mean is exact for gradients; a second derivative needs the mean as a function of a.
-        mean = a.mean(self.dims, keepdim=True) if autograd.is_grad_enabled() else Tensor._wrap(self.center)
+        mean = a.mean(self.dims, keepdim=True) if _mode.record else from_numpy(self.center)
         return ((a - mean) * g,)
 
 
@@ -1232,7 +1112,7 @@ class Max(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a = self.parents[0]._array
-        kshape = _keepdim_shape(a.shape, self.dims)
+        kshape = keepdim_shape(a.shape, self.dims)
         if not self.keepdim:
             g = Reshape.apply(g, shape=kshape)
         if self.first and not self.dims:  # max(x, 0) of a 0-d x: the gradient passes, NaN or not
@@ -1249,10 +1129,10 @@ class Max(Function):
             if everything:  # NaN maxima share the gradient too
                 mask |= np.isnan(a) & np.isnan(o)
             count = mask.sum(axis=self.dims, keepdims=True)
-            g = g / Tensor._wrap(count.astype(g.dtype))
+            g = g / from_numpy(count.astype(g.dtype))
             if not everything:  # torch.amax: (g / count) * mask, NaN where a slice's max is NaN
-                return (g * Tensor._wrap(mask.astype(g.dtype)),)
-        return (where(Tensor._wrap(mask), g, _const(0.0, g)),)
+                return (g * from_numpy(mask.astype(g.dtype)),)
+        return (where(from_numpy(mask), g, _const(0.0, g)),)
 
 
 class Min(Max):
@@ -1275,7 +1155,7 @@ class Softmax(Function):
 
     def forward(self, a: Array, dim: int) -> Array:
         self.dim = dim
-        return _quiet(_softmax, a, dim)
+        return _kernels.softmax(a, dim)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (out * (g - (g * out).sum(self.dim, keepdim=True)),)
@@ -1293,26 +1173,10 @@ class LogSoftmax(Function):
 
     def forward(self, a: Array, dim: int) -> Array:
         self.dim = dim
-        return _quiet(_log_softmax, a, dim)
+        return _kernels.log_softmax(a, dim)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g - out.exp() * g.sum(self.dim, keepdim=True),)
-
-
-def _softmax(a: Array, dim: int) -> Array:
-    if a.size == 0:  # max has no identity; an empty softmax is empty (PyTorch)
-        return np.array(a)
-    e: Array = np.exp(a - a.max(axis=dim, keepdims=True))
-    e /= e.sum(axis=dim, keepdims=True)
-    return e
-
-
-def _log_softmax(a: Array, dim: int) -> Array:
-    if a.size == 0:
-        return np.array(a)
-    shifted: Array = a - a.max(axis=dim, keepdims=True)
-    shifted -= np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
-    return shifted
 
 
 # ---------------------------------------------------------------------- shape ops
@@ -1396,30 +1260,13 @@ class IndexAdd(Function):
         if _is_basic(index):
             out[index] = a  # basic indices never select an element twice
         elif len(index) == 1 and len(shape) > 1 and isinstance(index[0], np.ndarray):
-            _add_rows(out, index[0], a)
+            _kernels.add_rows(out, index[0], a)
         else:
             np.add.at(out, index, a)
         return out
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (GetItem.apply(g, index=self.index),)
-
-
-def _add_rows(out: Array, rows: Array, a: Array) -> None:
-    """out[rows[i]] += a[i] for an integer array of row numbers (repeats accumulate).
-
-    np.add.at adds one element at a time, 20x slower than this for the
-    embedding gradient: sort the rows, sum each run of equal rows with one
-    reduceat, write each distinct row once.
-    """
-    if rows.size == 0:
-        return
-    flat = rows.reshape(-1) % out.shape[0]  # -1 and n-1 are the same row
-    order = np.argsort(flat, kind="stable")
-    sorted_rows = flat[order]
-    starts = np.flatnonzero(np.concatenate(([True], sorted_rows[1:] != sorted_rows[:-1])))
-    values = a.reshape(flat.size, -1)[order]
-    out.reshape(out.shape[0], -1)[sorted_rows[starts]] = np.add.reduceat(values, starts, axis=0)
 
 
 class Cat(Function):
@@ -1454,7 +1301,7 @@ class Matmul(Function):
                 f"matmul: shapes {a.shape} and {b.shape} do not fit: "
                 f"{a.shape[-1]} (last dim of the first) != {b.shape[-2]} (second-last of the second)"
             )
-        return _quiet(np.matmul, a, b)
+        return a @ b
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
@@ -1473,26 +1320,30 @@ class Matmul(Function):
 
 
 class Recompute(Function):
-    """y = run(), computed once before; backward re-runs ``run`` with recording: dparents = mg.grad(run(), g).
+    """y = run(), computed once before; backward re-runs ``run`` with recording: dparents = grad(run(), g).
 
     Activation checkpointing (``minigrad.utils.checkpoint``): the graph inside
     ``run`` is not kept, only its result and its parents (the tensors it
-    depends on); backward rebuilds the graph and lets the engine differentiate it.
+    depends on); backward rebuilds the graph and lets the engine differentiate
+    it. ``grad`` is the engine's ``mg.grad``, passed in because the engine sits
+    above this module (it imports the Tensor and these ops).
     """
 
-    __slots__ = ("run",)
-    saved = ("run",)
+    __slots__ = ("grad", "run")
+    saved = ("grad", "run")
 
-    def forward(self, *arrays: Array, value: Array, run: Any) -> Array:
-        self.run = run
+    def forward(self, *arrays: Array, value: Array, run: Any, grad: Any) -> Array:
+        self.run, self.grad = run, grad
         return value
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        create_graph = autograd.is_grad_enabled()  # the engine records backward only for create_graph
-        with autograd.enable_grad():
+        create_graph = _mode.record  # the engine records backward only for create_graph
+        with enable_grad():
             y = self.run()
-        return autograd.grad(y, self.parents, g, retain_graph=True, create_graph=create_graph,
-                             allow_unused=True)
+        grads: tuple[Tensor | None, ...] = self.grad(
+            y, self.parents, g, retain_graph=True, create_graph=create_graph, allow_unused=True
+        )
+        return grads
 
 
 class Replayed(Function):
@@ -1513,7 +1364,7 @@ class Replayed(Function):
         return value
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        if autograd.is_grad_enabled():
+        if _mode.record:
             raise MinigradError(
                 "a module compiled with mg.compile has no second derivative (backward(create_graph=True) "
                 "or grad of a grad through it); differentiate the uncompiled module instead"
@@ -1613,7 +1464,7 @@ class Cumsum(Function):
 
     def forward(self, a: Array, dim: int) -> Array:
         self.dim = dim
-        return _quiet(np.cumsum, a, dim, np.int64 if a.dtype.kind in "biu" else a.dtype)
+        return np.cumsum(a, dim, np.int64 if a.dtype.kind in "biu" else a.dtype)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         rev = (slice(None),) * self.dim + (slice(None, None, -1),)
@@ -1655,7 +1506,7 @@ class ScatterAdd(Function):
     def forward(self, a: Array, dim: int, index: Array, shape: tuple[int, ...]) -> Array:
         self.dim, self.index = dim, index
         y = np.zeros(shape, dtype=a.dtype)
-        _quiet(np.add.at, y, _along(index, dim), a)  # inf + -inf is nan, silently
+        np.add.at(y, _along(index, dim), a)  # (inf + -inf is nan, silently: forward runs quiet)
         return y
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -1663,22 +1514,19 @@ class ScatterAdd(Function):
 
 
 # --------------------------------------------------------------- linear algebra
-# Forward: numpy.linalg's LAPACK kernels, batched over the leading dims. Backward: PyTorch's formulas
-# (its FunctionsManual), written with the primitives above (and Inv/Solve), so they differentiate again.
-# Decompositions with several outputs return them packed in one array (see _pack); torch.linalg
-# unpacks them with slices, whose gradients land in the packed gradient this backward reads.
+# Forward: numpy.linalg's LAPACK kernels (_kernels), batched over the leading dims. Backward: PyTorch's
+# formulas (its FunctionsManual), written with the primitives above (and Inv/Solve), so they differentiate
+# again. A decomposition's several results come packed in one array (_kernels.pack); torch.linalg unpacks
+# them with slices, whose gradients land in the packed gradient this backward reads.
 
 
-def _linalg(name: str, fn: Any, *arrays: Array) -> Any:
-    """Run a numpy.linalg kernel quietly (NaN and inf propagate, as in PyTorch's LAPACK calls); a singular
-    matrix, one that is not positive definite, or an SVD that does not converge (NaN input) raises
-    LinAlgError, as PyTorch's."""
-    from minigrad.errors import LinAlgError
-
+def _linalg(name: str, kernel: Any, *args: Any) -> Array:
+    """``kernel(*args)``; a singular matrix, one that is not positive definite, or an SVD that does not
+    converge (NaN input) raises LinAlgError, as PyTorch's."""
     try:
-        return _quiet(fn, *arrays)
+        return np.asarray(kernel(*args))
     except np.linalg.LinAlgError as e:
-        raise LinAlgError(f"linalg.{name}: {e} (input of shape {arrays[0].shape})") from None
+        raise LinAlgError(f"linalg.{name}: {e} (input of shape {args[0].shape})") from None
 
 
 def _eye_like(n: int, like: Tensor) -> Tensor:
@@ -1692,13 +1540,6 @@ def _tril(m: Tensor, k: int = 0) -> Tensor:
 
 def _diag_embed(v: Tensor) -> Tensor:
     return v.unsqueeze(-1) * _eye_like(v.shape[-1], v)
-
-
-def _pack(*arrays: Array) -> Array:
-    """Several results of one decomposition as one array: each flattened over its last two dims (or
-    kept, if 1-D per batch) and joined along the last dim."""
-    batch = arrays[0].shape[:-2]
-    return np.concatenate([a.reshape(*batch, math.prod(a.shape[len(batch):])) for a in arrays], axis=-1)
 
 
 def unpack(t: Tensor, shapes: tuple[tuple[int, ...], ...]) -> tuple[Tensor, ...]:
@@ -1718,11 +1559,7 @@ class Inv(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        out = np.asarray(_linalg("inv", np.linalg.inv, a))
-        bad = np.isnan(a).any(axis=(-2, -1))
-        if bad.any():  # LAPACK leaves part of a NaN matrix's inverse finite; PyTorch's is all NaN
-            out[bad] = np.nan
-        return out
+        return _linalg("inv", _kernels.inv, a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         yt = out.mT
@@ -1736,7 +1573,7 @@ class Det(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        return np.asarray(_linalg("det", np.linalg.det, a))
+        return _linalg("det", np.linalg.det, a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a = self.parents[0]
@@ -1750,10 +1587,15 @@ def _adjugate_t(a: Tensor) -> Tensor:
     c_i the product of the singular values other than s_i."""
     n = a.shape[-1]
     u, s, vh = unpack(SVD.apply(a), ((n, n), (n, 1), (n, n)))
-    sign = from_numpy(np.asarray(_quiet(np.linalg.det, u.numpy()) * _quiet(np.linalg.det, vh.numpy())))
+    dets = _kernels.quiet(lambda: np.linalg.det(u.numpy()) * np.linalg.det(vh.numpy()))
+    sign = from_numpy(np.asarray(dets))
     cols = [GetItem.apply(s, index=(Ellipsis, slice(j, j + 1), 0)) for j in range(n)]
-    one = from_numpy(np.ones(cols[0].shape, dtype=s.dtype))
-    others = [functools.reduce(Mul.apply, [c for j, c in enumerate(cols) if j != i], one) for i in range(n)]
+    others = []
+    for i in range(n):
+        prod = from_numpy(np.ones(cols[0].shape, dtype=s.dtype))
+        for c in cols[:i] + cols[i + 1 :]:
+            prod = prod * c
+        others.append(prod)
     return sign.unsqueeze(-1).unsqueeze(-1) * (u * Cat.apply(*others, dim=-1).unsqueeze(-2)) @ vh
 
 
@@ -1770,7 +1612,7 @@ class LogAbsDet(Function):
         a = self.parents[0]
         if not np.isneginf(out.numpy()).any():
             return (g.unsqueeze(-1).unsqueeze(-1) * Inv.apply(a).mT,)
-        det = from_numpy(np.asarray(_quiet(np.linalg.det, a.numpy())))
+        det = from_numpy(np.asarray(_kernels.quiet(np.linalg.det, a.numpy())))
         return ((g / det).unsqueeze(-1).unsqueeze(-1) * _adjugate_t(a),)
 
 
@@ -1780,7 +1622,7 @@ class Solve(Function):
     __slots__ = ()
 
     def forward(self, a: Array, b: Array) -> Array:
-        return np.asarray(_linalg("solve", np.linalg.solve, a, b))
+        return _linalg("solve", np.linalg.solve, a, b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         gb = Solve.apply(self.parents[0].mT, g)
@@ -1794,13 +1636,7 @@ class Cholesky(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        out = np.asarray(_linalg("cholesky", np.linalg.cholesky, a))
-        if not np.isfinite(out).all() and np.isnan(a).any():  # LAPACK's potrf stops at a NaN pivot
-            from minigrad.errors import LinAlgError
-
-            raise LinAlgError("linalg.cholesky: the factorization could not be completed because the input "
-                              f"is not positive-definite (it holds NaN; shape {a.shape})")
-        return out
+        return _linalg("cholesky", _kernels.cholesky, a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         t = _tril(out.mT @ g)
@@ -1815,14 +1651,11 @@ class QR(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        q, r = _linalg("qr", np.linalg.qr, a)
-        return _pack(q, r)
+        return _linalg("qr", _kernels.qr, a, "reduced")
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         m, n = self.parents[0].shape[-2:]
         if m < n:
-            from minigrad.errors import UnsupportedError
-
             raise UnsupportedError(f"linalg.qr: the gradient needs m >= n (a tall or square input), "
                                    f"got {m} x {n}")
         q, r = unpack(out, ((m, n), (n, n)))
@@ -1844,8 +1677,7 @@ class SVD(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        u, s, vh = _linalg("svd", functools.partial(np.linalg.svd, full_matrices=False), a)
-        return _pack(u, s[..., None], vh)
+        return _linalg("svd", _kernels.svd, a, False)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         m, n = self.parents[0].shape[-2:]
@@ -1875,8 +1707,7 @@ class Eigh(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        w, q = _linalg("eigh", np.linalg.eigh, a)
-        return _pack(w[..., None], q)
+        return _linalg("eigh", _kernels.eigh, a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         n = self.parents[0].shape[-1]

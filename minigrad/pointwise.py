@@ -10,11 +10,13 @@ gradient, as in PyTorch. The Tensor methods of the same names call these.
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 import numpy as np
 
 from minigrad import ops
+from minigrad._tensor_methods import provide
 from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.tensor import Array, Tensor, _lift, _promote, float32, from_numpy, where
 
@@ -799,3 +801,6 @@ not_equal = ne
 sgn = sign
 subtract = sub
 clip = clamp
+
+
+provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

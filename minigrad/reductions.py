@@ -11,15 +11,20 @@ gradient, as in PyTorch.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
 
 from minigrad import ops, return_types
+from minigrad._kernels import quiet
+from minigrad._tensor_methods import provide
+from minigrad.dtypes import resolve_dtype
 from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.selection import cumsum, gather
-from minigrad.tensor import Array, Tensor, _norm_dim, _norm_dims, _resolve_dtype, from_numpy, int64, where
+from minigrad.shapes import norm_dim, norm_dims
+from minigrad.tensor import Array, Tensor, from_numpy, int64, where
 
 __all__ = [
     "aminmax", "argsort", "bincount", "bucketize", "cdist", "count_nonzero", "cummax", "cummin", "cumprod",
@@ -32,7 +37,7 @@ Dim = int | Sequence[int] | None
 
 
 def _cast(x: Tensor, dtype: Any) -> Tensor:
-    return x if dtype is None else x.astype(_resolve_dtype(dtype))
+    return x if dtype is None else x.astype(resolve_dtype(dtype))
 
 
 def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
@@ -42,12 +47,12 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype:
     """
     x = _cast(input, dtype)
     if x.dtype.kind != "f":
-        out = np.prod(x.numpy().astype(int64), axis=None if dim is None else _norm_dim(dim, x.ndim),
+        out = np.prod(x.numpy().astype(int64), axis=None if dim is None else norm_dim(dim, x.ndim),
                       keepdims=keepdim and dim is not None)
         return from_numpy(np.asarray(out))
     if dim is None:
         return ops.Prod.apply(x.reshape(-1), dim=0, keepdim=False) if x.ndim else x * 1
-    d = _norm_dim(dim, x.ndim)
+    d = norm_dim(dim, x.ndim)
     if x.ndim == 0:
         return x * 1
     return ops.Prod.apply(x, dim=d, keepdim=keepdim)
@@ -70,7 +75,7 @@ def norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = False, 
         p = 2
     if isinstance(p, (str, bool)) or not isinstance(p, (int, float)):
         raise InvalidParameterError(f"norm: p must be a number, inf or 'fro', got {p!r}")
-    dims = _norm_dims(dim, x.ndim)
+    dims = norm_dims(dim, x.ndim)
     a = x.abs()
     count = x.numel() if dims is None else math.prod(x.shape[d] for d in dims)
     if p in (math.inf, -math.inf):
@@ -133,23 +138,23 @@ def _safe_root(s: Tensor, power: float) -> Tensor:
 def nansum(input: Tensor, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
     """The sum treating nan as 0 (no gradient)."""
     x = _cast(input, dtype).numpy()
-    total = ops._quiet(np.nansum, x, _norm_dims(dim, x.ndim), None, None, keepdim)  # inf - inf: nan, quietly
+    total = quiet(np.nansum, x, norm_dims(dim, x.ndim), None, None, keepdim)  # inf - inf: nan, quietly
     return from_numpy(np.asarray(total, dtype=x.dtype))
 
 
 def nanmean(input: Tensor, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
     """The mean of the non-nan elements (no gradient)."""
     x = _cast(input, dtype).numpy()
-    dims = _norm_dims(dim, x.ndim)
-    total = ops._quiet(np.nansum, x, dims, None, None, keepdim)
+    dims = norm_dims(dim, x.ndim)
+    total = quiet(np.nansum, x, dims, None, None, keepdim)
     count = np.sum(~np.isnan(x), axis=dims, keepdims=keepdim)
-    return from_numpy(np.asarray(ops._quiet(np.divide, total, count), dtype=x.dtype))
+    return from_numpy(np.asarray(quiet(np.divide, total, count), dtype=x.dtype))
 
 
 def count_nonzero(input: Tensor, dim: Dim = None) -> Tensor:  # noqa: A002
     """The number of non-zero elements over ``dim`` (int64)."""
     x = input.numpy()
-    return from_numpy(np.asarray(np.count_nonzero(x, axis=_norm_dims(dim, x.ndim)), dtype=int64))
+    return from_numpy(np.asarray(np.count_nonzero(x, axis=norm_dims(dim, x.ndim)), dtype=int64))
 
 
 def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False) -> return_types.aminmax:  # noqa: A002
@@ -161,7 +166,7 @@ def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False) -> 
 
 
 def _scan_dim(x: Tensor, dim: int) -> int:
-    return _norm_dim(dim, x.ndim) if x.ndim else 0
+    return norm_dim(dim, x.ndim) if x.ndim else 0
 
 
 def _window(x: Tensor, d: int, fill: float) -> Tensor:
@@ -199,7 +204,7 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
         raise TypeError(f"diff(): argument 'n' must be int, not {type(n).__name__}")
     if n < 0:
         raise InvalidParameterError(f"diff: order must be non-negative but got n={n}")
-    d = _norm_dim(dim, input.ndim)
+    d = norm_dim(dim, input.ndim)
     if n == 0:
         return input.clone()
     for name, extra in (("prepend", prepend), ("append", append)):
@@ -226,9 +231,9 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A
     x = _cast(input, dtype)
     if x.dtype.kind != "f":
         return from_numpy(np.cumprod(x.numpy().astype(int64), axis=_scan_dim(x, dim)))
-    if x.ndim == 0 or x.shape[_norm_dim(dim, x.ndim)] == 1:
+    if x.ndim == 0 or x.shape[norm_dim(dim, x.ndim)] == 1:
         return x * 1
-    return _window(x, _norm_dim(dim, x.ndim), 1.0).prod(-1).movedim(-1, dim)
+    return _window(x, norm_dim(dim, x.ndim), 1.0).prod(-1).movedim(-1, dim)
 
 
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:  # noqa: A002
@@ -236,7 +241,7 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:  # noqa: A002
     x = input if input.dtype.kind == "f" else input.float()
     if x.ndim == 0:
         return x * 1
-    return _window(x, _norm_dim(dim, x.ndim), -np.inf).logsumexp(-1).movedim(-1, dim)
+    return _window(x, norm_dim(dim, x.ndim), -np.inf).logsumexp(-1).movedim(-1, dim)
 
 
 def _cumextreme(x: Tensor, dim: int, better: Any, kind: type) -> Any:
@@ -288,7 +293,7 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = 
     """(sorted values, indices) along ``dim``; ties keep their order; nan sorts last (first descending)."""
     if input.ndim == 0:
         return return_types.sort(input * 1, from_numpy(np.zeros((), dtype=int64)))
-    d = _norm_dim(dim, input.ndim)
+    d = norm_dim(dim, input.ndim)
     return _pick(input, d, _order(input.numpy(), d, descending), return_types.sort)  # type: ignore[no-any-return]
 
 
@@ -309,7 +314,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A0
     Raises:
         InvalidParameterError: k is not an int in [0, size of the dim] (a RuntimeError, as PyTorch's).
     """
-    d = _norm_dim(dim, input.ndim) if input.ndim else 0
+    d = norm_dim(dim, input.ndim) if input.ndim else 0
     n = input.shape[d] if input.ndim else 1
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= n:
         raise InvalidParameterError(f"topk(): k={k!r} is out of range for dimension {dim} of size {n}")
@@ -322,7 +327,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A0
 
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> return_types.kthvalue:  # noqa: A002
     """The k-th smallest value (k from 1) along ``dim`` and its index."""
-    d = _norm_dim(dim, input.ndim) if input.ndim else 0
+    d = norm_dim(dim, input.ndim) if input.ndim else 0
     n = input.shape[d] if input.ndim else 1
     if not 1 <= k <= n:
         raise DimensionError(f"kthvalue: k ({k}) is out of range for a dim of size {n}")
@@ -354,7 +359,7 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
         if flat.numel() == 0:
             raise MinigradError("median() of an empty tensor")
         return median(flat, 0).values
-    d = _norm_dim(dim, input.ndim) if input.ndim else 0
+    d = norm_dim(dim, input.ndim) if input.ndim else 0
 
     def choose(order: Array) -> Array:
         a = input.numpy()
@@ -371,7 +376,7 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> A
     """The lower median ignoring nan (nan only where all are nan)."""
     if dim is None:
         return nanmedian(input.reshape(-1), 0).values
-    d = _norm_dim(dim, input.ndim) if input.ndim else 0
+    d = norm_dim(dim, input.ndim) if input.ndim else 0
 
     def choose(order: Array) -> Array:
         a = input.numpy()
@@ -386,7 +391,7 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mo
     """The most frequent value along ``dim`` (the smallest on ties) and the index of its last occurrence."""
     if input.ndim == 0:
         return return_types.mode(input * 1, from_numpy(np.zeros((), dtype=int64)))
-    d = _norm_dim(dim, input.ndim)
+    d = norm_dim(dim, input.ndim)
     _nonempty_dim("mode", input, d)
     a = np.moveaxis(input.numpy(), d, -1)
     rows = a.reshape(-1, a.shape[-1])
@@ -409,7 +414,7 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # 
     With ``dim``, the distinct slices along that dim.
     """
     a = input.numpy()
-    axis = None if dim is None else _norm_dim(dim, a.ndim)
+    axis = None if dim is None else norm_dim(dim, a.ndim)
     values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True, axis=axis)
     out = [from_numpy(values)]
     if return_inverse:
@@ -423,7 +428,7 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
                        dim: int | None = None) -> Any:
     """Collapse runs of equal consecutive values (or slices along ``dim``); no gradient."""
     a = input.numpy()
-    axis = 0 if dim is None else _norm_dim(dim, a.ndim)
+    axis = 0 if dim is None else norm_dim(dim, a.ndim)
     flat = a.reshape(-1) if dim is None else np.moveaxis(a, axis, 0)
     if flat.shape[0] == 0:
         starts = np.zeros(0, dtype=int64)
@@ -533,3 +538,5 @@ def histogram(input: Tensor, bins: Any = 100, *, range: tuple[float, float] | No
     hist, bin_edges = np.histogram(x, bins=edges, range=lo_hi, weights=w, density=density)
     return return_types.histogram(from_numpy(hist.astype(x.dtype)), from_numpy(bin_edges.astype(x.dtype)))
 
+
+provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

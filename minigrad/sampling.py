@@ -10,14 +10,17 @@ different numbers.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
 
+from minigrad._tensor_methods import provide
+from minigrad.dtypes import resolve_dtype
 from minigrad.errors import InvalidParameterError, MinigradError
 from minigrad.factories import _size_arg
 from minigrad.random import Generator, numpy_generator
-from minigrad.tensor import Array, DTypeLike, Tensor, _resolve_dtype, float32, from_numpy, int64
+from minigrad.tensor import Array, DTypeLike, Tensor, float32, from_numpy, int64
 
 __all__ = ["bernoulli", "multinomial", "normal", "randperm"]
 
@@ -33,7 +36,7 @@ def randperm(n: int, *, generator: Generator | None = None, dtype: DTypeLike = N
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
         raise InvalidParameterError(f"randperm: n must be a non-negative int, got {n!r}")
     perm = numpy_generator(generator).permutation(int(n))
-    return _made(perm.astype(int64 if dtype is None else _resolve_dtype(dtype)), requires_grad)
+    return _made(perm.astype(int64 if dtype is None else resolve_dtype(dtype)), requires_grad)
 
 
 def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,  # noqa: A002
@@ -100,7 +103,7 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator 
         raise InvalidParameterError(f"normal: std must be non-negative, got {std!r}")
     shape = _size_arg(size, "normal") if size is not None else np.broadcast_shapes(m.shape, s.shape)
     tensors = [t for t in (mean, std) if isinstance(t, Tensor)]
-    dt = tensors[0].dtype if tensors else (float32 if dtype is None else _resolve_dtype(dtype))
+    dt = tensors[0].dtype if tensors else (float32 if dtype is None else resolve_dtype(dtype))
     return _made((m + s * gen.standard_normal(shape)).astype(dt), requires_grad)
 
 
@@ -133,3 +136,6 @@ def fill_random(t: Tensor, low: int, high: int | None, generator: Generator | No
     if high is None:
         low, high = 0, low
     return numpy_generator(generator).integers(low, high, t.shape)
+
+
+provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

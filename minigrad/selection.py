@@ -10,13 +10,16 @@ gathers its values with :func:`gather`, so their gradients scatter back through
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
 
 from minigrad import ops
+from minigrad._tensor_methods import provide
 from minigrad.errors import DimensionError, InvalidParameterError, ShapeError
-from minigrad.tensor import Array, DTypeLike, Tensor, _norm_dim
+from minigrad.shapes import norm_dim
+from minigrad.tensor import Array, DTypeLike, Tensor
 
 __all__ = ["cumsum", "gather", "scatter_add", "unfold"]
 
@@ -29,9 +32,9 @@ def cumsum(input: Tensor, dim: int, *, dtype: DTypeLike = None) -> Tensor:  # no
     """
     x = input if dtype is None else input.astype(dtype)
     if x.ndim == 0:
-        _norm_dim(dim, 0)
+        norm_dim(dim, 0)
         return ops.Cumsum.apply(x.reshape(1), dim=0).reshape(())
-    return ops.Cumsum.apply(x, dim=_norm_dim(dim, x.ndim))
+    return ops.Cumsum.apply(x, dim=norm_dim(dim, x.ndim))
 
 
 def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:  # noqa: A002
@@ -49,7 +52,7 @@ def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:  # no
     if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step <= 0:
         raise InvalidParameterError(f"unfold: step must be a positive int, got step={step!r}")
     x = input.reshape(1) if input.ndim == 0 else input
-    d = _norm_dim(dimension, x.ndim)
+    d = norm_dim(dimension, x.ndim)
     n = x.shape[d]
     if size > n:
         raise ShapeError(f"unfold: size {size} is larger than dimension {dimension} of shape {input.shape}")
@@ -104,7 +107,7 @@ def gather(input: Tensor, dim: int, index: Tensor | Array) -> Tensor:  # noqa: A
     idx = _index_array("gather", index)
     if input.ndim == 0:
         return gather(input.reshape(1), dim, idx.reshape(1) if idx.ndim == 0 else idx).reshape(idx.shape)
-    d = _norm_dim(dim, input.ndim)
+    d = norm_dim(dim, input.ndim)
     _check_index("gather", idx, d, input.shape[d], "input", input.shape)
     return ops.Gather.apply(input, dim=d, index=idx)
 
@@ -124,7 +127,7 @@ def scatter_add(input: Tensor, dim: int, index: Tensor | Array, src: Tensor) -> 
     if input.ndim == 0:
         flat = idx.reshape(1) if idx.ndim == 0 else idx
         return scatter_add(input.reshape(1), dim, flat, src.reshape(flat.shape)).reshape(())
-    d = _norm_dim(dim, input.ndim)
+    d = norm_dim(dim, input.ndim)
     _check_index("scatter_add", idx, d, input.shape[d], "input", input.shape)
     _check_index("scatter_add", idx, d, input.shape[d], "src", src.shape, all_dims=True)
     if src.dtype != input.dtype:
@@ -133,3 +136,6 @@ def scatter_add(input: Tensor, dim: int, index: Tensor | Array, src: Tensor) -> 
     if src.shape != idx.shape:
         src = src[tuple(slice(0, n) for n in idx.shape)]
     return input + ops.ScatterAdd.apply(src, dim=d, index=idx, shape=input.shape)
+
+
+provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

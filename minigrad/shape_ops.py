@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import itertools
 import math
+import sys
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from minigrad._tensor_methods import provide
 from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
-from minigrad.tensor import Tensor, _norm_dim, _shape_arg, cat, from_numpy, int64
+from minigrad.shapes import norm_dim, shape_arg
+from minigrad.tensor import Tensor, cat, from_numpy, int64
 
 __all__ = [
     "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_tensors", "broadcast_to", "chunk", "clone",
@@ -35,7 +38,7 @@ def _int(fn: str, name: str, value: Any) -> int:
 
 def _dims(fn: str, dims: Any, ndim: int) -> tuple[int, ...]:
     items = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
-    out = tuple(_norm_dim(_int(fn, "dims", d), ndim) for d in items)
+    out = tuple(norm_dim(_int(fn, "dims", d), ndim) for d in items)
     if len(set(out)) != len(out):
         raise MinigradError(f"{fn}: dims {tuple(items)} repeat a dim")
     return out
@@ -113,7 +116,7 @@ def split(tensor: Tensor, split_size_or_sections: int | Sequence[int], dim: int 
     if isinstance(split_size_or_sections, (int, np.integer)):
         return tensor.split(int(split_size_or_sections), dim)
     sizes = [_int("split", "split sizes", s) for s in split_size_or_sections]
-    d = _norm_dim(dim, tensor.ndim)
+    d = norm_dim(dim, tensor.ndim)
     n = tensor.shape[d]
     if any(s < 0 for s in sizes):
         raise MinigradError(f"split_with_sizes expects split_sizes to be non-negative, but got {sizes}")
@@ -129,7 +132,7 @@ def split(tensor: Tensor, split_size_or_sections: int | Sequence[int], dim: int 
 
 def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
     """``sections`` nearly equal pieces (the first ones one longer), or pieces cut at the listed indices."""
-    d = _norm_dim(dim, input.ndim)
+    d = norm_dim(dim, input.ndim)
     n = input.shape[d]
     if isinstance(indices_or_sections, (int, np.integer)):
         k = int(indices_or_sections)
@@ -151,7 +154,7 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:  # no
 
 def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
     """The slices along ``dim``, each without that dim."""
-    d = _norm_dim(dim, input.ndim)
+    d = norm_dim(dim, input.ndim)
     lead = (slice(None),) * d
     return tuple(input[lead + (i,)] for i in range(input.shape[d]))  # noqa: RUF005
 
@@ -162,7 +165,7 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:  # noqa:
     Raises:
         InvalidParameterError: the slice does not fit in the dim.
     """
-    d = _norm_dim(dim, input.ndim)
+    d = norm_dim(dim, input.ndim)
     n = input.shape[d]
     s = _int("narrow", "start", start)
     s = s + n if s < 0 else s
@@ -173,7 +176,7 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:  # noqa:
 
 def select(input: Tensor, dim: int, index: int) -> Tensor:  # noqa: A002
     """The slice at ``index`` along ``dim``, without that dim."""
-    d = _norm_dim(dim, input.ndim)
+    d = norm_dim(dim, input.ndim)
     return input[(slice(None),) * d + (_int("select", "index", index),)]
 
 
@@ -243,7 +246,7 @@ def repeat(input: Tensor, *sizes: Any) -> Tensor:  # noqa: A002
     Raises:
         ShapeError: fewer sizes than dims.
     """
-    reps = _shape_arg(sizes)
+    reps = shape_arg(sizes)
     if len(reps) < input.ndim:
         raise ShapeError(f"repeat: {len(reps)} repeat sizes for a tensor of {input.ndim} dims")
     shape = (1,) * (len(reps) - input.ndim) + input.shape
@@ -255,7 +258,7 @@ def repeat(input: Tensor, *sizes: Any) -> Tensor:  # noqa: A002
 
 def tile(input: Tensor, dims: Sequence[int]) -> Tensor:  # noqa: A002
     """``repeat``, padding ``dims`` with leading 1s when shorter than the tensor's dims."""
-    reps = _shape_arg(tuple(dims) if not isinstance(dims, (int, np.integer)) else (dims,))
+    reps = shape_arg(tuple(dims) if not isinstance(dims, (int, np.integer)) else (dims,))
     return repeat(input, (1,) * (input.ndim - len(reps)) + reps)
 
 
@@ -269,7 +272,7 @@ def repeat_interleave(input: Any, repeats: Any = None, dim: int | None = None, *
         counts = input.numpy()
         return from_numpy(np.repeat(np.arange(counts.size, dtype=int64), counts))
     x = input.reshape(-1) if dim is None else input
-    d = 0 if dim is None else _norm_dim(dim, x.ndim)
+    d = 0 if dim is None else norm_dim(dim, x.ndim)
     n = x.shape[d] if x.ndim else 1
     r = repeats.numpy() if isinstance(repeats, Tensor) else np.asarray(repeats)
     if r.size not in (1, n) or (r.size and r.min() < 0):
@@ -281,7 +284,7 @@ def repeat_interleave(input: Any, repeats: Any = None, dim: int | None = None, *
 
 def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:  # noqa: A002
     """``input.expand(size)``."""
-    return input.expand(*_shape_arg(tuple(size)))
+    return input.expand(*shape_arg(tuple(size)))
 
 
 def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
@@ -369,8 +372,8 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:  # noqa:
     Raises:
         MinigradError: the sizes do not multiply to the dim's size.
     """
-    d = _norm_dim(dim, input.ndim)
-    parts = _shape_arg(tuple(sizes))
+    d = norm_dim(dim, input.ndim)
+    parts = shape_arg(tuple(sizes))
     n = input.shape[d]
     known = math.prod(s for s in parts if s != -1)
     if not parts or sum(s == -1 for s in parts) > 1 or any(s < -1 for s in parts):
@@ -390,3 +393,5 @@ def clone(input: Tensor) -> Tensor:  # noqa: A002
     """A copy with its own memory, still in the graph (its gradient passes through unchanged)."""
     return input * 1 if input.dtype != np.bool_ else from_numpy(input.numpy().copy())
 
+
+provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

@@ -7,7 +7,7 @@ import operator
 from collections.abc import Iterable
 from typing import Any, SupportsIndex, overload
 
-__all__ = ["Size", "numel"]
+__all__ = ["Size"]
 
 
 class Size(tuple[int, ...]):
@@ -72,16 +72,3 @@ class Size(tuple[int, ...]):
 def as_size(shape: tuple[int, ...]) -> Size:
     """A numpy shape (a tuple of ints already) as a ``Size``, without checking the items again."""
     return tuple.__new__(Size, shape)
-
-
-def numel(input: Any) -> int:  # noqa: A002 - PyTorch's argument name
-    """The number of elements of a tensor, as ``torch.numel``.
-
-    Raises:
-        TypeError: ``input`` is not a Tensor.
-    """
-    from minigrad.tensor import Tensor
-
-    if not isinstance(input, Tensor):
-        raise TypeError(f"numel(): argument 'input' must be Tensor, not {type(input).__name__}")
-    return input.numel()

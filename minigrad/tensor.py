@@ -10,67 +10,51 @@ from __future__ import annotations
 import builtins
 import math
 import operator
+import sys
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, Union, overload
 
 import numpy as np
 import numpy.typing as npt
 
-from minigrad import autograd
-from minigrad import dtypes as _dtypes
+from minigrad import _tensor_methods as _methods
+from minigrad._format import tensor_repr
+from minigrad._kernels import memory_owner, quiet
 from minigrad._tensor_methods import TensorMethods, dim_aliases
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device, device, parse_to
+from minigrad.dtypes import DTYPES, F32_OVERFLOW, default_dtype_for, resolve_dtype, result_dtype
+from minigrad.dtypes import DTypeLike as DTypeLike  # re-exported: the annotation of every dtype= argument
+from minigrad.dtypes import bool_ as bool_
+from minigrad.dtypes import float32 as float32
+from minigrad.dtypes import float64 as float64
+from minigrad.dtypes import int64 as int64
 from minigrad.errors import DeviceError, DimensionError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.grad_mode import _inference, _mode
+from minigrad.shapes import (
+    check_broadcast,
+    check_broadcast_to,
+    infer_reshape,
+    norm_dim,
+    norm_dims,
+    reduced_shape,
+    shape_arg,
+)
 from minigrad.size import Size, as_size
+from minigrad.viz import tensor_html
 
 if TYPE_CHECKING:
     from minigrad.ops import Function
 
+_new = object.__new__
+INFERENCE, ALIAS = 2, 1  # values of Tensor._inference (see the class)
+
+
+
 Array: TypeAlias = npt.NDArray[Any]
-DTypeLike: TypeAlias = Union[np.dtype[Any], type, str, None]
 Scalar: TypeAlias = Union[int, float, bool]
 TensorLike: TypeAlias = Union["Tensor", Scalar, Array, Sequence[Any]]
-
-float32: np.dtype[np.float32] = np.dtype(np.float32)
-float64: np.dtype[np.float64] = np.dtype(np.float64)
-int64: np.dtype[np.int64] = np.dtype(np.int64)
-bool_: np.dtype[np.bool_] = np.dtype(np.bool_)
-_CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2}
-_F32_OVERFLOW = 3.4028235677973366e38  # the smallest float64 that rounds to inf in float32
-
-
-def _resolve_dtype(dtype: DTypeLike) -> np.dtype[Any]:
-    if _dtypes.is_bfloat16(dtype):
-        raise TypeError(_dtypes.BFLOAT16_MESSAGE)
-    if isinstance(dtype, str) and dtype.startswith("torch."):  # x.type('torch.DoubleTensor')
-        named = _dtypes.dtype_from_type_name(dtype)
-        dtype = named if named is not None else dtype.removeprefix("torch.")
-    try:
-        dt = np.dtype(dtype)
-    except TypeError as e:
-        raise InvalidParameterError(f"dtype={dtype!r} is not a dtype") from e
-    if dt not in _dtypes.DTYPES:
-        raise InvalidParameterError(
-            f"dtype={dt} is not supported; use bool, uint8, int8, int16, int32, int64, float16, float32 "
-            "or float64"
-        )
-    return dt
-
-
-def _default_dtype(dt: np.dtype[Any]) -> np.dtype[Any]:
-    """The dtype minigrad gives data of numpy dtype ``dt`` when none is asked for."""
-    if dt in (float64, bool_):
-        return dt
-    if dt.kind == "f":
-        return float32
-    if dt.kind in "iu":
-        return int64
-    raise InvalidParameterError(
-        f"data of dtype {dt} cannot become a tensor; give numbers (float, int or bool)"
-    )
-
 
 def _to_array(data: Any, dtype: DTypeLike) -> Array:
     if isinstance(data, Tensor):
@@ -87,65 +71,17 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
         if arr.dtype.kind == "f" and dtype is None:
             # Python floats get the default dtype (float32 unless set), like PyTorch;
             # an explicit dtype converts from the exact values (0.1 as float64 stays 0.1)
-            arr = _ops._quiet(np.asarray, arr, get_default_dtype())
+            arr = quiet(np.asarray, arr, get_default_dtype())
     if arr.dtype == object or arr.dtype.kind in "USVOc":
         raise TypeError(f"cannot make a tensor from data of dtype {arr.dtype}")
-    target = _default_dtype(arr.dtype) if dtype is None else _resolve_dtype(dtype)
+    target = default_dtype_for(arr.dtype) if dtype is None else resolve_dtype(dtype)
     # quiet: 1e300 as float32 is inf without a RuntimeWarning, as in PyTorch
-    return _ops._quiet(np.array, arr, target)
-
-
-def _norm_dim(dim: int, ndim: int) -> int:
-    if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
-        raise TypeError(f"dim must be an int, got {dim!r}")
-    n = max(ndim, 1)
-    if not -n <= dim < n:
-        raise DimensionError(
-            f"dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
-        )
-    return int(dim) % n
-
-
-def _norm_dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...] | None:
-    """Normalize a reduction's ``dim`` to a sorted tuple of non-negative ints (None: all)."""
-    if dim is None:
-        return None
-    if isinstance(dim, (int, np.integer)):
-        dims: tuple[Any, ...] = (dim,)
-    elif isinstance(dim, (tuple, list)):
-        if not dim:  # PyTorch: an empty dim list reduces over every dim
-            return None
-        dims = tuple(dim)
-    else:
-        raise TypeError(f"dim must be an int or a tuple of ints, got {dim!r}")
-    out = tuple(sorted({_norm_dim(d, ndim) for d in dims}))
-    if len(out) != len(dims):
-        raise DimensionError(f"dim {dim} appears multiple times in the list of dims")
-    return out if ndim > 0 else ()
-
-
-def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    for s in shape:
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise TypeError(f"shape entries must be ints, got {shape!r}")
-    return tuple(int(s) for s in shape)
+    return quiet(np.array, arr, target)
 
 
 def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
-    """Cast two tensors to PyTorch's result type.
-
-    Higher category wins (bool < int < float); within a category the
-    dimensioned tensor wins over a 0-d one, otherwise the wider dtype.
-    """
-    ca, cb = _CATEGORY[a.dtype.kind], _CATEGORY[b.dtype.kind]
-    if ca != cb:
-        dt = a.dtype if ca > cb else b.dtype
-    elif (a.ndim == 0) != (b.ndim == 0):
-        dt = b.dtype if a.ndim == 0 else a.dtype
-    else:
-        dt = np.promote_types(a.dtype, b.dtype)
+    """Cast two tensors to PyTorch's result type (:func:`minigrad.dtypes.result_dtype`)."""
+    dt = result_dtype(a.dtype, a.ndim == 0, b.dtype, b.ndim == 0)
     return (a if a.dtype == dt else a.astype(dt)), (b if b.dtype == dt else b.astype(dt))
 
 
@@ -165,7 +101,7 @@ def _lift(value: Any, like: Tensor) -> Tensor:
     if isinstance(value, float):  # also numpy floating scalars
         if dt.kind != "f":
             dt = get_default_dtype()
-        if dt == float32 and abs(value) >= _F32_OVERFLOW:  # beyond float32: inf, without numpy's cast warning
+        if dt == float32 and abs(value) >= F32_OVERFLOW:  # beyond float32: inf, without numpy's cast warning
             value = math.copysign(math.inf, value)
     elif isinstance(value, (bool, np.bool_)):
         pass
@@ -179,8 +115,8 @@ def _lift(value: Any, like: Tensor) -> Tensor:
     else:
         raise TypeError(f"unsupported operand type for a Tensor op: {type(value).__name__}")
     if dt.kind in "iu" and not isinstance(value, (bool, np.bool_)):  # -3 into uint8 wraps, as in PyTorch
-        return Tensor._wrap(np.asarray(value, dtype=int64).astype(dt))
-    return Tensor._wrap(np.asarray(value, dtype=dt))
+        return from_numpy(np.asarray(value, dtype=int64).astype(dt))
+    return from_numpy(np.asarray(value, dtype=dt))
 
 
 class Tensor(TensorMethods):
@@ -200,7 +136,8 @@ class Tensor(TensorMethods):
     """
 
     __slots__ = (
-        "__weakref__", "_array", "_ctx", "_hooks", "_retains_grad", "_version", "grad", "requires_grad",
+        "__weakref__", "_array", "_ctx", "_hooks", "_inference", "_retains_grad", "_version", "grad",
+        "requires_grad",
     )  # fmt: skip
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
 
@@ -213,6 +150,10 @@ class Tensor(TensorMethods):
     _hooks: dict[int, Callable[[Tensor], Tensor | None]] | None
     _retains_grad: bool
     _version: int
+    # Set only on inference tensors (INFERENCE, or ALIAS for detach/.data of one taken outside
+    # inference_mode, which PyTorch lets change in place), so the hot paths that make tensors
+    # outside inference_mode never write it; read with getattr(t, "_inference", 0).
+    _inference: int
 
     def __init__(self, data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = False) -> None:
         self._array = _to_array(data, dtype)
@@ -222,33 +163,10 @@ class Tensor(TensorMethods):
         self._retains_grad = False
         self._version = 0
         self.requires_grad = False
+        if _inference.threads and _mode.inference:
+            self._inference = INFERENCE
         if requires_grad:
             self.requires_grad_(True)
-
-    @staticmethod
-    def _wrap(data: Array) -> Tensor:
-        """Wrap an array without copying or checks (the no-grad fast path)."""
-        t = Tensor.__new__(Tensor)
-        t._array = data
-        t.grad = None
-        t.requires_grad = False
-        t._ctx = None
-        t._hooks = None
-        t._retains_grad = False
-        t._version = 0
-        return t
-
-    @staticmethod
-    def _from_op(data: Array, ctx: Function) -> Tensor:
-        t = Tensor.__new__(Tensor)
-        t._array = data
-        t.grad = None
-        t.requires_grad = True
-        t._ctx = ctx
-        t._hooks = None
-        t._retains_grad = False
-        t._version = 0
-        return t
 
     # ------------------------------------------------------------ attributes
 
@@ -266,7 +184,7 @@ class Tensor(TensorMethods):
             TypeError: assigning something other than a Tensor.
             MinigradError: assigning a non-float tensor to one that requires grad.
         """
-        return from_numpy(self.numpy())
+        return self._alias()
 
     @data.setter
     def data(self, value: Tensor) -> None:
@@ -309,7 +227,7 @@ class Tensor(TensorMethods):
         """The shape (a :class:`~minigrad.Size`), or the size of one dim."""
         if dim is not None and self.ndim == 0:
             raise DimensionError(f"size(): dim {dim!r} was given, but the tensor is 0-d and has no dims")
-        return self.shape if dim is None else self.shape[_norm_dim(dim, self.ndim)]
+        return self.shape if dim is None else self.shape[norm_dim(dim, self.ndim)]
 
     def numel(self) -> int:
         """Number of elements."""
@@ -351,8 +269,34 @@ class Tensor(TensorMethods):
         return self._array.tolist()
 
     def detach(self) -> Tensor:
-        """A tensor sharing the data, cut off from the graph."""
-        return Tensor._wrap(self._array)
+        """A tensor sharing the data, cut off from the graph (an inference tensor if this one is)."""
+        return self._alias()
+
+    def _alias(self) -> Tensor:
+        """A new tensor of this one's array: an inference tensor if this one is, as PyTorch's detach."""
+        t = from_numpy(self.numpy())
+        if self.is_inference():
+            t._inference = INFERENCE if _inference.threads and _mode.inference else ALIAS
+        elif _inference.threads:
+            t._inference = 0  # an alias of a normal tensor is normal, also inside inference_mode
+        return t
+
+    def _view(self, out: Tensor) -> Tensor:
+        """``out``, a view op's result: an inference tensor if it is a view of one (as PyTorch's views)."""
+        if _inference.used and self.is_inference() and memory_owner(out._array) == memory_owner(self._array):
+            out._inference = INFERENCE
+        return out
+
+    def is_inference(self) -> builtins.bool:
+        """True for an inference tensor: one made inside ``mg.inference_mode()``, as PyTorch's.
+
+        Results of ops and factories inside the block are inference tensors;
+        views of normal tensors (reshape, slicing, detach, ``.data``) stay
+        normal, views of inference tensors do not. Outside the block an
+        inference tensor may not be changed in place nor set to require grad
+        (PyTorch lets ``.data`` of one be changed in place; minigrad does not).
+        """
+        return getattr(self, "_inference", 0) > 0
 
     def detach_(self) -> Tensor:
         """Cut this tensor off from the graph in place: it becomes a leaf that needs no grad; returns self.
@@ -362,19 +306,16 @@ class Tensor(TensorMethods):
         in-place change.
         """
         self._ctx, self.requires_grad, self._retains_grad = None, False, False
-        self._version += 1
-        return self
+        return self._write()  # counted as an in-place change
 
     def astype(self, dtype: DTypeLike) -> Tensor:
         """A copy converted to ``dtype`` (differentiable between float dtypes)."""
-        from minigrad.ops import Cast
-
-        dt = _resolve_dtype(dtype)
+        dt = resolve_dtype(dtype)
         if dt == self.dtype:
             return self
         if self.requires_grad and dt.kind != "f":
-            return Tensor._wrap(self._array.astype(dt))
-        return Cast.apply(self, dtype=dt)
+            return from_numpy(self._array.astype(dt))
+        return _ops.Cast.apply(self, dtype=dt)
 
     # -------------------------------------------- devices and to() (PyTorch's CPU-only subset)
 
@@ -408,12 +349,10 @@ class Tensor(TensorMethods):
             TypeError: arguments that fit none of PyTorch's forms.
         """
         dtype, copy = parse_to(args, kwargs, "Tensor.to")
-        dt = self.dtype if dtype is None else _resolve_dtype(dtype)
+        dt = self.dtype if dtype is None else resolve_dtype(dtype)
         out = self.astype(dt)
         if copy and out is self:
-            from minigrad.ops import Cast
-
-            return Cast.apply(self, dtype=dt)  # a same-dtype Cast is a differentiable copy
+            return _ops.Cast.apply(self, dtype=dt)  # a same-dtype Cast is a differentiable copy
         return out
 
     def float(self) -> Tensor:
@@ -445,6 +384,11 @@ class Tensor(TensorMethods):
             )
         if not flag and self._ctx is not None:
             raise MinigradError("requires_grad_(False) on a non-leaf tensor; use detach() instead")
+        if flag and not _mode.inference and self.is_inference():
+            raise MinigradError(
+                "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed "
+                "(make a normal copy first: x.clone() outside inference_mode)"
+            )
         self.requires_grad = bool(flag)
         return self
 
@@ -477,14 +421,10 @@ class Tensor(TensorMethods):
         return id(self)
 
     def __repr__(self) -> str:
-        from minigrad._format import tensor_repr
-
         return tensor_repr(self)
 
     def _repr_html_(self) -> str:
-        from minigrad.viz import tensor_html  # Jupyter: values, statistics and the graph's picture
-
-        return tensor_html(self)
+        return tensor_html(self)  # Jupyter: values, statistics and the graph's picture
 
     # ------------------------------------------------------------ autograd
 
@@ -495,7 +435,7 @@ class Tensor(TensorMethods):
         See :func:`minigrad.autograd.backward`; ``gradient`` is required unless
         this tensor has a single element.
         """
-        autograd.backward(self, None if gradient is None else [gradient], retain_graph, create_graph)
+        _methods.engine.backward(self, None if gradient is None else [gradient], retain_graph, create_graph)
 
     def register_hook(self, fn: Callable[[Tensor], Tensor | None]) -> _HookHandle:
         """Call ``fn(grad)`` when this tensor's gradient is computed.
@@ -528,18 +468,14 @@ class Tensor(TensorMethods):
             a, b = b, a
         if a._array.dtype != b._array.dtype:
             a, b = _promote(a, b)
-        if op is _ops.Pow and a._array.dtype == bool_:  # numpy's answer would be int8
-            raise TypeError("pow of two bool tensors is not supported (as in PyTorch); use .long() on one")
         try:
             return op.apply(a, b)
         except ValueError as e:
             if isinstance(e, MinigradError):
                 raise
-            if "broadcast" not in str(e):  # numpy's "Integers to negative integer powers ..."
-                raise InvalidParameterError(f"{op.__name__.lower()}: {e}") from None
-            raise ShapeError(
-                f"{op.__name__.lower()}: shapes {a.shape} and {b.shape} cannot be broadcast together"
-            ) from None
+            check_broadcast(op.__name__.lower(), a.shape, b.shape)
+            # numpy's other ValueError here: "Integers to negative integer powers are not allowed"
+            raise InvalidParameterError(f"{op.__name__.lower()}: {e}") from None
 
     def __add__(self, other: Any) -> Tensor:
         return self._binary(other, _ops.Add)
@@ -574,7 +510,7 @@ class Tensor(TensorMethods):
 
     def __pow__(self, other: Any) -> Tensor:
         if self.dtype == bool_ and isinstance(other, (bool, np.bool_)):  # numpy would give int8
-            return Tensor._wrap(self._array | (not other))
+            return from_numpy(self._array | (not other))
         if isinstance(other, (int, float)) and not isinstance(other, bool):
             if type(other) is int and not -(2**63) <= other < 2**63:
                 raise InvalidParameterError(f"pow: the exponent {other} does not fit in int64 (PyTorch too)")
@@ -588,10 +524,16 @@ class Tensor(TensorMethods):
             if self.dtype == bool_:  # bool ** 2 is int64 in PyTorch
                 return self.astype(int64) ** other
             return _ops.PowScalar.apply(self, p=other)
+        self._check_bool_pow(other)
         return self._binary(other, _ops.Pow)
 
     def __rpow__(self, other: Any) -> Tensor:
+        self._check_bool_pow(other)
         return self._binary(other, _ops.Pow, reverse=True)
+
+    def _check_bool_pow(self, other: Any) -> None:
+        if self.dtype == bool_ and _lift(other, self).dtype == bool_:  # numpy's answer would be int8
+            raise TypeError("pow of two bool tensors is not supported (as in PyTorch); use .long() on one")
 
     def __matmul__(self, other: Any) -> Tensor:
         return matmul(self, _lift(other, self))
@@ -608,17 +550,20 @@ class Tensor(TensorMethods):
     def __abs__(self) -> Tensor:
         return self.abs()
 
-    def _write(self, update: Callable[[Array], Array | None]) -> Tensor:
+    def _write(self, update: Callable[[Array], Array | None] | None = None) -> Tensor:
         """Change this tensor's values in place: the one path of every in-place write.
 
         ``update(array)`` writes into the array (floating-point warnings off,
         as PyTorch's kernels are silent) or returns a new array to hold
-        instead. Bumping the version lets backward detect that a tensor it
-        saved was changed after use.
+        instead; without ``update``, a write already made through
+        :meth:`numpy` (an optimizer's fused step) is recorded. Either way
+        the version is bumped, so backward detects that a tensor it saved
+        was changed after use. This is the only place the version changes.
         """
-        new = _ops._quiet(update, self.numpy())
-        if new is not None:
-            self._array = new
+        if update is not None:
+            new = quiet(update, self.numpy())
+            if new is not None:
+                self._array = new
         self._version += 1
         return self
 
@@ -626,9 +571,15 @@ class Tensor(TensorMethods):
         """Whether an in-place op on this tensor must be recorded in the graph (PyTorch's rule).
 
         Raises:
-            MinigradError: this is a leaf that requires grad and grad mode is on.
+            MinigradError: this is a leaf that requires grad and grad mode is on, or an
+                inference tensor outside inference_mode (PyTorch's rule).
         """
-        if not autograd._mode.enabled:
+        if getattr(self, "_inference", 0) == INFERENCE and not _mode.inference:
+            raise MinigradError(
+                "Inplace update to inference tensor outside InferenceMode is not allowed. You can make a "
+                "clone to get a normal tensor before doing inplace update"
+            )
+        if not _mode.record:
             return False
         if self.requires_grad:
             if self._ctx is None:
@@ -658,7 +609,7 @@ class Tensor(TensorMethods):
         record = self._recorded(*others)
         source = self
         if record:
-            source = Tensor._wrap(self._array.copy())
+            source = from_numpy(self._array.copy())
             source.requires_grad, source._ctx, source._hooks = self.requires_grad, self._ctx, self._hooks
             source._version, self._hooks = self._version, None
             self._repoint(source, others)
@@ -716,17 +667,13 @@ class Tensor(TensorMethods):
                     f"in-place {ufunc.__name__}: alpha={alpha!r} is a float, but this tensor is "
                     f"{self.dtype} (as in PyTorch, an integral tensor takes an integral alpha)"
                 )
-            value = _ops._quiet(np.multiply, value, alpha)
+            value = quiet(np.multiply, value, alpha)
         try:
             return self._write(lambda a: ufunc(a, value, out=a, casting="same_kind"))
         except TypeError as e:  # numpy's UFuncTypeError
             raise MinigradError(f"in-place {ufunc.__name__}: {e}") from None
         except ValueError as e:
-            if "broadcast" in str(e):
-                other_shape = np.shape(value)
-                raise ShapeError(
-                    f"in-place {ufunc.__name__}: shape {other_shape} cannot be broadcast to {self.shape}"
-                ) from None
+            check_broadcast_to(f"in-place {ufunc.__name__}", np.shape(value), self.shape)
             raise MinigradError(f"in-place {ufunc.__name__}: {e}") from None
 
     def __iadd__(self, other: Any) -> Tensor:
@@ -779,7 +726,7 @@ class Tensor(TensorMethods):
         if not isinstance(src, Tensor):
             raise TypeError(f"copy_: src must be a Tensor, got {type(src).__name__}")
         if self._recorded(src):
-            everywhere = Tensor._wrap(np.ones(self.shape, dtype=bool))
+            everywhere = from_numpy(np.ones(self.shape, dtype=bool))
             return self._update("copy_", lambda t: where(everywhere, src.astype(t.dtype).expand(*t.shape), t),
                                 src)
         value = src._array
@@ -819,9 +766,8 @@ class Tensor(TensorMethods):
 
     def __setitem__(self, index: Any, value: Any) -> None:
         if self._recorded(value):
-            from minigrad.indexing import put
-
-            v = value if isinstance(value, Tensor) else Tensor._wrap(
+            put = _methods.indexing.put
+            v = value if isinstance(value, Tensor) else from_numpy(
                 np.asarray(_fill_scalar(value, self.dtype, "setitem: value"), dtype=self.dtype))
             idx = _index(index, self.shape)
             steps = _index_steps(idx)
@@ -858,7 +804,7 @@ class Tensor(TensorMethods):
                     raise
                 return NotImplemented  # type: ignore[no-any-return]
         try:
-            return Tensor._wrap(np.asarray(ufunc(self._array, o)))
+            return from_numpy(np.asarray(ufunc(self._array, o)))
         except ValueError as e:
             raise ShapeError(
                 f"{ufunc.__name__}: shapes {self.shape} and {np.shape(o)} cannot be broadcast together"
@@ -885,7 +831,7 @@ class Tensor(TensorMethods):
     def __invert__(self) -> Tensor:
         if self.dtype.kind not in "biu":
             raise TypeError(f"~ (bitwise not) is only defined for integer and bool tensors, not {self.dtype}")
-        return Tensor._wrap(~self._array)
+        return from_numpy(~self._array)
 
     def _bitwise(self, other: Any, ufunc: np.ufunc) -> Tensor:
         a, b = self, (other if isinstance(other, Tensor) else _lift(other, self))
@@ -894,7 +840,7 @@ class Tensor(TensorMethods):
         if a.dtype.kind == "f":  # logical_and would silently give True for 2.0 & 1.0
             raise TypeError(f"{ufunc.__name__} is only defined for bool and integer tensors, got {a.dtype}")
         try:
-            return Tensor._wrap(np.asarray(ufunc(a._array, b._array)))
+            return from_numpy(np.asarray(ufunc(a._array, b._array)))
         except ValueError as e:
             raise ShapeError(
                 f"{ufunc.__name__}: shapes {a.shape} and {b.shape} cannot be broadcast together"
@@ -911,28 +857,32 @@ class Tensor(TensorMethods):
     @dim_aliases
     def any(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """True where any element over ``dim`` is non-zero (uint8 stays uint8, as PyTorch); no gradient."""
-        out = np.asarray(self._array.any(axis=_norm_dims(dim, self.ndim), keepdims=keepdim))
-        return Tensor._wrap(out.astype(self.dtype) if self.dtype == np.uint8 else out)
+        out = np.asarray(self._array.any(axis=norm_dims(dim, self.ndim), keepdims=keepdim))
+        return from_numpy(out.astype(self.dtype) if self.dtype == np.uint8 else out)
 
     @dim_aliases
     def all(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """True where every element over ``dim`` is non-zero (uint8 stays uint8); no gradient."""
-        out = np.asarray(self._array.all(axis=_norm_dims(dim, self.ndim), keepdims=keepdim))
-        return Tensor._wrap(out.astype(self.dtype) if self.dtype == np.uint8 else out)
+        out = np.asarray(self._array.all(axis=norm_dims(dim, self.ndim), keepdims=keepdim))
+        return from_numpy(out.astype(self.dtype) if self.dtype == np.uint8 else out)
 
     def isnan(self) -> Tensor:
         """Bool tensor, True where the value is NaN."""
-        return Tensor._wrap(np.isnan(self._array))
+        return from_numpy(np.isnan(self._array))
 
     def isfinite(self) -> Tensor:
         """Bool tensor, True where the value is finite."""
-        return Tensor._wrap(np.isfinite(self._array))
+        return from_numpy(np.isfinite(self._array))
 
     # ------------------------------------------------------------ elementwise
 
-    def _float_unary(self, op: type[Function], **params: Any) -> Tensor:
-        t = self if self.dtype.kind == "f" else self.astype(get_default_dtype())
-        return op.apply(t, **params)
+    def _floating(self) -> Tensor:
+        """Self, or a copy in the default dtype of an integer or bool tensor (PyTorch's exp(int) is float)."""
+        return self if self._array.dtype.kind == "f" else self.astype(get_default_dtype())
+
+    def _float_unary(self, op: type[Function]) -> Tensor:
+        # (no **params: an empty one would cost the hottest ops ~1k instructions per call)
+        return op.apply(self if self._array.dtype.kind == "f" else self.astype(get_default_dtype()))
 
     def exp(self) -> Tensor:
         """e ** x, elementwise."""
@@ -982,7 +932,7 @@ class Tensor(TensorMethods):
         """
         if approximate not in ("none", "tanh"):
             raise InvalidParameterError(f"approximate must be 'none' or 'tanh', got {approximate!r}")
-        return self._float_unary(_ops.Gelu, approximate=approximate)
+        return _ops.Gelu.apply(self._floating(), approximate=approximate)
 
     def abs(self) -> Tensor:
         """|x|; the gradient at 0 is 0."""
@@ -1039,7 +989,7 @@ class Tensor(TensorMethods):
             raise TypeError(f"masked_fill: mask must be a bool tensor, got {m.dtype}")
         v = _fill_scalar(value, self.dtype, "masked_fill: value")
         try:  # the result keeps x's dtype, as in PyTorch (an int tensor filled with 1.5 holds 1)
-            return where(Tensor._wrap(m), Tensor._wrap(_ops._quiet(np.asarray, v, self.dtype)), self)
+            return where(from_numpy(m), from_numpy(quiet(np.asarray, v, self.dtype)), self)
         except ShapeError:
             raise ShapeError(
                 f"masked_fill: mask of shape {m.shape} cannot be broadcast with the tensor's "
@@ -1057,8 +1007,8 @@ class Tensor(TensorMethods):
         """
         if dtype is not None:
             return self.astype(dtype).sum(dim, keepdim)
-        t = self if self.dtype.kind == "f" else Tensor._wrap(self._array.astype(int64))
-        return _ops.Sum.apply(t, dims=_norm_dims(dim, self.ndim), keepdim=keepdim)
+        t = self if self.dtype.kind == "f" else from_numpy(self._array.astype(int64))
+        return _ops.Sum.apply(t, dims=norm_dims(dim, self.ndim), keepdim=keepdim)
 
     def _count(self, dims: tuple[int, ...] | None) -> int:
         if dims is None:
@@ -1077,7 +1027,7 @@ class Tensor(TensorMethods):
             return self.astype(dtype).mean(dim, keepdim)
         if self.dtype.kind != "f":
             raise MinigradError(f"mean(): input dtype must be floating point, got {self.dtype}")
-        return _ops.Mean.apply(self, dims=_norm_dims(dim, self.ndim), keepdim=keepdim)
+        return _ops.Mean.apply(self, dims=norm_dims(dim, self.ndim), keepdim=keepdim)
 
     @dim_aliases
     def var(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False,
@@ -1104,7 +1054,7 @@ class Tensor(TensorMethods):
             dim, unbiased = None, builtins.bool(dim)
         if unbiased is not None:
             correction = 1 if unbiased else 0
-        dims = _norm_dims(dim, self.ndim)
+        dims = norm_dims(dim, self.ndim)
         count = self._count(dims)
         if count - correction <= 0:
             warnings.warn(
@@ -1124,11 +1074,11 @@ class Tensor(TensorMethods):
         """
         dims, correction = self._var_args("std", dim, correction, unbiased)
         v = _ops.Var.apply(self, dims=dims, keepdim=keepdim, correction=correction)
-        zero = Tensor._wrap(v._array == 0)
+        zero = from_numpy(v._array == 0)
         return where(zero, 0.0, where(zero, 1.0, v).sqrt())
 
     def _extreme(self, op: type[Function], dim: int | Sequence[int] | None, keepdim: builtins.bool) -> Tensor:
-        dims = _norm_dims(dim, self.ndim)
+        dims = norm_dims(dim, self.ndim)
         first = isinstance(dim, (int, np.integer))
         return op.apply(self, dims=dims, keepdim=keepdim, first=first)
 
@@ -1166,27 +1116,27 @@ class Tensor(TensorMethods):
     @dim_aliases
     def amax(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Max over ``dim`` with the gradient shared evenly among ties."""
-        dims = _norm_dims(dim, self.ndim)  # explicit dims: amax's NaN gradient differs from max()'s
+        dims = norm_dims(dim, self.ndim)  # explicit dims: amax's NaN gradient differs from max()'s
         return _ops.Max.apply(self, dims=tuple(range(self.ndim)) if dims is None else dims, keepdim=keepdim,
                               first=False)
 
     @dim_aliases
     def amin(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Min over ``dim`` with the gradient shared evenly among ties."""
-        dims = _norm_dims(dim, self.ndim)
+        dims = norm_dims(dim, self.ndim)
         return _ops.Min.apply(self, dims=tuple(range(self.ndim)) if dims is None else dims, keepdim=keepdim,
                               first=False)
 
     def _arg(self, fn: Callable[..., Array], dim: int | None, keepdim: builtins.bool) -> Tensor:
-        if self._array.size == 0 and (dim is None or self.shape[_norm_dim(dim, self.ndim)] == 0):
+        if self._array.size == 0 and (dim is None or self.shape[norm_dim(dim, self.ndim)] == 0):
             raise DimensionError(f"{fn.__name__}() over an empty dim of a tensor of shape {self.shape}")
         if dim is None:
             out = np.asarray(fn(self._array))
-            return Tensor._wrap(out.reshape((1,) * self.ndim) if keepdim else out.astype(int64))
-        d = _norm_dim(dim, self.ndim)
+            return from_numpy(out.reshape((1,) * self.ndim) if keepdim else out.astype(int64))
+        d = norm_dim(dim, self.ndim)
         if self.ndim == 0:
-            return Tensor._wrap(np.asarray(0, dtype=int64))
-        return Tensor._wrap(np.asarray(fn(self._array, axis=d, keepdims=keepdim)).astype(int64))
+            return from_numpy(np.asarray(0, dtype=int64))
+        return from_numpy(np.asarray(fn(self._array, axis=d, keepdims=keepdim)).astype(int64))
 
     @dim_aliases
     def argmax(self, dim: int | None = None, keepdim: builtins.bool = False) -> Tensor:
@@ -1206,28 +1156,28 @@ class Tensor(TensorMethods):
         """
         if isinstance(dim, (tuple, list)) and not dim:
             raise DimensionError("logsumexp: dim must name at least one dim, got ()")
-        dims = _norm_dims(dim, self.ndim)
+        dims = norm_dims(dim, self.ndim)
         m = np.max(self._array, axis=dims, keepdims=True) if self._array.size else np.zeros(())
         m = np.where(np.isfinite(m), m, 0).astype(self.dtype)
-        shift = Tensor._wrap(m)
+        shift = from_numpy(m)
         out = (self - shift).exp().sum(dims, keepdim=True).log() + shift
-        return out if keepdim else out.reshape(_reduced_shape(self.shape, dims))
+        return out if keepdim else out.reshape(reduced_shape(self.shape, dims))
 
     @dim_aliases
     def softmax(self, dim: int) -> Tensor:
         """exp(x) / sum(exp(x)) along ``dim``, computed stably."""
         if self.ndim == 0:
-            _norm_dim(dim, 0)  # only 0 and -1 name the dim of a 0-d tensor
+            norm_dim(dim, 0)  # only 0 and -1 name the dim of a 0-d tensor
             return self.reshape(1).softmax(0).reshape(())
-        return self._float_unary(_ops.Softmax, dim=_norm_dim(dim, self.ndim))
+        return _ops.Softmax.apply(self._floating(), dim=norm_dim(dim, self.ndim))
 
     @dim_aliases
     def log_softmax(self, dim: int) -> Tensor:
         """x - logsumexp(x) along ``dim``, computed stably."""
         if self.ndim == 0:
-            _norm_dim(dim, 0)
+            norm_dim(dim, 0)
             return self.reshape(1).log_softmax(0).reshape(())
-        return self._float_unary(_ops.LogSoftmax, dim=_norm_dim(dim, self.ndim))
+        return _ops.LogSoftmax.apply(self._floating(), dim=norm_dim(dim, self.ndim))
 
     # ------------------------------------------------------------ shape
 
@@ -1237,20 +1187,20 @@ class Tensor(TensorMethods):
         Raises:
             ShapeError: the element counts differ.
         """
-        target = _shape_arg(shape)
+        target = shape_arg(shape)
         if target == self.shape:
             return self
-        return _ops.Reshape.apply(self, shape=_infer_shape(target, self._array.size, self.shape))
+        return self._view(_ops.Reshape.apply(self, shape=infer_reshape(target, self._array.size, self.shape)))
 
     view = reshape
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Merge dims ``start_dim..end_dim`` into one."""
         if self.ndim == 0:
-            _norm_dim(start_dim, 0)
-            _norm_dim(end_dim, 0)
+            norm_dim(start_dim, 0)
+            norm_dim(end_dim, 0)
             return self.reshape(1)
-        s, e = _norm_dim(start_dim, self.ndim), _norm_dim(end_dim, self.ndim)
+        s, e = norm_dim(start_dim, self.ndim), norm_dim(end_dim, self.ndim)
         if s > e:
             raise DimensionError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
         shape = (*self.shape[:s], math.prod(self.shape[s:e + 1]), *self.shape[e + 1:])
@@ -1262,29 +1212,29 @@ class Tensor(TensorMethods):
         Raises:
             ShapeError: ``dims`` is not a permutation of range(ndim).
         """
-        order = _shape_arg(dims)
+        order = shape_arg(dims)
         if len(order) != self.ndim:
             raise ShapeError(f"permute: got {len(order)} dims {order} for a tensor of shape {self.shape}")
-        norm = tuple(_norm_dim(d, self.ndim) for d in order)
+        norm = tuple(norm_dim(d, self.ndim) for d in order)
         if sorted(norm) != list(range(self.ndim)):
             raise ShapeError(f"permute: {order} is not a permutation of the dims of {self.shape}")
-        return _ops.Permute.apply(self, dims=norm)
+        return self._view(_ops.Permute.apply(self, dims=norm))
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         """Swap two dims."""
         order = list(range(self.ndim))
-        a, b = _norm_dim(dim0, self.ndim), _norm_dim(dim1, self.ndim)
+        a, b = norm_dim(dim0, self.ndim), norm_dim(dim1, self.ndim)
         if self.ndim < 2 or a == b:
             return self
         order[a], order[b] = order[b], order[a]
-        return _ops.Permute.apply(self, dims=tuple(order))
+        return self._view(_ops.Permute.apply(self, dims=tuple(order)))
 
     @property
     def T(self) -> Tensor:  # noqa: N802 - PyTorch's name
         """All dims reversed."""
         if self.ndim < 2:
             return self
-        return _ops.Permute.apply(self, dims=tuple(range(self.ndim))[::-1])
+        return self._view(_ops.Permute.apply(self, dims=tuple(range(self.ndim))[::-1]))
 
     @property
     def mT(self) -> Tensor:  # noqa: N802 - PyTorch's name
@@ -1296,7 +1246,7 @@ class Tensor(TensorMethods):
     @dim_aliases
     def unsqueeze(self, dim: int) -> Tensor:
         """Insert a size-1 dim at ``dim`` (in range [-ndim-1, ndim])."""
-        d = _norm_dim(dim, self.ndim + 1)
+        d = norm_dim(dim, self.ndim + 1)
         return self.reshape((*self.shape[:d], 1, *self.shape[d:]))
 
     @dim_aliases
@@ -1305,7 +1255,7 @@ class Tensor(TensorMethods):
         if dim is None:
             dims = {i for i, s in enumerate(self.shape) if s == 1}
         else:
-            dims = {i for i in (_norm_dims(dim, self.ndim) or ()) if self.shape[i] == 1}
+            dims = {i for i in (norm_dims(dim, self.ndim) or ()) if self.shape[i] == 1}
         return self.reshape(tuple(s for i, s in enumerate(self.shape) if i not in dims))
 
     def expand(self, *shape: Any) -> Tensor:
@@ -1314,7 +1264,7 @@ class Tensor(TensorMethods):
         Raises:
             ShapeError: the shapes are not broadcast-compatible.
         """
-        target = list(_shape_arg(shape))
+        target = list(shape_arg(shape))
         lead = len(target) - self.ndim
         if lead < 0 or any(s < 0 for s in target[:lead]):  # -1 only keeps an existing dim
             raise ShapeError(f"expand: cannot expand shape {self.shape} to {tuple(target)}")
@@ -1325,7 +1275,7 @@ class Tensor(TensorMethods):
                 raise ShapeError(f"expand: cannot expand shape {self.shape} to {tuple(target)}")
         if tuple(target) == self.shape:
             return self
-        return _ops.Expand.apply(self, shape=tuple(target))
+        return self._view(_ops.Expand.apply(self, shape=tuple(target)))
 
     def expand_as(self, other: Tensor) -> Tensor:
         """Broadcast to ``other.shape``."""
@@ -1337,7 +1287,7 @@ class Tensor(TensorMethods):
             out = self
             for step in _index_steps(idx):
                 out = _ops.GetItem.apply(out, index=step)
-            return out
+            return self._view(out)
         except IndexError as e:
             raise DimensionError(f"index {index!r} is out of range for shape {self.shape}: {e}") from None
 
@@ -1350,13 +1300,11 @@ class Tensor(TensorMethods):
             MinigradError: listed sizes are negative or do not add up to the dim.
         """
         if not isinstance(split_size, (int, np.integer)):
-            from minigrad.shape_ops import split
-
-            return split(self, split_size, dim)
+            return _methods.shape_ops.split(self, split_size, dim)
         _check_int("split", "split_size", split_size)
         if split_size <= 0:
             raise InvalidParameterError(f"split: split_size must be a positive int, got {split_size!r}")
-        d = _norm_dim(dim, self.ndim)
+        d = norm_dim(dim, self.ndim)
         lead = (slice(None),) * d
         if self.shape[d] == 0:  # PyTorch: one empty piece
             return (self[(slice(None),) * (d + 1)],)
@@ -1372,7 +1320,7 @@ class Tensor(TensorMethods):
         _check_int("chunk", "chunks", chunks)
         if chunks <= 0:
             raise InvalidParameterError(f"chunk: chunks must be a positive int, got {chunks!r}")
-        d = _norm_dim(dim, self.ndim)
+        d = norm_dim(dim, self.ndim)
         if self.shape[d] == 0:  # PyTorch: ``chunks`` empty pieces
             return tuple(self[(slice(None),) * (d + 1)] for _ in range(chunks))
         return self.split(max(1, -(-self.shape[d] // chunks)), d)
@@ -1384,13 +1332,6 @@ class Tensor(TensorMethods):
     def dot(self, other: Tensor) -> Tensor:
         """Inner product of two 1-D tensors."""
         return matmul(self, other)
-
-    # ------------------------------------------------------------ windows
-    # (the other scans and selections are TensorMethods over reductions/indexing/selection)
-
-    def unfold(self, dimension: int, size: int, step: int) -> Tensor:
-        """Slices of length ``size``, ``step`` apart; see :func:`minigrad.selection.unfold`."""
-        return _selection.unfold(self, dimension, size, step)
 
 
 class _HookHandle:
@@ -1422,43 +1363,21 @@ def _clamp_tensors(x: Tensor, lo: Any, hi: Any) -> Tensor:
     nan_mask = np.broadcast_to(np.logical_or.reduce(np.broadcast_arrays(*nan_bound)) if nan_bound
                                else np.zeros((), dtype=bool), shape)
     # PyTorch's gradients come from comparisons, false with a nan: x then gets none
-    out = where(Tensor._wrap(nan_mask), x.detach(), x) if nan_mask.any() else x
+    out = where(from_numpy(nan_mask), x.detach(), x) if nan_mask.any() else x
     if lo_a is not None:
         take_lo = a < lo_a if hi_a is None else (a < lo_a) & (lo_a < hi_a)
-        out = where(Tensor._wrap(np.asarray(take_lo)), lo, out)
+        out = where(from_numpy(np.asarray(take_lo)), lo, out)
         if hi_a is not None:  # x < lo == hi: the bound, with no gradient to anyone (PyTorch's rule)
             stuck = (a < lo_a) & (lo_a == hi_a)
             if stuck.any():
-                out = where(Tensor._wrap(np.asarray(stuck)), lo.detach() if isinstance(lo,
+                out = where(from_numpy(np.asarray(stuck)), lo.detach() if isinstance(lo,
                             Tensor) else lo, out)
     if hi_a is not None:
         take_hi = a > hi_a if lo_a is None else (a > hi_a) | (hi_a < lo_a)
-        out = where(Tensor._wrap(np.asarray(take_hi)), hi, out)
+        out = where(from_numpy(np.asarray(take_hi)), hi, out)
     if nan_mask.any():  # the value is nan; the gradient stays with what the comparisons chose
-        out = out + Tensor._wrap(np.where(nan_mask, np.nan, 0).astype(out.dtype))
+        out = out + from_numpy(np.where(nan_mask, np.nan, 0).astype(out.dtype))
     return out
-
-
-def _reduced_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[int, ...]:
-    if dims is None:
-        return ()
-    return tuple(s for i, s in enumerate(shape) if i not in dims)
-
-
-def _infer_shape(target: tuple[int, ...], size: int, source: tuple[int, ...]) -> tuple[int, ...]:
-    unknown = [i for i, s in enumerate(target) if s == -1]
-    if len(unknown) > 1 or any(s < -1 for s in target):
-        raise ShapeError(f"reshape: invalid target shape {target} for a tensor of shape {source}")
-    known = math.prod(s for s in target if s != -1)
-    if unknown:
-        if known == 0 or size % known:
-            raise ShapeError(
-                f"reshape: shape {target} is invalid for input of shape {source} ({size} elements)"
-            )
-        target = tuple(size // known if s == -1 else s for s in target)
-    elif known != size:
-        raise ShapeError(f"reshape: shape {target} is invalid for input of shape {source} ({size} elements)")
-    return target
 
 
 def _index(index: Any, shape: tuple[int, ...]) -> Any:
@@ -1521,8 +1440,7 @@ def _assign_in_steps(a: Array, steps: tuple[tuple[Any, ...], ...], value: Any) -
 
 def _put_in_steps(t: Tensor, steps: tuple[tuple[Any, ...], ...], value: Tensor) -> Tensor:
     """t with t[steps] = value (a two-step PyTorch index), through the element numbers it selects."""
-    from minigrad.indexing import put
-
+    put = _methods.indexing.put
     numbers = np.arange(t._array.size).reshape(t.shape)
     for step in steps:
         numbers = numbers[step]
@@ -1582,8 +1500,58 @@ def from_numpy(array: Array) -> Tensor:
     """A Tensor that shares ``array``'s memory (no copy), as ``torch.from_numpy``.
 
     Writes through either one are seen by the other. The array's dtype is kept.
+    A numpy scalar becomes a 0-d tensor (holding a copy: a scalar has no memory to share).
+
+    Raises:
+        TypeError: ``array`` is not a numpy array.
     """
-    return Tensor._wrap(array)
+    if type(array) is not np.ndarray and not isinstance(array, np.ndarray):
+        if not isinstance(array, np.generic):
+            raise TypeError(f"from_numpy: expected a numpy array, got {type(array).__name__}")
+        array = np.asarray(array)
+    # The no-copy, no-check path of every tensor minigrad makes outside an op
+    # (Function.apply inlines the same slots for op results).
+    t = _new(Tensor)
+    t._array = array
+    t.grad = None
+    t.requires_grad = False
+    t._ctx = None
+    t._hooks = None
+    t._retains_grad = False
+    t._version = 0
+    if _inference.threads and _mode.inference:
+        t._inference = INFERENCE
+    return t
+
+
+def reset_grads(tensors: Iterable[Tensor], set_to_none: bool = True) -> None:
+    """Reset the ``.grad`` of each tensor: ``Module.zero_grad`` and ``Optimizer.zero_grad``.
+
+    ``set_to_none=True`` (PyTorch's default) drops it; False zeros it in
+    place (a version bump), after detaching a gradient built with
+    ``create_graph`` from its graph.
+    """
+    for t in tensors:
+        g = t.grad
+        if g is None:
+            continue
+        if set_to_none:
+            t.grad = None
+            continue
+        if g.grad_fn is not None:
+            g = t.grad = g.detach()
+        g.requires_grad_(False)
+        g.zero_()
+
+
+def made_in_inference(array: Array, inputs: tuple[Tensor, ...]) -> int:
+    """``Tensor._inference`` of an op result holding ``array``, computed inside inference_mode.
+
+    An inference tensor, unless it is a view of a normal input (``x.reshape``,
+    ``x[1:]``, ``x.T`` of a normal x stay normal, as in PyTorch).
+    """
+    owner = memory_owner(array)
+    return 0 if any(owner == memory_owner(t._array) and not t.is_inference() for t in inputs) else INFERENCE
 
 
 def as_tensor(data: Any, dtype: DTypeLike = None, device: DeviceLike = None) -> Tensor:
@@ -1596,8 +1564,8 @@ def as_tensor(data: Any, dtype: DTypeLike = None, device: DeviceLike = None) -> 
     check_device(device)
     if isinstance(data, Tensor):
         return data if dtype is None else data.astype(dtype)
-    same = dtype is None or (isinstance(data, np.ndarray) and _resolve_dtype(dtype) == data.dtype)
-    if isinstance(data, np.ndarray) and data.dtype in _dtypes.DTYPES and same:
+    same = dtype is None or (isinstance(data, np.ndarray) and resolve_dtype(dtype) == data.dtype)
+    if isinstance(data, np.ndarray) and data.dtype in DTYPES and same:
         return from_numpy(data)
     return Tensor(data, dtype=dtype)
 
@@ -1667,9 +1635,8 @@ def where(condition: Tensor | Array, input: Any = None, other: Any = None) -> An
     condition alone, ``nonzero(condition, as_tuple=True)``.
     """
     if input is None and other is None:
-        from minigrad.indexing import nonzero
-
-        return nonzero(condition if isinstance(condition, Tensor) else Tensor(condition), as_tuple=True)
+        cond_t = condition if isinstance(condition, Tensor) else Tensor(condition)
+        return _methods.indexing.nonzero(cond_t, as_tuple=True)
     cond = condition._array if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != bool_:
         raise TypeError(f"where: condition must be a bool tensor, got {cond.dtype}")
@@ -1708,7 +1675,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     ref = ts[0]
     if ref.ndim == 0:
         raise ShapeError("cat: zero-dimensional tensor (at position 0) cannot be concatenated; use stack")
-    d = _norm_dim(dim, ref.ndim)
+    d = norm_dim(dim, ref.ndim)
     for i, t in enumerate(ts):
         if t.ndim != ref.ndim or t.shape[:d] + t.shape[d + 1 :] != ref.shape[:d] + ref.shape[d + 1 :]:
             raise ShapeError(
@@ -1717,7 +1684,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
             )
     dt = ref.dtype
     for t in ts[1:]:
-        dt = _promote(Tensor._wrap(np.empty(0, dt)), t)[0].dtype
+        dt = _promote(from_numpy(np.empty(0, dt)), t)[0].dtype
     ts = [t if t.dtype == dt else t.astype(dt) for t in ts]
     return _ops.Cat.apply(*ts, dim=d)
 
@@ -1737,8 +1704,43 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     for i, t in enumerate(ts):
         if t.shape != ts[0].shape:
             raise ShapeError(f"stack: tensor {i} has shape {t.shape}, but tensor 0 has shape {ts[0].shape}")
-    d = _norm_dim(dim, ts[0].ndim + 1)
+    d = norm_dim(dim, ts[0].ndim + 1)
     return cat([t.unsqueeze(d) for t in ts], d)
+
+
+def result_type(tensor1: Any, tensor2: Any) -> np.dtype[Any]:
+    """The dtype of ``tensor1 op tensor2`` under PyTorch's promotion (``torch.result_type``).
+
+    Categories bool < integer < float; a 0-d tensor loses to a dimensioned one
+    within a category; a Python number never widens a tensor (2.5 with int8 is
+    the default float dtype).
+    """
+    if not isinstance(tensor1, Tensor) and not isinstance(tensor2, Tensor):
+        kinds = {type(v) for v in (tensor1, tensor2)}
+        if float in kinds:
+            return get_default_dtype()
+        return int64 if int in kinds else bool_
+    a = tensor1 if isinstance(tensor1, Tensor) else _lift(tensor1, tensor2)
+    b = tensor2 if isinstance(tensor2, Tensor) else _lift(tensor2, a)
+    if a.dtype == b.dtype:
+        return a.dtype
+    return _promote(a, b)[0].dtype
+
+
+def is_tensor(obj: Any) -> bool:
+    """True if ``obj`` is a minigrad Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input: Any) -> int:  # noqa: A002 - PyTorch's argument name
+    """The number of elements of a tensor, as ``torch.numel``.
+
+    Raises:
+        TypeError: ``input`` is not a Tensor.
+    """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"numel(): argument 'input' must be Tensor, not {type(input).__name__}")
+    return input.numel()
 
 
 def _check_tensors(fn: str, ts: list[Any]) -> None:
@@ -1747,8 +1749,6 @@ def _check_tensors(fn: str, ts: list[Any]) -> None:
             raise TypeError(f"{fn}: expected a sequence of Tensors, but element {i} is a {type(t).__name__}")
 
 
-from minigrad import _tensor_methods as _methods  # noqa: E402
 from minigrad import ops as _ops  # noqa: E402  (ops builds on Tensor; imported last)
-from minigrad import selection as _selection  # noqa: E402  (built on Tensor and ops)
 
-_methods.bind()  # the function modules behind TensorMethods import Tensor: bound now that it exists
+_methods.provide(sys.modules[__name__])  # what TensorMethods call: from_numpy, where, Tensor

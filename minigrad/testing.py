@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from minigrad._kernels import quiet
 from minigrad.tensor import Array, Tensor
 
 __all__ = ["assert_close"]
@@ -90,11 +91,14 @@ def _isclose(a: Array, e: Array, rtol: float, atol: float, equal_nan: bool) -> A
         a, e = a.astype(np.int64), e.astype(np.int64)
         if rtol == 0 and atol == 0:
             return np.asarray(a == e)
-    with np.errstate(all="ignore"):
-        close = np.asarray(np.abs(a - e) <= atol + rtol * np.abs(e)) & np.isfinite(a) & np.isfinite(e)
-        close |= np.asarray(a == e)
-        if equal_nan:
-            close |= np.isnan(a) & np.isnan(e)
+    return quiet(_close_mask, a, e, rtol, atol, equal_nan)  # inf - inf is nan, silently
+
+
+def _close_mask(a: Array, e: Array, rtol: float, atol: float, equal_nan: bool) -> Array:
+    close = np.asarray(np.abs(a - e) <= atol + rtol * np.abs(e)) & np.isfinite(a) & np.isfinite(e)
+    close |= np.asarray(a == e)
+    if equal_nan:
+        close |= np.isnan(a) & np.isnan(e)
     return close
 
 
@@ -105,15 +109,7 @@ def _tensor_message(a: Array, e: Array, matches: Array, rtol: float, atol: float
     af, ef, mf = a.reshape(-1), e.reshape(-1), matches.reshape(-1)
     if af.dtype.kind not in "fc":  # as PyTorch: integer differences in int64, ratios in float32
         af, ef = af.astype(np.int64), ef.astype(np.int64)
-    with np.errstate(all="ignore"):
-        abs_diff = np.abs(af - ef)  # in the compared dtype, so the printed numbers are PyTorch's
-        abs_diff[mf] = 0
-        rel_diff = abs_diff / np.abs(ef)
-        if af.dtype.kind not in "fc":
-            rel_diff = rel_diff.astype(np.float32)
-        rel_diff[mf] = 0
-        # The worst element exceeds its own tolerance atol + rtol * |expected| by most (NaN counts as inf).
-        excess = abs_diff.astype(np.float64) / (atol + rtol * np.abs(ef).astype(np.float64))
+    abs_diff, rel_diff, excess = quiet(_differences, af, ef, mf, rtol, atol)  # x / 0 is inf, silently
     excess[np.isnan(excess)] = np.inf
     excess[mf] = -1
 
@@ -128,6 +124,19 @@ def _tensor_message(a: Array, e: Array, matches: Array, rtol: float, atol: float
         _diff_line("relative", rel_diff[i_rel].item(), index(i_rel), rtol, exact),
         f"Worst element: index {index(worst)}, actual {af[worst].item()!r} vs expected {ef[worst].item()!r}",
     ])
+
+
+def _differences(af: Array, ef: Array, mf: Array, rtol: float, atol: float) -> tuple[Array, Array, Array]:
+    """Absolute and relative differences (0 where ``mf`` matched); each element's excess over its bound."""
+    abs_diff = np.abs(af - ef)  # in the compared dtype, so the printed numbers are PyTorch's
+    abs_diff[mf] = 0
+    rel_diff = abs_diff / np.abs(ef)
+    if af.dtype.kind not in "fc":
+        rel_diff = rel_diff.astype(np.float32)
+    rel_diff[mf] = 0
+    # The worst element exceeds its own tolerance atol + rtol * |expected| by most (NaN counts as inf).
+    excess = abs_diff.astype(np.float64) / (atol + rtol * np.abs(ef).astype(np.float64))
+    return abs_diff, rel_diff, excess
 
 
 def _as_array(value: Any) -> Array | None:

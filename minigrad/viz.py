@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import numpy as np
 
 from minigrad import _graph_layout, _module_calls
+from minigrad._kernels import quiet
 from minigrad.errors import InvalidParameterError, MinigradError
 
 if TYPE_CHECKING:
@@ -103,9 +104,8 @@ def _stats(arr: np.ndarray[Any, Any], prefix: str = "") -> list[str]:
     if arr.size == 0 or arr.dtype.kind not in "iuf":
         return []
     a = arr.astype(np.float64)
-    with np.errstate(all="ignore"):
-        std = f" std {a.std():.4g}" if a.size > 1 else ""
-        return [f"{prefix}mean {a.mean():.4g}{std}", f"{prefix}min {a.min():.4g} max {a.max():.4g}"]
+    std = f" std {quiet(a.std):.4g}" if a.size > 1 else ""  # inf - inf in the std is nan, silently
+    return [f"{prefix}mean {quiet(a.mean):.4g}{std}", f"{prefix}min {a.min():.4g} max {a.max():.4g}"]
 
 
 def _leaf_name(t: Tensor, names: dict[int, str]) -> str:

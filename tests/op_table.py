@@ -531,11 +531,11 @@ def _pair(first: Any, second: Any) -> Any:
 
 def _var_centered(a: Any, dim: Any, keepdim: bool, correction: int) -> Any:
     from minigrad.ops import Var
-    from minigrad.tensor import _norm_dims
+    from minigrad.shapes import norm_dims
 
     if a.dtype.kind != "f":
         return a.var()  # refused, as every variance of integers is (the internal path is for floats)
-    return Var.apply(a, dims=_norm_dims(dim, a.ndim), keepdim=keepdim, correction=correction, centered=True)
+    return Var.apply(a, dims=norm_dims(dim, a.ndim), keepdim=keepdim, correction=correction, centered=True)
 
 
 def _second_moment_torch(a: Any, dim: Any, keepdim: bool, correction: int) -> Any:
@@ -1026,6 +1026,7 @@ NOT_OPS = frozenset({
     "add_", "all", "any", "astype", "backward", "bool", "clamp_", "copy_", "data", "detach", "dim", "div_",
     "double", "dtype", "fill_", "mul_", "sub_",
     "float", "grad", "grad_fn", "is_leaf", "isfinite", "isnan", "item", "long", "ndim", "numel", "numpy",
+    "is_inference",  # grad mode: tested in tests/parity/test_grad_mode_parity.py
     "register_hook", "requires_grad", "requires_grad_", "retain_grad", "shape", "size", "to", "tolist",
     "zero_", "cpu", "cuda", "device", "is_cuda",  # devices: tested in test_device.py
     "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__invert__", "__and__", "__or__",
@@ -1052,6 +1053,7 @@ MODULE_NOT_OPS = frozenset({
     "compile",  # wraps a step or a module, not an op on values: tests/test_compile.py
     "set_float32_matmul_precision", "get_float32_matmul_precision", "set_num_interop_threads",
     "get_num_interop_threads",
+    "is_inference_mode_enabled",  # grad mode: tests/parity/test_grad_mode_parity.py
 })  # fmt: skip
 
 #: The operators API.md promises, which must each have a row.

@@ -454,20 +454,17 @@ def test_joined_gradients_summed_in_place_stay_correct() -> None:
     np.testing.assert_array_equal(x.grad.numpy(), np.full(4, 2 * (3 + 4 + 2 * 1.5)))
 
 
-def test_in_place_gradient_sum_only_when_exclusive() -> None:
-    from minigrad.autograd import _add_into
-
-    def join(grads: dict[int, mg.Tensor]) -> bool:
-        prev = grads.get(1)
-        assert prev is not None
-        return _add_into(prev, mg.Tensor._wrap(np.ones(3)), False) is prev
-
-    assert join({1: mg.Tensor._wrap(np.ones(3))})  # the engine's own temporary
-    shared = mg.Tensor._wrap(np.ones(3))
-    assert not join({1: shared, 2: shared})  # handed to two tensors
-    array = np.ones(3)
-    assert not join({1: mg.Tensor._wrap(array)})  # its array is held elsewhere
-    assert array.tolist() == [1.0, 1.0, 1.0]
-    fresh = {1: mg.Tensor._wrap(np.ones(3))}
-    prev = fresh[1]
-    assert _add_into(prev, mg.Tensor._wrap(np.ones(3)), True) is not prev  # create_graph
+def test_in_place_gradient_sums_only_into_the_engines_own_sums() -> None:
+    # u receives the caller's gradient object three times (u + u + u): the first
+    # contribution is the caller's and must stay untouched; the engine may add
+    # the third into the sum it made of the first two.
+    x = mg.tensor(np.arange(1.0, 4.0), dtype=mg.float64, requires_grad=True)
+    u = x * 2
+    u.retain_grad()
+    g = mg.tensor([1.0, 10.0, 100.0], dtype=mg.float64)
+    (u + u + u).backward(g)
+    assert g.numpy().tolist() == [1.0, 10.0, 100.0]
+    assert u.grad is not None and x.grad is not None
+    assert u.grad.numpy().tolist() == [3.0, 30.0, 300.0]
+    assert x.grad.numpy().tolist() == [6.0, 60.0, 600.0]
+    assert not np.shares_memory(u.grad.numpy(), g.numpy())

@@ -7,13 +7,14 @@ import threading
 import pytest
 
 import minigrad as mg
-from minigrad import _instrument, autograd, ops
+from minigrad import _instrument, ops
+from minigrad.autograd import engine
 from tests.tool_models import batch, mlp_with_batchnorm, transformer_block
 
 
 def originals() -> dict[tuple[str, str], object]:
     """Every function the instrumentation may swap, by owner and name."""
-    found: dict[tuple[str, str], object] = {("autograd", "_run_backward"): autograd._run_backward}
+    found: dict[tuple[str, str], object] = {("engine", "_run_backward"): engine._run_backward}
     todo = [ops.Function]
     while todo:
         cls = todo.pop()

@@ -25,12 +25,17 @@ BUDGETS: dict[str, int] = {
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
     # Pad, Cumsum, Gather/ScatterAdd): gradient formulas may live nowhere else
-    # (tests/test_architecture.py); their numpy kernels are in _special.py and _window_kernels.py
-    # +228 (1,890) with torch.linalg's eight primitives (Inv, Det with the SVD adjugate, LogAbsDet, Solve,
-    # Cholesky, QR, SVD, Eigh) and the packing of multi-result decompositions (surface2)
-    "minigrad/ops.py": 1920,
+    # (tests/test_architecture.py); their numpy kernels are in _kernels.py, _special.py and
+    # _window_kernels.py. 1,512 once issue 11 moved the kernels out and the error state into apply
+    # +207 (1,720) with torch.linalg's eight primitives (Inv, Det with the SVD adjugate, LogAbsDet, Solve,
+    # Cholesky, QR, SVD, Eigh) and the unpacking of multi-result decompositions (surface2)
+    "minigrad/ops.py": 1760,
+    # +50 (278) with the numpy.linalg calls behind the linalg primitives and their packing (surface2)
+    "minigrad/_kernels.py": 350,
+    "minigrad/grad_mode.py": 220,
     # 1,093 with autograd.Function (function.py, issue 12 item 6: ctx, needs_input_grad, once_differentiable)
     "minigrad/autograd": 1120,
+    "minigrad/autograd/engine.py": 350,  # issue 11: the engine reads like its algorithm
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -42,10 +47,11 @@ BUDGETS: dict[str, int] = {
     "minigrad/_compile": 2600,
     # 32,722: main's 27,500 (mg.compile, the var primitive, torch.amp, utils.tensorboard, issue 13's
     # window layers and primitives) and issue 12's op surface (~5,200 lines: pointwise, reductions,
-    # shape_ops, matrix_ops, indexing, sampling, grids, linalg, dtypes, _tensor_methods, size, settings)
-    # +1,670 (34,391) with surface2: margin losses, RReLU, gumbel_softmax, in-place F activations, pdist,
-    # ChannelShuffle, nn.Buffer (+590), the lazy layers (+450), torch.linalg's decompositions (+630)
-    "minigrad": 34700,
+    # shape_ops, matrix_ops, indexing, sampling, grids, linalg, dtypes, _tensor_methods, size, settings);
+    # +415 (33,137) with issue 11: inference_mode and inference tensors, the rule modules' docstrings;
+    # +1,680 (34,819) with surface2: margin losses, RReLU, gumbel_softmax, in-place F activations, pdist,
+    # ChannelShuffle, nn.Buffer (+590), the lazy layers (+470), torch.linalg's decompositions (+620)
+    "minigrad": 35100,
 }
 
 

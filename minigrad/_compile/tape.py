@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._kernels import quiet
 from minigrad.errors import MinigradError
-from minigrad.ops import _IGNORE, _errstate_reset, _errstate_set
 from minigrad.tensor import Tensor, from_numpy
 
 __all__ = ["GuardFailedError", "Miss", "Redo", "Slot", "Tape", "make_output"]
@@ -102,18 +102,15 @@ class Tape:
         """
         self.bind(arrays)
         undo = self._snapshot() if self.undo_arrays or self.undo_rngs or self.undo_grads else None
-        token = _errstate_set(_IGNORE)  # the traced kernels ran quiet or never warned: same values
         try:
-            for call in self.calls if calls is None else calls:
-                call()
+            # the traced kernels ran quiet or never warned: same values
+            quiet(_call_each, self.calls if calls is None else calls)
         except Miss as miss:
             if not miss.recoverable:
                 raise GuardFailedError(str(miss)) from None
             if undo is not None:
                 self._restore(undo)
             raise Redo(str(miss)) from None
-        finally:
-            _errstate_reset(token)
 
     def _snapshot(self) -> tuple[list[Any], list[Any], list[Any]]:
         slots = self.slots
@@ -156,3 +153,8 @@ def make_output(template: Any, args: list[Tensor], slots: list[Any]) -> Any:
         return {k: make_output(v, args, slots) for k, v in template[1].items()}
     items = [make_output(v, args, slots) for v in template[1]]
     return kind(*items) if hasattr(kind, "_fields") else kind(items)
+
+
+def _call_each(calls: list[Callable[[], Any]]) -> None:
+    for call in calls:
+        call()

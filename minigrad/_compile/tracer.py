@@ -34,7 +34,6 @@ from typing import Any
 
 import numpy as np
 
-import minigrad
 from minigrad._compile.traced import Traced
 
 __all__ = ["Op", "Reg", "Tracer", "Unreplayable", "location", "resolve"]
@@ -42,7 +41,7 @@ __all__ = ["Op", "Reg", "Tracer", "Unreplayable", "location", "resolve"]
 # The originals, captured before anything is patched.
 _asarray = np.asarray
 _view = np.ndarray.view
-_PKG = os.path.dirname(os.path.abspath(minigrad.__file__)) + os.sep
+_PKG = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep  # minigrad/
 _NUMPY = os.path.dirname(os.path.abspath(np.__file__)) + os.sep
 _THIS_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 # Tensor methods through which user code reads values: the read is charged to their caller.

@@ -30,8 +30,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from minigrad import ops
-from minigrad.autograd import no_grad
 from minigrad.errors import MinigradError
+from minigrad.grad_mode import _mode, no_grad
 from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable"]
@@ -110,7 +110,7 @@ class _CustomNode(ops.Function):
         grads = self.grads
         self.grads = [None] * len(grads)  # ready for another pass (retain_graph)
         if self.ctx.materialize_grads:  # zeros for outputs that got no gradient (None for non-tensors)
-            grads = [Tensor._wrap(np.zeros(meta[0], dtype=meta[1])) if gr is None and meta is not None else gr
+            grads = [from_numpy(np.zeros(meta[0], dtype=meta[1])) if gr is None and meta is not None else gr
                      for gr, meta in zip(grads, self.ctx._out_meta)]
         result = self.fn_cls.backward(self.ctx, *grads)
         result = result if isinstance(result, tuple) else (result,)
@@ -164,7 +164,7 @@ class _OutputNode(ops.Function):
         prev = self.custom.grads[self.index]
         self.custom.grads[self.index] = g if prev is None else prev + g
         anchor = self.parents[0]
-        return (Tensor._wrap(np.zeros((), dtype=anchor.dtype)),)
+        return (from_numpy(np.zeros((), dtype=anchor.dtype)),)
 
 
 class Function:
@@ -193,8 +193,6 @@ class Function:
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run forward; if grad mode is on and an input requires grad, record the function."""
-        from minigrad import autograd
-
         needs = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
         ctx = FunctionCtx(needs)
         separate = cls.setup_context is not Function.setup_context
@@ -202,7 +200,7 @@ class Function:
             output = cls.forward(*args, **kwargs) if separate else cls.forward(ctx, *args, **kwargs)
             if separate:
                 cls.setup_context(ctx, args, output)
-        if not (autograd.is_grad_enabled() and any(needs)):
+        if not (_mode.record and any(needs)):
             return output
         return _record(cls, ctx, args, output)
 

@@ -13,8 +13,9 @@ from typing import Any
 import numpy as np
 
 from minigrad.default_dtype import get_default_dtype
+from minigrad.dtypes import DTypeLike, resolve_dtype
 from minigrad.errors import InvalidParameterError
-from minigrad.tensor import DTypeLike, Tensor, _resolve_dtype
+from minigrad.tensor import Tensor
 
 
 def is_int(value: Any) -> bool:
@@ -143,7 +144,7 @@ def device(value: Any) -> None:
 
 def float_dtype(dtype: DTypeLike) -> np.dtype[Any]:
     """The parameters' dtype: the default dtype (float32 unless set) if None, else float32 or float64."""
-    dt = get_default_dtype() if dtype is None else _resolve_dtype(dtype)
+    dt = get_default_dtype() if dtype is None else resolve_dtype(dtype)
     if dt.kind != "f":
         raise InvalidParameterError(f"dtype must be a floating dtype (float32 or float64), got dtype={dt}")
     return dt

@@ -13,47 +13,21 @@ happens in the order the layers are first called.
 
 from __future__ import annotations
 
-from typing import Any, TypeGuard, cast
+from typing import Any
 
 import numpy as np
 
+from minigrad.dtypes import DTypeLike
 from minigrad.errors import MinigradError
 from minigrad.nn import _checks
+from minigrad.nn._uninitialized import Uninitialized, is_lazy
 from minigrad.nn.module import Module, Parameter
-from minigrad.size import Size
-from minigrad.tensor import DTypeLike, Tensor, from_numpy
+from minigrad.tensor import Tensor
 
 __all__ = ["LazyModuleMixin", "UninitializedBuffer", "UninitializedParameter", "is_lazy"]
 
 
-class _Uninitialized:
-    """What the two placeholders share: no shape until ``materialize``."""
-
-    __slots__ = ()
-    cls_to_become: type[Tensor]
-
-    def materialize(self, shape: tuple[int, ...], device: Any = None, dtype: DTypeLike = None) -> None:
-        """Give the placeholder uninitialized values of ``shape`` (its dtype unless ``dtype``) and turn it
-        into a ``cls_to_become`` (Parameter or Tensor) in place: references to it stay valid."""
-        t = cast(Tensor, self)
-        _checks.device(device)
-        dt = t.dtype if dtype is None else _checks.float_dtype(dtype)
-        t.data = from_numpy(np.empty(tuple(shape), dtype=dt))
-        object.__setattr__(self, "__class__", self.cls_to_become)
-
-    @property
-    def shape(self) -> Size:
-        """Raises: an uninitialized tensor has no shape yet (PyTorch's RuntimeError)."""
-        raise MinigradError(
-            "Can't access the shape of an uninitialized parameter or buffer. Call `forward` to initialize "
-            "the parameters before accessing their attributes."
-        )
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}>"
-
-
-class UninitializedParameter(_Uninitialized, Parameter):
+class UninitializedParameter(Uninitialized, Parameter):
     """A Parameter whose shape is not known yet; ``materialize(shape)`` makes it a regular Parameter.
 
     Args:
@@ -70,7 +44,7 @@ class UninitializedParameter(_Uninitialized, Parameter):
         super().__init__(np.empty(0, dtype=_checks.float_dtype(dtype)), requires_grad)
 
 
-class UninitializedBuffer(_Uninitialized, Tensor):
+class UninitializedBuffer(Uninitialized, Tensor):
     """A buffer whose shape is not known yet; ``materialize(shape)`` makes it a regular Tensor.
 
     Args:
@@ -85,11 +59,6 @@ class UninitializedBuffer(_Uninitialized, Tensor):
     def __init__(self, requires_grad: bool = False, device: Any = None, dtype: DTypeLike = None) -> None:
         _checks.device(device)
         super().__init__(np.empty(0, dtype=_checks.float_dtype(dtype)), requires_grad=requires_grad)
-
-
-def is_lazy(param: Any) -> TypeGuard[_Uninitialized]:
-    """True for an UninitializedParameter or UninitializedBuffer."""
-    return isinstance(param, _Uninitialized)
 
 
 class LazyModuleMixin(Module):

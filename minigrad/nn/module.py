@@ -18,9 +18,11 @@ import numpy as np
 from minigrad import _module_calls
 from minigrad.autograd import no_grad
 from minigrad.device import parse_to
+from minigrad.dtypes import resolve_dtype
 from minigrad.errors import InvalidParameterError, MinigradError
 from minigrad.nn import _checks
-from minigrad.tensor import Array, Tensor, TensorLike, _resolve_dtype, float32, float64, from_numpy
+from minigrad.nn._uninitialized import is_lazy
+from minigrad.tensor import Array, Tensor, TensorLike, float32, float64, from_numpy, reset_grads
 
 __all__ = ["Buffer", "IncompatibleKeys", "Module", "Parameter"]
 
@@ -371,17 +373,7 @@ class Module:
         """Reset every parameter's gradient, as PyTorch: drop it (``set_to_none=True``, the default), or
         zero it in place, first detaching one built with ``create_graph`` from its graph.
         """
-        for p in self.parameters():
-            g = p.grad
-            if g is None:
-                continue
-            if set_to_none:
-                p.grad = None
-                continue
-            if g.grad_fn is not None:
-                g = p.grad = g.detach()
-            g.requires_grad_(False)
-            g.zero_()
+        reset_grads(self.parameters(), set_to_none)
 
     def apply(self: M, fn: Callable[[Module], Any]) -> M:
         """Call ``fn`` on every child (recursively, children first) and then on self; returns self."""
@@ -408,7 +400,7 @@ class Module:
         dtype, _ = parse_to(args, kwargs, "Module.to")
         if dtype is None:
             return self
-        dt = _resolve_dtype(dtype)
+        dt = resolve_dtype(dtype)
         if dt.kind != "f":
             raise InvalidParameterError(f"Module.to only accepts floating dtypes, got dtype={dt}")
         for m in self.modules():
@@ -449,8 +441,6 @@ class Module:
         Keys are PyTorch's (``0.weight``, ``bn.running_var``, ``bn.num_batches_tracked``). A lazy
         layer's placeholder (``nn.UninitializedParameter``) is listed as itself, as in PyTorch.
         """
-        from minigrad.nn.lazy import is_lazy  # lazy.py builds on this module
-
         return OrderedDict((name, t if is_lazy(t) else t.numpy().copy())
                            for name, t in self._state_items(prefix))
 
@@ -481,8 +471,6 @@ class Module:
         unexpected = [k for k in state_dict if k not in own]
         values: dict[str, Array] = {}
         mismatched: list[str] = []
-        from minigrad.nn.lazy import is_lazy  # lazy.py builds on this module
-
         for key, dest in own.items():
             if key not in state_dict or is_lazy(state_dict[key]):
                 continue

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._kernels import quiet
 from minigrad.autograd import enable_grad, no_grad
 from minigrad.errors import InvalidParameterError
 from minigrad.nn._checks import nonnegative_int, positive_int
@@ -237,13 +238,13 @@ class LBFGS(Optimizer):
             x = p.numpy()
             piece = update[offset: offset + x.size].reshape(x.shape)
             add_(x, piece, float(step_size), self._scratch.get(x))
-            p._version += 1
+            p._write()
             offset += x.size
 
     def _set_params(self, values: list[Array]) -> None:
         for p, v in zip(self._params, values, strict=True):
             np.copyto(p.numpy(), v)
-            p._version += 1
+            p._write()
 
     @no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
@@ -258,8 +259,7 @@ class LBFGS(Optimizer):
         if closure is None:
             raise TypeError("LBFGS.step() needs a closure that re-evaluates the model and returns the loss")
         group = self.param_groups[0]
-        with np.errstate(all="ignore"):  # nan and inf propagate silently, as in PyTorch
-            return self._run(closure, group)
+        return quiet(self._run, closure, group)  # nan and inf propagate silently, as in PyTorch
 
     def _evaluate(self, closure: Callable[[], Any]) -> Any:
         with enable_grad():

@@ -24,9 +24,10 @@ from typing import Any, TypeAlias, Union
 
 import numpy as np
 
+from minigrad._kernels import quiet
 from minigrad.autograd import enable_grad, no_grad
 from minigrad.errors import InvalidParameterError, ShapeError
-from minigrad.tensor import Array, Tensor, from_numpy
+from minigrad.tensor import Array, Tensor, from_numpy, reset_grads
 
 __all__ = ["Optimizer", "ParamsT", "check_betas", "check_number", "required"]
 
@@ -275,17 +276,7 @@ class Optimizer:
         also makes the next ``step`` skip parameters that receive no gradient;
         False fills the existing gradients with zeros instead.
         """
-        for group in self.param_groups:
-            for p in group["params"]:
-                g = p.grad
-                if g is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                else:
-                    if g.grad_fn is not None:  # a gradient built with create_graph
-                        g = p.grad = g.detach()
-                    g.numpy().fill(0)
+        reset_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     @no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
@@ -297,9 +288,8 @@ class Optimizer:
         """
         self._opt_called = True
         loss = self._run_closure(closure)
-        with np.errstate(all="ignore"):  # nan and inf propagate silently, as in PyTorch
-            for group in self.param_groups:
-                self._update_group(group)
+        for group in self.param_groups:
+            quiet(self._update_group, group)  # nan and inf propagate silently, as in PyTorch
         return loss
 
     def _update_group(self, group: dict[str, Any]) -> None:
@@ -338,7 +328,7 @@ class Optimizer:
             if g is None:
                 continue
             yield p.numpy(), g, self.state[p]
-            p._version += 1  # runs after the caller's update: the array changed in place
+            p._write()  # runs after the caller's update: the array changed in place
 
     def _direction(self, x: Array, g: Array, maximize: bool, weight_decay: float) -> Array:
         """The gradient the update rule sees: ``-g`` if maximize, plus ``weight_decay * x``.

@@ -49,14 +49,14 @@ def _check_decay(decay: float) -> None:
 def _assign(target: Tensor, value: Tensor | np.ndarray[Any, Any]) -> None:
     """Write ``value`` into ``target``'s array in place (cast to its dtype, as ``copy_``)."""
     np.copyto(target.numpy(), value.numpy() if isinstance(value, Tensor) else value, casting="unsafe")
-    target._version += 1
+    target._write()
 
 
 def _lerp_all(targets: Sequence[Tensor], ends: Sequence[Tensor], weight: float) -> None:
     for t, e in zip(targets, ends, strict=True):
         arr = t.numpy()
         lerp_(arr, e.numpy(), weight, np.empty_like(arr))
-        t._version += 1
+        t._write()
 
 
 def get_ema_multi_avg_fn(decay: float = 0.999) -> MultiAvgFn:
@@ -203,7 +203,7 @@ class AveragedModel(Module):
             for mine, other in zip(self.module.buffers(), model.buffers(), strict=True):
                 _assign(mine, other)
         self.n_averaged.numpy()[...] += 1
-        self.n_averaged._version += 1
+        self.n_averaged._write()
 
 
 def _is_batch_norm(module: Module) -> bool:

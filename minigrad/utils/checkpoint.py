@@ -20,7 +20,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from minigrad.autograd import enable_grad, is_grad_enabled, no_grad
+from minigrad.autograd import enable_grad, grad, is_grad_enabled, no_grad
 from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.ops import Recompute
 from minigrad.random import default_generator
@@ -127,7 +127,7 @@ def checkpoint(function: Callable[..., Any], *args: Any, use_reentrant: bool | N
 
         return run
 
-    light = {id(t): Recompute.apply(*parents, value=t.numpy(), run=rerun(k))
+    light = {id(t): Recompute.apply(*parents, value=t.numpy(), run=rerun(k), grad=grad)
              for k, t in enumerate(results) if t.requires_grad}
     if isinstance(out, Tensor):
         return light.get(id(out), out)

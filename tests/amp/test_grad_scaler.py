@@ -145,3 +145,27 @@ def test_bad_factors_raise_assertion_error_as_torch() -> None:
         GradScaler("cpu", growth_factor=1.0)
     with pytest.raises(AssertionError, match="backoff factor"):
         GradScaler("cpu", backoff_factor=1.0)
+
+
+def test_float64_trajectory_is_exact() -> None:
+    # In float64 the scale and 1/scale are powers of two applied exactly, so the scaled run must
+    # equal PyTorch's to float64 rounding, not just to the float32 tolerance of the test above.
+    ours, theirs = _pair(5)
+    ours.double()
+    theirs.double()
+    opt_o = mg.optim.Adam(ours.parameters(), lr=0.05)
+    opt_t = torch.optim.Adam(theirs.parameters(), lr=0.05)
+    sc_o = GradScaler("cpu", init_scale=2.0**10, growth_interval=2)
+    sc_t = torch.amp.GradScaler("cpu", init_scale=2.0**10, growth_interval=2)
+    rng = np.random.default_rng(6)
+    for _ in range(10):
+        x, y = rng.standard_normal((16, 4)), rng.standard_normal((16, 1))
+        for model, opt, sc, lib in ((ours, opt_o, sc_o, mg), (theirs, opt_t, sc_t, torch)):
+            opt.zero_grad()
+            loss = ((model(lib.from_numpy(x)) - lib.from_numpy(y)) ** 2).mean()
+            sc.scale(loss).backward()
+            sc.step(opt)
+            sc.update()
+        assert sc_o.get_scale() == sc_t.get_scale()
+    for p, q in zip(ours.parameters(), theirs.parameters()):
+        np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-10, atol=1e-12)

@@ -92,20 +92,17 @@ SPECS: dict[str, list[Check]] = {
     # the hand-written part is exact; the DataLoader parts shuffle with the seed
     "nn_tutorial.py": [Check(r"scratch loss (\S+)", 1e-4), Check(r"scratch loss \S+ accuracy (\S+)", 1e-4),
                        Check(r"logistic valid loss (\S+)", 0.05), Check(r"cnn valid loss (\S+)", 0.5)],
-}
-
-# Programs that agree with PyTorch once what they use exists in minigrad; move
-# each into SPECS when it runs under the launcher. makemore waits for
-# torch.inference_mode (it agrees where that is stood in for).
-PENDING: dict[str, list[Check]] = {
     # fixed weights, split and batch order (numpy), whole-split evaluation: all six model types agree to
-    # float32 rounding, and so do the greedy samples. It waits for torch.inference_mode (the "core2"
-    # branch); with it, it agrees on the ops branch (whose roll always returns a new tensor, as PyTorch's)
+    # float32 rounding, and so do the greedy samples (its evaluation runs under torch.inference_mode)
     "makemore.py": [Check(r"model #params: (\d+)", 0), Check(r"step \d+ \| loss (\S+) \|", 1e-4),
                     Check(r"train loss: (\S+)", 1e-5), Check(r"test loss: (\S+)", 1e-5),
                     Check(r"reloaded best \| test loss (\S+)", 1e-5), Check(r"greedy sample: (\w+)", 0),
                     Check(r"event files: (\d+)", 0)],
 }
+
+# Programs that agree with PyTorch once what they use exists in minigrad; move
+# each into SPECS when it runs under the launcher.
+PENDING: dict[str, list[Check]] = {}
 
 
 def run(program: str, use_minigrad: bool) -> tuple[str, float]:

@@ -481,3 +481,27 @@ def test_a_step_saved_as_a_plain_number_loads_as_a_float32_counter() -> None:
     sd["state"][0]["step"] = -1
     with pytest.raises(mg.InvalidParameterError, match=r"step.*count"):
         other.load_state_dict(sd)
+
+
+@pytest.mark.parametrize("set_to_none", [True, False])
+def test_module_and_optimizer_zero_grad_share_one_semantics(set_to_none: bool) -> None:
+    """Module.zero_grad and Optimizer.zero_grad are one function (tensor.reset_grads), PyTorch's rule."""
+    seen = []
+    for reset in ("module", "optimizer"):
+        model = mg.nn.Linear(3, 2)
+        w, b = model.weight, model.bias
+        w.grad = mg.ones(2, 3, requires_grad=True)  # a gradient that itself requires grad
+        (g,) = mg.grad((b**3).sum(), [b], create_graph=True)
+        b.grad = g  # a gradient with history
+        held, version = w.grad, w.grad._version
+        if reset == "module":
+            model.zero_grad(set_to_none=set_to_none)
+        else:
+            optim.SGD(model.parameters(), lr=0.1).zero_grad(set_to_none=set_to_none)
+        if set_to_none:
+            seen.append((w.grad, b.grad))
+            continue
+        assert w.grad is held and w.grad._version == version + 1  # zeroed in place, counted
+        seen.append((w.grad.tolist(), w.grad.requires_grad, b.grad.tolist(), b.grad.grad_fn))
+    assert seen[0] == seen[1]
+    assert seen[0] == ((None, None) if set_to_none else ([[0.0] * 3] * 2, False, [0.0, 0.0], None))

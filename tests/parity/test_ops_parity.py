@@ -370,7 +370,7 @@ def test_double_backward_matches_torch(name: str, fn: Any) -> None:
 )
 def test_partial_sums_and_means_of_every_size_match_torch(shape: tuple[int, ...], dims: tuple[int, ...],
                                                           dtype: type) -> None:
-    """Sums take one of three kernels by size (ops._sum_over); each gives torch's values and gradients."""
+    """Sums take one of three kernels by size (_kernels.sum_over); each gives torch's values and gradients."""
     torch = require_torch()
     rng = np.random.default_rng(7)
     values = rng.standard_normal(shape).astype(dtype)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from minigrad._kernels import quiet
 from minigrad.errors import DimensionError, DomainError, DTypeError, InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
@@ -278,8 +279,7 @@ def _bce_edge(x: Tensor, t: Tensor, edge: Array) -> Tensor:
     """Where x is within 1e-12 of 0 or 1: PyTorch's clamped value, with its gradient (x - t) / 1e-12."""
     dt = x.dtype
     xa, ta = x.numpy(), t.numpy()
-    with np.errstate(divide="ignore"):
-        log_x, log_1mx = np.log(xa), np.log1p(-xa)
+    log_x, log_1mx = quiet(np.log, xa), quiet(np.log1p, -xa)  # log(0) is -inf, silently
     value = (ta - 1) * np.maximum(log_1mx, -100) - ta * np.maximum(log_x, -100)
     dt_slope = np.where(np.isfinite(log_1mx - log_x), log_1mx - log_x, 0.0)
     # linear pieces that are exactly 0 at this point, carrying the two slopes

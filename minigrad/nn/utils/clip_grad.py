@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._kernels import quiet
 from minigrad.errors import InvalidParameterError, MinigradError
 from minigrad.tensor import Array, Tensor, from_numpy
 
@@ -73,9 +74,9 @@ def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0,
     if not arrays:
         return from_numpy(np.array(0.0, dtype=np.float32))
     dtype = np.result_type(*arrays)
-    with np.errstate(all="ignore"):  # overflow to inf is reported through the result
-        norms = np.array([_vector_norm(a, norm_type) for a in arrays], dtype=dtype)
-        total = np.asarray(_vector_norm(norms, norm_type), dtype=dtype)
+    # overflow to inf is reported through the result, silently
+    norms = quiet(lambda: np.array([_vector_norm(a, norm_type) for a in arrays], dtype=dtype))
+    total = quiet(lambda: np.asarray(_vector_norm(norms, norm_type), dtype=dtype))
     if error_if_nonfinite and not math.isfinite(float(total)):
         raise MinigradError(
             f"The total norm of order {norm_type} for gradients from `parameters` is non-finite "
@@ -106,15 +107,14 @@ def clip_grads_with_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float
     dtype = total.dtype.type
     # PyTorch computes max_norm / (total + 1e-6) as reciprocal(total + 1e-6) * max_norm
     # in the norm's dtype, then clamps it to 1.
-    with np.errstate(all="ignore"):  # a max_norm beyond float32 is inf there, silently
-        coef = np.minimum(np.reciprocal(total + dtype(1e-6)) * dtype(max_norm), dtype(1.0))
+    # (a max_norm beyond float32 is inf there, silently)
+    coef = quiet(lambda: np.minimum(np.reciprocal(total + dtype(1e-6)) * dtype(max_norm), dtype(1.0)))
     # Always multiplied, as PyTorch does (by exactly 1 when no clipping is needed, which changes no
     # bit): a branch on the coefficient's value could not be replayed by mg.compile.
     for p in params:
         g = p.grad.numpy()  # type: ignore[union-attr]
-        with np.errstate(all="ignore"):  # inf * 0 is nan, silently, as in PyTorch
-            g *= coef.astype(g.dtype)
-        p.grad._version += 1  # type: ignore[union-attr]
+        quiet(np.multiply, g, coef.astype(g.dtype), g)  # inf * 0 is nan, silently, as in PyTorch
+        p.grad._write()  # type: ignore[union-attr]
 
 
 def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm_type: float = 2.0,
@@ -168,4 +168,4 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float,
         if p.grad is not None:
             g = p.grad.numpy()
             np.clip(g, -clip_value, clip_value, out=g)
-            p.grad._version += 1
+            p.grad._write()

@@ -47,5 +47,5 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     for p in params:
         n = p.numel()
         np.copyto(p.numpy(), flat[pointer: pointer + n].reshape(p.shape), casting="unsafe")
-        p._version += 1
+        p._write()
         pointer += n

@@ -1,0 +1,278 @@
+"""Numpy kernels that are not derivatives: the computations behind some primitives' forward.
+
+``ops.py`` says *what* each primitive computes and how its gradient follows;
+the numerics of *how* to compute some of them fast or exactly live here:
+numpy's error state (:func:`quiet`), the BLAS and einsum paths for sums
+(and for sums of squares and of products), softmax and log-softmax, the
+row scatter-add of embedding gradients, sign with PyTorch's NaN rule, an
+overflow-free sigmoid, xlogy, PyTorch's float remainder, and the numpy.linalg
+calls behind torch.linalg's primitives with PyTorch's NaN rules. (erf and erfinv
+are in ``_special.py``, im2col and padding in ``_window_kernels.py``.) Plain
+numpy in, plain numpy out; of minigrad this module imports only the shape rules.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+from typing import Any, TypeAlias, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from minigrad.shapes import keepdim_shape
+
+__all__ = [
+    "QUIET", "add_rows", "cholesky", "eigh", "inv", "log_softmax", "memory_owner", "pack", "product_sum_to",
+    "qr", "quiet", "remainder", "reset_errstate", "set_errstate", "sigmoid", "sign", "softmax",
+    "sum_of_squares", "sum_over", "svd", "xlogy",
+]  # fmt: skip
+
+Array: TypeAlias = npt.NDArray[Any]
+R = TypeVar("R")
+
+
+# ----------------------------------------------------------------- error state
+
+
+class _SeterrVar:
+    """The public (slower) way to the same effect, for numpy without the context variable."""
+
+    def set(self, _: object) -> dict[str, str]:
+        return np.seterr(all="ignore")  # type: ignore[return-value]
+
+    def reset(self, old: dict[str, str]) -> None:
+        np.seterr(**old)  # type: ignore[arg-type]
+
+
+try:  # numpy's own errstate is ~1 us; setting its context variable directly is ~0.2 us
+    from numpy._core._multiarray_umath import (  # type: ignore[import-not-found,unused-ignore]
+        _extobj_contextvar as _errstate,
+    )
+    from numpy._core._multiarray_umath import (  # type: ignore[import-not-found,unused-ignore]
+        _make_extobj,
+    )
+
+    QUIET: Any = _make_extobj(all="ignore")
+except ImportError:  # pragma: no cover - a numpy 2 build without the private name
+    _errstate = _SeterrVar()
+    QUIET = None
+
+# QUIET is numpy's error state with every floating-point error ignored; set_errstate(QUIET)
+# switches to it and returns a token, reset_errstate(token) switches back. They are the two
+# halves of quiet(), for Function.apply, which inlines it on minigrad's hottest path.
+set_errstate, reset_errstate = _errstate.set, _errstate.reset
+
+
+def quiet(f: Callable[..., R], *args: Any) -> R:
+    """``f(*args)`` with numpy's floating-point errors ignored, as PyTorch's kernels are.
+
+    1/0 is inf, inf - inf is nan, exp(-1000) is 0: silently, whatever the
+    user set with ``np.seterr`` (restored afterwards). The one way minigrad
+    touches numpy's error state: a block of numpy code runs quiet as a
+    function (``quiet(step, group)``), never under ``np.errstate``.
+    """
+    token = set_errstate(QUIET)
+    try:
+        return f(*args)
+    finally:
+        reset_errstate(token)
+
+
+def memory_owner(a: Array) -> int:
+    """The id of the array that owns ``a``'s memory (``a`` itself unless it is a view)."""
+    while isinstance(a.base, np.ndarray):
+        a = a.base
+    return id(a)
+
+
+# ------------------------------------------------------------------------- sums
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"  # einsum subscripts, one per dim
+_np_ones = np.ones  # bound at import: mg.compile's tracer swaps np.ones, and a cached array must stay plain
+
+#: from this many elements up, partial sums of float arrays run as einsum instead of BLAS. An array
+#: this large (4 MB of float32) has usually left the 1 MB L2 cache by the time it is summed, and
+#: streamed from memory BLAS's gemv runs at under half einsum's speed (0.37 vs 0.16 ms on 4096 rows
+#: of 256, LayerNorm's shape, on a Zen 4 guest); on arrays still in cache BLAS is the faster one.
+_STREAMING = 1 << 20
+
+
+@functools.lru_cache(maxsize=64)
+def _ones(n: int, dtype: np.dtype[Any]) -> Array:
+    ones = _np_ones(n, dtype=dtype)
+    ones.flags.writeable = False
+    return ones
+
+
+def _kept(ndim: int, dims: tuple[int, ...] | None) -> tuple[str, str]:
+    """einsum subscripts of an ``ndim``-dim array and of its sum over ``dims`` (None: all)."""
+    letters = _LETTERS[:ndim]
+    return letters, "".join(c for i, c in enumerate(letters) if dims is not None and i not in dims)
+
+
+def sum_over(a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
+    """np.sum over ``dims`` (None: all); partial sums of large float arrays go to BLAS or einsum.
+
+    A sum over rows is a product with a ones vector: on data in cache BLAS is
+    3-4x faster than np.sum over short rows (0.06 vs 0.23 ms on 4096 rows of
+    256, LayerNorm's shape). Arrays too large to stay in cache are summed by
+    einsum instead (see ``_STREAMING``).
+    """
+    if a.size >= _STREAMING and dims and a.dtype.kind == "f" and len(dims) < a.ndim:
+        letters, kept = _kept(a.ndim, dims)
+        y: Array = np.einsum(f"{letters}->{kept}", a)
+        return y.reshape(keepdim_shape(a.shape, dims)) if keepdim else y
+    # (not for empty arrays: reshape(0, -1) has no answer)
+    if a.size >= 4096 and dims and a.dtype.kind == "f" and a.flags.c_contiguous and len(dims) < a.ndim:
+        k = len(dims)
+        if dims == tuple(range(a.ndim - k, a.ndim)):  # trailing dims: rows of a matrix
+            rows = a.reshape(-1, math.prod(a.shape[a.ndim - k :]))
+            out: Array = np.matmul(rows, _ones(rows.shape[1], a.dtype))
+            return out.reshape(keepdim_shape(a.shape, dims) if keepdim else a.shape[: a.ndim - k])
+        if dims == tuple(range(k)):  # leading dims: columns of a matrix
+            cols = a.reshape(math.prod(a.shape[:k]), -1)
+            out = np.matmul(_ones(cols.shape[0], a.dtype), cols)
+            return out.reshape(keepdim_shape(a.shape, dims) if keepdim else a.shape[k:])
+    return np.asarray(np.sum(a, dims, None, None, keepdim))
+
+
+def sum_of_squares(d: Array, dims: tuple[int, ...] | None) -> Array:
+    """sum(d * d) over ``dims`` (None: all, dims dropped) in one pass, without the squared temporary."""
+    letters, kept = _kept(d.ndim, dims)
+    return np.asarray(np.einsum(f"{letters},{letters}->{kept}", d, d))
+
+
+def product_sum_to(g: Array, other: Array, shape: tuple[int, ...]) -> Array:
+    """(g * other) summed down to ``shape``, a broadcast-compatible shape of g's (= other's) shape.
+
+    One einsum pass instead of a full-size product and then a sum: the
+    gradient of a broadcast operand of a product (a LayerNorm weight).
+    """
+    lead = g.ndim - len(shape)
+    letters = _LETTERS[: g.ndim]
+    kept = "".join(c for i, c in enumerate(letters) if i >= lead and shape[i - lead] != 1)
+    return np.asarray(np.einsum(f"{letters},{letters}->{kept}", g, other)).reshape(shape)
+
+
+# ------------------------------------------------------------- softmax family
+
+
+def softmax(a: Array, dim: int) -> Array:
+    """exp(a - max) / sum(exp(a - max)) along ``dim``."""
+    if a.size == 0:  # max has no identity; an empty softmax is empty (PyTorch)
+        return np.array(a)
+    e: Array = np.exp(a - a.max(axis=dim, keepdims=True))
+    e /= e.sum(axis=dim, keepdims=True)
+    return e
+
+
+def log_softmax(a: Array, dim: int) -> Array:
+    """a - max - log(sum(exp(a - max))) along ``dim``."""
+    if a.size == 0:
+        return np.array(a)
+    shifted: Array = a - a.max(axis=dim, keepdims=True)
+    shifted -= np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+    return shifted
+
+
+def sigmoid(a: Array) -> Array:
+    """1 / (1 + exp(-a)), each half of the real line computed without overflow."""
+    e = np.exp(-np.abs(a))
+    return np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
+
+
+def sign(a: Array) -> Array:
+    """np.sign, but 0 at NaN as PyTorch's sign (and so abs's gradient there)."""
+    s: Array = np.sign(a)
+    if s.dtype.kind == "f":
+        nan = np.isnan(s)
+        if nan.any():
+            s = np.where(nan, s.dtype.type(0), s)
+    return s
+
+
+# ------------------------------------------------------------------ scatter-add
+
+
+def add_rows(out: Array, rows: Array, a: Array) -> None:
+    """out[rows[i]] += a[i] for an integer array of row numbers (repeats accumulate).
+
+    np.add.at adds one element at a time, 20x slower than this for the
+    embedding gradient: sort the rows, sum each run of equal rows with one
+    reduceat, write each distinct row once.
+    """
+    if rows.size == 0:
+        return
+    flat = rows.reshape(-1) % out.shape[0]  # -1 and n-1 are the same row
+    order = np.argsort(flat, kind="stable")
+    sorted_rows = flat[order]
+    starts = np.flatnonzero(np.concatenate(([True], sorted_rows[1:] != sorted_rows[:-1])))
+    values = a.reshape(flat.size, -1)[order]
+    out.reshape(out.shape[0], -1)[sorted_rows[starts]] = np.add.reduceat(values, starts, axis=0)
+
+
+# ------------------------------------------------------------- pointwise rules
+
+
+def xlogy(a: Array, b: Array) -> Array:
+    """a * log(b), 0 where a == 0 unless b is nan (PyTorch's xlogy)."""
+    out: Array = np.where((a == 0) & ~np.isnan(b), a.dtype.type(0), a * np.log(b))
+    return out
+
+
+def remainder(a: Array, b: Array) -> Array:
+    """PyTorch's float remainder: fmod, plus b where the signs differ (so -5 % 2.5 is -0.0, as there)."""
+    m = np.fmod(a, b)
+    out: Array = np.where((m != 0) & ((b < 0) != (m < 0)), m + b, m)
+    return out
+
+
+# --------------------------------------------------------------- linear algebra
+# numpy.linalg's LAPACK calls, batched over the leading dims. A failure raises numpy's LinAlgError, which
+# ops.py turns into minigrad's. A primitive has one output, so a decomposition's results come back packed.
+
+
+def pack(*parts: Array) -> Array:
+    """Parts of shape (*batch, p, q) as one (*batch, sum of p * q) array, each flattened in turn."""
+    batch = parts[0].shape[:-2]
+    return np.concatenate([p.reshape(*batch, p.shape[-2] * p.shape[-1]) for p in parts], axis=-1)
+
+
+def inv(a: Array) -> Array:
+    """The inverse of each matrix; all NaN for a matrix holding a NaN (LAPACK leaves part of it finite,
+    PyTorch's is all NaN)."""
+    out: Array = np.linalg.inv(a)
+    bad = np.isnan(a).any(axis=(-2, -1))
+    if bad.any():
+        out[bad] = np.nan
+    return out
+
+
+def cholesky(a: Array) -> Array:
+    """The lower Cholesky factor; a NaN matrix is refused as PyTorch's (LAPACK's potrf stops at the NaN
+    pivot without an error)."""
+    out: Array = np.linalg.cholesky(a)
+    if np.isnan(a).any() and not np.isfinite(out).all():
+        raise np.linalg.LinAlgError("the input is not positive-definite (it holds NaN)")
+    return out
+
+
+def qr(a: Array, mode: str) -> Array:
+    """[Q | R] packed (mode 'reduced' or 'complete')."""
+    q, r = np.linalg.qr(a, mode=mode)  # type: ignore[call-overload]
+    return pack(q, r)
+
+
+def svd(a: Array, full_matrices: bool) -> Array:
+    """[U | S | Vh] packed, S as a column."""
+    u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
+    return pack(u, s[..., None], vh)
+
+
+def eigh(a: Array) -> Array:
+    """[eigenvalues | eigenvectors] packed, the eigenvalues (ascending) as a column; the lower triangle
+    is read."""
+    w, q = np.linalg.eigh(a)
+    return pack(w[..., None], q)

@@ -1,0 +1,328 @@
+"""The backward engine: ``backward`` and ``grad``.
+
+Every Tensor produced by a primitive op while grad mode is on points at the op
+that made it (``tensor._ctx``); the op holds its input tensors. ``backward``
+walks that graph once, iteratively, in reverse creation order, asks each op
+for the vector-Jacobian products of its inputs (see ``minigrad/ops.py``, the
+only place that knows derivatives), reduces each gradient to its input's shape
+(this is where broadcasting is undone, in one place) and sums the gradients
+that meet at a tensor. Leaves collect theirs in ``.grad``.
+"""
+
+from __future__ import annotations
+
+import heapq
+import sys
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from minigrad._kernels import memory_owner, quiet
+from minigrad._tensor_methods import provide
+from minigrad.errors import MinigradError, ShapeError
+from minigrad.grad_mode import set_grad_enabled
+from minigrad.tensor import Tensor, from_numpy
+
+if TYPE_CHECKING:
+    from minigrad.ops import Function
+
+__all__ = ["backward", "grad"]
+
+
+def _released_error(fn: Function) -> MinigradError:
+    return MinigradError(
+        f"Trying to backward through the graph a second time: the buffers saved by "
+        f"{fn.name} were freed by the first backward(). Pass retain_graph=True to the "
+        "first backward() (or mg.grad) if you need to backward through it again."
+    )
+
+
+def _ancestors_to(roots: Sequence[Tensor], targets: set[int]) -> set[int]:
+    """ids of the tensors on some path from ``roots`` down to a tensor in ``targets``.
+
+    Iterative depth-first search (graph depth is bounded by memory, not by
+    Python's recursion limit); used by :func:`grad` to skip unneeded ops.
+    """
+    order: list[Tensor] = []
+    visited: set[int] = set()
+    stack: list[tuple[Tensor, bool]] = [(r, False) for r in roots]
+    while stack:
+        t, expanded = stack.pop()
+        if expanded:
+            order.append(t)
+            continue
+        if id(t) in visited:
+            continue
+        visited.add(id(t))
+        stack.append((t, True))
+        fn = t._ctx
+        if fn is not None and id(t) not in targets:
+            if not fn.parents:
+                raise _released_error(fn)
+            stack.extend((p, False) for p in fn.parents if p.requires_grad and id(p) not in visited)
+    wanted: set[int] = set()
+    for t in order:  # inputs come before their users
+        fn = t._ctx
+        if id(t) in targets or (
+            fn is not None and fn.parents and any(id(p) in wanted for p in fn.parents)
+        ):
+            wanted.add(id(t))
+    return wanted
+
+
+def sum_to(g: Tensor, shape: tuple[int, ...], fn: Function | None) -> Tensor:
+    """Reduce a gradient of a broadcast result back to an input's ``shape``.
+
+    Broadcasting copies an input along new leading dims and along its size-1
+    dims; the gradient of a copy is the sum of the copies' gradients. This is
+    the one place where broadcasting is undone.
+
+    Raises:
+        ShapeError: ``g`` is not the gradient of a broadcast of ``shape`` (an
+            op's backward is wrong); the message names the op ``fn``.
+    """
+    lead = g.ndim - len(shape)
+    if lead < 0 or any(s != 1 and s != gs for s, gs in zip(shape, g.shape[lead:])):
+        name = "the caller" if fn is None else fn.name
+        raise ShapeError(f"{name} returned a gradient of shape {g.shape} for an input of shape {shape}")
+    inner = tuple(lead + i for i, s in enumerate(shape) if s == 1 and g.shape[lead + i] != 1)
+    if not inner:  # only new leading dims (a bias added to a batch): one sum, no reshape
+        return g.sum(tuple(range(lead)))
+    g = g.sum(tuple(range(lead)) + inner, keepdim=True)
+    return g.reshape(shape) if lead else g
+
+
+def _run_backward(
+    roots: Sequence[Tensor],
+    root_grads: Sequence[Tensor],
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: Sequence[Tensor] | None,
+) -> dict[int, Tensor]:
+    """Propagate ``root_grads`` from ``roots`` through the recorded graph.
+
+    Nodes are visited from a max-heap on their creation number: every user of
+    a tensor was created after it, so when a tensor is popped all gradient
+    contributions to it have arrived (PyTorch orders its engine the same way).
+    With ``inputs=None`` gradients accumulate into the ``.grad`` of leaves (and
+    of tensors that called ``retain_grad``); otherwise nothing is written and
+    the gradients of ``inputs`` are returned, keyed by ``id``.
+    """
+    with set_grad_enabled(create_graph):
+        return quiet(_propagate, roots, root_grads, retain_graph, create_graph, inputs)
+
+
+def _propagate(
+    roots: Sequence[Tensor],
+    root_grads: Sequence[Tensor],
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: Sequence[Tensor] | None,
+) -> dict[int, Tensor]:
+    targets: set[int] = set() if inputs is None else {id(t) for t in inputs}
+    wanted = None if inputs is None else _ancestors_to(roots, targets)
+    grads: dict[int, Tensor] = {}  # pending gradient sums, by id of the tensor they belong to
+    # ids of tensors whose pending sum is an array this pass made (a + b of two contributions):
+    # nobody else holds it, so further contributions are added into it in place (HIPS
+    # autograd's add_outgrads). Anything else may be shared (a hook's, an op's input g).
+    owned: set[int] = set()
+    heap: list[tuple[int, Tensor]] = []
+    leaves: list[Tensor] = []
+    # Arrays already handed to a leaf's .grad (or owned by the caller): a second
+    # leaf receiving the same memory gets a copy, so in-place updates of one
+    # .grad (clip_grad_norm_, accumulation) never change another.
+    handed: set[int] = {memory_owner(g.numpy()) for g in root_grads}
+    captured: dict[int, Tensor] = {}
+    push, pop = heapq.heappush, heapq.heappop
+    fn: Function | None = None  # the node whose gradients are being delivered (None: the roots')
+    edges: Iterator[tuple[Tensor, Tensor | None]] = zip(roots, root_grads)
+    while True:
+        for p, pg in edges:
+            if pg is None or not p.requires_grad:
+                continue
+            if pg._array.shape != p._array.shape:
+                pg = sum_to(pg, p._array.shape, fn)
+            if pg._array.dtype != p._array.dtype:
+                pg = pg.astype(p._array.dtype)
+            key = id(p)
+            prev = grads.get(key)
+            if prev is None:
+                grads[key] = pg
+                if p._ctx is None:
+                    leaves.append(p)
+                else:
+                    push(heap, (-p._ctx.seq, p))
+            elif key in owned:
+                np.add(prev._array, pg._array, out=prev._array)
+            else:
+                total = grads[key] = prev + pg
+                if not create_graph and type(total._array) is np.ndarray:  # (0-d sums are numpy scalars)
+                    owned.add(key)
+        if not heap:
+            break
+        t = pop(heap)[1]
+        key = id(t)
+        g = grads.pop(key)
+        owned.discard(key)
+        if t._hooks:
+            g = _call_hooks(t, g)
+        if t._retains_grad and inputs is None:
+            _accumulate(t, g, create_graph, handed)
+        if wanted is not None:
+            if key in targets:
+                captured[key] = g
+            if key not in wanted:
+                edges = zip((), ())
+                continue
+        node: Function = t._ctx  # type: ignore[assignment]  # only op outputs enter the heap
+        parents = node.parents
+        if not parents:
+            raise _released_error(node)
+        for p, v in zip(parents, node.versions):
+            if p._version != v:
+                node.check_versions()
+        edges = zip(parents, node.backward(g, t))
+        fn = node
+        if not retain_graph:
+            node.parents = ()  # node.release(), inlined for ops that save nothing
+            if node.saved:
+                node.release()
+    for leaf in leaves:
+        g = grads.pop(id(leaf))
+        if leaf._hooks:
+            g = _call_hooks(leaf, g)
+        if inputs is None:
+            _accumulate(leaf, g, create_graph, handed)
+        elif id(leaf) in targets:
+            captured[id(leaf)] = g
+    return captured
+
+
+def _call_hooks(t: Tensor, g: Tensor) -> Tensor:
+    for hook in list((t._hooks or {}).values()):
+        new = hook(g)
+        if new is not None:
+            g = new
+    return g
+
+
+def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> None:
+    if create_graph:
+        t.grad = g if t.grad is None else t.grad + g
+        return
+    data = g.numpy()
+    if t.grad is None:
+        owner = memory_owner(data)
+        # A strided .grad would slow every optimizer step that reads it.
+        if owner in handed or not data.flags.writeable or not data.flags.c_contiguous:
+            data = np.array(data, order="C")
+            owner = id(data)
+        handed.add(owner)
+        t.grad = from_numpy(data)
+    elif t.grad.shape == data.shape and t.grad.numpy().flags.writeable:
+        np.add(t.grad._array, data, out=t.grad._array, casting="unsafe")
+    else:
+        t.grad = from_numpy(t.grad._array + data)
+
+
+def _as_tensors(x: Tensor | Sequence[Tensor]) -> list[Tensor]:
+    return [x] if isinstance(x, Tensor) else list(x)
+
+
+def _root_grads(outputs: list[Tensor], grad_outputs: Sequence[Tensor | None] | None) -> list[Tensor]:
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    if len(grad_outputs) != len(outputs):
+        raise MinigradError(f"got {len(grad_outputs)} gradients for {len(outputs)} outputs")
+    result = []
+    for out, g in zip(outputs, grad_outputs):
+        if not out.requires_grad:
+            raise MinigradError(
+                "element of the outputs does not require grad and has no grad_fn: nothing in "
+                "its history requires grad (set requires_grad=True on an input, and do not "
+                "compute it under no_grad)"
+            )
+        if g is None:
+            if out.numel() != 1:
+                raise MinigradError(
+                    f"grad can be implicitly created only for scalar outputs; this output has "
+                    f"shape {out.shape}: pass gradient= with that shape"
+                )
+            result.append(from_numpy(np.ones(out.shape, dtype=out.dtype)))
+            continue
+        if not isinstance(g, Tensor):
+            g = Tensor(g, dtype=out.dtype)
+        if g.shape != out.shape:
+            raise ShapeError(f"backward: gradient has shape {g.shape} but the output has shape {out.shape}")
+        result.append(g)
+    return result
+
+
+def backward(
+    tensors: Tensor | Sequence[Tensor],
+    grad_tensors: Tensor | Sequence[Tensor | None] | None = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+) -> None:
+    """Accumulate d(tensors)/d(leaf) into ``leaf.grad`` for every leaf requiring grad.
+
+    Args:
+        tensors: output tensor(s) to differentiate.
+        grad_tensors: the gradient w.r.t. each output (same shape); may be
+            omitted for outputs with a single element (1 is used).
+        retain_graph: keep the saved buffers so the graph can be walked again;
+            defaults to ``create_graph``.
+        create_graph: record the backward pass, so gradients can be
+            differentiated again (second derivatives).
+
+    Raises:
+        MinigradError: an output does not require grad, a non-scalar output has
+            no gradient, or the graph was already freed by an earlier backward.
+        ShapeError: a given gradient's shape differs from its output's.
+    """
+    outs = _as_tensors(tensors)
+    if isinstance(grad_tensors, Tensor):
+        grad_tensors = [grad_tensors]
+    gs = _root_grads(outs, grad_tensors)
+    keep = create_graph if retain_graph is None else retain_graph
+    _run_backward(outs, gs, keep, create_graph, None)
+
+
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Tensor | Sequence[Tensor | None] | None = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """Return d(outputs)/d(inputs) as a tuple, one entry per input; ``.grad`` is untouched.
+
+    Args mirror :func:`backward`; ``inputs`` may be leaves or intermediate
+    tensors of the graph. With ``allow_unused=True`` an input the outputs do
+    not depend on gets ``None``; otherwise that raises ``MinigradError``.
+    """
+    outs = _as_tensors(outputs)
+    ins = _as_tensors(inputs)
+    for i, t in enumerate(ins):
+        if not t.requires_grad:
+            raise MinigradError(f"input {i} of grad() does not require grad")
+    if isinstance(grad_outputs, Tensor):
+        grad_outputs = [grad_outputs]
+    gs = _root_grads(outs, grad_outputs)
+    keep = create_graph if retain_graph is None else retain_graph
+    captured = _run_backward(outs, gs, keep, create_graph, ins)
+    result: list[Tensor | None] = []
+    for i, t in enumerate(ins):
+        g = captured.get(id(t))
+        if g is None and not allow_unused:
+            raise MinigradError(
+                f"input {i} of grad() was not used to compute the outputs; "
+                "pass allow_unused=True to get None for it"
+            )
+        result.append(g)
+    return tuple(result)
+
+
+provide(sys.modules[__name__])  # Tensor.backward calls this module's backward

@@ -1,0 +1,136 @@
+"""Shape rules: dims and shape arguments, the shapes of reductions and reshapes, broadcasting.
+
+Plain tuples in, plain tuples out; the errors name the values, as PyTorch's
+do (an out-of-range dim is a :class:`DimensionError`, an ``IndexError``).
+Of minigrad this module imports only the errors, so every layer may use it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from minigrad.errors import DimensionError, ShapeError
+
+
+def norm_dim(dim: int, ndim: int) -> int:
+    """``dim`` as a non-negative index into ``ndim`` dims (a 0-d tensor has dims 0 and -1).
+
+    Raises:
+        TypeError: ``dim`` is not an int.
+        DimensionError: ``dim`` is out of range.
+    """
+    if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
+        raise TypeError(f"dim must be an int, got {dim!r}")
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise DimensionError(
+            f"dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
+    return int(dim) % n
+
+
+def norm_dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...] | None:
+    """A reduction's ``dim`` as a sorted tuple of non-negative ints (None: all dims).
+
+    Raises:
+        TypeError: not an int or a sequence of ints.
+        DimensionError: a dim is out of range or repeated.
+    """
+    if dim is None:
+        return None
+    if isinstance(dim, (int, np.integer)):
+        dims: tuple[Any, ...] = (dim,)
+    elif isinstance(dim, (tuple, list)):
+        if not dim:  # PyTorch: an empty dim list reduces over every dim
+            return None
+        dims = tuple(dim)
+    else:
+        raise TypeError(f"dim must be an int or a tuple of ints, got {dim!r}")
+    out = tuple(sorted({norm_dim(d, ndim) for d in dims}))
+    if len(out) != len(dims):
+        raise DimensionError(f"dim {dim} appears multiple times in the list of dims")
+    return out if ndim > 0 else ()
+
+
+def shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
+    """A shape given as ints or as one tuple/list (``zeros(2, 3)`` and ``zeros((2, 3))``).
+
+    Raises:
+        TypeError: an entry is not an int.
+    """
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    for s in shape:
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            raise TypeError(f"shape entries must be ints, got {shape!r}")
+    return tuple(int(s) for s in shape)
+
+
+def reduced_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[int, ...]:
+    """``shape`` without the reduced ``dims`` (None: all)."""
+    if dims is None:
+        return ()
+    return tuple(s for i, s in enumerate(shape) if i not in dims)
+
+
+def keepdim_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[int, ...]:
+    """``shape`` with the reduced ``dims`` (None: all) kept as size 1."""
+    if dims is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in dims else s for i, s in enumerate(shape))
+
+
+def infer_reshape(target: tuple[int, ...], size: int, source: tuple[int, ...]) -> tuple[int, ...]:
+    """The reshape target with its one -1 filled in, for ``size`` elements of shape ``source``.
+
+    Raises:
+        ShapeError: more than one -1, a negative size, or a different element count.
+    """
+    unknown = [i for i, s in enumerate(target) if s == -1]
+    if len(unknown) > 1 or any(s < -1 for s in target):
+        raise ShapeError(f"reshape: invalid target shape {target} for a tensor of shape {source}")
+    known = math.prod(s for s in target if s != -1)
+    if unknown:
+        if known == 0 or size % known:
+            raise ShapeError(
+                f"reshape: shape {target} is invalid for input of shape {source} ({size} elements)"
+            )
+        target = tuple(size // known if s == -1 else s for s in target)
+    elif known != size:
+        raise ShapeError(f"reshape: shape {target} is invalid for input of shape {source} ({size} elements)")
+    return target
+
+
+def _listed(shapes: Sequence[tuple[int, ...]]) -> str:
+    names = [str(tuple(s)) for s in shapes]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def check_broadcast(what: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape ``shapes`` broadcast to together.
+
+    Raises:
+        ShapeError: they do not broadcast; the message names ``what`` and every shape.
+    """
+    try:
+        return tuple(np.broadcast_shapes(*shapes))
+    except ValueError:
+        raise ShapeError(f"{what}: shapes {_listed(shapes)} cannot be broadcast together") from None
+
+
+def check_broadcast_to(what: str, shape: tuple[int, ...], target: tuple[int, ...]) -> None:
+    """Check that ``shape`` broadcasts to ``target`` itself (an in-place op cannot grow its tensor).
+
+    Raises:
+        ShapeError: it does not; the message names ``what`` and both shapes.
+    """
+    try:
+        fits = np.broadcast_shapes(shape, target) == tuple(target)
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ShapeError(f"{what}: shape {tuple(shape)} cannot be broadcast to {tuple(target)}")
