@@ -24,9 +24,9 @@ import numpy.typing as npt
 from minigrad.shapes import keepdim_shape
 
 __all__ = [
-    "QUIET", "add_rows", "cholesky", "eigh", "inv", "log_softmax", "memory_owner", "pack", "product_sum_to",
-    "qr", "quiet", "remainder", "reset_errstate", "set_errstate", "sigmoid", "sign", "softmax",
-    "sum_of_squares", "sum_over", "svd", "xlogy",
+    "QUIET", "add_rows", "cholesky", "eigh", "inv", "log_softmax", "memory_owner", "pack", "pinv",
+    "product_sum_to", "qr", "quiet", "remainder", "reset_errstate", "set_errstate", "sigmoid", "sign",
+    "slogdet", "softmax", "solve", "sum_of_squares", "sum_over", "svd", "xlogy",
 ]  # fmt: skip
 
 Array: TypeAlias = npt.NDArray[Any]
@@ -250,6 +250,22 @@ def inv(a: Array) -> Array:
     return out
 
 
+def solve(a: Array, b: Array) -> Array:
+    """X with A X = B (batch dims broadcast); all NaN for a matrix A holding a NaN, as PyTorch's (its LU
+    spreads the NaN; LAPACK's pivoting can leave part of X finite)."""
+    out: Array = np.linalg.solve(a, b)
+    bad = np.asarray(np.isnan(a).any(axis=(-2, -1), keepdims=True))
+    return np.where(bad, np.nan, out).astype(out.dtype, copy=False) if bad.any() else out
+
+
+def slogdet(a: Array) -> Array:
+    """[sign, log|det|] of each matrix, packed (..., 2); the sign is 0 where log|det| is NaN (PyTorch's
+    sign of a NaN pivot; numpy says 1)."""
+    sign, logabs = np.linalg.slogdet(a)
+    sign = np.where(np.isnan(logabs), 0, sign)
+    return np.stack([sign, logabs], axis=-1).astype(a.dtype, copy=False)
+
+
 def cholesky(a: Array) -> Array:
     """The lower Cholesky factor; a NaN matrix is refused as PyTorch's (LAPACK's potrf stops at the NaN
     pivot without an error)."""
@@ -260,14 +276,26 @@ def cholesky(a: Array) -> Array:
 
 
 def qr(a: Array, mode: str) -> Array:
-    """[Q | R] packed (mode 'reduced' or 'complete')."""
+    """[Q | R] packed (mode 'reduced' or 'complete'), or R alone (mode 'r')."""
+    if mode == "r":
+        return np.asarray(np.linalg.qr(a, mode="r"))
     q, r = np.linalg.qr(a, mode=mode)  # type: ignore[call-overload]
     return pack(q, r)
 
 
+def _svd(a: Array, full_matrices: bool) -> tuple[Array, Array, Array]:
+    """numpy's SVD, refusing a matrix with NaN or inf as PyTorch's does one with NaN (LAPACK's gesdd
+    never returns on inf)."""
+    if not np.isfinite(a).all():
+        raise np.linalg.LinAlgError("the algorithm failed to converge because the input matrix contained "
+                                    "non-finite values")
+    u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
+    return u, s, vh
+
+
 def svd(a: Array, full_matrices: bool) -> Array:
     """[U | S | Vh] packed, S as a column."""
-    u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
+    u, s, vh = _svd(a, full_matrices)
     return pack(u, s[..., None], vh)
 
 
@@ -276,3 +304,21 @@ def eigh(a: Array) -> Array:
     is read."""
     w, q = np.linalg.eigh(a)
     return pack(w[..., None], q)
+
+
+def pinv(a: Array, atol: Array, rtol: Array, hermitian: bool) -> Array:
+    """The pseudo-inverse V diag(1/s) U^T over the singular values s > max(atol, rtol * s_max) (atol and
+    rtol broadcast with the batch dims); ``hermitian``: Q diag(1/w) Q^T from eigh (the lower triangle),
+    over the eigenvalues with |w| above the cutoff, as PyTorch's."""
+    if a.size == 0:  # (then PyTorch does not ask for a square matrix even if hermitian)
+        return np.zeros((*a.shape[:-2], a.shape[-1], a.shape[-2]), dtype=a.dtype)
+    if hermitian:
+        w, q = np.linalg.eigh(a)
+        s, left, right = np.abs(w), q, q
+    else:
+        left, w, vh = _svd(a, False)
+        s, right = w, np.swapaxes(vh, -1, -2)
+    smax = s.max(axis=-1, keepdims=True) if s.shape[-1] else np.zeros((*s.shape[:-1], 1), dtype=s.dtype)
+    keep = s > np.maximum(atol[..., None], rtol[..., None] * smax)
+    inverse = np.where(keep, 1 / np.where(keep, w, 1), 0).astype(a.dtype, copy=False)
+    return np.asarray((right * inverse[..., None, :]) @ np.swapaxes(left, -1, -2))

@@ -2,10 +2,10 @@
 and the decompositions (Cholesky, QR, SVD, symmetric eigen).
 
 The norms are compositions; the matrix functions are primitives in ``minigrad.ops``
-(``Inv``, ``Det``, ``LogAbsDet``, ``Solve``, ``Cholesky``, ``QR``, ``SVD``, ``Eigh``)
-with PyTorch's gradient formulas, batched over leading dims. Decompositions return
-named tuples with PyTorch's field names (``Q, R``, ``U, S, Vh``, ``eigenvalues,
-eigenvectors``, ``sign, logabsdet``).
+(``Inv``, ``Det``, ``Slogdet``, ``Solve``, ``Cholesky``, ``QR``, ``SVD``, ``Eigh``, ``Pinv``)
+with PyTorch's gradient formulas, batched over leading dims; their numpy.linalg calls are in
+``minigrad._kernels``. Decompositions return named tuples with PyTorch's field names (``Q, R``,
+``U, S, Vh``, ``eigenvalues, eigenvectors``, ``sign, logabsdet``).
 """
 
 from __future__ import annotations
@@ -17,13 +17,18 @@ from typing import NamedTuple
 import numpy as np
 
 from minigrad import ops
-from minigrad._kernels import quiet
 from minigrad.dtypes import DTypeLike, resolve_dtype
-from minigrad.errors import DimensionError, InvalidParameterError, LinAlgError, ShapeError, UnsupportedError
+from minigrad.errors import (
+    DimensionError,
+    InvalidParameterError,
+    LinAlgError,
+    MinigradError,
+    ShapeError,
+    UnsupportedError,
+)
 from minigrad.matrix_ops import cross
-from minigrad.nn.functional.vector import vector_norm as _vector_norm
 from minigrad.reductions import norm as _norm
-from minigrad.tensor import Tensor, from_numpy, where
+from minigrad.tensor import Tensor, from_numpy
 
 __all__ = [
     "LinAlgError", "cholesky", "cross", "det", "eigh", "eigvalsh", "inv", "matrix_norm", "norm", "pinv", "qr",
@@ -60,19 +65,19 @@ class SlogdetResult(NamedTuple):
     logabsdet: Tensor
 
 
-def _square(fn: str, a: Tensor) -> Tensor:
+def _square(fn: str, a: Tensor, dtype_error: type[MinigradError] = InvalidParameterError) -> Tensor:
     """``a`` if it is a batch of square float matrices (an int tensor is refused, as PyTorch)."""
     if not isinstance(a, Tensor):
         raise TypeError(f"linalg.{fn}: expected a Tensor, got {type(a).__name__}")
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
         raise ShapeError(f"linalg.{fn}: A must be batches of square matrices, but they are of shape "
                          f"{a.shape}")
-    return _floating(fn, a)
+    return _floating(fn, a, dtype_error)
 
 
-def _floating(fn: str, a: Tensor) -> Tensor:
+def _floating(fn: str, a: Tensor, error: type[MinigradError] = InvalidParameterError) -> Tensor:
     if a.dtype.kind != "f":
-        raise InvalidParameterError(f"linalg.{fn}: expected a floating point tensor, got {a.dtype}")
+        raise error(f"linalg.{fn}: expected a floating point tensor, got {a.dtype}")
     return a
 
 
@@ -101,11 +106,12 @@ def det(A: Tensor) -> Tensor:  # noqa: N803
 def slogdet(A: Tensor) -> SlogdetResult:  # noqa: N803
     """(sign, log|det|) of each square matrix: det = sign * exp(logabsdet), without overflow.
 
-    The sign is a constant (no gradient); a singular matrix gives (0, -inf).
+    A singular matrix gives (0, -inf), a NaN one (0, nan). Both come from one node, as PyTorch's: the
+    sign requires grad when A does, but passes no gradient.
     """
     a = _square("slogdet", A)
-    sign = from_numpy(np.asarray(quiet(np.linalg.slogdet, a.numpy())[0], dtype=a.dtype))
-    return SlogdetResult(sign, ops.LogAbsDet.apply(a))
+    sign, logabsdet = ops.unpack(ops.Slogdet.apply(a), ((), ()))
+    return SlogdetResult(sign, logabsdet)
 
 
 def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:  # noqa: N803
@@ -149,58 +155,71 @@ def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:  # noqa: N803
 def qr(A: Tensor, mode: str = "reduced") -> QRResult:  # noqa: N803
     """Q, R with A = Q R, Q orthonormal columns, R upper triangular (LAPACK's signs, as PyTorch).
 
-    Only ``mode='reduced'`` is supported (Q (..., m, k), R (..., k, n), k = min(m, n)); the gradient needs
-    m >= n, as PyTorch's.
+    ``mode='reduced'``: Q (..., m, k), R (..., k, n), k = min(m, n); ``'complete'``: Q (..., m, m),
+    R (..., m, n); ``'r'``: R alone, Q an empty tensor. Differentiable as PyTorch's: not for ``'r'``, nor
+    ``'complete'`` with m > n (backward raises MinigradError).
 
     Raises:
-        UnsupportedError: another mode.
+        InvalidParameterError: another mode.
     """
-    if mode != "reduced":
-        raise UnsupportedError(f"linalg.qr: only mode='reduced' is supported by minigrad, got mode={mode!r}")
+    if mode not in ("reduced", "complete", "r"):
+        raise InvalidParameterError(f"linalg.qr received unrecognized mode={mode!r} but expected one of "
+                                    "'reduced' (default), 'r', or 'complete'")
     a = _matrix("qr", A)
+    if mode == "r":
+        return QRResult(from_numpy(np.empty(0, dtype=a.dtype)), ops.QR.apply(a, mode="r"))
     m, n = a.shape[-2:]
-    k = min(m, n)
-    return QRResult(*ops.unpack(ops.QR.apply(a), ((m, k), (k, n))))
+    return QRResult(*ops.unpack(ops.QR.apply(a, mode=mode), ops.QR.parts(m, n, mode)))
 
 
 def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None) -> SVDResult:  # noqa: N803
-    """U, S, Vh with A = U diag(S) Vh, S descending. Only the reduced form (``full_matrices=False``)
-    is supported; PyTorch's default True raises, since its extra columns of U/Vh have no gradient.
+    """U, S, Vh with A = U diag(S) Vh, S descending (..., k), k = min(m, n). With ``full_matrices`` U is
+    (..., m, m) and Vh (..., n, n), else (..., m, k) and (..., k, n).
 
-    The gradient is PyTorch's, valid for distinct (non-zero) singular values and a loss that does not
-    depend on the singular vectors' signs.
+    The gradient is PyTorch's: valid for distinct (non-zero) singular values and a loss that does not
+    depend on the singular vectors' signs; a loss of S alone is differentiable everywhere; the extra
+    columns of a full U or Vh get no gradient.
 
     Raises:
-        UnsupportedError: ``full_matrices=True`` on a non-square matrix.
+        InvalidParameterError: ``driver`` given (PyTorch takes it only for CUDA inputs).
     """
     a = _matrix("svd", A)
+    _no_driver("svd", driver)
     m, n = a.shape[-2:]
-    if full_matrices and m != n:
-        raise UnsupportedError("linalg.svd: full_matrices=True is not supported by minigrad for non-square "
-                               f"input {a.shape}; pass full_matrices=False")
-    k = min(m, n)
-    u, s, vh = ops.unpack(ops.SVD.apply(a), ((m, k), (k, 1), (k, n)))
+    u, s, vh = ops.unpack(ops.SVD.apply(a, full_matrices=bool(full_matrices)),
+                          ops.SVD.parts(m, n, bool(full_matrices)))
     return SVDResult(u, s.squeeze(-1), vh)
 
 
-def svdvals(A: Tensor) -> Tensor:  # noqa: N803
+def _no_driver(fn: str, driver: str | None) -> None:
+    if driver is not None:
+        raise InvalidParameterError(f"linalg.{fn}: keyword argument driver={driver!r} is only supported on "
+                                    "CUDA inputs (by PyTorch); minigrad computes on the CPU")
+
+
+def svdvals(A: Tensor, *, driver: str | None = None) -> Tensor:  # noqa: N803
     """The singular values of A, descending: (..., min(m, n))."""
+    _no_driver("svdvals", driver)
     return svd(A, full_matrices=False).S
 
 
 def eigh(A: Tensor, UPLO: str = "L") -> EighResult:  # noqa: N803
     """Eigenvalues (ascending) and orthonormal eigenvectors of symmetric A (its ``UPLO`` triangle read).
 
-    The gradient is PyTorch's, valid for distinct eigenvalues and a loss that does not depend on the
-    eigenvectors' signs.
+    The gradient is PyTorch's (symmetric): valid for distinct eigenvalues and a loss that does not depend
+    on the eigenvectors' signs; a loss of the eigenvalues alone is differentiable everywhere.
+
+    Raises:
+        InvalidParameterError: UPLO is not 'L' or 'U' (either case).
+        UnsupportedError: an integer A (PyTorch's NotImplementedError).
     """
-    if UPLO not in ("L", "U"):
-        raise InvalidParameterError(f"linalg.eigh: UPLO must be 'L' or 'U', got UPLO={UPLO!r}")
-    a = _square("eigh", A)
-    if UPLO == "U":
+    if not isinstance(UPLO, str) or UPLO.upper() not in ("L", "U"):
+        raise InvalidParameterError(f"linalg.eigh: expected UPLO argument to be 'L' or 'U', got "
+                                    f"UPLO={UPLO!r}")
+    a = _square("eigh", A, UnsupportedError)
+    if UPLO.upper() == "U":
         a = a.mT  # numpy reads the lower triangle; the upper one is the transpose's lower
-    n = a.shape[-1]
-    w, q = ops.unpack(ops.Eigh.apply(a), ((n, 1), (n, n)))
+    w, q = ops.unpack(ops.Eigh.apply(a), ops.Eigh.parts(a.shape[-1]))
     return EighResult(w.squeeze(-1), q)
 
 
@@ -209,19 +228,29 @@ def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:  # noqa: N803
     return eigh(A, UPLO).eigenvalues
 
 
-def pinv(A: Tensor, *, atol: float | None = None, rtol: float | None = None,  # noqa: N803
+def _tolerance(tol: float | Tensor) -> np.ndarray:
+    return np.asarray(tol.numpy() if isinstance(tol, Tensor) else tol, dtype=np.float64)
+
+
+def pinv(A: Tensor, *, atol: float | Tensor | None = None, rtol: float | Tensor | None = None,  # noqa: N803
          hermitian: bool = False) -> Tensor:
-    """The Moore-Penrose pseudo-inverse, V diag(1/s) U^T over the singular values above the cutoff
-    max(atol, rtol * s_max) (rtol defaults to eps * max(m, n) when atol is not given, as PyTorch)."""
-    a = _matrix("pinv", A)
-    u, s, vh = svd(a, full_matrices=False)
-    eps = float(np.finfo(a.dtype).eps)
-    rt = (eps * max(a.shape[-2:]) if atol is None else 0.0) if rtol is None else rtol
-    smax = s.numpy().max(axis=-1, keepdims=True) if s.shape[-1] else np.zeros((*s.shape[:-1], 1))
-    cutoff = np.maximum(0.0 if atol is None else atol, rt * smax)
-    keep = s.numpy() > cutoff
-    s_inv = where(keep, 1 / where(keep, s, 1.0), 0.0)
-    return vh.mT @ (s_inv.unsqueeze(-1) * u.mT)
+    """The Moore-Penrose pseudo-inverse (..., n, m) of A (..., m, n): V diag(1/s) U^T over the singular
+    values s above max(atol, rtol * s_max), as PyTorch's, with its gradient. ``atol`` defaults to 0 and
+    ``rtol`` to eps * max(m, n), or to 0 when ``atol`` is given and positive; both may be tensors
+    broadcasting with the batch dims. ``hermitian=True`` takes A as symmetric (its lower triangle read)
+    and uses eigh, the singular values being |eigenvalues|.
+
+    Raises:
+        ShapeError: ``hermitian`` and A not square.
+    """
+    a = _square("pinv", A) if hermitian and A.numel() else _matrix("pinv", A)
+    default_rtol = np.finfo(a.dtype).eps * max(a.shape[-2:])
+    at = _tolerance(0.0 if atol is None else atol)
+    if rtol is not None:
+        rt = _tolerance(rtol)
+    else:
+        rt = np.where(at > 0, 0.0, default_rtol) if atol is not None else np.asarray(default_rtol)
+    return ops.Pinv.apply(a, atol=at, rtol=rt, hermitian=bool(hermitian))
 
 
 # ------------------------------------------------------------------ norms
@@ -234,10 +263,11 @@ def vector_norm(x: Tensor, ord: float = 2, dim: int | Sequence[int] | None = Non
     Gradients as PyTorch's, including 0 at zero entries and where the norm is 0.
 
     Raises:
-        InvalidParameterError: ord not a number, or an integer input without a float ``dtype``.
+        TypeError: ord not a number.
+        InvalidParameterError: an integer input without a float ``dtype``.
     """
-    if isinstance(ord, str) or not isinstance(ord, (int, float)) or isinstance(ord, bool):
-        raise InvalidParameterError(f"linalg.vector_norm: ord must be a number, got ord={ord!r}")
+    if not isinstance(ord, (int, float)):
+        raise TypeError(f"linalg.vector_norm: ord must be a number, got ord={ord!r}")
     if dtype is not None:
         x = x.astype(resolve_dtype(dtype))
     if x.dtype.kind != "f":
@@ -258,6 +288,15 @@ def _two_dims(fn: str, a: Tensor, dim: Sequence[int]) -> tuple[int, int]:
     return d0, d1
 
 
+def _max_min(x: Tensor, dim: int, largest: bool) -> Tensor:
+    """amax (largest) or amin over ``dim``, kept; the largest of nothing is 0, a constant, as PyTorch's
+    matrix norms say (the smallest has no answer: amin raises)."""
+    if largest and x.shape[dim] == 0:
+        return from_numpy(np.zeros(tuple(1 if i == dim % x.ndim else n for i, n in enumerate(x.shape)),
+                                   dtype=x.dtype))
+    return x.amax(dim, keepdim=True) if largest else x.amin(dim, keepdim=True)
+
+
 def matrix_norm(A: Tensor, ord: float | str = "fro", dim: tuple[int, int] = (-2, -1),  # noqa: A002, N803
                 keepdim: bool = False, *, dtype: DTypeLike = None) -> Tensor:
     """A matrix norm over the two dims ``dim``: 'fro' (sqrt of the sum of squares), 'nuc' (sum of the
@@ -273,19 +312,18 @@ def matrix_norm(A: Tensor, ord: float | str = "fro", dim: tuple[int, int] = (-2,
     a = _matrix("matrix_norm", A)
     d0, d1 = _two_dims("matrix_norm", a, dim)
     if ord == "fro":
-        return _vector_norm(a, 2.0, (d0, d1), keepdim)
+        return _norm(a, 2, (d0, d1), keepdim)  # main's hardened p-norm, as vector_norm
     if ord in ("nuc", 2, -2):
         rest = [d for d in range(a.ndim) if d not in (d0, d1)]
         s = svdvals(a.permute(*rest, d0, d1))
-        out = s.sum(-1) if ord == "nuc" else (s.amax(-1) if ord == 2 else s.amin(-1))
+        out = s.sum(-1) if ord == "nuc" else _max_min(s, -1, ord > 0).squeeze(-1)  # type: ignore[operator]
         if keepdim:
             for d in sorted((d0, d1)):
                 out = out.unsqueeze(d)
         return out
     if ord in (math.inf, -math.inf, 1, -1):
         summed, reduced = (d1, d0) if ord in (math.inf, -math.inf) else (d0, d1)
-        sums = a.abs().sum(summed, keepdim=True)
-        out = sums.amax(reduced, keepdim=True) if ord > 0 else sums.amin(reduced, keepdim=True)
+        out = _max_min(a.abs().sum(summed, keepdim=True), reduced, ord > 0)
         return out if keepdim else out.squeeze(max(d0, d1)).squeeze(min(d0, d1))
     raise InvalidParameterError(f"linalg.matrix_norm: order {ord!r} not supported")
 

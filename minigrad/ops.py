@@ -34,7 +34,7 @@ from minigrad._clock import tick as _tick
 from minigrad._kernels import QUIET
 from minigrad._special import erf, erfinv
 from minigrad._window_kernels import Pairs, col2im, im2col, pad_array, padded, window_counts
-from minigrad.errors import DimensionError, LinAlgError, MinigradError, ShapeError, UnsupportedError
+from minigrad.errors import DimensionError, LinAlgError, MinigradError, ShapeError
 from minigrad.grad_mode import _inference, _mode, enable_grad
 from minigrad.shapes import keepdim_shape
 from minigrad.tensor import Array, Tensor, from_numpy, made_in_inference
@@ -1273,7 +1273,7 @@ class Cat(Function):
     """y = inputs joined along ``dim``;  each input's gradient is its slice of g."""
 
     __slots__ = ("dim",)
-    dim: int
+    dim: int  # >= 0
 
     def forward(self, *arrays: Array, dim: int) -> Array:
         self.dim = dim
@@ -1517,7 +1517,9 @@ class ScatterAdd(Function):
 # Forward: numpy.linalg's LAPACK kernels (_kernels), batched over the leading dims. Backward: PyTorch's
 # formulas (its FunctionsManual), written with the primitives above (and Inv/Solve), so they differentiate
 # again. A decomposition's several results come packed in one array (_kernels.pack); torch.linalg unpacks
-# them with slices, whose gradients land in the packed gradient this backward reads.
+# them with slices, whose gradients land in the packed gradient this backward reads. A part whose gradient
+# is all zero is one the loss did not use, which PyTorch's formulas leave out ("undefined").
+Parts = tuple[tuple[int, ...], ...]  # each part's shape after the batch dims
 
 
 def _linalg(name: str, kernel: Any, *args: Any) -> Array:
@@ -1542,8 +1544,12 @@ def _diag_embed(v: Tensor) -> Tensor:
     return v.unsqueeze(-1) * _eye_like(v.shape[-1], v)
 
 
-def unpack(t: Tensor, shapes: tuple[tuple[int, ...], ...]) -> tuple[Tensor, ...]:
-    """The parts of a packed result (``shapes``: each part's shape after the batch dims)."""
+def _used(g: Tensor) -> bool:
+    return bool(g.numpy().any())  # (NaN counts as used)
+
+
+def unpack(t: Tensor, shapes: Parts) -> tuple[Tensor, ...]:
+    """The parts of a packed result."""
     batch, parts, start = t.shape[:-1], [], 0
     for shape in shapes:
         n = math.prod(shape)
@@ -1586,7 +1592,7 @@ def _adjugate_t(a: Tensor) -> Tensor:
     """adj(A)^T, the derivative of det(A), also for singular A: sign(det U det V) U diag(c) Vh from the SVD,
     c_i the product of the singular values other than s_i."""
     n = a.shape[-1]
-    u, s, vh = unpack(SVD.apply(a), ((n, n), (n, 1), (n, n)))
+    u, s, vh = unpack(SVD.apply(a, full_matrices=False), SVD.parts(n, n, False))
     dets = _kernels.quiet(lambda: np.linalg.det(u.numpy()) * np.linalg.det(vh.numpy()))
     sign = from_numpy(np.asarray(dets))
     cols = [GetItem.apply(s, index=(Ellipsis, slice(j, j + 1), 0)) for j in range(n)]
@@ -1596,24 +1602,27 @@ def _adjugate_t(a: Tensor) -> Tensor:
         for c in cols[:i] + cols[i + 1 :]:
             prod = prod * c
         others.append(prod)
-    return sign.unsqueeze(-1).unsqueeze(-1) * (u * Cat.apply(*others, dim=-1).unsqueeze(-2)) @ vh
+    return sign.unsqueeze(-1).unsqueeze(-1) * (u * Cat.apply(*others, dim=s.ndim - 2).unsqueeze(-2)) @ vh
 
 
-class LogAbsDet(Function):
-    """y = log|det A| (slogdet's second result);  dA = g A^-T (= g adj(A)^T / det A: infinite where A is
-    singular)."""
+class Slogdet(Function):
+    """[sign, log|det A|] packed (..., 2);  dA = g_log A^-T (= g_log adj(A)^T / det A: infinite where A is
+    singular). The sign is piecewise constant: it passes no gradient (0 when only the sign is used)."""
 
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        return np.asarray(_linalg("slogdet", np.linalg.slogdet, a)[1])
+        return _linalg("slogdet", _kernels.slogdet, a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        a = self.parents[0]
-        if not np.isneginf(out.numpy()).any():
-            return (g.unsqueeze(-1).unsqueeze(-1) * Inv.apply(a).mT,)
-        det = from_numpy(np.asarray(_kernels.quiet(np.linalg.det, a.numpy())))
-        return ((g / det).unsqueeze(-1).unsqueeze(-1) * _adjugate_t(a),)
+        a, glog = self.parents[0], GetItem.apply(g, index=(Ellipsis, 1))
+        if not _used(glog):  # (no inverse needed, nor one of a singular matrix)
+            return (from_numpy(np.zeros(a.shape, dtype=a.dtype)),)
+        glog = glog.unsqueeze(-1).unsqueeze(-1)
+        if not np.isneginf(out.numpy()[..., 1]).any():
+            return (glog * Inv.apply(a).mT,)
+        det = from_numpy(np.asarray(_kernels.quiet(np.linalg.det, a.numpy()))).unsqueeze(-1).unsqueeze(-1)
+        return (glog / det * _adjugate_t(a),)
 
 
 class Solve(Function):
@@ -1622,7 +1631,7 @@ class Solve(Function):
     __slots__ = ()
 
     def forward(self, a: Array, b: Array) -> Array:
-        return _linalg("solve", np.linalg.solve, a, b)
+        return _linalg("solve", _kernels.solve, a, b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         gb = Solve.apply(self.parents[0].mT, g)
@@ -1645,24 +1654,63 @@ class Cholesky(Function):
 
 
 class QR(Function):
-    """Q, R = qr(A), reduced (m >= n), packed as [Q | R];  dA = (gQ + Q copyu(triu(gR R^T - Q^T gQ))) R^-T,
-    copyu copying the upper triangle onto the lower (PyTorch's formula)."""
+    """Q, R = qr(A), packed as [Q | R] (R alone for mode 'r');  with M = gR R^T - Q^T gQ, for m >= n
+    dA = (gQ + Q copyu(triu(M))) R^-T, copyu copying the upper triangle onto the lower, and for m < n
+    dA = [Q tril(M^T - M) R1^-T, 0] + Q gR, R1 the square left block of R (PyTorch's formulas). Not
+    differentiable for mode 'r' (no Q) or a complete tall factorization (Q's extra columns are arbitrary)."""
 
-    __slots__ = ()
+    __slots__ = ("mode",)
+    mode: str
 
-    def forward(self, a: Array) -> Array:
-        return _linalg("qr", _kernels.qr, a, "reduced")
+    @staticmethod
+    def parts(m: int, n: int, mode: str) -> Parts:
+        """The shapes of Q and R."""
+        k = m if mode == "complete" else min(m, n)
+        return ((m, k), (k, n))
+
+    def forward(self, a: Array, mode: str) -> Array:
+        self.mode = mode
+        return _linalg("qr", _kernels.qr, a, mode)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         m, n = self.parents[0].shape[-2:]
-        if m < n:
-            raise UnsupportedError(f"linalg.qr: the gradient needs m >= n (a tall or square input), "
-                                   f"got {m} x {n}")
-        q, r = unpack(out, ((m, n), (n, n)))
-        gq, gr = unpack(g, ((m, n), (n, n)))
-        upper = _tril((gr @ r.mT - q.mT @ gq).mT).mT  # triu(M), through the transpose
-        copied = upper + _tril(upper.mT, -1)
-        return ((gq + q @ copied) @ Inv.apply(r).mT,)
+        if self.mode == "r":
+            raise MinigradError("linalg.qr: the derivative depends on Q, which is not computed when "
+                                "mode='r'; use mode='reduced' to differentiate through linalg.qr")
+        if self.mode == "complete" and m > n:
+            raise MinigradError(f"linalg.qr: the QR decomposition is not differentiable when mode='complete' "
+                                f"and nrows > ncols (input {m} x {n})")
+        q, r = unpack(out, self.parts(m, n, self.mode))
+        gq, gr = unpack(g, self.parts(m, n, self.mode))
+        x = gr @ r.mT - q.mT @ gq
+        if m >= n:
+            upper = _tril(x.mT).mT  # triu(M), through the transpose
+            return ((gq + q @ (upper + _tril(upper.mT, -1))) @ Inv.apply(r).mT,)
+        left = q @ _tril(x.mT - x) @ Inv.apply(GetItem.apply(r, index=(Ellipsis, slice(0, m)))).mT
+        zeros = from_numpy(np.zeros((*left.shape[:-1], n - m), dtype=left.dtype))
+        return (Cat.apply(left, zeros, dim=left.ndim - 1) + q @ gr,)
+
+
+class Pinv(Function):
+    """y = A^+, the pseudo-inverse with singular values at or below a cutoff dropped (``_kernels.pinv``);
+    dA by PyTorch's formula (for m <= n; its transpose for m > n): with K = g^T y,
+    -(y K)^T + K y^T - A y K y^T + y^T y (g^T - K A)."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array, atol: Array, rtol: Array, hermitian: bool) -> Array:
+        return _linalg("pinv", _kernels.pinv, a, atol, rtol, hermitian)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        y, yt, gt = out, out.mT, g.mT
+        if a.shape[-2] <= a.shape[-1]:
+            k = gt @ y
+            kyt = k @ yt
+            return (-(y @ k).mT + kyt - (a @ y) @ kyt + (yt @ y) @ (gt - k @ a),)
+        k = y @ gt
+        ytk = yt @ k
+        return (-(k @ y).mT + (gt - a @ k) @ y @ yt + ytk - ytk @ y @ a,)
 
 
 def _skew(x: Tensor) -> Tensor:
@@ -1670,30 +1718,49 @@ def _skew(x: Tensor) -> Tensor:
 
 
 class SVD(Function):
-    """U, S, Vh = svd(A), reduced, packed as [U | S | Vh];  dA by PyTorch's formula for distinct
-    singular values: U ((skew(U^T gU) S + S skew(V^T gV)) / E + diag(gS)) Vh, E_ij = s_j^2 - s_i^2,
-    plus the part of gU (or gV) outside the span of U (or V) for a non-square A."""
+    """U, S, Vh = svd(A), packed as [U | S | Vh];  dA by PyTorch's formula for distinct singular values:
+    U ((skew(U^T gU) S + S skew(V^T gV)) / E + diag(gS)) Vh, E_ij = s_j^2 - s_i^2, plus the part of gU (or
+    gV) outside the span of U (or V) for a non-square A; U diag(gS) Vh alone when the loss uses only S
+    (then repeated singular values are fine). With ``full_matrices`` the columns of U and Vh beyond
+    k = min(m, n) get no gradient, as PyTorch's."""
 
-    __slots__ = ()
+    __slots__ = ("full",)
+    full: bool
 
-    def forward(self, a: Array) -> Array:
-        return _linalg("svd", _kernels.svd, a, False)
+    @staticmethod
+    def parts(m: int, n: int, full: bool) -> Parts:
+        """The shapes of U, S (a column) and Vh."""
+        k = min(m, n)
+        return ((m, m if full else k), (k, 1), (n if full else k, n))
+
+    def forward(self, a: Array, full_matrices: bool) -> Array:
+        self.full = full_matrices
+        return _linalg("svd", _kernels.svd, a, full_matrices)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         m, n = self.parents[0].shape[-2:]
         k = min(m, n)
-        shapes = ((m, k), (k, 1), (k, n))
-        u, s, vh = unpack(out, shapes)
-        gu, gs, gvh = unpack(g, shapes)
+        u, s, vh = unpack(out, self.parts(m, n, self.full))
+        gu, gs, gvh = unpack(g, self.parts(m, n, self.full))
+        if self.full:
+            u, gu = u[..., :k], gu[..., :k]
+            vh, gvh = vh[..., :k, :], gvh[..., :k, :]
         s, gs = s.squeeze(-1), gs.squeeze(-1)
+        with_u, with_v = _used(gu), _used(gvh)
+        if not (with_u or with_v):
+            return (u @ (gs.unsqueeze(-1) * vh),)
         v, gv = vh.mT, gvh.mT
         s2 = s * s
         e = s2.unsqueeze(-2) - s2.unsqueeze(-1) + _eye_like(k, s)  # 1 on the diagonal, where skew is 0
-        inner = (_skew(u.mT @ gu) * s.unsqueeze(-2) + s.unsqueeze(-1) * _skew(vh @ gv)) / e + _diag_embed(gs)
-        if m > k:
+        inner = _diag_embed(gs)
+        if with_u:
+            inner = inner + _skew(u.mT @ gu) * s.unsqueeze(-2) / e
+        if with_v:
+            inner = inner + s.unsqueeze(-1) * _skew(vh @ gv) / e
+        if m > k and with_u:
             gu_sinv = gu / s.unsqueeze(-2)
             return ((u @ inner + gu_sinv - u @ (u.mT @ gu_sinv)) @ vh,)
-        if n > k:
+        if n > k and with_v:
             gv_sinv = gv / s.unsqueeze(-2)
             return (u @ (inner @ vh + (gv_sinv - v @ (vh @ gv_sinv)).mT),)
         return (u @ inner @ vh,)
@@ -1701,21 +1768,26 @@ class SVD(Function):
 
 class Eigh(Function):
     """L, Q = eigh(A) (A symmetric, its lower triangle read), packed as [L | Q];
-    dA = sym(Q (diag(gL) + (Q^T gQ) / E) Q^T), E_ij = l_j - l_i (0 on the quotient's diagonal), sym(X) =
-    (X + X^T) / 2: the gradient of a symmetric input, as PyTorch's."""
+    dA = Q (diag(gL) + skew(Q^T gQ) / 2E) Q^T, E_ij = l_j - l_i (1 on the diagonal, where skew is 0):
+    symmetric, the gradient of a symmetric input, as PyTorch's; Q diag(gL) Q^T alone when the loss uses
+    only the eigenvalues (then repeated eigenvalues are fine)."""
 
     __slots__ = ()
+
+    @staticmethod
+    def parts(n: int) -> Parts:
+        """The shapes of L (a column) and Q."""
+        return ((n, 1), (n, n))
 
     def forward(self, a: Array) -> Array:
         return _linalg("eigh", _kernels.eigh, a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         n = self.parents[0].shape[-1]
-        w, q = unpack(out, ((n, 1), (n, n)))
-        gw, gq = unpack(g, ((n, 1), (n, n)))
+        w, q = unpack(out, self.parts(n))
+        gw, gq = unpack(g, self.parts(n))
         w, gw = w.squeeze(-1), gw.squeeze(-1)
-        eye = _eye_like(n, w)
-        e = w.unsqueeze(-2) - w.unsqueeze(-1) + eye
-        off = (q.mT @ gq) / e * (1 - eye)
-        ga = q @ (off + _diag_embed(gw)) @ q.mT
-        return ((ga + ga.mT) * 0.5,)
+        if not _used(gq):
+            return ((q * gw.unsqueeze(-2)) @ q.mT,)
+        e = w.unsqueeze(-2) - w.unsqueeze(-1) + _eye_like(n, w)
+        return (q @ (_diag_embed(gw) + _skew(q.mT @ gq) * 0.5 / e) @ q.mT,)

@@ -65,6 +65,17 @@ def symmetric_half(rng: np.random.Generator, shapes: Sequence[Shape]) -> list[np
     return [m / 2 for m in _symmetric(rng, shapes, low=-2.0)]
 
 
+def invertible_symmetric_half(rng: np.random.Generator, shapes: Sequence[Shape]) -> list[np.ndarray]:
+    """Half of a symmetric matrix whose eigenvalues have either sign and |eigenvalue| >= 0.5: a well
+    conditioned pseudo-inverse (hermitian pinv reads |eigenvalues|)."""
+    out = []
+    for m in _symmetric(rng, shapes, low=0.5):
+        w, q = np.linalg.eigh(m)
+        signed = w * rng.choice([-1.0, 1.0], size=w.shape)
+        out.append((q * signed[..., None, :]) @ np.swapaxes(q, -1, -2) / 2)
+    return out
+
+
 def separated(rng: np.random.Generator, shapes: Sequence[Shape]) -> list[np.ndarray]:
     """m x n matrices with distinct singular values >= 0.5 (so the SVD's gradient is finite and smooth)."""
     out = []
@@ -101,9 +112,9 @@ def _square(draw: st.DrawFn, rhs: str = "") -> Sample:
 
 
 @st.composite
-def _rectangular(draw: st.DrawFn, tall: bool = False) -> Sample:
+def _rectangular(draw: st.DrawFn, wide: bool = False) -> Sample:
     batch, m, n = draw(_batch()), draw(st.integers(1, 4)), draw(st.integers(1, 4))
-    if tall and m < n:
+    if wide and m > n:
         m, n = n, m
     return Sample([(*batch, m, n)])
 
@@ -143,18 +154,19 @@ def _lib(name: str) -> Any:
     return mg if name == "mg" else _torch()  # torch imported when called: the table loads without it
 
 
-def _svd(lib: str) -> Any:
+def _svd(lib: str, full_matrices: bool = False) -> Any:
     def call(a: Any) -> Any:
-        u, s, vh = _lib(lib).linalg.svd(a, full_matrices=False)
-        sign = u[..., :1, :].sign()  # each singular pair's sign, chosen so U's first row is >= 0
-        return u * sign, s, vh * sign.mT
+        u, s, vh = _lib(lib).linalg.svd(a, full_matrices=full_matrices)
+        k = s.shape[-1]  # (a full U's and Vh's columns beyond k are arbitrary, and get no gradient)
+        sign = u[..., :1, :k].sign()  # each singular pair's sign, chosen so U's first row is >= 0
+        return u[..., :k] * sign, s, vh[..., :k, :] * sign.mT
 
     return call
 
 
-def _eigh(lib: str) -> Any:
+def _eigh(lib: str, uplo: str = "L") -> Any:
     def call(a: Any) -> Any:
-        w, q = _lib(lib).linalg.eigh(a + a.mT)
+        w, q = _lib(lib).linalg.eigh(a + a.mT, uplo)
         return w, q * q[..., :1, :].sign()
 
     return call
@@ -200,14 +212,21 @@ LINALG_OPS: list[OpSpec] = [
          lambda a: _torch().linalg.cholesky(a + a.mT)),
     _row("Tensor.cholesky_upper", _square(), spd_half, _deprecated(lambda a: (a + a.mT).cholesky(True)),
          lambda a: _torch().linalg.cholesky(a + a.mT).mT, covers=("cholesky", "mg.cholesky")),
-    _row("linalg.qr", _rectangular(tall=True), separated, lambda a: tuple(mg.linalg.qr(a)),
+    _row("linalg.qr", _rectangular(), separated, lambda a: tuple(mg.linalg.qr(a)),
          lambda a: tuple(_torch().linalg.qr(a))),
+    _row("linalg.qr_complete", _rectangular(wide=True), separated,
+         lambda a: tuple(mg.linalg.qr(a, "complete")), lambda a: tuple(_torch().linalg.qr(a, "complete"))),
     _row("linalg.svd", _rectangular(), separated, _svd("mg"), _svd("torch")),
+    _row("linalg.svd_full", _rectangular(), separated, _svd("mg", True), _svd("torch", True)),
     _row("linalg.svdvals", _rectangular(), separated, *_linalg("svdvals")),
     _row("linalg.pinv", _rectangular(), separated, *_linalg("pinv")),
+    _row("linalg.pinv_hermitian", _square(), invertible_symmetric_half,
+         lambda a: mg.linalg.pinv(a + a.mT, hermitian=True),
+         lambda a: _torch().linalg.pinv(a + a.mT, hermitian=True)),
     _row("Tensor.pinverse", _rectangular(), separated, lambda a: a.pinverse(), lambda a: a.pinverse(),
          covers=("pinverse", "mg.pinverse")),
     _row("linalg.eigh", _square(), symmetric_half, _eigh("mg"), _eigh("torch")),
+    _row("linalg.eigh_upper", _square(), symmetric_half, _eigh("mg", "U"), _eigh("torch", "U")),
     _row("linalg.eigvalsh", _square(), symmetric_half, lambda a: mg.linalg.eigvalsh(a + a.mT),
          lambda a: _torch().linalg.eigvalsh(a + a.mT)),
     _row("linalg.matrix_norm", _matrix_norm(), separated, *_linalg("matrix_norm")),
