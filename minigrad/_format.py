@@ -29,6 +29,9 @@ class _PrintOptions:
     edgeitems: int = 3
     linewidth: int = 80
     sci_mode: bool | None = None
+    #: the package name reprs show (``minigrad.float64``, ``minigrad.Size``); the
+    #: ``torch`` alias hook sets "torch" so a script prints what it prints under PyTorch
+    module: str = "minigrad"
 
 
 OPTIONS = _PrintOptions()
@@ -179,7 +182,7 @@ def _add_suffixes(text: str, suffixes: list[str], indent: int) -> str:
 
 
 def tensor_repr(t: Tensor) -> str:
-    """``repr`` of a tensor as PyTorch prints it, with ``minigrad.`` dtype names.
+    """``repr`` of a tensor as PyTorch prints it, with ``minigrad.`` dtype names (``torch.`` under the hook).
 
     Examples: ``tensor([1.0000, 2.5000])``, ``tensor(3.)``,
     ``tensor([1., 2.], dtype=minigrad.float64, requires_grad=True)``,
@@ -199,13 +202,13 @@ def tensor_repr(t: Tensor) -> str:
         if a.ndim != 1:
             suffixes.append(f"size={tuple(a.shape)}")
         if a.dtype != default:
-            suffixes.append(f"dtype=minigrad.{a.dtype}")
+            suffixes.append(f"dtype={OPTIONS.module}.{a.dtype}")
         body = "[]"
     else:
         if not OPTIONS.edgeitems:
             suffixes.append(f"size={tuple(a.shape)}")
         if a.dtype not in (default, _INT64, _BOOL):
-            suffixes.append(f"dtype=minigrad.{a.dtype}")
+            suffixes.append(f"dtype={OPTIONS.module}.{a.dtype}")
         summarize = a.size > OPTIONS.threshold
         fmt = _Formatter(_summarized(a) if summarize else a)
         body = _array_str(a, indent, summarize, fmt)

@@ -1194,6 +1194,18 @@ class Reshape(Function):
         return (Reshape.apply(g, shape=self.parents[0].shape),)
 
 
+class Contiguous(Function):
+    """y = a copied into C (row-major) order, as ``Tensor.contiguous``;  da = g."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        return np.ascontiguousarray(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g,)
+
+
 class Permute(Function):
     """y = a with its dims reordered;  da = g with the inverse order."""
 

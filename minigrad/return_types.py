@@ -1,12 +1,15 @@
 """Named tuples returned by reductions that give values and indices, as ``torch.return_types``.
 
 ``values, indices = x.max(1)`` unpacks like a tuple; ``x.max(1).values``
-reads by name. Each class is a ``typing.NamedTuple`` of tensors.
+reads by name. Each class is a ``typing.NamedTuple`` of tensors, printed as
+PyTorch prints its structseqs: one field per line.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from minigrad._format import OPTIONS
 
 if TYPE_CHECKING:
     from minigrad.tensor import Tensor
@@ -99,3 +102,12 @@ class histogram(NamedTuple):  # noqa: N801
 
     hist: Tensor
     bin_edges: Tensor
+
+
+def _repr(self: Any) -> str:
+    fields = ",\n".join(f"{name}={value!r}" for name, value in zip(self._fields, self))
+    return f"{OPTIONS.module}.return_types.{type(self).__name__}(\n{fields})"
+
+
+for _name in __all__:
+    globals()[_name].__repr__ = _repr

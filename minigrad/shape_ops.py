@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import ops
 from minigrad._tensor_methods import provide
 from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
 from minigrad.shapes import norm_dim, shape_arg
@@ -392,6 +393,11 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:  # noqa:
 def clone(input: Tensor) -> Tensor:  # noqa: A002
     """A copy with its own memory, still in the graph (its gradient passes through unchanged)."""
     return input * 1 if input.dtype != np.bool_ else from_numpy(input.numpy().copy())
+
+
+def contiguous(input: Tensor) -> Tensor:  # noqa: A002
+    """A row-major copy, in the graph (``Tensor.contiguous`` calls this for a tensor that isn't row-major)."""
+    return ops.Contiguous.apply(input)
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

@@ -20,6 +20,7 @@ import types
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from minigrad._format import OPTIONS
 from minigrad.tensor import Tensor
 
 __all__ = ["install", "installed", "torch_name", "uninstall"]
@@ -138,6 +139,7 @@ def install() -> None:
         )
     sys.meta_path.insert(0, _finder)
     _patch_loaded_modules()
+    OPTIONS.module = _ALIAS
     Tensor.__getattr__ = _tensor_getattr  # type: ignore[attr-defined]
 
 
@@ -153,3 +155,4 @@ def uninstall() -> None:
         vars(module).pop("__getattr__", None)
     if "__getattr__" in vars(Tensor):
         delattr(Tensor, "__getattr__")
+    OPTIONS.module = _TARGET
