@@ -115,7 +115,7 @@ SPECS: dict[str, list[Check]] = {
     # random_split / WeightedRandomSampler part shares only the seed (sizes exact, the balance roughly)
     "text_classify.py": [Check(r"(speakers .*)", 0), Check(r"vocab size (\d+)", 0), Check(r"(first batch .*)", 0),
                          Check(r"train loss (\S+)", 1e-4), Check(r"train accuracy +(\S+)", 5e-3),
-                         Check(r"valid accuracy +(\S+)", 5e-3), Check(r"\| lr (\S+)", 0),
+                         Check(r"\| valid accuracy +(\S+)", 5e-3), Check(r"\| lr (\S+)", 0),
                          Check(r"agree (\w+)", 0), Check(r"bag sum (\S+)", 1e-5), Check(r"bag max (\S+)", 1e-5),
                          Check(r"weighted (\S+)", 1e-5), Check(r"(split sizes .*)", 0),
                          Check(r"min share (\S+)", 0.25)],
