@@ -113,12 +113,26 @@ SPECS: dict[str, list[Check]] = {
                          Check(r"final momentum \S+ lr (\S+)", 1e-5)],
     # fixed weights and order through EmbeddingBag/collate_fn/StepLR: float32 rounding only; the
     # random_split / WeightedRandomSampler part shares only the seed (sizes exact, the balance roughly)
-    "text_classify.py": [Check(r"(speakers .*)", 0), Check(r"vocab size (\d+)", 0), Check(r"(first batch .*)", 0),
-                         Check(r"train loss (\S+)", 1e-4), Check(r"train accuracy +(\S+)", 5e-3),
-                         Check(r"\| valid accuracy +(\S+)", 5e-3), Check(r"\| lr (\S+)", 0),
-                         Check(r"agree (\w+)", 0), Check(r"bag sum (\S+)", 1e-5), Check(r"bag max (\S+)", 1e-5),
+    "text_classify.py": [Check(r"(speakers .*)", 0), Check(r"vocab size (\d+)", 0),
+                         Check(r"(first batch .*)", 0), Check(r"train loss (\S+)", 1e-4),
+                         Check(r"train accuracy +(\S+)", 5e-3), Check(r"\| valid accuracy +(\S+)", 5e-3),
+                         Check(r"\| lr (\S+)", 0), Check(r"agree (\w+)", 0), Check(r"bag sum (\S+)", 1e-5),
+                         Check(r"bag max (\S+)", 1e-5),
                          Check(r"weighted (\S+)", 1e-5), Check(r"(split sizes .*)", 0),
                          Check(r"min share (\S+)", 0.25)],
+    # fixed weights, dropout 0, numpy data: float32 rounding only; ReduceLROnPlateau's decisions exact, and
+    # the encoder's eval-mode output is zero at padded positions, as on PyTorch's nested-tensor path
+    "transformer_classify.py": [Check(r"(train \(.*)", 0), Check(r"parameters (\d+)", 0),
+                                Check(r"train loss (\S+)", 1e-4), Check(r"grad norm (\S+)", 1e-3),
+                                Check(r"val loss (\S+)", 1e-4), Check(r"val acc (\S+)", 0.03),
+                                Check(r"\| lr (\S+)", 0), Check(r"padding ignored (\w+)", 0),
+                                Check(r"eval encoder at padding (\S+)", 0),
+                                Check(r"naive mean pool (\S+)", 1e-4),
+                                Check(r"mha out \S+ \S+ \S+ (\S+)", 1e-5), Check(r"(upper triangle .*)", 0),
+                                Check(r"float mask same (\w+)", 0), Check(r"per-head \(.*\) \[(\S+),", 1e-4),
+                                Check(r"(key padding weights last cols \S+ \S+)", 0),
+                                Check(r"\] out (\S+)", 1e-5), Check(r"in_proj grad (\S+)", 1e-5),
+                                Check(r"out_proj grad (\S+)", 1e-5)],
     # every printed line, tensors' reprs included, reads exactly as under PyTorch
     "tensor_ops.py": [Check(r"^(.*)$", 0)],
 }

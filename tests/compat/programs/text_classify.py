@@ -18,9 +18,9 @@ import torch.nn as nn
 from torch.nn.utils.rnn import pad_sequence
 from torch.utils.data import DataLoader, Dataset, WeightedRandomSampler, random_split
 
-from _data import text
+from _data import text as read_text
 
-raw = text(160_000)
+raw = read_text(160_000)
 speeches = re.findall(r"\n\n([A-Z][a-z]+)\.\n(.+?)(?=\n\n)", raw, re.S)
 top = [name for name, _ in Counter(s for s, _ in speeches).most_common(4)]
 label_of = {name: i for i, name in enumerate(top)}
