@@ -133,6 +133,18 @@ SPECS: dict[str, list[Check]] = {
                                 Check(r"(key padding weights last cols \S+ \S+)", 0),
                                 Check(r"\] out (\S+)", 1e-5), Check(r"in_proj grad (\S+)", 1e-5),
                                 Check(r"out_proj grad (\S+)", 1e-5)],
+    # float64 Newton / Hessian / RK4 / LBFGS on fixed data: agreement to ~1e-9 (iteration counts exact)
+    "numerics.py": [Check(r"newton 1d iter \d: x = (\S+)", 1e-12), Check(r"newton 2d: iters (\d+)", 0),
+                    Check(r"root \['(\S+)'", 1e-10), Check(r"root \['\S+', '(\S+)'\]", 1e-10),
+                    Check(r"(jacobian at root .*)", 0), Check(r"rosenbrock iter +(\d+)", 0),
+                    Check(r"rosenbrock iter +\d+ f (\S+)", 1e-6), Check(r"\|g\| (\S+) step", 1e-6),
+                    Check(r"step (\S+)$", 0), Check(r"(hessian at start .*)", 0),
+                    Check(r"hvp \[(\S+),", 1e-12),
+                    Check(r"(jvp \[.*\]) vjp", 0), Check(r"(vjp \[.*\])", 0), Check(r"(norms .*)", 0),
+                    Check(r"ode fit iter +\d+ loss (\S+)", 1e-8), Check(r"zeta (\S+) grad", 1e-8),
+                    Check(r"zeta \S+ grad (\S+)", 1e-6), Check(r"t=5 \(underdamped, approx\) (\S+)", 1e-8),
+                    Check(r"lbfgs start loss (\S+)", 1e-8), Check(r"fitted a (\S+)", 1e-7),
+                    Check(r"fitted a \S+ b (\S+)", 1e-7), Check(r"evals (\d+)", 0)],
     # every printed line, tensors' reprs included, reads exactly as under PyTorch
     "tensor_ops.py": [Check(r"^(.*)$", 0)],
 }
