@@ -1,0 +1,331 @@
+"""Finite-difference checks of analytical gradients (first and second order).
+
+``torch.autograd.gradcheck`` lives here as in PyTorch, and is re-exported as
+``mg.gradcheck``. ``mg.gradcheck(fn, inputs)`` checks the gradients of ``fn(*inputs)`` with
+respect to every input that requires grad. A layer's own parameters are
+checked too when ``fn`` is a Module (``mg.gradcheck(layer, x)``) or when
+``check_params`` names them (``True`` finds every leaf requiring grad that the
+function's graph reaches besides the inputs).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from minigrad.autograd.engine import grad as _grad
+from minigrad.errors import GradcheckError, InvalidParameterError
+from minigrad.grad_mode import set_grad_enabled
+from minigrad.tensor import Array, Tensor, from_numpy
+
+__all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
+
+ParamSpec = bool | Mapping[str, Tensor] | Iterable[Tensor] | None
+
+
+def _as_tuple(x: Any) -> tuple[Any, ...]:
+    return tuple(x) if isinstance(x, (tuple, list)) else (x,)
+
+
+def _float_outputs(out: Any) -> list[Tensor]:
+    return [o for o in _as_tuple(out) if isinstance(o, Tensor) and o.dtype.kind == "f"]
+
+
+def _analytical(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int]) -> list[Array]:
+    """Jacobians d(all outputs, flattened)/d(input i), one backward per output element."""
+    outputs = _float_outputs(fn(*inputs))
+    if not outputs:  # else every check passes vacuously
+        raise InvalidParameterError("gradcheck: fn returned no floating-point Tensor to differentiate")
+    n_out = sum(o.numel() for o in outputs)
+    jac = [np.zeros((n_out, inputs[i].numel())) for i in diff]
+    row = 0
+    for o in outputs:
+        for j in range(o.numel()):
+            if o.requires_grad:
+                seed = np.zeros(o.numel(), dtype=o.dtype)
+                seed[j] = 1
+                grads = _grad(
+                    o, [inputs[i] for i in diff], from_numpy(seed.reshape(o.shape)),
+                    retain_graph=True, allow_unused=True,
+                )
+                for k, g in enumerate(grads):
+                    if g is not None:
+                        jac[k][row] = g.numpy().reshape(-1)
+            row += 1
+    return jac
+
+
+def _numerical(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int], eps: float,
+               record: bool) -> list[Array]:
+    """Jacobians by central differences: (f(x + eps) - f(x - eps)) / (2 eps) per element.
+
+    ``record`` keeps grad mode on, for functions that differentiate internally.
+    """
+
+    def flat_outputs() -> Array:
+        with set_grad_enabled(record):
+            outs = _float_outputs(fn(*inputs))
+        if not outs:
+            return np.zeros(0)
+        return np.concatenate([o.numpy().astype(np.float64).reshape(-1) for o in outs])
+
+    jacs = []
+    for i in diff:
+        x = inputs[i].numpy()  # perturbed in place, restored exactly after each element
+        cols = []
+        for k in range(x.size):
+            idx = np.unravel_index(k, x.shape)
+            orig = x[idx].item()
+            x[idx] = orig + eps
+            plus = flat_outputs()
+            x[idx] = orig - eps
+            minus = flat_outputs()
+            x[idx] = orig
+            cols.append((plus - minus) / (2 * eps))
+        n_out = flat_outputs().size
+        jacs.append(np.stack(cols, axis=1) if cols else np.zeros((n_out, 0)))
+    return jacs
+
+
+def _rel(a: float, n: float) -> str:
+    return f"{abs(a - n) / abs(n):.3g}" if n != 0 else "inf"
+
+
+def _report(failures: list[tuple[float, int, tuple[int, ...], int, float, float]],
+            atol: float, rtol: float, order: str, labels: Mapping[int, str], low: Sequence[str]) -> str:
+    # Worst first: by how many times an entry exceeds its tolerance atol + rtol*|numerical|,
+    # which stays meaningful where the numerical derivative is 0 (a relative error does not).
+    failures.sort(key=lambda f: -f[0])
+    _, inp, idx, _, a, n = failures[0]
+    lines = [
+        f"{order} gradient mismatch for {labels[inp]} at element index {idx}: "
+        f"analytical {a:.6g} vs numerical {n:.6g} (abs err {abs(a - n):.3g}, rel err {_rel(a, n)}; "
+        f"atol={atol}, rtol={rtol}; {len(failures)} entries fail)",
+        f"{'input':>5}  {'index':<14}{'output':>7}  {'analytical':>14}  {'numerical':>14}  "
+        f"{'abs err':>9}  {'rel err':>9}",
+    ]
+    for _, inp, idx, out, a, n in failures[:10]:
+        lines.append(f"{inp:>5}  {idx!s:<14}{out:>7}  {a:>14.6g}  {n:>14.6g}  "
+                     f"{abs(a - n):>9.3g}  {_rel(a, n):>9}")
+    if len(failures) > 10:
+        lines.append(f"... and {len(failures) - 10} more")
+    params = sorted({inp for _, inp, *_ in failures if not labels[inp].startswith("input")})
+    if params:
+        lines.append("inputs " + ", ".join(f"{i} = {labels[i]}" for i in params))
+    if low:
+        lines.append(
+            f"note: {', '.join(low)} {'is' if len(low) == 1 else 'are'} not float64. Central differences "
+            "in lower precision are off by far more than these tolerances, so this failure may be the "
+            "precision, not the gradient: check with float64 (x.double(), module.double())."
+        )
+    return "\n".join(lines)
+
+
+def _low_precision(inputs: tuple[Any, ...], diff: list[int], labels: Mapping[int, str]) -> list[str]:
+    """Warn, as torch.autograd.gradcheck does, for each checked tensor that is not float64."""
+    low = []
+    for i in diff:
+        t = inputs[i]
+        if t.dtype != np.float64:
+            # PyTorch's numbering: grad_outputs count as inputs after the inputs (gradgradcheck)
+            who = labels[i].capitalize() if labels[i].startswith("parameter") else f"Input #{i}"
+            warnings.warn(
+                f"{who} requires gradient and is not a double precision floating point or complex. "
+                "This check will likely fail if all the inputs are not of double precision floating "
+                f"point or complex. (Finite differences need float64: it is {t.dtype}.)",
+                UserWarning, stacklevel=4,
+            )
+            low.append(f"{labels[i]} ({t.dtype})")
+    return low
+
+
+def _check(fn: Callable[..., Any], inputs: tuple[Any, ...], eps: float, atol: float, rtol: float,
+           raise_exception: bool, order: str, labels: Mapping[int, str]) -> bool:
+    diff = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
+    if not diff:  # PyTorch raises too: a check of nothing would always pass
+        raise InvalidParameterError(
+            "gradcheck: no input is a Tensor with requires_grad=True, so there is nothing to check"
+            " (to check a layer's parameters, pass the Module itself or check_params=True)"
+        )
+    low = _low_precision(inputs, diff, labels)
+    analytical = _analytical(fn, inputs, diff)
+    numerical = _numerical(fn, inputs, diff, eps, record=order != "first-order")
+    failures = []
+    for k, i in enumerate(diff):
+        a, n = analytical[k], numerical[k]
+        if a.shape != n.shape:
+            raise GradcheckError(f"{labels[i]}: the function's outputs changed size between calls")
+        bad = ~(np.abs(a - n) <= atol + rtol * np.abs(n))
+        for out, col in zip(*np.nonzero(bad)):
+            av, nv = float(a[out, col]), float(n[out, col])
+            excess = abs(av - nv) / (atol + rtol * abs(nv))
+            idx = tuple(int(v) for v in np.unravel_index(col, inputs[i].shape))
+            failures.append((excess if excess == excess else math.inf, i, idx, int(out), av, nv))
+    if failures:
+        if raise_exception:
+            raise GradcheckError(_report(failures, atol, rtol, order, labels, low))
+        return False
+    return True
+
+
+def _graph_leaves(fn: Callable[..., Any], inputs: tuple[Any, ...]) -> list[tuple[str, Tensor]]:
+    """The leaves requiring grad that ``fn(*inputs)``'s graph reaches, other than the inputs, named
+    by the attribute path a module holds them under (see :mod:`minigrad.viz`)."""
+    from minigrad import viz
+
+    outputs = [o for o in _float_outputs(fn(*inputs)) if o.requires_grad]
+    given = {id(t) for t in inputs}
+    names = viz.parameter_names()
+    found: dict[int, Tensor] = {}
+    for o in outputs:
+        for t in viz.walk(o):
+            if t.is_leaf and t.requires_grad and id(t) not in given:
+                found.setdefault(id(t), t)
+    return [(names.get(k, f"#{n} {tuple(t.shape)}"), t) for n, (k, t) in enumerate(found.items())]
+
+
+def _with_params(fn: Any, inputs: tuple[Any, ...], check_params: ParamSpec
+                 ) -> tuple[Callable[..., Any], tuple[Any, ...], dict[int, str]]:
+    """Append the parameters to check to the inputs: (function of all of them, all inputs, labels)."""
+    from minigrad.nn.module import Module
+
+    if not callable(fn):
+        raise TypeError(f"gradcheck: fn must be a function or a Module, got {type(fn).__name__}")
+    labels = {i: f"input {i}" for i in range(len(inputs))}
+    if check_params is None:
+        check_params = isinstance(fn, Module)
+    if check_params is False:
+        return fn, inputs, labels
+    named: list[tuple[str, Tensor]]
+    if check_params is True:
+        named = list(fn.named_parameters()) if isinstance(fn, Module) else _graph_leaves(fn, inputs)
+    elif isinstance(check_params, Mapping):
+        named = list(check_params.items())
+    else:
+        named = [(f"#{k} {tuple(p.shape)}", p) for k, p in enumerate(check_params)]
+    given = {id(t) for t in inputs}
+    params = [(name, p) for name, p in named if p.requires_grad and id(p) not in given]
+    n = len(inputs)
+    for k, (name, _) in enumerate(params):
+        labels[n + k] = f"parameter {name!r}" if not name.startswith("#") else f"parameter {name}"
+
+    def call(*args: Any) -> Any:
+        return fn(*args[:n])  # the parameters are used where fn keeps them: perturbing them in place works
+
+    return call, (*inputs, *(p for _, p in params)), labels
+
+
+#: torch.autograd.gradcheck's other keywords, with the value this check's behaviour
+#: corresponds to. fast_mode only makes PyTorch check a random projection of the
+#: Jacobian (this check is the full one); nondet_tol and check_undefined_grad
+#: guard against nondeterministic or undefined-gradient backward passes, which
+#: minigrad's engine does not have; check_grad_dtypes holds for every minigrad
+#: gradient (a leaf's gradient has the leaf's dtype).
+_ACCEPTED: dict[str, Any] = {
+    "fast_mode": None, "nondet_tol": None, "check_undefined_grad": None, "check_grad_dtypes": None,
+    "check_backward_ad": True, "check_batched_grad": False, "check_batched_forward_grad": False,
+    "check_forward_ad": False, "masked": None, "gen_non_contig_grad_outputs": False,
+}
+
+
+def _torch_options(name: str, options: Mapping[str, Any]) -> None:
+    """Accept torch.autograd.gradcheck's keywords; refuse the checks minigrad has no machinery for.
+
+    Raises:
+        TypeError: an unknown keyword (as Python does for any function).
+        NotImplementedError: vmap-batched or forward-mode checks were asked for
+            (minigrad has reverse mode only), or ``check_backward_ad=False``.
+    """
+    for key, value in options.items():
+        if key not in _ACCEPTED:
+            raise TypeError(f"{name}() got an unexpected keyword argument {key!r}")
+        wanted = _ACCEPTED[key]
+        if wanted is not None and bool(value) != wanted:
+            raise NotImplementedError(
+                f"{name}: {key}={value!r} is not supported: minigrad checks reverse-mode gradients "
+                "only (no forward mode, no vmap)"
+            )
+
+
+def gradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any], eps: float = 1e-6,
+              atol: float = 1e-5, rtol: float = 1e-3, raise_exception: bool = True, *,
+              check_params: ParamSpec = None, **torch_options: Any) -> bool:
+    """Compare ``fn``'s analytical gradients with central finite differences.
+
+    Every Tensor in ``inputs`` with ``requires_grad`` is checked, element by
+    element, against every element of every float output: the full Jacobian,
+    so keep shapes small. Use float64 inputs (and parameters): float32 is too
+    coarse for eps=1e-6, so other dtypes warn, as in PyTorch, and a failure
+    report says so. An entry passes if
+    ``|analytical - numerical| <= atol + rtol * |numerical|``.
+
+    Args:
+        fn: a function of the inputs, or a Module (called as ``module(*inputs)``).
+        inputs: a Tensor or a sequence of arguments for ``fn``.
+        check_params: also check gradients w.r.t. parameters that ``fn`` uses
+            without taking them as inputs: ``True`` (a Module's
+            ``parameters()``; for a function, every leaf requiring grad that
+            its graph reaches), a dict name -> Tensor, or a list of Tensors.
+            Default: True for a Module, False for a function. Parameters are
+            perturbed in place and restored exactly.
+
+    Returns:
+        True if every entry passes; False on failure when ``raise_exception`` is False.
+
+    Raises:
+        GradcheckError: on failure, with a table of the worst entries (input,
+            element index, output element, analytical, numerical, relative
+            error); parameters are numbered after the inputs and named below
+            the table.
+        InvalidParameterError: nothing requires grad, or ``fn`` returns no
+            float Tensor.
+        TypeError: ``fn`` is not callable, or an unknown keyword is given.
+        NotImplementedError: a PyTorch option minigrad cannot honour is set
+            (see :func:`_torch_options`).
+    """
+    _torch_options("gradcheck", torch_options)
+    call, ins, labels = _with_params(fn, _as_tuple(inputs), check_params)
+    return _check(call, ins, eps, atol, rtol, raise_exception, "first-order", labels)
+
+
+def gradgradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any],
+                  grad_outputs: Sequence[Tensor] | None = None, eps: float = 1e-6,
+                  atol: float = 1e-5, rtol: float = 1e-3, raise_exception: bool = True, *,
+                  check_params: ParamSpec = None, **torch_options: Any) -> bool:
+    """Check second derivatives: gradcheck of the vector-Jacobian product of ``fn``.
+
+    The function checked maps (inputs, grad_outputs) to the gradients of
+    ``fn(*inputs)`` w.r.t. the inputs (and the parameters picked by
+    ``check_params``, as in :func:`gradcheck`), computed with
+    ``create_graph=True``. ``grad_outputs`` default to fixed pseudo-random
+    tensors of the outputs' dtypes.
+
+    Returns and raises as :func:`gradcheck`.
+    """
+    _torch_options("gradgradcheck", torch_options)
+    call, ins, labels = _with_params(fn, _as_tuple(inputs), check_params)
+    diff = [i for i, t in enumerate(ins) if isinstance(t, Tensor) and t.requires_grad]
+    outs = _float_outputs(call(*ins))
+    if grad_outputs is None:
+        rng = np.random.default_rng(1234)
+        grad_outputs = [Tensor(rng.standard_normal(o.shape), dtype=o.dtype, requires_grad=True)
+                        for o in outs]
+    gos = list(grad_outputs)
+    labels = {**labels, **{len(ins) + k: f"grad_output {k}" for k in range(len(gos))}}
+
+    def first_derivative(*args: Any) -> tuple[Tensor, ...]:
+        xs, gs = args[: len(ins)], args[len(ins):]
+        all_ys = _float_outputs(call(*xs))
+        ys = [o for o in all_ys if o.requires_grad]
+        used = [g for o, g in zip(all_ys, gs) if o.requires_grad]
+        if not ys:
+            return tuple(from_numpy(np.zeros(xs[i].shape)) for i in diff)
+        grads = _grad(ys, [xs[i] for i in diff], used, create_graph=True, allow_unused=True)
+        return tuple(g if g is not None else from_numpy(np.zeros(xs[i].shape))
+                     for g, i in zip(grads, diff))
+
+    return _check(first_derivative, (*ins, *gos), eps, atol, rtol, raise_exception, "second-order", labels)
