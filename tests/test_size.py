@@ -30,8 +30,9 @@ BUDGETS: dict[str, int] = {
     "minigrad/ops.py": 1560,
     "minigrad/_kernels.py": 350,
     "minigrad/grad_mode.py": 220,
-    # 1,093 with autograd.Function (function.py, issue 12 item 6: ctx, needs_input_grad, once_differentiable)
-    "minigrad/autograd": 1120,
+    # 1,093 with autograd.Function (function.py, issue 12 item 6: ctx, needs_input_grad, once_differentiable);
+    # 1,312 since gradcheck.py moved in from minigrad/ (it is torch.autograd.gradcheck)
+    "minigrad/autograd": 1340,
     "minigrad/autograd/engine.py": 350,  # issue 11: the engine reads like its algorithm
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
