@@ -50,6 +50,7 @@ from minigrad.amp import autocast, is_autocast_enabled
 from minigrad.anomaly import detect_anomaly
 from minigrad.autograd import functional as _autograd_functional  # noqa: F401  (torch.autograd.functional)
 from minigrad.autograd import grad as grad
+from minigrad.autograd.gradcheck import gradcheck, gradgradcheck
 from minigrad.default_dtype import get_default_dtype, set_default_dtype
 from minigrad.device import device, get_default_device, set_default_device
 from minigrad.dtypes import (
@@ -111,7 +112,6 @@ from minigrad.grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-from minigrad.gradcheck import gradcheck, gradgradcheck
 from minigrad.grids import *  # noqa: F403
 from minigrad.indexing import *  # noqa: F403
 from minigrad.matrix_ops import *  # noqa: F403

@@ -29,12 +29,13 @@ class _PrintOptions:
     edgeitems: int = 3
     linewidth: int = 80
     sci_mode: bool | None = None
-    #: the package name reprs show (``minigrad.float64``, ``minigrad.Size``); the
-    #: ``torch`` alias hook sets "torch" so a script prints what it prints under PyTorch
-    module: str = "minigrad"
 
 
 OPTIONS = _PrintOptions()
+#: the package name reprs show (``dtype=minigrad.int8``, ``minigrad.Size([2])``). minigrad.compat
+#: sets it to "torch" while ``import torch`` means minigrad, so a script prints what it would under
+#: PyTorch.
+NAMESPACE = "minigrad"
 _INT64, _BOOL = np.dtype(np.int64), np.dtype(np.bool_)
 _PROFILES = {
     "default": _PrintOptions(),
@@ -182,7 +183,7 @@ def _add_suffixes(text: str, suffixes: list[str], indent: int) -> str:
 
 
 def tensor_repr(t: Tensor) -> str:
-    """``repr`` of a tensor as PyTorch prints it, with ``minigrad.`` dtype names (``torch.`` under the hook).
+    """``repr`` of a tensor as PyTorch prints it, with ``minigrad.`` dtype names.
 
     Examples: ``tensor([1.0000, 2.5000])``, ``tensor(3.)``,
     ``tensor([1., 2.], dtype=minigrad.float64, requires_grad=True)``,
@@ -202,13 +203,13 @@ def tensor_repr(t: Tensor) -> str:
         if a.ndim != 1:
             suffixes.append(f"size={tuple(a.shape)}")
         if a.dtype != default:
-            suffixes.append(f"dtype={OPTIONS.module}.{a.dtype}")
+            suffixes.append(f"dtype={NAMESPACE}.{a.dtype}")
         body = "[]"
     else:
         if not OPTIONS.edgeitems:
             suffixes.append(f"size={tuple(a.shape)}")
         if a.dtype not in (default, _INT64, _BOOL):
-            suffixes.append(f"dtype={OPTIONS.module}.{a.dtype}")
+            suffixes.append(f"dtype={NAMESPACE}.{a.dtype}")
         summarize = a.size > OPTIONS.threshold
         fmt = _Formatter(_summarized(a) if summarize else a)
         body = _array_str(a, indent, summarize, fmt)

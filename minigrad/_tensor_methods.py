@@ -724,7 +724,7 @@ class TensorMethods:
         return shape_ops.broadcast_to(self, size)
 
     def contiguous(self: Any, memory_format: Any = None) -> Tensor:
-        """A tensor with C-ordered memory: self when it already is, else a row-major copy (in the graph)."""
+        """A tensor with C-ordered memory: self when it already is, else a copy (in the graph)."""
         return self if self.numpy().flags.c_contiguous else shape_ops.contiguous(self)
 
     def is_contiguous(self: Any, memory_format: Any = None) -> builtins.bool:

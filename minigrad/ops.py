@@ -558,6 +558,18 @@ class Cast(Function):
         return (g.astype(self.parents[0].dtype),)
 
 
+class Contiguous(Function):
+    """y = a copied into C order (``Tensor.contiguous`` of a strided view);  da = g."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        return np.ascontiguousarray(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g,)
+
+
 class Where(Function):
     """y = a where cond else b (cond a constant bool array);  da = g on cond, db = g off it."""
 
@@ -1192,18 +1204,6 @@ class Reshape(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (Reshape.apply(g, shape=self.parents[0].shape),)
-
-
-class Contiguous(Function):
-    """y = a copied into C (row-major) order, as ``Tensor.contiguous``;  da = g."""
-
-    __slots__ = ()
-
-    def forward(self, a: Array) -> Array:
-        return np.ascontiguousarray(a)
-
-    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        return (g,)
 
 
 class Permute(Function):

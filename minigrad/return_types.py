@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from minigrad._format import OPTIONS
+from minigrad import _format
 
 if TYPE_CHECKING:
     from minigrad.tensor import Tensor
@@ -106,7 +106,7 @@ class histogram(NamedTuple):  # noqa: N801
 
 def _repr(self: Any) -> str:
     fields = ",\n".join(f"{name}={value!r}" for name, value in zip(self._fields, self))
-    return f"{OPTIONS.module}.return_types.{type(self).__name__}(\n{fields})"
+    return f"{_format.NAMESPACE}.return_types.{type(self).__name__}(\n{fields})"
 
 
 for _name in __all__:

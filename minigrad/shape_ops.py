@@ -390,14 +390,14 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:  # noqa:
     return input.reshape(input.shape[:d] + parts + input.shape[d + 1 :])
 
 
+def contiguous(input: Tensor) -> Tensor:  # noqa: A002
+    """A copy in C order (row-major, PyTorch's contiguous layout), in the graph."""
+    return ops.Contiguous.apply(input)
+
+
 def clone(input: Tensor) -> Tensor:  # noqa: A002
     """A copy with its own memory, still in the graph (its gradient passes through unchanged)."""
     return input * 1 if input.dtype != np.bool_ else from_numpy(input.numpy().copy())
-
-
-def contiguous(input: Tensor) -> Tensor:  # noqa: A002
-    """A row-major copy, in the graph (``Tensor.contiguous`` calls this for a tensor that isn't row-major)."""
-    return ops.Contiguous.apply(input)
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions
