@@ -1,8 +1,7 @@
 """Named tuples returned by reductions that give values and indices, as ``torch.return_types``.
 
 ``values, indices = x.max(1)`` unpacks like a tuple; ``x.max(1).values``
-reads by name. Each class is a ``typing.NamedTuple`` of tensors, printed as
-PyTorch prints its structseqs: one field per line.
+reads by name. Each class is a ``typing.NamedTuple`` of tensors.
 """
 
 from __future__ import annotations
@@ -105,9 +104,10 @@ class histogram(NamedTuple):  # noqa: N801
 
 
 def _repr(self: Any) -> str:
+    """PyTorch's layout: ``torch.return_types.max(\nvalues=...,\nindices=...)``."""
     fields = ",\n".join(f"{name}={value!r}" for name, value in zip(self._fields, self))
     return f"{_format.NAMESPACE}.return_types.{type(self).__name__}(\n{fields})"
 
 
-for _name in __all__:
-    globals()[_name].__repr__ = _repr
+for _cls in (max, min, sort, topk, kthvalue, median, nanmedian, mode, cummax, cummin, aminmax, histogram):
+    _cls.__repr__ = _repr  # type: ignore[method-assign]
