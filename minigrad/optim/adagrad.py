@@ -30,12 +30,15 @@ class Adagrad(Optimizer):
         initial_accumulator_value: the starting value of ``sum``, >= 0. As in
             PyTorch, the constructor's value is used for every group.
         eps: added to the denominator, >= 0.
-        foreach: accepted for PyTorch compatibility and ignored.
+        foreach, fused: accepted for PyTorch compatibility (one implementation, the same numbers).
+        differentiable: see :class:`~minigrad.optim.Optimizer` (True is refused).
         maximize: ascend the objective instead of descending it.
 
     Raises:
         InvalidParameterError: an out-of-range value (the message names it)
             or an empty parameter list.
+        InvalidParameterError: ``fused=True`` with ``foreach=True`` or ``differentiable=True``.
+        UnsupportedError: ``differentiable=True``.
 
     State per parameter, created for every parameter at construction as in
     PyTorch: ``step`` (a 0-d float32 tensor) and ``sum`` (shaped like the
@@ -46,10 +49,11 @@ class Adagrad(Optimizer):
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
                  initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: bool | None = None, *,
-                 maximize: bool = False) -> None:
+                 maximize: bool = False, differentiable: bool = False, fused: bool | None = None) -> None:
         defaults: dict[str, Any] = {
             "lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
             "initial_accumulator_value": initial_accumulator_value, "foreach": foreach, "maximize": maximize,
+            "differentiable": differentiable, "fused": fused,
         }  # fmt: skip
         self._check_group(defaults)
         super().__init__(params, defaults)
