@@ -59,7 +59,7 @@ class Adagrad(Optimizer):
         super().__init__(params, defaults)
         for group in self.param_groups:
             for p in group["params"]:
-                self._init_state(self.state[p], p.numpy())
+                self._init_state(self.state[p], p.numpy(), group)
 
     def _check_group(self, group: dict[str, Any]) -> None:
         for name in ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
@@ -68,8 +68,8 @@ class Adagrad(Optimizer):
     def _required_state(self, group: dict[str, Any]) -> tuple[str, ...]:
         return ("step", "sum")
 
-    def _init_state(self, state: dict[str, Any], x: np.ndarray[Any, Any]) -> None:
-        state["step"] = self._scalar()
+    def _init_state(self, state: dict[str, Any], x: np.ndarray[Any, Any], group: dict[str, Any]) -> None:
+        state["step"] = self._scalar(fused=bool(group["fused"]))
         state["sum"] = self._zeros(x, float(self.defaults["initial_accumulator_value"]))
 
     def _update_group(self, group: dict[str, Any]) -> None:
@@ -78,7 +78,7 @@ class Adagrad(Optimizer):
         eps = float(group["eps"])
         for x, g, state in self._with_grad(group):
             if not state:  # a parameter added by add_param_group after construction
-                self._init_state(state, x)
+                self._init_state(state, x, group)
             step = self._advance(state)
             g = self._direction(x, g, bool(group["maximize"]), float(group["weight_decay"]))
             clr = lr / (1 + (step - 1) * lr_decay)

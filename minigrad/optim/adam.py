@@ -83,7 +83,7 @@ class Adam(Optimizer):
         decoupled = bool(group["decoupled_weight_decay"])
         for x, g, state in self._with_grad(group):
             if not state:
-                state["step"] = self._scalar()
+                state["step"] = self._scalar(fused=bool(group["fused"]))
                 state["exp_avg"] = self._zeros(x)
                 state["exp_avg_sq"] = self._zeros(x)
                 if amsgrad:

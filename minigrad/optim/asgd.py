@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.default_dtype import get_default_dtype
 from minigrad.optim._inplace import add_
 from minigrad.optim.optimizer import Optimizer, ParamsT, check_number
 
@@ -44,7 +45,7 @@ class ASGD(Optimizer):
             or an empty parameter list.
         UnsupportedError: ``differentiable=True``.
 
-    State per parameter: ``step``, ``eta`` and ``mu`` (0-d float32 tensors,
+    State per parameter: ``step``, ``eta`` and ``mu`` (0-d tensors of the default float dtype,
     as in PyTorch) and ``ax`` (shaped like the parameter).
     """
 
@@ -95,6 +96,8 @@ class ASGD(Optimizer):
                 ax += tmp
             else:
                 ax[...] = x
-            # eta and mu keep their own dtype (float32 unless loaded otherwise), as PyTorch's copy_
-            eta_arr[...] = lr / ((1 + lambd * lr * step) ** alpha)
-            mu_arr[...] = 1 / max(1.0, step - t0)
+            # PyTorch builds the new values with torch.as_tensor(float), a tensor of the default dtype,
+            # before copying them into eta and mu: rounded to float32 even if those were loaded as float64
+            scalar = get_default_dtype().type
+            eta_arr[...] = scalar(lr / ((1 + lambd * lr * step) ** alpha))
+            mu_arr[...] = scalar(1 / max(1.0, step - t0))

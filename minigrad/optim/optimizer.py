@@ -3,8 +3,8 @@
 Follows ``torch/optim/optimizer.py``: ``param_groups`` is a list of dicts
 holding the tensors and every hyperparameter (defaults filled in), ``state``
 maps each parameter to its own dict of Tensors (momentum buffers, moment
-estimates, and ``step``, a 0-d float32 tensor, where PyTorch keeps one), and
-``state_dict()`` replaces parameters by their position so that the dict can be
+estimates, and ``step``, a 0-d tensor of the default float dtype -- float32
+unless set -- where PyTorch keeps one), and ``state_dict()`` replaces parameters by their position so that the dict can be
 saved and loaded into a fresh optimizer over equivalent parameters -- or into
 PyTorch's optimizer of the same name.
 
@@ -26,6 +26,7 @@ import numpy as np
 
 from minigrad._kernels import quiet
 from minigrad.autograd import enable_grad, no_grad
+from minigrad.default_dtype import get_default_dtype
 from minigrad.errors import DeviceError, InvalidParameterError, ShapeError, UnsupportedError
 from minigrad.tensor import Array, Tensor, from_numpy, reset_grads
 
@@ -391,9 +392,12 @@ class Optimizer:
         return from_numpy(np.full_like(x, fill))
 
     @staticmethod
-    def _scalar(value: float = 0.0) -> Tensor:
-        """A 0-d float32 state tensor, as PyTorch keeps ``step``."""
-        return from_numpy(np.array(value, dtype=np.float32))
+    def _scalar(value: float = 0.0, fused: bool = False) -> Tensor:
+        """A 0-d state tensor, as PyTorch keeps ``step``: float32, or float64 under a float64 default dtype.
+
+        A ``fused`` optimizer's step is float32 whatever the default dtype, as in PyTorch.
+        """
+        return from_numpy(np.array(value, dtype=np.float32 if fused else get_default_dtype()))
 
     @staticmethod
     def _advance(state: dict[str, Any]) -> float:
