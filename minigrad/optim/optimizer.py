@@ -4,9 +4,10 @@ Follows ``torch/optim/optimizer.py``: ``param_groups`` is a list of dicts
 holding the tensors and every hyperparameter (defaults filled in), ``state``
 maps each parameter to its own dict of Tensors (momentum buffers, moment
 estimates, and ``step``, a 0-d tensor of the default float dtype -- float32
-unless set -- where PyTorch keeps one), and ``state_dict()`` replaces parameters by their position so that the dict can be
-saved and loaded into a fresh optimizer over equivalent parameters -- or into
-PyTorch's optimizer of the same name.
+unless set -- where PyTorch keeps one), and ``state_dict()`` replaces
+parameters by their position so that the dict can be saved and loaded into a
+fresh optimizer over equivalent parameters -- or into PyTorch's optimizer of
+the same name.
 
 An optimizer step is on the hot path of every training iteration: it updates
 the parameters' arrays and its state arrays in place with numpy, builds no
