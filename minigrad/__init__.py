@@ -17,6 +17,7 @@ from minigrad import tensor as _tensor  # noqa: F401
 # isort: split
 from minigrad import (
     _malloc,  # noqa: F401  (side effect: see minigrad/_malloc.py)
+    _out,
     accelerator,
     amp,
     backends,
@@ -166,6 +167,13 @@ from minigrad.tensor import (
 )
 
 __version__ = "0.1.0"
+
+# torch.mul(a, b, out=c): the public function forms take out= (the Tensor methods never do)
+_out.accept_out(globals(), [
+    *_pointwise.__all__, *_reductions.__all__, *_reduction_functions.__all__, *_matrix_ops.__all__,
+    *_indexing.__all__, "cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack",
+    "column_stack", "matmul", "where", "std", "var", "gather", "scatter_add",
+])
 
 __all__ = [
     "DimensionError", "Generator", "GradcheckError", "InvalidParameterError", "MinigradError",

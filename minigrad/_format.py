@@ -214,7 +214,7 @@ def tensor_repr(t: Tensor) -> str:
         fmt = _Formatter(_summarized(a) if summarize else a)
         body = _array_str(a, indent, summarize, fmt)
     if t._ctx is not None:
-        suffixes.append(f"grad_fn=<{t._ctx.name}>")
+        suffixes.append(f"grad_fn=<{t._ctx.name()}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
     return _add_suffixes(prefix + body, suffixes, indent)

@@ -168,7 +168,7 @@ class Tensor(TensorMethods):
 
     def __init__(self, data: TensorLike = (), dtype: DTypeLike | int = None, requires_grad: bool = False,
                  *more_sizes: int) -> None:
-        if type(dtype) is int:  # torch.Tensor(2, 3): sizes, not data (no dtype is an int)
+        if type(dtype) is int and type(data) is int:  # torch.Tensor(2, 3): sizes (no dtype is an int)
             shape = (data, dtype, *((requires_grad,) if requires_grad is not False else ()), *more_sizes)
             data, dtype, requires_grad = _legacy_sizes(shape), None, False
         self._array = _to_array(data, dtype)  # type: ignore[arg-type]  # (an int dtype was handled above)
@@ -1582,6 +1582,8 @@ def as_tensor(data: Any, dtype: DTypeLike = None, device: DeviceLike = None) -> 
     same = dtype is None or (isinstance(data, np.ndarray) and resolve_dtype(dtype) == data.dtype)
     if isinstance(data, np.ndarray) and data.dtype in DTYPES and same:
         return from_numpy(data)
+    if isinstance(dtype, int):
+        resolve_dtype(dtype)
     return Tensor(data, dtype=dtype)
 
 
@@ -1593,6 +1595,8 @@ def tensor(data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = Fals
     ``pin_memory`` has no effect on the CPU.
     """
     check_device(device)
+    if isinstance(dtype, int):  # Tensor(2, 3) means sizes; tensor(2, dtype=3) is a bad dtype
+        resolve_dtype(dtype)
     return Tensor(data, dtype=dtype, requires_grad=requires_grad)
 
 
