@@ -93,10 +93,11 @@ class _NormBase(Module):
             )
 
     def extra_repr(self) -> str:
-        """The settings shown between the parentheses of the repr (PyTorch 2.13's, with ``bias=``)."""
+        """The settings shown between the parentheses of the repr (as PyTorch's before 2.13's ``bias=``)."""
+        bias = ", bias=False" if self.affine and self.bias is None else ""
         return (
-            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-            f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}"
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}{bias}, "
+            f"track_running_stats={self.track_running_stats}"
         )
 
 

@@ -261,7 +261,7 @@ def test_repr_like_pytorch() -> None:
     assert repr(m) == (
         "Sequential(\n"
         "  (0): Linear(in_features=2, out_features=3, bias=True)\n"
-        "  (1): BatchNorm1d(64, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)\n"
+        "  (1): BatchNorm1d(64, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)\n"
         "  (2): ModuleList(\n"
         "    (0-1): 2 x ReLU()\n"
         "    (2): Tanh()\n"
