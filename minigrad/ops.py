@@ -263,26 +263,38 @@ class PowScalar(Function):
 
     def forward(self, a: Array, p: float) -> Array:
         self.p = p
-        if p == 2:
-            return np.multiply(a, a)
-        if a.dtype.kind == "f":  # PyTorch's kernels for these exponents, and so its edge values:
-            # (-inf) ** 0.5 and ** -0.5 are nan (sqrt), other non-integer powers of -inf C's pow
-            if p == 3:
-                return a * a * a
-            if p == -2:
-                return 1 / (a * a)
-            if p == 0.5:
-                return np.sqrt(a)
-            if p == -0.5:
-                return 1 / np.sqrt(a)
-        return np.power(a, a.dtype.type(p) if a.dtype.kind == "f" else p)
+        return _power(a, p)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        if self.p == 0:  # PyTorch's pow_backward gives zeros here, not an absent gradient
+        p = self.p
+        if p == 0:  # PyTorch's pow_backward gives zeros here, not an absent gradient
             return (from_numpy(np.zeros(g.shape, dtype=g.dtype)),)
         a = self.parents[0]
-        slope = a * 2 if self.p == 2 else a ** (self.p - 1) * self.p  # x**2, the common case, in one pass
+        if not _mode.record and type(g) is Tensor and a._array.dtype.kind == "f":
+            # The same products on the arrays, one Tensor instead of three ops (BatchNorm's
+            # (var + eps) ** -0.5 runs this every step); a recorded graph takes the ops below.
+            x = a._array
+            slope = x * x.dtype.type(2) if p == 2 else _power(x, p - 1) * np.asarray(p, dtype=x.dtype)
+            return (from_numpy(np.asarray(g._array * slope)),)
+        slope = a * 2 if p == 2 else a ** (p - 1) * p  # x**2, the common case, in one pass
         return (g * slope,)
+
+
+def _power(a: Array, p: float) -> Array:
+    """a ** p as PyTorch computes it for a Python number p (see :class:`PowScalar`)."""
+    if p == 2:
+        return np.multiply(a, a)
+    if a.dtype.kind == "f":  # PyTorch's kernels for these exponents, and so its edge values:
+        # (-inf) ** 0.5 and ** -0.5 are nan (sqrt), other non-integer powers of -inf C's pow
+        if p == 3:
+            return a * a * a
+        if p == -2:
+            return 1 / (a * a)
+        if p == 0.5:
+            return np.sqrt(a)
+        if p == -0.5:
+            return 1 / np.sqrt(a)
+    return np.power(a, a.dtype.type(p) if a.dtype.kind == "f" else p)
 
 
 class Maximum(Function):
@@ -1077,7 +1089,15 @@ class Var(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a = self.parents[0]
-        g = _unreduce(g * from_numpy(np.asarray(self.scale)), a.shape, self.dims, self.keepdim)
+        # g times the constant 2 / (N - c) with the reduced dims kept: a * g then broadcasts it,
+        # no Expand op. Without a recorded graph the small product is done on the arrays.
+        shape = keepdim_shape(a._array.shape, self.dims)
+        if _mode.record or type(g) is not Tensor:
+            g = g * from_numpy(np.asarray(self.scale))
+            if not self.keepdim:
+                g = Reshape.apply(g, shape=shape)
+        else:
+            g = from_numpy(np.asarray(g._array * self.scale).reshape(shape))
         if self.center is None:
             return (a * g,)
         # The saved mean is exact for gradients; a second derivative needs the mean as a function of a.
