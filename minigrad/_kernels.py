@@ -155,6 +155,15 @@ def product_sum_to(g: Array, other: Array, shape: tuple[int, ...]) -> Array:
     return np.asarray(np.einsum(f"{letters},{letters}->{kept}", g, other)).reshape(shape)
 
 
+def ema_(running: Array, value: Array, momentum: float) -> None:
+    """running = (1 - momentum) * running + momentum * value, in place (a norm layer's running statistic).
+
+    The two products rounded as PyTorch's kernel rounds them, in ``running``'s dtype.
+    """
+    running *= np.asarray(1 - momentum, dtype=running.dtype)
+    running += momentum * value.astype(running.dtype, copy=False)
+
+
 # ------------------------------------------------------------- softmax family
 
 
