@@ -1027,6 +1027,13 @@ class Sum(Function):
 
 def _unreduce(g: Tensor, shape: tuple[int, ...], dims: tuple[int, ...] | None, keepdim: bool) -> Tensor:
     """Broadcast a reduction's gradient back to the input's shape (a view)."""
+    if not _mode.record and type(g) is Tensor:  # no graph to record: the same view, without two ops
+        arr = g._array
+        if not keepdim:
+            arr = arr.reshape(keepdim_shape(shape, dims))
+        if arr.shape != shape:
+            arr = np.broadcast_to(arr, shape)
+        return g if arr is g._array else from_numpy(arr)
     # Primitives applied directly: these shapes are valid by construction, so
     # the Tensor methods' argument checks would be pure overhead on every step.
     if not keepdim:
@@ -1051,7 +1058,13 @@ class Mean(Sum):
         return np.divide(total, self.count)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        return (_unreduce(g / self.count, self.parents[0].shape, self.dims, self.keepdim),)
+        shape = self.parents[0]._array.shape
+        if not _mode.record and type(g) is Tensor:  # g / count as the Div op computes it, minus the op
+            arr = g._array
+            g = from_numpy(np.asarray(np.divide(arr, np.asarray(self.count, dtype=arr.dtype))))
+        else:
+            g = g / self.count
+        return (_unreduce(g, shape, self.dims, self.keepdim),)
 
 
 class Var(Function):
