@@ -180,11 +180,11 @@ class Mul(Function):
         a, b = self.parents
         # The reduced gradient (of a broadcast operand) first: g's last reader is then the full-size
         # product, which a compiled replay can write over g.
-        if b.requires_grad and b.shape != g.shape:
-            gb = _product_to(g, a, b.shape)
-            return (_product_to(g, b, a.shape) if a.requires_grad else None), gb
-        ga = _product_to(g, b, a.shape) if a.requires_grad else None
-        return ga, (_product_to(g, a, b.shape) if b.requires_grad else None)
+        if b.requires_grad and b._array.shape != g._array.shape:
+            gb = _product_to(g, a, b._array.shape)
+            return (_product_to(g, b, a._array.shape) if a.requires_grad else None), gb
+        ga = _product_to(g, b, a._array.shape) if a.requires_grad else None
+        return ga, (_product_to(g, a, b._array.shape) if b.requires_grad else None)
 
 
 def _product_to(g: Tensor, other: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -197,8 +197,11 @@ def _product_to(g: Tensor, other: Tensor, shape: tuple[int, ...]) -> Tensor:
     """
     if type(g) is not Tensor:  # (a hook may have returned something else: the product reports it)
         return g * other
-    gs = g.shape
-    if shape == gs or other.shape != gs or _mode.record or g.dtype != other.dtype or not g.ndim:
+    garr, oarr = g._array, other._array
+    gs = garr.shape
+    if shape == gs or oarr.shape != gs or _mode.record or garr.dtype != oarr.dtype or not garr.ndim:
+        if not _mode.record and type(other) is Tensor and garr.dtype == oarr.dtype:
+            return from_numpy(np.asarray(garr * oarr))  # the Mul op's product, without the op
         return g * other
     lead = len(gs) - len(shape)
     if lead < 0 or any(s not in (1, gs[lead + i]) for i, s in enumerate(shape)):
@@ -1238,7 +1241,12 @@ class Permute(Function):
         return a.transpose(dims)  # type: ignore[no-any-return,unused-ignore]
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        return (Permute.apply(g, dims=tuple(np.argsort(self.dims).tolist())),)
+        inverse = [0] * len(self.dims)
+        for i, d in enumerate(self.dims):
+            inverse[d] = i
+        if not _mode.record and type(g) is Tensor:  # the same view, without the op
+            return (from_numpy(g._array.transpose(inverse)),)
+        return (Permute.apply(g, dims=tuple(inverse)),)
 
 
 class Expand(Function):
@@ -1338,13 +1346,21 @@ class Matmul(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
+        # Same product either way; computing (g^T a)^T when b is a transposed
+        # view (x @ w.T in Linear) hands w a C-ordered gradient, so the
+        # optimizer's elementwise updates run on contiguous memory (3x faster).
+        transposed = b.ndim == 2 and b._array.flags.f_contiguous and not b._array.flags.c_contiguous
+        if not _mode.record and type(g) is Tensor and g._array.dtype == a._array.dtype == b._array.dtype:
+            # No graph to record: the same two GEMMs on the same transposed views, minus six op dispatches.
+            x, w, d = a._array, b._array, g._array
+            ga_arr = d @ w.swapaxes(-1, -2) if a.requires_grad else None
+            gb_arr = None
+            if b.requires_grad:
+                gb_arr = (d.swapaxes(-1, -2) @ x).swapaxes(-1, -2) if transposed else x.swapaxes(-1, -2) @ d
+            return tuple(None if arr is None else from_numpy(arr) for arr in (ga_arr, gb_arr))
         ga = g @ b.mT if a.requires_grad else None
         gb = None
         if b.requires_grad:
-            # Same product either way; computing (g^T a)^T when b is a transposed
-            # view (x @ w.T in Linear) hands w a C-ordered gradient, so the
-            # optimizer's elementwise updates run on contiguous memory (3x faster).
-            transposed = b.ndim == 2 and b._array.flags.f_contiguous and not b._array.flags.c_contiguous
             gb = (g.mT @ a).mT if transposed else a.mT @ g
         return ga, gb
 
