@@ -111,6 +111,9 @@ def _kept(ndim: int, dims: tuple[int, ...] | None) -> tuple[str, str]:
     return letters, "".join(c for i, c in enumerate(letters) if dims is not None and i not in dims)
 
 
+_add_reduce: Any = np.add.reduce  # (numpy's stubs have no overload for a bool keepdims)
+
+
 def sum_over(a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
     """np.sum over ``dims`` (None: all); partial sums of large float arrays go to BLAS or einsum.
 
@@ -134,6 +137,8 @@ def sum_over(a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
             cols = a.reshape(math.prod(a.shape[:k]), -1)
             out = np.matmul(_ones(cols.shape[0], a.dtype), cols)
             return out.reshape(keepdim_shape(a.shape, dims) if keepdim else a.shape[k:])
+    if a.dtype.kind == "f":  # np.sum's Python wrapper costs more than a small sum itself
+        return np.asarray(_add_reduce(a, dims, None, None, keepdim))
     return np.asarray(np.sum(a, dims, None, None, keepdim))
 
 
