@@ -111,6 +111,9 @@ def _kept(ndim: int, dims: tuple[int, ...] | None) -> tuple[str, str]:
     return letters, "".join(c for i, c in enumerate(letters) if dims is not None and i not in dims)
 
 
+_add_reduce: Any = np.add.reduce  # (numpy's stubs have no overload for a bool keepdims)
+
+
 def sum_over(a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
     """np.sum over ``dims`` (None: all); partial sums of large float arrays go to BLAS or einsum.
 
@@ -134,6 +137,8 @@ def sum_over(a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
             cols = a.reshape(math.prod(a.shape[:k]), -1)
             out = np.matmul(_ones(cols.shape[0], a.dtype), cols)
             return out.reshape(keepdim_shape(a.shape, dims) if keepdim else a.shape[k:])
+    if a.dtype.kind == "f":  # np.sum's Python wrapper costs more than a small sum itself
+        return np.asarray(_add_reduce(a, dims, None, None, keepdim))
     return np.asarray(np.sum(a, dims, None, None, keepdim))
 
 
@@ -153,6 +158,15 @@ def product_sum_to(g: Array, other: Array, shape: tuple[int, ...]) -> Array:
     letters = _LETTERS[: g.ndim]
     kept = "".join(c for i, c in enumerate(letters) if i >= lead and shape[i - lead] != 1)
     return np.asarray(np.einsum(f"{letters},{letters}->{kept}", g, other)).reshape(shape)
+
+
+def ema_(running: Array, value: Array, momentum: float) -> None:
+    """running = (1 - momentum) * running + momentum * value, in place (a norm layer's running statistic).
+
+    The two products rounded as PyTorch's kernel rounds them, in ``running``'s dtype.
+    """
+    running *= np.asarray(1 - momentum, dtype=running.dtype)
+    running += momentum * value.astype(running.dtype, copy=False)
 
 
 # ------------------------------------------------------------- softmax family

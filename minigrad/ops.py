@@ -185,11 +185,11 @@ class Mul(Function):
         a, b = self.parents
         # The reduced gradient (of a broadcast operand) first: g's last reader is then the full-size
         # product, which a compiled replay can write over g.
-        if b.requires_grad and b.shape != g.shape:
-            gb = _product_to(g, a, b.shape)
-            return (_product_to(g, b, a.shape) if a.requires_grad else None), gb
-        ga = _product_to(g, b, a.shape) if a.requires_grad else None
-        return ga, (_product_to(g, a, b.shape) if b.requires_grad else None)
+        if b.requires_grad and b._array.shape != g._array.shape:
+            gb = _product_to(g, a, b._array.shape)
+            return (_product_to(g, b, a._array.shape) if a.requires_grad else None), gb
+        ga = _product_to(g, b, a._array.shape) if a.requires_grad else None
+        return ga, (_product_to(g, a, b._array.shape) if b.requires_grad else None)
 
 
 def _product_to(g: Tensor, other: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -202,8 +202,11 @@ def _product_to(g: Tensor, other: Tensor, shape: tuple[int, ...]) -> Tensor:
     """
     if type(g) is not Tensor:  # (a hook may have returned something else: the product reports it)
         return g * other
-    gs = g.shape
-    if shape == gs or other.shape != gs or _mode.record or g.dtype != other.dtype or not g.ndim:
+    garr, oarr = g._array, other._array
+    gs = garr.shape
+    if shape == gs or oarr.shape != gs or _mode.record or garr.dtype != oarr.dtype or not garr.ndim:
+        if not _mode.record and type(other) is Tensor and garr.dtype == oarr.dtype:
+            return from_numpy(np.asarray(garr * oarr))  # the Mul op's product, without the op
         return g * other
     lead = len(gs) - len(shape)
     if lead < 0 or any(s not in (1, gs[lead + i]) for i, s in enumerate(shape)):
@@ -270,26 +273,38 @@ class PowScalar(Function):
 
     def forward(self, a: Array, p: float) -> Array:
         self.p = p
-        if p == 2:
-            return np.multiply(a, a)
-        if a.dtype.kind == "f":  # PyTorch's kernels for these exponents, and so its edge values:
-            # (-inf) ** 0.5 and ** -0.5 are nan (sqrt), other non-integer powers of -inf C's pow
-            if p == 3:
-                return a * a * a
-            if p == -2:
-                return 1 / (a * a)
-            if p == 0.5:
-                return np.sqrt(a)
-            if p == -0.5:
-                return 1 / np.sqrt(a)
-        return np.power(a, a.dtype.type(p) if a.dtype.kind == "f" else p)
+        return _power(a, p)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        if self.p == 0:  # PyTorch's pow_backward gives zeros here, not an absent gradient
+        p = self.p
+        if p == 0:  # PyTorch's pow_backward gives zeros here, not an absent gradient
             return (from_numpy(np.zeros(g.shape, dtype=g.dtype)),)
         a = self.parents[0]
-        slope = a * 2 if self.p == 2 else a ** (self.p - 1) * self.p  # x**2, the common case, in one pass
+        if not _mode.record and type(g) is Tensor and a._array.dtype.kind == "f":
+            # The same products on the arrays, one Tensor instead of three ops (BatchNorm's
+            # (var + eps) ** -0.5 runs this every step); a recorded graph takes the ops below.
+            x = a._array
+            slope = x * x.dtype.type(2) if p == 2 else _power(x, p - 1) * np.asarray(p, dtype=x.dtype)
+            return (from_numpy(np.asarray(g._array * slope)),)
+        slope = a * 2 if p == 2 else a ** (p - 1) * p  # x**2, the common case, in one pass
         return (g * slope,)
+
+
+def _power(a: Array, p: float) -> Array:
+    """a ** p as PyTorch computes it for a Python number p (see :class:`PowScalar`)."""
+    if p == 2:
+        return np.multiply(a, a)
+    if a.dtype.kind == "f":  # PyTorch's kernels for these exponents, and so its edge values:
+        # (-inf) ** 0.5 and ** -0.5 are nan (sqrt), other non-integer powers of -inf C's pow
+        if p == 3:
+            return a * a * a
+        if p == -2:
+            return 1 / (a * a)
+        if p == 0.5:
+            return np.sqrt(a)
+        if p == -0.5:
+            return 1 / np.sqrt(a)
+    return np.power(a, a.dtype.type(p) if a.dtype.kind == "f" else p)
 
 
 class Maximum(Function):
@@ -1040,6 +1055,13 @@ class Sum(Function):
 
 def _unreduce(g: Tensor, shape: tuple[int, ...], dims: tuple[int, ...] | None, keepdim: bool) -> Tensor:
     """Broadcast a reduction's gradient back to the input's shape (a view)."""
+    if not _mode.record and type(g) is Tensor:  # no graph to record: the same view, without two ops
+        arr = g._array
+        if not keepdim:
+            arr = arr.reshape(keepdim_shape(shape, dims))
+        if arr.shape != shape:
+            arr = np.broadcast_to(arr, shape)
+        return g if arr is g._array else from_numpy(arr)
     # Primitives applied directly: these shapes are valid by construction, so
     # the Tensor methods' argument checks would be pure overhead on every step.
     if not keepdim:
@@ -1064,7 +1086,13 @@ class Mean(Sum):
         return np.divide(total, self.count)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        return (_unreduce(g / self.count, self.parents[0].shape, self.dims, self.keepdim),)
+        shape = self.parents[0]._array.shape
+        if not _mode.record and type(g) is Tensor:  # g / count as the Div op computes it, minus the op
+            arr = g._array
+            g = from_numpy(np.asarray(np.divide(arr, np.asarray(self.count, dtype=arr.dtype))))
+        else:
+            g = g / self.count
+        return (_unreduce(g, shape, self.dims, self.keepdim),)
 
 
 class Var(Function):
@@ -1102,7 +1130,15 @@ class Var(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a = self.parents[0]
-        g = _unreduce(g * from_numpy(np.asarray(self.scale)), a.shape, self.dims, self.keepdim)
+        # g times the constant 2 / (N - c) with the reduced dims kept: a * g then broadcasts it,
+        # no Expand op. Without a recorded graph the small product is done on the arrays.
+        shape = keepdim_shape(a._array.shape, self.dims)
+        if _mode.record or type(g) is not Tensor:
+            g = g * from_numpy(np.asarray(self.scale))
+            if not self.keepdim:
+                g = Reshape.apply(g, shape=shape)
+        else:
+            g = from_numpy(np.asarray(g._array * self.scale).reshape(shape))
         if self.center is None:
             return (a * g,)
         # The saved mean is exact for gradients; a second derivative needs the mean as a function of a.
@@ -1238,7 +1274,12 @@ class Permute(Function):
         return a.transpose(dims)  # type: ignore[no-any-return,unused-ignore]
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        return (Permute.apply(g, dims=tuple(np.argsort(self.dims).tolist())),)
+        inverse = [0] * len(self.dims)
+        for i, d in enumerate(self.dims):
+            inverse[d] = i
+        if not _mode.record and type(g) is Tensor:  # the same view, without the op
+            return (from_numpy(g._array.transpose(inverse)),)
+        return (Permute.apply(g, dims=tuple(inverse)),)
 
 
 class Expand(Function):
@@ -1352,13 +1393,21 @@ class Matmul(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
+        # Same product either way; computing (g^T a)^T when b is a transposed
+        # view (x @ w.T in Linear) hands w a C-ordered gradient, so the
+        # optimizer's elementwise updates run on contiguous memory (3x faster).
+        transposed = b.ndim == 2 and b._array.flags.f_contiguous and not b._array.flags.c_contiguous
+        if not _mode.record and type(g) is Tensor and g._array.dtype == a._array.dtype == b._array.dtype:
+            # No graph to record: the same two GEMMs on the same transposed views, minus six op dispatches.
+            x, w, d = a._array, b._array, g._array
+            ga_arr = d @ w.swapaxes(-1, -2) if a.requires_grad else None
+            gb_arr = None
+            if b.requires_grad:
+                gb_arr = (d.swapaxes(-1, -2) @ x).swapaxes(-1, -2) if transposed else x.swapaxes(-1, -2) @ d
+            return tuple(None if arr is None else from_numpy(arr) for arr in (ga_arr, gb_arr))
         ga = g @ b.mT if a.requires_grad else None
         gb = None
         if b.requires_grad:
-            # Same product either way; computing (g^T a)^T when b is a transposed
-            # view (x @ w.T in Linear) hands w a C-ordered gradient, so the
-            # optimizer's elementwise updates run on contiguous memory (3x faster).
-            transposed = b.ndim == 2 and b._array.flags.f_contiguous and not b._array.flags.c_contiguous
             gb = (g.mT @ a).mT if transposed else a.mT @ g
         return ga, gb
 
