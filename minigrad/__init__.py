@@ -36,6 +36,7 @@ from minigrad import (
     utils,
     viz,
 )
+from minigrad import gamma as _gamma
 from minigrad import grids as _grids
 from minigrad import indexing as _indexing
 from minigrad import matrix_ops as _matrix_ops
@@ -103,6 +104,7 @@ from minigrad.factories import (
     zeros,
     zeros_like,
 )
+from minigrad.gamma import *  # noqa: F403
 from minigrad.grad_mode import (
     enable_grad,
     inference_mode,
@@ -198,5 +200,5 @@ __all__ += [  # shapes, printing and the process-wide switches PyTorch scripts s
     "get_float32_matmul_precision", "get_num_interop_threads", "set_float32_matmul_precision",
     "set_num_interop_threads",
 ]  # fmt: skip
-__all__ += [name for module in (_grids, _indexing, _matrix_ops, _pointwise, _reduction_functions, _reductions,
-                                _sampling, _shape_ops) for name in module.__all__]
+__all__ += [name for module in (_gamma, _grids, _indexing, _matrix_ops, _pointwise, _reduction_functions,
+                                _reductions, _sampling, _shape_ops) for name in module.__all__]

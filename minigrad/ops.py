@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from minigrad import _kernels
+from minigrad import _kernels, _special
 from minigrad._clock import tick as _tick
 from minigrad._kernels import QUIET
 from minigrad._special import erf, erfinv
@@ -758,6 +758,40 @@ class Erfinv(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g * (out * out).exp() * (math.sqrt(math.pi) / 2),)
+
+
+class Lgamma(Function):
+    """y = log|Gamma(a)|;  da = g * digamma(a)."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        return _special.lgamma(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * Digamma.apply(self.parents[0]),)
+
+
+class Polygamma(Function):
+    """y = psi^(n)(a), the n-th derivative of digamma;  da = g * psi^(n+1)(a)."""
+
+    __slots__ = ("n",)
+
+    def forward(self, a: Array, n: int) -> Array:
+        self.n = n
+        return _special.polygamma(n, a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * Polygamma.apply(self.parents[0], n=self.n + 1),)
+
+
+class Digamma(Polygamma):
+    """y = psi(a) = d/da lgamma(a) (polygamma with n = 0, named as PyTorch names it);  da = g * psi'(a)."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array, n: int = 0) -> Array:
+        return super().forward(a, 0)
 
 
 class Rounding(Function):
