@@ -32,6 +32,7 @@ from minigrad import (
     return_types,
     safetensors,
     selection,  # noqa: F401  (what the Tensor's sort/cumsum/gather methods call: it fills tensor._providers)
+    special,
     testing,
     utils,
     viz,
@@ -182,7 +183,7 @@ __all__ = [
     "randint_like", "randn_like", "set_default_device", "set_default_dtype", "utils",
     "DTypeError", "DomainError",
     "safetensors", "testing", "distributions", "inference_mode", "is_inference_mode_enabled",
-    "amp", "autocast", "cpu", "is_autocast_enabled",
+    "amp", "autocast", "cpu", "is_autocast_enabled", "special",
 ]  # fmt: skip
 __all__ += [
     "default_generator", "gather", "get_rng_state", "initial_seed", "linalg", "return_types", "scatter_add",

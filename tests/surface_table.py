@@ -164,6 +164,33 @@ _forms("lgamma", ("real",))
 _forms("digamma", ("real",))
 CASES[-3:] = [replace(c, rtol64=1e-8) for c in CASES[-3:]]
 _forms("mvlgamma", ("gt1",), p=2)
+# torch.special: the primitives on wide ranges (tails), and every alias once
+_add(
+    Case("erfc tails", lambda m, x: (m.erfc(x * 5), x.mul(5).erfc()), ("real",), ("mg.erfc", "erfc")),
+    Case("special.ndtr, log_ndtr", lambda m, x: (m.special.ndtr(x * 15), m.special.log_ndtr(x * 15)),
+         ("real",), ("mg.special.ndtr", "mg.special.log_ndtr")),
+    Case("special.ndtri", lambda m, p: (m.special.ndtri(p), m.special.ndtri(p**20)), ("prob",),
+         ("mg.special.ndtri",)),
+    Case("special.entr", lambda m, p, x: (m.special.entr(p), m.special.entr(x)), ("prob", "special"),
+         ("mg.special.entr",)),
+    Case("special.xlog1py", lambda m, x, p: (m.special.xlog1py(x, p), m.special.xlog1py(x * 0, p - 1.5),
+                                             m.special.xlog1py(2, p), m.special.xlog1py(x, 0.5)),
+         ("real", "prob:4"), ("mg.special.xlog1py",)),
+    Case("special aliases", lambda m, x, p: (
+        m.special.expit(x), m.special.gammaln(x), m.special.psi(x), m.special.digamma(x), m.special.erf(x),
+        m.special.erfc(x), m.special.erfinv(p - 0.5), m.special.exp2(x), m.special.expm1(x),
+        m.special.log1p(p),
+        m.special.logit(p), m.special.round(x, decimals=1), m.special.sinc(x), m.special.xlogy(x, p),
+        m.special.polygamma(2, x), m.special.multigammaln(p + 2, 3), m.special.logsumexp(x, 1),
+        m.special.softmax(x, 0), m.special.log_softmax(x, dim=1)), ("real", "prob"),
+        tuple(f"mg.special.{n}" for n in (
+            "expit", "gammaln", "psi", "digamma", "erf", "erfc", "erfinv", "exp2", "expm1", "log1p", "logit",
+            "round", "sinc", "xlogy", "polygamma", "multigammaln", "logsumexp", "softmax", "log_softmax")),
+        rtol64=1e-8),
+    Case("special(int)", lambda m, i: (m.special.entr(i), m.special.ndtr(i), m.special.log_ndtr(i),
+                                       m.special.ndtri(i), m.special.xlog1py(i, i)), ("int0",),
+         ("mg.special.entr",)),
+)
 _add(
     Case("mg.polygamma", lambda m, x: (m.polygamma(1, x), m.polygamma(2, x), m.polygamma(0, x)), ("real",),
          ("mg.polygamma",), rtol64=1e-8),
