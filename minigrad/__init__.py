@@ -17,6 +17,7 @@ from minigrad import tensor as _tensor  # noqa: F401
 # isort: split
 from minigrad import (
     _malloc,  # noqa: F401  (side effect: see minigrad/_malloc.py)
+    _out,
     accelerator,
     amp,
     backends,
@@ -52,6 +53,7 @@ from minigrad.amp import autocast, is_autocast_enabled
 from minigrad.anomaly import detect_anomaly
 from minigrad.autograd import functional as _autograd_functional  # noqa: F401  (torch.autograd.functional)
 from minigrad.autograd import grad as grad
+from minigrad.autograd.gradcheck import gradcheck, gradgradcheck
 from minigrad.default_dtype import get_default_dtype, set_default_dtype
 from minigrad.device import device, get_default_device, set_default_device
 from minigrad.dtypes import (
@@ -114,7 +116,6 @@ from minigrad.grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-from minigrad.gradcheck import gradcheck, gradgradcheck
 from minigrad.grids import *  # noqa: F403
 from minigrad.indexing import *  # noqa: F403
 from minigrad.matrix_ops import *  # noqa: F403
@@ -169,6 +170,13 @@ from minigrad.tensor import (
 )
 
 __version__ = "0.1.0"
+
+# torch.mul(a, b, out=c): the public function forms take out= (the Tensor methods never do)
+_out.accept_out(globals(), [
+    *_pointwise.__all__, *_reductions.__all__, *_reduction_functions.__all__, *_matrix_ops.__all__,
+    *_indexing.__all__, "cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack",
+    "column_stack", "matmul", "where", "std", "var", "gather", "scatter_add",
+])
 
 __all__ = [
     "DimensionError", "Generator", "GradcheckError", "InvalidParameterError", "MinigradError",

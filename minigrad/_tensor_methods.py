@@ -743,7 +743,7 @@ class TensorMethods:
 
     def contiguous(self: Any, memory_format: Any = None) -> Tensor:
         """A tensor with C-ordered memory: self when it already is, else a copy (in the graph)."""
-        return self if self.numpy().flags.c_contiguous else shape_ops.clone(self)
+        return self if self.numpy().flags.c_contiguous else shape_ops.contiguous(self)
 
     def is_contiguous(self: Any, memory_format: Any = None) -> builtins.bool:
         """True if the memory is C-ordered (PyTorch's row-major layout)."""

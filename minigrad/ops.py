@@ -57,10 +57,15 @@ class Function:
     seq: int  # creation order: a node is always processed after its users
     versions: list[int]  # the inputs' version counters when recorded
 
-    @property
+    #: PyTorch's grad_fn name when it is not ``<class name>Backward0`` (``Reshape``: ``ViewBackward0``)
+    torch_name: ClassVar[str] = ""
+
     def name(self) -> str:
-        """The op's display name, like PyTorch's ``grad_fn`` (``MulBackward``)."""
-        return type(self).__name__ + "Backward"
+        """The node's name as PyTorch's ``grad_fn.name()`` gives it: ``MulBackward0``, ``ViewBackward0``."""
+        return self.torch_name or type(self).__name__ + "Backward0"
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {id(self):#x}>"
 
     @property
     def released(self) -> bool:
@@ -233,6 +238,7 @@ class Pow(Function):
     """
 
     __slots__ = ()
+    torch_name = "PowBackward1"  # PyTorch numbers the tensor-exponent overload 1
 
     def forward(self, a: Array, b: Array) -> Array:
         return np.power(a, b)
@@ -259,6 +265,7 @@ class PowScalar(Function):
     """
 
     __slots__ = ("p",)
+    torch_name = "PowBackward0"
     p: float
 
     def forward(self, a: Array, p: float) -> Array:
@@ -524,6 +531,7 @@ class Clamp(Function):
     """y = min(max(a, lo), hi);  da = g where lo <= a <= hi, else 0 (PyTorch's rule)."""
 
     __slots__ = ("hi", "lo")
+    torch_name = "ClampBackward1"  # the overload with number bounds
     lo: float | None
     hi: float | None
 
@@ -550,12 +558,26 @@ class Cast(Function):
     """y = a converted to ``dtype``;  da = g converted back to a's dtype."""
 
     __slots__ = ()
+    torch_name = "ToCopyBackward0"
 
     def forward(self, a: Array, dtype: np.dtype[Any]) -> Array:
         return a.astype(dtype)  # 1e300 as float32 is inf, silently
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g.astype(self.parents[0].dtype),)
+
+
+class Contiguous(Function):
+    """y = a copied into C order (``Tensor.contiguous`` of a strided view);  da = g."""
+
+    __slots__ = ()
+    torch_name = "CloneBackward0"
+
+    def forward(self, a: Array) -> Array:
+        return np.ascontiguousarray(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g,)
 
 
 class Where(Function):
@@ -859,10 +881,9 @@ class Rounding(Function):
     __slots__ = ("kind",)
     kind: str
 
-    @property
     def name(self) -> str:
-        """``FloorBackward``, ``RoundBackward``, ... as PyTorch names them."""
-        return self.kind.capitalize() + "Backward"
+        """``FloorBackward0``, ``RoundBackward0``, ... as PyTorch names them."""
+        return self.kind.capitalize() + "Backward0"
 
     def forward(self, a: Array, kind: str, decimals: int = 0) -> Array:
         self.kind = kind
@@ -1102,6 +1123,10 @@ class Sum(Function):
     """
 
     __slots__ = ("dims", "keepdim")
+
+    def name(self) -> str:
+        """``SumBackward0`` over everything, ``SumBackward1`` over dims (PyTorch's overload numbers)."""
+        return f"{type(self).__name__}Backward{0 if self.dims is None else 1}"
     dims: tuple[int, ...] | None
     keepdim: bool
 
@@ -1195,6 +1220,13 @@ class Max(Function):
     """
 
     __slots__ = ("dims", "first", "keepdim")
+
+    def name(self) -> str:
+        """``MaxBackward1`` over everything, ``MaxBackward0`` along a dim, ``AmaxBackward0`` over dims."""
+        kind = type(self).__name__
+        if self.dims is None:
+            return f"{kind}Backward1"
+        return f"{kind}Backward0" if self.first else f"A{kind.lower()}Backward0"
     dims: tuple[int, ...] | None
     keepdim: bool
     first: bool
@@ -1286,6 +1318,7 @@ class Reshape(Function):
     """y = a viewed with a new shape;  da = g reshaped back."""
 
     __slots__ = ()
+    torch_name = "ViewBackward0"
 
     def forward(self, a: Array, shape: tuple[int, ...]) -> Array:
         return a.reshape(shape)  # type: ignore[no-any-return,unused-ignore]
@@ -1333,6 +1366,15 @@ class GetItem(Function):
     """y = a[index];  da = zeros like a with g added at ``index`` (repeats accumulate)."""
 
     __slots__ = ("index",)
+
+    def name(self) -> str:
+        """PyTorch's name for the kind of index: Select (ints), Slice, Unsqueeze (None), else Index."""
+        parts = self.index if isinstance(self.index, tuple) else (self.index,)
+        if any(isinstance(i, (np.ndarray, list)) for i in parts):
+            return "IndexBackward0"
+        if any(isinstance(i, (int, np.integer)) for i in parts):
+            return "SelectBackward0"
+        return "UnsqueezeBackward0" if any(i is None for i in parts) else "SliceBackward0"
     saved = ("index",)
     index: Index
 
@@ -1394,6 +1436,11 @@ class Matmul(Function):
     """y = a @ b for a, b of rank >= 2 (batch dims broadcast);  da = g @ b^T, db = a^T @ g."""
 
     __slots__ = ()
+
+    def name(self) -> str:
+        """``MmBackward0`` for matrices; a batched product is a view of PyTorch's bmm, as it names it."""
+        two_d = not self.parents or all(p.ndim == 2 for p in self.parents)
+        return "MmBackward0" if two_d else "UnsafeViewBackward0"
 
     def forward(self, a: Array, b: Array) -> Array:
         if a.shape[-1] != b.shape[-2]:

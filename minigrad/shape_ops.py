@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import ops
 from minigrad._tensor_methods import provide
 from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
 from minigrad.shapes import norm_dim, shape_arg
@@ -387,6 +388,11 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:  # noqa:
         raise MinigradError(f"unflatten: sizes {list(parts)} don't multiply up to the size of dim {dim} "
                             f"({n})")
     return input.reshape(input.shape[:d] + parts + input.shape[d + 1 :])
+
+
+def contiguous(input: Tensor) -> Tensor:  # noqa: A002
+    """A copy in C order (row-major, PyTorch's contiguous layout), in the graph."""
+    return ops.Contiguous.apply(input)
 
 
 def clone(input: Tensor) -> Tensor:  # noqa: A002

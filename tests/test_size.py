@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BUDGETS: dict[str, int] = {
     # 1,742 with issue 12's Tensor semantics: in-place ops recorded on non-leaves (_update, _repoint),
     # PyTorch's indexing rules (ints before arrays, ranges, item assignment in steps), max/min named
-    # tuples, sum/mean dtype=, Size, detach_; the ~200 method forms live in _tensor_methods.py
-    "minigrad/tensor.py": 1760,
+    # tuples, sum/mean dtype=, Size, detach_; the ~200 method forms live in _tensor_methods.py.
+    # 1,769 with the legacy torch.Tensor(2, 3) sizes form of the constructor
+    "minigrad/tensor.py": 1775,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -32,8 +33,9 @@ BUDGETS: dict[str, int] = {
     "minigrad/ops.py": 1650,
     "minigrad/_kernels.py": 350,
     "minigrad/grad_mode.py": 220,
-    # 1,093 with autograd.Function (function.py, issue 12 item 6: ctx, needs_input_grad, once_differentiable)
-    "minigrad/autograd": 1120,
+    # 1,093 with autograd.Function (function.py, issue 12 item 6: ctx, needs_input_grad, once_differentiable);
+    # 1,312 since gradcheck.py moved in from minigrad/ (it is torch.autograd.gradcheck)
+    "minigrad/autograd": 1340,
     "minigrad/autograd/engine.py": 350,  # issue 11: the engine reads like its algorithm
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)

@@ -33,7 +33,7 @@ __all__ = ["backward", "grad"]
 def _released_error(fn: Function) -> MinigradError:
     return MinigradError(
         f"Trying to backward through the graph a second time: the buffers saved by "
-        f"{fn.name} were freed by the first backward(). Pass retain_graph=True to the "
+        f"{fn.name()} were freed by the first backward(). Pass retain_graph=True to the "
         "first backward() (or mg.grad) if you need to backward through it again."
     )
 
@@ -84,7 +84,7 @@ def sum_to(g: Tensor, shape: tuple[int, ...], fn: Function | None) -> Tensor:
     """
     lead = g.ndim - len(shape)
     if lead < 0 or any(s != 1 and s != gs for s, gs in zip(shape, g.shape[lead:])):
-        name = "the caller" if fn is None else fn.name
+        name = "the caller" if fn is None else fn.name()
         raise ShapeError(f"{name} returned a gradient of shape {g.shape} for an input of shape {shape}")
     inner = tuple(lead + i for i, s in enumerate(shape) if s == 1 and g.shape[lead + i] != 1)
     if not inner:  # only new leading dims (a bias added to a batch): one sum, no reshape

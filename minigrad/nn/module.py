@@ -16,10 +16,10 @@ from typing import Any, NamedTuple, TypeVar
 import numpy as np
 
 from minigrad import _module_calls
-from minigrad.autograd import no_grad
 from minigrad.device import parse_to
 from minigrad.dtypes import resolve_dtype
 from minigrad.errors import InvalidParameterError, MinigradError
+from minigrad.grad_mode import no_grad
 from minigrad.nn import _checks
 from minigrad.tensor import Array, Tensor, TensorLike, float32, float64, from_numpy, reset_grads
 

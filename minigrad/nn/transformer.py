@@ -26,7 +26,7 @@ from minigrad.nn.container import ModuleList
 from minigrad.nn.dropout import Dropout
 from minigrad.nn.functional.attention import additive_mask, attention, causal_mask
 from minigrad.nn.functional.embedding import embedding, normalize_padding_idx
-from minigrad.nn.linear import Linear
+from minigrad.nn.linear import Linear, NonDynamicallyQuantizableLinear
 from minigrad.nn.module import Module, Parameter
 from minigrad.nn.normalization import LayerNorm
 from minigrad.tensor import DTypeLike, Tensor, cat, from_numpy
@@ -184,7 +184,7 @@ class MultiheadAttention(Module):
             self.in_proj_bias = Parameter(np.zeros(3 * embed_dim, dtype=dt))
         else:
             self.register_parameter("in_proj_bias", None)
-        self.out_proj = Linear(embed_dim, embed_dim, bias=bias, dtype=dt)
+        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, dtype=dt)
         if add_bias_kv:
             self.bias_k = Parameter(np.empty((1, 1, embed_dim), dtype=dt))
             self.bias_v = Parameter(np.empty((1, 1, embed_dim), dtype=dt))
@@ -366,12 +366,6 @@ class MultiheadAttention(Module):
             mask = pad if mask is None else mask + pad
         return mask
 
-    def extra_repr(self) -> str:
-        """Sizes, dropout and layout."""
-        text = f"embed_dim={self.embed_dim}, num_heads={self.num_heads}, dropout={self.dropout}"
-        if not self._qkv_same_embed_dim:
-            text += f", kdim={self.kdim}, vdim={self.vdim}"
-        return text + f", batch_first={self.batch_first}"
 
 
 def _is_bool(mask: Any) -> bool:

@@ -162,8 +162,13 @@ def test_install_in_a_notebook_and_uninstall(tmp_path: Path) -> None:
             torch.not_there
         except AttributeError as e:
             assert "not in minigrad" in str(e)
+        # reprs name the package the script imported
+        assert repr(torch.zeros(2, 3).shape) == "torch.Size([2, 3])"
+        assert repr(torch.tensor([1], dtype=torch.int8)) == "tensor([1], dtype=torch.int8)"
         minigrad.compat.uninstall()
         assert "torch" not in sys.modules and not minigrad.compat.installed()
+        assert repr(minigrad.zeros(2, 3).shape) == "minigrad.Size([2, 3])"
+        assert repr(minigrad.tensor([1], dtype=minigrad.int8)) == "tensor([1], dtype=minigrad.int8)"
         try:
             minigrad.not_there
         except AttributeError as e:
