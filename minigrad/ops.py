@@ -833,6 +833,7 @@ class LogNdtr(Function):
     """y = log Phi(a), Phi the normal CDF;  da = g * phi(a) / Phi(a) = g * exp(-a**2/2 - y) / sqrt(2 pi)."""
 
     __slots__ = ()
+    torch_name = "SpecialLogNdtrBackward0"
 
     def forward(self, a: Array) -> Array:
         return _special.log_ndtr(a)
@@ -846,6 +847,7 @@ class Ndtri(Function):
     """y = Phi^-1(a), the standard normal quantile;  da = g * sqrt(2 pi) * exp(y**2 / 2)."""
 
     __slots__ = ()
+    torch_name = "SpecialNdtriBackward0"
 
     def forward(self, a: Array) -> Array:
         return _special.ndtri(a)
@@ -858,11 +860,7 @@ class Entr(Function):
     """y = -a log a (0 at 0, -inf below);  da = -g * (1 + log a) (PyTorch's: nan below 0, inf at 0)."""
 
     __slots__ = ()
-
-    @property
-    def name(self) -> str:
-        """``SpecialEntrBackward``, as PyTorch names it."""
-        return "SpecialEntrBackward"
+    torch_name = "SpecialEntrBackward0"
 
     def forward(self, a: Array) -> Array:
         out = np.where(a > 0, -a * np.log(np.where(a > 0, a, 1)), np.where(a == 0, 0.0, -np.inf))
@@ -979,6 +977,7 @@ class Xlog1py(Xlogy):
 
     __slots__ = ()
     shift = 1.0
+    torch_name = "SpecialXlog1PyBackward0"
 
 
 class Copysign(Function):
