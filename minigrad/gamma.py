@@ -58,10 +58,12 @@ def mvlgamma(input: Tensor, p: builtins.int) -> Tensor:  # noqa: A002
     sum over i < p of lgamma(x - i/2), plus p (p - 1)/4 log(pi).
 
     Raises:
-        MinigradError (a RuntimeError): ``p`` is below 1.
+        MinigradError (a RuntimeError): ``p`` is below 1, or the input is a bool tensor (as PyTorch).
     """
     if p < 1:
         raise MinigradError("p has to be greater than or equal to 1")
+    if isinstance(input, Tensor) and input.dtype.kind == "b":
+        raise MinigradError("The input tensor may not be a boolean tensor.")
     x = _floating(input, "mvlgamma")
     out = lgamma(x)
     for i in range(1, p):

@@ -89,6 +89,8 @@ def test_errors_as_torch() -> None:
         mg.polygamma(1.0, mg.tensor([1.0]))  # type: ignore[arg-type]
     with pytest.raises(RuntimeError, match="greater than or equal to 1"):
         mg.mvlgamma(mg.tensor([3.0]), p=0)
+    with pytest.raises(RuntimeError, match="boolean"):
+        mg.mvlgamma(mg.tensor([True]), p=1)
 
 
 @pytest.mark.parametrize("name", ["erfc", "log_ndtr", "ndtri"])
