@@ -28,9 +28,9 @@ BUDGETS: dict[str, int] = {
     # Pad, Cumsum, Gather/ScatterAdd): gradient formulas may live nowhere else
     # (tests/test_architecture.py); their numpy kernels are in _kernels.py, _special.py and
     # _window_kernels.py. 1,512 once issue 11 moved the kernels out and the error state into apply
-    # 1,613 with the gamma family (Lgamma, Polygamma/Digamma) and torch.special's Erfc, LogNdtr, Ndtri, Entr,
-    # Xlog1py (surface3)
-    "minigrad/ops.py": 1650,
+    # 1,659 with the gamma family (Lgamma, Polygamma/Digamma) and torch.special's Erfc, LogNdtr, Ndtri, Entr,
+    # Xlog1py (surface3, ~100 lines), on main's 1,560
+    "minigrad/ops.py": 1680,
     "minigrad/_kernels.py": 350,
     "minigrad/grad_mode.py": 220,
     # 1,093 with autograd.Function (function.py, issue 12 item 6: ctx, needs_input_grad, once_differentiable);
@@ -47,7 +47,7 @@ BUDGETS: dict[str, int] = {
     # window layers and primitives) and issue 12's op surface (~5,200 lines: pointwise, reductions,
     # shape_ops, matrix_ops, indexing, sampling, grids, linalg, dtypes, _tensor_methods, size, settings);
     # +415 (33,137) with issue 11: inference_mode and inference tensors, the rule modules' docstrings
-    # +470 (33,606) with surface3: the gamma family (gamma.py, _special.py kernels) and minigrad.special
+    # +470 with surface3 (33,868 on main's growth): the gamma family and minigrad.special
     "minigrad": 34400,
 }
 
