@@ -60,10 +60,19 @@ class Parameter(Tensor):
 
 
 class IncompatibleKeys(NamedTuple):
-    """What :meth:`Module.load_state_dict` did not match (only non-empty with strict=False)."""
+    """What :meth:`Module.load_state_dict` did not match (only non-empty with strict=False).
+
+    Prints as PyTorch's: ``<All keys matched successfully>`` when both lists are empty, else as
+    its ``_IncompatibleKeys(missing_keys=[...], unexpected_keys=[...])``.
+    """
 
     missing_keys: list[str]
     unexpected_keys: list[str]
+
+    def __repr__(self) -> str:
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return f"_IncompatibleKeys(missing_keys={self.missing_keys}, unexpected_keys={self.unexpected_keys})"
 
 
 def _addindent(text: str, spaces: int) -> str:

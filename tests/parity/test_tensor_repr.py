@@ -73,6 +73,17 @@ def test_repr_matches_torch(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert repr(ours) == repr(theirs)
 
 
+@pytest.mark.parametrize("method", ["max", "min", "sort", "topk", "kthvalue", "median", "cummax", "mode"])
+def test_return_types_repr_matches_torch(method: str) -> None:
+    torch = require_torch()
+    data = np.array([[1.5, -2.0, 3.25], [0.5, 4.0, 4.0]], dtype=np.float32)
+    args = {"topk": (2,), "kthvalue": (2,)}.get(method, (1,) if method in ("max", "min", "cummax") else ())
+    ours = getattr(mg.tensor(data), method)(*args)
+    theirs = getattr(torch.tensor(data), method)(*args)
+    assert repr(ours) == repr(theirs).replace("torch.", "minigrad.")
+    assert str(ours) == repr(ours)
+
+
 def test_repr_examples() -> None:
     assert repr(mg.tensor([1.0, 2.5])) == "tensor([1.0000, 2.5000])"
     assert repr(mg.tensor(3.0)) == "tensor(3.)"
