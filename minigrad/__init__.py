@@ -33,10 +33,12 @@ from minigrad import (
     return_types,
     safetensors,
     selection,  # noqa: F401  (what the Tensor's sort/cumsum/gather methods call: it fills tensor._providers)
+    special,
     testing,
     utils,
     viz,
 )
+from minigrad import gamma as _gamma
 from minigrad import grids as _grids
 from minigrad import indexing as _indexing
 from minigrad import matrix_ops as _matrix_ops
@@ -105,6 +107,7 @@ from minigrad.factories import (
     zeros,
     zeros_like,
 )
+from minigrad.gamma import *  # noqa: F403
 from minigrad.grad_mode import (
     enable_grad,
     inference_mode,
@@ -188,7 +191,7 @@ __all__ = [
     "randint_like", "randn_like", "set_default_device", "set_default_dtype", "utils",
     "DTypeError", "DomainError",
     "safetensors", "testing", "distributions", "inference_mode", "is_inference_mode_enabled",
-    "amp", "autocast", "cpu", "is_autocast_enabled",
+    "amp", "autocast", "cpu", "is_autocast_enabled", "special",
 ]  # fmt: skip
 __all__ += [
     "default_generator", "gather", "get_rng_state", "initial_seed", "linalg", "return_types", "scatter_add",
@@ -206,5 +209,5 @@ __all__ += [  # shapes, printing and the process-wide switches PyTorch scripts s
     "get_float32_matmul_precision", "get_num_interop_threads", "set_float32_matmul_precision",
     "set_num_interop_threads",
 ]  # fmt: skip
-__all__ += [name for module in (_grids, _indexing, _matrix_ops, _pointwise, _reduction_functions, _reductions,
-                                _sampling, _shape_ops) for name in module.__all__]
+__all__ += [name for module in (_gamma, _grids, _indexing, _matrix_ops, _pointwise, _reduction_functions,
+                                _reductions, _sampling, _shape_ops) for name in module.__all__]

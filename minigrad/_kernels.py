@@ -229,9 +229,9 @@ def add_rows(out: Array, rows: Array, a: Array) -> None:
 # ------------------------------------------------------------- pointwise rules
 
 
-def xlogy(a: Array, b: Array) -> Array:
-    """a * log(b), 0 where a == 0 unless b is nan (PyTorch's xlogy)."""
-    out: Array = np.where((a == 0) & ~np.isnan(b), a.dtype.type(0), a * np.log(b))
+def xlogy(a: Array, b: Array, log: Any = np.log) -> Array:
+    """a * log(b), 0 where a == 0 unless b is nan (PyTorch's xlogy; ``log=np.log1p`` gives xlog1py)."""
+    out: Array = np.where((a == 0) & ~np.isnan(b), a.dtype.type(0), a * log(b))
     return out
 
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     # (re-exported with "as": tensor.py reaches the same modules through this one)
     from minigrad import factories as factories
+    from minigrad import gamma as gamma
     from minigrad import indexing as indexing
     from minigrad import matrix_ops as matrix_ops
     from minigrad import pointwise as pointwise
@@ -101,6 +102,7 @@ INPLACE_NAMES = (
     "relu", "remainder", "round", "rsqrt", "scatter", "scatter_add", "scatter_reduce", "sgn", "sigmoid",
     "sign", "sin", "sinh", "sqrt", "square", "subtract", "tan", "tanh", "tril", "triu", "true_divide",
     "trunc", "xlogy", "addcmul", "addcdiv", "clamp_min", "clamp_max", "logit", "sinc", "deg2rad", "rad2deg",
+    "lgamma", "digamma", "polygamma", "mvlgamma",
 )  # fmt: skip
 
 
@@ -181,6 +183,22 @@ class TensorMethods:
     def erfinv(self: Any) -> Tensor:
         """The inverse error function; see :func:`minigrad.erfinv`."""
         return pointwise.erfinv(self)
+
+    def lgamma(self: Any) -> Tensor:
+        """log |Gamma(x)|; see :func:`minigrad.lgamma`."""
+        return gamma.lgamma(self)
+
+    def digamma(self: Any) -> Tensor:
+        """The derivative of lgamma; see :func:`minigrad.digamma`."""
+        return gamma.digamma(self)
+
+    def polygamma(self: Any, n: builtins.int) -> Tensor:
+        """The n-th derivative of digamma (note: ``x.polygamma(n)``); see :func:`minigrad.polygamma`."""
+        return gamma.polygamma(n, self)
+
+    def mvlgamma(self: Any, p: builtins.int) -> Tensor:
+        """The multivariate log-gamma of dimension p; see :func:`minigrad.mvlgamma`."""
+        return gamma.mvlgamma(self, p)
 
     def reciprocal(self: Any) -> Tensor:
         """1 / x."""

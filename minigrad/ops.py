@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from minigrad import _kernels
+from minigrad import _kernels, _special
 from minigrad._clock import tick as _tick
 from minigrad._kernels import QUIET
 from minigrad._special import erf, erfinv
@@ -797,6 +797,94 @@ class Erfinv(Function):
         return (g * (out * out).exp() * (math.sqrt(math.pi) / 2),)
 
 
+class Lgamma(Function):
+    """y = log|Gamma(a)|;  da = g * digamma(a)."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        return _special.lgamma(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * Digamma.apply(self.parents[0]),)
+
+
+class Polygamma(Function):
+    """y = psi^(n)(a), the n-th derivative of digamma;  da = g * psi^(n+1)(a)."""
+
+    __slots__ = ("n",)
+
+    def forward(self, a: Array, n: int) -> Array:
+        self.n = n
+        return _special.polygamma(n, a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * Polygamma.apply(self.parents[0], n=self.n + 1),)
+
+
+class Digamma(Polygamma):
+    """y = psi(a) = d/da lgamma(a) (polygamma with n = 0, named as PyTorch names it);  da = g * psi'(a)."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array, n: int = 0) -> Array:
+        return super().forward(a, 0)
+
+
+class Erfc(Function):
+    """y = erfc(a) = 1 - erf(a), accurate in the upper tail;  da = -g * 2/sqrt(pi) * exp(-a**2)."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        return _special.erfc(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        return (g * ((-(a * a)).exp() * (-2 / math.sqrt(math.pi))),)
+
+
+class LogNdtr(Function):
+    """y = log Phi(a), Phi the normal CDF;  da = g * phi(a) / Phi(a) = g * exp(-a**2/2 - y) / sqrt(2 pi)."""
+
+    __slots__ = ()
+    torch_name = "SpecialLogNdtrBackward0"
+
+    def forward(self, a: Array) -> Array:
+        return _special.log_ndtr(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        return (g * (a * a * -0.5 - out).exp() * _INV_SQRT_2PI,)
+
+
+class Ndtri(Function):
+    """y = Phi^-1(a), the standard normal quantile;  da = g * sqrt(2 pi) * exp(y**2 / 2)."""
+
+    __slots__ = ()
+    torch_name = "SpecialNdtriBackward0"
+
+    def forward(self, a: Array) -> Array:
+        return _special.ndtri(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * (out * out * 0.5).exp() * math.sqrt(2 * math.pi),)
+
+
+class Entr(Function):
+    """y = -a log a (0 at 0, -inf below);  da = -g * (1 + log a) (PyTorch's: nan below 0, inf at 0)."""
+
+    __slots__ = ()
+    torch_name = "SpecialEntrBackward0"
+
+    def forward(self, a: Array) -> Array:
+        out = np.where(a > 0, -a * np.log(np.where(a > 0, a, 1)), np.where(a == 0, 0.0, -np.inf))
+        return np.where(np.isnan(a), a, out).astype(a.dtype, copy=False)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (-g * (self.parents[0].log() + 1),)
+
+
 class Rounding(Function):
     """y = floor, ceil, trunc or round (half to even, at ``decimals``) of a: piecewise constant, da = 0.
 
@@ -882,18 +970,29 @@ class Xlogy(Function):
 
     __slots__ = ()
 
+    shift: ClassVar[float] = 0.0  # log(shift + b): xlog1py is this op with shift 1
+
     def forward(self, a: Array, b: Array) -> Array:
-        return _kernels.xlogy(a, b)
+        return _kernels.xlogy(a, b, np.log1p if self.shift else np.log)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
         ga = gb = None
         if a.requires_grad:
-            cut = from_numpy(np.logical_and(a._array == 0, b._array <= 0))
-            ga = where(cut, _const(0.0, g), Xlogy.apply(g, b))
+            cut = from_numpy(np.logical_and(a._array == 0, b._array <= -self.shift))
+            ga = where(cut, _const(0.0, g), type(self).apply(g, b))
         if b.requires_grad:
-            gb = g * a / b
+            gb = g * a / (b + self.shift) if self.shift else g * a / b
         return ga, gb
+
+
+class Xlog1py(Xlogy):
+    """y = a * log1p(b), 0 where a == 0 unless b is nan;  da = xlog1py(g, b) (0 where a == 0 and b <= -1),
+    db = g * a / (1 + b)."""
+
+    __slots__ = ()
+    shift = 1.0
+    torch_name = "SpecialXlog1PyBackward0"
 
 
 class Copysign(Function):
