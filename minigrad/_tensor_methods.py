@@ -691,6 +691,18 @@ class TensorMethods:
         """Nearly equal pieces, or pieces cut at indices."""
         return shape_ops.tensor_split(self, indices_or_sections, dim)
 
+    def hsplit(self: Any, indices_or_sections: Any) -> tuple[Tensor, ...]:
+        """Split along dim 1 (dim 0 if 1-D); see :func:`minigrad.shape_ops.hsplit`."""
+        return shape_ops.hsplit(self, indices_or_sections)
+
+    def vsplit(self: Any, indices_or_sections: Any) -> tuple[Tensor, ...]:
+        """Split along dim 0; see :func:`minigrad.shape_ops.vsplit`."""
+        return shape_ops.vsplit(self, indices_or_sections)
+
+    def dsplit(self: Any, indices_or_sections: Any) -> tuple[Tensor, ...]:
+        """Split along dim 2; see :func:`minigrad.shape_ops.dsplit`."""
+        return shape_ops.dsplit(self, indices_or_sections)
+
     def movedim(self: Any, source: Any, destination: Any) -> Tensor:
         """Move dims to new positions."""
         return shape_ops.movedim(self, source, destination)
