@@ -17,6 +17,7 @@ from minigrad import tensor as _tensor  # noqa: F401
 # isort: split
 from minigrad import (
     _malloc,  # noqa: F401  (side effect: see minigrad/_malloc.py)
+    _out,
     accelerator,
     amp,
     backends,
@@ -32,10 +33,12 @@ from minigrad import (
     return_types,
     safetensors,
     selection,  # noqa: F401  (what the Tensor's sort/cumsum/gather methods call: it fills tensor._providers)
+    special,
     testing,
     utils,
     viz,
 )
+from minigrad import gamma as _gamma
 from minigrad import grids as _grids
 from minigrad import indexing as _indexing
 from minigrad import matrix_ops as _matrix_ops
@@ -50,6 +53,7 @@ from minigrad.amp import autocast, is_autocast_enabled
 from minigrad.anomaly import detect_anomaly
 from minigrad.autograd import functional as _autograd_functional  # noqa: F401  (torch.autograd.functional)
 from minigrad.autograd import grad as grad
+from minigrad.autograd.gradcheck import gradcheck, gradgradcheck
 from minigrad.default_dtype import get_default_dtype, set_default_dtype
 from minigrad.device import device, get_default_device, set_default_device
 from minigrad.dtypes import (
@@ -103,6 +107,7 @@ from minigrad.factories import (
     zeros,
     zeros_like,
 )
+from minigrad.gamma import *  # noqa: F403
 from minigrad.grad_mode import (
     enable_grad,
     inference_mode,
@@ -111,7 +116,6 @@ from minigrad.grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-from minigrad.gradcheck import gradcheck, gradgradcheck
 from minigrad.grids import *  # noqa: F403
 from minigrad.indexing import *  # noqa: F403
 from minigrad.linalg_functions import cholesky, det, inverse, logdet, pinverse, slogdet
@@ -168,6 +172,13 @@ from minigrad.tensor import (
 
 __version__ = "0.1.0"
 
+# torch.mul(a, b, out=c): the public function forms take out= (the Tensor methods never do)
+_out.accept_out(globals(), [
+    *_pointwise.__all__, *_reductions.__all__, *_reduction_functions.__all__, *_matrix_ops.__all__,
+    *_indexing.__all__, "cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack",
+    "column_stack", "matmul", "where", "std", "var", "gather", "scatter_add",
+])
+
 __all__ = [
     "DimensionError", "Generator", "GradcheckError", "InvalidParameterError", "MinigradError",
     "ShapeError", "Tensor", "arange", "compile", "std", "std_mean", "var", "var_mean",
@@ -182,7 +193,7 @@ __all__ = [
     "DTypeError", "DomainError",
     "safetensors", "testing", "distributions", "inference_mode", "is_inference_mode_enabled",
     "linalg", "cholesky", "det", "inverse", "logdet", "pinverse", "slogdet",
-    "amp", "autocast", "cpu", "is_autocast_enabled",
+    "amp", "autocast", "cpu", "is_autocast_enabled", "special",
 ]  # fmt: skip
 __all__ += [
     "default_generator", "gather", "get_rng_state", "initial_seed", "linalg", "return_types", "scatter_add",
@@ -200,5 +211,5 @@ __all__ += [  # shapes, printing and the process-wide switches PyTorch scripts s
     "get_float32_matmul_precision", "get_num_interop_threads", "set_float32_matmul_precision",
     "set_num_interop_threads",
 ]  # fmt: skip
-__all__ += [name for module in (_grids, _indexing, _matrix_ops, _pointwise, _reduction_functions, _reductions,
-                                _sampling, _shape_ops) for name in module.__all__]
+__all__ += [name for module in (_gamma, _grids, _indexing, _matrix_ops, _pointwise, _reduction_functions,
+                                _reductions, _sampling, _shape_ops) for name in module.__all__]

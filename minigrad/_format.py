@@ -32,6 +32,10 @@ class _PrintOptions:
 
 
 OPTIONS = _PrintOptions()
+#: the package name reprs show (``dtype=minigrad.int8``, ``minigrad.Size([2])``). minigrad.compat
+#: sets it to "torch" while ``import torch`` means minigrad, so a script prints what it would under
+#: PyTorch.
+NAMESPACE = "minigrad"
 _INT64, _BOOL = np.dtype(np.int64), np.dtype(np.bool_)
 _PROFILES = {
     "default": _PrintOptions(),
@@ -199,18 +203,18 @@ def tensor_repr(t: Tensor) -> str:
         if a.ndim != 1:
             suffixes.append(f"size={tuple(a.shape)}")
         if a.dtype != default:
-            suffixes.append(f"dtype=minigrad.{a.dtype}")
+            suffixes.append(f"dtype={NAMESPACE}.{a.dtype}")
         body = "[]"
     else:
         if not OPTIONS.edgeitems:
             suffixes.append(f"size={tuple(a.shape)}")
         if a.dtype not in (default, _INT64, _BOOL):
-            suffixes.append(f"dtype=minigrad.{a.dtype}")
+            suffixes.append(f"dtype={NAMESPACE}.{a.dtype}")
         summarize = a.size > OPTIONS.threshold
         fmt = _Formatter(_summarized(a) if summarize else a)
         body = _array_str(a, indent, summarize, fmt)
     if t._ctx is not None:
-        suffixes.append(f"grad_fn=<{t._ctx.name}>")
+        suffixes.append(f"grad_fn=<{t._ctx.name()}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
     return _add_suffixes(prefix + body, suffixes, indent)

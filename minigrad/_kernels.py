@@ -112,6 +112,9 @@ def _kept(ndim: int, dims: tuple[int, ...] | None) -> tuple[str, str]:
     return letters, "".join(c for i, c in enumerate(letters) if dims is not None and i not in dims)
 
 
+_add_reduce: Any = np.add.reduce  # (numpy's stubs have no overload for a bool keepdims)
+
+
 def sum_over(a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
     """np.sum over ``dims`` (None: all); partial sums of large float arrays go to BLAS or einsum.
 
@@ -135,6 +138,8 @@ def sum_over(a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
             cols = a.reshape(math.prod(a.shape[:k]), -1)
             out = np.matmul(_ones(cols.shape[0], a.dtype), cols)
             return out.reshape(keepdim_shape(a.shape, dims) if keepdim else a.shape[k:])
+    if a.dtype.kind == "f":  # np.sum's Python wrapper costs more than a small sum itself
+        return np.asarray(_add_reduce(a, dims, None, None, keepdim))
     return np.asarray(np.sum(a, dims, None, None, keepdim))
 
 
@@ -154,6 +159,15 @@ def product_sum_to(g: Array, other: Array, shape: tuple[int, ...]) -> Array:
     letters = _LETTERS[: g.ndim]
     kept = "".join(c for i, c in enumerate(letters) if i >= lead and shape[i - lead] != 1)
     return np.asarray(np.einsum(f"{letters},{letters}->{kept}", g, other)).reshape(shape)
+
+
+def ema_(running: Array, value: Array, momentum: float) -> None:
+    """running = (1 - momentum) * running + momentum * value, in place (a norm layer's running statistic).
+
+    The two products rounded as PyTorch's kernel rounds them, in ``running``'s dtype.
+    """
+    running *= np.asarray(1 - momentum, dtype=running.dtype)
+    running += momentum * value.astype(running.dtype, copy=False)
 
 
 # ------------------------------------------------------------- softmax family
@@ -216,9 +230,9 @@ def add_rows(out: Array, rows: Array, a: Array) -> None:
 # ------------------------------------------------------------- pointwise rules
 
 
-def xlogy(a: Array, b: Array) -> Array:
-    """a * log(b), 0 where a == 0 unless b is nan (PyTorch's xlogy)."""
-    out: Array = np.where((a == 0) & ~np.isnan(b), a.dtype.type(0), a * np.log(b))
+def xlogy(a: Array, b: Array, log: Any = np.log) -> Array:
+    """a * log(b), 0 where a == 0 unless b is nan (PyTorch's xlogy; ``log=np.log1p`` gives xlog1py)."""
+    out: Array = np.where((a == 0) & ~np.isnan(b), a.dtype.type(0), a * log(b))
     return out
 
 

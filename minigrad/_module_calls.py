@@ -84,14 +84,16 @@ def enter(module: Module) -> Call | None:
     """Called by ``Module.__call__`` before ``forward``: open a record (None under no_grad)."""
     if not is_grad_enabled():
         return None
-    outer = _current.call
+    current = _current  # (one global lookup: this runs for every module call of every step)
+    outer = current.call
     call = Call(module, next(tick), outer)
-    if outer is None or _current.records is None:
-        _current.records = [call]
-        _roots.append(_current.records)
+    records = current.records
+    if outer is None or records is None:
+        current.records = records = [call]
+        _roots.append(records)
     else:
-        _current.records.append(call)
-    _current.call = call
+        records.append(call)
+    current.call = call
     return call
 
 

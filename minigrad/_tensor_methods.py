@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     # (re-exported with "as": tensor.py reaches the same modules through this one)
     from minigrad import factories as factories
+    from minigrad import gamma as gamma
     from minigrad import indexing as indexing
     from minigrad import linalg_functions as linalg_functions
     from minigrad import matrix_ops as matrix_ops
@@ -102,6 +103,7 @@ INPLACE_NAMES = (
     "relu", "remainder", "round", "rsqrt", "scatter", "scatter_add", "scatter_reduce", "sgn", "sigmoid",
     "sign", "sin", "sinh", "sqrt", "square", "subtract", "tan", "tanh", "tril", "triu", "true_divide",
     "trunc", "xlogy", "addcmul", "addcdiv", "clamp_min", "clamp_max", "logit", "sinc", "deg2rad", "rad2deg",
+    "lgamma", "digamma", "polygamma", "mvlgamma",
 )  # fmt: skip
 
 
@@ -182,6 +184,22 @@ class TensorMethods:
     def erfinv(self: Any) -> Tensor:
         """The inverse error function; see :func:`minigrad.erfinv`."""
         return pointwise.erfinv(self)
+
+    def lgamma(self: Any) -> Tensor:
+        """log |Gamma(x)|; see :func:`minigrad.lgamma`."""
+        return gamma.lgamma(self)
+
+    def digamma(self: Any) -> Tensor:
+        """The derivative of lgamma; see :func:`minigrad.digamma`."""
+        return gamma.digamma(self)
+
+    def polygamma(self: Any, n: builtins.int) -> Tensor:
+        """The n-th derivative of digamma (note: ``x.polygamma(n)``); see :func:`minigrad.polygamma`."""
+        return gamma.polygamma(n, self)
+
+    def mvlgamma(self: Any, p: builtins.int) -> Tensor:
+        """The multivariate log-gamma of dimension p; see :func:`minigrad.mvlgamma`."""
+        return gamma.mvlgamma(self, p)
 
     def reciprocal(self: Any) -> Tensor:
         """1 / x."""
@@ -674,6 +692,18 @@ class TensorMethods:
         """Nearly equal pieces, or pieces cut at indices."""
         return shape_ops.tensor_split(self, indices_or_sections, dim)
 
+    def hsplit(self: Any, indices_or_sections: Any) -> tuple[Tensor, ...]:
+        """Split along dim 1 (dim 0 if 1-D); see :func:`minigrad.shape_ops.hsplit`."""
+        return shape_ops.hsplit(self, indices_or_sections)
+
+    def vsplit(self: Any, indices_or_sections: Any) -> tuple[Tensor, ...]:
+        """Split along dim 0; see :func:`minigrad.shape_ops.vsplit`."""
+        return shape_ops.vsplit(self, indices_or_sections)
+
+    def dsplit(self: Any, indices_or_sections: Any) -> tuple[Tensor, ...]:
+        """Split along dim 2; see :func:`minigrad.shape_ops.dsplit`."""
+        return shape_ops.dsplit(self, indices_or_sections)
+
     def movedim(self: Any, source: Any, destination: Any) -> Tensor:
         """Move dims to new positions."""
         return shape_ops.movedim(self, source, destination)
@@ -726,7 +756,7 @@ class TensorMethods:
 
     def contiguous(self: Any, memory_format: Any = None) -> Tensor:
         """A tensor with C-ordered memory: self when it already is, else a copy (in the graph)."""
-        return self if self.numpy().flags.c_contiguous else shape_ops.clone(self)
+        return self if self.numpy().flags.c_contiguous else shape_ops.contiguous(self)
 
     def is_contiguous(self: Any, memory_format: Any = None) -> builtins.bool:
         """True if the memory is C-ordered (PyTorch's row-major layout)."""

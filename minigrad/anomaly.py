@@ -127,14 +127,14 @@ class _AnomalyObserver(_instrument.Observer):
                         " The gradient flowing into it already contained nan/inf"
                         " (it was passed to backward() that way).")
             raise MinigradError(
-                f"Function '{fn.name}' returned {kinds} values in its gradient for input {i}"
+                f"Function '{fn.name()}' returned {kinds} values in its gradient for input {i}"
                 f"{shape}: {int(bad.size)} of {g._array.size} elements are not finite.{upstream}\n"
                 f"{self._where(fn)}"
             )
 
     def on_backward_error(self, fn: Function, error: BaseException) -> None:
         if hasattr(error, "add_note"):  # Python >= 3.11
-            error.add_note(f"(anomaly mode) raised in the backward of {fn.name}. {self._where(fn)}")
+            error.add_note(f"(anomaly mode) raised in the backward of {fn.name()}. {self._where(fn)}")
 
 
 _observer = _AnomalyObserver()

@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from minigrad import _kernels
+from minigrad import _kernels, _special
 from minigrad._clock import tick as _tick
 from minigrad._kernels import QUIET
 from minigrad._special import erf, erfinv
@@ -57,10 +57,15 @@ class Function:
     seq: int  # creation order: a node is always processed after its users
     versions: list[int]  # the inputs' version counters when recorded
 
-    @property
+    #: PyTorch's grad_fn name when it is not ``<class name>Backward0`` (``Reshape``: ``ViewBackward0``)
+    torch_name: ClassVar[str] = ""
+
     def name(self) -> str:
-        """The op's display name, like PyTorch's ``grad_fn`` (``MulBackward``)."""
-        return type(self).__name__ + "Backward"
+        """The node's name as PyTorch's ``grad_fn.name()`` gives it: ``MulBackward0``, ``ViewBackward0``."""
+        return self.torch_name or type(self).__name__ + "Backward0"
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {id(self):#x}>"
 
     @property
     def released(self) -> bool:
@@ -180,11 +185,11 @@ class Mul(Function):
         a, b = self.parents
         # The reduced gradient (of a broadcast operand) first: g's last reader is then the full-size
         # product, which a compiled replay can write over g.
-        if b.requires_grad and b.shape != g.shape:
-            gb = _product_to(g, a, b.shape)
-            return (_product_to(g, b, a.shape) if a.requires_grad else None), gb
-        ga = _product_to(g, b, a.shape) if a.requires_grad else None
-        return ga, (_product_to(g, a, b.shape) if b.requires_grad else None)
+        if b.requires_grad and b._array.shape != g._array.shape:
+            gb = _product_to(g, a, b._array.shape)
+            return (_product_to(g, b, a._array.shape) if a.requires_grad else None), gb
+        ga = _product_to(g, b, a._array.shape) if a.requires_grad else None
+        return ga, (_product_to(g, a, b._array.shape) if b.requires_grad else None)
 
 
 def _product_to(g: Tensor, other: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -197,8 +202,11 @@ def _product_to(g: Tensor, other: Tensor, shape: tuple[int, ...]) -> Tensor:
     """
     if type(g) is not Tensor:  # (a hook may have returned something else: the product reports it)
         return g * other
-    gs = g.shape
-    if shape == gs or other.shape != gs or _mode.record or g.dtype != other.dtype or not g.ndim:
+    garr, oarr = g._array, other._array
+    gs = garr.shape
+    if shape == gs or oarr.shape != gs or _mode.record or garr.dtype != oarr.dtype or not garr.ndim:
+        if not _mode.record and type(other) is Tensor and garr.dtype == oarr.dtype:
+            return from_numpy(np.asarray(garr * oarr))  # the Mul op's product, without the op
         return g * other
     lead = len(gs) - len(shape)
     if lead < 0 or any(s not in (1, gs[lead + i]) for i, s in enumerate(shape)):
@@ -233,6 +241,7 @@ class Pow(Function):
     """
 
     __slots__ = ()
+    torch_name = "PowBackward1"  # PyTorch numbers the tensor-exponent overload 1
 
     def forward(self, a: Array, b: Array) -> Array:
         return np.power(a, b)
@@ -259,30 +268,43 @@ class PowScalar(Function):
     """
 
     __slots__ = ("p",)
+    torch_name = "PowBackward0"
     p: float
 
     def forward(self, a: Array, p: float) -> Array:
         self.p = p
-        if p == 2:
-            return np.multiply(a, a)
-        if a.dtype.kind == "f":  # PyTorch's kernels for these exponents, and so its edge values:
-            # (-inf) ** 0.5 and ** -0.5 are nan (sqrt), other non-integer powers of -inf C's pow
-            if p == 3:
-                return a * a * a
-            if p == -2:
-                return 1 / (a * a)
-            if p == 0.5:
-                return np.sqrt(a)
-            if p == -0.5:
-                return 1 / np.sqrt(a)
-        return np.power(a, a.dtype.type(p) if a.dtype.kind == "f" else p)
+        return _power(a, p)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        if self.p == 0:  # PyTorch's pow_backward gives zeros here, not an absent gradient
+        p = self.p
+        if p == 0:  # PyTorch's pow_backward gives zeros here, not an absent gradient
             return (from_numpy(np.zeros(g.shape, dtype=g.dtype)),)
         a = self.parents[0]
-        slope = a * 2 if self.p == 2 else a ** (self.p - 1) * self.p  # x**2, the common case, in one pass
+        if not _mode.record and type(g) is Tensor and a._array.dtype.kind == "f":
+            # The same products on the arrays, one Tensor instead of three ops (BatchNorm's
+            # (var + eps) ** -0.5 runs this every step); a recorded graph takes the ops below.
+            x = a._array
+            slope = x * x.dtype.type(2) if p == 2 else _power(x, p - 1) * np.asarray(p, dtype=x.dtype)
+            return (from_numpy(np.asarray(g._array * slope)),)
+        slope = a * 2 if p == 2 else a ** (p - 1) * p  # x**2, the common case, in one pass
         return (g * slope,)
+
+
+def _power(a: Array, p: float) -> Array:
+    """a ** p as PyTorch computes it for a Python number p (see :class:`PowScalar`)."""
+    if p == 2:
+        return np.multiply(a, a)
+    if a.dtype.kind == "f":  # PyTorch's kernels for these exponents, and so its edge values:
+        # (-inf) ** 0.5 and ** -0.5 are nan (sqrt), other non-integer powers of -inf C's pow
+        if p == 3:
+            return a * a * a
+        if p == -2:
+            return 1 / (a * a)
+        if p == 0.5:
+            return np.sqrt(a)
+        if p == -0.5:
+            return 1 / np.sqrt(a)
+    return np.power(a, a.dtype.type(p) if a.dtype.kind == "f" else p)
 
 
 class Maximum(Function):
@@ -524,6 +546,7 @@ class Clamp(Function):
     """y = min(max(a, lo), hi);  da = g where lo <= a <= hi, else 0 (PyTorch's rule)."""
 
     __slots__ = ("hi", "lo")
+    torch_name = "ClampBackward1"  # the overload with number bounds
     lo: float | None
     hi: float | None
 
@@ -550,12 +573,26 @@ class Cast(Function):
     """y = a converted to ``dtype``;  da = g converted back to a's dtype."""
 
     __slots__ = ()
+    torch_name = "ToCopyBackward0"
 
     def forward(self, a: Array, dtype: np.dtype[Any]) -> Array:
         return a.astype(dtype)  # 1e300 as float32 is inf, silently
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g.astype(self.parents[0].dtype),)
+
+
+class Contiguous(Function):
+    """y = a copied into C order (``Tensor.contiguous`` of a strided view);  da = g."""
+
+    __slots__ = ()
+    torch_name = "CloneBackward0"
+
+    def forward(self, a: Array) -> Array:
+        return np.ascontiguousarray(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g,)
 
 
 class Where(Function):
@@ -760,6 +797,94 @@ class Erfinv(Function):
         return (g * (out * out).exp() * (math.sqrt(math.pi) / 2),)
 
 
+class Lgamma(Function):
+    """y = log|Gamma(a)|;  da = g * digamma(a)."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        return _special.lgamma(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * Digamma.apply(self.parents[0]),)
+
+
+class Polygamma(Function):
+    """y = psi^(n)(a), the n-th derivative of digamma;  da = g * psi^(n+1)(a)."""
+
+    __slots__ = ("n",)
+
+    def forward(self, a: Array, n: int) -> Array:
+        self.n = n
+        return _special.polygamma(n, a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * Polygamma.apply(self.parents[0], n=self.n + 1),)
+
+
+class Digamma(Polygamma):
+    """y = psi(a) = d/da lgamma(a) (polygamma with n = 0, named as PyTorch names it);  da = g * psi'(a)."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array, n: int = 0) -> Array:
+        return super().forward(a, 0)
+
+
+class Erfc(Function):
+    """y = erfc(a) = 1 - erf(a), accurate in the upper tail;  da = -g * 2/sqrt(pi) * exp(-a**2)."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        return _special.erfc(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        return (g * ((-(a * a)).exp() * (-2 / math.sqrt(math.pi))),)
+
+
+class LogNdtr(Function):
+    """y = log Phi(a), Phi the normal CDF;  da = g * phi(a) / Phi(a) = g * exp(-a**2/2 - y) / sqrt(2 pi)."""
+
+    __slots__ = ()
+    torch_name = "SpecialLogNdtrBackward0"
+
+    def forward(self, a: Array) -> Array:
+        return _special.log_ndtr(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        return (g * (a * a * -0.5 - out).exp() * _INV_SQRT_2PI,)
+
+
+class Ndtri(Function):
+    """y = Phi^-1(a), the standard normal quantile;  da = g * sqrt(2 pi) * exp(y**2 / 2)."""
+
+    __slots__ = ()
+    torch_name = "SpecialNdtriBackward0"
+
+    def forward(self, a: Array) -> Array:
+        return _special.ndtri(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * (out * out * 0.5).exp() * math.sqrt(2 * math.pi),)
+
+
+class Entr(Function):
+    """y = -a log a (0 at 0, -inf below);  da = -g * (1 + log a) (PyTorch's: nan below 0, inf at 0)."""
+
+    __slots__ = ()
+    torch_name = "SpecialEntrBackward0"
+
+    def forward(self, a: Array) -> Array:
+        out = np.where(a > 0, -a * np.log(np.where(a > 0, a, 1)), np.where(a == 0, 0.0, -np.inf))
+        return np.where(np.isnan(a), a, out).astype(a.dtype, copy=False)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (-g * (self.parents[0].log() + 1),)
+
+
 class Rounding(Function):
     """y = floor, ceil, trunc or round (half to even, at ``decimals``) of a: piecewise constant, da = 0.
 
@@ -769,10 +894,9 @@ class Rounding(Function):
     __slots__ = ("kind",)
     kind: str
 
-    @property
     def name(self) -> str:
-        """``FloorBackward``, ``RoundBackward``, ... as PyTorch names them."""
-        return self.kind.capitalize() + "Backward"
+        """``FloorBackward0``, ``RoundBackward0``, ... as PyTorch names them."""
+        return self.kind.capitalize() + "Backward0"
 
     def forward(self, a: Array, kind: str, decimals: int = 0) -> Array:
         self.kind = kind
@@ -846,18 +970,29 @@ class Xlogy(Function):
 
     __slots__ = ()
 
+    shift: ClassVar[float] = 0.0  # log(shift + b): xlog1py is this op with shift 1
+
     def forward(self, a: Array, b: Array) -> Array:
-        return _kernels.xlogy(a, b)
+        return _kernels.xlogy(a, b, np.log1p if self.shift else np.log)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
         ga = gb = None
         if a.requires_grad:
-            cut = from_numpy(np.logical_and(a._array == 0, b._array <= 0))
-            ga = where(cut, _const(0.0, g), Xlogy.apply(g, b))
+            cut = from_numpy(np.logical_and(a._array == 0, b._array <= -self.shift))
+            ga = where(cut, _const(0.0, g), type(self).apply(g, b))
         if b.requires_grad:
-            gb = g * a / b
+            gb = g * a / (b + self.shift) if self.shift else g * a / b
         return ga, gb
+
+
+class Xlog1py(Xlogy):
+    """y = a * log1p(b), 0 where a == 0 unless b is nan;  da = xlog1py(g, b) (0 where a == 0 and b <= -1),
+    db = g * a / (1 + b)."""
+
+    __slots__ = ()
+    shift = 1.0
+    torch_name = "SpecialXlog1PyBackward0"
 
 
 class Copysign(Function):
@@ -1002,6 +1137,10 @@ class Sum(Function):
     """
 
     __slots__ = ("dims", "keepdim")
+
+    def name(self) -> str:
+        """``SumBackward0`` over everything, ``SumBackward1`` over dims (PyTorch's overload numbers)."""
+        return f"{type(self).__name__}Backward{0 if self.dims is None else 1}"
     dims: tuple[int, ...] | None
     keepdim: bool
 
@@ -1015,6 +1154,13 @@ class Sum(Function):
 
 def _unreduce(g: Tensor, shape: tuple[int, ...], dims: tuple[int, ...] | None, keepdim: bool) -> Tensor:
     """Broadcast a reduction's gradient back to the input's shape (a view)."""
+    if not _mode.record and type(g) is Tensor:  # no graph to record: the same view, without two ops
+        arr = g._array
+        if not keepdim:
+            arr = arr.reshape(keepdim_shape(shape, dims))
+        if arr.shape != shape:
+            arr = np.broadcast_to(arr, shape)
+        return g if arr is g._array else from_numpy(arr)
     # Primitives applied directly: these shapes are valid by construction, so
     # the Tensor methods' argument checks would be pure overhead on every step.
     if not keepdim:
@@ -1039,7 +1185,13 @@ class Mean(Sum):
         return np.divide(total, self.count)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        return (_unreduce(g / self.count, self.parents[0].shape, self.dims, self.keepdim),)
+        shape = self.parents[0]._array.shape
+        if not _mode.record and type(g) is Tensor:  # g / count as the Div op computes it, minus the op
+            arr = g._array
+            g = from_numpy(np.asarray(np.divide(arr, np.asarray(self.count, dtype=arr.dtype))))
+        else:
+            g = g / self.count
+        return (_unreduce(g, shape, self.dims, self.keepdim),)
 
 
 class Var(Function):
@@ -1077,7 +1229,15 @@ class Var(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a = self.parents[0]
-        g = _unreduce(g * from_numpy(np.asarray(self.scale)), a.shape, self.dims, self.keepdim)
+        # g times the constant 2 / (N - c) with the reduced dims kept: a * g then broadcasts it,
+        # no Expand op. Without a recorded graph the small product is done on the arrays.
+        shape = keepdim_shape(a._array.shape, self.dims)
+        if _mode.record or type(g) is not Tensor:
+            g = g * from_numpy(np.asarray(self.scale))
+            if not self.keepdim:
+                g = Reshape.apply(g, shape=shape)
+        else:
+            g = from_numpy(np.asarray(g._array * self.scale).reshape(shape))
         if self.center is None:
             return (a * g,)
         # The saved mean is exact for gradients; a second derivative needs the mean as a function of a.
@@ -1095,6 +1255,13 @@ class Max(Function):
     """
 
     __slots__ = ("dims", "first", "keepdim")
+
+    def name(self) -> str:
+        """``MaxBackward1`` over everything, ``MaxBackward0`` along a dim, ``AmaxBackward0`` over dims."""
+        kind = type(self).__name__
+        if self.dims is None:
+            return f"{kind}Backward1"
+        return f"{kind}Backward0" if self.first else f"A{kind.lower()}Backward0"
     dims: tuple[int, ...] | None
     keepdim: bool
     first: bool
@@ -1186,6 +1353,7 @@ class Reshape(Function):
     """y = a viewed with a new shape;  da = g reshaped back."""
 
     __slots__ = ()
+    torch_name = "ViewBackward0"
 
     def forward(self, a: Array, shape: tuple[int, ...]) -> Array:
         return a.reshape(shape)  # type: ignore[no-any-return,unused-ignore]
@@ -1205,7 +1373,12 @@ class Permute(Function):
         return a.transpose(dims)  # type: ignore[no-any-return,unused-ignore]
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        return (Permute.apply(g, dims=tuple(np.argsort(self.dims).tolist())),)
+        inverse = [0] * len(self.dims)
+        for i, d in enumerate(self.dims):
+            inverse[d] = i
+        if not _mode.record and type(g) is Tensor:  # the same view, without the op
+            return (from_numpy(g._array.transpose(inverse)),)
+        return (Permute.apply(g, dims=tuple(inverse)),)
 
 
 class Expand(Function):
@@ -1233,6 +1406,15 @@ class GetItem(Function):
     """y = a[index];  da = zeros like a with g added at ``index`` (repeats accumulate)."""
 
     __slots__ = ("index",)
+
+    def name(self) -> str:
+        """PyTorch's name for the kind of index: Select (ints), Slice, Unsqueeze (None), else Index."""
+        parts = self.index if isinstance(self.index, tuple) else (self.index,)
+        if any(isinstance(i, (np.ndarray, list)) for i in parts):
+            return "IndexBackward0"
+        if any(isinstance(i, (int, np.integer)) for i in parts):
+            return "SelectBackward0"
+        return "UnsqueezeBackward0" if any(i is None for i in parts) else "SliceBackward0"
     saved = ("index",)
     index: Index
 
@@ -1295,6 +1477,11 @@ class Matmul(Function):
 
     __slots__ = ()
 
+    def name(self) -> str:
+        """``MmBackward0`` for matrices; a batched product is a view of PyTorch's bmm, as it names it."""
+        two_d = not self.parents or all(p.ndim == 2 for p in self.parents)
+        return "MmBackward0" if two_d else "UnsafeViewBackward0"
+
     def forward(self, a: Array, b: Array) -> Array:
         if a.shape[-1] != b.shape[-2]:
             raise ShapeError(
@@ -1305,13 +1492,21 @@ class Matmul(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
+        # Same product either way; computing (g^T a)^T when b is a transposed
+        # view (x @ w.T in Linear) hands w a C-ordered gradient, so the
+        # optimizer's elementwise updates run on contiguous memory (3x faster).
+        transposed = b.ndim == 2 and b._array.flags.f_contiguous and not b._array.flags.c_contiguous
+        if not _mode.record and type(g) is Tensor and g._array.dtype == a._array.dtype == b._array.dtype:
+            # No graph to record: the same two GEMMs on the same transposed views, minus six op dispatches.
+            x, w, d = a._array, b._array, g._array
+            ga_arr = d @ w.swapaxes(-1, -2) if a.requires_grad else None
+            gb_arr = None
+            if b.requires_grad:
+                gb_arr = (d.swapaxes(-1, -2) @ x).swapaxes(-1, -2) if transposed else x.swapaxes(-1, -2) @ d
+            return tuple(None if arr is None else from_numpy(arr) for arr in (ga_arr, gb_arr))
         ga = g @ b.mT if a.requires_grad else None
         gb = None
         if b.requires_grad:
-            # Same product either way; computing (g^T a)^T when b is a transposed
-            # view (x @ w.T in Linear) hands w a C-ordered gradient, so the
-            # optimizer's elementwise updates run on contiguous memory (3x faster).
-            transposed = b.ndim == 2 and b._array.flags.f_contiguous and not b._array.flags.c_contiguous
             gb = (g.mT @ a).mT if transposed else a.mT @ g
         return ga, gb
 
@@ -1563,6 +1758,7 @@ class Inv(Function):
     """y = A^-1;  dA = -y^T g y^T."""
 
     __slots__ = ()
+    torch_name = "LinalgInvExBackward0"
 
     def forward(self, a: Array) -> Array:
         return _linalg("inv", _kernels.inv, a)
@@ -1577,6 +1773,7 @@ class Det(Function):
     from the SVD, sign(det U det V) U diag(prod_{j != i} s_j) Vh."""
 
     __slots__ = ()
+    torch_name = "LinalgDetBackward0"
 
     def forward(self, a: Array) -> Array:
         return _linalg("det", np.linalg.det, a)
@@ -1610,6 +1807,7 @@ class Slogdet(Function):
     singular). The sign is piecewise constant: it passes no gradient (0 when only the sign is used)."""
 
     __slots__ = ()
+    torch_name = "LinalgSlogdetBackward0"
 
     def forward(self, a: Array) -> Array:
         return _linalg("slogdet", _kernels.slogdet, a)
@@ -1629,6 +1827,7 @@ class Solve(Function):
     """X = A^-1 B for B (..., n, k) (batch dims broadcast);  dB = A^-T g, dA = -dB X^T."""
 
     __slots__ = ()
+    torch_name = "LinalgSolveExBackward0"
 
     def forward(self, a: Array, b: Array) -> Array:
         return _linalg("solve", _kernels.solve, a, b)
@@ -1643,6 +1842,7 @@ class Cholesky(Function):
     T = tril(L^T g): the gradient of a symmetric input, as PyTorch's."""
 
     __slots__ = ()
+    torch_name = "LinalgCholeskyExBackward0"
 
     def forward(self, a: Array) -> Array:
         return _linalg("cholesky", _kernels.cholesky, a)
@@ -1660,6 +1860,7 @@ class QR(Function):
     differentiable for mode 'r' (no Q) or a complete tall factorization (Q's extra columns are arbitrary)."""
 
     __slots__ = ("mode",)
+    torch_name = "LinalgQrBackward0"
     mode: str
 
     @staticmethod
@@ -1697,6 +1898,7 @@ class Pinv(Function):
     -(y K)^T + K y^T - A y K y^T + y^T y (g^T - K A)."""
 
     __slots__ = ()
+    torch_name = "LinalgPinvBackward0"
 
     def forward(self, a: Array, atol: Array, rtol: Array, hermitian: bool) -> Array:
         return _linalg("pinv", _kernels.pinv, a, atol, rtol, hermitian)
@@ -1725,6 +1927,7 @@ class SVD(Function):
     k = min(m, n) get no gradient, as PyTorch's."""
 
     __slots__ = ("full",)
+    torch_name = "LinalgSvdBackward0"
     full: bool
 
     @staticmethod
@@ -1773,6 +1976,7 @@ class Eigh(Function):
     only the eigenvalues (then repeated eigenvalues are fine)."""
 
     __slots__ = ()
+    torch_name = "LinalgEighBackward0"
 
     @staticmethod
     def parts(n: int) -> Parts:

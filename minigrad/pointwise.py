@@ -17,7 +17,7 @@ import numpy as np
 
 from minigrad import ops
 from minigrad._tensor_methods import provide
-from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, UnsupportedError
 from minigrad.tensor import Array, Tensor, _lift, _promote, float32, from_numpy, where
 
 __all__ = [
@@ -209,8 +209,8 @@ def erf(input: Tensor) -> Tensor:  # noqa: A002
 
 
 def erfc(input: Tensor) -> Tensor:  # noqa: A002
-    """1 - erf(x) (computed as that difference: it loses relative accuracy where erfc(x) < 1e-16)."""
-    return 1 - input.erf()
+    """1 - erf(x), computed without that cancellation: accurate in the upper tail (erfc(10) = 2.09e-45)."""
+    return _unary(input, ops.Erfc)
 
 
 def erfinv(input: Tensor) -> Tensor:  # noqa: A002
@@ -391,6 +391,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor: 
     Raises:
         InvalidParameterError: an unknown rounding mode.
         MinigradError: integer division by zero with a rounding mode (PyTorch's ZeroDivisionError).
+        UnsupportedError: two bools with a rounding mode (PyTorch's NotImplementedError).
     """
     if rounding_mode is None:
         a, b = _pair(input, other)
@@ -400,7 +401,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor: 
     if rounding_mode != "trunc":
         raise InvalidParameterError(f"div: rounding_mode must be None, 'trunc' or 'floor', got "
                                     f"{rounding_mode!r}")
-    a, b = _pair(input, other)
+    a, b = _integral_pair(input, other, "div_trunc")
     if a.dtype.kind == "f":
         return _apply2q(a, b, "trunc")
     n, d = a.numpy(), _nonzero_divisor(b)
@@ -408,11 +409,11 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor: 
     return from_numpy(np.asarray(q + ((q * d != n) & ((n < 0) != (d < 0))), dtype=q.dtype))
 
 
-def _integral_pair(x: Any, other: Any) -> tuple[Tensor, Tensor]:
-    """_pair, with bools counted as int64 (numpy's bool % bool would be int8)."""
+def _integral_pair(x: Any, other: Any, kernel: str) -> tuple[Tensor, Tensor]:
+    """_pair, refusing two bools as PyTorch does (numpy would answer in int8)."""
     a, b = _pair(x, other)
     if a.dtype == np.bool_:
-        a, b = a.astype(np.int64), b.astype(np.int64)
+        raise UnsupportedError(f'"{kernel}_cpu" not implemented for \'Bool\'')
     return a, b
 
 
@@ -428,8 +429,9 @@ def floor_divide(input: Any, other: Any) -> Tensor:  # noqa: A002
 
     Raises:
         MinigradError: integer division by zero (PyTorch's ZeroDivisionError).
+        UnsupportedError: both operands are bool (PyTorch's NotImplementedError).
     """
-    a, b = _integral_pair(input, other)
+    a, b = _integral_pair(input, other, "div_floor")
     if a.dtype.kind == "f":
         return _apply2q(a, b, "floor")
     d = _nonzero_divisor(b)
@@ -453,8 +455,9 @@ def remainder(input: Any, other: Any) -> Tensor:  # noqa: A002
 
     Raises:
         MinigradError: integer division by zero (PyTorch's ZeroDivisionError).
+        UnsupportedError: both operands are bool (PyTorch's NotImplementedError).
     """
-    a, b = _integral_pair(input, other)
+    a, b = _integral_pair(input, other, "remainder")
     if a.dtype.kind != "f":
         return from_numpy(np.asarray(np.remainder(a.numpy(), _nonzero_divisor(b))))
     return _apply2(ops.Remainder, a, b)
@@ -465,8 +468,9 @@ def fmod(input: Any, other: Any) -> Tensor:  # noqa: A002
 
     Raises:
         MinigradError: integer division by zero (PyTorch's ZeroDivisionError).
+        UnsupportedError: both operands are bool (PyTorch's NotImplementedError).
     """
-    a, b = _integral_pair(input, other)
+    a, b = _integral_pair(input, other, "fmod")
     if a.dtype.kind != "f":
         return from_numpy(np.asarray(np.fmod(a.numpy(), _nonzero_divisor(b))))
     return _apply2(ops.Fmod, a, b)

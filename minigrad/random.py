@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterable, Iterator
+
 import numpy as np
 
 __all__ = [
-    "Generator", "default_generator", "get_rng_state", "initial_seed", "manual_seed", "numpy_generator",
-    "seed", "set_rng_state",
+    "Generator", "default_generator", "fork_rng", "get_rng_state", "initial_seed", "manual_seed",
+    "numpy_generator", "seed", "set_rng_state",
 ]  # fmt: skip
 
 
@@ -77,6 +80,25 @@ def get_rng_state() -> dict[str, object]:
 def set_rng_state(new_state: dict[str, object]) -> None:
     """Restore the global generator's state from :func:`get_rng_state`."""
     default_generator.set_state(new_state)
+
+
+@contextlib.contextmanager
+def fork_rng(devices: Iterable[object] | None = None, enabled: bool = True, _caller: str = "fork_rng",
+             _devices_kw: str = "devices", device_type: str | None = None) -> Iterator[None]:
+    """Run the block with the global generator's state saved, then restored (``torch.random.fork_rng``).
+
+    Draws inside the block don't move the stream outside it. minigrad has only
+    the CPU generator, so ``devices`` and ``device_type`` are accepted and
+    ignored; ``enabled=False`` runs the block without forking.
+    """
+    if not enabled:
+        yield
+        return
+    state = get_rng_state()
+    try:
+        yield
+    finally:
+        set_rng_state(state)
 
 
 def numpy_generator(generator: Generator | None) -> np.random.Generator:

@@ -6,7 +6,9 @@ reads by name. Each class is a ``typing.NamedTuple`` of tensors.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from minigrad import _format
 
 if TYPE_CHECKING:
     from minigrad.tensor import Tensor
@@ -99,3 +101,13 @@ class histogram(NamedTuple):  # noqa: N801
 
     hist: Tensor
     bin_edges: Tensor
+
+
+def _repr(self: Any) -> str:
+    """PyTorch's layout: ``torch.return_types.max(\nvalues=...,\nindices=...)``."""
+    fields = ",\n".join(f"{name}={value!r}" for name, value in zip(self._fields, self))
+    return f"{_format.NAMESPACE}.return_types.{type(self).__name__}(\n{fields})"
+
+
+for _cls in (max, min, sort, topk, kthvalue, median, nanmedian, mode, cummax, cummin, aminmax, histogram):
+    _cls.__repr__ = _repr  # type: ignore[method-assign]

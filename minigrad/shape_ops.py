@@ -8,6 +8,7 @@ gradient, a repeat's is the sum over the copies.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import sys
@@ -16,13 +17,18 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import grids as _grids
+from minigrad import ops
 from minigrad._tensor_methods import provide
-from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
+from minigrad.default_dtype import get_default_dtype
+from minigrad.dtypes import promote_types
+from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.shapes import norm_dim, shape_arg
-from minigrad.tensor import Tensor, cat, from_numpy, int64
+from minigrad.tensor import Tensor, cat, from_numpy, int64, stack
 
 __all__ = [
-    "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_tensors", "broadcast_to", "chunk", "clone",
+    "atleast_1d", "atleast_2d", "atleast_3d", "block_diag", "broadcast_tensors", "broadcast_to",
+    "cartesian_prod", "chunk", "clone", "dsplit", "hsplit", "vsplit",
     "column_stack", "concat", "concatenate", "dstack", "flatten", "flip", "fliplr", "flipud", "hstack",
     "movedim", "moveaxis", "narrow", "permute", "ravel", "repeat_interleave", "reshape", "roll",
     "rot90", "row_stack", "select", "split", "squeeze", "swapaxes", "swapdims", "t", "tensor_split", "tile",
@@ -145,6 +151,82 @@ def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple
     bounds = [0, *[min(max(c, 0), n) for c in cuts], n]
     lead = (slice(None),) * d
     return tuple(input[lead + (slice(a, max(a, b)),)] for a, b in itertools.pairwise(bounds))  # noqa: RUF005
+
+
+def _split_along(name: str, input: Tensor, min_ndim: int, dim: int,  # noqa: A002
+                 indices_or_sections: Any) -> tuple[Tensor, ...]:
+    if input.ndim < min_ndim:
+        raise ShapeError(f"torch.{name} requires a tensor with at least {min_ndim} dimension, but got a "
+                         f"tensor with {input.ndim} dimensions!")
+    if isinstance(indices_or_sections, (int, np.integer)):
+        n, k = input.shape[dim], int(indices_or_sections)
+        if k <= 0 or n % k:
+            raise InvalidParameterError(
+                f"torch.{name} attempted to split along dimension {dim}, but the size of the dimension {n} "
+                f"is not divisible by the split_size {k}!"
+            )
+    return tensor_split(input, indices_or_sections, dim)
+
+
+def hsplit(input: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:  # noqa: A002
+    """Split along dim 1 (dim 0 of a 1-D tensor) into equal sections, or at the listed indices.
+
+    Raises:
+        ShapeError: a 0-d input.
+        InvalidParameterError: the dim's size is not divisible by the number of sections.
+    """
+    return _split_along("hsplit", input, 1, 0 if input.ndim == 1 else 1, indices_or_sections)
+
+
+def vsplit(input: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:  # noqa: A002
+    """Split along dim 0 of an input with at least 2 dims; raises as :func:`hsplit`."""
+    return _split_along("vsplit", input, 2, 0, indices_or_sections)
+
+
+def dsplit(input: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:  # noqa: A002
+    """Split along dim 2 of an input with at least 3 dims; raises as :func:`hsplit`."""
+    return _split_along("dsplit", input, 3, 2, indices_or_sections)
+
+
+def block_diag(*tensors: Tensor) -> Tensor:
+    """The blocks (0-d as 1 x 1, 1-D as one row) on the diagonal of a zero matrix, promoted dtype.
+
+    Raises:
+        ShapeError: a block has more than 2 dims.
+    """
+    blocks = []
+    for i, t in enumerate(tensors):
+        if t.ndim > 2:
+            raise ShapeError("torch.block_diag: Input tensors must have 2 or fewer dimensions. "
+                             f"Input {i} has {t.ndim} dimensions")
+        blocks.append(t.reshape(1, -1) if t.ndim < 2 else t)
+    dtype = functools.reduce(promote_types, [b.dtype for b in blocks]) if blocks else get_default_dtype()
+    width = sum(b.shape[1] for b in blocks)
+    rows, left = [], 0
+    for b in blocks:
+        r, c = b.shape
+        before, after = np.zeros((r, left), dtype), np.zeros((r, width - left - c), dtype)
+        rows.append(cat([from_numpy(before), b.astype(dtype), from_numpy(after)], 1))
+        left += c
+    return cat(rows, 0) if rows else Tensor(np.zeros((1, 0), dtype))  # PyTorch: one empty row
+
+
+def cartesian_prod(*tensors: Tensor) -> Tensor:
+    """All combinations of one element from each 1-D tensor, as rows (N1 * N2 * ..., k); one tensor as is.
+
+    Raises:
+        ShapeError: an input is not 1-D.
+        DTypeError: the inputs' dtypes differ (PyTorch's meshgrid rule).
+    """
+    for t in tensors:
+        if t.ndim != 1:
+            raise ShapeError(f"Expect a 1D vector, but got shape {list(t.shape)}")
+    if len({t.dtype for t in tensors}) > 1:
+        raise DTypeError("meshgrid expects all tensors to have the same dtype")
+    if len(tensors) == 1:
+        return tensors[0]
+    grids = [g.reshape(-1) for g in _grids.meshgrid(*tensors, indexing="ij")]
+    return stack(grids, 1)
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
@@ -387,6 +469,11 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:  # noqa:
         raise MinigradError(f"unflatten: sizes {list(parts)} don't multiply up to the size of dim {dim} "
                             f"({n})")
     return input.reshape(input.shape[:d] + parts + input.shape[d + 1 :])
+
+
+def contiguous(input: Tensor) -> Tensor:  # noqa: A002
+    """A copy in C order (row-major, PyTorch's contiguous layout), in the graph."""
+    return ops.Contiguous.apply(input)
 
 
 def clone(input: Tensor) -> Tensor:  # noqa: A002

@@ -7,6 +7,8 @@ import operator
 from collections.abc import Iterable
 from typing import Any, SupportsIndex, overload
 
+from minigrad import _format
+
 __all__ = ["Size"]
 
 
@@ -64,7 +66,7 @@ class Size(tuple[int, ...]):
     __rmul__ = __mul__
 
     def __repr__(self) -> str:
-        return f"minigrad.Size({list(self)})"
+        return f"{_format.NAMESPACE}.Size({list(self)})"
 
     __str__ = __repr__
 

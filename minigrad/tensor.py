@@ -56,6 +56,17 @@ Array: TypeAlias = npt.NDArray[Any]
 Scalar: TypeAlias = Union[int, float, bool]
 TensorLike: TypeAlias = Union["Tensor", Scalar, Array, Sequence[Any]]
 
+def _legacy_sizes(shape: tuple[Any, ...]) -> Array:
+    """``torch.Tensor(2, 3)``: zeros of that shape in the default dtype (PyTorch leaves them uninitialized).
+
+    Raises:
+        InvalidParameterError: a size is not a non-negative int.
+    """
+    if not all(type(n) is int and n >= 0 for n in shape):
+        raise InvalidParameterError(f"Tensor(*sizes): sizes must be non-negative ints, got {shape}")
+    return np.zeros(shape, dtype=get_default_dtype())
+
+
 def _to_array(data: Any, dtype: DTypeLike) -> Array:
     if isinstance(data, Tensor):
         arr = data._array
@@ -155,8 +166,12 @@ class Tensor(TensorMethods):
     # outside inference_mode never write it; read with getattr(t, "_inference", 0).
     _inference: int
 
-    def __init__(self, data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = False) -> None:
-        self._array = _to_array(data, dtype)
+    def __init__(self, data: TensorLike = (), dtype: DTypeLike | int = None, requires_grad: bool = False,
+                 *more_sizes: int) -> None:
+        if type(dtype) is int and type(data) is int:  # torch.Tensor(2, 3): sizes (no dtype is an int)
+            shape = (data, dtype, *((requires_grad,) if requires_grad is not False else ()), *more_sizes)
+            data, dtype, requires_grad = _legacy_sizes(shape), None, False
+        self._array = _to_array(data, dtype)  # type: ignore[arg-type]  # (an int dtype was handled above)
         self.grad = None
         self._ctx = None
         self._hooks = None
@@ -1567,6 +1582,8 @@ def as_tensor(data: Any, dtype: DTypeLike = None, device: DeviceLike = None) -> 
     same = dtype is None or (isinstance(data, np.ndarray) and resolve_dtype(dtype) == data.dtype)
     if isinstance(data, np.ndarray) and data.dtype in DTYPES and same:
         return from_numpy(data)
+    if isinstance(dtype, int):
+        resolve_dtype(dtype)
     return Tensor(data, dtype=dtype)
 
 
@@ -1578,6 +1595,8 @@ def tensor(data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = Fals
     ``pin_memory`` has no effect on the CPU.
     """
     check_device(device)
+    if isinstance(dtype, int):  # Tensor(2, 3) means sizes; tensor(2, dtype=3) is a bad dtype
+        resolve_dtype(dtype)
     return Tensor(data, dtype=dtype, requires_grad=requires_grad)
 
 

@@ -193,7 +193,7 @@ class _Model:
                     fid = fname[id(fn)] = f"f{len(fname)}"
                     self.n_ops += 1
                     op_shape, op_fill, _ = _OP_STYLE
-                    op_lines = [fn.name] + (["(freed)"] if fn.released else [])
+                    op_lines = [fn.name()] + (["(freed)"] if fn.released else [])
                     self.nodes.append(_graph_layout.Node(fid, op_lines, op_shape, op_fill, False, cluster))
                 self.edges.append((fid, tid, ""))
                 parents = fn.parents or ()
@@ -460,7 +460,7 @@ def format_graph(tensor: Tensor, params: Any = None) -> str:
         t, head, tail = stack.pop()
         fn = t._ctx
         if fn is not None and id(t) in tags:
-            lines.append(f"{head}{fn.name} [#{tags[id(t)]}] (shown above)")
+            lines.append(f"{head}{fn.name()} [#{tags[id(t)]}] (shown above)")
             continue
         tag = ""
         if fn is not None and uses.get(id(t), 0) > 1:
@@ -471,7 +471,7 @@ def format_graph(tensor: Tensor, params: Any = None) -> str:
             if t.requires_grad:
                 text += " requires_grad"
         else:
-            text = f"{fn.name} {_describe(t)}{tag}"
+            text = f"{fn.name()} {_describe(t)}{tag}"
             if fn.released:
                 text += " (freed by backward)"
         if t.grad is not None:
@@ -512,7 +512,7 @@ def tensor_html(t: Tensor) -> str:
     was made by ops, a picture of its graph (folded; up to ``MAX_INLINE_OPS`` ops)."""
     rows = [("shape", _shape(t.shape)), ("dtype", str(t.dtype)), ("requires_grad", str(t.requires_grad))]
     if t.grad_fn is not None:
-        rows.append(("grad_fn", t.grad_fn.name))
+        rows.append(("grad_fn", t.grad_fn.name()))
     rows += [("value", line) for line in _stats(t.numpy())]
     if t.grad is not None:
         rows += [("grad", line) for line in _stats(t.grad.numpy())]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -41,6 +41,7 @@ class Case:
     float32: bool = True
     rtol32: float = 1e-5
     atol32: float = 1e-6
+    rtol64: float = 1e-10  # looser only where PyTorch's own float64 kernel is less accurate
     inplace: bool = False  # call(lib, target, *others) mutates target (the first input)
 
 
@@ -157,6 +158,52 @@ _add(
     Case("logit(0, 1)", lambda m, x: m.logit((x > 0).to(x.dtype)), ("real",), ("mg.logit",)),
 )
 _forms("round", ("real",), decimals=2)
+# the gamma family ("real" stays 0.05 from every multiple of 0.5: off the poles); PyTorch's trigamma
+# (polygamma(1), digamma's derivative) is accurate to ~1e-9, so those compare at 1e-8
+_forms("lgamma", ("real",))
+_forms("digamma", ("real",))
+CASES[-3:] = [replace(c, rtol64=1e-8) for c in CASES[-3:]]
+_forms("mvlgamma", ("gt1",), p=2)
+# torch.special: the primitives on wide ranges (tails), and every alias once
+_add(
+    Case("erfc tails", lambda m, x: (m.erfc(x * 5), x.mul(5).erfc()), ("real",), ("mg.erfc", "erfc")),
+    Case("special.ndtr, log_ndtr", lambda m, x: (m.special.ndtr(x * 15), m.special.log_ndtr(x * 15)),
+         ("real",), ("mg.special.ndtr", "mg.special.log_ndtr")),
+    Case("special.ndtri", lambda m, p: (m.special.ndtri(p), m.special.ndtri(p**20)), ("prob",),
+         ("mg.special.ndtri",)),
+    Case("special.entr", lambda m, p, x: (m.special.entr(p), m.special.entr(x)), ("prob", "special"),
+         ("mg.special.entr",)),
+    Case("special.xlog1py", lambda m, x, p: (m.special.xlog1py(x, p), m.special.xlog1py(x * 0, p - 1.5),
+                                             m.special.xlog1py(2, p), m.special.xlog1py(x, 0.5)),
+         ("real", "prob:4"), ("mg.special.xlog1py",)),
+    Case("special aliases", lambda m, x, p: (
+        m.special.expit(x), m.special.gammaln(x), m.special.psi(x), m.special.digamma(x), m.special.erf(x),
+        m.special.erfc(x), m.special.erfinv(p - 0.5), m.special.exp2(x), m.special.expm1(x),
+        m.special.log1p(p),
+        m.special.logit(p), m.special.round(x, decimals=1), m.special.sinc(x), m.special.xlogy(x, p),
+        m.special.polygamma(2, x), m.special.multigammaln(p + 2, 3), m.special.logsumexp(x, 1),
+        m.special.softmax(x, 0), m.special.log_softmax(x, dim=1)), ("real", "prob"),
+        tuple(f"mg.special.{n}" for n in (
+            "expit", "gammaln", "psi", "digamma", "erf", "erfc", "erfinv", "exp2", "expm1", "log1p", "logit",
+            "round", "sinc", "xlogy", "polygamma", "multigammaln", "logsumexp", "softmax", "log_softmax")),
+        rtol64=1e-8),
+    Case("special(int)", lambda m, i: (m.special.entr(i), m.special.ndtr(i), m.special.log_ndtr(i),
+                                       m.special.ndtri(i), m.special.xlog1py(i, i)), ("int0",),
+         ("mg.special.entr",)),
+)
+_add(
+    Case("mg.polygamma", lambda m, x: (m.polygamma(1, x), m.polygamma(2, x), m.polygamma(0, x)), ("real",),
+         ("mg.polygamma",), rtol64=1e-8),
+    Case("Tensor.polygamma", lambda m, x: x.polygamma(3), ("real",), ("polygamma",)),
+    Case("Tensor.polygamma_", lambda m, x: x.polygamma_(2), ("real",), ("polygamma_",), inplace=True),
+    Case("lgamma(int), digamma(bool)",
+         lambda m, i, b: (m.lgamma(i), i.digamma(), m.polygamma(2, i), b.lgamma(),
+                          m.mvlgamma(i.abs() + 1, 2)),
+         ("int", "bool"), ("mg.lgamma", "mg.digamma", "mg.mvlgamma")),
+    Case("lgamma at the poles",
+         lambda m, x: (m.lgamma(x), m.digamma(x), m.polygamma(2, x), m.polygamma(3, x)), ("special",),
+         ("mg.lgamma",)),
+)
 _forms("round", ("real",), decimals=-1)
 _add(
     Case("clamp(tensor bounds)", lambda m, x, lo, hi: x.clamp(min=lo, max=hi - 1),
@@ -455,6 +502,13 @@ _add(
     Case("split(split_size_or_sections)", lambda m, x: x.split(split_size=2, dim=1), ("real",), ("split",)),
     Case("tensor_split", lambda m, x: (x.tensor_split(3, dim=1), m.tensor_split(x, [1, 2])), ("real",),
          ("tensor_split", "mg.tensor_split")),
+    Case("hsplit", lambda m, x: (x.hsplit(2), m.hsplit(x, [1, 3])), ("real",), ("hsplit", "mg.hsplit")),
+    Case("vsplit", lambda m, x: (x.vsplit([1]), m.vsplit(x, 3)), ("real",), ("vsplit", "mg.vsplit")),
+    Case("dsplit", lambda m, x: (x.dsplit(2), m.dsplit(x, [1])), ("real:2,3,4",), ("dsplit", "mg.dsplit")),
+    Case("mg.block_diag", lambda m, x, y, z: m.block_diag(x, y, z), ("real", "real:2", "real:2,1"),
+         ("mg.block_diag",)),
+    Case("mg.cartesian_prod", lambda m, x, y: m.cartesian_prod(x, y), ("real:3", "real:2"),
+         ("mg.cartesian_prod",)),
     Case("chunk", lambda m, x: m.chunk(x, 2, dim=1), ("real",), ("mg.chunk",)),
     Case("unbind", lambda m, x: (x.unbind(), m.unbind(x, dim=1)), ("real",), ("unbind", "mg.unbind")),
     Case("narrow", lambda m, x: (x.narrow(1, 1, 2), m.narrow(x, 0, -2, 2)), ("real",),
@@ -505,8 +559,9 @@ _add(
     Case("ravel", lambda m, x: (x.ravel(), m.ravel(x)), ("real",), ("ravel", "mg.ravel")),
     Case("unflatten", lambda m, x: (x.unflatten(1, (2, 2)), m.unflatten(x, 0, (3, 1)),
                                     x.unflatten(-1, (-1, 2))), ("real",), ("unflatten", "mg.unflatten")),
-    Case("contiguous", lambda m, x: (x.t().contiguous(), x.is_contiguous()), ("real",),
-         ("contiguous", "is_contiguous")),
+    Case("contiguous", lambda m, x: (x.t().contiguous(), x.is_contiguous(), x.t().is_contiguous(),
+                                     x.t().contiguous().is_contiguous(), x.t().contiguous().stride()),
+         ("real",), ("contiguous", "is_contiguous")),
     Case("clone", lambda m, x: (x.clone(), m.clone(x)), ("real",), ("clone", "mg.clone")),
     Case("atleast", lambda m, x: (m.atleast_1d(x[0, 0]), m.atleast_2d(x[0]), m.atleast_3d(x)), ("real",),
          ("mg.atleast_1d", "mg.atleast_2d", "mg.atleast_3d")),

@@ -164,3 +164,15 @@ def test_full_takes_fill_value_or_value() -> None:
     assert mg.full((2,), value=3).dtype == mg.int64
     with pytest.raises(TypeError):
         mg.full((2,))
+
+
+def test_legacy_sizes_constructor_as_torch_Tensor() -> None:
+    """``torch.Tensor(2, 3)`` makes a (2, 3) tensor of the default dtype; ``Tensor()`` an empty one."""
+    assert mg.Tensor(2, 3).shape == (2, 3) and mg.Tensor(2, 3).dtype == mg.get_default_dtype()
+    assert mg.Tensor(4, 0, 2, 1).shape == (4, 0, 2, 1)
+    assert mg.Tensor().shape == (0,)
+    np.testing.assert_array_equal(mg.Tensor(2, 3).numpy(), np.zeros((2, 3)))
+    # a dtype in the second place is still a dtype
+    assert mg.Tensor([1, 2], mg.float64, True).requires_grad
+    with pytest.raises(mg.InvalidParameterError, match="sizes"):
+        mg.Tensor(2, -1)

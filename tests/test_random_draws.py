@@ -160,3 +160,24 @@ def test_samplers_fill_in_place_and_refuse_leaves_that_require_grad() -> None:
     with mg.no_grad():
         w.uniform_(-1, 1)  # how init functions fill parameters
     assert w.requires_grad and w.is_leaf and (w.abs() <= 1).all()
+
+
+def test_fork_rng_restores_the_global_stream() -> None:
+    mg.manual_seed(11)
+    mg.randn(3)
+    expected = mg.randn(4).numpy().copy()
+    mg.manual_seed(11)
+    mg.randn(3)
+    with mg.random.fork_rng():
+        inside = mg.randn(4).numpy().copy()
+        mg.rand(50)
+    np.testing.assert_array_equal(inside, expected)  # the block starts from the same state
+    np.testing.assert_array_equal(mg.randn(4).numpy(), expected)  # and leaves it unmoved
+    with pytest.raises(ValueError, match="boom"), mg.random.fork_rng(devices=[]):
+        mg.rand(5)
+        raise ValueError("boom")
+    mg.manual_seed(11)
+    mg.randn(3)
+    with mg.random.fork_rng(enabled=False):
+        mg.randn(4)
+    assert not np.array_equal(mg.randn(4).numpy(), expected)

@@ -19,41 +19,56 @@ ROOT = Path(__file__).resolve().parents[1]
 BUDGETS: dict[str, int] = {
     # 1,742 with issue 12's Tensor semantics: in-place ops recorded on non-leaves (_update, _repoint),
     # PyTorch's indexing rules (ints before arrays, ranges, item assignment in steps), max/min named
-    # tuples, sum/mean dtype=, Size, detach_; the ~200 method forms live in _tensor_methods.py
-    "minigrad/tensor.py": 1760,
+    # tuples, sum/mean dtype=, Size, detach_; the ~200 method forms live in _tensor_methods.py.
+    # 1,769 with the legacy torch.Tensor(2, 3) sizes form of the constructor
+    "minigrad/tensor.py": 1775,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
     # Pad, Cumsum, Gather/ScatterAdd): gradient formulas may live nowhere else
     # (tests/test_architecture.py); their numpy kernels are in _kernels.py, _special.py and
     # _window_kernels.py. 1,512 once issue 11 moved the kernels out and the error state into apply
-    # +280 (1,793) with torch.linalg's nine primitives (Inv, Det with the SVD adjugate, Slogdet, Solve,
+    # 1,610: issue 14's eager speed-ups, backward formulas run on the arrays when no graph is recorded
+    # (Var, PowScalar, Mean/_unreduce, Matmul, Permute, Mul: ~47 lines, one dispatch instead of up to six);
+    # ~100 more with the gamma family (Lgamma, Polygamma/Digamma) and torch.special's Erfc, LogNdtr,
+    # Ndtri, Entr, Xlog1py
+    # +289 (1,997) with torch.linalg's nine primitives (Inv, Det with the SVD adjugate, Slogdet, Solve,
     # Cholesky, QR in its three modes, SVD with full_matrices, Eigh, Pinv with PyTorch's formula) and the
-    # unpacking of multi-result decompositions (surface2)
-    "minigrad/ops.py": 1830,
-    # +96 (324) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
+    # unpacking of multi-result decompositions, with PyTorch's grad_fn names (surface2)
+    "minigrad/ops.py": 2020,
+    # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     "minigrad/_kernels.py": 350,
     "minigrad/grad_mode.py": 220,
-    # 1,093 with autograd.Function (function.py, issue 12 item 6: ctx, needs_input_grad, once_differentiable)
-    "minigrad/autograd": 1120,
-    "minigrad/autograd/engine.py": 350,  # issue 11: the engine reads like its algorithm
+    # 1,093 with autograd.Function (function.py, issue 12 item 6: ctx, needs_input_grad, once_differentiable);
+    # 1,312 since gradcheck.py moved in from minigrad/ (it is torch.autograd.gradcheck)
+    # 1,377 with grad()'s PyTorch arguments (dict inputs, materialize_grads, is_grads_batched, only_inputs)
+    # 1,383 with the engine's direct Sum/Reshape in reduce-to-shape (issue 14)
+    "minigrad/autograd": 1390,
+    # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
+    # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
+    "minigrad/autograd/engine.py": 400,
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
     # activations, pdist, ChannelShuffle and nn.Buffer (surface2 item 1); +447 (10,911) with the lazy
-    # layers and their placeholders (nn/lazy.py, nn/lazy_layers.py)
-    "minigrad/nn": 11000,
-    "minigrad/optim": 3600,
+    # layers and their placeholders (nn/lazy.py, nn/lazy_layers.py); 10,987 with main's since
+    "minigrad/nn": 11050,
+    # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
+    "minigrad/optim": 3700,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
     # 32,722: main's 27,500 (mg.compile, the var primitive, torch.amp, utils.tensorboard, issue 13's
     # window layers and primitives) and issue 12's op surface (~5,200 lines: pointwise, reductions,
     # shape_ops, matrix_ops, indexing, sampling, grids, linalg, dtypes, _tensor_methods, size, settings);
-    # +415 (33,137) with issue 11: inference_mode and inference tensors, the rule modules' docstrings;
-    # +1,839 (34,976) with surface2: margin losses, RReLU, gumbel_softmax, in-place F activations, pdist,
-    # ChannelShuffle, nn.Buffer (+590), the lazy layers (+470), torch.linalg's decompositions (+775)
-    "minigrad": 35300,
+    # +415 (33,137) with issue 11: inference_mode and inference tensors, the rule modules' docstrings
+    # +190 (33,588) with optim.ASGD and the optimizers' capturable/differentiable/fused flags
+    # +155 (33,743) with grad()'s PyTorch arguments, the encoder's nested-tensor path, random.fork_rng
+    # +72 (33,815) with issue 14's leaner backward paths (speed14)
+    # +470 with surface3: the gamma family (gamma.py, _special.py kernels) and minigrad.special
+    # +1,848 (36,226) with surface2: margin losses, RReLU, gumbel_softmax, in-place F activations, pdist,
+    # ChannelShuffle, nn.Buffer (+590), the lazy layers (+470), torch.linalg's decompositions (+785)
+    "minigrad": 36500,
 }
 
 

@@ -423,3 +423,15 @@ def test_indexing_with_a_0d_bool_mask_and_an_empty_list() -> None:
     assert y.shape == (1, 2)
     y.backward(mg.tensor([[1.0, 2.0]]))
     assert x.grad is not None and x.grad.tolist() == [[1.0, 2.0], [0.0, 0.0]]
+
+
+def test_contiguous_copies_a_strided_view_into_row_major_order() -> None:
+    """``x.T.contiguous()`` has PyTorch's strides; ``clone`` keeps the layout (preserve_format)."""
+    t = mg.arange(10.0).view(2, 5).T.requires_grad_()
+    c = t.contiguous()
+    assert c.stride() == (2, 1) and c.is_contiguous() and t.clone().stride() == (1, 5)
+    np.testing.assert_array_equal(c.numpy(), np.arange(10.0).reshape(2, 5).T)
+    (c * mg.arange(10.0).view(5, 2)).sum().backward()
+    assert t.grad is not None
+    np.testing.assert_array_equal(t.grad.numpy(), np.arange(10.0).reshape(5, 2))
+    assert c.contiguous() is c

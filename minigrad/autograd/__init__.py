@@ -8,6 +8,7 @@ code looks for them.
 
 from minigrad.autograd.engine import backward, grad
 from minigrad.autograd.function import Function, FunctionCtx, once_differentiable
+from minigrad.autograd.gradcheck import gradcheck, gradgradcheck
 from minigrad.grad_mode import (
     enable_grad,
     inference_mode,
@@ -18,6 +19,7 @@ from minigrad.grad_mode import (
 )
 
 __all__ = [
-    "Function", "FunctionCtx", "backward", "enable_grad", "grad", "inference_mode", "is_grad_enabled",
-    "is_inference_mode_enabled", "no_grad", "once_differentiable", "set_grad_enabled",
+    "Function", "FunctionCtx", "backward", "enable_grad", "grad", "gradcheck", "gradgradcheck",
+    "inference_mode", "is_grad_enabled", "is_inference_mode_enabled", "no_grad", "once_differentiable",
+    "set_grad_enabled",
 ]  # fmt: skip

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import heapq
 import sys
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
@@ -22,7 +23,8 @@ from minigrad._kernels import memory_owner, quiet
 from minigrad._tensor_methods import provide
 from minigrad.errors import MinigradError, ShapeError
 from minigrad.grad_mode import set_grad_enabled
-from minigrad.tensor import Tensor, from_numpy
+from minigrad.ops import Reshape, Sum
+from minigrad.tensor import Tensor, from_numpy, stack
 
 if TYPE_CHECKING:
     from minigrad.ops import Function
@@ -33,7 +35,7 @@ __all__ = ["backward", "grad"]
 def _released_error(fn: Function) -> MinigradError:
     return MinigradError(
         f"Trying to backward through the graph a second time: the buffers saved by "
-        f"{fn.name} were freed by the first backward(). Pass retain_graph=True to the "
+        f"{fn.name()} were freed by the first backward(). Pass retain_graph=True to the "
         "first backward() (or mg.grad) if you need to backward through it again."
     )
 
@@ -84,13 +86,15 @@ def sum_to(g: Tensor, shape: tuple[int, ...], fn: Function | None) -> Tensor:
     """
     lead = g.ndim - len(shape)
     if lead < 0 or any(s != 1 and s != gs for s, gs in zip(shape, g.shape[lead:])):
-        name = "the caller" if fn is None else fn.name
+        name = "the caller" if fn is None else fn.name()
         raise ShapeError(f"{name} returned a gradient of shape {g.shape} for an input of shape {shape}")
-    inner = tuple(lead + i for i, s in enumerate(shape) if s == 1 and g.shape[lead + i] != 1)
+    gshape = g._array.shape
+    inner = tuple(lead + i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1)
+    # The primitives themselves: the dims are valid by construction, Tensor.sum's checks would only cost
     if not inner:  # only new leading dims (a bias added to a batch): one sum, no reshape
-        return g.sum(tuple(range(lead)))
-    g = g.sum(tuple(range(lead)) + inner, keepdim=True)
-    return g.reshape(shape) if lead else g
+        return Sum.apply(g, dims=tuple(range(lead)), keepdim=False)
+    g = Sum.apply(g, dims=tuple(range(lead)) + inner, keepdim=True)
+    return Reshape.apply(g, shape=shape) if lead else g
 
 
 def _run_backward(
@@ -289,20 +293,58 @@ def backward(
     _run_backward(outs, gs, keep, create_graph, None)
 
 
+@overload
+def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
+         grad_outputs: Tensor | Sequence[Tensor | None] | None = None, retain_graph: bool | None = None,
+         create_graph: bool = False, allow_unused: bool | None = None, *, only_inputs: bool = True,
+         is_grads_batched: bool = False, materialize_grads: bool = False) -> tuple[Tensor | None, ...]: ...
+
+
+@overload
+def grad(outputs: Tensor | Sequence[Tensor], inputs: Mapping[str, Tensor],
+         grad_outputs: Tensor | Sequence[Tensor | None] | None = None, retain_graph: bool | None = None,
+         create_graph: bool = False, allow_unused: bool | None = None, *, only_inputs: bool = True,
+         is_grads_batched: bool = False, materialize_grads: bool = False) -> dict[str, Tensor | None]: ...
+
+
 def grad(
     outputs: Tensor | Sequence[Tensor],
-    inputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor] | Mapping[str, Tensor],
     grad_outputs: Tensor | Sequence[Tensor | None] | None = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
-    allow_unused: bool = False,
-) -> tuple[Tensor | None, ...]:
+    allow_unused: bool | None = None,
+    *,
+    only_inputs: bool = True,
+    is_grads_batched: bool = False,
+    materialize_grads: bool = False,
+) -> tuple[Tensor | None, ...] | dict[str, Tensor | None]:
     """Return d(outputs)/d(inputs) as a tuple, one entry per input; ``.grad`` is untouched.
 
     Args mirror :func:`backward`; ``inputs`` may be leaves or intermediate
-    tensors of the graph. With ``allow_unused=True`` an input the outputs do
-    not depend on gets ``None``; otherwise that raises ``MinigradError``.
+    tensors of the graph, or a dict of them (the result is then a dict with
+    the same keys). With ``allow_unused=True`` an input the outputs do not
+    depend on gets ``None`` (``materialize_grads=True``: zeros); otherwise that
+    raises ``MinigradError``. ``allow_unused`` defaults to ``materialize_grads``.
+    ``is_grads_batched=True``: the first dim of each ``grad_outputs`` entry is a
+    batch of vectors, and each result has that batch dim in front (one
+    vector-Jacobian product per vector). ``only_inputs`` is PyTorch's
+    deprecated flag: ignored, with a ``FutureWarning`` when False.
+
+    Raises:
+        ValueError: ``materialize_grads=True`` with ``allow_unused=False``.
     """
+    if materialize_grads and allow_unused is False:
+        raise ValueError("grad(): allow_unused=False contradicts materialize_grads=True "
+                         "(unused inputs get zeros)")
+    if not only_inputs:
+        warnings.warn("grad(): only_inputs is deprecated and ignored (it is always True); use "
+                      "backward() to accumulate gradients into other parts of the graph", FutureWarning,
+                      stacklevel=2)
+    if isinstance(inputs, Mapping):
+        values = grad(outputs, list(inputs.values()), grad_outputs, retain_graph, create_graph, allow_unused,
+                      is_grads_batched=is_grads_batched, materialize_grads=materialize_grads)
+        return dict(zip(inputs.keys(), values))
     outs = _as_tensors(outputs)
     ins = _as_tensors(inputs)
     for i, t in enumerate(ins):
@@ -310,18 +352,45 @@ def grad(
             raise MinigradError(f"input {i} of grad() does not require grad")
     if isinstance(grad_outputs, Tensor):
         grad_outputs = [grad_outputs]
-    gs = _root_grads(outs, grad_outputs)
     keep = create_graph if retain_graph is None else retain_graph
-    captured = _run_backward(outs, gs, keep, create_graph, ins)
+    unused_ok = materialize_grads if allow_unused is None else allow_unused
+    if is_grads_batched:
+        return _batched_grad(outs, ins, grad_outputs, keep, create_graph, unused_ok, materialize_grads)
+    captured = _run_backward(outs, _root_grads(outs, grad_outputs), keep, create_graph, ins)
     result: list[Tensor | None] = []
     for i, t in enumerate(ins):
         g = captured.get(id(t))
-        if g is None and not allow_unused:
+        if g is None and materialize_grads:
+            g = t.new_zeros(t.shape, requires_grad=create_graph)
+        if g is None and not unused_ok:
             raise MinigradError(
                 f"input {i} of grad() was not used to compute the outputs; "
                 "pass allow_unused=True to get None for it"
             )
         result.append(g)
+    return tuple(result)
+
+
+def _batched_grad(outs: list[Tensor], ins: list[Tensor], grad_outputs: Sequence[Tensor | None] | None,
+                  keep: bool, create_graph: bool, allow_unused: bool,
+                  materialize_grads: bool) -> tuple[Tensor | None, ...]:
+    """``grad(..., is_grads_batched=True)``: one backward pass per vector of the batch, results stacked."""
+    if grad_outputs is None or any(g is None for g in grad_outputs):
+        raise MinigradError("grad(is_grads_batched=True) needs a batch of vectors in grad_outputs per output")
+    batches = {g.shape[0] for g in grad_outputs if g is not None and g.ndim}
+    if len(batches) != 1:
+        raise ShapeError(f"grad(is_grads_batched=True): grad_outputs need one common first dim, got "
+                         f"shapes {[tuple(g.shape) for g in grad_outputs if g is not None]}")
+    n = batches.pop()
+    rows = []
+    for k in range(n):
+        row = grad(outs, ins, [g[k] for g in grad_outputs if g is not None], keep or k < n - 1, create_graph,
+                   allow_unused, materialize_grads=materialize_grads)
+        rows.append(row)
+    result: list[Tensor | None] = []
+    for i in range(len(ins)):
+        column = [row[i] for row in rows]
+        result.append(None if any(c is None for c in column) else stack(column))  # type: ignore[arg-type]
     return tuple(result)
 
 

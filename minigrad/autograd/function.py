@@ -95,9 +95,8 @@ class _CustomNode(ops.Function):
     args: tuple[Any, ...]
     shapes: list[tuple[int, ...]]
 
-    @property
     def name(self) -> str:
-        """``<UserFunction>Backward``."""
+        """``<UserFunction>Backward``, as PyTorch names a custom Function's node (no number)."""
         return self.fn_cls.__name__ + "Backward"
 
     def forward(self, *arrays: Array, state: tuple[Any, ...]) -> Array:
@@ -151,10 +150,9 @@ class _OutputNode(ops.Function):
     index: int
     custom: _CustomNode
 
-    @property
     def name(self) -> str:
         """The custom function's name, as PyTorch shows it on every output's grad_fn."""
-        return self.custom.name
+        return self.custom.name()
 
     def forward(self, anchor: Array, value: Array, index: int, custom: _CustomNode) -> Array:
         self.index, self.custom = index, custom

@@ -20,6 +20,7 @@ import types
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from minigrad import _format
 from minigrad.tensor import Tensor
 
 __all__ = ["install", "installed", "torch_name", "uninstall"]
@@ -137,6 +138,7 @@ def install() -> None:
             f"({real[0]}); restart the interpreter and install the hook before the first `import torch`"
         )
     sys.meta_path.insert(0, _finder)
+    _format.NAMESPACE = _ALIAS
     _patch_loaded_modules()
     Tensor.__getattr__ = _tensor_getattr  # type: ignore[attr-defined]
 
@@ -145,6 +147,7 @@ def uninstall() -> None:
     """Remove the hook, the ``torch`` aliases it created and the missing-name messages."""
     while _finder in sys.meta_path:
         sys.meta_path.remove(_finder)
+    _format.NAMESPACE = _TARGET
     for name in [n for n in sys.modules if n == _ALIAS or n.startswith(_ALIAS + ".")]:
         if getattr(sys.modules[name], "__name__", "").startswith(_TARGET):
             del sys.modules[name]

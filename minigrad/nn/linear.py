@@ -13,7 +13,7 @@ from minigrad.nn import functional as F
 from minigrad.nn.module import Module, Parameter
 from minigrad.tensor import DTypeLike, Tensor
 
-__all__ = ["Bilinear", "Identity", "Linear"]
+__all__ = ["Bilinear", "Identity", "Linear", "NonDynamicallyQuantizableLinear"]
 
 
 class Linear(Module):
@@ -71,6 +71,10 @@ class Linear(Module):
         """The settings shown between the parentheses of the repr."""
         has_bias = self.bias is not None
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={has_bias}"
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """A Linear under PyTorch's name for MultiheadAttention's ``out_proj`` (the name is in its repr)."""
 
 
 class Bilinear(Module):

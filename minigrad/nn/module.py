@@ -16,10 +16,10 @@ from typing import Any, NamedTuple, TypeVar
 import numpy as np
 
 from minigrad import _module_calls
-from minigrad.autograd import no_grad
 from minigrad.device import parse_to
 from minigrad.dtypes import resolve_dtype
 from minigrad.errors import InvalidParameterError, MinigradError
+from minigrad.grad_mode import no_grad
 from minigrad.nn import _checks
 from minigrad.nn._uninitialized import is_lazy
 from minigrad.tensor import Array, Tensor, TensorLike, float32, float64, from_numpy, reset_grads
@@ -88,10 +88,19 @@ class Buffer(Tensor):
 
 
 class IncompatibleKeys(NamedTuple):
-    """What :meth:`Module.load_state_dict` did not match (only non-empty with strict=False)."""
+    """What :meth:`Module.load_state_dict` did not match (only non-empty with strict=False).
+
+    Prints as PyTorch's: ``<All keys matched successfully>`` when both lists are empty, else as
+    its ``_IncompatibleKeys(missing_keys=[...], unexpected_keys=[...])``.
+    """
 
     missing_keys: list[str]
     unexpected_keys: list[str]
+
+    def __repr__(self) -> str:
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return f"_IncompatibleKeys(missing_keys={self.missing_keys}, unexpected_keys={self.unexpected_keys})"
 
 
 def _addindent(text: str, spaces: int) -> str:

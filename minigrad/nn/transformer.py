@@ -19,14 +19,17 @@ from typing import Any
 import numpy as np
 
 import minigrad.factories as factories
+from minigrad.amp import is_autocast_enabled
 from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.grad_mode import is_grad_enabled
 from minigrad.nn import _checks, init
 from minigrad.nn import functional as F
+from minigrad.nn.activation import GELU, ReLU
 from minigrad.nn.container import ModuleList
 from minigrad.nn.dropout import Dropout
 from minigrad.nn.functional.attention import additive_mask, attention, causal_mask
 from minigrad.nn.functional.embedding import embedding, normalize_padding_idx
-from minigrad.nn.linear import Linear
+from minigrad.nn.linear import Linear, NonDynamicallyQuantizableLinear
 from minigrad.nn.module import Module, Parameter
 from minigrad.nn.normalization import LayerNorm
 from minigrad.tensor import DTypeLike, Tensor, cat, from_numpy
@@ -184,7 +187,7 @@ class MultiheadAttention(Module):
             self.in_proj_bias = Parameter(np.zeros(3 * embed_dim, dtype=dt))
         else:
             self.register_parameter("in_proj_bias", None)
-        self.out_proj = Linear(embed_dim, embed_dim, bias=bias, dtype=dt)
+        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, dtype=dt)
         if add_bias_kv:
             self.bias_k = Parameter(np.empty((1, 1, embed_dim), dtype=dt))
             self.bias_v = Parameter(np.empty((1, 1, embed_dim), dtype=dt))
@@ -366,12 +369,6 @@ class MultiheadAttention(Module):
             mask = pad if mask is None else mask + pad
         return mask
 
-    def extra_repr(self) -> str:
-        """Sizes, dropout and layout."""
-        text = f"embed_dim={self.embed_dim}, num_heads={self.num_heads}, dropout={self.dropout}"
-        if not self._qkv_same_embed_dim:
-            text += f", kdim={self.kdim}, vdim={self.vdim}"
-        return text + f", batch_first={self.batch_first}"
 
 
 def _is_bool(mask: Any) -> bool:
@@ -384,6 +381,23 @@ def _unsqueeze0(mask: Any) -> Tensor:
 
 
 _ACTIVATIONS: dict[str, Callable[[Tensor], Tensor]] = {"relu": F.relu, "gelu": F.gelu}
+
+
+def _why_not_nested(layer: Module) -> str:
+    """Why PyTorch's nested-tensor path can't run an encoder of ``layer`` copies ('' if it can)."""
+    name = "encoder_layer"
+    if not isinstance(layer, TransformerEncoderLayer):
+        return f"{name} was not TransformerEncoderLayer"
+    attn = layer.self_attn
+    reasons = ((layer.norm_first, f"{name}.norm_first was True"),
+               (not attn.batch_first, f"{name}.self_attn.batch_first was not True(use batch_first for better "
+                                      "inference performance)"),
+               (not attn._qkv_same_embed_dim, f"{name}.self_attn._qkv_same_embed_dim was not True"),
+               (attn.in_proj_bias is None, f"{name}.self_attn was passed bias=False"),
+               (not layer.activation_relu_or_gelu, f"{name}.activation_relu_or_gelu was not True"),
+               (layer.norm1.eps != layer.norm2.eps, f"{name}.norm1.eps was not equal to {name}.norm2.eps"),
+               (attn.num_heads % 2 == 1, f"{name}.self_attn.num_heads is odd"))
+    return next((why for failed, why in reasons if failed), "")
 
 
 def _activation(activation: Any) -> Callable[[Tensor], Tensor]:
@@ -474,6 +488,9 @@ class TransformerEncoderLayer(Module):
         self.dropout1 = Dropout(dropout)
         self.dropout2 = Dropout(dropout)
         self.activation = act
+        # PyTorch's flag for its fused path: 1 relu, 2 gelu, 0 anything else
+        self.activation_relu_or_gelu = (1 if act is F.relu or isinstance(act, ReLU)
+                                        else 2 if act is F.gelu or isinstance(act, GELU) else 0)
 
     @property
     def batch_first(self) -> bool:
@@ -630,8 +647,15 @@ class TransformerEncoder(Module):
         encoder_layer: the layer to copy (usually a :class:`TransformerEncoderLayer`).
         num_layers: how many copies.
         norm: a module applied to the last layer's output (e.g. a LayerNorm), or None.
-        enable_nested_tensor, mask_check: accepted for PyTorch code; minigrad
-            has no nested tensors, so padded positions are always computed.
+        enable_nested_tensor: PyTorch's switch for its nested-tensor path, which
+            minigrad follows in what it outputs: with it on (``use_nested_tensor``,
+            which needs a batch_first post-norm layer of relu/gelu, an even head
+            count and equal norm eps, else PyTorch's warning says why not), an
+            encoder in eval mode given a ``src_key_padding_mask`` (and no
+            ``mask``) while no gradient is needed returns zeros at the padded
+            positions (before ``norm``), as PyTorch does there.
+        mask_check: with it, that happens only when every padding mask row is
+            padded at the end (PyTorch's check).
 
     Raises:
         InvalidParameterError: ``num_layers`` negative or ``encoder_layer`` not a Module.
@@ -647,8 +671,13 @@ class TransformerEncoder(Module):
         self.num_layers = num_layers
         self.norm = norm
         self.enable_nested_tensor = _checks.flag("enable_nested_tensor", enable_nested_tensor)
-        self.use_nested_tensor = False
+        self.use_nested_tensor = enable_nested_tensor
         self.mask_check = _checks.flag("mask_check", mask_check)
+        why_not = _why_not_nested(encoder_layer)
+        if enable_nested_tensor and why_not:
+            warnings.warn("enable_nested_tensor is True, but self.use_nested_tensor is False because "
+                          f"{why_not}", UserWarning, stacklevel=2)
+            self.use_nested_tensor = False
 
     def forward(self, src: Tensor, mask: Tensor | None = None, src_key_padding_mask: Tensor | None = None,
                 is_causal: bool | None = None) -> Tensor:
@@ -664,7 +693,30 @@ class TransformerEncoder(Module):
         for layer in self.layers:
             out = layer(out, src_mask=mask, src_key_padding_mask=src_key_padding_mask,
                         is_causal=bool(is_causal))
+        padded = self._nested_padding(src, mask, src_key_padding_mask)
+        if padded is not None:
+            out = out.masked_fill(padded.unsqueeze(-1), 0.0)
         return out if self.norm is None else self.norm(out)
+
+    def _nested_padding(self, src: Tensor, mask: Tensor | None,
+                        src_key_padding_mask: Tensor | None) -> Tensor | None:
+        """The (N, S) bool mask of padded positions where PyTorch's nested-tensor path runs, else None."""
+        if (not self.use_nested_tensor or src_key_padding_mask is None or mask is not None or src.ndim != 3
+                or not len(self.layers) or self.layers[0].training or is_autocast_enabled()):
+            return None
+        first = self.layers[0]
+        watched = (src, first.self_attn.in_proj_weight, first.self_attn.in_proj_bias,
+                   first.self_attn.out_proj.weight, first.self_attn.out_proj.bias, first.norm1.weight,
+                   first.norm1.bias, first.norm2.weight, first.norm2.bias, first.linear1.weight,
+                   first.linear1.bias, first.linear2.weight, first.linear2.bias)
+        if is_grad_enabled() and any(t is not None and t.requires_grad for t in watched):
+            return None
+        kpm = src_key_padding_mask
+        padded = kpm if kpm.dtype == np.bool_ else kpm != 0
+        keep = (~padded).numpy()
+        if self.mask_check and (keep[:, 1:] > keep[:, :-1]).any():  # a kept position after a padded one
+            return None
+        return padded
 
 
 class TransformerDecoder(Module):

@@ -29,12 +29,14 @@ class Adadelta(Optimizer):
         rho: decay of the running averages, in [0, 1].
         eps: added inside both square roots, >= 0.
         weight_decay: L2 penalty, >= 0.
-        foreach: accepted for PyTorch compatibility and ignored.
+        foreach: accepted for PyTorch compatibility (one implementation, the same numbers).
+        capturable, differentiable: see :class:`~minigrad.optim.Optimizer` (True is refused).
         maximize: ascend the objective instead of descending it.
 
     Raises:
         InvalidParameterError: an out-of-range value (the message names it)
             or an empty parameter list.
+        UnsupportedError: ``differentiable=True``.
 
     State per parameter: ``step`` (a 0-d float32 tensor), ``square_avg`` (v)
     and ``acc_delta`` (u), shaped like the parameter.
@@ -43,10 +45,11 @@ class Adadelta(Optimizer):
     _param_shaped_state = ("square_avg", "acc_delta")
 
     def __init__(self, params: ParamsT, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
-                 weight_decay: float = 0, foreach: bool | None = None, *, maximize: bool = False) -> None:
+                 weight_decay: float = 0, foreach: bool | None = None, *, capturable: bool = False,
+                 maximize: bool = False, differentiable: bool = False) -> None:
         defaults: dict[str, Any] = {
             "lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay, "maximize": maximize,
-            "foreach": foreach,
+            "capturable": capturable, "foreach": foreach, "differentiable": differentiable,
         }  # fmt: skip
         self._check_group(defaults)
         super().__init__(params, defaults)

@@ -30,12 +30,15 @@ class Adagrad(Optimizer):
         initial_accumulator_value: the starting value of ``sum``, >= 0. As in
             PyTorch, the constructor's value is used for every group.
         eps: added to the denominator, >= 0.
-        foreach: accepted for PyTorch compatibility and ignored.
+        foreach, fused: accepted for PyTorch compatibility (one implementation, the same numbers).
+        differentiable: see :class:`~minigrad.optim.Optimizer` (True is refused).
         maximize: ascend the objective instead of descending it.
 
     Raises:
         InvalidParameterError: an out-of-range value (the message names it)
             or an empty parameter list.
+        InvalidParameterError: ``fused=True`` with ``foreach=True`` or ``differentiable=True``.
+        UnsupportedError: ``differentiable=True``.
 
     State per parameter, created for every parameter at construction as in
     PyTorch: ``step`` (a 0-d float32 tensor) and ``sum`` (shaped like the
@@ -46,16 +49,17 @@ class Adagrad(Optimizer):
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
                  initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: bool | None = None, *,
-                 maximize: bool = False) -> None:
+                 maximize: bool = False, differentiable: bool = False, fused: bool | None = None) -> None:
         defaults: dict[str, Any] = {
             "lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
             "initial_accumulator_value": initial_accumulator_value, "foreach": foreach, "maximize": maximize,
+            "differentiable": differentiable, "fused": fused,
         }  # fmt: skip
         self._check_group(defaults)
         super().__init__(params, defaults)
         for group in self.param_groups:
             for p in group["params"]:
-                self._init_state(self.state[p], p.numpy())
+                self._init_state(self.state[p], p.numpy(), group)
 
     def _check_group(self, group: dict[str, Any]) -> None:
         for name in ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
@@ -64,8 +68,8 @@ class Adagrad(Optimizer):
     def _required_state(self, group: dict[str, Any]) -> tuple[str, ...]:
         return ("step", "sum")
 
-    def _init_state(self, state: dict[str, Any], x: np.ndarray[Any, Any]) -> None:
-        state["step"] = self._scalar()
+    def _init_state(self, state: dict[str, Any], x: np.ndarray[Any, Any], group: dict[str, Any]) -> None:
+        state["step"] = self._scalar(fused=bool(group["fused"]))
         state["sum"] = self._zeros(x, float(self.defaults["initial_accumulator_value"]))
 
     def _update_group(self, group: dict[str, Any]) -> None:
@@ -74,7 +78,7 @@ class Adagrad(Optimizer):
         eps = float(group["eps"])
         for x, g, state in self._with_grad(group):
             if not state:  # a parameter added by add_param_group after construction
-                self._init_state(state, x)
+                self._init_state(state, x, group)
             step = self._advance(state)
             g = self._direction(x, g, bool(group["maximize"]), float(group["weight_decay"]))
             clr = lr / (1 + (step - 1) * lr_decay)

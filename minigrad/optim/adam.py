@@ -33,13 +33,16 @@ class Adam(Optimizer):
         weight_decay: >= 0; an L2 penalty added to the gradient (Adam) or a
             decay of the weights themselves (AdamW).
         amsgrad: use the maximum of past second moments (AMSGrad).
-        foreach: accepted for PyTorch compatibility and ignored.
+        foreach, fused: accepted for PyTorch compatibility (one implementation, the same numbers).
+        capturable, differentiable: see :class:`~minigrad.optim.Optimizer` (True is refused).
         maximize: ascend the objective instead of descending it.
         decoupled_weight_decay: apply weight decay as AdamW does.
 
     Raises:
         InvalidParameterError: an out-of-range value (the message names the
             argument and the value) or an empty parameter list.
+        InvalidParameterError: ``fused=True`` with ``foreach=True`` or ``differentiable=True``.
+        UnsupportedError: ``differentiable=True``.
 
     State per parameter: ``step`` (a 0-d float32 tensor), ``exp_avg``, ``exp_avg_sq`` and,
     with amsgrad, ``max_exp_avg_sq`` (arrays shaped like the parameter).
@@ -49,11 +52,14 @@ class Adam(Optimizer):
 
     def __init__(self, params: ParamsT, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, amsgrad: bool = False, *,
-                 foreach: bool | None = None, maximize: bool = False,
+                 foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
+                 differentiable: bool = False, fused: bool | None = None,
                  decoupled_weight_decay: bool = False) -> None:
         defaults: dict[str, Any] = {
             "lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "amsgrad": amsgrad,
-            "maximize": maximize, "foreach": foreach, "decoupled_weight_decay": decoupled_weight_decay,
+            "maximize": maximize, "foreach": foreach, "capturable": capturable,
+            "differentiable": differentiable, "fused": fused,
+            "decoupled_weight_decay": decoupled_weight_decay,
         }  # fmt: skip
         self._check_group(defaults)
         defaults["betas"] = tuple(betas)
@@ -77,7 +83,7 @@ class Adam(Optimizer):
         decoupled = bool(group["decoupled_weight_decay"])
         for x, g, state in self._with_grad(group):
             if not state:
-                state["step"] = self._scalar()
+                state["step"] = self._scalar(fused=bool(group["fused"]))
                 state["exp_avg"] = self._zeros(x)
                 state["exp_avg_sq"] = self._zeros(x)
                 if amsgrad:
@@ -125,8 +131,10 @@ class AdamW(Adam):
 
     def __init__(self, params: ParamsT, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, *,
-                 maximize: bool = False, foreach: bool | None = None) -> None:
+                 maximize: bool = False, foreach: bool | None = None, capturable: bool = False,
+                 differentiable: bool = False, fused: bool | None = None) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach, maximize=maximize,
+                         capturable=capturable, differentiable=differentiable, fused=fused,
                          decoupled_weight_decay=True)
 
     def load_state_dict(self, state_dict: Any) -> None:

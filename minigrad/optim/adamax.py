@@ -28,12 +28,14 @@ class Adamax(Optimizer):
         betas: decay rates of the first moment and of the infinity norm, each in [0, 1).
         eps: added to ``|g|``, >= 0.
         weight_decay: L2 penalty, >= 0.
-        foreach: accepted for PyTorch compatibility and ignored.
+        foreach: accepted for PyTorch compatibility (one implementation, the same numbers).
+        capturable, differentiable: see :class:`~minigrad.optim.Optimizer` (True is refused).
         maximize: ascend the objective instead of descending it.
 
     Raises:
         InvalidParameterError: an out-of-range value (the message names it)
             or an empty parameter list.
+        UnsupportedError: ``differentiable=True``.
 
     State per parameter: ``step`` (a 0-d float32 tensor), ``exp_avg`` (m) and
     ``exp_inf`` (u), shaped like the parameter.
@@ -43,10 +45,10 @@ class Adamax(Optimizer):
 
     def __init__(self, params: ParamsT, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, foreach: bool | None = None, *,
-                 maximize: bool = False) -> None:
+                 maximize: bool = False, differentiable: bool = False, capturable: bool = False) -> None:
         defaults: dict[str, Any] = {
             "lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "foreach": foreach,
-            "maximize": maximize,
+            "maximize": maximize, "differentiable": differentiable, "capturable": capturable,
         }  # fmt: skip
         self._check_group(defaults)
         super().__init__(params, defaults)

@@ -3,10 +3,11 @@
 Follows ``torch/optim/optimizer.py``: ``param_groups`` is a list of dicts
 holding the tensors and every hyperparameter (defaults filled in), ``state``
 maps each parameter to its own dict of Tensors (momentum buffers, moment
-estimates, and ``step``, a 0-d float32 tensor, where PyTorch keeps one), and
-``state_dict()`` replaces parameters by their position so that the dict can be
-saved and loaded into a fresh optimizer over equivalent parameters -- or into
-PyTorch's optimizer of the same name.
+estimates, and ``step``, a 0-d tensor of the default float dtype -- float32
+unless set -- where PyTorch keeps one), and ``state_dict()`` replaces
+parameters by their position so that the dict can be saved and loaded into a
+fresh optimizer over equivalent parameters -- or into PyTorch's optimizer of
+the same name.
 
 An optimizer step is on the hot path of every training iteration: it updates
 the parameters' arrays and its state arrays in place with numpy, builds no
@@ -26,7 +27,8 @@ import numpy as np
 
 from minigrad._kernels import quiet
 from minigrad.autograd import enable_grad, no_grad
-from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.default_dtype import get_default_dtype
+from minigrad.errors import DeviceError, InvalidParameterError, ShapeError, UnsupportedError
 from minigrad.tensor import Array, Tensor, from_numpy, reset_grads
 
 __all__ = ["Optimizer", "ParamsT", "check_betas", "check_number", "required"]
@@ -69,6 +71,25 @@ def check_betas(betas: Any) -> None:
         raise InvalidParameterError(f"betas must be a pair of floats, got {betas!r}")
     for i, beta in enumerate(betas):
         check_number(f"beta parameter at index {i} (betas[{i}])", beta, high=1.0)
+
+
+def _check_flags(group: dict[str, Any]) -> None:
+    """Check a group's ``fused``, ``foreach`` and ``differentiable`` flags as PyTorch does.
+
+    ``fused`` with ``foreach`` or ``differentiable`` is refused with PyTorch's
+    messages; ``differentiable=True`` (autograd through ``step()``) is not
+    supported: minigrad's optimizers update in place under no_grad.
+    """
+    if group.get("fused"):
+        if group.get("differentiable"):
+            raise InvalidParameterError("`fused` does not support `differentiable`")
+        if group.get("foreach"):
+            raise InvalidParameterError("`fused` and `foreach` cannot be `True` together.")
+    if group.get("differentiable"):
+        raise UnsupportedError(
+            "differentiable=True (autograd through optimizer.step()) is not supported: minigrad's "
+            "optimizers update the parameters in place under no_grad; use differentiable=False"
+        )
 
 
 def _copy_state(value: Any) -> Any:
@@ -137,6 +158,15 @@ class Optimizer:
             parameter listed twice or in two groups, a missing required
             hyperparameter, or an out-of-range hyperparameter value.
 
+    PyTorch's implementation flags, kept in every group as PyTorch keeps them:
+    ``foreach`` and ``fused`` choose among PyTorch kernels that compute the same
+    update on the CPU, so minigrad accepts and ignores them (but refuses
+    ``fused`` with ``foreach`` or ``differentiable``, as PyTorch does).
+    ``capturable=True`` (CUDA-graph capture) makes ``step`` raise DeviceError,
+    an AssertionError as PyTorch's on the CPU, unless ``fused`` is also set.
+    ``differentiable=True`` (autograd through ``step``) raises UnsupportedError:
+    minigrad's optimizers update in place under no_grad.
+
     Subclasses validate a group in ``_check_group``, update one group in
     ``_update_group`` (iterating :meth:`_with_grad`), and name the state
     entries they need in ``_required_state``.
@@ -190,6 +220,8 @@ class Optimizer:
     def __repr__(self) -> str:
         lines = [self.__class__.__name__ + " ("]
         for i, group in enumerate(self.param_groups):
+            if i:
+                lines.append("")  # PyTorch separates the groups by an empty line
             lines.append(f"Parameter Group {i}")
             lines.extend(f"    {k}: {group[k]}" for k in sorted(group) if k != "params")
         lines.append(")")
@@ -212,6 +244,7 @@ class Optimizer:
             InvalidParameterError: a non-leaf tensor, a duplicate parameter, a
                 parameter already in another group, a missing required or an
                 invalid hyperparameter.
+            UnsupportedError: ``differentiable=True``.
         """
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
@@ -252,6 +285,7 @@ class Optimizer:
                     f"parameter group didn't specify a value of required optimization parameter {name}"
                 )
             group.setdefault(name, default)
+        _check_flags(group)
         self._check_group(group)
         ids = [id(p) for p in tensors]
         if len(set(ids)) != len(ids):
@@ -322,11 +356,22 @@ class Optimizer:
 
         The caller updates the parameter array in place; the parameter's
         version is bumped when the caller moves on to the next one.
+
+        Raises:
+            DeviceError: the group asks for ``capturable`` (CUDA-graph capture)
+                without ``fused``, which PyTorch refuses on the CPU with an
+                AssertionError at the first parameter with a gradient.
         """
+        capturable = group.get("capturable") and not group.get("fused")
         for p in group["params"]:
             g = self._grad_of(p)
             if g is None:
                 continue
+            if capturable:
+                raise DeviceError(
+                    "If capturable=True, params and state_steps must be on supported devices "
+                    "(CUDA-graph capture); minigrad runs on the CPU only, use capturable=False"
+                )
             yield p.numpy(), g, self.state[p]
             p._write()  # runs after the caller's update: the array changed in place
 
@@ -350,9 +395,12 @@ class Optimizer:
         return from_numpy(np.full_like(x, fill))
 
     @staticmethod
-    def _scalar(value: float = 0.0) -> Tensor:
-        """A 0-d float32 state tensor, as PyTorch keeps ``step``."""
-        return from_numpy(np.array(value, dtype=np.float32))
+    def _scalar(value: float = 0.0, fused: bool = False) -> Tensor:
+        """A 0-d state tensor, as PyTorch keeps ``step``: float32, or float64 under a float64 default dtype.
+
+        A ``fused`` optimizer's step is float32 whatever the default dtype, as in PyTorch.
+        """
+        return from_numpy(np.array(value, dtype=np.float32 if fused else get_default_dtype()))
 
     @staticmethod
     def _advance(state: dict[str, Any]) -> float:
@@ -489,12 +537,16 @@ class Optimizer:
                 ng["param_names"] = g["param_names"]
             for name, default in self.defaults.items():
                 ng.setdefault(name, default)
+            _check_flags(ng)
             self._check_group(ng)
             new_groups.append(ng)
         for ng, sg in zip(new_groups, saved_groups, strict=True):
             for index, p in zip(sg["params"], ng["params"], strict=True):
                 state = new_state.get(p)
                 missing = [k for k in self._required_state(ng) if k not in state] if state else []
+                if state and "step" in state and (ng.get("fused") or ng.get("capturable")):
+                    # PyTorch hosts such a step as float32 whatever the saved dtype
+                    state["step"] = from_numpy(state["step"].numpy().astype(np.float32))
                 if missing:
                     raise InvalidParameterError(
                         f"loaded state for parameter {int(index)} lacks {missing}, needed by "

@@ -35,12 +35,14 @@ class RAdam(Optimizer):
         eps: added to the denominator, >= 0.
         weight_decay: >= 0, an L2 penalty or (decoupled) a decay of the weights.
         decoupled_weight_decay: decay the weights as AdamW does.
-        foreach: accepted for PyTorch compatibility and ignored.
+        foreach: accepted for PyTorch compatibility (one implementation, the same numbers).
+        capturable, differentiable: see :class:`~minigrad.optim.Optimizer` (True is refused).
         maximize: ascend the objective instead of descending it.
 
     Raises:
         InvalidParameterError: an out-of-range value (the message names it)
             or an empty parameter list.
+        UnsupportedError: ``differentiable=True``.
 
     State per parameter: ``step`` (a 0-d float32 tensor), ``exp_avg`` and
     ``exp_avg_sq`` (shaped like the parameter).
@@ -50,10 +52,12 @@ class RAdam(Optimizer):
 
     def __init__(self, params: ParamsT, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, decoupled_weight_decay: bool = False, *,
-                 foreach: bool | None = None, maximize: bool = False) -> None:
+                 foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
+                 differentiable: bool = False) -> None:
         defaults: dict[str, Any] = {
             "lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "maximize": maximize,
-            "foreach": foreach, "decoupled_weight_decay": decoupled_weight_decay,
+            "foreach": foreach, "capturable": capturable, "decoupled_weight_decay": decoupled_weight_decay,
+            "differentiable": differentiable,
         }  # fmt: skip
         self._check_group(defaults)
         super().__init__(params, defaults)

@@ -34,12 +34,14 @@ class RMSprop(Optimizer):
         momentum: momentum factor, >= 0.
         centered: normalise by an estimate of the gradient's variance
             (subtracting the squared running mean of the gradient).
-        foreach: accepted for PyTorch compatibility and ignored.
+        foreach: accepted for PyTorch compatibility (one implementation, the same numbers).
+        capturable, differentiable: see :class:`~minigrad.optim.Optimizer` (True is refused).
         maximize: ascend the objective instead of descending it.
 
     Raises:
         InvalidParameterError: an out-of-range value (the message names it)
             or an empty parameter list.
+        UnsupportedError: ``differentiable=True``.
 
     State per parameter: ``step`` (a 0-d float32 tensor), ``square_avg``,
     ``momentum_buffer`` (if momentum > 0) and ``grad_avg`` (if centered).
@@ -48,11 +50,13 @@ class RMSprop(Optimizer):
     _param_shaped_state = ("square_avg", "momentum_buffer", "grad_avg")
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
-                 weight_decay: float = 0, momentum: float = 0, centered: bool = False, *,
-                 foreach: bool | None = None, maximize: bool = False) -> None:
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False,
+                 capturable: bool = False, foreach: bool | None = None, maximize: bool = False,
+                 differentiable: bool = False) -> None:
         defaults: dict[str, Any] = {
             "lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps, "centered": centered,
-            "weight_decay": weight_decay, "foreach": foreach, "maximize": maximize,
+            "weight_decay": weight_decay, "capturable": capturable, "foreach": foreach, "maximize": maximize,
+            "differentiable": differentiable,
         }  # fmt: skip
         self._check_group(defaults)
         super().__init__(params, defaults)

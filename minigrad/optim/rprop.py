@@ -28,12 +28,14 @@ class Rprop(Optimizer):
         lr: the initial step size, >= 0 (default 1e-2).
         etas: ``(etaminus, etaplus)`` with 0 < etaminus < 1 < etaplus (default (0.5, 1.2)).
         step_sizes: ``(step_size_min, step_size_max)`` (default (1e-6, 50)).
-        capturable, foreach, differentiable: accepted for PyTorch compatibility and ignored.
+        foreach: accepted for PyTorch compatibility (one implementation, the same numbers).
+        capturable, differentiable: see :class:`~minigrad.optim.Optimizer` (True is refused).
         maximize: ascend the objective instead of descending it.
 
     Raises:
         InvalidParameterError: an out-of-range value (the message names it)
             or an empty parameter list.
+        UnsupportedError: ``differentiable=True``.
 
     State per parameter: ``step`` (a 0-d float32 tensor), ``prev`` and
     ``step_size``, shaped like the parameter.

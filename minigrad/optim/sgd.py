@@ -33,12 +33,14 @@ class SGD(Optimizer):
         weight_decay: L2 penalty, >= 0.
         nesterov: Nesterov momentum (needs momentum > 0 and dampening 0).
         maximize: ascend the objective instead of descending it.
-        foreach: accepted for PyTorch compatibility and ignored (minigrad has
-            one implementation).
+        foreach, fused: accepted for PyTorch compatibility (one implementation, the same numbers).
+        differentiable: see :class:`~minigrad.optim.Optimizer` (True is refused).
 
     Raises:
         InvalidParameterError: an out-of-range value (the message names it),
             nesterov without momentum or with dampening, an empty parameter list.
+        InvalidParameterError: ``fused=True`` with ``foreach=True`` or ``differentiable=True``.
+        UnsupportedError: ``differentiable=True``.
 
     State per parameter: ``momentum_buffer`` (when momentum != 0).
     """
@@ -47,10 +49,12 @@ class SGD(Optimizer):
 
     def __init__(self, params: ParamsT, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
                  weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
-                 foreach: bool | None = None) -> None:
+                 foreach: bool | None = None, differentiable: bool = False,
+                 fused: bool | None = None) -> None:
         defaults: dict[str, Any] = {
             "lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weight_decay,
-            "nesterov": nesterov, "maximize": maximize, "foreach": foreach,
+            "nesterov": nesterov, "maximize": maximize, "foreach": foreach, "differentiable": differentiable,
+            "fused": fused,
         }  # fmt: skip
         self._check_group(defaults)
         super().__init__(params, defaults)

@@ -98,6 +98,66 @@ SPECS: dict[str, list[Check]] = {
                     Check(r"train loss: (\S+)", 1e-5), Check(r"test loss: (\S+)", 1e-5),
                     Check(r"reloaded best \| test loss (\S+)", 1e-5), Check(r"greedy sample: (\w+)", 0),
                     Check(r"event files: (\d+)", 0)],
+    # fixed weights, numpy data and Python's random for teacher forcing: float32 rounding only
+    "seq2seq_attention.py": [Check(r"The model has (\S+) trainable", 0),
+                             Check(r"(batch_sizes .*)", 0), Check(r"Train Loss: (\S+)", 1e-4),
+                             Check(r"Test Loss: (\S+)", 1e-4), Check(r"(prediction .*)", 0),
+                             Check(r"row sums (.*)", 0)],
+    # fixed weights and numpy batch order through BatchNorm2d, OneCycleLR and Nesterov SGD: float32
+    # rounding only (accuracy may flip a sample or two)
+    "resnet_digits.py": [Check(r"std (\S+)", 1e-5), Check(r"params (\d+)", 0), Check(r"buffers (\d+)", 0),
+                         Check(r"\| loss (\S+) \|", 1e-4), Check(r"\| lr (\S+)", 1e-5),
+                         Check(r"train loss (\S+) acc", 1e-4), Check(r"test loss (\S+) acc", 1e-4),
+                         Check(r"test loss \S+ acc (\S+)", 5e-3), Check(r"running_mean\[:3\] \[(\S+),", 1e-3),
+                         Check(r"num_batches_tracked (\d+)", 0), Check(r"final momentum (\S+)", 0),
+                         Check(r"final momentum \S+ lr (\S+)", 1e-5)],
+    # fixed weights and order through EmbeddingBag/collate_fn/StepLR: float32 rounding only; the
+    # random_split / WeightedRandomSampler part shares only the seed (sizes exact, the balance roughly)
+    "text_classify.py": [Check(r"(speakers .*)", 0), Check(r"vocab size (\d+)", 0),
+                         Check(r"(first batch .*)", 0), Check(r"train loss (\S+)", 1e-4),
+                         Check(r"train accuracy +(\S+)", 5e-3), Check(r"\| valid accuracy +(\S+)", 5e-3),
+                         Check(r"\| lr (\S+)", 0), Check(r"agree (\w+)", 0), Check(r"bag sum (\S+)", 1e-5),
+                         Check(r"bag max (\S+)", 1e-5),
+                         Check(r"weighted (\S+)", 1e-5), Check(r"(split sizes .*)", 0),
+                         Check(r"min share (\S+)", 0.25)],
+    # fixed weights, dropout 0, numpy data: float32 rounding only; ReduceLROnPlateau's decisions exact, and
+    # the encoder's eval-mode output is zero at padded positions, as on PyTorch's nested-tensor path
+    "transformer_classify.py": [Check(r"(train \(.*)", 0), Check(r"parameters (\d+)", 0),
+                                Check(r"train loss (\S+)", 1e-4), Check(r"grad norm (\S+)", 1e-3),
+                                Check(r"val loss (\S+)", 1e-4), Check(r"val acc (\S+)", 0.03),
+                                Check(r"\| lr (\S+)", 0), Check(r"padding ignored (\w+)", 0),
+                                Check(r"eval encoder at padding (\S+)", 0),
+                                Check(r"naive mean pool (\S+)", 1e-4),
+                                Check(r"mha out \S+ \S+ \S+ (\S+)", 1e-5), Check(r"(upper triangle .*)", 0),
+                                Check(r"float mask same (\w+)", 0), Check(r"per-head \(.*\) \[(\S+),", 1e-4),
+                                Check(r"(key padding weights last cols \S+ \S+)", 0),
+                                Check(r"\] out (\S+)", 1e-5), Check(r"in_proj grad (\S+)", 1e-5),
+                                Check(r"out_proj grad (\S+)", 1e-5)],
+    # float64 Newton / Hessian / RK4 / LBFGS on fixed data: agreement to ~1e-9 (iteration counts exact)
+    "numerics.py": [Check(r"newton 1d iter \d: x = (\S+)", 1e-12), Check(r"newton 2d: iters (\d+)", 0),
+                    Check(r"root \['(\S+)'", 1e-10), Check(r"root \['\S+', '(\S+)'\]", 1e-10),
+                    Check(r"(jacobian at root .*)", 0), Check(r"rosenbrock iter +(\d+)", 0),
+                    Check(r"rosenbrock iter +\d+ f (\S+)", 1e-6), Check(r"\|g\| (\S+) step", 1e-6),
+                    Check(r"step (\S+)$", 0), Check(r"(hessian at start .*)", 0),
+                    Check(r"hvp \[(\S+),", 1e-12),
+                    Check(r"(jvp \[.*\]) vjp", 0), Check(r"(vjp \[.*\])", 0), Check(r"(norms .*)", 0),
+                    Check(r"ode fit iter +\d+ loss (\S+)", 1e-8), Check(r"zeta (\S+) grad", 1e-8),
+                    Check(r"zeta \S+ grad (\S+)", 1e-6), Check(r"t=5 \(underdamped, approx\) (\S+)", 1e-8),
+                    Check(r"lbfgs start loss (\S+)", 1e-8), Check(r"fitted a (\S+)", 1e-7),
+                    Check(r"fitted a \S+ b (\S+)", 1e-7), Check(r"evals (\d+)", 0)],
+    # fixed data and weights; every check compares a run with itself (resume, replayed draws), so all
+    # lines but the loss lists read exactly as under PyTorch
+    "resume_rng.py": [Check(r"^((?!unbroken losses|resumed losses).*)$", 0),
+                      Check(r"unbroken losses \[(\S+),", 1e-5), Check(r"(\S+)\]$", 1e-5)],
+    # custom Functions, gradcheck/gradgradcheck, higher derivatives, hooks and a WGAN-GP penalty: all fixed
+    "autograd_custom.py": [Check(r"legendre \d+ (\S+)", 1e-4), Check(r"\* P3\(\S+ \+ (\S+) x\)", 1e-4),
+                           Check(r"gradcheck (True)", 0), Check(r"gradgradcheck (True)", 0),
+                           Check(r"(linear grads .*)", 0), Check(r"input-only grad norm (\S+)", 1e-6),
+                           Check(r"(cube d1 .*)", 0), Check(r"(tanh derivative .*)", 0),
+                           Check(r"(hooked .*)", 0), Check(r"(unhooked .*)", 0),
+                           Check(r"d_loss (\S+)", 1e-5), Check(r" gp (\S+)", 1e-5)],
+    # every printed line, tensors' reprs included, reads exactly as under PyTorch
+    "tensor_ops.py": [Check(r"^(.*)$", 0)],
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

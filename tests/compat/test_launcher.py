@@ -162,8 +162,13 @@ def test_install_in_a_notebook_and_uninstall(tmp_path: Path) -> None:
             torch.not_there
         except AttributeError as e:
             assert "not in minigrad" in str(e)
+        # reprs name the package the script imported
+        assert repr(torch.zeros(2, 3).shape) == "torch.Size([2, 3])"
+        assert repr(torch.tensor([1], dtype=torch.int8)) == "tensor([1], dtype=torch.int8)"
         minigrad.compat.uninstall()
         assert "torch" not in sys.modules and not minigrad.compat.installed()
+        assert repr(minigrad.zeros(2, 3).shape) == "minigrad.Size([2, 3])"
+        assert repr(minigrad.tensor([1], dtype=minigrad.int8)) == "tensor([1], dtype=minigrad.int8)"
         try:
             minigrad.not_there
         except AttributeError as e:
@@ -204,3 +209,25 @@ def test_run_a_module_with_dash_m(tmp_path: Path) -> None:
                          text=True, env=env, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "minigrad __main__ ['x']"
+
+
+def test_reprs_name_torch_under_the_hook(tmp_path: Path) -> None:
+    code = """
+        import minigrad, minigrad.compat
+        x = minigrad.tensor([[1.0, 3.0], [2.0, 0.5]], dtype=minigrad.float64)
+        before = (repr(x.shape), repr(x), repr(x.max(1)))
+        minigrad.compat.install()
+        import torch
+        print(repr(x.shape), repr(torch.ones(1, dtype=torch.int32)))
+        print(repr(x.max(1)))
+        minigrad.compat.uninstall()
+        assert (repr(x.shape), repr(x), repr(x.max(1))) == before, before
+    """
+    out = _run(tmp_path, code, launcher=())
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [
+        "torch.Size([2, 2]) tensor([1], dtype=torch.int32)",
+        "torch.return_types.max(",
+        "values=tensor([3., 2.], dtype=torch.float64),",
+        "indices=tensor([1, 0]))",
+    ]

@@ -164,6 +164,10 @@ def test_load_state_dict_non_strict() -> None:
     assert result.unexpected_keys == ["nope"]
     assert "fc.bias" in result.missing_keys and "fc.weight" not in result.missing_keys
     assert np.all(m.fc.weight.numpy() == 2.0)
+    assert repr(result) == str(result) == (
+        f"_IncompatibleKeys(missing_keys={result.missing_keys}, unexpected_keys=['nope'])"
+    )
+    assert repr(m.load_state_dict(m.state_dict())) == "<All keys matched successfully>"  # PyTorch's text
     # a shape mismatch is an error even when not strict, and nothing is copied
     with pytest.raises(mg.MinigradError, match=r"size mismatch for fc\.bias"):
         m.load_state_dict({"fc.weight": np.zeros((4, 3)), "fc.bias": np.zeros(3)}, strict=False)

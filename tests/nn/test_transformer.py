@@ -347,14 +347,16 @@ class TestEncoderDecoderStacks:
 
     def test_zero_layers_is_the_norm_alone(self) -> None:
         norm = nn.LayerNorm(4, dtype=mg.float64)
-        enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(4, 2, 8, dtype=mg.float64), 0, norm)
+        with pytest.warns(UserWarning, match="batch_first was not True"):  # as PyTorch warns
+            enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(4, 2, 8, dtype=mg.float64), 0, norm)
         x = mg.tensor(RNG.standard_normal((3, 2, 4)))
         assert_close(enc(x), norm(x).numpy())
 
     def test_transformer_init_and_structure(self) -> None:
         torch = require_torch()
         mg.manual_seed(0)
-        m = nn.Transformer(16, 4, 2, 1, 32, dropout=0.0)
+        with pytest.warns(UserWarning, match="use_nested_tensor is False"):
+            m = nn.Transformer(16, 4, 2, 1, 32, dropout=0.0)
         t = torch.nn.Transformer(16, 4, 2, 1, 32, dropout=0.0, batch_first=True)
         assert list(m.state_dict()) == list(t.state_dict())
         for name, p in m.named_parameters():
@@ -381,7 +383,8 @@ class TestEncoderDecoderStacks:
         np.testing.assert_allclose(m(src, tgt).numpy(), dec(tgt, src).numpy(), rtol=1e-6)
 
     def test_shape_errors(self) -> None:
-        m = nn.Transformer(8, 2, 1, 1, 16)
+        with pytest.warns(UserWarning, match="use_nested_tensor is False"):
+            m = nn.Transformer(8, 2, 1, 1, 16)
         with pytest.raises(mg.ShapeError, match=r"batch number of src and tgt.*\(5, 2, 8\).*\(3, 4, 8\)"):
             m(mg.randn(5, 2, 8), mg.randn(3, 4, 8))
         with pytest.raises(mg.ShapeError, match=r"d_model=8.*\(3, 2, 6\)"):

@@ -25,6 +25,7 @@ OPTIMIZERS: dict[str, Any] = {
     "NAdam": lambda ps: optim.NAdam(ps, weight_decay=0.1),
     "RAdam": lambda ps: optim.RAdam(ps, weight_decay=0.1, decoupled_weight_decay=True),
     "Rprop": lambda ps: optim.Rprop(ps, lr=0.05),
+    "ASGD": lambda ps: optim.ASGD(ps, lr=0.05, t0=1, weight_decay=0.1),
 }
 
 
@@ -79,6 +80,9 @@ def _set_grads(ps: list[mg.Tensor], step: int) -> None:
     (lambda ps: optim.RAdam(ps, lr=-1e-3), "lr.*-0.001"),
     (lambda ps: optim.Rprop(ps, lr=-1e-3), "lr.*-0.001"),
     (lambda ps: optim.Rprop(ps, etas=(1.2, 0.5)), "eta values: 1.2, 0.5"),
+    (lambda ps: optim.ASGD(ps, lr=-1e-3), "lr.*-0.001"),
+    (lambda ps: optim.ASGD(ps, weight_decay=-0.1), "weight_decay.*-0.1"),
+    (lambda ps: optim.ASGD(ps, t0=float("nan")), "t0.*nan"),
     (lambda ps: optim.LBFGS(ps, lr=-1.0), "lr.*-1.0"),
     (lambda ps: optim.LBFGS(ps, history_size=0), "history_size.*0"),
     (lambda ps: optim.LBFGS(ps, max_iter=2.5), "max_iter.*2.5"),
@@ -194,7 +198,7 @@ def test_float32_params_and_state_stay_float32(name: str) -> None:
         for key, v in opt.state[p].items():
             assert isinstance(v, mg.Tensor), key
             assert v.dtype == np.float32, key
-            if key in ("step", "mu_product"):
+            if key in ("step", "mu_product", "eta", "mu"):
                 assert v.shape == ()
             else:
                 assert v.shape == p.shape, key
@@ -279,7 +283,7 @@ def test_state_dict_round_trip_continues_the_same_trajectory(name: str, through_
         _set_grads(second, step)
         opt2.step()
     for a, b in zip(straight, second, strict=True):
-        if name == "NAdam":  # loading casts the float32 mu_product to float64, as PyTorch does
+        if name in ("NAdam", "ASGD"):  # loading casts float32 mu_product / eta, mu to float64, as PyTorch
             np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6)
         else:
             np.testing.assert_array_equal(a.numpy(), b.numpy())

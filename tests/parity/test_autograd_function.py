@@ -131,7 +131,7 @@ def test_save_for_backward_and_apply() -> None:
     x, t = _both(torch, [0.5, -1.0, 2.0])
     y, ty = _cube(mg).apply(x), _cube(torch).apply(t)
     _close(y, ty)
-    assert y.requires_grad and y.grad_fn is not None and "Cube" in y.grad_fn.name
+    assert y.requires_grad and y.grad_fn is not None and "Cube" in y.grad_fn.name()
     (y * y).sum().backward()
     (ty * ty).sum().backward()
     _close(x.grad, t.grad)

@@ -44,7 +44,9 @@ def _compare(actual: mg.Tensor, expected: Any, dtype: type, what: str, spec: OpS
     dt = _torch_dtype_name(expected)
     assert actual.dtype.name == dt, f"{what}: dtype {actual.dtype} != torch's {dt}"
     rtol, atol = TOL[dtype]
-    if dtype is np.float32 and spec is not None and spec.name in LAPACK_ROWS:
+    if spec is not None and dtype is np.float64:
+        rtol = spec.float64_rtol
+    if spec is not None and dtype is np.float32 and spec.name in LAPACK_ROWS:
         rtol, atol = spec.float32_rtol, spec.float32_atol
     np.testing.assert_allclose(actual.numpy(), e, rtol=rtol, atol=atol, err_msg=what)
 

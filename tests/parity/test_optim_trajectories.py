@@ -52,6 +52,8 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("RAdam", {"lr": 0.01, "betas": (0.5, 0.7), "decoupled_weight_decay": True, "maximize": True}),
     ("Rprop", {}),
     ("Rprop", {"lr": 0.05, "etas": (0.3, 1.5), "step_sizes": (1e-3, 0.2), "maximize": True}),
+    ("ASGD", {"lr": 0.05}),
+    ("ASGD", {"lr": 0.05, "lambd": 0.01, "alpha": 0.6, "t0": 4, "maximize": True}),  # averaging from step 5
 ]
 LBFGS_CASES: list[dict[str, Any]] = [
     {"lr": 0.5, "max_iter": 4, "history_size": 3},

@@ -387,6 +387,19 @@ def test_integer_division_by_zero_raises_like_torch() -> None:
             fn(mg.tensor([1, 2]), mg.tensor([0, 1]))
 
 
+def test_integer_division_of_two_bools_is_not_implemented_like_torch() -> None:
+    torch = require_torch()
+    fns = (lambda a, b: a // b, lambda a, b: a % b, lambda a, b: a.div(b, rounding_mode="trunc"),
+           lambda a, b: a.div(b, rounding_mode="floor"), lambda a, b: a.fmod(b))
+    for fn in fns:
+        for lib in (torch, mg):
+            with pytest.raises(NotImplementedError, match="not implemented for 'Bool'"):
+                fn(lib.tensor([True, False]), lib.tensor([True, True]))
+        # one bool operand is promoted and divides as usual
+        np.testing.assert_array_equal(fn(mg.tensor([7, -7]), mg.tensor([True, True])).numpy(),
+                                      fn(torch.tensor([7, -7]), torch.tensor([True, True])).numpy())
+
+
 def test_bitwise_ops_refuse_floats_like_torch() -> None:
     torch = require_torch()
     for fn in (lambda a: a & 1, lambda a: a | a, lambda a: a ^ a, lambda a: a << 1, lambda a: ~a):

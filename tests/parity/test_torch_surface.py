@@ -83,7 +83,9 @@ def _compare(got: mg.Tensor, want: Any, dtype: type, case: Case, where: str, zer
     if e.dtype.kind in "biu":
         np.testing.assert_array_equal(a, e, err_msg=where)
         return
-    rtol, atol = TOL64 if dtype == np.float64 and e.dtype == np.float64 else (case.rtol32, case.atol32)
+    rtol, atol = (case.rtol32, case.atol32)
+    if dtype == np.float64 and e.dtype == np.float64:
+        rtol, atol = case.rtol64, TOL64[1]
     if e.dtype == np.float16:
         rtol, atol = 1e-3, 1e-3
     np.testing.assert_allclose(a, e, rtol=rtol, atol=atol, err_msg=where)

@@ -7,6 +7,7 @@ to 1e-10 relative.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -454,3 +455,70 @@ class TestTransformerParity:
         assert_close(m_out, t_out)
         _backward_both([(m_out, t_out)])
         _grads_equal([ms, mt], [ts, tt], m, t)
+
+
+def _encoder_pair(layer_kw: dict[str, Any], **enc_kw: Any) -> tuple[Any, Any]:
+    torch = require_torch()
+    kw: dict[str, Any] = {"dim_feedforward": 12, "dropout": 0.0, **layer_kw}
+    t = torch.nn.TransformerEncoder(torch.nn.TransformerEncoderLayer(8, 2, dtype=torch.float64, **kw), 2,
+                                    **enc_kw)
+    m = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, dtype=mg.float64, **kw), 2, **enc_kw)
+    with torch.no_grad():  # the copies start equal; make the layers differ
+        for p in t.parameters():
+            p.add_(torch.tensor(RNG.standard_normal(tuple(p.shape)) * 0.05))
+    _copy_from_torch(m, t)
+    return m, t
+
+
+class TestNestedTensorPathParity:
+    """PyTorch's encoder returns zeros at padded positions on its nested-tensor path; so does minigrad's."""
+
+    @pytest.mark.parametrize("mode", ["eval-no-grad", "eval-grad", "train-no-grad", "eval-no-grad-disabled",
+                                      "eval-no-grad-right-aligned", "eval-no-grad-with-mask",
+                                      "eval-no-grad-float-mask"])
+    def test_padded_outputs(self, mode: str) -> None:
+        torch = require_torch()
+        m, t = _encoder_pair({"batch_first": True}, enable_nested_tensor=not mode.endswith("disabled"))
+        (ms,), (ts,) = _inputs((3, 5, 8))
+        pad = np.zeros((3, 5), dtype=bool)
+        pad[0, 3:] = True
+        pad[2, 4:] = True
+        if mode.endswith("right-aligned"):
+            pad[1, 0] = True  # padding at the front: PyTorch's mask check refuses the nested path
+        kwargs: dict[str, Any] = {}
+        if mode.endswith("with-mask"):
+            kwargs["mask"] = _causal_bool(5)
+        m_pad, t_pad = mg.tensor(pad), torch.tensor(pad)
+        if mode.endswith("float-mask"):
+            m_pad, t_pad = (lib.zeros(3, 5, dtype=lib.float64).masked_fill(p, float("-inf"))
+                            for lib, p in ((mg, m_pad), (torch, t_pad)))
+        for model in (m, t):
+            model.train(mode.startswith("train"))
+        grad = mode == "eval-grad"
+        with mg.set_grad_enabled(grad), torch.set_grad_enabled(grad):
+            m_out = m(ms, src_key_padding_mask=m_pad, **{k: mg.tensor(v) for k, v in kwargs.items()})
+            with warnings.catch_warnings():  # PyTorch's one-time note that nested tensors are a prototype
+                warnings.filterwarnings("ignore", message="The PyTorch API of nested tensors")
+                t_out = t(ts, src_key_padding_mask=t_pad, **{k: torch.tensor(v) for k, v in kwargs.items()})
+        t_vals = t_out.detach().numpy()
+        assert_close(m_out.detach(), t_out.detach())
+        zeroed = bool((t_vals[pad] == 0).all())
+        assert zeroed == (mode in ("eval-no-grad", "eval-no-grad-float-mask"))
+
+    @pytest.mark.parametrize("layer_kw", [{"batch_first": False}, {"batch_first": True, "norm_first": True},
+                                          {"batch_first": True, "activation": mg.nn.functional.silu}])
+    def test_warns_why_not_as_pytorch_does(self, layer_kw: dict[str, Any]) -> None:
+        torch = require_torch()
+        messages = []
+        for lib in (nn, torch.nn):
+            kw = dict(layer_kw)
+            if lib is torch.nn and "activation" in kw:
+                kw["activation"] = torch.nn.functional.silu
+            layer = lib.TransformerEncoderLayer(8, 2, **kw)
+            with pytest.warns(UserWarning, match="enable_nested_tensor is True") as record:
+                enc = lib.TransformerEncoder(layer, 1)
+            messages.append(str(record[0].message))
+            assert enc.use_nested_tensor is False
+            lib.TransformerEncoder(layer, 1, enable_nested_tensor=False)  # no warning
+        assert messages[0] == messages[1]
+        assert nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, batch_first=True), 1).use_nested_tensor

@@ -13,12 +13,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from minigrad import _kernels
+from minigrad._kernels import quiet
 from minigrad.autograd import no_grad
 from minigrad.errors import MinigradError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.ops import Var
-from minigrad.tensor import Array, Tensor, cat, from_numpy
+from minigrad.tensor import Array, Tensor, cat
 
 __all__ = ["batch_norm", "group_norm", "instance_norm", "layer_norm", "local_response_norm", "rms_norm"]
 
@@ -120,8 +122,10 @@ def batch_norm(
 
 
 def _ema(buffer: Tensor, value: Array, momentum: float) -> None:
-    buffer *= 1 - momentum
-    buffer += from_numpy(momentum * value.astype(buffer.dtype, copy=False))
+    # one write of the buffer (one version bump) instead of two in-place ops
+    buffer._check_inplace("running statistics update")  # (an inference tensor refuses it, as in PyTorch)
+    quiet(_kernels.ema_, buffer.numpy(), value, momentum)
+    buffer._write()
 
 
 def layer_norm(

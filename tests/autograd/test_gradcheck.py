@@ -119,3 +119,19 @@ def test_tolerances_are_honoured() -> None:
     assert mg.gradcheck(lambda a: WrongSquare.apply(a), x, rtol=0.6, atol=0.0) is True
     assert mg.gradcheck(lambda a: WrongSquare.apply(a), x, rtol=0.4, atol=0.0, raise_exception=False) is False
     assert mg.gradcheck(lambda a: WrongSquare.apply(a), x, rtol=0.0, atol=2.1) is True
+
+
+def test_torch_spelling_and_options() -> None:
+    """``torch.autograd.gradcheck`` is where PyTorch code imports it from, with its keywords."""
+    from minigrad.autograd import gradcheck as autograd_gradcheck
+    from minigrad.autograd.gradcheck import GradcheckError as Error
+
+    assert autograd_gradcheck is mg.gradcheck and mg.autograd.gradgradcheck is mg.gradgradcheck
+    assert Error is mg.GradcheckError and issubclass(Error, RuntimeError)
+    x = mg.tensor([0.5, -1.5, 2.0], dtype=mg.float64, requires_grad=True)
+    assert mg.autograd.gradcheck(lambda a: a.tanh(), (x,), eps=1e-6, atol=1e-5, fast_mode=True,
+                                 nondet_tol=0.0, check_undefined_grad=True, check_batched_grad=False)
+    with pytest.raises(NotImplementedError, match="check_forward_ad"):
+        mg.autograd.gradcheck(lambda a: a.tanh(), (x,), check_forward_ad=True)
+    with pytest.raises(TypeError, match="no_such_option"):
+        mg.autograd.gradgradcheck(lambda a: a.tanh(), (x,), no_such_option=1)

@@ -1,6 +1,7 @@
 """Finite-difference checks of analytical gradients (first and second order).
 
-``mg.gradcheck(fn, inputs)`` checks the gradients of ``fn(*inputs)`` with
+``torch.autograd.gradcheck`` lives here as in PyTorch, and is re-exported as
+``mg.gradcheck``. ``mg.gradcheck(fn, inputs)`` checks the gradients of ``fn(*inputs)`` with
 respect to every input that requires grad. A layer's own parameters are
 checked too when ``fn`` is a Module (``mg.gradcheck(layer, x)``) or when
 ``check_params`` names them (``True`` finds every leaf requiring grad that the
@@ -16,11 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import autograd
+from minigrad.autograd.engine import grad as _grad
 from minigrad.errors import GradcheckError, InvalidParameterError
+from minigrad.grad_mode import set_grad_enabled
 from minigrad.tensor import Array, Tensor, from_numpy
 
-__all__ = ["gradcheck", "gradgradcheck"]
+__all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
 
 ParamSpec = bool | Mapping[str, Tensor] | Iterable[Tensor] | None
 
@@ -46,7 +48,7 @@ def _analytical(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int]
             if o.requires_grad:
                 seed = np.zeros(o.numel(), dtype=o.dtype)
                 seed[j] = 1
-                grads = autograd.grad(
+                grads = _grad(
                     o, [inputs[i] for i in diff], from_numpy(seed.reshape(o.shape)),
                     retain_graph=True, allow_unused=True,
                 )
@@ -65,7 +67,7 @@ def _numerical(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int],
     """
 
     def flat_outputs() -> Array:
-        with autograd.set_grad_enabled(record):
+        with set_grad_enabled(record):
             outs = _float_outputs(fn(*inputs))
         if not outs:
             return np.zeros(0)
@@ -217,9 +219,41 @@ def _with_params(fn: Any, inputs: tuple[Any, ...], check_params: ParamSpec
     return call, (*inputs, *(p for _, p in params)), labels
 
 
+#: torch.autograd.gradcheck's other keywords, with the value this check's behaviour
+#: corresponds to. fast_mode only makes PyTorch check a random projection of the
+#: Jacobian (this check is the full one); nondet_tol and check_undefined_grad
+#: guard against nondeterministic or undefined-gradient backward passes, which
+#: minigrad's engine does not have; check_grad_dtypes holds for every minigrad
+#: gradient (a leaf's gradient has the leaf's dtype).
+_ACCEPTED: dict[str, Any] = {
+    "fast_mode": None, "nondet_tol": None, "check_undefined_grad": None, "check_grad_dtypes": None,
+    "check_backward_ad": True, "check_batched_grad": False, "check_batched_forward_grad": False,
+    "check_forward_ad": False, "masked": None, "gen_non_contig_grad_outputs": False,
+}
+
+
+def _torch_options(name: str, options: Mapping[str, Any]) -> None:
+    """Accept torch.autograd.gradcheck's keywords; refuse the checks minigrad has no machinery for.
+
+    Raises:
+        TypeError: an unknown keyword (as Python does for any function).
+        NotImplementedError: vmap-batched or forward-mode checks were asked for
+            (minigrad has reverse mode only), or ``check_backward_ad=False``.
+    """
+    for key, value in options.items():
+        if key not in _ACCEPTED:
+            raise TypeError(f"{name}() got an unexpected keyword argument {key!r}")
+        wanted = _ACCEPTED[key]
+        if wanted is not None and bool(value) != wanted:
+            raise NotImplementedError(
+                f"{name}: {key}={value!r} is not supported: minigrad checks reverse-mode gradients "
+                "only (no forward mode, no vmap)"
+            )
+
+
 def gradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any], eps: float = 1e-6,
               atol: float = 1e-5, rtol: float = 1e-3, raise_exception: bool = True, *,
-              check_params: ParamSpec = None) -> bool:
+              check_params: ParamSpec = None, **torch_options: Any) -> bool:
     """Compare ``fn``'s analytical gradients with central finite differences.
 
     Every Tensor in ``inputs`` with ``requires_grad`` is checked, element by
@@ -249,8 +283,11 @@ def gradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any], eps: float
             the table.
         InvalidParameterError: nothing requires grad, or ``fn`` returns no
             float Tensor.
-        TypeError: ``fn`` is not callable.
+        TypeError: ``fn`` is not callable, or an unknown keyword is given.
+        NotImplementedError: a PyTorch option minigrad cannot honour is set
+            (see :func:`_torch_options`).
     """
+    _torch_options("gradcheck", torch_options)
     call, ins, labels = _with_params(fn, _as_tuple(inputs), check_params)
     return _check(call, ins, eps, atol, rtol, raise_exception, "first-order", labels)
 
@@ -258,7 +295,7 @@ def gradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any], eps: float
 def gradgradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any],
                   grad_outputs: Sequence[Tensor] | None = None, eps: float = 1e-6,
                   atol: float = 1e-5, rtol: float = 1e-3, raise_exception: bool = True, *,
-                  check_params: ParamSpec = None) -> bool:
+                  check_params: ParamSpec = None, **torch_options: Any) -> bool:
     """Check second derivatives: gradcheck of the vector-Jacobian product of ``fn``.
 
     The function checked maps (inputs, grad_outputs) to the gradients of
@@ -269,6 +306,7 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any],
 
     Returns and raises as :func:`gradcheck`.
     """
+    _torch_options("gradgradcheck", torch_options)
     call, ins, labels = _with_params(fn, _as_tuple(inputs), check_params)
     diff = [i for i, t in enumerate(ins) if isinstance(t, Tensor) and t.requires_grad]
     outs = _float_outputs(call(*ins))
@@ -286,7 +324,7 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any],
         used = [g for o, g in zip(all_ys, gs) if o.requires_grad]
         if not ys:
             return tuple(from_numpy(np.zeros(xs[i].shape)) for i in diff)
-        grads = autograd.grad(ys, [xs[i] for i in diff], used, create_graph=True, allow_unused=True)
+        grads = _grad(ys, [xs[i] for i in diff], used, create_graph=True, allow_unused=True)
         return tuple(g if g is not None else from_numpy(np.zeros(xs[i].shape))
                      for g, i in zip(grads, diff))
 

@@ -1,0 +1,103 @@
+"""The ``out=`` keyword of PyTorch's functions (``torch.mul(a, b, out=c)``).
+
+PyTorch's own tutorials write results into an existing tensor this way. The
+functions compute as usual and the result is then copied into ``out``, with
+PyTorch's rules: ``out`` is resized (with PyTorch's warning when it held
+elements), the result must be castable to ``out``'s dtype, and nothing may
+require grad while grad mode is on, since ``out=`` is outside autograd.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import warnings
+from collections.abc import Callable, Iterable, MutableMapping
+from typing import Any
+
+import numpy as np
+
+from minigrad.dtypes import can_cast, tensor_type_name
+from minigrad.errors import DTypeError, MinigradError
+from minigrad.grad_mode import is_grad_enabled
+from minigrad.tensor import Tensor
+
+
+def accept_out(namespace: MutableMapping[str, Any], names: Iterable[str]) -> None:
+    """Replace each function ``namespace[name]`` by one that also takes ``out=`` (keyword-only).
+
+    Functions that already take ``out`` are left alone.
+    """
+    for name in names:
+        fn = namespace.get(name)
+        if not inspect.isfunction(fn):
+            continue
+        sig = inspect.signature(fn)
+        if "out" in sig.parameters:
+            continue
+        namespace[name] = _with_out(fn, sig)
+
+
+def _with_out(fn: Callable[..., Any], sig: inspect.Signature) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def call(*args: Any, out: Any = None, **kwargs: Any) -> Any:
+        if out is None:
+            return fn(*args, **kwargs)
+        if is_grad_enabled() and any(_requires_grad(a) for a in (*args, *kwargs.values(), out)):
+            raise MinigradError(
+                f"{fn.__name__}(): functions with out=... arguments don't support automatic "
+                "differentiation, but one of the arguments requires grad."
+            )
+        result = fn(*args, **kwargs)
+        if isinstance(result, tuple):
+            if not isinstance(out, (tuple, list)) or len(out) != len(result):
+                raise TypeError(f"{fn.__name__}(): out must be a tuple of {len(result)} Tensors")
+            for r, o in zip(result, out):
+                _store(fn.__name__, r, o)
+            return type(result)(*out) if hasattr(result, "_fields") else tuple(out)
+        _store(fn.__name__, result, out)
+        return out
+
+    params = [*sig.parameters.values()]
+    keyword = inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None)
+    at = next((i for i, p in enumerate(params) if p.kind == inspect.Parameter.VAR_KEYWORD), len(params))
+    call.__signature__ = sig.replace(parameters=[*params[:at], keyword, *params[at:]])  # type: ignore[attr-defined]
+    return call
+
+
+def _requires_grad(x: Any) -> bool:
+    if isinstance(x, Tensor):
+        return x.requires_grad
+    return isinstance(x, (list, tuple)) and any(_requires_grad(v) for v in x)
+
+
+def _store(name: str, result: Any, out: Any) -> None:
+    """Copy ``result`` into the Tensor ``out``, resizing it if the shapes differ.
+
+    Raises:
+        TypeError: ``out`` is not a Tensor.
+        DTypeError: the result's dtype cannot be cast to ``out``'s (float into an int tensor).
+    """
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    r = result.numpy() if isinstance(result, Tensor) else np.asarray(result)
+    if not can_cast(r.dtype, out.dtype):
+        raise DTypeError(f"result type {_scalar_name(r.dtype)} can't be cast to the desired output type "
+                         f"{_scalar_name(out.dtype)}")
+    if out.shape == r.shape:
+        out._write(lambda a: np.copyto(a, r, casting="unsafe"))
+        return
+    if out.numel() != 0:
+        warnings.warn(
+            f"An output with one or more elements was resized since it had shape {list(out.shape)}, which "
+            f"does not match the required output shape {list(r.shape)}. This behavior is deprecated, and in "
+            "a future PyTorch release outputs will not be resized unless they have zero elements. You can "
+            "explicitly reuse an out tensor t by resizing it, inplace, to zero elements with t.resize_(0).",
+            UserWarning, stacklevel=3,
+        )
+    out._write(lambda a: np.array(r, dtype=out.dtype))
+
+
+def _scalar_name(dt: np.dtype[Any]) -> str:
+    """PyTorch's scalar type name in messages: ``Float`` for float32, ``Long`` for int64."""
+    return tensor_type_name(dt).removeprefix("torch.").removesuffix("Tensor")

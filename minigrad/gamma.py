@@ -1,0 +1,74 @@
+"""The gamma family, elementwise: ``mg.lgamma``, ``mg.digamma``, ``mg.polygamma``, ``mg.mvlgamma``.
+
+``lgamma`` and ``polygamma`` (with ``digamma`` its n = 0) are primitives of
+``minigrad/ops.py`` on the kernels of ``minigrad/_special.py``; each derivative
+is the next member of the family (lgamma' = digamma, psi^(n)' = psi^(n+1)), so
+gradients of any order come out. Integer and bool inputs give float32, as in PyTorch.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+import sys
+from typing import Any
+
+from minigrad import ops
+from minigrad._tensor_methods import provide
+from minigrad.errors import MinigradError
+from minigrad.tensor import Tensor, float32
+
+__all__ = ["digamma", "lgamma", "mvlgamma", "polygamma"]
+
+
+def _floating(input: Any, fn: str) -> Tensor:  # noqa: A002
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{fn}(): argument 'input' must be Tensor, not {type(input).__name__}")
+    return input if input.dtype.kind == "f" else input.astype(float32)
+
+
+def lgamma(input: Tensor) -> Tensor:  # noqa: A002
+    """log |Gamma(x)|, elementwise: +inf at 0, the negative integers and +-inf; d/dx = digamma(x)."""
+    return ops.Lgamma.apply(_floating(input, "lgamma"))
+
+
+def digamma(input: Tensor) -> Tensor:  # noqa: A002
+    """psi(x) = d/dx lgamma(x): -inf at +0, +inf at -0, nan at negative integers; d/dx = polygamma(1, x)."""
+    return ops.Digamma.apply(_floating(input, "digamma"))
+
+
+def polygamma(n: builtins.int, input: Tensor) -> Tensor:  # noqa: A002
+    """psi^(n)(x), the n-th derivative of digamma (n = 0 is digamma itself); d/dx = polygamma(n + 1, x).
+
+    At the poles (0 and the negative integers) +inf for odd n, -inf for even n >= 2.
+
+    Raises:
+        TypeError: ``n`` is not an int.
+        MinigradError (a RuntimeError): ``n`` is negative.
+    """
+    if not isinstance(n, builtins.int) or isinstance(n, builtins.bool):
+        raise TypeError(f"polygamma(): argument 'n' (position 1) must be int, not {type(n).__name__}")
+    if n < 0:
+        raise MinigradError("polygamma(n, x) does not support negative n.")
+    return ops.Polygamma.apply(_floating(input, "polygamma"), n=n)
+
+
+def mvlgamma(input: Tensor, p: builtins.int) -> Tensor:  # noqa: A002
+    """The multivariate log-gamma function of dimension p, elementwise:
+    sum over i < p of lgamma(x - i/2), plus p (p - 1)/4 log(pi).
+
+    Raises:
+        MinigradError (a RuntimeError): ``p`` is below 1, or the input is a bool tensor (as PyTorch).
+    """
+    if p < 1:
+        raise MinigradError("p has to be greater than or equal to 1")
+    if isinstance(input, Tensor) and input.dtype.kind == "b":
+        raise MinigradError("The input tensor may not be a boolean tensor.")
+    x = _floating(input, "mvlgamma")
+    out = lgamma(x)
+    for i in range(1, p):
+        out = out + lgamma(x - i / 2)
+    return out + p * (p - 1) / 4 * math.log(math.pi)
+
+
+provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

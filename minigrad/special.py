@@ -1,0 +1,70 @@
+"""``minigrad.special``, PyTorch's ``torch.special``: the special functions minigrad can compute.
+
+Most are minigrad's own functions under the names ``torch.special`` gives them
+(``expit`` is ``sigmoid``, ``gammaln`` is ``lgamma``, ``psi`` is ``digamma``,
+``multigammaln`` is ``mvlgamma``); ``xlog1py``, ``entr``, ``log_ndtr`` and
+``ndtri`` are primitives of ``minigrad/ops.py`` and ``ndtr`` is a composition
+with ``erfc``. Integer and bool inputs give float32, as in PyTorch.
+(The Bessel, incomplete-gamma, zeta and orthogonal-polynomial families are not here yet.)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from minigrad import ops
+from minigrad.gamma import _floating
+from minigrad.gamma import digamma as digamma
+from minigrad.gamma import lgamma as gammaln
+from minigrad.gamma import mvlgamma as multigammaln
+from minigrad.gamma import polygamma as polygamma
+from minigrad.pointwise import _apply2, _floats
+from minigrad.pointwise import erf as erf
+from minigrad.pointwise import erfc as erfc
+from minigrad.pointwise import erfinv as erfinv
+from minigrad.pointwise import exp2 as exp2
+from minigrad.pointwise import expm1 as expm1
+from minigrad.pointwise import log1p as log1p
+from minigrad.pointwise import logit as logit
+from minigrad.pointwise import round as round  # noqa: A004
+from minigrad.pointwise import sigmoid as expit
+from minigrad.pointwise import sinc as sinc
+from minigrad.pointwise import xlogy as xlogy
+from minigrad.reduction_functions import log_softmax as log_softmax
+from minigrad.reduction_functions import logsumexp as logsumexp
+from minigrad.reduction_functions import softmax as softmax
+from minigrad.tensor import Tensor
+
+__all__ = [
+    "digamma", "entr", "erf", "erfc", "erfinv", "exp2", "expit", "expm1", "gammaln", "log1p", "log_ndtr",
+    "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "round", "sinc",
+    "softmax", "xlog1py", "xlogy",
+]  # fmt: skip
+
+psi = digamma
+
+
+def xlog1py(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """input * log1p(other), and 0 where input is 0 (unless other is nan); tensors or numbers, broadcast."""
+    return _apply2(ops.Xlog1py, *_floats(input, other))
+
+
+def entr(input: Tensor) -> Tensor:  # noqa: A002
+    """The elementwise entropy term -x log x: 0 at 0, -inf below 0; d/dx = -(1 + log x)."""
+    return ops.Entr.apply(_floating(input, "entr"))
+
+
+def ndtr(input: Tensor) -> Tensor:  # noqa: A002
+    """The standard normal CDF Phi(x) = erfc(-x / sqrt(2)) / 2, accurate in the lower tail; d/dx = phi(x)."""
+    return erfc(_floating(input, "ndtr") * -math.sqrt(0.5)) * 0.5
+
+
+def log_ndtr(input: Tensor) -> Tensor:  # noqa: A002
+    """log Phi(x), accurate far into the lower tail (log_ndtr(-40) = -804.6); d/dx = phi(x) / Phi(x)."""
+    return ops.LogNdtr.apply(_floating(input, "log_ndtr"))
+
+
+def ndtri(input: Tensor) -> Tensor:  # noqa: A002
+    """The standard normal quantile Phi^-1(p): -inf at 0, inf at 1, nan outside [0, 1]; d/dp = 1 / phi(y)."""
+    return ops.Ndtri.apply(_floating(input, "ndtri"))
