@@ -14,6 +14,7 @@ from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional.activation import logsigmoid
 from minigrad.nn.functional.loss import apply_reduction, legacy_reduction, target_like
+from minigrad.shapes import check_broadcast
 from minigrad.tensor import Tensor, where
 
 __all__ = ["hinge_embedding_loss", "multi_margin_loss", "multilabel_margin_loss", "soft_margin_loss"]
@@ -35,11 +36,7 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = 
     reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
     x = _checks.tensor("soft_margin_loss", input)
     y = target_like("soft_margin_loss", x, target)
-    try:
-        np.broadcast_shapes(x.shape, y.shape)
-    except ValueError:
-        raise ShapeError(f"soft_margin_loss: target of shape {y.shape} does not broadcast with input of "
-                         f"shape {x.shape}") from None
+    check_broadcast("soft_margin_loss", x.shape, y.shape)
     return apply_reduction(-logsigmoid(y * x), reduction)
 
 
@@ -134,11 +131,7 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,  # 
     m = _checks.number("margin", margin)
     x = _checks.tensor("hinge_embedding_loss", input)
     y = target_like("hinge_embedding_loss", x, target)
-    try:
-        np.broadcast_shapes(x.shape, y.shape)
-    except ValueError:
-        raise ShapeError(f"hinge_embedding_loss: target of shape {y.shape} does not broadcast with input of "
-                         f"shape {x.shape}") from None
+    check_broadcast("hinge_embedding_loss", x.shape, y.shape)
     yv = y.numpy()
     loss = where(yv != 1, (m - x).clamp(min=0), 0.0) + where(yv != -1, x, 0.0)
     return apply_reduction(loss, reduction)
