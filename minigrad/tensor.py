@@ -1202,10 +1202,11 @@ class Tensor(TensorMethods):
         Raises:
             ShapeError: the element counts differ.
         """
-        target = shape_arg(shape)
-        if target == self.shape:
+        have, target = self._array.shape, shape_arg(shape)
+        target = target if target == have else infer_reshape(target, self._array.size, self.shape)
+        if target == have:  # (also x.view(-1, n) of an (m, n) x: no op)
             return self
-        return self._view(_ops.Reshape.apply(self, shape=infer_reshape(target, self._array.size, self.shape)))
+        return self._view(_ops.Reshape.apply(self, shape=target))
 
     view = reshape
 

@@ -21,26 +21,29 @@ __all__ = [
 ]  # fmt: skip
 
 
-def _class_indices(logp: Tensor, target: Tensor, ignore_index: int, fn: str) -> tuple[Tensor, Array, Array]:
+def _class_indices(
+    logp: Tensor, target: Tensor, ignore_index: int, fn: str
+) -> tuple[Tensor, Array, Array | None]:
     """Flatten (N, C, d...) scores to (M, C) and validate (N, d...) integer targets.
 
     Returns the (M, C) scores, the safe class index per row (ignored rows
-    point at class 0) and the bool mask of rows that count. Shapes are
-    checked before the dtype, as PyTorch does.
+    point at class 0) and the bool mask of rows that count, None when every
+    row counts. Shapes are checked before the dtype, as PyTorch does.
     """
     shape = logp.shape
-    if logp.ndim == 1:
+    if len(shape) == 1:
         if target.ndim != 0:  # PyTorch: "size mismatch" (its reduction='none' alone lets (1,) through)
             raise ShapeError(
                 f"{fn}: unbatched input of shape {logp.shape} expects a 0-d target, got {target.shape}"
             )
         logp, target = logp.reshape(1, -1), target.reshape(1)
-    if logp.ndim < 2 or target.shape != (logp.shape[0], *logp.shape[2:]):
-        expected = (logp.shape[0], *logp.shape[2:]) if logp.ndim >= 2 else ()
+    lshape = logp._array.shape
+    if len(lshape) < 2 or target._array.shape != (lshape[0], *lshape[2:]):
+        expected = (lshape[0], *lshape[2:]) if len(lshape) >= 2 else ()
         raise ShapeError(
             f"{fn}: input of shape {logp.shape} expects target of shape {expected}, got {target.shape}"
         )
-    if target.dtype.kind not in "iu":
+    if target._array.dtype.kind not in "iu":
         probs = (
             "float targets of the logits' shape are class probabilities"
             if fn == "cross_entropy"
@@ -50,11 +53,15 @@ def _class_indices(logp: Tensor, target: Tensor, ignore_index: int, fn: str) -> 
             f"{fn}: expected integer class indices (int64) as target, got dtype {target.dtype}; "
             f"convert labels with target.long() ({probs}: {shape})"
         )
-    c = logp.shape[1]
-    if logp.ndim > 2:
-        logp = logp.permute(0, *range(2, logp.ndim), 1)
+    c = lshape[1]
+    if len(lshape) > 2:
+        logp = logp.permute(0, *range(2, len(lshape)), 1)
     flat = logp.reshape(-1, c)
     t = target.numpy().reshape(-1)
+    if t.size:  # the usual batch: two reductions decide (one yes/no read, the same every step)
+        lo, hi = t.min(), t.max()
+        if bool((lo >= 0) & (hi < c) & ((ignore_index < lo) | (ignore_index > hi))):
+            return flat, t, None
     valid = t != ignore_index
     bad = valid & ((t < 0) | (t >= c))
     if bad.any():
@@ -62,8 +69,26 @@ def _class_indices(logp: Tensor, target: Tensor, ignore_index: int, fn: str) -> 
     return flat, np.where(valid, t, 0), valid
 
 
-def _weighted_nll(flat: Tensor, safe: Array, valid: Array, weight: Tensor | None) -> tuple[Tensor, Array]:
+def _plain_nll(flat: Tensor, t: Array, reduction: str, shape: tuple[int, ...]) -> Tensor:
+    """The reduced -logp[t] when every row counts with weight 1.
+
+    The values of :func:`_weighted_nll` and :func:`_reduce_weighted` (a
+    negated sum is the sum of the negated terms, exactly) in two ops fewer:
+    a training loop's usual loss.
+    """
+    picked = flat[np.arange(flat.shape[0]), t]
+    if reduction == "mean":
+        return -picked.mean()
+    if reduction == "sum":
+        return -picked.sum()
+    return (-picked).reshape(shape)
+
+
+def _weighted_nll(flat: Tensor, safe: Array, valid: Array | None,
+                  weight: Tensor | None) -> tuple[Tensor, Array]:
     """Per-row -w[t] * logp[t] (0 on ignored rows) and the per-row weights w[t]."""
+    if valid is None:
+        valid = np.ones(safe.shape, dtype=bool)
     dt = flat.dtype
     w = valid.astype(dt) if weight is None else np.where(valid, weight.numpy()[safe], 0).astype(dt)
     picked = flat[np.arange(flat.shape[0]), safe]
@@ -96,6 +121,8 @@ def nll_loss(
     target = target if isinstance(target, Tensor) else Tensor(target)
     flat, safe, valid = _class_indices(input, target, ignore_index, "nll_loss")
     _check_weight(weight, flat.shape[1], "nll_loss")
+    if valid is None and weight is None:
+        return _plain_nll(flat, safe, reduction, target.shape)
     loss, w = _weighted_nll(flat, safe, valid, weight)
     return _reduce_weighted(loss, reduction, constant(w.sum(), loss.dtype), target.shape)
 
@@ -139,26 +166,32 @@ def cross_entropy(
     """
     _checks.reduction(reduction)
     eps = _checks.unit_interval("label_smoothing", label_smoothing)
-    if _checks.tensor("cross_entropy", logits).ndim == 0:
+    shape = _checks.tensor("cross_entropy", logits)._array.shape
+    if not shape:
         raise ShapeError("cross_entropy: expected logits of shape (C,), (N, C) or (N, C, d1, ...), got ()")
     target = target if isinstance(target, Tensor) else Tensor(target)
-    class_dim = 0 if logits.ndim == 1 else 1
-    c = logits.shape[class_dim]
+    class_dim = 0 if len(shape) == 1 else 1
+    c = shape[class_dim]
     if c == 0:  # no class to be right about (PyTorch answers nan or raises, by target kind)
         raise ShapeError(
             f"cross_entropy: logits of shape {logits.shape} have no classes (dim {class_dim} is 0)"
         )
     _check_weight(weight, c, "cross_entropy")
     logp = logits.log_softmax(class_dim)
-    wshape = (c,) + (1,) * (logits.ndim - class_dim - 1)
+    if target._array.dtype.kind != "f":
+        flat, safe, valid = _class_indices(logp, target, ignore_index, "cross_entropy")
+        if valid is None and weight is None and eps == 0:
+            return _plain_nll(flat, safe, reduction, target.shape)
+        return _class_index_loss(flat, safe, valid, weight, reduction, eps, target.shape)
+    wshape = (c,) + (1,) * (len(shape) - class_dim - 1)
     index_shape = logits.shape[:class_dim] + logits.shape[class_dim + 1:]
-    if target.dtype.kind == "f" and target.shape not in (logits.shape, index_shape):
+    if target.shape not in (logits.shape, index_shape):
         raise ShapeError(
             f"cross_entropy: logits of shape {logits.shape} take class indices of shape {index_shape} "
             f"or class probabilities of shape {logits.shape}, got a {target.dtype} target of shape "
             f"{target.shape}"
         )
-    if target.dtype.kind == "f" and target.shape == logits.shape:
+    if target.shape == logits.shape:
         if ignore_index != -100:  # PyTorch refuses rather than silently ignoring it
             raise InvalidParameterError(
                 f"cross_entropy: ignore_index is not supported for probability (float) targets, "
@@ -169,15 +202,25 @@ def cross_entropy(
             probs = probs * weight.detach().reshape(wshape)
         loss = -(logp * probs).sum(class_dim)
         return apply_reduction(loss, reduction)
+    # a float target of the class-index shape: _class_indices raises the dtype error
     flat, safe, valid = _class_indices(logp, target, ignore_index, "cross_entropy")
+    return _class_index_loss(flat, safe, valid, weight, reduction, eps, target.shape)
+
+
+def _class_index_loss(flat: Tensor, safe: Array, valid: Array | None, weight: Tensor | None,
+                      reduction: str, eps: float, shape: tuple[int, ...]) -> Tensor:
+    """cross_entropy of (M, C) log-probabilities against class indices, label smoothing ``eps``."""
     nll, w = _weighted_nll(flat, safe, valid, weight)
     total_w = constant(w.sum(), nll.dtype)
-    out = _reduce_weighted(nll, reduction, total_w, target.shape)
+    out = _reduce_weighted(nll, reduction, total_w, shape)
     if eps == 0:
         return out
     per_class = flat if weight is None else flat * weight.detach()
-    smooth = where(from_numpy(valid), -per_class.sum(1), constant(0.0, flat.dtype))
-    return out * (1 - eps) + _reduce_weighted(smooth, reduction, total_w, target.shape) * (eps / c)
+    smooth = -per_class.sum(1)
+    if valid is not None:
+        smooth = where(from_numpy(valid), smooth, constant(0.0, flat.dtype))
+    c = flat.shape[1]
+    return out * (1 - eps) + _reduce_weighted(smooth, reduction, total_w, shape) * (eps / c)
 
 
 def binary_cross_entropy_with_logits(
