@@ -15,7 +15,7 @@ run it with recording off (plain gradients) or on (``create_graph=True``) and
 second derivatives come for free: each formula is written once.
 
 Backward may return a gradient in the *broadcast* shape of the output; the
-engine reduces it to the input's shape (``autograd.engine.sum_to``), so no op here
+engine reduces it to the input's shape (``sum_to`` below), so no op here
 repeats that bookkeeping. ``None`` means "no gradient for this input".
 Everything not in this file (compositions such as ``var``, ``std``,
 ``logsumexp``, ``layer_norm``, ``batch_norm``, ``dropout``, attention) is
@@ -142,6 +142,16 @@ _new = object.__new__
 _set_errstate, _reset_errstate = _kernels.set_errstate, _kernels.reset_errstate
 
 
+def _plain(g: Tensor, out: Tensor) -> bool:
+    """True when a backward may compute on the arrays: no graph to record, plain tensors of one dtype.
+
+    Such a backward runs the same numpy kernels, in the same order, as its
+    Tensor-op form (which a recorded graph takes), so the values are the same
+    bit for bit; it only skips the op dispatches.
+    """
+    return not _mode.record and type(g) is Tensor and g._array.dtype == out._array.dtype
+
+
 def _const(value: float, like: Tensor) -> Tensor:
     return from_numpy(np.asarray(value, dtype=like.dtype))
 
@@ -162,7 +172,13 @@ class Add(Function):
 
 
 class Sub(Function):
-    """y = a - b;  da = g, db = -g."""
+    """y = a - b;  da = g, db = -g.
+
+    A broadcast b (``x - mean`` in a normalization layer) is reduced to its
+    shape before the negation, so the minus sign costs a pass over the small
+    array, not the full-size one (the same values: the sum of the negated
+    gradient is the negated sum, exactly).
+    """
 
     __slots__ = ()
 
@@ -170,7 +186,11 @@ class Sub(Function):
         return a - b
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        return g, (-g if self.parents[1].requires_grad else None)
+        b = self.parents[1]
+        if not b.requires_grad:
+            return g, None
+        shape = b._array.shape
+        return g, (-g if type(g) is not Tensor or shape == g._array.shape else -sum_to(g, shape, self))
 
 
 class Mul(Function):
@@ -451,7 +471,11 @@ class Relu(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         # "not <= 0" rather than "> 0": a NaN input passes its gradient, as in PyTorch
-        return (where(from_numpy(~(out._array <= 0)), g, _const(0.0, g)),)
+        keep = ~(out._array <= 0)
+        if _plain(g, out):  # the Where op's selection on the arrays, minus the op and its constant
+            garr = g._array
+            return (from_numpy(Where.select(keep, garr, np.zeros((), garr.dtype))),)
+        return (where(from_numpy(keep), g, _const(0.0, g)),)
 
 
 class Abs(Function):
@@ -604,6 +628,11 @@ class Where(Function):
 
     def forward(self, a: Array, b: Array, cond: Array) -> Array:
         self.cond = cond
+        return Where.select(cond, a, b)
+
+    @staticmethod
+    def select(cond: Array, a: Array, b: Array) -> Array:
+        """np.where(cond, a, b), as a product with the mask where that gives the same values."""
         if b.ndim == 0 and b == 0 and a.dtype.kind == "f" and np.isfinite(a).all():
             # where(cond, a, 0) == a * cond for finite a, and 5x faster than
             # np.where on an irregular mask (relu and max backward use this form).
@@ -1168,6 +1197,32 @@ def _unreduce(g: Tensor, shape: tuple[int, ...], dims: tuple[int, ...] | None, k
     return Expand.apply(g, shape=shape) if g.shape != shape else g
 
 
+def sum_to(g: Tensor, shape: tuple[int, ...], fn: Function | None) -> Tensor:
+    """Reduce a gradient of a broadcast result back to an input's ``shape``.
+
+    Broadcasting copies an input along new leading dims and along its size-1
+    dims; the gradient of a copy is the sum of the copies' gradients. This is
+    the one place where broadcasting is undone: the engine calls it on
+    every gradient whose shape differs from its input's (and ``Sub`` on its
+    second operand's, to negate the reduced gradient).
+
+    Raises:
+        ShapeError: ``g`` is not the gradient of a broadcast of ``shape`` (an
+            op's backward is wrong); the message names the op ``fn``.
+    """
+    gshape = g._array.shape
+    lead = len(gshape) - len(shape)
+    if lead < 0 or any(s != 1 and s != gs for s, gs in zip(shape, gshape[lead:])):
+        name = "the caller" if fn is None else fn.name()
+        raise ShapeError(f"{name} returned a gradient of shape {g.shape} for an input of shape {shape}")
+    inner = tuple(lead + i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1)
+    # The primitives themselves: the dims are valid by construction, Tensor.sum's checks would only cost
+    if not inner:  # only new leading dims (a bias added to a batch): one sum, no reshape
+        return Sum.apply(g, dims=tuple(range(lead)), keepdim=False)
+    g = Sum.apply(g, dims=tuple(range(lead)) + inner, keepdim=True)
+    return Reshape.apply(g, shape=shape) if lead else g
+
+
 class Mean(Sum):
     """y = sum of a over ``dims`` / count;  da = g / count broadcast back over those dims.
 
@@ -1325,6 +1380,9 @@ class Softmax(Function):
         return _kernels.softmax(a, dim)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        if _plain(g, out):  # the same four kernels on the arrays (attention runs this every step)
+            garr, y = g._array, out._array
+            return (from_numpy(np.asarray(y * (garr - _kernels.sum_over(garr * y, (self.dim,), True)))),)
         return (out * (g - (g * out).sum(self.dim, keepdim=True)),)
 
 
@@ -1343,6 +1401,10 @@ class LogSoftmax(Function):
         return _kernels.log_softmax(a, dim)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        if _plain(g, out):  # the same four kernels on the arrays (cross_entropy runs this every step)
+            garr = g._array
+            total = _kernels.sum_over(garr, (self.dim,), True)
+            return (from_numpy(np.asarray(garr - np.exp(out._array) * total)),)
         return (g - out.exp() * g.sum(self.dim, keepdim=True),)
 
 

@@ -23,7 +23,7 @@ from minigrad._kernels import memory_owner, quiet
 from minigrad._tensor_methods import provide
 from minigrad.errors import MinigradError, ShapeError
 from minigrad.grad_mode import set_grad_enabled
-from minigrad.ops import Reshape, Sum
+from minigrad.ops import sum_to
 from minigrad.tensor import Tensor, from_numpy, stack
 
 if TYPE_CHECKING:
@@ -71,30 +71,6 @@ def _ancestors_to(roots: Sequence[Tensor], targets: set[int]) -> set[int]:
         ):
             wanted.add(id(t))
     return wanted
-
-
-def sum_to(g: Tensor, shape: tuple[int, ...], fn: Function | None) -> Tensor:
-    """Reduce a gradient of a broadcast result back to an input's ``shape``.
-
-    Broadcasting copies an input along new leading dims and along its size-1
-    dims; the gradient of a copy is the sum of the copies' gradients. This is
-    the one place where broadcasting is undone.
-
-    Raises:
-        ShapeError: ``g`` is not the gradient of a broadcast of ``shape`` (an
-            op's backward is wrong); the message names the op ``fn``.
-    """
-    lead = g.ndim - len(shape)
-    if lead < 0 or any(s != 1 and s != gs for s, gs in zip(shape, g.shape[lead:])):
-        name = "the caller" if fn is None else fn.name()
-        raise ShapeError(f"{name} returned a gradient of shape {g.shape} for an input of shape {shape}")
-    gshape = g._array.shape
-    inner = tuple(lead + i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1)
-    # The primitives themselves: the dims are valid by construction, Tensor.sum's checks would only cost
-    if not inner:  # only new leading dims (a bias added to a batch): one sum, no reshape
-        return Sum.apply(g, dims=tuple(range(lead)), keepdim=False)
-    g = Sum.apply(g, dims=tuple(range(lead)) + inner, keepdim=True)
-    return Reshape.apply(g, shape=shape) if lead else g
 
 
 def _run_backward(

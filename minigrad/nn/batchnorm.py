@@ -110,29 +110,34 @@ class _BatchNorm(_NormBase):
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """Normalize per channel; batch statistics in training, running ones in eval (if tracked)."""
         self._check_rank(input, self._ranks, self._layout)
-        if input.shape[1] != self.num_features:
+        shape = input._array.shape
+        if shape[1] != self.num_features:
             raise ShapeError(
                 f"{type(self).__name__}: expected {self.num_features} channels (dim 1) as num_features, "
                 f"got input of shape {input.shape}"
             )
-        use_batch_stats = self.training or self.running_mean is None
-        if use_batch_stats and math.prod(input.shape) // self.num_features <= 1:
+        # the registries read once: every attribute access of a parameter or buffer is a __getattr__ call
+        params, buffers, training = self._parameters, self._buffers, self.training
+        running_mean, running_var = buffers.get("running_mean"), buffers.get("running_var")
+        use_batch_stats = training or running_mean is None
+        if use_batch_stats and math.prod(shape) // self.num_features <= 1:
             raise ShapeError(
                 f"{type(self).__name__}: expected more than 1 value per channel when training, "
                 f"got input of shape {input.shape}"
             )
         factor = 0.0 if self.momentum is None else self.momentum
-        if self.training and self.track_running_stats and self.num_batches_tracked is not None:
-            self.num_batches_tracked += 1
+        count = buffers.get("num_batches_tracked")
+        if training and self.track_running_stats and count is not None:
+            count += 1  # (in place: the buffer stays the same tensor, as PyTorch's add_(1))
             if self.momentum is None:  # cumulative average: the k-th batch gets weight 1/k
-                factor = 1.0 / self.num_batches_tracked.item()
-        track = not self.training or self.track_running_stats
+                factor = 1.0 / count.item()
+        track = not training or self.track_running_stats
         return F.batch_norm(
             input,
-            self.running_mean if track else None,
-            self.running_var if track else None,
-            self.weight,
-            self.bias,
+            running_mean if track else None,
+            running_var if track else None,
+            params["weight"],
+            params["bias"],
             use_batch_stats,
             factor,
             self.eps,

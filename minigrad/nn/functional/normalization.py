@@ -33,9 +33,7 @@ def _standardize(x: Tensor, dims: tuple[int, ...], eps: float) -> tuple[Tensor, 
     it would otherwise compute again (``centered=True``).
     """
     mean = x.mean(dims, keepdim=True)
-    # x + (-mean), not x - mean: the gradient of the small mean is negated after the
-    # engine sums it down to the mean's shape, instead of negating a full-size array first
-    centered = x + (-mean)
+    centered = x - mean
     var = Var.apply(centered, dims=dims, keepdim=True, correction=0, centered=True)
     return centered * (var + eps) ** -0.5, mean, var
 
@@ -50,7 +48,7 @@ def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tupl
 
 
 def _check_vector(name: str, t: Tensor | None, size: int, where_: str) -> None:
-    if t is not None and t.shape != (size,):
+    if t is not None and t._array.shape != (size,):
         raise ShapeError(f"{where_}: expected {name} of shape ({size},), got {t.shape}")
 
 
@@ -78,14 +76,15 @@ def batch_norm(
             of shape (C,), or (training) there is one value per channel.
         MinigradError: eval without running statistics.
     """
-    if _checks.tensor("batch_norm", input).ndim < 2:
+    shape = _checks.tensor("batch_norm", input)._array.shape
+    if len(shape) < 2:
         raise ShapeError(f"batch_norm: expected an input of shape (N, C, *), got {input.shape}")
-    c = input.shape[1]
+    c = shape[1]
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):
         _check_vector(name, t, c, "batch_norm")
-    bshape = (c,) + (1,) * (input.ndim - 2)
-    dims = (0, *range(2, input.ndim))
+    bshape = (c,) + (1,) * (len(shape) - 2)
+    dims = (0, *range(2, len(shape)))
     if not training:
         if running_mean is None or running_var is None:
             raise MinigradError("batch_norm: running_mean and running_var must be given when training=False")
@@ -97,27 +96,25 @@ def batch_norm(
         if bias is not None:
             shift = shift + bias
         return input * scale.reshape(bshape) + shift.reshape(bshape)
-    n = input.numel() // c if c else 0
+    n = math.prod(shape) // c if c else 0
     if n <= 1:
         raise ShapeError(
             "batch_norm: expected more than 1 value per channel when training, "
             f"got input of shape {input.shape}"
         )
     mean = input.mean(dims, keepdim=True)
-    # x + (-mean), not x - mean: the gradient of the small mean is negated after the
-    # engine sums it down to the mean's shape, instead of negating a full-size array first
-    centered = input + (-mean)
+    centered = input - mean
     var = Var.apply(centered, dims=dims, keepdim=True, correction=0, centered=True)  # see _standardize
     scale = (var + eps) ** -0.5  # one op (rsqrt is 1 / sqrt: two), fewer in backward too
     if weight is not None:  # weight folded into the small scale: one full-size multiply less
         scale = scale * weight.reshape(bshape)
     out = _affine(centered * scale, None, bias, bshape)
     if running_mean is not None or running_var is not None:
-        with no_grad():
+        with no_grad():  # (the buffers are updated on their arrays; no graph either way)
             if running_mean is not None:
-                _ema(running_mean, mean.numpy().reshape(c), momentum)
+                _ema(running_mean, mean._array.reshape(c), momentum)
             if running_var is not None:
-                _ema(running_var, var.numpy().reshape(c) * (n / (n - 1)), momentum)
+                _ema(running_var, var._array.reshape(c) * (n / (n - 1)), momentum)
     return out
 
 
