@@ -159,6 +159,71 @@ def test_accumulating_into_an_existing_gradient_does_not_touch_other_leaves() ->
     assert b.grad.item() == 2.0
 
 
+def _pass_through_graph(x: mg.Tensor) -> tuple[mg.Tensor, mg.Tensor]:
+    """c = x - mean(x) with two uses of c: c's gradient is a sum the engine made, handed on to x unchanged."""
+    c = x - x.mean()
+    return c, (c * c).sum() + c.sum() * 3.0
+
+
+def test_a_passed_on_gradient_sum_takes_later_contributions_in_place() -> None:
+    """x of x - mean gets c's gradient sum itself and adds the mean's share into it: the values as before."""
+    x = _leaf([1.0, 2.0, 4.0])
+    _, y = _pass_through_graph(x)
+    y.backward()
+    c = np.array([1.0, 2.0, 4.0]) - 7.0 / 3.0
+    gc_ = 2.0 * c + 3.0
+    assert x.grad is not None
+    np.testing.assert_allclose(x.grad.numpy(), gc_ - gc_.sum() / 3.0, rtol=1e-12)
+
+
+def test_a_hook_keeps_the_gradient_it_was_shown() -> None:
+    """A gradient shown to a hook (or kept by retain_grad, or returned by mg.grad) is never written later."""
+    x = _leaf([1.0, 2.0, 4.0])
+    c, y = _pass_through_graph(x)
+    seen: list[mg.Tensor] = []
+    c.register_hook(lambda g: seen.append(g))
+    y.backward()
+    c_val = np.array([1.0, 2.0, 4.0]) - 7.0 / 3.0
+    np.testing.assert_allclose(seen[0].numpy(), 2.0 * c_val + 3.0, rtol=1e-12)
+
+    x = _leaf([1.0, 2.0, 4.0])
+    c, y = _pass_through_graph(x)
+    c.retain_grad()
+    y.backward()
+    assert c.grad is not None
+    np.testing.assert_allclose(c.grad.numpy(), 2.0 * c_val + 3.0, rtol=1e-12)
+
+    x = _leaf([1.0, 2.0, 4.0])
+    c, y = _pass_through_graph(x)
+    gc_, gx = mg.autograd.grad(y, [c, x])  # x also through c: both paths count, as in PyTorch
+    np.testing.assert_allclose(gc_.numpy(), 2.0 * c_val + 3.0, rtol=1e-12)
+    np.testing.assert_allclose(gx.numpy(), [-8 / 3, -2 / 3, 10 / 3], rtol=1e-12)
+    assert not np.shares_memory(gc_.numpy(), gx.numpy())
+
+
+def test_a_custom_function_may_keep_the_gradient_it_was_given() -> None:
+    """The hand-off is for the primitives only: a user's backward that stores grad_output keeps its values."""
+    kept: list[mg.Tensor] = []
+
+    class Keep(mg.autograd.Function):
+        @staticmethod
+        def forward(ctx: object, a: mg.Tensor) -> mg.Tensor:
+            return a.clone()
+
+        @staticmethod
+        def backward(ctx: object, g: mg.Tensor) -> mg.Tensor:
+            kept.append(g)
+            return g
+
+    x = _leaf([1.0, 2.0, 4.0])
+    h = Keep.apply(x)
+    c = h - h.mean()
+    ((c * c).sum() + c.sum() * 3.0).backward()
+    before = kept[0].numpy().copy()
+    assert x.grad is not None
+    np.testing.assert_array_equal(kept[0].numpy(), before)
+
+
 def test_in_place_change_of_a_saved_tensor_is_detected() -> None:
     x = _leaf([1.0, 2.0])
     w = mg.tensor([3.0, 4.0], dtype=mg.float64)  # needs no grad, so += is allowed

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 __all__ = ["backward", "grad"]
 
+_PRIMITIVES = sum_to.__module__  # "minigrad.ops": its backward formulas keep no gradient they are given
+
 
 def _released_error(fn: Function) -> MinigradError:
     return MinigradError(
@@ -41,10 +43,13 @@ def _released_error(fn: Function) -> MinigradError:
 
 
 def _ancestors_to(roots: Sequence[Tensor], targets: set[int]) -> set[int]:
-    """ids of the tensors on some path from ``roots`` down to a tensor in ``targets``.
+    """ids of the tensors whose op must run backward for :func:`grad` to reach every tensor in ``targets``.
 
-    Iterative depth-first search (graph depth is bounded by memory, not by
-    Python's recursion limit); used by :func:`grad` to skip unneeded ops.
+    Those on a path from ``roots`` down to a target, including paths through
+    another target (x - mean(x) with targets x - mean(x) and x). Iterative
+    depth-first search (graph depth is bounded by memory, not by Python's
+    recursion limit). A target whose op was freed by an earlier backward
+    ends its paths; a freed op anywhere else raises.
     """
     order: list[Tensor] = []
     visited: set[int] = set()
@@ -59,18 +64,22 @@ def _ancestors_to(roots: Sequence[Tensor], targets: set[int]) -> set[int]:
         visited.add(id(t))
         stack.append((t, True))
         fn = t._ctx
-        if fn is not None and id(t) not in targets:
+        if fn is not None:
             if not fn.parents:
+                if id(t) in targets:
+                    continue
                 raise _released_error(fn)
             stack.extend((p, False) for p in fn.parents if p.requires_grad and id(p) not in visited)
-    wanted: set[int] = set()
+    leads: set[int] = set()  # on a path to a target
+    run: set[int] = set()
     for t in order:  # inputs come before their users
         fn = t._ctx
-        if id(t) in targets or (
-            fn is not None and fn.parents and any(id(p) in wanted for p in fn.parents)
-        ):
-            wanted.add(id(t))
-    return wanted
+        if fn is not None and fn.parents and any(id(p) in leads for p in fn.parents):
+            run.add(id(t))
+            leads.add(id(t))
+        elif id(t) in targets:
+            leads.add(id(t))
+    return run
 
 
 def _run_backward(
@@ -106,7 +115,11 @@ def _propagate(
     # ids of tensors whose pending sum is an array this pass made (a + b of two contributions):
     # nobody else holds it, so further contributions are added into it in place (HIPS
     # autograd's add_outgrads). Anything else may be shared (a hook's, an op's input g).
+    # An owned sum that a primitive passes on unchanged to exactly one input (x of x - mean,
+    # the product of a Linear's bias add) stays owned by that input: the normalization
+    # layers' input gradient then takes the mean's share in place, not in a new array.
     owned: set[int] = set()
+    mine: Tensor | None = None  # the owned gradient the current node received
     heap: list[tuple[int, Tensor]] = []
     leaves: list[Tensor] = []
     # Arrays already handed to a leaf's .grad (or owned by the caller): a second
@@ -129,6 +142,8 @@ def _propagate(
             prev = grads.get(key)
             if prev is None:
                 grads[key] = pg
+                if pg is mine:
+                    owned.add(key)
                 if p._ctx is None:
                     leaves.append(p)
                 else:
@@ -144,14 +159,19 @@ def _propagate(
         t = pop(heap)[1]
         key = id(t)
         g = grads.pop(key)
-        owned.discard(key)
+        mine = None
+        if key in owned:
+            owned.discard(key)
+            mine = g
         if t._hooks:
-            g = _call_hooks(t, g)
+            g, mine = _call_hooks(t, g), None  # (a hook may keep the gradient it is shown)
         if t._retains_grad and inputs is None:
             _accumulate(t, g, create_graph, handed)
+            mine = None
         if wanted is not None:
             if key in targets:
                 captured[key] = g
+                mine = None
             if key not in wanted:
                 edges = zip((), ())
                 continue
@@ -162,7 +182,11 @@ def _propagate(
         for p, v in zip(parents, node.versions):
             if p._version != v:
                 node.check_versions()
-        edges = zip(parents, node.backward(g, t))
+        out_grads = node.backward(g, t)
+        if mine is not None and (type(node).__module__ != _PRIMITIVES
+                                 or sum(x is mine for x in out_grads) != 1):
+            mine = None  # shared by two inputs, or seen by a backward outside ops.py (which may keep it)
+        edges = zip(parents, out_grads)
         fn = node
         if not retain_graph:
             node.parents = ()  # node.release(), inlined for ops that save nothing
