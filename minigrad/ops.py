@@ -1216,10 +1216,13 @@ def sum_to(g: Tensor, shape: tuple[int, ...], fn: Function | None) -> Tensor:
         name = "the caller" if fn is None else fn.name()
         raise ShapeError(f"{name} returned a gradient of shape {g.shape} for an input of shape {shape}")
     inner = tuple(lead + i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1)
+    dims = tuple(range(lead)) + inner
+    if not _mode.record and type(g) is Tensor:  # the Sum (and Reshape) kernels without the op dispatch
+        return from_numpy(_kernels.sum_over(g._array, dims, not lead).reshape(shape))
     # The primitives themselves: the dims are valid by construction, Tensor.sum's checks would only cost
     if not inner:  # only new leading dims (a bias added to a batch): one sum, no reshape
-        return Sum.apply(g, dims=tuple(range(lead)), keepdim=False)
-    g = Sum.apply(g, dims=tuple(range(lead)) + inner, keepdim=True)
+        return Sum.apply(g, dims=dims, keepdim=False)
+    g = Sum.apply(g, dims=dims, keepdim=True)
     return Reshape.apply(g, shape=shape) if lead else g
 
 

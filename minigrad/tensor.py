@@ -1610,6 +1610,9 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     Raises:
         ShapeError: the inner dims differ, an operand is 0-d, or batch dims don't broadcast.
     """
+    ash, bsh = a._array.shape, b._array.shape
+    if len(ash) == 2 == len(bsh) and ash[1] == bsh[0] and a._array.dtype == b._array.dtype != bool_:
+        return _ops.Matmul.apply(a, b)  # the common case (a Linear layer's product), checked in one line
     if a.ndim == 0 or b.ndim == 0:
         raise ShapeError(f"matmul: both arguments need at least 1 dim, got shapes {a.shape} and {b.shape}")
     if a.dtype != b.dtype:

@@ -116,8 +116,8 @@ class _BatchNorm(_NormBase):
                 f"{type(self).__name__}: expected {self.num_features} channels (dim 1) as num_features, "
                 f"got input of shape {input.shape}"
             )
-        # the registries read once: every attribute access of a parameter or buffer is a __getattr__ call
-        params, buffers, training = self._parameters, self._buffers, self.training
+        # the buffers read once: every attribute access of a parameter or buffer is a __getattr__ call
+        buffers, training = self._buffers, self.training
         running_mean, running_var = buffers.get("running_mean"), buffers.get("running_var")
         use_batch_stats = training or running_mean is None
         if use_batch_stats and math.prod(shape) // self.num_features <= 1:
@@ -136,8 +136,8 @@ class _BatchNorm(_NormBase):
             input,
             running_mean if track else None,
             running_var if track else None,
-            params["weight"],
-            params["bias"],
+            self.weight,
+            self.bias,
             use_batch_stats,
             factor,
             self.eps,

@@ -60,7 +60,8 @@ class Linear(Module):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """x @ weight.T + bias over the last dim."""
-        if _checks.tensor("Linear", input).ndim == 0 or input.shape[-1] != self.in_features:
+        shape = _checks.tensor("Linear", input)._array.shape
+        if not shape or shape[-1] != self.in_features:
             raise ShapeError(
                 f"Linear: expected input with last dim {self.in_features} (in_features), "
                 f"got shape {input.shape}"
