@@ -21,7 +21,7 @@ BUDGETS: dict[str, int] = {
     # PyTorch's indexing rules (ints before arrays, ranges, item assignment in steps), max/min named
     # tuples, sum/mean dtype=, Size, detach_; the ~200 method forms live in _tensor_methods.py.
     # 1,769 with the legacy torch.Tensor(2, 3) sizes form of the constructor
-    # 1,778 with matmul's one-line check of the common 2-D case (issue 14: a Linear's product skips six checks)
+    # 1,778 with matmul's one-line check of the common 2-D case (issue 14: a Linear skips six checks)
     "minigrad/tensor.py": 1780,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
