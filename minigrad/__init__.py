@@ -35,6 +35,7 @@ from minigrad import (
     selection,  # noqa: F401  (what the Tensor's sort/cumsum/gather methods call: it fills tensor._providers)
     special,
     testing,
+    typed_tensors,
     utils,
     viz,
 )
@@ -152,6 +153,17 @@ from minigrad.settings import (
 from minigrad.shape_ops import *  # noqa: F403
 from minigrad.size import Size
 from minigrad.statistics import std, std_mean, var, var_mean
+from minigrad.typed_tensors import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+)
 from minigrad.tensor import (
     Tensor,
     as_tensor,
@@ -210,6 +222,10 @@ __all__ += [  # shapes, printing and the process-wide switches PyTorch scripts s
     "set_deterministic_debug_mode", "set_num_threads", "set_printoptions", "use_deterministic_algorithms",
     "get_float32_matmul_precision", "get_num_interop_threads", "set_float32_matmul_precision",
     "set_num_interop_threads",
+]  # fmt: skip
+__all__ += [  # PyTorch's legacy typed constructors (torch.FloatTensor([1, 2]), isinstance(x, torch.LongTensor))
+    "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor",
+    "LongTensor", "ShortTensor",
 ]  # fmt: skip
 __all__ += [name for module in (_gamma, _grids, _indexing, _matrix_ops, _pointwise, _reduction_functions,
                                 _reductions, _sampling, _shape_ops) for name in module.__all__]

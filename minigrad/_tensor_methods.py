@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from minigrad import sampling as sampling
     from minigrad import selection as selection
     from minigrad import shape_ops as shape_ops
+    from minigrad import typed_tensors as typed_tensors
     from minigrad.autograd import engine as engine
     from minigrad.random import Generator
     from minigrad.tensor import Tensor
@@ -1066,10 +1067,17 @@ class TensorMethods:
         return False
 
     def type(self: Any, dtype: Any = None, non_blocking: builtins.bool = False, **_: Any) -> Any:
-        """Without a dtype, PyTorch's type string (``'torch.FloatTensor'``); with one, ``self.to(dtype)``."""
+        """Without a dtype, PyTorch's type string (``'torch.FloatTensor'``); with one, ``self.to(dtype)``.
+
+        ``dtype`` is a dtype, a typed class (``mg.DoubleTensor``), its string
+        (``'torch.DoubleTensor'``) or ``Tensor`` (the default dtype).
+
+        Raises:
+            ValueError: anything else, as PyTorch (``'float64'``, ``int``).
+        """
         if dtype is None:
             return tensor_type_name(self.dtype)
-        return self.astype(dtype)
+        return self.astype(typed_tensors.type_target(dtype))
 
     def type_as(self: Any, other: Tensor) -> Tensor:
         """This tensor in ``other``'s dtype (self if it has it already); differentiable between floats."""
