@@ -44,6 +44,7 @@ from minigrad import grids as _grids
 from minigrad import indexing as _indexing
 from minigrad import matrix_ops as _matrix_ops
 from minigrad import pointwise as _pointwise
+from minigrad import quantiles as _quantiles
 from minigrad import reduction_functions as _reduction_functions
 from minigrad import reductions as _reductions
 from minigrad import sampling as _sampling
@@ -123,6 +124,7 @@ from minigrad.linalg_functions import cholesky, det, inverse, logdet, pinverse, 
 from minigrad.matrix_ops import *  # noqa: F403
 from minigrad.pointwise import *  # noqa: F403
 from minigrad.profiler import profile
+from minigrad.quantiles import nanquantile, quantile
 from minigrad.random import (
     Generator,
     default_generator,
@@ -188,7 +190,7 @@ __version__ = "0.1.0"
 _out.accept_out(globals(), [
     *_pointwise.__all__, *_reductions.__all__, *_reduction_functions.__all__, *_matrix_ops.__all__,
     *_indexing.__all__, "cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack",
-    "column_stack", "matmul", "where", "std", "var", "gather", "scatter_add",
+    "column_stack", "matmul", "where", "std", "var", "gather", "scatter_add", "quantile", "nanquantile",
 ])
 
 __all__ = [
@@ -227,5 +229,5 @@ __all__ += [  # PyTorch's legacy typed constructors (torch.FloatTensor([1, 2]), 
     "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor",
     "LongTensor", "ShortTensor",
 ]  # fmt: skip
-__all__ += [name for module in (_gamma, _grids, _indexing, _matrix_ops, _pointwise, _reduction_functions,
-                                _reductions, _sampling, _shape_ops) for name in module.__all__]
+__all__ += [name for module in (_gamma, _grids, _indexing, _matrix_ops, _pointwise, _quantiles,
+                                _reduction_functions, _reductions, _sampling, _shape_ops) for name in module.__all__]

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from minigrad import linalg_functions as linalg_functions
     from minigrad import matrix_ops as matrix_ops
     from minigrad import pointwise as pointwise
+    from minigrad import quantiles as quantiles
     from minigrad import reductions as reductions
     from minigrad import return_types as return_types
     from minigrad import sampling as sampling
@@ -610,6 +611,16 @@ class TensorMethods:
     def nanmedian(self: Any, dim: builtins.int | None = None, keepdim: builtins.bool = False) -> Any:
         """The lower median ignoring nan."""
         return reductions.nanmedian(self, dim, keepdim)
+
+    def quantile(self: Any, q: Any, dim: builtins.int | None = None, keepdim: builtins.bool = False, *,
+                 interpolation: str = "linear") -> Tensor:
+        """The q-th quantiles along ``dim``; see :func:`minigrad.quantile`."""
+        return quantiles.quantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def nanquantile(self: Any, q: Any, dim: builtins.int | None = None, keepdim: builtins.bool = False, *,
+                    interpolation: str = "linear") -> Tensor:
+        """The q-th quantiles ignoring nan; see :func:`minigrad.nanquantile`."""
+        return quantiles.nanquantile(self, q, dim, keepdim, interpolation=interpolation)
 
     def mode(self: Any, dim: builtins.int = -1, keepdim: builtins.bool = False) -> return_types.mode:
         """The most frequent value and its index."""
