@@ -99,13 +99,14 @@ class TensorType(type):
 def _check_fits(cls: TensorType, data: list[Any] | tuple[Any, ...]) -> None:
     """PyTorch's overflow check of Python numbers given to an integer type (numpy arrays wrap instead).
 
-    As PyTorch, an unsigned type takes negatives down to -max (-1 is 255 in uint8).
+    As PyTorch, an unsigned type takes negative ints down to -max (-1 is 255 in uint8), but no negative float.
     """
     values = np.asarray(data)
     if values.size == 0 or values.dtype.kind not in "fiu":
         return  # empty, or not numbers: the Tensor constructor says what is wrong
     info = np.iinfo(cls.dtype)
-    low, high = (-int(info.max) if cls.dtype.kind == "u" else int(info.min)), int(info.max)
+    negative_ok = cls.dtype.kind == "u" and values.dtype.kind != "f"
+    low, high = (-int(info.max) if negative_ok else int(info.min)), int(info.max)
     bad = ~((values >= low) & (values <= high))  # nan fails both
     if bad.any():
         value = values[bad].flat[0]
