@@ -35,7 +35,6 @@ from minigrad import (
     selection,  # noqa: F401  (what the Tensor's sort/cumsum/gather methods call: it fills tensor._providers)
     special,
     testing,
-    typed_tensors,
     utils,
     viz,
 )
@@ -124,7 +123,7 @@ from minigrad.linalg_functions import cholesky, det, inverse, logdet, pinverse, 
 from minigrad.matrix_ops import *  # noqa: F403
 from minigrad.pointwise import *  # noqa: F403
 from minigrad.profiler import profile
-from minigrad.quantiles import nanquantile, quantile
+from minigrad.quantiles import *  # noqa: F403
 from minigrad.random import (
     Generator,
     default_generator,
@@ -155,17 +154,6 @@ from minigrad.settings import (
 from minigrad.shape_ops import *  # noqa: F403
 from minigrad.size import Size
 from minigrad.statistics import std, std_mean, var, var_mean
-from minigrad.typed_tensors import (
-    BoolTensor,
-    ByteTensor,
-    CharTensor,
-    DoubleTensor,
-    FloatTensor,
-    HalfTensor,
-    IntTensor,
-    LongTensor,
-    ShortTensor,
-)
 from minigrad.tensor import (
     Tensor,
     as_tensor,
@@ -182,6 +170,17 @@ from minigrad.tensor import (
     stack,
     tensor,
     where,
+)
+from minigrad.typed_tensors import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
 )
 
 __version__ = "0.1.0"
@@ -225,9 +224,10 @@ __all__ += [  # shapes, printing and the process-wide switches PyTorch scripts s
     "get_float32_matmul_precision", "get_num_interop_threads", "set_float32_matmul_precision",
     "set_num_interop_threads",
 ]  # fmt: skip
-__all__ += [  # PyTorch's legacy typed constructors (torch.FloatTensor([1, 2]), isinstance(x, torch.LongTensor))
+__all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinstance(x, torch.LongTensor))
     "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor",
     "LongTensor", "ShortTensor",
 ]  # fmt: skip
 __all__ += [name for module in (_gamma, _grids, _indexing, _matrix_ops, _pointwise, _quantiles,
-                                _reduction_functions, _reductions, _sampling, _shape_ops) for name in module.__all__]
+                                _reduction_functions, _reductions, _sampling, _shape_ops)
+            for name in module.__all__]

@@ -76,12 +76,13 @@ def _check(input: Any, q: Any, dim: Any, keepdim: Any, interpolation: Any) -> No
     if not isinstance(keepdim, bool):
         raise TypeError(f"quantile(): argument 'keepdim' must be bool, not {type(keepdim).__name__}")
     if not isinstance(interpolation, str):
-        raise TypeError(f"quantile(): argument 'interpolation' must be str, not {type(interpolation).__name__}")
+        raise TypeError("quantile(): argument 'interpolation' must be str, not "
+                        f"{type(interpolation).__name__}")
     if not isinstance(q, Tensor) and not 0 <= float(q) <= 1:
         raise InvalidParameterError(f"quantile() q must be in the range [0, 1] but got {float(q)}")
     if interpolation not in INTERPOLATIONS:
-        raise InvalidParameterError("quantile() interpolation must be one of linear, lower, higher, midpoint or "
-                                    f"nearest, but got {interpolation}")
+        raise InvalidParameterError("quantile() interpolation must be one of linear, lower, higher, midpoint "
+                                    f"or nearest, but got {interpolation}")
     if input.numel() == 0:
         raise MinigradError("quantile() input tensor must be non-empty")
     if isinstance(q, Tensor) and q.ndim > 1:
@@ -92,7 +93,7 @@ def _check(input: Any, q: Any, dim: Any, keepdim: Any, interpolation: Any) -> No
         raise DTypeError(f"quantile() q tensor must be same dtype as the input tensor ({input.dtype}), got "
                          f"{q.dtype}")
     if dim is not None:
-        norm_dim(dim, input.ndim)
+        norm_dim(int(dim), input.ndim)
     if isinstance(q, Tensor) and not np.all((q.numpy() >= 0) & (q.numpy() <= 1)):
         raise InvalidParameterError("quantile() q values must be in the range [0, 1]")
 
@@ -101,7 +102,7 @@ def _quantile(input: Tensor, q: float | Tensor, dim: int | None, keepdim: bool, 
               interpolation: str, ignore_nan: bool) -> Tensor:
     _check(input, q, dim, keepdim, interpolation)
     dt = input.dtype
-    d = None if dim is None else norm_dim(dim, input.ndim)
+    d = None if dim is None else norm_dim(int(dim), input.ndim)
     x = input.reshape(-1) if d is None or input.ndim == 0 else input.movedim(d, -1)
     n = x.shape[-1]
     rows = x.reshape(-1, n)  # one slice per row
@@ -116,9 +117,11 @@ def _quantile(input: Tensor, q: float | Tensor, dim: int | None, keepdim: bool, 
         ranks_t = where(ranks_t.numpy() < 0, 0.0, ranks_t)  # all nan: read the first (a nan)
     else:
         ranks_t = q_t.reshape(1, -1) * from_numpy(np.asarray(n - 1, dtype=dt))
-        ranks_t = where(nan.any(axis=1, keepdims=True), float(n - 1), ranks_t)  # a nan: read the last (a nan)
+        has_nan = np.asarray(nan.any(axis=1, keepdims=True))
+        ranks_t = where(has_nan, float(n - 1), ranks_t)  # a nan: read the last (a nan)
     ranks = np.broadcast_to(ranks_t.numpy(), (a.shape[0], ranks_t.shape[1]))
-    pos = {"lower": np.floor, "higher": np.ceil, "nearest": np.round}.get(interpolation, np.asarray)(ranks)
+    rounding: dict[str, Any] = {"lower": np.floor, "higher": np.ceil, "nearest": np.round}  # half to even
+    pos = rounding[interpolation](ranks) if interpolation in rounding else ranks
     below = pos.astype(int64)  # ranks are >= 0: truncation is floor
     values = gather(rows, 1, np.take_along_axis(order, below, axis=1))
     if interpolation in ("linear", "midpoint"):

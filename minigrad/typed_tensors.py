@@ -1,4 +1,4 @@
-"""PyTorch's legacy typed tensor constructors: ``mg.FloatTensor``, ``mg.LongTensor``, ... (``torch.FloatTensor``).
+"""PyTorch's legacy typed constructors: ``mg.FloatTensor``, ``mg.LongTensor``, ... (``torch.FloatTensor``).
 
 Older tutorials build tensors with ``torch.FloatTensor([1, 2])`` or
 ``torch.LongTensor(3, 4)``, test ``isinstance(x, torch.FloatTensor)`` and call
@@ -71,7 +71,7 @@ class TensorType(type):
     def __repr__(cls) -> str:
         return f"<class '{_format.NAMESPACE}.{cls.__name__}'>"
 
-    def __call__(cls, *args: Any, device: DeviceLike = None) -> Tensor:  # type: ignore[override]
+    def __call__(cls, *args: Any, device: DeviceLike = None) -> Tensor:
         check_device(device)
         if not args:
             return from_numpy(np.empty(0, dtype=cls.dtype))
@@ -99,7 +99,7 @@ class TensorType(type):
 def _check_fits(cls: TensorType, data: list[Any] | tuple[Any, ...]) -> None:
     """PyTorch's overflow check of Python numbers given to an integer type (numpy arrays wrap instead).
 
-    As PyTorch, an unsigned type takes negative ints down to -max (-1 is 255 in uint8), but no negative float.
+    As PyTorch, an unsigned type takes negative ints down to -max (-1 is 255 in uint8), not negative floats.
     """
     values = np.asarray(data)
     if values.size == 0 or values.dtype.kind not in "fiu":
@@ -146,7 +146,7 @@ def type_target(target: Any) -> np.dtype[Any]:
     if target is Tensor or target == "torch.Tensor":
         return get_default_dtype()
     if isinstance(target, dtype):
-        return resolve_dtype(target)
+        return resolve_dtype(target)  # type: ignore[arg-type]  # (mg.dtype's instances are numpy dtypes)
     if isinstance(target, str) and target.startswith("torch.cuda."):
         raise DeviceError(f"Tensor.type({target!r}): minigrad runs on the CPU only (there is no GPU backend)")
     if isinstance(target, str) and any(target == tensor_type_name(dt) for dt in DTYPES):

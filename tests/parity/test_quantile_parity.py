@@ -22,7 +22,7 @@ def _run(lib: Any, fn: str, a: np.ndarray, q: Any, upstream_seed: int, **kwargs:
     """The quantile, and the gradients of a random upstream gradient to the input and (a tensor) q."""
     x = lib.tensor(a, requires_grad=True)
     qt = lib.tensor(q, dtype=x.dtype, requires_grad=kwargs.get("interpolation", "linear") == "linear") \
-        if isinstance(q, list) or isinstance(q, np.ndarray) else q
+        if isinstance(q, (list, np.ndarray)) else q
     out = getattr(lib, fn)(x, qt, **kwargs)
     w = np.random.default_rng(upstream_seed).standard_normal(tuple(out.shape))
     if out.requires_grad:

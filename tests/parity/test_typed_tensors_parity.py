@@ -16,14 +16,16 @@ NAMES = ("FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor",
          "ByteTensor", "BoolTensor")
 
 CALLS = [
-    lambda m, T: T([1, 2]), lambda m, T: T([[1.5, 2.7], [0.0, 3.9]]), lambda m, T: T((2, 3)),
-    lambda m, T: T([True, 0]), lambda m, T: T([]), lambda m, T: T([[]]), lambda m, T: T(),
-    lambda m, T: T(np.array([1.7, -1.2])), lambda m, T: T(np.array(2.0)), lambda m, T: T([-1, 100]),
-    lambda m, T: T(np.array([-1, 300])), lambda m, T: T([1, 2], device="cpu"),
+    lambda m, cls: cls([1, 2]), lambda m, cls: cls([[1.5, 2.7], [0.0, 3.9]]), lambda m, cls: cls((2, 3)),
+    lambda m, cls: cls([True, 0]), lambda m, cls: cls([]), lambda m, cls: cls([[]]), lambda m, cls: cls(),
+    lambda m, cls: cls(np.array([1.7, -1.2])), lambda m, cls: cls(np.array(2.0)),
+    lambda m, cls: cls([-1, 100]),
+    lambda m, cls: cls(np.array([-1, 300])), lambda m, cls: cls([1, 2], device="cpu"),
 ]
 SIZE_CALLS = [  # uninitialized in PyTorch, zeros in minigrad: compare shapes and dtypes
-    lambda m, T: T(2, 3), lambda m, T: T(4), lambda m, T: T(m.Size([2, 0])), lambda m, T: T(m.Size([])),
-    lambda m, T: T(np.int64(2), 1), lambda m, T: T(0),
+    lambda m, cls: cls(2, 3), lambda m, cls: cls(4), lambda m, cls: cls(m.Size([2, 0])),
+    lambda m, cls: cls(m.Size([])),
+    lambda m, cls: cls(np.int64(2), 1), lambda m, cls: cls(0),
 ]
 
 
@@ -47,7 +49,8 @@ def test_constructors_as_torch(name: str) -> None:
         assert not ours.numpy().any()
     for other in NAMES:
         x = getattr(mg, other)([1])
-        assert isinstance(x, ours_type) == isinstance(getattr(torch, other)([1]), theirs_type) == (other == name)
+        theirs_isinstance = isinstance(getattr(torch, other)([1]), theirs_type)
+        assert isinstance(x, ours_type) == theirs_isinstance == (other == name)
     assert ours_type.dtype.name == _dtype_name(theirs_type)
     assert repr(ours_type) == f"<class 'minigrad.{name}'>"
     assert ours_type.__name__ == theirs_type.__name__ and not issubclass(ours_type, mg.Tensor)
@@ -78,14 +81,17 @@ def _error(lib: Any, call: Any) -> type:
     lambda m: m.FloatTensor(m.tensor([1, 2])), lambda m: m.LongTensor(m.tensor([1.0])),
     lambda m: m.FloatTensor(-1), lambda m: m.FloatTensor(2, -1), lambda m: m.FloatTensor(2.5),
     lambda m: m.FloatTensor(True), lambda m: m.FloatTensor("a"), lambda m: m.FloatTensor(None),
-    lambda m: m.FloatTensor([[1, 2], [3]]), lambda m: m.FloatTensor([1], [2]), lambda m: m.FloatTensor(2, 3.0),
+    lambda m: m.FloatTensor([[1, 2], [3]]), lambda m: m.FloatTensor([1], [2]),
+    lambda m: m.FloatTensor(2, 3.0),
     lambda m: m.FloatTensor(m.Size([2]), [3]), lambda m: m.FloatTensor(True, 2),
-    lambda m: m.FloatTensor([None]), lambda m: m.FloatTensor([2, "a"]), lambda m: m.FloatTensor(np.float64(2.0)),
+    lambda m: m.FloatTensor([None]), lambda m: m.FloatTensor([2, "a"]),
+    lambda m: m.FloatTensor(np.float64(2.0)),
     lambda m: m.CharTensor([200]), lambda m: m.ByteTensor([256]), lambda m: m.ByteTensor([-256]),
     lambda m: m.IntTensor([2**31]), lambda m: m.LongTensor([float("nan")]), lambda m: m.LongTensor([1e30]),
     lambda m: m.LongTensor([2**63]), lambda m: m.CharTensor([127.5]), lambda m: m.ByteTensor([-0.5]),
     lambda m: m.FloatTensor([1], device="meta"),
-    lambda m: m.zeros(2).type("torch.float64"), lambda m: m.zeros(2).type("float64"), lambda m: m.zeros(2).type(int),
+    lambda m: m.zeros(2).type("torch.float64"), lambda m: m.zeros(2).type("float64"),
+    lambda m: m.zeros(2).type(int),
     lambda m: m.zeros(2).type("FloatTensor"), lambda m: m.zeros(2).type("torch.Foo"),
     lambda m: m.zeros(2).type(np.float64), lambda m: m.zeros(2).type(m.nn.Parameter),
 ])
@@ -105,8 +111,10 @@ def test_type_converts_as_torch() -> None:
         np.testing.assert_array_equal(x.grad.numpy(), [1.0, 1.0, 1.0])
         assert x.type(dtype="torch.LongTensor").tolist() == [1, -2, 0]
         assert x.type(lib.BoolTensor).tolist() == [True, True, False]
-        assert _dtype_name(x.double().type(lib.Tensor)) == _dtype_name(x.double().type("torch.Tensor")) == "float32"
-        assert _dtype_name(x.type(lib.float16)) == "float16" and x.type(lib.ShortTensor).type() == "torch.ShortTensor"
+        y = x.double()
+        assert _dtype_name(y.type(lib.Tensor)) == _dtype_name(y.type("torch.Tensor")) == "float32"
+        assert _dtype_name(x.type(lib.float16)) == "float16"
+        assert x.type(lib.ShortTensor).type() == "torch.ShortTensor"
 
 
 def test_compat_namespace_names_the_classes_as_torch() -> None:
