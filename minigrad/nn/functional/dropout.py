@@ -9,6 +9,7 @@ same mask. With ``training=False`` or ``p == 0`` the input is returned as it is.
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -29,7 +30,7 @@ def _keep_bits(shape: tuple[int, ...], p: float) -> tuple[Array, Array]:
     """(keep mask of ``shape``, the 32-bit draws behind it): each entry kept with probability 1 - p."""
     # Keep an element when 32 random bits reach p * 2**32: P(keep) = 1 - p to
     # within 2**-32, and raw bits cost a third less than float draws.
-    n = int(np.prod(shape))
+    n = math.prod(shape)
     bits = default_generator.np.bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
     keep = (bits >= np.uint32(min(round(p * 2.0**32), 2**32 - 1))).reshape(shape)
     return keep, bits
