@@ -43,6 +43,7 @@ from minigrad import grids as _grids
 from minigrad import indexing as _indexing
 from minigrad import matrix_ops as _matrix_ops
 from minigrad import pointwise as _pointwise
+from minigrad import quantiles as _quantiles
 from minigrad import reduction_functions as _reduction_functions
 from minigrad import reductions as _reductions
 from minigrad import sampling as _sampling
@@ -122,6 +123,7 @@ from minigrad.linalg_functions import cholesky, det, inverse, logdet, pinverse, 
 from minigrad.matrix_ops import *  # noqa: F403
 from minigrad.pointwise import *  # noqa: F403
 from minigrad.profiler import profile
+from minigrad.quantiles import *  # noqa: F403
 from minigrad.random import (
     Generator,
     default_generator,
@@ -169,6 +171,17 @@ from minigrad.tensor import (
     tensor,
     where,
 )
+from minigrad.typed_tensors import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+)
 
 __version__ = "0.1.0"
 
@@ -176,7 +189,7 @@ __version__ = "0.1.0"
 _out.accept_out(globals(), [
     *_pointwise.__all__, *_reductions.__all__, *_reduction_functions.__all__, *_matrix_ops.__all__,
     *_indexing.__all__, "cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack",
-    "column_stack", "matmul", "where", "std", "var", "gather", "scatter_add",
+    "column_stack", "matmul", "where", "std", "var", "gather", "scatter_add", "quantile", "nanquantile",
 ])
 
 __all__ = [
@@ -211,5 +224,10 @@ __all__ += [  # shapes, printing and the process-wide switches PyTorch scripts s
     "get_float32_matmul_precision", "get_num_interop_threads", "set_float32_matmul_precision",
     "set_num_interop_threads",
 ]  # fmt: skip
-__all__ += [name for module in (_gamma, _grids, _indexing, _matrix_ops, _pointwise, _reduction_functions,
-                                _reductions, _sampling, _shape_ops) for name in module.__all__]
+__all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinstance(x, torch.LongTensor))
+    "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor",
+    "LongTensor", "ShortTensor",
+]  # fmt: skip
+__all__ += [name for module in (_gamma, _grids, _indexing, _matrix_ops, _pointwise, _quantiles,
+                                _reduction_functions, _reductions, _sampling, _shape_ops)
+            for name in module.__all__]

@@ -34,11 +34,13 @@ if TYPE_CHECKING:
     from minigrad import linalg_functions as linalg_functions
     from minigrad import matrix_ops as matrix_ops
     from minigrad import pointwise as pointwise
+    from minigrad import quantiles as quantiles
     from minigrad import reductions as reductions
     from minigrad import return_types as return_types
     from minigrad import sampling as sampling
     from minigrad import selection as selection
     from minigrad import shape_ops as shape_ops
+    from minigrad import typed_tensors as typed_tensors
     from minigrad.autograd import engine as engine
     from minigrad.random import Generator
     from minigrad.tensor import Tensor
@@ -610,6 +612,16 @@ class TensorMethods:
         """The lower median ignoring nan."""
         return reductions.nanmedian(self, dim, keepdim)
 
+    def quantile(self: Any, q: Any, dim: builtins.int | None = None, keepdim: builtins.bool = False, *,
+                 interpolation: str = "linear") -> Tensor:
+        """The q-th quantiles along ``dim``; see :func:`minigrad.quantile`."""
+        return quantiles.quantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def nanquantile(self: Any, q: Any, dim: builtins.int | None = None, keepdim: builtins.bool = False, *,
+                    interpolation: str = "linear") -> Tensor:
+        """The q-th quantiles ignoring nan; see :func:`minigrad.nanquantile`."""
+        return quantiles.nanquantile(self, q, dim, keepdim, interpolation=interpolation)
+
     def mode(self: Any, dim: builtins.int = -1, keepdim: builtins.bool = False) -> return_types.mode:
         """The most frequent value and its index."""
         return reductions.mode(self, dim, keepdim)
@@ -1066,10 +1078,17 @@ class TensorMethods:
         return False
 
     def type(self: Any, dtype: Any = None, non_blocking: builtins.bool = False, **_: Any) -> Any:
-        """Without a dtype, PyTorch's type string (``'torch.FloatTensor'``); with one, ``self.to(dtype)``."""
+        """Without a dtype, PyTorch's type string (``'torch.FloatTensor'``); with one, ``self.to(dtype)``.
+
+        ``dtype`` is a dtype, a typed class (``mg.DoubleTensor``), its string
+        (``'torch.DoubleTensor'``) or ``Tensor`` (the default dtype).
+
+        Raises:
+            ValueError: anything else, as PyTorch (``'float64'``, ``int``).
+        """
         if dtype is None:
             return tensor_type_name(self.dtype)
-        return self.astype(dtype)
+        return self.astype(typed_tensors.type_target(dtype))
 
     def type_as(self: Any, other: Tensor) -> Tensor:
         """This tensor in ``other``'s dtype (self if it has it already); differentiable between floats."""

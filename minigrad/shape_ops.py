@@ -28,7 +28,7 @@ from minigrad.tensor import Tensor, cat, from_numpy, int64, stack
 
 __all__ = [
     "atleast_1d", "atleast_2d", "atleast_3d", "block_diag", "broadcast_tensors", "broadcast_to",
-    "cartesian_prod", "chunk", "clone", "dsplit", "hsplit", "vsplit",
+    "cartesian_prod", "chunk", "clone", "combinations", "dsplit", "hsplit", "vsplit",
     "column_stack", "concat", "concatenate", "dstack", "flatten", "flip", "fliplr", "flipud", "hstack",
     "movedim", "moveaxis", "narrow", "permute", "ravel", "repeat_interleave", "reshape", "roll",
     "rot90", "row_stack", "select", "split", "squeeze", "swapaxes", "swapdims", "t", "tensor_split", "tile",
@@ -227,6 +227,35 @@ def cartesian_prod(*tensors: Tensor) -> Tensor:
         return tensors[0]
     grids = [g.reshape(-1) for g in _grids.meshgrid(*tensors, indexing="ij")]
     return stack(grids, 1)
+
+
+def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> Tensor:  # noqa: A002
+    """The length-``r`` combinations of a 1-D tensor's elements as rows (M, r), as ``itertools.combinations``.
+
+    Rows come in lexicographic order of positions; ``with_replacement`` allows
+    repeats (``itertools.combinations_with_replacement``). ``r = 0`` gives an
+    empty 1-D tensor; no combinations, an empty (0, r) one. The rows index the
+    input, so gradients sum back to the elements used.
+
+    Raises:
+        TypeError: ``input`` not a Tensor, ``r`` not an int, ``with_replacement`` not a bool.
+        ShapeError: ``input`` is not 1-D.
+        InvalidParameterError: ``r`` is negative.
+    """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"combinations(): argument 'input' must be Tensor, not {type(input).__name__}")
+    r = _int("combinations()", "r", r)
+    if not isinstance(with_replacement, bool):
+        raise TypeError(f"combinations(): with_replacement must be a bool, got {with_replacement!r}")
+    if input.ndim != 1:
+        raise ShapeError(f"Expect a 1D vector, but got shape {list(input.shape)}")
+    if r < 0:
+        raise InvalidParameterError(f"combinations(): expect a non-negative number as r, but got {r}")
+    if r == 0:
+        return from_numpy(np.empty(0, dtype=input.dtype))
+    pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
+    rows = np.array(list(pick(range(input.shape[0]), r)), dtype=int64).reshape(-1, r)
+    return input[rows]
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
