@@ -200,6 +200,29 @@ def is_floating_point(input: Any) -> builtins.bool:  # noqa: A002
     return builtins.bool(input.dtype.kind == "f")
 
 
+def check_fits(values: np.ndarray[Any, Any], dt: np.dtype[Any], what: str) -> None:
+    """PyTorch's overflow check of Python numbers given to an integer dtype (numpy arrays wrap instead).
+
+    ``values`` holds the numbers as numpy read them (int or float). As in
+    PyTorch, an unsigned type takes negative ints down to -max (-1 is 255 in
+    uint8), not negative floats, and a float must not exceed the range before
+    it is truncated (127.9 is no int8).
+
+    Raises:
+        InvalidParameterError: a value outside the range, or NaN (PyTorch: RuntimeError, overflow).
+    """
+    if dt.kind not in "iu" or values.size == 0 or values.dtype.kind not in "fiu":
+        return  # not an integer target, empty, or not numbers (bools always fit)
+    info = np.iinfo(dt)
+    negative_ok = dt.kind == "u" and values.dtype.kind != "f"
+    low, high = (-builtins.int(info.max) if negative_ok else builtins.int(info.min)), builtins.int(info.max)
+    bad = ~((values >= low) & (values <= high))  # nan fails both
+    if bad.any():
+        raise InvalidParameterError(
+            f"{what}: value {values[bad].flat[0]} cannot be converted to type {dt} without overflow"
+        )
+
+
 def resolve_dtype(dtype: DTypeLike) -> np.dtype[Any]:
     """The numpy dtype a ``dtype=`` argument names (``mg.float32``, ``np.int64``, ``'torch.FloatTensor'``).
 

@@ -24,7 +24,7 @@ from minigrad._kernels import memory_owner, quiet
 from minigrad._tensor_methods import TensorMethods, dim_aliases
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device, device, parse_to
-from minigrad.dtypes import DTYPES, F32_OVERFLOW, default_dtype_for, resolve_dtype, result_dtype
+from minigrad.dtypes import DTYPES, F32_OVERFLOW, check_fits, default_dtype_for, resolve_dtype, result_dtype
 from minigrad.dtypes import DTypeLike as DTypeLike  # re-exported: the annotation of every dtype= argument
 from minigrad.dtypes import bool_ as bool_
 from minigrad.dtypes import float32 as float32
@@ -86,6 +86,8 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
     if arr.dtype == object or arr.dtype.kind in "USVOc":
         raise TypeError(f"cannot make a tensor from data of dtype {arr.dtype}")
     target = default_dtype_for(arr.dtype) if dtype is None else resolve_dtype(dtype)
+    if target.kind in "iu" and not isinstance(data, (Tensor, np.ndarray, np.generic)):
+        check_fits(arr, target, "tensor()")  # Python numbers do not wrap around, as in PyTorch
     # quiet: 1e300 as float32 is inf without a RuntimeWarning, as in PyTorch
     return quiet(np.array, arr, target)
 

@@ -22,8 +22,8 @@ from minigrad import _format
 from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device
-from minigrad.dtypes import DTYPES, dtype, dtype_from_type_name, resolve_dtype, tensor_type_name
-from minigrad.errors import DeviceError, InvalidParameterError
+from minigrad.dtypes import DTYPES, check_fits, dtype, dtype_from_type_name, resolve_dtype, tensor_type_name
+from minigrad.errors import DeviceError
 from minigrad.size import Size
 from minigrad.tensor import Tensor, _legacy_sizes, from_numpy
 
@@ -92,26 +92,8 @@ class TensorType(type):
         if not isinstance(first, (list, tuple, np.ndarray)):
             raise TypeError(f"{cls.__name__}(): data must be a sequence (got {type(first).__name__})")
         if cls.dtype.kind in "iu" and not isinstance(first, np.ndarray):
-            _check_fits(cls, first)
+            check_fits(np.asarray(first), cls.dtype, f"{cls.__name__}(data)")
         return Tensor(first, dtype=cls.dtype)
-
-
-def _check_fits(cls: TensorType, data: list[Any] | tuple[Any, ...]) -> None:
-    """PyTorch's overflow check of Python numbers given to an integer type (numpy arrays wrap instead).
-
-    As PyTorch, an unsigned type takes negative ints down to -max (-1 is 255 in uint8), not negative floats.
-    """
-    values = np.asarray(data)
-    if values.size == 0 or values.dtype.kind not in "fiu":
-        return  # empty, or not numbers: the Tensor constructor says what is wrong
-    info = np.iinfo(cls.dtype)
-    negative_ok = cls.dtype.kind == "u" and values.dtype.kind != "f"
-    low, high = (-int(info.max) if negative_ok else int(info.min)), int(info.max)
-    bad = ~((values >= low) & (values <= high))  # nan fails both
-    if bad.any():
-        value = values[bad].flat[0]
-        raise InvalidParameterError(f"{cls.__name__}(data): value {value} cannot be converted to type "
-                                    f"{cls.dtype} without overflow")
 
 
 def _make(name: str) -> TensorType:

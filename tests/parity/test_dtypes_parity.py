@@ -211,3 +211,23 @@ def test_integer_means_raise_and_default_dtypes_of_factories() -> None:
                  lambda lib: lib.linspace(0, 1, 3),
                  lambda lib: lib.eye(2)):
         assert make(mg).dtype.name == _name(make(torch).dtype)
+
+
+@pytest.mark.parametrize(("data", "name"), [
+    ([-1], "uint8"), ([-255], "uint8"), ([-256], "uint8"), ([-1.0], "uint8"), ([1.5], "int8"), ([127.9], "int8"),
+    ([float("nan")], "int64"), ([2**63 - 1], "int64"), ([True, 300], "int16"), ([[1, 2], [3, 400]], "int8"),
+    (5, "uint8"), (-3, "int8"), ([1e10], "int32"), (200, "int8"), ([-129], "int8"), ([], "int8"),
+])
+def test_python_numbers_into_an_integer_dtype_convert_or_overflow_as_in_pytorch(data: Any, name: str) -> None:
+    """tensor(data, dtype=int type): PyTorch converts what fits (floats truncate, -1 is 255 in uint8)
+    and raises on the rest instead of wrapping around as numpy would."""
+    torch = require_torch()
+    try:
+        expected = torch.tensor(data, dtype=getattr(torch, name)).numpy()
+    except RuntimeError:
+        with pytest.raises(RuntimeError, match="without overflow"):
+            mg.tensor(data, dtype=getattr(mg, name))
+        return
+    got = mg.tensor(data, dtype=getattr(mg, name)).numpy()
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got, expected)
