@@ -214,7 +214,8 @@ def test_integer_means_raise_and_default_dtypes_of_factories() -> None:
 
 
 @pytest.mark.parametrize(("data", "name"), [
-    ([-1], "uint8"), ([-255], "uint8"), ([-256], "uint8"), ([-1.0], "uint8"), ([1.5], "int8"), ([127.9], "int8"),
+    ([-1], "uint8"), ([-255], "uint8"), ([-256], "uint8"), ([-1.0], "uint8"), ([1.5], "int8"),
+    ([127.9], "int8"),
     ([float("nan")], "int64"), ([2**63 - 1], "int64"), ([True, 300], "int16"), ([[1, 2], [3, 400]], "int8"),
     (5, "uint8"), (-3, "int8"), ([1e10], "int32"), (200, "int8"), ([-129], "int8"), ([], "int8"),
 ])
