@@ -152,6 +152,11 @@ def _plain(g: Tensor, out: Tensor) -> bool:
     return not _mode.record and type(g) is Tensor and g._array.dtype == out._array.dtype
 
 
+def _one(like: Array) -> Array:
+    """1 as the 0-d array the Tensor form's ``1 - y`` subtracts from (the same values)."""
+    return np.asarray(1, dtype=like.dtype)
+
+
 def _const(value: float, like: Tensor) -> Tensor:
     return from_numpy(np.asarray(value, dtype=like.dtype))
 
@@ -442,6 +447,9 @@ class Tanh(Function):
         return np.tanh(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        if _plain(g, out):  # the same three kernels on the arrays (RNN cells run this every step)
+            y = out._array
+            return (from_numpy(np.asarray(g._array * (_one(y) - y * y))),)
         return (g * (1 - out * out),)
 
 
@@ -458,6 +466,9 @@ class Sigmoid(Function):
         return _kernels.sigmoid(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        if _plain(g, out):  # the same three kernels on the arrays (LSTM gates run this every step)
+            y = out._array
+            return (from_numpy(np.asarray(g._array * y * (_one(y) - y))),)
         return (g * out * (1 - out),)
 
 
