@@ -202,8 +202,12 @@ def test_a_hook_keeps_the_gradient_it_was_shown() -> None:
 
 
 def test_a_custom_function_may_keep_the_gradient_it_was_given() -> None:
-    """The hand-off is for the primitives only: a user's backward that stores grad_output keeps its values."""
-    kept: list[mg.Tensor] = []
+    """The hand-off is for the primitives only: a user's backward that stores grad_output keeps its values.
+
+    h's gradient is a sum the engine made (from h - mean(h)); Keep hands it on to x, which then gets the
+    share of m = x.mean() (recorded before Keep, so it arrives after): that share must not go into it.
+    """
+    kept: list[tuple[mg.Tensor, np.ndarray]] = []
 
     class Keep(mg.autograd.Function):
         @staticmethod
@@ -212,16 +216,47 @@ def test_a_custom_function_may_keep_the_gradient_it_was_given() -> None:
 
         @staticmethod
         def backward(ctx: object, g: mg.Tensor) -> mg.Tensor:
-            kept.append(g)
+            kept.append((g, g.numpy().copy()))  # the tensor, and its values when backward gave it
             return g
 
-    x = _leaf([1.0, 2.0, 4.0])
+    leaf = _leaf([1.0, 2.0, 4.0])
+    x = leaf * 1.0
+    m = x.mean()
     h = Keep.apply(x)
     c = h - h.mean()
-    ((c * c).sum() + c.sum() * 3.0).backward()
-    before = kept[0].numpy().copy()
-    assert x.grad is not None
-    np.testing.assert_array_equal(kept[0].numpy(), before)
+    ((c * c).sum() + m * 3.0).backward()
+    (g, at_call), = kept
+    np.testing.assert_array_equal(g.numpy(), at_call)
+    assert leaf.grad is not None
+    np.testing.assert_allclose(leaf.grad.numpy(), at_call + 1.0, rtol=1e-12)
+
+
+def test_a_node_defined_outside_ops_may_keep_the_gradient_it_was_given() -> None:
+    """The same for a Function subclass written elsewhere (the engine only trusts ops.py's backward formulas)."""
+    from minigrad import ops
+
+    kept: list[tuple[mg.Tensor, np.ndarray]] = []
+
+    class PassOn(ops.Function):
+        __slots__ = ()
+
+        def forward(self, a: np.ndarray) -> np.ndarray:
+            return a.copy()
+
+        def backward(self, g: mg.Tensor, out: mg.Tensor) -> tuple[mg.Tensor | None, ...]:
+            kept.append((g, g.numpy().copy()))
+            return (g,)
+
+    leaf = _leaf([1.0, 2.0, 4.0])
+    x = leaf * 1.0
+    m = x.mean()
+    h = PassOn.apply(x)
+    c = h - h.mean()
+    ((c * c).sum() + m * 3.0).backward()
+    (g, at_call), = kept
+    np.testing.assert_array_equal(g.numpy(), at_call)
+    assert leaf.grad is not None
+    np.testing.assert_allclose(leaf.grad.numpy(), at_call + 1.0, rtol=1e-12)
 
 
 def test_in_place_change_of_a_saved_tensor_is_detected() -> None:
