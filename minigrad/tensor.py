@@ -143,8 +143,8 @@ class Tensor(TensorMethods):
         requires_grad: record operations on this tensor for ``backward()``.
 
     Raises:
-        InvalidParameterError: an unsupported dtype, or requires_grad on a
-            non-float tensor.
+        InvalidParameterError: an unsupported dtype, requires_grad on a non-float
+            tensor, or a Python number out of an integer dtype's range.
         TypeError: strings or objects as data.
     """
 
