@@ -232,7 +232,7 @@ def test_a_custom_function_may_keep_the_gradient_it_was_given() -> None:
 
 
 def test_a_node_defined_outside_ops_may_keep_the_gradient_it_was_given() -> None:
-    """The same for a Function subclass written elsewhere (the engine only trusts ops.py's backward formulas)."""
+    """The same for a Function subclass written elsewhere (the engine trusts only ops.py's backward)."""
     from minigrad import ops
 
     kept: list[tuple[mg.Tensor, np.ndarray]] = []
