@@ -420,7 +420,7 @@ def t(input: Tensor) -> Tensor:  # noqa: A002
     """
     if input.ndim > 2:
         raise ShapeError(f"t() expects a tensor with <= 2 dims, but got shape {input.shape}")
-    return input.transpose(0, 1) if input.ndim == 2 else input
+    return input.transpose(0, 1, "T") if input.ndim == 2 else input
 
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:  # noqa: A002

@@ -1238,14 +1238,14 @@ class Tensor(TensorMethods):
             raise ShapeError(f"permute: {order} is not a permutation of the dims of {self.shape}")
         return self._view(_ops.Permute.apply(self, dims=norm))
 
-    def transpose(self, dim0: int, dim1: int) -> Tensor:
-        """Swap two dims."""
+    def transpose(self, dim0: int, dim1: int, _kind: str = "Transpose") -> Tensor:
+        """Swap two dims (a view). ``_kind`` names the node (``t()`` passes "T", as PyTorch's TBackward0)."""
         order = list(range(self.ndim))
         a, b = norm_dim(dim0, self.ndim), norm_dim(dim1, self.ndim)
         if self.ndim < 2 or a == b:
             return self
         order[a], order[b] = order[b], order[a]
-        return self._view(_ops.Permute.apply(self, dims=tuple(order)))
+        return self._view(_ops.Permute.apply(self, dims=tuple(order), kind=_kind))
 
     @property
     def T(self) -> Tensor:  # noqa: N802 - PyTorch's name
