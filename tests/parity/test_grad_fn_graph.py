@@ -49,8 +49,8 @@ def test_next_functions_entries() -> None:
     assert entries[1][0].next_functions == tentries[1][0].next_functions == ()
     # an input that does not require grad has no node
     y, ty = w * mg.ones(5, 3), tw * torch.ones(5, 3)
-    assert [f is None for f, _ in y.grad_fn.next_functions] == [f is None for f, _ in ty.grad_fn.next_functions]
-    assert [f is None for f, _ in y.grad_fn.next_functions] == [False, True]
+    missing = [f is None for f, _ in y.grad_fn.next_functions]
+    assert missing == [f is None for f, _ in ty.grad_fn.next_functions] == [False, True]
 
 
 def test_view_nodes_named_as_pytorch_names_them() -> None:
