@@ -477,6 +477,14 @@ class TensorMethods:
     def __rmod__(self: Any, other: Any) -> Tensor:
         return pointwise.remainder(other, self)
 
+    def __and__(self: Any, other: Any) -> Tensor:
+        """Bitwise and (logical for bool tensors), as in PyTorch: 2 & 1 is 0."""
+        return pointwise.bitwise_and(self, other)
+
+    def __or__(self: Any, other: Any) -> Tensor:
+        """Bitwise or (logical for bool tensors), as in PyTorch: 2 | 1 is 3."""
+        return pointwise.bitwise_or(self, other)
+
     def __xor__(self: Any, other: Any) -> Tensor:
         return pointwise.bitwise_xor(self, other)
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from minigrad import ops
 from minigrad._tensor_methods import provide
+from minigrad.dtypes import kernel_error
 from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, UnsupportedError
 from minigrad.tensor import Array, Tensor, _lift, _promote, float32, from_numpy, where
 
@@ -722,15 +723,16 @@ def logical_not(input: Tensor) -> Tensor:  # noqa: A002
     return from_numpy(_values(input) == 0)
 
 
-def _integral(name: str, a: Any, b: Any) -> tuple[Tensor, Tensor]:
+def _integral(kernel: str, a: Any, b: Any, kinds: str = "biu") -> tuple[Tensor, Tensor]:
+    """_pair for the integer-only ops: another result dtype raises PyTorch's NotImplementedError."""
     x, y = _pair(a, b)
-    if x.dtype.kind not in "biu":
-        raise TypeError(f"{name} is only defined for integer and bool tensors, got {x.dtype}")
+    if x.dtype.kind not in kinds:
+        raise kernel_error(kernel, x.dtype)
     return x, y
 
 
 def _bitwise(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
-    x, y = _integral(ufunc.__name__, a, b)
+    x, y = _integral(str(ufunc.__name__), a, b)
     try:
         return from_numpy(np.asarray(ufunc(x.numpy(), y.numpy())))
     except ValueError as e:
@@ -754,14 +756,12 @@ def bitwise_xor(input: Any, other: Any) -> Tensor:  # noqa: A002
 
 def bitwise_not(input: Tensor) -> Tensor:  # noqa: A002
     """Bitwise not: ~x = -x - 1 for integers, logical not for bools."""
-    x = _values(input)
-    if x.dtype.kind not in "biu":
-        raise TypeError(f"~ (bitwise_not) is only defined for integer and bool tensors, got {x.dtype}")
-    return from_numpy(np.invert(x))
+    x, _ = _integral("bitwise_not", input, input)
+    return from_numpy(np.invert(x.numpy()))
 
 
 def _shift(a: Any, b: Any, left: bool) -> Tensor:
-    x, y = _integral("bitwise shift", a, b)
+    x, y = _integral("lshift" if left else "rshift", a, b, kinds="iu")  # bools shift only beside an int
     xs, ys = x.numpy(), y.numpy()
     bits = xs.dtype.itemsize * 8
     out_of_range = (ys < 0) | (ys >= bits)  # C leaves these undefined; PyTorch fills them

@@ -850,27 +850,6 @@ class Tensor(TensorMethods):
             raise TypeError(f"~ (bitwise not) is only defined for integer and bool tensors, not {self.dtype}")
         return from_numpy(~self._array)
 
-    def _bitwise(self, other: Any, ufunc: np.ufunc) -> Tensor:
-        a, b = self, (other if isinstance(other, Tensor) else _lift(other, self))
-        if a.dtype != b.dtype:
-            a, b = _promote(a, b)
-        if a.dtype.kind == "f":  # logical_and would silently give True for 2.0 & 1.0
-            raise TypeError(f"{ufunc.__name__} is only defined for bool and integer tensors, got {a.dtype}")
-        try:
-            return from_numpy(np.asarray(ufunc(a._array, b._array)))
-        except ValueError as e:
-            raise ShapeError(
-                f"{ufunc.__name__}: shapes {a.shape} and {b.shape} cannot be broadcast together"
-            ) from e
-
-    def __and__(self, other: Any) -> Tensor:
-        """Bitwise and (logical for bool tensors), as in PyTorch: 2 & 1 is 0."""
-        return self._bitwise(other, np.bitwise_and)
-
-    def __or__(self, other: Any) -> Tensor:
-        """Bitwise or (logical for bool tensors), as in PyTorch: 2 | 1 is 3."""
-        return self._bitwise(other, np.bitwise_or)
-
     @dim_aliases
     def any(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """True where any element over ``dim`` is non-zero (uint8 stays uint8, as PyTorch); no gradient."""
