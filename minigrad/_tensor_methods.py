@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
-from minigrad.dtypes import tensor_type_name
+from minigrad.dtypes import resolve_dtype, tensor_type_name
 from minigrad.errors import DeviceError, MinigradError, ShapeError
 from minigrad.shapes import norm_dim
 from minigrad.size import Size
@@ -761,6 +761,32 @@ class TensorMethods:
     def ravel(self: Any) -> Tensor:
         """The elements as 1-D."""
         return cast("Tensor", self.reshape(-1))
+
+    def view(self: Any, *shape: Any, dtype: Any = None) -> Tensor:
+        """The same elements in a new shape (as :meth:`reshape`), or given a dtype, the memory read as it.
+
+        ``x.view(mg.int32)`` is a bit cast with no gradient, as PyTorch's: with an
+        element size k times larger (smaller) the last dim is k times shorter (longer).
+
+        Raises:
+            ShapeError: the element counts differ; for a dtype of another size, a 0-d
+                tensor or a last dim that is strided or not divisible by the ratio.
+        """
+        if dtype is None and len(shape) == 1 and not isinstance(shape[0], (builtins.int, np.integer, tuple,
+                                                                           list)):
+            dtype, shape = shape[0], ()
+        if dtype is None:
+            return cast("Tensor", self.reshape(*shape))
+        if shape:
+            raise TypeError(f"view() takes a shape or a dtype, not both: got {shape} and dtype={dtype}")
+        a, dt = self.numpy(), resolve_dtype(dtype)
+        if dt.itemsize != a.itemsize:
+            what = f"view {a.dtype} of shape {a.shape} as {dt} (element sizes {a.itemsize} and {dt.itemsize})"
+            if a.ndim == 0 or (a.shape[-1] * a.itemsize) % dt.itemsize:
+                raise ShapeError(f"cannot {what}: the last dim's bytes must divide into the new elements")
+            if a.shape[-1] > 1 and a.strides[-1] != a.itemsize:
+                raise ShapeError(f"cannot {what}: the last dim must be contiguous (stride 1)")
+        return tensor.from_numpy(a.view(dt))
 
     def view_as(self: Any, other: Tensor) -> Tensor:
         """``self.view(other.shape)``."""

@@ -1189,8 +1189,6 @@ class Tensor(TensorMethods):
             return self
         return self._view(_ops.Reshape.apply(self, shape=target))
 
-    view = reshape
-
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Merge dims ``start_dim..end_dim`` into one."""
         if self.ndim == 0:
