@@ -1305,6 +1305,7 @@ class Tensor(TensorMethods):
             return (self[(slice(None),) * (d + 1)],)
         return tuple(self[lead + (slice(i, i + split_size),)] for i in range(0, self.shape[d], split_size))  # noqa: RUF005
 
+    @dim_aliases
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         """``chunks`` nearly equal pieces along ``dim``.
 
