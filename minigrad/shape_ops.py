@@ -322,11 +322,16 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:  # noqa: A002
     """Shift elements cyclically by ``shifts`` along ``dims`` (the flattened tensor when dims is None).
 
     Always a new tensor, as PyTorch's, also when every shift is a multiple of the size.
+
+    Raises:
+        InvalidParameterError: the numbers of shifts and dims differ (one shift without dims).
     """
-    if dims is None:
-        s = _int("roll", "shifts", shifts if isinstance(shifts, (int, np.integer)) else next(iter(shifts)))
-        return roll(input.reshape(-1), s, 0).reshape(input.shape)
     shift_list = (shifts,) if isinstance(shifts, (int, np.integer)) else tuple(shifts)
+    if dims is None:
+        if len(shift_list) != 1:
+            raise InvalidParameterError(f"roll: {len(shift_list)} shifts without dims (one shift rolls the "
+                                        "flattened tensor)")
+        return roll(input.reshape(-1), _int("roll", "shifts", shift_list[0]), 0).reshape(input.shape)
     dim_list = _dims("roll", dims, input.ndim)
     if len(shift_list) != len(dim_list):
         raise InvalidParameterError(f"roll: {len(shift_list)} shifts for {len(dim_list)} dims")
