@@ -164,10 +164,12 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
 
     Raises:
         InvalidParameterError: an unknown ``reduce``.
+        MinigradError: ``src`` has another dtype than ``input`` (PyTorch's RuntimeError).
     """
     if reduce not in _REDUCE_PAD:
         raise InvalidParameterError(f"scatter_reduce: reduce must be one of {sorted(_REDUCE_PAD)}, got "
                                     f"{reduce!r}")
+    _same_dtype("scatter_reduce", input, src)
     d, idx = _checked_along("scatter_reduce", input, dim, index)
     part = src[tuple(slice(0, n) for n in idx.shape)]
     dest = np.ravel_multi_index(along(input.shape, idx, d), input.shape).reshape(-1) if input.ndim else \
