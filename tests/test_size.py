@@ -74,7 +74,9 @@ BUDGETS: dict[str, int] = {
     # ChannelShuffle, nn.Buffer (+590), the lazy layers (+470), torch.linalg's decompositions (+785)
     # +362 (36,697) with surface4: the legacy typed constructors (typed_tensors.py), quantile/nanquantile
     # (quantiles.py) and combinations
-    "minigrad": 36750,
+    # +140 (36,859) with the opsuite fixes: axis=/keepdims= on ~30 more functions and methods, view(dtype),
+    # differentiable nansum/nanmean, reflect/replicate pads with negative amounts, PyTorch's kernel errors
+    "minigrad": 36900,
 }
 
 
