@@ -1,7 +1,7 @@
 """Elementwise functions as PyTorch spells them: ``mg.atan2(a, b)``, ``mg.floor(x)``, ``mg.isclose(a, b)``.
 
 Each is a primitive of ``minigrad/ops.py`` applied after PyTorch's dtype rules
-(integers become float32 for transcendental functions, mixed dtypes promote),
+(integers become the default float dtype for transcendental functions, mixed dtypes promote),
 or a short composition of primitives, or (comparisons, bitwise and logical
 ops, tests such as ``isnan``) a plain numpy computation whose result has no
 gradient, as in PyTorch. The Tensor methods of the same names call these.
@@ -17,9 +17,10 @@ import numpy as np
 
 from minigrad import ops
 from minigrad._tensor_methods import provide
+from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import kernel_error
 from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, UnsupportedError
-from minigrad.tensor import Array, Tensor, _lift, _promote, float32, from_numpy, where
+from minigrad.tensor import Array, Tensor, _lift, _promote, from_numpy, where
 
 __all__ = [
     "abs", "absolute", "acos", "acosh", "add", "addcdiv", "addcmul", "arccos", "arccosh", "arcsin", "arcsinh",
@@ -56,11 +57,16 @@ def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     return a, b
 
 
-def _floats(a: Any, b: Any) -> tuple[Tensor, Tensor]:
-    """_pair, then integers and bools as float32 (atan2(int, int) is a float in PyTorch)."""
+def _floats(a: Any, b: Any, int_kernel: str | None = None) -> tuple[Tensor, Tensor]:
+    """_pair, then integers and bools in the default float dtype (atan2(int, int) is a float in PyTorch).
+
+    With ``int_kernel``, integer operands raise PyTorch's NotImplementedError instead (hypot of ints).
+    """
     a, b = _pair(a, b)
     if a.dtype.kind != "f":
-        a, b = a.astype(float32), b.astype(float32)
+        if int_kernel is not None:
+            raise kernel_error(int_kernel, a.dtype)
+        a, b = a.astype(get_default_dtype()), b.astype(get_default_dtype())
     return a, b
 
 
@@ -77,7 +83,7 @@ def _apply2(op: type[ops.Function], a: Tensor, b: Tensor) -> Tensor:
 def _unary(x: Tensor, op: type[ops.Function]) -> Tensor:
     if not isinstance(x, Tensor):
         raise TypeError(f"{op.__name__.lower()}(): expected a Tensor, got {type(x).__name__}")
-    return op.apply(x if x.dtype.kind == "f" else x.astype(float32))
+    return op.apply(x if x.dtype.kind == "f" else x.astype(get_default_dtype()))
 
 
 def _values(x: Tensor) -> Array:
@@ -230,7 +236,7 @@ def neg(input: Tensor) -> Tensor:  # noqa: A002
 
 
 def reciprocal(input: Tensor) -> Tensor:  # noqa: A002
-    """1 / x (integers give float32)."""
+    """1 / x (integers give the default float dtype)."""
     return 1 / input
 
 
@@ -301,7 +307,7 @@ def clamp_max(input: Tensor, max: Any) -> Tensor:  # noqa: A002
 def _as_float(input: Tensor, fn: str) -> Tensor:  # noqa: A002
     if not isinstance(input, Tensor):
         raise TypeError(f"{fn}(): expected a Tensor, got {type(input).__name__}")
-    return input if input.dtype.kind == "f" else input.astype(float32)
+    return input if input.dtype.kind == "f" else input.astype(get_default_dtype())
 
 
 def logit(input: Tensor, eps: float | None = None) -> Tensor:  # noqa: A002
@@ -324,12 +330,12 @@ def sinc(input: Tensor) -> Tensor:  # noqa: A002
 
 
 def deg2rad(input: Tensor) -> Tensor:  # noqa: A002
-    """Degrees to radians: x * pi / 180 (integers give float32)."""
+    """Degrees to radians: x * pi / 180 (integers give the default float dtype)."""
     return _as_float(input, "deg2rad") * (math.pi / 180)
 
 
 def rad2deg(input: Tensor) -> Tensor:  # noqa: A002
-    """Radians to degrees: x * 180 / pi (integers give float32)."""
+    """Radians to degrees: x * 180 / pi (integers give the default float dtype)."""
     return _as_float(input, "rad2deg") * (180 / math.pi)
 
 
@@ -497,7 +503,7 @@ def atan2(input: Any, other: Any) -> Tensor:  # noqa: A002
 
 def hypot(input: Any, other: Any) -> Tensor:  # noqa: A002
     """sqrt(input**2 + other**2) without overflow."""
-    return _apply2(ops.Hypot, *_floats(input, other))
+    return _apply2(ops.Hypot, *_floats(input, other, "hypot"))
 
 
 def copysign(input: Any, other: Any) -> Tensor:  # noqa: A002
@@ -507,12 +513,12 @@ def copysign(input: Any, other: Any) -> Tensor:  # noqa: A002
 
 def logaddexp(input: Any, other: Any) -> Tensor:  # noqa: A002
     """log(exp(input) + exp(other)), computed stably."""
-    return _apply2(ops.LogAddExp, *_floats(input, other))
+    return _apply2(ops.LogAddExp, *_floats(input, other, "logaddexp"))
 
 
 def logaddexp2(input: Any, other: Any) -> Tensor:  # noqa: A002
     """log2(2**input + 2**other), computed stably."""
-    return _apply2(ops.LogAddExp2, *_floats(input, other))
+    return _apply2(ops.LogAddExp2, *_floats(input, other, "logaddexp2"))
 
 
 def maximum(input: Any, other: Any) -> Tensor:  # noqa: A002

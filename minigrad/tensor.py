@@ -532,7 +532,7 @@ class Tensor(TensorMethods):
             if type(other) is int and not -(2**63) <= other < 2**63:
                 raise InvalidParameterError(f"pow: the exponent {other} does not fit in int64 (PyTorch too)")
             if self.dtype.kind != "f" and isinstance(other, float):
-                return self.astype(float32) ** other
+                return self.astype(get_default_dtype()) ** other
             if self.dtype.kind != "f" and other < 0:
                 raise InvalidParameterError(
                     f"pow: integers to negative integer powers are not allowed (exponent {other} on a "
@@ -956,7 +956,7 @@ class Tensor(TensorMethods):
         if isinstance(min, Tensor) or isinstance(max, Tensor):
             return _clamp_tensors(self, min, max)
         if self.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
-            return self.astype(float32).clamp(min, max)  # int64.clamp(2.5) is float32, as in PyTorch
+            return self.astype(get_default_dtype()).clamp(min, max)  # int64.clamp(2.5) is a float, as PyTorch
         if self.dtype == bool_:
             return self.astype(int64).clamp(min, max)  # as PyTorch: bool.clamp(0) is int64
         for name, v in (("min", min), ("max", max)):
