@@ -491,7 +491,7 @@ class Tensor(TensorMethods):
             if isinstance(e, MinigradError):
                 raise
             check_broadcast(op.__name__.lower(), a.shape, b.shape)
-            # numpy's other ValueError here: "Integers to negative integer powers are not allowed"
+            # any other ValueError numpy raises (_kernels.power answers ints to negative powers itself)
             raise InvalidParameterError(f"{op.__name__.lower()}: {e}") from None
 
     def __add__(self, other: Any) -> Tensor:
