@@ -217,7 +217,17 @@ def rand_like(t: Tensor, *, generator: Generator | None = None, dtype: DTypeLike
     return rand(t.shape, dtype=dt, requires_grad=requires_grad, generator=generator)
 
 
-def randint_like(t: Tensor, low: int | None = None, high: int | None = None, *,
+class _NoLow:
+    """randint's ``low`` when not given (None is refused, as PyTorch does)."""
+
+    def __repr__(self) -> str:
+        return "0"
+
+
+_NO_LOW: Any = _NoLow()
+
+
+def randint_like(t: Tensor, low: int = _NO_LOW, high: int | None = None, *,
                  generator: Generator | None = None, dtype: DTypeLike = None, device: DeviceLike = None,
                  requires_grad: bool = False) -> Tensor:
     """Integers uniform in [low, high) (or [0, low) given one bound) with ``t``'s shape and dtype."""
@@ -225,7 +235,7 @@ def randint_like(t: Tensor, low: int | None = None, high: int | None = None, *,
                    requires_grad=requires_grad)
 
 
-def randint(low: int | None = None, high: Any = None, shape: Any = (), dtype: DTypeLike = None,
+def randint(low: int = _NO_LOW, high: Any = None, shape: Any = (), dtype: DTypeLike = None,
             generator: Generator | None = None, requires_grad: bool = False, *,
             size: Any = None, device: DeviceLike = None) -> Tensor:
     """Integers uniform in [low, high), int64 by default, of shape ``shape``.
@@ -241,7 +251,7 @@ def randint(low: int | None = None, high: Any = None, shape: Any = (), dtype: DT
         low, high, shape = 0, low, high
     if size is not None:
         shape = size
-    if low is None:  # randint(high=h, size=s): PyTorch's low defaults to 0
+    if low is _NO_LOW:  # randint(high=h, size=s): PyTorch's low defaults to 0
         low, high = high, None
     if high is None:
         low, high = 0, low
