@@ -78,7 +78,9 @@ BUDGETS: dict[str, int] = {
     # +362 (36,697) with surface4: the legacy typed constructors (typed_tensors.py), quantile/nanquantile
     # (quantiles.py) and combinations; +89 (36,786) with Addmm and addmm/baddbmm's broadcast check;
     # +41 (36,827) with next_functions, AccumulateGrad and the transpose node names
-    "minigrad": 36830,
+    # +157 (36,984) with the opsuite fixes: axis=/keepdims= on ~30 more functions and methods, view(dtype),
+    # differentiable nansum/nanmean, reflect/replicate pads with negative amounts, PyTorch's kernel errors
+    "minigrad": 36990,
 }
 
 
