@@ -152,6 +152,7 @@ __all__ += [
     "soft_margin_loss", "threshold_", "triplet_margin_with_distance_loss",
 ]  # fmt: skip
 
+from minigrad.nn.functional.ctc import ctc_loss  # noqa: E402
 from minigrad.nn.functional.grid_sampling import affine_grid, grid_sample  # noqa: E402
 
-__all__ += ["affine_grid", "grid_sample"]
+__all__ += ["affine_grid", "ctc_loss", "grid_sample"]
