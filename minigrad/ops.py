@@ -928,7 +928,7 @@ class Entr(Function):
 class BesselI(Function):
     """y = I0, I1 (modified Bessel functions of the first kind) or, ``scaled``, exp(-|a|) times them;
     dI0 = g I1, dI1 = g (I0 - I1 / a), dI0e = g (I1e - sgn(a) I0e), dI1e = g (I0e - I1e (sgn(a) + 1 / a)),
-    the 1 / a terms taken at their limit 1/2 for |a| <= eps, as PyTorch does."""
+    the slopes of I1 and I1e taken at their limit 1/2 for |a| <= eps (and nan), as PyTorch does."""
 
     __slots__ = ("order", "scaled")
     order: int
@@ -949,7 +949,7 @@ class BesselI(Function):
             other = BesselI.apply(a, order=1, scaled=scaled)
             return (g * (other - a.sign() * out if scaled else other),)
         eps = np.finfo(a.dtype).eps
-        tiny = from_numpy(np.abs(a.numpy()) <= eps)
+        tiny = from_numpy(~(np.abs(a.numpy()) > eps))  # nan too: PyTorch gives it the 1/2
         safe = where(tiny, from_numpy(np.full(a.shape, eps, a.dtype)), a)
         ratio = out * (safe.sign() + 1 / safe) if scaled else out / safe
         slope = BesselI.apply(safe, order=0, scaled=scaled) - ratio
