@@ -117,3 +117,21 @@ def test_bad_arguments_raise_torchs_error_classes(call: Any, torch_error: type[E
     with pytest.raises(torch_error) as info:
         call(F, mg.tensor(x), mg.tensor(g))
     assert isinstance(info.value, mg.MinigradError)
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+def test_non_finite_grid_with_zero_padding_like_torch(mode: str) -> None:
+    """nan, inf and huge positions: torch's nan (bilinear) or zero (nearest), quietly (no cast warning).
+
+    (With border or reflection padding PyTorch 2.13 crashes on a nan grid, so those are not compared.)
+    """
+    x = np.arange(12.0).reshape(1, 1, 3, 4)
+    g = np.array([[[[np.nan, 0.2], [0.3, np.nan], [-1.0, -1.0], [np.inf, 0.0], [1e30, -1e30]]]])
+    tg, mgrid = torch.tensor(g, requires_grad=True), mg.tensor(g, requires_grad=True)
+    want = TF.grid_sample(torch.tensor(x), tg, mode=mode, align_corners=False)
+    got = F.grid_sample(mg.tensor(x), mgrid, mode=mode, align_corners=False)
+    np.testing.assert_array_equal(got.detach().numpy(), want.detach().numpy())
+    want.sum().backward()
+    got.sum().backward()
+    assert mgrid.grad is not None
+    np.testing.assert_array_equal(mgrid.grad.numpy(), tg.grad.numpy())

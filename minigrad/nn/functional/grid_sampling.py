@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from minigrad._kernels import quiet
 from minigrad.errors import DTypeError, InvalidParameterError, ShapeError, UnsupportedError
 from minigrad.ops import where
 from minigrad.tensor import Tensor, from_numpy
@@ -99,8 +100,8 @@ def _reflect(x: Tensor, twice_low: int, twice_high: int) -> Tensor:
     low, span = twice_low / 2, (twice_high - twice_low) / 2
     dist = (x - low).abs()
     extra = dist.fmod(span)
-    flips = np.floor(dist.detach().numpy() / span)
-    return where(from_numpy(flips % 2 == 0), extra + low, (span - extra) + low)
+    even = quiet(lambda d: np.floor(d / span) % 2 == 0, dist.detach().numpy())  # (nan and inf: quietly odd)
+    return where(from_numpy(even), extra + low, (span - extra) + low)
 
 
 def _source(coord: Tensor, n: int, padding_mode: str, align_corners: bool) -> Tensor:
@@ -114,8 +115,15 @@ def _source(coord: Tensor, n: int, padding_mode: str, align_corners: bool) -> Te
 
 
 def _zero_slope(t: Tensor) -> Tensor:
-    """Zero, carrying ``t``'s derivative (zero for rounded positions): the grid stays in the graph."""
-    return t - t.detach()
+    """Zero (where t is finite), carrying ``t``'s derivative (zero for rounded positions): the grid stays
+    in the graph."""
+    return where(from_numpy(np.isfinite(t.numpy())), t - t.detach(), from_numpy(np.zeros_like(t.numpy())))
+
+
+def _cells(pos: np.ndarray, n: int) -> np.ndarray:
+    """Integer pixel indices of whole-number positions; nan and far-off ones become -2 or n + 1 (outside)."""
+    cells: np.ndarray = np.clip(np.nan_to_num(pos, nan=-2.0), -2, n + 1).astype(np.int64)
+    return cells
 
 
 def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",  # noqa: A002
@@ -192,7 +200,7 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",  # noqa: A0
             weight = _zero_slope(rounded[0]) + 1
             for r in rounded[1:]:
                 weight = weight + _zero_slope(r)
-        return pick([r.detach().numpy().astype(np.int64) for r in rounded], weight)
+        return pick([_cells(r.detach().numpy(), s) for r, s in zip(rounded, sizes, strict=True)], weight)
     low = [np.floor(p.detach().numpy()) for p in pos]
     near = [p - from_numpy(lo) for p, lo in zip(pos, low, strict=True)]  # distance to the lower pixel
     far = [from_numpy(lo + 1) - p for p, lo in zip(pos, low, strict=True)]  # and to the upper one
@@ -203,7 +211,7 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",  # noqa: A0
         weight = far[0] if not upper[0] else near[0]
         for k in range(1, nd):
             weight = weight * (near[k] if upper[k] else far[k])
-        corner = [lo.astype(np.int64) + u for lo, u in zip(low, upper, strict=True)]
+        corner = [_cells(lo + u, s) for lo, u, s in zip(low, upper, sizes, strict=True)]
         term = pick(corner, weight)
         out = term if out is None else out + term
     assert out is not None
