@@ -5,8 +5,8 @@ Most are minigrad's own functions under the names ``torch.special`` gives them
 ``multigammaln`` is ``mvlgamma``); ``xlog1py``, ``entr``, ``log_ndtr`` and
 ``ndtri`` are primitives of ``minigrad/ops.py`` and ``ndtr`` is a composition
 with ``erfc``; ``i0``, ``i0e``, ``i1``, ``i1e`` are ``minigrad.bessel``'s. Integer and bool
-inputs give float32, as in PyTorch. (The other Bessel functions, the incomplete-gamma, zeta
-and orthogonal-polynomial families are not here yet.)
+inputs give the default float dtype, as in PyTorch. (The other Bessel functions, the
+incomplete-gamma, zeta and orthogonal-polynomial families are not here yet.)
 """
 
 from __future__ import annotations

@@ -39,9 +39,11 @@ BUDGETS: dict[str, int] = {
     # +40 (2,059): sum_to moved in from the engine (Sub reduces its broadcast operand's gradient before
     # negating it), and Softmax/LogSoftmax/Relu backward on the arrays when no graph is recorded;
     # 2,062 with sum_to's own array path; 2,075 with Tanh and Sigmoid backward on the arrays;
-    # 2,102 with Addmm (F.linear on a batch of rows is one op, AddmmBackward0 as in PyTorch)
-    # 2,133 with BesselI (I0, I1 and their scaled forms; PyTorch's derivatives, 1/2 at 0) (surface5b)
-    "minigrad/ops.py": 2135,
+    # 2,102 with Addmm (F.linear on a batch of rows is one op, AddmmBackward0 as in PyTorch); 2,139 with
+    # grad_fn.next_functions and AccumulateGrad (the graph walk PyTorch's tutorials print) and Permute's
+    # PyTorch names (TBackward0, TransposeBackward0)
+    # +31 (2,170) with BesselI (I0, I1 and their scaled forms; PyTorch's derivatives, 1/2 at 0) (surface5b)
+    "minigrad/ops.py": 2175,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     "minigrad/_kernels.py": 350,
@@ -60,8 +62,9 @@ BUDGETS: dict[str, int] = {
     # activations, pdist, ChannelShuffle and nn.Buffer (surface2 item 1); +447 (10,911) with the lazy
     # layers and their placeholders (nn/lazy.py, nn/lazy_layers.py); 10,987 with main's since
     # +214 (11,244) with F.affine_grid and F.grid_sample (grid_sampling.py, surface5b);
-    # +182 (11,426) with F.ctc_loss (ctc.py) and nn.CTCLoss; 11,434 with grid_sample's non-finite positions
-    "minigrad/nn": 11440,
+    # +182 (11,426) with F.ctc_loss (ctc.py) and nn.CTCLoss; 11,434 with grid_sample's non-finite positions;
+    # 11,449 with main's opsuite fixes (negative reflect/replicate pads)
+    "minigrad/nn": 11455,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     "minigrad/optim": 3750,
@@ -78,10 +81,13 @@ BUDGETS: dict[str, int] = {
     # +1,848 (36,226) with surface2: margin losses, RReLU, gumbel_softmax, in-place F activations, pdist,
     # ChannelShuffle, nn.Buffer (+590), the lazy layers (+470), torch.linalg's decompositions (+785)
     # +362 (36,697) with surface4: the legacy typed constructors (typed_tensors.py), quantile/nanquantile
-    # (quantiles.py) and combinations; +89 (36,786) with Addmm and addmm/baddbmm's broadcast check
-    # +125 (36,911) with optim.Adafactor, +214 (37,125) with F.affine_grid/grid_sample, +182 (37,307)
-    # with F.ctc_loss/nn.CTCLoss, +125 (37,432) with the Bessel functions i0, i0e, i1, i1e (surface5b)
-    "minigrad": 37445,
+    # (quantiles.py) and combinations; +89 (36,786) with Addmm and addmm/baddbmm's broadcast check;
+    # +41 (36,827) with next_functions, AccumulateGrad and the transpose node names
+    # +157 (36,984) with the opsuite fixes: axis=/keepdims= on ~30 more functions and methods, view(dtype),
+    # differentiable nansum/nanmean, reflect/replicate pads with negative amounts, PyTorch's kernel errors
+    # +654 (37,638) with surface5b: optim.Adafactor (+125), F.affine_grid/grid_sample (+222), F.ctc_loss and
+    # nn.CTCLoss (+182), the Bessel functions i0, i0e, i1, i1e (+125)
+    "minigrad": 37640,
 }
 
 
