@@ -40,6 +40,7 @@ from minigrad import (
     utils,
     viz,
 )
+from minigrad import bessel as _bessel
 from minigrad import gamma as _gamma
 from minigrad import grids as _grids
 from minigrad import indexing as _indexing
@@ -57,6 +58,7 @@ from minigrad.anomaly import detect_anomaly
 from minigrad.autograd import functional as _autograd_functional  # noqa: F401  (torch.autograd.functional)
 from minigrad.autograd import grad as grad
 from minigrad.autograd.gradcheck import gradcheck, gradgradcheck
+from minigrad.bessel import *  # noqa: F403
 from minigrad.default_dtype import get_default_dtype, set_default_dtype
 from minigrad.device import device, get_default_device, set_default_device
 from minigrad.dtypes import (
@@ -233,6 +235,6 @@ __all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinst
     "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor",
     "LongTensor", "ShortTensor",
 ]  # fmt: skip
-__all__ += [name for module in (_gamma, _grids, _indexing, _matrix_ops, _pointwise, _quantiles,
+__all__ += [name for module in (_bessel, _gamma, _grids, _indexing, _matrix_ops, _pointwise, _quantiles,
                                 _reduction_functions, _reductions, _sampling, _shape_ops)
             for name in module.__all__]

@@ -171,6 +171,13 @@ _add(
          ("real",), ("mg.special.ndtr", "mg.special.log_ndtr")),
     Case("special.ndtri", lambda m, p: (m.special.ndtri(p), m.special.ndtri(p**20)), ("prob",),
          ("mg.special.ndtri",)),
+    Case("special.i0, i0e, i1, i1e on both branches", lambda m, x: (*(
+        f(x * 20) for f in (m.i0, m.special.i0, m.special.i0e, m.special.i1, m.special.i1e)), x.mul(3).i0()),
+         ("real",), ("mg.i0", "mg.special.i0", "mg.special.i0e", "mg.special.i1", "mg.special.i1e", "i0")),
+    Case("Tensor.i0_", lambda m, x: x.i0_(), ("real",), ("i0_",), inplace=True),
+    Case("special.i0 family at 0, +-inf, nan",
+         lambda m, x: (m.special.i0e(x), m.special.i1(x), m.special.i1e(x)), ("special",),
+         ("mg.special.i0e",), grad=False),
     Case("special.entr", lambda m, p, x: (m.special.entr(p), m.special.entr(x)), ("prob", "special"),
          ("mg.special.entr",)),
     Case("special.xlog1py", lambda m, x, p: (m.special.xlog1py(x, p), m.special.xlog1py(x * 0, p - 1.5),

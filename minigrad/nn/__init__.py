@@ -118,6 +118,7 @@ from minigrad.nn.lazy_layers import (
     LazyLinear,
 )
 from minigrad.nn.loss import (
+    CTCLoss,
     HingeEmbeddingLoss,
     MultiLabelMarginLoss,
     MultiMarginLoss,
@@ -180,8 +181,8 @@ __all__ += [
 ]  # fmt: skip
 
 __all__ += [
-    "Buffer", "ChannelShuffle", "HingeEmbeddingLoss", "MultiLabelMarginLoss", "MultiMarginLoss", "RReLU",
-    "SoftMarginLoss", "TripletMarginWithDistanceLoss",
+    "Buffer", "CTCLoss", "ChannelShuffle", "HingeEmbeddingLoss", "MultiLabelMarginLoss", "MultiMarginLoss",
+    "RReLU", "SoftMarginLoss", "TripletMarginWithDistanceLoss",
 ]  # fmt: skip
 
 __all__ += [

@@ -151,3 +151,8 @@ __all__ += [
     "multi_margin_loss", "multilabel_margin_loss", "pdist", "relu_", "rrelu", "rrelu_", "selu_",
     "soft_margin_loss", "threshold_", "triplet_margin_with_distance_loss",
 ]  # fmt: skip
+
+from minigrad.nn.functional.ctc import ctc_loss  # noqa: E402
+from minigrad.nn.functional.grid_sampling import affine_grid, grid_sample  # noqa: E402
+
+__all__ += ["affine_grid", "ctc_loss", "grid_sample"]
