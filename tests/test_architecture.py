@@ -20,8 +20,12 @@ ENGINE_ENTRY_POINTS = {
 CUSTOM_FUNCTION_ADAPTER = {
     ("autograd/function.py", "_CustomNode.backward"), ("autograd/function.py", "_OutputNode.backward"),
     ("autograd/function.py", "Function.backward"),
+    # a Module's full backward hooks (torch's BackwardHookFunction): an identity custom Function whose
+    # backward hands the gradients to the user's hooks and returns what they return
+    ("utils/hooks.py", "_BackwardHookFunction.backward"),
 }
-CUSTOM_FUNCTION_NODES = {("autograd/function.py", "_CustomNode"), ("autograd/function.py", "_OutputNode")}
+CUSTOM_FUNCTION_NODES = {("autograd/function.py", "_CustomNode"), ("autograd/function.py", "_OutputNode"),
+                         ("utils/hooks.py", "_BackwardHookFunction")}
 
 
 def _functions(path: Path) -> list[tuple[str, ast.AST]]:

@@ -57,7 +57,8 @@ BUDGETS: dict[str, int] = {
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
     # activations, pdist, ChannelShuffle and nn.Buffer (surface2 item 1); +447 (10,911) with the lazy
     # layers and their placeholders (nn/lazy.py, nn/lazy_layers.py); 10,987 with main's since
-    "minigrad/nn": 11050,
+    # 11,178 with Module hooks (forward pre/post, full backward; nn/_module_hooks.py and Module's methods)
+    "minigrad/nn": 11190,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     "minigrad/optim": 3700,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
@@ -74,7 +75,8 @@ BUDGETS: dict[str, int] = {
     # ChannelShuffle, nn.Buffer (+590), the lazy layers (+470), torch.linalg's decompositions (+785)
     # +362 (36,697) with surface4: the legacy typed constructors (typed_tensors.py), quantile/nanquantile
     # (quantiles.py) and combinations
-    "minigrad": 36750,
+    # +324 (37,043) with Module hooks (nn/_module_hooks.py, utils/hooks.py: RemovableHandle, BackwardHook)
+    "minigrad": 37080,
 }
 
 
