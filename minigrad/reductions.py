@@ -29,7 +29,8 @@ from minigrad.tensor import Array, Tensor, from_numpy, int64, where
 
 __all__ = [
     "aminmax", "argsort", "bincount", "bucketize", "cdist", "count_nonzero", "cummax", "cummin", "cumprod",
-    "cumsum", "cumulative_trapezoid", "diff", "histc", "histogram", "kthvalue", "logcumsumexp", "median", "mode", "msort",
+    "cumsum", "cumulative_trapezoid", "diff", "histc", "histogram", "kthvalue", "logcumsumexp", "median",
+    "mode", "msort",
     "nanmean", "nanmedian", "nansum", "norm", "prod", "searchsorted", "sort", "topk", "trapezoid",
     "trapz", "unique", "unique_consecutive",
 ]  # fmt: skip
