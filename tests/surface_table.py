@@ -626,8 +626,9 @@ _add(
          ("real:1,3", "real:2"), ("mg.einsum",)),
     Case("einsum repeated across", lambda m, a, b: m.einsum("ij,ij->i", a, b), ("real", "real"),
          ("mg.einsum",)),
-    Case("einsum sublists", lambda m, a, b: (m.einsum(a, [0, 1], b, [1, 2], [0, 2]),
-                                             m.einsum(a, [0, 1], b, [1, 2]), m.einsum(a, [..., 1], a, [..., 1], [1])),
+    Case("einsum sublists",
+         lambda m, a, b: (m.einsum(a, [0, 1], b, [1, 2], [0, 2]), m.einsum(a, [0, 1], b, [1, 2]),
+                          m.einsum(a, [..., 1], a, [..., 1], [1])),
          ("real:3,4", "real:4,2"), ("mg.einsum",)),
 )
 
