@@ -26,6 +26,7 @@ from minigrad import (
     data,
     distributed,
     distributions,
+    func,
     linalg,
     nn,
     onnx,
@@ -108,6 +109,7 @@ from minigrad.factories import (
     zeros,
     zeros_like,
 )
+from minigrad.func import vmap
 from minigrad.gamma import *  # noqa: F403
 from minigrad.grad_mode import (
     enable_grad,
@@ -206,7 +208,7 @@ __all__ = [
     "DTypeError", "DomainError",
     "safetensors", "testing", "distributions", "inference_mode", "is_inference_mode_enabled",
     "linalg", "cholesky", "det", "inverse", "logdet", "pinverse", "slogdet",
-    "amp", "autocast", "cpu", "is_autocast_enabled", "special",
+    "amp", "autocast", "cpu", "is_autocast_enabled", "special", "func", "vmap",
 ]  # fmt: skip
 __all__ += [
     "default_generator", "gather", "get_rng_state", "initial_seed", "linalg", "return_types", "scatter_add",

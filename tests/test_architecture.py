@@ -11,9 +11,10 @@ from minigrad import ops
 
 PACKAGE = Path(minigrad.__file__).parent
 # The engine's entry points are called backward (or vjp) but hold no derivative: torch.autograd.functional's
-# vjp is a call of mg.grad.
+# vjp and torch.func's vjp are calls of mg.grad.
 ENGINE_ENTRY_POINTS = {
     ("tensor.py", "Tensor.backward"), ("autograd/engine.py", "backward"), ("autograd/functional.py", "vjp"),
+    ("func.py", "vjp"),
 }
 # minigrad.autograd.Function (torch.autograd.Function): the user writes the derivative in their own
 # backward; the adapter's two nodes only hand the outputs' gradients to it and hold no formula.
