@@ -303,6 +303,31 @@ class Module:
             mod = child
         return mod
 
+    def _get_member(self, target: str, registry: str, kind: str) -> Tensor:
+        owner_path, _, name = target.rpartition(".")
+        owner = self.get_submodule(owner_path)
+        if not hasattr(owner, name):
+            raise AttributeError(f"{type(owner).__name__} has no attribute `{name}`")
+        if name not in getattr(owner, registry):
+            raise AttributeError(f"`{name}` is not {kind}")
+        return getattr(owner, name)  # type: ignore[no-any-return]
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at a dotted path (``'encoder.0.weight'``).
+
+        Raises:
+            AttributeError: no such sub-module or attribute, or the attribute is not a parameter.
+        """
+        return self._get_member(target, "_parameters", "an nn.Parameter")  # type: ignore[return-value]
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at a dotted path (``'bn.running_mean'``).
+
+        Raises:
+            AttributeError: no such sub-module or attribute, or the attribute is not a buffer.
+        """
+        return self._get_member(target, "_buffers", "a buffer")
+
     # ------------------------------------------------------------ traversal
 
     def named_modules(self, memo: set[int] | None = None, prefix: str = "",
@@ -488,6 +513,18 @@ class Module:
     def float(self: M) -> M:
         """Convert floating parameters and buffers to float32."""
         return self.to(float32)
+
+    def half(self: M) -> M:
+        """Convert floating parameters and buffers to float16."""
+        return self.to(np.dtype(np.float16))
+
+    def cpu(self: M) -> M:
+        """Returns self: everything already lives on the CPU."""
+        return self
+
+    def cuda(self: M, device: Any = None) -> M:
+        """Raises DeviceError, as ``to('cuda')``: minigrad runs on the CPU only."""
+        return self.to("cuda" if device is None or isinstance(device, int) else device)
 
     # ------------------------------------------------------------ state
 
