@@ -52,7 +52,7 @@ from minigrad import shape_ops as _shape_ops
 from minigrad._compile import compile  # noqa: A004 - PyTorch's name
 from minigrad._format import set_printoptions
 from minigrad.amp import autocast, is_autocast_enabled
-from minigrad.anomaly import detect_anomaly
+from minigrad.anomaly import detect_anomaly, is_anomaly_enabled
 from minigrad.autograd import functional as _autograd_functional  # noqa: F401  (torch.autograd.functional)
 from minigrad.autograd import grad as grad
 from minigrad.autograd.gradcheck import gradcheck, gradgradcheck
@@ -208,7 +208,7 @@ __all__ = [
     "DTypeError", "DomainError",
     "safetensors", "testing", "distributions", "inference_mode", "is_inference_mode_enabled",
     "linalg", "cholesky", "det", "inverse", "logdet", "pinverse", "slogdet",
-    "amp", "autocast", "cpu", "is_autocast_enabled", "special", "func", "vmap",
+    "amp", "autocast", "cpu", "is_autocast_enabled", "special", "func", "vmap", "is_anomaly_enabled",
 ]  # fmt: skip
 __all__ += [
     "default_generator", "gather", "get_rng_state", "initial_seed", "linalg", "return_types", "scatter_add",
