@@ -155,7 +155,7 @@ from minigrad.settings import (
 )
 from minigrad.shape_ops import *  # noqa: F403
 from minigrad.size import Size
-from minigrad.statistics import std, std_mean, var, var_mean
+from minigrad.statistics import corrcoef, cov, std, std_mean, var, var_mean
 from minigrad.tensor import (
     Tensor,
     as_tensor,
@@ -196,7 +196,7 @@ _out.accept_out(globals(), [
 
 __all__ = [
     "DimensionError", "Generator", "GradcheckError", "InvalidParameterError", "MinigradError",
-    "ShapeError", "Tensor", "arange", "compile", "std", "std_mean", "var", "var_mean",
+    "ShapeError", "Tensor", "arange", "compile", "corrcoef", "cov", "std", "std_mean", "var", "var_mean",
     "bool_", "cat", "enable_grad", "float32", "float64",
     "full", "full_like", "grad", "gradcheck", "gradgradcheck", "int64", "is_grad_enabled",
     "manual_seed", "matmul", "no_grad", "ones", "ones_like", "rand", "randint", "randn",

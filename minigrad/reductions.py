@@ -29,8 +29,8 @@ from minigrad.tensor import Array, Tensor, from_numpy, int64, where
 
 __all__ = [
     "aminmax", "argsort", "bincount", "bucketize", "cdist", "count_nonzero", "cummax", "cummin", "cumprod",
-    "cumsum", "cumulative_trapezoid", "diff", "histc", "histogram", "kthvalue", "logcumsumexp", "median",
-    "mode", "msort",
+    "cumsum", "cumulative_trapezoid", "diff", "histc", "histogram", "isin", "kthvalue", "logcumsumexp",
+    "median", "mode", "msort",
     "nanmean", "nanmedian", "nansum", "norm", "prod", "searchsorted", "sort", "topk", "trapezoid",
     "trapz", "unique", "unique_consecutive",
 ]  # fmt: skip
@@ -548,6 +548,20 @@ def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right:
     if boundaries.ndim != 1:
         raise ShapeError(f"bucketize: boundaries must be 1-D, got shape {boundaries.shape}")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, invert: bool = False) -> Tensor:
+    """A bool tensor of ``elements``' shape: True where the element occurs in ``test_elements`` (False with
+    ``invert``). Either argument (not both) may be a Python number. No gradient.
+
+    Raises:
+        TypeError: neither argument is a Tensor.
+    """
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        raise TypeError("isin() expects at least one of elements and test_elements to be a Tensor")
+    e = elements.numpy() if isinstance(elements, Tensor) else np.asarray(elements)
+    t = test_elements.numpy() if isinstance(test_elements, Tensor) else np.asarray(test_elements)
+    return from_numpy(np.asarray(np.isin(e, t, assume_unique=assume_unique, invert=invert)))
 
 
 def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:  # noqa: A002
