@@ -122,6 +122,7 @@ from minigrad.grad_mode import (
 from minigrad.grids import *  # noqa: F403
 from minigrad.indexing import *  # noqa: F403
 from minigrad.linalg_functions import cholesky, det, inverse, logdet, pinverse, slogdet
+from minigrad.linalg_solvers import cholesky_solve
 from minigrad.matrix_ops import *  # noqa: F403
 from minigrad.pointwise import *  # noqa: F403
 from minigrad.profiler import profile
@@ -207,7 +208,7 @@ __all__ = [
     "randint_like", "randn_like", "set_default_device", "set_default_dtype", "utils",
     "DTypeError", "DomainError",
     "safetensors", "testing", "distributions", "inference_mode", "is_inference_mode_enabled",
-    "linalg", "cholesky", "det", "inverse", "logdet", "pinverse", "slogdet",
+    "linalg", "cholesky", "cholesky_solve", "det", "inverse", "logdet", "pinverse", "slogdet",
     "amp", "autocast", "cpu", "is_autocast_enabled", "special", "func", "vmap", "is_anomaly_enabled",
 ]  # fmt: skip
 __all__ += [

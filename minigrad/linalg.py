@@ -31,8 +31,9 @@ from minigrad.reductions import norm as _norm
 from minigrad.tensor import Tensor, from_numpy
 
 __all__ = [
-    "LinAlgError", "cholesky", "cross", "det", "eigh", "eigvalsh", "inv", "matrix_norm", "norm", "pinv", "qr",
-    "slogdet", "solve", "svd", "svdvals", "vector_norm",
+    "LinAlgError", "cholesky", "cross", "det", "eigh", "eigvalsh", "inv", "lstsq", "matrix_exp",
+    "matrix_norm", "norm", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd", "svdvals",
+    "vector_norm",
 ]  # fmt: skip
 
 
@@ -358,3 +359,6 @@ def norm(A: Tensor, ord: float | str | None = None, dim: int | Sequence[int] | N
 
 
 _ = (LinAlgError, cross)  # re-exported: torch.linalg.LinAlgError, and main's cross (matrix_ops)
+
+
+from minigrad.linalg_solvers import lstsq, matrix_exp, solve_triangular  # noqa: E402 - built on solve/pinv above
