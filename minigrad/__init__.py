@@ -121,8 +121,7 @@ from minigrad.grad_mode import (
 )
 from minigrad.grids import *  # noqa: F403
 from minigrad.indexing import *  # noqa: F403
-from minigrad.linalg_functions import cholesky, det, inverse, logdet, pinverse, slogdet
-from minigrad.linalg_solvers import cholesky_solve
+from minigrad.linalg_functions import cholesky, cholesky_solve, det, inverse, logdet, pinverse, slogdet
 from minigrad.matrix_ops import *  # noqa: F403
 from minigrad.pointwise import *  # noqa: F403
 from minigrad.profiler import profile

@@ -88,7 +88,7 @@ BUDGETS: dict[str, int] = {
     # +157 (38,583) with F.affine_grid and F.grid_sample
     # +37 (38,620) with Module.get_parameter/get_buffer/cpu/cuda/half
     # +93 (38,713) with cov/corrcoef, isin, heaviside and the autograd anomaly re-exports
-    # +127 (38,840) with linalg.solve_triangular, lstsq, matrix_exp and cholesky_solve (linalg_solvers.py)
+    # +127 (38,840) with linalg.solve_triangular, lstsq, matrix_exp (linalg.py) and cholesky_solve
     "minigrad": 38860,
 }
 
