@@ -185,3 +185,68 @@ def test_errors_match_torch() -> None:
         lin = lib.nn.utils.parametrizations.weight_norm(_linear(lib))
         with pytest.raises(ValueError, match="Cannot leave unparametrized"):
             p.remove_parametrizations(lin, "weight", leave_parametrized=False)
+
+
+def _spectral_run(lib: Any, old_style: bool, conv_t: bool, vectors: tuple[np.ndarray, np.ndarray]
+                  ) -> list[np.ndarray]:
+    """Spectral-normalized layer from fixed weights and power-iteration start vectors (torch's, copied)."""
+    m = lib.nn.ConvTranspose1d(3, 2, 3, dtype=lib.float64) if conv_t else _linear(lib, 4, 5)
+    if conv_t:
+        with lib.no_grad():
+            m.weight.copy_(lib.tensor(_arr(7, 3, 2, 3)))
+            m.bias.zero_()
+    if old_style:
+        lib.nn.utils.spectral_norm(m)
+        u, v = m.weight_u, m.weight_v
+    else:
+        lib.nn.utils.parametrizations.spectral_norm(m, n_power_iterations=2)
+        u, v = m.parametrizations.weight[0]._u, m.parametrizations.weight[0]._v
+    with lib.no_grad():
+        u.copy_(lib.tensor(vectors[0]))
+        v.copy_(lib.tensor(vectors[1]))
+    x = lib.tensor(_arr(8, 2, 3, 5) if conv_t else _arr(8, 3, 4))
+    outs = []
+    for _ in range(3):
+        out = m(x)
+        out.pow(2).sum().backward()
+        outs.append(_np(out))
+    orig = m.weight_orig if old_style else m.parametrizations.weight.original
+    m.eval()
+    outs += [_np(m(x)), _np(orig.grad), _np(u), _np(v)]
+    return outs
+
+
+@pytest.mark.parametrize("old_style", [False, True])
+@pytest.mark.parametrize("conv_t", [False, True])
+def test_spectral_norm_matches_torch_from_the_same_start_vectors(old_style: bool, conv_t: bool) -> None:
+    m = torch.nn.ConvTranspose1d(3, 2, 3, dtype=torch.float64) if conv_t else _linear(torch, 4, 5)
+    start = _spectral_start(m, old_style)
+    ours = _spectral_run(mg, old_style, conv_t, start)
+    theirs = _spectral_run(torch, old_style, conv_t, start)
+    for got, want in zip(ours, theirs):
+        assert_close(got, want, rtol=1e-10)
+
+
+def _spectral_start(m: Any, old_style: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Start vectors of the right sizes (torch draws its own; both runs get these)."""
+    w = m.weight.detach().numpy()
+    mat = (np.moveaxis(w, 1, 0) if isinstance(m, torch.nn.ConvTranspose1d) else w).reshape(
+        w.shape[1] if isinstance(m, torch.nn.ConvTranspose1d) else w.shape[0], -1)
+    u, v = _arr(9, mat.shape[0]), _arr(10, mat.shape[1])
+    return u / np.linalg.norm(u), v / np.linalg.norm(v)
+
+
+def test_spectral_norm_removal_and_names_match_torch() -> None:
+    names = []
+    for lib in (mg, torch):
+        old = lib.nn.utils.spectral_norm(_linear(lib))
+        new = lib.nn.utils.parametrizations.spectral_norm(_linear(lib))
+        names.append([list(old.state_dict()), list(new.state_dict())])
+        lib.nn.utils.remove_spectral_norm(old)
+        names.append([n for n, _ in old.named_parameters()])
+        with pytest.raises(ValueError, match="spectral_norm of 'weight' not found"):
+            lib.nn.utils.remove_spectral_norm(old)
+    assert names[0] == names[2] and names[1] == names[3]
+    normed = mg.nn.utils.parametrizations.spectral_norm(_linear(mg))
+    sigma = np.linalg.svd(_np(normed.weight), compute_uv=False)
+    assert abs(sigma[0] - 1) < 1e-6  # 15 power-iteration steps at registration
