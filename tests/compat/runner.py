@@ -211,6 +211,19 @@ SPECS: dict[str, list[Check]] = {
               r"|plateau final).*)$", 0),
         Check(r"^(plateau epoch .*)$", 0),
     ],
+    # torch.func (per-sample gradients, an ensemble, jacrev/hessian, MAML), a spatial transformer
+    # (affine_grid/grid_sample with border padding, Adam) and a spectral-normalized critic: fixed weights,
+    # data and power-iteration start vectors; float32 rounding grows a little through the STN's steps
+    "func_transforms.py": [
+        Check(r"^((?:per-sample shapes|per-sample agree|jacrev|batched jacobian).*)$", 0),
+        Check(r"per-sample norms \[(\S+),", 1e-5), Check(r"grad_and_value (\S+)", 1e-5),
+        Check(r"grad_and_value \S+ (\S+)", 1e-4), Check(r"(ensemble \(.*\)) \S+ \w+", 0),
+        Check(r"ensemble \(.*\) (\S+)", 1e-5), Check(r"ensemble .* (\w+)$", 0),
+        Check(r"maml meta loss (\S+)", 1e-5), Check(r"maml .* grad (\S+)", 1e-4),
+        Check(r"stn step \d+ \| loss (\S+)", 3e-4), Check(r"stn theta mean (\S+)", 3e-4),
+        Check(r"critic score (\S+)", 1e-4), Check(r"spectral norms (\S+)", 1e-4),
+        Check(r"spectral norms \S+ (\S+)", 1e-4),
+    ],
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
