@@ -175,3 +175,13 @@ def test_errors_as_torch() -> None:
             f.functional_call(lin, {"nope": lib.ones(1)}, (lib.ones(2),), strict=True)
         with pytest.raises(RuntimeError, match="output of function f should be a tuple"):
             f.grad(lambda a: a.sum(), has_aux=True)(lib.ones(3))
+
+
+def test_deprecated_stateless_functional_call_warns_and_agrees() -> None:
+    outs = []
+    for lib in (mg, torch):
+        lin = lib.nn.Linear(2, 2, dtype=lib.float64)
+        w = {"weight": lib.tensor(_arr(40, 2, 2)), "bias": lib.tensor(_arr(41, 2))}
+        with pytest.warns(FutureWarning, match="torch.func.functional_call"):
+            outs.append(_np(lib.nn.utils.stateless.functional_call(lin, w, (lib.tensor(_arr(42, 3, 2)),))))
+    _same(outs[0], outs[1])
