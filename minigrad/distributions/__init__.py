@@ -7,8 +7,10 @@ draws from minigrad's seeded generator (``mg.manual_seed``) and records no graph
 
 from minigrad.distributions.bernoulli import Bernoulli
 from minigrad.distributions.categorical import Categorical
+from minigrad.distributions.dirichlet import Beta, Dirichlet
 from minigrad.distributions.distribution import Distribution
 from minigrad.distributions.exponential import Exponential
+from minigrad.distributions.gamma import Gamma
 from minigrad.distributions.independent import Independent
 from minigrad.distributions.kl import kl_divergence
 from minigrad.distributions.laplace import Laplace
@@ -21,7 +23,8 @@ from minigrad.distributions.poisson import Poisson
 from minigrad.distributions.uniform import Uniform
 
 __all__ = [
-    "Bernoulli", "Categorical", "Distribution", "Exponential", "Independent", "Laplace", "LogNormal",
+    "Bernoulli", "Beta", "Categorical", "Dirichlet", "Distribution", "Exponential", "Gamma", "Independent",
+    "Laplace", "LogNormal",
     "MixtureSameFamily", "MultivariateNormal", "Normal", "OneHotCategorical", "Poisson", "Uniform",
     "kl_divergence",
 ]

@@ -38,6 +38,9 @@ def _family(name: str) -> tuple[list[np.ndarray], Callable[..., Any], Callable[.
         "lognormal": ([LOC, POS], D.LogNormal, TD.LogNormal, np.abs(X) + 0.1),
         "poisson": ([POS * 3], D.Poisson, TD.Poisson, np.floor(np.abs(X) * 3)),
         "normal": ([LOC, POS], D.Normal, TD.Normal, X),
+        "gamma": ([POS * 2, POS[::-1]], D.Gamma, TD.Gamma, np.abs(X) + 0.05),
+        "beta": ([POS * 2, POS[::-1] + 0.7], D.Beta, TD.Beta, P),
+        "dirichlet": ([POS * 2], D.Dirichlet, TD.Dirichlet, P / P.sum(-1, keepdims=True)),
     }[name]
 
 
@@ -47,6 +50,9 @@ WHATS = {
     "lognormal": ["log_prob", "cdf", "icdf", "entropy", "mean", "variance", "mode"],
     "poisson": ["log_prob", "mean", "variance", "mode"],
     "normal": ["icdf"],
+    "gamma": ["log_prob", "entropy", "mean", "variance", "mode"],
+    "beta": ["log_prob", "entropy", "mean", "variance", "mode"],
+    "dirichlet": ["log_prob", "entropy", "mean", "variance", "mode"],
 }
 
 
@@ -64,8 +70,16 @@ def test_family_matches_torch(name: str, what: str) -> None:
         out = d_ours.entropy(), d_theirs.entropy()
     else:
         out = getattr(d_ours, what), getattr(d_theirs, what)
-    if what == "mode" and name in ("poisson", "exponential"):  # no gradient through floor / a constant
+    if what == "mode" and name in ("poisson", "exponential", "gamma", "beta", "dirichlet"):  # piecewise
         np.testing.assert_allclose(_arr(out[0]), _arr(out[1]), rtol=1e-12)
+        return
+    if what == "entropy" and name in ("gamma", "beta", "dirichlet"):
+        # the gradient needs trigamma, which PyTorch computes to ~5e-10 relative (minigrad to ~1e-16)
+        np.testing.assert_allclose(_arr(out[0]), _arr(out[1]), rtol=1e-10)
+        out[0].sum().backward()
+        out[1].sum().backward()
+        for a, b in pairs:
+            np.testing.assert_allclose(_arr(a.grad), _arr(b.grad), rtol=1e-8, atol=1e-9)
         return
     _check([p[0] for p in pairs], [p[1] for p in pairs], *out)
 
@@ -163,9 +177,19 @@ def test_samples_have_torch_shapes_and_sane_statistics() -> None:
     mg.manual_seed(0)
     for d, mean in [(D.Exponential(mg.tensor([2.0])), 0.5), (D.Laplace(mg.tensor([1.0]), 2.0), 1.0),
                     (D.LogNormal(mg.tensor([0.0]), 0.5), float(np.exp(0.125))),
-                    (D.Poisson(mg.tensor([3.0])), 3.0),
+                    (D.Poisson(mg.tensor([3.0])), 3.0), (D.Gamma(mg.tensor([2.0]), 4.0), 0.5),
+                    (D.Beta(mg.tensor([2.0]), 6.0), 0.25),
                     (D.MixtureSameFamily(D.Categorical(probs=mg.tensor([[0.3, 0.7]])),
                                          D.Normal(mg.tensor([[-5.0, 5.0]]), 0.1)), 2.0)]:
         s = d.sample((20000,))
         assert s.shape == (20000, 1) and s.dtype == mg.float32
         assert abs(s.mean().item() - mean) < 0.05 * max(mean, 1)
+
+
+def test_dirichlet_samples_lie_on_the_simplex() -> None:
+    mg.manual_seed(1)
+    s = D.Dirichlet(mg.tensor([[1.0, 2.0, 3.0]])).sample((4000,))
+    assert s.shape == (4000, 1, 3)
+    np.testing.assert_allclose(s.numpy().sum(-1), 1, rtol=1e-5)
+    np.testing.assert_allclose(s.numpy().mean(0)[0], [1 / 6, 2 / 6, 3 / 6], atol=0.02)
+    assert not D.Gamma(1.0, 1.0).has_rsample and TD.Gamma(1.0, 1.0).has_rsample  # a documented gap
