@@ -19,7 +19,8 @@ from minigrad.nn.module import Module
 from minigrad.tensor import Tensor
 
 __all__ = [
-    "BCELoss", "BCEWithLogitsLoss", "CosineEmbeddingLoss", "CrossEntropyLoss", "GaussianNLLLoss", "HuberLoss",
+    "BCELoss", "BCEWithLogitsLoss", "CTCLoss", "CosineEmbeddingLoss", "CrossEntropyLoss", "GaussianNLLLoss",
+    "HuberLoss",
     "KLDivLoss", "L1Loss", "MSELoss", "MarginRankingLoss", "MultiLabelSoftMarginLoss", "NLLLoss",
     "PoissonNLLLoss", "SmoothL1Loss", "TripletMarginLoss",
     "HingeEmbeddingLoss", "MultiLabelMarginLoss", "MultiMarginLoss", "SoftMarginLoss",
@@ -410,3 +411,24 @@ class TripletMarginWithDistanceLoss(_Loss):
                                                    distance_function=self.distance_function,
                                                    margin=self.margin, swap=self.swap,
                                                    reduction=self.reduction)
+
+
+class CTCLoss(_Loss):
+    """Connectionist temporal classification loss; see ``F.ctc_loss``.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``, ``blank`` not an int, zero_infinity not a bool.
+    """
+
+    def __init__(self, blank: int = 0, reduction: str = "mean", zero_infinity: bool = False) -> None:
+        super().__init__(reduction=reduction)
+        if not _checks.is_int(blank):
+            raise InvalidParameterError(f"CTCLoss: blank must be an int, got {blank!r}")
+        self.blank = int(blank)
+        self.zero_infinity = _checks.flag("zero_infinity", zero_infinity)
+
+    def forward(self, log_probs: Tensor, targets: Tensor, input_lengths: Tensor,
+                target_lengths: Tensor) -> Tensor:
+        """The loss of (T, N, C) log-probabilities against the targets; see ``F.ctc_loss``."""
+        return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank, self.reduction,
+                          self.zero_infinity)
