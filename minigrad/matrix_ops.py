@@ -92,13 +92,48 @@ ger = outer
 
 
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:  # noqa: A002
-    """beta * input + alpha * (mat1 @ mat2); input is ignored when beta is 0."""
+    """beta * input + alpha * (mat1 @ mat2); input is ignored when beta is 0.
+
+    Shapes: mat1 (n, m), mat2 (m, p), input broadcastable to (n, p) -> (n, p).
+
+    Raises:
+        ShapeError: mat1 or mat2 is not 2-D, their inner sizes differ, or input
+            does not broadcast to (n, p).
+    """
+    _need("addmm", mat1, 2)
+    _need("addmm", mat2, 2)
+    _fits("addmm", input, (mat1.shape[0], mat2.shape[1]))
+    if _unit(beta) and _unit(alpha) and input._array.dtype == mat1._array.dtype == mat2._array.dtype:
+        return ops.Addmm.apply(input, mat1, mat2)  # one op, AddmmBackward0 as in PyTorch
     return _scaled_sum(input, mm(mat1, mat2), beta, alpha)
 
 
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:  # noqa: A002
-    """beta * input + alpha * (batch1 @ batch2) for batches of matrices."""
+    """beta * input + alpha * (batch1 @ batch2) for batches of matrices.
+
+    Shapes: batch1 (b, n, m), batch2 (b, m, p), input broadcastable to (b, n, p) -> (b, n, p).
+
+    Raises:
+        ShapeError: batch1 or batch2 is not 3-D, their sizes do not fit, or
+            input does not broadcast to (b, n, p).
+    """
+    _need("baddbmm", batch1, 3)
+    _need("baddbmm", batch2, 3)
+    _fits("baddbmm", input, (batch1.shape[0], batch1.shape[1], batch2.shape[2]))
     return _scaled_sum(input, bmm(batch1, batch2), beta, alpha)
+
+
+def _unit(scale: Any) -> bool:
+    return type(scale) is int and scale == 1
+
+
+def _fits(fn: str, c: Any, shape: tuple[int, ...]) -> None:
+    """Raise unless ``c`` is a Tensor that broadcasts to ``shape`` (the product's), as PyTorch's expand."""
+    if not isinstance(c, Tensor):
+        raise TypeError(f"{fn}: expected input to be a Tensor, got {type(c).__name__}")
+    own = c.shape
+    if len(own) > len(shape) or any(s not in (1, t) for s, t in zip(own[::-1], shape[::-1])):
+        raise ShapeError(f"{fn}: input of shape {own} does not broadcast to the product's shape {shape}")
 
 
 def _scaled_sum(c: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor:

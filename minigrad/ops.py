@@ -1567,24 +1567,53 @@ class Matmul(Function):
         return a @ b
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        a, b = self.parents
-        # Same product either way; computing (g^T a)^T when b is a transposed
-        # view (x @ w.T in Linear) hands w a C-ordered gradient, so the
-        # optimizer's elementwise updates run on contiguous memory (3x faster).
-        transposed = b.ndim == 2 and b._array.flags.f_contiguous and not b._array.flags.c_contiguous
-        if not _mode.record and type(g) is Tensor and g._array.dtype == a._array.dtype == b._array.dtype:
-            # No graph to record: the same two GEMMs on the same transposed views, minus six op dispatches.
-            x, w, d = a._array, b._array, g._array
-            ga_arr = d @ w.swapaxes(-1, -2) if a.requires_grad else None
-            gb_arr = None
-            if b.requires_grad:
-                gb_arr = (d.swapaxes(-1, -2) @ x).swapaxes(-1, -2) if transposed else x.swapaxes(-1, -2) @ d
-            return tuple(None if arr is None else from_numpy(arr) for arr in (ga_arr, gb_arr))
-        ga = g @ b.mT if a.requires_grad else None
-        gb = None
+        return _product_grads(g, *self.parents)
+
+
+class Addmm(Matmul):
+    """y = c + a @ b for matrices a (n, k), b (k, p) and c broadcast to (n, p) (a Linear's bias);
+    dc = g (the engine sums it to c's shape), da and db as for ``Matmul``.
+
+    ``F.linear`` on a batch of rows is this one op, as in PyTorch: one
+    dispatch and one backward node instead of a product and an addition.
+    """
+
+    __slots__ = ()
+
+    def name(self) -> str:
+        """``AddmmBackward0``, PyTorch's name."""
+        return "AddmmBackward0"
+
+    def forward(self, c: Array, a: Array, b: Array) -> Array:  # type: ignore[override]
+        out = Matmul.forward(self, a, b)
+        out += c  # the sum a + b would make, in the product's fresh memory
+        return out
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        c, a, b = self.parents
+        return (g if c.requires_grad else None, *_product_grads(g, a, b))
+
+
+def _product_grads(g: Tensor, a: Tensor, b: Tensor) -> tuple[Tensor | None, Tensor | None]:
+    """The gradients of a @ b for the upstream gradient g: g @ b^T and a^T @ g (None where not needed)."""
+    # Same product either way; computing (g^T a)^T when b is a transposed
+    # view (x @ w.T in Linear) hands w a C-ordered gradient, so the
+    # optimizer's elementwise updates run on contiguous memory (3x faster).
+    transposed = b.ndim == 2 and b._array.flags.f_contiguous and not b._array.flags.c_contiguous
+    if not _mode.record and type(g) is Tensor and g._array.dtype == a._array.dtype == b._array.dtype:
+        # No graph to record: the same two GEMMs on the same transposed views, minus six op dispatches.
+        x, w, d = a._array, b._array, g._array
+        ga_arr = d @ w.swapaxes(-1, -2) if a.requires_grad else None
+        gb_arr = None
         if b.requires_grad:
-            gb = (g.mT @ a).mT if transposed else a.mT @ g
-        return ga, gb
+            gb_arr = (d.swapaxes(-1, -2) @ x).swapaxes(-1, -2) if transposed else x.swapaxes(-1, -2) @ d
+        ga_t = None if ga_arr is None else from_numpy(ga_arr)
+        return ga_t, None if gb_arr is None else from_numpy(gb_arr)
+    ga = g @ b.mT if a.requires_grad else None
+    gb = None
+    if b.requires_grad:
+        gb = (g.mT @ a).mT if transposed else a.mT @ g
+    return ga, gb
 
 
 # --------------------------------------------------------------- recomputation

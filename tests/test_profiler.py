@@ -88,11 +88,11 @@ def test_mlp_with_batchnorm_table() -> None:
             loss = (model(x) ** 2).mean()
             loss.backward()
     stats = by_name(prof)
-    # Two Linear layers per step, each one Matmul forward and one backward.
-    assert stats["Matmul"].count == 4  # type: ignore[attr-defined]
-    assert stats["Matmul"].backward_count == 4  # type: ignore[attr-defined]
-    assert ((16, 4), (4, 8)) in stats["Matmul"].input_shapes  # type: ignore[attr-defined]
-    assert ((16, 8), (8, 3)) in stats["Matmul"].input_shapes  # type: ignore[attr-defined]
+    # Two Linear layers per step, each one Addmm (bias + x @ weight.T) forward and one backward.
+    assert stats["Addmm"].count == 4  # type: ignore[attr-defined]
+    assert stats["Addmm"].backward_count == 4  # type: ignore[attr-defined]
+    assert ((8,), (16, 4), (4, 8)) in stats["Addmm"].input_shapes  # type: ignore[attr-defined]
+    assert ((3,), (16, 8), (8, 3)) in stats["Addmm"].input_shapes  # type: ignore[attr-defined]
     assert prof.backward_passes == 2
     assert prof.engine_time >= 0
 

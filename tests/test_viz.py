@@ -107,8 +107,9 @@ def test_mlp_parameters_named_and_grad_shapes_after_backward() -> None:
         shape = "(" + ", ".join(map(str, p.shape)) + ("," if p.ndim == 1 else "") + ")"
         assert f"{name}\n{shape} float32" in labels
     op_names = {label for label in labels if label.endswith("Backward0")}
-    # Batch norm is made of primitives: mean (Sum, Div), centering, variance, (var + eps) ** -0.5, scale.
-    assert {"MmBackward0", "SumBackward0", "AddBackward0", "PowBackward0", "MulBackward0",
+    # Linear is AddmmBackward0 as in PyTorch; batch norm is made of primitives: mean (Sum, Div),
+    # centering, variance, (var + eps) ** -0.5, scale.
+    assert {"AddmmBackward0", "SumBackward0", "AddBackward0", "PowBackward0", "MulBackward0",
             "ReluBackward0"} <= op_names
     assert not any("grad " in label for label in labels)
 
@@ -178,7 +179,7 @@ def test_transformer_block_graph() -> None:
     out = block(batch(2, 5, 8)).sum()
     nodes, edges = parse_dot(mg.viz.to_dot(out, params=block))
     labels = set(nodes.values())
-    assert "SoftmaxBackward0" in labels and "MmBackward0" in labels
+    assert "SoftmaxBackward0" in labels and "AddmmBackward0" in labels
     names = {label.split("\n")[0] for label in labels}
     assert {name for name, _ in block.named_parameters()} <= names
     # every op node has exactly one output tensor and at least one input

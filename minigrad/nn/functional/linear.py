@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from minigrad.errors import ShapeError
+from minigrad.matrix_ops import addmm
 from minigrad.nn import _checks
 from minigrad.tensor import Tensor, matmul
 
@@ -20,6 +21,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     _checks.tensor("linear", weight, "weight")
     if bias is not None:
         _checks.tensor("linear", bias, "bias")
+    if bias is not None and input.ndim == 2 and weight.ndim == 2:
+        return addmm(bias, input, weight.T)  # one op for a batch of rows, as in PyTorch
     out = matmul(input, weight.T)
     return out if bias is None else out + bias
 
