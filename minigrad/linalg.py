@@ -378,6 +378,12 @@ def _eye_like(a: Tensor) -> Tensor:
     return from_numpy(np.eye(a.shape[-1], dtype=a.dtype))
 
 
+def solve_matrices(A: Tensor, B: Tensor, left: bool = True) -> Tensor:  # noqa: N803
+    """``solve`` with B always a batch of matrices (never PyTorch's vector reading), batch dims broadcast."""
+    batch = np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
+    return solve(A.expand(*batch, *A.shape[-2:]), B.expand(*batch, *B.shape[-2:]), left=left)
+
+
 def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,  # noqa: N803 - PyTorch's names
                      unitriangular: bool = False) -> Tensor:
     """X with A X = B (``left=False``: X A = B) for triangular A (..., n, n): only its upper (``upper``)
@@ -392,7 +398,7 @@ def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,  #
     t = A.triu() if upper else A.tril()
     if unitriangular:
         t = t - t.diagonal(dim1=-2, dim2=-1).diag_embed() + _eye_like(A)
-    return solve(t, B, left=left)
+    return solve_matrices(t, B, left=left)
 
 
 def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *,  # noqa: N803

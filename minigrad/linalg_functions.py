@@ -65,4 +65,4 @@ def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:  # noqa
     """X with A X = B for A = L L^T (``upper``: A = U^T U) given its Cholesky factor, as
     ``torch.cholesky_solve``; differentiable in B and L."""
     a = L.mT @ L if upper else L @ L.mT
-    return linalg.solve(a, B)
+    return linalg.solve_matrices(a, B)
