@@ -28,6 +28,7 @@ from minigrad import (
     data,
     distributed,
     distributions,
+    func,
     linalg,
     nn,
     onnx,
@@ -54,7 +55,7 @@ from minigrad import shape_ops as _shape_ops
 from minigrad._compile import compile  # noqa: A004 - PyTorch's name
 from minigrad._format import set_printoptions
 from minigrad.amp import autocast, is_autocast_enabled
-from minigrad.anomaly import detect_anomaly
+from minigrad.anomaly import detect_anomaly, is_anomaly_enabled
 from minigrad.autograd import functional as _autograd_functional  # noqa: F401  (torch.autograd.functional)
 from minigrad.autograd import grad as grad
 from minigrad.autograd.gradcheck import gradcheck, gradgradcheck
@@ -112,6 +113,7 @@ from minigrad.factories import (
     zeros,
     zeros_like,
 )
+from minigrad.func import vmap
 from minigrad.gamma import *  # noqa: F403
 from minigrad.grad_mode import (
     enable_grad,
@@ -123,7 +125,7 @@ from minigrad.grad_mode import (
 )
 from minigrad.grids import *  # noqa: F403
 from minigrad.indexing import *  # noqa: F403
-from minigrad.linalg_functions import cholesky, det, inverse, logdet, pinverse, slogdet
+from minigrad.linalg_functions import cholesky, cholesky_solve, det, inverse, logdet, pinverse, slogdet
 from minigrad.matrix_ops import *  # noqa: F403
 from minigrad.pointwise import *  # noqa: F403
 from minigrad.profiler import profile
@@ -157,7 +159,7 @@ from minigrad.settings import (
 )
 from minigrad.shape_ops import *  # noqa: F403
 from minigrad.size import Size
-from minigrad.statistics import std, std_mean, var, var_mean
+from minigrad.statistics import corrcoef, cov, std, std_mean, var, var_mean
 from minigrad.tensor import (
     Tensor,
     as_tensor,
@@ -198,7 +200,7 @@ _out.accept_out(globals(), [
 
 __all__ = [
     "DimensionError", "Generator", "GradcheckError", "InvalidParameterError", "MinigradError",
-    "ShapeError", "Tensor", "arange", "compile", "std", "std_mean", "var", "var_mean",
+    "ShapeError", "Tensor", "arange", "compile", "corrcoef", "cov", "std", "std_mean", "var", "var_mean",
     "bool_", "cat", "enable_grad", "float32", "float64",
     "full", "full_like", "grad", "gradcheck", "gradgradcheck", "int64", "is_grad_enabled",
     "manual_seed", "matmul", "no_grad", "ones", "ones_like", "rand", "randint", "randn",
@@ -209,8 +211,8 @@ __all__ = [
     "randint_like", "randn_like", "set_default_device", "set_default_dtype", "utils",
     "DTypeError", "DomainError",
     "safetensors", "testing", "distributions", "inference_mode", "is_inference_mode_enabled",
-    "linalg", "cholesky", "det", "inverse", "logdet", "pinverse", "slogdet",
-    "amp", "autocast", "cpu", "is_autocast_enabled", "special",
+    "linalg", "cholesky", "cholesky_solve", "det", "inverse", "logdet", "pinverse", "slogdet",
+    "amp", "autocast", "cpu", "is_autocast_enabled", "special", "func", "vmap", "is_anomaly_enabled",
 ]  # fmt: skip
 __all__ += [
     "default_generator", "gather", "get_rng_state", "initial_seed", "linalg", "return_types", "scatter_add",

@@ -1,4 +1,5 @@
-"""Variance and standard deviation as functions: ``var``, ``std``, ``var_mean``, ``std_mean`` (as torch's).
+"""Variance and standard deviation as functions: ``var``, ``std``, ``var_mean``, ``std_mean`` (as torch's),
+and the covariance and correlation matrices ``cov`` and ``corrcoef``.
 
 Each is a thin front over ``Tensor.var`` / ``Tensor.std`` (one ``ops.Var``
 primitive) accepting PyTorch's spellings: ``correction=`` (keyword), the
@@ -8,12 +9,15 @@ older ``unbiased`` flag (positional after ``dim``, or alone in place of
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 from minigrad._tensor_methods import dim_aliases
+from minigrad.default_dtype import get_default_dtype
+from minigrad.errors import ShapeError
 from minigrad.tensor import Tensor
 
-__all__ = ["std", "std_mean", "var", "var_mean"]
+__all__ = ["corrcoef", "cov", "std", "std_mean", "var", "var_mean"]
 
 Dim = int | Sequence[int] | None
 
@@ -54,3 +58,59 @@ def std_mean(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None
     """``(std, mean)`` of ``input`` over ``dim``, as ``torch.std_mean``."""
     d, c, u = _args(dim, unbiased, correction)
     return input.std(d, keepdim, c, unbiased=u), input.mean(d, keepdim)
+
+
+def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,  # noqa: A002
+        aweights: Tensor | None = None) -> Tensor:
+    """The covariance matrix of the variables in ``input``'s rows (observations in columns; a 1-D
+    input is one variable; one variable gives a 0-d result), as ``torch.cov`` / ``numpy.cov``:
+    optional integer frequency weights and float observation weights per column, ``correction``
+    subtracted from the (weighted) count. Integer inputs give the default float dtype. Differentiable.
+
+    Raises:
+        ShapeError: more than 2 dims, or weights that are not 1-D of the observation count.
+    """
+    if input.ndim > 2:
+        raise ShapeError(f"cov(): expected input to have two or fewer dimensions but got an input with "
+                         f"{input.ndim} dimensions")
+    x = input.reshape(1, -1) if input.ndim < 2 else input
+    if x.dtype.kind not in "fc":
+        x = x.astype(get_default_dtype())
+    n = x.shape[1]
+    w: Tensor | None = None
+    for name, wt in (("fweights", fweights), ("aweights", aweights)):
+        if wt is not None:
+            if wt.ndim > 1 or wt.numel() != n:
+                raise ShapeError(f"cov(): expected {name} to have one dimension of size {n} (the number of "
+                                 f"observations) but got {list(wt.shape)}")
+            w = wt if w is None else w * wt
+    fact: Tensor | int
+    if w is None:
+        avg, fact = x.mean(1), n - correction
+    else:
+        w = w.astype(x.dtype)
+        w_sum = w.sum()
+        avg = (x * w).sum(1) / w_sum
+        fact = w_sum - (correction * (w * aweights).sum() / w_sum if aweights is not None and correction
+                        else correction)
+    if not isinstance(fact, Tensor) and fact <= 0:
+        warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less than the number "
+                      "of observations.", UserWarning, stacklevel=2)
+    centred = x - avg.unsqueeze(1)
+    weighted = centred if w is None else centred * w
+    c = (weighted @ centred.mT) / (fact if isinstance(fact, Tensor) else max(fact, 0))
+    return c.reshape(()) if x.shape[0] == 1 else c  # one variable: a 0-d result, as numpy and torch
+
+
+def corrcoef(input: Tensor) -> Tensor:  # noqa: A002
+    """The Pearson correlation matrix of the variables in ``input``'s rows (see :func:`cov`), clipped to
+    [-1, 1]; a 1-D input gives 1 (0-d). Differentiable.
+
+    Raises:
+        ShapeError: more than 2 dims.
+    """
+    c = cov(input)
+    if c.ndim == 0:
+        return c / c
+    sd = c.diagonal().sqrt()
+    return (c / sd.unsqueeze(1) / sd.unsqueeze(0)).clamp(-1, 1)

@@ -183,3 +183,16 @@ def test_sites_are_dropped_with_their_graph() -> None:
         del y
         assert len(_observer.sites) == 0
     assert _observer.sites == {}
+
+
+def test_torch_autograd_spellings() -> None:
+    """The spellings scripts use: torch.autograd.(set_)detect_anomaly, torch.is_anomaly_enabled."""
+    assert mg.autograd.detect_anomaly is mg.detect_anomaly
+    mg.autograd.set_detect_anomaly(True)
+    try:
+        assert mg.is_anomaly_enabled()
+    finally:
+        mg.autograd.set_detect_anomaly(False)
+    assert not mg.is_anomaly_enabled()
+    with mg.autograd.detect_anomaly():
+        assert mg.is_anomaly_enabled()

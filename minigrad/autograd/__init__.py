@@ -2,10 +2,11 @@
 
 The engine (``backward``, ``grad``) lives in :mod:`minigrad.autograd.engine`,
 custom functions (``Function``) in :mod:`minigrad.autograd.function`, grad
-mode in :mod:`minigrad.grad_mode`; all are re-exported here, where PyTorch
-code looks for them.
+mode in :mod:`minigrad.grad_mode`, anomaly detection in :mod:`minigrad.anomaly`;
+all are re-exported here, where PyTorch code looks for them.
 """
 
+from minigrad.anomaly import detect_anomaly, set_detect_anomaly
 from minigrad.autograd.engine import backward, grad
 from minigrad.autograd.function import Function, FunctionCtx, once_differentiable
 from minigrad.autograd.gradcheck import gradcheck, gradgradcheck
@@ -19,7 +20,8 @@ from minigrad.grad_mode import (
 )
 
 __all__ = [
-    "Function", "FunctionCtx", "backward", "enable_grad", "grad", "gradcheck", "gradgradcheck",
+    "Function", "FunctionCtx", "backward", "detect_anomaly", "enable_grad", "grad", "gradcheck",
+    "gradgradcheck",
     "inference_mode", "is_grad_enabled", "is_inference_mode_enabled", "no_grad", "once_differentiable",
-    "set_grad_enabled",
+    "set_detect_anomaly", "set_grad_enabled",
 ]  # fmt: skip

@@ -74,7 +74,7 @@ def affine_grid(theta: Tensor, size: Sequence[int], align_corners: bool | None =
         raise UnsupportedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
                                f"respectively. Got size {size}.")
     nd = len(size) - 2
-    if theta.ndim != 3 or tuple(theta.shape[1:]) != (nd, nd + 1):
+    if theta.ndim != 3 or tuple(theta.shape) != (size[0], nd, nd + 1):
         raise ShapeError(f"Expected a batch of {nd}D affine matrices of shape Nx{nd}x{nd + 1} for size "
                          f"{size}. "
                          f"Got {tuple(theta.shape)}.")
@@ -110,7 +110,8 @@ def _source(coord: Tensor, n: int, padding_mode: str, align_corners: bool) -> Te
     if padding_mode == "reflection":
         x = _reflect(x, 0, 2 * (n - 1)) if align_corners else _reflect(x, -1, 2 * n - 1)
     if padding_mode != "zeros":
-        x = x.clamp(0, n - 1)
+        # PyTorch's clip passes no gradient on the borders themselves (x <= 0, x >= n - 1), only inside
+        x = where((x > 0) & (x < n - 1), x, x.clamp(0, n - 1).detach())
     return x
 
 

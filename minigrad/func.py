@@ -1,0 +1,351 @@
+"""``torch.func``: function transforms built on minigrad's autograd.
+
+* :func:`functional_call` runs a module with some parameters/buffers swapped for given tensors;
+* :func:`grad` / :func:`grad_and_value` / :func:`vjp`, :func:`jacrev` / :func:`jacfwd` /
+  :func:`hessian` turn a function into its derivative (reverse mode underneath; a derivative is
+  itself differentiable whenever its inputs are, so transforms nest: ``hessian`` is
+  ``jacfwd(jacrev(f))``, ``grad(grad(f))`` works);
+* :func:`vmap` maps a function over a batch dim by calling it once per batch element and stacking
+  the results: the same values as PyTorch's batching rules (per-sample gradients, ensembles),
+  at the speed of a Python loop.
+
+Arguments and results may be pytrees (nested tuples, lists and dicts of tensors), as in PyTorch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+from minigrad.autograd.engine import grad as _autograd_grad
+from minigrad.grad_mode import enable_grad, is_grad_enabled
+from minigrad.nn.module import Module
+from minigrad.tensor import Tensor, stack
+
+__all__ = [
+    "functional_call", "grad", "grad_and_value", "hessian", "jacfwd", "jacrev", "stack_module_state", "vjp",
+    "vmap",
+]  # fmt: skip
+
+
+# ------------------------------------------------------------------ pytrees
+
+def _leaves(tree: Any) -> list[Any]:
+    if isinstance(tree, (tuple, list)):
+        return [x for t in tree for x in _leaves(t)]
+    if isinstance(tree, Mapping):
+        return [x for t in tree.values() for x in _leaves(t)]
+    return [tree]
+
+
+def _rebuild(tree: Any, leaves: Iterator[Any]) -> Any:
+    if isinstance(tree, (tuple, list)):
+        items = [_rebuild(t, leaves) for t in tree]
+        return type(tree)(*items) if hasattr(tree, "_fields") else type(tree)(items)
+    if isinstance(tree, Mapping):
+        return {k: _rebuild(v, leaves) for k, v in tree.items()}
+    return next(leaves)
+
+
+def _map(fn: Callable[[Any], Any], tree: Any) -> Any:
+    return _rebuild(tree, iter([fn(x) for x in _leaves(tree)]))
+
+
+# ------------------------------------------------------------------ functional_call
+
+@contextlib.contextmanager
+def _swapped(module: Module, values: Mapping[str, Any], strict: bool) -> Iterator[None]:
+    known = {n for n, _ in module.named_parameters(remove_duplicate=False)} | {
+        n for n, _ in module.named_buffers(remove_duplicate=False)}
+    unexpected = sorted(k for k in values if k not in known)
+    missing = sorted(k for k in known if k not in values)
+    if strict and (unexpected or missing):
+        lines = [f"\t{what} key(s): {', '.join(repr(k) for k in keys)}." for what, keys in
+                 (("Unexpected", unexpected), ("Missing", missing)) if keys]
+        raise RuntimeError(f"Error(s) in reparametrizing for {type(module).__name__}:\n" + "\n".join(lines))
+    saved: list[tuple[dict[str, Any], str, Any]] = []
+    for name, value in values.items():
+        if name not in known:  # (ignored unless strict, as PyTorch)
+            continue
+        owner_name, _, attr = name.rpartition(".")
+        owner = module.get_submodule(owner_name)
+        registry = owner._parameters if attr in owner._parameters else owner._buffers
+        saved.append((registry, attr, registry[attr]))
+        registry[attr] = value  # a plain tensor in a Parameter's slot, as PyTorch's reparametrization
+    try:
+        yield
+    finally:
+        for registry, attr, old in reversed(saved):
+            registry[attr] = old
+
+
+Dicts = Mapping[str, Any] | Sequence[Mapping[str, Any]]
+
+
+def functional_call(module: Module, parameter_and_buffer_dicts: Dicts, args: Any = None,
+                    kwargs: dict[str, Any] | None = None, *, tie_weights: bool = True,
+                    strict: bool = False) -> Any:
+    """``module(*args, **kwargs)`` with the named parameters and buffers (dotted names, as in
+    ``named_parameters``) replaced by the given tensors for this call only.
+
+    ``parameter_and_buffer_dicts`` is one dict or a sequence of dicts (merged; a name may appear in
+    only one); ``args`` a tuple, or a single value. Gradients flow to the given tensors.
+
+    Raises:
+        RuntimeError: (``strict``) a name the module does not have (else ignored) or a parameter or
+            buffer left out.
+        ValueError: a name given in two dicts.
+    """
+    if isinstance(parameter_and_buffer_dicts, Mapping):
+        values = dict(parameter_and_buffer_dicts)
+    else:
+        values = {}
+        for d in parameter_and_buffer_dicts:
+            repeated = [k for k in d if k in values]
+            if repeated:
+                raise ValueError(f"{repeated} appeared in multiple dictionaries; behavior of functional call "
+                                 "is ambiguous")
+            values.update(d)
+    call_args = args if isinstance(args, tuple) else () if args is None else (args,)
+    with _swapped(module, values, strict):
+        return module(*call_args, **(kwargs or {}))
+
+
+def stack_module_state(models: Sequence[Module]) -> tuple[dict[str, Tensor], dict[str, Tensor]]:
+    """The parameters and buffers of same-shaped ``models`` stacked along a new first dim (for
+    :func:`vmap` over an ensemble): new leaves, requiring grad where the originals do.
+
+    Raises:
+        RuntimeError: no models, or models of different structure.
+    """
+    if not models:
+        raise RuntimeError("stack_module_state: Expected at least one model, got 0.")
+    first = models[0]
+    if not all(type(m) is type(first) and m.training == first.training for m in models):
+        raise RuntimeError("stack_module_state: Expected all models to be of the same class and to be in the "
+                           "same mode (train or eval).")
+    all_params = [dict(m.named_parameters()) for m in models]
+    params = {k: stack([p[k].detach() for p in all_params]).requires_grad_(
+        any(p[k].requires_grad for p in all_params)) for k in all_params[0]}
+    all_buffers = [dict(m.named_buffers()) for m in models]
+    buffers = {k: stack([b[k].detach() for b in all_buffers]) for k in all_buffers[0]}
+    return params, buffers
+
+
+# ------------------------------------------------------------------ derivatives
+
+def _differentiable(x: Any) -> Any:
+    """A tensor to differentiate with respect to: an alias that keeps an outer graph, or a new leaf."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"Expected the differentiated arguments to be Tensors, got {type(x).__name__}")
+    return x.view_as(x) if x.requires_grad else x.detach().requires_grad_(True)
+
+
+def _argnums(argnums: int | tuple[int, ...], n: int) -> tuple[int, ...]:
+    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    if not nums:
+        raise RuntimeError("argnums must be non-empty")
+    for a in nums:
+        if not -n <= a < n:
+            raise RuntimeError(f"Got argnums={a} but only {n} positional inputs")
+    return tuple(a % n for a in nums)
+
+
+def _prepare(args: tuple[Any, ...], argnums: int | tuple[int, ...]) -> tuple[list[Any], Any, bool]:
+    """Args with the differentiated ones swapped for fresh tensors; those (as argnums shapes them); and
+    whether the results must stay differentiable (an outer transform or graph is watching)."""
+    nums = _argnums(argnums, len(args))
+    outer = is_grad_enabled() and any(t.requires_grad for a in nums for t in _leaves(args[a])
+                                      if isinstance(t, Tensor))
+    new_args = list(args)
+    for a in nums:
+        new_args[a] = _map(_differentiable, args[a])
+    diff = new_args[nums[0]] if isinstance(argnums, int) else tuple(new_args[a] for a in nums)
+    return new_args, diff, outer
+
+
+def _split_aux(out: Any, has_aux: bool, fn: str) -> tuple[Any, Any]:
+    if not has_aux:
+        return out, None
+    if not (isinstance(out, tuple) and len(out) == 2):
+        raise RuntimeError(f"{fn}(f, ...)(*args): output of function f should be a tuple: (output, aux) "
+                           "if has_aux is True")
+    return out
+
+
+def _gradients(out: Tensor, wrt: Any, keep: bool, grad_out: Any = None) -> Any:
+    leaves = _leaves(wrt)
+    outs, gos = ((_leaves(out), _leaves(grad_out)) if grad_out is not None else ([out], None))
+    gs = _autograd_grad(outs, leaves, gos, create_graph=keep, allow_unused=True, materialize_grads=True)
+    return _rebuild(wrt, iter([g if keep else g.detach() for g in gs if g is not None]))
+
+
+def grad_and_value(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0,
+                   has_aux: bool = False) -> Callable[..., Any]:
+    """A function returning ``(gradient of func's scalar output w.r.t. args[argnums], output)``
+    (with ``has_aux``: ``(gradient, (output, aux))``). The gradient has the argument's structure.
+
+    Raises:
+        RuntimeError: the output is not a scalar tensor, or bad ``argnums``.
+    """
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        new_args, diff, keep = _prepare(args, argnums)
+        with enable_grad():
+            out, aux = _split_aux(func(*new_args, **kwargs), has_aux, "grad_and_value")
+            if not isinstance(out, Tensor) or out.numel() != 1:
+                got = tuple(out.shape) if isinstance(out, Tensor) else type(out).__name__
+                raise RuntimeError(f"grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, "
+                                   f"got {got}")
+            g = _gradients(out, diff, keep)
+        value = out if keep else out.detach()
+        return (g, (value, aux)) if has_aux else (g, value)
+
+    return wrapper
+
+
+def grad(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0,
+         has_aux: bool = False) -> Callable[..., Any]:
+    """A function returning the gradient of ``func``'s scalar output w.r.t. ``args[argnums]`` (with
+    ``has_aux``: ``(gradient, aux)``); see :func:`grad_and_value`."""
+    gv = grad_and_value(func, argnums, has_aux)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        g, value = gv(*args, **kwargs)
+        return (g, value[1]) if has_aux else g
+
+    return wrapper
+
+
+def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> Any:
+    """``(func(*primals), vjp_fn)`` where ``vjp_fn(cotangents)`` gives the vector-Jacobian products,
+    one per primal (with ``has_aux``: ``(output, vjp_fn, aux)``)."""
+    new_args, diff, keep = _prepare(primals, tuple(range(len(primals))))
+    with enable_grad():
+        out, aux = _split_aux(func(*new_args), has_aux, "vjp")
+
+    def vjp_fn(cotangents: Any) -> tuple[Any, ...]:
+        with enable_grad():
+            return tuple(_gradients(out, diff, keep, cotangents))
+
+    result = out if keep else _map(lambda t: t.detach() if isinstance(t, Tensor) else t, out)
+    return (result, vjp_fn, aux) if has_aux else (result, vjp_fn)
+
+
+def _jacobian(out: Tensor, wrt: Any, keep: bool) -> Any:
+    rows = []
+    flat = out.reshape(-1)
+    for i in range(flat.shape[0]):
+        g = _autograd_grad([flat[i]], _leaves(wrt), create_graph=keep, retain_graph=True, allow_unused=True,
+                           materialize_grads=True)
+        rows.append([x for x in g if x is not None])  # (materialized: none is None)
+    per_leaf = []
+    for j, leaf in enumerate(_leaves(wrt)):
+        col = stack([r[j] for r in rows]) if rows else leaf.new_zeros((0, *leaf.shape))
+        col = col.reshape(*out.shape, *leaf.shape)
+        per_leaf.append(col if keep else col.detach())
+    return _rebuild(wrt, iter(per_leaf))
+
+
+def jacrev(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, *, has_aux: bool = False,
+           chunk_size: int | None = None, _preallocate_and_copy: bool = False) -> Callable[..., Any]:
+    """A function returning the Jacobian of ``func`` w.r.t. ``args[argnums]``: for an output of shape
+    O and an input of shape I, a tensor of shape O + I (pytrees of them for pytree outputs/inputs).
+    ``chunk_size`` is accepted for compatibility (rows are computed one at a time)."""
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        new_args, diff, keep = _prepare(args, argnums)
+        with enable_grad():
+            out, aux = _split_aux(func(*new_args, **kwargs), has_aux, "jacrev")
+            jac = _map(lambda o: _jacobian(o, diff, keep), out)
+        return (jac, aux) if has_aux else jac
+
+    return wrapper
+
+
+def jacfwd(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, has_aux: bool = False, *,
+           randomness: str = "error") -> Callable[..., Any]:
+    """The Jacobian as :func:`jacrev` gives it (PyTorch computes it in forward mode; the values agree)."""
+    return jacrev(func, argnums, has_aux=has_aux)
+
+
+def hessian(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0) -> Callable[..., Any]:
+    """The Hessian of a scalar ``func`` w.r.t. ``args[argnums]``: ``jacfwd(jacrev(func))``."""
+    return jacfwd(jacrev(func, argnums), argnums)
+
+
+# ------------------------------------------------------------------ vmap
+
+def _batch_size(args: tuple[Any, ...], in_dims: Any) -> int:
+    sizes = set()
+    for arg, dims in zip(args, in_dims):
+        arg_dims = _broadcast_dims(arg, dims)
+        for leaf, d in zip(_leaves(arg), arg_dims):
+            if d is None:
+                continue
+            if not isinstance(leaf, Tensor):
+                raise ValueError(f"vmap: Got in_dim={d} for an input but the input is of type {type(leaf)}. "
+                                 "We cannot vmap over non-Tensor arguments")
+            if not -leaf.ndim <= d < max(leaf.ndim, 1) or leaf.ndim == 0:
+                raise ValueError(f"vmap: Got in_dim={d} for some input, but that input is a Tensor of "
+                                 f"dimensionality {leaf.ndim} so expected in_dim to satisfy "
+                                 f"-{leaf.ndim} <= in_dim < {leaf.ndim}.")
+            sizes.add(leaf.shape[d])
+    if not sizes:
+        raise ValueError("vmap: at least one input must be a Tensor mapped over a dim (in_dims not all None)")
+    if len(sizes) > 1:
+        raise ValueError("vmap: Expected all tensors to have the same size in the mapped dimension, got "
+                         f"sizes {sorted(sizes)} for the mapped dimension")
+    return int(sizes.pop())
+
+
+def _broadcast_dims(arg: Any, dims: Any) -> list[Any]:
+    """One in_dim per leaf of ``arg`` (an int/None applies to every leaf)."""
+    if dims is None or isinstance(dims, int):
+        return [dims] * len(_leaves(arg))
+    return _leaves(dims)
+
+
+def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0, randomness: str = "error", *,
+         chunk_size: int | None = None) -> Callable[..., Any]:
+    """Map ``func`` over a dim of its inputs: ``in_dims`` (an int, None, or one entry per argument,
+    possibly nested like the argument) says which dim of each input is mapped (None: shared);
+    the results are stacked along ``out_dims``. Computed by calling ``func`` on each slice and
+    stacking, so it is differentiable and composes with :func:`grad` and :func:`jacrev`.
+
+    Raises:
+        ValueError: mapped sizes differ, nothing is mapped, an in_dim is out of range or names a
+            non-tensor, or ``func`` returns something other than tensors.
+    """
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        dims = in_dims if isinstance(in_dims, (tuple, list)) else (in_dims,) * len(args)
+        if len(dims) != len(args):
+            raise ValueError(f"vmap: in_dims is not compatible with the structure of inputs: expected one "
+                             f"entry per argument ({len(args)}), got {len(dims)}")
+        n = _batch_size(args, dims)
+
+        def slice_arg(arg: Any, d: Any, i: int) -> Any:
+            arg_dims = iter(_broadcast_dims(arg, d))
+            def pick(leaf: Any) -> Any:
+                dd = next(arg_dims)
+                return leaf if dd is None else leaf.select(dd, i)
+
+            return _map(pick, arg)
+
+        results = [func(*[slice_arg(a, d, i) for a, d in zip(args, dims)], **kwargs) for i in range(n)]
+        first = results[0]
+        for leaf in _leaves(first):
+            if not isinstance(leaf, Tensor):
+                raise ValueError(f"vmap: `{getattr(func, '__name__', func)}` must only return Tensors, got "
+                                 f"type {type(leaf)}. Did you mean to set out_dims= to None for output?")
+        per_result = [_leaves(r) for r in results]
+        leaf_dims = _broadcast_dims(first, out_dims)
+        stacked = [stack([r[j] for r in per_result], dim=d if d is not None else 0)
+                   if d is not None else per_result[0][j] for j, d in enumerate(leaf_dims)]
+        return _rebuild(first, iter(stacked))
+
+    return wrapper
