@@ -51,7 +51,12 @@ from minigrad import shape_ops as _shape_ops
 from minigrad._compile import compile  # noqa: A004 - PyTorch's name
 from minigrad._format import set_printoptions
 from minigrad.amp import autocast, is_autocast_enabled
-from minigrad.anomaly import detect_anomaly
+from minigrad.anomaly import (
+    detect_anomaly,
+    is_anomaly_check_nan_enabled,
+    is_anomaly_enabled,
+    set_anomaly_enabled,
+)
 from minigrad.autograd import functional as _autograd_functional  # noqa: F401  (torch.autograd.functional)
 from minigrad.autograd import grad as grad
 from minigrad.autograd.gradcheck import gradcheck, gradgradcheck
@@ -224,6 +229,7 @@ __all__ += [  # shapes, printing and the process-wide switches PyTorch scripts s
     "get_float32_matmul_precision", "get_num_interop_threads", "set_float32_matmul_precision",
     "set_num_interop_threads",
 ]  # fmt: skip
+__all__ += ["is_anomaly_check_nan_enabled", "is_anomaly_enabled", "set_anomaly_enabled"]
 __all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinstance(x, torch.LongTensor))
     "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor",
     "LongTensor", "ShortTensor",
