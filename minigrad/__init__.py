@@ -126,6 +126,13 @@ from minigrad.grids import *  # noqa: F403
 from minigrad.indexing import *  # noqa: F403
 from minigrad.linalg_functions import cholesky, det, inverse, logdet, pinverse, slogdet
 from minigrad.matrix_ops import *  # noqa: F403
+from minigrad.memory_formats import (
+    channels_last,
+    channels_last_3d,
+    contiguous_format,
+    memory_format,
+    preserve_format,
+)
 from minigrad.pointwise import *  # noqa: F403
 from minigrad.profiler import profile
 from minigrad.quantiles import *  # noqa: F403
@@ -230,6 +237,7 @@ __all__ += [  # shapes, printing and the process-wide switches PyTorch scripts s
     "set_num_interop_threads",
 ]  # fmt: skip
 __all__ += ["is_anomaly_check_nan_enabled", "is_anomaly_enabled", "set_anomaly_enabled"]
+__all__ += ["channels_last", "channels_last_3d", "contiguous_format", "memory_format", "preserve_format"]
 __all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinstance(x, torch.LongTensor))
     "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor",
     "LongTensor", "ShortTensor",

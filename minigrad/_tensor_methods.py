@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
+from minigrad import memory_formats
 from minigrad.dtypes import tensor_type_name
 from minigrad.errors import DeviceError, MinigradError, ShapeError
 from minigrad.shapes import norm_dim
@@ -766,17 +767,18 @@ class TensorMethods:
         """``self.expand(size)``."""
         return shape_ops.broadcast_to(self, size)
 
-    def contiguous(self: Any, memory_format: Any = None) -> Tensor:
-        """A tensor with C-ordered memory: self when it already is, else a copy (in the graph)."""
-        return self if self.numpy().flags.c_contiguous else shape_ops.contiguous(self)
+    def contiguous(self: Any, memory_format: Any = memory_formats.contiguous_format) -> Tensor:
+        """Self when its memory is laid out as ``memory_format`` says (C order by default), else a copy."""
+        return shape_ops.contiguous(self, memory_format)
 
-    def is_contiguous(self: Any, memory_format: Any = None) -> builtins.bool:
-        """True if the memory is C-ordered (PyTorch's row-major layout)."""
-        return builtins.bool(self.numpy().flags.c_contiguous)
+    def is_contiguous(self: Any, memory_format: Any = memory_formats.contiguous_format) -> builtins.bool:
+        """True if the memory is C-ordered (PyTorch's row-major layout), or laid out as ``memory_format``."""
+        return memory_formats.is_laid_out(self.numpy(), memory_formats.check_format(
+            memory_format, "is_contiguous", optional=False))
 
-    def clone(self: Any, *, memory_format: Any = None) -> Tensor:
-        """A copy with its own memory, in the graph."""
-        return shape_ops.clone(self)
+    def clone(self: Any, *, memory_format: Any = memory_formats.preserve_format) -> Tensor:
+        """A copy with its own memory (laid out as ``memory_format`` says), in the graph."""
+        return shape_ops.clone(self, memory_format=memory_format)
 
     # ------------------------------------------------------------ products and structure
 
