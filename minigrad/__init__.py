@@ -124,6 +124,7 @@ from minigrad.grad_mode import (
 )
 from minigrad.grids import *  # noqa: F403
 from minigrad.indexing import *  # noqa: F403
+from minigrad.integration import cumulative_trapezoid, trapezoid, trapz
 from minigrad.linalg_functions import cholesky, det, inverse, logdet, pinverse, slogdet
 from minigrad.matrix_ops import *  # noqa: F403
 from minigrad.memory_formats import (
@@ -164,8 +165,15 @@ from minigrad.settings import (
     use_deterministic_algorithms,
 )
 from minigrad.shape_ops import *  # noqa: F403
+from minigrad.signal_windows import (
+    bartlett_window,
+    blackman_window,
+    hamming_window,
+    hann_window,
+    kaiser_window,
+)
 from minigrad.size import Size
-from minigrad.statistics import std, std_mean, var, var_mean
+from minigrad.statistics import corrcoef, cov, std, std_mean, var, var_mean
 from minigrad.tensor import (
     Tensor,
     as_tensor,
@@ -237,6 +245,8 @@ __all__ += [  # shapes, printing and the process-wide switches PyTorch scripts s
     "set_num_interop_threads",
 ]  # fmt: skip
 __all__ += ["is_anomaly_check_nan_enabled", "is_anomaly_enabled", "set_anomaly_enabled"]
+__all__ += ["bartlett_window", "blackman_window", "hamming_window", "hann_window", "kaiser_window"]
+__all__ += ["corrcoef", "cov", "cumulative_trapezoid", "trapezoid", "trapz"]
 __all__ += ["channels_last", "channels_last_3d", "contiguous_format", "memory_format", "preserve_format"]
 __all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinstance(x, torch.LongTensor))
     "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor",

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from minigrad import sampling as sampling
     from minigrad import selection as selection
     from minigrad import shape_ops as shape_ops
+    from minigrad import statistics as statistics
     from minigrad import typed_tensors as typed_tensors
     from minigrad.autograd import engine as engine
     from minigrad.random import Generator
@@ -559,6 +560,15 @@ class TensorMethods:
     def cumsum(self: Any, dim: builtins.int, *, dtype: Any = None) -> Tensor:
         """Running sums along ``dim``."""
         return reductions.cumsum(self, dim, dtype=dtype)
+
+    def cov(self: Any, *, correction: builtins.int = 1, fweights: Tensor | None = None,
+            aweights: Tensor | None = None) -> Tensor:
+        """The covariance matrix of the rows (variables) over the columns; see :func:`minigrad.cov`."""
+        return statistics.cov(self, correction=correction, fweights=fweights, aweights=aweights)
+
+    def corrcoef(self: Any) -> Tensor:
+        """Pearson correlation coefficients of the rows; see :func:`minigrad.corrcoef`."""
+        return statistics.corrcoef(self)
 
     def diff(self: Any, n: builtins.int = 1, dim: builtins.int = -1, prepend: Tensor | None = None,
              append: Tensor | None = None) -> Tensor:
