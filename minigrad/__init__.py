@@ -26,6 +26,7 @@ from minigrad import (
     data,
     distributed,
     distributions,
+    func,
     linalg,
     nn,
     onnx,
@@ -113,6 +114,7 @@ from minigrad.factories import (
     zeros,
     zeros_like,
 )
+from minigrad.func import vmap
 from minigrad.gamma import *  # noqa: F403
 from minigrad.grad_mode import (
     enable_grad,
@@ -246,6 +248,7 @@ __all__ += [  # shapes, printing and the process-wide switches PyTorch scripts s
 ]  # fmt: skip
 __all__ += ["is_anomaly_check_nan_enabled", "is_anomaly_enabled", "set_anomaly_enabled"]
 __all__ += ["bartlett_window", "blackman_window", "hamming_window", "hann_window", "kaiser_window"]
+__all__ += ["func", "vmap"]
 __all__ += ["corrcoef", "cov", "cumulative_trapezoid", "trapezoid", "trapz"]
 __all__ += ["channels_last", "channels_last_3d", "contiguous_format", "memory_format", "preserve_format"]
 __all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinstance(x, torch.LongTensor))

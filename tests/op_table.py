@@ -1064,6 +1064,7 @@ MODULE_NOT_OPS = frozenset({
     "is_inference_mode_enabled",  # grad mode: tests/parity/test_grad_mode_parity.py
     # anomaly-mode switches: tests/parity/test_anomaly_parity.py
     "is_anomaly_enabled", "is_anomaly_check_nan_enabled", "set_anomaly_enabled",
+    "vmap",  # a function transform, not an op on values: tests/parity/test_func_parity.py
 })  # fmt: skip
 
 #: The operators API.md promises, which must each have a row.

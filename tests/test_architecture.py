@@ -14,6 +14,7 @@ PACKAGE = Path(minigrad.__file__).parent
 # vjp is a call of mg.grad.
 ENGINE_ENTRY_POINTS = {
     ("tensor.py", "Tensor.backward"), ("autograd/engine.py", "backward"), ("autograd/functional.py", "vjp"),
+    ("func.py", "vjp"),  # torch.func.vjp: calls autograd.grad, holds no formula
 }
 # minigrad.autograd.Function (torch.autograd.Function): the user writes the derivative in their own
 # backward; the adapter's two nodes only hand the outputs' gradients to it and hold no formula.
