@@ -260,7 +260,9 @@ def functional_call(
 
     The module's own tensors are put back afterwards, even if the call
     raises. ``parameter_and_buffer_dicts`` is a dict or a tuple of dicts;
-    ``args`` a tuple of positional arguments (or one argument).
+    ``args`` a tuple of positional arguments (or one argument). With
+    ``tie_weights``, a tensor the module holds under several names (tied
+    weights) is replaced under all of them when one is given.
 
     Raises:
         MinigradError: with ``strict``, a parameter or buffer the dicts do not name;
@@ -279,9 +281,12 @@ def functional_call(
                     f"{name} appeared in multiple dictionaries; behavior of functional call is ambiguous"
                 )
             given[name] = value
+    own = [*module.named_parameters(remove_duplicate=False), *module.named_buffers(remove_duplicate=False)]
+    if tie_weights:  # a tensor registered under several names is replaced under all of them
+        replaced = {id(t): given[n] for n, t in own if n in given}
+        given.update({n: replaced[id(t)] for n, t in own if n not in given and id(t) in replaced})
     if strict:
-        own = [n for n, _ in module.named_parameters()] + [n for n, _ in module.named_buffers()]
-        missing = [n for n in own if n not in given]
+        missing = [n for n, _ in own if n not in given]
         if missing:
             keys = ", ".join(repr(n) for n in missing)
             raise MinigradError(

@@ -172,6 +172,20 @@ def test_functional_call_as_pytorch() -> None:
     _same(_functional_call_run(mg), _functional_call_run(torch))
 
 
+def test_functional_call_ties_weights_as_pytorch() -> None:
+    outs = []
+    for lib in (torch, mg):
+        a, b = lib.nn.Linear(2, 2, bias=False).double(), lib.nn.Linear(2, 2, bias=False).double()
+        b.weight = a.weight
+        net = lib.nn.Sequential(a, b)
+        x, w = lib.tensor(C[:, :2].copy()), lib.tensor(A[:2, :2].copy())
+        tied = lib.func.functional_call(net, {"0.weight": w}, (x,))
+        untied = lib.func.functional_call(net, {"0.weight": w}, (x,), tie_weights=False)
+        outs.append((tied, untied - x @ w.t() @ a.weight.t()))
+    assert_close(outs[1][0], outs[0][0])
+    assert_close(outs[1][1], outs[0][1], atol=1e-9)
+
+
 ERRORS: dict[str, Callable[[ModuleType], Any]] = {
     "grad of a vector": lambda m: m.func.grad(lambda a: a * 2)(m.ones(2)),
     "has_aux without a pair": lambda m: m.func.grad(lambda a: a.sum(), has_aux=True)(m.ones(2)),
