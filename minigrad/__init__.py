@@ -12,6 +12,8 @@ PyTorch's, so ``python -m minigrad.compat script.py`` runs PyTorch scripts.
 # PyTorch's functions: elementwise math, reductions, shapes, products, indexing, grids, sampling
 # The Tensor first: as it loads it binds the function modules behind its methods, and those
 # import minigrad.factories, which must not be half-imported then (amp, below, imports it).
+import math as _math
+
 from minigrad import tensor as _tensor  # noqa: F401
 
 # isort: split
@@ -246,6 +248,9 @@ __all__ += [  # shapes, printing and the process-wide switches PyTorch scripts s
     "get_float32_matmul_precision", "get_num_interop_threads", "set_float32_matmul_precision",
     "set_num_interop_threads",
 ]  # fmt: skip
+# PyTorch's constants: torch.nan, torch.inf, torch.pi, torch.e and x[:, torch.newaxis]
+nan, inf, pi, e, newaxis = _math.nan, _math.inf, _math.pi, _math.e, None
+__all__ += ["e", "inf", "nan", "newaxis", "pi"]
 __all__ += ["is_anomaly_check_nan_enabled", "is_anomaly_enabled", "set_anomaly_enabled"]
 __all__ += ["bartlett_window", "blackman_window", "hamming_window", "hann_window", "kaiser_window"]
 __all__ += ["func", "vmap"]

@@ -236,6 +236,16 @@ def xlogy(a: Array, b: Array, log: Any = np.log) -> Array:
     return out
 
 
+def power(a: Array, b: Array) -> Array:
+    """a ** b; integers follow PyTorch where b < 0 (numpy raises): 1 ** b is 1, (-1) ** b is +-1, else 0."""
+    if a.dtype.kind == "f" or not (b < 0).any():
+        return np.asarray(np.power(a, b))
+    neg, odd = b < 0, (b % 2) == 1
+    out: Array = np.where(neg, np.where(a == 1, 1, np.where(a == -1, np.where(odd, -1, 1), 0)),
+                          np.power(a, np.where(neg, 0, b))).astype(np.result_type(a, b))
+    return out
+
+
 def remainder(a: Array, b: Array) -> Array:
     """PyTorch's float remainder: fmod, plus b where the signs differ (so -5 % 2.5 is -0.0, as there)."""
     m = np.fmod(a, b)

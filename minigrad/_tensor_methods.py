@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import numpy as np
 
 from minigrad import memory_formats
-from minigrad.dtypes import tensor_type_name
+from minigrad.dtypes import resolve_dtype, tensor_type_name
 from minigrad.errors import DeviceError, MinigradError, ShapeError
 from minigrad.shapes import norm_dim
 from minigrad.size import Size
@@ -479,6 +479,14 @@ class TensorMethods:
     def __rmod__(self: Any, other: Any) -> Tensor:
         return pointwise.remainder(other, self)
 
+    def __and__(self: Any, other: Any) -> Tensor:
+        """Bitwise and (logical for bool tensors), as in PyTorch: 2 & 1 is 0."""
+        return pointwise.bitwise_and(self, other)
+
+    def __or__(self: Any, other: Any) -> Tensor:
+        """Bitwise or (logical for bool tensors), as in PyTorch: 2 | 1 is 3."""
+        return pointwise.bitwise_or(self, other)
+
     def __xor__(self: Any, other: Any) -> Tensor:
         return pointwise.bitwise_xor(self, other)
 
@@ -529,6 +537,7 @@ class TensorMethods:
 
     # ------------------------------------------------------------ reductions, scans, selection
 
+    @dim_aliases
     def prod(self: Any, dim: builtins.int | None = None, keepdim: builtins.bool = False, *,
              dtype: Any = None) -> Tensor:
         """The product over ``dim``; see :func:`minigrad.prod`."""
@@ -539,24 +548,29 @@ class TensorMethods:
         """The p-norm; see :func:`minigrad.norm`."""
         return reductions.norm(self, p, dim, keepdim, dtype)
 
+    @dim_aliases
     def nansum(self: Any, dim: Any = None, keepdim: builtins.bool = False, *, dtype: Any = None) -> Tensor:
         """The sum ignoring nan."""
         return reductions.nansum(self, dim, keepdim, dtype=dtype)
 
+    @dim_aliases
     def nanmean(self: Any, dim: Any = None, keepdim: builtins.bool = False, *,
                 dtype: Any = None) -> Tensor:
         """The mean ignoring nan."""
         return reductions.nanmean(self, dim, keepdim, dtype=dtype)
 
+    @dim_aliases
     def count_nonzero(self: Any, dim: Any = None) -> Tensor:
         """The number of non-zeros over ``dim``."""
         return reductions.count_nonzero(self, dim)
 
+    @dim_aliases
     def aminmax(self: Any, *, dim: builtins.int | None = None,
                 keepdim: builtins.bool = False) -> return_types.aminmax:
         """(min, max); see :func:`minigrad.aminmax`."""
         return reductions.aminmax(self, dim=dim, keepdim=keepdim)
 
+    @dim_aliases
     def cumsum(self: Any, dim: builtins.int, *, dtype: Any = None) -> Tensor:
         """Running sums along ``dim``."""
         return reductions.cumsum(self, dim, dtype=dtype)
@@ -570,32 +584,39 @@ class TensorMethods:
         """Pearson correlation coefficients of the rows; see :func:`minigrad.corrcoef`."""
         return statistics.corrcoef(self)
 
+    @dim_aliases
     def diff(self: Any, n: builtins.int = 1, dim: builtins.int = -1, prepend: Tensor | None = None,
              append: Tensor | None = None) -> Tensor:
         """The n-th forward difference along ``dim``; see :func:`minigrad.diff`."""
         return reductions.diff(self, n, dim, prepend, append)
 
+    @dim_aliases
     def cumprod(self: Any, dim: builtins.int, *, dtype: Any = None) -> Tensor:
         """Running products along ``dim``."""
         return reductions.cumprod(self, dim, dtype=dtype)
 
+    @dim_aliases
     def logcumsumexp(self: Any, dim: builtins.int) -> Tensor:
         """log(cumsum(exp(x))) along ``dim``."""
         return reductions.logcumsumexp(self, dim)
 
+    @dim_aliases
     def cummax(self: Any, dim: builtins.int) -> return_types.cummax:
         """Running maxima and their indices."""
         return reductions.cummax(self, dim)
 
+    @dim_aliases
     def cummin(self: Any, dim: builtins.int) -> return_types.cummin:
         """Running minima and their indices."""
         return reductions.cummin(self, dim)
 
+    @dim_aliases
     def sort(self: Any, dim: builtins.int = -1, descending: builtins.bool = False,
              stable: builtins.bool = False) -> return_types.sort:
         """(sorted values, indices); see :func:`minigrad.sort`."""
         return reductions.sort(self, dim, descending, stable)
 
+    @dim_aliases
     def argsort(self: Any, dim: builtins.int = -1, descending: builtins.bool = False,
                 stable: builtins.bool = False) -> Tensor:
         """The sorting permutation along ``dim``."""
@@ -605,34 +626,41 @@ class TensorMethods:
         """Sorted along dim 0."""
         return reductions.msort(self)
 
+    @dim_aliases
     def topk(self: Any, k: builtins.int, dim: builtins.int = -1, largest: builtins.bool = True,
              sorted: builtins.bool = True) -> return_types.topk:  # noqa: A002
         """The k largest (or smallest) values and indices."""
         return reductions.topk(self, k, dim, largest, sorted)
 
+    @dim_aliases
     def kthvalue(self: Any, k: builtins.int, dim: builtins.int = -1,
                  keepdim: builtins.bool = False) -> return_types.kthvalue:
         """The k-th smallest value and its index."""
         return reductions.kthvalue(self, k, dim, keepdim)
 
+    @dim_aliases
     def median(self: Any, dim: builtins.int | None = None, keepdim: builtins.bool = False) -> Any:
         """The lower median (with its index when ``dim`` is given)."""
         return reductions.median(self, dim, keepdim)
 
+    @dim_aliases
     def nanmedian(self: Any, dim: builtins.int | None = None, keepdim: builtins.bool = False) -> Any:
         """The lower median ignoring nan."""
         return reductions.nanmedian(self, dim, keepdim)
 
+    @dim_aliases
     def quantile(self: Any, q: Any, dim: builtins.int | None = None, keepdim: builtins.bool = False, *,
                  interpolation: str = "linear") -> Tensor:
         """The q-th quantiles along ``dim``; see :func:`minigrad.quantile`."""
         return quantiles.quantile(self, q, dim, keepdim, interpolation=interpolation)
 
+    @dim_aliases
     def nanquantile(self: Any, q: Any, dim: builtins.int | None = None, keepdim: builtins.bool = False, *,
                     interpolation: str = "linear") -> Tensor:
         """The q-th quantiles ignoring nan; see :func:`minigrad.nanquantile`."""
         return quantiles.nanquantile(self, q, dim, keepdim, interpolation=interpolation)
 
+    @dim_aliases
     def mode(self: Any, dim: builtins.int = -1, keepdim: builtins.bool = False) -> return_types.mode:
         """The most frequent value and its index."""
         return reductions.mode(self, dim, keepdim)
@@ -672,6 +700,7 @@ class TensorMethods:
             dims = args[0] if len(args) == 1 and not isinstance(args[0], builtins.int) else args
         return shape_ops.tile(self, dims)
 
+    @dim_aliases
     def repeat_interleave(self: Any, repeats: Any, dim: builtins.int | None = None, *,
                           output_size: builtins.int | None = None) -> Tensor:
         """Repeat each element; see :func:`minigrad.repeat_interleave`."""
@@ -699,18 +728,22 @@ class TensorMethods:
         """Rotate by 90 degrees k times."""
         return shape_ops.rot90(self, k, dims)
 
+    @dim_aliases
     def narrow(self: Any, dim: builtins.int, start: builtins.int, length: builtins.int) -> Tensor:
         """The slice [start, start + length) along ``dim``."""
         return shape_ops.narrow(self, dim, start, length)
 
+    @dim_aliases
     def select(self: Any, dim: builtins.int, index: builtins.int) -> Tensor:
         """The slice at ``index`` along ``dim``."""
         return shape_ops.select(self, dim, index)
 
+    @dim_aliases
     def unbind(self: Any, dim: builtins.int = 0) -> tuple[Tensor, ...]:
         """The slices along ``dim``."""
         return shape_ops.unbind(self, dim)
 
+    @dim_aliases
     def tensor_split(self: Any, indices_or_sections: Any, dim: builtins.int = 0) -> tuple[Tensor, ...]:
         """Nearly equal pieces, or pieces cut at indices."""
         return shape_ops.tensor_split(self, indices_or_sections, dim)
@@ -757,6 +790,7 @@ class TensorMethods:
         """In place: a size-1 dim inserted; returns x."""
         return cast("Tensor", self._update("unsqueeze_", lambda t: t.unsqueeze(dim), view=True))
 
+    @dim_aliases
     def unflatten(self: Any, dim: builtins.int, sizes: Any) -> Tensor:
         """Split a dim into ``sizes``."""
         return shape_ops.unflatten(self, dim, sizes)
@@ -764,6 +798,32 @@ class TensorMethods:
     def ravel(self: Any) -> Tensor:
         """The elements as 1-D."""
         return cast("Tensor", self.reshape(-1))
+
+    def view(self: Any, *shape: Any, dtype: Any = None) -> Tensor:
+        """The same elements in a new shape (as :meth:`reshape`), or given a dtype, the memory read as it.
+
+        ``x.view(mg.int32)`` is a bit cast with no gradient, as PyTorch's: with an
+        element size k times larger (smaller) the last dim is k times shorter (longer).
+
+        Raises:
+            ShapeError: the element counts differ; for a dtype of another size, a 0-d
+                tensor or a last dim that is strided or not divisible by the ratio.
+        """
+        if dtype is None and len(shape) == 1 and not isinstance(shape[0], (builtins.int, np.integer, tuple,
+                                                                           list)):
+            dtype, shape = shape[0], ()
+        if dtype is None:
+            return cast("Tensor", self.reshape(*shape))
+        if shape:
+            raise TypeError(f"view() takes a shape or a dtype, not both: got {shape} and dtype={dtype}")
+        a, dt = self.numpy(), resolve_dtype(dtype)
+        if dt.itemsize != a.itemsize:
+            what = f"view {a.dtype} of shape {a.shape} as {dt} (element sizes {a.itemsize} and {dt.itemsize})"
+            if a.ndim == 0 or (a.shape[-1] * a.itemsize) % dt.itemsize:
+                raise ShapeError(f"cannot {what}: the last dim's bytes must divide into the new elements")
+            if a.shape[-1] > 1 and a.strides[-1] != a.itemsize:
+                raise ShapeError(f"cannot {what}: the last dim must be contiguous (stride 1)")
+        return tensor.from_numpy(a.view(dt))
 
     def view_as(self: Any, other: Tensor) -> Tensor:
         """``self.view(other.shape)``."""
@@ -844,6 +904,7 @@ class TensorMethods:
 
     # ------------------------------------------------------------ indexing
 
+    @dim_aliases
     def index_select(self: Any, dim: builtins.int, index: Tensor) -> Tensor:
         """Entries at ``index`` along ``dim``."""
         return indexing.index_select(self, dim, index)
@@ -879,6 +940,7 @@ class TensorMethods:
         """Elements of the flattened tensor at ``index``."""
         return indexing.take(self, index)
 
+    @dim_aliases
     def take_along_dim(self: Any, indices: Tensor, dim: builtins.int | None = None) -> Tensor:
         """Values at ``indices`` along ``dim``."""
         return indexing.take_along_dim(self, indices, dim)
@@ -907,6 +969,7 @@ class TensorMethods:
         """Slices of length ``size``, ``step`` apart; see :func:`minigrad.selection.unfold`."""
         return selection.unfold(self, dimension, size, step)
 
+    @dim_aliases
     def gather(self: Any, dim: builtins.int, index: Tensor) -> Tensor:
         """Values at ``index`` along ``dim`` (index's shape); see :func:`minigrad.gather`."""
         return selection.gather(self, dim, index)

@@ -22,7 +22,7 @@ from typing import Any, TypeAlias, Union
 import numpy as np
 
 from minigrad.default_dtype import get_default_dtype
-from minigrad.errors import InvalidParameterError
+from minigrad.errors import InvalidParameterError, UnsupportedError
 
 __all__ = [
     "DTYPES", "bfloat16", "bool", "byte", "can_cast", "char", "double", "dtype", "finfo", "float", "float16",
@@ -131,6 +131,12 @@ def can_cast(from_: Any, to: Any) -> builtins.bool:
 def tensor_type_name(dt: np.dtype[Any]) -> str:
     """PyTorch's legacy type string of a dtype: ``'torch.FloatTensor'`` for float32 (``x.type()``)."""
     return "torch." + _TENSOR_TYPES[dt.name]
+
+
+def kernel_error(kernel: str, dt: np.dtype[Any]) -> UnsupportedError:
+    """PyTorch's NotImplementedError for an op with no ``dt`` kernel: ``"lshift_cpu" not implemented ...``."""
+    name = _TENSOR_TYPES[dt.name].removesuffix("Tensor")
+    return UnsupportedError(f'"{kernel}_cpu" not implemented for \'{name}\'')
 
 
 def dtype_from_type_name(name: str) -> np.dtype[Any] | None:

@@ -11,7 +11,7 @@ import numpy as np
 from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device
-from minigrad.dtypes import DTypeLike, int64, resolve_dtype
+from minigrad.dtypes import DTypeLike, int64, kernel_error, resolve_dtype
 from minigrad.errors import InvalidParameterError
 from minigrad.memory_formats import copy_as, preserve_format
 from minigrad.random import Generator, numpy_generator
@@ -52,6 +52,13 @@ def _float_dtype(dtype: DTypeLike, device: DeviceLike) -> np.dtype[Any]:
     """The dtype of a float factory (the default dtype unless given); checks the device too."""
     check_device(device)
     return get_default_dtype() if dtype is None else resolve_dtype(dtype)
+
+
+def _range_dtype(fn: str, dt: np.dtype[Any]) -> np.dtype[Any]:
+    """``dt`` for a range factory: PyTorch has no bool ranges (its NotImplementedError)."""
+    if dt == np.bool_:
+        raise kernel_error(fn, dt)
+    return dt
 
 
 def _like_dtype(t: Tensor, dtype: DTypeLike, device: DeviceLike) -> np.dtype[Any]:
@@ -162,6 +169,7 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
         InvalidParameterError: ``step`` is zero, a bound is nan or infinite, or
             ``step`` points away from ``end`` (as in PyTorch).
         TypeError: an argument is not a real number.
+        UnsupportedError: a bool ``dtype`` (PyTorch's NotImplementedError).
     """
     if end is None:
         start, end = 0, start
@@ -181,7 +189,7 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
     if dtype is None:
         ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = int64 if ints else get_default_dtype()
-    dt = resolve_dtype(dtype)
+    dt = _range_dtype("arange", resolve_dtype(dtype))
     count = np.ceil((end - start) / step)
     if count >= 2**63:
         raise InvalidParameterError(
@@ -224,30 +232,43 @@ def rand_like(t: Tensor, *, generator: Generator | None = None, dtype: DTypeLike
     return _like(t, out.numpy(), requires_grad, memory_format, "rand_like")
 
 
-def randint_like(t: Tensor, low: int, high: int | None = None, *, generator: Generator | None = None,
-                 dtype: DTypeLike = None, device: DeviceLike = None, requires_grad: bool = False,
-                 memory_format: Any = preserve_format) -> Tensor:
+class _NoLow:
+    """randint's ``low`` when not given (None is refused, as PyTorch does)."""
+
+    def __repr__(self) -> str:
+        return "0"
+
+
+_NO_LOW: Any = _NoLow()
+
+
+def randint_like(t: Tensor, low: int = _NO_LOW, high: int | None = None, *,
+                 generator: Generator | None = None, dtype: DTypeLike = None, device: DeviceLike = None,
+                 requires_grad: bool = False, memory_format: Any = preserve_format) -> Tensor:
     """Integers uniform in [low, high) (or [0, low) given one bound) with ``t``'s shape, dtype, layout."""
-    out = randint(low, high, t.shape, dtype=_like_dtype(t, dtype, device), generator=generator)
+    out = randint(low, high, t.shape, dtype=_like_dtype(t, dtype, device), generator=generator,
+                  requires_grad=requires_grad)
     return _like(t, out.numpy(), requires_grad, memory_format, "randint_like")
 
 
-def randint(low: int, high: Any = None, shape: Any = (), dtype: DTypeLike = None,
+def randint(low: int = _NO_LOW, high: Any = None, shape: Any = (), dtype: DTypeLike = None,
             generator: Generator | None = None, requires_grad: bool = False, *,
             size: Any = None, device: DeviceLike = None) -> Tensor:
     """Integers uniform in [low, high), int64 by default, of shape ``shape``.
 
-    ``randint(high, shape)`` (PyTorch's two-argument form) draws from [0, high);
-    ``size=`` is accepted as PyTorch's name for ``shape``.
+    ``randint(high, shape)`` (PyTorch's two-argument form) and ``randint(high=h, size=s)``
+    draw from [0, high); ``size=`` is accepted as PyTorch's name for ``shape``.
 
     Raises:
         InvalidParameterError: ``low >= high``.
-        TypeError: a bound is not an int.
+        TypeError: a bound is not an int, or no bound is given.
     """
     if isinstance(high, (tuple, list)):  # randint(high, shape)
         low, high, shape = 0, low, high
     if size is not None:
         shape = size
+    if low is _NO_LOW:  # randint(high=h, size=s): PyTorch's low defaults to 0
+        low, high = high, None
     if high is None:
         low, high = 0, low
     for name, v in (("low", low), ("high", high)):

@@ -3,7 +3,7 @@
 ``lgamma`` and ``polygamma`` (with ``digamma`` its n = 0) are primitives of
 ``minigrad/ops.py`` on the kernels of ``minigrad/_special.py``; each derivative
 is the next member of the family (lgamma' = digamma, psi^(n)' = psi^(n+1)), so
-gradients of any order come out. Integer and bool inputs give float32, as in PyTorch.
+gradients of any order come out. Integer and bool inputs give the default float dtype, as in PyTorch.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from typing import Any
 
 from minigrad import ops
 from minigrad._tensor_methods import provide
+from minigrad.default_dtype import get_default_dtype
 from minigrad.errors import MinigradError
-from minigrad.tensor import Tensor, float32
+from minigrad.tensor import Tensor
 
 __all__ = ["digamma", "lgamma", "mvlgamma", "polygamma"]
 
@@ -24,7 +25,7 @@ __all__ = ["digamma", "lgamma", "mvlgamma", "polygamma"]
 def _floating(input: Any, fn: str) -> Tensor:  # noqa: A002
     if not isinstance(input, Tensor):
         raise TypeError(f"{fn}(): argument 'input' must be Tensor, not {type(input).__name__}")
-    return input if input.dtype.kind == "f" else input.astype(float32)
+    return input if input.dtype.kind == "f" else input.astype(get_default_dtype())
 
 
 def lgamma(input: Tensor) -> Tensor:  # noqa: A002

@@ -14,7 +14,7 @@ import numpy as np
 
 from minigrad.dtypes import resolve_dtype
 from minigrad.errors import InvalidParameterError
-from minigrad.factories import _float_dtype, _make
+from minigrad.factories import _float_dtype, _make, _range_dtype
 from minigrad.tensor import DTypeLike, Tensor, from_numpy, int64
 
 __all__ = ["eye", "linspace", "logspace", "meshgrid", "tril_indices", "triu_indices"]
@@ -36,9 +36,9 @@ def eye(n: int, m: int | None = None, *, dtype: DTypeLike = None, device: Any = 
 
 def linspace(start: float, end: float, steps: int, *, dtype: DTypeLike = None, device: Any = None,
              requires_grad: bool = False, **_: Any) -> Tensor:
-    """``steps`` evenly spaced values from start to end, both included."""
+    """``steps`` evenly spaced values from start to end, both included (no bool dtype, as PyTorch)."""
     n = _count("linspace", "steps", steps)
-    dt = _float_dtype(dtype, device)
+    dt = _range_dtype("linspace", _float_dtype(dtype, device))
     if dt.kind != "f":
         return _make(np.trunc(np.linspace(float(start), float(end), n)).astype(dt), requires_grad)
     return _make(_symmetric_linspace(dt.type(start), dt.type(end), n).astype(dt), requires_grad)
@@ -64,7 +64,7 @@ def logspace(start: float, end: float, steps: int, base: float = 10.0, *, dtype:
              device: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
     """base ** linspace(start, end, steps)."""
     n = _count("logspace", "steps", steps)
-    dt = _float_dtype(dtype, device)
+    dt = _range_dtype("logspace", _float_dtype(dtype, device))
     return _make(np.power(float(base), np.linspace(float(start), float(end), n)).astype(dt), requires_grad)
 
 

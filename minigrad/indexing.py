@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
-from minigrad._tensor_methods import provide
+from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.selection import gather
 from minigrad.shapes import norm_dim
@@ -86,6 +86,7 @@ def _checked_along(fn: str, x: Tensor, dim: int, index: Any) -> tuple[int, Array
     return d, idx % size if size else idx
 
 
+@dim_aliases
 def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
     """Values of ``input`` at ``indices`` along ``dim`` (flattened if dim is None)."""
     if dim is None:
@@ -163,10 +164,12 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
 
     Raises:
         InvalidParameterError: an unknown ``reduce``.
+        MinigradError: ``src`` has another dtype than ``input`` (PyTorch's RuntimeError).
     """
     if reduce not in _REDUCE_PAD:
         raise InvalidParameterError(f"scatter_reduce: reduce must be one of {sorted(_REDUCE_PAD)}, got "
                                     f"{reduce!r}")
+    _same_dtype("scatter_reduce", input, src)
     d, idx = _checked_along("scatter_reduce", input, dim, index)
     part = src[tuple(slice(0, n) for n in idx.shape)]
     dest = np.ravel_multi_index(along(input.shape, idx, d), input.shape).reshape(-1) if input.ndim else \
@@ -202,6 +205,7 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     return where(touched, out, flat_self.reshape(-1)).reshape(input.shape)
 
 
+@dim_aliases
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:  # noqa: A002
     """The entries at ``index`` (1-D) along ``dim``; differentiable in input."""
     d = norm_dim(dim, input.ndim)

@@ -43,6 +43,27 @@ from minigrad.tensor import Array, Tensor, from_numpy, made_in_inference
 Index = tuple[Any, ...]
 
 
+class AccumulateGrad:
+    """The end of a path in the graph: a leaf tensor that requires grad, whose ``.grad`` backward fills.
+
+    What ``next_functions`` shows for such a leaf, as PyTorch's ``AccumulateGrad``
+    node; ``variable`` is the leaf.
+    """
+
+    __slots__ = ("variable",)
+    next_functions: tuple[()] = ()
+
+    def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
+
+    def name(self) -> str:
+        """PyTorch's name for the node: ``torch::autograd::AccumulateGrad``."""
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {id(self):#x}>"
+
+
 class Function:
     """A node of the graph: one application of a primitive op.
 
@@ -72,6 +93,13 @@ class Function:
     def released(self) -> bool:
         """True once backward ran without ``retain_graph`` and freed this node."""
         return not self.parents
+
+    @property
+    def next_functions(self) -> tuple[tuple[Function | AccumulateGrad | None, int], ...]:
+        """Per input, as PyTorch's: (the op that made it, 0), (AccumulateGrad of a leaf that requires
+        grad, 0) or (None, 0); empty once the node is released."""
+        return tuple(((p._ctx if p._ctx is not None else AccumulateGrad(p)) if p.requires_grad else None, 0)
+                     for p in self.parents)
 
     def forward(self, *args: Any, **kwargs: Any) -> Array:
         raise NotImplementedError
@@ -270,7 +298,7 @@ class Pow(Function):
     torch_name = "PowBackward1"  # PyTorch numbers the tensor-exponent overload 1
 
     def forward(self, a: Array, b: Array) -> Array:
-        return np.power(a, b)
+        return _kernels.power(a, b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
@@ -1441,13 +1469,22 @@ class Reshape(Function):
 
 
 class Permute(Function):
-    """y = a with its dims reordered;  da = g with the inverse order."""
+    """y = a with its dims reordered;  da = g with the inverse order.
 
-    __slots__ = ("dims",)
+    ``kind`` is the PyTorch op it stands for, which names the node:
+    ``"Permute"``, ``"Transpose"`` (two dims swapped) or ``"T"`` (``t()``).
+    """
+
+    __slots__ = ("dims", "kind")
     dims: tuple[int, ...]
+    kind: str
 
-    def forward(self, a: Array, dims: tuple[int, ...]) -> Array:
-        self.dims = dims
+    def name(self) -> str:
+        """``PermuteBackward0``, ``TransposeBackward0`` or ``TBackward0``, as PyTorch names the view."""
+        return self.kind + "Backward0"
+
+    def forward(self, a: Array, dims: tuple[int, ...], kind: str = "Permute") -> Array:
+        self.dims, self.kind = dims, kind
         return a.transpose(dims)  # type: ignore[no-any-return,unused-ignore]
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:

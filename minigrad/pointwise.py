@@ -1,7 +1,7 @@
 """Elementwise functions as PyTorch spells them: ``mg.atan2(a, b)``, ``mg.floor(x)``, ``mg.isclose(a, b)``.
 
 Each is a primitive of ``minigrad/ops.py`` applied after PyTorch's dtype rules
-(integers become float32 for transcendental functions, mixed dtypes promote),
+(integers become the default float dtype for transcendental functions, mixed dtypes promote),
 or a short composition of primitives, or (comparisons, bitwise and logical
 ops, tests such as ``isnan``) a plain numpy computation whose result has no
 gradient, as in PyTorch. The Tensor methods of the same names call these.
@@ -17,8 +17,10 @@ import numpy as np
 
 from minigrad import ops
 from minigrad._tensor_methods import provide
+from minigrad.default_dtype import get_default_dtype
+from minigrad.dtypes import kernel_error
 from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, UnsupportedError
-from minigrad.tensor import Array, Tensor, _lift, _promote, float32, from_numpy, where
+from minigrad.tensor import Array, Tensor, _lift, _promote, from_numpy, where
 
 __all__ = [
     "abs", "absolute", "acos", "acosh", "add", "addcdiv", "addcmul", "arccos", "arccosh", "arcsin", "arcsinh",
@@ -55,11 +57,16 @@ def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     return a, b
 
 
-def _floats(a: Any, b: Any) -> tuple[Tensor, Tensor]:
-    """_pair, then integers and bools as float32 (atan2(int, int) is a float in PyTorch)."""
+def _floats(a: Any, b: Any, int_kernel: str | None = None) -> tuple[Tensor, Tensor]:
+    """_pair, then integers and bools in the default float dtype (atan2(int, int) is a float in PyTorch).
+
+    With ``int_kernel``, integer operands raise PyTorch's NotImplementedError instead (hypot of ints).
+    """
     a, b = _pair(a, b)
     if a.dtype.kind != "f":
-        a, b = a.astype(float32), b.astype(float32)
+        if int_kernel is not None:
+            raise kernel_error(int_kernel, a.dtype)
+        a, b = a.astype(get_default_dtype()), b.astype(get_default_dtype())
     return a, b
 
 
@@ -76,7 +83,7 @@ def _apply2(op: type[ops.Function], a: Tensor, b: Tensor) -> Tensor:
 def _unary(x: Tensor, op: type[ops.Function]) -> Tensor:
     if not isinstance(x, Tensor):
         raise TypeError(f"{op.__name__.lower()}(): expected a Tensor, got {type(x).__name__}")
-    return op.apply(x if x.dtype.kind == "f" else x.astype(float32))
+    return op.apply(x if x.dtype.kind == "f" else x.astype(get_default_dtype()))
 
 
 def _values(x: Tensor) -> Array:
@@ -229,7 +236,7 @@ def neg(input: Tensor) -> Tensor:  # noqa: A002
 
 
 def reciprocal(input: Tensor) -> Tensor:  # noqa: A002
-    """1 / x (integers give float32)."""
+    """1 / x (integers give the default float dtype)."""
     return 1 / input
 
 
@@ -300,7 +307,7 @@ def clamp_max(input: Tensor, max: Any) -> Tensor:  # noqa: A002
 def _as_float(input: Tensor, fn: str) -> Tensor:  # noqa: A002
     if not isinstance(input, Tensor):
         raise TypeError(f"{fn}(): expected a Tensor, got {type(input).__name__}")
-    return input if input.dtype.kind == "f" else input.astype(float32)
+    return input if input.dtype.kind == "f" else input.astype(get_default_dtype())
 
 
 def logit(input: Tensor, eps: float | None = None) -> Tensor:  # noqa: A002
@@ -323,12 +330,12 @@ def sinc(input: Tensor) -> Tensor:  # noqa: A002
 
 
 def deg2rad(input: Tensor) -> Tensor:  # noqa: A002
-    """Degrees to radians: x * pi / 180 (integers give float32)."""
+    """Degrees to radians: x * pi / 180 (integers give the default float dtype)."""
     return _as_float(input, "deg2rad") * (math.pi / 180)
 
 
 def rad2deg(input: Tensor) -> Tensor:  # noqa: A002
-    """Radians to degrees: x * 180 / pi (integers give float32)."""
+    """Radians to degrees: x * 180 / pi (integers give the default float dtype)."""
     return _as_float(input, "rad2deg") * (180 / math.pi)
 
 
@@ -496,7 +503,7 @@ def atan2(input: Any, other: Any) -> Tensor:  # noqa: A002
 
 def hypot(input: Any, other: Any) -> Tensor:  # noqa: A002
     """sqrt(input**2 + other**2) without overflow."""
-    return _apply2(ops.Hypot, *_floats(input, other))
+    return _apply2(ops.Hypot, *_floats(input, other, "hypot"))
 
 
 def copysign(input: Any, other: Any) -> Tensor:  # noqa: A002
@@ -506,12 +513,12 @@ def copysign(input: Any, other: Any) -> Tensor:  # noqa: A002
 
 def logaddexp(input: Any, other: Any) -> Tensor:  # noqa: A002
     """log(exp(input) + exp(other)), computed stably."""
-    return _apply2(ops.LogAddExp, *_floats(input, other))
+    return _apply2(ops.LogAddExp, *_floats(input, other, "logaddexp"))
 
 
 def logaddexp2(input: Any, other: Any) -> Tensor:  # noqa: A002
     """log2(2**input + 2**other), computed stably."""
-    return _apply2(ops.LogAddExp2, *_floats(input, other))
+    return _apply2(ops.LogAddExp2, *_floats(input, other, "logaddexp2"))
 
 
 def maximum(input: Any, other: Any) -> Tensor:  # noqa: A002
@@ -722,15 +729,16 @@ def logical_not(input: Tensor) -> Tensor:  # noqa: A002
     return from_numpy(_values(input) == 0)
 
 
-def _integral(name: str, a: Any, b: Any) -> tuple[Tensor, Tensor]:
+def _integral(kernel: str, a: Any, b: Any, kinds: str = "biu") -> tuple[Tensor, Tensor]:
+    """_pair for the integer-only ops: another result dtype raises PyTorch's NotImplementedError."""
     x, y = _pair(a, b)
-    if x.dtype.kind not in "biu":
-        raise TypeError(f"{name} is only defined for integer and bool tensors, got {x.dtype}")
+    if x.dtype.kind not in kinds:
+        raise kernel_error(kernel, x.dtype)
     return x, y
 
 
 def _bitwise(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
-    x, y = _integral(ufunc.__name__, a, b)
+    x, y = _integral(str(ufunc.__name__), a, b)
     try:
         return from_numpy(np.asarray(ufunc(x.numpy(), y.numpy())))
     except ValueError as e:
@@ -754,14 +762,12 @@ def bitwise_xor(input: Any, other: Any) -> Tensor:  # noqa: A002
 
 def bitwise_not(input: Tensor) -> Tensor:  # noqa: A002
     """Bitwise not: ~x = -x - 1 for integers, logical not for bools."""
-    x = _values(input)
-    if x.dtype.kind not in "biu":
-        raise TypeError(f"~ (bitwise_not) is only defined for integer and bool tensors, got {x.dtype}")
-    return from_numpy(np.invert(x))
+    x, _ = _integral("bitwise_not", input, input)
+    return from_numpy(np.invert(x.numpy()))
 
 
 def _shift(a: Any, b: Any, left: bool) -> Tensor:
-    x, y = _integral("bitwise shift", a, b)
+    x, y = _integral("lshift" if left else "rshift", a, b, kinds="iu")  # bools shift only beside an int
     xs, ys = x.numpy(), y.numpy()
     bits = xs.dtype.itemsize * 8
     out_of_range = (ys < 0) | (ys >= bits)  # C leaves these undefined; PyTorch fills them

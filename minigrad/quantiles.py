@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad._tensor_methods import provide
+from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.pointwise import lerp
 from minigrad.selection import gather
@@ -34,6 +34,7 @@ __all__ = ["nanquantile", "quantile"]
 INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 
 
+@dim_aliases
 def quantile(input: Tensor, q: float | Tensor, dim: int | None = None, keepdim: bool = False, *,  # noqa: A002
              interpolation: str = "linear") -> Tensor:
     """The ``q``-th quantiles of ``input`` along ``dim`` (of all elements when None), as ``torch.quantile``.
@@ -55,6 +56,7 @@ def quantile(input: Tensor, q: float | Tensor, dim: int | None = None, keepdim: 
     return _quantile(input, q, dim, keepdim, interpolation, ignore_nan=False)
 
 
+@dim_aliases
 def nanquantile(input: Tensor, q: float | Tensor, dim: int | None = None, keepdim: bool = False, *,  # noqa: A002
                 interpolation: str = "linear") -> Tensor:
     """:func:`quantile` ignoring nan: each slice's quantiles of its non-nan values (nan if all are nan).

@@ -18,10 +18,9 @@ from typing import Any, Literal
 import numpy as np
 
 from minigrad import ops, return_types
-from minigrad._kernels import quiet
-from minigrad._tensor_methods import provide
-from minigrad.dtypes import resolve_dtype
-from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
+from minigrad._tensor_methods import dim_aliases, provide
+from minigrad.dtypes import kernel_error, resolve_dtype
+from minigrad.errors import DimensionError, DTypeError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.selection import cumsum, gather
 from minigrad.shapes import norm_dim, norm_dims
 from minigrad.tensor import Array, Tensor, from_numpy, int64, where
@@ -40,6 +39,7 @@ def _cast(x: Tensor, dtype: Any) -> Tensor:
     return x if dtype is None else x.astype(resolve_dtype(dtype))
 
 
+@dim_aliases
 def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
     """The product over ``dim`` (or of all elements); integers and bools give int64.
 
@@ -135,28 +135,37 @@ def _safe_root(s: Tensor, power: float) -> Tensor:
     return where(mask, 0.0, safe.sqrt() if power == 0.5 else safe**power)
 
 
+@dim_aliases
 def nansum(input: Tensor, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
-    """The sum treating nan as 0 (no gradient)."""
-    x = _cast(input, dtype).numpy()
-    total = quiet(np.nansum, x, norm_dims(dim, x.ndim), None, None, keepdim)  # inf - inf: nan, quietly
-    return from_numpy(np.asarray(total, dtype=x.dtype))
+    """The sum treating nan as 0: a sum of ``where(isnan(x), 0, x)``, so nan elements get no gradient."""
+    x = _cast(input, dtype)
+    if x.dtype.kind == "f":
+        x = where(from_numpy(np.isnan(x.numpy())), 0.0, x)
+    return x.sum(dim, keepdim)
 
 
+@dim_aliases
 def nanmean(input: Tensor, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
-    """The mean of the non-nan elements (no gradient)."""
-    x = _cast(input, dtype).numpy()
-    dims = norm_dims(dim, x.ndim)
-    total = quiet(np.nansum, x, dims, None, None, keepdim)
-    count = np.sum(~np.isnan(x), axis=dims, keepdims=keepdim)
-    return from_numpy(np.asarray(quiet(np.divide, total, count), dtype=x.dtype))
+    """The mean of the non-nan elements: ``nansum`` over their count (nan where there are none).
+
+    Raises:
+        DTypeError: an integer or bool input (PyTorch's RuntimeError).
+    """
+    x = _cast(input, dtype)
+    if x.dtype.kind != "f":
+        raise DTypeError(f"nanmean(): expected input to have floating point dtype but got {x.dtype}")
+    count = np.sum(~np.isnan(x.numpy()), axis=norm_dims(dim, x.ndim), keepdims=keepdim)
+    return nansum(x, dim, keepdim) / from_numpy(np.asarray(count, dtype=x.dtype))
 
 
+@dim_aliases
 def count_nonzero(input: Tensor, dim: Dim = None) -> Tensor:  # noqa: A002
     """The number of non-zero elements over ``dim`` (int64)."""
     x = input.numpy()
     return from_numpy(np.asarray(np.count_nonzero(x, axis=norm_dims(dim, x.ndim)), dtype=int64))
 
 
+@dim_aliases
 def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False) -> return_types.aminmax:  # noqa: A002
     """(min, max) over ``dim`` (or all elements), as ``torch.aminmax``."""
     return return_types.aminmax(input.amin(dim, keepdim), input.amax(dim, keepdim))
@@ -166,7 +175,7 @@ def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False) -> 
 
 
 def _scan_dim(x: Tensor, dim: int) -> int:
-    return norm_dim(dim, x.ndim) if x.ndim else 0
+    return norm_dim(dim, x.ndim)  # a 0-d tensor scans along dim 0 or -1 only, as PyTorch
 
 
 def _window(x: Tensor, d: int, fill: float) -> Tensor:
@@ -178,6 +187,7 @@ def _window(x: Tensor, d: int, fill: float) -> Tensor:
     return where(tri, rows, from_numpy(np.full((n, n), fill, dtype=x.dtype)))
 
 
+@dim_aliases
 def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None,  # noqa: A002
          append: Tensor | None = None) -> Tensor:
     """The n-th forward difference along ``dim``: out[i] = x[i + 1] - x[i], applied ``n`` times.
@@ -222,6 +232,7 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
     return x
 
 
+@dim_aliases
 def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A002
     """Running products along ``dim``: out[i] = x[0] * ... * x[i].
 
@@ -231,15 +242,24 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A
     x = _cast(input, dtype)
     if x.dtype.kind != "f":
         return from_numpy(np.cumprod(x.numpy().astype(int64), axis=_scan_dim(x, dim)))
-    if x.ndim == 0 or x.shape[norm_dim(dim, x.ndim)] == 1:
+    d = _scan_dim(x, dim)
+    if x.ndim == 0 or x.shape[d] == 1:
         return x * 1
-    return _window(x, norm_dim(dim, x.ndim), 1.0).prod(-1).movedim(-1, dim)
+    return _window(x, d, 1.0).prod(-1).movedim(-1, dim)
 
 
+@dim_aliases
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:  # noqa: A002
-    """log(cumsum(exp(x))) along ``dim``: a logsumexp over each prefix (stable; costs n**2 along dim)."""
-    x = input if input.dtype.kind == "f" else input.float()
+    """log(cumsum(exp(x))) along ``dim``: a logsumexp over each prefix (stable; costs n**2 along dim).
+
+    Raises:
+        UnsupportedError (a NotImplementedError, as PyTorch's): an integer or bool input.
+    """
+    if input.dtype.kind != "f":
+        raise kernel_error("logcumsumexp_out", input.dtype)
+    x = input
     if x.ndim == 0:
+        _scan_dim(x, dim)
         return x * 1
     return _window(x, norm_dim(dim, x.ndim), -np.inf).logsumexp(-1).movedim(-1, dim)
 
@@ -261,11 +281,13 @@ def _cumextreme(x: Tensor, dim: int, better: Any, kind: type) -> Any:
     return kind(gather(x, d, indices), from_numpy(np.ascontiguousarray(indices)))
 
 
+@dim_aliases
 def cummax(input: Tensor, dim: int) -> return_types.cummax:  # noqa: A002
     """(running maxima, index of each) along ``dim``; the last of equal maxima is taken, as PyTorch."""
     return _cumextreme(input, dim, np.greater_equal, return_types.cummax)  # type: ignore[no-any-return]
 
 
+@dim_aliases
 def cummin(input: Tensor, dim: int) -> return_types.cummin:  # noqa: A002
     """(running minima, index of each) along ``dim``; the last of equal minima is taken, as PyTorch."""
     return _cumextreme(input, dim, np.less_equal, return_types.cummin)  # type: ignore[no-any-return]
@@ -289,6 +311,7 @@ def _pick(x: Tensor, d: int, idx: Array, kind: type) -> Any:
     return kind(gather(x, d, idx), from_numpy(np.ascontiguousarray(idx, dtype=int64)))
 
 
+@dim_aliases
 def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> return_types.sort:  # noqa: A002
     """(sorted values, indices) along ``dim``; ties keep their order; nan sorts last (first descending)."""
     if input.ndim == 0:
@@ -297,6 +320,7 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = 
     return _pick(input, d, _order(input.numpy(), d, descending), return_types.sort)  # type: ignore[no-any-return]
 
 
+@dim_aliases
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:  # noqa: A002
     """The permutation that sorts ``input`` along ``dim`` (int64)."""
     return sort(input, dim, descending, stable).indices
@@ -307,6 +331,7 @@ def msort(input: Tensor) -> Tensor:  # noqa: A002
     return sort(input, 0).values
 
 
+@dim_aliases
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A002
          sorted: bool = True) -> return_types.topk:  # noqa: A002
     """The k largest (or smallest) values along ``dim`` and their indices, in sorted order.
@@ -325,6 +350,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A0
     return _pick(input, d, idx, return_types.topk)  # type: ignore[no-any-return]
 
 
+@dim_aliases
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> return_types.kthvalue:  # noqa: A002
     """The k-th smallest value (k from 1) along ``dim`` and its index."""
     d = norm_dim(dim, input.ndim) if input.ndim else 0
@@ -352,6 +378,7 @@ def _select(x: Tensor, d: int, choose: Any, keepdim: bool, kind: type) -> Any:
     return kind(values, from_numpy(np.ascontiguousarray(idx, dtype=int64)))
 
 
+@dim_aliases
 def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:  # noqa: A002
     """The lower median (of all elements, or along ``dim`` with its index); nan if a nan is present."""
     if dim is None:
@@ -372,6 +399,7 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     return _select(input, d, choose, keepdim, return_types.median)
 
 
+@dim_aliases
 def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:  # noqa: A002
     """The lower median ignoring nan (nan only where all are nan)."""
     if dim is None:
@@ -387,6 +415,7 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> A
     return _select(input, d, choose, keepdim, return_types.nanmedian)
 
 
+@dim_aliases
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mode:  # noqa: A002
     """The most frequent value along ``dim`` (the smallest on ties) and the index of its last occurrence."""
     if input.ndim == 0:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
-from minigrad._tensor_methods import provide
+from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.errors import DimensionError, InvalidParameterError, ShapeError
 from minigrad.shapes import norm_dim
 from minigrad.tensor import Array, DTypeLike, Tensor
@@ -24,6 +24,7 @@ from minigrad.tensor import Array, DTypeLike, Tensor
 __all__ = ["cumsum", "gather", "scatter_add", "unfold"]
 
 
+@dim_aliases
 def cumsum(input: Tensor, dim: int, *, dtype: DTypeLike = None) -> Tensor:  # noqa: A002
     """Running sums along ``dim``: y[..., i, ...] = x[..., :i+1, ...].sum(dim); same shape.
 
@@ -93,6 +94,7 @@ def _check_index(fn: str, index: Array, dim: int, size: int, what: str, shape: t
         raise DimensionError(f"{fn}(): index {bad} is out of bounds for dimension {dim} with size {size}")
 
 
+@dim_aliases
 def gather(input: Tensor, dim: int, index: Tensor | Array) -> Tensor:  # noqa: A002
     """y[i][j][k] = x[index[i][j][k]][j][k] (for dim 0; likewise for others), of index's shape.
 

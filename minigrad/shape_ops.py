@@ -19,7 +19,7 @@ import numpy as np
 
 from minigrad import grids as _grids
 from minigrad import ops
-from minigrad._tensor_methods import provide
+from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import promote_types
 from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError
@@ -137,6 +137,7 @@ def split(tensor: Tensor, split_size_or_sections: int | Sequence[int], dim: int 
     return tuple(tensor[lead + (slice(a, a + s),)] for a, s in zip(starts, sizes))  # noqa: RUF005
 
 
+@dim_aliases
 def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
     """``sections`` nearly equal pieces (the first ones one longer), or pieces cut at the listed indices."""
     d = norm_dim(dim, input.ndim)
@@ -259,11 +260,13 @@ def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> T
     return input[rows]
 
 
+@dim_aliases
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
     """``chunks`` nearly equal pieces along ``dim``; see :meth:`Tensor.chunk`."""
     return input.chunk(chunks, dim)
 
 
+@dim_aliases
 def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
     """The slices along ``dim``, each without that dim."""
     d = norm_dim(dim, input.ndim)
@@ -271,6 +274,7 @@ def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
     return tuple(input[lead + (i,)] for i in range(input.shape[d]))  # noqa: RUF005
 
 
+@dim_aliases
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:  # noqa: A002
     """The slice [start, start + length) along ``dim`` (negative start counts from the end).
 
@@ -286,6 +290,7 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:  # noqa:
     return input[(slice(None),) * d + (slice(s, s + length),)]
 
 
+@dim_aliases
 def select(input: Tensor, dim: int, index: int) -> Tensor:  # noqa: A002
     """The slice at ``index`` along ``dim``, without that dim."""
     d = norm_dim(dim, input.ndim)
@@ -318,11 +323,16 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:  # noqa: A002
     """Shift elements cyclically by ``shifts`` along ``dims`` (the flattened tensor when dims is None).
 
     Always a new tensor, as PyTorch's, also when every shift is a multiple of the size.
+
+    Raises:
+        InvalidParameterError: the numbers of shifts and dims differ (one shift without dims).
     """
-    if dims is None:
-        s = _int("roll", "shifts", shifts if isinstance(shifts, (int, np.integer)) else next(iter(shifts)))
-        return roll(input.reshape(-1), s, 0).reshape(input.shape)
     shift_list = (shifts,) if isinstance(shifts, (int, np.integer)) else tuple(shifts)
+    if dims is None:
+        if len(shift_list) != 1:
+            raise InvalidParameterError(f"roll: {len(shift_list)} shifts without dims (one shift rolls the "
+                                        "flattened tensor)")
+        return roll(input.reshape(-1), _int("roll", "shifts", shift_list[0]), 0).reshape(input.shape)
     dim_list = _dims("roll", dims, input.ndim)
     if len(shift_list) != len(dim_list):
         raise InvalidParameterError(f"roll: {len(shift_list)} shifts for {len(dim_list)} dims")
@@ -374,6 +384,7 @@ def tile(input: Tensor, dims: Sequence[int]) -> Tensor:  # noqa: A002
     return repeat(input, (1,) * (input.ndim - len(reps)) + reps)
 
 
+@dim_aliases
 def repeat_interleave(input: Any, repeats: Any = None, dim: int | None = None, *,  # noqa: A002
                       output_size: int | None = None) -> Tensor:
     """Repeat each element (of the flattened tensor, or each slice along ``dim``) ``repeats`` times.
@@ -421,7 +432,7 @@ def t(input: Tensor) -> Tensor:  # noqa: A002
     """
     if input.ndim > 2:
         raise ShapeError(f"t() expects a tensor with <= 2 dims, but got shape {input.shape}")
-    return input.transpose(0, 1) if input.ndim == 2 else input
+    return input.transpose(0, 1, "T") if input.ndim == 2 else input
 
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:  # noqa: A002
@@ -458,11 +469,13 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:  # noqa: A0
 moveaxis = movedim
 
 
+@dim_aliases
 def squeeze(input: Tensor, dim: Any = None) -> Tensor:  # noqa: A002
     """Remove size-1 dims (all, or those in ``dim``)."""
     return input.squeeze(dim)
 
 
+@dim_aliases
 def unsqueeze(input: Tensor, dim: int) -> Tensor:  # noqa: A002
     """Insert a size-1 dim at ``dim``."""
     return input.unsqueeze(dim)
@@ -478,6 +491,7 @@ def ravel(input: Tensor) -> Tensor:  # noqa: A002
     return input.reshape(-1)
 
 
+@dim_aliases
 def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:  # noqa: A002
     """Split dim ``dim`` into ``sizes`` (one may be -1).
 

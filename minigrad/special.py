@@ -4,7 +4,7 @@ Most are minigrad's own functions under the names ``torch.special`` gives them
 (``expit`` is ``sigmoid``, ``gammaln`` is ``lgamma``, ``psi`` is ``digamma``,
 ``multigammaln`` is ``mvlgamma``); ``xlog1py``, ``entr``, ``log_ndtr`` and
 ``ndtri`` are primitives of ``minigrad/ops.py`` and ``ndtr`` is a composition
-with ``erfc``. Integer and bool inputs give float32, as in PyTorch.
+with ``erfc``. Integer and bool inputs give the default float dtype, as in PyTorch.
 (The Bessel, incomplete-gamma, zeta and orthogonal-polynomial families are not here yet.)
 """
 

@@ -14,7 +14,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from minigrad._tensor_methods import provide
+from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.errors import MinigradError
 from minigrad.factories import zeros_like
 from minigrad.tensor import Tensor, tensor
@@ -30,6 +30,7 @@ def _args(dim: Dim | bool, unbiased: bool | None, correction: float | None) -> t
     return dim, 1 if correction is None else correction, unbiased
 
 
+@dim_aliases
 def var(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None,  # noqa: A002 - PyTorch's name
         keepdim: bool = False, *, correction: float | None = None) -> Tensor:
     """Variance of ``input`` over ``dim`` (see :meth:`Tensor.var`); ``correction`` defaults to 1."""
@@ -37,6 +38,7 @@ def var(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None,  # 
     return input.var(d, keepdim, c, unbiased=u)
 
 
+@dim_aliases
 def std(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None,  # noqa: A002
         keepdim: bool = False, *, correction: float | None = None) -> Tensor:
     """Standard deviation of ``input`` over ``dim`` (see :meth:`Tensor.std`)."""
@@ -44,6 +46,7 @@ def std(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None,  # 
     return input.std(d, keepdim, c, unbiased=u)
 
 
+@dim_aliases
 def var_mean(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None,  # noqa: A002
              keepdim: bool = False, *, correction: float | None = None) -> tuple[Tensor, Tensor]:
     """``(var, mean)`` of ``input`` over ``dim``, as ``torch.var_mean``."""
@@ -51,6 +54,7 @@ def var_mean(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None
     return input.var(d, keepdim, c, unbiased=u), input.mean(d, keepdim)
 
 
+@dim_aliases
 def std_mean(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None,  # noqa: A002
              keepdim: bool = False, *, correction: float | None = None) -> tuple[Tensor, Tensor]:
     """``(std, mean)`` of ``input`` over ``dim``, as ``torch.std_mean``."""

@@ -495,7 +495,7 @@ class Tensor(TensorMethods):
             if isinstance(e, MinigradError):
                 raise
             check_broadcast(op.__name__.lower(), a.shape, b.shape)
-            # numpy's other ValueError here: "Integers to negative integer powers are not allowed"
+            # any other ValueError numpy raises (_kernels.power answers ints to negative powers itself)
             raise InvalidParameterError(f"{op.__name__.lower()}: {e}") from None
 
     def __add__(self, other: Any) -> Tensor:
@@ -536,7 +536,7 @@ class Tensor(TensorMethods):
             if type(other) is int and not -(2**63) <= other < 2**63:
                 raise InvalidParameterError(f"pow: the exponent {other} does not fit in int64 (PyTorch too)")
             if self.dtype.kind != "f" and isinstance(other, float):
-                return self.astype(float32) ** other
+                return self.astype(get_default_dtype()) ** other
             if self.dtype.kind != "f" and other < 0:
                 raise InvalidParameterError(
                     f"pow: integers to negative integer powers are not allowed (exponent {other} on a "
@@ -854,27 +854,6 @@ class Tensor(TensorMethods):
             raise TypeError(f"~ (bitwise not) is only defined for integer and bool tensors, not {self.dtype}")
         return from_numpy(~self._array)
 
-    def _bitwise(self, other: Any, ufunc: np.ufunc) -> Tensor:
-        a, b = self, (other if isinstance(other, Tensor) else _lift(other, self))
-        if a.dtype != b.dtype:
-            a, b = _promote(a, b)
-        if a.dtype.kind == "f":  # logical_and would silently give True for 2.0 & 1.0
-            raise TypeError(f"{ufunc.__name__} is only defined for bool and integer tensors, got {a.dtype}")
-        try:
-            return from_numpy(np.asarray(ufunc(a._array, b._array)))
-        except ValueError as e:
-            raise ShapeError(
-                f"{ufunc.__name__}: shapes {a.shape} and {b.shape} cannot be broadcast together"
-            ) from e
-
-    def __and__(self, other: Any) -> Tensor:
-        """Bitwise and (logical for bool tensors), as in PyTorch: 2 & 1 is 0."""
-        return self._bitwise(other, np.bitwise_and)
-
-    def __or__(self, other: Any) -> Tensor:
-        """Bitwise or (logical for bool tensors), as in PyTorch: 2 | 1 is 3."""
-        return self._bitwise(other, np.bitwise_or)
-
     @dim_aliases
     def any(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """True where any element over ``dim`` is non-zero (uint8 stays uint8, as PyTorch); no gradient."""
@@ -981,7 +960,7 @@ class Tensor(TensorMethods):
         if isinstance(min, Tensor) or isinstance(max, Tensor):
             return _clamp_tensors(self, min, max)
         if self.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
-            return self.astype(float32).clamp(min, max)  # int64.clamp(2.5) is float32, as in PyTorch
+            return self.astype(get_default_dtype()).clamp(min, max)  # int64.clamp(2.5) is a float, as PyTorch
         if self.dtype == bool_:
             return self.astype(int64).clamp(min, max)  # as PyTorch: bool.clamp(0) is int64
         for name, v in (("min", min), ("max", max)):
@@ -1214,8 +1193,6 @@ class Tensor(TensorMethods):
             return self
         return self._view(_ops.Reshape.apply(self, shape=target))
 
-    view = reshape
-
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Merge dims ``start_dim..end_dim`` into one."""
         if self.ndim == 0:
@@ -1242,14 +1219,14 @@ class Tensor(TensorMethods):
             raise ShapeError(f"permute: {order} is not a permutation of the dims of {self.shape}")
         return self._view(_ops.Permute.apply(self, dims=norm))
 
-    def transpose(self, dim0: int, dim1: int) -> Tensor:
-        """Swap two dims."""
+    def transpose(self, dim0: int, dim1: int, _kind: str = "Transpose") -> Tensor:
+        """Swap two dims (a view). ``_kind`` names the node (``t()`` passes "T", as PyTorch's TBackward0)."""
         order = list(range(self.ndim))
         a, b = norm_dim(dim0, self.ndim), norm_dim(dim1, self.ndim)
         if self.ndim < 2 or a == b:
             return self
         order[a], order[b] = order[b], order[a]
-        return self._view(_ops.Permute.apply(self, dims=tuple(order)))
+        return self._view(_ops.Permute.apply(self, dims=tuple(order), kind=_kind))
 
     @property
     def T(self) -> Tensor:  # noqa: N802 - PyTorch's name
@@ -1332,6 +1309,7 @@ class Tensor(TensorMethods):
             return (self[(slice(None),) * (d + 1)],)
         return tuple(self[lead + (slice(i, i + split_size),)] for i in range(0, self.shape[d], split_size))  # noqa: RUF005
 
+    @dim_aliases
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         """``chunks`` nearly equal pieces along ``dim``.
 

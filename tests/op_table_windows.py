@@ -195,7 +195,10 @@ def _pad(draw: st.DrawFn, mode: str) -> Sample:
     pad = []
     for s in shape[::-1][:k]:
         top = s + limit if mode != "replicate" else limit
-        pad += [draw(st.integers(0, max(top, 0))), draw(st.integers(0, max(top, 0)))]
+        lo, hi = draw(st.integers(0, max(top, 0))), draw(st.integers(0, max(top, 0)))
+        if mode != "circular" and draw(st.booleans()):  # crops what padding the whole input gives
+            lo = -draw(st.integers(0, s + hi - 1))
+        pad += [lo, hi]
     return Sample([shape], {"pad": tuple(pad), "mode": mode})
 
 

@@ -379,13 +379,13 @@ _add(
     Case("sum(bool)", lambda m, x: x.sum(1), ("bool",), ("sum",)),
     Case("sum(axis)", lambda m, x: x.sum(axis=1), ("real",), ("sum",)),
     Case("sum(axis, keepdims)", lambda m, x: m.sum(x, axis=(0, 1), keepdims=True), ("real",), ("mg.sum",)),
-    Case("nansum", lambda m, x: (x.nansum(), m.nansum(x, 1)), ("special",), ("nansum", "mg.nansum"),
-         grad=False, check_requires_grad=False),
+    Case("nansum", lambda m, x: (x.nansum(), m.nansum(x, 1)), ("special",), ("nansum", "mg.nansum")),
+    Case("nansum(int)", lambda m, i: (i.nansum(), m.nansum(i.to(m.int32), 0)), ("int0",), ("nansum",)),
     Case("mean(axis)", lambda m, x: x.mean(axis=0, keepdims=True), ("real",), ("mean",)),
     Case("mg.mean", lambda m, x: m.mean(x, dim=(0, 1)), ("real:2,3,4",), ("mg.mean",)),
     Case("mean(dtype)", lambda m, x: x.mean(dtype=m.float64), ("real",), ("mean",)),
-    Case("nanmean", lambda m, x: m.nanmean(x, 1), ("special",), ("mg.nanmean",), grad=False,
-         check_requires_grad=False),
+    Case("nanmean", lambda m, x: (m.nanmean(x, 1), m.nanmean(x[:, :1] * m.nan, 1)), ("special",),
+         ("mg.nanmean",)),
     Case("prod", lambda m, x: x.prod(), ("nonzero",), ("prod",)),
     Case("prod(dim)", lambda m, x: m.prod(x, 1, keepdim=True), ("nonzero",), ("mg.prod",)),
     Case("prod(zeros)", lambda m, x: x.prod(0), ("ties",), ("prod",)),
@@ -704,8 +704,7 @@ _add(
     Case("Tensor.aminmax", lambda m, x: x.aminmax(dim=0, keepdim=True), ("distinct",), ("aminmax",)),
     Case("Tensor.diag_embed", lambda m, x: x.diag_embed(1), ("real:2,3",), ("diag_embed",)),
     Case("Tensor.msort", lambda m, x: x.msort(), ("distinct",), ("msort",)),
-    Case("Tensor.nanmean", lambda m, x: x.nanmean(dim=0), ("special",), ("nanmean",), grad=False,
-         check_requires_grad=False),
+    Case("Tensor.nanmean", lambda m, x: x.nanmean(dim=0), ("special",), ("nanmean",)),
     Case("Tensor.nanmedian", lambda m, x: ((x + 1).nanmedian(), (x + 1).nanmedian(1)), ("special:3,3",),
          ("nanmedian",),
          grad=False, check_requires_grad=False),
@@ -814,6 +813,39 @@ _add(
         m.kaiser_window(8, False, beta=5.0), m.kaiser_window(1), m.kaiser_window(2, False),
         m.hann_window(5, dtype=m.float64), m.hann_window(3, requires_grad=True)), (),
         tuple(f"mg.{n}_window" for n in ("hann", "hamming", "bartlett", "blackman", "kaiser")), grad=False),
+)
+
+# -- found by running tinygrad's test/backend/test_ops.py torch lambdas on minigrad
+_CROPS = ((-1, 2, 2, -1), (3, -3, 0, -3), (2, -4, 1, -4), (3, -6, 0, 0))  # of W=4, H=5: pad, then crop
+_I64 = np.int64
+_add(
+    Case("view(dtype)", lambda m, x, i: (x.view(m.int32), x.view(m.uint8), x.view(dtype=m.int16),
+                                         i.view(m.float64), x.view(x.dtype), x.view(-1)),
+         ("real", "int0"), ("view",), grad=False),
+    Case("int ** negative int", lambda m, i, j: (i ** -j.abs(), m.pow(-1, -j.abs()), 1 ** -j.abs(),
+                                                 i.to(m.int8) ** m.tensor([-1, 2, -3, 0], dtype=m.int8)),
+         ("int0", "int:4"), ("__pow__", "__rpow__", "mg.pow")),
+    Case("max_pool(int)", lambda m, i: (m.nn.functional.max_pool2d(i.int()[None], 2, padding=1),
+                                        m.nn.functional.max_pool1d(i, 2, return_indices=True)),
+         ("int0",), ()),
+    Case("pad reflect/replicate, negative", lambda m, x: tuple(
+        m.nn.functional.pad(x, p, mode=mode) for mode in ("reflect", "replicate") for p in _CROPS),
+        ("real:1,3,5,4",), ()),
+    Case("axis=, keepdims=", lambda m, x: (
+        m.std_mean(x, axis=1), m.var_mean(x, axis=0, keepdims=True), m.std(x, axis=1), m.var(x, axis=0),
+        m.cumsum(x, axis=1), x.cumprod(axis=0), m.logcumsumexp(x, axis=1), x.cummax(axis=0),
+        m.cummin(x, axis=1), m.sort(x, axis=0), x.argsort(axis=1), x.topk(2, axis=1), m.kthvalue(x, 2, 0),
+        x.median(axis=0), m.mode(x, axis=1), m.nansum(x, axis=0), x.nanmean(axis=1, keepdims=True),
+        m.prod(x, axis=1), m.quantile(x, 0.25, axis=1), x.nanquantile(0.5, axis=0), m.aminmax(x, axis=1),
+        m.count_nonzero(x, axis=0), m.diff(x, axis=1), x.chunk(2, axis=1), m.unbind(x, axis=1),
+        x.narrow(axis=1, start=1, length=2), m.select(x, axis=0, index=1), m.tensor_split(x, 2, axis=1),
+        m.squeeze(x[:1], axis=0), m.unsqueeze(x, axis=2), m.unflatten(x, axis=1, sizes=(2, 2)),
+        x.repeat_interleave(2, axis=0), m.gather(x, axis=1, index=m.tensor(np.zeros((3, 2), _I64))),
+        x.index_select(axis=0, index=m.tensor([2, 0])), m.take_along_dim(x, m.tensor([[1], [3], [0]]), 1),
+        m.kthvalue(x, 2, axis=0)),
+        ("distinct",), ("mg.std_mean", "mg.var_mean", "mg.cummin", "mg.kthvalue", "mg.mode", "mg.aminmax",
+                        "mg.count_nonzero", "mg.diff", "mg.unbind", "mg.select", "mg.tensor_split",
+                        "mg.unflatten", "mg.take_along_dim")),
 )
 
 #: Tensor names exercised elsewhere (Python protocols, dtypes, random draws): not value ops.

@@ -154,8 +154,14 @@ def test_randint_takes_api_and_pytorch_argument_forms() -> None:
     c = mg.randint(0, 10, size=(6,))
     mg.manual_seed(3)
     d = mg.randint(0, 10, shape=(6,))
-    assert a.tolist() == b.tolist() == c.tolist() == d.tolist()
+    mg.manual_seed(3)
+    e = mg.randint(high=10, size=(6,))  # PyTorch's low defaults to 0 by keyword too
+    mg.manual_seed(3)
+    f = mg.randint(low=0, high=10, size=(6,))
+    assert a.tolist() == b.tolist() == c.tolist() == d.tolist() == e.tolist() == f.tolist()
     assert a.dtype == mg.int64 and all(0 <= v < 10 for v in a.tolist())
+    mg.manual_seed(3)
+    assert mg.randint_like(mg.zeros(6), high=10).tolist() == a.tolist()
 
 
 def test_full_takes_fill_value_or_value() -> None:

@@ -40,8 +40,11 @@ BUDGETS: dict[str, int] = {
     # +40 (2,059): sum_to moved in from the engine (Sub reduces its broadcast operand's gradient before
     # negating it), and Softmax/LogSoftmax/Relu backward on the arrays when no graph is recorded;
     # 2,062 with sum_to's own array path; 2,075 with Tanh and Sigmoid backward on the arrays;
-    # 2,102 with Addmm (F.linear on a batch of rows is one op, AddmmBackward0 as in PyTorch)
-    "minigrad/ops.py": 2105,
+    # 2,102 with Addmm (F.linear on a batch of rows is one op, AddmmBackward0 as in PyTorch); 2,139 with
+    # grad_fn.next_functions and AccumulateGrad (the graph walk PyTorch's tutorials print) and Permute's
+    # PyTorch names (TBackward0, TransposeBackward0)
+    # 2,141 with Contiguous and Cast taking a memory_format (clone/contiguous/to lay out copies; surface5a)
+    "minigrad/ops.py": 2145,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     "minigrad/_kernels.py": 350,
@@ -75,15 +78,18 @@ BUDGETS: dict[str, int] = {
     # +1,848 (36,226) with surface2: margin losses, RReLU, gumbel_softmax, in-place F activations, pdist,
     # ChannelShuffle, nn.Buffer (+590), the lazy layers (+470), torch.linalg's decompositions (+785)
     # +362 (36,697) with surface4: the legacy typed constructors (typed_tensors.py), quantile/nanquantile
-    # (quantiles.py) and combinations; +89 (36,786) with Addmm and addmm/baddbmm's broadcast check
-    # +22 (36,808) with surface5a: torch.autograd.set_detect_anomaly and PyTorch's (enabled, check_nan) pair
-    # +185 (36,993) with the memory formats (memory_formats.py: torch.memory_format, channels_last and
+    # (quantiles.py) and combinations; +89 (36,786) with Addmm and addmm/baddbmm's broadcast check;
+    # +41 (36,827) with next_functions, AccumulateGrad and the transpose node names
+    # +157 (36,984) with the opsuite fixes: axis=/keepdims= on ~30 more functions and methods, view(dtype),
+    # differentiable nansum/nanmean, reflect/replicate pads with negative amounts, PyTorch's kernel errors
+    # +22 with surface5a: torch.autograd.set_detect_anomaly and PyTorch's (enabled, check_nan) pair
+    # +185 with the memory formats (memory_formats.py: torch.memory_format, channels_last and
     # friends, honoured by contiguous/clone/to/is_contiguous and the *_like factories)
-    # +304 (37,304) with cov/corrcoef (statistics.py), trapezoid/cumulative_trapezoid (integration.py) and
+    # +304 with cov/corrcoef (statistics.py), trapezoid/cumulative_trapezoid (integration.py) and
     # the five window functions (signal_windows.py)
-    # +454 (37,764) with torch.func (func.py: grad, grad_and_value, vjp, jacrev/jacfwd, hessian,
+    # +460 with torch.func (func.py: grad, grad_and_value, vjp, jacrev/jacfwd, hessian,
     # functional_call, vmap by slices) on autograd.grad
-    "minigrad": 37770,
+    "minigrad": 37970,
 }
 
 

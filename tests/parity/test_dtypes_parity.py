@@ -232,3 +232,42 @@ def test_python_numbers_into_an_integer_dtype_convert_or_overflow_as_in_pytorch(
     got = mg.tensor(data, dtype=getattr(mg, name)).numpy()
     assert got.dtype == expected.dtype
     np.testing.assert_array_equal(got, expected)
+
+
+_INT_TO_FLOAT = {
+    "pow(float)": lambda lib, i: i**0.5, "mg.pow": lambda lib, i: lib.pow(i, 1.5),
+    "atan2": lambda lib, i: lib.atan2(i, i), "clamp(float)": lambda lib, i: i.clamp(0.5),
+    "logit": lambda lib, i: i.logit(), "lgamma": lambda lib, i: i.lgamma(),
+    "digamma": lambda lib, i: i.digamma(),
+    "reciprocal": lambda lib, i: i.reciprocal(), "deg2rad": lambda lib, i: i.deg2rad(),
+    "sinc": lambda lib, i: i.sinc(), "ndtr": lambda lib, i: lib.special.ndtr(i),
+    "tan": lambda lib, i: i.tan(),
+    "log1p": lambda lib, i: i.log1p(), "xlogy": lambda lib, i: i.xlogy(2),
+    "copysign": lambda lib, i: lib.copysign(i, -1), "sqrt": lambda lib, i: i.sqrt(),
+    "polygamma": lambda lib, i: lib.polygamma(1, i), "true_divide": lambda lib, i: i / 2,
+}
+
+
+@pytest.mark.parametrize("op", sorted(_INT_TO_FLOAT))
+def test_integers_become_the_default_float_dtype(op: str) -> None:
+    """An int tensor in a float op takes the default dtype (here float64), not float32 (tinygrad's suite)."""
+    torch = require_torch()
+    fn = _INT_TO_FLOAT[op]
+    torch.set_default_dtype(torch.float64)
+    mg.set_default_dtype(mg.float64)
+    try:
+        want, got = fn(torch, torch.tensor([1, 2, 3])), fn(mg, mg.tensor([1, 2, 3]))
+    finally:
+        torch.set_default_dtype(torch.float32)
+        mg.set_default_dtype(mg.float32)
+    assert got.dtype.name == _name(want.dtype) == "float64"
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-8)  # (PyTorch's trigamma: ~1e-9)
+
+
+def test_hypot_and_logaddexp_of_integers_raise_as_in_pytorch() -> None:
+    torch = require_torch()
+    for name in ("hypot", "logaddexp", "logaddexp2"):
+        with pytest.raises(NotImplementedError) as expected:
+            getattr(torch, name)(torch.tensor([1, 2]), torch.tensor([3, 4]))
+        with pytest.raises(type(expected.value), match="not implemented for 'Long'"):
+            getattr(mg, name)(mg.tensor([1, 2]), mg.tensor([3, 4]))

@@ -52,6 +52,32 @@ CASES: dict[str, Callable[[Any], Any]] = {
     "inplace-leaf": _inplace_on_leaf,
     "non-scalar-backward": _non_scalar_backward,
     "linear-in-features": lambda lib: lib.nn.Linear(3, 2)(lib.zeros(4, 5)),
+    # found by running tinygrad's test_ops.py torch lambdas on minigrad
+    "cumprod-0d-dim": lambda lib: lib.cumprod(lib.tensor(2.0), dim=1),
+    "cummax-0d-dim": lambda lib: lib.cummax(lib.tensor(2.0), dim=1),
+    "cummin-0d-dim": lambda lib: lib.tensor(2.0).cummin(-2),
+    "logcumsumexp-0d-dim": lambda lib: lib.logcumsumexp(lib.tensor(2.0), 1),
+    "logcumsumexp-int": lambda lib: lib.logcumsumexp(lib.tensor([1, 2]), 0),
+    "nanmean-int": lambda lib: lib.nanmean(lib.tensor([1, 2])),
+    "arange-bool": lambda lib: lib.arange(3, dtype=lib.bool),
+    "linspace-bool": lambda lib: lib.linspace(5, 10, 3, dtype=lib.bool),
+    "logspace-bool": lambda lib: lib.logspace(0, 1, 3, dtype=lib.bool),
+    "lshift-float": lambda lib: lib.ones(2) << 1,
+    "rshift-bool": lambda lib: lib.tensor([True]) >> lib.tensor([True]),
+    "and-float": lambda lib: lib.ones(2) & lib.ones(2),
+    "or-int-float": lambda lib: lib.tensor([1, 2]) | 1.5,
+    "bitwise-not-float": lambda lib: lib.ones(2).bitwise_not(),
+    "invert-float": lambda lib: ~lib.ones(2),
+    "roll-shifts-without-dims": lambda lib: lib.ones(2, 4).roll((1, 2)),
+    "scatter-reduce-dtype": lambda lib: lib.ones(4, 5).double().scatter_reduce(
+        0, lib.zeros(4, 5, dtype=lib.int64), lib.ones(4, 5), reduce="sum"),
+    "view-dtype-size": lambda lib: lib.ones(2, 3).view(lib.float64),
+    "view-dtype-0d": lambda lib: lib.ones(()).view(lib.int16),
+    "view-dtype-stride": lambda lib: lib.ones(4, 2).t().view(lib.float64),
+    "pow-int-negative-scalar": lambda lib: lib.tensor([2]) ** -2,
+    "pad-reflect-no-output": lambda lib: lib.nn.functional.pad(lib.ones(1, 1, 5), (0, -5), mode="reflect"),
+    "pad-replicate-negative": lambda lib: lib.nn.functional.pad(lib.ones(1, 1, 3), (-2, -2), "replicate"),
+    "randint-no-bound": lambda lib: lib.randint(size=(2,)),
 }
 
 

@@ -110,4 +110,5 @@ def first_max(t: Tensor, dim: int, eligible: Array | None = None) -> tuple[Tenso
     dim that is not the last.
     """
     mask = max_mask(t.numpy(), dim, eligible)
-    return where(from_numpy(mask), t, 0).sum(dim), mask
+    values = where(from_numpy(mask), t, 0).sum(dim)
+    return (values if values.dtype == t.dtype else values.astype(t.dtype)), mask  # int sums widen to int64

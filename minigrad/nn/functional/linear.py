@@ -21,8 +21,12 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     _checks.tensor("linear", weight, "weight")
     if bias is not None:
         _checks.tensor("linear", bias, "bias")
-    if bias is not None and input.ndim == 2 and weight.ndim == 2:
-        return addmm(bias, input, weight.T)  # one op for a batch of rows, as in PyTorch
+    if bias is not None and input.ndim >= 1 and weight.ndim == 2:
+        if input.ndim == 2:
+            return addmm(bias, input, weight.t())  # one op for a batch of rows, as in PyTorch
+        # PyTorch's fold: the leading dims as one batch of rows (a view), one GEMM, viewed back
+        rows = addmm(bias, input.reshape(-1, input.shape[-1]), weight.t())
+        return rows.reshape(*input.shape[:-1], weight.shape[0])
     out = matmul(input, weight.T)
     return out if bias is None else out + bias
 

@@ -20,7 +20,7 @@ __all__ = ["pad"]
 _MODES = ("constant", "reflect", "replicate", "circular")
 
 
-def _pairs(fn: str, pad: Sequence[int], size: tuple[int, ...]) -> list[tuple[int, int]]:
+def _pairs(fn: str, pad: Sequence[int], size: tuple[int, ...], mode: str) -> list[tuple[int, int]]:
     """(before, after) per padded dim, last dim first, from PyTorch's flat pad list (input of ``size``)."""
     if not isinstance(pad, (tuple, list)) or not all(is_int(p) for p in pad):
         raise InvalidParameterError(f"{fn}: pad must be a tuple of ints, got pad={pad!r}")
@@ -33,7 +33,8 @@ def _pairs(fn: str, pad: Sequence[int], size: tuple[int, ...]) -> list[tuple[int
     pairs = [(int(pad[i]), int(pad[i + 1])) for i in range(0, len(pad), 2)]
     for i, (lo, hi) in enumerate(pairs):
         dim = ndim - 1 - i
-        if size[dim] + min(lo, 0) + min(hi, 0) < 0:  # PyTorch crops first: there must be enough to crop
+        pads_first = mode in ("reflect", "replicate")  # the others crop first: there must be enough to crop
+        if size[dim] + (lo + hi if pads_first else min(lo, 0) + min(hi, 0)) < 0:
             raise ShapeError(f"{fn}: negative padding ({lo}, {hi}) would remove more than the "
                              f"{size[dim]} elements of dim {dim} of input shape {tuple(size)}")
     return pairs
@@ -51,11 +52,17 @@ def _with(shape: tuple[int, ...], dim: int, size: int) -> tuple[int, ...]:
 
 
 def _pad_dim(x: Tensor, dim: int, lo: int, hi: int, mode: str) -> Tensor:
-    """Pad one dim by copying the input's own elements (reflect / replicate / circular)."""
+    """Pad one dim by copying the input's own elements (reflect / replicate / circular).
+
+    A negative amount crops, as PyTorch: circular mode crops first and wraps what
+    is left; reflect and replicate pad from the whole input, then crop.
+    """
     n = x.shape[dim]
-    if lo < 0 or hi < 0:  # PyTorch crops first, then pads what is left
-        x = _part(x, dim, max(-lo, 0), n - max(-hi, 0))
-        lo, hi, n = max(lo, 0), max(hi, 0), x.shape[dim]
+    crop = (max(-lo, 0), max(-hi, 0))
+    if mode == "circular" and any(crop):
+        x = _part(x, dim, crop[0], n - crop[1])
+        crop, n = (0, 0), x.shape[dim]
+    lo, hi = max(lo, 0), max(hi, 0)
     if mode == "reflect" and (lo >= n or hi >= n):
         raise ShapeError(f"pad: reflect padding must be less than the size of the padded dim, got padding "
                          f"({lo}, {hi}) for dim {dim} of input shape {x.shape}")
@@ -80,7 +87,8 @@ def _pad_dim(x: Tensor, dim: int, lo: int, hi: int, mode: str) -> Tensor:
             pieces.append(_part(x, dim, n - 1, n).expand(_with(x.shape, dim, hi)))
         else:
             pieces.append(_part(x, dim, 0, hi))
-    return pieces[0] if len(pieces) == 1 else cat(pieces, dim)
+    out = pieces[0] if len(pieces) == 1 else cat(pieces, dim)
+    return _part(out, dim, crop[0], out.shape[dim] - crop[1]) if any(crop) else out
 
 
 def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:  # noqa: A002
@@ -103,7 +111,7 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
         raise TypeError(f"pad(): argument 'input' must be a Tensor, not {type(input).__name__}")
     if mode not in _MODES:
         raise UnsupportedError(f"pad: unknown padding mode {mode!r}; use one of {', '.join(_MODES)}")
-    pairs = _pairs("pad", pad, input.shape)
+    pairs = _pairs("pad", pad, input.shape, mode)
     if mode == "constant":
         fill = 0.0 if value is None else _fill_scalar(value, input.dtype, "pad: value")
         if not any(pairs):
@@ -121,6 +129,8 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
     if 0 in input.shape[input.ndim - k - 1:]:  # only a batch dim may be empty (PyTorch's rule)
         raise ShapeError(f"pad: {mode} padding needs non-empty channel and padded dims, got input of shape "
                          f"{input.shape}")
+    if mode != "circular" and all(input.shape[-1 - i] + lo + hi < 1 for i, (lo, hi) in enumerate(pairs)):
+        raise ShapeError(f"pad: {mode} padding {tuple(pad)} leaves no elements of input shape {input.shape}")
     out = input
     for i, (lo, hi) in enumerate(pairs):
         if lo or hi:

@@ -1,0 +1,61 @@
+"""grad_fn.next_functions walks the graph as PyTorch's does (the 60-minute blitz prints it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import minigrad as mg
+from minigrad import nn
+from tests.helpers import require_torch
+
+
+def _chain(fn: Any) -> list[str]:
+    """The names met following each node's first input made by an op (else its first leaf)."""
+    names = []
+    while fn is not None:
+        names.append(fn.name())
+        nxt = [f for f, _ in fn.next_functions if f is not None]
+        ops = [f for f in nxt if f.name() != "torch::autograd::AccumulateGrad"]
+        fn = (ops or nxt or [None])[0]
+    return names
+
+
+def _model(lib: Any) -> Any:
+    return lib.Sequential(lib.Linear(4, 3), lib.ReLU(), lib.Linear(3, 2))
+
+
+def test_next_functions_follow_the_graph_as_in_pytorch() -> None:
+    torch = require_torch()
+    ours, theirs = _model(nn), _model(torch.nn)
+    x = mg.randn(7, 4)
+    loss = nn.functional.mse_loss(ours(x), mg.zeros(7, 2))
+    tloss = torch.nn.functional.mse_loss(theirs(torch.tensor(x.numpy())), torch.zeros(7, 2))
+    # PyTorch's MSELoss is one node; ours is composed (its chain starts with the mean of squares)
+    assert _chain(loss.grad_fn)[-5:] == _chain(tloss.grad_fn)[-5:] == [
+        "AddmmBackward0", "ReluBackward0", "AddmmBackward0", "TBackward0", "torch::autograd::AccumulateGrad"]
+
+
+def test_next_functions_entries() -> None:
+    torch = require_torch()
+    w, b = mg.randn(5, 3, requires_grad=True), mg.randn(3, requires_grad=True)
+    tw, tb = torch.randn(5, 3, requires_grad=True), torch.randn(3, requires_grad=True)
+    z, tz = mg.ones(5) @ w + b, torch.ones(5) @ tw + tb
+    entries = z.grad_fn.next_functions
+    tentries = tz.grad_fn.next_functions
+    assert len(entries) == len(tentries) == 2
+    assert [i for _, i in entries] == [i for _, i in tentries] == [0, 0]
+    assert entries[1][0].name() == tentries[1][0].name() == "torch::autograd::AccumulateGrad"
+    assert entries[1][0].variable is b and tentries[1][0].variable is tb
+    assert entries[1][0].next_functions == tentries[1][0].next_functions == ()
+    # an input that does not require grad has no node
+    y, ty = w * mg.ones(5, 3), tw * torch.ones(5, 3)
+    missing = [f is None for f, _ in y.grad_fn.next_functions]
+    assert missing == [f is None for f, _ in ty.grad_fn.next_functions] == [False, True]
+
+
+def test_view_nodes_named_as_pytorch_names_them() -> None:
+    torch = require_torch()
+    a, ta = mg.randn(2, 3, requires_grad=True), torch.randn(2, 3, requires_grad=True)
+    for f in (lambda x: x.T, lambda x: x.t(), lambda x: x.mT, lambda x: x.transpose(0, 1),
+              lambda x: x.permute(1, 0), lambda x: x.swapaxes(0, 1)):
+        assert f(a).grad_fn.name() == f(ta).grad_fn.name()
