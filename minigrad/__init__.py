@@ -41,6 +41,7 @@ from minigrad import (
     utils,
     viz,
 )
+from minigrad import bessel as _bessel
 from minigrad import gamma as _gamma
 from minigrad import grids as _grids
 from minigrad import indexing as _indexing
@@ -63,6 +64,7 @@ from minigrad.anomaly import (
 from minigrad.autograd import functional as _autograd_functional  # noqa: F401  (torch.autograd.functional)
 from minigrad.autograd import grad as grad
 from minigrad.autograd.gradcheck import gradcheck, gradgradcheck
+from minigrad.bessel import *  # noqa: F403
 from minigrad.default_dtype import get_default_dtype, set_default_dtype
 from minigrad.device import device, get_default_device, set_default_device
 from minigrad.dtypes import (
@@ -128,8 +130,7 @@ from minigrad.grad_mode import (
 )
 from minigrad.grids import *  # noqa: F403
 from minigrad.indexing import *  # noqa: F403
-from minigrad.integration import cumulative_trapezoid, trapezoid, trapz
-from minigrad.linalg_functions import cholesky, det, inverse, logdet, pinverse, slogdet
+from minigrad.linalg_functions import cholesky, cholesky_solve, det, inverse, logdet, pinverse, slogdet
 from minigrad.matrix_ops import *  # noqa: F403
 from minigrad.memory_formats import (
     channels_last,
@@ -218,7 +219,7 @@ _out.accept_out(globals(), [
 
 __all__ = [
     "DimensionError", "Generator", "GradcheckError", "InvalidParameterError", "MinigradError",
-    "ShapeError", "Tensor", "arange", "compile", "std", "std_mean", "var", "var_mean",
+    "ShapeError", "Tensor", "arange", "compile", "corrcoef", "cov", "std", "std_mean", "var", "var_mean",
     "bool_", "cat", "enable_grad", "float32", "float64",
     "full", "full_like", "grad", "gradcheck", "gradgradcheck", "int64", "is_grad_enabled",
     "manual_seed", "matmul", "no_grad", "ones", "ones_like", "rand", "randint", "randn",
@@ -229,8 +230,8 @@ __all__ = [
     "randint_like", "randn_like", "set_default_device", "set_default_dtype", "utils",
     "DTypeError", "DomainError",
     "safetensors", "testing", "distributions", "inference_mode", "is_inference_mode_enabled",
-    "linalg", "cholesky", "det", "inverse", "logdet", "pinverse", "slogdet",
-    "amp", "autocast", "cpu", "is_autocast_enabled", "special",
+    "linalg", "cholesky", "cholesky_solve", "det", "inverse", "logdet", "pinverse", "slogdet",
+    "amp", "autocast", "cpu", "is_autocast_enabled", "special", "func", "vmap", "is_anomaly_enabled",
 ]  # fmt: skip
 __all__ += [
     "default_generator", "gather", "get_rng_state", "initial_seed", "linalg", "return_types", "scatter_add",
@@ -251,15 +252,13 @@ __all__ += [  # shapes, printing and the process-wide switches PyTorch scripts s
 # PyTorch's constants: torch.nan, torch.inf, torch.pi, torch.e and x[:, torch.newaxis]
 nan, inf, pi, e, newaxis = _math.nan, _math.inf, _math.pi, _math.e, None
 __all__ += ["e", "inf", "nan", "newaxis", "pi"]
-__all__ += ["is_anomaly_check_nan_enabled", "is_anomaly_enabled", "set_anomaly_enabled"]
+__all__ += ["is_anomaly_check_nan_enabled", "set_anomaly_enabled"]
 __all__ += ["bartlett_window", "blackman_window", "hamming_window", "hann_window", "kaiser_window"]
-__all__ += ["func", "vmap"]
-__all__ += ["corrcoef", "cov", "cumulative_trapezoid", "trapezoid", "trapz"]
 __all__ += ["channels_last", "channels_last_3d", "contiguous_format", "memory_format", "preserve_format"]
 __all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinstance(x, torch.LongTensor))
     "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor",
     "LongTensor", "ShortTensor",
 ]  # fmt: skip
-__all__ += [name for module in (_gamma, _grids, _indexing, _matrix_ops, _pointwise, _quantiles,
+__all__ += [name for module in (_bessel, _gamma, _grids, _indexing, _matrix_ops, _pointwise, _quantiles,
                                 _reduction_functions, _reductions, _sampling, _shape_ops)
             for name in module.__all__]

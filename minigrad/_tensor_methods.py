@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     import minigrad.tensor as tensor  # the module (``minigrad.tensor`` is also the factory function)
 
     # (re-exported with "as": tensor.py reaches the same modules through this one)
+    from minigrad import bessel as bessel
     from minigrad import factories as factories
     from minigrad import gamma as gamma
     from minigrad import indexing as indexing
@@ -107,7 +108,7 @@ INPLACE_NAMES = (
     "relu", "remainder", "round", "rsqrt", "scatter", "scatter_add", "scatter_reduce", "sgn", "sigmoid",
     "sign", "sin", "sinh", "sqrt", "square", "subtract", "tan", "tanh", "tril", "triu", "true_divide",
     "trunc", "xlogy", "addcmul", "addcdiv", "clamp_min", "clamp_max", "logit", "sinc", "deg2rad", "rad2deg",
-    "lgamma", "digamma", "polygamma", "mvlgamma",
+    "lgamma", "digamma", "polygamma", "mvlgamma", "i0",
 )  # fmt: skip
 
 
@@ -204,6 +205,10 @@ class TensorMethods:
     def mvlgamma(self: Any, p: builtins.int) -> Tensor:
         """The multivariate log-gamma of dimension p; see :func:`minigrad.mvlgamma`."""
         return gamma.mvlgamma(self, p)
+
+    def i0(self: Any) -> Tensor:
+        """The modified Bessel function I0; see :func:`minigrad.i0`."""
+        return bessel.i0(self)
 
     def reciprocal(self: Any) -> Tensor:
         """1 / x."""

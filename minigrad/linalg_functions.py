@@ -11,7 +11,7 @@ from minigrad._tensor_methods import provide
 from minigrad.linalg import SlogdetResult
 from minigrad.tensor import Tensor, where
 
-__all__ = ["cholesky", "det", "inverse", "logdet", "pinverse", "slogdet"]
+__all__ = ["cholesky", "cholesky_solve", "det", "inverse", "logdet", "pinverse", "slogdet"]
 
 
 def inverse(input: Tensor) -> Tensor:  # noqa: A002
@@ -59,3 +59,10 @@ def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:  # noqa: A002
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions
+
+
+def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:  # noqa: N803
+    """X with A X = B for A = L L^T (``upper``: A = U^T U) given its Cholesky factor, as
+    ``torch.cholesky_solve``; differentiable in B and L."""
+    a = L.mT @ L if upper else L @ L.mT
+    return linalg.solve_matrices(a, B)

@@ -262,15 +262,39 @@ def _contract(a: Tensor, la: list[str], b: Tensor, lb: list[str], keep: set[str]
     return out.reshape(*nb, *[sizes[x] for x in left], *[sizes[x] for x in right]), batch + left + right
 
 
-def einsum(equation: str, *operands: Any) -> Tensor:
+def _sublist_equation(args: Sequence[Any]) -> tuple[str, list[Any]]:
+    """NumPy's sublist form ``einsum(a, [0, 1], b, [1, 2], [0, 2])`` as an equation and its operands."""
+    letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+    def term(sub: Any) -> str:
+        if not isinstance(sub, (list, tuple)):
+            raise TypeError(f"einsum(): expected a sublist of subscripts, got {type(sub).__name__}")
+        for x in sub:
+            if x is not Ellipsis and not (isinstance(x, int) and 0 <= x < len(letters)):
+                raise InvalidParameterError(f"einsum(): subscript in subscript list is not within the valid "
+                                            f"range [0, 52), got {x!r}")
+        return "".join("..." if x is Ellipsis else letters[x] for x in sub)
+
+    tensors, terms = list(args[0::2]), [term(sub) for sub in args[1::2]]
+    if len(args) % 2:  # a last sublist gives the output
+        return ",".join(terms) + "->" + term(tensors.pop()), tensors
+    return ",".join(terms), tensors
+
+
+def einsum(equation: Any, *operands: Any) -> Tensor:
     """Einstein summation: ``einsum('bij,bjk->bik', a, b)``; '...' and implicit outputs as in PyTorch.
 
-    Operands may also come as one list. Repeated subscripts in one operand
-    take a diagonal; subscripts absent from the output are summed.
+    Operands may also come as one list, or in NumPy's sublist form
+    ``einsum(a, [0, 1], b, [1, 2], [0, 2])`` (ints 0-51 and Ellipsis). Repeated
+    subscripts in one operand take a diagonal; subscripts absent from the
+    output are summed.
 
     Raises:
         InvalidParameterError: a malformed equation. ShapeError: sizes disagree.
     """
+    if not isinstance(equation, str):
+        equation, ops_list = _sublist_equation((equation, *operands))
+        operands = tuple(ops_list)
     listed = len(operands) == 1 and isinstance(operands[0], (list, tuple))
     ts = list(operands[0]) if listed else list(operands)
     labels, out = _parse(equation, ts)

@@ -955,6 +955,37 @@ class Entr(Function):
         return (-g * (self.parents[0].log() + 1),)
 
 
+class BesselI(Function):
+    """y = I0, I1 (modified Bessel functions of the first kind) or, ``scaled``, exp(-|a|) times them;
+    dI0 = g I1, dI1 = g (I0 - I1 / a), dI0e = g (I1e - sgn(a) I0e), dI1e = g (I0e - I1e (sgn(a) + 1 / a)),
+    the slopes of I1 and I1e taken at their limit 1/2 for |a| <= eps (and nan), as PyTorch does."""
+
+    __slots__ = ("order", "scaled")
+    order: int
+    scaled: bool
+
+    def name(self) -> str:
+        """``I0Backward0``, ``SpecialI0EBackward0``, ``SpecialI1Backward0``, ``SpecialI1EBackward0``."""
+        special = "Special" if self.order or self.scaled else ""
+        return f"{special}I{self.order}{'E' if self.scaled else ''}Backward0"
+
+    def forward(self, a: Array, order: int, scaled: bool) -> Array:
+        self.order, self.scaled = order, scaled
+        return _special.bessel_i(order, a, scaled)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, scaled = self.parents[0], self.scaled
+        if self.order == 0:
+            other = BesselI.apply(a, order=1, scaled=scaled)
+            return (g * (other - a.sign() * out if scaled else other),)
+        eps = np.finfo(a.dtype).eps
+        tiny = from_numpy(~(np.abs(a.numpy()) > eps))  # nan too: PyTorch gives it the 1/2
+        safe = where(tiny, from_numpy(np.full(a.shape, eps, a.dtype)), a)
+        ratio = out * (safe.sign() + 1 / safe) if scaled else out / safe
+        slope = BesselI.apply(safe, order=0, scaled=scaled) - ratio
+        return (g * where(tiny, from_numpy(np.full(a.shape, 0.5, a.dtype)), slope),)
+
+
 class Rounding(Function):
     """y = floor, ceil, trunc or round (half to even, at ``decimals``) of a: piecewise constant, da = 0.
 

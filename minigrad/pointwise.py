@@ -34,7 +34,7 @@ __all__ = [
     "mul", "multiply", "ne", "neg", "negative", "not_equal", "nan_to_num", "pow", "reciprocal", "relu",
     "remainder", "round", "rsqrt", "rsub", "sgn", "sigmoid", "sign", "signbit", "sin", "sinh", "sqrt",
     "square", "sub", "subtract", "tan", "tanh", "true_divide", "trunc", "xlogy",
-    "clamp_max", "clamp_min", "deg2rad", "logit", "rad2deg", "sinc",
+    "clamp_max", "clamp_min", "deg2rad", "heaviside", "logit", "rad2deg", "sinc",
 ]  # fmt: skip
 
 
@@ -550,6 +550,23 @@ def fmax(input: Any, other: Any) -> Tensor:  # noqa: A002
 def fmin(input: Any, other: Any) -> Tensor:  # noqa: A002
     """Elementwise min ignoring nan (nan only if both are); the gradient goes to the chosen side."""
     return _nan_ignoring("fmin", input, other, np.less_equal)
+
+
+def heaviside(input: Tensor, values: Tensor) -> Tensor:  # noqa: A002
+    """The step function: 0 where input < 0, 1 where input > 0, ``values`` (broadcast) where it is 0.
+    No gradient (PyTorch has no derivative for it either).
+
+    Raises:
+        DTypeError: input and values of different dtypes (as PyTorch).
+        ShapeError: shapes that do not broadcast.
+    """
+    if input.dtype != values.dtype:
+        raise DTypeError("heaviside is not yet implemented for tensors with different dtypes.")
+    try:
+        out = np.heaviside(input.numpy(), values.numpy())
+    except ValueError as e:
+        raise ShapeError(f"heaviside: shapes {input.shape} and {values.shape} cannot be broadcast") from e
+    return from_numpy(np.asarray(out, dtype=input.dtype))
 
 
 def xlogy(input: Any, other: Any) -> Tensor:  # noqa: A002

@@ -19,6 +19,7 @@ import numpy as np
 
 from minigrad import ops, return_types
 from minigrad._tensor_methods import dim_aliases, provide
+from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import kernel_error, resolve_dtype
 from minigrad.errors import DimensionError, DTypeError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.selection import cumsum, gather
@@ -27,9 +28,10 @@ from minigrad.tensor import Array, Tensor, from_numpy, int64, where
 
 __all__ = [
     "aminmax", "argsort", "bincount", "bucketize", "cdist", "count_nonzero", "cummax", "cummin", "cumprod",
-    "cumsum", "diff", "histc", "histogram", "kthvalue", "logcumsumexp", "median", "mode", "msort",
-    "nanmean", "nanmedian", "nansum", "norm", "prod", "searchsorted", "sort", "topk", "unique",
-    "unique_consecutive",
+    "cumsum", "cumulative_trapezoid", "diff", "histc", "histogram", "isin", "kthvalue", "logcumsumexp",
+    "median", "mode", "msort",
+    "nanmean", "nanmedian", "nansum", "norm", "prod", "searchsorted", "sort", "topk", "trapezoid",
+    "trapz", "unique", "unique_consecutive",
 ]  # fmt: skip
 
 Dim = int | Sequence[int] | None
@@ -230,6 +232,65 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
         later, earlier = x.narrow(d, x.shape[d] - k, k), x.narrow(d, 0, k)
         x = later != earlier if x.dtype.kind == "b" else later - earlier
     return x
+
+
+def _trapezoids(y: Tensor, x: Tensor | None, dx: float | None, dim: int) -> tuple[Tensor, int]:
+    """The areas of the trapezoids between neighbouring samples along ``dim`` (size n - 1), and the dim."""
+    if x is not None and dx is not None:
+        raise TypeError("trapezoid() received an invalid combination of arguments: give x or dx, not both")
+    if y.dtype.kind == "b":
+        raise MinigradError("trapezoid: received a bool input for `y`, but bool is not supported")
+    if y.ndim == 0:
+        raise DimensionError(f"Dimension specified as {dim} but tensor has no dimensions")
+    d = norm_dim(dim, y.ndim)
+    if y.dtype.kind not in "fc":
+        y = y.astype(get_default_dtype())
+    n = y.shape[d]
+    k = max(n - 1, 0)
+    mid = (y.narrow(d, min(1, n), k) + y.narrow(d, 0, k)) / 2
+    if x is None:
+        return mid * (1.0 if dx is None else dx), d
+    if x.ndim == 1:
+        if x.shape[0] != n:
+            raise ShapeError("trapezoid: There must be one `x` value for each sample point")
+        spacing = diff(x).reshape([k if i == d else 1 for i in range(y.ndim)])
+    else:
+        spacing = diff(x, dim=d - y.ndim)
+    return mid * spacing, d
+
+
+def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
+    """The trapezoidal rule along ``dim``: sum of (x[i+1] - x[i]) * (y[i+1] + y[i]) / 2.
+
+    ``x`` holds the sample points (1-D of y's size along dim, or broadcastable to y); without it they
+    are ``dx`` apart (default 1). Integer inputs give the default float dtype. Differentiable in y and x.
+
+    Raises:
+        DimensionError: a 0-d ``y`` or ``dim`` out of range.
+        ShapeError: a 1-D ``x`` whose length differs from y's size along dim.
+        TypeError: both ``x`` and ``dx``; MinigradError: a bool ``y`` (as PyTorch).
+    """
+    parts, d = _trapezoids(y, x, dx, dim)
+    if y.shape[d] == 0:  # PyTorch: fresh zeros of y's dtype, outside the graph
+        return from_numpy(np.zeros(parts.shape[:d] + parts.shape[d + 1:], dtype=y.dtype))
+    return parts.sum(d)
+
+
+def trapz(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
+    """:func:`trapezoid` under NumPy's older name (PyTorch keeps both)."""
+    return trapezoid(y, x, dx=dx, dim=dim)
+
+
+def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None,
+                         dim: int = -1) -> Tensor:
+    """The running trapezoidal integral along ``dim`` (one entry fewer than y there); see :func:`trapezoid`.
+
+    Raises:
+        DimensionError: a 0-d ``y`` or ``dim`` out of range.
+        ShapeError: a 1-D ``x`` whose length differs from y's size along dim.
+    """
+    parts, d = _trapezoids(y, x, dx, dim)
+    return cumsum(parts, d)
 
 
 @dim_aliases
@@ -523,6 +584,20 @@ def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right:
     if boundaries.ndim != 1:
         raise ShapeError(f"bucketize: boundaries must be 1-D, got shape {boundaries.shape}")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, invert: bool = False) -> Tensor:
+    """A bool tensor of ``elements``' shape: True where the element occurs in ``test_elements`` (False with
+    ``invert``). Either argument (not both) may be a Python number. No gradient.
+
+    Raises:
+        TypeError: neither argument is a Tensor.
+    """
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        raise TypeError("isin() expects at least one of elements and test_elements to be a Tensor")
+    e = elements.numpy() if isinstance(elements, Tensor) else np.asarray(elements)
+    t = test_elements.numpy() if isinstance(test_elements, Tensor) else np.asarray(test_elements)
+    return from_numpy(np.asarray(np.isin(e, t, assume_unique=assume_unique, invert=invert)))
 
 
 def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:  # noqa: A002

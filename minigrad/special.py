@@ -4,8 +4,9 @@ Most are minigrad's own functions under the names ``torch.special`` gives them
 (``expit`` is ``sigmoid``, ``gammaln`` is ``lgamma``, ``psi`` is ``digamma``,
 ``multigammaln`` is ``mvlgamma``); ``xlog1py``, ``entr``, ``log_ndtr`` and
 ``ndtri`` are primitives of ``minigrad/ops.py`` and ``ndtr`` is a composition
-with ``erfc``. Integer and bool inputs give the default float dtype, as in PyTorch.
-(The Bessel, incomplete-gamma, zeta and orthogonal-polynomial families are not here yet.)
+with ``erfc``; ``i0``, ``i0e``, ``i1``, ``i1e`` are ``minigrad.bessel``'s. Integer and bool
+inputs give the default float dtype, as in PyTorch. (The other Bessel functions, the
+incomplete-gamma, zeta and orthogonal-polynomial families are not here yet.)
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ import math
 from typing import Any
 
 from minigrad import ops
+from minigrad.bessel import i0 as i0
+from minigrad.bessel import i0e as i0e
+from minigrad.bessel import i1 as i1
+from minigrad.bessel import i1e as i1e
 from minigrad.gamma import _floating
 from minigrad.gamma import digamma as digamma
 from minigrad.gamma import lgamma as gammaln
@@ -37,7 +42,8 @@ from minigrad.reduction_functions import softmax as softmax
 from minigrad.tensor import Tensor
 
 __all__ = [
-    "digamma", "entr", "erf", "erfc", "erfinv", "exp2", "expit", "expm1", "gammaln", "log1p", "log_ndtr",
+    "digamma", "entr", "erf", "erfc", "erfinv", "exp2", "expit", "expm1", "gammaln", "i0", "i0e", "i1", "i1e",
+    "log1p", "log_ndtr",
     "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "round", "sinc",
     "softmax", "xlog1py", "xlogy",
 ]  # fmt: skip

@@ -1,11 +1,10 @@
-"""Variance, standard deviation and covariance as functions: ``var``, ``std``, ``var_mean``, ``std_mean``,
-``cov`` and ``corrcoef`` (as torch's).
+"""Variance and standard deviation as functions: ``var``, ``std``, ``var_mean``, ``std_mean`` (as torch's),
+and the covariance and correlation matrices ``cov`` and ``corrcoef``.
 
-The first four are thin fronts over ``Tensor.var`` / ``Tensor.std`` (one ``ops.Var``
+Each is a thin front over ``Tensor.var`` / ``Tensor.std`` (one ``ops.Var``
 primitive) accepting PyTorch's spellings: ``correction=`` (keyword), the
 older ``unbiased`` flag (positional after ``dim``, or alone in place of
 ``dim``: ``torch.var(x, False)``), ``dim`` as an int, a tuple or negative.
-``cov`` and ``corrcoef`` are compositions of sums, products and a matmul.
 """
 
 from __future__ import annotations
@@ -15,9 +14,9 @@ import warnings
 from collections.abc import Sequence
 
 from minigrad._tensor_methods import dim_aliases, provide
-from minigrad.errors import MinigradError
-from minigrad.factories import zeros_like
-from minigrad.tensor import Tensor, tensor
+from minigrad.default_dtype import get_default_dtype
+from minigrad.errors import MinigradError, ShapeError
+from minigrad.tensor import Tensor
 
 __all__ = ["corrcoef", "cov", "std", "std_mean", "var", "var_mean"]
 
@@ -62,72 +61,67 @@ def std_mean(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None
     return input.std(d, keepdim, c, unbiased=u), input.mean(d, keepdim)
 
 
-def _check_weights(w: Tensor | None, name: str, observations: int) -> None:
-    if w is None:
-        return
-    if w.ndim > 1:
-        raise MinigradError(f"cov(): expected {name} to have one or fewer dimensions but got {name} "
-                            f"with {w.ndim} dimensions")
-    integral = name == "fweights"
-    if not (w.dtype.kind in "iu" if integral else w.dtype.kind == "f"):
-        kind = "integral" if integral else "floating point"
-        raise MinigradError(f"cov(): expected {name} to have {kind} dtype but got {name} with "
-                            f"{w.dtype} dtype")
-    if w.numel() != observations:
-        raise MinigradError(f"cov(): expected {name} to have the same numel as there are observations "
-                            f"in the input but got {w.numel()} != {observations}")
-    if bool((w < 0).any()):
-        raise MinigradError(f"cov(): {name} cannot be negative")
-
-
 def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,  # noqa: A002
         aweights: Tensor | None = None) -> Tensor:
-    """The covariance matrix of the variables in ``input``'s rows, observed in its columns.
-
-    ``input`` is ``(variables, observations)``, or 1-D (one variable); the
-    result is ``(variables, variables)`` (0-d for one variable).
-    ``fweights`` (integer counts) and ``aweights`` (float importances), one per
-    observation, weight the mean and the sum of products; the divisor is
-    ``sum(w) - correction`` (with aweights: ``sum(w) - correction * sum(w * aweights) / sum(w)``).
-    A divisor <= 0 warns and is taken as 0, as PyTorch.
+    """The covariance matrix of the variables in ``input``'s rows (observations in columns; a 1-D
+    input is one variable; one variable gives a 0-d result), as ``torch.cov`` / ``numpy.cov``:
+    optional integer frequency weights and float observation weights per column, ``correction``
+    subtracted from the (weighted) count. Integer inputs give the default float dtype. Differentiable.
 
     Raises:
-        MinigradError: ``input`` with more than 2 dims; weights that are not 1-D, of
-            the wrong kind of dtype, of another length than the observations, or negative.
+        ShapeError: more than 2 dims, or weights that are not 1-D of the observation count.
+        MinigradError: integer aweights, non-integer fweights, or negative weights (as PyTorch).
     """
     if input.ndim > 2:
-        raise MinigradError("cov(): expected input to have two or fewer dimensions but got an input "
-                            f"with {input.ndim} dimensions")
-    observations = input.numel() if input.ndim < 2 else input.shape[1]
+        raise ShapeError(f"cov(): expected input to have two or fewer dimensions but got an input with "
+                         f"{input.ndim} dimensions")
     x = input.reshape(1, -1) if input.ndim < 2 else input
-    _check_weights(fweights, "fweights", observations)
-    _check_weights(aweights, "aweights", observations)
-    w = aweights if fweights is None else fweights if aweights is None else fweights * aweights
-    w_sum = tensor(observations) if w is None else w.sum()
-    avg = (x if w is None else x * w).sum(1) / w_sum
-    if w is not None and aweights is not None and correction != 0:
-        norm = w_sum - correction * (w * aweights).sum() / w_sum
+    if x.dtype.kind not in "fc":
+        x = x.astype(get_default_dtype())
+    n = x.shape[1]
+    w: Tensor | None = None
+    for name, wt in (("fweights", fweights), ("aweights", aweights)):
+        if wt is not None:
+            if wt.ndim > 1 or wt.numel() != n:
+                raise ShapeError(f"cov(): expected {name} to have one dimension of size {n} (the number of "
+                                 f"observations) but got {list(wt.shape)}")
+            if not (wt.dtype.kind in "iu" if name == "fweights" else wt.dtype.kind == "f"):
+                kind = "integral" if name == "fweights" else "floating point"
+                raise MinigradError(f"cov(): expected {name} to have {kind} dtype but got {name} with "
+                                    f"{wt.dtype} dtype")
+            if bool((wt < 0).any()):
+                raise MinigradError(f"cov(): {name} cannot be negative")
+            w = wt if w is None else w * wt
+    fact: Tensor | int
+    if w is None:
+        avg, fact = x.mean(1), n - correction
     else:
-        norm = w_sum - correction
-    if bool(norm <= 0):
-        warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less than the "
-                      "number of observations.", UserWarning, stacklevel=2)
-        norm = zeros_like(norm)
-    x = x - avg.unsqueeze(1)
-    return (x @ (x if w is None else x * w).t()).div(norm).squeeze()
+        w = w.astype(x.dtype)
+        w_sum = w.sum()
+        avg = (x * w).sum(1) / w_sum
+        fact = w_sum - (correction * (w * aweights).sum() / w_sum if aweights is not None and correction
+                        else correction)
+    if not isinstance(fact, Tensor) and fact <= 0:
+        warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less than the number "
+                      "of observations.", UserWarning, stacklevel=2)
+    centred = x - avg.unsqueeze(1)
+    weighted = centred if w is None else centred * w
+    c = (weighted @ centred.mT) / (fact if isinstance(fact, Tensor) else max(fact, 0))
+    return c.reshape(()) if x.shape[0] == 1 else c  # one variable: a 0-d result, as numpy and torch
 
 
 def corrcoef(input: Tensor) -> Tensor:  # noqa: A002
-    """Pearson correlation coefficients of ``input``'s rows: ``cov`` scaled by both stds, clipped to [-1, 1].
+    """The Pearson correlation matrix of the variables in ``input``'s rows (see :func:`cov`), clipped to
+    [-1, 1]; a 1-D input gives 1 (0-d). Differentiable.
 
     Raises:
-        MinigradError: as :func:`cov`.
+        ShapeError: more than 2 dims.
     """
     c = cov(input)
     if c.ndim == 0:
         return c / c
-    std = c.diagonal().sqrt()
-    return (c / std.reshape(-1, 1) / std.reshape(1, -1)).clip(-1, 1)
+    sd = c.diagonal().sqrt()
+    return (c / sd.unsqueeze(1) / sd.unsqueeze(0)).clamp(-1, 1)
 
 
-provide(sys.modules[__name__])  # the Tensor methods of these names call these functions
+provide(sys.modules[__name__])  # the Tensor methods cov and corrcoef call these functions

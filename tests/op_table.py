@@ -892,6 +892,19 @@ def _bounds(rng: np.random.Generator, shapes: Sequence[Shape]) -> list[np.ndarra
     return [x, rng.uniform(-1.2, -0.8, shapes[1]), rng.uniform(0.8, 1.2, shapes[2])]
 
 
+def _wide(rng: np.random.Generator, shapes: Sequence[Shape]) -> list[np.ndarray]:
+    """Standard normal values, times 10 in half the places: both sides of I0's and I1's branch switch."""
+    return [x * np.where(rng.random(x.shape) < 0.5, 1.0, 10.0) for x in real(rng, shapes)]
+
+
+def _special(name: str) -> Callable[..., Any]:
+    return lambda x: getattr(mg.special, name)(x)
+
+
+def _torch_special(name: str) -> Callable[..., Any]:
+    return lambda x: getattr(_torch().special, name)(x)
+
+
 def _values(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The values of a (values, indices) result: the part with a gradient."""
     return lambda *a, **k: fn(*a, **k)[0]
@@ -922,6 +935,10 @@ OP_TABLE += [
     replace(_row("polygamma_1", unary(), off_grid, 1, method="polygamma"), float64_rtol=1e-8),
     _row("polygamma_3", unary(), off_grid, 3, method="polygamma"),
     _row("mvlgamma", unary(), above_one, p=3),
+    # the modified Bessel functions I0, I1 and their scaled forms (primitive BesselI)
+    _row("i0", unary(), _wide),
+    *(OpSpec(f"special.{n}", _special(n), _torch_special(n), unary(), _wide, covers=(f"mg.special.{n}",))
+      for n in ("i0e", "i1", "i1e")),
     OpSpec("mod_operator", lambda a, b: a % b, lambda a, b: a % b, binary(), _small_over_large,
            covers=("__mod__",)),
     _row("lerp", _three(), _pos_third),

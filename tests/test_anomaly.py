@@ -214,3 +214,16 @@ def test_check_nan_flag_and_torch_spellings() -> None:
     finally:
         mg.set_anomaly_enabled(False)
     assert mg.is_anomaly_check_nan_enabled() and not _instrument.is_active()
+
+
+def test_torch_autograd_spellings() -> None:
+    """The spellings scripts use: torch.autograd.(set_)detect_anomaly, torch.is_anomaly_enabled."""
+    assert mg.autograd.detect_anomaly is mg.detect_anomaly
+    mg.autograd.set_detect_anomaly(True)
+    try:
+        assert mg.is_anomaly_enabled()
+    finally:
+        mg.autograd.set_detect_anomaly(False)
+    assert not mg.is_anomaly_enabled()
+    with mg.autograd.detect_anomaly():
+        assert mg.is_anomaly_enabled()

@@ -11,18 +11,22 @@ from minigrad import ops
 
 PACKAGE = Path(minigrad.__file__).parent
 # The engine's entry points are called backward (or vjp) but hold no derivative: torch.autograd.functional's
-# vjp is a call of mg.grad.
+# vjp and torch.func's vjp are calls of mg.grad.
 ENGINE_ENTRY_POINTS = {
     ("tensor.py", "Tensor.backward"), ("autograd/engine.py", "backward"), ("autograd/functional.py", "vjp"),
-    ("func.py", "vjp"),  # torch.func.vjp: calls autograd.grad, holds no formula
+    ("func.py", "vjp"),
 }
 # minigrad.autograd.Function (torch.autograd.Function): the user writes the derivative in their own
 # backward; the adapter's two nodes only hand the outputs' gradients to it and hold no formula.
 CUSTOM_FUNCTION_ADAPTER = {
     ("autograd/function.py", "_CustomNode.backward"), ("autograd/function.py", "_OutputNode.backward"),
     ("autograd/function.py", "Function.backward"),
+    # a Module's full backward hooks (torch's BackwardHookFunction): an identity custom Function whose
+    # backward hands the gradients to the user's hooks and returns what they return
+    ("utils/hooks.py", "_BackwardHookFunction.backward"),
 }
-CUSTOM_FUNCTION_NODES = {("autograd/function.py", "_CustomNode"), ("autograd/function.py", "_OutputNode")}
+CUSTOM_FUNCTION_NODES = {("autograd/function.py", "_CustomNode"), ("autograd/function.py", "_OutputNode"),
+                         ("utils/hooks.py", "_BackwardHookFunction")}
 
 
 def _functions(path: Path) -> list[tuple[str, ast.AST]]:

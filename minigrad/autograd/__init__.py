@@ -2,8 +2,8 @@
 
 The engine (``backward``, ``grad``) lives in :mod:`minigrad.autograd.engine`,
 custom functions (``Function``) in :mod:`minigrad.autograd.function`, grad
-mode in :mod:`minigrad.grad_mode`; all are re-exported here, where PyTorch
-code looks for them.
+mode in :mod:`minigrad.grad_mode`, anomaly detection in :mod:`minigrad.anomaly`;
+all are re-exported here, where PyTorch code looks for them.
 """
 
 from minigrad.anomaly import detect_anomaly, set_detect_anomaly

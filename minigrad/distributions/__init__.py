@@ -7,14 +7,24 @@ draws from minigrad's seeded generator (``mg.manual_seed``) and records no graph
 
 from minigrad.distributions.bernoulli import Bernoulli
 from minigrad.distributions.categorical import Categorical
+from minigrad.distributions.dirichlet import Beta, Dirichlet
 from minigrad.distributions.distribution import Distribution
+from minigrad.distributions.exponential import Exponential
+from minigrad.distributions.gamma import Gamma
 from minigrad.distributions.independent import Independent
 from minigrad.distributions.kl import kl_divergence
+from minigrad.distributions.laplace import Laplace
+from minigrad.distributions.log_normal import LogNormal
+from minigrad.distributions.mixture_same_family import MixtureSameFamily
+from minigrad.distributions.multivariate_normal import MultivariateNormal
 from minigrad.distributions.normal import Normal
 from minigrad.distributions.one_hot_categorical import OneHotCategorical
+from minigrad.distributions.poisson import Poisson
 from minigrad.distributions.uniform import Uniform
 
 __all__ = [
-    "Bernoulli", "Categorical", "Distribution", "Independent", "Normal", "OneHotCategorical", "Uniform",
+    "Bernoulli", "Beta", "Categorical", "Dirichlet", "Distribution", "Exponential", "Gamma", "Independent",
+    "Laplace", "LogNormal",
+    "MixtureSameFamily", "MultivariateNormal", "Normal", "OneHotCategorical", "Poisson", "Uniform",
     "kl_divergence",
 ]

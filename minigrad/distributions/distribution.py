@@ -9,6 +9,7 @@ import numpy as np
 
 from minigrad.default_dtype import get_default_dtype
 from minigrad.errors import InvalidParameterError
+from minigrad.size import Size
 from minigrad.tensor import Tensor, tensor
 
 __all__ = ["Distribution"]
@@ -67,14 +68,14 @@ class Distribution:
         Distribution._validate_default = value
 
     @property
-    def batch_shape(self) -> tuple[int, ...]:
-        """The shape over which parameters are batched."""
-        return self._batch_shape
+    def batch_shape(self) -> Size:
+        """The shape over which parameters are batched (a ``Size``, as ``torch.Size``)."""
+        return Size(self._batch_shape)
 
     @property
-    def event_shape(self) -> tuple[int, ...]:
-        """The shape of a single sample (without batching)."""
-        return self._event_shape
+    def event_shape(self) -> Size:
+        """The shape of a single sample (without batching; a ``Size``)."""
+        return Size(self._event_shape)
 
     @property
     def mean(self) -> Tensor:
@@ -115,6 +116,10 @@ class Distribution:
     def cdf(self, value: Tensor) -> Tensor:
         """The cumulative distribution function at ``value``."""
         raise NotImplementedError(f"{type(self).__name__} does not implement cdf")
+
+    def icdf(self, value: Tensor) -> Tensor:
+        """The inverse cumulative distribution function at ``value``."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement icdf")
 
     def entropy(self) -> Tensor:
         """The entropy of each distribution in the batch (in nats)."""

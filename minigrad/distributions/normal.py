@@ -77,6 +77,10 @@ class Normal(Distribution):
         z = (as_tensor(value, self.loc) - self.loc) * (1 / self.scale) / math.sqrt(2)
         return 0.5 * (1 + z.erf())
 
+    def icdf(self, value: Any) -> Tensor:
+        """The inverse cdf: ``loc + scale * erfinv(2 value - 1) * sqrt(2)``."""
+        return self.loc + self.scale * (2 * as_tensor(value, self.loc) - 1).erfinv() * math.sqrt(2)
+
     def entropy(self) -> Tensor:
         """``1/2 + log(2 pi)/2 + log(scale)``."""
         return 0.5 + 0.5 * math.log(2 * math.pi) + self.scale.log()

@@ -45,6 +45,7 @@ from minigrad.nn.loss import (
     BCEWithLogitsLoss,
     CosineEmbeddingLoss,
     CrossEntropyLoss,
+    CTCLoss,
     GaussianNLLLoss,
     HuberLoss,
     KLDivLoss,
@@ -77,7 +78,8 @@ __all__ = [
     "Embedding", "MultiheadAttention", "Transformer", "TransformerDecoder", "TransformerDecoderLayer",
     "TransformerEncoder", "TransformerEncoderLayer",
     "CELU", "ELU", "GELU", "GLU", "SELU", "AlphaDropout", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d",
-    "BatchNorm2d", "BatchNorm3d", "Bilinear", "CosineEmbeddingLoss", "CosineSimilarity", "CrossEntropyLoss",
+    "BatchNorm2d", "BatchNorm3d", "Bilinear", "CTCLoss", "CosineEmbeddingLoss", "CosineSimilarity",
+    "CrossEntropyLoss",
     "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "EmbeddingBag", "FeatureAlphaDropout",
     "Flatten", "GaussianNLLLoss", "GroupNorm", "Hardshrink", "Hardsigmoid", "Hardswish", "Hardtanh",
     "HuberLoss", "Identity", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "KLDivLoss", "L1Loss",
@@ -180,8 +182,8 @@ __all__ += [
 ]  # fmt: skip
 
 __all__ += [
-    "Buffer", "ChannelShuffle", "HingeEmbeddingLoss", "MultiLabelMarginLoss", "MultiMarginLoss", "RReLU",
-    "SoftMarginLoss", "TripletMarginWithDistanceLoss",
+    "Buffer", "CTCLoss", "ChannelShuffle", "HingeEmbeddingLoss", "MultiLabelMarginLoss", "MultiMarginLoss",
+    "RReLU", "SoftMarginLoss", "TripletMarginWithDistanceLoss",
 ]  # fmt: skip
 
 __all__ += [

@@ -23,7 +23,7 @@ __all__ = [
     "KLDivLoss", "L1Loss", "MSELoss", "MarginRankingLoss", "MultiLabelSoftMarginLoss", "NLLLoss",
     "PoissonNLLLoss", "SmoothL1Loss", "TripletMarginLoss",
     "HingeEmbeddingLoss", "MultiLabelMarginLoss", "MultiMarginLoss", "SoftMarginLoss",
-    "TripletMarginWithDistanceLoss",
+    "TripletMarginWithDistanceLoss", "CTCLoss",
 ]  # fmt: skip
 
 
@@ -410,3 +410,27 @@ class TripletMarginWithDistanceLoss(_Loss):
                                                    distance_function=self.distance_function,
                                                    margin=self.margin, swap=self.swap,
                                                    reduction=self.reduction)
+
+
+class CTCLoss(_Loss):
+    """The connectionist temporal classification loss; see ``F.ctc_loss``.
+
+    Args:
+        blank: the blank class.
+        reduction: 'mean' (losses divided by their target lengths, then averaged), 'sum' or 'none'.
+        zero_infinity: zero the infinite losses (and gradients) of impossible alignments.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``.
+    """
+
+    def __init__(self, blank: int = 0, reduction: str = "mean", zero_infinity: bool = False) -> None:
+        super().__init__(reduction=reduction)
+        self.blank = blank
+        self.zero_infinity = zero_infinity
+
+    def forward(self, log_probs: Tensor, targets: Tensor, input_lengths: Tensor,
+                target_lengths: Tensor) -> Tensor:
+        """The loss of log_probs (T, N, C) against targets; see ``F.ctc_loss`` for the shapes."""
+        return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank, self.reduction,
+                          self.zero_infinity)

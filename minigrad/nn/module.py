@@ -20,9 +20,10 @@ from minigrad.device import parse_to
 from minigrad.dtypes import resolve_dtype
 from minigrad.errors import InvalidParameterError, MinigradError
 from minigrad.grad_mode import no_grad
-from minigrad.nn import _checks
+from minigrad.nn import _checks, _module_hooks
 from minigrad.nn._uninitialized import is_lazy
 from minigrad.tensor import Array, Tensor, TensorLike, float32, float64, from_numpy, reset_grads
+from minigrad.utils.hooks import RemovableHandle
 
 __all__ = ["Buffer", "IncompatibleKeys", "Module", "Parameter"]
 
@@ -134,6 +135,13 @@ class Module:
     _buffers: dict[str, Tensor | None]
     _non_persistent_buffers: set[str]
     _modules: dict[str, Module | None]
+    _forward_pre_hooks: dict[int, Callable[..., Any]]
+    _forward_pre_hooks_with_kwargs: dict[int, bool]
+    _forward_hooks: dict[int, Callable[..., Any]]
+    _forward_hooks_with_kwargs: dict[int, bool]
+    _forward_hooks_always_called: dict[int, bool]
+    _backward_pre_hooks: dict[int, Callable[..., Any]]
+    _backward_hooks: dict[int, Callable[..., Any]]
 
     def __init__(self) -> None:
         object.__setattr__(self, "training", True)
@@ -141,6 +149,7 @@ class Module:
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_non_persistent_buffers", set())
         object.__setattr__(self, "_modules", OrderedDict())
+        _module_hooks.empty_registries(self)
 
     # ------------------------------------------------------------ forward
 
@@ -153,6 +162,9 @@ class Module:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         call = _module_calls.enter(self)  # records which ops this call creates (mg.viz boxes them)
         try:
+            if (self._forward_hooks or self._forward_pre_hooks or self._backward_hooks
+                    or self._backward_pre_hooks):
+                return _module_hooks.call(self, args, kwargs)
             return self.forward(*args, **kwargs)
         finally:
             _module_calls.exit(call)
@@ -291,6 +303,31 @@ class Module:
             mod = child
         return mod
 
+    def _get_member(self, target: str, registry: str, kind: str) -> Tensor:
+        owner_path, _, name = target.rpartition(".")
+        owner = self.get_submodule(owner_path)
+        if not hasattr(owner, name):
+            raise AttributeError(f"{type(owner).__name__} has no attribute `{name}`")
+        if name not in getattr(owner, registry):
+            raise AttributeError(f"`{name}` is not {kind}")
+        return getattr(owner, name)  # type: ignore[no-any-return]
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at a dotted path (``'encoder.0.weight'``).
+
+        Raises:
+            AttributeError: no such sub-module or attribute, or the attribute is not a parameter.
+        """
+        return self._get_member(target, "_parameters", "an nn.Parameter")  # type: ignore[return-value]
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at a dotted path (``'bn.running_mean'``).
+
+        Raises:
+            AttributeError: no such sub-module or attribute, or the attribute is not a buffer.
+        """
+        return self._get_member(target, "_buffers", "a buffer")
+
     # ------------------------------------------------------------ traversal
 
     def named_modules(self, memo: set[int] | None = None, prefix: str = "",
@@ -391,6 +428,54 @@ class Module:
         fn(self)
         return self
 
+    # ------------------------------------------------------------ hooks
+
+    def _add_hook(self, registry: dict[int, Any], hook: Callable[..., Any], prepend: bool,
+                  flags: tuple[dict[int, bool], ...] = ()) -> RemovableHandle:
+        handle = RemovableHandle(registry, extra_dict=flags)
+        registry[handle.id] = hook
+        for flag in flags:
+            flag[handle.id] = True
+        if prepend:
+            registry.move_to_end(handle.id, last=False)  # type: ignore[attr-defined]
+        return handle
+
+    def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> RemovableHandle:
+        """Call ``hook(module, args)`` before each forward (``hook(module, args, kwargs)`` with
+        ``with_kwargs``); a non-None result replaces the arguments (a non-tuple becomes a 1-tuple;
+        with kwargs, an ``(args, kwargs)`` pair). ``prepend`` runs it before the hooks already there.
+        Returns a handle whose ``remove()`` unregisters it.
+        """
+        flags = (self._forward_pre_hooks_with_kwargs,) if with_kwargs else ()
+        return self._add_hook(self._forward_pre_hooks, hook, prepend, flags)
+
+    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
+                              with_kwargs: bool = False, always_call: bool = False) -> RemovableHandle:
+        """Call ``hook(module, args, output)`` after each forward (``hook(module, args, kwargs, output)``
+        with ``with_kwargs``); a non-None result replaces the output. ``always_call`` runs it even when
+        forward raises. Returns a handle whose ``remove()`` unregisters it.
+        """
+        flags = tuple(d for d, on in ((self._forward_hooks_with_kwargs, with_kwargs),
+                                      (self._forward_hooks_always_called, always_call)) if on)
+        return self._add_hook(self._forward_hooks, hook, prepend, flags)
+
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any],
+                                        prepend: bool = False) -> RemovableHandle:
+        """Call ``hook(module, grad_output)`` when the gradients of the module's outputs are computed
+        (a tuple, one entry per output); a non-None result replaces them. Returns a removable handle.
+        """
+        return self._add_hook(self._backward_pre_hooks, hook, prepend)
+
+    def register_full_backward_hook(self, hook: Callable[..., Any],
+                                    prepend: bool = False) -> RemovableHandle:
+        """Call ``hook(module, grad_input, grad_output)`` once the gradients of the module's inputs
+        are computed (tuples, one entry per positional argument/output, None where there is none); a
+        non-None result replaces ``grad_input``. If no input requires grad, it runs with grad_output
+        (and warns, as PyTorch). Returns a removable handle.
+        """
+        return self._add_hook(self._backward_hooks, hook, prepend)
+
     # ------------------------------------------------------------ dtype
 
     def to(self: M, *args: Any, **kwargs: Any) -> M:
@@ -428,6 +513,18 @@ class Module:
     def float(self: M) -> M:
         """Convert floating parameters and buffers to float32."""
         return self.to(float32)
+
+    def half(self: M) -> M:
+        """Convert floating parameters and buffers to float16."""
+        return self.to(np.dtype(np.float16))
+
+    def cpu(self: M) -> M:
+        """Returns self: everything already lives on the CPU."""
+        return self
+
+    def cuda(self: M, device: Any = None) -> M:
+        """Raises DeviceError, as ``to('cuda')``: minigrad runs on the CPU only."""
+        return self.to("cuda" if device is None or isinstance(device, int) else device)
 
     # ------------------------------------------------------------ state
 

@@ -167,6 +167,63 @@ SPECS: dict[str, list[Check]] = {
         Check(r"fit w (\S+)", 1e-5), Check(r"fit w \S+ b (\S+)", 1e-5), Check(r"rank loss (\S+)", 1e-5),
         Check(r"(triples \(.*\)) ", 0), Check(r"triples \(.*\) (\S+)", 1e-5),
     ],
+    # module hooks (forward, pre, full backward, tensor) on fixed weights, nn.init statistics, flat
+    # parameter vectors and in-memory state_dicts: float32 rounding only, the rest exact
+    "module_hooks_init.py": [
+        Check(r"^((?:gain|kaiming|xavier|orthogonal|trunc|eye|pre hook|after remove|num params|keys|buffers"
+              r"|load result|missing|restored|trainable|named children).*)$", 0),
+        Check(r"(act \S+ \(.*\)) mean", 0), Check(r"act \S+ \(.*\) mean (\S+)", 1e-4),
+        Check(r"grad hook \S+ (\S+)", 1e-4), Check(r"tensor hook (\S+)", 1e-5),
+        Check(r"param norm (\S+)", 1e-6), Check(r"grad norm (\S+)", 1e-5), Check(r"doubled (\S+)", 1e-6),
+        Check(r"finetune step \d \| loss (\S+)", 1e-5), Check(r"conv grad kept (\S+)", 0),
+        Check(r"running_mean \[(\S+),", 1e-3),
+    ],
+    # metrics on fixed logits (bincount/index_put_/scatter_add_ confusion matrices, topk, unique, bucketize,
+    # trapz ROC-AUC) exact; einsum attention on fixed weights to float32 rounding
+    "eval_metrics_einsum.py": [
+        Check(r"^((?:accuracy|confusion| \[\[|index_put|scatter_add|precision|recall|macro|top3|pred counts"
+              r"|hist|matmul|trace|outer|batch dot|tensordot|bmm|addmm|einsum list|att row).*)$", 0),
+        Check(r"ece (\S+)", 1e-5), Check(r"^auc (\S+)", 1e-6), Check(r"manual (\S+)", 1e-6),
+        Check(r"fpr 0.5 (\S+)", 1e-6), Check(r"nll (\S+)", 1e-5), Check(r" ce (\S+)", 1e-5),
+        Check(r"einsum loss (\S+)", 1e-4), Check(r"grad qkv (\S+)", 1e-4), Check(r" out (\S+) bil", 1e-4),
+        Check(r" bil (\S+)$", 1e-4),
+    ],
+    # distributions (Normal/kl, MixtureSameFamily, MultivariateNormal, Laplace, Exponential, LogNormal,
+    # Poisson) and parametrized layers (a symmetric weight, weight_norm), all on fixed data and weights
+    "probabilistic_fit.py": [
+        Check(r"elbo (\S+)", 1e-4), Check(r"\| kl (\S+)", 1e-5), Check(r"posterior mean \[(\S+),", 1e-4),
+        Check(r"interval \[(\S+),", 1e-3),
+        Check(r"^((?:shapes|gmm sample|precision form|diag vs|parametrized|still|assigned|removed).*)$", 0),
+        Check(r"^(symmetric \w+) g", 0), Check(r" g \[(\S+),", 1e-5),
+        Check(r"gmm step \d+ \| nll (\S+)", 1e-4), Check(r"gmm mean (\S+)", 1e-4),
+        Check(r"variance (\S+) cdf", 1e-4), Check(r"mvn log_prob \[(\S+),", 1e-5),
+        Check(r"entropy (\S+)$", 1e-5), Check(r"scale_tril diag \[(\S+),", 1e-5),
+        Check(r"laplace (\S+) ", 1e-5), Check(r"exponential \[(\S+),", 1e-5),
+        Check(r"lognormal (\S+) ", 1e-5), Check(r"poisson \[(\S+),", 1e-5),
+        Check(r"param step \d+ \| loss (\S+)", 1e-4), Check(r"cached forward (\S+)", 1e-4),
+    ],
+    # SequentialLR, ChainedScheduler, warm restarts with fractional epochs, MultiStep/Lambda/Polynomial,
+    # ReduceLROnPlateau with a BytesIO checkpoint, CyclicLR and OneCycleLR (with beta1 cycling): the
+    # schedules are exact; the losses and clipped norms float32 rounding
+    "lr_schedules.py": [
+        Check(r"\| loss (\S+) \|", 1e-5), Check(r"\| norm (\S+)", 1e-4),
+        Check(r"^((?:seq lrs|chained|warm|multistep|lambda|restored|cyclic|onecycle|sched state"
+              r"|plateau final).*)$", 0),
+        Check(r"^(plateau epoch .*)$", 0),
+    ],
+    # torch.func (per-sample gradients, an ensemble, jacrev/hessian, MAML), a spatial transformer
+    # (affine_grid/grid_sample with border padding, Adam) and a spectral-normalized critic: fixed weights,
+    # data and power-iteration start vectors; float32 rounding grows a little through the STN's steps
+    "func_transforms.py": [
+        Check(r"^((?:per-sample shapes|per-sample agree|jacrev|batched jacobian).*)$", 0),
+        Check(r"per-sample norms \[(\S+),", 1e-5), Check(r"grad_and_value (\S+)", 1e-5),
+        Check(r"grad_and_value \S+ (\S+)", 1e-4), Check(r"(ensemble \(.*\)) \S+ \w+", 0),
+        Check(r"ensemble \(.*\) (\S+)", 1e-5), Check(r"ensemble .* (\w+)$", 0),
+        Check(r"maml meta loss (\S+)", 1e-5), Check(r"maml .* grad (\S+)", 1e-4),
+        Check(r"stn step \d+ \| loss (\S+)", 3e-4), Check(r"stn theta mean (\S+)", 3e-4),
+        Check(r"critic score (\S+)", 1e-4), Check(r"spectral norms (\S+)", 1e-4),
+        Check(r"spectral norms \S+ (\S+)", 1e-4),
+    ],
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

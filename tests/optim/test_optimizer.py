@@ -26,6 +26,7 @@ OPTIMIZERS: dict[str, Any] = {
     "RAdam": lambda ps: optim.RAdam(ps, weight_decay=0.1, decoupled_weight_decay=True),
     "Rprop": lambda ps: optim.Rprop(ps, lr=0.05),
     "ASGD": lambda ps: optim.ASGD(ps, lr=0.05, t0=1, weight_decay=0.1),
+    "Adafactor": lambda ps: optim.Adafactor(ps, weight_decay=0.1),
 }
 
 
@@ -83,6 +84,13 @@ def _set_grads(ps: list[mg.Tensor], step: int) -> None:
     (lambda ps: optim.ASGD(ps, lr=-1e-3), "lr.*-0.001"),
     (lambda ps: optim.ASGD(ps, weight_decay=-0.1), "weight_decay.*-0.1"),
     (lambda ps: optim.ASGD(ps, t0=float("nan")), "t0.*nan"),
+    (lambda ps: optim.Adafactor(ps, lr=-1.0), "lr.*-1.0"),
+    (lambda ps: optim.Adafactor(ps, beta2_decay=0.5), "beta2_decay.*0.5"),
+    (lambda ps: optim.Adafactor(ps, eps=(-1.0, 1e-3)), "epsilon1.*-1.0"),
+    (lambda ps: optim.Adafactor(ps, eps=(None, -1e-3)), "epsilon2.*-0.001"),
+    (lambda ps: optim.Adafactor(ps, eps=1e-3), "eps.*0.001"),
+    (lambda ps: optim.Adafactor(ps, d=0.5), "d .*0.5"),
+    (lambda ps: optim.Adafactor(ps, weight_decay=-0.1), "weight_decay.*-0.1"),
     (lambda ps: optim.LBFGS(ps, lr=-1.0), "lr.*-1.0"),
     (lambda ps: optim.LBFGS(ps, history_size=0), "history_size.*0"),
     (lambda ps: optim.LBFGS(ps, max_iter=2.5), "max_iter.*2.5"),
@@ -200,6 +208,9 @@ def test_float32_params_and_state_stay_float32(name: str) -> None:
             assert v.dtype == np.float32, key
             if key in ("step", "mu_product", "eta", "mu"):
                 assert v.shape == ()
+            elif key in ("row_var", "col_var"):  # Adafactor's factors: one of the last two dims is 1
+                want = (*p.shape[:-1], 1) if key == "row_var" else (*p.shape[:-2], 1, p.shape[-1])
+                assert v.shape == want, key
             else:
                 assert v.shape == p.shape, key
 
@@ -459,7 +470,7 @@ def test_add_param_group_later_gets_its_own_hyperparameters_and_state(name: str)
     _set_grads(ps, 1)
     opt.step()
     assert not np.array_equal(ps[2].numpy(), before)
-    assert sorted(opt.state[ps[2]]) == sorted(opt.state[ps[0]])
+    assert sorted(opt.state[ps[2]]) == sorted(opt.state[ps[1]])  # ps[1] is not a matrix either (Adafactor)
 
 
 def test_adagrad_creates_its_state_at_construction_like_torch() -> None:

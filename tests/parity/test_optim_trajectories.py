@@ -53,6 +53,9 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("Rprop", {}),
     ("Rprop", {"lr": 0.05, "etas": (0.3, 1.5), "step_sizes": (1e-3, 0.2), "maximize": True}),
     ("ASGD", {"lr": 0.05}),
+    ("Adafactor", {}),
+    ("Adafactor", {"weight_decay": 0.05, "foreach": True}),
+    ("Adafactor", {"lr": 0.05, "beta2_decay": -0.5, "eps": (1e-6, 1e-2), "d": 1.5, "maximize": True}),
     ("ASGD", {"lr": 0.05, "lambd": 0.01, "alpha": 0.6, "t0": 4, "maximize": True}),  # averaging from step 5
 ]
 LBFGS_CASES: list[dict[str, Any]] = [

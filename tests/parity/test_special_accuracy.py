@@ -109,3 +109,22 @@ def test_normal_tails_within_1e_13(name: str) -> None:
             else:
                 ref = mpmath.erfc(v) if name == "erfc" else mpmath.log(mpmath.ncdf(v))
             assert abs(gi - ref) <= 1e-13 * abs(ref), f"{name}({xi!r}) = {gi!r}, not {float(ref)!r}"
+
+
+@pytest.mark.parametrize("name", ["i0", "i0e", "i1", "i1e"])
+def test_bessel_i_float64_within_1e_14_and_like_torch(name: str) -> None:
+    """Both sides of the series/asymptotic switch at |x| = 30, tiny and huge x, and I0's overflow."""
+    rng = np.random.default_rng(3)
+    spread = np.exp(rng.uniform(-30, 6.5, 40)) * rng.choice([-1, 1], 40)
+    xs = np.concatenate([rng.uniform(-40, 40, 80), spread, [29.9999, 30.0, 30.0001, -30.0001, 1e-300, 1e6]])
+    got = getattr(mg.special, name)(mg.tensor(xs)).numpy()
+    order, scaled = int(name[1]), name.endswith("e")
+    for x, value in zip(xs, got, strict=True):
+        if not scaled and abs(x) > 700:
+            continue
+        with mpmath.workdps(30):
+            want = mpmath.besseli(order, x) * (mpmath.exp(-abs(x)) if scaled else 1)
+        assert value == pytest.approx(float(want), rel=1e-14, abs=1e-300), f"{name}({x!r})"
+    big = np.array([709.0, 712.0, -715.0, np.inf, -np.inf, np.nan, 0.0])
+    want_t = getattr(torch.special, name)(torch.tensor(big)).numpy()
+    np.testing.assert_allclose(getattr(mg.special, name)(mg.tensor(big)).numpy(), want_t, rtol=1e-14)

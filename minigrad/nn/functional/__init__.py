@@ -105,6 +105,8 @@ from minigrad.nn.functional.conv import (
     fold,
     unfold,
 )
+from minigrad.nn.functional.ctc import ctc_loss
+from minigrad.nn.functional.grid_sampling import affine_grid, grid_sample
 from minigrad.nn.functional.inplace import (
     celu_,
     elu_,
@@ -138,6 +140,7 @@ from minigrad.nn.functional.random_activation import gumbel_softmax, rrelu
 from minigrad.nn.functional.resampling import channel_shuffle, interpolate, pixel_shuffle, pixel_unshuffle
 from minigrad.nn.functional.vector import pdist
 
+__all__ += ["affine_grid", "ctc_loss", "grid_sample"]
 __all__ += [
     "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
     "adaptive_max_pool2d", "adaptive_max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d", "conv1d",

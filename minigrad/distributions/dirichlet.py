@@ -1,0 +1,130 @@
+"""The Dirichlet distribution over probability vectors, and the Beta distribution (its two-category case)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad.autograd import no_grad
+from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
+from minigrad.errors import InvalidParameterError
+from minigrad.random import default_generator
+from minigrad.tensor import Tensor, from_numpy, stack
+
+__all__ = ["Beta", "Dirichlet"]
+
+
+def _positive(d: Distribution, t: Tensor, name: str) -> None:
+    with no_grad():
+        ok = bool(np.all(t.numpy() > 0))
+    d._check(ok, f"parameter {name} must be positive, got {t}")
+
+
+class Dirichlet(Distribution):
+    """Dirichlet(concentration, validate_args=None), as ``torch.distributions.Dirichlet``: vectors on the
+    simplex (``event_shape`` (K,)) with density proportional to ``prod(x_k ** (c_k - 1))``.
+
+    ``log_prob``, ``entropy`` and the moments are differentiable in ``concentration``; ``sample`` draws
+    from the global generator. ``rsample`` (PyTorch's implicit reparameterization) is not implemented.
+
+    Raises:
+        ValueError: a 0-d concentration, or (validating) a non-positive entry.
+    """
+
+    def __init__(self, concentration: Tensor, validate_args: bool | None = None) -> None:
+        c = as_tensor(concentration)
+        if c.ndim < 1:
+            raise InvalidParameterError("`concentration` parameter must be at least one-dimensional.")
+        self.concentration = c
+        super().__init__(c.shape[:-1], c.shape[-1:], validate_args)
+        _positive(self, c, "concentration")
+
+    @property
+    def mean(self) -> Tensor:
+        """``c / sum(c)``."""
+        return self.concentration / self.concentration.sum(-1, keepdim=True)
+
+    @property
+    def mode(self) -> Tensor:
+        """``(c - 1) / (sum(c) - K)`` clamped at 0 (PyTorch's formula, for every c > 1)."""
+        cm1 = (self.concentration - 1).clamp(min=0.0)
+        return cm1 / cm1.sum(-1, keepdim=True)
+
+    @property
+    def variance(self) -> Tensor:
+        """``c (c0 - c) / (c0^2 (c0 + 1))`` with ``c0 = sum(c)``."""
+        c0 = self.concentration.sum(-1, keepdim=True)
+        return self.concentration * (c0 - self.concentration) / (c0.pow(2) * (c0 + 1))
+
+    def sample(self, sample_shape: Shape | int = ()) -> Tensor:
+        """Probability vectors of shape ``sample_shape + batch_shape + (K,)``, without gradient."""
+        shape = self._extended_shape(sample_shape)
+        with no_grad():
+            c = np.broadcast_to(self.concentration.numpy(), shape)
+        g = default_generator.np.standard_gamma(c)
+        tiny = np.finfo(self.concentration.dtype).tiny
+        x = np.clip(g / g.sum(-1, keepdims=True), tiny, 1 - np.finfo(self.concentration.dtype).eps)
+        return from_numpy(x.astype(self.concentration.dtype))
+
+    def log_prob(self, value: Any) -> Tensor:
+        """``sum((c - 1) log x) + lgamma(sum(c)) - sum(lgamma(c))``."""
+        x = as_tensor(value, self.concentration)
+        c = self.concentration
+        return (c - 1).xlogy(x).sum(-1) + c.sum(-1).lgamma() - c.lgamma().sum(-1)
+
+    def entropy(self) -> Tensor:
+        """``sum(lgamma(c)) - lgamma(c0) - (K - c0) digamma(c0) - sum((c - 1) digamma(c))``."""
+        c = self.concentration
+        k, c0 = c.shape[-1], c.sum(-1)
+        return c.lgamma().sum(-1) - c0.lgamma() - (k - c0) * c0.digamma() - ((c - 1) * c.digamma()).sum(-1)
+
+    def _param_names(self) -> tuple[str, ...]:
+        return ("concentration",)
+
+
+class Beta(Distribution):
+    """Beta(concentration1, concentration0, validate_args=None), as ``torch.distributions.Beta``: density
+    proportional to ``x ** (c1 - 1) (1 - x) ** (c0 - 1)`` on (0, 1), computed as the Dirichlet of
+    ``(c1, c0)``. ``rsample`` is not implemented (see :class:`Dirichlet`).
+
+    Raises:
+        ValueError: (validating) a non-positive concentration.
+    """
+
+    def __init__(self, concentration1: Any, concentration0: Any, validate_args: bool | None = None) -> None:
+        self.concentration1, self.concentration0 = broadcast_all(concentration1, concentration0)
+        self._dirichlet = Dirichlet(stack([self.concentration1, self.concentration0], -1), validate_args)
+        super().__init__(self.concentration1.shape, (), validate_args)
+
+    @property
+    def mean(self) -> Tensor:
+        """``c1 / (c1 + c0)``."""
+        return self.concentration1 / (self.concentration1 + self.concentration0)
+
+    @property
+    def mode(self) -> Tensor:
+        """The Dirichlet's mode in the first coordinate."""
+        return self._dirichlet.mode[..., 0]
+
+    @property
+    def variance(self) -> Tensor:
+        """``c1 c0 / ((c1 + c0)^2 (c1 + c0 + 1))``."""
+        total = self.concentration1 + self.concentration0
+        return self.concentration1 * self.concentration0 / (total.pow(2) * (total + 1))
+
+    def sample(self, sample_shape: Shape | int = ()) -> Tensor:
+        """Values in (0, 1) of shape ``sample_shape + batch_shape``, without gradient."""
+        return self._dirichlet.sample(sample_shape)[..., 0]
+
+    def log_prob(self, value: Any) -> Tensor:
+        """The Dirichlet log-density of ``(value, 1 - value)``."""
+        x = as_tensor(value, self.concentration1)
+        return self._dirichlet.log_prob(stack([x, 1 - x], -1))
+
+    def entropy(self) -> Tensor:
+        """The Dirichlet's entropy."""
+        return self._dirichlet.entropy()
+
+    def _param_names(self) -> tuple[str, ...]:
+        return ("concentration1", "concentration0")

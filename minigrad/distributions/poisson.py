@@ -1,0 +1,65 @@
+"""The Poisson distribution."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad.autograd import no_grad
+from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
+from minigrad.random import default_generator
+from minigrad.tensor import Tensor, from_numpy
+
+__all__ = ["Poisson"]
+
+
+class Poisson(Distribution):
+    """Poisson(rate, validate_args=None), as ``torch.distributions.Poisson``: counts k >= 0 with
+    probability ``rate^k exp(-rate) / k!``.
+
+    Samples are counts in ``rate``'s dtype (no rsample). Raises ValueError (validating) when
+    ``rate`` is negative, or for a ``log_prob`` value that is not a non-negative integer.
+    """
+
+    def __init__(self, rate: Any, validate_args: bool | None = None) -> None:
+        (self.rate,) = broadcast_all(rate)
+        super().__init__(self.rate.shape, (), validate_args)
+        with no_grad():
+            ok = bool(np.all(self.rate.numpy() >= 0))
+        self._check(ok, f"parameter rate must be non-negative, got {self.rate}")
+
+    @property
+    def mean(self) -> Tensor:
+        """``rate``."""
+        return self.rate
+
+    @property
+    def mode(self) -> Tensor:
+        """``floor(rate)``."""
+        return self.rate.floor()
+
+    @property
+    def variance(self) -> Tensor:
+        """``rate``."""
+        return self.rate
+
+    def sample(self, sample_shape: Shape | int = ()) -> Tensor:
+        """Counts of shape ``sample_shape + batch_shape`` (floats), without gradient."""
+        shape = self._extended_shape(sample_shape)
+        with no_grad():
+            lam = np.broadcast_to(self.rate.numpy(), shape)
+        return from_numpy(default_generator.np.poisson(lam).astype(self.rate.dtype))
+
+    def log_prob(self, value: Any) -> Tensor:
+        """``value * log(rate) - rate - lgamma(value + 1)``."""
+        v = as_tensor(value, self.rate)
+        if self._validate_args:
+            with no_grad():
+                arr = v.numpy()
+            self._check(bool(np.all((arr >= 0) & (arr == np.floor(arr)))),
+                        f"log_prob: value must be a non-negative integer, got {v}")
+        return v.xlogy(self.rate) - self.rate - (v + 1).lgamma()
+
+    def _param_names(self) -> tuple[str, ...]:
+        return ("rate",)

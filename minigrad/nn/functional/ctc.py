@@ -1,0 +1,156 @@
+"""F.ctc_loss: the connectionist temporal classification loss, as a log-space forward recursion.
+
+The target ``l`` of length L is extended with blanks, ``l' = (blank, l1, blank,
+l2, ..., lL, blank)``, and ``alpha[t, s]`` is the log-probability of all
+alignments of the first t+1 frames that end in ``l'[s]``::
+
+    alpha[t, s] = logsumexp(alpha[t-1, s], alpha[t-1, s-1], alpha[t-1, s-2] if l'[s] != blank, l'[s-2])
+                  + log_probs[t, l'[s]]
+    loss = -logsumexp(alpha[T-1, 2L], alpha[T-1, 2L-1])
+
+The recursion is made of Tensor ops (a gather of each frame's log-probabilities
+of the extended labels, shifts, logsumexp), so the gradient is the engine's.
+Unreachable states hold a very negative finite number rather than -inf, so
+that no logsumexp sees only -inf (whose gradient is NaN even where it is
+multiplied by zero); a loss that stays down there is the infinite loss of an
+impossible alignment.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
+from minigrad.nn import _checks
+from minigrad.ops import where
+from minigrad.tensor import Array, Tensor, cat, from_numpy, stack
+
+__all__ = ["ctc_loss"]
+
+
+def _lengths(name: str, value: Any, batch: int) -> Array:
+    """Input or target lengths as an int64 array of one entry per batch element."""
+    arr = np.asarray(value.numpy() if isinstance(value, Tensor) else value)
+    if arr.dtype.kind not in "iu":
+        raise DTypeError(f"ctc_loss: {name} must hold integers, got dtype {arr.dtype}")
+    arr = arr.reshape(-1).astype(np.int64)
+    if arr.size != batch:
+        raise ShapeError(f"{name} must be of size batch_size ({batch}), got {arr.size} entries")
+    return arr
+
+
+def _extended_labels(targets: Array, target_lengths: Array, blank: int) -> tuple[Array, Array]:
+    """``l'`` per batch element (N, 2 * max_len + 1), blank-padded, and where the s-2 step is allowed."""
+    n = target_lengths.size
+    width = 2 * int(target_lengths.max(initial=0)) + 1
+    labels = np.full((n, width), blank, dtype=np.int64)
+    if targets.ndim == 2:
+        rows = [targets[i, :k] for i, k in enumerate(target_lengths)]
+    else:  # all targets concatenated
+        ends = np.cumsum(target_lengths)
+        rows = [targets[e - k:e] for e, k in zip(ends, target_lengths, strict=True)]
+    for i, row in enumerate(rows):
+        labels[i, 1:2 * row.size:2] = row
+    skip = np.zeros((n, width), dtype=bool)
+    skip[:, 2:] = (labels[:, 2:] != blank) & (labels[:, 2:] != labels[:, :-2])
+    return labels, skip
+
+
+def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_lengths: Any, blank: int = 0,
+             reduction: str = "mean", zero_infinity: bool = False) -> Tensor:
+    """The CTC loss of frame log-probabilities against unaligned target sequences.
+
+    Args:
+        log_probs: (T, N, C) (or unbatched (T, C)), log-probabilities over C
+            classes per frame, e.g. from ``log_softmax``.
+        targets: (N, S) padded target sequences, or 1-D: all targets
+            concatenated (exactly ``sum(target_lengths)`` labels); integers
+            in [0, C) other than ``blank``.
+        input_lengths: (N,) frames used per batch element, each <= T (a Tensor or a sequence of ints).
+        target_lengths: (N,) target length per batch element.
+        blank: the blank class.
+        reduction: 'mean' (each loss divided by its target length, then the
+            batch mean), 'sum' or 'none' (one loss per batch element).
+        zero_infinity: replace the infinite loss of an impossible alignment
+            (too few frames) and its gradient by zero.
+
+    Returns:
+        The loss, a 0-d tensor, or (N,) with reduction='none'.
+
+    As in PyTorch, the gradient with respect to ``log_probs`` is
+    ``exp(log_probs) - posterior`` on the frames used (zero on the rest): the
+    true derivative plus ``exp(log_probs)``, which sums to one per frame and so
+    changes nothing once propagated through a ``log_softmax`` (the intended
+    use), but makes the gradient equal PyTorch's when taken at the log-probabilities.
+    The one difference: an impossible alignment without ``zero_infinity`` has
+    an infinite loss and a zero gradient here, where PyTorch's gradient is NaN.
+
+    Raises:
+        InvalidParameterError: an unknown reduction, or blank not in [0, C).
+        ShapeError: lengths that do not fit log_probs or targets.
+        DTypeError: non-integer targets or lengths.
+    """
+    reduction = _checks.reduction(reduction)
+    unbatched = log_probs.ndim == 2
+    if unbatched:
+        log_probs = log_probs.unsqueeze(1)  # and targets are one sequence, all of it used
+    if log_probs.ndim != 3:
+        raise ShapeError(f"ctc_loss: log_probs must be (T, N, C) or (T, C), got {tuple(log_probs.shape)}")
+    steps, batch, classes = log_probs.shape
+    if not 0 <= blank < classes:
+        raise InvalidParameterError(f"blank must be in label range: blank={blank}, {classes} classes")
+    target_array = targets.numpy()
+    if target_array.dtype.kind not in "iu":
+        raise DTypeError(f"ctc_loss: targets must hold integers, got dtype {target_array.dtype}")
+    lengths = _lengths("input_lengths", input_lengths, batch)
+    label_lengths = _lengths("target_lengths", target_lengths, batch)
+    if lengths.size and (lengths.max() > steps or lengths.min() < 0):
+        raise ShapeError(f"Expected input_lengths to have values in [0, {steps}], got {lengths.tolist()}")
+    if label_lengths.size and label_lengths.min() < 0:
+        raise ShapeError(f"Expected target_lengths to be at least 0, got {label_lengths.tolist()}")
+    concatenated = target_array.ndim == 1
+    bad = target_array.size != label_lengths.sum() if concatenated else \
+        target_array.ndim != 2 or target_array.shape[1] < label_lengths.max(initial=0)
+    if bad:
+        raise ShapeError(f"ctc_loss: targets of shape {target_array.shape} do not fit target_lengths "
+                         f"{label_lengths.tolist()} (1-D: all concatenated; 2-D: one padded row each)")
+
+    labels, skip = _extended_labels(target_array, label_lengths, blank)
+    width = labels.shape[1]
+    floor = np.finfo(log_probs.dtype).min / 4  # log(0) of unreachable states, finite (see the module doc)
+    dtype = log_probs.dtype
+    index = np.ascontiguousarray(np.broadcast_to(labels, (steps, batch, width)))
+    frames = log_probs.gather(2, from_numpy(index))
+    edge = from_numpy(np.full((batch, 1), floor, dtype=dtype))
+    no_skip = from_numpy(np.full((batch, width), floor, dtype=dtype))
+    skip_mask = from_numpy(skip)
+
+    start = np.zeros((batch, width), dtype=bool)
+    start[:, 0] = True
+    start[:, 1] = label_lengths > 0
+    alpha = where(from_numpy(start), frames[0], no_skip)
+    for t in range(1, steps):
+        prev1 = cat([edge, alpha[:, :-1]], 1)
+        prev2 = where(skip_mask, cat([edge, prev1[:, :-1]], 1), no_skip)
+        step = stack([alpha, prev1, prev2], -1).logsumexp(-1) + frames[t]
+        alpha = where(from_numpy((t < lengths)[:, None]), step, alpha)
+
+    last = 2 * label_lengths
+    ends = alpha.gather(1, from_numpy(np.stack([last, np.maximum(last - 1, 0)], 1)))
+    ends = where(from_numpy(np.stack([last >= 0, last > 0], 1)), ends, no_skip[:, :2])
+    nll = -ends.logsumexp(1)
+    impossible = (nll.detach().numpy() > -floor / 2) | (lengths == 0) & (label_lengths > 0)
+    nll = where(from_numpy(lengths == 0), no_skip[:, 0] * 0, nll)  # no frames, no labels: probability one
+    # PyTorch's gradient convention (see the docstring): plus exp(log_probs) on the frames used, value zero
+    used = from_numpy((np.arange(steps)[:, None] < lengths[None, :])[..., None].astype(dtype))
+    probs = log_probs.exp()
+    nll = nll + ((probs - probs.detach()) * used).sum((0, 2))
+    infinite = from_numpy(np.full(batch, 0.0 if zero_infinity else np.inf, dtype=dtype))
+    loss = where(from_numpy(impossible), infinite, nll)
+    if reduction == "mean":
+        return (loss / from_numpy(np.maximum(label_lengths, 1).astype(dtype))).mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss.reshape(()) if unbatched else loss

@@ -1,0 +1,120 @@
+"""``torch.nn.utils.parametrizations``: weight and spectral normalization as parametrizations."""
+
+from __future__ import annotations
+
+from minigrad.errors import DimensionError, InvalidParameterError
+from minigrad.grad_mode import no_grad
+from minigrad.nn.functional import normalize
+from minigrad.nn.module import Module
+from minigrad.nn.utils import parametrize
+from minigrad.tensor import Tensor
+
+__all__ = ["norm_except_dim", "spectral_norm", "weight_norm"]
+
+
+def norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0) -> Tensor:  # noqa: A002 - PyTorch's name
+    """The ``pow``-norm of ``v`` over every dim but ``dim``, kept as size-1 dims (``dim=-1``: the norm
+    of the whole tensor, a 0-d tensor), as ``torch.norm_except_dim``."""
+    if dim == -1:
+        return v.norm(pow)
+    d = dim % v.ndim
+    return v.norm(pow, dim=tuple(i for i in range(v.ndim) if i != d), keepdim=True)
+
+
+class _WeightNorm(Module):
+    """``weight = g * v / ||v||`` with the norm over every dim but ``dim``; originals (g, v)."""
+
+    def __init__(self, dim: int | None = 0) -> None:
+        super().__init__()
+        self.dim = -1 if dim is None else dim
+
+    def forward(self, weight_g: Tensor, weight_v: Tensor) -> Tensor:
+        return weight_v * (weight_g / norm_except_dim(weight_v, 2, self.dim))
+
+    def right_inverse(self, weight: Tensor) -> tuple[Tensor, Tensor]:
+        """``(||weight||, weight)``: the g and v that give back ``weight``."""
+        return norm_except_dim(weight, 2, self.dim), weight
+
+
+def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Module:
+    """Reparameterize ``module.<name>`` as ``g * v / ||v||`` (the norm over every dim but ``dim``;
+    None: over all), with ``g`` and ``v`` stored as ``parametrizations.<name>.original0`` and
+    ``original1``. Returns ``module``.
+
+    Raises:
+        ValueError: ``module`` has no parameter or buffer ``name``.
+    """
+    parametrize.register_parametrization(module, name, _WeightNorm(dim), unsafe=True)
+    return module
+
+
+def as_matrix(weight: Tensor, dim: int) -> Tensor:
+    """``weight`` with ``dim`` first, flattened to (size of dim, rest): the matrix whose norm is taken."""
+    if dim != 0:
+        weight = weight.permute(dim, *(d for d in range(weight.ndim) if d != dim))
+    return weight.flatten(1)
+
+
+class _SpectralNorm(Module):
+    """``weight / sigma`` with sigma the largest singular value of the weight as a matrix, estimated by
+    power iteration on the buffers ``_u`` and ``_v`` (one step per forward in training mode)."""
+
+    def __init__(self, weight: Tensor, n_power_iterations: int = 1, dim: int = 0, eps: float = 1e-12) -> None:
+        super().__init__()
+        ndim = weight.ndim
+        if dim >= ndim or dim < -ndim:
+            raise DimensionError(f"Dimension out of range (expected to be in range of [-{ndim}, {ndim - 1}] "
+                                 f"but got {dim})")
+        if n_power_iterations <= 0:
+            raise InvalidParameterError("Expected n_power_iterations to be positive, but got "
+                                        f"n_power_iterations={n_power_iterations}")
+        self.dim = dim % ndim
+        self.eps = eps
+        if ndim > 1:
+            from minigrad.factories import randn
+
+            self.n_power_iterations = n_power_iterations
+            mat = as_matrix(weight.detach(), self.dim)
+            h, w = mat.shape
+            self.register_buffer("_u", normalize(randn(h, dtype=weight.dtype), dim=0, eps=eps))
+            self.register_buffer("_v", normalize(randn(w, dtype=weight.dtype), dim=0, eps=eps))
+            self._power_method(mat, 15)
+
+    def _power_method(self, mat: Tensor, n: int) -> None:
+        with no_grad():
+            for _ in range(n):
+                self._u.copy_(normalize(mat @ self._v, dim=0, eps=self.eps))
+                self._v.copy_(normalize(mat.mT @ self._u, dim=0, eps=self.eps))
+
+    def forward(self, weight: Tensor) -> Tensor:
+        if weight.ndim == 1:
+            return normalize(weight, dim=0, eps=self.eps)
+        mat = as_matrix(weight, self.dim)
+        if self.training:
+            self._power_method(mat.detach(), self.n_power_iterations)
+        sigma: Tensor = self._u.clone() @ (mat @ self._v.clone())
+        return weight / sigma
+
+    def right_inverse(self, value: Tensor) -> Tensor:
+        """The weight itself: the originals hold the unnormalized weight."""
+        return value
+
+
+def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int = 1, eps: float = 1e-12,
+                  dim: int | None = None) -> Module:
+    """Reparameterize ``module.<name>`` as itself divided by its spectral norm (largest singular value
+    of the weight as a matrix with ``dim`` first; default 0, 1 for transposed convolutions), estimated
+    by ``n_power_iterations`` power-iteration steps per training-mode forward from random start
+    vectors (buffers ``_u``, ``_v`` of ``parametrizations.<name>[0]``). Returns ``module``.
+
+    Raises:
+        ValueError: no parameter or buffer ``name``, or ``n_power_iterations`` not positive.
+        IndexError: ``dim`` out of range.
+    """
+    weight = getattr(module, name, None)
+    if not isinstance(weight, Tensor):
+        raise InvalidParameterError(f"Module '{module}' has no parameter or buffer with name '{name}'")
+    if dim is None:
+        dim = 1 if type(module).__name__.startswith("ConvTranspose") else 0
+    parametrize.register_parametrization(module, name, _SpectralNorm(weight, n_power_iterations, dim, eps))
+    return module
