@@ -55,7 +55,12 @@ from minigrad import shape_ops as _shape_ops
 from minigrad._compile import compile  # noqa: A004 - PyTorch's name
 from minigrad._format import set_printoptions
 from minigrad.amp import autocast, is_autocast_enabled
-from minigrad.anomaly import detect_anomaly, is_anomaly_enabled
+from minigrad.anomaly import (
+    detect_anomaly,
+    is_anomaly_check_nan_enabled,
+    is_anomaly_enabled,
+    set_anomaly_enabled,
+)
 from minigrad.autograd import functional as _autograd_functional  # noqa: F401  (torch.autograd.functional)
 from minigrad.autograd import grad as grad
 from minigrad.autograd.gradcheck import gradcheck, gradgradcheck
@@ -127,6 +132,13 @@ from minigrad.grids import *  # noqa: F403
 from minigrad.indexing import *  # noqa: F403
 from minigrad.linalg_functions import cholesky, cholesky_solve, det, inverse, logdet, pinverse, slogdet
 from minigrad.matrix_ops import *  # noqa: F403
+from minigrad.memory_formats import (
+    channels_last,
+    channels_last_3d,
+    contiguous_format,
+    memory_format,
+    preserve_format,
+)
 from minigrad.pointwise import *  # noqa: F403
 from minigrad.profiler import profile
 from minigrad.quantiles import *  # noqa: F403
@@ -158,6 +170,13 @@ from minigrad.settings import (
     use_deterministic_algorithms,
 )
 from minigrad.shape_ops import *  # noqa: F403
+from minigrad.signal_windows import (
+    bartlett_window,
+    blackman_window,
+    hamming_window,
+    hann_window,
+    kaiser_window,
+)
 from minigrad.size import Size
 from minigrad.statistics import corrcoef, cov, std, std_mean, var, var_mean
 from minigrad.tensor import (
@@ -233,6 +252,9 @@ __all__ += [  # shapes, printing and the process-wide switches PyTorch scripts s
 # PyTorch's constants: torch.nan, torch.inf, torch.pi, torch.e and x[:, torch.newaxis]
 nan, inf, pi, e, newaxis = _math.nan, _math.inf, _math.pi, _math.e, None
 __all__ += ["e", "inf", "nan", "newaxis", "pi"]
+__all__ += ["is_anomaly_check_nan_enabled", "set_anomaly_enabled"]
+__all__ += ["bartlett_window", "blackman_window", "hamming_window", "hann_window", "kaiser_window"]
+__all__ += ["channels_last", "channels_last_3d", "contiguous_format", "memory_format", "preserve_format"]
 __all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinstance(x, torch.LongTensor))
     "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor",
     "LongTensor", "ShortTensor",

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
+from minigrad import memory_formats
 from minigrad.dtypes import resolve_dtype, tensor_type_name
 from minigrad.errors import DeviceError, MinigradError, ShapeError
 from minigrad.shapes import norm_dim
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from minigrad import sampling as sampling
     from minigrad import selection as selection
     from minigrad import shape_ops as shape_ops
+    from minigrad import statistics as statistics
     from minigrad import typed_tensors as typed_tensors
     from minigrad.autograd import engine as engine
     from minigrad.random import Generator
@@ -578,6 +580,15 @@ class TensorMethods:
         """Running sums along ``dim``."""
         return reductions.cumsum(self, dim, dtype=dtype)
 
+    def cov(self: Any, *, correction: builtins.int = 1, fweights: Tensor | None = None,
+            aweights: Tensor | None = None) -> Tensor:
+        """The covariance matrix of the rows (variables) over the columns; see :func:`minigrad.cov`."""
+        return statistics.cov(self, correction=correction, fweights=fweights, aweights=aweights)
+
+    def corrcoef(self: Any) -> Tensor:
+        """Pearson correlation coefficients of the rows; see :func:`minigrad.corrcoef`."""
+        return statistics.corrcoef(self)
+
     @dim_aliases
     def diff(self: Any, n: builtins.int = 1, dim: builtins.int = -1, prepend: Tensor | None = None,
              append: Tensor | None = None) -> Tensor:
@@ -831,17 +842,18 @@ class TensorMethods:
         """``self.expand(size)``."""
         return shape_ops.broadcast_to(self, size)
 
-    def contiguous(self: Any, memory_format: Any = None) -> Tensor:
-        """A tensor with C-ordered memory: self when it already is, else a copy (in the graph)."""
-        return self if self.numpy().flags.c_contiguous else shape_ops.contiguous(self)
+    def contiguous(self: Any, memory_format: Any = memory_formats.contiguous_format) -> Tensor:
+        """Self when its memory is laid out as ``memory_format`` says (C order by default), else a copy."""
+        return shape_ops.contiguous(self, memory_format)
 
-    def is_contiguous(self: Any, memory_format: Any = None) -> builtins.bool:
-        """True if the memory is C-ordered (PyTorch's row-major layout)."""
-        return builtins.bool(self.numpy().flags.c_contiguous)
+    def is_contiguous(self: Any, memory_format: Any = memory_formats.contiguous_format) -> builtins.bool:
+        """True if the memory is C-ordered (PyTorch's row-major layout), or laid out as ``memory_format``."""
+        return memory_formats.is_laid_out(self.numpy(), memory_formats.check_format(
+            memory_format, "is_contiguous", optional=False))
 
-    def clone(self: Any, *, memory_format: Any = None) -> Tensor:
-        """A copy with its own memory, in the graph."""
-        return shape_ops.clone(self)
+    def clone(self: Any, *, memory_format: Any = memory_formats.preserve_format) -> Tensor:
+        """A copy with its own memory (laid out as ``memory_format`` says), in the graph."""
+        return shape_ops.clone(self, memory_format=memory_format)
 
     # ------------------------------------------------------------ products and structure
 

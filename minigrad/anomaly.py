@@ -26,6 +26,7 @@ import functools
 import linecache
 import os
 import sys
+import warnings
 import weakref
 from collections.abc import Callable, Sequence
 from types import TracebackType
@@ -40,7 +41,10 @@ if TYPE_CHECKING:
     from minigrad.ops import Function
     from minigrad.tensor import Tensor
 
-__all__ = ["detect_anomaly", "is_anomaly_enabled", "set_detect_anomaly"]
+__all__ = [
+    "detect_anomaly", "is_anomaly_check_nan_enabled", "is_anomaly_enabled", "set_anomaly_enabled",
+    "set_detect_anomaly",
+]  # fmt: skip
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,7 +83,8 @@ class _AnomalyObserver(_instrument.Observer):
         # id(fn) -> (weak reference to the op's output, site). Functions cannot be
         # weakly referenced, their outputs can; an op lives exactly as long as its output.
         self.sites: dict[int, tuple[weakref.ref[Tensor], SourceSite | None]] = {}
-        self.check_nan: list[bool] = []  # one entry per open context, innermost last
+        self.enabled = False
+        self.check_nan = True
 
     def site_of(self, fn: Function) -> SourceSite | None:
         entry = self.sites.get(id(fn))
@@ -110,7 +115,7 @@ class _AnomalyObserver(_instrument.Observer):
 
     def on_backward(self, fn: Function, grad_out: Tensor, out: Tensor,
                     grads: Sequence[Tensor | None], seconds: float) -> None:
-        if not self.check_nan or not self.check_nan[-1]:
+        if not self.check_nan:
             return
         for i, g in enumerate(grads):
             if g is None or g._array.dtype.kind != "f":
@@ -142,16 +147,34 @@ _observer = _AnomalyObserver()
 
 def is_anomaly_enabled() -> bool:
     """True while anomaly mode is on (in any thread: the mode is process-global)."""
-    return bool(_observer.check_nan)
+    return _observer.enabled
+
+
+def is_anomaly_check_nan_enabled() -> bool:
+    """The check_nan flag last set; PyTorch keeps it (True at start) while the mode is off too."""
+    return _observer.check_nan
+
+
+def set_anomaly_enabled(enabled: bool, check_nan: bool = True) -> None:
+    """Switch anomaly mode on or off (``torch.set_anomaly_enabled``): what the context managers call."""
+    enabled = bool(enabled)
+    if enabled and not _observer.enabled:
+        _instrument.add_observer(_observer)
+    elif _observer.enabled and not enabled:
+        _instrument.remove_observer(_observer)
+        _observer.sites.clear()
+    _observer.enabled, _observer.check_nan = enabled, bool(check_nan)
 
 
 class detect_anomaly:  # noqa: N801 - PyTorch's name
-    """Context manager and decorator that turns anomaly mode on.
+    """Context manager and decorator that turns anomaly mode on, and restores the previous mode on exit.
 
     Args:
         check_nan: raise at the first backward formula that produces NaN or
             inf (default). With False, only creation sites are recorded, so
             errors raised in backward name the line that created the op.
+
+    Warns ``UserWarning`` when created, as PyTorch does: the mode slows every op.
 
     Raises (from ``backward()`` inside the block):
         MinigradError: ``Function 'SqrtBackward' returned nan values in its
@@ -160,60 +183,46 @@ class detect_anomaly:  # noqa: N801 - PyTorch's name
     """
 
     def __init__(self, check_nan: bool = True) -> None:
+        self.prev = (is_anomaly_enabled(), is_anomaly_check_nan_enabled())  # PyTorch reads it here
         self.check_nan = bool(check_nan)
+        warnings.warn("Anomaly Detection has been enabled. This mode will increase the runtime "
+                      "and should only be enabled for debugging.", UserWarning, stacklevel=2)
 
     def __enter__(self) -> None:
-        _enable(self.check_nan)
+        set_anomaly_enabled(True, self.check_nan)
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        _disable()
+        set_anomaly_enabled(*self.prev)
 
     def __call__(self, func: F) -> F:
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with detect_anomaly(self.check_nan):
+            # not a new detect_anomaly: it warned once, when created
+            prev = (is_anomaly_enabled(), is_anomaly_check_nan_enabled())
+            set_anomaly_enabled(True, self.check_nan)
+            try:
                 return func(*args, **kwargs)
+            finally:
+                set_anomaly_enabled(*prev)
 
         return wrapper  # type: ignore[return-value]
-
-
-def _enable(check_nan: bool) -> None:
-    if not _observer.check_nan:
-        _instrument.add_observer(_observer)
-    _observer.check_nan.append(check_nan)
-
-
-def _disable() -> None:
-    if _observer.check_nan:
-        _observer.check_nan.pop()
-    if not _observer.check_nan:
-        _instrument.remove_observer(_observer)
-        _observer.sites.clear()
 
 
 class set_detect_anomaly:  # noqa: N801 - PyTorch's name
     """Turn anomaly mode on or off; takes effect when called, and undoes itself as a context manager.
 
-    ``mg.anomaly.set_detect_anomaly(True)`` switches it on until
+    ``mg.autograd.set_detect_anomaly(True)`` switches it on until
     ``set_detect_anomaly(False)``.
     """
 
     def __init__(self, mode: bool, check_nan: bool = True) -> None:
-        self.prev = is_anomaly_enabled()
-        self.prev_check = _observer.check_nan[-1] if _observer.check_nan else True
-        _set(bool(mode), check_nan)
+        self.prev = (is_anomaly_enabled(), is_anomaly_check_nan_enabled())
+        set_anomaly_enabled(mode, check_nan)
 
     def __enter__(self) -> None:
         pass
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        _set(self.prev, self.prev_check)
-
-
-def _set(mode: bool, check_nan: bool) -> None:
-    while _observer.check_nan:
-        _disable()
-    if mode:
-        _enable(check_nan)
+        set_anomaly_enabled(*self.prev)

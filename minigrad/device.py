@@ -14,6 +14,7 @@ import re
 from typing import Any, TypeAlias, Union
 
 from minigrad.errors import DeviceError
+from minigrad.memory_formats import check_format
 
 __all__ = ["DeviceLike", "check_device", "device", "get_default_device", "parse_to", "set_default_device"]
 
@@ -156,7 +157,7 @@ def parse_to(args: tuple[Any, ...], kwargs: dict[str, Any], fn: str = "to") -> t
     dtype = kw.pop("dtype", None)
     non_blocking = kw.pop("non_blocking", False)
     copy = kw.pop("copy", False)
-    kw.pop("memory_format", None)  # minigrad's arrays are always contiguous (PyTorch's preserve_format)
+    check_format(kw.pop("memory_format", None), fn.rpartition(".")[2])  # the Tensor's to() honours it
     if kw:
         raise TypeError(f"{fn}() got an unexpected keyword argument {next(iter(kw))!r}")
     if rest and _is_device_arg(rest[0]):

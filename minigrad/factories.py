@@ -13,6 +13,7 @@ from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device
 from minigrad.dtypes import DTypeLike, int64, kernel_error, resolve_dtype
 from minigrad.errors import InvalidParameterError
+from minigrad.memory_formats import copy_as, preserve_format
 from minigrad.random import Generator, numpy_generator
 from minigrad.shapes import shape_arg
 from minigrad.tensor import Tensor, _fill_scalar, from_numpy
@@ -122,28 +123,40 @@ def full(shape: Any, fill_value: float | int | bool | None = None, dtype: DTypeL
     return _make(np.full(shp, _fill_scalar(fill_value, dt, "full: fill_value"), dt), requires_grad)
 
 
+def _like(t: Tensor, data: np.ndarray[Any, Any], requires_grad: bool, memory_format: Any,
+          fn: str) -> Tensor:
+    """``data`` (``t``'s shape, row-major) laid out as ``memory_format`` asks for ``t``'s copies."""
+    if memory_format is not preserve_format or not t.numpy().flags.c_contiguous:
+        data = copy_as(data, t.numpy(), memory_format, fn)
+    return _make(data, requires_grad)
+
+
 def zeros_like(t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, *,
-               device: DeviceLike = None) -> Tensor:
-    """Zeros with ``t``'s shape (and dtype unless given)."""
-    return _make(np.zeros(t.shape, _like_dtype(t, dtype, device)), requires_grad)
+               device: DeviceLike = None, memory_format: Any = preserve_format) -> Tensor:
+    """Zeros with ``t``'s shape (and dtype unless given); ``t``'s memory layout unless ``memory_format``."""
+    return _like(t, np.zeros(t.shape, _like_dtype(t, dtype, device)), requires_grad, memory_format,
+                 "zeros_like")
 
 
 def ones_like(t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, *,
-              device: DeviceLike = None) -> Tensor:
-    """Ones with ``t``'s shape (and dtype unless given)."""
-    return _make(np.ones(t.shape, _like_dtype(t, dtype, device)), requires_grad)
+              device: DeviceLike = None, memory_format: Any = preserve_format) -> Tensor:
+    """Ones with ``t``'s shape (and dtype unless given); ``t``'s memory layout unless ``memory_format``."""
+    return _like(t, np.ones(t.shape, _like_dtype(t, dtype, device)), requires_grad, memory_format,
+                 "ones_like")
 
 
 def empty_like(t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, *,
-               device: DeviceLike = None) -> Tensor:
-    """An uninitialized tensor with ``t``'s shape (and dtype unless given)."""
-    return _make(np.empty(t.shape, _like_dtype(t, dtype, device)), requires_grad)
+               device: DeviceLike = None, memory_format: Any = preserve_format) -> Tensor:
+    """An uninitialized tensor with ``t``'s shape (and dtype unless given), laid out as ``t``."""
+    return _like(t, np.empty(t.shape, _like_dtype(t, dtype, device)), requires_grad, memory_format,
+                 "empty_like")
 
 
 def full_like(t: Tensor, fill_value: float, dtype: DTypeLike = None, requires_grad: bool = False, *,
-              device: DeviceLike = None) -> Tensor:
-    """``fill_value`` with ``t``'s shape (and dtype unless given)."""
-    return _make(np.full(t.shape, fill_value, _like_dtype(t, dtype, device)), requires_grad)
+              device: DeviceLike = None, memory_format: Any = preserve_format) -> Tensor:
+    """``fill_value`` with ``t``'s shape (and dtype unless given), laid out as ``t``."""
+    return _like(t, np.full(t.shape, fill_value, _like_dtype(t, dtype, device)), requires_grad,
+                 memory_format, "full_like")
 
 
 def arange(start: float, end: float | None = None, step: float = 1, dtype: DTypeLike = None,
@@ -204,17 +217,19 @@ def rand(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
 
 
 def randn_like(t: Tensor, *, generator: Generator | None = None, dtype: DTypeLike = None,
-               device: DeviceLike = None, requires_grad: bool = False) -> Tensor:
-    """Standard normal samples with ``t``'s shape (and float dtype unless given)."""
-    dt = _like_dtype(t, dtype, device)
-    return randn(t.shape, dtype=dt, requires_grad=requires_grad, generator=generator)
+               device: DeviceLike = None, requires_grad: bool = False,
+               memory_format: Any = preserve_format) -> Tensor:
+    """Standard normal samples with ``t``'s shape (and float dtype unless given), laid out as ``t``."""
+    out = randn(t.shape, dtype=_like_dtype(t, dtype, device), generator=generator)
+    return _like(t, out.numpy(), requires_grad, memory_format, "randn_like")
 
 
 def rand_like(t: Tensor, *, generator: Generator | None = None, dtype: DTypeLike = None,
-              device: DeviceLike = None, requires_grad: bool = False) -> Tensor:
-    """Uniform samples in [0, 1) with ``t``'s shape (and float dtype unless given)."""
-    dt = _like_dtype(t, dtype, device)
-    return rand(t.shape, dtype=dt, requires_grad=requires_grad, generator=generator)
+              device: DeviceLike = None, requires_grad: bool = False,
+              memory_format: Any = preserve_format) -> Tensor:
+    """Uniform samples in [0, 1) with ``t``'s shape (and float dtype unless given), laid out as ``t``."""
+    out = rand(t.shape, dtype=_like_dtype(t, dtype, device), generator=generator)
+    return _like(t, out.numpy(), requires_grad, memory_format, "rand_like")
 
 
 class _NoLow:
@@ -229,10 +244,11 @@ _NO_LOW: Any = _NoLow()
 
 def randint_like(t: Tensor, low: int = _NO_LOW, high: int | None = None, *,
                  generator: Generator | None = None, dtype: DTypeLike = None, device: DeviceLike = None,
-                 requires_grad: bool = False) -> Tensor:
-    """Integers uniform in [low, high) (or [0, low) given one bound) with ``t``'s shape and dtype."""
-    return randint(low, high, t.shape, dtype=_like_dtype(t, dtype, device), generator=generator,
-                   requires_grad=requires_grad)
+                 requires_grad: bool = False, memory_format: Any = preserve_format) -> Tensor:
+    """Integers uniform in [low, high) (or [0, low) given one bound) with ``t``'s shape, dtype, layout."""
+    out = randint(low, high, t.shape, dtype=_like_dtype(t, dtype, device), generator=generator,
+                  requires_grad=requires_grad)
+    return _like(t, out.numpy(), requires_grad, memory_format, "randint_like")
 
 
 def randint(low: int = _NO_LOW, high: Any = None, shape: Any = (), dtype: DTypeLike = None,

@@ -36,6 +36,7 @@ from minigrad._special import erf, erfinv
 from minigrad._window_kernels import Pairs, col2im, im2col, pad_array, padded, window_counts
 from minigrad.errors import DimensionError, LinAlgError, MinigradError, ShapeError
 from minigrad.grad_mode import _inference, _mode, enable_grad
+from minigrad.memory_formats import copy_as
 from minigrad.shapes import keepdim_shape
 from minigrad.tensor import Array, Tensor, from_numpy, made_in_inference
 
@@ -633,26 +634,27 @@ class Clamp(Function):
 
 
 class Cast(Function):
-    """y = a converted to ``dtype``;  da = g converted back to a's dtype."""
+    """y = a converted to ``dtype`` (laid out as a ``memory_format``);  da = g converted back to a's dtype."""
 
     __slots__ = ()
     torch_name = "ToCopyBackward0"
 
-    def forward(self, a: Array, dtype: np.dtype[Any]) -> Array:
-        return a.astype(dtype)  # 1e300 as float32 is inf, silently
+    def forward(self, a: Array, dtype: np.dtype[Any], memory_format: Any = None) -> Array:
+        out = a.astype(dtype)  # 1e300 as float32 is inf, silently
+        return out if memory_format is None else copy_as(out, a, memory_format, "to")
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g.astype(self.parents[0].dtype),)
 
 
 class Contiguous(Function):
-    """y = a copied into C order (``Tensor.contiguous`` of a strided view);  da = g."""
+    """y = a copied into C order, or into the layout of a ``memory_format`` (always a copy);  da = g."""
 
     __slots__ = ()
     torch_name = "CloneBackward0"
 
-    def forward(self, a: Array) -> Array:
-        return np.ascontiguousarray(a)
+    def forward(self, a: Array, memory_format: Any = None) -> Array:
+        return np.ascontiguousarray(a) if memory_format is None else copy_as(a, a, memory_format, "clone")
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g,)

@@ -236,6 +236,10 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
 
 def _trapezoids(y: Tensor, x: Tensor | None, dx: float | None, dim: int) -> tuple[Tensor, int]:
     """The areas of the trapezoids between neighbouring samples along ``dim`` (size n - 1), and the dim."""
+    if x is not None and dx is not None:
+        raise TypeError("trapezoid() received an invalid combination of arguments: give x or dx, not both")
+    if y.dtype.kind == "b":
+        raise MinigradError("trapezoid: received a bool input for `y`, but bool is not supported")
     if y.ndim == 0:
         raise DimensionError(f"Dimension specified as {dim} but tensor has no dimensions")
     d = norm_dim(dim, y.ndim)
@@ -264,8 +268,11 @@ def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, di
     Raises:
         DimensionError: a 0-d ``y`` or ``dim`` out of range.
         ShapeError: a 1-D ``x`` whose length differs from y's size along dim.
+        TypeError: both ``x`` and ``dx``; MinigradError: a bool ``y`` (as PyTorch).
     """
     parts, d = _trapezoids(y, x, dx, dim)
+    if y.shape[d] == 0:  # PyTorch: fresh zeros of y's dtype, outside the graph
+        return from_numpy(np.zeros(parts.shape[:d] + parts.shape[d + 1:], dtype=y.dtype))
     return parts.sum(d)
 
 

@@ -23,6 +23,7 @@ from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import promote_types
 from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.memory_formats import check_format, contiguous_format, is_laid_out, preserve_format
 from minigrad.shapes import norm_dim, shape_arg
 from minigrad.tensor import Tensor, cat, from_numpy, int64, stack
 
@@ -514,14 +515,30 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:  # noqa:
     return input.reshape(input.shape[:d] + parts + input.shape[d + 1 :])
 
 
-def contiguous(input: Tensor) -> Tensor:  # noqa: A002
-    """A copy in C order (row-major, PyTorch's contiguous layout), in the graph."""
-    return ops.Contiguous.apply(input)
+def contiguous(input: Tensor, memory_format: Any = contiguous_format) -> Tensor:  # noqa: A002
+    """``input`` if its memory is laid out as ``memory_format`` says, else such a copy (in the graph).
+
+    Raises:
+        TypeError: ``memory_format`` is not a memory format (None included, as PyTorch).
+        MinigradError: ``preserve_format`` for a tensor that is not contiguous, or
+            ``channels_last`` for one that is not 4-D (as PyTorch).
+    """
+    fmt = check_format(memory_format, "contiguous", optional=False)
+    if is_laid_out(input.numpy(), fmt):
+        return input
+    if fmt is preserve_format:
+        raise MinigradError("preserve memory format is unsupported by the contiguous operator")
+    return ops.Contiguous.apply(input, memory_format=fmt)
 
 
-def clone(input: Tensor) -> Tensor:  # noqa: A002
-    """A copy with its own memory, still in the graph (its gradient passes through unchanged)."""
-    return input * 1 if input.dtype != np.bool_ else from_numpy(input.numpy().copy())
+def clone(input: Tensor, *, memory_format: Any = preserve_format) -> Tensor:  # noqa: A002
+    """A copy with its own memory laid out as ``memory_format`` says, in the graph (gradient: unchanged).
+
+    Raises:
+        TypeError: ``memory_format`` is not a memory format.
+        MinigradError: ``channels_last`` for a tensor that is not 4-D.
+    """
+    return ops.Contiguous.apply(input, memory_format=check_format(memory_format, "clone"))
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

@@ -9,12 +9,13 @@ older ``unbiased`` flag (positional after ``dim``, or alone in place of
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Sequence
 
-from minigrad._tensor_methods import dim_aliases
+from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.default_dtype import get_default_dtype
-from minigrad.errors import ShapeError
+from minigrad.errors import MinigradError, ShapeError
 from minigrad.tensor import Tensor
 
 __all__ = ["corrcoef", "cov", "std", "std_mean", "var", "var_mean"]
@@ -69,6 +70,7 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,  
 
     Raises:
         ShapeError: more than 2 dims, or weights that are not 1-D of the observation count.
+        MinigradError: integer aweights, non-integer fweights, or negative weights (as PyTorch).
     """
     if input.ndim > 2:
         raise ShapeError(f"cov(): expected input to have two or fewer dimensions but got an input with "
@@ -83,6 +85,12 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,  
             if wt.ndim > 1 or wt.numel() != n:
                 raise ShapeError(f"cov(): expected {name} to have one dimension of size {n} (the number of "
                                  f"observations) but got {list(wt.shape)}")
+            if not (wt.dtype.kind in "iu" if name == "fweights" else wt.dtype.kind == "f"):
+                kind = "integral" if name == "fweights" else "floating point"
+                raise MinigradError(f"cov(): expected {name} to have {kind} dtype but got {name} with "
+                                    f"{wt.dtype} dtype")
+            if bool((wt < 0).any()):
+                raise MinigradError(f"cov(): {name} cannot be negative")
             w = wt if w is None else w * wt
     fact: Tensor | int
     if w is None:
@@ -114,3 +122,6 @@ def corrcoef(input: Tensor) -> Tensor:  # noqa: A002
         return c / c
     sd = c.diagonal().sqrt()
     return (c / sd.unsqueeze(1) / sd.unsqueeze(0)).clamp(-1, 1)
+
+
+provide(sys.modules[__name__])  # the Tensor methods cov and corrcoef call these functions

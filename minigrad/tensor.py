@@ -32,6 +32,7 @@ from minigrad.dtypes import float64 as float64
 from minigrad.dtypes import int64 as int64
 from minigrad.errors import DeviceError, DimensionError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.grad_mode import _inference, _mode
+from minigrad.memory_formats import preserve_format, suggested_format
 from minigrad.shapes import (
     check_broadcast,
     check_broadcast_to,
@@ -357,8 +358,8 @@ class Tensor(TensorMethods):
 
         ``to(dtype)``, ``to('cpu')``, ``to(device='cpu', dtype=None)``,
         ``to(other)`` (takes ``other``'s dtype), with ``non_blocking=`` (no
-        effect) and ``copy=`` (a new tensor even when nothing changes; the
-        copy is differentiable). Returns self when nothing changes.
+        effect), ``copy=`` (a new tensor even when nothing changes; the
+        copy is differentiable) and ``memory_format=``. Returns self when nothing changes.
 
         Raises:
             DeviceError: a device other than the CPU.
@@ -367,7 +368,10 @@ class Tensor(TensorMethods):
         """
         dtype, copy = parse_to(args, kwargs, "Tensor.to")
         dt = self.dtype if dtype is None else resolve_dtype(dtype)
-        out = self.astype(dt)
+        fmt = kwargs.get("memory_format") or preserve_format
+        if fmt is not preserve_format and (copy or dt != self.dtype or suggested_format(self._array) != fmt):
+            return _ops.Cast.apply(self if dt.kind == "f" else self.detach(), dtype=dt, memory_format=fmt)
+        out = self.astype(dt)  # keeps the memory layout (numpy's order='K'), as preserve_format
         if copy and out is self:
             return _ops.Cast.apply(self, dtype=dt)  # a same-dtype Cast is a differentiable copy
         return out

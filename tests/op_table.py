@@ -1079,7 +1079,8 @@ MODULE_NOT_OPS = frozenset({
     "set_float32_matmul_precision", "get_float32_matmul_precision", "set_num_interop_threads",
     "get_num_interop_threads",
     "is_inference_mode_enabled",  # grad mode: tests/parity/test_grad_mode_parity.py
-    "is_anomaly_enabled",  # anomaly mode: tests/test_anomaly.py
+    # anomaly-mode switches: tests/parity/test_anomaly_parity.py
+    "is_anomaly_enabled", "is_anomaly_check_nan_enabled", "set_anomaly_enabled",
     "vmap",  # a function transform, not an op on values: tests/parity/test_func_parity.py
 })  # fmt: skip
 

@@ -808,6 +808,41 @@ _add(
          ("mg.tril_indices", "mg.triu_indices")),
 )
 
+# covariance, correlation, trapezoidal integration and the window functions (surface5a)
+_add(
+    Case("cov", lambda m, x: (m.cov(x), x.cov(correction=0), m.cov(x[0]), m.cov(x, correction=2),
+                              m.cov(x.t()[0])), ("real:3,5",), ("mg.cov", "cov")),
+    Case("cov(weights)", lambda m, x, a: (
+        m.cov(x, fweights=m.tensor([1, 2, 0, 3, 1]), aweights=a), m.cov(x, aweights=a, correction=0),
+        m.cov(x, fweights=m.tensor([2, 1, 1, 1, 4]), correction=3), x.cov(aweights=a * 3)),
+        ("real:3,5", "prob:5"), ("mg.cov", "cov")),
+    Case("cov(int), corrcoef(int)", lambda m, i: (m.cov(i), m.corrcoef(i), i.cov(fweights=i[0].abs())),
+         ("int:2,6",), ("mg.cov", "mg.corrcoef")),
+    Case("corrcoef", lambda m, x: (m.corrcoef(x), x.corrcoef(), m.corrcoef(x[1]), m.corrcoef(x[:1])),
+         ("real:4,6",), ("mg.corrcoef", "corrcoef")),
+    Case("trapezoid", lambda m, y, x, x2: (
+        m.trapezoid(y), m.trapezoid(y, x), m.trapezoid(y, dx=0.5, dim=0), m.trapz(y, x), m.trapz(y, dx=2),
+        m.trapezoid(y, x2, dim=1), m.trapezoid(y, x2[0]), m.trapezoid(y, dim=0), m.trapezoid(y[:, :0]),
+        m.trapezoid(y[:, :1], dx=3)),
+        ("real:3,4", "distinct:4", "real:3,4"), ("mg.trapezoid", "mg.trapz")),
+    Case("cumulative_trapezoid", lambda m, y, x, x2: (
+        m.cumulative_trapezoid(y), m.cumulative_trapezoid(y, x), m.cumulative_trapezoid(y, dx=0.5, dim=0),
+        m.cumulative_trapezoid(y, x2, dim=0), m.cumulative_trapezoid(y[:, :1]),
+        m.cumulative_trapezoid(y, x2)),
+        ("real:3,4", "distinct:4", "real:3,4"), ("mg.cumulative_trapezoid",)),
+    Case("trapezoid(int)", lambda m, i, x: (m.trapezoid(i), m.trapezoid(i, dx=2), m.cumulative_trapezoid(i),
+                                            m.trapezoid(i, x), m.trapezoid(i[:, :0])),
+         ("int0", "real:4"), ("mg.trapezoid", "mg.cumulative_trapezoid")),
+    Case("windows", lambda m: (
+        m.hann_window(8), m.hann_window(7, False), m.hamming_window(6), m.hann_window(1), m.hann_window(0),
+        m.hamming_window(5, periodic=False, alpha=0.5, beta=0.3), m.bartlett_window(7),
+        m.bartlett_window(6, False),
+        m.bartlett_window(2), m.blackman_window(9), m.blackman_window(8, False), m.kaiser_window(9),
+        m.kaiser_window(8, False, beta=5.0), m.kaiser_window(1), m.kaiser_window(2, False),
+        m.hann_window(5, dtype=m.float64), m.hann_window(3, requires_grad=True)), (),
+        tuple(f"mg.{n}_window" for n in ("hann", "hamming", "bartlett", "blackman", "kaiser")), grad=False),
+)
+
 # -- found by running tinygrad's test/backend/test_ops.py torch lambdas on minigrad
 _CROPS = ((-1, 2, 2, -1), (3, -3, 0, -3), (2, -4, 1, -4), (3, -6, 0, 0))  # of W=4, H=5: pad, then crop
 _I64 = np.int64

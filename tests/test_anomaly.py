@@ -15,6 +15,9 @@ from tests.tool_models import batch, mlp_with_batchnorm, transformer_block
 
 THIS_FILE = __file__
 
+# detect_anomaly() warns when created, as PyTorch's does; test_detect_anomaly_warns checks that
+pytestmark = pytest.mark.filterwarnings("ignore:Anomaly Detection has been enabled:UserWarning")
+
 
 def line_of(text: str) -> int:
     """Line number in this file of the first line containing ``text``."""
@@ -183,6 +186,34 @@ def test_sites_are_dropped_with_their_graph() -> None:
         del y
         assert len(_observer.sites) == 0
     assert _observer.sites == {}
+
+
+def test_detect_anomaly_warns_once_when_created() -> None:
+    with pytest.warns(UserWarning, match="Anomaly Detection has been enabled") as record:
+        wrapped = mg.detect_anomaly()(is_anomaly_enabled)
+    assert len(record) == 1 and record[0].filename == THIS_FILE
+    assert wrapped() and wrapped() and not is_anomaly_enabled()  # the decorator's calls do not warn
+
+
+def test_check_nan_flag_and_torch_spellings() -> None:
+    assert mg.autograd.detect_anomaly is mg.detect_anomaly is mg.autograd.anomaly_mode.detect_anomaly
+    assert mg.autograd.set_detect_anomaly is set_detect_anomaly
+    assert mg.is_anomaly_check_nan_enabled()
+    with mg.autograd.set_detect_anomaly(True, check_nan=False):
+        assert mg.is_anomaly_enabled() and not mg.is_anomaly_check_nan_enabled()
+        with mg.autograd.detect_anomaly():
+            assert mg.is_anomaly_check_nan_enabled()
+        assert not mg.is_anomaly_check_nan_enabled()
+    assert not mg.is_anomaly_enabled() and mg.is_anomaly_check_nan_enabled()
+    mg.set_anomaly_enabled(False, check_nan=False)
+    try:
+        assert not mg.is_anomaly_check_nan_enabled()  # PyTorch keeps the flag while off
+        with mg.autograd.detect_anomaly():
+            assert mg.is_anomaly_check_nan_enabled()
+        assert not mg.is_anomaly_check_nan_enabled()
+    finally:
+        mg.set_anomaly_enabled(False)
+    assert mg.is_anomaly_check_nan_enabled() and not _instrument.is_active()
 
 
 def test_torch_autograd_spellings() -> None:

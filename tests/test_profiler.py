@@ -149,6 +149,7 @@ def test_disabled_profile_and_no_shapes() -> None:
     assert [(s.name, s.count, s.input_shapes) for s in prof.key_averages()] == [("Mul", 1, [])]
 
 
+@pytest.mark.filterwarnings("ignore:Anomaly Detection has been enabled:UserWarning")
 def test_nothing_is_left_instrumented_after_exit() -> None:
     """No overhead when off: the very same function objects run as before any profile."""
     before = originals()

@@ -7,6 +7,7 @@ all are re-exported here, where PyTorch code looks for them.
 """
 
 from minigrad.anomaly import detect_anomaly, set_detect_anomaly
+from minigrad.autograd import anomaly_mode  # noqa: F401  (torch.autograd.anomaly_mode)
 from minigrad.autograd.engine import backward, grad
 from minigrad.autograd.function import Function, FunctionCtx, once_differentiable
 from minigrad.autograd.gradcheck import gradcheck, gradgradcheck
@@ -21,7 +22,6 @@ from minigrad.grad_mode import (
 
 __all__ = [
     "Function", "FunctionCtx", "backward", "detect_anomaly", "enable_grad", "grad", "gradcheck",
-    "gradgradcheck",
-    "inference_mode", "is_grad_enabled", "is_inference_mode_enabled", "no_grad", "once_differentiable",
-    "set_detect_anomaly", "set_grad_enabled",
+    "gradgradcheck", "inference_mode", "is_grad_enabled", "is_inference_mode_enabled", "no_grad",
+    "once_differentiable", "set_detect_anomaly", "set_grad_enabled",
 ]  # fmt: skip

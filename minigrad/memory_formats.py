@@ -1,0 +1,135 @@
+"""Memory formats: ``mg.contiguous_format``, ``mg.channels_last`` and friends, as ``torch.memory_format``.
+
+A tensor's elements sit in a numpy array, which may be laid out in any order
+of its dims. ``contiguous_format`` is row-major (C) order; ``channels_last``
+stores a 4-D ``(N, C, H, W)`` tensor as ``(N, H, W, C)`` (the channel dim
+innermost) and ``channels_last_3d`` a 5-D ``(N, C, D, H, W)`` one as
+``(N, D, H, W, C)``; ``preserve_format`` keeps the input's order. A format
+changes ``stride()`` and ``is_contiguous(memory_format=)``, never values.
+
+Where minigrad honours the layout: ``Tensor.contiguous``, ``clone``, ``to``
+and the ``*_like`` factories lay out their result as asked; elementwise ops
+keep their input's order (numpy's); other ops return row-major arrays.
+``Module.to(memory_format=)`` checks the argument but keeps parameters' layouts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad.errors import MinigradError
+
+__all__ = ["channels_last", "channels_last_3d", "contiguous_format", "memory_format", "preserve_format"]
+
+
+class memory_format:  # noqa: N801 - PyTorch's name
+    """The type of the four memory-format constants; as PyTorch, it has no public constructor.
+
+    Raises:
+        TypeError: on ``memory_format()``.
+    """
+
+    __slots__ = ("_name",)
+    _name: str
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> memory_format:
+        raise TypeError("cannot create 'torch.memory_format' instances")
+
+    @classmethod
+    def _make(cls, name: str) -> memory_format:
+        fmt = object.__new__(cls)
+        object.__setattr__(fmt, "_name", name)
+        return fmt
+
+    def __repr__(self) -> str:
+        return f"torch.{self._name}"
+
+    def __reduce__(self) -> str:
+        return self._name  # pickled and copied by name: each constant stays the one object
+
+
+memory_format.__module__ = "minigrad"  # where pickle finds the constants, as PyTorch's under torch
+preserve_format = memory_format._make("preserve_format")
+contiguous_format = memory_format._make("contiguous_format")
+channels_last = memory_format._make("channels_last")
+channels_last_3d = memory_format._make("channels_last_3d")
+_RANK = {channels_last: 4, channels_last_3d: 5}  # the tensor rank each format needs
+
+
+def check_format(value: Any, fn: str, *, optional: bool = True) -> memory_format:
+    """``value`` as a memory format (None is ``preserve_format`` where PyTorch allows it).
+
+    Raises:
+        TypeError: anything else, naming ``fn`` and the type.
+    """
+    if value is None and optional:
+        return preserve_format
+    if not isinstance(value, memory_format):
+        raise TypeError(f"{fn}(): argument 'memory_format' must be torch.memory_format, "
+                        f"not {type(value).__name__}")
+    return value
+
+
+def _channels_last_order(ndim: int) -> tuple[int, ...]:
+    return (0, *range(2, ndim), 1)
+
+
+def is_laid_out(a: np.ndarray[Any, Any], fmt: memory_format) -> bool:
+    """True if ``a`` is contiguous in ``fmt``'s order (False for channels_last at the wrong rank)."""
+    if fmt not in _RANK:
+        return bool(a.flags.c_contiguous)
+    if a.ndim != _RANK[fmt]:
+        return False
+    expected = 1
+    for d in reversed(_channels_last_order(a.ndim)):
+        if a.shape[d] != 1 and a.strides[d] // a.itemsize != expected:
+            return False
+        expected *= a.shape[d]
+    return True
+
+
+def suggested_format(a: np.ndarray[Any, Any]) -> memory_format:
+    """``channels_last`` (``_3d``) if ``a``'s strides order its dims that way, else ``contiguous_format``.
+
+    PyTorch's ``suggest_memory_format``: ``Tensor.to(memory_format=f)`` returns
+    the tensor itself when this is ``f``. A size-1 dim's stride does not count,
+    and a stride order both formats fit (only N and one other dim above size 1) is row-major.
+    """
+    fmt = {4: channels_last, 5: channels_last_3d}.get(a.ndim)
+    if fmt is None or a.strides[1] == 0:
+        return contiguous_format
+    least = 0
+    for d in _channels_last_order(a.ndim)[::-1]:
+        step = a.strides[d] // a.itemsize
+        if a.shape[d] == 0 or step < least or (d == 0 and least == a.strides[1] // a.itemsize):
+            return contiguous_format
+        least = step * a.shape[d] if a.shape[d] > 1 else step
+    return fmt
+
+
+def copy_as(array: np.ndarray[Any, Any], like: np.ndarray[Any, Any], fmt: Any,
+            fn: str) -> np.ndarray[Any, Any]:
+    """A copy of ``array`` (``like``'s shape) laid out as ``fmt`` asks for a copy of ``like``.
+
+    ``preserve_format`` orders the copy's dims in memory as ``like``'s strides
+    order them (numpy's ``order='K'``, PyTorch's rule for a dense ``like``; for
+    one with gaps PyTorch sorts sizes-1 and zero strides slightly differently).
+
+    Raises:
+        TypeError: ``fmt`` is not a memory format.
+        MinigradError: ``channels_last`` for an array that is not 4-D (5-D for ``channels_last_3d``).
+    """
+    fmt = check_format(fmt, fn)
+    rank = _RANK.get(fmt)
+    if rank is not None and like.ndim != rank:
+        raise MinigradError(f"required rank {rank} tensor to use {fmt._name} format")
+    if fmt is contiguous_format:
+        return np.array(array, order="C", copy=True)
+    if fmt is preserve_format:
+        out = np.empty_like(like, dtype=array.dtype, order="K")
+        np.copyto(out, array)
+        return out
+    order = _channels_last_order(like.ndim)
+    return array.transpose(order).copy().transpose(np.argsort(order))  # type: ignore[no-any-return]

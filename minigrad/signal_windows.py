@@ -1,0 +1,134 @@
+"""Window functions for spectral analysis, as torch's factories: ``hann_window``, ``hamming_window``,
+``bartlett_window``, ``blackman_window`` and ``kaiser_window``.
+
+Each returns a 1-D tensor of ``window_length`` values (the default float dtype
+unless ``dtype``). ``periodic=True`` (the default) gives the window for
+spectral use: the symmetric window of ``window_length + 1`` points without its
+last one. Lengths 0 and 1 give ``[]`` and ``[1.]``. The values are computed in
+float64 and rounded to ``dtype`` (PyTorch computes in ``dtype``: float32 values
+may differ from its in the last bit).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from minigrad.default_dtype import get_default_dtype
+from minigrad.device import DeviceLike, check_device
+from minigrad.dtypes import DTypeLike, resolve_dtype
+from minigrad.errors import InvalidParameterError
+from minigrad.tensor import Tensor, from_numpy
+
+__all__ = ["bartlett_window", "blackman_window", "hamming_window", "hann_window", "kaiser_window"]
+
+Array = np.ndarray[Any, Any]
+
+
+def _window(fn: str, window_length: int, periodic: bool, dtype: DTypeLike, device: DeviceLike,
+            requires_grad: bool, symmetric: Callable[[Array, int], Array]) -> Tensor:
+    """``symmetric(n, length)`` on ``n = 0..length-1`` as a tensor, after PyTorch's checks.
+
+    Raises:
+        TypeError: a ``window_length`` that is not an int.
+        InvalidParameterError: a negative ``window_length``, or a dtype that is not floating point.
+    """
+    if not isinstance(window_length, (int, np.integer)) or isinstance(window_length, bool):
+        raise TypeError(f"{fn}(): argument 'window_length' (position 1) must be int, "
+                        f"not {type(window_length).__name__}")
+    check_device(device)
+    dt = get_default_dtype() if dtype is None else resolve_dtype(dtype)
+    if window_length < 0:
+        raise InvalidParameterError(f"{fn} requires non-negative window_length, "
+                                    f"got window_length={window_length}")
+    if dt.kind != "f":
+        raise InvalidParameterError(f"{fn} expects floating point dtypes, got: dtype={dt}")
+    if window_length <= 1:
+        values = np.ones(window_length)
+    else:
+        length = window_length + 1 if periodic else window_length
+        values = symmetric(np.arange(length, dtype=np.float64), length)[:window_length]
+    out = from_numpy(values.astype(dt))
+    return out.requires_grad_(True) if requires_grad else out
+
+
+def hamming_window(window_length: int, periodic: bool = True, alpha: float = 0.54, beta: float = 0.46, *,
+                   dtype: DTypeLike = None, layout: Any = None, device: DeviceLike = None,
+                   requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
+    """``alpha - beta * cos(2 pi n / (N - 1))``, the generalised Hamming window.
+
+    Raises:
+        TypeError: a ``window_length`` that is not an int.
+        InvalidParameterError: a negative ``window_length``, or a dtype that is not floating point.
+    """
+    return _window("hamming_window", window_length, periodic, dtype, device, requires_grad,
+                   lambda n, m: alpha - beta * np.cos(n * (2 * math.pi / (m - 1))))
+
+
+def hann_window(window_length: int, periodic: bool = True, *, dtype: DTypeLike = None, layout: Any = None,
+                device: DeviceLike = None, requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
+    """``0.5 - 0.5 cos(2 pi n / (N - 1))`` (``sin^2(pi n / (N - 1))``), the Hann window.
+
+    Raises:
+        TypeError: a ``window_length`` that is not an int.
+        InvalidParameterError: a negative ``window_length``, or a dtype that is not floating point.
+    """
+    return _window("hann_window", window_length, periodic, dtype, device, requires_grad,
+                   lambda n, m: 0.5 - 0.5 * np.cos(n * (2 * math.pi / (m - 1))))
+
+
+def _bartlett(n: Array, m: int) -> Array:
+    w = n * (2.0 / (m - 1))
+    half = (m - 1) // 2 + 1  # the rising half, then 2 minus it
+    w[half:] = 2 - w[half:]
+    return w
+
+
+def bartlett_window(window_length: int, periodic: bool = True, *, dtype: DTypeLike = None,
+                    layout: Any = None, device: DeviceLike = None, requires_grad: bool = False,
+                    pin_memory: bool = False) -> Tensor:
+    """``1 - |2 n / (N - 1) - 1|``, the triangular Bartlett window.
+
+    Raises:
+        TypeError: a ``window_length`` that is not an int.
+        InvalidParameterError: a negative ``window_length``, or a dtype that is not floating point.
+    """
+    return _window("bartlett_window", window_length, periodic, dtype, device, requires_grad, _bartlett)
+
+
+def _blackman(n: Array, m: int) -> Array:
+    w = n * (math.pi / (m - 1))
+    return np.cos(w * 4) * 0.08 - np.cos(w * 2) * 0.5 + 0.42
+
+
+def blackman_window(window_length: int, periodic: bool = True, *, dtype: DTypeLike = None,
+                    layout: Any = None, device: DeviceLike = None, requires_grad: bool = False,
+                    pin_memory: bool = False) -> Tensor:
+    """``0.42 - 0.5 cos(2 pi n / (N - 1)) + 0.08 cos(4 pi n / (N - 1))``, the Blackman window.
+
+    Raises:
+        TypeError: a ``window_length`` that is not an int.
+        InvalidParameterError: a negative ``window_length``, or a dtype that is not floating point.
+    """
+    return _window("blackman_window", window_length, periodic, dtype, device, requires_grad, _blackman)
+
+
+def kaiser_window(window_length: int, periodic: bool = True, beta: float = 12.0, *, dtype: DTypeLike = None,
+                  layout: Any = None, device: DeviceLike = None, requires_grad: bool = False,
+                  pin_memory: bool = False) -> Tensor:
+    """``I0(beta sqrt(1 - ((n - a) / a)^2)) / I0(beta)`` with ``a = (N - 1) / 2``, the Kaiser window.
+
+    ``I0`` is the modified Bessel function of the first kind, order 0.
+
+    Raises:
+        TypeError: a ``window_length`` that is not an int.
+        InvalidParameterError: a negative ``window_length``, or a dtype that is not floating point.
+    """
+    def kaiser(n: Array, m: int) -> Array:
+        a = (m - 1) / 2.0
+        return np.i0(beta * np.sqrt(np.abs(1 - ((n - a) / a) ** 2))) / np.i0(beta)
+
+    return _window("kaiser_window", window_length, periodic, dtype, device, requires_grad, kaiser)
