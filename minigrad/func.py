@@ -22,6 +22,7 @@ from typing import Any
 from minigrad.autograd.engine import grad as _autograd_grad
 from minigrad.grad_mode import enable_grad, is_grad_enabled
 from minigrad.nn.module import Module
+from minigrad.random import get_rng_state, set_rng_state
 from minigrad.tensor import Tensor, stack
 
 __all__ = [
@@ -109,6 +110,16 @@ def functional_call(module: Module, parameter_and_buffer_dicts: Dicts, args: Any
                                  "is ambiguous")
             values.update(d)
     call_args = args if isinstance(args, tuple) else () if args is None else (args,)
+    if tie_weights:  # a tensor the module holds under several names is replaced under all of them
+        held: dict[int, list[str]] = {}
+        for name, t in [*module.named_parameters(remove_duplicate=False),
+                        *module.named_buffers(remove_duplicate=False)]:
+            held.setdefault(id(t), []).append(name)
+        for names in held.values():
+            given = [n for n in names if n in values]
+            for n in names:
+                if given and n not in values:
+                    values[n] = values[given[0]]
     with _swapped(module, values, strict):
         return module(*call_args, **(kwargs or {}))
 
@@ -172,7 +183,8 @@ def _split_aux(out: Any, has_aux: bool, fn: str) -> tuple[Any, Any]:
     if not (isinstance(out, tuple) and len(out) == 2):
         raise RuntimeError(f"{fn}(f, ...)(*args): output of function f should be a tuple: (output, aux) "
                            "if has_aux is True")
-    return out
+    # aux is returned as a value, outside the transform's graph, as PyTorch's unwrapped aux
+    return out[0], _map(lambda t: t.detach() if isinstance(t, Tensor) else t, out[1])
 
 
 def _gradients(out: Tensor, wrt: Any, keep: bool, grad_out: Any = None) -> Any:
@@ -327,6 +339,20 @@ def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0, randomne
             raise ValueError(f"vmap: in_dims is not compatible with the structure of inputs: expected one "
                              f"entry per argument ({len(args)}), got {len(dims)}")
         n = _batch_size(args, dims)
+        if randomness not in ("error", "different", "same"):
+            raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. "
+                               f"Got {randomness}")
+        start = get_rng_state()
+
+        def run(i: int) -> Any:
+            if randomness == "same":  # every slice draws what the first one drew
+                set_rng_state(start)
+            result = func(*[slice_arg(a, d, i) for a, d in zip(args, dims)], **kwargs)
+            if randomness == "error" and get_rng_state() != start:
+                raise RuntimeError("vmap: called random operation while in randomness error mode. Please "
+                                   "either use the 'same' or 'different' randomness flags on vmap or perform "
+                                   "the randomness operation out of vmap")
+            return result
 
         def slice_arg(arg: Any, d: Any, i: int) -> Any:
             arg_dims = iter(_broadcast_dims(arg, d))
@@ -336,7 +362,7 @@ def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0, randomne
 
             return _map(pick, arg)
 
-        results = [func(*[slice_arg(a, d, i) for a, d in zip(args, dims)], **kwargs) for i in range(n)]
+        results = [run(i) for i in range(n)]
         first = results[0]
         for leaf in _leaves(first):
             if not isinstance(leaf, Tensor):
