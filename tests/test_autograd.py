@@ -7,6 +7,7 @@ import sys
 import threading
 import time
 import weakref
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -201,6 +202,24 @@ def test_a_hook_keeps_the_gradient_it_was_shown() -> None:
     assert not np.shares_memory(gc_.numpy(), gx.numpy())
 
 
+Kept = list[tuple[mg.Tensor, np.ndarray]]  # (a gradient a backward was given, its values then)
+
+
+def _check_kept_gradient(apply: Callable[[mg.Tensor], mg.Tensor], kept: Kept) -> None:
+    """Run x -> apply -> h - mean(h), with x's own mean beside it: the gradient apply's backward kept
+    still holds the values it was given, and x's gradient is that plus the mean's share."""
+    leaf = _leaf([1.0, 2.0, 4.0])
+    x = leaf * 1.0
+    m = x.mean()
+    h = apply(x)
+    c = h - h.mean()
+    ((c * c).sum() + m * 3.0).backward()
+    (g, at_call), = kept
+    np.testing.assert_array_equal(g.numpy(), at_call)
+    assert leaf.grad is not None
+    np.testing.assert_allclose(leaf.grad.numpy(), at_call + 1.0, rtol=1e-12)
+
+
 def test_a_custom_function_may_keep_the_gradient_it_was_given() -> None:
     """The hand-off is for the primitives only: a user's backward that stores grad_output keeps its values.
 
@@ -219,16 +238,7 @@ def test_a_custom_function_may_keep_the_gradient_it_was_given() -> None:
             kept.append((g, g.numpy().copy()))  # the tensor, and its values when backward gave it
             return g
 
-    leaf = _leaf([1.0, 2.0, 4.0])
-    x = leaf * 1.0
-    m = x.mean()
-    h = Keep.apply(x)
-    c = h - h.mean()
-    ((c * c).sum() + m * 3.0).backward()
-    (g, at_call), = kept
-    np.testing.assert_array_equal(g.numpy(), at_call)
-    assert leaf.grad is not None
-    np.testing.assert_allclose(leaf.grad.numpy(), at_call + 1.0, rtol=1e-12)
+    _check_kept_gradient(Keep.apply, kept)
 
 
 def test_a_node_defined_outside_ops_may_keep_the_gradient_it_was_given() -> None:
@@ -247,16 +257,7 @@ def test_a_node_defined_outside_ops_may_keep_the_gradient_it_was_given() -> None
             kept.append((g, g.numpy().copy()))
             return (g,)
 
-    leaf = _leaf([1.0, 2.0, 4.0])
-    x = leaf * 1.0
-    m = x.mean()
-    h = PassOn.apply(x)
-    c = h - h.mean()
-    ((c * c).sum() + m * 3.0).backward()
-    (g, at_call), = kept
-    np.testing.assert_array_equal(g.numpy(), at_call)
-    assert leaf.grad is not None
-    np.testing.assert_allclose(leaf.grad.numpy(), at_call + 1.0, rtol=1e-12)
+    _check_kept_gradient(PassOn.apply, kept)
 
 
 def test_in_place_change_of_a_saved_tensor_is_detected() -> None:
