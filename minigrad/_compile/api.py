@@ -331,32 +331,51 @@ def _at(result: Any, path: tuple[Any, ...]) -> Any:
     return result
 
 
+def _order(a: np.ndarray) -> tuple[list[int], tuple[int, ...]]:
+    """The axes of ``a`` from the largest stride down, and its shape in that order.
+
+    A packed tensor is stored in its own memory order and handed back with
+    eager's strides (a transposed view stays one): a sum over it then adds
+    in the same order as eagerly.
+    """
+    perm = sorted(range(a.ndim), key=lambda d: -a.strides[d])
+    return perm, tuple(a.shape[d] for d in perm)
+
+
 def _packed(live: list[Tensor], single: bool) -> np.ndarray:
     """The node's output value: the one tensor's array, or all of them raveled into one."""
     if single:
         return live[0].numpy()
-    return np.concatenate([t.numpy().reshape(-1) for t in live])
+    parts = []
+    for t in live:
+        a = t.numpy()
+        perm, _ = _order(a)
+        parts.append(a.transpose(perm).reshape(-1))
+    return np.concatenate(parts)
 
 
 def _split(g: np.ndarray, live: list[Tensor], single: bool) -> list[np.ndarray]:
-    """The node's gradient cut into one gradient per packed tensor (views)."""
+    """The node's gradient cut into one gradient per packed tensor (views, laid out as the tensors)."""
     if single:
         return [g]
     out, start = [], 0
     for t in live:
         stop = start + t.numel()
-        out.append(g[start:stop].reshape(t.shape))
+        perm, shape = _order(t.numpy())
+        out.append(g[start:stop].reshape(shape).transpose(np.argsort(perm)))
         start = stop
     return out
 
 
 def _unpacked(result: Any, paths: list[tuple[Any, ...]], live: list[Tensor], node_out: Tensor) -> Any:
-    """``result`` with each packed tensor replaced by its view of the node's output."""
+    """``result`` with each packed tensor replaced by its view of the node's output (eager's strides)."""
     start = 0
     views = []
     for t in live:
         stop = start + t.numel()
-        views.append(node_out[start:stop].reshape(t.shape))
+        perm, shape = _order(t.numpy())
+        view = node_out[start:stop].reshape(shape)
+        views.append(view if perm == sorted(perm) else view.permute(*np.argsort(perm).tolist()))
         start = stop
     return _replaced(result, dict(zip(paths, views, strict=True)), ())
 
