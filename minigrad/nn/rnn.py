@@ -16,7 +16,8 @@ and h, c the state at the previous step::
 Work is arranged as PyTorch's CPU kernels do: per layer and direction the
 input's share of every step (x W_ih^T plus the biases that can be folded in)
 is one matmul over all time steps at once; the loop then adds h W_hh^T and
-applies the gates. Sequences of a :class:`~minigrad.nn.utils.rnn.PackedSequence`
+applies the gates, keeping the states feature-major (H, N) so that each step's
+product is one Addmm, W_hh h, in BLAS's fast orientation. Sequences of a :class:`~minigrad.nn.utils.rnn.PackedSequence`
 stop at their own length.
 """
 
@@ -34,6 +35,7 @@ from minigrad.nn import _checks, init
 from minigrad.nn import functional as F
 from minigrad.nn.module import Module, Parameter
 from minigrad.nn.utils.rnn import PackedSequence
+from minigrad.ops import Addmm
 from minigrad.tensor import DTypeLike, Tensor, cat, from_numpy, stack
 
 __all__ = ["GRU", "LSTM", "RNN", "GRUCell", "LSTMCell", "RNNBase", "RNNCell", "RNNCellBase"]
@@ -58,40 +60,62 @@ def _times_transposed(h: Tensor, w: Tensor) -> Tensor:
     return (w @ h.mT).mT
 
 
-def _rnn_step(xg: Tensor, h: Tensor, w_hh: Tensor, relu: bool) -> Tensor:
+def _recurrent(xg: Tensor, h: Tensor, w: Tensor, fm: bool) -> Tensor:
+    """xg + h W^T for states h (N, H); for feature-major states h (H, N), xg + W h: one Addmm.
+
+    The layers keep their states feature-major (one column per sequence) so
+    that each step's product is a single op in the fast orientation of
+    :func:`_times_transposed`; the one-step cells take PyTorch's (N, H).
+    """
+    return Addmm.apply(xg, w, h) if fm else xg + _times_transposed(h, w)
+
+
+def _gate(t: Tensor, k: int, size: int, fm: bool, count: int = 1) -> Tensor:
+    """Gates k .. k + count - 1 of ``t``: rows when feature-major, columns otherwise."""
+    part = slice(k * size, (k + count) * size)
+    return t[part] if fm else t[:, part]
+
+
+def _rnn_step(xg: Tensor, h: Tensor, w_hh: Tensor, relu: bool, fm: bool = False) -> Tensor:
     """h' = act(xg + h W_hh^T); ``xg`` already holds x W_ih^T + b_ih + b_hh."""
-    pre = xg + _times_transposed(h, w_hh)
+    pre = _recurrent(xg, h, w_hh, fm)
     return pre.relu() if relu else pre.tanh()
 
 
 def _lstm_step(xg: Tensor, h: Tensor, c: Tensor, w_hh: Tensor,
-               w_hr: Tensor | None) -> tuple[Tensor, Tensor]:
+               w_hr: Tensor | None, fm: bool = False) -> tuple[Tensor, Tensor]:
     """(h', c') from the gates xg + h W_hh^T; ``xg`` already holds x W_ih^T + b_ih + b_hh."""
-    gates = xg + _times_transposed(h, w_hh)
-    size = c.shape[-1]
+    gates = _recurrent(xg, h, w_hh, fm)
+    size = c.shape[0 if fm else -1]
     # one sigmoid over all four chunks (the g chunk's is unused): fewer ops per step
     s = gates.sigmoid()
-    c = s[:, size : 2 * size] * c + s[:, :size] * gates[:, 2 * size : 3 * size].tanh()
-    h = s[:, 3 * size :] * c.tanh()
-    return (h if w_hr is None else _times_transposed(h, w_hr)), c
+    c = _gate(s, 1, size, fm) * c + _gate(s, 0, size, fm) * _gate(gates, 2, size, fm).tanh()
+    h = _gate(s, 3, size, fm) * c.tanh()
+    if w_hr is not None:
+        h = w_hr @ h if fm else _times_transposed(h, w_hr)
+    return h, c
 
 
-def _gru_step(xg: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
-    """h' from ``xg`` = x W_ih^T + b_ih and h; b_hh stays inside because r multiplies W_hn h + b_hn."""
-    gh = _times_transposed(h, w_hh)
-    if b_hh is not None:
-        gh = gh + b_hh
-    size = h.shape[-1]
-    rz = (xg + gh)[:, : 2 * size].sigmoid()
-    n = (xg[:, 2 * size :] + rz[:, :size] * gh[:, 2 * size :]).tanh()
-    return n + rz[:, size:] * (h - n)
+def _gru_step(xg: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None, fm: bool = False) -> Tensor:
+    """h' from ``xg`` = x W_ih^T + b_ih and h; b_hh stays inside because r multiplies W_hn h + b_hn.
+
+    Feature-major, ``b_hh`` is a column (3H, 1).
+    """
+    if b_hh is None:
+        gh = w_hh @ h if fm else _times_transposed(h, w_hh)
+    else:
+        gh = _recurrent(b_hh, h, w_hh, fm)
+    size = h.shape[0 if fm else -1]
+    rz = _gate(xg + gh, 0, size, fm, 2).sigmoid()
+    n = (_gate(xg, 2, size, fm) + _gate(rz, 0, size, fm) * _gate(gh, 2, size, fm)).tanh()
+    return n + _gate(rz, 1, size, fm) * (h - n)
 
 
 # ----------------------------------------------------------------- the time loop
 
 
-def _row_pieces(rows: Tensor, sizes: Sequence[int]) -> list[Tensor]:
-    """Consecutive row blocks of ``rows``: ``sizes[t]`` rows for step t.
+def _column_pieces(cols: Tensor, sizes: Sequence[int]) -> list[Tensor]:
+    """Consecutive column blocks of ``cols``: ``sizes[t]`` columns for step t.
 
     Taken in two levels, about sqrt(T) groups of about sqrt(T) steps: the
     gradient of a slice is a zero array of the sliced tensor's size with the
@@ -104,10 +128,10 @@ def _row_pieces(rows: Tensor, sizes: Sequence[int]) -> list[Tensor]:
     start = 0
     for first in range(0, steps, group):
         chunk = sizes[first : first + group]
-        block = rows[start : start + sum(chunk)] if group < steps else rows
+        block = cols[:, start : start + sum(chunk)] if group < steps else cols
         offset = 0
         for size in chunk:
-            pieces.append(block[offset : offset + size])
+            pieces.append(block[:, offset : offset + size])
             offset += size
         start += offset
     return pieces
@@ -120,29 +144,30 @@ def _scan(step: Step, inputs: Sequence[Tensor], sizes: Sequence[int], state0: St
           reverse: bool) -> tuple[list[Tensor], State]:
     """Run ``step`` over time; returns the per-step outputs (in time order) and the final state.
 
-    ``sizes[t]`` sequences run at step t (non-increasing in t: the batch is
-    sorted by length). Going forward, a sequence that ends leaves its state
-    aside; going backward, a sequence joins at its last step with its initial
-    state. With all sizes equal nothing is sliced.
+    States are feature-major, one column per sequence. ``sizes[t]`` sequences
+    run at step t (non-increasing in t: the batch is sorted by length). Going
+    forward, a sequence that ends leaves its state aside; going backward, a
+    sequence joins at its last step with its initial state. With all sizes
+    equal nothing is sliced.
     """
-    full = state0[0].shape[0]
+    full = state0[0].shape[1]
     order = range(len(sizes) - 1, -1, -1) if reverse else range(len(sizes))
     active = sizes[-1] if reverse else full
-    state = tuple(s[:active] for s in state0) if active < full else state0
+    state = tuple(s[:, :active] for s in state0) if active < full else state0
     finished: list[State] = []
     outs: list[Tensor] = [state0[0]] * len(sizes)
     for t in order:
         size = sizes[t]
         if size < active:
-            finished.append(tuple(s[size:active] for s in state))
-            state = tuple(s[:size] for s in state)
+            finished.append(tuple(s[:, size:active] for s in state))
+            state = tuple(s[:, :size] for s in state)
         elif size > active:
-            state = tuple(cat([s, s0[active:size]]) for s, s0 in zip(state, state0, strict=True))
+            state = tuple(cat([s, s0[:, active:size]], 1) for s, s0 in zip(state, state0, strict=True))
         active = size
         state = step(inputs[t], *state)
         outs[t] = state[0]
     if finished:  # sequences that ended early come after the longer ones, in batch order
-        state = tuple(cat([s, *[f[i] for f in reversed(finished)]]) for i, s in enumerate(state))
+        state = tuple(cat([s, *[f[i] for f in reversed(finished)]], 1) for i, s in enumerate(state))
     return outs, state
 
 
@@ -318,7 +343,7 @@ class RNNBase(Module):
             order = packed.sorted_indices.numpy()
             states = [None if s is None else s[:, order] for s in states]
         rows, finals = self._layers(rows, sizes, states)
-        final_states = [stack([f[i] for f in finals]) for i in range(len(finals[0]))]
+        final_states = [stack([f[i] for f in finals]).contiguous() for i in range(len(finals[0]))]
         output: Any
         if packed is not None:
             if packed.unsorted_indices is not None:
@@ -348,12 +373,14 @@ class RNNBase(Module):
                 params = [getattr(self, n) for n in self._all_weights[k]]
                 step, xg = self._prepare(rows, params)
                 state0 = tuple(
-                    from_numpy(np.zeros((sizes[0], size), dtype=rows.dtype)) if s is None else s[k]
+                    from_numpy(np.zeros((size, sizes[0]), dtype=rows.dtype)) if s is None else s[k].mT
                     for s, size in zip(states, (out_size, self.hidden_size), strict=False)
                 )
-                outs, final = _scan(step, _row_pieces(xg, sizes), sizes, state0, reverse=direction == 1)
-                outputs.append(cat(outs))
-                finals.append(final)
+                outs, final = _scan(step, _column_pieces(xg.mT, sizes), sizes, state0, reverse=direction == 1)
+                # back to PyTorch's row-major layout: the same memory order as eager and replayed
+                # results (a sum over an F-ordered view adds in another order)
+                outputs.append(cat(outs, 1).mT.contiguous())
+                finals.append(tuple(f.mT for f in final))
             rows = outputs[0] if len(outputs) == 1 else cat(outputs, dim=1)
             if layer < last and self.dropout > 0 and self.training:
                 rows = F.dropout(rows, self.dropout) if self.dropout < 1 else rows * 0.0
@@ -365,14 +392,15 @@ class RNNBase(Module):
         b_ih, b_hh = (params[2], params[3]) if self.bias else (None, None)
         if self.mode == "GRU":
             xg = F.linear(rows, w_ih, b_ih)
-            return (lambda x, h: (_gru_step(x, h, w_hh, b_hh),)), xg
+            b_col = None if b_hh is None else b_hh.reshape(-1, 1)
+            return (lambda x, h: (_gru_step(x, h, w_hh, b_col, True),)), xg
         # both biases are constant over time: fold them into the one big matmul
         xg = F.linear(rows, w_ih, None if b_ih is None or b_hh is None else b_ih + b_hh)
         if self.mode == "LSTM":
             w_hr = params[-1] if self.proj_size else None
-            return (lambda x, h, c: _lstm_step(x, h, c, w_hh, w_hr)), xg
+            return (lambda x, h, c: _lstm_step(x, h, c, w_hh, w_hr, True)), xg
         relu = self.mode == "RNN_RELU"
-        return (lambda x, h: (_rnn_step(x, h, w_hh, relu),)), xg
+        return (lambda x, h: (_rnn_step(x, h, w_hh, relu, True),)), xg
 
     def _initial_states(self, hx: Any, batch: int, batched: bool,
                         dtype: np.dtype[Any]) -> list[Tensor | None]:
