@@ -42,6 +42,7 @@ from minigrad import (
     viz,
 )
 from minigrad import bessel as _bessel
+from minigrad import foreach as _foreach
 from minigrad import gamma as _gamma
 from minigrad import grids as _grids
 from minigrad import indexing as _indexing
@@ -118,6 +119,7 @@ from minigrad.factories import (
     zeros,
     zeros_like,
 )
+from minigrad.foreach import *  # noqa: F403
 from minigrad.func import vmap
 from minigrad.gamma import *  # noqa: F403
 from minigrad.grad_mode import (
@@ -269,6 +271,6 @@ __all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinst
     "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor",
     "LongTensor", "ShortTensor",
 ]  # fmt: skip
-__all__ += [name for module in (_bessel, _gamma, _grids, _indexing, _matrix_ops, _pointwise, _quantiles,
-                                _reduction_functions, _reductions, _sampling, _shape_ops)
+__all__ += [name for module in (_bessel, _foreach, _gamma, _grids, _indexing, _matrix_ops, _pointwise,
+                                _quantiles, _reduction_functions, _reductions, _sampling, _shape_ops)
             for name in module.__all__]
