@@ -150,6 +150,9 @@ from minigrad.memory_formats import (
     memory_format,
     preserve_format,
 )
+
+# torch.pdist, torch.pairwise_distance, torch.cosine_similarity: the F functions under their torch.* names
+from minigrad.nn.functional.vector import cosine_similarity, pairwise_distance, pdist
 from minigrad.pointwise import *  # noqa: F403
 from minigrad.profiler import profile
 from minigrad.quantiles import *  # noqa: F403
@@ -264,6 +267,7 @@ __all__ += [  # shapes, printing and the process-wide switches PyTorch scripts s
 # PyTorch's constants: torch.nan, torch.inf, torch.pi, torch.e and x[:, torch.newaxis]
 nan, inf, pi, e, newaxis = _math.nan, _math.inf, _math.pi, _math.e, None
 __all__ += ["e", "inf", "nan", "newaxis", "pi"]
+__all__ += ["cosine_similarity", "pairwise_distance", "pdist"]
 __all__ += ["is_anomaly_check_nan_enabled", "set_anomaly_enabled"]
 __all__ += ["bartlett_window", "blackman_window", "hamming_window", "hann_window", "kaiser_window"]
 __all__ += ["channels_last", "channels_last_3d", "contiguous_format", "memory_format", "preserve_format"]
