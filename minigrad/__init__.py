@@ -42,6 +42,7 @@ from minigrad import (
     viz,
 )
 from minigrad import bessel as _bessel
+from minigrad import foreach as _foreach
 from minigrad import gamma as _gamma
 from minigrad import grids as _grids
 from minigrad import indexing as _indexing
@@ -118,6 +119,7 @@ from minigrad.factories import (
     zeros,
     zeros_like,
 )
+from minigrad.foreach import *  # noqa: F403
 from minigrad.func import vmap
 from minigrad.gamma import *  # noqa: F403
 from minigrad.grad_mode import (
@@ -130,7 +132,16 @@ from minigrad.grad_mode import (
 )
 from minigrad.grids import *  # noqa: F403
 from minigrad.indexing import *  # noqa: F403
-from minigrad.linalg_functions import cholesky, cholesky_solve, det, inverse, logdet, pinverse, slogdet
+from minigrad.linalg_functions import (
+    cholesky,
+    cholesky_inverse,
+    cholesky_solve,
+    det,
+    inverse,
+    logdet,
+    pinverse,
+    slogdet,
+)
 from minigrad.matrix_ops import *  # noqa: F403
 from minigrad.memory_formats import (
     channels_last,
@@ -139,6 +150,9 @@ from minigrad.memory_formats import (
     memory_format,
     preserve_format,
 )
+
+# torch.pdist, torch.pairwise_distance, torch.cosine_similarity: the F functions under their torch.* names
+from minigrad.nn.functional.vector import cosine_similarity, pairwise_distance, pdist
 from minigrad.pointwise import *  # noqa: F403
 from minigrad.profiler import profile
 from minigrad.quantiles import *  # noqa: F403
@@ -230,7 +244,8 @@ __all__ = [
     "randint_like", "randn_like", "set_default_device", "set_default_dtype", "utils",
     "DTypeError", "DomainError",
     "safetensors", "testing", "distributions", "inference_mode", "is_inference_mode_enabled",
-    "linalg", "cholesky", "cholesky_solve", "det", "inverse", "logdet", "pinverse", "slogdet",
+    "linalg", "cholesky", "cholesky_inverse", "cholesky_solve", "det", "inverse", "logdet", "pinverse",
+    "slogdet",
     "amp", "autocast", "cpu", "is_autocast_enabled", "special", "func", "vmap", "is_anomaly_enabled",
 ]  # fmt: skip
 __all__ += [
@@ -252,6 +267,7 @@ __all__ += [  # shapes, printing and the process-wide switches PyTorch scripts s
 # PyTorch's constants: torch.nan, torch.inf, torch.pi, torch.e and x[:, torch.newaxis]
 nan, inf, pi, e, newaxis = _math.nan, _math.inf, _math.pi, _math.e, None
 __all__ += ["e", "inf", "nan", "newaxis", "pi"]
+__all__ += ["cosine_similarity", "pairwise_distance", "pdist"]
 __all__ += ["is_anomaly_check_nan_enabled", "set_anomaly_enabled"]
 __all__ += ["bartlett_window", "blackman_window", "hamming_window", "hann_window", "kaiser_window"]
 __all__ += ["channels_last", "channels_last_3d", "contiguous_format", "memory_format", "preserve_format"]
@@ -259,6 +275,6 @@ __all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinst
     "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor",
     "LongTensor", "ShortTensor",
 ]  # fmt: skip
-__all__ += [name for module in (_bessel, _gamma, _grids, _indexing, _matrix_ops, _pointwise, _quantiles,
-                                _reduction_functions, _reductions, _sampling, _shape_ops)
+__all__ += [name for module in (_bessel, _foreach, _gamma, _grids, _indexing, _matrix_ops, _pointwise,
+                                _quantiles, _reduction_functions, _reductions, _sampling, _shape_ops)
             for name in module.__all__]

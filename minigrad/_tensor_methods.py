@@ -1231,6 +1231,14 @@ class TensorMethods:
         """The Cholesky factor (lower, or upper); see :func:`minigrad.linalg.cholesky`."""
         return linalg_functions.cholesky(self, upper)
 
+    def cholesky_solve(self: Any, input2: Tensor, upper: builtins.bool = False) -> Tensor:
+        """X with A X = self for A given by its Cholesky factor input2; see ``mg.cholesky_solve``."""
+        return linalg_functions.cholesky_solve(self, input2, upper)
+
+    def cholesky_inverse(self: Any, upper: builtins.bool = False) -> Tensor:
+        """The inverse of L L^T (U^T U if upper) from the factor self; see ``mg.cholesky_inverse``."""
+        return linalg_functions.cholesky_inverse(self, upper)
+
     def pinverse(self: Any, rcond: builtins.float = 1e-15) -> Tensor:
         """The pseudo-inverse, singular values below rcond * max dropped; see :func:`minigrad.linalg.pinv`."""
         return linalg_functions.pinverse(self, rcond)

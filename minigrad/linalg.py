@@ -32,7 +32,7 @@ from minigrad.reductions import norm as _norm
 from minigrad.tensor import Tensor, from_numpy
 
 __all__ = [
-    "LinAlgError", "cholesky", "cross", "det", "eigh", "eigvalsh", "inv", "lstsq", "matrix_exp",
+    "LinAlgError", "cholesky", "cond", "cross", "det", "eigh", "eigvalsh", "inv", "lstsq", "matrix_exp",
     "matrix_norm", "norm", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd", "svdvals",
     "vector_norm",
 ]  # fmt: skip
@@ -357,6 +357,35 @@ def norm(A: Tensor, ord: float | str | None = None, dim: int | Sequence[int] | N
         return matrix_norm(A, ord, (-2, -1), keepdim, dtype=dtype)
     raise InvalidParameterError(
         f"linalg.norm: if dim is not given, the input must be 1D or 2D, got shape {A.shape} with ord={ord!r}")
+
+
+def cond(A: Tensor, p: float | str | None = None) -> Tensor:  # noqa: N803
+    """The condition number of each matrix of A (..., m, n) -> (...), as ``torch.linalg.cond``: for p None,
+    2 or -2 the ratio of the largest and smallest singular values (smallest over largest for -2, any
+    shape); for 'fro', inf, -inf, 1, -1 ``matrix_norm(A, p) * matrix_norm(inv(A), p)``, inf for a singular
+    matrix; for 'nuc' sum(s) * sum(1 / s). A 0x0 matrix gives 0.
+
+    Raises:
+        ShapeError: A has fewer than 2 dims, or p needs a square A and A is not.
+        InvalidParameterError: another p.
+    """
+    a = _matrix("cond", A)
+    if p is None or (not isinstance(p, str) and abs(p) == 2):
+        s = svdvals(a)
+        hi, lo = s[..., 0], s[..., -1]
+        return lo / hi if p == -2 else hi / lo
+    if p not in ("fro", "nuc", math.inf, -math.inf, 1, -1):
+        raise InvalidParameterError(f"linalg.cond got an invalid norm type: {p}")
+    a = _square(f"cond(ord={p})", a)
+    if a.numel() == 0:
+        return from_numpy(np.zeros(a.shape[:-2], dtype=a.dtype))
+    if p == "nuc":  # matrix_norm('nuc') of an inverse full of inf would have no SVD
+        s = svdvals(a)
+        return s.sum(-1) * s.reciprocal().sum(-1)
+    singular = from_numpy(np.linalg.slogdet(a.numpy())[0] == 0)[..., None, None]
+    inverse = inv(a.masked_fill(singular, 0.0) + _eye_like(a) * singular).masked_fill(singular, math.inf)
+    out = matrix_norm(a, p) * matrix_norm(inverse, p)
+    return out.nan_to_num(nan=math.inf, posinf=math.inf, neginf=-math.inf)  # 0 * inf, as PyTorch's
 
 
 _ = (LinAlgError, cross)  # re-exported: torch.linalg.LinAlgError, and main's cross (matrix_ops)

@@ -1,5 +1,5 @@
 """The ``torch.*`` forms of ``torch.linalg``'s functions: ``inverse``, ``det``, ``logdet``, ``slogdet``,
-``cholesky``, ``pinverse`` (also Tensor methods)."""
+``cholesky``, ``pinverse``, and ``cholesky_solve`` / ``cholesky_inverse`` (also Tensor methods)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ import warnings
 
 from minigrad import linalg
 from minigrad._tensor_methods import provide
+from minigrad.errors import ShapeError, UnsupportedError
 from minigrad.linalg import SlogdetResult
 from minigrad.tensor import Tensor, where
 
-__all__ = ["cholesky", "cholesky_solve", "det", "inverse", "logdet", "pinverse", "slogdet"]
+__all__ = [
+    "cholesky", "cholesky_inverse", "cholesky_solve", "det", "inverse", "logdet", "pinverse", "slogdet",
+]  # fmt: skip
 
 
 def inverse(input: Tensor) -> Tensor:  # noqa: A002
@@ -66,3 +69,22 @@ def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:  # noqa
     ``torch.cholesky_solve``; differentiable in B and L."""
     a = L.mT @ L if upper else L @ L.mT
     return linalg.solve_matrices(a, B)
+
+
+def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:  # noqa: N803
+    """The inverse of A = L L^T (``upper``: A = U^T U) from its Cholesky factor (..., n, n), as
+    ``torch.cholesky_inverse``; differentiable in L.
+
+    Raises:
+        ShapeError: L has fewer than 2 dims or is not a batch of square matrices.
+        UnsupportedError: an integer L (PyTorch's NotImplementedError).
+    """
+    if L.ndim < 2:
+        raise ShapeError(f"cholesky_inverse: The input tensor A must have at least 2 dimensions, got shape "
+                         f"{L.shape}")
+    if L.shape[-1] != L.shape[-2]:
+        raise ShapeError(f"cholesky_inverse: A must be batches of square matrices, but they are "
+                         f"{L.shape[-2]} by {L.shape[-1]} matrices")
+    if L.dtype.kind != "f":
+        raise UnsupportedError(f"cholesky_inverse: not implemented for {L.dtype}")
+    return cholesky_solve(linalg._eye_like(L).expand(*L.shape), L, upper)

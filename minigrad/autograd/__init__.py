@@ -11,6 +11,7 @@ from minigrad.autograd import anomaly_mode  # noqa: F401  (torch.autograd.anomal
 from minigrad.autograd.engine import backward, grad
 from minigrad.autograd.function import Function, FunctionCtx, once_differentiable
 from minigrad.autograd.gradcheck import gradcheck, gradgradcheck
+from minigrad.autograd.variable import Variable
 from minigrad.grad_mode import (
     enable_grad,
     inference_mode,
@@ -23,5 +24,5 @@ from minigrad.grad_mode import (
 __all__ = [
     "Function", "FunctionCtx", "backward", "detect_anomaly", "enable_grad", "grad", "gradcheck",
     "gradgradcheck", "inference_mode", "is_grad_enabled", "is_inference_mode_enabled", "no_grad",
-    "once_differentiable", "set_detect_anomaly", "set_grad_enabled",
+    "once_differentiable", "set_detect_anomaly", "set_grad_enabled", "Variable",
 ]  # fmt: skip

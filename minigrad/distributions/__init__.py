@@ -5,6 +5,7 @@ Each distribution is built from differentiable Tensor ops, so ``log_prob``,
 draws from minigrad's seeded generator (``mg.manual_seed``) and records no graph.
 """
 
+from minigrad.distributions import constraints, transforms
 from minigrad.distributions.bernoulli import Bernoulli
 from minigrad.distributions.categorical import Categorical
 from minigrad.distributions.dirichlet import Beta, Dirichlet
@@ -20,11 +21,12 @@ from minigrad.distributions.multivariate_normal import MultivariateNormal
 from minigrad.distributions.normal import Normal
 from minigrad.distributions.one_hot_categorical import OneHotCategorical
 from minigrad.distributions.poisson import Poisson
+from minigrad.distributions.transformed_distribution import TransformedDistribution
 from minigrad.distributions.uniform import Uniform
 
 __all__ = [
     "Bernoulli", "Beta", "Categorical", "Dirichlet", "Distribution", "Exponential", "Gamma", "Independent",
     "Laplace", "LogNormal",
-    "MixtureSameFamily", "MultivariateNormal", "Normal", "OneHotCategorical", "Poisson", "Uniform",
-    "kl_divergence",
+    "MixtureSameFamily", "MultivariateNormal", "Normal", "OneHotCategorical", "Poisson",
+    "TransformedDistribution", "Uniform", "constraints", "kl_divergence", "transforms",
 ]

@@ -224,6 +224,53 @@ SPECS: dict[str, list[Check]] = {
         Check(r"critic score (\S+)", 1e-4), Check(r"spectral norms (\S+)", 1e-4),
         Check(r"spectral norms \S+ (\S+)", 1e-4),
     ],
+    # physics-informed nets on fixed weights and points: second derivatives through autograd.grad, Adam then
+    # LBFGS (strong Wolfe; its second call amplifies float32 rounding, so loosely) and a learnable diffusivity
+    "pinn.py": [Check(r"adam iter +\d+ \| loss (\S+)", 1e-4), Check(r"lbfgs step 0 \| loss (\S+)", 2e-3),
+                Check(r"lbfgs step 1 \| loss (\S+)", 0.1), Check(r"poisson max error \S+e-(\d+)", 0),
+                Check(r"u\(0.5\) (\S+)", 1e-4), Check(r"u''\(0.5\) (\S+)", 1e-3),
+                Check(r"heat iter +\d+ \| loss (\S+)", 1e-3), Check(r"\| pde (\S+)", 1e-3),
+                Check(r"\| k (\S+)", 1e-3), Check(r"heat .*\| lr (\S+)", 0),
+                Check(r"recovered k (\S+)", 1e-3)],
+    # exact GP regression in float64 on fixed data: Cholesky marginal likelihood, cholesky_solve/_inverse,
+    # solve_triangular, linalg.cond, MultivariateNormal(scale_tril): agreement to ~1e-9
+    "gp_regression.py": [Check(r"nll (\S+) \|", 1e-7), Check(r"lengthscale (\S+)", 1e-6),
+                         Check(r"outputscale (\S+)", 1e-6), Check(r"\| noise (\S+)", 1e-6),
+                         Check(r"(mvn agrees \w+)", 0), Check(r"\| logdet (\S+)", 1e-8),
+                         Check(r"slogdet (\S+)", 1e-8), Check(r"from L (\S+)", 1e-8),
+                         Check(r"(cholesky_inverse close \w+)", 0), Check(r"cond (\S+)", 1e-6),
+                         Check(r"pred mean \[(\S+),", 1e-5), Check(r"pred std  \[(\S+),", 1e-5),
+                         Check(r"(covered \d+ of \d+)", 0), Check(r"autograd (\S+) analytic", 1e-6),
+                         Check(r"analytic (\S+)", 1e-6), Check(r"blr mean \[\S+, (\S+),", 1e-5),
+                         Check(r"same (\w+)", 0), Check(r"blr evidence (\S+)", 1e-8),
+                         Check(r"eigvalsh max (\S+)", 1e-8)],
+    # RealNVP on fixed moons and weights (float32 rounding grows through the six couplings: 100 steps agree
+    # to ~1e-4), a TransformedDistribution flow (exact); the prior's samples share only the seed
+    "realnvp.py": [Check(r"trainable (\d+)", 0), Check(r"frozen (\d+)", 0),
+                   Check(r"iter \d+: loss = (\S+)", 1e-3), Check(r"inverse error \S+e-(\d+)", 0),
+                   Check(r"z mean (\S+)", 2e-2), Check(r"z std (\S+)", 1e-3),
+                   Check(r"logdet mean (\S+)", 1e-3), Check(r"priors agree (\w+)", 0),
+                   Check(r"bits/dim (\S+)", 1e-3), Check(r"(sample shape \(.*\))", 0),
+                   Check(r"mean x (\S+)", 0.2), Check(r"1-d flow step +\d+ \| nll (\S+)", 1e-5),
+                   Check(r"scale (\S+) \|", 1e-4), Check(r"loc (\S+)$", 1e-4),
+                   Check(r"ExpTransform (\S+)", 1e-6), Check(r"direct (\S+)", 1e-6)],
+    # EMA by torch._foreach_* and lerp_, AveragedModel (EMA, custom avg_fn), SWA with SWALR and update_bn on
+    # fixed weights and batches: float32 rounding only
+    "ema_swa.py": [Check(r"\| model (\S+) ", 1e-4), Check(r"\| ema (\S+) ", 1e-4),
+                   Check(r"(foreach == lerp \w+ \| n_averaged \d+ \d+)", 0),
+                   Check(r"max diff (\S+) \|", 1e-2), Check(r"ema eval (\S+)", 1e-4),
+                   Check(r"buffers averaged (\S+)", 1e-4), Check(r"swa epoch \d \| lr (\S+)", 0),
+                   Check(r"swa epoch \d \| lr \S+ \| model (\S+)", 1e-4),
+                   Check(r"(n_averaged \d+ \| bn var refreshed \w+ \| momentum restored \S+)", 0),
+                   Check(r"swa model (\S+)", 1e-4), Check(r"swa param sum (\S+)", 1e-4),
+                   Check(r"(state keys .*)", 0)],
+    # SimCLR's NT-Xent (normalize, masked_fill'd similarities, cross_entropy) with numpy-drawn augmentations
+    # and fixed weights, a linear probe and k-NN (cdist/topk/mode, scatter_add_): float32 rounding only
+    "simclr.py": [Check(r"two forms agree (\w+)", 0), Check(r"nt-xent (\S+)", 1e-4),
+                  Check(r"linear probe accuracy (\S+)", 1e-2),
+                  Check(r"knn \(euclidean\) accuracy (\S+)", 1e-2),
+                  Check(r"knn \(weighted cosine\) accuracy (\S+)", 1e-2), Check(r"alignment (\S+)", 1e-3),
+                  Check(r"uniformity (\S+)", 1e-3), Check(r"mean cos to nearest (\S+)", 1e-4)],
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -79,3 +79,58 @@ def test_errors() -> None:
         mg.linalg.lstsq(mg.ones(3, 2), mg.ones(3, 1), driver="nope")
     with pytest.raises(ShapeError):
         mg.linalg.matrix_exp(mg.ones(2, 3))
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_cholesky_inverse_matches_torch(upper: bool) -> None:
+    factor = SPD_L.transpose(0, 2, 1) if upper else SPD_L
+    _compare(lambda lib, xs: lib.cholesky_inverse(xs[0], upper=upper), [factor])
+    _compare(lambda lib, xs: xs[0][0].cholesky_inverse(upper), [factor])
+
+
+def test_cholesky_inverse_errors() -> None:
+    with pytest.raises(ShapeError, match="at least 2 dimensions"):
+        mg.cholesky_inverse(mg.ones(3))
+    with pytest.raises(ShapeError, match="2 by 3"):
+        mg.cholesky_inverse(mg.ones(2, 3))
+    with pytest.raises(NotImplementedError):
+        mg.cholesky_inverse(mg.ones(2, 2, dtype=mg.int64))
+
+
+def _norm_product(a: Any, p: Any) -> Any:
+    return torch.linalg.matrix_norm(a, p) * torch.linalg.matrix_norm(torch.linalg.inv(a), p)
+
+
+@pytest.mark.parametrize("p", [None, 2, -2, "fro", "nuc", np.inf, -np.inf, 1, -1])
+def test_cond_matches_torch(p: Any) -> None:
+    def run(lib: Any, xs: list[Any]) -> Any:
+        if lib is torch and p not in (None, 2, -2, "nuc"):
+            # torch.linalg.cond's own backward fails here (its in-place masked_fill_ of the inverse);
+            # its forward is this product, checked against ours below
+            assert torch.allclose(torch.linalg.cond(xs[0], p), _norm_product(xs[0], p), rtol=1e-12)
+            return _norm_product(xs[0], p)
+        return lib.linalg.cond(xs[0], p)
+
+    _compare(run, [TRI])
+    if p in (None, 2, -2):  # any shape
+        _compare(lambda lib, xs: lib.linalg.cond(xs[0], p), [TALL])
+
+
+@pytest.mark.parametrize("p", ["fro", np.inf, -np.inf, 1, -1])
+def test_cond_of_a_singular_matrix_is_inf(p: Any) -> None:
+    batch = np.stack([np.array([[1.0, 2.0], [2.0, 4.0]]), np.array([[2.0, -1.0], [0.5, 3.0]])])
+    got = mg.linalg.cond(mg.tensor(batch), p).numpy()
+    want = torch.linalg.cond(torch.tensor(batch), p).numpy()
+    assert got[0] == np.inf == want[0]
+    assert_close(got[1:], want[1:], rtol=1e-12)
+    assert mg.linalg.cond(mg.zeros(3, 0, 0), p).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_cond_errors() -> None:
+    with pytest.raises(ShapeError, match="at least 2 dimensions"):
+        mg.linalg.cond(mg.ones(3))
+    with pytest.raises(ShapeError, match="square"):
+        mg.linalg.cond(mg.ones(2, 3), "fro")
+    for bad in ("abc", 3):
+        with pytest.raises(InvalidParameterError, match="invalid norm type"):
+            mg.linalg.cond(mg.ones(2, 2), bad)

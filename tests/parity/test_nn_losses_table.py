@@ -203,11 +203,12 @@ def test_bce_at_exactly_zero_and_one_clamps_like_torch() -> None:
 def test_kl_div_mean_warns_like_torch() -> None:
     torch = require_torch()
     arrays = _kl(np.random.default_rng(3))
-    with pytest.warns(UserWarning, match="batchmean"):
+    with pytest.warns(UserWarning, match="batchmean") as ours_warned:
         ours = F.kl_div(mg.tensor(arrays["input"]), mg.tensor(arrays["target"]))
-    with pytest.warns(UserWarning, match="batchmean"):
+    with pytest.warns(UserWarning, match="batchmean") as theirs_warned:
         theirs = torch.nn.functional.kl_div(torch.tensor(arrays["input"]), torch.tensor(arrays["target"]))
     assert_close(ours, theirs, rtol=RTOL, atol=ATOL)
+    assert str(ours_warned[0].message) == str(theirs_warned[0].message)  # a script's stderr reads the same
 
 
 @pytest.mark.parametrize(("size_average", "reduce"), [(False, None), (None, False), (True, True)])

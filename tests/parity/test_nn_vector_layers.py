@@ -178,3 +178,13 @@ def test_functional_embedding_max_norm_like_torch() -> None:
     ty.backward(torch.tensor(g))
     my.backward(mg.tensor(g))
     assert_close(mw.grad, tw.grad, rtol=RTOL, atol=ATOL)
+
+
+@pytest.mark.parametrize("name", ["pdist", "pairwise_distance", "cosine_similarity"])
+def test_distance_functions_under_their_torch_names(name: str) -> None:
+    """torch.pdist / torch.pairwise_distance / torch.cosine_similarity, as contrastive code calls them."""
+    torch = require_torch()
+    rng = np.random.default_rng(11)
+    arrays = [rng.normal(size=(5, 4)) for _ in range(1 if name == "pdist" else 2)]
+    assert getattr(mg, name) is getattr(F, name)
+    _compare(torch, getattr(mg, name), getattr(torch, name), arrays)

@@ -190,8 +190,10 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, redu
                                   ("mean", "batchmean", "sum", "none"))
     if reduction == "mean" and not legacy:
         warnings.warn(
-            "reduction: 'mean' divides the total loss by both the batch size and the support size. "
-            "'batchmean' divides only by the batch size, and aligns with the KL div math definition.",
+            # PyTorch's text, its missing spaces included, so a script's stderr reads the same
+            "reduction: 'mean' divides the total loss by both the batch size and the support size."
+            "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+            "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
             UserWarning,
             stacklevel=2,
         )
