@@ -25,8 +25,8 @@ from minigrad.shapes import keepdim_shape
 
 __all__ = [
     "QUIET", "add_rows", "cholesky", "eigh", "inv", "log_softmax", "memory_owner", "pack", "pinv",
-    "product_sum_to", "qr", "quiet", "remainder", "reset_errstate", "set_errstate", "sigmoid", "sign",
-    "slogdet", "softmax", "solve", "sum_of_squares", "sum_over", "svd", "xlogy",
+    "product_sum_to", "qr", "quiet", "remainder", "reset_errstate", "round_to_bfloat16", "set_errstate",
+    "sigmoid", "sign", "slogdet", "softmax", "solve", "sum_of_squares", "sum_over", "svd", "xlogy",
 ]  # fmt: skip
 
 Array: TypeAlias = npt.NDArray[Any]
@@ -228,6 +228,16 @@ def add_rows(out: Array, rows: Array, a: Array) -> None:
 
 
 # ------------------------------------------------------------- pointwise rules
+
+
+def round_to_bfloat16(a: Array) -> Array:
+    """``a`` rounded to bfloat16 (to nearest, ties to even, via float32 as PyTorch's ``.bfloat16()``),
+    held in float32; NaN stays NaN. numpy has no bfloat16: the top 16 bits of a float32 are one."""
+    single = np.asarray(a, dtype=np.float32)
+    bits = single.view(np.uint32)
+    half_up = np.uint32(0x7FFF) + ((bits >> 16) & np.uint32(1))  # ties go to the even neighbour
+    rounded = ((bits + half_up) & np.uint32(0xFFFF0000)).view(np.float32)
+    return np.where(np.isnan(single), single, rounded)
 
 
 def xlogy(a: Array, b: Array, log: Any = np.log) -> Array:
