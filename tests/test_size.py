@@ -72,7 +72,8 @@ BUDGETS: dict[str, int] = {
     # (~380), Module.get_parameter/get_buffer/cpu/cuda/half, spectral_norm (parametrization and the older
     # hook form, ~150) and nn.utils.stateless (the deprecated functional_call): 12,219
     # +14 (12,244) with Embedding's PyTorch arguments (max_norm, norm_type, scale_grad_by_freq, sparse) (surface6)
-    "minigrad/nn": 12250,
+    # +554 (12,798) with nn.utils.prune (the module-level API, the eight method classes, PruningContainer)
+    "minigrad/nn": 12800,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz) (surface6)
@@ -110,7 +111,8 @@ BUDGETS: dict[str, int] = {
     # weight-dtype and sign errors in cov and its x-and-dx / bool errors in trapezoid: 40,359; torch.func's
     # tie_weights, detached aux and vmap's randomness modes (checked by surface5a's parity tests): 40,387
     # +395 (40,790) with surface6's SparseAdam and the sparse-lookup rows (_sparse_grads.py), Muon
-    "minigrad": 40795,
+    # +557 (41,347) with nn.utils.prune
+    "minigrad": 41350,
 }
 
 
