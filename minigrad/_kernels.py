@@ -24,9 +24,10 @@ import numpy.typing as npt
 from minigrad.shapes import keepdim_shape
 
 __all__ = [
-    "QUIET", "add_rows", "cholesky", "eigh", "inv", "log_softmax", "memory_owner", "pack", "pinv",
-    "product_sum_to", "qr", "quiet", "remainder", "reset_errstate", "round_to_bfloat16", "set_errstate",
-    "sigmoid", "sign", "slogdet", "softmax", "solve", "sum_of_squares", "sum_over", "svd", "xlogy",
+    "QUIET", "add_rows", "cholesky", "eigh", "geqrf", "inv", "log_softmax", "memory_owner", "pack", "pinv",
+    "product_sum_to", "qr", "qr_positive", "quiet", "remainder", "reset_errstate", "round_to_bfloat16",
+    "set_errstate", "sigmoid", "sign", "slogdet", "softmax", "solve", "sum_of_squares", "sum_over", "svd",
+    "xlogy",
 ]  # fmt: skip
 
 Array: TypeAlias = npt.NDArray[Any]
@@ -315,6 +316,21 @@ def qr(a: Array, mode: str) -> Array:
         return np.asarray(np.linalg.qr(a, mode="r"))
     q, r = np.linalg.qr(a, mode=mode)  # type: ignore[call-overload]
     return pack(q, r)
+
+
+def geqrf(a: Array) -> tuple[Array, Array]:
+    """LAPACK's geqrf, as ``torch.geqrf``: R on and above the diagonal, the Householder vectors below
+    it (their leading 1 implicit), and the scalars tau."""
+    h, tau = np.linalg.qr(a, mode="raw")
+    return np.swapaxes(h, -1, -2), tau
+
+
+def qr_positive(a: Array) -> Array:
+    """The reduced Q of ``a``'s QR decomposition, each column times the sign of R's diagonal entry
+    (so that R's diagonal is non-negative: the unique Q of a full-rank ``a``; a zero sign zeroes it)."""
+    q, r = np.linalg.qr(a)
+    signed: Array = q * np.sign(np.diagonal(r, axis1=-2, axis2=-1))[..., None, :]
+    return signed
 
 
 def _svd(a: Array, full_matrices: bool) -> tuple[Array, Array, Array]:

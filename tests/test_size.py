@@ -49,7 +49,8 @@ BUDGETS: dict[str, int] = {
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
-    "minigrad/_kernels.py": 360,
+    # 374 with geqrf and qr_positive (parametrizations.orthogonal's right inverse, as PyTorch's) (surface6)
+    "minigrad/_kernels.py": 375,
     "minigrad/grad_mode.py": 220,
     # 1,093 with autograd.Function (function.py, issue 12 item 6: ctx, needs_input_grad, once_differentiable);
     # 1,312 since gradcheck.py moved in from minigrad/ (it is torch.autograd.gradcheck)
@@ -73,7 +74,8 @@ BUDGETS: dict[str, int] = {
     # hook form, ~150) and nn.utils.stateless (the deprecated functional_call): 12,219
     # +14 (12,244) with Embedding's PyTorch arguments (max_norm, norm_type, scale_grad_by_freq, sparse) (surface6)
     # +554 (12,798) with nn.utils.prune (the module-level API, the eight method classes, PruningContainer)
-    "minigrad/nn": 12800,
+    # +178 (12,976) with parametrizations.orthogonal (_orthogonal.py: matrix_exp, cayley and householder maps)
+    "minigrad/nn": 12980,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz) (surface6)
@@ -112,7 +114,8 @@ BUDGETS: dict[str, int] = {
     # tie_weights, detached aux and vmap's randomness modes (checked by surface5a's parity tests): 40,387
     # +395 (40,790) with surface6's SparseAdam and the sparse-lookup rows (_sparse_grads.py), Muon
     # +557 (41,347) with nn.utils.prune
-    "minigrad": 41350,
+    # +194 (41,541) with parametrizations.orthogonal
+    "minigrad": 41545,
 }
 
 
