@@ -72,7 +72,8 @@ BUDGETS: dict[str, int] = {
     # Module's methods), nn.utils.parametrize with parametrizations.weight_norm and the older weight_norm
     # (~380), Module.get_parameter/get_buffer/cpu/cuda/half, spectral_norm (parametrization and the older
     # hook form, ~150) and nn.utils.stateless (the deprecated functional_call): 12,219
-    # +14 (12,244) with Embedding's PyTorch arguments (max_norm, norm_type, scale_grad_by_freq, sparse) (surface6)
+    # surface6: +14 (12,244) with Embedding's PyTorch arguments (max_norm, norm_type, scale_grad_by_freq,
+    # sparse)
     # +554 (12,798) with nn.utils.prune (the module-level API, the eight method classes, PruningContainer)
     # +178 (12,976) with parametrizations.orthogonal (_orthogonal.py: matrix_exp, cayley and householder maps)
     # +157 (13,135) with nn.AdaptiveLogSoftmaxWithLoss (adaptive.py)
@@ -80,7 +81,7 @@ BUDGETS: dict[str, int] = {
     "minigrad/nn": 13175,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
-    # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz) (surface6)
+    # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
     "minigrad/optim": 4025,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
