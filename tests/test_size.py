@@ -71,14 +71,13 @@ BUDGETS: dict[str, int] = {
     # then, merged from probes6: Module hooks (forward pre/post, full backward; nn/_module_hooks.py and
     # Module's methods), nn.utils.parametrize with parametrizations.weight_norm and the older weight_norm
     # (~380), Module.get_parameter/get_buffer/cpu/cuda/half, spectral_norm (parametrization and the older
-    # hook form, ~150) and nn.utils.stateless (the deprecated functional_call): 12,219
-    # surface6: +14 (12,244) with Embedding's PyTorch arguments (max_norm, norm_type, scale_grad_by_freq,
-    # sparse)
-    # +554 (12,798) with nn.utils.prune (the module-level API, the eight method classes, PruningContainer)
-    # +178 (12,976) with parametrizations.orthogonal (_orthogonal.py: matrix_exp, cayley and householder maps)
-    # +157 (13,135) with nn.AdaptiveLogSoftmaxWithLoss (adaptive.py)
-    # +34 (13,174) with grid_sample's bicubic mode
-    "minigrad/nn": 13175,
+    # hook form, ~150) and nn.utils.stateless (the deprecated functional_call): 12,219; 12,237 with
+    # state_dict's destination=/keep_vars= and values that share memory with the module, as PyTorch's
+    # surface6: +14 with Embedding's PyTorch arguments (max_norm, norm_type, scale_grad_by_freq, sparse),
+    # +554 with nn.utils.prune (the module-level API, the eight method classes, PruningContainer), +178
+    # with parametrizations.orthogonal (_orthogonal.py: matrix_exp, cayley and householder maps), +157
+    # with nn.AdaptiveLogSoftmaxWithLoss (adaptive.py), +34 with grid_sample's bicubic mode: 13,192
+    "minigrad/nn": 13195,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -114,13 +113,12 @@ BUDGETS: dict[str, int] = {
     # formats (memory_formats.py: torch.memory_format, channels_last..., honoured by contiguous/clone/to/
     # is_contiguous and the *_like factories); the five window functions (signal_windows.py); PyTorch's
     # weight-dtype and sign errors in cov and its x-and-dx / bool errors in trapezoid: 40,359; torch.func's
-    # tie_weights, detached aux and vmap's randomness modes (checked by surface5a's parity tests): 40,387
-    # +395 (40,790) with surface6's SparseAdam and the sparse-lookup rows (_sparse_grads.py), Muon
-    # +557 (41,347) with nn.utils.prune
-    # +194 (41,541) with parametrizations.orthogonal
-    # +157 (41,700) with nn.AdaptiveLogSoftmaxWithLoss
-    # +34 (41,739) with grid_sample's bicubic mode
-    "minigrad": 41740,
+    # tie_weights, detached aux and vmap's randomness modes (checked by surface5a's parity tests): 40,387;
+    # 40,608 with _state_array.py (state-dict values: numpy arrays with the Tensor calls scripts make on them)
+    # surface6: +395 with SparseAdam and the sparse-lookup rows (_sparse_grads.py) and Muon, +557 with
+    # nn.utils.prune, +194 with parametrizations.orthogonal, +157 with nn.AdaptiveLogSoftmaxWithLoss, +34
+    # with grid_sample's bicubic mode: 41,960
+    "minigrad": 41965,
 }
 
 
