@@ -24,9 +24,10 @@ import numpy.typing as npt
 from minigrad.shapes import keepdim_shape
 
 __all__ = [
-    "QUIET", "add_rows", "cholesky", "eigh", "inv", "log_softmax", "memory_owner", "pack", "pinv",
-    "product_sum_to", "qr", "quiet", "remainder", "reset_errstate", "set_errstate", "sigmoid", "sign",
-    "slogdet", "softmax", "solve", "sum_of_squares", "sum_over", "svd", "xlogy",
+    "QUIET", "add_rows", "cholesky", "eigh", "geqrf", "inv", "log_softmax", "memory_owner", "pack", "pinv",
+    "product_sum_to", "qr", "qr_positive", "quiet", "remainder", "reset_errstate", "round_to_bfloat16",
+    "set_errstate", "sigmoid", "sign", "slogdet", "softmax", "solve", "sum_of_squares", "sum_over", "svd",
+    "xlogy",
 ]  # fmt: skip
 
 Array: TypeAlias = npt.NDArray[Any]
@@ -230,6 +231,16 @@ def add_rows(out: Array, rows: Array, a: Array) -> None:
 # ------------------------------------------------------------- pointwise rules
 
 
+def round_to_bfloat16(a: Array) -> Array:
+    """``a`` rounded to bfloat16 (to nearest, ties to even, via float32 as PyTorch's ``.bfloat16()``),
+    held in float32; NaN stays NaN. numpy has no bfloat16: the top 16 bits of a float32 are one."""
+    single = np.asarray(a, dtype=np.float32)
+    bits = single.view(np.uint32)
+    half_up = np.uint32(0x7FFF) + ((bits >> 16) & np.uint32(1))  # ties go to the even neighbour
+    rounded = ((bits + half_up) & np.uint32(0xFFFF0000)).view(np.float32)
+    return np.where(np.isnan(single), single, rounded)
+
+
 def xlogy(a: Array, b: Array, log: Any = np.log) -> Array:
     """a * log(b), 0 where a == 0 unless b is nan (PyTorch's xlogy; ``log=np.log1p`` gives xlog1py)."""
     out: Array = np.where((a == 0) & ~np.isnan(b), a.dtype.type(0), a * log(b))
@@ -305,6 +316,21 @@ def qr(a: Array, mode: str) -> Array:
         return np.asarray(np.linalg.qr(a, mode="r"))
     q, r = np.linalg.qr(a, mode=mode)  # type: ignore[call-overload]
     return pack(q, r)
+
+
+def geqrf(a: Array) -> tuple[Array, Array]:
+    """LAPACK's geqrf, as ``torch.geqrf``: R on and above the diagonal, the Householder vectors below
+    it (their leading 1 implicit), and the scalars tau."""
+    h, tau = np.linalg.qr(a, mode="raw")
+    return np.swapaxes(h, -1, -2), tau
+
+
+def qr_positive(a: Array) -> Array:
+    """The reduced Q of ``a``'s QR decomposition, each column times the sign of R's diagonal entry
+    (so that R's diagonal is non-negative: the unique Q of a full-rank ``a``; a zero sign zeroes it)."""
+    q, r = np.linalg.qr(a)
+    signed: Array = q * np.sign(np.diagonal(r, axis1=-2, axis2=-1))[..., None, :]
+    return signed
 
 
 def _svd(a: Array, full_matrices: bool) -> tuple[Array, Array, Array]:

@@ -370,6 +370,10 @@ def cond(A: Tensor, p: float | str | None = None) -> Tensor:  # noqa: N803
         InvalidParameterError: another p.
     """
     a = _matrix("cond", A)
+    if a.shape[-1] * a.shape[-2] == 0:  # no matrix entries: 0, outside the graph, as PyTorch
+        if p is not None and not (not isinstance(p, str) and abs(p) == 2):
+            _square(f"cond(ord={p})", a)
+        return from_numpy(np.zeros(a.shape[:-2], dtype=a.dtype))
     if p is None or (not isinstance(p, str) and abs(p) == 2):
         s = svdvals(a)
         hi, lo = s[..., 0], s[..., -1]
@@ -377,7 +381,7 @@ def cond(A: Tensor, p: float | str | None = None) -> Tensor:  # noqa: N803
     if p not in ("fro", "nuc", math.inf, -math.inf, 1, -1):
         raise InvalidParameterError(f"linalg.cond got an invalid norm type: {p}")
     a = _square(f"cond(ord={p})", a)
-    if a.numel() == 0:
+    if a.numel() == 0:  # a batch of no matrices
         return from_numpy(np.zeros(a.shape[:-2], dtype=a.dtype))
     if p == "nuc":  # matrix_norm('nuc') of an inverse full of inf would have no SVD
         s = svdvals(a)

@@ -48,7 +48,9 @@ BUDGETS: dict[str, int] = {
     "minigrad/ops.py": 2175,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
-    "minigrad/_kernels.py": 350,
+    # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
+    # 374 with geqrf and qr_positive (parametrizations.orthogonal's right inverse, as PyTorch's) (surface6)
+    "minigrad/_kernels.py": 375,
     "minigrad/grad_mode.py": 220,
     # 1,093 with autograd.Function (function.py, issue 12 item 6: ctx, needs_input_grad, once_differentiable);
     # 1,312 since gradcheck.py moved in from minigrad/ (it is torch.autograd.gradcheck)
@@ -72,10 +74,16 @@ BUDGETS: dict[str, int] = {
     # (~380), Module.get_parameter/get_buffer/cpu/cuda/half, spectral_norm (parametrization and the older
     # hook form, ~150) and nn.utils.stateless (the deprecated functional_call): 12,219; 12,237 with
     # state_dict's destination=/keep_vars= and values that share memory with the module, as PyTorch's
-    "minigrad/nn": 12240,
+    # surface6: +14 with Embedding's PyTorch arguments (max_norm, norm_type, scale_grad_by_freq, sparse),
+    # +554 with nn.utils.prune (the module-level API, the eight method classes, PruningContainer), +178
+    # with parametrizations.orthogonal (_orthogonal.py: matrix_exp, cayley and householder maps), +157
+    # with nn.AdaptiveLogSoftmaxWithLoss (adaptive.py), +34 with grid_sample's bicubic mode: 13,192; 13,222 with
+    # feature-major RNN states (rnn.py: the _recurrent/_gate helpers) and state_dict(keep_vars=)
+    "minigrad/nn": 13230,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
-    "minigrad/optim": 3750,
+    # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
+    "minigrad/optim": 4025,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
     # 32,722: main's 27,500 (mg.compile, the var primitive, torch.amp, utils.tensorboard, issue 13's
@@ -113,7 +121,10 @@ BUDGETS: dict[str, int] = {
     # torch._foreach_* (foreach.py, +177: the list forms EMA code calls, one factory for 80 names);
     # distributions.transforms (ten transforms, PyTorch's caching and event dims), constraints and
     # TransformedDistribution (+789: flows and SAC's tanh-squashed Gaussian): 41,689
-    "minigrad": 41700,
+    # surface6: +395 with SparseAdam and the sparse-lookup rows (_sparse_grads.py) and Muon, +557 with
+    # nn.utils.prune, +194 with parametrizations.orthogonal, +157 with nn.AdaptiveLogSoftmaxWithLoss, +34
+    # with grid_sample's bicubic mode; 43094 with both (and feature-major RNN states)
+    "minigrad": 43104,
 }
 
 

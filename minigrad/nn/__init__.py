@@ -94,6 +94,7 @@ __all__ = [
 # Convolution, pooling, padding and resampling layers (compositions on the sliding-window primitive).
 # Margin losses on class scores, the randomized ReLU, channel shuffling, and nn.Buffer.
 from minigrad.nn.activation import RReLU
+from minigrad.nn.adaptive import AdaptiveLogSoftmaxWithLoss
 from minigrad.nn.conv import (
     Conv1d,
     Conv2d,
@@ -182,8 +183,8 @@ __all__ += [
 ]  # fmt: skip
 
 __all__ += [
-    "Buffer", "CTCLoss", "ChannelShuffle", "HingeEmbeddingLoss", "MultiLabelMarginLoss", "MultiMarginLoss",
-    "RReLU", "SoftMarginLoss", "TripletMarginWithDistanceLoss",
+    "AdaptiveLogSoftmaxWithLoss", "Buffer", "CTCLoss", "ChannelShuffle", "HingeEmbeddingLoss",
+    "MultiLabelMarginLoss", "MultiMarginLoss", "RReLU", "SoftMarginLoss", "TripletMarginWithDistanceLoss",
 ]  # fmt: skip
 
 __all__ += [

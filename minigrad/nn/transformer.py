@@ -48,6 +48,14 @@ class Embedding(Module):
         embedding_dim: length of each vector.
         padding_idx: a row (negative counts from the end) that starts at
             zero and never receives a gradient, for padding tokens.
+        max_norm, norm_type: renormalize each looked-up row to at most
+            ``max_norm`` in the ``norm_type``-norm, in place (see
+            :func:`minigrad.nn.functional.embedding`).
+        scale_grad_by_freq: True is refused (as in :func:`~minigrad.nn.functional.embedding`).
+        sparse: mark the weight's gradient as PyTorch's sparse one: it stays a
+            dense array, and the rows looked up are recorded, so that
+            :class:`minigrad.optim.SparseAdam` updates exactly those rows.
+        device: ``None`` or the CPU.
         dtype: of ``weight``; float32 by default.
 
     Shapes: input (*) of int indices -> (*, embedding_dim).
@@ -61,12 +69,19 @@ class Embedding(Module):
     weight: Parameter
 
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
-                 dtype: DTypeLike = None, *, _weight: Tensor | None = None, _freeze: bool = False) -> None:
+                 max_norm: float | None = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+                 sparse: bool = False, _weight: Tensor | None = None, _freeze: bool = False,
+                 device: Any = None, dtype: DTypeLike = None) -> None:
         super().__init__()
         self.num_embeddings = _checks.nonnegative_int("num_embeddings", num_embeddings)
         self.embedding_dim = _checks.nonnegative_int("embedding_dim", embedding_dim)
         self.padding_idx = (None if padding_idx is None
                             else normalize_padding_idx(padding_idx, self.num_embeddings))
+        self.max_norm = None if max_norm is None else _checks.number("max_norm", max_norm)
+        self.norm_type = _checks.number("norm_type", norm_type)
+        self.scale_grad_by_freq = _checks.flag("scale_grad_by_freq", scale_grad_by_freq)
+        self.sparse = _checks.flag("sparse", sparse)
+        _checks.device(device)
         dt = _checks.float_dtype(dtype)
         if _weight is not None:
             # from_pretrained: the given table as it is (padding row included), no random draw
@@ -82,8 +97,9 @@ class Embedding(Module):
             self.weight.numpy()[self.padding_idx] = 0.0
 
     @classmethod
-    def from_pretrained(cls, embeddings: Tensor, freeze: bool = True,
-                        padding_idx: int | None = None) -> Embedding:
+    def from_pretrained(cls, embeddings: Tensor, freeze: bool = True, padding_idx: int | None = None,
+                        max_norm: float | None = None, norm_type: float = 2.0,
+                        scale_grad_by_freq: bool = False, sparse: bool = False) -> Embedding:
         """An Embedding whose weight is a copy of the 2-D ``embeddings`` (frozen by default).
 
         Raises:
@@ -94,17 +110,26 @@ class Embedding(Module):
                 f"Embedding.from_pretrained: embeddings must be 2-D, got shape {embeddings.shape}"
             )
         rows, cols = embeddings.shape
-        return cls(rows, cols, padding_idx=padding_idx, dtype=embeddings.dtype, _weight=embeddings,
-                   _freeze=freeze)
+        return cls(rows, cols, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse,
+                   dtype=embeddings.dtype, _weight=embeddings, _freeze=freeze)
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """``weight[input]``; see :func:`minigrad.nn.functional.embedding`."""
-        return embedding(input, self.weight, self.padding_idx)
+        return embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
+                         self.scale_grad_by_freq, self.sparse)
 
     def extra_repr(self) -> str:
-        """``num_embeddings, embedding_dim[, padding_idx=p]``."""
+        """``num_embeddings, embedding_dim`` and the options that differ from their defaults."""
         text = f"{self.num_embeddings}, {self.embedding_dim}"
-        return text if self.padding_idx is None else text + f", padding_idx={self.padding_idx}"
+        if self.padding_idx is not None:
+            text += f", padding_idx={self.padding_idx}"
+        if self.max_norm is not None:
+            text += f", max_norm={self.max_norm}"
+        if self.norm_type != 2:
+            text += f", norm_type={self.norm_type}"
+        if self.scale_grad_by_freq:
+            text += ", scale_grad_by_freq=True"
+        return text + (", sparse=True" if self.sparse else "")
 
 
 class MultiheadAttention(Module):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad.errors import DTypeError, InvalidParameterError, ShapeError, UnsupportedError
+from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
 from tests.helpers import assert_close, require_torch
 
 torch = require_torch()
@@ -64,8 +64,11 @@ def test_default_align_corners_warns_and_errors_match_torch() -> None:
         f.grid_sample(mg.tensor(X[:1]), grid)
     with pytest.raises(InvalidParameterError, match="expected mode to be 'bilinear', 'nearest' or 'bicubic'"):
         f.grid_sample(mg.tensor(X[:1]), grid, mode="foo", align_corners=False)
-    with pytest.raises(UnsupportedError):
-        f.grid_sample(mg.tensor(X[:1]), grid, mode="bicubic", align_corners=False)
+    for lib in (mg, torch):  # bicubic is 4-D only
+        with pytest.raises(RuntimeError, match="bicubic interpolation only supports 4D input"):
+            lib.nn.functional.grid_sample(lib.zeros(1, 1, 2, 2, 2, dtype=lib.float64),
+                                          lib.zeros(1, 1, 1, 1, 3, dtype=lib.float64), mode="bicubic",
+                                          align_corners=False)
     with pytest.raises(ShapeError, match="same batch size"):
         f.grid_sample(mg.tensor(X), grid, align_corners=False)
     with pytest.raises(DTypeError):

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._sparse_grads import note_sparse_lookup
 from minigrad.autograd import no_grad
 from minigrad.errors import DimensionError, InvalidParameterError, ShapeError
 from minigrad.nn import _checks
@@ -32,8 +33,10 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,  # 
     same row. The row ``padding_idx`` (negative counts from the end) is read
     from a detached copy of the weight, so it receives no gradient. With
     ``max_norm``, the rows looked up are first renormalized in place to at most
-    that ``norm_type``-norm (PyTorch's ``embedding_renorm_``). ``sparse=True`` is
-    accepted (the gradient is dense, with the same values).
+    that ``norm_type``-norm (PyTorch's ``embedding_renorm_``). With
+    ``sparse=True`` the gradient is dense, with the same values, and the rows
+    looked up (the padding row left out) are recorded as those PyTorch's
+    sparse gradient would hold, for :class:`minigrad.optim.SparseAdam`.
 
     Raises:
         TypeError: ``input`` is not integer-valued.
@@ -62,6 +65,8 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,  # 
         at_pad = (idx == pad)[..., None]
         if at_pad.any():
             out = _where_const(at_pad, weight.numpy()[pad], out)
+    if sparse:
+        note_sparse_lookup(weight, out, idx, pad)
     return out
 
 

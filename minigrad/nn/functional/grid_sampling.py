@@ -7,7 +7,9 @@ border clip or reflection), picks the neighbouring pixels with a gather, and
 weights them by differentiable distances: the gradient reaches the input
 through the gather and the grid through the weights. Nearest mode samples at
 ``round(position)``, whose derivative is zero, so the grid's gradient is zero
-as in PyTorch.
+as in PyTorch. Bicubic mode weights the 4 x 4 pixels around each position by
+PyTorch's cubic convolution kernel (A = -0.75); as PyTorch, it pads the pixel
+indices it reads, not the position.
 """
 
 from __future__ import annotations
@@ -127,6 +129,31 @@ def _cells(pos: np.ndarray, n: int) -> np.ndarray:
     return cells
 
 
+def _cubic_weights(t: Tensor) -> list[Tensor]:
+    """The cubic convolution weights (A = -0.75, PyTorch's) of the pixels at offsets -1, 0, 1, 2 from
+    the one below a position ``t`` past it."""
+    a = -0.75
+
+    def near(x: Tensor) -> Tensor:  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x: Tensor) -> Tensor:  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    return [far(t + 1), near(t), near(1 - t), far(2 - t)]
+
+
+def _padded_index(index: np.ndarray, n: int, padding_mode: str, align_corners: bool) -> np.ndarray:
+    """Pixel indices (whole numbers as floats) moved inside [0, n - 1] by the padding ('zeros': left
+    as they are, read as zero outside)."""
+    if padding_mode == "reflection":
+        low, high = (0, 2 * (n - 1)) if align_corners else (-1, 2 * n - 1)
+        index = _reflect(from_numpy(index), low, high).numpy()
+    if padding_mode != "zeros":
+        index = quiet(np.clip, index, 0, n - 1)
+    return _cells(index, n)
+
+
 def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",  # noqa: A002
                 padding_mode: str = "zeros", align_corners: bool | None = None) -> Tensor:
     """Sample ``input`` at the normalized positions in ``grid``.
@@ -137,7 +164,8 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",  # noqa: A0
     Args:
         input: ``(N, C, H, W)`` or ``(N, C, D, H, W)``.
         grid: ``(N, H_out, W_out, 2)`` or ``(N, D_out, H_out, W_out, 3)``, the input's dtype.
-        mode: ``'bilinear'`` (trilinear for 5-D) or ``'nearest'`` (round half to even).
+        mode: ``'bilinear'`` (trilinear for 5-D), ``'nearest'`` (round half to even) or
+            ``'bicubic'`` (4-D only).
         padding_mode: what lies outside the input: ``'zeros'``, ``'border'``
             (the nearest edge pixel) or ``'reflection'`` (mirrored by the edges).
         align_corners: whether -1 and 1 are the centres of the corner pixels
@@ -149,8 +177,7 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",  # noqa: A0
 
     Raises:
         InvalidParameterError: an unknown mode or padding_mode.
-        UnsupportedError: ``mode='bicubic'``.
-        ShapeError: input not 4-D/5-D with non-empty spatial dims, or grid's
+        ShapeError: input not 4-D/5-D (4-D for bicubic) with non-empty spatial dims, or grid's
             shape does not fit it.
         DTypeError: input and grid of different dtypes.
     """
@@ -161,8 +188,6 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",  # noqa: A0
         raise InvalidParameterError("nn.functional.grid_sample(): expected padding_mode to be 'zeros', "
                                     f"'border', or 'reflection', but got: '{padding_mode}'")
     align = _align(align_corners)
-    if mode == "bicubic":
-        raise UnsupportedError("grid_sample(mode='bicubic') is not implemented in minigrad; use 'bilinear'")
     nd = input.ndim - 2
     shapes = f"input with sizes {list(input.shape)} and grid with sizes {list(grid.shape)}"
     if input.ndim not in (4, 5) or grid.ndim != input.ndim or grid.shape[0] != input.shape[0]:
@@ -174,11 +199,14 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",  # noqa: A0
     if 0 in input.shape[2:]:
         raise ShapeError(f"grid_sampler(): expected input to have non-empty spatial dimensions, "
                          f"but got {shapes}")
+    if mode == "bicubic" and input.ndim != 4:
+        raise ShapeError(f"grid_sampler(): bicubic interpolation only supports 4D input, but got {shapes}")
     if input.dtype != grid.dtype:
         raise DTypeError(f"grid_sampler(): expected input and grid to have same dtype, but input has "
                          f"{input.dtype} and grid has {grid.dtype}")
     sizes = input.shape[2:][::-1]  # W, H[, D]: the order of the grid's coordinates
-    pos = [_source(grid[..., i], n, padding_mode, align) for i, n in enumerate(sizes)]
+    pos = [_source(grid[..., i], n, "zeros" if mode == "bicubic" else padding_mode, align)
+           for i, n in enumerate(sizes)]
     n, c = input.shape[:2]
     flat_input = input.reshape(n, c, -1)
     out_shape = (n, c, *grid.shape[1:-1])
@@ -194,6 +222,17 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",  # noqa: A0
         scale = mask if weight is None else weight * mask
         return values.reshape(out_shape) * scale.unsqueeze(1)
 
+    if mode == "bicubic":
+        low = [np.floor(p.detach().numpy()) for p in pos]
+        weights = [_cubic_weights(p - from_numpy(lo)) for p, lo in zip(pos, low, strict=True)]
+        total: Tensor | None = None
+        for i, j in itertools.product(range(4), repeat=2):  # row i (y), column j (x)
+            corner = [_padded_index(low[0] + (j - 1), sizes[0], padding_mode, align),
+                      _padded_index(low[1] + (i - 1), sizes[1], padding_mode, align)]
+            term = pick(corner, weights[0][j] * weights[1][i])
+            total = term if total is None else total + term
+        assert total is not None
+        return total
     if mode == "nearest":
         rounded = [p.round() for p in pos]
         weight = None

@@ -71,6 +71,7 @@ _LAYOUT: dict[str, tuple[str, ...]] = {
     "upsampling": ("Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d"),
     "distance": ("CosineSimilarity", "PairwiseDistance"),
     "fold": ("Fold", "Unfold"),
+    "adaptive": ("AdaptiveLogSoftmaxWithLoss",),
 }  # fmt: skip
 
 

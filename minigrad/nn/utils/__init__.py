@@ -2,6 +2,7 @@
 
 from minigrad.nn.utils import parametrizations as parametrizations
 from minigrad.nn.utils import parametrize as parametrize
+from minigrad.nn.utils import prune as prune
 from minigrad.nn.utils import rnn as rnn
 from minigrad.nn.utils import stateless as stateless
 from minigrad.nn.utils.clip_grad import (
@@ -16,6 +17,6 @@ from minigrad.nn.utils.weight_norm import remove_weight_norm, weight_norm
 
 __all__ = [
     "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm", "parameters_to_vector",
-    "parametrizations", "parametrize", "remove_spectral_norm", "remove_weight_norm", "rnn", "spectral_norm",
-    "stateless", "vector_to_parameters", "weight_norm",
+    "parametrizations", "parametrize", "prune", "remove_spectral_norm", "remove_weight_norm", "rnn",
+    "spectral_norm", "stateless", "vector_to_parameters", "weight_norm",
 ]  # fmt: skip

@@ -1,4 +1,5 @@
-"""``torch.nn.utils.parametrizations``: weight and spectral normalization as parametrizations."""
+"""``torch.nn.utils.parametrizations``: weight and spectral normalization and orthogonality as
+parametrizations."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from minigrad.grad_mode import no_grad
 from minigrad.nn.functional import normalize
 from minigrad.nn.module import Module
 from minigrad.nn.utils import parametrize
+from minigrad.nn.utils._orthogonal import orthogonal
 from minigrad.tensor import Tensor
 
-__all__ = ["norm_except_dim", "spectral_norm", "weight_norm"]
+__all__ = ["norm_except_dim", "orthogonal", "spectral_norm", "weight_norm"]
 
 
 def norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0) -> Tensor:  # noqa: A002 - PyTorch's name
