@@ -42,6 +42,7 @@ from minigrad import (
     viz,
 )
 from minigrad import bessel as _bessel
+from minigrad import complex_parts as _complex_parts
 from minigrad import gamma as _gamma
 from minigrad import grids as _grids
 from minigrad import indexing as _indexing
@@ -65,6 +66,7 @@ from minigrad.autograd import functional as _autograd_functional  # noqa: F401  
 from minigrad.autograd import grad as grad
 from minigrad.autograd.gradcheck import gradcheck, gradgradcheck
 from minigrad.bessel import *  # noqa: F403
+from minigrad.complex_parts import *  # noqa: F403
 from minigrad.default_dtype import get_default_dtype, set_default_dtype
 from minigrad.device import device, get_default_device, set_default_device
 from minigrad.dtypes import (
@@ -259,6 +261,6 @@ __all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinst
     "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor",
     "LongTensor", "ShortTensor",
 ]  # fmt: skip
-__all__ += [name for module in (_bessel, _gamma, _grids, _indexing, _matrix_ops, _pointwise, _quantiles,
-                                _reduction_functions, _reductions, _sampling, _shape_ops)
+__all__ += [name for module in (_bessel, _complex_parts, _gamma, _grids, _indexing, _matrix_ops, _pointwise,
+                                _quantiles, _reduction_functions, _reductions, _sampling, _shape_ops)
             for name in module.__all__]

@@ -132,6 +132,11 @@ def put(x: Tensor, index: tuple[Any, ...], value: Tensor) -> Tensor:
 def scatter_values(x: Tensor, dim: int, index: Any, src: Any, fn: str = "scatter") -> Tensor:
     """``torch.scatter``: x with x[i][index[i][j]] = src[i][j] for dim 1 (src a tensor or a number)."""
     _same_dtype(fn, x, src)
+    if x.ndim == 0:  # a 0-d tensor is scattered into as one element
+        norm_dim(dim, 0)
+        one = _index_array(index, fn).reshape(-1)
+        return scatter_values(x.reshape(1), 0, one, src.reshape(1) if isinstance(src, Tensor) else src,
+                              fn).reshape(())
     d, idx = _checked_along(fn, x, dim, index)
     if isinstance(src, Tensor):
         if src.ndim != idx.ndim or any(n > m for n, m in zip(idx.shape, src.shape)):
@@ -201,6 +206,8 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
         out = values.sum(1) / from_numpy(np.maximum(n, 1).astype(input.dtype))
         if input.dtype.kind != "f":
             out = out.floor().astype(input.dtype)
+    if out.dtype != input.dtype:  # a bool sum is an any, a bool product an all, as in PyTorch
+        out = out.astype(input.dtype)
     touched = from_numpy(counts > 0)
     return where(touched, out, flat_self.reshape(-1)).reshape(input.shape)
 
@@ -214,7 +221,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:  # noqa: A00
         raise ShapeError(f"index_select: index must be 1-D, got shape {idx.shape}")
     _dim_index("index_select", input, d, idx)
     if input.ndim == 0:
-        return input.reshape(1)[idx.reshape(-1)].reshape(()) if idx.ndim == 0 else input.reshape(1)[idx]
+        return input.reshape(1)[idx.reshape(-1)].reshape(())
     return input[(slice(None),) * d + (idx.reshape(-1),)]
 
 

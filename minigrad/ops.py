@@ -25,6 +25,7 @@ differentiated by the engine walking through these primitives.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
@@ -1015,7 +1016,8 @@ class Rounding(Function):
         return (from_numpy(np.zeros(g.shape, dtype=g.dtype)),)
 
 
-_ROUNDING = {"floor": np.floor, "ceil": np.ceil, "trunc": np.trunc, "round": np.rint}
+_ROUNDING: dict[str, Callable[[Array], Array]] = {
+    "floor": np.floor, "ceil": np.ceil, "trunc": np.trunc, "round": np.rint, "angle": _kernels.angle}
 
 
 class RoundedQuotient(Function):

@@ -301,7 +301,7 @@ def flip(input: Tensor, dims: Any) -> Tensor:  # noqa: A002
     """Reverse the order of elements along ``dims``; a copy, as PyTorch's (writes to it leave input alone)."""
     ds = _dims("flip", dims, input.ndim)
     if not ds or input.ndim == 0:
-        return input * 1
+        return clone(input)
     return clone(input[tuple(slice(None, None, -1) if i in ds else slice(None) for i in range(input.ndim))])
 
 
@@ -347,7 +347,13 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:  # noqa: A002
 
 
 def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:  # noqa: A002
-    """Rotate by 90 degrees ``k`` times in the plane of ``dims`` (from the first toward the second)."""
+    """Rotate by 90 degrees ``k`` times in the plane of ``dims`` (from the first toward the second).
+
+    Raises:
+        InvalidParameterError: ``dims`` is not two distinct dims (PyTorch's RuntimeError).
+    """
+    if len(dims) != 2:
+        raise InvalidParameterError(f"rot90: expected total rotation dims == 2, but got dims = {len(dims)}")
     d0, d1 = _dims("rot90", dims, input.ndim)
     k %= 4
     if k == 1:
@@ -356,7 +362,7 @@ def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:  #
         return flip(input, (d0, d1))
     if k == 3:
         return flip(input, d0).transpose(d0, d1)
-    return input * 1
+    return clone(input)
 
 
 def repeat(input: Tensor, *sizes: Any) -> Tensor:  # noqa: A002

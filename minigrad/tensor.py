@@ -30,7 +30,14 @@ from minigrad.dtypes import bool_ as bool_
 from minigrad.dtypes import float32 as float32
 from minigrad.dtypes import float64 as float64
 from minigrad.dtypes import int64 as int64
-from minigrad.errors import DeviceError, DimensionError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.errors import (
+    DeviceError,
+    DimensionError,
+    DTypeError,
+    InvalidParameterError,
+    MinigradError,
+    ShapeError,
+)
 from minigrad.grad_mode import _inference, _mode
 from minigrad.memory_formats import preserve_format, suggested_format
 from minigrad.shapes import (
@@ -376,21 +383,21 @@ class Tensor(TensorMethods):
             return _ops.Cast.apply(self, dtype=dt)  # a same-dtype Cast is a differentiable copy
         return out
 
-    def float(self) -> Tensor:
-        """Convert to float32."""
-        return self.astype(float32)
+    def float(self, *, memory_format: Any = None) -> Tensor:
+        """Convert to float32 (``memory_format=`` as in :meth:`to`)."""
+        return self.to(float32, memory_format=memory_format)
 
-    def double(self) -> Tensor:
-        """Convert to float64."""
-        return self.astype(float64)
+    def double(self, *, memory_format: Any = None) -> Tensor:
+        """Convert to float64 (``memory_format=`` as in :meth:`to`)."""
+        return self.to(float64, memory_format=memory_format)
 
-    def long(self) -> Tensor:
-        """Convert to int64."""
-        return self.astype(int64)
+    def long(self, *, memory_format: Any = None) -> Tensor:
+        """Convert to int64 (``memory_format=`` as in :meth:`to`)."""
+        return self.to(int64, memory_format=memory_format)
 
-    def bool(self) -> Tensor:
-        """Convert to bool."""
-        return self.astype(bool_)
+    def bool(self, *, memory_format: Any = None) -> Tensor:
+        """Convert to bool (``memory_format=`` as in :meth:`to`)."""
+        return self.to(bool_, memory_format=memory_format)
 
     def requires_grad_(self, flag: builtins.bool = True) -> Tensor:
         """Set ``requires_grad`` in place (leaves only); returns self.
@@ -563,6 +570,9 @@ class Tensor(TensorMethods):
         return matmul(_lift(other, self), self)
 
     def __neg__(self) -> Tensor:
+        if self._array.dtype == np.bool_:
+            raise DTypeError("Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                             "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
         return _ops.Neg.apply(self)
 
     def __pos__(self) -> Tensor:
@@ -1156,12 +1166,13 @@ class Tensor(TensorMethods):
         """
         if isinstance(dim, (tuple, list)) and not dim:
             raise DimensionError("logsumexp: dim must name at least one dim, got ()")
-        dims = norm_dims(dim, self.ndim)
-        m = np.max(self._array, axis=dims, keepdims=True) if self._array.size else np.zeros(())
-        m = np.where(np.isfinite(m), m, 0).astype(self.dtype)
+        x = self._floating()  # integers and bools give the default float dtype, as PyTorch
+        dims = norm_dims(dim, x.ndim)
+        m = np.max(x._array, axis=dims, keepdims=True) if x._array.size else np.zeros(())
+        m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
         shift = from_numpy(m)
-        out = (self - shift).exp().sum(dims, keepdim=True).log() + shift
-        return out if keepdim else out.reshape(reduced_shape(self.shape, dims))
+        out = (x - shift).exp().sum(dims, keepdim=True).log() + shift
+        return out if keepdim else out.reshape(reduced_shape(x.shape, dims))
 
     @dim_aliases
     def softmax(self, dim: int) -> Tensor:

@@ -876,10 +876,52 @@ _add(
                         "mg.unflatten", "mg.take_along_dim")),
 )
 
+# -- found by running PyTorch's OpInfo samples (torch.testing._internal's op_db) on minigrad
+_add(
+    Case("complex parts of a real tensor", lambda m, x: (
+        m.conj(x), x.conj(), m.conj_physical(x), x.conj_physical(), m.resolve_conj(x), x.resolve_conj(),
+        m.resolve_neg(x), x.resolve_neg(), m.positive(x), x.positive(), m.real(x), x.real, m.isreal(x),
+        x.isreal(), m.angle(x), x.angle(), x.is_conj(), x.is_neg(), m.is_conj(x), m.is_neg(x),
+        m.is_complex(x)), ("special",),
+        ("mg.conj", "conj", "mg.conj_physical", "conj_physical", "mg.resolve_conj", "resolve_conj",
+         "mg.resolve_neg", "resolve_neg", "mg.positive", "positive", "mg.real", "real", "mg.isreal", "isreal",
+         "mg.angle", "angle", "is_conj", "is_neg", "mg.is_conj", "mg.is_neg", "mg.is_complex")),
+    Case("angle(int), H, mH", lambda m, x, i: (m.angle(i), x.H, x.mH, x[None].mH, x.angle()),
+         ("real", "int0"), ("mg.angle", "H", "mH")),
+    Case("sum_to_size", lambda m, x: (x.sum_to_size(1, 4), x.sum_to_size((3, 1)), x.sum_to_size(4),
+                                      x.sum_to_size(3, 4), x.sum_to_size(1), x[0, 0].sum_to_size(())),
+         ("real",), ("sum_to_size",)),
+    Case("__rdiv__, conversions with memory_format", lambda m, x: (
+        x.__rdiv__(2.0), x.float(memory_format=m.contiguous_format),
+        x.double(memory_format=m.preserve_format), x.long(memory_format=m.preserve_format),
+        x.bool(memory_format=m.contiguous_format)),
+        ("nonzero",), ("__rdiv__", "float", "double", "long", "bool")),
+    Case("bool flips and rotations", lambda m, b: (
+        m.flip(b, ()), m.flip(b, (0,)), m.rot90(b, 4), m.rot90(b, -4), m.rot90(b, 2), b.sign(), m.sgn(b),
+        m.prod(b, 1, dtype=m.bool), m.prod(b), m.cummax(b[0, 0], 0), m.mode(b[0, 0]), m.logsumexp(b, 1),
+        m.scatter(b, 0, m.tensor([[1, 0, 2]]), b[:1, :3], reduce="add"),
+        m.scatter_reduce(b, 1, m.tensor([[1, 1], [0, 0], [2, 2]]), b[:, :2], "sum"),
+        m.scatter_reduce(b, 1, m.tensor([[1, 1], [0, 0], [2, 2]]), b[:, :2], "prod", include_self=False)),
+        ("bool",), ("mg.flip", "mg.rot90", "sign", "mg.sgn", "mg.prod", "mg.cummax", "mg.mode",
+                    "mg.logsumexp", "mg.scatter", "mg.scatter_reduce")),
+    Case("indices of 1-D and 0-d selections", lambda m, x: (
+        m.kthvalue(x[0], 2, 0), m.median(x[0], dim=-1), m.nanmedian(x[0], dim=0), m.mode(x[0]),
+        m.cumprod(x[0, 0], 0), m.index_select(x[0, 0], 0, m.tensor([0])), m.scatter(x[0, 0], 0, m.tensor(0),
+                                                                                     x[1, 1]),
+        m.unique_consecutive(x[0, 0]), m.cumprod(x.long()[0, 0], 0)),
+        ("ties",), ("mg.kthvalue", "mg.median", "mg.nanmedian", "mg.mode", "mg.cumprod", "mg.index_select",
+                    "mg.scatter", "mg.unique_consecutive")),
+    Case("integer addmm/baddbmm scales truncate", lambda m, i: (
+        m.baddbmm(i[None, :, :3], i[None, :, :3], i[None, :3, :3], beta=0.2, alpha=0.6),
+        m.baddbmm(i[None, :, :3], i[None, :, :3], i[None, :3, :3], beta=1.7, alpha=2.6),
+        m.addmm(i[:, :3], i[:, :3], i[:3, :3], beta=2.5, alpha=-1.5)), ("int0",), ("mg.baddbmm", "mg.addmm")),
+)
+
 #: Tensor names exercised elsewhere (Python protocols, dtypes, random draws): not value ops.
 #: tests/parity/test_torch_surface.py, test_dtypes_parity.py and tests/test_random_draws.py test them.
 SURFACE_NOT_OPS = frozenset({
     "__format__", "__contains__", "element_size", "nelement", "ndimension",
     "is_floating_point", "is_signed", "is_complex", "type", "half", "int", "short", "char", "byte",
     "uniform_", "normal_", "bernoulli_", "random_", "exponential_", "bernoulli", "multinomial",
+    "imag",  # raises on a real tensor: tests/parity/test_opinfo_parity.py checks the error class
 })  # fmt: skip
