@@ -132,7 +132,7 @@ from minigrad.grad_mode import (
 )
 from minigrad.grids import *  # noqa: F403
 from minigrad.indexing import *  # noqa: F403
-from minigrad.linalg_functions import cholesky, cholesky_solve, det, inverse, logdet, pinverse, slogdet
+from minigrad.linalg_functions import cholesky, cholesky_solve, det, inverse, logdet, norm, pinverse, slogdet
 from minigrad.matrix_ops import *  # noqa: F403
 from minigrad.memory_formats import (
     channels_last,
@@ -217,6 +217,7 @@ _out.accept_out(globals(), [
     *_pointwise.__all__, *_reductions.__all__, *_reduction_functions.__all__, *_matrix_ops.__all__,
     *_indexing.__all__, "cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack",
     "column_stack", "matmul", "where", "std", "var", "gather", "scatter_add", "quantile", "nanquantile",
+    "norm",
 ])
 
 __all__ = [
@@ -232,7 +233,7 @@ __all__ = [
     "randint_like", "randn_like", "set_default_device", "set_default_dtype", "utils",
     "DTypeError", "DomainError",
     "safetensors", "testing", "distributions", "inference_mode", "is_inference_mode_enabled",
-    "linalg", "cholesky", "cholesky_solve", "det", "inverse", "logdet", "pinverse", "slogdet",
+    "linalg", "cholesky", "cholesky_solve", "det", "inverse", "logdet", "norm", "pinverse", "slogdet",
     "amp", "autocast", "cpu", "is_autocast_enabled", "special", "func", "vmap", "is_anomaly_enabled",
 ]  # fmt: skip
 __all__ += [

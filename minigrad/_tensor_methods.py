@@ -552,8 +552,8 @@ class TensorMethods:
 
     def norm(self: Any, p: Any = "fro", dim: Any = None, keepdim: builtins.bool = False,
              dtype: Any = None) -> Tensor:
-        """The p-norm; see :func:`minigrad.norm`."""
-        return reductions.norm(self, p, dim, keepdim, dtype)
+        """The p-norm (or 'nuc', the nuclear norm); see :func:`minigrad.norm`."""
+        return linalg_functions.norm(self, p, dim, keepdim, dtype)
 
     @dim_aliases
     def nansum(self: Any, dim: Any = None, keepdim: builtins.bool = False, *, dtype: Any = None) -> Tensor:

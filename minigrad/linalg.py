@@ -374,6 +374,12 @@ class LstsqResult(NamedTuple):
     singular_values: Tensor
 
 
+# PyTorch's type names (torch.return_types.linalg_qr, ...): code and reprs that read them see the same
+for _result, _name in ((QRResult, "linalg_qr"), (SVDResult, "linalg_svd"), (EighResult, "linalg_eigh"),
+                       (SlogdetResult, "linalg_slogdet"), (LstsqResult, "linalg_lstsq")):
+    _result.__name__ = _result.__qualname__ = _name
+
+
 def _eye_like(a: Tensor) -> Tensor:
     return from_numpy(np.eye(a.shape[-1], dtype=a.dtype))
 
@@ -406,8 +412,9 @@ def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *,  # noqa: N803
     """The least-squares solution X of A X = B for A (..., m, n), B (..., m, k) or (..., m), computed
     as pinv(A) B (its gradient too). As PyTorch's CPU drivers: ``rank`` is A's numerical rank
     (relative tolerance ``rcond``, default eps * max(m, n)) except for 'gels'; ``residuals`` (squared
-    column norms of A X - B) and ``singular_values`` only with 'gelsd'/'gelss', residuals only when
-    m > n and A has full rank; empty tensors otherwise.
+    column norms of A X - B) with 'gels' (which assumes full rank), 'gelsd' and 'gelss', only when
+    m > n (and, but for 'gels', A has full rank); ``singular_values`` only with 'gelsd'/'gelss'; empty
+    tensors otherwise.
 
     Raises:
         InvalidParameterError: an unknown driver.
@@ -432,7 +439,7 @@ def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *,  # noqa: N803
     empty = from_numpy(np.zeros(0, dtype=a.dtype))
     full = drv in ("gelsd", "gelss")
     residuals = empty
-    if full and m > n and bool(np.all(rank == n)):
+    if m > n and (drv == "gels" or (full and bool(np.all(rank == n)))):  # 'gels' assumes full rank
         residuals = (A @ x - bm).pow(2).sum(-2)
         residuals = residuals.squeeze(-1) if vector else residuals
     return LstsqResult(x.squeeze(-1) if vector else x, residuals,

@@ -371,12 +371,20 @@ _diagonal_of = diagonal  # diag's own argument is called diagonal, as in PyTorch
 
 
 def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:  # noqa: A002
-    """Matrices with the last dim of ``input`` on their ``offset`` diagonal (in the last two dims)."""
-    if (dim1, dim2) not in ((-2, -1), (input.ndim - 1, input.ndim)):
-        raise InvalidParameterError("diag_embed: only the last two dims (dim1=-2, dim2=-1) are supported")
+    """Matrices with the last dim of ``input`` on their ``offset`` diagonal, in the new dims ``dim1``
+    (rows) and ``dim2`` (columns) of the result (which has one dim more than input).
+
+    Raises:
+        DimensionError: dim1 or dim2 out of range.
+        InvalidParameterError: dim1 and dim2 name the same dim.
+    """
+    d1, d2 = norm_dim(dim1, input.ndim + 1), norm_dim(dim2, input.ndim + 1)
+    if d1 == d2:
+        raise InvalidParameterError(f"diag_embed: diagonal dimensions cannot be identical {dim1}, {dim2}")
     n = input.shape[-1] + abs(offset)
     rows, cols = _diag_positions(n, n, offset)
-    return ops.IndexAdd.apply(input, index=(Ellipsis, rows, cols), shape=(*input.shape[:-1], n, n))
+    out = ops.IndexAdd.apply(input, index=(Ellipsis, rows, cols), shape=(*input.shape[:-1], n, n))
+    return out if (d1, d2) == (input.ndim - 1, input.ndim) else out.movedim((-2, -1), (d1, d2))
 
 
 def trace(input: Tensor) -> Tensor:  # noqa: A002

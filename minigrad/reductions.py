@@ -30,7 +30,7 @@ __all__ = [
     "aminmax", "argsort", "bincount", "bucketize", "cdist", "count_nonzero", "cummax", "cummin", "cumprod",
     "cumsum", "cumulative_trapezoid", "diff", "histc", "histogram", "isin", "kthvalue", "logcumsumexp",
     "median", "mode", "msort",
-    "nanmean", "nanmedian", "nansum", "norm", "prod", "searchsorted", "sort", "topk", "trapezoid",
+    "nanmean", "nanmedian", "nansum", "prod", "searchsorted", "sort", "topk", "trapezoid",
     "trapz", "unique", "unique_consecutive",
 ]  # fmt: skip
 
@@ -66,9 +66,10 @@ def norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = False, 
 
     p may be a number, inf, -inf (max / min of |x|), 0 (count of non-zeros) or
     'fro' (the 2-norm). The 2-norm's gradient at a zero vector is 0, as PyTorch's.
+    (``mg.norm`` and ``Tensor.norm`` also take 'nuc': ``linalg_functions.norm``.)
 
     Raises:
-        InvalidParameterError: an unknown p ('nuc' and matrix norms are not supported).
+        InvalidParameterError: an unknown p.
     """
     x = _cast(input, dtype)
     if x.dtype.kind != "f":
@@ -76,7 +77,7 @@ def norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = False, 
     if p == "fro" or p is None:
         p = 2
     if isinstance(p, (str, bool)) or not isinstance(p, (int, float)):
-        raise InvalidParameterError(f"norm: p must be a number, inf or 'fro', got {p!r}")
+        raise InvalidParameterError(f"norm: p must be a number, inf, 'fro' or 'nuc', got {p!r}")
     dims = norm_dims(dim, x.ndim)
     a = x.abs()
     count = x.numel() if dims is None else math.prod(x.shape[d] for d in dims)
@@ -99,6 +100,10 @@ def norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = False, 
         return a.sum(dims, keepdim=keepdim)
     if p == 2:
         return _safe_root((x * x).sum(dims, keepdim=keepdim), 0.5)
+    if p < 1:  # |x|**p has an infinite slope at 0: PyTorch gives those entries a zero gradient
+        zero = from_numpy(a.numpy() == 0)
+        a = where(zero, 0.0 if p > 0 else math.inf, where(zero, 1.0, a) ** p)
+        return _safe_root(a.sum(dims, keepdim=keepdim), 1.0 / p)
     return _safe_root((a**p).sum(dims, keepdim=keepdim), 1.0 / p)
 
 

@@ -22,7 +22,7 @@ from minigrad import ops
 from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import promote_types
-from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.errors import DimensionError, DTypeError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.memory_formats import check_format, contiguous_format, is_laid_out, preserve_format
 from minigrad.shapes import norm_dim, shape_arg
 from minigrad.tensor import Tensor, cat, from_numpy, int64, stack
@@ -142,6 +142,8 @@ def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple
     """``sections`` nearly equal pieces (the first ones one longer), or pieces cut at the listed indices."""
     d = norm_dim(dim, input.ndim)
     n = input.shape[d]
+    if isinstance(indices_or_sections, Tensor):  # a 0-d integer tensor counts sections, a 1-D one lists cuts
+        indices_or_sections = indices_or_sections.tolist()
     if isinstance(indices_or_sections, (int, np.integer)):
         k = int(indices_or_sections)
         if k <= 0:
@@ -278,14 +280,25 @@ def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:  # noqa: A002
     """The slice [start, start + length) along ``dim`` (negative start counts from the end).
 
+    ``start`` may be a 0-d integer tensor, as in PyTorch.
+
     Raises:
-        InvalidParameterError: the slice does not fit in the dim.
+        DimensionError: ``start`` outside [-size, size] (PyTorch's IndexError).
+        InvalidParameterError: a 0-d input, or start + length beyond the dim (PyTorch's RuntimeError).
     """
+    if input.ndim == 0:
+        raise InvalidParameterError("narrow() cannot be applied to a 0-dim tensor.")
+    if isinstance(start, Tensor):
+        if start.ndim or start.dtype.kind not in "iu":
+            raise InvalidParameterError("start must be an 0-dim integral Tensor.")
+        start = start.item()
     d = norm_dim(dim, input.ndim)
     n = input.shape[d]
     s = _int("narrow", "start", start)
+    if not -n <= s <= n:
+        raise DimensionError(f"start out of range (expected to be in range of [{-n}, {n}], but got {s})")
     s = s + n if s < 0 else s
-    if not 0 <= s <= n or length < 0 or s + length > n:
+    if length < 0 or s + length > n:
         raise InvalidParameterError(f"narrow: start {start} + length {length} exceeds dim {dim} of size {n}")
     return input[(slice(None),) * d + (slice(s, s + length),)]
 

@@ -992,14 +992,21 @@ class Tensor(TensorMethods):
         """x ** exponent."""
         return self**exponent
 
-    def masked_fill(self, mask: Tensor | Array, value: builtins.float) -> Tensor:
-        """x with ``value`` wherever ``mask`` (bool, broadcastable) is True."""
+    def masked_fill(self, mask: Tensor | Array, value: Any) -> Tensor:
+        """x with ``value`` (a number or a 0-d tensor, which gets the gradient) wherever ``mask`` is True."""
         m = mask._array if isinstance(mask, Tensor) else np.asarray(mask)
         if m.dtype != bool_:
             raise TypeError(f"masked_fill: mask must be a bool tensor, got {m.dtype}")
-        v = _fill_scalar(value, self.dtype, "masked_fill: value")
-        try:  # the result keeps x's dtype, as in PyTorch (an int tensor filled with 1.5 holds 1)
-            return where(from_numpy(m), from_numpy(quiet(np.asarray, v, self.dtype)), self)
+        if isinstance(value, Tensor) and value.ndim:
+            raise MinigradError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor "
+                                f"with {value.ndim} dimension(s).")
+        if isinstance(value, Tensor) and value.requires_grad and self.dtype.kind == "f":
+            fill = value.astype(self.dtype)  # in the graph: the value gets the gradient of what it filled
+        else:  # the result keeps x's dtype, as in PyTorch (an int tensor filled with 1.5 holds 1)
+            v = _fill_scalar(value, self.dtype, "masked_fill: value")
+            fill = from_numpy(quiet(np.asarray, v, self.dtype))
+        try:
+            return where(from_numpy(m), fill, self)
         except ShapeError:
             raise ShapeError(
                 f"masked_fill: mask of shape {m.shape} cannot be broadcast with the tensor's "
@@ -1624,7 +1631,7 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
         if a2.ndim > 2 and b2.ndim == 2:
             # (..., m, n) @ (n, p) as one (rows, n) @ (n, p) GEMM: numpy would loop over the
             # batch, and b's gradient would be a batch of products plus a reduction (2x slower).
-            rows = a2.reshape(-1, a2.shape[-1])
+            rows = a2.reshape(math.prod(a2.shape[:-1]), a2.shape[-1])
             out = _ops.Matmul.apply(rows, b2).reshape(*a2.shape[:-1], b2.shape[-1])
         else:
             out = _ops.Matmul.apply(a2, b2)
@@ -1686,10 +1693,14 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
         ShapeError: ranks differ or a dim other than ``dim`` differs.
         InvalidParameterError: the sequence is empty.
     """
-    ts = list(tensors)
+    ts = _check_tensors("cat", tensors)
     if not ts:
         raise InvalidParameterError("cat: expected a non-empty sequence of tensors, got []")
-    _check_tensors("cat", ts)
+    dt = ts[0].dtype
+    for t in ts[1:]:
+        dt = _promote(from_numpy(np.empty(0, dt)), t)[0].dtype
+    # PyTorch's legacy rule: 1-D empty tensors are skipped (they still take part in the dtype)
+    ts = [t for t in ts if t.shape != (0,)] or ts[:1]
     ref = ts[0]
     if ref.ndim == 0:
         raise ShapeError("cat: zero-dimensional tensor (at position 0) cannot be concatenated; use stack")
@@ -1700,9 +1711,6 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                 f"cat: tensor {i} has shape {t.shape}, which does not match shape {ref.shape} "
                 f"of tensor 0 outside dim {dim}"
             )
-    dt = ref.dtype
-    for t in ts[1:]:
-        dt = _promote(from_numpy(np.empty(0, dt)), t)[0].dtype
     ts = [t if t.dtype == dt else t.astype(dt) for t in ts]
     return _ops.Cat.apply(*ts, dim=d)
 
@@ -1715,10 +1723,9 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
         ShapeError: the shapes differ.
         InvalidParameterError: the sequence is empty.
     """
-    ts = list(tensors)
+    ts = _check_tensors("stack", tensors)
     if not ts:
         raise InvalidParameterError("stack: expected a non-empty sequence of tensors, got []")
-    _check_tensors("stack", ts)
     for i, t in enumerate(ts):
         if t.shape != ts[0].shape:
             raise ShapeError(f"stack: tensor {i} has shape {t.shape}, but tensor 0 has shape {ts[0].shape}")
@@ -1761,10 +1768,15 @@ def numel(input: Any) -> int:  # noqa: A002 - PyTorch's argument name
     return input.numel()
 
 
-def _check_tensors(fn: str, ts: list[Any]) -> None:
+def _check_tensors(fn: str, tensors: Any) -> list[Tensor]:
+    """The sequence as a list, each a Tensor (one Tensor is not a sequence of them, as PyTorch says)."""
+    if isinstance(tensors, Tensor):
+        raise TypeError(f"{fn}(): argument 'tensors' must be tuple of Tensors, not Tensor")
+    ts = list(tensors)
     for i, t in enumerate(ts):
         if not isinstance(t, Tensor):
             raise TypeError(f"{fn}: expected a sequence of Tensors, but element {i} is a {type(t).__name__}")
+    return ts
 
 
 from minigrad import ops as _ops  # noqa: E402  (ops builds on Tensor; imported last)
