@@ -47,6 +47,7 @@ from minigrad import gamma as _gamma
 from minigrad import grids as _grids
 from minigrad import indexing as _indexing
 from minigrad import matrix_ops as _matrix_ops
+from minigrad import number_ops as _number_ops
 from minigrad import pointwise as _pointwise
 from minigrad import quantiles as _quantiles
 from minigrad import reduction_functions as _reduction_functions
@@ -141,6 +142,7 @@ from minigrad.memory_formats import (
     memory_format,
     preserve_format,
 )
+from minigrad.number_ops import *  # noqa: F403
 from minigrad.pointwise import *  # noqa: F403
 from minigrad.profiler import profile
 from minigrad.quantiles import *  # noqa: F403
@@ -214,7 +216,8 @@ __version__ = "0.1.0"
 
 # torch.mul(a, b, out=c): the public function forms take out= (the Tensor methods never do)
 _out.accept_out(globals(), [
-    *_pointwise.__all__, *_reductions.__all__, *_reduction_functions.__all__, *_matrix_ops.__all__,
+    *_pointwise.__all__, *_number_ops.__all__, *_reductions.__all__, *_reduction_functions.__all__,
+    *_matrix_ops.__all__,
     *_indexing.__all__, "cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack",
     "column_stack", "matmul", "where", "std", "var", "gather", "scatter_add", "quantile", "nanquantile",
     "norm",
@@ -262,6 +265,7 @@ __all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinst
     "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor",
     "LongTensor", "ShortTensor",
 ]  # fmt: skip
-__all__ += [name for module in (_bessel, _complex_parts, _gamma, _grids, _indexing, _matrix_ops, _pointwise,
-                                _quantiles, _reduction_functions, _reductions, _sampling, _shape_ops)
+__all__ += [name for module in (_bessel, _complex_parts, _gamma, _grids, _indexing, _matrix_ops,
+                                _number_ops, _pointwise, _quantiles, _reduction_functions, _reductions,
+                                _sampling, _shape_ops)
             for name in module.__all__]

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from minigrad import indexing as indexing
     from minigrad import linalg_functions as linalg_functions
     from minigrad import matrix_ops as matrix_ops
+    from minigrad import number_ops as number_ops
     from minigrad import pointwise as pointwise
     from minigrad import quantiles as quantiles
     from minigrad import reductions as reductions
@@ -110,7 +111,8 @@ INPLACE_NAMES = (
     "relu", "remainder", "round", "rsqrt", "scatter", "scatter_add", "scatter_reduce", "sgn", "sigmoid",
     "sign", "sin", "sinh", "sqrt", "square", "subtract", "tan", "tanh", "tril", "triu", "true_divide",
     "trunc", "xlogy", "addcmul", "addcdiv", "clamp_min", "clamp_max", "logit", "sinc", "deg2rad", "rad2deg",
-    "lgamma", "digamma", "polygamma", "mvlgamma", "i0",
+    "lgamma", "digamma", "polygamma", "mvlgamma", "i0", "addmv", "addr", "addbmm", "gcd", "lcm", "ldexp",
+    "nextafter",
 )  # fmt: skip
 
 
@@ -878,6 +880,46 @@ class TensorMethods:
     def inner(self: Any, other: Tensor) -> Tensor:
         """Sum of products over the last dims."""
         return matrix_ops.inner(self, other)
+
+    def addmv(self: Any, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """beta * self + alpha * (mat @ vec); see :func:`minigrad.addmv`."""
+        return matrix_ops.addmv(self, mat, vec, beta=beta, alpha=alpha)
+
+    def addr(self: Any, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """beta * self + alpha * outer(vec1, vec2); see :func:`minigrad.addr`."""
+        return matrix_ops.addr(self, vec1, vec2, beta=beta, alpha=alpha)
+
+    def addbmm(self: Any, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """beta * self + alpha * sum_i batch1[i] @ batch2[i]; see :func:`minigrad.addbmm`."""
+        return matrix_ops.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def diagflat(self: Any, offset: builtins.int = 0) -> Tensor:
+        """The square matrix with the flattened tensor on its ``offset`` diagonal."""
+        return matrix_ops.diagflat(self, offset)
+
+    def dist(self: Any, other: Tensor, p: Any = 2) -> Tensor:
+        """The p-norm of self - other (broadcast); see :func:`minigrad.dist`."""
+        return reductions.dist(self, other, p)
+
+    def gcd(self: Any, other: Tensor) -> Tensor:
+        """Greatest common divisor with other; see :func:`minigrad.gcd`."""
+        return number_ops.gcd(self, other)
+
+    def lcm(self: Any, other: Tensor) -> Tensor:
+        """Least common multiple with other; see :func:`minigrad.lcm`."""
+        return number_ops.lcm(self, other)
+
+    def ldexp(self: Any, other: Tensor) -> Tensor:
+        """self * 2 ** other; see :func:`minigrad.ldexp`."""
+        return number_ops.ldexp(self, other)
+
+    def frexp(self: Any) -> return_types.frexp:
+        """(mantissa, exponent); see :func:`minigrad.frexp`."""
+        return number_ops.frexp(self)
+
+    def nextafter(self: Any, other: Tensor) -> Tensor:
+        """The next float after self toward other; see :func:`minigrad.nextafter`."""
+        return number_ops.nextafter(self, other)
 
     def addmm(self: Any, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
         """beta * self + alpha * mat1 @ mat2."""

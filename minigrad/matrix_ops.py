@@ -23,8 +23,8 @@ from minigrad.shapes import norm_dim
 from minigrad.tensor import Tensor, from_numpy, matmul, stack, where
 
 __all__ = [
-    "addmm", "baddbmm", "bmm", "diag", "diag_embed", "diagonal", "dot", "einsum", "ger", "inner", "kron",
-    "mm", "mv", "outer", "tensordot", "trace", "tril", "triu", "vdot",
+    "addbmm", "addmm", "addmv", "addr", "baddbmm", "bmm", "diag", "diag_embed", "diagflat", "diagonal", "dot",
+    "einsum", "ger", "inner", "kron", "mm", "mv", "outer", "tensordot", "trace", "tril", "triu", "vdot",
 ]  # fmt: skip
 
 
@@ -106,6 +106,46 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
     if _unit(beta) and _unit(alpha) and input._array.dtype == mat1._array.dtype == mat2._array.dtype:
         return ops.Addmm.apply(input, mat1, mat2)  # one op, AddmmBackward0 as in PyTorch
     return _scaled_sum(input, mm(mat1, mat2), beta, alpha)
+
+
+def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:  # noqa: A002
+    """beta * input + alpha * (mat @ vec); input (broadcastable to (n,)) is ignored when beta is 0.
+
+    Raises:
+        ShapeError: mat is not 2-D, vec not 1-D, their sizes differ, or input does not broadcast to (n,).
+    """
+    product = mv(mat, vec)
+    _fits("addmv", input, product.shape)
+    return _scaled_sum(input, product, beta, alpha)
+
+
+def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:  # noqa: A002
+    """beta * input + alpha * outer(vec1, vec2); input (broadcastable to (n, m)) is ignored when beta is 0.
+
+    Raises:
+        ShapeError: vec1 or vec2 is not 1-D, or input does not broadcast to (n, m).
+    """
+    product = outer(vec1, vec2)
+    _fits("addr", input, product.shape)
+    return _scaled_sum(input, product, beta, alpha)
+
+
+def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:  # noqa: A002
+    """beta * input + alpha * the sum over the batch of batch1[i] @ batch2[i].
+
+    Shapes: batch1 (b, n, m), batch2 (b, m, p), input broadcastable to (n, p) -> (n, p).
+
+    Raises:
+        ShapeError: batch1 or batch2 is not 3-D, their sizes do not fit, or input does not broadcast.
+    """
+    product = bmm(batch1, batch2).sum(0)
+    _fits("addbmm", input, product.shape)
+    return _scaled_sum(input, product, beta, alpha)
+
+
+def diagflat(input: Tensor, offset: int = 0) -> Tensor:  # noqa: A002
+    """The square matrix with the flattened input on its ``offset`` diagonal."""
+    return diag_embed(input.reshape(-1), offset)
 
 
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:  # noqa: A002

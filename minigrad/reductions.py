@@ -28,8 +28,8 @@ from minigrad.tensor import Array, Tensor, from_numpy, int64, where
 
 __all__ = [
     "aminmax", "argsort", "bincount", "bucketize", "cdist", "count_nonzero", "cummax", "cummin", "cumprod",
-    "cumsum", "cumulative_trapezoid", "diff", "histc", "histogram", "isin", "kthvalue", "logcumsumexp",
-    "median", "mode", "msort",
+    "cumsum", "cumulative_trapezoid", "diff", "dist", "histc", "histogram", "isin", "kthvalue",
+    "logcumsumexp", "median", "mode", "msort",
     "nanmean", "nanmedian", "nansum", "prod", "searchsorted", "sort", "topk", "trapezoid",
     "trapz", "unique", "unique_consecutive",
 ]  # fmt: skip
@@ -105,6 +105,11 @@ def norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = False, 
         a = where(zero, 0.0 if p > 0 else math.inf, where(zero, 1.0, a) ** p)
         return _safe_root(a.sum(dims, keepdim=keepdim), 1.0 / p)
     return _safe_root((a**p).sum(dims, keepdim=keepdim), 1.0 / p)
+
+
+def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:  # noqa: A002
+    """The p-norm of input - other (broadcast), as ``norm`` (p a number or inf)."""
+    return norm(input - other, p)
 
 
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = None) -> Tensor:

@@ -25,11 +25,12 @@ from minigrad.dtypes import promote_types
 from minigrad.errors import DimensionError, DTypeError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.memory_formats import check_format, contiguous_format, is_laid_out, preserve_format
 from minigrad.shapes import norm_dim, shape_arg
+from minigrad.size import Size
 from minigrad.tensor import Tensor, cat, from_numpy, int64, stack
 
 __all__ = [
-    "atleast_1d", "atleast_2d", "atleast_3d", "block_diag", "broadcast_tensors", "broadcast_to",
-    "cartesian_prod", "chunk", "clone", "combinations", "dsplit", "hsplit", "vsplit",
+    "atleast_1d", "atleast_2d", "atleast_3d", "block_diag", "broadcast_shapes", "broadcast_tensors",
+    "broadcast_to", "cartesian_prod", "chunk", "clone", "combinations", "dsplit", "hsplit", "vsplit",
     "column_stack", "concat", "concatenate", "dstack", "flatten", "flip", "fliplr", "flipud", "hstack",
     "movedim", "moveaxis", "narrow", "permute", "ravel", "repeat_interleave", "reshape", "roll",
     "rot90", "row_stack", "select", "split", "squeeze", "swapaxes", "swapdims", "t", "tensor_split", "tile",
@@ -427,6 +428,19 @@ def repeat_interleave(input: Any, repeats: Any = None, dim: int | None = None, *
 def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:  # noqa: A002
     """``input.expand(size)``."""
     return input.expand(*shape_arg(tuple(size)))
+
+
+def broadcast_shapes(*shapes: Any) -> Size:
+    """The shape the given shapes (ints count as 1-D shapes) broadcast to, as a ``Size``.
+
+    Raises:
+        ShapeError: shapes that do not broadcast (PyTorch's RuntimeError).
+    """
+    dims = [(s,) if isinstance(s, (int, np.integer)) else tuple(s) for s in shapes]
+    try:
+        return Size(np.broadcast_shapes(*dims))
+    except ValueError:
+        raise ShapeError(f"Shape mismatch: objects cannot be broadcast to a single shape {dims}") from None
 
 
 def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:

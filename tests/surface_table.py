@@ -954,6 +954,33 @@ _add(
         ("real:1,2,5,5",), ()),
 )
 
+# -- ops PyTorch's OpInfo database has that minigrad lacked
+_forms("gcd", ("int0", "int0"))
+_forms("lcm", ("int0", "int:4"))
+_forms("ldexp", ("real", "small"))  # (PyTorch differentiates 2 ** other in integers: 0 for other < 0)
+_forms("ldexp", ("real", "real:4"))
+_forms("nextafter", ("real", "real:4"), grad=False)
+CASES[-3:] = [replace(c, check_requires_grad=False) for c in CASES[-3:]]  # PyTorch records no gradient
+_forms("addmv", ("real:3", "real:3,4", "real:4"), beta=0.5, alpha=2.0)
+_forms("addr", ("real:3,4", "real:3", "real:4"), beta=-1.0, alpha=0.5)
+_forms("addbmm", ("real:3,4", "real:2,3,5", "real:2,5,4"), beta=2, alpha=-1)
+_forms("diagflat", ("real",), inplace=False)
+_forms("diagflat", ("real",), -2, inplace=False)
+_forms("dist", ("real", "real:4"), inplace=False)
+_forms("dist", ("real", "real:4"), 1, inplace=False)
+_forms("dist", ("real", "real"), float("inf"), inplace=False)
+_forms("frexp", ("special",), inplace=False)
+_add(
+    Case("frexp of integer-valued floats, ldexp(int, int), lcm/gcd with 0", lambda m, x, i: (
+        m.frexp(x), m.ldexp(i, i.abs()), m.gcd(i, i * 0), m.lcm(i * 0, i), m.addmv(x[:, 0], x, x[0]),
+        m.addr(x, x[:, 0], x[0], beta=0)), ("ties", "int0"), ("mg.frexp", "mg.ldexp", "mg.gcd", "mg.lcm")),
+)
+_add(Case("broadcast_shapes", lambda m: (m.broadcast_shapes((3, 1), (1, 4)), m.broadcast_shapes(2, (3, 1)),
+                                           m.broadcast_shapes(), m.broadcast_shapes((0, 1), [5])), (),
+          ("mg.broadcast_shapes",)))
+_forms("nextafter", ("special", "special"), grad=False, inplace=False)
+CASES[-2:] = [replace(c, check_requires_grad=False) for c in CASES[-2:]]
+
 #: Tensor names exercised elsewhere (Python protocols, dtypes, random draws): not value ops.
 #: tests/parity/test_torch_surface.py, test_dtypes_parity.py and tests/test_random_draws.py test them.
 SURFACE_NOT_OPS = frozenset({
