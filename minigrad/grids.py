@@ -53,7 +53,8 @@ def linspace(start: float, end: float, steps: int, *, dtype: DTypeLike = None, d
     if dt.kind != "f":  # PyTorch: the bounds cast to the dtype, the steps in float64, each value truncated
         lo, hi = float(int(start)), float(int(end))
         step, i = (hi - lo) / max(n - 1, 1), np.arange(n, dtype=np.float64)
-        return _make(np.where(i < n // 2, lo + step * i, hi - step * (n - 1 - i)).astype(dt), requires_grad)
+        values = np.where(i < n // 2, lo + step * i, hi - step * (n - 1 - i)) if n > 1 else np.full(n, lo)
+        return _make(values.astype(dt), requires_grad)
     return _make(_symmetric_linspace(dt.type(start), dt.type(end), n).astype(dt), requires_grad)
 
 
