@@ -17,10 +17,11 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._state_array import StateArray
 from minigrad.dtypes import can_cast, tensor_type_name
 from minigrad.errors import DTypeError, MinigradError
 from minigrad.grad_mode import is_grad_enabled
-from minigrad.tensor import Tensor
+from minigrad.tensor import Tensor, state_operand
 
 
 def accept_out(namespace: MutableMapping[str, Any], names: Iterable[str]) -> None:
@@ -41,6 +42,8 @@ def accept_out(namespace: MutableMapping[str, Any], names: Iterable[str]) -> Non
 def _with_out(fn: Callable[..., Any], sig: inspect.Signature) -> Callable[..., Any]:
     @functools.wraps(fn)
     def call(*args: Any, out: Any = None, **kwargs: Any) -> Any:
+        if args and type(args[0]) is StateArray:  # a state dict's value, a tensor to PyTorch code
+            args = (state_operand(args[0]), *args[1:])
         if out is None:
             return fn(*args, **kwargs)
         if is_grad_enabled() and any(_requires_grad(a) for a in (*args, *kwargs.values(), out)):

@@ -20,7 +20,7 @@ from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import kernel_error
 from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, UnsupportedError
-from minigrad.tensor import Array, Tensor, _lift, _promote, from_numpy, where
+from minigrad.tensor import Array, Tensor, _lift, _promote, from_numpy, state_operand, where
 
 __all__ = [
     "abs", "absolute", "acos", "acosh", "add", "addcdiv", "addcmul", "arccos", "arccosh", "arcsin", "arcsinh",
@@ -46,6 +46,8 @@ def _tensor(x: Any, like: Tensor | None = None) -> Tensor:
 
 def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     """Two operands as tensors of PyTorch's result type (a Python number takes the tensor's dtype)."""
+    if not isinstance(b, Tensor):
+        b = state_operand(b)
     if not isinstance(a, Tensor):
         if not isinstance(b, Tensor):
             raise TypeError(f"expected a Tensor operand, got {type(a).__name__} and {type(b).__name__}")

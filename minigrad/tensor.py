@@ -21,6 +21,7 @@ import numpy.typing as npt
 from minigrad import _tensor_methods as _methods
 from minigrad._format import tensor_repr
 from minigrad._kernels import memory_owner, quiet
+from minigrad._state_array import StateArray
 from minigrad._tensor_methods import TensorMethods, dim_aliases
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device, device, parse_to
@@ -754,6 +755,7 @@ class Tensor(TensorMethods):
             ShapeError: ``src`` does not broadcast to self's shape.
             MinigradError: self requires grad and grad mode is on.
         """
+        src = state_operand(src)
         if not isinstance(src, Tensor):
             raise TypeError(f"copy_: src must be a Tensor, got {type(src).__name__}")
         if self._recorded(src):
@@ -1523,10 +1525,13 @@ def from_numpy(array: Array) -> Tensor:
     Raises:
         TypeError: ``array`` is not a numpy array.
     """
-    if type(array) is not np.ndarray and not isinstance(array, np.ndarray):
-        if not isinstance(array, np.generic):
+    if type(array) is not np.ndarray:
+        if isinstance(array, np.ndarray):
+            array = array.view(np.ndarray)  # a subclass (a state dict's StateArray) would tag every result
+        elif isinstance(array, np.generic):
+            array = np.asarray(array)
+        else:
             raise TypeError(f"from_numpy: expected a numpy array, got {type(array).__name__}")
-        array = np.asarray(array)
     # The no-copy, no-check path of every tensor minigrad makes outside an op
     # (Function.apply inlines the same slots for op results).
     t = _new(Tensor)
@@ -1763,16 +1768,29 @@ def numel(input: Any) -> int:  # noqa: A002 - PyTorch's argument name
     Raises:
         TypeError: ``input`` is not a Tensor.
     """
+    input = state_operand(input)  # noqa: A001
     if not isinstance(input, Tensor):
         raise TypeError(f"numel(): argument 'input' must be Tensor, not {type(input).__name__}")
     return input.numel()
 
 
+def state_operand(x: Any) -> Any:
+    """A state dict's array as a Tensor sharing its memory; anything else unchanged.
+
+    ``Module.state_dict()`` values are numpy arrays (API.md) that PyTorch code
+    holds as tensors (``torch.stack`` of several models' weights, ``p.copy_(sd[k])``,
+    ``torch.allclose(sd1[k], sd2[k])``), so the functions that take only
+    Tensors take a :class:`~minigrad._state_array.StateArray` too.
+    """
+    return from_numpy(x) if isinstance(x, StateArray) else x
+
+
 def _check_tensors(fn: str, tensors: Any) -> list[Tensor]:
-    """The sequence as a list, each a Tensor (one Tensor is not a sequence of them, as PyTorch says)."""
+    """The sequence as a list of Tensors (state-dict arrays become tensors); one Tensor is not a
+    sequence of them, as PyTorch says."""
     if isinstance(tensors, Tensor):
         raise TypeError(f"{fn}(): argument 'tensors' must be tuple of Tensors, not Tensor")
-    ts = list(tensors)
+    ts = [state_operand(t) for t in tensors]
     for i, t in enumerate(ts):
         if not isinstance(t, Tensor):
             raise TypeError(f"{fn}: expected a sequence of Tensors, but element {i} is a {type(t).__name__}")

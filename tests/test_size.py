@@ -23,7 +23,9 @@ BUDGETS: dict[str, int] = {
     # 1,769 with the legacy torch.Tensor(2, 3) sizes form of the constructor
     # 1,778 with matmul's one-line check of the common 2-D case (issue 14: a Linear skips six checks)
     # 1,783 with to(memory_format=): one ToCopy op lays the copy out, as PyTorch (surface5a)
-    "minigrad/tensor.py": 1785,
+    # 1,802 with PyTorch's OpInfo semantics (opinfo): masked_fill's 0-d tensor value (its gradient),
+    # cat's legacy 1-D empty tensors and refusal of a bare Tensor, -bool's RuntimeError, logsumexp of ints
+    "minigrad/tensor.py": 1805,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -71,8 +73,9 @@ BUDGETS: dict[str, int] = {
     # then, merged from probes6: Module hooks (forward pre/post, full backward; nn/_module_hooks.py and
     # Module's methods), nn.utils.parametrize with parametrizations.weight_norm and the older weight_norm
     # (~380), Module.get_parameter/get_buffer/cpu/cuda/half, spectral_norm (parametrization and the older
-    # hook form, ~150) and nn.utils.stateless (the deprecated functional_call): 12,219
-    "minigrad/nn": 12230,
+    # hook form, ~150) and nn.utils.stateless (the deprecated functional_call): 12,219; 12,237 with
+    # state_dict's destination=/keep_vars= and values that share memory with the module, as PyTorch's
+    "minigrad/nn": 12240,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     "minigrad/optim": 3750,
@@ -107,13 +110,14 @@ BUDGETS: dict[str, int] = {
     # formats (memory_formats.py: torch.memory_format, channels_last..., honoured by contiguous/clone/to/
     # is_contiguous and the *_like factories); the five window functions (signal_windows.py); PyTorch's
     # weight-dtype and sign errors in cov and its x-and-dx / bool errors in trapezoid: 40,359; torch.func's
-    # tie_weights, detached aux and vmap's randomness modes (checked by surface5a's parity tests): 40,387
+    # tie_weights, detached aux and vmap's randomness modes (checked by surface5a's parity tests): 40,387;
+    # 40,608 with _state_array.py (state-dict values: numpy arrays with the Tensor calls scripts make on them)
     # opinfo (PyTorch's OpInfo samples): complex_parts.py (conj, real, angle... on real tensors), H/mH,
-    # sum_to_size, memory_format= on the conversions, bool/0-d fixes: 40,623; torch.norm's 'nuc', PyTorch's
+    # sum_to_size, memory_format= on the conversions, bool/0-d fixes (+236); torch.norm's 'nuc', PyTorch's
     # int arange/linspace, tensor-valued masked_fill, narrow/tensor_split/diag_embed/cat/masked_scatter
-    # forms: 40,725; gcd, lcm, ldexp, frexp, nextafter (number_ops.py), addmv, addr, addbmm, diagflat,
-    # dist, broadcast_shapes with their Tensor methods: 40,924
-    "minigrad": 40930,
+    # forms (+102); gcd, lcm, ldexp, frexp, nextafter (number_ops.py), addmv, addr, addbmm, diagflat,
+    # dist, broadcast_shapes with their Tensor methods (+199): 41,145
+    "minigrad": 41150,
 }
 
 

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple, TypeVar
 import numpy as np
 
 from minigrad import _module_calls
+from minigrad._state_array import as_state_array
 from minigrad.device import parse_to
 from minigrad.dtypes import resolve_dtype
 from minigrad.errors import InvalidParameterError, MinigradError
@@ -541,14 +542,31 @@ class Module:
             if mod is not None:
                 yield from mod._state_items(prefix + name + ".")
 
-    def state_dict(self, prefix: str = "") -> dict[str, Any]:
-        """A dict name -> numpy array (a copy) of every parameter and persistent buffer.
+    def state_dict(self, *args: Any, destination: Any = None, prefix: str = "",
+                   keep_vars: bool = False) -> dict[str, Any]:
+        """A dict name -> numpy array of every parameter and persistent buffer, as ``torch``'s.
 
-        Keys are PyTorch's (``0.weight``, ``bn.running_var``, ``bn.num_batches_tracked``). A lazy
-        layer's placeholder (``nn.UninitializedParameter``) is listed as itself, as in PyTorch.
+        Keys are PyTorch's (``0.weight``, ``bn.running_var``, ``bn.num_batches_tracked``).
+        As in PyTorch the values share memory with the module: training on
+        changes them, and ``copy_`` into one writes the weight. Keep a snapshot
+        with ``copy.deepcopy(sd)`` or ``{k: v.clone() ...}``. The arrays are
+        :class:`~minigrad._state_array.StateArray` (plain ``np.ndarray`` to numpy,
+        with ``clone``/``size()``/``copy_``... to PyTorch code). ``keep_vars=True``
+        gives the Tensors themselves; ``destination`` is filled and returned. A lazy
+        layer's placeholder (``nn.UninitializedParameter``) is listed as itself.
+        A positional ``prefix`` (minigrad's old form) is still accepted.
+
+        Raises:
+            TypeError: more than one positional argument.
         """
-        return OrderedDict((name, t if is_lazy(t) else t.numpy().copy())
-                           for name, t in self._state_items(prefix))
+        if len(args) > 1:
+            raise TypeError(f"state_dict() takes at most 1 positional argument ({len(args)} given)")
+        if args:
+            prefix = args[0]
+        out: dict[str, Any] = OrderedDict() if destination is None else destination
+        for name, t in self._state_items(prefix):
+            out[name] = t if keep_vars or is_lazy(t) else as_state_array(t.numpy())
+        return out
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy values from ``state_dict`` into the parameters and buffers, all or nothing.

@@ -115,12 +115,16 @@ def test_zero_grad_false_zeroes_in_place_as_pytorch() -> None:
     assert g is not None and g.grad_fn is None and not g.requires_grad and not np.any(g.numpy())
 
 
-def test_state_dict_is_a_copy() -> None:
+def test_state_dict_shares_memory_with_the_module_as_pytorch() -> None:
+    # PyTorch's state_dict() values alias the parameters (its docs: deepcopy to snapshot);
+    # numpy arrays per API.md, so numpy code sees plain arrays
     m = nn.Linear(2, 2)
     sd = m.state_dict()
     assert all(isinstance(v, np.ndarray) for v in sd.values())
+    snapshot = sd["weight"].clone()
     sd["weight"][...] = 123.0
-    assert not np.any(m.weight.numpy() == 123.0)
+    assert np.all(m.weight.numpy() == 123.0)
+    assert not np.any(snapshot == 123.0)
 
 
 def test_load_state_dict_round_trip_and_buffers() -> None:
