@@ -177,7 +177,10 @@ def _fits(fn: str, c: Any, shape: tuple[int, ...]) -> None:
 
 
 def _scaled_sum(c: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor:
-    if product.dtype.kind in "iub":  # integer products take whole scales (truncated), as PyTorch's kernels
+    if product.dtype == np.bool_:  # PyTorch's bool addr: (beta and input) or (alpha and product)
+        p = product if alpha else product & False
+        return p | c if beta else p
+    if product.dtype.kind in "iu":  # integer products take whole scales (truncated), as PyTorch's kernels
         beta, alpha = int(beta), int(alpha)
     p = product if alpha == 1 else product * alpha
     if beta == 0:  # PyTorch ignores the values of input then (nan and inf included)

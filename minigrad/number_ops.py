@@ -25,7 +25,15 @@ from minigrad.tensor import Tensor, from_numpy
 __all__ = ["frexp", "gcd", "lcm", "ldexp", "nextafter"]
 
 
+def _tensors(fn: str, input: Any, other: Any) -> None:  # noqa: A002
+    """PyTorch's signatures take two Tensors here: a Python number is a TypeError."""
+    for name, x in (("input", input), ("other", other)):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"{fn}(): argument '{name}' must be Tensor, not {type(x).__name__}")
+
+
 def _integers(fn: str, input: Any, other: Any) -> tuple[Tensor, Tensor]:  # noqa: A002
+    _tensors(fn, input, other)
     a, b = _pair(input, other)
     if a.dtype.kind not in "iu":
         raise kernel_error(fn, a.dtype)
@@ -36,6 +44,7 @@ def gcd(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """The greatest common divisor of integer tensors (broadcast), never negative; gcd(0, 0) = 0.
 
     Raises:
+        TypeError: a Python number for input or other (PyTorch takes two tensors).
         UnsupportedError: float or bool operands (PyTorch's NotImplementedError).
     """
     a, b = _integers("gcd", input, other)
@@ -46,6 +55,7 @@ def lcm(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """The least common multiple of integer tensors (broadcast), never negative; 0 if either is 0.
 
     Raises:
+        TypeError: a Python number for input or other (PyTorch takes two tensors).
         UnsupportedError: float or bool operands (PyTorch's NotImplementedError).
     """
     a, b = _integers("lcm", input, other)
@@ -53,7 +63,12 @@ def lcm(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
 
 
 def ldexp(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
-    """input * 2 ** other (float; integers give the default dtype), differentiable in both, as PyTorch's."""
+    """input * 2 ** other (float; integers give the default dtype), differentiable in both, as PyTorch's.
+
+    Raises:
+        TypeError: a Python number for input or other (PyTorch takes two tensors).
+    """
+    _tensors("ldexp", input, other)
     return _mul(input, _pow(2.0, other))
 
 
@@ -75,8 +90,10 @@ def nextafter(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """The next representable float after input toward other (broadcast); no gradient.
 
     Raises:
+        TypeError: a Python number for input or other (PyTorch takes two tensors).
         UnsupportedError: integer or bool operands (PyTorch's NotImplementedError).
     """
+    _tensors("nextafter", input, other)
     a, b = _pair(input, other)
     if a.dtype.kind != "f":
         raise kernel_error("nextafter", a.dtype)

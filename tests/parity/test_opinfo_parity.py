@@ -68,7 +68,7 @@ OPS: dict[str, tuple[Any, ...]] = {
     "take_along_dim": (F64,), "gather": (F64,), "diag_embed": (F64,), "nn.functional.avg_pool2d": (F64,),
     "sum_to_size": (F64,), "H": (F64,), "mH": (F64,), "positive": (F64,), "bool": (F64,),
     "double": (F64,), "long": (F64,), "gcd": (I64,), "lcm": (I64,), "ldexp": (F64,), "frexp": (F64,),
-    "nextafter": (F64,), "addmv": (F64,), "addr": (F64,), "addbmm": (F64,), "__rdiv__": (F64,),
+    "nextafter": (F64,), "addmv": (F64,), "addr": (F64, BOOL), "addbmm": (F64,), "__rdiv__": (F64,),
 }
 #: samples left out, with the reason: name -> predicate on the sample
 SKIP: dict[str, Any] = {
@@ -79,7 +79,7 @@ SKIP: dict[str, Any] = {
 NO_GRAD = {"nextafter"}
 #: ops whose error inputs must raise PyTorch's exception classes
 ERROR_OPS = ("narrow", "rot90", "neg", "masked_fill", "masked_scatter", "diag_embed", "linspace", "logspace",
-             "sum_to_size", "diag", "reshape", "cat", "gather")
+             "sum_to_size", "diag", "reshape", "cat", "gather", "gcd", "lcm", "ldexp")
 _UNSUPPORTED = {torch.complex32, torch.complex64, torch.complex128, torch.bfloat16}
 _BY_NAME = {op.name + (f".{op.variant_test_name}" if op.variant_test_name else ""): op for op in _cmi.op_db}
 
