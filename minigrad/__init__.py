@@ -42,11 +42,13 @@ from minigrad import (
     viz,
 )
 from minigrad import bessel as _bessel
+from minigrad import complex_parts as _complex_parts
 from minigrad import foreach as _foreach
 from minigrad import gamma as _gamma
 from minigrad import grids as _grids
 from minigrad import indexing as _indexing
 from minigrad import matrix_ops as _matrix_ops
+from minigrad import number_ops as _number_ops
 from minigrad import pointwise as _pointwise
 from minigrad import quantiles as _quantiles
 from minigrad import reduction_functions as _reduction_functions
@@ -66,6 +68,7 @@ from minigrad.autograd import functional as _autograd_functional  # noqa: F401  
 from minigrad.autograd import grad as grad
 from minigrad.autograd.gradcheck import gradcheck, gradgradcheck
 from minigrad.bessel import *  # noqa: F403
+from minigrad.complex_parts import *  # noqa: F403
 from minigrad.default_dtype import get_default_dtype, set_default_dtype
 from minigrad.device import device, get_default_device, set_default_device
 from minigrad.dtypes import (
@@ -139,6 +142,7 @@ from minigrad.linalg_functions import (
     det,
     inverse,
     logdet,
+    norm,
     pinverse,
     slogdet,
 )
@@ -153,6 +157,7 @@ from minigrad.memory_formats import (
 
 # torch.pdist, torch.pairwise_distance, torch.cosine_similarity: the F functions under their torch.* names
 from minigrad.nn.functional.vector import cosine_similarity, pairwise_distance, pdist
+from minigrad.number_ops import *  # noqa: F403
 from minigrad.pointwise import *  # noqa: F403
 from minigrad.profiler import profile
 from minigrad.quantiles import *  # noqa: F403
@@ -226,9 +231,11 @@ __version__ = "0.1.0"
 
 # torch.mul(a, b, out=c): the public function forms take out= (the Tensor methods never do)
 _out.accept_out(globals(), [
-    *_pointwise.__all__, *_reductions.__all__, *_reduction_functions.__all__, *_matrix_ops.__all__,
+    *_pointwise.__all__, *_number_ops.__all__, *_reductions.__all__, *_reduction_functions.__all__,
+    *_matrix_ops.__all__,
     *_indexing.__all__, "cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack",
     "column_stack", "matmul", "where", "std", "var", "gather", "scatter_add", "quantile", "nanquantile",
+    "norm",
 ])
 
 __all__ = [
@@ -244,8 +251,8 @@ __all__ = [
     "randint_like", "randn_like", "set_default_device", "set_default_dtype", "utils",
     "DTypeError", "DomainError",
     "safetensors", "testing", "distributions", "inference_mode", "is_inference_mode_enabled",
-    "linalg", "cholesky", "cholesky_inverse", "cholesky_solve", "det", "inverse", "logdet", "pinverse",
-    "slogdet",
+    "linalg", "cholesky", "cholesky_inverse", "cholesky_solve", "det", "inverse", "logdet", "norm",
+    "pinverse", "slogdet",
     "amp", "autocast", "cpu", "is_autocast_enabled", "special", "func", "vmap", "is_anomaly_enabled",
 ]  # fmt: skip
 __all__ += [
@@ -275,6 +282,7 @@ __all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinst
     "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor",
     "LongTensor", "ShortTensor",
 ]  # fmt: skip
-__all__ += [name for module in (_bessel, _foreach, _gamma, _grids, _indexing, _matrix_ops, _pointwise,
-                                _quantiles, _reduction_functions, _reductions, _sampling, _shape_ops)
+__all__ += [name for module in (_bessel, _complex_parts, _foreach, _gamma, _grids, _indexing, _matrix_ops,
+                                _number_ops, _pointwise, _quantiles, _reduction_functions, _reductions,
+                                _sampling, _shape_ops)
             for name in module.__all__]

@@ -198,9 +198,15 @@ def sigmoid(a: Array) -> Array:
     return np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
 
 
+def angle(a: Array) -> Array:
+    """The argument of real numbers as complex ones: 0 for a >= 0 (and -0, +inf), pi below 0, nan at nan."""
+    out: Array = np.where(np.isnan(a), a, np.where(a < 0, a.dtype.type(np.pi), a.dtype.type(0)))
+    return out
+
+
 def sign(a: Array) -> Array:
-    """np.sign, but 0 at NaN as PyTorch's sign (and so abs's gradient there)."""
-    s: Array = np.sign(a)
+    """np.sign, but 0 at NaN as PyTorch's sign (and so abs's gradient there); a bool is its own sign."""
+    s: Array = a.copy() if a.dtype == np.bool_ else np.sign(a)
     if s.dtype.kind == "f":
         nan = np.isnan(s)
         if nan.any():

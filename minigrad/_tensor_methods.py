@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -30,11 +31,13 @@ if TYPE_CHECKING:
 
     # (re-exported with "as": tensor.py reaches the same modules through this one)
     from minigrad import bessel as bessel
+    from minigrad import complex_parts as complex_parts
     from minigrad import factories as factories
     from minigrad import gamma as gamma
     from minigrad import indexing as indexing
     from minigrad import linalg_functions as linalg_functions
     from minigrad import matrix_ops as matrix_ops
+    from minigrad import number_ops as number_ops
     from minigrad import pointwise as pointwise
     from minigrad import quantiles as quantiles
     from minigrad import reductions as reductions
@@ -108,7 +111,8 @@ INPLACE_NAMES = (
     "relu", "remainder", "round", "rsqrt", "scatter", "scatter_add", "scatter_reduce", "sgn", "sigmoid",
     "sign", "sin", "sinh", "sqrt", "square", "subtract", "tan", "tanh", "tril", "triu", "true_divide",
     "trunc", "xlogy", "addcmul", "addcdiv", "clamp_min", "clamp_max", "logit", "sinc", "deg2rad", "rad2deg",
-    "lgamma", "digamma", "polygamma", "mvlgamma", "i0",
+    "lgamma", "digamma", "polygamma", "mvlgamma", "i0", "addmv", "addr", "addbmm", "gcd", "lcm", "ldexp",
+    "nextafter",
 )  # fmt: skip
 
 
@@ -550,8 +554,8 @@ class TensorMethods:
 
     def norm(self: Any, p: Any = "fro", dim: Any = None, keepdim: builtins.bool = False,
              dtype: Any = None) -> Tensor:
-        """The p-norm; see :func:`minigrad.norm`."""
-        return reductions.norm(self, p, dim, keepdim, dtype)
+        """The p-norm (or 'nuc', the nuclear norm); see :func:`minigrad.norm`."""
+        return linalg_functions.norm(self, p, dim, keepdim, dtype)
 
     @dim_aliases
     def nansum(self: Any, dim: Any = None, keepdim: builtins.bool = False, *, dtype: Any = None) -> Tensor:
@@ -877,6 +881,46 @@ class TensorMethods:
         """Sum of products over the last dims."""
         return matrix_ops.inner(self, other)
 
+    def addmv(self: Any, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """beta * self + alpha * (mat @ vec); see :func:`minigrad.addmv`."""
+        return matrix_ops.addmv(self, mat, vec, beta=beta, alpha=alpha)
+
+    def addr(self: Any, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """beta * self + alpha * outer(vec1, vec2); see :func:`minigrad.addr`."""
+        return matrix_ops.addr(self, vec1, vec2, beta=beta, alpha=alpha)
+
+    def addbmm(self: Any, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """beta * self + alpha * sum_i batch1[i] @ batch2[i]; see :func:`minigrad.addbmm`."""
+        return matrix_ops.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def diagflat(self: Any, offset: builtins.int = 0) -> Tensor:
+        """The square matrix with the flattened tensor on its ``offset`` diagonal."""
+        return matrix_ops.diagflat(self, offset)
+
+    def dist(self: Any, other: Tensor, p: Any = 2) -> Tensor:
+        """The p-norm of self - other (broadcast); see :func:`minigrad.dist`."""
+        return reductions.dist(self, other, p)
+
+    def gcd(self: Any, other: Tensor) -> Tensor:
+        """Greatest common divisor with other; see :func:`minigrad.gcd`."""
+        return number_ops.gcd(self, other)
+
+    def lcm(self: Any, other: Tensor) -> Tensor:
+        """Least common multiple with other; see :func:`minigrad.lcm`."""
+        return number_ops.lcm(self, other)
+
+    def ldexp(self: Any, other: Tensor) -> Tensor:
+        """self * 2 ** other; see :func:`minigrad.ldexp`."""
+        return number_ops.ldexp(self, other)
+
+    def frexp(self: Any) -> return_types.frexp:
+        """(mantissa, exponent); see :func:`minigrad.frexp`."""
+        return number_ops.frexp(self)
+
+    def nextafter(self: Any, other: Tensor) -> Tensor:
+        """The next float after self toward other; see :func:`minigrad.nextafter`."""
+        return number_ops.nextafter(self, other)
+
     def addmm(self: Any, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
         """beta * self + alpha * mat1 @ mat2."""
         return matrix_ops.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
@@ -1157,6 +1201,92 @@ class TensorMethods:
         """False: minigrad has no complex dtypes."""
         return False
 
+    # ------------------------------------------------------------ complex parts of a real tensor
+    # (minigrad/complex_parts.py)
+
+    def conj(self: Any) -> Tensor:
+        """The complex conjugate: the tensor itself (minigrad's tensors are real)."""
+        return complex_parts.conj(self)
+
+    def conj_physical(self: Any) -> Tensor:
+        """The materialised conjugate: the tensor itself."""
+        return complex_parts.conj_physical(self)
+
+    def resolve_conj(self: Any) -> Tensor:
+        """The tensor itself (a real tensor carries no lazy conjugation)."""
+        return complex_parts.resolve_conj(self)
+
+    def resolve_neg(self: Any) -> Tensor:
+        """The tensor itself (minigrad makes no lazily negated views)."""
+        return complex_parts.resolve_neg(self)
+
+    def positive(self: Any) -> Tensor:
+        """+x: the tensor itself; a bool tensor raises, as PyTorch."""
+        return complex_parts.positive(self)
+
+    def angle(self: Any) -> Tensor:
+        """0 for x >= 0, pi for x < 0, nan at nan; zero gradient. See :func:`minigrad.angle`."""
+        return complex_parts.angle(self)
+
+    def isreal(self: Any) -> Tensor:
+        """All True: a real tensor's elements have no imaginary part."""
+        return complex_parts.isreal(self)
+
+    def is_conj(self: Any) -> builtins.bool:
+        """False: no lazy conjugation."""
+        return False
+
+    def is_neg(self: Any) -> builtins.bool:
+        """False: no lazy negation."""
+        return False
+
+    @property
+    def real(self: Any) -> Tensor:
+        """The real part: the tensor itself."""
+        return complex_parts.real(self)
+
+    @property
+    def imag(self: Any) -> Tensor:
+        """The imaginary part: raises (PyTorch's RuntimeError), as real tensors have none."""
+        return complex_parts.imag(self)
+
+    @property
+    def H(self: Any) -> Tensor:  # noqa: N802 - PyTorch's name
+        """The conjugate transpose of a matrix (or a 0-d tensor): ``x.T`` for real tensors.
+
+        Raises:
+            ShapeError: a tensor of another rank than 0 or 2, as PyTorch.
+        """
+        if self.ndim not in (0, 2):
+            raise ShapeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D "
+                             "tensor.")
+        if self.ndim == 0:
+            warnings.warn("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().", UserWarning,
+                          stacklevel=2)
+        return cast("Tensor", self.T)
+
+    @property
+    def mH(self: Any) -> Tensor:  # noqa: N802 - PyTorch's name
+        """The conjugate transpose of the last two dims: ``x.mT`` for real tensors."""
+        return cast("Tensor", self.mT)
+
+    def sum_to_size(self: Any, *size: Any) -> Tensor:
+        """Sum over the dims that broadcasting ``size`` to this shape would expand: the result has ``size``.
+
+        Raises:
+            ShapeError: ``size`` does not broadcast to this tensor's shape (PyTorch's RuntimeError).
+        """
+        shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
+        lead = self.ndim - len(shape)
+        if lead < 0 or any(n != 1 and n != m for n, m in zip(shape, self.shape[lead:])):
+            raise ShapeError(f"size {list(shape)} is not expandable to size {list(self.shape)}.")
+        dims = (*range(lead), *(lead + i for i, n in enumerate(shape) if n == 1 != self.shape[lead + i]))
+        return cast("Tensor", self.sum(dim=dims, keepdim=True).reshape(shape) if dims else self)
+
+    def __rdiv__(self: Any, other: Any) -> Tensor:
+        """other / self (PyTorch keeps Python 2's name beside ``__rtruediv__``)."""
+        return cast("Tensor", self.__rtruediv__(other))
+
     def type(self: Any, dtype: Any = None, non_blocking: builtins.bool = False, **_: Any) -> Any:
         """Without a dtype, PyTorch's type string (``'torch.FloatTensor'``); with one, ``self.to(dtype)``.
 
@@ -1174,25 +1304,25 @@ class TensorMethods:
         """This tensor in ``other``'s dtype (self if it has it already); differentiable between floats."""
         return cast("Tensor", self.astype(other.dtype))
 
-    def half(self: Any) -> Tensor:
-        """Convert to float16."""
-        return cast("Tensor", self.astype(np.float16))
+    def half(self: Any, *, memory_format: Any = None) -> Tensor:
+        """Convert to float16 (``memory_format=`` as in :meth:`to`)."""
+        return cast("Tensor", self.to(np.dtype(np.float16), memory_format=memory_format))
 
-    def int(self: Any) -> Tensor:
-        """Convert to int32."""
-        return cast("Tensor", self.astype(np.int32))
+    def int(self: Any, *, memory_format: Any = None) -> Tensor:
+        """Convert to int32 (``memory_format=`` as in :meth:`to`)."""
+        return cast("Tensor", self.to(np.dtype(np.int32), memory_format=memory_format))
 
-    def short(self: Any) -> Tensor:
-        """Convert to int16."""
-        return cast("Tensor", self.astype(np.int16))
+    def short(self: Any, *, memory_format: Any = None) -> Tensor:
+        """Convert to int16 (``memory_format=`` as in :meth:`to`)."""
+        return cast("Tensor", self.to(np.dtype(np.int16), memory_format=memory_format))
 
-    def char(self: Any) -> Tensor:
-        """Convert to int8."""
-        return cast("Tensor", self.astype(np.int8))
+    def char(self: Any, *, memory_format: Any = None) -> Tensor:
+        """Convert to int8 (``memory_format=`` as in :meth:`to`)."""
+        return cast("Tensor", self.to(np.dtype(np.int8), memory_format=memory_format))
 
-    def byte(self: Any) -> Tensor:
-        """Convert to uint8."""
-        return cast("Tensor", self.astype(np.uint8))
+    def byte(self: Any, *, memory_format: Any = None) -> Tensor:
+        """Convert to uint8 (``memory_format=`` as in :meth:`to`)."""
+        return cast("Tensor", self.to(np.dtype(np.uint8), memory_format=memory_format))
 
     def __format__(self: Any, format_spec: str) -> str:
         if self.ndim == 0:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.dtypes import resolve_dtype
-from minigrad.errors import InvalidParameterError
+from minigrad.errors import InvalidParameterError, MinigradError
 from minigrad.factories import _float_dtype, _make, _range_dtype
 from minigrad.tensor import DTypeLike, Tensor, from_numpy, int64
 
@@ -21,9 +21,19 @@ __all__ = ["eye", "linspace", "logspace", "meshgrid", "tril_indices", "triu_indi
 
 
 def _count(fn: str, name: str, n: Any) -> int:
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
+    """A size argument: a non-int raises TypeError (PyTorch's argument parser), a negative one ValueError."""
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+        raise TypeError(f"{fn}(): argument '{name}' must be int, not {type(n).__name__}")
+    if n < 0:
         raise InvalidParameterError(f"{fn}: {name} must be a non-negative int, got {n!r}")
     return int(n)
+
+
+def _bounds(fn: str, *bounds: Any) -> None:
+    for b in bounds:
+        if isinstance(b, Tensor) and b.ndim:
+            raise MinigradError(f"{fn} only supports 0-dimensional start and end tensors, but got start with "
+                                f"{b.ndim} dimension(s).")
 
 
 def eye(n: int, m: int | None = None, *, dtype: DTypeLike = None, device: Any = None,
@@ -38,9 +48,13 @@ def linspace(start: float, end: float, steps: int, *, dtype: DTypeLike = None, d
              requires_grad: bool = False, **_: Any) -> Tensor:
     """``steps`` evenly spaced values from start to end, both included (no bool dtype, as PyTorch)."""
     n = _count("linspace", "steps", steps)
+    _bounds("linspace", start, end)
     dt = _range_dtype("linspace", _float_dtype(dtype, device))
-    if dt.kind != "f":
-        return _make(np.trunc(np.linspace(float(start), float(end), n)).astype(dt), requires_grad)
+    if dt.kind != "f":  # PyTorch: the bounds cast to the dtype, the steps in float64, each value truncated
+        lo, hi = float(int(start)), float(int(end))
+        step, i = (hi - lo) / max(n - 1, 1), np.arange(n, dtype=np.float64)
+        values = np.where(i < n // 2, lo + step * i, hi - step * (n - 1 - i)) if n > 1 else np.full(n, lo)
+        return _make(values.astype(dt), requires_grad)
     return _make(_symmetric_linspace(dt.type(start), dt.type(end), n).astype(dt), requires_grad)
 
 
@@ -64,6 +78,7 @@ def logspace(start: float, end: float, steps: int, base: float = 10.0, *, dtype:
              device: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
     """base ** linspace(start, end, steps)."""
     n = _count("logspace", "steps", steps)
+    _bounds("logspace", start, end)
     dt = _range_dtype("logspace", _float_dtype(dtype, device))
     return _make(np.power(float(base), np.linspace(float(start), float(end), n)).astype(dt), requires_grad)
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from minigrad import ops
 from minigrad._tensor_methods import dim_aliases, provide
-from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.errors import DimensionError, DTypeError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.selection import gather
 from minigrad.shapes import norm_dim
 from minigrad.tensor import Array, Tensor, from_numpy, int64, where
@@ -88,11 +88,14 @@ def _checked_along(fn: str, x: Tensor, dim: int, index: Any) -> tuple[int, Array
 
 @dim_aliases
 def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
-    """Values of ``input`` at ``indices`` along ``dim`` (flattened if dim is None)."""
+    """Values of ``input`` at ``indices`` along ``dim`` (flattened if dim is None); negative indices count
+    from the end."""
     if dim is None:
         return input.reshape(-1)[_index_array(indices, "take_along_dim").reshape(-1)]
     d = norm_dim(dim, input.ndim)
     idx = _index_array(indices, "take_along_dim")
+    size = input.shape[d]
+    idx = np.where((idx < 0) & (idx >= -size), idx + size, idx)  # negative indices count from the end
     shape = list(np.broadcast_shapes(tuple(1 if i == d else s for i, s in enumerate(input.shape)),
                                      tuple(1 if i == d else s for i, s in enumerate(idx.shape))))
     x = input.expand(*[input.shape[d] if i == d else s for i, s in enumerate(shape)])
@@ -132,6 +135,11 @@ def put(x: Tensor, index: tuple[Any, ...], value: Tensor) -> Tensor:
 def scatter_values(x: Tensor, dim: int, index: Any, src: Any, fn: str = "scatter") -> Tensor:
     """``torch.scatter``: x with x[i][index[i][j]] = src[i][j] for dim 1 (src a tensor or a number)."""
     _same_dtype(fn, x, src)
+    if x.ndim == 0:  # a 0-d tensor is scattered into as one element
+        norm_dim(dim, 0)
+        one = _index_array(index, fn).reshape(-1)
+        return scatter_values(x.reshape(1), 0, one, src.reshape(1) if isinstance(src, Tensor) else src,
+                              fn).reshape(())
     d, idx = _checked_along(fn, x, dim, index)
     if isinstance(src, Tensor):
         if src.ndim != idx.ndim or any(n > m for n, m in zip(idx.shape, src.shape)):
@@ -201,6 +209,8 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
         out = values.sum(1) / from_numpy(np.maximum(n, 1).astype(input.dtype))
         if input.dtype.kind != "f":
             out = out.floor().astype(input.dtype)
+    if out.dtype != input.dtype:  # a bool sum is an any, a bool product an all, as in PyTorch
+        out = out.astype(input.dtype)
     touched = from_numpy(counts > 0)
     return where(touched, out, flat_self.reshape(-1)).reshape(input.shape)
 
@@ -214,7 +224,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:  # noqa: A00
         raise ShapeError(f"index_select: index must be 1-D, got shape {idx.shape}")
     _dim_index("index_select", input, d, idx)
     if input.ndim == 0:
-        return input.reshape(1)[idx.reshape(-1)].reshape(()) if idx.ndim == 0 else input.reshape(1)[idx]
+        return input.reshape(1)[idx.reshape(-1)].reshape(())
     return input[(slice(None),) * d + (idx.reshape(-1),)]
 
 
@@ -307,10 +317,19 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:  # noqa: A002
 def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:  # noqa: A002
     """input with its True-mask positions (in order) filled from source's first elements.
 
+    input and mask broadcast together, as in PyTorch's out-of-place form.
+
     Raises:
+        DTypeError: a mask that is not bool (PyTorch's RuntimeError).
         ShapeError: source has fewer elements than the mask has True entries.
     """
-    m = np.broadcast_to(_bool_mask(mask, "masked_scatter"), input.shape)
+    mask_array = mask.numpy() if isinstance(mask, Tensor) else np.asarray(mask)
+    if mask_array.dtype != np.bool_:
+        raise DTypeError("masked_scatter_ only supports boolean masks, but got mask with dtype "
+                         f"{mask_array.dtype}")
+    shape = np.broadcast_shapes(input.shape, mask_array.shape)
+    m = np.broadcast_to(mask_array, shape)
+    input = input if input.shape == shape else input.expand(*shape)  # noqa: A001
     k = int(m.sum())
     if source.numel() < k:
         raise ShapeError(f"masked_scatter: source has {source.numel()} elements, the mask selects {k}")

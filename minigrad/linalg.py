@@ -370,7 +370,7 @@ def cond(A: Tensor, p: float | str | None = None) -> Tensor:  # noqa: N803
         InvalidParameterError: another p.
     """
     a = _matrix("cond", A)
-    if a.shape[-1] * a.shape[-2] == 0:  # no matrix entries: 0, outside the graph, as PyTorch
+    if a.numel() == 0:  # no entries (or no matrices): 0, outside the graph, as PyTorch
         if p is not None and not (not isinstance(p, str) and abs(p) == 2):
             _square(f"cond(ord={p})", a)
         return from_numpy(np.zeros(a.shape[:-2], dtype=a.dtype))
@@ -381,8 +381,6 @@ def cond(A: Tensor, p: float | str | None = None) -> Tensor:  # noqa: N803
     if p not in ("fro", "nuc", math.inf, -math.inf, 1, -1):
         raise InvalidParameterError(f"linalg.cond got an invalid norm type: {p}")
     a = _square(f"cond(ord={p})", a)
-    if a.numel() == 0:  # a batch of no matrices
-        return from_numpy(np.zeros(a.shape[:-2], dtype=a.dtype))
     if p == "nuc":  # matrix_norm('nuc') of an inverse full of inf would have no SVD
         s = svdvals(a)
         return s.sum(-1) * s.reciprocal().sum(-1)
@@ -405,6 +403,12 @@ class LstsqResult(NamedTuple):
     residuals: Tensor
     rank: Tensor
     singular_values: Tensor
+
+
+# PyTorch's type names (torch.return_types.linalg_qr, ...): code and reprs that read them see the same
+for _result, _name in ((QRResult, "linalg_qr"), (SVDResult, "linalg_svd"), (EighResult, "linalg_eigh"),
+                       (SlogdetResult, "linalg_slogdet"), (LstsqResult, "linalg_lstsq")):
+    _result.__name__ = _result.__qualname__ = _name
 
 
 def _eye_like(a: Tensor) -> Tensor:
@@ -439,8 +443,9 @@ def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *,  # noqa: N803
     """The least-squares solution X of A X = B for A (..., m, n), B (..., m, k) or (..., m), computed
     as pinv(A) B (its gradient too). As PyTorch's CPU drivers: ``rank`` is A's numerical rank
     (relative tolerance ``rcond``, default eps * max(m, n)) except for 'gels'; ``residuals`` (squared
-    column norms of A X - B) and ``singular_values`` only with 'gelsd'/'gelss', residuals only when
-    m > n and A has full rank; empty tensors otherwise.
+    column norms of A X - B) with 'gels' (which assumes full rank), 'gelsd' and 'gelss', only when
+    m > n (and, but for 'gels', A has full rank); ``singular_values`` only with 'gelsd'/'gelss'; empty
+    tensors otherwise.
 
     Raises:
         InvalidParameterError: an unknown driver.
@@ -465,7 +470,7 @@ def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *,  # noqa: N803
     empty = from_numpy(np.zeros(0, dtype=a.dtype))
     full = drv in ("gelsd", "gelss")
     residuals = empty
-    if full and m > n and bool(np.all(rank == n)):
+    if m > n and (drv == "gels" or (full and bool(np.all(rank == n)))):  # 'gels' assumes full rank
         residuals = (A @ x - bm).pow(2).sum(-2)
         residuals = residuals.squeeze(-1) if vector else residuals
     return LstsqResult(x.squeeze(-1) if vector else x, residuals,

@@ -1,20 +1,36 @@
 """The ``torch.*`` forms of ``torch.linalg``'s functions: ``inverse``, ``det``, ``logdet``, ``slogdet``,
-``cholesky``, ``pinverse``, and ``cholesky_solve`` / ``cholesky_inverse`` (also Tensor methods)."""
+``cholesky``, ``pinverse``, ``norm``, and ``cholesky_solve`` / ``cholesky_inverse`` (also Tensor methods)."""
 
 from __future__ import annotations
 
 import sys
 import warnings
+from typing import Any
 
-from minigrad import linalg
+from minigrad import linalg, reductions
 from minigrad._tensor_methods import provide
 from minigrad.errors import ShapeError, UnsupportedError
 from minigrad.linalg import SlogdetResult
 from minigrad.tensor import Tensor, where
 
 __all__ = [
-    "cholesky", "cholesky_inverse", "cholesky_solve", "det", "inverse", "logdet", "pinverse", "slogdet",
+    "cholesky", "cholesky_inverse", "cholesky_solve", "det", "inverse", "logdet", "norm", "pinverse",
+    "slogdet",
 ]  # fmt: skip
+
+
+def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,  # noqa: A002
+         dtype: Any = None) -> Tensor:
+    """torch.norm: the p-norm over ``dim`` (:func:`minigrad.reductions.norm`: a number, inf, 'fro'), or
+    with ``p='nuc'`` the nuclear norm of the matrices in the two dims ``dim`` (the last two by default).
+
+    Raises:
+        InvalidParameterError: an unknown p, or 'nuc' with dims that are not two different dims.
+    """
+    if p == "nuc":
+        x = input if dtype is None else input.to(dtype)
+        return linalg.matrix_norm(x, "nuc", dim=(-2, -1) if dim is None else tuple(dim), keepdim=keepdim)
+    return reductions.norm(input, p, dim, keepdim, dtype)
 
 
 def inverse(input: Tensor) -> Tensor:  # noqa: A002

@@ -23,8 +23,8 @@ from minigrad.shapes import norm_dim
 from minigrad.tensor import Tensor, from_numpy, matmul, stack, where
 
 __all__ = [
-    "addmm", "baddbmm", "bmm", "diag", "diag_embed", "diagonal", "dot", "einsum", "ger", "inner", "kron",
-    "mm", "mv", "outer", "tensordot", "trace", "tril", "triu", "vdot",
+    "addbmm", "addmm", "addmv", "addr", "baddbmm", "bmm", "diag", "diag_embed", "diagflat", "diagonal", "dot",
+    "einsum", "ger", "inner", "kron", "mm", "mv", "outer", "tensordot", "trace", "tril", "triu", "vdot",
 ]  # fmt: skip
 
 
@@ -108,6 +108,46 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
     return _scaled_sum(input, mm(mat1, mat2), beta, alpha)
 
 
+def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:  # noqa: A002
+    """beta * input + alpha * (mat @ vec); input (broadcastable to (n,)) is ignored when beta is 0.
+
+    Raises:
+        ShapeError: mat is not 2-D, vec not 1-D, their sizes differ, or input does not broadcast to (n,).
+    """
+    product = mv(mat, vec)
+    _fits("addmv", input, product.shape)
+    return _scaled_sum(input, product, beta, alpha)
+
+
+def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:  # noqa: A002
+    """beta * input + alpha * outer(vec1, vec2); input (broadcastable to (n, m)) is ignored when beta is 0.
+
+    Raises:
+        ShapeError: vec1 or vec2 is not 1-D, or input does not broadcast to (n, m).
+    """
+    product = outer(vec1, vec2)
+    _fits("addr", input, product.shape)
+    return _scaled_sum(input, product, beta, alpha)
+
+
+def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:  # noqa: A002
+    """beta * input + alpha * the sum over the batch of batch1[i] @ batch2[i].
+
+    Shapes: batch1 (b, n, m), batch2 (b, m, p), input broadcastable to (n, p) -> (n, p).
+
+    Raises:
+        ShapeError: batch1 or batch2 is not 3-D, their sizes do not fit, or input does not broadcast.
+    """
+    product = bmm(batch1, batch2).sum(0)
+    _fits("addbmm", input, product.shape)
+    return _scaled_sum(input, product, beta, alpha)
+
+
+def diagflat(input: Tensor, offset: int = 0) -> Tensor:  # noqa: A002
+    """The square matrix with the flattened input on its ``offset`` diagonal."""
+    return diag_embed(input.reshape(-1), offset)
+
+
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:  # noqa: A002
     """beta * input + alpha * (batch1 @ batch2) for batches of matrices.
 
@@ -137,6 +177,11 @@ def _fits(fn: str, c: Any, shape: tuple[int, ...]) -> None:
 
 
 def _scaled_sum(c: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor:
+    if product.dtype == np.bool_:  # PyTorch's bool addr: (beta and input) or (alpha and product)
+        p = product if alpha else product & False
+        return p | c if beta else p
+    if product.dtype.kind in "iu":  # integer products take whole scales (truncated), as PyTorch's kernels
+        beta, alpha = int(beta), int(alpha)
     p = product if alpha == 1 else product * alpha
     if beta == 0:  # PyTorch ignores the values of input then (nan and inf included)
         return p
@@ -369,12 +414,20 @@ _diagonal_of = diagonal  # diag's own argument is called diagonal, as in PyTorch
 
 
 def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:  # noqa: A002
-    """Matrices with the last dim of ``input`` on their ``offset`` diagonal (in the last two dims)."""
-    if (dim1, dim2) not in ((-2, -1), (input.ndim - 1, input.ndim)):
-        raise InvalidParameterError("diag_embed: only the last two dims (dim1=-2, dim2=-1) are supported")
+    """Matrices with the last dim of ``input`` on their ``offset`` diagonal, in the new dims ``dim1``
+    (rows) and ``dim2`` (columns) of the result (which has one dim more than input).
+
+    Raises:
+        DimensionError: dim1 or dim2 out of range.
+        InvalidParameterError: dim1 and dim2 name the same dim.
+    """
+    d1, d2 = norm_dim(dim1, input.ndim + 1), norm_dim(dim2, input.ndim + 1)
+    if d1 == d2:
+        raise InvalidParameterError(f"diag_embed: diagonal dimensions cannot be identical {dim1}, {dim2}")
     n = input.shape[-1] + abs(offset)
     rows, cols = _diag_positions(n, n, offset)
-    return ops.IndexAdd.apply(input, index=(Ellipsis, rows, cols), shape=(*input.shape[:-1], n, n))
+    out = ops.IndexAdd.apply(input, index=(Ellipsis, rows, cols), shape=(*input.shape[:-1], n, n))
+    return out if (d1, d2) == (input.ndim - 1, input.ndim) else out.movedim((-2, -1), (d1, d2))
 
 
 def trace(input: Tensor) -> Tensor:  # noqa: A002

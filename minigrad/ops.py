@@ -25,6 +25,7 @@ differentiated by the engine walking through these primitives.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
@@ -1015,7 +1016,8 @@ class Rounding(Function):
         return (from_numpy(np.zeros(g.shape, dtype=g.dtype)),)
 
 
-_ROUNDING = {"floor": np.floor, "ceil": np.ceil, "trunc": np.trunc, "round": np.rint}
+_ROUNDING: dict[str, Callable[[Array], Array]] = {
+    "floor": np.floor, "ceil": np.ceil, "trunc": np.trunc, "round": np.rint, "angle": _kernels.angle}
 
 
 class RoundedQuotient(Function):
@@ -1865,7 +1867,9 @@ class Gather(Function):
 
 class ScatterAdd(Function):
     """y = zeros(shape), then y[i with i_dim replaced by index[i]] += a[i] (repeats add up);
-    da = Gather(g, index).  The adjoint of :class:`Gather`.
+    da = Gather(g, index).  The adjoint of :class:`Gather`. With ``assign`` a repeated index takes the
+    last value instead (max_unpool's forward), and every repeat still gets its position's gradient, as
+    PyTorch's max_unpool backward.
     """
 
     __slots__ = ("dim", "index")
@@ -1873,10 +1877,14 @@ class ScatterAdd(Function):
     dim: int
     index: Array
 
-    def forward(self, a: Array, dim: int, index: Array, shape: tuple[int, ...]) -> Array:
+    def forward(self, a: Array, dim: int, index: Array, shape: tuple[int, ...],
+                assign: bool = False) -> Array:
         self.dim, self.index = dim, index
         y = np.zeros(shape, dtype=a.dtype)
-        np.add.at(y, _along(index, dim), a)  # (inf + -inf is nan, silently: forward runs quiet)
+        if assign:
+            y[_along(index, dim)] = a
+        else:
+            np.add.at(y, _along(index, dim), a)  # (inf + -inf is nan, silently: forward runs quiet)
         return y
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:

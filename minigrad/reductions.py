@@ -28,9 +28,9 @@ from minigrad.tensor import Array, Tensor, from_numpy, int64, where
 
 __all__ = [
     "aminmax", "argsort", "bincount", "bucketize", "cdist", "count_nonzero", "cummax", "cummin", "cumprod",
-    "cumsum", "cumulative_trapezoid", "diff", "histc", "histogram", "isin", "kthvalue", "logcumsumexp",
-    "median", "mode", "msort",
-    "nanmean", "nanmedian", "nansum", "norm", "prod", "searchsorted", "sort", "topk", "trapezoid",
+    "cumsum", "cumulative_trapezoid", "diff", "dist", "histc", "histogram", "isin", "kthvalue",
+    "logcumsumexp", "median", "mode", "msort",
+    "nanmean", "nanmedian", "nansum", "prod", "searchsorted", "sort", "topk", "trapezoid",
     "trapz", "unique", "unique_consecutive",
 ]  # fmt: skip
 
@@ -51,12 +51,12 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype:
     if x.dtype.kind != "f":
         out = np.prod(x.numpy().astype(int64), axis=None if dim is None else norm_dim(dim, x.ndim),
                       keepdims=keepdim and dim is not None)
-        return from_numpy(np.asarray(out))
+        return from_numpy(np.asarray(out, dtype=int64 if dtype is None else x.dtype))
     if dim is None:
-        return ops.Prod.apply(x.reshape(-1), dim=0, keepdim=False) if x.ndim else x * 1
+        return ops.Prod.apply(x.reshape(-1), dim=0, keepdim=False) if x.ndim else x.clone()
     d = norm_dim(dim, x.ndim)
     if x.ndim == 0:
-        return x * 1
+        return x.clone()
     return ops.Prod.apply(x, dim=d, keepdim=keepdim)
 
 
@@ -66,9 +66,10 @@ def norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = False, 
 
     p may be a number, inf, -inf (max / min of |x|), 0 (count of non-zeros) or
     'fro' (the 2-norm). The 2-norm's gradient at a zero vector is 0, as PyTorch's.
+    (``mg.norm`` and ``Tensor.norm`` also take 'nuc': ``linalg_functions.norm``.)
 
     Raises:
-        InvalidParameterError: an unknown p ('nuc' and matrix norms are not supported).
+        InvalidParameterError: an unknown p.
     """
     x = _cast(input, dtype)
     if x.dtype.kind != "f":
@@ -76,7 +77,7 @@ def norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = False, 
     if p == "fro" or p is None:
         p = 2
     if isinstance(p, (str, bool)) or not isinstance(p, (int, float)):
-        raise InvalidParameterError(f"norm: p must be a number, inf or 'fro', got {p!r}")
+        raise InvalidParameterError(f"norm: p must be a number, inf, 'fro' or 'nuc', got {p!r}")
     dims = norm_dims(dim, x.ndim)
     a = x.abs()
     count = x.numel() if dims is None else math.prod(x.shape[d] for d in dims)
@@ -99,7 +100,16 @@ def norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = False, 
         return a.sum(dims, keepdim=keepdim)
     if p == 2:
         return _safe_root((x * x).sum(dims, keepdim=keepdim), 0.5)
+    if p < 1:  # |x|**p has an infinite slope at 0: PyTorch gives those entries a zero gradient
+        zero = from_numpy(a.numpy() == 0)
+        a = where(zero, 0.0 if p > 0 else math.inf, where(zero, 1.0, a) ** p)
+        return _safe_root(a.sum(dims, keepdim=keepdim), 1.0 / p)
     return _safe_root((a**p).sum(dims, keepdim=keepdim), 1.0 / p)
+
+
+def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:  # noqa: A002
+    """The p-norm of input - other (broadcast), as ``norm`` (p a number or inf)."""
+    return norm(input - other, p)
 
 
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = None) -> Tensor:
@@ -302,10 +312,11 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A
     """
     x = _cast(input, dtype)
     if x.dtype.kind != "f":
-        return from_numpy(np.cumprod(x.numpy().astype(int64), axis=_scan_dim(x, dim)))
+        out = np.cumprod(x.numpy().astype(int64), axis=_scan_dim(x, dim)).reshape(x.shape)
+        return from_numpy(out if dtype is None else out.astype(x.dtype))
     d = _scan_dim(x, dim)
     if x.ndim == 0 or x.shape[d] == 1:
-        return x * 1
+        return x.clone()
     return _window(x, d, 1.0).prod(-1).movedim(-1, dim)
 
 
@@ -321,7 +332,7 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:  # noqa: A002
     x = input
     if x.ndim == 0:
         _scan_dim(x, dim)
-        return x * 1
+        return x.clone()
     return _window(x, norm_dim(dim, x.ndim), -np.inf).logsumexp(-1).movedim(-1, dim)
 
 
@@ -329,7 +340,7 @@ def _cumextreme(x: Tensor, dim: int, better: Any, kind: type) -> Any:
     d = _scan_dim(x, dim)
     a = x.numpy()
     if a.ndim == 0:
-        return kind(x * 1, from_numpy(np.zeros((), dtype=int64)))
+        return kind(x.clone(), from_numpy(np.zeros((), dtype=int64)))
     moved = np.moveaxis(a, d, -1)
     idx = np.zeros(moved.shape, dtype=int64)
     best = moved[..., 0].copy() if moved.shape[-1] else moved[..., :0]
@@ -339,7 +350,7 @@ def _cumextreme(x: Tensor, dim: int, better: Any, kind: type) -> Any:
         best = np.where(take, v, best)
         idx[..., i] = np.where(take, i, idx[..., i - 1])
     indices = np.moveaxis(idx, -1, d)
-    return kind(gather(x, d, indices), from_numpy(np.ascontiguousarray(indices)))
+    return kind(gather(x, d, indices), from_numpy(np.array(indices, order="C")))
 
 
 @dim_aliases
@@ -369,14 +380,14 @@ def _order(a: Array, d: int, descending: bool) -> Array:
 
 
 def _pick(x: Tensor, d: int, idx: Array, kind: type) -> Any:
-    return kind(gather(x, d, idx), from_numpy(np.ascontiguousarray(idx, dtype=int64)))
+    return kind(gather(x, d, idx), from_numpy(np.array(idx, dtype=int64, order="C")))
 
 
 @dim_aliases
 def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> return_types.sort:  # noqa: A002
     """(sorted values, indices) along ``dim``; ties keep their order; nan sorts last (first descending)."""
     if input.ndim == 0:
-        return return_types.sort(input * 1, from_numpy(np.zeros((), dtype=int64)))
+        return return_types.sort(input.clone(), from_numpy(np.zeros((), dtype=int64)))
     d = norm_dim(dim, input.ndim)
     return _pick(input, d, _order(input.numpy(), d, descending), return_types.sort)  # type: ignore[no-any-return]
 
@@ -405,7 +416,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A0
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= n:
         raise InvalidParameterError(f"topk(): k={k!r} is out of range for dimension {dim} of size {n}")
     if input.ndim == 0:
-        return return_types.topk(input * 1, from_numpy(np.zeros((), dtype=int64)))
+        return return_types.topk(input.clone(), from_numpy(np.zeros((), dtype=int64)))
     order = _order(input.numpy(), d, descending=largest)
     idx = np.take(order, np.arange(k), axis=d)
     return _pick(input, d, idx, return_types.topk)  # type: ignore[no-any-return]
@@ -430,13 +441,13 @@ def _nonempty_dim(fn: str, x: Tensor, d: int) -> None:
 
 def _select(x: Tensor, d: int, choose: Any, keepdim: bool, kind: type) -> Any:
     if x.ndim == 0:
-        return kind(x * 1, from_numpy(np.zeros((), dtype=int64)))
+        return kind(x.clone(), from_numpy(np.zeros((), dtype=int64)))
     _nonempty_dim(kind.__name__, x, d)
     idx = choose(_order(x.numpy(), d, False))
     values = gather(x, d, idx)
     if not keepdim:
         values, idx = values.squeeze(d), idx.squeeze(d)
-    return kind(values, from_numpy(np.ascontiguousarray(idx, dtype=int64)))
+    return kind(values, from_numpy(np.array(idx, dtype=int64, order="C")))
 
 
 @dim_aliases
@@ -480,7 +491,7 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> A
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mode:  # noqa: A002
     """The most frequent value along ``dim`` (the smallest on ties) and the index of its last occurrence."""
     if input.ndim == 0:
-        return return_types.mode(input * 1, from_numpy(np.zeros((), dtype=int64)))
+        return return_types.mode(input.clone(), from_numpy(np.zeros((), dtype=int64)))
     d = norm_dim(dim, input.ndim)
     _nonempty_dim("mode", input, d)
     a = np.moveaxis(input.numpy(), d, -1)
@@ -494,7 +505,7 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mo
     picked = gather(input, d, idx)
     if not keepdim:
         picked, idx = picked.squeeze(d), idx.squeeze(d)
-    return return_types.mode(picked, from_numpy(np.ascontiguousarray(idx)))
+    return return_types.mode(picked, from_numpy(np.array(idx, order="C")))
 
 
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
@@ -523,7 +534,7 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
     if flat.shape[0] == 0:
         starts = np.zeros(0, dtype=int64)
     else:
-        differs = (flat[1:] != flat[:-1]).reshape(flat.shape[0] - 1, -1).any(axis=1)
+        differs = (flat[1:] != flat[:-1]).reshape(flat.shape[0] - 1, math.prod(flat.shape[1:])).any(axis=1)
         starts = np.flatnonzero(np.concatenate(([True], differs)))
     values = flat[starts] if dim is None else np.moveaxis(flat[starts], 0, axis)
     out = [from_numpy(np.ascontiguousarray(values))]

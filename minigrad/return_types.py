@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from minigrad.tensor import Tensor
 
 __all__ = [
-    "aminmax", "cummax", "cummin", "histogram", "kthvalue", "max", "median", "min", "mode", "nanmedian",
-    "sort", "topk",
+    "aminmax", "cummax", "cummin", "frexp", "histogram", "kthvalue", "max", "median", "min", "mode",
+    "nanmedian", "sort", "topk",
 ]  # fmt: skip
 
 
@@ -96,6 +96,13 @@ class aminmax(NamedTuple):  # noqa: N801
     max: Tensor
 
 
+class frexp(NamedTuple):  # noqa: N801
+    """``mg.frexp(x)``: the mantissas (in [0.5, 1) by magnitude) and the int32 exponents."""
+
+    mantissa: Tensor
+    exponent: Tensor
+
+
 class histogram(NamedTuple):  # noqa: N801
     """``mg.histogram(x, bins)``: the counts (or densities) and the bin edges."""
 
@@ -109,5 +116,6 @@ def _repr(self: Any) -> str:
     return f"{_format.NAMESPACE}.return_types.{type(self).__name__}(\n{fields})"
 
 
-for _cls in (max, min, sort, topk, kthvalue, median, nanmedian, mode, cummax, cummin, aminmax, histogram):
+for _cls in (max, min, sort, topk, kthvalue, median, nanmedian, mode, cummax, cummin, aminmax, frexp,
+             histogram):
     _cls.__repr__ = _repr  # type: ignore[method-assign]

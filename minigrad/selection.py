@@ -72,10 +72,13 @@ def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:  # no
     return out.reshape(size) if input.ndim == 0 else out  # PyTorch: a 0-d tensor gives (size,)
 
 
-def _index_array(fn: str, index: Any) -> Array:
+def _index_array(fn: str, index: Any, int32: bool = False) -> Array:
     arr = index.numpy() if isinstance(index, Tensor) else np.asarray(index)
+    if int32 and arr.dtype == np.int32:  # gather reads int32 indices too, as PyTorch's
+        return arr.astype(np.int64)
     if arr.dtype != np.int64:
-        raise InvalidParameterError(f"{fn}(): expected dtype int64 for index, got {arr.dtype}")
+        raise InvalidParameterError(f"{fn}(): expected dtype {'int32/' if int32 else ''}int64 for index, got "
+                                    f"{arr.dtype}")
     return arr
 
 
@@ -98,15 +101,15 @@ def _check_index(fn: str, index: Array, dim: int, size: int, what: str, shape: t
 def gather(input: Tensor, dim: int, index: Tensor | Array) -> Tensor:  # noqa: A002
     """y[i][j][k] = x[index[i][j][k]][j][k] (for dim 0; likewise for others), of index's shape.
 
-    ``index`` is int64 with x's number of dims, no larger than x outside ``dim``.
+    ``index`` is int64 (or int32) with x's number of dims, no larger than x outside ``dim``.
     The gradient scatter-adds back to the gathered positions.
 
     Raises:
-        InvalidParameterError: index is not int64.
+        InvalidParameterError: index is not int64 or int32.
         ShapeError: index's rank differs or it is larger than x outside ``dim``.
         DimensionError: an index value outside [0, x.shape[dim]).
     """
-    idx = _index_array("gather", index)
+    idx = _index_array("gather", index, int32=True)
     if input.ndim == 0:
         return gather(input.reshape(1), dim, idx.reshape(1) if idx.ndim == 0 else idx).reshape(idx.shape)
     d = norm_dim(dim, input.ndim)

@@ -22,14 +22,15 @@ from minigrad import ops
 from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import promote_types
-from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.errors import DimensionError, DTypeError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.memory_formats import check_format, contiguous_format, is_laid_out, preserve_format
 from minigrad.shapes import norm_dim, shape_arg
+from minigrad.size import Size
 from minigrad.tensor import Tensor, cat, from_numpy, int64, stack
 
 __all__ = [
-    "atleast_1d", "atleast_2d", "atleast_3d", "block_diag", "broadcast_tensors", "broadcast_to",
-    "cartesian_prod", "chunk", "clone", "combinations", "dsplit", "hsplit", "vsplit",
+    "atleast_1d", "atleast_2d", "atleast_3d", "block_diag", "broadcast_shapes", "broadcast_tensors",
+    "broadcast_to", "cartesian_prod", "chunk", "clone", "combinations", "dsplit", "hsplit", "vsplit",
     "column_stack", "concat", "concatenate", "dstack", "flatten", "flip", "fliplr", "flipud", "hstack",
     "movedim", "moveaxis", "narrow", "permute", "ravel", "repeat_interleave", "reshape", "roll",
     "rot90", "row_stack", "select", "split", "squeeze", "swapaxes", "swapdims", "t", "tensor_split", "tile",
@@ -142,6 +143,8 @@ def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple
     """``sections`` nearly equal pieces (the first ones one longer), or pieces cut at the listed indices."""
     d = norm_dim(dim, input.ndim)
     n = input.shape[d]
+    if isinstance(indices_or_sections, Tensor):  # a 0-d integer tensor counts sections, a 1-D one lists cuts
+        indices_or_sections = indices_or_sections.tolist()
     if isinstance(indices_or_sections, (int, np.integer)):
         k = int(indices_or_sections)
         if k <= 0:
@@ -278,14 +281,25 @@ def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:  # noqa: A002
     """The slice [start, start + length) along ``dim`` (negative start counts from the end).
 
+    ``start`` may be a 0-d integer tensor, as in PyTorch.
+
     Raises:
-        InvalidParameterError: the slice does not fit in the dim.
+        DimensionError: ``start`` outside [-size, size] (PyTorch's IndexError).
+        InvalidParameterError: a 0-d input, or start + length beyond the dim (PyTorch's RuntimeError).
     """
+    if input.ndim == 0:
+        raise InvalidParameterError("narrow() cannot be applied to a 0-dim tensor.")
+    if isinstance(start, Tensor):
+        if start.ndim or start.dtype.kind not in "iu":
+            raise InvalidParameterError("start must be an 0-dim integral Tensor.")
+        start = start.item()
     d = norm_dim(dim, input.ndim)
     n = input.shape[d]
     s = _int("narrow", "start", start)
+    if not -n <= s <= n:
+        raise DimensionError(f"start out of range (expected to be in range of [{-n}, {n}], but got {s})")
     s = s + n if s < 0 else s
-    if not 0 <= s <= n or length < 0 or s + length > n:
+    if length < 0 or s + length > n:
         raise InvalidParameterError(f"narrow: start {start} + length {length} exceeds dim {dim} of size {n}")
     return input[(slice(None),) * d + (slice(s, s + length),)]
 
@@ -301,7 +315,7 @@ def flip(input: Tensor, dims: Any) -> Tensor:  # noqa: A002
     """Reverse the order of elements along ``dims``; a copy, as PyTorch's (writes to it leave input alone)."""
     ds = _dims("flip", dims, input.ndim)
     if not ds or input.ndim == 0:
-        return input * 1
+        return clone(input)
     return clone(input[tuple(slice(None, None, -1) if i in ds else slice(None) for i in range(input.ndim))])
 
 
@@ -347,7 +361,13 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:  # noqa: A002
 
 
 def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:  # noqa: A002
-    """Rotate by 90 degrees ``k`` times in the plane of ``dims`` (from the first toward the second)."""
+    """Rotate by 90 degrees ``k`` times in the plane of ``dims`` (from the first toward the second).
+
+    Raises:
+        InvalidParameterError: ``dims`` is not two distinct dims (PyTorch's RuntimeError).
+    """
+    if len(dims) != 2:
+        raise InvalidParameterError(f"rot90: expected total rotation dims == 2, but got dims = {len(dims)}")
     d0, d1 = _dims("rot90", dims, input.ndim)
     k %= 4
     if k == 1:
@@ -356,7 +376,7 @@ def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:  #
         return flip(input, (d0, d1))
     if k == 3:
         return flip(input, d0).transpose(d0, d1)
-    return input * 1
+    return clone(input)
 
 
 def repeat(input: Tensor, *sizes: Any) -> Tensor:  # noqa: A002
@@ -408,6 +428,19 @@ def repeat_interleave(input: Any, repeats: Any = None, dim: int | None = None, *
 def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:  # noqa: A002
     """``input.expand(size)``."""
     return input.expand(*shape_arg(tuple(size)))
+
+
+def broadcast_shapes(*shapes: Any) -> Size:
+    """The shape the given shapes (ints count as 1-D shapes) broadcast to, as a ``Size``.
+
+    Raises:
+        ShapeError: shapes that do not broadcast (PyTorch's RuntimeError).
+    """
+    dims = [(s,) if isinstance(s, (int, np.integer)) else tuple(s) for s in shapes]
+    try:
+        return Size(np.broadcast_shapes(*dims))
+    except ValueError:
+        raise ShapeError(f"Shape mismatch: objects cannot be broadcast to a single shape {dims}") from None
 
 
 def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:

@@ -31,7 +31,14 @@ from minigrad.dtypes import bool_ as bool_
 from minigrad.dtypes import float32 as float32
 from minigrad.dtypes import float64 as float64
 from minigrad.dtypes import int64 as int64
-from minigrad.errors import DeviceError, DimensionError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.errors import (
+    DeviceError,
+    DimensionError,
+    DTypeError,
+    InvalidParameterError,
+    MinigradError,
+    ShapeError,
+)
 from minigrad.grad_mode import _inference, _mode
 from minigrad.memory_formats import preserve_format, suggested_format
 from minigrad.shapes import (
@@ -377,21 +384,21 @@ class Tensor(TensorMethods):
             return _ops.Cast.apply(self, dtype=dt)  # a same-dtype Cast is a differentiable copy
         return out
 
-    def float(self) -> Tensor:
-        """Convert to float32."""
-        return self.astype(float32)
+    def float(self, *, memory_format: Any = None) -> Tensor:
+        """Convert to float32 (``memory_format=`` as in :meth:`to`)."""
+        return self.to(float32, memory_format=memory_format)
 
-    def double(self) -> Tensor:
-        """Convert to float64."""
-        return self.astype(float64)
+    def double(self, *, memory_format: Any = None) -> Tensor:
+        """Convert to float64 (``memory_format=`` as in :meth:`to`)."""
+        return self.to(float64, memory_format=memory_format)
 
-    def long(self) -> Tensor:
-        """Convert to int64."""
-        return self.astype(int64)
+    def long(self, *, memory_format: Any = None) -> Tensor:
+        """Convert to int64 (``memory_format=`` as in :meth:`to`)."""
+        return self.to(int64, memory_format=memory_format)
 
-    def bool(self) -> Tensor:
-        """Convert to bool."""
-        return self.astype(bool_)
+    def bool(self, *, memory_format: Any = None) -> Tensor:
+        """Convert to bool (``memory_format=`` as in :meth:`to`)."""
+        return self.to(bool_, memory_format=memory_format)
 
     def requires_grad_(self, flag: builtins.bool = True) -> Tensor:
         """Set ``requires_grad`` in place (leaves only); returns self.
@@ -564,6 +571,9 @@ class Tensor(TensorMethods):
         return matmul(_lift(other, self), self)
 
     def __neg__(self) -> Tensor:
+        if self._array.dtype == np.bool_:
+            raise DTypeError("Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                             "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
         return _ops.Neg.apply(self)
 
     def __pos__(self) -> Tensor:
@@ -984,14 +994,21 @@ class Tensor(TensorMethods):
         """x ** exponent."""
         return self**exponent
 
-    def masked_fill(self, mask: Tensor | Array, value: builtins.float) -> Tensor:
-        """x with ``value`` wherever ``mask`` (bool, broadcastable) is True."""
+    def masked_fill(self, mask: Tensor | Array, value: Any) -> Tensor:
+        """x with ``value`` (a number or a 0-d tensor, which gets the gradient) wherever ``mask`` is True."""
         m = mask._array if isinstance(mask, Tensor) else np.asarray(mask)
         if m.dtype != bool_:
             raise TypeError(f"masked_fill: mask must be a bool tensor, got {m.dtype}")
-        v = _fill_scalar(value, self.dtype, "masked_fill: value")
-        try:  # the result keeps x's dtype, as in PyTorch (an int tensor filled with 1.5 holds 1)
-            return where(from_numpy(m), from_numpy(quiet(np.asarray, v, self.dtype)), self)
+        if isinstance(value, Tensor) and value.ndim:
+            raise MinigradError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor "
+                                f"with {value.ndim} dimension(s).")
+        if isinstance(value, Tensor) and value.requires_grad and self.dtype.kind == "f":
+            fill = value.astype(self.dtype)  # in the graph: the value gets the gradient of what it filled
+        else:  # the result keeps x's dtype, as in PyTorch (an int tensor filled with 1.5 holds 1)
+            v = _fill_scalar(value, self.dtype, "masked_fill: value")
+            fill = from_numpy(quiet(np.asarray, v, self.dtype))
+        try:
+            return where(from_numpy(m), fill, self)
         except ShapeError:
             raise ShapeError(
                 f"masked_fill: mask of shape {m.shape} cannot be broadcast with the tensor's "
@@ -1158,12 +1175,13 @@ class Tensor(TensorMethods):
         """
         if isinstance(dim, (tuple, list)) and not dim:
             raise DimensionError("logsumexp: dim must name at least one dim, got ()")
-        dims = norm_dims(dim, self.ndim)
-        m = np.max(self._array, axis=dims, keepdims=True) if self._array.size else np.zeros(())
-        m = np.where(np.isfinite(m), m, 0).astype(self.dtype)
+        x = self._floating()  # integers and bools give the default float dtype, as PyTorch
+        dims = norm_dims(dim, x.ndim)
+        m = np.max(x._array, axis=dims, keepdims=True) if x._array.size else np.zeros(())
+        m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
         shift = from_numpy(m)
-        out = (self - shift).exp().sum(dims, keepdim=True).log() + shift
-        return out if keepdim else out.reshape(reduced_shape(self.shape, dims))
+        out = (x - shift).exp().sum(dims, keepdim=True).log() + shift
+        return out if keepdim else out.reshape(reduced_shape(x.shape, dims))
 
     @dim_aliases
     def softmax(self, dim: int) -> Tensor:
@@ -1618,7 +1636,7 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
         if a2.ndim > 2 and b2.ndim == 2:
             # (..., m, n) @ (n, p) as one (rows, n) @ (n, p) GEMM: numpy would loop over the
             # batch, and b's gradient would be a batch of products plus a reduction (2x slower).
-            rows = a2.reshape(-1, a2.shape[-1])
+            rows = a2.reshape(math.prod(a2.shape[:-1]), a2.shape[-1])
             out = _ops.Matmul.apply(rows, b2).reshape(*a2.shape[:-1], b2.shape[-1])
         else:
             out = _ops.Matmul.apply(a2, b2)
@@ -1680,10 +1698,14 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
         ShapeError: ranks differ or a dim other than ``dim`` differs.
         InvalidParameterError: the sequence is empty.
     """
-    ts = list(tensors)
+    ts = _check_tensors("cat", tensors)
     if not ts:
         raise InvalidParameterError("cat: expected a non-empty sequence of tensors, got []")
-    ts = _check_tensors("cat", ts)
+    dt = ts[0].dtype
+    for t in ts[1:]:
+        dt = _promote(from_numpy(np.empty(0, dt)), t)[0].dtype
+    # PyTorch's legacy rule: 1-D empty tensors are skipped (they still take part in the dtype)
+    ts = [t for t in ts if t.shape != (0,)] or ts[:1]
     ref = ts[0]
     if ref.ndim == 0:
         raise ShapeError("cat: zero-dimensional tensor (at position 0) cannot be concatenated; use stack")
@@ -1694,9 +1716,6 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                 f"cat: tensor {i} has shape {t.shape}, which does not match shape {ref.shape} "
                 f"of tensor 0 outside dim {dim}"
             )
-    dt = ref.dtype
-    for t in ts[1:]:
-        dt = _promote(from_numpy(np.empty(0, dt)), t)[0].dtype
     ts = [t if t.dtype == dt else t.astype(dt) for t in ts]
     return _ops.Cat.apply(*ts, dim=d)
 
@@ -1709,10 +1728,9 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
         ShapeError: the shapes differ.
         InvalidParameterError: the sequence is empty.
     """
-    ts = list(tensors)
+    ts = _check_tensors("stack", tensors)
     if not ts:
         raise InvalidParameterError("stack: expected a non-empty sequence of tensors, got []")
-    ts = _check_tensors("stack", ts)
     for i, t in enumerate(ts):
         if t.shape != ts[0].shape:
             raise ShapeError(f"stack: tensor {i} has shape {t.shape}, but tensor 0 has shape {ts[0].shape}")
@@ -1767,8 +1785,12 @@ def state_operand(x: Any) -> Any:
     return from_numpy(x) if isinstance(x, StateArray) else x
 
 
-def _check_tensors(fn: str, ts: list[Any]) -> list[Tensor]:
-    ts = [state_operand(t) for t in ts]
+def _check_tensors(fn: str, tensors: Any) -> list[Tensor]:
+    """The sequence as a list of Tensors (state-dict arrays become tensors); one Tensor is not a
+    sequence of them, as PyTorch says."""
+    if isinstance(tensors, Tensor):
+        raise TypeError(f"{fn}(): argument 'tensors' must be tuple of Tensors, not Tensor")
+    ts = [state_operand(t) for t in tensors]
     for i, t in enumerate(ts):
         if not isinstance(t, Tensor):
             raise TypeError(f"{fn}: expected a sequence of Tensors, but element {i} is a {type(t).__name__}")

@@ -1082,6 +1082,7 @@ MODULE_NOT_OPS = frozenset({
     # anomaly-mode switches: tests/parity/test_anomaly_parity.py
     "is_anomaly_enabled", "is_anomaly_check_nan_enabled", "set_anomaly_enabled",
     "vmap",  # a function transform, not an op on values: tests/parity/test_func_parity.py
+    "imag",  # raises on a real tensor: its error class is checked in tests/parity/test_opinfo_parity.py
 })  # fmt: skip
 
 #: The operators API.md promises, which must each have a row.

@@ -17,8 +17,8 @@ Work is arranged as PyTorch's CPU kernels do: per layer and direction the
 input's share of every step (x W_ih^T plus the biases that can be folded in)
 is one matmul over all time steps at once; the loop then adds h W_hh^T and
 applies the gates, keeping the states feature-major (H, N) so that each step's
-product is one Addmm, W_hh h, in BLAS's fast orientation. Sequences of a :class:`~minigrad.nn.utils.rnn.PackedSequence`
-stop at their own length.
+product is one Addmm, W_hh h, in BLAS's fast orientation. Sequences of a
+:class:`~minigrad.nn.utils.rnn.PackedSequence` stop at their own length.
 """
 
 from __future__ import annotations

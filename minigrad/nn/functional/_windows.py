@@ -21,8 +21,11 @@ Ints = tuple[int, ...]
 
 
 def ntuple(fn: str, name: str, value: Any, n: int, low: int | None = 1) -> Ints:
-    """``value`` (an int, or a sequence of ``n`` ints) as ``n`` ints, each at least ``low`` (None: any)."""
+    """``value`` (an int, or a sequence of ``n`` ints or of one) as ``n`` ints, each at least ``low``
+    (None: any)."""
     items = [value] * n if is_int(value) else value
+    if isinstance(items, (tuple, list)) and len(items) == 1:  # PyTorch repeats a one-element size
+        items = list(items) * n
     if (not isinstance(items, (tuple, list)) or len(items) != n or not all(is_int(v) for v in items)
             or (low is not None and any(v < low for v in items))):
         kind = {1: "a positive int", 0: "a non-negative int", None: "an int"}.get(low, f"an int >= {low}")

@@ -397,7 +397,7 @@ def _max_unpool(fn: str, nd: int, input: Tensor, indices: Tensor, kernel_size: A
         bad = int(flat_idx[(flat_idx < 0) | (flat_idx >= plane)].flat[0])
         raise DimensionError(f"{fn}: found an invalid max index {bad} (output planes are of size "
                              f"{dims_text(size)})")
-    y = ops.ScatterAdd.apply(x.reshape(n, c, -1), dim=2, index=flat_idx, shape=(n, c, plane))
+    y = ops.ScatterAdd.apply(x.reshape(n, c, -1), dim=2, index=flat_idx, shape=(n, c, plane), assign=True)
     y = y.reshape(n, c, *size)
     return y if batched else y.squeeze(0)
 
@@ -407,8 +407,9 @@ def max_unpool1d(input: Tensor, indices: Tensor, kernel_size: Size, stride: Size
     """The partial inverse of :func:`max_pool1d`: each value goes to its index, everything else is 0.
 
     Output length (L - 1) stride - 2 padding + kernel_size unless ``output_size``
-    says otherwise (within a stride of it). Indices repeated (overlapping windows
-    that chose the same element) add up.
+    says otherwise (within a stride of it). Where indices repeat (overlapping windows
+    that chose the same element) the last value is placed, and each repeat gets the
+    gradient of its position, as PyTorch.
 
     Raises:
         InvalidParameterError: bad sizes, non-int64 indices.

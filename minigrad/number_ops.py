@@ -1,0 +1,103 @@
+"""Elementwise functions on the representation of numbers: ``gcd``, ``lcm`` (integers), ``frexp``,
+``ldexp`` and ``nextafter`` (floats), as PyTorch spells them.
+
+``gcd``, ``lcm`` and ``nextafter`` have no gradient (PyTorch defines none); ``ldexp`` is
+``input * 2 ** other`` and ``frexp``'s mantissa is ``input * 2 ** -exponent``, so their gradients
+are those compositions' (PyTorch's formulas).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import numpy as np
+
+from minigrad import return_types
+from minigrad._tensor_methods import provide
+from minigrad.dtypes import kernel_error
+from minigrad.errors import DTypeError
+from minigrad.pointwise import _pair
+from minigrad.pointwise import mul as _mul
+from minigrad.pointwise import pow as _pow
+from minigrad.tensor import Tensor, from_numpy
+
+__all__ = ["frexp", "gcd", "lcm", "ldexp", "nextafter"]
+
+
+def _tensors(fn: str, input: Any, other: Any) -> None:  # noqa: A002
+    """PyTorch's signatures take two Tensors here: a Python number is a TypeError."""
+    for name, x in (("input", input), ("other", other)):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"{fn}(): argument '{name}' must be Tensor, not {type(x).__name__}")
+
+
+def _integers(fn: str, input: Any, other: Any) -> tuple[Tensor, Tensor]:  # noqa: A002
+    _tensors(fn, input, other)
+    a, b = _pair(input, other)
+    if a.dtype.kind not in "iu":
+        raise kernel_error(fn, a.dtype)
+    return a, b
+
+
+def gcd(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """The greatest common divisor of integer tensors (broadcast), never negative; gcd(0, 0) = 0.
+
+    Raises:
+        TypeError: a Python number for input or other (PyTorch takes two tensors).
+        UnsupportedError: float or bool operands (PyTorch's NotImplementedError).
+    """
+    a, b = _integers("gcd", input, other)
+    return from_numpy(np.gcd(a.numpy(), b.numpy()))
+
+
+def lcm(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """The least common multiple of integer tensors (broadcast), never negative; 0 if either is 0.
+
+    Raises:
+        TypeError: a Python number for input or other (PyTorch takes two tensors).
+        UnsupportedError: float or bool operands (PyTorch's NotImplementedError).
+    """
+    a, b = _integers("lcm", input, other)
+    return from_numpy(np.lcm(a.numpy(), b.numpy()))
+
+
+def ldexp(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """input * 2 ** other (float; integers give the default dtype), differentiable in both, as PyTorch's.
+
+    Raises:
+        TypeError: a Python number for input or other (PyTorch takes two tensors).
+    """
+    _tensors("ldexp", input, other)
+    return _mul(input, _pow(2.0, other))
+
+
+def frexp(input: Tensor) -> return_types.frexp:  # noqa: A002
+    """(mantissa, exponent) with input = mantissa * 2 ** exponent, |mantissa| in [0.5, 1) (0, inf and nan
+    keep their value with exponent 0); exponent is int32. The mantissa's gradient is g * 2 ** -exponent.
+
+    Raises:
+        DTypeError: an integer or bool input (PyTorch's RuntimeError).
+    """
+    if input.dtype.kind != "f":
+        raise DTypeError("torch.frexp() only supports floating-point dtypes")
+    _, exponent = np.frexp(input.numpy())
+    scale = from_numpy(np.ldexp(np.ones((), dtype=input.dtype), -exponent))
+    return return_types.frexp(input * scale, from_numpy(exponent.astype(np.int32)))
+
+
+def nextafter(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """The next representable float after input toward other (broadcast); no gradient.
+
+    Raises:
+        TypeError: a Python number for input or other (PyTorch takes two tensors).
+        UnsupportedError: integer or bool operands (PyTorch's NotImplementedError).
+    """
+    _tensors("nextafter", input, other)
+    a, b = _pair(input, other)
+    if a.dtype.kind != "f":
+        raise kernel_error("nextafter", a.dtype)
+    return from_numpy(np.nextafter(a.numpy(), b.numpy()))
+
+
+provide(sys.modules[__name__])  # the Tensor methods of these names call these functions
