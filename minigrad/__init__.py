@@ -44,6 +44,7 @@ from minigrad import (
 from minigrad import bessel as _bessel
 from minigrad import complex_parts as _complex_parts
 from minigrad import foreach as _foreach
+from minigrad import functional_forms as _functional_forms
 from minigrad import gamma as _gamma
 from minigrad import grids as _grids
 from minigrad import indexing as _indexing
@@ -124,6 +125,7 @@ from minigrad.factories import (
 )
 from minigrad.foreach import *  # noqa: F403
 from minigrad.func import vmap
+from minigrad.functional_forms import *  # noqa: F403  (torch.conv2d, torch.layer_norm, torch.kl_div...)
 from minigrad.gamma import *  # noqa: F403
 from minigrad.grad_mode import (
     enable_grad,
@@ -235,7 +237,7 @@ _out.accept_out(globals(), [
     *_matrix_ops.__all__,
     *_indexing.__all__, "cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack",
     "column_stack", "matmul", "where", "std", "var", "gather", "scatter_add", "quantile", "nanquantile",
-    "norm",
+    "norm", "hardshrink", "threshold",
 ])
 
 __all__ = [
@@ -282,7 +284,7 @@ __all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinst
     "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor",
     "LongTensor", "ShortTensor",
 ]  # fmt: skip
-__all__ += [name for module in (_bessel, _complex_parts, _foreach, _gamma, _grids, _indexing, _matrix_ops,
-                                _number_ops, _pointwise, _quantiles, _reduction_functions, _reductions,
-                                _sampling, _shape_ops)
+__all__ += [name for module in (_bessel, _complex_parts, _foreach, _functional_forms, _gamma, _grids,
+                                _indexing, _matrix_ops, _number_ops, _pointwise, _quantiles,
+                                _reduction_functions, _reductions, _sampling, _shape_ops)
             for name in module.__all__]

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from minigrad import bessel as bessel
     from minigrad import complex_parts as complex_parts
     from minigrad import factories as factories
+    from minigrad import functional_forms as functional_forms
     from minigrad import gamma as gamma
     from minigrad import indexing as indexing
     from minigrad import linalg_functions as linalg_functions
@@ -896,6 +897,14 @@ class TensorMethods:
     def diagflat(self: Any, offset: builtins.int = 0) -> Tensor:
         """The square matrix with the flattened tensor on its ``offset`` diagonal."""
         return matrix_ops.diagflat(self, offset)
+
+    def prelu(self: Any, weight: Tensor) -> Tensor:
+        """max(0, x) + weight * min(0, x), weight per channel (dim 1); see :func:`minigrad.prelu`."""
+        return functional_forms.prelu(self, weight)
+
+    def hardshrink(self: Any, lambd: Any = 0.5) -> Tensor:
+        """x where |x| > lambd, else 0; see :func:`minigrad.hardshrink`."""
+        return functional_forms.hardshrink(self, lambd)
 
     def dist(self: Any, other: Tensor, p: Any = 2) -> Tensor:
         """The p-norm of self - other (broadcast); see :func:`minigrad.dist`."""

@@ -1,0 +1,331 @@
+"""The ``torch.*`` forms of ``torch.nn.functional``'s functions: ``torch.conv2d``, ``torch.layer_norm``,
+``torch.dropout(x, p, train)``, ``torch.embedding(weight, indices)``, ``torch.kl_div(x, y, 1)``...
+
+PyTorch exposes these ATen functions at top level with signatures of their
+own, and scripts and other libraries' op tests call them that way. Where the
+signature matches ``minigrad.nn.functional``'s the function is re-exported; the
+others are thin adapters onto it (argument order, ``stride=()`` for "the kernel
+size", ``train`` without a default, ignored ``cudnn_enabled`` flags, and the
+losses' integer ``reduction``: 0 none, 1 mean, 2 sum). No math lives here.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from minigrad._tensor_methods import provide
+from minigrad.errors import InvalidParameterError
+from minigrad.nn import _checks
+from minigrad.nn import functional as F
+
+# these are re-exported unchanged: their signatures are PyTorch's top-level ones
+from minigrad.nn.functional import (
+    adaptive_avg_pool1d,
+    bilinear,
+    celu_,
+    channel_shuffle,
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+    pixel_shuffle,
+    pixel_unshuffle,
+    prelu,
+    relu_,
+    rms_norm,
+    rrelu_,
+    selu_,
+    threshold_,
+)
+from minigrad.nn.functional.dropout import _channels
+from minigrad.random import Generator
+from minigrad.tensor import Tensor
+
+__all__ = [
+    "adaptive_avg_pool1d", "adaptive_max_pool1d", "alpha_dropout", "alpha_dropout_", "avg_pool1d",
+    "batch_norm", "bilinear", "binary_cross_entropy_with_logits", "celu", "celu_", "channel_shuffle",
+    "conv1d", "conv2d", "conv3d", "conv_tbc", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+    "cosine_embedding_loss", "ctc_loss", "dropout", "dropout_", "embedding", "feature_alpha_dropout",
+    "feature_alpha_dropout_", "feature_dropout", "feature_dropout_", "group_norm", "hardshrink",
+    "hinge_embedding_loss", "instance_norm", "kl_div", "layer_norm", "margin_ranking_loss", "max_pool1d",
+    "max_pool1d_with_indices", "max_pool2d", "max_pool3d", "native_channel_shuffle", "native_layer_norm",
+    "pixel_shuffle", "pixel_unshuffle", "poisson_nll_loss", "prelu", "relu_", "rms_norm", "rrelu",
+    "rrelu_", "selu", "selu_", "threshold", "threshold_", "triplet_margin_loss",
+]  # fmt: skip
+
+Size = int | Sequence[int]
+_REDUCTIONS = {0: "none", 1: "mean", 2: "sum"}
+
+
+def _reduction(value: Any) -> str:
+    """ATen's integer reduction as F's name; as in PyTorch, an int other than 1 or 2 reduces nothing."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidParameterError(
+            f"reduction must be an int (0 none, 1 mean, 2 sum), got reduction={value!r}"
+        )
+    return _REDUCTIONS.get(value, "none")
+
+
+def _stride(stride: Size | None) -> Size | None:
+    """ATen's pooling ``stride=()`` (empty) means "the kernel size", which F spells None."""
+    if stride is None or (not isinstance(stride, int) and len(stride) == 0):
+        return None
+    return stride
+
+
+def _write(input: Tensor, out: Tensor) -> Tensor:  # noqa: A002
+    """``out`` written into ``input``: the in-place forms (an error on a leaf requiring grad)."""
+    return input.copy_(out)
+
+
+# -- activations --------------------------------------------------------------------------------------
+
+def celu(input: Tensor, alpha: float = 1.0) -> Tensor:  # noqa: A002
+    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1)), elementwise; see ``F.celu``."""
+    return F.celu(input, alpha)
+
+
+def selu(input: Tensor) -> Tensor:  # noqa: A002
+    """scale * (max(0, x) + min(0, alpha * (exp(x) - 1))), elementwise; see ``F.selu``."""
+    return F.selu(input)
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
+    """x where |x| > lambd, else 0 (takes ``out=`` at top level); see ``F.hardshrink``."""
+    return F.hardshrink(input, lambd)
+
+
+def threshold(input: Tensor, threshold: float, value: float) -> Tensor:  # noqa: A002
+    """x where x > threshold, else ``value`` (takes ``out=`` at top level); see ``F.threshold``."""
+    return F.threshold(input, threshold, value)
+
+
+def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,  # noqa: A002
+          training: bool = False, generator: Generator | None = None) -> Tensor:
+    """Randomized leaky ReLU; see ``F.rrelu``. Slopes come from minigrad's default generator.
+
+    Raises:
+        InvalidParameterError: a ``generator`` is given (the draws use the default one).
+    """
+    if generator is not None:
+        raise InvalidParameterError("rrelu: generator= is not supported; seed with minigrad.manual_seed")
+    return F.rrelu(input, lower, upper, training)
+
+
+# -- dropout: ``train`` is positional and has no default ------------------------------------------------
+
+def dropout(input: Tensor, p: float, train: bool) -> Tensor:  # noqa: A002
+    """``F.dropout(input, p, training=train)``.
+
+    Raises:
+        InvalidParameterError: ``p`` is not in [0, 1).
+    """
+    return F.dropout(input, p, train)
+
+
+def alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:  # noqa: A002
+    """``F.alpha_dropout(input, p, training=train)``."""
+    return F.alpha_dropout(input, p, train)
+
+
+def feature_alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:  # noqa: A002
+    """``F.feature_alpha_dropout(input, p, training=train)``: one draw per (sample, channel) of (N, C, *)."""
+    return F.feature_alpha_dropout(input, p, train)
+
+
+def feature_dropout(input: Tensor, p: float, train: bool) -> Tensor:  # noqa: A002
+    """Dropout of whole channels of an (N, C, *) input (what ``F.dropout1d/2d/3d`` do), any rank >= 2.
+
+    Raises:
+        InvalidParameterError: ``p`` is not in [0, 1).
+        ShapeError: training with p > 0 and the input has fewer than 2 dims.
+    """
+    return _channels(input, _checks.probability("p", p), train)
+
+
+def dropout_(input: Tensor, p: float, train: bool) -> Tensor:  # noqa: A002
+    """``dropout`` written into ``input``; returns ``input``."""
+    return _write(input, dropout(input, p, train))
+
+
+def alpha_dropout_(input: Tensor, p: float, train: bool) -> Tensor:  # noqa: A002
+    """``alpha_dropout`` written into ``input``; returns ``input``."""
+    return _write(input, alpha_dropout(input, p, train))
+
+
+def feature_alpha_dropout_(input: Tensor, p: float, train: bool) -> Tensor:  # noqa: A002
+    """``feature_alpha_dropout`` written into ``input``; returns ``input``."""
+    return _write(input, feature_alpha_dropout(input, p, train))
+
+
+def feature_dropout_(input: Tensor, p: float, train: bool) -> Tensor:  # noqa: A002
+    """``feature_dropout`` written into ``input``; returns ``input``."""
+    return _write(input, feature_dropout(input, p, train))
+
+
+# -- convolution, pooling, shuffles ---------------------------------------------------------------------
+
+def conv_tbc(input: Tensor, weight: Tensor, bias: Tensor, pad: int = 0) -> Tensor:  # noqa: A002
+    """1-D convolution in time-batch-channel layout: input (T, B, C_in), weight (K, C_in, C_out),
+    bias (C_out,), zero padding ``pad`` on both ends of T; returns (T + 2 pad - K + 1, B, C_out).
+    """
+    out = conv1d(input.permute(1, 2, 0), weight.permute(2, 1, 0), bias, padding=pad)
+    return out.permute(2, 0, 1)
+
+
+def avg_pool1d(input: Tensor, kernel_size: Size, stride: Size = (), padding: Size = 0,  # noqa: A002
+               ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
+    """``F.avg_pool1d``; an empty ``stride`` means the kernel size."""
+    return F.avg_pool1d(input, kernel_size, _stride(stride), padding, ceil_mode, count_include_pad)
+
+
+def max_pool1d(input: Tensor, kernel_size: Size, stride: Size = (), padding: Size = 0,  # noqa: A002
+               dilation: Size = 1, ceil_mode: bool = False) -> Tensor:
+    """``F.max_pool1d``; an empty ``stride`` means the kernel size."""
+    out: Tensor = F.max_pool1d(input, kernel_size, _stride(stride), padding, dilation, ceil_mode)
+    return out
+
+
+def max_pool1d_with_indices(input: Tensor, kernel_size: Size, stride: Size = (),  # noqa: A002
+                            padding: Size = 0, dilation: Size = 1,
+                            ceil_mode: bool = False) -> tuple[Tensor, Tensor]:
+    """``F.max_pool1d(..., return_indices=True)``: (values, int64 argmax positions along L)."""
+    values, indices = F.max_pool1d(input, kernel_size, _stride(stride), padding, dilation, ceil_mode, True)
+    return values, indices
+
+
+def max_pool2d(input: Tensor, kernel_size: Size, stride: Size = (), padding: Size = 0,  # noqa: A002
+               dilation: Size = 1, ceil_mode: bool = False) -> Tensor:
+    """``F.max_pool2d``; an empty ``stride`` means the kernel size."""
+    out: Tensor = F.max_pool2d(input, kernel_size, _stride(stride), padding, dilation, ceil_mode)
+    return out
+
+
+def max_pool3d(input: Tensor, kernel_size: Size, stride: Size = (), padding: Size = 0,  # noqa: A002
+               dilation: Size = 1, ceil_mode: bool = False) -> Tensor:
+    """``F.max_pool3d``; an empty ``stride`` means the kernel size."""
+    out: Tensor = F.max_pool3d(input, kernel_size, _stride(stride), padding, dilation, ceil_mode)
+    return out
+
+
+def adaptive_max_pool1d(input: Tensor, output_size: Size) -> tuple[Tensor, Tensor]:  # noqa: A002
+    """``F.adaptive_max_pool1d(..., return_indices=True)``: PyTorch's top-level form returns both."""
+    size = output_size if isinstance(output_size, int) else output_size[0]
+    values, indices = F.adaptive_max_pool1d(input, size, True)
+    return values, indices
+
+
+def native_channel_shuffle(input: Tensor, groups: int) -> Tensor:  # noqa: A002
+    """The same as :func:`channel_shuffle`."""
+    return channel_shuffle(input, groups)
+
+
+# -- normalization: the ``cudnn_enabled`` flags choose a backend, so they are accepted and ignored ------
+
+def layer_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | None = None,  # noqa: A002
+               bias: Tensor | None = None, eps: float = 1e-5, cudnn_enable: bool = True) -> Tensor:
+    """``F.layer_norm``."""
+    return F.layer_norm(input, normalized_shape, weight, bias, eps)
+
+
+def native_layer_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | None,  # noqa: A002
+                      bias: Tensor | None, eps: float) -> tuple[Tensor, Tensor, Tensor]:
+    """(``layer_norm``'s output, mean, 1/sqrt(var + eps)); the statistics have the input's leading dims
+    and size 1 in the normalized ones (biased variance, as the normalization uses).
+    """
+    dims = tuple(range(input.ndim - len(normalized_shape), input.ndim))
+    mean = input.mean(dim=dims, keepdim=True)
+    rstd = ((input - mean) ** 2).mean(dim=dims, keepdim=True).add(eps).rsqrt()
+    return F.layer_norm(input, normalized_shape, weight, bias, eps), mean, rstd
+
+
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,  # noqa: A002
+               bias: Tensor | None = None, eps: float = 1e-5, cudnn_enabled: bool = True) -> Tensor:
+    """``F.group_norm``."""
+    return F.group_norm(input, num_groups, weight, bias, eps)
+
+
+def batch_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None,  # noqa: A002
+               running_mean: Tensor | None, running_var: Tensor | None, training: bool, momentum: float,
+               eps: float, cudnn_enabled: bool) -> Tensor:
+    """``F.batch_norm`` with ATen's argument order (weight and bias first, every argument required)."""
+    return F.batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+
+
+def instance_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None,  # noqa: A002
+                  running_mean: Tensor | None, running_var: Tensor | None, use_input_stats: bool,
+                  momentum: float, eps: float, cudnn_enabled: bool) -> Tensor:
+    """``F.instance_norm`` with ATen's argument order (weight and bias first, every argument required)."""
+    return F.instance_norm(input, running_mean, running_var, weight, bias, use_input_stats, momentum, eps)
+
+
+def embedding(weight: Tensor, indices: Tensor, padding_idx: int = -1,
+              scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """``F.embedding(indices, weight, ...)``: the rows of ``weight`` at ``indices``. A negative
+    ``padding_idx`` means none (ATen's convention); row ``padding_idx`` otherwise gets no gradient.
+    """
+    pad = None if padding_idx < 0 else padding_idx
+    return F.embedding(indices, weight, pad, scale_grad_by_freq=scale_grad_by_freq, sparse=sparse)
+
+
+# -- losses: ``reduction`` is ATen's int (0 none, 1 mean, 2 sum) ------------------------------------------
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,  # noqa: A002
+                                     weight: Tensor | None = None, pos_weight: Tensor | None = None,
+                                     reduction: int = 1) -> Tensor:
+    """``F.binary_cross_entropy_with_logits``."""
+    return F.binary_cross_entropy_with_logits(input, target, weight, pos_weight=pos_weight,
+                                              reduction=_reduction(reduction))
+
+
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                          reduction: int = 1) -> Tensor:
+    """``F.cosine_embedding_loss``."""
+    return F.cosine_embedding_loss(input1, input2, target, margin, reduction=_reduction(reduction))
+
+
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,  # noqa: A002
+                         reduction: int = 1) -> Tensor:
+    """``F.hinge_embedding_loss``."""
+    return F.hinge_embedding_loss(input, target, margin, reduction=_reduction(reduction))
+
+
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                        reduction: int = 1) -> Tensor:
+    """``F.margin_ranking_loss``."""
+    return F.margin_ranking_loss(input1, input2, target, margin, reduction=_reduction(reduction))
+
+
+def kl_div(input: Tensor, target: Tensor, reduction: int = 1, *, log_target: bool = False) -> Tensor:  # noqa: A002
+    """``F.kl_div``; reduction 1 is the plain mean over all elements, without F's 'batchmean' warning."""
+    name = _reduction(reduction)
+    if name == "mean":
+        return F.kl_div(input, target, reduction="none", log_target=log_target).mean()
+    return F.kl_div(input, target, reduction=name, log_target=log_target)
+
+
+def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool, full: bool,  # noqa: A002
+                     eps: float, reduction: int) -> Tensor:
+    """``F.poisson_nll_loss`` (every argument required)."""
+    return F.poisson_nll_loss(input, target, log_input, full, eps=eps, reduction=_reduction(reduction))
+
+
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0,
+                        p: float = 2, eps: float = 1e-6, swap: bool = False, reduction: int = 1) -> Tensor:
+    """``F.triplet_margin_loss``."""
+    return F.triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap,
+                                 reduction=_reduction(reduction))
+
+
+def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_lengths: Any,
+             blank: int = 0, reduction: int = 1, zero_infinity: bool = False) -> Tensor:
+    """``F.ctc_loss``; the lengths are int sequences or tensors."""
+    return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, _reduction(reduction),
+                      zero_infinity)
+
+
+provide(sys.modules[__name__])  # the Tensor methods prelu and hardshrink call these functions
