@@ -6,7 +6,7 @@ own, and scripts and other libraries' op tests call them that way. Where the
 signature matches ``minigrad.nn.functional``'s the function is re-exported; the
 others are thin adapters onto it (argument order, ``stride=()`` for "the kernel
 size", ``train`` without a default, ignored ``cudnn_enabled`` flags, and the
-losses' integer ``reduction``: 0 none, 1 mean, 2 sum). No math lives here.
+losses' integer ``reduction``: 0 none, 1 mean, 2 sum, default 0 in effect). No math lives here.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from minigrad._tensor_methods import provide
-from minigrad.errors import InvalidParameterError
+from minigrad.errors import UnsupportedError
 from minigrad.nn import _checks
 from minigrad.nn import functional as F
 
@@ -62,11 +62,14 @@ _REDUCTIONS = {0: "none", 1: "mean", 2: "sum"}
 
 
 def _reduction(value: Any) -> str:
-    """ATen's integer reduction as F's name; as in PyTorch, an int other than 1 or 2 reduces nothing."""
+    """ATen's integer reduction as F's name; as in PyTorch, an int other than 1 or 2 reduces nothing.
+
+    Raises:
+        TypeError: ``value`` is not an int (PyTorch's class for a str such as 'mean' here).
+    """
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidParameterError(
-            f"reduction must be an int (0 none, 1 mean, 2 sum), got reduction={value!r}"
-        )
+        # PyTorch's argument parser refuses a str here with a TypeError
+        raise TypeError(f"reduction must be an int (0 none, 1 mean, 2 sum), got reduction={value!r}")
     return _REDUCTIONS.get(value, "none")
 
 
@@ -109,10 +112,10 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,  # noqa
     """Randomized leaky ReLU; see ``F.rrelu``. Slopes come from minigrad's default generator.
 
     Raises:
-        InvalidParameterError: a ``generator`` is given (the draws use the default one).
+        UnsupportedError: a ``generator`` is given (the draws use the default one).
     """
     if generator is not None:
-        raise InvalidParameterError("rrelu: generator= is not supported; seed with minigrad.manual_seed")
+        raise UnsupportedError("rrelu: generator= is not supported; seed with minigrad.manual_seed")
     return F.rrelu(input, lower, upper, training)
 
 
@@ -273,34 +276,36 @@ def embedding(weight: Tensor, indices: Tensor, padding_idx: int = -1,
 
 
 # -- losses: ``reduction`` is ATen's int (0 none, 1 mean, 2 sum) ------------------------------------------
+# Its default is 0: PyTorch's stubs say Mean, but its argument parser reads that default as 0, so
+# torch.kl_div(x, y) is unreduced in PyTorch 2.13; scripts that rely on it get the same here.
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,  # noqa: A002
                                      weight: Tensor | None = None, pos_weight: Tensor | None = None,
-                                     reduction: int = 1) -> Tensor:
+                                     reduction: int = 0) -> Tensor:
     """``F.binary_cross_entropy_with_logits``."""
     return F.binary_cross_entropy_with_logits(input, target, weight, pos_weight=pos_weight,
                                               reduction=_reduction(reduction))
 
 
 def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
-                          reduction: int = 1) -> Tensor:
+                          reduction: int = 0) -> Tensor:
     """``F.cosine_embedding_loss``."""
     return F.cosine_embedding_loss(input1, input2, target, margin, reduction=_reduction(reduction))
 
 
 def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,  # noqa: A002
-                         reduction: int = 1) -> Tensor:
+                         reduction: int = 0) -> Tensor:
     """``F.hinge_embedding_loss``."""
     return F.hinge_embedding_loss(input, target, margin, reduction=_reduction(reduction))
 
 
 def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
-                        reduction: int = 1) -> Tensor:
+                        reduction: int = 0) -> Tensor:
     """``F.margin_ranking_loss``."""
     return F.margin_ranking_loss(input1, input2, target, margin, reduction=_reduction(reduction))
 
 
-def kl_div(input: Tensor, target: Tensor, reduction: int = 1, *, log_target: bool = False) -> Tensor:  # noqa: A002
+def kl_div(input: Tensor, target: Tensor, reduction: int = 0, *, log_target: bool = False) -> Tensor:  # noqa: A002
     """``F.kl_div``; reduction 1 is the plain mean over all elements, without F's 'batchmean' warning."""
     name = _reduction(reduction)
     if name == "mean":
@@ -315,14 +320,14 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool, full: bool,
 
 
 def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0,
-                        p: float = 2, eps: float = 1e-6, swap: bool = False, reduction: int = 1) -> Tensor:
+                        p: float = 2, eps: float = 1e-6, swap: bool = False, reduction: int = 0) -> Tensor:
     """``F.triplet_margin_loss``."""
     return F.triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap,
                                  reduction=_reduction(reduction))
 
 
 def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_lengths: Any,
-             blank: int = 0, reduction: int = 1, zero_infinity: bool = False) -> Tensor:
+             blank: int = 0, reduction: int = 0, zero_infinity: bool = False) -> Tensor:
     """``F.ctc_loss``; the lengths are int sequences or tensors."""
     return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, _reduction(reduction),
                       zero_infinity)
