@@ -28,6 +28,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 import minigrad as mg
+from minigrad import functional_forms
 
 Shape = tuple[int, ...]
 Domain = Callable[[np.random.Generator, Sequence[Shape]], list[np.ndarray]]
@@ -1084,6 +1085,9 @@ MODULE_NOT_OPS = frozenset({
     "vmap",  # a function transform, not an op on values: tests/parity/test_func_parity.py
     "imag",  # raises on a real tensor: its error class is checked in tests/parity/test_opinfo_parity.py
 })  # fmt: skip
+# the torch.* forms of nn.functional (adapters onto F, which has its own tests): values and gradients
+# against torch.* in tests/parity/test_torch_functional_forms_parity.py
+MODULE_NOT_OPS |= frozenset(functional_forms.__all__)
 
 #: The operators API.md promises, which must each have a row.
 OPERATORS = (

@@ -994,4 +994,5 @@ SURFACE_NOT_OPS = frozenset({
     "is_floating_point", "is_signed", "is_complex", "type", "half", "int", "short", "char", "byte",
     "uniform_", "normal_", "bernoulli_", "random_", "exponential_", "bernoulli", "multinomial",
     "imag",  # raises on a real tensor: tests/parity/test_opinfo_parity.py checks the error class
+    "hardshrink", "prelu",  # F's functions as methods: tests/parity/test_torch_functional_forms_parity.py
 })  # fmt: skip
