@@ -14,14 +14,14 @@ __all__ = ["AlphaDropout", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "Fe
 
 
 class _DropoutNd(Module):
-    """The dropout family's shared state: ``p`` in [0, 1) and ``inplace=False``.
+    """The dropout family's shared state: ``p`` in [0, 1] and ``inplace=False``.
 
     Masks come from minigrad's seeded generator (``mg.manual_seed`` reproduces
     them); in eval the input is returned unchanged. ``dropout_rate``
     (read-only) is p.
 
     Raises:
-        InvalidParameterError: p not a number in [0, 1), or inplace=True.
+        InvalidParameterError: p not a number in [0, 1], or inplace=True.
     """
 
     _fn: Callable[[Tensor, float, bool], Tensor]
@@ -70,7 +70,7 @@ class Dropout(_DropoutNd):
             records every op out of place).
 
     Raises:
-        InvalidParameterError: p not a number in [0, 1), or inplace=True.
+        InvalidParameterError: p not a number in [0, 1], or inplace=True.
     """
 
     _fn = staticmethod(F.dropout)
@@ -80,7 +80,7 @@ class Dropout1d(_DropoutNd):
     """In training, zero whole channels of (N, C, L) or (C, L) inputs with probability p; scale the rest.
 
     Raises:
-        InvalidParameterError: p not a number in [0, 1), or inplace=True.
+        InvalidParameterError: p not a number in [0, 1], or inplace=True.
         ShapeError (call): the input is not 2-D or 3-D.
     """
 
@@ -93,7 +93,7 @@ class Dropout2d(_DropoutNd):
     A 3-D input is read as (N, C, L), with PyTorch's warning.
 
     Raises:
-        InvalidParameterError: p not a number in [0, 1), or inplace=True.
+        InvalidParameterError: p not a number in [0, 1], or inplace=True.
     """
 
     _fn = staticmethod(F.dropout2d)
@@ -103,7 +103,7 @@ class Dropout3d(_DropoutNd):
     """In training, zero whole channels of (N, C, D, H, W) or (C, D, H, W) inputs with probability p.
 
     Raises:
-        InvalidParameterError: p not a number in [0, 1), or inplace=True.
+        InvalidParameterError: p not a number in [0, 1], or inplace=True.
     """
 
     _fn = staticmethod(F.dropout3d)
@@ -114,7 +114,7 @@ class AlphaDropout(_DropoutNd):
     affine map keeps zero mean and unit variance. Any shape.
 
     Raises:
-        InvalidParameterError: p not a number in [0, 1), or inplace=True.
+        InvalidParameterError: p not a number in [0, 1], or inplace=True.
     """
 
     _fn = staticmethod(F.alpha_dropout)
@@ -124,7 +124,7 @@ class FeatureAlphaDropout(_DropoutNd):
     """Alpha dropout of whole channels of (N, C, *) inputs.
 
     Raises:
-        InvalidParameterError: p not a number in [0, 1), or inplace=True.
+        InvalidParameterError: p not a number in [0, 1], or inplace=True.
         ShapeError (call): the input has fewer than 2 dims.
     """
 

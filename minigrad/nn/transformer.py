@@ -162,7 +162,7 @@ class MultiheadAttention(Module):
 
     Raises:
         InvalidParameterError: ``embed_dim`` not divisible by ``num_heads``,
-            non-positive sizes, ``dropout`` outside [0, 1), a non-bool flag.
+            non-positive sizes, ``dropout`` outside [0, 1], a non-bool flag.
     """
 
     in_proj_weight: Parameter | None
@@ -186,8 +186,8 @@ class MultiheadAttention(Module):
                 "embed_dim must be divisible by num_heads, "
                 f"got embed_dim={embed_dim} and num_heads={num_heads}"
             )
-        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-            raise InvalidParameterError(f"dropout must be a number in [0, 1), got dropout={dropout!r}")
+        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout <= 1:
+            raise InvalidParameterError(f"dropout must be a number in [0, 1], got dropout={dropout!r}")
         self.kdim = embed_dim if kdim is None else _checks.positive_int("kdim", kdim)
         self.vdim = embed_dim if vdim is None else _checks.positive_int("vdim", vdim)
         self.batch_first = _checks.flag("batch_first", batch_first)
@@ -480,7 +480,7 @@ class TransformerEncoderLayer(Module):
     (N, L, d_model) with ``batch_first=True``, or unbatched (L, d_model).
 
     Raises:
-        InvalidParameterError: bad sizes, ``dropout`` outside [0, 1), an
+        InvalidParameterError: bad sizes, ``dropout`` outside [0, 1], an
             unknown activation name, a non-bool flag.
     """
 
@@ -566,7 +566,7 @@ class TransformerDecoderLayer(Module):
     ``batch_first=True``; unbatched (T, E), (S, E).
 
     Raises:
-        InvalidParameterError: bad sizes, ``dropout`` outside [0, 1), an
+        InvalidParameterError: bad sizes, ``dropout`` outside [0, 1], an
             unknown activation name, a non-bool flag.
     """
 

@@ -193,7 +193,7 @@ class TestSDPAErrors:
         with pytest.raises(TypeError, match="bool or floating"):
             scaled_dot_product_attention(q, k, v, attn_mask=mg.ones(5, 6, dtype=mg.int64))
 
-    @pytest.mark.parametrize("p", [-0.1, 1.0, 1.5])
+    @pytest.mark.parametrize("p", [-0.1, 1.5])
     def test_dropout_p(self, p: float) -> None:
         q, k, v = self._qkv()
         with pytest.raises(mg.InvalidParameterError, match=f"dropout_p={p}"):

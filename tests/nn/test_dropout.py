@@ -149,3 +149,16 @@ def test_alpha_dropout_modules_and_bad_p() -> None:
             layer(0.5, inplace=True)
     with pytest.raises(mg.ShapeError, match=r"2D.*3D.*4D"):
         nn.Dropout1d()(mg.ones(2, 3, 4, 5))
+
+
+@pytest.mark.parametrize("layer", [nn.Dropout, nn.Dropout2d, nn.AlphaDropout, nn.FeatureAlphaDropout])
+def test_p_one_drops_everything_as_pytorch(layer: type[nn.Module]) -> None:
+    # PyTorch returns input * 0 for p = 1 (zeros, NaN kept, zero gradient), not 1 / (1 - p)
+    leaf = mg.tensor([[1.0, math.nan], [-2.0, 3.0]], requires_grad=True)
+    x = leaf.reshape(1, 2, 2, 1)
+    y = layer(1.0)(x)
+    np.testing.assert_array_equal(y.numpy().ravel(), [0.0, math.nan, 0.0, 0.0])
+    y.sum().backward()
+    assert leaf.grad is not None and np.array_equal(leaf.grad.numpy(), np.zeros((2, 2)))
+    q = mg.randn(1, 2, 3, 4)
+    assert not F.scaled_dot_product_attention(q, q, q, dropout_p=1.0).numpy().any()

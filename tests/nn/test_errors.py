@@ -53,7 +53,7 @@ def test_layernorm_normalized_shape(shape: Any) -> None:
         F.layer_norm(mg.ones(2, 3), shape)
 
 
-@pytest.mark.parametrize("p", [1.0, 1, -0.1, 1.5, math.nan, "0.5", None, True])
+@pytest.mark.parametrize("p", [1.01, 2, -0.1, 1.5, math.nan, "0.5", None, True])
 def test_dropout_p(p: Any) -> None:
     with pytest.raises(mg.InvalidParameterError, match=rf"p.*{re.escape(repr(p))}") as info:
         nn.Dropout(p)
@@ -67,8 +67,8 @@ def test_dropout_rate_read_only() -> None:
     assert d.dropout_rate == 0.25 and d.p == 0.25
     with pytest.raises(AttributeError):
         d.dropout_rate = 0.5  # type: ignore[misc]
-    with pytest.raises(mg.InvalidParameterError, match=r"1\.0"):
-        d.p = 1.0
+    with pytest.raises(mg.InvalidParameterError, match=r"1\.5"):
+        d.p = 1.5
     assert d.dropout_rate == 0.25
 
 
@@ -205,7 +205,7 @@ BAD_ARGUMENTS: list[tuple[str, dict[str, Any], str, Any]] = [
     ("GroupNorm", {"num_channels": 4}, "num_groups", 3),
     ("GroupNorm", {"num_groups": 2}, "num_channels", -4), ("RMSNorm", {}, "normalized_shape", []),
     ("RMSNorm", {"normalized_shape": 3}, "eps", -1.0), ("LocalResponseNorm", {}, "size", 0),
-    ("Dropout1d", {}, "p", 1.0), ("Dropout2d", {}, "p", -0.1), ("AlphaDropout", {}, "p", "0.5"),
+    ("Dropout1d", {}, "p", 1.5), ("Dropout2d", {}, "p", -0.1), ("AlphaDropout", {}, "p", "0.5"),
     ("L1Loss", {}, "reduction", "avg"), ("SmoothL1Loss", {}, "beta", -1.0), ("HuberLoss", {}, "delta", 0.0),
     ("KLDivLoss", {}, "reduction", "batch"), ("BCELoss", {}, "reduction", None),
     ("PoissonNLLLoss", {}, "full", 1),

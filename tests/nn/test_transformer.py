@@ -123,7 +123,7 @@ class TestMultiheadAttention:
             ({"embed_dim": 10, "num_heads": 3}, "embed_dim=10 and num_heads=3"),
             ({"embed_dim": 0, "num_heads": 1}, "embed_dim=0"),
             ({"embed_dim": 8, "num_heads": 0}, "num_heads=0"),
-            ({"embed_dim": 8, "num_heads": 2, "dropout": 1.0}, "dropout=1.0"),
+            ({"embed_dim": 8, "num_heads": 2, "dropout": 1.5}, "dropout=1.5"),
             ({"embed_dim": 8, "num_heads": 2, "dropout": -0.5}, "dropout=-0.5"),
             ({"embed_dim": 8, "num_heads": 2, "batch_first": "yes"}, "batch_first='yes'"),
             ({"embed_dim": 8, "num_heads": 2, "kdim": 0}, "kdim=0"),
@@ -267,7 +267,7 @@ class TestTransformerEncoderLayer:
             ({"activation": 3}, "activation=3"),
             ({"batch_first": "no"}, "batch_first='no'"),
             ({"dim_feedforward": 0}, "dim_feedforward=0"),
-            ({"dropout": 1.0}, "1.0"),
+            ({"dropout": 1.5}, "1.5"),
             ({"nhead": 3}, "num_heads=3"),
         ],
     )

@@ -124,7 +124,7 @@ def scaled_dot_product_attention(
         ShapeError: E differs between query and key, S between key and
             value, or the mask does not broadcast to (..., L, S).
         InvalidParameterError: both ``attn_mask`` and ``is_causal``, or
-            ``dropout_p`` outside [0, 1).
+            ``dropout_p`` outside [0, 1].
         ShapeError (enable_gqa): query's heads are not a multiple of key's and value's.
     """
     q = _check_float("query", query)

@@ -48,18 +48,25 @@ def _float_dtype(input: Tensor) -> np.dtype[np.floating]:  # noqa: A002
     return input.dtype if input.dtype.kind == "f" else np.dtype(np.float32)
 
 
+def _all_dropped(input: Tensor) -> Tensor:  # noqa: A002
+    """p = 1: input * 0, as PyTorch (zeros, NaN kept, a zero gradient), with no 1 / (1 - p)."""
+    return input * from_numpy(np.zeros((), _float_dtype(input)))
+
+
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002
     """Inverted dropout: zero each element with probability ``p``, scale the rest by 1/(1-p).
 
     Output has the input's shape and dtype.
 
     Raises:
-        InvalidParameterError: ``p`` is not a number in [0, 1).
+        InvalidParameterError: ``p`` is not a number in [0, 1].
     """
     p = _checks.probability("p", p)
     _checks.tensor("dropout", input)
     if not training or p == 0.0:
         return input
+    if p == 1.0:
+        return _all_dropped(input)
     return input * from_numpy(_scaled_mask(input.shape, p, _float_dtype(input)))
 
 
@@ -74,6 +81,8 @@ def _channels(input: Tensor, p: float, training: bool, alpha: bool = False) -> T
         return input
     if input.ndim < 2:
         raise ShapeError(f"feature dropout: expected an input of shape (N, C, *), got {input.shape}")
+    if p == 1.0:
+        return _all_dropped(input)
     shape = _channel_shape(input.shape)
     if alpha:
         return _alpha(input, p, training, shape)
@@ -91,7 +100,7 @@ def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     """Zero whole channels of an (N, C, L) or (C, L) input with probability ``p``, scale the rest by 1/(1-p).
 
     Raises:
-        InvalidParameterError: ``p`` is not a number in [0, 1).
+        InvalidParameterError: ``p`` is not a number in [0, 1].
         ShapeError: the input is not 2-D or 3-D.
     """
     p = _checks.probability("p", p)
@@ -110,7 +119,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     warning, and other ranks warn that they are deprecated.
 
     Raises:
-        InvalidParameterError: ``p`` is not a number in [0, 1).
+        InvalidParameterError: ``p`` is not a number in [0, 1].
         ShapeError: the input has fewer than 2 dims.
     """
     p = _checks.probability("p", p)
@@ -138,7 +147,7 @@ def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     Other ranks warn that they are deprecated, as in PyTorch.
 
     Raises:
-        InvalidParameterError: ``p`` is not a number in [0, 1).
+        InvalidParameterError: ``p`` is not a number in [0, 1].
         ShapeError: the input is 0-d.
     """
     p = _checks.probability("p", p)
@@ -157,6 +166,8 @@ def _alpha(input: Tensor, p: float, training: bool, shape: tuple[int, ...]) -> T
     """x * a * keep + b(keep): dropped entries become SELU's negative saturation, mean and variance kept."""
     if not training or p == 0.0:
         return input
+    if p == 1.0:
+        return _all_dropped(input)
     dt = _float_dtype(input)
     keep = _keep_bits(shape, p)[0].astype(dt)
     a = 1.0 / np.sqrt((_ALPHA_PRIME**2 * p + 1) * (1 - p))
@@ -169,7 +180,7 @@ def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace
     affine map restores zero mean and unit variance. Note PyTorch's default ``training=False``.
 
     Raises:
-        InvalidParameterError: ``p`` is not a number in [0, 1).
+        InvalidParameterError: ``p`` is not a number in [0, 1].
     """
     p = _checks.probability("p", p)
     return _alpha(_checks.tensor("alpha_dropout", input), p, training, input.shape)
@@ -180,7 +191,7 @@ def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
     """Alpha dropout of whole channels of an (N, C, *) input (one draw per sample and channel).
 
     Raises:
-        InvalidParameterError: ``p`` is not a number in [0, 1).
+        InvalidParameterError: ``p`` is not a number in [0, 1].
         ShapeError: the input has fewer than 2 dims.
     """
     p = _checks.probability("p", p)
