@@ -45,6 +45,7 @@ from minigrad import bessel as _bessel
 from minigrad import complex_parts as _complex_parts
 from minigrad import foreach as _foreach
 from minigrad import gamma as _gamma
+from minigrad import matrix_products as _matrix_products
 from minigrad import grids as _grids
 from minigrad import indexing as _indexing
 from minigrad import matrix_ops as _matrix_ops
@@ -55,6 +56,7 @@ from minigrad import reduction_functions as _reduction_functions
 from minigrad import reductions as _reductions
 from minigrad import sampling as _sampling
 from minigrad import shape_ops as _shape_ops
+from minigrad import writes as _writes
 from minigrad._compile import compile  # noqa: A004 - PyTorch's name
 from minigrad._format import set_printoptions
 from minigrad.amp import autocast, is_autocast_enabled
@@ -147,6 +149,7 @@ from minigrad.linalg_functions import (
     slogdet,
 )
 from minigrad.matrix_ops import *  # noqa: F403
+from minigrad.matrix_products import *  # noqa: F403
 from minigrad.memory_formats import (
     channels_last,
     channels_last_3d,
@@ -189,6 +192,7 @@ from minigrad.settings import (
     use_deterministic_algorithms,
 )
 from minigrad.shape_ops import *  # noqa: F403
+from minigrad.writes import *  # noqa: F403
 from minigrad.signal_windows import (
     bartlett_window,
     blackman_window,
@@ -283,6 +287,6 @@ __all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinst
     "LongTensor", "ShortTensor",
 ]  # fmt: skip
 __all__ += [name for module in (_bessel, _complex_parts, _foreach, _gamma, _grids, _indexing, _matrix_ops,
-                                _number_ops, _pointwise, _quantiles, _reduction_functions, _reductions,
-                                _sampling, _shape_ops)
+                                _matrix_products, _number_ops, _pointwise, _quantiles, _reduction_functions,
+                                _reductions, _sampling, _shape_ops, _writes)
             for name in module.__all__]

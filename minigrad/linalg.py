@@ -33,8 +33,8 @@ from minigrad.tensor import Tensor, from_numpy
 
 __all__ = [
     "LinAlgError", "cholesky", "cond", "cross", "det", "eigh", "eigvalsh", "inv", "lstsq", "matrix_exp",
-    "matrix_norm", "norm", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd", "svdvals",
-    "vector_norm",
+    "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve",
+    "solve_triangular", "svd", "svdvals", "vecdot", "vector_norm",
 ]  # fmt: skip
 
 
@@ -234,6 +234,17 @@ def _tolerance(tol: float | Tensor) -> np.ndarray:
     return np.asarray(tol.numpy() if isinstance(tol, Tensor) else tol, dtype=np.float64)
 
 
+def _tolerances(a: Tensor, atol: float | Tensor | None,
+                rtol: float | Tensor | None) -> tuple[np.ndarray, np.ndarray]:
+    """PyTorch's (atol, rtol) for pinv and matrix_rank: atol 0 and rtol eps * max(m, n) by default, rtol 0
+    when only a positive atol is given."""
+    default_rtol = np.finfo(a.dtype).eps * max(a.shape[-2:])
+    at = _tolerance(0.0 if atol is None else atol)
+    if rtol is not None:
+        return at, _tolerance(rtol)
+    return at, (np.where(at > 0, 0.0, default_rtol) if atol is not None else np.asarray(default_rtol))
+
+
 def pinv(A: Tensor, *, atol: float | Tensor | None = None, rtol: float | Tensor | None = None,  # noqa: N803
          hermitian: bool = False) -> Tensor:
     """The Moore-Penrose pseudo-inverse (..., n, m) of A (..., m, n): V diag(1/s) U^T over the singular
@@ -246,12 +257,7 @@ def pinv(A: Tensor, *, atol: float | Tensor | None = None, rtol: float | Tensor 
         ShapeError: ``hermitian`` and A not square.
     """
     a = _square("pinv", A) if hermitian and A.numel() else _matrix("pinv", A)
-    default_rtol = np.finfo(a.dtype).eps * max(a.shape[-2:])
-    at = _tolerance(0.0 if atol is None else atol)
-    if rtol is not None:
-        rt = _tolerance(rtol)
-    else:
-        rt = np.where(at > 0, 0.0, default_rtol) if atol is not None else np.asarray(default_rtol)
+    at, rt = _tolerances(a, atol, rtol)
     return ops.Pinv.apply(a, atol=at, rtol=rt, hermitian=bool(hermitian))
 
 
@@ -500,3 +506,7 @@ def matrix_exp(A: Tensor) -> Tensor:  # noqa: N803
     for _ in range(s):
         result = result @ result
     return result  # type: ignore[no-any-return]
+
+
+# the products are compositions of the functions above (a module importing this one, hence last)
+from minigrad.matrix_products import matrix_power, matrix_rank, multi_dot, vecdot  # noqa: E402
