@@ -45,7 +45,6 @@ from minigrad import bessel as _bessel
 from minigrad import complex_parts as _complex_parts
 from minigrad import foreach as _foreach
 from minigrad import gamma as _gamma
-from minigrad import matrix_products as _matrix_products
 from minigrad import grids as _grids
 from minigrad import indexing as _indexing
 from minigrad import matrix_ops as _matrix_ops
@@ -138,18 +137,20 @@ from minigrad.grad_mode import (
 from minigrad.grids import *  # noqa: F403
 from minigrad.indexing import *  # noqa: F403
 from minigrad.linalg_functions import (
+    chain_matmul,
     cholesky,
     cholesky_inverse,
     cholesky_solve,
+    cross,
     det,
     inverse,
     logdet,
+    matrix_power,
     norm,
     pinverse,
     slogdet,
 )
 from minigrad.matrix_ops import *  # noqa: F403
-from minigrad.matrix_products import *  # noqa: F403
 from minigrad.memory_formats import (
     channels_last,
     channels_last_3d,
@@ -192,7 +193,6 @@ from minigrad.settings import (
     use_deterministic_algorithms,
 )
 from minigrad.shape_ops import *  # noqa: F403
-from minigrad.writes import *  # noqa: F403
 from minigrad.signal_windows import (
     bartlett_window,
     blackman_window,
@@ -230,6 +230,7 @@ from minigrad.typed_tensors import (
     LongTensor,
     ShortTensor,
 )
+from minigrad.writes import *  # noqa: F403
 
 __version__ = "0.1.0"
 
@@ -256,7 +257,7 @@ __all__ = [
     "DTypeError", "DomainError",
     "safetensors", "testing", "distributions", "inference_mode", "is_inference_mode_enabled",
     "linalg", "cholesky", "cholesky_inverse", "cholesky_solve", "det", "inverse", "logdet", "norm",
-    "pinverse", "slogdet",
+    "pinverse", "slogdet", "chain_matmul", "cross", "matrix_power",
     "amp", "autocast", "cpu", "is_autocast_enabled", "special", "func", "vmap", "is_anomaly_enabled",
 ]  # fmt: skip
 __all__ += [
@@ -287,6 +288,6 @@ __all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinst
     "LongTensor", "ShortTensor",
 ]  # fmt: skip
 __all__ += [name for module in (_bessel, _complex_parts, _foreach, _gamma, _grids, _indexing, _matrix_ops,
-                                _matrix_products, _number_ops, _pointwise, _quantiles, _reduction_functions,
+                                _number_ops, _pointwise, _quantiles, _reduction_functions,
                                 _reductions, _sampling, _shape_ops, _writes)
             for name in module.__all__]

@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from minigrad import indexing as indexing
     from minigrad import linalg_functions as linalg_functions
     from minigrad import matrix_ops as matrix_ops
-    from minigrad import matrix_products as matrix_products
     from minigrad import number_ops as number_ops
     from minigrad import pointwise as pointwise
     from minigrad import quantiles as quantiles
@@ -1378,11 +1377,11 @@ class TensorMethods:
 
     def matrix_power(self: Any, n: builtins.int) -> Tensor:
         """self^n for each square matrix; see :func:`minigrad.linalg.matrix_power`."""
-        return matrix_products.matrix_power(self, n)
+        return linalg_functions.matrix_power(self, n)
 
     def cross(self: Any, other: Tensor, dim: builtins.int | None = None) -> Tensor:
         """The cross product of 3-vectors; see :func:`minigrad.cross`."""
-        return matrix_products.cross(self, other, dim)
+        return linalg_functions.cross(self, other, dim)
 
     def renorm(self: Any, p: builtins.float, dim: builtins.int, maxnorm: builtins.float) -> Tensor:
         """Slices along dim rescaled to p-norm at most maxnorm; see :func:`minigrad.renorm`."""

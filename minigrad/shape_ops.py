@@ -32,9 +32,9 @@ __all__ = [
     "atleast_1d", "atleast_2d", "atleast_3d", "block_diag", "broadcast_shapes", "broadcast_tensors",
     "broadcast_to", "cartesian_prod", "chunk", "clone", "combinations", "dsplit", "hsplit", "vsplit",
     "column_stack", "concat", "concatenate", "dstack", "flatten", "flip", "fliplr", "flipud", "hstack",
-    "movedim", "moveaxis", "narrow", "split_with_sizes", "permute", "ravel", "repeat_interleave", "reshape", "roll",
-    "rot90", "row_stack", "select", "split", "squeeze", "swapaxes", "swapdims", "t", "tensor_split", "tile",
-    "transpose", "unbind", "unflatten", "unsqueeze", "vstack",
+    "movedim", "moveaxis", "narrow", "permute", "ravel", "repeat_interleave", "reshape", "roll",
+    "rot90", "row_stack", "select", "split", "split_with_sizes", "squeeze", "swapaxes", "swapdims", "t",
+    "tensor_split", "tile", "transpose", "unbind", "unflatten", "unsqueeze", "vstack",
 ]  # fmt: skip
 
 

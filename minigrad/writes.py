@@ -39,7 +39,7 @@ def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor: 
         IndexError: ``dim`` or ``index`` out of range.
     """
     d = norm_dim(dim, input.ndim)
-    return _write(input, (slice(None),) * d + (index,), src)  # noqa: RUF005
+    return _write(input, (slice(None),) * d + (index,), src)
 
 
 def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start: int | None = None,  # noqa: A002
@@ -50,7 +50,7 @@ def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start: int | None = 
         ShapeError: src's shape is not the slice's.
     """
     d = norm_dim(dim, input.ndim)
-    return _write(input, (slice(None),) * d + (slice(start, end, step),), src)  # noqa: RUF005
+    return _write(input, (slice(None),) * d + (slice(start, end, step),), src)
 
 
 def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,  # noqa: A002
@@ -73,7 +73,7 @@ def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,
 def fill(input: Tensor, value: Any) -> Tensor:  # noqa: A002
     """A copy of input with every element ``value`` (its gradient to input is 0, as PyTorch's)."""
     v = value.to(input.dtype) if isinstance(value, Tensor) else value
-    return where(True, v, input).to(input.dtype)
+    return where(np.ones((), dtype=bool), v, input).to(input.dtype)
 
 
 def fill_(input: Tensor, value: Any) -> Tensor:  # noqa: A002

@@ -1,5 +1,5 @@
 """torch.cross's and chain_matmul's deprecation warnings and values, and matrix_power's zero gradient at
-n = 0, against PyTorch (the surface table covers the rest of matrix_products)."""
+n = 0, against PyTorch (the surface table covers the rest of these products)."""
 
 from __future__ import annotations
 
