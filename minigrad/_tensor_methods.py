@@ -113,7 +113,7 @@ INPLACE_NAMES = (
     "sign", "sin", "sinh", "sqrt", "square", "subtract", "tan", "tanh", "tril", "triu", "true_divide",
     "trunc", "xlogy", "addcmul", "addcdiv", "clamp_min", "clamp_max", "logit", "sinc", "deg2rad", "rad2deg",
     "lgamma", "digamma", "polygamma", "mvlgamma", "i0", "addmv", "addr", "addbmm", "gcd", "lcm", "ldexp",
-    "nextafter", "renorm",
+    "nextafter", "renorm", "igamma", "igammac",
 )  # fmt: skip
 
 
@@ -1404,6 +1404,14 @@ class TensorMethods:
                          dim2: builtins.int = 1) -> Tensor:
         """A copy with a diagonal replaced by src; see :func:`minigrad.diagonal_scatter`."""
         return writes.diagonal_scatter(self, src, offset, dim1, dim2)
+
+    def igamma(self: Any, other: Tensor) -> Tensor:
+        """The regularized lower incomplete gamma P(self, other); see :func:`minigrad.igamma`."""
+        return gamma.igamma(self, other)
+
+    def igammac(self: Any, other: Tensor) -> Tensor:
+        """The regularized upper incomplete gamma Q(self, other); see :func:`minigrad.igammac`."""
+        return gamma.igammac(self, other)
 
 for _name in INPLACE_NAMES:
     setattr(TensorMethods, _name + "_", _inplace(_name, _LEAF_NOTE))

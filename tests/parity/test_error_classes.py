@@ -98,6 +98,13 @@ CASES: dict[str, Callable[[Any], Any]] = {
     "unravel-float": lambda lib: lib.unravel_index(lib.tensor([1.0]), (2, 3)),
     "unravel-negative-shape": lambda lib: lib.unravel_index(lib.tensor([1]), (2, -3)),
     "unravel-shape-type": lambda lib: lib.unravel_index(lib.tensor([1]), 2.5),
+    "zeta-grad-x": lambda lib: lib.special.zeta(lib.ones(2, requires_grad=True) * 3, lib.ones(2)).sum()
+    .backward(),
+    "igamma-grad-a": lambda lib: lib.igamma(lib.ones(2, requires_grad=True) * 2, lib.ones(2)).sum()
+    .backward(),
+    "igammac-grad-a": lambda lib: lib.igammac(lib.ones(2, requires_grad=True), lib.ones(2)).sum()
+    .backward(),
+    "igamma-number": lambda lib: lib.igamma(lib.ones(2), 2.0),
     "unravel-zero": lambda lib: lib.unravel_index(lib.tensor([1]), (2, 0)),
 }
 
