@@ -56,6 +56,7 @@ from minigrad import reduction_functions as _reduction_functions
 from minigrad import reductions as _reductions
 from minigrad import sampling as _sampling
 from minigrad import shape_ops as _shape_ops
+from minigrad import writes as _writes
 from minigrad._compile import compile  # noqa: A004 - PyTorch's name
 from minigrad._format import set_printoptions
 from minigrad.amp import autocast, is_autocast_enabled
@@ -138,12 +139,15 @@ from minigrad.grad_mode import (
 from minigrad.grids import *  # noqa: F403
 from minigrad.indexing import *  # noqa: F403
 from minigrad.linalg_functions import (
+    chain_matmul,
     cholesky,
     cholesky_inverse,
     cholesky_solve,
+    cross,
     det,
     inverse,
     logdet,
+    matrix_power,
     norm,
     pinverse,
     slogdet,
@@ -228,6 +232,7 @@ from minigrad.typed_tensors import (
     LongTensor,
     ShortTensor,
 )
+from minigrad.writes import *  # noqa: F403
 
 __version__ = "0.1.0"
 
@@ -254,7 +259,7 @@ __all__ = [
     "DTypeError", "DomainError",
     "safetensors", "testing", "distributions", "inference_mode", "is_inference_mode_enabled",
     "linalg", "cholesky", "cholesky_inverse", "cholesky_solve", "det", "inverse", "logdet", "norm",
-    "pinverse", "slogdet",
+    "pinverse", "slogdet", "chain_matmul", "cross", "matrix_power",
     "amp", "autocast", "cpu", "is_autocast_enabled", "special", "func", "vmap", "is_anomaly_enabled",
 ]  # fmt: skip
 __all__ += [
@@ -286,5 +291,5 @@ __all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinst
 ]  # fmt: skip
 __all__ += [name for module in (_bessel, _complex_parts, _foreach, _functional_forms, _gamma, _grids,
                                 _indexing, _matrix_ops, _number_ops, _pointwise, _quantiles,
-                                _reduction_functions, _reductions, _sampling, _shape_ops)
+                                _reduction_functions, _reductions, _sampling, _shape_ops, _writes)
             for name in module.__all__]

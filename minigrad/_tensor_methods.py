@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from minigrad import shape_ops as shape_ops
     from minigrad import statistics as statistics
     from minigrad import typed_tensors as typed_tensors
+    from minigrad import writes as writes
     from minigrad.autograd import engine as engine
     from minigrad.random import Generator
     from minigrad.tensor import Tensor
@@ -113,7 +114,7 @@ INPLACE_NAMES = (
     "sign", "sin", "sinh", "sqrt", "square", "subtract", "tan", "tanh", "tril", "triu", "true_divide",
     "trunc", "xlogy", "addcmul", "addcdiv", "clamp_min", "clamp_max", "logit", "sinc", "deg2rad", "rad2deg",
     "lgamma", "digamma", "polygamma", "mvlgamma", "i0", "addmv", "addr", "addbmm", "gcd", "lcm", "ldexp",
-    "nextafter",
+    "nextafter", "renorm", "igamma", "igammac",
 )  # fmt: skip
 
 
@@ -1382,6 +1383,44 @@ class TensorMethods:
         """The pseudo-inverse, singular values below rcond * max dropped; see :func:`minigrad.linalg.pinv`."""
         return linalg_functions.pinverse(self, rcond)
 
+
+    def matrix_power(self: Any, n: builtins.int) -> Tensor:
+        """self^n for each square matrix; see :func:`minigrad.linalg.matrix_power`."""
+        return linalg_functions.matrix_power(self, n)
+
+    def cross(self: Any, other: Tensor, dim: builtins.int | None = None) -> Tensor:
+        """The cross product of 3-vectors; see :func:`minigrad.cross`."""
+        return linalg_functions.cross(self, other, dim)
+
+    def renorm(self: Any, p: builtins.float, dim: builtins.int, maxnorm: builtins.float) -> Tensor:
+        """Slices along dim rescaled to p-norm at most maxnorm; see :func:`minigrad.renorm`."""
+        return reductions.renorm(self, p, dim, maxnorm)
+
+    def split_with_sizes(self: Any, split_sizes: Any, dim: builtins.int = 0) -> tuple[Tensor, ...]:
+        """Views of the listed sizes along dim; see :func:`minigrad.split_with_sizes`."""
+        return shape_ops.split_with_sizes(self, split_sizes, dim)
+
+    def select_scatter(self: Any, src: Tensor, dim: builtins.int, index: builtins.int) -> Tensor:
+        """A copy with ``select(dim, index)`` replaced by src; see :func:`minigrad.select_scatter`."""
+        return writes.select_scatter(self, src, dim, index)
+
+    def slice_scatter(self: Any, src: Tensor, dim: builtins.int = 0, start: builtins.int | None = None,
+                      end: builtins.int | None = None, step: builtins.int = 1) -> Tensor:
+        """A copy with a slice of dim replaced by src; see :func:`minigrad.slice_scatter`."""
+        return writes.slice_scatter(self, src, dim, start, end, step)
+
+    def diagonal_scatter(self: Any, src: Tensor, offset: builtins.int = 0, dim1: builtins.int = 0,
+                         dim2: builtins.int = 1) -> Tensor:
+        """A copy with a diagonal replaced by src; see :func:`minigrad.diagonal_scatter`."""
+        return writes.diagonal_scatter(self, src, offset, dim1, dim2)
+
+    def igamma(self: Any, other: Tensor) -> Tensor:
+        """The regularized lower incomplete gamma P(self, other); see :func:`minigrad.igamma`."""
+        return gamma.igamma(self, other)
+
+    def igammac(self: Any, other: Tensor) -> Tensor:
+        """The regularized upper incomplete gamma Q(self, other); see :func:`minigrad.igammac`."""
+        return gamma.igammac(self, other)
 
 for _name in INPLACE_NAMES:
     setattr(TensorMethods, _name + "_", _inplace(_name, _LEAF_NOTE))

@@ -1,4 +1,5 @@
-"""The gamma family, elementwise: ``mg.lgamma``, ``mg.digamma``, ``mg.polygamma``, ``mg.mvlgamma``.
+"""The gamma family, elementwise: ``mg.lgamma``, ``mg.digamma``, ``mg.polygamma``, ``mg.mvlgamma``, and the
+regularized incomplete gamma functions ``mg.igamma`` / ``mg.igammac``.
 
 ``lgamma`` and ``polygamma`` (with ``digamma`` its n = 0) are primitives of
 ``minigrad/ops.py`` on the kernels of ``minigrad/_special.py``; each derivative
@@ -17,15 +18,41 @@ from minigrad import ops
 from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.errors import MinigradError
+from minigrad.pointwise import _floats
 from minigrad.tensor import Tensor
 
-__all__ = ["digamma", "lgamma", "mvlgamma", "polygamma"]
+__all__ = ["digamma", "igamma", "igammac", "lgamma", "mvlgamma", "polygamma"]
 
 
 def _floating(input: Any, fn: str) -> Tensor:  # noqa: A002
     if not isinstance(input, Tensor):
         raise TypeError(f"{fn}(): argument 'input' must be Tensor, not {type(input).__name__}")
     return input if input.dtype.kind == "f" else input.astype(get_default_dtype())
+
+
+def _tensors(fn: str, a: Any, b: Any) -> tuple[Tensor, Tensor]:
+    for name, v in (("input", a), ("other", b)):
+        if not isinstance(v, Tensor):
+            raise TypeError(f"{fn}(): argument '{name}' must be Tensor, not {type(v).__name__}")
+    return a, b
+
+
+def igamma(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """The regularized lower incomplete gamma function P(a, x) = gamma(a, x) / Gamma(a), a = input and
+    x = other (broadcast; nan for a < 0 or x < 0). Differentiable in ``other`` only (d/dx = x**(a-1)
+    exp(-x) / Gamma(a)); the gradient in ``input`` raises UnsupportedError at backward, as PyTorch's.
+
+    Raises:
+        TypeError: an argument that is not a Tensor.
+    """
+    a, x = _floats(*_tensors("igamma", input, other))
+    return ops.Igamma.apply(a, x, upper=False)
+
+
+def igammac(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """The regularized upper incomplete gamma function Q(a, x) = 1 - P(a, x); see :func:`igamma`."""
+    a, x = _floats(*_tensors("igammac", input, other))
+    return ops.Igamma.apply(a, x, upper=True)
 
 
 def lgamma(input: Tensor) -> Tensor:  # noqa: A002

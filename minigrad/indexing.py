@@ -12,6 +12,7 @@ in ``selection.py``, on their own primitives.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,7 @@ from minigrad.tensor import Array, Tensor, from_numpy, int64, where
 __all__ = [
     "argwhere", "index_add", "index_copy", "index_fill", "index_put", "index_select", "masked_fill",
     "masked_scatter", "masked_select", "nonzero", "scatter", "scatter_reduce", "take", "take_along_dim",
+    "unravel_index",
 ]  # fmt: skip
 
 
@@ -370,6 +372,31 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
         _d, idx = _checked_along("scatter", input, dim, index)
         source = from_numpy(np.full(idx.shape, source, dtype=input.dtype))
     return scatter_reduce(input, dim, index, source.detach(), kind)
+
+
+def unravel_index(indices: Tensor, shape: int | Sequence[int]) -> tuple[Tensor, ...]:
+    """The coordinates in ``shape`` of flat (row-major) indices: one int64 tensor of indices' shape per
+    dim. As PyTorch's, an index out of range wraps (floor division, then modulo each size).
+
+    Raises:
+        TypeError: indices are not integers.
+        TypeError: shape is not an int or a sequence of ints.
+        InvalidParameterError: a negative size (PyTorch's ValueError).
+        MinigradError: a size 0 (PyTorch's RuntimeError, a division by zero).
+    """
+    if indices.dtype.kind not in "iu":
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
+    sizes = [shape] if isinstance(shape, (int, np.integer)) else shape
+    if not isinstance(sizes, Sequence) or not all(isinstance(n, (int, np.integer)) for n in sizes):
+        raise TypeError(f"expected 'shape' to be int or sequence of ints, but got {shape!r}")
+    if any(n < 0 for n in sizes):
+        raise InvalidParameterError(f"'shape' cannot have negative values, but got {tuple(sizes)}")
+    if 0 in sizes:
+        raise MinigradError(f"unravel_index: ZeroDivisionError, a size 0 in shape {tuple(sizes)}")
+    strides = np.cumprod([1, *sizes[:0:-1]])[::-1].astype(np.int64)
+    flat = indices.numpy().astype(np.int64)[..., None]
+    coords = np.mod(np.floor_divide(flat, strides), np.asarray(sizes, dtype=np.int64))
+    return tuple(from_numpy(np.array(coords[..., k])) for k in range(len(sizes)))
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

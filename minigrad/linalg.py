@@ -21,6 +21,7 @@ from minigrad import ops
 from minigrad.dtypes import DTypeLike, resolve_dtype
 from minigrad.errors import (
     DimensionError,
+    DTypeError,
     InvalidParameterError,
     LinAlgError,
     MinigradError,
@@ -29,12 +30,12 @@ from minigrad.errors import (
 )
 from minigrad.matrix_ops import cross
 from minigrad.reductions import norm as _norm
-from minigrad.tensor import Tensor, from_numpy
+from minigrad.tensor import Tensor, from_numpy, where
 
 __all__ = [
     "LinAlgError", "cholesky", "cond", "cross", "det", "eigh", "eigvalsh", "inv", "lstsq", "matrix_exp",
-    "matrix_norm", "norm", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd", "svdvals",
-    "vector_norm",
+    "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve",
+    "solve_triangular", "svd", "svdvals", "vecdot", "vector_norm",
 ]  # fmt: skip
 
 
@@ -234,6 +235,17 @@ def _tolerance(tol: float | Tensor) -> np.ndarray:
     return np.asarray(tol.numpy() if isinstance(tol, Tensor) else tol, dtype=np.float64)
 
 
+def _tolerances(a: Tensor, atol: float | Tensor | None,
+                rtol: float | Tensor | None) -> tuple[np.ndarray, np.ndarray]:
+    """PyTorch's (atol, rtol) for pinv and matrix_rank: atol 0 and rtol eps * max(m, n) by default, rtol 0
+    when only a positive atol is given."""
+    default_rtol = np.finfo(a.dtype).eps * max(a.shape[-2:])
+    at = _tolerance(0.0 if atol is None else atol)
+    if rtol is not None:
+        return at, _tolerance(rtol)
+    return at, (np.where(at > 0, 0.0, default_rtol) if atol is not None else np.asarray(default_rtol))
+
+
 def pinv(A: Tensor, *, atol: float | Tensor | None = None, rtol: float | Tensor | None = None,  # noqa: N803
          hermitian: bool = False) -> Tensor:
     """The Moore-Penrose pseudo-inverse (..., n, m) of A (..., m, n): V diag(1/s) U^T over the singular
@@ -246,12 +258,7 @@ def pinv(A: Tensor, *, atol: float | Tensor | None = None, rtol: float | Tensor 
         ShapeError: ``hermitian`` and A not square.
     """
     a = _square("pinv", A) if hermitian and A.numel() else _matrix("pinv", A)
-    default_rtol = np.finfo(a.dtype).eps * max(a.shape[-2:])
-    at = _tolerance(0.0 if atol is None else atol)
-    if rtol is not None:
-        rt = _tolerance(rtol)
-    else:
-        rt = np.where(at > 0, 0.0, default_rtol) if atol is not None else np.asarray(default_rtol)
+    at, rt = _tolerances(a, atol, rtol)
     return ops.Pinv.apply(a, atol=at, rtol=rt, hermitian=bool(hermitian))
 
 
@@ -500,3 +507,119 @@ def matrix_exp(A: Tensor) -> Tensor:  # noqa: N803
     for _ in range(s):
         result = result @ result
     return result  # type: ignore[no-any-return]
+
+
+# ------------------------------------------------------------------ products and rank (compositions)
+
+def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
+    """The dot product of the vectors along ``dim`` of x and y (batch dims broadcast): sum(x * y, dim).
+
+    Raises:
+        DTypeError: an integer or bool input (PyTorch's RuntimeError).
+        ShapeError: the shapes do not broadcast.
+    """
+    for t in (x, y):
+        if t.dtype.kind != "f":
+            raise DTypeError(f"linalg.vecdot: Expected a floating point or complex tensor as input. Got "
+                             f"{t.dtype}")
+    return (x * y).sum(dim)
+
+
+def _square_any(fn: str, a: Tensor) -> Tensor:
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise ShapeError(f"{fn}: A must be batches of square matrices, but they are of shape {a.shape}")
+    return a
+
+
+def matrix_power(A: Tensor, n: int) -> Tensor:  # noqa: N803 - PyTorch's name
+    """A^n for each square matrix of A (..., m, m) by repeated squaring: the identity for n = 0, the
+    inverse's power for n < 0 (float A only); differentiable (n = 0 gives a zero gradient, as PyTorch's).
+
+    Raises:
+        ShapeError: A is not a batch of square matrices.
+        LinAlgError: n < 0 and a matrix is singular.
+    """
+    a = _square_any("linalg.matrix_power", A)
+    if n == 0:
+        eye = from_numpy(np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype.type), a.shape).copy())
+        # PyTorch copies the identity into A's clone: a zero gradient to A
+        return where(np.ones((), dtype=bool), eye, a)
+    if n < 0:
+        a, n = inv(a), -n
+    out: Tensor | None = None
+    while True:  # binary powering: at most 2 log2(n) products
+        if n & 1:
+            out = a if out is None else out @ a
+        n >>= 1
+        if not n:
+            assert out is not None
+            return out
+        a = a @ a
+
+
+def multi_dot(tensors: Sequence[Tensor]) -> Tensor:
+    """The product of a chain of 2-D matrices, the first and last of which may be 1-D (a row and a
+    column vector, dropped from the result's shape), in the cheapest order, as ``torch.linalg.multi_dot``.
+
+    Raises:
+        InvalidParameterError: fewer than two tensors (PyTorch's RuntimeError).
+        ShapeError: a middle tensor that is not 2-D, or neighbours whose sizes do not match.
+    """
+    ts = list(tensors)
+    if len(ts) < 2:
+        raise InvalidParameterError(f"multi_dot(): expected at least 2 tensors but got {len(ts)}")
+    first_vec, last_vec = ts[0].ndim == 1, ts[-1].ndim == 1
+    mats = [ts[0].unsqueeze(0) if first_vec else ts[0], *ts[1:-1],
+            ts[-1].unsqueeze(1) if last_vec else ts[-1]]
+    for i, m in enumerate(mats):
+        if m.ndim != 2:
+            raise ShapeError(f"multi_dot(): tensor {i} must be 2D but got {ts[i].ndim}D")
+    for i in range(len(mats) - 1):
+        if mats[i].shape[1] != mats[i + 1].shape[0]:
+            raise ShapeError(f"multi_dot(): tensors {i} and {i + 1} with shapes {tuple(ts[i].shape)} and "
+                             f"{tuple(ts[i + 1].shape)} cannot be multiplied")
+    out = _chain(mats)
+    if first_vec:
+        out = out.squeeze(0)
+    return out.squeeze(-1) if last_vec else out
+
+
+def _chain(mats: list[Tensor]) -> Tensor:
+    """The product in the order of fewest scalar multiplications (the textbook dynamic program)."""
+    dims = [m.shape[0] for m in mats] + [mats[-1].shape[1]]
+    k = len(mats)
+    cost = [[0] * k for _ in range(k)]
+    split = [[0] * k for _ in range(k)]
+    for length in range(1, k):
+        for i in range(k - length):
+            j = i + length
+            cost[i][j], split[i][j] = min(
+                (cost[i][s] + cost[s + 1][j] + dims[i] * dims[s + 1] * dims[j + 1], s) for s in range(i, j))
+
+    def product(i: int, j: int) -> Tensor:
+        return mats[i] if i == j else product(i, split[i][j]) @ product(split[i][j] + 1, j)
+
+    return product(0, k - 1)
+
+
+def matrix_rank(A: Tensor, *, atol: float | Tensor | None = None,  # noqa: N803
+                rtol: float | Tensor | None = None, hermitian: bool = False,
+                tol: float | Tensor | None = None) -> Tensor:
+    """The number of singular values of each matrix of A (..., m, n) above max(atol, rtol * s_max), as
+    int64 (...,); the tolerances default as :func:`minigrad.linalg.pinv`'s. ``hermitian`` reads A's lower
+    triangle as a symmetric matrix (|eigenvalues|); PyTorch's legacy ``tol`` is ``atol`` with rtol 0.
+
+    Raises:
+        ShapeError: A has fewer than 2 dims (or is not square with ``hermitian``).
+        InvalidParameterError: an integer A, or ``tol`` with ``atol`` or ``rtol``.
+    """
+    if tol is not None:
+        if atol is not None or rtol is not None:
+            raise InvalidParameterError("linalg.matrix_rank: tol cannot be combined with atol or rtol")
+        atol, rtol = tol, 0.0
+    a = _square("matrix_rank", A) if hermitian else _matrix("matrix_rank", A)
+    s = (eigvalsh(a).abs() if hermitian else svdvals(a)).numpy()
+    at, rt = _tolerances(a, atol, rtol)
+    smax = s.max(axis=-1, initial=0.0)
+    limit = np.maximum(at, rt * smax)
+    return from_numpy((s > limit[..., None]).sum(axis=-1).astype(np.int64))

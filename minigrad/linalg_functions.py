@@ -1,11 +1,14 @@
 """The ``torch.*`` forms of ``torch.linalg``'s functions: ``inverse``, ``det``, ``logdet``, ``slogdet``,
-``cholesky``, ``pinverse``, ``norm``, and ``cholesky_solve`` / ``cholesky_inverse`` (also Tensor methods)."""
+``cholesky``, ``pinverse``, ``norm``, ``matrix_power``, ``cross`` (whose ``dim`` defaults to the first dim of
+size 3), ``chain_matmul``, and ``cholesky_solve`` / ``cholesky_inverse`` (also Tensor methods)."""
 
 from __future__ import annotations
 
 import sys
 import warnings
 from typing import Any
+
+import numpy as np
 
 from minigrad import linalg, reductions
 from minigrad._tensor_methods import provide
@@ -14,8 +17,8 @@ from minigrad.linalg import SlogdetResult
 from minigrad.tensor import Tensor, where
 
 __all__ = [
-    "cholesky", "cholesky_inverse", "cholesky_solve", "det", "inverse", "logdet", "norm", "pinverse",
-    "slogdet",
+    "chain_matmul", "cholesky", "cholesky_inverse", "cholesky_solve", "cross", "det", "inverse", "logdet",
+    "matrix_power", "norm", "pinverse", "slogdet",
 ]  # fmt: skip
 
 
@@ -75,6 +78,48 @@ def cholesky(input: Tensor, upper: bool = False) -> Tensor:  # noqa: A002
 def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:  # noqa: A002
     """The pseudo-inverse, singular values below ``rcond`` times the largest dropped (torch.pinverse)."""
     return linalg.pinv(input, rtol=rcond)
+
+
+def matrix_power(input: Tensor, n: int) -> Tensor:  # noqa: A002
+    """input^n for each square matrix; see :func:`minigrad.linalg.matrix_power`."""
+    return linalg.matrix_power(input, n)
+
+
+def chain_matmul(*matrices: Tensor) -> Tensor:
+    """The product of 2-D matrices (``torch.chain_matmul``, deprecated in PyTorch in favour of
+    ``linalg.multi_dot``: warns); one matrix is returned as a copy.
+
+    Raises:
+        ShapeError: a tensor that is not 2-D, or neighbours whose sizes do not match.
+    """
+    warnings.warn("torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
+                  "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than "
+                  "multiple parameters.", UserWarning, stacklevel=2)
+    for i, m in enumerate(matrices):
+        if m.ndim != 2:
+            raise ShapeError(f"chain_matmul(): tensor {i} must be 2D but got {m.ndim}D")
+    if len(matrices) == 1:
+        return matrices[0].clone()
+    return linalg.multi_dot(matrices)
+
+
+def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
+    """``torch.cross``: :func:`minigrad.linalg.cross` along ``dim``; without ``dim``, along the first dim
+    of size 3 of the broadcast shape (deprecated in PyTorch: warns).
+
+    Raises:
+        ShapeError: no dim of size 3, or ``dim``'s size is not 3.
+    """
+    if dim is None:
+        warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass "
+                      "the dim explicitly or simply use torch.linalg.cross.\nThe default value of dim will "
+                      "change to agree with that of linalg.cross in a future release.", UserWarning,
+                      stacklevel=2)
+        shape = np.broadcast_shapes(input.shape, other.shape)
+        dim = next((i for i, size in enumerate(shape) if size == 3), None)
+        if dim is None:
+            raise ShapeError(f"no dimension of size 3 in input: {tuple(shape)}")
+    return linalg.cross(input, other, dim)
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

@@ -35,7 +35,7 @@ from minigrad._clock import tick as _tick
 from minigrad._kernels import QUIET
 from minigrad._special import erf, erfinv
 from minigrad._window_kernels import Pairs, col2im, im2col, pad_array, padded, window_counts
-from minigrad.errors import DimensionError, LinAlgError, MinigradError, ShapeError
+from minigrad.errors import DimensionError, LinAlgError, MinigradError, ShapeError, UnsupportedError
 from minigrad.grad_mode import _inference, _mode, enable_grad
 from minigrad.memory_formats import copy_as
 from minigrad.shapes import keepdim_shape
@@ -940,6 +940,63 @@ class Ndtri(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g * (out * out * 0.5).exp() * math.sqrt(2 * math.pi),)
+
+
+class Erfcx(Function):
+    """y = exp(a**2) erfc(a);  da = g * (2 a y - 2 / sqrt(pi))."""
+
+    __slots__ = ()
+    torch_name = "SpecialErfcxBackward0"
+
+    def forward(self, a: Array) -> Array:
+        return _special.erfcx(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * (self.parents[0] * out * 2 - 2 / math.sqrt(math.pi)),)
+
+
+def _no_derivative(name: str, t: Tensor) -> None:
+    if t.requires_grad:  # PyTorch records the op and raises here, at backward
+        raise UnsupportedError(f"the derivative for '{name}' is not implemented.")
+
+
+class Zeta(Function):
+    """y = zeta(a, b), Hurwitz's;  db = -g * a * zeta(a + 1, b); a has no derivative (as in PyTorch)."""
+
+    __slots__ = ()
+    torch_name = "SpecialZetaBackward0"
+
+    def forward(self, a: Array, b: Array) -> Array:
+        return _special.zeta(a, b)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents
+        _no_derivative("zeta", a)
+        return None, (-g * a * Zeta.apply(a + 1, b) if b.requires_grad else None)
+
+
+class Igamma(Function):
+    """y = P(a, b) (``upper``: Q(a, b) = 1 - P), regularized incomplete gamma;
+    db = +-g * exp((a - 1) log b - b - lgamma(a)); a has no derivative (as in PyTorch)."""
+
+    __slots__ = ("upper",)
+    upper: bool
+
+    def forward(self, a: Array, b: Array, *, upper: bool) -> Array:
+        self.upper = upper
+        return _special.igamma(a, b, upper)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents
+        _no_derivative("igammac: input" if self.upper else "igamma: input", a)
+        if not b.requires_grad:
+            return None, None
+        density = ((a - 1) * b.log() - b - a.lgamma()).exp()
+        return None, (-g * density if self.upper else g * density)
+
+    def name(self) -> str:
+        """``IgammaBackward0`` or ``IgammacBackward0``, as PyTorch's."""
+        return "IgammacBackward0" if self.upper else "IgammaBackward0"
 
 
 class Entr(Function):

@@ -30,7 +30,7 @@ __all__ = [
     "aminmax", "argsort", "bincount", "bucketize", "cdist", "count_nonzero", "cummax", "cummin", "cumprod",
     "cumsum", "cumulative_trapezoid", "diff", "dist", "histc", "histogram", "isin", "kthvalue",
     "logcumsumexp", "median", "mode", "msort",
-    "nanmean", "nanmedian", "nansum", "prod", "searchsorted", "sort", "topk", "trapezoid",
+    "nanmean", "nanmedian", "nansum", "prod", "renorm", "searchsorted", "sort", "topk", "trapezoid",
     "trapz", "unique", "unique_consecutive",
 ]  # fmt: skip
 
@@ -105,6 +105,25 @@ def norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = False, 
         a = where(zero, 0.0 if p > 0 else math.inf, where(zero, 1.0, a) ** p)
         return _safe_root(a.sum(dims, keepdim=keepdim), 1.0 / p)
     return _safe_root((a**p).sum(dims, keepdim=keepdim), 1.0 / p)
+
+
+def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:  # noqa: A002
+    """Each slice ``input.select(dim, i)`` whose p-norm exceeds ``maxnorm`` rescaled to norm ``maxnorm``
+    (times maxnorm / (norm + 1e-7), PyTorch's factor); the others unchanged. Differentiable.
+
+    Raises:
+        InvalidParameterError: p <= 0 or maxnorm < 0 (PyTorch's RuntimeError).
+        DimensionError: input has fewer than 2 dims (PyTorch's RuntimeError).
+    """
+    if input.ndim < 2:
+        raise DimensionError(f"renorm: input needs at least 2 dimensions, got {input.ndim} dimensions")
+    if p <= 0:
+        raise InvalidParameterError(f"renorm: non-positive-norm not supported, got p={p}")
+    if maxnorm < 0:
+        raise InvalidParameterError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
+    d = norm_dim(dim, input.ndim)
+    norms = norm(input, p, tuple(k for k in range(input.ndim) if k != d), keepdim=True)
+    return input * where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0)
 
 
 def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:  # noqa: A002

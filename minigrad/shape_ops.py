@@ -33,8 +33,8 @@ __all__ = [
     "broadcast_to", "cartesian_prod", "chunk", "clone", "combinations", "dsplit", "hsplit", "vsplit",
     "column_stack", "concat", "concatenate", "dstack", "flatten", "flip", "fliplr", "flipud", "hstack",
     "movedim", "moveaxis", "narrow", "permute", "ravel", "repeat_interleave", "reshape", "roll",
-    "rot90", "row_stack", "select", "split", "squeeze", "swapaxes", "swapdims", "t", "tensor_split", "tile",
-    "transpose", "unbind", "unflatten", "unsqueeze", "vstack",
+    "rot90", "row_stack", "select", "split", "split_with_sizes", "squeeze", "swapaxes", "swapdims", "t",
+    "tensor_split", "tile", "transpose", "unbind", "unflatten", "unsqueeze", "vstack",
 ]  # fmt: skip
 
 
@@ -136,6 +136,11 @@ def split(tensor: Tensor, split_size_or_sections: int | Sequence[int], dim: int 
     lead = (slice(None),) * d
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).tolist() if sizes else []
     return tuple(tensor[lead + (slice(a, a + s),)] for a, s in zip(starts, sizes))  # noqa: RUF005
+
+
+def split_with_sizes(input: Tensor, split_sizes: Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
+    """Views of the listed sizes along ``dim``; see :func:`split` (the sizes must add up to the dim)."""
+    return split(input, list(split_sizes), dim)
 
 
 @dim_aliases

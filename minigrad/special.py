@@ -3,10 +3,10 @@
 Most are minigrad's own functions under the names ``torch.special`` gives them
 (``expit`` is ``sigmoid``, ``gammaln`` is ``lgamma``, ``psi`` is ``digamma``,
 ``multigammaln`` is ``mvlgamma``); ``xlog1py``, ``entr``, ``log_ndtr`` and
-``ndtri`` are primitives of ``minigrad/ops.py`` and ``ndtr`` is a composition
-with ``erfc``; ``i0``, ``i0e``, ``i1``, ``i1e`` are ``minigrad.bessel``'s. Integer and bool
-inputs give the default float dtype, as in PyTorch. (The other Bessel functions, the
-incomplete-gamma, zeta and orthogonal-polynomial families are not here yet.)
+``ndtri``, ``erfcx``, ``zeta`` and ``gammainc`` / ``gammaincc`` (``mg.igamma`` / ``mg.igammac``) are
+primitives of ``minigrad/ops.py`` and ``ndtr`` is a composition with ``erfc``; ``i0``, ``i0e``, ``i1``,
+``i1e`` are ``minigrad.bessel``'s. Integer and bool inputs give the default float dtype, as in PyTorch.
+(The other Bessel functions and the orthogonal-polynomial families are not here yet.)
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from minigrad.bessel import i1 as i1
 from minigrad.bessel import i1e as i1e
 from minigrad.gamma import _floating
 from minigrad.gamma import digamma as digamma
+from minigrad.gamma import igamma as gammainc
+from minigrad.gamma import igammac as gammaincc
 from minigrad.gamma import lgamma as gammaln
 from minigrad.gamma import mvlgamma as multigammaln
 from minigrad.gamma import polygamma as polygamma
@@ -42,10 +44,10 @@ from minigrad.reduction_functions import softmax as softmax
 from minigrad.tensor import Tensor
 
 __all__ = [
-    "digamma", "entr", "erf", "erfc", "erfinv", "exp2", "expit", "expm1", "gammaln", "i0", "i0e", "i1", "i1e",
-    "log1p", "log_ndtr",
+    "digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1", "gammainc", "gammaincc",
+    "gammaln", "i0", "i0e", "i1", "i1e", "log1p", "log_ndtr",
     "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "round", "sinc",
-    "softmax", "xlog1py", "xlogy",
+    "softmax", "xlog1py", "xlogy", "zeta",
 ]  # fmt: skip
 
 psi = digamma
@@ -74,3 +76,16 @@ def log_ndtr(input: Tensor) -> Tensor:  # noqa: A002
 def ndtri(input: Tensor) -> Tensor:  # noqa: A002
     """The standard normal quantile Phi^-1(p): -inf at 0, inf at 1, nan outside [0, 1]; d/dp = 1 / phi(y)."""
     return ops.Ndtri.apply(_floating(input, "ndtri"))
+
+
+def erfcx(input: Tensor) -> Tensor:  # noqa: A002
+    """The scaled complementary error function exp(x**2) erfc(x), accurate for large x (~1 / (x sqrt(pi)));
+    inf below about -26.6; d/dx = 2 x erfcx(x) - 2 / sqrt(pi)."""
+    return ops.Erfcx.apply(_floating(input, "erfcx"))
+
+
+def zeta(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """The Hurwitz zeta function sum over k >= 0 of (other + k) ** -input (tensors or numbers, broadcast):
+    inf at input 1 and at other a non-positive integer, nan for input < 1. Differentiable in ``other``
+    only; asking for the gradient in ``input`` raises UnsupportedError at backward, as PyTorch's."""
+    return _apply2(ops.Zeta, *_floats(input, other))

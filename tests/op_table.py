@@ -1077,6 +1077,7 @@ MODULE_NOT_OPS = frozenset({
     "set_deterministic_debug_mode", "get_deterministic_debug_mode", "set_printoptions",
     "is_autocast_enabled",  # a grad-mode-like query: tests/amp/test_autocast.py
     "compile",  # wraps a step or a module, not an op on values: tests/test_compile.py
+    "chain_matmul",  # warns (deprecated): tests/parity/test_linalg_products_parity.py
     "set_float32_matmul_precision", "get_float32_matmul_precision", "set_num_interop_threads",
     "get_num_interop_threads",
     "is_inference_mode_enabled",  # grad mode: tests/parity/test_grad_mode_parity.py

@@ -78,6 +78,34 @@ CASES: dict[str, Callable[[Any], Any]] = {
     "pad-reflect-no-output": lambda lib: lib.nn.functional.pad(lib.ones(1, 1, 5), (0, -5), mode="reflect"),
     "pad-replicate-negative": lambda lib: lib.nn.functional.pad(lib.ones(1, 1, 3), (-2, -2), "replicate"),
     "randint-no-bound": lambda lib: lib.randint(size=(2,)),
+    "multi-dot-one": lambda lib: lib.linalg.multi_dot([lib.ones(2, 2)]),
+    "multi-dot-3d": lambda lib: lib.linalg.multi_dot([lib.ones(2, 2), lib.ones(2, 2, 2), lib.ones(2, 2)]),
+    "multi-dot-sizes": lambda lib: lib.linalg.multi_dot([lib.ones(2, 3), lib.ones(2, 2)]),
+    "matrix-power-nonsquare": lambda lib: lib.linalg.matrix_power(lib.ones(2, 3), 2),
+    "vecdot-int": lambda lib: lib.linalg.vecdot(lib.tensor([1, 2]), lib.tensor([3, 4])),
+    "vecdot-sizes": lambda lib: lib.linalg.vecdot(lib.ones(2, 3), lib.ones(2, 4)),
+    "matrix-rank-1d": lambda lib: lib.linalg.matrix_rank(lib.ones(3)),
+    "cross-no-3": lambda lib: lib.cross(lib.ones(2, 4), lib.ones(2, 4), dim=1),
+    "select-scatter-shape": lambda lib: lib.select_scatter(lib.ones(3, 4), lib.ones(3), 0, 1),
+    "select-scatter-index": lambda lib: lib.select_scatter(lib.ones(3, 4), lib.ones(4), 0, 3),
+    "slice-scatter-shape": lambda lib: lib.slice_scatter(lib.ones(3, 4), lib.ones(3, 4), 1, 1),
+    "diagonal-scatter-shape": lambda lib: lib.diagonal_scatter(lib.ones(3, 4), lib.ones(4)),
+    "renorm-p": lambda lib: lib.renorm(lib.ones(3, 4), 0.0, 0, 1.0),
+    "renorm-maxnorm": lambda lib: lib.renorm(lib.ones(3, 4), 2.0, 0, -1.0),
+    "renorm-1d": lambda lib: lib.ones(3).renorm(2.0, 0, 1.0),
+    "split-with-sizes-sum": lambda lib: lib.split_with_sizes(lib.ones(5), [2, 2]),
+    "split-with-sizes-negative": lambda lib: lib.ones(5).split_with_sizes([6, -1]),
+    "unravel-float": lambda lib: lib.unravel_index(lib.tensor([1.0]), (2, 3)),
+    "unravel-negative-shape": lambda lib: lib.unravel_index(lib.tensor([1]), (2, -3)),
+    "unravel-shape-type": lambda lib: lib.unravel_index(lib.tensor([1]), 2.5),
+    "zeta-grad-x": lambda lib: lib.special.zeta(lib.ones(2, requires_grad=True) * 3, lib.ones(2)).sum()
+    .backward(),
+    "igamma-grad-a": lambda lib: lib.igamma(lib.ones(2, requires_grad=True) * 2, lib.ones(2)).sum()
+    .backward(),
+    "igammac-grad-a": lambda lib: lib.igammac(lib.ones(2, requires_grad=True), lib.ones(2)).sum()
+    .backward(),
+    "igamma-number": lambda lib: lib.igamma(lib.ones(2), 2.0),
+    "unravel-zero": lambda lib: lib.unravel_index(lib.tensor([1]), (2, 0)),
 }
 
 
