@@ -84,8 +84,9 @@ BUDGETS: dict[str, int] = {
     # +554 with nn.utils.prune (the module-level API, the eight method classes, PruningContainer), +178
     # with parametrizations.orthogonal (_orthogonal.py: matrix_exp, cayley and householder maps), +157
     # with nn.AdaptiveLogSoftmaxWithLoss (adaptive.py), +34 with grid_sample's bicubic mode: 13,192;
-    # 13,222 with feature-major RNN states (rnn.py: the _recurrent/_gate helpers) and state_dict(keep_vars=)
-    "minigrad/nn": 13230,
+    # 13,222 with feature-major RNN states (rnn.py: the _recurrent/_gate helpers) and state_dict(keep_vars=);
+    # 13,237 with dropout p = 1 (PyTorch's input * 0)
+    "minigrad/nn": 13240,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
