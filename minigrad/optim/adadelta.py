@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.optim._inplace import add_, addcmul_
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number
 
 __all__ = ["Adadelta"]
 
@@ -55,7 +55,7 @@ class Adadelta(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
-        check_number("lr", group["lr"])
+        check_lr(group)
         check_number("rho", group["rho"], high=1.0, high_inclusive=True)
         check_number("eps", group["eps"])
         check_number("weight_decay", group["weight_decay"])

@@ -9,7 +9,7 @@ import numpy as np
 
 from minigrad.errors import InvalidParameterError
 from minigrad.optim._inplace import add_, lerp_
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number
 
 __all__ = ["Adafactor"]
 
@@ -70,7 +70,7 @@ class Adafactor(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
-        check_number("lr", group["lr"])
+        check_lr(group)
         check_number("beta2_decay", group["beta2_decay"], low=None, high=0.0, high_inclusive=True)
         eps = group["eps"]
         if not isinstance(eps, (tuple, list)) or len(eps) != 2:

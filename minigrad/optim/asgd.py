@@ -8,7 +8,7 @@ import numpy as np
 
 from minigrad.default_dtype import get_default_dtype
 from minigrad.optim._inplace import add_
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number
 
 __all__ = ["ASGD"]
 
@@ -63,7 +63,7 @@ class ASGD(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
-        check_number("lr", group["lr"])
+        check_lr(group)
         check_number("weight_decay", group["weight_decay"])
         for name in ("lambd", "alpha", "t0"):
             check_number(name, group[name], low=None)

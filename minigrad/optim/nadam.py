@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.optim._inplace import addcdiv_, addcmul_, lerp_
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_betas, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_betas, check_lr, check_number
 
 __all__ = ["NAdam"]
 
@@ -64,7 +64,7 @@ class NAdam(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
-        check_number("lr", group["lr"])
+        check_lr(group)
         check_number("eps", group["eps"])
         check_betas(group["betas"])
         check_number("weight_decay", group["weight_decay"])

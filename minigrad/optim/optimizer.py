@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import functools
 import math
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeAlias, Union
@@ -31,7 +32,7 @@ from minigrad.default_dtype import get_default_dtype
 from minigrad.errors import DeviceError, InvalidParameterError, ShapeError, UnsupportedError
 from minigrad.tensor import Array, Tensor, from_numpy, reset_grads
 
-__all__ = ["Optimizer", "ParamsT", "check_betas", "check_number", "required"]
+__all__ = ["Optimizer", "ParamsT", "check_betas", "check_lr", "check_number", "required"]
 
 ParamsT: TypeAlias = Union[Iterable[Tensor], Iterable[dict[str, Any]], Iterable[tuple[str, Tensor]]]
 
@@ -63,6 +64,20 @@ def check_number(name: str, value: Any, *, low: float | None = 0.0, high: float 
         else:
             bounds = "a number" if low is None else f">= {low}"
         raise InvalidParameterError(f"Invalid {name} value: {value!r} (expected {bounds})")
+
+
+def check_lr(group: dict[str, Any]) -> None:
+    """Raise InvalidParameterError unless ``group['lr']`` is a number >= 0 or a 1-element Tensor holding one.
+
+    A Tensor lr stays a Tensor in the group, as in PyTorch (schedulers then
+    update it in place); the update reads its value at every step.
+    """
+    lr = group["lr"]
+    if isinstance(lr, Tensor):
+        if lr.numel() != 1:
+            raise InvalidParameterError(f"Tensor lr must be 1-element, got a tensor of shape {tuple(lr.shape)}")
+        lr = lr.item()
+    check_number("lr", lr)
 
 
 def check_betas(betas: Any) -> None:
@@ -115,6 +130,15 @@ def _array_copy(value: Any) -> Array:
     else:
         arr = np.array(value.__array__())  # other libraries' __array__ may not take numpy 2's copy=
     return arr
+
+
+def _group_value(value: Any) -> Any:
+    """A loaded hyperparameter: another library's tensor (a torch Tensor lr or beta) becomes a minigrad Tensor."""
+    if isinstance(value, tuple):
+        return tuple(_group_value(v) for v in value)
+    if _is_array_like(value) and not isinstance(value, (Tensor, np.ndarray, np.generic)):
+        return from_numpy(_array_copy(value))
+    return value
 
 
 def _is_array_like(value: Any) -> bool:
@@ -289,7 +313,12 @@ class Optimizer:
         self._check_group(group)
         ids = [id(p) for p in tensors]
         if len(set(ids)) != len(ids):
-            raise InvalidParameterError("params: a parameter group lists the same parameter twice")
+            # PyTorch warns (and then updates such a parameter once per listing); so does minigrad
+            warnings.warn(
+                "optimizer contains a parameter group with duplicate parameters; in future, this will "
+                "cause an error; see github.com/pytorch/pytorch/issues/40967 for more information",
+                UserWarning, stacklevel=3,
+            )
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         if not seen.isdisjoint(ids):
             raise InvalidParameterError("params: some parameters appear in more than one parameter group")
@@ -372,7 +401,11 @@ class Optimizer:
                     "If capturable=True, params and state_steps must be on supported devices "
                     "(CUDA-graph capture); minigrad runs on the CPU only, use capturable=False"
                 )
-            yield p.numpy(), g, self.state[p]
+            # a parameter that needs no state (SGD without momentum) gets no entry, as in PyTorch
+            state = self.state[p] if p in self.state else {}
+            yield p.numpy(), g, state
+            if state and p not in self.state:
+                self.state[p] = state
             p._write()  # runs after the caller's update: the array changed in place
 
     def _direction(self, x: Array, g: Array, maximize: bool, weight_decay: float) -> Array:
@@ -531,7 +564,7 @@ class Optimizer:
 
         new_groups = []
         for g, sg in zip(groups, saved_groups, strict=True):
-            ng = dict(sg)
+            ng = {k: _group_value(v) for k, v in sg.items()}
             ng["params"] = g["params"]
             if "param_names" in g and "param_names" not in ng:
                 ng["param_names"] = g["param_names"]

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.errors import InvalidParameterError
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number
 
 __all__ = ["Rprop"]
 
@@ -54,7 +54,7 @@ class Rprop(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
-        check_number("lr", group["lr"])
+        check_lr(group)
         etas = group["etas"]
         if not 0.0 < etas[0] < 1.0 < etas[1]:
             raise InvalidParameterError(f"Invalid eta values: {etas[0]}, {etas[1]}")

@@ -9,7 +9,7 @@ import numpy as np
 
 from minigrad._sparse_grads import sparse_rows
 from minigrad.errors import InvalidParameterError, MinigradError
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_betas, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_betas, check_lr, check_number
 from minigrad.tensor import Array, Tensor
 
 __all__ = ["SparseAdam"]
@@ -57,9 +57,10 @@ class SparseAdam(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
+        check_lr(group)
         for name, label in (("lr", "learning rate"), ("eps", "epsilon")):
-            check_number(name, group[name])
-            if not group[name] > 0:  # PyTorch refuses zero for both
+            check_number(name, float(group[name]))
+            if not float(group[name]) > 0:  # PyTorch refuses zero for both
                 raise InvalidParameterError(f"Invalid {label} ({name}): {group[name]!r} (expected > 0)")
         check_betas(group["betas"])
 
