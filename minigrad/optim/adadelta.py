@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.optim._inplace import add_, addcmul_
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number, lr_value
 
 __all__ = ["Adadelta"]
 
@@ -64,7 +64,7 @@ class Adadelta(Optimizer):
         return ("step", "square_avg", "acc_delta")
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr = float(group["lr"])
+        lr = lr_value(group)
         rho = float(group["rho"])
         eps = float(group["eps"])
         for x, g, state in self._with_grad(group):

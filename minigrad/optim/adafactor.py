@@ -9,7 +9,7 @@ import numpy as np
 
 from minigrad.errors import InvalidParameterError
 from minigrad.optim._inplace import add_, lerp_
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number, lr_value
 
 __all__ = ["Adafactor"]
 
@@ -85,7 +85,7 @@ class Adafactor(Optimizer):
         return ("step",)
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr = float(group["lr"])
+        lr = lr_value(group)
         beta2_decay, d = float(group["beta2_decay"]), float(group["d"])
         weight_decay = float(group["weight_decay"])
         eps1: float | None = group["eps"][0]

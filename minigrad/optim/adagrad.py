@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.optim._inplace import addcdiv_, addcmul_
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number, lr_value
 
 __all__ = ["Adagrad"]
 
@@ -74,7 +74,7 @@ class Adagrad(Optimizer):
         state["sum"] = self._zeros(x, float(self.defaults["initial_accumulator_value"]))
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr = float(group["lr"])
+        lr = lr_value(group)
         lr_decay = float(group["lr_decay"])
         eps = float(group["eps"])
         for x, g, state in self._with_grad(group):

@@ -8,7 +8,7 @@ import numpy as np
 
 from minigrad.errors import InvalidParameterError
 from minigrad.optim._inplace import addcdiv_, addcmul_, lerp_
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_betas, check_lr, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_betas, check_lr, check_number, lr_value
 from minigrad.tensor import Tensor
 
 __all__ = ["Adam", "AdamW"]
@@ -98,7 +98,7 @@ class Adam(Optimizer):
         return ("step", "exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if group["amsgrad"] else ())
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr = float(group["lr"])
+        lr = lr_value(group)
         beta1, beta2 = float(group["betas"][0]), float(group["betas"][1])
         eps = float(group["eps"])
         weight_decay = float(group["weight_decay"])

@@ -8,7 +8,7 @@ import numpy as np
 
 from minigrad.default_dtype import get_default_dtype
 from minigrad.optim._inplace import add_
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number, lr_value
 
 __all__ = ["ASGD"]
 
@@ -72,7 +72,7 @@ class ASGD(Optimizer):
         return ("step", "eta", "mu", "ax")
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr = float(group["lr"])
+        lr = lr_value(group)
         lambd = float(group["lambd"])
         alpha = float(group["alpha"])
         t0 = float(group["t0"])

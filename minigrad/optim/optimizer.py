@@ -32,7 +32,7 @@ from minigrad.default_dtype import get_default_dtype
 from minigrad.errors import DeviceError, InvalidParameterError, ShapeError, UnsupportedError
 from minigrad.tensor import Array, Tensor, from_numpy, reset_grads
 
-__all__ = ["Optimizer", "ParamsT", "check_betas", "check_lr", "check_number", "required"]
+__all__ = ["Optimizer", "ParamsT", "check_betas", "check_lr", "check_number", "lr_value", "required"]
 
 ParamsT: TypeAlias = Union[Iterable[Tensor], Iterable[dict[str, Any]], Iterable[tuple[str, Tensor]]]
 
@@ -78,6 +78,19 @@ def check_lr(group: dict[str, Any]) -> None:
             raise InvalidParameterError(f"Tensor lr must be 1-element, got a tensor of shape {tuple(lr.shape)}")
         lr = lr.item()
     check_number("lr", lr)
+
+
+def lr_value(group: dict[str, Any]) -> Any:
+    """The group's lr for arithmetic: a float, or for a Tensor lr a numpy scalar of the tensor's dtype.
+
+    PyTorch computes with a Tensor lr as with a 0-d tensor, so ``lr / bias_correction``
+    and the like round to the lr's dtype (float32 for ``torch.tensor(0.01)``); a numpy
+    scalar rounds the same way under numpy's promotion rules.
+    """
+    lr = group["lr"]
+    if isinstance(lr, Tensor):
+        return lr.numpy().reshape(())[()]
+    return float(lr)
 
 
 def check_betas(betas: Any) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.errors import InvalidParameterError
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number, lr_value
 
 __all__ = ["Rprop"]
 
@@ -69,7 +69,7 @@ class Rprop(Optimizer):
             if not state:
                 state["step"] = self._scalar()
                 state["prev"] = self._zeros(x)
-                state["step_size"] = self._zeros(x, float(group["lr"]))
+                state["step_size"] = self._zeros(x, lr_value(group))
             self._advance(state)
             g = self._direction(x, g, bool(group["maximize"]), 0.0)
             prev, step_size = state["prev"].numpy(), state["step_size"].numpy()

@@ -8,7 +8,7 @@ import numpy as np
 
 from minigrad.errors import InvalidParameterError
 from minigrad.optim._inplace import add_
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number, lr_value
 from minigrad.tensor import from_numpy
 
 __all__ = ["SGD"]
@@ -72,7 +72,7 @@ class SGD(Optimizer):
             )
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr = float(group["lr"])
+        lr = lr_value(group)
         momentum = float(group["momentum"])
         dampening = float(group["dampening"])
         nesterov = bool(group["nesterov"])
