@@ -90,7 +90,7 @@ def lr_value(group: dict[str, Any]) -> Any:
     lr = group["lr"]
     if isinstance(lr, Tensor):
         return lr.numpy().reshape(())[()]
-    return float(lr)
+    return lr if isinstance(lr, (int, float)) else float(lr)  # an int stays one (LBFGS saves ``t = lr``)
 
 
 def check_betas(betas: Any) -> None:
