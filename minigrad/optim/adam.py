@@ -78,18 +78,21 @@ class Adam(Optimizer):
         check_lr(group)
         foreach_refuses = bool(group.get("foreach")) and not group.get("capturable")
         if isinstance(group["lr"], Tensor) and foreach_refuses:
-            raise InvalidParameterError("lr as a Tensor is not supported for capturable=False and foreach=True")
+            raise InvalidParameterError(
+                "lr as a Tensor is not supported for capturable=False and foreach=True")
         check_number("eps", group["eps"])
         betas = group["betas"]
         if isinstance(betas, (tuple, list)) and len(betas) == 2 and any(isinstance(b, Tensor) for b in betas):
             if not all(isinstance(b, Tensor) for b in betas):
-                raise InvalidParameterError(f"betas must be either both floats or both Tensors, got {betas!r}")
+                raise InvalidParameterError(
+                    f"betas must be either both floats or both Tensors, got {betas!r}")
             for i, b in enumerate(betas):
                 if foreach_refuses:
                     raise InvalidParameterError(
                         f"betas[{i}] as a Tensor is not supported for capturable=False and foreach=True")
                 if b.numel() != 1:
-                    raise InvalidParameterError(f"Tensor betas[{i}] must be 1-element, got shape {tuple(b.shape)}")
+                    raise InvalidParameterError(
+                        f"Tensor betas[{i}] must be 1-element, got shape {tuple(b.shape)}")
             betas = tuple(b.item() for b in betas)
         check_betas(betas)
         check_number("weight_decay", group["weight_decay"])

@@ -75,7 +75,8 @@ def check_lr(group: dict[str, Any]) -> None:
     lr = group["lr"]
     if isinstance(lr, Tensor):
         if lr.numel() != 1:
-            raise InvalidParameterError(f"Tensor lr must be 1-element, got a tensor of shape {tuple(lr.shape)}")
+            raise InvalidParameterError(
+                f"Tensor lr must be 1-element, got a tensor of shape {tuple(lr.shape)}")
         lr = lr.item()
     check_number("lr", lr)
 
@@ -98,7 +99,10 @@ def check_betas(betas: Any) -> None:
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
         raise InvalidParameterError(f"betas must be a pair of floats, got {betas!r}")
     for i, beta in enumerate(betas):
-        check_number(f"beta parameter at index {i} (betas[{i}])", beta, high=1.0)
+        check_number(f"beta parameter at index {i} (betas[{i}])", beta, low=None)
+        if not 0.0 <= beta < 1.0:  # PyTorch's wording, naming the argument
+            raise InvalidParameterError(
+                f"Invalid beta parameter at index {i}: {beta!r} (betas[{i}] must be in [0, 1))")
 
 
 def _check_flags(group: dict[str, Any]) -> None:
@@ -146,7 +150,7 @@ def _array_copy(value: Any) -> Array:
 
 
 def _group_value(value: Any) -> Any:
-    """A loaded hyperparameter: another library's tensor (a torch Tensor lr or beta) becomes a minigrad Tensor."""
+    """A loaded hyperparameter, with another library's tensor (a torch Tensor lr) as a minigrad Tensor."""
     if isinstance(value, tuple):
         return tuple(_group_value(v) for v in value)
     if _is_array_like(value) and not isinstance(value, (Tensor, np.ndarray, np.generic)):
@@ -338,8 +342,8 @@ class Optimizer:
         for g in self.param_groups:
             if ("param_names" in g) != ("param_names" in group):
                 raise InvalidParameterError(
-                    "params: all optimizer param groups should be with/without names; "
-                    f"cannot add a group {'with' if names else 'without'} names"
+                    "params: all optimizer param groups should be with/without names. "
+                    f"cannot add param group {'with' if names else 'without'} names to the optimizer"
                 )
         self.param_groups.append(group)
 
@@ -415,7 +419,7 @@ class Optimizer:
                     "(CUDA-graph capture); minigrad runs on the CPU only, use capturable=False"
                 )
             # a parameter that needs no state (SGD without momentum) gets no entry, as in PyTorch
-            state = self.state[p] if p in self.state else {}
+            state = self.state.get(p, {})
             yield p.numpy(), g, state
             if state and p not in self.state:
                 self.state[p] = state

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.errors import InvalidParameterError
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number, lr_value
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, lr_value
 
 __all__ = ["Rprop"]
 
