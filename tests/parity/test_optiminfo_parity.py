@@ -3,7 +3,7 @@
 ``torch.testing._internal.common_optimizers.optim_db`` describes each PyTorch optimizer with its
 constructor inputs (``optim_inputs_func``: lr as a float or a Tensor, weight_decay, maximize,
 amsgrad, nesterov, ...) and the inputs that must raise (``optim_error_inputs_func``). For every
-optimizer but SparseAdam (sparse gradients only: tests/parity/test_optim_sparse_muon_parity.py),
+optimizer but SparseAdam (sparse gradients only: its inputs run on an Embedding(sparse=True)),
 every CPU input -- with the database's CPU flag variants (``differentiable``; ``fused`` where
 PyTorch has a CPU kernel) and, beyond the database, ``foreach=True``, a Tensor lr and two
 parameter groups -- builds the same parameters (a matrix, a vector, a 0-d tensor and one that
@@ -261,6 +261,39 @@ def test_schedulers_match_torch(name: str) -> None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 _run_both(info, kwargs, "float64", schedulers=tuple(schedulers))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_sparse_adam_inputs_match_torch(dtype: str) -> None:
+    """SparseAdam's database inputs (a Tensor lr among them) on an Embedding(sparse=True), as torch's."""
+    tol = (2e-5, 1e-6) if dtype == "float32" else (1e-10, 1e-12)
+    weight = np.random.default_rng(0).standard_normal((6, 3))
+    info = _BY_NAME["SparseAdam"]
+
+    def make(lib: Any, kwargs: dict[str, Any]) -> tuple[Any, Any]:
+        emb = lib.nn.Embedding(6, 3, sparse=True, dtype=getattr(lib, dtype))
+        with lib.no_grad():
+            emb.weight.copy_(lib.tensor(weight))
+        kw = copy.deepcopy(kwargs)
+        return emb, lib.optim.SparseAdam(list(emb.parameters()), **(kw if lib is torch else _to_mg(kw)))
+
+    for oi in info.optim_inputs_func("cpu"):
+        (temb, topt), (memb, mopt) = make(torch, oi.kwargs), make(mg, oi.kwargs)
+        for k in range(STEPS):
+            if k == STEPS // 2:  # go on from torch's state dict
+                memb, mopt = make(mg, oi.kwargs)
+                with mg.no_grad():
+                    memb.weight.copy_(mg.tensor(temb.weight.detach().numpy().copy()))
+                mopt.load_state_dict(copy.deepcopy(topt.state_dict()))
+            rng = np.random.default_rng(k)
+            idx, coef = rng.integers(0, 6, size=(4,)), rng.standard_normal((4, 3))
+            for lib, emb, opt in ((torch, temb, topt), (mg, memb, mopt)):
+                opt.zero_grad()
+                (emb(lib.tensor(idx)) * lib.tensor(coef, dtype=getattr(lib, dtype))).sum().backward()
+                opt.step()
+            where = f"SparseAdam {dtype} {oi.desc}, step {k}"
+            _compare(memb.weight.detach(), temb.weight.detach(), where, tol)
+            _compare(mopt.state_dict(), topt.state_dict(), where, tol)
 
 
 def _error_params(x: Any, memo: dict[int, Any]) -> Any:
