@@ -202,7 +202,10 @@ class Optimizer:
     PyTorch's implementation flags, kept in every group as PyTorch keeps them:
     ``foreach`` and ``fused`` choose among PyTorch kernels that compute the same
     update on the CPU, so minigrad accepts and ignores them (but refuses
-    ``fused`` with ``foreach`` or ``differentiable``, as PyTorch does).
+    ``fused`` with ``foreach`` or ``differentiable``, as PyTorch does), except
+    ASGD's ``foreach=True``, whose formula PyTorch rounds differently (followed).
+    ``lr`` may be a 1-element Tensor, kept in the group and computed with in its
+    own dtype, as PyTorch does.
     ``capturable=True`` (CUDA-graph capture) makes ``step`` raise DeviceError,
     an AssertionError as PyTorch's on the CPU, unless ``fused`` is also set.
     ``differentiable=True`` (autograd through ``step``) raises UnsupportedError:
