@@ -147,8 +147,9 @@ BUDGETS: dict[str, int] = {
     # special.zeta and igamma/igammac with their kernels (_special.py) and primitives (+240)
     # 44,598 with torchfns, ops8 and dropout's p = 1; 44,932 with PyTorch's random stream (_draws.py: the
     # MT19937 samplers of ATen's CPU kernels, +260; the generator's engine and state, +60)
-    # +110 with Tensor lr/betas in the optimizers and ASGD's foreach formula (optiminfo)
-    "minigrad": 45060,
+    # +110 with Tensor lr/betas in the optimizers and ASGD's foreach formula (optiminfo); 45,156 with
+    # main's PyTorch samplers for gamma/dirichlet/poisson and WeightedRandomSampler (_draws.py, +96)
+    "minigrad": 45160,
 }
 
 
