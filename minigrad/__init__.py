@@ -147,10 +147,14 @@ from minigrad.linalg_functions import (
     det,
     inverse,
     logdet,
+    matrix_exp,
     matrix_power,
     norm,
     pinverse,
+    qr,
     slogdet,
+    svd,
+    triangular_solve,
 )
 from minigrad.matrix_ops import *  # noqa: F403
 from minigrad.memory_formats import (
@@ -259,7 +263,8 @@ __all__ = [
     "DTypeError", "DomainError",
     "safetensors", "testing", "distributions", "inference_mode", "is_inference_mode_enabled",
     "linalg", "cholesky", "cholesky_inverse", "cholesky_solve", "det", "inverse", "logdet", "norm",
-    "pinverse", "slogdet", "chain_matmul", "cross", "matrix_power",
+    "pinverse", "slogdet", "chain_matmul", "cross", "matrix_power", "matrix_exp", "qr", "svd",
+    "triangular_solve",
     "amp", "autocast", "cpu", "is_autocast_enabled", "special", "func", "vmap", "is_anomaly_enabled",
 ]  # fmt: skip
 __all__ += [

@@ -1383,6 +1383,22 @@ class TensorMethods:
         """The pseudo-inverse, singular values below rcond * max dropped; see :func:`minigrad.linalg.pinv`."""
         return linalg_functions.pinverse(self, rcond)
 
+    def svd(self: Any, some: builtins.bool = True, compute_uv: builtins.bool = True) -> Any:
+        """``(U, S, V)`` with self = U diag(S) V^T; see :func:`minigrad.svd`."""
+        return linalg_functions.svd(self, some, compute_uv)
+
+    def qr(self: Any, some: builtins.bool = True) -> Any:
+        """``(Q, R)`` with self = Q R; see :func:`minigrad.qr`."""
+        return linalg_functions.qr(self, some)
+
+    def triangular_solve(self: Any, A: Tensor, upper: builtins.bool = True,  # noqa: N803
+                         transpose: builtins.bool = False, unitriangular: builtins.bool = False) -> Any:
+        """X with A X = self for triangular A, and a copy of A; see :func:`minigrad.triangular_solve`."""
+        return linalg_functions.triangular_solve(self, A, upper, transpose, unitriangular)
+
+    def matrix_exp(self: Any) -> Tensor:
+        """The matrix exponential of each square matrix; see :func:`minigrad.linalg.matrix_exp`."""
+        return linalg_functions.matrix_exp(self)
 
     def matrix_power(self: Any, n: builtins.int) -> Tensor:
         """self^n for each square matrix; see :func:`minigrad.linalg.matrix_power`."""

@@ -30,12 +30,13 @@ from minigrad.errors import (
 )
 from minigrad.matrix_ops import cross
 from minigrad.reductions import norm as _norm
-from minigrad.tensor import Tensor, from_numpy, where
+from minigrad.tensor import Tensor, cat, from_numpy, where
 
 __all__ = [
-    "LinAlgError", "cholesky", "cond", "cross", "det", "eigh", "eigvalsh", "inv", "lstsq", "matrix_exp",
-    "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve",
-    "solve_triangular", "svd", "svdvals", "vecdot", "vector_norm",
+    "LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv",
+    "inv_ex", "lstsq", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm",
+    "pinv", "qr", "slogdet", "solve", "solve_ex", "solve_triangular", "svd", "svdvals", "tensorinv",
+    "tensorsolve", "vander", "vecdot", "vector_norm",
 ]  # fmt: skip
 
 
@@ -623,3 +624,122 @@ def matrix_rank(A: Tensor, *, atol: float | Tensor | None = None,  # noqa: N803
     smax = s.max(axis=-1, initial=0.0)
     limit = np.maximum(at, rt * smax)
     return from_numpy((s > limit[..., None]).sum(axis=-1).astype(np.int64))
+
+
+# ------------------------------------------------------------------ the *_ex forms, diagonal, vander, tensor*
+
+
+class SolveExResult(NamedTuple):
+    """``linalg.solve_ex``'s result: the solutions and LAPACK's ``info`` per matrix (0: success)."""
+
+    result: Tensor
+    info: Tensor
+
+
+class InvExResult(NamedTuple):
+    """``linalg.inv_ex``'s result: the inverses and LAPACK's ``info`` per matrix (0: success)."""
+
+    inverse: Tensor
+    info: Tensor
+
+
+class CholeskyExResult(NamedTuple):
+    """``linalg.cholesky_ex``'s result: the factors and LAPACK's ``info`` per matrix (0: success)."""
+
+    L: Tensor
+    info: Tensor
+
+
+def _ok(a: Tensor) -> Tensor:
+    """``info`` of a batch of matrices that all succeeded: int32 zeros of the batch shape."""
+    return from_numpy(np.zeros(a.shape[:-2], dtype=np.int32))
+
+
+def inv_ex(A: Tensor, *, check_errors: bool = False) -> InvExResult:  # noqa: N803
+    """``(inverse, info)``: :func:`inv` with LAPACK's status code per matrix (int32 zeros on success).
+
+    Raises:
+        LinAlgError: a singular matrix (minigrad raises whatever ``check_errors`` says, as it has no
+            partial result to return).
+    """
+    return InvExResult(inv(A), _ok(A))
+
+
+def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -> CholeskyExResult:  # noqa: N803
+    """``(L, info)``: :func:`cholesky` with LAPACK's status code per matrix (int32 zeros on success).
+
+    Raises:
+        LinAlgError: a matrix that is not positive definite (raised whatever ``check_errors`` says).
+    """
+    return CholeskyExResult(cholesky(A, upper=upper), _ok(A))
+
+
+def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False) -> SolveExResult:  # noqa: N803
+    """``(result, info)``: :func:`solve` with LAPACK's status code per matrix (int32 zeros on success).
+
+    Raises:
+        LinAlgError: a singular matrix (raised whatever ``check_errors`` says).
+    """
+    return SolveExResult(solve(A, B, left=left), _ok(A))
+
+
+def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:  # noqa: N803
+    """The ``offset`` diagonals of the matrices in dims ``dim1``, ``dim2`` of A (a view's values), last."""
+    return A.diagonal(offset=offset, dim1=dim1, dim2=dim2)
+
+
+def vander(x: Tensor, N: int | None = None) -> Tensor:  # noqa: N803
+    """The Vandermonde matrices of the vectors x (..., n): (..., n, N) with columns x^0, x^1, ..., x^(N-1)
+    (N = n by default), built by a cumulative product as PyTorch (so its gradient at x = 0 is finite).
+
+    Raises:
+        ShapeError: a 0-d x.
+        InvalidParameterError: N < 0.
+    """
+    if x.ndim == 0:
+        raise ShapeError("linalg.vander: x must have at least one dimension")
+    n = x.shape[-1] if N is None else N
+    if n < 0:
+        raise InvalidParameterError(f"linalg.vander: N must be non-negative, got N={n}")
+    xx = x if x.dtype.kind in "fc" else x.long()
+    ones = from_numpy(np.ones((*x.shape, 1), dtype=xx.dtype))
+    if n <= 1:
+        return ones[..., :n]
+    powers = xx.unsqueeze(-1).expand(*x.shape, n - 1).cumprod(-1)
+    return cat([ones, powers], -1)
+
+
+def tensorinv(A: Tensor, ind: int = 2) -> Tensor:  # noqa: N803
+    """The inverse of A read as a matrix of its first ``ind`` dims by the rest: shape A.shape[ind:] +
+    A.shape[:ind].
+
+    Raises:
+        InvalidParameterError: ``ind`` is not positive.
+        ShapeError: the product of the first ``ind`` sizes differs from that of the rest.
+    """
+    if ind <= 0:
+        raise InvalidParameterError(f"linalg.tensorinv: Expected a strictly positive integer for 'ind', but "
+                                    f"got {ind}")
+    rows, cols = math.prod(A.shape[:ind]), math.prod(A.shape[ind:])
+    if rows != cols:
+        raise ShapeError(f"linalg.tensorinv: Expected self to satisfy the requirement prod(self.shape[ind:]) "
+                         f"== prod(self.shape[:ind]), but got {cols} != {rows}")
+    return inv(A.reshape(rows, cols)).reshape(*A.shape[ind:], *A.shape[:ind])
+
+
+def tensorsolve(A: Tensor, B: Tensor, dims: Sequence[int] | None = None) -> Tensor:  # noqa: N803
+    """X with tensordot(A, X, X.ndim) = B: the dims ``dims`` of A are first moved to the end; X has the
+    shape of A's trailing dims beyond B's.
+
+    Raises:
+        ShapeError: the product of B's sizes differs from that of X's.
+    """
+    if dims is not None:
+        moved = [d % A.ndim for d in dims]
+        A = A.permute(*[d for d in range(A.ndim) if d not in moved], *moved)  # noqa: N806
+    x_shape = A.shape[B.ndim:]
+    rows, cols = math.prod(A.shape[:B.ndim]), math.prod(x_shape)
+    if rows != cols or A.shape[:B.ndim] != B.shape:
+        raise ShapeError(f"linalg.tensorsolve: Expected self to satisfy the requirement "
+                         f"prod(result_shape) == prod(other.shape), but got {cols} != {math.prod(B.shape)}")
+    return solve(A.reshape(rows, cols), B.reshape(rows)).reshape(*x_shape)
