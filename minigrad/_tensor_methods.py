@@ -1113,6 +1113,12 @@ class TensorMethods:
         dt = self.dtype if dtype is None else dtype
         return factories.empty(*size, dtype=dt, requires_grad=requires_grad)
 
+    def new_empty_strided(self: Any, size: Any, stride: Any, *, dtype: Any = None,
+                          requires_grad: builtins.bool = False, **_: Any) -> Tensor:
+        """An uninitialized tensor of ``size`` with this dtype unless ``dtype``; see ``mg.empty_strided``."""
+        dt = self.dtype if dtype is None else dtype
+        return factories.empty_strided(size, stride, dtype=dt, requires_grad=requires_grad)
+
     def new_full(self: Any, size: Any, fill_value: Any, *, dtype: Any = None,
                  requires_grad: builtins.bool = False, **_: Any) -> Tensor:
         """``fill_value`` of ``size`` with this tensor's dtype unless ``dtype``."""
