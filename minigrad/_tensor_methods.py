@@ -114,7 +114,7 @@ INPLACE_NAMES = (
     "sign", "sin", "sinh", "sqrt", "square", "subtract", "tan", "tanh", "tril", "triu", "true_divide",
     "trunc", "xlogy", "addcmul", "addcdiv", "clamp_min", "clamp_max", "logit", "sinc", "deg2rad", "rad2deg",
     "lgamma", "digamma", "polygamma", "mvlgamma", "i0", "addmv", "addr", "addbmm", "gcd", "lcm", "ldexp",
-    "nextafter", "renorm", "igamma", "igammac",
+    "nextafter", "renorm", "igamma", "igammac", "put", "index_reduce",
 )  # fmt: skip
 
 
@@ -1435,6 +1435,15 @@ class TensorMethods:
                          dim2: builtins.int = 1) -> Tensor:
         """A copy with a diagonal replaced by src; see :func:`minigrad.diagonal_scatter`."""
         return writes.diagonal_scatter(self, src, offset, dim1, dim2)
+
+    def put(self: Any, index: Tensor, source: Tensor, accumulate: builtins.bool = False) -> Tensor:
+        """self (read as 1-D) with the elements at ``index`` set to source's; see :func:`minigrad.put`."""
+        return writes.put(self, index, source, accumulate)
+
+    def index_reduce(self: Any, dim: builtins.int, index: Tensor, source: Tensor, reduce: str, *,
+                     include_self: builtins.bool = True) -> Tensor:
+        """Slices of source reduced into the slices ``index`` names; see :func:`minigrad.index_reduce`."""
+        return writes.index_reduce(self, dim, index, source, reduce, include_self=include_self)
 
     def igamma(self: Any, other: Tensor) -> Tensor:
         """The regularized lower incomplete gamma P(self, other); see :func:`minigrad.igamma`."""

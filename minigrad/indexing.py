@@ -193,7 +193,11 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     pad_at = dest.size  # the pad value sits after the contributions in the value vector
     table = np.full((n_dest, width), pad_at, dtype=np.int64)
     table[dest[order], slot] = order
-    pad = from_numpy(np.full(1, _REDUCE_PAD[reduce], dtype=input.dtype))
+    pad_value: Any = _REDUCE_PAD[reduce]
+    if input.dtype.kind in "iub" and reduce in ("amax", "amin"):  # an int has no infinity: its extremes
+        info = np.iinfo(input.dtype) if input.dtype.kind != "b" else None
+        pad_value = (info.min if reduce == "amax" else info.max) if info else reduce == "amin"
+    pad = from_numpy(np.full(1, pad_value, dtype=input.dtype))
     values = ops.Cat.apply(part.reshape(-1).astype(input.dtype), pad, dim=0)[table]
     flat_self = input.reshape(n_dest, 1)
     if include_self:
