@@ -1436,6 +1436,10 @@ class TensorMethods:
         """A copy with a diagonal replaced by src; see :func:`minigrad.diagonal_scatter`."""
         return writes.diagonal_scatter(self, src, offset, dim1, dim2)
 
+    def nonzero_static(self: Any, *, size: builtins.int, fill_value: builtins.int = -1) -> Tensor:
+        """The indices of the non-zero elements, cut or padded to ``size``; see ``mg.nonzero_static``."""
+        return indexing.nonzero_static(self, size=size, fill_value=fill_value)
+
     def put(self: Any, index: Tensor, source: Tensor, accumulate: builtins.bool = False) -> Tensor:
         """self (read as 1-D) with the elements at ``index`` set to source's; see :func:`minigrad.put`."""
         return writes.put(self, index, source, accumulate)
