@@ -275,7 +275,8 @@ def gradient(input: Tensor, *, spacing: Any = 1, dim: int | Sequence[int] | None
         if len(spacings) != len(dims):
             raise MinigradError(f"torch.gradient expected spacing to be unspecified, a scalar or it's "
                                 f"spacing and dim arguments to have the same length, but got a spacing "
-                                f"argument of length {len(spacings)} and a dim argument of length {len(dims)}.")
+                                f"argument of length {len(spacings)} and a dim argument of length "
+                                f"{len(dims)}.")
     x = input if input.dtype.kind == "f" else input.astype(get_default_dtype())
     out = []
     for d, h in zip(dims, spacings):
