@@ -21,7 +21,7 @@ import numpy as np
 from minigrad import memory_formats
 from minigrad.dtypes import resolve_dtype, tensor_type_name
 from minigrad.errors import DeviceError, MinigradError, ShapeError
-from minigrad.shapes import norm_dim
+from minigrad.shapes import norm_dim, shape_arg
 from minigrad.size import Size
 
 if TYPE_CHECKING:
@@ -1067,6 +1067,40 @@ class TensorMethods:
     def exponential_(self: Any, lambd: float = 1.0, *, generator: Generator | None = None) -> Tensor:
         """Fill with exponential draws of rate ``lambd`` in place; returns self."""
         return cast("Tensor", self._fill_("exponential_", sampling.fill_exponential(self, lambd, generator)))
+
+    def resize_(self: Any, *sizes: Any, memory_format: Any = None) -> Tensor:
+        """Give self the shape ``sizes`` in place, keeping its first elements in row-major order (new ones,
+        when it grows, are zeros: PyTorch leaves them uninitialized); returns self.
+
+        Raises:
+            MinigradError: self requires grad (PyTorch's "cannot resize variables that require grad").
+        """
+        if self.requires_grad:
+            raise MinigradError("cannot resize variables that require grad")
+        shape = shape_arg(sizes)
+        flat = self.numpy().reshape(-1)
+        n = int(np.prod(shape, dtype=np.int64))
+        new = np.concatenate([flat[:n], np.zeros(max(0, n - flat.size), dtype=self.dtype)]).reshape(shape)
+        return cast("Tensor", self._write(lambda _: new))
+
+    def resize_as_(self: Any, the_template: Tensor, *, memory_format: Any = None) -> Tensor:
+        """``self.resize_(the_template.shape)``; returns self."""
+        return cast("Tensor", self.resize_(the_template.shape))
+
+    def geometric_(self: Any, p: float, *, generator: Generator | None = None) -> Tensor:
+        """Fill with geometric draws (trials up to a first success of probability p) in place; returns self."""
+        return cast("Tensor", self._fill_("geometric_", sampling.fill_geometric(self, p, generator)))
+
+    def log_normal_(self: Any, mean: float = 1.0, std: float = 2.0, *,
+                    generator: Generator | None = None) -> Tensor:
+        """Fill with exp(normal(mean, std)) draws in place; returns self."""
+        draws = sampling.fill_log_normal(self, mean, std, generator)
+        return cast("Tensor", self._fill_("log_normal_", draws))
+
+    def cauchy_(self: Any, median: float = 0.0, sigma: float = 1.0, *,
+                generator: Generator | None = None) -> Tensor:
+        """Fill with Cauchy draws of ``median`` and scale ``sigma`` in place; returns self."""
+        return cast("Tensor", self._fill_("cauchy_", sampling.fill_cauchy(self, median, sigma, generator)))
 
     def random_(self: Any, from_: builtins.int = 0, to: builtins.int | None = None, *,
                 generator: Generator | None = None) -> Tensor:

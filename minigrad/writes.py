@@ -21,7 +21,8 @@ from minigrad.shapes import norm_dim
 from minigrad.tensor import Tensor, from_numpy, where
 
 __all__ = [
-    "diagonal_scatter", "fill", "fill_", "index_reduce", "put", "select_scatter", "slice_scatter", "zero_",
+    "diagonal_scatter", "fill", "fill_", "index_reduce", "put", "resize_as_", "select_scatter", "slice_scatter",
+    "zero_",
 ]  # fmt: skip
 
 
@@ -140,3 +141,8 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     spread = np.broadcast_to(idx.reshape(shape), source.shape)
     return indexing.scatter_reduce(input, d, from_numpy(np.ascontiguousarray(spread)), source, reduce,
                                    include_self=include_self)
+
+
+def resize_as_(input: Tensor, the_template: Tensor) -> Tensor:  # noqa: A002
+    """The function form of :meth:`Tensor.resize_as_`: input takes the template's shape; returns input."""
+    return input.resize_as_(the_template)
