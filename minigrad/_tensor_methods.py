@@ -1088,7 +1088,7 @@ class TensorMethods:
         return cast("Tensor", self.resize_(the_template.shape))
 
     def geometric_(self: Any, p: float, *, generator: Generator | None = None) -> Tensor:
-        """Fill with geometric draws (trials up to a first success of probability p) in place; returns self."""
+        """Fill with geometric draws (trials to a first success of probability p) in place; returns self."""
         return cast("Tensor", self._fill_("geometric_", sampling.fill_geometric(self, p, generator)))
 
     def log_normal_(self: Any, mean: float = 1.0, std: float = 2.0, *,

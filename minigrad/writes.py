@@ -21,8 +21,8 @@ from minigrad.shapes import norm_dim
 from minigrad.tensor import Tensor, from_numpy, where
 
 __all__ = [
-    "diagonal_scatter", "fill", "fill_", "index_reduce", "put", "resize_as_", "select_scatter", "slice_scatter",
-    "zero_",
+    "diagonal_scatter", "fill", "fill_", "index_reduce", "put", "resize_as_", "select_scatter",
+    "slice_scatter", "zero_",
 ]  # fmt: skip
 
 
