@@ -1331,6 +1331,8 @@ class TensorMethods:
         if lead < 0 or any(n != 1 and n != m for n, m in zip(shape, self.shape[lead:])):
             raise ShapeError(f"size {list(shape)} is not expandable to size {list(self.shape)}.")
         dims = (*range(lead), *(lead + i for i, n in enumerate(shape) if n == 1 != self.shape[lead + i]))
+        if not shape and not self.ndim:  # PyTorch sums a 0-d tensor (a bool or int one becomes int64)
+            return cast("Tensor", self.sum())
         return cast("Tensor", self.sum(dim=dims, keepdim=True).reshape(shape) if dims else self)
 
     def __rdiv__(self: Any, other: Any) -> Tensor:

@@ -47,9 +47,13 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,  
     renormalized after each draw), as PyTorch.
 
     Raises:
-        MinigradError: negative, non-finite or all-zero weights, or more draws
-            without replacement than categories with weight (PyTorch's RuntimeErrors).
+        MinigradError: integer weights, num_samples <= 0, negative, non-finite or all-zero weights, or
+            more draws without replacement than categories with weight (PyTorch's RuntimeErrors).
     """
+    if input.dtype.kind != "f":
+        raise MinigradError(f"multinomial only supports floating-point dtypes for input, got: {input.dtype}")
+    if num_samples <= 0:
+        raise MinigradError(f"multinomial: cannot sample n_sample <= 0 samples (got {num_samples})")
     w = input.numpy().astype(np.float64)
     if w.ndim not in (1, 2):
         raise MinigradError(f"multinomial: prob_dist must be 1 or 2 dim, got shape {input.shape}")
