@@ -152,6 +152,9 @@ from minigrad.linalg_functions import (
     det,
     inverse,
     logdet,
+    lu,
+    lu_solve,
+    lu_unpack,
     matrix_exp,
     matrix_power,
     norm,
@@ -270,6 +273,7 @@ __all__ = [
     "safetensors", "testing", "distributions", "inference_mode", "is_inference_mode_enabled",
     "linalg", "cholesky", "cholesky_inverse", "cholesky_solve", "det", "inverse", "logdet", "norm",
     "pinverse", "slogdet", "chain_matmul", "cross", "matrix_power", "matrix_exp", "qr", "svd",
+    "lu", "lu_solve", "lu_unpack",
     "triangular_solve",
     "amp", "autocast", "cpu", "is_autocast_enabled", "special", "func", "vmap", "is_anomaly_enabled",
 ]  # fmt: skip

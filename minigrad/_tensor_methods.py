@@ -1438,6 +1438,14 @@ class TensorMethods:
         """X with A X = self for triangular A, and a copy of A; see :func:`minigrad.triangular_solve`."""
         return linalg_functions.triangular_solve(self, A, upper, transpose, unitriangular)
 
+    def lu(self: Any, pivot: builtins.bool = True, get_infos: builtins.bool = False) -> Any:
+        """``(LU, pivots)`` of the LU factorization; see :func:`minigrad.lu`."""
+        return linalg_functions.lu(self, pivot, get_infos)
+
+    def lu_solve(self: Any, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:  # noqa: N803
+        """X with A X = self for A given by ``lu``; see :func:`minigrad.lu_solve`."""
+        return linalg_functions.lu_solve(self, LU_data, LU_pivots)
+
     def matrix_exp(self: Any) -> Tensor:
         """The matrix exponential of each square matrix; see :func:`minigrad.linalg.matrix_exp`."""
         return linalg_functions.matrix_exp(self)

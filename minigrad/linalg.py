@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from minigrad import ops
+from minigrad import _kernels, ops
 from minigrad.dtypes import DTypeLike, resolve_dtype
 from minigrad.errors import (
     DimensionError,
@@ -34,9 +34,9 @@ from minigrad.tensor import Tensor, cat, from_numpy, where
 
 __all__ = [
     "LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv",
-    "inv_ex", "lstsq", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm",
-    "pinv", "qr", "slogdet", "solve", "solve_ex", "solve_triangular", "svd", "svdvals", "tensorinv",
-    "tensorsolve", "vander", "vecdot", "vector_norm",
+    "inv_ex", "lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve", "matrix_exp", "matrix_norm",
+    "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex",
+    "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve", "vander", "vecdot", "vector_norm",
 ]  # fmt: skip
 
 
@@ -743,3 +743,139 @@ def tensorsolve(A: Tensor, B: Tensor, dims: Sequence[int] | None = None) -> Tens
         raise ShapeError(f"linalg.tensorsolve: Expected self to satisfy the requirement "
                          f"prod(result_shape) == prod(other.shape), but got {cols} != {math.prod(B.shape)}")
     return solve(A.reshape(rows, cols), B.reshape(rows)).reshape(*x_shape)
+
+
+# ------------------------------------------------------------------ LU (one primitive, ops.LU)
+
+
+class LUResult(NamedTuple):
+    """``linalg.lu``'s result: A = P L U."""
+
+    P: Tensor
+    L: Tensor
+    U: Tensor
+
+
+class LUFactorResult(NamedTuple):
+    """``linalg.lu_factor``'s result: L and U packed in one matrix, and LAPACK's 1-based int32 pivots."""
+
+    LU: Tensor
+    pivots: Tensor
+
+
+class LUFactorExResult(NamedTuple):
+    """``linalg.lu_factor_ex``'s result: ``lu_factor``'s and LAPACK's ``info`` per matrix."""
+
+    LU: Tensor
+    pivots: Tensor
+    info: Tensor
+
+
+def _permutation(pivots: np.ndarray, m: int) -> np.ndarray:
+    """The row order (..., m) that LAPACK's 0-based pivot swaps (..., k) make of 0..m-1."""
+    perm: np.ndarray = np.broadcast_to(np.arange(m), (*pivots.shape[:-1], m)).copy()
+    for j in range(pivots.shape[-1]):
+        p = pivots[..., j:j + 1]
+        at_j, at_p = perm[..., j:j + 1].copy(), np.take_along_axis(perm, p, -1)
+        perm[..., j:j + 1] = at_p
+        np.put_along_axis(perm, p, at_j, -1)
+    return perm
+
+
+def _permutation_matrix(perm: np.ndarray, dtype: np.dtype[np.generic]) -> Tensor:
+    """P with P[perm[i], i] = 1: P^T A is A's rows in the order ``perm``."""
+    m = perm.shape[-1]
+    return from_numpy(np.swapaxes(np.eye(m, dtype=dtype)[perm], -1, -2).copy())
+
+
+def _lu(fn: str, A: Tensor, pivot: bool) -> tuple[Tensor, Tensor, Tensor, np.ndarray]:  # noqa: N803
+    """P, L, U and the 0-based pivots of A: LAPACK's row swaps computed on A's values, then the
+    differentiable factorization (``ops.LU``) of the permuted rows."""
+    a = _matrix(fn, A)
+    if not pivot:
+        raise UnsupportedError(f"linalg.{fn}: LU without pivoting is not implemented on the CPU")
+    m, n = a.shape[-2:]
+    _, pivots = _kernels.lu(a.detach().numpy())
+    perm = _permutation(pivots, m)
+    rows = from_numpy(np.broadcast_to(perm[..., None], (*perm.shape, n)).copy())
+    lower, upper = ops.unpack(ops.LU.apply(a.gather(-2, rows)), ops.LU.parts(m, n))
+    return _permutation_matrix(perm, a.dtype), lower, upper, pivots
+
+
+def lu(A: Tensor, *, pivot: bool = True) -> LUResult:  # noqa: N803
+    """P, L, U with A = P L U for A (..., m, n): P a permutation, L (..., m, k) unit lower triangular, U
+    (..., k, n) upper, k = min(m, n), with LAPACK's partial pivoting; differentiable in A (PyTorch's
+    gradient, for full-rank A).
+
+    Raises:
+        UnsupportedError: ``pivot=False`` (PyTorch has it only on CUDA).
+    """
+    p, lower, upper, _ = _lu("lu", A, pivot)
+    return LUResult(p, lower, upper)
+
+
+def _packed(lower: Tensor, upper: Tensor) -> Tensor:
+    """L's multipliers below the diagonal and U on and above it, in one (..., m, n) matrix."""
+    m, k, n = lower.shape[-2], lower.shape[-1], upper.shape[-1]
+    if m > k:
+        upper = cat([upper, from_numpy(np.zeros((*upper.shape[:-2], m - k, n), dtype=upper.dtype))], -2)
+    if n > k:
+        lower = cat([lower, from_numpy(np.zeros((*lower.shape[:-2], m, n - k), dtype=lower.dtype))], -1)
+    return lower.tril(-1) + upper
+
+
+def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False) -> LUFactorExResult:  # noqa: N803
+    """``lu_factor``'s result and LAPACK's ``info`` per matrix: 0, or i when U[i-1, i-1] is exactly 0."""
+    _, lower, upper, pivots = _lu("lu_factor_ex", A, pivot)
+    k = min(A.shape[-2:])
+    diagonal = upper.detach().numpy()[..., np.arange(k), np.arange(k)] if k else np.ones((*A.shape[:-2], 0))
+    zero = diagonal == 0
+    info = np.where(zero.any(-1), zero.argmax(-1) + 1, 0).astype(np.int32)
+    one_based = from_numpy((pivots + 1).astype(np.int32))
+    return LUFactorExResult(_packed(lower, upper), one_based, from_numpy(info))
+
+
+def lu_factor(A: Tensor, *, pivot: bool = True) -> LUFactorResult:  # noqa: N803
+    """A's LU factorization with partial pivoting in LAPACK's compact form: (LU, pivots), LU holding L's
+    multipliers below the diagonal and U on and above it, pivots the 1-based int32 row swaps;
+    differentiable in A. Use with :func:`lu_solve` or ``mg.lu_unpack``.
+
+    Raises:
+        UnsupportedError: ``pivot=False`` (PyTorch has it only on CUDA).
+    """
+    lu_, pivots, _ = lu_factor_ex(A, pivot=pivot)
+    return LUFactorResult(lu_, pivots)
+
+
+def lu_unpack(LU: Tensor, pivots: Tensor, unpack_data: bool = True,  # noqa: N803
+              unpack_pivots: bool = True) -> LUResult:
+    """P, L, U from ``lu_factor``'s compact form (empty tensors for the parts not asked for);
+    differentiable in LU."""
+    m, n = LU.shape[-2:]
+    k = min(m, n)
+    empty = from_numpy(np.zeros(0, dtype=LU.dtype))
+    p = empty
+    if unpack_pivots:
+        p = _permutation_matrix(_permutation(pivots.numpy().astype(np.int64) - 1, m), LU.dtype)
+    if not unpack_data:
+        return LUResult(p, empty, empty)
+    lower = LU[..., :, :k].tril(-1) + from_numpy(np.eye(m, k, dtype=LU.dtype))
+    return LUResult(p, lower, LU[..., :k, :].triu())
+
+
+def lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True,  # noqa: N803
+             adjoint: bool = False) -> Tensor:
+    """X with A X = B (``left=False``: X A = B; ``adjoint``: A^T in place of A) for A = P L U given by
+    ``lu_factor``: triangular solves, differentiable in LU and B."""
+    p, lower, upper = lu_unpack(LU, pivots)
+    if left and not adjoint:
+        y = solve_triangular(lower, p.mT @ B, upper=False, unitriangular=True)
+        return solve_triangular(upper, y, upper=True)
+    if left:
+        y = solve_triangular(upper.mT, B, upper=False)
+        return p @ solve_triangular(lower.mT, y, upper=True, unitriangular=True)
+    if not adjoint:
+        y = solve_triangular(upper, B, upper=True, left=False)
+        return solve_triangular(lower, y, upper=False, left=False, unitriangular=True) @ p.mT
+    y = solve_triangular(lower.mT, B @ p, upper=True, left=False, unitriangular=True)
+    return solve_triangular(upper.mT, y, upper=False, left=False)

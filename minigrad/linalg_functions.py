@@ -1,7 +1,8 @@
 """The ``torch.*`` forms of ``torch.linalg``'s functions: ``inverse``, ``det``, ``logdet``, ``slogdet``,
 ``cholesky``, ``pinverse``, ``norm``, ``matrix_power``, ``cross`` (whose ``dim`` defaults to the first dim of
-size 3), ``chain_matmul``, the older ``svd`` (V, not Vh), ``qr`` (``some=``), ``triangular_solve`` and
-``matrix_exp``, and ``cholesky_solve`` / ``cholesky_inverse`` (also Tensor methods)."""
+size 3), ``chain_matmul``, the older ``svd`` (V, not Vh), ``qr`` (``some=``), ``triangular_solve``,
+``matrix_exp`` and ``lu`` / ``lu_unpack`` / ``lu_solve``, and ``cholesky_solve`` / ``cholesky_inverse``
+(also Tensor methods)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from minigrad.tensor import Tensor, from_numpy, where
 
 __all__ = [
     "chain_matmul", "cholesky", "cholesky_inverse", "cholesky_solve", "cross", "det", "inverse", "logdet",
-    "matrix_exp", "matrix_power", "norm", "pinverse", "qr", "slogdet", "svd", "triangular_solve",
+    "lu", "lu_solve", "lu_unpack", "matrix_exp", "matrix_power", "norm", "pinverse", "qr", "slogdet", "svd",
+    "triangular_solve",
 ]  # fmt: skip
 
 
@@ -159,6 +161,24 @@ def triangular_solve(b: Tensor, A: Tensor, upper: bool = True, transpose: bool =
     x = linalg.solve_triangular(coeff, b.expand(*batch, *b.shape[-2:]), upper=upper != transpose,
                                 unitriangular=unitriangular)
     return return_types.triangular_solve(x, a.clone())
+
+
+def lu(A: Tensor, pivot: bool = True, get_infos: bool = False) -> tuple[Tensor, ...]:  # noqa: N803
+    """torch.lu, the older form of :func:`minigrad.linalg.lu_factor`: ``(LU, pivots)``, and LAPACK's
+    ``infos`` too with ``get_infos``."""
+    lu_, pivots, info = linalg.lu_factor_ex(A, pivot=pivot)
+    return (lu_, pivots, info) if get_infos else (lu_, pivots)
+
+
+def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True,  # noqa: N803
+              unpack_pivots: bool = True) -> linalg.LUResult:
+    """``(P, L, U)`` from the compact form of ``lu`` / ``linalg.lu_factor``; differentiable in LU_data."""
+    return linalg.lu_unpack(LU_data, LU_pivots, unpack_data, unpack_pivots)
+
+
+def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:  # noqa: N803
+    """torch.lu_solve, the older form of :func:`minigrad.linalg.lu_solve`: X with A X = b."""
+    return linalg.lu_solve(LU_data, LU_pivots, b)
 
 
 def matrix_exp(input: Tensor) -> Tensor:  # noqa: A002
