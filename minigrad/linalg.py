@@ -690,22 +690,22 @@ def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
 
 def vander(x: Tensor, N: int | None = None) -> Tensor:  # noqa: N803
     """The Vandermonde matrices of the vectors x (..., n): (..., n, N) with columns x^0, x^1, ..., x^(N-1)
-    (N = n by default), built by a cumulative product as PyTorch (so its gradient at x = 0 is finite).
+    (N = n by default; a 0-d x is one element), built by a cumulative product as PyTorch (so its
+    gradient at x = 0 is finite). Integers give int64.
 
     Raises:
-        ShapeError: a 0-d x.
-        InvalidParameterError: N < 0.
+        InvalidParameterError: N < 2.
+        DTypeError: a bool x.
     """
-    if x.ndim == 0:
-        raise ShapeError("linalg.vander: x must have at least one dimension")
-    n = x.shape[-1] if N is None else N
-    if n < 0:
-        raise InvalidParameterError(f"linalg.vander: N must be non-negative, got N={n}")
-    xx = x if x.dtype.kind in "fc" else x.long()
-    ones = from_numpy(np.ones((*x.shape, 1), dtype=xx.dtype))
+    if x.dtype == np.bool_:
+        raise DTypeError("linalg.vander supports floating point, complex, and integer tensors, but got Bool")
+    xs = x.reshape(1) if x.ndim == 0 else x
+    n = xs.shape[-1] if N is None else N
     if n <= 1:
-        return ones[..., :n]
-    powers = xx.unsqueeze(-1).expand(*x.shape, n - 1).cumprod(-1)
+        raise InvalidParameterError(f"linalg.vander: N must be greater than 1, got N={n}")
+    xx = xs if xs.dtype.kind == "f" else xs.long()
+    ones = from_numpy(np.ones((*xs.shape, 1), dtype=xx.dtype))
+    powers = xx.unsqueeze(-1).expand(*xs.shape, n - 1).cumprod(-1)
     return cat([ones, powers], -1)
 
 
@@ -738,8 +738,8 @@ def tensorsolve(A: Tensor, B: Tensor, dims: Sequence[int] | None = None) -> Tens
         moved = [d % A.ndim for d in dims]
         A = A.permute(*[d for d in range(A.ndim) if d not in moved], *moved)  # noqa: N806
     x_shape = A.shape[B.ndim:]
-    rows, cols = math.prod(A.shape[:B.ndim]), math.prod(x_shape)
-    if rows != cols or A.shape[:B.ndim] != B.shape:
+    rows, cols = math.prod(B.shape), math.prod(x_shape)
+    if rows != cols or math.prod(A.shape) != rows * cols:
         raise ShapeError(f"linalg.tensorsolve: Expected self to satisfy the requirement "
                          f"prod(result_shape) == prod(other.shape), but got {cols} != {math.prod(B.shape)}")
     return solve(A.reshape(rows, cols), B.reshape(rows)).reshape(*x_shape)
