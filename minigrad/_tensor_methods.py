@@ -1446,6 +1446,15 @@ class TensorMethods:
         """X with A X = self for A given by ``lu``; see :func:`minigrad.lu_solve`."""
         return linalg_functions.lu_solve(self, LU_data, LU_pivots)
 
+    def geqrf(self: Any) -> Any:
+        """``(a, tau)``, the compact QR decomposition; see :func:`minigrad.geqrf`."""
+        return linalg_functions.geqrf(self)
+
+    def ormqr(self: Any, input2: Tensor, input3: Tensor, left: builtins.bool = True,
+              transpose: builtins.bool = False) -> Tensor:
+        """input3 times the Q of the reflectors in self and tau; see :func:`minigrad.ormqr`."""
+        return linalg_functions.ormqr(self, input2, input3, left, transpose)
+
     def matrix_exp(self: Any) -> Tensor:
         """The matrix exponential of each square matrix; see :func:`minigrad.linalg.matrix_exp`."""
         return linalg_functions.matrix_exp(self)

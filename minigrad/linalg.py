@@ -33,10 +33,11 @@ from minigrad.reductions import norm as _norm
 from minigrad.tensor import Tensor, cat, from_numpy, where
 
 __all__ = [
-    "LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv",
-    "inv_ex", "lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve", "matrix_exp", "matrix_norm",
-    "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex",
-    "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve", "vander", "vecdot", "vector_norm",
+    "LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh",
+    "householder_product", "inv", "inv_ex", "lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve",
+    "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet",
+    "solve", "solve_ex", "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve", "vander", "vecdot",
+    "vector_norm",
 ]  # fmt: skip
 
 
@@ -879,3 +880,34 @@ def lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True,  # noq
         return solve_triangular(lower, y, upper=False, left=False, unitriangular=True) @ p.mT
     y = solve_triangular(lower.mT, B @ p, upper=True, left=False, unitriangular=True)
     return solve_triangular(upper.mT, y, upper=False, left=False)
+
+
+# ------------------------------------------------------------------ Householder products (compositions)
+
+
+def householder_q(A: Tensor, tau: Tensor) -> Tensor:  # noqa: N803
+    """The full (..., m, m) product H_1 ... H_k of the reflectors H_i = I - tau_i v_i v_i^T whose vectors
+    v_i are A's columns below the diagonal with a 1 on it (LAPACK's geqrf form), k = tau.shape[-1]."""
+    m, k = A.shape[-2], tau.shape[-1]
+    v = A[..., :, :k].tril(-1) + from_numpy(np.eye(m, k, dtype=A.dtype))
+    q = from_numpy(np.broadcast_to(np.eye(m, dtype=A.dtype), (*A.shape[:-2], m, m)).copy())
+    if k == 0:  # no reflector: the identity, still a function of A and tau (as PyTorch's result is)
+        return q + v @ (tau.unsqueeze(-1) * v.mT)
+    for i in range(k):
+        vi = v[..., :, i:i + 1]
+        q = q - ((q @ vi) * tau[..., i:i + 1].unsqueeze(-1)) @ vi.mT
+    return q
+
+
+def householder_product(A: Tensor, tau: Tensor) -> Tensor:  # noqa: N803
+    """The first n columns of the product of the Householder reflectors stored in A (..., m, n) and tau
+    (..., k), as ``geqrf`` leaves them (the Q of a QR decomposition); differentiable in A and tau.
+
+    Raises:
+        ShapeError: m < n, k > n, or batch dims of A and tau that differ.
+    """
+    m, n = A.shape[-2:] if A.ndim >= 2 else (0, 0)
+    if A.ndim < 2 or m < n or tau.shape[-1] > n or tau.shape[:-1] != A.shape[:-2]:
+        raise ShapeError(f"torch.linalg.householder_product: A (..., m, n) with m >= n and tau (..., k) "
+                         f"with k <= n and A's batch dims expected, got {A.shape} and {tau.shape}")
+    return householder_q(A, tau)[..., :, :n]

@@ -1,27 +1,27 @@
 """The ``torch.*`` forms of ``torch.linalg``'s functions: ``inverse``, ``det``, ``logdet``, ``slogdet``,
 ``cholesky``, ``pinverse``, ``norm``, ``matrix_power``, ``cross`` (whose ``dim`` defaults to the first dim of
 size 3), ``chain_matmul``, the older ``svd`` (V, not Vh), ``qr`` (``some=``), ``triangular_solve``,
-``matrix_exp`` and ``lu`` / ``lu_unpack`` / ``lu_solve``, and ``cholesky_solve`` / ``cholesky_inverse``
-(also Tensor methods)."""
+``matrix_exp``, ``lu`` / ``lu_unpack`` / ``lu_solve``, ``geqrf`` / ``ormqr``, and ``cholesky_solve`` /
+``cholesky_inverse`` (also Tensor methods)."""
 
 from __future__ import annotations
 
 import sys
 import warnings
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from minigrad import linalg, reductions, return_types
+from minigrad import _kernels, linalg, reductions, return_types
 from minigrad._tensor_methods import provide
 from minigrad.errors import ShapeError, UnsupportedError
 from minigrad.linalg import SlogdetResult
 from minigrad.tensor import Tensor, from_numpy, where
 
 __all__ = [
-    "chain_matmul", "cholesky", "cholesky_inverse", "cholesky_solve", "cross", "det", "inverse", "logdet",
-    "lu", "lu_solve", "lu_unpack", "matrix_exp", "matrix_power", "norm", "pinverse", "qr", "slogdet", "svd",
-    "triangular_solve",
+    "chain_matmul", "cholesky", "cholesky_inverse", "cholesky_solve", "cross", "det", "geqrf", "inverse",
+    "logdet", "lu", "lu_solve", "lu_unpack", "matrix_exp", "matrix_power", "norm", "ormqr", "pinverse", "qr",
+    "slogdet", "svd", "triangular_solve",
 ]  # fmt: skip
 
 
@@ -179,6 +179,37 @@ def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True,  # n
 def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:  # noqa: N803
     """torch.lu_solve, the older form of :func:`minigrad.linalg.lu_solve`: X with A X = b."""
     return linalg.lu_solve(LU_data, LU_pivots, b)
+
+
+class GeqrfResult(NamedTuple):
+    """``geqrf``'s result: R and the Householder vectors in one matrix, and the reflectors' scalars."""
+
+    a: Tensor
+    tau: Tensor
+
+
+def geqrf(input: Tensor) -> GeqrfResult:  # noqa: A002
+    """LAPACK's geqrf, a QR decomposition in compact form: R on and above the diagonal, the Householder
+    vectors below it, and tau (..., min(m, n)); not differentiable (as PyTorch's). See
+    :func:`minigrad.linalg.householder_product` and :func:`ormqr`."""
+    a, tau = _kernels.geqrf(input.detach().numpy())
+    return GeqrfResult(from_numpy(np.ascontiguousarray(a)), from_numpy(np.ascontiguousarray(tau)))
+
+
+def ormqr(input: Tensor, input2: Tensor, input3: Tensor, left: bool = True,  # noqa: A002
+          transpose: bool = False) -> Tensor:
+    """input3 multiplied by the full (m, m) Q of the reflectors in ``geqrf``'s compact form (input,
+    input2 = tau): Q C (``left``) or C Q, with Q^T for ``transpose``; differentiable in all three.
+
+    Raises:
+        ShapeError: input or input3 has fewer than 2 dims.
+    """
+    if input.ndim < 2 or input3.ndim < 2:
+        raise ShapeError(f"torch.ormqr: input and input3 must have at least 2 dimensions, got {input.shape} "
+                         f"and {input3.shape}")
+    q = linalg.householder_q(input, input2)
+    q = q.mT if transpose else q
+    return q @ input3 if left else input3 @ q
 
 
 def matrix_exp(input: Tensor) -> Tensor:  # noqa: A002
