@@ -87,8 +87,8 @@ BUDGETS: dict[str, int] = {
     # with parametrizations.orthogonal (_orthogonal.py: matrix_exp, cayley and householder maps), +157
     # with nn.AdaptiveLogSoftmaxWithLoss (adaptive.py), +34 with grid_sample's bicubic mode: 13,192;
     # 13,222 with feature-major RNN states (rnn.py: the _recurrent/_gate helpers) and state_dict(keep_vars=);
-    # 13,237 with dropout p = 1 (PyTorch's input * 0); 13,253 on main with PyTorch's random draws in init
-    # and dropout (main's own growth: its budget had not been raised)
+    # 13,237 with dropout p = 1 (PyTorch's input * 0); 13,254 with PyTorch's random draws (trunc_normal_'s
+    # two samplers draw for draw, rrelu's slopes for the entries <= 0 only)
     "minigrad/nn": 13260,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
@@ -145,13 +145,14 @@ BUDGETS: dict[str, int] = {
     # ops8: linalg.vecdot/matrix_power/multi_dot/matrix_rank, torch.cross/chain_matmul, select/slice/
     # diagonal_scatter, renorm, unravel_index, split_with_sizes, fill/fill_/zero_ (+314); special.erfcx,
     # special.zeta and igamma/igammac with their kernels (_special.py) and primitives (+240)
-    # 44,598 with torchfns, ops8 and dropout's p = 1; 44,925 on main with PyTorch's random draws (_draws.py)
-    # opinfo2 (+1,123, from PyTorch's OpInfo sweep): torch.svd/qr/lu/lu_solve/lu_unpack/triangular_solve/
+    # 44,598 with torchfns, ops8 and dropout's p = 1; 44,932 with PyTorch's random stream (_draws.py: the
+    # MT19937 samplers of ATen's CPU kernels, +260; the generator's engine and state, +60)
+    # opinfo2 (+~1,125, from PyTorch's OpInfo sweep): torch.svd/qr/lu/lu_solve/lu_unpack/triangular_solve/
     # geqrf/ormqr, linalg.lu*/householder_product/*_ex/vander/tensorinv/tensorsolve/diagonal and the LU
     # primitive and kernel (+420), the *_copy forms (copy_forms.py), special's orthogonal polynomials
     # (polynomials.py, +170), gradient, put, index_reduce, nonzero_static, resize_, empty_strided and
     # friends, geometric_/log_normal_/cauchy_ and PyTorch's argument errors
-    "minigrad": 46060,
+    "minigrad": 46075,
 }
 
 
