@@ -50,13 +50,15 @@ BUDGETS: dict[str, int] = {
     # 2,180 with max_unpool's ScatterAdd(assign=True) (PyTorch's forward and gradient for repeated indices)
     # and angle's AngleBackward0 (Rounding) (opinfo)
     # 2,237 with ops8's Erfcx, Zeta and Igamma (special.erfcx/zeta, igamma/igammac: PyTorch's gradients)
-    "minigrad/ops.py": 2237,
+    # 2,285 with LU (linalg.lu/lu_factor/lu_solve, torch.lu: PyTorch's gradient for square, wide and tall A)
+    "minigrad/ops.py": 2290,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
     # 374 with geqrf and qr_positive (parametrizations.orthogonal's right inverse, as PyTorch's) (surface6)
     # 380 with angle's kernel (opinfo)
-    "minigrad/_kernels.py": 385,
+    # 407 with the LU factorization with partial pivoting (numpy has none; opinfo2)
+    "minigrad/_kernels.py": 410,
     "minigrad/grad_mode.py": 220,
     # 1,093 with autograd.Function (function.py, issue 12 item 6: ctx, needs_input_grad, once_differentiable);
     # 1,312 since gradcheck.py moved in from minigrad/ (it is torch.autograd.gradcheck)
@@ -149,7 +151,14 @@ BUDGETS: dict[str, int] = {
     # MT19937 samplers of ATen's CPU kernels, +260; the generator's engine and state, +60)
     # +110 with Tensor lr/betas in the optimizers and ASGD's foreach formula (optiminfo); 45,156 with
     # main's PyTorch samplers for gamma/dirichlet/poisson and WeightedRandomSampler (_draws.py, +96)
-    "minigrad": 45160,
+    # opinfo2 (+~1,125, from PyTorch's OpInfo sweep): torch.svd/qr/lu/lu_solve/lu_unpack/triangular_solve/
+    # geqrf/ormqr, linalg.lu*/householder_product/*_ex/vander/tensorinv/tensorsolve/diagonal and the LU
+    # primitive and kernel (+420), the *_copy forms (copy_forms.py), special's orthogonal polynomials
+    # (polynomials.py, +170), gradient, put, index_reduce, nonzero_static, resize_, empty_strided and
+    # friends, geometric_/log_normal_/cauchy_ and PyTorch's argument errors; 46,167 with main's later
+    # PyTorch draws (torch.normal's number forms, WeightedRandomSampler)
+    # 46,279 with both (optiminfo's optimizer work and opinfo2's ops)
+    "minigrad": 46300,
 }
 
 
