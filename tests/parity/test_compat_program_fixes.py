@@ -1,0 +1,88 @@
+"""What the compat programs modelled on pytorch/examples needed (tests/compat/programs):
+each fix checked against torch on its own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import distributions as D
+from minigrad import nn
+from tests.helpers import require_torch
+
+torch = require_torch()
+torch.set_num_threads(1)
+
+
+def test_linear_and_layernorm_take_device_positionally() -> None:
+    # forward_forward subclasses nn.Linear and forwards (in, out, bias, device, dtype) positionally
+    ours = nn.Linear(3, 2, False, "cpu", mg.float64)
+    theirs = torch.nn.Linear(3, 2, False, "cpu", torch.float64)
+    assert ours.bias is None and theirs.bias is None
+    assert str(ours.weight.dtype) == "float64" and theirs.weight.dtype == torch.float64
+    norm = nn.LayerNorm(4, 1e-3, True, False, "cpu", mg.float64)
+    tnorm = torch.nn.LayerNorm(4, 1e-3, True, False, "cpu", torch.float64)
+    x = np.linspace(-1.0, 2.0, 8).reshape(2, 4)
+    np.testing.assert_allclose(norm(mg.tensor(x)).detach().numpy(), tnorm(torch.tensor(x)).detach().numpy(),
+                               rtol=1e-12)
+    assert norm.bias is None and tnorm.bias is None
+    with pytest.raises(ValueError, match="device"):
+        nn.Linear(3, 2, True, "meta")
+
+
+_SUPPORTS: list[tuple[str, Callable[[Any], Any]]] = [
+    ("bernoulli", lambda m: m.distributions.Bernoulli(m.tensor([0.3, 0.6]))),
+    ("categorical", lambda m: m.distributions.Categorical(m.tensor([0.2, 0.3, 0.5]))),
+    ("one_hot", lambda m: m.distributions.OneHotCategorical(m.tensor([0.2, 0.8]))),
+    ("normal", lambda m: m.distributions.Normal(m.tensor([0.0, 1.0]), 1.0)),
+    ("laplace", lambda m: m.distributions.Laplace(0.0, 1.0)),
+    ("exponential", lambda m: m.distributions.Exponential(m.tensor([1.0]))),
+    ("gamma", lambda m: m.distributions.Gamma(2.0, 1.0)),
+    ("lognormal", lambda m: m.distributions.LogNormal(0.0, 1.0)),
+    ("poisson", lambda m: m.distributions.Poisson(m.tensor([2.0]))),
+    ("uniform", lambda m: m.distributions.Uniform(0.0, 2.0)),
+    ("dirichlet", lambda m: m.distributions.Dirichlet(m.tensor([1.0, 2.0]))),
+    ("beta", lambda m: m.distributions.Beta(2.0, 3.0)),
+    ("mvn", lambda m: m.distributions.MultivariateNormal(m.zeros(2), m.eye(2))),
+    ("independent", lambda m: m.distributions.Independent(m.distributions.Normal(m.zeros(3), 1.0), 1)),
+]
+
+
+@pytest.mark.parametrize(("name", "make"), _SUPPORTS, ids=[n for n, _ in _SUPPORTS])
+def test_distribution_support_matches_torch(name: str, make: Callable[[Any], Any]) -> None:
+    # actor_critic prints Categorical(...).support; every family names the same constraint as torch
+    ours, theirs = make(mg).support, make(torch).support
+    assert repr(ours) == repr(theirs)
+    assert (ours.is_discrete, ours.event_dim) == (theirs.is_discrete, theirs.event_dim)
+
+
+@pytest.mark.parametrize(("name", "values"), [
+    ("integer_interval", [[0.0, 1.5, 2.0, 3.0, -1.0]]),
+    ("boolean", [[0.0, 1.0, 0.5, -0.0]]),
+    ("nonnegative_integer", [[0.0, 1.0, -1.0, 0.5, 7.0]]),
+    ("positive_integer", [[0.0, 1.0, 2.0, 0.5]]),
+    ("nonnegative", [[0.0, -1e-9, 3.0]]),
+    ("simplex", [[0.2, 0.8], [0.5, 0.6], [-0.1, 1.1]]),
+    ("one_hot", [[0.0, 1.0], [1.0, 1.0], [0.0, 0.0]]),
+])
+def test_constraint_checks_match_torch(name: str, values: list[list[float]]) -> None:
+    def build(m: Any) -> Any:
+        c = m.distributions.constraints
+        return c.integer_interval(0, 2) if name == "integer_interval" else getattr(c, name)
+
+    ours = build(mg).check(mg.tensor(values)).numpy()
+    theirs = build(torch).check(torch.tensor(values)).numpy()
+    np.testing.assert_array_equal(ours, theirs)
+
+
+def test_mixture_support_and_base_raises() -> None:
+    mix = D.MixtureSameFamily(D.Categorical(mg.tensor([0.5, 0.5])), D.Normal(mg.tensor([0.0, 1.0]), 1.0))
+    tmix = torch.distributions.MixtureSameFamily(torch.distributions.Categorical(torch.tensor([0.5, 0.5])),
+                                                 torch.distributions.Normal(torch.tensor([0.0, 1.0]), 1.0))
+    assert repr(mix.support) == repr(tmix.support)
+    with pytest.raises(NotImplementedError):
+        D.Distribution().support  # noqa: B018
