@@ -86,3 +86,27 @@ def test_mixture_support_and_base_raises() -> None:
     assert repr(mix.support) == repr(tmix.support)
     with pytest.raises(NotImplementedError):
         D.Distribution().support  # noqa: B018
+
+
+def test_stack_dataset_matches_torch() -> None:
+    # data_pipeline stacks a TensorDataset with a tensor (tuple samples) and two tensors by name (dicts)
+    from minigrad.utils.data import DataLoader, StackDataset, TensorDataset
+
+    tdata = torch.utils.data
+    ours = StackDataset(TensorDataset(mg.arange(4.0)), mg.arange(4) * 10)
+    theirs = tdata.StackDataset(tdata.TensorDataset(torch.arange(4.0)), torch.arange(4) * 10)
+    assert len(ours) == len(theirs) == 4
+    assert ours[2][0][0].item() == theirs[2][0][0].item() and ours[2][1].item() == theirs[2][1].item()
+    named = StackDataset(x=mg.arange(3), y=mg.arange(3) * 2)
+    tnamed = tdata.StackDataset(x=torch.arange(3), y=torch.arange(3) * 2)
+    assert {k: v.item() for k, v in named[1].items()} == {k: v.item() for k, v in tnamed[1].items()}
+    batch = next(iter(DataLoader(named, batch_size=3)))
+    tbatch = next(iter(tdata.DataLoader(tnamed, batch_size=3)))
+    assert {k: v.tolist() for k, v in batch.items()} == {k: v.tolist() for k, v in tbatch.items()}
+    # __getitems__ goes through a member's own batched access (TensorDataset has none: plain indexing)
+    assert [s[1].item() for s in ours.__getitems__([3, 0])] == [s[1].item() for s in theirs.__getitems__([3, 0])]
+    for args, kwargs in [((), {}), ((mg.arange(2),), {"y": mg.arange(2)}), ((mg.arange(2), mg.arange(3)), {})]:
+        with pytest.raises(ValueError):
+            StackDataset(*args, **kwargs)
+    with pytest.raises(ValueError):
+        tdata.StackDataset(torch.arange(2), torch.arange(3))
