@@ -298,6 +298,8 @@ SPECS: dict[str, list[Check]] = {
     "bilstm_crf.py": every_number(1e-5),           # forward algorithm and Viterbi in Python loops
     "fgsm_distill.py": every_number(1e-5),         # input gradients, KL distillation
     "vision_transformer.py": every_number(1e-5),   # unfold patches, norm_first GELU encoder, LambdaLR
+    "neural_style_lbfgs.py": every_number(1e-6),   # the input image optimized by LBFGS, in float64
+    "pruning.py": every_number(1e-5),              # prune: masks, containers, global, custom, remove
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
