@@ -110,3 +110,17 @@ def test_stack_dataset_matches_torch() -> None:
             StackDataset(*args, **kwargs)
     with pytest.raises(ValueError):
         tdata.StackDataset(torch.arange(2), torch.arange(3))
+
+
+def test_backward_error_messages_carry_torchs_words() -> None:
+    # learn_basics matches on PyTorch's message for a backward from something that needs no grad
+    x = mg.ones(2, requires_grad=True)
+    tx = torch.ones(2, requires_grad=True)
+    for ours, theirs in [(lambda: mg.ones(2).sum().backward(), lambda: torch.ones(2).sum().backward()),
+                         (lambda: mg.autograd.backward([x * 2, mg.ones(1)], [mg.ones(2), mg.ones(1)]),
+                          lambda: torch.autograd.backward([tx * 2, torch.ones(1)], [torch.ones(2), torch.ones(1)])),
+                         (lambda: (x * 2).backward(), lambda: (tx * 2).backward())]:
+        with pytest.raises(RuntimeError) as theirs_err:
+            theirs()
+        with pytest.raises(RuntimeError, match=str(theirs_err.value)):
+            ours()
