@@ -104,8 +104,11 @@ def test_stack_dataset_matches_torch() -> None:
     tbatch = next(iter(tdata.DataLoader(tnamed, batch_size=3)))
     assert {k: v.tolist() for k, v in batch.items()} == {k: v.tolist() for k, v in tbatch.items()}
     # __getitems__ goes through a member's own batched access (TensorDataset has none: plain indexing)
-    assert [s[1].item() for s in ours.__getitems__([3, 0])] == [s[1].item() for s in theirs.__getitems__([3, 0])]
-    for args, kwargs in [((), {}), ((mg.arange(2),), {"y": mg.arange(2)}), ((mg.arange(2), mg.arange(3)), {})]:
+    picked = [s[1].item() for s in ours.__getitems__([3, 0])]
+    assert picked == [s[1].item() for s in theirs.__getitems__([3, 0])]
+    bad: list[tuple[tuple[Any, ...], dict[str, Any]]] = [
+        ((), {}), ((mg.arange(2),), {"y": mg.arange(2)}), ((mg.arange(2), mg.arange(3)), {})]
+    for args, kwargs in bad:
         with pytest.raises(ValueError):
             StackDataset(*args, **kwargs)
     with pytest.raises(ValueError):
@@ -116,11 +119,74 @@ def test_backward_error_messages_carry_torchs_words() -> None:
     # learn_basics matches on PyTorch's message for a backward from something that needs no grad
     x = mg.ones(2, requires_grad=True)
     tx = torch.ones(2, requires_grad=True)
-    for ours, theirs in [(lambda: mg.ones(2).sum().backward(), lambda: torch.ones(2).sum().backward()),
-                         (lambda: mg.autograd.backward([x * 2, mg.ones(1)], [mg.ones(2), mg.ones(1)]),
-                          lambda: torch.autograd.backward([tx * 2, torch.ones(1)], [torch.ones(2), torch.ones(1)])),
-                         (lambda: (x * 2).backward(), lambda: (tx * 2).backward())]:
+    cases = [(lambda: mg.ones(2).sum().backward(), lambda: torch.ones(2).sum().backward()),
+             (lambda: mg.autograd.backward([x * 2, mg.ones(1)], [mg.ones(2), mg.ones(1)]),
+              lambda: torch.autograd.backward([tx * 2, torch.ones(1)], [torch.ones(2), torch.ones(1)])),
+             (lambda: (x * 2).backward(), lambda: (tx * 2).backward())]
+    for ours, theirs in cases:
         with pytest.raises(RuntimeError) as theirs_err:
             theirs()
         with pytest.raises(RuntimeError, match=str(theirs_err.value)):
             ours()
+
+
+def test_nn_modules_utils_pair_helpers_match_torch() -> None:
+    # custom layers import _pair and friends from torch.nn.modules.utils
+    from minigrad.nn.modules import utils as ours
+
+    theirs = torch.nn.modules.utils
+    for name in ["_single", "_pair", "_triple", "_quadruple"]:
+        for value in [3, (1, 2), [4, 5, 6], 2.5]:
+            assert getattr(ours, name)(value) == getattr(theirs, name)(value)
+    assert ours._ntuple(5)(1) == theirs._ntuple(5)(1)
+    assert ours._reverse_repeat_tuple((1, 2, 3), 2) == theirs._reverse_repeat_tuple((1, 2, 3), 2)
+
+
+@pytest.mark.parametrize("nd", [1, 2, 3])
+def test_nn_grad_conv_input_and_weight_match_torch(nd: int) -> None:
+    # fused_conv_bn checks its hand-written convolution backward against torch.nn.grad
+    rng = np.random.default_rng(nd)
+    x = rng.normal(size=(2, 4) + (6,) * nd)
+    w = rng.normal(size=(6, 2) + (3,) * nd)
+    kw: dict[str, Any] = {"stride": 2, "padding": 1, "dilation": 1, "groups": 2}
+    name = f"conv{nd}d"
+    out_shape = tuple(getattr(torch.nn.functional, name)(torch.tensor(x), torch.tensor(w), None, **kw).shape)
+    go = rng.normal(size=out_shape)
+    wt = mg.tensor(w, requires_grad=True)
+    ours_in = getattr(nn.grad, f"{name}_input")(x.shape, wt, mg.tensor(go), **kw)
+    theirs_in = getattr(torch.nn.grad, f"{name}_input")(x.shape, torch.tensor(w), torch.tensor(go), **kw)
+    np.testing.assert_allclose(ours_in.detach().numpy(), theirs_in.numpy(), rtol=1e-10, atol=1e-12)
+    ours_w = getattr(nn.grad, f"{name}_weight")(mg.tensor(x), w.shape, mg.tensor(go), **kw)
+    theirs_w = getattr(torch.nn.grad, f"{name}_weight")(torch.tensor(x), w.shape, torch.tensor(go), **kw)
+    np.testing.assert_allclose(ours_w.numpy(), theirs_w.numpy(), rtol=1e-10, atol=1e-12)
+    # differentiable again, as PyTorch's: the input gradient is linear in the weight
+    (g,) = mg.autograd.grad(ours_in.sum(), wt)
+    tw = torch.tensor(w, requires_grad=True)
+    theirs_again = getattr(torch.nn.grad, f"{name}_input")(x.shape, tw, torch.tensor(go), **kw)
+    (tg,) = torch.autograd.grad(theirs_again.sum(), tw)
+    np.testing.assert_allclose(g.numpy(), tg.numpy(), rtol=1e-10, atol=1e-12)
+    with pytest.raises(ValueError, match="grad_output"):
+        getattr(nn.grad, f"{name}_weight")(mg.tensor(x), w.shape, mg.tensor(go[:1]), **kw)
+
+
+def test_custom_function_backward_may_return_trailing_nones() -> None:
+    # fused_conv_bn's BatchNorm.apply(X) leaves eps defaulted; its backward still returns (grad, None)
+    def make(m: Any, extra: Any) -> Any:
+        class Scale(m.autograd.Function):
+            @staticmethod
+            def forward(ctx: Any, x: Any, eps: float = 1e-3) -> Any:
+                return x * 3
+
+            @staticmethod
+            def backward(ctx: Any, g: Any) -> Any:
+                return g * 3, extra, None
+
+        return Scale
+
+    for m in (mg, torch):
+        x = m.ones(2, requires_grad=True)
+        make(m, None).apply(x).sum().backward()
+        assert x.grad.tolist() == [3.0, 3.0]
+        wrong = r"ScaleBackward returned an incorrect number of gradients \(expected 1, got 3\)"
+        with pytest.raises(RuntimeError, match=wrong):
+            make(m, m.ones(1)).apply(x).sum().backward()

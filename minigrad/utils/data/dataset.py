@@ -236,7 +236,8 @@ class StackDataset(Dataset[Any]):
             batched = getattr(d, "__getitems__", None)
             items = list(batched(indices)) if callable(batched) else [d[i] for i in indices]
             if len(items) != len(indices):
-                raise ValueError(f"Nested dataset's output size mismatch. Expected {len(indices)}, got {len(items)}")
+                raise ValueError(f"Nested dataset's output size mismatch. Expected {len(indices)}, "
+                                 f"got {len(items)}")
             return items
 
         if isinstance(self.datasets, dict):
