@@ -192,6 +192,8 @@ def test_custom_function_backward_may_return_trailing_nones() -> None:
             make(m, m.ones(1)).apply(x).sum().backward()
 
 
+# torch's forward AD scripts its decompositions with torch.jit on first use, which warns
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::UserWarning")
 def test_func_jvp_and_linearize_match_torch() -> None:
     # the function-transforms tutorials push tangents forward with torch.func.jvp / linearize
     def run(m: Any, f: Any) -> list[Any]:
