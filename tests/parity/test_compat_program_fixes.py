@@ -221,3 +221,33 @@ def test_func_jvp_and_linearize_match_torch() -> None:
     for f in (mg.func, torch.func):
         with pytest.raises(RuntimeError, match="Expected primals to be a tuple"):
             f.jvp(lambda a: a, mg.ones(2) if f is mg.func else torch.ones(2), (mg.ones(2),))
+
+
+@pytest.mark.parametrize(("n", "replicas", "drop_last"),
+                         [(10, 3, False), (10, 3, True), (2, 5, False), (12, 4, True)])
+def test_distributed_sampler_splits_as_torch(n: int, replicas: int, drop_last: bool) -> None:
+    # the imagenet example and the DDP tutorials shard the dataset per rank with DistributedSampler
+    from minigrad.utils.data import DataLoader, DistributedSampler
+
+    tdata = torch.utils.data
+    for rank in range(replicas):
+        ours = DistributedSampler(range(n), replicas, rank, shuffle=False, drop_last=drop_last)
+        theirs = tdata.DistributedSampler(range(n), replicas, rank, shuffle=False, drop_last=drop_last)
+        assert list(ours) == list(theirs) and len(ours) == len(theirs)
+    # shuffled: every rank draws the same permutation for an epoch, so the shards still partition it
+    shards = [list(DistributedSampler(range(n), replicas, r, seed=3)) for r in range(replicas)]
+    if not drop_last and n >= replicas:
+        assert sorted({i for s in shards for i in s}) == list(range(n))
+    sampler = DistributedSampler(range(n), replicas, 0)
+    first = list(sampler)
+    sampler.set_epoch(1)
+    assert list(sampler) != first or n < 3
+    loader = DataLoader(range(n), batch_size=2,
+                        sampler=DistributedSampler(range(n), replicas, 0, shuffle=False))
+    tloader = tdata.DataLoader(range(n), batch_size=2,
+                               sampler=tdata.DistributedSampler(range(n), replicas, 0, shuffle=False))
+    assert [b.tolist() for b in loader] == [b.tolist() for b in tloader]
+    with pytest.raises(ValueError, match="Invalid rank"):
+        DistributedSampler(range(n), replicas, replicas)
+    with pytest.raises(ValueError, match="Invalid rank"):
+        tdata.DistributedSampler(range(n), replicas, replicas)
