@@ -304,6 +304,7 @@ SPECS: dict[str, list[Check]] = {
     # grad_fn is not printed (minigrad composes it from primitives)
     "learn_basics.py": every_number(1e-5),
     "fused_conv_bn.py": every_number(1e-5),        # custom Functions, gradcheck, torch.nn.grad
+    "imagenet_style.py": every_number(1e-5),       # meters, top-k, checkpoint/resume, DistributedSampler
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
