@@ -86,7 +86,9 @@ BUDGETS: dict[str, int] = {
     # with nn.AdaptiveLogSoftmaxWithLoss (adaptive.py), +34 with grid_sample's bicubic mode: 13,192;
     # 13,222 with feature-major RNN states (rnn.py: the _recurrent/_gate helpers) and state_dict(keep_vars=);
     # 13,237 with dropout p = 1 (PyTorch's input * 0)
-    "minigrad/nn": 13240,
+    # distfft (+110, from main's 13,254 on merge): torch.nn.grad (conv*_input/_weight), nn.modules.utils
+    # (_pair...), Linear/LayerNorm's positional device
+    "minigrad/nn": 13370,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -143,7 +145,9 @@ BUDGETS: dict[str, int] = {
     # diagonal_scatter, renorm, unravel_index, split_with_sizes, fill/fill_/zero_ (+314); special.erfcx,
     # special.zeta and igamma/igammac with their kernels (_special.py) and primitives (+240)
     # 44,598 with torchfns, ops8 and dropout's p = 1
-    "minigrad": 44608,
+    # distfft (+502, from main's 44,932 on merge): the above, distributions' support and constraints,
+    # utils.data StackDataset and DistributedSampler, torch.func.jvp/linearize
+    "minigrad": 45440,
 }
 
 
