@@ -46,12 +46,18 @@ def _unit_f64(gen: Generator, n: int) -> Array:
     return (gen.words64(n) & _U53) * 2.0**-53  # type: ignore[no-any-return]
 
 
-def uniform(gen: Generator, shape: tuple[int, ...], low: float, high: float, dtype: np.dtype) -> Array:
-    """U(low, high) of ``shape`` in ``dtype`` (float16/32/64), as ``Tensor.uniform_``."""
+def uniform(gen: Generator, shape: tuple[int, ...], low: float, high: float, dtype: np.dtype,
+            fused: bool = True) -> Array:
+    """U(low, high) of ``shape`` in ``dtype`` (float16/32/64), as ``Tensor.uniform_``.
+
+    ``fused=False`` rounds the float64 product before adding ``low``, as code outside PyTorch's
+    vectorized kernels (rrelu's slopes) does.
+    """
     n = math.prod(shape)
     dt = np.dtype(dtype)
     if dt == _F64:
-        return _fma64(_unit_f64(gen, n), high - low, low).reshape(shape)
+        u = _unit_f64(gen, n)
+        return (_fma64(u, high - low, low) if fused else u * (high - low) + low).reshape(shape)
     lo, hi = _F32(low), _F32(high)
     # u * (hi - lo) + lo with one rounding (the kernel's fused multiply-add): the product is exact in float64
     # (float16 goes through float32: PyTorch's half kernel rounds differently now and then)

@@ -98,10 +98,17 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator 
     shape = _size_arg(size, "normal") if size is not None else np.broadcast_shapes(m.shape, s.shape)
     tensors = [t for t in (mean, std) if isinstance(t, Tensor)]
     dt = tensors[0].dtype if tensors else (float32 if dtype is None else resolve_dtype(dtype))
-    # PyTorch draws N(0, 1) into the output, then scales by std and shifts by mean
+    # As PyTorch: a number std is applied inside the draw (one rounding), a tensor std after it,
+    # and a tensor mean is added last
     zdt = np.dtype(dt) if np.dtype(dt).kind == "f" else np.dtype(np.float32)
-    z = _draws.normal(gen, tuple(shape), 0.0, 1.0, zdt)
-    return _made((z * s.astype(z.dtype) + m.astype(z.dtype)).astype(dt), requires_grad)
+    std_t, mean_t = isinstance(std, Tensor), isinstance(mean, Tensor)
+    inner_mean = 0.0 if mean_t or std_t else float(m)
+    z = _draws.normal(gen, tuple(shape), inner_mean, 1.0 if std_t else float(s), zdt)
+    if std_t:
+        z = z * s.astype(zdt)
+    if mean_t or std_t:
+        z = z + m.astype(zdt)
+    return _made(z.astype(dt), requires_grad)
 
 
 # ------------------------------------------------------------------ in-place samplers (Tensor methods)

@@ -85,7 +85,8 @@ BUDGETS: dict[str, int] = {
     # with parametrizations.orthogonal (_orthogonal.py: matrix_exp, cayley and householder maps), +157
     # with nn.AdaptiveLogSoftmaxWithLoss (adaptive.py), +34 with grid_sample's bicubic mode: 13,192;
     # 13,222 with feature-major RNN states (rnn.py: the _recurrent/_gate helpers) and state_dict(keep_vars=);
-    # 13,237 with dropout p = 1 (PyTorch's input * 0)
+    # 13,237 with dropout p = 1 (PyTorch's input * 0); 13,254 with PyTorch's random draws (trunc_normal_'s
+    # two samplers draw for draw, rrelu's slopes for the entries <= 0 only)
     # distfft (+110, from main's 13,254 on merge): torch.nn.grad (conv*_input/_weight), nn.modules.utils
     # (_pair...), Linear/LayerNorm's positional device
     "minigrad/nn": 13370,
@@ -144,10 +145,11 @@ BUDGETS: dict[str, int] = {
     # ops8: linalg.vecdot/matrix_power/multi_dot/matrix_rank, torch.cross/chain_matmul, select/slice/
     # diagonal_scatter, renorm, unravel_index, split_with_sizes, fill/fill_/zero_ (+314); special.erfcx,
     # special.zeta and igamma/igammac with their kernels (_special.py) and primitives (+240)
-    # 44,598 with torchfns, ops8 and dropout's p = 1
-    # distfft (+502, from main's 44,932 on merge): the above, distributions' support and constraints,
+    # 44,598 with torchfns, ops8 and dropout's p = 1; 44,932 with PyTorch's random stream (_draws.py: the
+    # MT19937 samplers of ATen's CPU kernels, +260; the generator's engine and state, +60)
+    # distfft (+502, from main's 44,948 on merge): the above, distributions' support and constraints,
     # utils.data StackDataset and DistributedSampler, torch.func.jvp/linearize
-    "minigrad": 45440,
+    "minigrad": 45460,
 }
 
 

@@ -180,3 +180,10 @@ def test_laplace_samples_match_to_rounding() -> None:
     mg.manual_seed(3)
     got = mg.distributions.Laplace(0.0, 1.0).sample((50,)).numpy()
     np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
+
+
+def test_normal_with_number_and_tensor_parameters_matches() -> None:
+    # a number std scales inside the draw (one rounding), a tensor std after it; a tensor mean comes last
+    _same(lambda lib: [lib.normal(0.5, 0.3, size=(40,)), lib.normal(lib.arange(40.0), 0.3),
+                       lib.normal(0.5, lib.arange(40.0) / 40),
+                       lib.normal(lib.arange(40.0), lib.arange(40.0) / 40)])

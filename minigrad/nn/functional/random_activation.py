@@ -48,7 +48,8 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,  # noqa
         count = int(negative.sum())
         op = np.float64 if x.dtype == np.float64 else np.float32
         bounds = float(op(lo)), float(op(hi))
-        noise[negative] = _draws.uniform(default_generator, (count,), *bounds, np.dtype(np.float64))
+        slopes = _draws.uniform(default_generator, (count,), *bounds, np.dtype(np.float64), fused=False)
+        noise[negative] = slopes
         out = x * constant(noise, x.dtype)
     else:
         out = leaky_relu(x, (lo + hi) / 2)
