@@ -93,7 +93,9 @@ BUDGETS: dict[str, int] = {
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
-    "minigrad/optim": 4025,
+    # 4,111 with Tensor lr/betas (check_lr, lr_value), PyTorch's foreach refusals and wording (optiminfo);
+    # 4,132 with ASGD's foreach=True (PyTorch's multi-tensor formula, which rounds differently)
+    "minigrad/optim": 4135,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
     # 32,722: main's 27,500 (mg.compile, the var primitive, torch.amp, utils.tensorboard, issue 13's
@@ -147,9 +149,11 @@ BUDGETS: dict[str, int] = {
     # special.zeta and igamma/igammac with their kernels (_special.py) and primitives (+240)
     # 44,598 with torchfns, ops8 and dropout's p = 1; 44,932 with PyTorch's random stream (_draws.py: the
     # MT19937 samplers of ATen's CPU kernels, +260; the generator's engine and state, +60)
-    # distfft (+502, from main's 44,948 on merge): the above, distributions' support and constraints,
-    # utils.data StackDataset and DistributedSampler, torch.func.jvp/linearize
-    "minigrad": 45460,
+    # +110 with Tensor lr/betas in the optimizers and ASGD's foreach formula (optiminfo); 45,156 with
+    # main's PyTorch samplers for gamma/dirichlet/poisson and WeightedRandomSampler (_draws.py, +96)
+    # distfft (+502): distributions' support and constraints, utils.data StackDataset and
+    # DistributedSampler, torch.func.jvp/linearize, torch.nn.grad, nn.modules.utils
+    "minigrad": 45670,
 }
 
 
