@@ -26,8 +26,8 @@ from minigrad.random import get_rng_state, set_rng_state
 from minigrad.tensor import Tensor, stack
 
 __all__ = [
-    "functional_call", "grad", "grad_and_value", "hessian", "jacfwd", "jacrev", "stack_module_state", "vjp",
-    "vmap",
+    "functional_call", "grad", "grad_and_value", "hessian", "jacfwd", "jacrev", "jvp", "linearize",
+    "stack_module_state", "vjp", "vmap",
 ]  # fmt: skip
 
 
@@ -245,6 +245,77 @@ def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> Any:
 
     result = out if keep else _map(lambda t: t.detach() if isinstance(t, Tensor) else t, out)
     return (result, vjp_fn, aux) if has_aux else (result, vjp_fn)
+
+
+def _tangent_map(out: Any, diff: Any, keep: bool) -> Callable[[Any], Any]:
+    """``t -> J t`` for ``out`` as a function of ``diff``, by two reverse passes: the vector-Jacobian
+    product ``u -> J^T u`` is linear in u, so differentiating ``<J^T u, t>`` with respect to u gives J t."""
+    outs, ins = _leaves(out), _leaves(diff)
+    live = [o for o in outs if o.requires_grad]  # an output that ignores the inputs has J t = 0
+    with enable_grad():
+        us = [o.detach().new_zeros(o.shape).requires_grad_(True) for o in outs]
+        live_us = [u for o, u in zip(outs, us) if o.requires_grad]
+        back = (_autograd_grad(live, ins, live_us, create_graph=True, allow_unused=True,
+                               materialize_grads=True) if live else [None] * len(ins))
+
+    def push(tangents: Any) -> Any:
+        ts = _leaves(tangents)
+        pairs = [(b, t) for b, t in zip(back, ts) if b is not None and b.requires_grad]
+        with enable_grad():
+            got = (_autograd_grad([b for b, _ in pairs], us, [t for _, t in pairs], create_graph=keep,
+                                  retain_graph=True, allow_unused=True, materialize_grads=True)
+                   if pairs else [None] * len(us))
+        jv = [g if g is not None else u.detach().new_zeros(u.shape) for g, u in zip(got, us)]
+        return _rebuild(out, iter([j if keep else j.detach() for j in jv]))
+
+    return push
+
+
+def _check_primals(primals: Any, tangents: Any, fn: str) -> None:
+    for what, value in (("primals", primals), ("tangents", tangents)):
+        if not isinstance(value, tuple):
+            raise RuntimeError(f"{fn}: Expected {what} to be a tuple. E.g. it should be valid to call "
+                               "f(*primals).")
+    if len(primals) != len(tangents):
+        raise RuntimeError(f"{fn}: Expected primals and tangents to have the same python structure "
+                           f"(got {len(primals)} and {len(tangents)} entries)")
+    for p, t in zip(_leaves(primals), _leaves(tangents)):
+        if tuple(p.shape) != tuple(t.shape):
+            raise RuntimeError(f"{fn}: Expected primals and tangents to have the same shape, got "
+                               f"{tuple(p.shape)} and {tuple(t.shape)}")
+
+
+def jvp(func: Callable[..., Any], primals: Any, tangents: Any, *, strict: bool = False,
+        has_aux: bool = False) -> Any:
+    """``(func(*primals), J tangents)``: the Jacobian-vector product, shaped like the output (with
+    ``has_aux``: ``(output, jvp_out, aux)``). PyTorch runs it in forward mode; minigrad by two
+    reverse passes (the values agree).
+
+    Raises:
+        RuntimeError: primals or tangents not tuples, of different lengths or leaf shapes.
+    """
+    del strict
+    _check_primals(primals, tangents, "jvp(f, primals, tangents)")
+    new_args, diff, keep = _prepare(primals, tuple(range(len(primals))))
+    with enable_grad():
+        out, aux = _split_aux(func(*new_args), has_aux, "jvp")
+    jv = _tangent_map(out, diff, keep)(tangents)
+    result = out if keep else _map(lambda t: t.detach() if isinstance(t, Tensor) else t, out)
+    return (result, jv, aux) if has_aux else (result, jv)
+
+
+def linearize(func: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[..., Any]]:
+    """``(func(*primals), jvp_fn)`` where ``jvp_fn(*tangents)`` gives ``J tangents`` at the primals."""
+    new_args, diff, keep = _prepare(primals, tuple(range(len(primals))))
+    with enable_grad():
+        out = func(*new_args)
+    push = _tangent_map(out, diff, keep)
+
+    def jvp_fn(*tangents: Any) -> Any:
+        _check_primals(primals, tangents, "linearize")
+        return push(tangents)
+
+    return (out if keep else _map(lambda t: t.detach() if isinstance(t, Tensor) else t, out)), jvp_fn
 
 
 def _jacobian(out: Tensor, wrt: Any, keep: bool) -> Any:

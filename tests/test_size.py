@@ -89,7 +89,9 @@ BUDGETS: dict[str, int] = {
     # 13,222 with feature-major RNN states (rnn.py: the _recurrent/_gate helpers) and state_dict(keep_vars=);
     # 13,237 with dropout p = 1 (PyTorch's input * 0); 13,254 with PyTorch's random draws (trunc_normal_'s
     # two samplers draw for draw, rrelu's slopes for the entries <= 0 only)
-    "minigrad/nn": 13260,
+    # distfft (+110, from main's 13,254 on merge): torch.nn.grad (conv*_input/_weight), nn.modules.utils
+    # (_pair...), Linear/LayerNorm's positional device
+    "minigrad/nn": 13370,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -158,7 +160,10 @@ BUDGETS: dict[str, int] = {
     # friends, geometric_/log_normal_/cauchy_ and PyTorch's argument errors; 46,167 with main's later
     # PyTorch draws (torch.normal's number forms, WeightedRandomSampler)
     # 46,279 with both (optiminfo's optimizer work and opinfo2's ops)
-    "minigrad": 46300,
+    # distfft (+502): distributions' support and constraints, utils.data StackDataset and
+    # DistributedSampler, torch.func.jvp/linearize, torch.nn.grad, nn.modules.utils
+    # 46,788 with all three merged
+    "minigrad": 46800,
 }
 
 

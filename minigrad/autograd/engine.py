@@ -240,11 +240,12 @@ def _root_grads(outputs: list[Tensor], grad_outputs: Sequence[Tensor | None] | N
     if len(grad_outputs) != len(outputs):
         raise MinigradError(f"got {len(grad_outputs)} gradients for {len(outputs)} outputs")
     result = []
-    for out, g in zip(outputs, grad_outputs):
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if not out.requires_grad:
+            # PyTorch's words first (scripts match on them), then what to do about it
             raise MinigradError(
-                "element of the outputs does not require grad and has no grad_fn: nothing in "
-                "its history requires grad (set requires_grad=True on an input, and do not "
+                f"element {i} of tensors does not require grad and does not have a grad_fn: nothing "
+                "in its history requires grad (set requires_grad=True on an input, and do not "
                 "compute it under no_grad)"
             )
         if g is None:

@@ -113,10 +113,13 @@ class _CustomNode(ops.Function):
                      for gr, meta in zip(grads, self.ctx._out_meta)]
         result = self.fn_cls.backward(self.ctx, *grads)
         result = result if isinstance(result, tuple) else (result,)
+        if len(result) > len(self.args) and all(gr is None for gr in result[len(self.args):]):
+            # PyTorch drops trailing Nones: backward may cover defaulted arguments apply() was not given
+            result = result[:len(self.args)]
         if len(result) != len(self.args):
             raise MinigradError(
-                f"function {self.name} returned an incorrect number of gradients (expected {len(self.args)}, "
-                f"got {len(result)})"
+                f"function {self.name()} returned an incorrect number of gradients "
+                f"(expected {len(self.args)}, got {len(result)})"
             )
         per_parent: list[Tensor | None] = []
         for i, (arg, gr) in enumerate(zip(self.args, result)):
@@ -130,7 +133,7 @@ class _CustomNode(ops.Function):
                     fits = False
                 if not fits:
                     raise MinigradError(
-                        f"function {self.name} returned an invalid gradient at index {i} - got "
+                        f"function {self.name()} returned an invalid gradient at index {i} - got "
                         f"{list(gr.shape)} "
                         f"but expected shape compatible with {list(arg.shape)}"
                     )

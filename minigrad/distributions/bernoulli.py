@@ -8,6 +8,7 @@ import numpy as np
 
 from minigrad import _draws
 from minigrad.autograd import no_grad
+from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
 from minigrad.errors import InvalidParameterError
 from minigrad.nn.functional import binary_cross_entropy_with_logits
@@ -25,6 +26,11 @@ class Bernoulli(Distribution):
     neither are given, or (validating) for probs outside [0, 1] or a
     ``log_prob`` value that is not 0 or 1.
     """
+
+    @property
+    def support(self) -> constraints.Constraint:
+        """The set the samples lie in: 0 and 1."""
+        return constraints.boolean
 
     def __init__(self, probs: Any = None, logits: Any = None, validate_args: bool | None = None) -> None:
         if (probs is None) == (logits is None):

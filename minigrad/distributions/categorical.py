@@ -8,6 +8,7 @@ import numpy as np
 
 from minigrad import _draws
 from minigrad.autograd import no_grad
+from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape, as_shape
 from minigrad.errors import InvalidParameterError
 from minigrad.nn.functional import one_hot
@@ -26,6 +27,11 @@ class Categorical(Distribution):
     Raises ValueError when both or neither are given, or (validating) when
     ``probs`` has negative entries or ``log_prob`` gets a value outside 0..K-1.
     """
+
+    @property
+    def support(self) -> constraints.Constraint:
+        """The set the samples lie in: the integers 0..K-1."""
+        return constraints.integer_interval(0, self._num_events - 1)
 
     def __init__(self, probs: Tensor | None = None, logits: Tensor | None = None,
                  validate_args: bool | None = None) -> None:

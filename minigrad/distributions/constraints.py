@@ -13,7 +13,9 @@ from typing import Any
 from minigrad.tensor import Tensor
 
 __all__ = [
-    "Constraint", "independent", "interval", "positive", "real", "real_vector", "unit_interval",
+    "Constraint", "boolean", "greater_than", "greater_than_eq", "independent", "integer_interval", "interval",
+    "nonnegative", "nonnegative_integer", "one_hot", "positive", "positive_integer", "real", "real_vector",
+    "simplex", "unit_interval",
 ]  # fmt: skip
 
 
@@ -84,8 +86,105 @@ class _IndependentConstraint(Constraint):
         return f"IndependentConstraint({self.base_constraint!r}, {self.reinterpreted_batch_ndims})"
 
 
+class _GreaterThanEq(_GreaterThan):
+    """``value >= lower_bound``."""
+
+    def check(self, value: Tensor) -> Tensor:
+        """A bool Tensor: True where ``value`` is at least the bound."""
+        above: Tensor = value >= self.lower_bound
+        return above
+
+
+def _is_integer(value: Tensor) -> Tensor:
+    whole: Tensor = value % 1 == 0
+    return whole
+
+
+class _Boolean(Constraint):
+    """The values 0 and 1."""
+
+    is_discrete = True
+
+    def check(self, value: Tensor) -> Tensor:
+        """A bool Tensor: True where ``value`` is 0 or 1."""
+        zero_or_one: Tensor = (value == 0) | (value == 1)
+        return zero_or_one
+
+
+class _IntegerInterval(_Interval):
+    """The integers ``lower_bound, ..., upper_bound``."""
+
+    is_discrete = True
+
+    def check(self, value: Tensor) -> Tensor:
+        """A bool Tensor: True where ``value`` is a whole number within the bounds."""
+        return _is_integer(value) & super().check(value)
+
+
+class _IntegerGreaterThan(_GreaterThan):
+    """The integers ``lower_bound, lower_bound + 1, ...``."""
+
+    is_discrete = True
+
+    def check(self, value: Tensor) -> Tensor:
+        """A bool Tensor: True where ``value`` is a whole number at least the bound."""
+        at_least: Tensor = value >= self.lower_bound
+        return _is_integer(value) & at_least
+
+
+class _Simplex(Constraint):
+    """Vectors (event_dim 1) of non-negative entries summing to one (within 1e-6)."""
+
+    event_dim = 1
+
+    def check(self, value: Tensor) -> Tensor:
+        """A bool Tensor over the batch dims: True where the last dim is a probability vector."""
+        nonneg: Tensor = (value >= 0).all(-1)
+        sums_to_one: Tensor = (value.sum(-1) - 1).abs() < 1e-6
+        return nonneg & sums_to_one
+
+
+class _OneHot(Constraint):
+    """One-hot vectors (event_dim 1): entries 0 or 1 with exactly one 1."""
+
+    is_discrete = True
+    event_dim = 1
+
+    def check(self, value: Tensor) -> Tensor:
+        """A bool Tensor over the batch dims: True where the last dim is one-hot."""
+        binary: Tensor = ((value == 0) | (value == 1)).all(-1)
+        single: Tensor = value.sum(-1) == 1
+        return binary & single
+
+
+class MixtureSameFamilyConstraint(Constraint):
+    """A mixture's support: its component's, checked per mixture (the component dim reduced)."""
+
+    def __init__(self, base_constraint: Constraint) -> None:
+        self.base_constraint = base_constraint
+        self.is_discrete = base_constraint.is_discrete
+        self.event_dim = base_constraint.event_dim
+
+    def check(self, value: Tensor) -> Tensor:
+        """The component check of ``value`` (which carries the component dim) all-reduced over that dim."""
+        result = self.base_constraint.check(value)
+        return result.all(-1) if result.ndim else result
+
+    def __repr__(self) -> str:
+        return f"MixtureSameFamilyConstraint({self.base_constraint!r})"
+
+
 independent = _IndependentConstraint
 interval = _Interval
+integer_interval = _IntegerInterval
+greater_than = _GreaterThan
+greater_than_eq = _GreaterThanEq
+boolean = _Boolean()
+nonnegative = _GreaterThanEq(0.0)
+nonnegative_integer = _IntegerGreaterThan(0)
+positive_integer = _IntegerGreaterThan(1)
+one_hot = _OneHot()
+simplex = _Simplex()
 real = _Real()
 real_vector = independent(real, 1)
 positive = _GreaterThan(0.0)

@@ -8,6 +8,7 @@ import numpy as np
 
 from minigrad import _draws
 from minigrad.autograd import no_grad
+from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
 from minigrad.errors import InvalidParameterError
 from minigrad.random import default_generator
@@ -32,6 +33,11 @@ class Dirichlet(Distribution):
     Raises:
         ValueError: a 0-d concentration, or (validating) a non-positive entry.
     """
+
+    @property
+    def support(self) -> constraints.Constraint:
+        """The set the samples lie in: the probability simplex."""
+        return constraints.simplex
 
     def __init__(self, concentration: Tensor, validate_args: bool | None = None) -> None:
         c = as_tensor(concentration)
@@ -89,6 +95,11 @@ class Beta(Distribution):
     Raises:
         ValueError: (validating) a non-positive concentration.
     """
+
+    @property
+    def support(self) -> constraints.Constraint:
+        """The set the samples lie in: [0, 1]."""
+        return constraints.unit_interval
 
     def __init__(self, concentration1: Any, concentration0: Any, validate_args: bool | None = None) -> None:
         self.concentration1, self.concentration0 = broadcast_all(concentration1, concentration0)

@@ -78,6 +78,11 @@ class Distribution:
         return Size(self._event_shape)
 
     @property
+    def support(self) -> Any:
+        """The set the samples lie in, a ``constraints.Constraint``."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement support")
+
+    @property
     def mean(self) -> Tensor:
         """The mean of each distribution in the batch."""
         raise NotImplementedError(f"{type(self).__name__} does not implement mean")

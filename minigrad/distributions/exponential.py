@@ -8,6 +8,7 @@ import numpy as np
 
 from minigrad import _draws
 from minigrad.autograd import no_grad
+from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
 from minigrad.random import default_generator
 from minigrad.tensor import Tensor, from_numpy
@@ -24,6 +25,11 @@ class Exponential(Distribution):
     """
 
     has_rsample = True
+
+    @property
+    def support(self) -> constraints.Constraint:
+        """The set the samples lie in: x >= 0."""
+        return constraints.nonnegative
 
     def __init__(self, rate: Any, validate_args: bool | None = None) -> None:
         (self.rate,) = broadcast_all(rate)

@@ -8,6 +8,7 @@ import numpy as np
 
 from minigrad import _draws
 from minigrad.autograd import no_grad
+from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
 from minigrad.random import default_generator
 from minigrad.tensor import Tensor, from_numpy
@@ -25,6 +26,11 @@ class Gamma(Distribution):
     Raises:
         ValueError: (validating) a non-positive parameter.
     """
+
+    @property
+    def support(self) -> constraints.Constraint:
+        """The set the samples lie in: x >= 0."""
+        return constraints.nonnegative
 
     def __init__(self, concentration: Any, rate: Any, validate_args: bool | None = None) -> None:
         self.concentration, self.rate = broadcast_all(concentration, rate)

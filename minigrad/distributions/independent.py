@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape
 from minigrad.errors import InvalidParameterError
 from minigrad.tensor import Tensor
@@ -23,6 +24,11 @@ class Independent(Distribution):
     ``Independent(Normal(mu, sigma), 1)`` is a diagonal Gaussian over vectors).
     Raises ValueError when ``reinterpreted_batch_ndims`` exceeds the base's batch rank.
     """
+
+    @property
+    def support(self) -> constraints.Constraint:
+        """The set the samples lie in: the base's, its reinterpreted dims joined into the event."""
+        return constraints.independent(self.base_dist.support, self.reinterpreted_batch_ndims)
 
     def __init__(self, base_distribution: Distribution, reinterpreted_batch_ndims: int,
                  validate_args: bool | None = None) -> None:

@@ -9,6 +9,7 @@ import numpy as np
 
 from minigrad import _draws
 from minigrad.autograd import no_grad
+from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
 from minigrad.random import default_generator
 from minigrad.tensor import Tensor, from_numpy
@@ -26,6 +27,11 @@ class Laplace(Distribution):
     """
 
     has_rsample = True
+
+    @property
+    def support(self) -> constraints.Constraint:
+        """The set the samples lie in: the real line."""
+        return constraints.real
 
     def __init__(self, loc: Any, scale: Any, validate_args: bool | None = None) -> None:
         self.loc, self.scale = broadcast_all(loc, scale)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor
 from minigrad.distributions.normal import Normal
 from minigrad.tensor import Tensor
@@ -20,6 +21,11 @@ class LogNormal(Distribution):
     """
 
     has_rsample = True
+
+    @property
+    def support(self) -> constraints.Constraint:
+        """The set the samples lie in: x > 0."""
+        return constraints.positive
 
     def __init__(self, loc: Any, scale: Any, validate_args: bool | None = None) -> None:
         self.base_dist = Normal(loc, scale, validate_args)

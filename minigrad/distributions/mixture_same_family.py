@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from minigrad.autograd import no_grad
+from minigrad.distributions import constraints
 from minigrad.distributions.categorical import Categorical
 from minigrad.distributions.distribution import Distribution, Shape, as_shape, as_tensor
 from minigrad.errors import InvalidParameterError
@@ -23,6 +24,11 @@ class MixtureSameFamily(Distribution):
     Raises:
         ValueError: the mixture is not a Categorical, or the batch shapes or K disagree.
     """
+
+    @property
+    def support(self) -> constraints.Constraint:
+        """The set the samples lie in: the components'."""
+        return constraints.MixtureSameFamilyConstraint(self._component_distribution.support)
 
     def __init__(self, mixture_distribution: Categorical, component_distribution: Distribution,
                  validate_args: bool | None = None) -> None:

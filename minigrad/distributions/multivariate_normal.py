@@ -9,6 +9,7 @@ import numpy as np
 
 from minigrad import _draws, linalg
 from minigrad.autograd import no_grad
+from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor
 from minigrad.errors import InvalidParameterError
 from minigrad.random import default_generator
@@ -43,6 +44,11 @@ class MultivariateNormal(Distribution):
     """
 
     has_rsample = True
+
+    @property
+    def support(self) -> constraints.Constraint:
+        """The set the samples lie in: real vectors."""
+        return constraints.real_vector
 
     def __init__(self, loc: Any, covariance_matrix: Any = None, precision_matrix: Any = None,
                  scale_tril: Any = None, validate_args: bool | None = None) -> None:

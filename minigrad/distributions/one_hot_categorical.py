@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.autograd import no_grad
+from minigrad.distributions import constraints
 from minigrad.distributions.categorical import Categorical
 from minigrad.distributions.distribution import Distribution, Shape
 from minigrad.errors import InvalidParameterError
@@ -24,6 +25,11 @@ class OneHotCategorical(Distribution):
     values. Raises ValueError as Categorical does, and (validating) for a
     ``log_prob`` value that is not one-hot.
     """
+
+    @property
+    def support(self) -> constraints.Constraint:
+        """The set the samples lie in: one-hot vectors."""
+        return constraints.one_hot
 
     def __init__(self, probs: Tensor | None = None, logits: Tensor | None = None,
                  validate_args: bool | None = None) -> None:

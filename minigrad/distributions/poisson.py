@@ -8,6 +8,7 @@ import numpy as np
 
 from minigrad import _draws
 from minigrad.autograd import no_grad
+from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
 from minigrad.random import default_generator
 from minigrad.tensor import Tensor, from_numpy
@@ -22,6 +23,11 @@ class Poisson(Distribution):
     Samples are counts in ``rate``'s dtype (no rsample). Raises ValueError (validating) when
     ``rate`` is negative, or for a ``log_prob`` value that is not a non-negative integer.
     """
+
+    @property
+    def support(self) -> constraints.Constraint:
+        """The set the samples lie in: the integers 0, 1, ...."""
+        return constraints.nonnegative_integer
 
     def __init__(self, rate: Any, validate_args: bool | None = None) -> None:
         (self.rate,) = broadcast_all(rate)

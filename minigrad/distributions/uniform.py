@@ -8,6 +8,7 @@ import numpy as np
 
 from minigrad import _draws
 from minigrad.autograd import no_grad
+from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
 from minigrad.random import default_generator
 from minigrad.tensor import Tensor, from_numpy
@@ -25,6 +26,11 @@ class Uniform(Distribution):
     """
 
     has_rsample = True
+
+    @property
+    def support(self) -> constraints.Constraint:
+        """The set the samples lie in: [low, high]."""
+        return constraints.interval(self.low, self.high)
 
     def __init__(self, low: Any, high: Any, validate_args: bool | None = None) -> None:
         self.low, self.high = broadcast_all(low, high)

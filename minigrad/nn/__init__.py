@@ -1,6 +1,7 @@
 """minigrad.nn: modules, parameters, layers, losses and ``functional``."""
 
 from minigrad.nn import functional as functional
+from minigrad.nn import grad as grad
 from minigrad.nn import init as init
 from minigrad.nn import utils as utils
 from minigrad.nn.activation import (

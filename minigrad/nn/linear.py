@@ -23,6 +23,7 @@ class Linear(Module):
         in_features: size of the input's last dim (int >= 0).
         out_features: size of the output's last dim (int >= 0).
         bias: learn an additive bias.
+        device: None or the CPU (PyTorch's positional slot before dtype).
         dtype: float32 (default) or float64.
 
     Parameters ``weight`` (out_features, in_features) and ``bias``
@@ -31,7 +32,8 @@ class Linear(Module):
     Input (*, in_features) -> output (*, out_features).
 
     Raises:
-        InvalidParameterError: a feature count that is not a non-negative int, a non-float dtype.
+        InvalidParameterError: a feature count that is not a non-negative int, a non-float dtype,
+            a device other than the CPU.
         ShapeError (call): the input's last dim is not in_features.
     """
 
@@ -39,10 +41,11 @@ class Linear(Module):
     bias: Parameter | None
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
-                 dtype: DTypeLike = None) -> None:
+                 device: Any = None, dtype: DTypeLike = None) -> None:
         super().__init__()
         self.in_features = _checks.nonnegative_int("in_features", in_features)
         self.out_features = _checks.nonnegative_int("out_features", out_features)
+        _checks.device(device)
         dt = _checks.float_dtype(dtype)
         self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dt))
         if _checks.flag("bias", bias):

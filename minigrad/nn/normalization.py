@@ -34,10 +34,11 @@ class LayerNorm(Module):
         eps: added to the variance, > 0.
         elementwise_affine: learn ``weight`` (ones, shape normalized_shape).
         bias: with elementwise_affine, also learn ``bias`` (zeros).
+        device: None or the CPU.
         dtype: float32 (default) or float64.
 
     Raises:
-        InvalidParameterError: normalized_shape empty or non-positive, eps <= 0.
+        InvalidParameterError: normalized_shape empty or non-positive, eps <= 0, a device other than the CPU.
         ShapeError (call): the input's trailing dims differ from normalized_shape.
     """
 
@@ -45,8 +46,10 @@ class LayerNorm(Module):
     bias: Parameter | None
 
     def __init__(self, normalized_shape: int | Sequence[int], eps: float = 1e-5,
-                 elementwise_affine: bool = True, bias: bool = True, dtype: DTypeLike = None) -> None:
+                 elementwise_affine: bool = True, bias: bool = True, device: Any = None,
+                 dtype: DTypeLike = None) -> None:
         super().__init__()
+        _checks.device(device)
         self.normalized_shape = _checks.normalized_shape(normalized_shape)
         self.eps = _checks.positive_float("eps", eps)
         self.elementwise_affine = _checks.flag("elementwise_affine", elementwise_affine)

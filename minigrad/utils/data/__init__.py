@@ -4,6 +4,7 @@ Submodules mirror PyTorch's files: ``dataset``, ``sampler``, ``dataloader``
 (``default_collate`` and ``default_convert`` live in ``collate``).
 """
 
+from minigrad.utils.data import distributed as distributed
 from minigrad.utils.data.collate import default_collate, default_convert
 from minigrad.utils.data.dataloader import DataLoader, get_worker_info
 from minigrad.utils.data.dataset import (
@@ -11,10 +12,12 @@ from minigrad.utils.data.dataset import (
     ConcatDataset,
     Dataset,
     IterableDataset,
+    StackDataset,
     Subset,
     TensorDataset,
     random_split,
 )
+from minigrad.utils.data.distributed import DistributedSampler
 from minigrad.utils.data.sampler import (
     BatchSampler,
     RandomSampler,
@@ -25,7 +28,9 @@ from minigrad.utils.data.sampler import (
 )
 
 __all__ = [
-    "BatchSampler", "ChainDataset", "ConcatDataset", "DataLoader", "Dataset", "IterableDataset",
-    "RandomSampler", "Sampler", "SequentialSampler", "Subset", "SubsetRandomSampler", "TensorDataset",
+    "BatchSampler", "ChainDataset", "ConcatDataset", "DataLoader", "Dataset", "DistributedSampler",
+    "IterableDataset",
+    "RandomSampler", "Sampler", "SequentialSampler", "StackDataset", "Subset", "SubsetRandomSampler",
+    "TensorDataset",
     "WeightedRandomSampler", "default_collate", "default_convert", "get_worker_info", "random_split",
 ]  # fmt: skip

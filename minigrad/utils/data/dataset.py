@@ -22,7 +22,8 @@ from minigrad.random import Generator, default_generator
 from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = [
-    "ChainDataset", "ConcatDataset", "Dataset", "IterableDataset", "Subset", "TensorDataset", "random_split",
+    "ChainDataset", "ConcatDataset", "Dataset", "IterableDataset", "StackDataset", "Subset", "TensorDataset",
+    "random_split",
 ]  # fmt: skip
 
 T_co = TypeVar("T_co", covariant=True)
@@ -202,6 +203,52 @@ class Subset(Dataset[T_co]):
 
     def __len__(self) -> int:
         return len(self.indices)
+
+
+class StackDataset(Dataset[Any]):
+    """Several equally long datasets side by side: ``StackDataset(a, b)[i] == (a[i], b[i])`` and
+    ``StackDataset(x=a, y=b)[i] == {"x": a[i], "y": b[i]}``.
+
+    Raises:
+        ValueError: no datasets, both positional and keyword datasets, or datasets of different lengths.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if args and kwargs:
+            raise ValueError("StackDataset takes either positional datasets (tuple samples) or keyword "
+                             "datasets (dict samples), not both")
+        if not args and not kwargs:
+            raise ValueError("At least one dataset should be passed")
+        self.datasets: tuple[Any, ...] | dict[str, Any] = args if args else dict(kwargs)
+        members = list(args) if args else list(kwargs.values())
+        lengths = {len(d) for d in members}
+        if len(lengths) != 1:
+            raise ValueError(f"Size mismatch between datasets: lengths {sorted(lengths)}")
+        self._length = lengths.pop()
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(self.datasets, dict):
+            return {k: d[index] for k, d in self.datasets.items()}
+        return tuple(d[index] for d in self.datasets)
+
+    def __getitems__(self, indices: list[int]) -> list[Any]:
+        """The samples at a batch of positions, using a member's own ``__getitems__`` where it has one."""
+        def column(d: Any) -> list[Any]:
+            batched = getattr(d, "__getitems__", None)
+            items = list(batched(indices)) if callable(batched) else [d[i] for i in indices]
+            if len(items) != len(indices):
+                raise ValueError(f"Nested dataset's output size mismatch. Expected {len(indices)}, "
+                                 f"got {len(items)}")
+            return items
+
+        if isinstance(self.datasets, dict):
+            cols = {k: column(d) for k, d in self.datasets.items()}
+            return [{k: c[j] for k, c in cols.items()} for j in range(len(indices))]
+        tcols = [column(d) for d in self.datasets]
+        return [tuple(c[j] for c in tcols) for j in range(len(indices))]
+
+    def __len__(self) -> int:
+        return self._length
 
 
 def random_split(dataset: Dataset[T], lengths: Sequence[int | float],
