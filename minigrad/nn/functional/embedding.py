@@ -9,7 +9,7 @@ import numpy as np
 
 from minigrad._sparse_grads import note_sparse_lookup
 from minigrad.autograd import no_grad
-from minigrad.errors import DimensionError, InvalidParameterError, ShapeError
+from minigrad.errors import DimensionError, DTypeError, InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.tensor import Array, Tensor, from_numpy, int64, where
 
@@ -19,7 +19,8 @@ __all__ = ["embedding", "embedding_bag", "embedding_renorm_", "normalize_padding
 def _index_array(input: Any, fn: str) -> Array:  # noqa: A002
     idx = input.numpy() if isinstance(input, Tensor) else np.asarray(input)
     if idx.dtype.kind not in "iu":
-        raise TypeError(f"{fn}: indices must be an integer tensor (int64), got dtype {idx.dtype}")
+        # a RuntimeError in PyTorch ("Expected tensor for argument #1 'indices' to have ... Long, Int")
+        raise DTypeError(f"{fn}: indices must be an integer tensor (int64), got dtype {idx.dtype}")
     return idx
 
 
@@ -39,7 +40,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,  # 
     sparse gradient would hold, for :class:`minigrad.optim.SparseAdam`.
 
     Raises:
-        TypeError: ``input`` is not integer-valued.
+        DTypeError: ``input`` is not integer-valued (a RuntimeError, as PyTorch's).
         ShapeError: ``weight`` is not 2-D.
         InvalidParameterError: ``padding_idx`` is outside [-num_embeddings, num_embeddings).
         DimensionError: an index is outside [0, num_embeddings).
@@ -109,14 +110,14 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     ``num_classes=-1`` uses max(tensor) + 1. The result has no gradient.
 
     Raises:
-        TypeError: ``tensor`` is not int64.
+        DTypeError: ``tensor`` is not int64 (a RuntimeError, as PyTorch's).
         InvalidParameterError: a class value is negative or not below
             ``num_classes``, ``num_classes`` is below -1, or it must be
             inferred from an empty tensor.
     """
     idx = tensor.numpy() if isinstance(tensor, Tensor) else np.asarray(tensor)
     if idx.dtype != int64:
-        raise TypeError(f"one_hot is only applicable to int64 index tensors, got dtype {idx.dtype}")
+        raise DTypeError(f"one_hot is only applicable to int64 index tensors, got dtype {idx.dtype}")
     if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)):
         raise InvalidParameterError(f"num_classes must be an int, got {num_classes!r}")
     if idx.size == 0:
@@ -207,7 +208,7 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
     Raises:
         InvalidParameterError: unknown mode, per_sample_weights outside mode 'sum',
             scale_grad_by_freq=True (not supported), offsets with a 2-D input or none with a 1-D one.
-        TypeError: input or offsets not integer.
+        DTypeError: input or offsets not integer (a RuntimeError, as PyTorch's).
         ShapeError: weight not 2-D, per_sample_weights not input's shape, bad offsets.
         DimensionError: an index outside [0, num_embeddings).
     """
