@@ -125,10 +125,14 @@ def flag(name: str, value: Any) -> bool:
 def of_type(name: str, value: Any, kind: type) -> Any:
     """``value`` if it is a ``kind`` (an int: not a bool); else PyTorch's TypeError for a wrongly typed
     argument (``RNN(3.0, 5)``, ``RNN(3, 5, bias=1)``), naming the argument and the value."""
-    ok = is_int(value) if kind is int else isinstance(value, (bool, np.bool_)) if kind is bool else isinstance(
-        value, kind)
+    if kind is int:
+        ok = is_int(value)
+    else:
+        ok = isinstance(value, (bool, np.bool_) if kind is bool else kind)
     if not ok:
-        raise TypeError(f"{name} should be of type {kind.__name__}, got {name}={value!r} ({type(value).__name__})")
+        raise TypeError(
+            f"{name} should be of type {kind.__name__}, got {name}={value!r} ({type(value).__name__})"
+        )
     return value
 
 

@@ -200,12 +200,13 @@ class RNNBase(Module):
         if mode not in _GATES:
             raise InvalidParameterError(f"mode must be one of {sorted(_GATES)}, got mode={mode!r}")
         self.mode = mode
-        # a wrongly typed size or flag is PyTorch's TypeError (RNN(3.0, 5), bias=1); a bad value its ValueError
-        self.input_size = _checks.positive_int("input_size", _checks.of_type("input_size", input_size, int))
-        self.hidden_size = _checks.positive_int("hidden_size", _checks.of_type("hidden_size", hidden_size, int))
+        # a wrongly typed size or flag is PyTorch's TypeError (RNN(3.0, 5), bias=1), a bad value ValueError
+        of_type = _checks.of_type
+        self.input_size = _checks.positive_int("input_size", of_type("input_size", input_size, int))
+        self.hidden_size = _checks.positive_int("hidden_size", of_type("hidden_size", hidden_size, int))
         self.num_layers = _checks.positive_int("num_layers", num_layers)
-        self.bias = _checks.flag("bias", _checks.of_type("bias", bias, bool))
-        self.batch_first = _checks.flag("batch_first", _checks.of_type("batch_first", batch_first, bool))
+        self.bias = _checks.flag("bias", of_type("bias", bias, bool))
+        self.batch_first = _checks.flag("batch_first", of_type("batch_first", batch_first, bool))
         dropout_p = _checks.unit_interval("dropout", dropout)
         assert dropout_p is not None
         self.dropout = dropout_p

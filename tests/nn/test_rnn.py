@@ -95,8 +95,8 @@ class TestConstruction:
         args: dict[str, Any] = {"input_size": 3, "hidden_size": 4, **kwargs}
         # a wrongly typed size or flag of the layers is PyTorch's TypeError, a bad value its ValueError
         typed = cls in ("RNN", "LSTM", "GRU") and any(
-            k in ("input_size", "hidden_size", "bias", "batch_first") and not isinstance(v, int) or
-            k in ("bias", "batch_first") and not isinstance(v, bool) for k, v in kwargs.items())
+            (k in ("input_size", "hidden_size", "bias", "batch_first") and not isinstance(v, int))
+            or (k in ("bias", "batch_first") and not isinstance(v, bool)) for k, v in kwargs.items())
         with pytest.raises(TypeError if typed else mg.InvalidParameterError, match=match):
             getattr(nn, cls)(**args)
 
