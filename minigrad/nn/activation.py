@@ -51,14 +51,6 @@ class ReLU(_Inplace):
         return F.relu(_checks.tensor("ReLU", input))
 
 
-class ReLU6(_Inplace):
-    """min(max(x, 0), 6), elementwise; gradient 0 at 0 and at 6 (PyTorch's hardtanh rule)."""
-
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        """relu6(x)."""
-        return F.relu6(input)
-
-
 class SiLU(_Inplace):
     """x * sigmoid(x) (swish), elementwise."""
 
@@ -274,6 +266,24 @@ class Hardtanh(Module):
     def extra_repr(self) -> str:
         """``min_val=..., max_val=...[, inplace=True]``."""
         return f"min_val={self.min_val}, max_val={self.max_val}{_inplace_suffix(self)}"
+
+
+class ReLU6(Hardtanh):
+    """min(max(x, 0), 6), elementwise; gradient 0 at 0 and at 6 (PyTorch's hardtanh rule).
+
+    A Hardtanh with ``min_val=0.0`` and ``max_val=6.0``, as PyTorch's (the attributes scripts read).
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__(0.0, 6.0, inplace)
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """relu6(x)."""
+        return F.relu6(input)
+
+    def extra_repr(self) -> str:
+        """``inplace=True`` when set, else nothing."""
+        return "inplace=True" if self.inplace else ""
 
 
 class Softshrink(Module):
