@@ -51,7 +51,8 @@ class Embedding(Module):
         max_norm, norm_type: renormalize each looked-up row to at most
             ``max_norm`` in the ``norm_type``-norm, in place (see
             :func:`minigrad.nn.functional.embedding`).
-        scale_grad_by_freq: True is refused (as in :func:`~minigrad.nn.functional.embedding`).
+        scale_grad_by_freq: divide each row's gradient by how often the row occurs in the
+            input (see :func:`minigrad.nn.functional.embedding`).
         sparse: mark the weight's gradient as PyTorch's sparse one: it stays a
             dense array, and the rows looked up are recorded, so that
             :class:`minigrad.optim.SparseAdam` updates exactly those rows.

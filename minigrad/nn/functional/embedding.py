@@ -37,19 +37,16 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,  # 
     that ``norm_type``-norm (PyTorch's ``embedding_renorm_``). With
     ``sparse=True`` the gradient is dense, with the same values, and the rows
     looked up (the padding row left out) are recorded as those PyTorch's
-    sparse gradient would hold, for :class:`minigrad.optim.SparseAdam`.
+    sparse gradient would hold, for :class:`minigrad.optim.SparseAdam`. With
+    ``scale_grad_by_freq``, each row's gradient is divided by the number of
+    times the row occurs in ``input`` (the values are unchanged).
 
     Raises:
         DTypeError: ``input`` is not integer-valued (a RuntimeError, as PyTorch's).
         ShapeError: ``weight`` is not 2-D.
         InvalidParameterError: ``padding_idx`` is outside [-num_embeddings, num_embeddings).
         DimensionError: an index is outside [0, num_embeddings).
-        InvalidParameterError: scale_grad_by_freq=True (not supported).
     """
-    if scale_grad_by_freq:
-        raise InvalidParameterError(
-            "embedding: scale_grad_by_freq=True is not supported (it rescales the gradient only)"
-        )
     idx = _index_array(input, "embedding")
     if weight.ndim != 2:
         raise ShapeError(
@@ -62,6 +59,11 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,  # 
         limit = _checks.number("max_norm", max_norm)
         embedding_renorm_(weight, idx, limit, _checks.number("norm_type", norm_type))
     out = weight[idx]
+    if scale_grad_by_freq and out.requires_grad:
+        # out - out.detach() is exactly 0 forward; backward it carries the gradient, scaled by 1 / count
+        counts = np.bincount(idx.reshape(-1), minlength=num)[idx][..., None]
+        held = out.detach()
+        out = (out - held) * from_numpy((1.0 / counts).astype(out.dtype)) + held
     if pad is not None and out.requires_grad:
         at_pad = (idx == pad)[..., None]
         if at_pad.any():
