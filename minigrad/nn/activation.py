@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.errors import InvalidParameterError, ShapeError, _AssertedParameterError
 from minigrad.nn import _checks, init
 from minigrad.nn import functional as F
 from minigrad.nn.functional.activation import legacy_softmax_dim
@@ -253,8 +253,8 @@ class Hardtanh(Module):
         super().__init__()
         self.min_val = _checks.number("min_val", min_val)
         self.max_val = _checks.number("max_val", max_val)
-        if not self.max_val > self.min_val:
-            raise InvalidParameterError(
+        if not self.max_val > self.min_val:  # (the layer asserts it in PyTorch: an AssertionError too)
+            raise _AssertedParameterError(
                 f"max_val must be greater than min_val, got min_val={min_val!r}, max_val={max_val!r}"
             )
         self.inplace = _checks.flag("inplace", inplace)

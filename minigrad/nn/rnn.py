@@ -189,8 +189,8 @@ class RNNBase(Module):
         InvalidParameterError: an unknown mode, a size that is not a positive
             int, ``dropout`` outside [0, 1], ``proj_size`` not in [0, hidden_size),
             a non-bool flag, a non-float dtype, a device other than the CPU.
-        TypeError: ``input_size``/``hidden_size`` not an int or ``bias``/``batch_first``
-            not a bool (PyTorch's class for these).
+            For ``input_size``/``hidden_size`` not an int or ``bias``/``batch_first``
+            not a bool, it is also a TypeError (PyTorch's class for these).
     """
 
     def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,

@@ -9,7 +9,13 @@ import numpy as np
 
 from minigrad._sparse_grads import note_sparse_lookup
 from minigrad.autograd import no_grad
-from minigrad.errors import DimensionError, DTypeError, InvalidParameterError, ShapeError
+from minigrad.errors import (
+    DimensionError,
+    DTypeError,
+    InvalidParameterError,
+    ShapeError,
+    _AssertedParameterError,
+)
 from minigrad.nn import _checks
 from minigrad.tensor import Array, Tensor, from_numpy, int64, where
 
@@ -98,8 +104,8 @@ def normalize_padding_idx(padding_idx: int, num_embeddings: int) -> int:
     """
     if isinstance(padding_idx, bool) or not isinstance(padding_idx, (int, np.integer)):
         raise InvalidParameterError(f"padding_idx must be an int or None, got {padding_idx!r}")
-    if not -num_embeddings <= padding_idx < num_embeddings:
-        raise InvalidParameterError(
+    if not -num_embeddings <= padding_idx < num_embeddings:  # (asserted by PyTorch: an AssertionError too)
+        raise _AssertedParameterError(
             f"padding_idx={padding_idx} must be within num_embeddings={num_embeddings} "
             f"(in [{-num_embeddings}, {num_embeddings - 1}])"
         )
