@@ -66,7 +66,7 @@ MODULES = (
     # pooling
     "nn.MaxPool1d", "nn.MaxPool2d", "nn.MaxPool3d", "nn.AvgPool1d", "nn.AvgPool2d", "nn.AvgPool3d",
     "nn.AdaptiveAvgPool1d", "nn.AdaptiveAvgPool2d", "nn.AdaptiveAvgPool3d", "nn.AdaptiveMaxPool1d",
-    "nn.AdaptiveMaxPool2d", "nn.AdaptiveMaxPool3d",
+    "nn.AdaptiveMaxPool2d", "nn.AdaptiveMaxPool3d", "nn.LPPool1d", "nn.LPPool2d", "nn.LPPool3d",
     # activations
     "nn.ReLU", "nn.ReLU6", "nn.LeakyReLU", "nn.PReLU", "nn.ELU", "nn.CELU", "nn.SELU", "nn.GELU", "nn.GLU",
     "nn.SiLU", "nn.Mish", "nn.Sigmoid", "nn.LogSigmoid", "nn.Tanh", "nn.Tanhshrink", "nn.Hardshrink",
@@ -294,6 +294,8 @@ FORMS: list[tuple[str, Any, Any]] = [
      lambda: FI(_r(2, 3, 8, 7))),
     ("AvgPool2d", FI(2, divisor_override=3), lambda: FI(_r(2, 3, 6, 6))),
     ("AdaptiveAvgPool2d", FI((None, 3)), lambda: FI(_r(2, 3, 7, 8))),
+    ("LPPool2d", FI(3, (2, 3), stride=1, ceil_mode=True), lambda: FI(_r(2, 3, 6, 7))),
+    ("LPPool1d", FI(float("inf"), 2), lambda: FI(_r(2, 3, 7))),
     ("BatchNorm1d", FI(4, momentum=None), lambda: FI(_r(5, 4, 3))),
     ("BatchNorm2d", FI(3), lambda: FI(_r(0, 3, 4, 4))),  # an empty batch: empty output, statistics kept
     ("LayerNorm", FI([3, 4], bias=False), lambda: FI(_r(2, 3, 4))),

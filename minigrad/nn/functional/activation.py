@@ -192,7 +192,8 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     t = _checks.number("threshold", threshold)
     x = _float_input("softplus", input)
     bx = x if b == 1.0 else x * b
-    smooth = _softplus(bx) if b == 1.0 else _softplus(bx) / float(b)  # (divided, as PyTorch: beta = 0 gives inf)
+    # divided, as PyTorch's kernel (beta = 0 gives inf)
+    smooth = _softplus(bx) if b == 1.0 else _softplus(bx) / float(b)
     return where(bx.numpy() > t, x, smooth)
 
 
