@@ -8,13 +8,14 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import _draws
 from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device
 from minigrad.dtypes import DTypeLike, int64, kernel_error, resolve_dtype
 from minigrad.errors import InvalidParameterError
 from minigrad.memory_formats import copy_as, preserve_format
-from minigrad.random import Generator, numpy_generator
+from minigrad.random import Generator, resolve
 from minigrad.shapes import shape_arg
 from minigrad.tensor import Tensor, _fill_scalar, from_numpy
 
@@ -206,16 +207,14 @@ def randn(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
           generator: Generator | None = None, device: DeviceLike = None) -> Tensor:
     """Standard normal samples from the seeded generator."""
     dt = _random_dtype(dtype, device, "randn")
-    gen = numpy_generator(generator)
-    return _make(gen.standard_normal(_dims(shape), dtype=dt), requires_grad)
+    return _make(_draws.normal(resolve(generator), _dims(shape), 0.0, 1.0, dt), requires_grad)
 
 
 def rand(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
          generator: Generator | None = None, device: DeviceLike = None) -> Tensor:
     """Uniform samples in [0, 1) from the seeded generator."""
     dt = _random_dtype(dtype, device, "rand")
-    gen = numpy_generator(generator)
-    return _make(gen.random(_dims(shape), dtype=dt), requires_grad)
+    return _make(_draws.uniform(resolve(generator), _dims(shape), 0.0, 1.0, dt), requires_grad)
 
 
 def randn_like(t: Tensor, *, generator: Generator | None = None, dtype: DTypeLike = None,
@@ -280,9 +279,8 @@ def randint(low: int = _NO_LOW, high: Any = None, shape: Any = (), dtype: DTypeL
         raise InvalidParameterError(f"randint: low ({low}) must be less than high ({high})")
     check_device(device)
     shp = _size_arg(shape, "randint")
-    gen = numpy_generator(generator)
     dt = int64 if dtype is None else resolve_dtype(dtype)
-    return _make(gen.integers(low, high, shp).astype(dt), requires_grad)
+    return _make(_draws.randint(resolve(generator), shp, int(low), int(high)).astype(dt), requires_grad)
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[Any]
 
 __all__ = [
     "Generator", "default_generator", "fork_rng", "get_rng_state", "initial_seed", "manual_seed",
@@ -16,15 +20,21 @@ __all__ = [
 class Generator:
     """A source of random numbers; ``manual_seed`` makes its stream reproducible.
 
-    Wraps numpy's PCG64 ``Generator``. Pass one to ``DataLoader(generator=)``
-    to give shuffling its own stream, independent of the global one.
+    The engine is PyTorch's CPU one: a Mersenne Twister (MT19937) seeded as
+    ``torch.manual_seed`` seeds it, and the samplers in :mod:`minigrad._draws`
+    turn its 32-bit words into numbers the way PyTorch's CPU kernels do, so a
+    seeded program draws the same weights, data, masks and orders in both.
+    ``np`` is a numpy ``Generator`` on the same engine, for the few draws that
+    have no PyTorch-exact sampler here: they advance the one shared stream.
     """
 
     def __init__(self, seed: int | None = None, device: object = "cpu") -> None:
-        self.np = np.random.default_rng()  # fresh entropy unless seeded
-        self._seed = int(np.random.SeedSequence().entropy) & 0xFFFF_FFFF_FFFF_FFFF  # type: ignore[arg-type]
-        if seed is not None:
-            self.manual_seed(seed)  # the same checks and int handling as manual_seed
+        self.bits = np.random.MT19937()
+        self.np = np.random.Generator(self.bits)
+        #: the second of the last Box-Muller pair, kept for the next draw (PyTorch caches it too)
+        self.next_normal: float | None = None
+        self._seed = 67280421310721  # PyTorch's default seed, until seeded
+        self.manual_seed(self._seed if seed is None else seed)
 
     def manual_seed(self, seed: int) -> Generator:
         """Restart the stream from ``seed``; returns self."""
@@ -33,7 +43,15 @@ class Generator:
 
             raise InvalidParameterError(f"seed must be an int, got {seed!r}")
         self._seed = int(seed) & 0xFFFF_FFFF_FFFF_FFFF
-        self.np = np.random.default_rng(self._seed)
+        # MT19937's own initialisation (Matsumoto-Nishimura init_genrand) from the seed's low 32 bits,
+        # as PyTorch's mt19937 engine does; the twist runs at the first draw
+        key = np.empty(624, dtype=np.uint32)
+        x = self._seed & 0xFFFF_FFFF
+        for i in range(624):
+            key[i] = x
+            x = (1812433253 * (x ^ (x >> 30)) + i + 1) & 0xFFFF_FFFF
+        self.bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": 624}}
+        self.next_normal = None
         return self
 
     def initial_seed(self) -> int:
@@ -46,12 +64,28 @@ class Generator:
         return self._seed
 
     def get_state(self) -> dict[str, object]:
-        """The generator's state, for checkpoints."""
-        return dict(self.np.bit_generator.state)
+        """The generator's state, for checkpoints (comparable with ``==``)."""
+        st = self.bits.state["state"]
+        return {"bit_generator": "MT19937", "key": tuple(int(k) for k in st["key"]), "pos": int(st["pos"]),
+                "next_normal": self.next_normal, "seed": self._seed}
 
     def set_state(self, state: dict[str, object]) -> None:
         """Restore a state from :meth:`get_state`."""
-        self.np.bit_generator.state = state
+        key = np.asarray(state["key"], dtype=np.uint32)
+        self.bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": int(state["pos"])}}  # type: ignore[call-overload]
+        nn = state.get("next_normal")
+        self.next_normal = None if nn is None else float(nn)  # type: ignore[arg-type]
+        self._seed = int(state.get("seed", self._seed))  # type: ignore[call-overload]
+
+    def words(self, n: int) -> Array:
+        """The next ``n`` 32-bit words of the stream (uint64 array)."""
+        # (through ``np``, which mg.compile watches: a compiled step records its draws and replays them)
+        return self.np.bit_generator.random_raw(n)
+
+    def words64(self, n: int) -> Array:
+        """The next ``n`` 64-bit numbers, each made of two words, high first (PyTorch's ``random64``)."""
+        w = self.words(2 * n)
+        return (w[0::2] << np.uint64(32)) | w[1::2]  # type: ignore[no-any-return]
 
 
 default_generator = Generator(0)
@@ -101,14 +135,24 @@ def fork_rng(devices: Iterable[object] | None = None, enabled: bool = True, _cal
         set_rng_state(state)
 
 
-def numpy_generator(generator: Generator | None) -> np.random.Generator:
-    """The numpy stream behind ``generator`` (the global one for None).
+def resolve(generator: Generator | None) -> Generator:
+    """``generator``, or the global one for None.
 
     Raises:
         TypeError: ``generator`` is not a minigrad Generator.
     """
     if generator is None:
-        return default_generator.np
+        return default_generator
     if not isinstance(generator, Generator):
         raise TypeError(f"generator must be a minigrad.Generator, got {type(generator).__name__}")
-    return generator.np
+    return generator
+
+
+def numpy_generator(generator: Generator | None) -> np.random.Generator:
+    """numpy's samplers on ``generator``'s engine (the global one for None), for draws with no
+    PyTorch-exact sampler in :mod:`minigrad._draws`.
+
+    Raises:
+        TypeError: ``generator`` is not a minigrad Generator.
+    """
+    return resolve(generator).np

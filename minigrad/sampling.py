@@ -4,8 +4,8 @@ normal draws with tensor parameters, the ``*_like`` factories and the in-place s
 
 Every draw comes from a :class:`minigrad.Generator` (the global one unless
 ``generator=`` names another), so ``mg.manual_seed`` makes a program's draws
-reproducible. The streams are numpy's, not PyTorch's: same distributions,
-different numbers.
+reproducible; the samplers are PyTorch's (:mod:`minigrad._draws`), so a seeded
+program draws the numbers PyTorch draws.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import _draws
 from minigrad._tensor_methods import provide
 from minigrad.dtypes import resolve_dtype
 from minigrad.errors import InvalidParameterError, MinigradError
 from minigrad.factories import _size_arg
-from minigrad.random import Generator, numpy_generator
+from minigrad.random import Generator, resolve
 from minigrad.tensor import Array, DTypeLike, Tensor, float32, from_numpy, int64
 
 __all__ = ["bernoulli", "multinomial", "normal", "randperm"]
@@ -35,7 +36,7 @@ def randperm(n: int, *, generator: Generator | None = None, dtype: DTypeLike = N
     """A random permutation of 0..n-1 (int64 unless ``dtype``)."""
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
         raise InvalidParameterError(f"randperm: n must be a non-negative int, got {n!r}")
-    perm = numpy_generator(generator).permutation(int(n))
+    perm = _draws.randperm(resolve(generator), int(n))
     return _made(perm.astype(int64 if dtype is None else resolve_dtype(dtype)), requires_grad)
 
 
@@ -61,17 +62,9 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,  
     if not replacement and num_samples > int((rows > 0).sum(axis=1).min()):
         raise MinigradError("multinomial: cannot sample n_sample > prob_dist.size(-1) samples without "
                             "replacement")
-    gen = numpy_generator(generator)
-    out = np.empty((rows.shape[0], num_samples), dtype=int64)
-    for r, row in enumerate(rows):
-        p = row / row.sum()
-        if replacement:
-            out[r] = np.minimum(np.searchsorted(np.cumsum(p), gen.random(num_samples), side="right"),
-                                p.size - 1)
-        else:  # Gumbel top-k: the same law as drawing one by one and renormalizing
-            keys = np.where(p > 0, np.log(np.where(p > 0, p, 1)) - np.log(-np.log(gen.random(p.size))),
-                            -np.inf)
-            out[r] = np.argsort(-keys, kind="stable")[:num_samples]
+    src = input.numpy()
+    out = _draws.multinomial(resolve(generator), src.reshape(rows.shape) if src.dtype.kind == "f" else rows,
+                             int(num_samples), bool(replacement))
     return from_numpy(out.reshape((*w.shape[:-1], num_samples)))
 
 
@@ -84,7 +77,8 @@ def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | N
     probs = input.numpy() if p is None else np.full(input.shape, p, dtype=np.float64)
     if probs.size and (np.isnan(probs).any() or probs.min() < 0 or probs.max() > 1):
         raise MinigradError("bernoulli: all probabilities must be in [0, 1]")
-    draws = numpy_generator(generator).random(input.shape) < probs
+    gen = resolve(generator)
+    draws = _draws.bernoulli(gen, input.shape, p) if p is not None else _draws.bernoulli_tensor(gen, probs)
     dt = input.dtype if input.dtype.kind == "f" else float32
     return from_numpy(draws.astype(dt))
 
@@ -96,7 +90,7 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator 
     Raises:
         InvalidParameterError: a negative std.
     """
-    gen = numpy_generator(generator)
+    gen = resolve(generator)
     m = mean.numpy() if isinstance(mean, Tensor) else np.asarray(mean, dtype=np.float64)
     s = std.numpy() if isinstance(std, Tensor) else np.asarray(std, dtype=np.float64)
     if s.size and s.min() < 0:
@@ -104,7 +98,17 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator 
     shape = _size_arg(size, "normal") if size is not None else np.broadcast_shapes(m.shape, s.shape)
     tensors = [t for t in (mean, std) if isinstance(t, Tensor)]
     dt = tensors[0].dtype if tensors else (float32 if dtype is None else resolve_dtype(dtype))
-    return _made((m + s * gen.standard_normal(shape)).astype(dt), requires_grad)
+    # As PyTorch: a number std is applied inside the draw (one rounding), a tensor std after it,
+    # and a tensor mean is added last
+    zdt = np.dtype(dt) if np.dtype(dt).kind == "f" else np.dtype(np.float32)
+    std_t, mean_t = isinstance(std, Tensor), isinstance(mean, Tensor)
+    inner_mean = 0.0 if mean_t or std_t else float(m)
+    z = _draws.normal(gen, tuple(shape), inner_mean, 1.0 if std_t else float(s), zdt)
+    if std_t:
+        z = z * s.astype(zdt)
+    if mean_t or std_t:
+        z = z + m.astype(zdt)
+    return _made(z.astype(dt), requires_grad)
 
 
 # ------------------------------------------------------------------ in-place samplers (Tensor methods)
@@ -112,30 +116,40 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator 
 
 def fill_normal(t: Tensor, mean: float, std: float, generator: Generator | None) -> Array:
     """Draws for ``t.normal_(mean, std)``."""
-    return numpy_generator(generator).normal(mean, std, t.shape)
+    return _draws.normal(resolve(generator), t.shape, mean, std, t.dtype)
 
 
 def fill_uniform(t: Tensor, low: float, high: float, generator: Generator | None) -> Array:
     """Draws for ``t.uniform_(low, high)``: uniform in [low, high)."""
-    return low + (high - low) * numpy_generator(generator).random(t.shape)
+    return _draws.uniform(resolve(generator), t.shape, low, high, t.dtype)
 
 
 def fill_bernoulli(t: Tensor, p: Any, generator: Generator | None) -> Array:
     """Draws for ``t.bernoulli_(p)``: 1 with probability p (a number or a broadcastable tensor)."""
-    probs = p.numpy() if isinstance(p, Tensor) else p
-    return (numpy_generator(generator).random(t.shape) < probs).astype(t.dtype)
+    gen = resolve(generator)
+    if isinstance(p, Tensor):
+        return _draws.bernoulli_tensor(gen, np.broadcast_to(p.numpy(), t.shape)).astype(t.dtype)
+    return _draws.bernoulli(gen, t.shape, float(p)).astype(t.dtype)
 
 
 def fill_exponential(t: Tensor, lambd: float, generator: Generator | None) -> Array:
     """Draws for ``t.exponential_(lambd)``: exponential with rate ``lambd``."""
-    return numpy_generator(generator).exponential(1 / lambd, t.shape)
+    return _draws.exponential(resolve(generator), t.shape, lambd, t.dtype)
 
 
 def fill_random(t: Tensor, low: int, high: int | None, generator: Generator | None) -> Array:
     """Draws for ``t.random_(low, high)`` (``random_(high)``: [0, high))."""
+    gen = resolve(generator)
+    if high is None and low == 0:  # random_(): PyTorch's full range of the dtype
+        if t.dtype == np.int64:
+            return _draws.random_full(gen, t.shape)
+        spans = {np.dtype(np.float32): 2**24 + 1, np.dtype(np.float64): 2**53 + 1,
+                 np.dtype(np.float16): 2**11 + 1, np.dtype(np.bool_): 2}
+        span = spans.get(t.dtype, 2 ** (8 * t.dtype.itemsize - (t.dtype.kind == "i")))
+        return _draws.randint(gen, t.shape, 0, span)
     if high is None:
         low, high = 0, low
-    return numpy_generator(generator).integers(low, high, t.shape)
+    return _draws.randint(gen, t.shape, int(low), int(high))
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

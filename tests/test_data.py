@@ -108,8 +108,11 @@ def test_own_generator_is_independent_of_the_global_stream() -> None:
     before = mg.rand(3).numpy()
     mg.manual_seed(1)
     list(DataLoader(ds, batch_size=7, shuffle=True, generator=mg.Generator(5)))
-    list(DataLoader(ds, batch_size=7, shuffle=False))
     np.testing.assert_array_equal(mg.rand(3).numpy(), before)  # the global stream was not touched
+    # without a generator, each pass draws its (worker) base seed from the global stream, as PyTorch's
+    mg.manual_seed(1)
+    list(DataLoader(ds, batch_size=7, shuffle=False))
+    assert not np.array_equal(mg.rand(3).numpy(), before)
 
 
 def test_drop_last_with_shuffle() -> None:

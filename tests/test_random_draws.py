@@ -1,10 +1,10 @@
 """Random draws: ``Generator`` objects, ``generator=`` arguments and the in-place samplers.
 
-minigrad's stream is not PyTorch's (numpy's PCG64), so these tests check what
-a program can rely on: shapes, dtypes, ranges, statistics (5-sigma bounds on
-20,000 draws), and determinism under ``mg.manual_seed`` and
-``Generator.manual_seed``, with an explicit generator leaving the global
-stream untouched.
+These tests check what a program can rely on without PyTorch at hand (that the
+numbers are PyTorch's, bit for bit, is tests/parity/test_rng_parity.py's job):
+shapes, dtypes, ranges, statistics (5-sigma bounds on 20,000 draws), and
+determinism under ``mg.manual_seed`` and ``Generator.manual_seed``, with an
+explicit generator leaving the global stream untouched.
 """
 
 from __future__ import annotations

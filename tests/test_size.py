@@ -85,12 +85,13 @@ BUDGETS: dict[str, int] = {
     # with parametrizations.orthogonal (_orthogonal.py: matrix_exp, cayley and householder maps), +157
     # with nn.AdaptiveLogSoftmaxWithLoss (adaptive.py), +34 with grid_sample's bicubic mode: 13,192;
     # 13,222 with feature-major RNN states (rnn.py: the _recurrent/_gate helpers) and state_dict(keep_vars=);
-    # 13,237 with dropout p = 1 (PyTorch's input * 0)
-    # modinfo (PyTorch's module_db): +74 (13,314) with Embedding's scale_grad_by_freq, CircularPadNd's rank
-    # check, ReLU6 as a Hardtanh, Dropout's inplace flag, hardsigmoid's gradient and the argument checks
-    # raising PyTorch's classes (of_type; TypeError/AssertionError variants); +106 (13,420) with
-    # nn.LPPool1d/2d/3d and F.lp_pool1d/2d/3d (module_db's only missing deterministic layers)
-    "minigrad/nn": 13425,
+    # 13,237 with dropout p = 1 (PyTorch's input * 0); 13,254 with PyTorch's random draws (trunc_normal_'s
+    # two samplers draw for draw, rrelu's slopes for the entries <= 0 only)
+    # modinfo (PyTorch's module_db): +74 with Embedding's scale_grad_by_freq, CircularPadNd's rank check,
+    # ReLU6 as a Hardtanh, Dropout's inplace flag, hardsigmoid's gradient and the argument checks raising
+    # PyTorch's classes (of_type; TypeError/AssertionError variants); +106 with nn.LPPool1d/2d/3d and
+    # F.lp_pool1d/2d/3d (module_db's only missing deterministic layers)
+    "minigrad/nn": 13440,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -146,10 +147,11 @@ BUDGETS: dict[str, int] = {
     # ops8: linalg.vecdot/matrix_power/multi_dot/matrix_rank, torch.cross/chain_matmul, select/slice/
     # diagonal_scatter, renorm, unravel_index, split_with_sizes, fill/fill_/zero_ (+314); special.erfcx,
     # special.zeta and igamma/igammac with their kernels (_special.py) and primitives (+240)
-    # 44,598 with torchfns, ops8 and dropout's p = 1
-    # 44,689 with modinfo (the nn fixes above, errors.py's three private TypeError/AssertionError variants);
-    # 44,795 with the LPPool layers
-    "minigrad": 44800,
+    # 44,598 with torchfns, ops8 and dropout's p = 1; 44,932 with PyTorch's random stream (_draws.py: the
+    # MT19937 samplers of ATen's CPU kernels, +260; the generator's engine and state, +60)
+    # +197 with modinfo (the nn fixes above, the LPPool layers, errors.py's private TypeError/AssertionError
+    # variants)
+    "minigrad": 45140,
 }
 
 

@@ -301,8 +301,8 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any],
     The function checked maps (inputs, grad_outputs) to the gradients of
     ``fn(*inputs)`` w.r.t. the inputs (and the parameters picked by
     ``check_params``, as in :func:`gradcheck`), computed with
-    ``create_graph=True``. ``grad_outputs`` default to fixed pseudo-random
-    tensors of the outputs' dtypes.
+    ``create_graph=True``. ``grad_outputs`` default to U(-1, 1) draws from the
+    global generator (as PyTorch's), in the outputs' dtypes.
 
     Returns and raises as :func:`gradcheck`.
     """
@@ -310,10 +310,12 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any],
     call, ins, labels = _with_params(fn, _as_tuple(inputs), check_params)
     diff = [i for i, t in enumerate(ins) if isinstance(t, Tensor) and t.requires_grad]
     outs = _float_outputs(call(*ins))
-    if grad_outputs is None:
-        rng = np.random.default_rng(1234)
-        grad_outputs = [Tensor(rng.standard_normal(o.shape), dtype=o.dtype, requires_grad=True)
-                        for o in outs]
+    if grad_outputs is None:  # PyTorch's: U(-1, 1) from the global generator (make_tensor's draws)
+        from minigrad import _draws
+        from minigrad.random import default_generator
+
+        grad_outputs = [from_numpy(_draws.uniform(default_generator, o.shape, -1.0, 1.0, o.dtype))
+                        .requires_grad_(True) for o in outs]
     gos = list(grad_outputs)
     labels = {**labels, **{len(ins) + k: f"grad_output {k}" for k in range(len(gos))}}
 

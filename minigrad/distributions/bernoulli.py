@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import _draws
 from minigrad.autograd import no_grad
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
 from minigrad.errors import InvalidParameterError
@@ -84,8 +85,7 @@ class Bernoulli(Distribution):
         shape = self._extended_shape(sample_shape)
         with no_grad():
             p = np.broadcast_to(self.probs.numpy(), shape)
-        u = default_generator.np.random(shape)
-        return from_numpy((u < p).astype(p.dtype))
+        return from_numpy(_draws.bernoulli_tensor(default_generator, np.ascontiguousarray(p)).astype(p.dtype))
 
     def log_prob(self, value: Any) -> Tensor:
         """``value * log p + (1 - value) * log(1 - p)``, computed stably from the logits."""

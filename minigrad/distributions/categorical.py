@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import _draws
 from minigrad.autograd import no_grad
 from minigrad.distributions.distribution import Distribution, Shape, as_shape
 from minigrad.errors import InvalidParameterError
@@ -90,13 +91,10 @@ class Categorical(Distribution):
         """int64 indices of shape ``sample_shape + batch_shape`` drawn from the global generator."""
         shape = as_shape(sample_shape)
         with no_grad():
-            p = self.probs.numpy().reshape(-1, self._num_events).astype(np.float64)
-        cdf = np.cumsum(p, axis=-1)
+            p = np.ascontiguousarray(self.probs.numpy().reshape(-1, self._num_events))
+        # PyTorch's: multinomial with replacement, one column per event row, transposed
         n = int(np.prod(shape, dtype=np.int64))
-        u = default_generator.np.random((n, p.shape[0])) * cdf[:, -1]
-        # the first category whose cumulative probability exceeds the draw
-        idx = (cdf[None, :, :] <= u[:, :, None]).sum(-1)
-        idx = np.minimum(idx, self._num_events - 1)
+        idx = _draws.multinomial(default_generator, p, n, True).T
         return from_numpy(np.ascontiguousarray(idx.reshape(shape + self.batch_shape)).astype(np.int64))
 
     def log_prob(self, value: Any) -> Tensor:

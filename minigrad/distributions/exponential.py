@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import _draws
 from minigrad.autograd import no_grad
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
 from minigrad.random import default_generator
@@ -59,7 +60,7 @@ class Exponential(Distribution):
     def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
         """``e / rate`` with e standard exponential: differentiable in ``rate``."""
         shape = self._extended_shape(sample_shape)
-        e = from_numpy(default_generator.np.standard_exponential(shape).astype(self.rate.dtype))
+        e = from_numpy(_draws.exponential(default_generator, shape, 1.0, self.rate.dtype))
         return e / self.rate
 
     def log_prob(self, value: Any) -> Tensor:

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import _draws
 from minigrad.autograd import no_grad
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
 from minigrad.random import default_generator
@@ -63,7 +64,7 @@ class Laplace(Distribution):
         shape = self._extended_shape(sample_shape)
         dtype = self.loc.dtype
         lo = float(np.finfo(dtype).eps) - 1
-        u = from_numpy((lo + (1 - lo) * default_generator.np.random(shape)).astype(dtype))
+        u = from_numpy(_draws.uniform(default_generator, shape, lo, 1.0, dtype))
         return self.loc - self.scale * u.sign() * (-u.abs()).log1p()
 
     def log_prob(self, value: Any) -> Tensor:

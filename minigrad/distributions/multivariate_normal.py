@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import linalg
+from minigrad import _draws, linalg
 from minigrad.autograd import no_grad
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor
 from minigrad.errors import InvalidParameterError
@@ -121,7 +121,7 @@ class MultivariateNormal(Distribution):
     def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
         """``loc + L eps`` with standard-normal eps: differentiable in loc and the matrix."""
         shape = self._extended_shape(sample_shape)
-        eps = from_numpy(default_generator.np.standard_normal(shape).astype(self.loc.dtype))
+        eps = from_numpy(_draws.normal(default_generator, shape, 0.0, 1.0, self.loc.dtype))
         return self.loc + (self._unbroadcasted_scale_tril @ eps.unsqueeze(-1)).squeeze(-1)
 
     def _half_log_det(self) -> Tensor:

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import _draws
 from minigrad.autograd import no_grad
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
 from minigrad.random import default_generator
@@ -55,7 +56,7 @@ class Normal(Distribution):
 
     def _eps(self, sample_shape: Shape | int) -> Tensor:
         shape = self._extended_shape(sample_shape)
-        return from_numpy(default_generator.np.standard_normal(shape).astype(self.loc.dtype))
+        return from_numpy(_draws.normal(default_generator, shape, 0.0, 1.0, self.loc.dtype))
 
     def sample(self, sample_shape: Shape | int = ()) -> Tensor:
         """Samples of shape ``sample_shape + batch_shape``, without gradient."""

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import _draws
 from minigrad.autograd import no_grad
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
 from minigrad.random import default_generator
@@ -60,7 +61,7 @@ class Uniform(Distribution):
     def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
         """``low + u * (high - low)`` with u uniform in [0, 1) from the global generator."""
         shape = self._extended_shape(sample_shape)
-        u = from_numpy(default_generator.np.random(shape).astype(self.low.dtype))
+        u = from_numpy(_draws.uniform(default_generator, shape, 0.0, 1.0, self.low.dtype))
         return self.low + u * (self.high - self.low)
 
     def log_prob(self, value: Any) -> Tensor:

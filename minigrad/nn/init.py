@@ -3,7 +3,8 @@
 Each function fills the tensor in place (recording nothing) and returns it.
 Random draws come from ``generator`` or the global generator, so
 ``mg.manual_seed`` makes initialisation reproducible. The formulas (gains,
-fans, bounds) are PyTorch's; the random streams are minigrad's own.
+fans, bounds) are PyTorch's, and so are the draws: the same seed fills the
+same values.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import warnings
 
 import numpy as np
 
+from minigrad import _draws
 from minigrad.autograd import no_grad
 from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.nn import _checks
@@ -68,8 +70,16 @@ def _fill(tensor: Tensor, values: Array | float) -> Tensor:
     return tensor
 
 
-def _gen(generator: Generator | None) -> np.random.Generator:
-    return (generator or default_generator).np
+def _gen(generator: Generator | None) -> Generator:
+    return generator or default_generator
+
+
+def _uniform(gen: Generator, tensor: Tensor, a: float, b: float) -> Array:
+    return _draws.uniform(gen, tensor.shape, a, b, tensor.dtype)
+
+
+def _normal(gen: Generator, tensor: Tensor, mean: float, std: float) -> Array:
+    return _draws.normal(gen, tensor.shape, mean, std, tensor.dtype)
 
 
 def _empty(tensor: Tensor) -> bool:
@@ -82,13 +92,13 @@ def _empty(tensor: Tensor) -> bool:
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Generator | None = None) -> Tensor:
     """Fill with U(a, b) samples."""
-    return _fill(tensor, _gen(generator).uniform(a, b, tensor.shape))
+    return _fill(tensor, _uniform(_gen(generator), tensor, a, b))
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,
             generator: Generator | None = None) -> Tensor:
     """Fill with N(mean, std**2) samples."""
-    return _fill(tensor, _gen(generator).normal(mean, std, tensor.shape))
+    return _fill(tensor, _normal(_gen(generator), tensor, mean, std))
 
 
 def _norm_cdf(x: float) -> float:
@@ -109,22 +119,29 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
             UserWarning,
             stacklevel=2,
         )
-    rng, shape = _gen(generator), tensor.shape
+    # PyTorch's two samplers, draw for draw: redraw every value when the bounds hold most of the mass
+    # (a whole fresh tensor each round, kept where the old value fell outside), else uniform proposals
+    # on [a, b] accepted by the density (fresh proposals and acceptance draws each round)
+    gen, dt = _gen(generator), tensor.dtype
+    lo, hi = float(np.asarray(a, dtype=dt)), float(np.asarray(b, dtype=dt))
     if _norm_cdf((b - mean) / std) - _norm_cdf((a - mean) / std) > 0.3:
-        out = rng.normal(mean, std, shape)
-        outside = (out < a) | (out > b)
+        out = _normal(gen, tensor, mean, std)
+        outside = (out < lo) | (out > hi)
         while outside.any():
-            out[outside] = rng.normal(mean, std, int(outside.sum()))
-            outside = (out < a) | (out > b)
+            out = np.where(outside, _normal(gen, tensor, mean, std), out)
+            outside = (out < lo) | (out > hi)
     else:
         log_peak = -0.5 * ((max(a, min(mean, b)) - mean) / std) ** 2
-        out = rng.uniform(a, b, shape)
-        pending = np.log(rng.uniform(size=shape)) > -0.5 * ((out - mean) / std) ** 2 - log_peak
+
+        def log_density(v: Array) -> Array:
+            return ((v - dt.type(mean)) / dt.type(std)) ** 2 * dt.type(-0.5) - dt.type(log_peak)  # type: ignore[no-any-return]
+
+        out = _uniform(gen, tensor, a, b)
+        pending = np.log(_uniform(gen, tensor, 0.0, 1.0)) > log_density(out)
         while pending.any():
-            fresh = rng.uniform(a, b, int(pending.sum()))
-            keep = np.log(rng.uniform(size=fresh.size)) <= -0.5 * ((fresh - mean) / std) ** 2 - log_peak
-            out[pending] = np.where(keep, fresh, out[pending])
-            pending[pending] = ~keep
+            fresh = _uniform(gen, tensor, a, b)
+            out = np.where(pending, fresh, out)
+            pending = np.where(pending, np.log(_uniform(gen, tensor, 0.0, 1.0)) > log_density(fresh), pending)
     return _fill(tensor, out)
 
 
@@ -235,7 +252,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None =
         return tensor
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
-    flat = _gen(generator).normal(0.0, 1.0, (rows, cols))
+    flat = _draws.normal(_gen(generator), (rows, cols), 0.0, 1.0, tensor.dtype)
     if rows < cols:
         flat = flat.T
     q, r = np.linalg.qr(flat)
@@ -254,9 +271,9 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Gener
     if tensor.ndim != 2:
         raise ShapeError(f"sparse_: only tensors with 2 dimensions are supported, got shape {tensor.shape}")
     rows, cols = tensor.shape
-    rng = _gen(generator)
-    values = rng.normal(0.0, std, (rows, cols))
+    gen = _gen(generator)
+    values = _normal(gen, tensor, 0.0, std)
     zeros = math.ceil(sparsity * rows)
     for col in range(cols):
-        values[rng.permutation(rows)[:zeros], col] = 0
+        values[_draws.randperm(gen, rows)[:zeros], col] = 0
     return _fill(tensor, values)

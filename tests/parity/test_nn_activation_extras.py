@@ -44,11 +44,13 @@ def test_rrelu_training_draws_slopes_from_the_seed_and_differentiates_through_th
     mg.manual_seed(5)
     mx = mg.tensor(x, requires_grad=True)
     y = F.rrelu(mx, 0.1, 0.3, training=True)
-    slopes = np.random.default_rng(5).uniform(0.1, 0.3, size=x.shape)  # mg.manual_seed's stream
-    noise = np.where(x > 0, 1.0, slopes)
-    np.testing.assert_array_equal(y.numpy(), x * noise)
+    torch.manual_seed(5)  # the same seed draws PyTorch's slopes
+    tx = torch.tensor(x, requires_grad=True)
+    ty = torch.nn.functional.rrelu(tx, 0.1, 0.3, training=True)
+    np.testing.assert_array_equal(y.numpy(), ty.detach().numpy())
     y.backward(mg.ones_like(y))
-    np.testing.assert_array_equal(mx.grad.numpy(), noise)  # PyTorch's rrelu_with_noise backward: the noise
+    ty.backward(torch.ones_like(ty))
+    np.testing.assert_array_equal(mx.grad.numpy(), tx.grad.numpy())  # rrelu_with_noise backward: the noise
     neg = x < 0
     assert (y.numpy()[neg] / x[neg]).min() >= 0.1 and (y.numpy()[neg] / x[neg]).max() <= 0.3
     assert abs((y.numpy()[neg] / x[neg]).mean() - 0.2) < 0.01
@@ -88,9 +90,10 @@ def test_gumbel_softmax_is_softmax_of_gumbel_perturbed_logits() -> None:
         mg.manual_seed(9)
         ml = mg.tensor(logits, requires_grad=True)
         y = F.gumbel_softmax(ml, tau=tau, hard=hard, dim=dim)
-        gumbels = -np.log(np.random.default_rng(9).standard_exponential(size=logits.shape))
+        torch.manual_seed(9)  # the same seed draws PyTorch's exponentials
+        gumbels = -torch.empty(logits.shape, dtype=torch.float64).exponential_().log()
         tl = torch.tensor(logits, requires_grad=True)
-        soft = ((tl + torch.tensor(gumbels)) / tau).softmax(dim)
+        soft = ((tl + gumbels) / tau).softmax(dim)
         if hard:  # PyTorch's straight-through estimator
             index = soft.max(dim, keepdim=True)[1]
             one_hot = torch.zeros_like(soft).scatter_(dim, index, 1.0)

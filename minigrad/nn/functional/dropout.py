@@ -9,11 +9,11 @@ same mask. With ``training=False`` or ``p == 0`` the input is returned as it is.
 
 from __future__ import annotations
 
-import math
 import warnings
 
 import numpy as np
 
+from minigrad import _draws
 from minigrad.errors import ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional.activation import SELU_ALPHA, SELU_SCALE
@@ -26,22 +26,14 @@ __all__ = ["alpha_dropout", "dropout", "dropout1d", "dropout2d", "dropout3d", "f
 _ALPHA_PRIME = SELU_ALPHA * SELU_SCALE
 
 
-def _keep_bits(shape: tuple[int, ...], p: float) -> tuple[Array, Array]:
-    """(keep mask of ``shape``, the 32-bit draws behind it): each entry kept with probability 1 - p."""
-    # Keep an element when 32 random bits reach p * 2**32: P(keep) = 1 - p to
-    # within 2**-32, and raw bits cost a third less than float draws.
-    n = math.prod(shape)
-    bits = default_generator.np.bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
-    keep = (bits >= np.uint32(min(round(p * 2.0**32), 2**32 - 1))).reshape(shape)
-    return keep, bits
+def _keep(shape: tuple[int, ...], p: float) -> Array:
+    """Keep mask of ``shape``: PyTorch's ``bernoulli_(1 - p)``, so a seeded run drops what PyTorch drops."""
+    return _draws.bernoulli(default_generator, shape, 1.0 - p)
 
 
 def _scaled_mask(shape: tuple[int, ...], p: float, dt: np.dtype[np.floating]) -> Array:
-    """keep / (1 - p) in ``dt``, as PyTorch computes it; float32 reuses the draws' memory."""
-    keep, bits = _keep_bits(shape, p)
-    scale = bits.view(np.float32).reshape(shape) if dt == np.float32 else np.empty(shape, dt)
-    np.divide(keep, dt.type(1.0 - p), out=scale, casting="unsafe")
-    return scale
+    """keep / (1 - p) in ``dt``, as PyTorch computes it."""
+    return np.divide(_keep(shape, p), dt.type(1.0 - p), dtype=dt)  # type: ignore[no-any-return]
 
 
 def _float_dtype(input: Tensor) -> np.dtype[np.floating]:  # noqa: A002
@@ -169,7 +161,7 @@ def _alpha(input: Tensor, p: float, training: bool, shape: tuple[int, ...]) -> T
     if p == 1.0:
         return _all_dropped(input)
     dt = _float_dtype(input)
-    keep = _keep_bits(shape, p)[0].astype(dt)
+    keep = _keep(shape, p).astype(dt)
     a = 1.0 / np.sqrt((_ALPHA_PRIME**2 * p + 1) * (1 - p))
     b = (keep - 1) * (_ALPHA_PRIME * a) + _ALPHA_PRIME * a * p
     return input * from_numpy((keep * a).astype(dt)) + from_numpy(b.astype(dt))

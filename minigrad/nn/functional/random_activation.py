@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 
+from minigrad import _draws
 from minigrad.errors import InvalidParameterError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
@@ -40,8 +41,15 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,  # noqa
     if _checks.flag("training", training):
         if x.dtype.kind != "f":
             raise InvalidParameterError(f"rrelu: training needs a floating-point input, got {x.dtype}")
-        slopes = default_generator.np.uniform(lo, hi, size=x.shape)
-        noise = np.where(x.numpy() > 0, 1.0, slopes)
+        # PyTorch draws a float64 slope for each entry <= 0 only, in order, between the bounds
+        # rounded to the input's precision (float32 for half inputs)
+        negative = ~(x.numpy() > 0)
+        noise = np.ones(x.shape)
+        count = int(negative.sum())
+        op = np.float64 if x.dtype == np.float64 else np.float32
+        bounds = float(op(lo)), float(op(hi))
+        slopes = _draws.uniform(default_generator, (count,), *bounds, np.dtype(np.float64), fused=False)
+        noise[negative] = slopes
         out = x * constant(noise, x.dtype)
     else:
         out = leaky_relu(x, (lo + hi) / 2)
@@ -64,7 +72,7 @@ def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: floa
     if eps != 1e-10:
         warnings.warn("`eps` parameter is deprecated and has no effect.", UserWarning, stacklevel=2)
     x = _checks.tensor("gumbel_softmax", logits, "logits")
-    gumbels = -np.log(default_generator.np.standard_exponential(size=x.shape))
+    gumbels = -np.log(_draws.exponential(default_generator, x.shape, 1.0, x.dtype))
     y_soft = ((x + constant(gumbels, x.dtype)) / t).softmax(dim)
     if not _checks.flag("hard", hard):
         return y_soft

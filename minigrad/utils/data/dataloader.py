@@ -21,9 +21,10 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from minigrad import _draws
 from minigrad.errors import InvalidParameterError
 from minigrad.nn._checks import flag, nonnegative_int
-from minigrad.random import Generator
+from minigrad.random import Generator, resolve
 from minigrad.tensor import Array
 from minigrad.utils.data.collate import default_collate, default_convert
 from minigrad.utils.data.dataset import IterableDataset, TensorDataset
@@ -196,6 +197,9 @@ class DataLoader:
         if self.pin_memory:
             warnings.warn("'pin_memory' argument is set as true but no accelerator is found, "
                           "then device pinned memory won't be used.", stacklevel=2)
+        # PyTorch's iterator draws a base seed for its workers first (even with none), so the
+        # generator is where PyTorch's is when the sampler draws the order
+        _draws.random_full(resolve(self.generator), ())
         if isinstance(self.dataset, IterableDataset):
             return self._stream(iter(self.dataset))
         fast = self._index_batches()

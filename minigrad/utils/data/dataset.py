@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
+from minigrad import _draws
 from minigrad.errors import DimensionError, InvalidParameterError, ShapeError
 from minigrad.random import Generator, default_generator
 from minigrad.tensor import Array, Tensor, from_numpy
@@ -239,6 +240,6 @@ def random_split(dataset: Dataset[T], lengths: Sequence[int | float],
             f"Sum of input lengths does not equal the length of the input dataset! ({sum(lengths)} vs {n})"
         )
     gen = default_generator if generator is None else generator
-    order = gen.np.permutation(n).tolist()
+    order = _draws.randperm(gen, n).tolist()
     stops = list(itertools.accumulate(int(k) for k in lengths))
     return [Subset(dataset, order[stop - int(k):stop]) for stop, k in zip(stops, lengths, strict=True)]

@@ -2,10 +2,12 @@
 
 Random samplers draw from their ``generator`` (a ``mg.Generator``) or else
 from minigrad's global generator, so orders are reproducible under
-``mg.manual_seed``; they cannot equal PyTorch's orders, whose random stream
-differs. A pass draws its whole order when ``iter(sampler)`` is called,
-except a very long pass (``RandomSampler(num_samples=int(1e10))``, a common way
-to say "forever"), which is drawn lazily in chunks of :data:`CHUNK` indices as
+``mg.manual_seed``, and they are PyTorch's orders: a RandomSampler without a
+generator seeds a fresh one from the global stream for each pass, as PyTorch's
+does, and permutations and draws with replacement use PyTorch's samplers. A
+pass draws its whole order when ``iter(sampler)`` is first advanced, except a
+very long pass (``RandomSampler(num_samples=int(1e10))``, a common way to say
+"forever"), which is drawn lazily in chunks of :data:`CHUNK` indices as
 PyTorch draws it lazily too.
 """
 
@@ -16,6 +18,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
+from minigrad import _draws
 from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.nn._checks import flag, positive_int
 from minigrad.random import Generator, default_generator
@@ -114,22 +117,24 @@ class RandomSampler(_IndexSampler):
         n, k = len(self.data_source), self.num_samples
         if n == 0:
             raise InvalidParameterError(f"RandomSampler: cannot draw {k} samples from an empty dataset")
-        gen = (self.generator or default_generator).np
-        if self.replacement:
+        # As PyTorch: without a generator, each pass seeds a fresh one from the global stream
+        gen = self.generator or Generator(int(_draws.random_full(default_generator, ())))
+        if self.replacement:  # (PyTorch draws 32 at a time: the same words as one long draw)
             if k <= CHUNK:
-                yield gen.integers(0, n, k)
+                yield _draws.randint(gen, (k,), 0, n)
                 return
             step = max(1, CHUNK // multiple) * multiple
             for start in range(0, k, step):
-                yield gen.integers(0, n, min(step, k - start))
+                yield _draws.randint(gen, (min(step, k - start),), 0, n)
             return
         if k <= max(CHUNK, n):
-            parts = [gen.permutation(n) for _ in range(k // n)]
+            parts = [_draws.randperm(gen, n) for _ in range(k // n)]
             if k % n:
-                parts.append(gen.permutation(n)[: k % n])
+                parts.append(_draws.randperm(gen, n)[: k % n])
             yield np.concatenate(parts) if len(parts) != 1 else parts[0]
             return
-        yield from _rechunk((gen.permutation(n)[: min(n, k - done)] for done in range(0, k, n)), multiple)
+        perms = (_draws.randperm(gen, n)[: min(n, k - done)] for done in range(0, k, n))
+        yield from _rechunk(perms, multiple)
 
     def __len__(self) -> int:
         return self.num_samples
@@ -160,8 +165,8 @@ class SubsetRandomSampler(_IndexSampler):
         self.generator = check_generator(generator)
 
     def _indices(self) -> Array:
-        gen = (self.generator or default_generator).np
-        return np.asarray(self.indices, dtype=np.int64)[gen.permutation(len(self.indices))]
+        gen = self.generator or default_generator
+        return np.asarray(self.indices, dtype=np.int64)[_draws.randperm(gen, len(self.indices))]
 
     def __len__(self) -> int:
         return len(self.indices)

@@ -79,7 +79,10 @@ def test_fast_path_equals_sample_by_sample_collation() -> None:
 def test_shuffle_with_generator_matches_random_sampler() -> None:
     ds = _ds(17)
     shuffled = [b[1].tolist() for b in DataLoader(ds, batch_size=5, shuffle=True, generator=mg.Generator(9))]
-    order = list(RandomSampler(ds, generator=mg.Generator(9)))
+    # as PyTorch's, the loader's iterator first draws its workers' base seed from the generator
+    gen = mg.Generator(9)
+    mg.empty((), dtype=mg.int64).random_(generator=gen)
+    order = list(RandomSampler(ds, generator=gen))
     assert [i for b in shuffled for i in b] == order
 
 

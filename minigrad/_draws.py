@@ -1,0 +1,256 @@
+"""PyTorch's CPU samplers, on a :class:`minigrad.random.Generator`'s MT19937 words.
+
+Each function turns the stream's 32-bit words into numbers exactly as
+PyTorch's CPU kernels do (ATen's ``DistributionTemplates.h`` and
+``TransformationHelper.h``), in the same order, so a seeded minigrad program
+draws what the same PyTorch program draws, bit for bit:
+
+* a float32 uniform uses the low 24 bits of one word, a float64 uniform the
+  low 53 bits of two (high word first); ``uniform_(a, b)`` is ``u * (b - a) + a``
+  rounded once;
+* ``normal_`` on 16 or more contiguous values fills uniforms, then turns each
+  block of 16 into normals by Box-Muller (the first 8 as ``u1``, the last 8 as
+  ``u2``), redrawing the last 16 when the count is not a multiple of 16; in
+  float32 the log, sin and cos are the Cephes polynomials of PyTorch's AVX
+  kernel (:func:`_log_f32`, :func:`_sincos_f32`), evaluated with the same
+  fused multiply-adds; in float64 they are the C library's. Fewer values
+  draw float64 pairs one at a time, keeping the second of each pair for the
+  next draw;
+* ``bernoulli_(p)`` keeps a float64 uniform below p; integers are a word
+  (or a 64-bit pair, for ranges of 2**32 and more) modulo the range;
+  ``randperm`` is a Fisher-Yates shuffle on words.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from minigrad.random import Array, Generator
+
+__all__ = ["bernoulli", "bernoulli_tensor", "exponential", "multinomial", "normal", "randint", "randperm",
+           "random_full", "uniform"]
+
+_F32, _F64 = np.float32, np.float64
+_U53 = np.uint64((1 << 53) - 1)
+
+
+def _unit_f32(gen: Generator, n: int) -> Array:
+    """n float32 uniforms in [0, 1): the low 24 bits of a word, times 2**-24."""
+    return ((gen.words(n) & 0xFFFFFF) * 2.0**-24).astype(_F32)
+
+
+def _unit_f64(gen: Generator, n: int) -> Array:
+    """n float64 uniforms in [0, 1): the low 53 bits of a 64-bit pair, times 2**-53."""
+    return (gen.words64(n) & _U53) * 2.0**-53  # type: ignore[no-any-return]
+
+
+def uniform(gen: Generator, shape: tuple[int, ...], low: float, high: float, dtype: np.dtype,
+            fused: bool = True) -> Array:
+    """U(low, high) of ``shape`` in ``dtype`` (float16/32/64), as ``Tensor.uniform_``.
+
+    ``fused=False`` rounds the float64 product before adding ``low``, as code outside PyTorch's
+    vectorized kernels (rrelu's slopes) does.
+    """
+    n = math.prod(shape)
+    dt = np.dtype(dtype)
+    if dt == _F64:
+        u = _unit_f64(gen, n)
+        return (_fma64(u, high - low, low) if fused else u * (high - low) + low).reshape(shape)
+    lo, hi = _F32(low), _F32(high)
+    # u * (hi - lo) + lo with one rounding (the kernel's fused multiply-add): the product is exact in float64
+    # (float16 goes through float32: PyTorch's half kernel rounds differently now and then)
+    u = _unit_f32(gen, n)
+    return (u.astype(_F64) * _F64(hi - lo) + _F64(lo)).astype(_F32).astype(dt).reshape(shape)  # type: ignore[no-any-return]
+
+
+def _fma32(a: Array, b: float | Array, c: float | Array) -> Array:
+    """float32 a * b + c rounded once (exact product in float64, then one rounding to float32)."""
+    return (a.astype(_F64) * b + c).astype(_F32)
+
+
+_LOG_P = (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1,
+          -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1)
+
+
+def _log_f32(x: Array) -> Array:
+    """log(x) for float32 x > 0 by the Cephes polynomial PyTorch's AVX normal kernel uses."""
+    bits = np.maximum(x, _F32(1.17549435e-38)).view(np.int32)
+    e = ((bits >> 23) - 0x7F).astype(_F32) + _F32(1)
+    m = ((bits & ~0x7F800000) | 0x3F000000).view(_F32)  # the mantissa in [0.5, 1)
+    low = m < _F32(0.707106781186547524)
+    e -= low.astype(_F32)
+    m = (m - _F32(1)) + np.where(low, m, _F32(0))
+    z = m * m
+    y = np.full_like(m, _F32(_LOG_P[0]))
+    for c in _LOG_P[1:]:
+        y = _fma32(y, m, _F32(c))
+    y = _fma32(y * m, z, e * _F32(-2.12194440e-4))
+    y = _fma32(z, _F32(-0.5), y)
+    return _fma32(e, _F32(0.693359375), m + y)
+
+
+def _sincos_f32(x: Array) -> tuple[Array, Array]:
+    """(sin x, cos x) for float32 x >= 0 by the Cephes polynomials of PyTorch's AVX kernel."""
+    j = (x * _F32(1.27323954473516)).astype(np.int32)  # the octant, by 4 / pi
+    j = (j + 1) & ~1
+    y = j.astype(_F32)
+    for dp in (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8):  # x - j * pi/4, in 3 parts
+        x = _fma32(y, _F32(dp), x)
+    z = x * x
+    yc = _fma32(_fma32(np.full_like(x, _F32(2.443315711809948e-5)), z, _F32(-1.388731625493765e-3)),
+                z, _F32(4.166664568298827e-2))
+    yc = _fma32(yc * z, z, -(z * _F32(0.5))) + _F32(1)
+    ys = _fma32(_fma32(np.full_like(x, _F32(-1.9515295891e-4)), z, _F32(8.3321608736e-3)),
+                z, _F32(-1.6666654611e-1))
+    ys = _fma32(ys * z, x, x)
+    poly = (j & 2) == 0
+    s = np.where(poly, ys, yc)
+    c = np.where(poly, yc, ys)
+    # the signs, flipped by xor on the sign bit as the kernel does
+    s.view(np.int32)[...] ^= (j & 4) << 29
+    c.view(np.int32)[...] ^= (~(j - 2) & 4) << 29
+    return s, c
+
+
+_libm_log = np.frompyfunc(math.log, 1, 1)
+
+
+def _box_muller16(u: Array, mean: float, std: float, dt: np.dtype) -> Array:
+    """Blocks of 16 uniforms (rows) to 16 normals: u1 = 1 - first 8, u2 = last 8."""
+    u1, u2 = 1 - u[:, :8], u[:, 8:]
+    out = np.empty_like(u)
+    if dt == _F32:
+        radius = np.sqrt(_F32(-2) * _log_f32(u1))
+        s, c = _sincos_f32(_F32(2 * np.pi) * u2)
+        if std == 1.0 and mean == 0.0:  # (the fused multiply-add changes nothing then)
+            np.multiply(radius, c, out=out[:, :8])
+            np.multiply(radius, s, out=out[:, 8:])
+        else:
+            out[:, :8] = _fma32(radius * c, _F32(std), _F32(mean))
+            out[:, 8:] = _fma32(radius * s, _F32(std), _F32(mean))
+    else:
+        # the C library's log, as the kernel calls it: numpy's vectorized log is not always rounded alike
+        radius = np.sqrt(-2 * _libm_log(u1).astype(_F64))
+        theta = 2 * np.pi * u2
+        out[:, :8] = _fma64(radius * np.cos(theta), std, mean)
+        out[:, 8:] = _fma64(radius * np.sin(theta), std, mean)
+    return out
+
+
+def _fma64(a: Array, b: float, c: float) -> Array:
+    """float64 a * b + c with (nearly always) one rounding, as the compiled kernel's fused multiply-add:
+    the product's rounding error recovered exactly by Dekker's split, the sum's by Knuth's two-sum."""
+    if (b == 1.0 and c == 0.0) or not np.isfinite(b):
+        return a * b + c
+    p = a * b
+    split = 134217729.0  # 2**27 + 1
+    ah = a * split - (a * split - a)
+    al = a - ah
+    bh = b * split - (b * split - b)
+    bl = b - bh
+    err = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    s = p + c
+    bv = s - p
+    t = (p - (s - bv)) + (c - bv)
+    return s + (err + t)
+
+
+def _normal_pair(gen: Generator) -> float:
+    """One float64 N(0, 1) draw: the cached one, or the cosine half of a fresh Box-Muller pair."""
+    if gen.next_normal is not None:
+        value, gen.next_normal = gen.next_normal, None
+        return value
+    u1, u2 = _unit_f64(gen, 2)
+    r = math.sqrt(-2.0 * math.log1p(-u2))
+    theta = 2.0 * math.pi * u1
+    gen.next_normal = r * math.sin(theta)
+    return r * math.cos(theta)
+
+
+def normal(gen: Generator, shape: tuple[int, ...], mean: float, std: float, dtype: np.dtype) -> Array:
+    """N(mean, std**2) of ``shape`` in ``dtype``, as ``Tensor.normal_`` on a contiguous tensor."""
+    n = math.prod(shape)
+    dt = np.dtype(dtype)
+    if n < 16 or dt not in (_F32, _F64):
+        return np.array([_normal_pair(gen) * std + mean for _ in range(n)]).astype(dt).reshape(shape)
+    unit = _unit_f32 if dt == _F32 else _unit_f64
+    u = unit(gen, n)
+    whole = n // 16 * 16
+    out = np.empty(n, dtype=dt)
+    out[:whole] = _box_muller16(u[:whole].reshape(-1, 16), mean, std, dt).ravel()
+    if whole < n:  # the kernel redraws the last 16 and transforms them again
+        out[n - 16:] = _box_muller16(unit(gen, 16).reshape(1, 16), mean, std, dt).ravel()
+    return out.reshape(shape)
+
+
+def bernoulli(gen: Generator, shape: tuple[int, ...], p: float) -> Array:
+    """Booleans of ``shape``, each True with probability p: a float64 uniform below p."""
+    return (_unit_f64(gen, math.prod(shape)) < p).reshape(shape)
+
+
+def bernoulli_tensor(gen: Generator, probs: Array) -> Array:
+    """Booleans, True with probability ``probs`` elementwise (float64 probabilities draw float64
+    uniforms, others float32 ones)."""
+    n = probs.size
+    u = _unit_f64(gen, n) if probs.dtype == _F64 else _unit_f32(gen, n)
+    return u.reshape(probs.shape) < probs
+
+
+def randint(gen: Generator, shape: tuple[int, ...], low: int, high: int) -> Array:
+    """int64 uniform in [low, high): a word (a 64-bit pair for ranges of 2**32 or more) modulo the range."""
+    n, span = math.prod(shape), high - low
+    raw = gen.words(n) if span < 2**32 else gen.words64(n)
+    return ((raw % np.uint64(span)).astype(np.int64) + low).reshape(shape)  # type: ignore[no-any-return]
+
+
+def random_full(gen: Generator, shape: tuple[int, ...]) -> Array:
+    """int64 ``random_()``: a 64-bit pair modulo 2**63."""
+    return (gen.words64(math.prod(shape)) & np.uint64(2**63 - 1)).astype(np.int64).reshape(shape)  # type: ignore[no-any-return]
+
+
+def randperm(gen: Generator, n: int) -> Array:
+    """A permutation of 0..n-1: Fisher-Yates, swapping position i with i + word % (n - i)."""
+    perm = np.arange(n, dtype=np.int64)
+    if n < 2:
+        return perm
+    wide = n >= (2**32 - 1) // 20  # PyTorch switches to 64-bit draws for huge n
+    raw = gen.words64(n - 1) if wide else gen.words(n - 1)
+    offsets = (raw % np.arange(n, 1, -1, dtype=np.uint64)).astype(np.int64).tolist()
+    p = perm.tolist()
+    for i, z in enumerate(offsets):
+        k = i + z
+        p[i], p[k] = p[k], p[i]
+    return np.array(p, dtype=np.int64)
+
+
+_libm_log1p = np.frompyfunc(math.log1p, 1, 1)
+
+
+def exponential(gen: Generator, shape: tuple[int, ...], lambd: float, dtype: np.dtype) -> Array:
+    """Exp(lambd) of ``shape``: -log1p(-u) / lambd for float64 uniforms u (the C library's log1p)."""
+    logs: Array = np.asarray(_libm_log1p(_unit_f64(gen, math.prod(shape)) * -1.0), dtype=_F64)
+    return ((-1.0 / lambd) * logs).astype(dtype).reshape(shape)
+
+
+def multinomial(gen: Generator, rows: Array, num_samples: int, replacement: bool) -> Array:
+    """Category indices per row of the (R, K) weights ``rows`` (int64, (R, num_samples)), as PyTorch.
+
+    One draw, or draws without replacement: the largest ``num_samples`` of weight / Exp(1) (one
+    exponential per weight). Several draws with replacement: a float64 uniform per draw, located
+    in the row's cumulative sums divided by their total.
+    """
+    if not replacement or num_samples == 1:
+        q = exponential(gen, rows.shape, 1.0, rows.dtype)
+        keys = rows / q
+        if num_samples == 1:
+            picked: Array = np.argmax(keys, axis=1)[:, None]
+            return picked
+        return np.argsort(-keys, axis=1, kind="stable")[:, :num_samples]
+    out = np.empty((rows.shape[0], num_samples), dtype=np.int64)
+    for r, row in enumerate(rows):
+        cum = np.cumsum(row)
+        cum = cum / cum[-1]
+        out[r] = np.searchsorted(cum.astype(_F64), _unit_f64(gen, num_samples), side="left")
+    return out
