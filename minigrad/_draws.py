@@ -29,8 +29,8 @@ import numpy as np
 
 from minigrad.random import Array, Generator
 
-__all__ = ["bernoulli", "bernoulli_tensor", "exponential", "multinomial", "normal", "randint", "randperm",
-           "random_full", "uniform"]
+__all__ = ["bernoulli", "bernoulli_tensor", "dirichlet", "exponential", "gamma", "multinomial", "normal",
+           "poisson", "randint", "randperm", "random_full", "uniform"]
 
 _F32, _F64 = np.float32, np.float64
 _U53 = np.uint64((1 << 53) - 1)
@@ -254,3 +254,92 @@ def multinomial(gen: Generator, rows: Array, num_samples: int, replacement: bool
         cum = cum / cum[-1]
         out[r] = np.searchsorted(cum.astype(_F64), _unit_f64(gen, num_samples), side="left")
     return out
+
+
+_F32_THIRD = float(np.float32(1.0 / 3.0))  # the kernel's float literals, widened to double
+_F32_0331 = float(np.float32(0.0331))
+
+
+def _gamma_one(gen: Generator, alpha: float, kind: type = _F64) -> float:
+    """One Gamma(alpha, 1) draw: Marsaglia-Tsang with PyTorch's boost for alpha < 1, on float64
+    uniforms and the generator's cached Box-Muller normals, draw for draw as ATen's sample_gamma
+    (whose alpha stays in the input's precision ``kind`` until d is formed; the rest is float64)."""
+    scale = 1.0
+    a = kind(alpha)
+    if a < 1.0:
+        if a == 0.0:
+            return 0.0
+        scale *= (1.0 - float(_unit_f64(gen, 1)[0])) ** float(kind(1.0) / a)
+        a = a + kind(1.0)
+    d = float(a - kind(_F32_THIRD))
+    c = 1.0 / math.sqrt(9.0 * d)
+    while True:
+        while True:
+            x = _normal_pair(gen)
+            y = 1.0 + c * x
+            if y > 0:
+                break
+        v = y * y * y
+        u = 1.0 - float(_unit_f64(gen, 1)[0])
+        xx = x * x
+        if u < 1.0 - _F32_0331 * xx * xx:
+            return scale * d * v
+        if math.log(u) < 0.5 * xx + d * (1.0 - v + math.log(v)):
+            return scale * d * v
+
+
+def gamma(gen: Generator, alpha: Array) -> Array:
+    """Gamma(alpha, 1) draws of alpha's shape and dtype, at least the dtype's smallest normal number."""
+    tiny = np.finfo(alpha.dtype).tiny
+    kind = _F64 if alpha.dtype == _F64 else _F32
+    flat = [max(tiny, float(alpha.dtype.type(_gamma_one(gen, float(a), kind)))) for a in alpha.ravel()]
+    return np.array(flat, dtype=alpha.dtype).reshape(alpha.shape)
+
+
+def dirichlet(gen: Generator, alpha: Array) -> Array:
+    """Dirichlet draws over alpha's last dim: float64 gamma draws normalized, then clamped into
+    [smallest normal, largest number below 1] of alpha's dtype, as ATen's _s_dirichlet_cpu."""
+    g = np.array([max(np.finfo(np.float64).tiny, _gamma_one(gen, float(a))) for a in alpha.ravel()])
+    g = g.reshape(alpha.shape)
+    out = (g / g.sum(-1, keepdims=True)).astype(alpha.dtype)
+    top = np.nextafter(alpha.dtype.type(1), alpha.dtype.type(0))
+    return np.minimum(top, np.maximum(np.finfo(alpha.dtype).tiny, out))  # type: ignore[no-any-return]
+
+
+def _poisson_one(gen: Generator, lam: float) -> int:
+    """One Poisson(lam) draw as ATen's sample_poisson: Hoermann's transformed rejection for lam >= 10,
+    else multiplying uniforms until the product falls to exp(-lam)."""
+    def unit() -> float:
+        return float(_unit_f64(gen, 1)[0])
+
+    if lam >= 10:
+        slam, loglam = math.sqrt(lam), math.log(lam)
+        b = 0.931 + 2.53 * slam
+        a = -0.059 + 0.02483 * b
+        invalpha = 1.1239 + 1.1328 / (b - 3.4)
+        vr = 0.9277 - 3.6224 / (b - 2)
+        while True:
+            u = unit() - 0.5
+            v = unit()
+            us = 0.5 - abs(u)
+            k = math.floor((2 * a / us + b) * u + lam + 0.43)
+            if us >= 0.07 and v <= vr:
+                return k
+            if k < 0 or (us < 0.013 and v > us):
+                continue
+            if math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b) <= \
+                    -lam + k * loglam - math.lgamma(k + 1.0):
+                return k
+    if lam == 0:
+        return 0
+    enlam, x, prod = math.exp(-lam), 0, 1.0
+    while True:
+        prod *= unit()
+        if prod <= enlam:
+            return x
+        x += 1
+
+
+def poisson(gen: Generator, rate: Array) -> Array:
+    """Poisson(rate) counts of rate's shape, in rate's dtype."""
+    return np.array([_poisson_one(gen, float(r)) for r in rate.ravel()], dtype=rate.dtype).reshape(rate.shape)

@@ -23,7 +23,7 @@ from minigrad.factories import _size_arg
 from minigrad.random import Generator, resolve
 from minigrad.tensor import Array, DTypeLike, Tensor, float32, from_numpy, int64
 
-__all__ = ["bernoulli", "multinomial", "normal", "randperm"]
+__all__ = ["bernoulli", "multinomial", "normal", "poisson", "randperm"]
 
 
 def _made(a: Array, requires_grad: bool) -> Tensor:
@@ -81,6 +81,18 @@ def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | N
     draws = _draws.bernoulli(gen, input.shape, p) if p is not None else _draws.bernoulli_tensor(gen, probs)
     dt = input.dtype if input.dtype.kind == "f" else float32
     return from_numpy(draws.astype(dt))
+
+
+def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:  # noqa: A002
+    """Poisson counts with rates ``input`` elementwise, in input's dtype (PyTorch's sampler).
+
+    Raises:
+        MinigradError: a negative or NaN rate.
+    """
+    rates = input.numpy()
+    if rates.size and not (rates >= 0).all():
+        raise MinigradError("poisson: invalid Poisson rate, expected rate to be non-negative")
+    return from_numpy(_draws.poisson(resolve(generator), np.ascontiguousarray(rates)))
 
 
 def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator | None = None,

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import _draws
 from minigrad.autograd import no_grad
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
 from minigrad.errors import InvalidParameterError
@@ -62,10 +63,7 @@ class Dirichlet(Distribution):
         shape = self._extended_shape(sample_shape)
         with no_grad():
             c = np.broadcast_to(self.concentration.numpy(), shape)
-        g = default_generator.np.standard_gamma(c)
-        tiny = np.finfo(self.concentration.dtype).tiny
-        x = np.clip(g / g.sum(-1, keepdims=True), tiny, 1 - np.finfo(self.concentration.dtype).eps)
-        return from_numpy(x.astype(self.concentration.dtype))
+        return from_numpy(_draws.dirichlet(default_generator, np.ascontiguousarray(c)))
 
     def log_prob(self, value: Any) -> Tensor:
         """``sum((c - 1) log x) + lgamma(sum(c)) - sum(lgamma(c))``."""

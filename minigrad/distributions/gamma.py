@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import _draws
 from minigrad.autograd import no_grad
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
 from minigrad.random import default_generator
@@ -54,8 +55,9 @@ class Gamma(Distribution):
         with no_grad():
             c = np.broadcast_to(self.concentration.numpy(), shape)
             r = np.broadcast_to(self.rate.numpy(), shape)
-        g = default_generator.np.standard_gamma(c) / r
+        # PyTorch's: standard gamma draws (its sampler, draw for draw) divided by the rate
         dtype = self.concentration.dtype
+        g = _draws.gamma(default_generator, np.ascontiguousarray(c)) / r.astype(dtype)
         return from_numpy(np.maximum(g, np.finfo(dtype).tiny).astype(dtype))
 
     def log_prob(self, value: Any) -> Tensor:

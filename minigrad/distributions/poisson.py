@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import _draws
 from minigrad.autograd import no_grad
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
 from minigrad.random import default_generator
@@ -49,7 +50,7 @@ class Poisson(Distribution):
         shape = self._extended_shape(sample_shape)
         with no_grad():
             lam = np.broadcast_to(self.rate.numpy(), shape)
-        return from_numpy(default_generator.np.poisson(lam).astype(self.rate.dtype))
+        return from_numpy(_draws.poisson(default_generator, np.ascontiguousarray(lam)))
 
     def log_prob(self, value: Any) -> Tensor:
         """``value * log(rate) - rate - lgamma(value + 1)``."""

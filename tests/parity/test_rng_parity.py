@@ -187,3 +187,17 @@ def test_normal_with_number_and_tensor_parameters_matches() -> None:
     _same(lambda lib: [lib.normal(0.5, 0.3, size=(40,)), lib.normal(lib.arange(40.0), 0.3),
                        lib.normal(0.5, lib.arange(40.0) / 40),
                        lib.normal(lib.arange(40.0), lib.arange(40.0) / 40)])
+
+
+def test_gamma_family_and_poisson_samples_match() -> None:
+    def draw(lib: Any) -> list[Any]:
+        d = lib.distributions
+        conc = lib.tensor([0.05, 0.5, 1.0, 2.5, 7.0])
+        return [d.Gamma(conc, lib.tensor(2.0)).sample((4,)),
+                d.Gamma(conc.double(), lib.tensor(0.5, dtype=lib.float64)).sample((2,)),
+                d.Beta(lib.tensor([0.5, 2.0]), lib.tensor([1.5, 0.7])).sample((3,)),
+                d.Dirichlet(lib.tensor([0.3, 1.0, 4.0])).sample((3,)),
+                d.Poisson(lib.tensor([0.0, 0.5, 4.0, 9.9, 10.0, 30.0])).sample((3,)),
+                lib.poisson(lib.tensor([2.0, 50.0])), lib.randn(3)]
+
+    _same(draw)
