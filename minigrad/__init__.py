@@ -43,6 +43,7 @@ from minigrad import (
 )
 from minigrad import bessel as _bessel
 from minigrad import complex_parts as _complex_parts
+from minigrad import copy_forms as _copy_forms
 from minigrad import foreach as _foreach
 from minigrad import functional_forms as _functional_forms
 from minigrad import gamma as _gamma
@@ -71,6 +72,7 @@ from minigrad.autograd import grad as grad
 from minigrad.autograd.gradcheck import gradcheck, gradgradcheck
 from minigrad.bessel import *  # noqa: F403
 from minigrad.complex_parts import *  # noqa: F403
+from minigrad.copy_forms import *  # noqa: F403
 from minigrad.default_dtype import get_default_dtype, set_default_dtype
 from minigrad.device import device, get_default_device, set_default_device
 from minigrad.dtypes import (
@@ -111,6 +113,8 @@ from minigrad.factories import (
     arange,
     empty,
     empty_like,
+    empty_permuted,
+    empty_strided,
     full,
     full_like,
     ones,
@@ -121,6 +125,7 @@ from minigrad.factories import (
     randint_like,
     randn,
     randn_like,
+    scalar_tensor,
     zeros,
     zeros_like,
 )
@@ -145,12 +150,21 @@ from minigrad.linalg_functions import (
     cholesky_solve,
     cross,
     det,
+    geqrf,
     inverse,
     logdet,
+    lu,
+    lu_solve,
+    lu_unpack,
+    matrix_exp,
     matrix_power,
     norm,
+    ormqr,
     pinverse,
+    qr,
     slogdet,
+    svd,
+    triangular_solve,
 )
 from minigrad.matrix_ops import *  # noqa: F403
 from minigrad.memory_formats import (
@@ -255,11 +269,14 @@ __all__ = [
     "detect_anomaly", "from_numpy", "profile", "viz", "load", "save", "data", "nn", "optim",
     "DeviceError", "UnsupportedError", "accelerator", "backends", "cuda", "device", "distributed",
     "empty", "empty_like", "get_default_device", "get_default_dtype", "onnx", "rand_like",
-    "randint_like", "randn_like", "set_default_device", "set_default_dtype", "utils",
+    "randint_like", "randn_like", "scalar_tensor", "empty_permuted", "empty_strided",
+    "set_default_device", "set_default_dtype", "utils",
     "DTypeError", "DomainError",
     "safetensors", "testing", "distributions", "inference_mode", "is_inference_mode_enabled",
     "linalg", "cholesky", "cholesky_inverse", "cholesky_solve", "det", "inverse", "logdet", "norm",
-    "pinverse", "slogdet", "chain_matmul", "cross", "matrix_power",
+    "pinverse", "slogdet", "chain_matmul", "cross", "matrix_power", "matrix_exp", "qr", "svd",
+    "lu", "lu_solve", "lu_unpack", "geqrf", "ormqr",
+    "triangular_solve",
     "amp", "autocast", "cpu", "is_autocast_enabled", "special", "func", "vmap", "is_anomaly_enabled",
 ]  # fmt: skip
 __all__ += [
@@ -289,7 +306,7 @@ __all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinst
     "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor",
     "LongTensor", "ShortTensor",
 ]  # fmt: skip
-__all__ += [name for module in (_bessel, _complex_parts, _foreach, _functional_forms, _gamma, _grids,
-                                _indexing, _matrix_ops, _number_ops, _pointwise, _quantiles,
+__all__ += [name for module in (_bessel, _complex_parts, _copy_forms, _foreach, _functional_forms, _gamma,
+                                _grids, _indexing, _matrix_ops, _number_ops, _pointwise, _quantiles,
                                 _reduction_functions, _reductions, _sampling, _shape_ops, _writes)
             for name in module.__all__]

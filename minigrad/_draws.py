@@ -234,6 +234,27 @@ def exponential(gen: Generator, shape: tuple[int, ...], lambd: float, dtype: np.
     return ((-1.0 / lambd) * logs).astype(dtype).reshape(shape)
 
 
+def geometric(gen: Generator, shape: tuple[int, ...], p: float, dtype: np.dtype) -> Array:
+    """Geometric(p) of ``shape`` (trials up to the first success): ceil(log(u) / log1p(-p)) for float64
+    uniforms u, as PyTorch's CPU kernel."""
+    u = _unit_f64(gen, math.prod(shape))
+    with np.errstate(divide="ignore"):
+        return np.ceil(np.log(u) / math.log1p(-p)).astype(dtype).reshape(shape)
+
+
+def log_normal(gen: Generator, shape: tuple[int, ...], mean: float, std: float, dtype: np.dtype) -> Array:
+    """exp(N(mean, std**2)) of ``shape``, one float64 normal draw per element in order, as PyTorch's CPU
+    kernel."""
+    draws = [math.exp(mean + std * _normal_pair(gen)) for _ in range(math.prod(shape))]
+    return np.array(draws, dtype=_F64).astype(dtype).reshape(shape)
+
+
+def cauchy(gen: Generator, shape: tuple[int, ...], median: float, sigma: float, dtype: np.dtype) -> Array:
+    """Cauchy(median, sigma) of ``shape``: median + sigma * tan(pi * (u - 1/2)) for float64 uniforms u."""
+    u = _unit_f64(gen, math.prod(shape))
+    return (median + sigma * np.tan(math.pi * (u - 0.5))).astype(dtype).reshape(shape)
+
+
 def multinomial(gen: Generator, rows: Array, num_samples: int, replacement: bool) -> Array:
     """Category indices per row of the (R, K) weights ``rows`` (int64, (R, num_samples)), as PyTorch.
 

@@ -24,10 +24,10 @@ import numpy.typing as npt
 from minigrad.shapes import keepdim_shape
 
 __all__ = [
-    "QUIET", "add_rows", "cholesky", "eigh", "geqrf", "inv", "log_softmax", "memory_owner", "pack", "pinv",
-    "product_sum_to", "qr", "qr_positive", "quiet", "remainder", "reset_errstate", "round_to_bfloat16",
-    "set_errstate", "sigmoid", "sign", "slogdet", "softmax", "solve", "sum_of_squares", "sum_over", "svd",
-    "xlogy",
+    "QUIET", "add_rows", "cholesky", "eigh", "geqrf", "inv", "lu", "log_softmax", "memory_owner", "pack",
+    "pinv", "product_sum_to", "qr", "qr_positive", "quiet", "remainder", "reset_errstate",
+    "round_to_bfloat16", "set_errstate", "sigmoid", "sign", "slogdet", "softmax", "solve", "sum_of_squares",
+    "sum_over", "svd", "xlogy",
 ]  # fmt: skip
 
 Array: TypeAlias = npt.NDArray[Any]
@@ -314,6 +314,33 @@ def cholesky(a: Array) -> Array:
     if np.isnan(a).any() and not np.isfinite(out).all():
         raise np.linalg.LinAlgError("the input is not positive-definite (it holds NaN)")
     return out
+
+
+def lu(a: Array, pivot: bool = True) -> tuple[Array, Array]:
+    """Gaussian elimination with partial pivoting (LAPACK getrf's choices): the packed factors (L's
+    multipliers below the diagonal, U on and above it) of each matrix (..., m, n) and LAPACK's pivots
+    (..., min(m, n)), 0-based: row j was swapped with row pivots[j] at step j. A zero pivot column is
+    left as is (multipliers 0), as LAPACK does for singular matrices."""
+    out = np.array(a, dtype=a.dtype, copy=True)
+    m, n = out.shape[-2:]
+    k = min(m, n)
+    pivots = np.zeros((*out.shape[:-2], k), dtype=np.int64)
+    for j in range(k):
+        if pivot and j + 1 < m:
+            p = j + np.argmax(np.abs(out[..., j:, j]), axis=-1)
+            pivots[..., j] = p
+            rows = np.broadcast_to(np.arange(m), out.shape[:-1]).copy()
+            rows[..., j] = p
+            np.put_along_axis(rows, p[..., None], j, axis=-1)
+            out = np.take_along_axis(out, rows[..., None], axis=-2)
+        else:
+            pivots[..., j] = j
+        head = out[..., j, j]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            factors = np.where(head[..., None] != 0, out[..., j + 1:, j] / head[..., None], 0.0)
+        out[..., j + 1:, j] = factors
+        out[..., j + 1:, j + 1:] -= factors[..., :, None] * out[..., j, None, j + 1:]
+    return out, pivots
 
 
 def qr(a: Array, mode: str) -> Array:

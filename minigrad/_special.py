@@ -417,7 +417,8 @@ _EPS = float(np.finfo(np.float64).eps) / 2
 
 def zeta(x: Array, q: Array) -> Array:
     """The Hurwitz zeta function sum over k >= 0 of (q + k) ** -x, elementwise, as Cephes (and PyTorch):
-    inf at x == 1 and at q a non-positive integer, nan for x < 1 and for q <= 0 with x not an integer.
+    inf at x == 1 and (for x > 1) at q a non-positive integer, nan for x < 1 and for q <= 0 with x not an
+    integer.
 
     Direct terms (at least nine, until q + k > 9 or a term is below eps of the sum), then the
     Euler-Maclaurin tail with up to twelve Bernoulli terms.
@@ -451,7 +452,8 @@ def zeta(x: Array, q: Array) -> Array:
             fact = fact * (x64 + k)
             b = b / w
             k += 1
-        pole = (x64 == 1) | ((q64 <= 0) & (q64 == np.floor(q64)))
+        # Cephes' order of checks: x == 1, then x < 1, then q a non-positive integer, then q <= 0
+        pole = (x64 == 1) | ((x64 > 1) & (q64 <= 0) & (q64 == np.floor(q64)))
         bad = (x64 < 1) | ((q64 <= 0) & (x64 != np.floor(x64))) | np.isnan(x64) | np.isnan(q64)
         out = np.where(pole, np.inf, np.where(bad, np.nan, s))
     return out.astype(dtype, copy=False)

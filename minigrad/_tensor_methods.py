@@ -21,7 +21,7 @@ import numpy as np
 from minigrad import memory_formats
 from minigrad.dtypes import resolve_dtype, tensor_type_name
 from minigrad.errors import DeviceError, MinigradError, ShapeError
-from minigrad.shapes import norm_dim
+from minigrad.shapes import norm_dim, shape_arg
 from minigrad.size import Size
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ INPLACE_NAMES = (
     "sign", "sin", "sinh", "sqrt", "square", "subtract", "tan", "tanh", "tril", "triu", "true_divide",
     "trunc", "xlogy", "addcmul", "addcdiv", "clamp_min", "clamp_max", "logit", "sinc", "deg2rad", "rad2deg",
     "lgamma", "digamma", "polygamma", "mvlgamma", "i0", "addmv", "addr", "addbmm", "gcd", "lcm", "ldexp",
-    "nextafter", "renorm", "igamma", "igammac",
+    "nextafter", "renorm", "igamma", "igammac", "put", "index_reduce",
 )  # fmt: skip
 
 
@@ -1068,6 +1068,40 @@ class TensorMethods:
         """Fill with exponential draws of rate ``lambd`` in place; returns self."""
         return cast("Tensor", self._fill_("exponential_", sampling.fill_exponential(self, lambd, generator)))
 
+    def resize_(self: Any, *sizes: Any, memory_format: Any = None) -> Tensor:
+        """Give self the shape ``sizes`` in place, keeping its first elements in row-major order (new ones,
+        when it grows, are zeros: PyTorch leaves them uninitialized); returns self.
+
+        Raises:
+            MinigradError: self requires grad (PyTorch's "cannot resize variables that require grad").
+        """
+        if self.requires_grad:
+            raise MinigradError("cannot resize variables that require grad")
+        shape = shape_arg(sizes)
+        flat = self.numpy().reshape(-1)
+        n = int(np.prod(shape, dtype=np.int64))
+        new = np.concatenate([flat[:n], np.zeros(max(0, n - flat.size), dtype=self.dtype)]).reshape(shape)
+        return cast("Tensor", self._write(lambda _: new))
+
+    def resize_as_(self: Any, the_template: Tensor, *, memory_format: Any = None) -> Tensor:
+        """``self.resize_(the_template.shape)``; returns self."""
+        return cast("Tensor", self.resize_(the_template.shape))
+
+    def geometric_(self: Any, p: float, *, generator: Generator | None = None) -> Tensor:
+        """Fill with geometric draws (trials to a first success of probability p) in place; returns self."""
+        return cast("Tensor", self._fill_("geometric_", sampling.fill_geometric(self, p, generator)))
+
+    def log_normal_(self: Any, mean: float = 1.0, std: float = 2.0, *,
+                    generator: Generator | None = None) -> Tensor:
+        """Fill with exp(normal(mean, std)) draws in place; returns self."""
+        draws = sampling.fill_log_normal(self, mean, std, generator)
+        return cast("Tensor", self._fill_("log_normal_", draws))
+
+    def cauchy_(self: Any, median: float = 0.0, sigma: float = 1.0, *,
+                generator: Generator | None = None) -> Tensor:
+        """Fill with Cauchy draws of ``median`` and scale ``sigma`` in place; returns self."""
+        return cast("Tensor", self._fill_("cauchy_", sampling.fill_cauchy(self, median, sigma, generator)))
+
     def random_(self: Any, from_: builtins.int = 0, to: builtins.int | None = None, *,
                 generator: Generator | None = None) -> Tensor:
         """Fill with integers uniform in [from, to) in place; returns self."""
@@ -1112,6 +1146,12 @@ class TensorMethods:
         """An uninitialized tensor of ``size`` with this tensor's dtype unless ``dtype``."""
         dt = self.dtype if dtype is None else dtype
         return factories.empty(*size, dtype=dt, requires_grad=requires_grad)
+
+    def new_empty_strided(self: Any, size: Any, stride: Any, *, dtype: Any = None,
+                          requires_grad: builtins.bool = False, **_: Any) -> Tensor:
+        """An uninitialized tensor of ``size`` with this dtype unless ``dtype``; see ``mg.empty_strided``."""
+        dt = self.dtype if dtype is None else dtype
+        return factories.empty_strided(size, stride, dtype=dt, requires_grad=requires_grad)
 
     def new_full(self: Any, size: Any, fill_value: Any, *, dtype: Any = None,
                  requires_grad: builtins.bool = False, **_: Any) -> Tensor:
@@ -1291,6 +1331,8 @@ class TensorMethods:
         if lead < 0 or any(n != 1 and n != m for n, m in zip(shape, self.shape[lead:])):
             raise ShapeError(f"size {list(shape)} is not expandable to size {list(self.shape)}.")
         dims = (*range(lead), *(lead + i for i, n in enumerate(shape) if n == 1 != self.shape[lead + i]))
+        if not shape and not self.ndim:  # PyTorch sums a 0-d tensor (a bool or int one becomes int64)
+            return cast("Tensor", self.sum())
         return cast("Tensor", self.sum(dim=dims, keepdim=True).reshape(shape) if dims else self)
 
     def __rdiv__(self: Any, other: Any) -> Tensor:
@@ -1383,6 +1425,39 @@ class TensorMethods:
         """The pseudo-inverse, singular values below rcond * max dropped; see :func:`minigrad.linalg.pinv`."""
         return linalg_functions.pinverse(self, rcond)
 
+    def svd(self: Any, some: builtins.bool = True, compute_uv: builtins.bool = True) -> Any:
+        """``(U, S, V)`` with self = U diag(S) V^T; see :func:`minigrad.svd`."""
+        return linalg_functions.svd(self, some, compute_uv)
+
+    def qr(self: Any, some: builtins.bool = True) -> Any:
+        """``(Q, R)`` with self = Q R; see :func:`minigrad.qr`."""
+        return linalg_functions.qr(self, some)
+
+    def triangular_solve(self: Any, A: Tensor, upper: builtins.bool = True,  # noqa: N803
+                         transpose: builtins.bool = False, unitriangular: builtins.bool = False) -> Any:
+        """X with A X = self for triangular A, and a copy of A; see :func:`minigrad.triangular_solve`."""
+        return linalg_functions.triangular_solve(self, A, upper, transpose, unitriangular)
+
+    def lu(self: Any, pivot: builtins.bool = True, get_infos: builtins.bool = False) -> Any:
+        """``(LU, pivots)`` of the LU factorization; see :func:`minigrad.lu`."""
+        return linalg_functions.lu(self, pivot, get_infos)
+
+    def lu_solve(self: Any, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:  # noqa: N803
+        """X with A X = self for A given by ``lu``; see :func:`minigrad.lu_solve`."""
+        return linalg_functions.lu_solve(self, LU_data, LU_pivots)
+
+    def geqrf(self: Any) -> Any:
+        """``(a, tau)``, the compact QR decomposition; see :func:`minigrad.geqrf`."""
+        return linalg_functions.geqrf(self)
+
+    def ormqr(self: Any, input2: Tensor, input3: Tensor, left: builtins.bool = True,
+              transpose: builtins.bool = False) -> Tensor:
+        """input3 times the Q of the reflectors in self and tau; see :func:`minigrad.ormqr`."""
+        return linalg_functions.ormqr(self, input2, input3, left, transpose)
+
+    def matrix_exp(self: Any) -> Tensor:
+        """The matrix exponential of each square matrix; see :func:`minigrad.linalg.matrix_exp`."""
+        return linalg_functions.matrix_exp(self)
 
     def matrix_power(self: Any, n: builtins.int) -> Tensor:
         """self^n for each square matrix; see :func:`minigrad.linalg.matrix_power`."""
@@ -1413,6 +1488,19 @@ class TensorMethods:
                          dim2: builtins.int = 1) -> Tensor:
         """A copy with a diagonal replaced by src; see :func:`minigrad.diagonal_scatter`."""
         return writes.diagonal_scatter(self, src, offset, dim1, dim2)
+
+    def nonzero_static(self: Any, *, size: builtins.int, fill_value: builtins.int = -1) -> Tensor:
+        """The indices of the non-zero elements, cut or padded to ``size``; see ``mg.nonzero_static``."""
+        return indexing.nonzero_static(self, size=size, fill_value=fill_value)
+
+    def put(self: Any, index: Tensor, source: Tensor, accumulate: builtins.bool = False) -> Tensor:
+        """self (read as 1-D) with the elements at ``index`` set to source's; see :func:`minigrad.put`."""
+        return writes.put(self, index, source, accumulate)
+
+    def index_reduce(self: Any, dim: builtins.int, index: Tensor, source: Tensor, reduce: str, *,
+                     include_self: builtins.bool = True) -> Tensor:
+        """Slices of source reduced into the slices ``index`` names; see :func:`minigrad.index_reduce`."""
+        return writes.index_reduce(self, dim, index, source, reduce, include_self=include_self)
 
     def igamma(self: Any, other: Tensor) -> Tensor:
         """The regularized lower incomplete gamma P(self, other); see :func:`minigrad.igamma`."""

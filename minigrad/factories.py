@@ -13,15 +13,16 @@ from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device
 from minigrad.dtypes import DTypeLike, int64, kernel_error, resolve_dtype
-from minigrad.errors import InvalidParameterError
+from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.memory_formats import copy_as, preserve_format
 from minigrad.random import Generator, resolve
 from minigrad.shapes import shape_arg
 from minigrad.tensor import Tensor, _fill_scalar, from_numpy
 
 __all__ = [
-    "arange", "empty", "empty_like", "full", "full_like", "ones", "ones_like", "rand", "rand_like",
-    "randint", "randint_like", "randn", "randn_like", "zeros", "zeros_like",
+    "arange", "empty", "empty_like", "empty_permuted", "empty_strided", "full", "full_like", "ones",
+    "ones_like", "rand", "rand_like",
+    "randint", "randint_like", "randn", "randn_like", "scalar_tensor", "zeros", "zeros_like",
 ]  # fmt: skip
 
 
@@ -97,6 +98,44 @@ def empty(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False, dev
     ``pin_memory`` has no effect on the CPU.
     """
     return _make(np.empty(_dims(shape), _float_dtype(dtype, device)), requires_grad)
+
+
+def empty_strided(size: Any, stride: Any, *, dtype: DTypeLike = None, requires_grad: bool = False,
+                  device: DeviceLike = None, **_: Any) -> Tensor:
+    """An uninitialized tensor of ``size`` (``stride`` is a memory layout, which minigrad's row-major
+    tensors do not take: the values and shape are what PyTorch's are).
+
+    Raises:
+        ShapeError: ``stride`` has not one entry per dim.
+    """
+    dims = _size_arg(size, "empty_strided")
+    strides = _size_arg(stride, "empty_strided")
+    if len(strides) != len(dims):
+        raise ShapeError(f"empty_strided: mismatch in length of strides and shape ({len(strides)} strides "
+                         f"for shape {dims})")
+    return empty(dims, dtype=dtype, requires_grad=requires_grad, device=device)
+
+
+def empty_permuted(size: Any, physical_layout: Any, *, dtype: DTypeLike = None, requires_grad: bool = False,
+                   device: DeviceLike = None, **_: Any) -> Tensor:
+    """An uninitialized tensor of ``size`` whose memory would be laid out in ``physical_layout``'s order
+    (a permutation of the dims; minigrad's tensors are row-major, so only the check remains).
+
+    Raises:
+        InvalidParameterError: ``physical_layout`` is not a permutation of the dims.
+    """
+    dims = _size_arg(size, "empty_permuted")
+    if sorted(physical_layout) != list(range(len(dims))):
+        raise InvalidParameterError(f"empty_permuted: physical_layout {tuple(physical_layout)} is not a "
+                                    f"permutation of the {len(dims)} dims")
+    return empty(dims, dtype=dtype, requires_grad=requires_grad, device=device)
+
+
+def scalar_tensor(s: float | int | bool, *, dtype: DTypeLike = None, requires_grad: bool = False,
+                  device: DeviceLike = None, **_: Any) -> Tensor:
+    """A 0-d tensor holding ``s``, of the default float dtype unless ``dtype`` (a number's own type is
+    ignored, as PyTorch's)."""
+    return _make(np.array(s, _float_dtype(dtype, device)), requires_grad)
 
 
 def full(shape: Any, fill_value: float | int | bool | None = None, dtype: DTypeLike = None,

@@ -48,7 +48,8 @@ from minigrad.tensor import Tensor
 __all__ = [
     "adaptive_avg_pool1d", "adaptive_max_pool1d", "alpha_dropout", "alpha_dropout_", "avg_pool1d",
     "batch_norm", "bilinear", "binary_cross_entropy_with_logits", "celu", "celu_", "channel_shuffle",
-    "conv1d", "conv2d", "conv3d", "conv_tbc", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+    "constant_pad_nd", "conv1d", "conv2d", "conv3d", "conv_tbc", "conv_transpose1d", "conv_transpose2d",
+    "conv_transpose3d",
     "cosine_embedding_loss", "ctc_loss", "dropout", "dropout_", "embedding", "feature_alpha_dropout",
     "feature_alpha_dropout_", "feature_dropout", "feature_dropout_", "group_norm", "hardshrink",
     "hinge_embedding_loss", "instance_norm", "kl_div", "layer_norm", "margin_ranking_loss", "max_pool1d",
@@ -86,6 +87,12 @@ def _write(input: Tensor, out: Tensor) -> Tensor:  # noqa: A002
 
 
 # -- activations --------------------------------------------------------------------------------------
+
+def constant_pad_nd(input: Tensor, pad: Sequence[int], value: float = 0) -> Tensor:  # noqa: A002
+    """``F.pad(input, pad, 'constant', value)``: (left, right) amounts for the last dim, then the one
+    before...; negative amounts crop."""
+    return F.pad(input, list(pad), "constant", value)
+
 
 def celu(input: Tensor, alpha: float = 1.0) -> Tensor:  # noqa: A002
     """max(0, x) + min(0, alpha * (exp(x / alpha) - 1)), elementwise; see ``F.celu``."""

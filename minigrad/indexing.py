@@ -26,8 +26,8 @@ from minigrad.tensor import Array, Tensor, from_numpy, int64, where
 
 __all__ = [
     "argwhere", "index_add", "index_copy", "index_fill", "index_put", "index_select", "masked_fill",
-    "masked_scatter", "masked_select", "nonzero", "scatter", "scatter_reduce", "take", "take_along_dim",
-    "unravel_index",
+    "masked_scatter", "masked_select", "nonzero", "nonzero_static", "scatter", "scatter_reduce", "take",
+    "take_along_dim", "unravel_index",
 ]  # fmt: skip
 
 
@@ -193,7 +193,11 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     pad_at = dest.size  # the pad value sits after the contributions in the value vector
     table = np.full((n_dest, width), pad_at, dtype=np.int64)
     table[dest[order], slot] = order
-    pad = from_numpy(np.full(1, _REDUCE_PAD[reduce], dtype=input.dtype))
+    pad_value: Any = _REDUCE_PAD[reduce]
+    if input.dtype.kind in "iub" and reduce in ("amax", "amin"):  # an int has no infinity: its extremes
+        info = np.iinfo(input.dtype) if input.dtype.kind != "b" else None
+        pad_value = (info.min if reduce == "amax" else info.max) if info else reduce == "amin"
+    pad = from_numpy(np.full(1, pad_value, dtype=input.dtype))
     values = ops.Cat.apply(part.reshape(-1).astype(input.dtype), pad, dim=0)[table]
     flat_self = input.reshape(n_dest, 1)
     if include_self:
@@ -346,6 +350,21 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:  # noqa: A002
             return (from_numpy(np.zeros(int(x != 0), dtype=int64)),)
         return tuple(from_numpy(i.astype(int64)) for i in np.nonzero(x))
     return from_numpy(np.argwhere(x).astype(int64))
+
+
+def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:  # noqa: A002
+    """``nonzero(input)`` cut or padded to ``size`` rows: (size, ndim) int64, the missing rows filled with
+    ``fill_value`` (a shape known before the values, for compiled code).
+
+    Raises:
+        InvalidParameterError: a negative ``size``.
+    """
+    if size < 0:
+        raise InvalidParameterError(f"nonzero_static: 'size' must be an non-negative integer, got {size}")
+    found = np.argwhere(input.numpy())[:size].astype(int64)
+    out = np.full((size, input.ndim), fill_value, dtype=int64)
+    out[:len(found)] = found
+    return from_numpy(out)
 
 
 def argwhere(input: Tensor) -> Tensor:  # noqa: A002

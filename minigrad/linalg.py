@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from minigrad import ops
+from minigrad import _kernels, ops
 from minigrad.dtypes import DTypeLike, resolve_dtype
 from minigrad.errors import (
     DimensionError,
@@ -30,12 +30,14 @@ from minigrad.errors import (
 )
 from minigrad.matrix_ops import cross
 from minigrad.reductions import norm as _norm
-from minigrad.tensor import Tensor, from_numpy, where
+from minigrad.tensor import Tensor, cat, from_numpy, where
 
 __all__ = [
-    "LinAlgError", "cholesky", "cond", "cross", "det", "eigh", "eigvalsh", "inv", "lstsq", "matrix_exp",
-    "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve",
-    "solve_triangular", "svd", "svdvals", "vecdot", "vector_norm",
+    "LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh",
+    "householder_product", "inv", "inv_ex", "lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve",
+    "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet",
+    "solve", "solve_ex", "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve", "vander", "vecdot",
+    "vector_norm",
 ]  # fmt: skip
 
 
@@ -623,3 +625,289 @@ def matrix_rank(A: Tensor, *, atol: float | Tensor | None = None,  # noqa: N803
     smax = s.max(axis=-1, initial=0.0)
     limit = np.maximum(at, rt * smax)
     return from_numpy((s > limit[..., None]).sum(axis=-1).astype(np.int64))
+
+
+# ------------------------------------------------------------------ the *_ex forms, diagonal, vander, tensor*
+
+
+class SolveExResult(NamedTuple):
+    """``linalg.solve_ex``'s result: the solutions and LAPACK's ``info`` per matrix (0: success)."""
+
+    result: Tensor
+    info: Tensor
+
+
+class InvExResult(NamedTuple):
+    """``linalg.inv_ex``'s result: the inverses and LAPACK's ``info`` per matrix (0: success)."""
+
+    inverse: Tensor
+    info: Tensor
+
+
+class CholeskyExResult(NamedTuple):
+    """``linalg.cholesky_ex``'s result: the factors and LAPACK's ``info`` per matrix (0: success)."""
+
+    L: Tensor
+    info: Tensor
+
+
+def _ok(a: Tensor) -> Tensor:
+    """``info`` of a batch of matrices that all succeeded: int32 zeros of the batch shape."""
+    return from_numpy(np.zeros(a.shape[:-2], dtype=np.int32))
+
+
+def inv_ex(A: Tensor, *, check_errors: bool = False) -> InvExResult:  # noqa: N803
+    """``(inverse, info)``: :func:`inv` with LAPACK's status code per matrix (int32 zeros on success).
+
+    Raises:
+        LinAlgError: a singular matrix (minigrad raises whatever ``check_errors`` says, as it has no
+            partial result to return).
+    """
+    return InvExResult(inv(A), _ok(A))
+
+
+def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -> CholeskyExResult:  # noqa: N803
+    """``(L, info)``: :func:`cholesky` with LAPACK's status code per matrix (int32 zeros on success).
+
+    Raises:
+        LinAlgError: a matrix that is not positive definite (raised whatever ``check_errors`` says).
+    """
+    return CholeskyExResult(cholesky(A, upper=upper), _ok(A))
+
+
+def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False) -> SolveExResult:  # noqa: N803
+    """``(result, info)``: :func:`solve` with LAPACK's status code per matrix (int32 zeros on success).
+
+    Raises:
+        LinAlgError: a singular matrix (raised whatever ``check_errors`` says).
+    """
+    return SolveExResult(solve(A, B, left=left), _ok(A))
+
+
+def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:  # noqa: N803
+    """The ``offset`` diagonals of the matrices in dims ``dim1``, ``dim2`` of A (a view's values), last."""
+    return A.diagonal(offset=offset, dim1=dim1, dim2=dim2)
+
+
+def vander(x: Tensor, N: int | None = None) -> Tensor:  # noqa: N803
+    """The Vandermonde matrices of the vectors x (..., n): (..., n, N) with columns x^0, x^1, ..., x^(N-1)
+    (N = n by default; a 0-d x is one element), built by a cumulative product as PyTorch (so its
+    gradient at x = 0 is finite). Integers give int64.
+
+    Raises:
+        InvalidParameterError: N < 2.
+        DTypeError: a bool x.
+    """
+    if x.dtype == np.bool_:
+        raise DTypeError("linalg.vander supports floating point, complex, and integer tensors, but got Bool")
+    xs = x.reshape(1) if x.ndim == 0 else x
+    n = xs.shape[-1] if N is None else N
+    if n <= 1:
+        raise InvalidParameterError(f"linalg.vander: N must be greater than 1, got N={n}")
+    xx = xs if xs.dtype.kind == "f" else xs.long()
+    ones = from_numpy(np.ones((*xs.shape, 1), dtype=xx.dtype))
+    powers = xx.unsqueeze(-1).expand(*xs.shape, n - 1).cumprod(-1)
+    return cat([ones, powers], -1)
+
+
+def tensorinv(A: Tensor, ind: int = 2) -> Tensor:  # noqa: N803
+    """The inverse of A read as a matrix of its first ``ind`` dims by the rest: shape A.shape[ind:] +
+    A.shape[:ind].
+
+    Raises:
+        InvalidParameterError: ``ind`` is not positive.
+        ShapeError: the product of the first ``ind`` sizes differs from that of the rest.
+    """
+    if ind <= 0:
+        raise InvalidParameterError(f"linalg.tensorinv: Expected a strictly positive integer for 'ind', but "
+                                    f"got {ind}")
+    rows, cols = math.prod(A.shape[:ind]), math.prod(A.shape[ind:])
+    if rows != cols:
+        raise ShapeError(f"linalg.tensorinv: Expected self to satisfy the requirement prod(self.shape[ind:]) "
+                         f"== prod(self.shape[:ind]), but got {cols} != {rows}")
+    return inv(A.reshape(rows, cols)).reshape(*A.shape[ind:], *A.shape[:ind])
+
+
+def tensorsolve(A: Tensor, B: Tensor, dims: Sequence[int] | None = None) -> Tensor:  # noqa: N803
+    """X with tensordot(A, X, X.ndim) = B: the dims ``dims`` of A are first moved to the end; X has the
+    shape of A's trailing dims beyond B's.
+
+    Raises:
+        ShapeError: the product of B's sizes differs from that of X's.
+    """
+    if dims is not None:
+        moved = [d % A.ndim for d in dims]
+        A = A.permute(*[d for d in range(A.ndim) if d not in moved], *moved)  # noqa: N806
+    x_shape = A.shape[B.ndim:]
+    rows, cols = math.prod(B.shape), math.prod(x_shape)
+    if rows != cols or math.prod(A.shape) != rows * cols:
+        raise ShapeError(f"linalg.tensorsolve: Expected self to satisfy the requirement "
+                         f"prod(result_shape) == prod(other.shape), but got {cols} != {math.prod(B.shape)}")
+    return solve(A.reshape(rows, cols), B.reshape(rows)).reshape(*x_shape)
+
+
+# ------------------------------------------------------------------ LU (one primitive, ops.LU)
+
+
+class LUResult(NamedTuple):
+    """``linalg.lu``'s result: A = P L U."""
+
+    P: Tensor
+    L: Tensor
+    U: Tensor
+
+
+class LUFactorResult(NamedTuple):
+    """``linalg.lu_factor``'s result: L and U packed in one matrix, and LAPACK's 1-based int32 pivots."""
+
+    LU: Tensor
+    pivots: Tensor
+
+
+class LUFactorExResult(NamedTuple):
+    """``linalg.lu_factor_ex``'s result: ``lu_factor``'s and LAPACK's ``info`` per matrix."""
+
+    LU: Tensor
+    pivots: Tensor
+    info: Tensor
+
+
+def _permutation(pivots: np.ndarray, m: int) -> np.ndarray:
+    """The row order (..., m) that LAPACK's 0-based pivot swaps (..., k) make of 0..m-1."""
+    perm: np.ndarray = np.broadcast_to(np.arange(m), (*pivots.shape[:-1], m)).copy()
+    for j in range(pivots.shape[-1]):
+        p = pivots[..., j:j + 1]
+        at_j, at_p = perm[..., j:j + 1].copy(), np.take_along_axis(perm, p, -1)
+        perm[..., j:j + 1] = at_p
+        np.put_along_axis(perm, p, at_j, -1)
+    return perm
+
+
+def _permutation_matrix(perm: np.ndarray, dtype: np.dtype[np.generic]) -> Tensor:
+    """P with P[perm[i], i] = 1: P^T A is A's rows in the order ``perm``."""
+    m = perm.shape[-1]
+    return from_numpy(np.swapaxes(np.eye(m, dtype=dtype)[perm], -1, -2).copy())
+
+
+def _lu(fn: str, A: Tensor, pivot: bool) -> tuple[Tensor, Tensor, Tensor, np.ndarray]:  # noqa: N803
+    """P, L, U and the 0-based pivots of A: LAPACK's row swaps computed on A's values, then the
+    differentiable factorization (``ops.LU``) of the permuted rows."""
+    a = _matrix(fn, A)
+    if not pivot:
+        raise UnsupportedError(f"linalg.{fn}: LU without pivoting is not implemented on the CPU")
+    m, n = a.shape[-2:]
+    _, pivots = _kernels.lu(a.detach().numpy())
+    perm = _permutation(pivots, m)
+    rows = from_numpy(np.broadcast_to(perm[..., None], (*perm.shape, n)).copy())
+    lower, upper = ops.unpack(ops.LU.apply(a.gather(-2, rows)), ops.LU.parts(m, n))
+    return _permutation_matrix(perm, a.dtype), lower, upper, pivots
+
+
+def lu(A: Tensor, *, pivot: bool = True) -> LUResult:  # noqa: N803
+    """P, L, U with A = P L U for A (..., m, n): P a permutation, L (..., m, k) unit lower triangular, U
+    (..., k, n) upper, k = min(m, n), with LAPACK's partial pivoting; differentiable in A (PyTorch's
+    gradient, for full-rank A).
+
+    Raises:
+        UnsupportedError: ``pivot=False`` (PyTorch has it only on CUDA).
+    """
+    p, lower, upper, _ = _lu("lu", A, pivot)
+    return LUResult(p, lower, upper)
+
+
+def _packed(lower: Tensor, upper: Tensor) -> Tensor:
+    """L's multipliers below the diagonal and U on and above it, in one (..., m, n) matrix."""
+    m, k, n = lower.shape[-2], lower.shape[-1], upper.shape[-1]
+    if m > k:
+        upper = cat([upper, from_numpy(np.zeros((*upper.shape[:-2], m - k, n), dtype=upper.dtype))], -2)
+    if n > k:
+        lower = cat([lower, from_numpy(np.zeros((*lower.shape[:-2], m, n - k), dtype=lower.dtype))], -1)
+    return lower.tril(-1) + upper
+
+
+def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False) -> LUFactorExResult:  # noqa: N803
+    """``lu_factor``'s result and LAPACK's ``info`` per matrix: 0, or i when U[i-1, i-1] is exactly 0."""
+    _, lower, upper, pivots = _lu("lu_factor_ex", A, pivot)
+    k = min(A.shape[-2:])
+    diagonal = upper.detach().numpy()[..., np.arange(k), np.arange(k)] if k else np.ones((*A.shape[:-2], 0))
+    zero = diagonal == 0
+    info = np.where(zero.any(-1), zero.argmax(-1) + 1, 0).astype(np.int32)
+    one_based = from_numpy((pivots + 1).astype(np.int32))
+    return LUFactorExResult(_packed(lower, upper), one_based, from_numpy(info))
+
+
+def lu_factor(A: Tensor, *, pivot: bool = True) -> LUFactorResult:  # noqa: N803
+    """A's LU factorization with partial pivoting in LAPACK's compact form: (LU, pivots), LU holding L's
+    multipliers below the diagonal and U on and above it, pivots the 1-based int32 row swaps;
+    differentiable in A. Use with :func:`lu_solve` or ``mg.lu_unpack``.
+
+    Raises:
+        UnsupportedError: ``pivot=False`` (PyTorch has it only on CUDA).
+    """
+    lu_, pivots, _ = lu_factor_ex(A, pivot=pivot)
+    return LUFactorResult(lu_, pivots)
+
+
+def lu_unpack(LU: Tensor, pivots: Tensor, unpack_data: bool = True,  # noqa: N803
+              unpack_pivots: bool = True) -> LUResult:
+    """P, L, U from ``lu_factor``'s compact form (empty tensors for the parts not asked for);
+    differentiable in LU."""
+    m, n = LU.shape[-2:]
+    k = min(m, n)
+    empty = from_numpy(np.zeros(0, dtype=LU.dtype))
+    p = empty
+    if unpack_pivots:
+        p = _permutation_matrix(_permutation(pivots.numpy().astype(np.int64) - 1, m), LU.dtype)
+    if not unpack_data:
+        return LUResult(p, empty, empty)
+    lower = LU[..., :, :k].tril(-1) + from_numpy(np.eye(m, k, dtype=LU.dtype))
+    return LUResult(p, lower, LU[..., :k, :].triu())
+
+
+def lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True,  # noqa: N803
+             adjoint: bool = False) -> Tensor:
+    """X with A X = B (``left=False``: X A = B; ``adjoint``: A^T in place of A) for A = P L U given by
+    ``lu_factor``: triangular solves, differentiable in LU and B."""
+    p, lower, upper = lu_unpack(LU, pivots)
+    if left and not adjoint:
+        y = solve_triangular(lower, p.mT @ B, upper=False, unitriangular=True)
+        return solve_triangular(upper, y, upper=True)
+    if left:
+        y = solve_triangular(upper.mT, B, upper=False)
+        return p @ solve_triangular(lower.mT, y, upper=True, unitriangular=True)
+    if not adjoint:
+        y = solve_triangular(upper, B, upper=True, left=False)
+        return solve_triangular(lower, y, upper=False, left=False, unitriangular=True) @ p.mT
+    y = solve_triangular(lower.mT, B @ p, upper=True, left=False, unitriangular=True)
+    return solve_triangular(upper.mT, y, upper=False, left=False)
+
+
+# ------------------------------------------------------------------ Householder products (compositions)
+
+
+def householder_q(A: Tensor, tau: Tensor) -> Tensor:  # noqa: N803
+    """The full (..., m, m) product H_1 ... H_k of the reflectors H_i = I - tau_i v_i v_i^T whose vectors
+    v_i are A's columns below the diagonal with a 1 on it (LAPACK's geqrf form), k = tau.shape[-1]."""
+    m, k = A.shape[-2], tau.shape[-1]
+    v = A[..., :, :k].tril(-1) + from_numpy(np.eye(m, k, dtype=A.dtype))
+    q = from_numpy(np.broadcast_to(np.eye(m, dtype=A.dtype), (*A.shape[:-2], m, m)).copy())
+    if k == 0:  # no reflector: the identity, still a function of A and tau (as PyTorch's result is)
+        return q + v @ (tau.unsqueeze(-1) * v.mT)
+    for i in range(k):
+        vi = v[..., :, i:i + 1]
+        q = q - ((q @ vi) * tau[..., i:i + 1].unsqueeze(-1)) @ vi.mT
+    return q
+
+
+def householder_product(A: Tensor, tau: Tensor) -> Tensor:  # noqa: N803
+    """The first n columns of the product of the Householder reflectors stored in A (..., m, n) and tau
+    (..., k), as ``geqrf`` leaves them (the Q of a QR decomposition); differentiable in A and tau.
+
+    Raises:
+        ShapeError: m < n, k > n, or batch dims of A and tau that differ.
+    """
+    m, n = A.shape[-2:] if A.ndim >= 2 else (0, 0)
+    if A.ndim < 2 or m < n or tau.shape[-1] > n or tau.shape[:-1] != A.shape[:-2]:
+        raise ShapeError(f"torch.linalg.householder_product: A (..., m, n) with m >= n and tau (..., k) "
+                         f"with k <= n and A's batch dims expected, got {A.shape} and {tau.shape}")
+    return householder_q(A, tau)[..., :, :n]

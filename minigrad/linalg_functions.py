@@ -1,24 +1,27 @@
 """The ``torch.*`` forms of ``torch.linalg``'s functions: ``inverse``, ``det``, ``logdet``, ``slogdet``,
 ``cholesky``, ``pinverse``, ``norm``, ``matrix_power``, ``cross`` (whose ``dim`` defaults to the first dim of
-size 3), ``chain_matmul``, and ``cholesky_solve`` / ``cholesky_inverse`` (also Tensor methods)."""
+size 3), ``chain_matmul``, the older ``svd`` (V, not Vh), ``qr`` (``some=``), ``triangular_solve``,
+``matrix_exp``, ``lu`` / ``lu_unpack`` / ``lu_solve``, ``geqrf`` / ``ormqr``, and ``cholesky_solve`` /
+``cholesky_inverse`` (also Tensor methods)."""
 
 from __future__ import annotations
 
 import sys
 import warnings
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from minigrad import linalg, reductions
+from minigrad import _kernels, linalg, reductions, return_types
 from minigrad._tensor_methods import provide
 from minigrad.errors import ShapeError, UnsupportedError
 from minigrad.linalg import SlogdetResult
-from minigrad.tensor import Tensor, where
+from minigrad.tensor import Tensor, from_numpy, where
 
 __all__ = [
-    "chain_matmul", "cholesky", "cholesky_inverse", "cholesky_solve", "cross", "det", "inverse", "logdet",
-    "matrix_power", "norm", "pinverse", "slogdet",
+    "chain_matmul", "cholesky", "cholesky_inverse", "cholesky_solve", "cross", "det", "geqrf", "inverse",
+    "logdet", "lu", "lu_solve", "lu_unpack", "matrix_exp", "matrix_power", "norm", "ormqr", "pinverse", "qr",
+    "slogdet", "svd", "triangular_solve",
 ]  # fmt: skip
 
 
@@ -120,6 +123,98 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:  # no
         if dim is None:
             raise ShapeError(f"no dimension of size 3 in input: {tuple(shape)}")
     return linalg.cross(input, other, dim)
+
+
+def svd(input: Tensor, some: bool = True, compute_uv: bool = True) -> return_types.svd:  # noqa: A002
+    """torch.svd, the older form of :func:`minigrad.linalg.svd`: ``(U, S, V)`` with A = U diag(S) V^T (V,
+    not its transpose), reduced unless ``some=False``. With ``compute_uv=False``, U and V are zeros of
+    shape (..., m, m) and (..., n, n) (and S carries no gradient, as PyTorch's)."""
+    if not compute_uv:
+        s = linalg.svdvals(input.detach())
+        m, n = input.shape[-2:]
+        zeros = [from_numpy(np.zeros((*input.shape[:-2], k, k), dtype=input.dtype)) for k in (m, n)]
+        return return_types.svd(zeros[0], s, zeros[1])
+    u, s, vh = linalg.svd(input, full_matrices=not some)
+    return return_types.svd(u, s, vh.mT)
+
+
+def qr(input: Tensor, some: bool = True) -> return_types.qr:  # noqa: A002
+    """torch.qr, the older form of :func:`minigrad.linalg.qr`: reduced, or complete with ``some=False``."""
+    return return_types.qr(*linalg.qr(input, "reduced" if some else "complete"))
+
+
+def triangular_solve(b: Tensor, A: Tensor, upper: bool = True, transpose: bool = False,  # noqa: N803
+                     unitriangular: bool = False) -> return_types.triangular_solve:
+    """torch.triangular_solve: X with A X = b (A^T X = b with ``transpose``) for triangular A (..., n, n),
+    its upper triangle read (lower with ``upper=False``), batch dims broadcast; returns ``(X, A.clone())``
+    (the copy of A broadcast to the batch shape).
+
+    Raises:
+        ShapeError: b or A has fewer than 2 dims, or they do not fit.
+    """
+    if b.ndim < 2 or A.ndim < 2:
+        raise ShapeError(f"triangular_solve: expected b and A to have at least 2 dimensions, got {b.shape} "
+                         f"and {A.shape}")
+    batch = np.broadcast_shapes(b.shape[:-2], A.shape[:-2])
+    a = A.expand(*batch, *A.shape[-2:])
+    coeff = a.mT if transpose else a
+    x = linalg.solve_triangular(coeff, b.expand(*batch, *b.shape[-2:]), upper=upper != transpose,
+                                unitriangular=unitriangular)
+    return return_types.triangular_solve(x, a.clone())
+
+
+def lu(A: Tensor, pivot: bool = True, get_infos: bool = False) -> tuple[Tensor, ...]:  # noqa: N803
+    """torch.lu, the older form of :func:`minigrad.linalg.lu_factor`: ``(LU, pivots)``, and LAPACK's
+    ``infos`` too with ``get_infos``."""
+    lu_, pivots, info = linalg.lu_factor_ex(A, pivot=pivot)
+    return (lu_, pivots, info) if get_infos else (lu_, pivots)
+
+
+def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True,  # noqa: N803
+              unpack_pivots: bool = True) -> linalg.LUResult:
+    """``(P, L, U)`` from the compact form of ``lu`` / ``linalg.lu_factor``; differentiable in LU_data."""
+    return linalg.lu_unpack(LU_data, LU_pivots, unpack_data, unpack_pivots)
+
+
+def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:  # noqa: N803
+    """torch.lu_solve, the older form of :func:`minigrad.linalg.lu_solve`: X with A X = b."""
+    return linalg.lu_solve(LU_data, LU_pivots, b)
+
+
+class GeqrfResult(NamedTuple):
+    """``geqrf``'s result: R and the Householder vectors in one matrix, and the reflectors' scalars."""
+
+    a: Tensor
+    tau: Tensor
+
+
+def geqrf(input: Tensor) -> GeqrfResult:  # noqa: A002
+    """LAPACK's geqrf, a QR decomposition in compact form: R on and above the diagonal, the Householder
+    vectors below it, and tau (..., min(m, n)); not differentiable (as PyTorch's). See
+    :func:`minigrad.linalg.householder_product` and :func:`ormqr`."""
+    a, tau = _kernels.geqrf(input.detach().numpy())
+    return GeqrfResult(from_numpy(np.ascontiguousarray(a)), from_numpy(np.ascontiguousarray(tau)))
+
+
+def ormqr(input: Tensor, input2: Tensor, input3: Tensor, left: bool = True,  # noqa: A002
+          transpose: bool = False) -> Tensor:
+    """input3 multiplied by the full (m, m) Q of the reflectors in ``geqrf``'s compact form (input,
+    input2 = tau): Q C (``left``) or C Q, with Q^T for ``transpose``; differentiable in all three.
+
+    Raises:
+        ShapeError: input or input3 has fewer than 2 dims.
+    """
+    if input.ndim < 2 or input3.ndim < 2:
+        raise ShapeError(f"torch.ormqr: input and input3 must have at least 2 dimensions, got {input.shape} "
+                         f"and {input3.shape}")
+    q = linalg.householder_q(input, input2)
+    q = q.mT if transpose else q
+    return q @ input3 if left else input3 @ q
+
+
+def matrix_exp(input: Tensor) -> Tensor:  # noqa: A002
+    """The matrix exponential of each square matrix; see :func:`minigrad.linalg.matrix_exp`."""
+    return linalg.matrix_exp(input)
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

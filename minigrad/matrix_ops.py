@@ -200,9 +200,10 @@ def kron(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
 
 def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
     """Contract the last ``dims`` dims of a with the first of b, or the listed dims ([a dims], [b dims]).
+    A contracted dim of size 1 broadcasts against the other tensor's.
 
     Raises:
-        ShapeError: the contracted dims differ in size.
+        ShapeError: the contracted dims differ in size (and neither is 1).
     """
     if isinstance(dims, (int, np.integer)):
         k = int(dims)
@@ -213,8 +214,12 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
         da_raw, db_raw = dims
         da = [norm_dim(d, a.ndim) for d in ([da_raw] if isinstance(da_raw, int) else da_raw)]
         db = [norm_dim(d, b.ndim) for d in ([db_raw] if isinstance(db_raw, int) else db_raw)]
-    if len(da) != len(db) or any(a.shape[i] != b.shape[j] for i, j in zip(da, db)):
+    if len(da) != len(db) or any(a.shape[i] != b.shape[j] and 1 not in (a.shape[i], b.shape[j])
+                                 for i, j in zip(da, db)):
         raise ShapeError(f"tensordot: contracted dims {da} of {a.shape} and {db} of {b.shape} differ")
+    for i, j in zip(da, db):  # a size-1 dim broadcasts against the other's: sum that one first, as PyTorch
+        if a.shape[i] != b.shape[j]:
+            a, b = (a, b.sum(j, keepdim=True)) if a.shape[i] == 1 else (a.sum(i, keepdim=True), b)
     free_a = [i for i in range(a.ndim) if i not in da]
     free_b = [j for j in range(b.ndim) if j not in db]
     c = math.prod(a.shape[i] for i in da)
@@ -437,12 +442,21 @@ def trace(input: Tensor) -> Tensor:  # noqa: A002
 
 
 def cross(input: Tensor, other: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
-    """The cross product of 3-vectors along ``dim`` (batch dims broadcast)."""
+    """The cross product of 3-vectors along ``dim`` (batch dims broadcast).
+
+    Raises:
+        ShapeError: inputs with different numbers of dims, or ``dim`` not of size 3 in both.
+    """
+    if input.ndim != other.ndim:
+        raise ShapeError(f"linalg.cross: inputs must have the same number of dimensions, got {input.shape} "
+                         f"and {other.shape}")
     shape = np.broadcast_shapes(input.shape, other.shape)
     a, b = input.expand(*shape), other.expand(*shape)
     d = norm_dim(dim, len(shape))
-    if shape[d] != 3:
-        raise ShapeError(f"cross: dim {dim} must have size 3, got {shape[d]}")
+    k = d - len(shape)  # the dim counted from the end: both inputs need size 3 there, not a broadcast 1
+    if any((t.shape[k] if -k <= t.ndim else 1) != 3 for t in (input, other)):
+        raise ShapeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape} and "
+                         f"{other.shape}")
     lead = (slice(None),) * d
     x = [a[lead + (i,)] for i in range(3)]  # noqa: RUF005
     y = [b[lead + (i,)] for i in range(3)]  # noqa: RUF005

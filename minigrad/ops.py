@@ -2132,6 +2132,54 @@ class QR(Function):
         return (Cat.apply(left, zeros, dim=left.ndim - 1) + q @ gr,)
 
 
+class LU(Function):
+    """L, U = lu(A) without pivoting (the caller permutes A's rows first), packed as [L | U], L unit lower
+    (m, k), U upper (k, n), k = min(m, n). For square A, with M = tril(L^T gL, -1) + triu(gU U^T),
+    dA = L^-T M U^-T; a wide A = L [U1 | U2] gives dA2 = L^-T gU2 and gL - L^-T gU2 U2^T for the square
+    part, a tall A = [L1; L2] U gives dA2 = gL2 U^-T and gU - L2^T gL2 U^-T (PyTorch's formulas)."""
+
+    __slots__ = ()
+    torch_name = "LinalgLuBackward0"
+
+    @staticmethod
+    def parts(m: int, n: int) -> Parts:
+        """The shapes of L and U."""
+        k = min(m, n)
+        return ((m, k), (k, n))
+
+    def forward(self, a: Array) -> Array:
+        packed, _ = _kernels.lu(a, pivot=False)
+        m, n = a.shape[-2:]
+        k = min(m, n)
+        lower = np.tril(packed[..., :, :k], -1) + np.eye(m, k, dtype=a.dtype)
+        return _kernels.pack(lower, np.triu(packed[..., :k, :]))
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        m, n = self.parents[0].shape[-2:]
+        k = min(m, n)
+        lower, upper = unpack(out, self.parts(m, n))
+        gl, gu = unpack(g, self.parts(m, n))
+        l1 = GetItem.apply(lower, index=(Ellipsis, slice(0, k), slice(None)))
+        u1 = GetItem.apply(upper, index=(Ellipsis, slice(None), slice(0, k)))
+        l_inv_t, u_inv_t = Inv.apply(l1).mT, Inv.apply(u1).mT
+        rest: Tensor | None = None
+        if n > k:  # U2 = L^-1 A2
+            gu2 = GetItem.apply(gu, index=(Ellipsis, slice(k, None)))
+            u2 = GetItem.apply(upper, index=(Ellipsis, slice(k, None)))
+            rest = l_inv_t @ gu2
+            gl, gu = gl - rest @ u2.mT, GetItem.apply(gu, index=(Ellipsis, slice(0, k)))
+        elif m > k:  # L2 = A2 U^-1
+            gl2 = GetItem.apply(gl, index=(Ellipsis, slice(k, None), slice(None)))
+            l2 = GetItem.apply(lower, index=(Ellipsis, slice(k, None), slice(None)))
+            rest = gl2 @ u_inv_t
+            gu, gl = gu - l2.mT @ rest, GetItem.apply(gl, index=(Ellipsis, slice(0, k), slice(None)))
+        x = _tril(l1.mT @ gl, -1) + _tril((gu @ u1.mT).mT).mT
+        square = l_inv_t @ x @ u_inv_t
+        if rest is None:
+            return (square,)
+        return (Cat.apply(square, rest, dim=square.ndim - (1 if n > k else 2)),)
+
+
 class Pinv(Function):
     """y = A^+, the pseudo-inverse with singular values at or below a cutoff dropped (``_kernels.pinv``);
     dA by PyTorch's formula (for m <= n; its transpose for m > n): with K = g^T y,

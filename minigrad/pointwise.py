@@ -700,7 +700,14 @@ def signbit(input: Tensor) -> Tensor:  # noqa: A002
 
 def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,  # noqa: A002
             equal_nan: bool = False) -> Tensor:
-    """|input - other| <= atol + rtol * |other|, elementwise (bool); nan == nan if ``equal_nan``."""
+    """|input - other| <= atol + rtol * |other|, elementwise (bool); nan == nan if ``equal_nan``.
+
+    Raises:
+        InvalidParameterError: a negative rtol or atol (a RuntimeError, as PyTorch's).
+    """
+    for name, tol in (("rtol", rtol), ("atol", atol)):
+        if tol < 0:
+            raise InvalidParameterError(f"{name} must be greater than or equal to zero, but got {tol}")
     a, b = _pair(input, other)
     return from_numpy(np.asarray(np.isclose(a.numpy(), b.numpy(), rtol=rtol, atol=atol, equal_nan=equal_nan)))
 

@@ -28,7 +28,7 @@ from minigrad.tensor import Array, Tensor, from_numpy, int64, where
 
 __all__ = [
     "aminmax", "argsort", "bincount", "bucketize", "cdist", "count_nonzero", "cummax", "cummin", "cumprod",
-    "cumsum", "cumulative_trapezoid", "diff", "dist", "histc", "histogram", "isin", "kthvalue",
+    "cumsum", "cumulative_trapezoid", "diff", "dist", "gradient", "histc", "histogram", "isin", "kthvalue",
     "logcumsumexp", "median", "mode", "msort",
     "nanmean", "nanmedian", "nansum", "prod", "renorm", "searchsorted", "sort", "topk", "trapezoid",
     "trapz", "unique", "unique_consecutive",
@@ -216,6 +216,83 @@ def _window(x: Tensor, d: int, fill: float) -> Tensor:
     tri = from_numpy(np.tril(np.ones((n, n), dtype=bool)))
     rows = moved.unsqueeze(-2).expand(*moved.shape[:-1], n, n)
     return where(tri, rows, from_numpy(np.full((n, n), fill, dtype=x.dtype)))
+
+
+def _gradient_along(f: Tensor, d: int, dx: Array, edge_order: int) -> Tensor:
+    """The finite-difference derivative of f along dim ``d`` for the sample spacings ``dx`` (n - 1 of
+    them): second-order central differences inside, one-sided ones of ``edge_order`` at the ends."""
+    from minigrad.tensor import cat
+
+    def coef(c: Array) -> Tensor:  # per-position coefficients, broadcast along the other dims
+        shape = [1] * f.ndim
+        shape[d] = c.size
+        return from_numpy(np.asarray(c, dtype=f.dtype).reshape(shape))
+
+    def part(start: int, length: int) -> Tensor:
+        return f.narrow(d, start % f.shape[d], length)
+
+    n = f.shape[d]
+    hd, hs = dx[:-1], dx[1:]
+    inner = (part(0, n - 2) * coef(-hs / (hd * (hd + hs))) + part(1, n - 2) * coef((hs - hd) / (hd * hs))
+             + part(2, n - 2) * coef(hd / (hs * (hd + hs))))
+    if edge_order == 1:
+        first = (part(1, 1) - part(0, 1)) * coef(1 / dx[:1])
+        last = (part(-1, 1) - part(-2, 1)) * coef(1 / dx[-1:])
+    else:
+        a, b = dx[:1], dx[1:2]
+        first = (part(0, 1) * coef(-(2 * a + b) / (a * (a + b))) + part(1, 1) * coef((a + b) / (a * b))
+                 + part(2, 1) * coef(-a / (b * (a + b))))
+        a, b = dx[-2:-1], dx[-1:]
+        last = (part(-3, 1) * coef(b / (a * (a + b))) + part(-2, 1) * coef(-(a + b) / (a * b))
+                + part(-1, 1) * coef((2 * b + a) / (b * (a + b))))
+    return cat([first, inner, last], d)
+
+
+def gradient(input: Tensor, *, spacing: Any = 1, dim: int | Sequence[int] | None = None,  # noqa: A002
+             edge_order: int = 1) -> tuple[Tensor, ...]:
+    """The derivative of the samples ``input`` along each dim in ``dim`` (all by default), one tensor
+    per dim, by second-order central differences inside and one-sided differences of ``edge_order``
+    (1 or 2) at the ends, as numpy.gradient. ``spacing``: one number for every dim, one number per dim,
+    or one 1-D tensor of sample coordinates per dim. Integers give the default float dtype.
+    Differentiable in input.
+
+    Raises:
+        MinigradError: ``edge_order`` not 1 or 2, a repeated dim, a dim with fewer than edge_order + 1
+            samples, or a ``spacing`` that does not fit the dims (PyTorch's RuntimeError).
+        DimensionError: a dim out of range.
+    """
+    if edge_order not in (1, 2):
+        raise MinigradError("torch.gradient only supports edge_order=1 and edge_order=2.")
+    dims = list(range(input.ndim)) if dim is None else [dim] if isinstance(dim, int) else list(dim)
+    dims = [norm_dim(x, input.ndim) for x in dims]
+    if len(set(dims)) != len(dims):
+        raise MinigradError(f"dim {dims[0]} appears multiple times in the list of dims")
+    if spacing is None or (isinstance(spacing, (int, float, Tensor)) and not (
+            isinstance(spacing, Tensor) and spacing.ndim)):
+        spacings: list[Any] = [1.0 if spacing is None else spacing] * len(dims)
+    else:
+        spacings = list(spacing)
+        if len(spacings) != len(dims):
+            raise MinigradError(f"torch.gradient expected spacing to be unspecified, a scalar or it's "
+                                f"spacing and dim arguments to have the same length, but got a spacing "
+                                f"argument of length {len(spacings)} and a dim argument of length "
+                                f"{len(dims)}.")
+    x = input if input.dtype.kind == "f" else input.astype(get_default_dtype())
+    out = []
+    for d, h in zip(dims, spacings):
+        n = input.shape[d]
+        if n < edge_order + 1:
+            raise MinigradError(f"torch.gradient expected each dimension size to be at least edge_order+1, "
+                                f"got size {n} in dim {d}")
+        if isinstance(h, Tensor) and h.ndim:
+            if h.shape != (n,):
+                raise MinigradError(f"torch.gradient expected each tensor to be on the same device and of "
+                                    f"size {n} along dim {d}, got coordinates of shape {h.shape}")
+            dx = np.diff(h.numpy().astype(np.float64))
+        else:
+            dx = np.full(n - 1, float(h))
+        out.append(_gradient_along(x, d, dx, edge_order))
+    return tuple(out)
 
 
 @dim_aliases

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "aminmax", "cummax", "cummin", "frexp", "histogram", "kthvalue", "max", "median", "min", "mode",
-    "nanmedian", "sort", "topk",
+    "nanmedian", "qr", "sort", "svd", "topk", "triangular_solve",
 ]  # fmt: skip
 
 
@@ -110,6 +110,28 @@ class histogram(NamedTuple):  # noqa: N801
     bin_edges: Tensor
 
 
+class svd(NamedTuple):  # noqa: N801
+    """``mg.svd(A)``: U, the singular values S and V (not its transpose) with A = U diag(S) V^T."""
+
+    U: Tensor
+    S: Tensor
+    V: Tensor
+
+
+class qr(NamedTuple):  # noqa: N801
+    """``mg.qr(A)``: Q with orthonormal columns and upper-triangular R, A = Q R."""
+
+    Q: Tensor
+    R: Tensor
+
+
+class triangular_solve(NamedTuple):  # noqa: N801
+    """``mg.triangular_solve(B, A)``: the solution X and a copy of A."""
+
+    solution: Tensor
+    cloned_coefficient: Tensor
+
+
 def _repr(self: Any) -> str:
     """PyTorch's layout: ``torch.return_types.max(\nvalues=...,\nindices=...)``."""
     fields = ",\n".join(f"{name}={value!r}" for name, value in zip(self._fields, self))
@@ -117,5 +139,5 @@ def _repr(self: Any) -> str:
 
 
 for _cls in (max, min, sort, topk, kthvalue, median, nanmedian, mode, cummax, cummin, aminmax, frexp,
-             histogram):
+             histogram, svd, qr, triangular_solve):
     _cls.__repr__ = _repr  # type: ignore[method-assign]

@@ -48,9 +48,13 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,  
     renormalized after each draw), as PyTorch.
 
     Raises:
-        MinigradError: negative, non-finite or all-zero weights, or more draws
-            without replacement than categories with weight (PyTorch's RuntimeErrors).
+        MinigradError: integer weights, num_samples <= 0, negative, non-finite or all-zero weights, or
+            more draws without replacement than categories with weight (PyTorch's RuntimeErrors).
     """
+    if input.dtype.kind != "f":
+        raise MinigradError(f"multinomial only supports floating-point dtypes for input, got: {input.dtype}")
+    if num_samples <= 0:
+        raise MinigradError(f"multinomial: cannot sample n_sample <= 0 samples (got {num_samples})")
     w = input.numpy().astype(np.float64)
     if w.ndim not in (1, 2):
         raise MinigradError(f"multinomial: prob_dist must be 1 or 2 dim, got shape {input.shape}")
@@ -126,13 +130,28 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator 
 # ------------------------------------------------------------------ in-place samplers (Tensor methods)
 
 
+def _check(ok: bool, message: str) -> None:
+    if not ok:
+        raise InvalidParameterError(message)
+
+
 def fill_normal(t: Tensor, mean: float, std: float, generator: Generator | None) -> Array:
-    """Draws for ``t.normal_(mean, std)``."""
+    """Draws for ``t.normal_(mean, std)``.
+
+    Raises:
+        InvalidParameterError: std < 0 (a RuntimeError, as PyTorch's).
+    """
+    _check(std >= 0, f"normal expects std >= 0.0, but found std {std}")
     return _draws.normal(resolve(generator), t.shape, mean, std, t.dtype)
 
 
 def fill_uniform(t: Tensor, low: float, high: float, generator: Generator | None) -> Array:
-    """Draws for ``t.uniform_(low, high)``: uniform in [low, high)."""
+    """Draws for ``t.uniform_(low, high)``: uniform in [low, high).
+
+    Raises:
+        InvalidParameterError: low > high (a RuntimeError, as PyTorch's).
+    """
+    _check(low <= high, f"uniform_ expects to return a [from, to) range, but found from={low} > to={high}")
     return _draws.uniform(resolve(generator), t.shape, low, high, t.dtype)
 
 
@@ -145,8 +164,43 @@ def fill_bernoulli(t: Tensor, p: Any, generator: Generator | None) -> Array:
 
 
 def fill_exponential(t: Tensor, lambd: float, generator: Generator | None) -> Array:
-    """Draws for ``t.exponential_(lambd)``: exponential with rate ``lambd``."""
+    """Draws for ``t.exponential_(lambd)``: exponential with rate ``lambd``.
+
+    Raises:
+        InvalidParameterError: lambd <= 0 (a RuntimeError, as PyTorch's).
+    """
+    _check(lambd > 0, f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
     return _draws.exponential(resolve(generator), t.shape, lambd, t.dtype)
+
+
+def fill_geometric(t: Tensor, p: float, generator: Generator | None) -> Array:
+    """Draws for ``t.geometric_(p)``: the number of Bernoulli(p) trials up to the first success (>= 1).
+
+    Raises:
+        InvalidParameterError: p outside (0, 1) (a RuntimeError, as PyTorch's).
+    """
+    _check(0 < p < 1, f"geometric_ expects p to be in (0, 1), but got p={p}")
+    return _draws.geometric(resolve(generator), t.shape, p, t.dtype)
+
+
+def fill_log_normal(t: Tensor, mean: float, std: float, generator: Generator | None) -> Array:
+    """Draws for ``t.log_normal_(mean, std)``: exp of normal draws of ``mean``, ``std``.
+
+    Raises:
+        InvalidParameterError: std <= 0 (a RuntimeError, as PyTorch's).
+    """
+    _check(std > 0, f"log_normal_ expects std > 0.0, but found std={std}")
+    return _draws.log_normal(resolve(generator), t.shape, mean, std, t.dtype)
+
+
+def fill_cauchy(t: Tensor, median: float, sigma: float, generator: Generator | None) -> Array:
+    """Draws for ``t.cauchy_(median, sigma)``: median + sigma * tan(pi * (u - 1/2)), u uniform.
+
+    Raises:
+        InvalidParameterError: sigma <= 0 (a RuntimeError, as PyTorch's).
+    """
+    _check(sigma > 0, f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
+    return _draws.cauchy(resolve(generator), t.shape, median, sigma, t.dtype)
 
 
 def fill_random(t: Tensor, low: int, high: int | None, generator: Generator | None) -> Array:

@@ -94,6 +94,8 @@ def _each(tensors: tuple[Any, ...], n: int) -> Any:
 def hstack(tensors: Sequence[Tensor]) -> Tensor:
     """Join along dim 1 (dim 0 for 1-D tensors)."""
     ts = atleast_1d(list(tensors))
+    if not ts:
+        raise MinigradError("hstack expects a non-empty TensorList")
     return cat(ts, 0 if ts[0].ndim == 1 else 1)
 
 
@@ -168,6 +170,10 @@ def _split_along(name: str, input: Tensor, min_ndim: int, dim: int,  # noqa: A00
     if input.ndim < min_ndim:
         raise ShapeError(f"torch.{name} requires a tensor with at least {min_ndim} dimension, but got a "
                          f"tensor with {input.ndim} dimensions!")
+    if isinstance(indices_or_sections, (str, bytes)) or not isinstance(
+            indices_or_sections, (int, np.integer, Sequence, Tensor)):
+        raise TypeError(f"{name}(): argument 'indices_or_sections' must be an int or a sequence of ints, "
+                        f"not {type(indices_or_sections).__name__}")
     if isinstance(indices_or_sections, (int, np.integer)):
         n, k = input.shape[dim], int(indices_or_sections)
         if k <= 0 or n % k:

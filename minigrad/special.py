@@ -6,7 +6,8 @@ Most are minigrad's own functions under the names ``torch.special`` gives them
 ``ndtri``, ``erfcx``, ``zeta`` and ``gammainc`` / ``gammaincc`` (``mg.igamma`` / ``mg.igammac``) are
 primitives of ``minigrad/ops.py`` and ``ndtr`` is a composition with ``erfc``; ``i0``, ``i0e``, ``i1``,
 ``i1e`` are ``minigrad.bessel``'s. Integer and bool inputs give the default float dtype, as in PyTorch.
-(The other Bessel functions and the orthogonal-polynomial families are not here yet.)
+The orthogonal-polynomial families (``chebyshev_polynomial_t``, ``hermite_polynomial_h``, ...) are
+``minigrad.polynomials``'. (The other Bessel functions are not here yet.)
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ from minigrad.pointwise import round as round  # noqa: A004
 from minigrad.pointwise import sigmoid as expit
 from minigrad.pointwise import sinc as sinc
 from minigrad.pointwise import xlogy as xlogy
+from minigrad.polynomials import *  # noqa: F403
+from minigrad.polynomials import __all__ as _polynomials
 from minigrad.reduction_functions import log_softmax as log_softmax
 from minigrad.reduction_functions import logsumexp as logsumexp
 from minigrad.reduction_functions import softmax as softmax
@@ -47,7 +50,7 @@ __all__ = [
     "digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1", "gammainc", "gammaincc",
     "gammaln", "i0", "i0e", "i1", "i1e", "log1p", "log_ndtr",
     "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "round", "sinc",
-    "softmax", "xlog1py", "xlogy", "zeta",
+    "softmax", "xlog1py", "xlogy", "zeta", *_polynomials,
 ]  # fmt: skip
 
 psi = digamma

@@ -96,8 +96,7 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,  
     if w is None:
         avg, fact = x.mean(1), n - correction
     else:
-        w = w.astype(x.dtype)
-        w_sum = w.sum()
+        w_sum = w.sum()  # in the weights' own dtype (float32 aweights round there), as PyTorch
         avg = (x * w).sum(1) / w_sum
         fact = w_sum - (correction * (w * aweights).sum() / w_sum if aweights is not None and correction
                         else correction)

@@ -1,6 +1,7 @@
 """Out-of-place writes, as PyTorch's: ``select_scatter``, ``slice_scatter`` and ``diagonal_scatter`` (a copy
 of the input with one slice replaced by ``src``), ``fill`` (a filled copy), and the function forms
-``fill_`` / ``zero_`` of the in-place methods.
+``fill_`` / ``zero_`` of the in-place methods; ``put`` (at flat indices) and ``index_reduce`` (reduce rows
+of ``source`` into the rows ``index`` names, ``scatter_reduce`` with a whole-row index).
 
 Each scatter is a clone written through indexing, so the graph gives both gradients: the output's
 gradient outside the slice to the input, inside it to ``src``.
@@ -13,12 +14,16 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import indexing
 from minigrad._tensor_methods import provide
-from minigrad.errors import ShapeError
+from minigrad.errors import DimensionError, InvalidParameterError, ShapeError
 from minigrad.shapes import norm_dim
-from minigrad.tensor import Tensor, where
+from minigrad.tensor import Tensor, from_numpy, where
 
-__all__ = ["diagonal_scatter", "fill", "fill_", "select_scatter", "slice_scatter", "zero_"]
+__all__ = [
+    "diagonal_scatter", "fill", "fill_", "index_reduce", "put", "resize_as_", "select_scatter",
+    "slice_scatter", "zero_",
+]  # fmt: skip
 
 
 def _write(input: Tensor, index: tuple[Any, ...], src: Tensor) -> Tensor:  # noqa: A002
@@ -87,3 +92,57 @@ def zero_(input: Tensor) -> Tensor:  # noqa: A002
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions
+
+
+def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:  # noqa: A002
+    """input, read as 1-D, with the elements at ``index`` (negative counts from the end) replaced by
+    ``source``'s (index's and source's elements in order), or added to with ``accumulate``;
+    differentiable in input and source.
+
+    Raises:
+        ShapeError: index and source have different numbers of elements.
+        DimensionError: an index out of range (PyTorch's IndexError).
+    """
+    idx = indexing._index_array(index, "put").reshape(-1)
+    if idx.size != source.numel():
+        raise ShapeError(f"put: Expected source and index to have the same number of elements, but got "
+                         f"source.numel() = {source.numel()}, index.numel() = {idx.size}")
+    n = input.numel()
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        raise DimensionError(f"put: index out of range for a tensor of {n} elements")
+    flat = indexing.index_put(input.reshape(-1), (idx % max(n, 1),), source.reshape(-1), accumulate)
+    return flat.reshape(input.shape)
+
+
+def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *,  # noqa: A002
+                 include_self: bool = True) -> Tensor:
+    """input with each slice ``source.select(dim, i)`` reduced into ``input.select(dim, index[i])`` by
+    'prod', 'mean', 'amax' or 'amin' (with the slice's own values if ``include_self``): ``scatter_reduce``
+    with ``index`` spread over the other dims, and its gradients.
+
+    Raises:
+        InvalidParameterError: another ``reduce``.
+        ShapeError: index is not 1-D or source does not fit.
+    """
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise InvalidParameterError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin "
+                                    f"but got {reduce!r}")
+    if input.ndim == 0:
+        return index_reduce(input.reshape(1), dim, index, source.reshape(1), reduce,
+                            include_self=include_self).reshape(())
+    d = norm_dim(dim, input.ndim)
+    idx = indexing._index_array(index, "index_reduce")
+    if idx.ndim > 1 or source.ndim != input.ndim or idx.size != source.shape[d] or any(
+            a != b for i, (a, b) in enumerate(zip(source.shape, input.shape)) if i != d):
+        raise ShapeError(f"index_reduce: index {idx.shape} and source {source.shape} do not fit input "
+                         f"{input.shape} along dim {d}")
+    shape = [1] * input.ndim
+    shape[d] = idx.size
+    spread = np.broadcast_to(idx.reshape(shape), source.shape)
+    return indexing.scatter_reduce(input, d, from_numpy(np.ascontiguousarray(spread)), source, reduce,
+                                   include_self=include_self)
+
+
+def resize_as_(input: Tensor, the_template: Tensor) -> Tensor:  # noqa: A002
+    """The function form of :meth:`Tensor.resize_as_`: input takes the template's shape; returns input."""
+    return input.resize_as_(the_template)

@@ -53,6 +53,8 @@ INTERNAL: dict[str, str] = {
     "minigrad.compat.hook.torch_name": "name mapping used by the launcher's messages",
     "minigrad.optim.optimizer.check_betas": "argument check shared by the optimizers",
     "minigrad.optim.optimizer.check_number": "argument check shared by the optimizers",
+    "minigrad.optim.optimizer.check_lr": "lr check shared by the optimizers",
+    "minigrad.optim.optimizer.lr_value": "lr reading shared by the optimizers",
     "minigrad.optim.lr_scheduler.base.format_param": "argument normalisation shared by the schedulers",
     "minigrad.optim.lr_scheduler.base.EPOCH_DEPRECATION_WARNING": "warning text shared by the schedulers",
     "minigrad.nn.functional.attention.additive_mask": "mask conversion shared by F and MultiheadAttention",

@@ -50,13 +50,15 @@ BUDGETS: dict[str, int] = {
     # 2,180 with max_unpool's ScatterAdd(assign=True) (PyTorch's forward and gradient for repeated indices)
     # and angle's AngleBackward0 (Rounding) (opinfo)
     # 2,237 with ops8's Erfcx, Zeta and Igamma (special.erfcx/zeta, igamma/igammac: PyTorch's gradients)
-    "minigrad/ops.py": 2237,
+    # 2,285 with LU (linalg.lu/lu_factor/lu_solve, torch.lu: PyTorch's gradient for square, wide and tall A)
+    "minigrad/ops.py": 2290,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
     # 374 with geqrf and qr_positive (parametrizations.orthogonal's right inverse, as PyTorch's) (surface6)
     # 380 with angle's kernel (opinfo)
-    "minigrad/_kernels.py": 385,
+    # 407 with the LU factorization with partial pivoting (numpy has none; opinfo2)
+    "minigrad/_kernels.py": 410,
     "minigrad/grad_mode.py": 220,
     # 1,093 with autograd.Function (function.py, issue 12 item 6: ctx, needs_input_grad, once_differentiable);
     # 1,312 since gradcheck.py moved in from minigrad/ (it is torch.autograd.gradcheck)
@@ -95,7 +97,9 @@ BUDGETS: dict[str, int] = {
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
-    "minigrad/optim": 4025,
+    # 4,111 with Tensor lr/betas (check_lr, lr_value), PyTorch's foreach refusals and wording (optiminfo);
+    # 4,132 with ASGD's foreach=True (PyTorch's multi-tensor formula, which rounds differently)
+    "minigrad/optim": 4135,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
     # 32,722: main's 27,500 (mg.compile, the var primitive, torch.amp, utils.tensorboard, issue 13's
@@ -149,9 +153,18 @@ BUDGETS: dict[str, int] = {
     # special.zeta and igamma/igammac with their kernels (_special.py) and primitives (+240)
     # 44,598 with torchfns, ops8 and dropout's p = 1; 44,932 with PyTorch's random stream (_draws.py: the
     # MT19937 samplers of ATen's CPU kernels, +260; the generator's engine and state, +60)
-    # +197 with modinfo (the nn fixes above, the LPPool layers, errors.py's private TypeError/AssertionError
-    # variants)
-    "minigrad": 45140,
+    # +110 with Tensor lr/betas in the optimizers and ASGD's foreach formula (optiminfo); 45,156 with
+    # main's PyTorch samplers for gamma/dirichlet/poisson and WeightedRandomSampler (_draws.py, +96)
+    # opinfo2 (+~1,125, from PyTorch's OpInfo sweep): torch.svd/qr/lu/lu_solve/lu_unpack/triangular_solve/
+    # geqrf/ormqr, linalg.lu*/householder_product/*_ex/vander/tensorinv/tensorsolve/diagonal and the LU
+    # primitive and kernel (+420), the *_copy forms (copy_forms.py), special's orthogonal polynomials
+    # (polynomials.py, +170), gradient, put, index_reduce, nonzero_static, resize_, empty_strided and
+    # friends, geometric_/log_normal_/cauchy_ and PyTorch's argument errors; 46,167 with main's later
+    # PyTorch draws (torch.normal's number forms, WeightedRandomSampler)
+    # 46,279 with both (optiminfo's optimizer work and opinfo2's ops)
+    # +197 with modinfo (nn fixes from PyTorch's module_db, the LPPool layers, errors.py's private
+    # TypeError/AssertionError variants)
+    "minigrad": 46500,
 }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.optim._inplace import add_, addcmul_
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number, lr_value
 
 __all__ = ["Adadelta"]
 
@@ -55,7 +55,7 @@ class Adadelta(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
-        check_number("lr", group["lr"])
+        check_lr(group)
         check_number("rho", group["rho"], high=1.0, high_inclusive=True)
         check_number("eps", group["eps"])
         check_number("weight_decay", group["weight_decay"])
@@ -64,7 +64,7 @@ class Adadelta(Optimizer):
         return ("step", "square_avg", "acc_delta")
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr = float(group["lr"])
+        lr = lr_value(group)
         rho = float(group["rho"])
         eps = float(group["eps"])
         for x, g, state in self._with_grad(group):

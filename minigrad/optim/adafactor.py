@@ -9,7 +9,7 @@ import numpy as np
 
 from minigrad.errors import InvalidParameterError
 from minigrad.optim._inplace import add_, lerp_
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number, lr_value
 
 __all__ = ["Adafactor"]
 
@@ -70,22 +70,31 @@ class Adafactor(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
-        check_number("lr", group["lr"])
-        check_number("beta2_decay", group["beta2_decay"], low=None, high=0.0, high_inclusive=True)
+        check_lr(group)
+        # PyTorch's wording, with the argument and the value
+        check_number("beta2_decay", group["beta2_decay"], low=None)
+        if group["beta2_decay"] > 0:
+            raise InvalidParameterError(
+                f"beta2_decay should be <= 0, got beta2_decay={group['beta2_decay']!r}")
         eps = group["eps"]
         if not isinstance(eps, (tuple, list)) or len(eps) != 2:
             raise InvalidParameterError(f"eps must be a pair (eps1 or None, eps2), got {eps!r}")
-        if eps[0] is not None:
-            check_number("epsilon1 (eps[0])", eps[0])
-        check_number("epsilon2 (eps[1])", eps[1])
-        check_number("d (the clipping threshold)", group["d"], low=1.0)
+        for i, e in enumerate(eps):
+            if i == 0 and e is None:
+                continue
+            check_number(f"epsilon{i + 1} (eps[{i}])", e, low=None)
+            if e < 0:
+                raise InvalidParameterError(f"epsilon{i + 1} should be >= 0, got eps[{i}]={e!r}")
+        check_number("d (the clipping threshold)", group["d"], low=None)
+        if group["d"] < 1:
+            raise InvalidParameterError(f"Clipping threshold d should be >= 1, got d={group['d']!r}")
         check_number("weight_decay", group["weight_decay"])
 
     def _required_state(self, group: dict[str, Any]) -> tuple[str, ...]:
         return ("step",)
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr = float(group["lr"])
+        lr = lr_value(group)
         beta2_decay, d = float(group["beta2_decay"]), float(group["d"])
         weight_decay = float(group["weight_decay"])
         eps1: float | None = group["eps"][0]

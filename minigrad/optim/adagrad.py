@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.optim._inplace import addcdiv_, addcmul_
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number, lr_value
 
 __all__ = ["Adagrad"]
 
@@ -62,7 +62,8 @@ class Adagrad(Optimizer):
                 self._init_state(self.state[p], p.numpy(), group)
 
     def _check_group(self, group: dict[str, Any]) -> None:
-        for name in ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
+        check_lr(group)
+        for name in ("lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
             check_number(name, group[name])
 
     def _required_state(self, group: dict[str, Any]) -> tuple[str, ...]:
@@ -73,7 +74,7 @@ class Adagrad(Optimizer):
         state["sum"] = self._zeros(x, float(self.defaults["initial_accumulator_value"]))
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr = float(group["lr"])
+        lr = lr_value(group)
         lr_decay = float(group["lr_decay"])
         eps = float(group["eps"])
         for x, g, state in self._with_grad(group):

@@ -6,8 +6,10 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.errors import InvalidParameterError
 from minigrad.optim._inplace import addcdiv_, addcmul_, lerp_
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_betas, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_betas, check_lr, check_number, lr_value
+from minigrad.tensor import Tensor
 
 __all__ = ["Adam", "AdamW"]
 
@@ -62,20 +64,44 @@ class Adam(Optimizer):
             "decoupled_weight_decay": decoupled_weight_decay,
         }  # fmt: skip
         self._check_group(defaults)
-        defaults["betas"] = tuple(betas)
+        # 1-element Tensor betas are kept as 0-d Tensors, as PyTorch keeps them
+        defaults["betas"] = tuple(b.reshape(()) if isinstance(b, Tensor) else b for b in betas)
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
-        check_number("lr", group["lr"])
+        """Check lr, eps, betas, weight_decay; lr and the betas may be 1-element Tensors, as in PyTorch.
+
+        Raises InvalidParameterError for an out-of-range value, one Tensor beta
+        with one number, or a Tensor lr or beta with ``foreach=True`` (and not
+        ``capturable``), which PyTorch refuses.
+        """
+        check_lr(group)
+        foreach_refuses = bool(group.get("foreach")) and not group.get("capturable")
+        if isinstance(group["lr"], Tensor) and foreach_refuses:
+            raise InvalidParameterError(
+                "lr as a Tensor is not supported for capturable=False and foreach=True")
         check_number("eps", group["eps"])
-        check_betas(group["betas"])
+        betas = group["betas"]
+        if isinstance(betas, (tuple, list)) and len(betas) == 2 and any(isinstance(b, Tensor) for b in betas):
+            if not all(isinstance(b, Tensor) for b in betas):
+                raise InvalidParameterError(
+                    f"betas must be either both floats or both Tensors, got {betas!r}")
+            for i, b in enumerate(betas):
+                if foreach_refuses:
+                    raise InvalidParameterError(
+                        f"betas[{i}] as a Tensor is not supported for capturable=False and foreach=True")
+                if b.numel() != 1:
+                    raise InvalidParameterError(
+                        f"Tensor betas[{i}] must be 1-element, got shape {tuple(b.shape)}")
+            betas = tuple(b.item() for b in betas)
+        check_betas(betas)
         check_number("weight_decay", group["weight_decay"])
 
     def _required_state(self, group: dict[str, Any]) -> tuple[str, ...]:
         return ("step", "exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if group["amsgrad"] else ())
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr = float(group["lr"])
+        lr = lr_value(group)
         beta1, beta2 = float(group["betas"][0]), float(group["betas"][1])
         eps = float(group["eps"])
         weight_decay = float(group["weight_decay"])

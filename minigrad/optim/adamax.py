@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.optim._inplace import addcdiv_, lerp_
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_betas, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_betas, check_lr, check_number, lr_value
 
 __all__ = ["Adamax"]
 
@@ -54,7 +54,7 @@ class Adamax(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
-        check_number("lr", group["lr"])
+        check_lr(group)
         check_number("eps", group["eps"])
         check_betas(group["betas"])
         check_number("weight_decay", group["weight_decay"])
@@ -63,7 +63,7 @@ class Adamax(Optimizer):
         return ("step", "exp_avg", "exp_inf")
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr = float(group["lr"])
+        lr = lr_value(group)
         beta1, beta2 = float(group["betas"][0]), float(group["betas"][1])
         eps = float(group["eps"])
         for x, g, state in self._with_grad(group):

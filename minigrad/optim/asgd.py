@@ -8,9 +8,19 @@ import numpy as np
 
 from minigrad.default_dtype import get_default_dtype
 from minigrad.optim._inplace import add_
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number, lr_value
+from minigrad.tensor import Array
 
 __all__ = ["ASGD"]
+
+
+def _foreach_eta(lr: Any, lambd: float, alpha: float, step: Array) -> Any:
+    """``lr / (1 + lambd * lr * t) ** alpha`` as PyTorch's multi-tensor ASGD computes it with the
+    0-d ``step`` tensor: in step's dtype (float32), Python numbers cast to it first (numpy scalars
+    round alike), and a float lr over a tensor as ``reciprocal(t) * lr``."""
+    base = 1 + lambd * lr * step[()]
+    denom = base.dtype.type(float(base) ** alpha)  # PyTorch's pow of a float32 scalar runs in double
+    return lr / denom if isinstance(lr, np.generic) else np.reciprocal(denom) * lr
 
 
 class ASGD(Optimizer):
@@ -36,7 +46,8 @@ class ASGD(Optimizer):
         alpha: power of the step-size decay (default 0.75).
         t0: the step after which averaging starts (default 1e6).
         weight_decay: L2 penalty, >= 0.
-        foreach: accepted for PyTorch compatibility (one implementation, the same numbers).
+        foreach: True takes PyTorch's multi-tensor update, which rounds differently:
+            ``p = p - eta * (g + lambd * p)`` and ``eta`` computed in ``step``'s dtype (float32).
         maximize: ascend the objective instead of descending it.
         capturable, differentiable: see :class:`~minigrad.optim.Optimizer` (True is refused).
 
@@ -63,7 +74,7 @@ class ASGD(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
-        check_number("lr", group["lr"])
+        check_lr(group)
         check_number("weight_decay", group["weight_decay"])
         for name in ("lambd", "alpha", "t0"):
             check_number(name, group[name], low=None)
@@ -72,10 +83,11 @@ class ASGD(Optimizer):
         return ("step", "eta", "mu", "ax")
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr = float(group["lr"])
+        lr = lr_value(group)
         lambd = float(group["lambd"])
         alpha = float(group["alpha"])
         t0 = float(group["t0"])
+        foreach = bool(group["foreach"])
         for x, g, state in self._with_grad(group):
             if not state:
                 state["step"] = self._scalar()
@@ -87,10 +99,16 @@ class ASGD(Optimizer):
             tmp = self._scratch.get(x, 0)
             eta_arr, mu_arr, ax = state["eta"].numpy(), state["mu"].numpy(), state["ax"].numpy()
             eta = float(eta_arr)
-            x *= 1 - lambd * eta
-            add_(x, g, -eta, tmp)
+            if foreach:  # PyTorch's multi-tensor form: p - eta * (g + lambd * p)
+                np.multiply(x, lambd, out=tmp)
+                tmp += g
+                tmp *= eta
+                x -= tmp
+            else:
+                x *= 1 - lambd * eta
+                add_(x, g, -eta, tmp)
             mu = float(mu_arr)
-            if mu != 1:
+            if mu != 1 or foreach:
                 np.subtract(x, ax, out=tmp)
                 tmp *= x.dtype.type(mu)  # PyTorch multiplies by the 0-d mu in the parameter's dtype
                 ax += tmp
@@ -99,5 +117,8 @@ class ASGD(Optimizer):
             # PyTorch builds the new values with torch.as_tensor(float), a tensor of the default dtype,
             # before copying them into eta and mu: rounded to float32 even if those were loaded as float64
             scalar = get_default_dtype().type
-            eta_arr[...] = scalar(lr / ((1 + lambd * lr * step) ** alpha))
+            if foreach:
+                eta_arr[...] = _foreach_eta(lr, lambd, alpha, state["step"].numpy())
+            else:
+                eta_arr[...] = scalar(lr / ((1 + lambd * lr * step) ** alpha))
             mu_arr[...] = scalar(1 / max(1.0, step - t0))

@@ -12,7 +12,7 @@ from minigrad.autograd import enable_grad, no_grad
 from minigrad.errors import InvalidParameterError
 from minigrad.nn._checks import nonnegative_int, positive_int
 from minigrad.optim._inplace import add_
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number, lr_value
 from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = ["LBFGS"]
@@ -197,7 +197,7 @@ class LBFGS(Optimizer):
             raise InvalidParameterError("LBFGS doesn't support per-parameter options (parameter groups)")
 
     def _check_group(self, group: dict[str, Any]) -> None:
-        check_number("lr", group["lr"])
+        check_lr(group)
         nonnegative_int("max_iter", group["max_iter"])
         nonnegative_int("max_eval", group["max_eval"])
         check_number("tolerance_grad", group["tolerance_grad"])
@@ -266,7 +266,7 @@ class LBFGS(Optimizer):
             return closure()
 
     def _run(self, closure: Callable[[], Any], group: dict[str, Any]) -> Any:
-        lr = float(group["lr"])
+        lr = lr_value(group)
         max_iter, max_eval = group["max_iter"], group["max_eval"]
         tolerance_grad, tolerance_change = group["tolerance_grad"], group["tolerance_change"]
         history_size = group["history_size"]

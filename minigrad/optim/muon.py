@@ -10,7 +10,7 @@ import numpy as np
 from minigrad._kernels import round_to_bfloat16
 from minigrad.errors import InvalidParameterError
 from minigrad.optim._inplace import add_, lerp_
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number, lr_value
 from minigrad.tensor import Array
 
 __all__ = ["Muon"]
@@ -122,7 +122,7 @@ class Muon(Optimizer):
                     )
 
     def _check_group(self, group: dict[str, Any]) -> None:
-        check_number("lr", group["lr"])
+        check_lr(group)
         check_number("momentum", group["momentum"])
         check_number("weight_decay", group["weight_decay"])
         fn = group["adjust_lr_fn"]
@@ -133,7 +133,7 @@ class Muon(Optimizer):
         return ("momentum_buffer",)
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr, weight_decay = float(group["lr"]), float(group["weight_decay"])
+        lr, weight_decay = lr_value(group), float(group["weight_decay"])
         momentum = float(group["momentum"])
         for p in group["params"]:
             g = self._grad_of(p)

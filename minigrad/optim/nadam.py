@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.optim._inplace import addcdiv_, addcmul_, lerp_
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_betas, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_betas, check_lr, check_number, lr_value
 
 __all__ = ["NAdam"]
 
@@ -64,7 +64,7 @@ class NAdam(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
-        check_number("lr", group["lr"])
+        check_lr(group)
         check_number("eps", group["eps"])
         check_betas(group["betas"])
         check_number("weight_decay", group["weight_decay"])
@@ -74,7 +74,7 @@ class NAdam(Optimizer):
         return ("step", "mu_product", "exp_avg", "exp_avg_sq")
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr = float(group["lr"])
+        lr = lr_value(group)
         beta1, beta2 = float(group["betas"][0]), float(group["betas"][1])
         eps = float(group["eps"])
         weight_decay = float(group["weight_decay"])

@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import functools
 import math
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeAlias, Union
@@ -31,7 +32,7 @@ from minigrad.default_dtype import get_default_dtype
 from minigrad.errors import DeviceError, InvalidParameterError, ShapeError, UnsupportedError
 from minigrad.tensor import Array, Tensor, from_numpy, reset_grads
 
-__all__ = ["Optimizer", "ParamsT", "check_betas", "check_number", "required"]
+__all__ = ["Optimizer", "ParamsT", "check_betas", "check_lr", "check_number", "lr_value", "required"]
 
 ParamsT: TypeAlias = Union[Iterable[Tensor], Iterable[dict[str, Any]], Iterable[tuple[str, Tensor]]]
 
@@ -65,12 +66,43 @@ def check_number(name: str, value: Any, *, low: float | None = 0.0, high: float 
         raise InvalidParameterError(f"Invalid {name} value: {value!r} (expected {bounds})")
 
 
+def check_lr(group: dict[str, Any]) -> None:
+    """Raise InvalidParameterError unless ``group['lr']`` is a number >= 0 or a 1-element Tensor holding one.
+
+    A Tensor lr stays a Tensor in the group, as in PyTorch (schedulers then
+    update it in place); the update reads its value at every step.
+    """
+    lr = group["lr"]
+    if isinstance(lr, Tensor):
+        if lr.numel() != 1:
+            raise InvalidParameterError(
+                f"Tensor lr must be 1-element, got a tensor of shape {tuple(lr.shape)}")
+        lr = lr.item()
+    check_number("lr", lr)
+
+
+def lr_value(group: dict[str, Any]) -> Any:
+    """The group's lr for arithmetic: a float, or for a Tensor lr a numpy scalar of the tensor's dtype.
+
+    PyTorch computes with a Tensor lr as with a 0-d tensor, so ``lr / bias_correction``
+    and the like round to the lr's dtype (float32 for ``torch.tensor(0.01)``); a numpy
+    scalar rounds the same way under numpy's promotion rules.
+    """
+    lr = group["lr"]
+    if isinstance(lr, Tensor):
+        return lr.numpy().reshape(())[()]
+    return lr if isinstance(lr, (int, float)) else float(lr)  # an int stays one (LBFGS saves ``t = lr``)
+
+
 def check_betas(betas: Any) -> None:
     """Raise InvalidParameterError unless ``betas`` is a pair of numbers in [0, 1)."""
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
         raise InvalidParameterError(f"betas must be a pair of floats, got {betas!r}")
     for i, beta in enumerate(betas):
-        check_number(f"beta parameter at index {i} (betas[{i}])", beta, high=1.0)
+        check_number(f"beta parameter at index {i} (betas[{i}])", beta, low=None)
+        if not 0.0 <= beta < 1.0:  # PyTorch's wording, naming the argument
+            raise InvalidParameterError(
+                f"Invalid beta parameter at index {i}: {beta!r} (betas[{i}] must be in [0, 1))")
 
 
 def _check_flags(group: dict[str, Any]) -> None:
@@ -117,6 +149,15 @@ def _array_copy(value: Any) -> Array:
     return arr
 
 
+def _group_value(value: Any) -> Any:
+    """A loaded hyperparameter, with another library's tensor (a torch Tensor lr) as a minigrad Tensor."""
+    if isinstance(value, tuple):
+        return tuple(_group_value(v) for v in value)
+    if _is_array_like(value) and not isinstance(value, (Tensor, np.ndarray, np.generic)):
+        return from_numpy(_array_copy(value))
+    return value
+
+
 def _is_array_like(value: Any) -> bool:
     """A Tensor, an ndarray, a numpy scalar or another array (a torch tensor)."""
     return not isinstance(value, (str, bytes, Mapping, list, tuple)) and hasattr(value, "__array__")
@@ -161,7 +202,10 @@ class Optimizer:
     PyTorch's implementation flags, kept in every group as PyTorch keeps them:
     ``foreach`` and ``fused`` choose among PyTorch kernels that compute the same
     update on the CPU, so minigrad accepts and ignores them (but refuses
-    ``fused`` with ``foreach`` or ``differentiable``, as PyTorch does).
+    ``fused`` with ``foreach`` or ``differentiable``, as PyTorch does), except
+    ASGD's ``foreach=True``, whose formula PyTorch rounds differently (followed).
+    ``lr`` may be a 1-element Tensor, kept in the group and computed with in its
+    own dtype, as PyTorch does.
     ``capturable=True`` (CUDA-graph capture) makes ``step`` raise DeviceError,
     an AssertionError as PyTorch's on the CPU, unless ``fused`` is also set.
     ``differentiable=True`` (autograd through ``step``) raises UnsupportedError:
@@ -289,15 +333,20 @@ class Optimizer:
         self._check_group(group)
         ids = [id(p) for p in tensors]
         if len(set(ids)) != len(ids):
-            raise InvalidParameterError("params: a parameter group lists the same parameter twice")
+            # PyTorch warns (and then updates such a parameter once per listing); so does minigrad
+            warnings.warn(
+                "optimizer contains a parameter group with duplicate parameters; in future, this will "
+                "cause an error; see github.com/pytorch/pytorch/issues/40967 for more information",
+                UserWarning, stacklevel=3,
+            )
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         if not seen.isdisjoint(ids):
             raise InvalidParameterError("params: some parameters appear in more than one parameter group")
         for g in self.param_groups:
             if ("param_names" in g) != ("param_names" in group):
                 raise InvalidParameterError(
-                    "params: all optimizer param groups should be with/without names; "
-                    f"cannot add a group {'with' if names else 'without'} names"
+                    "params: all optimizer param groups should be with/without names. "
+                    f"cannot add param group {'with' if names else 'without'} names to the optimizer"
                 )
         self.param_groups.append(group)
 
@@ -372,7 +421,11 @@ class Optimizer:
                     "If capturable=True, params and state_steps must be on supported devices "
                     "(CUDA-graph capture); minigrad runs on the CPU only, use capturable=False"
                 )
-            yield p.numpy(), g, self.state[p]
+            # a parameter that needs no state (SGD without momentum) gets no entry, as in PyTorch
+            state = self.state.get(p, {})
+            yield p.numpy(), g, state
+            if state and p not in self.state:
+                self.state[p] = state
             p._write()  # runs after the caller's update: the array changed in place
 
     def _direction(self, x: Array, g: Array, maximize: bool, weight_decay: float) -> Array:
@@ -531,7 +584,7 @@ class Optimizer:
 
         new_groups = []
         for g, sg in zip(groups, saved_groups, strict=True):
-            ng = dict(sg)
+            ng = {k: _group_value(v) for k, v in sg.items()}
             ng["params"] = g["params"]
             if "param_names" in g and "param_names" not in ng:
                 ng["param_names"] = g["param_names"]

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.optim._inplace import add_, addcdiv_, addcmul_, lerp_
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number, lr_value
 from minigrad.tensor import Array
 
 __all__ = ["RMSprop"]
@@ -62,7 +62,8 @@ class RMSprop(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
-        for name in ("lr", "eps", "momentum", "weight_decay", "alpha"):
+        check_lr(group)
+        for name in ("eps", "momentum", "weight_decay", "alpha"):
             check_number(name, group[name])
 
     def _required_state(self, group: dict[str, Any]) -> tuple[str, ...]:
@@ -70,7 +71,7 @@ class RMSprop(Optimizer):
                 + (("grad_avg",) if group["centered"] else ()))
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr = float(group["lr"])
+        lr = lr_value(group)
         alpha = float(group["alpha"])
         eps = float(group["eps"])
         momentum = float(group["momentum"])

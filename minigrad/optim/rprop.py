@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.errors import InvalidParameterError
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, lr_value
 
 __all__ = ["Rprop"]
 
@@ -54,7 +54,7 @@ class Rprop(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
-        check_number("lr", group["lr"])
+        check_lr(group)
         etas = group["etas"]
         if not 0.0 < etas[0] < 1.0 < etas[1]:
             raise InvalidParameterError(f"Invalid eta values: {etas[0]}, {etas[1]}")
@@ -69,7 +69,7 @@ class Rprop(Optimizer):
             if not state:
                 state["step"] = self._scalar()
                 state["prev"] = self._zeros(x)
-                state["step_size"] = self._zeros(x, float(group["lr"]))
+                state["step_size"] = self._zeros(x, lr_value(group))
             self._advance(state)
             g = self._direction(x, g, bool(group["maximize"]), 0.0)
             prev, step_size = state["prev"].numpy(), state["step_size"].numpy()

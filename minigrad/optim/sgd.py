@@ -8,7 +8,7 @@ import numpy as np
 
 from minigrad.errors import InvalidParameterError
 from minigrad.optim._inplace import add_
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number, lr_value
 from minigrad.tensor import from_numpy
 
 __all__ = ["SGD"]
@@ -60,7 +60,7 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
-        check_number("lr", group["lr"])
+        check_lr(group)
         check_number("momentum", group["momentum"])
         check_number("dampening", group["dampening"], low=None)
         check_number("weight_decay", group["weight_decay"])
@@ -72,7 +72,7 @@ class SGD(Optimizer):
             )
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr = float(group["lr"])
+        lr = lr_value(group)
         momentum = float(group["momentum"])
         dampening = float(group["dampening"])
         nesterov = bool(group["nesterov"])

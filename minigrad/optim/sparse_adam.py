@@ -9,7 +9,7 @@ import numpy as np
 
 from minigrad._sparse_grads import sparse_rows
 from minigrad.errors import InvalidParameterError, MinigradError
-from minigrad.optim.optimizer import Optimizer, ParamsT, check_betas, check_number
+from minigrad.optim.optimizer import Optimizer, ParamsT, check_betas, check_lr, check_number, lr_value
 from minigrad.tensor import Array, Tensor
 
 __all__ = ["SparseAdam"]
@@ -57,9 +57,10 @@ class SparseAdam(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
+        check_lr(group)
         for name, label in (("lr", "learning rate"), ("eps", "epsilon")):
-            check_number(name, group[name])
-            if not group[name] > 0:  # PyTorch refuses zero for both
+            check_number(name, float(group[name]))
+            if not float(group[name]) > 0:  # PyTorch refuses zero for both
                 raise InvalidParameterError(f"Invalid {label} ({name}): {group[name]!r} (expected > 0)")
         check_betas(group["betas"])
 
@@ -72,7 +73,7 @@ class SparseAdam(Optimizer):
         return super()._load_state_value(p, index, key, value)
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr, eps = float(group["lr"]), float(group["eps"])
+        lr, eps = lr_value(group), float(group["eps"])
         beta1, beta2 = float(group["betas"][0]), float(group["betas"][1])
         todo: list[tuple[Tensor, Array, Array, dict[str, Any]]] = []
         for p in group["params"]:  # PyTorch's order: every state is set up before any update

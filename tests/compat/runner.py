@@ -53,10 +53,10 @@ SPECS: dict[str, list[Check]] = {
                       Check(r"resumed run identical: (True)", 0)],
     "lstm_lm.py": [Check(r"final valid loss (\S+)", 1e-3, "last")],
     "cnn_digits.py": [Check(r"\| loss (\S+)", 1e-3), Check(r"test loss (\S+)", 1e-3)],
-    # the distribution's numbers are exact; the learning curve shares only the seed
+    # the distribution's numbers are exact; the seeded learning curve is PyTorch's to rounding
     "reinforce.py": [Check(r"log_prob\[\d\] (\S+)", 1e-5), Check(r"entropy\[\d\] (\S+)", 1e-5),
                      Check(r"grad\[\d\] (\S+)", 1e-5), Check(r"probs\[\d\] (\S+)", 1e-6),
-                     Check(r"final running reward (\S+)", 0.1, "last")],
+                     Check(r"final running reward (\S+)", 1e-3, "last")],
     # fixed weights (the run stops before RMSprop's constant-lr oscillation, where float32 rounding grows)
     "poly_rmsprop.py": [Check(r"step +\d+ \| loss (\S+)", 1e-4), Check(r"\+ (\S+) x ", 1e-4),
                         Check(r"\+ (\S+) x\^3", 1e-4)],
@@ -85,8 +85,8 @@ SPECS: dict[str, list[Check]] = {
                    Check(r"test loss +(\S+) \| test ppl", 2e-3),
                    Check(r"final lr (\S+)", 0), Check(r"best valid loss (\S+)", 3e-4),
                    Check(r"best valid loss \S+ test loss (\S+)", 3e-4)],
-    # only the seed is shared (reparameterization noise and shuffling)
-    "vae_digits.py": [Check(r"final test loss (\S+)", 0.05, "last")],
+    # seeded reparameterization noise and shuffling: PyTorch's stream, float32 rounding only
+    "vae_digits.py": [Check(r"final test loss (\S+)", 1e-3, "last")],
     # fixed weights and noise (noise from numpy); float32 rounding grows a little through the GAN's steps
     "dcgan_digits.py": [Check(r"Loss_D: (\S+)", 2e-3), Check(r"Loss_G: (\S+)", 2e-3),
                         Check(r"samples mean (\S+)", 2e-2), Check(r"std (\S+)", 2e-3)],
@@ -113,14 +113,14 @@ SPECS: dict[str, list[Check]] = {
                          Check(r"num_batches_tracked (\d+)", 0), Check(r"final momentum (\S+)", 0),
                          Check(r"final momentum \S+ lr (\S+)", 1e-5)],
     # fixed weights and order through EmbeddingBag/collate_fn/StepLR: float32 rounding only; the
-    # random_split / WeightedRandomSampler part shares only the seed (sizes exact, the balance roughly)
+    # random_split / WeightedRandomSampler part draws PyTorch's stream (the balance to the printed digits)
     "text_classify.py": [Check(r"(speakers .*)", 0), Check(r"vocab size (\d+)", 0),
                          Check(r"(first batch .*)", 0), Check(r"train loss (\S+)", 1e-4),
                          Check(r"train accuracy +(\S+)", 5e-3), Check(r"\| valid accuracy +(\S+)", 5e-3),
                          Check(r"\| lr (\S+)", 0), Check(r"agree (\w+)", 0), Check(r"bag sum (\S+)", 1e-5),
                          Check(r"bag max (\S+)", 1e-5),
                          Check(r"weighted (\S+)", 1e-5), Check(r"(split sizes .*)", 0),
-                         Check(r"min share (\S+)", 0.25)],
+                         Check(r"min share (\S+)", 1e-3)],
     # fixed weights, dropout 0, numpy data: float32 rounding only; ReduceLROnPlateau's decisions exact, and
     # the encoder's eval-mode output is zero at padded positions, as on PyTorch's nested-tensor path
     "transformer_classify.py": [Check(r"(train \(.*)", 0), Check(r"parameters (\d+)", 0),

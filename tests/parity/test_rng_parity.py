@@ -201,3 +201,9 @@ def test_gamma_family_and_poisson_samples_match() -> None:
                 lib.poisson(lib.tensor([2.0, 50.0])), lib.randn(3)]
 
     _same(draw)
+
+
+def test_weighted_random_sampler_matches() -> None:
+    w = [0.1, 0.5, 2.0, 1.0, 0.0, 3.0]
+    _same(lambda lib: [list(lib.utils.data.WeightedRandomSampler(w, 20)),
+                       list(lib.utils.data.WeightedRandomSampler(w, 5, replacement=False))])

@@ -205,9 +205,10 @@ class WeightedRandomSampler(_IndexSampler):
         self.generator = check_generator(generator)
 
     def _indices(self) -> Array:
-        gen = (self.generator or default_generator).np
-        return gen.choice(len(self.weights), self.num_samples, replace=self.replacement,
-                          p=self.weights / self.weights.sum())
+        # PyTorch's: multinomial over the float64 weights
+        gen = self.generator or default_generator
+        drawn: Array = _draws.multinomial(gen, self.weights[None, :], self.num_samples, self.replacement)[0]
+        return drawn
 
     def __len__(self) -> int:
         return self.num_samples
