@@ -96,3 +96,17 @@ class LinAlgError(MinigradError):
     """A linear-algebra kernel failed on its input: a singular matrix to invert or solve with, a matrix
     that is not positive definite for a Cholesky factor (PyTorch's ``torch.linalg.LinAlgError``, also a
     RuntimeError)."""
+
+
+# Where PyTorch checks an argument with ``assert`` or fails on its type, minigrad's error is also an
+# instance of PyTorch's class (not exported: raised, and caught as the classes they derive from).
+class _ArgumentTypeError(InvalidParameterError, TypeError):
+    """An argument of the wrong type where PyTorch raises TypeError (``Linear(3.0, 4)``, ``bias=1``)."""
+
+
+class _AssertedParameterError(InvalidParameterError, AssertionError):
+    """An argument PyTorch checks with an assert (``MultiheadAttention(8, 3)``, a bad padding_idx)."""
+
+
+class _AssertedShapeError(ShapeError, AssertionError):
+    """Shapes PyTorch checks with an assert (MultiheadAttention's query, key and value)."""

@@ -14,7 +14,7 @@ import numpy as np
 
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import DTypeLike, resolve_dtype
-from minigrad.errors import InvalidParameterError
+from minigrad.errors import InvalidParameterError, _ArgumentTypeError
 from minigrad.tensor import Tensor
 
 
@@ -30,15 +30,20 @@ def is_real(value: Any) -> bool:
 
 
 def positive_int(name: str, value: Any) -> int:
-    """``value`` as an int if it is an int > 0 (bools rejected)."""
-    if not is_int(value) or value <= 0:
+    """``value`` as an int if it is an int > 0 (bools rejected); a value that is not an int at all is also
+    PyTorch's TypeError (``Linear(3.0, 4)``)."""
+    if not is_int(value):
+        raise _ArgumentTypeError(f"{name} must be a positive int, got {name}={value!r}")
+    if value <= 0:
         raise InvalidParameterError(f"{name} must be a positive int, got {name}={value!r}")
     return int(value)
 
 
 def nonnegative_int(name: str, value: Any) -> int:
-    """``value`` as an int if it is an int >= 0 (bools rejected)."""
-    if not is_int(value) or value < 0:
+    """``value`` as an int if it is an int >= 0 (bools rejected); not an int at all: also a TypeError."""
+    if not is_int(value):
+        raise _ArgumentTypeError(f"{name} must be a non-negative int, got {name}={value!r}")
+    if value < 0:
         raise InvalidParameterError(f"{name} must be a non-negative int, got {name}={value!r}")
     return int(value)
 
@@ -120,6 +125,21 @@ def flag(name: str, value: Any) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise InvalidParameterError(f"{name} must be a bool, got {name}={value!r}")
     return bool(value)
+
+
+def of_type(name: str, value: Any, kind: type) -> Any:
+    """``value`` if it is a ``kind`` (an int: not a bool); else an InvalidParameterError that is also
+    PyTorch's TypeError for a wrongly typed argument (``RNN(3.0, 5)``, ``RNN(3, 5, bias=1)``), naming the
+    argument and the value."""
+    if kind is int:
+        ok = is_int(value)
+    else:
+        ok = isinstance(value, (bool, np.bool_) if kind is bool else kind)
+    if not ok:
+        raise _ArgumentTypeError(
+            f"{name} should be of type {kind.__name__}, got {name}={value!r} ({type(value).__name__})"
+        )
+    return value
 
 
 def tensor(fn: str, value: Any, name: str = "input") -> Tensor:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.errors import InvalidParameterError, ShapeError, _AssertedParameterError
 from minigrad.nn import _checks, init
 from minigrad.nn import functional as F
 from minigrad.nn.functional.activation import legacy_softmax_dim
@@ -49,14 +49,6 @@ class ReLU(_Inplace):
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """max(x, 0)."""
         return F.relu(_checks.tensor("ReLU", input))
-
-
-class ReLU6(_Inplace):
-    """min(max(x, 0), 6), elementwise; gradient 0 at 0 and at 6 (PyTorch's hardtanh rule)."""
-
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        """relu6(x)."""
-        return F.relu6(input)
 
 
 class SiLU(_Inplace):
@@ -261,8 +253,8 @@ class Hardtanh(Module):
         super().__init__()
         self.min_val = _checks.number("min_val", min_val)
         self.max_val = _checks.number("max_val", max_val)
-        if not self.max_val > self.min_val:
-            raise InvalidParameterError(
+        if not self.max_val > self.min_val:  # (the layer asserts it in PyTorch: an AssertionError too)
+            raise _AssertedParameterError(
                 f"max_val must be greater than min_val, got min_val={min_val!r}, max_val={max_val!r}"
             )
         self.inplace = _checks.flag("inplace", inplace)
@@ -274,6 +266,24 @@ class Hardtanh(Module):
     def extra_repr(self) -> str:
         """``min_val=..., max_val=...[, inplace=True]``."""
         return f"min_val={self.min_val}, max_val={self.max_val}{_inplace_suffix(self)}"
+
+
+class ReLU6(Hardtanh):
+    """min(max(x, 0), 6), elementwise; gradient 0 at 0 and at 6 (PyTorch's hardtanh rule).
+
+    A Hardtanh with ``min_val=0.0`` and ``max_val=6.0``, as PyTorch's (the attributes scripts read).
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__(0.0, 6.0, inplace)
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """relu6(x)."""
+        return F.relu6(input)
+
+    def extra_repr(self) -> str:
+        """``inplace=True`` when set, else nothing."""
+        return "inplace=True" if self.inplace else ""
 
 
 class Softshrink(Module):

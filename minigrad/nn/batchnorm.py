@@ -120,7 +120,7 @@ class _BatchNorm(_NormBase):
         buffers, training = self._buffers, self.training
         running_mean, running_var = buffers.get("running_mean"), buffers.get("running_var")
         use_batch_stats = training or running_mean is None
-        if use_batch_stats and math.prod(shape) // self.num_features <= 1:
+        if use_batch_stats and math.prod(shape) // self.num_features == 1:  # (0: an empty batch)
             raise ShapeError(
                 f"{type(self).__name__}: expected more than 1 value per channel when training, "
                 f"got input of shape {input.shape}"

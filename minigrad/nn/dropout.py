@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from minigrad.errors import InvalidParameterError
 from minigrad.nn import _checks
 from minigrad.nn import functional as F
 from minigrad.nn.module import Module
@@ -14,14 +13,16 @@ __all__ = ["AlphaDropout", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "Fe
 
 
 class _DropoutNd(Module):
-    """The dropout family's shared state: ``p`` in [0, 1] and ``inplace=False``.
+    """The dropout family's shared state: ``p`` in [0, 1] and PyTorch's ``inplace`` flag.
 
     Masks come from minigrad's seeded generator (``mg.manual_seed`` reproduces
     them); in eval the input is returned unchanged. ``dropout_rate``
-    (read-only) is p.
+    (read-only) is p. ``inplace=True`` is accepted and shown in the repr, as
+    the activations' flag: minigrad records every op out of place, so the
+    result is a new tensor (the one a script uses) and the input is unchanged.
 
     Raises:
-        InvalidParameterError: p not a number in [0, 1], or inplace=True.
+        InvalidParameterError: p not a number in [0, 1], or a non-bool inplace.
     """
 
     _fn: Callable[[Tensor, float, bool], Tensor]
@@ -29,12 +30,7 @@ class _DropoutNd(Module):
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         self._p = _checks.probability("p", p)
-        if inplace:
-            raise InvalidParameterError(
-                f"{type(self).__name__}(inplace=True) is not supported: got inplace={inplace!r}; "
-                "use inplace=False"
-            )
-        self.inplace = False
+        self.inplace = _checks.flag("inplace", inplace)
 
     @property
     def p(self) -> float:
@@ -66,11 +62,11 @@ class Dropout(_DropoutNd):
 
     Args:
         p: drop probability, a number with 0 <= p < 1.
-        inplace: accepted for PyTorch compatibility; must be False (minigrad
-            records every op out of place).
+        inplace: accepted for PyTorch compatibility and shown in the repr;
+            minigrad records every op out of place, so the input is unchanged.
 
     Raises:
-        InvalidParameterError: p not a number in [0, 1], or inplace=True.
+        InvalidParameterError: p not a number in [0, 1], or a non-bool inplace.
     """
 
     _fn = staticmethod(F.dropout)
@@ -80,7 +76,7 @@ class Dropout1d(_DropoutNd):
     """In training, zero whole channels of (N, C, L) or (C, L) inputs with probability p; scale the rest.
 
     Raises:
-        InvalidParameterError: p not a number in [0, 1], or inplace=True.
+        InvalidParameterError: p not a number in [0, 1], or a non-bool inplace.
         ShapeError (call): the input is not 2-D or 3-D.
     """
 
@@ -93,7 +89,7 @@ class Dropout2d(_DropoutNd):
     A 3-D input is read as (N, C, L), with PyTorch's warning.
 
     Raises:
-        InvalidParameterError: p not a number in [0, 1], or inplace=True.
+        InvalidParameterError: p not a number in [0, 1], or a non-bool inplace.
     """
 
     _fn = staticmethod(F.dropout2d)
@@ -103,7 +99,7 @@ class Dropout3d(_DropoutNd):
     """In training, zero whole channels of (N, C, D, H, W) or (C, D, H, W) inputs with probability p.
 
     Raises:
-        InvalidParameterError: p not a number in [0, 1], or inplace=True.
+        InvalidParameterError: p not a number in [0, 1], or a non-bool inplace.
     """
 
     _fn = staticmethod(F.dropout3d)
@@ -114,7 +110,7 @@ class AlphaDropout(_DropoutNd):
     affine map keeps zero mean and unit variance. Any shape.
 
     Raises:
-        InvalidParameterError: p not a number in [0, 1], or inplace=True.
+        InvalidParameterError: p not a number in [0, 1], or a non-bool inplace.
     """
 
     _fn = staticmethod(F.alpha_dropout)
@@ -124,7 +120,7 @@ class FeatureAlphaDropout(_DropoutNd):
     """Alpha dropout of whole channels of (N, C, *) inputs.
 
     Raises:
-        InvalidParameterError: p not a number in [0, 1], or inplace=True.
+        InvalidParameterError: p not a number in [0, 1], or a non-bool inplace.
         ShapeError (call): the input has fewer than 2 dims.
     """
 

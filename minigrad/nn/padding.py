@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from minigrad.errors import ShapeError
+from minigrad.nn import _checks
 from minigrad.nn import functional as F
 from minigrad.nn.functional._windows import ntuple
 from minigrad.nn.module import Module
@@ -133,19 +135,42 @@ class ReplicationPad3d(_PadNd):
     _nd, _mode = 3, "replicate"
 
 
-class CircularPad1d(_PadNd):
-    """Wrap the last dim around (periodic padding): (N, C, L) or (C, L); padding <= L."""
+class _CircularPadNd(_PadNd):
+    _mode = "circular"
 
-    _nd, _mode = 1, "circular"
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """The padded input; an input of another rank is PyTorch's ValueError (the layer checks it)."""
+        if _checks.tensor(type(self).__name__, input).ndim not in (self._nd + 1, self._nd + 2):
+            raise ShapeError(f"{type(self).__name__}: expected {self._nd + 1}D or {self._nd + 2}D input "
+                             f"(got {input.ndim}D input)")
+        return F.pad(input, self.padding, mode="circular")
 
 
-class CircularPad2d(_PadNd):
-    """Wrap the last 2 dims around: (N, C, H, W) or (C, H, W)."""
+class CircularPad1d(_CircularPadNd):
+    """Wrap the last dim around (periodic padding): (N, C, L) or (C, L); padding <= L.
 
-    _nd, _mode = 2, "circular"
+    Raises:
+        ShapeError: an input that is not 2-D or 3-D (forward).
+    """
+
+    _nd = 1
 
 
-class CircularPad3d(_PadNd):
-    """Wrap the last 3 dims around: (N, C, D, H, W) or (C, D, H, W)."""
+class CircularPad2d(_CircularPadNd):
+    """Wrap the last 2 dims around: (N, C, H, W) or (C, H, W).
 
-    _nd, _mode = 3, "circular"
+    Raises:
+        ShapeError: an input that is not 3-D or 4-D (forward).
+    """
+
+    _nd = 2
+
+
+class CircularPad3d(_CircularPadNd):
+    """Wrap the last 3 dims around: (N, C, D, H, W) or (C, D, H, W).
+
+    Raises:
+        ShapeError: an input that is not 4-D or 5-D (forward).
+    """
+
+    _nd = 3

@@ -20,8 +20,8 @@ from minigrad.tensor import Tensor
 
 __all__ = [
     "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d",
-    "AdaptiveMaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "MaxPool1d", "MaxPool2d", "MaxPool3d",
-    "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d",
+    "AdaptiveMaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "LPPool1d", "LPPool2d", "LPPool3d",
+    "MaxPool1d", "MaxPool2d", "MaxPool3d", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d",
 ]  # fmt: skip
 
 Size = int | Sequence[int]
@@ -157,6 +157,59 @@ class AvgPool3d(_AvgPoolNd):
 
     _nd = 3
     _pool = staticmethod(F.avg_pool3d)
+
+
+class _LPPoolNd(Module):
+    """Power-average pooling, (sum of x^p over each window)^(1/p): :func:`minigrad.nn.functional.lp_pool1d`.
+
+    Args:
+        norm_type: p, a number (inf: max pooling of |x|).
+        kernel_size: window size; stride: default ``kernel_size`` (no padding);
+        ceil_mode: keep a last partial window.
+
+    The settings are kept as given, as PyTorch's layer does.
+
+    Raises:
+        InvalidParameterError: ``norm_type`` is not a number; (call) a bad kernel_size or stride.
+        ShapeError (call): wrong input rank, or no window fits.
+    """
+
+    _pool: Callable[..., Tensor]
+
+    def __init__(self, norm_type: float, kernel_size: Size, stride: Size | None = None,
+                 ceil_mode: bool = False) -> None:
+        super().__init__()
+        self.norm_type = _checks.number("norm_type", norm_type)
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.ceil_mode = _checks.flag("ceil_mode", ceil_mode)
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """The pooled input."""
+        return type(self)._pool(input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode)
+
+    def extra_repr(self) -> str:
+        """The settings shown between the parentheses of the repr (PyTorch's)."""
+        return (f"norm_type={self.norm_type}, kernel_size={self.kernel_size}, stride={self.stride}, "
+                f"ceil_mode={self.ceil_mode}")
+
+
+class LPPool1d(_LPPoolNd):
+    """Power-average pooling of (N, C, L) or (C, L); as :class:`_LPPoolNd`."""
+
+    _pool = staticmethod(F.lp_pool1d)
+
+
+class LPPool2d(_LPPoolNd):
+    """Power-average pooling of (N, C, H, W) or (C, H, W); as :class:`_LPPoolNd` (ints or pairs)."""
+
+    _pool = staticmethod(F.lp_pool2d)
+
+
+class LPPool3d(_LPPoolNd):
+    """Power-average pooling of (N, C, D, H, W) or (C, D, H, W); as :class:`_LPPoolNd` (ints or triples)."""
+
+    _pool = staticmethod(F.lp_pool3d)
 
 
 def _output_size(cls: str, value: Any, nd: int) -> Any:

@@ -189,6 +189,8 @@ class RNNBase(Module):
         InvalidParameterError: an unknown mode, a size that is not a positive
             int, ``dropout`` outside [0, 1], ``proj_size`` not in [0, hidden_size),
             a non-bool flag, a non-float dtype, a device other than the CPU.
+            For ``input_size``/``hidden_size`` not an int or ``bias``/``batch_first``
+            not a bool, it is also a TypeError (PyTorch's class for these).
     """
 
     def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
@@ -198,11 +200,13 @@ class RNNBase(Module):
         if mode not in _GATES:
             raise InvalidParameterError(f"mode must be one of {sorted(_GATES)}, got mode={mode!r}")
         self.mode = mode
-        self.input_size = _checks.positive_int("input_size", input_size)
-        self.hidden_size = _checks.positive_int("hidden_size", hidden_size)
+        # a wrongly typed size or flag is PyTorch's TypeError (RNN(3.0, 5), bias=1), a bad value ValueError
+        of_type = _checks.of_type
+        self.input_size = _checks.positive_int("input_size", of_type("input_size", input_size, int))
+        self.hidden_size = _checks.positive_int("hidden_size", of_type("hidden_size", hidden_size, int))
         self.num_layers = _checks.positive_int("num_layers", num_layers)
-        self.bias = _checks.flag("bias", bias)
-        self.batch_first = _checks.flag("batch_first", batch_first)
+        self.bias = _checks.flag("bias", of_type("bias", bias, bool))
+        self.batch_first = _checks.flag("batch_first", of_type("batch_first", batch_first, bool))
         dropout_p = _checks.unit_interval("dropout", dropout)
         assert dropout_p is not None
         self.dropout = dropout_p

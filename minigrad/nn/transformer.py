@@ -20,7 +20,7 @@ import numpy as np
 
 import minigrad.factories as factories
 from minigrad.amp import is_autocast_enabled
-from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.errors import InvalidParameterError, ShapeError, _AssertedParameterError, _AssertedShapeError
 from minigrad.grad_mode import is_grad_enabled
 from minigrad.nn import _checks, init
 from minigrad.nn import functional as F
@@ -51,7 +51,8 @@ class Embedding(Module):
         max_norm, norm_type: renormalize each looked-up row to at most
             ``max_norm`` in the ``norm_type``-norm, in place (see
             :func:`minigrad.nn.functional.embedding`).
-        scale_grad_by_freq: True is refused (as in :func:`~minigrad.nn.functional.embedding`).
+        scale_grad_by_freq: divide each row's gradient by how often the row occurs in the
+            input (see :func:`minigrad.nn.functional.embedding`).
         sparse: mark the weight's gradient as PyTorch's sparse one: it stays a
             dense array, and the rows looked up are recorded, so that
             :class:`minigrad.optim.SparseAdam` updates exactly those rows.
@@ -62,8 +63,10 @@ class Embedding(Module):
     ``weight`` is drawn from N(0, 1) with minigrad's seeded generator.
 
     Raises:
-        InvalidParameterError: a negative size, a non-int, a ``padding_idx``
-            outside [-num_embeddings, num_embeddings), a non-float dtype.
+        InvalidParameterError: a negative size, a non-int (also a TypeError), a
+            ``padding_idx`` outside [-num_embeddings, num_embeddings) (also an
+            AssertionError, as PyTorch's assert), a non-float dtype.
+        ShapeError: ``_weight`` not (num_embeddings, embedding_dim) (also an AssertionError).
     """
 
     weight: Parameter
@@ -85,8 +88,8 @@ class Embedding(Module):
         dt = _checks.float_dtype(dtype)
         if _weight is not None:
             # from_pretrained: the given table as it is (padding row included), no random draw
-            if _weight.shape != (self.num_embeddings, self.embedding_dim):
-                raise ShapeError(
+            if _weight.shape != (self.num_embeddings, self.embedding_dim):  # (asserted by PyTorch)
+                raise _AssertedShapeError(
                     f"Embedding: _weight must be {(self.num_embeddings, self.embedding_dim)}, "
                     f"got {_weight.shape}"
                 )
@@ -181,8 +184,8 @@ class MultiheadAttention(Module):
         super().__init__()
         self.embed_dim = _checks.positive_int("embed_dim", embed_dim)
         self.num_heads = _checks.positive_int("num_heads", num_heads)
-        if embed_dim % num_heads:
-            raise InvalidParameterError(
+        if embed_dim % num_heads:  # (an assert in PyTorch: an AssertionError too)
+            raise _AssertedParameterError(
                 "embed_dim must be divisible by num_heads, "
                 f"got embed_dim={embed_dim} and num_heads={num_heads}"
             )
@@ -269,14 +272,15 @@ class MultiheadAttention(Module):
         Raises:
             ShapeError: wrong ranks, a feature size other than ``embed_dim``
                 (query), ``kdim`` (key) or ``vdim`` (value), key/value or mask
-                shapes that do not fit.
+                shapes that do not fit (the first three, asserted by PyTorch, are
+                also AssertionErrors).
             TypeError: a mask neither bool nor float, or query/key/value not a Tensor.
         """
         for name, t in (("query", query), ("key", key), ("value", value)):
             _checks.tensor("MultiheadAttention", t, name)
         if query.ndim not in (2, 3) or key.ndim != query.ndim or value.ndim != query.ndim:
             layout = "(N, L, E)" if self.batch_first else "(L, N, E)"
-            raise ShapeError(
+            raise _AssertedShapeError(
                 f"MultiheadAttention: query, key and value must all be {layout} or all unbatched (L, E), "
                 f"got shapes {query.shape}, {key.shape} and {value.shape}"
             )
@@ -291,14 +295,15 @@ class MultiheadAttention(Module):
         batch_dim, seq_dim = (1, 0) if seq_first else (0, 1)
         n, tgt_len, e = query.shape[batch_dim], query.shape[seq_dim], query.shape[2]
         src_len = key.shape[seq_dim]
+        # PyTorch asserts these shapes: its AssertionError too
         if e != self.embed_dim or key.shape[2] != self.kdim or value.shape[2] != self.vdim:
-            raise ShapeError(
+            raise _AssertedShapeError(
                 f"MultiheadAttention: expected last dims embed_dim={self.embed_dim} (query), "
                 f"kdim={self.kdim} (key) and vdim={self.vdim} (value), got query {query.shape}, "
                 f"key {key.shape} and value {value.shape}"
             )
         if key.shape[:2] != value.shape[:2] or key.shape[batch_dim] != n:
-            raise ShapeError(
+            raise _AssertedShapeError(
                 f"MultiheadAttention: key and value must share their first two dims and query's batch "
                 f"size N={n}, got key {key.shape} and value {value.shape}"
             )
@@ -444,8 +449,8 @@ def _check_heads(d_model: Any, nhead: Any) -> None:
     # checked before building the attention, so the message names this layer's arguments
     d_model = _checks.positive_int("d_model", d_model)
     nhead = _checks.positive_int("nhead", nhead)
-    if d_model % nhead:
-        raise InvalidParameterError(
+    if d_model % nhead:  # (an assert in PyTorch's attention: an AssertionError too)
+        raise _AssertedParameterError(
             f"d_model must be divisible by nhead (its attention's num_heads), got d_model={d_model}, "
             f"nhead={nhead} (num_heads={nhead})"
         )

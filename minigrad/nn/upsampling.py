@@ -50,6 +50,7 @@ class Upsample(Module):
                  align_corners: bool | None = None,
                  recompute_scale_factor: bool | None = None) -> None:
         super().__init__()
+        self.name = type(self).__name__  # (PyTorch's attribute, read by older code)
         self.size = tuple(size) if isinstance(size, list) else size
         self.scale_factor = _scale(scale_factor)
         self.mode = mode

@@ -192,7 +192,8 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     t = _checks.number("threshold", threshold)
     x = _float_input("softplus", input)
     bx = x if b == 1.0 else x * b
-    smooth = _softplus(bx) if b == 1.0 else _softplus(bx) * (1.0 / b)
+    # divided, as PyTorch's kernel (beta = 0 gives inf)
+    smooth = _softplus(bx) if b == 1.0 else _softplus(bx) / float(b)
     return where(bx.numpy() > t, x, smooth)
 
 
@@ -251,7 +252,12 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """relu6(x + 3) / 6: 0 below -3, 1 above 3, x / 6 + 1/2 strictly between (gradient 0 at +-3)."""
     x = _float_input("hardsigmoid", input)
     a = x.numpy()
-    return where((a > -3) & (a < 3), x * (1.0 / 6) + 0.5, constant(np.clip(a / 6 + 0.5, 0, 1), x.dtype))
+    value = constant(np.clip((a + 3) / 6, 0, 1), x.dtype)  # PyTorch's (x + 3) / 6, rounded as its
+    # x - x.detach() is 0 forward and carries the gradient: PyTorch's kernel multiplies it by 1/6 rounded to
+    # float32 (the literal 1.0f / 6.0f), in every dtype
+    inside = (a > -3) & (a < 3)
+    xm = where(inside, x, 0.0)  # (+-inf - inf would be nan in the unused branch)
+    return where(inside, (xm - xm.detach()) * float(np.float32(1 / 6)) + value, value)
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002

@@ -9,7 +9,13 @@ import numpy as np
 
 from minigrad._sparse_grads import note_sparse_lookup
 from minigrad.autograd import no_grad
-from minigrad.errors import DimensionError, InvalidParameterError, ShapeError
+from minigrad.errors import (
+    DimensionError,
+    DTypeError,
+    InvalidParameterError,
+    ShapeError,
+    _AssertedParameterError,
+)
 from minigrad.nn import _checks
 from minigrad.tensor import Array, Tensor, from_numpy, int64, where
 
@@ -19,7 +25,8 @@ __all__ = ["embedding", "embedding_bag", "embedding_renorm_", "normalize_padding
 def _index_array(input: Any, fn: str) -> Array:  # noqa: A002
     idx = input.numpy() if isinstance(input, Tensor) else np.asarray(input)
     if idx.dtype.kind not in "iu":
-        raise TypeError(f"{fn}: indices must be an integer tensor (int64), got dtype {idx.dtype}")
+        # a RuntimeError in PyTorch ("Expected tensor for argument #1 'indices' to have ... Long, Int")
+        raise DTypeError(f"{fn}: indices must be an integer tensor (int64), got dtype {idx.dtype}")
     return idx
 
 
@@ -36,19 +43,16 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,  # 
     that ``norm_type``-norm (PyTorch's ``embedding_renorm_``). With
     ``sparse=True`` the gradient is dense, with the same values, and the rows
     looked up (the padding row left out) are recorded as those PyTorch's
-    sparse gradient would hold, for :class:`minigrad.optim.SparseAdam`.
+    sparse gradient would hold, for :class:`minigrad.optim.SparseAdam`. With
+    ``scale_grad_by_freq``, each row's gradient is divided by the number of
+    times the row occurs in ``input`` (the values are unchanged).
 
     Raises:
-        TypeError: ``input`` is not integer-valued.
+        DTypeError: ``input`` is not integer-valued (a RuntimeError, as PyTorch's).
         ShapeError: ``weight`` is not 2-D.
         InvalidParameterError: ``padding_idx`` is outside [-num_embeddings, num_embeddings).
         DimensionError: an index is outside [0, num_embeddings).
-        InvalidParameterError: scale_grad_by_freq=True (not supported).
     """
-    if scale_grad_by_freq:
-        raise InvalidParameterError(
-            "embedding: scale_grad_by_freq=True is not supported (it rescales the gradient only)"
-        )
     idx = _index_array(input, "embedding")
     if weight.ndim != 2:
         raise ShapeError(
@@ -61,6 +65,11 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,  # 
         limit = _checks.number("max_norm", max_norm)
         embedding_renorm_(weight, idx, limit, _checks.number("norm_type", norm_type))
     out = weight[idx]
+    if scale_grad_by_freq and out.requires_grad:
+        # out - out.detach() is exactly 0 forward; backward it carries the gradient, scaled by 1 / count
+        counts = np.bincount(idx.reshape(-1), minlength=num)[idx][..., None]
+        held = out.detach()
+        out = (out - held) * from_numpy((1.0 / counts).astype(out.dtype)) + held
     if pad is not None and out.requires_grad:
         at_pad = (idx == pad)[..., None]
         if at_pad.any():
@@ -95,8 +104,8 @@ def normalize_padding_idx(padding_idx: int, num_embeddings: int) -> int:
     """
     if isinstance(padding_idx, bool) or not isinstance(padding_idx, (int, np.integer)):
         raise InvalidParameterError(f"padding_idx must be an int or None, got {padding_idx!r}")
-    if not -num_embeddings <= padding_idx < num_embeddings:
-        raise InvalidParameterError(
+    if not -num_embeddings <= padding_idx < num_embeddings:  # (asserted by PyTorch: an AssertionError too)
+        raise _AssertedParameterError(
             f"padding_idx={padding_idx} must be within num_embeddings={num_embeddings} "
             f"(in [{-num_embeddings}, {num_embeddings - 1}])"
         )
@@ -109,14 +118,14 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     ``num_classes=-1`` uses max(tensor) + 1. The result has no gradient.
 
     Raises:
-        TypeError: ``tensor`` is not int64.
+        DTypeError: ``tensor`` is not int64 (a RuntimeError, as PyTorch's).
         InvalidParameterError: a class value is negative or not below
             ``num_classes``, ``num_classes`` is below -1, or it must be
             inferred from an empty tensor.
     """
     idx = tensor.numpy() if isinstance(tensor, Tensor) else np.asarray(tensor)
     if idx.dtype != int64:
-        raise TypeError(f"one_hot is only applicable to int64 index tensors, got dtype {idx.dtype}")
+        raise DTypeError(f"one_hot is only applicable to int64 index tensors, got dtype {idx.dtype}")
     if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)):
         raise InvalidParameterError(f"num_classes must be an int, got {num_classes!r}")
     if idx.size == 0:
@@ -207,7 +216,7 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
     Raises:
         InvalidParameterError: unknown mode, per_sample_weights outside mode 'sum',
             scale_grad_by_freq=True (not supported), offsets with a 2-D input or none with a 1-D one.
-        TypeError: input or offsets not integer.
+        DTypeError: input or offsets not integer (a RuntimeError, as PyTorch's).
         ShapeError: weight not 2-D, per_sample_weights not input's shape, bad offsets.
         DimensionError: an index outside [0, num_embeddings).
     """

@@ -97,7 +97,9 @@ def batch_norm(
             shift = shift + bias
         return input * scale.reshape(bshape) + shift.reshape(bshape)
     n = math.prod(shape) // c if c else 0
-    if n <= 1:
+    if n == 0:  # an empty batch: an empty output, the running statistics untouched (as PyTorch)
+        return _affine(input, weight, bias, bshape)
+    if n == 1:
         raise ShapeError(
             "batch_norm: expected more than 1 value per channel when training, "
             f"got input of shape {input.shape}"

@@ -24,8 +24,9 @@ from minigrad.tensor import Array, Tensor, from_numpy, where
 
 __all__ = [
     "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
-    "adaptive_max_pool2d", "adaptive_max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d", "max_pool1d",
-    "max_pool2d", "max_pool3d", "max_unpool1d", "max_unpool2d", "max_unpool3d",
+    "adaptive_max_pool2d", "adaptive_max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d", "lp_pool1d",
+    "lp_pool2d", "lp_pool3d", "max_pool1d", "max_pool2d", "max_pool3d", "max_unpool1d", "max_unpool2d",
+    "max_unpool3d",
 ]  # fmt: skip
 
 Size = int | Sequence[int]
@@ -239,6 +240,50 @@ def avg_pool3d(input: Tensor, kernel_size: Size, stride: Size | None = None, pad
     """3-D average pooling of (N, C, D, H, W) or (C, D, H, W), as :func:`avg_pool2d`."""
     return _avg_pool("avg_pool3d", 3, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
                      divisor_override)
+
+
+def _lp_pool(fn: str, nd: int, input: Tensor, norm_type: float, kernel_size: Size,  # noqa: A002
+             stride: Size | None, ceil_mode: bool) -> Tensor:
+    """PyTorch's power-average pooling: (sum over each window of x^p)^(1/p), as the window's mean of x^p
+    times its size; p = +-inf is the max (min) of |x|."""
+    p = norm_type
+    if isinstance(p, (int, float)) and math.isinf(p):
+        pool_max = (max_pool1d, max_pool2d, max_pool3d)[nd - 1]
+        magnitude = input.abs() if p > 0 else -input.abs()
+        largest: Tensor = pool_max(magnitude, kernel_size, stride, 0, 1, ceil_mode)
+        return largest if p > 0 else -largest
+    pool_avg = (avg_pool1d, avg_pool2d, avg_pool3d)[nd - 1]
+    out = pool_avg(input.pow(p), kernel_size, stride, 0, ceil_mode)
+    size = math.prod(ntuple(fn, "kernel_size", kernel_size, nd))
+    # sign * relu(|.|) as PyTorch: a window whose sum of x^p is 0 gets a zero gradient
+    return (out.sign() * out.abs().relu()).mul(size).pow(1.0 / p)
+
+
+def lp_pool1d(input: Tensor, norm_type: float, kernel_size: int,  # noqa: A002
+              stride: Size | None = None, ceil_mode: bool = False) -> Tensor:
+    """Power-average pooling of (N, C, L) or (C, L): (sum of x^p over each window)^(1/p).
+
+    ``stride`` defaults to ``kernel_size``; no padding; ``ceil_mode`` keeps a last partial
+    window. p = inf is max pooling of |x|. p = 1 is sum pooling; p = 2 the windows' L2 norms
+    (for negative inputs and odd p, PyTorch's sign rule: the sum's sign, its magnitude's root).
+
+    Raises:
+        InvalidParameterError: bad kernel_size / stride.
+        ShapeError: wrong input rank, or no window fits.
+    """
+    return _lp_pool("lp_pool1d", 1, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def lp_pool2d(input: Tensor, norm_type: float, kernel_size: Size,  # noqa: A002
+              stride: Size | None = None, ceil_mode: bool = False) -> Tensor:
+    """Power-average pooling of (N, C, H, W) or (C, H, W), as :func:`lp_pool1d`."""
+    return _lp_pool("lp_pool2d", 2, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def lp_pool3d(input: Tensor, norm_type: float, kernel_size: Size,  # noqa: A002
+              stride: Size | None = None, ceil_mode: bool = False) -> Tensor:
+    """Power-average pooling of (N, C, D, H, W) or (C, D, H, W), as :func:`lp_pool1d`."""
+    return _lp_pool("lp_pool3d", 3, input, norm_type, kernel_size, stride, ceil_mode)
 
 
 # ------------------------------------------------------------------ adaptive pooling

@@ -58,7 +58,7 @@ _LAYOUT: dict[str, tuple[str, ...]] = {
     "pooling": (
         "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d",
         "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "LPPool1d",
-        "LPPool2d", "MaxPool1d", "MaxPool2d", "MaxPool3d",
+        "LPPool2d", "LPPool3d", "MaxPool1d", "MaxPool2d", "MaxPool3d",
     ),
     "rnn": ("GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell", "RNNCellBase"),
     "padding": (
