@@ -13,6 +13,7 @@ Array = NDArray[Any]
 
 __all__ = [
     "Generator", "default_generator", "fork_rng", "get_rng_state", "initial_seed", "manual_seed",
+    "pytorch_dropout_masks", "use_pytorch_dropout_masks",
     "numpy_generator", "seed", "set_rng_state",
 ]  # fmt: skip
 
@@ -31,6 +32,7 @@ class Generator:
     def __init__(self, seed: int | None = None, device: object = "cpu") -> None:
         self.bits = np.random.MT19937()
         self.np = np.random.Generator(self.bits)
+        self.masks = _MaskStream(0)
         #: the second of the last Box-Muller pair, kept for the next draw (PyTorch caches it too)
         self.next_normal: float | None = None
         self._seed = 67280421310721  # PyTorch's default seed, until seeded
@@ -52,6 +54,7 @@ class Generator:
             x = (1812433253 * (x ^ (x >> 30)) + i + 1) & 0xFFFF_FFFF
         self.bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": 624}}
         self.next_normal = None
+        self.masks = _MaskStream(self._seed)
         return self
 
     def initial_seed(self) -> int:
@@ -66,8 +69,11 @@ class Generator:
     def get_state(self) -> dict[str, object]:
         """The generator's state, for checkpoints (comparable with ``==``)."""
         st = self.bits.state["state"]
+        pcg = self.masks.np.bit_generator.state
         return {"bit_generator": "MT19937", "key": tuple(int(k) for k in st["key"]), "pos": int(st["pos"]),
-                "next_normal": self.next_normal, "seed": self._seed}
+                "next_normal": self.next_normal, "seed": self._seed,
+                # (hex strings: the 128-bit PCG64 words do not fit a checkpoint's int64)
+                "masks": (hex(pcg["state"]["state"]), hex(pcg["state"]["inc"]))}
 
     def set_state(self, state: dict[str, object]) -> None:
         """Restore a state from :meth:`get_state`."""
@@ -76,6 +82,11 @@ class Generator:
         nn = state.get("next_normal")
         self.next_normal = None if nn is None else float(nn)  # type: ignore[arg-type]
         self._seed = int(state.get("seed", self._seed))  # type: ignore[call-overload]
+        masks = state.get("masks")
+        if masks is not None:
+            words, inc = (int(str(v), 16) for v in masks)  # type: ignore[attr-defined]
+            self.masks.np.bit_generator.state = {"bit_generator": "PCG64", "has_uint32": 0, "uinteger": 0,
+                                                 "state": {"state": words, "inc": inc}}
 
     def words(self, n: int) -> Array:
         """The next ``n`` 32-bit words of the stream (uint64 array)."""
@@ -86,6 +97,34 @@ class Generator:
         """The next ``n`` 64-bit numbers, each made of two words, high first (PyTorch's ``random64``)."""
         w = self.words(2 * n)
         return (w[0::2] << np.uint64(32)) | w[1::2]  # type: ignore[no-any-return]
+
+
+class _MaskStream(Generator):
+    """The fast stream behind dropout masks: numpy's PCG64, seeded with its generator's seed.
+
+    An exact PyTorch mask costs two MT19937 words (a float64 uniform) per element, five times
+    the rest of a dropout; PyTorch documents no mask values, so by default masks come from here
+    and do not move the main stream. :func:`use_pytorch_dropout_masks` switches to PyTorch's.
+    (A Generator itself so that mg.compile records and replays its draws like any other.)
+    """
+
+    def __init__(self, seed: int) -> None:  # (no engine of its own to seed: just the numpy stream)
+        self.np = np.random.Generator(np.random.PCG64(seed))
+
+
+_PYTORCH_MASKS = [False]
+
+
+def use_pytorch_dropout_masks(enabled: bool = True) -> None:
+    """Draw dropout masks as PyTorch does (``bernoulli_(1 - p)`` on the main stream: the same masks as a
+    seeded PyTorch run, at about five times the cost of a dropout) or, with ``enabled=False`` (the
+    default), from the generator's fast mask stream."""
+    _PYTORCH_MASKS[0] = bool(enabled)
+
+
+def pytorch_dropout_masks() -> bool:
+    """Whether dropout masks are drawn as PyTorch draws them (see :func:`use_pytorch_dropout_masks`)."""
+    return _PYTORCH_MASKS[0]
 
 
 default_generator = Generator(0)

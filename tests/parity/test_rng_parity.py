@@ -20,6 +20,14 @@ from tests.helpers import require_torch
 torch = require_torch()
 
 
+@pytest.fixture(autouse=True)
+def _pytorch_masks() -> Any:
+    """Dropout masks as PyTorch draws them (minigrad's default is its fast mask stream)."""
+    mg.random.use_pytorch_dropout_masks(True)
+    yield
+    mg.random.use_pytorch_dropout_masks(False)
+
+
 def _same(draw: Callable[[Any], Any], seed: int = 7) -> None:
     """``draw(lib)`` after ``lib.manual_seed(seed)`` gives identical arrays (or nested lists) in both."""
     torch.manual_seed(seed)
@@ -207,3 +215,15 @@ def test_weighted_random_sampler_matches() -> None:
     w = [0.1, 0.5, 2.0, 1.0, 0.0, 3.0]
     _same(lambda lib: [list(lib.utils.data.WeightedRandomSampler(w, 20)),
                        list(lib.utils.data.WeightedRandomSampler(w, 5, replacement=False))])
+
+
+def test_fast_masks_are_the_default_and_leave_the_main_stream_alone() -> None:
+    mg.random.use_pytorch_dropout_masks(False)
+    mg.manual_seed(0)
+    mask = mg.nn.functional.dropout(mg.ones(10_000), 0.3).numpy() != 0
+    after = mg.rand(3).numpy()
+    mg.manual_seed(0)
+    np.testing.assert_array_equal(mg.rand(3).numpy(), after)  # masks came from the mask stream
+    assert abs(mask.mean() - 0.7) < 0.02
+    mg.manual_seed(0)
+    np.testing.assert_array_equal(mg.nn.functional.dropout(mg.ones(10_000), 0.3).numpy() != 0, mask)

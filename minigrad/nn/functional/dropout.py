@@ -9,6 +9,7 @@ same mask. With ``training=False`` or ``p == 0`` the input is returned as it is.
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -17,7 +18,7 @@ from minigrad import _draws
 from minigrad.errors import ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional.activation import SELU_ALPHA, SELU_SCALE
-from minigrad.random import default_generator
+from minigrad.random import default_generator, pytorch_dropout_masks
 from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = ["alpha_dropout", "dropout", "dropout1d", "dropout2d", "dropout3d", "feature_alpha_dropout"]
@@ -27,8 +28,18 @@ _ALPHA_PRIME = SELU_ALPHA * SELU_SCALE
 
 
 def _keep(shape: tuple[int, ...], p: float) -> Array:
-    """Keep mask of ``shape``: PyTorch's ``bernoulli_(1 - p)``, so a seeded run drops what PyTorch drops."""
-    return _draws.bernoulli(default_generator, shape, 1.0 - p)
+    """Keep mask of ``shape``: each entry kept with probability 1 - p.
+
+    From the generator's fast mask stream: an entry is kept when 32 random bits reach p * 2**32
+    (P(keep) = 1 - p to within 2**-32), two masks per 64-bit draw. With
+    ``minigrad.random.use_pytorch_dropout_masks()`` PyTorch's ``bernoulli_(1 - p)`` on the main
+    stream instead, so a seeded run drops what PyTorch drops.
+    """
+    if pytorch_dropout_masks():
+        return _draws.bernoulli(default_generator, shape, 1.0 - p)
+    n = math.prod(shape)
+    bits = default_generator.masks.np.bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
+    return (bits >= np.uint32(min(round(p * 2.0**32), 2**32 - 1))).reshape(shape)  # type: ignore[no-any-return]
 
 
 def _scaled_mask(shape: tuple[int, ...], p: float, dt: np.dtype[np.floating]) -> Array:
