@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import warnings
 from types import ModuleType
 from typing import Any
 
@@ -24,6 +26,28 @@ def require_torch() -> ModuleType:
         pytest.skip("PyTorch is not installed (pip install -e '.[parity]')", allow_module_level=True)
     torch.set_num_threads(1)
     return torch
+
+
+def torch_test_database(module: str, what: str) -> ModuleType:
+    """Import one of PyTorch's test databases (``torch.testing._internal.<module>``), or skip.
+
+    They need ``expecttest`` (in the ``parity`` extra): without it the calling module skips,
+    saying so, except where CI sets MINIGRAD_REQUIRE_TORCH (then a missing one is a failure).
+    Importing them freezes ``torch.backends``' flags for the whole process; they are thawed here
+    so the rest of the suite sees an ordinary PyTorch.
+    """
+    torch = require_torch()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            db = importlib.import_module(f"torch.testing._internal.{module}")
+    except ImportError as e:  # expecttest missing (or a PyTorch without the internal testing package)
+        if os.environ.get("MINIGRAD_REQUIRE_TORCH"):
+            raise
+        pytest.skip(f"PyTorch's {what} database cannot be imported ({e}); pip install expecttest",
+                    allow_module_level=True)
+    setattr(torch.backends, "__allow_nonbracketed_mutation_flag", True)
+    return db
 
 
 def assert_close(actual: Any, expected: Any, rtol: float = 1e-10, atol: float = 1e-12) -> None:

@@ -20,9 +20,7 @@ skips, saying so (and fails where CI sets MINIGRAD_REQUIRE_TORCH).
 
 from __future__ import annotations
 
-import importlib
 import math
-import os
 import warnings
 from typing import Any
 
@@ -30,21 +28,10 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from tests.helpers import require_torch
+from tests.helpers import require_torch, torch_test_database
 
 torch = require_torch()
-try:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        _cm = importlib.import_module("torch.testing._internal.common_modules")
-except ImportError as e:  # expecttest missing (or a PyTorch without the internal testing package)
-    if os.environ.get("MINIGRAD_REQUIRE_TORCH"):  # CI installs expecttest: there a missing one is a failure
-        raise
-    pytest.skip(f"PyTorch's ModuleInfo database cannot be imported ({e}); pip install expecttest",
-                allow_module_level=True)
-# importing torch.testing._internal freezes torch.backends' flags for the whole process; thaw them so
-# the rest of the suite sees an ordinary PyTorch
-setattr(torch.backends, "__allow_nonbracketed_mutation_flag", True)
+_cm = torch_test_database("common_modules", "ModuleInfo")
 
 MAX_SAMPLES = 4
 F64, F32 = torch.float64, torch.float32
