@@ -50,6 +50,17 @@ def torch_test_database(module: str, what: str) -> ModuleType:
     return db
 
 
+def tensors_in(x: Any) -> list[Any]:
+    """The tensors (torch's or minigrad's) in ``x`` and its nested lists, tuples and dict values, in order."""
+    if hasattr(x, "shape") and hasattr(x, "requires_grad") and hasattr(x, "dtype"):
+        return [x]
+    if isinstance(x, (list, tuple)):
+        return [t for v in x for t in tensors_in(v)]
+    if isinstance(x, dict):
+        return [t for v in x.values() for t in tensors_in(v)]
+    return []
+
+
 def assert_close(actual: Any, expected: Any, rtol: float = 1e-10, atol: float = 1e-12) -> None:
     """Assert two arrays (or Tensors) agree in shape and value."""
     a = np.asarray(getattr(actual, "data", actual))

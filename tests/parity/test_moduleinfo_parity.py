@@ -28,7 +28,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from tests.helpers import require_torch, torch_test_database
+from tests.helpers import require_torch, tensors_in, torch_test_database
 
 torch = require_torch()
 _cm = torch_test_database("common_modules", "ModuleInfo")
@@ -109,16 +109,6 @@ def _to_mg(x: Any, memo: dict[int, mg.Tensor]) -> Any:
     return x
 
 
-def _tensors(x: Any) -> list[Any]:
-    if isinstance(x, (torch.Tensor, mg.Tensor)):
-        return [x]
-    if isinstance(x, (list, tuple)):
-        return [t for v in x for t in _tensors(v)]
-    if isinstance(x, dict):
-        return [t for v in x.values() for t in _tensors(v)]
-    return []
-
-
 def _compare(got: Any, want: Any, where: str, float32: bool = False, values: bool = True) -> None:
     if isinstance(want, torch.Tensor):
         assert isinstance(got, mg.Tensor), f"{where}: {type(got).__name__}, torch gives a Tensor"
@@ -183,13 +173,13 @@ def _run(cls_name: str, ctor: Any, fwd: Any, dtype: Any, training: bool, grad: b
                  float32)
     if not grad:
         return
-    pairs = [(t, o) for t, o in zip(_tensors(tout), _tensors(out), strict=True)
+    pairs = [(t, o) for t, o in zip(tensors_in(tout), tensors_in(out), strict=True)
              if t.requires_grad and t.dtype.is_floating_point]
     if not pairs:
         return
     tparams, mparams = dict(tm.named_parameters()), dict(mm.named_parameters())
     assert list(tparams) == list(mparams), f"{where}: parameters {list(mparams)} != torch's {list(tparams)}"
-    tin = [t for t in _tensors(parts[2:]) if t.requires_grad]
+    tin = [t for t in tensors_in(parts[2:]) if t.requires_grad]
     twrt = tin + list(tparams.values())
     mwrt = [memo[id(t)] for t in tin] + list(mparams.values())
     rng = np.random.default_rng(0)

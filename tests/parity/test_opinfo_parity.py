@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from tests.helpers import require_torch, torch_test_database
+from tests.helpers import require_torch, tensors_in, torch_test_database
 
 torch = require_torch()
 _cmi = torch_test_database("common_methods_invocations", "OpInfo")
@@ -88,7 +88,7 @@ UNINITIALIZED = {"empty_strided", "new_empty_strided", "empty_permuted"}
 #: samples left out, with the reason: name -> predicate on the sample
 SKIP: dict[str, Any] = {
     # an empty uint8 index: PyTorch checks the index dtype only when there is something to gather
-    "gather": lambda s: any(t.dtype == torch.uint8 for t in _tensors(s.args)),
+    "gather": lambda s: any(t.dtype == torch.uint8 for t in tensors_in(s.args)),
 }
 #: ops PyTorch records but cannot differentiate (its output requires grad, minigrad's does not)
 NO_GRAD = {"nextafter"}
@@ -150,16 +150,6 @@ def _to_mg(x: Any, memo: dict[int, mg.Tensor]) -> Any:
     return x
 
 
-def _tensors(x: Any) -> list[Any]:
-    if isinstance(x, (torch.Tensor, mg.Tensor)):
-        return [x]
-    if isinstance(x, (list, tuple)):
-        return [t for v in x for t in _tensors(v)]
-    if isinstance(x, dict):
-        return [t for v in x.values() for t in _tensors(v)]
-    return []
-
-
 def _compare(got: Any, want: Any, where: str, float32: bool = False) -> None:
     if isinstance(want, torch.Tensor):
         assert isinstance(got, mg.Tensor), f"{where}: {type(got).__name__}, torch gives a Tensor"
@@ -183,8 +173,8 @@ def _compare(got: Any, want: Any, where: str, float32: bool = False) -> None:
 
 def _check_grads(sample: Any, tout: Any, out: Any, tin: list[Any], inputs: list[mg.Tensor],
                  where: str) -> None:
-    touts = _tensors(sample.output_process_fn_grad(tout))
-    outs = _tensors(sample.output_process_fn_grad(out))
+    touts = tensors_in(sample.output_process_fn_grad(tout))
+    outs = tensors_in(sample.output_process_fn_grad(out))
     rng = np.random.default_rng(0)
     pairs = [(t, o, rng.standard_normal(tuple(t.shape))) for t, o in zip(touts, outs, strict=True)
              if t.requires_grad and t.dtype.is_floating_point]
@@ -232,7 +222,7 @@ def test_samples_match_torch(name: str) -> None:
                 out, tout = out.zero_(), tout.zero_()
             _compare(out, tout, where, float32=dtype == torch.float32)
             if grad:
-                _check_grads(sample, tout, out, _tensors(parts), _tensors(args), where)
+                _check_grads(sample, tout, out, tensors_in(parts), tensors_in(args), where)
             ran += 1
     assert ran, f"{name}: no sample ran"
 
