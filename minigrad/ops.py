@@ -1693,7 +1693,7 @@ class Matmul(Function):
                 f"matmul: shapes {a.shape} and {b.shape} do not fit: "
                 f"{a.shape[-1]} (last dim of the first) != {b.shape[-2]} (second-last of the second)"
             )
-        return a @ b
+        return _kernels.gemm_ready(a) @ _kernels.gemm_ready(b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return _product_grads(g, *self.parents)
@@ -1731,11 +1731,16 @@ def _product_grads(g: Tensor, a: Tensor, b: Tensor) -> tuple[Tensor | None, Tens
     transposed = b.ndim == 2 and b._array.flags.f_contiguous and not b._array.flags.c_contiguous
     if not _mode.record and type(g) is Tensor and g._array.dtype == a._array.dtype == b._array.dtype:
         # No graph to record: the same two GEMMs on the same transposed views, minus six op dispatches.
-        x, w, d = a._array, b._array, g._array
-        ga_arr = d @ w.swapaxes(-1, -2) if a.requires_grad else None
-        gb_arr = None
+        x, w, d = a._array, b._array, _kernels.gemm_ready(g._array)
+        ga_arr = gb_arr = None
+        if a.requires_grad:
+            ga_arr = _kernels.shared_left_grad(d, w) if x.ndim == 2 and w.ndim == 3 else d @ w.swapaxes(-1, -2)
         if b.requires_grad:
-            gb_arr = (d.swapaxes(-1, -2) @ x).swapaxes(-1, -2) if transposed else x.swapaxes(-1, -2) @ d
+            if w.ndim == 2 and x.ndim > 2:  # b shared by the batch: one product over all its rows
+                rows, drows = x.reshape(-1, x.shape[-1]), d.reshape(-1, d.shape[-1])
+                gb_arr = (drows.T @ rows).T if transposed else rows.T @ drows
+            else:
+                gb_arr = (d.swapaxes(-1, -2) @ x).swapaxes(-1, -2) if transposed else x.swapaxes(-1, -2) @ d
         ga_t = None if ga_arr is None else from_numpy(ga_arr)
         return ga_t, None if gb_arr is None else from_numpy(gb_arr)
     ga = g @ b.mT if a.requires_grad else None

@@ -272,3 +272,40 @@ def test_interpolate_float32_index_rules_match_torch() -> None:
             ours = mg.nn.functional.interpolate(mg.tensor(x.astype(dt)), **kwargs)
             theirs = torch.nn.functional.interpolate(torch.tensor(x.astype(dt)), **kwargs)
             np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("size", [5, 14, 24])  # 1, 100 and 400 windows: both ways of summing the batch
+@pytest.mark.parametrize("upstream", ["random", "sum"])  # sum: a broadcast gradient (stride 0)
+def test_conv_weight_gradient_few_and_many_windows(size: int, upstream: str) -> None:
+    """The weight's gradient sums products over the batch either per image or as one product."""
+    require_torch()
+    rng = np.random.default_rng(size)
+    x, w = rng.standard_normal((6, 3, size, size)), rng.standard_normal((4, 3, 5, 5))
+    grads = []
+    for lib in (mg, torch):
+        xt, wt = lib.tensor(x, requires_grad=True), lib.tensor(w, requires_grad=True)
+        y = lib.nn.functional.conv2d(xt, wt)
+        if upstream == "sum":
+            y.sum().backward()
+        else:
+            y.backward(lib.tensor(np.random.default_rng(1).standard_normal(tuple(y.shape))))
+        grads.append((wt.grad, xt.grad))
+    assert_close(grads[0][0], grads[1][0], rtol=RTOL, atol=ATOL)
+    assert_close(grads[0][1], grads[1][1], rtol=RTOL, atol=ATOL)
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_linear_on_a_batch_of_sequences_weight_gradient(bias: bool) -> None:
+    """(B, T, in) input: the weight's gradient is one product over all B * T rows, C-ordered like w."""
+    require_torch()
+    rng = np.random.default_rng(3)
+    x, w, b = rng.standard_normal((4, 7, 5)), rng.standard_normal((3, 5)), rng.standard_normal(3)
+    out = []
+    for lib in (mg, torch):
+        xt, wt = lib.tensor(x, requires_grad=True), lib.tensor(w, requires_grad=True)
+        y = lib.nn.functional.linear(xt, wt, lib.tensor(b) if bias else None)
+        (y * y).sum().backward()
+        out.append((wt.grad, xt.grad))
+    assert_close(out[0][0], out[1][0], rtol=RTOL, atol=ATOL)
+    assert_close(out[0][1], out[1][1], rtol=RTOL, atol=ATOL)
+    assert out[0][0].numpy().flags.c_contiguous
