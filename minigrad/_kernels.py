@@ -24,10 +24,10 @@ import numpy.typing as npt
 from minigrad.shapes import keepdim_shape
 
 __all__ = [
-    "QUIET", "add_rows", "cholesky", "eigh", "gemm_ready", "geqrf", "inv", "lu", "log_softmax", "memory_owner", "pack",
-    "pinv", "product_sum_to", "qr", "qr_positive", "quiet", "remainder", "reset_errstate", "shared_left_grad",
-    "round_to_bfloat16", "set_errstate", "sigmoid", "sign", "slogdet", "softmax", "solve", "sum_of_squares",
-    "sum_over", "svd", "xlogy",
+    "QUIET", "add_rows", "cholesky", "eigh", "gemm_ready", "geqrf", "inv", "log_softmax", "lu",
+    "memory_owner", "pack", "pinv", "product_sum_to", "qr", "qr_positive", "quiet", "remainder",
+    "reset_errstate", "round_to_bfloat16", "set_errstate", "shared_left_grad", "sigmoid", "sign", "slogdet",
+    "softmax", "solve", "sum_of_squares", "sum_over", "svd", "xlogy",
 ]  # fmt: skip
 
 Array: TypeAlias = npt.NDArray[Any]

@@ -1733,8 +1733,8 @@ def _product_grads(g: Tensor, a: Tensor, b: Tensor) -> tuple[Tensor | None, Tens
         # No graph to record: the same two GEMMs on the same transposed views, minus six op dispatches.
         x, w, d = a._array, b._array, _kernels.gemm_ready(g._array)
         ga_arr = gb_arr = None
-        if a.requires_grad:
-            ga_arr = _kernels.shared_left_grad(d, w) if x.ndim == 2 and w.ndim == 3 else d @ w.swapaxes(-1, -2)
+        if a.requires_grad:  # a 2-D a shared by a batched b gets one GEMM over the batch
+            ga_arr = _kernels.shared_left_grad(d, w) if (x.ndim, w.ndim) == (2, 3) else d @ w.swapaxes(-1, -2)
         if b.requires_grad:
             if w.ndim == 2 and x.ndim > 2:  # b shared by the batch: one product over all its rows
                 rows, drows = x.reshape(-1, x.shape[-1]), d.reshape(-1, d.shape[-1])
