@@ -227,6 +227,7 @@ from minigrad.tensor import (
     float64,
     from_numpy,
     int64,
+    is_inference,
     is_tensor,
     matmul,
     numel,
@@ -285,7 +286,8 @@ __all__ += [
 ]  # fmt: skip
 __all__ += [  # PyTorch's dtype names and queries, and the function modules' functions
     "as_tensor", "bfloat16", "bool", "byte", "can_cast", "char", "double", "finfo", "float", "float16",
-    "half", "iinfo", "int", "int8", "int16", "int32", "is_floating_point", "is_tensor", "long",
+    "half", "iinfo", "int", "int8", "int16", "int32", "is_floating_point", "is_inference", "is_tensor",
+    "long",
     "promote_types", "result_type", "short", "uint8",
 ]  # fmt: skip
 __all__ += [  # shapes, printing and the process-wide switches PyTorch scripts set

@@ -72,13 +72,23 @@ class Function:
     run without ``retain_graph`` (the saved arrays are then gone).
     """
 
-    __slots__ = ("parents", "seq", "versions")
+    __slots__ = ("hooks", "out_version", "parents", "seq", "versions")
     #: names of attributes holding saved arrays, dropped by :meth:`release`
     saved: ClassVar[tuple[str, ...]] = ()
 
     parents: tuple[Tensor, ...]  # () once released
     seq: int  # creation order: a node is always processed after its users
     versions: list[int]  # the inputs' version counters when recorded
+    # Set only when not 0: the result's version when recorded (an in-place op's result), read with getattr.
+    out_version: int
+    # Set only once a hook or metadata is given (see minigrad.autograd.graph); read with getattr.
+    hooks: Any
+
+    #: False when backward never reads the inputs' values (only their shapes): in-place changes to
+    #: them after the op are then harmless, as in PyTorch, where such ops save no tensors
+    reads_inputs: ClassVar[bool] = True
+    #: True when backward reads the op's result (``out``): changing it in place afterwards raises
+    reads_output: ClassVar[bool] = False
 
     #: PyTorch's grad_fn name when it is not ``<class name>Backward0`` (``Reshape``: ``ViewBackward0``)
     torch_name: ClassVar[str] = ""
@@ -152,14 +162,43 @@ class Function:
         return out
 
     def check_versions(self) -> None:
-        """Raise if an input was modified in place after this op saved it."""
+        """Raise PyTorch's error if an input this op's backward reads was modified in place after the op.
+
+        Raises:
+            MinigradError: an input's version changed since the op was recorded.
+        """
+        if not self.reads_inputs:
+            return
         for i, (p, v) in enumerate(zip(self.parents, self.versions)):
             if p._version != v:
+                made_by = f", which is output 0 of {p._ctx.name()}," if p._ctx is not None else ""
                 raise MinigradError(
-                    f"input {i} of {self.name} (shape {p.shape}) was modified by an in-place "
-                    f"operation after it was used (version {v} -> {p._version}); its gradient "
-                    "would be wrong. Use an out-of-place op (x = x + y) instead of x += y."
+                    "one of the variables needed for gradient computation has been modified by an inplace "
+                    f"operation: [torch.{_type_name(p)} {list(p.shape)}]{made_by} is at version "
+                    f"{p._version}; "
+                    f"expected version {v} instead. Hint: input {i} of {self.name()} was modified by an "
+                    "in-place operation after it was used; use an out-of-place op (x = x + y) instead of "
+                    "x += y, or enable anomaly detection to find the operation that failed to compute its "
+                    "gradient, with torch.autograd.set_detect_anomaly(True)."
                 )
+
+    def check_output_version(self, out: Tensor) -> None:
+        """Raise PyTorch's error if the result this op's backward reads was modified in place after the op.
+
+        Raises:
+            MinigradError: the result's version changed since the op was recorded.
+        """
+        expected = getattr(self, "out_version", 0)
+        if self.reads_output and out._version != expected:
+            raise MinigradError(
+                "one of the variables needed for gradient computation has been modified by an inplace "
+                f"operation: [torch.{_type_name(out)} {list(out.shape)}], which is output 0 of "
+                f"{self.name()}, "
+                f"is at version {out._version}; expected version {expected} instead. Hint: the result of "
+                f"{self.name()} was modified by an in-place operation after it was computed; enable anomaly "
+                "detection to find the operation that failed to compute its gradient, with "
+                "torch.autograd.set_detect_anomaly(True)."
+            )
 
     def release(self) -> None:
         """Drop the inputs and saved arrays; the graph above this node can be freed."""
@@ -169,6 +208,13 @@ class Function:
 
 
 _new = object.__new__
+
+
+def _type_name(t: Tensor) -> str:
+    """PyTorch's legacy type name of a tensor, as its error messages print it (``FloatTensor``)."""
+    names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+             "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+    return names.get(str(t.dtype), "") + "Tensor"
 _set_errstate, _reset_errstate = _kernels.set_errstate, _kernels.reset_errstate
 
 
@@ -198,6 +244,7 @@ class Add(Function):
     """y = a + b;  da = g, db = g."""
 
     __slots__ = ()
+    reads_inputs = False
 
     def forward(self, a: Array, b: Array) -> Array:
         return a + b  # inf - inf is nan and overflow is inf, silently, as in PyTorch
@@ -216,6 +263,7 @@ class Sub(Function):
     """
 
     __slots__ = ()
+    reads_inputs = False
 
     def forward(self, a: Array, b: Array) -> Array:
         return a - b
@@ -296,6 +344,7 @@ class Pow(Function):
     """
 
     __slots__ = ()
+    reads_output = True
     torch_name = "PowBackward1"  # PyTorch numbers the tensor-exponent overload 1
 
     def forward(self, a: Array, b: Array) -> Array:
@@ -400,6 +449,7 @@ class Neg(Function):
     """y = -a;  da = -g."""
 
     __slots__ = ()
+    reads_inputs = False
 
     def forward(self, a: Array) -> Array:
         return np.negative(a)
@@ -412,6 +462,7 @@ class Exp(Function):
     """y = exp(a);  da = g * y."""
 
     __slots__ = ()
+    reads_output = True
 
     def forward(self, a: Array) -> Array:
         return np.exp(a)
@@ -436,6 +487,7 @@ class Sqrt(Function):
     """y = sqrt(a);  da = g / (2 y)."""
 
     __slots__ = ()
+    reads_output = True
 
     def forward(self, a: Array) -> Array:
         return np.sqrt(a)
@@ -472,6 +524,7 @@ class Tanh(Function):
     """y = tanh(a);  da = g * (1 - y**2)."""
 
     __slots__ = ()
+    reads_output = True
 
     def forward(self, a: Array) -> Array:
         return np.tanh(a)
@@ -491,6 +544,7 @@ class Sigmoid(Function):
     """
 
     __slots__ = ()
+    reads_output = True
 
     def forward(self, a: Array) -> Array:
         return _kernels.sigmoid(a)
@@ -506,6 +560,7 @@ class Relu(Function):
     """y = max(a, 0);  da = g where y > 0, else 0 (PyTorch's choice at a == 0)."""
 
     __slots__ = ()
+    reads_output = True
 
     def forward(self, a: Array) -> Array:
         return np.maximum(a, 0)
@@ -714,6 +769,7 @@ class Tan(_Pointwise, Function):
     """y = tan(a);  da = g * (1 + y**2)."""
 
     __slots__ = ()
+    reads_output = True
     ufunc = np.tan
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -810,6 +866,7 @@ class Exp2(_Pointwise, Function):
     """y = 2 ** a;  da = g * y * ln 2."""
 
     __slots__ = ()
+    reads_output = True
     ufunc = np.exp2
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -820,6 +877,7 @@ class Expm1(_Pointwise, Function):
     """y = exp(a) - 1, exact near 0;  da = g * (y + 1)."""
 
     __slots__ = ()
+    reads_output = True
     ufunc = np.expm1
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -860,6 +918,7 @@ class Erfinv(Function):
     """y = erfinv(a), the inverse of erf on (-1, 1);  da = g * sqrt(pi) / 2 * exp(y**2)."""
 
     __slots__ = ()
+    reads_output = True
 
     def forward(self, a: Array) -> Array:
         return erfinv(a)
@@ -919,6 +978,7 @@ class LogNdtr(Function):
     """y = log Phi(a), Phi the normal CDF;  da = g * phi(a) / Phi(a) = g * exp(-a**2/2 - y) / sqrt(2 pi)."""
 
     __slots__ = ()
+    reads_output = True
     torch_name = "SpecialLogNdtrBackward0"
 
     def forward(self, a: Array) -> Array:
@@ -933,6 +993,7 @@ class Ndtri(Function):
     """y = Phi^-1(a), the standard normal quantile;  da = g * sqrt(2 pi) * exp(y**2 / 2)."""
 
     __slots__ = ()
+    reads_output = True
     torch_name = "SpecialNdtriBackward0"
 
     def forward(self, a: Array) -> Array:
@@ -946,6 +1007,7 @@ class Erfcx(Function):
     """y = exp(a**2) erfc(a);  da = g * (2 a y - 2 / sqrt(pi))."""
 
     __slots__ = ()
+    reads_output = True
     torch_name = "SpecialErfcxBackward0"
 
     def forward(self, a: Array) -> Array:
@@ -1019,6 +1081,7 @@ class BesselI(Function):
     the slopes of I1 and I1e taken at their limit 1/2 for |a| <= eps (and nan), as PyTorch does."""
 
     __slots__ = ("order", "scaled")
+    reads_output = True
     order: int
     scaled: bool
 
@@ -1115,6 +1178,7 @@ class Hypot(Function):
     """y = sqrt(a**2 + b**2) without overflow;  da = g * a / y, db = g * b / y."""
 
     __slots__ = ()
+    reads_output = True
 
     def forward(self, a: Array, b: Array) -> Array:
         return np.hypot(a, b)
@@ -1162,6 +1226,7 @@ class Copysign(Function):
     """
 
     __slots__ = ()
+    reads_output = True
 
     def forward(self, a: Array, b: Array) -> Array:
         return np.copysign(a, b)
@@ -1256,6 +1321,7 @@ class Prod(Function):
     """
 
     __slots__ = ("dim", "keepdim")
+    reads_output = True
     dim: int
     keepdim: bool
 
@@ -1297,6 +1363,7 @@ class Sum(Function):
     """
 
     __slots__ = ("dims", "keepdim")
+    reads_inputs = False
 
     def name(self) -> str:
         """``SumBackward0`` over everything, ``SumBackward1`` over dims (PyTorch's overload numbers)."""
@@ -1444,6 +1511,7 @@ class Max(Function):
     """
 
     __slots__ = ("dims", "first", "keepdim")
+    reads_output = True
 
     def name(self) -> str:
         """``MaxBackward1`` over everything, ``MaxBackward0`` along a dim, ``AmaxBackward0`` over dims."""
@@ -1507,6 +1575,7 @@ class Softmax(Function):
     """
 
     __slots__ = ("dim",)
+    reads_output = True
     dim: int
 
     def forward(self, a: Array, dim: int) -> Array:
@@ -1528,6 +1597,7 @@ class LogSoftmax(Function):
     """
 
     __slots__ = ("dim",)
+    reads_output = True
     dim: int
 
     def forward(self, a: Array, dim: int) -> Array:
@@ -1549,6 +1619,7 @@ class Reshape(Function):
     """y = a viewed with a new shape;  da = g reshaped back."""
 
     __slots__ = ()
+    reads_inputs = False
     torch_name = "ViewBackward0"
 
     def forward(self, a: Array, shape: tuple[int, ...]) -> Array:
@@ -1566,6 +1637,7 @@ class Permute(Function):
     """
 
     __slots__ = ("dims", "kind")
+    reads_inputs = False
     dims: tuple[int, ...]
     kind: str
 
@@ -1593,6 +1665,7 @@ class Expand(Function):
     """
 
     __slots__ = ()
+    reads_inputs = False
 
     def forward(self, a: Array, shape: tuple[int, ...]) -> Array:
         return np.broadcast_to(a, shape)
@@ -1660,6 +1733,7 @@ class Cat(Function):
     """y = inputs joined along ``dim``;  each input's gradient is its slice of g."""
 
     __slots__ = ("dim",)
+    reads_inputs = False
     dim: int  # >= 0
 
     def forward(self, *arrays: Array, dim: int) -> Array:
@@ -2003,6 +2077,7 @@ class Inv(Function):
     """y = A^-1;  dA = -y^T g y^T."""
 
     __slots__ = ()
+    reads_output = True
     torch_name = "LinalgInvExBackward0"
 
     def forward(self, a: Array) -> Array:
@@ -2018,6 +2093,7 @@ class Det(Function):
     from the SVD, sign(det U det V) U diag(prod_{j != i} s_j) Vh."""
 
     __slots__ = ()
+    reads_output = True
     torch_name = "LinalgDetBackward0"
 
     def forward(self, a: Array) -> Array:
@@ -2052,6 +2128,7 @@ class Slogdet(Function):
     singular). The sign is piecewise constant: it passes no gradient (0 when only the sign is used)."""
 
     __slots__ = ()
+    reads_output = True
     torch_name = "LinalgSlogdetBackward0"
 
     def forward(self, a: Array) -> Array:
@@ -2072,6 +2149,7 @@ class Solve(Function):
     """X = A^-1 B for B (..., n, k) (batch dims broadcast);  dB = A^-T g, dA = -dB X^T."""
 
     __slots__ = ()
+    reads_output = True
     torch_name = "LinalgSolveExBackward0"
 
     def forward(self, a: Array, b: Array) -> Array:
@@ -2087,6 +2165,7 @@ class Cholesky(Function):
     T = tril(L^T g): the gradient of a symmetric input, as PyTorch's."""
 
     __slots__ = ()
+    reads_output = True
     torch_name = "LinalgCholeskyExBackward0"
 
     def forward(self, a: Array) -> Array:
@@ -2105,6 +2184,7 @@ class QR(Function):
     differentiable for mode 'r' (no Q) or a complete tall factorization (Q's extra columns are arbitrary)."""
 
     __slots__ = ("mode",)
+    reads_output = True
     torch_name = "LinalgQrBackward0"
     mode: str
 
@@ -2144,6 +2224,7 @@ class LU(Function):
     part, a tall A = [L1; L2] U gives dA2 = gL2 U^-T and gU - L2^T gL2 U^-T (PyTorch's formulas)."""
 
     __slots__ = ()
+    reads_output = True
     torch_name = "LinalgLuBackward0"
 
     @staticmethod
@@ -2191,6 +2272,7 @@ class Pinv(Function):
     -(y K)^T + K y^T - A y K y^T + y^T y (g^T - K A)."""
 
     __slots__ = ()
+    reads_output = True
     torch_name = "LinalgPinvBackward0"
 
     def forward(self, a: Array, atol: Array, rtol: Array, hermitian: bool) -> Array:
@@ -2220,6 +2302,7 @@ class SVD(Function):
     k = min(m, n) get no gradient, as PyTorch's."""
 
     __slots__ = ("full",)
+    reads_output = True
     torch_name = "LinalgSvdBackward0"
     full: bool
 
@@ -2269,6 +2352,7 @@ class Eigh(Function):
     only the eigenvalues (then repeated eigenvalues are fine)."""
 
     __slots__ = ()
+    reads_output = True
     torch_name = "LinalgEighBackward0"
 
     @staticmethod

@@ -662,6 +662,8 @@ class Tensor(TensorMethods):
             self._write(lambda a: np.copyto(a, value))
         if record:
             self._ctx, self.requires_grad = result._ctx, result.requires_grad
+            if self._ctx is not None:  # this tensor is now the op's result, at its new version
+                self._ctx.out_version = self._version
         return self
 
     def _repoint(self, source: Tensor, others: tuple[Any, ...]) -> None:
@@ -1760,6 +1762,17 @@ def result_type(tensor1: Any, tensor2: Any) -> np.dtype[Any]:
 def is_tensor(obj: Any) -> bool:
     """True if ``obj`` is a minigrad Tensor."""
     return isinstance(obj, Tensor)
+
+
+def is_inference(input: Tensor) -> bool:  # noqa: A002 - PyTorch's argument name
+    """True if ``input`` is an inference tensor (made inside ``inference_mode``), as ``torch.is_inference``.
+
+    Raises:
+        TypeError: ``input`` is not a Tensor.
+    """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"is_inference(): argument 'input' must be Tensor, not {type(input).__name__}")
+    return input.is_inference()
 
 
 def numel(input: Any) -> int:  # noqa: A002 - PyTorch's argument name

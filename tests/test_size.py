@@ -25,7 +25,8 @@ BUDGETS: dict[str, int] = {
     # 1,783 with to(memory_format=): one ToCopy op lays the copy out, as PyTorch (surface5a)
     # 1,802 with PyTorch's OpInfo semantics (opinfo): masked_fill's 0-d tensor value (its gradient),
     # cat's legacy 1-D empty tensors and refusal of a bare Tensor, -bool's RuntimeError, logsumexp of ints
-    "minigrad/tensor.py": 1805,
+    # 1,815 with torch.is_inference and the version an in-place op's result is recorded at (autograd)
+    "minigrad/tensor.py": 1820,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -51,7 +52,8 @@ BUDGETS: dict[str, int] = {
     # and angle's AngleBackward0 (Rounding) (opinfo)
     # 2,237 with ops8's Erfcx, Zeta and Igamma (special.erfcx/zeta, igamma/igammac: PyTorch's gradients)
     # 2,285 with LU (linalg.lu/lu_factor/lu_solve, torch.lu: PyTorch's gradient for square, wide and tall A)
-    "minigrad/ops.py": 2290,
+    # 2,374 with reads_inputs/reads_output per primitive and PyTorch's in-place-modification error for a changed input or result (autograd)
+    "minigrad/ops.py": 2380,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -67,10 +69,12 @@ BUDGETS: dict[str, int] = {
     # 1,377 with grad()'s PyTorch arguments (dict inputs, materialize_grads, is_grads_batched, only_inputs)
     # 1,383 with the engine's direct Sum/Reshape in reduce-to-shape (issue 14)
     # 1,433 with autograd.Variable, the legacy wrapper older scripts (WGAN-GP) still call (probes7)
-    "minigrad/autograd": 1440,
+    # 1,445 with PyTorch's error messages (retain_graph, allow_unused, grad_output shape) (autograd)
+    "minigrad/autograd": 1450,
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
-    "minigrad/autograd/engine.py": 400,
+    # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
+    "minigrad/autograd/engine.py": 405,
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -174,7 +178,8 @@ BUDGETS: dict[str, int] = {
     # TypeError/AssertionError variants)
     # 46,985 with modinfo merged too; 47,035 with the fast dropout-mask stream (PyTorch's masks opt-in)
     # 47,069 with the matmul-gradient kernels above
-    "minigrad": 47080,
+    # 47,178 with autograd's first commit (version checks, messages, is_inference)
+    "minigrad": 47190,
 }
 
 

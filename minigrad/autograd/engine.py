@@ -35,10 +35,12 @@ _PRIMITIVES = sum_to.__module__  # "minigrad.ops": its backward formulas keep no
 
 
 def _released_error(fn: Function) -> MinigradError:
-    return MinigradError(
-        f"Trying to backward through the graph a second time: the buffers saved by "
-        f"{fn.name()} were freed by the first backward(). Pass retain_graph=True to the "
-        "first backward() (or mg.grad) if you need to backward through it again."
+    return MinigradError(  # PyTorch's words (scripts match on them), then which node
+        "Trying to backward through the graph a second time (or directly access saved tensors after they "
+        "have already been freed). Saved intermediate values of the graph are freed when you call "
+        ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+        f"graph a second time or if you need to access saved tensors after calling backward. (The buffers "
+        f"saved by {fn.name()} were freed by the first backward().)"
     )
 
 
@@ -182,6 +184,8 @@ def _propagate(
         for p, v in zip(parents, node.versions):
             if p._version != v:
                 node.check_versions()
+        if t._version:  # (0 unless the result was changed in place: one int test per node)
+            node.check_output_version(t)
         out_grads = node.backward(g, t)
         if mine is not None and (type(node).__module__ != _PRIMITIVES
                                  or sum(x is mine for x in out_grads) != 1):
@@ -259,7 +263,8 @@ def _root_grads(outputs: list[Tensor], grad_outputs: Sequence[Tensor | None] | N
         if not isinstance(g, Tensor):
             g = Tensor(g, dtype=out.dtype)
         if g.shape != out.shape:
-            raise ShapeError(f"backward: gradient has shape {g.shape} but the output has shape {out.shape}")
+            raise ShapeError(f"Mismatch in shape: grad_output[{i}] has a shape of torch.Size({list(g.shape)}) "
+                             f"and output[{i}] has a shape of torch.Size({list(out.shape)}).")
         result.append(g)
     return result
 
@@ -350,7 +355,8 @@ def grad(
     ins = _as_tensors(inputs)
     for i, t in enumerate(ins):
         if not t.requires_grad:
-            raise MinigradError(f"input {i} of grad() does not require grad")
+            raise MinigradError(
+                f"One of the differentiated Tensors does not require grad (input {i} of grad())")
     if isinstance(grad_outputs, Tensor):
         grad_outputs = [grad_outputs]
     keep = create_graph if retain_graph is None else retain_graph
@@ -365,8 +371,8 @@ def grad(
             g = t.new_zeros(t.shape, requires_grad=create_graph)
         if g is None and not unused_ok:
             raise MinigradError(
-                f"input {i} of grad() was not used to compute the outputs; "
-                "pass allow_unused=True to get None for it"
+                "One of the differentiated Tensors appears to not have been used in the graph. Set "
+                f"allow_unused=True if this is the desired behavior. (input {i} of grad())"
             )
         result.append(g)
     return tuple(result)

@@ -1,0 +1,119 @@
+"""In-place changes after an op recorded its inputs or result, and the engine's error messages,
+side by side with torch: the same gradient, or the same error with PyTorch's words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = require_torch()
+
+INPLACE = "one of the variables needed for gradient computation has been modified by an inplace operation"
+
+
+def _outcome(lib: Any, case: Callable[[Any], Any]) -> Any:
+    """The leaf's gradient as an array, or the error text."""
+    try:
+        return case(lib).detach().numpy()
+    except RuntimeError as e:
+        return str(e)
+
+
+def _saved_operand_changed(lib: Any) -> Any:
+    x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    w = lib.tensor([1.0, 2.0, 3.0])
+    y = x * w
+    w.add_(1)
+    y.sum().backward()
+    return x.grad
+
+
+def _unsaved_operand_changed(lib: Any) -> Any:
+    x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 2
+    z = y + 1  # an addition keeps nothing for backward: changing y afterwards is harmless
+    y.add_(1)
+    z.sum().backward()
+    return x.grad
+
+
+def _saved_result_changed(lib: Any) -> Any:
+    x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x.sigmoid()
+    with lib.no_grad():
+        y.mul_(2)
+    y.sum().backward()
+    return x.grad
+
+
+def _inplace_result_then_backward(lib: Any) -> Any:
+    x = lib.tensor([0.5, 1.0, 2.0], requires_grad=True)
+    y = x * 2
+    y.exp_()  # the result of the in-place op is what its backward reads, at its new version
+    y.sum().backward()
+    return x.grad
+
+
+@pytest.mark.parametrize("case", [_saved_operand_changed, _unsaved_operand_changed, _saved_result_changed,
+                                  _inplace_result_then_backward])
+def test_inplace_after_use_matches_torch(case: Callable[[Any], Any]) -> None:
+    ours, theirs = _outcome(mg, case), _outcome(torch, case)
+    if isinstance(theirs, str):
+        assert isinstance(ours, str) and ours.startswith(INPLACE), ours
+        # the tensor description and versions, as PyTorch prints them
+        assert re.search(r"\[torch\.FloatTensor \[3\]\].* is at version \d+; expected version \d+ instead",
+                         ours), ours
+    else:
+        assert not isinstance(ours, str), ours
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+
+
+def _error(lib: Any, fn: Callable[[Any], Any]) -> str:
+    with pytest.raises(RuntimeError) as info:
+        fn(lib)
+    return str(info.value)
+
+
+def _second_backward(lib: Any) -> None:
+    x = lib.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    y.backward()
+
+
+def _unused_input(lib: Any) -> None:
+    x = lib.tensor([1.0, 2.0], requires_grad=True)
+    unused = lib.tensor([1.0], requires_grad=True)
+    lib.autograd.grad((x * x).sum(), [x, unused])
+
+
+def _grad_output_shape(lib: Any) -> None:
+    x = lib.ones(2, 2, requires_grad=True)
+    lib.autograd.grad([x * 2], [x], grad_outputs=[lib.ones(2)])
+
+
+@pytest.mark.parametrize(("fn", "words"), [
+    (_second_backward, "Specify retain_graph=True"),
+    (_unused_input, "Set allow_unused=True if this is the desired behavior"),
+    (_grad_output_shape, "Mismatch in shape: grad_output[0] has a shape of torch.Size([2]) and output[0] has "
+                         "a shape of torch.Size([2, 2])."),
+])
+def test_engine_errors_use_torch_words(fn: Callable[[Any], Any], words: str) -> None:
+    assert words in _error(torch, fn)
+    assert words in _error(mg, fn)
+
+
+def test_is_inference_matches_torch() -> None:
+    for lib in (mg, torch):
+        with lib.inference_mode():
+            inf = lib.ones(2)
+        assert lib.is_inference(inf) and not lib.is_inference(lib.ones(2))
+        with pytest.raises(TypeError):
+            lib.is_inference([1.0])
