@@ -52,7 +52,8 @@ BUDGETS: dict[str, int] = {
     # and angle's AngleBackward0 (Rounding) (opinfo)
     # 2,237 with ops8's Erfcx, Zeta and Igamma (special.erfcx/zeta, igamma/igammac: PyTorch's gradients)
     # 2,285 with LU (linalg.lu/lu_factor/lu_solve, torch.lu: PyTorch's gradient for square, wide and tall A)
-    # 2,374 with reads_inputs/reads_output per primitive and PyTorch's in-place-modification error for a changed input or result (autograd)
+    # 2,374 with reads_inputs/reads_output per primitive and PyTorch's in-place-modification error for
+    # a changed input or result (autograd)
     "minigrad/ops.py": 2380,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)

@@ -263,8 +263,9 @@ def _root_grads(outputs: list[Tensor], grad_outputs: Sequence[Tensor | None] | N
         if not isinstance(g, Tensor):
             g = Tensor(g, dtype=out.dtype)
         if g.shape != out.shape:
-            raise ShapeError(f"Mismatch in shape: grad_output[{i}] has a shape of torch.Size({list(g.shape)}) "
-                             f"and output[{i}] has a shape of torch.Size({list(out.shape)}).")
+            raise ShapeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
+                             f"torch.Size({list(g.shape)}) and output[{i}] has a shape of "
+                             f"torch.Size({list(out.shape)}).")
         result.append(g)
     return result
 
