@@ -45,6 +45,21 @@ class _Inference:
         self.used = False  # inference_mode was ever entered: inference tensors may exist
 
 
+class _AutogradExtras:
+    """Switches for autograd's rarely used features, so the ops and the engine test one plain attribute.
+
+    ``pack``: the active ``saved_tensors_hooks`` (pack, unpack) pairs, innermost last;
+    ``nodes``: some graph node was given a hook, metadata or packed tensors;
+    ``post_accumulate``: some tensor has a post-accumulate-grad hook.
+    """
+
+    def __init__(self) -> None:
+        self.pack: list[tuple[Callable[[Any], Any], Callable[[Any], Any]]] = []
+        self.nodes = False
+        self.post_accumulate = False
+
+
+_extras = _AutogradExtras()
 _mode = _GradMode()
 _inference = _Inference()
 _lock = threading.Lock()

@@ -31,12 +31,13 @@ from typing import Any, ClassVar
 import numpy as np
 
 from minigrad import _kernels, _special
+from minigrad import _tensor_methods as _methods
 from minigrad._clock import tick as _tick
 from minigrad._kernels import QUIET
 from minigrad._special import erf, erfinv
 from minigrad._window_kernels import Pairs, col2im, im2col, pad_array, padded, window_counts
 from minigrad.errors import DimensionError, LinAlgError, MinigradError, ShapeError, UnsupportedError
-from minigrad.grad_mode import _inference, _mode, enable_grad
+from minigrad.grad_mode import _extras, _inference, _mode, enable_grad
 from minigrad.memory_formats import copy_as
 from minigrad.shapes import keepdim_shape
 from minigrad.tensor import Array, Tensor, from_numpy, made_in_inference
@@ -141,7 +142,6 @@ class Function:
             out._array = fn.forward(*arrays, **params) if params else fn.forward(*arrays)
         finally:
             _reset_errstate(token)
-        out.grad = None
         out._hooks = None
         out._retains_grad = False
         out._version = 0
@@ -154,6 +154,8 @@ class Function:
             fn.seq = next(_tick)
             out.requires_grad = True
             out._ctx = fn
+            if _extras.pack:  # inside saved_tensors_hooks (an empty list otherwise)
+                _methods.graph.pack_saved(fn, inputs, out)
         else:
             out.requires_grad = False
             out._ctx = None
@@ -181,6 +183,28 @@ class Function:
                     "x += y, or enable anomaly detection to find the operation that failed to compute its "
                     "gradient, with torch.autograd.set_detect_anomaly(True)."
                 )
+
+    def register_hook(self, fn: Callable[[tuple[Tensor | None, ...], tuple[Tensor | None, ...]], Any]) -> Any:
+        """Call ``fn(grad_inputs, grad_outputs)`` after this node's backward; a returned tuple replaces
+        ``grad_inputs``. Returns a handle whose ``remove()`` unregisters it."""
+        return _methods.graph.register_node_hook(self, fn, pre=False)
+
+    def register_prehook(self, fn: Callable[[tuple[Tensor | None, ...]], Any]) -> Any:
+        """Call ``fn(grad_outputs)`` before this node's backward; a returned tuple replaces
+        ``grad_outputs``. Returns a handle whose ``remove()`` unregisters it."""
+        return _methods.graph.register_node_hook(self, fn, pre=True)
+
+    @property
+    def metadata(self) -> dict[Any, Any]:
+        """A dict kept on the node for the user's own bookkeeping (empty at first)."""
+        return _methods.graph.node_metadata(self)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for missing attributes (and unset slots): PyTorch's ``_saved_self``,
+        # ``_saved_other``, ``_saved_result`` and their ``_raw_`` forms.
+        if name.startswith(("_saved_", "_raw_saved_")):
+            return _methods.graph.saved_attribute(self, name)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def check_output_version(self, out: Tensor) -> None:
         """Raise PyTorch's error if the result this op's backward reads was modified in place after the op.
@@ -711,6 +735,19 @@ class Contiguous(Function):
 
     def forward(self, a: Array, memory_format: Any = None) -> Array:
         return np.ascontiguousarray(a) if memory_format is None else copy_as(a, a, memory_format, "clone")
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g,)
+
+
+class Substitute(Function):
+    """y = value (a saved tensor's replacement from an unpack hook), standing for x;  dx = g."""
+
+    __slots__ = ()
+    reads_inputs = False
+
+    def forward(self, x: Array, value: Array) -> Array:
+        return value
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g,)

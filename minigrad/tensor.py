@@ -183,7 +183,6 @@ class Tensor(TensorMethods):
             shape = (data, dtype, *((requires_grad,) if requires_grad is not False else ()), *more_sizes)
             data, dtype, requires_grad = _legacy_sizes(shape), None, False
         self._array = _to_array(data, dtype)  # type: ignore[arg-type]  # (an int dtype was handled above)
-        self.grad = None
         self._ctx = None
         self._hooks = None
         self._retains_grad = False
@@ -482,6 +481,16 @@ class Tensor(TensorMethods):
         handle = _HookHandle(self._hooks)
         self._hooks[handle.id] = fn
         return handle
+
+    def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> Any:
+        """Call ``hook(self)`` each time backward has accumulated into ``self.grad`` (a leaf only).
+
+        Returns a handle whose ``remove()`` unregisters it.
+
+        Raises:
+            MinigradError: not a leaf, or does not require grad.
+        """
+        return _methods.graph.register_post_accumulate_grad_hook(self, hook)
 
     def retain_grad(self) -> None:
         """Make backward also fill ``.grad`` of this non-leaf tensor."""
@@ -1356,6 +1365,35 @@ class Tensor(TensorMethods):
         return matmul(self, other)
 
 
+_grad_slot = vars(Tensor)["grad"]  # the slot's own descriptor; ``Tensor.grad`` becomes the property below
+_NON_LEAF_GRAD = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't "
+    "be populated during autograd.backward(). If you indeed want the .grad field to be populated for a "
+    "non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by "
+    "mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for "
+    "more information."
+)
+
+
+def _get_grad(self: Tensor) -> Tensor | None:
+    try:
+        g: Tensor | None = _grad_slot.__get__(self, Tensor)
+    except AttributeError:  # never set: tensors are made without writing it (one store less per op)
+        g = None
+    if g is None and self._ctx is not None and not self._retains_grad:
+        warnings.warn(_NON_LEAF_GRAD, UserWarning, stacklevel=2)
+    return g
+
+
+def _del_grad(self: Tensor) -> None:
+    _grad_slot.__set__(self, None)
+
+
+# ``.grad``: the gradient backward accumulated (None until then); reading it on a non-leaf that does
+# not retain its gradient warns with PyTorch's text, as such a tensor's .grad stays None.
+setattr(Tensor, "grad", property(_get_grad, _grad_slot.__set__, _del_grad))  # noqa: B010 (a slot's name)
+
+
 class _HookHandle:
     _next = 0
 
@@ -1538,7 +1576,6 @@ def from_numpy(array: Array) -> Tensor:
     # (Function.apply inlines the same slots for op results).
     t = _new(Tensor)
     t._array = array
-    t.grad = None
     t.requires_grad = False
     t._ctx = None
     t._hooks = None

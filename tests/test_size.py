@@ -26,7 +26,9 @@ BUDGETS: dict[str, int] = {
     # 1,802 with PyTorch's OpInfo semantics (opinfo): masked_fill's 0-d tensor value (its gradient),
     # cat's legacy 1-D empty tensors and refusal of a bare Tensor, -bool's RuntimeError, logsumexp of ints
     # 1,815 with torch.is_inference and the version an in-place op's result is recorded at (autograd)
-    "minigrad/tensor.py": 1820,
+    # 1,852 with .grad as a property (PyTorch's warning for a non-leaf; op results no longer store
+    # None in it) and register_post_accumulate_grad_hook (autograd)
+    "minigrad/tensor.py": 1855,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -54,7 +56,9 @@ BUDGETS: dict[str, int] = {
     # 2,285 with LU (linalg.lu/lu_factor/lu_solve, torch.lu: PyTorch's gradient for square, wide and tall A)
     # 2,374 with reads_inputs/reads_output per primitive and PyTorch's in-place-modification error for
     # a changed input or result (autograd)
-    "minigrad/ops.py": 2380,
+    # 2,411 with grad_fn.register_hook/register_prehook/metadata/_saved_*, the Substitute primitive
+    # (a saved tensor's unpacked value) and the saved-tensors-hooks flag in apply (autograd)
+    "minigrad/ops.py": 2415,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -71,11 +75,15 @@ BUDGETS: dict[str, int] = {
     # 1,383 with the engine's direct Sum/Reshape in reduce-to-shape (issue 14)
     # 1,433 with autograd.Variable, the legacy wrapper older scripts (WGAN-GP) still call (probes7)
     # 1,445 with PyTorch's error messages (retain_graph, allow_unused, grad_output shape) (autograd)
-    "minigrad/autograd": 1450,
+    # 1,907 with autograd/graph.py (torch.autograd.graph: saved tensors hooks, node hooks, post-
+    # accumulate hooks, multi-grad hooks; ~440 lines) and custom Functions' packed saved tensors and
+    # <Name>Backward node classes (autograd)
+    "minigrad/autograd": 1910,
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
-    "minigrad/autograd/engine.py": 405,
+    # 413 with node hooks and post-accumulate hooks, each behind one flag test (autograd)
+    "minigrad/autograd/engine.py": 415,
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -180,7 +188,8 @@ BUDGETS: dict[str, int] = {
     # 46,985 with modinfo merged too; 47,035 with the fast dropout-mask stream (PyTorch's masks opt-in)
     # 47,069 with the matmul-gradient kernels above
     # 47,178 with autograd's first commit (version checks, messages, is_inference)
-    "minigrad": 47190,
+    # 47,739 with autograd's torch.autograd.graph and hooks
+    "minigrad": 47750,
 }
 
 

@@ -22,7 +22,7 @@ import numpy as np
 from minigrad._kernels import memory_owner, quiet
 from minigrad._tensor_methods import provide
 from minigrad.errors import MinigradError, ShapeError
-from minigrad.grad_mode import set_grad_enabled
+from minigrad.grad_mode import _extras, set_grad_enabled
 from minigrad.ops import sum_to
 from minigrad.tensor import Tensor, from_numpy, stack
 
@@ -186,7 +186,11 @@ def _propagate(
                 node.check_versions()
         if t._version:  # (0 unless the result was changed in place: one int test per node)
             node.check_output_version(t)
-        out_grads = node.backward(g, t)
+        if _extras.nodes and getattr(node, "hooks", None) is not None:  # (False unless a node has hooks)
+            from minigrad.autograd.graph import run_node
+            out_grads = run_node(node, g, t)
+        else:
+            out_grads = node.backward(g, t)
         if mine is not None and (type(node).__module__ != _PRIMITIVES
                                  or sum(x is mine for x in out_grads) != 1):
             mine = None  # shared by two inputs, or seen by a backward outside ops.py (which may keep it)
@@ -202,6 +206,9 @@ def _propagate(
             g = _call_hooks(leaf, g)
         if inputs is None:
             _accumulate(leaf, g, create_graph, handed)
+            if _extras.post_accumulate:
+                from minigrad.autograd.graph import run_post_accumulate_hooks
+                run_post_accumulate_hooks(leaf)
         elif id(leaf) in targets:
             captured[id(leaf)] = g
     return captured
@@ -265,7 +272,8 @@ def _root_grads(outputs: list[Tensor], grad_outputs: Sequence[Tensor | None] | N
         if g.shape != out.shape:
             raise ShapeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
                              f"torch.Size({list(g.shape)}) and output[{i}] has a shape of "
-                             f"torch.Size({list(out.shape)}).")
+                             f"torch.Size({list(out.shape)}). (gradient {tuple(g.shape)}, output "
+                             f"{tuple(out.shape)})")
         result.append(g)
     return result
 

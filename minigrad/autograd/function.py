@@ -24,6 +24,7 @@ gradient has arrived (outputs nobody used get None, or zeros when
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -31,7 +32,7 @@ import numpy as np
 
 from minigrad import ops
 from minigrad.errors import MinigradError
-from minigrad.grad_mode import _mode, no_grad
+from minigrad.grad_mode import _extras, _mode, no_grad
 from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable"]
@@ -47,6 +48,7 @@ class FunctionCtx:
         self.needs_input_grad = needs_input_grad
         self.materialize_grads = True
         self._saved: tuple[Any, ...] | None = ()
+        self._unpack: Callable[[Any], Any] | None = None  # the saved_tensors_hooks unpack hook, if packed
         self._non_differentiable: set[int] = set()
         self._node: _CustomNode | None = None
         self._out_meta: list[tuple[tuple[int, ...], np.dtype[Any]] | None] = []  # outputs' shapes, dtypes
@@ -57,6 +59,10 @@ class FunctionCtx:
             if t is not None and not isinstance(t, Tensor):
                 raise TypeError(f"save_for_backward can only save tensors or None, got {type(t).__name__}")
         self._saved = tensors
+        self._unpack = None
+        if _extras.pack:  # inside saved_tensors_hooks: keep what the pack hook makes of each
+            pack, self._unpack = _extras.pack[-1]
+            self._saved = tuple(None if t is None else pack(t) for t in tensors)
 
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
@@ -67,9 +73,12 @@ class FunctionCtx:
         """
         if self._saved is None:
             raise MinigradError(
-                "Trying to backward through the graph a second time (or to read saved tensors after "
-                "they were freed): pass retain_graph=True to the first backward()"
+                "Trying to backward through the graph a second time (or directly access saved tensors after "
+                "they have already been freed). Specify retain_graph=True if you need to backward through "
+                "the graph a second time or if you need to access saved tensors after calling backward."
             )
+        if self._unpack is not None:
+            return tuple(None if p is None else self._unpack(p) for p in self._saved)
         return self._saved
 
     def mark_non_differentiable(self, *tensors: Tensor) -> None:
@@ -157,6 +166,20 @@ class _OutputNode(ops.Function):
         """The custom function's name, as PyTorch shows it on every output's grad_fn."""
         return self.custom.name()
 
+    # PyTorch's custom Function has one node for all outputs: hooks and metadata are the custom node's.
+    def register_hook(self, fn: Callable[..., Any]) -> Any:
+        """Call ``fn(grad_inputs, grad_outputs)`` after the user's backward (see ``Node.register_hook``)."""
+        return self.custom.register_hook(fn)
+
+    def register_prehook(self, fn: Callable[..., Any]) -> Any:
+        """Call ``fn(grad_outputs)`` before the user's backward (see ``Node.register_prehook``)."""
+        return self.custom.register_prehook(fn)
+
+    @property
+    def metadata(self) -> dict[Any, Any]:
+        """The custom node's metadata dict."""
+        return self.custom.metadata
+
     def forward(self, anchor: Array, value: Array, index: int, custom: _CustomNode) -> Array:
         self.index, self.custom = index, custom
         return value
@@ -220,12 +243,24 @@ def _record(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], output
     ctx._out_meta = [(o.shape, o.dtype if o.dtype.kind == "f" else dtype) if isinstance(o, Tensor) else None
                      for o in outs]
     results = list(outs)
+    node_cls = _output_node_class(cls)
     for i in diff:
-        results[i] = _OutputNode.apply(anchor, value=outs[i].numpy(), index=i, custom=node)
+        results[i] = node_cls.apply(anchor, value=outs[i].numpy(), index=i, custom=node)
     for i, o in enumerate(outs):  # an input returned as it is comes back as a new tensor, as in PyTorch
         if i not in diff and isinstance(o, Tensor) and any(o is a for a in tensors_in):
             results[i] = from_numpy(o.numpy())
     return results[0] if single else tuple(results)
+
+
+_node_classes: weakref.WeakKeyDictionary[type[Function], type[_OutputNode]] = weakref.WeakKeyDictionary()
+
+
+def _output_node_class(cls: type[Function]) -> type[_OutputNode]:
+    """The grad_fn class of ``cls``'s outputs, named ``<cls>Backward`` as PyTorch's generated class."""
+    found = _node_classes.get(cls)
+    if found is None:
+        found = _node_classes[cls] = type(f"{cls.__name__}Backward", (_OutputNode,), {"__slots__": ()})
+    return found
 
 
 def once_differentiable(fn: Callable[..., Any]) -> Callable[..., Any]:
