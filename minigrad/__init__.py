@@ -202,10 +202,12 @@ from minigrad.settings import (
     get_num_interop_threads,
     get_num_threads,
     is_deterministic_algorithms_warn_only_enabled,
+    is_warn_always_enabled,
     set_deterministic_debug_mode,
     set_float32_matmul_precision,
     set_num_interop_threads,
     set_num_threads,
+    set_warn_always,
     use_deterministic_algorithms,
 )
 from minigrad.shape_ops import *  # noqa: F403
@@ -295,7 +297,7 @@ __all__ += [  # shapes, printing and the process-wide switches PyTorch scripts s
     "get_num_threads", "is_deterministic_algorithms_warn_only_enabled", "numel",
     "set_deterministic_debug_mode", "set_num_threads", "set_printoptions", "use_deterministic_algorithms",
     "get_float32_matmul_precision", "get_num_interop_threads", "set_float32_matmul_precision",
-    "set_num_interop_threads",
+    "set_num_interop_threads", "is_warn_always_enabled", "set_warn_always",
 ]  # fmt: skip
 # PyTorch's constants: torch.nan, torch.inf, torch.pi, torch.e and x[:, torch.newaxis]
 nan, inf, pi, e, newaxis = _math.nan, _math.inf, _math.pi, _math.e, None

@@ -184,6 +184,23 @@ class Function:
                     "gradient, with torch.autograd.set_detect_anomaly(True)."
                 )
 
+    def __call__(self, *grad_outputs: Tensor) -> Any:
+        """Run this node's backward on ``grad_outputs`` (one per output), as calling a PyTorch node does.
+
+        Raises:
+            TypeError: not one gradient per output (PyTorch's message).
+            MinigradError: the node was freed by a backward.
+        """
+        if len(grad_outputs) != 1:
+            raise TypeError(f"expected 1 arguments, got {len(grad_outputs)} instead")
+        if not self.parents:
+            raise MinigradError(f"{self.name()}: its saved tensors were freed by a backward")
+        if self.reads_output:
+            raise MinigradError(f"{self.name()} reads its result in backward, which it does not keep; "
+                                "call backward() on the result instead")
+        grads = self.backward(grad_outputs[0], grad_outputs[0])
+        return grads[0] if len(grads) == 1 else grads
+
     def register_hook(self, fn: Callable[[tuple[Tensor | None, ...], tuple[Tensor | None, ...]], Any]) -> Any:
         """Call ``fn(grad_inputs, grad_outputs)`` after this node's backward; a returned tuple replaces
         ``grad_inputs``. Returns a handle whose ``remove()`` unregisters it."""
@@ -751,6 +768,20 @@ class Substitute(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g,)
+
+
+class DelayedError(Function):
+    """y = x, for gradients a ``once_differentiable`` backward computed: differentiating them raises."""
+
+    __slots__ = ("message",)
+    reads_inputs = False
+
+    def forward(self, x: Array, *recorded: Array, message: str) -> Array:
+        self.message = message
+        return x
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        raise MinigradError(self.message)
 
 
 class Where(Function):

@@ -24,6 +24,7 @@ from minigrad._tensor_methods import provide
 from minigrad.errors import MinigradError, ShapeError
 from minigrad.grad_mode import _extras, set_grad_enabled
 from minigrad.ops import sum_to
+from minigrad.settings import is_warn_always_enabled as _warn_always
 from minigrad.tensor import Tensor, from_numpy, stack
 
 if TYPE_CHECKING:
@@ -100,8 +101,12 @@ def _run_backward(
     of tensors that called ``retain_grad``); otherwise nothing is written and
     the gradients of ``inputs`` are returned, keyed by ``id``.
     """
-    with set_grad_enabled(create_graph):
-        return quiet(_propagate, roots, root_grads, retain_graph, create_graph, inputs)
+    hooks = list(_extras.pack)  # saved tensors hooks entered or left by a hook during backward end with it
+    try:
+        with set_grad_enabled(create_graph):
+            return quiet(_propagate, roots, root_grads, retain_graph, create_graph, inputs)
+    finally:
+        _extras.pack[:] = hooks
 
 
 def _propagate(
@@ -300,6 +305,13 @@ def backward(
             no gradient, or the graph was already freed by an earlier backward.
         ShapeError: a given gradient's shape differs from its output's.
     """
+    if create_graph and _warn_always():
+        warnings.warn(
+            "Using backward() with create_graph=True will create a reference cycle between the parameter and "
+            "its gradient which can cause a memory leak. We recommend using autograd.grad when creating the "
+            "graph to avoid this. If you have to use this function, make sure to reset the .grad fields of "
+            "your parameters to None after use to break the cycle and avoid the leak.", UserWarning,
+            stacklevel=2)
     outs = _as_tensors(tensors)
     if isinstance(grad_tensors, Tensor):
         grad_tensors = [grad_tensors]
@@ -350,8 +362,8 @@ def grad(
         ValueError: ``materialize_grads=True`` with ``allow_unused=False``.
     """
     if materialize_grads and allow_unused is False:
-        raise ValueError("grad(): allow_unused=False contradicts materialize_grads=True "
-                         "(unused inputs get zeros)")
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, but "
+                         "got: allow_unused=False.")
     if not only_inputs:
         warnings.warn("grad(): only_inputs is deprecated and ignored (it is always True); use "
                       "backward() to accumulate gradients into other parts of the graph", FutureWarning,

@@ -24,6 +24,7 @@ gradient has arrived (outputs nobody used get None, or zeros when
 from __future__ import annotations
 
 import functools
+import warnings
 import weakref
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -52,6 +53,7 @@ class FunctionCtx:
         self._non_differentiable: set[int] = set()
         self._node: _CustomNode | None = None
         self._out_meta: list[tuple[tuple[int, ...], np.dtype[Any]] | None] = []  # outputs' shapes, dtypes
+        self._non_diff_index: set[int] = set()  # positions of the outputs marked non-differentiable
 
     def save_for_backward(self, *tensors: Any) -> None:
         """Keep tensors (or None) for backward; read them back as ``ctx.saved_tensors``."""
@@ -80,6 +82,13 @@ class FunctionCtx:
         if self._unpack is not None:
             return tuple(None if p is None else self._unpack(p) for p in self._saved)
         return self._saved
+
+    @property
+    def saved_variables(self) -> tuple[Any, ...]:
+        """The old name of :attr:`saved_tensors`; warns ``DeprecationWarning``, as PyTorch."""
+        warnings.warn("'saved_variables' is deprecated; use 'saved_tensors'", DeprecationWarning,
+                      stacklevel=2)
+        return self.saved_tensors
 
     def mark_non_differentiable(self, *tensors: Tensor) -> None:
         """Outputs that get no gradient (indices, masks): returned with requires_grad=False."""
@@ -118,8 +127,10 @@ class _CustomNode(ops.Function):
         grads = self.grads
         self.grads = [None] * len(grads)  # ready for another pass (retain_graph)
         if self.ctx.materialize_grads:  # zeros for outputs that got no gradient (None for non-tensors)
-            grads = [from_numpy(np.zeros(meta[0], dtype=meta[1])) if gr is None and meta is not None else gr
-                     for gr, meta in zip(grads, self.ctx._out_meta)]
+            skip = () if getattr(self.ctx, "_materialize_non_diff_grads", True) else self.ctx._non_diff_index
+            grads = [from_numpy(np.zeros(meta[0], dtype=meta[1]))
+                     if gr is None and meta is not None and i not in skip else gr
+                     for i, (gr, meta) in enumerate(zip(grads, self.ctx._out_meta))]
         result = self.fn_cls.backward(self.ctx, *grads)
         result = result if isinstance(result, tuple) else (result,)
         if len(result) > len(self.args) and all(gr is None for gr in result[len(self.args):]):
@@ -214,6 +225,24 @@ class Function:
         """The vector-Jacobian product: a gradient (or None) per forward argument."""
         raise NotImplementedError("a custom Function must define backward to be differentiated")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        warnings.warn(f"{self.__class__} should not be instantiated. Methods on autograd functions are all "
+                      "static, so you should invoke them on the class itself. Instantiating an autograd "
+                      "function will raise an error in a future version of PyTorch.", DeprecationWarning,
+                      stacklevel=2)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Calling an instance is the pre-1.3 style, which PyTorch removed.
+
+        Raises:
+            MinigradError: always (PyTorch's message): call ``MyFunction.apply(...)``.
+        """
+        raise MinigradError(
+            "Legacy autograd function with non-static forward method is deprecated. Please use new-style "
+            "autograd function with static forward method. (Example: "
+            "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)"
+        )
+
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run forward; if grad mode is on and an input requires grad, record the function."""
@@ -240,6 +269,7 @@ def _record(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], output
     node = anchor._ctx
     assert isinstance(node, _CustomNode)
     ctx._node = node
+    ctx._non_diff_index = {i for i, o in enumerate(outs) if id(o) in ctx._non_differentiable}
     ctx._out_meta = [(o.shape, o.dtype if o.dtype.kind == "f" else dtype) if isinstance(o, Tensor) else None
                      for o in outs]
     results = list(outs)
@@ -269,6 +299,15 @@ def once_differentiable(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with no_grad():
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
+        recorded = [a for a in args if isinstance(a, Tensor) and a.requires_grad]
+        if not (_mode.record and recorded):
+            return result
+        # Recording (create_graph): the gradients join the graph through a node that raises if reached,
+        # as PyTorch's, instead of silently having no derivative.
+        message = "trying to differentiate twice a function that was marked with @once_differentiable"
+        wrapped = [ops.DelayedError.apply(r, *recorded, message=message) if isinstance(r, Tensor) else r
+                   for r in (result if isinstance(result, tuple) else (result,))]
+        return tuple(wrapped) if isinstance(result, tuple) else wrapped[0]
 
     return wrapper
