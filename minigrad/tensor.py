@@ -12,6 +12,7 @@ import math
 import operator
 import sys
 import warnings
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, Union, overload
 
@@ -158,8 +159,8 @@ class Tensor(TensorMethods):
     """
 
     __slots__ = (
-        "__weakref__", "_array", "_ctx", "_hooks", "_inference", "_retains_grad", "_version", "grad",
-        "requires_grad",
+        "__weakref__", "_array", "_ctx", "_hooks", "_inference", "_retains_grad", "_version", "_vgroup",
+        "grad", "requires_grad",
     )  # fmt: skip
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
 
@@ -172,6 +173,8 @@ class Tensor(TensorMethods):
     _hooks: dict[int, Callable[[Tensor], Tensor | None]] | None
     _retains_grad: bool
     _version: int
+    # Set only once detach() made an alias: every member of the list shares one version counter.
+    _vgroup: list[weakref.ref[Tensor]]
     # Set only on inference tensors (INFERENCE, or ALIAS for detach/.data of one taken outside
     # inference_mode, which PyTorch lets change in place), so the hot paths that make tensors
     # outside inference_mode never write it; read with getattr(t, "_inference", 0).
@@ -294,8 +297,20 @@ class Tensor(TensorMethods):
         return self._array.tolist()
 
     def detach(self) -> Tensor:
-        """A tensor sharing the data, cut off from the graph (an inference tensor if this one is)."""
-        return self._alias()
+        """A tensor sharing the data, cut off from the graph (an inference tensor if this one is).
+
+        It shares this tensor's version counter, as PyTorch's: an in-place change through either
+        is seen by a backward that saved the other.
+        """
+        t = self._alias()
+        group: list[weakref.ref[Tensor]] | None = getattr(self, "_vgroup", None)
+        if group is None:
+            group = self._vgroup = [weakref.ref(self)]
+        elif len(group) > 16:  # (a parameter detached every step: drop the members that are gone)
+            group[:] = [r for r in group if r() is not None]
+        group.append(weakref.ref(t))
+        t._vgroup, t._version = group, self._version
+        return t
 
     def _alias(self) -> Tensor:
         """A new tensor of this one's array: an inference tensor if this one is, as PyTorch's detach."""
@@ -457,13 +472,15 @@ class Tensor(TensorMethods):
     # ------------------------------------------------------------ autograd
 
     def backward(self, gradient: Tensor | None = None, retain_graph: builtins.bool | None = None,
-                 create_graph: builtins.bool = False) -> None:
-        """Accumulate the gradient of this tensor into the ``.grad`` of the leaves.
+                 create_graph: builtins.bool = False,
+                 inputs: Sequence[Tensor] | Tensor | None = None) -> None:
+        """Accumulate the gradient of this tensor into the ``.grad`` of the leaves (or of ``inputs`` only).
 
         See :func:`minigrad.autograd.backward`; ``gradient`` is required unless
         this tensor has a single element.
         """
-        _methods.engine.backward(self, None if gradient is None else [gradient], retain_graph, create_graph)
+        _methods.engine.backward(self, None if gradient is None else [gradient], retain_graph, create_graph,
+                                 inputs=inputs)
 
     def register_hook(self, fn: Callable[[Tensor], Tensor | None]) -> _HookHandle:
         """Call ``fn(grad)`` when this tensor's gradient is computed.
@@ -606,6 +623,12 @@ class Tensor(TensorMethods):
             if new is not None:
                 self._array = new
         self._version += 1
+        group = getattr(self, "_vgroup", None)  # (unset unless detach() shared this tensor's counter)
+        if group is not None:
+            for ref in group:
+                other = ref()
+                if other is not None and other is not self:
+                    other._version = self._version
         return self
 
     def _recorded(self, *others: Any) -> builtins.bool:

@@ -28,7 +28,9 @@ BUDGETS: dict[str, int] = {
     # 1,815 with torch.is_inference and the version an in-place op's result is recorded at (autograd)
     # 1,852 with .grad as a property (PyTorch's warning for a non-leaf; op results no longer store
     # None in it) and register_post_accumulate_grad_hook (autograd)
-    "minigrad/tensor.py": 1855,
+    # 1,874 with detach() sharing the version counter (the _vgroup slot, kept in step by _write) and
+    # backward(inputs=) (autograd)
+    "minigrad/tensor.py": 1876,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -85,14 +87,16 @@ BUDGETS: dict[str, int] = {
     # 1,961 with custom Functions' legacy-call and saved_variables deprecations,
     # _materialize_non_diff_grads, once_differentiable's recorded error node, the engine's
     # create_graph warning and its saved-tensors-hooks reset (autograd)
-    "minigrad/autograd": 1965,
+    # 1,994 with backward(inputs=) (autograd)
+    "minigrad/autograd": 1995,
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
     # 413 with node hooks and post-accumulate hooks, each behind one flag test (autograd)
     # 425 with the create_graph reference-cycle warning (under set_warn_always) and the saved
     # tensors hooks restored after backward (autograd)
-    "minigrad/autograd/engine.py": 425,
+    # 457 with backward(inputs=) and .grad read from its slot in _accumulate (autograd)
+    "minigrad/autograd/engine.py": 457,
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -200,7 +204,8 @@ BUDGETS: dict[str, int] = {
     # 47,739 with autograd's torch.autograd.graph and hooks
     # 47,913 with grad-mode decorators on generators/classes, set_warn_always,
     # set_multithreading_enabled (autograd)
-    "minigrad": 47920,
+    # 47,968 with detach's shared version counter and backward(inputs=) (autograd)
+    "minigrad": 47970,
 }
 
 

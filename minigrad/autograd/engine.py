@@ -25,7 +25,7 @@ from minigrad.errors import MinigradError, ShapeError
 from minigrad.grad_mode import _extras, set_grad_enabled
 from minigrad.ops import sum_to
 from minigrad.settings import is_warn_always_enabled as _warn_always
-from minigrad.tensor import Tensor, from_numpy, stack
+from minigrad.tensor import Tensor, _grad_slot, from_numpy, stack
 
 if TYPE_CHECKING:
     from minigrad.ops import Function
@@ -228,11 +228,12 @@ def _call_hooks(t: Tensor, g: Tensor) -> Tensor:
 
 
 def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> None:
+    held = _held_grad(t)
     if create_graph:
-        t.grad = g if t.grad is None else t.grad + g
+        t.grad = g if held is None else held + g
         return
     data = g.numpy()
-    if t.grad is None:
+    if held is None:
         owner = memory_owner(data)
         # A strided .grad would slow every optimizer step that reads it.
         if owner in handed or not data.flags.writeable or not data.flags.c_contiguous:
@@ -240,10 +241,18 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> N
             owner = id(data)
         handed.add(owner)
         t.grad = from_numpy(data)
-    elif t.grad.shape == data.shape and t.grad.numpy().flags.writeable:
-        np.add(t.grad._array, data, out=t.grad._array, casting="unsafe")
+    elif held.shape == data.shape and held.numpy().flags.writeable:
+        np.add(held._array, data, out=held._array, casting="unsafe")
     else:
-        t.grad = from_numpy(t.grad._array + data)
+        t.grad = from_numpy(held._array + data)
+
+
+def _held_grad(t: Tensor) -> Tensor | None:
+    """``t.grad`` read from its slot: no property call, and no non-leaf warning (backward fills it)."""
+    try:
+        return _grad_slot.__get__(t, Tensor)  # type: ignore[no-any-return]
+    except AttributeError:  # (tensors are made without the slot set)
+        return None
 
 
 def _as_tensors(x: Tensor | Sequence[Tensor]) -> list[Tensor]:
@@ -288,6 +297,8 @@ def backward(
     grad_tensors: Tensor | Sequence[Tensor | None] | None = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
+    grad_variables: None = None,
+    inputs: Tensor | Sequence[Tensor] | None = None,
 ) -> None:
     """Accumulate d(tensors)/d(leaf) into ``leaf.grad`` for every leaf requiring grad.
 
@@ -299,10 +310,14 @@ def backward(
             defaults to ``create_graph``.
         create_graph: record the backward pass, so gradients can be
             differentiated again (second derivatives).
+        grad_variables: PyTorch's long-removed name for ``grad_tensors``; must be None.
+        inputs: accumulate only into the ``.grad`` of these tensors (leaves or
+            not), as PyTorch's ``inputs=``; the rest of the graph's leaves are untouched.
 
     Raises:
         MinigradError: an output does not require grad, a non-scalar output has
-            no gradient, or the graph was already freed by an earlier backward.
+            no gradient, ``inputs`` is empty, or the graph was already freed by an
+            earlier backward.
         ShapeError: a given gradient's shape differs from its output's.
     """
     if create_graph and _warn_always():
@@ -317,7 +332,24 @@ def backward(
         grad_tensors = [grad_tensors]
     gs = _root_grads(outs, grad_tensors)
     keep = create_graph if retain_graph is None else retain_graph
-    _run_backward(outs, gs, keep, create_graph, None)
+    if inputs is None:
+        _run_backward(outs, gs, keep, create_graph, None)
+        return
+    ins = _as_tensors(inputs)
+    if not ins:
+        raise MinigradError("`inputs` argument to `backward()` cannot be empty.")
+    for t in ins:
+        if not t.requires_grad:
+            raise MinigradError("One of the differentiated Tensors does not require grad")
+    captured = _run_backward(outs, gs, keep, create_graph, ins)
+    handed: set[int] = set()
+    for t in dict.fromkeys(ins):  # (a tensor listed twice gets its gradient once, as in PyTorch)
+        g = captured.get(id(t))
+        if g is not None:
+            _accumulate(t, g, create_graph, handed)
+            if _extras.post_accumulate and t._ctx is None:
+                from minigrad.autograd.graph import run_post_accumulate_hooks
+                run_post_accumulate_hooks(t)
 
 
 @overload
