@@ -90,6 +90,9 @@ class Function:
     reads_inputs: ClassVar[bool] = True
     #: True when backward reads the op's result (``out``): changing it in place afterwards raises
     reads_output: ClassVar[bool] = False
+    #: True for ops whose result may be a view of input 0's memory (reshape, permute, basic indexing,
+    #: expand): an in-place op through such a result rewrites its base (see Tensor._update)
+    is_view: ClassVar[bool] = False
 
     #: PyTorch's grad_fn name when it is not ``<class name>Backward0`` (``Reshape``: ``ViewBackward0``)
     torch_name: ClassVar[str] = ""
@@ -768,6 +771,35 @@ class Substitute(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g,)
+
+
+class CopySlices(Function):
+    """y = a with the elements a view of it covers replaced by v (an in-place op through the view);
+    da = g with those elements zeroed, dv = g at those elements.
+
+    ``pos`` holds, per element of v, its position in a (C order); ``target`` is the base's array,
+    which the in-place op already wrote, so y is that array itself.
+    """
+
+    __slots__ = ("mask", "pos")
+    saved = ("mask", "pos")
+    reads_inputs = False
+    torch_name = "CopySlices"
+    mask: Array
+    pos: Array
+
+    def forward(self, a: Array, v: Array, target: Array, pos: Array) -> Array:
+        self.pos = pos
+        mask = np.ones(a.size, dtype=a.dtype)
+        mask[pos.ravel()] = 0
+        self.mask = mask.reshape(a.shape)
+        return target
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, v = self.parents
+        ga = g * from_numpy(self.mask.astype(g.dtype, copy=False)) if a.requires_grad else None
+        gv = g.reshape(-1)[from_numpy(self.pos)] if v.requires_grad else None
+        return ga, gv
 
 
 class DelayedError(Function):
@@ -1687,6 +1719,7 @@ class Reshape(Function):
     """y = a viewed with a new shape;  da = g reshaped back."""
 
     __slots__ = ()
+    is_view = True
     reads_inputs = False
     torch_name = "ViewBackward0"
 
@@ -1705,6 +1738,7 @@ class Permute(Function):
     """
 
     __slots__ = ("dims", "kind")
+    is_view = True
     reads_inputs = False
     dims: tuple[int, ...]
     kind: str
@@ -1733,6 +1767,7 @@ class Expand(Function):
     """
 
     __slots__ = ()
+    is_view = True
     reads_inputs = False
 
     def forward(self, a: Array, shape: tuple[int, ...]) -> Array:
@@ -1752,6 +1787,8 @@ class GetItem(Function):
     """y = a[index];  da = zeros like a with g added at ``index`` (repeats accumulate)."""
 
     __slots__ = ("index",)
+    is_view = True
+    reads_inputs = False
 
     def name(self) -> str:
         """PyTorch's name for the kind of index: Select (ints), Slice, Unsqueeze (None), else Index."""

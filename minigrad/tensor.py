@@ -671,6 +671,8 @@ class Tensor(TensorMethods):
             ShapeError: the result's shape is not this tensor's.
         """
         record = self._recorded(*others)
+        rebase = self._view_base() if record and not view else None
+        old_base = rebase[0]._array.copy() if rebase is not None else None
         source = self
         if record:
             source = from_numpy(self._array.copy())
@@ -696,7 +698,61 @@ class Tensor(TensorMethods):
             self._ctx, self.requires_grad = result._ctx, result.requires_grad
             if self._ctx is not None:  # this tensor is now the op's result, at its new version
                 self._ctx.out_version = self._version
+            if rebase is not None and old_base is not None:
+                self._rebase(*rebase, old_base, others)
         return self
+
+    def _view_base(self) -> tuple[Tensor, Function] | None:
+        """The tensor this one is a recorded view of (through view ops sharing its memory), and the
+        first view op on the way, or None if it is not such a view.
+
+        Raises:
+            MinigradError: the base is a leaf that requires grad (PyTorch's error).
+        """
+        t, first = self, None
+        while True:
+            fn = t._ctx
+            if fn is None or not fn.is_view or not fn.parents:
+                break
+            parent = fn.parents[0]
+            if memory_owner(parent._array) != memory_owner(t._array):
+                break
+            t, first = parent, fn
+        if first is None:
+            return None
+        if t._ctx is None and t.requires_grad:
+            raise MinigradError("a view of a leaf Variable that requires grad is being used in an in-place "
+                                "operation.")
+        return t, first
+
+    def _rebase(self, base: Tensor, first: Function, old: Array, others: tuple[Any, ...]) -> None:
+        """After an in-place op through this view of ``base``: make ``base`` the result of a
+        CopySlices node (its old values, with this view's new ones written in), as PyTorch does, so
+        gradients through ``base`` reach both. ``old`` is a copy of base's values before the op;
+        ops that read the base on the way to the in-place op's operands ``others`` read it instead.
+
+        Raises:
+            MinigradError: the base's memory is not contiguous (the positions cannot be mapped).
+        """
+        arr = base._array
+        if not (arr.flags.c_contiguous or arr.flags.f_contiguous):
+            raise MinigradError("an in-place operation on a view of a non-contiguous tensor that requires "
+                                "grad is not supported by minigrad; call .contiguous() on the base first")
+        item = arr.itemsize
+        offset = (self._array.__array_interface__["data"][0] - arr.__array_interface__["data"][0]) // item
+        ids = np.arange(arr.size).reshape(arr.shape)  # each element's position in C order...
+        # ... laid out in the base's memory order
+        flat = (ids if arr.flags.c_contiguous else np.asfortranarray(ids)).ravel(order="K")
+        pos = np.array(np.lib.stride_tricks.as_strided(
+            flat[offset:], shape=self._array.shape,
+            strides=tuple(st // item * flat.itemsize for st in self._array.strides)))
+        snap = from_numpy(old)
+        snap.requires_grad, snap._ctx, snap._version = base.requires_grad, base._ctx, base._version
+        base._repoint(snap, others)  # z[0] += z[1]: z[1] was taken from the old values
+        first.parents = (snap, *first.parents[1:])  # the view's own history starts at the old values
+        result = _ops.CopySlices.apply(snap, self, target=arr, pos=pos)
+        base._write()  # a view and its base share one version counter in PyTorch
+        base._ctx, base.requires_grad = result._ctx, True
 
     def _repoint(self, source: Tensor, others: tuple[Any, ...]) -> None:
         """Make the ops that read this tensor's old value on the way to ``others`` read ``source``.
