@@ -52,13 +52,15 @@ class _AutogradExtras:
 
     ``pack``: the active ``saved_tensors_hooks`` (pack, unpack) pairs, innermost last;
     ``nodes``: some graph node was given a hook, metadata or packed tensors;
-    ``post_accumulate``: some tensor has a post-accumulate-grad hook.
+    ``post_accumulate``: some tensor has a post-accumulate-grad hook;
+    ``rebased``: some tensor was rebased by an in-place op through a view of it.
     """
 
     def __init__(self) -> None:
         self.pack: list[tuple[Callable[[Any], Any], Callable[[Any], Any]]] = []
         self.nodes = False
         self.post_accumulate = False
+        self.rebased = False  # an in-place op through a view rebased its base (ops.CopySlices)
 
 
 _extras = _AutogradExtras()

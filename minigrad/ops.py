@@ -781,15 +781,17 @@ class CopySlices(Function):
     which the in-place op already wrote, so y is that array itself.
     """
 
-    __slots__ = ("mask", "pos")
+    __slots__ = ("mask", "old", "pos")
     saved = ("mask", "pos")
     reads_inputs = False
     torch_name = "CopySlices"
     mask: Array
     pos: Array
+    old: Tensor  # the base's old values (a): ops recorded before the change send their gradient there
 
-    def forward(self, a: Array, v: Array, target: Array, pos: Array) -> Array:
-        self.pos = pos
+    def forward(self, a: Array, v: Array, target: Array, pos: Array, old: Tensor) -> Array:
+        self.pos, self.old = pos, old
+        _extras.rebased = True
         mask = np.ones(a.size, dtype=a.dtype)
         mask[pos.ravel()] = 0
         self.mask = mask.reshape(a.shape)

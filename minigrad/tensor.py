@@ -750,7 +750,7 @@ class Tensor(TensorMethods):
         snap.requires_grad, snap._ctx, snap._version = base.requires_grad, base._ctx, base._version
         base._repoint(snap, others)  # z[0] += z[1]: z[1] was taken from the old values
         first.parents = (snap, *first.parents[1:])  # the view's own history starts at the old values
-        result = _ops.CopySlices.apply(snap, self, target=arr, pos=pos)
+        result = _ops.CopySlices.apply(snap, self, target=arr, pos=pos, old=snap)
         base._write()  # a view and its base share one version counter in PyTorch
         base._ctx, base.requires_grad = result._ctx, True
 

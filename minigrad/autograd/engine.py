@@ -23,7 +23,7 @@ from minigrad._kernels import memory_owner, quiet
 from minigrad._tensor_methods import provide
 from minigrad.errors import MinigradError, ShapeError
 from minigrad.grad_mode import _extras, set_grad_enabled
-from minigrad.ops import sum_to
+from minigrad.ops import CopySlices, sum_to
 from minigrad.settings import is_warn_always_enabled as _warn_always
 from minigrad.tensor import Tensor, _grad_slot, from_numpy, stack
 
@@ -199,6 +199,8 @@ def _propagate(
         if mine is not None and (type(node).__module__ != _PRIMITIVES
                                  or sum(x is mine for x in out_grads) != 1):
             mine = None  # shared by two inputs, or seen by a backward outside ops.py (which may keep it)
+        if _extras.rebased:  # (False unless an in-place op through a view rebased a tensor)
+            parents = _before_rebase(node, parents)
         edges = zip(parents, out_grads)
         fn = node
         if not retain_graph:
@@ -217,6 +219,19 @@ def _propagate(
         elif id(leaf) in targets:
             captured[id(leaf)] = g
     return captured
+
+
+def _before_rebase(node: Function, parents: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
+    """The inputs ``node`` read, as they were when it was recorded: a tensor rebased since (an in-place
+    op through a view of it, ``ops.CopySlices``) stands for its old values there, as PyTorch's edges do."""
+    result = []
+    for p in parents:
+        ctx = p._ctx
+        while isinstance(ctx, CopySlices) and ctx.seq > node.seq:
+            p = ctx.old
+            ctx = p._ctx
+        result.append(p)
+    return tuple(result)
 
 
 def _call_hooks(t: Tensor, g: Tensor) -> Tensor:

@@ -249,3 +249,18 @@ def test_gradcheck_through_views_changed_in_place() -> None:
     b = mg.tensor(rng.standard_normal((2, 2)), requires_grad=True)
     assert mg.autograd.gradcheck(func, (a, b))
     assert mg.autograd.gradgradcheck(func, (a, b))
+
+
+def test_a_view_taken_before_another_view_changed_in_place() -> None:
+    results = []
+    for lib in (mg, torch):
+        root = lib.tensor([1.0, 2.0], requires_grad=True)
+        base = root * 1
+        view, view2 = base[:], base[:]
+        view.retain_grad()
+        view2.retain_grad()
+        view.mul_(2)
+        (view + view2).sum().backward()
+        results.append((view.grad.numpy().copy(), view2.grad.numpy().copy()))
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs)
