@@ -105,8 +105,10 @@ BUDGETS: dict[str, int] = {
     # 4,111 with Tensor lr/betas (check_lr, lr_value), PyTorch's foreach refusals and wording (optiminfo);
     # 4,132 with ASGD's foreach=True (PyTorch's multi-tensor formula, which rounds differently)
     # 4,285 with PyTorch's optimizer hooks (step pre/post, global step hooks, state_dict and
-    # load_state_dict pre/post, ~150 lines with their docstrings) (sched)
-    "minigrad/optim": 4290,
+    # load_state_dict pre/post, ~150 lines with their docstrings) (sched); 4,389 with the schedulers'
+    # Tensor lrs filled in place and copied (never aliased), PyTorch's overridden-step warning, CyclicLR's
+    # scale functions and OneCycleLR's annealing functions as PyTorch names them (state dicts) (sched)
+    "minigrad/optim": 4395,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
     # 32,722: main's 27,500 (mg.compile, the var primitive, torch.amp, utils.tensorboard, issue 13's
@@ -175,8 +177,9 @@ BUDGETS: dict[str, int] = {
     # +197 with modinfo (nn fixes from PyTorch's module_db, the LPPool layers, errors.py's private
     # TypeError/AssertionError variants)
     # 46,985 with modinfo merged too; 47,035 with the fast dropout-mask stream (PyTorch's masks opt-in)
-    # 47,069 with the matmul-gradient kernels above; 47,219 with the optimizer hooks (sched)
-    "minigrad": 47225,
+    # 47,069 with the matmul-gradient kernels above; 47,219 with the optimizer hooks (sched); 47,330 with
+    # the schedulers' PyTorch semantics (Tensor lrs in place, warnings, state dicts) (sched)
+    "minigrad": 47340,
 }
 
 

@@ -6,7 +6,7 @@ import math
 
 from minigrad.errors import InvalidParameterError
 from minigrad.nn._checks import positive_int
-from minigrad.optim.lr_scheduler.base import LRScheduler
+from minigrad.optim.lr_scheduler.base import LRScheduler, set_group_value
 from minigrad.optim.optimizer import Optimizer, check_number
 
 __all__ = ["CosineAnnealingLR", "CosineAnnealingWarmRestarts"]
@@ -43,7 +43,7 @@ class CosineAnnealingLR(LRScheduler):
         self._warn_if_outside_step()
         groups = self.optimizer.param_groups
         if self._is_initial:
-            return [group["lr"] for group in groups]
+            return self._group_lrs()
         if self._step_count == 1 and self.last_epoch > 0:
             return [
                 self.eta_min
@@ -140,5 +140,5 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         finally:
             self._get_lr_called_within_step = False
         for group, lr in zip(self.optimizer.param_groups, values, strict=True):
-            group["lr"] = lr
+            set_group_value(group, "lr", lr)
         self._last_lr = self._group_lrs()

@@ -44,7 +44,9 @@ class _LambdaScheduler(LRScheduler):
             self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)  # type: ignore[list-item]
         for fn in self.lr_lambdas:
             if not callable(fn):
-                raise TypeError(f"lr_lambda must be callable, got {fn!r}")
+                raise TypeError(
+                    f"lr_lambda should be a function, but got {type(fn).__name__} (it is not callable)"
+                )
         super().__init__(optimizer, last_epoch)
 
     def state_dict(self) -> dict[str, Any]:
