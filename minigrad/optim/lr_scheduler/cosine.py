@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from minigrad.errors import InvalidParameterError
-from minigrad.nn._checks import positive_int
+from minigrad.nn._checks import is_int, is_real
 from minigrad.optim.lr_scheduler.base import LRScheduler, set_group_value
 from minigrad.optim.optimizer import Optimizer, check_number
 
@@ -92,10 +92,17 @@ class CosineAnnealingWarmRestarts(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1,  # noqa: N803 - PyTorch's names
                  eta_min: float = 0.0, last_epoch: int = -1) -> None:
-        self.T_0 = positive_int("T_0", T_0)
+        if not is_int(T_0) or T_0 <= 0:
+            raise InvalidParameterError(f"Expected positive integer T_0, but got {T_0}")
+        if not is_int(T_mult) or T_mult < 1:
+            raise InvalidParameterError(f"Expected integer T_mult >= 1, but got {T_mult}")
+        if not is_real(eta_min):
+            raise InvalidParameterError(
+                f"Expected float or int eta_min, but got {eta_min} of type {type(eta_min)}"
+            )
+        self.T_0 = int(T_0)
         self.T_i: float = self.T_0
-        self.T_mult = positive_int("T_mult", T_mult)
-        check_number("eta_min", eta_min, low=None)
+        self.T_mult = int(T_mult)
         self.eta_min = eta_min
         self.T_cur: float = last_epoch
         super().__init__(optimizer, last_epoch)
@@ -122,7 +129,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
                 self.T_i = self.T_i * self.T_mult
         else:
             if epoch < 0:
-                raise InvalidParameterError(f"Expected non-negative epoch, but got epoch={epoch!r}")
+                raise InvalidParameterError(f"Expected non-negative epoch, but got {epoch}")
             if epoch >= self.T_0:
                 if self.T_mult == 1:
                     self.T_cur = epoch % self.T_0

@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any
 
 from minigrad.errors import InvalidParameterError
-from minigrad.nn._checks import positive_float, positive_int
+from minigrad.nn._checks import is_int, positive_float
 from minigrad.optim.lr_scheduler.base import LRScheduler, check_optimizer, format_param, set_group_value
 from minigrad.optim.optimizer import Optimizer, check_number
 
@@ -57,6 +57,12 @@ def _start_momentum(optimizer: Optimizer, base_momentum: Any, max_momentum: Any,
             group["max_momentum"] = high
             group["base_momentum"] = low
     return use_beta1, base_momentums, max_momentums
+
+
+def _positive_count(name: str, value: Any) -> int:
+    if not is_int(value) or value <= 0:
+        raise InvalidParameterError(f"Expected positive integer {name}, but got {value}")
+    return int(value)
 
 
 class CyclicLR(LRScheduler):
@@ -244,10 +250,10 @@ class OneCycleLR(LRScheduler):
         check_optimizer(optimizer)
         self.optimizer = optimizer
         if total_steps is not None:
-            self.total_steps = positive_int("total_steps", total_steps)
+            self.total_steps = _positive_count("total_steps", total_steps)
         elif epochs is not None and steps_per_epoch is not None:
-            per_epoch = positive_int("steps_per_epoch", steps_per_epoch)
-            self.total_steps = positive_int("epochs", epochs) * per_epoch
+            self.total_steps = _positive_count("epochs", epochs) * _positive_count("steps_per_epoch",
+                                                                                   steps_per_epoch)
         else:
             raise InvalidParameterError("You must define either total_steps OR (epochs AND steps_per_epoch)")
         if not isinstance(pct_start, float) or not 0 <= pct_start <= 1:
