@@ -22,6 +22,7 @@ import math
 import warnings
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, TypeAlias, Union
 
 import numpy as np
@@ -294,12 +295,16 @@ class Optimizer:
     defaults: dict[str, Any]
     state: defaultdict[Tensor, dict[str, Any]]
     param_groups: list[dict[str, Any]]
-    _optimizer_step_pre_hooks: OrderedDict[int, StepHook]
-    _optimizer_step_post_hooks: OrderedDict[int, StepHook]
-    _optimizer_state_dict_pre_hooks: OrderedDict[int, Callable[[Optimizer], None]]
-    _optimizer_state_dict_post_hooks: OrderedDict[int, Callable[[Optimizer, dict[str, Any]], Any]]
-    _optimizer_load_state_dict_pre_hooks: OrderedDict[int, Callable[[Optimizer, dict[str, Any]], Any]]
-    _optimizer_load_state_dict_post_hooks: OrderedDict[int, Callable[[Optimizer], None]]
+    # Read-only empty registries on the class: a subclass that never calls Optimizer.__init__ (a
+    # wrapper such as Lookahead) still steps; registering a hook gives the instance its own.
+    _optimizer_step_pre_hooks: Mapping[int, StepHook] = MappingProxyType({})
+    _optimizer_step_post_hooks: Mapping[int, StepHook] = MappingProxyType({})
+    _optimizer_state_dict_pre_hooks: Mapping[int, Callable[[Optimizer], None]] = MappingProxyType({})
+    _optimizer_state_dict_post_hooks: Mapping[int, Callable[[Optimizer, dict[str, Any]], Any]] = \
+        MappingProxyType({})
+    _optimizer_load_state_dict_pre_hooks: Mapping[int, Callable[[Optimizer, dict[str, Any]], Any]] = \
+        MappingProxyType({})
+    _optimizer_load_state_dict_post_hooks: Mapping[int, Callable[[Optimizer], None]] = MappingProxyType({})
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -433,7 +438,7 @@ class Optimizer:
             self.__dict__.setdefault(name, OrderedDict())
 
     def _add_hook(self, registry: str, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
-        hooks: OrderedDict[int, Callable[..., Any]] = getattr(self, registry)
+        hooks: OrderedDict[int, Callable[..., Any]] = self.__dict__.setdefault(registry, OrderedDict())
         handle = RemovableHandle(hooks)
         hooks[handle.id] = hook
         if prepend:
