@@ -201,7 +201,10 @@ class LRScheduler:
         PyTorch) jumps to that epoch using the closed form where there is one.
         """
         if self._step_count == 1:
-            if not hasattr(self.optimizer.step, "_wrapped_by_lr_sched"):
+            # every optimizer class's step records its calls; only a step set on the instance
+            # after the scheduler was built (not wrapped by track_step_calls) escapes that
+            own = vars(self.optimizer).get("step")
+            if own is not None and not hasattr(own, "_wrapped_by_lr_sched"):
                 warnings.warn(STEP_OVERRIDDEN_WARNING, UserWarning, stacklevel=2)
             elif not getattr(self.optimizer, "_opt_called", False):
                 warnings.warn(STEP_ORDER_WARNING, UserWarning, stacklevel=2)
