@@ -108,8 +108,8 @@ BUDGETS: dict[str, int] = {
     # load_state_dict pre/post, ~150 lines with their docstrings) (sched); 4,389 with the schedulers'
     # Tensor lrs filled in place and copied (never aliased), PyTorch's overridden-step warning, CyclicLR's
     # scale functions and OneCycleLR's annealing functions as PyTorch names them (state dicts); 4,407
-    # with PyTorch's argument messages (CosineAnnealingWarmRestarts, OneCycleLR, ConstantLR, LinearLR) (sched);
-    # 4,436 with the hook registries' class defaults and the one-flag fast path of a step (sched)
+    # with PyTorch's argument messages (CosineAnnealingWarmRestarts, OneCycleLR, ConstantLR, LinearLR)
+    # (sched); 4,436 with the hook registries' class defaults and the one-flag fast path of a step (sched)
     "minigrad/optim": 4440,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
