@@ -108,8 +108,9 @@ BUDGETS: dict[str, int] = {
     # load_state_dict pre/post, ~150 lines with their docstrings) (sched); 4,389 with the schedulers'
     # Tensor lrs filled in place and copied (never aliased), PyTorch's overridden-step warning, CyclicLR's
     # scale functions and OneCycleLR's annealing functions as PyTorch names them (state dicts); 4,407
-    # with PyTorch's argument messages (CosineAnnealingWarmRestarts, OneCycleLR, ConstantLR, LinearLR) (sched)
-    "minigrad/optim": 4415,
+    # with PyTorch's argument messages (CosineAnnealingWarmRestarts, OneCycleLR, ConstantLR, LinearLR)
+    # (sched); 4,436 with the hook registries' class defaults and the one-flag fast path of a step (sched)
+    "minigrad/optim": 4440,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
     # 32,722: main's 27,500 (mg.compile, the var primitive, torch.amp, utils.tensorboard, issue 13's
@@ -179,8 +180,9 @@ BUDGETS: dict[str, int] = {
     # TypeError/AssertionError variants)
     # 46,985 with modinfo merged too; 47,035 with the fast dropout-mask stream (PyTorch's masks opt-in)
     # 47,069 with the matmul-gradient kernels above; 47,219 with the optimizer hooks (sched); 47,330 with
-    # the schedulers' PyTorch semantics (Tensor lrs in place, warnings, state dicts, messages) (sched)
-    "minigrad": 47355,
+    # the schedulers' PyTorch semantics (Tensor lrs in place, warnings, state dicts, messages) (sched);
+    # 47,377 with the optimizer step's one-flag fast path (sched)
+    "minigrad": 47380,
 }
 
 

@@ -46,6 +46,8 @@ StepHook: TypeAlias = Callable[["Optimizer", tuple[Any, ...], dict[str, Any]], A
 # optimizer's own, post hooks after.
 _global_optimizer_pre_hooks: dict[int, StepHook] = OrderedDict()
 _global_optimizer_post_hooks: dict[int, StepHook] = OrderedDict()
+# Set once any step hook (global or of an optimizer) is registered: until then a step tests only this.
+_step_hooks_seen = False
 _HOOK_REGISTRIES = (
     "_optimizer_step_pre_hooks", "_optimizer_step_post_hooks", "_optimizer_state_dict_pre_hooks",
     "_optimizer_state_dict_post_hooks", "_optimizer_load_state_dict_pre_hooks",
@@ -60,6 +62,8 @@ def register_optimizer_step_pre_hook(hook: StepHook) -> RemovableHandle:
     optimizer) that the step is then called with. Returns a handle whose
     ``remove()`` unregisters it.
     """
+    global _step_hooks_seen
+    _step_hooks_seen = True
     handle = RemovableHandle(_global_optimizer_pre_hooks)
     _global_optimizer_pre_hooks[handle.id] = hook
     return handle
@@ -67,14 +71,19 @@ def register_optimizer_step_pre_hook(hook: StepHook) -> RemovableHandle:
 
 def register_optimizer_step_post_hook(hook: StepHook) -> RemovableHandle:
     """Run ``hook(optimizer, args, kwargs)`` after every optimizer's ``step``; returns a removable handle."""
+    global _step_hooks_seen
+    _step_hooks_seen = True
     handle = RemovableHandle(_global_optimizer_post_hooks)
     _global_optimizer_post_hooks[handle.id] = hook
     return handle
 
 
 def _hooked_step(self: Optimizer, inner: Callable[..., Any], args: tuple[Any, ...],
-                 kw: dict[str, Any]) -> Any:
-    """Call ``inner(*args, **kw)`` between the global and own step hooks, in PyTorch's order."""
+                 kw: dict[str, Any], grad_off: bool) -> Any:
+    """Call ``inner(*args, **kw)`` between the global and own step hooks, in PyTorch's order.
+
+    The hooks run in the caller's grad mode; ``inner`` under no_grad if ``grad_off``.
+    """
     for hook in (*_global_optimizer_pre_hooks.values(), *self._optimizer_step_pre_hooks.values()):
         result = hook(self, args, kw)
         if result is not None:
@@ -83,27 +92,36 @@ def _hooked_step(self: Optimizer, inner: Callable[..., Any], args: tuple[Any, ..
                     f"{inner} must return None or a tuple of (new_args, new_kwargs), but got {result}."
                 )
             args, kw = result
-    out = inner(*args, **kw)
+    if grad_off:
+        with no_grad():
+            out = inner(*args, **kw)
+    else:
+        out = inner(*args, **kw)
     for hook in (*self._optimizer_step_post_hooks.values(), *_global_optimizer_post_hooks.values()):
         hook(self, args, kw)
     return out
 
 
-def _track_step(inner: Callable[..., Any]) -> Callable[..., Any]:
+def _track_step(inner: Callable[..., Any], grad_off: bool = False) -> Callable[..., Any]:
     """Wrap an optimizer class's ``step``: mark the optimizer as stepped and run the step hooks.
+
+    ``grad_off`` runs ``inner`` under no_grad (the base class's step: one call
+    frame fewer than a second decorator).
 
     The mark is what schedulers read to warn about ``scheduler.step()`` before
     ``optimizer.step()`` (PyTorch patches the instance for it; a class-level
-    wrapper keeps the optimizer free of reference cycles). The hooks cost one
-    test of four usually empty dicts per step.
+    wrapper keeps the optimizer free of reference cycles). Until a step hook
+    is registered somewhere, the hooks cost one test of a module flag.
     """
 
     @functools.wraps(inner)
     def step(self: Optimizer, *args: Any, **kw: Any) -> Any:
         self._opt_called = True
-        if (self._optimizer_step_pre_hooks or self._optimizer_step_post_hooks or _global_optimizer_pre_hooks
-                or _global_optimizer_post_hooks):
-            return _hooked_step(self, inner, (self, *args), kw)
+        if _step_hooks_seen:
+            return _hooked_step(self, inner, (self, *args), kw, grad_off)
+        if grad_off:
+            with no_grad():
+                return inner(self, *args, **kw)
         return inner(self, *args, **kw)
 
     step._wrapped_by_lr_sched = True  # type: ignore[attr-defined]
@@ -452,10 +470,14 @@ class Optimizer:
         optimizer) to call the step with instead; anything else but None
         raises RuntimeError at the step.
         """
+        global _step_hooks_seen
+        _step_hooks_seen = True
         return self._add_hook("_optimizer_step_pre_hooks", hook)
 
     def register_step_post_hook(self, hook: StepHook) -> RemovableHandle:
         """Run ``hook(optimizer, args, kwargs)`` after each ``step``; returns a removable handle."""
+        global _step_hooks_seen
+        _step_hooks_seen = True
         return self._add_hook("_optimizer_step_post_hooks", hook)
 
     def register_state_dict_pre_hook(self, hook: Callable[[Optimizer], None],
@@ -492,8 +514,7 @@ class Optimizer:
         """
         reset_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
-    @no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:  # under no_grad: see the end of the file
         """Update every parameter that has a gradient; returns ``closure()``'s loss.
 
         ``closure``, if given, re-evaluates the model and returns the loss; it
@@ -760,4 +781,4 @@ class Optimizer:
             post_hook(self)
 
 
-Optimizer.step = _track_step(Optimizer.step)  # type: ignore[method-assign]
+Optimizer.step = _track_step(Optimizer.step, grad_off=True)  # type: ignore[method-assign]
