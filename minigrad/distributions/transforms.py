@@ -25,8 +25,9 @@ from minigrad.nn.functional import softplus
 from minigrad.tensor import Tensor
 
 __all__ = [
-    "AbsTransform", "AffineTransform", "ComposeTransform", "ExpTransform", "IndependentTransform",
-    "PowerTransform", "SigmoidTransform", "SoftplusTransform", "TanhTransform", "Transform",
+    "AbsTransform", "AffineTransform", "ComposeTransform", "CumulativeDistributionTransform", "ExpTransform",
+    "IndependentTransform", "LowerCholeskyTransform", "PowerTransform", "SigmoidTransform",
+    "SoftmaxTransform", "SoftplusTransform", "StickBreakingTransform", "TanhTransform", "Transform",
     "identity_transform",
 ]  # fmt: skip
 
@@ -560,3 +561,123 @@ class AffineTransform(Transform):
         return tuple(np.broadcast_shapes(tuple(shape), _shape_of(self.loc), _shape_of(self.scale)))
 
     inverse_shape = forward_shape
+
+
+def _vector_shape(shape: Sequence[int], change: int = 0) -> tuple[int, ...]:
+    if len(shape) < 1:
+        raise InvalidParameterError("Too few dimensions on input")
+    return (*shape[:-1], shape[-1] + change)
+
+
+class SoftmaxTransform(Transform):
+    """``y = softmax(x)`` over the last dim (real vectors to the simplex; not bijective: the inverse
+    is ``log y``, one of the preimages)."""
+
+    domain, codomain = constraints.real_vector, constraints.simplex
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SoftmaxTransform)
+
+    def _call(self, x: Tensor) -> Tensor:
+        e = (x - x.amax(-1, keepdim=True).detach()).exp()
+        return e / e.sum(-1, keepdim=True)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return y.log()
+
+    def forward_shape(self, shape: Sequence[int]) -> tuple[int, ...]:
+        """``shape`` (ValueError for a 0-d shape)."""
+        return _vector_shape(shape)
+
+    inverse_shape = forward_shape
+
+
+def _stick_offset(k: int, like: Tensor) -> Tensor:
+    # log(K - i) for i = 0..K-1: centres the sigmoids so x = 0 maps to the uniform vector
+    return like.new_tensor(np.log(np.arange(k, 0, -1, dtype=np.float64)))
+
+
+class StickBreakingTransform(Transform):
+    """Real vectors of length K-1 to the K-simplex by stick breaking: ``z_i = sigmoid(x_i - log(K-1-i))``,
+    ``y_i = z_i prod_{j<i} (1 - z_j)``, the last entry taking the rest. Bijective; log-det
+    ``sum(-x' + logsigmoid(x') + log y_i)`` with ``x' = x - offset``."""
+
+    domain, codomain, bijective = constraints.real_vector, constraints.simplex, True
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StickBreakingTransform)
+
+    def _call(self, x: Tensor) -> Tensor:
+        from minigrad.nn.functional import pad
+
+        info = finfo(x.dtype)
+        z = (x - _stick_offset(x.shape[-1], x)).sigmoid().clamp(min=info.tiny, max=1.0 - info.eps)
+        rest = (1 - z).cumprod(-1)
+        return pad(z, [0, 1], value=1.0) * pad(rest, [1, 0], value=1.0)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        head = y[..., :-1]
+        rest = (1 - head.cumsum(-1)).clamp(min=finfo(y.dtype).tiny)
+        return head.log() - rest.log() + _stick_offset(head.shape[-1], y)
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        """``sum(-x' + logsigmoid(x') + log y[..., :-1])`` over the last dim."""
+        from minigrad.nn.functional import logsigmoid
+
+        x = x - _stick_offset(x.shape[-1], x)
+        return (-x + logsigmoid(x) + y[..., :-1].log()).sum(-1)
+
+    def forward_shape(self, shape: Sequence[int]) -> tuple[int, ...]:
+        """One more entry in the last dim."""
+        return _vector_shape(shape, 1)
+
+    def inverse_shape(self, shape: Sequence[int]) -> tuple[int, ...]:
+        """One fewer entry in the last dim."""
+        return _vector_shape(shape, -1)
+
+
+class LowerCholeskyTransform(Transform):
+    """Square matrices to lower-triangular ones with a positive diagonal: the strict lower triangle kept,
+    the diagonal exponentiated (no log-det, as PyTorch)."""
+
+    domain, codomain = constraints.independent(constraints.real, 2), constraints.lower_cholesky
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LowerCholeskyTransform)
+
+    def _call(self, x: Tensor) -> Tensor:
+        return x.tril(-1) + x.diagonal(dim1=-2, dim2=-1).exp().diag_embed()
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return y.tril(-1) + y.diagonal(dim1=-2, dim2=-1).log().diag_embed()
+
+
+class CumulativeDistributionTransform(Transform):
+    """CumulativeDistributionTransform(distribution, cache_size=0): ``y = distribution.cdf(x)`` onto the
+    unit interval; inverse ``icdf``; log-det ``distribution.log_prob(x)``."""
+
+    bijective, codomain, sign = True, constraints.unit_interval, 1
+
+    def __init__(self, distribution: Any, cache_size: int = 0) -> None:
+        super().__init__(cache_size=cache_size)
+        self.distribution = distribution
+
+    @property
+    def domain(self) -> Constraint:  # type: ignore[override]
+        """The distribution's support."""
+        return self.distribution.support  # type: ignore[no-any-return]
+
+    def with_cache(self, cache_size: int = 1) -> Transform:
+        """The same transform with that cache size."""
+        return self if self._cache_size == cache_size else \
+            CumulativeDistributionTransform(self.distribution, cache_size)
+
+    def _call(self, x: Tensor) -> Tensor:
+        return self.distribution.cdf(x)  # type: ignore[no-any-return]
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return self.distribution.icdf(y)  # type: ignore[no-any-return]
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        """``distribution.log_prob(x)``."""
+        return self.distribution.log_prob(x)  # type: ignore[no-any-return]
