@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import _draws
-from minigrad.autograd import no_grad
+from minigrad.autograd import enable_grad, no_grad
 from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
 from minigrad.errors import InvalidParameterError
@@ -55,7 +55,8 @@ class Bernoulli(Distribution):
         """P(1), shape ``batch_shape``."""
         if self._probs is None:
             assert self._logits is not None
-            self._probs = self._logits.sigmoid()
+            with enable_grad():  # cached: keep its graph even when first asked for under no_grad
+                self._probs = self._logits.sigmoid()
         return self._probs
 
     @property
@@ -63,8 +64,9 @@ class Bernoulli(Distribution):
         """The log-odds; from ``probs``, clamped to [eps, 1 - eps] first as PyTorch does."""
         if self._logits is None:
             eps = float(np.finfo(self.probs.dtype).eps)
-            p = self.probs.clamp(min=eps, max=1 - eps)
-            self._logits = p.log() - (1 - p).log()
+            with enable_grad():
+                p = self.probs.clamp(min=eps, max=1 - eps)
+                self._logits = p.log() - (1 - p).log()
         return self._logits
 
     @property

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import _draws
-from minigrad.autograd import no_grad
+from minigrad.autograd import enable_grad, no_grad
 from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape, as_shape
 from minigrad.errors import InvalidParameterError
@@ -66,7 +66,8 @@ class Categorical(Distribution):
         """The normalized probabilities, shape ``batch_shape + (K,)``."""
         if self._probs is None:
             assert self._logits is not None
-            self._probs = self._logits.softmax(-1)
+            with enable_grad():  # cached: keep its graph even when first asked for under no_grad
+                self._probs = self._logits.softmax(-1)
         return self._probs
 
     @property
@@ -75,7 +76,8 @@ class Categorical(Distribution):
         if self._logits is None:
             p = self.probs
             eps = float(np.finfo(p.dtype).eps)
-            self._logits = p.clamp(min=eps, max=1 - eps).log()
+            with enable_grad():
+                self._logits = p.clamp(min=eps, max=1 - eps).log()
         return self._logits
 
     @property

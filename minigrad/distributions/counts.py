@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from minigrad import _draws
-from minigrad.autograd import no_grad
+from minigrad.autograd import enable_grad, no_grad
 from minigrad.distributions import constraints
 from minigrad.distributions.categorical import Categorical
 from minigrad.distributions.distribution import Distribution, Shape, as_shape, as_tensor, broadcast_all
@@ -49,7 +49,8 @@ class _Binary(Distribution):
         """The success probability."""
         if self._probs is None:
             assert self._logits is not None
-            self._probs = self._logits.sigmoid()
+            with enable_grad():  # cached, so never computed without its graph (PyTorch's lazy_property)
+                self._probs = self._logits.sigmoid()
         return self._probs
 
     @property
@@ -57,8 +58,9 @@ class _Binary(Distribution):
         """The log-odds of success."""
         if self._logits is None:
             eps = float(np.finfo(self.probs.dtype).eps)
-            p = self.probs.clamp(min=eps, max=1 - eps)
-            self._logits = p.log() - (-p).log1p()
+            with enable_grad():
+                p = self.probs.clamp(min=eps, max=1 - eps)
+                self._logits = p.log() - (-p).log1p()
         return self._logits
 
     @property

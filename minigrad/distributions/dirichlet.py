@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import _draws
+from minigrad import _draws, ops
 from minigrad.autograd import no_grad
 from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
@@ -28,7 +28,9 @@ class Dirichlet(Distribution):
     simplex (``event_shape`` (K,)) with density proportional to ``prod(x_k ** (c_k - 1))``.
 
     ``log_prob``, ``entropy`` and the moments are differentiable in ``concentration``; ``sample`` draws
-    from the global generator. ``rsample`` (PyTorch's implicit reparameterization) is not implemented.
+    PyTorch's numbers from the global generator. ``rsample`` is the same draw, normalized Gamma draws
+    each carrying its implicit-reparameterization gradient (unbiased, like PyTorch's, though PyTorch
+    differentiates the Dirichlet's own quantile, so the per-draw gradients differ).
 
     Raises:
         ValueError: a 0-d concentration, or (validating) a non-positive entry.
@@ -64,12 +66,27 @@ class Dirichlet(Distribution):
         c0 = self.concentration.sum(-1, keepdim=True)
         return self.concentration * (c0 - self.concentration) / (c0.pow(2) * (c0 + 1))
 
+    has_rsample = True
+
     def sample(self, sample_shape: Shape | int = ()) -> Tensor:
         """Probability vectors of shape ``sample_shape + batch_shape + (K,)``, without gradient."""
         shape = self._extended_shape(sample_shape)
         with no_grad():
             c = np.broadcast_to(self.concentration.numpy(), shape)
         return from_numpy(_draws.dirichlet(default_generator, np.ascontiguousarray(c)))
+
+    def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
+        """The draw of ``sample`` (the same numbers), differentiable in ``concentration``."""
+        shape = self._extended_shape(sample_shape)
+        c = self.concentration.expand(*shape)
+        with no_grad():
+            g = _draws.dirichlet_gammas(default_generator, np.ascontiguousarray(c.numpy()))
+        gammas = ops.ReparamGamma.apply(c.double(), from_numpy(g))
+        x = (gammas / gammas.sum(-1, keepdim=True)).to(c.dtype)
+        info = np.finfo(c.dtype)
+        with no_grad():  # PyTorch's clamp into [tiny, 1 - ulp], the gradient left as it was
+            fix = x.clamp(min=float(info.tiny), max=float(np.nextafter(c.dtype.type(1), c.dtype.type(0)))) - x
+        return x + fix
 
     def log_prob(self, value: Any) -> Tensor:
         """``sum((c - 1) log x) + lgamma(sum(c)) - sum(lgamma(c))``."""
@@ -90,7 +107,7 @@ class Dirichlet(Distribution):
 class Beta(Distribution):
     """Beta(concentration1, concentration0, validate_args=None), as ``torch.distributions.Beta``: density
     proportional to ``x ** (c1 - 1) (1 - x) ** (c0 - 1)`` on (0, 1), computed as the Dirichlet of
-    ``(c1, c0)``. ``rsample`` is not implemented (see :class:`Dirichlet`).
+    ``(c1, c0)``; ``rsample`` is the Dirichlet's first coordinate (see :class:`Dirichlet`).
 
     Raises:
         ValueError: (validating) a non-positive concentration.
@@ -122,9 +139,15 @@ class Beta(Distribution):
         total = self.concentration1 + self.concentration0
         return self.concentration1 * self.concentration0 / (total.pow(2) * (total + 1))
 
+    has_rsample = True
+
     def sample(self, sample_shape: Shape | int = ()) -> Tensor:
         """Values in (0, 1) of shape ``sample_shape + batch_shape``, without gradient."""
         return self._dirichlet.sample(sample_shape)[..., 0]
+
+    def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
+        """The Dirichlet's reparameterized draw, first coordinate."""
+        return self._dirichlet.rsample(sample_shape)[..., 0]
 
     def log_prob(self, value: Any) -> Tensor:
         """The Dirichlet log-density of ``(value, 1 - value)``."""

@@ -7,12 +7,14 @@ from typing import Any
 from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor
 from minigrad.distributions.normal import Normal
+from minigrad.distributions.transformed_distribution import TransformedDistribution
+from minigrad.distributions.transforms import ExpTransform
 from minigrad.tensor import Tensor
 
 __all__ = ["LogNormal"]
 
 
-class LogNormal(Distribution):
+class LogNormal(TransformedDistribution):
     """LogNormal(loc, scale, validate_args=None), as ``torch.distributions.LogNormal``: ``exp(X)``
     for X ~ Normal(loc, scale) (``base_dist``).
 
@@ -28,9 +30,9 @@ class LogNormal(Distribution):
         return constraints.positive
 
     def __init__(self, loc: Any, scale: Any, validate_args: bool | None = None) -> None:
-        self.base_dist = Normal(loc, scale, validate_args)
-        self.loc, self.scale = self.base_dist.loc, self.base_dist.scale
-        super().__init__(self.loc.shape, (), validate_args)
+        base = Normal(loc, scale, validate_args)
+        self.loc, self.scale = base.loc, base.scale
+        super().__init__(base, ExpTransform(), validate_args)
 
     @property
     def mean(self) -> Tensor:
@@ -75,3 +77,6 @@ class LogNormal(Distribution):
 
     def _param_names(self) -> tuple[str, ...]:
         return ("loc", "scale")
+
+    def __repr__(self) -> str:
+        return Distribution.__repr__(self)

@@ -87,6 +87,10 @@ class Uniform(Distribution):
         """``(value - low) / (high - low)`` clamped to [0, 1]."""
         return ((as_tensor(value, self.low) - self.low) / (self.high - self.low)).clamp(min=0, max=1)
 
+    def icdf(self, value: Any) -> Tensor:
+        """``low + value * (high - low)``."""
+        return as_tensor(value, self.low) * (self.high - self.low) + self.low
+
     def entropy(self) -> Tensor:
         """``log(high - low)``."""
         return (self.high - self.low).log()
