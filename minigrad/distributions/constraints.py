@@ -15,11 +15,11 @@ import numpy as np
 from minigrad.tensor import Tensor
 
 __all__ = [
-    "Constraint", "boolean", "corr_cholesky", "dependent", "dependent_property", "greater_than",
+    "Constraint", "boolean", "cat", "corr_cholesky", "dependent", "dependent_property", "greater_than",
     "greater_than_eq", "half_open_interval", "independent", "integer_interval", "interval", "is_dependent",
     "less_than", "lower_cholesky", "lower_triangular", "multinomial", "nonnegative", "nonnegative_integer",
     "one_hot", "positive", "positive_definite", "positive_integer", "positive_semidefinite", "real",
-    "real_vector", "simplex", "square", "symmetric", "unit_interval",
+    "real_vector", "simplex", "square", "stack", "symmetric", "unit_interval",
 ]  # fmt: skip
 
 
@@ -252,13 +252,11 @@ class _Multinomial(Constraint):
 
 
 class _Matrix(Constraint):
-    """Square matrices (event_dim 2) with a property: ``kind`` is one of square, symmetric,
+    """Square matrices (event_dim 2) with a property, named by the subclass's ``kind``: square, symmetric,
     lower_triangular, lower_cholesky, corr_cholesky, positive_definite, positive_semidefinite."""
 
     event_dim = 2
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
+    kind = "square"
 
     def check(self, value: Tensor) -> Tensor:
         """A bool Tensor over the batch dims: True where the matrix has the property."""
@@ -291,18 +289,42 @@ class _Matrix(Constraint):
         return "".join(w.capitalize() for w in self.kind.split("_")) + "()"
 
 
+class _Square(_Matrix):
+    kind = "square"
+
+
+class _Symmetric(_Matrix):
+    kind = "symmetric"
+
+
+class _LowerTriangular(_Matrix):
+    kind = "lower_triangular"
+
+
+class _LowerCholesky(_Matrix):
+    kind = "lower_cholesky"
+
+
+class _CorrCholesky(_Matrix):
+    kind = "corr_cholesky"
+
+
+class _PositiveDefinite(_Matrix):
+    kind = "positive_definite"
+
+
+class _PositiveSemidefinite(_Matrix):
+    kind = "positive_semidefinite"
+
+
 independent = _IndependentConstraint
 dependent = _Dependent()
 half_open_interval = _HalfOpenInterval
 less_than = _LessThan
 multinomial = _Multinomial
-square = _Matrix("square")
-symmetric = _Matrix("symmetric")
-lower_triangular = _Matrix("lower_triangular")
-lower_cholesky = _Matrix("lower_cholesky")
-corr_cholesky = _Matrix("corr_cholesky")
-positive_definite = _Matrix("positive_definite")
-positive_semidefinite = _Matrix("positive_semidefinite")
+square, symmetric, lower_triangular = _Square(), _Symmetric(), _LowerTriangular()
+lower_cholesky, corr_cholesky = _LowerCholesky(), _CorrCholesky()
+positive_definite, positive_semidefinite = _PositiveDefinite(), _PositiveSemidefinite()
 interval = _Interval
 integer_interval = _IntegerInterval
 greater_than = _GreaterThan
@@ -317,3 +339,42 @@ real = _Real()
 real_vector = independent(real, 1)
 positive = _GreaterThan(0.0)
 unit_interval = _Interval(0.0, 1.0)
+
+
+class _Cat(Constraint):
+    """Constraints applied to consecutive slices (of ``lengths``) along ``dim``."""
+
+    def __init__(self, cseq: list[Constraint], dim: int = 0, lengths: list[int] | None = None) -> None:
+        self.cseq, self.dim = list(cseq), dim
+        self.lengths = list(lengths) if lengths is not None else [1] * len(self.cseq)
+        self.is_discrete = any(c.is_discrete for c in self.cseq)
+        self.event_dim = max(c.event_dim for c in self.cseq)
+
+    def check(self, value: Tensor) -> Tensor:
+        """Each slice checked by its constraint, the results joined along ``dim``."""
+        from minigrad.tensor import cat
+
+        checks, start = [], 0
+        for c, n in zip(self.cseq, self.lengths):
+            checks.append(c.check(value.narrow(self.dim, start, n)))
+            start += n
+        return cat(checks, self.dim)
+
+
+class _Stack(Constraint):
+    """Constraints applied to the successive indices of ``dim``."""
+
+    def __init__(self, cseq: list[Constraint], dim: int = 0) -> None:
+        self.cseq, self.dim = list(cseq), dim
+        self.is_discrete = any(c.is_discrete for c in self.cseq)
+        self.event_dim = max(c.event_dim for c in self.cseq)
+
+    def check(self, value: Tensor) -> Tensor:
+        """Each index checked by its constraint, the results stacked along ``dim``."""
+        from minigrad.tensor import stack
+
+        return stack([c.check(value.select(self.dim, i)) for i, c in enumerate(self.cseq)], self.dim)
+
+
+cat = _Cat
+stack = _Stack

@@ -14,7 +14,7 @@ from minigrad.errors import InvalidParameterError
 from minigrad.nn.functional import one_hot
 from minigrad.tensor import Tensor, from_numpy
 
-__all__ = ["OneHotCategorical"]
+__all__ = ["OneHotCategorical", "OneHotCategoricalStraightThrough"]
 
 
 class OneHotCategorical(Distribution):
@@ -89,3 +89,16 @@ class OneHotCategorical(Distribution):
 
     def __repr__(self) -> str:
         return repr(self._categorical).replace("Categorical", "OneHotCategorical", 1)
+
+
+class OneHotCategoricalStraightThrough(OneHotCategorical):
+    """OneHotCategoricalStraightThrough(probs=None, logits=None, validate_args=None): a OneHotCategorical
+    whose ``rsample`` is the one-hot sample in the forward pass with the gradient of ``probs`` (the
+    straight-through estimator)."""
+
+    has_rsample = True
+
+    def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
+        """``sample + (probs - probs.detach())``."""
+        probs = self._categorical.probs
+        return self.sample(sample_shape) + (probs - probs.detach())

@@ -17,7 +17,6 @@ from minigrad.distributions.counts import _Binary
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
 from minigrad.distributions.exp_family import ExponentialFamily
 from minigrad.distributions.location_scale import checked
-from minigrad.distributions.one_hot_categorical import OneHotCategorical
 from minigrad.distributions.transformed_distribution import TransformedDistribution
 from minigrad.distributions.transforms import ExpTransform, SigmoidTransform
 from minigrad.nn.functional import binary_cross_entropy_with_logits
@@ -25,7 +24,7 @@ from minigrad.random import default_generator
 from minigrad.tensor import Tensor, from_numpy, where
 
 __all__ = ["ContinuousBernoulli", "ExpRelaxedCategorical", "LogitRelaxedBernoulli",
-           "OneHotCategoricalStraightThrough", "RelaxedBernoulli", "RelaxedOneHotCategorical"]
+           "RelaxedBernoulli", "RelaxedOneHotCategorical"]
 
 
 def clamp_probs(p: Tensor) -> Tensor:
@@ -186,19 +185,6 @@ class RelaxedOneHotCategorical(TransformedDistribution):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
-
-
-class OneHotCategoricalStraightThrough(OneHotCategorical):
-    """OneHotCategoricalStraightThrough(probs=None, logits=None, validate_args=None): a OneHotCategorical
-    whose ``rsample`` is the one-hot sample in the forward pass with the gradient of ``probs`` (the
-    straight-through estimator)."""
-
-    has_rsample = True
-
-    def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
-        """``sample + (probs - probs.detach())``."""
-        probs = self._categorical.probs
-        return self.sample(sample_shape) + (probs - probs.detach())
 
 
 class ContinuousBernoulli(_Binary, ExponentialFamily):

@@ -378,3 +378,88 @@ def test_kumaraswamy_mode_is_the_density_maximum() -> None:
     grid = np.linspace(1e-4, 1 - 1e-4, 20001)[:, None]
     best = grid[np.argmax(d.log_prob(mg.tensor(grid)).numpy(), axis=0), 0]
     np.testing.assert_allclose(d.mode.numpy(), best, atol=1e-4)
+
+
+EXTRA_TRANSFORMS: dict[str, tuple[Callable[[Any], Any], np.ndarray]] = {
+    "corr_cholesky": (lambda tr: tr.CorrCholeskyTransform(), rng.standard_normal((2, 6))),
+    "reshape": (lambda tr: tr.ReshapeTransform((6,), (2, 3)), rng.standard_normal((2, 6))),
+    "positive_definite": (lambda tr: tr.PositiveDefiniteTransform(), rng.standard_normal((2, 3, 3))),
+    "cat": (lambda tr: tr.CatTransform([tr.ExpTransform(), tr.SigmoidTransform()], 1, [2, 4]),
+            rng.standard_normal((2, 6))),
+    "stack": (lambda tr: tr.StackTransform([tr.ExpTransform(), tr.TanhTransform()], 0),
+              rng.standard_normal((2, 6))),
+}
+
+
+@pytest.mark.parametrize("name", list(EXTRA_TRANSFORMS))
+def test_more_transforms_match_torch(name: str) -> None:
+    make, x = EXTRA_TRANSFORMS[name]
+    t_ours, t_theirs = make(D), make(TD)
+    (a,), (b,) = _pairs([x])
+    y, ty = t_ours(a), t_theirs(b)
+    np.testing.assert_allclose(_arr(t_ours.inv(y)), _arr(t_theirs.inv(ty)), rtol=1e-10, atol=1e-12)
+    assert t_ours.forward_shape((5, *x.shape[1:])) == tuple(t_theirs.forward_shape((5, *x.shape[1:])))
+    assert t_ours.bijective == t_theirs.bijective
+    if name == "positive_definite":  # neither library gives it a log-det
+        _check([a], [b], y, ty)
+        return
+    lad, tlad = t_ours.log_abs_det_jacobian(a, y), t_theirs.log_abs_det_jacobian(b, ty)
+    _check([a], [b], y.sum() + lad, ty.sum() + tlad)
+    assert bool(t_ours.codomain.check(y.detach()).all())
+
+
+CONSTRAINTS: dict[str, Callable[[Any], Any]] = {
+    "real": lambda c: c.real, "positive": lambda c: c.positive, "nonnegative": lambda c: c.nonnegative,
+    "unit_interval": lambda c: c.unit_interval, "simplex": lambda c: c.simplex,
+    "real_vector": lambda c: c.real_vector, "greater_than": lambda c: c.greater_than(2.0),
+    "less_than": lambda c: c.less_than(-1.0), "interval": lambda c: c.interval(-1.0, 3.0),
+    "half_open_interval": lambda c: c.half_open_interval(0.5, 2.0),
+    "independent_positive": lambda c: c.independent(c.positive, 1),
+}
+
+
+@pytest.mark.parametrize("registry", ["biject_to", "transform_to"])
+@pytest.mark.parametrize("name", list(CONSTRAINTS))
+def test_constraint_registry_matches_torch(registry: str, name: str) -> None:
+    c_ours, c_theirs = CONSTRAINTS[name](D.constraints), CONSTRAINTS[name](TD.constraints)
+    t_ours, t_theirs = getattr(D, registry)(c_ours), getattr(TD, registry)(c_theirs)
+    (a,), (b,) = _pairs([LOC])
+    y, ty = t_ours(a), t_theirs(b)
+    _check([a], [b], y, ty)
+    assert bool(c_ours.check(y.detach()).all())
+
+
+def test_constraint_registry_has_pytorch_matrix_transforms() -> None:
+    assert isinstance(D.transform_to(D.constraints.lower_cholesky), D.LowerCholeskyTransform)
+    assert isinstance(D.transform_to(D.constraints.positive_definite), D.PositiveDefiniteTransform)
+    assert isinstance(D.biject_to(D.constraints.corr_cholesky), D.CorrCholeskyTransform)
+    with pytest.raises(NotImplementedError):
+        D.biject_to(D.constraints.boolean)
+
+
+def test_utils_match_torch() -> None:
+    tu, mu = TD.utils, D.utils
+    p = PROB
+    for binary in (False, True):
+        np.testing.assert_allclose(_arr(mu.probs_to_logits(mg.tensor(p), binary)),
+                                   _arr(tu.probs_to_logits(torch.tensor(p), binary)), rtol=1e-12)
+        np.testing.assert_allclose(_arr(mu.logits_to_probs(mg.tensor(LOC), binary)),
+                                   _arr(tu.logits_to_probs(torch.tensor(LOC), binary)), rtol=1e-12)
+    np.testing.assert_allclose(_arr(mu.clamp_probs(mg.tensor([0.0, 1.0]))),
+                               _arr(tu.clamp_probs(torch.tensor([0.0, 1.0]))))
+    for diag in (0, -1, 1):
+        vec = np.arange(1.0, 1 + {0: 6, -1: 3, 1: 8}[diag])
+        mat = mu.vec_to_tril_matrix(mg.tensor(vec), diag)
+        np.testing.assert_array_equal(_arr(mat), _arr(tu.vec_to_tril_matrix(torch.tensor(vec), diag)))
+        np.testing.assert_array_equal(_arr(mu.tril_matrix_to_vec(mat, diag)), vec)
+    assert mu.euler_constant == tu.euler_constant
+
+
+def test_pytorch_module_names_import() -> None:
+    import importlib
+
+    for name in dir(TD):
+        if type(getattr(TD, name)).__name__ == "module" and name not in ("lkj_cholesky", "wishart"):
+            module = importlib.import_module(f"minigrad.distributions.{name}")
+            for cls_name in getattr(getattr(TD, name), "__all__", []):
+                assert hasattr(module, cls_name), (name, cls_name)
