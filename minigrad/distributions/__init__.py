@@ -20,6 +20,7 @@ from minigrad.distributions.gamma import Gamma
 from minigrad.distributions.independent import Independent
 from minigrad.distributions.kl import kl_divergence, register_kl
 from minigrad.distributions.laplace import Laplace
+from minigrad.distributions.lkj_cholesky import LKJCholesky
 from minigrad.distributions.location_scale import Cauchy, Chi2, Gumbel, HalfCauchy, HalfNormal, StudentT
 from minigrad.distributions.log_normal import LogNormal
 from minigrad.distributions.lowrank_multivariate_normal import LowRankMultivariateNormal
@@ -67,6 +68,7 @@ from minigrad.distributions.transforms import (
 )  # fmt: skip
 from minigrad.distributions.uniform import Uniform
 from minigrad.distributions.von_mises import VonMises
+from minigrad.distributions.wishart import Wishart
 
 __all__ = [
     "AbsTransform", "AffineTransform", "Bernoulli", "Beta", "Binomial", "CatTransform", "Categorical",
@@ -74,14 +76,15 @@ __all__ = [
     "CumulativeDistributionTransform", "Dirichlet", "Distribution", "ExpTransform", "Exponential",
     "ExponentialFamily", "FisherSnedecor", "Gamma", "GeneralizedPareto", "Geometric", "Gumbel",
     "HalfCauchy", "HalfNormal", "Independent", "IndependentTransform", "InverseGamma", "Kumaraswamy",
-    "Laplace", "LogNormal", "LogisticNormal", "LowRankMultivariateNormal", "LowerCholeskyTransform",
-    "MixtureSameFamily", "Multinomial", "MultivariateNormal", "NegativeBinomial", "Normal",
-    "OneHotCategorical", "OneHotCategoricalStraightThrough", "Pareto", "Poisson",
-    "PositiveDefiniteTransform", "PowerTransform", "RelaxedBernoulli", "RelaxedOneHotCategorical",
-    "ReshapeTransform", "SigmoidTransform", "SoftmaxTransform", "SoftplusTransform", "StackTransform",
-    "StickBreakingTransform", "StudentT", "TanhTransform", "Transform", "TransformedDistribution",
-    "Uniform", "VonMises", "Weibull", "biject_to", "constraint_registry", "constraints",
-    "identity_transform", "kl_divergence", "register_kl", "transform_to", "transforms", "utils",
+    "LKJCholesky", "Laplace", "LogNormal", "LogisticNormal", "LowRankMultivariateNormal",
+    "LowerCholeskyTransform", "MixtureSameFamily", "Multinomial", "MultivariateNormal",
+    "NegativeBinomial", "Normal", "OneHotCategorical", "OneHotCategoricalStraightThrough", "Pareto",
+    "Poisson", "PositiveDefiniteTransform", "PowerTransform", "RelaxedBernoulli",
+    "RelaxedOneHotCategorical", "ReshapeTransform", "SigmoidTransform", "SoftmaxTransform",
+    "SoftplusTransform", "StackTransform", "StickBreakingTransform", "StudentT", "TanhTransform",
+    "Transform", "TransformedDistribution", "Uniform", "VonMises", "Weibull", "Wishart", "biject_to",
+    "constraint_registry", "constraints", "identity_transform", "kl_divergence", "register_kl",
+    "transform_to", "transforms", "utils",
 ]  # fmt: skip
 
 # PyTorch's one-module-per-family names (``from torch.distributions.half_normal import HalfNormal``), for
