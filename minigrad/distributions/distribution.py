@@ -115,6 +115,14 @@ class Distribution:
                 f"within the support ({support!r}) of the distribution {self!r}, but found invalid "
                 f"values:\n{value}")
 
+    def _checked(self, value: Any, like: Tensor | None = None) -> Tensor:
+        """``value`` as a Tensor (numbers in ``like``'s dtype), checked by :meth:`_validate_sample` when
+        this distribution validates."""
+        v = as_tensor(value, like)
+        if self._validate_args:
+            self._validate_sample(v)
+        return v
+
     def expand(self, batch_shape: Shape, _instance: Any = None) -> Distribution:
         """This distribution with its parameters expanded (broadcast, no copy) to ``batch_shape``.
 

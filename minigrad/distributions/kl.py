@@ -10,11 +10,13 @@ from typing import Any
 import numpy as np
 
 from minigrad import linalg
+from minigrad.autograd import grad
 from minigrad.distributions.bernoulli import Bernoulli
 from minigrad.distributions.categorical import Categorical
 from minigrad.distributions.counts import Binomial, Geometric
 from minigrad.distributions.dirichlet import Beta, Dirichlet
 from minigrad.distributions.distribution import Distribution
+from minigrad.distributions.exp_family import ExponentialFamily
 from minigrad.distributions.exponential import Exponential
 from minigrad.distributions.gamma import Gamma
 from minigrad.distributions.independent import Independent
@@ -78,6 +80,24 @@ def _inf_where(result: Tensor, mask: Tensor) -> Tensor:
 
 def _trace_xxt(m: Tensor) -> Tensor:
     return m.pow(2).sum((-2, -1))
+
+
+@register_kl(ExponentialFamily, ExponentialFamily)
+def _expfamily_expfamily(p: ExponentialFamily, q: ExponentialFamily) -> Tensor:
+    # the Bregman divergence of the log normalizer, its gradient by autograd (PyTorch's fallback)
+    if type(p) is not type(q):
+        raise NotImplementedError("The cross KL-divergence between different exponential families cannot be "
+                                  "computed using Bregman divergences")
+    p_params = [t.detach().requires_grad_() for t in p._natural_params]
+    q_params = q._natural_params
+    log_norm = p._log_normalizer(*p_params)
+    grads = grad(log_norm.sum(), p_params, create_graph=True)
+    result = q._log_normalizer(*q_params) - log_norm
+    n = len(q.event_shape)
+    for pp, qp, g in zip(p_params, q_params, grads):
+        term = (qp - pp) * g
+        result = result - (term.reshape(*term.shape[:term.ndim - n], -1).sum(-1) if n else term)
+    return result
 
 
 @register_kl(Normal, Normal)

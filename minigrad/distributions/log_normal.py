@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from minigrad.distributions import constraints
-from minigrad.distributions.distribution import Distribution, Shape, as_tensor
+from minigrad.distributions.distribution import Distribution, Shape
 from minigrad.distributions.normal import Normal
 from minigrad.distributions.transformed_distribution import TransformedDistribution
 from minigrad.distributions.transforms import ExpTransform
@@ -24,10 +24,8 @@ class LogNormal(TransformedDistribution):
 
     has_rsample = True
 
-    @property
-    def support(self) -> constraints.Constraint:
-        """The set the samples lie in: x > 0."""
-        return constraints.positive
+    arg_constraints: ClassVar[dict[str, Any]] = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.positive
 
     def __init__(self, loc: Any, scale: Any, validate_args: bool | None = None) -> None:
         base = Normal(loc, scale, validate_args)
@@ -60,12 +58,12 @@ class LogNormal(TransformedDistribution):
 
     def log_prob(self, value: Any) -> Tensor:
         """The normal log-density of ``log(value)`` minus ``log(value)`` (the change of variables)."""
-        y = as_tensor(value, self.loc).log()
+        y = self._checked(value, self.loc).log()
         return self.base_dist.log_prob(y) - y
 
     def cdf(self, value: Any) -> Tensor:
         """The base normal's cdf at ``log(value)``."""
-        return self.base_dist.cdf(as_tensor(value, self.loc).log())
+        return self.base_dist.cdf(self._checked(value, self.loc).log())
 
     def icdf(self, value: Any) -> Tensor:
         """``exp`` of the base normal's icdf."""

@@ -135,7 +135,7 @@ class MultivariateNormal(Distribution):
 
     def log_prob(self, value: Any) -> Tensor:
         """``-(k log(2 pi) + |L^-1 (value - loc)|^2) / 2 - sum(log diag L)``."""
-        diff = as_tensor(value, self.loc) - self.loc
+        diff = self._checked(value, self.loc) - self.loc
         m = mahalanobis(self._unbroadcasted_scale_tril, diff)
         return -0.5 * (self.event_shape[0] * math.log(2 * math.pi) + m) - self._half_log_det()
 

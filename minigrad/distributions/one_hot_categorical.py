@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from minigrad.autograd import no_grad
 from minigrad.distributions import constraints
 from minigrad.distributions.categorical import Categorical
 from minigrad.distributions.distribution import Distribution, Shape
-from minigrad.errors import InvalidParameterError
 from minigrad.nn.functional import one_hot
 from minigrad.tensor import Tensor, from_numpy
 
@@ -26,10 +24,9 @@ class OneHotCategorical(Distribution):
     ``log_prob`` value that is not one-hot.
     """
 
-    @property
-    def support(self) -> constraints.Constraint:
-        """The set the samples lie in: one-hot vectors."""
-        return constraints.one_hot
+    arg_constraints: ClassVar[dict[str, Any]] = {"probs": constraints.simplex,
+                                                 "logits": constraints.real_vector}
+    support = constraints.one_hot
 
     def __init__(self, probs: Tensor | None = None, logits: Tensor | None = None,
                  validate_args: bool | None = None) -> None:
@@ -69,12 +66,7 @@ class OneHotCategorical(Distribution):
         """log P of the category that ``value`` (one-hot, last dim K) marks."""
         v = value if isinstance(value, Tensor) else from_numpy(np.asarray(value))
         if self._validate_args:
-            with no_grad():
-                arr = v.numpy()
-            one_hot_rows = ((arr == 0) | (arr == 1)) & (arr.sum(-1, keepdims=True) == 1)
-            if arr.shape[-1:] != self.event_shape or not bool(np.all(one_hot_rows)):
-                raise InvalidParameterError(f"OneHotCategorical.log_prob: value must be one-hot of length "
-                                            f"{self.event_shape[0]}, got {v}")
+            self._validate_sample(v)
         return self._categorical.log_prob(v.argmax(dim=-1))
 
     def entropy(self) -> Tensor:
