@@ -98,7 +98,9 @@ BUDGETS: dict[str, int] = {
     # PyTorch's classes (of_type; TypeError/AssertionError variants); +106 with nn.LPPool1d/2d/3d and
     # F.lp_pool1d/2d/3d (module_db's only missing deterministic layers)
     # 13,548 with distfft and modinfo merged
-    "minigrad/nn": 13560,
+    # +517 (14,077) with nnapi: PyTorch's Module API (state_dict/load_state_dict module by module with
+    # _metadata versions, hooks and assign=, nn/_module_state.py; global module hooks; registration errors)
+    "minigrad/nn": 14080,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -174,7 +176,8 @@ BUDGETS: dict[str, int] = {
     # TypeError/AssertionError variants)
     # 46,985 with modinfo merged too; 47,035 with the fast dropout-mask stream (PyTorch's masks opt-in)
     # 47,069 with the matmul-gradient kernels above
-    "minigrad": 47080,
+    # 47,605 with nnapi's Module API (+517 in nn, see above, and RemovableHandle's weak references)
+    "minigrad": 47610,
 }
 
 
