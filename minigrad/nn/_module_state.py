@@ -99,8 +99,9 @@ def state_dict(module: Module, args: tuple[Any, ...], destination: Any, prefix: 
 def _as_array(value: Any) -> np.ndarray[Any, Any] | None:
     if isinstance(value, Tensor):
         return value.numpy()
-    if isinstance(value, (np.ndarray, np.generic, list, tuple, int, float)):
-        return np.asarray(value)  # minigrad's state dicts hold arrays (API.md), mg.load gives them back
+    if isinstance(value, (list, tuple, int, float)) or hasattr(value, "__array__"):
+        # minigrad's state dicts hold arrays (API.md) and mg.load gives them back; a torch tensor converts too
+        return np.asarray(value.detach() if hasattr(value, "detach") else value)
     return None
 
 

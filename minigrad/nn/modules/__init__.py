@@ -17,6 +17,7 @@ import types
 from minigrad import nn as _nn
 from minigrad.nn import _module_hooks, _module_state
 from minigrad.nn.module import Module as _Module
+from minigrad.nn.modules import utils as utils
 
 # PyTorch's file for each public layer class (torch/nn/modules/*.py).
 _LAYOUT: dict[str, tuple[str, ...]] = {
