@@ -177,6 +177,27 @@ def _assign(module: Module, name: str, dest: Tensor, value: Any, arr: Any, Param
     registry[name] = new
 
 
+def _load(mod: Module, local_sd: dict[str, Any], prefix: str, metadata: Any, assign: bool,
+          lists: tuple[list[str], list[str], list[str]]) -> None:
+    # a module-level recursion (PyTorch's closure refers to itself: a cycle the gc has to break)
+    missing, unexpected, errors = lists
+    local_metadata = {} if metadata is None else dict(metadata.get(prefix[:-1], {}))
+    if assign:
+        local_metadata["assign_to_params_buffers"] = assign
+    mod._load_from_state_dict(local_sd, prefix, local_metadata, True, missing, unexpected, errors)
+    for name, child in mod._modules.items():
+        if child is not None:
+            child_prefix = prefix + name + "."
+            _load(child, {k: v for k, v in local_sd.items() if k.startswith(child_prefix)}, child_prefix,
+                  metadata, assign, lists)
+    keys = IncompatibleKeys(missing, unexpected)
+    for hook in list(mod._load_state_dict_post_hooks.values()):
+        if hook(mod, keys) is not None:
+            raise AssertionError(
+                "Hooks registered with ``register_load_state_dict_post_hook`` are not expected to return "
+                "new values, if incompatible_keys need to be modified, it should be done inplace.")
+
+
 def load_state_dict(module: Module, state: Mapping[str, Any], strict: bool, assign: bool) -> IncompatibleKeys:
     """``Module.load_state_dict``: see there."""
     if not isinstance(state, Mapping):
@@ -189,25 +210,9 @@ def load_state_dict(module: Module, state: Mapping[str, Any], strict: bool, assi
     if metadata is not None:
         sd._metadata = metadata
 
-    def load(mod: Module, local_sd: dict[str, Any], prefix: str = "") -> None:
-        local_metadata = {} if metadata is None else dict(metadata.get(prefix[:-1], {}))
-        if assign:
-            local_metadata["assign_to_params_buffers"] = assign
-        mod._load_from_state_dict(local_sd, prefix, local_metadata, True, missing, unexpected, errors)
-        for name, child in mod._modules.items():
-            if child is not None:
-                child_prefix = prefix + name + "."
-                load(child, {k: v for k, v in local_sd.items() if k.startswith(child_prefix)}, child_prefix)
-        keys = IncompatibleKeys(missing, unexpected)
-        for hook in list(mod._load_state_dict_post_hooks.values()):
-            if hook(mod, keys) is not None:
-                raise AssertionError(
-                    "Hooks registered with ``register_load_state_dict_post_hook`` are not expected to return "
-                    "new values, if incompatible_keys need to be modified, it should be done inplace.")
-
     _undo.append([])
     try:
-        load(module, sd)
+        _load(module, sd, "", metadata, assign, (missing, unexpected, errors))
         if strict:
             if unexpected:
                 errors.insert(0, "Unexpected key(s) in state_dict: {}. ".format(

@@ -18,7 +18,8 @@ import numpy as np
 from minigrad import _module_calls
 from minigrad.device import parse_to
 from minigrad.dtypes import resolve_dtype
-from minigrad.errors import InvalidParameterError
+from minigrad.errors import _ArgumentTypeError
+from minigrad.grad_mode import no_grad
 from minigrad.nn import _checks, _module_hooks, _module_state
 from minigrad.nn._module_hooks import GLOBAL_CALL_HOOKS as _GLOBAL_CALL_HOOKS
 from minigrad.nn._module_state import IncompatibleKeys
@@ -611,15 +612,19 @@ class Module:
         replaced. Integer buffers such as ``num_batches_tracked`` keep their dtype.
 
         Raises:
-            InvalidParameterError: ``dtype`` is not a floating dtype.
+            InvalidParameterError: (also a TypeError, as PyTorch's) ``dtype`` is not a floating dtype.
             DeviceError: a device other than the CPU.
+            RuntimeError: ``copy=True``.
         """
-        dtype, _ = parse_to(args, kwargs, "Module.to")
+        dtype, copy = parse_to(args, kwargs, "Module.to")
+        if copy:
+            raise RuntimeError(".to() does not accept copy argument")
         if dtype is None:
             return self
         dt = resolve_dtype(dtype)
         if dt.kind != "f":
-            raise InvalidParameterError(f"Module.to only accepts floating dtypes, got dtype={dt}")
+            raise _ArgumentTypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got "
+                                     f"desired dtype={dt}")
         for m in self.modules():
             for t in list(m._parameters.values()) + list(m._buffers.values()):
                 if t is None or t.dtype.kind != "f" or t.dtype == dt:
@@ -627,6 +632,29 @@ class Module:
                 t.data = t.data.astype(dt)  # the setter counts it as an in-place change
                 if t.grad is not None:
                     t.grad = from_numpy(t.grad.numpy().astype(dt))
+        return self
+
+    def _apply(self: M, fn: Callable[[Tensor], Tensor], recurse: bool = True) -> M:
+        """Replace each parameter's and buffer's values (and each gradient) by ``fn`` of them, children first
+        (with ``recurse``); a parameter stays the same object. Returns self (PyTorch's private helper that
+        third-party code calls)."""
+        if recurse:
+            for child in self.children():
+                child._apply(fn)
+        with no_grad():
+            for p in self._parameters.values():
+                if p is None:
+                    continue
+                new = fn(p)
+                if new is not p:
+                    p.data = new
+                if p.grad is not None:
+                    g = fn(p.grad)
+                    if g is not p.grad:
+                        p.grad = g
+            for key, b in self._buffers.items():
+                if b is not None:
+                    self._buffers[key] = fn(b)
         return self
 
     def double(self: M) -> M:

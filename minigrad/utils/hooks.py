@@ -140,8 +140,10 @@ class BackwardHook:
         single = not isinstance(result, tuple)
         outs = (result,) if single else result
         self.n_outputs = len(outs)
-        outs, self.output_positions = self._wrap(outs, self._on_output_grads)
-        return outs[0] if single else outs
+        wrapped, self.output_positions = self._wrap(outs, self._on_output_grads)
+        if single:
+            return wrapped[0]
+        return type(result)(*wrapped) if hasattr(result, "_fields") else wrapped  # a named tuple stays one
 
     @staticmethod
     def _checked(new: Any, expected: int, what: str) -> Grads:
