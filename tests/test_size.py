@@ -102,8 +102,9 @@ BUDGETS: dict[str, int] = {
     # _metadata versions, hooks and assign=, nn/_module_state.py; global module hooks; registration errors)
     # 14,306 with the containers' operators (Sequential +, *, pop...), nn.utils.fusion and skip_init;
     # 14,341 with Module._apply and Module.to's copy=/integer-dtype errors; 14,442 with spectral_norm's
-    # state-dict versions, weight_norm's old-checkpoint hook, transfer_parametrizations_and_params
-    "minigrad/nn": 14445,
+    # state-dict versions, weight_norm's old-checkpoint hook, transfer_parametrizations_and_params;
+    # 14,448 with Module.to's PyTorch TypeErrors for a bool after a device and a non-dtype
+    "minigrad/nn": 14450,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -181,8 +182,9 @@ BUDGETS: dict[str, int] = {
     # 47,069 with the matmul-gradient kernels above
     # 47,605 with nnapi's Module API (+517 in nn, see above, and RemovableHandle's weak references);
     # 47,834 with the containers' operators, nn.utils.fusion and skip_init; 47,875 with Module._apply;
-    # 47,976 with spectral_norm's versions, weight_norm's compat hook, transfer_parametrizations_and_params
-    "minigrad": 47980,
+    # 47,976 with spectral_norm's versions, weight_norm's compat hook, transfer_parametrizations_and_params;
+    # 47,982 with Module.to's TypeErrors
+    "minigrad": 47985,
 }
 
 

@@ -16,9 +16,9 @@ from typing import Any, TypeVar
 import numpy as np
 
 from minigrad import _module_calls
-from minigrad.device import parse_to
+from minigrad.device import _is_device_arg, parse_to
 from minigrad.dtypes import resolve_dtype
-from minigrad.errors import _ArgumentTypeError
+from minigrad.errors import InvalidParameterError, _ArgumentTypeError
 from minigrad.grad_mode import no_grad
 from minigrad.nn import _checks, _module_hooks, _module_state
 from minigrad.nn._module_hooks import GLOBAL_CALL_HOOKS as _GLOBAL_CALL_HOOKS
@@ -616,12 +616,18 @@ class Module:
             DeviceError: a device other than the CPU.
             RuntimeError: ``copy=True``.
         """
+        if len(args) > 1 and isinstance(args[1], bool) and (args[0] is None or _is_device_arg(args[0])):
+            raise _ArgumentTypeError(f"to() received an invalid combination of arguments - got {args!r}: "
+                                     "after a device the next positional argument is the dtype")
         dtype, copy = parse_to(args, kwargs, "Module.to")
         if copy:
             raise RuntimeError(".to() does not accept copy argument")
         if dtype is None:
             return self
-        dt = resolve_dtype(dtype)
+        try:
+            dt = resolve_dtype(dtype)
+        except InvalidParameterError as e:  # PyTorch's argument parser raises TypeError
+            raise _ArgumentTypeError(f"to() received an invalid combination of arguments: {e}") from None
         if dt.kind != "f":
             raise _ArgumentTypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got "
                                      f"desired dtype={dt}")

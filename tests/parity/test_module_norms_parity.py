@@ -119,6 +119,9 @@ def test_apply_and_to_errors_as_torch() -> None:
             m.to("cpu", copy=True)
         with pytest.raises(TypeError, match="only accepts floating point or complex dtypes"):
             m.to(lib.long)
+        for bad in [(lib.device("cpu"), True), (None, True), ([],)]:
+            with pytest.raises(TypeError):
+                m.to(*bad)
 
 
 def test_named_tuple_output_through_backward_hooks() -> None:
