@@ -103,8 +103,9 @@ BUDGETS: dict[str, int] = {
     # 14,306 with the containers' operators (Sequential +, *, pop...), nn.utils.fusion and skip_init;
     # 14,341 with Module._apply and Module.to's copy=/integer-dtype errors; 14,442 with spectral_norm's
     # state-dict versions, weight_norm's old-checkpoint hook, transfer_parametrizations_and_params;
-    # 14,448 with Module.to's PyTorch TypeErrors for a bool after a device and a non-dtype
-    "minigrad/nn": 14450,
+    # 14,448 with Module.to's PyTorch TypeErrors for a bool after a device and a non-dtype; 14,476 with
+    # Module.type/to_empty/share_memory/xpu/bfloat16
+    "minigrad/nn": 14480,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -183,8 +184,8 @@ BUDGETS: dict[str, int] = {
     # 47,605 with nnapi's Module API (+517 in nn, see above, and RemovableHandle's weak references);
     # 47,834 with the containers' operators, nn.utils.fusion and skip_init; 47,875 with Module._apply;
     # 47,976 with spectral_norm's versions, weight_norm's compat hook, transfer_parametrizations_and_params;
-    # 47,982 with Module.to's TypeErrors
-    "minigrad": 47985,
+    # 47,982 with Module.to's TypeErrors; 48,010 with Module.type/to_empty/share_memory/xpu/bfloat16
+    "minigrad": 48015,
 }
 
 

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from minigrad import _module_calls
-from minigrad.device import _is_device_arg, parse_to
+from minigrad.device import _is_device_arg, check_device, parse_to
 from minigrad.dtypes import resolve_dtype
 from minigrad.errors import InvalidParameterError, _ArgumentTypeError
 from minigrad.grad_mode import no_grad
@@ -464,7 +464,8 @@ class Module:
         Raises:
             InvalidParameterError: ``mode`` is not a bool.
         """
-        _checks.flag("mode", mode)
+        if not isinstance(mode, (bool, np.bool_)):
+            raise InvalidParameterError(f"training mode is expected to be boolean, got mode={mode!r}")
         for m in self.modules():
             object.__setattr__(m, "training", mode)
         return self
@@ -682,6 +683,33 @@ class Module:
     def cuda(self: M, device: Any = None) -> M:
         """Raises DeviceError, as ``to('cuda')``: minigrad runs on the CPU only."""
         return self.to("cuda" if device is None or isinstance(device, int) else device)
+
+    def xpu(self: M, device: Any = None) -> M:
+        """Raises DeviceError, as ``to('xpu')``: minigrad runs on the CPU only."""
+        return self.to("xpu")
+
+    def bfloat16(self: M) -> M:
+        """Raises TypeError: numpy has no bfloat16, so minigrad cannot store it (``half()`` is float16)."""
+        return self.to(dtype="bfloat16")
+
+    def type(self: M, dst_type: Any) -> M:
+        """Cast every parameter and buffer to ``dst_type`` (a dtype); returns self."""
+        return self._apply(lambda t: t.type(dst_type))
+
+    def to_empty(self: M, *, device: Any = "cpu", recurse: bool = True) -> M:
+        """Give every parameter and buffer new storage of the same shape and dtype with unspecified values
+        (PyTorch's way to materialize a module built on the meta device); returns self.
+
+        Raises:
+            DeviceError: a device other than the CPU.
+        """
+        check_device(device)
+        return self._apply(lambda t: t.new_empty(t.shape), recurse)
+
+    def share_memory(self: M) -> M:
+        """Returns self: PyTorch moves the storage to shared memory for worker processes; minigrad's
+        arrays stay in this process."""
+        return self
 
     # ------------------------------------------------------------ state
 

@@ -138,3 +138,15 @@ def test_named_tuple_output_through_backward_hooks() -> None:
         assert type(out) is Out
         (out.a.sum() + out.b.sum()).backward()
         assert seen == [2]
+
+
+def test_type_to_empty_share_memory_and_train_message_as_torch() -> None:
+    for lib in (torch, mg):
+        m = lib.nn.Sequential(lib.nn.Linear(2, 3), lib.nn.BatchNorm1d(3))
+        assert m.type(lib.float64) is m and m[0].weight.dtype == lib.float64
+        assert m[1].num_batches_tracked.dtype == lib.float64  # type() casts every tensor, as PyTorch
+        w = m[0].weight
+        assert m.to_empty(device="cpu") is m and m[0].weight is w and m[0].weight.shape == (3, 2)
+        assert m.share_memory() is m
+        with pytest.raises(ValueError, match="training mode is expected to be boolean"):
+            m.train("yes")
