@@ -101,7 +101,7 @@ class Sequential(_Numbered):
     def __getitem__(self, idx: int | slice) -> Module:
         items = list(self._modules.items())
         if isinstance(idx, slice):
-            return Sequential(OrderedDict(items[idx]))
+            return type(self)(OrderedDict(items[idx]))  # a subclass slices to itself, as in PyTorch
         mod = items[_index_of(idx, len(items), "Sequential")][1]
         assert mod is not None
         return mod
@@ -190,7 +190,7 @@ class ModuleList(_Numbered):
     def __getitem__(self, idx: int | slice) -> Module:
         mods = self._list()
         if isinstance(idx, slice):
-            return ModuleList(mods[idx])
+            return type(self)(mods[idx])
         return mods[_index_of(idx, len(mods), "ModuleList")]
 
     def __setitem__(self, idx: int, module: Module) -> None:

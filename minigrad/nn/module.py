@@ -425,14 +425,16 @@ class Module:
         """The direct child modules."""
         return (m for _, m in self.named_children())
 
-    def _named_members(self, attr: str, prefix: str, recurse: bool,
-                       remove_duplicate: bool) -> Iterator[tuple[str, Any]]:
+    def _named_members(self, attr: str | Callable[[Module], Iterable[tuple[str, Any]]], prefix: str = "",
+                       recurse: bool = True, remove_duplicate: bool = True) -> Iterator[tuple[str, Any]]:
         mods: Iterable[tuple[str, Module]] = [(prefix, self)]
         if recurse:
             mods = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
         seen: set[int] = set()
         for mod_prefix, mod in mods:
-            for name, value in getattr(mod, attr).items():
+            # attr names a registry; PyTorch's form (that third-party code calls) passes a function
+            members = getattr(mod, attr).items() if isinstance(attr, str) else attr(mod)
+            for name, value in members:
                 if value is None or (remove_duplicate and id(value) in seen):
                     continue
                 seen.add(id(value))

@@ -158,3 +158,17 @@ def test_skip_init_builds_without_drawing() -> None:
     np.testing.assert_array_equal(after.weight.numpy(), ref.weight.numpy())
     with pytest.raises(RuntimeError, match="Module must support a 'device' arg"):
         mg.nn.utils.skip_init(mg.nn.ReLU)
+
+
+def test_subclass_slices_and_named_members_with_a_function() -> None:
+    for lib in (torch, mg):
+        class Seq(lib.nn.Sequential):
+            pass
+
+        class Lst(lib.nn.ModuleList):
+            pass
+
+        assert type(Seq(lib.nn.ReLU(), lib.nn.Tanh())[:1]) is Seq and type(Lst([lib.nn.ReLU()])[:1]) is Lst
+        net = lib.nn.Sequential(lib.nn.Linear(1, 2), lib.nn.BatchNorm1d(2))
+        got = [n for n, _ in net._named_members(lambda m: m._buffers.items())]
+        assert got == ["1.running_mean", "1.running_var", "1.num_batches_tracked"]
