@@ -175,7 +175,7 @@ class Function:
         if not self.reads_inputs:
             return
         for i, (p, v) in enumerate(zip(self.parents, self.versions)):
-            if p._version != v:
+            if p._version != v and self.reads_input(i):
                 made_by = f", which is output 0 of {p._ctx.name()}," if p._ctx is not None else ""
                 raise MinigradError(
                     "one of the variables needed for gradient computation has been modified by an inplace "
@@ -225,6 +225,10 @@ class Function:
         if name.startswith(("_saved_", "_raw_saved_")):
             return _methods.graph.saved_attribute(self, name)
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def reads_input(self, i: int) -> bool:
+        """Whether backward reads input ``i``'s values (what PyTorch would have saved for it)."""
+        return self.reads_inputs
 
     def check_output_version(self, out: Tensor) -> None:
         """Raise PyTorch's error if the result this op's backward reads was modified in place after the op.
@@ -327,6 +331,10 @@ class Mul(Function):
 
     def forward(self, a: Array, b: Array) -> Array:
         return a * b
+
+    def reads_input(self, i: int) -> bool:
+        """A factor is read only for the other factor's gradient."""
+        return self.parents[1 - i].requires_grad
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents

@@ -344,7 +344,18 @@ class Tensor(TensorMethods):
         A backward that reaches an op which used this tensor before then
         raises (PyTorch raises for the ops that saved it), as after any
         in-place change.
+
+        Raises:
+            MinigradError: this tensor is a recorded view of another (PyTorch's error).
         """
+        fn = self._ctx
+        if fn is not None and fn.is_view and fn.parents and \
+                memory_owner(fn.parents[0]._array) == memory_owner(self._array):
+            raise MinigradError("Can't detach views in-place. Use detach() instead. If you are using "
+                                "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is "
+                                "set as True, gradients are views of DDP buckets, and hence detach_() cannot "
+                                "be called on these gradients. To fix this error, please refer to the "
+                                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
         self._ctx, self.requires_grad, self._retains_grad = None, False, False
         return self._write()  # counted as an in-place change
 

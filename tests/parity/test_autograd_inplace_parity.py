@@ -264,3 +264,41 @@ def test_a_view_taken_before_another_view_changed_in_place() -> None:
         results.append((view.grad.numpy().copy(), view2.grad.numpy().copy()))
     for ours, theirs in zip(*results):
         np.testing.assert_allclose(ours, theirs)
+
+
+def _factor_not_needed_changed(lib: Any) -> Any:
+    w = lib.tensor([1.0, 2.0], requires_grad=True)
+    x = w * 1
+    k = lib.tensor([3.0, 4.0])  # needs no grad: the product keeps k for x's gradient, not x
+    y = x * k
+    with lib.no_grad():
+        x.add_(10)
+    y.sum().backward()
+    return w.grad
+
+
+def _factor_needed_changed(lib: Any) -> Any:
+    w = lib.tensor([1.0, 2.0], requires_grad=True)
+    k = lib.tensor([3.0, 4.0])
+    y = w * k
+    k.add_(10)  # kept for w's gradient
+    y.sum().backward()
+    return w.grad
+
+
+@pytest.mark.parametrize("case", [_factor_not_needed_changed, _factor_needed_changed])
+def test_a_product_keeps_only_the_factor_it_needs(case: Callable[[Any], Any]) -> None:
+    ours, theirs = _outcome(mg, case), _outcome(torch, case)
+    assert isinstance(ours, str) == isinstance(theirs, str), (ours, theirs)
+    if not isinstance(theirs, str):
+        np.testing.assert_allclose(ours, theirs)
+
+
+def test_detach_in_place_on_a_view_raises() -> None:
+    for lib in (mg, torch):
+        x = lib.ones(4, 3, requires_grad=True)
+        with pytest.raises(RuntimeError, match=r"Can't detach views in-place\. Use detach\(\) instead"):
+            x.narrow(0, 1, 2).detach_()
+        y = x * 2
+        y.detach_()
+        assert not y.requires_grad and y.grad_fn is None
