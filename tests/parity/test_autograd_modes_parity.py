@@ -189,3 +189,35 @@ def test_saved_tensors_hooks_entered_during_backward_end_with_it() -> None:
         y.sum().backward()
         with lib.autograd.graph.disable_saved_tensors_hooks("none active"):
             pass  # raises if a hook were still active
+
+
+def test_gradcheck_catches_a_nondeterministic_backward() -> None:
+    for lib in LIBS:
+        class Jitter(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx: Any, x: Any, jitter: float) -> Any:
+                ctx.jitter = jitter
+                return x.clone()
+
+            @staticmethod
+            def backward(ctx: Any, g: Any, lib: Any = lib) -> Any:
+                return g * (1 + lib.rand_like(g) * ctx.jitter), None
+
+        x = lib.tensor([[0.5, -1.0], [2.0, 0.25]], dtype=lib.float64, requires_grad=True)
+        assert lib.autograd.gradcheck(lambda t: Jitter.apply(t, 0.0), (x,))
+        with pytest.raises(RuntimeError, match="Backward is not reentrant"):
+            lib.autograd.gradcheck(lambda t: Jitter.apply(t, 1e-6), (x,))
+        assert lib.autograd.gradcheck(lambda t: Jitter.apply(t, 1e-6), (x,), nondet_tol=1e-5)
+
+
+def test_gradcheck_of_outputs_that_need_no_grad() -> None:
+    for lib in LIBS:
+        x = lib.ones((1,), dtype=lib.float64, requires_grad=True)
+
+        def constant(t: Any, lib: Any = lib) -> Any:  # a new tensor from the value: no graph
+            return lib.tensor([t.item()], dtype=lib.float64)
+
+        with pytest.raises(RuntimeError, match="Numerical gradient for function expected to be zero"):
+            lib.autograd.gradcheck(constant, (x,))
+        assert not lib.autograd.gradcheck(constant, (x,), raise_exception=False)
+        assert lib.autograd.gradcheck(lambda t: (), (x,))
