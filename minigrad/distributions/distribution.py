@@ -228,7 +228,9 @@ class Distribution:
             raise InvalidParameterError(f"{type(self).__name__}: {what}")
 
     def __repr__(self) -> str:
-        params = ", ".join(f"{k}: {getattr(self, k).shape}" for k in self._param_names())
+        # PyTorch's: a one-element parameter by value, a larger one by shape
+        values = [(k, getattr(self, k)) for k in self._param_names()]
+        params = ", ".join(f"{k}: {v.item() if v.numel() == 1 else v.shape}" for k, v in values)
         return f"{type(self).__name__}({params})"
 
     def _param_names(self) -> tuple[str, ...]:
