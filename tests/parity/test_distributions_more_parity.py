@@ -570,3 +570,20 @@ def test_exponential_family_entropy_and_bregman_kl_match_torch(name: str) -> Non
         generic = D.ExponentialFamily.entropy(p)
         np.testing.assert_allclose(_arr(generic), _arr(TD.ExponentialFamily.entropy(tp)), rtol=1e-10)
         np.testing.assert_allclose(_arr(generic), _arr(p.entropy()), rtol=1e-9)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_sampling_functions_draw_torchs_numbers(dtype: str) -> None:
+    n = np.array([[3.0, 10, 50], [0, 7, 200]])
+    p = np.array([[0.2, 0.5, 0.9], [0.3, 0.05, 0.01]])  # every n * min(p, 1 - p) < 10: PyTorch's inversion
+    mg.manual_seed(1)
+    torch.manual_seed(1)
+    ours = mg.binomial(mg.tensor(n, dtype=getattr(mg, dtype)), mg.tensor(p, dtype=getattr(mg, dtype)))
+    theirs = torch.binomial(torch.tensor(n, dtype=getattr(torch, dtype)),
+                            torch.tensor(p, dtype=getattr(torch, dtype)))
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    (a,), (b,) = _pairs([np.array([0.3, 2.0, 9.0]).astype(dtype)])
+    _check([a], [b], mg._standard_gamma(a), torch._standard_gamma(b), rtol=1e-6, grad_rtol=1e-3)
+    c = np.array([[1.0, 2.0, 3.0]], dtype=dtype)
+    np.testing.assert_allclose(mg._sample_dirichlet(mg.tensor(c)).numpy(),
+                               torch._sample_dirichlet(torch.tensor(c)).numpy(), rtol=1e-6)
