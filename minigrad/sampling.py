@@ -97,7 +97,7 @@ def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:  # noq
     rates = input.numpy()
     if rates.size and not (rates >= 0).all():
         raise MinigradError("poisson: invalid Poisson rate, expected rate to be non-negative")
-    return from_numpy(_draws.poisson(resolve(generator), np.ascontiguousarray(rates)))
+    return from_numpy(_draws.poisson(resolve(generator), np.array(rates)))
 
 
 def binomial(count: Tensor, prob: Tensor, generator: Generator | None = None) -> Tensor:
@@ -112,7 +112,7 @@ def binomial(count: Tensor, prob: Tensor, generator: Generator | None = None) ->
     except ValueError as e:
         raise InvalidParameterError(f"binomial: shapes {tuple(count.shape)} and {tuple(prob.shape)} do not "
                                     "broadcast") from e
-    return from_numpy(_draws.binomial(resolve(generator), n, np.ascontiguousarray(p)))
+    return from_numpy(_draws.binomial(resolve(generator), n, np.array(p)))
 
 
 def _standard_gamma(input: Tensor, generator: Generator | None = None) -> Tensor:  # noqa: A002
@@ -120,14 +120,14 @@ def _standard_gamma(input: Tensor, generator: Generator | None = None) -> Tensor
     reparameterization, as ``torch._standard_gamma``."""
     from minigrad import ops
 
-    draws = _draws.gamma(resolve(generator), np.ascontiguousarray(input.numpy()))
+    draws = _draws.gamma(resolve(generator), np.array(input.numpy()))
     return ops.ReparamGamma.apply(input, from_numpy(draws))
 
 
 def _sample_dirichlet(input: Tensor, generator: Generator | None = None) -> Tensor:  # noqa: A002
     """Dirichlet draws over the last dim of the concentrations ``input`` (PyTorch's sampler), as
     ``torch._sample_dirichlet`` (no gradient)."""
-    return from_numpy(_draws.dirichlet(resolve(generator), np.ascontiguousarray(input.numpy())))
+    return from_numpy(_draws.dirichlet(resolve(generator), np.array(input.numpy())))
 
 
 def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator | None = None,

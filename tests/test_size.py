@@ -192,8 +192,9 @@ BUDGETS: dict[str, int] = {
     # Reshape/CorrCholesky/PositiveDefinite/Cat/Stack transforms, biject_to/transform_to, utils and
     # PyTorch's per-family module names; +246 with LKJCholesky and Wishart; +26 with the older families
     # validated by arg_constraints/_validate_sample (their own checks removed) and made ExponentialFamily;
-    # 50,559 with sched merged; 50,590 with mg.binomial, mg._standard_gamma and mg._sample_dirichlet
-    "minigrad": 50590,
+    # 50,559 with sched merged; 50,590 with mg.binomial, mg._standard_gamma and mg._sample_dirichlet;
+    # 50,596 with Distribution.enumerate_support and the has_enumerate_support flags
+    "minigrad": 50596,
 }
 
 

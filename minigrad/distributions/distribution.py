@@ -212,6 +212,10 @@ class Distribution:
         """The inverse cumulative distribution function at ``value``."""
         raise NotImplementedError(f"{type(self).__name__} does not implement icdf")
 
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        """Every value of a discrete support, along a new leading dim (``has_enumerate_support``)."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement enumerate_support")
+
     def entropy(self) -> Tensor:
         """The entropy of each distribution in the batch (in nats)."""
         raise NotImplementedError(f"{type(self).__name__} does not implement entropy")

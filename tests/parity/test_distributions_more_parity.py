@@ -587,3 +587,33 @@ def test_sampling_functions_draw_torchs_numbers(dtype: str) -> None:
     c = np.array([[1.0, 2.0, 3.0]], dtype=dtype)
     np.testing.assert_allclose(mg._sample_dirichlet(mg.tensor(c)).numpy(),
                                torch._sample_dirichlet(torch.tensor(c)).numpy(), rtol=1e-6)
+
+
+SCALAR_FAMILIES: dict[str, Callable[[Any, Callable[[Any], Any]], Any]] = {
+    "poisson": lambda m, t: m.Poisson(t(2.0)), "bernoulli": lambda m, t: m.Bernoulli(t(0.3)),
+    "categorical": lambda m, t: m.Categorical(t([0.3, 0.7])), "gamma": lambda m, t: m.Gamma(t(2.0), t(1.0)),
+    "binomial": lambda m, t: m.Binomial(3, t(0.3)), "student_t": lambda m, t: m.StudentT(t(2.0)),
+    "beta": lambda m, t: m.Beta(t(2.0), t(0.3)),
+    "negative_binomial": lambda m, t: m.NegativeBinomial(t(2.0), t(0.3)),
+    "fisher": lambda m, t: m.FisherSnedecor(t(2.0), t(3.0)), "geometric": lambda m, t: m.Geometric(t(0.3)),
+    "mixture": lambda m, t: m.MixtureSameFamily(m.Categorical(t([0.3, 0.7])),
+                                                m.Normal(t([0.2, -0.4]), t([1.5, 2.5]))),
+    "one_hot": lambda m, t: m.OneHotCategorical(t([0.3, 0.7])),
+    "von_mises": lambda m, t: m.VonMises(t(0.0), t(1.0)),
+}
+
+
+@pytest.mark.parametrize("name", list(SCALAR_FAMILIES))
+def test_unbatched_draws_have_torchs_shapes(name: str) -> None:
+    """A distribution with batch shape () draws shape-() samples (not shape (1,))."""
+    ours, theirs = SCALAR_FAMILIES[name](D, mg.tensor), SCALAR_FAMILIES[name](TD, torch.tensor)
+    for shape in ((), (2,)):
+        assert ours.sample(shape).shape == theirs.sample(shape).shape
+        if ours.has_rsample:
+            assert ours.rsample(shape).shape == theirs.rsample(shape).shape
+    assert ours.has_enumerate_support == theirs.has_enumerate_support
+    if theirs.has_enumerate_support:
+        np.testing.assert_array_equal(_arr(ours.enumerate_support()), _arr(theirs.enumerate_support()))
+    else:
+        with pytest.raises(NotImplementedError):
+            ours.enumerate_support()
