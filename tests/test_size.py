@@ -200,11 +200,15 @@ BUDGETS: dict[str, int] = {
     # PyTorch's per-family module names; +246 with LKJCholesky and Wishart; +26 with the older families
     # validated by arg_constraints/_validate_sample (their own checks removed) and made ExponentialFamily
     # 50,557 with sched and dists merged
-    # 51,500 with nnapi merged (+943: PyTorch's Module API, state_dict/load_state_dict module by module,
-    # the state-dict and global module hooks, registration errors, the containers' operators,
-    # nn.utils.fusion and skip_init, spectral/weight norm checkpoint versions, Module._apply/type/to_empty);
-    # 51,505 with the old backward hook on a dict output
-    "minigrad": 51510,
+    # 47,605 with nnapi's Module API (+517 in nn, see above, and RemovableHandle's weak references);
+    # 47,834 with the containers' operators, nn.utils.fusion and skip_init; 47,875 with Module._apply;
+    # 47,976 with spectral_norm's versions, weight_norm's compat hook, transfer_parametrizations_and_params;
+    # 47,982 with Module.to's TypeErrors; 48,010 with Module.type/to_empty/share_memory/xpu/bfloat16
+    # 51,500 with nnapi merged
+    # 51,826 with dists' later work merged (mg.binomial/_standard_gamma/_sample_dirichlet, enumerate_support,
+    # the cross-family KL divergences in kl_cross.py: PyTorch's 61 other registered pairs)
+    # 51,831 with nnapi's old backward hook on a dict output
+    "minigrad": 51835,
 }
 
 
