@@ -225,7 +225,12 @@ def call(module: Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
             args = bw_hook.setup_input_hook(args)
         result = module.forward(*args, **kwargs)
         result = _forward_hooks(module, args, kwargs, result, called)
-        if bw_hook is not None:
+        if bw_hook is not None and module._is_full_backward_hook is False and isinstance(result, dict):
+            # PyTorch hangs a non-full hook on the first tensor of a dict output
+            key = next((k for k, v in result.items() if isinstance(v, Tensor)), None)
+            if key is not None:
+                result[key] = bw_hook.setup_output_hook(result[key])  # (in place: the dict keeps its type)
+        elif bw_hook is not None:
             if not isinstance(result, (Tensor, tuple)):
                 warnings.warn("For backward hooks to be called, module output should be a Tensor or a tuple "
                               f"of Tensors but received {type(result)}", stacklevel=3)

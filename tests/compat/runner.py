@@ -203,6 +203,9 @@ SPECS: dict[str, list[Check]] = {
     ],
     # distributions (Normal/kl, MixtureSameFamily, MultivariateNormal, Laplace, Exponential, LogNormal,
     # Poisson) and parametrized layers (a symmetric weight, weight_norm), all on fixed data and weights
+    # the wider distributions (Concrete, Student-t, Gamma VI, low-rank MVN, KL pairs, seeded draws): PyTorch's
+    # random streams throughout; the Gamma posterior's gradients differ from PyTorch's approximation by ~1e-4
+    "distribution_zoo.py": every_number(1e-4),
     "probabilistic_fit.py": [
         Check(r"elbo (\S+)", 1e-4), Check(r"\| kl (\S+)", 1e-5), Check(r"posterior mean \[(\S+),", 1e-4),
         Check(r"interval \[(\S+),", 1e-3),

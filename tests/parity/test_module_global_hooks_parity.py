@@ -139,3 +139,24 @@ def test_handles_and_module_backward_hook_kinds() -> None:
         grads.append(got[0])
     np.testing.assert_allclose(grads[1][0], grads[0][0], rtol=1e-6)
     np.testing.assert_allclose(grads[1][1], grads[0][1], rtol=1e-6)
+
+
+def test_old_backward_hook_on_a_dict_output() -> None:
+    grads = []
+    for lib in (torch, mg):
+        class Net(lib.nn.Module):
+            def forward(self, x: Any) -> Any:
+                return {"y": x.sigmoid(), "n": 3}
+
+        net = Net()
+        seen: list[Any] = []
+        net.register_backward_hook(lambda m, gi, go, seen=seen: seen.append(go[0].numpy().copy()))
+        x = lib.tensor([0.5, -1.0], requires_grad=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # PyTorch's deprecation of the old hook
+            out = net(x)
+            (out["y"] * lib.tensor([2.0, 3.0])).sum().backward()
+        assert out["n"] == 3 and len(seen) == 1
+        grads.append((seen[0], x.grad.numpy().copy()))
+    np.testing.assert_allclose(grads[1][0], grads[0][0], rtol=1e-6)
+    np.testing.assert_allclose(grads[1][1], grads[0][1], rtol=1e-6)
