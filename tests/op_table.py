@@ -1053,6 +1053,7 @@ NOT_OPS = frozenset({
     "double", "dtype", "fill_", "mul_", "sub_",
     "float", "grad", "grad_fn", "is_leaf", "isfinite", "isnan", "item", "long", "ndim", "numel", "numpy",
     "is_inference",  # grad mode: tested in tests/parity/test_grad_mode_parity.py
+    "register_post_accumulate_grad_hook",  # a hook: tested in tests/parity/test_autograd_graph_parity.py
     "register_hook", "requires_grad", "requires_grad_", "retain_grad", "shape", "size", "to", "tolist",
     "zero_", "cpu", "cuda", "device", "is_cuda",  # devices: tested in test_device.py
     "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__invert__", "__and__", "__or__",
@@ -1082,6 +1083,8 @@ MODULE_NOT_OPS = frozenset({
     "set_float32_matmul_precision", "get_float32_matmul_precision", "set_num_interop_threads",
     "get_num_interop_threads",
     "is_inference_mode_enabled",  # grad mode: tests/parity/test_grad_mode_parity.py
+    "is_inference",  # tests/parity/test_autograd_inplace_parity.py
+    "is_warn_always_enabled", "set_warn_always",  # tests/parity/test_autograd_modes_parity.py
     # anomaly-mode switches: tests/parity/test_anomaly_parity.py
     "is_anomaly_enabled", "is_anomaly_check_nan_enabled", "set_anomaly_enabled",
     "vmap",  # a function transform, not an op on values: tests/parity/test_func_parity.py
