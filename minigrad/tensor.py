@@ -1465,13 +1465,23 @@ _NON_LEAF_GRAD = (
 )
 
 
-def _get_grad(self: Tensor) -> Tensor | None:
+def held_grad(t: Tensor) -> Tensor | None:
+    """``t.grad`` from its slot: no property, no non-leaf warning (the engine's and mg.compile's reads)."""
     try:
-        g: Tensor | None = _grad_slot.__get__(self, Tensor)
+        return _grad_slot.__get__(t, Tensor)  # type: ignore[no-any-return]
     except AttributeError:  # never set: tensors are made without writing it (one store less per op)
-        g = None
-    if g is None and self._ctx is not None and not self._retains_grad:
-        warnings.warn(_NON_LEAF_GRAD, UserWarning, stacklevel=2)
+        return None
+
+
+def warn_non_leaf_grad(t: Tensor, g: Tensor | None, stacklevel: int) -> None:
+    """PyTorch's warning when user code reads the (None) ``.grad`` of a non-leaf that does not retain it."""
+    if g is None and t._ctx is not None and not t._retains_grad:
+        warnings.warn(_NON_LEAF_GRAD, UserWarning, stacklevel=stacklevel + 1)
+
+
+def _get_grad(self: Tensor) -> Tensor | None:
+    g = held_grad(self)
+    warn_non_leaf_grad(self, g, 2)
     return g
 
 

@@ -25,7 +25,7 @@ from minigrad.errors import MinigradError, ShapeError
 from minigrad.grad_mode import _extras, set_grad_enabled
 from minigrad.ops import CopySlices, sum_to
 from minigrad.settings import is_warn_always_enabled as _warn_always
-from minigrad.tensor import Tensor, _grad_slot, from_numpy, stack
+from minigrad.tensor import Tensor, from_numpy, held_grad, stack
 
 if TYPE_CHECKING:
     from minigrad.ops import Function
@@ -263,11 +263,8 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> N
 
 
 def _held_grad(t: Tensor) -> Tensor | None:
-    """``t.grad`` read from its slot: no property call, and no non-leaf warning (backward fills it)."""
-    try:
-        return _grad_slot.__get__(t, Tensor)  # type: ignore[no-any-return]
-    except AttributeError:  # (tensors are made without the slot set)
-        return None
+    """``t.grad`` without the non-leaf warning (backward fills it); mg.compile's tracer swaps this name."""
+    return held_grad(t)
 
 
 def _as_tensors(x: Tensor | Sequence[Tensor]) -> list[Tensor]:
