@@ -666,6 +666,11 @@ def off_grid(rng: np.random.Generator, shapes: Sequence[Shape]) -> list[np.ndarr
     return out
 
 
+def off_tenths(rng: np.random.Generator, shapes: Sequence[Shape]) -> list[np.ndarray]:
+    """Values at least 0.01 from every rounding boundary of round(x, decimals=1) (k + 0.5) / 10."""
+    return [(rng.integers(-30, 31, s) + rng.uniform(-0.4, 0.4, s)) / 10 for s in shapes]
+
+
 def _small_over_large(rng: np.random.Generator, shapes: Sequence[Shape]) -> list[np.ndarray]:
     """a in +-[0.1, 1), b in +-[1.5, 2): |a / b| < 1 and a away from 0, so fmod/remainder are smooth."""
     a = rng.uniform(0.1, 1.0, shapes[0]) * rng.choice([-1.0, 1.0], shapes[0])
@@ -918,7 +923,7 @@ for _name, _dom in [("tan", unit), ("asin", unit), ("acos", unit), ("atan", real
                     ("floor", off_grid), ("ceil", off_grid), ("round", off_grid), ("trunc", off_grid)]:
     OP_TABLE.append(_row(_name, unary(), _dom))
 OP_TABLE += [
-    _row("round_decimals", unary(), off_grid, decimals=1, method="round"),
+    _row("round_decimals", unary(), off_tenths, decimals=1, method="round"),
     _row("atan2", binary(), distinct),
     _row("hypot", binary(), away(0.0)),
     _row("copysign", binary(), away(0.0)),
