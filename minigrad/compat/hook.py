@@ -15,12 +15,13 @@ import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import os
 import sys
 import types
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from minigrad import _format
+from minigrad import _format, random
 from minigrad.tensor import Tensor
 
 __all__ = ["install", "installed", "torch_name", "uninstall"]
@@ -121,6 +122,9 @@ def _patch_loaded_modules() -> None:
         sys.modules.setdefault(torch_name(name), module)
 
 
+_masks_before: list[bool] = []  # the dropout-mask setting install() found, put back by uninstall()
+
+
 def installed() -> bool:
     """True while the hook is on ``sys.meta_path``."""
     return _finder in sys.meta_path
@@ -129,7 +133,9 @@ def installed() -> bool:
 def install() -> None:
     """Resolve ``import torch`` (and ``torch.X.Y``) to minigrad from now on; for notebooks and launchers.
 
-    Idempotent. Call it before the first ``import torch``.
+    Idempotent. Call it before the first ``import torch``. Dropout then draws PyTorch's masks from the
+    main stream (:func:`minigrad.random.use_pytorch_dropout_masks`), so a seeded script's masks and every
+    later draw are PyTorch's; set ``MINIGRAD_FAST_DROPOUT_MASKS=1`` to keep the fast mask stream.
 
     Raises:
         RuntimeError: the real PyTorch is already imported in this process
@@ -146,6 +152,9 @@ def install() -> None:
         )
     sys.meta_path.insert(0, _finder)
     _format.NAMESPACE = _ALIAS
+    _masks_before[:] = [random.pytorch_dropout_masks()]
+    if os.environ.get("MINIGRAD_FAST_DROPOUT_MASKS", "") in ("", "0"):
+        random.use_pytorch_dropout_masks(True)
     _patch_loaded_modules()
     Tensor.__getattr__ = _tensor_getattr  # type: ignore[attr-defined]
 
@@ -155,6 +164,8 @@ def uninstall() -> None:
     while _finder in sys.meta_path:
         sys.meta_path.remove(_finder)
     _format.NAMESPACE = _TARGET
+    if _masks_before:
+        random.use_pytorch_dropout_masks(_masks_before.pop())
     for name in [n for n in sys.modules if n == _ALIAS or n.startswith(_ALIAS + ".")]:
         if getattr(sys.modules[name], "__name__", "").startswith(_TARGET):
             del sys.modules[name]

@@ -232,3 +232,32 @@ def test_reprs_name_torch_under_the_hook(tmp_path: Path) -> None:
         "values=tensor([3., 2.], dtype=torch.float64),",
         "indices=tensor([1, 0]))",
     ]
+
+
+# The masks torch 2.13 draws for F.dropout(torch.ones(2, 8), 0.5) after torch.manual_seed(0), and its
+# next torch.rand(3): a script run under the launcher must see both (the main stream, as PyTorch's).
+_TORCH_MASKS = "[[0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 2.0, 2.0], [0.0, 2.0, 2.0, 2.0, 2.0, 0.0, 2.0, 2.0]]"
+_TORCH_NEXT = "[0.17591017484664917, 0.2698335647583008, 0.15067976713180542]"
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_the_launcher_draws_pytorchs_dropout_masks(tmp_path: Path, fast: bool,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    code = """
+        import torch
+        torch.manual_seed(0)
+        print(torch.nn.functional.dropout(torch.ones(2, 8), 0.5).tolist())
+        print(torch.rand(3).tolist())
+        import minigrad.compat, minigrad.random
+        minigrad.compat.uninstall()
+        print(minigrad.random.pytorch_dropout_masks())
+    """
+    if fast:
+        monkeypatch.setenv("MINIGRAD_FAST_DROPOUT_MASKS", "1")
+    else:
+        monkeypatch.delenv("MINIGRAD_FAST_DROPOUT_MASKS", raising=False)
+    out = _run(tmp_path, code)
+    assert out.returncode == 0, out.stderr
+    masks, after, restored = out.stdout.splitlines()
+    assert (masks == _TORCH_MASKS and after == _TORCH_NEXT) is not fast  # the fast stream: other masks
+    assert restored == "False"  # uninstall puts back the setting install() found
