@@ -307,6 +307,8 @@ SPECS: dict[str, list[Check]] = {
     "learn_basics.py": every_number(1e-5),
     "fused_conv_bn.py": every_number(1e-5),        # custom Functions, gradcheck, torch.nn.grad
     "imagenet_style.py": every_number(1e-5),       # meters, top-k, checkpoint/resume, DistributedSampler
+    # tutorial- and blog-style programs, everything seeded or fixed
+    "autoencoder_early_stop.py": every_number(1e-5),  # loader generator across epochs, BytesIO checkpoint
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
