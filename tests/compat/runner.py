@@ -309,6 +309,9 @@ SPECS: dict[str, list[Check]] = {
     "imagenet_style.py": every_number(1e-5),       # meters, top-k, checkpoint/resume, DistributedSampler
     # tutorial- and blog-style programs, everything seeded or fixed
     "autoencoder_early_stop.py": every_number(1e-5),  # loader generator across epochs, BytesIO checkpoint
+    "d2l_scratch.py": every_number(1e-5),         # d2l from scratch: data_iter, sgd, Accumulator, batch_norm
+    "d2l_seq2seq.py": every_number(1e-5),         # d2l GRU encoder-decoder, MaskedSoftmaxCELoss, BLEU
+    "made_flow.py": every_number(1e-5),           # pytorch-made masks and a masked autoregressive flow
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

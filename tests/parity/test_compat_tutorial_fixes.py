@@ -40,3 +40,18 @@ def test_random_sampler_iterated_directly_advances_its_generator_as_torch() -> N
 
     assert orders(mg) == orders(torch)
     np.testing.assert_array_equal(sorted(orders(mg)[0]), np.arange(12))
+
+
+def test_number_minus_tensor_is_named_rsub_as_torch() -> None:
+    # d2l_scratch prints `true_b - b`, whose repr shows the grad_fn
+    def names(lib: Any) -> list[str]:
+        b = lib.ones(2, requires_grad=True)
+        return [type(t.grad_fn).__name__ if lib is torch else t.grad_fn.name()
+                for t in (1 - b, 4.2 - b, b - 1, lib.tensor(1.0) - b)]
+
+    assert names(mg) == names(torch)
+    b = mg.tensor([1.0, 2.0], requires_grad=True)
+    (3.0 - b * b).sum().backward()
+    assert b.grad is not None and b.grad.tolist() == [-2.0, -4.0]
+    assert repr(4.2 - mg.tensor([1.0], requires_grad=True)) == repr(
+        4.2 - torch.tensor([1.0], requires_grad=True))
