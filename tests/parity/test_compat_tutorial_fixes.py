@@ -55,3 +55,71 @@ def test_number_minus_tensor_is_named_rsub_as_torch() -> None:
     assert b.grad is not None and b.grad.tolist() == [-2.0, -4.0]
     assert repr(4.2 - mg.tensor([1.0], requires_grad=True)) == repr(
         4.2 - torch.tensor([1.0], requires_grad=True))
+
+
+def _fwd(lib: Any, primal: np.ndarray, tangent: np.ndarray, other: np.ndarray
+         ) -> tuple[Any, Any, Any, Any, bool]:
+    fw = lib.autograd.forward_ad
+    with fw.dual_level() as level:
+        t = lib.tensor(tangent)
+        dual = fw.make_dual(lib.tensor(primal), t)
+        out = (dual * dual + lib.tensor(other)).sin() * dual.sum()
+        unused = fw.unpack_dual(lib.tensor(other) * 2).tangent
+        p, jt = fw.unpack_dual(out)
+        same = fw.unpack_dual(dual).tangent is t and fw.unpack_dual(out).tangent is jt
+    after = fw.unpack_dual(out).tangent
+    return level, p.detach().numpy(), jt.detach().numpy(), (unused, after), same
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch.autograd.forward_ad imports torch.jit
+def test_forward_ad_dual_tensors_match_torch() -> None:
+    # forward_mode_ad: the forward-mode AD tutorial's make_dual / unpack_dual inside dual_level
+    rng = np.random.default_rng(0)
+    primal, tangent, other = (rng.standard_normal((3, 4)) for _ in range(3))
+    ours, theirs = _fwd(mg, primal, tangent, other), _fwd(torch, primal, tangent, other)
+    assert ours[0] == theirs[0] == 0
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-12)
+    np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-10)
+    assert ours[3] == theirs[3] == (None, None)
+    assert ours[4] and theirs[4]
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch.autograd.forward_ad imports torch.jit
+def test_forward_ad_through_a_parameter_keeps_its_reverse_graph() -> None:
+    # make_dual of a tensor that requires grad: the tangent is J t and backward still reaches the primal
+    def run(lib: Any) -> tuple[np.ndarray, np.ndarray]:
+        w = lib.tensor([[0.5, -1.0], [2.0, 0.25]], dtype=lib.float64, requires_grad=True)
+        x = lib.tensor([1.0, 3.0], dtype=lib.float64)
+        with lib.autograd.forward_ad.dual_level():
+            dual = lib.autograd.forward_ad.make_dual(w, lib.ones(2, 2, dtype=lib.float64))
+            y = (dual @ x).tanh()
+            jt = lib.autograd.forward_ad.unpack_dual(y).tangent
+            y.sum().backward()
+        return jt.detach().numpy(), w.grad.numpy()
+
+    for a, b in zip(run(mg), run(torch), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch.autograd.forward_ad imports torch.jit
+def test_forward_ad_errors_match_torch() -> None:
+    for lib in (mg, torch):
+        fw = lib.autograd.forward_ad
+        with pytest.raises(RuntimeError, match="no level exists"):
+            fw.make_dual(lib.ones(2), lib.ones(2))
+        with fw.dual_level():
+            with pytest.raises(RuntimeError, match="different size"):
+                fw.make_dual(lib.ones(2), lib.ones(3))
+            with pytest.raises(ValueError, match="floating point"):
+                fw.make_dual(lib.ones(2), lib.ones(2, dtype=lib.int64))
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch.autograd.forward_ad imports torch.jit
+def test_func_vjp_fn_may_be_called_again_as_torch() -> None:
+    # forward_mode_ad builds a Jacobian from one vjp_fn call per row
+    def rows(lib: Any) -> np.ndarray:
+        x = lib.tensor([0.5, -1.0, 2.0], dtype=lib.float64)
+        _, vjp_fn = lib.func.vjp(lambda t: t.tanh() * t.sum(), x)
+        return np.stack([vjp_fn(e)[0].numpy() for e in lib.eye(3, dtype=lib.float64)])
+
+    np.testing.assert_allclose(rows(mg), rows(torch), rtol=1e-12)
