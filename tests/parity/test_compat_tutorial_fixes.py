@@ -3,6 +3,7 @@ extending_autograd, forward_mode_ad, model_surgery, ...) needed: each fix checke
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -123,3 +124,75 @@ def test_func_vjp_fn_may_be_called_again_as_torch() -> None:
         return np.stack([vjp_fn(e)[0].numpy() for e in lib.eye(3, dtype=lib.float64)])
 
     np.testing.assert_allclose(rows(mg), rows(torch), rtol=1e-12)
+
+
+_SCHEDULES = [(1, 1, 2, 0, 0, 0), (1, 1, 2, 2, 1, 0), (2, 0, 1, 3, 0, 1), (0, 2, 3, 0, 4, 0)]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # torch: a schedule without warmup skews results
+@pytest.mark.parametrize(("wait", "warmup", "active", "repeat", "skip_first", "skip_first_wait"), _SCHEDULES)
+def test_profiler_schedule_matches_torch(wait: int, warmup: int, active: int, repeat: int, skip_first: int,
+                                         skip_first_wait: int) -> None:
+    kw = {"wait": wait, "warmup": warmup, "active": active, "repeat": repeat, "skip_first": skip_first,
+          "skip_first_wait": skip_first_wait}
+    ours, theirs = mg.profiler.schedule(**kw), torch.profiler.schedule(**kw)
+    assert [ours(i).name for i in range(30)] == [theirs(i).name for i in range(30)]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # torch: events are cleared at the end of each cycle
+def test_profiler_cycles_and_labels_match_torch() -> None:
+    # profiler_inference: a scheduled profile hands each recorded cycle to on_trace_ready
+    def cycles(lib: Any) -> tuple[list[list[str]], list[tuple[str, int]], bool]:
+        seen: list[list[str]] = []
+
+        def ready(p: Any) -> None:
+            seen.append(sorted(e.key for e in p.key_averages() if e.key.startswith("step")))
+
+        x = lib.ones(3, 3)
+        sched = lib.profiler.schedule(wait=1, warmup=1, active=2, repeat=2, skip_first=1)
+        with lib.profiler.profile(activities=[lib.profiler.ProfilerActivity.CPU], schedule=sched,
+                                  on_trace_ready=ready) as p:
+            for step in range(12):
+                with lib.profiler.record_function(f"step{step}"):
+                    (x @ x).sum()
+                p.step()
+
+        @lib.profiler.record_function("decorated")
+        def work() -> Any:
+            return (x * 2).sum()
+
+        with lib.autograd.profiler.profile() as prof:
+            work()
+            work()
+        labels = sorted((e.key, e.count) for e in prof.key_averages() if e.key == "decorated")
+        table = prof.key_averages().table(sort_by="cpu_time_total", row_limit=5)
+        return seen, labels, "decorated" in table and isinstance(table, str)
+
+    assert cycles(mg) == cycles(torch)
+    assert cycles(mg)[0] == [["step3", "step4"], ["step7", "step8"]]
+
+
+def test_profile_without_schedule_calls_on_trace_ready_at_exit(tmp_path: Any) -> None:
+    seen = []
+    with mg.profiler.profile(on_trace_ready=lambda p: seen.append(len(p.key_averages()))) as prof:
+        mg.ones(2) * 3
+    assert seen == [1]
+    assert prof.key_averages()[0].cpu_time_total >= 0
+    path = tmp_path / "trace.json"
+    prof.export_chrome_trace(str(path))
+    assert [e["name"] for e in json.loads(path.read_text())["traceEvents"]] == ["Mul"]
+    handler = mg.profiler.tensorboard_trace_handler(str(tmp_path / "tb"), worker_name="w")
+    with mg.profiler.profile(on_trace_ready=handler):
+        mg.ones(2) + 1
+    assert [p.name.startswith("w.") for p in (tmp_path / "tb").iterdir()] == [True]
+
+
+def test_device_is_a_context_manager_as_torch() -> None:
+    # `with torch.device('cpu'):` builds modules and tensors on that device
+    with mg.device("cpu") as dev:
+        t = mg.ones(2)
+    assert dev == mg.device("cpu") and t.device == dev
+    with torch.device("cpu"):
+        assert torch.ones(2).device == torch.device("cpu")
+    with pytest.raises(RuntimeError, match="CPU only"), mg.device("cuda"):
+        pass
