@@ -318,7 +318,10 @@ SPECS: dict[str, list[Check]] = {
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
 # each into SPECS when it runs under the launcher.
-PENDING: dict[str, list[Check]] = {}
+PENDING: dict[str, list[Check]] = {
+    # skip_init / to_empty are here; load_state_dict(assign=True) comes with the Module-API branch (nnapi)
+    "model_surgery.py": every_number(1e-5),
+}
 
 
 def run(program: str, use_minigrad: bool) -> tuple[str, float]:
