@@ -29,6 +29,7 @@ from minigrad import (
     distributed,
     distributions,
     func,
+    library,  # noqa: F401  (torch.library, reached as an attribute)
     linalg,
     nn,
     onnx,

@@ -48,6 +48,7 @@ class FunctionCtx:
         self.materialize_grads = True
         self._saved: tuple[Any, ...] | None = ()
         self._non_differentiable: set[int] = set()
+        self._dirty: set[int] = set()
         self._node: _CustomNode | None = None
         self._out_meta: list[tuple[tuple[int, ...], np.dtype[Any]] | None] = []  # outputs' shapes, dtypes
 
@@ -81,7 +82,8 @@ class FunctionCtx:
         self.materialize_grads = bool(value)
 
     def mark_dirty(self, *tensors: Tensor) -> None:
-        """Accepted for PyTorch compatibility: minigrad's forward works on copies of the inputs' roles."""
+        """Inputs forward modified in place: returned as the very tensors, their history now this function."""
+        self._dirty.update(id(t) for t in tensors)
 
 
 class _CustomNode(ops.Function):
@@ -206,10 +208,32 @@ class Function:
         return _record(cls, ctx, args, output)
 
 
+_node_classes: dict[type[Function], type[_OutputNode]] = {}
+
+
+def _node_class(cls: type[Function]) -> type[_OutputNode]:
+    """The outputs' node class, named ``<Function>Backward`` as PyTorch's ``type(y.grad_fn).__name__``."""
+    node = _node_classes.get(cls)
+    if node is None:
+        node = _node_classes[cls] = type(cls.__name__ + "Backward", (_OutputNode,), {"__slots__": ()})
+    return node
+
+
+def _stand_in(t: Tensor) -> Tensor:
+    """A tensor holding ``t``'s place in the graph (its node), so ``t`` itself can take a new one."""
+    s = from_numpy(t.numpy())
+    s.requires_grad, s._ctx = t.requires_grad, t._ctx
+    return s
+
+
 def _record(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], output: Any) -> Any:
     single = not isinstance(output, tuple)
     outs = (output,) if single else output
-    tensors_in = [a for a in args if isinstance(a, Tensor)]
+    # an input marked dirty and returned keeps its identity (PyTorch's rule): the custom node reads a
+    # stand-in with the input's old history, and the input itself becomes the output's node
+    dirty = [o for o in outs if isinstance(o, Tensor) and id(o) in ctx._dirty and any(o is a for a in args)]
+    stand = {id(d): _stand_in(d) for d in dirty}
+    tensors_in = [stand.get(id(a), a) for a in args if isinstance(a, Tensor)]
     diff = [i for i, o in enumerate(outs)
             if isinstance(o, Tensor) and o.dtype.kind == "f" and id(o) not in ctx._non_differentiable]
     dtype = next((a.dtype for a in tensors_in if a.dtype.kind == "f"), np.dtype(np.float32))
@@ -220,11 +244,21 @@ def _record(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], output
     ctx._out_meta = [(o.shape, o.dtype if o.dtype.kind == "f" else dtype) if isinstance(o, Tensor) else None
                      for o in outs]
     results = list(outs)
+    node_cls = _node_class(cls)
     for i in diff:
-        results[i] = _OutputNode.apply(anchor, value=outs[i].numpy(), index=i, custom=node)
+        results[i] = node_cls.apply(anchor, value=outs[i].numpy(), index=i, custom=node)
+        if id(outs[i]) in stand:
+            o = outs[i]
+            o._ctx, o.requires_grad = results[i]._ctx, True
+            results[i] = o
     for i, o in enumerate(outs):  # an input returned as it is comes back as a new tensor, as in PyTorch
         if i not in diff and isinstance(o, Tensor) and any(o is a for a in tensors_in):
             results[i] = from_numpy(o.numpy())
+    # an output saved for backward is saved as the output (with its node), so backward is differentiable
+    # through it (PyTorch's exp saving its result: double backward works)
+    if ctx._saved and diff:
+        by_id = {id(outs[i]): results[i] for i in diff}
+        ctx._saved = tuple(by_id.get(id(t), t) for t in ctx._saved)
     return results[0] if single else tuple(results)
 
 

@@ -222,3 +222,108 @@ def test_to_empty_keeps_shapes_dtypes_and_parameters() -> None:
         ((2,), "float64"), ((), "int64")]
     with pytest.raises(RuntimeError, match="CPU only"):
         model.to_empty(device="cuda")
+
+
+def _exp_function(lib: Any) -> type:
+    class Exp(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx: Any, i: Any) -> Any:
+            result = i.exp()
+            ctx.save_for_backward(result)
+            return result
+
+        @staticmethod
+        def backward(ctx: Any, grad_output: Any) -> Any:
+            result, = ctx.saved_tensors
+            return grad_output * result
+
+    return Exp
+
+
+def test_custom_function_saving_its_output_is_twice_differentiable() -> None:
+    # extending_autograd: the docs' Exp saves its result; double backward goes through the saved output
+    def run(lib: Any) -> tuple[str, np.ndarray, np.ndarray, bool]:
+        x = lib.tensor([0.5, -1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        exp = _exp_function(lib)
+        y = exp.apply(x)
+        g, = lib.autograd.grad((y * y).sum(), x, create_graph=True)
+        gg, = lib.autograd.grad(g.sum(), x)
+        return (type(y.grad_fn).__name__, g.detach().numpy(), gg.numpy(),
+                lib.autograd.gradgradcheck(exp.apply, (x,)))
+
+    ours, theirs = run(mg), run(torch)
+    assert ours[0] == theirs[0] == "ExpBackward"
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-12)
+    np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-12)
+    assert ours[3] and theirs[3]
+
+
+def test_mark_dirty_returns_the_input_itself_with_new_history() -> None:
+    def run(lib: Any) -> tuple[bool, list[float], str]:
+        class AddOne(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx: Any, x: Any) -> Any:
+                x.add_(1)
+                ctx.mark_dirty(x)
+                return x
+
+            @staticmethod
+            def backward(ctx: Any, grad_out: Any) -> Any:
+                return grad_out * 3
+
+        a = lib.tensor([1.0, 2.0], requires_grad=True)
+        b = a * 2
+        out = AddOne.apply(b)
+        (out * out).sum().backward()
+        return out is b, a.grad.tolist(), type(b.grad_fn).__name__
+
+    assert run(mg) == run(torch)
+
+
+def _numpy_sin(lib: Any, name: str) -> Any:
+    @lib.library.custom_op(name, mutates_args=(), schema="(Tensor x) -> Tensor")
+    def numpy_sin(x: Any) -> Any:
+        return lib.from_numpy(np.sin(x.detach().numpy()))
+
+    @numpy_sin.register_fake
+    def _(x: Any) -> Any:
+        return lib.empty_like(x)
+
+    def setup_context(ctx: Any, inputs: Any, output: Any) -> None:
+        ctx.save_for_backward(inputs[0])
+
+    def backward(ctx: Any, grad: Any) -> Any:
+        x, = ctx.saved_tensors
+        return grad * x.cos()
+
+    numpy_sin.register_autograd(backward, setup_context=setup_context)
+    return numpy_sin
+
+
+def test_library_custom_op_with_autograd_matches_torch() -> None:
+    # extending_autograd: the "Custom Python Operators" tutorial's numpy_sin
+    def run(lib: Any, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+        op = _numpy_sin(lib, name)
+        x = lib.tensor([0.3, -1.2, 2.5], dtype=lib.float64, requires_grad=True)
+        y = op(x)
+        (y * y).sum().backward()
+        via_ops = getattr(lib.ops, name.split("::")[0]).numpy_sin(x)
+        return (y.detach().numpy(), x.grad.numpy(), via_ops.detach().numpy(),
+                lib.autograd.gradcheck(op, (x,)))
+
+    ours, theirs = run(mg, "tutorfix::numpy_sin"), run(torch, "tutorfix::numpy_sin")
+    for a, b in zip(ours[:3], theirs[:3], strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+    assert ours[3] and theirs[3]
+
+
+def test_library_custom_op_without_autograd_refuses_backward() -> None:
+    @mg.library.custom_op("tutorfix::plain", mutates_args=())
+    def plain(x: mg.Tensor) -> mg.Tensor:
+        return x * 2
+
+    y = plain(mg.ones(2, requires_grad=True))
+    with pytest.raises(RuntimeError, match="no autograd formula was registered"):
+        y.sum().backward()
+    with pytest.raises(ValueError, match="namespace::name"):
+        mg.library.custom_op("noname", mutates_args=())
