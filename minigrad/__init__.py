@@ -194,7 +194,7 @@ from minigrad.random import (
 from minigrad.reduction_functions import *  # noqa: F403
 from minigrad.reductions import *  # noqa: F403
 from minigrad.sampling import *  # noqa: F403
-from minigrad.selection import gather, scatter_add
+from minigrad.selection import as_strided, gather, scatter_add
 from minigrad.serialization import load, save
 from minigrad.settings import (
     are_deterministic_algorithms_enabled,
@@ -281,7 +281,8 @@ __all__ = [
     "amp", "autocast", "cpu", "is_autocast_enabled", "special", "func", "vmap", "is_anomaly_enabled",
 ]  # fmt: skip
 __all__ += [
-    "default_generator", "gather", "get_rng_state", "initial_seed", "linalg", "return_types", "scatter_add",
+    "as_strided", "default_generator", "gather", "get_rng_state", "initial_seed", "linalg", "return_types",
+    "scatter_add",
     "seed", "set_rng_state",
 ]  # fmt: skip
 __all__ += [  # PyTorch's dtype names and queries, and the function modules' functions

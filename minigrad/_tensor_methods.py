@@ -1024,6 +1024,10 @@ class TensorMethods:
         """self where ``condition``, else other."""
         return tensor.where(condition, self, other)
 
+    def as_strided(self: Any, size: Any, stride: Any, storage_offset: builtins.int | None = None) -> Tensor:
+        """Elements of this tensor's memory on a strided grid; see :func:`minigrad.selection.as_strided`."""
+        return selection.as_strided(self, size, stride, storage_offset)
+
     def unfold(self: Any, dimension: builtins.int, size: builtins.int, step: builtins.int) -> Tensor:
         """Slices of length ``size``, ``step`` apart; see :func:`minigrad.selection.unfold`."""
         return selection.unfold(self, dimension, size, step)

@@ -743,6 +743,8 @@ _add(
     Case("gather", lambda m, x: (x.gather(1, m.tensor([[0, 0], [1, 3], [2, 1]])),
                                  m.gather(x, 0, m.tensor([[2, 1, 0, 0]]))), ("real",),
          ("gather", "mg.gather")),
+    Case("mg.as_strided", lambda m, x: (m.as_strided(x, (3, 3), (1, 1)), x.as_strided((2, 2), (4, 0), 3)),
+         ("real",), ("mg.as_strided",)),
     Case("scatter(src)", lambda m, x, s: (x.scatter(1, m.tensor([[0, 3], [1, 2], [3, 0]]), s),
                                           m.scatter(x, 0, m.tensor([[2, 0]]), s[:1])),
          ("real", "real:3,2"), ("scatter", "mg.scatter")),

@@ -327,3 +327,22 @@ def test_library_custom_op_without_autograd_refuses_backward() -> None:
         y.sum().backward()
     with pytest.raises(ValueError, match="namespace::name"):
         mg.library.custom_op("noname", mutates_args=())
+
+
+def test_as_strided_windows_and_errors_match_torch() -> None:
+    # unfold_einsum: sliding windows by as_strided; the gradient counts every overlapping read
+    def run(lib: Any) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        x = lib.tensor(np.linspace(-1.0, 2.0, 12), requires_grad=True)
+        w = x[2:].as_strided((4, 3), (2, 1))
+        (w * w).sum().backward()
+        errors = []
+        for args in [((3, 3), (1, 1), 12), ((3,), (1, -1)), ((3,), (-1,))]:
+            with pytest.raises(RuntimeError) as info:
+                x.detach().as_strided(*args)
+            errors.append(str(info.value).split(":")[0])
+        return w.detach().numpy(), x.grad.numpy(), errors
+
+    ours, theirs = run(mg), run(torch)
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-12)
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-12)
+    assert ours[2] == theirs[2]
