@@ -316,6 +316,8 @@ SPECS: dict[str, list[Check]] = {
     "profiler_inference.py": every_number(1e-5),  # profiler labels/schedule, torch.device, inference_mode
     "extending_autograd.py": every_number(1e-9),  # saved outputs, mark_dirty, setup_context, custom_op
     "unfold_einsum.py": every_number(1e-5),       # conv by F.unfold, fold, as_strided, einsum attention
+    "annotated_transformer.py": every_number(1e-5),  # the Annotated Transformer's copy task, KLDivLoss, Noam
+    "augment_mixup.py": every_number(1e-5),       # transforms as classes, mixup/CutMix with Beta draws, TTA
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
