@@ -310,7 +310,10 @@ SPECS: dict[str, list[Check]] = {
     # tutorial- and blog-style programs, everything seeded or fixed
     "autoencoder_early_stop.py": every_number(1e-5),  # loader generator across epochs, BytesIO checkpoint
     "d2l_scratch.py": every_number(1e-5),         # d2l from scratch: data_iter, sgd, Accumulator, batch_norm
-    "d2l_seq2seq.py": every_number(1e-5),         # d2l GRU encoder-decoder, MaskedSoftmaxCELoss, BLEU
+    # d2l's GRU encoder-decoder, MaskedSoftmaxCELoss, BLEU: exact but for the clipped gradient norms, where
+    # float32 rounding grows to ~3e-5 (in float64 every digit agrees)
+    "d2l_seq2seq.py": [Check(r"^((?!epoch).*)$", 0), Check(r"\| loss (\S+)", 1e-5),
+                       Check(r"last norm (\S+)", 2e-4)],
     "made_flow.py": every_number(1e-5),           # pytorch-made masks and a masked autoregressive flow
     "forward_mode_ad.py": every_number(1e-9),     # forward_ad dual tensors, jvp/jacfwd/hessian, in float64
     "profiler_inference.py": every_number(1e-5),  # profiler labels/schedule, torch.device, inference_mode

@@ -55,10 +55,13 @@ class RandomCrop:
 
 
 class RandomRotation:
-    def __init__(self, degrees):
+    def __init__(self, degrees, p=0.5):
         self.degrees = degrees
+        self.p = p
 
     def __call__(self, img):
+        if torch.rand(1) >= self.p:
+            return img
         angle = math.radians(float(torch.empty(1).uniform_(-self.degrees, self.degrees).item()))
         theta = torch.tensor([[math.cos(angle), -math.sin(angle), 0.0],
                               [math.sin(angle), math.cos(angle), 0.0]], dtype=img.dtype)
@@ -76,9 +79,9 @@ class Normalize:
 
 
 pixels, labels = digits()
-images = torch.tensor(pixels[:480].reshape(-1, 1, 8, 8) / 16.0, dtype=torch.float32)
-targets = torch.tensor(labels[:480])
-mean, std = images[:400].mean().item(), images[:400].std().item()
+images = torch.tensor(pixels[:400].reshape(-1, 1, 8, 8) / 16.0, dtype=torch.float32)
+targets = torch.tensor(labels[:400])
+mean, std = images[:320].mean().item(), images[:320].std().item()
 print(f"mean {mean:.5f} std {std:.5f}")
 
 
@@ -99,8 +102,8 @@ class AugmentedDigits(Dataset):
 train_tf = Compose([RandomCrop(8, padding=1), RandomHorizontalFlip(0.3), RandomRotation(10),
                     Normalize([mean], [std])])
 test_tf = Normalize([mean], [std])
-train_ds = AugmentedDigits(images[:400], targets[:400], train_tf)
-test_ds = AugmentedDigits(images[400:], targets[400:], test_tf)
+train_ds = AugmentedDigits(images[:320], targets[:320], train_tf)
+test_ds = AugmentedDigits(images[320:], targets[320:], test_tf)
 sample, label = train_ds[0]
 print("augmented sample", tuple(sample.shape), round(sample.sum().item(), 4), label.item())
 train_loader = DataLoader(train_ds, batch_size=40, shuffle=True)
@@ -152,7 +155,7 @@ for name, p in model.named_parameters():
     (no_decay if p.ndim <= 1 else decay).append(p)
 optimizer = torch.optim.SGD([{"params": decay, "weight_decay": 5e-4}, {"params": no_decay, "weight_decay": 0.0}],
                             lr=0.05, momentum=0.9, nesterov=True)
-epochs, warmup = 6, 10
+epochs, warmup = 5, 8
 total_steps = epochs * len(train_loader)
 
 

@@ -108,7 +108,7 @@ def encode(word):
     return ids + [0] * (num_steps - len(ids)), len(ids)
 
 
-pairs = [(w, w[::-1]) for w in words(200) if len(w) <= 6][:96]
+pairs = [(w, w[::-1]) for w in words(200) if len(w) <= 6][:64]
 src = torch.tensor([encode(s)[0] for s, _ in pairs])
 tgt = torch.tensor([encode(t)[0] for _, t in pairs])
 tgt_valid = torch.tensor([encode(t)[1] for _, t in pairs])
