@@ -101,8 +101,7 @@ BUDGETS: dict[str, int] = {
     # PyTorch's classes (of_type; TypeError/AssertionError variants); +106 with nn.LPPool1d/2d/3d and
     # F.lp_pool1d/2d/3d (module_db's only missing deterministic layers)
     # 13,548 with distfft and modinfo merged
-    # 13,611 with nn.utils.skip_init and Module.to_empty (model_surgery)
-    "minigrad/nn": 13620,
+    "minigrad/nn": 13560,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -179,7 +178,7 @@ BUDGETS: dict[str, int] = {
     # 46,985 with modinfo merged too; 47,035 with the fast dropout-mask stream (PyTorch's masks opt-in)
     # 47,069 with the matmul-gradient kernels above
     # 47,827 with the tutorial programs' fixes (forward_ad, torch.profiler's API, library.custom_op,
-    # skip_init/to_empty, as_strided, RsubScalar, the sampler's trailing draw)
+    # as_strided, RsubScalar, the sampler's trailing draw)
     "minigrad": 47840,
 }
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from minigrad import _module_calls
 from minigrad._state_array import as_state_array
-from minigrad.device import check_device, parse_to
+from minigrad.device import parse_to
 from minigrad.dtypes import resolve_dtype
 from minigrad.errors import InvalidParameterError, MinigradError
 from minigrad.grad_mode import no_grad
@@ -526,23 +526,6 @@ class Module:
     def cuda(self: M, device: Any = None) -> M:
         """Raises DeviceError, as ``to('cuda')``: minigrad runs on the CPU only."""
         return self.to("cuda" if device is None or isinstance(device, int) else device)
-
-    def to_empty(self: M, *, device: Any, recurse: bool = True) -> M:
-        """Give every parameter and buffer fresh, uninitialized memory of its shape and dtype; returns self.
-
-        PyTorch's way to materialize a model built without values (``nn.utils.skip_init``): fill
-        it afterwards with ``reset_parameters()`` or ``load_state_dict``. ``recurse=False``: this
-        module's own tensors only.
-
-        Raises:
-            DeviceError: a device other than the CPU.
-        """
-        check_device(device)
-        for m in self.modules() if recurse else [self]:
-            for t in (*m._parameters.values(), *m._buffers.values()):
-                if t is not None:
-                    t.data = from_numpy(np.empty(t.shape, dtype=t.dtype))
-        return self
 
     # ------------------------------------------------------------ state
 

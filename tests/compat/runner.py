@@ -331,7 +331,7 @@ SPECS: dict[str, list[Check]] = {
 # Programs that agree with PyTorch once what they use exists in minigrad; move
 # each into SPECS when it runs under the launcher.
 PENDING: dict[str, list[Check]] = {
-    # skip_init / to_empty are here; load_state_dict(assign=True) comes with the Module-API branch (nnapi)
+    # nn.utils.skip_init, Module.to_empty and load_state_dict(assign=True) come with the nnapi branch
     "model_surgery.py": every_number(1e-5),
     # everything but torch.nn.modules.module.register_module_forward_hook, which comes with nnapi
     "feature_hooks.py": every_number(1e-5),

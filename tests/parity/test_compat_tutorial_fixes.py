@@ -198,32 +198,6 @@ def test_device_is_a_context_manager_as_torch() -> None:
         pass
 
 
-def test_skip_init_leaves_the_random_stream_as_torch() -> None:
-    # model_surgery: skip_init builds a module without drawing its initial values
-    def after(lib: Any) -> tuple[list[float], tuple[int, ...], bool, str]:
-        lib.manual_seed(3)
-        lin = lib.nn.utils.skip_init(lib.nn.Linear, 4, 3, bias=False)
-        lin.reset_parameters()
-        with pytest.raises(RuntimeError, match="must support a 'device' arg") as info:
-            lib.nn.utils.skip_init(lib.nn.ReLU)
-        return ([round(v, 6) for v in lin.weight.detach().reshape(-1).tolist()], tuple(lin.weight.shape),
-                lin.bias is None, str(info.value))
-
-    assert after(mg) == after(torch)
-
-
-def test_to_empty_keeps_shapes_dtypes_and_parameters() -> None:
-    model = mg.nn.Sequential(mg.nn.Linear(3, 2), mg.nn.BatchNorm1d(2)).double()
-    params = list(model.parameters())
-    assert model.to_empty(device="cpu") is model
-    assert [p is q for p, q in zip(params, model.parameters(), strict=True)] == [True] * 4
-    assert [(tuple(t.shape), str(t.dtype)) for t in model.state_dict().values()] == [
-        ((2, 3), "float64"), ((2,), "float64"), ((2,), "float64"), ((2,), "float64"), ((2,), "float64"),
-        ((2,), "float64"), ((), "int64")]
-    with pytest.raises(RuntimeError, match="CPU only"):
-        model.to_empty(device="cuda")
-
-
 def _exp_function(lib: Any) -> type:
     class Exp(lib.autograd.Function):
         @staticmethod

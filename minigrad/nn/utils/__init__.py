@@ -12,12 +12,11 @@ from minigrad.nn.utils.clip_grad import (
     get_total_norm,
 )
 from minigrad.nn.utils.convert_parameters import parameters_to_vector, vector_to_parameters
-from minigrad.nn.utils.init import skip_init
 from minigrad.nn.utils.spectral_norm import remove_spectral_norm, spectral_norm
 from minigrad.nn.utils.weight_norm import remove_weight_norm, weight_norm
 
 __all__ = [
     "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm", "parameters_to_vector",
     "parametrizations", "parametrize", "prune", "remove_spectral_norm", "remove_weight_norm", "rnn",
-    "skip_init", "spectral_norm", "stateless", "vector_to_parameters", "weight_norm",
+    "spectral_norm", "stateless", "vector_to_parameters", "weight_norm",
 ]  # fmt: skip
