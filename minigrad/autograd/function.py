@@ -208,17 +208,6 @@ class Function:
         return _record(cls, ctx, args, output)
 
 
-_node_classes: dict[type[Function], type[_OutputNode]] = {}
-
-
-def _node_class(cls: type[Function]) -> type[_OutputNode]:
-    """The outputs' node class, named ``<Function>Backward`` as PyTorch's ``type(y.grad_fn).__name__``."""
-    node = _node_classes.get(cls)
-    if node is None:
-        node = _node_classes[cls] = type(cls.__name__ + "Backward", (_OutputNode,), {"__slots__": ()})
-    return node
-
-
 def _stand_in(t: Tensor) -> Tensor:
     """A tensor holding ``t``'s place in the graph (its node), so ``t`` itself can take a new one."""
     s = from_numpy(t.numpy())
@@ -244,16 +233,15 @@ def _record(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], output
     ctx._out_meta = [(o.shape, o.dtype if o.dtype.kind == "f" else dtype) if isinstance(o, Tensor) else None
                      for o in outs]
     results = list(outs)
-    node_cls = _node_class(cls)
     for i in diff:
-        results[i] = node_cls.apply(anchor, value=outs[i].numpy(), index=i, custom=node)
-        if id(outs[i]) in stand:
-            o = outs[i]
-            o._ctx, o.requires_grad = results[i]._ctx, True
-            results[i] = o
+        results[i] = _OutputNode.apply(anchor, value=outs[i].numpy(), index=i, custom=node)
     for i, o in enumerate(outs):  # an input returned as it is comes back as a new tensor, as in PyTorch
         if i not in diff and isinstance(o, Tensor) and any(o is a for a in tensors_in):
             results[i] = from_numpy(o.numpy())
+    for i in diff:  # a dirty input returned: the tensor itself, now the output of this function's node
+        if id(outs[i]) in stand:
+            outs[i]._ctx, outs[i].requires_grad = results[i]._ctx, True
+            results[i] = outs[i]
     # an output saved for backward is saved as the output (with its node), so backward is differentiable
     # through it (PyTorch's exp saving its result: double backward works)
     if ctx._saved and diff:
