@@ -317,11 +317,16 @@ def gamma(gen: Generator, alpha: Array) -> Array:
     return np.array(flat, dtype=alpha.dtype).reshape(alpha.shape)
 
 
+def dirichlet_gammas(gen: Generator, alpha: Array) -> Array:
+    """The float64 Gamma(alpha, 1) draws (at least float64's tiny) that ``dirichlet`` normalizes."""
+    g = np.array([max(np.finfo(np.float64).tiny, _gamma_one(gen, float(a))) for a in alpha.ravel()])
+    return g.reshape(alpha.shape)
+
+
 def dirichlet(gen: Generator, alpha: Array) -> Array:
     """Dirichlet draws over alpha's last dim: float64 gamma draws normalized, then clamped into
     [smallest normal, largest number below 1] of alpha's dtype, as ATen's _s_dirichlet_cpu."""
-    g = np.array([max(np.finfo(np.float64).tiny, _gamma_one(gen, float(a))) for a in alpha.ravel()])
-    g = g.reshape(alpha.shape)
+    g = dirichlet_gammas(gen, alpha)
     out = (g / g.sum(-1, keepdims=True)).astype(alpha.dtype)
     top = np.nextafter(alpha.dtype.type(1), alpha.dtype.type(0))
     return np.minimum(top, np.maximum(np.finfo(alpha.dtype).tiny, out))  # type: ignore[no-any-return]
@@ -364,3 +369,30 @@ def _poisson_one(gen: Generator, lam: float) -> int:
 def poisson(gen: Generator, rate: Array) -> Array:
     """Poisson(rate) counts of rate's shape, in rate's dtype."""
     return np.array([_poisson_one(gen, float(r)) for r in rate.ravel()], dtype=rate.dtype).reshape(rate.shape)
+
+
+def _binomial_one(gen: Generator, count: float, prob: float) -> float:
+    """One Binomial(count, prob) draw. For count * min(p, 1 - p) < 10 this is ATen's inversion sampler
+    draw for draw (geometric waiting times summed until they pass count, on the smaller of p, 1 - p);
+    beyond, where ATen switches to BTRS rejection, the same inversion keeps the distribution exact but
+    not PyTorch's stream."""
+    if count <= 0.0 or prob <= 0.0:
+        return 0.0
+    if prob >= 1.0:
+        return count
+    flip = prob > 0.5
+    q = 1.0 - prob if flip else prob
+    log_q = math.log1p(-q)
+    total, successes = 0.0, 0
+    while True:
+        total += math.ceil(math.log(float(_unit_f64(gen, 1)[0])) / log_q)
+        if total > count:
+            break
+        successes += 1
+    return count - successes if flip else float(successes)
+
+
+def binomial(gen: Generator, count: Array, prob: Array) -> Array:
+    """Binomial draws of the broadcast (equal) shapes of count and prob, in prob's dtype."""
+    flat = [_binomial_one(gen, float(n), float(p)) for n, p in zip(count.ravel(), prob.ravel())]
+    return np.array(flat, dtype=prob.dtype).reshape(prob.shape)

@@ -108,5 +108,12 @@ class _AssertedParameterError(InvalidParameterError, AssertionError):
     """An argument PyTorch checks with an assert (``MultiheadAttention(8, 3)``, a bad padding_idx)."""
 
 
+class _MissingKeyError(InvalidParameterError, KeyError):
+    """A required entry is missing where PyTorch raises KeyError (a resumed scheduler's 'initial_lr')."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""  # KeyError's str would quote the message
+
+
 class _AssertedShapeError(ShapeError, AssertionError):
     """Shapes PyTorch checks with an assert (MultiheadAttention's query, key and value)."""

@@ -887,6 +887,22 @@ class Lgamma(Function):
         return (g * Digamma.apply(self.parents[0]),)
 
 
+class ReparamGamma(Function):
+    """y = x, a Gamma(a, 1) draw made by the caller; da = g * dx/da at x's quantile (the implicit
+    reparameterization: -(dP(a, x)/da) / pdf(x; a), PyTorch's rsample gradient)."""
+
+    __slots__ = ()
+    torch_name = "StandardGammaBackward0"
+
+    def forward(self, a: Array, x: Array) -> Array:
+        copied: Array = x.copy()
+        return copied
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        return g * from_numpy(_special.standard_gamma_grad(a._array, out._array)), None
+
+
 class Polygamma(Function):
     """y = psi^(n)(a), the n-th derivative of digamma;  da = g * psi^(n+1)(a)."""
 

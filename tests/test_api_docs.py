@@ -56,6 +56,8 @@ INTERNAL: dict[str, str] = {
     "minigrad.optim.optimizer.check_lr": "lr check shared by the optimizers",
     "minigrad.optim.optimizer.lr_value": "lr reading shared by the optimizers",
     "minigrad.optim.lr_scheduler.base.format_param": "argument normalisation shared by the schedulers",
+    "minigrad.optim.lr_scheduler.base.group_values": "copies of the groups' lrs, shared by the schedulers",
+    "minigrad.optim.lr_scheduler.base.set_group_value": "the in-place lr update shared by the schedulers",
     "minigrad.optim.lr_scheduler.base.EPOCH_DEPRECATION_WARNING": "warning text shared by the schedulers",
     "minigrad.nn.functional.attention.additive_mask": "mask conversion shared by F and MultiheadAttention",
     "minigrad.nn.functional.attention.attention": "the attention kernel behind F and MultiheadAttention",

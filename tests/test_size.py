@@ -51,8 +51,9 @@ BUDGETS: dict[str, int] = {
     # and angle's AngleBackward0 (Rounding) (opinfo)
     # 2,237 with ops8's Erfcx, Zeta and Igamma (special.erfcx/zeta, igamma/igammac: PyTorch's gradients)
     # 2,285 with LU (linalg.lu/lu_factor/lu_solve, torch.lu: PyTorch's gradient for square, wide and tall A)
-    # 2,297 with RsubScalar (number - tensor named RsubBackward1, as d2l's printed tensors show it)
-    "minigrad/ops.py": 2300,
+    # 2,306 with ReparamGamma (Gamma/Chi2/StudentT rsample: PyTorch's implicit reparameterization gradient)
+    # 2,313 with RsubScalar (number - tensor named RsubBackward1, as d2l's printed tensors show it) (tutor)
+    "minigrad/ops.py": 2313,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -107,7 +108,13 @@ BUDGETS: dict[str, int] = {
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
     # 4,111 with Tensor lr/betas (check_lr, lr_value), PyTorch's foreach refusals and wording (optiminfo);
     # 4,132 with ASGD's foreach=True (PyTorch's multi-tensor formula, which rounds differently)
-    "minigrad/optim": 4135,
+    # 4,285 with PyTorch's optimizer hooks (step pre/post, global step hooks, state_dict and
+    # load_state_dict pre/post, ~150 lines with their docstrings) (sched); 4,389 with the schedulers'
+    # Tensor lrs filled in place and copied (never aliased), PyTorch's overridden-step warning, CyclicLR's
+    # scale functions and OneCycleLR's annealing functions as PyTorch names them (state dicts); 4,407
+    # with PyTorch's argument messages (CosineAnnealingWarmRestarts, OneCycleLR, ConstantLR, LinearLR)
+    # (sched); 4,436 with the hook registries' class defaults and the one-flag fast path of a step (sched)
+    "minigrad/optim": 4440,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
     # 32,722: main's 27,500 (mg.compile, the var primitive, torch.amp, utils.tensorboard, issue 13's
@@ -176,10 +183,21 @@ BUDGETS: dict[str, int] = {
     # +197 with modinfo (nn fixes from PyTorch's module_db, the LPPool layers, errors.py's private
     # TypeError/AssertionError variants)
     # 46,985 with modinfo merged too; 47,035 with the fast dropout-mask stream (PyTorch's masks opt-in)
-    # 47,069 with the matmul-gradient kernels above
-    # 47,827 with the tutorial programs' fixes (forward_ad, torch.profiler's API, library.custom_op,
-    # as_strided, RsubScalar, the sampler's trailing draw)
-    "minigrad": 47840,
+    # 47,069 with the matmul-gradient kernels above; 47,219 with the optimizer hooks (sched); 47,330 with
+    # the schedulers' PyTorch semantics (Tensor lrs in place, warnings, state dicts, messages) (sched);
+    # 47,377 with the optimizer step's one-flag fast path (sched)
+    # dists: the wider torch.distributions (Cauchy, HalfCauchy, HalfNormal, Gumbel, StudentT, Chi2, Geometric,
+    # Binomial, Multinomial, NegativeBinomial, ExponentialFamily, the simplex transforms, the matrix and
+    # dependent constraints, expand and PyTorch's argument/sample validation, Gamma.rsample; +1,139);
+    # +1,216 with Weibull, Pareto, InverseGamma, FisherSnedecor, Kumaraswamy, GeneralizedPareto,
+    # LogisticNormal, the relaxed families, ContinuousBernoulli, LowRankMultivariateNormal, VonMises,
+    # Dirichlet/Beta rsample and the KL registry with PyTorch's formulas for 20 pairs; +542 with the
+    # Reshape/CorrCholesky/PositiveDefinite/Cat/Stack transforms, biject_to/transform_to, utils and
+    # PyTorch's per-family module names; +246 with LKJCholesky and Wishart; +26 with the older families
+    # validated by arg_constraints/_validate_sample (their own checks removed) and made ExponentialFamily
+    # 50,557 with sched and dists merged; 51,252 with the tutorial programs' fixes (forward_ad,
+    # torch.profiler's API, library.custom_op, as_strided, RsubScalar, the sampler's trailing draw) (tutor)
+    "minigrad": 51260,
 }
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from minigrad import _draws
-from minigrad.autograd import no_grad
+from minigrad.autograd import enable_grad, no_grad
 from minigrad.distributions import constraints
-from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
+from minigrad.distributions.distribution import Shape, broadcast_all
+from minigrad.distributions.exp_family import ExponentialFamily
 from minigrad.errors import InvalidParameterError
 from minigrad.nn.functional import binary_cross_entropy_with_logits
 from minigrad.random import default_generator
@@ -18,7 +19,7 @@ from minigrad.tensor import Tensor, from_numpy
 __all__ = ["Bernoulli"]
 
 
-class Bernoulli(Distribution):
+class Bernoulli(ExponentialFamily):
     """Bernoulli(probs=None, logits=None, validate_args=None), as ``torch.distributions.Bernoulli``.
 
     Exactly one of ``probs`` (in [0, 1]) and ``logits`` (log-odds) is given.
@@ -27,10 +28,9 @@ class Bernoulli(Distribution):
     ``log_prob`` value that is not 0 or 1.
     """
 
-    @property
-    def support(self) -> constraints.Constraint:
-        """The set the samples lie in: 0 and 1."""
-        return constraints.boolean
+    arg_constraints: ClassVar[dict[str, Any]] = {"probs": constraints.unit_interval,
+                                                 "logits": constraints.real}
+    support = constraints.boolean
 
     def __init__(self, probs: Any = None, logits: Any = None, validate_args: bool | None = None) -> None:
         if (probs is None) == (logits is None):
@@ -44,18 +44,14 @@ class Bernoulli(Distribution):
             (self._logits,) = broadcast_all(logits)
             given = self._logits
         super().__init__(given.shape, (), validate_args)
-        if self._probs is not None:
-            with no_grad():
-                p = self._probs.numpy()
-            ok = bool(np.all((p >= 0) & (p <= 1)))
-            self._check(ok, f"parameter probs must be in [0, 1], got {self._probs}")
 
     @property
     def probs(self) -> Tensor:
         """P(1), shape ``batch_shape``."""
         if self._probs is None:
             assert self._logits is not None
-            self._probs = self._logits.sigmoid()
+            with enable_grad():  # cached: keep its graph even when first asked for under no_grad
+                self._probs = self._logits.sigmoid()
         return self._probs
 
     @property
@@ -63,8 +59,9 @@ class Bernoulli(Distribution):
         """The log-odds; from ``probs``, clamped to [eps, 1 - eps] first as PyTorch does."""
         if self._logits is None:
             eps = float(np.finfo(self.probs.dtype).eps)
-            p = self.probs.clamp(min=eps, max=1 - eps)
-            self._logits = p.log() - (1 - p).log()
+            with enable_grad():
+                p = self.probs.clamp(min=eps, max=1 - eps)
+                self._logits = p.log() - (1 - p).log()
         return self._logits
 
     @property
@@ -95,12 +92,7 @@ class Bernoulli(Distribution):
 
     def log_prob(self, value: Any) -> Tensor:
         """``value * log p + (1 - value) * log(1 - p)``, computed stably from the logits."""
-        logits, v = broadcast_all(self.logits, as_tensor(value, self.logits))
-        if self._validate_args:
-            with no_grad():
-                arr = v.numpy()
-            if not bool(np.all((arr == 0) | (arr == 1))):
-                raise InvalidParameterError(f"Bernoulli.log_prob: value must be 0 or 1, got {v}")
+        logits, v = broadcast_all(self.logits, self._checked(value, self.logits))
         return -binary_cross_entropy_with_logits(logits, v.to(logits.dtype), reduction="none")
 
     def entropy(self) -> Tensor:
@@ -115,3 +107,14 @@ class Bernoulli(Distribution):
 
     def _param_names(self) -> tuple[str, ...]:
         return ("probs",) if self._logits is None else ("logits",)
+
+    _mean_carrier_measure = 0.0
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, ...]:
+        return (self.probs.logit(),)
+
+    def _log_normalizer(self, *natural_params: Tensor) -> Tensor:
+        (x,) = natural_params
+        out: Tensor = x.exp().log1p()
+        return out

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from minigrad import _draws
-from minigrad.autograd import no_grad
+from minigrad.autograd import enable_grad, no_grad
 from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape, as_shape
 from minigrad.errors import InvalidParameterError
@@ -28,7 +28,10 @@ class Categorical(Distribution):
     ``probs`` has negative entries or ``log_prob`` gets a value outside 0..K-1.
     """
 
-    @property
+    arg_constraints: ClassVar[dict[str, Any]] = {"probs": constraints.simplex,
+                                                 "logits": constraints.real_vector}
+
+    @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self) -> constraints.Constraint:
         """The set the samples lie in: the integers 0..K-1."""
         return constraints.integer_interval(0, self._num_events - 1)
@@ -50,11 +53,6 @@ class Categorical(Distribution):
             self._logits = logits - logits.logsumexp(dim=-1, keepdim=True)
         self._num_events = given.shape[-1]
         super().__init__(given.shape[:-1], (), validate_args)
-        if probs is not None:
-            with no_grad():
-                p = probs.numpy()
-            self._check(bool(np.all(p >= 0)) and bool(np.all(np.isfinite(p))),
-                        f"parameter probs must be non-negative and finite, got {probs}")
 
     @property
     def param_shape(self) -> tuple[int, ...]:
@@ -66,7 +64,8 @@ class Categorical(Distribution):
         """The normalized probabilities, shape ``batch_shape + (K,)``."""
         if self._probs is None:
             assert self._logits is not None
-            self._probs = self._logits.softmax(-1)
+            with enable_grad():  # cached: keep its graph even when first asked for under no_grad
+                self._probs = self._logits.softmax(-1)
         return self._probs
 
     @property
@@ -75,7 +74,8 @@ class Categorical(Distribution):
         if self._logits is None:
             p = self.probs
             eps = float(np.finfo(p.dtype).eps)
-            self._logits = p.clamp(min=eps, max=1 - eps).log()
+            with enable_grad():
+                self._logits = p.clamp(min=eps, max=1 - eps).log()
         return self._logits
 
     @property
@@ -106,12 +106,8 @@ class Categorical(Distribution):
     def log_prob(self, value: Any) -> Tensor:
         """log P(value): ``value`` (integer categories) broadcasts against ``batch_shape``."""
         v = value if isinstance(value, Tensor) else from_numpy(np.asarray(value))
-        with no_grad():
-            arr = v.numpy()
-        ok = bool(np.all((arr >= 0) & (arr < self._num_events) & (arr == np.round(arr))))
-        if self._validate_args and not ok:
-            raise InvalidParameterError(
-                f"Categorical.log_prob: value must be an integer in [0, {self._num_events - 1}], got {v}")
+        if self._validate_args:
+            self._validate_sample(v)
         mask = one_hot(v.long(), self._num_events).to(self.logits.dtype)
         return (mask * self.logits).sum(-1)
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from minigrad import _draws
+from minigrad import _draws, ops
 from minigrad.autograd import no_grad
 from minigrad.distributions import constraints
-from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
+from minigrad.distributions.distribution import Shape, as_tensor, broadcast_all
+from minigrad.distributions.exp_family import ExponentialFamily
 from minigrad.errors import InvalidParameterError
 from minigrad.random import default_generator
 from minigrad.tensor import Tensor, from_numpy, stack
@@ -17,27 +18,22 @@ from minigrad.tensor import Tensor, from_numpy, stack
 __all__ = ["Beta", "Dirichlet"]
 
 
-def _positive(d: Distribution, t: Tensor, name: str) -> None:
-    with no_grad():
-        ok = bool(np.all(t.numpy() > 0))
-    d._check(ok, f"parameter {name} must be positive, got {t}")
-
-
-class Dirichlet(Distribution):
+class Dirichlet(ExponentialFamily):
     """Dirichlet(concentration, validate_args=None), as ``torch.distributions.Dirichlet``: vectors on the
     simplex (``event_shape`` (K,)) with density proportional to ``prod(x_k ** (c_k - 1))``.
 
     ``log_prob``, ``entropy`` and the moments are differentiable in ``concentration``; ``sample`` draws
-    from the global generator. ``rsample`` (PyTorch's implicit reparameterization) is not implemented.
+    PyTorch's numbers from the global generator. ``rsample`` is the same draw, normalized Gamma draws
+    each carrying its implicit-reparameterization gradient (unbiased, like PyTorch's, though PyTorch
+    differentiates the Dirichlet's own quantile, so the per-draw gradients differ).
 
     Raises:
         ValueError: a 0-d concentration, or (validating) a non-positive entry.
     """
 
-    @property
-    def support(self) -> constraints.Constraint:
-        """The set the samples lie in: the probability simplex."""
-        return constraints.simplex
+    arg_constraints: ClassVar[dict[str, Any]] = {
+        "concentration": constraints.independent(constraints.positive, 1)}
+    support = constraints.simplex
 
     def __init__(self, concentration: Tensor, validate_args: bool | None = None) -> None:
         c = as_tensor(concentration)
@@ -45,7 +41,6 @@ class Dirichlet(Distribution):
             raise InvalidParameterError("`concentration` parameter must be at least one-dimensional.")
         self.concentration = c
         super().__init__(c.shape[:-1], c.shape[-1:], validate_args)
-        _positive(self, c, "concentration")
 
     @property
     def mean(self) -> Tensor:
@@ -64,6 +59,8 @@ class Dirichlet(Distribution):
         c0 = self.concentration.sum(-1, keepdim=True)
         return self.concentration * (c0 - self.concentration) / (c0.pow(2) * (c0 + 1))
 
+    has_rsample = True
+
     def sample(self, sample_shape: Shape | int = ()) -> Tensor:
         """Probability vectors of shape ``sample_shape + batch_shape + (K,)``, without gradient."""
         shape = self._extended_shape(sample_shape)
@@ -71,9 +68,22 @@ class Dirichlet(Distribution):
             c = np.broadcast_to(self.concentration.numpy(), shape)
         return from_numpy(_draws.dirichlet(default_generator, np.ascontiguousarray(c)))
 
+    def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
+        """The draw of ``sample`` (the same numbers), differentiable in ``concentration``."""
+        shape = self._extended_shape(sample_shape)
+        c = self.concentration.expand(*shape)
+        with no_grad():
+            g = _draws.dirichlet_gammas(default_generator, np.ascontiguousarray(c.numpy()))
+        gammas = ops.ReparamGamma.apply(c.double(), from_numpy(g))
+        x = (gammas / gammas.sum(-1, keepdim=True)).to(c.dtype)
+        info = np.finfo(c.dtype)
+        with no_grad():  # PyTorch's clamp into [tiny, 1 - ulp], the gradient left as it was
+            fix = x.clamp(min=float(info.tiny), max=float(np.nextafter(c.dtype.type(1), c.dtype.type(0)))) - x
+        return x + fix
+
     def log_prob(self, value: Any) -> Tensor:
         """``sum((c - 1) log x) + lgamma(sum(c)) - sum(lgamma(c))``."""
-        x = as_tensor(value, self.concentration)
+        x = self._checked(value, self.concentration)
         c = self.concentration
         return (c - 1).xlogy(x).sum(-1) + c.sum(-1).lgamma() - c.lgamma().sum(-1)
 
@@ -86,20 +96,30 @@ class Dirichlet(Distribution):
     def _param_names(self) -> tuple[str, ...]:
         return ("concentration",)
 
+    _mean_carrier_measure = 0.0
 
-class Beta(Distribution):
+    @property
+    def _natural_params(self) -> tuple[Tensor, ...]:
+        return (self.concentration,)
+
+    def _log_normalizer(self, *natural_params: Tensor) -> Tensor:
+        (x,) = natural_params
+        out: Tensor = x.lgamma().sum(-1) - x.sum(-1).lgamma()
+        return out
+
+
+class Beta(ExponentialFamily):
     """Beta(concentration1, concentration0, validate_args=None), as ``torch.distributions.Beta``: density
     proportional to ``x ** (c1 - 1) (1 - x) ** (c0 - 1)`` on (0, 1), computed as the Dirichlet of
-    ``(c1, c0)``. ``rsample`` is not implemented (see :class:`Dirichlet`).
+    ``(c1, c0)``; ``rsample`` is the Dirichlet's first coordinate (see :class:`Dirichlet`).
 
     Raises:
         ValueError: (validating) a non-positive concentration.
     """
 
-    @property
-    def support(self) -> constraints.Constraint:
-        """The set the samples lie in: [0, 1]."""
-        return constraints.unit_interval
+    arg_constraints: ClassVar[dict[str, Any]] = {"concentration1": constraints.positive,
+                                                 "concentration0": constraints.positive}
+    support = constraints.unit_interval
 
     def __init__(self, concentration1: Any, concentration0: Any, validate_args: bool | None = None) -> None:
         self.concentration1, self.concentration0 = broadcast_all(concentration1, concentration0)
@@ -122,13 +142,19 @@ class Beta(Distribution):
         total = self.concentration1 + self.concentration0
         return self.concentration1 * self.concentration0 / (total.pow(2) * (total + 1))
 
+    has_rsample = True
+
     def sample(self, sample_shape: Shape | int = ()) -> Tensor:
         """Values in (0, 1) of shape ``sample_shape + batch_shape``, without gradient."""
         return self._dirichlet.sample(sample_shape)[..., 0]
 
+    def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
+        """The Dirichlet's reparameterized draw, first coordinate."""
+        return self._dirichlet.rsample(sample_shape)[..., 0]
+
     def log_prob(self, value: Any) -> Tensor:
         """The Dirichlet log-density of ``(value, 1 - value)``."""
-        x = as_tensor(value, self.concentration1)
+        x = self._checked(value, self.concentration1)
         return self._dirichlet.log_prob(stack([x, 1 - x], -1))
 
     def entropy(self) -> Tensor:
@@ -137,3 +163,14 @@ class Beta(Distribution):
 
     def _param_names(self) -> tuple[str, ...]:
         return ("concentration1", "concentration0")
+
+    _mean_carrier_measure = 0.0
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, ...]:
+        return (self.concentration1, self.concentration0)
+
+    def _log_normalizer(self, *natural_params: Tensor) -> Tensor:
+        x, y = natural_params
+        out: Tensor = x.lgamma() + y.lgamma() - (x + y).lgamma()
+        return out

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from minigrad.default_dtype import get_default_dtype
-from minigrad.errors import InvalidParameterError
+from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.grad_mode import no_grad
 from minigrad.size import Size
 from minigrad.tensor import Tensor, tensor
 
@@ -42,6 +44,10 @@ def broadcast_all(*values: Any) -> list[Tensor]:
     return [t if t.shape == shape else t.expand(*shape) for t in ts]
 
 
+def _batched(shape: Sequence[int], batch: tuple[int, ...]) -> bool:
+    return len(shape) >= len(batch) and tuple(shape[:len(batch)]) == batch
+
+
 class Distribution:
     """A batch of probability distributions of shape ``batch_shape``, each over events of ``event_shape``.
 
@@ -52,13 +58,93 @@ class Distribution:
     """
 
     has_rsample = False
+    has_enumerate_support = False
     _validate_default = True
+    arg_constraints: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, batch_shape: Shape = (), event_shape: Shape = (),
                  validate_args: bool | None = None) -> None:
         self._batch_shape = tuple(batch_shape)
         self._event_shape = tuple(event_shape)
         self._validate_args = self._validate_default if validate_args is None else bool(validate_args)
+        if self._validate_args:
+            self._validate_params()
+
+    def _validate_params(self) -> None:
+        # parameters given (stored in __dict__, or as ``_name`` behind a lazy property) are checked
+        # against ``arg_constraints``; dependent constraints cannot be checked, as in PyTorch
+        for name, constraint in self.arg_constraints.items():
+            if getattr(constraint, "is_dependent", False):
+                continue
+            if name in self.__dict__:
+                value = self.__dict__[name]
+            elif "_" + name in self.__dict__:
+                value = self.__dict__["_" + name]  # None: a lazy parameter not given
+            else:
+                value = getattr(self, name, None)
+            if not isinstance(value, Tensor):
+                continue
+            with no_grad():
+                valid = bool(constraint.check(value).all().item())
+            if not valid:
+                raise InvalidParameterError(
+                    f"Expected parameter {name} ({type(value).__name__} of shape {tuple(value.shape)}) of "
+                    f"distribution {self!r} to satisfy the constraint {constraint!r}, but found invalid "
+                    f"values:\n{value}")
+
+    def _validate_sample(self, value: Any) -> None:
+        """Raise ValueError (as PyTorch) when ``value`` is not a Tensor, does not broadcast with
+        ``batch_shape + event_shape`` or lies outside the support."""
+        if not isinstance(value, Tensor):
+            raise InvalidParameterError("The value argument to log_prob must be a Tensor")
+        n = len(self._event_shape)
+        if tuple(value.shape[value.ndim - n:]) != self._event_shape:
+            raise InvalidParameterError(f"The right-most size of value must match event_shape: "
+                                        f"{Size(value.shape)} vs {Size(self._event_shape)}.")
+        expected = self._batch_shape + self._event_shape
+        for i, j in zip(reversed(value.shape), reversed(expected)):
+            if i != 1 and j != 1 and i != j:
+                raise InvalidParameterError(f"Value is not broadcastable with batch_shape+event_shape: "
+                                            f"{Size(value.shape)} vs {Size(expected)}.")
+        support = self.support
+        with no_grad():
+            valid = bool(support.check(value).all().item())
+        if not valid:
+            raise InvalidParameterError(
+                f"Expected value argument ({type(value).__name__} of shape {tuple(value.shape)}) to be "
+                f"within the support ({support!r}) of the distribution {self!r}, but found invalid "
+                f"values:\n{value}")
+
+    def _checked(self, value: Any, like: Tensor | None = None) -> Tensor:
+        """``value`` as a Tensor (numbers in ``like``'s dtype), checked by :meth:`_validate_sample` when
+        this distribution validates."""
+        v = as_tensor(value, like)
+        if self._validate_args:
+            self._validate_sample(v)
+        return v
+
+    def expand(self, batch_shape: Shape, _instance: Any = None) -> Distribution:
+        """This distribution with its parameters expanded (broadcast, no copy) to ``batch_shape``.
+
+        Every Tensor attribute whose leading dims are the batch shape, and every inner distribution
+        batched like this one, is expanded; the new distribution shares the validation setting.
+        Raises ValueError (a ShapeError) when the batch shape does not broadcast to ``batch_shape``.
+        """
+        new_batch = tuple(int(n) for n in batch_shape)
+        old, k = self._batch_shape, len(self._batch_shape)
+        if len(new_batch) < k or np.broadcast_shapes(old, new_batch) != new_batch:
+            raise ShapeError(f"{type(self).__name__}.expand: batch shape {Size(old)} cannot be expanded to "
+                             f"{Size(new_batch)}")
+        new = copy.copy(self) if _instance is None else _instance
+        for name, value in self.__dict__.items():
+            if name.startswith("_unbroadcasted"):
+                continue  # kept unbroadcasted on purpose (MultivariateNormal's factor)
+            if isinstance(value, Tensor) and _batched(value.shape, self._batch_shape):
+                new.__dict__[name] = value.expand(*new_batch, *value.shape[len(self._batch_shape):])
+            elif isinstance(value, Distribution) and _batched(value._batch_shape, self._batch_shape):
+                new.__dict__[name] = value.expand(new_batch + value._batch_shape[len(self._batch_shape):])
+        new._batch_shape = new_batch
+        return new
 
     @staticmethod
     def set_default_validate_args(value: bool) -> None:
@@ -146,4 +232,4 @@ class Distribution:
         return f"{type(self).__name__}({params})"
 
     def _param_names(self) -> tuple[str, ...]:
-        return ()
+        return tuple(k for k in self.arg_constraints if isinstance(self.__dict__.get(k), Tensor))

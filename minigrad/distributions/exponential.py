@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import numpy as np
+from typing import Any, ClassVar
 
 from minigrad import _draws
 from minigrad.autograd import no_grad
 from minigrad.distributions import constraints
-from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
+from minigrad.distributions.distribution import Shape, as_tensor, broadcast_all
+from minigrad.distributions.exp_family import ExponentialFamily
 from minigrad.random import default_generator
 from minigrad.tensor import Tensor, from_numpy
 
 __all__ = ["Exponential"]
 
 
-class Exponential(Distribution):
+class Exponential(ExponentialFamily):
     """Exponential(rate, validate_args=None), as ``torch.distributions.Exponential``: density
     ``rate * exp(-rate * x)`` on x >= 0.
 
@@ -24,19 +23,13 @@ class Exponential(Distribution):
     differentiable in ``rate``. Raises ValueError (validating) when ``rate`` is not positive.
     """
 
+    arg_constraints: ClassVar[dict[str, Any]] = {"rate": constraints.positive}
+    support = constraints.nonnegative
     has_rsample = True
-
-    @property
-    def support(self) -> constraints.Constraint:
-        """The set the samples lie in: x >= 0."""
-        return constraints.nonnegative
 
     def __init__(self, rate: Any, validate_args: bool | None = None) -> None:
         (self.rate,) = broadcast_all(rate)
         super().__init__(self.rate.shape, (), validate_args)
-        with no_grad():
-            ok = bool(np.all(self.rate.numpy() > 0))
-        self._check(ok, f"parameter rate must be positive, got {self.rate}")
 
     @property
     def mean(self) -> Tensor:
@@ -71,11 +64,11 @@ class Exponential(Distribution):
 
     def log_prob(self, value: Any) -> Tensor:
         """``log(rate) - rate * value``."""
-        return self.rate.log() - self.rate * as_tensor(value, self.rate)
+        return self.rate.log() - self.rate * self._checked(value, self.rate)
 
     def cdf(self, value: Any) -> Tensor:
         """``1 - exp(-rate * value)``."""
-        return 1 - (-self.rate * as_tensor(value, self.rate)).exp()
+        return 1 - (-self.rate * self._checked(value, self.rate)).exp()
 
     def icdf(self, value: Any) -> Tensor:
         """``-log(1 - value) / rate``."""
@@ -87,3 +80,14 @@ class Exponential(Distribution):
 
     def _param_names(self) -> tuple[str, ...]:
         return ("rate",)
+
+    _mean_carrier_measure = 0.0
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, ...]:
+        return (-self.rate,)
+
+    def _log_normalizer(self, *natural_params: Tensor) -> Tensor:
+        (x,) = natural_params
+        out: Tensor = -(-x).log()
+        return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -26,19 +26,13 @@ class Laplace(Distribution):
     ``scale`` is not positive.
     """
 
+    arg_constraints: ClassVar[dict[str, Any]] = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
     has_rsample = True
-
-    @property
-    def support(self) -> constraints.Constraint:
-        """The set the samples lie in: the real line."""
-        return constraints.real
 
     def __init__(self, loc: Any, scale: Any, validate_args: bool | None = None) -> None:
         self.loc, self.scale = broadcast_all(loc, scale)
         super().__init__(self.loc.shape, (), validate_args)
-        with no_grad():
-            ok = bool(np.all(self.scale.numpy() > 0))
-        self._check(ok, f"parameter scale must be positive, got {self.scale}")
 
     @property
     def mean(self) -> Tensor:
@@ -75,11 +69,11 @@ class Laplace(Distribution):
 
     def log_prob(self, value: Any) -> Tensor:
         """``-log(2 scale) - |value - loc| / scale``."""
-        return -(2 * self.scale).log() - (as_tensor(value, self.loc) - self.loc).abs() / self.scale
+        return -(2 * self.scale).log() - (self._checked(value, self.loc) - self.loc).abs() / self.scale
 
     def cdf(self, value: Any) -> Tensor:
         """``1/2 - sign(value - loc) * expm1(-|value - loc| / scale) / 2``."""
-        d = as_tensor(value, self.loc) - self.loc
+        d = self._checked(value, self.loc) - self.loc
         return 0.5 - 0.5 * d.sign() * (-d.abs() / self.scale).expm1()
 
     def icdf(self, value: Any) -> Tensor:

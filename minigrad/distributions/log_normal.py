@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from minigrad.distributions import constraints
-from minigrad.distributions.distribution import Distribution, Shape, as_tensor
+from minigrad.distributions.distribution import Distribution, Shape
 from minigrad.distributions.normal import Normal
+from minigrad.distributions.transformed_distribution import TransformedDistribution
+from minigrad.distributions.transforms import ExpTransform
 from minigrad.tensor import Tensor
 
 __all__ = ["LogNormal"]
 
 
-class LogNormal(Distribution):
+class LogNormal(TransformedDistribution):
     """LogNormal(loc, scale, validate_args=None), as ``torch.distributions.LogNormal``: ``exp(X)``
     for X ~ Normal(loc, scale) (``base_dist``).
 
@@ -22,15 +24,13 @@ class LogNormal(Distribution):
 
     has_rsample = True
 
-    @property
-    def support(self) -> constraints.Constraint:
-        """The set the samples lie in: x > 0."""
-        return constraints.positive
+    arg_constraints: ClassVar[dict[str, Any]] = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.positive
 
     def __init__(self, loc: Any, scale: Any, validate_args: bool | None = None) -> None:
-        self.base_dist = Normal(loc, scale, validate_args)
-        self.loc, self.scale = self.base_dist.loc, self.base_dist.scale
-        super().__init__(self.loc.shape, (), validate_args)
+        base = Normal(loc, scale, validate_args)
+        self.loc, self.scale = base.loc, base.scale
+        super().__init__(base, ExpTransform(), validate_args)
 
     @property
     def mean(self) -> Tensor:
@@ -58,12 +58,12 @@ class LogNormal(Distribution):
 
     def log_prob(self, value: Any) -> Tensor:
         """The normal log-density of ``log(value)`` minus ``log(value)`` (the change of variables)."""
-        y = as_tensor(value, self.loc).log()
+        y = self._checked(value, self.loc).log()
         return self.base_dist.log_prob(y) - y
 
     def cdf(self, value: Any) -> Tensor:
         """The base normal's cdf at ``log(value)``."""
-        return self.base_dist.cdf(as_tensor(value, self.loc).log())
+        return self.base_dist.cdf(self._checked(value, self.loc).log())
 
     def icdf(self, value: Any) -> Tensor:
         """``exp`` of the base normal's icdf."""
@@ -75,3 +75,6 @@ class LogNormal(Distribution):
 
     def _param_names(self) -> tuple[str, ...]:
         return ("loc", "scale")
+
+    def __repr__(self) -> str:
+        return Distribution.__repr__(self)

@@ -78,7 +78,7 @@ class MultivariateNormal(Distribution):
             self._unbroadcasted_scale_tril = linalg.cholesky(cov)
         self._given = ("covariance_matrix" if covariance_matrix is not None else
                        "precision_matrix" if precision_matrix is not None else "scale_tril")
-        self._matrix = matrix
+        self._unbroadcasted_matrix = matrix
 
     @property
     def scale_tril(self) -> Tensor:
@@ -92,7 +92,7 @@ class MultivariateNormal(Distribution):
     def covariance_matrix(self) -> Tensor:
         """The covariance (the given one, else ``L L^T``), shape ``batch_shape + (k, k)``."""
         if self._given == "covariance_matrix":
-            return self._full(self._matrix)
+            return self._full(self._unbroadcasted_matrix)
         lt = self._unbroadcasted_scale_tril
         return self._full(lt @ lt.mT)
 
@@ -100,7 +100,7 @@ class MultivariateNormal(Distribution):
     def precision_matrix(self) -> Tensor:
         """The inverse covariance (the given one, else from L's lower triangle), ``batch_shape + (k, k)``."""
         if self._given == "precision_matrix":
-            return self._full(self._matrix)
+            return self._full(self._unbroadcasted_matrix)
         lt = self._unbroadcasted_scale_tril.tril()
         return self._full(linalg.inv(lt @ lt.mT))
 
@@ -135,7 +135,7 @@ class MultivariateNormal(Distribution):
 
     def log_prob(self, value: Any) -> Tensor:
         """``-(k log(2 pi) + |L^-1 (value - loc)|^2) / 2 - sum(log diag L)``."""
-        diff = as_tensor(value, self.loc) - self.loc
+        diff = self._checked(value, self.loc) - self.loc
         m = mahalanobis(self._unbroadcasted_scale_tril, diff)
         return -0.5 * (self.event_shape[0] * math.log(2 * math.pi) + m) - self._half_log_det()
 

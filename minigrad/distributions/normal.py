@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import math
-from typing import Any
-
-import numpy as np
+from typing import Any, ClassVar
 
 from minigrad import _draws
 from minigrad.autograd import no_grad
 from minigrad.distributions import constraints
-from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
+from minigrad.distributions.distribution import Shape, as_tensor, broadcast_all
+from minigrad.distributions.exp_family import ExponentialFamily
 from minigrad.random import default_generator
 from minigrad.tensor import Tensor, from_numpy
 
 __all__ = ["Normal"]
 
 
-class Normal(Distribution):
+class Normal(ExponentialFamily):
     """Normal(loc, scale, validate_args=None), as ``torch.distributions.Normal``.
 
     ``loc`` and ``scale`` (Tensors or numbers) broadcast to ``batch_shape``.
@@ -26,19 +25,13 @@ class Normal(Distribution):
     (validating) when ``scale`` is not positive.
     """
 
+    arg_constraints: ClassVar[dict[str, Any]] = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
     has_rsample = True
-
-    @property
-    def support(self) -> constraints.Constraint:
-        """The set the samples lie in: the real line."""
-        return constraints.real
 
     def __init__(self, loc: Any, scale: Any, validate_args: bool | None = None) -> None:
         self.loc, self.scale = broadcast_all(loc, scale)
         super().__init__(self.loc.shape, (), validate_args)
-        with no_grad():
-            s = self.scale.numpy()
-        self._check(bool(np.all(s > 0)), f"parameter scale must be positive, got {self.scale}")
 
     @property
     def mean(self) -> Tensor:
@@ -76,12 +69,12 @@ class Normal(Distribution):
     def log_prob(self, value: Any) -> Tensor:
         """``-(value - loc)^2 / (2 scale^2) - log(scale) - log(sqrt(2 pi))``."""
         var = self.scale**2
-        sq = (as_tensor(value, self.loc) - self.loc) ** 2
+        sq = (self._checked(value, self.loc) - self.loc) ** 2
         return -sq / (2 * var) - self.scale.log() - math.log(math.sqrt(2 * math.pi))
 
     def cdf(self, value: Any) -> Tensor:
         """``(1 + erf((value - loc) / (scale sqrt 2))) / 2``."""
-        z = (as_tensor(value, self.loc) - self.loc) * (1 / self.scale) / math.sqrt(2)
+        z = (self._checked(value, self.loc) - self.loc) * (1 / self.scale) / math.sqrt(2)
         return 0.5 * (1 + z.erf())
 
     def icdf(self, value: Any) -> Tensor:
@@ -94,3 +87,14 @@ class Normal(Distribution):
 
     def _param_names(self) -> tuple[str, ...]:
         return ("loc", "scale")
+
+    _mean_carrier_measure = 0.0
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, ...]:
+        return (self.loc / self.scale.pow(2), -0.5 * self.scale.pow(2).reciprocal())
+
+    def _log_normalizer(self, *natural_params: Tensor) -> Tensor:
+        x, y = natural_params
+        out: Tensor = -0.25 * x.pow(2) / y + 0.5 * (-math.pi / y).log()
+        return out

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from minigrad.autograd import no_grad
 from minigrad.distributions import constraints
 from minigrad.distributions.categorical import Categorical
 from minigrad.distributions.distribution import Distribution, Shape
-from minigrad.errors import InvalidParameterError
 from minigrad.nn.functional import one_hot
 from minigrad.tensor import Tensor, from_numpy
 
-__all__ = ["OneHotCategorical"]
+__all__ = ["OneHotCategorical", "OneHotCategoricalStraightThrough"]
 
 
 class OneHotCategorical(Distribution):
@@ -26,10 +24,9 @@ class OneHotCategorical(Distribution):
     ``log_prob`` value that is not one-hot.
     """
 
-    @property
-    def support(self) -> constraints.Constraint:
-        """The set the samples lie in: one-hot vectors."""
-        return constraints.one_hot
+    arg_constraints: ClassVar[dict[str, Any]] = {"probs": constraints.simplex,
+                                                 "logits": constraints.real_vector}
+    support = constraints.one_hot
 
     def __init__(self, probs: Tensor | None = None, logits: Tensor | None = None,
                  validate_args: bool | None = None) -> None:
@@ -69,12 +66,7 @@ class OneHotCategorical(Distribution):
         """log P of the category that ``value`` (one-hot, last dim K) marks."""
         v = value if isinstance(value, Tensor) else from_numpy(np.asarray(value))
         if self._validate_args:
-            with no_grad():
-                arr = v.numpy()
-            one_hot_rows = ((arr == 0) | (arr == 1)) & (arr.sum(-1, keepdims=True) == 1)
-            if arr.shape[-1:] != self.event_shape or not bool(np.all(one_hot_rows)):
-                raise InvalidParameterError(f"OneHotCategorical.log_prob: value must be one-hot of length "
-                                            f"{self.event_shape[0]}, got {v}")
+            self._validate_sample(v)
         return self._categorical.log_prob(v.argmax(dim=-1))
 
     def entropy(self) -> Tensor:
@@ -89,3 +81,16 @@ class OneHotCategorical(Distribution):
 
     def __repr__(self) -> str:
         return repr(self._categorical).replace("Categorical", "OneHotCategorical", 1)
+
+
+class OneHotCategoricalStraightThrough(OneHotCategorical):
+    """OneHotCategoricalStraightThrough(probs=None, logits=None, validate_args=None): a OneHotCategorical
+    whose ``rsample`` is the one-hot sample in the forward pass with the gradient of ``probs`` (the
+    straight-through estimator)."""
+
+    has_rsample = True
+
+    def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
+        """``sample + (probs - probs.detach())``."""
+        probs = self._categorical.probs
+        return self.sample(sample_shape) + (probs - probs.detach())

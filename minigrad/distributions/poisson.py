@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from minigrad import _draws
 from minigrad.autograd import no_grad
 from minigrad.distributions import constraints
-from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
+from minigrad.distributions.distribution import Shape, broadcast_all
+from minigrad.distributions.exp_family import ExponentialFamily
 from minigrad.random import default_generator
 from minigrad.tensor import Tensor, from_numpy
 
 __all__ = ["Poisson"]
 
 
-class Poisson(Distribution):
+class Poisson(ExponentialFamily):
     """Poisson(rate, validate_args=None), as ``torch.distributions.Poisson``: counts k >= 0 with
     probability ``rate^k exp(-rate) / k!``.
 
@@ -24,17 +25,12 @@ class Poisson(Distribution):
     ``rate`` is negative, or for a ``log_prob`` value that is not a non-negative integer.
     """
 
-    @property
-    def support(self) -> constraints.Constraint:
-        """The set the samples lie in: the integers 0, 1, ...."""
-        return constraints.nonnegative_integer
+    arg_constraints: ClassVar[dict[str, Any]] = {"rate": constraints.nonnegative}
+    support = constraints.nonnegative_integer
 
     def __init__(self, rate: Any, validate_args: bool | None = None) -> None:
         (self.rate,) = broadcast_all(rate)
         super().__init__(self.rate.shape, (), validate_args)
-        with no_grad():
-            ok = bool(np.all(self.rate.numpy() >= 0))
-        self._check(ok, f"parameter rate must be non-negative, got {self.rate}")
 
     @property
     def mean(self) -> Tensor:
@@ -60,13 +56,19 @@ class Poisson(Distribution):
 
     def log_prob(self, value: Any) -> Tensor:
         """``value * log(rate) - rate - lgamma(value + 1)``."""
-        v = as_tensor(value, self.rate)
-        if self._validate_args:
-            with no_grad():
-                arr = v.numpy()
-            self._check(bool(np.all((arr >= 0) & (arr == np.floor(arr)))),
-                        f"log_prob: value must be a non-negative integer, got {v}")
+        v = self._checked(value, self.rate)
         return v.xlogy(self.rate) - self.rate - (v + 1).lgamma()
 
     def _param_names(self) -> tuple[str, ...]:
         return ("rate",)
+
+    _mean_carrier_measure = 0.0
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, ...]:
+        return (self.rate.log(),)
+
+    def _log_normalizer(self, *natural_params: Tensor) -> Tensor:
+        (x,) = natural_params
+        out: Tensor = x.exp()
+        return out

@@ -25,8 +25,10 @@ from minigrad.nn.functional import softplus
 from minigrad.tensor import Tensor
 
 __all__ = [
-    "AbsTransform", "AffineTransform", "ComposeTransform", "ExpTransform", "IndependentTransform",
-    "PowerTransform", "SigmoidTransform", "SoftplusTransform", "TanhTransform", "Transform",
+    "AbsTransform", "AffineTransform", "CatTransform", "ComposeTransform", "CorrCholeskyTransform",
+    "CumulativeDistributionTransform", "ExpTransform", "IndependentTransform", "LowerCholeskyTransform",
+    "PositiveDefiniteTransform", "PowerTransform", "ReshapeTransform", "SigmoidTransform", "SoftmaxTransform",
+    "SoftplusTransform", "StackTransform", "StickBreakingTransform", "TanhTransform", "Transform",
     "identity_transform",
 ]  # fmt: skip
 
@@ -560,3 +562,387 @@ class AffineTransform(Transform):
         return tuple(np.broadcast_shapes(tuple(shape), _shape_of(self.loc), _shape_of(self.scale)))
 
     inverse_shape = forward_shape
+
+
+def _vector_shape(shape: Sequence[int], change: int = 0) -> tuple[int, ...]:
+    if len(shape) < 1:
+        raise InvalidParameterError("Too few dimensions on input")
+    return (*shape[:-1], shape[-1] + change)
+
+
+class SoftmaxTransform(Transform):
+    """``y = softmax(x)`` over the last dim (real vectors to the simplex; not bijective: the inverse
+    is ``log y``, one of the preimages)."""
+
+    domain, codomain = constraints.real_vector, constraints.simplex
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SoftmaxTransform)
+
+    def _call(self, x: Tensor) -> Tensor:
+        e = (x - x.amax(-1, keepdim=True).detach()).exp()
+        return e / e.sum(-1, keepdim=True)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return y.log()
+
+    def forward_shape(self, shape: Sequence[int]) -> tuple[int, ...]:
+        """``shape`` (ValueError for a 0-d shape)."""
+        return _vector_shape(shape)
+
+    inverse_shape = forward_shape
+
+
+def _stick_offset(k: int, like: Tensor) -> Tensor:
+    # log(K - i) for i = 0..K-1: centres the sigmoids so x = 0 maps to the uniform vector
+    return like.new_tensor(np.log(np.arange(k, 0, -1, dtype=np.float64)))
+
+
+class StickBreakingTransform(Transform):
+    """Real vectors of length K-1 to the K-simplex by stick breaking: ``z_i = sigmoid(x_i - log(K-1-i))``,
+    ``y_i = z_i prod_{j<i} (1 - z_j)``, the last entry taking the rest. Bijective; log-det
+    ``sum(-x' + logsigmoid(x') + log y_i)`` with ``x' = x - offset``."""
+
+    domain, codomain, bijective = constraints.real_vector, constraints.simplex, True
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StickBreakingTransform)
+
+    def _call(self, x: Tensor) -> Tensor:
+        from minigrad.nn.functional import pad
+
+        info = finfo(x.dtype)
+        z = (x - _stick_offset(x.shape[-1], x)).sigmoid().clamp(min=info.tiny, max=1.0 - info.eps)
+        rest = (1 - z).cumprod(-1)
+        return pad(z, [0, 1], value=1.0) * pad(rest, [1, 0], value=1.0)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        head = y[..., :-1]
+        rest = (1 - head.cumsum(-1)).clamp(min=finfo(y.dtype).tiny)
+        return head.log() - rest.log() + _stick_offset(head.shape[-1], y)
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        """``sum(-x' + logsigmoid(x') + log y[..., :-1])`` over the last dim."""
+        from minigrad.nn.functional import logsigmoid
+
+        x = x - _stick_offset(x.shape[-1], x)
+        return (-x + logsigmoid(x) + y[..., :-1].log()).sum(-1)
+
+    def forward_shape(self, shape: Sequence[int]) -> tuple[int, ...]:
+        """One more entry in the last dim."""
+        return _vector_shape(shape, 1)
+
+    def inverse_shape(self, shape: Sequence[int]) -> tuple[int, ...]:
+        """One fewer entry in the last dim."""
+        return _vector_shape(shape, -1)
+
+
+class LowerCholeskyTransform(Transform):
+    """Square matrices to lower-triangular ones with a positive diagonal: the strict lower triangle kept,
+    the diagonal exponentiated (no log-det, as PyTorch)."""
+
+    domain, codomain = constraints.independent(constraints.real, 2), constraints.lower_cholesky
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LowerCholeskyTransform)
+
+    def _call(self, x: Tensor) -> Tensor:
+        return x.tril(-1) + x.diagonal(dim1=-2, dim2=-1).exp().diag_embed()
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return y.tril(-1) + y.diagonal(dim1=-2, dim2=-1).log().diag_embed()
+
+
+class CumulativeDistributionTransform(Transform):
+    """CumulativeDistributionTransform(distribution, cache_size=0): ``y = distribution.cdf(x)`` onto the
+    unit interval; inverse ``icdf``; log-det ``distribution.log_prob(x)``."""
+
+    bijective, codomain, sign = True, constraints.unit_interval, 1
+
+    def __init__(self, distribution: Any, cache_size: int = 0) -> None:
+        super().__init__(cache_size=cache_size)
+        self.distribution = distribution
+
+    @property
+    def domain(self) -> Constraint:  # type: ignore[override]
+        """The distribution's support."""
+        return self.distribution.support  # type: ignore[no-any-return]
+
+    def with_cache(self, cache_size: int = 1) -> Transform:
+        """The same transform with that cache size."""
+        return self if self._cache_size == cache_size else \
+            CumulativeDistributionTransform(self.distribution, cache_size)
+
+    def _call(self, x: Tensor) -> Tensor:
+        return self.distribution.cdf(x)  # type: ignore[no-any-return]
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return self.distribution.icdf(y)  # type: ignore[no-any-return]
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        """``distribution.log_prob(x)``."""
+        return self.distribution.log_prob(x)  # type: ignore[no-any-return]
+
+
+class ReshapeTransform(Transform):
+    """ReshapeTransform(in_shape, out_shape, cache_size=0): reshapes the rightmost ``in_shape`` dims to
+    ``out_shape`` (log-det 0). Raises ValueError when the two hold different numbers of elements."""
+
+    bijective = True
+
+    def __init__(self, in_shape: Sequence[int], out_shape: Sequence[int], cache_size: int = 0) -> None:
+        self.in_shape, self.out_shape = tuple(in_shape), tuple(out_shape)
+        if math.prod(self.in_shape) != math.prod(self.out_shape):
+            raise InvalidParameterError("in_shape, out_shape have different numbers of elements")
+        super().__init__(cache_size=cache_size)
+
+    @property
+    def domain(self) -> Constraint:  # type: ignore[override]
+        """The reals over ``len(in_shape)`` dims."""
+        return constraints.independent(constraints.real, len(self.in_shape))
+
+    @property
+    def codomain(self) -> Constraint:  # type: ignore[override]
+        """The reals over ``len(out_shape)`` dims."""
+        return constraints.independent(constraints.real, len(self.out_shape))
+
+    def with_cache(self, cache_size: int = 1) -> Transform:
+        """The same transform with that cache size."""
+        return self if self._cache_size == cache_size else \
+            ReshapeTransform(self.in_shape, self.out_shape, cache_size)
+
+    def _call(self, x: Tensor) -> Tensor:
+        return x.reshape(*x.shape[:x.ndim - len(self.in_shape)], *self.out_shape)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return y.reshape(*y.shape[:y.ndim - len(self.out_shape)], *self.in_shape)
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        """Zeros over the batch dims."""
+        return x.new_zeros(x.shape[:x.ndim - len(self.in_shape)])
+
+    @staticmethod
+    def _swap(shape: Sequence[int], src: tuple[int, ...], dst: tuple[int, ...]) -> tuple[int, ...]:
+        if len(shape) < len(src):
+            raise InvalidParameterError("Too few dimensions on input")
+        cut = len(shape) - len(src)
+        if tuple(shape[cut:]) != src:
+            raise InvalidParameterError(f"Shape mismatch: expected {tuple(shape[cut:])} but got {src}")
+        return (*shape[:cut], *dst)
+
+    def forward_shape(self, shape: Sequence[int]) -> tuple[int, ...]:
+        """``shape`` with its trailing ``in_shape`` replaced by ``out_shape`` (ValueError otherwise)."""
+        return self._swap(shape, self.in_shape, self.out_shape)
+
+    def inverse_shape(self, shape: Sequence[int]) -> tuple[int, ...]:
+        """``shape`` with its trailing ``out_shape`` replaced by ``in_shape`` (ValueError otherwise)."""
+        return self._swap(shape, self.out_shape, self.in_shape)
+
+
+class CorrCholeskyTransform(Transform):
+    """Real vectors of length D(D-1)/2 to Cholesky factors of D x D correlation matrices (unit-norm rows,
+    positive diagonal): tanh to (-1, 1), then stick breaking along each row, as PyTorch's."""
+
+    domain, codomain, bijective = constraints.real_vector, constraints.corr_cholesky, True
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CorrCholeskyTransform)
+
+    def _call(self, x: Tensor) -> Tensor:
+        from minigrad.distributions.utils import vec_to_tril_matrix
+        from minigrad.nn.functional import pad
+
+        eps = finfo(x.dtype).eps
+        r = vec_to_tril_matrix(x.tanh().clamp(min=-1 + eps, max=1 - eps), diag=-1)
+        rest = (1 - r**2).sqrt().cumprod(-1)
+        eye = x.new_tensor(np.eye(r.shape[-1]))
+        return (r + eye) * pad(rest[..., :-1], [1, 0], value=1.0)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        from minigrad.distributions.utils import tril_matrix_to_vec
+        from minigrad.nn.functional import pad
+
+        left = 1 - (y * y).cumsum(-1)
+        shifted = pad(left[..., :-1], [1, 0], value=1.0)
+        t = tril_matrix_to_vec(y, diag=-1) / tril_matrix_to_vec(shifted, diag=-1).sqrt()
+        return (t.log1p() - (-t).log1p()) / 2
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        """The stick-breaking part ``sum(log(1 - cumsum(y^2)))/2`` below the first subdiagonal plus the
+        tanh part ``-2 sum(x + softplus(-2x) - log 2)``."""
+        from minigrad.distributions.utils import tril_matrix_to_vec
+
+        left = tril_matrix_to_vec(1 - (y * y).cumsum(-1), diag=-2)
+        return 0.5 * left.log().sum(-1) - 2 * (x + softplus(-2 * x) - math.log(2.0)).sum(-1)
+
+    def forward_shape(self, shape: Sequence[int]) -> tuple[int, ...]:
+        """(..., D(D-1)/2) to (..., D, D); ValueError for a length that is no such number."""
+        if len(shape) < 1:
+            raise InvalidParameterError("Too few dimensions on input")
+        n = shape[-1]
+        d = round((0.25 + 2 * n) ** 0.5 + 0.5)
+        if d * (d - 1) // 2 != n:
+            raise InvalidParameterError("Input is not a flattened lower-diagonal number")
+        return (*shape[:-1], d, d)
+
+    def inverse_shape(self, shape: Sequence[int]) -> tuple[int, ...]:
+        """(..., D, D) to (..., D(D-1)/2); ValueError unless square."""
+        if len(shape) < 2:
+            raise InvalidParameterError("Too few dimensions on input")
+        if shape[-2] != shape[-1]:
+            raise InvalidParameterError("Input is not square")
+        return (*shape[:-2], shape[-1] * (shape[-1] - 1) // 2)
+
+
+class PositiveDefiniteTransform(Transform):
+    """Square matrices to positive-definite ones: ``L L^T`` for L = LowerCholeskyTransform()(x)."""
+
+    domain, codomain = constraints.independent(constraints.real, 2), constraints.positive_definite
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PositiveDefiniteTransform)
+
+    def _call(self, x: Tensor) -> Tensor:
+        low = LowerCholeskyTransform()(x)
+        return low @ low.mT
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        from minigrad import linalg
+
+        return LowerCholeskyTransform().inv(linalg.cholesky(y))
+
+
+class CatTransform(Transform):
+    """CatTransform(tseq, dim=0, lengths=None, cache_size=0): each transform applied to its slice
+    (``lengths[i]`` long, default 1) along ``dim``, the results concatenated."""
+
+    def __init__(self, tseq: Sequence[Transform], dim: int = 0, lengths: Sequence[int] | None = None,
+                 cache_size: int = 0) -> None:
+        if not all(isinstance(t, Transform) for t in tseq):
+            raise InvalidParameterError("All elements of tseq must be Transform instances")
+        super().__init__(cache_size=cache_size)
+        self.transforms = [t.with_cache(cache_size) for t in tseq] if cache_size else list(tseq)
+        self.lengths = list(lengths) if lengths is not None else [1] * len(self.transforms)
+        if len(self.lengths) != len(self.transforms):
+            raise InvalidParameterError(f"lengths ({len(self.lengths)}) must match transforms "
+                                        f"({len(self.transforms)})")
+        self.dim = dim
+
+    @property
+    def event_dim(self) -> int:
+        """The largest event dim of the parts."""
+        return max(t.event_dim for t in self.transforms)
+
+    @property
+    def length(self) -> int:
+        """The total length along ``dim``."""
+        return sum(self.lengths)
+
+    @property
+    def bijective(self) -> bool:  # type: ignore[override]
+        """Whether every part is."""
+        return all(t.bijective for t in self.transforms)
+
+    @property
+    def domain(self) -> Constraint:  # type: ignore[override]
+        """The parts' domains, concatenated."""
+        return constraints.cat([t.domain for t in self.transforms], self.dim, self.lengths)
+
+    @property
+    def codomain(self) -> Constraint:  # type: ignore[override]
+        """The parts' codomains, concatenated."""
+        return constraints.cat([t.codomain for t in self.transforms], self.dim, self.lengths)
+
+    def with_cache(self, cache_size: int = 1) -> Transform:
+        """The same transform with that cache size."""
+        return self if self._cache_size == cache_size else \
+            CatTransform(self.transforms, self.dim, self.lengths, cache_size)
+
+    def _pieces(self, t: Tensor) -> list[Tensor]:
+        if t.shape[self.dim] != self.length:
+            raise InvalidParameterError(f"size {t.shape[self.dim]} along dim {self.dim} must equal length "
+                                        f"{self.length}")
+        out, start = [], 0
+        for n in self.lengths:
+            out.append(t.narrow(self.dim, start, n))
+            start += n
+        return out
+
+    def _call(self, x: Tensor) -> Tensor:
+        from minigrad.tensor import cat
+
+        return cat([t(p) for t, p in zip(self.transforms, self._pieces(x))], self.dim)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        from minigrad.tensor import cat
+
+        return cat([t.inv(p) for t, p in zip(self.transforms, self._pieces(y))], self.dim)
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        """The parts' log-dets, concatenated along ``dim`` (summed when ``dim`` is inside the event)."""
+        from minigrad.tensor import cat
+
+        parts = [_sum_rightmost(t.log_abs_det_jacobian(a, b), self.event_dim - t.event_dim)
+                 for t, a, b in zip(self.transforms, self._pieces(x), self._pieces(y))]
+        dim = (self.dim - x.ndim if self.dim >= 0 else self.dim) + self.event_dim
+        if dim < 0:
+            return cat(parts, dim)
+        total: Tensor = parts[0]
+        for p in parts[1:]:
+            total = total + p
+        return total
+
+
+class StackTransform(Transform):
+    """StackTransform(tseq, dim=0, cache_size=0): the i-th transform applied to index i along ``dim``,
+    the results stacked."""
+
+    def __init__(self, tseq: Sequence[Transform], dim: int = 0, cache_size: int = 0) -> None:
+        if not all(isinstance(t, Transform) for t in tseq):
+            raise InvalidParameterError("All elements of tseq must be Transform instances")
+        super().__init__(cache_size=cache_size)
+        self.transforms = [t.with_cache(cache_size) for t in tseq] if cache_size else list(tseq)
+        self.dim = dim
+
+    @property
+    def bijective(self) -> bool:  # type: ignore[override]
+        """Whether every part is."""
+        return all(t.bijective for t in self.transforms)
+
+    @property
+    def domain(self) -> Constraint:  # type: ignore[override]
+        """The parts' domains, stacked."""
+        return constraints.stack([t.domain for t in self.transforms], self.dim)
+
+    @property
+    def codomain(self) -> Constraint:  # type: ignore[override]
+        """The parts' codomains, stacked."""
+        return constraints.stack([t.codomain for t in self.transforms], self.dim)
+
+    def with_cache(self, cache_size: int = 1) -> Transform:
+        """The same transform with that cache size."""
+        return self if self._cache_size == cache_size else \
+            StackTransform(self.transforms, self.dim, cache_size)
+
+    def _slices(self, t: Tensor) -> list[Tensor]:
+        if t.shape[self.dim] != len(self.transforms):
+            raise InvalidParameterError(f"size {t.shape[self.dim]} along dim {self.dim} must equal "
+                                        f"len(transforms) {len(self.transforms)}")
+        return [t.select(self.dim, i) for i in range(t.shape[self.dim])]
+
+    def _call(self, x: Tensor) -> Tensor:
+        from minigrad.tensor import stack
+
+        return stack([t(p) for t, p in zip(self.transforms, self._slices(x))], self.dim)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        from minigrad.tensor import stack
+
+        return stack([t.inv(p) for t, p in zip(self.transforms, self._slices(y))], self.dim)
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        """The parts' log-dets, stacked along ``dim``."""
+        from minigrad.tensor import stack
+
+        return stack([t.log_abs_det_jacobian(a, b) for t, a, b in
+                      zip(self.transforms, self._slices(x), self._slices(y))], self.dim)

@@ -28,6 +28,11 @@ class Uniform(Distribution):
     has_rsample = True
 
     @property
+    def arg_constraints(self) -> dict[str, Any]:  # type: ignore[override]
+        """``low < high``, as PyTorch's."""
+        return {"low": constraints.less_than(self.high), "high": constraints.greater_than(self.low)}
+
+    @constraints.dependent_property(is_discrete=False, event_dim=0)
     def support(self) -> constraints.Constraint:
         """The set the samples lie in: [low, high]."""
         return constraints.interval(self.low, self.high)
@@ -35,9 +40,6 @@ class Uniform(Distribution):
     def __init__(self, low: Any, high: Any, validate_args: bool | None = None) -> None:
         self.low, self.high = broadcast_all(low, high)
         super().__init__(self.low.shape, (), validate_args)
-        with no_grad():
-            ok = bool(np.all(self.low.numpy() < self.high.numpy()))
-        self._check(ok, f"low must be less than high, got low={self.low}, high={self.high}")
 
     @property
     def mean(self) -> Tensor:
@@ -72,20 +74,17 @@ class Uniform(Distribution):
 
     def log_prob(self, value: Any) -> Tensor:
         """``log(1[low <= value < high]) - log(high - low)``."""
-        v = as_tensor(value, self.low)
-        if self._validate_args:
-            with no_grad():
-                arr, lo, hi = v.numpy(), self.low.numpy(), self.high.numpy()
-            if not bool(np.all((arr >= lo) & (arr <= hi))):
-                from minigrad.errors import InvalidParameterError
-
-                raise InvalidParameterError(f"Uniform.log_prob: value must lie in [low, high], got {v}")
+        v = self._checked(value, self.low)
         inside = ((self.low <= v) & (self.high > v)).to(self.low.dtype)
         return inside.log() - (self.high - self.low).log()
 
     def cdf(self, value: Any) -> Tensor:
         """``(value - low) / (high - low)`` clamped to [0, 1]."""
-        return ((as_tensor(value, self.low) - self.low) / (self.high - self.low)).clamp(min=0, max=1)
+        return ((self._checked(value, self.low) - self.low) / (self.high - self.low)).clamp(min=0, max=1)
+
+    def icdf(self, value: Any) -> Tensor:
+        """``low + value * (high - low)``."""
+        return as_tensor(value, self.low) * (self.high - self.low) + self.low
 
     def entropy(self) -> Tensor:
         """``log(high - low)``."""

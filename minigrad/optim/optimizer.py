@@ -20,8 +20,9 @@ import copy
 import functools
 import math
 import warnings
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, TypeAlias, Union
 
 import numpy as np
@@ -31,10 +32,100 @@ from minigrad.autograd import enable_grad, no_grad
 from minigrad.default_dtype import get_default_dtype
 from minigrad.errors import DeviceError, InvalidParameterError, ShapeError, UnsupportedError
 from minigrad.tensor import Array, Tensor, from_numpy, reset_grads
+from minigrad.utils.hooks import RemovableHandle
 
-__all__ = ["Optimizer", "ParamsT", "check_betas", "check_lr", "check_number", "lr_value", "required"]
+__all__ = [
+    "Optimizer", "ParamsT", "check_betas", "check_lr", "check_number", "lr_value",
+    "register_optimizer_step_post_hook", "register_optimizer_step_pre_hook", "required",
+]  # fmt: skip
 
 ParamsT: TypeAlias = Union[Iterable[Tensor], Iterable[dict[str, Any]], Iterable[tuple[str, Tensor]]]
+StepHook: TypeAlias = Callable[["Optimizer", tuple[Any, ...], dict[str, Any]], Any]
+
+# Hooks of every optimizer's step, PyTorch's torch.optim.optimizer globals: pre hooks run before an
+# optimizer's own, post hooks after.
+_global_optimizer_pre_hooks: dict[int, StepHook] = OrderedDict()
+_global_optimizer_post_hooks: dict[int, StepHook] = OrderedDict()
+# Set once any step hook (global or of an optimizer) is registered: until then a step tests only this.
+_step_hooks_seen = False
+_HOOK_REGISTRIES = (
+    "_optimizer_step_pre_hooks", "_optimizer_step_post_hooks", "_optimizer_state_dict_pre_hooks",
+    "_optimizer_state_dict_post_hooks", "_optimizer_load_state_dict_pre_hooks",
+    "_optimizer_load_state_dict_post_hooks",
+)
+
+
+def register_optimizer_step_pre_hook(hook: StepHook) -> RemovableHandle:
+    """Run ``hook(optimizer, args, kwargs)`` before every optimizer's ``step``.
+
+    It may return a ``(new_args, new_kwargs)`` pair (``args`` starts with the
+    optimizer) that the step is then called with. Returns a handle whose
+    ``remove()`` unregisters it.
+    """
+    global _step_hooks_seen
+    _step_hooks_seen = True
+    handle = RemovableHandle(_global_optimizer_pre_hooks)
+    _global_optimizer_pre_hooks[handle.id] = hook
+    return handle
+
+
+def register_optimizer_step_post_hook(hook: StepHook) -> RemovableHandle:
+    """Run ``hook(optimizer, args, kwargs)`` after every optimizer's ``step``; returns a removable handle."""
+    global _step_hooks_seen
+    _step_hooks_seen = True
+    handle = RemovableHandle(_global_optimizer_post_hooks)
+    _global_optimizer_post_hooks[handle.id] = hook
+    return handle
+
+
+def _hooked_step(self: Optimizer, inner: Callable[..., Any], args: tuple[Any, ...],
+                 kw: dict[str, Any], grad_off: bool) -> Any:
+    """Call ``inner(*args, **kw)`` between the global and own step hooks, in PyTorch's order.
+
+    The hooks run in the caller's grad mode; ``inner`` under no_grad if ``grad_off``.
+    """
+    for hook in (*_global_optimizer_pre_hooks.values(), *self._optimizer_step_pre_hooks.values()):
+        result = hook(self, args, kw)
+        if result is not None:
+            if not (isinstance(result, tuple) and len(result) == 2):
+                raise RuntimeError(
+                    f"{inner} must return None or a tuple of (new_args, new_kwargs), but got {result}."
+                )
+            args, kw = result
+    if grad_off:
+        with no_grad():
+            out = inner(*args, **kw)
+    else:
+        out = inner(*args, **kw)
+    for hook in (*self._optimizer_step_post_hooks.values(), *_global_optimizer_post_hooks.values()):
+        hook(self, args, kw)
+    return out
+
+
+def _track_step(inner: Callable[..., Any], grad_off: bool = False) -> Callable[..., Any]:
+    """Wrap an optimizer class's ``step``: mark the optimizer as stepped and run the step hooks.
+
+    ``grad_off`` runs ``inner`` under no_grad (the base class's step: one call
+    frame fewer than a second decorator).
+
+    The mark is what schedulers read to warn about ``scheduler.step()`` before
+    ``optimizer.step()`` (PyTorch patches the instance for it; a class-level
+    wrapper keeps the optimizer free of reference cycles). Until a step hook
+    is registered somewhere, the hooks cost one test of a module flag.
+    """
+
+    @functools.wraps(inner)
+    def step(self: Optimizer, *args: Any, **kw: Any) -> Any:
+        self._opt_called = True
+        if _step_hooks_seen:
+            return _hooked_step(self, inner, (self, *args), kw, grad_off)
+        if grad_off:
+            with no_grad():
+                return inner(self, *args, **kw)
+        return inner(self, *args, **kw)
+
+    step._wrapped_by_lr_sched = True  # type: ignore[attr-defined]
+    return step
 
 
 class _RequiredParameter:
@@ -222,20 +313,21 @@ class Optimizer:
     defaults: dict[str, Any]
     state: defaultdict[Tensor, dict[str, Any]]
     param_groups: list[dict[str, Any]]
+    # Read-only empty registries on the class: a subclass that never calls Optimizer.__init__ (a
+    # wrapper such as Lookahead) still steps; registering a hook gives the instance its own.
+    _optimizer_step_pre_hooks: Mapping[int, StepHook] = MappingProxyType({})
+    _optimizer_step_post_hooks: Mapping[int, StepHook] = MappingProxyType({})
+    _optimizer_state_dict_pre_hooks: Mapping[int, Callable[[Optimizer], None]] = MappingProxyType({})
+    _optimizer_state_dict_post_hooks: Mapping[int, Callable[[Optimizer, dict[str, Any]], Any]] = \
+        MappingProxyType({})
+    _optimizer_load_state_dict_pre_hooks: Mapping[int, Callable[[Optimizer, dict[str, Any]], Any]] = \
+        MappingProxyType({})
+    _optimizer_load_state_dict_post_hooks: Mapping[int, Callable[[Optimizer], None]] = MappingProxyType({})
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        # Wrap each subclass's step so that schedulers can tell whether the
-        # optimizer stepped before them (PyTorch patches the instance instead).
         if "step" in cls.__dict__:
-            inner = cls.__dict__["step"]
-
-            @functools.wraps(inner)
-            def step(self: Optimizer, *args: Any, **kw: Any) -> Any:
-                self._opt_called = True
-                return inner(self, *args, **kw)
-
-            cls.step = step  # type: ignore[method-assign]
+            cls.step = _track_step(cls.__dict__["step"])  # type: ignore[method-assign]
 
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         if isinstance(params, Tensor):
@@ -253,6 +345,8 @@ class Optimizer:
         self.param_groups = []
         self._opt_called = False
         self._scratch = _Scratch()
+        for name in _HOOK_REGISTRIES:
+            setattr(self, name, OrderedDict())
         groups = list(params)
         if len(groups) == 0:
             raise InvalidParameterError("params: optimizer got an empty parameter list")
@@ -350,6 +444,65 @@ class Optimizer:
                 )
         self.param_groups.append(group)
 
+    # ------------------------------------------------------------ hooks
+
+    def __getstate__(self) -> dict[str, Any]:
+        # hooks are not pickled or deep-copied, as in PyTorch (they are often closures)
+        return {k: v for k, v in self.__dict__.items() if k not in _HOOK_REGISTRIES}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        for name in _HOOK_REGISTRIES:
+            self.__dict__.setdefault(name, OrderedDict())
+
+    def _add_hook(self, registry: str, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
+        hooks: OrderedDict[int, Callable[..., Any]] = self.__dict__.setdefault(registry, OrderedDict())
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        if prepend:
+            hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_step_pre_hook(self, hook: StepHook) -> RemovableHandle:
+        """Run ``hook(optimizer, args, kwargs)`` before each ``step``; returns a removable handle.
+
+        It may return ``(new_args, new_kwargs)`` (``args`` starts with the
+        optimizer) to call the step with instead; anything else but None
+        raises RuntimeError at the step.
+        """
+        global _step_hooks_seen
+        _step_hooks_seen = True
+        return self._add_hook("_optimizer_step_pre_hooks", hook)
+
+    def register_step_post_hook(self, hook: StepHook) -> RemovableHandle:
+        """Run ``hook(optimizer, args, kwargs)`` after each ``step``; returns a removable handle."""
+        global _step_hooks_seen
+        _step_hooks_seen = True
+        return self._add_hook("_optimizer_step_post_hooks", hook)
+
+    def register_state_dict_pre_hook(self, hook: Callable[[Optimizer], None],
+                                     prepend: bool = False) -> RemovableHandle:
+        """Run ``hook(optimizer)`` at the start of :meth:`state_dict` (first of all if ``prepend``)."""
+        return self._add_hook("_optimizer_state_dict_pre_hooks", hook, prepend)
+
+    def register_state_dict_post_hook(self, hook: Callable[[Optimizer, dict[str, Any]], Any],
+                                      prepend: bool = False) -> RemovableHandle:
+        """Run ``hook(optimizer, state_dict)`` on the result of :meth:`state_dict`; may return a new one."""
+        return self._add_hook("_optimizer_state_dict_post_hooks", hook, prepend)
+
+    def register_load_state_dict_pre_hook(self, hook: Callable[[Optimizer, dict[str, Any]], Any],
+                                          prepend: bool = False) -> RemovableHandle:
+        """Run ``hook(optimizer, state_dict)`` before :meth:`load_state_dict`; a dict it returns is loaded.
+
+        The hook sees a shallow copy of the dict passed to ``load_state_dict``.
+        """
+        return self._add_hook("_optimizer_load_state_dict_pre_hooks", hook, prepend)
+
+    def register_load_state_dict_post_hook(self, hook: Callable[[Optimizer], None],
+                                           prepend: bool = False) -> RemovableHandle:
+        """Run ``hook(optimizer)`` once :meth:`load_state_dict` has loaded the state."""
+        return self._add_hook("_optimizer_load_state_dict_post_hooks", hook, prepend)
+
     # ------------------------------------------------------------ stepping
 
     def zero_grad(self, set_to_none: bool = True) -> None:
@@ -361,15 +514,13 @@ class Optimizer:
         """
         reset_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
-    @no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:  # under no_grad: see the end of the file
         """Update every parameter that has a gradient; returns ``closure()``'s loss.
 
         ``closure``, if given, re-evaluates the model and returns the loss; it
         runs with grad mode on, before the update (PyTorch's order). Without a
         closure, returns None.
         """
-        self._opt_called = True
         loss = self._run_closure(closure)
         for group in self.param_groups:
             quiet(self._update_group, group)  # nan and inf propagate silently, as in PyTorch
@@ -472,6 +623,8 @@ class Optimizer:
         order. State values are Tensors where PyTorch keeps tensors (``step``
         included). Parameters themselves are not included.
         """
+        for pre_hook in self._optimizer_state_dict_pre_hooks.values():
+            pre_hook(self)
         mapping: dict[int, int] = {}
         start = 0
         groups = []
@@ -482,8 +635,15 @@ class Optimizer:
             packed["params"] = [mapping[id(p)] for p in group["params"]]
             start += len(packed["params"])
             groups.append(packed)
-        state = {mapping[id(p)]: _copy_state(s) for p, s in self.state.items() if id(p) in mapping}
-        return {"state": state, "param_groups": groups}
+        # an entry not keyed by a parameter (a hook's note) is kept under its own key, as in PyTorch
+        state = {(mapping[id(p)] if isinstance(p, Tensor) else p): _copy_state(s)
+                 for p, s in self.state.items() if id(p) in mapping or not isinstance(p, Tensor)}
+        result = {"state": state, "param_groups": groups}
+        for post_hook in self._optimizer_state_dict_post_hooks.values():
+            replaced = post_hook(self, result)
+            if replaced is not None:
+                result = replaced
+        return result
 
     @staticmethod
     def _load_step(index: int, value: Any) -> Tensor:
@@ -539,6 +699,13 @@ class Optimizer:
             ShapeError: a saved buffer's shape differs from its parameter's.
         On any error the optimizer keeps its current state.
         """
+        if isinstance(state_dict, Mapping) and self._optimizer_load_state_dict_pre_hooks:
+            hooked: dict[str, Any] = dict(state_dict)
+            for pre_hook in self._optimizer_load_state_dict_pre_hooks.values():
+                replaced = pre_hook(self, hooked)
+                if replaced is not None:
+                    hooked = replaced
+            state_dict = hooked
         if not (isinstance(state_dict, Mapping) and "state" in state_dict and "param_groups" in state_dict):
             raise InvalidParameterError(
                 "load_state_dict: expected a dict with 'state' and 'param_groups' entries "
@@ -569,12 +736,15 @@ class Optimizer:
                     )
                 id_map[int(index)] = p
 
-        new_state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
+        new_state: defaultdict[Any, Any] = defaultdict(dict)
         saved_state = state_dict["state"]
         if not isinstance(saved_state, Mapping):
             raise InvalidParameterError("loaded 'state' is not a dict")
         for k, v in saved_state.items():
             key = int(k) if isinstance(k, (int, np.integer)) or (isinstance(k, str) and k.isdigit()) else None
+            if key is None and not isinstance(k, (float, bool, np.generic)):
+                new_state[k] = v  # not a parameter's entry (a hook's note): kept as is, as in PyTorch
+                continue
             if key is None or key not in id_map:
                 raise InvalidParameterError(f"loaded state has an entry for unknown parameter {k!r}")
             p = id_map[key]
@@ -607,3 +777,8 @@ class Optimizer:
                     )
         self.state = new_state
         self.param_groups = new_groups
+        for post_hook in self._optimizer_load_state_dict_post_hooks.values():
+            post_hook(self)
+
+
+Optimizer.step = _track_step(Optimizer.step, grad_off=True)  # type: ignore[method-assign]

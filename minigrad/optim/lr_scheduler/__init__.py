@@ -6,7 +6,7 @@ Same classes, arguments and numbers as PyTorch: a scheduler rewrites
 ``last_epoch``, and saves everything but the optimizer in ``state_dict()``.
 """
 
-from minigrad.optim.lr_scheduler.base import LRScheduler
+from minigrad.optim.lr_scheduler.base import EPOCH_DEPRECATION_WARNING, LRScheduler
 from minigrad.optim.lr_scheduler.base import _LRScheduler as _LRScheduler
 from minigrad.optim.lr_scheduler.compose import ChainedScheduler, SequentialLR
 from minigrad.optim.lr_scheduler.cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts
@@ -24,7 +24,8 @@ from minigrad.optim.lr_scheduler.decay import (
 from minigrad.optim.lr_scheduler.plateau import ReduceLROnPlateau
 
 __all__ = [
-    "ChainedScheduler", "ConstantLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts", "CyclicLR",
+    "EPOCH_DEPRECATION_WARNING", "ChainedScheduler", "ConstantLR", "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts", "CyclicLR",
     "ExponentialLR", "LRScheduler", "LambdaLR", "LinearLR", "MultiStepLR", "MultiplicativeLR", "OneCycleLR",
     "PolynomialLR", "ReduceLROnPlateau", "SequentialLR", "StepLR",
 ]  # fmt: skip

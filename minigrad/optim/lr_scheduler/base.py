@@ -8,13 +8,16 @@ construction, and is stepped after ``optimizer.step()``.
 
 from __future__ import annotations
 
+import functools
 import warnings
+import weakref
 from typing import Any
 
-from minigrad.errors import InvalidParameterError
+from minigrad.errors import InvalidParameterError, _MissingKeyError
 from minigrad.optim.optimizer import Optimizer
+from minigrad.tensor import Tensor
 
-__all__ = ["EPOCH_DEPRECATION_WARNING", "LRScheduler", "format_param"]
+__all__ = ["EPOCH_DEPRECATION_WARNING", "LRScheduler", "format_param", "group_values", "set_group_value"]
 
 # PyTorch's warning texts, word for word, so that filters written for them match.
 EPOCH_DEPRECATION_WARNING = (
@@ -33,11 +36,39 @@ STEP_ORDER_WARNING = (
     "See more details at "
     "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
 )
+STEP_OVERRIDDEN_WARNING = (
+    "Seems like `optimizer.step()` has been overridden after learning rate scheduler "
+    "initialization. Please, make sure to call `optimizer.step()` before "
+    "`lr_scheduler.step()`. See more details at "
+    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
+)
 GET_LR_WARNING = "To get the last learning rate computed by the scheduler, please use `get_last_lr()`."
+
+
+def _copy(value: Any) -> Any:
+    return value.clone() if isinstance(value, Tensor) else value
+
+
+def group_values(optimizer: Optimizer, key: str) -> list[Any]:
+    """``group[key]`` of every parameter group; Tensors are copied, so that they never alias the group's."""
+    return [_copy(group[key]) for group in optimizer.param_groups]
+
+
+def set_group_value(group: dict[str, Any], key: str, value: Any) -> None:
+    """Set ``group[key]`` to ``value``; a Tensor held there is filled in place, as PyTorch does."""
+    current = group[key]
+    if isinstance(current, Tensor):
+        if isinstance(value, Tensor) and value.dim() != 0:
+            value = value.squeeze()
+        current.fill_(value)
+    else:
+        group[key] = value
 
 
 def format_param(name: str, optimizer: Optimizer, value: Any) -> list[Any]:
     """One value per parameter group: ``value`` repeated, or a list/tuple giving each group's.
+
+    Tensors are copied (the groups must not alias the caller's tensor).
 
     Raises:
         InvalidParameterError: a list whose length differs from the number of groups.
@@ -49,14 +80,39 @@ def format_param(name: str, optimizer: Optimizer, value: Any) -> list[Any]:
                 f"{name} must have the same length as optimizer.param_groups. "
                 f"{name} has {len(value)} values, param_groups has {n}."
             )
-        return list(value)
-    return [value] * n
+        return [_copy(v) for v in value]
+    return [_copy(value) for _ in range(n)]
 
 
 def check_optimizer(optimizer: Any) -> None:
     """Raise TypeError unless ``optimizer`` is an Optimizer."""
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+
+
+def track_step_calls(optimizer: Optimizer) -> None:
+    """Make ``optimizer.step`` record that it ran (``_opt_called``), for the step-order warning.
+
+    Every optimizer class's ``step`` does so already; a ``step`` the instance
+    was given of its own (before the scheduler) is wrapped here, as PyTorch
+    wraps it. One replaced afterwards is what the overridden-step warning reports.
+    """
+    own = optimizer.__dict__.get("step")
+    if own is None or hasattr(own, "_wrapped_by_lr_sched"):
+        return
+    opt_ref = weakref.ref(optimizer)
+    # a method bound to the optimizer is re-bound at each call: holding it would be a reference cycle
+    func = getattr(own, "__func__", None)
+
+    @functools.wraps(own)
+    def step(*args: Any, **kwargs: Any) -> Any:
+        opt = opt_ref()
+        if opt is not None:
+            opt._opt_called = True
+        return (func.__get__(opt) if func is not None else own)(*args, **kwargs)
+
+    step._wrapped_by_lr_sched = True  # type: ignore[attr-defined]
+    optimizer.step = step  # type: ignore[method-assign]
 
 
 class LRScheduler:
@@ -68,9 +124,13 @@ class LRScheduler:
             each group's current lr, anything else resumes one (the groups
             must then hold ``initial_lr``).
 
+    A Tensor ``lr`` stays the same Tensor: each step fills it in place. The
+    scheduler's ``base_lrs``, ``initial_lr`` and ``get_last_lr()`` hold copies.
+
     Raises:
         TypeError: ``optimizer`` is not an Optimizer.
-        InvalidParameterError: resuming (last_epoch >= 0) without ``initial_lr``.
+        InvalidParameterError: last_epoch not an int >= -1; resuming (last_epoch
+            >= 0) without ``initial_lr`` (also a KeyError, as PyTorch's).
     """
 
     _get_lr_called_within_step: bool = False
@@ -88,16 +148,17 @@ class LRScheduler:
         self.optimizer = optimizer
         if last_epoch == -1:
             for group in optimizer.param_groups:
-                group.setdefault("initial_lr", group["lr"])
+                group.setdefault("initial_lr", _copy(group["lr"]))
         else:
             for i, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
-                    raise InvalidParameterError(
-                        f"last_epoch={last_epoch} resumes a schedule, but param 'initial_lr' is not "
-                        f"specified in param_groups[{i}]: load the optimizer's state first"
+                    raise _MissingKeyError(
+                        f"param 'initial_lr' is not specified in param_groups[{i}] when resuming scheduler "
+                        f"with last_epoch >= 0 (last_epoch={last_epoch}): load the optimizer's state first"
                     )
-        self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
+        self.base_lrs = group_values(optimizer, "initial_lr")
         self.last_epoch = last_epoch
+        track_step_calls(optimizer)
         self._initial_step()
 
     def _initial_step(self) -> None:
@@ -118,7 +179,7 @@ class LRScheduler:
         self.__dict__.update(state_dict)
 
     def get_last_lr(self) -> list[float]:
-        """The learning rates set by the latest ``step()``, one per parameter group."""
+        """The learning rates set by the latest ``step()``, one per parameter group (copies of Tensors)."""
         return self._last_lr
 
     def get_lr(self) -> list[float]:
@@ -126,7 +187,7 @@ class LRScheduler:
         raise NotImplementedError
 
     def _group_lrs(self) -> list[float]:
-        return [group["lr"] for group in self.optimizer.param_groups]
+        return group_values(self.optimizer, "lr")
 
     def _warn_if_outside_step(self) -> None:
         if not self._get_lr_called_within_step:
@@ -139,8 +200,14 @@ class LRScheduler:
         if the optimizer has not stepped yet. ``epoch`` (deprecated, as in
         PyTorch) jumps to that epoch using the closed form where there is one.
         """
-        if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
-            warnings.warn(STEP_ORDER_WARNING, UserWarning, stacklevel=2)
+        if self._step_count == 1:
+            # every optimizer class's step records its calls; only a step set on the instance
+            # after the scheduler was built (not wrapped by track_step_calls) escapes that
+            own = vars(self.optimizer).get("step")
+            if own is not None and not hasattr(own, "_wrapped_by_lr_sched"):
+                warnings.warn(STEP_OVERRIDDEN_WARNING, UserWarning, stacklevel=2)
+            elif not getattr(self.optimizer, "_opt_called", False):
+                warnings.warn(STEP_ORDER_WARNING, UserWarning, stacklevel=2)
         self._step_count += 1
         if epoch is not None:
             warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
@@ -160,7 +227,7 @@ class LRScheduler:
         finally:
             self._get_lr_called_within_step = False
         for group, lr in zip(self.optimizer.param_groups, values, strict=True):
-            group["lr"] = lr
+            set_group_value(group, "lr", lr)
         self._last_lr = self._group_lrs()
 
 

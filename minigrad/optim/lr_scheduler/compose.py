@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from minigrad.errors import InvalidParameterError
-from minigrad.optim.lr_scheduler.base import LRScheduler
+from minigrad.optim.lr_scheduler.base import LRScheduler, group_values, set_group_value
 from minigrad.optim.lr_scheduler.plateau import ReduceLROnPlateau
 from minigrad.optim.optimizer import Optimizer
 
@@ -85,7 +85,7 @@ class SequentialLR(_Composite):
         self._milestones = list(milestones)
         self.last_epoch = last_epoch + 1
         for group in optimizer.param_groups:
-            group["lr"] = group["initial_lr"]
+            set_group_value(group, "lr", group["initial_lr"])
         self.recursive_undo()
         first = self._schedulers[bisect_right(self._milestones, 0)]
         first._initial_step()
@@ -131,10 +131,10 @@ class ChainedScheduler(_Composite):
                 "ChainedScheduler expects at least one scheduler to be chained, but got no scheduler."
             )
         self._adopt(optimizer or schedulers[0].optimizer, schedulers)
-        self._last_lr = self._group_lrs()
+        self._last_lr = group_values(self._schedulers[-1].optimizer, "lr")
 
     def step(self) -> None:  # type: ignore[override]
         """Step each scheduler in turn."""
         for scheduler in self._schedulers:
             scheduler.step()
-        self._last_lr = self._group_lrs()
+        self._last_lr = group_values(self._schedulers[-1].optimizer, "lr")

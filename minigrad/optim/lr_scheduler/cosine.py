@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 from minigrad.errors import InvalidParameterError
-from minigrad.nn._checks import positive_int
-from minigrad.optim.lr_scheduler.base import LRScheduler
+from minigrad.nn._checks import is_int, is_real
+from minigrad.optim.lr_scheduler.base import LRScheduler, set_group_value
 from minigrad.optim.optimizer import Optimizer, check_number
 
 __all__ = ["CosineAnnealingLR", "CosineAnnealingWarmRestarts"]
@@ -43,7 +43,7 @@ class CosineAnnealingLR(LRScheduler):
         self._warn_if_outside_step()
         groups = self.optimizer.param_groups
         if self._is_initial:
-            return [group["lr"] for group in groups]
+            return self._group_lrs()
         if self._step_count == 1 and self.last_epoch > 0:
             return [
                 self.eta_min
@@ -92,10 +92,17 @@ class CosineAnnealingWarmRestarts(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1,  # noqa: N803 - PyTorch's names
                  eta_min: float = 0.0, last_epoch: int = -1) -> None:
-        self.T_0 = positive_int("T_0", T_0)
+        if not is_int(T_0) or T_0 <= 0:
+            raise InvalidParameterError(f"Expected positive integer T_0, but got {T_0}")
+        if not is_int(T_mult) or T_mult < 1:
+            raise InvalidParameterError(f"Expected integer T_mult >= 1, but got {T_mult}")
+        if not is_real(eta_min):
+            raise InvalidParameterError(
+                f"Expected float or int eta_min, but got {eta_min} of type {type(eta_min)}"
+            )
+        self.T_0 = int(T_0)
         self.T_i: float = self.T_0
-        self.T_mult = positive_int("T_mult", T_mult)
-        check_number("eta_min", eta_min, low=None)
+        self.T_mult = int(T_mult)
         self.eta_min = eta_min
         self.T_cur: float = last_epoch
         super().__init__(optimizer, last_epoch)
@@ -122,7 +129,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
                 self.T_i = self.T_i * self.T_mult
         else:
             if epoch < 0:
-                raise InvalidParameterError(f"Expected non-negative epoch, but got epoch={epoch!r}")
+                raise InvalidParameterError(f"Expected non-negative epoch, but got {epoch}")
             if epoch >= self.T_0:
                 if self.T_mult == 1:
                     self.T_cur = epoch % self.T_0
@@ -140,5 +147,5 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         finally:
             self._get_lr_called_within_step = False
         for group, lr in zip(self.optimizer.param_groups, values, strict=True):
-            group["lr"] = lr
+            set_group_value(group, "lr", lr)
         self._last_lr = self._group_lrs()

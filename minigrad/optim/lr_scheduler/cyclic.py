@@ -10,11 +10,12 @@ from __future__ import annotations
 import math
 import types
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from minigrad.errors import InvalidParameterError
-from minigrad.nn._checks import positive_float, positive_int
-from minigrad.optim.lr_scheduler.base import LRScheduler, check_optimizer, format_param
+from minigrad.nn._checks import is_int, positive_float
+from minigrad.optim.lr_scheduler.base import LRScheduler, check_optimizer, format_param, set_group_value
 from minigrad.optim.optimizer import Optimizer, check_number
 
 __all__ = ["CyclicLR", "OneCycleLR"]
@@ -56,6 +57,12 @@ def _start_momentum(optimizer: Optimizer, base_momentum: Any, max_momentum: Any,
             group["max_momentum"] = high
             group["base_momentum"] = low
     return use_beta1, base_momentums, max_momentums
+
+
+def _positive_count(name: str, value: Any) -> int:
+    if not is_int(value) or value <= 0:
+        raise InvalidParameterError(f"Expected positive integer {name}, but got {value}")
+    return int(value)
 
 
 class CyclicLR(LRScheduler):
@@ -100,7 +107,7 @@ class CyclicLR(LRScheduler):
         base_lrs = format_param("base_lr", optimizer, base_lr)
         if last_epoch == -1:
             for lr, group in zip(base_lrs, optimizer.param_groups, strict=True):
-                group["lr"] = lr
+                set_group_value(group, "lr", lr)
         self.max_lrs = format_param("max_lr", optimizer, max_lr)
         check_number("step_size_up", step_size_up)
         if not step_size_up > 0:
@@ -120,10 +127,10 @@ class CyclicLR(LRScheduler):
         check_number("gamma", gamma, low=None)
         self.mode = mode
         self.gamma = gamma
+        self._scale_fn_ref: Callable[[float], float]
         self._scale_fn_custom = scale_fn
-        # The built-in modes fix their own scale_mode, as in PyTorch.
-        builtin_mode = "iterations" if mode == "exp_range" else "cycle"
-        self.scale_mode = scale_mode if scale_fn is not None else builtin_mode
+        self.scale_mode = scale_mode
+        self._init_scale_fn()
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
             self.use_beta1, self.base_momentums, self.max_momentums = _start_momentum(
@@ -131,15 +138,37 @@ class CyclicLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
         self.base_lrs = base_lrs
 
+    def _init_scale_fn(self) -> None:
+        """Set the built-in mode's scale function (not saved: it is rebuilt on loading) and scale_mode."""
+        if self._scale_fn_custom is not None:
+            return
+        if self.mode == "triangular":
+            self._scale_fn_ref = self._triangular_scale_fn
+            self.scale_mode = "cycle"
+        elif self.mode == "triangular2":
+            self._scale_fn_ref = self._triangular2_scale_fn
+            self.scale_mode = "cycle"
+        elif self.mode == "exp_range":
+            self._scale_fn_ref = partial(self._exp_range_scale_fn, self.gamma)
+            self.scale_mode = "iterations"
+
+    @staticmethod
+    def _triangular_scale_fn(x: float) -> float:
+        return 1.0
+
+    @staticmethod
+    def _triangular2_scale_fn(x: float) -> float:
+        return float(1 / (2.0 ** (x - 1)))
+
+    @staticmethod
+    def _exp_range_scale_fn(gamma: float, x: float) -> float:
+        return float(gamma**x)
+
     def scale_fn(self, x: float) -> float:
         """The amplitude scale at cycle (or step) ``x``: the custom function's or the mode's."""
         if self._scale_fn_custom is not None:
             return self._scale_fn_custom(x)
-        if self.mode == "triangular":
-            return 1.0
-        if self.mode == "triangular2":
-            return 1 / float(2.0 ** (x - 1))
-        return float(self.gamma**x)
+        return self._scale_fn_ref(x)
 
     def get_lr(self) -> list[float]:
         """The lrs at ``last_epoch`` (a step count); also sets each group's momentum if cycled."""
@@ -162,6 +191,7 @@ class CyclicLR(LRScheduler):
     def state_dict(self) -> dict[str, Any]:
         """The attributes but the optimizer; a custom ``scale_fn`` only if it is a callable object."""
         state = super().state_dict()
+        state.pop("_scale_fn_ref", None)
         fn = state.pop("_scale_fn_custom")
         state["_scale_fn_custom"] = (
             dict(fn.__dict__) if fn is not None and not isinstance(fn, types.FunctionType) else None
@@ -177,14 +207,7 @@ class CyclicLR(LRScheduler):
         self._scale_fn_custom = fn
         if saved_fn is not None and fn is not None:
             fn.__dict__.update(saved_fn)
-
-
-def _anneal_cos(start: float, end: float, pct: float) -> float:
-    return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
-
-
-def _anneal_linear(start: float, end: float, pct: float) -> float:
-    return (end - start) * pct + start
+        self._init_scale_fn()
 
 
 class OneCycleLR(LRScheduler):
@@ -227,10 +250,10 @@ class OneCycleLR(LRScheduler):
         check_optimizer(optimizer)
         self.optimizer = optimizer
         if total_steps is not None:
-            self.total_steps = positive_int("total_steps", total_steps)
+            self.total_steps = _positive_count("total_steps", total_steps)
         elif epochs is not None and steps_per_epoch is not None:
-            per_epoch = positive_int("steps_per_epoch", steps_per_epoch)
-            self.total_steps = positive_int("epochs", epochs) * per_epoch
+            self.total_steps = _positive_count("epochs", epochs) * _positive_count("steps_per_epoch",
+                                                                                   steps_per_epoch)
         else:
             raise InvalidParameterError("You must define either total_steps OR (epochs AND steps_per_epoch)")
         if not isinstance(pct_start, float) or not 0 <= pct_start <= 1:
@@ -273,8 +296,24 @@ class OneCycleLR(LRScheduler):
             self.use_beta1, _, _ = _start_momentum(optimizer, base_momentum, max_momentum, last_epoch)
         super().__init__(optimizer, last_epoch)
 
-    def _anneal(self, start: float, end: float, pct: float) -> float:
-        return (_anneal_cos if self._anneal_func_type == "cos" else _anneal_linear)(start, end, pct)
+    @staticmethod
+    def _annealing_cos(start: float, end: float, pct: float) -> float:
+        """Cosine from ``start`` (pct 0) to ``end`` (pct 1)."""
+        return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+
+    @staticmethod
+    def _annealing_linear(start: float, end: float, pct: float) -> float:
+        """Straight line from ``start`` (pct 0) to ``end`` (pct 1)."""
+        return (end - start) * pct + start
+
+    def _anneal_func(self, start: float, end: float, pct: float) -> float:
+        if not hasattr(self, "_anneal_func_type"):
+            # a state saved by PyTorch before 2.2 holds the function itself
+            legacy: Callable[[float, float, float], float] = self.__dict__["anneal_func"]
+            return legacy(start, end, pct)
+        if self._anneal_func_type == "cos":
+            return self._annealing_cos(start, end, pct)
+        return self._annealing_linear(start, end, pct)
 
     def get_lr(self) -> list[float]:
         """The lrs at step ``last_epoch``; also sets each group's momentum if cycled.
@@ -295,10 +334,10 @@ class OneCycleLR(LRScheduler):
                 end_step = phase["end_step"]
                 if step <= end_step or i == len(self._schedule_phases) - 1:
                     pct = (step - start_step) / (end_step - start_step)
-                    lrs.append(self._anneal(group[phase["start_lr"]], group[phase["end_lr"]], pct))
+                    lrs.append(self._anneal_func(group[phase["start_lr"]], group[phase["end_lr"]], pct))
                     if self.cycle_momentum:
                         start, end = group[phase["start_momentum"]], group[phase["end_momentum"]]
-                        _set_momentum(group, self._anneal(start, end, pct), self.use_beta1)
+                        _set_momentum(group, self._anneal_func(start, end, pct), self.use_beta1)
                     break
                 start_step = phase["end_step"]
         return lrs

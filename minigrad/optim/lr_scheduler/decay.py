@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from minigrad.errors import InvalidParameterError
-from minigrad.nn._checks import nonnegative_int, positive_int
+from minigrad.nn._checks import is_int, is_real, nonnegative_int, positive_int
 from minigrad.optim.lr_scheduler.base import LRScheduler
 from minigrad.optim.optimizer import Optimizer, check_number
 
@@ -44,7 +44,9 @@ class _LambdaScheduler(LRScheduler):
             self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)  # type: ignore[list-item]
         for fn in self.lr_lambdas:
             if not callable(fn):
-                raise TypeError(f"lr_lambda must be callable, got {fn!r}")
+                raise TypeError(
+                    f"lr_lambda should be a function, but got {type(fn).__name__} (it is not callable)"
+                )
         super().__init__(optimizer, last_epoch)
 
     def state_dict(self) -> dict[str, Any]:
@@ -124,7 +126,7 @@ class StepLR(LRScheduler):
 
     Args:
         optimizer: the wrapped optimizer.
-        step_size: period of the decay, an int >= 1 (or a whole float such as 1.0).
+        step_size: period of the decay, an int >= 1 (or a whole float such as 1.0, kept as given).
         gamma: multiplicative factor.
         last_epoch: -1 for a new schedule.
 
@@ -134,9 +136,10 @@ class StepLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
-        # PyTorch's transformer tutorial passes step_size=1.0: a whole float is that int
+        # PyTorch's transformer tutorial passes step_size=1.0: a whole float is accepted, and kept as
+        # given (as PyTorch keeps it, so that state dicts agree)
         whole = isinstance(step_size, float) and float(step_size).is_integer() and step_size >= 1
-        self.step_size = int(step_size) if whole else positive_int("step_size", step_size)
+        self.step_size = step_size if whole else positive_int("step_size", step_size)
         check_number("gamma", gamma, low=None)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
@@ -157,19 +160,20 @@ class MultiStepLR(LRScheduler):
 
     Args:
         optimizer: the wrapped optimizer.
-        milestones: epoch indices (ints); an epoch listed n times multiplies by gamma**n.
+        milestones: epoch indices: ints, or whole floats such as ``0.5 * epochs`` (PyTorch's
+            Counter finds them too); an epoch listed n times multiplies by gamma**n.
         gamma: multiplicative factor.
         last_epoch: -1 for a new schedule.
 
     Raises:
-        InvalidParameterError: a milestone that is not an int, gamma not a number.
+        InvalidParameterError: a milestone that is not a whole number, gamma not a number.
     """
 
     def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
         milestones = list(milestones)
         for m in milestones:
-            if isinstance(m, bool) or not isinstance(m, int):
+            if not (is_int(m) or (isinstance(m, float) and float(m).is_integer())):
                 raise InvalidParameterError(f"milestones must be ints, got milestones={milestones!r}")
         check_number("gamma", gamma, low=None)
         self.milestones = Counter(milestones)
@@ -179,7 +183,8 @@ class MultiStepLR(LRScheduler):
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore the attributes saved by :meth:`state_dict` (milestones as a Counter again)."""
         super().load_state_dict(state_dict)
-        self.milestones = Counter({int(k): int(v) for k, v in dict(self.milestones).items()})
+        self.milestones = Counter({(int(k) if isinstance(k, str) else k): int(v)
+                                   for k, v in dict(self.milestones).items()})
 
     def get_lr(self) -> list[float]:
         """The current lrs, times ``gamma`` (to the milestone's multiplicity) at a milestone."""
@@ -210,10 +215,10 @@ class ConstantLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5,
                  last_epoch: int = -1) -> None:
-        check_number("factor", factor, high=1.0, high_inclusive=True)
-        if factor == 0:
-            raise InvalidParameterError(
-                "Constant multiplicative factor expected to be in (0, 1], got factor=0"
+        if not is_real(factor) or not 0 < factor <= 1:
+            raise InvalidParameterError(  # PyTorch's words; it accepts 0, then divides by it
+                f"Constant multiplicative factor expected to be between 0 and 1, got factor={factor!r} "
+                "(0 excluded)"
             )
         self.factor = factor
         self.total_iters = nonnegative_int("total_iters", total_iters)
@@ -251,13 +256,15 @@ class LinearLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
                  total_iters: int = 5, last_epoch: int = -1) -> None:
-        check_number("start_factor", start_factor, high=1.0, high_inclusive=True)
-        if start_factor == 0:
+        if not is_real(start_factor) or not 0 < start_factor <= 1:
             raise InvalidParameterError(
                 "Starting multiplicative factor expected to be greater than 0 and less or equal to 1, "
-                "got start_factor=0"
+                f"got start_factor={start_factor!r}"
             )
-        check_number("end_factor", end_factor, high=1.0, high_inclusive=True)
+        if not is_real(end_factor) or not 0 <= end_factor <= 1:
+            raise InvalidParameterError(
+                f"Ending multiplicative factor expected to be between 0 and 1, got end_factor={end_factor!r}"
+            )
         self.start_factor = start_factor
         self.end_factor = end_factor
         self.total_iters = positive_int("total_iters", total_iters)

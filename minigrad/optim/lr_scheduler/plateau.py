@@ -8,7 +8,12 @@ from typing import Any, SupportsFloat
 
 from minigrad.errors import InvalidParameterError
 from minigrad.nn._checks import nonnegative_int
-from minigrad.optim.lr_scheduler.base import EPOCH_DEPRECATION_WARNING, LRScheduler, check_optimizer
+from minigrad.optim.lr_scheduler.base import (
+    EPOCH_DEPRECATION_WARNING,
+    LRScheduler,
+    check_optimizer,
+    set_group_value,
+)
 from minigrad.optim.optimizer import Optimizer, check_number
 
 __all__ = ["ReduceLROnPlateau"]
@@ -146,7 +151,7 @@ class ReduceLROnPlateau(LRScheduler):
             old_lr = float(group["lr"])
             new_lr = max(old_lr * self.factor, min_lr)
             if old_lr - new_lr > self.eps:
-                group["lr"] = new_lr
+                set_group_value(group, "lr", new_lr)
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore the attributes saved by :meth:`state_dict`."""
