@@ -1086,6 +1086,8 @@ MODULE_NOT_OPS = frozenset({
     "is_anomaly_enabled", "is_anomaly_check_nan_enabled", "set_anomaly_enabled",
     "vmap",  # a function transform, not an op on values: tests/parity/test_func_parity.py
     "imag",  # raises on a real tensor: its error class is checked in tests/parity/test_opinfo_parity.py
+    # a factory, a query and a process-wide switch: tests/parity/test_compat_tutorial_fixes.py
+    "asarray", "is_nonzero", "set_default_tensor_type",
 })  # fmt: skip
 # the torch.* forms of nn.functional (adapters onto F, which has its own tests): values and gradients
 # against torch.* in tests/parity/test_torch_functional_forms_parity.py

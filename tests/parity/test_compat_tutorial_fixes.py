@@ -4,6 +4,7 @@ extending_autograd, forward_mode_ad, model_surgery, ...) needed: each fix checke
 from __future__ import annotations
 
 import json
+import warnings
 from typing import Any
 
 import numpy as np
@@ -319,3 +320,49 @@ def test_as_strided_windows_and_errors_match_torch() -> None:
     np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-12)
     np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-12)
     assert ours[2] == theirs[2]
+
+
+def test_vander_matches_torch_and_differentiates_like_its_products() -> None:
+    # polynomial-regression scripts build their design matrix with torch.vander
+    x = np.array([0.5, -1.5, 2.0, 0.0])
+    for kwargs in ({}, {"N": 3, "increasing": True}, {"N": 1}, {"N": 0}):
+        np.testing.assert_allclose(mg.vander(mg.tensor(x), **kwargs).numpy(),
+                                   torch.vander(torch.tensor(x), **kwargs).numpy(), rtol=1e-15)
+    xg = mg.tensor(x, requires_grad=True)
+    mg.vander(xg, N=4).sum().backward()  # d/dx (x^3 + x^2 + x + 1) = 3x^2 + 2x + 1 (PyTorch's raises here)
+    assert xg.grad is not None
+    np.testing.assert_allclose(xg.grad.numpy(), 3 * x**2 + 2 * x + 1, rtol=1e-12)
+    for lib in (mg, torch):
+        with pytest.raises(RuntimeError, match="one-dimensional"):
+            lib.vander(lib.ones(2, 2))
+        with pytest.raises(RuntimeError, match="non-negative"):
+            lib.vander(lib.ones(2), N=-1)
+
+
+def test_asarray_is_nonzero_and_set_default_tensor_type_match_torch() -> None:
+    def run(lib: Any) -> list[Any]:
+        a = np.ones(3)
+        shared, copied = lib.asarray(a), lib.asarray(a, copy=True)
+        a[0] = 5.0
+        t = lib.tensor([1.0, 2.0])
+        grad_leaf = lib.asarray(t, dtype=lib.float64, requires_grad=True)
+        out = [shared.tolist(), copied.tolist(), lib.asarray(t) is t, grad_leaf.is_leaf,
+               grad_leaf.requires_grad, str(lib.asarray([1, 2]).dtype).replace("torch.", ""),
+               lib.is_nonzero(lib.tensor([0.0])), lib.is_nonzero(lib.tensor(3))]
+        for bad in (lib.tensor([1.0, 2.0]), lib.tensor([])):
+            with pytest.raises(RuntimeError, match="ambiguous") as info:
+                lib.is_nonzero(bad)
+            out.append(str(info.value))
+        with warnings.catch_warnings():  # (PyTorch warns once per process)
+            warnings.simplefilter("ignore")
+            lib.set_default_tensor_type(lib.DoubleTensor)
+            out.append(str(lib.tensor([1.0]).dtype).replace("torch.", ""))
+            lib.set_default_tensor_type("torch.FloatTensor")
+            out.append(str(lib.tensor([1.0]).dtype).replace("torch.", ""))
+        with pytest.raises(TypeError, match="floating-point"):
+            lib.set_default_tensor_type(lib.LongTensor)
+        return out
+
+    assert run(mg) == run(torch)
+    with pytest.warns(UserWarning, match="deprecated as of PyTorch 2.1"):
+        mg.set_default_tensor_type(mg.FloatTensor)
