@@ -29,6 +29,7 @@ from minigrad import (
     distributed,
     distributions,
     func,
+    jit,  # noqa: F401  (torch.jit, reached as an attribute)
     library,  # noqa: F401  (torch.library, reached as an attribute)
     linalg,
     nn,

@@ -366,3 +366,31 @@ def test_asarray_is_nonzero_and_set_default_tensor_type_match_torch() -> None:
     assert run(mg) == run(torch)
     with pytest.warns(UserWarning, match="deprecated as of PyTorch 2.1"):
         mg.set_default_tensor_type(mg.FloatTensor)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_jit_script_and_trace_compute_what_torchs_do() -> None:
+    # the "save and load a model" / deployment tutorials trace or script the model and call it again
+    def run(lib: Any) -> list[Any]:
+        lib.manual_seed(0)
+        model = lib.nn.Sequential(lib.nn.Linear(3, 4), lib.nn.Tanh(), lib.nn.Linear(4, 2))
+        x = lib.linspace(-1, 1, 6).reshape(2, 3)
+        traced = lib.jit.trace(model, x)
+        scripted = lib.jit.script(model)
+
+        @lib.jit.ignore
+        def helper(t: Any) -> Any:
+            return t * 2
+
+        fut = lib.jit.fork(helper, x)
+        return [traced(x).detach().numpy(), scripted(x + 1).detach().numpy(), lib.jit.wait(fut).numpy(),
+                lib.jit.is_scripting(), lib.jit.is_tracing(), lib.jit.annotate(int, 3)]
+
+    ours, theirs = run(mg), run(torch)
+    for a, b in zip(ours[:3], theirs[:3], strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)  # float32 rounding
+    assert ours[3:] == theirs[3:]
+    with pytest.warns(DeprecationWarning, match="torch.jit.script. is deprecated"):
+        mg.jit.script(lambda t: t)
+    with pytest.raises(NotImplementedError, match="state_dict"):
+        mg.jit.save(mg.jit.script(mg.nn.Linear(1, 1)), "model.pt")
