@@ -6,8 +6,8 @@ GradScaler switched off on CPU (enabled=False), channels_last, DataLoader
 with pin_memory/persistent_workers off, activation checkpointing with
 torch.utils.checkpoint (use_reentrant=False) and checkpoint_sequential,
 set_to_none zeroing, a checkpoint dict to a temporary file reloaded with
-map_location and weights_only, and seeding helpers (seed_worker,
-torch.initial_seed). Fixed weights: every number agrees."""
+map_location and weights_only, seeding helpers (seed_worker,
+torch.initial_seed) and a torch.jit.trace export. Fixed weights: every number agrees."""
 
 import argparse
 import os
@@ -149,3 +149,8 @@ m.eval()
 with torch.inference_mode():
     same = torch.allclose(fresh(X[:16]), m(X[:16]))
 print("reloaded", ckpt["epoch"], sorted(ckpt["args"]), same, len(ckpt["optimizer"]["state"]))
+
+# export for deployment: trace the eval-mode model and check it against the eager one
+example = X[:2]
+traced = torch.jit.trace(fresh, example)
+print("traced agrees", torch.allclose(traced(X[:16]), fresh(X[:16])), "scripting", torch.jit.is_scripting())
