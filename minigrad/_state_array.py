@@ -82,6 +82,10 @@ class StateArray(np.ndarray):
         del memory_format
         return as_state_array(np.array(self, order="K"))
 
+    def data_ptr(self) -> builtins.int:
+        """The address of the first element, as the module's tensor (they share memory)."""
+        return builtins.int(self.__array_interface__["data"][0])
+
     def detach(self) -> StateArray:
         """The same memory: there is no graph to leave."""
         return self.view(StateArray)

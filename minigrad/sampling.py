@@ -23,7 +23,8 @@ from minigrad.factories import _size_arg
 from minigrad.random import Generator, resolve
 from minigrad.tensor import Array, DTypeLike, Tensor, float32, from_numpy, int64
 
-__all__ = ["bernoulli", "multinomial", "normal", "poisson", "randperm"]
+__all__ = ["_sample_dirichlet", "_standard_gamma", "bernoulli", "binomial", "multinomial", "normal",
+           "poisson", "randperm"]
 
 
 def _made(a: Array, requires_grad: bool) -> Tensor:
@@ -96,7 +97,37 @@ def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:  # noq
     rates = input.numpy()
     if rates.size and not (rates >= 0).all():
         raise MinigradError("poisson: invalid Poisson rate, expected rate to be non-negative")
-    return from_numpy(_draws.poisson(resolve(generator), np.ascontiguousarray(rates)))
+    return from_numpy(_draws.poisson(resolve(generator), np.array(rates)))
+
+
+def binomial(count: Tensor, prob: Tensor, generator: Generator | None = None) -> Tensor:
+    """Binomial(count, prob) draws elementwise (the two broadcast), in prob's dtype; PyTorch's stream
+    where ``count * min(prob, 1 - prob) < 10`` (its inversion sampler), the same distribution elsewhere.
+
+    Raises:
+        InvalidParameterError: the shapes do not broadcast.
+    """
+    try:
+        n, p = np.broadcast_arrays(count.numpy(), prob.numpy())
+    except ValueError as e:
+        raise InvalidParameterError(f"binomial: shapes {tuple(count.shape)} and {tuple(prob.shape)} do not "
+                                    "broadcast") from e
+    return from_numpy(_draws.binomial(resolve(generator), n, np.array(p)))
+
+
+def _standard_gamma(input: Tensor, generator: Generator | None = None) -> Tensor:  # noqa: A002
+    """Gamma(input, 1) draws (PyTorch's sampler), differentiable in ``input`` by implicit
+    reparameterization, as ``torch._standard_gamma``."""
+    from minigrad import ops
+
+    draws = _draws.gamma(resolve(generator), np.array(input.numpy()))
+    return ops.ReparamGamma.apply(input, from_numpy(draws))
+
+
+def _sample_dirichlet(input: Tensor, generator: Generator | None = None) -> Tensor:  # noqa: A002
+    """Dirichlet draws over the last dim of the concentrations ``input`` (PyTorch's sampler), as
+    ``torch._sample_dirichlet`` (no gradient)."""
+    return from_numpy(_draws.dirichlet(resolve(generator), np.array(input.numpy())))
 
 
 def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator | None = None,

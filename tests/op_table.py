@@ -1069,9 +1069,9 @@ MODULE_NOT_OPS = frozenset({
     "manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state", "save", "load", "grad",
     "gradcheck", "gradgradcheck", "is_grad_enabled", "from_numpy", "tensor", "as_tensor", "is_tensor",
     "is_floating_point", "result_type", "promote_types", "can_cast", "zeros", "ones", "full", "rand",
-    "randn", "randint", "randperm", "multinomial", "bernoulli", "poisson", "normal", "rand_like",
-    "randn_like", "randint_like", "get_default_device", "get_default_dtype", "set_default_device",
-    "set_default_dtype",
+    "randn", "randint", "randperm", "multinomial", "bernoulli", "poisson", "binomial", "normal",
+    "rand_like", "randn_like", "randint_like", "get_default_device", "get_default_dtype",
+    "set_default_device", "set_default_dtype",
     # process-wide switches and printing: tests/parity/test_torch_switches.py, test_tensor_repr.py
     "set_num_threads", "get_num_threads", "use_deterministic_algorithms",
     "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled",

@@ -102,7 +102,14 @@ BUDGETS: dict[str, int] = {
     # PyTorch's classes (of_type; TypeError/AssertionError variants); +106 with nn.LPPool1d/2d/3d and
     # F.lp_pool1d/2d/3d (module_db's only missing deterministic layers)
     # 13,548 with distfft and modinfo merged
-    "minigrad/nn": 13560,
+    # +517 (14,077) with nnapi: PyTorch's Module API (state_dict/load_state_dict module by module with
+    # _metadata versions, hooks and assign=, nn/_module_state.py; global module hooks; registration errors)
+    # 14,306 with the containers' operators (Sequential +, *, pop...), nn.utils.fusion and skip_init;
+    # 14,341 with Module._apply and Module.to's copy=/integer-dtype errors; 14,442 with spectral_norm's
+    # state-dict versions, weight_norm's old-checkpoint hook, transfer_parametrizations_and_params;
+    # 14,448 with Module.to's PyTorch TypeErrors for a bool after a device and a non-dtype; 14,476 with
+    # Module.type/to_empty/share_memory/xpu/bfloat16; 14,483 with the old backward hook on a dict output
+    "minigrad/nn": 14485,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -195,10 +202,19 @@ BUDGETS: dict[str, int] = {
     # Reshape/CorrCholesky/PositiveDefinite/Cat/Stack transforms, biject_to/transform_to, utils and
     # PyTorch's per-family module names; +246 with LKJCholesky and Wishart; +26 with the older families
     # validated by arg_constraints/_validate_sample (their own checks removed) and made ExponentialFamily
-    # 50,557 with sched and dists merged; 51,489 with the tutorial programs' fixes (forward_ad,
-    # torch.profiler's API, library.custom_op, torch.jit's entry points, as_strided, vander/asarray/
-    # is_nonzero/set_default_tensor_type, RsubScalar, the sampler's trailing draw) (tutor)
-    "minigrad": 51494,
+    # 50,557 with sched and dists merged
+    # 47,605 with nnapi's Module API (+517 in nn, see above, and RemovableHandle's weak references);
+    # 47,834 with the containers' operators, nn.utils.fusion and skip_init; 47,875 with Module._apply;
+    # 47,976 with spectral_norm's versions, weight_norm's compat hook, transfer_parametrizations_and_params;
+    # 47,982 with Module.to's TypeErrors; 48,010 with Module.type/to_empty/share_memory/xpu/bfloat16
+    # 51,500 with nnapi merged
+    # 51,826 with dists' later work merged (mg.binomial/_standard_gamma/_sample_dirichlet, enumerate_support,
+    # the cross-family KL divergences in kl_cross.py: PyTorch's 61 other registered pairs)
+    # 51,831 with nnapi's old backward hook on a dict output
+    # 52,763 with the tutorial programs' fixes (forward_ad, torch.profiler's API, library.custom_op,
+    # torch.jit's entry points, as_strided, vander/asarray/is_nonzero/set_default_tensor_type,
+    # RsubScalar, the sampler's trailing draw) (tutor)
+    "minigrad": 52768,
 }
 
 

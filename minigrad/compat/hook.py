@@ -72,6 +72,9 @@ class _TorchFinder(importlib.abc.MetaPathFinder):
                     name=fullname,
                 ) from None
             raise
+        if name in (_TARGET, _TARGET + ".nn"):
+            # PyTorch scripts reach torch.nn.modules.module.register_module_forward_hook... as attributes
+            import minigrad.nn.modules  # noqa: F401
         _patch_loaded_modules()
         return importlib.util.spec_from_loader(fullname, _AliasLoader(module))
 

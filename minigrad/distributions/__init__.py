@@ -8,6 +8,7 @@ draws from minigrad's seeded generator (``mg.manual_seed``) and records no graph
 import sys as _sys
 
 from minigrad.distributions import constraint_registry, constraints, transforms, utils
+from minigrad.distributions import kl_cross as _kl_cross  # noqa: F401  (registers the cross-family pairs)
 from minigrad.distributions.bernoulli import Bernoulli
 from minigrad.distributions.categorical import Categorical
 from minigrad.distributions.constraint_registry import biject_to, transform_to

@@ -31,6 +31,7 @@ class Bernoulli(ExponentialFamily):
     arg_constraints: ClassVar[dict[str, Any]] = {"probs": constraints.unit_interval,
                                                  "logits": constraints.real}
     support = constraints.boolean
+    has_enumerate_support = True
 
     def __init__(self, probs: Any = None, logits: Any = None, validate_args: bool | None = None) -> None:
         if (probs is None) == (logits is None):
@@ -88,7 +89,7 @@ class Bernoulli(ExponentialFamily):
         shape = self._extended_shape(sample_shape)
         with no_grad():
             p = np.broadcast_to(self.probs.numpy(), shape)
-        return from_numpy(_draws.bernoulli_tensor(default_generator, np.ascontiguousarray(p)).astype(p.dtype))
+        return from_numpy(_draws.bernoulli_tensor(default_generator, np.array(p)).astype(p.dtype))
 
     def log_prob(self, value: Any) -> Tensor:
         """``value * log p + (1 - value) * log(1 - p)``, computed stably from the logits."""

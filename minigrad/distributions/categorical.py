@@ -31,6 +31,8 @@ class Categorical(Distribution):
     arg_constraints: ClassVar[dict[str, Any]] = {"probs": constraints.simplex,
                                                  "logits": constraints.real_vector}
 
+    has_enumerate_support = True
+
     @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self) -> constraints.Constraint:
         """The set the samples lie in: the integers 0..K-1."""
@@ -97,11 +99,12 @@ class Categorical(Distribution):
         """int64 indices of shape ``sample_shape + batch_shape`` drawn from the global generator."""
         shape = as_shape(sample_shape)
         with no_grad():
-            p = np.ascontiguousarray(self.probs.numpy().reshape(-1, self._num_events))
+            p = np.array(self.probs.numpy().reshape(-1, self._num_events))
         # PyTorch's: multinomial with replacement, one column per event row, transposed
         n = int(np.prod(shape, dtype=np.int64))
         idx = _draws.multinomial(default_generator, p, n, True).T
-        return from_numpy(np.ascontiguousarray(idx.reshape(shape + self.batch_shape)).astype(np.int64))
+        # (np.array, not ascontiguousarray: that makes a 0-d sample 1-d)
+        return from_numpy(np.array(idx.reshape(shape + self.batch_shape), dtype=np.int64))
 
     def log_prob(self, value: Any) -> Tensor:
         """log P(value): ``value`` (integer categories) broadcasts against ``batch_shape``."""

@@ -175,7 +175,7 @@ class Binomial(_Binary):
         shape = self._extended_shape(sample_shape)
         with no_grad():
             n = np.broadcast_to(self.total_count.numpy(), shape)
-            p = np.ascontiguousarray(np.broadcast_to(self.probs.numpy(), shape))
+            p = np.array(np.broadcast_to(self.probs.numpy(), shape))
         return from_numpy(_draws.binomial(default_generator, n, p))
 
     def log_prob(self, value: Any) -> Tensor:

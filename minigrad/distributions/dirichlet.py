@@ -66,14 +66,14 @@ class Dirichlet(ExponentialFamily):
         shape = self._extended_shape(sample_shape)
         with no_grad():
             c = np.broadcast_to(self.concentration.numpy(), shape)
-        return from_numpy(_draws.dirichlet(default_generator, np.ascontiguousarray(c)))
+        return from_numpy(_draws.dirichlet(default_generator, np.array(c)))
 
     def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
         """The draw of ``sample`` (the same numbers), differentiable in ``concentration``."""
         shape = self._extended_shape(sample_shape)
         c = self.concentration.expand(*shape)
         with no_grad():
-            g = _draws.dirichlet_gammas(default_generator, np.ascontiguousarray(c.numpy()))
+            g = _draws.dirichlet_gammas(default_generator, np.array(c.numpy()))
         gammas = ops.ReparamGamma.apply(c.double(), from_numpy(g))
         x = (gammas / gammas.sum(-1, keepdim=True)).to(c.dtype)
         info = np.finfo(c.dtype)
@@ -96,7 +96,6 @@ class Dirichlet(ExponentialFamily):
     def _param_names(self) -> tuple[str, ...]:
         return ("concentration",)
 
-    _mean_carrier_measure = 0.0
 
     @property
     def _natural_params(self) -> tuple[Tensor, ...]:
@@ -164,7 +163,6 @@ class Beta(ExponentialFamily):
     def _param_names(self) -> tuple[str, ...]:
         return ("concentration1", "concentration0")
 
-    _mean_carrier_measure = 0.0
 
     @property
     def _natural_params(self) -> tuple[Tensor, ...]:

@@ -212,6 +212,10 @@ class Distribution:
         """The inverse cumulative distribution function at ``value``."""
         raise NotImplementedError(f"{type(self).__name__} does not implement icdf")
 
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        """Every value of a discrete support, along a new leading dim (``has_enumerate_support``)."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement enumerate_support")
+
     def entropy(self) -> Tensor:
         """The entropy of each distribution in the batch (in nats)."""
         raise NotImplementedError(f"{type(self).__name__} does not implement entropy")
@@ -228,7 +232,9 @@ class Distribution:
             raise InvalidParameterError(f"{type(self).__name__}: {what}")
 
     def __repr__(self) -> str:
-        params = ", ".join(f"{k}: {getattr(self, k).shape}" for k in self._param_names())
+        # PyTorch's: a one-element parameter by value, a larger one by shape
+        values = [(k, getattr(self, k)) for k in self._param_names()]
+        params = ", ".join(f"{k}: {v.item() if v.numel() == 1 else v.shape}" for k, v in values)
         return f"{type(self).__name__}({params})"
 
     def _param_names(self) -> tuple[str, ...]:

@@ -65,7 +65,7 @@ class Gamma(ExponentialFamily):
         shape = self._extended_shape(sample_shape)
         c = self.concentration.expand(*shape)
         with no_grad():
-            x = _draws.gamma(default_generator, np.ascontiguousarray(c.numpy()))
+            x = _draws.gamma(default_generator, np.array(c.numpy()))
         value = ops.ReparamGamma.apply(c, from_numpy(x)) / self.rate.expand(*shape)
         # PyTorch clamps the values in place, leaving the gradient as it was
         with no_grad():

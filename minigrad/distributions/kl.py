@@ -279,3 +279,43 @@ def _lowrank_lowrank(p: LowRankMultivariateNormal, q: LowRankMultivariateNormal)
              - _trace_xxt(a * pd.sqrt().unsqueeze(-2)) - _trace_xxt(a @ pw))
     out: Tensor = 0.5 * (term1 + term2 + term3 - p.event_shape[0])
     return out
+
+
+def _lowrank_mahalanobis(q: LowRankMultivariateNormal, diff: Tensor) -> Tensor:
+    qw, qd = q._unbroadcasted_cov_factor, q._unbroadcasted_cov_diag
+    wt_dinv_x = ((qw.mT / qd.unsqueeze(-2)) @ diff.unsqueeze(-1)).squeeze(-1)
+    out: Tensor = (diff.pow(2) / qd).sum(-1) - mahalanobis(q._capacitance_tril, wt_dinv_x)
+    return out
+
+
+@register_kl(MultivariateNormal, LowRankMultivariateNormal)
+def _mvn_lowrank(p: MultivariateNormal, q: LowRankMultivariateNormal) -> Tensor:
+    if p.event_shape != q.event_shape:
+        raise InvalidParameterError("KL-divergence between two (Low Rank) Multivariate Normals with "
+                                    "different event shapes cannot be computed")
+    lp = p._unbroadcasted_scale_tril
+    qw, qd = q._unbroadcasted_cov_factor, q._unbroadcasted_cov_diag
+    term1 = q._log_det() - 2 * lp.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+    # inv(q cov) p cov = (inv(D) - A^T A) L L^T with A = C^-1 W^T inv(D)
+    a = linalg.solve_triangular(q._capacitance_tril, qw.mT / qd.unsqueeze(-2), upper=False)
+    term2 = _trace_xxt(lp * qd.rsqrt().unsqueeze(-1)) - _trace_xxt(a @ lp)
+    out: Tensor = 0.5 * (term1 + term2 + _lowrank_mahalanobis(q, q.loc - p.loc) - p.event_shape[0])
+    return out
+
+
+@register_kl(LowRankMultivariateNormal, MultivariateNormal)
+def _lowrank_mvn(p: LowRankMultivariateNormal, q: MultivariateNormal) -> Tensor:
+    if p.event_shape != q.event_shape:
+        raise InvalidParameterError("KL-divergence between two (Low Rank) Multivariate Normals with "
+                                    "different event shapes cannot be computed")
+    lq = q._unbroadcasted_scale_tril
+    pw, pd = p._unbroadcasted_cov_factor, p._unbroadcasted_cov_diag
+    term1 = 2 * lq.diagonal(dim1=-2, dim2=-1).log().sum(-1) - p._log_det()
+    n = p.event_shape[0]
+    batch = tuple(np.broadcast_shapes(lq.shape[:-2], pw.shape[:-2]))
+    lq_b = lq.expand(*batch, n, n)
+    term2 = (_trace_xxt(linalg.solve_triangular(lq_b, pw.expand(*batch, n, pw.shape[-1]), upper=False))
+             + _trace_xxt(linalg.solve_triangular(lq_b, pd.sqrt().diag_embed().expand(*batch, n, n),
+                                                  upper=False)))
+    out: Tensor = 0.5 * (term1 + term2 + mahalanobis(lq, q.loc - p.loc) - n)
+    return out

@@ -27,6 +27,7 @@ class OneHotCategorical(Distribution):
     arg_constraints: ClassVar[dict[str, Any]] = {"probs": constraints.simplex,
                                                  "logits": constraints.real_vector}
     support = constraints.one_hot
+    has_enumerate_support = True
 
     def __init__(self, probs: Tensor | None = None, logits: Tensor | None = None,
                  validate_args: bool | None = None) -> None:

@@ -52,7 +52,7 @@ class Poisson(ExponentialFamily):
         shape = self._extended_shape(sample_shape)
         with no_grad():
             lam = np.broadcast_to(self.rate.numpy(), shape)
-        return from_numpy(_draws.poisson(default_generator, np.ascontiguousarray(lam)))
+        return from_numpy(_draws.poisson(default_generator, np.array(lam)))
 
     def log_prob(self, value: Any) -> Tensor:
         """``value * log(rate) - rate - lgamma(value + 1)``."""
@@ -62,7 +62,6 @@ class Poisson(ExponentialFamily):
     def _param_names(self) -> tuple[str, ...]:
         return ("rate",)
 
-    _mean_carrier_measure = 0.0
 
     @property
     def _natural_params(self) -> tuple[Tensor, ...]:

@@ -9,7 +9,7 @@ from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor
 from minigrad.distributions.independent import Independent
 from minigrad.distributions.transforms import ComposeTransform, Transform, _sum_rightmost
-from minigrad.errors import InvalidParameterError, UnsupportedError
+from minigrad.errors import InvalidParameterError
 from minigrad.tensor import Tensor
 
 __all__ = ["TransformedDistribution"]
@@ -28,8 +28,6 @@ class TransformedDistribution(Distribution):
     Raises:
         InvalidParameterError: transforms is not a Transform or a list of them, or the base has too
             few dims for the transforms' domain.
-        UnsupportedError: the transforms' parameters would broadcast the base to a larger batch
-            (minigrad's distributions have no ``expand``).
     """
 
     def __init__(self, base_distribution: Distribution, transforms: Transform | list[Transform],
@@ -48,10 +46,10 @@ class TransformedDistribution(Distribution):
             raise InvalidParameterError(f"base_distribution needs to have shape with size at least "
                                         f"{transform.domain.event_dim}, but got {base_shape}.")
         forward_shape = transform.forward_shape(base_shape)
-        if transform.inverse_shape(forward_shape) != base_shape:
-            raise UnsupportedError(f"TransformedDistribution: the transforms broadcast the base "
-                                   f"distribution's shape {base_shape} to {forward_shape}; minigrad's "
-                                   f"distributions have no expand, so give the base the full batch shape")
+        expanded_base_shape = transform.inverse_shape(forward_shape)
+        if expanded_base_shape != base_shape:  # the transforms' parameters broadcast the base: expand it
+            cut_base = len(expanded_base_shape) - base_event_dim
+            base_distribution = base_distribution.expand(expanded_base_shape[:cut_base])
         reinterpreted = transform.domain.event_dim - base_event_dim
         self.base_dist = (Independent(base_distribution, reinterpreted) if reinterpreted > 0
                           else base_distribution)

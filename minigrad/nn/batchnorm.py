@@ -80,9 +80,19 @@ class _NormBase(Module):
         if self.bias is not None:
             init.zeros_(self.bias)
 
-    def _optional_state_keys(self) -> tuple[str, ...]:
-        # PyTorch accepts checkpoints from before num_batches_tracked existed and keeps the counter
-        return ("num_batches_tracked",)
+    _version = 2  # version 2 added num_batches_tracked
+
+    def _load_from_state_dict(self, state_dict: dict[str, Any], prefix: str, local_metadata: dict[str, Any],
+                              strict: bool, missing_keys: list[str], unexpected_keys: list[str],
+                              error_msgs: list[str]) -> None:
+        """As Module's; a checkpoint from before version 2 (or without versions) keeps the counter."""
+        key = prefix + "num_batches_tracked"
+        version = local_metadata.get("version")
+        if (version is None or version < 2) and self.track_running_stats and key not in state_dict:
+            count = self.num_batches_tracked
+            state_dict[key] = count if count is not None else from_numpy(np.zeros((), dtype=int64))
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys,
+                                      unexpected_keys, error_msgs)
 
     def _check_rank(self, x: Tensor, ranks: tuple[int, ...], layout: str) -> None:
         if _checks.tensor(type(self).__name__, x).ndim not in ranks:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import operator
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import chain
 from typing import Any, TypeVar, overload
-
-import numpy as np
 
 from minigrad.nn.module import Module, _addindent
 
@@ -23,11 +23,13 @@ def _renumber(container: Module, mods: Iterable[Module | None]) -> None:
 
 
 def _index_of(idx: Any, n: int, kind: str) -> int:
-    if not isinstance(idx, (int, np.integer)) or isinstance(idx, bool):
-        raise TypeError(f"{kind} indices must be integers or slices, not {type(idx).__name__}")
-    if not -n <= idx < n:
-        raise IndexError(f"index {idx} is out of range for a {kind} of length {n}")
-    return int(idx) % n
+    try:
+        i = operator.index(idx)  # ints, numpy ints and one-element int tensors, as PyTorch
+    except TypeError:
+        raise TypeError(f"{kind} indices must be integers or slices, not {type(idx).__name__}") from None
+    if not -n <= i < n:
+        raise IndexError(f"index {i} is out of range")
+    return i % n
 
 
 class _Numbered(Module):
@@ -42,10 +44,30 @@ class _Numbered(Module):
         return self
 
     def extend(self: N, modules: Iterable[Module]) -> N:
-        """Append each of ``modules``; returns self."""
-        for m in modules:
+        """Append each of ``modules``; returns self.
+
+        Raises:
+            TypeError: ``modules`` is not iterable.
+        """
+        if not isinstance(modules, Iterable):
+            raise TypeError(f"{type(self).__name__}.extend should be called with an iterable, but got "
+                            + type(modules).__name__)
+        for m in list(modules):
             self.append(m)
         return self
+
+    def pop(self, key: int | slice) -> Any:
+        """Remove the entry (or slice) at ``key`` and return it."""
+        v = self[key]  # type: ignore[index]  # (both subclasses index)
+        del self[key]
+        return v
+
+    def _repeated(self, other: Any) -> list[Module | None]:
+        if not isinstance(other, int) or isinstance(other, bool):
+            raise TypeError(f"unsupported operand type(s) for *: {type(self)} and {type(other)}")
+        if other <= 0:
+            raise ValueError(f"Non-positive multiplication factor {other} for {type(self)}")
+        return list(self._modules.values()) * other
 
 
 class Sequential(_Numbered):
@@ -79,7 +101,7 @@ class Sequential(_Numbered):
     def __getitem__(self, idx: int | slice) -> Module:
         items = list(self._modules.items())
         if isinstance(idx, slice):
-            return Sequential(OrderedDict(items[idx]))
+            return type(self)(OrderedDict(items[idx]))  # a subclass slices to itself, as in PyTorch
         mod = items[_index_of(idx, len(items), "Sequential")][1]
         assert mod is not None
         return mod
@@ -99,12 +121,49 @@ class Sequential(_Numbered):
     def __iter__(self) -> Iterator[Module]:
         return iter([m for m in self._modules.values() if m is not None])
 
+    def __add__(self, other: Sequential) -> Sequential:
+        """A new Sequential of this one's modules, then ``other``'s.
+
+        Raises:
+            ValueError: ``other`` is not a Sequential.
+        """
+        if not isinstance(other, Sequential):
+            raise ValueError("add operator supports only objects of Sequential class, but "
+                             f"{type(other)} is given.")
+        return Sequential(*self, *other)
+
+    def __iadd__(self, other: Sequential) -> Sequential:
+        if not isinstance(other, Sequential):
+            raise ValueError("add operator supports only objects of Sequential class, but "
+                             f"{type(other)} is given.")
+        return self.extend(list(other))
+
+    def __mul__(self, other: int) -> Sequential:
+        """A new Sequential repeating this one's modules ``other`` times (the same module objects).
+
+        Raises:
+            TypeError: ``other`` is not an int. ValueError: ``other`` <= 0.
+        """
+        return Sequential(*self._repeated(other))
+
+    __rmul__ = __mul__
+
+    def __imul__(self, other: int) -> Sequential:
+        _renumber(self, self._repeated(other))
+        return self
+
     def insert(self, index: int, module: Module) -> Sequential:
-        """Insert ``module`` before position ``index``; returns self."""
+        """Insert ``module`` before position ``index``; returns self.
+
+        Raises:
+            AssertionError: ``module`` is not a Module (PyTorch's class). IndexError: ``index`` out of range.
+        """
+        if not isinstance(module, Module):
+            raise AssertionError(f"module should be of type: {Module}")
         mods = list(self._modules.values())
         n = len(mods)
         if not -n <= index <= n:
-            raise IndexError(f"index {index} is out of range for a Sequential of length {n}")
+            raise IndexError(f"Index out of range: {index}")
         mods.insert(index, module)  # a negative index counts from the end: -1 goes before the last
         _renumber(self, mods)
         return self
@@ -131,7 +190,7 @@ class ModuleList(_Numbered):
     def __getitem__(self, idx: int | slice) -> Module:
         mods = self._list()
         if isinstance(idx, slice):
-            return ModuleList(mods[idx])
+            return type(self)(mods[idx])
         return mods[_index_of(idx, len(mods), "ModuleList")]
 
     def __setitem__(self, idx: int, module: Module) -> None:
@@ -151,6 +210,10 @@ class ModuleList(_Numbered):
 
     def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
         return self.extend(modules)
+
+    def __add__(self, other: Iterable[Module]) -> ModuleList:
+        """A new ModuleList of this one's modules, then ``other``'s."""
+        return ModuleList(chain(self, other))
 
     def insert(self, index: int, module: Module) -> None:
         """Insert ``module`` before position ``index``."""
@@ -224,10 +287,28 @@ class ModuleDict(Module):
         return [(k, m) for k, m in self._modules.items() if m is not None]
 
     def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
-        """Add or replace entries from a mapping or from (name, module) pairs."""
-        pairs = modules.items() if isinstance(modules, Mapping) else modules
-        for key, mod in pairs:
-            self[key] = mod
+        """Add or replace entries from a mapping, a ModuleDict or (name, module) pairs.
+
+        Raises:
+            TypeError: ``modules`` (or one of its pairs) is not iterable.
+            ValueError: a pair's length is not 2.
+        """
+        if not isinstance(modules, Iterable):
+            raise TypeError("ModuleDict.update should be called with an iterable of key/value pairs, but got "
+                            + type(modules).__name__)
+        if isinstance(modules, (Mapping, ModuleDict)):
+            for key, mod in modules.items():
+                self[key] = mod
+            return
+        for j, pair in enumerate(modules):
+            if not isinstance(pair, Iterable):
+                raise TypeError(f"ModuleDict update sequence element #{j} should be Iterable; is"
+                                + type(pair).__name__)
+            items: tuple[Any, ...] = tuple(pair)
+            if len(items) != 2:
+                raise ValueError(f"ModuleDict update sequence element #{j} has length {len(items)}; "
+                                 "2 is required")
+            self[items[0]] = items[1]
 
     def pop(self, key: str) -> Module:
         """Remove the entry ``key`` and return its module."""

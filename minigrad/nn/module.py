@@ -11,18 +11,18 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
 from minigrad import _module_calls
-from minigrad._state_array import as_state_array
-from minigrad.device import parse_to
+from minigrad.device import _is_device_arg, check_device, parse_to
 from minigrad.dtypes import resolve_dtype
-from minigrad.errors import InvalidParameterError, MinigradError
+from minigrad.errors import InvalidParameterError, _ArgumentTypeError
 from minigrad.grad_mode import no_grad
-from minigrad.nn import _checks, _module_hooks
-from minigrad.nn._uninitialized import is_lazy
+from minigrad.nn import _checks, _module_hooks, _module_state
+from minigrad.nn._module_hooks import GLOBAL_CALL_HOOKS as _GLOBAL_CALL_HOOKS
+from minigrad.nn._module_state import IncompatibleKeys
 from minigrad.tensor import Array, Tensor, TensorLike, float32, float64, from_numpy, reset_grads
 from minigrad.utils.hooks import RemovableHandle
 
@@ -44,7 +44,7 @@ class Parameter(Tensor):
         InvalidParameterError: requires_grad on a non-float array.
     """
 
-    __slots__ = ()
+    __slots__ = ("__dict__",)  # scripts tag parameters (p.no_weight_decay = True), as PyTorch allows
 
     def __init__(self, data: TensorLike | None = None, requires_grad: bool = True) -> None:
         if data is None:
@@ -75,7 +75,7 @@ class Buffer(Tensor):
         persistent: whether ``state_dict`` includes it.
     """
 
-    __slots__ = ("persistent",)
+    __slots__ = ("__dict__", "persistent")
 
     def __init__(self, data: TensorLike | None = None, *, persistent: bool = True) -> None:
         if data is None:
@@ -89,22 +89,6 @@ class Buffer(Tensor):
         self.persistent = _checks.flag("persistent", persistent)
 
 
-class IncompatibleKeys(NamedTuple):
-    """What :meth:`Module.load_state_dict` did not match (only non-empty with strict=False).
-
-    Prints as PyTorch's: ``<All keys matched successfully>`` when both lists are empty, else as
-    its ``_IncompatibleKeys(missing_keys=[...], unexpected_keys=[...])``.
-    """
-
-    missing_keys: list[str]
-    unexpected_keys: list[str]
-
-    def __repr__(self) -> str:
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"
-        return f"_IncompatibleKeys(missing_keys={self.missing_keys}, unexpected_keys={self.unexpected_keys})"
-
-
 def _addindent(text: str, spaces: int) -> str:
     lines = text.split("\n")
     if len(lines) == 1:
@@ -112,15 +96,25 @@ def _addindent(text: str, spaces: int) -> str:
     return lines[0] + "\n" + "\n".join(" " * spaces + line for line in lines[1:])
 
 
-def _quoted(keys: list[str]) -> str:
-    return ", ".join(f'"{k}"' for k in keys)
+def _typename(obj: Any) -> str:
+    """PyTorch's ``torch.typename``: 'torch.FloatTensor' for a tensor, else the qualified class name."""
+    if isinstance(obj, Tensor):
+        return str(obj.type())
+    cls = type(obj)
+    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
 
 
-def _check_name(kind: str, name: Any) -> None:
+def _check_name(module: Module, kind: str, name: Any, registry: str) -> None:
+    if registry not in module.__dict__:
+        raise AttributeError(f"cannot assign {kind} before Module.__init__() call")
     if not isinstance(name, str):
-        raise TypeError(f"{kind} name should be a string, got {type(name).__name__}")
-    if name == "" or "." in name:
-        raise KeyError(f'{kind} name can\'t be empty or contain ".", got {name!r}')
+        raise TypeError(f"{kind} name should be a string. Got {_typename(name)}")
+    if "." in name:
+        raise KeyError(f'{kind} name can\'t contain "."')
+    if name == "":
+        raise KeyError(f'{kind} name can\'t be empty string ""')
+    if hasattr(module, name) and name not in module.__dict__[registry]:
+        raise KeyError(f"attribute '{name}' already exists")
 
 
 class Module:
@@ -134,7 +128,7 @@ class Module:
     training: bool
     _parameters: dict[str, Parameter | None]
     _buffers: dict[str, Tensor | None]
-    _non_persistent_buffers: set[str]
+    _non_persistent_buffers_set: set[str]
     _modules: dict[str, Module | None]
     _forward_pre_hooks: dict[int, Callable[..., Any]]
     _forward_pre_hooks_with_kwargs: dict[int, bool]
@@ -144,13 +138,24 @@ class Module:
     _backward_pre_hooks: dict[int, Callable[..., Any]]
     _backward_hooks: dict[int, Callable[..., Any]]
 
-    def __init__(self) -> None:
+    _version: int = 1  # a layer whose saved form changed bumps it (state_dict's _metadata records it)
+    call_super_init: bool = False  # PyTorch's switch: Module.__init__ calls the next class's __init__
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if not self.call_super_init and kwargs:
+            raise TypeError(f"{type(self).__name__}.__init__() got an unexpected keyword argument "
+                            f"'{next(iter(kwargs))}'")
+        if not self.call_super_init and args:
+            raise TypeError(f"{type(self).__name__}.__init__() takes 1 positional argument but "
+                            f"{len(args) + 1} were given")
         object.__setattr__(self, "training", True)
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
-        object.__setattr__(self, "_non_persistent_buffers", set())
+        object.__setattr__(self, "_non_persistent_buffers_set", set())
         object.__setattr__(self, "_modules", OrderedDict())
         _module_hooks.empty_registries(self)
+        if self.call_super_init:
+            super().__init__(*args, **kwargs)
 
     # ------------------------------------------------------------ forward
 
@@ -163,8 +168,9 @@ class Module:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         call = _module_calls.enter(self)  # records which ops this call creates (mg.viz boxes them)
         try:
+            # _GLOBAL_CALL_HOOKS: the one extra test on the hot path, empty unless a global hook exists
             if (self._forward_hooks or self._forward_pre_hooks or self._backward_hooks
-                    or self._backward_pre_hooks):
+                    or self._backward_pre_hooks or _GLOBAL_CALL_HOOKS):
                 return _module_hooks.call(self, args, kwargs)
             return self.forward(*args, **kwargs)
         finally:
@@ -179,33 +185,37 @@ class Module:
         return d["_parameters"], d["_buffers"], d["_modules"]
 
     def __setattr__(self, name: str, value: Any) -> None:
-        params, buffers, modules = self._registries()
+        d = self.__dict__
+        params, modules, buffers = d.get("_parameters"), d.get("_modules"), d.get("_buffers")
         if isinstance(value, Parameter):
+            if params is None:
+                raise AttributeError("cannot assign parameters before Module.__init__() call")
             self._forget(name, keep=params)
-            params[name] = value
-        elif isinstance(value, Module):
+            self.register_parameter(name, value)
+        elif isinstance(value, Module):  # (PyTorch refuses it where a parameter is; minigrad moves it)
+            if modules is None:
+                raise AttributeError("cannot assign module before Module.__init__() call")
             self._forget(name, keep=modules)
-            modules[name] = value
-        elif name in params:
+            modules[name] = _module_hooks.registered(_module_hooks._global_module_registration_hooks,
+                                                     self, name, value)
+        elif params is not None and name in params:
             if value is not None:
-                raise TypeError(
-                    f"cannot assign {type(value).__name__} as parameter {name!r} (Parameter or None expected)"
-                )
-            params[name] = None
-        elif name in modules:
+                raise TypeError(f"cannot assign '{_typename(value)}' as parameter '{name}' "
+                                "(torch.nn.Parameter or None expected)")
+            self.register_parameter(name, value)
+        elif modules is not None and name in modules:
             if value is not None:
-                raise TypeError(
-                    f"cannot assign {type(value).__name__} as child module {name!r} (Module or None expected)"
-                )
-            modules[name] = None
-        elif isinstance(value, Buffer):
-            self.register_buffer(name, value, value.persistent)
-        elif name in buffers:
+                raise TypeError(f"cannot assign '{_typename(value)}' as child module '{name}' "
+                                "(torch.nn.Module or None expected)")
+            modules[name] = _module_hooks.registered(_module_hooks._global_module_registration_hooks,
+                                                     self, name, value)
+        elif isinstance(value, Buffer) or (buffers is not None and name in buffers):
             if value is not None and not isinstance(value, Tensor):
-                raise TypeError(
-                    f"cannot assign {type(value).__name__} as buffer {name!r} (Tensor or None expected)"
-                )
-            buffers[name] = value
+                raise TypeError(f"cannot assign '{_typename(value)}' as buffer '{name}' "
+                                "(torch.nn.Buffer, torch.Tensor or None expected)")
+            persistent = value.persistent if isinstance(value, Buffer) else \
+                name not in self._non_persistent_buffers_set
+            self.register_buffer(name, value, persistent)
         else:
             object.__setattr__(self, name, value)
 
@@ -214,7 +224,7 @@ class Module:
         for registry in self._registries():
             if registry is not keep:
                 registry.pop(name, None)
-        self._non_persistent_buffers.discard(name)
+        self._non_persistent_buffers_set.discard(name)
         self.__dict__.pop(name, None)
 
     def __getattr__(self, name: str) -> Any:
@@ -229,7 +239,7 @@ class Module:
         for registry in self._registries():
             if name in registry:
                 del registry[name]
-                self._non_persistent_buffers.discard(name)
+                self._non_persistent_buffers_set.discard(name)
                 return
         object.__delattr__(self, name)
 
@@ -237,54 +247,86 @@ class Module:
         keys = set(super().__dir__())
         for registry in self._registries():
             keys.update(registry)
-        return sorted(keys)
+        return sorted(k for k in keys if not k[:1].isdigit())  # as PyTorch: no Sequential indices
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        for name in _module_hooks.HOOK_REGISTRIES:  # a module pickled before a registry existed
+            if name not in self.__dict__:
+                object.__setattr__(self, name, OrderedDict())
+        self.__dict__.setdefault("_is_full_backward_hook", None)
+        self.__dict__.setdefault("_non_persistent_buffers_set", set())
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
-        """Register ``param`` (or None, a declared but absent parameter) under ``name``.
+        """Register ``param`` (or None, a declared but absent parameter) under ``name``; the global
+        parameter registration hooks may replace it.
 
         Raises:
-            TypeError: ``param`` is neither a Parameter nor None.
+            AttributeError: called before ``Module.__init__``.
+            TypeError: ``name`` is not a str, or ``param`` is neither a Parameter nor None.
             KeyError: ``name`` is empty, contains '.', or is a non-parameter attribute.
+            ValueError: ``param`` is not a leaf (it has a grad_fn).
         """
-        _check_name("parameter", name)
-        if param is not None and not isinstance(param, Parameter):
-            raise TypeError(
-                f"cannot assign {type(param).__name__} as parameter {name!r} (Parameter or None expected)"
-            )
-        if hasattr(self, name) and name not in self._parameters:
-            raise KeyError(f"attribute {name!r} already exists")
+        _check_name(self, "parameter", name, "_parameters")
+        if param is not None:
+            if not isinstance(param, Parameter):
+                raise TypeError(f"cannot assign '{_typename(param)}' object to parameter '{name}' "
+                                "(torch.nn.Parameter or None required)")
+            if param.grad_fn is not None:
+                raise ValueError(
+                    f"Cannot assign non-leaf Tensor to parameter '{name}'. Model parameters must be created "
+                    f"explicitly. To express '{name}' as a function of another Tensor, compute the value in "
+                    "the forward() method.")
+            param = _module_hooks.registered(_module_hooks._global_parameter_registration_hooks,
+                                             self, name, param)
         self._parameters[name] = param
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
-        """Register ``tensor`` as a buffer: saved by ``state_dict`` (if persistent), not trained.
+        """Register ``tensor`` as a buffer: saved by ``state_dict`` (if persistent), not trained; the
+        global buffer registration hooks may replace it.
 
         None declares a buffer that is absent (it is then left out of ``state_dict``).
 
         Raises:
-            TypeError: ``tensor`` is neither a Tensor nor None.
+            AttributeError: called before ``Module.__init__``.
+            TypeError: ``name`` is not a str, or ``tensor`` is neither a Tensor nor None.
             KeyError: ``name`` is empty, contains '.', or is a non-buffer attribute.
         """
-        _check_name("buffer", name)
-        if tensor is not None and (not isinstance(tensor, Tensor) or isinstance(tensor, Parameter)):
-            raise TypeError(
-                f"cannot assign {type(tensor).__name__} as buffer {name!r} (Tensor or None expected)"
-            )
-        if hasattr(self, name) and name not in self._buffers:
-            raise KeyError(f"attribute {name!r} already exists")
-        self._buffers[name] = tensor
+        _check_name(self, "buffer", name, "_buffers")
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
+                            "(torch Tensor or None required)")
+        if isinstance(tensor, Buffer):
+            persistent = tensor.persistent
+        self._buffers[name] = _module_hooks.registered(_module_hooks._global_buffer_registration_hooks,
+                                                       self, name, tensor)
         if persistent:
-            self._non_persistent_buffers.discard(name)
+            self._non_persistent_buffers_set.discard(name)
         else:
-            self._non_persistent_buffers.add(name)
+            self._non_persistent_buffers_set.add(name)
 
     def register_module(self, name: str, module: Module | None) -> None:
-        """Register ``module`` (or None) as a child under ``name``."""
-        _check_name("module", name)
+        """Register ``module`` (or None) as a child under ``name``; the global module registration hooks
+        may replace it.
+
+        Raises:
+            TypeError: ``module`` is not a Module (nor None), or ``name`` is not a str.
+            KeyError: ``name`` is empty, contains '.', or is a non-module attribute.
+        """
         if module is not None and not isinstance(module, Module):
-            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+            raise TypeError(f"{_typename(module)} is not a Module subclass")
+        if not isinstance(name, str):
+            raise TypeError(f"module name should be a string. Got {_typename(name)}")
+        if "_modules" not in self.__dict__:
+            raise AttributeError("cannot assign module before Module.__init__() call")
         if hasattr(self, name) and name not in self._modules:
-            raise KeyError(f"attribute {name!r} already exists")
-        self._modules[name] = module
+            raise KeyError(f"attribute '{name}' already exists")
+        if "." in name:
+            raise KeyError(f'module name can\'t contain ".", got: {name}')
+        if name == "":
+            raise KeyError('module name can\'t be empty string ""')
+        self._modules[name] = _module_hooks.registered(_module_hooks._global_module_registration_hooks,
+                                                       self, name, module)
 
     add_module = register_module
 
@@ -292,23 +334,44 @@ class Module:
         """The sub-module at a dotted path (``''`` is self).
 
         Raises:
-            AttributeError: no sub-module has that path.
+            AttributeError: a name on the path is missing or is not a Module.
         """
         mod: Module = self
         if target == "":
             return mod
         for item in target.split("."):
-            child = mod._modules.get(item)
-            if child is None:
-                raise AttributeError(f"{type(mod).__name__} has no sub-module {item!r} (path {target!r})")
-            mod = child
+            if not hasattr(mod, item):
+                raise AttributeError(mod._get_name() + " has no attribute `" + item + "`")
+            mod = getattr(mod, item)
+            if not isinstance(mod, Module):
+                raise AttributeError("`" + item + "` is not an nn.Module")
         return mod
+
+    def set_submodule(self, target: str, module: Module, strict: bool = False) -> None:
+        """Put ``module`` at the dotted path ``target`` (replacing what is there).
+
+        Raises:
+            ValueError: ``target`` is empty or ``module`` is not a Module.
+            AttributeError: the parent path is missing, the name exists but is not a Module, or (with
+                ``strict``) the name does not exist yet.
+        """
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        if not isinstance(module, Module):
+            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+        parent_path, _, name = target.rpartition(".")
+        parent = self.get_submodule(parent_path)
+        if strict and not hasattr(parent, name):
+            raise AttributeError(parent._get_name() + " has no attribute `" + name + "`")
+        if hasattr(parent, name) and not isinstance(getattr(parent, name), Module):
+            raise AttributeError("`" + name + "` is not an nn.Module")
+        setattr(parent, name, module)
 
     def _get_member(self, target: str, registry: str, kind: str) -> Tensor:
         owner_path, _, name = target.rpartition(".")
         owner = self.get_submodule(owner_path)
         if not hasattr(owner, name):
-            raise AttributeError(f"{type(owner).__name__} has no attribute `{name}`")
+            raise AttributeError(owner._get_name() + " has no attribute `" + name + "`")
         if name not in getattr(owner, registry):
             raise AttributeError(f"`{name}` is not {kind}")
         return getattr(owner, name)  # type: ignore[no-any-return]
@@ -362,14 +425,16 @@ class Module:
         """The direct child modules."""
         return (m for _, m in self.named_children())
 
-    def _named_members(self, attr: str, prefix: str, recurse: bool,
-                       remove_duplicate: bool) -> Iterator[tuple[str, Any]]:
+    def _named_members(self, attr: str | Callable[[Module], Iterable[tuple[str, Any]]], prefix: str = "",
+                       recurse: bool = True, remove_duplicate: bool = True) -> Iterator[tuple[str, Any]]:
         mods: Iterable[tuple[str, Module]] = [(prefix, self)]
         if recurse:
             mods = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
         seen: set[int] = set()
         for mod_prefix, mod in mods:
-            for name, value in getattr(mod, attr).items():
+            # attr names a registry; PyTorch's form (that third-party code calls) passes a function
+            members = getattr(mod, attr).items() if isinstance(attr, str) else attr(mod)
+            for name, value in members:
                 if value is None or (remove_duplicate and id(value) in seen):
                     continue
                 seen.add(id(value))
@@ -401,7 +466,8 @@ class Module:
         Raises:
             InvalidParameterError: ``mode`` is not a bool.
         """
-        _checks.flag("mode", mode)
+        if not isinstance(mode, (bool, np.bool_)):
+            raise InvalidParameterError(f"training mode is expected to be boolean, got mode={mode!r}")
         for m in self.modules():
             object.__setattr__(m, "training", mode)
         return self
@@ -468,14 +534,74 @@ class Module:
         """
         return self._add_hook(self._backward_pre_hooks, hook, prepend)
 
+    def _set_hook_kind(self, full: bool) -> None:
+        if self._is_full_backward_hook is (not full):
+            raise RuntimeError("Cannot use both regular backward hooks and full backward hooks on a single "
+                               "Module. Please use only one of them.")
+        object.__setattr__(self, "_is_full_backward_hook", full)
+
     def register_full_backward_hook(self, hook: Callable[..., Any],
                                     prepend: bool = False) -> RemovableHandle:
         """Call ``hook(module, grad_input, grad_output)`` once the gradients of the module's inputs
         are computed (tuples, one entry per positional argument/output, None where there is none); a
         non-None result replaces ``grad_input``. If no input requires grad, it runs with grad_output
         (and warns, as PyTorch). Returns a removable handle.
+
+        Raises:
+            RuntimeError: the module already has a (non-full) ``register_backward_hook`` hook.
         """
+        self._set_hook_kind(True)
         return self._add_hook(self._backward_hooks, hook, prepend)
+
+    def register_backward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """PyTorch's deprecated backward hook, ``hook(module, grad_input, grad_output)``.
+
+        PyTorch hands it the gradients of the last op of forward; here it sees what a full backward
+        hook sees (the module's own inputs), which is the same for a module of one op.
+
+        Raises:
+            RuntimeError: the module already has a full backward hook.
+        """
+        self._set_hook_kind(False)
+        return self._add_hook(self._backward_hooks, hook, False)
+
+    def register_state_dict_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """Call ``hook(module, prefix, keep_vars)`` before this module's ``state_dict`` adds its entries."""
+        return self._add_hook(self._state_dict_pre_hooks, hook, False)
+
+    def register_state_dict_post_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """Call ``hook(module, state_dict, prefix, local_metadata)`` once this module's ``state_dict`` entries
+        (its children's included) are in; it may edit the dict in place and must return None."""
+        hook._from_public_api = True  # type: ignore[attr-defined]
+        return self._add_hook(self._state_dict_hooks, hook, False)
+
+    def _register_state_dict_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """The private post-hook form: a non-None result replaces the dict (kept only at the root call).
+
+        Raises:
+            RuntimeError: ``hook`` was registered with ``register_state_dict_post_hook``.
+        """
+        if getattr(hook, "_from_public_api", False):
+            raise RuntimeError("Cannot register the same function as the state dict post hook that was "
+                               "previously registered via register_state_dict_post_hook")
+        return self._add_hook(self._state_dict_hooks, hook, False)
+
+    def _register_load_state_dict_pre_hook(self, hook: Callable[..., Any],
+                                           with_module: bool = False) -> RemovableHandle:
+        """Call ``hook([module,] state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+        error_msgs)`` before this module loads its entries (the module first with ``with_module``)."""
+        return self._add_hook(self._load_state_dict_pre_hooks,
+                              _module_hooks.WrappedHook(hook, self if with_module else None), False)
+
+    def register_load_state_dict_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """Call ``hook(module, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+        error_msgs)`` before this module loads its entries; it may edit ``state_dict`` and the lists."""
+        return self._register_load_state_dict_pre_hook(hook, with_module=True)
+
+    def register_load_state_dict_post_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """Call ``hook(module, incompatible_keys)`` after this module and its children loaded; it may edit
+        the missing/unexpected lists in place (which decides a strict load's error) and returns None."""
+        return self._add_hook(self._load_state_dict_post_hooks, hook, False)
 
     # ------------------------------------------------------------ dtype
 
@@ -489,15 +615,25 @@ class Module:
         replaced. Integer buffers such as ``num_batches_tracked`` keep their dtype.
 
         Raises:
-            InvalidParameterError: ``dtype`` is not a floating dtype.
+            InvalidParameterError: (also a TypeError, as PyTorch's) ``dtype`` is not a floating dtype.
             DeviceError: a device other than the CPU.
+            RuntimeError: ``copy=True``.
         """
-        dtype, _ = parse_to(args, kwargs, "Module.to")
+        if len(args) > 1 and isinstance(args[1], bool) and (args[0] is None or _is_device_arg(args[0])):
+            raise _ArgumentTypeError(f"to() received an invalid combination of arguments - got {args!r}: "
+                                     "after a device the next positional argument is the dtype")
+        dtype, copy = parse_to(args, kwargs, "Module.to")
+        if copy:
+            raise RuntimeError(".to() does not accept copy argument")
         if dtype is None:
             return self
-        dt = resolve_dtype(dtype)
+        try:
+            dt = resolve_dtype(dtype)
+        except InvalidParameterError as e:  # PyTorch's argument parser raises TypeError
+            raise _ArgumentTypeError(f"to() received an invalid combination of arguments: {e}") from None
         if dt.kind != "f":
-            raise InvalidParameterError(f"Module.to only accepts floating dtypes, got dtype={dt}")
+            raise _ArgumentTypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got "
+                                     f"desired dtype={dt}")
         for m in self.modules():
             for t in list(m._parameters.values()) + list(m._buffers.values()):
                 if t is None or t.dtype.kind != "f" or t.dtype == dt:
@@ -505,6 +641,29 @@ class Module:
                 t.data = t.data.astype(dt)  # the setter counts it as an in-place change
                 if t.grad is not None:
                     t.grad = from_numpy(t.grad.numpy().astype(dt))
+        return self
+
+    def _apply(self: M, fn: Callable[[Tensor], Tensor], recurse: bool = True) -> M:
+        """Replace each parameter's and buffer's values (and each gradient) by ``fn`` of them, children first
+        (with ``recurse``); a parameter stays the same object. Returns self (PyTorch's private helper that
+        third-party code calls)."""
+        if recurse:
+            for child in self.children():
+                child._apply(fn)
+        with no_grad():
+            for p in self._parameters.values():
+                if p is None:
+                    continue
+                new = fn(p)
+                if new is not p:
+                    p.data = new
+                if p.grad is not None:
+                    g = fn(p.grad)
+                    if g is not p.grad:
+                        p.grad = g
+            for key, b in self._buffers.items():
+                if b is not None:
+                    self._buffers[key] = fn(b)
         return self
 
     def double(self: M) -> M:
@@ -527,23 +686,44 @@ class Module:
         """Raises DeviceError, as ``to('cuda')``: minigrad runs on the CPU only."""
         return self.to("cuda" if device is None or isinstance(device, int) else device)
 
+    def xpu(self: M, device: Any = None) -> M:
+        """Raises DeviceError, as ``to('xpu')``: minigrad runs on the CPU only."""
+        return self.to("xpu")
+
+    def bfloat16(self: M) -> M:
+        """Raises TypeError: numpy has no bfloat16, so minigrad cannot store it (``half()`` is float16)."""
+        return self.to(dtype="bfloat16")
+
+    def type(self: M, dst_type: Any) -> M:
+        """Cast every parameter and buffer to ``dst_type`` (a dtype); returns self."""
+        return self._apply(lambda t: t.type(dst_type))
+
+    def to_empty(self: M, *, device: Any = "cpu", recurse: bool = True) -> M:
+        """Give every parameter and buffer new storage of the same shape and dtype with unspecified values
+        (PyTorch's way to materialize a module built on the meta device); returns self.
+
+        Raises:
+            DeviceError: a device other than the CPU.
+        """
+        check_device(device)
+        return self._apply(lambda t: t.new_empty(t.shape), recurse)
+
+    def share_memory(self: M) -> M:
+        """Returns self: PyTorch moves the storage to shared memory for worker processes; minigrad's
+        arrays stay in this process."""
+        return self
+
     # ------------------------------------------------------------ state
 
-    def _state_items(self, prefix: str) -> Iterator[tuple[str, Tensor]]:
-        # Recurse through _modules without de-duplication: PyTorch lists a
-        # shared (tied) module's tensors under every name it is reachable by.
-        for name, p in self._parameters.items():
-            if p is not None:
-                yield prefix + name, p
-        for name, b in self._buffers.items():
-            if b is not None and name not in self._non_persistent_buffers:
-                yield prefix + name, b
-        for name, mod in self._modules.items():
-            if mod is not None:
-                yield from mod._state_items(prefix + name + ".")
+    def _save_to_state_dict(self, destination: dict[str, Any], prefix: str, keep_vars: bool) -> None:
+        """Put this module's own state (not its children's) into ``destination`` under ``prefix``:
+        parameters, persistent buffers and, if the class defines ``get_extra_state``, its result under
+        ``prefix + '_extra_state'``. Subclasses override it to save a different form."""
+        extra = type(self).get_extra_state is not Module.get_extra_state
+        _module_state.save_to_state_dict(self, destination, prefix, keep_vars, extra)
 
     def state_dict(self, *args: Any, destination: Any = None, prefix: str = "",
-                   keep_vars: bool = False) -> dict[str, Any]:
+                   keep_vars: bool = False) -> Any:
         """A dict name -> numpy array of every parameter and persistent buffer, as ``torch``'s.
 
         Keys are PyTorch's (``0.weight``, ``bn.running_var``, ``bn.num_batches_tracked``).
@@ -554,78 +734,66 @@ class Module:
         with ``clone``/``size()``/``copy_``... to PyTorch code). ``keep_vars=True``
         gives the Tensors themselves; ``destination`` is filled and returned. A lazy
         layer's placeholder (``nn.UninitializedParameter``) is listed as itself.
-        A positional ``prefix`` (minigrad's old form) is still accepted.
+
+        The result is an OrderedDict whose ``_metadata`` maps each module's prefix to
+        ``{'version': its class's _version}``; it is built module by module, with the
+        ``register_state_dict_pre_hook``/``post_hook`` hooks and ``_save_to_state_dict``
+        (one positional argument is taken as the prefix if a str, minigrad's older form, else as
+        PyTorch's deprecated positional ``destination``).
 
         Raises:
             TypeError: more than one positional argument.
+            RuntimeError: a public post-hook returned a value.
         """
-        if len(args) > 1:
-            raise TypeError(f"state_dict() takes at most 1 positional argument ({len(args)} given)")
-        if args:
-            prefix = args[0]
-        out: dict[str, Any] = OrderedDict() if destination is None else destination
-        for name, t in self._state_items(prefix):
-            out[name] = t if keep_vars or is_lazy(t) else as_state_array(t.numpy())
-        return out
+        return _module_state.state_dict(self, args, destination, prefix, keep_vars)
 
-    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
+    def get_extra_state(self) -> Any:
+        """Define it to save more than tensors: ``state_dict`` puts its result under ``<prefix>_extra_state``.
+
+        Raises:
+            RuntimeError: always, on the base class (only overrides are ever called).
+        """
+        raise RuntimeError("Reached a code path in Module.get_extra_state() that should never be called.")
+
+    def set_extra_state(self, state: Any) -> None:
+        """Define it (with ``get_extra_state``) to restore what ``get_extra_state`` saved.
+
+        Raises:
+            RuntimeError: always, on the base class (only overrides are ever called).
+        """
+        raise RuntimeError("Reached a code path in Module.set_extra_state() that should never be called.")
+
+    def _load_from_state_dict(self, state_dict: dict[str, Any], prefix: str, local_metadata: dict[str, Any],
+                              strict: bool, missing_keys: list[str], unexpected_keys: list[str],
+                              error_msgs: list[str]) -> None:
+        """Load this module's own entries (keys ``prefix + name``) of ``state_dict``, appending to the
+        three lists instead of raising. ``local_metadata`` is what ``state_dict`` saved for this module
+        (``{'version': n}``; ``{}`` for a dict without ``_metadata``): a layer overrides this to read an
+        older version's form, then calls the base."""
+        extra = type(self).set_extra_state is not Module.set_extra_state
+        _module_state.load_from_state_dict(self, state_dict, prefix, local_metadata, strict,
+                                           missing_keys, unexpected_keys, error_msgs, extra, Parameter)
+
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True,
+                        assign: bool = False) -> IncompatibleKeys:
         """Copy values from ``state_dict`` into the parameters and buffers, all or nothing.
 
-        Every key and shape is checked before anything is copied, so on error
-        the module keeps its old values. Values may be arrays, Tensors or
-        nested lists; they are converted to the destination's dtype.
+        Each module loads the entries under its prefix (``_load_from_state_dict``, with the load
+        pre/post hooks). If anything goes wrong, every value already copied is put back, so on error
+        the module keeps its old values. Values may be Tensors, arrays or nested lists; they are
+        converted to the destination's dtype. With ``assign=True`` the module takes the state dict's
+        tensors themselves (a parameter keeps its requires_grad), as PyTorch.
 
         Returns:
             ``IncompatibleKeys(missing_keys, unexpected_keys)`` (both empty when strict).
 
         Raises:
-            MinigradError: with ``strict=True``, keys are missing or unexpected;
-                in any mode, a value's shape differs from the destination's.
-                The message lists every problem.
+            TypeError: ``state_dict`` is not a mapping.
+            MinigradError: (a RuntimeError) with ``strict=True``, keys are missing or unexpected;
+                in any mode, a value's shape differs from the destination's. The message lists every
+                problem, in PyTorch's words.
         """
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(f"load_state_dict expects a mapping, got {type(state_dict).__name__}")
-        own = OrderedDict(self._state_items(""))
-        optional = {
-            (prefix + "." if prefix else "") + key
-            for prefix, mod in self.named_modules(remove_duplicate=False)
-            for key in mod._optional_state_keys()
-        }
-        missing = [k for k in own if k not in state_dict and k not in optional]
-        unexpected = [k for k in state_dict if k not in own]
-        values: dict[str, Array] = {}
-        mismatched: list[str] = []
-        for key, dest in own.items():
-            if key not in state_dict or is_lazy(state_dict[key]):
-                continue
-            value = state_dict[key]
-            arr = np.asarray(value.numpy() if isinstance(value, Tensor) else value)
-            if is_lazy(dest):  # a lazy layer's placeholder takes the loaded shape (PyTorch's load hook)
-                dest.materialize(arr.shape)
-            if arr.shape != dest.shape:
-                mismatched.append(
-                    f"size mismatch for {key}: copying a param with shape {arr.shape}, "
-                    f"the shape in current model is {dest.shape}"
-                )
-            values[key] = arr
-        problems = list(mismatched)
-        if strict:
-            if unexpected:
-                problems.insert(0, "Unexpected key(s) in state_dict: " + _quoted(unexpected))
-            if missing:
-                problems.insert(0, "Missing key(s) in state_dict: " + _quoted(missing))
-        if problems:
-            raise MinigradError(
-                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(problems)
-            )
-        with no_grad():
-            for key, arr in values.items():
-                own[key][...] = from_numpy(arr)
-        return IncompatibleKeys(missing, unexpected)
-
-    def _optional_state_keys(self) -> tuple[str, ...]:
-        """Local state keys a checkpoint may omit; the module then keeps its current value."""
-        return ()
+        return _module_state.load_state_dict(self, state_dict, strict, assign)
 
     # ------------------------------------------------------------ repr
 

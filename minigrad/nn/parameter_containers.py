@@ -6,11 +6,10 @@ it); anything else (a Module, a number) is kept as it is, as PyTorch does.
 
 from __future__ import annotations
 
+import operator
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
-
-import numpy as np
 
 from minigrad.nn.module import Module, Parameter
 from minigrad.tensor import Tensor
@@ -49,12 +48,15 @@ class ParameterList(Module):
             self += values
 
     def _abs_index(self, idx: Any) -> int:
-        if not isinstance(idx, (int, np.integer)) or isinstance(idx, bool):
-            raise TypeError(f"ParameterList indices must be integers or slices, not {type(idx).__name__}")
+        try:
+            i = operator.index(idx)  # ints, numpy ints and one-element int tensors, as PyTorch
+        except TypeError:
+            raise TypeError("ParameterList indices must be integers or slices, not "
+                            f"{type(idx).__name__}") from None
         n = len(self)
-        if not -n <= idx < n:
-            raise IndexError(f"index {idx} is out of range")
-        return int(idx) % n
+        if not -n <= i < n:
+            raise IndexError(f"index {i} is out of range")
+        return i % n
 
     def __getitem__(self, idx: int | slice) -> Any:
         if isinstance(idx, slice):
@@ -203,13 +205,13 @@ class ParameterDict(Module):
             pairs: Iterable[Any] = list(parameters.items())
         elif isinstance(parameters, Mapping):
             pairs = sorted(parameters.items())
-        elif isinstance(parameters, Iterable) and not isinstance(parameters, (str, Tensor)):
+        elif isinstance(parameters, Iterable):  # (a tensor too: its rows are the pairs, as in PyTorch)
             pairs = parameters
         else:
             raise TypeError(f"ParametersDict.update should be called with an iterable of key/value pairs, "
                             f"but got {type(parameters).__name__}")
         for j, pair in enumerate(pairs):
-            if not isinstance(pair, Iterable) or isinstance(pair, (str, Tensor)):
+            if not isinstance(pair, Iterable):
                 raise TypeError(f"ParameterDict update sequence element #{j} should be Iterable; "
                                 f"is {type(pair).__name__}")
             pair = tuple(pair)

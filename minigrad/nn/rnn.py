@@ -463,7 +463,8 @@ class RNN(RNNBase):
                  bidirectional: bool = False, device: Any = None, dtype: DTypeLike = None) -> None:
         if nonlinearity not in ("tanh", "relu"):
             raise InvalidParameterError(
-                f"nonlinearity must be 'tanh' or 'relu', got nonlinearity={nonlinearity!r}"
+                f"Unknown nonlinearity {nonlinearity!r}. Select from 'tanh' or 'relu' "
+                f"(got nonlinearity={nonlinearity!r})"
             )
         super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", input_size, hidden_size,
                          num_layers, bias, batch_first, dropout, bidirectional, device=device, dtype=dtype)
@@ -621,7 +622,8 @@ class RNNCell(RNNCellBase):
                  device: Any = None, dtype: DTypeLike = None) -> None:
         if nonlinearity not in ("tanh", "relu"):
             raise InvalidParameterError(
-                f"nonlinearity must be 'tanh' or 'relu', got nonlinearity={nonlinearity!r}"
+                f"Unknown nonlinearity {nonlinearity!r}. Select from 'tanh' or 'relu' "
+                f"(got nonlinearity={nonlinearity!r})"
             )
         super().__init__(input_size, hidden_size, bias, 1, device, dtype)
         self.nonlinearity = nonlinearity

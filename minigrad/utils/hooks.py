@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import warnings
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -29,6 +30,9 @@ Grads = tuple[Tensor | None, ...]
 class RemovableHandle:
     """What a hook registration returns: ``remove()`` unregisters the hook (also as a context manager).
 
+    As PyTorch's, it holds its registries by weak reference (``hooks_dict_ref()``), so a handle does not
+    keep a module alive.
+
     Args:
         hooks_dict: the registry the hook was stored in under ``self.id``.
         extra_dict: further registries keyed by the same id (a hook's flags), emptied along with it.
@@ -37,21 +41,32 @@ class RemovableHandle:
     _ids = itertools.count()
 
     def __init__(self, hooks_dict: dict[int, Any], *,
-                 extra_dict: Sequence[dict[int, Any]] | dict[int, Any] = ()) -> None:
-        self.hooks_dict = hooks_dict
+                 extra_dict: Sequence[dict[int, Any]] | dict[int, Any] | None = None) -> None:
+        self.hooks_dict_ref = _ref(hooks_dict)
         self.id = next(RemovableHandle._ids)
-        self.extra_dicts = [extra_dict] if isinstance(extra_dict, dict) else list(extra_dict)
+        extra = [] if extra_dict is None else [extra_dict] if isinstance(extra_dict, dict) else extra_dict
+        self.extra_dict_ref = tuple(_ref(d) for d in extra)
 
     def remove(self) -> None:
         """Unregister the hook (a second call does nothing)."""
-        for registry in (self.hooks_dict, *self.extra_dicts):
-            registry.pop(self.id, None)
+        for ref in (self.hooks_dict_ref, *self.extra_dict_ref):
+            registry = ref()
+            if registry is not None:
+                registry.pop(self.id, None)
 
     def __enter__(self) -> RemovableHandle:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.remove()
+
+
+def _ref(d: dict[int, Any]) -> Callable[[], dict[int, Any] | None]:
+    # a plain dict cannot be weakly referenced (PyTorch's registries are OrderedDicts, which can)
+    try:
+        return weakref.ref(d)
+    except TypeError:
+        return lambda: d
 
 
 class _BackwardHookFunction(Function):
@@ -125,8 +140,10 @@ class BackwardHook:
         single = not isinstance(result, tuple)
         outs = (result,) if single else result
         self.n_outputs = len(outs)
-        outs, self.output_positions = self._wrap(outs, self._on_output_grads)
-        return outs[0] if single else outs
+        wrapped, self.output_positions = self._wrap(outs, self._on_output_grads)
+        if single:
+            return wrapped[0]
+        return type(result)(*wrapped) if hasattr(result, "_fields") else wrapped  # a named tuple stays one
 
     @staticmethod
     def _checked(new: Any, expected: int, what: str) -> Grads:

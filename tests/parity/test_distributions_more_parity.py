@@ -265,6 +265,11 @@ def test_gamma_rsample_gradient_is_the_exact_implicit_one() -> None:
     np.testing.assert_allclose(conc.grad.numpy(), numeric, rtol=1e-5)
 
 
+def _mvn_or_lowrank(m: Any, p: list[Any]) -> Any:
+    """A MultivariateNormal from (loc, scale_tril), a LowRankMultivariateNormal from three parameters."""
+    return m.MultivariateNormal(p[0], scale_tril=p[1]) if len(p) == 2 else m.LowRankMultivariateNormal(*p)
+
+
 KL_PAIRS: dict[str, tuple[Ctor, list[np.ndarray], list[np.ndarray]]] = {
     "normal": (lambda m, p: m.Normal(p[0], p[1]), [LOC, POS], [LOC[::-1], POS + 0.3]),
     "normal_laplace": (lambda m, p: m.Normal(p[0], p[1]) if len(p) == 2 else m.Laplace(p[0], p[1]),
@@ -289,6 +294,10 @@ KL_PAIRS: dict[str, tuple[Ctor, list[np.ndarray], list[np.ndarray]]] = {
     "lowrank_mvn": (lambda m, p: m.LowRankMultivariateNormal(p[0], p[1], p[2]), [LOC, FACTOR, POS[0]],
                     [LOC[::-1], FACTOR[::-1], DF[1]]),
     "independent": (lambda m, p: m.Independent(m.Normal(p[0], p[1]), 1), [LOC, POS], [LOC[::-1], DF]),
+    "mvn_lowrank": (lambda m, p: _mvn_or_lowrank(m, p),
+                    [LOC, np.tril(FACTOR @ FACTOR.T) + 2 * np.eye(3)], [LOC[::-1], FACTOR[::-1], DF[1]]),
+    "lowrank_mvn_to_full": (lambda m, p: _mvn_or_lowrank(m, p),
+                    [LOC, FACTOR, POS[0]], [LOC[::-1], np.tril(FACTOR @ FACTOR.T) + 2 * np.eye(3)]),
 }
 
 
@@ -570,3 +579,82 @@ def test_exponential_family_entropy_and_bregman_kl_match_torch(name: str) -> Non
         generic = D.ExponentialFamily.entropy(p)
         np.testing.assert_allclose(_arr(generic), _arr(TD.ExponentialFamily.entropy(tp)), rtol=1e-10)
         np.testing.assert_allclose(_arr(generic), _arr(p.entropy()), rtol=1e-9)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_sampling_functions_draw_torchs_numbers(dtype: str) -> None:
+    n = np.array([[3.0, 10, 50], [0, 7, 200]])
+    p = np.array([[0.2, 0.5, 0.9], [0.3, 0.05, 0.01]])  # every n * min(p, 1 - p) < 10: PyTorch's inversion
+    mg.manual_seed(1)
+    torch.manual_seed(1)
+    ours = mg.binomial(mg.tensor(n, dtype=getattr(mg, dtype)), mg.tensor(p, dtype=getattr(mg, dtype)))
+    theirs = torch.binomial(torch.tensor(n, dtype=getattr(torch, dtype)),
+                            torch.tensor(p, dtype=getattr(torch, dtype)))
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    (a,), (b,) = _pairs([np.array([0.3, 2.0, 9.0]).astype(dtype)])
+    _check([a], [b], mg._standard_gamma(a), torch._standard_gamma(b), rtol=1e-6, grad_rtol=1e-3)
+    c = np.array([[1.0, 2.0, 3.0]], dtype=dtype)
+    np.testing.assert_allclose(mg._sample_dirichlet(mg.tensor(c)).numpy(),
+                               torch._sample_dirichlet(torch.tensor(c)).numpy(), rtol=1e-6)
+
+
+SCALAR_FAMILIES: dict[str, Callable[[Any, Callable[[Any], Any]], Any]] = {
+    "poisson": lambda m, t: m.Poisson(t(2.0)), "bernoulli": lambda m, t: m.Bernoulli(t(0.3)),
+    "categorical": lambda m, t: m.Categorical(t([0.3, 0.7])), "gamma": lambda m, t: m.Gamma(t(2.0), t(1.0)),
+    "binomial": lambda m, t: m.Binomial(3, t(0.3)), "student_t": lambda m, t: m.StudentT(t(2.0)),
+    "beta": lambda m, t: m.Beta(t(2.0), t(0.3)),
+    "negative_binomial": lambda m, t: m.NegativeBinomial(t(2.0), t(0.3)),
+    "fisher": lambda m, t: m.FisherSnedecor(t(2.0), t(3.0)), "geometric": lambda m, t: m.Geometric(t(0.3)),
+    "mixture": lambda m, t: m.MixtureSameFamily(m.Categorical(t([0.3, 0.7])),
+                                                m.Normal(t([0.2, -0.4]), t([1.5, 2.5]))),
+    "one_hot": lambda m, t: m.OneHotCategorical(t([0.3, 0.7])),
+    "von_mises": lambda m, t: m.VonMises(t(0.0), t(1.0)),
+}
+
+
+@pytest.mark.parametrize("name", list(SCALAR_FAMILIES))
+def test_unbatched_draws_have_torchs_shapes(name: str) -> None:
+    """A distribution with batch shape () draws shape-() samples (not shape (1,))."""
+    ours, theirs = SCALAR_FAMILIES[name](D, mg.tensor), SCALAR_FAMILIES[name](TD, torch.tensor)
+    for shape in ((), (2,)):
+        assert ours.sample(shape).shape == theirs.sample(shape).shape
+        if ours.has_rsample:
+            assert ours.rsample(shape).shape == theirs.rsample(shape).shape
+    assert ours.has_enumerate_support == theirs.has_enumerate_support
+    if theirs.has_enumerate_support:
+        np.testing.assert_array_equal(_arr(ours.enumerate_support()), _arr(theirs.enumerate_support()))
+    else:
+        with pytest.raises(NotImplementedError):
+            ours.enumerate_support()
+
+
+# one member of each family for the cross-family KL table (parameters in the ranges the formulas need)
+CROSS: dict[str, tuple[Ctor, list[np.ndarray]]] = {
+    "Normal": (lambda m, p: m.Normal(p[0], p[1]), [LOC[0] * 0.3 + 0.5, POS[0]]),
+    "Laplace": (lambda m, p: m.Laplace(p[0], p[1]), [LOC[0] * 0.3 + 0.5, POS[0]]),
+    "Gumbel": (lambda m, p: m.Gumbel(p[0], p[1]), [LOC[0] * 0.3 + 0.5, POS[0]]),
+    "Exponential": (lambda m, p: m.Exponential(p[0]), [POS[0]]),
+    "Gamma": (lambda m, p: m.Gamma(p[0], p[1]), [POS[0] + 1, POS[1]]),
+    "Beta": (lambda m, p: m.Beta(p[0], p[1]), [POS[0] + 1, POS[1]]),
+    "Uniform": (lambda m, p: m.Uniform(p[0], p[1]), [PROB[0] * 0.5, PROB[0] * 0.5 + 0.4]),
+    "Pareto": (lambda m, p: m.Pareto(p[0], p[1]), [POS[0] * 0.1, DF[1]]),
+    "ContinuousBernoulli": (lambda m, p: m.ContinuousBernoulli(p[0]), [PROB[0]]),
+    "Bernoulli": (lambda m, p: m.Bernoulli(p[0]), [PROB[0]]),
+    "Poisson": (lambda m, p: m.Poisson(p[0]), [POS[0]]),
+    "Binomial": (lambda m, p: m.Binomial(m_tensor(m, np.full(3, 4.0)), p[0]), [PROB[0]]),
+}
+CROSS_PAIRS = [(a, b) for a in CROSS for b in CROSS if a != b and (getattr(TD, a), getattr(TD, b)) in
+               TD.kl._KL_REGISTRY]
+
+
+@pytest.mark.parametrize(("p_name", "q_name"), CROSS_PAIRS)
+def test_cross_family_kl_matches_torch(p_name: str, q_name: str) -> None:
+    (p_ctor, p_arrays), (q_ctor, q_arrays) = CROSS[p_name], CROSS[q_name]
+    ours_p, theirs_p = _pairs(p_arrays)
+    ours_q, theirs_q = _pairs(q_arrays)
+    kl = D.kl_divergence(p_ctor(D, ours_p), q_ctor(D, ours_q))
+    tkl = TD.kl_divergence(p_ctor(TD, theirs_p), q_ctor(TD, theirs_q))
+    if not np.isfinite(_arr(tkl)).any():
+        np.testing.assert_array_equal(_arr(kl), _arr(tkl))
+        return
+    _check(ours_p + ours_q, theirs_p + theirs_q, kl, tkl, grad_rtol=1e-7)

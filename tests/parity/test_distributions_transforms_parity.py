@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad.errors import InvalidParameterError, UnsupportedError
+from minigrad.errors import InvalidParameterError
 from tests.helpers import assert_close, require_torch
 
 torch = require_torch()
@@ -182,5 +182,9 @@ def test_constraints_and_validation() -> None:
     D, T = mg.distributions, mg.distributions.transforms
     with pytest.raises(InvalidParameterError, match="at least 1"):
         D.TransformedDistribution(D.Normal(0.0, 1.0), T.AffineTransform(0.0, 1.0, event_dim=1))
-    with pytest.raises(UnsupportedError, match="expand"):
-        D.TransformedDistribution(D.Normal(0.0, 1.0), T.AffineTransform(mg.zeros(3), 1.0))
+    # transforms whose parameters broadcast the base expand it, as PyTorch's
+    ours = D.TransformedDistribution(D.Normal(0.0, 1.0), T.AffineTransform(mg.zeros(3), 1.0))
+    TD = torch.distributions
+    theirs = TD.TransformedDistribution(TD.Normal(0.0, 1.0), TD.AffineTransform(torch.zeros(3), 1.0))
+    assert ours.batch_shape == theirs.batch_shape == (3,) and ours.base_dist.batch_shape == (3,)
+    assert ours.sample((2,)).shape == theirs.sample((2,)).shape == (2, 3)

@@ -15,7 +15,9 @@ import sys
 import types
 
 from minigrad import nn as _nn
+from minigrad.nn import _module_hooks, _module_state
 from minigrad.nn.module import Module as _Module
+from minigrad.nn.modules import utils as utils
 
 # PyTorch's file for each public layer class (torch/nn/modules/*.py).
 _LAYOUT: dict[str, tuple[str, ...]] = {
@@ -90,13 +92,21 @@ def _submodule(name: str, classes: tuple[str, ...]) -> types.ModuleType:
 for _name, _classes in _LAYOUT.items():
     globals()[_name] = _submodule(_name, _classes)
 
+# torch/nn/modules/module.py also holds the global hooks, their registries and the state-dict helpers
+for _attr in dir(_module_hooks):
+    if _attr.startswith(("register_module_", "_global_")):
+        setattr(globals()["module"], _attr, getattr(_module_hooks, _attr))
+globals()["module"]._IncompatibleKeys = _module_state.IncompatibleKeys
+globals()["module"]._EXTRA_STATE_KEY_SUFFIX = _module_state.EXTRA_STATE_KEY_SUFFIX
+globals()["module"]._WrappedHook = _module_hooks.WrappedHook
+
 # The package itself holds every layer class, as torch.nn.modules does.
 for _cls_name in dir(_nn):
     _obj = getattr(_nn, _cls_name)
     if isinstance(_obj, type) and issubclass(_obj, _Module):
         globals()[_cls_name] = _obj
 
-del _name, _classes, _cls_name, _obj
+del _name, _classes, _cls_name, _obj, _attr
 __all__ = sorted(
     n for n, v in globals().items()
     if not n.startswith("_") and isinstance(v, type) and issubclass(v, _Module)

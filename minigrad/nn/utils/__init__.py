@@ -1,5 +1,6 @@
 """minigrad.nn.utils: helpers around parameters and gradients, as ``torch.nn.utils``."""
 
+from minigrad.nn.utils import fusion as fusion
 from minigrad.nn.utils import parametrizations as parametrizations
 from minigrad.nn.utils import parametrize as parametrize
 from minigrad.nn.utils import prune as prune
@@ -12,11 +13,13 @@ from minigrad.nn.utils.clip_grad import (
     get_total_norm,
 )
 from minigrad.nn.utils.convert_parameters import parameters_to_vector, vector_to_parameters
+from minigrad.nn.utils.init import skip_init
 from minigrad.nn.utils.spectral_norm import remove_spectral_norm, spectral_norm
 from minigrad.nn.utils.weight_norm import remove_weight_norm, weight_norm
 
 __all__ = [
-    "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm", "parameters_to_vector",
+    "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_", "fusion", "get_total_norm",
+    "parameters_to_vector", "skip_init",
     "parametrizations", "parametrize", "prune", "remove_spectral_norm", "remove_weight_norm", "rnn",
     "spectral_norm", "stateless", "vector_to_parameters", "weight_norm",
 ]  # fmt: skip

@@ -3,6 +3,8 @@ parametrizations."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from minigrad.errors import DimensionError, InvalidParameterError
 from minigrad.grad_mode import no_grad
 from minigrad.nn.functional import normalize
@@ -47,6 +49,15 @@ def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Mo
         ValueError: ``module`` has no parameter or buffer ``name``.
     """
     parametrize.register_parametrization(module, name, _WeightNorm(dim), unsafe=True)
+
+    def compat(state_dict: dict[str, Any], prefix: str, *_: Any) -> None:
+        # a checkpoint of the older nn.utils.weight_norm stores <name>_g and <name>_v: load them as originals
+        g, v = f"{prefix}{name}_g", f"{prefix}{name}_v"
+        if g in state_dict and v in state_dict:
+            state_dict[f"{prefix}parametrizations.{name}.original0"] = state_dict.pop(g)
+            state_dict[f"{prefix}parametrizations.{name}.original1"] = state_dict.pop(v)
+
+    module._register_load_state_dict_pre_hook(compat)
     return module
 
 

@@ -23,7 +23,7 @@ from minigrad.tensor import Tensor
 
 __all__ = [
     "ParametrizationList", "cached", "is_parametrized", "register_parametrization", "remove_parametrizations",
-    "type_before_parametrizations",
+    "transfer_parametrizations_and_params", "type_before_parametrizations",
 ]  # fmt: skip
 
 _cache: dict[tuple[int, str], Tensor] = {}
@@ -53,6 +53,22 @@ def _check_result(z: Any, original: Tensor, what: str) -> None:
         raise ValueError(f"Registering a parametrization may not change the shape of the tensor, unless the "
                          f"`unsafe` flag is enabled.\n{what} shape: {original.shape}\n"
                          f"parametrized shape: {z.shape}")
+
+
+def _check_inverse(parametrization: Module, x: Tensor, y: Tensor, tensor_name: str) -> None:
+    if not hasattr(parametrization, "right_inverse"):
+        return
+    try:
+        z = parametrization.right_inverse(x)
+    except NotImplementedError:
+        return
+    if not isinstance(z, Tensor):
+        raise ValueError(f"parametrization.right_inverse must return a tensor. Got: {type(z).__name__}")
+    for what, got, want in (("dtype", z.dtype, y.dtype), ("shape", z.shape, y.shape)):
+        if got != want:
+            raise ValueError("The tensor returned by parametrization.right_inverse must have the same "
+                             f"{what} as module.{tensor_name}, unless the `unsafe` flag is enabled.\n"
+                             f"module.{tensor_name}.{what}: {want}\nreturned {what}: {got}")
 
 
 class ParametrizationList(ModuleList):
@@ -162,9 +178,17 @@ def _deepcopy(self: Module, memo: dict[int, Any]) -> Module:
     return replica
 
 
+def _getstate(self: Module) -> Any:
+    raise RuntimeError("Serialization of parametrized modules is only supported through state_dict(). See: "
+                       "https://pytorch.org/tutorials/beginner/saving_loading_models.html"
+                       "#saving-loading-a-general-checkpoint-for-inference-and-or-resuming-training")
+
+
 def _swap_class(module: Module) -> None:
     cls = type(module)
-    extra: dict[str, Any] = {} if hasattr(cls, "__deepcopy__") else {"__deepcopy__": _deepcopy}
+    extra: dict[str, Any] = {"__getstate__": _getstate}  # the class is made here: pickle could not find it
+    if not hasattr(cls, "__deepcopy__"):
+        extra["__deepcopy__"] = _deepcopy
     module.__class__ = type(f"Parametrized{cls.__name__}", (cls,), extra)
 
 
@@ -194,7 +218,9 @@ def register_parametrization(module: Module, tensor_name: str, parametrization: 
         plist = module.parametrizations[tensor_name]
         if not unsafe:
             y = getattr(module, tensor_name)
-            _check_result(parametrization(y), y, f"module.{tensor_name}")
+            x = parametrization(y)
+            _check_result(x, y, f"module.{tensor_name}")
+            _check_inverse(parametrization, x, y, tensor_name)
         plist.append(parametrization)
         plist.unsafe |= unsafe
     elif tensor_name in module._buffers or tensor_name in module._parameters:
@@ -242,6 +268,26 @@ def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized
         delattr(module, "parametrizations")
         module.__class__ = type(module).__bases__[0]
     return module
+
+
+def transfer_parametrizations_and_params(from_module: Module, to_module: Module,
+                                         tensor_name: str | None = None) -> Module:
+    """Give ``to_module`` the parametrizations of ``from_module`` (of ``tensor_name``, or all), the same
+    parametrization objects, with originals holding ``from_module``'s values. A name ``to_module`` lacks
+    is created first as a Parameter. Returns ``to_module``."""
+    if not is_parametrized(from_module):
+        return to_module
+    names = list(from_module.parametrizations) if tensor_name is None else [tensor_name]
+    for name in names:
+        source = from_module.parametrizations[name]
+        if not hasattr(to_module, name):
+            setattr(to_module, name, Parameter(getattr(from_module, name)))
+        for p in source:
+            register_parametrization(to_module, name, p)
+        with no_grad():
+            for mine, theirs in zip(to_module.parametrizations[name].originals(), source.originals()):
+                mine.data = theirs.data
+    return to_module
 
 
 def type_before_parametrizations(module: Module) -> type:

@@ -41,6 +41,44 @@ class SpectralNorm:
     def __call__(self, module: Module, inputs: Any) -> None:
         setattr(module, self.name, self.compute_weight(module, do_power_iteration=module.training))
 
+    _version = 1  # version 1: the weight is no longer a buffer, and v is one
+
+    def save_version(self, module: Module, state_dict: Any, prefix: str,
+                     local_metadata: dict[str, Any]) -> None:
+        """The state_dict hook: record this hook's version in the module's metadata, as PyTorch."""
+        versions = local_metadata.setdefault("spectral_norm", {})
+        if self.name + ".version" in versions:
+            raise RuntimeError(f"Unexpected key in metadata['spectral_norm']: {self.name}.version")
+        versions[self.name + ".version"] = self._version
+
+    def load_old(self, state_dict: dict[str, Any], prefix: str, local_metadata: dict[str, Any], strict: bool,
+                 missing_keys: list[str], *_: Any) -> None:
+        """The load pre-hook: a checkpoint of version None (the weight saved, v not) gets the v for which
+        ``u = normalize(W v)`` and ``u . W v`` is the saved weight's sigma."""
+        version = local_metadata.get("spectral_norm", {}).get(self.name + ".version")
+        if version is not None and version >= 1:
+            return
+        key = prefix + self.name
+        if version is None and key not in state_dict and all(key + s in state_dict
+                                                             for s in ("_orig", "_u", "_v")):
+            return  # a current checkpoint without metadata
+        absent = [key + s for s in ("_orig", "", "_u") if key + s not in state_dict]
+        if absent:
+            if strict:
+                missing_keys.extend(absent)
+            return
+        with no_grad():
+            orig = _tensor(state_dict[key + "_orig"])
+            sigma = (orig / _tensor(state_dict.pop(key))).mean()
+            mat = as_matrix(orig, self.dim)
+            u = _tensor(state_dict[key + "_u"])
+            v = (mat.mT @ mat).pinverse() @ mat.mT @ u
+            state_dict[key + "_v"] = v * (sigma / (u @ (mat @ v)))
+
+
+def _tensor(value: Any) -> Tensor:
+    return value if isinstance(value, Tensor) else Tensor(value)
+
 
 def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int = 1, eps: float = 1e-12,
                   dim: int | None = None) -> Module:
@@ -71,6 +109,8 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
     module.register_buffer(name + "_u", u)
     module.register_buffer(name + "_v", v)
     module.register_forward_pre_hook(fn)
+    module._register_state_dict_hook(fn.save_version)
+    module._register_load_state_dict_pre_hook(fn.load_old)
     return module
 
 
@@ -89,5 +129,9 @@ def remove_spectral_norm(module: Module, name: str = "weight") -> Module:
                 delattr(module, name + suffix)
             module.register_parameter(name, Parameter(weight.detach()))
             del module._forward_pre_hooks[key]
+            for registry in (module._state_dict_hooks, module._load_state_dict_pre_hooks):
+                for hid, h in list(registry.items()):
+                    if getattr(getattr(h, "hook", h), "__self__", None) is hook:  # (a pre-hook is wrapped)
+                        del registry[hid]
             return module
     raise ValueError(f"spectral_norm of '{name}' not found in {module}")
