@@ -123,6 +123,15 @@ class TensorMethods:
 
     __slots__ = ()
 
+    # PyTorch's layout and backend flags (custom optimizers test ``p.grad.is_sparse``): minigrad's tensors
+    # are dense, on the CPU (an embedding's sparse=True gradient is dense too, see minigrad/_sparse_grads.py)
+    is_cpu = True
+    is_sparse = False
+    is_meta = False
+    is_quantized = False
+    is_mkldnn = False
+    is_nested = False
+
     # ------------------------------------------------------------ elementwise
 
     def tan(self: Any) -> Tensor:

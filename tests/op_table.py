@@ -1055,6 +1055,8 @@ NOT_OPS = frozenset({
     "is_inference",  # grad mode: tested in tests/parity/test_grad_mode_parity.py
     "register_hook", "requires_grad", "requires_grad_", "retain_grad", "shape", "size", "to", "tolist",
     "zero_", "cpu", "cuda", "device", "is_cuda",  # devices: tested in test_device.py
+    # layout flags: tests/parity/test_compat_tutorial_fixes.py
+    "is_cpu", "is_meta", "is_mkldnn", "is_nested", "is_quantized", "is_sparse",
     "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__invert__", "__and__", "__or__",
     "__iadd__", "__isub__", "__imul__", "__itruediv__", "__setitem__", "__bool__", "__float__", "__int__",
     "__index__", "__len__", "__iter__", "__array__", "__hash__", "__repr__",

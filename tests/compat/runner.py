@@ -326,6 +326,7 @@ SPECS: dict[str, list[Check]] = {
     "augment_mixup.py": every_number(1e-5),       # transforms as classes, mixup/CutMix with Beta draws, TTA
     "model_surgery.py": every_number(1e-5),       # skip_init, load_state_dict(assign=True), tying, groups
     "feature_hooks.py": every_number(1e-5),       # activation dicts, kwargs/global/backward hooks, Grad-CAM
+    "word2vec_sgns.py": every_number(1e-5),       # subsampling, multinomial negatives, SparseAdam
     # torch.compile, checkpoint/checkpoint_sequential, disabled autocast/GradScaler, channels_last, a file
     # checkpoint: every digit agrees in float64; in float32 AdamW grows the rounding to ~3e-3 in three epochs
     "train_boilerplate.py": [Check(r"^((?!epoch|checkpointed).*)$", 0), Check(r"grads match (\w+)", 0),

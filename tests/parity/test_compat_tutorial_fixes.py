@@ -394,3 +394,16 @@ def test_jit_script_and_trace_compute_what_torchs_do() -> None:
         mg.jit.script(lambda t: t)
     with pytest.raises(NotImplementedError, match="state_dict"):
         mg.jit.save(mg.jit.script(mg.nn.Linear(1, 1)), "model.pt")
+
+
+def test_layout_flags_match_torch_for_dense_cpu_tensors() -> None:
+    # custom optimizers test `if p.grad.is_sparse: raise ...`; minigrad's gradients are dense CPU tensors
+    flags = ["is_cpu", "is_cuda", "is_sparse", "is_meta", "is_quantized", "is_mkldnn", "is_nested"]
+    x, t = mg.ones(2, requires_grad=True), torch.ones(2, requires_grad=True)
+    (x * 2).sum().backward()
+    (t * 2).sum().backward()
+    assert x.grad is not None and t.grad is not None
+    assert [getattr(x.grad, f) for f in flags] == [getattr(t.grad, f) for f in flags]
+    emb = mg.nn.Embedding(5, 2, sparse=True)
+    emb(mg.tensor([1, 3])).sum().backward()
+    assert emb.weight.grad is not None and emb.weight.grad.is_sparse is False  # dense values, rows kept aside
