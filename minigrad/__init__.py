@@ -205,10 +205,12 @@ from minigrad.settings import (
     get_num_interop_threads,
     get_num_threads,
     is_deterministic_algorithms_warn_only_enabled,
+    is_warn_always_enabled,
     set_deterministic_debug_mode,
     set_float32_matmul_precision,
     set_num_interop_threads,
     set_num_threads,
+    set_warn_always,
     use_deterministic_algorithms,
 )
 from minigrad.shape_ops import *  # noqa: F403
@@ -230,6 +232,7 @@ from minigrad.tensor import (
     float64,
     from_numpy,
     int64,
+    is_inference,
     is_tensor,
     matmul,
     numel,
@@ -290,7 +293,7 @@ __all__ += [
 ]  # fmt: skip
 __all__ += [  # PyTorch's dtype names and queries, and the function modules' functions
     "as_tensor", "asarray", "bfloat16", "bool", "byte", "can_cast", "char", "double", "finfo", "float",
-    "float16", "half", "iinfo", "int", "int8", "int16", "int32", "is_floating_point",
+    "float16", "half", "iinfo", "int", "int8", "int16", "int32", "is_floating_point", "is_inference",
     "is_tensor", "long", "promote_types", "result_type", "short", "uint8",
 ]  # fmt: skip
 __all__ += [  # shapes, printing and the process-wide switches PyTorch scripts set
@@ -298,7 +301,7 @@ __all__ += [  # shapes, printing and the process-wide switches PyTorch scripts s
     "get_num_threads", "is_deterministic_algorithms_warn_only_enabled", "numel",
     "set_deterministic_debug_mode", "set_num_threads", "set_printoptions", "use_deterministic_algorithms",
     "get_float32_matmul_precision", "get_num_interop_threads", "set_float32_matmul_precision",
-    "set_num_interop_threads",
+    "set_num_interop_threads", "is_warn_always_enabled", "set_warn_always",
 ]  # fmt: skip
 # PyTorch's constants: torch.nan, torch.inf, torch.pi, torch.e and x[:, torch.newaxis]
 nan, inf, pi, e, newaxis = _math.nan, _math.inf, _math.pi, _math.e, None

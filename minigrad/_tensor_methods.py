@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from minigrad import typed_tensors as typed_tensors
     from minigrad import writes as writes
     from minigrad.autograd import engine as engine
+    from minigrad.autograd import graph as graph
     from minigrad.random import Generator
     from minigrad.tensor import Tensor
 

@@ -9,13 +9,15 @@ else from minigrad, so every layer of the library may import it.
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
+import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
 __all__ = [
     "enable_grad", "inference_mode", "is_grad_enabled", "is_inference_mode_enabled", "no_grad",
-    "set_grad_enabled",
+    "set_grad_enabled", "is_multithreading_enabled", "set_multithreading_enabled",
 ]  # fmt: skip
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -45,6 +47,23 @@ class _Inference:
         self.used = False  # inference_mode was ever entered: inference tensors may exist
 
 
+class _AutogradExtras:
+    """Switches for autograd's rarely used features, so the ops and the engine test one plain attribute.
+
+    ``pack``: the active ``saved_tensors_hooks`` (pack, unpack) pairs, innermost last;
+    ``nodes``: some graph node was given a hook, metadata or packed tensors;
+    ``post_accumulate``: some tensor has a post-accumulate-grad hook;
+    ``rebased``: some tensor was rebased by an in-place op through a view of it.
+    """
+
+    def __init__(self) -> None:
+        self.pack: list[tuple[Callable[[Any], Any], Callable[[Any], Any]]] = []
+        self.nodes = False
+        self.post_accumulate = False
+        self.rebased = False  # an in-place op through a view rebased its base (ops.CopySlices)
+
+
+_extras = _AutogradExtras()
 _mode = _GradMode()
 _inference = _Inference()
 _lock = threading.Lock()
@@ -98,12 +117,54 @@ class _GradModeContext:
         return type(self)()
 
     def __call__(self, func: F) -> F:
+        if inspect.isclass(func):
+            warnings.warn(
+                "Decorating classes is deprecated and will be disabled in future versions. You should only "
+                "decorate functions or methods. To preserve the current behavior of class decoration, you "
+                "can directly decorate the `__init__` method and nothing else.", FutureWarning, stacklevel=2)
+            cls = func
+
+            def construct(*args: Any, **kwargs: Any) -> Any:
+                return cls(*args, **kwargs)
+
+            func = construct  # type: ignore[assignment]
+        if inspect.isgeneratorfunction(func):
+            return self._wrap_generator(func)
+
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             with self.clone():
                 return func(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
+
+    def _wrap_generator(self, func: F) -> F:
+        """A generator function whose every step (start, send, throw, close) runs inside the switch,
+        while the caller's code between steps runs in its own mode (as PyTorch's decorators)."""
+
+        @functools.wraps(func)
+        def generator(*args: Any, **kwargs: Any) -> Any:
+            gen = func(*args, **kwargs)
+            try:
+                with self.clone():
+                    response = gen.send(None)
+                while True:
+                    try:
+                        request = yield response
+                    except GeneratorExit:
+                        with self.clone():
+                            gen.close()
+                        raise
+                    except BaseException as e:
+                        with self.clone():
+                            response = gen.throw(e)
+                    else:
+                        with self.clone():
+                            response = gen.send(request)
+            except StopIteration as stop:
+                return stop.value
+
+        return generator  # type: ignore[return-value]
 
 
 class _BareDecorator(_GradModeContext):
@@ -199,3 +260,29 @@ class inference_mode(_GradModeContext):  # noqa: N801 - PyTorch's name
     def clone(self) -> inference_mode:
         """A new switch with the same ``mode``."""
         return inference_mode(self.mode)
+
+
+class set_multithreading_enabled:  # noqa: N801 - PyTorch's name
+    """Allow (or not) backward to run on worker threads: at once when called, undone when its block ends.
+
+    minigrad's backward always runs on the calling thread; the setting is kept and reported by
+    :func:`is_multithreading_enabled`, as PyTorch's.
+    """
+
+    def __init__(self, mode: bool) -> None:
+        self._prev = _multithreading[0]
+        _multithreading[0] = bool(mode)
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, *exc: object) -> None:
+        _multithreading[0] = self._prev
+
+
+def is_multithreading_enabled() -> bool:
+    """Whether :class:`set_multithreading_enabled` last allowed worker threads (True at start)."""
+    return _multithreading[0]
+
+
+_multithreading = [True]

@@ -31,12 +31,13 @@ from typing import Any, ClassVar
 import numpy as np
 
 from minigrad import _kernels, _special
+from minigrad import _tensor_methods as _methods
 from minigrad._clock import tick as _tick
 from minigrad._kernels import QUIET
 from minigrad._special import erf, erfinv
 from minigrad._window_kernels import Pairs, col2im, im2col, pad_array, padded, window_counts
 from minigrad.errors import DimensionError, LinAlgError, MinigradError, ShapeError, UnsupportedError
-from minigrad.grad_mode import _inference, _mode, enable_grad
+from minigrad.grad_mode import _extras, _inference, _mode, enable_grad
 from minigrad.memory_formats import copy_as
 from minigrad.shapes import keepdim_shape
 from minigrad.tensor import Array, Tensor, from_numpy, made_in_inference
@@ -72,13 +73,26 @@ class Function:
     run without ``retain_graph`` (the saved arrays are then gone).
     """
 
-    __slots__ = ("parents", "seq", "versions")
+    __slots__ = ("hooks", "out_version", "parents", "seq", "versions")
     #: names of attributes holding saved arrays, dropped by :meth:`release`
     saved: ClassVar[tuple[str, ...]] = ()
 
     parents: tuple[Tensor, ...]  # () once released
     seq: int  # creation order: a node is always processed after its users
     versions: list[int]  # the inputs' version counters when recorded
+    # Set only when not 0: the result's version when recorded (an in-place op's result), read with getattr.
+    out_version: int
+    # Set only once a hook or metadata is given (see minigrad.autograd.graph); read with getattr.
+    hooks: Any
+
+    #: False when backward never reads the inputs' values (only their shapes): in-place changes to
+    #: them after the op are then harmless, as in PyTorch, where such ops save no tensors
+    reads_inputs: ClassVar[bool] = True
+    #: True when backward reads the op's result (``out``): changing it in place afterwards raises
+    reads_output: ClassVar[bool] = False
+    #: True for ops whose result may be a view of input 0's memory (reshape, permute, basic indexing,
+    #: expand): an in-place op through such a result rewrites its base (see Tensor._update)
+    is_view: ClassVar[bool] = False
 
     #: PyTorch's grad_fn name when it is not ``<class name>Backward0`` (``Reshape``: ``ViewBackward0``)
     torch_name: ClassVar[str] = ""
@@ -131,7 +145,6 @@ class Function:
             out._array = fn.forward(*arrays, **params) if params else fn.forward(*arrays)
         finally:
             _reset_errstate(token)
-        out.grad = None
         out._hooks = None
         out._retains_grad = False
         out._version = 0
@@ -144,6 +157,8 @@ class Function:
             fn.seq = next(_tick)
             out.requires_grad = True
             out._ctx = fn
+            if _extras.pack:  # inside saved_tensors_hooks (an empty list otherwise)
+                _methods.graph.pack_saved(fn, inputs, out)
         else:
             out.requires_grad = False
             out._ctx = None
@@ -152,14 +167,86 @@ class Function:
         return out
 
     def check_versions(self) -> None:
-        """Raise if an input was modified in place after this op saved it."""
+        """Raise PyTorch's error if an input this op's backward reads was modified in place after the op.
+
+        Raises:
+            MinigradError: an input's version changed since the op was recorded.
+        """
+        if not self.reads_inputs:
+            return
         for i, (p, v) in enumerate(zip(self.parents, self.versions)):
-            if p._version != v:
+            if p._version != v and self.reads_input(i):
+                made_by = f", which is output 0 of {p._ctx.name()}," if p._ctx is not None else ""
                 raise MinigradError(
-                    f"input {i} of {self.name} (shape {p.shape}) was modified by an in-place "
-                    f"operation after it was used (version {v} -> {p._version}); its gradient "
-                    "would be wrong. Use an out-of-place op (x = x + y) instead of x += y."
+                    "one of the variables needed for gradient computation has been modified by an inplace "
+                    f"operation: [torch.{_type_name(p)} {list(p.shape)}]{made_by} is at version "
+                    f"{p._version}; "
+                    f"expected version {v} instead. Hint: input {i} of {self.name()} was modified by an "
+                    "in-place operation after it was used; use an out-of-place op (x = x + y) instead of "
+                    "x += y, or enable anomaly detection to find the operation that failed to compute its "
+                    "gradient, with torch.autograd.set_detect_anomaly(True)."
                 )
+
+    def __call__(self, *grad_outputs: Tensor) -> Any:
+        """Run this node's backward on ``grad_outputs`` (one per output), as calling a PyTorch node does.
+
+        Raises:
+            TypeError: not one gradient per output (PyTorch's message).
+            MinigradError: the node was freed by a backward.
+        """
+        if len(grad_outputs) != 1:
+            raise TypeError(f"expected 1 arguments, got {len(grad_outputs)} instead")
+        if not self.parents:
+            raise MinigradError(f"{self.name()}: its saved tensors were freed by a backward")
+        if self.reads_output:
+            raise MinigradError(f"{self.name()} reads its result in backward, which it does not keep; "
+                                "call backward() on the result instead")
+        grads = self.backward(grad_outputs[0], grad_outputs[0])
+        return grads[0] if len(grads) == 1 else grads
+
+    def register_hook(self, fn: Callable[[tuple[Tensor | None, ...], tuple[Tensor | None, ...]], Any]) -> Any:
+        """Call ``fn(grad_inputs, grad_outputs)`` after this node's backward; a returned tuple replaces
+        ``grad_inputs``. Returns a handle whose ``remove()`` unregisters it."""
+        return _methods.graph.register_node_hook(self, fn, pre=False)
+
+    def register_prehook(self, fn: Callable[[tuple[Tensor | None, ...]], Any]) -> Any:
+        """Call ``fn(grad_outputs)`` before this node's backward; a returned tuple replaces
+        ``grad_outputs``. Returns a handle whose ``remove()`` unregisters it."""
+        return _methods.graph.register_node_hook(self, fn, pre=True)
+
+    @property
+    def metadata(self) -> dict[Any, Any]:
+        """A dict kept on the node for the user's own bookkeeping (empty at first)."""
+        return _methods.graph.node_metadata(self)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for missing attributes (and unset slots): PyTorch's ``_saved_self``,
+        # ``_saved_other``, ``_saved_result`` and their ``_raw_`` forms.
+        if name.startswith(("_saved_", "_raw_saved_")):
+            return _methods.graph.saved_attribute(self, name)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def reads_input(self, i: int) -> bool:
+        """Whether backward reads input ``i``'s values (what PyTorch would have saved for it)."""
+        return self.reads_inputs
+
+    def check_output_version(self, out: Tensor) -> None:
+        """Raise PyTorch's error if the result this op's backward reads was modified in place after the op.
+
+        Raises:
+            MinigradError: the result's version changed since the op was recorded.
+        """
+        expected = getattr(self, "out_version", 0)
+        if self.reads_output and out._version != expected:
+            raise MinigradError(
+                "one of the variables needed for gradient computation has been modified by an inplace "
+                f"operation: [torch.{_type_name(out)} {list(out.shape)}], which is output 0 of "
+                f"{self.name()}, "
+                f"is at version {out._version}; expected version {expected} instead. Hint: the result of "
+                f"{self.name()} was modified by an in-place operation after it was computed; enable anomaly "
+                "detection to find the operation that failed to compute its gradient, with "
+                "torch.autograd.set_detect_anomaly(True)."
+            )
 
     def release(self) -> None:
         """Drop the inputs and saved arrays; the graph above this node can be freed."""
@@ -169,6 +256,13 @@ class Function:
 
 
 _new = object.__new__
+
+
+def _type_name(t: Tensor) -> str:
+    """PyTorch's legacy type name of a tensor, as its error messages print it (``FloatTensor``)."""
+    names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+             "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+    return names.get(str(t.dtype), "") + "Tensor"
 _set_errstate, _reset_errstate = _kernels.set_errstate, _kernels.reset_errstate
 
 
@@ -198,6 +292,7 @@ class Add(Function):
     """y = a + b;  da = g, db = g."""
 
     __slots__ = ()
+    reads_inputs = False
 
     def forward(self, a: Array, b: Array) -> Array:
         return a + b  # inf - inf is nan and overflow is inf, silently, as in PyTorch
@@ -216,6 +311,7 @@ class Sub(Function):
     """
 
     __slots__ = ()
+    reads_inputs = False
 
     def forward(self, a: Array, b: Array) -> Array:
         return a - b
@@ -242,6 +338,10 @@ class Mul(Function):
 
     def forward(self, a: Array, b: Array) -> Array:
         return a * b
+
+    def reads_input(self, i: int) -> bool:
+        """A factor is read only for the other factor's gradient."""
+        return self.parents[1 - i].requires_grad
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
@@ -303,6 +403,7 @@ class Pow(Function):
     """
 
     __slots__ = ()
+    reads_output = True
     torch_name = "PowBackward1"  # PyTorch numbers the tensor-exponent overload 1
 
     def forward(self, a: Array, b: Array) -> Array:
@@ -407,6 +508,7 @@ class Neg(Function):
     """y = -a;  da = -g."""
 
     __slots__ = ()
+    reads_inputs = False
 
     def forward(self, a: Array) -> Array:
         return np.negative(a)
@@ -419,6 +521,7 @@ class Exp(Function):
     """y = exp(a);  da = g * y."""
 
     __slots__ = ()
+    reads_output = True
 
     def forward(self, a: Array) -> Array:
         return np.exp(a)
@@ -443,6 +546,7 @@ class Sqrt(Function):
     """y = sqrt(a);  da = g / (2 y)."""
 
     __slots__ = ()
+    reads_output = True
 
     def forward(self, a: Array) -> Array:
         return np.sqrt(a)
@@ -479,6 +583,7 @@ class Tanh(Function):
     """y = tanh(a);  da = g * (1 - y**2)."""
 
     __slots__ = ()
+    reads_output = True
 
     def forward(self, a: Array) -> Array:
         return np.tanh(a)
@@ -498,6 +603,7 @@ class Sigmoid(Function):
     """
 
     __slots__ = ()
+    reads_output = True
 
     def forward(self, a: Array) -> Array:
         return _kernels.sigmoid(a)
@@ -513,6 +619,7 @@ class Relu(Function):
     """y = max(a, 0);  da = g where y > 0, else 0 (PyTorch's choice at a == 0)."""
 
     __slots__ = ()
+    reads_output = True
 
     def forward(self, a: Array) -> Array:
         return np.maximum(a, 0)
@@ -668,6 +775,64 @@ class Contiguous(Function):
         return (g,)
 
 
+class Substitute(Function):
+    """y = value (a saved tensor's replacement from an unpack hook), standing for x;  dx = g."""
+
+    __slots__ = ()
+    reads_inputs = False
+
+    def forward(self, x: Array, value: Array) -> Array:
+        return value
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g,)
+
+
+class CopySlices(Function):
+    """y = a with the elements a view of it covers replaced by v (an in-place op through the view);
+    da = g with those elements zeroed, dv = g at those elements.
+
+    ``pos`` holds, per element of v, its position in a (C order); ``target`` is the base's array,
+    which the in-place op already wrote, so y is that array itself.
+    """
+
+    __slots__ = ("mask", "old", "pos")
+    saved = ("mask", "pos")
+    reads_inputs = False
+    torch_name = "CopySlices"
+    mask: Array
+    pos: Array
+    old: Tensor  # the base's old values (a): ops recorded before the change send their gradient there
+
+    def forward(self, a: Array, v: Array, target: Array, pos: Array, old: Tensor) -> Array:
+        self.pos, self.old = pos, old
+        _extras.rebased = True
+        mask = np.ones(a.size, dtype=a.dtype)
+        mask[pos.ravel()] = 0
+        self.mask = mask.reshape(a.shape)
+        return target
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, v = self.parents
+        ga = g * from_numpy(self.mask.astype(g.dtype, copy=False)) if a.requires_grad else None
+        gv = g.reshape(-1)[from_numpy(self.pos)] if v.requires_grad else None
+        return ga, gv
+
+
+class DelayedError(Function):
+    """y = x, for gradients a ``once_differentiable`` backward computed: differentiating them raises."""
+
+    __slots__ = ("message",)
+    reads_inputs = False
+
+    def forward(self, x: Array, *recorded: Array, message: str) -> Array:
+        self.message = message
+        return x
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        raise MinigradError(self.message)
+
+
 class Where(Function):
     """y = a where cond else b (cond a constant bool array);  da = g on cond, db = g off it."""
 
@@ -721,6 +886,7 @@ class Tan(_Pointwise, Function):
     """y = tan(a);  da = g * (1 + y**2)."""
 
     __slots__ = ()
+    reads_output = True
     ufunc = np.tan
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -817,6 +983,7 @@ class Exp2(_Pointwise, Function):
     """y = 2 ** a;  da = g * y * ln 2."""
 
     __slots__ = ()
+    reads_output = True
     ufunc = np.exp2
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -827,6 +994,7 @@ class Expm1(_Pointwise, Function):
     """y = exp(a) - 1, exact near 0;  da = g * (y + 1)."""
 
     __slots__ = ()
+    reads_output = True
     ufunc = np.expm1
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -867,6 +1035,7 @@ class Erfinv(Function):
     """y = erfinv(a), the inverse of erf on (-1, 1);  da = g * sqrt(pi) / 2 * exp(y**2)."""
 
     __slots__ = ()
+    reads_output = True
 
     def forward(self, a: Array) -> Array:
         return erfinv(a)
@@ -942,6 +1111,7 @@ class LogNdtr(Function):
     """y = log Phi(a), Phi the normal CDF;  da = g * phi(a) / Phi(a) = g * exp(-a**2/2 - y) / sqrt(2 pi)."""
 
     __slots__ = ()
+    reads_output = True
     torch_name = "SpecialLogNdtrBackward0"
 
     def forward(self, a: Array) -> Array:
@@ -956,6 +1126,7 @@ class Ndtri(Function):
     """y = Phi^-1(a), the standard normal quantile;  da = g * sqrt(2 pi) * exp(y**2 / 2)."""
 
     __slots__ = ()
+    reads_output = True
     torch_name = "SpecialNdtriBackward0"
 
     def forward(self, a: Array) -> Array:
@@ -969,6 +1140,7 @@ class Erfcx(Function):
     """y = exp(a**2) erfc(a);  da = g * (2 a y - 2 / sqrt(pi))."""
 
     __slots__ = ()
+    reads_output = True
     torch_name = "SpecialErfcxBackward0"
 
     def forward(self, a: Array) -> Array:
@@ -1042,6 +1214,7 @@ class BesselI(Function):
     the slopes of I1 and I1e taken at their limit 1/2 for |a| <= eps (and nan), as PyTorch does."""
 
     __slots__ = ("order", "scaled")
+    reads_output = True
     order: int
     scaled: bool
 
@@ -1138,6 +1311,7 @@ class Hypot(Function):
     """y = sqrt(a**2 + b**2) without overflow;  da = g * a / y, db = g * b / y."""
 
     __slots__ = ()
+    reads_output = True
 
     def forward(self, a: Array, b: Array) -> Array:
         return np.hypot(a, b)
@@ -1185,6 +1359,7 @@ class Copysign(Function):
     """
 
     __slots__ = ()
+    reads_output = True
 
     def forward(self, a: Array, b: Array) -> Array:
         return np.copysign(a, b)
@@ -1279,6 +1454,7 @@ class Prod(Function):
     """
 
     __slots__ = ("dim", "keepdim")
+    reads_output = True
     dim: int
     keepdim: bool
 
@@ -1320,6 +1496,7 @@ class Sum(Function):
     """
 
     __slots__ = ("dims", "keepdim")
+    reads_inputs = False
 
     def name(self) -> str:
         """``SumBackward0`` over everything, ``SumBackward1`` over dims (PyTorch's overload numbers)."""
@@ -1467,6 +1644,7 @@ class Max(Function):
     """
 
     __slots__ = ("dims", "first", "keepdim")
+    reads_output = True
 
     def name(self) -> str:
         """``MaxBackward1`` over everything, ``MaxBackward0`` along a dim, ``AmaxBackward0`` over dims."""
@@ -1530,6 +1708,7 @@ class Softmax(Function):
     """
 
     __slots__ = ("dim",)
+    reads_output = True
     dim: int
 
     def forward(self, a: Array, dim: int) -> Array:
@@ -1551,6 +1730,7 @@ class LogSoftmax(Function):
     """
 
     __slots__ = ("dim",)
+    reads_output = True
     dim: int
 
     def forward(self, a: Array, dim: int) -> Array:
@@ -1572,6 +1752,8 @@ class Reshape(Function):
     """y = a viewed with a new shape;  da = g reshaped back."""
 
     __slots__ = ()
+    is_view = True
+    reads_inputs = False
     torch_name = "ViewBackward0"
 
     def forward(self, a: Array, shape: tuple[int, ...]) -> Array:
@@ -1589,6 +1771,8 @@ class Permute(Function):
     """
 
     __slots__ = ("dims", "kind")
+    is_view = True
+    reads_inputs = False
     dims: tuple[int, ...]
     kind: str
 
@@ -1616,6 +1800,8 @@ class Expand(Function):
     """
 
     __slots__ = ()
+    is_view = True
+    reads_inputs = False
 
     def forward(self, a: Array, shape: tuple[int, ...]) -> Array:
         return np.broadcast_to(a, shape)
@@ -1634,6 +1820,8 @@ class GetItem(Function):
     """y = a[index];  da = zeros like a with g added at ``index`` (repeats accumulate)."""
 
     __slots__ = ("index",)
+    is_view = True
+    reads_inputs = False
 
     def name(self) -> str:
         """PyTorch's name for the kind of index: Select (ints), Slice, Unsqueeze (None), else Index."""
@@ -1683,6 +1871,7 @@ class Cat(Function):
     """y = inputs joined along ``dim``;  each input's gradient is its slice of g."""
 
     __slots__ = ("dim",)
+    reads_inputs = False
     dim: int  # >= 0
 
     def forward(self, *arrays: Array, dim: int) -> Array:
@@ -2026,6 +2215,7 @@ class Inv(Function):
     """y = A^-1;  dA = -y^T g y^T."""
 
     __slots__ = ()
+    reads_output = True
     torch_name = "LinalgInvExBackward0"
 
     def forward(self, a: Array) -> Array:
@@ -2041,6 +2231,7 @@ class Det(Function):
     from the SVD, sign(det U det V) U diag(prod_{j != i} s_j) Vh."""
 
     __slots__ = ()
+    reads_output = True
     torch_name = "LinalgDetBackward0"
 
     def forward(self, a: Array) -> Array:
@@ -2075,6 +2266,7 @@ class Slogdet(Function):
     singular). The sign is piecewise constant: it passes no gradient (0 when only the sign is used)."""
 
     __slots__ = ()
+    reads_output = True
     torch_name = "LinalgSlogdetBackward0"
 
     def forward(self, a: Array) -> Array:
@@ -2095,6 +2287,7 @@ class Solve(Function):
     """X = A^-1 B for B (..., n, k) (batch dims broadcast);  dB = A^-T g, dA = -dB X^T."""
 
     __slots__ = ()
+    reads_output = True
     torch_name = "LinalgSolveExBackward0"
 
     def forward(self, a: Array, b: Array) -> Array:
@@ -2110,6 +2303,7 @@ class Cholesky(Function):
     T = tril(L^T g): the gradient of a symmetric input, as PyTorch's."""
 
     __slots__ = ()
+    reads_output = True
     torch_name = "LinalgCholeskyExBackward0"
 
     def forward(self, a: Array) -> Array:
@@ -2128,6 +2322,7 @@ class QR(Function):
     differentiable for mode 'r' (no Q) or a complete tall factorization (Q's extra columns are arbitrary)."""
 
     __slots__ = ("mode",)
+    reads_output = True
     torch_name = "LinalgQrBackward0"
     mode: str
 
@@ -2167,6 +2362,7 @@ class LU(Function):
     part, a tall A = [L1; L2] U gives dA2 = gL2 U^-T and gU - L2^T gL2 U^-T (PyTorch's formulas)."""
 
     __slots__ = ()
+    reads_output = True
     torch_name = "LinalgLuBackward0"
 
     @staticmethod
@@ -2214,6 +2410,7 @@ class Pinv(Function):
     -(y K)^T + K y^T - A y K y^T + y^T y (g^T - K A)."""
 
     __slots__ = ()
+    reads_output = True
     torch_name = "LinalgPinvBackward0"
 
     def forward(self, a: Array, atol: Array, rtol: Array, hermitian: bool) -> Array:
@@ -2243,6 +2440,7 @@ class SVD(Function):
     k = min(m, n) get no gradient, as PyTorch's."""
 
     __slots__ = ("full",)
+    reads_output = True
     torch_name = "LinalgSvdBackward0"
     full: bool
 
@@ -2292,6 +2490,7 @@ class Eigh(Function):
     only the eigenvalues (then repeated eigenvalues are fine)."""
 
     __slots__ = ()
+    reads_output = True
     torch_name = "LinalgEighBackward0"
 
     @staticmethod

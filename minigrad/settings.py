@@ -21,7 +21,7 @@ __all__ = [
     "are_deterministic_algorithms_enabled", "get_deterministic_debug_mode", "get_float32_matmul_precision",
     "get_num_interop_threads", "get_num_threads", "is_deterministic_algorithms_warn_only_enabled",
     "set_deterministic_debug_mode", "set_float32_matmul_precision", "set_num_interop_threads",
-    "set_num_threads", "use_deterministic_algorithms",
+    "set_num_threads", "use_deterministic_algorithms", "is_warn_always_enabled", "set_warn_always",
 ]  # fmt: skip
 
 
@@ -35,7 +35,7 @@ def _default_threads() -> int:
 
 _state: dict[str, Any] = {
     "threads": _default_threads(), "interop_threads": _default_threads(), "interop_set": False,
-    "deterministic": False, "warn_only": False, "matmul_precision": "highest",
+    "deterministic": False, "warn_only": False, "matmul_precision": "highest", "warn_always": False,
 }  # fmt: skip
 
 
@@ -190,3 +190,17 @@ def get_deterministic_debug_mode() -> int:
     if not are_deterministic_algorithms_enabled():
         return 0
     return 1 if is_deterministic_algorithms_warn_only_enabled() else 2
+
+
+def set_warn_always(b: bool) -> None:
+    """Make warnings PyTorch gives once per process be given every time (``torch.set_warn_always``).
+
+    minigrad gives such warnings (``backward(create_graph=True)``'s reference-cycle warning) only
+    when this is on.
+    """
+    _state["warn_always"] = bool(b)
+
+
+def is_warn_always_enabled() -> bool:
+    """Whether :func:`set_warn_always` is on."""
+    return bool(_state["warn_always"])

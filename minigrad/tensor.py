@@ -12,6 +12,7 @@ import math
 import operator
 import sys
 import warnings
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, Union, overload
 
@@ -158,8 +159,8 @@ class Tensor(TensorMethods):
     """
 
     __slots__ = (
-        "__weakref__", "_array", "_ctx", "_hooks", "_inference", "_retains_grad", "_version", "grad",
-        "requires_grad",
+        "__weakref__", "_array", "_ctx", "_hooks", "_inference", "_retains_grad", "_version", "_vgroup",
+        "grad", "requires_grad",
     )  # fmt: skip
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
 
@@ -172,6 +173,8 @@ class Tensor(TensorMethods):
     _hooks: dict[int, Callable[[Tensor], Tensor | None]] | None
     _retains_grad: bool
     _version: int
+    # Set only once detach() made an alias: every member of the list shares one version counter.
+    _vgroup: list[weakref.ref[Tensor]]
     # Set only on inference tensors (INFERENCE, or ALIAS for detach/.data of one taken outside
     # inference_mode, which PyTorch lets change in place), so the hot paths that make tensors
     # outside inference_mode never write it; read with getattr(t, "_inference", 0).
@@ -183,7 +186,6 @@ class Tensor(TensorMethods):
             shape = (data, dtype, *((requires_grad,) if requires_grad is not False else ()), *more_sizes)
             data, dtype, requires_grad = _legacy_sizes(shape), None, False
         self._array = _to_array(data, dtype)  # type: ignore[arg-type]  # (an int dtype was handled above)
-        self.grad = None
         self._ctx = None
         self._hooks = None
         self._retains_grad = False
@@ -295,8 +297,20 @@ class Tensor(TensorMethods):
         return self._array.tolist()
 
     def detach(self) -> Tensor:
-        """A tensor sharing the data, cut off from the graph (an inference tensor if this one is)."""
-        return self._alias()
+        """A tensor sharing the data, cut off from the graph (an inference tensor if this one is).
+
+        It shares this tensor's version counter, as PyTorch's: an in-place change through either
+        is seen by a backward that saved the other.
+        """
+        t = self._alias()
+        group: list[weakref.ref[Tensor]] | None = getattr(self, "_vgroup", None)
+        if group is None:
+            group = self._vgroup = [weakref.ref(self)]
+        elif len(group) > 16:  # (a parameter detached every step: drop the members that are gone)
+            group[:] = [r for r in group if r() is not None]
+        group.append(weakref.ref(t))
+        t._vgroup, t._version = group, self._version
+        return t
 
     def _alias(self) -> Tensor:
         """A new tensor of this one's array: an inference tensor if this one is, as PyTorch's detach."""
@@ -330,7 +344,18 @@ class Tensor(TensorMethods):
         A backward that reaches an op which used this tensor before then
         raises (PyTorch raises for the ops that saved it), as after any
         in-place change.
+
+        Raises:
+            MinigradError: this tensor is a recorded view of another (PyTorch's error).
         """
+        fn = self._ctx
+        if fn is not None and fn.is_view and fn.parents and \
+                memory_owner(fn.parents[0]._array) == memory_owner(self._array):
+            raise MinigradError("Can't detach views in-place. Use detach() instead. If you are using "
+                                "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is "
+                                "set as True, gradients are views of DDP buckets, and hence detach_() cannot "
+                                "be called on these gradients. To fix this error, please refer to the "
+                                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
         self._ctx, self.requires_grad, self._retains_grad = None, False, False
         return self._write()  # counted as an in-place change
 
@@ -458,13 +483,15 @@ class Tensor(TensorMethods):
     # ------------------------------------------------------------ autograd
 
     def backward(self, gradient: Tensor | None = None, retain_graph: builtins.bool | None = None,
-                 create_graph: builtins.bool = False) -> None:
-        """Accumulate the gradient of this tensor into the ``.grad`` of the leaves.
+                 create_graph: builtins.bool = False,
+                 inputs: Sequence[Tensor] | Tensor | None = None) -> None:
+        """Accumulate the gradient of this tensor into the ``.grad`` of the leaves (or of ``inputs`` only).
 
         See :func:`minigrad.autograd.backward`; ``gradient`` is required unless
         this tensor has a single element.
         """
-        _methods.engine.backward(self, None if gradient is None else [gradient], retain_graph, create_graph)
+        _methods.engine.backward(self, None if gradient is None else [gradient], retain_graph, create_graph,
+                                 inputs=inputs)
 
     def register_hook(self, fn: Callable[[Tensor], Tensor | None]) -> _HookHandle:
         """Call ``fn(grad)`` when this tensor's gradient is computed.
@@ -482,6 +509,16 @@ class Tensor(TensorMethods):
         handle = _HookHandle(self._hooks)
         self._hooks[handle.id] = fn
         return handle
+
+    def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> Any:
+        """Call ``hook(self)`` each time backward has accumulated into ``self.grad`` (a leaf only).
+
+        Returns a handle whose ``remove()`` unregisters it.
+
+        Raises:
+            MinigradError: not a leaf, or does not require grad.
+        """
+        return _methods.graph.register_post_accumulate_grad_hook(self, hook)
 
     def retain_grad(self) -> None:
         """Make backward also fill ``.grad`` of this non-leaf tensor."""
@@ -598,6 +635,12 @@ class Tensor(TensorMethods):
             if new is not None:
                 self._array = new
         self._version += 1
+        group = getattr(self, "_vgroup", None)  # (unset unless detach() shared this tensor's counter)
+        if group is not None:
+            for ref in group:
+                other = ref()
+                if other is not None and other is not self:
+                    other._version = self._version
         return self
 
     def _recorded(self, *others: Any) -> builtins.bool:
@@ -640,6 +683,8 @@ class Tensor(TensorMethods):
             ShapeError: the result's shape is not this tensor's.
         """
         record = self._recorded(*others)
+        rebase = self._view_base() if record and not view else None
+        old_base = rebase[0]._array.copy() if rebase is not None else None
         source = self
         if record:
             source = from_numpy(self._array.copy())
@@ -663,7 +708,63 @@ class Tensor(TensorMethods):
             self._write(lambda a: np.copyto(a, value))
         if record:
             self._ctx, self.requires_grad = result._ctx, result.requires_grad
+            if self._ctx is not None:  # this tensor is now the op's result, at its new version
+                self._ctx.out_version = self._version
+            if rebase is not None and old_base is not None:
+                self._rebase(*rebase, old_base, others)
         return self
+
+    def _view_base(self) -> tuple[Tensor, Function] | None:
+        """The tensor this one is a recorded view of (through view ops sharing its memory), and the
+        first view op on the way, or None if it is not such a view.
+
+        Raises:
+            MinigradError: the base is a leaf that requires grad (PyTorch's error).
+        """
+        t, first = self, None
+        while True:
+            fn = t._ctx
+            if fn is None or not fn.is_view or not fn.parents:
+                break
+            parent = fn.parents[0]
+            if memory_owner(parent._array) != memory_owner(t._array):
+                break
+            t, first = parent, fn
+        if first is None:
+            return None
+        if t._ctx is None and t.requires_grad:
+            raise MinigradError("a view of a leaf Variable that requires grad is being used in an in-place "
+                                "operation.")
+        return t, first
+
+    def _rebase(self, base: Tensor, first: Function, old: Array, others: tuple[Any, ...]) -> None:
+        """After an in-place op through this view of ``base``: make ``base`` the result of a
+        CopySlices node (its old values, with this view's new ones written in), as PyTorch does, so
+        gradients through ``base`` reach both. ``old`` is a copy of base's values before the op;
+        ops that read the base on the way to the in-place op's operands ``others`` read it instead.
+
+        Raises:
+            MinigradError: the base's memory is not contiguous (the positions cannot be mapped).
+        """
+        arr = base._array
+        if not (arr.flags.c_contiguous or arr.flags.f_contiguous):
+            raise MinigradError("an in-place operation on a view of a non-contiguous tensor that requires "
+                                "grad is not supported by minigrad; call .contiguous() on the base first")
+        item = arr.itemsize
+        offset = (self._array.__array_interface__["data"][0] - arr.__array_interface__["data"][0]) // item
+        ids = np.arange(arr.size).reshape(arr.shape)  # each element's position in C order...
+        # ... laid out in the base's memory order
+        flat = (ids if arr.flags.c_contiguous else np.asfortranarray(ids)).ravel(order="K")
+        pos = np.array(np.lib.stride_tricks.as_strided(
+            flat[offset:], shape=self._array.shape,
+            strides=tuple(st // item * flat.itemsize for st in self._array.strides)))
+        snap = from_numpy(old)
+        snap.requires_grad, snap._ctx, snap._version = base.requires_grad, base._ctx, base._version
+        base._repoint(snap, others)  # z[0] += z[1]: z[1] was taken from the old values
+        first.parents = (snap, *first.parents[1:])  # the view's own history starts at the old values
+        result = _ops.CopySlices.apply(snap, self, target=arr, pos=pos, old=snap)
+        base._write()  # a view and its base share one version counter in PyTorch
+        base._ctx, base.requires_grad = result._ctx, True
 
     def _repoint(self, source: Tensor, others: tuple[Any, ...]) -> None:
         """Make the ops that read this tensor's old value on the way to ``others`` read ``source``.
@@ -1355,6 +1456,45 @@ class Tensor(TensorMethods):
         return matmul(self, other)
 
 
+_grad_slot = vars(Tensor)["grad"]  # the slot's own descriptor; ``Tensor.grad`` becomes the property below
+_NON_LEAF_GRAD = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't "
+    "be populated during autograd.backward(). If you indeed want the .grad field to be populated for a "
+    "non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by "
+    "mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for "
+    "more information."
+)
+
+
+def held_grad(t: Tensor) -> Tensor | None:
+    """``t.grad`` from its slot: no property, no non-leaf warning (the engine's and mg.compile's reads)."""
+    try:
+        return _grad_slot.__get__(t, Tensor)  # type: ignore[no-any-return]
+    except AttributeError:  # never set: tensors are made without writing it (one store less per op)
+        return None
+
+
+def warn_non_leaf_grad(t: Tensor, g: Tensor | None, stacklevel: int) -> None:
+    """PyTorch's warning when user code reads the (None) ``.grad`` of a non-leaf that does not retain it."""
+    if g is None and t._ctx is not None and not t._retains_grad:
+        warnings.warn(_NON_LEAF_GRAD, UserWarning, stacklevel=stacklevel + 1)
+
+
+def _get_grad(self: Tensor) -> Tensor | None:
+    g = held_grad(self)
+    warn_non_leaf_grad(self, g, 2)
+    return g
+
+
+def _del_grad(self: Tensor) -> None:
+    _grad_slot.__set__(self, None)
+
+
+# ``.grad``: the gradient backward accumulated (None until then); reading it on a non-leaf that does
+# not retain its gradient warns with PyTorch's text, as such a tensor's .grad stays None.
+setattr(Tensor, "grad", property(_get_grad, _grad_slot.__set__, _del_grad))  # noqa: B010 (a slot's name)
+
+
 class _HookHandle:
     _next = 0
 
@@ -1537,7 +1677,6 @@ def from_numpy(array: Array) -> Tensor:
     # (Function.apply inlines the same slots for op results).
     t = _new(Tensor)
     t._array = array
-    t.grad = None
     t.requires_grad = False
     t._ctx = None
     t._hooks = None
@@ -1761,6 +1900,17 @@ def result_type(tensor1: Any, tensor2: Any) -> np.dtype[Any]:
 def is_tensor(obj: Any) -> bool:
     """True if ``obj`` is a minigrad Tensor."""
     return isinstance(obj, Tensor)
+
+
+def is_inference(input: Tensor) -> bool:  # noqa: A002 - PyTorch's argument name
+    """True if ``input`` is an inference tensor (made inside ``inference_mode``), as ``torch.is_inference``.
+
+    Raises:
+        TypeError: ``input`` is not a Tensor.
+    """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"is_inference(): argument 'input' must be Tensor, not {type(input).__name__}")
+    return input.is_inference()
 
 
 def numel(input: Any) -> int:  # noqa: A002 - PyTorch's argument name

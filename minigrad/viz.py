@@ -36,6 +36,7 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -48,6 +49,13 @@ from minigrad.errors import InvalidParameterError, MinigradError
 if TYPE_CHECKING:
     from minigrad.nn.module import Module
     from minigrad.tensor import Tensor
+
+def _stored_grad(t: Tensor) -> Tensor | None:
+    """``t.grad`` without the warning for a non-leaf (the pictures show every tensor's)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return t.grad
+
 
 __all__ = ["Graph", "format_graph", "graph", "parameter_names", "print_graph", "render", "to_dot", "to_svg",
            "walk"]
@@ -203,10 +211,10 @@ class _Model:
                 shape, fill, dashed = _OUTPUT_STYLE
             if stats:
                 lines += _stats(t.numpy())
-            if t.grad is not None:
-                lines.append(f"grad {_shape(t.grad.shape)}")
+            if (tg := _stored_grad(t)) is not None:
+                lines.append(f"grad {_shape(tg.shape)}")
                 if stats:
-                    lines += _stats(t.grad.numpy(), "grad ")
+                    lines += _stats(tg.numpy(), "grad ")
             self.nodes.append(_graph_layout.Node(tid, lines, shape, fill, dashed, cluster))
         # Edges first into each node by input position; nodes were appended op before its output.
         self.edges.sort(key=lambda e: (e[1], e[2]))
@@ -474,8 +482,8 @@ def format_graph(tensor: Tensor, params: Any = None) -> str:
             text = f"{fn.name()} {_describe(t)}{tag}"
             if fn.released:
                 text += " (freed by backward)"
-        if t.grad is not None:
-            text += f" grad {_shape(t.grad.shape)}"
+        if (tg := _stored_grad(t)) is not None:
+            text += f" grad {_shape(tg.shape)}"
         lines.append(head + text)
         kids = _parents(t) or ()
         for i in reversed(range(len(kids))):
@@ -514,8 +522,8 @@ def tensor_html(t: Tensor) -> str:
     if t.grad_fn is not None:
         rows.append(("grad_fn", t.grad_fn.name()))
     rows += [("value", line) for line in _stats(t.numpy())]
-    if t.grad is not None:
-        rows += [("grad", line) for line in _stats(t.grad.numpy())]
+    if (tg := _stored_grad(t)) is not None:
+        rows += [("grad", line) for line in _stats(tg.numpy())]
     parts = [f"<pre>{html.escape(repr(t))}</pre>", _table(rows)]
     if t.grad_fn is not None:
         g = Graph(t)
@@ -538,7 +546,8 @@ def module_html(module: Module) -> str:
     for name, kind, t in entries:
         if kind == "parameter":
             total += t.numel()
-        grad = "" if t.grad is None else f"{float(np.linalg.norm(t.grad.numpy().astype(np.float64))):.4g}"
+        tg = _stored_grad(t)
+        grad = "" if tg is None else f"{float(np.linalg.norm(tg.numpy().astype(np.float64))):.4g}"
         body.append(f"<tr><td style='text-align:left'>{html.escape(name)}</td><td>{kind}</td>"
                     f"<td>{_shape(t.shape)}</td><td>{t.dtype}</td><td>{t.numel():,}</td><td>{grad}</td></tr>")
     return (f"<div class='minigrad-module'><pre>{html.escape(repr(module))}</pre>"

@@ -25,7 +25,16 @@ BUDGETS: dict[str, int] = {
     # 1,783 with to(memory_format=): one ToCopy op lays the copy out, as PyTorch (surface5a)
     # 1,802 with PyTorch's OpInfo semantics (opinfo): masked_fill's 0-d tensor value (its gradient),
     # cat's legacy 1-D empty tensors and refusal of a bare Tensor, -bool's RuntimeError, logsumexp of ints
-    "minigrad/tensor.py": 1805,
+    # 1,815 with torch.is_inference and the version an in-place op's result is recorded at (autograd)
+    # 1,852 with .grad as a property (PyTorch's warning for a non-leaf; op results no longer store
+    # None in it) and register_post_accumulate_grad_hook (autograd)
+    # 1,874 with detach() sharing the version counter (the _vgroup slot, kept in step by _write) and
+    # backward(inputs=) (autograd)
+    # 1,930 with in-place ops through a view of a recorded tensor rebasing the base onto a
+    # CopySlices node (PyTorch's rule; the base's gradient was silently wrong before) (autograd)
+    # 1,942 with detach_()'s error on a view (autograd); 1,952 with held_grad and warn_non_leaf_grad,
+    # shared by the engine and mg.compile's tracer (whose patch must see backward's reads of .grad)
+    "minigrad/tensor.py": 1955,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -52,8 +61,20 @@ BUDGETS: dict[str, int] = {
     # 2,237 with ops8's Erfcx, Zeta and Igamma (special.erfcx/zeta, igamma/igammac: PyTorch's gradients)
     # 2,285 with LU (linalg.lu/lu_factor/lu_solve, torch.lu: PyTorch's gradient for square, wide and tall A)
     # 2,306 with ReparamGamma (Gamma/Chi2/StudentT rsample: PyTorch's implicit reparameterization gradient)
-    # 2,313 with RsubScalar (number - tensor named RsubBackward1, as d2l's printed tensors show it) (tutor)
-    "minigrad/ops.py": 2313,
+    # 2,374 with reads_inputs/reads_output per primitive and PyTorch's in-place-modification error for
+    # a changed input or result (autograd)
+    # 2,411 with grad_fn.register_hook/register_prehook/metadata/_saved_*, the Substitute primitive
+    # (a saved tensor's unpacked value) and the saved-tensors-hooks flag in apply (autograd)
+    # 2,442 with calling a grad_fn (its backward, PyTorch's argument-count error) and DelayedError
+    # (a once_differentiable gradient raises when differentiated) (autograd)
+    # 2,479 with CopySlices, is_view on the view ops, and GetItem keeping no input values (autograd)
+    # 2,481 with CopySlices keeping the base's old values for ops recorded before the change
+    # (autograd)
+    # 2,497 with main's ReparamGamma (+21) and autograd merged
+    # 2,505 with reads_input(i): a product keeps only the factor the other's gradient needs
+    # (autograd)
+    # 2,512 with RsubScalar (number - tensor named RsubBackward1, as d2l's printed tensors show it) (tutor)
+    "minigrad/ops.py": 2515,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -63,18 +84,38 @@ BUDGETS: dict[str, int] = {
     # 436 with gemm_ready and shared_left_grad (a conv weight's gradient as one GEMM; BLAS, not numpy's
     # loop, for a broadcast upstream gradient)
     "minigrad/_kernels.py": 440,
-    "minigrad/grad_mode.py": 220,
+    # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
+    # set_multithreading_enabled, as PyTorch's (autograd)
+    "minigrad/grad_mode.py": 290,
     # 1,093 with autograd.Function (function.py, issue 12 item 6: ctx, needs_input_grad, once_differentiable);
     # 1,312 since gradcheck.py moved in from minigrad/ (it is torch.autograd.gradcheck)
     # 1,377 with grad()'s PyTorch arguments (dict inputs, materialize_grads, is_grads_batched, only_inputs)
     # 1,383 with the engine's direct Sum/Reshape in reduce-to-shape (issue 14)
     # 1,433 with autograd.Variable, the legacy wrapper older scripts (WGAN-GP) still call (probes7)
-    # 1,625 with autograd.forward_ad (dual tensors by two reverse passes; the forward-mode AD tutorial) and
-    # custom Functions' saved outputs, mark_dirty and <Name>Backward nodes (extending_autograd)
-    "minigrad/autograd": 1630,
+    # 1,445 with PyTorch's error messages (retain_graph, allow_unused, grad_output shape) (autograd)
+    # 1,907 with autograd/graph.py (torch.autograd.graph: saved tensors hooks, node hooks, post-
+    # accumulate hooks, multi-grad hooks; ~440 lines) and custom Functions' packed saved tensors and
+    # <Name>Backward node classes (autograd)
+    # 1,961 with custom Functions' legacy-call and saved_variables deprecations,
+    # _materialize_non_diff_grads, once_differentiable's recorded error node, the engine's
+    # create_graph warning and its saved-tensors-hooks reset (autograd)
+    # 1,994 with backward(inputs=) (autograd)
+    # 2,009 with the engine sending older ops' gradients of a rebased tensor to its old values
+    # (autograd)
+    # 2,034 with gradcheck's reentrancy check (one row backpropagated twice, nondet_tol) and its
+    # error for outputs that need no grad but change (autograd)
+    # 2,203 with autograd.forward_ad (dual tensors by two reverse passes), torch.autograd.profiler and
+    # custom Functions' saved outputs and mark_dirty (tutor)
+    "minigrad/autograd": 2205,
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
-    "minigrad/autograd/engine.py": 400,
+    # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
+    # 413 with node hooks and post-accumulate hooks, each behind one flag test (autograd)
+    # 425 with the create_graph reference-cycle warning (under set_warn_always) and the saved
+    # tensors hooks restored after backward (autograd)
+    # 457 with backward(inputs=) and .grad read from its slot in _accumulate (autograd)
+    # 472 with _before_rebase, behind one flag test per node (autograd)
+    "minigrad/autograd/engine.py": 472,
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -211,10 +252,23 @@ BUDGETS: dict[str, int] = {
     # 51,826 with dists' later work merged (mg.binomial/_standard_gamma/_sample_dirichlet, enumerate_support,
     # the cross-family KL divergences in kl_cross.py: PyTorch's 61 other registered pairs)
     # 51,831 with nnapi's old backward hook on a dict output
-    # 52,763 with the tutorial programs' fixes (forward_ad, torch.profiler's API, library.custom_op,
-    # torch.jit's entry points, as_strided, vander/asarray/is_nonzero/set_default_tensor_type,
-    # RsubScalar, the sampler's trailing draw) (tutor)
-    "minigrad": 52768,
+    # autograd (+1,012 on 47,069):
+    # 47,178 with autograd's first commit (version checks, messages, is_inference)
+    # 47,739 with autograd's torch.autograd.graph and hooks
+    # 47,913 with grad-mode decorators on generators/classes, set_warn_always,
+    # set_multithreading_enabled (autograd)
+    # 47,968 with detach's shared version counter and backward(inputs=) (autograd)
+    # 48,061 with autograd's view rebase
+    # 48,081 with the rebase's edges (autograd)
+    # 52,512 with nnapi, sched, dists and autograd merged
+    # 52,531 with autograd's product saves and detach_ on views
+    # 52,556 with gradcheck's reentrancy and constant-output checks (autograd)
+    # 52,887 with main's dists and nnapi additions and autograd merged; 52,900 with mg.compile seeing
+    # backward's reads of .grad through the engine's reader
+    # 53,838 with the tutorial programs' fixes (forward_ad, torch.profiler's API, library.custom_op,
+    # torch.jit's entry points, as_strided, vander/asarray/is_nonzero/set_default_tensor_type, layout
+    # flags, RsubScalar, the sampler's trailing draw) (tutor)
+    "minigrad": 53840,
 }
 
 

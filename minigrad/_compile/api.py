@@ -35,12 +35,11 @@ from minigrad._compile.tape import Redo, Tape, make_output
 from minigrad._compile.traced import tracing_now
 from minigrad._compile.tracer import Tracer, Unreplayable
 from minigrad.ops import Replayed
-from minigrad.tensor import Tensor, from_numpy
+from minigrad.tensor import Tensor, from_numpy, held_grad
 
 __all__ = ["CompiledFunction", "compile"]
 
 _ARRAY = Tensor.__dict__["_array"]
-_GRAD = Tensor.__dict__["grad"]
 #: replays a signature may have undone (a check on values failed) before it runs eagerly for good
 _MAX_MISSES = 3
 
@@ -92,7 +91,7 @@ def _signature(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, list
             a = _ARRAY.__get__(x)
             tensors.append(x)
             alias = arrays.setdefault(id(a), len(tensors) - 1)
-            grad_none = _GRAD.__get__(x) is None if x.requires_grad else None
+            grad_none = held_grad(x) is None if x.requires_grad else None
             return ("T", a.shape, a.dtype.str, getattr(a, "strides", ()), x.requires_grad, x._ctx is None,
                     grad_none, alias)
         if x is None or isinstance(x, (bool, int, float, complex, str, bytes)):

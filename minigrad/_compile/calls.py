@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from minigrad._compile.tape import GRAD, Miss, Slot
+from minigrad._compile.tape import Miss, Slot, write_grad
 from minigrad._compile.tracer import Op, Reg, Unreplayable, _owner, resolve
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def compile_op(op: Op, b: Builder) -> Call | None:
         t, value = op.args
         if id(t) in b.tracer.arg_index:
             raise Unreplayable("the .grad of an argument is set inside the compiled function")
-        return functools.partial(GRAD.__set__, t, value)
+        return functools.partial(write_grad, t, value)
     if kind == "opaque":
         obj, *rest = op.args
         return functools.partial(op.fn, obj, *rest, **op.kwargs)

@@ -76,11 +76,12 @@ _NUMPY_CREATORS = ("zeros", "ones", "empty", "full", "zeros_like", "ones_like", 
 @contextmanager
 def tracing(tracer: Tracer) -> Iterator[Tracer]:
     """Make ``tracer`` record everything this thread computes inside the block (see the module docstring)."""
+    from minigrad.autograd import engine
     from minigrad.nn.module import Module
     from minigrad.optim.lr_scheduler import LRScheduler
     from minigrad.optim.optimizer import Optimizer
     from minigrad.random import Generator
-    from minigrad.tensor import Tensor
+    from minigrad.tensor import Tensor, _grad_slot, held_grad, warn_non_leaf_grad
 
     restore: list[tuple[Any, str, Any]] = []
 
@@ -102,7 +103,6 @@ def tracing(tracer: Tracer) -> Iterator[Tracer]:
         patch(np, name, creator)
 
     array_slot = Tensor.__dict__["_array"]
-    grad_slot = Tensor.__dict__["grad"]
 
     def get_array(t: Any) -> Any:
         raw = array_slot.__get__(t, Tensor)
@@ -124,21 +124,27 @@ def tracing(tracer: Tracer) -> Iterator[Tracer]:
             value = _view(value, np.ndarray)
         array_slot.__set__(t, value)
 
-    def get_grad(t: Any) -> Any:
-        value = grad_slot.__get__(t, Tensor)
+    def held(t: Any) -> Any:
+        value = held_grad(t)
         tr = active()
         if tr is not None:
             tr.grad_touch(t, value, False)
+        return value
+
+    def get_grad(t: Any) -> Any:
+        value = held(t)
+        warn_non_leaf_grad(t, value, 2)
         return value
 
     def set_grad(t: Any, value: Any) -> None:
         tr = active()
         if tr is not None:
             tr.grad_set(t, value)
-        grad_slot.__set__(t, value)
+        _grad_slot.__set__(t, value)
 
     patch(Tensor, "_array", property(get_array, set_array))
     patch(Tensor, "grad", property(get_grad, set_grad))
+    patch(engine, "_held_grad", held)  # backward's own reads of .grad are seen too
 
     def get_np(gen: Any) -> Any:
         tr = active()

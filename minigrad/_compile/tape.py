@@ -17,12 +17,13 @@ import numpy as np
 
 from minigrad._kernels import quiet
 from minigrad.errors import MinigradError
-from minigrad.tensor import Tensor, from_numpy
+from minigrad.tensor import Tensor, _grad_slot, from_numpy, held_grad
 
 __all__ = ["GuardFailedError", "Miss", "Redo", "Slot", "Tape", "make_output"]
 
 ARRAY = Tensor.__dict__["_array"]  # the slots themselves: no tracing patch in the way
-GRAD = Tensor.__dict__["grad"]
+read_grad = held_grad  # the .grad slot itself: no tracing patch, no non-leaf warning
+write_grad = _grad_slot.__set__
 
 
 class GuardFailedError(MinigradError):
@@ -77,10 +78,10 @@ class Tape:
                 return False
         for target, is_none in self.grad_guards:
             t = args[target] if type(target) is int else target
-            if (GRAD.__get__(t) is None) is not is_none:
+            if (read_grad(t) is None) is not is_none:
                 return False
         for t, g in self.grad_is:
-            if GRAD.__get__(t) is not g:
+            if read_grad(t) is not g:
                 return False
         return all(m.training == flag for m, flag in self.module_guards)
 
@@ -117,7 +118,7 @@ class Tape:
         arrays = [(a, np.array(slots[a.index] if isinstance(a, Slot) else a, copy=True))
                   for a in self.undo_arrays]
         rngs = [(gen, gen.__dict__["np"].bit_generator.state) for gen in self.undo_rngs]
-        grads = [(t, GRAD.__get__(t)) for t in self.undo_grads]
+        grads = [(t, read_grad(t)) for t in self.undo_grads]
         return arrays, rngs, grads
 
     def _restore(self, undo: tuple[list[Any], list[Any], list[Any]]) -> None:
@@ -127,7 +128,7 @@ class Tape:
         for gen, state in rngs:
             gen.__dict__["np"].bit_generator.state = state
         for t, g in grads:
-            GRAD.__set__(t, g)
+            write_grad(t, g)
 
 
 def make_output(template: Any, args: list[Tensor], slots: list[Any]) -> Any:

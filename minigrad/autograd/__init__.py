@@ -10,6 +10,7 @@ from minigrad.anomaly import detect_anomaly, set_detect_anomaly
 from minigrad.autograd import (
     anomaly_mode,  # noqa: F401  (torch.autograd.anomaly_mode)
     forward_ad,  # noqa: F401  (torch.autograd.forward_ad)
+    graph,  # noqa: F401  (torch.autograd.graph)
     profiler,  # noqa: F401  (torch.autograd.profiler)
 )
 from minigrad.autograd.engine import backward, grad
@@ -21,12 +22,15 @@ from minigrad.grad_mode import (
     inference_mode,
     is_grad_enabled,
     is_inference_mode_enabled,
+    is_multithreading_enabled,
     no_grad,
     set_grad_enabled,
+    set_multithreading_enabled,
 )
 
 __all__ = [
     "Function", "FunctionCtx", "backward", "detect_anomaly", "enable_grad", "grad", "gradcheck",
     "gradgradcheck", "inference_mode", "is_grad_enabled", "is_inference_mode_enabled", "no_grad",
-    "once_differentiable", "set_detect_anomaly", "set_grad_enabled", "Variable",
+    "once_differentiable", "set_detect_anomaly", "set_grad_enabled", "Variable", "is_multithreading_enabled",
+    "set_multithreading_enabled",
 ]  # fmt: skip

@@ -22,9 +22,10 @@ import numpy as np
 from minigrad._kernels import memory_owner, quiet
 from minigrad._tensor_methods import provide
 from minigrad.errors import MinigradError, ShapeError
-from minigrad.grad_mode import set_grad_enabled
-from minigrad.ops import sum_to
-from minigrad.tensor import Tensor, from_numpy, stack
+from minigrad.grad_mode import _extras, set_grad_enabled
+from minigrad.ops import CopySlices, sum_to
+from minigrad.settings import is_warn_always_enabled as _warn_always
+from minigrad.tensor import Tensor, from_numpy, held_grad, stack
 
 if TYPE_CHECKING:
     from minigrad.ops import Function
@@ -35,10 +36,12 @@ _PRIMITIVES = sum_to.__module__  # "minigrad.ops": its backward formulas keep no
 
 
 def _released_error(fn: Function) -> MinigradError:
-    return MinigradError(
-        f"Trying to backward through the graph a second time: the buffers saved by "
-        f"{fn.name()} were freed by the first backward(). Pass retain_graph=True to the "
-        "first backward() (or mg.grad) if you need to backward through it again."
+    return MinigradError(  # PyTorch's words (scripts match on them), then which node
+        "Trying to backward through the graph a second time (or directly access saved tensors after they "
+        "have already been freed). Saved intermediate values of the graph are freed when you call "
+        ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+        f"graph a second time or if you need to access saved tensors after calling backward. (The buffers "
+        f"saved by {fn.name()} were freed by the first backward().)"
     )
 
 
@@ -98,8 +101,12 @@ def _run_backward(
     of tensors that called ``retain_grad``); otherwise nothing is written and
     the gradients of ``inputs`` are returned, keyed by ``id``.
     """
-    with set_grad_enabled(create_graph):
-        return quiet(_propagate, roots, root_grads, retain_graph, create_graph, inputs)
+    hooks = list(_extras.pack)  # saved tensors hooks entered or left by a hook during backward end with it
+    try:
+        with set_grad_enabled(create_graph):
+            return quiet(_propagate, roots, root_grads, retain_graph, create_graph, inputs)
+    finally:
+        _extras.pack[:] = hooks
 
 
 def _propagate(
@@ -182,10 +189,18 @@ def _propagate(
         for p, v in zip(parents, node.versions):
             if p._version != v:
                 node.check_versions()
-        out_grads = node.backward(g, t)
+        if t._version:  # (0 unless the result was changed in place: one int test per node)
+            node.check_output_version(t)
+        if _extras.nodes and getattr(node, "hooks", None) is not None:  # (False unless a node has hooks)
+            from minigrad.autograd.graph import run_node
+            out_grads = run_node(node, g, t)
+        else:
+            out_grads = node.backward(g, t)
         if mine is not None and (type(node).__module__ != _PRIMITIVES
                                  or sum(x is mine for x in out_grads) != 1):
             mine = None  # shared by two inputs, or seen by a backward outside ops.py (which may keep it)
+        if _extras.rebased:  # (False unless an in-place op through a view rebased a tensor)
+            parents = _before_rebase(node, parents)
         edges = zip(parents, out_grads)
         fn = node
         if not retain_graph:
@@ -198,9 +213,25 @@ def _propagate(
             g = _call_hooks(leaf, g)
         if inputs is None:
             _accumulate(leaf, g, create_graph, handed)
+            if _extras.post_accumulate:
+                from minigrad.autograd.graph import run_post_accumulate_hooks
+                run_post_accumulate_hooks(leaf)
         elif id(leaf) in targets:
             captured[id(leaf)] = g
     return captured
+
+
+def _before_rebase(node: Function, parents: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
+    """The inputs ``node`` read, as they were when it was recorded: a tensor rebased since (an in-place
+    op through a view of it, ``ops.CopySlices``) stands for its old values there, as PyTorch's edges do."""
+    result = []
+    for p in parents:
+        ctx = p._ctx
+        while isinstance(ctx, CopySlices) and ctx.seq > node.seq:
+            p = ctx.old
+            ctx = p._ctx
+        result.append(p)
+    return tuple(result)
 
 
 def _call_hooks(t: Tensor, g: Tensor) -> Tensor:
@@ -212,11 +243,12 @@ def _call_hooks(t: Tensor, g: Tensor) -> Tensor:
 
 
 def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> None:
+    held = _held_grad(t)
     if create_graph:
-        t.grad = g if t.grad is None else t.grad + g
+        t.grad = g if held is None else held + g
         return
     data = g.numpy()
-    if t.grad is None:
+    if held is None:
         owner = memory_owner(data)
         # A strided .grad would slow every optimizer step that reads it.
         if owner in handed or not data.flags.writeable or not data.flags.c_contiguous:
@@ -224,10 +256,15 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> N
             owner = id(data)
         handed.add(owner)
         t.grad = from_numpy(data)
-    elif t.grad.shape == data.shape and t.grad.numpy().flags.writeable:
-        np.add(t.grad._array, data, out=t.grad._array, casting="unsafe")
+    elif held.shape == data.shape and held.numpy().flags.writeable:
+        np.add(held._array, data, out=held._array, casting="unsafe")
     else:
-        t.grad = from_numpy(t.grad._array + data)
+        t.grad = from_numpy(held._array + data)
+
+
+def _held_grad(t: Tensor) -> Tensor | None:
+    """``t.grad`` without the non-leaf warning (backward fills it); mg.compile's tracer swaps this name."""
+    return held_grad(t)
 
 
 def _as_tensors(x: Tensor | Sequence[Tensor]) -> list[Tensor]:
@@ -259,7 +296,10 @@ def _root_grads(outputs: list[Tensor], grad_outputs: Sequence[Tensor | None] | N
         if not isinstance(g, Tensor):
             g = Tensor(g, dtype=out.dtype)
         if g.shape != out.shape:
-            raise ShapeError(f"backward: gradient has shape {g.shape} but the output has shape {out.shape}")
+            raise ShapeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
+                             f"torch.Size({list(g.shape)}) and output[{i}] has a shape of "
+                             f"torch.Size({list(out.shape)}). (gradient {tuple(g.shape)}, output "
+                             f"{tuple(out.shape)})")
         result.append(g)
     return result
 
@@ -269,6 +309,8 @@ def backward(
     grad_tensors: Tensor | Sequence[Tensor | None] | None = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
+    grad_variables: None = None,
+    inputs: Tensor | Sequence[Tensor] | None = None,
 ) -> None:
     """Accumulate d(tensors)/d(leaf) into ``leaf.grad`` for every leaf requiring grad.
 
@@ -280,18 +322,46 @@ def backward(
             defaults to ``create_graph``.
         create_graph: record the backward pass, so gradients can be
             differentiated again (second derivatives).
+        grad_variables: PyTorch's long-removed name for ``grad_tensors``; must be None.
+        inputs: accumulate only into the ``.grad`` of these tensors (leaves or
+            not), as PyTorch's ``inputs=``; the rest of the graph's leaves are untouched.
 
     Raises:
         MinigradError: an output does not require grad, a non-scalar output has
-            no gradient, or the graph was already freed by an earlier backward.
+            no gradient, ``inputs`` is empty, or the graph was already freed by an
+            earlier backward.
         ShapeError: a given gradient's shape differs from its output's.
     """
+    if create_graph and _warn_always():
+        warnings.warn(
+            "Using backward() with create_graph=True will create a reference cycle between the parameter and "
+            "its gradient which can cause a memory leak. We recommend using autograd.grad when creating the "
+            "graph to avoid this. If you have to use this function, make sure to reset the .grad fields of "
+            "your parameters to None after use to break the cycle and avoid the leak.", UserWarning,
+            stacklevel=2)
     outs = _as_tensors(tensors)
     if isinstance(grad_tensors, Tensor):
         grad_tensors = [grad_tensors]
     gs = _root_grads(outs, grad_tensors)
     keep = create_graph if retain_graph is None else retain_graph
-    _run_backward(outs, gs, keep, create_graph, None)
+    if inputs is None:
+        _run_backward(outs, gs, keep, create_graph, None)
+        return
+    ins = _as_tensors(inputs)
+    if not ins:
+        raise MinigradError("`inputs` argument to `backward()` cannot be empty.")
+    for t in ins:
+        if not t.requires_grad:
+            raise MinigradError("One of the differentiated Tensors does not require grad")
+    captured = _run_backward(outs, gs, keep, create_graph, ins)
+    handed: set[int] = set()
+    for t in dict.fromkeys(ins):  # (a tensor listed twice gets its gradient once, as in PyTorch)
+        g = captured.get(id(t))
+        if g is not None:
+            _accumulate(t, g, create_graph, handed)
+            if _extras.post_accumulate and t._ctx is None:
+                from minigrad.autograd.graph import run_post_accumulate_hooks
+                run_post_accumulate_hooks(t)
 
 
 @overload
@@ -336,8 +406,8 @@ def grad(
         ValueError: ``materialize_grads=True`` with ``allow_unused=False``.
     """
     if materialize_grads and allow_unused is False:
-        raise ValueError("grad(): allow_unused=False contradicts materialize_grads=True "
-                         "(unused inputs get zeros)")
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, but "
+                         "got: allow_unused=False.")
     if not only_inputs:
         warnings.warn("grad(): only_inputs is deprecated and ignored (it is always True); use "
                       "backward() to accumulate gradients into other parts of the graph", FutureWarning,
@@ -350,7 +420,8 @@ def grad(
     ins = _as_tensors(inputs)
     for i, t in enumerate(ins):
         if not t.requires_grad:
-            raise MinigradError(f"input {i} of grad() does not require grad")
+            raise MinigradError(
+                f"One of the differentiated Tensors does not require grad (input {i} of grad())")
     if isinstance(grad_outputs, Tensor):
         grad_outputs = [grad_outputs]
     keep = create_graph if retain_graph is None else retain_graph
@@ -365,8 +436,8 @@ def grad(
             g = t.new_zeros(t.shape, requires_grad=create_graph)
         if g is None and not unused_ok:
             raise MinigradError(
-                f"input {i} of grad() was not used to compute the outputs; "
-                "pass allow_unused=True to get None for it"
+                "One of the differentiated Tensors appears to not have been used in the graph. Set "
+                f"allow_unused=True if this is the desired behavior. (input {i} of grad())"
             )
         result.append(g)
     return tuple(result)

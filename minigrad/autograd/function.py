@@ -24,6 +24,8 @@ gradient has arrived (outputs nobody used get None, or zeros when
 from __future__ import annotations
 
 import functools
+import warnings
+import weakref
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -31,7 +33,7 @@ import numpy as np
 
 from minigrad import ops
 from minigrad.errors import MinigradError
-from minigrad.grad_mode import _mode, no_grad
+from minigrad.grad_mode import _extras, _mode, no_grad
 from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable"]
@@ -47,10 +49,12 @@ class FunctionCtx:
         self.needs_input_grad = needs_input_grad
         self.materialize_grads = True
         self._saved: tuple[Any, ...] | None = ()
+        self._unpack: Callable[[Any], Any] | None = None  # the saved_tensors_hooks unpack hook, if packed
         self._non_differentiable: set[int] = set()
         self._dirty: set[int] = set()
         self._node: _CustomNode | None = None
         self._out_meta: list[tuple[tuple[int, ...], np.dtype[Any]] | None] = []  # outputs' shapes, dtypes
+        self._non_diff_index: set[int] = set()  # positions of the outputs marked non-differentiable
 
     def save_for_backward(self, *tensors: Any) -> None:
         """Keep tensors (or None) for backward; read them back as ``ctx.saved_tensors``."""
@@ -58,6 +62,10 @@ class FunctionCtx:
             if t is not None and not isinstance(t, Tensor):
                 raise TypeError(f"save_for_backward can only save tensors or None, got {type(t).__name__}")
         self._saved = tensors
+        self._unpack = None
+        if _extras.pack:  # inside saved_tensors_hooks: keep what the pack hook makes of each
+            pack, self._unpack = _extras.pack[-1]
+            self._saved = tuple(None if t is None else pack(t) for t in tensors)
 
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
@@ -68,10 +76,20 @@ class FunctionCtx:
         """
         if self._saved is None:
             raise MinigradError(
-                "Trying to backward through the graph a second time (or to read saved tensors after "
-                "they were freed): pass retain_graph=True to the first backward()"
+                "Trying to backward through the graph a second time (or directly access saved tensors after "
+                "they have already been freed). Specify retain_graph=True if you need to backward through "
+                "the graph a second time or if you need to access saved tensors after calling backward."
             )
+        if self._unpack is not None:
+            return tuple(None if p is None else self._unpack(p) for p in self._saved)
         return self._saved
+
+    @property
+    def saved_variables(self) -> tuple[Any, ...]:
+        """The old name of :attr:`saved_tensors`; warns ``DeprecationWarning``, as PyTorch."""
+        warnings.warn("'saved_variables' is deprecated; use 'saved_tensors'", DeprecationWarning,
+                      stacklevel=2)
+        return self.saved_tensors
 
     def mark_non_differentiable(self, *tensors: Tensor) -> None:
         """Outputs that get no gradient (indices, masks): returned with requires_grad=False."""
@@ -111,8 +129,10 @@ class _CustomNode(ops.Function):
         grads = self.grads
         self.grads = [None] * len(grads)  # ready for another pass (retain_graph)
         if self.ctx.materialize_grads:  # zeros for outputs that got no gradient (None for non-tensors)
-            grads = [from_numpy(np.zeros(meta[0], dtype=meta[1])) if gr is None and meta is not None else gr
-                     for gr, meta in zip(grads, self.ctx._out_meta)]
+            skip = () if getattr(self.ctx, "_materialize_non_diff_grads", True) else self.ctx._non_diff_index
+            grads = [from_numpy(np.zeros(meta[0], dtype=meta[1]))
+                     if gr is None and meta is not None and i not in skip else gr
+                     for i, (gr, meta) in enumerate(zip(grads, self.ctx._out_meta))]
         result = self.fn_cls.backward(self.ctx, *grads)
         result = result if isinstance(result, tuple) else (result,)
         if len(result) > len(self.args) and all(gr is None for gr in result[len(self.args):]):
@@ -159,6 +179,20 @@ class _OutputNode(ops.Function):
         """The custom function's name, as PyTorch shows it on every output's grad_fn."""
         return self.custom.name()
 
+    # PyTorch's custom Function has one node for all outputs: hooks and metadata are the custom node's.
+    def register_hook(self, fn: Callable[..., Any]) -> Any:
+        """Call ``fn(grad_inputs, grad_outputs)`` after the user's backward (see ``Node.register_hook``)."""
+        return self.custom.register_hook(fn)
+
+    def register_prehook(self, fn: Callable[..., Any]) -> Any:
+        """Call ``fn(grad_outputs)`` before the user's backward (see ``Node.register_prehook``)."""
+        return self.custom.register_prehook(fn)
+
+    @property
+    def metadata(self) -> dict[Any, Any]:
+        """The custom node's metadata dict."""
+        return self.custom.metadata
+
     def forward(self, anchor: Array, value: Array, index: int, custom: _CustomNode) -> Array:
         self.index, self.custom = index, custom
         return value
@@ -192,6 +226,24 @@ class Function:
     def backward(ctx: FunctionCtx, *grad_outputs: Any) -> Any:
         """The vector-Jacobian product: a gradient (or None) per forward argument."""
         raise NotImplementedError("a custom Function must define backward to be differentiated")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        warnings.warn(f"{self.__class__} should not be instantiated. Methods on autograd functions are all "
+                      "static, so you should invoke them on the class itself. Instantiating an autograd "
+                      "function will raise an error in a future version of PyTorch.", DeprecationWarning,
+                      stacklevel=2)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Calling an instance is the pre-1.3 style, which PyTorch removed.
+
+        Raises:
+            MinigradError: always (PyTorch's message): call ``MyFunction.apply(...)``.
+        """
+        raise MinigradError(
+            "Legacy autograd function with non-static forward method is deprecated. Please use new-style "
+            "autograd function with static forward method. (Example: "
+            "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)"
+        )
 
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
@@ -230,11 +282,13 @@ def _record(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], output
     node = anchor._ctx
     assert isinstance(node, _CustomNode)
     ctx._node = node
+    ctx._non_diff_index = {i for i, o in enumerate(outs) if id(o) in ctx._non_differentiable}
     ctx._out_meta = [(o.shape, o.dtype if o.dtype.kind == "f" else dtype) if isinstance(o, Tensor) else None
                      for o in outs]
     results = list(outs)
+    node_cls = _output_node_class(cls)
     for i in diff:
-        results[i] = _OutputNode.apply(anchor, value=outs[i].numpy(), index=i, custom=node)
+        results[i] = node_cls.apply(anchor, value=outs[i].numpy(), index=i, custom=node)
     for i, o in enumerate(outs):  # an input returned as it is comes back as a new tensor, as in PyTorch
         if i not in diff and isinstance(o, Tensor) and any(o is a for a in tensors_in):
             results[i] = from_numpy(o.numpy())
@@ -250,12 +304,32 @@ def _record(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], output
     return results[0] if single else tuple(results)
 
 
+_node_classes: weakref.WeakKeyDictionary[type[Function], type[_OutputNode]] = weakref.WeakKeyDictionary()
+
+
+def _output_node_class(cls: type[Function]) -> type[_OutputNode]:
+    """The grad_fn class of ``cls``'s outputs, named ``<cls>Backward`` as PyTorch's generated class."""
+    found = _node_classes.get(cls)
+    if found is None:
+        found = _node_classes[cls] = type(f"{cls.__name__}Backward", (_OutputNode,), {"__slots__": ()})
+    return found
+
+
 def once_differentiable(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Decorate a custom backward that is not itself differentiable: it runs with recording off."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with no_grad():
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
+        recorded = [a for a in args if isinstance(a, Tensor) and a.requires_grad]
+        if not (_mode.record and recorded):
+            return result
+        # Recording (create_graph): the gradients join the graph through a node that raises if reached,
+        # as PyTorch's, instead of silently having no derivative.
+        message = "trying to differentiate twice a function that was marked with @once_differentiable"
+        wrapped = [ops.DelayedError.apply(r, *recorded, message=message) if isinstance(r, Tensor) else r
+                   for r in (result if isinstance(result, tuple) else (result,))]
+        return tuple(wrapped) if isinstance(result, tuple) else wrapped[0]
 
     return wrapper

@@ -35,28 +35,46 @@ def _float_outputs(out: Any) -> list[Tensor]:
     return [o for o in _as_tuple(out) if isinstance(o, Tensor) and o.dtype.kind == "f"]
 
 
-def _analytical(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int]) -> list[Array]:
-    """Jacobians d(all outputs, flattened)/d(input i), one backward per output element."""
+def _analytical(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int],
+                nondet_tol: float) -> tuple[list[Array], bool]:
+    """Jacobians d(all outputs, flattened)/d(input i), one backward per output element, and whether
+    any output is differentiable at all.
+
+    The first row is computed twice: backward must give the same values again (within
+    ``nondet_tol``), as PyTorch's reentrancy check.
+
+    Raises:
+        GradcheckError: the repeated backward differs (PyTorch's message).
+    """
     outputs = _float_outputs(fn(*inputs))
-    if not outputs:  # else every check passes vacuously
-        raise InvalidParameterError("gradcheck: fn returned no floating-point Tensor to differentiate")
     n_out = sum(o.numel() for o in outputs)
     jac = [np.zeros((n_out, inputs[i].numel())) for i in diff]
     row = 0
+    checked = False
     for o in outputs:
         for j in range(o.numel()):
             if o.requires_grad:
                 seed = np.zeros(o.numel(), dtype=o.dtype)
                 seed[j] = 1
-                grads = _grad(
-                    o, [inputs[i] for i in diff], from_numpy(seed.reshape(o.shape)),
-                    retain_graph=True, allow_unused=True,
-                )
+                ins = [inputs[i] for i in diff]
+                grads = _grad(o, ins, from_numpy(seed.reshape(o.shape)), retain_graph=True, allow_unused=True)
                 for k, g in enumerate(grads):
                     if g is not None:
                         jac[k][row] = g.numpy().reshape(-1)
+                if not checked:
+                    checked = True
+                    again = _grad(o, ins, from_numpy(seed.reshape(o.shape)), retain_graph=True,
+                                  allow_unused=True)
+                    for g1, g2 in zip(grads, again):
+                        if g1 is not None and g2 is not None and \
+                                float(np.max(np.abs(g1.numpy() - g2.numpy()), initial=0.0)) > nondet_tol:
+                            raise GradcheckError(
+                                "Backward is not reentrant, i.e., running backward with same input and "
+                                "grad_output multiple times gives different values, although analytical "
+                                "gradient matches numerical gradient. The tolerance for nondeterminism was "
+                                f"{nondet_tol}.")
             row += 1
-    return jac
+    return jac, any(o.requires_grad for o in outputs)
 
 
 def _numerical(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int], eps: float,
@@ -144,7 +162,7 @@ def _low_precision(inputs: tuple[Any, ...], diff: list[int], labels: Mapping[int
 
 
 def _check(fn: Callable[..., Any], inputs: tuple[Any, ...], eps: float, atol: float, rtol: float,
-           raise_exception: bool, order: str, labels: Mapping[int, str]) -> bool:
+           raise_exception: bool, order: str, labels: Mapping[int, str], nondet_tol: float = 0.0) -> bool:
     diff = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
     if not diff:  # PyTorch raises too: a check of nothing would always pass
         raise InvalidParameterError(
@@ -152,8 +170,13 @@ def _check(fn: Callable[..., Any], inputs: tuple[Any, ...], eps: float, atol: fl
             " (to check a layer's parameters, pass the Module itself or check_params=True)"
         )
     low = _low_precision(inputs, diff, labels)
-    analytical = _analytical(fn, inputs, diff)
+    analytical, differentiable = _analytical(fn, inputs, diff, nondet_tol)
     numerical = _numerical(fn, inputs, diff, eps, record=order != "first-order")
+    if not differentiable and any(np.any(n != 0) for n in numerical):
+        if raise_exception:  # PyTorch's words: an output that needs no grad still moved with the input
+            raise GradcheckError("Numerical gradient for function expected to be zero (no output of the "
+                                 "function requires grad, but its values change with the inputs)")
+        return False
     failures = []
     for k, i in enumerate(diff):
         a, n = analytical[k], numerical[k]
@@ -221,10 +244,11 @@ def _with_params(fn: Any, inputs: tuple[Any, ...], check_params: ParamSpec
 
 #: torch.autograd.gradcheck's other keywords, with the value this check's behaviour
 #: corresponds to. fast_mode only makes PyTorch check a random projection of the
-#: Jacobian (this check is the full one); nondet_tol and check_undefined_grad
-#: guard against nondeterministic or undefined-gradient backward passes, which
-#: minigrad's engine does not have; check_grad_dtypes holds for every minigrad
-#: gradient (a leaf's gradient has the leaf's dtype).
+#: Jacobian (this check is the full one); nondet_tol bounds how much a repeated
+#: backward may differ (checked on one row); check_undefined_grad guards against
+#: undefined-gradient backward passes, which minigrad's engine does not have;
+#: check_grad_dtypes holds for every minigrad gradient (a leaf's gradient has the
+#: leaf's dtype).
 _ACCEPTED: dict[str, Any] = {
     "fast_mode": None, "nondet_tol": None, "check_undefined_grad": None, "check_grad_dtypes": None,
     "check_backward_ad": True, "check_batched_grad": False, "check_batched_forward_grad": False,
@@ -281,15 +305,15 @@ def gradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any], eps: float
             element index, output element, analytical, numerical, relative
             error); parameters are numbered after the inputs and named below
             the table.
-        InvalidParameterError: nothing requires grad, or ``fn`` returns no
-            float Tensor.
+        InvalidParameterError: nothing requires grad.
         TypeError: ``fn`` is not callable, or an unknown keyword is given.
         NotImplementedError: a PyTorch option minigrad cannot honour is set
             (see :func:`_torch_options`).
     """
     _torch_options("gradcheck", torch_options)
     call, ins, labels = _with_params(fn, _as_tuple(inputs), check_params)
-    return _check(call, ins, eps, atol, rtol, raise_exception, "first-order", labels)
+    return _check(call, ins, eps, atol, rtol, raise_exception, "first-order", labels,
+                  float(torch_options.get("nondet_tol") or 0.0))
 
 
 def gradgradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any],
@@ -330,4 +354,5 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any],
         return tuple(g if g is not None else from_numpy(np.zeros(xs[i].shape))
                      for g, i in zip(grads, diff))
 
-    return _check(first_derivative, (*ins, *gos), eps, atol, rtol, raise_exception, "second-order", labels)
+    return _check(first_derivative, (*ins, *gos), eps, atol, rtol, raise_exception, "second-order", labels,
+                  float(torch_options.get("nondet_tol") or 0.0))

@@ -115,6 +115,10 @@ def _patch_loaded_modules() -> None:
         if "__getattr__" not in vars(module):
             module.__getattr__ = _module_getattr(module)  # type: ignore[method-assign]
             _patched.append(module)
+        # Registered under its torch name at once: importing torch.autograd.gradcheck later then finds
+        # it in sys.modules, and the import system does not rebind the package attribute (the
+        # gradcheck function) to the submodule, which it does after loading through a finder.
+        sys.modules.setdefault(torch_name(name), module)
 
 
 def installed() -> bool:

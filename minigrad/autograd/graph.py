@@ -1,0 +1,416 @@
+"""``torch.autograd.graph``: hooks on the graph's nodes and on the tensors its ops save for backward.
+
+* ``Node``: what every ``grad_fn`` is an instance of, with ``name()``, ``next_functions``,
+  ``metadata``, ``register_hook(fn(grad_inputs, grad_outputs))`` and
+  ``register_prehook(fn(grad_outputs))``;
+* ``saved_tensors_hooks(pack_hook, unpack_hook)``: each tensor an op saves for backward while the
+  block is active is passed through ``pack_hook``, and backward reads ``unpack_hook(packed)``;
+  ``save_on_cpu`` (minigrad is on the CPU: the identity) and ``disable_saved_tensors_hooks``;
+* ``register_multi_grad_hook``, ``increment_version``, ``get_gradient_edge``.
+
+Nothing here costs the ops or the engine anything until used: the ops test
+``_extras.pack`` (a list, empty unless a ``saved_tensors_hooks`` block is
+active) and the engine ``_extras.nodes`` (False until a node gets a hook or
+packed tensors). Which tensors an op saves follows PyTorch where it matters
+to hook counts (a product saves each factor only for the other's gradient; an
+op whose backward reads its result saves only the result).
+"""
+
+from __future__ import annotations
+
+import abc
+import sys
+import threading
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, NamedTuple
+
+from minigrad import ops
+from minigrad._tensor_methods import provide
+from minigrad.errors import MinigradError
+from minigrad.grad_mode import _extras, _mode
+from minigrad.tensor import Tensor, _HookHandle, from_numpy
+
+__all__ = [
+    "GradientEdge", "Node", "disable_saved_tensors_hooks", "get_gradient_edge", "increment_version",
+    "register_multi_grad_hook", "save_on_cpu", "saved_tensors_hooks",
+]  # fmt: skip
+
+Grads = tuple[Tensor | None, ...]
+
+
+class Node(abc.ABC):
+    """The type of every ``grad_fn`` (and of ``AccumulateGrad``), as ``torch.autograd.graph.Node``:
+    ``isinstance(t.grad_fn, Node)`` holds; the methods live on minigrad's node classes."""
+
+    @abc.abstractmethod
+    def name(self) -> str:
+        """The node's name, as PyTorch prints it (``MulBackward0``)."""
+
+
+Node.register(ops.Function)
+Node.register(ops.AccumulateGrad)
+
+
+class NodeExtras:
+    """What a node carries once given a hook, metadata or packed saved tensors (its ``hooks`` slot)."""
+
+    __slots__ = ("metadata", "post", "pre", "saved", "unpack")
+
+    def __init__(self) -> None:
+        self.pre: dict[int, Callable[[Grads], Any]] = {}
+        self.post: dict[int, Callable[[Grads, Grads], Any]] = {}
+        self.metadata: dict[Any, Any] = {}
+        self.saved: list[tuple[int, Any]] | None = None  # (input index, or -1 for the result; packed)
+        self.unpack: Callable[[Any], Any] | None = None
+
+
+def extras(node: ops.Function) -> NodeExtras:
+    """The node's extras, made on first use (and the engine told to look for them)."""
+    found = getattr(node, "hooks", None)
+    if found is None:
+        found = node.hooks = NodeExtras()
+        _extras.nodes = True
+    return found
+
+
+# ------------------------------------------------------------------ saved tensors hooks
+
+
+class _SavedHooksState(threading.local):
+    disabled: str | None = None  # the message of the innermost disable_saved_tensors_hooks
+
+
+_state = _SavedHooksState()
+
+
+def _saved_indices(fn: ops.Function, inputs: Sequence[Tensor]) -> list[int]:
+    """Which of the op's tensors its backward keeps: input indices, -1 for the result.
+
+    A 0-d constant (a Python number the op lifted to a tensor) is not a saved tensor, as PyTorch's
+    wrapped numbers are not.
+    """
+    if fn.reads_output and type(fn) is not ops.Pow:
+        return [-1]
+    if not fn.reads_inputs:
+        return []
+    if type(fn) is ops.Mul:  # each factor is kept for the other's gradient only
+        return [i for i, other in ((0, inputs[1]), (1, inputs[0])) if other.requires_grad
+                and (inputs[i].ndim or inputs[i].requires_grad or inputs[i]._ctx is not None)]
+    keep = [i for i, t in enumerate(inputs) if t.ndim or t.requires_grad or t._ctx is not None]
+    return [*keep, -1] if fn.reads_output else keep
+
+
+def pack_saved(fn: ops.Function, inputs: Sequence[Tensor], out: Tensor) -> None:
+    """Run the active pack hook on each tensor the new node ``fn`` saves (the ops call this only
+    inside a ``saved_tensors_hooks`` block).
+
+    Raises:
+        MinigradError: the pack hook modified its input in place (PyTorch's error).
+    """
+    pack, unpack = _extras.pack[-1]
+    saved = []
+    for i in _saved_indices(fn, inputs):
+        t = out if i == -1 else inputs[i]
+        before = t._version
+        packed = pack(t)
+        if t._version != before:
+            raise MinigradError(
+                "A saved tensor pack hook is modifying its input in place. Tensors provided as input to "
+                "pack hook can not be modified by in-place operations as this can lead to unexpected "
+                "side-effects. Please open an issue if you need to perform in-place operations on the input "
+                "to a pack hook."
+            )
+        saved.append((i, packed))
+    if saved:
+        ex = extras(fn)
+        ex.saved, ex.unpack = saved, unpack
+
+
+class saved_tensors_hooks:  # noqa: N801 - PyTorch's name
+    """Context manager: tensors saved for backward inside it go through ``pack_hook``; backward
+    reads ``unpack_hook(packed)`` instead of the tensor (the gradient is that of the unpacked values).
+
+    Args:
+        pack_hook: ``fn(tensor) -> anything``; must not modify the tensor in place.
+        unpack_hook: ``fn(packed) -> Tensor`` with the saved tensor's values.
+
+    Raises:
+        MinigradError: entered inside ``disable_saved_tensors_hooks`` (its message).
+    """
+
+    def __init__(self, pack_hook: Callable[[Tensor], Any], unpack_hook: Callable[[Any], Tensor]) -> None:
+        self.pack_hook = pack_hook
+        self.unpack_hook = unpack_hook
+
+    def __enter__(self) -> None:
+        if _state.disabled is not None:
+            raise MinigradError(_state.disabled)
+        _extras.pack.append((self.pack_hook, self.unpack_hook))
+
+    def __exit__(self, *exc: object) -> None:
+        pair = (self.pack_hook, self.unpack_hook)
+        for i in range(len(_extras.pack) - 1, -1, -1):  # its own entry (an unbalanced exit must not crash)
+            if _extras.pack[i] == pair:
+                del _extras.pack[i]
+                break
+
+
+class save_on_cpu(saved_tensors_hooks):  # noqa: N801 - PyTorch's name
+    """``saved_tensors_hooks`` that keep saved tensors in CPU memory: minigrad's tensors always are,
+    so they are kept as they are (``pin_memory`` and ``device_type`` are accepted and ignored)."""
+
+    def __init__(self, pin_memory: bool = False, device_type: str = "cuda") -> None:
+        super().__init__(lambda t: t, lambda t: t)
+
+
+@contextmanager
+def disable_saved_tensors_hooks(error_message: str) -> Iterator[None]:
+    """Inside this block, entering ``saved_tensors_hooks`` raises ``error_message``.
+
+    Raises:
+        MinigradError: saved tensors hooks are active already (with ``error_message``).
+    """
+    if _extras.pack:
+        raise MinigradError(error_message)
+    prev = _state.disabled
+    _state.disabled = error_message
+    try:
+        yield
+    finally:
+        _state.disabled = prev
+
+
+def unpacked(node: ops.Function, ex: NodeExtras, out: Tensor) -> tuple[tuple[Tensor, ...], Tensor]:
+    """The node's inputs and result with the unpack hook's values in place of the packed ones.
+
+    Each replacement has the original's role in the graph: when backward is recorded
+    (``create_graph``) it is an identity op's result on the original, so second-order
+    gradients reach the original.
+    """
+    parents = list(node.parents)
+    assert ex.unpack is not None and ex.saved is not None
+    for i, packed in ex.saved:
+        value = ex.unpack(packed)
+        if not isinstance(value, Tensor):
+            raise TypeError(f"unpack_hook should return a Tensor, got {type(value).__name__}")
+        original = out if i == -1 else parents[i]
+        if value is not original:
+            value = _stand_in(original, value)
+        if i == -1:
+            out = value
+        else:
+            parents[i] = value
+    return tuple(parents), out
+
+
+def _stand_in(original: Tensor, value: Tensor) -> Tensor:
+    if _mode.record and original.requires_grad:
+        return ops.Substitute.apply(original, value=value.numpy())
+    t = from_numpy(value.numpy())
+    t.requires_grad, t._ctx = original.requires_grad, original._ctx
+    return t
+
+
+def saved_attribute(node: ops.Function, name: str) -> Any:
+    """``grad_fn._saved_self`` / ``_saved_other`` / ``_saved_result`` (and ``_raw_saved_*``): what
+    the node keeps for backward, unpacked as backward would see it.
+
+    Raises:
+        AttributeError: the node keeps no such tensor.
+    """
+    raw = name.startswith("_raw_saved_")
+    key = name[len("_raw_saved_" if raw else "_saved_"):]
+    index = {"self": 0, "other": 1, "result": -1}.get(key)
+    ex = getattr(node, "hooks", None)
+    if index is not None and ex is not None and ex.saved is not None:
+        for i, packed in ex.saved:
+            if i == index:
+                assert ex.unpack is not None
+                return SavedTensor(packed, ex.unpack) if raw else ex.unpack(packed)
+    if index is not None and index >= 0 and node.parents and index < len(node.parents):
+        return node.parents[index]
+    raise AttributeError(f"'{type(node).__name__}' object has no attribute '{name}'")
+
+
+class SavedTensor:
+    """``grad_fn._raw_saved_*``: one packed saved tensor, as ``torch._C._autograd.SavedTensor``."""
+
+    def __init__(self, packed: Any, unpack: Callable[[Any], Any]) -> None:
+        self._packed, self._unpack = packed, unpack
+
+    def register_hooks(self, pack_hook: Callable[[Tensor], Any],
+                       unpack_hook: Callable[[Any], Tensor]) -> None:
+        """Hooks may be registered once per saved tensor; minigrad's already have theirs.
+
+        Raises:
+            MinigradError: always (PyTorch's error for a second registration).
+        """
+        raise MinigradError("Calling register_hooks on a saved tensor whose hooks were already set")
+
+
+# ------------------------------------------------------------------ node hooks
+
+
+def register_node_hook(node: ops.Function, fn: Callable[..., Any], pre: bool) -> _HookHandle:
+    """``node.register_hook`` / ``register_prehook``: keep ``fn`` on the node; the handle removes it."""
+    ex = extras(node)
+    hooks: dict[int, Any] = ex.pre if pre else ex.post
+    handle = _HookHandle(hooks)
+    hooks[handle.id] = fn
+    return handle
+
+
+def run_node(node: ops.Function, g: Tensor, t: Tensor) -> tuple[Tensor | None, ...]:
+    """``node.backward(g, t)`` with its pre-hooks, packed saved tensors and hooks (the engine's path
+    for a node that has extras)."""
+    ex: NodeExtras = node.hooks
+    custom = getattr(node, "grads", None) if hasattr(node, "fn_cls") else None
+    for hook in list(ex.pre.values()):
+        grad_outputs = tuple(custom) if custom is not None else (g,)
+        new = hook(grad_outputs)
+        if new is not None:
+            if custom is not None:
+                custom[:] = list(new)
+            else:
+                g = new[0]
+    grad_outputs = tuple(custom) if custom is not None else (g,)
+    if ex.saved is not None:
+        parents = node.parents
+        node.parents, out = unpacked(node, ex, t)
+        try:
+            grads = node.backward(g, out)
+        finally:
+            node.parents = parents
+    else:
+        grads = node.backward(g, t)
+    for post in list(ex.post.values()):
+        new = post(grads, grad_outputs)
+        if new is not None:
+            if len(new) != len(grads):
+                name = getattr(post, "__name__", post)
+                raise MinigradError(f"hook '{name}' has returned an incorrect number of values (got "
+                                    f"{len(new)}, but expected {len(grads)})")
+            grads = tuple(new)
+    return grads
+
+
+def node_metadata(node: ops.Function) -> dict[Any, Any]:
+    """``grad_fn.metadata``: a dict kept on the node for the user."""
+    return extras(node).metadata
+
+
+# ------------------------------------------------------------------ tensors
+
+# id(tensor) -> (a weak reference that drops the entry with the tensor, its hooks by handle id). Not a
+# WeakKeyDictionary: that compares keys with ==, which is elementwise on tensors.
+_post_accumulate: dict[int, tuple[weakref.ref[Tensor], dict[int, Callable[[Tensor], None]]]] = {}
+
+
+def register_post_accumulate_grad_hook(tensor: Tensor, hook: Callable[[Tensor], None]) -> _HookHandle:
+    """``Tensor.register_post_accumulate_grad_hook``: call ``hook(tensor)`` after backward has
+    accumulated into ``tensor.grad`` (an optimizer step inside backward, say).
+
+    Raises:
+        MinigradError: the tensor is not a leaf, or does not require grad (PyTorch's errors).
+    """
+    if not tensor.requires_grad:
+        raise MinigradError("cannot register a hook on a tensor that doesn't require gradient")
+    if tensor._ctx is not None:
+        raise MinigradError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+    key = id(tensor)
+    if key not in _post_accumulate:
+        def forget(_: object, k: int = key) -> None:
+            _post_accumulate.pop(k, None)
+        _post_accumulate[key] = (weakref.ref(tensor, forget), {})
+    hooks = _post_accumulate[key][1]
+    handle = _HookHandle(hooks)
+    hooks[handle.id] = hook
+    _extras.post_accumulate = True
+    return handle
+
+
+def run_post_accumulate_hooks(leaf: Tensor) -> None:
+    """Call the leaf's post-accumulate-grad hooks, in order of registration.
+
+    Raises:
+        MinigradError: a hook returned something other than None (PyTorch's error).
+    """
+    entry = _post_accumulate.get(id(leaf))
+    for hook in list(entry[1].values()) if entry is not None else ():
+        if hook(leaf) is not None:
+            raise MinigradError("Tensor post accumulate grad hooks should return None.")
+
+
+def increment_version(tensor: Tensor | Sequence[Tensor]) -> None:
+    """Bump the version counter of ``tensor`` (or of each of a list), as an in-place op would."""
+    for t in [tensor] if isinstance(tensor, Tensor) else tensor:
+        t._write()
+
+
+class GradientEdge(NamedTuple):
+    """A place in the graph where a gradient arrives: ``(node, output_nr)``, as PyTorch's."""
+
+    node: Any
+    output_nr: int
+
+
+def get_gradient_edge(tensor: Tensor) -> GradientEdge:
+    """The edge ``tensor``'s gradient flows through: ``(grad_fn, 0)``, or ``(AccumulateGrad, 0)``
+    for a leaf that requires grad.
+
+    Raises:
+        MinigradError: the tensor does not require grad.
+    """
+    if not tensor.requires_grad:
+        raise MinigradError("It is not possible to get the gradient edge for a Tensor that does not require "
+                            "gradients")
+    return GradientEdge(tensor._ctx if tensor._ctx is not None else ops.AccumulateGrad(tensor), 0)
+
+
+class _MultiHandle(_HookHandle):
+    def __init__(self, handles: list[Any]) -> None:
+        super().__init__({})
+        self.handles = handles
+
+    def remove(self) -> None:
+        """Remove the hook from every tensor."""
+        for h in self.handles:
+            h.remove()
+
+
+def register_multi_grad_hook(tensors: Sequence[Tensor], fn: Callable[..., None], *,
+                             mode: str = "all") -> _HookHandle:
+    """Call ``fn`` once per backward pass when gradients of ``tensors`` were computed.
+
+    ``mode="all"``: ``fn(grads)`` with one entry per tensor (None for those the pass did not
+    reach), after the last of them arrives; ``mode="any"``: ``fn(grad)`` with the first gradient.
+
+    Raises:
+        ValueError: ``mode`` is not ``"all"`` or ``"any"``.
+    """
+    if mode not in ("all", "any"):
+        raise ValueError(f"Expects mode to be one of ('all', 'any') but got {mode}")
+    tensors = list(tensors)
+    state: dict[str, Any] = {"grads": [None] * len(tensors), "seen": 0, "fired": False}
+    count = len(tensors)
+
+    def make(i: int) -> Callable[[Tensor], None]:
+        def hook(grad: Tensor) -> None:
+            if mode == "any":
+                if not state["fired"]:
+                    state["fired"] = True
+                    fn(grad)
+                return
+            state["grads"][i] = grad
+            state["seen"] += 1
+            if state["seen"] == count:
+                grads, state["grads"], state["seen"] = state["grads"], [None] * count, 0
+                fn(tuple(grads))
+        return hook
+
+    return _MultiHandle([t.register_hook(make(i)) for i, t in enumerate(tensors) if t.requires_grad])
+
+
+provide(sys.modules[__name__])  # the ops and the Tensor reach this module through _tensor_methods

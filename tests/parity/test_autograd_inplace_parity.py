@@ -1,0 +1,304 @@
+"""In-place changes after an op recorded its inputs or result, and the engine's error messages,
+side by side with torch: the same gradient, or the same error with PyTorch's words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = require_torch()
+
+INPLACE = "one of the variables needed for gradient computation has been modified by an inplace operation"
+
+
+def _outcome(lib: Any, case: Callable[[Any], Any]) -> Any:
+    """The leaf's gradient as an array, or the error text."""
+    try:
+        return case(lib).detach().numpy()
+    except RuntimeError as e:
+        return str(e)
+
+
+def _saved_operand_changed(lib: Any) -> Any:
+    x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    w = lib.tensor([1.0, 2.0, 3.0])
+    y = x * w
+    w.add_(1)
+    y.sum().backward()
+    return x.grad
+
+
+def _unsaved_operand_changed(lib: Any) -> Any:
+    x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 2
+    z = y + 1  # an addition keeps nothing for backward: changing y afterwards is harmless
+    y.add_(1)
+    z.sum().backward()
+    return x.grad
+
+
+def _saved_result_changed(lib: Any) -> Any:
+    x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x.sigmoid()
+    with lib.no_grad():
+        y.mul_(2)
+    y.sum().backward()
+    return x.grad
+
+
+def _inplace_result_then_backward(lib: Any) -> Any:
+    x = lib.tensor([0.5, 1.0, 2.0], requires_grad=True)
+    y = x * 2
+    y.exp_()  # the result of the in-place op is what its backward reads, at its new version
+    y.sum().backward()
+    return x.grad
+
+
+@pytest.mark.parametrize("case", [_saved_operand_changed, _unsaved_operand_changed, _saved_result_changed,
+                                  _inplace_result_then_backward])
+def test_inplace_after_use_matches_torch(case: Callable[[Any], Any]) -> None:
+    ours, theirs = _outcome(mg, case), _outcome(torch, case)
+    if isinstance(theirs, str):
+        assert isinstance(ours, str) and ours.startswith(INPLACE), ours
+        # the tensor description and versions, as PyTorch prints them
+        assert re.search(r"\[torch\.FloatTensor \[3\]\].* is at version \d+; expected version \d+ instead",
+                         ours), ours
+    else:
+        assert not isinstance(ours, str), ours
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+
+
+def _error(lib: Any, fn: Callable[[Any], Any]) -> str:
+    with pytest.raises(RuntimeError) as info:
+        fn(lib)
+    return str(info.value)
+
+
+def _second_backward(lib: Any) -> None:
+    x = lib.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    y.backward()
+
+
+def _unused_input(lib: Any) -> None:
+    x = lib.tensor([1.0, 2.0], requires_grad=True)
+    unused = lib.tensor([1.0], requires_grad=True)
+    lib.autograd.grad((x * x).sum(), [x, unused])
+
+
+def _grad_output_shape(lib: Any) -> None:
+    x = lib.ones(2, 2, requires_grad=True)
+    lib.autograd.grad([x * 2], [x], grad_outputs=[lib.ones(2)])
+
+
+@pytest.mark.parametrize(("fn", "words"), [
+    (_second_backward, "Specify retain_graph=True"),
+    (_unused_input, "Set allow_unused=True if this is the desired behavior"),
+    (_grad_output_shape, "Mismatch in shape: grad_output[0] has a shape of torch.Size([2]) and output[0] has "
+                         "a shape of torch.Size([2, 2])."),
+])
+def test_engine_errors_use_torch_words(fn: Callable[[Any], Any], words: str) -> None:
+    assert words in _error(torch, fn)
+    assert words in _error(mg, fn)
+
+
+def test_is_inference_matches_torch() -> None:
+    for lib in (mg, torch):
+        with lib.inference_mode():
+            inf = lib.ones(2)
+        assert lib.is_inference(inf) and not lib.is_inference(lib.ones(2))
+        with pytest.raises(TypeError):
+            lib.is_inference([1.0])
+
+
+def _detached_alias_changed(lib: Any) -> Any:
+    x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x ** 2  # keeps x
+    x.detach().zero_()  # the alias shares x's version counter: backward must not use the zeros
+    y.sum().backward()
+    return x.grad
+
+
+def _detached_alias_saved_then_base_changed(lib: Any) -> Any:
+    x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    w = x.detach()
+    y = x * w  # keeps w for x's gradient
+    with lib.no_grad():
+        x.mul_(2)
+    y.sum().backward()
+    return x.grad
+
+
+def _detached_alias_of_unsaved(lib: Any) -> Any:
+    x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 2
+    y.detach().zero_()  # y itself is not kept by anything: fine
+    y.sum().backward()
+    return x.grad
+
+
+@pytest.mark.parametrize("case", [_detached_alias_changed, _detached_alias_saved_then_base_changed,
+                                  _detached_alias_of_unsaved])
+def test_detach_shares_the_version_counter(case: Callable[[Any], Any]) -> None:
+    ours, theirs = _outcome(mg, case), _outcome(torch, case)
+    assert isinstance(ours, str) == isinstance(theirs, str), (ours, theirs)
+    if isinstance(theirs, str):
+        assert ours.startswith(INPLACE)
+    else:
+        np.testing.assert_allclose(ours, theirs)
+    for lib in (mg, torch):
+        x = lib.ones(2)
+        d = x.detach()
+        d.add_(1)
+        assert x._version == d._version == 1
+
+
+def test_backward_inputs_accumulates_only_there() -> None:
+    results = []
+    for lib in (mg, torch):
+        a = lib.tensor([1.0, -2.0], requires_grad=True)
+        b = lib.tensor([0.5, 3.0], requires_grad=True)
+        h = a * b
+        out = (h * h).sum()
+        out.backward(inputs=[a], retain_graph=True)
+        assert b.grad is None
+        lib.autograd.backward(out, inputs=(h, b))  # a non-leaf input gets a .grad too
+        results.append([a.grad.numpy().copy(), b.grad.numpy().copy(), h.grad.numpy().copy()])
+        with pytest.raises(RuntimeError, match="`inputs` argument to `backward\\(\\)` cannot be empty"):
+            (a * 2).sum().backward(inputs=[])
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs)
+
+
+def _view_of_non_leaf_changed(lib: Any) -> Any:
+    root = lib.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    x = root.clone()
+    x.narrow(0, 0, 1).mul_(2)  # the base's gradient must see the doubling
+    (x * lib.tensor([[1.0, 2.0], [3.0, 4.0]])).sum().backward()
+    return root.grad
+
+
+def _view_of_view_changed(lib: Any) -> Any:
+    root = lib.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    x = root.clone()
+    x.narrow(0, 0, 1).narrow(1, 1, 1).mul_(root[0:1, 0:1] + 1)
+    x.pow(2).sum().backward()
+    return root.grad
+
+
+def _transposed_view_changed(lib: Any) -> Any:
+    root = lib.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    x = root * 1
+    x.t()[1].mul_(3)
+    x.exp().sum().backward()
+    return root.grad
+
+
+def _view_changed_base_saved(lib: Any) -> Any:
+    x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 2
+    z = y * y  # keeps y
+    y[0:2].mul_(3)  # changes y through a view: z's backward would be wrong
+    z.sum().backward()
+    return x.grad
+
+
+def _view_of_leaf_changed(lib: Any) -> Any:
+    x = lib.zeros(2, requires_grad=True)
+    x.view_as(x).add_(1)
+    return x
+
+
+def _augmented_item_of_non_leaf(lib: Any) -> Any:
+    x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    z = x * 1
+    z[0] += z[1]  # z[1] was read before z changed
+    (z * z).sum().backward()
+    return x.grad
+
+
+@pytest.mark.parametrize("case", [_view_of_non_leaf_changed, _view_of_view_changed,
+                                  _transposed_view_changed, _view_changed_base_saved, _view_of_leaf_changed,
+                                  _augmented_item_of_non_leaf])
+def test_inplace_through_a_view_matches_torch(case: Callable[[Any], Any]) -> None:
+    ours, theirs = _outcome(mg, case), _outcome(torch, case)
+    assert isinstance(ours, str) == isinstance(theirs, str), (ours, theirs)
+    if isinstance(theirs, str):
+        assert ours.split(";")[0].split(":")[0] in theirs, (ours, theirs)
+    else:
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+
+
+def test_gradcheck_through_views_changed_in_place() -> None:
+    def func(root: Any, b: Any) -> Any:
+        x = root.clone()
+        x.narrow(1, 2, 2).narrow(0, 1, 2).mul_(b)
+        x.narrow(1, 0, 2).narrow(0, 1, 2).mul_(b)
+        return x
+
+    rng = np.random.default_rng(0)
+    a = mg.tensor(rng.standard_normal((4, 4)), requires_grad=True)
+    b = mg.tensor(rng.standard_normal((2, 2)), requires_grad=True)
+    assert mg.autograd.gradcheck(func, (a, b))
+    assert mg.autograd.gradgradcheck(func, (a, b))
+
+
+def test_a_view_taken_before_another_view_changed_in_place() -> None:
+    results = []
+    for lib in (mg, torch):
+        root = lib.tensor([1.0, 2.0], requires_grad=True)
+        base = root * 1
+        view, view2 = base[:], base[:]
+        view.retain_grad()
+        view2.retain_grad()
+        view.mul_(2)
+        (view + view2).sum().backward()
+        results.append((view.grad.numpy().copy(), view2.grad.numpy().copy()))
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs)
+
+
+def _factor_not_needed_changed(lib: Any) -> Any:
+    w = lib.tensor([1.0, 2.0], requires_grad=True)
+    x = w * 1
+    k = lib.tensor([3.0, 4.0])  # needs no grad: the product keeps k for x's gradient, not x
+    y = x * k
+    with lib.no_grad():
+        x.add_(10)
+    y.sum().backward()
+    return w.grad
+
+
+def _factor_needed_changed(lib: Any) -> Any:
+    w = lib.tensor([1.0, 2.0], requires_grad=True)
+    k = lib.tensor([3.0, 4.0])
+    y = w * k
+    k.add_(10)  # kept for w's gradient
+    y.sum().backward()
+    return w.grad
+
+
+@pytest.mark.parametrize("case", [_factor_not_needed_changed, _factor_needed_changed])
+def test_a_product_keeps_only_the_factor_it_needs(case: Callable[[Any], Any]) -> None:
+    ours, theirs = _outcome(mg, case), _outcome(torch, case)
+    assert isinstance(ours, str) == isinstance(theirs, str), (ours, theirs)
+    if not isinstance(theirs, str):
+        np.testing.assert_allclose(ours, theirs)
+
+
+def test_detach_in_place_on_a_view_raises() -> None:
+    for lib in (mg, torch):
+        x = lib.ones(4, 3, requires_grad=True)
+        with pytest.raises(RuntimeError, match=r"Can't detach views in-place\. Use detach\(\) instead"):
+            x.narrow(0, 1, 2).detach_()
+        y = x * 2
+        y.detach_()
+        assert not y.requires_grad and y.grad_fn is None
