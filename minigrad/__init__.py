@@ -29,6 +29,8 @@ from minigrad import (
     distributed,
     distributions,
     func,
+    jit,  # noqa: F401  (torch.jit, reached as an attribute)
+    library,  # noqa: F401  (torch.library, reached as an attribute)
     linalg,
     nn,
     onnx,
@@ -111,6 +113,7 @@ from minigrad.errors import (
 )
 from minigrad.factories import (
     arange,
+    asarray,
     empty,
     empty_like,
     empty_permuted,
@@ -193,7 +196,7 @@ from minigrad.random import (
 from minigrad.reduction_functions import *  # noqa: F403
 from minigrad.reductions import *  # noqa: F403
 from minigrad.sampling import *  # noqa: F403
-from minigrad.selection import gather, scatter_add
+from minigrad.selection import as_strided, gather, scatter_add
 from minigrad.serialization import load, save
 from minigrad.settings import (
     are_deterministic_algorithms_enabled,
@@ -248,6 +251,7 @@ from minigrad.typed_tensors import (
     IntTensor,
     LongTensor,
     ShortTensor,
+    set_default_tensor_type,
 )
 from minigrad.writes import *  # noqa: F403
 
@@ -283,14 +287,14 @@ __all__ = [
     "amp", "autocast", "cpu", "is_autocast_enabled", "special", "func", "vmap", "is_anomaly_enabled",
 ]  # fmt: skip
 __all__ += [
-    "default_generator", "gather", "get_rng_state", "initial_seed", "linalg", "return_types", "scatter_add",
+    "as_strided", "default_generator", "gather", "get_rng_state", "initial_seed", "linalg", "return_types",
+    "scatter_add",
     "seed", "set_rng_state",
 ]  # fmt: skip
 __all__ += [  # PyTorch's dtype names and queries, and the function modules' functions
-    "as_tensor", "bfloat16", "bool", "byte", "can_cast", "char", "double", "finfo", "float", "float16",
-    "half", "iinfo", "int", "int8", "int16", "int32", "is_floating_point", "is_inference", "is_tensor",
-    "long",
-    "promote_types", "result_type", "short", "uint8",
+    "as_tensor", "asarray", "bfloat16", "bool", "byte", "can_cast", "char", "double", "finfo", "float",
+    "float16", "half", "iinfo", "int", "int8", "int16", "int32", "is_floating_point", "is_inference",
+    "is_tensor", "long", "promote_types", "result_type", "short", "uint8",
 ]  # fmt: skip
 __all__ += [  # shapes, printing and the process-wide switches PyTorch scripts set
     "Size", "are_deterministic_algorithms_enabled", "dtype", "get_deterministic_debug_mode",
@@ -308,7 +312,7 @@ __all__ += ["bartlett_window", "blackman_window", "hamming_window", "hann_window
 __all__ += ["channels_last", "channels_last_3d", "contiguous_format", "memory_format", "preserve_format"]
 __all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinstance(x, torch.LongTensor))
     "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor",
-    "LongTensor", "ShortTensor",
+    "LongTensor", "ShortTensor", "set_default_tensor_type",
 ]  # fmt: skip
 __all__ += [name for module in (_bessel, _complex_parts, _copy_forms, _foreach, _functional_forms, _gamma,
                                 _grids, _indexing, _matrix_ops, _number_ops, _pointwise, _quantiles,

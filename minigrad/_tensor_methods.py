@@ -124,6 +124,15 @@ class TensorMethods:
 
     __slots__ = ()
 
+    # PyTorch's layout and backend flags (custom optimizers test ``p.grad.is_sparse``): minigrad's tensors
+    # are dense, on the CPU (an embedding's sparse=True gradient is dense too, see minigrad/_sparse_grads.py)
+    is_cpu = True
+    is_sparse = False
+    is_meta = False
+    is_quantized = False
+    is_mkldnn = False
+    is_nested = False
+
     # ------------------------------------------------------------ elementwise
 
     def tan(self: Any) -> Tensor:
@@ -1024,6 +1033,10 @@ class TensorMethods:
     def where(self: Any, condition: Tensor, other: Any) -> Tensor:
         """self where ``condition``, else other."""
         return tensor.where(condition, self, other)
+
+    def as_strided(self: Any, size: Any, stride: Any, storage_offset: builtins.int | None = None) -> Tensor:
+        """Elements of this tensor's memory on a strided grid; see :func:`minigrad.selection.as_strided`."""
+        return selection.as_strided(self, size, stride, storage_offset)
 
     def unfold(self: Any, dimension: builtins.int, size: builtins.int, step: builtins.int) -> Tensor:
         """Slices of length ``size``, ``step`` apart; see :func:`minigrad.selection.unfold`."""

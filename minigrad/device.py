@@ -88,6 +88,18 @@ class device:  # noqa: N801 - PyTorch's name
     def __str__(self) -> str:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
+    def __enter__(self) -> device:
+        """``with torch.device('cpu'):`` makes it the default device of new tensors: minigrad's already.
+
+        Raises:
+            DeviceError: a device other than the CPU (minigrad computes on the CPU only).
+        """
+        check_device(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
     def __reduce__(self) -> tuple[Any, ...]:
         return (device, (self.type, self.index))
 

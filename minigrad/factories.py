@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import _draws
+from minigrad._kernels import memory_owner as _owner
 from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device
@@ -17,11 +18,11 @@ from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.memory_formats import copy_as, preserve_format
 from minigrad.random import Generator, resolve
 from minigrad.shapes import shape_arg
-from minigrad.tensor import Tensor, _fill_scalar, from_numpy
+from minigrad.tensor import Tensor, _fill_scalar, as_tensor, from_numpy
 
 __all__ = [
-    "arange", "empty", "empty_like", "empty_permuted", "empty_strided", "full", "full_like", "ones",
-    "ones_like", "rand", "rand_like",
+    "arange", "asarray", "empty", "empty_like", "empty_permuted", "empty_strided", "full", "full_like",
+    "ones", "ones_like", "rand", "rand_like",
     "randint", "randint_like", "randn", "randn_like", "scalar_tensor", "zeros", "zeros_like",
 ]  # fmt: skip
 
@@ -323,3 +324,24 @@ def randint(low: int = _NO_LOW, high: Any = None, shape: Any = (), dtype: DTypeL
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions
+
+
+def asarray(obj: Any, *, dtype: DTypeLike = None, device: DeviceLike = None, copy: bool | None = None,
+            requires_grad: bool = False) -> Tensor:
+    """``obj`` as a Tensor, as ``torch.asarray``: memory shared with a Tensor or numpy array when the dtype
+    allows it (always copied with ``copy=True``); ``requires_grad`` makes the result a leaf that
+    requires grad.
+
+    Raises:
+        ValueError: ``copy=False`` but the dtype needs a conversion.
+    """
+    out = as_tensor(obj, dtype=dtype, device=device)
+    shares = isinstance(obj, (Tensor, np.ndarray)) and _owner(out._array) == _owner(
+        obj._array if isinstance(obj, Tensor) else obj)
+    if copy is False and isinstance(obj, (Tensor, np.ndarray)) and not shares:
+        raise ValueError(f"asarray: copy=False, but converting to {out.dtype} needs a copy")
+    if copy and shares:
+        out = from_numpy(out._array.copy())
+    elif isinstance(obj, Tensor) and out is obj and requires_grad:
+        out = obj.detach()
+    return out.requires_grad_(True) if requires_grad else out

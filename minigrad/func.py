@@ -187,10 +187,11 @@ def _split_aux(out: Any, has_aux: bool, fn: str) -> tuple[Any, Any]:
     return out[0], _map(lambda t: t.detach() if isinstance(t, Tensor) else t, out[1])
 
 
-def _gradients(out: Tensor, wrt: Any, keep: bool, grad_out: Any = None) -> Any:
+def _gradients(out: Tensor, wrt: Any, keep: bool, grad_out: Any = None, retain: bool | None = None) -> Any:
     leaves = _leaves(wrt)
     outs, gos = ((_leaves(out), _leaves(grad_out)) if grad_out is not None else ([out], None))
-    gs = _autograd_grad(outs, leaves, gos, create_graph=keep, allow_unused=True, materialize_grads=True)
+    gs = _autograd_grad(outs, leaves, gos, retain_graph=retain, create_graph=keep, allow_unused=True,
+                        materialize_grads=True)
     return _rebuild(wrt, iter([g if keep else g.detach() for g in gs if g is not None]))
 
 
@@ -241,7 +242,8 @@ def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> Any:
 
     def vjp_fn(cotangents: Any) -> tuple[Any, ...]:
         with enable_grad():
-            return tuple(_gradients(out, diff, keep, cotangents))
+            # PyTorch's vjp_fn may be called again (one row of a Jacobian per call): keep the graph
+            return tuple(_gradients(out, diff, keep, cotangents, retain=True))
 
     result = out if keep else _map(lambda t: t.detach() if isinstance(t, Tensor) else t, out)
     return (result, vjp_fn, aux) if has_aux else (result, vjp_fn)

@@ -18,13 +18,14 @@ import numpy as np
 
 from minigrad import ops
 from minigrad._tensor_methods import provide
-from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
 from minigrad.shapes import norm_dim
-from minigrad.tensor import Tensor, from_numpy, matmul, stack, where
+from minigrad.tensor import Tensor, cat, from_numpy, matmul, stack, where
 
 __all__ = [
     "addbmm", "addmm", "addmv", "addr", "baddbmm", "bmm", "diag", "diag_embed", "diagflat", "diagonal", "dot",
-    "einsum", "ger", "inner", "kron", "mm", "mv", "outer", "tensordot", "trace", "tril", "triu", "vdot",
+    "einsum", "ger", "inner", "kron", "mm", "mv", "outer", "tensordot", "trace", "tril", "triu", "vander",
+    "vdot",
 ]  # fmt: skip
 
 
@@ -196,6 +197,26 @@ def kron(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     a2 = a.reshape(tuple(d for s in a.shape for d in (s, 1)))
     b2 = b.reshape(tuple(d for s in b.shape for d in (1, s)))
     return (a2 * b2).reshape(tuple(x * y for x, y in zip(a.shape, b.shape)))
+
+
+def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:  # noqa: N803 - PyTorch's name
+    """The Vandermonde matrix of a 1-D ``x``: column j is ``x ** (N - 1 - j)`` (``x ** j`` if increasing),
+    shape (len(x), N), N defaulting to len(x). Built by cumulative products, as PyTorch's, so the
+    values are the same repeated multiplications and the gradient is cumprod's.
+
+    Raises:
+        MinigradError: (RuntimeError, as PyTorch's) ``x`` is not 1-D, or N is negative.
+    """
+    if x.ndim != 1:
+        raise MinigradError("x must be a one-dimensional tensor.")
+    n = x.shape[0] if N is None else int(N)
+    if n < 0:
+        raise MinigradError("N must be non-negative.")
+    if n == 0:
+        return x.new_empty((x.shape[0], 0))
+    ones = x.new_ones((x.shape[0], 1))
+    out = ones if n == 1 else cat([ones, x.unsqueeze(1).expand(x.shape[0], n - 1).cumprod(1)], 1)
+    return out if increasing else out.flip(1)
 
 
 def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:

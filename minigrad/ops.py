@@ -324,6 +324,13 @@ class Sub(Function):
         return g, (-g if type(g) is not Tensor or shape == g._array.shape else -sum_to(g, shape, self))
 
 
+class RsubScalar(Sub):
+    """``number - tensor``: Sub with the number lifted first, named as PyTorch's ``RsubBackward1``."""
+
+    __slots__ = ()
+    torch_name = "RsubBackward1"
+
+
 class Mul(Function):
     """y = a * b;  da = g * b, db = g * a."""
 

@@ -28,8 +28,8 @@ __all__ = [
     "bitwise_left_shift", "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor", "ceil", "clamp",
     "clip", "copysign", "cos", "cosh", "div", "divide", "eq", "equal", "erf", "erfc", "erfinv", "exp", "exp2",
     "expm1", "fix", "float_power", "floor", "floor_divide", "fmax", "fmin", "fmod", "frac", "ge", "greater",
-    "greater_equal", "gt", "hypot", "isclose", "allclose", "isfinite", "isinf", "isnan", "isneginf",
-    "isposinf", "le", "lerp", "less", "less_equal", "log", "log10", "log1p", "log2", "logaddexp",
+    "greater_equal", "gt", "hypot", "isclose", "allclose", "is_nonzero", "isfinite", "isinf", "isnan",
+    "isneginf", "isposinf", "le", "lerp", "less", "less_equal", "log", "log10", "log1p", "log2", "logaddexp",
     "logaddexp2", "logical_and", "logical_not", "logical_or", "logical_xor", "lt", "maximum", "minimum",
     "mul", "multiply", "ne", "neg", "negative", "not_equal", "nan_to_num", "pow", "reciprocal", "relu",
     "remainder", "round", "rsqrt", "rsub", "sgn", "sigmoid", "sign", "signbit", "sin", "sinh", "sqrt",
@@ -716,6 +716,18 @@ def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08
              equal_nan: bool = False) -> bool:
     """True if every element is close (see :func:`isclose`)."""
     return bool(isclose(input, other, rtol, atol, equal_nan).numpy().all())
+
+
+def is_nonzero(input: Tensor) -> bool:  # noqa: A002 - PyTorch's argument name
+    """Whether a one-element tensor is not zero (``bool(input)``).
+
+    Raises:
+        MinigradError: (a RuntimeError, as PyTorch's) no element, or more than one.
+    """
+    if input.numel() != 1:
+        count = "no values" if input.numel() == 0 else "more than one value"
+        raise MinigradError(f"Boolean value of Tensor with {count} is ambiguous")
+    return bool(input.numpy().reshape(()) != 0)
 
 
 def equal(input: Tensor, other: Tensor) -> bool:  # noqa: A002

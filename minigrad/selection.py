@@ -17,11 +17,11 @@ import numpy as np
 
 from minigrad import ops
 from minigrad._tensor_methods import dim_aliases, provide
-from minigrad.errors import DimensionError, InvalidParameterError, ShapeError
+from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.shapes import norm_dim
 from minigrad.tensor import Array, DTypeLike, Tensor
 
-__all__ = ["cumsum", "gather", "scatter_add", "unfold"]
+__all__ = ["as_strided", "cumsum", "gather", "scatter_add", "unfold"]
 
 
 @dim_aliases
@@ -70,6 +70,41 @@ def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:  # no
     if d != last:
         out = out.transpose(d, last)
     return out.reshape(size) if input.ndim == 0 else out  # PyTorch: a 0-d tensor gives (size,)
+
+
+def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: int | None = None) -> Tensor:  # noqa: A002
+    """The elements of ``input``'s memory at ``storage_offset + sum_k i_k * stride[k]``, for every index i
+    of ``size``: PyTorch's ``as_strided`` (sliding or overlapping windows by hand).
+
+    The result is gathered (a copy whose gradient adds back to each element read,
+    overlaps included), not a view: writing into it leaves ``input`` unchanged. The
+    memory read is ``input``'s own elements in row-major order (``storage_offset``
+    counts from its storage's start, as ``input.storage_offset()`` does), so
+    ``input`` must be contiguous.
+
+    Raises:
+        MinigradError: (a RuntimeError, as PyTorch's) ``size`` and ``stride`` of different lengths, a
+            negative stride, a window outside ``input``'s elements, or a non-contiguous ``input``.
+    """
+    shape, steps = tuple(int(n) for n in size), tuple(int(n) for n in stride)
+    if len(shape) != len(steps):
+        raise MinigradError("mismatch in length of strides and shape")
+    if any(st < 0 for st in steps):
+        raise MinigradError(f"as_strided: Negative strides are not supported at the moment, got strides: "
+                            f"{list(steps)}")
+    if not input.is_contiguous():
+        raise MinigradError("as_strided: minigrad reads a tensor's own elements in row-major order, so the "
+                            "input must be contiguous; call .contiguous() first")
+    start = 0 if storage_offset is None else int(storage_offset) - input.storage_offset()
+    index = np.full(shape, start, dtype=np.int64)
+    for k, (n, st) in enumerate(zip(shape, steps, strict=True)):
+        index += (np.arange(n, dtype=np.int64) * st).reshape((n,) + (1,) * (len(shape) - k - 1))
+    if index.size and (start < 0 or int(index.max()) >= input.numel()):
+        raise MinigradError(
+            f"setStorage: sizes {list(shape)}, strides {list(steps)}, storage offset "
+            f"{start + input.storage_offset()} reach element {int(index.max()) + input.storage_offset()}, "
+            f"outside the {input.numel()} elements of this tensor (from offset {input.storage_offset()})")
+    return input.reshape(-1)[index]
 
 
 def _index_array(fn: str, index: Any, int32: bool = False) -> Array:

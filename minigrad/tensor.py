@@ -553,7 +553,8 @@ class Tensor(TensorMethods):
         return self._binary(other, _ops.Sub)
 
     def __rsub__(self, other: Any) -> Tensor:
-        return self._binary(other, _ops.Sub, reverse=True)
+        # only numbers get here (a Tensor on the left runs its own __sub__): PyTorch's RsubBackward1
+        return self._binary(other, _ops.RsubScalar if type(other) is not Tensor else _ops.Sub, reverse=True)
 
     def __mul__(self, other: Any) -> Tensor:
         return self._binary(other, _ops.Mul)

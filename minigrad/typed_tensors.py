@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import operator
 import sys
+import warnings
 from typing import Any
 
 import numpy as np
 
 from minigrad import _format
 from minigrad._tensor_methods import provide
-from minigrad.default_dtype import get_default_dtype
+from minigrad.default_dtype import get_default_dtype, set_default_dtype
 from minigrad.device import DeviceLike, check_device
 from minigrad.dtypes import DTYPES, check_fits, dtype, dtype_from_type_name, resolve_dtype, tensor_type_name
 from minigrad.errors import DeviceError
@@ -29,7 +30,7 @@ from minigrad.tensor import Tensor, _legacy_sizes, from_numpy
 
 __all__ = [
     "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor",
-    "LongTensor", "ShortTensor", "TensorType",
+    "LongTensor", "ShortTensor", "TensorType", "set_default_tensor_type",
 ]  # fmt: skip
 
 
@@ -140,3 +141,20 @@ def type_target(target: Any) -> np.dtype[Any]:
 
 
 provide(sys.modules[__name__])  # Tensor.type reads type_target
+
+
+def set_default_tensor_type(t: Any) -> None:
+    """The legacy ``torch.set_default_tensor_type(torch.DoubleTensor)`` (or ``'torch.DoubleTensor'``): sets
+    the default float dtype, warning as PyTorch that the function is deprecated.
+
+    Raises:
+        TypeError: a non-floating type (PyTorch's message).
+        ValueError: not a tensor type or its name.
+    """
+    target = type_target(t)
+    if target.kind != "f":
+        raise TypeError("only floating-point types are supported as the default type")
+    warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
+                  "torch.set_default_dtype() and torch.set_default_device() as alternatives.", UserWarning,
+                  stacklevel=2)
+    set_default_dtype(target)

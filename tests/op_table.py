@@ -1061,6 +1061,8 @@ NOT_OPS = frozenset({
     "register_post_accumulate_grad_hook",  # a hook: tested in tests/parity/test_autograd_graph_parity.py
     "register_hook", "requires_grad", "requires_grad_", "retain_grad", "shape", "size", "to", "tolist",
     "zero_", "cpu", "cuda", "device", "is_cuda",  # devices: tested in test_device.py
+    # layout flags: tests/parity/test_compat_tutorial_fixes.py
+    "is_cpu", "is_meta", "is_mkldnn", "is_nested", "is_quantized", "is_sparse",
     "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__invert__", "__and__", "__or__",
     "__iadd__", "__isub__", "__imul__", "__itruediv__", "__setitem__", "__bool__", "__float__", "__int__",
     "__index__", "__len__", "__iter__", "__array__", "__hash__", "__repr__",
@@ -1094,6 +1096,8 @@ MODULE_NOT_OPS = frozenset({
     "is_anomaly_enabled", "is_anomaly_check_nan_enabled", "set_anomaly_enabled",
     "vmap",  # a function transform, not an op on values: tests/parity/test_func_parity.py
     "imag",  # raises on a real tensor: its error class is checked in tests/parity/test_opinfo_parity.py
+    # a factory, a query and a process-wide switch: tests/parity/test_compat_tutorial_fixes.py
+    "asarray", "is_nonzero", "set_default_tensor_type",
 })  # fmt: skip
 # the torch.* forms of nn.functional (adapters onto F, which has its own tests): values and gradients
 # against torch.* in tests/parity/test_torch_functional_forms_parity.py

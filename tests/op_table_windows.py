@@ -51,6 +51,16 @@ def _tensor_unfold(draw: st.DrawFn) -> Sample:
                             "size": draw(st.integers(1, shape[d])), "step": draw(st.integers(1, 3))})
 
 
+@st.composite
+def _as_strided(draw: st.DrawFn) -> Sample:
+    shape = draw(hnp_shapes(1, 2, 4))
+    size = tuple(draw(st.lists(st.integers(1, 3), min_size=0, max_size=3)))
+    stride = tuple(draw(st.integers(0, 2)) for _ in size)
+    offset = draw(st.integers(0, 2))
+    assume(offset + sum((n - 1) * k for n, k in zip(size, stride)) < math.prod(shape))
+    return Sample([shape], {"size": size, "stride": stride, "storage_offset": offset})
+
+
 def hnp_shapes(min_dims: int, max_dims: int, max_side: int) -> st.SearchStrategy[tuple[int, ...]]:
     """Shapes with sides >= 1."""
     return st.lists(st.integers(1, max_side), min_size=min_dims, max_size=max_dims).map(tuple)
@@ -274,6 +284,9 @@ WINDOW_OPS: list[OpSpec] = [
     OpSpec("flip", lambda a, dims: a.flip(dims), lambda a, dims: a.flip(dims), _flip(), covers=("flip",)),
     OpSpec("tensor_unfold", lambda a, **k: a.unfold(**k), lambda a, **k: a.unfold(**k), _tensor_unfold(),
            covers=("unfold",)),
+    # overlapping windows (stride 0 repeats an element): the gradient adds back every read
+    OpSpec("as_strided", lambda a, **k: a.as_strided(**k), lambda a, **k: a.as_strided(**k), _as_strided(),
+           covers=("as_strided",)),
     OpSpec("gather", lambda a, dim, index: a.gather(dim, mg.tensor(index)),
            lambda a, dim, index: a.gather(dim, _torch().as_tensor(index)), _gather(), covers=("gather",)),
     OpSpec("scatter_add", lambda a, s, dim, index: a.scatter_add(dim, mg.tensor(index), s),

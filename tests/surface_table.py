@@ -610,6 +610,10 @@ _add(
     Case("baddbmm", lambda m, c, a, b: m.baddbmm(c, a, b, alpha=0.5), ("real:2,3,2", "real:2,3,4",
                                                                         "real:2,4,2"), ("mg.baddbmm",)),
     Case("kron", lambda m, a, b: m.kron(a, b), ("real:2,2", "real:2,3"), ("mg.kron",)),
+    # values only: PyTorch 2.13's vander cannot be differentiated (its in-place cumprod trips its own
+    # version check); minigrad's gradient is cumprod's
+    Case("vander", lambda m, x: (m.vander(x), m.vander(x, 2, increasing=True), m.vander(x, N=5)), ("real:4",),
+         ("mg.vander",), grad=False),
     Case("cross", lambda m, a, b: m.linalg.cross(a, b), ("real:4,3", "real:4,3"), ("mg.linalg.cross",)),
     Case("torch.cross", lambda m, a, b: (m.cross(a, b, dim=1), a.cross(b, 0), m.cross(a, b, -2)),
          ("real:3,3", "real:3,3"), ("mg.cross", "cross")),
@@ -743,6 +747,8 @@ _add(
     Case("gather", lambda m, x: (x.gather(1, m.tensor([[0, 0], [1, 3], [2, 1]])),
                                  m.gather(x, 0, m.tensor([[2, 1, 0, 0]]))), ("real",),
          ("gather", "mg.gather")),
+    Case("mg.as_strided", lambda m, x: (m.as_strided(x, (3, 3), (1, 1)), x.as_strided((2, 2), (4, 0), 3)),
+         ("real",), ("mg.as_strided",)),
     Case("scatter(src)", lambda m, x, s: (x.scatter(1, m.tensor([[0, 3], [1, 2], [3, 0]]), s),
                                           m.scatter(x, 0, m.tensor([[2, 0]]), s[:1])),
          ("real", "real:3,2"), ("scatter", "mg.scatter")),

@@ -24,9 +24,11 @@ CUSTOM_FUNCTION_ADAPTER = {
     # a Module's full backward hooks (torch's BackwardHookFunction): an identity custom Function whose
     # backward hands the gradients to the user's hooks and returns what they return
     ("utils/hooks.py", "_BackwardHookFunction.backward"),
+    # torch.library.custom_op: a custom Function whose backward calls the one register_autograd was given
+    ("library.py", "_OpFunction.backward"),
 }
 CUSTOM_FUNCTION_NODES = {("autograd/function.py", "_CustomNode"), ("autograd/function.py", "_OutputNode"),
-                         ("utils/hooks.py", "_BackwardHookFunction")}
+                         ("utils/hooks.py", "_BackwardHookFunction"), ("library.py", "_OpFunction")}
 
 
 def _functions(path: Path) -> list[tuple[str, ast.AST]]:

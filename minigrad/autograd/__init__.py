@@ -9,7 +9,9 @@ all are re-exported here, where PyTorch code looks for them.
 from minigrad.anomaly import detect_anomaly, set_detect_anomaly
 from minigrad.autograd import (
     anomaly_mode,  # noqa: F401  (torch.autograd.anomaly_mode)
+    forward_ad,  # noqa: F401  (torch.autograd.forward_ad)
     graph,  # noqa: F401  (torch.autograd.graph)
+    profiler,  # noqa: F401  (torch.autograd.profiler)
 )
 from minigrad.autograd.engine import backward, grad
 from minigrad.autograd.function import Function, FunctionCtx, once_differentiable

@@ -51,6 +51,7 @@ class FunctionCtx:
         self._saved: tuple[Any, ...] | None = ()
         self._unpack: Callable[[Any], Any] | None = None  # the saved_tensors_hooks unpack hook, if packed
         self._non_differentiable: set[int] = set()
+        self._dirty: set[int] = set()
         self._node: _CustomNode | None = None
         self._out_meta: list[tuple[tuple[int, ...], np.dtype[Any]] | None] = []  # outputs' shapes, dtypes
         self._non_diff_index: set[int] = set()  # positions of the outputs marked non-differentiable
@@ -99,7 +100,8 @@ class FunctionCtx:
         self.materialize_grads = bool(value)
 
     def mark_dirty(self, *tensors: Tensor) -> None:
-        """Accepted for PyTorch compatibility: minigrad's forward works on copies of the inputs' roles."""
+        """Inputs forward modified in place: returned as the very tensors, their history now this function."""
+        self._dirty.update(id(t) for t in tensors)
 
 
 class _CustomNode(ops.Function):
@@ -258,10 +260,21 @@ class Function:
         return _record(cls, ctx, args, output)
 
 
+def _stand_in(t: Tensor) -> Tensor:
+    """A tensor holding ``t``'s place in the graph (its node), so ``t`` itself can take a new one."""
+    s = from_numpy(t.numpy())
+    s.requires_grad, s._ctx = t.requires_grad, t._ctx
+    return s
+
+
 def _record(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], output: Any) -> Any:
     single = not isinstance(output, tuple)
     outs = (output,) if single else output
-    tensors_in = [a for a in args if isinstance(a, Tensor)]
+    # an input marked dirty and returned keeps its identity (PyTorch's rule): the custom node reads a
+    # stand-in with the input's old history, and the input itself becomes the output's node
+    dirty = [o for o in outs if isinstance(o, Tensor) and id(o) in ctx._dirty and any(o is a for a in args)]
+    stand = {id(d): _stand_in(d) for d in dirty}
+    tensors_in = [stand.get(id(a), a) for a in args if isinstance(a, Tensor)]
     diff = [i for i, o in enumerate(outs)
             if isinstance(o, Tensor) and o.dtype.kind == "f" and id(o) not in ctx._non_differentiable]
     dtype = next((a.dtype for a in tensors_in if a.dtype.kind == "f"), np.dtype(np.float32))
@@ -279,6 +292,15 @@ def _record(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], output
     for i, o in enumerate(outs):  # an input returned as it is comes back as a new tensor, as in PyTorch
         if i not in diff and isinstance(o, Tensor) and any(o is a for a in tensors_in):
             results[i] = from_numpy(o.numpy())
+    for i in diff:  # a dirty input returned: the tensor itself, now the output of this function's node
+        if id(outs[i]) in stand:
+            outs[i]._ctx, outs[i].requires_grad = results[i]._ctx, True
+            results[i] = outs[i]
+    # an output saved for backward is saved as the output (with its node), so backward is differentiable
+    # through it (PyTorch's exp saving its result: double backward works)
+    if ctx._saved and diff:
+        by_id = {id(outs[i]): results[i] for i in diff}
+        ctx._saved = tuple(by_id.get(id(t), t) for t in ctx._saved)
     return results[0] if single else tuple(results)
 
 

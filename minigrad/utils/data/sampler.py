@@ -132,9 +132,13 @@ class RandomSampler(_IndexSampler):
             if k % n:
                 parts.append(_draws.randperm(gen, n)[: k % n])
             yield np.concatenate(parts) if len(parts) != 1 else parts[0]
-            return
-        perms = (_draws.randperm(gen, n)[: min(n, k - done)] for done in range(0, k, n))
-        yield from _rechunk(perms, multiple)
+        else:
+            perms = (_draws.randperm(gen, n)[: min(n, k - done)] for done in range(0, k, n))
+            yield from _rechunk(perms, multiple)
+        if k % n == 0 and self.generator is not None:
+            # PyTorch's pass ends with one more permutation cut to k % n (none) once the order is used up:
+            # a generator the loader keeps must be advanced by it too, or the next epoch's order differs
+            _draws.randperm(gen, n)
 
     def __len__(self) -> int:
         return self.num_samples
