@@ -340,8 +340,10 @@ class Mul(Function):
         return a * b
 
     def reads_input(self, i: int) -> bool:
-        """A factor is read only for the other factor's gradient."""
-        return self.parents[1 - i].requires_grad
+        """A factor is read only for the other factor's gradient (needed when recorded: an other factor
+        changed in place since, e.g. by detach_(), which also clears its requires_grad, still counts)."""
+        j = 1 - i
+        return self.parents[j].requires_grad or self.parents[j]._version != self.versions[j]
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents

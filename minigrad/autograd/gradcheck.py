@@ -32,7 +32,12 @@ def _as_tuple(x: Any) -> tuple[Any, ...]:
 
 
 def _float_outputs(out: Any) -> list[Tensor]:
-    return [o for o in _as_tuple(out) if isinstance(o, Tensor) and o.dtype.kind == "f"]
+    outs = _as_tuple(out)  # (no float output: nothing to check, True as in PyTorch)
+    bad = next((o for o in outs if not isinstance(o, Tensor)), None)
+    if bad is not None:  # PyTorch fails here too (an AttributeError)
+        raise InvalidParameterError(f"gradcheck: fn returned a {type(bad).__name__}, not a floating-point "
+                                    "Tensor")
+    return [o for o in outs if o.dtype.kind == "f"]
 
 
 def _analytical(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int],
