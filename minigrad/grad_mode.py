@@ -51,7 +51,8 @@ class _AutogradExtras:
     """Switches for autograd's rarely used features, so the ops and the engine test one plain attribute.
 
     ``pack``: the active ``saved_tensors_hooks`` (pack, unpack) pairs, innermost last;
-    ``nodes``: some graph node was given a hook, metadata or packed tensors;
+    ``nodes``: some graph node was given a hook, metadata or packed tensors, or a tensor was
+    rebased (the engine's one test per node for all of these);
     ``post_accumulate``: some tensor has a post-accumulate-grad hook;
     ``rebased``: some tensor was rebased by an in-place op through a view of it.
     """

@@ -808,7 +808,7 @@ class CopySlices(Function):
 
     def forward(self, a: Array, v: Array, target: Array, pos: Array, old: Tensor) -> Array:
         self.pos, self.old = pos, old
-        _extras.rebased = True
+        _extras.rebased = _extras.nodes = True  # (the engine's one flag for its special paths)
         mask = np.ones(a.size, dtype=a.dtype)
         mask[pos.ravel()] = 0
         self.mask = mask.reshape(a.shape)

@@ -191,16 +191,13 @@ def _propagate(
                 node.check_versions()
         if t._version:  # (0 unless the result was changed in place: one int test per node)
             node.check_output_version(t)
-        if _extras.nodes and getattr(node, "hooks", None) is not None:  # (False unless a node has hooks)
-            from minigrad.autograd.graph import run_node
-            out_grads = run_node(node, g, t)
+        if _extras.nodes:  # (False until a node got hooks or a tensor was rebased: one test per node)
+            out_grads, parents = _run_special(node, g, t, parents)
         else:
             out_grads = node.backward(g, t)
         if mine is not None and (type(node).__module__ != _PRIMITIVES
                                  or sum(x is mine for x in out_grads) != 1):
             mine = None  # shared by two inputs, or seen by a backward outside ops.py (which may keep it)
-        if _extras.rebased:  # (False unless an in-place op through a view rebased a tensor)
-            parents = _before_rebase(node, parents)
         edges = zip(parents, out_grads)
         fn = node
         if not retain_graph:
@@ -219,6 +216,20 @@ def _propagate(
         elif id(leaf) in targets:
             captured[id(leaf)] = g
     return captured
+
+
+def _run_special(node: Function, g: Tensor, t: Tensor, parents: tuple[Tensor, ...]
+                 ) -> tuple[tuple[Tensor | None, ...], tuple[Tensor, ...]]:
+    """A node's backward once hooks or rebased tensors exist: its hooks and packed saved tensors
+    (``autograd.graph``) and the inputs its gradients go to (see :func:`_before_rebase`)."""
+    if getattr(node, "hooks", None) is not None:
+        from minigrad.autograd.graph import run_node
+        out_grads = run_node(node, g, t)
+    else:
+        out_grads = node.backward(g, t)
+    if _extras.rebased:
+        parents = _before_rebase(node, parents)
+    return out_grads, parents
 
 
 def _before_rebase(node: Function, parents: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
