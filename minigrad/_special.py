@@ -479,25 +479,8 @@ def _igamma_series(a: Array, x: Array) -> Array:
 
 
 def _igammac_fraction(a: Array, x: Array) -> Array:
-    """Q(a, x) by Legendre's continued fraction, evaluated with the modified Lentz method (x >= a + 1)."""
-    tiny = 1e-300
-    b = x + 1 - a
-    c = np.full_like(b, 1 / tiny)
-    d = 1 / b
-    h = d.copy()
-    for i in range(1, 5000):
-        an = -i * (i - a)
-        b = b + 2
-        d = an * d + b
-        d = np.where(np.abs(d) < tiny, tiny, d)
-        c = b + an / c
-        c = np.where(np.abs(c) < tiny, tiny, c)
-        d = 1 / d
-        step = d * c
-        h = h * step
-        if np.all(np.abs(step - 1) <= _EPS):
-            break
-    out: Array = h * _igamma_prefix(a, x)
+    """Q(a, x) by Legendre's continued fraction (x >= a + 1): see :func:`_gamma_fraction`."""
+    out: Array = _gamma_fraction(a, x) * _igamma_prefix(a, x)
     return out
 
 
