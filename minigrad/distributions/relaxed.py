@@ -37,6 +37,29 @@ def _uniforms(shape: tuple[int, ...], like: Tensor) -> Tensor:
     return from_numpy(_draws.uniform(default_generator, shape, 0.0, 1.0, like.dtype))
 
 
+class _Relaxed(TransformedDistribution):
+    """A relaxed distribution as a transform of its log-space base: temperature, logits and probs are the
+    base's."""
+
+    @property
+    def temperature(self) -> Tensor:
+        """The relaxation temperature."""
+        return self.base_dist.temperature  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def logits(self) -> Tensor:
+        """The (normalized) log-probabilities: log-odds for the binary case."""
+        return self.base_dist.logits  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def probs(self) -> Tensor:
+        """The probabilities (of 1, for the binary case)."""
+        return self.base_dist.probs  # type: ignore[attr-defined,no-any-return]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
 class LogitRelaxedBernoulli(_Binary):
     """LogitRelaxedBernoulli(temperature, probs=None, logits=None, validate_args=None): the logit of a
     RelaxedBernoulli sample, ``(logit(u) + logit(p)) / temperature`` for u uniform (both clamped)."""
@@ -71,7 +94,7 @@ class LogitRelaxedBernoulli(_Binary):
         return self.temperature.log() + diff - 2 * diff.exp().log1p()
 
 
-class RelaxedBernoulli(TransformedDistribution):
+class RelaxedBernoulli(_Relaxed):
     """RelaxedBernoulli(temperature, probs=None, logits=None, validate_args=None): the sigmoid of a
     LogitRelaxedBernoulli (the binary Concrete distribution) on [0, 1], as PyTorch's."""
 
@@ -84,24 +107,6 @@ class RelaxedBernoulli(TransformedDistribution):
                  validate_args: bool | None = None) -> None:
         base = LogitRelaxedBernoulli(temperature, probs, logits)
         super().__init__(base, SigmoidTransform(), validate_args)
-
-    @property
-    def temperature(self) -> Tensor:
-        """The relaxation temperature."""
-        return self.base_dist.temperature  # type: ignore[attr-defined,no-any-return]
-
-    @property
-    def logits(self) -> Tensor:
-        """The log-odds."""
-        return self.base_dist.logits  # type: ignore[attr-defined,no-any-return]
-
-    @property
-    def probs(self) -> Tensor:
-        """The probability of 1."""
-        return self.base_dist.probs  # type: ignore[attr-defined,no-any-return]
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
 
 
 class ExpRelaxedCategorical(Distribution):
@@ -154,7 +159,7 @@ class ExpRelaxedCategorical(Distribution):
         return (score - score.logsumexp(dim=-1, keepdim=True)).sum(-1) + log_scale
 
 
-class RelaxedOneHotCategorical(TransformedDistribution):
+class RelaxedOneHotCategorical(_Relaxed):
     """RelaxedOneHotCategorical(temperature, probs=None, logits=None, validate_args=None): the Concrete /
     Gumbel-softmax distribution on the simplex, ``softmax((logits + gumbel) / temperature)``."""
 
@@ -167,24 +172,6 @@ class RelaxedOneHotCategorical(TransformedDistribution):
                  validate_args: bool | None = None) -> None:
         base = ExpRelaxedCategorical(temperature, probs, logits, validate_args=validate_args)
         super().__init__(base, ExpTransform(), validate_args)
-
-    @property
-    def temperature(self) -> Tensor:
-        """The relaxation temperature."""
-        return self.base_dist.temperature  # type: ignore[attr-defined,no-any-return]
-
-    @property
-    def logits(self) -> Tensor:
-        """The normalized log-probabilities."""
-        return self.base_dist.logits  # type: ignore[attr-defined,no-any-return]
-
-    @property
-    def probs(self) -> Tensor:
-        """The normalized probabilities."""
-        return self.base_dist.probs  # type: ignore[attr-defined,no-any-return]
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
 
 
 class ContinuousBernoulli(_Binary, ExponentialFamily):
