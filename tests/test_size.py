@@ -74,7 +74,9 @@ BUDGETS: dict[str, int] = {
     # 2,505 with reads_input(i): a product keeps only the factor the other's gradient needs
     # (autograd)
     # 2,512 with RsubScalar (number - tensor named RsubBackward1, as d2l's printed tensors show it) (tutor)
-    "minigrad/ops.py": 2515,
+    # 2,579 with LeakyRelu and MaskedGrad (ReLU's and LeakyReLU's backward reach their mask's tensor under
+    # create_graph, as PyTorch's threshold_backward: zeros, not None, beneath a gradient penalty)
+    "minigrad/ops.py": 2580,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -157,7 +159,8 @@ BUDGETS: dict[str, int] = {
     # state-dict versions, weight_norm's old-checkpoint hook, transfer_parametrizations_and_params;
     # 14,448 with Module.to's PyTorch TypeErrors for a bool after a device and a non-dtype; 14,476 with
     # Module.type/to_empty/share_memory/xpu/bfloat16; 14,483 with the old backward hook on a dict output
-    "minigrad/nn": 14485,
+    # 14,486 with leaky_relu calling the LeakyRelu primitive
+    "minigrad/nn": 14487,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -280,7 +283,8 @@ BUDGETS: dict[str, int] = {
     # 52,899 with the engine's single special-path flag (autograd)
     # 53,868 with it merged
     # 54,068 with pytorch_files.py (torch.save files read weights-only) and the engine's _unshared
-    "minigrad": 54075,
+    # 54,129 with LeakyRelu and MaskedGrad (second derivatives reach beneath ReLU's mask, as PyTorch's)
+    "minigrad": 54135,
 }
 
 
