@@ -109,7 +109,9 @@ BUDGETS: dict[str, int] = {
     # output again (an empty output passes, as PyTorch)
     # 2,045 with the engine's _run_special (autograd)
     # 2,219 with it merged
-    "minigrad/autograd": 2224,
+    # 2,257 with gradcheck's check_batched_grad (vjps under vmap), which PyTorch's common_nn tables ask
+    # for (commonnn)
+    "minigrad/autograd": 2260,
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -277,7 +279,8 @@ BUDGETS: dict[str, int] = {
     # 52,887 with main's dists and nnapi additions and autograd merged
     # 52,899 with the engine's single special-path flag (autograd)
     # 53,868 with it merged
-    "minigrad": 53873,
+    # 53,876 with gradcheck's check_batched_grad (commonnn)
+    "minigrad": 53880,
 }
 
 

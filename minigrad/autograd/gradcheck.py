@@ -200,6 +200,36 @@ def _check(fn: Callable[..., Any], inputs: tuple[Any, ...], eps: float, atol: fl
     return True
 
 
+def _check_batched(fn: Callable[..., Any], inputs: tuple[Any, ...], raise_exception: bool) -> bool:
+    """PyTorch's check_batched_grad: for each output, the vector-Jacobian products of two random
+    upstream gradients computed under ``vmap`` must equal the two computed one at a time."""
+    from minigrad import _draws, stack
+    from minigrad.func import vmap
+    from minigrad.random import default_generator
+
+    ins = [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
+    for out_idx, o in enumerate(_float_outputs(fn(*inputs))):
+        if not o.requires_grad:
+            continue
+
+        def vjp(v: Tensor, o: Tensor = o) -> tuple[Tensor, ...]:
+            grads = _grad(o, ins, v, retain_graph=True, allow_unused=True)
+            return tuple(g if g is not None else Tensor(np.zeros(x.shape, dtype=x.dtype))
+                         for g, x in zip(grads, ins))
+
+        gos = [from_numpy(_draws.normal(default_generator, o.shape, 0.0, 1.0, o.dtype)) for _ in range(2)]
+        expected = [stack(list(shards)) for shards in zip(*(vjp(g) for g in gos))]
+        got = vmap(vjp)(stack(gos))
+        for in_idx, (r, e) in enumerate(zip(got, expected)):
+            if not np.allclose(r.numpy(), e.numpy(), rtol=1e-5, atol=1e-8):
+                if raise_exception:
+                    raise GradcheckError(f"For output {out_idx} and input {in_idx}: the gradients computed "
+                                         f"under vmap differ from those computed one upstream gradient at a "
+                                         f"time.\nGot:\n{r.numpy()}\nExpected:\n{e.numpy()}")
+                return False
+    return True
+
+
 def _graph_leaves(fn: Callable[..., Any], inputs: tuple[Any, ...]) -> list[tuple[str, Tensor]]:
     """The leaves requiring grad that ``fn(*inputs)``'s graph reaches, other than the inputs, named
     by the attribute path a module holds them under (see :mod:`minigrad.viz`)."""
@@ -247,17 +277,19 @@ def _with_params(fn: Any, inputs: tuple[Any, ...], check_params: ParamSpec
     return call, (*inputs, *(p for _, p in params)), labels
 
 
-#: torch.autograd.gradcheck's other keywords, with the value this check's behaviour
-#: corresponds to. fast_mode only makes PyTorch check a random projection of the
-#: Jacobian (this check is the full one); nondet_tol bounds how much a repeated
-#: backward may differ (checked on one row); check_undefined_grad guards against
+#: torch.autograd.gradcheck's (and gradgradcheck's) other keywords, with the value this
+#: check's behaviour corresponds to. fast_mode only makes PyTorch check a random
+#: projection of the Jacobian (this check is the full one); nondet_tol bounds how much a
+#: repeated backward may differ (checked on one row); check_undefined_grad guards against
 #: undefined-gradient backward passes, which minigrad's engine does not have;
-#: check_grad_dtypes holds for every minigrad gradient (a leaf's gradient has the
-#: leaf's dtype).
+#: check_grad_dtypes holds for every minigrad gradient (a leaf's gradient has the leaf's
+#: dtype); check_batched_grad is done (see :func:`_check_batched`); check_rev_over_rev is
+#: what gradgradcheck does.
 _ACCEPTED: dict[str, Any] = {
     "fast_mode": None, "nondet_tol": None, "check_undefined_grad": None, "check_grad_dtypes": None,
-    "check_backward_ad": True, "check_batched_grad": False, "check_batched_forward_grad": False,
+    "check_backward_ad": True, "check_batched_grad": None, "check_batched_forward_grad": False,
     "check_forward_ad": False, "masked": None, "gen_non_contig_grad_outputs": False,
+    "check_fwd_over_rev": False, "check_rev_over_rev": True,
 }
 
 
@@ -266,8 +298,8 @@ def _torch_options(name: str, options: Mapping[str, Any]) -> None:
 
     Raises:
         TypeError: an unknown keyword (as Python does for any function).
-        NotImplementedError: vmap-batched or forward-mode checks were asked for
-            (minigrad has reverse mode only), or ``check_backward_ad=False``.
+        NotImplementedError: forward-mode checks (check_forward_ad, check_fwd_over_rev,
+            check_batched_forward_grad) were asked for, or ``check_backward_ad=False``.
     """
     for key, value in options.items():
         if key not in _ACCEPTED:
@@ -317,8 +349,11 @@ def gradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any], eps: float
     """
     _torch_options("gradcheck", torch_options)
     call, ins, labels = _with_params(fn, _as_tuple(inputs), check_params)
-    return _check(call, ins, eps, atol, rtol, raise_exception, "first-order", labels,
-                  float(torch_options.get("nondet_tol") or 0.0))
+    ok = _check(call, ins, eps, atol, rtol, raise_exception, "first-order", labels,
+                float(torch_options.get("nondet_tol") or 0.0))
+    if ok and torch_options.get("check_batched_grad"):
+        return _check_batched(call, ins, raise_exception)
+    return ok
 
 
 def gradgradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any],
@@ -359,5 +394,8 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any],
         return tuple(g if g is not None else from_numpy(np.zeros(xs[i].shape))
                      for g, i in zip(grads, diff))
 
-    return _check(first_derivative, (*ins, *gos), eps, atol, rtol, raise_exception, "second-order", labels,
-                  float(torch_options.get("nondet_tol") or 0.0))
+    ok = _check(first_derivative, (*ins, *gos), eps, atol, rtol, raise_exception, "second-order", labels,
+                float(torch_options.get("nondet_tol") or 0.0))
+    if ok and torch_options.get("check_batched_grad"):
+        return _check_batched(first_derivative, (*ins, *gos), raise_exception)
+    return ok

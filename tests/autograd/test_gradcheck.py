@@ -135,3 +135,41 @@ def test_torch_spelling_and_options() -> None:
         mg.autograd.gradcheck(lambda a: a.tanh(), (x,), check_forward_ad=True)
     with pytest.raises(TypeError, match="no_such_option"):
         mg.autograd.gradgradcheck(lambda a: a.tanh(), (x,), no_such_option=1)
+
+
+class DriftingDouble(mg.autograd.Function):
+    """y = 2 a whose backward changes after its first ``calls`` uses: right for the Jacobian rows,
+    wrong for the upstream gradients check_batched_grad sends through vmap afterwards."""
+
+    calls = 0
+
+    @staticmethod
+    def forward(ctx: object, a: mg.Tensor) -> mg.Tensor:
+        return a * 2.0
+
+    @staticmethod
+    def backward(ctx: object, g: mg.Tensor) -> mg.Tensor:
+        DriftingDouble.calls += 1
+        return g * (2.0 if DriftingDouble.calls <= 5 else 3.0)
+
+
+def test_check_batched_grad_runs_vjps_under_vmap() -> None:
+    """PyTorch's module and criterion test tables call gradcheck and gradgradcheck with
+    check_batched_grad=True (and gradgradcheck with check_fwd_over_rev=False): both run, and the
+    batched check compares vmap's vector-Jacobian products with ones computed one at a time."""
+    x = mg.tensor([0.5, -1.5], dtype=mg.float64, requires_grad=True)
+    w = mg.tensor([[1.0, 2.0], [0.5, -1.0]], dtype=mg.float64, requires_grad=True)
+    assert mg.autograd.gradcheck(lambda a, b: (a @ b).tanh(), (x, w), check_batched_grad=True,
+                                 fast_mode=None, check_forward_ad=False)
+    assert mg.autograd.gradgradcheck(lambda a, b: (a @ b).tanh(), (x, w), check_batched_grad=True,
+                                     fast_mode=None, check_fwd_over_rev=False, check_rev_over_rev=True)
+    # 2 Jacobian rows + the reentrancy repeat + 2 one-at-a-time products use the right backward;
+    # the 2 under vmap get the drifted one
+    DriftingDouble.calls = 0
+    with pytest.raises(mg.GradcheckError, match=r"For output 0 and input 0.*vmap"):
+        mg.autograd.gradcheck(DriftingDouble.apply, (x,), check_batched_grad=True)
+    DriftingDouble.calls = 0
+    assert mg.autograd.gradcheck(DriftingDouble.apply, (x,), check_batched_grad=True,
+                                 raise_exception=False) is False
+    with pytest.raises(NotImplementedError, match="check_fwd_over_rev"):
+        mg.autograd.gradgradcheck(lambda a: a.tanh(), (x,), check_fwd_over_rev=True)
