@@ -100,8 +100,9 @@ def nll_loss(
     input: Tensor,  # noqa: A002
     target: Tensor,
     weight: Tensor | None = None,
-    *,
+    size_average: bool | None = None,
     ignore_index: int = -100,
+    reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
     """Negative log-likelihood of class indices given log-probabilities.
@@ -116,7 +117,7 @@ def nll_loss(
         DTypeError: target is not integer-valued (a RuntimeError, as in PyTorch).
         DimensionError: a target outside [0, C) that is not ``ignore_index``.
     """
-    _checks.reduction(reduction)
+    reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
     _checks.tensor("nll_loss", input)
     target = target if isinstance(target, Tensor) else Tensor(target)
     flat, safe, valid = _class_indices(input, target, ignore_index, "nll_loss")
@@ -227,7 +228,8 @@ def binary_cross_entropy_with_logits(
     input: Tensor,  # noqa: A002
     target: Tensor,
     weight: Tensor | None = None,
-    *,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
     pos_weight: Tensor | None = None,
 ) -> Tensor:
@@ -242,7 +244,7 @@ def binary_cross_entropy_with_logits(
         InvalidParameterError: unknown ``reduction``.
         ShapeError: target's shape differs from input's.
     """
-    _checks.reduction(reduction)
+    reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
     _checks.tensor("binary_cross_entropy_with_logits", input)
     if not isinstance(target, Tensor):
         target = Tensor(target, dtype=input.dtype)

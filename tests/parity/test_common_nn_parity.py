@@ -1,0 +1,109 @@
+"""Forms that PyTorch's own module and loss test tables (torch.testing._internal.common_nn) use and
+minigrad got wrong, against torch in float64: unbatched margin losses, the deprecated size_average /
+reduce arguments in their positional places, Hardtanh's old keyword names."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import nn
+from minigrad.nn import functional as F
+from tests.helpers import assert_close, require_torch
+
+torch = require_torch()
+tf = torch.nn.functional
+
+
+def _both(x: np.ndarray) -> tuple[object, mg.Tensor]:
+    return torch.tensor(x, requires_grad=True), mg.tensor(x, requires_grad=True)
+
+
+def _check(theirs: object, ours: mg.Tensor, tx: object, mx: mg.Tensor, seed: int = 0) -> None:
+    """Same value and shape, and the same input gradient under a random upstream gradient."""
+    assert tuple(ours.shape) == tuple(theirs.shape)  # type: ignore[attr-defined]
+    assert_close(ours, theirs)
+    g = np.random.default_rng(seed).normal(size=tuple(ours.shape))
+    theirs.backward(torch.tensor(g))  # type: ignore[attr-defined]
+    ours.backward(mg.tensor(g))
+    assert_close(mx.grad, tx.grad)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("target_shape", [(), (1,)])
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+def test_multi_margin_loss_unbatched_keeps_target_shape(target_shape: tuple[int, ...],
+                                                        reduction: str) -> None:
+    """A (C,) input with a (1,) target gives a (1,) loss under 'none', a 0-d one with a 0-d target
+    (common_nn's MultiMarginLoss_1d_no_reduce and its 0-d target twin)."""
+    x = np.random.default_rng(1).normal(size=10)
+    y = np.full(target_shape, 3)
+    tx, mx = _both(x)
+    _check(tf.multi_margin_loss(tx, torch.tensor(y), reduction=reduction),
+           F.multi_margin_loss(mx, mg.tensor(y), reduction=reduction), tx, mx)
+
+
+@pytest.mark.parametrize("fn", ["multi_margin_loss", "multilabel_margin_loss"])
+@pytest.mark.parametrize("target_shape", [(), (1,)])
+def test_margin_losses_take_a_0d_input_as_one_class(fn: str, target_shape: tuple[int, ...]) -> None:
+    """A 0-d score is one class: the loss is 0 with a zero gradient (MultiLabelMarginLoss_0d_no_reduce)."""
+    tx, mx = _both(np.array(0.7))
+    y = np.zeros(target_shape, dtype=np.int64)
+    for reduction in ("none", "mean"):
+        tx.grad, mx.grad = None, None
+        _check(getattr(tf, fn)(tx, torch.tensor(y), reduction=reduction),
+               getattr(F, fn)(mx, mg.tensor(y), reduction=reduction), tx, mx)
+    with pytest.raises(RuntimeError):  # torch's class, and minigrad's ShapeError is one
+        tf.multilabel_margin_loss(torch.randn(3), torch.tensor(0))
+    with pytest.raises(RuntimeError):
+        F.multilabel_margin_loss(mg.randn(3), mg.tensor(0))
+
+
+def test_bce_with_logits_takes_the_deprecated_reduce() -> None:
+    """size_average / reduce sit between weight and reduction, as PyTorch's (BCEWithLogitsLoss_legacy_enum);
+    reduce=False means 'none', with PyTorch's warning."""
+    rng = np.random.default_rng(2)
+    x, t, w = rng.normal(size=(5, 3)), (rng.random((5, 3)) > 0.5) * 1.0, rng.random(3) + 0.1
+    tx, mx = _both(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = tf.binary_cross_entropy_with_logits(tx, torch.tensor(t), reduce=False)
+    with pytest.warns(UserWarning, match="size_average and reduce args will be deprecated"):
+        ours = F.binary_cross_entropy_with_logits(mx, mg.tensor(t), reduce=False)
+    _check(theirs, ours, tx, mx)
+    tx, mx = _both(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = tf.binary_cross_entropy_with_logits(tx, torch.tensor(t), torch.tensor(w), None, None, "sum")
+        ours = F.binary_cross_entropy_with_logits(mx, mg.tensor(t), mg.tensor(w), None, None, "sum")
+    _check(theirs, ours, tx, mx)
+
+
+def test_nll_loss_takes_pytorchs_positional_order() -> None:
+    """nll_loss(input, target, weight, size_average, ignore_index, reduce, reduction)."""
+    rng = np.random.default_rng(3)
+    x, y, w = rng.normal(size=(6, 4)), np.array([0, 3, 1, 1, 2, 3]), rng.random(4) + 0.1
+    for args in ((None, 1, None, "sum"), (None, -100, False, "mean"), (True, 3, None, "mean")):
+        tx, mx = _both(x)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            theirs = tf.nll_loss(tx, torch.tensor(y), torch.tensor(w), *args)
+            ours = F.nll_loss(mx, mg.tensor(y), mg.tensor(w), *args)
+        _check(theirs, ours, tx, mx)
+
+
+def test_hardtanh_takes_the_deprecated_min_value_and_max_value() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ours = nn.Hardtanh(min_value=-0.5, max_value=2.0)
+    assert [(w.category, str(w.message)) for w in caught] == [
+        (FutureWarning, "keyword argument `min_value` is deprecated and renamed to `min_val`"),
+        (FutureWarning, "keyword argument `max_value` is deprecated and renamed to `max_val`")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = torch.nn.Hardtanh(min_value=-0.5, max_value=2.0)
+    assert repr(ours) == repr(theirs)
+    tx, mx = _both(np.linspace(-3, 3, 13))
+    _check(theirs(tx), ours(mx), tx, mx)
