@@ -20,7 +20,7 @@ import numpy as np
 from minigrad.autograd.engine import grad as _grad
 from minigrad.errors import GradcheckError, InvalidParameterError
 from minigrad.grad_mode import set_grad_enabled
-from minigrad.tensor import Array, Tensor, from_numpy
+from minigrad.tensor import Array, Tensor, from_numpy, stack
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
 
@@ -236,7 +236,7 @@ def _check(fn: Callable[..., Any], inputs: tuple[Any, ...], eps: float, atol: fl
 def _check_batched(fn: Callable[..., Any], inputs: tuple[Any, ...], raise_exception: bool) -> bool:
     """PyTorch's check_batched_grad: for each output, the vector-Jacobian products of two random
     upstream gradients computed under ``vmap`` must equal the two computed one at a time."""
-    from minigrad import _draws, stack
+    from minigrad import _draws
     from minigrad.func import vmap
     from minigrad.random import default_generator
 
