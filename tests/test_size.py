@@ -158,8 +158,9 @@ BUDGETS: dict[str, int] = {
     # 14,448 with Module.to's PyTorch TypeErrors for a bool after a device and a non-dtype; 14,476 with
     # Module.type/to_empty/share_memory/xpu/bfloat16; 14,483 with the old backward hook on a dict output
     # 14,502 with common_nn's forms: 0-d margin-loss inputs, size_average/reduce in bce_with_logits and
-    # nll_loss, Hardtanh's min_value/max_value (commonnn); 14,548 with nn.CrossMapLRN2d (commonnn)
-    "minigrad/nn": 14550,
+    # nll_loss, Hardtanh's min_value/max_value (commonnn); 14,548 with nn.CrossMapLRN2d (commonnn);
+    # 14,769 with fractional max pooling (F.fractional_max_pool2d/3d, nn.FractionalMaxPool2d/3d) (commonnn)
+    "minigrad/nn": 14772,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -282,8 +283,9 @@ BUDGETS: dict[str, int] = {
     # 52,899 with the engine's single special-path flag (autograd)
     # 53,868 with it merged
     # 53,876 with gradcheck's check_batched_grad (commonnn); 53,895 with common_nn's nn forms (commonnn);
-    # 53,928 with gradcheck's check_forward_ad (commonnn); 53,974 with nn.CrossMapLRN2d (commonnn)
-    "minigrad": 53976,
+    # 53,928 with gradcheck's check_forward_ad (commonnn); 53,974 with nn.CrossMapLRN2d (commonnn);
+    # 54,195 with fractional max pooling (commonnn)
+    "minigrad": 54198,
 }
 
 

@@ -127,3 +127,64 @@ def test_cross_map_lrn2d_matches_torch_forward_and_is_differentiable(channels: i
     assert_close(mx.grad, tx.grad, rtol=0, atol=1e-4)
     with pytest.raises(ValueError, match="Expected input to be 4D, got 3D instead"):
         ours(mg.tensor(x[0]))
+
+
+@pytest.mark.parametrize(("nd", "shape", "kernel", "output_size", "output_ratio"), [
+    (2, (2, 3, 10, 9), 2, (4, 5), None), (2, (3, 7, 7), (2, 3), None, (0.5, 0.5)),
+    (2, (1, 3, 5, 5), 2, None, 0.5), (3, (2, 2, 7, 8, 6), 2, (3, 4, 2), None),
+    (3, (2, 6, 7, 5), (1, 2, 2), None, (0.5, 0.4, 0.6))])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_fractional_max_pool_matches_torch(nd: int, shape: tuple[int, ...], kernel: object,
+                                           output_size: object, output_ratio: object, dtype: type) -> None:
+    """nn.FractionalMaxPool2d/3d (common_nn's FractionalMaxPool*_ratio/_size entries): with the same
+    _random_samples, PyTorch's windows (its float rounding, its sample-to-dim order), values, indices and
+    the gradient to each window's first maximum (ties made on purpose)."""
+    rng = np.random.default_rng(nd)
+    x = rng.normal(size=shape).astype(dtype)
+    x[..., 0] = x[..., 1]
+    samples = rng.random((shape[0] if len(shape) == nd + 2 else 1, shape[-nd - 1], nd)).astype(dtype)
+    name = f"FractionalMaxPool{nd}d"
+    theirs = getattr(torch.nn, name)(kernel, output_size, output_ratio, True, torch.tensor(samples))
+    ours = getattr(nn, name)(kernel, output_size, output_ratio, True, mg.tensor(samples))
+    assert repr(ours) == repr(theirs) and list(ours.state_dict()) == list(theirs.state_dict())
+    tx, mx = torch.tensor(x, requires_grad=True), mg.tensor(x, requires_grad=True)
+    (ty, ti), (my, mi) = theirs(tx), ours(mx)
+    assert my.dtype == np.dtype(dtype) and mi.dtype == np.int64
+    assert_close(my, ty, rtol=0, atol=0)
+    np.testing.assert_array_equal(mi.numpy(), ti.numpy())
+    g = rng.normal(size=tuple(ty.shape)).astype(dtype)
+    ty.backward(torch.tensor(g))
+    my.backward(mg.tensor(g))
+    assert_close(mx.grad, tx.grad, rtol=0, atol=0)
+
+
+def test_fractional_max_pool_errors_and_draws_match_torch() -> None:
+    for kwargs, message in (({}, "requires specifying either an output size, or a pooling ratio"),
+                            ({"output_size": 2, "output_ratio": 0.5},
+                             "only one of output_size and output_ratio"),
+                            ({"output_ratio": 1.5}, r"output_ratio must be between 0 and 1 \(got 1.5\)")):
+        for module in (torch.nn, nn):
+            with pytest.raises(ValueError, match=message):
+                module.FractionalMaxPool2d(2, **kwargs)
+    x = np.random.default_rng(0).normal(size=(2, 3, 6, 6))
+    for samples, message in (((1, 3, 2), "size\\(0\\) no less then input batch size"),
+                             ((2, 4, 2), "size\\(1\\) equals to input channel size"),
+                             ((2, 3, 3), "size\\(2\\) equals to 2; got 3"), ((6, 2), "to have 3 dimensions")):
+        for f, t in ((tf, torch), (F, mg)):
+            with pytest.raises(RuntimeError, match=message):
+                f.fractional_max_pool2d(t.tensor(x), 2, output_size=3,
+                                        _random_samples=t.rand(*samples, dtype=t.float64))
+    for f, t in ((tf, torch), (F, mg)):
+        with pytest.raises(RuntimeError, match="pool height 2 too large relative to input height 6"):
+            f.fractional_max_pool2d(t.tensor(x), 2, output_size=6)
+        with pytest.raises(RuntimeError, match="Expect _random_samples to have the same dtype as input"):
+            f.fractional_max_pool2d(t.tensor(x), 2, output_size=3, _random_samples=t.rand(2, 3, 2))
+    # without samples each (sample, channel) draws its own windows: every output is the max of a
+    # kernel-sized window, and the last window ends at the input's edge
+    mg.manual_seed(0)
+    y, idx = F.fractional_max_pool2d(mg.tensor(x), 2, output_size=3, return_indices=True)
+    assert y.shape == (2, 3, 3, 3)
+    flat = x.reshape(2, 3, 36)
+    np.testing.assert_array_equal(y.numpy(), np.take_along_axis(flat, idx.numpy().reshape(2, 3, 9), 2)
+                                  .reshape(2, 3, 3, 3))
+    assert (idx.numpy()[..., -1, -1] // 6 >= 4).all() and (idx.numpy()[..., -1, -1] % 6 >= 4).all()
