@@ -188,3 +188,9 @@ def test_fractional_max_pool_errors_and_draws_match_torch() -> None:
     np.testing.assert_array_equal(y.numpy(), np.take_along_axis(flat, idx.numpy().reshape(2, 3, 9), 2)
                                   .reshape(2, 3, 3, 3))
     assert (idx.numpy()[..., -1, -1] // 6 >= 4).all() and (idx.numpy()[..., -1, -1] % 6 >= 4).all()
+
+
+def test_get_device_is_pytorchs_cpu_index() -> None:
+    """common_nn's harness reads p.get_device() of parameters; a CPU tensor answers -1."""
+    assert mg.randn(2).get_device() == torch.randn(2).get_device() == -1
+    assert nn.Linear(2, 2).weight.get_device() == -1
