@@ -161,8 +161,9 @@ BUDGETS: dict[str, int] = {
     # Module.type/to_empty/share_memory/xpu/bfloat16; 14,483 with the old backward hook on a dict output
     # 14,502 with common_nn's forms: 0-d margin-loss inputs, size_average/reduce in bce_with_logits and
     # nll_loss, Hardtanh's min_value/max_value (commonnn); 14,548 with nn.CrossMapLRN2d (commonnn);
-    # 14,769 with fractional max pooling (F.fractional_max_pool2d/3d, nn.FractionalMaxPool2d/3d) (commonnn)
-    "minigrad/nn": 14772,
+    # 14,769 with fractional max pooling (F.fractional_max_pool2d/3d, nn.FractionalMaxPool2d/3d) (commonnn);
+    # 14,812 with F.cross_entropy's PyTorch spellings (input=, weight third, size_average/reduce) (commonnn)
+    "minigrad/nn": 14815,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -286,8 +287,9 @@ BUDGETS: dict[str, int] = {
     # 53,868 with it merged
     # 54,068 with pytorch_files.py (torch.save files read weights-only) and the engine's _unshared
     # 54,429 with commonnn merged (gradcheck's check_batched_grad and check_forward_ad, common_nn's nn
-    # forms, nn.CrossMapLRN2d, fractional max pooling, Tensor.get_device)
-    "minigrad": 54432,
+    # forms, nn.CrossMapLRN2d, fractional max pooling, Tensor.get_device); 54,472 with F.cross_entropy's
+    # PyTorch spellings (commonnn)
+    "minigrad": 54475,
 }
 
 

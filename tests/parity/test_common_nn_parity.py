@@ -194,3 +194,36 @@ def test_get_device_is_pytorchs_cpu_index() -> None:
     """common_nn's harness reads p.get_device() of parameters; a CPU tensor answers -1."""
     assert mg.randn(2).get_device() == torch.randn(2).get_device() == -1
     assert nn.Linear(2, 2).weight.get_device() == -1
+
+
+def test_cross_entropy_takes_pytorchs_spellings() -> None:
+    """F.cross_entropy(input, target, weight, size_average, ignore_index, reduce, reduction, label_smoothing)
+    positionally (a Tensor or None third, where minigrad's own order has the int ignore_index), input=,
+    and the deprecated size_average / reduce, next to minigrad's order, which keeps working."""
+    rng = np.random.default_rng(5)
+    x, y, w = rng.normal(size=(6, 4)), np.array([0, 3, 1, 1, 2, 3]), rng.random(4) + 0.1
+    forms: list[tuple[tuple[object, ...], dict[str, object]]] = [
+        (("W",), {}), ((None,), {}), (("W", None, 1), {}), (("W", None, -100, None, "sum"), {}),
+        (("W", None, 3, None, "none", 0.2), {}), (("W", True, -100, False), {}),
+        ((), {"size_average": False}), ((), {"weight": "W", "reduce": False}),
+    ]
+    for args, kwargs in forms:
+        tx, mx = _both(x)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            theirs = tf.cross_entropy(tx, torch.tensor(y),
+                                      *[torch.tensor(w) if a == "W" else a for a in args],
+                                      **{k: torch.tensor(w) if v == "W" else v for k, v in kwargs.items()})
+            ours = F.cross_entropy(mx, mg.tensor(y), *[mg.tensor(w) if a == "W" else a for a in args],
+                                   **{k: mg.tensor(w) if v == "W" else v for k, v in kwargs.items()})
+        _check(theirs, ours, tx, mx)
+    tx, mx = _both(x)
+    _check(tf.cross_entropy(input=tx, target=torch.tensor(y), label_smoothing=0.1),
+           F.cross_entropy(input=mx, target=mg.tensor(y), label_smoothing=0.1), tx, mx)
+    tx, mx = _both(x)  # minigrad's documented order: ignore_index, reduction, label_smoothing
+    _check(tf.cross_entropy(tx, torch.tensor(y), ignore_index=1, reduction="sum", label_smoothing=0.1),
+           F.cross_entropy(mx, mg.tensor(y), 1, "sum", 0.1), tx, mx)
+    with pytest.raises(TypeError, match="multiple values for argument 'input'"):
+        F.cross_entropy(mg.tensor(x), mg.tensor(y), input=mg.tensor(x))
+    with pytest.raises(TypeError, match="multiple values for argument 'weight'"):
+        F.cross_entropy(mg.tensor(x), mg.tensor(y), mg.tensor(w), weight=mg.tensor(w))
