@@ -1147,7 +1147,10 @@ class Tensor(TensorMethods):
         if dtype is not None:
             return self.astype(dtype).mean(dim, keepdim)
         if self.dtype.kind != "f":
-            raise MinigradError(f"mean(): input dtype must be floating point, got {self.dtype}")
+            # PyTorch's words (scripts print them): its legacy type name, Long for int64
+            got = _ops._type_name(self).removesuffix("Tensor")
+            raise MinigradError("mean(): could not infer output dtype. Input dtype must be either a "
+                                f"floating point or complex dtype. Got: {got}")
         return _ops.Mean.apply(self, dims=norm_dims(dim, self.ndim), keepdim=keepdim)
 
     @dim_aliases
@@ -1170,7 +1173,7 @@ class Tensor(TensorMethods):
     def _var_args(self, fn: str, dim: int | Sequence[int] | None, correction: builtins.float,
                   unbiased: builtins.bool | None) -> tuple[tuple[int, ...] | None, builtins.float]:
         if self.dtype.kind != "f":
-            raise MinigradError(f"{fn}(): std and var only support floating point dtypes, got {self.dtype}")
+            raise MinigradError("std and var only support floating point and complex dtypes")
         if isinstance(dim, (builtins.bool, np.bool_)):  # x.var(False): the bool is unbiased, not a dim
             dim, unbiased = None, builtins.bool(dim)
         if unbiased is not None:

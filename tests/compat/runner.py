@@ -332,6 +332,13 @@ SPECS: dict[str, list[Check]] = {
     "train_boilerplate.py": [Check(r"^((?!epoch|checkpointed).*)$", 0), Check(r"grads match (\w+)", 0),
                              Check(r"grads match \w+ (\S+)", 1e-5), Check(r"\| loss (\S+)", 1e-3),
                              Check(r"\| acc (\S+)", 0.02), Check(r"\| norm (\S+)", 1e-2)],
+    # course-notebook tours of the less common API, everything fixed or seeded
+    "optimizer_zoo.py": every_number(1e-5),       # every optimizer's options, param groups, resume
+    "loss_zoo.py": every_number(1e-5),            # every loss with its options: CTC, Poisson, margins
+    "rnn_packing.py": every_number(1e-5),         # pad/pack utilities, proj_size LSTM, masked cells
+    "conv1d_signals.py": every_number(1e-5),      # Conv1d options, 1-d pools and unpool, norms, resampling
+    "print_dtypes.py": [Check(r"^(.*)$", 0)],     # tensor printing and print options, integer arithmetic
+    "model_repr.py": [Check(r"^(.*)$", 0)],       # print(model) of every layer, the container API
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
