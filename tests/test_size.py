@@ -156,8 +156,9 @@ BUDGETS: dict[str, int] = {
     # state-dict versions, weight_norm's old-checkpoint hook, transfer_parametrizations_and_params;
     # 14,448 with Module.to's PyTorch TypeErrors for a bool after a device and a non-dtype; 14,476 with
     # Module.type/to_empty/share_memory/xpu/bfloat16; 14,483 with the old backward hook on a dict output;
-    # 14,487 with ParameterList/ParameterDict reprs naming the dtype as PyTorch's do
-    "minigrad/nn": 14487,
+    # 14,487 with ParameterList/ParameterDict reprs naming the dtype as PyTorch's do; 14,544 with
+    # F.interpolate(antialias=True) and mode='lanczos' (variable-width PIL filter windows)
+    "minigrad/nn": 14544,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -278,8 +279,9 @@ BUDGETS: dict[str, int] = {
     # PyTorch dropout masks; 53,856 with Mul's record-time reads (detach_) and gradcheck's output check
     # 52,887 with main's dists and nnapi additions and autograd merged
     # 52,899 with the engine's single special-path flag (autograd)
-    # 53,868 with it merged
-    "minigrad": 53873,
+    # 53,868 with it merged; 53,907 with antialiased interpolate (PIL's filters, lanczos) and PyTorch's
+    # messages (mean of integers, a resumed scheduler without initial_lr) for the course programs (progs3)
+    "minigrad": 53907,
 }
 
 

@@ -337,6 +337,11 @@ SPECS: dict[str, list[Check]] = {
     "loss_zoo.py": every_number(1e-5),            # every loss with its options: CTC, Poisson, margins
     "rnn_packing.py": every_number(1e-5),         # pad/pack utilities, proj_size LSTM, masked cells
     "conv1d_signals.py": every_number(1e-5),      # Conv1d options, 1-d pools and unpool, norms, resampling
+    "random_draws.py": every_number(1e-5),        # every seeded sampler, Generator objects, init, shuffles
+    "attention_masks.py": every_number(1e-5),     # MultiheadAttention's masks and options, decoder masks
+    "tensor_wrangling.py": every_number(1e-5),    # unique/sort/scatter/index ops printed, error classes
+    "scheduler_zoo.py": every_number(1e-5),       # every lr scheduler epoch by epoch, plateau, resume
+    "vision_ops2d.py": every_number(1e-5),        # ConvTranspose2d, resize modes (antialias), pools, U-Net
     "print_dtypes.py": [Check(r"^(.*)$", 0)],     # tensor printing and print options, integer arithmetic
     "model_repr.py": [Check(r"^(.*)$", 0)],       # print(model) of every layer, the container API
 }

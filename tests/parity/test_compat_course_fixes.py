@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
 
 import minigrad as mg
@@ -57,3 +58,57 @@ def test_parameter_container_reprs_match_torch(dtype: str, monkeypatch: pytest.M
 
     for ours, theirs in zip(build(mg), build(torch)):
         assert repr(ours) == repr(theirs)
+
+
+def test_resuming_scheduler_without_initial_lr_prints_torchs_key_error() -> None:
+    def raise_it(lib: Any) -> tuple[type[BaseException], str]:
+        opt = lib.optim.SGD([lib.nn.Parameter(lib.ones(2))], lr=0.1)
+        return _message(lambda: lib.optim.lr_scheduler.StepLR(opt, step_size=2, last_epoch=3))
+
+    (cls, msg), (tcls, tmsg) = raise_it(mg), raise_it(torch)
+    assert issubclass(cls, tcls) and msg == tmsg
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic", "lanczos"])
+@pytest.mark.parametrize(("shape", "size", "scale", "align_corners"), [
+    ((2, 3, 9, 7), (3, 4), None, False), ((1, 2, 6, 6), (6, 2), None, False),
+    ((1, 2, 5, 7), (9, 11), None, False), ((1, 2, 10, 9), (4, 4), None, True),
+    ((1, 1, 9, 7), None, 0.45, False), ((1, 1, 9, 7), None, (0.3, 1.7), False),
+])
+def test_antialiased_interpolate_matches_torch(mode: str, shape: tuple[int, ...], size: Any, scale: Any,
+                                               align_corners: bool) -> None:
+    if mode == "lanczos" and align_corners:
+        pytest.skip("lanczos refuses align_corners")
+    rng = np.random.default_rng(0)
+    x, g = rng.standard_normal(shape), None
+    outs, grads = [], []
+    for lib in (mg, torch):
+        t = lib.tensor(x, requires_grad=True)
+        y = lib.nn.functional.interpolate(t, size=size, scale_factor=scale, mode=mode,
+                                          align_corners=align_corners, antialias=True)
+        g = rng.standard_normal(tuple(y.shape)) if g is None else g
+        y.backward(lib.tensor(g))
+        outs.append(y.detach().numpy())
+        grads.append(t.grad.numpy())
+    np.testing.assert_allclose(outs[0], outs[1], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-10, atol=1e-12)
+    x32 = x.astype(np.float32)
+    ours = mg.nn.functional.interpolate(mg.tensor(x32), size=size, scale_factor=scale, mode=mode,
+                                        align_corners=align_corners, antialias=True)
+    theirs = torch.nn.functional.interpolate(torch.tensor(x32), size=size, scale_factor=scale, mode=mode,
+                                             align_corners=align_corners, antialias=True)
+    assert ours.dtype == np.float32
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"mode": "lanczos"}, {"mode": "lanczos", "antialias": True, "align_corners": True},
+    {"mode": "nearest", "antialias": True}, {"mode": "area", "antialias": True},
+])
+def test_antialias_argument_errors_match_torch(kwargs: dict[str, Any]) -> None:
+    def resize(lib: Any) -> Callable[[], Any]:
+        return lambda: lib.nn.functional.interpolate(lib.ones(1, 1, 4, 4), size=(2, 2), **kwargs)
+
+    cls, msg = _message(resize(mg))
+    tcls, tmsg = _message(resize(torch))
+    assert issubclass(cls, tcls) and msg == tmsg
