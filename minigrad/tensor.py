@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from minigrad import _tensor_methods as _methods
+from minigrad import dtypes as _dtypes
 from minigrad._format import tensor_repr
 from minigrad._kernels import memory_owner, quiet
 from minigrad._state_array import StateArray
@@ -89,9 +90,10 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
             arr = np.asarray(data)
         except ValueError as e:  # ragged nested lists
             raise ShapeError(f"tensor(): nested sequences of unequal lengths: {e}") from e
-        if arr.dtype.kind == "f" and dtype is None:
-            # Python floats get the default dtype (float32 unless set), like PyTorch;
-            # an explicit dtype converts from the exact values (0.1 as float64 stays 0.1)
+        if arr.dtype.kind == "f" and dtype is None and not _dtypes.holds_float64(data):
+            # Python floats get the default dtype (float32 unless set), like PyTorch (float64 numpy
+            # scalars or tensors in the lists make it float64); an explicit dtype converts from the exact
+            # values (0.1 as float64 stays 0.1)
             arr = quiet(np.asarray, arr, get_default_dtype())
     if arr.dtype == object or arr.dtype.kind in "USVOc":
         raise TypeError(f"cannot make a tensor from data of dtype {arr.dtype}")
@@ -460,10 +462,7 @@ class Tensor(TensorMethods):
 
     def __bool__(self) -> builtins.bool:
         if self._array.size != 1:
-            raise MinigradError(
-                f"the truth value of a tensor with {self._array.size} elements is ambiguous; "
-                "use .any() or .all()"
-            )
+            raise MinigradError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._array.item())
 
     def __index__(self) -> int:

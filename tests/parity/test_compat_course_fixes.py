@@ -112,3 +112,48 @@ def test_antialias_argument_errors_match_torch(kwargs: dict[str, Any]) -> None:
     cls, msg = _message(resize(mg))
     tcls, tmsg = _message(resize(torch))
     assert issubclass(cls, tcls) and msg == tmsg
+
+
+def test_truth_value_of_many_elements_message_is_pytorchs() -> None:
+    cls, msg = _message(lambda: bool(mg.tensor([1, 2])))
+    tcls, tmsg = _message(lambda: bool(torch.tensor([1, 2])))
+    assert issubclass(cls, tcls) and msg == tmsg
+
+
+def test_deepcopy_refuses_non_leaf_as_torch_and_copies_leaves() -> None:
+    import copy
+
+    def non_leaf(lib: Any) -> Callable[[], Any]:
+        return lambda: copy.deepcopy(lib.ones(2, requires_grad=True) * 2)
+
+    (cls, msg), (tcls, tmsg) = _message(non_leaf(mg)), _message(non_leaf(torch))
+    assert issubclass(cls, tcls) and msg == tmsg
+    with pytest.warns(FutureWarning):  # the message's case: a computed weight attribute
+        weight_normed = nn.utils.weight_norm(nn.Linear(2, 2))
+    with pytest.raises(RuntimeError, match="graph leaves"):
+        copy.deepcopy(weight_normed)
+    leaf = nn.Parameter(mg.tensor([1.0, -2.0]))
+    leaf.grad = mg.tensor([0.5, 0.5])
+    leaf.note = "kept"
+    replica = copy.deepcopy(leaf)
+    assert type(replica) is nn.Parameter and replica is not leaf and replica.note == "kept"
+    assert replica.requires_grad and replica.is_leaf
+    assert replica.grad is not None and replica.grad is not leaf.grad and replica.grad.tolist() == [0.5, 0.5]
+    replica.data.mul_(3)
+    assert leaf.tolist() == [1.0, -2.0]
+    assert copy.deepcopy(mg.ones(2, requires_grad=True)).requires_grad
+    with mg.no_grad():
+        assert copy.deepcopy(mg.ones(2, requires_grad=True) * 2).tolist() == [2.0, 2.0]
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib: [np.float64(1.0)], lambda lib: [np.float64(1.0), 2.0], lambda lib: [np.float32(1.0), 2.0],
+    lambda lib: [[np.float64(1)], [2.0]], lambda lib: [np.int64(1), np.float32(2)], lambda lib: [1.0, 2.0],
+    lambda lib: [lib.tensor(1.0, dtype=lib.float64), 2.0], lambda lib: [np.float64(1.0), lib.tensor(2.0)],
+    lambda lib: [1, np.float64(2)], lambda lib: [True, 1.5], lambda lib: (0.5, np.float64(2)),
+    lambda lib: 2.5,
+])
+def test_tensor_of_lists_infers_float64_from_items_as_torch(make: Callable[[Any], Any]) -> None:
+    ours, theirs = mg.tensor(make(mg)), torch.tensor(make(torch))
+    assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
