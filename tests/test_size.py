@@ -281,8 +281,10 @@ BUDGETS: dict[str, int] = {
     # 52,899 with the engine's single special-path flag (autograd)
     # 53,868 with it merged; 53,907 with antialiased interpolate (PIL's filters, lanczos) and PyTorch's
     # messages (mean of integers, a resumed scheduler without initial_lr) for the course programs (progs3);
-    # 53,940 with Tensor.__deepcopy__ refusing non-leaves and tensor() inferring float64 from list items
-    "minigrad": 53940,
+    # 53,940 with Tensor.__deepcopy__ refusing non-leaves and tensor() inferring float64 from list items;
+    # 54,035 with collate(collate_fn_map=) and torch.utils.data._utils.collate, and the DataLoader's
+    # sampler running prefetch_factor * num_workers batches ahead (progs3)
+    "minigrad": 54035,
 }
 
 

@@ -344,6 +344,7 @@ SPECS: dict[str, list[Check]] = {
     "vision_ops2d.py": every_number(1e-5),        # ConvTranspose2d, resize modes (antialias), pools, U-Net
     "embeddings_tying.py": every_number(1e-5),    # from_pretrained, max_norm, bags, weight tying, clipping
     "python_interop.py": [Check(r"^(.*)$", 0)],   # f-strings, number protocols, numpy interop, deepcopy
+    "loader_workers.py": every_number(1e-5),      # num_workers/persistent/seeded loaders, collate_fn_map
     "print_dtypes.py": [Check(r"^(.*)$", 0)],     # tensor printing and print options, integer arithmetic
     "model_repr.py": [Check(r"^(.*)$", 0)],       # print(model) of every layer, the container API
 }

@@ -157,3 +157,43 @@ def test_tensor_of_lists_infers_float64_from_items_as_torch(make: Callable[[Any]
     ours, theirs = mg.tensor(make(mg)), torch.tensor(make(torch))
     assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("persistent", [True, False])
+def test_worker_loaders_draw_as_torch(persistent: bool) -> None:
+    def orders(lib: Any) -> list[list[int]]:
+        import warnings
+
+        gen = lib.Generator().manual_seed(5)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # minigrad's one-time note that it loads in the main process
+            loader = lib.utils.data.DataLoader(list(range(10)), batch_size=10, shuffle=True, generator=gen,
+                                               num_workers=2, persistent_workers=persistent)
+            # whole passes, and single batches: the sampler runs prefetch_factor * num_workers batches ahead
+            passes = [[b.tolist() for b in loader] for _ in range(3)]
+            return passes + [next(iter(loader)).tolist() for _ in range(3)]
+
+    assert orders(mg) == orders(torch)
+
+
+def test_collate_fn_map_extension_point_matches_torch() -> None:
+    def run(lib: Any) -> Any:
+        from importlib import import_module
+
+        utils = import_module(f"{lib.__name__}.utils.data._utils.collate")
+
+        def pad(batch: Any, *, collate_fn_map: Any = None) -> Any:
+            n = max(t.numel() for t in batch)
+            return lib.stack([lib.cat([t, t.new_zeros(n - t.numel())]) for t in batch])
+
+        samples = [{"seq": lib.arange(1, k + 1), "pair": (k, float(k) / 2, k > 1), "name": f"s{k}",
+                    "arr": np.full(2, k, dtype=np.int32)} for k in (3, 1, 2)]
+        batch = utils.collate(samples, collate_fn_map={**utils.default_collate_fn_map, lib.Tensor: pad})
+        plain = utils.default_collate([s["pair"] for s in samples])
+        return (batch["seq"].tolist(), [t.tolist() for t in batch["pair"]], batch["name"],
+                batch["arr"].tolist(), [str(t.dtype).removeprefix("torch.") for t in plain],
+                utils.default_convert([np.float32(1.5)]))
+
+    ours, theirs = run(mg), run(torch)
+    assert ours[:5] == theirs[:5]
+    assert [float(t) for t in ours[5]] == [float(t) for t in theirs[5]]
