@@ -75,7 +75,8 @@ BUDGETS: dict[str, int] = {
     # 2,505 with reads_input(i): a product keeps only the factor the other's gradient needs
     # (autograd)
     # 2,512 with RsubScalar (number - tensor named RsubBackward1, as d2l's printed tensors show it) (tutor)
-    "minigrad/ops.py": 2515,
+    # 2,521 with a node's label: a composed functional's PyTorch grad_fn name (MseLossBackward0) (progs3)
+    "minigrad/ops.py": 2521,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -159,8 +160,9 @@ BUDGETS: dict[str, int] = {
     # 14,448 with Module.to's PyTorch TypeErrors for a bool after a device and a non-dtype; 14,476 with
     # Module.type/to_empty/share_memory/xpu/bfloat16; 14,483 with the old backward hook on a dict output;
     # 14,487 with ParameterList/ParameterDict reprs naming the dtype as PyTorch's do; 14,544 with
-    # F.interpolate(antialias=True) and mode='lanczos' (variable-width PIL filter windows)
-    "minigrad/nn": 14544,
+    # F.interpolate(antialias=True) and mode='lanczos' (variable-width PIL filter windows); 14,580 with
+    # PyTorch's grad_fn names for the composed losses, norms, convolutions, pools and embedding
+    "minigrad/nn": 14580,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -285,8 +287,9 @@ BUDGETS: dict[str, int] = {
     # messages (mean of integers, a resumed scheduler without initial_lr) for the course programs (progs3);
     # 53,940 with Tensor.__deepcopy__ refusing non-leaves and tensor() inferring float64 from list items;
     # 54,035 with collate(collate_fn_map=) and torch.utils.data._utils.collate, and the DataLoader's
-    # sampler running prefetch_factor * num_workers batches ahead (progs3); 54,054 with main merged
-    "minigrad": 54054,
+    # sampler running prefetch_factor * num_workers batches ahead (progs3); 54,054 with main merged;
+    # 54,096 with PyTorch's grad_fn names for composed functionals (print(loss) shows NllLossBackward0)
+    "minigrad": 54096,
 }
 
 

@@ -197,3 +197,54 @@ def test_collate_fn_map_extension_point_matches_torch() -> None:
     ours, theirs = run(mg), run(torch)
     assert ours[:5] == theirs[:5]
     assert [float(t) for t in ours[5]] == [float(t) for t in theirs[5]]
+
+
+_NAMED: list[tuple[str, Callable[[Any, Any], Any]]] = [
+    ("mse", lambda lib, x: lib.nn.functional.mse_loss(x, lib.zeros(4, 3))),
+    ("mse-none", lambda lib, x: lib.nn.functional.mse_loss(x, lib.zeros(4, 3), reduction="none")),
+    ("ce", lambda lib, x: lib.nn.functional.cross_entropy(x, lib.tensor([0, 2, 1, 0]))),
+    ("ce-weight-sum", lambda lib, x: lib.nn.functional.cross_entropy(x, lib.tensor([0, 2, 1, 0]),
+                                                                     weight=lib.ones(3), reduction="sum")),
+    ("ce-ignore", lambda lib, x: lib.nn.functional.cross_entropy(x, lib.tensor([0, 2, 1, 0]),
+                                                                 ignore_index=1)),
+    ("ce-smoothing", lambda lib, x: lib.nn.functional.cross_entropy(x, lib.tensor([0, 2, 1, 0]),
+                                                                    label_smoothing=0.1)),
+    ("nll", lambda lib, x: lib.nn.functional.nll_loss(x.log_softmax(1), lib.tensor([0, 2, 1, 0]))),
+    ("bce", lambda lib, x: lib.nn.functional.binary_cross_entropy(x.sigmoid(), lib.ones(4, 3))),
+    ("bce-logits", lambda lib, x: lib.nn.functional.binary_cross_entropy_with_logits(
+        x, lib.ones(4, 3), pos_weight=lib.ones(3))),
+    ("smooth-l1", lambda lib, x: lib.nn.functional.smooth_l1_loss(x, lib.zeros(4, 3), reduction="sum")),
+    ("huber", lambda lib, x: lib.nn.functional.huber_loss(x, lib.zeros(4, 3), reduction="none")),
+    ("l1", lambda lib, x: lib.nn.functional.l1_loss(x, lib.zeros(4, 3))),
+    ("layer-norm", lambda lib, x: lib.nn.functional.layer_norm(x, (3,))),
+    ("batch-norm", lambda lib, x: lib.nn.functional.batch_norm(x, None, None, training=True)),
+    ("batch-norm-eval", lambda lib, x: lib.nn.functional.batch_norm(x, lib.zeros(3), lib.ones(3))),
+    ("group-norm", lambda lib, x: lib.nn.functional.group_norm(x.reshape(2, 2, 3), 1)),
+    ("conv2d", lambda lib, x: lib.nn.functional.conv2d(x.reshape(1, 1, 4, 3), lib.ones(2, 1, 2, 2),
+                                                       lib.ones(2))),
+    ("conv2d-unbatched", lambda lib, x: lib.nn.functional.conv2d(x.reshape(1, 4, 3), lib.ones(2, 1, 2, 2))),
+    ("conv1d", lambda lib, x: lib.nn.functional.conv1d(x.reshape(1, 4, 3), lib.ones(2, 4, 2))),
+    ("max-pool2d", lambda lib, x: lib.nn.functional.max_pool2d(x.reshape(1, 1, 4, 3), 2)),
+    ("max-pool1d", lambda lib, x: lib.nn.functional.max_pool1d(x.reshape(1, 4, 3), 2)),
+    ("avg-pool2d", lambda lib, x: lib.nn.functional.avg_pool2d(x.reshape(1, 4, 3), 2)),
+    ("embedding", lambda lib, x: lib.nn.functional.embedding(lib.tensor([[1, 2]]), x)),
+]
+
+
+@pytest.mark.parametrize(("name", "make"), _NAMED, ids=[n for n, _ in _NAMED])
+def test_composed_functionals_print_torchs_grad_fn(name: str, make: Callable[[Any, Any], Any]) -> None:
+    x = np.linspace(-1.0, 1.0, 12, dtype=np.float32).reshape(4, 3)
+    ours = make(mg, mg.tensor(x, requires_grad=True))
+    theirs = make(torch, torch.tensor(x, requires_grad=True))
+    assert ours.grad_fn.name() == theirs.grad_fn.name()
+    assert repr(ours).split("grad_fn=")[1] == repr(theirs).split("grad_fn=")[1]
+    ours.sum().backward()  # the label changes nothing else
+    assert ours.grad_fn.name() == theirs.grad_fn.name()
+
+
+def test_label_never_renames_an_input_node() -> None:
+    x = mg.tensor([[1.0, 2.0]], requires_grad=True) * 2
+    assert nn.functional.layer_norm(x, (2,)).grad_fn.name() == "NativeLayerNormBackward0"
+    assert x.grad_fn.name() == "MulBackward0"
+    weighted = nn.functional.mse_loss(x, mg.zeros(1, 2), weight=mg.ones(1, 2))
+    assert weighted.grad_fn.name() != "MseLossBackward0"
