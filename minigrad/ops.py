@@ -1033,6 +1033,7 @@ class Log1p(_Pointwise, Function):
     """y = log(1 + a), exact near 0;  da = g / (1 + a)."""
 
     __slots__ = ()
+    torch_name = "Log1PBackward0"
     ufunc = np.log1p
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:

@@ -345,6 +345,8 @@ SPECS: dict[str, list[Check]] = {
     "embeddings_tying.py": every_number(1e-5),    # from_pretrained, max_norm, bags, weight tying, clipping
     "python_interop.py": [Check(r"^(.*)$", 0)],   # f-strings, number protocols, numpy interop, deepcopy
     "loader_workers.py": every_number(1e-5),      # num_workers/persistent/seeded loaders, collate_fn_map
+    "stats_linalg.py": every_number(1e-5),        # std/var/quantile/cov, solve/lstsq/svd/eigh/qr, k-means
+    "default_init.py": every_number(1e-9),        # default init of every layer from the seed, in float64
     "print_dtypes.py": [Check(r"^(.*)$", 0)],     # tensor printing and print options, integer arithmetic
     "model_repr.py": [Check(r"^(.*)$", 0)],       # print(model) of every layer, the container API
 }

@@ -228,6 +228,13 @@ _NAMED: list[tuple[str, Callable[[Any, Any], Any]]] = [
     ("max-pool1d", lambda lib, x: lib.nn.functional.max_pool1d(x.reshape(1, 4, 3), 2)),
     ("avg-pool2d", lambda lib, x: lib.nn.functional.avg_pool2d(x.reshape(1, 4, 3), 2)),
     ("embedding", lambda lib, x: lib.nn.functional.embedding(lib.tensor([[1, 2]]), x)),
+    *[(name, lambda lib, x, name=name: getattr(lib.nn.functional, name)(x))
+      for name in ("softplus", "leaky_relu", "elu", "selu", "celu", "silu", "mish", "hardswish",
+                   "hardsigmoid", "hardtanh", "relu6", "logsigmoid", "hardshrink", "softshrink")],
+    ("glu", lambda lib, x: lib.nn.functional.glu(x.reshape(3, 4))),
+    ("threshold", lambda lib, x: lib.nn.functional.threshold(x, 0.1, 2.0)),
+    ("prelu", lambda lib, x: lib.nn.functional.prelu(x, lib.tensor([0.25]))),
+    ("log1p", lambda lib, x: (x * x).log1p()),
 ]
 
 
