@@ -270,6 +270,9 @@ def default_dtype_for(dt: np.dtype[Any]) -> np.dtype[Any]:
     )
 
 
+_PYTHON_NUMBERS = {builtins.float, builtins.int, builtins.bool}
+
+
 def holds_float64(data: Any) -> builtins.bool:
     """Whether nested lists/tuples hold a float64 numpy scalar or array, or a float64 tensor.
 
@@ -281,7 +284,8 @@ def holds_float64(data: Any) -> builtins.bool:
         item = stack.pop()
         kind = type(item)
         if kind is list or kind is tuple:
-            stack.extend(item)
+            if not set(map(type, item)) <= _PYTHON_NUMBERS:  # (a C-speed test for the common case)
+                stack.extend(item)
         elif kind not in (builtins.float, builtins.int, builtins.bool):
             dt = getattr(item, "dtype", None)
             if dt is not None and dt == float64:  # (np.dtype(None) is float64: None == float64 is True)
