@@ -75,9 +75,11 @@ BUDGETS: dict[str, int] = {
     # 2,505 with reads_input(i): a product keeps only the factor the other's gradient needs
     # (autograd)
     # 2,512 with RsubScalar (number - tensor named RsubBackward1, as d2l's printed tensors show it) (tutor)
-    # 2,522 with a node's label: a composed functional's PyTorch grad_fn name (MseLossBackward0) and
+    # 2,579 with LeakyRelu and MaskedGrad (ReLU's and LeakyReLU's backward reach their mask's tensor under
+    # create_graph, as PyTorch's threshold_backward: zeros, not None, beneath a gradient penalty)
+    # 2,581 with a node's label: a composed functional's PyTorch grad_fn name (MseLossBackward0) and
     # Log1PBackward0 (progs3)
-    "minigrad/ops.py": 2522,
+    "minigrad/ops.py": 2581,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -113,7 +115,9 @@ BUDGETS: dict[str, int] = {
     # 2,045 with the engine's _run_special (autograd)
     # 2,219 with it merged
     # 2,237 with the engine's _unshared (a fresh first gradient takes the second one in place)
-    "minigrad/autograd": 2240,
+    # 2,308 with gradcheck's check_batched_grad (vjps under vmap), which PyTorch's common_nn tables ask
+    # for, and its check_forward_ad (forward_ad's tangent vs the numerical Jacobian) (commonnn)
+    "minigrad/autograd": 2310,
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -159,11 +163,17 @@ BUDGETS: dict[str, int] = {
     # 14,341 with Module._apply and Module.to's copy=/integer-dtype errors; 14,442 with spectral_norm's
     # state-dict versions, weight_norm's old-checkpoint hook, transfer_parametrizations_and_params;
     # 14,448 with Module.to's PyTorch TypeErrors for a bool after a device and a non-dtype; 14,476 with
-    # Module.type/to_empty/share_memory/xpu/bfloat16; 14,483 with the old backward hook on a dict output;
-    # 14,487 with ParameterList/ParameterDict reprs naming the dtype as PyTorch's do; 14,544 with
-    # F.interpolate(antialias=True) and mode='lanczos' (variable-width PIL filter windows); 14,580 with
-    # PyTorch's grad_fn names for the composed losses, norms, convolutions, pools, embedding, activations
-    "minigrad/nn": 14583,
+    # Module.type/to_empty/share_memory/xpu/bfloat16; 14,483 with the old backward hook on a dict output
+    # 14,486 with leaky_relu calling the LeakyRelu primitive
+    # 14,502 with common_nn's forms: 0-d margin-loss inputs, size_average/reduce in bce_with_logits and
+    # nll_loss, Hardtanh's min_value/max_value (commonnn); 14,548 with nn.CrossMapLRN2d (commonnn);
+    # 14,769 with fractional max pooling (F.fractional_max_pool2d/3d, nn.FractionalMaxPool2d/3d) (commonnn);
+    # 14,812 with F.cross_entropy's PyTorch spellings (input=, weight third, size_average/reduce) (commonnn)
+    # 14,815 with commonnn merged; 14,915 with progs3: ParameterList/ParameterDict reprs naming the
+    # dtype as PyTorch's do, F.interpolate(antialias=True) and mode='lanczos' (variable-width PIL filter
+    # windows), PyTorch's grad_fn names for the composed losses, norms, convolutions, pools, embedding
+    # and activations
+    "minigrad/nn": 14915,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -284,13 +294,18 @@ BUDGETS: dict[str, int] = {
     # PyTorch dropout masks; 53,856 with Mul's record-time reads (detach_) and gradcheck's output check
     # 52,887 with main's dists and nnapi additions and autograd merged
     # 52,899 with the engine's single special-path flag (autograd)
-    # 53,868 with it merged; 53,907 with antialiased interpolate (PIL's filters, lanczos) and PyTorch's
-    # messages (mean of integers, a resumed scheduler without initial_lr) for the course programs (progs3);
-    # 53,940 with Tensor.__deepcopy__ refusing non-leaves and tensor() inferring float64 from list items;
-    # 54,035 with collate(collate_fn_map=) and torch.utils.data._utils.collate, and the DataLoader's
-    # sampler running prefetch_factor * num_workers batches ahead (progs3); 54,054 with main merged;
-    # 54,100 with PyTorch's grad_fn names for composed functionals (print(loss) shows NllLossBackward0)
-    "minigrad": 54104,  # (+4: tensor()'s C-speed test for lists of plain numbers)
+    # 53,868 with it merged
+    # 54,068 with pytorch_files.py (torch.save files read weights-only) and the engine's _unshared
+    # 54,129 with LeakyRelu and MaskedGrad (second derivatives reach beneath ReLU's mask, as PyTorch's)
+    # 54,429 with commonnn merged (gradcheck's check_batched_grad and check_forward_ad, common_nn's nn
+    # forms, nn.CrossMapLRN2d, fractional max pooling, Tensor.get_device); 54,472 with F.cross_entropy's
+    # PyTorch spellings (commonnn)
+    # 54,534 with commonnn merged; 54,781 with progs3 (the course programs' fixes): antialiased
+    # interpolate (PIL's filters, lanczos), PyTorch's messages (mean of integers, a resumed scheduler
+    # without initial_lr), Tensor.__deepcopy__ refusing non-leaves, tensor() inferring float64 from list
+    # items, collate(collate_fn_map=) and torch.utils.data._utils.collate, the DataLoader's sampler running
+    # prefetch_factor * num_workers batches ahead, PyTorch's grad_fn names for composed functionals
+    "minigrad": 54781,
 }
 
 
