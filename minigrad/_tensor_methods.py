@@ -11,6 +11,7 @@ bound here by :func:`bind` once ``tensor.py`` has defined it.
 from __future__ import annotations
 
 import builtins
+import copy
 import functools
 import warnings
 from collections.abc import Callable
@@ -1356,6 +1357,20 @@ class TensorMethods:
     def __rdiv__(self: Any, other: Any) -> Tensor:
         """other / self (PyTorch keeps Python 2's name beside ``__rtruediv__``)."""
         return cast("Tensor", self.__rtruediv__(other))
+
+    def __deepcopy__(self: Any, memo: dict[int, Any]) -> Tensor:
+        """A deep copy of a graph leaf: its data, grad and attributes (Python's default copy of them).
+
+        Raises:
+            MinigradError: a tensor an op produced (PyTorch's words: its graph cannot be copied).
+        """
+        if self._ctx is not None:
+            raise MinigradError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at "
+                "the moment.  If you were attempting to deepcopy a module, this may be because of a "
+                "torch.nn.utils.weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001")
+        reconstruct = vars(copy)["_reconstruct"]  # what copy.deepcopy does when there is no __deepcopy__
+        return cast("Tensor", reconstruct(self, memo, *self.__reduce_ex__(4)))
 
     def type(self: Any, dtype: Any = None, non_blocking: builtins.bool = False, **_: Any) -> Any:
         """Without a dtype, PyTorch's type string (``'torch.FloatTensor'``); with one, ``self.to(dtype)``.

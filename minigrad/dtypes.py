@@ -270,6 +270,29 @@ def default_dtype_for(dt: np.dtype[Any]) -> np.dtype[Any]:
     )
 
 
+_PYTHON_NUMBERS = {builtins.float, builtins.int, builtins.bool}
+
+
+def holds_float64(data: Any) -> builtins.bool:
+    """Whether nested lists/tuples hold a float64 numpy scalar or array, or a float64 tensor.
+
+    PyTorch infers a list's dtype from its items' types: Python floats are the
+    default dtype, but ``[np.float64(0.5), 1.0]`` is float64.
+    """
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is list or kind is tuple:
+            if not set(map(type, item)) <= _PYTHON_NUMBERS:  # (a C-speed test for the common case)
+                stack.extend(item)
+        elif kind not in (builtins.float, builtins.int, builtins.bool):
+            dt = getattr(item, "dtype", None)
+            if dt is not None and dt == float64:  # (np.dtype(None) is float64: None == float64 is True)
+                return True
+    return False
+
+
 def result_dtype(a: np.dtype[Any], a_is_0d: builtins.bool, b: np.dtype[Any],
                  b_is_0d: builtins.bool) -> np.dtype[Any]:
     """PyTorch's result type of two tensors of dtypes ``a`` and ``b``.

@@ -109,10 +109,12 @@ class _AssertedParameterError(InvalidParameterError, AssertionError):
 
 
 class _MissingKeyError(InvalidParameterError, KeyError):
-    """A required entry is missing where PyTorch raises KeyError (a resumed scheduler's 'initial_lr')."""
+    """A required entry is missing where PyTorch raises KeyError (a resumed scheduler's 'initial_lr').
 
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ""  # KeyError's str would quote the message
+    Its str quotes the message, as KeyError's (so a script printing it sees PyTorch's text).
+    """
+
+    __str__ = KeyError.__str__
 
 
 class _AssertedShapeError(ShapeError, AssertionError):

@@ -73,7 +73,7 @@ class Function:
     run without ``retain_graph`` (the saved arrays are then gone).
     """
 
-    __slots__ = ("hooks", "out_version", "parents", "seq", "versions")
+    __slots__ = ("hooks", "label", "out_version", "parents", "seq", "versions")
     #: names of attributes holding saved arrays, dropped by :meth:`release`
     saved: ClassVar[tuple[str, ...]] = ()
 
@@ -84,6 +84,9 @@ class Function:
     out_version: int
     # Set only once a hook or metadata is given (see minigrad.autograd.graph); read with getattr.
     hooks: Any
+    # Set only on the last node of a composed function PyTorch computes as one op (its grad_fn name,
+    # MseLossBackward0: see minigrad.nn.functional._grad_names); read with getattr.
+    label: str
 
     #: False when backward never reads the inputs' values (only their shapes): in-place changes to
     #: them after the op are then harmless, as in PyTorch, where such ops save no tensors
@@ -99,6 +102,9 @@ class Function:
 
     def name(self) -> str:
         """The node's name as PyTorch's ``grad_fn.name()`` gives it: ``MulBackward0``, ``ViewBackward0``."""
+        return getattr(self, "label", "") or self._op_name()
+
+    def _op_name(self) -> str:  # (ops whose PyTorch name depends on their arguments override this)
         return self.torch_name or type(self).__name__ + "Backward0"
 
     def __repr__(self) -> str:
@@ -1086,6 +1092,7 @@ class Log1p(_Pointwise, Function):
     """y = log(1 + a), exact near 0;  da = g / (1 + a)."""
 
     __slots__ = ()
+    torch_name = "Log1PBackward0"
     ufunc = np.log1p
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -1250,7 +1257,7 @@ class Igamma(Function):
         density = ((a - 1) * b.log() - b - a.lgamma()).exp()
         return None, (-g * density if self.upper else g * density)
 
-    def name(self) -> str:
+    def _op_name(self) -> str:
         """``IgammaBackward0`` or ``IgammacBackward0``, as PyTorch's."""
         return "IgammacBackward0" if self.upper else "IgammaBackward0"
 
@@ -1279,7 +1286,7 @@ class BesselI(Function):
     order: int
     scaled: bool
 
-    def name(self) -> str:
+    def _op_name(self) -> str:
         """``I0Backward0``, ``SpecialI0EBackward0``, ``SpecialI1Backward0``, ``SpecialI1EBackward0``."""
         special = "Special" if self.order or self.scaled else ""
         return f"{special}I{self.order}{'E' if self.scaled else ''}Backward0"
@@ -1310,7 +1317,7 @@ class Rounding(Function):
     __slots__ = ("kind",)
     kind: str
 
-    def name(self) -> str:
+    def _op_name(self) -> str:
         """``FloorBackward0``, ``RoundBackward0``, ... as PyTorch names them."""
         return self.kind.capitalize() + "Backward0"
 
@@ -1559,7 +1566,7 @@ class Sum(Function):
     __slots__ = ("dims", "keepdim")
     reads_inputs = False
 
-    def name(self) -> str:
+    def _op_name(self) -> str:
         """``SumBackward0`` over everything, ``SumBackward1`` over dims (PyTorch's overload numbers)."""
         return f"{type(self).__name__}Backward{0 if self.dims is None else 1}"
     dims: tuple[int, ...] | None
@@ -1707,7 +1714,7 @@ class Max(Function):
     __slots__ = ("dims", "first", "keepdim")
     reads_output = True
 
-    def name(self) -> str:
+    def _op_name(self) -> str:
         """``MaxBackward1`` over everything, ``MaxBackward0`` along a dim, ``AmaxBackward0`` over dims."""
         kind = type(self).__name__
         if self.dims is None:
@@ -1837,7 +1844,7 @@ class Permute(Function):
     dims: tuple[int, ...]
     kind: str
 
-    def name(self) -> str:
+    def _op_name(self) -> str:
         """``PermuteBackward0``, ``TransposeBackward0`` or ``TBackward0``, as PyTorch names the view."""
         return self.kind + "Backward0"
 
@@ -1884,7 +1891,7 @@ class GetItem(Function):
     is_view = True
     reads_inputs = False
 
-    def name(self) -> str:
+    def _op_name(self) -> str:
         """PyTorch's name for the kind of index: Select (ints), Slice, Unsqueeze (None), else Index."""
         parts = self.index if isinstance(self.index, tuple) else (self.index,)
         if any(isinstance(i, (np.ndarray, list)) for i in parts):
@@ -1956,7 +1963,7 @@ class Matmul(Function):
 
     __slots__ = ()
 
-    def name(self) -> str:
+    def _op_name(self) -> str:
         """``MmBackward0`` for matrices; a batched product is a view of PyTorch's bmm, as it names it."""
         two_d = not self.parents or all(p.ndim == 2 for p in self.parents)
         return "MmBackward0" if two_d else "UnsafeViewBackward0"
@@ -1983,7 +1990,7 @@ class Addmm(Matmul):
 
     __slots__ = ()
 
-    def name(self) -> str:
+    def _op_name(self) -> str:
         """``AddmmBackward0``, PyTorch's name."""
         return "AddmmBackward0"
 

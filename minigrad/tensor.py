@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from minigrad import _tensor_methods as _methods
+from minigrad import dtypes as _dtypes
 from minigrad._format import tensor_repr
 from minigrad._kernels import memory_owner, quiet
 from minigrad._state_array import StateArray
@@ -89,9 +90,10 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
             arr = np.asarray(data)
         except ValueError as e:  # ragged nested lists
             raise ShapeError(f"tensor(): nested sequences of unequal lengths: {e}") from e
-        if arr.dtype.kind == "f" and dtype is None:
-            # Python floats get the default dtype (float32 unless set), like PyTorch;
-            # an explicit dtype converts from the exact values (0.1 as float64 stays 0.1)
+        if arr.dtype.kind == "f" and dtype is None and not _dtypes.holds_float64(data):
+            # Python floats get the default dtype (float32 unless set), like PyTorch (float64 numpy
+            # scalars or tensors in the lists make it float64); an explicit dtype converts from the exact
+            # values (0.1 as float64 stays 0.1)
             arr = quiet(np.asarray, arr, get_default_dtype())
     if arr.dtype == object or arr.dtype.kind in "USVOc":
         raise TypeError(f"cannot make a tensor from data of dtype {arr.dtype}")
@@ -460,10 +462,7 @@ class Tensor(TensorMethods):
 
     def __bool__(self) -> builtins.bool:
         if self._array.size != 1:
-            raise MinigradError(
-                f"the truth value of a tensor with {self._array.size} elements is ambiguous; "
-                "use .any() or .all()"
-            )
+            raise MinigradError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._array.item())
 
     def __index__(self) -> int:
@@ -1147,7 +1146,10 @@ class Tensor(TensorMethods):
         if dtype is not None:
             return self.astype(dtype).mean(dim, keepdim)
         if self.dtype.kind != "f":
-            raise MinigradError(f"mean(): input dtype must be floating point, got {self.dtype}")
+            # PyTorch's words (scripts print them): its legacy type name, Long for int64
+            got = _ops._type_name(self).removesuffix("Tensor")
+            raise MinigradError("mean(): could not infer output dtype. Input dtype must be either a "
+                                f"floating point or complex dtype. Got: {got}")
         return _ops.Mean.apply(self, dims=norm_dims(dim, self.ndim), keepdim=keepdim)
 
     @dim_aliases
@@ -1170,7 +1172,7 @@ class Tensor(TensorMethods):
     def _var_args(self, fn: str, dim: int | Sequence[int] | None, correction: builtins.float,
                   unbiased: builtins.bool | None) -> tuple[tuple[int, ...] | None, builtins.float]:
         if self.dtype.kind != "f":
-            raise MinigradError(f"{fn}(): std and var only support floating point dtypes, got {self.dtype}")
+            raise MinigradError("std and var only support floating point and complex dtypes")
         if isinstance(dim, (builtins.bool, np.bool_)):  # x.var(False): the bool is unbiased, not a dim
             dim, unbiased = None, builtins.bool(dim)
         if unbiased is not None:

@@ -33,8 +33,9 @@ BUDGETS: dict[str, int] = {
     # 1,930 with in-place ops through a view of a recorded tensor rebasing the base onto a
     # CopySlices node (PyTorch's rule; the base's gradient was silently wrong before) (autograd)
     # 1,942 with detach_()'s error on a view (autograd); 1,952 with held_grad and warn_non_leaf_grad,
-    # shared by the engine and mg.compile's tracer (whose patch must see backward's reads of .grad)
-    "minigrad/tensor.py": 1955,
+    # shared by the engine and mg.compile's tracer (whose patch must see backward's reads of .grad);
+    # 1,956 with mean()'s PyTorch message for integer input (scripts print it)
+    "minigrad/tensor.py": 1956,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -76,7 +77,9 @@ BUDGETS: dict[str, int] = {
     # 2,512 with RsubScalar (number - tensor named RsubBackward1, as d2l's printed tensors show it) (tutor)
     # 2,579 with LeakyRelu and MaskedGrad (ReLU's and LeakyReLU's backward reach their mask's tensor under
     # create_graph, as PyTorch's threshold_backward: zeros, not None, beneath a gradient penalty)
-    "minigrad/ops.py": 2580,
+    # 2,581 with a node's label: a composed functional's PyTorch grad_fn name (MseLossBackward0) and
+    # Log1PBackward0 (progs3)
+    "minigrad/ops.py": 2581,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -166,8 +169,11 @@ BUDGETS: dict[str, int] = {
     # nll_loss, Hardtanh's min_value/max_value (commonnn); 14,548 with nn.CrossMapLRN2d (commonnn);
     # 14,769 with fractional max pooling (F.fractional_max_pool2d/3d, nn.FractionalMaxPool2d/3d) (commonnn);
     # 14,812 with F.cross_entropy's PyTorch spellings (input=, weight third, size_average/reduce) (commonnn)
-    # 14,815 with commonnn merged
-    "minigrad/nn": 14820,
+    # 14,815 with commonnn merged; 14,915 with progs3: ParameterList/ParameterDict reprs naming the
+    # dtype as PyTorch's do, F.interpolate(antialias=True) and mode='lanczos' (variable-width PIL filter
+    # windows), PyTorch's grad_fn names for the composed losses, norms, convolutions, pools, embedding
+    # and activations
+    "minigrad/nn": 14915,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -294,8 +300,12 @@ BUDGETS: dict[str, int] = {
     # 54,429 with commonnn merged (gradcheck's check_batched_grad and check_forward_ad, common_nn's nn
     # forms, nn.CrossMapLRN2d, fractional max pooling, Tensor.get_device); 54,472 with F.cross_entropy's
     # PyTorch spellings (commonnn)
-    # 54,534 with commonnn merged
-    "minigrad": 54539,
+    # 54,534 with commonnn merged; 54,781 with progs3 (the course programs' fixes): antialiased
+    # interpolate (PIL's filters, lanczos), PyTorch's messages (mean of integers, a resumed scheduler
+    # without initial_lr), Tensor.__deepcopy__ refusing non-leaves, tensor() inferring float64 from list
+    # items, collate(collate_fn_map=) and torch.utils.data._utils.collate, the DataLoader's sampler running
+    # prefetch_factor * num_workers batches ahead, PyTorch's grad_fn names for composed functionals
+    "minigrad": 54781,
 }
 
 

@@ -11,6 +11,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from minigrad import _format
 from minigrad.nn.module import Module, Parameter
 from minigrad.tensor import Tensor
 
@@ -21,11 +22,14 @@ def _as_parameter(value: Any) -> Any:
     return Parameter(value) if isinstance(value, Tensor) and not isinstance(value, Parameter) else value
 
 
-def _describe(value: Any) -> str:
+def _describe(value: Any, legacy_type: bool = False) -> str:
+    # PyTorch's two containers differ: ParameterList names the dtype (torch.float32), ParameterDict
+    # the legacy type (torch.FloatTensor)
     if isinstance(value, Tensor):
         kind = "Parameter" if isinstance(value, Parameter) else "Tensor"
         size = "x".join(str(s) for s in value.shape)
-        return f"{kind} containing: [{value.dtype} of size {size}]"
+        dtype = value.type() if legacy_type else f"{_format.NAMESPACE}.{value.dtype}"
+        return f"{kind} containing: [{dtype} of size {size}]"
     return f"Object of type: {type(value).__name__}"
 
 
@@ -227,7 +231,7 @@ class ParameterDict(Module):
 
     def extra_repr(self) -> str:
         """One line per entry: key, kind, dtype and size."""
-        return "\n".join(f"  ({k}): {_describe(v)}" for k, v in self.items())
+        return "\n".join(f"  ({k}): {_describe(v, legacy_type=True)}" for k, v in self.items())
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("ParameterDict should not be called.")

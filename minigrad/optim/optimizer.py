@@ -435,11 +435,12 @@ class Optimizer:
             )
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         if not seen.isdisjoint(ids):
-            raise InvalidParameterError("params: some parameters appear in more than one parameter group")
+            # PyTorch's exact text: scripts match on it
+            raise InvalidParameterError("some parameters appear in more than one parameter group")
         for g in self.param_groups:
             if ("param_names" in g) != ("param_names" in group):
                 raise InvalidParameterError(
-                    "params: all optimizer param groups should be with/without names. "
+                    "all optimizer param groups should be with/without names. "
                     f"cannot add param group {'with' if names else 'without'} names to the optimizer"
                 )
         self.param_groups.append(group)

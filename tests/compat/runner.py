@@ -305,8 +305,8 @@ SPECS: dict[str, list[Check]] = {
     "vision_transformer.py": every_number(1e-5),   # unfold patches, norm_first GELU encoder, LambdaLR
     "neural_style_lbfgs.py": every_number(1e-6),   # the input image optimized by LBFGS, in float64
     "pruning.py": every_number(1e-5),              # prune: masks, containers, global, custom, remove
-    # the basics tutorials; dtypes are compared (minigrad prints them as numpy does) and the BCE loss's
-    # grad_fn is not printed (minigrad composes it from primitives)
+    # the basics tutorials; dtypes are compared (minigrad prints them as numpy does), the BCE loss's
+    # grad_fn name is PyTorch's
     "learn_basics.py": every_number(1e-5),
     "fused_conv_bn.py": every_number(1e-5),        # custom Functions, gradcheck, torch.nn.grad
     "imagenet_style.py": every_number(1e-5),       # meters, top-k, checkpoint/resume, DistributedSampler
@@ -332,6 +332,23 @@ SPECS: dict[str, list[Check]] = {
     "train_boilerplate.py": [Check(r"^((?!epoch|checkpointed).*)$", 0), Check(r"grads match (\w+)", 0),
                              Check(r"grads match \w+ (\S+)", 1e-5), Check(r"\| loss (\S+)", 1e-3),
                              Check(r"\| acc (\S+)", 0.02), Check(r"\| norm (\S+)", 1e-2)],
+    # course-notebook tours of the less common API, everything fixed or seeded
+    "optimizer_zoo.py": every_number(1e-5),       # every optimizer's options, param groups, resume
+    "loss_zoo.py": every_number(1e-5),            # every loss with its options: CTC, Poisson, margins
+    "rnn_packing.py": every_number(1e-5),         # pad/pack utilities, proj_size LSTM, masked cells
+    "conv1d_signals.py": every_number(1e-5),      # Conv1d options, 1-d pools and unpool, norms, resampling
+    "random_draws.py": every_number(1e-5),        # every seeded sampler, Generator objects, init, shuffles
+    "attention_masks.py": every_number(1e-5),     # MultiheadAttention's masks and options, decoder masks
+    "tensor_wrangling.py": every_number(1e-5),    # unique/sort/scatter/index ops printed, error classes
+    "scheduler_zoo.py": every_number(1e-5),       # every lr scheduler epoch by epoch, plateau, resume
+    "vision_ops2d.py": every_number(1e-5),        # ConvTranspose2d, resize modes (antialias), pools, U-Net
+    "embeddings_tying.py": every_number(1e-5),    # from_pretrained, max_norm, bags, weight tying, clipping
+    "python_interop.py": [Check(r"^(.*)$", 0)],   # f-strings, number protocols, numpy interop, deepcopy
+    "loader_workers.py": every_number(1e-5),      # num_workers/persistent/seeded loaders, collate_fn_map
+    "stats_linalg.py": every_number(1e-5),        # std/var/quantile/cov, solve/lstsq/svd/eigh/qr, k-means
+    "default_init.py": every_number(1e-9),        # default init of every layer from the seed, in float64
+    "print_dtypes.py": [Check(r"^(.*)$", 0)],     # tensor printing and print options, integer arithmetic
+    "model_repr.py": [Check(r"^(.*)$", 0)],       # print(model) of every layer, the container API
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 
 import minigrad as mg
+from minigrad import _format
 from tests.helpers import require_torch
 
 torch = require_torch()
@@ -40,9 +42,12 @@ def test_names_gradients_and_repr_match_torch() -> None:
     theirs(torch.tensor(x)).backward()
     for p, q in zip(ours.parameters(), theirs.parameters()):
         np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=1e-10)
-    # torch names the dtype of a list entry and the tensor type of a dict entry
-    want = repr(theirs).replace("torch.DoubleTensor", "float64").replace("torch.float64", "float64")
-    assert repr(ours) == want
+    # torch names the dtype of a list entry (in minigrad's namespace, as a tensor's repr does) and the
+    # legacy tensor type of a dict entry (always torch.*, as Tensor.type())
+    assert repr(ours) == repr(theirs).replace("torch.float64", "minigrad.float64")
+    with pytest.MonkeyPatch.context() as mp:  # under python -m minigrad.compat: every character as torch's
+        mp.setattr(_format, "NAMESPACE", "torch")
+        assert repr(ours) == repr(theirs)
     loaded = _model(mg, [a * 0 for a in arrays])
     loaded.load_state_dict(ours.state_dict())
     np.testing.assert_array_equal(loaded.weights[1].numpy(), arrays[1])

@@ -18,6 +18,7 @@ import numpy as np
 from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
+from minigrad.nn.functional._grad_names import named
 from minigrad.ops import LeakyRelu
 from minigrad.tensor import DTypeLike, Tensor, from_numpy, where
 
@@ -161,12 +162,12 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # 
     x = _float_input("elu", input)
     pos = ~(x.numpy() <= 0)  # nan takes the linear branch, as in PyTorch
     # the exponential branch sees 0 where x > 0, so exp(large x) never meets a zero gradient (inf * 0)
-    return where(pos, x, _expm1(where(pos, 0.0, x)) * a)
+    return named(where(pos, x, _expm1(where(pos, 0.0, x)) * a), "EluBackward0")
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """scale * elu(x, alpha) with SELU's fixed alpha ~ 1.6733 and scale ~ 1.0507."""
-    return elu(_float_input("selu", input), SELU_ALPHA) * SELU_SCALE
+    return named(elu(_float_input("selu", input), SELU_ALPHA) * SELU_SCALE, "EluBackward0")
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -180,13 +181,13 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  #
         raise InvalidParameterError(f"celu: alpha must not be 0 (it divides x), got alpha={alpha!r}")
     x = _float_input("celu", input)
     pos = ~(x.numpy() <= 0)
-    return where(pos, x, _expm1(where(pos, 0.0, x) * (1.0 / a)) * a)
+    return named(where(pos, x, _expm1(where(pos, 0.0, x) * (1.0 / a)) * a), "CeluBackward0")
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """x * sigmoid(x) (also called swish)."""
     x = _checks.tensor("silu", input)
-    return x * x.sigmoid()
+    return named(x * x.sigmoid(), "SiluBackward0")
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # noqa: A002
@@ -197,18 +198,18 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     bx = x if b == 1.0 else x * b
     # divided, as PyTorch's kernel (beta = 0 gives inf)
     smooth = _softplus(bx) if b == 1.0 else _softplus(bx) / float(b)
-    return where(bx.numpy() > t, x, smooth)
+    return named(where(bx.numpy() > t, x, smooth), "SoftplusBackward0")
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """x * tanh(softplus(x))."""
     x = _float_input("mish", input)
-    return x * _softplus(x).tanh()
+    return named(x * _softplus(x).tanh(), "MishBackward0")
 
 
 def logsigmoid(input: Tensor) -> Tensor:  # noqa: A002
     """log(sigmoid(x)) = -softplus(-x), finite for any x."""
-    return -_softplus(-_float_input("logsigmoid", input))
+    return named(-_softplus(-_float_input("logsigmoid", input)), "LogSigmoidBackward0")
 
 
 def softsign(input: Tensor) -> Tensor:  # noqa: A002
@@ -243,7 +244,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,  # noqa
     a = x.numpy()
     # PyTorch's gradient mask: 0 at and beyond the ends, 1 elsewhere (nan included, which stays nan)
     passes = ~((a <= lo) | (a >= hi))
-    return where(passes, x, constant(np.clip(a, lo, hi), x.dtype))
+    return named(where(passes, x, constant(np.clip(a, lo, hi), x.dtype)), "HardtanhBackward0")
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -260,7 +261,8 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     # float32 (the literal 1.0f / 6.0f), in every dtype
     inside = (a > -3) & (a < 3)
     xm = where(inside, x, 0.0)  # (+-inf - inf would be nan in the unused branch)
-    return where(inside, (xm - xm.detach()) * float(np.float32(1 / 6)) + value, value)
+    out = where(inside, (xm - xm.detach()) * float(np.float32(1 / 6)) + value, value)
+    return named(out, "HardsigmoidBackward0")
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -271,7 +273,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     xm = where(inside, x, 0.0)  # +-inf outside would turn the unused branch's zero gradient into nan
     middle = xm * (xm + 3) * (1.0 / 6)
     # x * 0 below -3, as PyTorch's x * relu6(x + 3) / 6: -0.0, and nan at -inf
-    return where(a <= -3, where(a <= -3, x, 0.0) * 0.0, where(inside, middle, x))
+    return named(where(a <= -3, where(a <= -3, x, 0.0) * 0.0, where(inside, middle, x)), "HardswishBackward0")
 
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
@@ -284,7 +286,8 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
     x = _checks.tensor("softshrink", input)
     a = x.numpy()
     inside = (a >= -lam) & (a <= lam)  # nan is outside: it passes through, as in PyTorch
-    return where(inside, constant(0.0, x.dtype), where(a < -lam, x + lam, x - lam))
+    out = where(inside, constant(0.0, x.dtype), where(a < -lam, x + lam, x - lam))
+    return named(out, "SoftshrinkBackward0")
 
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
@@ -292,7 +295,7 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
     lam = _checks.number("lambd", lambd)
     x = _checks.tensor("hardshrink", input)
     a = x.numpy()
-    return where((a >= -lam) & (a <= lam), constant(0.0, x.dtype), x)
+    return named(where((a >= -lam) & (a <= lam), constant(0.0, x.dtype), x), "HardshrinkBackward0")
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -300,7 +303,7 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     th = _checks.number("threshold", threshold)
     v = _checks.number("value", value)
     x = _checks.tensor("threshold", input)
-    return where(x.numpy() <= th, constant(v, x.dtype), x)
+    return named(where(x.numpy() <= th, constant(v, x.dtype), x), "ThresholdBackward0")
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
@@ -330,7 +333,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
     slope = w.reshape(()) if n == 1 else w.reshape(channels, *([1] * (x.ndim - 2)))
     pos = x.numpy() > 0
     # the slope sees 0 where x > 0, so an infinite x there gives the slope gradient 0, not inf * 0
-    return where(pos, x, where(pos, 0.0, x) * slope)
+    return named(where(pos, x, where(pos, 0.0, x) * slope), "PreluKernelBackward0")
 
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
@@ -348,5 +351,5 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
     if size == 0:  # two empty halves
         return x * x.sigmoid()
     a, b = x.chunk(2, dim)
-    return a * b.sigmoid()
+    return named(a * b.sigmoid(), "GluBackward0")
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from minigrad import ops
 from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
+from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional._windows import Ints, check_fits, dims_text, ntuple, spatial_input
 from minigrad.tensor import Tensor, matmul
 
@@ -106,7 +107,8 @@ def _conv(fn: str, nd: int, input: Tensor, weight: Tensor, bias: Tensor | None, 
     out = out.reshape(n, out_ch, *windows)
     if bias is not None:
         out = out + bias.reshape(out_ch, *(1,) * nd)
-    return out if batched else out.squeeze(0)
+    # PyTorch's grad_fn: one convolution op (an unbatched input is unsqueezed into it and squeezed back)
+    return named(out, "ConvolutionBackward0") if batched else named(out.squeeze(0), "SqueezeBackward1")
 
 
 def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Size = 1,  # noqa: A002

@@ -13,6 +13,7 @@ from minigrad._kernels import quiet
 from minigrad.errors import DimensionError, DomainError, DTypeError, InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
+from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional.activation import _log1p, _softplus, logsigmoid
 from minigrad.nn.functional.loss import apply_reduction, legacy_reduction, target_like
 from minigrad.tensor import Array, Tensor, from_numpy, where
@@ -124,10 +125,12 @@ def nll_loss(
     target = target if isinstance(target, Tensor) else Tensor(target)
     flat, safe, valid = _class_indices(input, target, ignore_index, "nll_loss")
     _check_weight(weight, flat.shape[1], "nll_loss")
+    # PyTorch's grad_fn: one NllLoss op for (C,) and (N, C) inputs
+    name = "NllLossBackward0" if input.ndim <= 2 else ""
     if valid is None and weight is None:
-        return _plain_nll(flat, safe, reduction, target.shape)
+        return named(_plain_nll(flat, safe, reduction, target.shape), name)
     loss, w = _weighted_nll(flat, safe, valid, weight)
-    return _reduce_weighted(loss, reduction, constant(w.sum(), loss.dtype), target.shape)
+    return named(_reduce_weighted(loss, reduction, constant(w.sum(), loss.dtype), target.shape), name)
 
 
 def _reduce_weighted(loss: Tensor, reduction: str, total_weight: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -224,9 +227,10 @@ def _cross_entropy(logits: Tensor, target: Tensor, ignore_index: int, reduction:
     logp = logits.log_softmax(class_dim)
     if target._array.dtype.kind != "f":
         flat, safe, valid = _class_indices(logp, target, ignore_index, "cross_entropy")
+        name = "NllLossBackward0" if eps == 0 and len(shape) <= 2 else ""  # (PyTorch's grad_fn then)
         if valid is None and weight is None and eps == 0:
-            return _plain_nll(flat, safe, reduction, target.shape)
-        return _class_index_loss(flat, safe, valid, weight, reduction, eps, target.shape)
+            return named(_plain_nll(flat, safe, reduction, target.shape), name)
+        return named(_class_index_loss(flat, safe, valid, weight, reduction, eps, target.shape), name)
     wshape = (c,) + (1,) * (len(shape) - class_dim - 1)
     index_shape = logits.shape[:class_dim] + logits.shape[class_dim + 1:]
     if target.shape not in (logits.shape, index_shape):
@@ -302,7 +306,7 @@ def binary_cross_entropy_with_logits(
     loss = (1 - target) * input + neg_part
     if weight is not None:
         loss = loss * weight
-    return apply_reduction(loss, reduction)
+    return named(apply_reduction(loss, reduction), "BinaryCrossEntropyWithLogitsBackward0")
 
 
 # PyTorch clamps x * (1 - x) to at least this (its float constant 1e-12) in BCE's gradient
@@ -354,7 +358,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
                 f"binary_cross_entropy: weight of shape {weight.shape} does not broadcast to {x.shape}"
             ) from None
         loss = loss * weight
-    return apply_reduction(loss, reduction)
+    return named(apply_reduction(loss, reduction), "BinaryCrossEntropyBackward0")
 
 
 def _bce_interior(x: Tensor, t: Tensor, edge: Array) -> Tensor:

@@ -17,6 +17,7 @@ from minigrad.errors import (
     _AssertedParameterError,
 )
 from minigrad.nn import _checks
+from minigrad.nn.functional._grad_names import named
 from minigrad.tensor import Array, Tensor, from_numpy, int64, where
 
 __all__ = ["embedding", "embedding_bag", "embedding_renorm_", "normalize_padding_idx", "one_hot"]
@@ -76,7 +77,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,  # 
             out = _where_const(at_pad, weight.numpy()[pad], out)
     if sparse:
         note_sparse_lookup(weight, out, idx, pad)
-    return out
+    return named(out, "EmbeddingBackward0")
 
 
 def _check_range(idx: Array, num: int, fn: str) -> None:

@@ -18,6 +18,7 @@ import numpy as np
 from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
+from minigrad.nn.functional._grad_names import named
 from minigrad.tensor import Tensor, where
 
 __all__ = [
@@ -102,7 +103,8 @@ def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None,  #
     reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
     x, t = _pointwise("mse_loss", input, target)
     diff = x - t
-    return _weighted("mse_loss", diff * diff, x, weight, reduction, mean_by_weight=True)
+    out = _weighted("mse_loss", diff * diff, x, weight, reduction, mean_by_weight=True)
+    return out if weight is not None else named(out, "MseLossBackward0")
 
 
 def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,  # noqa: A002
@@ -145,7 +147,8 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = No
     x, t = _pointwise("smooth_l1_loss", input, target)
     if b == 0:
         return apply_reduction((x - t).abs(), reduction)
-    return apply_reduction(_quadratic_then_linear(x - t, b, 0.5 / b, 1.0), reduction)
+    loss = apply_reduction(_quadratic_then_linear(x - t, b, 0.5 / b, 1.0), reduction)
+    return named(loss, "SmoothL1LossBackward0")
 
 
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,  # noqa: A002
@@ -165,8 +168,9 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     x, t = _pointwise("huber_loss", input, target)
     if x.dtype.kind != "f" or t.dtype != x.dtype:  # PyTorch computes it, then fails in backward
         raise DTypeError(f"huber_loss: input and target need one float dtype, got {x.dtype}, {t.dtype}")
-    loss = _quadratic_then_linear(x - t, dl, 0.5, dl)
-    return _weighted("huber_loss", loss, x, weight, reduction, mean_by_weight=False)
+    loss = _weighted("huber_loss", _quadratic_then_linear(x - t, dl, 0.5, dl), x, weight, reduction,
+                     mean_by_weight=False)
+    return loss if weight is not None else named(loss, "HuberLossBackward0")
 
 
 def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,  # noqa: A002

@@ -19,6 +19,7 @@ from minigrad.autograd import no_grad
 from minigrad.errors import MinigradError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
+from minigrad.nn.functional._grad_names import named
 from minigrad.ops import Var
 from minigrad.tensor import Array, Tensor, cat
 
@@ -95,7 +96,7 @@ def batch_norm(
         shift = -(running_mean * scale)
         if bias is not None:
             shift = shift + bias
-        return input * scale.reshape(bshape) + shift.reshape(bshape)
+        return named(input * scale.reshape(bshape) + shift.reshape(bshape), "NativeBatchNormBackward0")
     n = math.prod(shape) // c if c else 0
     if n == 0:  # an empty batch: an empty output, the running statistics untouched (as PyTorch)
         return _affine(input, weight, bias, bshape)
@@ -117,7 +118,7 @@ def batch_norm(
                 _ema(running_mean, mean._array.reshape(c), momentum)
             if running_var is not None:
                 _ema(running_var, var._array.reshape(c) * (n / (n - 1)), momentum)
-    return out
+    return named(out, "NativeBatchNormBackward0")
 
 
 def _ema(buffer: Tensor, value: Array, momentum: float) -> None:
@@ -151,7 +152,7 @@ def layer_norm(
         if t is not None and t.shape != shape:
             raise ShapeError(f"layer_norm: expected {name} of shape {shape}, got {t.shape}")
     dims = tuple(range(input.ndim - k, input.ndim))
-    return _affine(_standardize(input, dims, eps)[0], weight, bias, shape)
+    return named(_affine(_standardize(input, dims, eps)[0], weight, bias, shape), "NativeLayerNormBackward0")
 
 
 
@@ -241,7 +242,7 @@ def group_norm(
         _check_vector(name, t, c, "group_norm")
     grouped = input.reshape(n, groups, (c // groups) * math.prod(input.shape[2:]))
     out = _standardize(grouped, (2,), eps)[0].reshape(input.shape)
-    return _affine(out, weight, bias, (c,) + (1,) * (input.ndim - 2))
+    return named(_affine(out, weight, bias, (c,) + (1,) * (input.ndim - 2)), "NativeGroupNormBackward0")
 
 
 def rms_norm(

@@ -19,6 +19,7 @@ import numpy as np
 from minigrad import ops
 from minigrad.errors import DimensionError, InvalidParameterError, ShapeError, UnsupportedError
 from minigrad.nn._checks import is_int
+from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional._windows import Ints, dims_text, first_max, ntuple, spatial_input
 from minigrad.tensor import Array, Tensor, from_numpy, where
 
@@ -120,8 +121,9 @@ def _max_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, pa
     windows = _windows(x, k, s, p, d, out, _lowest(fn, x))
     values, mask = first_max(windows, 2, _real(x, k, s, p, d, out))
     y = values.reshape(n, c, *out)
-    if not batched:
-        y = y.squeeze(0)
+    # PyTorch's grad_fn: its 2-D and 3-D pools are one op; the 1-D ones unsqueeze into them and squeeze
+    name = f"MaxPool{nd}DWithIndicesBackward0" if nd > 1 else "SqueezeBackward1"
+    y = named(y if batched else y.squeeze(0), name)
     if not return_indices:
         return y
     first = np.argmax(mask, axis=2)  # (N, C, L) kernel offset of each window's max
@@ -205,7 +207,7 @@ def _avg_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, pa
     else:
         same = isinstance(divisor, int) or bool((divisor == divisor.flat[0]).all())
         y = sums / (float(np.asarray(divisor).flat[0]) if same else from_numpy(np.asarray(divisor, x.dtype)))
-    return y if batched else y.squeeze(0)
+    return named(y if batched else y.squeeze(0), f"AvgPool{nd}DBackward0" if nd > 1 else "SqueezeBackward1")
 
 
 def avg_pool1d(input: Tensor, kernel_size: Size, stride: Size | None = None, padding: Size = 0,  # noqa: A002

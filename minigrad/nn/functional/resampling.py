@@ -1,11 +1,14 @@
-"""Resampling: F.interpolate (nearest, nearest-exact, linear, bilinear, bicubic, trilinear, area),
-pixel_shuffle and pixel_unshuffle.
+"""Resampling: F.interpolate (nearest, nearest-exact, linear, bilinear, bicubic, trilinear, area,
+antialiased bilinear / bicubic / lanczos), pixel_shuffle and pixel_unshuffle.
 
 Interpolation is separable: one spatial dim at a time (the last first, as PyTorch's
 kernels nest them), each output position is a weighted sum of a few input positions
 picked with an integer index, so the gradient scatter-adds back through the index.
 The source positions and weights follow PyTorch's formulas, in the same precision
 (nearest's scale in float32, the linear and cubic ones in the input's dtype).
+Antialiasing (PIL's resampling, as PyTorch's) widens the filter by the downscale
+factor, so each output reads a variable window of inputs: the taps are padded to the
+widest window with zero weights.
 PixelShuffle and its inverse are a reshape, a permute and a reshape.
 """
 
@@ -24,8 +27,9 @@ from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = ["channel_shuffle", "interpolate", "pixel_shuffle", "pixel_unshuffle"]
 
-_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area")
-_RANK = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
+_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area", "lanczos")
+_RANK = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5, "lanczos": 4}
+_AA_TAPS = {"bilinear": 2, "bicubic": 4, "lanczos": 6}  # the filter's width at scale 1
 
 
 def _output_size(input: Tensor, size: Any, scale_factor: Any,  # noqa: A002
@@ -118,6 +122,49 @@ def _cubic_taps(n: int, o: int, align_corners: bool, scale: float | None,
     return [(np.clip(i - 1 + j, 0, n - 1), w.astype(ft)) for j, w in enumerate(weights)]
 
 
+def _aa_filter(mode: str, x: Array, ft: Any) -> Array:
+    """PIL's filters: triangle, Keys' cubic with a = -0.5 (not bicubic's -0.75), Lanczos-3."""
+    x = np.abs(x)
+    a = ft(-0.5)
+    if mode == "bilinear":
+        w = np.maximum(ft(1) - x, ft(0))
+    elif mode == "bicubic":
+        w = np.where(x < 1, ((a + 2) * x - (a + 3)) * x * x + 1,
+                     np.where(x < 2, ((a * x - 5 * a) * x + 8 * a) * x - 4 * a, ft(0)))
+    else:
+        w = np.where(x < 3, np.sinc(x) * np.sinc(x / ft(3)), ft(0))
+    out: Array = w.astype(ft)
+    return out
+
+
+def _antialias_taps(n: int, o: int, align_corners: bool, scale: float | None, ft: Any,
+                    mode: str) -> list[tuple[Array, Array]]:
+    """Each output's window [xmin, xmin + xsize) of inputs and its normalized filter weights.
+
+    The window is centred at ratio * (i + 0.5) and spans the filter's support,
+    stretched by the ratio when downscaling (that stretch is the antialiasing).
+    """
+    ratio = _ratio(n, o, align_corners, scale, ft)
+    half = _AA_TAPS[mode] * 0.5
+    support = ft(half * float(ratio)) if ratio >= 1 else ft(half)
+    invscale = ft(1.0 / float(ratio)) if ratio >= 1 else ft(1)
+    width = int(np.ceil(support)) * 2 + 1
+    center = (float(ratio) * (np.arange(o) + 0.5)).astype(ft)
+    xmin = np.maximum(((center - support).astype(np.float64) + 0.5).astype(np.int64), 0)
+    xsize = np.minimum(((center + support).astype(np.float64) + 0.5).astype(np.int64), n) - xmin
+    xsize = np.clip(xsize, 0, width)
+    weights = []
+    for j in range(width):
+        offset = ((xmin + j).astype(ft) - center).astype(np.float64) + 0.5
+        w = _aa_filter(mode, (offset * float(invscale)).astype(ft), ft)
+        weights.append(np.where(j < xsize, w, ft(0)).astype(ft))
+    total = weights[0].copy()
+    for w in weights[1:]:
+        total = (total + w).astype(ft)
+    total = np.where(total == 0, ft(1), total)
+    return [(np.minimum(xmin + j, n - 1), (w / total).astype(ft)) for j, w in enumerate(weights)]
+
+
 def _along(x: Tensor, dim: int, taps: list[tuple[Array, Array]]) -> Tensor:
     """Sum over taps of x[..., index, ...] * weight along ``dim`` (one index, one weight per output)."""
     where: list[Any] = [slice(None)] * (dim + 1)
@@ -141,13 +188,15 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
 
     Modes: 'nearest' (PyTorch's legacy floor rule), 'nearest-exact', 'area' (adaptive
     average pooling), 'linear' (3D input), 'bilinear' and 'bicubic' (4D), 'trilinear'
-    (5D). ``align_corners`` (interpolating modes only) maps the corner pixels' centers
+    (5D); ``antialias=True`` (bilinear, bicubic, and 'lanczos', which needs it) filters
+    as PIL's resize does. ``align_corners`` (interpolating modes only) maps the corner pixels' centers
     onto each other; with ``scale_factor`` the output size is floor(n * scale), and the
     interpolation uses 1 / scale unless ``recompute_scale_factor`` asks for in / out.
 
     Raises:
         InvalidParameterError: both or neither of size and scale_factor, a bad size or
-            scale, align_corners with a non-interpolating mode, antialias=True.
+            scale, align_corners with a non-interpolating mode; ValueError: antialias with a mode
+            other than bilinear, bicubic and lanczos or a non-4D input, lanczos without antialias.
         UnsupportedError (a NotImplementedError too, as PyTorch's): an unknown mode or a mode that
             does not fit the input's rank.
     """
@@ -161,8 +210,12 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
                                         f"modes linear, bilinear, bicubic and trilinear, got mode={mode!r}")
     elif align_corners is None:
         align_corners = False
-    if antialias:
-        raise InvalidParameterError("interpolate: antialias=True is not supported by minigrad")
+    if antialias and not (mode in _AA_TAPS and input.ndim == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and "
+                         "requires a 4-D tensor as input")
+    if mode == "lanczos" and (align_corners or not antialias):
+        raise ValueError("Lanczos mode does not support align_corners=True" if align_corners
+                         else "Lanczos mode requires antialias=True")
     if input.ndim not in (3, 4, 5) or _RANK.get(mode, input.ndim) != input.ndim:
         need = f"a {_RANK[mode]}D input" if mode in _RANK else "a 3D, 4D or 5D input"
         raise UnsupportedError(f"interpolate: mode {mode!r} needs {need} (N, C, *spatial), got input of "
@@ -182,7 +235,11 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
     y = input
     for dim in reversed(range(2, input.ndim)):  # the last dim first, as PyTorch nests its loops
         n, o, scale = input.shape[dim], out[dim - 2], scales[dim - 2]
-        if mode in ("nearest", "nearest-exact"):
+        if antialias:
+            if n == o:  # PyTorch skips a dim that keeps its size
+                continue
+            taps = _antialias_taps(n, o, bool(align_corners), scale, ft, mode)
+        elif mode in ("nearest", "nearest-exact"):
             taps = [(_nearest_index(n, o, scale, mode == "nearest-exact"), np.ones(o, ft))]
         elif mode == "bicubic":
             taps = _cubic_taps(n, o, bool(align_corners), scale, ft)

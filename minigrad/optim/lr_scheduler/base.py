@@ -154,7 +154,9 @@ class LRScheduler:
                 if "initial_lr" not in group:
                     raise _MissingKeyError(
                         f"param 'initial_lr' is not specified in param_groups[{i}] when resuming scheduler "
-                        f"with last_epoch >= 0 (last_epoch={last_epoch}): load the optimizer's state first"
+                        "with last_epoch >= 0.\nThis typically happens when:\n1. You're trying to resume "
+                        "training from a checkpoint but haven't properly loaded the optimizer state\n"
+                        "2. You're using last_epoch >= 0 for a fresh training run (not recommended)"
                     )
         self.base_lrs = group_values(optimizer, "initial_lr")
         self.last_epoch = last_epoch

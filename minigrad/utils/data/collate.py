@@ -6,13 +6,18 @@ a dict of batches, namedtuples stay namedtuples. Leaves: Tensors and numpy
 arrays are stacked along a new dim 0, Python ints become an int64 tensor,
 floats a float64 tensor, bools a bool tensor, numpy scalars a tensor of
 their dtype; strings and bytes stay a list.
+
+``collate(batch, collate_fn_map=...)`` is PyTorch's extension point (it lives in
+``torch.utils.data._utils.collate``): a leaf whose type is a key of the map (or an
+instance of one) is merged by that function; ``default_collate`` is ``collate``
+with ``default_collate_fn_map``, which scripts may extend with their own types.
 """
 
 from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping, MutableMapping, MutableSequence, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, MutableSequence, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,7 +25,7 @@ import numpy as np
 from minigrad.errors import ShapeError
 from minigrad.tensor import Tensor, from_numpy, stack
 
-__all__ = ["default_collate", "default_convert"]
+__all__ = ["collate", "default_collate", "default_collate_fn_map", "default_convert"]
 
 _STRING_OR_OBJECT = re.compile(r"[SaUO]")  # numpy dtype codes that hold no numbers
 
@@ -53,6 +58,36 @@ def _rebuild(template: Any, values: Any) -> Any:
         return dict(values) if isinstance(template, Mapping) else list(values)
 
 
+def collate(batch: Sequence[Any], *, collate_fn_map: dict[Any, Callable[..., Any]] | None = None) -> Any:
+    """Merge samples into a batch: leaves by ``collate_fn_map`` (exact type first, then isinstance, in
+    the map's order), dicts / namedtuples / sequences recursively, as PyTorch's ``collate``.
+
+    Raises:
+        ShapeError: sequences of different lengths (or a leaf function's shape error).
+        TypeError: a leaf type the map has no function for.
+    """
+    elem = batch[0]
+    if collate_fn_map is not None:
+        fn = collate_fn_map.get(type(elem))
+        if fn is None:
+            fn = next((f for kind, f in collate_fn_map.items() if isinstance(elem, kind)), None)
+        if fn is not None:
+            return fn(batch, collate_fn_map=collate_fn_map)
+    if isinstance(elem, Mapping):
+        return _rebuild(elem, {key: collate([d[key] for d in batch], collate_fn_map=collate_fn_map)
+                               for key in elem})
+    if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
+        return type(elem)(*(collate(samples, collate_fn_map=collate_fn_map) for samples in zip(*batch)))
+    if isinstance(elem, Sequence):
+        size = len(elem)
+        if any(len(sample) != size for sample in batch):
+            raise ShapeError("default_collate: each element in list of batch should be of equal size")
+        # each column is a tuple, which strings keep as their batch (PyTorch does the same)
+        columns = [collate(samples, collate_fn_map=collate_fn_map) for samples in zip(*batch)]
+        return columns if isinstance(elem, tuple) else _rebuild(elem, columns)
+    raise _type_error(type(elem))
+
+
 def default_collate(batch: Sequence[Any]) -> Any:
     """Merge a list of samples into a batch, exactly as PyTorch's ``default_collate`` structures it.
 
@@ -61,33 +96,46 @@ def default_collate(batch: Sequence[Any]) -> Any:
             different lengths.
         TypeError: a leaf type that cannot be batched (None, objects, string arrays).
     """
-    elem = batch[0]
-    if isinstance(elem, Tensor):
-        return _stack_tensors(batch)
-    if isinstance(elem, np.ndarray):
-        if _STRING_OR_OBJECT.search(elem.dtype.str):
-            raise _type_error(elem.dtype)
-        return _stack_tensors([_as_tensor(b) for b in batch])
-    if isinstance(elem, (np.bool_, np.number, np.object_)):
-        return _as_tensor(np.array(batch))
-    if isinstance(elem, float):
-        return Tensor(np.array(batch, dtype=np.float64))
-    if isinstance(elem, int):  # bools too: a bool tensor, as torch.tensor([True, ...])
-        return Tensor(np.array(batch, dtype=np.bool_ if isinstance(elem, bool) else np.int64))
-    if isinstance(elem, (str, bytes)):
-        return batch  # as given: a list at the top level, a tuple inside a sequence
-    if isinstance(elem, Mapping):
-        return _rebuild(elem, {key: default_collate([d[key] for d in batch]) for key in elem})
-    if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
-        return type(elem)(*(default_collate(samples) for samples in zip(*batch)))
-    if isinstance(elem, Sequence):
-        size = len(elem)
-        if any(len(sample) != size for sample in batch):
-            raise ShapeError("default_collate: each element in list of batch should be of equal size")
-        # each column is a tuple, which strings keep as their batch (PyTorch does the same)
-        columns = [default_collate(samples) for samples in zip(*batch)]
-        return columns if isinstance(elem, tuple) else _rebuild(elem, columns)
-    raise _type_error(type(elem))
+    return collate(batch, collate_fn_map=default_collate_fn_map)
+
+
+def collate_tensor_fn(batch: Sequence[Tensor], *, collate_fn_map: Any = None) -> Tensor:
+    """Tensors stacked along a new dim 0."""
+    return _stack_tensors(batch)
+
+
+def collate_numpy_array_fn(batch: Sequence[Any], *, collate_fn_map: Any = None) -> Tensor:
+    """Numpy arrays of numbers stacked into one tensor (string and object arrays refused)."""
+    if _STRING_OR_OBJECT.search(batch[0].dtype.str):
+        raise _type_error(batch[0].dtype)
+    return _stack_tensors([_as_tensor(b) for b in batch])
+
+
+def collate_numpy_scalar_fn(batch: Sequence[Any], *, collate_fn_map: Any = None) -> Tensor:
+    """Numpy scalars as a tensor of their dtype."""
+    return _as_tensor(np.array(batch))
+
+
+def collate_float_fn(batch: Sequence[float], *, collate_fn_map: Any = None) -> Tensor:
+    """Python floats as a float64 tensor."""
+    return Tensor(np.array(batch, dtype=np.float64))
+
+
+def collate_int_fn(batch: Sequence[int], *, collate_fn_map: Any = None) -> Tensor:
+    """Python ints as an int64 tensor (bools as a bool tensor, as torch.tensor([True, ...]))."""
+    return Tensor(np.array(batch, dtype=np.bool_ if isinstance(batch[0], bool) else np.int64))
+
+
+def collate_str_fn(batch: Sequence[Any], *, collate_fn_map: Any = None) -> Sequence[Any]:
+    """Strings and bytes kept as given."""
+    return batch
+
+
+default_collate_fn_map: dict[Any, Callable[..., Any]] = {
+    Tensor: collate_tensor_fn, np.ndarray: collate_numpy_array_fn,
+    (np.bool_, np.number, np.object_): collate_numpy_scalar_fn, float: collate_float_fn, int: collate_int_fn,
+    str: collate_str_fn, bytes: collate_str_fn,
+}
 
 
 def _stack_tensors(batch: Sequence[Tensor]) -> Tensor:

@@ -6,16 +6,18 @@ read as a stream. Batches are merged by ``collate_fn`` (default
 :func:`default_collate`).
 
 minigrad loads in the calling process: ``num_workers > 0`` is accepted with a
-one-time warning and changes nothing else (``get_worker_info()`` stays None),
+one-time warning (``get_worker_info()`` stays None); it only runs the sampler
+``prefetch_factor * num_workers`` batches ahead, as PyTorch's workers request them,
 ``pin_memory`` has nothing to pin on the CPU (PyTorch warns the same way
-without an accelerator), ``timeout`` and ``prefetch_factor`` are validated
-and unused. A :class:`TensorDataset` with the default collate and samplers is
-batched by one fancy index per tensor instead of sample by sample: the same
-batches, one copy each.
+without an accelerator), ``timeout`` is validated and unused. A
+:class:`TensorDataset` with the default collate and samplers is batched by
+one fancy index per tensor instead of sample by sample: the same batches, one
+copy each.
 """
 
 from __future__ import annotations
 
+import collections
 import math
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -49,6 +51,16 @@ def get_worker_info() -> None:
     return None
 
 
+def _ahead(items: Iterator[Any], n: int) -> Iterator[Any]:
+    """``items`` unchanged, each yielded once the n after it have been taken from ``items``."""
+    pending: collections.deque[Any] = collections.deque()
+    for item in items:
+        pending.append(item)
+        if len(pending) > n:
+            yield pending.popleft()
+    yield from pending
+
+
 class DataLoader:
     """Iterate over a dataset in mini-batches, with PyTorch's arguments and semantics.
 
@@ -61,7 +73,8 @@ class DataLoader:
         sampler: the order of the indices (an iterable of ints); excludes ``shuffle``.
         batch_sampler: yields lists of indices; excludes ``batch_size``,
             ``shuffle``, ``sampler`` and ``drop_last``.
-        num_workers: accepted (>= 0); loading stays in this process, with a warning once.
+        num_workers: accepted (>= 0); loading stays in this process, with a warning once (the
+            sampler runs prefetch_factor * num_workers batches ahead, as PyTorch's).
         collate_fn: merges a list of samples into a batch.
         pin_memory: accepted; nothing to pin on the CPU (warns, as PyTorch without a GPU).
         drop_last: drop the last batch if it is smaller than ``batch_size``.
@@ -69,8 +82,10 @@ class DataLoader:
         worker_init_fn: accepted, never called (there are no workers).
         multiprocessing_context: accepted, unused.
         generator: a ``mg.Generator`` for the shuffling (default: the global one).
-        prefetch_factor: only with ``num_workers > 0``, as PyTorch; unused.
-        persistent_workers: only with ``num_workers > 0``, as PyTorch; unused.
+        prefetch_factor: only with ``num_workers > 0``, as PyTorch (default 2): batches per worker
+            the sampler runs ahead.
+        persistent_workers: only with ``num_workers > 0``, as PyTorch; later passes then draw no
+            worker seed from ``generator`` (PyTorch's reused iterator draws none).
 
     ``len(loader)`` is the number of batches per pass (for an iterable
     dataset, computed from its ``len``).
@@ -198,16 +213,24 @@ class DataLoader:
             warnings.warn("'pin_memory' argument is set as true but no accelerator is found, "
                           "then device pinned memory won't be used.", stacklevel=2)
         # PyTorch's iterator draws a base seed for its workers first (even with none), so the
-        # generator is where PyTorch's is when the sampler draws the order
-        _draws.random_full(resolve(self.generator), ())
+        # generator is where PyTorch's is when the sampler draws the order; persistent workers keep
+        # the first iterator's seed, so later passes draw none
+        if not (self.persistent_workers and self.__dict__.get("_seeded")):
+            _draws.random_full(resolve(self.generator), ())
+            self.__dict__["_seeded"] = True
         if isinstance(self.dataset, IterableDataset):
             return self._stream(iter(self.dataset))
-        fast = self._index_batches()
-        if fast is not None:
-            return fast
-        if self.batch_sampler is None:
-            return (self.collate_fn(self.dataset[i]) for i in self.sampler)  # type: ignore[union-attr]
-        return self._map_batches(iter(self.batch_sampler))
+        batches = self._index_batches()
+        if batches is None and self.batch_sampler is None:
+            batches = (self.collate_fn(self.dataset[i]) for i in self.sampler)  # type: ignore[union-attr]
+        elif batches is None:
+            batches = self._map_batches(iter(self.batch_sampler))  # type: ignore[arg-type]
+        if self.num_workers == 0:
+            return batches
+        # PyTorch's workers keep prefetch_factor * num_workers batches requested ahead of the one
+        # returned, so the sampler (and a generator it draws from) runs that far ahead
+        per_worker = 2 if self.prefetch_factor is None else self.prefetch_factor
+        return _ahead(batches, per_worker * self.num_workers)
 
     def _map_batches(self, batches: Iterator[list[int]]) -> Iterator[Any]:
         getitems = getattr(self.dataset, "__getitems__", None)

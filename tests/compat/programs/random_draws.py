@@ -1,0 +1,102 @@
+"""Seeded randomness as scripts use it, printed to the digit: torch.manual_seed then rand / randn /
+randint / randperm / normal (every overload) / bernoulli / multinomial (with and without replacement) /
+poisson, the in-place samplers (uniform_, normal_, random_, exponential_, geometric_, cauchy_,
+log_normal_, bernoulli_), *_like factories, dtype= on draws, torch.Generator objects passed as
+generator= (and their get_state / set_state), get_rng_state / set_rng_state replay, torch.random.fork_rng,
+initial_seed, nn.init on a seeded stream, dropout in eval, and a seeded shuffle of a DataLoader."""
+
+import torch
+import torch.nn as nn
+from torch.utils.data import DataLoader, TensorDataset
+
+
+def show(name, t):
+    flat = t.flatten().tolist()
+    print(name, tuple(t.shape), [round(v, 5) if isinstance(v, float) else v for v in flat[:8]])
+
+
+torch.manual_seed(42)
+print("initial_seed", torch.initial_seed())
+show("rand", torch.rand(3, 2))
+show("randn", torch.randn(5))
+show("randn f64", torch.randn(3, dtype=torch.float64))
+show("rand f64", torch.rand(3, dtype=torch.float64))
+show("randint", torch.randint(10, (6,)))
+show("randint low", torch.randint(-5, 5, (2, 3)))
+show("randint big", torch.randint(0, 2 ** 40, (3,)))
+show("randint int32", torch.randint(0, 7, (4,), dtype=torch.int32))
+show("randperm", torch.randperm(10))
+show("randperm 100", torch.randperm(100)[:8])
+show("normal tensors", torch.normal(torch.zeros(4), torch.arange(1.0, 5.0)))
+show("normal mean tensor", torch.normal(torch.arange(4.0), 2.0))
+show("normal std tensor", torch.normal(1.0, torch.ones(3)))
+show("normal size", torch.normal(2.0, 3.0, size=(2, 2)))
+show("bernoulli", torch.bernoulli(torch.full((8,), 0.3)))
+show("bernoulli p", torch.bernoulli(torch.ones(5), p=0.5))
+w = torch.tensor([0.1, 0.2, 0.3, 0.4])
+show("multinomial no repl", torch.multinomial(w, 4))
+show("multinomial repl", torch.multinomial(w, 10, replacement=True))
+show("multinomial 2d", torch.multinomial(torch.tensor([[1.0, 0, 3], [0, 1, 1]]), 2))
+show("poisson", torch.poisson(torch.tensor([0.5, 2.0, 10.0, 100.0])))
+t = torch.empty(6)
+show("uniform_", t.uniform_(-2, 2))
+show("normal_", t.normal_(1.0, 0.5))
+show("random_", torch.empty(5).random_(0, 100))
+show("random_ to", torch.empty(5, dtype=torch.int64).random_(7))
+show("exponential_", t.exponential_(2.0))
+show("geometric_", t.geometric_(0.3))
+show("cauchy_", t.cauchy_())
+show("log_normal_", t.log_normal_(0.0, 0.25))
+show("bernoulli_", t.bernoulli_(0.7))
+show("bernoulli_ tensor", torch.empty(4).bernoulli_(torch.tensor([0.1, 0.9, 0.5, 0.5])))
+show("rand_like", torch.rand_like(torch.ones(2, 2)))
+show("randn_like", torch.randn_like(torch.ones(3, dtype=torch.float64)))
+show("randint_like", torch.randint_like(torch.ones(4), 3, 9))
+
+g = torch.Generator().manual_seed(7)
+show("gen rand", torch.rand(3, generator=g))
+show("gen randperm", torch.randperm(8, generator=g))
+state = g.get_state()
+a = torch.randn(4, generator=g)
+g.set_state(state)
+print("gen replay", torch.equal(a, torch.randn(4, generator=g)), g.initial_seed())
+show("gen randint", torch.randint(0, 5, (5,), generator=g))
+show("gen normal_", torch.empty(3).normal_(generator=g))
+show("gen multinomial", torch.multinomial(w, 3, generator=g))
+print("global unaffected", round(torch.rand(1).item(), 6))
+
+s = torch.get_rng_state()
+x1 = torch.randn(3)
+torch.set_rng_state(s)
+print("rng replay", torch.equal(x1, torch.randn(3)))
+with torch.random.fork_rng():
+    torch.manual_seed(0)
+    inner = torch.rand(2)
+show("after fork", torch.rand(2))
+show("inner", inner)
+torch.seed()
+torch.manual_seed(123)
+lin = nn.Linear(4, 3)
+show("linear weight", lin.weight)
+show("linear bias", lin.bias)
+conv = nn.Conv2d(2, 3, 3)
+show("conv weight", conv.weight)
+show("embedding", nn.Embedding(5, 2).weight)
+show("lstm", nn.LSTM(2, 3).weight_hh_l0)
+show("kaiming_normal", nn.init.kaiming_normal_(torch.empty(3, 4), mode="fan_out", nonlinearity="relu"))
+show("xavier_uniform", nn.init.xavier_uniform_(torch.empty(3, 4), gain=nn.init.calculate_gain("tanh")))
+show("trunc_normal", nn.init.trunc_normal_(torch.empty(6), std=0.02))
+show("orthogonal", nn.init.orthogonal_(torch.empty(3, 3)))
+show("sparse", nn.init.sparse_(torch.empty(4, 3), sparsity=0.5))
+drop = nn.Dropout(0.5)
+drop.eval()
+print("eval dropout identity", torch.equal(drop(torch.ones(4)), torch.ones(4)))
+
+torch.manual_seed(3)
+ds = TensorDataset(torch.arange(10), torch.arange(10) * 2)
+print("loader epoch 1", [b[0].tolist() for b in DataLoader(ds, batch_size=4, shuffle=True)])
+print("loader epoch 2", [b[0].tolist() for b in DataLoader(ds, batch_size=4, shuffle=True)])
+lg = torch.Generator()
+lg.manual_seed(11)
+print("loader generator", [b[0].tolist() for b in DataLoader(ds, batch_size=5, shuffle=True, generator=lg)])
+print("after all", round(torch.randn(1).item(), 6))
