@@ -115,5 +115,9 @@ class _MissingKeyError(InvalidParameterError, KeyError):
         return str(self.args[0]) if self.args else ""  # KeyError's str would quote the message
 
 
+class _IndexTypeError(DimensionError, TypeError):
+    """An index of the wrong type (a float, a float tensor): PyTorch's IndexError, also a TypeError."""
+
+
 class _AssertedShapeError(ShapeError, AssertionError):
     """Shapes PyTorch checks with an assert (MultiheadAttention's query, key and value)."""

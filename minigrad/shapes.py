@@ -8,12 +8,16 @@ Of minigrad this module imports only the errors, so every layer may use it.
 from __future__ import annotations
 
 import math
+import operator
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from minigrad.errors import DimensionError, ShapeError
+
+_INT_DTYPES = tuple(np.dtype(n) for n in ("int64", "int32", "int16", "int8", "uint8"))
 
 
 def norm_dim(dim: int, ndim: int) -> int:
@@ -66,8 +70,10 @@ def shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
         shape = tuple(shape[0])
     for s in shape:
         if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            if getattr(s, "ndim", None) == 0 and getattr(s, "dtype", None) in _INT_DTYPES:
+                continue  # a 0-d integer tensor counts as its int, as in PyTorch
             raise TypeError(f"shape entries must be ints, got {shape!r}")
-    return tuple(int(s) for s in shape)
+    return tuple(operator.index(s) for s in shape)
 
 
 def reduced_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[int, ...]:
@@ -134,3 +140,44 @@ def check_broadcast_to(what: str, shape: tuple[int, ...], target: tuple[int, ...
         fits = False
     if not fits:
         raise ShapeError(f"{what}: shape {tuple(shape)} cannot be broadcast to {tuple(target)}")
+
+
+def no_dim(i: Any) -> bool:
+    """Whether index entry ``i`` takes no dim (None, Ellipsis, a bool, a 0-d array): a 0-d tensor's kind."""
+    return i is None or i is Ellipsis or isinstance(i, (bool, np.bool_)) or (isinstance(i, np.ndarray) and
+                                                                            i.ndim == 0)
+
+
+def index_error(index: Any, shape: tuple[int, ...], e: IndexError) -> DimensionError:
+    """numpy's IndexError for ``index`` into ``shape``, in PyTorch's words ("dimension", not "axis")."""
+    msg = str(e)
+    bounds = re.match(r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)", msg)
+    if bounds:
+        i, d, n = bounds.groups()
+        where = f"dimension {d}" if n != "0" else "dimension"  # (PyTorch names no dim when it is empty)
+        msg = f"index {i} is out of bounds for {where} with size {n}"
+    elif msg.startswith("too many indices"):
+        msg = f"too many indices for tensor of dimension {len(shape)}"
+    return DimensionError(f"{msg} (index {index!r} into a tensor of shape {tuple(shape)})")
+
+
+def dims_used(i: Any) -> int:
+    """How many dims of the indexed tensor index entry ``i`` takes (a mask: its own ndim)."""
+    if i is None or i is Ellipsis or isinstance(i, (bool, np.bool_)):
+        return 0
+    if hasattr(i, "dtype") and i.dtype in (np.bool_, np.uint8):  # (uint8: a mask, as in PyTorch)
+        return int(i.ndim)
+    return 1
+
+
+def check_mask(mask: Any, items: tuple[Any, ...], k: int, shape: tuple[int, ...]) -> None:
+    """A bool mask must have the shape of the dims it selects from (PyTorch's IndexError)."""
+    if any(i is Ellipsis for i in items[:k]):
+        start = len(shape) - sum(dims_used(i) for i in items[k:])
+    else:
+        start = sum(dims_used(i) for i in items[:k])
+    if start < 0 or tuple(shape[start : start + mask.ndim]) != mask.shape:
+        raise DimensionError(
+            f"the shape of the mask {list(mask.shape)} at index {max(start, 0)} does not match the shape "
+            f"of the indexed tensor {list(shape)}"
+        )

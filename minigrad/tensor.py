@@ -39,13 +39,17 @@ from minigrad.errors import (
     InvalidParameterError,
     MinigradError,
     ShapeError,
+    _IndexTypeError,
 )
 from minigrad.grad_mode import _inference, _mode
 from minigrad.memory_formats import preserve_format, suggested_format
 from minigrad.shapes import (
     check_broadcast,
     check_broadcast_to,
+    check_mask,
+    index_error,
     infer_reshape,
+    no_dim,
     norm_dim,
     norm_dims,
     reduced_shape,
@@ -920,7 +924,7 @@ class Tensor(TensorMethods):
         try:
             self._write(lambda a: _assign_in_steps(a, steps, arr))
         except IndexError as e:
-            raise DimensionError(f"index {index!r} is out of range for shape {self.shape}: {e}") from None
+            raise index_error(index, self.shape, e) from None
         except ValueError as e:
             raise ShapeError(
                 f"setitem: a value of shape {np.shape(arr)} does not fit index {index!r} of a tensor of "
@@ -1410,7 +1414,7 @@ class Tensor(TensorMethods):
                 out = _ops.GetItem.apply(out, index=step)
             return self._view(out)
         except IndexError as e:
-            raise DimensionError(f"index {index!r} is out of range for shape {self.shape}: {e}") from None
+            raise index_error(index, self.shape, e) from None
 
     def split(self, split_size: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
         """Chunks of ``split_size`` along ``dim`` (the last may be smaller), or of a list of sizes.
@@ -1559,6 +1563,11 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
             i = np.asarray(i) if i else np.zeros(0, dtype=int64)  # x[[]] selects nothing
         elif isinstance(i, range):  # a range indexes like the list it spells, as in PyTorch
             i = np.arange(i.start, i.stop, i.step, dtype=int64)
+        if isinstance(i, np.ndarray) and i.dtype == np.uint8:
+            # PyTorch reads a uint8 index as a bool mask (deprecated there, so it warns)
+            warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool "
+                          "instead.", UserWarning, stacklevel=3)
+            i = i.astype(bool_)
         if isinstance(i, np.ndarray) and i.ndim == 0 and i.dtype.kind in "iu":
             i = int(i)  # a 0-d integer tensor is an int: a basic index (PyTorch)
         if isinstance(i, np.ndarray):
@@ -1566,14 +1575,21 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
                 if i.ndim == 0:  # x[True] adds a dim, as numpy and PyTorch do
                     out.append(bool(i))
                 else:
-                    _check_mask(i, items, k, shape)  # nonzero() alone would accept a short mask
+                    check_mask(i, items, k, shape)  # nonzero() alone would accept a short mask
                     out.extend(np.nonzero(i))
                 continue
             if i.dtype.kind not in "iu":
-                raise TypeError(f"tensors used as indices must be integer or bool, not {i.dtype}")
+                raise _IndexTypeError(f"tensors used as indices must be long, int, byte or bool tensors, "
+                                      f"not {i.dtype}")
         elif isinstance(i, (float, str)):
-            raise TypeError(f"invalid index {i!r}: only ints, slices, None, Ellipsis, int and bool tensors")
+            raise _IndexTypeError(f"invalid index {i!r}: only integers, slices (`:`), ellipsis (`...`), None "
+                                  "and long or byte Variables are valid indices")
         out.append(i)
+    if not shape and not all(no_dim(i) for i in out):
+        what = "slice() cannot be applied to a 0-dim tensor." if any(isinstance(i, slice) for i in out) else \
+            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python to convert a 0-dim tensor to a " \
+            "number"
+        raise DimensionError(what)
     return tuple(out)
 
 
@@ -1606,27 +1622,6 @@ def _put_in_steps(t: Tensor, steps: tuple[tuple[Any, ...], ...], value: Tensor) 
     for step in steps:
         numbers = numbers[step]
     return put(t.reshape(-1), (numbers,), value).reshape(t.shape)
-
-
-def _dims_used(i: Any) -> int:
-    if i is None or i is Ellipsis or isinstance(i, (bool, np.bool_)):
-        return 0
-    if isinstance(i, (Tensor, np.ndarray)) and i.dtype == bool_:
-        return int(i.ndim)
-    return 1
-
-
-def _check_mask(mask: Array, items: tuple[Any, ...], k: int, shape: tuple[int, ...]) -> None:
-    """A bool mask must have the shape of the dims it selects from (PyTorch's IndexError)."""
-    if any(i is Ellipsis for i in items[:k]):
-        start = len(shape) - sum(_dims_used(i) for i in items[k:])
-    else:
-        start = sum(_dims_used(i) for i in items[:k])
-    if start < 0 or tuple(shape[start : start + mask.ndim]) != mask.shape:
-        raise DimensionError(
-            f"the shape of the mask {list(mask.shape)} at index {max(start, 0)} does not match the shape "
-            f"of the indexed tensor {list(shape)}"
-        )
 
 
 def _check_int(fn: str, name: str, value: Any) -> None:
