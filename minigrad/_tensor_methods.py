@@ -119,6 +119,31 @@ INPLACE_NAMES = (
 )  # fmt: skip
 
 
+class Storage:
+    """The block of memory under a tensor and its views: ``data_ptr()`` and ``nbytes()``, as PyTorch's
+    ``UntypedStorage`` (read-only here: minigrad's tensors are numpy arrays, the storage is their owner's)."""
+
+    def __init__(self, array: Any) -> None:
+        while isinstance(array.base, np.ndarray):
+            array = array.base
+        self._owner = array
+
+    def data_ptr(self) -> builtins.int:
+        """The address of the memory's first byte."""
+        return builtins.int(self._owner.__array_interface__["data"][0])
+
+    def nbytes(self) -> builtins.int:
+        """The memory's size in bytes."""
+        return builtins.int(self._owner.nbytes)
+
+    def size(self) -> builtins.int:
+        """The memory's size in bytes (an untyped storage counts bytes)."""
+        return self.nbytes()
+
+    def __len__(self) -> builtins.int:
+        return self.nbytes()
+
+
 class TensorMethods:
     """PyTorch's Tensor methods beyond minigrad's core (see the module docstring)."""
 
@@ -834,7 +859,7 @@ class TensorMethods:
                                                                            list)):
             dtype, shape = shape[0], ()
         if dtype is None:
-            return cast("Tensor", self.reshape(*shape))
+            return cast("Tensor", self._same_shape_view(self.reshape(*shape)))
         if shape:
             raise TypeError(f"view() takes a shape or a dtype, not both: got {shape} and dtype={dtype}")
         a, dt = self.numpy(), resolve_dtype(dtype)
@@ -848,7 +873,16 @@ class TensorMethods:
 
     def view_as(self: Any, other: Tensor) -> Tensor:
         """``self.view(other.shape)``."""
-        return cast("Tensor", self.reshape(other.shape))
+        return cast("Tensor", self._same_shape_view(self.reshape(other.shape)))
+
+    def _same_shape_view(self: Any, out: Tensor) -> Tensor:
+        # reshape hands back the tensor itself for its own shape; a view is a new tensor, as PyTorch's
+        if out is not self:
+            return out
+        from minigrad import ops  # (ops imports the Tensor: not at module level)
+
+        view: Tensor = self._view(ops.Reshape.apply(self, shape=self.shape))
+        return view
 
     def reshape_as(self: Any, other: Tensor) -> Tensor:
         """``self.reshape(other.shape)``."""
@@ -1193,6 +1227,20 @@ class TensorMethods:
     def data_ptr(self: Any) -> builtins.int:
         """The address of the first element (tensors sharing memory have related addresses)."""
         return builtins.int(self.numpy().__array_interface__["data"][0])
+
+    @property
+    def _base(self: Any) -> Any:
+        """The tensor this one is a view of (the first one of a chain of views), or None, as PyTorch's:
+        set by the view ops (reshape, slicing, permute, expand, ...) when the result shares memory."""
+        return getattr(self, "_viewbase", None)
+
+    def _is_view(self: Any) -> builtins.bool:
+        """Whether this tensor is a view of another (``_base`` is not None)."""
+        return getattr(self, "_viewbase", None) is not None
+
+    def untyped_storage(self: Any) -> Storage:
+        """The memory this tensor's elements live in (shared by its views), as PyTorch's UntypedStorage."""
+        return Storage(self.numpy())
 
     def storage_offset(self: Any) -> builtins.int:
         """Elements between the start of the memory this tensor views and its first element."""

@@ -164,7 +164,7 @@ class Tensor(TensorMethods):
 
     __slots__ = (
         "__weakref__", "_array", "_ctx", "_hooks", "_inference", "_retains_grad", "_version", "_vgroup",
-        "grad", "requires_grad",
+        "_viewbase", "grad", "requires_grad",
     )  # fmt: skip
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
 
@@ -179,6 +179,8 @@ class Tensor(TensorMethods):
     _version: int
     # Set only once detach() made an alias: every member of the list shares one version counter.
     _vgroup: list[weakref.ref[Tensor]]
+    # Set only on a view sharing another tensor's memory (``_base``); read with getattr.
+    _viewbase: Tensor
     # Set only on inference tensors (INFERENCE, or ALIAS for detach/.data of one taken outside
     # inference_mode, which PyTorch lets change in place), so the hot paths that make tensors
     # outside inference_mode never write it; read with getattr(t, "_inference", 0).
@@ -326,7 +328,12 @@ class Tensor(TensorMethods):
         return t
 
     def _view(self, out: Tensor) -> Tensor:
-        """``out``, a view op's result: an inference tensor if it is a view of one (as PyTorch's views)."""
+        """``out``, a view op's result: when it shares this tensor's memory it records the tensor it views
+        (``_base``, this one's own base if this is a view), and it is an inference tensor if it is a view
+        of one (as PyTorch's views)."""
+        shared = out._array.base  # (a numpy view's base is the array owning the memory, or a copy's temp)
+        if shared is not None and (shared is self._array or shared is self._array.base) and out is not self:
+            out._viewbase = self if self._array.base is None else getattr(self, "_viewbase", self)
         if _inference.used and self.is_inference() and memory_owner(out._array) == memory_owner(self._array):
             out._inference = INFERENCE
         return out

@@ -47,7 +47,8 @@ def test_bounds_and_excluded_zero(kwargs: dict[str, Any], name: str) -> None:
 
 def test_noncontiguous_requires_grad_and_errors() -> None:
     got = make_tensor(3, 4, dtype=mg.float32, noncontiguous=True, requires_grad=True)
-    expected = torch_make_tensor(3, 4, dtype=torch.float32, device="cpu", noncontiguous=True, requires_grad=True)
+    expected = torch_make_tensor(3, 4, dtype=torch.float32, device="cpu", noncontiguous=True,
+                                 requires_grad=True)
     assert got.is_contiguous() == expected.is_contiguous() is False
     assert got.requires_grad and expected.requires_grad and got.is_leaf and expected.is_leaf
     with pytest.raises(ValueError):
