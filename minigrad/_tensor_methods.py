@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from minigrad import linalg_functions as linalg_functions
     from minigrad import matrix_ops as matrix_ops
     from minigrad import number_ops as number_ops
+    from minigrad import ops as ops
     from minigrad import pointwise as pointwise
     from minigrad import quantiles as quantiles
     from minigrad import reductions as reductions
@@ -879,8 +880,6 @@ class TensorMethods:
         # reshape hands back the tensor itself for its own shape; a view is a new tensor, as PyTorch's
         if out is not self:
             return out
-        from minigrad import ops  # (ops imports the Tensor: not at module level)
-
         view: Tensor = self._view(ops.Reshape.apply(self, shape=self.shape))
         return view
 

@@ -328,9 +328,8 @@ class Tensor(TensorMethods):
         return t
 
     def _view(self, out: Tensor) -> Tensor:
-        """``out``, a view op's result: when it shares this tensor's memory it records the tensor it views
-        (``_base``, this one's own base if this is a view), and it is an inference tensor if it is a view
-        of one (as PyTorch's views)."""
+        """``out``, a view op's result: it records its ``_base`` if it shares this tensor's memory, and is an
+        inference tensor if it is a view of one (as PyTorch's views)."""
         shared = out._array.base  # (a numpy view's base is the array owning the memory, or a copy's temp)
         if shared is not None and (shared is self._array or shared is self._array.base) and out is not self:
             out._viewbase = self if self._array.base is None else getattr(self, "_viewbase", self)
@@ -1952,4 +1951,5 @@ def _check_tensors(fn: str, tensors: Any) -> list[Tensor]:
 
 from minigrad import ops as _ops  # noqa: E402  (ops builds on Tensor; imported last)
 
-_methods.provide(sys.modules[__name__])  # what TensorMethods call: from_numpy, where, Tensor
+for _module in (sys.modules[__name__], _ops):  # what TensorMethods call: from_numpy, where, Tensor, the ops
+    _methods.provide(_module)
