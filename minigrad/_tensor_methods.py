@@ -754,7 +754,13 @@ class TensorMethods:
         return shape_ops.repeat_interleave(self, repeats, dim, output_size=output_size)
 
     def flip(self: Any, *args: Any, dims: Any = None) -> Tensor:
-        """Reverse along ``dims`` (``x.flip(0, 1)`` or ``x.flip(dims=(0, 1))``)."""
+        """Reverse along ``dims`` (``x.flip(0, 1)`` or ``x.flip(dims=(0, 1))``).
+
+        Raises:
+            TypeError: no dims given (PyTorch's error).
+        """
+        if dims is None and not args:
+            raise TypeError('flip() missing 1 required positional arguments: "dims"')
         if dims is None:
             dims = args[0] if len(args) == 1 else args
         return shape_ops.flip(self, dims)
@@ -1230,8 +1236,16 @@ class TensorMethods:
     @property
     def _base(self: Any) -> Any:
         """The tensor this one is a view of (the first one of a chain of views), or None, as PyTorch's:
-        set by the view ops (reshape, slicing, permute, expand, ...) when the result shares memory."""
-        return getattr(self, "_viewbase", None)
+        set by the view ops (reshape, slicing, permute, expand, ...) when the result shares memory.
+
+        The view holds its base weakly (so it keeps no intermediate of a graph alive); once the base is
+        gone, a new tensor over the same memory stands for it.
+        """
+        ref = getattr(self, "_viewbase", None)
+        if ref is None:
+            return None
+        base = ref()
+        return base if base is not None else tensor.from_numpy(Storage(self.numpy())._owner)
 
     def _is_view(self: Any) -> builtins.bool:
         """Whether this tensor is a view of another (``_base`` is not None)."""
@@ -1378,7 +1392,25 @@ class TensorMethods:
 
     @property
     def mH(self: Any) -> Tensor:  # noqa: N802 - PyTorch's name
-        """The conjugate transpose of the last two dims: ``x.mT`` for real tensors."""
+        """The conjugate transpose of the last two dims: ``x.mT`` for real tensors.
+
+        Raises:
+            ShapeError: fewer than 2 dims (PyTorch's error).
+        """
+        if self.ndim < 2:
+            raise ShapeError(f"tensor.mH is only supported on matrices or batches of matrices. Got "
+                             f"{self.ndim}-D tensor.")
+        return cast("Tensor", self.mT)
+
+    def adjoint(self: Any) -> Tensor:
+        """The conjugate transpose of the last two dims (``x.mH``): ``x.mT`` for real tensors.
+
+        Raises:
+            ShapeError: fewer than 2 dims (PyTorch's error).
+        """
+        if self.ndim < 2:
+            raise ShapeError(f"tensor.adjoint() is only supported on matrices or batches of matrices. Got "
+                             f"{self.ndim}-D tensor.")
         return cast("Tensor", self.mT)
 
     def sum_to_size(self: Any, *size: Any) -> Tensor:

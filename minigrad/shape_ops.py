@@ -333,14 +333,14 @@ def flip(input: Tensor, dims: Any) -> Tensor:  # noqa: A002
 def fliplr(input: Tensor) -> Tensor:  # noqa: A002
     """Reverse dim 1 (left-right)."""
     if input.ndim < 2:
-        raise ShapeError(f"fliplr: the input must be at least 2-D, got shape {input.shape}")
+        raise ShapeError(f"fliplr: Input must be >= 2-d. (got shape {input.shape})")
     return flip(input, 1)
 
 
 def flipud(input: Tensor) -> Tensor:  # noqa: A002
     """Reverse dim 0 (up-down)."""
     if input.ndim < 1:
-        raise ShapeError("flipud: the input must be at least 1-D")
+        raise ShapeError("flipud: Input must be >= 1-d.")
     return flip(input, 0)
 
 

@@ -32,7 +32,7 @@ def norm_dim(dim: int, ndim: int) -> int:
     n = max(ndim, 1)
     if not -n <= dim < n:
         raise DimensionError(
-            f"dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
         )
     return int(dim) % n
 
@@ -101,13 +101,16 @@ def infer_reshape(target: tuple[int, ...], size: int, source: tuple[int, ...]) -
         raise ShapeError(f"reshape: invalid target shape {target} for a tensor of shape {source}")
     known = math.prod(s for s in target if s != -1)
     if unknown:
-        if known == 0 or size % known:
-            raise ShapeError(
-                f"reshape: shape {target} is invalid for input of shape {source} ({size} elements)"
-            )
+        if known == 0:  # (PyTorch's words)
+            raise ShapeError(f"cannot reshape tensor of {size} elements into shape {list(target)} because "
+                             "the unspecified dimension size -1 can be any value and is ambiguous")
+        if size % known:
+            raise ShapeError(f"reshape: shape '{list(target)}' is invalid for input of size {size}: {target} "
+                             f"from {source}")
         target = tuple(size // known if s == -1 else s for s in target)
     elif known != size:
-        raise ShapeError(f"reshape: shape {target} is invalid for input of shape {source} ({size} elements)")
+        raise ShapeError(f"reshape: shape '{list(target)}' is invalid for input of size {size}: {target} "
+                         f"from {source}")
     return target
 
 
@@ -181,3 +184,11 @@ def check_mask(mask: Any, items: tuple[Any, ...], k: int, shape: tuple[int, ...]
             f"the shape of the mask {list(mask.shape)} at index {max(start, 0)} does not match the shape "
             f"of the indexed tensor {list(shape)}"
         )
+
+
+def expand_error(shape: tuple[int, ...], target: tuple[int, ...], d: int) -> ShapeError:
+    """PyTorch's error for expanding ``shape`` to ``target``, whose dim ``d`` does not fit."""
+    s = shape[d - (len(target) - len(shape))]
+    return ShapeError(f"The expanded size of the tensor ({target[d]}) must match the existing size ({s}) at "
+                      f"non-singleton dimension {d}.  Target sizes: {list(target)}.  Tensor sizes: "
+                      f"{list(shape)} (expand: {tuple(shape)} to {tuple(target)})")

@@ -47,6 +47,7 @@ from minigrad.shapes import (
     check_broadcast,
     check_broadcast_to,
     check_mask,
+    expand_error,
     index_error,
     infer_reshape,
     no_dim,
@@ -179,8 +180,8 @@ class Tensor(TensorMethods):
     _version: int
     # Set only once detach() made an alias: every member of the list shares one version counter.
     _vgroup: list[weakref.ref[Tensor]]
-    # Set only on a view sharing another tensor's memory (``_base``); read with getattr.
-    _viewbase: Tensor
+    # Set only on a view sharing another tensor's memory (``_base``; weak: a view keeps no graph alive).
+    _viewbase: weakref.ref[Tensor]
     # Set only on inference tensors (INFERENCE, or ALIAS for detach/.data of one taken outside
     # inference_mode, which PyTorch lets change in place), so the hot paths that make tensors
     # outside inference_mode never write it; read with getattr(t, "_inference", 0).
@@ -332,7 +333,7 @@ class Tensor(TensorMethods):
         inference tensor if it is a view of one (as PyTorch's views)."""
         shared = out._array.base  # (a numpy view's base is the array owning the memory, or a copy's temp)
         if shared is not None and (shared is self._array or shared is self._array.base) and out is not self:
-            out._viewbase = self if self._array.base is None else getattr(self, "_viewbase", self)
+            out._viewbase = getattr(self, "_viewbase", None) or weakref.ref(self)
         if _inference.used and self.is_inference() and memory_owner(out._array) == memory_owner(self._array):
             out._inference = INFERENCE
         return out
@@ -1080,7 +1081,7 @@ class Tensor(TensorMethods):
             InvalidParameterError: both bounds are None.
         """
         if min is None and max is None:
-            raise InvalidParameterError("clamp: at least one of min and max must be given")
+            raise InvalidParameterError("clamp: At least one of 'min' or 'max' must not be None")
         if isinstance(min, Tensor) or isinstance(max, Tensor):
             return _clamp_tensors(self, min, max)
         if self.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
@@ -1371,7 +1372,8 @@ class Tensor(TensorMethods):
     def mT(self) -> Tensor:  # noqa: N802 - PyTorch's name
         """The last two dims swapped (batched matrix transpose)."""
         if self.ndim < 2:
-            raise ShapeError(f"mT needs at least 2 dims, got shape {self.shape}")
+            raise ShapeError(f"tensor.mT is only supported on matrices or batches of matrices. Got "
+                             f"{self.ndim}-D tensor.")
         return self.transpose(-2, -1)
 
     @dim_aliases
@@ -1403,7 +1405,7 @@ class Tensor(TensorMethods):
             if target[lead + i] == -1:
                 target[lead + i] = s
             elif (s != 1 and s != target[lead + i]) or target[lead + i] < 0:
-                raise ShapeError(f"expand: cannot expand shape {self.shape} to {tuple(target)}")
+                raise expand_error(self.shape, shape_arg(shape), lead + i)
         if tuple(target) == self.shape:
             return self
         return self._view(_ops.Expand.apply(self, shape=tuple(target)))
@@ -1451,7 +1453,7 @@ class Tensor(TensorMethods):
         """
         _check_int("chunk", "chunks", chunks)
         if chunks <= 0:
-            raise InvalidParameterError(f"chunk: chunks must be a positive int, got {chunks!r}")
+            raise InvalidParameterError(f"chunk expects `chunks` to be greater than 0, got: {chunks!r}")
         d = norm_dim(dim, self.ndim)
         if self.shape[d] == 0:  # PyTorch: ``chunks`` empty pieces
             return tuple(self[(slice(None),) * (d + 1)] for _ in range(chunks))

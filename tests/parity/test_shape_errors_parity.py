@@ -1,0 +1,53 @@
+"""Shape-op errors in PyTorch's words, as its test_view_ops.py / test_shape_ops.py match them.
+
+Each case raises in both libraries, an instance of PyTorch's class, with the words its tests search for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = require_torch()
+
+CASES: list[tuple[str, Callable[[Any], Any], type[Exception], str]] = [
+    ("transpose dim", lambda m: m.ones(2, 3).transpose(0, 5), IndexError, "Dimension out of range"),
+    ("movedim dim", lambda m: m.movedim(m.ones(2, 3), 0, 4), IndexError, "Dimension out of range"),
+    ("chunk 0", lambda m: m.ones(4).chunk(0), RuntimeError, "chunk expects.*greater than 0"),
+    ("chunk -1", lambda m: m.ones(4).chunk(-1), RuntimeError, "chunk expects.*greater than 0"),
+    ("expand", lambda m: m.ones(2).expand(1, 1), RuntimeError,
+     r"The expanded size of the tensor \(1\) must match the existing size \(2\) at non-singleton "
+     r"dimension 1"),
+    ("broadcast_to", lambda m: m.broadcast_to(m.ones(3, 2), (4, 3, 1)), RuntimeError,
+     r"The expanded size of the tensor \(\d\) must match the existing size \(\d\)"),
+    ("view -1 of nothing", lambda m: m.empty(0).view(-1, 0), RuntimeError,
+     "because the unspecified dimension size -1 can be any value"),
+    ("view size", lambda m: m.ones(6).view(4, 2), RuntimeError,
+     r"shape '\[4, 2\]' is invalid for input of size 6"),
+    ("clamp", lambda m: m.ones(3).clamp(), RuntimeError, "At least one of 'min' or 'max' must not be None"),
+    ("clamp_", lambda m: m.ones(3).clamp_(), RuntimeError, "At least one of 'min' or 'max' must not be None"),
+    ("fliplr", lambda m: m.fliplr(m.ones(4)), RuntimeError, r"Input must be >= 2-d\."),
+    ("flipud", lambda m: m.flipud(m.tensor(1.0)), RuntimeError, r"Input must be >= 1-d\."),
+    ("flip no dims", lambda m: m.ones(2, 2).flip(), TypeError, "dims"),
+    ("mT", lambda m: m.ones(2).mT, RuntimeError, "only supported on matrices"),
+    ("mH", lambda m: m.ones(2).mH, RuntimeError, "only supported on matrices"),
+    ("adjoint", lambda m: m.ones(2).adjoint(), RuntimeError, "only supported on matrices"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_errors_match_pytorchs_words(case: tuple[str, Callable[[Any], Any], type[Exception], str]) -> None:
+    _, fn, cls, words = case
+    for lib in (torch, mg):
+        with pytest.raises(cls, match=words):
+            fn(lib)
+
+
+def test_adjoint_is_the_last_two_dims_swapped() -> None:
+    x = [[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]]
+    assert mg.tensor(x).adjoint().tolist() == torch.tensor(x).adjoint().tolist()
