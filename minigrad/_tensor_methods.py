@@ -13,6 +13,7 @@ from __future__ import annotations
 import builtins
 import functools
 import warnings
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -118,6 +119,14 @@ INPLACE_NAMES = (
     "lgamma", "digamma", "polygamma", "mvlgamma", "i0", "addmv", "addr", "addbmm", "gcd", "lcm", "ldexp",
     "nextafter", "renorm", "igamma", "igammac", "put", "index_reduce",
 )  # fmt: skip
+
+
+class BaseRef(weakref.ref):  # type: ignore[type-arg]
+    """A view's weak link to its base (``Tensor._base``), shared by every view of that base; ``standin``
+    is the tensor over the base's memory that stands for it once it is gone."""
+
+    __slots__ = ("standin",)
+    standin: Tensor
 
 
 class Storage:
@@ -859,14 +868,20 @@ class TensorMethods:
         element size k times larger (smaller) the last dim is k times shorter (longer).
 
         Raises:
-            ShapeError: the element counts differ; for a dtype of another size, a 0-d
-                tensor or a last dim that is strided or not divisible by the ratio.
+            ShapeError: the element counts differ, or the strides do not allow the shape without a copy
+                (PyTorch's error); for a dtype of another size, a 0-d tensor or a last dim that is strided
+                or not divisible by the ratio.
         """
         if dtype is None and len(shape) == 1 and not isinstance(shape[0], (builtins.int, np.integer, tuple,
                                                                            list)):
             dtype, shape = shape[0], ()
         if dtype is None:
-            return cast("Tensor", self._same_shape_view(self.reshape(*shape)))
+            out = self.reshape(*shape)
+            if out.numel() and not np.may_share_memory(out.numpy(), self.numpy()):  # reshape had to copy
+                raise ShapeError("view size is not compatible with input tensor's size and stride (at least "
+                                 "one dimension spans across two contiguous subspaces). Use .reshape(...) "
+                                 "instead.")
+            return cast("Tensor", self._same_shape_view(out))
         if shape:
             raise TypeError(f"view() takes a shape or a dtype, not both: got {shape} and dtype={dtype}")
         a, dt = self.numpy(), resolve_dtype(dtype)
@@ -1241,11 +1256,15 @@ class TensorMethods:
         The view holds its base weakly (so it keeps no intermediate of a graph alive); once the base is
         gone, a new tensor over the same memory stands for it.
         """
-        ref = getattr(self, "_viewbase", None)
+        ref: BaseRef | None = getattr(self, "_viewbase", None)
         if ref is None:
             return None
         base = ref()
-        return base if base is not None else tensor.from_numpy(Storage(self.numpy())._owner)
+        if base is None:  # one stand-in per base, shared by its views (so v1._base is v2._base still holds)
+            base = getattr(ref, "standin", None)
+            if base is None:
+                base = ref.standin = tensor.from_numpy(Storage(self.numpy())._owner)
+        return base
 
     def _is_view(self: Any) -> builtins.bool:
         """Whether this tensor is a view of another (``_base`` is not None)."""

@@ -181,7 +181,7 @@ class Tensor(TensorMethods):
     # Set only once detach() made an alias: every member of the list shares one version counter.
     _vgroup: list[weakref.ref[Tensor]]
     # Set only on a view sharing another tensor's memory (``_base``; weak: a view keeps no graph alive).
-    _viewbase: weakref.ref[Tensor]
+    _viewbase: _methods.BaseRef
     # Set only on inference tensors (INFERENCE, or ALIAS for detach/.data of one taken outside
     # inference_mode, which PyTorch lets change in place), so the hot paths that make tensors
     # outside inference_mode never write it; read with getattr(t, "_inference", 0).
@@ -333,7 +333,7 @@ class Tensor(TensorMethods):
         inference tensor if it is a view of one (as PyTorch's views)."""
         shared = out._array.base  # (a numpy view's base is the array owning the memory, or a copy's temp)
         if shared is not None and (shared is self._array or shared is self._array.base) and out is not self:
-            out._viewbase = getattr(self, "_viewbase", None) or weakref.ref(self)
+            out._viewbase = getattr(self, "_viewbase", None) or _methods.BaseRef(self)
         if _inference.used and self.is_inference() and memory_owner(out._array) == memory_owner(self._array):
             out._inference = INFERENCE
         return out

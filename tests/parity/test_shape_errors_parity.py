@@ -51,3 +51,42 @@ def test_errors_match_pytorchs_words(case: tuple[str, Callable[[Any], Any], type
 def test_adjoint_is_the_last_two_dims_swapped() -> None:
     x = [[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]]
     assert mg.tensor(x).adjoint().tolist() == torch.tensor(x).adjoint().tolist()
+
+
+MORE: list[tuple[str, Callable[[Any], Any], type[Exception], str]] = [
+    ("view across strides", lambda m: m.ones(2, 3).t().view(-1), RuntimeError, "view size is not compatible"),
+    ("movedim lengths", lambda m: m.movedim(m.ones(2, 3), (1, 0), (0,)), RuntimeError,
+     "movedim: Invalid source or destination dims:"),
+    ("take_along_dim ndim", lambda m: m.take_along_dim(m.ones(2, 3), m.zeros(3, dtype=m.int64), dim=0),
+     RuntimeError, "input and indices should have the same number of dimensions"),
+    ("take_along_dim int32", lambda m: m.take_along_dim(m.ones(2, 3), m.zeros(1, 3, dtype=m.int32), dim=0),
+     RuntimeError, "dtype of indices should be Long"),
+    ("take_along_dim dim", lambda m: m.take_along_dim(m.ones(2, 3), m.zeros(1, 3, dtype=m.int64), dim=-7),
+     IndexError, "Dimension out of range"),
+    ("tensor_split 0-d", lambda m: m.tensor_split(m.tensor(1.0), 2), RuntimeError,
+     "tensor_split expected at least a 1-dimensional tensor"),
+    ("tensor_split 0 sections", lambda m: m.tensor_split(m.ones(4), 0), RuntimeError,
+     "number of sections must be larger than 0, got 0"),
+    ("tensor_split float cuts", lambda m: m.tensor_split(m.ones(4), m.tensor(1.1)), RuntimeError,
+     "to have dtype of long, but got Float"),
+    ("tensor_split 2-d cuts", lambda m: m.tensor_split(m.ones(4), m.tensor([[1]])), RuntimeError,
+     "zero-dimensional or one-dimensional tensor, but got a tensor with 2 dims"),
+]
+
+
+@pytest.mark.parametrize("case", MORE, ids=[c[0] for c in MORE])
+def test_more_errors_match_pytorchs_words(
+        case: tuple[str, Callable[[Any], Any], type[Exception], str]) -> None:
+    _, fn, cls, words = case
+    for lib in (torch, mg):
+        with pytest.raises(cls, match=words):
+            fn(lib)
+
+
+@pytest.mark.parametrize("cuts", [(-1,), (2, -1), (0, -1, 0, 10), (-10,), (3, 4, 10), (5, 2)])
+def test_tensor_split_cuts_slice_as_python_does(cuts: tuple[int, ...]) -> None:
+    got = [p.tolist() for p in mg.tensor_split(mg.arange(10), cuts)]
+    expected = [p.tolist() for p in torch.tensor_split(torch.arange(10), cuts)]
+    assert got == expected
+    got_t = [p.tolist() for p in mg.tensor_split(mg.arange(10), mg.tensor(cuts))]
+    assert got_t == expected

@@ -72,3 +72,10 @@ def test_untyped_storage_counts_the_whole_memory() -> None:
     for lib in (mg, torch):
         x = lib.zeros(3, 4)
         assert x[1:].untyped_storage().nbytes() == x.untyped_storage().nbytes() == 48
+
+
+def test_views_of_a_temporary_share_one_base() -> None:
+    for lib in (mg, torch):
+        t = lib.ones(1, 2, 3, 4).transpose(2, 3)
+        v = t.flatten(0, 1)
+        assert t._is_view() and v._is_view() and t._base is v._base
