@@ -44,11 +44,11 @@ def _int(fn: str, name: str, value: Any) -> int:
     return int(value)
 
 
-def _dims(fn: str, dims: Any, ndim: int) -> tuple[int, ...]:
+def _dims(fn: str, dims: Any, ndim: int, what: str = "dims") -> tuple[int, ...]:
     items = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
     out = tuple(norm_dim(_int(fn, "dims", d), ndim) for d in items)
     if len(set(out)) != len(out):
-        raise MinigradError(f"{fn}: dims {tuple(items)} repeat a dim")
+        raise MinigradError(f"{fn}: repeated dim in `{what}` ({list(items)})")
     return out
 
 
@@ -514,8 +514,8 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:  # noqa: A0
     Raises:
         InvalidParameterError: source and destination differ in length.
     """
-    src = _dims("movedim", source, input.ndim)
-    dst = _dims("movedim", destination, input.ndim)
+    src = _dims("movedim", source, input.ndim, "source")
+    dst = _dims("movedim", destination, input.ndim, "destination")
     if len(src) != len(dst):
         raise InvalidParameterError(f"movedim: Invalid source or destination dims: source ({list(src)} "
                                     "dims) should contain the same number of dims as destination "

@@ -1620,6 +1620,8 @@ def _index_steps(idx: tuple[Any, ...]) -> tuple[tuple[Any, ...], ...]:
 def _assign_in_steps(a: Array, steps: tuple[tuple[Any, ...], ...], value: Any) -> None:
     for step in steps[:-1]:
         a = a[step]  # basic indices only: a view, so the assignment below writes through
+    while np.ndim(value) and np.shape(value)[0] == 1:  # leading 1s of the value go, as in PyTorch
+        value = value[0]
     a[steps[-1]] = value
 
 

@@ -87,16 +87,20 @@ def test_empty_dim_and_zero_dim_messages() -> None:
             m.tensor(3.0)[:] = 1.0
 
 
-def test_setitem_bool_and_uint8_scalars_strip_leading_ones() -> None:
+@pytest.mark.parametrize("shape", [(2, 3), ()])
+def test_setitem_bool_and_uint8_scalars_strip_leading_ones(shape: tuple[int, ...]) -> None:
     def run(m: Any) -> list[Any]:
-        a = m.arange(6.0).reshape(2, 3)
+        a = m.arange(6.0).reshape(2, 3) if shape else m.tensor(3.0)
         neg = (-m.ones_like(a)).unsqueeze(0).unsqueeze(0)
         out = []
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            for key in (True, False, m.tensor(1, dtype=m.uint8), m.tensor(0, dtype=m.uint8), None, ...):
-                a[key] = neg * 2
+            keys = (True, False, m.tensor(1, dtype=m.uint8), m.tensor(0, dtype=m.uint8), None, ...)
+            for k, key in enumerate(keys):
+                a[key] = neg * (k + 2)
                 out.append(a.numpy().copy())
+            a[0 if shape else ...] = m.full((1, 1, 3) if shape else (1, 1), 7.0)  # a row of (1, 1, 3)
+            out.append(a.numpy().copy())
         return out
     got, expected = _both(run)
     for g, e in zip(got, expected):

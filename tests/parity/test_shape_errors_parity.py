@@ -69,6 +69,11 @@ MORE: list[tuple[str, Callable[[Any], Any], type[Exception], str]] = [
      "number of sections must be larger than 0, got 0"),
     ("tensor_split float cuts", lambda m: m.tensor_split(m.ones(4), m.tensor(1.1)), RuntimeError,
      "to have dtype of long, but got Float"),
+    ("movedim repeated source", lambda m: m.movedim(m.ones(2, 3), (0, 0), (0, 1)), RuntimeError,
+     "movedim: repeated dim in `source`"),
+    ("movedim repeated destination", lambda m: m.movedim(m.ones(2, 3), (0, 1), (1, 1)), RuntimeError,
+     "movedim: repeated dim in `destination`"),
+    ("nonzero out dtype", lambda m: m.nonzero(m.ones(2), out=m.empty(0)), RuntimeError, "scalar type Long"),
     ("tensor_split 2-d cuts", lambda m: m.tensor_split(m.ones(4), m.tensor([[1]])), RuntimeError,
      "zero-dimensional or one-dimensional tensor, but got a tensor with 2 dims"),
 ]
