@@ -844,6 +844,12 @@ class TensorMethods:
         """In place: x becomes its transpose; returns x."""
         return cast("Tensor", self._update("t_", shape_ops.t, view=True))
 
+    def transpose_(self: Any, dim0: builtins.int, dim1: builtins.int) -> Tensor:
+        """In place: x becomes ``x.transpose(dim0, dim1)`` (still a view of x's base); returns x."""
+        return cast("Tensor", self._update("transpose_", lambda t: t.transpose(dim0, dim1), view=True))
+
+    swapdims_ = swapaxes_ = transpose_
+
     def squeeze_(self: Any, dim: Any = None) -> Tensor:
         """In place: size-1 dims removed; returns x."""
         return cast("Tensor", self._update("squeeze_", lambda t: t.squeeze(dim), view=True))

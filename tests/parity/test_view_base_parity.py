@@ -79,3 +79,23 @@ def test_views_of_a_temporary_share_one_base() -> None:
         t = lib.ones(1, 2, 3, 4).transpose(2, 3)
         v = t.flatten(0, 1)
         assert t._is_view() and v._is_view() and t._base is v._base
+
+
+@pytest.mark.parametrize("name", ["transpose_", "swapdims_", "swapaxes_"])
+def test_in_place_transposes_stay_views_and_write_through(name: str) -> None:
+    for lib in (mg, torch):
+        t = lib.ones(5, 5)
+        v = getattr(t.view_as(t), name)(0, 1)
+        assert v._base is t
+        v[0, 1] = 0
+        assert t[1, 0].item() == 0 and t[0, 1].item() == 1
+
+
+def test_copy_forms_take_out() -> None:
+    def run(lib: Any) -> list[Any]:
+        a = lib.arange(4.0)
+        o1, o2, d = lib.empty(2), lib.empty(2), lib.empty(2)
+        lib.split_copy(a, 2, out=(o1, o2))
+        lib.diagonal_copy(lib.arange(4.0).reshape(2, 2), out=d)
+        return [o1.tolist(), o2.tolist(), d.tolist()]
+    assert run(mg) == run(torch)
