@@ -1246,9 +1246,17 @@ class TensorMethods:
     # ------------------------------------------------------------ memory layout
 
     def stride(self: Any, dim: builtins.int | None = None) -> Any:
-        """The step in elements between neighbours along each dim (a tuple), or along ``dim``."""
-        steps = tuple(s // self.dtype.itemsize for s in self.numpy().strides)
-        return steps if dim is None else steps[norm_dim(dim, self.ndim)]
+        """The step in elements between neighbours along each dim (a tuple), or along ``dim``.
+
+        A size-1 dim that broadcasting added (numpy's step 0) reports PyTorch's step there: the size
+        times the step of the dim after it (1 for the last), as ``expand`` and ``unsqueeze`` give.
+        """
+        a = self.numpy()
+        steps = [s // a.itemsize for s in a.strides]
+        for i in range(a.ndim - 1, -1, -1):
+            if a.shape[i] == 1 and steps[i] == 0:
+                steps[i] = steps[i + 1] * a.shape[i + 1] if i + 1 < a.ndim else 1
+        return tuple(steps) if dim is None else steps[norm_dim(dim, self.ndim)]
 
     def data_ptr(self: Any) -> builtins.int:
         """The address of the first element (tensors sharing memory have related addresses)."""

@@ -284,8 +284,9 @@ BUDGETS: dict[str, int] = {
     # Tensor._base/_is_view/untyped_storage (test_view_ops' "is a view of"); 54,042 with shape errors in
     # PyTorch's words and Tensor.adjoint; 54,091 with tensor_split's negative cuts and errors, view()'s
     # refusal to copy, take_along_dim's checks; 54,097 with setitem's leading 1s; 54,105 with transpose_ /
-    # swapdims_ / swapaxes_ and split_copy (indexops)
-    "minigrad": 54110,
+    # swapdims_ / swapaxes_ and split_copy; 54,113 with PyTorch's strides of size-1 dims expand adds
+    # (indexops)
+    "minigrad": 54115,
 }
 
 

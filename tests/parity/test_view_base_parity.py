@@ -99,3 +99,12 @@ def test_copy_forms_take_out() -> None:
         lib.diagonal_copy(lib.arange(4.0).reshape(2, 2), out=d)
         return [o1.tolist(), o2.tolist(), d.tolist()]
     assert run(mg) == run(torch)
+
+
+def test_strides_of_size_one_dims_added_by_expand() -> None:
+    def run(lib: Any) -> list[Any]:
+        t = lib.arange(5.0)
+        return [t.expand(1, 1, 5).stride(), t.unsqueeze(0).unsqueeze(1).stride(),
+                lib.ones(3, 1).expand(2, 3, 1).stride(), lib.ones(1, 3).expand(4, 1, 3).stride(),
+                lib.ones(1).expand(1).stride(), t.expand(1, 1, 5).stride(0)]
+    assert run(mg) == run(torch)
