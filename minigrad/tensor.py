@@ -331,9 +331,10 @@ class Tensor(TensorMethods):
     def _view(self, out: Tensor) -> Tensor:
         """``out``, a view op's result: it records its ``_base`` if it shares this tensor's memory, and is an
         inference tensor if it is a view of one (as PyTorch's views)."""
-        shared = out._array.base  # (a numpy view's base is the array owning the memory, or a copy's temp)
-        if shared is not None and (shared is self._array or shared is self._array.base) and out is not self:
-            out._viewbase = getattr(self, "_viewbase", None) or _methods.BaseRef(self)
+        a, shared = self._array, out._array.base  # (a view's numpy base: the memory's owner, or a temp)
+        if shared is not None and (shared is a or shared is a.base) and out is not self:
+            base = getattr(self, "_viewbase", None) if a.base is not None else None  # (owner: skip getattr)
+            out._viewbase = base or _methods.BaseRef(self)
         if _inference.used and self.is_inference() and memory_owner(out._array) == memory_owner(self._array):
             out._inference = INFERENCE
         return out

@@ -35,8 +35,9 @@ BUDGETS: dict[str, int] = {
     # 1,942 with detach_()'s error on a view (autograd); 1,952 with held_grad and warn_non_leaf_grad,
     # shared by the engine and mg.compile's tracer (whose patch must see backward's reads of .grad)
     # 1,957 with expand's and mT's errors in PyTorch's words, and views recording their _base; 1,959 with
-    # setitem dropping a value's leading 1s (PyTorch's rule, also for a 0-d tensor) (indexops)
-    "minigrad/tensor.py": 1959,
+    # setitem dropping a value's leading 1s (PyTorch's rule, also for a 0-d tensor); 1,960 with _view
+    # skipping the slow getattr miss for a memory owner (indexops)
+    "minigrad/tensor.py": 1960,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
