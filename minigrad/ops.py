@@ -1838,7 +1838,8 @@ class GetItem(Function):
 
     def forward(self, a: Array, index: Index) -> Array:
         self.index = index
-        return a[index]
+        out = a[index]  # an int for every dim: numpy copies out a scalar where PyTorch gives a 0-d view
+        return out if type(out) is np.ndarray else a[(*index, ...) if type(index) is tuple else (index, ...)]
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (IndexAdd.apply(g, index=self.index, shape=self.parents[0].shape),)

@@ -52,11 +52,13 @@ import os
 import secrets
 import stat
 import zipfile
+import zlib
 from collections.abc import Callable, Mapping
 from typing import IO, Any, TypeAlias, Union
 
 import numpy as np
 
+from minigrad import pytorch_files
 from minigrad.errors import MinigradError
 from minigrad.tensor import Array, Tensor
 
@@ -343,8 +345,8 @@ def _read_npz(f: Any, target: str) -> tuple[dict[str, Array], bytes]:
                 pickled = any(m.endswith(".pkl") for m in members)
                 raise MinigradError(
                     f"load: {target!r} is a zip archive but not a minigrad checkpoint"
-                    + (" (it holds a pickle: a PyTorch torch.save file? minigrad never unpickles; "
-                       "in PyTorch, save the state_dict with numpy.savez or safetensors instead)"
+                    + (" (it holds a pickle, but not in the layout of PyTorch's torch.save files, the "
+                       "one pickled format minigrad reads)"
                        if pickled else f" (it holds non-.npy members such as {members[0]!r})")
                 )
             return {name: archive[name] for name in names}, archive.zip.comment
@@ -365,6 +367,25 @@ def _read_npz(f: Any, target: str) -> tuple[dict[str, Array], bytes]:
         ) from e
     except Exception as e:  # numpy's format errors come in several kinds
         raise MinigradError(f"load: {target!r} is not a valid checkpoint ({type(e).__name__}: {e})") from e
+
+
+_NOT_PYTORCH = object()
+
+
+def _read_pytorch(stream: IO[bytes], target: str) -> Any:
+    """What a ``torch.save`` archive holds, read weights-only (:mod:`minigrad.pytorch_files`);
+    ``_NOT_PYTORCH`` for any other file."""
+    try:
+        archive = zipfile.ZipFile(stream)
+    except Exception:  # (BadZipFile, NotImplementedError, ...: the .npz reader reports what is wrong)
+        return _NOT_PYTORCH
+    with archive:
+        if not pytorch_files.is_pytorch_archive(archive.namelist()):
+            return _NOT_PYTORCH
+        try:
+            return pytorch_files.read_pytorch_archive(archive, target)
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as e:
+            raise MinigradError(f"load: {target!r} is a corrupted PyTorch checkpoint: {e}") from e
 
 
 def _check_map_location(map_location: Any) -> None:
@@ -404,7 +425,8 @@ def _open_source(f: FileLike) -> tuple[IO[bytes], str, bool]:
 
 def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
          weights_only: bool | None = None, mmap: bool | None = None, **pickle_load_args: Any) -> Any:
-    """Read a checkpoint written by :func:`save` (or any pickle-free ``.npz``), as ``torch.load``.
+    """Read a checkpoint written by :func:`save` (or any pickle-free ``.npz``), as ``torch.load``;
+    also a file written by PyTorch's ``torch.save``, weights-only (:mod:`minigrad.pytorch_files`).
 
     Args:
         f: a path or a binary file open for reading.
@@ -412,8 +434,8 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
             dict or a function): every tensor is on the CPU already. A request
             for another device raises.
         pickle_module, weights_only, mmap, pickle_load_args: accepted for
-            ``torch.load`` compatibility and ignored: nothing is unpickled,
-            so every load is as safe as ``weights_only=True``.
+            ``torch.load`` compatibility and ignored: every load is
+            ``weights_only=True`` (no code from the file runs).
 
     Returns:
         What was saved: a dict of names -> arrays (or Tensors, if Tensors were
@@ -424,9 +446,11 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
     Raises:
         FileNotFoundError: there is no file at ``f``.
         IsADirectoryError: ``f`` is a directory.
-        MinigradError: the file is not an ``.npz`` archive, is truncated,
-            corrupted (a checksum fails), holds pickled data or object arrays
-            (never loaded), or map_location names a device other than the CPU.
+        MinigradError: the file is not an ``.npz`` archive or a PyTorch checkpoint, is
+            truncated, corrupted (a checksum fails), holds object arrays (never loaded),
+            or map_location names a device other than the CPU.
+        UnsafeCheckpointError: a PyTorch checkpoint holds a pickled object other than
+            tensors, containers and plain values (a ``pickle.UnpicklingError`` too).
     """
     del pickle_module, weights_only, mmap, pickle_load_args
     _check_map_location(map_location)
@@ -441,6 +465,9 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
         if not magic.startswith(_ZIP_MAGIC):
             what = "an empty file" if not magic else "not an .npz archive"
             raise MinigradError(f"load: {target!r} is {what}; expected a checkpoint written by mg.save")
+        stream.seek(start)
+        if (found := _read_pytorch(stream, target)) is not _NOT_PYTORCH:
+            return found
         stream.seek(start)
         arrays, comment = _read_npz(stream, target)
     finally:

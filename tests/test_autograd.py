@@ -241,6 +241,52 @@ def test_a_custom_function_may_keep_the_gradient_it_was_given() -> None:
     _check_kept_gradient(Keep.apply, kept)
 
 
+def test_a_fresh_first_gradient_takes_the_second_in_place() -> None:
+    """x of (x * a).sum() + (x * b).sum(): the second product is added into the first, which nobody
+    else holds, instead of into a third array (backward's peak is two gradients' worth, not three)."""
+    import tracemalloc
+
+    n = 1 << 18
+    x = mg.tensor(np.ones(n), requires_grad=True)
+    y = (x * mg.tensor(np.full(n, 2.0))).sum() + (x * mg.tensor(np.full(n, 3.0))).sum()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        y.backward()
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert x.grad is not None
+    np.testing.assert_array_equal(x.grad.numpy(), np.full(n, 5.0))
+    if sys.version_info < (3, 14):  # (the reference counts are exact only there; see engine._unshared)
+        assert peak < 2.5 * 8 * n
+
+
+def test_a_fresh_gradient_kept_elsewhere_is_not_written_in_place() -> None:
+    """A custom backward that returns a new array and also keeps it: the later contribution goes into
+    a sum of its own, and the kept array still holds what backward returned."""
+    kept: list[np.ndarray] = []
+
+    class Twice(mg.autograd.Function):
+        @staticmethod
+        def forward(ctx: object, a: mg.Tensor) -> mg.Tensor:
+            return a * 2.0
+
+        @staticmethod
+        def backward(ctx: object, g: mg.Tensor) -> mg.Tensor:
+            out = g.numpy() * 2.0
+            kept.append(out)
+            return mg.from_numpy(out)
+
+    x = _leaf([1.0, 2.0, 3.0])
+    m = x * 5.0  # recorded first: its share reaches x after Twice's
+    y = (Twice.apply(x) * mg.tensor([1.0, 10.0, 100.0], dtype=mg.float64)).sum() + m.sum()
+    y.backward()
+    np.testing.assert_array_equal(kept[0], [2.0, 20.0, 200.0])
+    assert x.grad is not None
+    np.testing.assert_array_equal(x.grad.numpy(), [7.0, 25.0, 205.0])
+
+
 def test_a_node_defined_outside_ops_may_keep_the_gradient_it_was_given() -> None:
     """The same for a Function subclass written elsewhere (the engine trusts only ops.py's backward)."""
     from minigrad import ops

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import pickle
 import stat
 import zipfile
 from pathlib import Path
@@ -357,13 +358,32 @@ def test_torch_load_arguments_are_accepted_and_accelerators_refused(tmp_path: Pa
         mg.load(tmp_path / "c", map_location="cuda")
 
 
-def test_a_pickled_torch_checkpoint_is_refused_with_advice(tmp_path: Path) -> None:
+def test_a_pickle_outside_pytorchs_layout_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "model.pt"
-    with zipfile.ZipFile(path, "w") as zf:  # the layout torch.save writes: a pickle plus raw storages
+    with zipfile.ZipFile(path, "w") as zf:  # a pickle and raw data, but no version entry: not torch.save's
         zf.writestr("archive/data.pkl", b"\x80\x02}q\x00.")
         zf.writestr("archive/data/0", b"\x00" * 16)
-    with pytest.raises(mg.MinigradError, match=r"holds a pickle.*never unpickles"):
+    with pytest.raises(mg.MinigradError, match=r"holds a pickle, but not in the layout of PyTorch"):
         mg.load(path)
+
+
+@pytest.mark.parametrize("payload", [
+    b"cos\nsystem\n(S'touch PWNED'\ntR.",  # os.system('touch PWNED')
+    b"cbuiltins\neval\n(S'open(\"PWNED\", \"w\")'\ntR.",
+    b"ctorch._utils\n_rebuild_tensor_v2\n(cposix\nsystem\n(S'touch PWNED'\ntRK\x00tR.",
+])
+def test_a_pytorch_checkpoint_naming_code_is_refused_before_anything_runs(
+        tmp_path: Path, payload: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    """torch.save's layout with a malicious pickle: the weights-only unpickler refuses the name."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "evil.pt"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("archive/data.pkl", payload)
+        zf.writestr("archive/version", b"3\n")
+        zf.writestr("archive/byteorder", b"little")
+    with pytest.raises(pickle.UnpicklingError, match="Weights only load failed"):
+        mg.load(path)
+    assert not (tmp_path / "PWNED").exists()
 
 
 @pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])

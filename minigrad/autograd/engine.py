@@ -155,8 +155,9 @@ def _propagate(
                     leaves.append(p)
                 else:
                     push(heap, (-p._ctx.seq, p))
-            elif key in owned:
+            elif key in owned or _unshared(prev, pg, create_graph):
                 np.add(prev._array, pg._array, out=prev._array)
+                owned.add(key)
             else:
                 total = grads[key] = prev + pg
                 if not create_graph and type(total._array) is np.ndarray:  # (0-d sums are numpy scalars)
@@ -216,6 +217,23 @@ def _propagate(
         elif id(leaf) in targets:
             captured[id(leaf)] = g
     return captured
+
+
+def _unshared(prev: Tensor, pg: Tensor, create_graph: bool) -> bool:
+    # A first contribution that a backward made fresh and nobody else holds can take the second
+    # one in place, as an owned sum does (x of x - mean(x) in every normalization layer): one
+    # full-size array less. "Nobody else" by reference counts, as numpy's temporary elision
+    # decides: the pending dict, the caller's and this frame's names and getrefcount's argument
+    # hold the Tensor; it, this frame's name and the argument hold its memory-owning array.
+    a = prev._array
+    return (_EXACT_REFCOUNTS and not create_graph and type(a) is np.ndarray and a.base is None
+            and sys.getrefcount(prev) == 4 and sys.getrefcount(a) == 3
+            and a.shape == pg._array.shape and a.dtype == pg._array.dtype and a.flags.writeable)
+
+
+#: CPython before 3.14 counts every reference a frame holds; 3.14 may borrow them uncounted,
+#: so an array shared elsewhere could look private: there the check is off, as numpy's elision is.
+_EXACT_REFCOUNTS = sys.implementation.name == "cpython" and sys.version_info < (3, 14)
 
 
 def _run_special(node: Function, g: Tensor, t: Tensor, parents: tuple[Tensor, ...]

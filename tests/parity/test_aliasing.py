@@ -55,6 +55,12 @@ CASES: dict[str, Callable[[Any, Any], Any]] = {
     "data": lambda m, x: x.data,
     "contiguous": lambda m, x: x.contiguous(),
     "view_as": lambda m, x: x.view_as(x),
+    # an int for every dim: a 0-d view (numpy alone would copy out a scalar)
+    "element": lambda m, x: x[1, 2],
+    "element of a row": lambda m, x: x[0][3],
+    "unbind twice": lambda m, x: m.unbind(m.unbind(x)[2])[1],
+    "iteration twice": lambda m, x: next(iter(list(x)[1])),
+    "select twice": lambda m, x: x.select(1, 2).select(0, 0),
 }
 
 
@@ -74,3 +80,26 @@ def test_writes_reach_the_input_exactly_when_pytorchs_do(name: str) -> None:
 def test_diagonal_is_a_copy_where_pytorch_gives_a_view() -> None:
     assert _writes_through(torch, lambda m, x: m.diagonal(x))
     assert not _writes_through(mg, lambda m, x: m.diagonal(x))
+
+
+def test_element_views_of_a_leaf_refuse_in_place_ops_as_pytorch() -> None:
+    """``w[0].add_(1)`` on a leaf that requires grad raises (it used to change a copy silently)."""
+    for lib in (mg, torch):
+        w = lib.zeros(3, requires_grad=True)
+        with pytest.raises(RuntimeError, match="view of a leaf Variable"):
+            w[0].add_(1)
+        with lib.no_grad():
+            w[1].fill_(2.0)
+        assert w.detach().numpy().tolist() == [0.0, 2.0, 0.0]
+
+
+def test_in_place_op_on_an_element_view_reaches_the_gradient() -> None:
+    """An element view changed in place rebases its base, so x gets both paths' gradients (as PyTorch)."""
+    grads = []
+    for lib in (mg, torch):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x * 2
+        y[1].mul_(5)
+        (y * lib.tensor([1.0, 10.0, 100.0])).sum().backward()
+        grads.append(x.grad.numpy().tolist())
+    assert grads[0] == grads[1] == [2.0, 100.0, 200.0]
