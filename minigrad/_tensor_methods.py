@@ -168,6 +168,10 @@ class TensorMethods:
     is_mkldnn = False
     is_nested = False
 
+    def get_device(self: Any) -> int:
+        """-1, PyTorch's device index for a CPU tensor (common_nn's harness asks after moving modules)."""
+        return -1
+
     # ------------------------------------------------------------ elementwise
 
     def tan(self: Any) -> Tensor:

@@ -632,7 +632,66 @@ class Relu(Function):
         if _plain(g, out):  # the Where op's selection on the arrays, minus the op and its constant
             garr = g._array
             return (from_numpy(Where.select(keep, garr, np.zeros((), garr.dtype))),)
-        return (where(from_numpy(keep), g, _const(0.0, g)),)
+        return (MaskedGrad.apply(g, out, keep=keep, slope=0.0),)
+
+
+class LeakyRelu(Function):
+    """y = a if a > 0 else a * slope;  da = g where a > 0, else g * slope (PyTorch's choice at 0 and NaN)."""
+
+    __slots__ = ("slope",)
+    torch_name = "LeakyReluBackward0"
+    slope: float
+
+    def forward(self, a: Array, slope: float) -> Array:
+        self.slope = slope
+        return np.where(a > 0, a, a * a.dtype.type(slope))
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        keep = a._array > 0
+        if _plain(g, out):
+            return (from_numpy(MaskedGrad.select(keep, g._array, self.slope)),)
+        return (MaskedGrad.apply(g, a, keep=keep, slope=self.slope),)
+
+
+class MaskedGrad(Function):
+    """y = g where ``keep``, else g * slope: ReLU's and LeakyReLU's backward as an op, for create_graph;
+    dg = the same selection, d(anchor) = 0.
+
+    ``anchor`` is the tensor the mask was read from (ReLU's result, LeakyReLU's input), an input
+    with a zero derivative, as in PyTorch's threshold_backward and leaky_relu_backward: a second
+    derivative then reaches what lies beneath it, as zeros rather than None (the first layer's
+    bias in a gradient penalty's ``autograd.grad(..., create_graph=True)``).
+    """
+
+    __slots__ = ("keep", "slope")
+    reads_inputs = False
+    keep: Array
+    slope: float
+
+    def name(self) -> str:
+        """PyTorch's name for this node: the backward of ThresholdBackward or of LeakyReluBackward."""
+        return "LeakyReluBackwardBackward0" if self.slope else "ThresholdBackwardBackward0"
+
+    def forward(self, g: Array, anchor: Array, keep: Array, slope: float) -> Array:
+        self.keep, self.slope = keep, slope
+        return MaskedGrad.select(keep, g, slope)
+
+    @staticmethod
+    def select(keep: Array, g: Array, slope: float) -> Array:
+        """where(keep, g, g * slope) in g's dtype (g * 0 is 0 there, also for an infinite g)."""
+        if slope == 0:
+            return Where.select(keep, g, np.zeros((), g.dtype))
+        return np.where(keep, g, g * g.dtype.type(slope))
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        anchor = self.parents[1]
+        zero = from_numpy(np.zeros(anchor._array.shape, anchor._array.dtype))
+        if not self.parents[0].requires_grad:
+            return None, zero
+        if _plain(g, out):
+            return from_numpy(MaskedGrad.select(self.keep, g._array, self.slope)), zero
+        return MaskedGrad.apply(g, anchor, keep=self.keep, slope=self.slope), zero
 
 
 class Abs(Function):

@@ -77,7 +77,9 @@ BUDGETS: dict[str, int] = {
     # 2,505 with reads_input(i): a product keeps only the factor the other's gradient needs
     # (autograd)
     # 2,512 with RsubScalar (number - tensor named RsubBackward1, as d2l's printed tensors show it) (tutor)
-    "minigrad/ops.py": 2515,
+    # 2,579 with LeakyRelu and MaskedGrad (ReLU's and LeakyReLU's backward reach their mask's tensor under
+    # create_graph, as PyTorch's threshold_backward: zeros, not None, beneath a gradient penalty)
+    "minigrad/ops.py": 2580,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -113,7 +115,9 @@ BUDGETS: dict[str, int] = {
     # 2,045 with the engine's _run_special (autograd)
     # 2,219 with it merged
     # 2,237 with the engine's _unshared (a fresh first gradient takes the second one in place)
-    "minigrad/autograd": 2240,
+    # 2,308 with gradcheck's check_batched_grad (vjps under vmap), which PyTorch's common_nn tables ask
+    # for, and its check_forward_ad (forward_ad's tangent vs the numerical Jacobian) (commonnn)
+    "minigrad/autograd": 2310,
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -160,7 +164,13 @@ BUDGETS: dict[str, int] = {
     # state-dict versions, weight_norm's old-checkpoint hook, transfer_parametrizations_and_params;
     # 14,448 with Module.to's PyTorch TypeErrors for a bool after a device and a non-dtype; 14,476 with
     # Module.type/to_empty/share_memory/xpu/bfloat16; 14,483 with the old backward hook on a dict output
-    "minigrad/nn": 14485,
+    # 14,486 with leaky_relu calling the LeakyRelu primitive
+    # 14,502 with common_nn's forms: 0-d margin-loss inputs, size_average/reduce in bce_with_logits and
+    # nll_loss, Hardtanh's min_value/max_value (commonnn); 14,548 with nn.CrossMapLRN2d (commonnn);
+    # 14,769 with fractional max pooling (F.fractional_max_pool2d/3d, nn.FractionalMaxPool2d/3d) (commonnn);
+    # 14,812 with F.cross_entropy's PyTorch spellings (input=, weight third, size_average/reduce) (commonnn)
+    # 14,815 with commonnn merged
+    "minigrad/nn": 14820,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -283,12 +293,17 @@ BUDGETS: dict[str, int] = {
     # 52,899 with the engine's single special-path flag (autograd)
     # 53,868 with it merged
     # 54,068 with pytorch_files.py (torch.save files read weights-only) and the engine's _unshared
+    # 54,129 with LeakyRelu and MaskedGrad (second derivatives reach beneath ReLU's mask, as PyTorch's)
+    # 54,429 with commonnn merged (gradcheck's check_batched_grad and check_forward_ad, common_nn's nn
+    # forms, nn.CrossMapLRN2d, fractional max pooling, Tensor.get_device); 54,472 with F.cross_entropy's
+    # PyTorch spellings (commonnn)
+    # 54,534 with commonnn merged
     # indexops (+245): PyTorch's test_indexing semantics (uint8 masks, IndexError for float indices, 0-d index
     # errors, PyTorch's out-of-bounds words, size= on zeros/ones/empty), testing.make_tensor,
     # Tensor._base/_is_view/untyped_storage, shape errors in PyTorch's words, Tensor.adjoint, tensor_split's
     # negative cuts, view()'s refusal to copy, take_along_dim's checks, setitem's leading 1s, transpose_ /
-    # swapdims_ / swapaxes_, split_copy, PyTorch's strides of size-1 dims expand adds; 54,344 merged
-    "minigrad": 54345,
+    # swapdims_ / swapaxes_, split_copy, PyTorch's strides of size-1 dims expand adds; 54,810 merged
+    "minigrad": 54813,
 }
 
 

@@ -20,7 +20,7 @@ import numpy as np
 from minigrad.autograd.engine import grad as _grad
 from minigrad.errors import GradcheckError, InvalidParameterError
 from minigrad.grad_mode import set_grad_enabled
-from minigrad.tensor import Array, Tensor, from_numpy
+from minigrad.tensor import Array, Tensor, from_numpy, stack
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
 
@@ -166,8 +166,41 @@ def _low_precision(inputs: tuple[Any, ...], diff: list[int], labels: Mapping[int
     return low
 
 
+def _check_forward(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int], numerical: list[Array],
+                   atol: float, rtol: float, raise_exception: bool, labels: Mapping[int, str]) -> bool:
+    """PyTorch's check_forward_ad: for each checked input, the tangent forward mode carries
+    (:mod:`minigrad.autograd.forward_ad`) for a random direction t must equal the central-difference
+    Jacobian times t, within ``atol + rtol * |J t|``."""
+    from minigrad import _draws
+    from minigrad.autograd import forward_ad as fwad
+    from minigrad.random import default_generator
+
+    for k, i in enumerate(diff):
+        x = inputs[i]
+        t = _draws.normal(default_generator, x.shape, 0.0, 1.0, x.dtype)
+        with fwad.dual_level():
+            args = list(inputs)
+            args[i] = fwad.make_dual(x.detach(), from_numpy(t))
+            outs = _float_outputs(fn(*args))
+            tangents = [fwad.unpack_dual(o).tangent for o in outs]
+        got = np.concatenate([np.zeros(o.numel()) if g is None else g.numpy().astype(np.float64).reshape(-1)
+                              for o, g in zip(outs, tangents)] or [np.zeros(0)])
+        want = numerical[k] @ t.astype(np.float64).reshape(-1)
+        bad = np.nonzero(~(np.abs(got - want) <= atol + rtol * np.abs(want)))[0]
+        if bad.size:
+            j = int(bad[np.argmax(np.abs(got - want)[bad])])
+            if raise_exception:
+                raise GradcheckError(f"Jacobian computed with forward mode mismatch for output element {j} "
+                                     f"with respect to {labels[i]} (in a random direction): forward mode "
+                                     f"{got[j]:.6g} vs numerical {want[j]:.6g} (atol={atol}, rtol={rtol}; "
+                                     f"{bad.size} output elements fail)")
+            return False
+    return True
+
+
 def _check(fn: Callable[..., Any], inputs: tuple[Any, ...], eps: float, atol: float, rtol: float,
-           raise_exception: bool, order: str, labels: Mapping[int, str], nondet_tol: float = 0.0) -> bool:
+           raise_exception: bool, order: str, labels: Mapping[int, str], nondet_tol: float = 0.0,
+           forward_ad: bool = False) -> bool:
     diff = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
     if not diff:  # PyTorch raises too: a check of nothing would always pass
         raise InvalidParameterError(
@@ -197,6 +230,36 @@ def _check(fn: Callable[..., Any], inputs: tuple[Any, ...], eps: float, atol: fl
         if raise_exception:
             raise GradcheckError(_report(failures, atol, rtol, order, labels, low))
         return False
+    return not forward_ad or _check_forward(fn, inputs, diff, numerical, atol, rtol, raise_exception, labels)
+
+
+def _check_batched(fn: Callable[..., Any], inputs: tuple[Any, ...], raise_exception: bool) -> bool:
+    """PyTorch's check_batched_grad: for each output, the vector-Jacobian products of two random
+    upstream gradients computed under ``vmap`` must equal the two computed one at a time."""
+    from minigrad import _draws
+    from minigrad.func import vmap
+    from minigrad.random import default_generator
+
+    ins = [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
+    for out_idx, o in enumerate(_float_outputs(fn(*inputs))):
+        if not o.requires_grad:
+            continue
+
+        def vjp(v: Tensor, o: Tensor = o) -> tuple[Tensor, ...]:
+            grads = _grad(o, ins, v, retain_graph=True, allow_unused=True)
+            return tuple(g if g is not None else Tensor(np.zeros(x.shape, dtype=x.dtype))
+                         for g, x in zip(grads, ins))
+
+        gos = [from_numpy(_draws.normal(default_generator, o.shape, 0.0, 1.0, o.dtype)) for _ in range(2)]
+        expected = [stack(list(shards)) for shards in zip(*(vjp(g) for g in gos))]
+        got = vmap(vjp)(stack(gos))
+        for in_idx, (r, e) in enumerate(zip(got, expected)):
+            if not np.allclose(r.numpy(), e.numpy(), rtol=1e-5, atol=1e-8):
+                if raise_exception:
+                    raise GradcheckError(f"For output {out_idx} and input {in_idx}: the gradients computed "
+                                         f"under vmap differ from those computed one upstream gradient at a "
+                                         f"time.\nGot:\n{r.numpy()}\nExpected:\n{e.numpy()}")
+                return False
     return True
 
 
@@ -247,17 +310,19 @@ def _with_params(fn: Any, inputs: tuple[Any, ...], check_params: ParamSpec
     return call, (*inputs, *(p for _, p in params)), labels
 
 
-#: torch.autograd.gradcheck's other keywords, with the value this check's behaviour
-#: corresponds to. fast_mode only makes PyTorch check a random projection of the
-#: Jacobian (this check is the full one); nondet_tol bounds how much a repeated
-#: backward may differ (checked on one row); check_undefined_grad guards against
+#: torch.autograd.gradcheck's (and gradgradcheck's) other keywords, with the value this
+#: check's behaviour corresponds to. fast_mode only makes PyTorch check a random
+#: projection of the Jacobian (this check is the full one); nondet_tol bounds how much a
+#: repeated backward may differ (checked on one row); check_undefined_grad guards against
 #: undefined-gradient backward passes, which minigrad's engine does not have;
-#: check_grad_dtypes holds for every minigrad gradient (a leaf's gradient has the
-#: leaf's dtype).
+#: check_grad_dtypes holds for every minigrad gradient (a leaf's gradient has the leaf's
+#: dtype); check_batched_grad and check_forward_ad are done (:func:`_check_batched`,
+#: :func:`_check_forward`); check_rev_over_rev is what gradgradcheck does.
 _ACCEPTED: dict[str, Any] = {
     "fast_mode": None, "nondet_tol": None, "check_undefined_grad": None, "check_grad_dtypes": None,
-    "check_backward_ad": True, "check_batched_grad": False, "check_batched_forward_grad": False,
-    "check_forward_ad": False, "masked": None, "gen_non_contig_grad_outputs": False,
+    "check_backward_ad": True, "check_batched_grad": None, "check_batched_forward_grad": False,
+    "check_forward_ad": None, "masked": None, "gen_non_contig_grad_outputs": False,
+    "check_fwd_over_rev": False, "check_rev_over_rev": True,
 }
 
 
@@ -266,8 +331,8 @@ def _torch_options(name: str, options: Mapping[str, Any]) -> None:
 
     Raises:
         TypeError: an unknown keyword (as Python does for any function).
-        NotImplementedError: vmap-batched or forward-mode checks were asked for
-            (minigrad has reverse mode only), or ``check_backward_ad=False``.
+        NotImplementedError: check_fwd_over_rev or check_batched_forward_grad was asked for, or
+            ``check_backward_ad=False``.
     """
     for key, value in options.items():
         if key not in _ACCEPTED:
@@ -275,8 +340,8 @@ def _torch_options(name: str, options: Mapping[str, Any]) -> None:
         wanted = _ACCEPTED[key]
         if wanted is not None and bool(value) != wanted:
             raise NotImplementedError(
-                f"{name}: {key}={value!r} is not supported: minigrad checks reverse-mode gradients "
-                "only (no forward mode, no vmap)"
+                f"{name}: {key}={value!r} is not supported: minigrad checks reverse-mode gradients, "
+                "first-order forward mode and vmap-batched gradients only"
             )
 
 
@@ -317,8 +382,11 @@ def gradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any], eps: float
     """
     _torch_options("gradcheck", torch_options)
     call, ins, labels = _with_params(fn, _as_tuple(inputs), check_params)
-    return _check(call, ins, eps, atol, rtol, raise_exception, "first-order", labels,
-                  float(torch_options.get("nondet_tol") or 0.0))
+    ok = _check(call, ins, eps, atol, rtol, raise_exception, "first-order", labels,
+                float(torch_options.get("nondet_tol") or 0.0), bool(torch_options.get("check_forward_ad")))
+    if ok and torch_options.get("check_batched_grad"):
+        return _check_batched(call, ins, raise_exception)
+    return ok
 
 
 def gradgradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any],
@@ -359,5 +427,8 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any],
         return tuple(g if g is not None else from_numpy(np.zeros(xs[i].shape))
                      for g, i in zip(grads, diff))
 
-    return _check(first_derivative, (*ins, *gos), eps, atol, rtol, raise_exception, "second-order", labels,
-                  float(torch_options.get("nondet_tol") or 0.0))
+    ok = _check(first_derivative, (*ins, *gos), eps, atol, rtol, raise_exception, "second-order", labels,
+                float(torch_options.get("nondet_tol") or 0.0))
+    if ok and torch_options.get("check_batched_grad"):
+        return _check_batched(first_derivative, (*ins, *gos), raise_exception)
+    return ok

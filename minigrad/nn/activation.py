@@ -9,6 +9,7 @@ left unchanged and a new tensor is returned.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -249,8 +250,16 @@ class Hardtanh(Module):
         InvalidParameterError: a bound is not a number, or ``max_val <= min_val``.
     """
 
-    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False,
+                 min_value: float | None = None, max_value: float | None = None) -> None:
         super().__init__()
+        # PyTorch's deprecated spellings still win over min_val/max_val, with its FutureWarning
+        for old, new in (("min_value", "min_val"), ("max_value", "max_val")):
+            if (min_value if old == "min_value" else max_value) is not None:
+                warnings.warn(f"keyword argument `{old}` is deprecated and renamed to `{new}`", FutureWarning,
+                              stacklevel=2)
+        min_val = min_val if min_value is None else min_value
+        max_val = max_val if max_value is None else max_value
         self.min_val = _checks.number("min_val", min_val)
         self.max_val = _checks.number("max_val", max_val)
         if not self.max_val > self.min_val:  # (the layer asserts it in PyTorch: an AssertionError too)

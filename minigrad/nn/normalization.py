@@ -19,7 +19,7 @@ from minigrad.nn import functional as F
 from minigrad.nn.module import Module, Parameter
 from minigrad.tensor import DTypeLike, Tensor
 
-__all__ = ["GroupNorm", "LayerNorm", "LocalResponseNorm", "RMSNorm"]
+__all__ = ["CrossMapLRN2d", "GroupNorm", "LayerNorm", "LocalResponseNorm", "RMSNorm"]
 
 
 class LayerNorm(Module):
@@ -209,6 +209,52 @@ class LocalResponseNorm(Module):
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """local_response_norm(x)."""
         return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        """``size, alpha=..., beta=..., k=...``."""
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+def _cross_map_window(channels: int, size: int) -> np.ndarray:
+    """(C, C) 0/1 matrix: row c marks the channels whose squares PyTorch's CrossMapLRN2d sums for
+    channel c. Its running sum (from Lua Torch) starts with channels 0 .. (size-1)//2, then adds the
+    next and drops the oldest per step, except that channel 0 is never dropped; replayed here."""
+    pre_pad = int((size - 1) / 2 + 1)
+    window = np.zeros((channels, channels))
+    window[0, :min(pre_pad, channels)] = 1
+    for c in range(1, channels):
+        window[c] = window[c - 1]
+        if c < channels - pre_pad + 1:
+            window[c, c + pre_pad - 1] += 1
+        if c > pre_pad:
+            window[c, c - pre_pad] -= 1
+    return window
+
+
+class CrossMapLRN2d(Module):
+    """PyTorch's legacy cross-channel LRN of (N, C, H, W) inputs: x * (k + alpha / size * s) ** -beta,
+    s the sum of x**2 over a window of channels (see :func:`_cross_map_window`; for C <= (size+1)//2
+    every channel). The gradient is the exact one of this forward.
+
+    Raises:
+        ValueError (call): input not 4-D (PyTorch's class and message).
+    """
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1) -> None:
+        super().__init__()
+        self.size = size
+        self.alpha = alpha
+        self.beta = beta
+        self.k = k
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """x * (k + alpha / size * window @ x**2) ** -beta over the channel dim."""
+        if input.ndim != 4:
+            raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.ndim}D instead.")
+        n, c, h, w = input.shape
+        window = Tensor(_cross_map_window(c, self.size).astype(input.dtype))
+        sums = (window @ (input * input).reshape(n, c, h * w)).reshape(n, c, h, w)
+        return input * (sums * (self.alpha / self.size) + self.k) ** -self.beta
 
     def extra_repr(self) -> str:
         """``size, alpha=..., beta=..., k=...``."""

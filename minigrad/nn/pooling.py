@@ -20,7 +20,8 @@ from minigrad.tensor import Tensor
 
 __all__ = [
     "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d",
-    "AdaptiveMaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "LPPool1d", "LPPool2d", "LPPool3d",
+    "AdaptiveMaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "FractionalMaxPool2d", "FractionalMaxPool3d",
+    "LPPool1d", "LPPool2d", "LPPool3d",
     "MaxPool1d", "MaxPool2d", "MaxPool3d", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d",
 ]  # fmt: skip
 
@@ -345,3 +346,56 @@ class MaxUnpool3d(_MaxUnpoolNd):
 
     _nd = 3
     _unpool = staticmethod(F.max_unpool3d)
+
+
+class _FractionalMaxPoolNd(Module):
+    _nd: int
+
+    def __init__(self, kernel_size: Size, output_size: Size | None = None,
+                 output_ratio: float | Sequence[float] | None = None, return_indices: bool = False,
+                 _random_samples: Tensor | None = None) -> None:
+        super().__init__()
+        name, nd = type(self).__name__, self._nd
+        self.kernel_size = ntuple(name, "kernel_size", kernel_size, nd)
+        self.return_indices = return_indices
+        self.register_buffer("_random_samples", _random_samples)
+        self.output_size = None if output_size is None else ntuple(name, "output_size", output_size, nd)
+        ratio: tuple[float, ...] | None = None
+        if output_ratio is not None:
+            ratio = tuple(output_ratio) if isinstance(output_ratio, Sequence) else (output_ratio,) * nd
+        self.output_ratio = ratio
+        if output_size is None and output_ratio is None:
+            raise ValueError(f"{name} requires specifying either an output size, or a pooling ratio")
+        if output_size is not None and output_ratio is not None:
+            raise ValueError("only one of output_size and output_ratio may be specified")
+        if ratio is not None and not all(0 < r < 1 for r in ratio):
+            raise ValueError(f"output_ratio must be between 0 and 1 (got {output_ratio})")
+
+    def forward(self, input: Tensor) -> Any:  # noqa: A002
+        """Fractional max pooling (see :func:`~minigrad.nn.functional.fractional_max_pool2d`)."""
+        pool = F.fractional_max_pool2d if self._nd == 2 else F.fractional_max_pool3d
+        return pool(input, self.kernel_size, self.output_size, self.output_ratio, self.return_indices,
+                    _random_samples=self._random_samples)
+
+
+class FractionalMaxPool2d(_FractionalMaxPoolNd):
+    """Fractional max pooling of (N, C, H, W) or (C, H, W) inputs to ``output_size`` or
+    ``output_ratio`` of the input; ``_random_samples`` (N, C, 2), a buffer, fixes the windows.
+
+    Raises:
+        ValueError: neither or both of output_size and output_ratio, a ratio outside (0, 1)
+            (PyTorch's class and messages).
+        InvalidParameterError: a bad kernel_size or output_size.
+    """
+
+    _nd = 2
+
+
+class FractionalMaxPool3d(_FractionalMaxPoolNd):
+    """:class:`FractionalMaxPool2d` for (N, C, T, H, W) or (C, T, H, W); ``_random_samples`` (N, C, 3).
+
+    Raises:
+        as :class:`FractionalMaxPool2d`.
+    """
+
+    _nd = 3

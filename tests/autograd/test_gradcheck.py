@@ -131,7 +131,65 @@ def test_torch_spelling_and_options() -> None:
     x = mg.tensor([0.5, -1.5, 2.0], dtype=mg.float64, requires_grad=True)
     assert mg.autograd.gradcheck(lambda a: a.tanh(), (x,), eps=1e-6, atol=1e-5, fast_mode=True,
                                  nondet_tol=0.0, check_undefined_grad=True, check_batched_grad=False)
-    with pytest.raises(NotImplementedError, match="check_forward_ad"):
-        mg.autograd.gradcheck(lambda a: a.tanh(), (x,), check_forward_ad=True)
+    with pytest.raises(NotImplementedError, match="check_batched_forward_grad"):
+        mg.autograd.gradcheck(lambda a: a.tanh(), (x,), check_batched_forward_grad=True)
     with pytest.raises(TypeError, match="no_such_option"):
         mg.autograd.gradgradcheck(lambda a: a.tanh(), (x,), no_such_option=1)
+
+
+class DriftingDouble(mg.autograd.Function):
+    """y = 2 a whose backward changes after its first ``calls`` uses: right for the Jacobian rows,
+    wrong for the upstream gradients check_batched_grad sends through vmap afterwards."""
+
+    calls = 0
+
+    @staticmethod
+    def forward(ctx: object, a: mg.Tensor) -> mg.Tensor:
+        return a * 2.0
+
+    @staticmethod
+    def backward(ctx: object, g: mg.Tensor) -> mg.Tensor:
+        DriftingDouble.calls += 1
+        return g * (2.0 if DriftingDouble.calls <= 5 else 3.0)
+
+
+def test_check_batched_grad_runs_vjps_under_vmap() -> None:
+    """PyTorch's module and criterion test tables call gradcheck and gradgradcheck with
+    check_batched_grad=True (and gradgradcheck with check_fwd_over_rev=False): both run, and the
+    batched check compares vmap's vector-Jacobian products with ones computed one at a time."""
+    x = mg.tensor([0.5, -1.5], dtype=mg.float64, requires_grad=True)
+    w = mg.tensor([[1.0, 2.0], [0.5, -1.0]], dtype=mg.float64, requires_grad=True)
+    assert mg.autograd.gradcheck(lambda a, b: (a @ b).tanh(), (x, w), check_batched_grad=True,
+                                 fast_mode=None, check_forward_ad=False)
+    assert mg.autograd.gradgradcheck(lambda a, b: (a @ b).tanh(), (x, w), check_batched_grad=True,
+                                     fast_mode=None, check_fwd_over_rev=False, check_rev_over_rev=True)
+    # 2 Jacobian rows + the reentrancy repeat + 2 one-at-a-time products use the right backward;
+    # the 2 under vmap get the drifted one
+    DriftingDouble.calls = 0
+    with pytest.raises(mg.GradcheckError, match=r"For output 0 and input 0.*vmap"):
+        mg.autograd.gradcheck(DriftingDouble.apply, (x,), check_batched_grad=True)
+    DriftingDouble.calls = 0
+    assert mg.autograd.gradcheck(DriftingDouble.apply, (x,), check_batched_grad=True,
+                                 raise_exception=False) is False
+    with pytest.raises(NotImplementedError, match="check_fwd_over_rev"):
+        mg.autograd.gradgradcheck(lambda a: a.tanh(), (x,), check_fwd_over_rev=True)
+
+
+def test_check_forward_ad_compares_forward_mode_with_finite_differences() -> None:
+    """check_forward_ad=True (common_nn's supports_forward_ad entries) checks the tangents of
+    autograd.forward_ad against the numerical Jacobian, like PyTorch's: right for a composition,
+    wrong where fn reads an input from its closure (its dual is not what fn uses)."""
+    x = mg.tensor([0.5, -1.5, 2.0], dtype=mg.float64, requires_grad=True)
+    y = mg.tensor([1.0, 0.25, -0.5], dtype=mg.float64, requires_grad=True)
+    assert mg.autograd.gradcheck(lambda a, b: (a * b).sin() + a.exp(), (x, y), check_forward_ad=True)
+    w = mg.tensor([2.0, 3.0], dtype=mg.float64, requires_grad=True)
+
+    def uses_w_in_place(a: mg.Tensor) -> mg.Tensor:
+        return a * w.sum()
+
+    # the harness's pattern: w is passed as an input but read from the closure, so perturbing it in
+    # place moves the output while its dual does not: PyTorch's forward-mode check fails here too
+    with pytest.raises(mg.GradcheckError, match=r"forward mode mismatch .* input 1"):
+        mg.autograd.gradcheck(lambda a, b: uses_w_in_place(a), (x, w), check_forward_ad=True)
+    assert mg.autograd.gradcheck(lambda a, b: uses_w_in_place(a), (x, w), check_forward_ad=True,
+                                 raise_exception=False) is False

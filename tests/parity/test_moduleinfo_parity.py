@@ -54,6 +54,7 @@ MODULES = (
     "nn.MaxPool1d", "nn.MaxPool2d", "nn.MaxPool3d", "nn.AvgPool1d", "nn.AvgPool2d", "nn.AvgPool3d",
     "nn.AdaptiveAvgPool1d", "nn.AdaptiveAvgPool2d", "nn.AdaptiveAvgPool3d", "nn.AdaptiveMaxPool1d",
     "nn.AdaptiveMaxPool2d", "nn.AdaptiveMaxPool3d", "nn.LPPool1d", "nn.LPPool2d", "nn.LPPool3d",
+    "nn.FractionalMaxPool2d", "nn.FractionalMaxPool3d",
     # activations
     "nn.ReLU", "nn.ReLU6", "nn.LeakyReLU", "nn.PReLU", "nn.ELU", "nn.CELU", "nn.SELU", "nn.GELU", "nn.GLU",
     "nn.SiLU", "nn.Mish", "nn.Sigmoid", "nn.LogSigmoid", "nn.Tanh", "nn.Tanhshrink", "nn.Hardshrink",

@@ -106,6 +106,12 @@ from minigrad.nn.functional.conv import (
     unfold,
 )
 from minigrad.nn.functional.ctc import ctc_loss
+from minigrad.nn.functional.fractional_pool import (
+    fractional_max_pool2d,
+    fractional_max_pool2d_with_indices,
+    fractional_max_pool3d,
+    fractional_max_pool3d_with_indices,
+)
 from minigrad.nn.functional.grid_sampling import affine_grid, grid_sample
 from minigrad.nn.functional.inplace import (
     celu_,
@@ -144,6 +150,8 @@ from minigrad.nn.functional.resampling import channel_shuffle, interpolate, pixe
 from minigrad.nn.functional.vector import pdist
 
 __all__ += ["affine_grid", "ctc_loss", "grid_sample"]
+__all__ += ["fractional_max_pool2d", "fractional_max_pool2d_with_indices", "fractional_max_pool3d",
+            "fractional_max_pool3d_with_indices"]
 __all__ += [
     "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
     "adaptive_max_pool2d", "adaptive_max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d", "conv1d",

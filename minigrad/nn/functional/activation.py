@@ -18,6 +18,7 @@ import numpy as np
 from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
+from minigrad.ops import LeakyRelu
 from minigrad.tensor import DTypeLike, Tensor, from_numpy, where
 
 __all__ = [
@@ -149,7 +150,9 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
     """x if x > 0 else negative_slope * x; the gradient at 0 is negative_slope (PyTorch's)."""
     slope = _checks.number("negative_slope", negative_slope)
     x = _checks.tensor("leaky_relu", input)
-    return where(x.numpy() > 0, x, x * slope)
+    if x.dtype.kind == "f":
+        return LeakyRelu.apply(x, slope=float(slope))
+    return where(x.numpy() > 0, x, x * slope)  # (integers, with PyTorch's type promotion)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002

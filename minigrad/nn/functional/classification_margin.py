@@ -41,8 +41,9 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = 
 
 
 def _class_targets(fn: str, x: Tensor, target: Tensor, target_ndim: int) -> np.ndarray:
-    """The integer class targets as an array, after PyTorch's shape checks for (C,) / (N, C) input."""
-    if x.ndim not in (1, 2) or (x.ndim == 2 and x.shape[1] == 0):
+    """The integer class targets as an array, after PyTorch's shape checks for (C,) / (N, C) input
+    (a 0-d input is passed here as one class, shape (1,): the target's shape is checked for that)."""
+    if x.ndim not in (1, 2) or (x.ndim == 2 and x.shape[1] == 0) or x.shape[-1] == 0:
         raise ShapeError(f"{fn}: expected non-empty 1D or 2D input, got input of shape {x.shape}")
     want = (() if x.ndim == 1 else x.shape[:1]) + ((x.shape[-1],) if target_ndim else ())
     t = _checks.tensor(fn, target, "target")
@@ -72,6 +73,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
         raise InvalidParameterError(f"multi_margin_loss: only p == 1 and p == 2 supported, got p={p!r}")
     m = _checks.number("margin", margin)
     x = _checks.tensor("multi_margin_loss", input)
+    x = x.reshape(1) if x.ndim == 0 else x  # PyTorch: a 0-d input is one class
     if weight is not None and weight.ndim != 1:
         raise InvalidParameterError(f"multi_margin_loss: weight must be one-dimensional, "
                                     f"got shape {weight.shape}")
@@ -86,6 +88,8 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     if weight is not None:
         hinge = hinge * weight.astype(x.dtype)[y][..., None]
     loss = where(picked, 0.0, hinge).sum(-1) / c
+    if x.ndim == 1 and getattr(target, "ndim", 0) == 1:  # one sample: 'none' keeps the target's (1,)
+        loss = loss.reshape(1)
     return apply_reduction(loss, reduction)
 
 
@@ -101,6 +105,10 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: bool | N
     """
     reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
     x = _checks.tensor("multilabel_margin_loss", input)
+    if x.ndim == 0:  # PyTorch: one class, with a target of one entry (0-d or (1,)) and a 0-d loss
+        x = x.reshape(1)
+        if isinstance(target, Tensor) and target.ndim == 0:
+            target = target.reshape(1)
     t = _class_targets("multilabel_margin_loss", x, target, 1)
     c = x.shape[-1]
     if t.size and (t.min() < -1 or t.max() >= c):

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from minigrad._kernels import quiet
@@ -100,8 +102,9 @@ def nll_loss(
     input: Tensor,  # noqa: A002
     target: Tensor,
     weight: Tensor | None = None,
-    *,
+    size_average: bool | None = None,
     ignore_index: int = -100,
+    reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
     """Negative log-likelihood of class indices given log-probabilities.
@@ -116,7 +119,7 @@ def nll_loss(
         DTypeError: target is not integer-valued (a RuntimeError, as in PyTorch).
         DimensionError: a target outside [0, C) that is not ``ignore_index``.
     """
-    _checks.reduction(reduction)
+    reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
     _checks.tensor("nll_loss", input)
     target = target if isinstance(target, Tensor) else Tensor(target)
     flat, safe, valid = _class_indices(input, target, ignore_index, "nll_loss")
@@ -142,13 +145,16 @@ def _check_weight(weight: Tensor | None, c: int, fn: str) -> None:
 
 
 def cross_entropy(
-    logits: Tensor,
-    target: Tensor,
+    logits: Tensor | None = None,
+    target: Tensor | None = None,
     ignore_index: int = -100,
     reduction: str = "mean",
     label_smoothing: float = 0.0,
-    *,
+    *torch_order: Any,
     weight: Tensor | None = None,
+    input: Tensor | None = None,  # noqa: A002 - PyTorch's keyword name for logits
+    size_average: bool | None = None,
+    reduce: bool | None = None,
 ) -> Tensor:
     """Cross entropy of softmax(logits) over dim 1 against class indices or probabilities.
 
@@ -158,12 +164,50 @@ def cross_entropy(
     logits' shape ('mean' divides by N * d1 * ...). With label smoothing eps the
     target becomes (1 - eps) * target + eps / C. Stable for logits of any size.
 
+    PyTorch's own spellings work too: ``input=`` for logits, the deprecated
+    ``size_average`` / ``reduce``, and its positional order
+    ``(input, target, weight, size_average, ignore_index, reduce, reduction, label_smoothing)``,
+    recognized by a Tensor (or None) in the third place, where minigrad's order has the
+    integer ``ignore_index``.
+
     Raises:
         InvalidParameterError: unknown ``reduction``, label_smoothing outside [0, 1].
         ShapeError: target's shape does not fit logits'.
         DTypeError: a float target of the class-index shape (labels that should be int64).
         DimensionError: a class index outside [0, C) that is not ``ignore_index``.
+        TypeError: logits given twice (positionally and as ``input``) or not at all, weight given
+            twice, or more positional arguments than PyTorch takes.
     """
+    if input is not None:
+        if logits is not None:
+            raise TypeError("cross_entropy() got multiple values for argument 'input'")
+        logits = input
+    if logits is None or target is None:
+        missing = "input" if logits is None else "target"
+        raise TypeError(f"cross_entropy() missing required argument '{missing}'")
+    if isinstance(ignore_index, Tensor) or ignore_index is None or torch_order:
+        third: Any = ignore_index
+        fourth: Any = reduction
+        fifth: Any = label_smoothing
+        if weight is not None and third is not None:
+            raise TypeError("cross_entropy() got multiple values for argument 'weight'")
+        if len(torch_order) > 3:
+            raise TypeError(f"cross_entropy() takes at most 8 positional arguments "
+                            f"({5 + len(torch_order)} given)")
+        # PyTorch's places 4 and 5 (size_average, ignore_index) hold minigrad's reduction and
+        # label_smoothing slots: only values of PyTorch's kinds there were passed, the rest are defaults
+        rest: tuple[Any, ...] = (*torch_order, *(reduce, "mean", 0.0)[len(torch_order):])
+        weight = weight if third is None else third
+        size_average = fourth if fourth is None or isinstance(fourth, bool) else size_average
+        ignore_index = fifth if isinstance(fifth, int) else -100
+        reduce, reduction, label_smoothing = rest
+    if size_average is not None or reduce is not None:
+        reduction = legacy_reduction(size_average, reduce, reduction)
+    return _cross_entropy(logits, target, ignore_index, reduction, label_smoothing, weight)
+
+
+def _cross_entropy(logits: Tensor, target: Tensor, ignore_index: int, reduction: str, label_smoothing: float,
+                   weight: Tensor | None) -> Tensor:
     _checks.reduction(reduction)
     eps = _checks.unit_interval("label_smoothing", label_smoothing)
     shape = _checks.tensor("cross_entropy", logits)._array.shape
@@ -227,7 +271,8 @@ def binary_cross_entropy_with_logits(
     input: Tensor,  # noqa: A002
     target: Tensor,
     weight: Tensor | None = None,
-    *,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
     pos_weight: Tensor | None = None,
 ) -> Tensor:
@@ -242,7 +287,7 @@ def binary_cross_entropy_with_logits(
         InvalidParameterError: unknown ``reduction``.
         ShapeError: target's shape differs from input's.
     """
-    _checks.reduction(reduction)
+    reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
     _checks.tensor("binary_cross_entropy_with_logits", input)
     if not isinstance(target, Tensor):
         target = Tensor(target, dtype=input.dtype)
