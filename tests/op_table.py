@@ -1061,6 +1061,7 @@ NOT_OPS = frozenset({
     "register_post_accumulate_grad_hook",  # a hook: tested in tests/parity/test_autograd_graph_parity.py
     "register_hook", "requires_grad", "requires_grad_", "retain_grad", "shape", "size", "to", "tolist",
     "zero_", "cpu", "cuda", "device", "is_cuda",  # devices: tested in test_device.py
+    "get_device",  # tests/parity/test_common_nn_parity.py
     # layout flags: tests/parity/test_compat_tutorial_fixes.py
     "is_cpu", "is_meta", "is_mkldnn", "is_nested", "is_quantized", "is_sparse",
     "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__invert__", "__and__", "__or__",
