@@ -261,7 +261,8 @@ __version__ = "0.1.0"
 _out.accept_out(globals(), [
     *_pointwise.__all__, *_number_ops.__all__, *_reductions.__all__, *_reduction_functions.__all__,
     *_matrix_ops.__all__,
-    *_indexing.__all__, "cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack",
+    *_indexing.__all__, *_copy_forms.__all__, "cat", "concat", "concatenate", "stack", "hstack", "vstack",
+    "dstack",
     "column_stack", "matmul", "where", "std", "var", "gather", "scatter_add", "quantile", "nanquantile",
     "norm", "hardshrink", "threshold",
 ])

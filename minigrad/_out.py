@@ -79,10 +79,14 @@ def _store(name: str, result: Any, out: Any) -> None:
 
     Raises:
         TypeError: ``out`` is not a Tensor.
-        DTypeError: the result's dtype cannot be cast to ``out``'s (float into an int tensor).
+        DTypeError: the result's dtype cannot be cast to ``out``'s (float into an int tensor), or
+            ``nonzero``'s out is not int64 (PyTorch's rule).
     """
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if name == "nonzero" and out.dtype != np.int64:
+        raise DTypeError(f"nonzero: Expected out tensor to have scalar type Long but got scalar type "
+                         f"{_scalar_name(out.dtype)}")
     r = result.numpy() if isinstance(result, Tensor) else np.asarray(result)
     if not can_cast(r.dtype, out.dtype):
         raise DTypeError(f"result type {_scalar_name(r.dtype)} can't be cast to the desired output type "

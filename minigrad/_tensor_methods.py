@@ -14,6 +14,7 @@ import builtins
 import copy
 import functools
 import warnings
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from minigrad import linalg_functions as linalg_functions
     from minigrad import matrix_ops as matrix_ops
     from minigrad import number_ops as number_ops
+    from minigrad import ops as ops
     from minigrad import pointwise as pointwise
     from minigrad import quantiles as quantiles
     from minigrad import reductions as reductions
@@ -118,6 +120,39 @@ INPLACE_NAMES = (
     "lgamma", "digamma", "polygamma", "mvlgamma", "i0", "addmv", "addr", "addbmm", "gcd", "lcm", "ldexp",
     "nextafter", "renorm", "igamma", "igammac", "put", "index_reduce",
 )  # fmt: skip
+
+
+class BaseRef(weakref.ref):  # type: ignore[type-arg]
+    """A view's weak link to its base (``Tensor._base``), shared by every view of that base; ``standin``
+    is the tensor over the base's memory that stands for it once it is gone."""
+
+    __slots__ = ("standin",)
+    standin: Tensor
+
+
+class Storage:
+    """The block of memory under a tensor and its views: ``data_ptr()`` and ``nbytes()``, as PyTorch's
+    ``UntypedStorage`` (read-only here: minigrad's tensors are numpy arrays, the storage is their owner's)."""
+
+    def __init__(self, array: Any) -> None:
+        while isinstance(array.base, np.ndarray):
+            array = array.base
+        self._owner = array
+
+    def data_ptr(self) -> builtins.int:
+        """The address of the memory's first byte."""
+        return builtins.int(self._owner.__array_interface__["data"][0])
+
+    def nbytes(self) -> builtins.int:
+        """The memory's size in bytes."""
+        return builtins.int(self._owner.nbytes)
+
+    def size(self) -> builtins.int:
+        """The memory's size in bytes (an untyped storage counts bytes)."""
+        return self.nbytes()
+
+    def __len__(self) -> builtins.int:
+        return self.nbytes()
 
 
 class TensorMethods:
@@ -733,7 +768,13 @@ class TensorMethods:
         return shape_ops.repeat_interleave(self, repeats, dim, output_size=output_size)
 
     def flip(self: Any, *args: Any, dims: Any = None) -> Tensor:
-        """Reverse along ``dims`` (``x.flip(0, 1)`` or ``x.flip(dims=(0, 1))``)."""
+        """Reverse along ``dims`` (``x.flip(0, 1)`` or ``x.flip(dims=(0, 1))``).
+
+        Raises:
+            TypeError: no dims given (PyTorch's error).
+        """
+        if dims is None and not args:
+            raise TypeError('flip() missing 1 required positional arguments: "dims"')
         if dims is None:
             dims = args[0] if len(args) == 1 else args
         return shape_ops.flip(self, dims)
@@ -808,6 +849,12 @@ class TensorMethods:
         """In place: x becomes its transpose; returns x."""
         return cast("Tensor", self._update("t_", shape_ops.t, view=True))
 
+    def transpose_(self: Any, dim0: builtins.int, dim1: builtins.int) -> Tensor:
+        """In place: x becomes ``x.transpose(dim0, dim1)`` (still a view of x's base); returns x."""
+        return cast("Tensor", self._update("transpose_", lambda t: t.transpose(dim0, dim1), view=True))
+
+    swapdims_ = swapaxes_ = transpose_
+
     def squeeze_(self: Any, dim: Any = None) -> Tensor:
         """In place: size-1 dims removed; returns x."""
         return cast("Tensor", self._update("squeeze_", lambda t: t.squeeze(dim), view=True))
@@ -832,14 +879,17 @@ class TensorMethods:
         element size k times larger (smaller) the last dim is k times shorter (longer).
 
         Raises:
-            ShapeError: the element counts differ; for a dtype of another size, a 0-d
-                tensor or a last dim that is strided or not divisible by the ratio.
+            ShapeError: the element counts differ; for a dtype of another size, a 0-d tensor or a last
+                dim that is strided or not divisible by the ratio.
         """
         if dtype is None and len(shape) == 1 and not isinstance(shape[0], (builtins.int, np.integer, tuple,
                                                                            list)):
             dtype, shape = shape[0], ()
         if dtype is None:
-            return cast("Tensor", self.reshape(*shape))
+            # Where the strides do not allow the shape, PyTorch raises and this copies (as reshape):
+            # minigrad's layers do not always lay out their results as PyTorch's do (an adaptive pool's),
+            # and x.view(x.size(0), -1) after them must work as it does in PyTorch.
+            return cast("Tensor", self._same_shape_view(self.reshape(*shape)))
         if shape:
             raise TypeError(f"view() takes a shape or a dtype, not both: got {shape} and dtype={dtype}")
         a, dt = self.numpy(), resolve_dtype(dtype)
@@ -853,7 +903,14 @@ class TensorMethods:
 
     def view_as(self: Any, other: Tensor) -> Tensor:
         """``self.view(other.shape)``."""
-        return cast("Tensor", self.reshape(other.shape))
+        return cast("Tensor", self._same_shape_view(self.reshape(other.shape)))
+
+    def _same_shape_view(self: Any, out: Tensor) -> Tensor:
+        # reshape hands back the tensor itself for its own shape; a view is a new tensor, as PyTorch's
+        if out is not self:
+            return out
+        view: Tensor = self._view(ops.Reshape.apply(self, shape=self.shape))
+        return view
 
     def reshape_as(self: Any, other: Tensor) -> Tensor:
         """``self.reshape(other.shape)``."""
@@ -1191,13 +1248,47 @@ class TensorMethods:
     # ------------------------------------------------------------ memory layout
 
     def stride(self: Any, dim: builtins.int | None = None) -> Any:
-        """The step in elements between neighbours along each dim (a tuple), or along ``dim``."""
-        steps = tuple(s // self.dtype.itemsize for s in self.numpy().strides)
-        return steps if dim is None else steps[norm_dim(dim, self.ndim)]
+        """The step in elements between neighbours along each dim (a tuple), or along ``dim``.
+
+        A size-1 dim that broadcasting added (numpy's step 0) reports PyTorch's step there: the size
+        times the step of the dim after it (1 for the last), as ``expand`` and ``unsqueeze`` give.
+        """
+        a = self.numpy()
+        steps = [s // a.itemsize for s in a.strides]
+        for i in range(a.ndim - 1, -1, -1):
+            if a.shape[i] == 1 and steps[i] == 0:
+                steps[i] = steps[i + 1] * a.shape[i + 1] if i + 1 < a.ndim else 1
+        return tuple(steps) if dim is None else steps[norm_dim(dim, self.ndim)]
 
     def data_ptr(self: Any) -> builtins.int:
         """The address of the first element (tensors sharing memory have related addresses)."""
         return builtins.int(self.numpy().__array_interface__["data"][0])
+
+    @property
+    def _base(self: Any) -> Any:
+        """The tensor this one is a view of (the first one of a chain of views), or None, as PyTorch's:
+        set by the view ops (reshape, slicing, permute, expand, ...) when the result shares memory.
+
+        The view holds its base weakly (so it keeps no intermediate of a graph alive); once the base is
+        gone, a new tensor over the same memory stands for it.
+        """
+        ref: BaseRef | None = getattr(self, "_viewbase", None)
+        if ref is None:
+            return None
+        base = ref()
+        if base is None:  # one stand-in per base, shared by its views (so v1._base is v2._base still holds)
+            base = getattr(ref, "standin", None)
+            if base is None:
+                base = ref.standin = tensor.from_numpy(Storage(self.numpy())._owner)
+        return base
+
+    def _is_view(self: Any) -> builtins.bool:
+        """Whether this tensor is a view of another (``_base`` is not None)."""
+        return getattr(self, "_viewbase", None) is not None
+
+    def untyped_storage(self: Any) -> Storage:
+        """The memory this tensor's elements live in (shared by its views), as PyTorch's UntypedStorage."""
+        return Storage(self.numpy())
 
     def storage_offset(self: Any) -> builtins.int:
         """Elements between the start of the memory this tensor views and its first element."""
@@ -1336,7 +1427,25 @@ class TensorMethods:
 
     @property
     def mH(self: Any) -> Tensor:  # noqa: N802 - PyTorch's name
-        """The conjugate transpose of the last two dims: ``x.mT`` for real tensors."""
+        """The conjugate transpose of the last two dims: ``x.mT`` for real tensors.
+
+        Raises:
+            ShapeError: fewer than 2 dims (PyTorch's error).
+        """
+        if self.ndim < 2:
+            raise ShapeError(f"tensor.mH is only supported on matrices or batches of matrices. Got "
+                             f"{self.ndim}-D tensor.")
+        return cast("Tensor", self.mT)
+
+    def adjoint(self: Any) -> Tensor:
+        """The conjugate transpose of the last two dims (``x.mH``): ``x.mT`` for real tensors.
+
+        Raises:
+            ShapeError: fewer than 2 dims (PyTorch's error).
+        """
+        if self.ndim < 2:
+            raise ShapeError(f"tensor.adjoint() is only supported on matrices or batches of matrices. Got "
+                             f"{self.ndim}-D tensor.")
         return cast("Tensor", self.mT)
 
     def sum_to_size(self: Any, *size: Any) -> Tensor:

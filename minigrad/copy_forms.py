@@ -15,9 +15,9 @@ from typing import Any
 from minigrad.tensor import Tensor
 
 __all__ = [
-    "alias_copy", "diagonal_copy", "expand_copy", "narrow_copy", "permute_copy", "split_with_sizes_copy",
-    "squeeze_copy", "t_copy", "transpose_copy", "unbind_copy", "unfold_copy", "unsafe_chunk", "unsafe_split",
-    "unsqueeze_copy", "view_copy",
+    "alias_copy", "diagonal_copy", "expand_copy", "narrow_copy", "permute_copy", "split_copy",
+    "split_with_sizes_copy", "squeeze_copy", "t_copy", "transpose_copy", "unbind_copy", "unfold_copy",
+    "unsafe_chunk", "unsafe_split", "unsqueeze_copy", "view_copy",
 ]  # fmt: skip
 
 
@@ -38,6 +38,7 @@ diagonal_copy = _copy_of("diagonal")
 expand_copy = _copy_of("expand")
 narrow_copy = _copy_of("narrow")
 permute_copy = _copy_of("permute")
+split_copy = _copy_of("split")
 split_with_sizes_copy = _copy_of("split_with_sizes")
 squeeze_copy = _copy_of("squeeze")
 t_copy = _copy_of("t")

@@ -117,5 +117,9 @@ class _MissingKeyError(InvalidParameterError, KeyError):
     __str__ = KeyError.__str__
 
 
+class _IndexTypeError(DimensionError, TypeError):
+    """An index of the wrong type (a float, a float tensor): PyTorch's IndexError, also a TypeError."""
+
+
 class _AssertedShapeError(ShapeError, AssertionError):
     """Shapes PyTorch checks with an assert (MultiheadAttention's query, key and value)."""

@@ -77,28 +77,33 @@ def _random_dtype(dtype: DTypeLike, device: DeviceLike, fn: str) -> np.dtype[Any
 
 
 def zeros(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
-          device: DeviceLike = None) -> Tensor:
-    """A tensor of zeros; ``shape`` as ints or one tuple. The default dtype (float32) unless ``dtype``.
+          device: DeviceLike = None, size: Any = None) -> Tensor:
+    """A tensor of zeros; ``shape`` as ints or one tuple (or ``size=``, PyTorch's keyword). The default
+    dtype (float32) unless ``dtype``.
 
     ``device`` must be the CPU here and in every factory below: a GPU raises
     :class:`~minigrad.errors.DeviceError`.
     """
-    return _make(np.zeros(_dims(shape), _float_dtype(dtype, device)), requires_grad)
+    dims = _dims(shape if size is None else (size,))
+    return _make(np.zeros(dims, _float_dtype(dtype, device)), requires_grad)
 
 
 def ones(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
-         device: DeviceLike = None) -> Tensor:
-    """A tensor of ones; ``shape`` as ints or one tuple. The default dtype unless ``dtype``."""
-    return _make(np.ones(_dims(shape), _float_dtype(dtype, device)), requires_grad)
+         device: DeviceLike = None, size: Any = None) -> Tensor:
+    """A tensor of ones; ``shape`` as ints or one tuple (or ``size=``). The default dtype unless ``dtype``."""
+    dims = _dims(shape if size is None else (size,))
+    return _make(np.ones(dims, _float_dtype(dtype, device)), requires_grad)
 
 
 def empty(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None,
-          pin_memory: bool = False) -> Tensor:
+          pin_memory: bool = False, size: Any = None) -> Tensor:
     """An uninitialized tensor (its values are whatever memory held); the default dtype unless ``dtype``.
+    ``shape`` as ints or one tuple (or ``size=``).
 
     ``pin_memory`` has no effect on the CPU.
     """
-    return _make(np.empty(_dims(shape), _float_dtype(dtype, device)), requires_grad)
+    dims = _dims(shape if size is None else (size,))
+    return _make(np.empty(dims, _float_dtype(dtype, device)), requires_grad)
 
 
 def empty_strided(size: Any, stride: Any, *, dtype: DTypeLike = None, requires_grad: bool = False,

@@ -91,7 +91,19 @@ def _checked_along(fn: str, x: Tensor, dim: int, index: Any) -> tuple[int, Array
 @dim_aliases
 def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
     """Values of ``input`` at ``indices`` along ``dim`` (flattened if dim is None); negative indices count
-    from the end."""
+    from the end.
+
+    Raises:
+        DTypeError: ``indices`` is not int64 (PyTorch's error).
+        ShapeError: ``indices`` has another number of dims than ``input``.
+    """
+    got = indices.dtype if isinstance(indices, Tensor) else np.asarray(indices).dtype
+    if got != int64:
+        raise DTypeError(f"torch.take_along_dim(): dtype of indices should be Long but got {got}")
+    if dim is not None and np.ndim(indices) != input.ndim:
+        raise ShapeError(f"torch.take_along_dim(): input and indices should have the same number of "
+                         f"dimensions, but got {input.ndim} dimensions for input, and {np.ndim(indices)} "
+                         "dimensions for indices")
     if dim is None:
         return input.reshape(-1)[_index_array(indices, "take_along_dim").reshape(-1)]
     d = norm_dim(dim, input.ndim)

@@ -21,7 +21,7 @@ from minigrad import grids as _grids
 from minigrad import ops
 from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.default_dtype import get_default_dtype
-from minigrad.dtypes import promote_types
+from minigrad.dtypes import promote_types, tensor_type_name
 from minigrad.errors import DimensionError, DTypeError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.memory_formats import check_format, contiguous_format, is_laid_out, preserve_format
 from minigrad.shapes import norm_dim, shape_arg
@@ -44,11 +44,11 @@ def _int(fn: str, name: str, value: Any) -> int:
     return int(value)
 
 
-def _dims(fn: str, dims: Any, ndim: int) -> tuple[int, ...]:
+def _dims(fn: str, dims: Any, ndim: int, what: str = "dims") -> tuple[int, ...]:
     items = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
     out = tuple(norm_dim(_int(fn, "dims", d), ndim) for d in items)
     if len(set(out)) != len(out):
-        raise MinigradError(f"{fn}: dims {tuple(items)} repeat a dim")
+        raise MinigradError(f"{fn}: repeated dim in `{what}` ({list(items)})")
     return out
 
 
@@ -147,22 +147,38 @@ def split_with_sizes(input: Tensor, split_sizes: Sequence[int], dim: int = 0) ->
 
 @dim_aliases
 def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
-    """``sections`` nearly equal pieces (the first ones one longer), or pieces cut at the listed indices."""
+    """``sections`` nearly equal pieces (the first ones one longer), or pieces cut at the listed indices
+    (``input[i:j]`` between neighbouring cuts, so a negative cut counts from the end, as PyTorch's).
+
+    Raises:
+        ShapeError: a 0-d input, or a tensor of cuts with more than 1 dim.
+        DTypeError: a tensor of cuts that is not int64.
+        InvalidParameterError: a number of sections that is not positive.
+    """
+    if input.ndim == 0:
+        raise ShapeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 "
+                         "dims")
     d = norm_dim(dim, input.ndim)
     n = input.shape[d]
     if isinstance(indices_or_sections, Tensor):  # a 0-d integer tensor counts sections, a 1-D one lists cuts
+        if indices_or_sections.dtype != np.int64:
+            got = tensor_type_name(indices_or_sections.dtype)[6:].removesuffix("Tensor")
+            raise DTypeError(f"tensor_split expected tensor_indices_or_sections to have dtype of long, but "
+                             f"got {got}")
+        if indices_or_sections.ndim > 1:
+            raise ShapeError("tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
+                             f"one-dimensional tensor, but got a tensor with {indices_or_sections.ndim} dims")
         indices_or_sections = indices_or_sections.tolist()
     if isinstance(indices_or_sections, (int, np.integer)):
         k = int(indices_or_sections)
         if k <= 0:
-            raise InvalidParameterError(f"tensor_split: sections must be positive, got {k}")
+            raise InvalidParameterError(f"number of sections must be larger than 0, got {k}")
         sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
         cuts = np.cumsum(sizes)[:-1].tolist()
     else:
         cuts = [int(i) for i in indices_or_sections]
-    bounds = [0, *[min(max(c, 0), n) for c in cuts], n]
     lead = (slice(None),) * d
-    return tuple(input[lead + (slice(a, max(a, b)),)] for a, b in itertools.pairwise(bounds))  # noqa: RUF005
+    return tuple(input[lead + (slice(a, b),)] for a, b in itertools.pairwise([0, *cuts, None]))  # noqa: RUF005
 
 
 def _split_along(name: str, input: Tensor, min_ndim: int, dim: int,  # noqa: A002
@@ -333,14 +349,14 @@ def flip(input: Tensor, dims: Any) -> Tensor:  # noqa: A002
 def fliplr(input: Tensor) -> Tensor:  # noqa: A002
     """Reverse dim 1 (left-right)."""
     if input.ndim < 2:
-        raise ShapeError(f"fliplr: the input must be at least 2-D, got shape {input.shape}")
+        raise ShapeError(f"fliplr: Input must be >= 2-d. (got shape {input.shape})")
     return flip(input, 1)
 
 
 def flipud(input: Tensor) -> Tensor:  # noqa: A002
     """Reverse dim 0 (up-down)."""
     if input.ndim < 1:
-        raise ShapeError("flipud: the input must be at least 1-D")
+        raise ShapeError("flipud: Input must be >= 1-d.")
     return flip(input, 0)
 
 
@@ -498,10 +514,12 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:  # noqa: A0
     Raises:
         InvalidParameterError: source and destination differ in length.
     """
-    src = _dims("movedim", source, input.ndim)
-    dst = _dims("movedim", destination, input.ndim)
+    src = _dims("movedim", source, input.ndim, "source")
+    dst = _dims("movedim", destination, input.ndim, "destination")
     if len(src) != len(dst):
-        raise InvalidParameterError(f"movedim: {len(src)} source dims but {len(dst)} destinations")
+        raise InvalidParameterError(f"movedim: Invalid source or destination dims: source ({list(src)} "
+                                    "dims) should contain the same number of dims as destination "
+                                    f"({list(dst)} dims)")
     order = [-1] * input.ndim
     for s, d in zip(src, dst):
         order[d] = s

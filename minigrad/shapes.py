@@ -8,12 +8,16 @@ Of minigrad this module imports only the errors, so every layer may use it.
 from __future__ import annotations
 
 import math
+import operator
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from minigrad.errors import DimensionError, ShapeError
+
+_INT_DTYPES = tuple(np.dtype(n) for n in ("int64", "int32", "int16", "int8", "uint8"))
 
 
 def norm_dim(dim: int, ndim: int) -> int:
@@ -28,7 +32,7 @@ def norm_dim(dim: int, ndim: int) -> int:
     n = max(ndim, 1)
     if not -n <= dim < n:
         raise DimensionError(
-            f"dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
         )
     return int(dim) % n
 
@@ -66,8 +70,10 @@ def shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
         shape = tuple(shape[0])
     for s in shape:
         if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            if getattr(s, "ndim", None) == 0 and getattr(s, "dtype", None) in _INT_DTYPES:
+                continue  # a 0-d integer tensor counts as its int, as in PyTorch
             raise TypeError(f"shape entries must be ints, got {shape!r}")
-    return tuple(int(s) for s in shape)
+    return tuple(operator.index(s) for s in shape)
 
 
 def reduced_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[int, ...]:
@@ -95,13 +101,16 @@ def infer_reshape(target: tuple[int, ...], size: int, source: tuple[int, ...]) -
         raise ShapeError(f"reshape: invalid target shape {target} for a tensor of shape {source}")
     known = math.prod(s for s in target if s != -1)
     if unknown:
-        if known == 0 or size % known:
-            raise ShapeError(
-                f"reshape: shape {target} is invalid for input of shape {source} ({size} elements)"
-            )
+        if known == 0:  # (PyTorch's words)
+            raise ShapeError(f"cannot reshape tensor of {size} elements into shape {list(target)} because "
+                             "the unspecified dimension size -1 can be any value and is ambiguous")
+        if size % known:
+            raise ShapeError(f"reshape: shape '{list(target)}' is invalid for input of size {size}: {target} "
+                             f"from {source}")
         target = tuple(size // known if s == -1 else s for s in target)
     elif known != size:
-        raise ShapeError(f"reshape: shape {target} is invalid for input of shape {source} ({size} elements)")
+        raise ShapeError(f"reshape: shape '{list(target)}' is invalid for input of size {size}: {target} "
+                         f"from {source}")
     return target
 
 
@@ -134,3 +143,52 @@ def check_broadcast_to(what: str, shape: tuple[int, ...], target: tuple[int, ...
         fits = False
     if not fits:
         raise ShapeError(f"{what}: shape {tuple(shape)} cannot be broadcast to {tuple(target)}")
+
+
+def no_dim(i: Any) -> bool:
+    """Whether index entry ``i`` takes no dim (None, Ellipsis, a bool, a 0-d array): a 0-d tensor's kind."""
+    return i is None or i is Ellipsis or isinstance(i, (bool, np.bool_)) or (isinstance(i, np.ndarray) and
+                                                                            i.ndim == 0)
+
+
+def index_error(index: Any, shape: tuple[int, ...], e: IndexError) -> DimensionError:
+    """numpy's IndexError for ``index`` into ``shape``, in PyTorch's words ("dimension", not "axis")."""
+    msg = str(e)
+    bounds = re.match(r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)", msg)
+    if bounds:
+        i, d, n = bounds.groups()
+        where = f"dimension {d}" if n != "0" else "dimension"  # (PyTorch names no dim when it is empty)
+        msg = f"index {i} is out of bounds for {where} with size {n}"
+    elif msg.startswith("too many indices"):
+        msg = f"too many indices for tensor of dimension {len(shape)}"
+    return DimensionError(f"{msg} (index {index!r} into a tensor of shape {tuple(shape)})")
+
+
+def dims_used(i: Any) -> int:
+    """How many dims of the indexed tensor index entry ``i`` takes (a mask: its own ndim)."""
+    if i is None or i is Ellipsis or isinstance(i, (bool, np.bool_)):
+        return 0
+    if hasattr(i, "dtype") and i.dtype in (np.bool_, np.uint8):  # (uint8: a mask, as in PyTorch)
+        return int(i.ndim)
+    return 1
+
+
+def check_mask(mask: Any, items: tuple[Any, ...], k: int, shape: tuple[int, ...]) -> None:
+    """A bool mask must have the shape of the dims it selects from (PyTorch's IndexError)."""
+    if any(i is Ellipsis for i in items[:k]):
+        start = len(shape) - sum(dims_used(i) for i in items[k:])
+    else:
+        start = sum(dims_used(i) for i in items[:k])
+    if start < 0 or tuple(shape[start : start + mask.ndim]) != mask.shape:
+        raise DimensionError(
+            f"the shape of the mask {list(mask.shape)} at index {max(start, 0)} does not match the shape "
+            f"of the indexed tensor {list(shape)}"
+        )
+
+
+def expand_error(shape: tuple[int, ...], target: tuple[int, ...], d: int) -> ShapeError:
+    """PyTorch's error for expanding ``shape`` to ``target``, whose dim ``d`` does not fit."""
+    s = shape[d - (len(target) - len(shape))]
+    return ShapeError(f"The expanded size of the tensor ({target[d]}) must match the existing size ({s}) at "
+                      f"non-singleton dimension {d}.  Target sizes: {list(target)}.  Tensor sizes: "
+                      f"{list(shape)} (expand: {tuple(shape)} to {tuple(target)})")

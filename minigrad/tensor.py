@@ -40,13 +40,18 @@ from minigrad.errors import (
     InvalidParameterError,
     MinigradError,
     ShapeError,
+    _IndexTypeError,
 )
 from minigrad.grad_mode import _inference, _mode
 from minigrad.memory_formats import preserve_format, suggested_format
 from minigrad.shapes import (
     check_broadcast,
     check_broadcast_to,
+    check_mask,
+    expand_error,
+    index_error,
     infer_reshape,
+    no_dim,
     norm_dim,
     norm_dims,
     reduced_shape,
@@ -162,7 +167,7 @@ class Tensor(TensorMethods):
 
     __slots__ = (
         "__weakref__", "_array", "_ctx", "_hooks", "_inference", "_retains_grad", "_version", "_vgroup",
-        "grad", "requires_grad",
+        "_viewbase", "grad", "requires_grad",
     )  # fmt: skip
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
 
@@ -177,6 +182,8 @@ class Tensor(TensorMethods):
     _version: int
     # Set only once detach() made an alias: every member of the list shares one version counter.
     _vgroup: list[weakref.ref[Tensor]]
+    # Set only on a view sharing another tensor's memory (``_base``; weak: a view keeps no graph alive).
+    _viewbase: _methods.BaseRef
     # Set only on inference tensors (INFERENCE, or ALIAS for detach/.data of one taken outside
     # inference_mode, which PyTorch lets change in place), so the hot paths that make tensors
     # outside inference_mode never write it; read with getattr(t, "_inference", 0).
@@ -324,7 +331,12 @@ class Tensor(TensorMethods):
         return t
 
     def _view(self, out: Tensor) -> Tensor:
-        """``out``, a view op's result: an inference tensor if it is a view of one (as PyTorch's views)."""
+        """``out``, a view op's result: it records its ``_base`` if it shares this tensor's memory, and is an
+        inference tensor if it is a view of one (as PyTorch's views)."""
+        a, shared = self._array, out._array.base  # (a view's numpy base: the memory's owner, or a temp)
+        if shared is not None and (shared is a or shared is a.base) and out is not self:
+            base = getattr(self, "_viewbase", None) if a.base is not None else None  # (owner: skip getattr)
+            out._viewbase = base or _methods.BaseRef(self)
         if _inference.used and self.is_inference() and memory_owner(out._array) == memory_owner(self._array):
             out._inference = INFERENCE
         return out
@@ -919,7 +931,7 @@ class Tensor(TensorMethods):
         try:
             self._write(lambda a: _assign_in_steps(a, steps, arr))
         except IndexError as e:
-            raise DimensionError(f"index {index!r} is out of range for shape {self.shape}: {e}") from None
+            raise index_error(index, self.shape, e) from None
         except ValueError as e:
             raise ShapeError(
                 f"setitem: a value of shape {np.shape(arr)} does not fit index {index!r} of a tensor of "
@@ -1069,7 +1081,7 @@ class Tensor(TensorMethods):
             InvalidParameterError: both bounds are None.
         """
         if min is None and max is None:
-            raise InvalidParameterError("clamp: at least one of min and max must be given")
+            raise InvalidParameterError("clamp: At least one of 'min' or 'max' must not be None")
         if isinstance(min, Tensor) or isinstance(max, Tensor):
             return _clamp_tensors(self, min, max)
         if self.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
@@ -1363,7 +1375,8 @@ class Tensor(TensorMethods):
     def mT(self) -> Tensor:  # noqa: N802 - PyTorch's name
         """The last two dims swapped (batched matrix transpose)."""
         if self.ndim < 2:
-            raise ShapeError(f"mT needs at least 2 dims, got shape {self.shape}")
+            raise ShapeError(f"tensor.mT is only supported on matrices or batches of matrices. Got "
+                             f"{self.ndim}-D tensor.")
         return self.transpose(-2, -1)
 
     @dim_aliases
@@ -1395,7 +1408,7 @@ class Tensor(TensorMethods):
             if target[lead + i] == -1:
                 target[lead + i] = s
             elif (s != 1 and s != target[lead + i]) or target[lead + i] < 0:
-                raise ShapeError(f"expand: cannot expand shape {self.shape} to {tuple(target)}")
+                raise expand_error(self.shape, shape_arg(shape), lead + i)
         if tuple(target) == self.shape:
             return self
         return self._view(_ops.Expand.apply(self, shape=tuple(target)))
@@ -1412,7 +1425,7 @@ class Tensor(TensorMethods):
                 out = _ops.GetItem.apply(out, index=step)
             return self._view(out)
         except IndexError as e:
-            raise DimensionError(f"index {index!r} is out of range for shape {self.shape}: {e}") from None
+            raise index_error(index, self.shape, e) from None
 
     def split(self, split_size: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
         """Chunks of ``split_size`` along ``dim`` (the last may be smaller), or of a list of sizes.
@@ -1443,7 +1456,7 @@ class Tensor(TensorMethods):
         """
         _check_int("chunk", "chunks", chunks)
         if chunks <= 0:
-            raise InvalidParameterError(f"chunk: chunks must be a positive int, got {chunks!r}")
+            raise InvalidParameterError(f"chunk expects `chunks` to be greater than 0, got: {chunks!r}")
         d = norm_dim(dim, self.ndim)
         if self.shape[d] == 0:  # PyTorch: ``chunks`` empty pieces
             return tuple(self[(slice(None),) * (d + 1)] for _ in range(chunks))
@@ -1561,6 +1574,11 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
             i = np.asarray(i) if i else np.zeros(0, dtype=int64)  # x[[]] selects nothing
         elif isinstance(i, range):  # a range indexes like the list it spells, as in PyTorch
             i = np.arange(i.start, i.stop, i.step, dtype=int64)
+        if isinstance(i, np.ndarray) and i.dtype == np.uint8:
+            # PyTorch reads a uint8 index as a bool mask (deprecated there, so it warns)
+            warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool "
+                          "instead.", UserWarning, stacklevel=3)
+            i = i.astype(bool_)
         if isinstance(i, np.ndarray) and i.ndim == 0 and i.dtype.kind in "iu":
             i = int(i)  # a 0-d integer tensor is an int: a basic index (PyTorch)
         if isinstance(i, np.ndarray):
@@ -1568,14 +1586,21 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
                 if i.ndim == 0:  # x[True] adds a dim, as numpy and PyTorch do
                     out.append(bool(i))
                 else:
-                    _check_mask(i, items, k, shape)  # nonzero() alone would accept a short mask
+                    check_mask(i, items, k, shape)  # nonzero() alone would accept a short mask
                     out.extend(np.nonzero(i))
                 continue
             if i.dtype.kind not in "iu":
-                raise TypeError(f"tensors used as indices must be integer or bool, not {i.dtype}")
+                raise _IndexTypeError(f"tensors used as indices must be long, int, byte or bool tensors, "
+                                      f"not {i.dtype}")
         elif isinstance(i, (float, str)):
-            raise TypeError(f"invalid index {i!r}: only ints, slices, None, Ellipsis, int and bool tensors")
+            raise _IndexTypeError(f"invalid index {i!r}: only integers, slices (`:`), ellipsis (`...`), None "
+                                  "and long or byte Variables are valid indices")
         out.append(i)
+    if not shape and not all(no_dim(i) for i in out):
+        what = "slice() cannot be applied to a 0-dim tensor." if any(isinstance(i, slice) for i in out) else \
+            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python to convert a 0-dim tensor to a " \
+            "number"
+        raise DimensionError(what)
     return tuple(out)
 
 
@@ -1598,6 +1623,8 @@ def _index_steps(idx: tuple[Any, ...]) -> tuple[tuple[Any, ...], ...]:
 def _assign_in_steps(a: Array, steps: tuple[tuple[Any, ...], ...], value: Any) -> None:
     for step in steps[:-1]:
         a = a[step]  # basic indices only: a view, so the assignment below writes through
+    while np.ndim(value) and np.shape(value)[0] == 1:  # leading 1s of the value go, as in PyTorch
+        value = value[0]
     a[steps[-1]] = value
 
 
@@ -1608,27 +1635,6 @@ def _put_in_steps(t: Tensor, steps: tuple[tuple[Any, ...], ...], value: Tensor) 
     for step in steps:
         numbers = numbers[step]
     return put(t.reshape(-1), (numbers,), value).reshape(t.shape)
-
-
-def _dims_used(i: Any) -> int:
-    if i is None or i is Ellipsis or isinstance(i, (bool, np.bool_)):
-        return 0
-    if isinstance(i, (Tensor, np.ndarray)) and i.dtype == bool_:
-        return int(i.ndim)
-    return 1
-
-
-def _check_mask(mask: Array, items: tuple[Any, ...], k: int, shape: tuple[int, ...]) -> None:
-    """A bool mask must have the shape of the dims it selects from (PyTorch's IndexError)."""
-    if any(i is Ellipsis for i in items[:k]):
-        start = len(shape) - sum(_dims_used(i) for i in items[k:])
-    else:
-        start = sum(_dims_used(i) for i in items[:k])
-    if start < 0 or tuple(shape[start : start + mask.ndim]) != mask.shape:
-        raise DimensionError(
-            f"the shape of the mask {list(mask.shape)} at index {max(start, 0)} does not match the shape "
-            f"of the indexed tensor {list(shape)}"
-        )
 
 
 def _check_int(fn: str, name: str, value: Any) -> None:
@@ -1952,4 +1958,5 @@ def _check_tensors(fn: str, tensors: Any) -> list[Tensor]:
 
 from minigrad import ops as _ops  # noqa: E402  (ops builds on Tensor; imported last)
 
-_methods.provide(sys.modules[__name__])  # what TensorMethods call: from_numpy, where, Tensor
+for _module in (sys.modules[__name__], _ops):  # what TensorMethods call: from_numpy, where, Tensor, the ops
+    _methods.provide(_module)

@@ -18,10 +18,14 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from minigrad import factories
 from minigrad._kernels import quiet
-from minigrad.tensor import Array, Tensor
+from minigrad.dtypes import DTypeLike, resolve_dtype
+from minigrad.errors import InvalidParameterError
+from minigrad.shapes import shape_arg
+from minigrad.tensor import Array, Tensor, from_numpy
 
-__all__ = ["assert_close"]
+__all__ = ["assert_close", "make_tensor"]
 
 # (rtol, atol) by dtype, as torch.testing; every other dtype (ints, bool) compares exactly.
 _DTYPE_PRECISIONS: dict[np.dtype[Any], tuple[float, float]] = {
@@ -289,3 +293,46 @@ def assert_close(actual: Any, expected: Any, *, allow_subclasses: bool = True, r
         _compare(actual, expected, (), options)
     except _MismatchError as m:
         raise m.error(msg) from None
+
+
+def _bounds(dt: np.dtype[Any], low: float | None, high: float | None) -> tuple[float, float]:
+    """make_tensor's range: PyTorch's per-dtype default, a given bound clamped to what the dtype holds."""
+    lo: float
+    hi: float
+    lo, hi = {"b": (0, 2), "u": (0, 10), "i": (-9, 10)}.get(dt.kind, (-9, 9))
+    info: Any = np.finfo(dt) if dt.kind == "f" else np.iinfo(dt) if dt.kind in "iu" else None
+    lo = lo if low is None else max(low, info.min) if info is not None else low
+    hi = hi if high is None else min(high, info.max) if info is not None else high
+    if lo > hi or (lo == hi and dt.kind != "f"):
+        raise InvalidParameterError(f"make_tensor: `low` must be less than `high`, but got {lo} >= {hi}")
+    return lo, hi
+
+
+def make_tensor(*shape: Any, dtype: DTypeLike, device: Any = None, low: float | None = None,
+                high: float | None = None, requires_grad: bool = False, noncontiguous: bool = False,
+                exclude_zero: bool = False, memory_format: Any = None) -> Tensor:
+    """A tensor of ``shape`` (ints or one tuple) filled with random values, as ``torch.testing.make_tensor``.
+
+    Floats are uniform in [low, high] (default [-9, 9]); integers uniform in
+    [low, high) (default [-9, 10), uint8 [0, 10)); bools are True or False.
+    ``noncontiguous`` gives a strided view of a twice-as-long last dim;
+    ``exclude_zero`` replaces zeros by 1 (integers) or the dtype's tiniest
+    normal number. Draws come from minigrad's global generator.
+
+    Raises:
+        InvalidParameterError: ``low`` is not below ``high`` (equal bounds are allowed for floats).
+    """
+    del device, memory_format  # (every tensor is a row-major CPU array)
+    dims, dt = shape_arg(shape), resolve_dtype(dtype)
+    lo, hi = _bounds(dt, low, high)
+    if dt.kind in "biu":
+        top = max(math.ceil(hi), math.ceil(lo) + 1)
+        values = factories.randint(math.ceil(lo), top, dims).numpy().astype(dt)
+    else:
+        values = (factories.rand(*dims, dtype=np.float64).numpy() * (hi - lo) + lo).astype(dt)
+    if exclude_zero:
+        values[values == 0] = 1 if dt.kind in "biu" else np.finfo(dt).tiny
+    if noncontiguous and values.size > 1:
+        values = np.repeat(values, 2, axis=-1)[..., ::2]
+    t = from_numpy(values)
+    return t.requires_grad_(True) if requires_grad else t

@@ -21,7 +21,7 @@ from minigrad.shapes import norm_dim
 from minigrad.tensor import Tensor, from_numpy, where
 
 __all__ = [
-    "diagonal_scatter", "fill", "fill_", "index_reduce", "put", "resize_as_", "select_scatter",
+    "diagonal_scatter", "fill", "fill_", "index_put_", "index_reduce", "put", "resize_as_", "select_scatter",
     "slice_scatter", "zero_",
 ]  # fmt: skip
 
@@ -146,3 +146,10 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
 def resize_as_(input: Tensor, the_template: Tensor) -> Tensor:  # noqa: A002
     """The function form of :meth:`Tensor.resize_as_`: input takes the template's shape; returns input."""
     return input.resize_as_(the_template)
+
+
+def index_put_(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:  # noqa: A002
+    """The function form of :meth:`Tensor.index_put_`: ``input[indices] = values`` (``+=`` if ``accumulate``,
+    repeated indices then add up), in place; returns input."""
+    inplace: Any = input.index_put_  # type: ignore[attr-defined]  # (generated: _tensor_methods.INPLACE_NAMES)
+    return inplace(indices, values, accumulate)  # type: ignore[no-any-return]
