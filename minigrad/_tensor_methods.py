@@ -1479,7 +1479,11 @@ class TensorMethods:
                 "the moment.  If you were attempting to deepcopy a module, this may be because of a "
                 "torch.nn.utils.weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001")
         reconstruct = vars(copy)["_reconstruct"]  # what copy.deepcopy does when there is no __deepcopy__
-        return cast("Tensor", reconstruct(self, memo, *self.__reduce_ex__(4)))
+        func, args, state, *rest = self.__reduce_ex__(4)
+        if isinstance(state, tuple) and isinstance(state[1], dict) and "_viewbase" in state[1]:
+            # a view's weak link to its base is not copied: the copy owns a deep copy of the memory
+            state = (state[0], {k: v for k, v in state[1].items() if k != "_viewbase"})
+        return cast("Tensor", reconstruct(self, memo, func, args, state, *rest))
 
     def type(self: Any, dtype: Any = None, non_blocking: builtins.bool = False, **_: Any) -> Any:
         """Without a dtype, PyTorch's type string (``'torch.FloatTensor'``); with one, ``self.to(dtype)``.

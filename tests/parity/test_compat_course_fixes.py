@@ -146,6 +146,22 @@ def test_deepcopy_refuses_non_leaf_as_torch_and_copies_leaves() -> None:
         assert copy.deepcopy(mg.ones(2, requires_grad=True) * 2).tolist() == [2.0, 2.0]
 
 
+def test_deepcopy_of_a_module_whose_buffer_is_a_view() -> None:
+    """The annotated transformer's ``register_buffer("pe", pe.unsqueeze(0))`` then ``copy.deepcopy(module)``:
+    the copy owns its memory, as PyTorch's (the view's weak link to its base is not copied)."""
+    import copy
+
+    for lib in (mg, torch):
+        m = lib.nn.Module()
+        m.register_buffer("pe", lib.arange(6.0).reshape(3, 2).unsqueeze(0))
+        replica = copy.deepcopy(m)
+        with lib.no_grad():
+            replica.pe.add_(1)
+        assert m.pe.flatten().tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+        assert replica.pe.flatten().tolist() == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+        assert not replica.pe._is_view()
+
+
 @pytest.mark.parametrize("make", [
     lambda lib: [np.float64(1.0)], lambda lib: [np.float64(1.0), 2.0], lambda lib: [np.float32(1.0), 2.0],
     lambda lib: [[np.float64(1)], [2.0]], lambda lib: [np.int64(1), np.float32(2)], lambda lib: [1.0, 2.0],
