@@ -675,8 +675,7 @@ class MaskedGrad(Function):
     keep: Array
     slope: float
 
-    def name(self) -> str:
-        """PyTorch's name for this node: the backward of ThresholdBackward or of LeakyReluBackward."""
+    def _op_name(self) -> str:  # PyTorch's: the backward of ThresholdBackward or of LeakyReluBackward
         return "LeakyReluBackwardBackward0" if self.slope else "ThresholdBackwardBackward0"
 
     def forward(self, g: Array, anchor: Array, keep: Array, slope: float) -> Array:
@@ -692,7 +691,8 @@ class MaskedGrad(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         anchor = self.parents[1]
-        zero = from_numpy(np.zeros(anchor._array.shape, anchor._array.dtype))
+        a = anchor._array
+        zero = from_numpy(np.zeros(a.shape, a.dtype)) if anchor.requires_grad else None
         if not self.parents[0].requires_grad:
             return None, zero
         if _plain(g, out):
