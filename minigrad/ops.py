@@ -2068,15 +2068,18 @@ def _product_grads(g: Tensor, a: Tensor, b: Tensor) -> tuple[Tensor | None, Tens
     if not _mode.record and type(g) is Tensor and g._array.dtype == a._array.dtype == b._array.dtype:
         # No graph to record: the same two GEMMs on the same transposed views, minus six op dispatches.
         x, w, d = a._array, b._array, _kernels.gemm_ready(g._array)
+        ready = _kernels.gemm_ready  # (batched transposes copied for BLAS; 2-D ones BLAS takes as they are)
         ga_arr = gb_arr = None
         if a.requires_grad:  # a 2-D a shared by a batched b gets one GEMM over the batch
-            ga_arr = _kernels.shared_left_grad(d, w) if (x.ndim, w.ndim) == (2, 3) else d @ w.swapaxes(-1, -2)
+            ga_arr = (_kernels.shared_left_grad(d, w) if (x.ndim, w.ndim) == (2, 3)
+                      else d @ ready(w.swapaxes(-1, -2)))
         if b.requires_grad:
             if w.ndim == 2 and x.ndim > 2:  # b shared by the batch: one product over all its rows
                 rows, drows = x.reshape(-1, x.shape[-1]), d.reshape(-1, d.shape[-1])
                 gb_arr = (drows.T @ rows).T if transposed else rows.T @ drows
             else:
-                gb_arr = (d.swapaxes(-1, -2) @ x).swapaxes(-1, -2) if transposed else x.swapaxes(-1, -2) @ d
+                gb_arr = ((ready(d.swapaxes(-1, -2)) @ ready(x)).swapaxes(-1, -2) if transposed
+                          else ready(x.swapaxes(-1, -2)) @ d)
         ga_t = None if ga_arr is None else from_numpy(ga_arr)
         return ga_t, None if gb_arr is None else from_numpy(gb_arr)
     ga = g @ b.mT if a.requires_grad else None

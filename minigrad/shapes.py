@@ -68,6 +68,11 @@ def shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
     """
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
+    for s in shape:  # the usual call: Python ints, returned as they are
+        if type(s) is not int:
+            break
+    else:
+        return shape
     for s in shape:
         if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
             if getattr(s, "ndim", None) == 0 and getattr(s, "dtype", None) in _INT_DTYPES:
@@ -96,6 +101,11 @@ def infer_reshape(target: tuple[int, ...], size: int, source: tuple[int, ...]) -
     Raises:
         ShapeError: more than one -1, a negative size, or a different element count.
     """
+    if target and min(target) >= 0:  # no size to infer (one C call decides)
+        if math.prod(target) != size:
+            raise ShapeError(f"reshape: shape '{list(target)}' is invalid for input of size {size}: {target} "
+                             f"from {source}")
+        return target
     unknown = [i for i, s in enumerate(target) if s == -1]
     if len(unknown) > 1 or any(s < -1 for s in target):
         raise ShapeError(f"reshape: invalid target shape {target} for a tensor of shape {source}")

@@ -1442,9 +1442,12 @@ class Tensor(TensorMethods):
             raise InvalidParameterError(f"split: split_size must be a positive int, got {split_size!r}")
         d = norm_dim(dim, self.ndim)
         lead = (slice(None),) * d
-        if self.shape[d] == 0:  # PyTorch: one empty piece
+        n = self._array.shape[d]
+        if n == 0:  # PyTorch: one empty piece
             return (self[(slice(None),) * (d + 1)],)
-        return tuple(self[lead + (slice(i, i + split_size),)] for i in range(0, self.shape[d], split_size))  # noqa: RUF005
+        # basic slices, valid by construction: the GetItem op directly, without indexing's normalization
+        return tuple(self._view(_ops.GetItem.apply(self, index=(*lead, slice(i, i + split_size))))
+                     for i in range(0, n, split_size))
 
     @dim_aliases
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:

@@ -37,3 +37,38 @@ def test_second_derivative() -> None:
     a = mg.tensor(RNG.standard_normal((2, 2, 3)), requires_grad=True)
     b = mg.tensor(RNG.standard_normal((3, 2)), requires_grad=True)
     assert mg.gradgradcheck(lambda x, y: (x @ y).tanh(), (a, b))
+
+
+def test_batched_transposed_operands_are_copied_for_blas_and_match_torch() -> None:
+    """q @ k.transpose(-2, -1), attention's product: numpy would run its own loop on column-stored
+    matrices in a batch, so gemm_ready copies them (2-D transposes BLAS takes as they are); the
+    values and gradients are PyTorch's either way."""
+    from minigrad import _kernels
+
+    torch = require_torch()
+    x = RNG.standard_normal((2, 5, 12))
+    q4 = x.reshape(2, 5, 3, 4).transpose(0, 2, 1, 3)
+    assert _kernels.gemm_ready(q4.swapaxes(-1, -2)).flags.c_contiguous  # batched, by columns: copied
+    assert _kernels.gemm_ready(q4) is q4  # rows contiguous: BLAS takes it
+    w = RNG.standard_normal((4, 6))
+    assert _kernels.gemm_ready(w.T) is not None and _kernels.gemm_ready(w.T).base is w  # 2-D: a view
+    mx, tx = mg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    outs = []
+    for lib, t in ((mg, mx), (torch, tx)):
+        q = t.reshape(2, 5, 3, 4).transpose(1, 2)
+        scores = q @ q.transpose(-2, -1)
+        out = lib.softmax(scores, -1) @ q
+        (out * out).sum().backward()
+        outs.append(out)
+    assert_close(outs[0], outs[1], rtol=1e-10, atol=1e-12)
+    assert_close(mx.grad, tx.grad, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(4, 8), (8, 4, 32, 32), (3, 40, 7), (2, 1)])
+def test_row_max_is_numpys_max(shape: tuple[int, ...]) -> None:
+    from minigrad import _kernels
+
+    a = RNG.standard_normal(shape).astype(np.float32)
+    a.reshape(-1)[::13] = np.nan
+    for dim in range(-len(shape), len(shape)):
+        np.testing.assert_array_equal(_kernels.row_max(a, dim), np.max(a, axis=dim, keepdims=True))

@@ -87,7 +87,8 @@ BUDGETS: dict[str, int] = {
     # forward and backward per step) and relu's one-call backward for small arrays (perf)
     # 2,625 with Sub's and Var's backward on the arrays and sum_to's leading-dims fast path (perf)
     # 2,636 with relu's backward checked finite by one dot product and NllLoss picking flat positions (perf)
-    "minigrad/ops.py": 2636,
+    # 2,639 with batched products' transposed operands copied for BLAS (perf)
+    "minigrad/ops.py": 2639,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -97,7 +98,8 @@ BUDGETS: dict[str, int] = {
     # 436 with gemm_ready and shared_left_grad (a conv weight's gradient as one GEMM; BLAS, not numpy's
     # loop, for a broadcast upstream gradient)
     # 449 with broadcast_view (np.broadcast_to's view without its nditer: every mean's gradient) (perf)
-    "minigrad/_kernels.py": 449,
+    # 468 with row_max (short rows' max down the transposed copy) and gemm_ready's batched transposes (perf)
+    "minigrad/_kernels.py": 472,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     "minigrad/grad_mode.py": 290,
@@ -184,7 +186,7 @@ BUDGETS: dict[str, int] = {
     # and activations
     # 14,960 with the fast paths of the usual calls (linear of a batch of rows, batch_norm's statistics as
     # primitives, cross_entropy's one-reduction bounds check) (perf)
-    "minigrad/nn": 14960,
+    "minigrad/nn": 14961,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -324,8 +326,10 @@ BUDGETS: dict[str, int] = {
     # 55,057 with indexops merged
     # 55,150 with the eager fast paths of perf (NllLoss, linear's and batch_norm's usual calls,
     # broadcast_view); 55,153 with Sub's and Var's backward on the arrays
-    # 55,157 with linear's fast path for (*, in) inputs too; 55,168 with relu's one-dot finiteness check
-    "minigrad": 55168,
+    # 55,157 with linear's fast path for (*, in) inputs too; 55,168 with relu's one-dot finiteness check;
+    # 55,211 with row_max and gemm_ready's batched transposes (attention's softmax and products), split's
+    # pieces as GetItem ops directly, shape_arg's and infer_reshape's usual-case paths
+    "minigrad": 55211,
 }
 
 

@@ -107,6 +107,8 @@ def reduction(value: Any, choices: Sequence[str] = REDUCTIONS) -> str:
 
 def normalized_shape(value: Any, name: str = "normalized_shape") -> tuple[int, ...]:
     """A positive int or a non-empty sequence of positive ints, as a tuple of ints."""
+    if type(value) is tuple and len(value) == 1 and type(value[0]) is int and value[0] > 0:
+        return value  # a LayerNorm module's own (C,), on every call
     if is_int(value):
         shape: tuple[Any, ...] = (value,)
     elif isinstance(value, (tuple, list)):

@@ -168,16 +168,18 @@ def layer_norm(
     k = len(shape)
     _check_trailing("layer_norm", _checks.tensor("layer_norm", input), shape)
     for name, t in (("weight", weight), ("bias", bias)):
-        if t is not None and t.shape != shape:
+        if t is not None and t._array.shape != shape:
             raise ShapeError(f"layer_norm: expected {name} of shape {shape}, got {t.shape}")
-    dims = tuple(range(input.ndim - k, input.ndim))
+    ndim = input._array.ndim
+    dims = tuple(range(ndim - k, ndim))
     return named(_affine(_standardize(input, dims, eps)[0], weight, bias, shape), "NativeLayerNormBackward0")
 
 
 
 def _check_trailing(fn: str, input: Tensor, shape: tuple[int, ...]) -> None:  # noqa: A002
     k = len(shape)
-    if input.ndim < k or input.shape[input.ndim - k:] != shape:
+    have = input._array.shape
+    if len(have) < k or have[len(have) - k:] != shape:
         raise ShapeError(
             f"{fn}: given normalized_shape={list(shape)}, expected input with shape "
             f"(*, {', '.join(map(str, shape))}), got {input.shape}"
