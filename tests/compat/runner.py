@@ -349,6 +349,9 @@ SPECS: dict[str, list[Check]] = {
     "default_init.py": every_number(1e-9),        # default init of every layer from the seed, in float64
     "print_dtypes.py": [Check(r"^(.*)$", 0)],     # tensor printing and print options, integer arithmetic
     "model_repr.py": [Check(r"^(.*)$", 0)],       # print(model) of every layer, the container API
+    # modern LLM / architecture-from-scratch scripts, everything seeded or fixed
+    "llama_scratch.py": every_number(1e-5),       # RMSNorm, real RoPE, SwiGLU, GQA, kv-cache, top-p
+    "gpt2_lora.py": every_number(1e-5),           # LLMs-from-scratch GPT-2, top-k generation, LoRA merge
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
