@@ -701,7 +701,8 @@ class Tensor(TensorMethods):
             source = from_numpy(self._array.copy())
             source.requires_grad, source._ctx, source._hooks = self.requires_grad, self._ctx, self._hooks
             source._version, self._hooks = self._version, None
-            self._repoint(source, others)
+            # (the base's own history may read this view's old value: a second write through one view)
+            self._repoint(source, others if rebase is None else (*others, rebase[0]))
         result = compute(source)
         if result.dtype != self.dtype:
             if not np.can_cast(result.dtype, self.dtype, "same_kind"):
@@ -725,9 +726,10 @@ class Tensor(TensorMethods):
                 self._rebase(*rebase, old_base, others)
         return self
 
-    def _view_base(self) -> tuple[Tensor, Function] | None:
-        """The tensor this one is a recorded view of (through view ops sharing its memory), and the
-        first view op on the way, or None if it is not such a view.
+    def _view_base(self) -> tuple[Tensor, Function | None] | None:
+        """The tensor this one is a view of (through view ops sharing its memory), and the first
+        recorded view op on the way (None when the views were not recorded: a base that needs no
+        grad), or None if it is not such a view.
 
         Raises:
             MinigradError: the base is a leaf that requires grad (PyTorch's error).
@@ -742,13 +744,18 @@ class Tensor(TensorMethods):
                 break
             t, first = parent, fn
         if first is None:
-            return None
+            # out.view(-1, C).index_add_(0, i, y): the base needs no grad, so no view op was recorded, yet
+            # it must become the in-place op's result too (PyTorch tracks ``_base`` for every view)
+            ref = getattr(self, "_viewbase", None)
+            t = ref() if ref is not None else None
+            if t is None or t is self or memory_owner(t._array) != memory_owner(self._array):
+                return None
         if t._ctx is None and t.requires_grad:
             raise MinigradError("a view of a leaf Variable that requires grad is being used in an in-place "
                                 "operation.")
         return t, first
 
-    def _rebase(self, base: Tensor, first: Function, old: Array, others: tuple[Any, ...]) -> None:
+    def _rebase(self, base: Tensor, first: Function | None, old: Array, others: tuple[Any, ...]) -> None:
         """After an in-place op through this view of ``base``: make ``base`` the result of a
         CopySlices node (its old values, with this view's new ones written in), as PyTorch does, so
         gradients through ``base`` reach both. ``old`` is a copy of base's values before the op;
@@ -772,7 +779,8 @@ class Tensor(TensorMethods):
         snap = from_numpy(old)
         snap.requires_grad, snap._ctx, snap._version = base.requires_grad, base._ctx, base._version
         base._repoint(snap, others)  # z[0] += z[1]: z[1] was taken from the old values
-        first.parents = (snap, *first.parents[1:])  # the view's own history starts at the old values
+        if first is not None:  # the view's own history starts at the old values
+            first.parents = (snap, *first.parents[1:])
         result = _ops.CopySlices.apply(snap, self, target=arr, pos=pos, old=snap)
         base._write()  # a view and its base share one version counter in PyTorch
         base._ctx, base.requires_grad = result._ctx, True

@@ -352,6 +352,9 @@ SPECS: dict[str, list[Check]] = {
     # modern LLM / architecture-from-scratch scripts, everything seeded or fixed
     "llama_scratch.py": every_number(1e-5),       # RMSNorm, real RoPE, SwiGLU, GQA, kv-cache, top-p
     "gpt2_lora.py": every_number(1e-5),           # LLMs-from-scratch GPT-2, top-k generation, LoRA merge
+    "mamba_minimal.py": every_number(1e-5),       # selective scan by einsum, minGRU/minLSTM log-space scan
+    # noisy top-k router, index_add_ through a view of a plain buffer, ALiBi, sliding-window sdpa masks
+    "moe_alibi.py": every_number(1e-5),
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
