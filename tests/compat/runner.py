@@ -355,6 +355,9 @@ SPECS: dict[str, list[Check]] = {
     "mamba_minimal.py": every_number(1e-5),       # selective scan by einsum, minGRU/minLSTM log-space scan
     # noisy top-k router, index_add_ through a view of a plain buffer, ALiBi, sliding-window sdpa masks
     "moe_alibi.py": every_number(1e-5),
+    # minGPT's sort demo: decay/no_decay sets by module type, Trainer callbacks, RandomSampler(1e10),
+    # torch.compile's _orig_mod; a short run (at its lr, Adam grows float32 rounding past 1e-5 by step 25)
+    "mingpt_sort.py": every_number(1e-5),
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
