@@ -1325,13 +1325,13 @@ class Tensor(TensorMethods):
 
     # ------------------------------------------------------------ shape
 
-    def reshape(self, *shape: Any) -> Tensor:
-        """The same elements in a new shape (one dim may be -1).
+    def reshape(self, *sizes: Any, shape: Any = None) -> Tensor:
+        """The same elements in a new shape (one dim may be -1): ints, one tuple, or ``shape=``.
 
         Raises:
             ShapeError: the element counts differ.
         """
-        have, target = self._array.shape, shape_arg(shape)
+        have, target = self._array.shape, shape_arg(sizes if shape is None else (shape,))
         target = target if target == have else infer_reshape(target, self._array.size, self.shape)
         if target == have:  # (also x.view(-1, n) of an (m, n) x: no op)
             return self
@@ -1349,13 +1349,13 @@ class Tensor(TensorMethods):
         shape = (*self.shape[:s], math.prod(self.shape[s:e + 1]), *self.shape[e + 1:])
         return self.reshape(shape)
 
-    def permute(self, *dims: Any) -> Tensor:
-        """Reorder the dims (a view).
+    def permute(self, *order_: Any, dims: Any = None) -> Tensor:
+        """Reorder the dims (a view): ints, one tuple, or ``dims=``.
 
         Raises:
             ShapeError: ``dims`` is not a permutation of range(ndim).
         """
-        order = shape_arg(dims)
+        order = shape_arg(order_ if dims is None else (dims,))
         if len(order) != self.ndim:
             raise ShapeError(f"permute: got {len(order)} dims {order} for a tensor of shape {self.shape}")
         norm = tuple(norm_dim(d, self.ndim) for d in order)
@@ -1402,12 +1402,13 @@ class Tensor(TensorMethods):
             dims = {i for i in (norm_dims(dim, self.ndim) or ()) if self.shape[i] == 1}
         return self.reshape(tuple(s for i, s in enumerate(self.shape) if i not in dims))
 
-    def expand(self, *shape: Any) -> Tensor:
-        """Broadcast to ``shape`` without copying (-1 keeps a dim).
+    def expand(self, *sizes: Any, size: Any = None) -> Tensor:
+        """Broadcast to a shape without copying (-1 keeps a dim): ints, one tuple, or ``size=``.
 
         Raises:
             ShapeError: the shapes are not broadcast-compatible.
         """
+        shape = sizes if size is None else (size,)
         target = list(shape_arg(shape))
         lead = len(target) - self.ndim
         if lead < 0 or any(s < 0 for s in target[:lead]):  # -1 only keeps an existing dim

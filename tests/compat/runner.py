@@ -358,6 +358,7 @@ SPECS: dict[str, list[Check]] = {
     # minGPT's sort demo: decay/no_decay sets by module type, Trainer callbacks, RandomSampler(1e10),
     # torch.compile's _orig_mod; a short run (at its lr, Adam grows float32 rounding past 1e-5 by step 25)
     "mingpt_sort.py": every_number(1e-5),
+    "dit_diffusion.py": every_number(1e-5),       # adaLN-Zero DiT, DDPM schedule and CFG sampling, bicubic resize
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
