@@ -747,9 +747,10 @@ class Tensor(TensorMethods):
             # out.view(-1, C).index_add_(0, i, y): the base needs no grad, so no view op was recorded, yet
             # it must become the in-place op's result too (PyTorch tracks ``_base`` for every view)
             ref = getattr(self, "_viewbase", None)
-            t = ref() if ref is not None else None
-            if t is None or t is self or memory_owner(t._array) != memory_owner(self._array):
+            base: Tensor | None = ref() if ref is not None else None
+            if base is None or base is self or memory_owner(base._array) != memory_owner(self._array):
                 return None
+            t = base
         if t._ctx is None and t.requires_grad:
             raise MinigradError("a view of a leaf Variable that requires grad is being used in an in-place "
                                 "operation.")

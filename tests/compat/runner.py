@@ -352,13 +352,14 @@ SPECS: dict[str, list[Check]] = {
     # modern LLM / architecture-from-scratch scripts, everything seeded or fixed
     "llama_scratch.py": every_number(1e-5),       # RMSNorm, real RoPE, SwiGLU, GQA, kv-cache, top-p
     "gpt2_lora.py": every_number(1e-5),           # LLMs-from-scratch GPT-2, top-k generation, LoRA merge
-    "mamba_minimal.py": every_number(1e-5),       # selective scan by einsum, minGRU/minLSTM log-space scan
+    "mamba_minimal.py": every_number(1e-5),       # selective scan by einsum, minGRU/minLSTM log-space scans
     # noisy top-k router, index_add_ through a view of a plain buffer, ALiBi, sliding-window sdpa masks
     "moe_alibi.py": every_number(1e-5),
     # minGPT's sort demo: decay/no_decay sets by module type, Trainer callbacks, RandomSampler(1e10),
     # torch.compile's _orig_mod; a short run (at its lr, Adam grows float32 rounding past 1e-5 by step 25)
     "mingpt_sort.py": every_number(1e-5),
-    "dit_diffusion.py": every_number(1e-5),       # adaLN-Zero DiT, DDPM schedule and CFG sampling, bicubic resize
+    "dit_diffusion.py": every_number(1e-5),       # adaLN-Zero DiT, DDPM and CFG sampling, bicubic resize
+    "dpo_grpo.py": every_number(1e-5),            # SFT, DPO, GRPO; sdpa_kernel, torch.compiler.disable
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

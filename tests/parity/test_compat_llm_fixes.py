@@ -39,3 +39,54 @@ def test_shape_keywords_match_torch(name: str, call: Callable[[Any, Any], Any]) 
     theirs = call(torch, torch.tensor(data)).numpy()
     assert ours.shape == theirs.shape, name
     np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+
+
+def _sdp_flags(lib: Any) -> tuple[bool, ...]:
+    c = lib.backends.cuda
+    return (c.flash_sdp_enabled(), c.mem_efficient_sdp_enabled(), c.math_sdp_enabled(), c.cudnn_sdp_enabled())
+
+
+def test_sdpa_kernel_switches_the_backend_flags_as_torch() -> None:
+    from torch.nn.attention import SDPBackend as TorchBackend
+    from torch.nn.attention import sdpa_kernel as tk
+
+    from minigrad.nn.attention import SDPBackend
+    from minigrad.nn.attention import sdpa_kernel as mk
+
+    for b in SDPBackend:
+        assert int(b) == int(getattr(TorchBackend, b.name))
+    assert _sdp_flags(mg) == _sdp_flags(torch)
+    q = np.random.default_rng(0).standard_normal((1, 2, 3, 4)).astype(np.float32)
+    pairs: list[tuple[Any, Any]] = [
+        (SDPBackend.MATH, TorchBackend.MATH),
+        ([SDPBackend.FLASH_ATTENTION, SDPBackend.MATH], [TorchBackend.FLASH_ATTENTION, TorchBackend.MATH]),
+    ]
+    for ours, theirs in pairs:
+        with mk(ours), tk(theirs):
+            assert _sdp_flags(mg) == _sdp_flags(torch)
+            a = mg.nn.functional.scaled_dot_product_attention(*(mg.tensor(q),) * 3, is_causal=True)
+            b = torch.nn.functional.scaled_dot_product_attention(*(torch.tensor(q),) * 3, is_causal=True)
+            np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6)
+        assert _sdp_flags(mg) == _sdp_flags(torch)
+    mg.backends.cuda.enable_flash_sdp(False)
+    torch.backends.cuda.enable_flash_sdp(False)
+    try:
+        assert _sdp_flags(mg) == _sdp_flags(torch)
+    finally:
+        mg.backends.cuda.enable_flash_sdp(True)
+        torch.backends.cuda.enable_flash_sdp(True)
+    with pytest.raises(TypeError):
+        with mk("math"):  # type: ignore[arg-type]
+            pass
+
+
+def test_compiler_questions_and_disable_as_torch() -> None:
+    assert mg.compiler.is_compiling() is torch.compiler.is_compiling() is False
+
+    def f(x: Any) -> Any:
+        return x * 2
+
+    assert mg.compiler.disable(f) is f
+    assert mg.compiler.disable()(f) is f
+    ours, theirs = mg.compiler.disable(f)(mg.tensor(1.5)), torch.compiler.disable(f)(torch.tensor(1.5))
+    assert float(ours) == float(theirs)
