@@ -361,6 +361,7 @@ SPECS: dict[str, list[Check]] = {
     "dit_diffusion.py": every_number(1e-5),       # adaLN-Zero DiT, DDPM and CFG sampling, bicubic resize
     "dpo_grpo.py": every_number(1e-5),            # SFT, DPO, GRPO; sdpa_kernel, torch.compiler.disable
     "rwkv_xlstm.py": every_number(1e-5),          # RWKV-4 WKV loop (parallel == RNN mode), sLSTM/mLSTM cells
+    "vqvae_codebook.py": every_number(1e-5),      # VQ (straight-through, EMA codebook, restarts), FSQ
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
