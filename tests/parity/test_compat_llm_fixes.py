@@ -75,9 +75,8 @@ def test_sdpa_kernel_switches_the_backend_flags_as_torch() -> None:
     finally:
         mg.backends.cuda.enable_flash_sdp(True)
         torch.backends.cuda.enable_flash_sdp(True)
-    with pytest.raises(TypeError):
-        with mk("math"):  # type: ignore[arg-type]
-            pass
+    with pytest.raises(TypeError), mk("math"):  # type: ignore[arg-type]
+        pass
 
 
 def test_compiler_questions_and_disable_as_torch() -> None:
