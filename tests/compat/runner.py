@@ -362,7 +362,9 @@ SPECS: dict[str, list[Check]] = {
     "dpo_grpo.py": every_number(1e-5),            # SFT, DPO, GRPO; sdpa_kernel, torch.compiler.disable
     "rwkv_xlstm.py": every_number(1e-5),          # RWKV-4 WKV loop (parallel == RNN mode), sLSTM/mLSTM cells
     "vqvae_codebook.py": every_number(1e-5),      # VQ (straight-through, EMA codebook, restarts), FSQ
-    "bert_mlm.py": every_number(1e-5),            # 80/10/10 masking, finfo.min mask, tied MLM head, NSP, LambdaLR
+    "bert_mlm.py": every_number(1e-5),            # 80/10/10 masking, finfo.min mask, tied MLM head, NSP
+    # Lion, Muon (Newton-Schulz) with aux Adam, torch.optim.Muon, Adam-mini, Kahan AdamW; resume
+    "custom_optimizers.py": every_number(1e-5),
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

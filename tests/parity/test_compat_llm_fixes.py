@@ -102,3 +102,41 @@ def test_var_of_many_quantized_float32_values_is_as_accurate_as_torch(dim: Any) 
     theirs = torch.tensor(x).var(dim=dim).numpy()
     np.testing.assert_allclose(theirs, exact, rtol=2e-7)
     np.testing.assert_allclose(ours, exact, rtol=2e-7)
+
+
+def _counting_optimizer(lib: Any) -> Any:
+    class Counting(lib.optim.Optimizer):  # type: ignore[misc, name-defined]
+        """A script's own optimizer that counts its steps in a Python int."""
+
+        def __init__(self, params: Any) -> None:
+            super().__init__(params, {"lr": 0.1})
+
+        def step(self, closure: Any = None) -> None:
+            for group in self.param_groups:
+                for p in group["params"]:
+                    st = self.state[p]
+                    st["step"] = st.get("step", 0) + 1
+                    with lib.no_grad():
+                        p.mul_(1 - group["lr"] / st["step"])
+
+    return Counting
+
+
+@pytest.mark.parametrize("which", ["custom", "Adam", "SparseAdam"])
+def test_a_loaded_step_count_keeps_its_type_as_in_torch(which: str) -> None:
+    # a custom optimizer's int step stays an int on loading (bias corrections in Python floats); the
+    # built-in optimizers that count in a tensor turn a number into one, as their __setstate__ does
+    kinds = []
+    for lib in (mg, torch):
+        p = lib.nn.Parameter(lib.ones(3))
+        make = {"custom": _counting_optimizer(lib), "Adam": lib.optim.Adam,
+                "SparseAdam": lib.optim.SparseAdam}[which]
+        opt = make([p])
+        state = {"state": {0: {"step": 3, "exp_avg": lib.zeros(3), "exp_avg_sq": lib.zeros(3)}},
+                 "param_groups": [dict(opt.state_dict()["param_groups"][0])]}
+        opt.load_state_dict(state)
+        step = opt.state[p]["step"]
+        is_tensor = isinstance(step, lib.Tensor)
+        kinds.append(("tensor" if is_tensor else type(step).__name__, float(step),
+                      str(step.dtype).replace("torch.", "") if is_tensor else None))
+    assert kinds[0] == kinds[1]
