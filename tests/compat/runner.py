@@ -366,7 +366,7 @@ SPECS: dict[str, list[Check]] = {
     # Lion, Muon (Newton-Schulz) with aux Adam, torch.optim.Muon, Adam-mini, Kahan AdamW; resume
     "custom_optimizers.py": every_number(1e-5),
     "clip_contrastive.py": every_number(1e-5),    # OpenAI CLIP's model.py: ViT, text MHA, zero-shot
-    "t5_span.py": every_number(1e-5),             # relative position buckets, span corruption, cached decoding
+    "t5_span.py": every_number(1e-5),             # relative position buckets, span corruption, kv-cache
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
