@@ -367,6 +367,8 @@ SPECS: dict[str, list[Check]] = {
     "custom_optimizers.py": every_number(1e-5),
     "clip_contrastive.py": every_number(1e-5),    # OpenAI CLIP's model.py: ViT, text MHA, zero-shot
     "t5_span.py": every_number(1e-5),             # relative position buckets, span corruption, kv-cache
+    # tiled online-softmax attention, beam search, speculative decoding, rolling and int8 kv caches
+    "llm_inference.py": every_number(1e-5),
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
