@@ -12,7 +12,6 @@ hand into param_groups with initial_lr, SGD momentum warmup, gradient
 accumulation over micro-batches, and a validation loss under
 torch.inference_mode. Seeded: every number agrees."""
 
-import math
 
 import torch
 import torch.nn as nn
