@@ -84,7 +84,9 @@ BUDGETS: dict[str, int] = {
     # create_graph, as PyTorch's threshold_backward: zeros, not None, beneath a gradient penalty)
     # 2,581 with a node's label: a composed functional's PyTorch grad_fn name (MseLossBackward0) and
     # Log1PBackward0 (progs3)
-    "minigrad/ops.py": 2581,
+    # 2,616 with NllLoss (cross_entropy's usual loss as one op, PyTorch's NllLossBackward0: 2 fewer ops
+    # forward and backward per step) and relu's one-call backward for small arrays (perf)
+    "minigrad/ops.py": 2616,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -92,9 +94,11 @@ BUDGETS: dict[str, int] = {
     # 380 with angle's kernel (opinfo)
     # 407 with the LU factorization with partial pivoting (numpy has none; opinfo2)
     # 436 with gemm_ready and shared_left_grad (a conv weight's gradient as one GEMM; BLAS, not numpy's
-    # loop, for a broadcast upstream gradient); 446 with a pairwise sum of squares for long float32 sums
-    # (progs4: einsum's running sums put the variance of 20k pixels 7e-6 off)
-    "minigrad/_kernels.py": 446,
+    # loop, for a broadcast upstream gradient)
+    # 449 with broadcast_view (np.broadcast_to's view without its nditer: every mean's gradient) (perf)
+    # 459 with a pairwise sum of squares for long float32 sums (progs4: einsum's running sums put the
+    # variance of 20k pixels 7e-6 off)
+    "minigrad/_kernels.py": 459,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     "minigrad/grad_mode.py": 290,
@@ -178,8 +182,11 @@ BUDGETS: dict[str, int] = {
     # 14,815 with commonnn merged; 14,915 with progs3: ParameterList/ParameterDict reprs naming the
     # dtype as PyTorch's do, F.interpolate(antialias=True) and mode='lanczos' (variable-width PIL filter
     # windows), PyTorch's grad_fn names for the composed losses, norms, convolutions, pools, embedding
-    # and activations; 14,965 with progs4: nn.attention's SDPBackend and sdpa_kernel
-    "minigrad/nn": 14965,
+    # and activations
+    # 14,960 with the fast paths of the usual calls (linear of a batch of rows, batch_norm's statistics as
+    # primitives, cross_entropy's one-reduction bounds check) (perf)
+    # 15,003 with progs4: nn.attention's SDPBackend and sdpa_kernel
+    "minigrad/nn": 15003,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -318,11 +325,13 @@ BUDGETS: dict[str, int] = {
     # negative cuts, view()'s refusal to copy, take_along_dim's checks, setitem's leading 1s, transpose_ /
     # swapdims_ / swapaxes_, split_copy, PyTorch's strides of size-1 dims expand adds; 54,810 merged
     # 55,057 with indexops merged
-    # 55,221 with progs4 (the LLM-from-scratch programs' fixes): in-place writes through views of plain
+    # 55,150 with the eager fast paths of perf (NllLoss, linear's and batch_norm's usual calls,
+    # broadcast_view)
+    # 55,328 with progs4 (the LLM-from-scratch programs' fixes): in-place writes through views of plain
     # tensors reach the graph, PyTorch's shape keywords (reshape(shape=), new_zeros(size=), randn(size=)...),
-    # torch.compiler, nn.attention.sdpa_kernel and the backends.cuda attention flags, compile's _orig_mod;
-    # 55,242 with a pairwise sum of squares for long float32 variances and the loaded step's type
-    "minigrad": 55242,
+    # torch.compiler, nn.attention.sdpa_kernel and the backends.cuda attention flags, compile's _orig_mod,
+    # a pairwise sum of squares for long float32 variances and the loaded step's type
+    "minigrad": 55328,
 }
 
 
