@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from minigrad import ops, return_types
+from minigrad import _stl_order, ops, return_types
 from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import kernel_error, resolve_dtype
@@ -515,7 +515,27 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A0
         return return_types.topk(input.clone(), from_numpy(np.zeros((), dtype=int64)))
     order = _order(input.numpy(), d, descending=largest)
     idx = np.take(order, np.arange(k), axis=d)
+    if k and input.dtype.kind != "c":
+        idx = _tied_rows_as_torch(input.numpy(), order, idx, d, k, largest)
     return _pick(input, d, idx, return_types.topk)  # type: ignore[no-any-return]
+
+
+def _tied_rows_as_torch(a: Array, order: Array, idx: Array, d: int, k: int, largest: bool) -> Array:
+    """``idx`` with the rows where equal values meet among the first k + 1 reordered as PyTorch's CPU
+    topk orders them (C++'s selection algorithms, replayed by :mod:`minigrad._stl_order`)."""
+    first = np.take(order, np.arange(min(k + 1, a.shape[d])), axis=d)
+    head = np.moveaxis(np.take_along_axis(a, first, d), d, -1)
+    head = head.reshape(-1, head.shape[-1])
+    both_nan = np.isnan(head[:, 1:]) & np.isnan(head[:, :-1]) if head.dtype.kind == "f" else False
+    tied = ((head[:, 1:] == head[:, :-1]) | both_nan).any(axis=1)
+    if not tied.any():
+        return idx
+    rows = np.moveaxis(a, d, -1).reshape(-1, a.shape[d])
+    moved = np.moveaxis(idx, d, -1)
+    out = moved.reshape(-1, k).copy()
+    for r in np.flatnonzero(tied):
+        out[r] = _stl_order.topk_order(rows[r].tolist(), k, largest)
+    return np.moveaxis(out.reshape(moved.shape), -1, d)
 
 
 @dim_aliases

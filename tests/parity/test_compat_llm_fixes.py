@@ -140,3 +140,27 @@ def test_a_loaded_step_count_keeps_its_type_as_in_torch(which: str) -> None:
         kinds.append(("tensor" if is_tensor else type(step).__name__, float(step),
                       str(step.dtype).replace("torch.", "") if is_tensor else None))
     assert kinds[0] == kinds[1]
+
+
+@pytest.mark.parametrize("largest", [True, False])
+def test_topk_orders_ties_as_torch(largest: bool) -> None:
+    # beam search / top-k sampling over tied scores: which tied index comes first, and which makes the
+    # cut, follows PyTorch's C++ selection (nth_element + sort, or partial_sort when 64 k <= n)
+    rng = np.random.default_rng(1)
+    for trial in range(60):
+        n = int(rng.integers(1, 200))
+        k = int(rng.integers(0, n + 1)) if trial % 3 else int(rng.integers(0, n // 64 + 1))
+        a = rng.integers(0, 1 + trial % 5, size=(2, n)).astype(np.float32)
+        if trial % 4 == 0:
+            a[1, rng.integers(0, n, size=max(1, n // 4))] = np.nan
+        ours = mg.topk(mg.tensor(a), k, largest=largest)
+        theirs = torch.topk(torch.tensor(a), k, largest=largest)
+        assert ours.indices.tolist() == theirs.indices.tolist(), (n, k, a.tolist())
+        np.testing.assert_array_equal(ours.values.numpy(), theirs.values.numpy())
+    x = np.array([[1.0, 3.0, 3.0, 0.0, 3.0, 1.0]], dtype=np.float32)
+    ours_t, theirs_t = mg.tensor(x).t().topk(3, dim=0), torch.tensor(x).t().topk(3, dim=0)
+    assert ours_t.indices.tolist() == theirs_t.indices.tolist()
+    assert mg.tensor(x[0]).topk(2).indices.tolist() == torch.tensor(x[0]).topk(2).indices.tolist()
+    cube = rng.integers(0, 3, size=(2, 5, 4)).astype(np.float32)
+    ours_c, theirs_c = mg.tensor(cube).topk(3, dim=1), torch.tensor(cube).topk(3, dim=1)
+    assert ours_c.indices.tolist() == theirs_c.indices.tolist()
