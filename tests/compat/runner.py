@@ -373,6 +373,7 @@ SPECS: dict[str, list[Check]] = {
     "speedrun_gpt.py": every_number(1e-5),        # modded-nanogpt: rms_norm, QK-norm, enable_gqa, softcap
     "packed_pretraining.py": every_number(1e-5),  # BPE, document masks, chunked loss, left padding
     "mae_pretrain.py": every_number(1e-5),        # models_mae.py: argsort masking, gather unshuffle, norm_pix
+    "interp_hooks.py": every_number(1e-5),        # activation cache, induction scores, logit lens, patching
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
