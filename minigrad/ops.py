@@ -327,6 +327,9 @@ class Sub(Function):
         if not b.requires_grad:
             return g, None
         shape = b._array.shape
+        if not _mode.record and type(g) is Tensor:  # the Neg op's kernel on the (reduced) array
+            gb = g if shape == g._array.shape else sum_to(g, shape, self)
+            return g, from_numpy(np.negative(gb._array))
         return g, (-g if type(g) is not Tensor or shape == g._array.shape else -sum_to(g, shape, self))
 
 
@@ -1612,6 +1615,9 @@ def sum_to(g: Tensor, shape: tuple[int, ...], fn: Function | None) -> Tensor:
     """
     gshape = g._array.shape
     lead = len(gshape) - len(shape)
+    if lead > 0 and gshape[lead:] == shape and not _mode.record and type(g) is Tensor:
+        # only new leading dims (a bias added to a batch), no graph: the one sum below, without its checks
+        return from_numpy(_kernels.sum_over(g._array, tuple(range(lead)), False))
     if lead < 0 or any(s != 1 and s != gs for s, gs in zip(shape, gshape[lead:])):
         name = "the caller" if fn is None else fn.name()
         raise ShapeError(f"{name} returned a gradient of shape {g.shape} for an input of shape {shape}")
@@ -1696,6 +1702,9 @@ class Var(Function):
                 g = Reshape.apply(g, shape=shape)
         else:
             g = from_numpy(np.asarray(g._array * self.scale).reshape(shape))
+            if a._array.dtype == g._array.dtype:  # the Mul (and Sub) ops' kernels on the arrays
+                d = a._array if self.center is None else a._array - self.center
+                return (from_numpy(np.asarray(d * g._array)),)
         if self.center is None:
             return (a * g,)
         # The saved mean is exact for gradients; a second derivative needs the mean as a function of a.

@@ -86,7 +86,8 @@ BUDGETS: dict[str, int] = {
     # Log1PBackward0 (progs3)
     # 2,616 with NllLoss (cross_entropy's usual loss as one op, PyTorch's NllLossBackward0: 2 fewer ops
     # forward and backward per step) and relu's one-call backward for small arrays (perf)
-    "minigrad/ops.py": 2616,
+    # 2,625 with Sub's and Var's backward on the arrays and sum_to's leading-dims fast path (perf)
+    "minigrad/ops.py": 2625,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -185,8 +186,8 @@ BUDGETS: dict[str, int] = {
     # and activations
     # 14,960 with the fast paths of the usual calls (linear of a batch of rows, batch_norm's statistics as
     # primitives, cross_entropy's one-reduction bounds check) (perf)
-    # 15,003 with progs4: nn.attention's SDPBackend and sdpa_kernel
-    "minigrad/nn": 15003,
+    # 15,007 with progs4: nn.attention's SDPBackend and sdpa_kernel (and main's linear fast path)
+    "minigrad/nn": 15007,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -326,13 +327,14 @@ BUDGETS: dict[str, int] = {
     # swapdims_ / swapaxes_, split_copy, PyTorch's strides of size-1 dims expand adds; 54,810 merged
     # 55,057 with indexops merged
     # 55,150 with the eager fast paths of perf (NllLoss, linear's and batch_norm's usual calls,
-    # broadcast_view)
-    # 55,328 with progs4 (the LLM-from-scratch programs' fixes): in-place writes through views of plain
+    # broadcast_view); 55,153 with Sub's and Var's backward on the arrays
+    # 55,157 with linear's fast path for (*, in) inputs too
+    # 55,543 with progs4 (the LLM-from-scratch programs' fixes): in-place writes through views of plain
     # tensors reach the graph, PyTorch's shape keywords (reshape(shape=), new_zeros(size=), randn(size=)...),
     # torch.compiler, nn.attention.sdpa_kernel and the backends.cuda attention flags, compile's _orig_mod,
-    # a pairwise sum of squares for long float32 variances and the loaded step's type; 55,530 with
-    # _stl_order.py (~170: topk's order of tied values replayed from C++'s nth_element/sort/partial_sort)
-    "minigrad": 55530,
+    # a pairwise sum of squares for long float32 variances, the loaded step's type, and _stl_order.py
+    # (~170: topk's order of tied values replayed from C++'s nth_element/sort/partial_sort)
+    "minigrad": 55543,
 }
 
 
