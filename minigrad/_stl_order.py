@@ -1,4 +1,5 @@
-"""The order in which PyTorch's CPU ``topk`` reports tied values: C++'s selection algorithms, step by step.
+"""Which of several tied values PyTorch's CPU ``topk``, ``kthvalue`` and ``mode`` report: their C++
+selection and sorting algorithms, step by step.
 
 PyTorch's CPU topk puts (value, index) pairs through ``std::partial_sort`` (when 64 k <= n) or
 ``std::nth_element`` followed by ``std::sort`` of the first k - 1, comparing values only (nan
@@ -6,7 +7,9 @@ first). Which of several equal values comes first, and which tied index makes th
 whatever those algorithms do (GCC's libstdc++: introselect and introsort with median-of-three
 pivots, insertion sorts, a binary heap). minigrad's own topk takes a stable order, which agrees
 whenever the values are distinct; for a row with ties among the first k + 1 this module replays
-the algorithms on that row so the indices are PyTorch's. Pure Python: only tied rows come here.
+the algorithms on that row so the indices are PyTorch's. ``kthvalue`` runs PyTorch's own
+quickselect (Sedgewick's partitioning with a median of three), ``mode`` takes the last of the
+most frequent values in ``std::sort``'s order. Pure Python: only rows with ties come here.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-__all__ = ["topk_order"]
+__all__ = ["kthvalue_index", "mode_index", "topk_order"]
 
 Item = tuple[float, int]
 Less = Callable[[Item, Item], bool]
@@ -180,3 +183,61 @@ def topk_order(values: list[float], k: int, largest: bool) -> list[int]:
         _nth_element(q, 0, k - 1, n, less)
         _sort(q, 0, k - 1, less)
     return [i for _, i in q[:k]]
+
+
+def kthvalue_index(values: list[float], k: int) -> int:
+    """The index PyTorch's CPU kthvalue reports for the k-th smallest (k from 1) of the row ``values``."""
+    arr, idx = list(values), list(range(len(values)))
+
+    def gt(x: float, y: float) -> bool:
+        return (math.isnan(x) and not math.isnan(y)) or x > y
+
+    def swap(i: int, j: int) -> None:
+        arr[i], arr[j] = arr[j], arr[i]
+        idx[i], idx[j] = idx[j], idx[i]
+
+    target, lo, hi = k - 1, 0, len(arr) - 1
+    while hi > lo:
+        if hi == lo + 1:
+            if gt(arr[lo], arr[hi]):
+                swap(lo, hi)
+            break
+        swap((lo + hi) >> 1, lo + 1)
+        if gt(arr[lo + 1], arr[hi]):
+            swap(lo + 1, hi)
+        if gt(arr[lo], arr[hi]):
+            swap(lo, hi)
+        if gt(arr[lo + 1], arr[lo]):
+            swap(lo + 1, lo)
+        i, j, pivot = lo + 1, hi, arr[lo]
+        while True:
+            i += 1
+            while gt(pivot, arr[i]):
+                i += 1
+            j -= 1
+            while gt(arr[j], pivot):
+                j -= 1
+            if j < i:
+                break
+            swap(i, j)
+        swap(lo, j)
+        if j <= target:
+            lo = i
+        if j >= target:
+            hi = j - 1
+    return idx[target]
+
+
+def mode_index(values: list[float]) -> int:
+    """The index PyTorch's CPU mode reports: the last of the most frequent (smallest on ties) values in
+    the order ``std::sort`` leaves the (value, index) pairs compared by value."""
+    q: list[Item] = [(v, i) for i, v in enumerate(values)]
+    _sort(q, 0, len(q), lambda x, y: x[0] < y[0])
+    best, best_freq, freq = 0, 0, 0
+    for i, (v, index) in enumerate(q):
+        freq += 1
+        if i == len(q) - 1 or v != q[i + 1][0]:
+            if freq > best_freq:
+                best, best_freq = index, freq
+            freq = 0
+    return best

@@ -164,3 +164,25 @@ def test_topk_orders_ties_as_torch(largest: bool) -> None:
     cube = rng.integers(0, 3, size=(2, 5, 4)).astype(np.float32)
     ours_c, theirs_c = mg.tensor(cube).topk(3, dim=1), torch.tensor(cube).topk(3, dim=1)
     assert ours_c.indices.tolist() == theirs_c.indices.tolist()
+
+
+def test_kthvalue_and_mode_pick_the_tied_index_torch_picks() -> None:
+    # k-NN voting by torch.mode and kthvalue over tied values report the index PyTorch's quickselect /
+    # std::sort leaves there, not the first or last occurrence
+    rng = np.random.default_rng(2)
+    for trial in range(80):
+        n = int(rng.integers(1, 50))
+        k = int(rng.integers(1, n + 1))
+        a = rng.integers(0, 1 + trial % 4, size=(3, n)).astype(np.float32)
+        if trial % 5 == 0:
+            a[2, rng.integers(0, n, size=max(1, n // 4))] = np.nan
+        ours, theirs = mg.tensor(a), torch.tensor(a)
+        kth_ours, kth_theirs = ours.kthvalue(k, -1), theirs.kthvalue(k, -1)
+        assert kth_ours.indices.tolist() == kth_theirs.indices.tolist(), (k, a.tolist())
+        assert ours[:2].mode(-1).indices.tolist() == theirs[:2].mode(-1).indices.tolist(), a.tolist()
+        assert ours[:2].mode(-1).values.tolist() == theirs[:2].mode(-1).values.tolist()
+    cube = rng.integers(0, 3, size=(2, 7, 3)).astype(np.float32)
+    for dim in (0, 1, 2):
+        ok = mg.tensor(cube).kthvalue(2, dim, keepdim=True).indices.tolist()
+        assert ok == torch.tensor(cube).kthvalue(2, dim, keepdim=True).indices.tolist()
+        assert mg.tensor(cube).mode(dim).indices.tolist() == torch.tensor(cube).mode(dim).indices.tolist()
