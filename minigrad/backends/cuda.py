@@ -3,10 +3,14 @@ are settable flags with no effect (there is no CUDA; minigrad's attention is alw
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 __all__ = [
     "cudnn_sdp_enabled", "enable_cudnn_sdp", "enable_flash_sdp", "enable_math_sdp",
     "enable_mem_efficient_sdp", "flash_sdp_enabled", "is_built", "math_sdp_enabled", "matmul",
-    "mem_efficient_sdp_enabled",
+    "mem_efficient_sdp_enabled", "sdp_kernel",
 ]  # fmt: skip
 
 
@@ -68,3 +72,22 @@ def cudnn_sdp_enabled() -> bool:
 def enable_cudnn_sdp(enabled: bool) -> None:
     """Allow or forbid the cuDNN attention backend (a flag with no effect here)."""
     _SDP["cudnn"] = bool(enabled)
+
+
+@contextmanager
+def sdp_kernel(enable_flash: bool = True, enable_math: bool = True, enable_mem_efficient: bool = True,
+               enable_cudnn: bool = True) -> Iterator[None]:
+    """The older form of ``nn.attention.sdpa_kernel``: within the block only the enabled backends may be
+    used (flags restored after). Deprecated, as in PyTorch: warns with a FutureWarning."""
+    from minigrad.nn.attention import SDPBackend, sdpa_kernel
+
+    warnings.warn(
+        "`torch.backends.cuda.sdp_kernel()` is deprecated. In the future, this context manager will be "
+        "removed. Please see `torch.nn.attention.sdpa_kernel()` for the new context manager, with updated "
+        "signature.", FutureWarning, stacklevel=3)
+    switches = ((SDPBackend.FLASH_ATTENTION, enable_flash),
+                (SDPBackend.EFFICIENT_ATTENTION, enable_mem_efficient),
+                (SDPBackend.MATH, enable_math), (SDPBackend.CUDNN_ATTENTION, enable_cudnn))
+    chosen = [backend for backend, on in switches if on]
+    with sdpa_kernel(chosen):
+        yield

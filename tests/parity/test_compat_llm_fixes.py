@@ -79,6 +79,15 @@ def test_sdpa_kernel_switches_the_backend_flags_as_torch() -> None:
         pass
 
 
+def test_the_deprecated_sdp_kernel_switches_the_flags_as_torch() -> None:
+    for lib in (mg, torch):
+        switch = lib.backends.cuda.sdp_kernel
+        with pytest.warns(FutureWarning, match="sdp_kernel"), switch(enable_flash=False):
+            flags_inside = _sdp_flags(lib)
+        assert flags_inside == (False, True, True, True)
+        assert _sdp_flags(lib) == (True, True, True, True)
+
+
 def test_compiler_questions_and_disable_as_torch() -> None:
     assert mg.compiler.is_compiling() is torch.compiler.is_compiling() is False
 
