@@ -334,8 +334,8 @@ BUDGETS: dict[str, int] = {
     # torch.compiler, nn.attention.sdpa_kernel and the backends.cuda attention flags, compile's _orig_mod,
     # a pairwise sum of squares for long float32 variances, the loaded step's type, and _stl_order.py
     # (~250: which tied index topk, kthvalue and mode report, replayed from C++'s nth_element, sort,
-    # partial_sort and PyTorch's quickselect); 55,648 with backends.cuda.sdp_kernel
-    "minigrad": 55648,
+    # partial_sort and PyTorch's quickselect); 55,647 with backends.cuda.sdp_kernel
+    "minigrad": 55647,
 }
 
 

@@ -79,15 +79,14 @@ def sdp_kernel(enable_flash: bool = True, enable_math: bool = True, enable_mem_e
                enable_cudnn: bool = True) -> Iterator[None]:
     """The older form of ``nn.attention.sdpa_kernel``: within the block only the enabled backends may be
     used (flags restored after). Deprecated, as in PyTorch: warns with a FutureWarning."""
-    from minigrad.nn.attention import SDPBackend, sdpa_kernel
-
     warnings.warn(
         "`torch.backends.cuda.sdp_kernel()` is deprecated. In the future, this context manager will be "
         "removed. Please see `torch.nn.attention.sdpa_kernel()` for the new context manager, with updated "
         "signature.", FutureWarning, stacklevel=3)
-    switches = ((SDPBackend.FLASH_ATTENTION, enable_flash),
-                (SDPBackend.EFFICIENT_ATTENTION, enable_mem_efficient),
-                (SDPBackend.MATH, enable_math), (SDPBackend.CUDNN_ATTENTION, enable_cudnn))
-    chosen = [backend for backend, on in switches if on]
-    with sdpa_kernel(chosen):
+    saved = dict(_SDP)
+    _SDP.update(flash=bool(enable_flash), mem_efficient=bool(enable_mem_efficient), math=bool(enable_math),
+                cudnn=bool(enable_cudnn))
+    try:
         yield
+    finally:
+        _SDP.update(saved)
