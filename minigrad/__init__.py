@@ -23,6 +23,7 @@ from minigrad import (
     accelerator,
     amp,
     backends,
+    compiler,  # noqa: F401  (torch.compiler, reached as an attribute)
     cpu,
     cuda,
     data,

@@ -751,9 +751,9 @@ class TensorMethods:
 
     # ------------------------------------------------------------ shape
 
-    def repeat(self: Any, *sizes: Any) -> Tensor:
-        """Tile along each dim; see :func:`minigrad.shape_ops.repeat`."""
-        return shape_ops.repeat(self, *sizes)
+    def repeat(self: Any, *sizes: Any, repeats: Any = None) -> Tensor:
+        """Tile along each dim (ints, one tuple, or ``repeats=``); see :func:`minigrad.shape_ops.repeat`."""
+        return shape_ops.repeat(self, *(sizes if repeats is None else (repeats,)))
 
     def tile(self: Any, *args: Any, dims: Any = None) -> Tensor:
         """``repeat`` with missing leading counts of 1 (``x.tile(2, 3)`` or ``x.tile((2, 3))``)."""
@@ -872,7 +872,7 @@ class TensorMethods:
         """The elements as 1-D."""
         return cast("Tensor", self.reshape(-1))
 
-    def view(self: Any, *shape: Any, dtype: Any = None) -> Tensor:
+    def view(self: Any, *shape: Any, dtype: Any = None, size: Any = None) -> Tensor:
         """The same elements in a new shape (as :meth:`reshape`), or given a dtype, the memory read as it.
 
         ``x.view(mg.int32)`` is a bit cast with no gradient, as PyTorch's: with an
@@ -882,6 +882,8 @@ class TensorMethods:
             ShapeError: the element counts differ; for a dtype of another size, a 0-d tensor or a last
                 dim that is strided or not divisible by the ratio.
         """
+        if size is not None:
+            shape = (size,)
         if dtype is None and len(shape) == 1 and not isinstance(shape[0], (builtins.int, np.integer, tuple,
                                                                            list)):
             dtype, shape = shape[0], ()
@@ -1205,23 +1207,23 @@ class TensorMethods:
         """A tensor of ``data`` (copied) with this tensor's dtype unless ``dtype``."""
         return tensor.Tensor(data, dtype=self.dtype if dtype is None else dtype, requires_grad=requires_grad)
 
-    def new_zeros(self: Any, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False,
-                  **_: Any) -> Tensor:
+    def new_zeros(self: Any, *sizes: Any, size: Any = None, dtype: Any = None,
+                  requires_grad: builtins.bool = False, **_: Any) -> Tensor:
         """Zeros of ``size`` with this tensor's dtype unless ``dtype``."""
         dt = self.dtype if dtype is None else dtype
-        return factories.zeros(*size, dtype=dt, requires_grad=requires_grad)
+        return factories.zeros(*(sizes if size is None else (size,)), dtype=dt, requires_grad=requires_grad)
 
-    def new_ones(self: Any, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False,
-                 **_: Any) -> Tensor:
+    def new_ones(self: Any, *sizes: Any, size: Any = None, dtype: Any = None,
+                  requires_grad: builtins.bool = False, **_: Any) -> Tensor:
         """Ones of ``size`` with this tensor's dtype unless ``dtype``."""
         dt = self.dtype if dtype is None else dtype
-        return factories.ones(*size, dtype=dt, requires_grad=requires_grad)
+        return factories.ones(*(sizes if size is None else (size,)), dtype=dt, requires_grad=requires_grad)
 
-    def new_empty(self: Any, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False,
-                  **_: Any) -> Tensor:
+    def new_empty(self: Any, *sizes: Any, size: Any = None, dtype: Any = None,
+                  requires_grad: builtins.bool = False, **_: Any) -> Tensor:
         """An uninitialized tensor of ``size`` with this tensor's dtype unless ``dtype``."""
         dt = self.dtype if dtype is None else dtype
-        return factories.empty(*size, dtype=dt, requires_grad=requires_grad)
+        return factories.empty(*(sizes if size is None else (size,)), dtype=dt, requires_grad=requires_grad)
 
     def new_empty_strided(self: Any, size: Any, stride: Any, *, dtype: Any = None,
                           requires_grad: builtins.bool = False, **_: Any) -> Tensor:

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from minigrad import ops, return_types
+from minigrad import _stl_order, ops, return_types
 from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import kernel_error, resolve_dtype
@@ -515,7 +515,27 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A0
         return return_types.topk(input.clone(), from_numpy(np.zeros((), dtype=int64)))
     order = _order(input.numpy(), d, descending=largest)
     idx = np.take(order, np.arange(k), axis=d)
+    if k and input.dtype.kind != "c":
+        idx = _tied_rows_as_torch(input.numpy(), order, idx, d, k, largest)
     return _pick(input, d, idx, return_types.topk)  # type: ignore[no-any-return]
+
+
+def _tied_rows_as_torch(a: Array, order: Array, idx: Array, d: int, k: int, largest: bool) -> Array:
+    """``idx`` with the rows where equal values meet among the first k + 1 reordered as PyTorch's CPU
+    topk orders them (C++'s selection algorithms, replayed by :mod:`minigrad._stl_order`)."""
+    first = np.take(order, np.arange(min(k + 1, a.shape[d])), axis=d)
+    head = np.moveaxis(np.take_along_axis(a, first, d), d, -1)
+    head = head.reshape(-1, head.shape[-1])
+    both_nan = np.isnan(head[:, 1:]) & np.isnan(head[:, :-1]) if head.dtype.kind == "f" else False
+    tied = ((head[:, 1:] == head[:, :-1]) | both_nan).any(axis=1)
+    if not tied.any():
+        return idx
+    rows = np.moveaxis(a, d, -1).reshape(-1, a.shape[d])
+    moved = np.moveaxis(idx, d, -1)
+    out = moved.reshape(-1, k).copy()
+    for r in np.flatnonzero(tied):
+        out[r] = _stl_order.topk_order(rows[r].tolist(), k, largest)
+    return np.moveaxis(out.reshape(moved.shape), -1, d)
 
 
 @dim_aliases
@@ -525,8 +545,26 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> ret
     n = input.shape[d] if input.ndim else 1
     if not 1 <= k <= n:
         raise DimensionError(f"kthvalue: k ({k}) is out of range for a dim of size {n}")
-    out: return_types.kthvalue = _select(input, d, lambda order: np.take(order, [k - 1], axis=d), keepdim,
-                                         return_types.kthvalue)
+    a = input.numpy()
+
+    def choose(order: Array) -> Array:
+        idx = np.take(order, [k - 1], axis=d)
+        if a.ndim == 0 or a.dtype.kind == "c":
+            return idx
+        # which of several equal k-th values: the one PyTorch's quickselect stops at
+        kth = np.take_along_axis(a, idx, d)
+        same = (a == kth) | (np.isnan(a) & np.isnan(kth)) if a.dtype.kind == "f" else a == kth
+        tied = np.moveaxis(same, d, -1).reshape(-1, a.shape[d]).sum(axis=1) > 1
+        if tied.any():
+            rows = np.moveaxis(a, d, -1).reshape(-1, a.shape[d])
+            moved = np.moveaxis(idx, d, -1)
+            flat = moved.reshape(-1).copy()
+            for r in np.flatnonzero(tied):
+                flat[r] = _stl_order.kthvalue_index(rows[r].tolist(), k)
+            idx = np.moveaxis(flat.reshape(moved.shape), -1, d)
+        return idx
+
+    out: return_types.kthvalue = _select(input, d, choose, keepdim, return_types.kthvalue)
     return out
 
 
@@ -585,7 +623,7 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> A
 
 @dim_aliases
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mode:  # noqa: A002
-    """The most frequent value along ``dim`` (the smallest on ties) and the index of its last occurrence."""
+    """The most frequent value along ``dim`` (the smallest on ties) and the index PyTorch reports for it."""
     if input.ndim == 0:
         return return_types.mode(input.clone(), from_numpy(np.zeros((), dtype=int64)))
     d = norm_dim(dim, input.ndim)
@@ -595,6 +633,9 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mo
     best = np.empty(rows.shape[0], dtype=int64)
     for r, row in enumerate(rows):
         values, counts = np.unique(row, return_counts=True)
+        if counts.max() > 1 and not (row.dtype.kind in "fc" and np.isnan(row).any()):
+            best[r] = _stl_order.mode_index(row.tolist())  # which copy: the one PyTorch's std::sort puts last
+            continue
         v = values[np.argmax(counts)]  # unique sorts, so the first of the most frequent is the smallest
         best[r] = np.flatnonzero(row == v)[-1]
     idx = np.expand_dims(best.reshape(a.shape[:-1]), d)

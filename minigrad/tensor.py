@@ -701,7 +701,8 @@ class Tensor(TensorMethods):
             source = from_numpy(self._array.copy())
             source.requires_grad, source._ctx, source._hooks = self.requires_grad, self._ctx, self._hooks
             source._version, self._hooks = self._version, None
-            self._repoint(source, others)
+            # (the base's own history may read this view's old value: a second write through one view)
+            self._repoint(source, others if rebase is None else (*others, rebase[0]))
         result = compute(source)
         if result.dtype != self.dtype:
             if not np.can_cast(result.dtype, self.dtype, "same_kind"):
@@ -725,9 +726,10 @@ class Tensor(TensorMethods):
                 self._rebase(*rebase, old_base, others)
         return self
 
-    def _view_base(self) -> tuple[Tensor, Function] | None:
-        """The tensor this one is a recorded view of (through view ops sharing its memory), and the
-        first view op on the way, or None if it is not such a view.
+    def _view_base(self) -> tuple[Tensor, Function | None] | None:
+        """The tensor this one is a view of (through view ops sharing its memory), and the first
+        recorded view op on the way (None when the views were not recorded: a base that needs no
+        grad), or None if it is not such a view.
 
         Raises:
             MinigradError: the base is a leaf that requires grad (PyTorch's error).
@@ -742,13 +744,19 @@ class Tensor(TensorMethods):
                 break
             t, first = parent, fn
         if first is None:
-            return None
+            # out.view(-1, C).index_add_(0, i, y): the base needs no grad, so no view op was recorded, yet
+            # it must become the in-place op's result too (PyTorch tracks ``_base`` for every view)
+            ref = getattr(self, "_viewbase", None)
+            base: Tensor | None = ref() if ref is not None else None
+            if base is None or base is self or memory_owner(base._array) != memory_owner(self._array):
+                return None
+            t = base
         if t._ctx is None and t.requires_grad:
             raise MinigradError("a view of a leaf Variable that requires grad is being used in an in-place "
                                 "operation.")
         return t, first
 
-    def _rebase(self, base: Tensor, first: Function, old: Array, others: tuple[Any, ...]) -> None:
+    def _rebase(self, base: Tensor, first: Function | None, old: Array, others: tuple[Any, ...]) -> None:
         """After an in-place op through this view of ``base``: make ``base`` the result of a
         CopySlices node (its old values, with this view's new ones written in), as PyTorch does, so
         gradients through ``base`` reach both. ``old`` is a copy of base's values before the op;
@@ -772,7 +780,8 @@ class Tensor(TensorMethods):
         snap = from_numpy(old)
         snap.requires_grad, snap._ctx, snap._version = base.requires_grad, base._ctx, base._version
         base._repoint(snap, others)  # z[0] += z[1]: z[1] was taken from the old values
-        first.parents = (snap, *first.parents[1:])  # the view's own history starts at the old values
+        if first is not None:  # the view's own history starts at the old values
+            first.parents = (snap, *first.parents[1:])
         result = _ops.CopySlices.apply(snap, self, target=arr, pos=pos, old=snap)
         base._write()  # a view and its base share one version counter in PyTorch
         base._ctx, base.requires_grad = result._ctx, True
@@ -1317,13 +1326,13 @@ class Tensor(TensorMethods):
 
     # ------------------------------------------------------------ shape
 
-    def reshape(self, *shape: Any) -> Tensor:
-        """The same elements in a new shape (one dim may be -1).
+    def reshape(self, *sizes: Any, shape: Any = None) -> Tensor:
+        """The same elements in a new shape (one dim may be -1): ints, one tuple, or ``shape=``.
 
         Raises:
             ShapeError: the element counts differ.
         """
-        have, target = self._array.shape, shape_arg(shape)
+        have, target = self._array.shape, shape_arg(sizes if shape is None else (shape,))
         target = target if target == have else infer_reshape(target, self._array.size, self.shape)
         if target == have:  # (also x.view(-1, n) of an (m, n) x: no op)
             return self
@@ -1341,13 +1350,13 @@ class Tensor(TensorMethods):
         shape = (*self.shape[:s], math.prod(self.shape[s:e + 1]), *self.shape[e + 1:])
         return self.reshape(shape)
 
-    def permute(self, *dims: Any) -> Tensor:
-        """Reorder the dims (a view).
+    def permute(self, *order_: Any, dims: Any = None) -> Tensor:
+        """Reorder the dims (a view): ints, one tuple, or ``dims=``.
 
         Raises:
             ShapeError: ``dims`` is not a permutation of range(ndim).
         """
-        order = shape_arg(dims)
+        order = shape_arg(order_ if dims is None else (dims,))
         if len(order) != self.ndim:
             raise ShapeError(f"permute: got {len(order)} dims {order} for a tensor of shape {self.shape}")
         norm = tuple(norm_dim(d, self.ndim) for d in order)
@@ -1394,12 +1403,13 @@ class Tensor(TensorMethods):
             dims = {i for i in (norm_dims(dim, self.ndim) or ()) if self.shape[i] == 1}
         return self.reshape(tuple(s for i, s in enumerate(self.shape) if i not in dims))
 
-    def expand(self, *shape: Any) -> Tensor:
-        """Broadcast to ``shape`` without copying (-1 keeps a dim).
+    def expand(self, *sizes: Any, size: Any = None) -> Tensor:
+        """Broadcast to a shape without copying (-1 keeps a dim): ints, one tuple, or ``size=``.
 
         Raises:
             ShapeError: the shapes are not broadcast-compatible.
         """
+        shape = sizes if size is None else (size,)
         target = list(shape_arg(shape))
         lead = len(target) - self.ndim
         if lead < 0 or any(s < 0 for s in target[:lead]):  # -1 only keeps an existing dim

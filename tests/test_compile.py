@@ -202,6 +202,16 @@ def test_compiled_module_trains_like_eager_under_an_ordinary_loop() -> None:
     assert compiled[3].forward.replays == 98 + 8  # training calls and evaluation calls
 
 
+def test_a_compiled_module_is_its_own_orig_mod() -> None:
+    # training scripts unwrap torch.compile's result by raw_model = model._orig_mod
+    model = _mlp()
+    keys = list(model.state_dict())
+    compiled = mg.compile(model)
+    assert compiled._orig_mod is model
+    assert list(compiled.state_dict()) == keys and "_orig_mod" not in dict(compiled.named_modules())
+    assert mg.compile(compiled)._orig_mod is model
+
+
 def test_compiled_module_second_call_before_backward_runs_eagerly_and_stays_correct() -> None:
     def run(compiled: bool) -> list[Array]:
         mg.manual_seed(0)

@@ -38,8 +38,10 @@ BUDGETS: dict[str, int] = {
     # 1,957 with expand's and mT's errors in PyTorch's words, and views recording their _base; 1,959 with
     # setitem dropping a value's leading 1s (PyTorch's rule, also for a 0-d tensor); 1,960 with _view
     # skipping the slow getattr miss for a memory owner (indexops)
-    # 1,962 with indexops merged
-    "minigrad/tensor.py": 1967,
+    # 1,962 with indexops merged; 1,972 with progs4: an in-place write through a view of a tensor that
+    # needs no grad makes the base part of the graph (a MoE's out.view(..).index_add_), shape keywords
+    # 1,975 with progs4 merged
+    "minigrad/tensor.py": 1980,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -99,7 +101,10 @@ BUDGETS: dict[str, int] = {
     # loop, for a broadcast upstream gradient)
     # 449 with broadcast_view (np.broadcast_to's view without its nditer: every mean's gradient) (perf)
     # 468 with row_max (short rows' max down the transposed copy) and gemm_ready's batched transposes (perf)
-    "minigrad/_kernels.py": 472,
+    # 459 with a pairwise sum of squares for long float32 sums (progs4: einsum's running sums put the
+    # variance of 20k pixels 7e-6 off)
+    # 482 with progs4 merged
+    "minigrad/_kernels.py": 487,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     "minigrad/grad_mode.py": 290,
@@ -186,7 +191,9 @@ BUDGETS: dict[str, int] = {
     # and activations
     # 14,960 with the fast paths of the usual calls (linear of a batch of rows, batch_norm's statistics as
     # primitives, cross_entropy's one-reduction bounds check) (perf)
-    "minigrad/nn": 14961,
+    # 15,007 with progs4: nn.attention's SDPBackend and sdpa_kernel (and main's linear fast path)
+    # 15,011 with progs4 merged
+    "minigrad/nn": 15016,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -198,7 +205,8 @@ BUDGETS: dict[str, int] = {
     # scale functions and OneCycleLR's annealing functions as PyTorch names them (state dicts); 4,407
     # with PyTorch's argument messages (CosineAnnealingWarmRestarts, OneCycleLR, ConstantLR, LinearLR)
     # (sched); 4,436 with the hook registries' class defaults and the one-flag fast path of a step (sched)
-    "minigrad/optim": 4440,
+    # 4,450 with progs4: a loaded step count stays a number for a script's own Optimizer subclass
+    "minigrad/optim": 4450,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
     # 32,722: main's 27,500 (mg.compile, the var primitive, torch.amp, utils.tensorboard, issue 13's
@@ -329,7 +337,14 @@ BUDGETS: dict[str, int] = {
     # 55,157 with linear's fast path for (*, in) inputs too; 55,168 with relu's one-dot finiteness check;
     # 55,211 with row_max and gemm_ready's batched transposes (attention's softmax and products), split's
     # pieces as GetItem ops directly, shape_arg's and infer_reshape's usual-case paths
-    "minigrad": 55211,
+    # 55,658 with progs4 (the LLM-from-scratch programs' fixes): in-place writes through views of plain
+    # tensors reach the graph, PyTorch's shape keywords (reshape(shape=), new_zeros(size=), randn(size=)...),
+    # torch.compiler, nn.attention.sdpa_kernel, backends.cuda's attention flags and sdp_kernel, compile's
+    # _orig_mod, a pairwise sum of squares for long float32 variances, the loaded step's type, and
+    # _stl_order.py (~250: which tied index topk, kthvalue and mode report, replayed from C++'s
+    # nth_element, sort, partial_sort and PyTorch's quickselect)
+    # 55,701 with progs4 merged
+    "minigrad": 55706,
 }
 
 

@@ -501,7 +501,8 @@ def compile(  # noqa: A001 - PyTorch's name
         disable: return ``model`` unchanged.
 
     Returns:
-        A :class:`CompiledFunction`, or the Module itself.
+        A :class:`CompiledFunction`, or the Module itself (its ``_orig_mod`` is itself too; its
+        ``state_dict`` keys have no ``_orig_mod.`` prefix).
     """
     del fullgraph, dynamic, backend, mode, options
     if model is None:
@@ -513,5 +514,8 @@ def compile(  # noqa: A001 - PyTorch's name
     if isinstance(model, Module):
         if not isinstance(model.__dict__.get("forward"), CompiledFunction):
             object.__setattr__(model, "forward", CompiledFunction(type(model).forward.__get__(model)))
+            # PyTorch's wrapper keeps the module as ``_orig_mod`` (raw_model = model._orig_mod); here the
+            # module is its own original (not registered: no submodule, no state_dict prefix)
+            object.__setattr__(model, "_orig_mod", model)
         return model
     return CompiledFunction(model)

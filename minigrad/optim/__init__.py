@@ -23,6 +23,10 @@ from minigrad.optim.rprop import Rprop
 from minigrad.optim.sgd import SGD
 from minigrad.optim.sparse_adam import SparseAdam
 
+# the optimizers whose PyTorch __setstate__ turns a loaded step count into a tensor
+for _counts_in_tensor in (Adadelta, Adafactor, Adagrad, Adam, Adamax, ASGD, NAdam, RAdam, RMSprop, Rprop):
+    _counts_in_tensor._step_to_tensor = True
+
 __all__ = [
     "ASGD", "LBFGS", "SGD", "Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "Muon", "NAdam",
     "Optimizer", "RAdam", "RMSprop", "Rprop", "SparseAdam", "lr_scheduler", "swa_utils",

@@ -23,7 +23,7 @@ import warnings
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, TypeAlias, Union
+from typing import Any, ClassVar, TypeAlias, Union
 
 import numpy as np
 
@@ -306,6 +306,10 @@ class Optimizer:
     ``_update_group`` (iterating :meth:`_with_grad`), and name the state
     entries they need in ``_required_state``.
     """
+
+    #: a saved ``step`` that is a plain number becomes a float32 tensor on loading (the optimizers that
+    #: keep their step in a tensor say so; a script's own subclass keeps whatever it stored)
+    _step_to_tensor: ClassVar[bool] = False
 
     #: State entries shaped like their parameter (checked by load_state_dict).
     _param_shaped_state: tuple[str, ...] = ()
@@ -646,9 +650,12 @@ class Optimizer:
                 result = replaced
         return result
 
-    @staticmethod
-    def _load_step(index: int, value: Any) -> Tensor:
-        """A saved ``step`` as a Tensor: an array keeps its dtype, a number becomes float32."""
+    def _load_step(self, index: int, value: Any) -> Any:
+        """A saved ``step`` as a Tensor: an array keeps its dtype, a number becomes float32 for the
+        optimizers that count in a tensor (``_step_to_tensor``) and stays a number for the others (a
+        subclass written in a script, SparseAdam), as PyTorch's ``__setstate__`` methods decide."""
+        if not self._step_to_tensor and not _is_array_like(value):
+            return copy.deepcopy(value)
         numeric = _is_array_like(value) or (isinstance(value, (int, float)) and not isinstance(value, bool))
         arr = _array_copy(value) if numeric else None
         if arr is None or arr.size != 1 or arr.dtype.kind not in "iuf" or not float(arr.item()).is_integer() \

@@ -349,6 +349,31 @@ SPECS: dict[str, list[Check]] = {
     "default_init.py": every_number(1e-9),        # default init of every layer from the seed, in float64
     "print_dtypes.py": [Check(r"^(.*)$", 0)],     # tensor printing and print options, integer arithmetic
     "model_repr.py": [Check(r"^(.*)$", 0)],       # print(model) of every layer, the container API
+    # modern LLM / architecture-from-scratch scripts, everything seeded or fixed
+    "llama_scratch.py": every_number(1e-5),       # RMSNorm, real RoPE, SwiGLU, GQA, kv-cache, top-p
+    "gpt2_lora.py": every_number(1e-5),           # LLMs-from-scratch GPT-2, top-k generation, LoRA merge
+    "mamba_minimal.py": every_number(1e-5),       # selective scan by einsum, minGRU/minLSTM log-space scans
+    # noisy top-k router, index_add_ through a view of a plain buffer, ALiBi, sliding-window sdpa masks
+    "moe_alibi.py": every_number(1e-5),
+    # minGPT's sort demo: decay/no_decay sets by module type, Trainer callbacks, RandomSampler(1e10),
+    # torch.compile's _orig_mod; a short run (at its lr, Adam grows float32 rounding past 1e-5 by step 25)
+    "mingpt_sort.py": every_number(1e-5),
+    "dit_diffusion.py": every_number(1e-5),       # adaLN-Zero DiT, DDPM and CFG sampling, bicubic resize
+    "dpo_grpo.py": every_number(1e-5),            # SFT, DPO, GRPO; sdpa_kernel, torch.compiler.disable
+    "rwkv_xlstm.py": every_number(1e-5),          # RWKV-4 WKV loop (parallel == RNN mode), sLSTM/mLSTM cells
+    "vqvae_codebook.py": every_number(1e-5),      # VQ (straight-through, EMA codebook, restarts), FSQ
+    "bert_mlm.py": every_number(1e-5),            # 80/10/10 masking, finfo.min mask, tied MLM head, NSP
+    # Lion, Muon (Newton-Schulz) with aux Adam, torch.optim.Muon, Adam-mini, Kahan AdamW; resume
+    "custom_optimizers.py": every_number(1e-5),
+    "clip_contrastive.py": every_number(1e-5),    # OpenAI CLIP's model.py: ViT, text MHA, zero-shot
+    "t5_span.py": every_number(1e-5),             # relative position buckets, span corruption, kv-cache
+    # tiled online-softmax attention, beam search, speculative decoding, rolling and int8 kv caches
+    "llm_inference.py": every_number(1e-5),
+    "peft_methods.py": every_number(1e-5),        # LoRA by parametrize, DoRA, IA3, adapters, soft prompts
+    "speedrun_gpt.py": every_number(1e-5),        # modded-nanogpt: rms_norm, QK-norm, enable_gqa, softcap
+    "packed_pretraining.py": every_number(1e-5),  # BPE, document masks, chunked loss, left padding
+    "mae_pretrain.py": every_number(1e-5),        # models_mae.py: argsort masking, gather unshuffle, norm_pix
+    "interp_hooks.py": every_number(1e-5),        # activation cache, induction scores, logit lens, patching
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -1,0 +1,243 @@
+"""Which of several tied values PyTorch's CPU ``topk``, ``kthvalue`` and ``mode`` report: their C++
+selection and sorting algorithms, step by step.
+
+PyTorch's CPU topk puts (value, index) pairs through ``std::partial_sort`` (when 64 k <= n) or
+``std::nth_element`` followed by ``std::sort`` of the first k - 1, comparing values only (nan
+first). Which of several equal values comes first, and which tied index makes the cut, is then
+whatever those algorithms do (GCC's libstdc++: introselect and introsort with median-of-three
+pivots, insertion sorts, a binary heap). minigrad's own topk takes a stable order, which agrees
+whenever the values are distinct; for a row with ties among the first k + 1 this module replays
+the algorithms on that row so the indices are PyTorch's. ``kthvalue`` runs PyTorch's own
+quickselect (Sedgewick's partitioning with a median of three), ``mode`` takes the last of the
+most frequent values in ``std::sort``'s order. Pure Python: only rows with ties come here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+__all__ = ["kthvalue_index", "mode_index", "topk_order"]
+
+Item = tuple[float, int]
+Less = Callable[[Item, Item], bool]
+
+
+def _lg(n: int) -> int:
+    return n.bit_length() - 1
+
+
+def _push_heap(q: list[Item], first: int, hole: int, top: int, value: Item, less: Less) -> None:
+    parent = (hole - 1) // 2
+    while hole > top and less(q[first + parent], value):
+        q[first + hole] = q[first + parent]
+        hole = parent
+        parent = (hole - 1) // 2
+    q[first + hole] = value
+
+
+def _adjust_heap(q: list[Item], first: int, hole: int, length: int, value: Item, less: Less) -> None:
+    top, child = hole, hole
+    while child < (length - 1) // 2:
+        child = 2 * (child + 1)
+        if less(q[first + child], q[first + child - 1]):
+            child -= 1
+        q[first + hole] = q[first + child]
+        hole = child
+    if length % 2 == 0 and child == (length - 2) // 2:
+        child = 2 * (child + 1)
+        q[first + hole] = q[first + child - 1]
+        hole = child - 1
+    _push_heap(q, first, hole, top, value, less)
+
+
+def _pop_heap(q: list[Item], first: int, last: int, result: int, less: Less) -> None:
+    value = q[result]
+    q[result] = q[first]
+    _adjust_heap(q, first, 0, last - first, value, less)
+
+
+def _heap_select(q: list[Item], first: int, middle: int, last: int, less: Less) -> None:
+    length = middle - first
+    if length >= 2:  # make_heap
+        parent = (length - 2) // 2
+        while True:
+            _adjust_heap(q, first, parent, length, q[first + parent], less)
+            if parent == 0:
+                break
+            parent -= 1
+    for i in range(middle, last):
+        if less(q[i], q[first]):
+            _pop_heap(q, first, middle, i, less)
+
+
+def _sort_heap(q: list[Item], first: int, last: int, less: Less) -> None:
+    while last - first > 1:
+        last -= 1
+        _pop_heap(q, first, last, last, less)
+
+
+def _median_to_first(q: list[Item], result: int, a: int, b: int, c: int, less: Less) -> None:
+    if less(q[a], q[b]):
+        pick = b if less(q[b], q[c]) else c if less(q[a], q[c]) else a
+    else:
+        pick = a if less(q[a], q[c]) else c if less(q[b], q[c]) else b
+    q[result], q[pick] = q[pick], q[result]
+
+
+def _partition_pivot(q: list[Item], first: int, last: int, less: Less) -> int:
+    mid = first + (last - first) // 2
+    _median_to_first(q, first, first + 1, mid, last - 1, less)
+    pivot, lo, hi = first, first + 1, last
+    while True:
+        while less(q[lo], q[pivot]):
+            lo += 1
+        hi -= 1
+        while less(q[pivot], q[hi]):
+            hi -= 1
+        if not lo < hi:
+            return lo
+        q[lo], q[hi] = q[hi], q[lo]
+        lo += 1
+
+
+def _linear_insert(q: list[Item], last: int, less: Less) -> None:
+    value, nxt = q[last], last - 1
+    while less(value, q[nxt]):
+        q[last] = q[nxt]
+        last, nxt = nxt, nxt - 1
+    q[last] = value
+
+
+def _insertion_sort(q: list[Item], first: int, last: int, less: Less) -> None:
+    for i in range(first + 1, last):
+        if less(q[i], q[first]):
+            value = q[i]
+            q[first + 1:i + 1] = q[first:i]
+            q[first] = value
+        else:
+            _linear_insert(q, i, less)
+
+
+def _nth_element(q: list[Item], first: int, nth: int, last: int, less: Less) -> None:
+    if first == last or nth == last:
+        return
+    depth = 2 * _lg(last - first)
+    while last - first > 3:
+        if depth == 0:
+            _heap_select(q, first, nth + 1, last, less)
+            q[first], q[nth] = q[nth], q[first]
+            return
+        depth -= 1
+        cut = _partition_pivot(q, first, last, less)
+        if cut <= nth:
+            first = cut
+        else:
+            last = cut
+    _insertion_sort(q, first, last, less)
+
+
+def _introsort(q: list[Item], first: int, last: int, depth: int, less: Less) -> None:
+    while last - first > 16:
+        if depth == 0:
+            _heap_select(q, first, last, last, less)
+            _sort_heap(q, first, last, less)
+            return
+        depth -= 1
+        cut = _partition_pivot(q, first, last, less)
+        _introsort(q, cut, last, depth, less)
+        last = cut
+
+
+def _sort(q: list[Item], first: int, last: int, less: Less) -> None:
+    if first == last:
+        return
+    _introsort(q, first, last, 2 * _lg(last - first), less)
+    if last - first > 16:
+        _insertion_sort(q, first, first + 16, less)
+        for i in range(first + 16, last):
+            _linear_insert(q, i, less)
+    else:
+        _insertion_sort(q, first, last, less)
+
+
+def _largest_first(x: Item, y: Item) -> bool:
+    return (math.isnan(x[0]) and not math.isnan(y[0])) or x[0] > y[0]
+
+
+def _smallest_first(x: Item, y: Item) -> bool:
+    return (not math.isnan(x[0]) and math.isnan(y[0])) or x[0] < y[0]
+
+
+def topk_order(values: list[float], k: int, largest: bool) -> list[int]:
+    """The indices PyTorch's CPU topk (sorted=True) reports for the row ``values``, tie order included."""
+    q: list[Item] = [(v, i) for i, v in enumerate(values)]
+    n = len(q)
+    if k == 0:
+        return []
+    less = _largest_first if largest else _smallest_first
+    if k * 64 <= n:
+        _heap_select(q, 0, k, n, less)
+        _sort_heap(q, 0, k, less)
+    else:
+        _nth_element(q, 0, k - 1, n, less)
+        _sort(q, 0, k - 1, less)
+    return [i for _, i in q[:k]]
+
+
+def kthvalue_index(values: list[float], k: int) -> int:
+    """The index PyTorch's CPU kthvalue reports for the k-th smallest (k from 1) of the row ``values``."""
+    arr, idx = list(values), list(range(len(values)))
+
+    def gt(x: float, y: float) -> bool:
+        return (math.isnan(x) and not math.isnan(y)) or x > y
+
+    def swap(i: int, j: int) -> None:
+        arr[i], arr[j] = arr[j], arr[i]
+        idx[i], idx[j] = idx[j], idx[i]
+
+    target, lo, hi = k - 1, 0, len(arr) - 1
+    while hi > lo:
+        if hi == lo + 1:
+            if gt(arr[lo], arr[hi]):
+                swap(lo, hi)
+            break
+        swap((lo + hi) >> 1, lo + 1)
+        if gt(arr[lo + 1], arr[hi]):
+            swap(lo + 1, hi)
+        if gt(arr[lo], arr[hi]):
+            swap(lo, hi)
+        if gt(arr[lo + 1], arr[lo]):
+            swap(lo + 1, lo)
+        i, j, pivot = lo + 1, hi, arr[lo]
+        while True:
+            i += 1
+            while gt(pivot, arr[i]):
+                i += 1
+            j -= 1
+            while gt(arr[j], pivot):
+                j -= 1
+            if j < i:
+                break
+            swap(i, j)
+        swap(lo, j)
+        if j <= target:
+            lo = i
+        if j >= target:
+            hi = j - 1
+    return idx[target]
+
+
+def mode_index(values: list[float]) -> int:
+    """The index PyTorch's CPU mode reports: the last of the most frequent (smallest on ties) values in
+    the order ``std::sort`` leaves the (value, index) pairs compared by value."""
+    q: list[Item] = [(v, i) for i, v in enumerate(values)]
+    _sort(q, 0, len(q), lambda x, y: x[0] < y[0])
+    best, best_freq, freq = 0, 0, 0
+    for i, (v, index) in enumerate(q):
+        freq += 1
+        if i == len(q) - 1 or v != q[i + 1][0]:
+            if freq > best_freq:
+                best, best_freq = index, freq
+            freq = 0
+    return best
