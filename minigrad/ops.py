@@ -24,6 +24,7 @@ differentiated by the engine walking through these primitives.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -1766,6 +1767,41 @@ class Min(Max):
     __slots__ = ()
     _reduce = np.min
     _arg = np.argmin
+
+
+def _lower_median(a: Array, axis: None, keepdims: bool, skip_nan: bool = False) -> Array:
+    flat = np.sort(a, axis=None)  # numpy sorts nan last
+    nan = np.isnan(flat) if flat.dtype.kind == "f" else np.zeros(flat.shape, dtype=bool)
+    if nan.any() and not skip_nan:
+        return np.asarray(np.nan, dtype=a.dtype)
+    n = flat.size - int(nan.sum())
+    if n == 0:
+        if a.dtype.kind != "f":
+            raise DimensionError("median() of an empty tensor of integers has no value")
+        return np.asarray(np.nan, dtype=a.dtype)
+    return np.asarray(flat[(n - 1) // 2], dtype=a.dtype)
+
+
+class Median(Max):
+    """y = the lower median of all of a (nan if a has one); g is shared evenly among the elements equal to
+    y (or, y being nan, among the nans), as :class:`Max` shares it among tied maxima (PyTorch's rule)."""
+
+    __slots__ = ()
+    _reduce = staticmethod(_lower_median)
+
+    def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool, first: bool) -> Array:
+        self.dims, self.keepdim, self.first = None, False, False
+        return type(self)._reduce(a, None, False)  # type: ignore[no-any-return]
+
+    def _op_name(self) -> str:
+        return f"{type(self).__name__}Backward0"
+
+
+class Nanmedian(Median):
+    """y = the lower median of the non-nan elements of a (nan if all are); gradient as :class:`Median`."""
+
+    __slots__ = ()
+    _reduce = staticmethod(functools.partial(_lower_median, skip_nan=True))
 
 
 class Softmax(Function):

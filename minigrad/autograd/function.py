@@ -287,8 +287,12 @@ def _record(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], output
                      for o in outs]
     results = list(outs)
     node_cls = _output_node_class(cls)
-    for i in diff:
-        results[i] = node_cls.apply(anchor, value=outs[i].numpy(), index=i, custom=node)
+    # a tensor returned twice comes back as one tensor, the output of its last place (PyTorch's rule)
+    last = {id(outs[i]): i for i in diff}
+    for i in reversed(diff):
+        j = last[id(outs[i])]
+        results[i] = results[j] if j != i else node_cls.apply(anchor, value=outs[i].numpy(), index=i,
+                                                               custom=node)
     for i, o in enumerate(outs):  # an input returned as it is comes back as a new tensor, as in PyTorch
         if i not in diff and isinstance(o, Tensor) and any(o is a for a in tensors_in):
             results[i] = from_numpy(o.numpy())
