@@ -74,7 +74,7 @@ class Function:
     run without ``retain_graph`` (the saved arrays are then gone).
     """
 
-    __slots__ = ("hooks", "label", "out_version", "parents", "seq", "versions")
+    __slots__ = ("hooks", "label", "out_version", "parents", "prior", "seq", "versions")
     #: names of attributes holding saved arrays, dropped by :meth:`release`
     saved: ClassVar[tuple[str, ...]] = ()
 
@@ -85,6 +85,9 @@ class Function:
     out_version: int
     # Set only once a hook or metadata is given (see minigrad.autograd.graph); read with getattr.
     hooks: Any
+    # Set only on the op an in-place change recorded: the tensor holding the changed tensor's history before
+    # it (ops recorded earlier that read the tensor send their gradient there); read with getattr.
+    prior: Tensor
     # Set only on the last node of a composed function PyTorch computes as one op (its grad_fn name,
     # MseLossBackward0: see minigrad.nn.functional._grad_names); read with getattr.
     label: str
@@ -138,6 +141,8 @@ class Function:
         """
         # The hottest function in minigrad: one pass over the inputs, Tensor construction and
         # _kernels.quiet inlined (a call frame per op would cost ~3% of a small-op workload).
+        if _extras.stale:  # (False until a tensor with views changed in place: one test per op)
+            _methods.graph.refresh_views(inputs)
         arrays: list[Array] = []
         record = False
         for t in inputs:
@@ -864,17 +869,15 @@ class CopySlices(Function):
     which the in-place op already wrote, so y is that array itself.
     """
 
-    __slots__ = ("mask", "old", "pos")
+    __slots__ = ("mask", "pos")
     saved = ("mask", "pos")
     reads_inputs = False
     torch_name = "CopySlices"
     mask: Array
     pos: Array
-    old: Tensor  # the base's old values (a): ops recorded before the change send their gradient there
 
     def forward(self, a: Array, v: Array, target: Array, pos: Array, old: Tensor) -> Array:
-        self.pos, self.old = pos, old
-        _extras.rebased = _extras.nodes = True  # (the engine's one flag for its special paths)
+        self.pos, self.prior = pos, old  # the base's old values (a)
         mask = np.ones(a.size, dtype=a.dtype)
         mask[pos.ravel()] = 0
         self.mask = mask.reshape(a.shape)

@@ -42,7 +42,7 @@ from minigrad.errors import (
     ShapeError,
     _IndexTypeError,
 )
-from minigrad.grad_mode import _inference, _mode
+from minigrad.grad_mode import _extras, _inference, _mode
 from minigrad.memory_formats import preserve_format, suggested_format
 from minigrad.shapes import (
     check_broadcast,
@@ -258,6 +258,8 @@ class Tensor(TensorMethods):
     @property
     def grad_fn(self) -> Function | None:
         """The op that produced this tensor, or None for leaves."""
+        if _extras.stale:  # (a view whose base changed in place gets the base's new history)
+            _methods.graph.refresh_views((self,))
         return self._ctx
 
     def size(self, dim: int | None = None) -> Size | int:
@@ -693,13 +695,19 @@ class Tensor(TensorMethods):
                 dtype that cannot be stored in this tensor's (PyTorch's errors).
             ShapeError: the result's shape is not this tensor's.
         """
+        if _extras.stale:
+            _methods.graph.refresh_views((self,))
         record = self._recorded(*others)
+        if record and (self._array.base is not None or sys.getrefcount(self._array) > 2):
+            _extras.stale = True  # this tensor's views (or its base's) now need its new history
         rebase = self._view_base() if record and not view else None
         old_base = rebase[0]._array.copy() if rebase is not None else None
         source = self
         if record:
             source = from_numpy(self._array.copy())
-            source.requires_grad, source._ctx, source._hooks = self.requires_grad, self._ctx, self._hooks
+            # (a view's hooks are on its old history, which its in-place op's gradient skips, as PyTorch's)
+            source.requires_grad, source._ctx = self.requires_grad, self._ctx
+            source._hooks = self._hooks if rebase is None else None
             source._version, self._hooks = self._version, None
             self._repoint(source, others)
         result = compute(source)
@@ -721,11 +729,13 @@ class Tensor(TensorMethods):
             self._ctx, self.requires_grad = result._ctx, result.requires_grad
             if self._ctx is not None:  # this tensor is now the op's result, at its new version
                 self._ctx.out_version = self._version
+                if self._ctx is not source._ctx:  # ops that read this tensor before read source
+                    self._ctx.prior = source
             if rebase is not None and old_base is not None:
                 self._rebase(*rebase, old_base, others)
         return self
 
-    def _view_base(self) -> tuple[Tensor, Function] | None:
+    def _view_base(self) -> tuple[Tensor, Function | None] | None:
         """The tensor this one is a recorded view of (through view ops sharing its memory), and the
         first view op on the way, or None if it is not such a view.
 
@@ -741,14 +751,16 @@ class Tensor(TensorMethods):
             if memory_owner(parent._array) != memory_owner(t._array):
                 break
             t, first = parent, fn
-        if first is None:
-            return None
+        if first is None:  # no recorded view op (the base needed no grad then): the memory's base
+            ref = getattr(self, "_viewbase", None)
+            base = ref() if ref is not None else None
+            return None if base is None or (base.requires_grad and base._ctx is None) else (base, None)
         if t._ctx is None and t.requires_grad:
             raise MinigradError("a view of a leaf Variable that requires grad is being used in an in-place "
                                 "operation.")
         return t, first
 
-    def _rebase(self, base: Tensor, first: Function, old: Array, others: tuple[Any, ...]) -> None:
+    def _rebase(self, base: Tensor, first: Function | None, old: Array, others: tuple[Any, ...]) -> None:
         """After an in-place op through this view of ``base``: make ``base`` the result of a
         CopySlices node (its old values, with this view's new ones written in), as PyTorch does, so
         gradients through ``base`` reach both. ``old`` is a copy of base's values before the op;
@@ -758,21 +770,15 @@ class Tensor(TensorMethods):
             MinigradError: the base's memory is not contiguous (the positions cannot be mapped).
         """
         arr = base._array
-        if not (arr.flags.c_contiguous or arr.flags.f_contiguous):
+        pos = _methods.graph.view_positions(arr, self._array)
+        if pos is None:
             raise MinigradError("an in-place operation on a view of a non-contiguous tensor that requires "
                                 "grad is not supported by minigrad; call .contiguous() on the base first")
-        item = arr.itemsize
-        offset = (self._array.__array_interface__["data"][0] - arr.__array_interface__["data"][0]) // item
-        ids = np.arange(arr.size).reshape(arr.shape)  # each element's position in C order...
-        # ... laid out in the base's memory order
-        flat = (ids if arr.flags.c_contiguous else np.asfortranarray(ids)).ravel(order="K")
-        pos = np.array(np.lib.stride_tricks.as_strided(
-            flat[offset:], shape=self._array.shape,
-            strides=tuple(st // item * flat.itemsize for st in self._array.strides)))
         snap = from_numpy(old)
         snap.requires_grad, snap._ctx, snap._version = base.requires_grad, base._ctx, base._version
         base._repoint(snap, others)  # z[0] += z[1]: z[1] was taken from the old values
-        first.parents = (snap, *first.parents[1:])  # the view's own history starts at the old values
+        if first is not None:  # the view's own history starts at the old values
+            first.parents = (snap, *first.parents[1:])
         result = _ops.CopySlices.apply(snap, self, target=arr, pos=pos, old=snap)
         base._write()  # a view and its base share one version counter in PyTorch
         base._ctx, base.requires_grad = result._ctx, True

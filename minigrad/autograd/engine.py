@@ -23,7 +23,7 @@ from minigrad._kernels import memory_owner, quiet
 from minigrad._tensor_methods import provide
 from minigrad.errors import MinigradError, ShapeError
 from minigrad.grad_mode import _extras, set_grad_enabled
-from minigrad.ops import CopySlices, sum_to
+from minigrad.ops import sum_to
 from minigrad.settings import is_warn_always_enabled as _warn_always
 from minigrad.tensor import Tensor, from_numpy, held_grad, stack
 
@@ -188,12 +188,14 @@ def _propagate(
         if not parents:
             raise _released_error(node)
         for p, v in zip(parents, node.versions):
-            if p._version != v:
+            if p._version != v:  # an input changed in place since: its old history gets the gradient
                 node.check_versions()
+                parents = _as_read(node, parents)
+                break
         if t._version:  # (0 unless the result was changed in place: one int test per node)
             node.check_output_version(t)
-        if _extras.nodes:  # (False until a node got hooks or a tensor was rebased: one test per node)
-            out_grads, parents = _run_special(node, g, t, parents)
+        if _extras.nodes:  # (False until a node got hooks: one test per node)
+            out_grads = _run_special(node, g, t)
         else:
             out_grads = node.backward(g, t)
         if mine is not None and (type(node).__module__ != _PRIMITIVES
@@ -236,29 +238,26 @@ def _unshared(prev: Tensor, pg: Tensor, create_graph: bool) -> bool:
 _EXACT_REFCOUNTS = sys.implementation.name == "cpython" and sys.version_info < (3, 14)
 
 
-def _run_special(node: Function, g: Tensor, t: Tensor, parents: tuple[Tensor, ...]
-                 ) -> tuple[tuple[Tensor | None, ...], tuple[Tensor, ...]]:
-    """A node's backward once hooks or rebased tensors exist: its hooks and packed saved tensors
-    (``autograd.graph``) and the inputs its gradients go to (see :func:`_before_rebase`)."""
+def _run_special(node: Function, g: Tensor, t: Tensor) -> tuple[Tensor | None, ...]:
+    """A node's backward once hooks exist: its hooks and packed saved tensors (``autograd.graph``)."""
     if getattr(node, "hooks", None) is not None:
         from minigrad.autograd.graph import run_node
-        out_grads = run_node(node, g, t)
-    else:
-        out_grads = node.backward(g, t)
-    if _extras.rebased:
-        parents = _before_rebase(node, parents)
-    return out_grads, parents
+        return run_node(node, g, t)
+    return node.backward(g, t)
 
 
-def _before_rebase(node: Function, parents: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
-    """The inputs ``node`` read, as they were when it was recorded: a tensor rebased since (an in-place
-    op through a view of it, ``ops.CopySlices``) stands for its old values there, as PyTorch's edges do."""
+def _as_read(node: Function, parents: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
+    """The inputs ``node`` read, as they were when it was recorded: a tensor changed in place since (its
+    history now ends in an op recorded after ``node``) stands for its old history there, as PyTorch's edges
+    point at the grad_fn a tensor had when it was used (y = x * 3; x.mul_(2): y's gradient skips the mul_)."""
     result = []
     for p in parents:
         ctx = p._ctx
-        while isinstance(ctx, CopySlices) and ctx.seq > node.seq:
-            p = ctx.old
-            ctx = p._ctx
+        while ctx is not None and ctx.seq > node.seq:
+            prior: Tensor | None = getattr(ctx, "prior", None)
+            if prior is None:
+                break
+            p, ctx = prior, prior._ctx
         result.append(p)
     return tuple(result)
 
@@ -369,6 +368,9 @@ def backward(
             "your parameters to None after use to break the cycle and avoid the leak.", UserWarning,
             stacklevel=2)
     outs = _as_tensors(tensors)
+    if _extras.stale:  # a view whose base changed in place: its new history
+        from minigrad.autograd.graph import refresh_views
+        refresh_views(outs)
     if isinstance(grad_tensors, Tensor):
         grad_tensors = [grad_tensors]
     gs = _root_grads(outs, grad_tensors)
@@ -447,6 +449,9 @@ def grad(
         return dict(zip(inputs.keys(), values))
     outs = _as_tensors(outputs)
     ins = _as_tensors(inputs)
+    if _extras.stale:
+        from minigrad.autograd.graph import refresh_views
+        refresh_views(outs)
     for i, t in enumerate(ins):
         if not t.requires_grad:
             raise MinigradError(

@@ -299,13 +299,27 @@ def _record(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], output
     for i in diff:  # a dirty input returned: the tensor itself, now the output of this function's node
         if id(outs[i]) in stand:
             outs[i]._ctx, outs[i].requires_grad = results[i]._ctx, True
+            results[i]._ctx.prior = stand[id(outs[i])]  # (for ops that read the input before forward)
             results[i] = outs[i]
+            _rebase_base(outs[i], tensors_in)
     # an output saved for backward is saved as the output (with its node), so backward is differentiable
     # through it (PyTorch's exp saving its result: double backward works)
     if ctx._saved and diff:
         by_id = {id(outs[i]): results[i] for i in diff}
         ctx._saved = tuple(by_id.get(id(t), t) for t in ctx._saved)
     return results[0] if single else tuple(results)
+
+
+def _rebase_base(view: Tensor, tensors_in: list[Tensor]) -> None:
+    """A dirty input that is a view of another tensor: that base now holds its new values, so it becomes
+    the result of a CopySlices node, as after an in-place op through a view (``Tensor._update``). The
+    base's old values are gone by now: ops that read them before the call see the new ones."""
+    ref = getattr(view, "_viewbase", None)
+    base = ref() if ref is not None else None
+    if base is None or base is view or (base.requires_grad and base._ctx is None):
+        return
+    view._rebase(base, None, base._array.copy(), tuple(tensors_in))
+    _extras.stale = True  # the base's other views need its new history
 
 
 _node_classes: weakref.WeakKeyDictionary[type[Function], type[_OutputNode]] = weakref.WeakKeyDictionary()

@@ -77,3 +77,110 @@ def test_custom_function_returning_a_tensor_twice_returns_one_tensor() -> None:
         np.testing.assert_allclose(m2, t2)
     x = mg.randn(3, 3, dtype=mg.float64, requires_grad=True)
     assert mg.autograd.gradgradcheck(lambda t: sum(_duplicate(mg, []).apply(t)), [x])
+
+
+# In-place changes and the tensors recorded around them: each case returns the tensor whose sum is
+# differentiated; the root's gradient must be PyTorch's.
+def _used_before_mul_(lib: Any, root: Any) -> Any:
+    x = root.clone()
+    y = x * 3  # recorded before x changes: its gradient skips the mul_
+    x.mul_(2)
+    return y
+
+
+def _view_before_base_mul_(lib: Any, root: Any) -> Any:
+    x = root.clone()
+    v = x[0]
+    y = v * 3  # the old view's values
+    x.mul_(2)
+    return y + v  # v is the new values: y's gradient skips the mul_, v's does not
+
+
+def _sibling_view_mul_(lib: Any, root: Any) -> Any:
+    x = root.clone()
+    v1, v2 = x.narrow(0, 0, 1), x.narrow(0, 0, 1)
+    v1.mul_(2)  # v2 sees the new values: its gradient goes through the mul_
+    return v2
+
+
+def _crossing_views(lib: Any, root: Any) -> Any:
+    x = root.clone()
+    row, col, t = x[0], x[:, 0], x.t()
+    row.mul_(3)
+    return col * 2 + t.exp().sum()
+
+
+def _consumed_then_overwritten(lib: Any, root: Any) -> Any:
+    x = root.clone()
+    a = x[0]
+    y = a * 3
+    x[0].fill_(5)  # y was computed from the old values
+    return y + x
+
+
+def _view_of_plain_tensor(lib: Any, root: Any) -> Any:
+    x = lib.ones(2, 2)
+    x.narrow(1, 1, 1).mul_(root[:, :1])  # x now depends on root
+    assert x.requires_grad
+    return x * 3
+
+
+def _view_made_before_base_needs_grad(lib: Any, root: Any) -> Any:
+    x = lib.ones(2, 2)
+    v = x.select(0, 1)
+    x.add_(root)  # v now depends on root
+    return v * 2
+
+
+@pytest.mark.parametrize("case", [_used_before_mul_, _view_before_base_mul_, _sibling_view_mul_,
+                                  _crossing_views, _consumed_then_overwritten, _view_of_plain_tensor,
+                                  _view_made_before_base_needs_grad])
+def test_gradients_around_inplace_changes(case: Any) -> None:
+    grads = []
+    for lib in (mg, torch):
+        root = lib.tensor([[0.5, -1.0], [2.0, 0.3]], dtype=lib.float64, requires_grad=True)
+        case(lib, root).sum().backward()
+        grads.append(_np(root.grad))
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12)
+
+
+def _py_add(lib: Any) -> Any:
+    class PyAdd(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx: Any, x: Any, y: Any) -> Any:
+            ctx.mark_dirty(x)
+            x.add_(y)
+            return x
+
+        @staticmethod
+        def backward(ctx: Any, g: Any) -> Any:
+            return g, g * 2
+
+    return PyAdd
+
+
+def test_custom_function_changing_a_view_in_place_rebases_its_base() -> None:
+    grads = []
+    for lib in (mg, torch):
+        root = lib.tensor(np.arange(16.0).reshape(4, 4) / 7, requires_grad=True)
+        b = lib.tensor([[1.0, -2.0], [0.5, 3.0]], dtype=lib.float64, requires_grad=True)
+        x = root.clone()
+        _py_add(lib).apply(x.narrow(1, 2, 2).narrow(0, 1, 2), b)
+        (x * x).sum().backward()
+        grads.append((_np(root.grad), _np(b.grad)))
+    for m, t in zip(grads[0], grads[1], strict=True):
+        np.testing.assert_allclose(m, t, rtol=1e-12)
+
+
+def test_hooks_of_a_view_changed_in_place_stay_with_its_old_history() -> None:
+    for lib in (mg, torch):
+        fired: list[str] = []
+        base = lib.tensor([1.0], requires_grad=True).clone()
+        view, view2 = base[:], base[:]
+        view.register_hook(lambda g, fired=fired: fired.append("view"))
+        view2.register_hook(lambda g, fired=fired: fired.append("view2 before"))
+        view.mul_(2)
+        assert view2.grad_fn is not None
+        view2.register_hook(lambda g, fired=fired: fired.append("view2 after"))
+        (view + view2).sum().backward()
+        assert fired == ["view2 after"]
