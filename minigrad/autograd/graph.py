@@ -458,13 +458,13 @@ def _refresh(t: Tensor) -> None:
     if pos is None:
         return
     old = from_numpy(t._array)
-    old.requires_grad, old._ctx, old._hooks, old._version = t.requires_grad, ctx, t._hooks, t._version
+    old.requires_grad, old._ctx, old._hooks = t.requires_grad, ctx, t._hooks
     with enable_grad():
         fresh = base.reshape(-1)[from_numpy(pos)]
     assert fresh._ctx is not None
     fresh._ctx.prior = old
     t._ctx, t.requires_grad, t._hooks = fresh._ctx, True, None
-    t._version += 1
+    t._write()  # (its version moves on, so ops recorded before read the stand-in, with its old history)
 
 
 def _became_recorded(base: Tensor) -> bool:
