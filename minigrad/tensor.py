@@ -1569,6 +1569,12 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
         DimensionError: a bool mask's shape differs from the dims it indexes.
         InvalidParameterError: a slice step of 0.
     """
+    if type(index) is list and len(index) < 32 and any(  # PyTorch reads such a list as a tuple of indices
+            i is None or i is Ellipsis or isinstance(i, (slice, Tensor, list, tuple, np.ndarray))
+            for i in index):
+        warnings.warn("Using a non-tuple sequence for multidimensional indexing is deprecated and will be "
+                      "changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq].", UserWarning, stacklevel=3)
+        index = tuple(index)
     items = index if isinstance(index, tuple) else (index,)
     out: list[Any] = []
     for k, i in enumerate(items):

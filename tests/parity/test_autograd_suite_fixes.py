@@ -184,3 +184,26 @@ def test_hooks_of_a_view_changed_in_place_stay_with_its_old_history() -> None:
         view2.register_hook(lambda g, fired=fired: fired.append("view2 after"))
         (view + view2).sum().backward()
         assert fired == ["view2 after"]
+
+
+@pytest.mark.filterwarnings("ignore:Using a non-tuple sequence")
+@pytest.mark.parametrize("index", [[slice(None), [2, 3]], [[2, 3], slice(None)], [[1, 2], [3, 0]],
+                                   [[0, 1, 3]], [[1, 2], [0, 1], Ellipsis], [None, 1], [0], [2, 0, 1]])
+def test_a_list_of_indices_indexes_as_a_tuple(index: list[Any]) -> None:
+    results = []
+    for lib in (mg, torch):
+        x = lib.arange(1.0, 65.0).view(4, 4, 4).requires_grad_()
+        weights = lib.arange(64.0).view(4, 4, 4)
+        y = x * weights
+        out = y[index]
+        (out * out).sum().backward()
+        z = lib.zeros(4, 4, 4)
+        z[index] = 3.0
+        results.append((_np(out), _np(x.grad), _np(z)))
+    for m, t in zip(results[0], results[1], strict=True):
+        np.testing.assert_allclose(m, t)
+
+
+def test_a_list_index_warns_as_pytorch() -> None:
+    with pytest.warns(UserWarning, match="non-tuple sequence for multidimensional indexing"):
+        mg.zeros(3, 3)[[slice(None), [0, 1]]]
