@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import heapq
 import sys
+import threading
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
@@ -102,11 +103,42 @@ def _run_backward(
     the gradients of ``inputs`` are returned, keyed by ``id``.
     """
     hooks = list(_extras.pack)  # saved tensors hooks entered or left by a hook during backward end with it
+    global _depth
+    _depth += 1
     try:
+        if _depth % _THREAD_EVERY == 0:  # a backward inside a backward inside ...: see _in_new_thread
+            return _in_new_thread(roots, root_grads, retain_graph, create_graph, inputs)
         with set_grad_enabled(create_graph):
             return quiet(_propagate, roots, root_grads, retain_graph, create_graph, inputs)
     finally:
+        _depth -= 1
         _extras.pack[:] = hooks
+
+
+_depth = 0  # backward calls running now, each inside the one before (a custom backward calling backward)
+_THREAD_EVERY = 64
+
+
+def _in_new_thread(roots: Sequence[Tensor], root_grads: Sequence[Tensor], retain_graph: bool,
+                   create_graph: bool, inputs: Sequence[Tensor] | None) -> dict[int, Tensor]:
+    """Run one pass in a thread of its own, with a fresh Python stack, while this one waits: backward
+    calls nested thousands deep (a custom backward that calls backward) then cannot exhaust the
+    recursion limit, as PyTorch's engine moves deep reentrant passes to other threads."""
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            with set_grad_enabled(create_graph):  # (grad mode is per thread; anomaly mode is global)
+                outcome.append(quiet(_propagate, roots, root_grads, retain_graph, create_graph, inputs))
+        except BaseException as e:  # (re-raised in the waiting thread)
+            outcome.append(e)
+
+    worker = threading.Thread(target=run, name="minigrad-reentrant-backward")
+    worker.start()
+    worker.join()
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]  # type: ignore[no-any-return]
 
 
 def _propagate(

@@ -207,3 +207,38 @@ def test_a_list_of_indices_indexes_as_a_tuple(index: list[Any]) -> None:
 def test_a_list_index_warns_as_pytorch() -> None:
     with pytest.warns(UserWarning, match="non-tuple sequence for multidimensional indexing"):
         mg.zeros(3, 3)[[slice(None), [0, 1]]]
+
+
+def _deep_reentrant(lib: Any) -> Any:
+    class DeepReentrant(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx: Any, x: Any) -> Any:
+            with lib.enable_grad():
+                ctx.x = x.detach().requires_grad_(True) - 1
+            return ctx.x.detach()
+
+        @staticmethod
+        def backward(ctx: Any, g: Any) -> Any:
+            if ctx.x < 0:
+                return g
+            with lib.enable_grad():  # a backward inside this backward, 500 deep
+                DeepReentrant.apply(ctx.x).sum().backward()
+            return g * 2
+
+    return DeepReentrant
+
+
+def test_backward_nested_hundreds_deep_in_custom_backwards() -> None:
+    for lib in (mg, torch):
+        v = lib.tensor(500.0, requires_grad=True)
+        _deep_reentrant(lib).apply(v).sum().backward()
+        assert v.grad.item() == 2.0
+
+
+def test_a_chain_of_twenty_thousand_ops_backpropagates() -> None:
+    x = mg.tensor([0.5, -1.0], dtype=mg.float64, requires_grad=True)
+    y = x
+    for _ in range(20_000):
+        y = y * 1.0001 + 0.001
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [1.0001**20_000] * 2, rtol=1e-9)
