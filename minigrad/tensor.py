@@ -22,7 +22,7 @@ import numpy.typing as npt
 from minigrad import _tensor_methods as _methods
 from minigrad import dtypes as _dtypes
 from minigrad._format import tensor_repr
-from minigrad._kernels import memory_owner, quiet
+from minigrad._kernels import memory_owner, quiet, writable_alias
 from minigrad._state_array import StateArray
 from minigrad._tensor_methods import TensorMethods, dim_aliases
 from minigrad.default_dtype import get_default_dtype
@@ -633,7 +633,8 @@ class Tensor(TensorMethods):
     def __abs__(self) -> Tensor:
         return self.abs()
 
-    def _write(self, update: Callable[[Array], Array | None] | None = None) -> Tensor:
+    def _write(self, update: Callable[[Array], Array | None] | None = None,
+               part: builtins.bool = False) -> Tensor:
         """Change this tensor's values in place: the one path of every in-place write.
 
         ``update(array)`` writes into the array (floating-point warnings off,
@@ -642,9 +643,25 @@ class Tensor(TensorMethods):
         :meth:`numpy` (an optimizer's fused step) is recorded. Either way
         the version is bumped, so backward detects that a tensor it saved
         was changed after use. This is the only place the version changes.
+        ``part``: ``update`` writes some elements only (item assignment).
+
+        Raises:
+            MinigradError: an update of every element of an expanded tensor (PyTorch's error).
         """
         if update is not None:
-            new = quiet(update, self.numpy())
+            try:
+                new = quiet(update, self.numpy())
+            except ValueError:  # (read-only: an expanded tensor, whose memory PyTorch lets one write)
+                a = self._array
+                alias = writable_alias(a) if not a.flags.writeable else None
+                if alias is None:
+                    raise
+                if not part and any(st == 0 and n > 1 for st, n in zip(a.strides, a.shape)):
+                    raise MinigradError(
+                        "unsupported operation: more than one element of the written-to tensor refers to a "
+                        "single memory location. Please clone() the tensor before performing the operation."
+                    ) from None
+                new = quiet(update, alias)
             if new is not None:
                 self._array = new
         self._version += 1
@@ -935,7 +952,7 @@ class Tensor(TensorMethods):
             arr = _fill_scalar(value, self.dtype, "setitem: value")
         steps = _index_steps(_index(index, self.shape))
         try:
-            self._write(lambda a: _assign_in_steps(a, steps, arr))
+            self._write(lambda a: _assign_in_steps(a, steps, arr), part=True)
         except IndexError as e:
             raise index_error(index, self.shape, e) from None
         except ValueError as e:

@@ -242,3 +242,46 @@ def test_a_chain_of_twenty_thousand_ops_backpropagates() -> None:
         y = y * 1.0001 + 0.001
     y.sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [1.0001**20_000] * 2, rtol=1e-9)
+
+
+def test_item_assignment_into_an_expanded_tensor_writes_its_memory() -> None:
+    results = []
+    for lib in (mg, torch):
+        g = lib.tensor([2.0]).clone().expand(4)
+        g[0] = 0
+        g[0] /= 0  # every element shares the one memory location: all nan
+        h = lib.zeros(3).expand(2, 3)[1]
+        h.mul_(2)  # no element of h shares memory with another
+        results.append((_np(g), _np(h)))
+    for m, t in zip(results[0], results[1], strict=True):
+        np.testing.assert_array_equal(m, t)
+
+
+def test_an_inplace_op_over_an_expanded_tensor_raises_as_pytorch() -> None:
+    for lib in (mg, torch):
+        with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
+            lib.zeros(2, 1).expand(2, 3)[0].add_(1)
+
+
+def _nan_backward(lib: Any) -> Any:
+    class MakesNan(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx: Any, x: Any) -> Any:
+            return x.sum(0, keepdim=True)
+
+        @staticmethod
+        def backward(ctx: Any, g: Any) -> Any:
+            gi = g.clone().expand(5)
+            gi[0] = 0
+            gi[0] /= 0
+            return gi
+
+    return MakesNan
+
+
+def test_anomaly_mode_names_a_custom_backward_that_returns_nan() -> None:
+    for lib in (mg, torch):
+        out = _nan_backward(lib).apply(lib.rand(5, requires_grad=True))
+        nan = "Function 'MakesNanBackward' returned nan values in its 0th output"
+        with pytest.raises(RuntimeError, match=nan), pytest.warns(UserWarning), lib.autograd.detect_anomaly():
+            out.backward()
