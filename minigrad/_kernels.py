@@ -97,7 +97,8 @@ def writable_alias(a: Array) -> Array | None:
     if not owner.flags.writeable or not (owner.flags.c_contiguous or owner.flags.f_contiguous):
         return None
     offset = a.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
-    return np.ndarray(a.shape, a.dtype, buffer=owner, offset=offset, strides=a.strides)
+    alias: Array = np.ndarray(a.shape, a.dtype, buffer=owner, offset=offset, strides=a.strides)
+    return alias
 
 
 # ------------------------------------------------------------------------- sums

@@ -310,16 +310,32 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> N
     data = g.numpy()
     if held is None:
         owner = memory_owner(data)
-        # A strided .grad would slow every optimizer step that reads it.
-        if owner in handed or not data.flags.writeable or not data.flags.c_contiguous:
-            data = np.array(data, order="C")
-            owner = id(data)
+        a = t._array
+        if a.flags.c_contiguous or not _dense(a):  # (a strided .grad would slow every optimizer step)
+            if owner in handed or not data.flags.writeable or not data.flags.c_contiguous:
+                data = np.array(data, order="C")
+                owner = id(data)
+        elif owner in handed or not data.flags.writeable or data.strides != a.strides:
+            # a dense leaf laid out otherwise (channels_last, a transposed weight): so is its .grad (PyTorch)
+            like = np.empty_like(a)
+            np.copyto(like, data)
+            data, owner = like, id(like)
         handed.add(owner)
         t.grad = from_numpy(data)
     elif held.shape == data.shape and held.numpy().flags.writeable:
         np.add(held._array, data, out=held._array, casting="unsafe")
     else:
         t.grad = from_numpy(held._array + data)
+
+
+def _dense(a: np.ndarray) -> bool:
+    """Whether ``a``'s elements fill a block of memory, in some order of its dims, with no gap or overlap."""
+    step = a.itemsize
+    for stride, n in sorted((abs(st), n) for st, n in zip(a.strides, a.shape) if n > 1):
+        if stride != step:
+            return False
+        step *= n
+    return True
 
 
 def _held_grad(t: Tensor) -> Tensor | None:

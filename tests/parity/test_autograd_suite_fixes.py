@@ -285,3 +285,22 @@ def test_anomaly_mode_names_a_custom_backward_that_returns_nan() -> None:
         nan = "Function 'MakesNanBackward' returned nan values in its 0th output"
         with pytest.raises(RuntimeError, match=nan), pytest.warns(UserWarning), lib.autograd.detect_anomaly():
             out.backward()
+
+
+@pytest.mark.parametrize("layout", ["channels_last", "transposed", "strided"])
+def test_a_leaf_gradient_is_laid_out_as_its_leaf(layout: str) -> None:
+    strides = []
+    for lib in (mg, torch):
+        if layout == "channels_last":
+            leaf = lib.rand((2, 3, 4, 5)).to(memory_format=lib.channels_last)
+        elif layout == "transposed":
+            leaf = lib.rand(3, 4).t()
+        else:  # not dense: the gradient is row-major
+            leaf = lib.empty_strided((2, 2), (4, 2)).copy_(lib.rand(2, 2))
+        leaf.requires_grad_()
+        leaf.sum().backward()
+        first = leaf.grad.stride()
+        leaf.grad = None
+        (leaf * lib.rand(*leaf.shape)).sum().backward()
+        strides.append((first, leaf.grad.stride(), leaf.stride() if layout != "strided" else None))
+    assert strides[0] == strides[1]
