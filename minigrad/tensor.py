@@ -694,6 +694,12 @@ class Tensor(TensorMethods):
                     "update parameters inside `with mg.no_grad():` (or through p.data), or write x = x + y"
                 )
             return True
+        if self._array.base is not None:  # a view made before its base was set to require grad
+            ref = getattr(self, "_viewbase", None)
+            base = ref() if ref is not None else None
+            if base is not None and base.requires_grad and base._ctx is None:
+                raise MinigradError("a view of a leaf Variable that requires grad is being used in an "
+                                    "in-place operation.")
         return any(isinstance(o, Tensor) and o.requires_grad for o in others)
 
     def _update(self, what: str, compute: Callable[[Tensor], Tensor], *others: Any,

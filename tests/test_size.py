@@ -45,7 +45,9 @@ BUDGETS: dict[str, int] = {
     # PyTorch's warning (autograd2)
     # 1,994 with _write writing through an expanded tensor's read-only array (item assignment, as
     # PyTorch allows) and raising PyTorch's overlap error for whole-tensor updates (autograd2)
-    "minigrad/tensor.py": 1994,
+    # 1,998 with PyTorch's error for an in-place op through a view made before its base was set to
+    # require grad (autograd2)
+    "minigrad/tensor.py": 1998,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -340,7 +342,8 @@ BUDGETS: dict[str, int] = {
     # 55,230 with autograd2's reentrant backward threads
     # 55,260 with autograd2's writes into expanded tensors
     # 55,275 with autograd2's leaf-layout gradients
-    "minigrad": 55275,
+    # 55,280 with autograd2's view-of-leaf error
+    "minigrad": 55280,
 }
 
 

@@ -304,3 +304,18 @@ def test_a_leaf_gradient_is_laid_out_as_its_leaf(layout: str) -> None:
         (leaf * lib.rand(*leaf.shape)).sum().backward()
         strides.append((first, leaf.grad.stride(), leaf.stride() if layout != "strided" else None))
     assert strides[0] == strides[1]
+
+
+def test_inplace_through_a_view_made_before_its_base_required_grad_raises() -> None:
+    for lib in (mg, torch):
+        a = lib.randn(2, 3)
+        b = a[:]
+        b.add_(5)  # fine while a needs no grad
+        a.requires_grad = True
+        with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad"):
+            b.add_(5)
+        with lib.no_grad():
+            b.add_(1)
+        a.detach()[1:].mul_(2)  # a view of a detached alias is free to change
+        a.sum().backward()
+        np.testing.assert_array_equal(_np(a.grad), np.ones((2, 3)))
