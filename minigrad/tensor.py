@@ -698,8 +698,11 @@ class Tensor(TensorMethods):
             ref = getattr(self, "_viewbase", None)
             base = ref() if ref is not None else None
             if base is not None and base.requires_grad and base._ctx is None:
-                raise MinigradError("a view of a leaf Variable that requires grad is being used in an "
-                                    "in-place operation.")
+                raise MinigradError(  # (minigrad cannot tell which: both of PyTorch's messages)
+                    "A view was created in no_grad mode and is being modified inplace with grad mode "
+                    "enabled, or was made before its base was set to require grad: a view of a leaf Variable "
+                    "that requires grad is being used in an in-place operation. Make the view after setting "
+                    "requires_grad, or change it inside the no_grad block.")
         return any(isinstance(o, Tensor) and o.requires_grad for o in others)
 
     def _update(self, what: str, compute: Callable[[Tensor], Tensor], *others: Any,

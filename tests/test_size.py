@@ -47,7 +47,9 @@ BUDGETS: dict[str, int] = {
     # PyTorch allows) and raising PyTorch's overlap error for whole-tensor updates (autograd2)
     # 1,998 with PyTorch's error for an in-place op through a view made before its base was set to
     # require grad (autograd2)
-    "minigrad/tensor.py": 1998,
+    # 2,002 with both of PyTorch's messages for an in-place op through a view made under no_grad or
+    # before its base required grad (autograd2)
+    "minigrad/tensor.py": 2002,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,

@@ -319,3 +319,12 @@ def test_inplace_through_a_view_made_before_its_base_required_grad_raises() -> N
         a.detach()[1:].mul_(2)  # a view of a detached alias is free to change
         a.sum().backward()
         np.testing.assert_array_equal(_np(a.grad), np.ones((2, 3)))
+
+
+def test_inplace_through_a_view_made_under_no_grad_raises() -> None:
+    for lib in (mg, torch):
+        inp = lib.rand(2, requires_grad=True)
+        with lib.no_grad():
+            view = inp[:]
+        with pytest.raises(RuntimeError, match="A view was created in no_grad mode and is being modified"):
+            view.zero_()
