@@ -2094,9 +2094,18 @@ class Recompute(Function):
         create_graph = _mode.record  # the engine records backward only for create_graph
         with enable_grad():
             y = self.run()
-        grads: tuple[Tensor | None, ...] = self.grad(
-            y, self.parents, g, retain_graph=True, create_graph=create_graph, allow_unused=True
-        )
+        # Each parent stands as a leaf in the inner pass: its gradient here is y's alone (the outer pass
+        # takes it on through the parent's history, once) and its hooks run once, in the outer pass.
+        kept = [(p._ctx, p._hooks) for p in self.parents]
+        try:
+            for p in self.parents:
+                p._ctx = p._hooks = None
+            grads: tuple[Tensor | None, ...] = self.grad(
+                y, self.parents, g, retain_graph=True, create_graph=create_graph, allow_unused=True
+            )
+        finally:
+            for p, (ctx, hooks) in zip(self.parents, kept):
+                p._ctx, p._hooks = ctx, hooks
         return grads
 
 

@@ -95,7 +95,9 @@ BUDGETS: dict[str, int] = {
     # Log1PBackward0 (progs3)
     # 2,620 with Median/Nanmedian (full reductions share the gradient among ties and nans, PyTorch's
     # MedianBackward0) (autograd2)
-    "minigrad/ops.py": 2620,
+    # 2,632 with Recompute treating its parents as leaves in its inner pass (a checkpointed function
+    # of an input computed from a tensor it also captures counted that path twice) (autograd2)
+    "minigrad/ops.py": 2632,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -345,7 +347,8 @@ BUDGETS: dict[str, int] = {
     # 55,260 with autograd2's writes into expanded tensors
     # 55,275 with autograd2's leaf-layout gradients
     # 55,280 with autograd2's view-of-leaf error
-    "minigrad": 55280,
+    # 55,290 with autograd2's checkpoint fix
+    "minigrad": 55290,
 }
 
 

@@ -328,3 +328,35 @@ def test_inplace_through_a_view_made_under_no_grad_raises() -> None:
             view = inp[:]
         with pytest.raises(RuntimeError, match="A view was created in no_grad mode and is being modified"):
             view.zero_()
+
+
+def test_a_hook_on_a_tensor_used_inside_and_outside_a_checkpoint_runs_once() -> None:
+    results = []
+    for lib in (mg, torch):
+        calls: list[Any] = []
+        w = lib.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        w.register_hook(lambda g, calls=calls: calls.append(_np(g)) or g * 2)
+        x = lib.tensor([[0.5, -1.0], [2.0, 1.5]], requires_grad=True)
+        h = w * x
+        out = lib.utils.checkpoint.checkpoint(lambda t, w=w: w * t, h, use_reentrant=False)
+        out.sum().backward()
+        results.append((calls, _np(w.grad), _np(x.grad)))
+    (mcalls, mw, mx), (tcalls, tw, tx) = results
+    assert len(mcalls) == len(tcalls) == 1
+    np.testing.assert_allclose(mcalls[0], tcalls[0])
+    np.testing.assert_allclose(mw, tw)
+    np.testing.assert_allclose(mx, tx)
+
+
+def test_checkpoint_of_a_function_of_an_input_computed_from_a_captured_tensor() -> None:
+    results = []
+    for lib in (mg, torch):
+        w = lib.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=lib.float64, requires_grad=True)
+        x = lib.tensor([[0.5, -1.0], [2.0, 1.5]], dtype=lib.float64, requires_grad=True)
+        h = (w * x).sin()  # w reaches the output both through h and directly
+        out = lib.utils.checkpoint.checkpoint(lambda t, w=w: (w * t).exp() * t, h, use_reentrant=False)
+        gw, gx = lib.autograd.grad(out.sum(), (w, x), create_graph=True)
+        (gw.sum() + (gx * gx).sum()).backward()
+        results.append((_np(gw), _np(gx), _np(w.grad), _np(x.grad)))
+    for m, t in zip(results[0], results[1], strict=True):
+        np.testing.assert_allclose(m, t, rtol=1e-12)
