@@ -360,3 +360,16 @@ def test_checkpoint_of_a_function_of_an_input_computed_from_a_captured_tensor() 
         results.append((_np(gw), _np(gx), _np(w.grad), _np(x.grad)))
     for m, t in zip(results[0], results[1], strict=True):
         np.testing.assert_allclose(m, t, rtol=1e-12)
+
+
+def test_anomaly_mode_warns_which_node_failed_before_raising() -> None:
+    for lib in (mg, torch):
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"), \
+                pytest.warns(UserWarning) as record, lib.autograd.detect_anomaly():
+            a = lib.randn(5, requires_grad=True)
+            d1 = a + 1
+            d2 = d1**2
+            d1 += 1
+            lib.autograd.grad(d2.sum(), a)
+        messages = [str(w.message) for w in record]
+        assert any("Error detected in PowBackward0" in m for m in messages), messages
