@@ -142,7 +142,8 @@ BUDGETS: dict[str, int] = {
     # 2,430 with the engine running every 64th nested backward in a thread of its own (autograd2)
     # 2,445 with a dense leaf's .grad laid out as the leaf (channels_last, transposed), PyTorch's
     # rule (autograd2)
-    "minigrad/autograd": 2445,
+    # 2,478 with grad() taking GradientEdge inputs (autograd2)
+    "minigrad/autograd": 2478,
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -159,7 +160,9 @@ BUDGETS: dict[str, int] = {
     # 538 with _in_new_thread: backward calls nested thousands deep in custom backwards (PyTorch's
     # test_deep_reentrant) no longer exhaust the recursion limit (autograd2)
     # 552 with _dense and the leaf-layout .grad (autograd2)
-    "minigrad/autograd/engine.py": 552,
+    # 586 with _edge_tensors: grad() to a GradientEdge (node, output_nr), as PyTorch's grad-to-node
+    # (autograd2)
+    "minigrad/autograd/engine.py": 586,
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -349,7 +352,8 @@ BUDGETS: dict[str, int] = {
     # 55,280 with autograd2's view-of-leaf error
     # 55,290 with autograd2's checkpoint fix
     # 55,320 with anomaly mode's 'Error detected in <node>' warning (autograd2)
-    "minigrad": 55320,
+    # 55,360 with Tensor.output_nr and grad to GradientEdges (autograd2)
+    "minigrad": 55360,
 }
 
 

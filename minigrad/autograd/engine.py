@@ -500,6 +500,8 @@ def grad(
     if _extras.stale:
         from minigrad.autograd.graph import refresh_views
         refresh_views(outs)
+    if any(not isinstance(t, Tensor) for t in ins):
+        ins = _edge_tensors(outs, ins, materialize_grads)
     for i, t in enumerate(ins):
         if not t.requires_grad:
             raise MinigradError(
@@ -523,6 +525,38 @@ def grad(
             )
         result.append(g)
     return tuple(result)
+
+
+def _edge_tensors(outs: list[Tensor], ins: list[Any], materialize: bool) -> list[Tensor]:
+    """``grad``'s inputs with each ``GradientEdge`` (node, output_nr) replaced by the tensor of the
+    outputs' graph that node made (a leaf for an ``AccumulateGrad`` node).
+
+    Raises:
+        MinigradError: with ``materialize_grads``, or a node the outputs' graph does not hold.
+    """
+    from minigrad.ops import AccumulateGrad
+
+    if materialize:
+        raise MinigradError("materialize_grads cannot be used when the given input is a GradientEdge")
+    made: dict[int, Tensor] = {}
+    todo, seen = list(outs), set()
+    while todo:
+        t = todo.pop()
+        if id(t) not in seen and t._ctx is not None:
+            seen.add(id(t))
+            made[id(t._ctx)] = t
+            todo.extend(t._ctx.parents)
+    result = []
+    for x in ins:
+        if isinstance(x, Tensor):
+            result.append(x)
+        elif isinstance(x.node, AccumulateGrad):
+            result.append(x.node.variable)
+        elif id(x.node) in made:
+            result.append(made[id(x.node)])
+        else:
+            raise MinigradError(f"grad(): the gradient edge {x} is not in the outputs' graph")
+    return result
 
 
 def _batched_grad(outs: list[Tensor], ins: list[Tensor], grad_outputs: Sequence[Tensor | None] | None,

@@ -373,3 +373,24 @@ def test_anomaly_mode_warns_which_node_failed_before_raising() -> None:
             lib.autograd.grad(d2.sum(), a)
         messages = [str(w.message) for w in record]
         assert any("Error detected in PowBackward0" in m for m in messages), messages
+
+
+def test_output_nr_numbers_a_custom_functions_outputs() -> None:
+    for lib in (mg, torch):
+        cat = lib.cat
+
+        class Halves(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx: Any, x: Any) -> Any:
+                return x[:2] * 1, x[2:] * 1
+
+            @staticmethod
+            def backward(ctx: Any, *grads: Any, cat: Any = cat) -> Any:
+                return cat(grads)
+
+        x = lib.randn(4, requires_grad=True)
+        a, b = Halves.apply(x)
+        assert (a.output_nr, b.output_nr, x.output_nr, (x * 2).output_nr) == (0, 1, 0, 0)
+        edges = (lib.autograd.graph.GradientEdge(b.grad_fn, b.output_nr),)
+        (gb,) = lib.autograd.grad((a.sum() + (b * 3).sum()), edges)
+        np.testing.assert_array_equal(_np(gb), [3.0, 3.0])
