@@ -1285,10 +1285,8 @@ class TensorMethods:
     @property
     def output_nr(self: Any) -> builtins.int:
         """Which output of its grad_fn this tensor is (a custom Function's k-th output: k); 0 otherwise."""
-        from minigrad.autograd.function import _OutputNode
-
         ctx = self._ctx
-        return ctx.index if isinstance(ctx, _OutputNode) else 0
+        return 0 if ctx is None else ctx.output_index()
 
     def _is_view(self: Any) -> builtins.bool:
         """Whether this tensor is a view of another (``_base`` is not None)."""

@@ -114,6 +114,10 @@ class Function:
     def __repr__(self) -> str:
         return f"<{self.name()} object at {id(self):#x}>"
 
+    def output_index(self) -> int:
+        """Which of its node's outputs this op's result is (``Tensor.output_nr``): 0, one result per op."""
+        return 0
+
     @property
     def released(self) -> bool:
         """True once backward ran without ``retain_graph`` and freed this node."""

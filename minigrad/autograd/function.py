@@ -179,6 +179,10 @@ class _OutputNode(ops.Function):
         """The custom function's name, as PyTorch shows it on every output's grad_fn."""
         return self.custom.name()
 
+    def output_index(self) -> int:
+        """This output's place among the custom function's outputs."""
+        return self.index
+
     # PyTorch's custom Function has one node for all outputs: hooks and metadata are the custom node's.
     def register_hook(self, fn: Callable[..., Any]) -> Any:
         """Call ``fn(grad_inputs, grad_outputs)`` after the user's backward (see ``Node.register_hook``)."""
