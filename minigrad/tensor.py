@@ -724,7 +724,8 @@ class Tensor(TensorMethods):
         if _extras.stale:
             _methods.graph.refresh_views((self,))
         record = self._recorded(*others)
-        if record and (self._array.base is not None or sys.getrefcount(self._array) > 2):
+        if record and not _extras.stale and (getattr(self, "_viewbase", None) is not None
+                                             or _shared_memory(self._array)):
             _extras.stale = True  # this tensor's views (or its base's) now need its new history
         rebase = self._view_base() if record and not view else None
         old_base = rebase[0]._array.copy() if rebase is not None else None
@@ -1586,6 +1587,12 @@ def _clamp_tensors(x: Tensor, lo: Any, hi: Any) -> Tensor:
     if nan_mask.any():  # the value is nan; the gradient stays with what the comparisons chose
         out = out + from_numpy(np.where(nan_mask, np.nan, 0).astype(out.dtype))
     return out
+
+
+def _shared_memory(a: Array) -> builtins.bool:
+    """Whether another array (a view tensor's) may share ``a``'s memory: its owner has more references than
+    ``a`` (its tensor's slot) and this call hold (false positives only cost the views' refresh check)."""
+    return sys.getrefcount(a) > 3 if a.base is None else sys.getrefcount(a.base) > 2
 
 
 def _index(index: Any, shape: tuple[int, ...]) -> Any:
