@@ -132,9 +132,32 @@ def _view_made_before_base_needs_grad(lib: Any, root: Any) -> Any:
     return v * 2
 
 
+def _rows_then_block_changed(lib: Any, root: Any) -> Any:
+    h = root @ root.t()
+    rows = [h[0], h[1]]
+    h[1:] *= 2  # rows[1] sees the change, rows[0] does not overlap it
+    return (rows[0] * rows[0]).sum() + h.sum() + rows[1].sum()
+
+
+def _transposed_view_of_changed_base(lib: Any, root: Any) -> Any:
+    h = (root @ root).clone()
+    ht = h.t()
+    h.add_(h.detach() + 1)
+    h[0].mul_(3)
+    return (ht * ht).sum()
+
+
+def _strided_view_scaled_by_a_leaf(lib: Any, root: Any) -> Any:
+    h = root @ root
+    flat = h.view(-1)
+    flat[::2].mul_(root.sum())
+    return (h**2).sum() + flat.sum()
+
+
 @pytest.mark.parametrize("case", [_used_before_mul_, _view_before_base_mul_, _sibling_view_mul_,
                                   _crossing_views, _consumed_then_overwritten, _view_of_plain_tensor,
-                                  _view_made_before_base_needs_grad])
+                                  _view_made_before_base_needs_grad, _rows_then_block_changed,
+                                  _transposed_view_of_changed_base, _strided_view_scaled_by_a_leaf])
 def test_gradients_around_inplace_changes(case: Any) -> None:
     grads = []
     for lib in (mg, torch):
