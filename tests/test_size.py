@@ -97,13 +97,16 @@ BUDGETS: dict[str, int] = {
     # Log1PBackward0 (progs3)
     # 2,616 with NllLoss (cross_entropy's usual loss as one op, PyTorch's NllLossBackward0: 2 fewer ops
     # forward and backward per step) and relu's one-call backward for small arrays (perf)
+    # 2,625 with Sub's and Var's backward on the arrays and sum_to's leading-dims fast path (perf)
+    # 2,636 with relu's backward checked finite by one dot product and NllLoss picking flat positions (perf)
     # 2,620 with Median/Nanmedian (full reductions share the gradient among ties and nans, PyTorch's
     # MedianBackward0) (autograd2)
     # 2,632 with Recompute treating its parents as leaves in its inner pass (a checkpointed function
     # of an input computed from a tensor it also captures counted that path twice) (autograd2)
     # 2,665 with perf's NllLoss and autograd2's Median and Recompute merged
     # 2,668 with Function.output_index (Tensor.output_nr without an import circle) (autograd2)
-    "minigrad/ops.py": 2668,
+    # 2,690 with perf's array backwards and autograd2 merged again
+    "minigrad/ops.py": 2690,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -356,7 +359,8 @@ BUDGETS: dict[str, int] = {
     # swapdims_ / swapaxes_, split_copy, PyTorch's strides of size-1 dims expand adds; 54,810 merged
     # 55,057 with indexops merged
     # 55,150 with the eager fast paths of perf (NllLoss, linear's and batch_norm's usual calls,
-    # broadcast_view)
+    # broadcast_view); 55,153 with Sub's and Var's backward on the arrays
+    # 55,157 with linear's fast path for (*, in) inputs too; 55,168 with relu's one-dot finiteness check
     # 55,100 with autograd2's Median primitives
     # 55,200 with autograd2's in-place/view history fixes
     # 55,230 with autograd2's reentrant backward threads
@@ -368,7 +372,8 @@ BUDGETS: dict[str, int] = {
     # 55,360 with Tensor.output_nr and grad to GradientEdges (autograd2)
     # 55,450 with perf and autograd2 merged
     # 55,460 with autograd2's narrower stale-view trigger
-    "minigrad": 55460,
+    # 55,485 with perf and autograd2 merged again
+    "minigrad": 55485,
 }
 
 

@@ -309,7 +309,7 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> N
         return
     data = g.numpy()
     if held is None:
-        owner = memory_owner(data)
+        owner = id(data) if data.base is None else memory_owner(data)
         a = t._array
         if a.flags.c_contiguous or not _dense(a):  # (a strided .grad would slow every optimizer step)
             if owner in handed or not data.flags.writeable or not data.flags.c_contiguous:
