@@ -120,6 +120,20 @@ def _wrap_backward(original: Callable[..., Any]) -> Callable[..., Any]:
     return observed
 
 
+def _wrap_check(original: Callable[..., Any]) -> Callable[..., Any]:
+    # The engine's checks of a node's inputs (changed in place since?): their errors are the node's.
+    def checked(self: Function, *args: Any) -> None:
+        try:
+            original(self, *args)
+        except Exception as e:
+            for obs in tuple(_observers):
+                obs.on_backward_error(self, e)
+            raise
+
+    checked.__doc__ = original.__doc__
+    return checked
+
+
 def _wrap_run_backward(original: Callable[..., Any]) -> Callable[..., Any]:
     def run_backward(*args: Any, **kwargs: Any) -> Any:
         _state.backward_depth += 1
@@ -146,6 +160,10 @@ def _install() -> None:
             raw = cls.__dict__["backward"]
             patches.append((cls, "backward", _wrap_backward(raw)))
             _originals.append((cls, "backward", raw))
+    for attr in ("check_versions", "check_output_version"):
+        raw = _ops.Function.__dict__[attr]
+        patches.append((_ops.Function, attr, _wrap_check(raw)))
+        _originals.append((_ops.Function, attr, raw))
     run = engine._run_backward
     patches.append((engine, "_run_backward", _wrap_run_backward(run)))
     _originals.append((engine, "_run_backward", run))

@@ -88,6 +88,19 @@ def memory_owner(a: Array) -> int:
     return id(a)
 
 
+def writable_alias(a: Array) -> Array | None:
+    """A writable array over ``a``'s memory (``a`` read-only as a broadcast view, ``expand``'s result, whose
+    memory may be written, as PyTorch's may); None if the memory itself is read-only."""
+    owner = a
+    while isinstance(owner.base, np.ndarray):
+        owner = owner.base
+    if not owner.flags.writeable or not (owner.flags.c_contiguous or owner.flags.f_contiguous):
+        return None
+    offset = a.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
+    alias: Array = np.ndarray(a.shape, a.dtype, buffer=owner, offset=offset, strides=a.strides)
+    return alias
+
+
 # ------------------------------------------------------------------------- sums
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"  # einsum subscripts, one per dim

@@ -1284,6 +1284,12 @@ class TensorMethods:
                 base = ref.standin = tensor.from_numpy(Storage(self.numpy())._owner)
         return base
 
+    @property
+    def output_nr(self: Any) -> builtins.int:
+        """Which output of its grad_fn this tensor is (a custom Function's k-th output: k); 0 otherwise."""
+        ctx = self._ctx
+        return 0 if ctx is None else ctx.output_index()
+
     def _is_view(self: Any) -> builtins.bool:
         """Whether this tensor is a view of another (``_base`` is not None)."""
         return getattr(self, "_viewbase", None) is not None

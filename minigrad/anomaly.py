@@ -141,6 +141,15 @@ class _AnomalyObserver(_instrument.Observer):
             )
 
     def on_backward_error(self, fn: Function, error: BaseException) -> None:
+        site = self.site_of(fn)
+        where = (f"Traceback of forward call that caused the error:\n  {site.describe()}" if site is not None
+                 else "No forward pass information available. Enable detect anomaly during forward pass for "
+                 "more information.")
+        message = f"Error detected in {fn.name()}. {where}"  # PyTorch's warning, before the error
+        try:
+            warnings.warn(message, UserWarning, stacklevel=2)
+        except Warning:  # warnings are errors here: the error to come is the one to raise (PyTorch's rule)
+            print(f"UserWarning: {message}", file=sys.stderr)
         if hasattr(error, "add_note"):  # Python >= 3.11
             error.add_note(f"(anomaly mode) raised in the backward of {fn.name()}. {self._where(fn)}")
 

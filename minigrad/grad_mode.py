@@ -51,17 +51,18 @@ class _AutogradExtras:
     """Switches for autograd's rarely used features, so the ops and the engine test one plain attribute.
 
     ``pack``: the active ``saved_tensors_hooks`` (pack, unpack) pairs, innermost last;
-    ``nodes``: some graph node was given a hook, metadata or packed tensors, or a tensor was
-    rebased (the engine's one test per node for all of these);
+    ``nodes``: some graph node was given a hook, metadata or packed tensors (the engine's one test
+    per node for all of these);
     ``post_accumulate``: some tensor has a post-accumulate-grad hook;
-    ``rebased``: some tensor was rebased by an in-place op through a view of it.
+    ``stale``: a tensor that may have views was changed in place with the graph recorded (the ops' one
+    test per call: their inputs' views may need the base's new history).
     """
 
     def __init__(self) -> None:
         self.pack: list[tuple[Callable[[Any], Any], Callable[[Any], Any]]] = []
         self.nodes = False
         self.post_accumulate = False
-        self.rebased = False  # an in-place op through a view rebased its base (ops.CopySlices)
+        self.stale = False  # a tensor that may have views changed in place (autograd.graph.refresh_views)
 
 
 _extras = _AutogradExtras()

@@ -24,6 +24,7 @@ differentiated by the engine walking through these primitives.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -73,7 +74,7 @@ class Function:
     run without ``retain_graph`` (the saved arrays are then gone).
     """
 
-    __slots__ = ("hooks", "label", "out_version", "parents", "seq", "versions")
+    __slots__ = ("hooks", "label", "out_version", "parents", "prior", "seq", "versions")
     #: names of attributes holding saved arrays, dropped by :meth:`release`
     saved: ClassVar[tuple[str, ...]] = ()
 
@@ -84,6 +85,9 @@ class Function:
     out_version: int
     # Set only once a hook or metadata is given (see minigrad.autograd.graph); read with getattr.
     hooks: Any
+    # Set only on the op an in-place change recorded: the tensor holding the changed tensor's history before
+    # it (ops recorded earlier that read the tensor send their gradient there); read with getattr.
+    prior: Tensor
     # Set only on the last node of a composed function PyTorch computes as one op (its grad_fn name,
     # MseLossBackward0: see minigrad.nn.functional._grad_names); read with getattr.
     label: str
@@ -109,6 +113,10 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<{self.name()} object at {id(self):#x}>"
+
+    def output_index(self) -> int:
+        """Which of its node's outputs this op's result is (``Tensor.output_nr``): 0, one result per op."""
+        return 0
 
     @property
     def released(self) -> bool:
@@ -137,6 +145,8 @@ class Function:
         """
         # The hottest function in minigrad: one pass over the inputs, Tensor construction and
         # _kernels.quiet inlined (a call frame per op would cost ~3% of a small-op workload).
+        if _extras.stale:  # (False until a tensor with views changed in place: one test per op)
+            _methods.graph.refresh_views(inputs)
         arrays: list[Array] = []
         record = False
         for t in inputs:
@@ -874,17 +884,15 @@ class CopySlices(Function):
     which the in-place op already wrote, so y is that array itself.
     """
 
-    __slots__ = ("mask", "old", "pos")
+    __slots__ = ("mask", "pos")
     saved = ("mask", "pos")
     reads_inputs = False
     torch_name = "CopySlices"
     mask: Array
     pos: Array
-    old: Tensor  # the base's old values (a): ops recorded before the change send their gradient there
 
     def forward(self, a: Array, v: Array, target: Array, pos: Array, old: Tensor) -> Array:
-        self.pos, self.old = pos, old
-        _extras.rebased = _extras.nodes = True  # (the engine's one flag for its special paths)
+        self.pos, self.prior = pos, old  # the base's old values (a)
         mask = np.ones(a.size, dtype=a.dtype)
         mask[pos.ravel()] = 0
         self.mask = mask.reshape(a.shape)
@@ -1785,6 +1793,41 @@ class Min(Max):
     _arg = np.argmin
 
 
+def _lower_median(a: Array, axis: None, keepdims: bool, skip_nan: bool = False) -> Array:
+    flat = np.sort(a, axis=None)  # numpy sorts nan last
+    nan = np.isnan(flat) if flat.dtype.kind == "f" else np.zeros(flat.shape, dtype=bool)
+    if nan.any() and not skip_nan:
+        return np.asarray(np.nan, dtype=a.dtype)
+    n = flat.size - int(nan.sum())
+    if n == 0:
+        if a.dtype.kind != "f":
+            raise DimensionError("median() of an empty tensor of integers has no value")
+        return np.asarray(np.nan, dtype=a.dtype)
+    return np.asarray(flat[(n - 1) // 2], dtype=a.dtype)
+
+
+class Median(Max):
+    """y = the lower median of all of a (nan if a has one); g is shared evenly among the elements equal to
+    y (or, y being nan, among the nans), as :class:`Max` shares it among tied maxima (PyTorch's rule)."""
+
+    __slots__ = ()
+    _reduce = staticmethod(_lower_median)
+
+    def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool, first: bool) -> Array:
+        self.dims, self.keepdim, self.first = None, False, False
+        return type(self)._reduce(a, None, False)  # type: ignore[no-any-return]
+
+    def _op_name(self) -> str:
+        return f"{type(self).__name__}Backward0"
+
+
+class Nanmedian(Median):
+    """y = the lower median of the non-nan elements of a (nan if all are); gradient as :class:`Median`."""
+
+    __slots__ = ()
+    _reduce = staticmethod(functools.partial(_lower_median, skip_nan=True))
+
+
 class Softmax(Function):
     """y = exp(a - max) / sum(exp(a - max)) along ``dim``;  da = y * (g - sum(g * y)).
 
@@ -2113,9 +2156,18 @@ class Recompute(Function):
         create_graph = _mode.record  # the engine records backward only for create_graph
         with enable_grad():
             y = self.run()
-        grads: tuple[Tensor | None, ...] = self.grad(
-            y, self.parents, g, retain_graph=True, create_graph=create_graph, allow_unused=True
-        )
+        # Each parent stands as a leaf in the inner pass: its gradient here is y's alone (the outer pass
+        # takes it on through the parent's history, once) and its hooks run once, in the outer pass.
+        kept = [(p._ctx, p._hooks) for p in self.parents]
+        try:
+            for p in self.parents:
+                p._ctx = p._hooks = None
+            grads: tuple[Tensor | None, ...] = self.grad(
+                y, self.parents, g, retain_graph=True, create_graph=create_graph, allow_unused=True
+            )
+        finally:
+            for p, (ctx, hooks) in zip(self.parents, kept):
+                p._ctx, p._hooks = ctx, hooks
         return grads
 
 

@@ -588,10 +588,7 @@ def _select(x: Tensor, d: int, choose: Any, keepdim: bool, kind: type) -> Any:
 def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:  # noqa: A002
     """The lower median (of all elements, or along ``dim`` with its index); nan if a nan is present."""
     if dim is None:
-        flat = input.reshape(-1)
-        if flat.numel() == 0:
-            raise MinigradError("median() of an empty tensor")
-        return median(flat, 0).values
+        return ops.Median.apply(input, dims=None, keepdim=False, first=False)
     d = norm_dim(dim, input.ndim) if input.ndim else 0
 
     def choose(order: Array) -> Array:
@@ -609,7 +606,7 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
 def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:  # noqa: A002
     """The lower median ignoring nan (nan only where all are nan)."""
     if dim is None:
-        return nanmedian(input.reshape(-1), 0).values
+        return ops.Nanmedian.apply(input, dims=None, keepdim=False, first=False)
     d = norm_dim(dim, input.ndim) if input.ndim else 0
 
     def choose(order: Array) -> Array:

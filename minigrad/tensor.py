@@ -22,7 +22,7 @@ import numpy.typing as npt
 from minigrad import _tensor_methods as _methods
 from minigrad import dtypes as _dtypes
 from minigrad._format import tensor_repr
-from minigrad._kernels import memory_owner, quiet
+from minigrad._kernels import memory_owner, quiet, writable_alias
 from minigrad._state_array import StateArray
 from minigrad._tensor_methods import TensorMethods, dim_aliases
 from minigrad.default_dtype import get_default_dtype
@@ -42,7 +42,7 @@ from minigrad.errors import (
     ShapeError,
     _IndexTypeError,
 )
-from minigrad.grad_mode import _inference, _mode
+from minigrad.grad_mode import _extras, _inference, _mode
 from minigrad.memory_formats import preserve_format, suggested_format
 from minigrad.shapes import (
     check_broadcast,
@@ -258,6 +258,8 @@ class Tensor(TensorMethods):
     @property
     def grad_fn(self) -> Function | None:
         """The op that produced this tensor, or None for leaves."""
+        if _extras.stale:  # (a view whose base changed in place gets the base's new history)
+            _methods.graph.refresh_views((self,))
         return self._ctx
 
     def size(self, dim: int | None = None) -> Size | int:
@@ -631,7 +633,8 @@ class Tensor(TensorMethods):
     def __abs__(self) -> Tensor:
         return self.abs()
 
-    def _write(self, update: Callable[[Array], Array | None] | None = None) -> Tensor:
+    def _write(self, update: Callable[[Array], Array | None] | None = None,
+               part: builtins.bool = False) -> Tensor:
         """Change this tensor's values in place: the one path of every in-place write.
 
         ``update(array)`` writes into the array (floating-point warnings off,
@@ -640,9 +643,25 @@ class Tensor(TensorMethods):
         :meth:`numpy` (an optimizer's fused step) is recorded. Either way
         the version is bumped, so backward detects that a tensor it saved
         was changed after use. This is the only place the version changes.
+        ``part``: ``update`` writes some elements only (item assignment).
+
+        Raises:
+            MinigradError: an update of every element of an expanded tensor (PyTorch's error).
         """
         if update is not None:
-            new = quiet(update, self.numpy())
+            try:
+                new = quiet(update, self.numpy())
+            except ValueError:  # (read-only: an expanded tensor, whose memory PyTorch lets one write)
+                a = self._array
+                alias = writable_alias(a) if not a.flags.writeable else None
+                if alias is None:
+                    raise
+                if not part and any(st == 0 and n > 1 for st, n in zip(a.strides, a.shape)):
+                    raise MinigradError(
+                        "unsupported operation: more than one element of the written-to tensor refers to a "
+                        "single memory location. Please clone() the tensor before performing the operation."
+                    ) from None
+                new = quiet(update, alias)
             if new is not None:
                 self._array = new
         self._version += 1
@@ -675,6 +694,15 @@ class Tensor(TensorMethods):
                     "update parameters inside `with mg.no_grad():` (or through p.data), or write x = x + y"
                 )
             return True
+        if self._array.base is not None:  # a view made before its base was set to require grad
+            ref = getattr(self, "_viewbase", None)
+            base = ref() if ref is not None else None
+            if base is not None and base.requires_grad and base._ctx is None:
+                raise MinigradError(  # (minigrad cannot tell which: both of PyTorch's messages)
+                    "A view was created in no_grad mode and is being modified inplace with grad mode "
+                    "enabled, or was made before its base was set to require grad: a view of a leaf Variable "
+                    "that requires grad is being used in an in-place operation. Make the view after setting "
+                    "requires_grad, or change it inside the no_grad block.")
         return any(isinstance(o, Tensor) and o.requires_grad for o in others)
 
     def _update(self, what: str, compute: Callable[[Tensor], Tensor], *others: Any,
@@ -693,13 +721,20 @@ class Tensor(TensorMethods):
                 dtype that cannot be stored in this tensor's (PyTorch's errors).
             ShapeError: the result's shape is not this tensor's.
         """
+        if _extras.stale:
+            _methods.graph.refresh_views((self,))
         record = self._recorded(*others)
+        if record and not _extras.stale and (getattr(self, "_viewbase", None) is not None
+                                             or _shared_memory(self._array)):
+            _extras.stale = True  # this tensor's views (or its base's) now need its new history
         rebase = self._view_base() if record and not view else None
         old_base = rebase[0]._array.copy() if rebase is not None else None
         source = self
         if record:
             source = from_numpy(self._array.copy())
-            source.requires_grad, source._ctx, source._hooks = self.requires_grad, self._ctx, self._hooks
+            # (a view's hooks are on its old history, which its in-place op's gradient skips, as PyTorch's)
+            source.requires_grad, source._ctx = self.requires_grad, self._ctx
+            source._hooks = self._hooks if rebase is None else None
             source._version, self._hooks = self._version, None
             # (the base's own history may read this view's old value: a second write through one view)
             self._repoint(source, others if rebase is None else (*others, rebase[0]))
@@ -722,14 +757,16 @@ class Tensor(TensorMethods):
             self._ctx, self.requires_grad = result._ctx, result.requires_grad
             if self._ctx is not None:  # this tensor is now the op's result, at its new version
                 self._ctx.out_version = self._version
+                if self._ctx is not source._ctx:  # ops that read this tensor before read source
+                    self._ctx.prior = source
             if rebase is not None and old_base is not None:
                 self._rebase(*rebase, old_base, others)
         return self
 
     def _view_base(self) -> tuple[Tensor, Function | None] | None:
         """The tensor this one is a view of (through view ops sharing its memory), and the first
-        recorded view op on the way (None when the views were not recorded: a base that needs no
-        grad), or None if it is not such a view.
+        recorded view op on the way (None when the views were not recorded: a base that needed no
+        grad then), or None if it is not such a view.
 
         Raises:
             MinigradError: the base is a leaf that requires grad (PyTorch's error).
@@ -744,13 +781,14 @@ class Tensor(TensorMethods):
                 break
             t, first = parent, fn
         if first is None:
-            # out.view(-1, C).index_add_(0, i, y): the base needs no grad, so no view op was recorded, yet
-            # it must become the in-place op's result too (PyTorch tracks ``_base`` for every view)
+            # out.view(-1, C).index_add_(0, i, y): no view op was recorded (the base needed no grad then),
+            # yet the base must take the in-place op's result too (PyTorch tracks ``_base`` for every view)
             ref = getattr(self, "_viewbase", None)
             base: Tensor | None = ref() if ref is not None else None
-            if base is None or base is self or memory_owner(base._array) != memory_owner(self._array):
+            if (base is None or base is self or memory_owner(base._array) != memory_owner(self._array)
+                    or (base.requires_grad and base._ctx is None)):
                 return None
-            t = base
+            return base, None
         if t._ctx is None and t.requires_grad:
             raise MinigradError("a view of a leaf Variable that requires grad is being used in an in-place "
                                 "operation.")
@@ -766,17 +804,10 @@ class Tensor(TensorMethods):
             MinigradError: the base's memory is not contiguous (the positions cannot be mapped).
         """
         arr = base._array
-        if not (arr.flags.c_contiguous or arr.flags.f_contiguous):
+        pos = _methods.graph.view_positions(arr, self._array)
+        if pos is None:
             raise MinigradError("an in-place operation on a view of a non-contiguous tensor that requires "
                                 "grad is not supported by minigrad; call .contiguous() on the base first")
-        item = arr.itemsize
-        offset = (self._array.__array_interface__["data"][0] - arr.__array_interface__["data"][0]) // item
-        ids = np.arange(arr.size).reshape(arr.shape)  # each element's position in C order...
-        # ... laid out in the base's memory order
-        flat = (ids if arr.flags.c_contiguous else np.asfortranarray(ids)).ravel(order="K")
-        pos = np.array(np.lib.stride_tricks.as_strided(
-            flat[offset:], shape=self._array.shape,
-            strides=tuple(st // item * flat.itemsize for st in self._array.strides)))
         snap = from_numpy(old)
         snap.requires_grad, snap._ctx, snap._version = base.requires_grad, base._ctx, base._version
         base._repoint(snap, others)  # z[0] += z[1]: z[1] was taken from the old values
@@ -938,7 +969,7 @@ class Tensor(TensorMethods):
             arr = _fill_scalar(value, self.dtype, "setitem: value")
         steps = _index_steps(_index(index, self.shape))
         try:
-            self._write(lambda a: _assign_in_steps(a, steps, arr))
+            self._write(lambda a: _assign_in_steps(a, steps, arr), part=True)
         except IndexError as e:
             raise index_error(index, self.shape, e) from None
         except ValueError as e:
@@ -1569,6 +1600,12 @@ def _clamp_tensors(x: Tensor, lo: Any, hi: Any) -> Tensor:
     return out
 
 
+def _shared_memory(a: Array) -> builtins.bool:
+    """Whether another array (a view tensor's) may share ``a``'s memory: its owner has more references than
+    ``a`` (its tensor's slot) and this call hold (false positives only cost the views' refresh check)."""
+    return sys.getrefcount(a) > 3 if a.base is None else sys.getrefcount(a.base) > 2
+
+
 def _index(index: Any, shape: tuple[int, ...]) -> Any:
     """Convert Tensors inside an index to arrays; bool masks become integer arrays.
 
@@ -1576,6 +1613,12 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
         DimensionError: a bool mask's shape differs from the dims it indexes.
         InvalidParameterError: a slice step of 0.
     """
+    if type(index) is list and len(index) < 32 and any(  # PyTorch reads such a list as a tuple of indices
+            i is None or i is Ellipsis or isinstance(i, (slice, Tensor, list, tuple, np.ndarray))
+            for i in index):
+        warnings.warn("Using a non-tuple sequence for multidimensional indexing is deprecated and will be "
+                      "changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq].", stacklevel=3)
+        index = tuple(index)
     items = index if isinstance(index, tuple) else (index,)
     out: list[Any] = []
     for k, i in enumerate(items):

@@ -978,6 +978,8 @@ OP_TABLE += [
     OpSpec("median_dim", _values(_method("median")), _values(_torch_method("median")),
            _dim_sample(keepdim=st.booleans()), distinct, covers=("median",)),
     OpSpec("median", lambda a: a.median(), lambda a: a.median(), unary(), distinct, covers=("median",)),
+    OpSpec("nanmedian", lambda a: a.nanmedian(), lambda a: a.nanmedian(), unary(), distinct,
+           covers=("nanmedian",)),
     OpSpec("max_dim_values", lambda a, **k: a.max(**k).values, lambda a, **k: a.max(**k).values,
            _dim_sample(keepdim=st.booleans()), distinct, covers=("max",)),
     # shape

@@ -41,7 +41,20 @@ BUDGETS: dict[str, int] = {
     # 1,962 with indexops merged; 1,972 with progs4: an in-place write through a view of a tensor that
     # needs no grad makes the base part of the graph (a MoE's out.view(..).index_add_), shape keywords
     # 1,975 with progs4 merged
-    "minigrad/tensor.py": 1980,
+    # 1,970 with in-place ops recording the prior history (ops recorded before read it) and flagging
+    # stale views (autograd2)
+    # 1,976 with a list holding slices, lists or tensors indexing as the tuple it spells, with
+    # PyTorch's warning (autograd2)
+    # 1,994 with _write writing through an expanded tensor's read-only array (item assignment, as
+    # PyTorch allows) and raising PyTorch's overlap error for whole-tensor updates (autograd2)
+    # 1,998 with PyTorch's error for an in-place op through a view made before its base was set to
+    # require grad (autograd2)
+    # 2,002 with both of PyTorch's messages for an in-place op through a view made under no_grad or
+    # before its base required grad (autograd2)
+    # 2,008 with _shared_memory: only an in-place op on a view tensor or on memory other arrays
+    # share switches on the views' refresh check (autograd2)
+    # 2,018 with autograd2 merged
+    "minigrad/tensor.py": 2023,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -90,7 +103,15 @@ BUDGETS: dict[str, int] = {
     # 2,625 with Sub's and Var's backward on the arrays and sum_to's leading-dims fast path (perf)
     # 2,636 with relu's backward checked finite by one dot product and NllLoss picking flat positions (perf)
     # 2,639 with batched products' transposed operands copied for BLAS (perf)
-    "minigrad/ops.py": 2639,
+    # 2,620 with Median/Nanmedian (full reductions share the gradient among ties and nans, PyTorch's
+    # MedianBackward0) (autograd2)
+    # 2,632 with Recompute treating its parents as leaves in its inner pass (a checkpointed function
+    # of an input computed from a tensor it also captures counted that path twice) (autograd2)
+    # 2,665 with perf's NllLoss and autograd2's Median and Recompute merged
+    # 2,668 with Function.output_index (Tensor.output_nr without an import circle) (autograd2)
+    # 2,690 with perf's array backwards and autograd2 merged again
+    # 2,691 with autograd2 merged
+    "minigrad/ops.py": 2696,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -104,7 +125,10 @@ BUDGETS: dict[str, int] = {
     # 459 with a pairwise sum of squares for long float32 sums (progs4: einsum's running sums put the
     # variance of 20k pixels 7e-6 off)
     # 482 with progs4 merged
-    "minigrad/_kernels.py": 487,
+    # 450 with writable_alias (autograd2)
+    # 463 with perf's broadcast_view and autograd2's writable_alias merged
+    # 495 with autograd2 merged
+    "minigrad/_kernels.py": 500,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     "minigrad/grad_mode.py": 290,
@@ -133,7 +157,15 @@ BUDGETS: dict[str, int] = {
     # 2,237 with the engine's _unshared (a fresh first gradient takes the second one in place)
     # 2,308 with gradcheck's check_batched_grad (vjps under vmap), which PyTorch's common_nn tables ask
     # for, and its check_forward_ad (forward_ad's tangent vs the numerical Jacobian) (commonnn)
-    "minigrad/autograd": 2310,
+    # 2,315 with a custom Function returning one tensor twice (autograd2)
+    # 2,400 with autograd.graph.refresh_views (a view whose base changed in place gets the base's
+    # new history, PyTorch's regenerated grad_fn) and the engine's _as_read (autograd2)
+    # 2,430 with the engine running every 64th nested backward in a thread of its own (autograd2)
+    # 2,445 with a dense leaf's .grad laid out as the leaf (channels_last, transposed), PyTorch's
+    # rule (autograd2)
+    # 2,478 with grad() taking GradientEdge inputs (autograd2)
+    # 2,480 with _OutputNode.output_index (autograd2)
+    "minigrad/autograd": 2480,
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -145,7 +177,14 @@ BUDGETS: dict[str, int] = {
     # 483 with _run_special: node hooks and rebased tensors behind a single flag test per node
     # (autograd)
     # 498 with _unshared: a fresh first gradient takes the second in place (refcounts, as numpy's elision)
-    "minigrad/autograd/engine.py": 498,
+    # 505 with _as_read: ops recorded before an in-place change send their gradient to the old
+    # history (autograd2)
+    # 538 with _in_new_thread: backward calls nested thousands deep in custom backwards (PyTorch's
+    # test_deep_reentrant) no longer exhaust the recursion limit (autograd2)
+    # 552 with _dense and the leaf-layout .grad (autograd2)
+    # 586 with _edge_tensors: grad() to a GradientEdge (node, output_nr), as PyTorch's grad-to-node
+    # (autograd2)
+    "minigrad/autograd/engine.py": 586,
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -344,7 +383,21 @@ BUDGETS: dict[str, int] = {
     # _stl_order.py (~250: which tied index topk, kthvalue and mode report, replayed from C++'s
     # nth_element, sort, partial_sort and PyTorch's quickselect)
     # 55,701 with progs4 merged
-    "minigrad": 55706,
+    # 55,157 with linear's fast path for (*, in) inputs too; 55,168 with relu's one-dot finiteness check
+    # 55,100 with autograd2's Median primitives
+    # 55,200 with autograd2's in-place/view history fixes
+    # 55,230 with autograd2's reentrant backward threads
+    # 55,260 with autograd2's writes into expanded tensors
+    # 55,275 with autograd2's leaf-layout gradients
+    # 55,280 with autograd2's view-of-leaf error
+    # 55,290 with autograd2's checkpoint fix
+    # 55,320 with anomaly mode's 'Error detected in <node>' warning (autograd2)
+    # 55,360 with Tensor.output_nr and grad to GradientEdges (autograd2)
+    # 55,450 with perf and autograd2 merged
+    # 55,460 with autograd2's narrower stale-view trigger
+    # 55,485 with perf and autograd2 merged again
+    # 56,011 with autograd2 merged
+    "minigrad": 56016,
 }
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import heapq
 import sys
+import threading
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
@@ -23,7 +24,7 @@ from minigrad._kernels import memory_owner, quiet
 from minigrad._tensor_methods import provide
 from minigrad.errors import MinigradError, ShapeError
 from minigrad.grad_mode import _extras, set_grad_enabled
-from minigrad.ops import CopySlices, sum_to
+from minigrad.ops import sum_to
 from minigrad.settings import is_warn_always_enabled as _warn_always
 from minigrad.tensor import Tensor, from_numpy, held_grad, stack
 
@@ -102,11 +103,42 @@ def _run_backward(
     the gradients of ``inputs`` are returned, keyed by ``id``.
     """
     hooks = list(_extras.pack)  # saved tensors hooks entered or left by a hook during backward end with it
+    global _depth
+    _depth += 1
     try:
+        if _depth % _THREAD_EVERY == 0:  # a backward inside a backward inside ...: see _in_new_thread
+            return _in_new_thread(roots, root_grads, retain_graph, create_graph, inputs)
         with set_grad_enabled(create_graph):
             return quiet(_propagate, roots, root_grads, retain_graph, create_graph, inputs)
     finally:
+        _depth -= 1
         _extras.pack[:] = hooks
+
+
+_depth = 0  # backward calls running now, each inside the one before (a custom backward calling backward)
+_THREAD_EVERY = 64
+
+
+def _in_new_thread(roots: Sequence[Tensor], root_grads: Sequence[Tensor], retain_graph: bool,
+                   create_graph: bool, inputs: Sequence[Tensor] | None) -> dict[int, Tensor]:
+    """Run one pass in a thread of its own, with a fresh Python stack, while this one waits: backward
+    calls nested thousands deep (a custom backward that calls backward) then cannot exhaust the
+    recursion limit, as PyTorch's engine moves deep reentrant passes to other threads."""
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            with set_grad_enabled(create_graph):  # (grad mode is per thread; anomaly mode is global)
+                outcome.append(quiet(_propagate, roots, root_grads, retain_graph, create_graph, inputs))
+        except BaseException as e:  # (re-raised in the waiting thread)
+            outcome.append(e)
+
+    worker = threading.Thread(target=run, name="minigrad-reentrant-backward")
+    worker.start()
+    worker.join()
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]  # type: ignore[no-any-return]
 
 
 def _propagate(
@@ -188,12 +220,14 @@ def _propagate(
         if not parents:
             raise _released_error(node)
         for p, v in zip(parents, node.versions):
-            if p._version != v:
+            if p._version != v:  # an input changed in place since: its old history gets the gradient
                 node.check_versions()
+                parents = _as_read(node, parents)
+                break
         if t._version:  # (0 unless the result was changed in place: one int test per node)
             node.check_output_version(t)
-        if _extras.nodes:  # (False until a node got hooks or a tensor was rebased: one test per node)
-            out_grads, parents = _run_special(node, g, t, parents)
+        if _extras.nodes:  # (False until a node got hooks: one test per node)
+            out_grads = _run_special(node, g, t)
         else:
             out_grads = node.backward(g, t)
         if mine is not None and (type(node).__module__ != _PRIMITIVES
@@ -236,29 +270,26 @@ def _unshared(prev: Tensor, pg: Tensor, create_graph: bool) -> bool:
 _EXACT_REFCOUNTS = sys.implementation.name == "cpython" and sys.version_info < (3, 14)
 
 
-def _run_special(node: Function, g: Tensor, t: Tensor, parents: tuple[Tensor, ...]
-                 ) -> tuple[tuple[Tensor | None, ...], tuple[Tensor, ...]]:
-    """A node's backward once hooks or rebased tensors exist: its hooks and packed saved tensors
-    (``autograd.graph``) and the inputs its gradients go to (see :func:`_before_rebase`)."""
+def _run_special(node: Function, g: Tensor, t: Tensor) -> tuple[Tensor | None, ...]:
+    """A node's backward once hooks exist: its hooks and packed saved tensors (``autograd.graph``)."""
     if getattr(node, "hooks", None) is not None:
         from minigrad.autograd.graph import run_node
-        out_grads = run_node(node, g, t)
-    else:
-        out_grads = node.backward(g, t)
-    if _extras.rebased:
-        parents = _before_rebase(node, parents)
-    return out_grads, parents
+        return run_node(node, g, t)
+    return node.backward(g, t)
 
 
-def _before_rebase(node: Function, parents: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
-    """The inputs ``node`` read, as they were when it was recorded: a tensor rebased since (an in-place
-    op through a view of it, ``ops.CopySlices``) stands for its old values there, as PyTorch's edges do."""
+def _as_read(node: Function, parents: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
+    """The inputs ``node`` read, as they were when it was recorded: a tensor changed in place since (its
+    history now ends in an op recorded after ``node``) stands for its old history there, as PyTorch's edges
+    point at the grad_fn a tensor had when it was used (y = x * 3; x.mul_(2): y's gradient skips the mul_)."""
     result = []
     for p in parents:
         ctx = p._ctx
-        while isinstance(ctx, CopySlices) and ctx.seq > node.seq:
-            p = ctx.old
-            ctx = p._ctx
+        while ctx is not None and ctx.seq > node.seq:
+            prior: Tensor | None = getattr(ctx, "prior", None)
+            if prior is None:
+                break
+            p, ctx = prior, prior._ctx
         result.append(p)
     return tuple(result)
 
@@ -279,16 +310,32 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> N
     data = g.numpy()
     if held is None:
         owner = id(data) if data.base is None else memory_owner(data)
-        # A strided .grad would slow every optimizer step that reads it.
-        if owner in handed or not data.flags.writeable or not data.flags.c_contiguous:
-            data = np.array(data, order="C")
-            owner = id(data)
+        a = t._array
+        if a.flags.c_contiguous or not _dense(a):  # (a strided .grad would slow every optimizer step)
+            if owner in handed or not data.flags.writeable or not data.flags.c_contiguous:
+                data = np.array(data, order="C")
+                owner = id(data)
+        elif owner in handed or not data.flags.writeable or data.strides != a.strides:
+            # a dense leaf laid out otherwise (channels_last, a transposed weight): so is its .grad (PyTorch)
+            like = np.empty_like(a)
+            np.copyto(like, data)
+            data, owner = like, id(like)
         handed.add(owner)
         t.grad = from_numpy(data)
     elif held.shape == data.shape and held.numpy().flags.writeable:
         np.add(held._array, data, out=held._array, casting="unsafe")
     else:
         t.grad = from_numpy(held._array + data)
+
+
+def _dense(a: np.ndarray) -> bool:
+    """Whether ``a``'s elements fill a block of memory, in some order of its dims, with no gap or overlap."""
+    step = a.itemsize
+    for stride, n in sorted((abs(st), n) for st, n in zip(a.strides, a.shape) if n > 1):
+        if stride != step:
+            return False
+        step *= n
+    return True
 
 
 def _held_grad(t: Tensor) -> Tensor | None:
@@ -369,6 +416,9 @@ def backward(
             "your parameters to None after use to break the cycle and avoid the leak.", UserWarning,
             stacklevel=2)
     outs = _as_tensors(tensors)
+    if _extras.stale:  # a view whose base changed in place: its new history
+        from minigrad.autograd.graph import refresh_views
+        refresh_views(outs)
     if isinstance(grad_tensors, Tensor):
         grad_tensors = [grad_tensors]
     gs = _root_grads(outs, grad_tensors)
@@ -447,6 +497,11 @@ def grad(
         return dict(zip(inputs.keys(), values))
     outs = _as_tensors(outputs)
     ins = _as_tensors(inputs)
+    if _extras.stale:
+        from minigrad.autograd.graph import refresh_views
+        refresh_views(outs)
+    if any(not isinstance(t, Tensor) for t in ins):
+        ins = _edge_tensors(outs, ins, materialize_grads)
     for i, t in enumerate(ins):
         if not t.requires_grad:
             raise MinigradError(
@@ -470,6 +525,38 @@ def grad(
             )
         result.append(g)
     return tuple(result)
+
+
+def _edge_tensors(outs: list[Tensor], ins: list[Any], materialize: bool) -> list[Tensor]:
+    """``grad``'s inputs with each ``GradientEdge`` (node, output_nr) replaced by the tensor of the
+    outputs' graph that node made (a leaf for an ``AccumulateGrad`` node).
+
+    Raises:
+        MinigradError: with ``materialize_grads``, or a node the outputs' graph does not hold.
+    """
+    from minigrad.ops import AccumulateGrad
+
+    if materialize:
+        raise MinigradError("materialize_grads cannot be used when the given input is a GradientEdge")
+    made: dict[int, Tensor] = {}
+    todo, seen = list(outs), set()
+    while todo:
+        t = todo.pop()
+        if id(t) not in seen and t._ctx is not None:
+            seen.add(id(t))
+            made[id(t._ctx)] = t
+            todo.extend(t._ctx.parents)
+    result = []
+    for x in ins:
+        if isinstance(x, Tensor):
+            result.append(x)
+        elif isinstance(x.node, AccumulateGrad):
+            result.append(x.node.variable)
+        elif id(x.node) in made:
+            result.append(made[id(x.node)])
+        else:
+            raise MinigradError(f"grad(): the gradient edge {x} is not in the outputs' graph")
+    return result
 
 
 def _batched_grad(outs: list[Tensor], ins: list[Tensor], grad_outputs: Sequence[Tensor | None] | None,

@@ -179,6 +179,10 @@ class _OutputNode(ops.Function):
         """The custom function's name, as PyTorch shows it on every output's grad_fn."""
         return self.custom.name()
 
+    def output_index(self) -> int:
+        """This output's place among the custom function's outputs."""
+        return self.index
+
     # PyTorch's custom Function has one node for all outputs: hooks and metadata are the custom node's.
     def register_hook(self, fn: Callable[..., Any]) -> Any:
         """Call ``fn(grad_inputs, grad_outputs)`` after the user's backward (see ``Node.register_hook``)."""
@@ -287,21 +291,39 @@ def _record(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], output
                      for o in outs]
     results = list(outs)
     node_cls = _output_node_class(cls)
-    for i in diff:
-        results[i] = node_cls.apply(anchor, value=outs[i].numpy(), index=i, custom=node)
+    # a tensor returned twice comes back as one tensor, the output of its last place (PyTorch's rule)
+    last = {id(outs[i]): i for i in diff}
+    for i in reversed(diff):
+        j = last[id(outs[i])]
+        results[i] = results[j] if j != i else node_cls.apply(anchor, value=outs[i].numpy(), index=i,
+                                                               custom=node)
     for i, o in enumerate(outs):  # an input returned as it is comes back as a new tensor, as in PyTorch
         if i not in diff and isinstance(o, Tensor) and any(o is a for a in tensors_in):
             results[i] = from_numpy(o.numpy())
     for i in diff:  # a dirty input returned: the tensor itself, now the output of this function's node
         if id(outs[i]) in stand:
             outs[i]._ctx, outs[i].requires_grad = results[i]._ctx, True
+            results[i]._ctx.prior = stand[id(outs[i])]  # (for ops that read the input before forward)
             results[i] = outs[i]
+            _rebase_base(outs[i], tensors_in)
     # an output saved for backward is saved as the output (with its node), so backward is differentiable
     # through it (PyTorch's exp saving its result: double backward works)
     if ctx._saved and diff:
         by_id = {id(outs[i]): results[i] for i in diff}
         ctx._saved = tuple(by_id.get(id(t), t) for t in ctx._saved)
     return results[0] if single else tuple(results)
+
+
+def _rebase_base(view: Tensor, tensors_in: list[Tensor]) -> None:
+    """A dirty input that is a view of another tensor: that base now holds its new values, so it becomes
+    the result of a CopySlices node, as after an in-place op through a view (``Tensor._update``). The
+    base's old values are gone by now: ops that read them before the call see the new ones."""
+    ref = getattr(view, "_viewbase", None)
+    base = ref() if ref is not None else None
+    if base is None or base is view or (base.requires_grad and base._ctx is None):
+        return
+    view._rebase(base, None, base._array.copy(), tuple(tensors_in))
+    _extras.stale = True  # the base's other views need its new history
 
 
 _node_classes: weakref.WeakKeyDictionary[type[Function], type[_OutputNode]] = weakref.WeakKeyDictionary()

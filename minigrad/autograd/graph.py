@@ -26,10 +26,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from minigrad import ops
 from minigrad._tensor_methods import provide
 from minigrad.errors import MinigradError
-from minigrad.grad_mode import _extras, _mode
+from minigrad.grad_mode import _extras, _mode, enable_grad
 from minigrad.tensor import Tensor, _HookHandle, from_numpy
 
 __all__ = [
@@ -414,3 +416,63 @@ def register_multi_grad_hook(tensors: Sequence[Tensor], fn: Callable[..., None],
 
 
 provide(sys.modules[__name__])  # the ops and the Tensor reach this module through _tensor_methods
+
+
+def view_positions(base: Any, view: Any) -> Any:
+    """Per element of the numpy array ``view``, the position (C order) in ``base`` of the element it shares
+    memory with; None when ``base`` is not contiguous (its elements have no single order to map)."""
+    if not (base.flags.c_contiguous or base.flags.f_contiguous):
+        return None
+    item = base.itemsize
+    offset = (view.__array_interface__["data"][0] - base.__array_interface__["data"][0]) // item
+    ids = np.arange(base.size).reshape(base.shape)  # each element's position in C order, in memory order:
+    flat = (ids if base.flags.c_contiguous else np.asfortranarray(ids)).ravel(order="K")
+    return np.array(np.lib.stride_tricks.as_strided(
+        flat[offset:], shape=view.shape, strides=tuple(st // item * flat.itemsize for st in view.strides)))
+
+
+def refresh_views(tensors: Sequence[Any]) -> None:
+    """Give every view in ``tensors`` whose base changed in place (recorded) since the view was made the
+    base's new history, as PyTorch regenerates a view's grad_fn then (AsStridedBackward0 of the base).
+
+    Runs only once such a change happened (``_extras.stale``, set by ``Tensor._update``). The view's old
+    history stays with a stand-in (``prior`` of the new node) that ops recorded before keep sending their
+    gradients to; the view's version is bumped, as a view shares its base's counter in PyTorch.
+    """
+    for t in tensors:
+        if isinstance(t, Tensor) and t._array.base is not None:
+            _refresh(t)
+
+
+def _refresh(t: Tensor) -> None:
+    ref = getattr(t, "_viewbase", None)
+    base = ref() if ref is not None else None
+    if base is None or base._ctx is None or base is t:
+        return
+    ctx = t._ctx
+    if ctx is not None and ctx.seq > base._ctx.seq:
+        return  # made (or regenerated) after the base's last change
+    if ctx is None and not _became_recorded(base):
+        return  # a view made under no_grad of a base that had a history already
+    pos = view_positions(base._array, t._array)
+    if pos is None:
+        return
+    old = from_numpy(t._array)
+    old.requires_grad, old._ctx, old._hooks = t.requires_grad, ctx, t._hooks
+    with enable_grad():
+        fresh = base.reshape(-1)[from_numpy(pos)]
+    assert fresh._ctx is not None
+    fresh._ctx.prior = old
+    t._ctx, t.requires_grad, t._hooks = fresh._ctx, True, None
+    t._write()  # (its version moves on, so ops recorded before read the stand-in, with its old history)
+
+
+def _became_recorded(base: Tensor) -> bool:
+    """Whether ``base`` got its history from an in-place op on it while it had none."""
+    ctx = base._ctx
+    while ctx is not None:
+        prior = getattr(ctx, "prior", None)
+        if prior is None:
+            return False
+        ctx = prior._ctx
+    return True
