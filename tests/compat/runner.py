@@ -349,6 +349,8 @@ SPECS: dict[str, list[Check]] = {
     "default_init.py": every_number(1e-9),        # default init of every layer from the seed, in float64
     "print_dtypes.py": [Check(r"^(.*)$", 0)],     # tensor printing and print options, integer arithmetic
     "model_repr.py": [Check(r"^(.*)$", 0)],       # print(model) of every layer, the container API
+    "yunjey_basics.py": every_number(1e-5),       # from_numpy regression, torch.max(outputs.data, 1), update_lr
+    "yunjey_rnn_resnet.py": every_number(1e-5),   # LSTM / bidirectional GRU on rows, ConvNet, deep ResNet
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
