@@ -73,7 +73,7 @@ class Function:
     run without ``retain_graph`` (the saved arrays are then gone).
     """
 
-    __slots__ = ("hooks", "label", "out_version", "parents", "seq", "versions")
+    __slots__ = ("hooks", "inplace_old", "label", "out_version", "parents", "seq", "versions")
     #: names of attributes holding saved arrays, dropped by :meth:`release`
     saved: ClassVar[tuple[str, ...]] = ()
 
@@ -82,6 +82,9 @@ class Function:
     versions: list[int]  # the inputs' version counters when recorded
     # Set only when not 0: the result's version when recorded (an in-place op's result), read with getattr.
     out_version: int
+    # Set only on an in-place op's node: the tensor holding the values (and history) its result had
+    # before the op, where ops recorded earlier send their gradients (see Tensor._update); read with getattr.
+    inplace_old: Tensor
     # Set only once a hook or metadata is given (see minigrad.autograd.graph); read with getattr.
     hooks: Any
     # Set only on the last node of a composed function PyTorch computes as one op (its grad_fn name,
@@ -530,6 +533,7 @@ class Exp(Function):
 
     __slots__ = ()
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
 
     def forward(self, a: Array) -> Array:
         return np.exp(a)
@@ -555,6 +559,7 @@ class Sqrt(Function):
 
     __slots__ = ()
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
 
     def forward(self, a: Array) -> Array:
         return np.sqrt(a)
@@ -592,6 +597,7 @@ class Tanh(Function):
 
     __slots__ = ()
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
 
     def forward(self, a: Array) -> Array:
         return np.tanh(a)
@@ -612,6 +618,7 @@ class Sigmoid(Function):
 
     __slots__ = ()
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
 
     def forward(self, a: Array) -> Array:
         return _kernels.sigmoid(a)
@@ -628,6 +635,7 @@ class Relu(Function):
 
     __slots__ = ()
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
 
     def forward(self, a: Array) -> Array:
         return np.maximum(a, 0)
@@ -716,6 +724,7 @@ class Sign(Function):
     """y = sign(a); its derivative is 0 wherever it exists."""
 
     __slots__ = ()
+    reads_inputs = False
 
     def forward(self, a: Array) -> Array:
         return _kernels.sign(a)
@@ -833,6 +842,7 @@ class Contiguous(Function):
     """y = a copied into C order, or into the layout of a ``memory_format`` (always a copy);  da = g."""
 
     __slots__ = ()
+    reads_inputs = False
     torch_name = "CloneBackward0"
 
     def forward(self, a: Array, memory_format: Any = None) -> Array:
@@ -954,6 +964,7 @@ class Tan(_Pointwise, Function):
 
     __slots__ = ()
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
     ufunc = np.tan
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -1051,6 +1062,7 @@ class Exp2(_Pointwise, Function):
 
     __slots__ = ()
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
     ufunc = np.exp2
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -1062,6 +1074,7 @@ class Expm1(_Pointwise, Function):
 
     __slots__ = ()
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
     ufunc = np.expm1
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -1195,6 +1208,7 @@ class Ndtri(Function):
 
     __slots__ = ()
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
     torch_name = "SpecialNdtriBackward0"
 
     def forward(self, a: Array) -> Array:
@@ -1315,6 +1329,7 @@ class Rounding(Function):
     """
 
     __slots__ = ("kind",)
+    reads_inputs = False
     kind: str
 
     def _op_name(self) -> str:
@@ -1777,6 +1792,7 @@ class Softmax(Function):
 
     __slots__ = ("dim",)
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
     dim: int
 
     def forward(self, a: Array, dim: int) -> Array:
@@ -1799,6 +1815,7 @@ class LogSoftmax(Function):
 
     __slots__ = ("dim",)
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
     dim: int
 
     def forward(self, a: Array, dim: int) -> Array:
@@ -1919,6 +1936,7 @@ class IndexAdd(Function):
 
     __slots__ = ("index",)
     saved = ("index",)
+    reads_inputs = False
     index: Index
 
     def forward(self, a: Array, index: Index, shape: tuple[int, ...]) -> Array:
@@ -2130,6 +2148,7 @@ class Fold(Function):
     """
 
     __slots__ = ("dilation", "kernel", "padding", "stride")
+    reads_inputs = False
     kernel: tuple[int, ...]
     stride: tuple[int, ...]
     dilation: tuple[int, ...]
@@ -2161,6 +2180,7 @@ class Pad(Function):
     """
 
     __slots__ = ("pads",)
+    reads_inputs = False
     pads: Pairs
 
     def forward(self, a: Array, pads: Pairs, value: float) -> Array:
@@ -2175,6 +2195,7 @@ class Cumsum(Function):
     """y_i = sum of a_j for j <= i along ``dim``;  da_j = sum of g_i for i >= j (g's cumsum, reversed)."""
 
     __slots__ = ("dim",)
+    reads_inputs = False
     dim: int
 
     def forward(self, a: Array, dim: int) -> Array:
@@ -2216,6 +2237,7 @@ class ScatterAdd(Function):
     """
 
     __slots__ = ("dim", "index")
+    reads_inputs = False
     saved = ("index",)
     dim: int
     index: Array
@@ -2285,6 +2307,7 @@ class Inv(Function):
 
     __slots__ = ()
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
     torch_name = "LinalgInvExBackward0"
 
     def forward(self, a: Array) -> Array:
@@ -2373,6 +2396,7 @@ class Cholesky(Function):
 
     __slots__ = ()
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
     torch_name = "LinalgCholeskyExBackward0"
 
     def forward(self, a: Array) -> Array:

@@ -537,6 +537,11 @@ class Tensor(TensorMethods):
             raise MinigradError("can't retain_grad on a tensor that has requires_grad=False")
         self._retains_grad = True
 
+    @property
+    def retains_grad(self) -> builtins.bool:
+        """Whether backward fills ``.grad`` of this non-leaf tensor (``retain_grad()``); False for leaves."""
+        return self._retains_grad and self._ctx is not None
+
     # ------------------------------------------------------------ arithmetic
 
     def _binary(self, other: Any, op: type[Function], reverse: builtins.bool = False) -> Tensor:
@@ -721,6 +726,7 @@ class Tensor(TensorMethods):
             self._ctx, self.requires_grad = result._ctx, result.requires_grad
             if self._ctx is not None:  # this tensor is now the op's result, at its new version
                 self._ctx.out_version = self._version
+                self._ctx.inplace_old = source
             if rebase is not None and old_base is not None:
                 self._rebase(*rebase, old_base, others)
         return self

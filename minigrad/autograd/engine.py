@@ -190,6 +190,8 @@ def _propagate(
         for p, v in zip(parents, node.versions):
             if p._version != v:
                 node.check_versions()
+                parents = _before_inplace(node, parents)
+                break
         if t._version:  # (0 unless the result was changed in place: one int test per node)
             node.check_output_version(t)
         if _extras.nodes:  # (False until a node got hooks or a tensor was rebased: one test per node)
@@ -259,6 +261,22 @@ def _before_rebase(node: Function, parents: tuple[Tensor, ...]) -> tuple[Tensor,
         while isinstance(ctx, CopySlices) and ctx.seq > node.seq:
             p = ctx.old
             ctx = p._ctx
+        result.append(p)
+    return tuple(result)
+
+
+def _before_inplace(node: Function, parents: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
+    """The inputs ``node`` read, as they were when it was recorded: a tensor changed since by a recorded
+    in-place op (y = a + 1; a.mul_(2)) stands for its old values and history there, as PyTorch's edges
+    point at the node that made the version an op used, not at the tensor's latest one."""
+    result = []
+    for p, v in zip(parents, node.versions):
+        ctx = p._ctx
+        while p._version != v and ctx is not None and ctx.seq > node.seq:
+            old = getattr(ctx, "inplace_old", None)
+            if old is None:
+                break
+            p, ctx = old, old._ctx
         result.append(p)
     return tuple(result)
 
@@ -465,8 +483,8 @@ def grad(
             g = t.new_zeros(t.shape, requires_grad=create_graph)
         if g is None and not unused_ok:
             raise MinigradError(
-                "One of the differentiated Tensors appears to not have been used in the graph. Set "
-                f"allow_unused=True if this is the desired behavior. (input {i} of grad())"
+                f"The differentiated Tensor at index {i} appears to not have been used in the graph. Set "
+                "allow_unused=True if this is the desired behavior."
             )
         result.append(g)
     return tuple(result)

@@ -349,8 +349,12 @@ SPECS: dict[str, list[Check]] = {
     "default_init.py": every_number(1e-9),        # default init of every layer from the seed, in float64
     "print_dtypes.py": [Check(r"^(.*)$", 0)],     # tensor printing and print options, integer arithmetic
     "model_repr.py": [Check(r"^(.*)$", 0)],       # print(model) of every layer, the container API
-    "yunjey_basics.py": every_number(1e-5),       # from_numpy regression, torch.max(outputs.data, 1), update_lr
+    "yunjey_basics.py": every_number(1e-5),       # from_numpy regression, torch.max(outputs.data, 1)
     "yunjey_rnn_resnet.py": every_number(1e-5),   # LSTM / bidirectional GRU on rows, ConvNet, deep ResNet
+    "stn_tutorial.py": every_number(1e-5),        # localization net, affine_grid / grid_sample options
+    "parametrizations_tutorial.py": every_number(1e-5),  # Symmetric, Skew, matrix_exp, cached, right_inverse
+    "autograd_mechanics.py": every_number(1e-5),  # leaves, retain_grad, hooks, in-place after use, grad modes
+    "ntk_functional.py": every_number(5e-5),      # NTK by jacrev/vmap and by vjp/jvp, per-sample grads, jacobian
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
