@@ -1389,7 +1389,7 @@ class Tensor(TensorMethods):
     def unsqueeze(self, dim: int) -> Tensor:
         """Insert a size-1 dim at ``dim`` (in range [-ndim-1, ndim])."""
         d = norm_dim(dim, self.ndim + 1)
-        return self.reshape((*self.shape[:d], 1, *self.shape[d:]))
+        return _named(self.reshape((*self.shape[:d], 1, *self.shape[d:])), self, "UnsqueezeBackward0")
 
     @dim_aliases
     def squeeze(self, dim: int | Sequence[int] | None = None) -> Tensor:
@@ -1398,7 +1398,9 @@ class Tensor(TensorMethods):
             dims = {i for i, s in enumerate(self.shape) if s == 1}
         else:
             dims = {i for i in (norm_dims(dim, self.ndim) or ()) if self.shape[i] == 1}
-        return self.reshape(tuple(s for i, s in enumerate(self.shape) if i not in dims))
+        kind = 0 if dim is None else 1 if isinstance(dim, (int, np.integer)) else 2  # PyTorch's overloads
+        return _named(self.reshape(tuple(s for i, s in enumerate(self.shape) if i not in dims)), self,
+                      f"SqueezeBackward{kind}")
 
     def expand(self, *shape: Any) -> Tensor:
         """Broadcast to ``shape`` without copying (-1 keeps a dim).
@@ -1450,7 +1452,8 @@ class Tensor(TensorMethods):
         lead = (slice(None),) * d
         if self.shape[d] == 0:  # PyTorch: one empty piece
             return (self[(slice(None),) * (d + 1)],)
-        return tuple(self[lead + (slice(i, i + split_size),)] for i in range(0, self.shape[d], split_size))  # noqa: RUF005
+        return tuple(_named(self[lead + (slice(i, i + split_size),)], self, "SplitBackward0")  # noqa: RUF005
+                     for i in range(0, self.shape[d], split_size))
 
     @dim_aliases
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
@@ -1889,7 +1892,15 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
         if t.shape != ts[0].shape:
             raise ShapeError(f"stack: tensor {i} has shape {t.shape}, but tensor 0 has shape {ts[0].shape}")
     d = norm_dim(dim, ts[0].ndim + 1)
-    return cat([t.unsqueeze(d) for t in ts], d)
+    return _named(cat([t.unsqueeze(d) for t in ts], d), ts[0], "StackBackward0")
+
+
+def _named(out: Tensor, source: Tensor, name: str) -> Tensor:
+    """``out``, its grad_fn shown as PyTorch's ``name`` when this call made one (minigrad composes the op)."""
+    ctx = out._ctx
+    if ctx is not None and out is not source and ctx is not source._ctx:
+        ctx.label = name
+    return out
 
 
 def result_type(tensor1: Any, tensor2: Any) -> np.dtype[Any]:

@@ -59,3 +59,22 @@ def test_view_nodes_named_as_pytorch_names_them() -> None:
     for f in (lambda x: x.T, lambda x: x.t(), lambda x: x.mT, lambda x: x.transpose(0, 1),
               lambda x: x.permute(1, 0), lambda x: x.swapaxes(0, 1)):
         assert f(a).grad_fn.name() == f(ta).grad_fn.name()
+
+
+def test_shape_ops_and_rnn_results_named_as_pytorch_names_them() -> None:
+    """squeeze's three overloads, unsqueeze, stack, split/chunk, unbind, and the recurrent layers'
+    outputs and final states (what printing an LSTM's result shows, as the sequence models tutorial does)."""
+    torch = require_torch()
+
+    def names(lib: Any) -> list[str]:
+        a = lib.ones(2, 1, 3, requires_grad=True)
+        b = lib.ones(3, requires_grad=True)
+        made = [a.squeeze(1), a.squeeze(), a.squeeze((0, 1)), b.unsqueeze(0), lib.stack([b, b], 1),
+                b.chunk(3)[0], lib.split(b, 2)[1], b.unbind()[2]]
+        for rnn in (lib.nn.LSTM(3, 2), lib.nn.GRU(3, 2), lib.nn.RNN(3, 2, num_layers=2),
+                    lib.nn.LSTM(3, 2, bidirectional=True), lib.nn.LSTM(3, 2, batch_first=True)):
+            out, h = rnn(lib.ones(4, 2, 3))
+            made += [out, h if isinstance(h, lib.Tensor) else h[1], rnn(lib.ones(4, 3))[0]]
+        return [t.grad_fn.name() for t in made]
+
+    assert names(mg) == names(torch)

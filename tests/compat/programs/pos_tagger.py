@@ -85,7 +85,7 @@ with torch.no_grad():
     tag_scores = model(inputs)
     print(tag_scores)
 
-for epoch in range(60):
+for epoch in range(40):
     total = 0.0
     for sentence, tags in training_data:
         model.zero_grad()
@@ -96,7 +96,7 @@ for epoch in range(60):
         loss.backward()
         optimizer.step()
         total += loss.item()
-    if epoch % 15 == 14:
+    if epoch % 10 == 9:
         print(f"epoch {epoch + 1} loss {total / len(training_data):.6f}")
 
 with torch.no_grad():
@@ -138,7 +138,7 @@ class CharLSTMTagger(nn.Module):
 
 model = fix(CharLSTMTagger(5, 3, 3, 6, len(word_to_ix), len(char_to_ix), len(tag_to_ix)), phase=0.5)
 optimizer = optim.SGD(model.parameters(), lr=0.1)
-for epoch in range(30):
+for epoch in range(20):
     total = 0.0
     for sentence, tags in training_data:
         model.zero_grad()
