@@ -1205,23 +1205,23 @@ class TensorMethods:
         """A tensor of ``data`` (copied) with this tensor's dtype unless ``dtype``."""
         return tensor.Tensor(data, dtype=self.dtype if dtype is None else dtype, requires_grad=requires_grad)
 
-    def new_zeros(self: Any, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False,
-                  **_: Any) -> Tensor:
-        """Zeros of ``size`` with this tensor's dtype unless ``dtype``."""
+    def new_zeros(self: Any, *shape: Any, dtype: Any = None, requires_grad: builtins.bool = False,
+                  size: Any = None, **_: Any) -> Tensor:
+        """Zeros of ``size`` (ints, one tuple, or ``size=``) with this tensor's dtype unless ``dtype``."""
         dt = self.dtype if dtype is None else dtype
-        return factories.zeros(*size, dtype=dt, requires_grad=requires_grad)
+        return factories.zeros(*shape, dtype=dt, requires_grad=requires_grad, size=size)
 
-    def new_ones(self: Any, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False,
-                 **_: Any) -> Tensor:
-        """Ones of ``size`` with this tensor's dtype unless ``dtype``."""
+    def new_ones(self: Any, *shape: Any, dtype: Any = None, requires_grad: builtins.bool = False,
+                 size: Any = None, **_: Any) -> Tensor:
+        """Ones of ``size`` (ints, one tuple, or ``size=``) with this tensor's dtype unless ``dtype``."""
         dt = self.dtype if dtype is None else dtype
-        return factories.ones(*size, dtype=dt, requires_grad=requires_grad)
+        return factories.ones(*shape, dtype=dt, requires_grad=requires_grad, size=size)
 
-    def new_empty(self: Any, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False,
-                  **_: Any) -> Tensor:
-        """An uninitialized tensor of ``size`` with this tensor's dtype unless ``dtype``."""
+    def new_empty(self: Any, *shape: Any, dtype: Any = None, requires_grad: builtins.bool = False,
+                  size: Any = None, **_: Any) -> Tensor:
+        """Uninitialized, of ``size`` (ints, one tuple, or ``size=``); this tensor's dtype unless given."""
         dt = self.dtype if dtype is None else dtype
-        return factories.empty(*size, dtype=dt, requires_grad=requires_grad)
+        return factories.empty(*shape, dtype=dt, requires_grad=requires_grad, size=size)
 
     def new_empty_strided(self: Any, size: Any, stride: Any, *, dtype: Any = None,
                           requires_grad: builtins.bool = False, **_: Any) -> Tensor:

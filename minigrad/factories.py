@@ -144,18 +144,22 @@ def scalar_tensor(s: float | int | bool, *, dtype: DTypeLike = None, requires_gr
     return _make(np.array(s, _float_dtype(dtype, device)), requires_grad)
 
 
-def full(shape: Any, fill_value: float | int | bool | None = None, dtype: DTypeLike = None,
+def full(shape: Any = None, fill_value: float | int | bool | None = None, dtype: DTypeLike = None,
          requires_grad: bool = False, *, value: float | int | bool | None = None,
-         device: DeviceLike = None) -> Tensor:
+         device: DeviceLike = None, size: Any = None) -> Tensor:
     """A tensor filled with ``fill_value``; the dtype follows the value (bool, int64, the default float).
 
     ``value=`` is accepted as another name for ``fill_value`` (API.md spells it
-    ``full(shape, value)``; PyTorch spells it ``fill_value``).
+    ``full(shape, value)``; PyTorch spells it ``fill_value``), ``size=`` for ``shape`` (PyTorch's name).
 
     Raises:
-        TypeError: no fill value given.
+        TypeError: no shape or no fill value given.
         InvalidParameterError: a value the dtype cannot hold.
     """
+    if shape is None:
+        if size is None:
+            raise TypeError("full() missing the shape: full(size, fill_value)")
+        shape = size
     if fill_value is None:
         if value is None:
             raise TypeError("full() missing the fill value: full(shape, fill_value)")
@@ -249,17 +253,19 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
 
 
 def randn(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
-          generator: Generator | None = None, device: DeviceLike = None) -> Tensor:
-    """Standard normal samples from the seeded generator."""
+          generator: Generator | None = None, device: DeviceLike = None, size: Any = None) -> Tensor:
+    """Standard normal samples from the seeded generator; ``shape`` as ints or one tuple (or ``size=``)."""
     dt = _random_dtype(dtype, device, "randn")
-    return _make(_draws.normal(resolve(generator), _dims(shape), 0.0, 1.0, dt), requires_grad)
+    dims = _dims(shape if size is None else (size,))
+    return _make(_draws.normal(resolve(generator), dims, 0.0, 1.0, dt), requires_grad)
 
 
 def rand(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
-         generator: Generator | None = None, device: DeviceLike = None) -> Tensor:
-    """Uniform samples in [0, 1) from the seeded generator."""
+         generator: Generator | None = None, device: DeviceLike = None, size: Any = None) -> Tensor:
+    """Uniform samples in [0, 1) from the seeded generator; ``shape`` as ints or one tuple (or ``size=``)."""
     dt = _random_dtype(dtype, device, "rand")
-    return _make(_draws.uniform(resolve(generator), _dims(shape), 0.0, 1.0, dt), requires_grad)
+    dims = _dims(shape if size is None else (size,))
+    return _make(_draws.uniform(resolve(generator), dims, 0.0, 1.0, dt), requires_grad)
 
 
 def randn_like(t: Tensor, *, generator: Generator | None = None, dtype: DTypeLike = None,

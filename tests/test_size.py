@@ -322,8 +322,9 @@ BUDGETS: dict[str, int] = {
     # negative cuts, view()'s refusal to copy, take_along_dim's checks, setitem's leading 1s, transpose_ /
     # swapdims_ / swapaxes_, split_copy, PyTorch's strides of size-1 dims expand adds; 54,810 merged
     # 55,057 with indexops merged
-    # 55,106 with progs5's autograd fixes (in-place after use, retains_grad); 55,122 with grad_fn names
-    "minigrad": 55122,
+    # 55,106 with progs5's autograd fixes (in-place after use, retains_grad); 55,122 with grad_fn names;
+    # 55,128 with size= on rand/randn/full/new_* (progs5)
+    "minigrad": 55128,
 }
 
 
