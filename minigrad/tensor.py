@@ -1803,6 +1803,9 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
         out = out.squeeze(-2)
     if b.ndim == 1:
         out = out.squeeze(-1)
+    if a.ndim == 1 or b.ndim == 1:  # PyTorch's names for its dot / mv / squeezed and viewed products
+        name = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (1, 2): "SqueezeBackward4"}
+        out = _named(out, a, name.get((a.ndim, b.ndim), "UnsafeViewBackward0"))
     return out
 
 

@@ -39,8 +39,9 @@ BUDGETS: dict[str, int] = {
     # setitem dropping a value's leading 1s (PyTorch's rule, also for a 0-d tensor); 1,960 with _view
     # skipping the slow getattr miss for a memory owner (indexops)
     # 1,962 with indexops merged
-    # 1,968 with retains_grad; 1,979 with PyTorch's grad_fn names for squeeze/unsqueeze/stack/split (progs5)
-    "minigrad/tensor.py": 1979,
+    # 1,968 with retains_grad; 1,982 with PyTorch's grad_fn names for squeeze/unsqueeze/stack/split and
+    # matmul's dot/mv (progs5)
+    "minigrad/tensor.py": 1982,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -323,8 +324,8 @@ BUDGETS: dict[str, int] = {
     # swapdims_ / swapaxes_, split_copy, PyTorch's strides of size-1 dims expand adds; 54,810 merged
     # 55,057 with indexops merged
     # 55,106 with progs5's autograd fixes (in-place after use, retains_grad); 55,122 with grad_fn names;
-    # 55,128 with size= on rand/randn/full/new_* (progs5)
-    "minigrad": 55128,
+    # 55,128 with size= on rand/randn/full/new_* (progs5); 55,131 with bmm/dot/mv's names
+    "minigrad": 55131,
 }
 
 

@@ -357,6 +357,7 @@ SPECS: dict[str, list[Check]] = {
     "ntk_functional.py": every_number(5e-5),      # NTK by jacrev/vmap and vjp/jvp, per-sample grads, jacobian
     "pos_tagger.py": every_number(1e-5),          # LSTM results printed (grad_fn names), taggers
     "d2l_cnn_blocks.py": every_number(1e-5),      # VGG/NiN/Inception/Residual/Dense blocks, shape walks
+    "d2l_attention.py": every_number(1e-5),       # masked_softmax, additive/dot/multi-head, Bahdanau, BLEU
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -78,3 +78,19 @@ def test_shape_ops_and_rnn_results_named_as_pytorch_names_them() -> None:
         return [t.grad_fn.name() for t in made]
 
     assert names(mg) == names(torch)
+
+
+def test_matrix_product_nodes_named_as_pytorch_names_them() -> None:
+    """bmm / baddbmm / addbmm, and matmul with a 1-D operand (dot, mv, a squeezed or viewed product), as
+    d2l's printed attention outputs show them."""
+    torch = require_torch()
+
+    def names(lib: Any) -> list[str]:
+        a, m = lib.ones(3, requires_grad=True), lib.ones(3, 4, requires_grad=True)
+        b, c = lib.ones(2, 4, 3, requires_grad=True), lib.ones(2, 3, 4, requires_grad=True)
+        made = [lib.bmm(c, b), c.bmm(b), lib.baddbmm(lib.zeros(3, 3), c, b, beta=0.5),
+                lib.addbmm(lib.zeros(3, 3), c, b), a @ a, m.T @ a, lib.mv(m.T, a), a @ m, b @ a, a @ c, c @ b,
+                m @ m.T]
+        return [t.grad_fn.name() for t in made]
+
+    assert names(mg) == names(torch)
