@@ -359,6 +359,7 @@ SPECS: dict[str, list[Check]] = {
     "d2l_cnn_blocks.py": every_number(1e-5),      # VGG/NiN/Inception/Residual/Dense blocks, shape walks
     "d2l_attention.py": every_number(1e-5),       # masked_softmax, additive/dot/multi-head, Bahdanau, BLEU
     "d2l_rnn_scratch.py": every_number(1e-5),     # RNN/GRU/LSTM with parameter lists, one_hot, grad_clipping
+    "dlwpt_temperature.py": every_number(1e-5),   # strides, scatter_ one-hot, hand derivatives, randperm
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
