@@ -46,15 +46,15 @@ xb, yb = next(iter(dls.train))
 print("batch", xb.shape, yb[:10])
 
 
-class CancelFitException(Exception):
+class CancelFitException(Exception):  # noqa: N818 - fastai's names
     pass
 
 
-class CancelBatchException(Exception):
+class CancelBatchException(Exception):  # noqa: N818
     pass
 
 
-class CancelEpochException(Exception):
+class CancelEpochException(Exception):  # noqa: N818
     pass
 
 
@@ -102,7 +102,7 @@ class Learner:
 
     @with_cbs('epoch')
     def _one_epoch(self):
-        for self.iter, self.batch in enumerate(self.dl):
+        for self.iter, self.batch in enumerate(self.dl):  # noqa: B020 - fastai's idiom
             self._one_batch()
 
     def one_epoch(self, training):
@@ -112,7 +112,7 @@ class Learner:
 
     @with_cbs('fit')
     def _fit(self, train, valid):
-        for self.epoch in range(self.n_epochs):
+        for self.epoch in range(self.n_epochs):  # noqa: B020
             if train:
                 self.one_epoch(True)
             if valid:
