@@ -360,7 +360,7 @@ SPECS: dict[str, list[Check]] = {
     "d2l_attention.py": every_number(1e-5),       # masked_softmax, additive/dot/multi-head, Bahdanau, BLEU
     "d2l_rnn_scratch.py": every_number(1e-5),     # RNN/GRU/LSTM with parameter lists, one_hot, grad_clipping
     "dlwpt_temperature.py": every_number(1e-5),   # strides, scatter_ one-hot, hand derivatives, randperm
-    "fastai_learner.py": every_number(1e-5),      # callback Learner, LR finder, hooks with histc, hand-made norms
+    "fastai_learner.py": every_number(1e-5),      # callback Learner, LR finder, histc hooks, hand-made norms
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
