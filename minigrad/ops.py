@@ -73,7 +73,7 @@ class Function:
     run without ``retain_graph`` (the saved arrays are then gone).
     """
 
-    __slots__ = ("hooks", "inplace_old", "label", "out_version", "parents", "seq", "versions")
+    __slots__ = ("hooks", "inplace_old", "label", "label_inputs", "out_version", "parents", "seq", "versions")
     #: names of attributes holding saved arrays, dropped by :meth:`release`
     saved: ClassVar[tuple[str, ...]] = ()
 
@@ -90,6 +90,7 @@ class Function:
     # Set only on the last node of a composed function PyTorch computes as one op (its grad_fn name,
     # MseLossBackward0: see minigrad.nn.functional._grad_names); read with getattr.
     label: str
+    label_inputs: tuple[Tensor, ...]  # with a label: the composed function's inputs, for next_functions
 
     #: False when backward never reads the inputs' values (only their shapes): in-place changes to
     #: them after the op are then harmless, as in PyTorch, where such ops save no tensors
@@ -122,8 +123,9 @@ class Function:
     def next_functions(self) -> tuple[tuple[Function | AccumulateGrad | None, int], ...]:
         """Per input, as PyTorch's: (the op that made it, 0), (AccumulateGrad of a leaf that requires
         grad, 0) or (None, 0); empty once the node is released."""
+        shown = getattr(self, "label_inputs", None)  # (kept after a backward, as PyTorch's edges are)
         return tuple(((p._ctx if p._ctx is not None else AccumulateGrad(p)) if p.requires_grad else None, 0)
-                     for p in self.parents)
+                     for p in (self.parents if shown is None else shown))
 
     def forward(self, *args: Any, **kwargs: Any) -> Array:
         raise NotImplementedError

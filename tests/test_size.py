@@ -86,8 +86,9 @@ BUDGETS: dict[str, int] = {
     # 2,581 with a node's label: a composed functional's PyTorch grad_fn name (MseLossBackward0) and
     # Log1PBackward0 (progs3)
     # 2,605 with reads_inputs = False on the ops whose backward reads only their result or nothing, and
-    # a node's inplace_old (an in-place op's old values, where earlier readers send gradients) (progs5)
-    "minigrad/ops.py": 2605,
+    # a node's inplace_old (an in-place op's old values, where earlier readers send gradients); 2,607 with
+    # label_inputs (a composed loss's next_functions list its inputs, as the blitz walks them) (progs5)
+    "minigrad/ops.py": 2607,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -184,8 +185,8 @@ BUDGETS: dict[str, int] = {
     # dtype as PyTorch's do, F.interpolate(antialias=True) and mode='lanczos' (variable-width PIL filter
     # windows), PyTorch's grad_fn names for the composed losses, norms, convolutions, pools, embedding
     # and activations
-    # 14,920 with the recurrent layers' PyTorch grad_fn names (progs5)
-    "minigrad/nn": 14920,
+    # 14,920 with the recurrent layers' PyTorch grad_fn names; 14,923 with named()'s inputs (progs5)
+    "minigrad/nn": 14923,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -324,8 +325,9 @@ BUDGETS: dict[str, int] = {
     # swapdims_ / swapaxes_, split_copy, PyTorch's strides of size-1 dims expand adds; 54,810 merged
     # 55,057 with indexops merged
     # 55,106 with progs5's autograd fixes (in-place after use, retains_grad); 55,122 with grad_fn names;
-    # 55,128 with size= on rand/randn/full/new_* (progs5); 55,131 with bmm/dot/mv's names
-    "minigrad": 55131,
+    # 55,128 with size= on rand/randn/full/new_* (progs5); 55,131 with bmm/dot/mv's names; 55,136 with
+    # the composed losses' next_functions
+    "minigrad": 55136,
 }
 
 

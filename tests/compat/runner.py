@@ -361,6 +361,7 @@ SPECS: dict[str, list[Check]] = {
     "d2l_rnn_scratch.py": every_number(1e-5),     # RNN/GRU/LSTM with parameter lists, one_hot, grad_clipping
     "dlwpt_temperature.py": every_number(1e-5),   # strides, scatter_ one-hot, hand derivatives, randperm
     "fastai_learner.py": every_number(1e-5),      # callback Learner, LR finder, histc hooks, hand-made norms
+    "blitz_classifier.py": every_number(1e-5),    # the blitz: next_functions, f.data.sub_, class accuracy
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

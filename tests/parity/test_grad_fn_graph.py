@@ -94,3 +94,27 @@ def test_matrix_product_nodes_named_as_pytorch_names_them() -> None:
         return [t.grad_fn.name() for t in made]
 
     assert names(mg) == names(torch)
+
+
+def test_composed_losses_list_their_inputs_as_next_functions() -> None:
+    """The blitz prints loss.grad_fn.next_functions[0][0] (AddmmBackward0 under MseLossBackward0):
+    a loss minigrad composes lists its own inputs there, as PyTorch's single op does, also after backward."""
+    torch = require_torch()
+
+    def walk(lib: Any) -> list[Any]:
+        fn = lib.nn.functional
+        x = lib.ones(3, 4, requires_grad=True)
+        out = lib.nn.Linear(4, 3)(x)
+        target = lib.tensor([0, 1, 2])
+        ones = lib.ones(3, 3)
+        losses = [fn.mse_loss(out, ones), fn.mse_loss(out, x[:, :3]), fn.cross_entropy(out, target),
+                  fn.nll_loss(out.log_softmax(1), target), fn.binary_cross_entropy_with_logits(out, ones),
+                  lib.nn.MSELoss()(out, lib.zeros(3, 3))]
+        seen = [[(f.name() if f is not None else None, i) for f, i in loss.grad_fn.next_functions]
+                for loss in losses]
+        chain = losses[0].grad_fn.next_functions[0][0]
+        deeper = chain.next_functions[0][0].name()
+        losses[0].backward()
+        return [*seen, chain.name(), deeper, losses[0].grad_fn.next_functions[0][0].name()]
+
+    assert walk(mg) == walk(torch)
