@@ -362,7 +362,7 @@ SPECS: dict[str, list[Check]] = {
     "dlwpt_temperature.py": every_number(1e-5),   # strides, scatter_ one-hot, hand derivatives, randperm
     "fastai_learner.py": every_number(1e-5),      # callback Learner, LR finder, histc hooks, hand-made norms
     "blitz_classifier.py": every_number(1e-5),    # the blitz: next_functions, f.data.sub_, class accuracy
-    "d2l_builders_guide.py": every_number(1e-5),  # MySequential, nested blocks, init via apply, tying, file I/O
+    "d2l_builders_guide.py": every_number(1e-5),  # MySequential, nested blocks, init by apply, tying, I/O
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
