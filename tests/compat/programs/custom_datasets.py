@@ -17,7 +17,7 @@ from torch.utils.data import (BatchSampler, ConcatDataset, DataLoader, Dataset, 
                               WeightedRandomSampler, random_split)
 
 torch.manual_seed(0)
-np.random.seed(0)
+np.random.seed(0)  # noqa: NPY002 - the tutorial's legacy numpy random calls
 
 rng = np.random.default_rng(0)
 N_FACES = 24
@@ -83,8 +83,8 @@ class RandomCrop(object):
         image, landmarks = sample['image'], sample['landmarks']
         h, w = image.shape[:2]
         new_h, new_w = self.output_size
-        top = np.random.randint(0, h - new_h + 1)
-        left = np.random.randint(0, w - new_w + 1)
+        top = np.random.randint(0, h - new_h + 1)  # noqa: NPY002
+        left = np.random.randint(0, w - new_w + 1)  # noqa: NPY002
         image = image[top: top + new_h, left: left + new_w]
         landmarks = landmarks - [left, top]
         return {'image': image, 'landmarks': landmarks}
@@ -166,7 +166,7 @@ torch.manual_seed(5)
 model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(3 * 12 * 12, 16), torch.nn.ReLU(),
                             torch.nn.Linear(16, 2)).double()
 opt = torch.optim.Adam(model.parameters(), lr=1e-2)
-np.random.seed(1)
+np.random.seed(1)  # noqa: NPY002
 train_loader = DataLoader(Subset(transformed_dataset, train.indices), batch_size=4, shuffle=True,
                           generator=torch.Generator().manual_seed(6))
 for epoch in range(3):
