@@ -162,6 +162,18 @@ def product_sum_to(g: Array, other: Array, shape: tuple[int, ...]) -> Array:
     return np.asarray(np.einsum(f"{letters},{letters}->{kept}", g, other)).reshape(shape)
 
 
+def broadcast_view(a: Array, shape: tuple[int, ...]) -> Array:
+    """np.broadcast_to(a, shape): a read-only view, built directly for a contiguous plain ``a`` of
+    ``len(shape)`` dims (np.broadcast_to's nditer costs more than a small reduction's gradient).
+    Subclasses (mg.compile's traced arrays) take np.broadcast_to, which they see."""
+    if type(a) is not np.ndarray or a.ndim != len(shape) or not a.flags.c_contiguous:
+        return np.broadcast_to(a, shape)
+    strides = tuple(0 if n == 1 and m != 1 else s for n, m, s in zip(a.shape, shape, a.strides))
+    view: Array = np.ndarray(shape, a.dtype, a, 0, strides)
+    view.flags.writeable = False
+    return view
+
+
 def ema_(running: Array, value: Array, momentum: float) -> None:
     """running = (1 - momentum) * running + momentum * value, in place (a norm layer's running statistic).
 
@@ -178,8 +190,8 @@ def softmax(a: Array, dim: int) -> Array:
     """exp(a - max) / sum(exp(a - max)) along ``dim``."""
     if a.size == 0:  # max has no identity; an empty softmax is empty (PyTorch)
         return np.array(a)
-    e: Array = np.exp(a - a.max(axis=dim, keepdims=True))
-    e /= e.sum(axis=dim, keepdims=True)
+    e: Array = np.exp(a - np.maximum.reduce(a, axis=dim, keepdims=True))  # (see log_softmax)
+    e /= np.add.reduce(e, axis=dim, keepdims=True)
     return e
 
 
@@ -187,8 +199,9 @@ def log_softmax(a: Array, dim: int) -> Array:
     """a - max - log(sum(exp(a - max))) along ``dim``."""
     if a.size == 0:
         return np.array(a)
-    shifted: Array = a - a.max(axis=dim, keepdims=True)
-    shifted -= np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+    # the ufuncs' reduce directly: ndarray.max and .sum add a Python wrapper each (same reductions)
+    shifted: Array = a - np.maximum.reduce(a, axis=dim, keepdims=True)
+    shifted -= np.log(np.add.reduce(np.exp(shifted), axis=dim, keepdims=True))
     return shifted
 
 

@@ -644,11 +644,12 @@ class Relu(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         # "not <= 0" rather than "> 0": a NaN input passes its gradient, as in PyTorch
-        keep = ~(out._array <= 0)
         if _plain(g, out):  # the Where op's selection on the arrays, minus the op and its constant
             garr = g._array
-            return (from_numpy(Where.select(keep, garr, np.zeros((), garr.dtype))),)
-        return (MaskedGrad.apply(g, out, keep=keep, slope=0.0),)
+            if garr.size <= 2048:  # one call; on larger irregular masks np.where loses to a product
+                return (from_numpy(np.where(out._array <= 0, garr.dtype.type(0), garr)),)
+            return (from_numpy(Where.select(~(out._array <= 0), garr, np.zeros((), garr.dtype))),)
+        return (MaskedGrad.apply(g, out, keep=~(out._array <= 0), slope=0.0),)
 
 
 class LeakyRelu(Function):
@@ -1604,7 +1605,7 @@ def _unreduce(g: Tensor, shape: tuple[int, ...], dims: tuple[int, ...] | None, k
         if not keepdim:
             arr = arr.reshape(keepdim_shape(shape, dims))
         if arr.shape != shape:
-            arr = np.broadcast_to(arr, shape)
+            arr = _kernels.broadcast_view(arr, shape)
         return g if arr is g._array else from_numpy(arr)
     # Primitives applied directly: these shapes are valid by construction, so
     # the Tensor methods' argument checks would be pure overhead on every step.
@@ -1830,6 +1831,40 @@ class LogSoftmax(Function):
             total = _kernels.sum_over(garr, (self.dim,), True)
             return (from_numpy(np.asarray(garr - np.exp(out._array) * total)),)
         return (g - out.exp() * g.sum(self.dim, keepdim=True),)
+
+
+class NllLoss(Function):
+    """y = -(sum or mean over rows i of a[i, target[i]]) for (M, C) log-probabilities ``a``;
+    da = -g (divided by M for the mean) at each (i, target[i]), 0 elsewhere.
+
+    PyTorch's ``nll_loss`` for the usual training loss (every row counts, weight 1), as one op: the
+    composed form (pick, mean, negate) costs three ops forward and three nodes backward on every
+    step of every classifier. The same kernels in the same order, so the same bits.
+    """
+
+    __slots__ = ("mean", "target")
+    saved = ("target",)
+    reads_inputs = False
+    mean: bool
+    target: Array  # (M,) class indices, all in [0, C)
+
+    def forward(self, a: Array, target: Array, mean: bool) -> Array:
+        self.target, self.mean = target, mean
+        total = _kernels.sum_over(a[np.arange(a.shape[0]), target], None, False)
+        return np.negative(np.divide(total, a.shape[0]) if mean else total)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        shape = self.parents[0]._array.shape
+        rows = (np.arange(shape[0]), self.target)
+        if not _mode.record and type(g) is Tensor:
+            up: Array = np.negative(g._array)
+            if self.mean:
+                up = np.divide(up, np.asarray(shape[0], dtype=up.dtype))
+            grad = np.zeros(shape, dtype=up.dtype)
+            grad[rows] = up  # one element per row: a plain assignment, no np.add.at
+            return (from_numpy(grad),)
+        d = -g / shape[0] if self.mean else -g
+        return (IndexAdd.apply(Expand.apply(d, shape=shape[:1]), index=rows, shape=shape),)
 
 
 # ---------------------------------------------------------------------- shape ops

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import sys
 import threading
 import time
@@ -618,3 +619,20 @@ def test_in_place_gradient_sums_only_into_the_engines_own_sums() -> None:
     assert u.grad.numpy().tolist() == [3.0, 30.0, 300.0]
     assert x.grad.numpy().tolist() == [6.0, 60.0, 600.0]
     assert not np.shares_memory(u.grad.numpy(), g.numpy())
+
+
+@pytest.mark.parametrize(("shape", "target"),
+                         [((1, 3), (4, 3)), ((2, 1, 1), (2, 5, 3)), ((1,), (6,)), ((1, 1), (1, 1))])
+def test_broadcast_view_is_numpys_read_only_broadcast(shape: tuple[int, ...],
+                                                      target: tuple[int, ...]) -> None:
+    from minigrad import _kernels
+
+    a = np.arange(math.prod(shape), dtype=np.float32).reshape(shape)
+    view, ref = _kernels.broadcast_view(a, target), np.broadcast_to(a, target)
+    # (a size-1 dim's stride is never used: numpy writes 0 there, the view keeps the array's)
+    assert view.shape == ref.shape and np.array_equal(view, ref)
+    used = [i for i, n in enumerate(target) if n > 1]
+    assert [view.strides[i] for i in used] == [ref.strides[i] for i in used]
+    assert not view.flags.writeable and np.shares_memory(view, a)
+    a[...] += 1  # a view, not a copy
+    assert np.array_equal(view, np.broadcast_to(a, target))

@@ -449,12 +449,14 @@ def test_a_check_inside_minigrad_is_redone_eagerly_when_it_fails_on_replay() -> 
 def test_a_failed_check_undoes_the_replays_effects_before_running_eagerly() -> None:
     def run(compiled: bool) -> tuple[list[Array], Any, Any]:
         mg.manual_seed(0)
-        model = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Dropout(0.5), nn.Linear(8, 3))
+        # 5 x 512 activations: above 2048 elements relu's backward takes a fast path for finite gradients
+        model = nn.Sequential(nn.Linear(4, 512), nn.BatchNorm1d(512), nn.ReLU(), nn.Dropout(0.5),
+                              nn.Linear(512, 3))
 
         def step(x: mg.Tensor, w: mg.Tensor) -> mg.Tensor:
             model.zero_grad()
             out = model(x)
-            (out * w).sum().backward()  # relu's backward takes a fast path for finite gradients
+            (out * w).sum().backward()
             return out
 
         f = mg.compile(step) if compiled else step

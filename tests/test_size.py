@@ -85,10 +85,13 @@ BUDGETS: dict[str, int] = {
     # create_graph, as PyTorch's threshold_backward: zeros, not None, beneath a gradient penalty)
     # 2,581 with a node's label: a composed functional's PyTorch grad_fn name (MseLossBackward0) and
     # Log1PBackward0 (progs3)
+    # 2,616 with NllLoss (cross_entropy's usual loss as one op, PyTorch's NllLossBackward0: 2 fewer ops
+    # forward and backward per step) and relu's one-call backward for small arrays (perf)
     # 2,605 with reads_inputs = False on the ops whose backward reads only their result or nothing, and
     # a node's inplace_old (an in-place op's old values, where earlier readers send gradients); 2,607 with
     # label_inputs (a composed loss's next_functions list its inputs, as the blitz walks them) (progs5)
-    "minigrad/ops.py": 2607,
+    # 2,642 with both merged
+    "minigrad/ops.py": 2642,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -97,7 +100,8 @@ BUDGETS: dict[str, int] = {
     # 407 with the LU factorization with partial pivoting (numpy has none; opinfo2)
     # 436 with gemm_ready and shared_left_grad (a conv weight's gradient as one GEMM; BLAS, not numpy's
     # loop, for a broadcast upstream gradient)
-    "minigrad/_kernels.py": 440,
+    # 449 with broadcast_view (np.broadcast_to's view without its nditer: every mean's gradient) (perf)
+    "minigrad/_kernels.py": 449,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     "minigrad/grad_mode.py": 290,
@@ -185,8 +189,11 @@ BUDGETS: dict[str, int] = {
     # dtype as PyTorch's do, F.interpolate(antialias=True) and mode='lanczos' (variable-width PIL filter
     # windows), PyTorch's grad_fn names for the composed losses, norms, convolutions, pools, embedding
     # and activations
+    # 14,960 with the fast paths of the usual calls (linear of a batch of rows, batch_norm's statistics as
+    # primitives, cross_entropy's one-reduction bounds check) (perf)
     # 14,920 with the recurrent layers' PyTorch grad_fn names; 14,923 with named()'s inputs (progs5)
-    "minigrad/nn": 14923,
+    # 14,961 with both merged
+    "minigrad/nn": 14961,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -324,10 +331,13 @@ BUDGETS: dict[str, int] = {
     # negative cuts, view()'s refusal to copy, take_along_dim's checks, setitem's leading 1s, transpose_ /
     # swapdims_ / swapaxes_, split_copy, PyTorch's strides of size-1 dims expand adds; 54,810 merged
     # 55,057 with indexops merged
+    # 55,150 with the eager fast paths of perf (NllLoss, linear's and batch_norm's usual calls,
+    # broadcast_view)
     # 55,106 with progs5's autograd fixes (in-place after use, retains_grad); 55,122 with grad_fn names;
     # 55,128 with size= on rand/randn/full/new_* (progs5); 55,131 with bmm/dot/mv's names; 55,136 with
     # the composed losses' next_functions
-    "minigrad": 55136,
+    # 55,222 with both merged
+    "minigrad": 55222,
 }
 
 

@@ -16,7 +16,7 @@ from minigrad.errors import ShapeError
 from minigrad.nn import _checks, init
 from minigrad.nn import functional as F
 from minigrad.nn.module import Module, Parameter
-from minigrad.tensor import DTypeLike, Tensor, from_numpy, int64
+from minigrad.tensor import Array, DTypeLike, Tensor, from_numpy, int64
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d"]
 
@@ -111,6 +111,10 @@ class _NormBase(Module):
         )
 
 
+def _plus_one(a: Array) -> None:
+    np.add(a, 1, out=a)
+
+
 class _BatchNorm(_NormBase):
     """Batch normalization per channel (dim 1) over the batch and spatial dims; see BatchNorm1d."""
 
@@ -138,7 +142,9 @@ class _BatchNorm(_NormBase):
         factor = 0.0 if self.momentum is None else self.momentum
         count = buffers.get("num_batches_tracked")
         if training and self.track_running_stats and count is not None:
-            count += 1  # (in place: the buffer stays the same tensor, as PyTorch's add_(1))
+            # in place, the buffer staying the same tensor, as PyTorch's add_(1); one write, not an op
+            count._check_inplace("num_batches_tracked update")
+            count._write(_plus_one)
             if self.momentum is None:  # cumulative average: the k-th batch gets weight 1/k
                 factor = 1.0 / count.item()
         track = not training or self.track_running_stats

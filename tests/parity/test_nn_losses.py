@@ -214,3 +214,34 @@ def test_bce_with_logits_extreme_logits() -> None:
     # torch's own gradient at +-40 is off by one ulp of 1 (2.2e-16); the true value is -sigmoid(-40)
     assert_close(mx.grad, tx.grad, rtol=1e-12, atol=3e-16)
     assert mx.grad.numpy()[0] == pytest.approx(-1 / (1 + np.exp(40.0)), rel=1e-12)
+
+
+def _chain(fn: Any) -> list[str]:
+    """Node names from ``fn`` down its first inputs to a leaf: the graph's spine."""
+    names = []
+    while fn is not None:
+        names.append(fn.name())
+        fn = fn.next_functions[0][0] if fn.next_functions else None
+    return names
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_cross_entropy_is_one_nll_node_after_log_softmax_as_in_pytorch(reduction: str) -> None:
+    """The usual loss records PyTorch's graph (NllLoss, LogSoftmax, the logits' ops) and its second
+    derivative matches too: the NllLoss primitive under create_graph."""
+    torch = require_torch()
+    rng = np.random.default_rng(3)
+    x, w, t = rng.normal(size=(5, 4)), rng.normal(size=(4, 4)), rng.integers(0, 4, 5)
+    mx, mw = mg.tensor(x, requires_grad=True), mg.tensor(w, requires_grad=True)
+    tx, tw = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    ml = F.cross_entropy(mx @ mw, mg.tensor(t), reduction=reduction)
+    tl = torch.nn.functional.cross_entropy(tx @ tw, torch.tensor(t), reduction=reduction)
+    assert _chain(ml.grad_fn) == _chain(tl.grad_fn)[: len(_chain(ml.grad_fn))]
+    assert _chain(ml.grad_fn)[:2] == ["NllLossBackward0", "LogSoftmaxBackward0"]
+    (mg_gx,) = mg.autograd.grad(ml, mx, create_graph=True)
+    (t_gx,) = torch.autograd.grad(tl, tx, create_graph=True)
+    assert_close(mg_gx, t_gx, rtol=RTOL, atol=ATOL)
+    (mg_gx * mg_gx).sum().backward()
+    (t_gx * t_gx).sum().backward()
+    assert_close(mw.grad, tw.grad, rtol=RTOL, atol=ATOL)
+    assert_close(mx.grad, tx.grad, rtol=RTOL, atol=ATOL)

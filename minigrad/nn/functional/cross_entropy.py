@@ -16,12 +16,16 @@ from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional.activation import _log1p, _softplus, logsigmoid
 from minigrad.nn.functional.loss import apply_reduction, legacy_reduction, target_like
+from minigrad.ops import NllLoss
 from minigrad.tensor import Array, Tensor, from_numpy, where
 
 __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
     "multilabel_soft_margin_loss", "nll_loss",
 ]  # fmt: skip
+
+
+_UNSIGNED = {n: np.dtype(f"u{n}") for n in (1, 2, 4, 8)}  # integers of each size, read as unsigned
 
 
 def _class_indices(
@@ -59,9 +63,13 @@ def _class_indices(
     c = lshape[1]
     if len(lshape) > 2:
         logp = logp.permute(0, *range(2, len(lshape)), 1)
-    flat = logp.reshape(-1, c)
+    flat = logp if len(lshape) == 2 else logp.reshape(-1, c)
     t = target.numpy().reshape(-1)
-    if t.size:  # the usual batch: two reductions decide (one yes/no read, the same every step)
+    if t.size and not 0 <= ignore_index < c:  # the usual batch: one reduction decides
+        # read as unsigned, a negative index is huge: one max checks both bounds
+        if np.maximum.reduce(t.view(_UNSIGNED[t.itemsize])) < c:
+            return flat, t, None
+    elif t.size:
         lo, hi = t.min(), t.max()
         if bool((lo >= 0) & (hi < c) & ((ignore_index < lo) | (ignore_index > hi))):
             return flat, t, None
@@ -76,15 +84,12 @@ def _plain_nll(flat: Tensor, t: Array, reduction: str, shape: tuple[int, ...]) -
     """The reduced -logp[t] when every row counts with weight 1.
 
     The values of :func:`_weighted_nll` and :func:`_reduce_weighted` (a
-    negated sum is the sum of the negated terms, exactly) in two ops fewer:
-    a training loop's usual loss.
+    negated sum is the sum of the negated terms, exactly) in one op, the
+    ``NllLoss`` primitive: a training loop's usual loss.
     """
-    picked = flat[np.arange(flat.shape[0]), t]
-    if reduction == "mean":
-        return -picked.mean()
-    if reduction == "sum":
-        return -picked.sum()
-    return (-picked).reshape(shape)
+    if reduction != "none":
+        return NllLoss.apply(flat, target=t, mean=reduction == "mean")
+    return (-flat[np.arange(flat.shape[0]), t]).reshape(shape)
 
 
 def _weighted_nll(flat: Tensor, safe: Array, valid: Array | None,

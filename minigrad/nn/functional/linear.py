@@ -5,6 +5,7 @@ from __future__ import annotations
 from minigrad.errors import ShapeError
 from minigrad.matrix_ops import addmm
 from minigrad.nn import _checks
+from minigrad.ops import Addmm, Permute
 from minigrad.tensor import Tensor, matmul
 
 __all__ = ["bilinear", "linear"]
@@ -17,6 +18,13 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         ShapeError: the last dim of input differs from weight's in_features.
         TypeError: input, weight or bias is not a Tensor.
     """
+    if isinstance(input, Tensor) and isinstance(weight, Tensor) and isinstance(bias, Tensor):
+        x, w, b = input._array, weight._array, bias._array
+        # The usual call, a batch of rows with fitting shapes of one dtype: what the general path below
+        # computes (addmm of weight.t()), with its checks answered here, in a third of the time
+        if (x.ndim == 2 and w.ndim == 2 and x.shape[1] == w.shape[1] and b.shape == w.shape[:1]
+                and x.dtype == w.dtype == b.dtype):
+            return Addmm.apply(bias, input, weight._view(Permute.apply(weight, dims=(1, 0), kind="T")))
     _checks.tensor("linear", input)
     _checks.tensor("linear", weight, "weight")
     if bias is not None:

@@ -20,31 +20,50 @@ from minigrad.errors import MinigradError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
-from minigrad.ops import Var
+from minigrad.ops import Add, Mean, PowScalar, Sub, Var
 from minigrad.tensor import Array, Tensor, cat
 
 __all__ = ["batch_norm", "group_norm", "instance_norm", "layer_norm", "local_response_norm", "rms_norm"]
 
 
-def _standardize(x: Tensor, dims: tuple[int, ...], eps: float) -> tuple[Tensor, Tensor, Tensor]:
-    """((x - mean) / sqrt(var + eps), mean, biased var) over ``dims`` (kept as size-1 dims).
+def _moments(x: Tensor, dims: tuple[int, ...]) -> tuple[Tensor, Tensor, Tensor]:
+    """(mean, x - mean, biased var) over ``dims``, kept as size-1 dims.
 
-    Four passes over x forward (mean, x - mean, var, the product) and the
-    variance's backward is one: the var primitive takes the centered values
-    it would otherwise compute again (``centered=True``).
+    Three passes over x (mean, x - mean, var); the variance's backward is one
+    more: the var primitive takes the centered values it would otherwise
+    compute again (``centered=True``). The primitives are applied directly:
+    these dims are valid by construction, and the Tensor methods' argument
+    handling would cost more than the ops on a small batch.
     """
-    mean = x.mean(dims, keepdim=True)
-    centered = x - mean
-    var = Var.apply(centered, dims=dims, keepdim=True, correction=0, centered=True)
-    return centered * (var + eps) ** -0.5, mean, var
+    if x._array.dtype.kind != "f":
+        x.mean()  # raises PyTorch's error for an integer input
+    mean = Mean.apply(x, dims=dims, keepdim=True)
+    centered = Sub.apply(x, mean)
+    return mean, centered, Var.apply(centered, dims=dims, keepdim=True, correction=0, centered=True)
+
+
+def _inv_std(var: Tensor, eps: float) -> Tensor:
+    """(var + eps) ** -0.5: two ops on the small statistics (rsqrt would be two: 1 / sqrt)."""
+    return PowScalar.apply(Add.apply(var, constant(eps, var._array.dtype)), p=-0.5)
+
+
+def _standardize(x: Tensor, dims: tuple[int, ...], eps: float) -> tuple[Tensor, Tensor, Tensor]:
+    """((x - mean) / sqrt(var + eps), mean, biased var) over ``dims`` (kept as size-1 dims):
+    four passes over x forward (see :func:`_moments`)."""
+    mean, centered, var = _moments(x, dims)
+    return centered * _inv_std(var, eps), mean, var
+
+
+def _as(t: Tensor, shape: tuple[int, ...]) -> Tensor:
+    return t if t._array.shape == shape else t.reshape(shape)
 
 
 def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tuple[int, ...]) -> Tensor:
     """out * weight + bias, with weight and bias reshaped to ``shape`` (either may be None)."""
     if weight is not None:
-        out = out * weight.reshape(shape)
+        out = out * _as(weight, shape)
     if bias is not None:
-        out = out + bias.reshape(shape)
+        out = out + _as(bias, shape)
     return out
 
 
@@ -105,24 +124,24 @@ def batch_norm(
             "batch_norm: expected more than 1 value per channel when training, "
             f"got input of shape {input.shape}"
         )
-    mean = input.mean(dims, keepdim=True)
-    centered = input - mean
-    var = Var.apply(centered, dims=dims, keepdim=True, correction=0, centered=True)  # see _standardize
-    scale = (var + eps) ** -0.5  # one op (rsqrt is 1 / sqrt: two), fewer in backward too
+    mean, centered, var = _moments(input, dims)
+    scale = _inv_std(var, eps)
     if weight is not None:  # weight folded into the small scale: one full-size multiply less
-        scale = scale * weight.reshape(bshape)
+        scale = scale * _as(weight, bshape)
     out = _affine(centered * scale, None, bias, bshape)
-    if running_mean is not None or running_var is not None:
-        with no_grad():  # (the buffers are updated on their arrays; no graph either way)
-            if running_mean is not None:
-                _ema(running_mean, mean._array.reshape(c), momentum)
-            if running_var is not None:
-                _ema(running_var, var._array.reshape(c) * (n / (n - 1)), momentum)
+    # the buffers are updated on their arrays, so no graph is recorded (no no_grad block needed)
+    if running_mean is not None:
+        _ema(running_mean, mean._array.reshape(c), momentum)
+    if running_var is not None:
+        _ema(running_var, var._array.reshape(c) * (n / (n - 1)), momentum)
     return named(out, "NativeBatchNormBackward0")
 
 
 def _ema(buffer: Tensor, value: Array, momentum: float) -> None:
     # one write of the buffer (one version bump) instead of two in-place ops
+    if buffer.requires_grad:  # a statistic that requires grad is still updated outside the graph
+        with no_grad():
+            return _ema(buffer, value, momentum)
     buffer._check_inplace("running statistics update")  # (an inference tensor refuses it, as in PyTorch)
     quiet(_kernels.ema_, buffer.numpy(), value, momentum)
     buffer._write()
