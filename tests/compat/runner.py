@@ -365,7 +365,7 @@ SPECS: dict[str, list[Check]] = {
     "d2l_builders_guide.py": every_number(1e-5),  # MySequential, nested blocks, init by apply, tying, I/O
     "dlwpt_cnn.py": every_number(1e-5),           # the book's Net variants, hand L2, shared ResBlocks
     "custom_datasets.py": every_number(1e-5),     # dict samples, transform classes, collate, splits, samplers
-    "yunjey_lm_caption.py": every_number(1e-5),   # LSTM LM with multinomial sampling, captioning on packed seqs
+    "yunjey_lm_caption.py": every_number(1e-5),   # LSTM LM, multinomial sampling, packed captioning
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
