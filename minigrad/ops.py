@@ -25,6 +25,7 @@ differentiated by the engine walking through these primitives.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -187,7 +188,7 @@ class Function:
             return
         for i, (p, v) in enumerate(zip(self.parents, self.versions)):
             if p._version != v and self.reads_input(i):
-                made_by = f", which is output 0 of {p._ctx.name()}," if p._ctx is not None else ""
+                made_by = f", which is output 0 of {_forward_name(p._ctx)}," if p._ctx is not None else ""
                 raise MinigradError(
                     "one of the variables needed for gradient computation has been modified by an inplace "
                     f"operation: [torch.{_type_name(p)} {list(p.shape)}]{made_by} is at version "
@@ -252,7 +253,7 @@ class Function:
             raise MinigradError(
                 "one of the variables needed for gradient computation has been modified by an inplace "
                 f"operation: [torch.{_type_name(out)} {list(out.shape)}], which is output 0 of "
-                f"{self.name()}, "
+                f"{_forward_name(self)}, "
                 f"is at version {out._version}; expected version {expected} instead. Hint: the result of "
                 f"{self.name()} was modified by an in-place operation after it was computed; enable anomaly "
                 "detection to find the operation that failed to compute its gradient, with "
@@ -267,6 +268,11 @@ class Function:
 
 
 _new = object.__new__
+
+
+def _forward_name(node: Function) -> str:
+    """The op a node records, as PyTorch 2.13's version errors name it (``Relu`` for ``ReluBackward0``)."""
+    return re.sub(r"Backward\d*$", "", node.name())
 
 
 def _type_name(t: Tensor) -> str:

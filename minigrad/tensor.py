@@ -723,6 +723,9 @@ class Tensor(TensorMethods):
             value = result._array
             self._write(lambda a: np.copyto(a, value))
         if record:
+            made_by = source._ctx
+            if made_by is not None and made_by.reads_output and not made_by.reads_inputs:
+                source._version = self._version  # PyTorch saved this result: backward through it raises
             self._ctx, self.requires_grad = result._ctx, result.requires_grad
             if self._ctx is not None:  # this tensor is now the op's result, at its new version
                 self._ctx.out_version = self._version
@@ -781,6 +784,9 @@ class Tensor(TensorMethods):
         first.parents = (snap, *first.parents[1:])  # the view's own history starts at the old values
         result = _ops.CopySlices.apply(snap, self, target=arr, pos=pos, old=snap)
         base._write()  # a view and its base share one version counter in PyTorch
+        made_by = snap._ctx
+        if made_by is not None and made_by.reads_output and not made_by.reads_inputs:
+            snap._version = base._version  # PyTorch saved the base as this op's result: backward raises
         base._ctx, base.requires_grad = result._ctx, True
 
     def _repoint(self, source: Tensor, others: tuple[Any, ...]) -> None:

@@ -96,6 +96,13 @@ try:
 except RuntimeError as err:
     msg = str(err)
     print("in-place on saved:", msg[:msg.index("[")].strip())
+try:
+    s = torch.tensor([1.0, 2.0], requires_grad=True)
+    t = s.sigmoid()  # sigmoid saves its result
+    t.mul_(2)
+    t.sum().backward()
+except RuntimeError as err:
+    print("in-place on a saved result:", str(err).split("],")[1].split(" instead")[0])
 v = torch.zeros(3)
 print("version", v._version, end=" ")
 v.add_(1)
