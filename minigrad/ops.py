@@ -338,6 +338,9 @@ class Sub(Function):
         if not b.requires_grad:
             return g, None
         shape = b._array.shape
+        if not _mode.record and type(g) is Tensor:  # the Neg op's kernel on the (reduced) array
+            gb = g if shape == g._array.shape else sum_to(g, shape, self)
+            return g, from_numpy(np.negative(gb._array))
         return g, (-g if type(g) is not Tensor or shape == g._array.shape else -sum_to(g, shape, self))
 
 
@@ -652,9 +655,16 @@ class Relu(Function):
         # "not <= 0" rather than "> 0": a NaN input passes its gradient, as in PyTorch
         if _plain(g, out):  # the Where op's selection on the arrays, minus the op and its constant
             garr = g._array
+            y = out._array
             if garr.size <= 2048:  # one call; on larger irregular masks np.where loses to a product
-                return (from_numpy(np.where(out._array <= 0, garr.dtype.type(0), garr)),)
-            return (from_numpy(Where.select(~(out._array <= 0), garr, np.zeros((), garr.dtype))),)
+                return (from_numpy(np.where(y <= 0, garr.dtype.type(0), garr)),)
+            # g * (y > 0) equals the selection when g is finite and y has no NaN; one dot product
+            # shows both (an inf or NaN in either makes it inf or NaN; a finite overflow only costs
+            # the general path): one BLAS pass instead of isfinite's two and the mask's negation
+            if (garr.dtype.char in "fd" and garr.flags.c_contiguous and y.flags.c_contiguous
+                    and np.isfinite(np.dot(garr.reshape(-1), y.reshape(-1)))):  # (a yes/no mg.compile reads)
+                return (from_numpy(np.multiply(garr, y > 0, dtype=garr.dtype)),)
+            return (from_numpy(Where.select(~(y <= 0), garr, np.zeros((), garr.dtype))),)
         return (MaskedGrad.apply(g, out, keep=~(out._array <= 0), slope=0.0),)
 
 
@@ -1635,6 +1645,9 @@ def sum_to(g: Tensor, shape: tuple[int, ...], fn: Function | None) -> Tensor:
     """
     gshape = g._array.shape
     lead = len(gshape) - len(shape)
+    if lead > 0 and gshape[lead:] == shape and not _mode.record and type(g) is Tensor:
+        # only new leading dims (a bias added to a batch), no graph: the one sum below, without its checks
+        return from_numpy(_kernels.sum_over(g._array, tuple(range(lead)), False))
     if lead < 0 or any(s != 1 and s != gs for s, gs in zip(shape, gshape[lead:])):
         name = "the caller" if fn is None else fn.name()
         raise ShapeError(f"{name} returned a gradient of shape {g.shape} for an input of shape {shape}")
@@ -1719,6 +1732,9 @@ class Var(Function):
                 g = Reshape.apply(g, shape=shape)
         else:
             g = from_numpy(np.asarray(g._array * self.scale).reshape(shape))
+            if a._array.dtype == g._array.dtype:  # the Mul (and Sub) ops' kernels on the arrays
+                d = a._array if self.center is None else a._array - self.center
+                return (from_numpy(np.asarray(d * g._array)),)
         if self.center is None:
             return (a * g,)
         # The saved mean is exact for gradients; a second derivative needs the mean as a function of a.
@@ -1848,28 +1864,32 @@ class NllLoss(Function):
     step of every classifier. The same kernels in the same order, so the same bits.
     """
 
-    __slots__ = ("mean", "target")
-    saved = ("target",)
+    __slots__ = ("mean", "picks", "target")
+    saved = ("picks", "target")
     reads_inputs = False
     mean: bool
     target: Array  # (M,) class indices, all in [0, C)
+    picks: Array  # (M,) the picked elements' positions in the flattened (M, C) array
 
     def forward(self, a: Array, target: Array, mean: bool) -> Array:
         self.target, self.mean = target, mean
-        total = _kernels.sum_over(a[np.arange(a.shape[0]), target], None, False)
-        return np.negative(np.divide(total, a.shape[0]) if mean else total)
+        m, c = a.shape
+        # take on flat positions: a[arange(M), target] without advanced indexing's set-up (same elements)
+        self.picks = np.arange(m) * c + target
+        total = _kernels.sum_over(np.take(a, self.picks), None, False)
+        return np.negative(np.divide(total, m) if mean else total)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         shape = self.parents[0]._array.shape
-        rows = (np.arange(shape[0]), self.target)
         if not _mode.record and type(g) is Tensor:
             up: Array = np.negative(g._array)
             if self.mean:
                 up = np.divide(up, np.asarray(shape[0], dtype=up.dtype))
             grad = np.zeros(shape, dtype=up.dtype)
-            grad[rows] = up  # one element per row: a plain assignment, no np.add.at
+            grad.put(self.picks, up)  # one element per row: a plain write, no np.add.at
             return (from_numpy(grad),)
         d = -g / shape[0] if self.mean else -g
+        rows = (np.arange(shape[0]), self.target)
         return (IndexAdd.apply(Expand.apply(d, shape=shape[:1]), index=rows, shape=shape),)
 
 

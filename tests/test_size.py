@@ -88,11 +88,14 @@ BUDGETS: dict[str, int] = {
     # Log1PBackward0 (progs3)
     # 2,616 with NllLoss (cross_entropy's usual loss as one op, PyTorch's NllLossBackward0: 2 fewer ops
     # forward and backward per step) and relu's one-call backward for small arrays (perf)
+    # 2,625 with Sub's and Var's backward on the arrays and sum_to's leading-dims fast path (perf)
+    # 2,636 with relu's backward checked finite by one dot product and NllLoss picking flat positions (perf)
     # 2,605 with reads_inputs = False on the ops whose backward reads only their result or nothing, and
     # a node's inplace_old (an in-place op's old values, where earlier readers send gradients); 2,607 with
     # label_inputs (a composed loss's next_functions list its inputs, as the blitz walks them) (progs5)
     # 2,642 with both merged; 2,648 with the version errors naming the op as PyTorch 2.13 does (progs5)
-    "minigrad/ops.py": 2648,
+    # 2,668 with main's perf merged again
+    "minigrad/ops.py": 2668,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -193,8 +196,8 @@ BUDGETS: dict[str, int] = {
     # 14,960 with the fast paths of the usual calls (linear of a batch of rows, batch_norm's statistics as
     # primitives, cross_entropy's one-reduction bounds check) (perf)
     # 14,920 with the recurrent layers' PyTorch grad_fn names; 14,923 with named()'s inputs (progs5)
-    # 14,961 with both merged
-    "minigrad/nn": 14961,
+    # 14,961 with both merged; 14,965 with main's linear fast path for (*, in) inputs merged
+    "minigrad/nn": 14965,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -333,12 +336,15 @@ BUDGETS: dict[str, int] = {
     # swapdims_ / swapaxes_, split_copy, PyTorch's strides of size-1 dims expand adds; 54,810 merged
     # 55,057 with indexops merged
     # 55,150 with the eager fast paths of perf (NllLoss, linear's and batch_norm's usual calls,
+    # broadcast_view); 55,153 with Sub's and Var's backward on the arrays
+    # 55,157 with linear's fast path for (*, in) inputs too; 55,168 with relu's one-dot finiteness check
     # broadcast_view)
     # 55,106 with progs5's autograd fixes (in-place after use, retains_grad); 55,122 with grad_fn names;
     # 55,128 with size= on rand/randn/full/new_* (progs5); 55,131 with bmm/dot/mv's names; 55,136 with
     # the composed losses' next_functions
     # 55,222 with both merged; 55,234 with progs5's saved-result in-place errors
-    "minigrad": 55234,
+    # 55,258 with main's perf merged again
+    "minigrad": 55258,
 }
 
 

@@ -296,7 +296,7 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> N
         return
     data = g.numpy()
     if held is None:
-        owner = memory_owner(data)
+        owner = id(data) if data.base is None else memory_owner(data)
         # A strided .grad would slow every optimizer step that reads it.
         if owner in handed or not data.flags.writeable or not data.flags.c_contiguous:
             data = np.array(data, order="C")

@@ -146,3 +146,28 @@ def test_inf_and_nan_like_torch(fn: str) -> None:
     ty.sum().backward()
     my.sum().backward()
     assert_close(mx.grad, tx.grad, rtol=5e-8 if fn == "hardsigmoid" else RTOL, atol=ATOL)
+
+
+@pytest.mark.parametrize("shape", [(4, 8), (64, 128), (3, 40, 40)])  # below and above relu's small-array path
+@pytest.mark.parametrize("bad", ["none", "nan input", "inf gradient", "nan gradient", "inf input"])
+def test_relu_gradient_at_nan_and_inf_is_pytorchs(shape: tuple[int, ...], bad: str) -> None:
+    """threshold_backward's rule: the gradient passes where the result is not <= 0 (NaN too), and a
+    non-finite upstream gradient on a zeroed position gives 0, not NaN; the sign of zeros aside."""
+    torch = require_torch()
+    rng = np.random.default_rng(7)
+    x, g = rng.normal(size=shape).astype(np.float32), rng.normal(size=shape).astype(np.float32)
+    flat_x, flat_g = x.reshape(-1), g.reshape(-1)
+    if bad == "nan input":
+        flat_x[[3, 5]] = np.nan
+    elif bad == "inf input":
+        flat_x[[3, 5]] = [np.inf, -np.inf]
+    elif bad == "inf gradient":
+        flat_x[[3, 5]] = [-1.0, 1.0]
+        flat_g[[3, 5]] = np.inf
+    elif bad == "nan gradient":
+        flat_x[[3, 5]] = [-1.0, 1.0]
+        flat_g[[3, 5]] = np.nan
+    mx, tx = mg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    mx.relu().backward(mg.tensor(g))
+    tx.relu().backward(torch.tensor(g))
+    np.testing.assert_array_equal(mx.grad.numpy(), tx.grad.numpy())

@@ -22,9 +22,13 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         x, w, b = input._array, weight._array, bias._array
         # The usual call, a batch of rows with fitting shapes of one dtype: what the general path below
         # computes (addmm of weight.t()), with its checks answered here, in a third of the time
-        if (x.ndim == 2 and w.ndim == 2 and x.shape[1] == w.shape[1] and b.shape == w.shape[:1]
+        if (x.ndim >= 2 and w.ndim == 2 and x.shape[-1] == w.shape[1] and b.shape == w.shape[:1]
                 and x.dtype == w.dtype == b.dtype):
-            return Addmm.apply(bias, input, weight._view(Permute.apply(weight, dims=(1, 0), kind="T")))
+            wt = weight._view(Permute.apply(weight, dims=(1, 0), kind="T"))
+            if x.ndim == 2:
+                return Addmm.apply(bias, input, wt)
+            rows = Addmm.apply(bias, input.reshape(-1, x.shape[-1]), wt)
+            return rows.reshape(*x.shape[:-1], w.shape[0])
     _checks.tensor("linear", input)
     _checks.tensor("linear", weight, "weight")
     if bias is not None:
