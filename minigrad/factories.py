@@ -153,9 +153,13 @@ def full(shape: Any = None, fill_value: float | int | bool | None = None, dtype:
     ``full(shape, value)``; PyTorch spells it ``fill_value``), and ``size=`` for ``shape``.
 
     Raises:
-        TypeError: no fill value given.
+        TypeError: no shape or no fill value given.
         InvalidParameterError: a value the dtype cannot hold.
     """
+    if shape is None:
+        if size is None:
+            raise TypeError("full() missing the shape: full(size, fill_value)")
+        shape = size
     if fill_value is None:
         if value is None:
             raise TypeError("full() missing the fill value: full(shape, fill_value)")
@@ -165,10 +169,6 @@ def full(shape: Any = None, fill_value: float | int | bool | None = None, dtype:
         dtype = (np.bool_ if isinstance(fill_value, bool)
                  else int64 if isinstance(fill_value, int) else get_default_dtype())
     dt = resolve_dtype(dtype)
-    if shape is None:
-        if size is None:
-            raise TypeError("full() missing the size: full(size, fill_value)")
-        shape = size
     shp = _size_arg(shape, "full")
     return _make(np.full(shp, _fill_scalar(fill_value, dt, "full: fill_value"), dt), requires_grad)
 

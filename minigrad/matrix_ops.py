@@ -20,7 +20,7 @@ from minigrad import ops
 from minigrad._tensor_methods import provide
 from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
 from minigrad.shapes import norm_dim
-from minigrad.tensor import Tensor, cat, from_numpy, matmul, stack, where
+from minigrad.tensor import Tensor, _named, cat, from_numpy, matmul, stack, where
 
 __all__ = [
     "addbmm", "addmm", "addmv", "addr", "baddbmm", "bmm", "diag", "diag_embed", "diagflat", "diagonal", "dot",
@@ -53,7 +53,7 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:  # noqa: A002
     _need("bmm", mat2, 3)
     if input.shape[0] != mat2.shape[0]:
         raise ShapeError(f"bmm: batch sizes differ: {input.shape} and {mat2.shape}")
-    return matmul(input, mat2)
+    return _named(matmul(input, mat2), input, "BmmBackward0")
 
 
 def mv(input: Tensor, vec: Tensor) -> Tensor:  # noqa: A002
@@ -141,7 +141,7 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alph
     """
     product = bmm(batch1, batch2).sum(0)
     _fits("addbmm", input, product.shape)
-    return _scaled_sum(input, product, beta, alpha)
+    return _named(_scaled_sum(input, product, beta, alpha), input, "AddbmmBackward0")
 
 
 def diagflat(input: Tensor, offset: int = 0) -> Tensor:  # noqa: A002
@@ -161,7 +161,7 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alp
     _need("baddbmm", batch1, 3)
     _need("baddbmm", batch2, 3)
     _fits("baddbmm", input, (batch1.shape[0], batch1.shape[1], batch2.shape[2]))
-    return _scaled_sum(input, bmm(batch1, batch2), beta, alpha)
+    return _named(_scaled_sum(input, bmm(batch1, batch2), beta, alpha), input, "BaddbmmBackward0")
 
 
 def _unit(scale: Any) -> bool:

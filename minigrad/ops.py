@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -74,7 +75,7 @@ class Function:
     run without ``retain_graph`` (the saved arrays are then gone).
     """
 
-    __slots__ = ("hooks", "label", "out_version", "parents", "prior", "seq", "versions")
+    __slots__ = ("hooks", "label", "label_inputs", "out_version", "parents", "prior", "seq", "versions")
     #: names of attributes holding saved arrays, dropped by :meth:`release`
     saved: ClassVar[tuple[str, ...]] = ()
 
@@ -91,6 +92,7 @@ class Function:
     # Set only on the last node of a composed function PyTorch computes as one op (its grad_fn name,
     # MseLossBackward0: see minigrad.nn.functional._grad_names); read with getattr.
     label: str
+    label_inputs: tuple[Tensor, ...]  # with a label: the composed function's inputs, for next_functions
 
     #: False when backward never reads the inputs' values (only their shapes): in-place changes to
     #: them after the op are then harmless, as in PyTorch, where such ops save no tensors
@@ -127,8 +129,9 @@ class Function:
     def next_functions(self) -> tuple[tuple[Function | AccumulateGrad | None, int], ...]:
         """Per input, as PyTorch's: (the op that made it, 0), (AccumulateGrad of a leaf that requires
         grad, 0) or (None, 0); empty once the node is released."""
+        shown = getattr(self, "label_inputs", None)  # (kept after a backward, as PyTorch's edges are)
         return tuple(((p._ctx if p._ctx is not None else AccumulateGrad(p)) if p.requires_grad else None, 0)
-                     for p in self.parents)
+                     for p in (self.parents if shown is None else shown))
 
     def forward(self, *args: Any, **kwargs: Any) -> Array:
         raise NotImplementedError
@@ -192,7 +195,7 @@ class Function:
             return
         for i, (p, v) in enumerate(zip(self.parents, self.versions)):
             if p._version != v and self.reads_input(i):
-                made_by = f", which is output 0 of {p._ctx.name()}," if p._ctx is not None else ""
+                made_by = f", which is output 0 of {_forward_name(p._ctx)}," if p._ctx is not None else ""
                 raise MinigradError(
                     "one of the variables needed for gradient computation has been modified by an inplace "
                     f"operation: [torch.{_type_name(p)} {list(p.shape)}]{made_by} is at version "
@@ -257,7 +260,7 @@ class Function:
             raise MinigradError(
                 "one of the variables needed for gradient computation has been modified by an inplace "
                 f"operation: [torch.{_type_name(out)} {list(out.shape)}], which is output 0 of "
-                f"{self.name()}, "
+                f"{_forward_name(self)}, "
                 f"is at version {out._version}; expected version {expected} instead. Hint: the result of "
                 f"{self.name()} was modified by an in-place operation after it was computed; enable anomaly "
                 "detection to find the operation that failed to compute its gradient, with "
@@ -272,6 +275,11 @@ class Function:
 
 
 _new = object.__new__
+
+
+def _forward_name(node: Function) -> str:
+    """The op a node records, as PyTorch 2.13's version errors name it (``Relu`` for ``ReluBackward0``)."""
+    return re.sub(r"Backward\d*$", "", node.name())
 
 
 def _type_name(t: Tensor) -> str:
@@ -543,6 +551,7 @@ class Exp(Function):
 
     __slots__ = ()
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
 
     def forward(self, a: Array) -> Array:
         return np.exp(a)
@@ -568,6 +577,7 @@ class Sqrt(Function):
 
     __slots__ = ()
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
 
     def forward(self, a: Array) -> Array:
         return np.sqrt(a)
@@ -605,6 +615,7 @@ class Tanh(Function):
 
     __slots__ = ()
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
 
     def forward(self, a: Array) -> Array:
         return np.tanh(a)
@@ -625,6 +636,7 @@ class Sigmoid(Function):
 
     __slots__ = ()
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
 
     def forward(self, a: Array) -> Array:
         return _kernels.sigmoid(a)
@@ -641,6 +653,7 @@ class Relu(Function):
 
     __slots__ = ()
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
 
     def forward(self, a: Array) -> Array:
         return np.maximum(a, 0)
@@ -737,6 +750,7 @@ class Sign(Function):
     """y = sign(a); its derivative is 0 wherever it exists."""
 
     __slots__ = ()
+    reads_inputs = False
 
     def forward(self, a: Array) -> Array:
         return _kernels.sign(a)
@@ -854,6 +868,7 @@ class Contiguous(Function):
     """y = a copied into C order, or into the layout of a ``memory_format`` (always a copy);  da = g."""
 
     __slots__ = ()
+    reads_inputs = False
     torch_name = "CloneBackward0"
 
     def forward(self, a: Array, memory_format: Any = None) -> Array:
@@ -973,6 +988,7 @@ class Tan(_Pointwise, Function):
 
     __slots__ = ()
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
     ufunc = np.tan
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -1070,6 +1086,7 @@ class Exp2(_Pointwise, Function):
 
     __slots__ = ()
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
     ufunc = np.exp2
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -1081,6 +1098,7 @@ class Expm1(_Pointwise, Function):
 
     __slots__ = ()
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
     ufunc = np.expm1
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -1214,6 +1232,7 @@ class Ndtri(Function):
 
     __slots__ = ()
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
     torch_name = "SpecialNdtriBackward0"
 
     def forward(self, a: Array) -> Array:
@@ -1334,6 +1353,7 @@ class Rounding(Function):
     """
 
     __slots__ = ("kind",)
+    reads_inputs = False
     kind: str
 
     def _op_name(self) -> str:
@@ -1837,6 +1857,7 @@ class Softmax(Function):
 
     __slots__ = ("dim",)
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
     dim: int
 
     def forward(self, a: Array, dim: int) -> Array:
@@ -1859,6 +1880,7 @@ class LogSoftmax(Function):
 
     __slots__ = ("dim",)
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
     dim: int
 
     def forward(self, a: Array, dim: int) -> Array:
@@ -2017,6 +2039,7 @@ class IndexAdd(Function):
 
     __slots__ = ("index",)
     saved = ("index",)
+    reads_inputs = False
     index: Index
 
     def forward(self, a: Array, index: Index, shape: tuple[int, ...]) -> Array:
@@ -2240,6 +2263,7 @@ class Fold(Function):
     """
 
     __slots__ = ("dilation", "kernel", "padding", "stride")
+    reads_inputs = False
     kernel: tuple[int, ...]
     stride: tuple[int, ...]
     dilation: tuple[int, ...]
@@ -2271,6 +2295,7 @@ class Pad(Function):
     """
 
     __slots__ = ("pads",)
+    reads_inputs = False
     pads: Pairs
 
     def forward(self, a: Array, pads: Pairs, value: float) -> Array:
@@ -2285,6 +2310,7 @@ class Cumsum(Function):
     """y_i = sum of a_j for j <= i along ``dim``;  da_j = sum of g_i for i >= j (g's cumsum, reversed)."""
 
     __slots__ = ("dim",)
+    reads_inputs = False
     dim: int
 
     def forward(self, a: Array, dim: int) -> Array:
@@ -2326,6 +2352,7 @@ class ScatterAdd(Function):
     """
 
     __slots__ = ("dim", "index")
+    reads_inputs = False
     saved = ("index",)
     dim: int
     index: Array
@@ -2395,6 +2422,7 @@ class Inv(Function):
 
     __slots__ = ()
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
     torch_name = "LinalgInvExBackward0"
 
     def forward(self, a: Array) -> Array:
@@ -2483,6 +2511,7 @@ class Cholesky(Function):
 
     __slots__ = ()
     reads_output = True
+    reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
     torch_name = "LinalgCholeskyExBackward0"
 
     def forward(self, a: Array) -> Array:

@@ -26,7 +26,7 @@ from minigrad.errors import DimensionError, DTypeError, InvalidParameterError, M
 from minigrad.memory_formats import check_format, contiguous_format, is_laid_out, preserve_format
 from minigrad.shapes import norm_dim, shape_arg
 from minigrad.size import Size
-from minigrad.tensor import Tensor, cat, from_numpy, int64, stack
+from minigrad.tensor import Tensor, _named, cat, from_numpy, int64, stack
 
 __all__ = [
     "atleast_1d", "atleast_2d", "atleast_3d", "block_diag", "broadcast_shapes", "broadcast_tensors",
@@ -301,7 +301,7 @@ def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
     """The slices along ``dim``, each without that dim."""
     d = norm_dim(dim, input.ndim)
     lead = (slice(None),) * d
-    return tuple(input[lead + (i,)] for i in range(input.shape[d]))  # noqa: RUF005
+    return tuple(_named(input[lead + (i,)], input, "UnbindBackward0") for i in range(input.shape[d]))  # noqa: RUF005
 
 
 @dim_aliases

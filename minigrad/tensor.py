@@ -539,6 +539,11 @@ class Tensor(TensorMethods):
             raise MinigradError("can't retain_grad on a tensor that has requires_grad=False")
         self._retains_grad = True
 
+    @property
+    def retains_grad(self) -> builtins.bool:
+        """Whether backward fills ``.grad`` of this non-leaf tensor (``retain_grad()``); False for leaves."""
+        return self._retains_grad and self._ctx is not None
+
     # ------------------------------------------------------------ arithmetic
 
     def _binary(self, other: Any, op: type[Function], reverse: builtins.bool = False) -> Tensor:
@@ -754,6 +759,9 @@ class Tensor(TensorMethods):
             value = result._array
             self._write(lambda a: np.copyto(a, value))
         if record:
+            made_by = source._ctx
+            if made_by is not None and made_by.reads_output and not made_by.reads_inputs:
+                source._version = self._version  # PyTorch saved this result: backward through it raises
             self._ctx, self.requires_grad = result._ctx, result.requires_grad
             if self._ctx is not None:  # this tensor is now the op's result, at its new version
                 self._ctx.out_version = self._version
@@ -815,6 +823,9 @@ class Tensor(TensorMethods):
             first.parents = (snap, *first.parents[1:])
         result = _ops.CopySlices.apply(snap, self, target=arr, pos=pos, old=snap)
         base._write()  # a view and its base share one version counter in PyTorch
+        made_by = snap._ctx
+        if made_by is not None and made_by.reads_output and not made_by.reads_inputs:
+            snap._version = base._version  # PyTorch saved the base as this op's result: backward raises
         base._ctx, base.requires_grad = result._ctx, True
 
     def _repoint(self, source: Tensor, others: tuple[Any, ...]) -> None:
@@ -1423,7 +1434,7 @@ class Tensor(TensorMethods):
     def unsqueeze(self, dim: int) -> Tensor:
         """Insert a size-1 dim at ``dim`` (in range [-ndim-1, ndim])."""
         d = norm_dim(dim, self.ndim + 1)
-        return self.reshape((*self.shape[:d], 1, *self.shape[d:]))
+        return _named(self.reshape((*self.shape[:d], 1, *self.shape[d:])), self, "UnsqueezeBackward0")
 
     @dim_aliases
     def squeeze(self, dim: int | Sequence[int] | None = None) -> Tensor:
@@ -1432,7 +1443,9 @@ class Tensor(TensorMethods):
             dims = {i for i, s in enumerate(self.shape) if s == 1}
         else:
             dims = {i for i in (norm_dims(dim, self.ndim) or ()) if self.shape[i] == 1}
-        return self.reshape(tuple(s for i, s in enumerate(self.shape) if i not in dims))
+        kind = 0 if dim is None else 1 if isinstance(dim, (int, np.integer)) else 2  # PyTorch's overloads
+        return _named(self.reshape(tuple(s for i, s in enumerate(self.shape) if i not in dims)), self,
+                      f"SqueezeBackward{kind}")
 
     def expand(self, *sizes: Any, size: Any = None) -> Tensor:
         """Broadcast to a shape without copying (-1 keeps a dim): ints, one tuple, or ``size=``.
@@ -1487,8 +1500,9 @@ class Tensor(TensorMethods):
         if n == 0:  # PyTorch: one empty piece
             return (self[(slice(None),) * (d + 1)],)
         # basic slices, valid by construction: the GetItem op directly, without indexing's normalization
-        return tuple(self._view(_ops.GetItem.apply(self, index=(*lead, slice(i, i + split_size))))
-                     for i in range(0, n, split_size))
+        pieces = (self._view(_ops.GetItem.apply(self, index=(*lead, slice(i, i + split_size))))
+                  for i in range(0, n, split_size))
+        return tuple(_named(piece, self, "SplitBackward0") for piece in pieces)
 
     @dim_aliases
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
@@ -1850,6 +1864,9 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
         out = out.squeeze(-2)
     if b.ndim == 1:
         out = out.squeeze(-1)
+    if a.ndim == 1 or b.ndim == 1:  # PyTorch's names for its dot / mv / squeezed and viewed products
+        name = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (1, 2): "SqueezeBackward4"}
+        out = _named(out, a, name.get((a.ndim, b.ndim), "UnsafeViewBackward0"))
     return out
 
 
@@ -1939,7 +1956,15 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
         if t.shape != ts[0].shape:
             raise ShapeError(f"stack: tensor {i} has shape {t.shape}, but tensor 0 has shape {ts[0].shape}")
     d = norm_dim(dim, ts[0].ndim + 1)
-    return cat([t.unsqueeze(d) for t in ts], d)
+    return _named(cat([t.unsqueeze(d) for t in ts], d), ts[0], "StackBackward0")
+
+
+def _named(out: Tensor, source: Tensor, name: str) -> Tensor:
+    """``out``, its grad_fn shown as PyTorch's ``name`` when this call made one (minigrad composes the op)."""
+    ctx = out._ctx
+    if ctx is not None and out is not source and ctx is not source._ctx:
+        ctx.label = name
+    return out
 
 
 def result_type(tensor1: Any, tensor2: Any) -> np.dtype[Any]:

@@ -520,8 +520,8 @@ def grad(
             g = t.new_zeros(t.shape, requires_grad=create_graph)
         if g is None and not unused_ok:
             raise MinigradError(
-                "One of the differentiated Tensors appears to not have been used in the graph. Set "
-                f"allow_unused=True if this is the desired behavior. (input {i} of grad())"
+                f"The differentiated Tensor at index {i} appears to not have been used in the graph. Set "
+                "allow_unused=True if this is the desired behavior."
             )
         result.append(g)
     return tuple(result)

@@ -225,7 +225,7 @@ class ModuleList(_Numbered):
         # PyTorch's compact form: consecutive equal entries print once as "(0-2): 3 x Linear(...)".
         mods = self._list()
         if not mods:
-            return "ModuleList()"
+            return self._get_name() + "()"
         lines: list[str] = []
         start = 0
         while start < len(mods):
@@ -239,7 +239,7 @@ class ModuleList(_Numbered):
             else:
                 lines.append(f"({start}-{end}): {end - start + 1} x {body}")
             start = end + 1
-        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
+        return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
 
 
 class ModuleDict(Module):

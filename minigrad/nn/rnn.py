@@ -33,6 +33,7 @@ import numpy as np
 from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.nn import _checks, init
 from minigrad.nn import functional as F
+from minigrad.nn.functional._grad_names import named
 from minigrad.nn.module import Module, Parameter
 from minigrad.nn.utils.rnn import PackedSequence
 from minigrad.ops import Addmm
@@ -347,14 +348,18 @@ class RNNBase(Module):
             order = packed.sorted_indices.numpy()
             states = [None if s is None else s[:, order] for s in states]
         rows, finals = self._layers(rows, sizes, states)
-        final_states = [stack([f[i] for f in finals]).contiguous() for i in range(len(finals[0]))]
+        final_states = [named(stack([f[i] for f in finals]).contiguous(), "StackBackward0")
+                        for i in range(len(finals[0]))]
         output: Any
         if packed is not None:
             if packed.unsorted_indices is not None:
                 final_states = [s[:, packed.unsorted_indices.numpy()] for s in final_states]
             output = PackedSequence(rows, packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices)
         else:
-            output = rows.reshape(len(sizes), batch, rows.shape[-1])
+            # PyTorch's CPU kernels' names: one LSTM layer op (oneDNN), else the steps stacked, or the
+            # directions joined
+            kind = "Cat" if self.num_directions == 2 else "MkldnnRnnLayer" if self.mode == "LSTM" else "Stack"
+            output = named(rows.reshape(len(sizes), batch, rows.shape[-1]), f"{kind}Backward0")
             if not batched:
                 output = output.squeeze(1)
                 final_states = [s.squeeze(1) for s in final_states]

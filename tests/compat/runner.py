@@ -374,6 +374,23 @@ SPECS: dict[str, list[Check]] = {
     "packed_pretraining.py": every_number(1e-5),  # BPE, document masks, chunked loss, left padding
     "mae_pretrain.py": every_number(1e-5),        # models_mae.py: argsort masking, gather unshuffle, norm_pix
     "interp_hooks.py": every_number(1e-5),        # activation cache, induction scores, logit lens, patching
+    "yunjey_basics.py": every_number(1e-5),       # from_numpy regression, torch.max(outputs.data, 1)
+    "yunjey_rnn_resnet.py": every_number(1e-5),   # LSTM / bidirectional GRU on rows, ConvNet, deep ResNet
+    "stn_tutorial.py": every_number(1e-5),        # localization net, affine_grid / grid_sample options
+    "parametrizations_tutorial.py": every_number(1e-5),  # Symmetric, Skew, matrix_exp, cached, right_inverse
+    "autograd_mechanics.py": every_number(1e-5),  # leaves, retain_grad, hooks, in-place after use, grad modes
+    "ntk_functional.py": every_number(5e-5),      # NTK by jacrev/vmap and vjp/jvp, per-sample grads, jacobian
+    "pos_tagger.py": every_number(1e-5),          # LSTM results printed (grad_fn names), taggers
+    "d2l_cnn_blocks.py": every_number(1e-5),      # VGG/NiN/Inception/Residual/Dense blocks, shape walks
+    "d2l_attention.py": every_number(1e-5),       # masked_softmax, additive/dot/multi-head, Bahdanau, BLEU
+    "d2l_rnn_scratch.py": every_number(1e-5),     # RNN/GRU/LSTM with parameter lists, one_hot, grad_clipping
+    "dlwpt_temperature.py": every_number(1e-5),   # strides, scatter_ one-hot, hand derivatives, randperm
+    "fastai_learner.py": every_number(1e-5),      # callback Learner, LR finder, histc hooks, hand-made norms
+    "blitz_classifier.py": every_number(1e-5),    # the blitz: next_functions, f.data.sub_, class accuracy
+    "d2l_builders_guide.py": every_number(1e-5),  # MySequential, nested blocks, init by apply, tying, I/O
+    "dlwpt_cnn.py": every_number(1e-5),           # the book's Net variants, hand L2, shared ResBlocks
+    "custom_datasets.py": every_number(1e-5),     # dict samples, transform classes, collate, splits, samplers
+    "yunjey_lm_caption.py": every_number(1e-5),   # LSTM LM, multinomial sampling, packed captioning
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -59,3 +59,62 @@ def test_view_nodes_named_as_pytorch_names_them() -> None:
     for f in (lambda x: x.T, lambda x: x.t(), lambda x: x.mT, lambda x: x.transpose(0, 1),
               lambda x: x.permute(1, 0), lambda x: x.swapaxes(0, 1)):
         assert f(a).grad_fn.name() == f(ta).grad_fn.name()
+
+
+def test_shape_ops_and_rnn_results_named_as_pytorch_names_them() -> None:
+    """squeeze's three overloads, unsqueeze, stack, split/chunk, unbind, and the recurrent layers'
+    outputs and final states (what printing an LSTM's result shows, as the sequence models tutorial does)."""
+    torch = require_torch()
+
+    def names(lib: Any) -> list[str]:
+        a = lib.ones(2, 1, 3, requires_grad=True)
+        b = lib.ones(3, requires_grad=True)
+        made = [a.squeeze(1), a.squeeze(), a.squeeze((0, 1)), b.unsqueeze(0), lib.stack([b, b], 1),
+                b.chunk(3)[0], lib.split(b, 2)[1], b.unbind()[2]]
+        for rnn in (lib.nn.LSTM(3, 2), lib.nn.GRU(3, 2), lib.nn.RNN(3, 2, num_layers=2),
+                    lib.nn.LSTM(3, 2, bidirectional=True), lib.nn.LSTM(3, 2, batch_first=True)):
+            out, h = rnn(lib.ones(4, 2, 3))
+            made += [out, h if isinstance(h, lib.Tensor) else h[1], rnn(lib.ones(4, 3))[0]]
+        return [t.grad_fn.name() for t in made]
+
+    assert names(mg) == names(torch)
+
+
+def test_matrix_product_nodes_named_as_pytorch_names_them() -> None:
+    """bmm / baddbmm / addbmm, and matmul with a 1-D operand (dot, mv, a squeezed or viewed product), as
+    d2l's printed attention outputs show them."""
+    torch = require_torch()
+
+    def names(lib: Any) -> list[str]:
+        a, m = lib.ones(3, requires_grad=True), lib.ones(3, 4, requires_grad=True)
+        b, c = lib.ones(2, 4, 3, requires_grad=True), lib.ones(2, 3, 4, requires_grad=True)
+        made = [lib.bmm(c, b), c.bmm(b), lib.baddbmm(lib.zeros(3, 3), c, b, beta=0.5),
+                lib.addbmm(lib.zeros(3, 3), c, b), a @ a, m.T @ a, lib.mv(m.T, a), a @ m, b @ a, a @ c, c @ b,
+                m @ m.T]
+        return [t.grad_fn.name() for t in made]
+
+    assert names(mg) == names(torch)
+
+
+def test_composed_losses_list_their_inputs_as_next_functions() -> None:
+    """The blitz prints loss.grad_fn.next_functions[0][0] (AddmmBackward0 under MseLossBackward0):
+    a loss minigrad composes lists its own inputs there, as PyTorch's single op does, also after backward."""
+    torch = require_torch()
+
+    def walk(lib: Any) -> list[Any]:
+        fn = lib.nn.functional
+        x = lib.ones(3, 4, requires_grad=True)
+        out = lib.nn.Linear(4, 3)(x)
+        target = lib.tensor([0, 1, 2])
+        ones = lib.ones(3, 3)
+        losses = [fn.mse_loss(out, ones), fn.mse_loss(out, x[:, :3]), fn.cross_entropy(out, target),
+                  fn.nll_loss(out.log_softmax(1), target), fn.binary_cross_entropy_with_logits(out, ones),
+                  lib.nn.MSELoss()(out, lib.zeros(3, 3))]
+        seen = [[(f.name() if f is not None else None, i) for f, i in loss.grad_fn.next_functions]
+                for loss in losses]
+        chain = losses[0].grad_fn.next_functions[0][0]
+        deeper = chain.next_functions[0][0].name()
+        losses[0].backward()
+        return [*seen, chain.name(), deeper, losses[0].grad_fn.next_functions[0][0].name()]
+
+    assert walk(mg) == walk(torch)

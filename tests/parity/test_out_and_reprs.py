@@ -71,6 +71,25 @@ def test_module_reprs_as_torch() -> None:
         assert repr(make(mg.nn)) == repr(make(require_torch().nn))
 
 
+def test_module_list_subclass_repr_names_the_subclass() -> None:
+    """A ModuleList subclass prints its own name: the ParametrizationList of a registered parametrization,
+    and an empty one."""
+    def make(lib: Any) -> Any:
+        class Half(lib.nn.Module):
+            def forward(self, x: Any) -> Any:
+                return x / 2
+
+        class Stages(lib.nn.ModuleList):
+            pass
+
+        layer = lib.nn.Linear(2, 2)
+        lib.nn.utils.parametrize.register_parametrization(layer, "weight", Half())
+        stages = (Stages(), Stages([Half(), Half()]))
+        return repr(layer), repr(layer.parametrizations.weight), [repr(m) for m in stages]
+
+    assert make(mg) == make(require_torch())
+
+
 def test_linspace_values_as_torch() -> None:
     """PyTorch computes the two halves from the two ends: linspace(-2, 2, 7)[3] is -2**-24, not 0."""
     torch = require_torch()

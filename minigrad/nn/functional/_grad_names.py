@@ -13,10 +13,13 @@ from minigrad.tensor import Tensor
 __all__ = ["named"]
 
 
-def named(out: Tensor, name: str) -> Tensor:
+def named(out: Tensor, name: str, *inputs: Tensor) -> Tensor:
     """``out``, its grad_fn (if any) shown as ``name`` (unchanged for ""); only for a node the calling
-    function created."""
+    function created. ``inputs``: the function's differentiable arguments, which that node's
+    ``next_functions`` then lists, as PyTorch's single op does (the blitz walks MseLossBackward0's)."""
     ctx = out._ctx
     if ctx is not None and name:
         ctx.label = name
+        if inputs:
+            ctx.label_inputs = inputs
     return out

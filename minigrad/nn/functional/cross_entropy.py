@@ -133,7 +133,7 @@ def nll_loss(
     # PyTorch's grad_fn: one NllLoss op for (C,) and (N, C) inputs
     name = "NllLossBackward0" if input.ndim <= 2 else ""
     if valid is None and weight is None:
-        return named(_plain_nll(flat, safe, reduction, target.shape), name)
+        return named(_plain_nll(flat, safe, reduction, target.shape), name, input)
     loss, w = _weighted_nll(flat, safe, valid, weight)
     return named(_reduce_weighted(loss, reduction, constant(w.sum(), loss.dtype), target.shape), name)
 
@@ -234,8 +234,8 @@ def _cross_entropy(logits: Tensor, target: Tensor, ignore_index: int, reduction:
         flat, safe, valid = _class_indices(logp, target, ignore_index, "cross_entropy")
         name = "NllLossBackward0" if eps == 0 and len(shape) <= 2 else ""  # (PyTorch's grad_fn then)
         if valid is None and weight is None and eps == 0:
-            return named(_plain_nll(flat, safe, reduction, target.shape), name)
-        return named(_class_index_loss(flat, safe, valid, weight, reduction, eps, target.shape), name)
+            return named(_plain_nll(flat, safe, reduction, target.shape), name, logp)
+        return named(_class_index_loss(flat, safe, valid, weight, reduction, eps, target.shape), name, logp)
     wshape = (c,) + (1,) * (len(shape) - class_dim - 1)
     index_shape = logits.shape[:class_dim] + logits.shape[class_dim + 1:]
     if target.shape not in (logits.shape, index_shape):
@@ -311,7 +311,7 @@ def binary_cross_entropy_with_logits(
     loss = (1 - target) * input + neg_part
     if weight is not None:
         loss = loss * weight
-    return named(apply_reduction(loss, reduction), "BinaryCrossEntropyWithLogitsBackward0")
+    return named(apply_reduction(loss, reduction), "BinaryCrossEntropyWithLogitsBackward0", input, target)
 
 
 # PyTorch clamps x * (1 - x) to at least this (its float constant 1e-12) in BCE's gradient

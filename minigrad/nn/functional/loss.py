@@ -104,7 +104,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None,  #
     x, t = _pointwise("mse_loss", input, target)
     diff = x - t
     out = _weighted("mse_loss", diff * diff, x, weight, reduction, mean_by_weight=True)
-    return out if weight is not None else named(out, "MseLossBackward0")
+    return out if weight is not None else named(out, "MseLossBackward0", x, t)
 
 
 def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,  # noqa: A002
