@@ -1073,6 +1073,8 @@ NOT_OPS = frozenset({
     "data_ptr", "pin_memory", "share_memory_",  # memory, not values: tests/parity/test_torch_switches.py
     "__deepcopy__",  # copying: tests/parity/test_compat_course_fixes.py
     "untyped_storage",  # memory, not values: tests/parity/test_view_base_parity.py
+    "output_nr",  # graph metadata: tests/parity/test_autograd_suite_fixes.py
+    "retains_grad",  # graph metadata: tests/parity/test_grad_fn_graph.py
 })  # fmt: skip
 
 #: Public minigrad functions that are not ops on values: grad mode, seeding, I/O, checks,

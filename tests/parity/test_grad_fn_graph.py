@@ -118,3 +118,16 @@ def test_composed_losses_list_their_inputs_as_next_functions() -> None:
         return [*seen, chain.name(), deeper, losses[0].grad_fn.next_functions[0][0].name()]
 
     assert walk(mg) == walk(torch)
+
+
+def test_retains_grad_is_pytorchs() -> None:
+    """False for leaves and for non-leaves until retain_grad(); True after it."""
+    torch = require_torch()
+    seen = []
+    for lib in (mg, torch):
+        x = lib.ones(2, requires_grad=True)
+        y = x * 2
+        before = (x.retains_grad, y.retains_grad)
+        y.retain_grad()
+        seen.append((*before, y.retains_grad, (y * 3).retains_grad))
+    assert seen[0] == seen[1] == (False, False, True, False)
