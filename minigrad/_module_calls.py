@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from minigrad._clock import tick
-from minigrad.grad_mode import is_grad_enabled
+from minigrad.grad_mode import _mode
 
 if TYPE_CHECKING:
     from minigrad.nn.module import Module
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["Call", "calls_for", "enter", "exit", "named_tensors"]
 
 MAX_ROOTS = 64
+_RUNNING = float("inf")  # a call's end while it runs
 
 
 class Call:
@@ -43,7 +44,7 @@ class Call:
         self.module: weakref.ref[Module] = weakref.ref(module)
         self.kind = type(module)  # still known once the module is gone
         self.start = start
-        self.end: float = float("inf")  # still running
+        self.end: float = _RUNNING
         self.parent = parent
         self._qualname: str | None = None
 
@@ -82,7 +83,7 @@ _current = _Current()
 
 def enter(module: Module) -> Call | None:
     """Called by ``Module.__call__`` before ``forward``: open a record (None under no_grad)."""
-    if not is_grad_enabled():
+    if not _mode.grad:  # (is_grad_enabled() without the call: this runs for every module call)
         return None
     current = _current  # (one global lookup: this runs for every module call of every step)
     outer = current.call

@@ -173,20 +173,23 @@ def _propagate(
         for p, pg in edges:
             if pg is None or not p.requires_grad:
                 continue
-            if pg._array.shape != p._array.shape:
-                pg = sum_to(pg, p._array.shape, fn)
-            if pg._array.dtype != p._array.dtype:
-                pg = pg.astype(p._array.dtype)
+            arr, parr = pg._array, p._array
+            if arr.shape != parr.shape:
+                pg = sum_to(pg, parr.shape, fn)
+                arr = pg._array
+            if arr.dtype is not parr.dtype and arr.dtype != parr.dtype:  # (one dtype object: the usual case)
+                pg = pg.astype(parr.dtype)
             key = id(p)
             prev = grads.get(key)
             if prev is None:
                 grads[key] = pg
                 if pg is mine:
                     owned.add(key)
-                if p._ctx is None:
+                ctx = p._ctx
+                if ctx is None:
                     leaves.append(p)
                 else:
-                    push(heap, (-p._ctx.seq, p))
+                    push(heap, (-ctx.seq, p))
             elif key in owned or _unshared(prev, pg, create_graph):
                 np.add(prev._array, pg._array, out=prev._array)
                 owned.add(key)
