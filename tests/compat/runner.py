@@ -398,17 +398,43 @@ SPECS: dict[str, list[Check]] = {
 PENDING: dict[str, list[Check]] = {}
 
 
-def run(program: str, use_minigrad: bool) -> tuple[str, float]:
-    """Run one program; return its stdout and wall time. Raises CalledProcessError on failure."""
+def _start(program: str, use_minigrad: bool) -> subprocess.Popen[str]:
     cmd = [sys.executable, "-m", "minigrad.compat", program] if use_minigrad else [sys.executable, program]
     env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=str(REPO))
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=PROGRAMS, env=env, capture_output=True, text=True, timeout=600)
-    elapsed = time.perf_counter() - start
+    return subprocess.Popen(cmd, cwd=PROGRAMS, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def _finish(proc: subprocess.Popen[str], program: str, use_minigrad: bool) -> str:
+    """The program's stdout once it ends. Raises AssertionError if it failed (or ran over 10 minutes)."""
+    try:
+        out, err = proc.communicate(timeout=600)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
     if proc.returncode != 0:
         which = "minigrad" if use_minigrad else "torch"
-        raise AssertionError(f"{program} failed under {which}:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
-    return proc.stdout, elapsed
+        raise AssertionError(f"{program} failed under {which}:\n{out[-2000:]}\n{err[-4000:]}")
+    return out
+
+
+def run(program: str, use_minigrad: bool) -> tuple[str, float]:
+    """Run one program; return its stdout and wall time. Raises AssertionError on failure."""
+    start = time.perf_counter()
+    out = _finish(_start(program, use_minigrad), program, use_minigrad)
+    return out, time.perf_counter() - start
+
+
+def run_both(program: str) -> tuple[str, str]:
+    """The program's stdout under PyTorch and under minigrad, both run at once (single-threaded each, so
+    on two cores the pair takes the longer one's time, not the sum; :func:`main` times them one by one)."""
+    torch_proc, mg_proc = _start(program, False), _start(program, True)
+    try:
+        return _finish(torch_proc, program, False), _finish(mg_proc, program, True)
+    finally:
+        for proc in (torch_proc, mg_proc):
+            if proc.poll() is None:
+                proc.kill()
 
 
 def _values(check: Check, out: str) -> list[str]:

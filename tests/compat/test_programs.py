@@ -12,6 +12,5 @@ from tests.helpers import require_torch
 @pytest.mark.parametrize("program", sorted(runner.SPECS))
 def test_program_agrees_with_pytorch(program: str) -> None:
     require_torch()
-    torch_out, _ = runner.run(program, use_minigrad=False)
-    mg_out, _ = runner.run(program, use_minigrad=True)
+    torch_out, mg_out = runner.run_both(program)
     assert runner.compare(program, torch_out, mg_out) == []
