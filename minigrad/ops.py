@@ -671,7 +671,7 @@ class Relu(Function):
             if (garr.dtype.char in "fd" and garr.flags.c_contiguous and y.flags.c_contiguous
                     and np.isfinite(np.dot(garr.reshape(-1), y.reshape(-1)))):  # (a yes/no mg.compile reads)
                 return (from_numpy(np.multiply(garr, y > 0, dtype=garr.dtype)),)
-            return (from_numpy(Where.select(~(y <= 0), garr, np.zeros((), garr.dtype))),)
+            return (from_numpy(MaskedGrad.select(~(y <= 0), garr, 0.0)),)
         return (MaskedGrad.apply(g, out, keep=~(out._array <= 0), slope=0.0),)
 
 
