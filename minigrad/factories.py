@@ -181,32 +181,33 @@ def _like(t: Tensor, data: np.ndarray[Any, Any], requires_grad: bool, memory_for
     return _make(data, requires_grad)
 
 
-def zeros_like(t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, *,
+def zeros_like(input: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, *,  # noqa: A002
                device: DeviceLike = None, memory_format: Any = preserve_format) -> Tensor:
-    """Zeros with ``t``'s shape (and dtype unless given); ``t``'s memory layout unless ``memory_format``."""
-    return _like(t, np.zeros(t.shape, _like_dtype(t, dtype, device)), requires_grad, memory_format,
-                 "zeros_like")
+    """Zeros with ``input``'s shape (and dtype unless given), laid out as ``input`` or ``memory_format``."""
+    data = np.zeros(input.shape, _like_dtype(input, dtype, device))
+    return _like(input, data, requires_grad, memory_format, "zeros_like")
 
 
-def ones_like(t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, *,
+def ones_like(input: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, *,  # noqa: A002
               device: DeviceLike = None, memory_format: Any = preserve_format) -> Tensor:
-    """Ones with ``t``'s shape (and dtype unless given); ``t``'s memory layout unless ``memory_format``."""
-    return _like(t, np.ones(t.shape, _like_dtype(t, dtype, device)), requires_grad, memory_format,
-                 "ones_like")
+    """Ones with ``input``'s shape (and dtype unless given), laid out as ``input`` or ``memory_format``."""
+    data = np.ones(input.shape, _like_dtype(input, dtype, device))
+    return _like(input, data, requires_grad, memory_format, "ones_like")
 
 
-def empty_like(t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, *,
+def empty_like(input: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, *,  # noqa: A002
                device: DeviceLike = None, memory_format: Any = preserve_format) -> Tensor:
-    """An uninitialized tensor with ``t``'s shape (and dtype unless given), laid out as ``t``."""
-    return _like(t, np.empty(t.shape, _like_dtype(t, dtype, device)), requires_grad, memory_format,
-                 "empty_like")
+    """An uninitialized tensor with ``input``'s shape (and dtype unless given), laid out as ``input``."""
+    data = np.empty(input.shape, _like_dtype(input, dtype, device))
+    return _like(input, data, requires_grad, memory_format, "empty_like")
 
 
-def full_like(t: Tensor, fill_value: float, dtype: DTypeLike = None, requires_grad: bool = False, *,
-              device: DeviceLike = None, memory_format: Any = preserve_format) -> Tensor:
-    """``fill_value`` with ``t``'s shape (and dtype unless given), laid out as ``t``."""
-    return _like(t, np.full(t.shape, fill_value, _like_dtype(t, dtype, device)), requires_grad,
-                 memory_format, "full_like")
+def full_like(input: Tensor, fill_value: float, dtype: DTypeLike = None,  # noqa: A002
+              requires_grad: bool = False, *, device: DeviceLike = None,
+              memory_format: Any = preserve_format) -> Tensor:
+    """``fill_value`` with ``input``'s shape (and dtype unless given), laid out as ``input``."""
+    data = np.full(input.shape, fill_value, _like_dtype(input, dtype, device))
+    return _like(input, data, requires_grad, memory_format, "full_like")
 
 
 def arange(start: float, end: float | None = None, step: float = 1, dtype: DTypeLike = None,
@@ -268,20 +269,20 @@ def rand(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
     return _make(_draws.uniform(resolve(generator), dims, 0.0, 1.0, dt), requires_grad)
 
 
-def randn_like(t: Tensor, *, generator: Generator | None = None, dtype: DTypeLike = None,
+def randn_like(input: Tensor, *, generator: Generator | None = None, dtype: DTypeLike = None,  # noqa: A002
                device: DeviceLike = None, requires_grad: bool = False,
                memory_format: Any = preserve_format) -> Tensor:
     """Standard normal samples with ``t``'s shape (and float dtype unless given), laid out as ``t``."""
-    out = randn(t.shape, dtype=_like_dtype(t, dtype, device), generator=generator)
-    return _like(t, out.numpy(), requires_grad, memory_format, "randn_like")
+    out = randn(input.shape, dtype=_like_dtype(input, dtype, device), generator=generator)
+    return _like(input, out.numpy(), requires_grad, memory_format, "randn_like")
 
 
-def rand_like(t: Tensor, *, generator: Generator | None = None, dtype: DTypeLike = None,
+def rand_like(input: Tensor, *, generator: Generator | None = None, dtype: DTypeLike = None,  # noqa: A002
               device: DeviceLike = None, requires_grad: bool = False,
               memory_format: Any = preserve_format) -> Tensor:
     """Uniform samples in [0, 1) with ``t``'s shape (and float dtype unless given), laid out as ``t``."""
-    out = rand(t.shape, dtype=_like_dtype(t, dtype, device), generator=generator)
-    return _like(t, out.numpy(), requires_grad, memory_format, "rand_like")
+    out = rand(input.shape, dtype=_like_dtype(input, dtype, device), generator=generator)
+    return _like(input, out.numpy(), requires_grad, memory_format, "rand_like")
 
 
 class _NoLow:
@@ -294,13 +295,13 @@ class _NoLow:
 _NO_LOW: Any = _NoLow()
 
 
-def randint_like(t: Tensor, low: int = _NO_LOW, high: int | None = None, *,
+def randint_like(input: Tensor, low: int = _NO_LOW, high: int | None = None, *,  # noqa: A002
                  generator: Generator | None = None, dtype: DTypeLike = None, device: DeviceLike = None,
                  requires_grad: bool = False, memory_format: Any = preserve_format) -> Tensor:
-    """Integers uniform in [low, high) (or [0, low) given one bound) with ``t``'s shape, dtype, layout."""
-    out = randint(low, high, t.shape, dtype=_like_dtype(t, dtype, device), generator=generator,
+    """Integers uniform in [low, high) (or [0, low) given one bound) with ``input``'s shape, dtype, layout."""
+    out = randint(low, high, input.shape, dtype=_like_dtype(input, dtype, device), generator=generator,
                   requires_grad=requires_grad)
-    return _like(t, out.numpy(), requires_grad, memory_format, "randint_like")
+    return _like(input, out.numpy(), requires_grad, memory_format, "randint_like")
 
 
 def randint(low: int = _NO_LOW, high: Any = None, shape: Any = (), dtype: DTypeLike = None,

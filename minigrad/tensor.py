@@ -1826,6 +1826,26 @@ def tensor(data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = Fals
     return Tensor(data, dtype=dtype, requires_grad=requires_grad)
 
 
+def _matmul_mismatch(ash: tuple[int, ...], bsh: tuple[int, ...]) -> str:
+    """PyTorch's words for operands whose inner sizes differ: those of the kernel matmul would run
+    (dot, mv, mm on the batch folded into rows, or bmm on the broadcast batch), shapes as it sees them."""
+    if len(ash) == 1 == len(bsh):
+        return (f"inconsistent tensor size, expected tensor [{ash[0]}] and src [{bsh[0]}] to have the same "
+                f"number of elements, but got {ash[0]} and {bsh[0]} elements respectively")
+    if len(ash) == 2 and len(bsh) == 1:
+        return f"size mismatch, got input ({ash[0]}), mat ({ash[0]}x{ash[1]}), vec ({bsh[0]})"
+    if len(bsh) <= 2:
+        b2 = bsh if len(bsh) == 2 else (bsh[0], 1)
+        return (f"mat1 and mat2 shapes cannot be multiplied ({math.prod(ash[:-1])}x{ash[-1]} and "
+                f"{b2[0]}x{b2[1]})")
+    try:
+        batch = math.prod(np.broadcast_shapes(ash[:-2], bsh[:-2]))
+    except ValueError:
+        return f"matmul: shapes {ash} and {bsh} do not fit: {ash[-1]} != {bsh[-2]}"
+    return (f"Expected size for first two dimensions of batch2 tensor to be: [{batch}, {ash[-1]}] but got: "
+            f"[{batch}, {bsh[-2]}].")
+
+
 def matmul(a: Tensor, b: Tensor) -> Tensor:
     """Matrix product with PyTorch's rules for 1-D operands and broadcast batch dims.
 
@@ -1847,9 +1867,7 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     a2 = a.unsqueeze(0) if a.ndim == 1 else a
     b2 = b.unsqueeze(-1) if b.ndim == 1 else b
     if a2.shape[-1] != b2.shape[-2]:
-        raise ShapeError(
-            f"matmul: shapes {a.shape} and {b.shape} do not fit: {a2.shape[-1]} != {b2.shape[-2]}"
-        )
+        raise ShapeError(_matmul_mismatch(a.shape, b.shape))
     try:
         if a2.ndim > 2 and b2.ndim == 2:
             # (..., m, n) @ (n, p) as one (rows, n) @ (n, p) GEMM: numpy would loop over the

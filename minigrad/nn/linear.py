@@ -65,9 +65,11 @@ class Linear(Module):
         """x @ weight.T + bias over the last dim."""
         shape = _checks.tensor("Linear", input)._array.shape
         if not shape or shape[-1] != self.in_features:
-            raise ShapeError(
-                f"Linear: expected input with last dim {self.in_features} (in_features), "
-                f"got shape {input.shape}"
+            rows = math.prod(shape[:-1]) if shape else 1
+            raise ShapeError(  # PyTorch's words first: scripts and notebooks look for them
+                f"mat1 and mat2 shapes cannot be multiplied ({rows}x{shape[-1] if shape else 1} and "
+                f"{self.in_features}x{self.out_features}): Linear expected input with last dim "
+                f"{self.in_features} (in_features), got shape {input.shape}"
             )
         return F.linear(input, self.weight, self.bias)
 

@@ -391,6 +391,8 @@ SPECS: dict[str, list[Check]] = {
     "dlwpt_cnn.py": every_number(1e-5),           # the book's Net variants, hand L2, shared ResBlocks
     "custom_datasets.py": every_number(1e-5),     # dict samples, transform classes, collate, splits, samplers
     "yunjey_lm_caption.py": every_number(1e-5),   # LSTM LM, multinomial sampling, packed captioning
+    # the Zero to Mastery course (learnpytorch.io) and the UvA deep learning tutorials, seeded or fixed
+    "ztm_fundamentals.py": every_number(1e-5),    # 00/01: keyword factories, shape errors, L1Loss workflow
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

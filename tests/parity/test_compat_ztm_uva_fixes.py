@@ -1,0 +1,57 @@
+"""What the Zero to Mastery and UvA tutorial compat programs (ztm_*, uva_*) needed: each fix checked
+against torch on its own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = require_torch()
+
+
+def _message(fn: Callable[[], Any]) -> tuple[type[BaseException], str]:
+    try:
+        fn()
+    except Exception as e:  # (the class is compared with PyTorch's)
+        return type(e), str(e)
+    raise AssertionError("no error raised")
+
+
+@pytest.mark.parametrize("name", ["zeros_like", "ones_like", "empty_like", "rand_like", "randn_like"])
+def test_like_factories_take_input_by_keyword(name: str) -> None:
+    x = mg.arange(6.0).reshape(2, 3)
+    out, want = getattr(mg, name)(input=x), getattr(torch, name)(input=torch.arange(6.0).reshape(2, 3))
+    assert out.shape == tuple(want.shape) and str(out.dtype) == str(want.dtype).removeprefix("torch.")
+    assert mg.full_like(input=x, fill_value=2.5).tolist() == torch.full_like(
+        input=torch.zeros(2, 3), fill_value=2.5).tolist()
+    assert mg.randint_like(input=x, high=3).shape == (2, 3)
+
+
+@pytest.mark.parametrize("shapes", [((3, 2), (3, 2)), ((3,), (4,)), ((3, 2), (3,)), ((3,), (2, 3)),
+                                    ((2, 3, 2), (3, 2)), ((4, 2, 3, 2), (3, 2)), ((2, 3, 2), (2, 3, 4)),
+                                    ((3, 2), (2, 3, 4)), ((5, 2, 3, 2), (2, 3, 4)), ((3,), (2, 2, 4))])
+def test_matmul_inner_size_messages_are_pytorchs(shapes: tuple[tuple[int, ...], tuple[int, ...]]) -> None:
+    a, b = shapes
+    for op in ("matmul", "@"):
+        def run(lib: Any, op: str = op) -> Callable[[], Any]:
+            x, y = lib.ones(a), lib.ones(b)
+            return (lambda: x @ y) if op == "@" else (lambda: lib.matmul(x, y))
+
+        cls, msg = _message(run(mg))
+        tcls, tmsg = _message(run(torch))
+        assert issubclass(cls, tcls) and msg == tmsg
+
+
+def test_mm_and_linear_messages_start_with_pytorchs() -> None:
+    cls, msg = _message(lambda: mg.mm(mg.ones(3, 2), mg.ones(3, 2)))
+    tcls, tmsg = _message(lambda: torch.mm(torch.ones(3, 2), torch.ones(3, 2)))
+    assert issubclass(cls, tcls) and msg == tmsg
+    for shape in [(5, 2), (2, 5, 2)]:
+        cls, msg = _message(lambda shape=shape: mg.nn.Linear(3, 4)(mg.ones(shape)))
+        tcls, tmsg = _message(lambda shape=shape: torch.nn.Linear(3, 4)(torch.ones(shape)))
+        assert issubclass(cls, tcls) and msg.startswith(tmsg)
