@@ -2004,26 +2004,50 @@ def _is_basic(index: Index) -> bool:
     )
 
 
+_ARRAYS_RELEASED: Any = ("released",)  # GetItem's index once its arrays are dropped
+
+
 class GetItem(Function):
     """y = a[index];  da = zeros like a with g added at ``index`` (repeats accumulate)."""
 
-    __slots__ = ("index",)
+    __slots__ = ("in_shape", "index")
     is_view = True
     reads_inputs = False
 
     def _op_name(self) -> str:
-        """PyTorch's name for the kind of index: Select (ints), Slice, Unsqueeze (None), else Index."""
-        parts = self.index if isinstance(self.index, tuple) else (self.index,)
-        if any(isinstance(i, (np.ndarray, list)) for i in parts):
+        """PyTorch's name: that of the last view its indexing records (Select for an int, Slice, Unsqueeze
+        for None), where a slice taking all of a dim records nothing (Alias if none is left) unless it
+        is the only index; Index for integer arrays."""
+        if self.index is _ARRAYS_RELEASED:
             return "IndexBackward0"
-        if any(isinstance(i, (int, np.integer)) for i in parts):
-            return "SelectBackward0"
-        return "UnsqueezeBackward0" if any(i is None for i in parts) else "SliceBackward0"
+        index = self.index if isinstance(self.index, tuple) else (self.index,)
+        if any(isinstance(i, (np.ndarray, list)) for i in index):
+            return "IndexBackward0"
+        shape, name, dim = self.in_shape, "AliasBackward0", 0
+        for i in index:
+            if i is Ellipsis:
+                dim += len(shape) - sum(j is not None and j is not Ellipsis for j in index)
+            elif i is None:
+                name = "UnsqueezeBackward0"
+            elif isinstance(i, slice):
+                whole = dim < len(shape) and i.indices(shape[dim]) == (0, shape[dim], 1)
+                name = name if whole and len(index) > 1 else "SliceBackward0"
+                dim += 1
+            else:
+                name, dim = "SelectBackward0", dim + 1
+        return name
     saved = ("index",)
     index: Index
+    in_shape: tuple[int, ...]
+
+    def release(self) -> None:
+        """Drop the input and an index's arrays; a basic index (no arrays to free) stays: it names the op."""
+        self.parents = ()
+        if not (type(self.index) is tuple and _is_basic(self.index)):
+            self.index = _ARRAYS_RELEASED
 
     def forward(self, a: Array, index: Index) -> Array:
-        self.index = index
+        self.index, self.in_shape = index, a.shape  # (the shape names the op after the graph is freed)
         out = a[index]  # an int for every dim: numpy copies out a scalar where PyTorch gives a 0-d view
         return out if type(out) is np.ndarray else a[(*index, ...) if type(index) is tuple else (index, ...)]
 

@@ -55,3 +55,17 @@ def test_mm_and_linear_messages_start_with_pytorchs() -> None:
         cls, msg = _message(lambda shape=shape: mg.nn.Linear(3, 4)(mg.ones(shape)))
         tcls, tmsg = _message(lambda shape=shape: torch.nn.Linear(3, 4)(torch.ones(shape)))
         assert issubclass(cls, tcls) and msg.startswith(tmsg)
+
+
+@pytest.mark.parametrize("index", ["[0]", "[0, :2]", "[0, :]", "[:2, 0]", "[0, :2, :4]", "[0, 1:, :]",
+                                   "[:, :, 1]", "[0, 0, :]", "[None, 0]", "[0, None]", "[..., 0]", "[:, :2]",
+                                   "[:, :]", "[:]", "[:, None]", "[0, :2, None]", "[1:, 0, None, :]", "[0, :5]",
+                                   "[..., :2]", "[...]", "[None, ...]", "[:, ..., None]", "[:, [0, 1]]"])
+def test_basic_index_grad_fn_is_the_last_recorded_view(index: str) -> None:
+    def name(lib: Any) -> str:
+        x = lib.ones(3, 4, 5, requires_grad=True) * 1
+        y = eval(f"x{index}")  # noqa: S307 - the index written as a script writes it
+        y.sum().backward()  # the name outlives the graph's buffers
+        return str(y.grad_fn.name())
+
+    assert name(mg) == name(torch)
