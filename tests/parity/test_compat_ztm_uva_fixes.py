@@ -59,13 +59,40 @@ def test_mm_and_linear_messages_start_with_pytorchs() -> None:
 
 @pytest.mark.parametrize("index", ["[0]", "[0, :2]", "[0, :]", "[:2, 0]", "[0, :2, :4]", "[0, 1:, :]",
                                    "[:, :, 1]", "[0, 0, :]", "[None, 0]", "[0, None]", "[..., 0]", "[:, :2]",
-                                   "[:, :]", "[:]", "[:, None]", "[0, :2, None]", "[1:, 0, None, :]", "[0, :5]",
-                                   "[..., :2]", "[...]", "[None, ...]", "[:, ..., None]", "[:, [0, 1]]"])
+                                   "[:, :]", "[:]", "[:, None]", "[0, :2, None]", "[1:, 0, None, :]",
+                                   "[0, :5]", "[..., :2]", "[...]", "[None, ...]", "[:, ..., None]",
+                                   "[:, [0, 1]]"])
 def test_basic_index_grad_fn_is_the_last_recorded_view(index: str) -> None:
     def name(lib: Any) -> str:
         x = lib.ones(3, 4, 5, requires_grad=True) * 1
-        y = eval(f"x{index}")  # noqa: S307 - the index written as a script writes it
+        y = eval(f"x{index}", {"x": x})  # the index written as a script writes it
         y.sum().backward()  # the name outlives the graph's buffers
         return str(y.grad_fn.name())
 
     assert name(mg) == name(torch)
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "float64", "int64", "float16", "int32", "int8", "int16"])
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("layer", ["Conv1d", "Conv2d", "Conv3d"])
+def test_conv_input_dtype_messages_are_pytorchs(dtype: str, bias: bool, layer: str) -> None:
+    nd = int(layer[-2])
+
+    def run(lib: Any) -> Callable[[], Any]:
+        conv = getattr(lib.nn, layer)(2, 3, 2, bias=bias)
+        return lambda: conv(lib.zeros((1, 2) + (4,) * nd, dtype=getattr(lib, dtype)))
+
+    cls, msg = _message(run(mg))
+    tcls, tmsg = _message(run(torch))
+    assert issubclass(cls, tcls) and msg == tmsg
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float16"])
+def test_conv_transpose_input_dtype_messages_are_pytorchs(dtype: str) -> None:
+    def run(lib: Any) -> Callable[[], Any]:
+        conv = lib.nn.ConvTranspose2d(2, 3, 2)
+        return lambda: conv(lib.zeros(1, 2, 4, 4, dtype=getattr(lib, dtype)))
+
+    cls, msg = _message(run(mg))
+    tcls, tmsg = _message(run(torch))
+    assert issubclass(cls, tcls) and msg == tmsg

@@ -38,15 +38,28 @@ def _groups(fn: str, groups: Any) -> int:
     return groups
 
 
+# PyTorch's names of dtypes in its conv errors: the C++ type, and the ScalarType
+_C_TYPES = {"uint8": "unsigned char", "int8": "signed char", "int16": "short int", "int32": "int",
+            "int64": "long int", "float16": "c10::Half", "float32": "float", "float64": "double",
+            "bool": "bool"}
+_SCALAR_TYPES = {"uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
+                 "float16": "Half", "float32": "Float", "float64": "Double", "bool": "Bool"}
+
+
 def _check_dtypes(fn: str, x: Tensor, weight: Tensor, bias: Tensor | None) -> None:
     if not isinstance(weight, Tensor):
         raise TypeError(f"{fn}(): argument 'weight' must be a Tensor, not {type(weight).__name__}")
     if bias is not None and not isinstance(bias, Tensor):
         raise TypeError(f"{fn}(): argument 'bias' must be a Tensor, not {type(bias).__name__}")
-    for name, t in (("weight", weight), ("bias", bias)):
+    xt = str(x.dtype)
+    if bias is not None and bias.dtype != x.dtype and "transpose" not in fn:  # (PyTorch checks bias first)
+        raise MinigradError(f"Input type ({_C_TYPES.get(xt, xt)}) and bias type "
+                            f"({_C_TYPES.get(str(bias.dtype), str(bias.dtype))}) should be the same")
+    for t in (weight, bias):
         if t is not None and t.dtype != x.dtype:
-            raise MinigradError(
-                f"{fn}: input type ({x.dtype}) and {name} type ({t.dtype}) should be the same")
+            wt = str(t.dtype)
+            raise MinigradError(f"expected scalar type {_SCALAR_TYPES.get(xt, xt)} but found "
+                                f"{_SCALAR_TYPES.get(wt, wt)}")
     if x.dtype.kind != "f":
         raise MinigradError(f"{fn}: expected a floating-point input, got {x.dtype}")
 
