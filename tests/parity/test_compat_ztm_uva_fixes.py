@@ -96,3 +96,22 @@ def test_conv_transpose_input_dtype_messages_are_pytorchs(dtype: str) -> None:
     cls, msg = _message(run(mg))
     tcls, tmsg = _message(run(torch))
     assert issubclass(cls, tcls) and msg == tmsg
+
+
+@pytest.mark.parametrize("case", [("Conv2d", (3, 10, 3), {}, (3, 1, 24, 24)),
+                                  ("Conv2d", (3, 10, 3), {}, (1, 24, 24)),
+                                  ("Conv1d", (4, 2, 3), {"groups": 2}, (2, 3, 9)),
+                                  ("ConvTranspose2d", (4, 2, 3), {}, (1, 3, 5, 5)),
+                                  ("ConvTranspose2d", (4, 2, 3), {}, (3, 5, 5)),
+                                  ("Conv3d", (2, 2, 1), {}, (1, 3, 2, 2, 2))])
+def test_conv_channel_messages_are_pytorchs(case: tuple[str, tuple[int, ...], dict[str, int], tuple[int, ...]]
+                                            ) -> None:
+    layer, args, kwargs, shape = case
+
+    def run(lib: Any) -> Callable[[], Any]:
+        conv = getattr(lib.nn, layer)(*args, **kwargs)
+        return lambda: conv(lib.zeros(shape))
+
+    cls, msg = _message(run(mg))
+    tcls, tmsg = _message(run(torch))
+    assert issubclass(cls, tcls) and msg == tmsg

@@ -102,8 +102,8 @@ def _conv(fn: str, nd: int, input: Tensor, weight: Tensor, bias: Tensor | None, 
         raise ShapeError(f"{fn}: given groups={g}, expected weight to be divisible by {g} at dim 0, "
                          f"got weight of shape {weight.shape}")
     if x.shape[1] != cg * g:
-        raise ShapeError(f"{fn}: given groups={g}, weight of shape {weight.shape}, expected input of shape "
-                         f"{input.shape} to have {cg * g} channels, but got {x.shape[1]} channels instead")
+        raise ShapeError(f"Given groups={g}, weight of size {list(weight.shape)}, expected input"
+                         f"{list(x.shape)} to have {cg * g} channels, but got {x.shape[1]} channels instead")
     _check_bias(fn, bias, weight, out_ch)
     n, c, *size = x.shape
     padded = [v + lo + hi for v, (lo, hi) in zip(size, pads)]
@@ -197,8 +197,8 @@ def _conv_transpose(fn: str, nd: int, input: Tensor, weight: Tensor, bias: Tenso
         raise ShapeError(f"{fn}: given groups={g}, expected weight to be divisible by {g} at dim 0, "
                          f"got weight of shape {weight.shape}")
     if x.shape[1] != in_ch:
-        raise ShapeError(f"{fn}: given transposed weight of shape {weight.shape}, expected input of shape "
-                         f"{input.shape} to have {in_ch} channels, but got {x.shape[1]} channels instead")
+        raise ShapeError(f"Given transposed=1, weight of size {list(weight.shape)}, expected input"
+                         f"{list(x.shape)} to have {in_ch} channels, but got {x.shape[1]} channels instead")
     out_ch = og * g
     _check_bias(fn, bias, weight, out_ch)
     n, _, *size = x.shape
