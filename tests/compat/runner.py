@@ -396,6 +396,7 @@ SPECS: dict[str, list[Check]] = {
     "ztm_classification.py": every_number(5e-5),  # 02: circles/blobs/spirals (losses to 5 digits: a flip)
     "ztm_computer_vision.py": every_number(1e-5),  # 03: TinyVGG, unbatched Conv2d, eval_model, confusion
     "ztm_going_modular.py": every_number(1e-5),   # 04/05: ImageFolderCustom on .npy files, engine.train
+    "ztm_vit.py": every_number(1e-5),             # 08: patch embedding by Conv2d, custom block == PyTorch's
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
