@@ -397,6 +397,7 @@ SPECS: dict[str, list[Check]] = {
     "ztm_computer_vision.py": every_number(1e-5),  # 03: TinyVGG, unbatched Conv2d, eval_model, confusion
     "ztm_going_modular.py": every_number(1e-5),   # 04/05: ImageFolderCustom on .npy files, engine.train
     "ztm_vit.py": every_number(1e-5),             # 08: patch embedding by Conv2d, custom block == PyTorch's
+    "uva_activations_init.py": every_number(1e-5),  # activations' gradients, inits, hand-written optimizers
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
 
 import minigrad as mg
@@ -115,3 +116,40 @@ def test_conv_channel_messages_are_pytorchs(case: tuple[str, tuple[int, ...], di
     cls, msg = _message(run(mg))
     tcls, tmsg = _message(run(torch))
     assert issubclass(cls, tcls) and msg == tmsg
+
+
+def _grads(lib: Any, fn: Callable[[Any], Any], x: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    xt = lib.tensor(x, requires_grad=True)
+    y = fn(xt)
+    y.backward(lib.tensor(g))
+    return np.asarray(y.detach().numpy()), np.asarray(xt.grad.numpy())
+
+
+def test_tanh_backward_rounds_one_minus_y_squared_once() -> None:
+    # where tanh saturates, 1 - y*y rounded twice keeps few digits; PyTorch's kernel rounds once
+    rng = np.random.default_rng(0)
+    x = (rng.normal(size=4000) * 4).astype(np.float32)
+    g = rng.normal(size=4000).astype(np.float32)
+    y, ours = _grads(mg, mg.tanh, x, g)
+    ty, theirs = _grads(torch, torch.tanh, x, g)
+    same_y = y == ty  # (numpy's tanh and PyTorch's differ by an ulp here and there)
+    assert same_y.mean() > 0.5
+    np.testing.assert_array_equal(ours[same_y], theirs[same_y])
+    w = mg.tensor(5.0, requires_grad=True)
+    (mg.tanh(w) ** 2).backward()
+    tw = torch.tensor(5.0, requires_grad=True)
+    (torch.tanh(tw) ** 2).backward()
+    assert w.grad.item() == tw.grad.item()
+
+
+@pytest.mark.parametrize("name", ["elu", "selu", "celu"])
+def test_elu_family_gradient_is_exp_of_the_input(name: str) -> None:
+    # the gradient of the negative side is g * alpha * exp(x), as in PyTorch, not g * (y + alpha), which
+    # loses the digits of exp(x) once y is near -alpha
+    x = np.array([-0.5, -3.0, -9.0, -12.0, -15.0, 0.0, 2.0], dtype=np.float32)
+    g = np.ones(7, dtype=np.float32)
+    kwargs = {"alpha": 2.0} if name == "celu" else {}
+    y, ours = _grads(mg, lambda t: getattr(mg.nn.functional, name)(t, **kwargs), x, g)
+    ty, theirs = _grads(torch, lambda t: getattr(torch.nn.functional, name)(t, **kwargs), x, g)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+    np.testing.assert_allclose(y, ty, rtol=1e-6)

@@ -114,22 +114,6 @@ def _log1p(e: Tensor) -> Tensor:
     return where(tiny, e, u.log() * (e / safe))
 
 
-def _expm1(x: Tensor) -> Tensor:
-    """exp(x) - 1 to full precision near 0 (Kahan's trick), composed from exp, log, mul and div.
-
-    u = exp(x) is rounded; (u - 1) * x / log(u) cancels the rounding, and
-    where u == 1, expm1(x) == x. Where u is 0 or inf the plain u - 1 is exact.
-    """
-    ua = x.detach().exp().numpy()
-    plain = (ua == 1) | (ua == 0) | np.isinf(ua) | np.isnan(ua)
-    # each branch sees a harmless stand-in where it is not used (1 for Kahan's, 0 for the plain one),
-    # so no 0 / 0 or inf * 0 reaches the gradient through an unused branch
-    xs = where(plain, 1.0, x)
-    us = xs.exp()
-    kahan = (us - 1) * (xs / us.log())
-    return where(ua == 1, x, where(plain, where(plain, x, 0.0).exp() - 1, kahan))
-
-
 def _softplus(z: Tensor) -> Tensor:
     """log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|)), with derivative sigmoid(z) also at z = 0."""
     # constant masks (sign(0) taken as +1) instead of relu/abs, whose gradient at 0 is 0
@@ -161,13 +145,18 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # 
     a = _checks.number("alpha", alpha)
     x = _float_input("elu", input)
     pos = ~(x.numpy() <= 0)  # nan takes the linear branch, as in PyTorch
-    # the exponential branch sees 0 where x > 0, so exp(large x) never meets a zero gradient (inf * 0)
-    return named(where(pos, x, _expm1(where(pos, 0.0, x)) * a), "EluBackward0")
+    # the exponential branch sees 0 where x > 0, so exp(large x) never meets a zero gradient (inf * 0);
+    # exp(x) - 1 (not expm1) as PyTorch's kernel has it, so the gradient is g * alpha * exp(x), as its is
+    return named(where(pos, x, (where(pos, 0.0, x).exp() - 1) * a), "EluBackward0")
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """scale * elu(x, alpha) with SELU's fixed alpha ~ 1.6733 and scale ~ 1.0507."""
-    return named(elu(_float_input("selu", input), SELU_ALPHA) * SELU_SCALE, "EluBackward0")
+    x = _float_input("selu", input)
+    pos = ~(x.numpy() <= 0)
+    # PyTorch's kernel multiplies by alpha * scale rounded to the input's dtype, in one step
+    neg = float(np.asarray(SELU_ALPHA, x.dtype) * np.asarray(SELU_SCALE, x.dtype))
+    return named(where(pos, x * SELU_SCALE, (where(pos, 0.0, x).exp() - 1) * neg), "EluBackward0")
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -181,7 +170,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  #
         raise InvalidParameterError(f"celu: alpha must not be 0 (it divides x), got alpha={alpha!r}")
     x = _float_input("celu", input)
     pos = ~(x.numpy() <= 0)
-    return named(where(pos, x, _expm1(where(pos, 0.0, x) * (1.0 / a)) * a), "CeluBackward0")
+    return named(where(pos, x, ((where(pos, 0.0, x) * (1.0 / a)).exp() - 1) * a), "CeluBackward0")
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
