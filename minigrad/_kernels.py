@@ -223,6 +223,27 @@ def row_max(a: Array, dim: int) -> Array:
     return np.asarray(np.maximum.reduce(a, axis=dim, keepdims=True))
 
 
+def matmul(a: Array, b: Array) -> Array:
+    """a @ b with PyTorch's arithmetic: :func:`small_bmm` where both are batched float32/64 matrices under
+    400 multiply-adds each (its bmm's own loop), else BLAS on arrays it takes as they are."""
+    if a.ndim > 2 and b.ndim > 2 and a.dtype.char in "fd" and a.shape[-2] * a.shape[-1] * b.shape[-1] < 400:
+        return small_bmm(a, b)
+    out: Array = gemm_ready(a) @ gemm_ready(b)
+    return out
+
+
+def small_bmm(a: Array, b: Array) -> Array:
+    """a @ b for batched float matrices as PyTorch's bmm computes those under 400 multiply-adds each
+    (m * k * n < 400): every product rounded, then summed in order from 0, with no fused multiply-add (BLAS's
+    kernels, which fuse, can differ where products cancel; a following relu or leaky_relu sees the sign)."""
+    if a.shape[-1] == 0:
+        empty: Array = np.matmul(a, b)
+        return empty
+    prods = a[..., :, :, None] * b[..., None, :, :]
+    total: Array = np.add(np.cumsum(prods, axis=-2)[..., -1, :], a.dtype.type(0))  # (+ 0: -0.0 as +0.0)
+    return total
+
+
 def softmax(a: Array, dim: int) -> Array:
     """exp(a - max) / sum(exp(a - max)) along ``dim``.
 

@@ -2126,7 +2126,7 @@ class Matmul(Function):
                 f"matmul: shapes {a.shape} and {b.shape} do not fit: "
                 f"{a.shape[-1]} (last dim of the first) != {b.shape[-2]} (second-last of the second)"
             )
-        return _kernels.gemm_ready(a) @ _kernels.gemm_ready(b)
+        return _kernels.matmul(a, b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return _product_grads(g, *self.parents)
@@ -2169,6 +2169,7 @@ def _product_grads(g: Tensor, a: Tensor, b: Tensor) -> tuple[Tensor | None, Tens
         ga_arr = gb_arr = None
         if a.requires_grad:  # a 2-D a shared by a batched b gets one GEMM over the batch
             ga_arr = (_kernels.shared_left_grad(d, w) if (x.ndim, w.ndim) == (2, 3)
+                      else _kernels.matmul(d, w.swapaxes(-1, -2)) if w.ndim > 2  # (PyTorch's bmm)
                       else d @ ready(w.swapaxes(-1, -2)))
         if b.requires_grad:
             if w.ndim == 2 and x.ndim > 2:  # b shared by the batch: one product over all its rows
@@ -2176,7 +2177,7 @@ def _product_grads(g: Tensor, a: Tensor, b: Tensor) -> tuple[Tensor | None, Tens
                 gb_arr = (drows.T @ rows).T if transposed else rows.T @ drows
             else:
                 gb_arr = ((ready(d.swapaxes(-1, -2)) @ ready(x)).swapaxes(-1, -2) if transposed
-                          else ready(x.swapaxes(-1, -2)) @ d)
+                          else _kernels.matmul(x.swapaxes(-1, -2), d))
         ga_t = None if ga_arr is None else from_numpy(ga_arr)
         return ga_t, None if gb_arr is None else from_numpy(gb_arr)
     ga = g @ b.mT if a.requires_grad else None

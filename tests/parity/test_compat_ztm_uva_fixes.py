@@ -157,9 +157,9 @@ def test_elu_family_gradient_is_exp_of_the_input(name: str) -> None:
 
 @pytest.mark.parametrize("dim", [-1, 0])
 def test_softmax_normalizes_as_pytorchs_kernels(dim: int) -> None:
-    # PyTorch's last-dim softmax multiplies by 1 / sum (its other kernel divides). On rows whose exps torch.exp
-    # and numpy compute alike (the softmax kernel's own exp may still differ by an ulp), most results agree
-    # bit for bit (rows of 3: both libraries sum them in order); dividing everywhere matches 57% at dim -1
+    # PyTorch's last-dim softmax multiplies by 1 / sum (its other kernel divides). On rows whose exps
+    # torch.exp and numpy compute alike (the softmax kernel's own exp may still differ by an ulp), most
+    # results agree bit for bit (rows of 3: both libraries sum them in order); dividing matches 57% at dim -1
     rng = np.random.default_rng(0)
     x = (rng.normal(size=(3, 3000)) * 3).astype(np.float32)
     x = x.T.copy() if dim == -1 else x
@@ -171,3 +171,26 @@ def test_softmax_normalizes_as_pytorchs_kernels(dim: int) -> None:
     rows = (ours == theirs).all(axis=dim)
     assert same_exp.sum() > 500
     assert rows[same_exp].mean() > 0.8
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_small_batched_products_match_pytorchs_bmm_bit_for_bit(dtype: str) -> None:
+    # under 400 multiply-adds a matrix PyTorch's bmm rounds each product and sums in order (no fused
+    # multiply-add, which BLAS uses): gradients through a leaky_relu at an exact 0 depend on it
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(5, 7, 6)).astype(dtype)
+    b = rng.normal(size=(5, 6, 9)).astype(dtype)
+    g = rng.normal(size=(5, 7, 9)).astype(dtype)
+    ours = [mg.tensor(a, requires_grad=True), mg.tensor(b, requires_grad=True)]
+    theirs = [torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)]
+    out, tout = ours[0] @ ours[1], theirs[0] @ theirs[1]
+    out.backward(mg.tensor(g))
+    tout.backward(torch.tensor(g))
+    np.testing.assert_array_equal(out.detach().numpy(), tout.detach().numpy())
+    for x, tx in zip(ours, theirs):
+        np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
+    x3, a3 = np.full((1, 1, 2), 3.0, dtype), np.array([[0.1, -0.1]], dtype)  # 3 * 0.1 - 3 * 0.1: 0, not 7e-9
+    assert mg.einsum("bhc,hc->bh", mg.tensor(x3), mg.tensor(a3)).item() == 0.0
+    assert torch.einsum("bhc,hc->bh", torch.tensor(x3), torch.tensor(a3)).item() == 0.0
+    neg = mg.bmm(mg.tensor(np.full((1, 1, 2), -0.0, dtype)), mg.tensor(np.ones((1, 2, 1), dtype)))
+    assert str(neg.item()) == str(torch.bmm(torch.full((1, 1, 2), -0.0), torch.ones(1, 2, 1)).item())
