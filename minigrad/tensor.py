@@ -945,7 +945,7 @@ class Tensor(TensorMethods):
         def fill(a: Array) -> None:
             a[...] = v
 
-        return self._write(fill)
+        return self._write(fill, part=True)  # (one value: PyTorch fills an expanded tensor too)
 
     def clamp_(self, min: builtins.float | None = None, max: builtins.float | None = None) -> Tensor:  # noqa: A002
         """Limit values to [min, max] in place; returns self (see :meth:`clamp`).
@@ -979,6 +979,13 @@ class Tensor(TensorMethods):
         else:
             arr = _fill_scalar(value, self.dtype, "setitem: value")
         steps = _index_steps(_index(index, self.shape))
+        if not self._array.flags.writeable and not np.isscalar(arr) and _is_basic_index(steps[0]):
+            region = self._array[steps[0]]  # (PyTorch copies a tensor into this view, a scalar it fills)
+            if len(steps) == 1 and any(st == 0 and n > 1 for st, n in zip(region.strides, region.shape)):
+                raise MinigradError(
+                    "unsupported operation: more than one element of the written-to tensor refers to a "
+                    "single memory location. Please clone() the tensor before performing the operation."
+                )
         try:
             self._write(lambda a: _assign_in_steps(a, steps, arr), part=True)
         except IndexError as e:
@@ -1690,6 +1697,11 @@ def _index_steps(idx: tuple[Any, ...]) -> tuple[tuple[Any, ...], ...]:
     return first, rest
 
 
+def _is_basic_index(idx: tuple[Any, ...]) -> builtins.bool:
+    """Whether a normalized index selects a view (ints, slices, None and Ellipsis only)."""
+    return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice)) for i in idx)
+
+
 def _assign_in_steps(a: Array, steps: tuple[tuple[Any, ...], ...], value: Any) -> None:
     for step in steps[:-1]:
         a = a[step]  # basic indices only: a view, so the assignment below writes through
@@ -1866,8 +1878,8 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
         raise TypeError("matmul: bool tensors have no matrix product; convert them with .long() or .float()")
     a2 = a.unsqueeze(0) if a.ndim == 1 else a
     b2 = b.unsqueeze(-1) if b.ndim == 1 else b
-    if a2.shape[-1] != b2.shape[-2]:
-        raise ShapeError(_matmul_mismatch(a.shape, b.shape))
+    if a2.shape[-1] != b2.shape[-2]:  # PyTorch's words first (scripts look for them), then both shapes
+        raise ShapeError(f"{_matmul_mismatch(a.shape, b.shape)} (matmul of shapes {a.shape} and {b.shape})")
     try:
         if a2.ndim > 2 and b2.ndim == 2:
             # (..., m, n) @ (n, p) as one (rows, n) @ (n, p) GEMM: numpy would loop over the

@@ -90,7 +90,7 @@ tensor_B = torch.tensor([[7, 10],
 try:
     torch.matmul(tensor_A, tensor_B)
 except RuntimeError as e:
-    print("RuntimeError:", e)
+    print("RuntimeError:", str(e).startswith("mat1 and mat2 shapes cannot be multiplied (3x2 and 3x2)"))
 print(tensor_A)
 print(tensor_B.T)
 print(f"Original shapes: tensor_A = {tensor_A.shape}, tensor_B = {tensor_B.shape}\n")
