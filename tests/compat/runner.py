@@ -398,6 +398,14 @@ SPECS: dict[str, list[Check]] = {
     "ztm_going_modular.py": every_number(1e-5),   # 04/05: ImageFolderCustom on .npy files, engine.train
     "ztm_vit.py": every_number(1e-5),             # 08: patch embedding by Conv2d, custom block == PyTorch's
     "uva_activations_init.py": every_number(1e-5),  # activations' gradients, inits, hand-written optimizers
+    # Inception/ResNet/PreAct/DenseNet blocks: four SGD steps agree to ~2e-6, the BatchNorm nets in eval mode
+    # (running statistics of four steps) carry that rounding to ~1e-4
+    "uva_cnn_blocks.py": every_number(2e-4),
+    "uva_transformer.py": every_number(1e-5),     # qkv_proj heads, _LRScheduler subclass, reverse task
+    "uva_gnn.py": every_number(1e-5),             # GCN/GAT layers by bmm, nonzero, index_select, einsum
+    "uva_ebm.py": every_number(1e-5),             # Langevin sampling through .data/.grad, replay buffer
+    "uva_flows.py": every_number(1e-5),           # dequantization, checkerboard couplings, squeeze/split
+    "uva_pixelcnn.py": every_number(1e-5),        # masked convs re-masked in place, receptive fields, sampling
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
