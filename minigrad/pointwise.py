@@ -20,7 +20,7 @@ from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import kernel_error
 from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, UnsupportedError
-from minigrad.tensor import Array, Tensor, _lift, _promote, from_numpy, state_operand, where
+from minigrad.tensor import Array, Tensor, _lift, _promote, from_numpy, state_operand, tensor, where
 
 __all__ = [
     "abs", "absolute", "acos", "acosh", "add", "addcdiv", "addcmul", "arccos", "arccosh", "arcsin", "arcsinh",
@@ -41,7 +41,7 @@ __all__ = [
 def _tensor(x: Any, like: Tensor | None = None) -> Tensor:
     if isinstance(x, Tensor):
         return x
-    return _lift(x, like) if like is not None else Tensor(x)
+    return _lift(x, like) if like is not None else tensor(x)
 
 
 def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:

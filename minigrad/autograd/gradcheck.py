@@ -259,7 +259,7 @@ def _check_batched(fn: Callable[..., Any], inputs: tuple[Any, ...], raise_except
 
         def vjp(v: Tensor, o: Tensor = o) -> tuple[Tensor, ...]:
             grads = _grad(o, ins, v, retain_graph=True, allow_unused=True)
-            return tuple(g if g is not None else Tensor(np.zeros(x.shape, dtype=x.dtype))
+            return tuple(g if g is not None else from_numpy(np.zeros(x.shape, dtype=x.dtype))
                          for g, x in zip(grads, ins))
 
         gos = [from_numpy(_draws.normal(default_generator, o.shape, 0.0, 1.0, o.dtype)) for _ in range(2)]

@@ -118,7 +118,7 @@ def collate_numpy_scalar_fn(batch: Sequence[Any], *, collate_fn_map: Any = None)
 
 def collate_float_fn(batch: Sequence[float], *, collate_fn_map: Any = None) -> Tensor:
     """Python floats as a float64 tensor."""
-    return Tensor(np.array(batch, dtype=np.float64))
+    return from_numpy(np.array(batch, dtype=np.float64))
 
 
 def collate_int_fn(batch: Sequence[int], *, collate_fn_map: Any = None) -> Tensor:
