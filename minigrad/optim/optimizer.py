@@ -154,7 +154,14 @@ def check_number(name: str, value: Any, *, low: float | None = 0.0, high: float 
             bounds = f"in [{low}, {high}{']' if high_inclusive else ')'}"
         else:
             bounds = "a number" if low is None else f">= {low}"
+        if name in _TORCH_WORDS:
+            words = _TORCH_WORDS[name]
+            raise InvalidParameterError(f"Invalid {words}: {value!r} ({name}={value!r}, expected {bounds})")
         raise InvalidParameterError(f"Invalid {name} value: {value!r} (expected {bounds})")
+
+
+#: PyTorch's words in its range errors where they are not "Invalid <name> value" (scripts match on them)
+_TORCH_WORDS = {"lr": "learning rate", "eps": "epsilon value"}
 
 
 def check_lr(group: dict[str, Any]) -> None:
