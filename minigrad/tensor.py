@@ -169,7 +169,7 @@ def _lift(value: Any, like: Tensor) -> Tensor:
         if type(value) is int and not -(2**63) <= value < 2**63:
             raise InvalidParameterError(f"the Python int {value} does not fit in int64 (PyTorch: overflow)")
     elif isinstance(value, (np.ndarray, list, tuple, np.floating)):
-        return Tensor(value)  # type: ignore[arg-type]
+        return tensor(value)  # type: ignore[arg-type]
     else:
         raise TypeError(f"unsupported operand type for a Tensor op: {type(value).__name__}")
     if dt.kind in "iu" and not isinstance(value, (bool, np.bool_)):  # -3 into uint8 wraps, as in PyTorch

@@ -58,3 +58,15 @@ def test_minigrads_own_rules_outside_the_hook() -> None:
     assert mg.Tensor([1, 2]).dtype == np.int64  # API.md: ints become int64
     assert mg.Tensor(3).shape == () and mg.Tensor(3).item() == 3
     assert mg.Tensor(np.array([1.5])).dtype == np.float64
+
+
+def test_minigrads_own_code_keeps_its_dtypes_under_the_hooks_rules(torch_rules: None) -> None:
+    """Only a script's own ``torch.Tensor(...)`` follows the legacy rules: the tensors minigrad makes inside
+    (collated ints, lifted operands, where's scalars) keep theirs."""
+    batch = next(iter(mg.utils.data.DataLoader([(1, 2.5), (3, 4.5)], batch_size=2)))
+    assert [b.dtype for b in batch] == [np.int64, np.float64]
+    assert (mg.tensor([1, 2]) + np.array([1, 2])).dtype == np.int64
+    assert mg.where(mg.tensor([True, False]), 1, 0).dtype == np.int64
+    assert mg.nn.Parameter(np.arange(3.0)).dtype == np.float64
+    loss = mg.nn.functional.multilabel_margin_loss(mg.tensor([[0.1, 0.2, 0.4]]), mg.tensor([[2, -1, 0]]))
+    assert loss.dtype == np.float32
