@@ -270,15 +270,20 @@ class _Scratch:
 
     def __init__(self) -> None:
         self._bufs: dict[tuple[np.dtype[Any], int], Array] = {}
+        self._views: dict[tuple[tuple[int, ...], np.dtype[Any], int], Array] = {}  # handed out, by shape
 
     def get(self, like: Array, slot: int = 0) -> Array:
+        view = self._views.get((like.shape, like.dtype, slot))
+        if view is not None:
+            return view
         key = (like.dtype, slot)
         buf = self._bufs.get(key)
         n = like.size
         if buf is None or buf.size < n:
-            buf = np.empty(n, dtype=like.dtype)
-            self._bufs[key] = buf
-        return buf[:n].reshape(like.shape)
+            buf = self._bufs[key] = np.empty(n, dtype=like.dtype)
+            self._views = {k: v for k, v in self._views.items() if k[1:] != key}  # (views of the old buffer)
+        view = self._views[(like.shape, like.dtype, slot)] = buf[:n].reshape(like.shape)
+        return view
 
 
 class Optimizer:

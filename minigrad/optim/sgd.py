@@ -76,9 +76,10 @@ class SGD(Optimizer):
         momentum = float(group["momentum"])
         dampening = float(group["dampening"])
         nesterov = bool(group["nesterov"])
+        maximize, weight_decay = bool(group["maximize"]), float(group["weight_decay"])
         for x, g, state in self._with_grad(group):
             tmp = self._scratch.get(x, 0)
-            d = self._direction(x, g, bool(group["maximize"]), float(group["weight_decay"]))
+            d = self._direction(x, g, maximize, weight_decay) if maximize or weight_decay else g
             if momentum != 0:
                 buf = state.get("momentum_buffer")
                 if buf is None:
