@@ -518,7 +518,8 @@ class Tensor(TensorMethods):
             raise TypeError("only integer tensors of a single element can be used as an index")
         return int(self._array.item())
 
-    __hash__ = object.__hash__  # by identity, in C: optimizer state and hook dicts are keyed by tensors
+    def __hash__(self) -> int:
+        return id(self)  # PyTorch's: hash(t) == id(t) (object.__hash__ would be faster, but differs)
 
     def __repr__(self) -> str:
         return tensor_repr(self)
