@@ -586,6 +586,23 @@ class Sqrt(Function):
         return (g / (out * 2),)
 
 
+class Rsqrt(Function):
+    """y = 1 / sqrt(a);  da = g * (-0.5 y**3), from the result as PyTorch's (so -0.0 gives +inf there).
+
+    One op where ``1 / sqrt(a)`` is two: RMSNorm's ``x * rsqrt(mean(x**2) + eps)`` in every LLM layer.
+    """
+
+    __slots__ = ()
+    reads_output = True
+    reads_inputs = False
+
+    def forward(self, a: Array) -> Array:
+        return np.reciprocal(np.sqrt(a))
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * (out * out * out * -0.5),)
+
+
 class Sin(Function):
     """y = sin(a);  da = g * cos(a)."""
 

@@ -1107,8 +1107,8 @@ class Tensor(TensorMethods):
         return self._float_unary(_ops.Sqrt)
 
     def rsqrt(self) -> Tensor:
-        """1 / sqrt(x)."""
-        return 1 / self.sqrt()
+        """1 / sqrt(x), as one op."""
+        return self._float_unary(_ops.Rsqrt)
 
     def sin(self) -> Tensor:
         """Sine, elementwise."""
