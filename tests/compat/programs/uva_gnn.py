@@ -45,9 +45,7 @@ class GCNLayer(nn.Module):
 
 
 node_feats = torch.arange(8, dtype=torch.float32).view(1, 4, 2)
-# (the tutorial writes the entries as ints: torch.Tensor makes them float32, minigrad's Tensor(data) infers
-# int64 from ints as its API.md specifies, so they are written as floats here)
-adj_matrix = torch.Tensor([[[1.0, 1, 0, 0], [1, 1, 1, 1], [0, 1, 1, 1], [0, 1, 1, 1]]])
+adj_matrix = torch.Tensor([[[1, 1, 0, 0], [1, 1, 1, 1], [0, 1, 1, 1], [0, 1, 1, 1]]])
 print("Node features:\n", node_feats)
 print("\nAdjacency matrix:\n", adj_matrix)
 layer = GCNLayer(c_in=2, c_out=2)
