@@ -406,6 +406,7 @@ SPECS: dict[str, list[Check]] = {
     "uva_ebm.py": every_number(1e-5),             # Langevin sampling through .data/.grad, replay buffer
     "uva_flows.py": every_number(1e-5),           # dequantization, checkerboard couplings, squeeze/split
     "uva_pixelcnn.py": every_number(1e-5),        # masked convs re-masked in place, receptive fields
+    "uva_meta_learning.py": every_number(1e-5),   # few-shot batch sampler, ProtoNet, first-order ProtoMAML
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
