@@ -2144,7 +2144,9 @@ class Matmul(Function):
                 f"matmul: shapes {a.shape} and {b.shape} do not fit: "
                 f"{a.shape[-1]} (last dim of the first) != {b.shape[-2]} (second-last of the second)"
             )
-        return _kernels.matmul(a, b)
+        if a.ndim > 2 and b.ndim > 2:  # (one test on a Linear's 2-D path)
+            return _kernels.matmul(a, b)
+        return _kernels.gemm_ready(a) @ _kernels.gemm_ready(b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return _product_grads(g, *self.parents)
@@ -2195,7 +2197,8 @@ def _product_grads(g: Tensor, a: Tensor, b: Tensor) -> tuple[Tensor | None, Tens
                 gb_arr = (drows.T @ rows).T if transposed else rows.T @ drows
             else:
                 gb_arr = ((ready(d.swapaxes(-1, -2)) @ ready(x)).swapaxes(-1, -2) if transposed
-                          else _kernels.matmul(x.swapaxes(-1, -2), d))
+                          else _kernels.matmul(x.swapaxes(-1, -2), d) if w.ndim > 2  # (PyTorch's bmm)
+                          else ready(x.swapaxes(-1, -2)) @ d)
         ga_t = None if ga_arr is None else from_numpy(ga_arr)
         return ga_t, None if gb_arr is None else from_numpy(gb_arr)
     ga = g @ b.mT if a.requires_grad else None
