@@ -638,15 +638,8 @@ class Tanh(Function):
         return np.tanh(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        if _plain(g, out):  # the same kernels on the arrays (RNN cells run this every step)
+        if _plain(g, out):  # the same three kernels on the arrays (RNN cells run this every step)
             y = out._array
-            if y.dtype == np.float32:
-                # 1 - y*y rounded once, as PyTorch's kernel (a fused multiply-add) has it: exact in float64.
-                # Where tanh saturates, the twice-rounded form loses most digits, or all (0 for 6e-8).
-                d = np.array(y, dtype=np.float64)
-                np.multiply(d, d, out=d)
-                np.subtract(1.0, d, out=d)
-                return (from_numpy(np.asarray(g._array * d.astype(np.float32))),)
             return (from_numpy(np.asarray(g._array * (_one(y) - y * y))),)
         return (g * (1 - out * out),)
 

@@ -127,7 +127,7 @@ BUDGETS: dict[str, int] = {
     # 2,720 with progs5 merged (its inplace_old dropped for autograd2's prior, the same routing)
     # 2,738 with Rsqrt as a primitive (PyTorch's RsqrtBackward0; RMSNorm in one op less)
     # 2,773 with progs6: GetItem's grad_fn name from the last view PyTorch records (kept past backward),
-    # tanh's float32 backward rounding 1 - y*y once, batched products' small-bmm arithmetic in backward
+    # batched products' small-bmm arithmetic in backward
     "minigrad/ops.py": 2775,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
@@ -436,7 +436,7 @@ BUDGETS: dict[str, int] = {
     # 56,135 with PyTorch's gradcheck line, RoundBackward1 and torch.Tensor's constructor under the hook
     # 56,192 with Rsqrt, the optimizers' 0-d scalars and PyTorch's words in their range errors
     # 56,298 with progs6's fixes for the ZTM/UvA programs (errors in PyTorch's words, index grad_fn
-    # names, tanh/elu/softmax/small-bmm arithmetic as PyTorch's kernels, expanded-tensor writes)
+    # names, elu/softmax/small-bmm arithmetic as PyTorch's kernels, expanded-tensor writes)
     "minigrad": 56300,
 }
 
