@@ -253,11 +253,7 @@ def softmax(a: Array, dim: int) -> Array:
     if a.size == 0:  # max has no identity; an empty softmax is empty (PyTorch)
         return np.array(a)
     e: Array = np.exp(a - row_max(a, dim))
-    total = np.add.reduce(e, axis=dim, keepdims=True)
-    if dim % a.ndim == a.ndim - 1:  # PyTorch's last-dim kernel multiplies by 1 / sum; its other one divides
-        e *= np.reciprocal(total)
-    else:
-        e /= total
+    e /= np.add.reduce(e, axis=dim, keepdims=True)
     return e
 
 

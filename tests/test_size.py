@@ -146,7 +146,7 @@ BUDGETS: dict[str, int] = {
     # 463 with perf's broadcast_view and autograd2's writable_alias merged
     # 495 with autograd2 merged
     # 520 with small_bmm and matmul (PyTorch's bmm below 400 multiply-adds: rounded products summed in
-    # order; a GAT layer's leaky_relu sees the sign of cancelling products) and softmax's 1 / sum (progs6)
+    # order; a GAT layer's leaky_relu sees the sign of cancelling products) (progs6)
     "minigrad/_kernels.py": 520,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
@@ -436,7 +436,7 @@ BUDGETS: dict[str, int] = {
     # 56,135 with PyTorch's gradcheck line, RoundBackward1 and torch.Tensor's constructor under the hook
     # 56,192 with Rsqrt, the optimizers' 0-d scalars and PyTorch's words in their range errors
     # 56,298 with progs6's fixes for the ZTM/UvA programs (errors in PyTorch's words, index grad_fn
-    # names, elu/softmax/small-bmm arithmetic as PyTorch's kernels, expanded-tensor writes)
+    # names, elu and small-bmm arithmetic as PyTorch's kernels, expanded-tensor writes)
     "minigrad": 56300,
 }
 
