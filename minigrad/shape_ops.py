@@ -19,6 +19,7 @@ import numpy as np
 
 from minigrad import grids as _grids
 from minigrad import ops
+from minigrad._kernels import memory_owner
 from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import promote_types, tensor_type_name
@@ -422,7 +423,9 @@ def repeat(input: Tensor, *sizes: Any) -> Tensor:  # noqa: A002
     inter = [d for s in shape for d in (1, s)]
     target = [d for r, s in zip(reps, shape) for d in (r, s)]
     out = input.reshape(inter).expand(*target).reshape(tuple(r * s for r, s in zip(reps, shape)))
-    return clone(out) if all(r == 1 for r in reps) else out  # reshaping alone would share input's memory
+    # The final reshape copies unless the expanded dims merge into a view ([2].repeat(4, 4), every count 1),
+    # which would share input's memory (and write every copy at once): PyTorch's repeat always copies.
+    return clone(out) if memory_owner(out._array) == memory_owner(input._array) else out
 
 
 def tile(input: Tensor, dims: Sequence[int]) -> Tensor:  # noqa: A002

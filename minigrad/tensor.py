@@ -165,9 +165,10 @@ class Tensor(TensorMethods):
         TypeError: strings or objects as data.
     """
 
+    # __dict__: scripts put their own attributes on tensors (x.foo = 2), as PyTorch lets them
     __slots__ = (
-        "__weakref__", "_array", "_ctx", "_hooks", "_inference", "_retains_grad", "_version", "_vgroup",
-        "_viewbase", "grad", "requires_grad",
+        "__dict__", "__weakref__", "_array", "_ctx", "_hooks", "_inference", "_retains_grad", "_version",
+        "_vgroup", "_viewbase", "grad", "requires_grad",
     )  # fmt: skip
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
 

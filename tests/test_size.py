@@ -423,7 +423,9 @@ BUDGETS: dict[str, int] = {
     # 55,222 with both merged; 55,234 with progs5's saved-result in-place errors
     # 55,258 with main's perf merged again
     # 56,072 with progs5 merged
-    "minigrad": 56077,
+    # torchsuite (PyTorch's test_torch.py probe): repeat's copy, preserve_format's layout for tensors with
+    # gaps, and the Tensor methods/functions and errors that suite showed missing
+    "minigrad": 56200,
 }
 
 
