@@ -74,6 +74,7 @@ from minigrad.autograd import functional as _autograd_functional  # noqa: F401  
 from minigrad.autograd import grad as grad
 from minigrad.autograd.gradcheck import gradcheck, gradgradcheck
 from minigrad.bessel import *  # noqa: F403
+from minigrad.checks import *  # noqa: F403  (torch._check and kin, which library code calls)
 from minigrad.complex_parts import *  # noqa: F403
 from minigrad.copy_forms import *  # noqa: F403
 from minigrad.default_dtype import get_default_dtype, set_default_dtype
@@ -265,7 +266,7 @@ _out.accept_out(globals(), [
     *_indexing.__all__, *_copy_forms.__all__, "cat", "concat", "concatenate", "stack", "hstack", "vstack",
     "dstack",
     "column_stack", "matmul", "where", "std", "var", "gather", "scatter_add", "quantile", "nanquantile",
-    "norm", "hardshrink", "threshold",
+    "norm", "hardshrink", "threshold", "bernoulli", "multinomial", "normal", "poisson",
 ])
 
 __all__ = [

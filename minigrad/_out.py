@@ -74,13 +74,18 @@ def _requires_grad(x: Any) -> bool:
     return isinstance(x, (list, tuple)) and any(_requires_grad(v) for v in x)
 
 
+# ops whose out= tensors must have the result's dtype exactly (PyTorch checks them before computing)
+_EXACT_OUT = frozenset({"cummax", "cummin", "logcumsumexp"})
+
+
 def _store(name: str, result: Any, out: Any) -> None:
     """Copy ``result`` into the Tensor ``out``, resizing it if the shapes differ.
 
     Raises:
         TypeError: ``out`` is not a Tensor.
         DTypeError: the result's dtype cannot be cast to ``out``'s (float into an int tensor), or
-            ``nonzero``'s out is not int64 (PyTorch's rule).
+            ``nonzero``'s out is not int64, or cummax/cummin/logcumsumexp's is not the result's (PyTorch's
+            rules).
     """
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
@@ -88,6 +93,8 @@ def _store(name: str, result: Any, out: Any) -> None:
         raise DTypeError(f"nonzero: Expected out tensor to have scalar type Long but got scalar type "
                          f"{_scalar_name(out.dtype)}")
     r = result.numpy() if isinstance(result, Tensor) else np.asarray(result)
+    if name in _EXACT_OUT and r.dtype != out.dtype:
+        raise DTypeError(f"expected scalar_type {_scalar_name(r.dtype)} but found {_scalar_name(out.dtype)}")
     if not can_cast(r.dtype, out.dtype):
         raise DTypeError(f"result type {_scalar_name(r.dtype)} can't be cast to the desired output type "
                          f"{_scalar_name(out.dtype)}")

@@ -118,7 +118,9 @@ INPLACE_NAMES = (
     "sign", "sin", "sinh", "sqrt", "square", "subtract", "tan", "tanh", "tril", "triu", "true_divide",
     "trunc", "xlogy", "addcmul", "addcdiv", "clamp_min", "clamp_max", "logit", "sinc", "deg2rad", "rad2deg",
     "lgamma", "digamma", "polygamma", "mvlgamma", "i0", "addmv", "addr", "addbmm", "gcd", "lcm", "ldexp",
-    "nextafter", "renorm", "igamma", "igammac", "put", "index_reduce",
+    "nextafter", "renorm", "igamma", "igammac", "put", "index_reduce", "cumprod", "eq", "ne", "lt", "le",
+    "gt", "ge", "greater", "greater_equal", "less", "less_equal", "not_equal", "heaviside", "addmm",
+    "baddbmm",
 )  # fmt: skip
 
 
@@ -1663,6 +1665,87 @@ class TensorMethods:
     def igammac(self: Any, other: Tensor) -> Tensor:
         """The regularized upper incomplete gamma Q(self, other); see :func:`minigrad.igammac`."""
         return gamma.igammac(self, other)
+
+    def heaviside(self: Any, values: Tensor) -> Tensor:
+        """The Heaviside step of self (``values`` where self is 0); see :func:`minigrad.heaviside`."""
+        return pointwise.heaviside(self, values)
+
+    def kron(self: Any, other: Tensor) -> Tensor:
+        """The Kronecker product; see :func:`minigrad.kron`."""
+        return matrix_ops.kron(self, other)
+
+    def ger(self: Any, vec2: Tensor) -> Tensor:
+        """The outer product of 1-D tensors (``outer``'s old name)."""
+        return matrix_ops.outer(self, vec2)
+
+    def vdot(self: Any, other: Tensor) -> Tensor:
+        """The dot product of 1-D tensors (real tensors: ``dot``)."""
+        return matrix_ops.vdot(self, other)
+
+    def baddbmm(self: Any, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """beta * self + alpha * batch1 @ batch2 (batched); see :func:`minigrad.baddbmm`."""
+        return matrix_ops.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def narrow_copy(self: Any, dim: builtins.int, start: builtins.int, length: builtins.int) -> Tensor:
+        """``narrow`` as a copy of its own."""
+        return cast("Tensor", self.narrow(dim, start, length).clone())
+
+    def unsafe_chunk(self: Any, chunks: builtins.int, dim: builtins.int = 0) -> tuple[Tensor, ...]:
+        """``chunk`` (PyTorch's form whose pieces skip the in-place checks of views)."""
+        return cast("tuple[Tensor, ...]", self.chunk(chunks, dim))
+
+    def unsafe_split(self: Any, split_size: Any, dim: builtins.int = 0) -> tuple[Tensor, ...]:
+        """``split`` (PyTorch's form whose pieces skip the in-place checks of views)."""
+        return cast("tuple[Tensor, ...]", self.split(split_size, dim))
+
+    def unsafe_split_with_sizes(self: Any, split_sizes: Any, dim: builtins.int = 0) -> tuple[Tensor, ...]:
+        """``split_with_sizes`` (PyTorch's form whose pieces skip the in-place checks of views)."""
+        return self.split_with_sizes(split_sizes, dim)  # type: ignore[no-any-return]
+
+    def is_nonzero(self: Any) -> builtins.bool:
+        """Whether the one-element tensor is not zero; see :func:`minigrad.is_nonzero`."""
+        return pointwise.is_nonzero(self)
+
+    def is_same_size(self: Any, other: Tensor) -> builtins.bool:
+        """Whether ``other`` has this tensor's shape."""
+        return builtins.bool(self.shape == other.shape)
+
+    def __reversed__(self: Any) -> Tensor:
+        """The tensor reversed along dim 0 (a 0-d tensor: itself), as ``reversed(t)`` in PyTorch."""
+        return self if self.ndim == 0 else cast("Tensor", self.flip(0))
+
+    def apply_(self: Any, callable: Callable[[Any], Any]) -> Tensor:  # noqa: A002
+        """In place: each element becomes ``callable(element)`` (a Python number each); returns self.
+
+        Raises:
+            TypeError: ``callable`` returns something that is not a number.
+            MinigradError: self requires grad (PyTorch: only without autograd).
+        """
+        return cast("Tensor", self._mapped("apply_", callable))
+
+    def map_(self: Any, tensor: Tensor, callable: Callable[[Any, Any], Any]) -> Tensor:  # noqa: A002
+        """In place: self[i] = callable(self[i], tensor[i]), tensor broadcast to self; returns self."""
+        return cast("Tensor", self._mapped("map_", callable, tensor))
+
+    def map2_(self: Any, x: Tensor, y: Tensor, callable: Callable[[Any, Any, Any], Any]) -> Tensor:  # noqa: A002
+        """In place: self[i] = callable(self[i], x[i], y[i]), x and y broadcast to self; returns self."""
+        return cast("Tensor", self._mapped("map2_", callable, x, y))
+
+    def _mapped(self: Any, name: str, fn: Callable[..., Any], *others: Tensor) -> Tensor:
+        if not builtins.callable(fn):
+            raise TypeError(f"{name}: 'str' object is not callable" if isinstance(fn, str)
+                            else f"{name}: {type(fn).__name__} object is not callable")
+        if any(t.requires_grad for t in (self, *others)):
+            raise MinigradError(f"Can't call {name}() on Variable that requires grad. Use "
+                                f"var.detach().{name}() instead.")
+        arrays = [t.expand(self.shape).numpy() for t in others]  # self's shape stays: PyTorch's expand error
+        flat = [a.reshape(-1).tolist() for a in (self.numpy(), *arrays)]
+        values = [fn(*row) for row in zip(*flat)] if others else [fn(v) for v in flat[0]]
+        if any(not isinstance(v, (builtins.int, builtins.float, builtins.bool, np.generic)) for v in values):
+            raise TypeError(f"{name}: the function must return a number")
+        result = np.asarray(values).astype(self.dtype).reshape(self.shape)
+        self._write(lambda a: np.copyto(a, result))
+        return cast("Tensor", self)
 
 for _name in INPLACE_NAMES:
     setattr(TensorMethods, _name + "_", _inplace(_name, _LEAF_NOTE))

@@ -133,6 +133,16 @@ def tensor_type_name(dt: np.dtype[Any]) -> str:
     return "torch." + _TENSOR_TYPES[dt.name]
 
 
+_C_TYPES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+            "bool": "bool"}
+
+
+def c_type_name(dt: np.dtype[Any]) -> str:
+    """The C++ type PyTorch names a dtype by in some messages: ``'long int'`` for int64."""
+    return str(_C_TYPES.get(dt.name, dt.name))
+
+
 def kernel_error(kernel: str, dt: np.dtype[Any]) -> UnsupportedError:
     """PyTorch's NotImplementedError for an op with no ``dt`` kernel: ``"lshift_cpu" not implemented ...``."""
     name = _TENSOR_TYPES[dt.name].removesuffix("Tensor")

@@ -138,7 +138,23 @@ def check_broadcast(what: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
     try:
         return tuple(np.broadcast_shapes(*shapes))
     except ValueError:
-        raise ShapeError(f"{what}: shapes {_listed(shapes)} cannot be broadcast together") from None
+        why = f" ({size_mismatch(*shapes)})" if len(shapes) == 2 else ""
+        raise ShapeError(f"{what}: shapes {_listed(shapes)} cannot be broadcast together{why}") from None
+
+
+def size_mismatch(a: Sequence[int], b: Sequence[int]) -> str:
+    """PyTorch's sentence for shapes ``a`` and ``b`` that do not broadcast: the last dim where they clash,
+    numbered in the broadcast result ("The size of tensor a (3) must match the size of tensor b (4) at
+    non-singleton dimension 0")."""
+    ndim = max(len(a), len(b))
+    for i in range(ndim - 1, -1, -1):
+        off = ndim - 1 - i
+        x = a[len(a) - 1 - off] if off < len(a) else 1
+        y = b[len(b) - 1 - off] if off < len(b) else 1
+        if x != y and x != 1 and y != 1:
+            return (f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton "
+                    f"dimension {i}")
+    return f"shapes {tuple(a)} and {tuple(b)} broadcast"
 
 
 def check_broadcast_to(what: str, shape: tuple[int, ...], target: tuple[int, ...]) -> None:

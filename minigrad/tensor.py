@@ -41,6 +41,7 @@ from minigrad.errors import (
     MinigradError,
     ShapeError,
     _IndexTypeError,
+    _MaskDTypeError,
 )
 from minigrad.grad_mode import _extras, _inference, _mode
 from minigrad.memory_formats import preserve_format, suggested_format
@@ -1163,7 +1164,8 @@ class Tensor(TensorMethods):
         """x with ``value`` (a number or a 0-d tensor, which gets the gradient) wherever ``mask`` is True."""
         m = mask._array if isinstance(mask, Tensor) else np.asarray(mask)
         if m.dtype != bool_:
-            raise TypeError(f"masked_fill: mask must be a bool tensor, got {m.dtype}")
+            raise _MaskDTypeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                             f"{_dtypes.c_type_name(m.dtype)}")
         if isinstance(value, Tensor) and value.ndim:
             raise MinigradError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor "
                                 f"with {value.ndim} dimension(s).")
@@ -1487,17 +1489,19 @@ class Tensor(TensorMethods):
 
         Raises:
             TypeError: ``split_size`` is not an int or a list of ints.
-            InvalidParameterError: ``split_size`` is not positive.
+            InvalidParameterError: ``split_size`` is negative, or 0 for a dim that is not empty.
             MinigradError: listed sizes are negative or do not add up to the dim.
         """
         if not isinstance(split_size, (int, np.integer)):
             return _methods.shape_ops.split(self, split_size, dim)
         _check_int("split", "split_size", split_size)
-        if split_size <= 0:
-            raise InvalidParameterError(f"split: split_size must be a positive int, got {split_size!r}")
         d = norm_dim(dim, self.ndim)
-        lead = (slice(None),) * d
         n = self._array.shape[d]
+        if split_size < 0 or (split_size == 0 and n):
+            raise InvalidParameterError(
+                f"split expects split_size be non-negative, but got split_size={split_size}" if split_size < 0
+                else f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+        lead = (slice(None),) * d
         if n == 0:  # PyTorch: one empty piece
             return (self[(slice(None),) * (d + 1)],)
         # basic slices, valid by construction: the GetItem op directly, without indexing's normalization

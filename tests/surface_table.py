@@ -1047,6 +1047,31 @@ _add(Case("broadcast_shapes", lambda m: (m.broadcast_shapes((3, 1), (1, 4)), m.b
 _forms("nextafter", ("special", "special"), grad=False, inplace=False)
 CASES[-2:] = [replace(c, check_requires_grad=False) for c in CASES[-2:]]
 
+# torchsuite (PyTorch's test_torch.py): the method forms it calls
+_add(
+    Case("cumprod_", lambda m, x: x.cumprod_(1), ("nonzero",), ("cumprod_",), inplace=True),
+    Case("addmm_", lambda m, x, a, b: x.addmm_(a, b, beta=0.5, alpha=2), ("real:3,4", "real:3,2", "real:2,4"),
+         ("addmm_",), inplace=True),
+    Case("baddbmm", lambda m, x, a, b: x.baddbmm(a, b, alpha=0.5), ("real:2,3,4", "real:2,3,5", "real:2,5,4"),
+         ("baddbmm",)),
+    Case("baddbmm_", lambda m, x, a, b: x.baddbmm_(a, b, beta=2), ("real:2,3,4", "real:2,3,5", "real:2,5,4"),
+         ("baddbmm_",), inplace=True),
+    Case("heaviside", lambda m, x, v: (x.heaviside(v), x.clone().heaviside_(v)), ("int0", "int0"),
+         ("heaviside", "heaviside_")),
+    Case("kron", lambda m, a, b: a.kron(b), ("real:2,3", "real:3,2"), ("kron",)),
+    Case("ger", lambda m, a, b: a.ger(b), ("real:3", "real:4"), ("ger",)),
+    Case("vdot", lambda m, a, b: a.vdot(b), ("real:4", "real:4"), ("vdot",)),
+    Case("narrow_copy", lambda m, x: x.narrow_copy(1, 1, 2), ("real",), ("narrow_copy",)),
+    Case("unsafe_chunk/split", lambda m, x: (*x.unsafe_chunk(3, 1), *x.unsafe_split(2, 1),
+                                             *x.unsafe_split_with_sizes([1, 3], 1)), ("real",),
+         ("unsafe_chunk", "unsafe_split", "unsafe_split_with_sizes")),
+    Case("reversed", lambda m, x: reversed(x), ("real",), ("__reversed__",)),
+)
+for _cmp in ("eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
+             "not_equal"):
+    _add(Case(f"{_cmp}_", lambda m, x, y, _cmp=_cmp: getattr(x, _cmp + "_")(y), ("ties", "ties"),
+              (_cmp + "_",), grad=False, inplace=True))
+
 #: Tensor names exercised elsewhere (Python protocols, dtypes, random draws): not value ops.
 #: tests/parity/test_torch_surface.py, test_dtypes_parity.py and tests/test_random_draws.py test them.
 SURFACE_NOT_OPS = frozenset({
@@ -1060,4 +1085,6 @@ SURFACE_NOT_OPS = frozenset({
     "cauchy_", "geometric_", "log_normal_", "geqrf", "index_reduce", "index_reduce_", "lu", "lu_solve",
     "matrix_exp", "new_empty_strided", "nonzero_static", "ormqr", "put", "qr", "resize_", "resize_as_", "svd",
     "triangular_solve",
+    # checks and Python-callable maps: tests/parity/test_torch_suite_fixes.py against PyTorch
+    "is_nonzero", "is_same_size", "apply_", "map_", "map2_",
 })  # fmt: skip

@@ -75,3 +75,141 @@ def test_plain_tensors_take_attributes() -> None:
         del x
         assert y.grad.foo == 2
         assert lib.nn.Parameter(lib.ones(1)).__dict__ == {}
+
+
+def _outcome(fn: Any, lib: Any) -> Any:
+    """The value fn(lib) gives (a list, dtype name, shape) or the error it raises (builtin class, text)."""
+    try:
+        r = fn(lib)
+    except Exception as e:
+        return ("error", RuntimeError if isinstance(e, RuntimeError) else next(
+            c for c in type(e).__mro__ if c.__module__ == "builtins"), str(e))
+    if isinstance(r, (mg.Tensor, torch.Tensor)):
+        return ("value", _np(r).tolist(), str(r.dtype).replace("torch.", ""), tuple(r.shape))
+    if isinstance(r, (tuple, list)):
+        return ("seq", [_outcome(lambda _lib, v=v: v, lib) for v in r])
+    return ("value", r)
+
+
+def _same(fn: Any, text: bool = True) -> None:
+    """fn(minigrad) and fn(torch) give the same values (float ones to 1e-6), dtype and shape, or raise the
+    same builtin class (with PyTorch's message in minigrad's, if ``text``)."""
+    m, t = _outcome(fn, mg), _outcome(fn, torch)
+    if m[0] == "error" and t[0] == "error":
+        assert m[1] is t[1] or issubclass(m[1], t[1]), (m, t)
+        assert not text or t[2] in m[2], (m, t)
+    elif m[0] == t[0] == "value" and len(m) == 4:
+        assert m[2:] == t[2:], (m, t)
+        np.testing.assert_allclose(np.asarray(m[1], dtype=float), np.asarray(t[1], dtype=float), rtol=1e-6)
+    else:
+        assert m == t
+
+
+INF, NAN = float("inf"), float("nan")
+SAME = {
+    # torch.gradient with a number as spacing: plain central differences (inf samples stay inf)
+    "gradient inf": lambda t: t.gradient(t.tensor([2, -2, INF, INF, -INF, -INF, INF, 3, -INF, 2, 3]))[0],
+    "gradient edge 2": lambda t: t.gradient(t.tensor([1.0, 4.0, 9.0, 16.0, 30.0]), spacing=2.0,
+                                            edge_order=2)[0],
+    "gradient float64 coordinates promote": lambda t: t.gradient(
+        t.tensor([1.0, 4.0, 9.0, 16.0]), spacing=[t.tensor([0.0, 1.0, 1.5, 3.0], dtype=t.float64)])[0],
+    "gradient int coordinates": lambda t: t.gradient(
+        t.tensor([1.0, 4.0, 9.0, 16.0]), spacing=[t.tensor([0, 1, 3, 4])])[0],
+    # masks of another dtype: PyTorch's RuntimeErrors and words
+    "masked_select uint8 mask": lambda t: t.ones(3).masked_select(t.ones(3, dtype=t.uint8)),
+    "masked_fill uint8 mask": lambda t: t.ones(3).masked_fill(t.ones(3, dtype=t.uint8), 1.0),
+    "masked_fill int64 mask": lambda t: t.ones(3).masked_fill(t.ones(3, dtype=t.int64), 1.0),
+    # out= whose dtype must be the result's
+    "cummax out dtype": lambda t: t.cummax(t.ones(3), 0, out=(t.empty(3, dtype=t.int16),
+                                                               t.empty(3, dtype=t.int64))),
+    "logcumsumexp out dtype": lambda t: t.logcumsumexp(t.ones(3, dtype=t.float64), 0, out=t.empty(3)),
+    # empty indices: nothing scattered, no shape checks
+    "scatter empty index": lambda t: t.arange(4.0).scatter(0, t.zeros((0, 4), dtype=t.int64),
+                                                           t.zeros((0, 4))),
+    "scatter value empty index": lambda t: t.arange(4.0).scatter(0, t.zeros((0, 4), dtype=t.int64), 1.0),
+    "scatter_add empty index": lambda t: t.arange(4.0).scatter_add(0, t.zeros((0, 4), dtype=t.int64),
+                                                                   t.zeros((0, 4))),
+    "scatter_reduce empty index": lambda t: t.arange(4.0).scatter_reduce(
+        0, t.zeros((0, 4), dtype=t.int64), t.zeros((0, 4)), "sum"),
+    "gather empty index": lambda t: t.arange(4.0).gather(0, t.zeros((0, 4), dtype=t.int64)),
+    "index_copy into 0-d": lambda t: t.tensor(1.0).index_copy_(0, t.tensor([0]), t.tensor([5.0])),
+    "index_add into 0-d needs 0-d": lambda t: t.tensor(1.0).index_add_(0, t.tensor([0]), t.tensor([5.0])),
+    # split_size 0
+    "split 0 of empty dim": lambda t: t.split(t.ones(0, 1, 3, 0), 0, dim=0),
+    "split 0 of non-empty dim": lambda t: t.split(t.ones(0, 1, 3, 0), 0, dim=2),
+    "split negative": lambda t: t.ones(3).split(-1),
+    # samplers
+    "multinomial of no rows": lambda t: t.multinomial(t.ones(0, 3), 2),
+    "normal shapes clash": lambda t: t.normal(t.rand(120), t.rand(2, 3, 4, 5)),
+    "normal shapes clash 2": lambda t: t.normal(t.rand(2, 3, 4, 5), t.rand(4)),
+    "normal negative std": lambda t: t.normal(t.zeros(2), -t.ones(2)),
+    "binary op shapes clash": lambda t: t.ones(3) + t.ones(2, 4),
+    # Tensor methods PyTorch has
+    "eq_": lambda t: t.tensor([1.0, 2.0, 3.0]).eq_(t.tensor([1.0, 0.0, 3.0])),
+    "gt_ int": lambda t: t.tensor([1, 2, 3]).gt_(2),
+    "not_equal_": lambda t: t.tensor([1.0, 2.0]).not_equal_(1.0),
+    "cumprod_": lambda t: t.tensor([1.0, 2.0, 3.0]).cumprod_(0),
+    "addmm_": lambda t: t.ones(2, 2).addmm_(t.ones(2, 3), t.ones(3, 2), beta=2),
+    "baddbmm": lambda t: t.ones(2, 2, 2).baddbmm(t.ones(2, 2, 3), t.ones(2, 3, 2), alpha=0.5),
+    "heaviside": lambda t: t.tensor([-1.0, 0.0, 2.0]).heaviside(t.tensor([0.5])),
+    "kron": lambda t: t.tensor([1, 2]).kron(t.tensor([1, 10])),
+    "ger": lambda t: t.tensor([1.0, 2.0]).ger(t.tensor([1.0, 10.0])),
+    "vdot": lambda t: t.tensor([1.0, 2.0]).vdot(t.tensor([1.0, 10.0])),
+    "narrow_copy": lambda t: t.arange(6).narrow_copy(0, 1, 3),
+    "unsafe_split": lambda t: t.arange(6).unsafe_split(4),
+    "unsafe_chunk": lambda t: t.arange(6).unsafe_chunk(4),
+    "is_nonzero": lambda t: [t.tensor([[0]]).is_nonzero(), t.tensor(0.1).is_nonzero()],
+    "is_nonzero of two": lambda t: t.tensor([0, 0]).is_nonzero(),
+    "is_same_size": lambda t: [t.ones(2, 3).is_same_size(t.ones(2, 3)),
+                               t.ones(2, 3).is_same_size(t.ones(3, 2))],
+    "reversed": lambda t: reversed(t.arange(1, 10).view(3, 3)),
+    "reversed 0-d": lambda t: reversed(t.tensor(42)),
+    "apply_": lambda t: t.arange(1, 6).apply_(lambda k: k + k),
+    "apply_ float": lambda t: t.tensor([1.5, 2.0]).apply_(lambda k: k * 3),
+    "map_": lambda t: t.ones(2, 3).map_(t.arange(3.0), lambda a, b: a + b),
+    "map_ not callable": lambda t: t.ones(2, 3).map_(t.arange(3.0), "str"),
+    "map_ does not grow self": lambda t: t.ones(3).map_(t.ones(2, 3), lambda a, b: a),
+    "map2_": lambda t: t.ones(2, 3).map2_(t.arange(3.0), t.full((2, 1), 2.0), lambda a, b, c: a + b * c),
+    "map2_ requires grad": lambda t: t.ones(2, 3).map2_(t.arange(3.0),
+                                                        t.full((2, 1), 2.0, requires_grad=True),
+                                                        lambda a, b, c: a + b * c),
+    # torch._check and kin
+    "_check_tensor_all not a tensor": lambda t: t._check_tensor_all(True),
+    "_check_tensor_all float": lambda t: t._check_tensor_all(t.ones(2)),
+    "_check_tensor_all false": lambda t: t._check_tensor_all(t.tensor([True, False])),
+    "_check_tensor_all true": lambda t: t._check_tensor_all(t.tensor([True, True])),
+    "_assert_async zero": lambda t: t._assert_async(t.tensor(0.0)),
+    "_assert_async empty": lambda t: t._assert_async(t.tensor([])),
+    "_assert_async ok": lambda t: t._assert_async(t.tensor(2)),
+}
+
+
+# the error class is PyTorch's, the words minigrad's own
+OWN_WORDS = {"index_add into 0-d needs 0-d", "map_ does not grow self"}
+
+
+@pytest.mark.parametrize("name", list(SAME))
+def test_same_outcome_as_pytorch(name: str) -> None:
+    _same(SAME[name], text=name not in OWN_WORDS)
+
+
+@pytest.mark.parametrize("fn", ["_check", "_check_index", "_check_value", "_check_type",
+                                "_check_not_implemented"])
+@pytest.mark.parametrize("args", [(True,), (False,), (False, lambda: "message 7"), ("wrong type",),
+                                  ("tensor",)])
+def test_check_family(fn: str, args: tuple[Any, ...]) -> None:
+    def run(lib: Any) -> Any:
+        a = (lib.tensor(True),) if args == ("tensor",) else args
+        return getattr(lib, fn)(*a)
+
+    _same(run)
+
+
+def test_sampler_out_arguments_are_written() -> None:
+    for lib in (mg, torch):
+        p = lib.rand(5, 5)
+        assert lib.bernoulli(lib.rand_like(p), out=p) is p
+        assert set(_np(p).ravel().tolist()) <= {0.0, 1.0}
+        o = lib.zeros(2, 3)
+        assert lib.normal(lib.zeros(2, 3), lib.ones(2, 3), out=o) is o
+        assert float(o.abs().sum()) > 0
