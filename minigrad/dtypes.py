@@ -283,24 +283,33 @@ def default_dtype_for(dt: np.dtype[Any]) -> np.dtype[Any]:
 _PYTHON_NUMBERS = {builtins.float, builtins.int, builtins.bool}
 
 
-def holds_float64(data: Any) -> builtins.bool:
-    """Whether nested lists/tuples hold a float64 numpy scalar or array, or a float64 tensor.
-
-    PyTorch infers a list's dtype from its items' types: Python floats are the
-    default dtype, but ``[np.float64(0.5), 1.0]`` is float64.
+def sequence_dtype(data: Any, default: np.dtype[Any]) -> np.dtype[Any] | None:
+    """The dtype PyTorch infers for nested lists/tuples holding numpy scalars, arrays or tensors: their
+    dtypes and the Python numbers' (int: int64, float: ``default``, bool: bool) promoted together, so
+    ``[np.float64(0.5), 1.0]`` is float64 and a list of uint8 0-d tensors uint8. None if the lists hold
+    Python numbers only (numpy's own inference then stands, floats taking ``default``).
     """
-    stack = [data]
+    stack: list[Any] = [data]
+    found: list[np.dtype[Any]] = []
+    kinds: set[type] = set()
     while stack:
         item = stack.pop()
         kind = type(item)
         if kind is list or kind is tuple:
+            kinds.update(map(type, item))
             if not set(map(type, item)) <= _PYTHON_NUMBERS:  # (a C-speed test for the common case)
                 stack.extend(item)
-        elif kind not in (builtins.float, builtins.int, builtins.bool):
+        elif kind not in _PYTHON_NUMBERS:
             dt = getattr(item, "dtype", None)
-            if dt is not None and dt == float64:  # (np.dtype(None) is float64: None == float64 is True)
-                return True
-    return False
+            if isinstance(dt, np.dtype):
+                found.append(dt)
+    if not found:
+        return None
+    python = {builtins.int: int64, builtins.float: default, builtins.bool: bool_}
+    result = found[0]
+    for dt in [*found[1:], *(python[k] for k in kinds if k in python)]:
+        result = promote_types(result, dt)
+    return result
 
 
 def result_dtype(a: np.dtype[Any], a_is_0d: builtins.bool, b: np.dtype[Any],

@@ -248,12 +248,22 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
 
 @dim_aliases
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:  # noqa: A002
-    """The entries at ``index`` (1-D) along ``dim``; differentiable in input."""
+    """The entries at ``index`` (1-D) along ``dim``; differentiable in input.
+
+    Raises:
+        DimensionError: an index out of range, or any index into an empty dim (PyTorch's messages).
+        ShapeError: ``index`` has more than one dim.
+    """
     d = norm_dim(dim, input.ndim)
     idx = _index_array(index, "index_select")
     if idx.ndim > 1:
         raise ShapeError(f"index_select: index must be 1-D, got shape {idx.shape}")
-    _dim_index("index_select", input, d, idx)
+    if input.ndim and input.shape[d] == 0 and idx.size:
+        raise DimensionError("index_select(): self indexing axis dim should be positive")
+    try:
+        _dim_index("index_select", input, d, idx)
+    except DimensionError as e:
+        raise DimensionError(f"{e} (index out of range in self)") from None
     if input.ndim == 0:
         return input.reshape(1)[idx.reshape(-1)].reshape(())
     return input[(slice(None),) * d + (idx.reshape(-1),)]

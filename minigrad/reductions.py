@@ -342,6 +342,11 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
         if extra is not None and extra.ndim != input.ndim:
             raise MinigradError(f"diff expects prepend or append to be the same dimension as input, got "
                                 f"{name} of {extra.ndim} dims and input of {input.ndim}")
+        for i in range(input.ndim if extra is not None else 0):
+            if i != d and extra.shape[i] != input.shape[i]:  # type: ignore[union-attr]
+                raise ShapeError(f"diff expects the shape of tensor to prepend or append to match that of "
+                                 f"input except along the differencing dimension; input.size({i}) = "
+                                 f"{input.shape[i]}, but got tensor.size({i}) = {extra.shape[i]}")  # type: ignore[union-attr]
     parts = [t for t in (prepend, input, append) if t is not None]
     x = cat(parts, d) if len(parts) > 1 else input
     for _ in range(n):

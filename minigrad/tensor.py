@@ -96,11 +96,16 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
             arr = np.asarray(data)
         except ValueError as e:  # ragged nested lists
             raise ShapeError(f"tensor(): nested sequences of unequal lengths: {e}") from e
-        if arr.dtype.kind == "f" and dtype is None and not _dtypes.holds_float64(data):
-            # Python floats get the default dtype (float32 unless set), like PyTorch (float64 numpy
-            # scalars or tensors in the lists make it float64); an explicit dtype converts from the exact
-            # values (0.1 as float64 stays 0.1)
-            arr = quiet(np.asarray, arr, get_default_dtype())
+        if dtype is None and arr.dtype.kind in "fiu":
+            # Python floats get the default dtype (float32 unless set), like PyTorch; numpy scalars or
+            # tensors in the lists bring their dtypes (a float64 one makes it float64, uint8 ones uint8;
+            # other floats give the default, as float arrays do).
+            # An explicit dtype converts from the exact values (0.1 as float64 stays 0.1)
+            inferred = _dtypes.sequence_dtype(data, get_default_dtype())
+            if inferred is not None and inferred.kind in "iu":
+                dtype = inferred
+            elif arr.dtype.kind == "f" and (inferred is None or inferred != float64):
+                arr = quiet(np.asarray, arr, get_default_dtype())
     if arr.dtype == object or arr.dtype.kind in "USVOc":
         raise TypeError(f"cannot make a tensor from data of dtype {arr.dtype}")
     target = default_dtype_for(arr.dtype) if dtype is None else resolve_dtype(dtype)
