@@ -17,6 +17,7 @@ import math as _math
 from minigrad import tensor as _tensor  # noqa: F401
 
 # isort: split
+from minigrad import _config as __config__  # noqa: F401  (torch.__config__.show(), parallel_info())
 from minigrad import (
     _malloc,  # noqa: F401  (side effect: see minigrad/_malloc.py)
     _out,

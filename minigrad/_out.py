@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from minigrad._state_array import StateArray
-from minigrad.dtypes import can_cast, tensor_type_name
+from minigrad.dtypes import can_cast, scalar_type_name
 from minigrad.errors import DTypeError, MinigradError
 from minigrad.grad_mode import is_grad_enabled
 from minigrad.tensor import Tensor, state_operand
@@ -37,6 +37,8 @@ def accept_out(namespace: MutableMapping[str, Any], names: Iterable[str]) -> Non
         if "out" in sig.parameters:
             continue
         namespace[name] = _with_out(fn, sig)
+        # pickle finds a function by module and name: the wrapper's module is the namespace it lives in
+        namespace[name].__module__ = namespace.get("__name__", fn.__module__)
 
 
 def _with_out(fn: Callable[..., Any], sig: inspect.Signature) -> Callable[..., Any]:
@@ -112,6 +114,4 @@ def _store(name: str, result: Any, out: Any) -> None:
     out._write(lambda a: np.array(r, dtype=out.dtype))
 
 
-def _scalar_name(dt: np.dtype[Any]) -> str:
-    """PyTorch's scalar type name in messages: ``Float`` for float32, ``Long`` for int64."""
-    return tensor_type_name(dt).removeprefix("torch.").removesuffix("Tensor")
+_scalar_name = scalar_type_name

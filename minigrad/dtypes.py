@@ -133,6 +133,11 @@ def tensor_type_name(dt: np.dtype[Any]) -> str:
     return "torch." + _TENSOR_TYPES[dt.name]
 
 
+def scalar_type_name(dt: np.dtype[Any]) -> str:
+    """PyTorch's scalar type name in messages: ``Float`` for float32, ``Long`` for int64."""
+    return _TENSOR_TYPES[dt.name].removesuffix("Tensor")
+
+
 _C_TYPES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
             "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
             "bool": "bool"}

@@ -75,8 +75,15 @@ class Generator:
                 # (hex strings: the 128-bit PCG64 words do not fit a checkpoint's int64)
                 "masks": (hex(pcg["state"]["state"]), hex(pcg["state"]["inc"]))}
 
-    def set_state(self, state: dict[str, object]) -> None:
-        """Restore a state from :meth:`get_state`."""
+    def set_state(self, state: Any) -> None:
+        """Restore a state from :meth:`get_state`, or from a state tensor of :func:`get_rng_state` (PyTorch's
+        ``gen.set_state(torch.get_rng_state())`` forks the global stream)."""
+        if not isinstance(state, dict):
+            _load_state_bytes(self, np.asarray(state.numpy() if hasattr(state, "numpy") else state))
+            return
+        self._set_dict(state)
+
+    def _set_dict(self, state: dict[str, object]) -> None:
         key = np.asarray(state["key"], dtype=np.uint32)
         self.bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": int(state["pos"])}}  # type: ignore[call-overload]
         nn = state.get("next_normal")
@@ -208,11 +215,7 @@ def set_rng_state(new_state: Any) -> None:
     Raises:
         InvalidParameterError: bytes of another size or dtype.
     """
-    if isinstance(new_state, dict):
-        default_generator.set_state(new_state)
-        return
-    _load_state_bytes(default_generator, np.asarray(new_state.numpy() if hasattr(new_state, "numpy")
-                                                    else new_state))
+    default_generator.set_state(new_state)
 
 
 @contextlib.contextmanager

@@ -20,6 +20,16 @@ from minigrad.errors import DimensionError, ShapeError
 _INT_DTYPES = tuple(np.dtype(n) for n in ("int64", "int32", "int16", "int8", "uint8"))
 
 
+def _index_or_none(value: Any) -> Any:
+    """An integer 0-d tensor's int (PyTorch takes one wherever an int goes: ``x.sum(torch.tensor(1))``)."""
+    if isinstance(value, bool) or not hasattr(type(value), "__index__"):
+        return None
+    try:
+        return operator.index(value)
+    except TypeError:
+        return None
+
+
 def norm_dim(dim: int, ndim: int) -> int:
     """``dim`` as a non-negative index into ``ndim`` dims (a 0-d tensor has dims 0 and -1).
 
@@ -28,7 +38,10 @@ def norm_dim(dim: int, ndim: int) -> int:
         DimensionError: ``dim`` is out of range.
     """
     if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
-        raise TypeError(f"dim must be an int, got {dim!r}")
+        index = _index_or_none(dim)
+        if index is None:
+            raise TypeError(f"dim must be an int, got {dim!r}")
+        dim = index
     n = max(ndim, 1)
     if not -n <= dim < n:
         raise DimensionError(
@@ -52,6 +65,8 @@ def norm_dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...] | N
         if not dim:  # PyTorch: an empty dim list reduces over every dim
             return None
         dims = tuple(dim)
+    elif _index_or_none(dim) is not None:
+        dims = (_index_or_none(dim),)
     else:
         raise TypeError(f"dim must be an int or a tuple of ints, got {dim!r}")
     out = tuple(sorted({norm_dim(d, ndim) for d in dims}))

@@ -426,8 +426,8 @@ BUDGETS: dict[str, int] = {
     # 55,258 with main's perf merged again
     # 56,072 with progs5 merged
     # torchsuite (PyTorch's test_torch.py probe): repeat's copy, preserve_format's layout for tensors with
-    # gaps, torch._check and kin (checks.py), ~25 Tensor methods and PyTorch's errors the suite showed missing
-    "minigrad": 56520,
+    # gaps, torch._check and kin (checks.py), ~25 Tensor methods, PyTorch's RNG state bytes and errors (+~520)
+    "minigrad": 56600,
 }
 
 

@@ -207,11 +207,22 @@ SAME = {
     "empty contiguous": lambda t: t.empty((2, 3, 4, 5), memory_format=t.contiguous_format).stride(),
     "empty channels_last of 2-D": lambda t: t.empty((2, 3), memory_format=t.channels_last),
     "empty preserve": lambda t: t.empty((2, 3), memory_format=t.preserve_format),
+    # a 0-d integer tensor where a dim goes
+    "cumsum dim tensor": lambda t: t.cumsum(t.ones(2, 2), t.tensor(0)),
+    "sum dim tensor": lambda t: t.ones(2, 3).sum(t.tensor(1)),
+    "sizes as tensors": lambda t: t.ones(t.tensor(3), t.tensor(4)).shape,
+    "cumsum float dim tensor": lambda t: t.cumsum(t.ones(2, 2), t.tensor(0.0)),
+    # PyTorch's words in minigrad's errors
+    "conv2d dtypes": lambda t: t.nn.functional.conv2d(t.ones(1, 1, 3, 3, dtype=t.long),
+                                                      t.ones(1, 1, 2, 2, dtype=t.double)),
+    "nll_loss weight": lambda t: t.nn.functional.nll_loss(t.randn(2, 3), t.tensor([0, 1]), weight=t.ones(4)),
+    "cross_entropy weight": lambda t: t.nn.functional.cross_entropy(t.randn(2, 3), t.tensor([0, 1]),
+                                                                    weight=t.ones(4)),
 }
 
 
 # the error class is PyTorch's, the words minigrad's own
-OWN_WORDS = {"index_add into 0-d needs 0-d", "map_ does not grow self"}
+OWN_WORDS = {"index_add into 0-d needs 0-d", "map_ does not grow self", "cumsum float dim tensor"}
 
 
 @pytest.mark.parametrize("name", list(SAME))
@@ -262,3 +273,28 @@ def test_rng_state_is_pytorchs_bytes() -> None:
         np.testing.assert_array_equal(_np(a), _np(b))
     with pytest.raises(RuntimeError, match="wrong size"):
         mg.set_rng_state(mg.ones(3))
+
+
+def test_generator_forks_the_global_stream_from_its_state_tensor() -> None:
+    for lib in (mg, torch):
+        lib.manual_seed(3)
+        gen = lib.Generator()
+        gen.set_state(lib.get_rng_state())
+        target = lib.rand(50)
+        lib.rand(1000)
+        np.testing.assert_array_equal(_np(lib.rand(50, generator=gen)), _np(target))
+
+
+@pytest.mark.parametrize("name", ["tanh", "cat", "sigmoid", "where"])
+def test_torch_functions_pickle_as_themselves(name: str) -> None:
+    import pickle
+
+    fn = getattr(mg, name)
+    assert pickle.loads(pickle.dumps(fn)) is fn
+
+
+def test_config_reports_are_text() -> None:
+    for lib in (mg, torch):
+        assert isinstance(lib.__config__.show(), str) and lib.__config__.show()
+        assert isinstance(lib.__config__.parallel_info(), str)
+        assert isinstance(lib.__config__._cxx_flags(), str)

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from minigrad import ops
+from minigrad.dtypes import scalar_type_name as _scalar_name
 from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
 from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional._windows import Ints, check_fits, dims_text, ntuple, spatial_input
@@ -46,7 +47,8 @@ def _check_dtypes(fn: str, x: Tensor, weight: Tensor, bias: Tensor | None) -> No
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and t.dtype != x.dtype:
             raise MinigradError(
-                f"{fn}: input type ({x.dtype}) and {name} type ({t.dtype}) should be the same")
+                f"{fn}: input type ({x.dtype}) and {name} type ({t.dtype}) should be the same (expected "
+                f"scalar type {_scalar_name(x.dtype)} but found {_scalar_name(t.dtype)})")
     if x.dtype.kind != "f":
         raise MinigradError(f"{fn}: expected a floating-point input, got {x.dtype}")
 
