@@ -260,9 +260,15 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:  # noqa: A00
         raise ShapeError(f"index_select: index must be 1-D, got shape {idx.shape}")
     if input.ndim and input.shape[d] == 0 and idx.size:
         raise DimensionError("index_select(): self indexing axis dim should be positive")
+    if input.ndim == 0 and idx.size != 1:
+        raise ShapeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
     try:
         _dim_index("index_select", input, d, idx)
     except DimensionError as e:
+        if input.numel() == 0:  # (PyTorch's kernel for an empty input says it in other words)
+            bad = int(idx[(idx < 0) | (idx >= input.shape[d])].flat[0])
+            raise DimensionError(f"{e} (INDICES element is out of DATA bounds, id={bad} axis_dim="
+                                 f"{input.shape[d]})") from None
         raise DimensionError(f"{e} (index out of range in self)") from None
     if input.ndim == 0:
         return input.reshape(1)[idx.reshape(-1)].reshape(())

@@ -407,7 +407,7 @@ class Tensor(TensorMethods):
     def cuda(self, device: DeviceLike = None, non_blocking: builtins.bool = False) -> Tensor:
         """Raises :class:`~minigrad.errors.DeviceError`: minigrad runs on the CPU only."""
         raise DeviceError("Tensor.cuda(): minigrad runs on the CPU only (there is no GPU backend); "
-                          "keep tensors on 'cpu'")
+                          "keep tensors on 'cpu' (Torch not compiled with CUDA enabled)")
 
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
         """Convert dtype (and check the device), as ``torch.Tensor.to``.

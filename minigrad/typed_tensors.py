@@ -121,8 +121,8 @@ def type_target(target: Any) -> np.dtype[Any]:
 
     Raises:
         ValueError: anything else (``'float64'``, ``int``, ``'torch.Foo'``), as PyTorch.
-        DeviceError: a CUDA type (``'torch.cuda.FloatTensor'``).
-        TypeError: ``bfloat16`` (numpy has no such type).
+        DeviceError: a CUDA type string (``'torch.cuda.FloatTensor'``).
+        TypeError: ``bfloat16`` (numpy has no such type), or a CUDA type class (``torch.cuda.FloatTensor``).
     """
     if isinstance(target, TensorType):
         return target.dtype
@@ -130,6 +130,9 @@ def type_target(target: Any) -> np.dtype[Any]:
         return get_default_dtype()
     if isinstance(target, dtype):
         return resolve_dtype(target)  # type: ignore[arg-type]  # (mg.dtype's instances are numpy dtypes)
+    if type(target).__name__ == "_CudaTensorType":  # torch.cuda.FloatTensor: PyTorch's TypeError, no CUDA
+        raise TypeError(f"type torch.cuda.{target.__name__} not available. Torch not compiled with CUDA "
+                        "enabled.")
     if isinstance(target, str) and target.startswith("torch.cuda."):
         raise DeviceError(f"Tensor.type({target!r}): minigrad runs on the CPU only (there is no GPU backend)")
     if isinstance(target, str) and any(target == tensor_type_name(dt) for dt in DTYPES):

@@ -202,6 +202,9 @@ SAME = {
     "diff prepend dims": lambda t: t.ones(2, 3).diff(dim=0, prepend=t.tensor([1, 2, 3])),
     "index_select from an empty dim": lambda t: t.index_select(t.randn(0, 3), 0, t.tensor([0, 1])),
     "index_select out of range": lambda t: t.index_select(t.randn(2, 3), 0, t.tensor([0, 5])),
+    "index_select empty input out of range": lambda t: t.index_select(t.randn(0, 3), 1, t.tensor([0, 5])),
+    "index_select 0-d with no index": lambda t: t.index_select(t.randn([]), 0, t.tensor([], dtype=t.int64)),
+    "index_select 0-d with two indices": lambda t: t.ones([]).index_select(0, t.tensor([0, 0])),
     # empty's memory_format
     "empty channels_last": lambda t: t.empty(2, 3, 4, 5, memory_format=t.channels_last).stride(),
     "empty contiguous": lambda t: t.empty((2, 3, 4, 5), memory_format=t.contiguous_format).stride(),
@@ -298,3 +301,29 @@ def test_config_reports_are_text() -> None:
         assert isinstance(lib.__config__.show(), str) and lib.__config__.show()
         assert isinstance(lib.__config__.parallel_info(), str)
         assert isinstance(lib.__config__._cxx_flags(), str)
+
+
+CUDA_CALLS = {
+    "current_device": lambda t: t.cuda.current_device(),
+    "tensor on cuda": lambda t: t.tensor([1], device="cuda"),
+    "Tensor.cuda": lambda t: t.tensor([1]).cuda(),
+    "to cuda": lambda t: t.tensor([1]).to(device="cuda"),
+    "cuda.FloatTensor()": lambda t: t.cuda.FloatTensor(),
+    "default type cuda": lambda t: t.set_default_tensor_type(t.cuda.FloatTensor),
+}
+
+
+@pytest.mark.parametrize("name", list(CUDA_CALLS))
+def test_no_cuda_errors_say_pytorchs_words(name: str) -> None:
+    """On a machine without CUDA, PyTorch's class (AssertionError or TypeError) and its sentence."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _same(CUDA_CALLS[name])
+
+
+def test_no_tensor_is_a_cuda_tensor() -> None:
+    for lib in (mg, torch):
+        assert not isinstance(lib.ones(2), lib.cuda.FloatTensor)
+        assert not isinstance(lib.ones(2, dtype=lib.long), lib.cuda.LongTensor)
