@@ -22,7 +22,7 @@ from typing import Any, TypeAlias, Union
 import numpy as np
 
 from minigrad.default_dtype import get_default_dtype
-from minigrad.errors import InvalidParameterError, UnsupportedError
+from minigrad.errors import InvalidParameterError, UnsupportedError, _ArgumentTypeError
 
 __all__ = [
     "DTYPES", "bfloat16", "bool", "byte", "can_cast", "char", "double", "dtype", "finfo", "float", "float16",
@@ -249,7 +249,8 @@ def resolve_dtype(dtype: DTypeLike) -> np.dtype[Any]:
 
     Raises:
         TypeError: ``bfloat16`` (numpy has no such type).
-        InvalidParameterError: not a dtype, or one a minigrad tensor cannot hold.
+        InvalidParameterError: not a dtype (also a TypeError, as PyTorch's), or one a minigrad tensor
+            cannot hold.
     """
     if is_bfloat16(dtype):
         raise TypeError(BFLOAT16_MESSAGE)
@@ -259,7 +260,7 @@ def resolve_dtype(dtype: DTypeLike) -> np.dtype[Any]:
     try:
         dt = np.dtype(dtype)
     except TypeError as e:
-        raise InvalidParameterError(f"dtype={dtype!r} is not a dtype") from e
+        raise _ArgumentTypeError(f"dtype={dtype!r} is not a dtype") from e  # (PyTorch: TypeError)
     if dt not in DTYPES:
         raise InvalidParameterError(
             f"dtype={dt} is not supported; use bool, uint8, int8, int16, int32, int64, float16, float32 "

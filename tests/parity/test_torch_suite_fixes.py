@@ -216,6 +216,7 @@ SAME = {
     "sizes as tensors": lambda t: t.ones(t.tensor(3), t.tensor(4)).shape,
     "cumsum float dim tensor": lambda t: t.cumsum(t.ones(2, 2), t.tensor(0.0)),
     # PyTorch's words in minigrad's errors
+    "LongTensor with sizes after data": lambda t: t.LongTensor((6, 0), 1, 1, 0),
     "conv2d dtypes": lambda t: t.nn.functional.conv2d(t.ones(1, 1, 3, 3, dtype=t.long),
                                                       t.ones(1, 1, 2, 2, dtype=t.double)),
     "nll_loss weight": lambda t: t.nn.functional.nll_loss(t.randn(2, 3), t.tensor([0, 1]), weight=t.ones(4)),
@@ -225,7 +226,8 @@ SAME = {
 
 
 # the error class is PyTorch's, the words minigrad's own
-OWN_WORDS = {"index_add into 0-d needs 0-d", "map_ does not grow self", "cumsum float dim tensor"}
+OWN_WORDS = {"index_add into 0-d needs 0-d", "map_ does not grow self", "cumsum float dim tensor",
+             "LongTensor with sizes after data"}
 
 
 @pytest.mark.parametrize("name", list(SAME))
@@ -327,3 +329,10 @@ def test_no_tensor_is_a_cuda_tensor() -> None:
     for lib in (mg, torch):
         assert not isinstance(lib.ones(2), lib.cuda.FloatTensor)
         assert not isinstance(lib.ones(2, dtype=lib.long), lib.cuda.LongTensor)
+
+
+def test_a_number_as_dtype_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="is not a dtype"):
+        mg.ones(2, dtype=3)
+    with pytest.raises(mg.InvalidParameterError):  # (still minigrad's own class)
+        mg.tensor([1.0], dtype="float31")
