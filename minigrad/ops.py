@@ -491,12 +491,12 @@ def _power(a: Array, p: float) -> Array:
         if p == 3:
             return a * a * a
         if p == -2:
-            return 1 / (a * a)
+            return np.reciprocal(np.multiply(a, a))  # (1 / x without converting a scalar operand)
         if p == 0.5:
             return np.sqrt(a)
         if p == -0.5:
-            return 1 / np.sqrt(a)
-    return np.power(a, a.dtype.type(p) if a.dtype.kind == "f" else p)
+            return np.reciprocal(np.sqrt(a))
+    return np.power(a, np.asarray(p, a.dtype) if a.dtype.kind == "f" else p)  # (0-d: numpy's fast path)
 
 
 class Maximum(Function):
@@ -1681,7 +1681,8 @@ class Mean(Sum):
     def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
         total = super().forward(a, dims, keepdim)
         self.count = a.size if dims is None else math.prod(a.shape[d] for d in dims)
-        return np.divide(total, self.count)
+        count = np.asarray(self.count, total.dtype) if total.dtype.kind == "f" else self.count
+        return np.divide(total, count)  # (a 0-d divisor: numpy's fast path, the same rounding)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         shape = self.parents[0]._array.shape
@@ -1723,7 +1724,7 @@ class Var(Function):
         else:
             self.center = _kernels.sum_over(a, dims, True) / a.dtype.type(n)
             d = a - self.center
-        y: Array = _kernels.sum_of_squares(d, dims) / dof
+        y: Array = np.divide(_kernels.sum_of_squares(d, dims), np.asarray(dof))
         return y.reshape(keepdim_shape(a.shape, dims)) if keepdim else y
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -1736,7 +1737,7 @@ class Var(Function):
             if not self.keepdim:
                 g = Reshape.apply(g, shape=shape)
         else:
-            g = from_numpy(np.asarray(g._array * self.scale).reshape(shape))
+            g = from_numpy(np.asarray(g._array * np.asarray(self.scale)).reshape(shape))
             if a._array.dtype == g._array.dtype:  # the Mul (and Sub) ops' kernels on the arrays
                 d = a._array if self.center is None else a._array - self.center
                 return (from_numpy(np.asarray(d * g._array)),)

@@ -59,9 +59,10 @@ BUDGETS: dict[str, int] = {
     # matmul's dot/mv; 1,988 with a recorded in-place change of a saved result raising at backward, as
     # PyTorch's (progs5)
     # 2,042 with progs5 merged
-    # 2,053 with torchsuite's __dict__ slot (attributes on tensors), masked_fill's PyTorch error and the
+    # 2,079 with torch.Tensor's legacy constructor rules under the compat hook (float data, int sizes)
+    # +5 with torchsuite's __dict__ slot (attributes on tensors), masked_fill's PyTorch error and the
     # dtype of lists of 0-d tensors
-    "minigrad/tensor.py": 2055,
+    "minigrad/tensor.py": 2090,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -180,7 +181,8 @@ BUDGETS: dict[str, int] = {
     # 2,480 with _OutputNode.output_index (autograd2)
     # 2,326 with the engine's _before_inplace (progs5)
     # 2,482 with the engine's edge loop reading each array once (perf)
-    "minigrad/autograd": 2482,
+    # 2,494 with gradcheck's first line in PyTorch's words (the failing output/input pair)
+    "minigrad/autograd": 2495,
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -425,9 +427,10 @@ BUDGETS: dict[str, int] = {
     # 55,222 with both merged; 55,234 with progs5's saved-result in-place errors
     # 55,258 with main's perf merged again
     # 56,072 with progs5 merged
+    # 56,135 with PyTorch's gradcheck line, RoundBackward1 and torch.Tensor's constructor under the hook
     # torchsuite (PyTorch's test_torch.py probe): repeat's copy, preserve_format's layout for tensors with
     # gaps, torch._check and kin (checks.py), ~25 Tensor methods, PyTorch's RNG state bytes and errors (+~520)
-    "minigrad": 56600,
+    "minigrad": 56700,
 }
 
 

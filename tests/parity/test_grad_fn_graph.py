@@ -131,3 +131,16 @@ def test_retains_grad_is_pytorchs() -> None:
         y.retain_grad()
         seen.append((*before, y.retains_grad, (y * 3).retains_grad))
     assert seen[0] == seen[1] == (False, False, True, False)
+
+
+def test_round_nodes_named_by_overload_as_pytorch_names_them() -> None:
+    """round() is RoundBackward0; with decimals given (0 too) it is the overload RoundBackward1."""
+    torch = require_torch()
+
+    def names(lib: Any) -> list[str]:
+        x = lib.tensor([1.26, -0.5], requires_grad=True)
+        made = [x.round(), x.round(decimals=0), lib.round(x, decimals=2), lib.round(x)]
+        return [t.grad_fn.name() for t in made]
+
+    want = ["RoundBackward0", "RoundBackward1", "RoundBackward1", "RoundBackward0"]
+    assert names(mg) == names(torch) == want
