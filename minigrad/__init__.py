@@ -322,3 +322,10 @@ __all__ += [name for module in (_bessel, _complex_parts, _copy_forms, _foreach, 
                                 _grids, _indexing, _matrix_ops, _number_ops, _pointwise, _quantiles,
                                 _reduction_functions, _reductions, _sampling, _shape_ops, _writes)
             for name in module.__all__]
+
+# torch.relu_(x) and the other function forms of in-place methods, frombuffer, the deprecated range...
+# bound last: ``range`` (in PyTorch's __all__ too) must not shadow the builtin in this module's code above
+from minigrad import inplace_forms as _inplace_forms  # noqa: E402
+
+globals().update({_n: getattr(_inplace_forms, _n) for _n in _inplace_forms.__all__})
+__all__ += _inplace_forms.__all__

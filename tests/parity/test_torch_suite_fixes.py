@@ -215,6 +215,21 @@ SAME = {
     "sum dim tensor": lambda t: t.ones(2, 3).sum(t.tensor(1)),
     "sizes as tensors": lambda t: t.ones(t.tensor(3), t.tensor(4)).shape,
     "cumsum float dim tensor": lambda t: t.cumsum(t.ones(2, 2), t.tensor(0.0)),
+    # the torch.<op>_ function forms and small helpers
+    "relu_": lambda t: t.relu_(t.tensor([-1.0, 2.0])),
+    "exp_": lambda t: t.exp_(t.tensor([0.0, 1.0])),
+    "clamp_": lambda t: t.clamp_(t.tensor([-3.0, 0.5, 3.0]), min=-1, max=1),
+    "xlogy_": lambda t: t.xlogy_(t.tensor([0.0, 2.0]), t.tensor([3.0, 4.0])),
+    "nan_to_num_": lambda t: t.nan_to_num_(t.tensor([NAN, INF, 1.0]), posinf=9.0),
+    "detach": lambda t: t.detach(t.ones(2, requires_grad=True)),
+    "is_signed": lambda t: [t.is_signed(t.ones(1, dtype=t.uint8)), t.is_signed(t.ones(1))],
+    "get_device": lambda t: t.get_device(t.ones(1)),
+    "typename": lambda t: [t.typename(t.ones(2)), t.typename(t.ones(2, dtype=t.long)), t.typename(3)],
+    "range": lambda t: [t.range(1, 4), t.range(0, 1, 0.25), t.range(1, 4, dtype=t.long)],
+    "range bad step": lambda t: t.range(0, 1, -1),
+    "frombuffer": lambda t: t.frombuffer(bytearray(b"\x01\x02\x03\x04"), dtype=t.uint8),
+    "frombuffer count offset": lambda t: t.frombuffer(bytearray(8), dtype=t.int32, count=1, offset=4),
+    "frombuffer bad length": lambda t: t.frombuffer(bytearray(7), dtype=t.int32),
     # PyTorch's words in minigrad's errors
     "LongTensor with sizes after data": lambda t: t.LongTensor((6, 0), 1, 1, 0),
     "conv2d dtypes": lambda t: t.nn.functional.conv2d(t.ones(1, 1, 3, 3, dtype=t.long),
@@ -336,3 +351,11 @@ def test_a_number_as_dtype_is_a_type_error() -> None:
         mg.ones(2, dtype=3)
     with pytest.raises(mg.InvalidParameterError):  # (still minigrad's own class)
         mg.tensor([1.0], dtype="float31")
+
+
+def test_frombuffer_shares_the_buffers_memory() -> None:
+    for lib in (mg, torch):
+        buf = bytearray(4)
+        t = lib.frombuffer(buf, dtype=lib.uint8)
+        t[1] = 7
+        assert buf[1] == 7
