@@ -429,7 +429,7 @@ BUDGETS: dict[str, int] = {
     # 56,072 with progs5 merged
     # 56,135 with PyTorch's gradcheck line, RoundBackward1 and torch.Tensor's constructor under the hook
     # torchsuite (PyTorch's test_torch.py probe): repeat's copy, preserve_format's layout for tensors with
-    # gaps, torch._check and kin (checks.py), ~25 Tensor methods, PyTorch's RNG state bytes and errors (+~520),
+    # gaps, torch._check and kin (checks.py), ~25 Tensor methods, PyTorch's RNG state bytes and errors (+520),
     # torch.exp_(x)-style function forms, frombuffer and the deprecated range (inplace_forms.py, +125)
     "minigrad": 56830,
 }
