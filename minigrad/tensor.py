@@ -968,6 +968,9 @@ class Tensor(TensorMethods):
             return self._update("copy_", lambda t: where(everywhere, src.astype(t.dtype).expand(*t.shape), t),
                                 src)
         value = src._array
+        if value.ndim > self._array.ndim:  # numpy would drop leading 1s; PyTorch's result cannot grow
+            raise ShapeError(f"copy_: output with shape {list(self.shape)} doesn't match the broadcast shape "
+                             f"{list(np.broadcast_shapes(value.shape, self.shape))}")
         try:
             return self._write(lambda a: np.copyto(a, value, casting="unsafe"))
         except ValueError:

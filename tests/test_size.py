@@ -60,9 +60,9 @@ BUDGETS: dict[str, int] = {
     # PyTorch's (progs5)
     # 2,042 with progs5 merged
     # 2,079 with torch.Tensor's legacy constructor rules under the compat hook (float data, int sizes)
-    # +5 with torchsuite's __dict__ slot (attributes on tensors), masked_fill's PyTorch error and the
-    # dtype of lists of 0-d tensors
-    "minigrad/tensor.py": 2090,
+    # +8 with torchsuite's __dict__ slot (attributes on tensors), masked_fill's PyTorch error, the
+    # dtype of lists of 0-d tensors and copy_'s check that the source has no more dims
+    "minigrad/tensor.py": 2093,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,

@@ -215,6 +215,10 @@ SAME = {
     "sum dim tensor": lambda t: t.ones(2, 3).sum(t.tensor(1)),
     "sizes as tensors": lambda t: t.ones(t.tensor(3), t.tensor(4)).shape,
     "cumsum float dim tensor": lambda t: t.cumsum(t.ones(2, 2), t.tensor(0.0)),
+    # copy_ never grows its tensor (numpy would drop the source's leading 1s)
+    "copy_ from more dims": lambda t: t.randn(7, 1).copy_(t.randn(1, 1, 1, 1)),
+    "copy_ from more dims 2": lambda t: t.randn(8, 8).copy_(t.randn(1, 1, 8)),
+    "copy_ broadcast": lambda t: t.zeros(2, 3).copy_(t.ones(3)),
     # the torch.<op>_ function forms and small helpers
     "relu_": lambda t: t.relu_(t.tensor([-1.0, 2.0])),
     "exp_": lambda t: t.exp_(t.tensor([0.0, 1.0])),
