@@ -215,6 +215,11 @@ SAME = {
     "sum dim tensor": lambda t: t.ones(2, 3).sum(t.tensor(1)),
     "sizes as tensors": lambda t: t.ones(t.tensor(3), t.tensor(4)).shape,
     "cumsum float dim tensor": lambda t: t.cumsum(t.ones(2, 2), t.tensor(0.0)),
+    # cov with weights and a correction beyond the degrees of freedom: PyTorch divides by +0
+    "cov weighted dof <= 0": lambda t: t.cov(t.tensor([-5, -8], dtype=t.int32), correction=2,
+                                             aweights=t.tensor([7.1292, 4.6690])),
+    "cov weighted dof <= 0 2-D": lambda t: t.cov(t.tensor([[1.0, 2.0], [3.0, 3.0]]), correction=5,
+                                                 aweights=t.tensor([7.1292, 4.6690])),
     # copy_ never grows its tensor (numpy would drop the source's leading 1s)
     "copy_ from more dims": lambda t: t.randn(7, 1).copy_(t.randn(1, 1, 1, 1)),
     "copy_ from more dims 2": lambda t: t.randn(8, 8).copy_(t.randn(1, 1, 8)),
