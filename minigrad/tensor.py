@@ -654,6 +654,8 @@ class Tensor(TensorMethods):
             MinigradError: an update of every element of an expanded tensor (PyTorch's error).
         """
         if update is not None:
+            if _extras.mutation is not None:  # (None unless allow_mutation_on_saved_tensors is active)
+                _extras.mutation(self)
             try:
                 new = quiet(update, self.numpy())
             except ValueError:  # (read-only: an expanded tensor, whose memory PyTorch lets one write)

@@ -24,6 +24,7 @@ from minigrad._kernels import memory_owner, quiet
 from minigrad._tensor_methods import provide
 from minigrad.errors import MinigradError, ShapeError
 from minigrad.grad_mode import _extras, set_grad_enabled
+from minigrad.ops import released_error as _released_error
 from minigrad.ops import sum_to
 from minigrad.settings import is_warn_always_enabled as _warn_always
 from minigrad.tensor import Tensor, from_numpy, held_grad, stack
@@ -34,16 +35,6 @@ if TYPE_CHECKING:
 __all__ = ["backward", "grad"]
 
 _PRIMITIVES = sum_to.__module__  # "minigrad.ops": its backward formulas keep no gradient they are given
-
-
-def _released_error(fn: Function) -> MinigradError:
-    return MinigradError(  # PyTorch's words (scripts match on them), then which node
-        "Trying to backward through the graph a second time (or directly access saved tensors after they "
-        "have already been freed). Saved intermediate values of the graph are freed when you call "
-        ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
-        f"graph a second time or if you need to access saved tensors after calling backward. (The buffers "
-        f"saved by {fn.name()} were freed by the first backward().)"
-    )
 
 
 def _ancestors_to(roots: Sequence[Tensor], targets: set[int]) -> set[int]:
@@ -230,7 +221,7 @@ def _propagate(
         if t._version:  # (0 unless the result was changed in place: one int test per node)
             node.check_output_version(t)
         if _extras.nodes:  # (False until a node got hooks: one test per node)
-            out_grads = _run_special(node, g, t)
+            out_grads = _run_special(node, g, t, retain_graph, parents)
         else:
             out_grads = node.backward(g, t)
         if mine is not None and (type(node).__module__ != _PRIMITIVES
@@ -273,11 +264,18 @@ def _unshared(prev: Tensor, pg: Tensor, create_graph: bool) -> bool:
 _EXACT_REFCOUNTS = sys.implementation.name == "cpython" and sys.version_info < (3, 14)
 
 
-def _run_special(node: Function, g: Tensor, t: Tensor) -> tuple[Tensor | None, ...]:
-    """A node's backward once hooks exist: its hooks and packed saved tensors (``autograd.graph``)."""
-    if getattr(node, "hooks", None) is not None:
+def _run_special(node: Function, g: Tensor, t: Tensor, retain_graph: bool,
+                 parents: tuple[Tensor, ...]) -> tuple[Tensor | None, ...]:
+    """A node's backward once hooks exist: its hooks and packed saved tensors (``autograd.graph``), which
+    are dropped with the node's other saved values unless ``retain_graph``; ``parents``: its inputs as
+    it read them (see :func:`_as_read`)."""
+    ex = getattr(node, "hooks", None)
+    if ex is not None:
         from minigrad.autograd.graph import run_node
-        return run_node(node, g, t)
+        grads = run_node(node, g, t, parents)
+        if not retain_graph:
+            ex.saved = None
+        return grads
     return node.backward(g, t)
 
 
