@@ -23,6 +23,7 @@ import numpy as np
 from minigrad import memory_formats
 from minigrad.dtypes import resolve_dtype, tensor_type_name
 from minigrad.errors import DeviceError, MinigradError, ShapeError
+from minigrad.grad_mode import _mode
 from minigrad.shapes import norm_dim, shape_arg
 from minigrad.size import Size
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     # (re-exported with "as": tensor.py reaches the same modules through this one)
     from minigrad import bessel as bessel
     from minigrad import complex_parts as complex_parts
+    from minigrad import copy_forms as copy_forms
     from minigrad import factories as factories
     from minigrad import functional_forms as functional_forms
     from minigrad import gamma as gamma
@@ -128,6 +130,57 @@ class BaseRef(weakref.ref):  # type: ignore[type-arg]
 
     __slots__ = ("standin",)
     standin: Tensor
+
+
+class CreationRef(BaseRef):
+    """A view's link to its base when PyTorch forbids changing the view in place with the graph recorded:
+    output ``index`` of ``creator``, a function returning several views (unbind, split, chunk) or, with
+    ``custom``, a custom Function. Views of such a view inherit the link, and the rule."""
+
+    __slots__ = ("creator", "custom", "index")
+    creator: str
+    custom: bool
+    index: int
+
+
+def mark_view(out: Tensor, base: Tensor, creator: str, index: int, custom: bool = False) -> None:
+    """Give ``out``, a view of ``base``'s memory, a :class:`CreationRef` to ``base`` (or to its own base)."""
+    ref = getattr(base, "_viewbase", None)
+    root = ref() if ref is not None else None
+    marked = CreationRef(base if root is None else root)
+    marked.creator, marked.index, marked.custom = creator, index, custom
+    out._viewbase = marked
+
+
+def multi_views(outs: tuple[Tensor, ...], source: Tensor, creator: str) -> tuple[Tensor, ...]:
+    """``outs``, the views ``creator`` (Split, Unbind) made of ``source``: in grad mode each is marked so a
+    recorded in-place change of it raises PyTorch's error (their gradients would need one node for all)."""
+    if _mode.grad:
+        for i, out in enumerate(outs):
+            if out._array.base is not None and out is not source:
+                mark_view(out, source, creator, i)
+    return outs
+
+
+def view_inplace_error(view: Tensor, ref: CreationRef) -> MinigradError:
+    """PyTorch's error for a recorded in-place change of a view :func:`mark_view` marked."""
+    ctx = view._ctx
+    if ctx is None:
+        start = "A view was created in no_grad mode and is being modified inplace with grad mode enabled."
+    else:
+        own = ctx.name().rpartition("Backward")[0]
+        index = ref.index if own == ref.creator else ctx.output_index()
+        start = f"Output {index} of {own} is a view and is being modified inplace."
+    if ref.custom:
+        return MinigradError(
+            f"{start} This view was created inside a custom Function (or because an input was returned "
+            "as-is) and the autograd logic to handle view+inplace would override the custom backward "
+            "associated with the custom Function, leading to incorrect gradients. This behavior is "
+            "forbidden. You can fix this by cloning the output of the custom Function.")
+    return MinigradError(
+        f"{start} This view is the output of a function that returns multiple views. Such functions do not "
+        "allow the output views to be modified inplace. You should replace the inplace operation by an "
+        "out-of-place one.")
 
 
 class Storage:
@@ -1628,6 +1681,18 @@ class TensorMethods:
     def split_with_sizes(self: Any, split_sizes: Any, dim: builtins.int = 0) -> tuple[Tensor, ...]:
         """Views of the listed sizes along dim; see :func:`minigrad.split_with_sizes`."""
         return shape_ops.split_with_sizes(self, split_sizes, dim)
+
+    def unsafe_split(self: Any, split_size: Any, dim: builtins.int = 0) -> tuple[Tensor, ...]:
+        """:meth:`split` without the in-place check on its pieces; see :func:`minigrad.unsafe_split`."""
+        return copy_forms.unsafe_split(self, split_size, dim)
+
+    def unsafe_split_with_sizes(self: Any, split_sizes: Any, dim: builtins.int = 0) -> tuple[Tensor, ...]:
+        """:meth:`split_with_sizes` without the in-place check; see ``mg.unsafe_split_with_sizes``."""
+        return copy_forms.unsafe_split_with_sizes(self, split_sizes, dim)
+
+    def unsafe_chunk(self: Any, chunks: builtins.int, dim: builtins.int = 0) -> tuple[Tensor, ...]:
+        """:meth:`chunk` without the in-place check on its pieces; see :func:`minigrad.unsafe_chunk`."""
+        return copy_forms.unsafe_chunk(self, chunks, dim)
 
     def select_scatter(self: Any, src: Tensor, dim: builtins.int, index: builtins.int) -> Tensor:
         """A copy with ``select(dim, index)`` replaced by src; see :func:`minigrad.select_scatter`."""

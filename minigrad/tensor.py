@@ -700,17 +700,23 @@ class Tensor(TensorMethods):
                     "a leaf Variable that requires grad is being used in an in-place operation; "
                     "update parameters inside `with mg.no_grad():` (or through p.data), or write x = x + y"
                 )
-            return True
-        if self._array.base is not None:  # a view made before its base was set to require grad
+        else:
+            if self._array.base is not None:  # a view made before its base was set to require grad
+                ref = getattr(self, "_viewbase", None)
+                base = ref() if ref is not None else None
+                if base is not None and base.requires_grad and base._ctx is None:
+                    raise MinigradError(  # (minigrad cannot tell which: both of PyTorch's messages)
+                        "A view was created in no_grad mode and is being modified inplace with grad mode "
+                        "enabled, or was made before its base was set to require grad: a view of a leaf "
+                        "Variable that requires grad is being used in an in-place operation. Make the view "
+                        "after setting requires_grad, or change it inside the no_grad block.")
+            if not any(isinstance(o, Tensor) and o.requires_grad for o in others):
+                return False
+        if self._array.base is not None:  # an output of unbind/split/chunk or a custom Function (PyTorch)
             ref = getattr(self, "_viewbase", None)
-            base = ref() if ref is not None else None
-            if base is not None and base.requires_grad and base._ctx is None:
-                raise MinigradError(  # (minigrad cannot tell which: both of PyTorch's messages)
-                    "A view was created in no_grad mode and is being modified inplace with grad mode "
-                    "enabled, or was made before its base was set to require grad: a view of a leaf Variable "
-                    "that requires grad is being used in an in-place operation. Make the view after setting "
-                    "requires_grad, or change it inside the no_grad block.")
-        return any(isinstance(o, Tensor) and o.requires_grad for o in others)
+            if type(ref) is _methods.CreationRef:
+                raise _methods.view_inplace_error(self, ref)
+        return True
 
     def _update(self, what: str, compute: Callable[[Tensor], Tensor], *others: Any,
                 view: builtins.bool = False) -> Tensor:
@@ -1504,7 +1510,8 @@ class Tensor(TensorMethods):
         # basic slices, valid by construction: the GetItem op directly, without indexing's normalization
         pieces = (self._view(_ops.GetItem.apply(self, index=(*lead, slice(i, i + split_size))))
                   for i in range(0, n, split_size))
-        return tuple(_named(piece, self, "SplitBackward0") for piece in pieces)
+        return _methods.multi_views(tuple(_named(piece, self, "SplitBackward0") for piece in pieces), self,
+                                    "Split")
 
     @dim_aliases
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:

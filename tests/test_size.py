@@ -59,7 +59,10 @@ BUDGETS: dict[str, int] = {
     # matmul's dot/mv; 1,988 with a recorded in-place change of a saved result raising at backward, as
     # PyTorch's (progs5)
     # 2,042 with progs5 merged
-    "minigrad/tensor.py": 2047,
+    # 2,052 with the in-place rule for a view marked as one of several outputs (unbind, split,
+    # chunk) or a custom Function's (PyTorch's error), tested in _recorded only when the in-place op
+    # is recorded (autograd3)
+    "minigrad/tensor.py": 2055,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -186,7 +189,8 @@ BUDGETS: dict[str, int] = {
     # 2,575 with autograd.graph.allow_mutation_on_saved_tensors (PyTorch's context: a saved tensor
     # copied before its first in-place change) and packed saved tensors freed by backward
     # (autograd3)
-    "minigrad/autograd": 2580,
+    # 2,593 with custom Functions marking their outputs that are views of an input (autograd3)
+    "minigrad/autograd": 2600,
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -432,7 +436,8 @@ BUDGETS: dict[str, int] = {
     # 55,258 with main's perf merged again
     # 56,072 with progs5 merged
     # 56,195 with autograd3's allow_mutation_on_saved_tensors
-    "minigrad": 56200,
+    # 56,311 with autograd3's view rules and unsafe splits
+    "minigrad": 56320,
 }
 
 

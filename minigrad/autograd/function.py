@@ -32,6 +32,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from minigrad import ops
+from minigrad._kernels import memory_owner
+from minigrad._tensor_methods import mark_view
 from minigrad.errors import MinigradError
 from minigrad.grad_mode import _extras, _mode, no_grad
 from minigrad.tensor import Array, Tensor, from_numpy
@@ -260,8 +262,24 @@ class Function:
             if separate:
                 cls.setup_context(ctx, args, output)
         if not (_mode.record and any(needs)):
+            _mark_views(cls, args, output, output)
             return output
-        return _record(cls, ctx, args, output)
+        result = _record(cls, ctx, args, output)
+        _mark_views(cls, args, output, result)
+        return result
+
+
+def _mark_views(cls: type[Function], args: tuple[Any, ...], output: Any, result: Any) -> None:
+    """Mark each result that shares an input's memory (a view, an input returned as it is), so a recorded
+    in-place change of it raises PyTorch's error: its custom backward would be bypassed."""
+    outs, results = (output, result) if isinstance(output, tuple) else ((output,), (result,))
+    owners = {memory_owner(a._array): a for a in args if isinstance(a, Tensor)}
+    several = sum(isinstance(o, Tensor) for o in outs) > 1
+    for i, (o, r) in enumerate(zip(outs, results)):
+        if isinstance(o, Tensor) and isinstance(r, Tensor) and o._array.size:
+            base = owners.get(memory_owner(o._array))
+            if base is not None and r is not base:
+                mark_view(r, base, cls.__name__, i, custom=not several)
 
 
 def _stand_in(t: Tensor) -> Tensor:
