@@ -54,11 +54,20 @@ class AccumulateGrad:
     node; ``variable`` is the leaf.
     """
 
-    __slots__ = ("variable",)
+    __slots__ = ("_metadata", "variable")
     next_functions: tuple[()] = ()
 
     def __init__(self, variable: Tensor) -> None:
         self.variable = variable
+
+    @property
+    def metadata(self) -> dict[Any, Any]:
+        """A dict kept on this node object for the user's bookkeeping (empty at first)."""
+        found: dict[Any, Any] | None = getattr(self, "_metadata", None)
+        if found is None:
+            found = {}
+            self._metadata = found
+        return found
 
     def name(self) -> str:
         """PyTorch's name for the node: ``torch::autograd::AccumulateGrad``."""
