@@ -132,6 +132,11 @@ class BaseRef(weakref.ref):  # type: ignore[type-arg]
     standin: Tensor
 
 
+# id(tensor) -> (a weak reference that drops the entry with the tensor, the dict assigned to its
+# _backward_hooks). Not a WeakKeyDictionary: that compares keys with ==, elementwise on tensors.
+_assigned_hooks: dict[int, tuple[weakref.ref[Any], Any]] = {}
+
+
 class CreationRef(BaseRef):
     """A view's link to its base when PyTorch forbids changing the view in place with the graph recorded:
     output ``index`` of ``creator``, a function returning several views (unbind, split, chunk) or, with
@@ -1342,6 +1347,23 @@ class TensorMethods:
         """Which output of its grad_fn this tensor is (a custom Function's k-th output: k); 0 otherwise."""
         ctx = self._ctx
         return 0 if ctx is None else ctx.output_index()
+
+    @property
+    def _backward_hooks(self: Any) -> Any:
+        """The hooks ``register_hook`` added (a dict, or None), as PyTorch's ``_backward_hooks``. A dict
+        assigned to it is kept and shown instead, and, as in PyTorch, neither calls its functions nor
+        stops the registered hooks."""
+        found = _assigned_hooks.get(id(self))
+        return self._hooks if found is None else found[1]
+
+    @_backward_hooks.setter
+    def _backward_hooks(self: Any, hooks: Any) -> None:
+        key = id(self)
+
+        def forget(_: object) -> None:
+            _assigned_hooks.pop(key, None)
+
+        _assigned_hooks[key] = (weakref.ref(self, forget), hooks)
 
     def _is_view(self: Any) -> builtins.bool:
         """Whether this tensor is a view of another (``_base`` is not None)."""

@@ -15,7 +15,7 @@ import heapq
 import sys
 import threading
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
@@ -96,17 +96,38 @@ def _run_backward(
     hooks = list(_extras.pack)  # saved tensors hooks entered or left by a hook during backward end with it
     global _depth
     _depth += 1
+    callbacks: list[Callable[[], None]] = []
+    _callbacks.append(callbacks)
     try:
         if _depth % _THREAD_EVERY == 0:  # a backward inside a backward inside ...: see _in_new_thread
-            return _in_new_thread(roots, root_grads, retain_graph, create_graph, inputs)
-        with set_grad_enabled(create_graph):
-            return quiet(_propagate, roots, root_grads, retain_graph, create_graph, inputs)
+            captured = _in_new_thread(roots, root_grads, retain_graph, create_graph, inputs)
+        else:
+            with set_grad_enabled(create_graph):
+                captured = quiet(_propagate, roots, root_grads, retain_graph, create_graph, inputs)
+        for callback in callbacks:  # (one may queue another: it runs too)
+            callback()
+        return captured
     finally:
         _depth -= 1
+        _callbacks.pop()
         _extras.pack[:] = hooks
 
 
 _depth = 0  # backward calls running now, each inside the one before (a custom backward calling backward)
+_callbacks: list[list[Callable[[], None]]] = []  # per running backward pass: its queue_callback functions
+
+
+def queue_callback(callback: Callable[[], None]) -> None:
+    """Run ``callback()`` once the backward pass running now has finished (PyTorch's
+    ``Variable._execution_engine.queue_callback``; a custom backward inside a backward called from
+    another's queues it on the inner pass).
+
+    Raises:
+        MinigradError: no backward pass is running (PyTorch's error).
+    """
+    if not _callbacks:
+        raise MinigradError("Final callbacks can only be installed during backward pass.")
+    _callbacks[-1].append(callback)
 _THREAD_EVERY = 64
 
 

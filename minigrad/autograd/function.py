@@ -38,7 +38,7 @@ from minigrad.errors import MinigradError
 from minigrad.grad_mode import _extras, _mode, no_grad
 from minigrad.tensor import Array, Tensor, from_numpy
 
-__all__ = ["Function", "FunctionCtx", "once_differentiable"]
+__all__ = ["Function", "FunctionCtx", "InplaceFunction", "once_differentiable"]
 
 
 class FunctionCtx:
@@ -218,6 +218,13 @@ class Function:
     called through :meth:`apply`. forward runs with grad recording off.
     """
 
+    #: the grad_fn class of the subclass's outputs (``<Name>Backward``), as PyTorch's ``_backward_cls``
+    _backward_cls: ClassVar[type[ops.Function]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._backward_cls = _output_node_class(cls)
+
     @staticmethod
     def forward(*args: Any, **kwargs: Any) -> Any:
         """The computation, on tensors, with recording off."""
@@ -373,3 +380,12 @@ def once_differentiable(fn: Callable[..., Any]) -> Callable[..., Any]:
         return tuple(wrapped) if isinstance(result, tuple) else wrapped[0]
 
     return wrapper
+
+
+class InplaceFunction(Function):
+    """PyTorch's base for custom Functions that may change an input in place (``ctx.mark_dirty``): an
+    instance keeps its ``inplace`` flag; ``apply`` is :meth:`Function.apply`."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
