@@ -54,7 +54,6 @@ class FunctionCtx:
         self._unpack: Callable[[Any], Any] | None = None  # the saved_tensors_hooks unpack hook, if packed
         self._non_differentiable: set[int] = set()
         self._dirty: set[int] = set()
-        self._node: _CustomNode | None = None
         self._out_meta: list[tuple[tuple[int, ...], np.dtype[Any]] | None] = []  # outputs' shapes, dtypes
         self._non_diff_index: set[int] = set()  # positions of the outputs marked non-differentiable
 
@@ -310,7 +309,6 @@ def _record(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], output
     anchor = _CustomNode.apply(*tensors_in, state=(cls, ctx, args, len(outs), dtype))
     node = anchor._ctx
     assert isinstance(node, _CustomNode)
-    ctx._node = node
     ctx._non_diff_index = {i for i, o in enumerate(outs) if id(o) in ctx._non_differentiable}
     ctx._out_meta = [(o.shape, o.dtype if o.dtype.kind == "f" else dtype) if isinstance(o, Tensor) else None
                      for o in outs]

@@ -102,3 +102,38 @@ def test_backward_hooks_attribute_as_pytorch() -> None:
         assert list(y._backward_hooks) == ["later"]
         y.sum().backward()
         np.testing.assert_array_equal(np.asarray(x.grad.numpy()), [20.0, 20.0])
+
+
+@pytest.mark.parametrize("after", ["forward", "backward with create_graph"])
+def test_a_custom_functions_graph_is_freed_with_its_output(after: str) -> None:
+    import gc
+    import weakref
+
+    class Marker:
+        pass
+
+    for lib in (mg, torch):
+        class Scale(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx: Any, x: Any) -> Any:
+                ctx.save_for_backward(x)
+                return x * 3
+
+            @staticmethod
+            def backward(ctx: Any, g: Any) -> Any:
+                (x,) = ctx.saved_tensors
+                return g * 3 + x * 0
+
+        gc.disable()  # freed by reference counting, not left to the cycle collector
+        try:
+            x = lib.ones(2, requires_grad=True)
+            out = Scale.apply(x)
+            if after != "forward":
+                lib.autograd.grad(out.sum(), x, create_graph=True)
+            marker = Marker()
+            out.grad_fn.metadata["m"] = marker
+            ref = weakref.ref(marker)
+            del marker, out
+            assert ref() is None, lib.__name__
+        finally:
+            gc.enable()
