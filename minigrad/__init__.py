@@ -52,6 +52,7 @@ from minigrad import functional_forms as _functional_forms
 from minigrad import gamma as _gamma
 from minigrad import grids as _grids
 from minigrad import indexing as _indexing
+from minigrad import inplace_forms as _inplace_forms
 from minigrad import matrix_ops as _matrix_ops
 from minigrad import number_ops as _number_ops
 from minigrad import pointwise as _pointwise
@@ -147,6 +148,7 @@ from minigrad.grad_mode import (
 )
 from minigrad.grids import *  # noqa: F403
 from minigrad.indexing import *  # noqa: F403
+from minigrad.inplace_forms import *  # noqa: F403  (torch.exp_(x), torch.clamp_(x, 0)...)
 from minigrad.linalg_functions import (
     chain_matmul,
     cholesky,
@@ -317,6 +319,6 @@ __all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinst
     "LongTensor", "ShortTensor", "set_default_tensor_type",
 ]  # fmt: skip
 __all__ += [name for module in (_bessel, _complex_parts, _copy_forms, _foreach, _functional_forms, _gamma,
-                                _grids, _indexing, _matrix_ops, _number_ops, _pointwise, _quantiles,
-                                _reduction_functions, _reductions, _sampling, _shape_ops, _writes)
+                                _grids, _indexing, _inplace_forms, _matrix_ops, _number_ops, _pointwise,
+                                _quantiles, _reduction_functions, _reductions, _sampling, _shape_ops, _writes)
             for name in module.__all__]
