@@ -1219,6 +1219,27 @@ class TensorMethods:
         new = np.concatenate([flat[:n], np.zeros(max(0, n - flat.size), dtype=self.dtype)]).reshape(shape)
         return cast("Tensor", self._write(lambda _: new))
 
+    def set_(self: Any, source: Any = None) -> Tensor:
+        """Make self a tensor over ``source``'s memory (its shape and values; a write to either shows in
+        the other), or an empty tensor without a source; returns self. As PyTorch, allowed on a leaf
+        that requires grad only under ``no_grad`` (resizing a parameter in place).
+
+        Raises:
+            MinigradError: a leaf that requires grad in grad mode, a recorded change (minigrad records no
+                set_), or a source of another dtype (PyTorch's message).
+            TypeError: source is not a Tensor (minigrad's storages are read-only views).
+        """
+        if source is not None and not isinstance(source, tensor.Tensor):
+            raise TypeError(f"set_: source must be a Tensor, got {type(source).__name__}")
+        if source is not None and source.dtype != self.dtype:
+            names = {"float32": "float", "float64": "double", "float16": "half", "int64": "long"}
+            got, want = (names.get(str(t.dtype), str(t.dtype)) for t in (source, self))
+            raise MinigradError(f"Could not set tensor of type {got} to a tensor of type {want}")
+        if self._recorded(source):
+            raise MinigradError("set_: minigrad does not record set_ in the graph; call it under no_grad()")
+        new = np.empty(0, dtype=self.dtype) if source is None else source.numpy()
+        return cast("Tensor", self._write(lambda _: new))
+
     def resize_as_(self: Any, the_template: Tensor, *, memory_format: Any = None) -> Tensor:
         """``self.resize_(the_template.shape)``; returns self."""
         return cast("Tensor", self.resize_(the_template.shape))

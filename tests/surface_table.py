@@ -1082,4 +1082,5 @@ SURFACE_NOT_OPS = frozenset({
     "cauchy_", "geometric_", "log_normal_", "geqrf", "index_reduce", "index_reduce_", "lu", "lu_solve",
     "matrix_exp", "new_empty_strided", "nonzero_static", "ormqr", "put", "qr", "resize_", "resize_as_", "svd",
     "triangular_solve",
+    "set_",  # memory sharing and resizing under no_grad: tests/parity/test_autograd_engine_api_parity.py
 })  # fmt: skip

@@ -1,6 +1,7 @@
 """Older corners of torch.autograd that libraries still call, compared with PyTorch:
 ``Variable._execution_engine.queue_callback`` (run a function when the backward pass ends),
-``autograd.function.InplaceFunction`` and ``Function._backward_cls``, ``Tensor._backward_hooks``."""
+``autograd.function.InplaceFunction`` and ``Function._backward_cls``, ``Tensor._backward_hooks``,
+``Tensor.set_`` (a parameter resized in place under no_grad), and custom Functions' graphs freed promptly."""
 
 from __future__ import annotations
 
@@ -137,3 +138,26 @@ def test_a_custom_functions_graph_is_freed_with_its_output(after: str) -> None:
             assert ref() is None, lib.__name__
         finally:
             gc.enable()
+
+
+def test_set_resizes_a_parameter_under_no_grad_as_pytorch() -> None:
+    got = []
+    for lib in (mg, torch):
+        p = lib.nn.Parameter(lib.arange(6.0, dtype=lib.float64))
+        for _ in range(2):
+            with lib.no_grad():
+                p.set_(p[1:])
+                p.grad = None
+            (lib.cat((p, p)) * lib.arange(2.0 * len(p), dtype=lib.float64)).sum().backward()
+        b = lib.zeros(2, 2)
+        a = lib.ones(4)
+        a.set_(b)
+        b.add_(3)
+        with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an"):
+            p.set_(lib.zeros(2, dtype=lib.float64))
+        with pytest.raises(RuntimeError, match="Could not set tensor of type double to a tensor of type"):
+            a.set_(lib.zeros(2, dtype=lib.float64))
+        got.append((p.detach().numpy().copy(), p.grad.numpy().copy(), a.numpy().copy(), a._version,
+                    tuple(a.set_().shape)))
+    for m, t in zip(*got):
+        np.testing.assert_array_equal(m, t)
