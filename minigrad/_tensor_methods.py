@@ -167,6 +167,19 @@ def multi_views(outs: tuple[Tensor, ...], source: Tensor, creator: str) -> tuple
     return outs
 
 
+def unrecorded_view_error(view: Tensor) -> MinigradError:
+    """PyTorch's error for a recorded in-place change of a view made under no_grad (or inference_mode) of
+    a tensor that requires grad: the base's graph cannot tell what the view's values were."""
+    if getattr(view, "_inference", None) == 0:  # (set, to 0, only on views made inside inference_mode)
+        return MinigradError("A view was created in inference mode and is being modified inplace in normal "
+                             "mode.")
+    return MinigradError(
+        "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given "
+        "that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by "
+        "moving both the view and the inplace either both inside the no_grad block (if you don't want the "
+        "inplace to be tracked) or both outside (if you want the inplace to be tracked).")
+
+
 def view_inplace_error(view: Tensor, ref: CreationRef) -> MinigradError:
     """PyTorch's error for a recorded in-place change of a view :func:`mark_view` marked."""
     ctx = view._ctx

@@ -710,6 +710,8 @@ class Tensor(TensorMethods):
                         "enabled, or was made before its base was set to require grad: a view of a leaf "
                         "Variable that requires grad is being used in an in-place operation. Make the view "
                         "after setting requires_grad, or change it inside the no_grad block.")
+                if base is not None and base.requires_grad and not _methods.graph.became_recorded(base):
+                    raise _methods.unrecorded_view_error(self)  # (made under no_grad of a base with history)
             if not any(isinstance(o, Tensor) and o.requires_grad for o in others):
                 return False
         if self._array.base is not None:  # an output of unbind/split/chunk or a custom Function (PyTorch)

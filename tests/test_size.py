@@ -446,7 +446,9 @@ BUDGETS: dict[str, int] = {
     # 56,493 with inplace_forms: torch.exp_(x), torch.clamp_(x, ...) and PyTorch's other 55 top-
     # level in-place functions (autograd3)
     # 56,512 with Tensor.set_ (autograd3)
-    "minigrad": 56515,
+    # 56,528 with the in-place rule for a view made under no_grad or inference_mode of a tensor with
+    # history (PyTorch's errors) (autograd3)
+    "minigrad": 56530,
 }
 
 

@@ -547,7 +547,7 @@ def _refresh(t: Tensor) -> None:
     ctx = t._ctx
     if ctx is not None and ctx.seq > base._ctx.seq:
         return  # made (or regenerated) after the base's last change
-    if ctx is None and not _became_recorded(base):
+    if ctx is None and not became_recorded(base):
         return  # a view made under no_grad of a base that had a history already
     pos = view_positions(base._array, t._array)
     if pos is None:
@@ -562,8 +562,9 @@ def _refresh(t: Tensor) -> None:
     t._write()  # (its version moves on, so ops recorded before read the stand-in, with its old history)
 
 
-def _became_recorded(base: Tensor) -> bool:
-    """Whether ``base`` got its history from an in-place op on it while it had none."""
+def became_recorded(base: Tensor) -> bool:
+    """Whether ``base`` got its history from an in-place op on it while it had none (so a view of it
+    without history may have been made in grad mode before that, not under no_grad)."""
     ctx = base._ctx
     while ctx is not None:
         prior = getattr(ctx, "prior", None)

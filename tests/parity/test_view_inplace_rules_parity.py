@@ -131,3 +131,29 @@ def test_a_custom_functions_new_tensor_may_be_changed_in_place() -> None:
         y.sum().backward()
         grads.append(np.asarray(x.grad.numpy()))
     np.testing.assert_allclose(grads[0], grads[1])
+
+
+@pytest.mark.parametrize("grad_mode", [True, False])
+@pytest.mark.parametrize("requires_grad", [True, False])
+def test_inplace_on_views_made_with_and_without_grad_mode_as_pytorch(grad_mode: bool,
+                                                                     requires_grad: bool) -> None:
+    # PyTorch's test_autograd_views_codegen: view_as and unbind, made in or out of grad mode, changed in place
+    results = []
+    for lib in (mg, torch):
+        inp = lib.tensor(A[0], requires_grad=requires_grad).clone()
+        with lib.set_grad_enabled(grad_mode):
+            out = inp.view_as(inp)
+            outs = inp.unbind()
+        errors = [_error(lambda t: t.add_(1), t) for t in (out, *outs)]
+        results.append((out._is_view(), outs[0]._is_view(), errors, np.asarray(inp.detach().numpy())))
+    assert results[0][:3] == results[1][:3]
+    np.testing.assert_allclose(results[0][3], results[1][3])
+
+
+def test_inplace_on_a_view_made_in_inference_mode_raises_as_pytorch() -> None:
+    for lib in (mg, torch):
+        a = lib.tensor(A, requires_grad=True).clone()
+        with lib.inference_mode():
+            view = a.view_as(a)
+        with pytest.raises(RuntimeError, match="A view was created in inference mode and is being modified"):
+            view.add_(2)
