@@ -1222,9 +1222,10 @@ class TensorMethods:
         when it grows, are zeros: PyTorch leaves them uninitialized); returns self.
 
         Raises:
-            MinigradError: self requires grad (PyTorch's "cannot resize variables that require grad").
+            MinigradError: self requires grad, outside inference_mode (PyTorch's "cannot resize variables
+                that require grad").
         """
-        if self.requires_grad:
+        if self.requires_grad and not _mode.inference:
             raise MinigradError("cannot resize variables that require grad")
         shape = shape_arg(sizes)
         flat = self.numpy().reshape(-1)

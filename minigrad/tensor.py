@@ -695,6 +695,8 @@ class Tensor(TensorMethods):
         if not _mode.record:
             return False
         if self.requires_grad:
+            if self._ctx is None and getattr(self, "_inference", None) == 0 and self._array.base is not None:
+                raise _methods.unrecorded_view_error(self)  # (a view made in inference_mode of a normal one)
             if self._ctx is None:
                 raise MinigradError(
                     "a leaf Variable that requires grad is being used in an in-place operation; "
@@ -1796,14 +1798,15 @@ def reset_grads(tensors: Iterable[Tensor], set_to_none: bool = True) -> None:
         g.zero_()
 
 
-def made_in_inference(array: Array, inputs: tuple[Tensor, ...]) -> int:
-    """``Tensor._inference`` of an op result holding ``array``, computed inside inference_mode.
-
-    An inference tensor, unless it is a view of a normal input (``x.reshape``,
-    ``x[1:]``, ``x.T`` of a normal x stay normal, as in PyTorch).
-    """
-    owner = memory_owner(array)
-    return 0 if any(owner == memory_owner(t._array) and not t.is_inference() for t in inputs) else INFERENCE
+def made_in_inference(out: Tensor, inputs: tuple[Tensor, ...]) -> None:
+    """Mark ``out``, an op result computed inside inference_mode: an inference tensor, unless it is a view
+    of a normal input (``x.reshape``, ``x[1:]``, ``x.T`` of a normal x stay normal, as in PyTorch, and
+    keep its requires_grad: a leaf that an in-place change in normal mode may not modify)."""
+    owner = memory_owner(out._array)
+    base = next((t for t in inputs if owner == memory_owner(t._array) and not t.is_inference()), None)
+    out._inference = INFERENCE if base is None else 0
+    if base is not None and base.requires_grad:
+        out.requires_grad = True
 
 
 def as_tensor(data: Any, dtype: DTypeLike = None, device: DeviceLike = None) -> Tensor:

@@ -157,3 +157,30 @@ def test_inplace_on_a_view_made_in_inference_mode_raises_as_pytorch() -> None:
             view = a.view_as(a)
         with pytest.raises(RuntimeError, match="A view was created in inference mode and is being modified"):
             view.add_(2)
+
+
+@pytest.mark.parametrize("requires_grad", [True, False])
+def test_a_view_made_in_inference_mode_of_a_normal_tensor_as_pytorch(requires_grad: bool) -> None:
+    seen = []
+    for lib in (mg, torch):
+        a = lib.tensor(A, requires_grad=requires_grad).clone()
+        with lib.inference_mode():
+            out = a.view(-1)
+            tmp = out.view(3, 3)
+            facts = [lib.is_inference(out), out.requires_grad, out._is_view(), out.is_leaf, tmp.requires_grad]
+        prod = out * out
+        facts += [prod.requires_grad, lib.is_inference(prod), _error(lambda t: t.add_(2), out) is None]
+        seen.append(facts)
+    assert seen[0] == seen[1]
+
+
+def test_resize_of_an_inference_tensor_that_requires_grad_inside_inference_mode() -> None:
+    shapes = []
+    for lib in (mg, torch):
+        with lib.inference_mode():
+            c = lib.ones(1, 2, 3, requires_grad=True)
+            c.resize_(1, 2)
+            shapes.append((tuple(c.shape), lib.is_inference(c), c.requires_grad))
+        with pytest.raises(RuntimeError, match="cannot resize variables that require grad"):
+            lib.ones(2, requires_grad=True).resize_(1)
+    assert shapes[0] == shapes[1]
