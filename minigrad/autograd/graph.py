@@ -237,17 +237,31 @@ def saved_attribute(node: ops.Function, name: str) -> Any:
         for i, packed in ex.saved:
             if i == index:
                 assert ex.unpack is not None
-                return SavedTensor(packed, ex.unpack) if raw else ex.unpack(packed)
+                return SavedTensor._of(packed, ex.unpack) if raw else ex.unpack(packed)
     if index is not None and index >= 0 and node.parents and index < len(node.parents):
         return node.parents[index]
     raise AttributeError(f"'{type(node).__name__}' object has no attribute '{name}'")
 
 
 class SavedTensor:
-    """``grad_fn._raw_saved_*``: one packed saved tensor, as ``torch._C._autograd.SavedTensor``."""
+    """``grad_fn._raw_saved_*``: one packed saved tensor, as ``torch.autograd.SavedTensor`` (made by the
+    graph only).
 
-    def __init__(self, packed: Any, unpack: Callable[[Any], Any]) -> None:
-        self._packed, self._unpack = packed, unpack
+    Raises:
+        MinigradError: constructed from Python (PyTorch's error).
+    """
+
+    _packed: Any
+    _unpack: Callable[[Any], Any]
+
+    def __init__(self) -> None:
+        raise MinigradError("Trying to create a SavedTensor object from Python is forbidden.")
+
+    @classmethod
+    def _of(cls, packed: Any, unpack: Callable[[Any], Any]) -> SavedTensor:
+        saved: SavedTensor = object.__new__(cls)
+        saved._packed, saved._unpack = packed, unpack
+        return saved
 
     def register_hooks(self, pack_hook: Callable[[Tensor], Any],
                        unpack_hook: Callable[[Any], Tensor]) -> None:

@@ -118,3 +118,13 @@ def test_allow_mutation_errors_as_pytorch() -> None:
             out = (a**2).sum()
         with pytest.raises(AssertionError, match="backward outside of the 'allow_mutation_on_saved_tensors'"):
             out.backward()
+
+
+def test_a_saved_tensor_is_made_by_the_graph_only() -> None:
+    for lib in (mg, torch):
+        with pytest.raises(RuntimeError, match="Trying to create a SavedTensor object from Python is forbidden"):
+            lib.autograd.SavedTensor()
+        a = lib.tensor(A, requires_grad=True)
+        with lib.autograd.graph.saved_tensors_hooks(lambda t: t * 1, lambda t: t):
+            y = a * a
+        assert isinstance(y.grad_fn._raw_saved_self, lib.autograd.SavedTensor)
