@@ -122,7 +122,7 @@ def test_allow_mutation_errors_as_pytorch() -> None:
 
 def test_a_saved_tensor_is_made_by_the_graph_only() -> None:
     for lib in (mg, torch):
-        with pytest.raises(RuntimeError, match="Trying to create a SavedTensor object from Python is forbidden"):
+        with pytest.raises(RuntimeError, match="Trying to create a SavedTensor object from Python"):
             lib.autograd.SavedTensor()
         a = lib.tensor(A, requires_grad=True)
         with lib.autograd.graph.saved_tensors_hooks(lambda t: t * 1, lambda t: t):
