@@ -369,7 +369,7 @@ class TensorMethods:
 
     fix = trunc
 
-    def round(self: Any, decimals: builtins.int = 0) -> Tensor:
+    def round(self: Any, decimals: builtins.int | None = None) -> Tensor:
         """x rounded half to even at ``decimals`` digits; zero gradient."""
         return pointwise.round(self, decimals=decimals)
 

@@ -520,12 +520,12 @@ def _power(a: Array, p: float) -> Array:
         if p == 3:
             return a * a * a
         if p == -2:
-            return 1 / (a * a)
+            return np.reciprocal(np.multiply(a, a))  # (1 / x without converting a scalar operand)
         if p == 0.5:
             return np.sqrt(a)
         if p == -0.5:
-            return 1 / np.sqrt(a)
-    return np.power(a, a.dtype.type(p) if a.dtype.kind == "f" else p)
+            return np.reciprocal(np.sqrt(a))
+    return np.power(a, np.asarray(p, a.dtype) if a.dtype.kind == "f" else p)  # (0-d: numpy's fast path)
 
 
 class Maximum(Function):
@@ -613,6 +613,23 @@ class Sqrt(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g / (out * 2),)
+
+
+class Rsqrt(Function):
+    """y = 1 / sqrt(a);  da = g * (-0.5 y**3), from the result as PyTorch's (so -0.0 gives +inf there).
+
+    One op where ``1 / sqrt(a)`` is two: RMSNorm's ``x * rsqrt(mean(x**2) + eps)`` in every LLM layer.
+    """
+
+    __slots__ = ()
+    reads_output = True
+    reads_inputs = False
+
+    def forward(self, a: Array) -> Array:
+        return np.reciprocal(np.sqrt(a))
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * (out * out * out * -0.5),)
 
 
 class Sin(Function):
@@ -1710,7 +1727,8 @@ class Mean(Sum):
     def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
         total = super().forward(a, dims, keepdim)
         self.count = a.size if dims is None else math.prod(a.shape[d] for d in dims)
-        return np.divide(total, self.count)
+        count = np.asarray(self.count, total.dtype) if total.dtype.kind == "f" else self.count
+        return np.divide(total, count)  # (a 0-d divisor: numpy's fast path, the same rounding)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         shape = self.parents[0]._array.shape
@@ -1752,7 +1770,7 @@ class Var(Function):
         else:
             self.center = _kernels.sum_over(a, dims, True) / a.dtype.type(n)
             d = a - self.center
-        y: Array = _kernels.sum_of_squares(d, dims) / dof
+        y: Array = np.divide(_kernels.sum_of_squares(d, dims), np.asarray(dof))
         return y.reshape(keepdim_shape(a.shape, dims)) if keepdim else y
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -1765,7 +1783,7 @@ class Var(Function):
             if not self.keepdim:
                 g = Reshape.apply(g, shape=shape)
         else:
-            g = from_numpy(np.asarray(g._array * self.scale).reshape(shape))
+            g = from_numpy(np.asarray(g._array * np.asarray(self.scale)).reshape(shape))
             if a._array.dtype == g._array.dtype:  # the Mul (and Sub) ops' kernels on the arrays
                 d = a._array if self.center is None else a._array - self.center
                 return (from_numpy(np.asarray(d * g._array)),)

@@ -20,7 +20,7 @@ from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import kernel_error
 from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, UnsupportedError
-from minigrad.tensor import Array, Tensor, _lift, _promote, from_numpy, state_operand, where
+from minigrad.tensor import Array, Tensor, _lift, _promote, from_numpy, state_operand, tensor, where
 
 __all__ = [
     "abs", "absolute", "acos", "acosh", "add", "addcdiv", "addcmul", "arccos", "arccosh", "arcsin", "arcsinh",
@@ -41,7 +41,7 @@ __all__ = [
 def _tensor(x: Any, like: Tensor | None = None) -> Tensor:
     if isinstance(x, Tensor):
         return x
-    return _lift(x, like) if like is not None else Tensor(x)
+    return _lift(x, like) if like is not None else tensor(x)
 
 
 def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
@@ -277,11 +277,19 @@ def trunc(input: Tensor) -> Tensor:  # noqa: A002
     return _rounding(input, "trunc")
 
 
-def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001, A002
-    """x rounded half to even, at ``decimals`` digits (negative: tens, hundreds); zero gradient."""
+def round(input: Tensor, *, decimals: int | None = None) -> Tensor:  # noqa: A001, A002
+    """x rounded half to even, at ``decimals`` digits (negative: tens, hundreds; None: 0); zero gradient.
+
+    Given ``decimals`` (0 too), the node is PyTorch's ``RoundBackward1``, its overload with decimals.
+    """
+    if decimals is None:
+        return _rounding(input, "round")
     if not isinstance(decimals, int) or isinstance(decimals, bool):
         raise TypeError(f"round: decimals must be an int, got {decimals!r}")
-    return _rounding(input, "round", decimals)
+    out = _rounding(input, "round", decimals)
+    if out._ctx is not None and isinstance(out._ctx, ops.Rounding):
+        out._ctx.label = "RoundBackward1"
+    return out
 
 
 def frac(input: Tensor) -> Tensor:  # noqa: A002

@@ -242,7 +242,7 @@ def block_diag(*tensors: Tensor) -> Tensor:
         before, after = np.zeros((r, left), dtype), np.zeros((r, width - left - c), dtype)
         rows.append(cat([from_numpy(before), b.astype(dtype), from_numpy(after)], 1))
         left += c
-    return cat(rows, 0) if rows else Tensor(np.zeros((1, 0), dtype))  # PyTorch: one empty row
+    return cat(rows, 0) if rows else from_numpy(np.zeros((1, 0), dtype))  # PyTorch: one empty row
 
 
 def cartesian_prod(*tensors: Tensor) -> Tensor:

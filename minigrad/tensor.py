@@ -83,6 +83,34 @@ def _legacy_sizes(shape: tuple[Any, ...]) -> Array:
     return np.zeros(shape, dtype=get_default_dtype())
 
 
+#: Set while ``torch`` is aliased to minigrad (:mod:`minigrad.compat`): ``Tensor(data)`` without a dtype then
+#: follows ``torch.Tensor``'s constructor (see :func:`_torch_constructor_data`). minigrad's own code makes
+#: tensors with :func:`tensor` or an explicit dtype, which never take this path.
+_torch_rules = False
+
+
+def use_torch_constructor(on: bool) -> None:
+    """Switch ``Tensor(data)``'s torch.Tensor rules (:mod:`minigrad.compat` turns them on with its hook)."""
+    global _torch_rules
+    _torch_rules = on
+
+
+def _torch_constructor_data(data: Any) -> Array:
+    """``torch.Tensor(data)``'s values: one int or a ``torch.Size`` gives sizes (``torch.Tensor(3)`` has three
+    elements), anything else is data in the default float dtype (``torch.Tensor([0, 1])`` is float32).
+
+    Raises:
+        TypeError: a bare number that is not an int, as PyTorch's "data must be a sequence".
+    """
+    if type(data) is int or isinstance(data, Size):
+        return _legacy_sizes(tuple(data) if isinstance(data, Size) else (data,))
+    if isinstance(data, (float, bool, complex)):
+        raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
+    arr = _to_array(data, None)
+    default = get_default_dtype()
+    return arr if arr.dtype == default else arr.astype(default)
+
+
 def _to_array(data: Any, dtype: DTypeLike) -> Array:
     if isinstance(data, Tensor):
         arr = data._array
@@ -141,7 +169,7 @@ def _lift(value: Any, like: Tensor) -> Tensor:
         if type(value) is int and not -(2**63) <= value < 2**63:
             raise InvalidParameterError(f"the Python int {value} does not fit in int64 (PyTorch: overflow)")
     elif isinstance(value, (np.ndarray, list, tuple, np.floating)):
-        return Tensor(value)  # type: ignore[arg-type]
+        return tensor(value)  # type: ignore[arg-type]
     else:
         raise TypeError(f"unsupported operand type for a Tensor op: {type(value).__name__}")
     if dt.kind in "iu" and not isinstance(value, (bool, np.bool_)):  # -3 into uint8 wraps, as in PyTorch
@@ -194,7 +222,13 @@ class Tensor(TensorMethods):
         if type(dtype) is int and type(data) is int:  # torch.Tensor(2, 3): sizes (no dtype is an int)
             shape = (data, dtype, *((requires_grad,) if requires_grad is not False else ()), *more_sizes)
             data, dtype, requires_grad = _legacy_sizes(shape), None, False
-        self._array = _to_array(data, dtype)  # type: ignore[arg-type]  # (an int dtype was handled above)
+        elif _torch_rules and dtype is None and not isinstance(data, Tensor):
+            data = _torch_constructor_data(data)
+        self._setup(_to_array(data, dtype), requires_grad)  # type: ignore[arg-type]  # (int dtype: above)
+
+    def _setup(self, arr: Array, requires_grad: bool) -> None:
+        """Make this a leaf holding ``arr`` (kept, not copied)."""
+        self._array = arr
         self._ctx = None
         self._hooks = None
         self._retains_grad = False
@@ -485,7 +519,7 @@ class Tensor(TensorMethods):
         return int(self._array.item())
 
     def __hash__(self) -> int:
-        return id(self)
+        return id(self)  # PyTorch's: hash(t) == id(t) (object.__hash__ would be faster, but differs)
 
     def __repr__(self) -> str:
         return tensor_repr(self)
@@ -987,7 +1021,7 @@ class Tensor(TensorMethods):
         if isinstance(value, Tensor):
             arr = value._array
         elif isinstance(value, (np.ndarray, list, tuple)):
-            arr = Tensor(value)._array
+            arr = _to_array(value, None)
         else:
             arr = _fill_scalar(value, self.dtype, "setitem: value")
         steps = _index_steps(_index(index, self.shape))
@@ -1085,8 +1119,8 @@ class Tensor(TensorMethods):
         return self._float_unary(_ops.Sqrt)
 
     def rsqrt(self) -> Tensor:
-        """1 / sqrt(x)."""
-        return 1 / self.sqrt()
+        """1 / sqrt(x), as one op."""
+        return self._float_unary(_ops.Rsqrt)
 
     def sin(self) -> Tensor:
         """Sine, elementwise."""
@@ -1824,7 +1858,7 @@ def as_tensor(data: Any, dtype: DTypeLike = None, device: DeviceLike = None) -> 
         return from_numpy(data)
     if isinstance(dtype, int):
         resolve_dtype(dtype)
-    return Tensor(data, dtype=dtype)
+    return tensor(data, dtype=dtype)
 
 
 def tensor(data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = False, *,
@@ -1837,7 +1871,9 @@ def tensor(data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = Fals
     check_device(device)
     if isinstance(dtype, int):  # Tensor(2, 3) means sizes; tensor(2, dtype=3) is a bad dtype
         resolve_dtype(dtype)
-    return Tensor(data, dtype=dtype, requires_grad=requires_grad)
+    t = _new(Tensor)  # (not Tensor(...): minigrad's data rules even where torch.Tensor's apply, see there)
+    t._setup(_to_array(data, dtype), requires_grad)
+    return t
 
 
 def matmul(a: Tensor, b: Tensor) -> Tensor:
@@ -1914,7 +1950,7 @@ def where(condition: Tensor | Array, input: Any = None, other: Any = None) -> An
         if isinstance(input, float):
             _fill_scalar(input, a.dtype, "where: input")
     else:
-        a, b = Tensor(input), Tensor(other)
+        a, b = tensor(input), tensor(other)
     if a.dtype != b.dtype:
         a, b = _promote(a, b)
     try:

@@ -348,7 +348,8 @@ def test_gradcheck_tutorial_shows_the_failure_reports(tmp_path: Path) -> None:
     text = run("gradcheck_tutorial.py", cwd=tmp_path).stdout
     assert "mg.gradcheck(f, (x, w)) -> True" in text
     assert "mg.gradcheck(WrongCube.apply, (a,), raise_exception=False) -> False" in text
-    assert re.search(r"GradcheckError:\n\s+first-order gradient mismatch for input 0 at element index", text)
+    assert re.search(r"GradcheckError:\n\s+Jacobian mismatch for output 0 with respect to input 0,\n"
+                     r"\s+first-order gradient mismatch for input 0 at element index", text)
     assert re.search(r"second-order gradient mismatch for input 0 at element index", text)
     assert "9 entries fail" in text  # a 3x3 input: every diagonal Jacobian entry of WrongCube is off
     assert "mg.gradcheck(nn.Linear(3, 2), (x,)) -> True" in text  # section 5: a layer's parameters

@@ -188,8 +188,10 @@ def _check_forward(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[i
         if bad.size:
             j = int(bad[np.argmax(np.abs(got - want)[bad])])
             if raise_exception:
-                raise GradcheckError(f"Jacobian computed with forward mode mismatch for output element {j} "
-                                     f"with respect to {labels[i]} (in a random direction): forward mode "
+                out = int(np.searchsorted(np.cumsum([o.numel() for o in outs]), bad[0], side="right"))
+                raise GradcheckError(f"Jacobian computed with forward mode mismatch for output {out} with "
+                                     f"respect to input {k},\noutput element {j} with respect to {labels[i]} "
+                                     f"(in a random direction): forward mode "
                                      f"{got[j]:.6g} vs numerical {want[j]:.6g} (atol={atol}, rtol={rtol}; "
                                      f"{bad.size} output elements fail)")
             return False
@@ -226,9 +228,19 @@ def _check(fn: Callable[..., Any], inputs: tuple[Any, ...], eps: float, atol: fl
             failures.append((excess if excess == excess else math.inf, i, idx, int(out), av, nv))
     if failures:
         if raise_exception:
-            raise GradcheckError(_report(failures, atol, rtol, order, labels, low))
+            raise GradcheckError(_first_pair(fn, inputs, diff, failures, "")
+                                 + _report(failures, atol, rtol, order, labels, low))
         return False
     return not forward_ad or _check_forward(fn, inputs, diff, numerical, atol, rtol, raise_exception, labels)
+
+
+def _first_pair(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int],
+                failures: list[tuple[float, int, tuple[int, ...], int, float, float]], mode: str) -> str:
+    """PyTorch's first line: the first (output, checked input) pair that fails, in its loop order (outputs
+    outer; inputs numbered among those checked), so a test matching on PyTorch's message matches."""
+    ends = np.cumsum([o.numel() for o in _float_outputs(fn(*inputs))])
+    out, inp = min((int(np.searchsorted(ends, f[3], side="right")), diff.index(f[1])) for f in failures)
+    return f"Jacobian {mode}mismatch for output {out} with respect to input {inp},\n"
 
 
 def _check_batched(fn: Callable[..., Any], inputs: tuple[Any, ...], raise_exception: bool) -> bool:
@@ -245,7 +257,7 @@ def _check_batched(fn: Callable[..., Any], inputs: tuple[Any, ...], raise_except
 
         def vjp(v: Tensor, o: Tensor = o) -> tuple[Tensor, ...]:
             grads = _grad(o, ins, v, retain_graph=True, allow_unused=True)
-            return tuple(g if g is not None else Tensor(np.zeros(x.shape, dtype=x.dtype))
+            return tuple(g if g is not None else from_numpy(np.zeros(x.shape, dtype=x.dtype))
                          for g, x in zip(grads, ins))
 
         gos = [from_numpy(_draws.normal(default_generator, o.shape, 0.0, 1.0, o.dtype)) for _ in range(2)]

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from minigrad import _format, random
-from minigrad.tensor import Tensor
+from minigrad.tensor import Tensor, use_torch_constructor
 
 __all__ = ["install", "installed", "torch_name", "uninstall"]
 
@@ -157,6 +157,7 @@ def install() -> None:
         random.use_pytorch_dropout_masks(True)
     _patch_loaded_modules()
     Tensor.__getattr__ = _tensor_getattr  # type: ignore[attr-defined]
+    use_torch_constructor(True)  # torch.Tensor([0, 1]) is float32, torch.Tensor(3) has three elements
 
 
 def uninstall() -> None:
@@ -174,3 +175,4 @@ def uninstall() -> None:
         vars(module).pop("__getattr__", None)
     if "__getattr__" in vars(Tensor):
         delattr(Tensor, "__getattr__")
+    use_torch_constructor(False)

@@ -29,7 +29,7 @@ from minigrad.nn.instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNor
 from minigrad.nn.lazy import LazyModuleMixin, UninitializedBuffer, UninitializedParameter, is_lazy
 from minigrad.nn.linear import Linear
 from minigrad.random import default_generator
-from minigrad.tensor import DTypeLike, Tensor
+from minigrad.tensor import DTypeLike, Tensor, tensor
 
 __all__ = [
     "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d", "LazyConv1d", "LazyConv2d", "LazyConv3d",
@@ -221,7 +221,7 @@ class _LazyNorm(LazyModuleMixin, _NormBase):
         if self.track_running_stats:
             self.running_mean = UninitializedBuffer(dtype=dtype)
             self.running_var = UninitializedBuffer(dtype=dtype)
-            self.num_batches_tracked = Tensor(0)
+            self.num_batches_tracked = tensor(0)
 
     def reset_parameters(self) -> None:
         """The norm's reset once the size is known (nothing before)."""

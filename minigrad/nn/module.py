@@ -23,7 +23,7 @@ from minigrad.grad_mode import no_grad
 from minigrad.nn import _checks, _module_hooks, _module_state
 from minigrad.nn._module_hooks import GLOBAL_CALL_HOOKS as _GLOBAL_CALL_HOOKS
 from minigrad.nn._module_state import IncompatibleKeys
-from minigrad.tensor import Array, Tensor, TensorLike, float32, float64, from_numpy, reset_grads
+from minigrad.tensor import Array, Tensor, TensorLike, float32, float64, from_numpy, reset_grads, tensor
 from minigrad.utils.hooks import RemovableHandle
 
 __all__ = ["Buffer", "IncompatibleKeys", "Module", "Parameter"]
@@ -52,8 +52,8 @@ class Parameter(Tensor):
         elif isinstance(data, Tensor):
             arr = data.numpy()
         else:
-            arr = Tensor(data).numpy()
-        super().__init__(np.empty(0, dtype=arr.dtype))
+            arr = tensor(data).numpy()
+        super().__init__(np.empty(0, dtype=arr.dtype), dtype=arr.dtype)
         self.data = from_numpy(arr)
         if requires_grad:
             self.requires_grad_(True)
@@ -81,8 +81,8 @@ class Buffer(Tensor):
         if data is None:
             arr: Array = np.empty(0, dtype=float32)
         else:
-            arr = (data if isinstance(data, Tensor) else Tensor(data)).numpy()
-        super().__init__(np.empty(0, dtype=arr.dtype))
+            arr = (data if isinstance(data, Tensor) else tensor(data)).numpy()
+        super().__init__(np.empty(0, dtype=arr.dtype), dtype=arr.dtype)
         self.data = from_numpy(arr)
         if isinstance(data, Tensor) and data.requires_grad:
             self.requires_grad_(True)

@@ -17,7 +17,7 @@ from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.nn import _checks, init
 from minigrad.nn import functional as F
 from minigrad.nn.module import Module, Parameter
-from minigrad.tensor import DTypeLike, Tensor
+from minigrad.tensor import DTypeLike, Tensor, from_numpy
 
 __all__ = ["CrossMapLRN2d", "GroupNorm", "LayerNorm", "LocalResponseNorm", "RMSNorm"]
 
@@ -252,7 +252,7 @@ class CrossMapLRN2d(Module):
         if input.ndim != 4:
             raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.ndim}D instead.")
         n, c, h, w = input.shape
-        window = Tensor(_cross_map_window(c, self.size).astype(input.dtype))
+        window = from_numpy(_cross_map_window(c, self.size).astype(input.dtype))
         sums = (window @ (input * input).reshape(n, c, h * w)).reshape(n, c, h, w)
         return input * (sums * (self.alpha / self.size) + self.k) ** -self.beta
 

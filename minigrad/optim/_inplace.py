@@ -11,11 +11,37 @@ and dtype that may hold anything on entry and must not alias another argument.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from minigrad.tensor import Array
 
-__all__ = ["add_", "addcdiv_", "addcmul_", "lerp_"]
+__all__ = ["add_", "addcdiv_", "addcmul_", "const", "lerp_"]
+
+_MADE: dict[tuple[float, np.dtype[Any]], Array] = {}
+
+
+def const(value: float, dtype: np.dtype[Any]) -> Array:
+    """``value`` rounded to ``dtype``, as a read-only 0-d array.
+
+    numpy applies a 0-d array of the operand's dtype about twice as fast as a
+    Python or numpy scalar (no scalar promotion step), with the same rounding:
+    the scalar is rounded to the array's dtype either way. The values a step
+    reuses (lr, betas, eps) are made once; a schedule's lr and the bias
+    corrections add new ones, so the store is emptied when it fills.
+    """
+    key = (value, dtype)
+    made = _MADE.get(key)
+    if made is None:
+        made = np.array(value, dtype)
+        made.flags.writeable = False
+        if value == 0:  # (-0.0 and 0.0 are one key: zeros are made each time)
+            return made
+        if len(_MADE) >= 256:
+            _MADE.clear()
+        _MADE[key] = made
+    return made
 
 
 def add_(x: Array, y: Array, alpha: float, tmp: Array) -> None:
@@ -23,7 +49,7 @@ def add_(x: Array, y: Array, alpha: float, tmp: Array) -> None:
     if alpha == 1:
         x += y
         return
-    np.multiply(y, alpha, out=tmp)
+    np.multiply(y, const(alpha, x.dtype), out=tmp)
     x += tmp
 
 
@@ -32,7 +58,7 @@ def addcmul_(x: Array, a: Array, b: Array, value: float, tmp: Array) -> None:
     if value == 1:
         np.multiply(a, b, out=tmp)
     else:
-        np.multiply(a, value, out=tmp)
+        np.multiply(a, const(value, x.dtype), out=tmp)
         tmp *= b
     x += tmp
 
@@ -42,7 +68,7 @@ def addcdiv_(x: Array, a: Array, b: Array, value: float, tmp: Array) -> None:
     if value == 1:
         np.divide(a, b, out=tmp)
     else:
-        np.multiply(a, value, out=tmp)
+        np.multiply(a, const(value, x.dtype), out=tmp)
         tmp /= b
     x += tmp
 
@@ -55,9 +81,9 @@ def lerp_(x: Array, end: Array, weight: float, tmp: Array) -> None:
     """
     np.subtract(end, x, out=tmp)
     if abs(weight) < 0.5:
-        tmp *= weight
+        tmp *= const(weight, x.dtype)
         x += tmp
     else:
         one = x.dtype.type(1)
-        tmp *= one - x.dtype.type(weight)  # 1 - weight in the array's precision, as the kernel does
+        tmp *= const(one - x.dtype.type(weight), x.dtype)  # 1 - weight in the array precision (the kernel)
         np.subtract(end, tmp, out=x)

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.errors import InvalidParameterError
-from minigrad.optim._inplace import addcdiv_, addcmul_, lerp_
+from minigrad.optim._inplace import addcdiv_, addcmul_, const, lerp_
 from minigrad.optim.optimizer import Optimizer, ParamsT, check_betas, check_lr, check_number, lr_value
 from minigrad.tensor import Tensor
 
@@ -116,12 +116,12 @@ class Adam(Optimizer):
                     state["max_exp_avg_sq"] = self._zeros(x)
             step = self._advance(state)
             if decoupled and weight_decay != 0:
-                x *= 1.0 - lr * weight_decay
+                x *= const(1.0 - lr * weight_decay, x.dtype)
             g = self._direction(x, g, bool(group["maximize"]), 0.0 if decoupled else weight_decay)
             m, v = state["exp_avg"].numpy(), state["exp_avg_sq"].numpy()
             tmp, denom = self._scratch.get(x, 0), self._scratch.get(x, 2)
             lerp_(m, g, 1.0 - beta1, tmp)
-            v *= beta2
+            v *= const(beta2, x.dtype)
             addcmul_(v, g, g, 1.0 - beta2, tmp)
             bias_correction1 = 1.0 - beta1**step
             bias_correction2 = 1.0 - beta2**step
@@ -130,8 +130,8 @@ class Adam(Optimizer):
                 np.maximum(vmax, v, out=vmax)
                 v = vmax
             np.sqrt(v, out=denom)
-            denom /= bias_correction2**0.5
-            denom += eps
+            denom /= const(bias_correction2**0.5, x.dtype)
+            denom += const(eps, x.dtype)
             addcdiv_(x, m, denom, -(lr / bias_correction1), tmp)
 
 

@@ -154,7 +154,14 @@ def check_number(name: str, value: Any, *, low: float | None = 0.0, high: float 
             bounds = f"in [{low}, {high}{']' if high_inclusive else ')'}"
         else:
             bounds = "a number" if low is None else f">= {low}"
+        if name in _TORCH_WORDS:
+            words = _TORCH_WORDS[name]
+            raise InvalidParameterError(f"Invalid {words}: {value!r} ({name}={value!r}, expected {bounds})")
         raise InvalidParameterError(f"Invalid {name} value: {value!r} (expected {bounds})")
+
+
+#: PyTorch's words in its range errors where they are not "Invalid <name> value" (scripts match on them)
+_TORCH_WORDS = {"lr": "learning rate", "eps": "epsilon value"}
 
 
 def check_lr(group: dict[str, Any]) -> None:
@@ -263,15 +270,20 @@ class _Scratch:
 
     def __init__(self) -> None:
         self._bufs: dict[tuple[np.dtype[Any], int], Array] = {}
+        self._views: dict[tuple[tuple[int, ...], np.dtype[Any], int], Array] = {}  # handed out, by shape
 
     def get(self, like: Array, slot: int = 0) -> Array:
+        view = self._views.get((like.shape, like.dtype, slot))
+        if view is not None:
+            return view
         key = (like.dtype, slot)
         buf = self._bufs.get(key)
         n = like.size
         if buf is None or buf.size < n:
-            buf = np.empty(n, dtype=like.dtype)
-            self._bufs[key] = buf
-        return buf[:n].reshape(like.shape)
+            buf = self._bufs[key] = np.empty(n, dtype=like.dtype)
+            self._views = {k: v for k, v in self._views.items() if k[1:] != key}  # (views of the old buffer)
+        view = self._views[(like.shape, like.dtype, slot)] = buf[:n].reshape(like.shape)
+        return view
 
 
 class Optimizer:

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.errors import InvalidParameterError
-from minigrad.optim._inplace import add_
+from minigrad.optim._inplace import add_, const
 from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number, lr_value
 from minigrad.tensor import from_numpy
 
@@ -76,9 +76,10 @@ class SGD(Optimizer):
         momentum = float(group["momentum"])
         dampening = float(group["dampening"])
         nesterov = bool(group["nesterov"])
+        maximize, weight_decay = bool(group["maximize"]), float(group["weight_decay"])
         for x, g, state in self._with_grad(group):
             tmp = self._scratch.get(x, 0)
-            d = self._direction(x, g, bool(group["maximize"]), float(group["weight_decay"]))
+            d = self._direction(x, g, maximize, weight_decay) if maximize or weight_decay else g
             if momentum != 0:
                 buf = state.get("momentum_buffer")
                 if buf is None:
@@ -86,7 +87,7 @@ class SGD(Optimizer):
                     buf_arr = state["momentum_buffer"].numpy()
                 else:
                     buf_arr = buf.numpy()
-                    buf_arr *= momentum
+                    buf_arr *= const(momentum, x.dtype)
                     add_(buf_arr, d, 1.0 - dampening, tmp)
                 if nesterov:
                     # d + momentum * buf, into slot 2 so that d (maybe .grad) is never written

@@ -15,12 +15,13 @@ def test_failure_table_worst_first() -> None:
     with pytest.raises(mg.GradcheckError) as info:
         mg.gradcheck(wrong, (x,))
     lines = str(info.value).splitlines()
-    assert lines[0].startswith("first-order gradient mismatch for input 0 at element index (1, 1): "
+    assert lines[0] == "Jacobian mismatch for output 0 with respect to input 0,"  # PyTorch's first line
+    assert lines[1].startswith("first-order gradient mismatch for input 0 at element index (1, 1): "
                                "analytical 3 vs numerical 6")
-    assert "4 entries fail" in lines[0]
-    assert lines[1].split() == ["input", "index", "output", "analytical", "numerical", "abs", "err",
+    assert "4 entries fail" in lines[1]
+    assert lines[2].split() == ["input", "index", "output", "analytical", "numerical", "abs", "err",
                                 "rel", "err"]
-    rows = [line.split() for line in lines[2:]]
+    rows = [line.split() for line in lines[3:]]
     # (input, index, output element, analytical, numerical, abs err, rel err), worst first
     assert [(r[0], r[1] + r[2], r[3], float(r[4]), float(r[5]), float(r[6]), float(r[7])) for r in rows] == [
         ("0", "(1,1)", "3", 3.0, pytest.approx(6.0), pytest.approx(3.0), pytest.approx(0.5)),
@@ -38,8 +39,8 @@ def test_zero_numerical_derivative_ranks_by_tolerance_excess() -> None:
     with pytest.raises(mg.GradcheckError) as info:
         mg.gradcheck(scaled_tanh, (x,))
     lines = str(info.value).splitlines()
-    assert "analytical 0.209987 vs numerical 0 (abs err 0.21, rel err inf;" in lines[0]
-    rows = [line.split() for line in lines[2:]]
+    assert "analytical 0.209987 vs numerical 0 (abs err 0.21, rel err inf;" in lines[1]
+    rows = [line.split() for line in lines[3:]]
     assert [(r[1], r[2], r[-1]) for r in rows] == [("(1,)", "1", "inf"), ("(1,)", "2", "1"),
                                                    ("(1,)", "0", "1")]
     assert float(rows[1][3]) == 0.0 and float(rows[1][4]) == pytest.approx(0.196612, abs=1e-6)

@@ -159,6 +159,7 @@ def test_install_in_a_notebook_and_uninstall(tmp_path: Path) -> None:
         minigrad.compat.install()  # idempotent
         import torch
         assert torch is minigrad and minigrad.compat.installed()
+        assert torch.Tensor([0, 1]).dtype == torch.float32 and torch.Tensor(3).shape == (3,)  # its rules
         try:
             torch.not_there
         except AttributeError as e:
@@ -168,6 +169,7 @@ def test_install_in_a_notebook_and_uninstall(tmp_path: Path) -> None:
         assert repr(torch.tensor([1], dtype=torch.int8)) == "tensor([1], dtype=torch.int8)"
         minigrad.compat.uninstall()
         assert "torch" not in sys.modules and not minigrad.compat.installed()
+        assert minigrad.Tensor([0, 1]).dtype == minigrad.int64  # minigrad's own rules again
         assert repr(minigrad.zeros(2, 3).shape) == "minigrad.Size([2, 3])"
         assert repr(minigrad.tensor([1], dtype=minigrad.int8)) == "tensor([1], dtype=minigrad.int8)"
         try:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 import minigrad as mg
 from minigrad import nn
 from tests.helpers import require_torch
@@ -131,3 +133,34 @@ def test_retains_grad_is_pytorchs() -> None:
         y.retain_grad()
         seen.append((*before, y.retains_grad, (y * 3).retains_grad))
     assert seen[0] == seen[1] == (False, False, True, False)
+
+
+def test_round_nodes_named_by_overload_as_pytorch_names_them() -> None:
+    """round() is RoundBackward0; with decimals given (0 too) it is the overload RoundBackward1."""
+    torch = require_torch()
+
+    def names(lib: Any) -> list[str]:
+        x = lib.tensor([1.26, -0.5], requires_grad=True)
+        made = [x.round(), x.round(decimals=0), lib.round(x, decimals=2), lib.round(x)]
+        return [t.grad_fn.name() for t in made]
+
+    want = ["RoundBackward0", "RoundBackward1", "RoundBackward1", "RoundBackward0"]
+    assert names(mg) == names(torch) == want
+
+
+def test_rsqrt_is_one_node_with_pytorchs_edge_gradients() -> None:
+    """rsqrt records RsqrtBackward0 (one op, as RMSNorm uses it) whose gradient comes from the result:
+    -0.0 gives +inf there, and a second derivative matches too."""
+    torch = require_torch()
+
+    def run(lib: Any) -> tuple[str, list[float], list[float]]:
+        x = lib.tensor([4.0, 0.0, -0.0, -1.0, 0.25], dtype=lib.float64, requires_grad=True)
+        y = x.rsqrt()
+        (g,) = lib.autograd.grad(y.sum(), x, create_graph=True)
+        (g2,) = lib.autograd.grad(g[[0, 4]].sum(), x)
+        return y.grad_fn.name(), g.tolist(), g2.tolist()
+
+    ours, theirs = run(mg), run(torch)
+    assert ours[0] == theirs[0] == "RsqrtBackward0"
+    for a, b in zip(ours[1:], theirs[1:]):
+        np.testing.assert_array_equal(a, b)  # (nan where PyTorch has nan)

@@ -15,7 +15,7 @@ from minigrad.nn import _checks
 from minigrad.nn.functional.activation import logsigmoid
 from minigrad.nn.functional.loss import apply_reduction, legacy_reduction, target_like
 from minigrad.shapes import check_broadcast
-from minigrad.tensor import Tensor, where
+from minigrad.tensor import Tensor, tensor, where
 
 __all__ = ["hinge_embedding_loss", "multi_margin_loss", "multilabel_margin_loss", "soft_margin_loss"]
 
@@ -119,7 +119,7 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: bool | N
     cls = np.where(valid, rows, 0)
     is_target = ((cls[:, :, None] == np.arange(c)) & valid[:, :, None]).any(1)
     x2 = x.reshape(-1, c)
-    x_targets = x2.gather(1, Tensor(cls))  # (N, C): the score of each listed target j
+    x_targets = x2.gather(1, tensor(cls))  # (N, C): the score of each listed target j
     z = _strict_hinge(1 - x_targets.unsqueeze(2) + x2.unsqueeze(1))  # (N, j, i)
     mask = valid[:, :, None] & ~is_target[:, None, :]
     loss = where(mask, z, 0.0).sum((1, 2)) / c

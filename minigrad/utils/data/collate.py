@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.errors import ShapeError
-from minigrad.tensor import Tensor, from_numpy, stack
+from minigrad.tensor import Tensor, from_numpy, stack, tensor
 
 __all__ = ["collate", "default_collate", "default_collate_fn_map", "default_convert"]
 
@@ -37,7 +37,7 @@ def _type_error(what: Any) -> TypeError:
 
 
 def _as_tensor(a: np.ndarray[Any, Any] | np.generic) -> Tensor:
-    return Tensor(np.asarray(a))  # numpy's dtype where minigrad has it (float64 stays float64)
+    return tensor(np.asarray(a))  # numpy's dtype where minigrad has it (float64 stays float64)
 
 
 def _rebuild(template: Any, values: Any) -> Any:
@@ -118,12 +118,12 @@ def collate_numpy_scalar_fn(batch: Sequence[Any], *, collate_fn_map: Any = None)
 
 def collate_float_fn(batch: Sequence[float], *, collate_fn_map: Any = None) -> Tensor:
     """Python floats as a float64 tensor."""
-    return Tensor(np.array(batch, dtype=np.float64))
+    return from_numpy(np.array(batch, dtype=np.float64))
 
 
 def collate_int_fn(batch: Sequence[int], *, collate_fn_map: Any = None) -> Tensor:
     """Python ints as an int64 tensor (bools as a bool tensor, as torch.tensor([True, ...]))."""
-    return Tensor(np.array(batch, dtype=np.bool_ if isinstance(batch[0], bool) else np.int64))
+    return from_numpy(np.array(batch, dtype=np.bool_ if isinstance(batch[0], bool) else np.int64))
 
 
 def collate_str_fn(batch: Sequence[Any], *, collate_fn_map: Any = None) -> Sequence[Any]:

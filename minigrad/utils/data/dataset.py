@@ -19,7 +19,7 @@ import numpy as np
 from minigrad import _draws
 from minigrad.errors import DimensionError, InvalidParameterError, ShapeError
 from minigrad.random import Generator, default_generator
-from minigrad.tensor import Array, Tensor, from_numpy
+from minigrad.tensor import Array, Tensor, from_numpy, tensor
 
 __all__ = [
     "ChainDataset", "ConcatDataset", "Dataset", "IterableDataset", "StackDataset", "Subset", "TensorDataset",
@@ -82,7 +82,7 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
         wrapped: list[Tensor] = []
         for i, t in enumerate(tensors):
             if isinstance(t, np.ndarray):
-                t = from_numpy(t) if t.dtype.kind in "biuf" else Tensor(t)
+                t = from_numpy(t) if t.dtype.kind in "biuf" else tensor(t)
             if not isinstance(t, Tensor):
                 raise TypeError(f"TensorDataset: tensor {i} is a {type(t).__name__}, expected a Tensor")
             if t.ndim == 0:
