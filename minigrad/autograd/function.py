@@ -285,6 +285,8 @@ def _mark_views(cls: type[Function], args: tuple[Any, ...], output: Any, result:
         if isinstance(o, Tensor) and isinstance(r, Tensor) and o._array.size:
             base = owners.get(memory_owner(o._array))
             if base is not None and r is not base:
+                if r._array.base is None:  # (an input returned as it is: a view of its memory, as views are)
+                    r._array = r._array.view()
                 mark_view(r, base, cls.__name__, i, custom=not several)
 
 

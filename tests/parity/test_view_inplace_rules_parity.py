@@ -103,7 +103,21 @@ def _view_fns(lib: Any) -> tuple[Any, Any]:
     return AsView, Two
 
 
-@pytest.mark.parametrize("case", ["view", "view of it", "input needs no grad", "one of two outputs"])
+def _identity(lib: Any) -> Any:
+    class Identity(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx: Any, x: Any) -> Any:
+            return x
+
+        @staticmethod
+        def backward(ctx: Any, g: Any) -> Any:
+            return g
+
+    return Identity
+
+
+@pytest.mark.parametrize("case", ["view", "view of it", "input needs no grad", "one of two outputs",
+                                  "input returned as it is", "a module's output under a full backward hook"])
 def test_inplace_on_a_custom_functions_view_raises_as_pytorch(case: str) -> None:
     errors = []
     for lib in (mg, torch):
@@ -115,8 +129,14 @@ def test_inplace_on_a_custom_functions_view_raises_as_pytorch(case: str) -> None
             errors.append(_error(lambda f, t: f.apply(t).view(-1).mul_(2), as_view, x))
         elif case == "input needs no grad":
             errors.append(_error(lambda f, t, u: f.apply(u).add_(t), as_view, x, lib.tensor(A)))
-        else:
+        elif case == "one of two outputs":
             errors.append(_error(lambda f, t: f.apply(t)[1].mul_(2), two, x))
+        elif case == "input returned as it is":
+            errors.append(_error(lambda f, t: f.apply(t).mul_(2), _identity(lib), x))
+        else:
+            lin = lib.nn.Linear(3, 3, dtype=lib.float64)
+            lin.register_full_backward_hook(lambda mod, gi, go: None)
+            errors.append(_error(lambda m, t: m(t).relu_(), lin, x))
     assert errors[1] is not None
     assert errors[0] == errors[1]
 
