@@ -128,7 +128,9 @@ def queue_callback(callback: Callable[[], None]) -> None:
     if not _callbacks:
         raise MinigradError("Final callbacks can only be installed during backward pass.")
     _callbacks[-1].append(callback)
-_THREAD_EVERY = 64
+
+
+_THREAD_EVERY = 64  # (see _in_new_thread)
 
 
 def _in_new_thread(roots: Sequence[Tensor], root_grads: Sequence[Tensor], retain_graph: bool,
