@@ -53,6 +53,7 @@ from minigrad import functional_forms as _functional_forms
 from minigrad import gamma as _gamma
 from minigrad import grids as _grids
 from minigrad import indexing as _indexing
+from minigrad import inplace_forms as _inplace_forms
 from minigrad import matrix_ops as _matrix_ops
 from minigrad import number_ops as _number_ops
 from minigrad import pointwise as _pointwise
@@ -149,6 +150,7 @@ from minigrad.grad_mode import (
 )
 from minigrad.grids import *  # noqa: F403
 from minigrad.indexing import *  # noqa: F403
+from minigrad.inplace_forms import *  # noqa: F403  (torch.exp_(x), torch.clamp_(x, 0)...)
 from minigrad.linalg_functions import (
     chain_matmul,
     cholesky,
@@ -319,13 +321,13 @@ __all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinst
     "LongTensor", "ShortTensor", "set_default_tensor_type",
 ]  # fmt: skip
 __all__ += [name for module in (_bessel, _complex_parts, _copy_forms, _foreach, _functional_forms, _gamma,
-                                _grids, _indexing, _matrix_ops, _number_ops, _pointwise, _quantiles,
-                                _reduction_functions, _reductions, _sampling, _shape_ops, _writes)
+                                _grids, _indexing, _inplace_forms, _matrix_ops, _number_ops, _pointwise,
+                                _quantiles, _reduction_functions, _reductions, _sampling, _shape_ops, _writes)
             for name in module.__all__]
 
-# torch.relu_(x) and the other function forms of in-place methods, frombuffer, the deprecated range...
-# bound last: ``range`` (in PyTorch's __all__ too) must not shadow the builtin in this module's code above
-from minigrad import inplace_forms as _inplace_forms  # noqa: E402
+# frombuffer, the deprecated range, detach, is_signed, get_device, typename: bound last, as ``range`` (in
+# PyTorch's __all__ too) must not shadow the builtin in this module's code above
+from minigrad import top_level as _top_level  # noqa: E402
 
-globals().update({_n: getattr(_inplace_forms, _n) for _n in _inplace_forms.__all__})
-__all__ += _inplace_forms.__all__
+globals().update({_n: getattr(_top_level, _n) for _n in _top_level.__all__})
+__all__ += _top_level.__all__

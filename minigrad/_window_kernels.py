@@ -82,19 +82,28 @@ def col2im(cols: Array, size: tuple[int, ...], stride: tuple[int, ...],
     # numpy's strided add runs one inner loop per row of ``windows[-1]`` elements; with short
     # rows, many planes and many offsets, moving the planes last (rows of windows[-1] * N * C,
     # at the price of two transposing copies) is ~2x faster (5x5 kernels on 10x10 maps)
-    planes_last = windows[-1] < 16 and n * c >= 64 and math.prod(kernel) >= 9
+    # Windows that do not overlap (pooling, patch embeddings: stride >= the dilated kernel) read each
+    # position at most once: the blocks are written, not added, ~3x faster (no read of y, no zeros
+    # where the windows tile the input)
+    disjoint = all(s >= d * (k - 1) + 1 for k, s, d in zip(kernel, stride, dilation))
+    planes_last = not disjoint and windows[-1] < 16 and n * c >= 64 and math.prod(kernel) >= 9
     lead: tuple[Any, ...]
     if planes_last:
         cols = np.ascontiguousarray(np.moveaxis(cols.reshape(n * c, *cols.shape[2:]), 0, -1))
         y = np.zeros((*size, n * c), dtype=cols.dtype)
         lead = ()
     else:
-        y = np.zeros((n, c, *size), dtype=cols.dtype)
+        tiled = disjoint and all(d == 1 and s == k and w * k == m
+                                 for k, s, d, w, m in zip(kernel, stride, dilation, windows, size))
+        y = (np.empty if tiled else np.zeros)((n, c, *size), dtype=cols.dtype)
         lead = (slice(None), slice(None))
     for offset in np.ndindex(*kernel):  # (inf + -inf is nan, silently: Fold's forward runs quiet)
         target = tuple(slice(i * d, i * d + s * (w - 1) + 1, s)
                        for i, d, s, w in zip(offset, dilation, stride, windows))
-        y[lead + target] += cols[lead + offset]
+        if disjoint:
+            y[lead + target] = cols[lead + offset]
+        else:
+            y[lead + target] += cols[lead + offset]
     if planes_last:
         return np.ascontiguousarray(np.moveaxis(y, -1, 0)).reshape(n, c, *size)
     return y

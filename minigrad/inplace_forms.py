@@ -1,120 +1,83 @@
-"""The ``torch.<op>_(input, ...)`` function forms of in-place Tensor methods (``torch.relu_(x)`` is
-``x.relu_()``), and a few of PyTorch's small top-level helpers: ``frombuffer``, the deprecated ``range``,
-``is_signed``, ``typename``, ``get_device``, ``detach``."""
+"""The ``torch.*`` forms of the in-place Tensor methods: ``torch.exp_(x)`` is ``x.exp_()``, and
+``torch.clamp_(x, min=0)`` is ``x.clamp_(min=0)``: the tensor changes and is returned, recorded in the
+graph as the method's change is (the method holds the math and the rules)."""
 
 from __future__ import annotations
 
-import sys
-import warnings
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
-from minigrad.default_dtype import get_default_dtype
-from minigrad.dtypes import DTypeLike, resolve_dtype
-from minigrad.errors import InvalidParameterError
-from minigrad.tensor import Tensor, from_numpy
-
-_METHODS = (
-    "abs_", "acos_", "acosh_", "addmv_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_",
-    "asin_", "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "cos_",
-    "cosh_", "deg2rad_", "detach_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fix_", "floor_", "frac_",
-    "gcd_", "i0_", "lcm_", "ldexp_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_",
-    "negative_", "rad2deg_", "reciprocal_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_",
-    "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_",
-)  # fmt: skip
-
-__all__ = [*_METHODS, "detach", "frombuffer", "get_device", "is_signed", "range", "typename"]
+from minigrad.tensor import Tensor
 
 
-def _function_form(name: str) -> Callable[..., Tensor]:
-    def fn(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:  # noqa: A002
-        return getattr(input, name)(*args, **kwargs)  # type: ignore[no-any-return]
+def _form(name: str) -> Callable[..., Tensor]:
+    """``torch.<name>(input, *args, **kwargs)``: ``input.<name>(*args, **kwargs)``."""
+
+    def fn(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:  # noqa: A002 - PyTorch's name
+        out: Tensor = getattr(input, name)(*args, **kwargs)
+        return out
 
     fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"``input.{name}(...)``: in place, returns input (PyTorch's ``torch.{name}``)."
+    fn.__doc__ = f"In place: ``input.{name}(...)`` (see :meth:`Tensor.{name}`); returns input."
     return fn
 
 
-for _name in _METHODS:
-    setattr(sys.modules[__name__], _name, _function_form(_name))
-del _name
+abs_ = _form("abs_")
+acos_ = _form("acos_")
+acosh_ = _form("acosh_")
+addmv_ = _form("addmv_")
+arccos_ = _form("arccos_")
+arccosh_ = _form("arccosh_")
+arcsin_ = _form("arcsin_")
+arcsinh_ = _form("arcsinh_")
+arctan_ = _form("arctan_")
+arctanh_ = _form("arctanh_")
+asin_ = _form("asin_")
+asinh_ = _form("asinh_")
+atan_ = _form("atan_")
+atanh_ = _form("atanh_")
+ceil_ = _form("ceil_")
+clamp_ = _form("clamp_")
+clamp_max_ = _form("clamp_max_")
+clamp_min_ = _form("clamp_min_")
+clip_ = _form("clip_")
+cos_ = _form("cos_")
+cosh_ = _form("cosh_")
+deg2rad_ = _form("deg2rad_")
+detach_ = _form("detach_")
+erf_ = _form("erf_")
+erfc_ = _form("erfc_")
+exp2_ = _form("exp2_")
+exp_ = _form("exp_")
+expm1_ = _form("expm1_")
+fix_ = _form("fix_")
+floor_ = _form("floor_")
+frac_ = _form("frac_")
+gcd_ = _form("gcd_")
+i0_ = _form("i0_")
+lcm_ = _form("lcm_")
+ldexp_ = _form("ldexp_")
+log10_ = _form("log10_")
+log1p_ = _form("log1p_")
+log2_ = _form("log2_")
+log_ = _form("log_")
+logit_ = _form("logit_")
+nan_to_num_ = _form("nan_to_num_")
+neg_ = _form("neg_")
+negative_ = _form("negative_")
+rad2deg_ = _form("rad2deg_")
+reciprocal_ = _form("reciprocal_")
+round_ = _form("round_")
+rsqrt_ = _form("rsqrt_")
+sigmoid_ = _form("sigmoid_")
+sinc_ = _form("sinc_")
+sin_ = _form("sin_")
+sinh_ = _form("sinh_")
+sqrt_ = _form("sqrt_")
+square_ = _form("square_")
+tan_ = _form("tan_")
+tanh_ = _form("tanh_")
+trunc_ = _form("trunc_")
+xlogy_ = _form("xlogy_")
 
-
-def detach(input: Tensor) -> Tensor:  # noqa: A002
-    """``input.detach()``: the same values outside the graph."""
-    return input.detach()
-
-
-def is_signed(input: Tensor) -> bool:  # noqa: A002
-    """Whether the tensor's dtype holds negative values (``input.is_signed()``)."""
-    return bool(input.is_signed())
-
-
-def get_device(input: Tensor) -> int:  # noqa: A002
-    """-1: the tensor is on the CPU (PyTorch's answer for CPU tensors; a GPU's index otherwise)."""
-    return -1
-
-
-def typename(obj: Any) -> str:
-    """PyTorch's type string: ``'torch.FloatTensor'`` for a float32 tensor, else the object's qualified
-    class name (``'int'``, ``'torch.nn.modules.linear.Linear'`` is minigrad's own path here)."""
-    if isinstance(obj, Tensor):
-        return str(obj.type())
-    cls = type(obj)
-    module = "" if cls.__module__ in ("builtins", "__builtin__", None) else cls.__module__ + "."
-    return module + cls.__qualname__
-
-
-def frombuffer(buffer: Any, *, dtype: DTypeLike, count: int = -1, offset: int = 0,
-               requires_grad: bool = False) -> Tensor:
-    """A 1-D tensor over the bytes of ``buffer`` (an object with the buffer protocol: bytes, bytearray,
-    memoryview, array.array), sharing its memory: ``count`` elements of ``dtype`` (-1: all) from byte
-    ``offset``.
-
-    Raises:
-        InvalidParameterError: a ``count`` or ``offset`` outside the buffer, or a buffer whose length is not
-            a multiple of the element size (PyTorch's ValueErrors).
-    """
-    dt = resolve_dtype(dtype)
-    nbytes = memoryview(buffer).nbytes
-    if offset < 0 or offset > nbytes or (nbytes and offset == nbytes):
-        raise InvalidParameterError(f"both buffer length ({nbytes}) and offset ({offset}) must be positive, "
-                                    "and offset must be less than the buffer length")
-    if count == 0 or count < -1:
-        raise InvalidParameterError(f"both buffer length ({nbytes}) and count ({count}) must not be 0")
-    if count == -1 and (nbytes - offset) % dt.itemsize:
-        raise InvalidParameterError(f"buffer length ({nbytes - offset} bytes) after offset ({offset} bytes) "
-                                    f"must be a multiple of element size ({dt.itemsize})")
-    if count > 0 and offset + count * dt.itemsize > nbytes:
-        raise InvalidParameterError(f"requested buffer length ({count} * {dt.itemsize} bytes) after offset "
-                                    f"({offset} bytes) must not be greater than actual buffer length "
-                                    f"({nbytes} bytes)")
-    arr = np.frombuffer(buffer, dtype=dt, count=count, offset=offset)
-    if not arr.flags.writeable:
-        warnings.warn("The given buffer is not writable, and PyTorch does not support non-writable "
-                      "tensors. This means you can write to the underlying (supposedly non-writable) buffer "
-                      "using the tensor. You may want to copy the buffer to protect its data or make it "
-                      "writable before converting it to a tensor.", UserWarning, stacklevel=2)
-    t = from_numpy(arr)
-    return t.requires_grad_() if requires_grad else t
-
-
-def range(start: float, end: float, step: float = 1, *,  # noqa: A001
-          dtype: DTypeLike = None, requires_grad: bool = False, **_: Any) -> Tensor:
-    """The deprecated ``torch.range``: values from ``start`` to ``end`` *inclusive* by ``step``, in the
-    default float dtype unless ``dtype`` (warns, as PyTorch, to use ``arange``).
-
-    Raises:
-        InvalidParameterError: a zero step, or one going away from ``end``.
-    """
-    warnings.warn("torch.range is deprecated and will be removed in a future release because its behavior "
-                  "is inconsistent with Python's range builtin. Instead, use torch.arange, which produces "
-                  "values in [start, end).", UserWarning, stacklevel=2)
-    if step == 0 or (end - start) * step < 0:
-        raise InvalidParameterError("upper bound and lower bound inconsistent with step sign")
-    n = int((end - start) // step) + 1
-    dt = get_default_dtype() if dtype is None else resolve_dtype(dtype)
-    t = from_numpy((start + np.arange(n, dtype=np.float64) * step).astype(dt))
-    return t.requires_grad_() if requires_grad else t
+__all__ = [name for name in list(globals()) if name.endswith("_") and not name.startswith("_")]

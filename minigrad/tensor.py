@@ -695,6 +695,8 @@ class Tensor(TensorMethods):
             MinigradError: an update of every element of an expanded tensor (PyTorch's error).
         """
         if update is not None:
+            if _extras.mutation is not None:  # (None unless allow_mutation_on_saved_tensors is active)
+                _extras.mutation(self)
             try:
                 new = quiet(update, self.numpy())
             except ValueError:  # (read-only: an expanded tensor, whose memory PyTorch lets one write)
@@ -734,22 +736,32 @@ class Tensor(TensorMethods):
         if not _mode.record:
             return False
         if self.requires_grad:
+            if self._ctx is None and getattr(self, "_inference", None) == 0 and self._array.base is not None:
+                raise _methods.unrecorded_view_error(self)  # (a view made in inference_mode of a normal one)
             if self._ctx is None:
                 raise MinigradError(
                     "a leaf Variable that requires grad is being used in an in-place operation; "
                     "update parameters inside `with mg.no_grad():` (or through p.data), or write x = x + y"
                 )
-            return True
-        if self._array.base is not None:  # a view made before its base was set to require grad
+        else:
+            if self._array.base is not None:  # a view made before its base was set to require grad
+                ref = getattr(self, "_viewbase", None)
+                base = ref() if ref is not None else None
+                if base is not None and base.requires_grad and base._ctx is None:
+                    raise MinigradError(  # (minigrad cannot tell which: both of PyTorch's messages)
+                        "A view was created in no_grad mode and is being modified inplace with grad mode "
+                        "enabled, or was made before its base was set to require grad: a view of a leaf "
+                        "Variable that requires grad is being used in an in-place operation. Make the view "
+                        "after setting requires_grad, or change it inside the no_grad block.")
+                if base is not None and base.requires_grad and not _methods.graph.became_recorded(base):
+                    raise _methods.unrecorded_view_error(self)  # (made under no_grad of a base with history)
+            if not any(isinstance(o, Tensor) and o.requires_grad for o in others):
+                return False
+        if self._array.base is not None:  # an output of unbind/split/chunk or a custom Function (PyTorch)
             ref = getattr(self, "_viewbase", None)
-            base = ref() if ref is not None else None
-            if base is not None and base.requires_grad and base._ctx is None:
-                raise MinigradError(  # (minigrad cannot tell which: both of PyTorch's messages)
-                    "A view was created in no_grad mode and is being modified inplace with grad mode "
-                    "enabled, or was made before its base was set to require grad: a view of a leaf Variable "
-                    "that requires grad is being used in an in-place operation. Make the view after setting "
-                    "requires_grad, or change it inside the no_grad block.")
-        return any(isinstance(o, Tensor) and o.requires_grad for o in others)
+            if type(ref) is _methods.CreationRef:
+                raise _methods.view_inplace_error(self, ref)
+        return True
 
     def _update(self, what: str, compute: Callable[[Tensor], Tensor], *others: Any,
                 view: builtins.bool = False) -> Tensor:
@@ -1117,8 +1129,8 @@ class Tensor(TensorMethods):
         return self._float_unary(_ops.Sqrt)
 
     def rsqrt(self) -> Tensor:
-        """1 / sqrt(x)."""
-        return 1 / self.sqrt()
+        """1 / sqrt(x), as one op."""
+        return self._float_unary(_ops.Rsqrt)
 
     def sin(self) -> Tensor:
         """Sine, elementwise."""
@@ -1549,7 +1561,8 @@ class Tensor(TensorMethods):
         # basic slices, valid by construction: the GetItem op directly, without indexing's normalization
         pieces = (self._view(_ops.GetItem.apply(self, index=(*lead, slice(i, i + split_size))))
                   for i in range(0, n, split_size))
-        return tuple(_named(piece, self, "SplitBackward0") for piece in pieces)
+        return _methods.multi_views(tuple(_named(piece, self, "SplitBackward0") for piece in pieces), self,
+                                    "Split")
 
     @dim_aliases
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
@@ -1832,14 +1845,15 @@ def reset_grads(tensors: Iterable[Tensor], set_to_none: bool = True) -> None:
         g.zero_()
 
 
-def made_in_inference(array: Array, inputs: tuple[Tensor, ...]) -> int:
-    """``Tensor._inference`` of an op result holding ``array``, computed inside inference_mode.
-
-    An inference tensor, unless it is a view of a normal input (``x.reshape``,
-    ``x[1:]``, ``x.T`` of a normal x stay normal, as in PyTorch).
-    """
-    owner = memory_owner(array)
-    return 0 if any(owner == memory_owner(t._array) and not t.is_inference() for t in inputs) else INFERENCE
+def made_in_inference(out: Tensor, inputs: tuple[Tensor, ...]) -> None:
+    """Mark ``out``, an op result computed inside inference_mode: an inference tensor, unless it is a view
+    of a normal input (``x.reshape``, ``x[1:]``, ``x.T`` of a normal x stay normal, as in PyTorch, and
+    keep its requires_grad: a leaf that an in-place change in normal mode may not modify)."""
+    owner = memory_owner(out._array)
+    base = next((t for t in inputs if owner == memory_owner(t._array) and not t.is_inference()), None)
+    out._inference = INFERENCE if base is None else 0
+    if base is not None and base.requires_grad:
+        out.requires_grad = True
 
 
 def as_tensor(data: Any, dtype: DTypeLike = None, device: DeviceLike = None) -> Tensor:

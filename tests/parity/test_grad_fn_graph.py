@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 import minigrad as mg
 from minigrad import nn
 from tests.helpers import require_torch
@@ -144,3 +146,21 @@ def test_round_nodes_named_by_overload_as_pytorch_names_them() -> None:
 
     want = ["RoundBackward0", "RoundBackward1", "RoundBackward1", "RoundBackward0"]
     assert names(mg) == names(torch) == want
+
+
+def test_rsqrt_is_one_node_with_pytorchs_edge_gradients() -> None:
+    """rsqrt records RsqrtBackward0 (one op, as RMSNorm uses it) whose gradient comes from the result:
+    -0.0 gives +inf there, and a second derivative matches too."""
+    torch = require_torch()
+
+    def run(lib: Any) -> tuple[str, list[float], list[float]]:
+        x = lib.tensor([4.0, 0.0, -0.0, -1.0, 0.25], dtype=lib.float64, requires_grad=True)
+        y = x.rsqrt()
+        (g,) = lib.autograd.grad(y.sum(), x, create_graph=True)
+        (g2,) = lib.autograd.grad(g[[0, 4]].sum(), x)
+        return y.grad_fn.name(), g.tolist(), g2.tolist()
+
+    ours, theirs = run(mg), run(torch)
+    assert ours[0] == theirs[0] == "RsqrtBackward0"
+    for a, b in zip(ours[1:], theirs[1:]):
+        np.testing.assert_array_equal(a, b)  # (nan where PyTorch has nan)
