@@ -1397,8 +1397,9 @@ class TensorMethods:
     def _backward_hooks(self: Any, hooks: Any) -> None:
         key = id(self)
 
-        def forget(_: object) -> None:
-            _assigned_hooks.pop(key, None)
+        # (the dict bound as a default: at interpreter exit the module's globals may be cleared first)
+        def forget(_: object, assigned: dict[int, Any] = _assigned_hooks) -> None:
+            assigned.pop(key, None)
 
         _assigned_hooks[key] = (weakref.ref(self, forget), hooks)
 
