@@ -17,6 +17,7 @@ import math as _math
 from minigrad import tensor as _tensor  # noqa: F401
 
 # isort: split
+from minigrad import _config as __config__  # noqa: F401  (torch.__config__.show(), parallel_info())
 from minigrad import (
     _malloc,  # noqa: F401  (side effect: see minigrad/_malloc.py)
     _out,
@@ -52,6 +53,7 @@ from minigrad import functional_forms as _functional_forms
 from minigrad import gamma as _gamma
 from minigrad import grids as _grids
 from minigrad import indexing as _indexing
+from minigrad import inplace_forms as _inplace_forms
 from minigrad import matrix_ops as _matrix_ops
 from minigrad import number_ops as _number_ops
 from minigrad import pointwise as _pointwise
@@ -74,6 +76,7 @@ from minigrad.autograd import functional as _autograd_functional  # noqa: F401  
 from minigrad.autograd import grad as grad
 from minigrad.autograd.gradcheck import gradcheck, gradgradcheck
 from minigrad.bessel import *  # noqa: F403
+from minigrad.checks import *  # noqa: F403  (torch._check and kin, which library code calls)
 from minigrad.complex_parts import *  # noqa: F403
 from minigrad.copy_forms import *  # noqa: F403
 from minigrad.default_dtype import get_default_dtype, set_default_dtype
@@ -147,6 +150,7 @@ from minigrad.grad_mode import (
 )
 from minigrad.grids import *  # noqa: F403
 from minigrad.indexing import *  # noqa: F403
+from minigrad.inplace_forms import *  # noqa: F403  (torch.exp_(x), torch.clamp_(x, 0)...)
 from minigrad.linalg_functions import (
     chain_matmul,
     cholesky,
@@ -265,7 +269,7 @@ _out.accept_out(globals(), [
     *_indexing.__all__, *_copy_forms.__all__, "cat", "concat", "concatenate", "stack", "hstack", "vstack",
     "dstack",
     "column_stack", "matmul", "where", "std", "var", "gather", "scatter_add", "quantile", "nanquantile",
-    "norm", "hardshrink", "threshold",
+    "norm", "hardshrink", "threshold", "bernoulli", "multinomial", "normal", "poisson",
 ])
 
 __all__ = [
@@ -317,6 +321,13 @@ __all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinst
     "LongTensor", "ShortTensor", "set_default_tensor_type",
 ]  # fmt: skip
 __all__ += [name for module in (_bessel, _complex_parts, _copy_forms, _foreach, _functional_forms, _gamma,
-                                _grids, _indexing, _matrix_ops, _number_ops, _pointwise, _quantiles,
-                                _reduction_functions, _reductions, _sampling, _shape_ops, _writes)
+                                _grids, _indexing, _inplace_forms, _matrix_ops, _number_ops, _pointwise,
+                                _quantiles, _reduction_functions, _reductions, _sampling, _shape_ops, _writes)
             for name in module.__all__]
+
+# frombuffer, the deprecated range, detach, is_signed, get_device, typename: bound last, as ``range`` (in
+# PyTorch's __all__ too) must not shadow the builtin in this module's code above
+from minigrad import top_level as _top_level  # noqa: E402
+
+globals().update({_n: getattr(_top_level, _n) for _n in _top_level.__all__})
+__all__ += _top_level.__all__

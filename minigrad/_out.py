@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from minigrad._state_array import StateArray
-from minigrad.dtypes import can_cast, tensor_type_name
+from minigrad.dtypes import can_cast, scalar_type_name
 from minigrad.errors import DTypeError, MinigradError
 from minigrad.grad_mode import is_grad_enabled
 from minigrad.tensor import Tensor, state_operand
@@ -37,6 +37,8 @@ def accept_out(namespace: MutableMapping[str, Any], names: Iterable[str]) -> Non
         if "out" in sig.parameters:
             continue
         namespace[name] = _with_out(fn, sig)
+        # pickle finds a function by module and name: the wrapper's module is the namespace it lives in
+        namespace[name].__module__ = namespace.get("__name__", fn.__module__)
 
 
 def _with_out(fn: Callable[..., Any], sig: inspect.Signature) -> Callable[..., Any]:
@@ -74,13 +76,18 @@ def _requires_grad(x: Any) -> bool:
     return isinstance(x, (list, tuple)) and any(_requires_grad(v) for v in x)
 
 
+# ops whose out= tensors must have the result's dtype exactly (PyTorch checks them before computing)
+_EXACT_OUT = frozenset({"cummax", "cummin", "logcumsumexp"})
+
+
 def _store(name: str, result: Any, out: Any) -> None:
     """Copy ``result`` into the Tensor ``out``, resizing it if the shapes differ.
 
     Raises:
         TypeError: ``out`` is not a Tensor.
         DTypeError: the result's dtype cannot be cast to ``out``'s (float into an int tensor), or
-            ``nonzero``'s out is not int64 (PyTorch's rule).
+            ``nonzero``'s out is not int64, or cummax/cummin/logcumsumexp's is not the result's (PyTorch's
+            rules).
     """
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
@@ -88,7 +95,9 @@ def _store(name: str, result: Any, out: Any) -> None:
         raise DTypeError(f"nonzero: Expected out tensor to have scalar type Long but got scalar type "
                          f"{_scalar_name(out.dtype)}")
     r = result.numpy() if isinstance(result, Tensor) else np.asarray(result)
-    if not can_cast(r.dtype, out.dtype):
+    if name in _EXACT_OUT and r.dtype != out.dtype:
+        raise DTypeError(f"expected scalar_type {_scalar_name(r.dtype)} but found {_scalar_name(out.dtype)}")
+    if not can_cast(r.dtype, out.dtype) and name != "bernoulli":  # bernoulli draws 0/1 in out's dtype
         raise DTypeError(f"result type {_scalar_name(r.dtype)} can't be cast to the desired output type "
                          f"{_scalar_name(out.dtype)}")
     if out.shape == r.shape:
@@ -105,6 +114,4 @@ def _store(name: str, result: Any, out: Any) -> None:
     out._write(lambda a: np.array(r, dtype=out.dtype))
 
 
-def _scalar_name(dt: np.dtype[Any]) -> str:
-    """PyTorch's scalar type name in messages: ``Float`` for float32, ``Long`` for int64."""
-    return tensor_type_name(dt).removeprefix("torch.").removesuffix("Tensor")
+_scalar_name = scalar_type_name

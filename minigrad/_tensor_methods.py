@@ -23,6 +23,7 @@ import numpy as np
 from minigrad import memory_formats
 from minigrad.dtypes import resolve_dtype, tensor_type_name
 from minigrad.errors import DeviceError, MinigradError, ShapeError
+from minigrad.grad_mode import _mode
 from minigrad.shapes import norm_dim, shape_arg
 from minigrad.size import Size
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     # (re-exported with "as": tensor.py reaches the same modules through this one)
     from minigrad import bessel as bessel
     from minigrad import complex_parts as complex_parts
+    from minigrad import copy_forms as copy_forms
     from minigrad import factories as factories
     from minigrad import functional_forms as functional_forms
     from minigrad import gamma as gamma
@@ -118,7 +120,9 @@ INPLACE_NAMES = (
     "sign", "sin", "sinh", "sqrt", "square", "subtract", "tan", "tanh", "tril", "triu", "true_divide",
     "trunc", "xlogy", "addcmul", "addcdiv", "clamp_min", "clamp_max", "logit", "sinc", "deg2rad", "rad2deg",
     "lgamma", "digamma", "polygamma", "mvlgamma", "i0", "addmv", "addr", "addbmm", "gcd", "lcm", "ldexp",
-    "nextafter", "renorm", "igamma", "igammac", "put", "index_reduce",
+    "nextafter", "renorm", "igamma", "igammac", "put", "index_reduce", "cumprod", "eq", "ne", "lt", "le",
+    "gt", "ge", "greater", "greater_equal", "less", "less_equal", "not_equal", "heaviside", "addmm",
+    "baddbmm",
 )  # fmt: skip
 
 
@@ -128,6 +132,75 @@ class BaseRef(weakref.ref):  # type: ignore[type-arg]
 
     __slots__ = ("standin",)
     standin: Tensor
+
+
+# id(tensor) -> (a weak reference that drops the entry with the tensor, the dict assigned to its
+# _backward_hooks). Not a WeakKeyDictionary: that compares keys with ==, elementwise on tensors.
+_assigned_hooks: dict[int, tuple[weakref.ref[Any], Any]] = {}
+
+
+class CreationRef(BaseRef):
+    """A view's link to its base when PyTorch forbids changing the view in place with the graph recorded:
+    output ``index`` of ``creator``, a function returning several views (unbind, split, chunk) or, with
+    ``custom``, a custom Function. Views of such a view inherit the link, and the rule."""
+
+    __slots__ = ("creator", "custom", "index")
+    creator: str
+    custom: bool
+    index: int
+
+
+def mark_view(out: Tensor, base: Tensor, creator: str, index: int, custom: bool = False) -> None:
+    """Give ``out``, a view of ``base``'s memory, a :class:`CreationRef` to ``base`` (or to its own base)."""
+    ref = getattr(base, "_viewbase", None)
+    root = ref() if ref is not None else None
+    marked = CreationRef(base if root is None else root)
+    marked.creator, marked.index, marked.custom = creator, index, custom
+    out._viewbase = marked
+
+
+def multi_views(outs: tuple[Tensor, ...], source: Tensor, creator: str) -> tuple[Tensor, ...]:
+    """``outs``, the views ``creator`` (Split, Unbind) made of ``source``: in grad mode each is marked so a
+    recorded in-place change of it raises PyTorch's error (their gradients would need one node for all)."""
+    if _mode.grad:
+        for i, out in enumerate(outs):
+            if out._array.base is not None and out is not source:
+                mark_view(out, source, creator, i)
+    return outs
+
+
+def unrecorded_view_error(view: Tensor) -> MinigradError:
+    """PyTorch's error for a recorded in-place change of a view made under no_grad (or inference_mode) of
+    a tensor that requires grad: the base's graph cannot tell what the view's values were."""
+    if getattr(view, "_inference", None) == 0:  # (set, to 0, only on views made inside inference_mode)
+        return MinigradError("A view was created in inference mode and is being modified inplace in normal "
+                             "mode.")
+    return MinigradError(
+        "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given "
+        "that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by "
+        "moving both the view and the inplace either both inside the no_grad block (if you don't want the "
+        "inplace to be tracked) or both outside (if you want the inplace to be tracked).")
+
+
+def view_inplace_error(view: Tensor, ref: CreationRef) -> MinigradError:
+    """PyTorch's error for a recorded in-place change of a view :func:`mark_view` marked."""
+    ctx = view._ctx
+    if ctx is None:
+        start = "A view was created in no_grad mode and is being modified inplace with grad mode enabled."
+    else:
+        own = ctx.name().rpartition("Backward")[0]
+        index = ref.index if own == ref.creator else ctx.output_index()
+        start = f"Output {index} of {own} is a view and is being modified inplace."
+    if ref.custom:
+        return MinigradError(
+            f"{start} This view was created inside a custom Function (or because an input was returned "
+            "as-is) and the autograd logic to handle view+inplace would override the custom backward "
+            "associated with the custom Function, leading to incorrect gradients. This behavior is "
+            "forbidden. You can fix this by cloning the output of the custom Function.")
+    return MinigradError(
+        f"{start} This view is the output of a function that returns multiple views. Such functions do not "
+        "allow the output views to be modified inplace. You should replace the inplace operation by an "
+        "out-of-place one.")
 
 
 class Storage:
@@ -1151,14 +1224,36 @@ class TensorMethods:
         when it grows, are zeros: PyTorch leaves them uninitialized); returns self.
 
         Raises:
-            MinigradError: self requires grad (PyTorch's "cannot resize variables that require grad").
+            MinigradError: self requires grad, outside inference_mode (PyTorch's "cannot resize variables
+                that require grad").
         """
-        if self.requires_grad:
+        if self.requires_grad and not _mode.inference:
             raise MinigradError("cannot resize variables that require grad")
         shape = shape_arg(sizes)
         flat = self.numpy().reshape(-1)
         n = int(np.prod(shape, dtype=np.int64))
         new = np.concatenate([flat[:n], np.zeros(max(0, n - flat.size), dtype=self.dtype)]).reshape(shape)
+        return cast("Tensor", self._write(lambda _: new))
+
+    def set_(self: Any, source: Any = None) -> Tensor:
+        """Make self a tensor over ``source``'s memory (its shape and values; a write to either shows in
+        the other), or an empty tensor without a source; returns self. As PyTorch, allowed on a leaf
+        that requires grad only under ``no_grad`` (resizing a parameter in place).
+
+        Raises:
+            MinigradError: a leaf that requires grad in grad mode, a recorded change (minigrad records no
+                set_), or a source of another dtype (PyTorch's message).
+            TypeError: source is not a Tensor (minigrad's storages are read-only views).
+        """
+        if source is not None and not isinstance(source, tensor.Tensor):
+            raise TypeError(f"set_: source must be a Tensor, got {type(source).__name__}")
+        if source is not None and source.dtype != self.dtype:
+            names = {"float32": "float", "float64": "double", "float16": "half", "int64": "long"}
+            got, want = (names.get(str(t.dtype), str(t.dtype)) for t in (source, self))
+            raise MinigradError(f"Could not set tensor of type {got} to a tensor of type {want}")
+        if self._recorded(source):
+            raise MinigradError("set_: minigrad does not record set_ in the graph; call it under no_grad()")
+        new = np.empty(0, dtype=self.dtype) if source is None else source.numpy()
         return cast("Tensor", self._write(lambda _: new))
 
     def resize_as_(self: Any, the_template: Tensor, *, memory_format: Any = None) -> Tensor:
@@ -1289,6 +1384,24 @@ class TensorMethods:
         """Which output of its grad_fn this tensor is (a custom Function's k-th output: k); 0 otherwise."""
         ctx = self._ctx
         return 0 if ctx is None else ctx.output_index()
+
+    @property
+    def _backward_hooks(self: Any) -> Any:
+        """The hooks ``register_hook`` added (a dict, or None), as PyTorch's ``_backward_hooks``. A dict
+        assigned to it is kept and shown instead, and, as in PyTorch, neither calls its functions nor
+        stops the registered hooks."""
+        found = _assigned_hooks.get(id(self))
+        return self._hooks if found is None else found[1]
+
+    @_backward_hooks.setter
+    def _backward_hooks(self: Any, hooks: Any) -> None:
+        key = id(self)
+
+        # (the dict bound as a default: at interpreter exit the module's globals may be cleared first)
+        def forget(_: object, assigned: dict[int, Any] = _assigned_hooks) -> None:
+            assigned.pop(key, None)
+
+        _assigned_hooks[key] = (weakref.ref(self, forget), hooks)
 
     def _is_view(self: Any) -> builtins.bool:
         """Whether this tensor is a view of another (``_base`` is not None)."""
@@ -1629,6 +1742,18 @@ class TensorMethods:
         """Views of the listed sizes along dim; see :func:`minigrad.split_with_sizes`."""
         return shape_ops.split_with_sizes(self, split_sizes, dim)
 
+    def unsafe_split(self: Any, split_size: Any, dim: builtins.int = 0) -> tuple[Tensor, ...]:
+        """:meth:`split` without the in-place check on its pieces; see :func:`minigrad.unsafe_split`."""
+        return copy_forms.unsafe_split(self, split_size, dim)
+
+    def unsafe_split_with_sizes(self: Any, split_sizes: Any, dim: builtins.int = 0) -> tuple[Tensor, ...]:
+        """:meth:`split_with_sizes` without the in-place check; see ``mg.unsafe_split_with_sizes``."""
+        return copy_forms.unsafe_split_with_sizes(self, split_sizes, dim)
+
+    def unsafe_chunk(self: Any, chunks: builtins.int, dim: builtins.int = 0) -> tuple[Tensor, ...]:
+        """:meth:`chunk` without the in-place check on its pieces; see :func:`minigrad.unsafe_chunk`."""
+        return copy_forms.unsafe_chunk(self, chunks, dim)
+
     def select_scatter(self: Any, src: Tensor, dim: builtins.int, index: builtins.int) -> Tensor:
         """A copy with ``select(dim, index)`` replaced by src; see :func:`minigrad.select_scatter`."""
         return writes.select_scatter(self, src, dim, index)
@@ -1663,6 +1788,75 @@ class TensorMethods:
     def igammac(self: Any, other: Tensor) -> Tensor:
         """The regularized upper incomplete gamma Q(self, other); see :func:`minigrad.igammac`."""
         return gamma.igammac(self, other)
+
+    def heaviside(self: Any, values: Tensor) -> Tensor:
+        """The Heaviside step of self (``values`` where self is 0); see :func:`minigrad.heaviside`."""
+        return pointwise.heaviside(self, values)
+
+    def kron(self: Any, other: Tensor) -> Tensor:
+        """The Kronecker product; see :func:`minigrad.kron`."""
+        return matrix_ops.kron(self, other)
+
+    def ger(self: Any, vec2: Tensor) -> Tensor:
+        """The outer product of 1-D tensors (``outer``'s old name)."""
+        return matrix_ops.outer(self, vec2)
+
+    def vdot(self: Any, other: Tensor) -> Tensor:
+        """The dot product of 1-D tensors (real tensors: ``dot``)."""
+        return matrix_ops.vdot(self, other)
+
+    def baddbmm(self: Any, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """beta * self + alpha * batch1 @ batch2 (batched); see :func:`minigrad.baddbmm`."""
+        return matrix_ops.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def narrow_copy(self: Any, dim: builtins.int, start: builtins.int, length: builtins.int) -> Tensor:
+        """``narrow`` as a copy of its own."""
+        return cast("Tensor", self.narrow(dim, start, length).clone())
+
+    def is_nonzero(self: Any) -> builtins.bool:
+        """Whether the one-element tensor is not zero; see :func:`minigrad.is_nonzero`."""
+        return pointwise.is_nonzero(self)
+
+    def is_same_size(self: Any, other: Tensor) -> builtins.bool:
+        """Whether ``other`` has this tensor's shape."""
+        return builtins.bool(self.shape == other.shape)
+
+    def __reversed__(self: Any) -> Tensor:
+        """The tensor reversed along dim 0 (a 0-d tensor: itself), as ``reversed(t)`` in PyTorch."""
+        return self if self.ndim == 0 else cast("Tensor", self.flip(0))
+
+    def apply_(self: Any, callable: Callable[[Any], Any]) -> Tensor:  # noqa: A002
+        """In place: each element becomes ``callable(element)`` (a Python number each); returns self.
+
+        Raises:
+            TypeError: ``callable`` returns something that is not a number.
+            MinigradError: self requires grad (PyTorch: only without autograd).
+        """
+        return cast("Tensor", self._mapped("apply_", callable))
+
+    def map_(self: Any, tensor: Tensor, callable: Callable[[Any, Any], Any]) -> Tensor:  # noqa: A002
+        """In place: self[i] = callable(self[i], tensor[i]), tensor broadcast to self; returns self."""
+        return cast("Tensor", self._mapped("map_", callable, tensor))
+
+    def map2_(self: Any, x: Tensor, y: Tensor, callable: Callable[[Any, Any, Any], Any]) -> Tensor:  # noqa: A002
+        """In place: self[i] = callable(self[i], x[i], y[i]), x and y broadcast to self; returns self."""
+        return cast("Tensor", self._mapped("map2_", callable, x, y))
+
+    def _mapped(self: Any, name: str, fn: Callable[..., Any], *others: Tensor) -> Tensor:
+        if not builtins.callable(fn):
+            raise TypeError(f"{name}: 'str' object is not callable" if isinstance(fn, str)
+                            else f"{name}: {type(fn).__name__} object is not callable")
+        if any(t.requires_grad for t in (self, *others)):
+            raise MinigradError(f"Can't call {name}() on Variable that requires grad. Use "
+                                f"var.detach().{name}() instead.")
+        arrays = [t.expand(self.shape).numpy() for t in others]  # self's shape stays: PyTorch's expand error
+        flat = [a.reshape(-1).tolist() for a in (self.numpy(), *arrays)]
+        values = [fn(*row) for row in zip(*flat)] if others else [fn(v) for v in flat[0]]
+        if any(not isinstance(v, (builtins.int, builtins.float, builtins.bool, np.generic)) for v in values):
+            raise TypeError(f"{name}: the function must return a number")
+        result = np.asarray(values).astype(self.dtype).reshape(self.shape)
+        self._write(lambda a: np.copyto(a, result))
+        return cast("Tensor", self)
 
 for _name in INPLACE_NAMES:
     setattr(TensorMethods, _name + "_", _inplace(_name, _LEAF_NOTE))

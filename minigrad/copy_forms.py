@@ -3,21 +3,24 @@
 
 PyTorch's functionalization spells each view op a second time, returning a fresh tensor instead of a
 view (compilers and exported graphs call these names). In minigrad each is the view op followed by a
-clone, so the gradient is the view's; ``unsafe_split`` and ``unsafe_chunk`` are ``split`` and
-``chunk`` (PyTorch's forms that skip its view-aliasing checks, which minigrad does not make).
+clone, so the gradient is the view's; ``unsafe_split``, ``unsafe_split_with_sizes`` and ``unsafe_chunk``
+are ``split`` and ``chunk`` without their views' mark (PyTorch's forms that skip the check refusing an
+in-place change of one of several views).
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
+from minigrad._tensor_methods import BaseRef, CreationRef, provide
 from minigrad.tensor import Tensor
 
 __all__ = [
     "alias_copy", "diagonal_copy", "expand_copy", "narrow_copy", "permute_copy", "split_copy",
     "split_with_sizes_copy", "squeeze_copy", "t_copy", "transpose_copy", "unbind_copy", "unfold_copy",
-    "unsafe_chunk", "unsafe_split", "unsqueeze_copy", "view_copy",
+    "unsafe_chunk", "unsafe_split", "unsafe_split_with_sizes", "unsqueeze_copy", "view_copy",
 ]  # fmt: skip
 
 
@@ -54,11 +57,33 @@ def alias_copy(input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's name
     return input.clone()
 
 
+def _unsafe(pieces: tuple[Tensor, ...], name: str) -> tuple[Tensor, ...]:
+    """The pieces as plain views of their base, their grad_fn named ``name`` (UnsafeSplitBackward0)."""
+    for t in pieces:
+        ref = getattr(t, "_viewbase", None)
+        base = ref() if type(ref) is CreationRef else None
+        if base is not None:
+            t._viewbase = BaseRef(base)
+        if t._ctx is not None:
+            t._ctx.label = name
+    return pieces
+
+
 def unsafe_split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
-    """:meth:`Tensor.split` (PyTorch's form without its view-aliasing checks)."""
-    return tuple(tensor.split(split_size_or_sections, dim))
+    """:meth:`Tensor.split` whose pieces may be changed in place under grad (PyTorch's unchecked form)."""
+    sizes = not isinstance(split_size_or_sections, int)
+    name = "UnsafeSplitWithSizesBackward0" if sizes else "UnsafeSplitBackward0"
+    return _unsafe(tuple(tensor.split(split_size_or_sections, dim)), name)
+
+
+def unsafe_split_with_sizes(input: Tensor, split_sizes: Any, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
+    """:meth:`Tensor.split_with_sizes` whose pieces may be changed in place under grad (unchecked)."""
+    return _unsafe(tuple(input.split_with_sizes(split_sizes, dim)), "UnsafeSplitWithSizesBackward0")
 
 
 def unsafe_chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
-    """:meth:`Tensor.chunk` (PyTorch's form without its view-aliasing checks)."""
-    return tuple(input.chunk(chunks, dim))
+    """:meth:`Tensor.chunk` whose pieces may be changed in place under grad (PyTorch's unchecked form)."""
+    return _unsafe(tuple(input.chunk(chunks, dim)), "UnsafeSplitBackward0")
+
+
+provide(sys.modules[__name__])  # (the Tensor methods unsafe_split, ... reach it through _tensor_methods)

@@ -125,6 +125,7 @@ def check_device(dev: DeviceLike) -> device:
             f"device '{d}' was requested, but minigrad runs on the CPU only (there is no GPU or "
             "accelerator backend); use device='cpu', or choose the device with "
             "cuda.is_available(), which is False in minigrad"
+            + (" (Torch not compiled with CUDA enabled)" if d.type == "cuda" else "")  # PyTorch's CPU build's
         )
     if d.index not in (None, 0):
         raise DeviceError(f"device '{d}' was requested, but minigrad has one CPU device, 'cpu' (or 'cpu:0')")

@@ -22,7 +22,7 @@ from typing import Any, TypeAlias, Union
 import numpy as np
 
 from minigrad.default_dtype import get_default_dtype
-from minigrad.errors import InvalidParameterError, UnsupportedError
+from minigrad.errors import InvalidParameterError, UnsupportedError, _ArgumentTypeError
 
 __all__ = [
     "DTYPES", "bfloat16", "bool", "byte", "can_cast", "char", "double", "dtype", "finfo", "float", "float16",
@@ -133,6 +133,21 @@ def tensor_type_name(dt: np.dtype[Any]) -> str:
     return "torch." + _TENSOR_TYPES[dt.name]
 
 
+def scalar_type_name(dt: np.dtype[Any]) -> str:
+    """PyTorch's scalar type name in messages: ``Float`` for float32, ``Long`` for int64."""
+    return _TENSOR_TYPES[dt.name].removesuffix("Tensor")
+
+
+_C_TYPES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+            "bool": "bool"}
+
+
+def c_type_name(dt: np.dtype[Any]) -> str:
+    """The C++ type PyTorch names a dtype by in some messages: ``'long int'`` for int64."""
+    return str(_C_TYPES.get(dt.name, dt.name))
+
+
 def kernel_error(kernel: str, dt: np.dtype[Any]) -> UnsupportedError:
     """PyTorch's NotImplementedError for an op with no ``dt`` kernel: ``"lshift_cpu" not implemented ...``."""
     name = _TENSOR_TYPES[dt.name].removesuffix("Tensor")
@@ -234,7 +249,8 @@ def resolve_dtype(dtype: DTypeLike) -> np.dtype[Any]:
 
     Raises:
         TypeError: ``bfloat16`` (numpy has no such type).
-        InvalidParameterError: not a dtype, or one a minigrad tensor cannot hold.
+        InvalidParameterError: not a dtype (also a TypeError, as PyTorch's), or one a minigrad tensor
+            cannot hold.
     """
     if is_bfloat16(dtype):
         raise TypeError(BFLOAT16_MESSAGE)
@@ -244,7 +260,7 @@ def resolve_dtype(dtype: DTypeLike) -> np.dtype[Any]:
     try:
         dt = np.dtype(dtype)
     except TypeError as e:
-        raise InvalidParameterError(f"dtype={dtype!r} is not a dtype") from e
+        raise _ArgumentTypeError(f"dtype={dtype!r} is not a dtype") from e  # (PyTorch: TypeError)
     if dt not in DTYPES:
         raise InvalidParameterError(
             f"dtype={dt} is not supported; use bool, uint8, int8, int16, int32, int64, float16, float32 "
@@ -273,24 +289,33 @@ def default_dtype_for(dt: np.dtype[Any]) -> np.dtype[Any]:
 _PYTHON_NUMBERS = {builtins.float, builtins.int, builtins.bool}
 
 
-def holds_float64(data: Any) -> builtins.bool:
-    """Whether nested lists/tuples hold a float64 numpy scalar or array, or a float64 tensor.
-
-    PyTorch infers a list's dtype from its items' types: Python floats are the
-    default dtype, but ``[np.float64(0.5), 1.0]`` is float64.
+def sequence_dtype(data: Any, default: np.dtype[Any]) -> np.dtype[Any] | None:
+    """The dtype PyTorch infers for nested lists/tuples holding numpy scalars, arrays or tensors: their
+    dtypes and the Python numbers' (int: int64, float: ``default``, bool: bool) promoted together, so
+    ``[np.float64(0.5), 1.0]`` is float64 and a list of uint8 0-d tensors uint8. None if the lists hold
+    Python numbers only (numpy's own inference then stands, floats taking ``default``).
     """
-    stack = [data]
+    stack: list[Any] = [data]
+    found: list[np.dtype[Any]] = []
+    kinds: set[type] = set()
     while stack:
         item = stack.pop()
         kind = type(item)
         if kind is list or kind is tuple:
+            kinds.update(map(type, item))
             if not set(map(type, item)) <= _PYTHON_NUMBERS:  # (a C-speed test for the common case)
                 stack.extend(item)
-        elif kind not in (builtins.float, builtins.int, builtins.bool):
+        elif kind not in _PYTHON_NUMBERS:
             dt = getattr(item, "dtype", None)
-            if dt is not None and dt == float64:  # (np.dtype(None) is float64: None == float64 is True)
-                return True
-    return False
+            if isinstance(dt, np.dtype):
+                found.append(dt)
+    if not found:
+        return None
+    python = {builtins.int: int64, builtins.float: default, builtins.bool: bool_}
+    result = found[0]
+    for dt in [*found[1:], *(python[k] for k in kinds if k in python)]:
+        result = promote_types(result, dt)
+    return result
 
 
 def result_dtype(a: np.dtype[Any], a_is_0d: builtins.bool, b: np.dtype[Any],

@@ -123,3 +123,7 @@ class _IndexTypeError(DimensionError, TypeError):
 
 class _AssertedShapeError(ShapeError, AssertionError):
     """Shapes PyTorch checks with an assert (MultiheadAttention's query, key and value)."""
+
+
+class _MaskDTypeError(DTypeError, TypeError):
+    """A mask that is not bool: PyTorch's RuntimeError; also a TypeError, which minigrad raised first."""

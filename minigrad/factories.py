@@ -14,8 +14,8 @@ from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device
 from minigrad.dtypes import DTypeLike, int64, kernel_error, resolve_dtype
-from minigrad.errors import InvalidParameterError, ShapeError
-from minigrad.memory_formats import copy_as, preserve_format
+from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
+from minigrad.memory_formats import contiguous_format, copy_as, preserve_format
 from minigrad.random import Generator, resolve
 from minigrad.shapes import shape_arg
 from minigrad.tensor import Tensor, _fill_scalar, as_tensor, from_numpy
@@ -96,14 +96,24 @@ def ones(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
 
 
 def empty(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None,
-          pin_memory: bool = False, size: Any = None) -> Tensor:
+          pin_memory: bool = False, size: Any = None, memory_format: Any = None) -> Tensor:
     """An uninitialized tensor (its values are whatever memory held); the default dtype unless ``dtype``.
-    ``shape`` as ints or one tuple (or ``size=``).
+    ``shape`` as ints or one tuple (or ``size=``), laid out as ``memory_format`` says (row-major by default,
+    ``channels_last`` for a 4-D one).
 
     ``pin_memory`` has no effect on the CPU.
+
+    Raises:
+        MinigradError: ``preserve_format`` (nothing to preserve), or ``channels_last`` for a tensor that
+            is not 4-D (PyTorch's errors).
     """
     dims = _dims(shape if size is None else (size,))
-    return _make(np.empty(dims, _float_dtype(dtype, device)), requires_grad)
+    arr = np.empty(dims, _float_dtype(dtype, device))
+    if memory_format is not None and memory_format is not contiguous_format:
+        if memory_format is preserve_format:
+            raise MinigradError("unsupported memory format Preserve")
+        arr = copy_as(arr, arr, memory_format, "empty")
+    return _make(arr, requires_grad)
 
 
 def empty_strided(size: Any, stride: Any, *, dtype: DTypeLike = None, requires_grad: bool = False,

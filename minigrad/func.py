@@ -22,7 +22,7 @@ from typing import Any
 from minigrad.autograd.engine import grad as _autograd_grad
 from minigrad.grad_mode import enable_grad, is_grad_enabled
 from minigrad.nn.module import Module
-from minigrad.random import get_rng_state, set_rng_state
+from minigrad.random import default_generator
 from minigrad.tensor import Tensor, stack
 
 __all__ = [
@@ -415,13 +415,13 @@ def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0, randomne
         if randomness not in ("error", "different", "same"):
             raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. "
                                f"Got {randomness}")
-        start = get_rng_state()
+        start = default_generator.get_state()
 
         def run(i: int) -> Any:
             if randomness == "same":  # every slice draws what the first one drew
-                set_rng_state(start)
+                default_generator.set_state(start)
             result = func(*[slice_arg(a, d, i) for a, d in zip(args, dims)], **kwargs)
-            if randomness == "error" and get_rng_state() != start:
+            if randomness == "error" and default_generator.get_state() != start:
                 raise RuntimeError("vmap: called random operation while in randomness error mode. Please "
                                    "either use the 'same' or 'different' randomness flags on vmap or perform "
                                    "the randomness operation out of vmap")

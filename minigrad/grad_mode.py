@@ -55,7 +55,9 @@ class _AutogradExtras:
     per node for all of these);
     ``post_accumulate``: some tensor has a post-accumulate-grad hook;
     ``stale``: a tensor that may have views was changed in place with the graph recorded (the ops' one
-    test per call: their inputs' views may need the base's new history).
+    test per call: their inputs' views may need the base's new history);
+    ``mutation``: inside ``allow_mutation_on_saved_tensors``, called with each tensor about to be written
+    in place (the in-place writes' one test).
     """
 
     def __init__(self) -> None:
@@ -63,6 +65,7 @@ class _AutogradExtras:
         self.nodes = False
         self.post_accumulate = False
         self.stale = False  # a tensor that may have views changed in place (autograd.graph.refresh_views)
+        self.mutation: Callable[[Any], None] | None = None  # allow_mutation_on_saved_tensors: before a write
 
 
 _extras = _AutogradExtras()

@@ -19,7 +19,14 @@ import numpy as np
 
 from minigrad import ops
 from minigrad._tensor_methods import dim_aliases, provide
-from minigrad.errors import DimensionError, DTypeError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.errors import (
+    DimensionError,
+    DTypeError,
+    InvalidParameterError,
+    MinigradError,
+    ShapeError,
+    _MaskDTypeError,
+)
 from minigrad.selection import gather
 from minigrad.shapes import norm_dim
 from minigrad.tensor import Array, Tensor, from_numpy, int64, where
@@ -74,6 +81,8 @@ def along(shape: tuple[int, ...], index: Array, dim: int) -> tuple[Array, ...]:
 def _checked_along(fn: str, x: Tensor, dim: int, index: Any) -> tuple[int, Array]:
     d = norm_dim(dim, x.ndim)
     idx = _index_array(index, fn)
+    if idx.size == 0:  # PyTorch checks no shapes for an empty index: nothing is scattered
+        return d, np.zeros((0,) * max(x.ndim, 1), dtype=np.int64)
     if idx.ndim != max(x.ndim, 1) and not (x.ndim == 0 and idx.ndim <= 1):
         raise ShapeError(f"{fn}: index has {idx.ndim} dims but the tensor has {x.ndim} (shape {x.shape})")
     if x.ndim == 0:
@@ -155,6 +164,8 @@ def scatter_values(x: Tensor, dim: int, index: Any, src: Any, fn: str = "scatter
         return scatter_values(x.reshape(1), 0, one, src.reshape(1) if isinstance(src, Tensor) else src,
                               fn).reshape(())
     d, idx = _checked_along(fn, x, dim, index)
+    if idx.size == 0:
+        return x.clone()
     if isinstance(src, Tensor):
         if src.ndim != idx.ndim or any(n > m for n, m in zip(idx.shape, src.shape)):
             raise ShapeError(f"{fn}: index shape {idx.shape} does not fit src shape {src.shape}")
@@ -193,6 +204,8 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
                                     f"{reduce!r}")
     _same_dtype("scatter_reduce", input, src)
     d, idx = _checked_along("scatter_reduce", input, dim, index)
+    if idx.size == 0:
+        return input.clone()
     part = src[tuple(slice(0, n) for n in idx.shape)]
     dest = np.ravel_multi_index(along(input.shape, idx, d), input.shape).reshape(-1) if input.ndim else \
         np.zeros(idx.size, dtype=np.int64)
@@ -235,12 +248,28 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
 
 @dim_aliases
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:  # noqa: A002
-    """The entries at ``index`` (1-D) along ``dim``; differentiable in input."""
+    """The entries at ``index`` (1-D) along ``dim``; differentiable in input.
+
+    Raises:
+        DimensionError: an index out of range, or any index into an empty dim (PyTorch's messages).
+        ShapeError: ``index`` has more than one dim.
+    """
     d = norm_dim(dim, input.ndim)
     idx = _index_array(index, "index_select")
     if idx.ndim > 1:
         raise ShapeError(f"index_select: index must be 1-D, got shape {idx.shape}")
-    _dim_index("index_select", input, d, idx)
+    if input.ndim and input.shape[d] == 0 and idx.size:
+        raise DimensionError("index_select(): self indexing axis dim should be positive")
+    if input.ndim == 0 and idx.size != 1:
+        raise ShapeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
+    try:
+        _dim_index("index_select", input, d, idx)
+    except DimensionError as e:
+        if input.numel() == 0:  # (PyTorch's kernel for an empty input says it in other words)
+            bad = int(idx[(idx < 0) | (idx >= input.shape[d])].flat[0])
+            raise DimensionError(f"{e} (INDICES element is out of DATA bounds, id={bad} axis_dim="
+                                 f"{input.shape[d]})") from None
+        raise DimensionError(f"{e} (index out of range in self)") from None
     if input.ndim == 0:
         return input.reshape(1)[idx.reshape(-1)].reshape(())
     return input[(slice(None),) * d + (idx.reshape(-1),)]
@@ -266,8 +295,9 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:  # noqa: A002
     """input with input[..., index[i], ...] = source[..., i, ...] along ``dim``."""
     d = norm_dim(dim, input.ndim)
-    if input.ndim == 0:
-        return index_copy(input.reshape(1), d, index, _one(source, "index_copy")).reshape(())
+    if input.ndim == 0:  # PyTorch copies a one-element 1-D source into a 0-d tensor too
+        one = source.reshape(()) if source.shape == (1,) else source
+        return index_copy(input.reshape(1), d, index, _one(one, "index_copy")).reshape(())
     idx = _dim_index("index_copy", input, d, index)
     return put(input, (slice(None),) * d + (idx,), source)
 
@@ -313,7 +343,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:  # noqa: A00
 def _bool_mask(mask: Any, fn: str) -> Array:
     m = mask.numpy() if isinstance(mask, Tensor) else np.asarray(mask)
     if m.dtype != np.bool_:
-        raise TypeError(f"{fn}: mask must be a bool tensor, got {m.dtype}")
+        raise _MaskDTypeError(f"{fn}: expected BoolTensor for mask")
     return m
 
 

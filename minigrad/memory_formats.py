@@ -109,13 +109,53 @@ def suggested_format(a: np.ndarray[Any, Any]) -> memory_format:
     return fmt
 
 
+def _dense(a: np.ndarray[Any, Any]) -> bool:
+    """Whether ``a``'s elements fill a block of memory with no gaps and no overlap, in some dim order."""
+    if 0 in a.shape:
+        return True
+    expected = a.itemsize
+    for stride, size in sorted((abs(st), n) for st, n in zip(a.strides, a.shape) if n != 1):
+        if stride != expected:
+            return False
+        expected *= size
+    return True
+
+
+def _inferred_order(a: np.ndarray[Any, Any]) -> list[int]:
+    """The dims of a strided array with gaps or overlap, innermost first, as a copy preserving its layout
+    orders them (PyTorch's rule for ``empty_like``'s preserve_format, shared with its elementwise ops):
+    a stable insertion sort by stride where a zero stride compares as a tie, so an expanded dim keeps
+    its place; equal strides put the smaller dim inside."""
+    perm = list(range(a.ndim))[::-1]
+    strides, shape = a.strides, a.shape
+
+    def after(d0: int, d1: int) -> int:
+        s0, s1 = strides[d0], strides[d1]
+        if s0 == 0 or s1 == 0:
+            return 0
+        if s0 != s1:
+            return 1 if s0 > s1 else -1
+        return 1 if shape[d0] > shape[d1] else 0
+
+    for i in range(1, a.ndim):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            c = after(perm[d0], perm[d1])
+            if c > 0:
+                perm[d0], perm[d1] = perm[d1], perm[d0]
+                d1 = d0
+            elif c < 0:
+                break
+    return perm
+
+
 def copy_as(array: np.ndarray[Any, Any], like: np.ndarray[Any, Any], fmt: Any,
             fn: str) -> np.ndarray[Any, Any]:
     """A copy of ``array`` (``like``'s shape) laid out as ``fmt`` asks for a copy of ``like``.
 
     ``preserve_format`` orders the copy's dims in memory as ``like``'s strides
-    order them (numpy's ``order='K'``, PyTorch's rule for a dense ``like``; for
-    one with gaps PyTorch sorts sizes-1 and zero strides slightly differently).
+    order them (numpy's ``order='K'`` for a dense ``like``; for one with gaps or overlap, PyTorch's
+    stride sort in which expanded dims keep their place).
 
     Raises:
         TypeError: ``fmt`` is not a memory format.
@@ -128,7 +168,11 @@ def copy_as(array: np.ndarray[Any, Any], like: np.ndarray[Any, Any], fmt: Any,
     if fmt is contiguous_format:
         return np.array(array, order="C", copy=True)
     if fmt is preserve_format:
-        out = np.empty_like(like, dtype=array.dtype, order="K")
+        if like.flags.c_contiguous or like.flags.f_contiguous or _dense(like):
+            out = np.empty_like(like, dtype=array.dtype, order="K")
+        else:
+            outer = _inferred_order(like)[::-1]
+            out = np.empty([like.shape[d] for d in outer], dtype=array.dtype).transpose(np.argsort(outer))
         np.copyto(out, array)
         return out
     order = _channels_last_order(like.ndim)

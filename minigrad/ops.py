@@ -54,11 +54,20 @@ class AccumulateGrad:
     node; ``variable`` is the leaf.
     """
 
-    __slots__ = ("variable",)
+    __slots__ = ("_metadata", "variable")
     next_functions: tuple[()] = ()
 
     def __init__(self, variable: Tensor) -> None:
         self.variable = variable
+
+    @property
+    def metadata(self) -> dict[Any, Any]:
+        """A dict kept on this node object for the user's bookkeeping (empty at first)."""
+        found: dict[Any, Any] | None = getattr(self, "_metadata", None)
+        if found is None:
+            found = {}
+            self._metadata = found
+        return found
 
     def name(self) -> str:
         """PyTorch's name for the node: ``torch::autograd::AccumulateGrad``."""
@@ -182,7 +191,7 @@ class Function:
             out.requires_grad = False
             out._ctx = None
             if _inference.threads and _mode.inference:
-                out._inference = made_in_inference(out._array, inputs)
+                made_in_inference(out, inputs)
         return out
 
     def check_versions(self) -> None:
@@ -193,8 +202,9 @@ class Function:
         """
         if not self.reads_inputs:
             return
+        packed = _packed(self)  # (a saved_tensors_hooks pack hook keeps its own copy, as PyTorch's: no check)
         for i, (p, v) in enumerate(zip(self.parents, self.versions)):
-            if p._version != v and self.reads_input(i):
+            if p._version != v and i not in packed and self.reads_input(i):
                 made_by = f", which is output 0 of {_forward_name(p._ctx)}," if p._ctx is not None else ""
                 raise MinigradError(
                     "one of the variables needed for gradient computation has been modified by an inplace "
@@ -256,7 +266,7 @@ class Function:
             MinigradError: the result's version changed since the op was recorded.
         """
         expected = getattr(self, "out_version", 0)
-        if self.reads_output and out._version != expected:
+        if self.reads_output and out._version != expected and -1 not in _packed(self):
             raise MinigradError(
                 "one of the variables needed for gradient computation has been modified by an inplace "
                 f"operation: [torch.{_type_name(out)} {list(out.shape)}], which is output 0 of "
@@ -275,6 +285,25 @@ class Function:
 
 
 _new = object.__new__
+
+
+def released_error(fn: Function) -> MinigradError:
+    """PyTorch's error for a node whose saved values a backward freed (a second backward through it, or a
+    saved tensor read after)."""
+    return MinigradError(  # PyTorch's words (scripts match on them), then which node
+        "Trying to backward through the graph a second time (or directly access saved tensors after they "
+        "have already been freed). Saved intermediate values of the graph are freed when you call "
+        ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+        f"graph a second time or if you need to access saved tensors after calling backward. (The buffers "
+        f"saved by {fn.name()} were freed by the first backward().)"
+    )
+
+
+def _packed(node: Function) -> tuple[int, ...]:
+    """Which of the node's inputs (-1: its result) a saved_tensors_hooks pack hook holds (autograd.graph)."""
+    ex = getattr(node, "hooks", None)
+    saved = None if ex is None else ex.saved
+    return () if saved is None else tuple(i for i, _ in saved)
 
 
 def _forward_name(node: Function) -> str:

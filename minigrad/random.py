@@ -75,8 +75,15 @@ class Generator:
                 # (hex strings: the 128-bit PCG64 words do not fit a checkpoint's int64)
                 "masks": (hex(pcg["state"]["state"]), hex(pcg["state"]["inc"]))}
 
-    def set_state(self, state: dict[str, object]) -> None:
-        """Restore a state from :meth:`get_state`."""
+    def set_state(self, state: Any) -> None:
+        """Restore a state from :meth:`get_state`, or from a state tensor of :func:`get_rng_state` (PyTorch's
+        ``gen.set_state(torch.get_rng_state())`` forks the global stream)."""
+        if not isinstance(state, dict):
+            _load_state_bytes(self, np.asarray(state.numpy() if hasattr(state, "numpy") else state))
+            return
+        self._set_dict(state)
+
+    def _set_dict(self, state: dict[str, object]) -> None:
         key = np.asarray(state["key"], dtype=np.uint32)
         self.bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": int(state["pos"])}}  # type: ignore[call-overload]
         nn = state.get("next_normal")
@@ -145,13 +152,69 @@ def seed() -> int:
     return default_generator.seed()
 
 
-def get_rng_state() -> dict[str, object]:
-    """The global generator's state (restore it with :func:`set_rng_state`)."""
-    return default_generator.get_state()
+# PyTorch's CPU generator state as bytes (its CPUGeneratorImplState): seed (u64), left and seeded (i32),
+# next (u64), the 624 engine words (each a u64), the double normal cache (x, y, rho as f64, a valid i32 and
+# 4 bytes of padding), the float normal cache (f32, a valid byte, 3 of padding): 5,056 bytes
+_TORCH_STATE = np.dtype([("seed", "<u8"), ("left", "<i4"), ("seeded", "<i4"), ("next", "<u8"),
+                         ("key", "<u8", 624), ("normal", "<f8", 3), ("normal_valid", "<i4"), ("pad", "<i4"),
+                         ("float_normal", "<f4"), ("float_valid", "u1"), ("pad2", "u1", 3)])
+_MASKS = np.dtype([("state", "<u8", 2), ("inc", "<u8", 2)])  # minigrad's mask stream, after PyTorch's bytes
 
 
-def set_rng_state(new_state: dict[str, object]) -> None:
-    """Restore the global generator's state from :func:`get_rng_state`."""
+def _state_bytes(gen: Generator) -> Array:
+    st = gen.get_state()
+    rec = np.zeros((), dtype=_TORCH_STATE)
+    rec["seed"], rec["seeded"], rec["key"] = st["seed"], 1, st["key"]
+    pos = int(st["pos"])  # type: ignore[call-overload]  # numpy's index of the next word: PyTorch's next
+    rec["left"], rec["next"] = 625 - pos, pos
+    if st["next_normal"] is not None:
+        rec["normal"][1], rec["normal_valid"] = st["next_normal"], 1
+    masks = np.zeros((), dtype=_MASKS)
+    for field, word in zip(("state", "inc"), st["masks"]):  # type: ignore[call-overload]
+        value = int(str(word), 16)
+        masks[field] = (value & 0xFFFF_FFFF_FFFF_FFFF, value >> 64)
+    out: Array = np.frombuffer(rec.tobytes() + masks.tobytes(), dtype=np.uint8).copy()
+    return out
+
+
+def _load_state_bytes(gen: Generator, data: Array) -> None:
+    n = _TORCH_STATE.itemsize
+    if data.dtype != np.uint8 or data.ndim != 1 or data.size not in (n, n + _MASKS.itemsize):
+        from minigrad.errors import InvalidParameterError
+
+        raise InvalidParameterError(f"RNG state is wrong size: expected a uint8 tensor of {n} bytes "
+                                    f"(PyTorch's) or {n + _MASKS.itemsize}, got {data.dtype} {data.shape}")
+    raw = data.tobytes()
+    rec = np.frombuffer(raw[:_TORCH_STATE.itemsize], dtype=_TORCH_STATE)[0]
+    state: dict[str, object] = {"key": rec["key"].astype(np.uint32), "pos": 625 - int(rec["left"]),
+                                "next_normal": float(rec["normal"][1]) if rec["normal_valid"] else None,
+                                "seed": int(rec["seed"])}
+    if len(raw) > _TORCH_STATE.itemsize:
+        masks = np.frombuffer(raw[_TORCH_STATE.itemsize:], dtype=_MASKS)[0]
+        state["masks"] = tuple(hex(int(masks[f][0]) | int(masks[f][1]) << 64) for f in ("state", "inc"))
+    else:  # a state PyTorch saved: the mask stream starts afresh from its seed
+        gen.masks = _MaskStream(int(rec["seed"]))
+    gen.set_state(state)
+
+
+def get_rng_state() -> Any:
+    """The global generator's state as a uint8 Tensor, restored by :func:`set_rng_state`.
+
+    Its first 5,056 bytes are PyTorch's (``torch.get_rng_state()`` of a run seeded and drawn alike has
+    the same bytes); 32 more hold minigrad's dropout-mask stream.
+    """
+    from minigrad.tensor import from_numpy
+
+    return from_numpy(_state_bytes(default_generator))
+
+
+def set_rng_state(new_state: Any) -> None:
+    """Restore the global generator's state from :func:`get_rng_state`'s tensor, from PyTorch's 5,056-byte
+    state (a uint8 tensor, as a PyTorch checkpoint holds it), or from :meth:`Generator.get_state`'s dict.
+
+    Raises:
+        InvalidParameterError: bytes of another size or dtype.
+    """
     default_generator.set_state(new_state)
 
 
@@ -167,11 +230,11 @@ def fork_rng(devices: Iterable[object] | None = None, enabled: bool = True, _cal
     if not enabled:
         yield
         return
-    state = get_rng_state()
+    state = default_generator.get_state()
     try:
         yield
     finally:
-        set_rng_state(state)
+        default_generator.set_state(state)
 
 
 def resolve(generator: Generator | None) -> Generator:

@@ -218,9 +218,10 @@ def _window(x: Tensor, d: int, fill: float) -> Tensor:
     return where(tri, rows, from_numpy(np.full((n, n), fill, dtype=x.dtype)))
 
 
-def _gradient_along(f: Tensor, d: int, dx: Array, edge_order: int) -> Tensor:
+def _gradient_along(f: Tensor, d: int, dx: Array, edge_order: int, uniform: float | None = None) -> Tensor:
     """The finite-difference derivative of f along dim ``d`` for the sample spacings ``dx`` (n - 1 of
-    them): second-order central differences inside, one-sided ones of ``edge_order`` at the ends."""
+    them), or the one spacing ``uniform``: second-order central differences inside, one-sided ones of
+    ``edge_order`` at the ends."""
     from minigrad.tensor import cat
 
     def coef(c: Array) -> Tensor:  # per-position coefficients, broadcast along the other dims
@@ -232,6 +233,14 @@ def _gradient_along(f: Tensor, d: int, dx: Array, edge_order: int) -> Tensor:
         return f.narrow(d, start % f.shape[d], length)
 
     n = f.shape[d]
+    if uniform is not None:  # a number as spacing: plain differences, so inf samples give inf, not inf - inf
+        inner = (part(2, n - 2) - part(0, n - 2)) / uniform / 2
+        if edge_order == 1:
+            first, last = (part(1, 1) - part(0, 1)) / uniform, (part(-1, 1) - part(-2, 1)) / uniform
+        else:
+            first = (part(0, 1) * -1.5 + part(1, 1) * 2 - part(2, 1) * 0.5) / uniform
+            last = (part(-3, 1) * 0.5 - part(-2, 1) * 2 + part(-1, 1) * 1.5) / uniform
+        return cat([first, inner, last], d)
     hd, hs = dx[:-1], dx[1:]
     inner = (part(0, n - 2) * coef(-hs / (hd * (hd + hs))) + part(1, n - 2) * coef((hs - hd) / (hd * hs))
              + part(2, n - 2) * coef(hd / (hs * (hd + hs))))
@@ -288,10 +297,12 @@ def gradient(input: Tensor, *, spacing: Any = 1, dim: int | Sequence[int] | None
             if h.shape != (n,):
                 raise MinigradError(f"torch.gradient expected each tensor to be on the same device and of "
                                     f"size {n} along dim {d}, got coordinates of shape {h.shape}")
-            dx = np.diff(h.numpy().astype(np.float64))
+            # float coordinates promote the result as their coefficients do in PyTorch (float64 ones: float64)
+            cdt = h.dtype if h.dtype.kind == "f" else x.dtype
+            xd = x if cdt.itemsize <= x.dtype.itemsize else x.astype(cdt)
+            out.append(_gradient_along(xd, d, np.diff(h.numpy().astype(np.float64)), edge_order))
         else:
-            dx = np.full(n - 1, float(h))
-        out.append(_gradient_along(x, d, dx, edge_order))
+            out.append(_gradient_along(x, d, np.empty(0), edge_order, float(h)))
     return tuple(out)
 
 
@@ -331,6 +342,11 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
         if extra is not None and extra.ndim != input.ndim:
             raise MinigradError(f"diff expects prepend or append to be the same dimension as input, got "
                                 f"{name} of {extra.ndim} dims and input of {input.ndim}")
+        for i in range(input.ndim if extra is not None else 0):
+            if i != d and extra.shape[i] != input.shape[i]:  # type: ignore[union-attr]
+                raise ShapeError(f"diff expects the shape of tensor to prepend or append to match that of "
+                                 f"input except along the differencing dimension; input.size({i}) = "
+                                 f"{input.shape[i]}, but got tensor.size({i}) = {extra.shape[i]}")  # type: ignore[union-attr]
     parts = [t for t in (prepend, input, append) if t is not None]
     x = cat(parts, d) if len(parts) > 1 else input
     for _ in range(n):

@@ -21,6 +21,7 @@ from minigrad.dtypes import resolve_dtype
 from minigrad.errors import InvalidParameterError, MinigradError
 from minigrad.factories import _size_arg
 from minigrad.random import Generator, resolve
+from minigrad.shapes import check_broadcast
 from minigrad.tensor import Array, DTypeLike, Tensor, float32, from_numpy, int64
 
 __all__ = ["_sample_dirichlet", "_standard_gamma", "bernoulli", "binomial", "multinomial", "normal",
@@ -60,6 +61,8 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,  
     if w.ndim not in (1, 2):
         raise MinigradError(f"multinomial: prob_dist must be 1 or 2 dim, got shape {input.shape}")
     rows = w.reshape(-1, w.shape[-1])
+    if rows.shape[0] == 0:  # no distributions: no draws (PyTorch checks nothing else then)
+        return from_numpy(np.empty((*w.shape[:-1], num_samples), dtype=np.int64))
     if not np.isfinite(rows).all() or (rows < 0).any():
         raise MinigradError("multinomial: probability tensor contains either inf, nan or element < 0")
     if (rows.sum(axis=1) <= 0).any():
@@ -136,13 +139,15 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator 
 
     Raises:
         InvalidParameterError: a negative std.
+        ShapeError: tensor mean and std that do not broadcast.
     """
     gen = resolve(generator)
     m = mean.numpy() if isinstance(mean, Tensor) else np.asarray(mean, dtype=np.float64)
     s = std.numpy() if isinstance(std, Tensor) else np.asarray(std, dtype=np.float64)
+    shape = _size_arg(size, "normal") if size is not None else check_broadcast("normal", m.shape, s.shape)
     if s.size and s.min() < 0:
-        raise InvalidParameterError(f"normal: std must be non-negative, got {std!r}")
-    shape = _size_arg(size, "normal") if size is not None else np.broadcast_shapes(m.shape, s.shape)
+        raise InvalidParameterError("normal expects all elements of std >= 0.0" if isinstance(std, Tensor)
+                                    else f"normal expects std >= 0.0, but found std {float(s):g}")
     tensors = [t for t in (mean, std) if isinstance(t, Tensor)]
     dt = tensors[0].dtype if tensors else (float32 if dtype is None else resolve_dtype(dtype))
     # As PyTorch: a number std is applied inside the draw (one rounding), a tensor std after it,

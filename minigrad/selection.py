@@ -148,6 +148,8 @@ def gather(input: Tensor, dim: int, index: Tensor | Array) -> Tensor:  # noqa: A
     if input.ndim == 0:
         return gather(input.reshape(1), dim, idx.reshape(1) if idx.ndim == 0 else idx).reshape(idx.shape)
     d = norm_dim(dim, input.ndim)
+    if idx.size == 0:  # PyTorch checks no shapes for an empty index
+        return input.reshape(-1)[:0].reshape(idx.shape)
     _check_index("gather", idx, d, input.shape[d], "input", input.shape)
     return ops.Gather.apply(input, dim=d, index=idx)
 
@@ -168,6 +170,8 @@ def scatter_add(input: Tensor, dim: int, index: Tensor | Array, src: Tensor) -> 
         flat = idx.reshape(1) if idx.ndim == 0 else idx
         return scatter_add(input.reshape(1), dim, flat, src.reshape(flat.shape)).reshape(())
     d = norm_dim(dim, input.ndim)
+    if idx.size == 0:  # nothing to add, and PyTorch checks no shapes then
+        return input.clone()
     _check_index("scatter_add", idx, d, input.shape[d], "input", input.shape)
     _check_index("scatter_add", idx, d, input.shape[d], "src", src.shape, all_dims=True)
     if src.dtype != input.dtype:

@@ -19,7 +19,8 @@ import numpy as np
 
 from minigrad import grids as _grids
 from minigrad import ops
-from minigrad._tensor_methods import dim_aliases, provide
+from minigrad._kernels import memory_owner
+from minigrad._tensor_methods import dim_aliases, multi_views, provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import promote_types, tensor_type_name
 from minigrad.errors import DimensionError, DTypeError, InvalidParameterError, MinigradError, ShapeError
@@ -137,7 +138,9 @@ def split(tensor: Tensor, split_size_or_sections: int | Sequence[int], dim: int 
         )
     lead = (slice(None),) * d
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).tolist() if sizes else []
-    return tuple(tensor[lead + (slice(a, a + s),)] for a, s in zip(starts, sizes))  # noqa: RUF005
+    pieces = tuple(_named(tensor[lead + (slice(a, a + s),)], tensor, "SplitWithSizesBackward0")  # noqa: RUF005
+                   for a, s in zip(starts, sizes))
+    return multi_views(pieces, tensor, "SplitWithSizes")
 
 
 def split_with_sizes(input: Tensor, split_sizes: Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
@@ -301,7 +304,8 @@ def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
     """The slices along ``dim``, each without that dim."""
     d = norm_dim(dim, input.ndim)
     lead = (slice(None),) * d
-    return tuple(_named(input[lead + (i,)], input, "UnbindBackward0") for i in range(input.shape[d]))  # noqa: RUF005
+    pieces = tuple(_named(input[lead + (i,)], input, "UnbindBackward0") for i in range(input.shape[d]))  # noqa: RUF005
+    return multi_views(pieces, input, "Unbind")
 
 
 @dim_aliases
@@ -422,7 +426,9 @@ def repeat(input: Tensor, *sizes: Any) -> Tensor:  # noqa: A002
     inter = [d for s in shape for d in (1, s)]
     target = [d for r, s in zip(reps, shape) for d in (r, s)]
     out = input.reshape(inter).expand(*target).reshape(tuple(r * s for r, s in zip(reps, shape)))
-    return clone(out) if all(r == 1 for r in reps) else out  # reshaping alone would share input's memory
+    # The final reshape copies unless the expanded dims merge into a view ([2].repeat(4, 4), every count 1),
+    # which would share input's memory (and write every copy at once): PyTorch's repeat always copies.
+    return clone(out) if memory_owner(out._array) == memory_owner(input._array) else out
 
 
 def tile(input: Tensor, dims: Sequence[int]) -> Tensor:  # noqa: A002

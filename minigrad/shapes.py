@@ -20,6 +20,16 @@ from minigrad.errors import DimensionError, ShapeError
 _INT_DTYPES = tuple(np.dtype(n) for n in ("int64", "int32", "int16", "int8", "uint8"))
 
 
+def _index_or_none(value: Any) -> Any:
+    """An integer 0-d tensor's int (PyTorch takes one wherever an int goes: ``x.sum(torch.tensor(1))``)."""
+    if isinstance(value, bool) or not hasattr(type(value), "__index__"):
+        return None
+    try:
+        return operator.index(value)
+    except TypeError:
+        return None
+
+
 def norm_dim(dim: int, ndim: int) -> int:
     """``dim`` as a non-negative index into ``ndim`` dims (a 0-d tensor has dims 0 and -1).
 
@@ -28,7 +38,10 @@ def norm_dim(dim: int, ndim: int) -> int:
         DimensionError: ``dim`` is out of range.
     """
     if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
-        raise TypeError(f"dim must be an int, got {dim!r}")
+        index = _index_or_none(dim)
+        if index is None:
+            raise TypeError(f"dim must be an int, got {dim!r}")
+        dim = index
     n = max(ndim, 1)
     if not -n <= dim < n:
         raise DimensionError(
@@ -52,6 +65,8 @@ def norm_dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...] | N
         if not dim:  # PyTorch: an empty dim list reduces over every dim
             return None
         dims = tuple(dim)
+    elif _index_or_none(dim) is not None:
+        dims = (_index_or_none(dim),)
     else:
         raise TypeError(f"dim must be an int or a tuple of ints, got {dim!r}")
     out = tuple(sorted({norm_dim(d, ndim) for d in dims}))
@@ -138,7 +153,23 @@ def check_broadcast(what: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
     try:
         return tuple(np.broadcast_shapes(*shapes))
     except ValueError:
-        raise ShapeError(f"{what}: shapes {_listed(shapes)} cannot be broadcast together") from None
+        why = f" ({size_mismatch(*shapes)})" if len(shapes) == 2 else ""
+        raise ShapeError(f"{what}: shapes {_listed(shapes)} cannot be broadcast together{why}") from None
+
+
+def size_mismatch(a: Sequence[int], b: Sequence[int]) -> str:
+    """PyTorch's sentence for shapes ``a`` and ``b`` that do not broadcast: the last dim where they clash,
+    numbered in the broadcast result ("The size of tensor a (3) must match the size of tensor b (4) at
+    non-singleton dimension 0")."""
+    ndim = max(len(a), len(b))
+    for i in range(ndim - 1, -1, -1):
+        off = ndim - 1 - i
+        x = a[len(a) - 1 - off] if off < len(a) else 1
+        y = b[len(b) - 1 - off] if off < len(b) else 1
+        if x != y and x != 1 and y != 1:
+            return (f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton "
+                    f"dimension {i}")
+    return f"shapes {tuple(a)} and {tuple(b)} broadcast"
 
 
 def check_broadcast_to(what: str, shape: tuple[int, ...], target: tuple[int, ...]) -> None:

@@ -100,12 +100,13 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,  
         avg = (x * w).sum(1) / w_sum
         fact = w_sum - (correction * (w * aweights).sum() / w_sum if aweights is not None and correction
                         else correction)
-    if not isinstance(fact, Tensor) and fact <= 0:
+    if (bool(fact.item() <= 0) if isinstance(fact, Tensor) else fact <= 0):
         warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less than the number "
                       "of observations.", UserWarning, stacklevel=2)
+        fact = fact.clamp(min=0) if isinstance(fact, Tensor) else 0  # PyTorch divides by +0 (inf or nan)
     centred = x - avg.unsqueeze(1)
     weighted = centred if w is None else centred * w
-    c = (weighted @ centred.mT) / (fact if isinstance(fact, Tensor) else max(fact, 0))
+    c = (weighted @ centred.mT) / fact
     return c.reshape(()) if x.shape[0] == 1 else c  # one variable: a 0-d result, as numpy and torch
 
 

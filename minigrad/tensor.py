@@ -41,6 +41,7 @@ from minigrad.errors import (
     MinigradError,
     ShapeError,
     _IndexTypeError,
+    _MaskDTypeError,
 )
 from minigrad.grad_mode import _extras, _inference, _mode
 from minigrad.memory_formats import preserve_format, suggested_format
@@ -123,11 +124,16 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
             arr = np.asarray(data)
         except ValueError as e:  # ragged nested lists
             raise ShapeError(f"tensor(): nested sequences of unequal lengths: {e}") from e
-        if arr.dtype.kind == "f" and dtype is None and not _dtypes.holds_float64(data):
-            # Python floats get the default dtype (float32 unless set), like PyTorch (float64 numpy
-            # scalars or tensors in the lists make it float64); an explicit dtype converts from the exact
-            # values (0.1 as float64 stays 0.1)
-            arr = quiet(np.asarray, arr, get_default_dtype())
+        if dtype is None and arr.dtype.kind in "fiu":
+            # Python floats get the default dtype (float32 unless set), like PyTorch; numpy scalars or
+            # tensors in the lists bring their dtypes (a float64 one makes it float64, uint8 ones uint8;
+            # other floats give the default, as float arrays do).
+            # An explicit dtype converts from the exact values (0.1 as float64 stays 0.1)
+            inferred = _dtypes.sequence_dtype(data, get_default_dtype())
+            if inferred is not None and inferred.kind in "iu":
+                dtype = inferred
+            elif arr.dtype.kind == "f" and (inferred is None or inferred != float64):
+                arr = quiet(np.asarray, arr, get_default_dtype())
     if arr.dtype == object or arr.dtype.kind in "USVOc":
         raise TypeError(f"cannot make a tensor from data of dtype {arr.dtype}")
     target = default_dtype_for(arr.dtype) if dtype is None else resolve_dtype(dtype)
@@ -193,9 +199,10 @@ class Tensor(TensorMethods):
         TypeError: strings or objects as data.
     """
 
+    # __dict__: scripts put their own attributes on tensors (x.foo = 2), as PyTorch lets them
     __slots__ = (
-        "__weakref__", "_array", "_ctx", "_hooks", "_inference", "_retains_grad", "_version", "_vgroup",
-        "_viewbase", "grad", "requires_grad",
+        "__dict__", "__weakref__", "_array", "_ctx", "_hooks", "_inference", "_retains_grad", "_version",
+        "_vgroup", "_viewbase", "grad", "requires_grad",
     )  # fmt: skip
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
 
@@ -434,7 +441,7 @@ class Tensor(TensorMethods):
     def cuda(self, device: DeviceLike = None, non_blocking: builtins.bool = False) -> Tensor:
         """Raises :class:`~minigrad.errors.DeviceError`: minigrad runs on the CPU only."""
         raise DeviceError("Tensor.cuda(): minigrad runs on the CPU only (there is no GPU backend); "
-                          "keep tensors on 'cpu'")
+                          "keep tensors on 'cpu' (Torch not compiled with CUDA enabled)")
 
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
         """Convert dtype (and check the device), as ``torch.Tensor.to``.
@@ -688,6 +695,8 @@ class Tensor(TensorMethods):
             MinigradError: an update of every element of an expanded tensor (PyTorch's error).
         """
         if update is not None:
+            if _extras.mutation is not None:  # (None unless allow_mutation_on_saved_tensors is active)
+                _extras.mutation(self)
             try:
                 new = quiet(update, self.numpy())
             except ValueError:  # (read-only: an expanded tensor, whose memory PyTorch lets one write)
@@ -727,22 +736,32 @@ class Tensor(TensorMethods):
         if not _mode.record:
             return False
         if self.requires_grad:
+            if self._ctx is None and getattr(self, "_inference", None) == 0 and self._array.base is not None:
+                raise _methods.unrecorded_view_error(self)  # (a view made in inference_mode of a normal one)
             if self._ctx is None:
                 raise MinigradError(
                     "a leaf Variable that requires grad is being used in an in-place operation; "
                     "update parameters inside `with mg.no_grad():` (or through p.data), or write x = x + y"
                 )
-            return True
-        if self._array.base is not None:  # a view made before its base was set to require grad
+        else:
+            if self._array.base is not None:  # a view made before its base was set to require grad
+                ref = getattr(self, "_viewbase", None)
+                base = ref() if ref is not None else None
+                if base is not None and base.requires_grad and base._ctx is None:
+                    raise MinigradError(  # (minigrad cannot tell which: both of PyTorch's messages)
+                        "A view was created in no_grad mode and is being modified inplace with grad mode "
+                        "enabled, or was made before its base was set to require grad: a view of a leaf "
+                        "Variable that requires grad is being used in an in-place operation. Make the view "
+                        "after setting requires_grad, or change it inside the no_grad block.")
+                if base is not None and base.requires_grad and not _methods.graph.became_recorded(base):
+                    raise _methods.unrecorded_view_error(self)  # (made under no_grad of a base with history)
+            if not any(isinstance(o, Tensor) and o.requires_grad for o in others):
+                return False
+        if self._array.base is not None:  # an output of unbind/split/chunk or a custom Function (PyTorch)
             ref = getattr(self, "_viewbase", None)
-            base = ref() if ref is not None else None
-            if base is not None and base.requires_grad and base._ctx is None:
-                raise MinigradError(  # (minigrad cannot tell which: both of PyTorch's messages)
-                    "A view was created in no_grad mode and is being modified inplace with grad mode "
-                    "enabled, or was made before its base was set to require grad: a view of a leaf Variable "
-                    "that requires grad is being used in an in-place operation. Make the view after setting "
-                    "requires_grad, or change it inside the no_grad block.")
-        return any(isinstance(o, Tensor) and o.requires_grad for o in others)
+            if type(ref) is _methods.CreationRef:
+                raise _methods.view_inplace_error(self, ref)
+        return True
 
     def _update(self, what: str, compute: Callable[[Tensor], Tensor], *others: Any,
                 view: builtins.bool = False) -> Tensor:
@@ -961,6 +980,9 @@ class Tensor(TensorMethods):
             return self._update("copy_", lambda t: where(everywhere, src.astype(t.dtype).expand(*t.shape), t),
                                 src)
         value = src._array
+        if value.ndim > self._array.ndim:  # numpy would drop leading 1s; PyTorch's result cannot grow
+            raise ShapeError(f"copy_: output with shape {list(self.shape)} doesn't match the broadcast shape "
+                             f"{list(np.broadcast_shapes(value.shape, self.shape))}")
         try:
             return self._write(lambda a: np.copyto(a, value, casting="unsafe"))
         except ValueError:
@@ -1203,7 +1225,8 @@ class Tensor(TensorMethods):
         """x with ``value`` (a number or a 0-d tensor, which gets the gradient) wherever ``mask`` is True."""
         m = mask._array if isinstance(mask, Tensor) else np.asarray(mask)
         if m.dtype != bool_:
-            raise TypeError(f"masked_fill: mask must be a bool tensor, got {m.dtype}")
+            raise _MaskDTypeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                             f"{_dtypes.c_type_name(m.dtype)}")
         if isinstance(value, Tensor) and value.ndim:
             raise MinigradError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor "
                                 f"with {value.ndim} dimension(s).")
@@ -1527,23 +1550,26 @@ class Tensor(TensorMethods):
 
         Raises:
             TypeError: ``split_size`` is not an int or a list of ints.
-            InvalidParameterError: ``split_size`` is not positive.
+            InvalidParameterError: ``split_size`` is negative, or 0 for a dim that is not empty.
             MinigradError: listed sizes are negative or do not add up to the dim.
         """
         if not isinstance(split_size, (int, np.integer)):
             return _methods.shape_ops.split(self, split_size, dim)
         _check_int("split", "split_size", split_size)
-        if split_size <= 0:
-            raise InvalidParameterError(f"split: split_size must be a positive int, got {split_size!r}")
         d = norm_dim(dim, self.ndim)
-        lead = (slice(None),) * d
         n = self._array.shape[d]
+        if split_size < 0 or (split_size == 0 and n):
+            raise InvalidParameterError(
+                f"split expects split_size be non-negative, but got split_size={split_size}" if split_size < 0
+                else f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+        lead = (slice(None),) * d
         if n == 0:  # PyTorch: one empty piece
             return (self[(slice(None),) * (d + 1)],)
         # basic slices, valid by construction: the GetItem op directly, without indexing's normalization
         pieces = (self._view(_ops.GetItem.apply(self, index=(*lead, slice(i, i + split_size))))
                   for i in range(0, n, split_size))
-        return tuple(_named(piece, self, "SplitBackward0") for piece in pieces)
+        return _methods.multi_views(tuple(_named(piece, self, "SplitBackward0") for piece in pieces), self,
+                                    "Split")
 
     @dim_aliases
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
@@ -1831,14 +1857,15 @@ def reset_grads(tensors: Iterable[Tensor], set_to_none: bool = True) -> None:
         g.zero_()
 
 
-def made_in_inference(array: Array, inputs: tuple[Tensor, ...]) -> int:
-    """``Tensor._inference`` of an op result holding ``array``, computed inside inference_mode.
-
-    An inference tensor, unless it is a view of a normal input (``x.reshape``,
-    ``x[1:]``, ``x.T`` of a normal x stay normal, as in PyTorch).
-    """
-    owner = memory_owner(array)
-    return 0 if any(owner == memory_owner(t._array) and not t.is_inference() for t in inputs) else INFERENCE
+def made_in_inference(out: Tensor, inputs: tuple[Tensor, ...]) -> None:
+    """Mark ``out``, an op result computed inside inference_mode: an inference tensor, unless it is a view
+    of a normal input (``x.reshape``, ``x[1:]``, ``x.T`` of a normal x stay normal, as in PyTorch, and
+    keep its requires_grad: a leaf that an in-place change in normal mode may not modify)."""
+    owner = memory_owner(out._array)
+    base = next((t for t in inputs if owner == memory_owner(t._array) and not t.is_inference()), None)
+    out._inference = INFERENCE if base is None else 0
+    if base is not None and base.requires_grad:
+        out.requires_grad = True
 
 
 def as_tensor(data: Any, dtype: DTypeLike = None, device: DeviceLike = None) -> Tensor:

@@ -89,7 +89,8 @@ class TensorType(type):
             return from_numpy(_legacy_sizes(shape).astype(cls.dtype, copy=False))
         if len(args) > 1:
             got = ", ".join(type(a).__name__ for a in args)
-            raise TypeError(f"{cls.__name__}(): expected sizes (ints) or one data argument, got ({got})")
+            raise TypeError(f"{cls.__name__}(): received an invalid combination of arguments - got ({got}); "
+                            "expected sizes (ints) or one data argument")
         if not isinstance(first, (list, tuple, np.ndarray)):
             raise TypeError(f"{cls.__name__}(): data must be a sequence (got {type(first).__name__})")
         if cls.dtype.kind in "iu" and not isinstance(first, np.ndarray):
@@ -121,8 +122,8 @@ def type_target(target: Any) -> np.dtype[Any]:
 
     Raises:
         ValueError: anything else (``'float64'``, ``int``, ``'torch.Foo'``), as PyTorch.
-        DeviceError: a CUDA type (``'torch.cuda.FloatTensor'``).
-        TypeError: ``bfloat16`` (numpy has no such type).
+        DeviceError: a CUDA type string (``'torch.cuda.FloatTensor'``).
+        TypeError: ``bfloat16`` (numpy has no such type), or a CUDA type class (``torch.cuda.FloatTensor``).
     """
     if isinstance(target, TensorType):
         return target.dtype
@@ -130,6 +131,9 @@ def type_target(target: Any) -> np.dtype[Any]:
         return get_default_dtype()
     if isinstance(target, dtype):
         return resolve_dtype(target)  # type: ignore[arg-type]  # (mg.dtype's instances are numpy dtypes)
+    if type(target).__name__ == "_CudaTensorType":  # torch.cuda.FloatTensor: PyTorch's TypeError, no CUDA
+        raise TypeError(f"type torch.cuda.{target.__name__} not available. Torch not compiled with CUDA "
+                        "enabled.")
     if isinstance(target, str) and target.startswith("torch.cuda."):
         raise DeviceError(f"Tensor.type({target!r}): minigrad runs on the CPU only (there is no GPU backend)")
     if isinstance(target, str) and any(target == tensor_type_name(dt) for dt in DTYPES):

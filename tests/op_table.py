@@ -28,7 +28,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 import minigrad as mg
-from minigrad import copy_forms, functional_forms
+from minigrad import copy_forms, functional_forms, top_level
 
 Shape = tuple[int, ...]
 Domain = Callable[[np.random.Generator, Sequence[Shape]], list[np.ndarray]]
@@ -1109,6 +1109,9 @@ MODULE_NOT_OPS = frozenset({
 # the torch.* forms of nn.functional (adapters onto F, which has its own tests): values and gradients
 # against torch.* in tests/parity/test_torch_functional_forms_parity.py
 MODULE_NOT_OPS |= frozenset(functional_forms.__all__)
+# frombuffer, range, detach, is_signed, get_device, typename: against PyTorch in
+# tests/parity/test_torch_suite_fixes.py
+MODULE_NOT_OPS |= frozenset(top_level.__all__)
 # values (and float64 gradients) against PyTorch's OpInfo samples in tests/parity/test_opinfo_parity.py
 MODULE_NOT_OPS |= frozenset(copy_forms.__all__) | {
     "empty_permuted", "empty_strided", "geqrf", "gradient", "index_reduce", "lu", "lu_solve", "lu_unpack",

@@ -149,6 +149,24 @@ _UNARY = {
 for _dom, _names in _UNARY.items():
     for _n in _names.split():
         _forms(_n, (_dom,))
+# -- torch.exp_(x) and the other top-level in-place functions (the method of the same name, in place)
+_INPLACE_FUNCTIONS = {
+    ("real",): "abs_ arctan_ arcsinh_ asinh_ atan_ ceil_ cos_ cosh_ deg2rad_ detach_ erf_ erfc_ exp2_ exp_ "
+               "expm1_ fix_ floor_ frac_ neg_ negative_ rad2deg_ reciprocal_ round_ sigmoid_ sin_ sinc_ "
+               "sinh_ square_ tan_ tanh_ trunc_ nan_to_num_",
+    ("unit",): "acos_ arccos_ arcsin_ arctanh_ asin_ atanh_", ("gt1",): "acosh_ arccosh_",
+    ("prob",): "logit_ i0_", ("pos",): "log10_ log1p_ log2_ log_ rsqrt_ sqrt_",
+    ("real", "real"): "ldexp_ xlogy_", ("int", "int"): "gcd_ lcm_",
+}
+for _ins, _names in _INPLACE_FUNCTIONS.items():
+    for _n in _names.split():
+        _add(Case(f"mg.{_n}", lambda m, x, *xs, n=_n: getattr(m, n)(x, *xs), _ins, (f"mg.{_n}",),
+                  grad=False, inplace=True))
+_add(Case("mg.clamp_ family", lambda m, x: m.clip_(m.clamp_max_(m.clamp_min_(m.clamp_(x, -1.5, 1.5), -1), 1),
+                                                    -0.5, 0.5), ("real",),
+          ("mg.clamp_", "mg.clamp_min_", "mg.clamp_max_", "mg.clip_"), grad=False, inplace=True),
+     Case("mg.addmv_", lambda m, x, a, v: m.addmv_(x, a, v, beta=0.5), ("real:3", "real:3,4", "real:4"),
+          ("mg.addmv_",), grad=False, inplace=True))
 _forms("logit", ("real",), eps=0.25)  # p outside [eps, 1 - eps] clamped: there the gradient is 0
 _forms("clamp_min", ("real",), -0.5)
 _forms("clamp_max", ("real", "real:4"))  # a tensor bound
@@ -538,6 +556,10 @@ _add(
     Case("mg.combinations", lambda m, x: (m.combinations(x), m.combinations(x, 3, with_replacement=True)),
          ("real:4",), ("mg.combinations",)),
     Case("chunk", lambda m, x: m.chunk(x, 2, dim=1), ("real",), ("mg.chunk",)),
+    Case("unsafe splits", lambda m, x: (*x.unsafe_split(2, 1), *x.unsafe_split_with_sizes([1, 2]),
+                                        *x.unsafe_chunk(2, dim=1), *m.unsafe_split_with_sizes(x, [3], 0)),
+         ("real",),
+         ("unsafe_split", "unsafe_split_with_sizes", "unsafe_chunk", "mg.unsafe_split_with_sizes")),
     Case("unbind", lambda m, x: (x.unbind(), m.unbind(x, dim=1)), ("real",), ("unbind", "mg.unbind")),
     Case("narrow", lambda m, x: (x.narrow(1, 1, 2), m.narrow(x, 0, -2, 2)), ("real",),
          ("narrow", "mg.narrow")),
@@ -1047,6 +1069,31 @@ _add(Case("broadcast_shapes", lambda m: (m.broadcast_shapes((3, 1), (1, 4)), m.b
 _forms("nextafter", ("special", "special"), grad=False, inplace=False)
 CASES[-2:] = [replace(c, check_requires_grad=False) for c in CASES[-2:]]
 
+# torchsuite (PyTorch's test_torch.py): the method forms it calls
+_add(
+    Case("cumprod_", lambda m, x: x.cumprod_(1), ("nonzero",), ("cumprod_",), inplace=True),
+    Case("addmm_", lambda m, x, a, b: x.addmm_(a, b, beta=0.5, alpha=2), ("real:3,4", "real:3,2", "real:2,4"),
+         ("addmm_",), inplace=True),
+    Case("baddbmm", lambda m, x, a, b: x.baddbmm(a, b, alpha=0.5), ("real:2,3,4", "real:2,3,5", "real:2,5,4"),
+         ("baddbmm",)),
+    Case("baddbmm_", lambda m, x, a, b: x.baddbmm_(a, b, beta=2), ("real:2,3,4", "real:2,3,5", "real:2,5,4"),
+         ("baddbmm_",), inplace=True),
+    Case("heaviside", lambda m, x, v: (x.heaviside(v), x.clone().heaviside_(v)), ("int0", "int0"),
+         ("heaviside", "heaviside_")),
+    Case("kron", lambda m, a, b: a.kron(b), ("real:2,3", "real:3,2"), ("kron",)),
+    Case("ger", lambda m, a, b: a.ger(b), ("real:3", "real:4"), ("ger",)),
+    Case("vdot", lambda m, a, b: a.vdot(b), ("real:4", "real:4"), ("vdot",)),
+    Case("narrow_copy", lambda m, x: x.narrow_copy(1, 1, 2), ("real",), ("narrow_copy",)),
+    Case("unsafe_chunk/split", lambda m, x: (*x.unsafe_chunk(3, 1), *x.unsafe_split(2, 1),
+                                             *x.unsafe_split_with_sizes([1, 3], 1)), ("real",),
+         ("unsafe_chunk", "unsafe_split", "unsafe_split_with_sizes")),
+    Case("reversed", lambda m, x: reversed(x), ("real",), ("__reversed__",)),
+)
+for _cmp in ("eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
+             "not_equal"):
+    _add(Case(f"{_cmp}_", lambda m, x, y, _cmp=_cmp: getattr(x, _cmp + "_")(y), ("ties", "ties"),
+              (_cmp + "_",), grad=False, inplace=True))
+
 #: Tensor names exercised elsewhere (Python protocols, dtypes, random draws): not value ops.
 #: tests/parity/test_torch_surface.py, test_dtypes_parity.py and tests/test_random_draws.py test them.
 SURFACE_NOT_OPS = frozenset({
@@ -1060,4 +1107,7 @@ SURFACE_NOT_OPS = frozenset({
     "cauchy_", "geometric_", "log_normal_", "geqrf", "index_reduce", "index_reduce_", "lu", "lu_solve",
     "matrix_exp", "new_empty_strided", "nonzero_static", "ormqr", "put", "qr", "resize_", "resize_as_", "svd",
     "triangular_solve",
+    # checks and Python-callable maps: tests/parity/test_torch_suite_fixes.py against PyTorch
+    "is_nonzero", "is_same_size", "apply_", "map_", "map2_",
+    "set_",  # memory sharing and resizing under no_grad: tests/parity/test_autograd_engine_api_parity.py
 })  # fmt: skip

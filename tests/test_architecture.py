@@ -23,12 +23,14 @@ CUSTOM_FUNCTION_ADAPTER = {
     ("autograd/function.py", "Function.backward"),
     # a Module's full backward hooks (torch's BackwardHookFunction): an identity custom Function whose
     # backward hands the gradients to the user's hooks and returns what they return
-    ("utils/hooks.py", "_BackwardHookFunction.backward"),
+    ("utils/hooks.py", "BackwardHookFunction.backward"),
     # torch.library.custom_op: a custom Function whose backward calls the one register_autograd was given
     ("library.py", "_OpFunction.backward"),
 }
+# (InplaceFunction: PyTorch's base class for users' in-place custom Functions; it defines no backward)
 CUSTOM_FUNCTION_NODES = {("autograd/function.py", "_CustomNode"), ("autograd/function.py", "_OutputNode"),
-                         ("utils/hooks.py", "_BackwardHookFunction"), ("library.py", "_OpFunction")}
+                         ("utils/hooks.py", "BackwardHookFunction"), ("library.py", "_OpFunction"),
+                         ("autograd/function.py", "InplaceFunction")}
 
 
 def _functions(path: Path) -> list[tuple[str, ast.AST]]:

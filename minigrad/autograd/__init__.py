@@ -16,6 +16,7 @@ from minigrad.autograd import (
 from minigrad.autograd.engine import backward, grad
 from minigrad.autograd.function import Function, FunctionCtx, once_differentiable
 from minigrad.autograd.gradcheck import gradcheck, gradgradcheck
+from minigrad.autograd.graph import SavedTensor
 from minigrad.autograd.variable import Variable
 from minigrad.grad_mode import (
     enable_grad,
@@ -32,5 +33,5 @@ __all__ = [
     "Function", "FunctionCtx", "backward", "detect_anomaly", "enable_grad", "grad", "gradcheck",
     "gradgradcheck", "inference_mode", "is_grad_enabled", "is_inference_mode_enabled", "no_grad",
     "once_differentiable", "set_detect_anomaly", "set_grad_enabled", "Variable", "is_multithreading_enabled",
-    "set_multithreading_enabled",
+    "set_multithreading_enabled", "SavedTensor",
 ]  # fmt: skip

@@ -15,7 +15,7 @@ import heapq
 import sys
 import threading
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
@@ -24,6 +24,7 @@ from minigrad._kernels import memory_owner, quiet
 from minigrad._tensor_methods import provide
 from minigrad.errors import MinigradError, ShapeError
 from minigrad.grad_mode import _extras, set_grad_enabled
+from minigrad.ops import released_error as _released_error
 from minigrad.ops import sum_to
 from minigrad.settings import is_warn_always_enabled as _warn_always
 from minigrad.tensor import Tensor, from_numpy, held_grad, stack
@@ -34,16 +35,6 @@ if TYPE_CHECKING:
 __all__ = ["backward", "grad"]
 
 _PRIMITIVES = sum_to.__module__  # "minigrad.ops": its backward formulas keep no gradient they are given
-
-
-def _released_error(fn: Function) -> MinigradError:
-    return MinigradError(  # PyTorch's words (scripts match on them), then which node
-        "Trying to backward through the graph a second time (or directly access saved tensors after they "
-        "have already been freed). Saved intermediate values of the graph are freed when you call "
-        ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
-        f"graph a second time or if you need to access saved tensors after calling backward. (The buffers "
-        f"saved by {fn.name()} were freed by the first backward().)"
-    )
 
 
 def _ancestors_to(roots: Sequence[Tensor], targets: set[int]) -> set[int]:
@@ -105,18 +96,41 @@ def _run_backward(
     hooks = list(_extras.pack)  # saved tensors hooks entered or left by a hook during backward end with it
     global _depth
     _depth += 1
+    callbacks: list[Callable[[], None]] = []
+    _callbacks.append(callbacks)
     try:
         if _depth % _THREAD_EVERY == 0:  # a backward inside a backward inside ...: see _in_new_thread
-            return _in_new_thread(roots, root_grads, retain_graph, create_graph, inputs)
-        with set_grad_enabled(create_graph):
-            return quiet(_propagate, roots, root_grads, retain_graph, create_graph, inputs)
+            captured = _in_new_thread(roots, root_grads, retain_graph, create_graph, inputs)
+        else:
+            with set_grad_enabled(create_graph):
+                captured = quiet(_propagate, roots, root_grads, retain_graph, create_graph, inputs)
+        for callback in callbacks:  # (one may queue another: it runs too)
+            callback()
+        return captured
     finally:
         _depth -= 1
+        _callbacks.pop()
         _extras.pack[:] = hooks
 
 
 _depth = 0  # backward calls running now, each inside the one before (a custom backward calling backward)
-_THREAD_EVERY = 64
+_callbacks: list[list[Callable[[], None]]] = []  # per running backward pass: its queue_callback functions
+
+
+def queue_callback(callback: Callable[[], None]) -> None:
+    """Run ``callback()`` once the backward pass running now has finished (PyTorch's
+    ``Variable._execution_engine.queue_callback``; a custom backward inside a backward called from
+    another's queues it on the inner pass).
+
+    Raises:
+        MinigradError: no backward pass is running (PyTorch's error).
+    """
+    if not _callbacks:
+        raise MinigradError("Final callbacks can only be installed during backward pass.")
+    _callbacks[-1].append(callback)
+
+
+_THREAD_EVERY = 64  # (see _in_new_thread)
 
 
 def _in_new_thread(roots: Sequence[Tensor], root_grads: Sequence[Tensor], retain_graph: bool,
@@ -230,7 +244,7 @@ def _propagate(
         if t._version:  # (0 unless the result was changed in place: one int test per node)
             node.check_output_version(t)
         if _extras.nodes:  # (False until a node got hooks: one test per node)
-            out_grads = _run_special(node, g, t)
+            out_grads = _run_special(node, g, t, retain_graph, parents)
         else:
             out_grads = node.backward(g, t)
         if mine is not None and (type(node).__module__ != _PRIMITIVES
@@ -273,11 +287,18 @@ def _unshared(prev: Tensor, pg: Tensor, create_graph: bool) -> bool:
 _EXACT_REFCOUNTS = sys.implementation.name == "cpython" and sys.version_info < (3, 14)
 
 
-def _run_special(node: Function, g: Tensor, t: Tensor) -> tuple[Tensor | None, ...]:
-    """A node's backward once hooks exist: its hooks and packed saved tensors (``autograd.graph``)."""
-    if getattr(node, "hooks", None) is not None:
+def _run_special(node: Function, g: Tensor, t: Tensor, retain_graph: bool,
+                 parents: tuple[Tensor, ...]) -> tuple[Tensor | None, ...]:
+    """A node's backward once hooks exist: its hooks and packed saved tensors (``autograd.graph``), which
+    are dropped with the node's other saved values unless ``retain_graph``; ``parents``: its inputs as
+    it read them (see :func:`_as_read`)."""
+    ex = getattr(node, "hooks", None)
+    if ex is not None:
         from minigrad.autograd.graph import run_node
-        return run_node(node, g, t)
+        grads = run_node(node, g, t, parents)
+        if not retain_graph:
+            ex.saved = None
+        return grads
     return node.backward(g, t)
 
 

@@ -32,11 +32,13 @@ from typing import Any, ClassVar
 import numpy as np
 
 from minigrad import ops
+from minigrad._kernels import memory_owner
+from minigrad._tensor_methods import mark_view
 from minigrad.errors import MinigradError
 from minigrad.grad_mode import _extras, _mode, no_grad
 from minigrad.tensor import Array, Tensor, from_numpy
 
-__all__ = ["Function", "FunctionCtx", "once_differentiable"]
+__all__ = ["Function", "FunctionCtx", "InplaceFunction", "once_differentiable"]
 
 
 class FunctionCtx:
@@ -52,7 +54,6 @@ class FunctionCtx:
         self._unpack: Callable[[Any], Any] | None = None  # the saved_tensors_hooks unpack hook, if packed
         self._non_differentiable: set[int] = set()
         self._dirty: set[int] = set()
-        self._node: _CustomNode | None = None
         self._out_meta: list[tuple[tuple[int, ...], np.dtype[Any]] | None] = []  # outputs' shapes, dtypes
         self._non_diff_index: set[int] = set()  # positions of the outputs marked non-differentiable
 
@@ -216,6 +217,13 @@ class Function:
     called through :meth:`apply`. forward runs with grad recording off.
     """
 
+    #: the grad_fn class of the subclass's outputs (``<Name>Backward``), as PyTorch's ``_backward_cls``
+    _backward_cls: ClassVar[type[ops.Function]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._backward_cls = _output_node_class(cls)
+
     @staticmethod
     def forward(*args: Any, **kwargs: Any) -> Any:
         """The computation, on tensors, with recording off."""
@@ -260,8 +268,26 @@ class Function:
             if separate:
                 cls.setup_context(ctx, args, output)
         if not (_mode.record and any(needs)):
+            _mark_views(cls, args, output, output)
             return output
-        return _record(cls, ctx, args, output)
+        result = _record(cls, ctx, args, output)
+        _mark_views(cls, args, output, result)
+        return result
+
+
+def _mark_views(cls: type[Function], args: tuple[Any, ...], output: Any, result: Any) -> None:
+    """Mark each result that shares an input's memory (a view, an input returned as it is), so a recorded
+    in-place change of it raises PyTorch's error: its custom backward would be bypassed."""
+    outs, results = (output, result) if isinstance(output, tuple) else ((output,), (result,))
+    owners = {memory_owner(a._array): a for a in args if isinstance(a, Tensor)}
+    several = sum(isinstance(o, Tensor) for o in outs) > 1
+    for i, (o, r) in enumerate(zip(outs, results)):
+        if isinstance(o, Tensor) and isinstance(r, Tensor) and o._array.size:
+            base = owners.get(memory_owner(o._array))
+            if base is not None and r is not base:
+                if r._array.base is None:  # (an input returned as it is: a view of its memory, as views are)
+                    r._array = r._array.view()
+                mark_view(r, base, cls.__name__, i, custom=not several)
 
 
 def _stand_in(t: Tensor) -> Tensor:
@@ -285,7 +311,6 @@ def _record(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], output
     anchor = _CustomNode.apply(*tensors_in, state=(cls, ctx, args, len(outs), dtype))
     node = anchor._ctx
     assert isinstance(node, _CustomNode)
-    ctx._node = node
     ctx._non_diff_index = {i for i, o in enumerate(outs) if id(o) in ctx._non_differentiable}
     ctx._out_meta = [(o.shape, o.dtype if o.dtype.kind == "f" else dtype) if isinstance(o, Tensor) else None
                      for o in outs]
@@ -355,3 +380,12 @@ def once_differentiable(fn: Callable[..., Any]) -> Callable[..., Any]:
         return tuple(wrapped) if isinstance(result, tuple) else wrapped[0]
 
     return wrapper
+
+
+class InplaceFunction(Function):
+    """PyTorch's base for custom Functions that may change an input in place (``ctx.mark_dirty``): an
+    instance keeps its ``inplace`` flag; ``apply`` is :meth:`Function.apply`."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace

@@ -19,7 +19,6 @@ import numpy as np
 
 from minigrad.autograd.engine import grad as _grad
 from minigrad.errors import GradcheckError, InvalidParameterError
-from minigrad.grad_mode import set_grad_enabled
 from minigrad.tensor import Array, Tensor, from_numpy, stack
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
@@ -82,16 +81,15 @@ def _analytical(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int]
     return jac, any(o.requires_grad for o in outputs)
 
 
-def _numerical(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int], eps: float,
-               record: bool) -> list[Array]:
+def _numerical(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int], eps: float) -> list[Array]:
     """Jacobians by central differences: (f(x + eps) - f(x - eps)) / (2 eps) per element.
 
-    ``record`` keeps grad mode on, for functions that differentiate internally.
+    ``fn`` runs in the caller's grad mode, as PyTorch's gradcheck runs it (a function may differentiate
+    internally, register hooks, or check what requires grad).
     """
 
     def flat_outputs() -> Array:
-        with set_grad_enabled(record):
-            outs = _float_outputs(fn(*inputs))
+        outs = _float_outputs(fn(*inputs))
         if not outs:
             return np.zeros(0)
         return np.concatenate([o.numpy().astype(np.float64).reshape(-1) for o in outs])
@@ -211,7 +209,7 @@ def _check(fn: Callable[..., Any], inputs: tuple[Any, ...], eps: float, atol: fl
         )
     low = _low_precision(inputs, diff, labels)
     analytical, differentiable = _analytical(fn, inputs, diff, nondet_tol)
-    numerical = _numerical(fn, inputs, diff, eps, record=order != "first-order")
+    numerical = _numerical(fn, inputs, diff, eps)
     if not differentiable and any(np.any(n != 0) for n in numerical):
         if raise_exception:  # PyTorch's words: an output that needs no grad still moved with the input
             raise GradcheckError("Numerical gradient for function expected to be zero (no output of the "

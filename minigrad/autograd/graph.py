@@ -29,14 +29,16 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from minigrad import ops
+from minigrad._kernels import memory_owner
 from minigrad._tensor_methods import provide
 from minigrad.errors import MinigradError
 from minigrad.grad_mode import _extras, _mode, enable_grad
 from minigrad.tensor import Tensor, _HookHandle, from_numpy
 
 __all__ = [
-    "GradientEdge", "Node", "disable_saved_tensors_hooks", "get_gradient_edge", "increment_version",
-    "register_multi_grad_hook", "save_on_cpu", "saved_tensors_hooks",
+    "GradientEdge", "Node", "allow_mutation_on_saved_tensors", "disable_saved_tensors_hooks",
+    "get_gradient_edge", "increment_version", "register_multi_grad_hook", "save_on_cpu",
+    "saved_tensors_hooks",
 ]  # fmt: skip
 
 Grads = tuple[Tensor | None, ...]
@@ -184,14 +186,16 @@ def disable_saved_tensors_hooks(error_message: str) -> Iterator[None]:
         _state.disabled = prev
 
 
-def unpacked(node: ops.Function, ex: NodeExtras, out: Tensor) -> tuple[tuple[Tensor, ...], Tensor]:
-    """The node's inputs and result with the unpack hook's values in place of the packed ones.
+def unpacked(node: ops.Function, ex: NodeExtras, out: Tensor,
+             read: Sequence[Tensor] | None = None) -> tuple[tuple[Tensor, ...], Tensor]:
+    """The node's inputs (``read``: as it read them, the engine's view of inputs changed in place since)
+    and result with the unpack hook's values in place of the packed ones.
 
     Each replacement has the original's role in the graph: when backward is recorded
     (``create_graph``) it is an identity op's result on the original, so second-order
     gradients reach the original.
     """
-    parents = list(node.parents)
+    parents = list(node.parents if read is None else read)
     assert ex.unpack is not None and ex.saved is not None
     for i, packed in ex.saved:
         value = ex.unpack(packed)
@@ -221,7 +225,10 @@ def saved_attribute(node: ops.Function, name: str) -> Any:
 
     Raises:
         AttributeError: the node keeps no such tensor.
+        MinigradError: a backward freed it (PyTorch's error).
     """
+    if not node.parents and name.endswith(("_self", "_other", "_result")):
+        raise ops.released_error(node)
     raw = name.startswith("_raw_saved_")
     key = name[len("_raw_saved_" if raw else "_saved_"):]
     index = {"self": 0, "other": 1, "result": -1}.get(key)
@@ -230,17 +237,31 @@ def saved_attribute(node: ops.Function, name: str) -> Any:
         for i, packed in ex.saved:
             if i == index:
                 assert ex.unpack is not None
-                return SavedTensor(packed, ex.unpack) if raw else ex.unpack(packed)
+                return SavedTensor._of(packed, ex.unpack) if raw else ex.unpack(packed)
     if index is not None and index >= 0 and node.parents and index < len(node.parents):
         return node.parents[index]
     raise AttributeError(f"'{type(node).__name__}' object has no attribute '{name}'")
 
 
 class SavedTensor:
-    """``grad_fn._raw_saved_*``: one packed saved tensor, as ``torch._C._autograd.SavedTensor``."""
+    """``grad_fn._raw_saved_*``: one packed saved tensor, as ``torch.autograd.SavedTensor`` (made by the
+    graph only).
 
-    def __init__(self, packed: Any, unpack: Callable[[Any], Any]) -> None:
-        self._packed, self._unpack = packed, unpack
+    Raises:
+        MinigradError: constructed from Python (PyTorch's error).
+    """
+
+    _packed: Any
+    _unpack: Callable[[Any], Any]
+
+    def __init__(self) -> None:
+        raise MinigradError("Trying to create a SavedTensor object from Python is forbidden.")
+
+    @classmethod
+    def _of(cls, packed: Any, unpack: Callable[[Any], Any]) -> SavedTensor:
+        saved: SavedTensor = object.__new__(cls)
+        saved._packed, saved._unpack = packed, unpack
+        return saved
 
     def register_hooks(self, pack_hook: Callable[[Tensor], Any],
                        unpack_hook: Callable[[Any], Tensor]) -> None:
@@ -250,6 +271,93 @@ class SavedTensor:
             MinigradError: always (PyTorch's error for a second registration).
         """
         raise MinigradError("Calling register_hooks on a saved tensor whose hooks were already set")
+
+
+# ------------------------------------------------------------------ allow_mutation_on_saved_tensors
+
+_TID = tuple[int, int, int]  # a tensor at one version: (id, address of its first element, version)
+_OUTSIDE = ("Trying to backward outside of the 'allow_mutation_on_saved_tensors' context in which the graph "
+            "was originally recorded.")
+
+
+class _Handle:
+    """What the pack hook gives a saved tensor's node: it lives as long as the node keeps it."""
+
+
+class _AllowMutationOnSavedContext:
+    """The state of one ``allow_mutation_on_saved_tensors`` block, under PyTorch's names: ``original``
+    maps each live saved tensor's handle to the tensor, ``cloned`` to a copy of its values made before
+    its first change in place; ``tid_to_weakhandle`` finds a tensor's handle (by its id, address and
+    version), ``sid_to_tid`` the saved tensors over one block of memory (by its owner's id).
+    A node freed by backward (or dropped) takes its handles, and their entries, with it."""
+
+    def __init__(self) -> None:
+        self.cloned: weakref.WeakKeyDictionary[_Handle, Tensor] = weakref.WeakKeyDictionary()
+        self.original: weakref.WeakKeyDictionary[_Handle, Tensor] = weakref.WeakKeyDictionary()
+        self.tid_to_weakhandle: weakref.WeakValueDictionary[_TID, _Handle] = weakref.WeakValueDictionary()
+        self.sid_to_tid: dict[int, set[_TID]] = {}
+
+    def clear(self) -> None:
+        """Forget every saved tensor (the block ended)."""
+        self.cloned.clear()
+        self.original.clear()
+        self.tid_to_weakhandle.clear()
+        self.sid_to_tid.clear()
+
+    def pack(self, t: Tensor) -> _Handle:
+        """The pack hook: one handle per tensor and version, however often it is saved."""
+        tid = (id(t), t.data_ptr(), t._version)
+        self.sid_to_tid.setdefault(memory_owner(t._array), set()).add(tid)
+        handle = self.tid_to_weakhandle.get(tid)
+        if handle is None:
+            handle = self.tid_to_weakhandle[tid] = _Handle()
+            self.original[handle] = t
+        return handle
+
+    def unpack(self, handle: _Handle) -> Tensor:
+        """The unpack hook: the tensor, or the copy of its values made before it changed.
+
+        Raises:
+            AssertionError: backward runs outside the block that recorded the graph (PyTorch's error).
+        """
+        if _extras.mutation is None:
+            raise AssertionError(_OUTSIDE)
+        found = self.cloned.get(handle)
+        if found is None:
+            found = self.original.get(handle)
+            if found is None:
+                raise AssertionError(_OUTSIDE)
+        return found
+
+    def before_write(self, t: Tensor) -> None:
+        """Copy the values of every live saved tensor over ``t``'s memory that was not copied yet."""
+        for tid in self.sid_to_tid.get(memory_owner(t._array), ()):
+            handle = self.tid_to_weakhandle.get(tid)
+            if handle is None or handle in self.cloned:
+                continue  # freed by a backward since, or copied already
+            self.cloned[handle] = from_numpy(self.original.pop(handle)._array.copy())
+
+
+@contextmanager
+def allow_mutation_on_saved_tensors() -> Iterator[_AllowMutationOnSavedContext]:
+    """Inside this block a tensor saved for backward may be changed in place: its values are copied
+    before the first change, and backward reads the copy (PyTorch's context manager). Run the backward
+    inside the same block. Writes made directly into ``.numpy()``'s memory are not seen.
+
+    Raises:
+        MinigradError: the block is entered inside another one (PyTorch's error).
+        AssertionError: (in backward) the graph was recorded in another block.
+    """
+    if _extras.mutation is not None:
+        raise MinigradError("allow_mutation_on_saved_tensors contexts cannot be nested")
+    ctx = _AllowMutationOnSavedContext()
+    with saved_tensors_hooks(ctx.pack, ctx.unpack):
+        _extras.mutation = ctx.before_write
+        try:
+            yield ctx
+        finally:
+            ctx.clear()
+            _extras.mutation = None
 
 
 # ------------------------------------------------------------------ node hooks
@@ -264,9 +372,10 @@ def register_node_hook(node: ops.Function, fn: Callable[..., Any], pre: bool) ->
     return handle
 
 
-def run_node(node: ops.Function, g: Tensor, t: Tensor) -> tuple[Tensor | None, ...]:
+def run_node(node: ops.Function, g: Tensor, t: Tensor,
+             read: Sequence[Tensor] | None = None) -> tuple[Tensor | None, ...]:
     """``node.backward(g, t)`` with its pre-hooks, packed saved tensors and hooks (the engine's path
-    for a node that has extras)."""
+    for a node that has extras; ``read``: its inputs as it read them)."""
     ex: NodeExtras = node.hooks
     custom = getattr(node, "grads", None) if hasattr(node, "fn_cls") else None
     for hook in list(ex.pre.values()):
@@ -280,7 +389,7 @@ def run_node(node: ops.Function, g: Tensor, t: Tensor) -> tuple[Tensor | None, .
     grad_outputs = tuple(custom) if custom is not None else (g,)
     if ex.saved is not None:
         parents = node.parents
-        node.parents, out = unpacked(node, ex, t)
+        node.parents, out = unpacked(node, ex, t, read)
         try:
             grads = node.backward(g, out)
         finally:
@@ -452,7 +561,7 @@ def _refresh(t: Tensor) -> None:
     ctx = t._ctx
     if ctx is not None and ctx.seq > base._ctx.seq:
         return  # made (or regenerated) after the base's last change
-    if ctx is None and not _became_recorded(base):
+    if ctx is None and not became_recorded(base):
         return  # a view made under no_grad of a base that had a history already
     pos = view_positions(base._array, t._array)
     if pos is None:
@@ -467,8 +576,9 @@ def _refresh(t: Tensor) -> None:
     t._write()  # (its version moves on, so ops recorded before read the stand-in, with its old history)
 
 
-def _became_recorded(base: Tensor) -> bool:
-    """Whether ``base`` got its history from an in-place op on it while it had none."""
+def became_recorded(base: Tensor) -> bool:
+    """Whether ``base`` got its history from an in-place op on it while it had none (so a view of it
+    without history may have been made in grad mode before that, not under no_grad)."""
     ctx = base._ctx
     while ctx is not None:
         prior = getattr(ctx, "prior", None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from minigrad.autograd.engine import queue_callback
 from minigrad.factories import empty
 from minigrad.tensor import Tensor
 
@@ -36,6 +37,15 @@ class _VariableMeta(type):
         return out.requires_grad_(requires_grad)
 
 
+class _ExecutionEngine:
+    """``Variable._execution_engine``: PyTorch's handle on its backward engine, for ``queue_callback``."""
+
+    @staticmethod
+    def queue_callback(callback: Any) -> None:
+        """Run ``callback()`` when the running backward pass ends; see :func:`engine.queue_callback`."""
+        queue_callback(callback)
+
+
 class Variable(metaclass=_VariableMeta):
     """``Variable(data=None, requires_grad=False, volatile=False)`` -> ``data.detach()`` with
     ``requires_grad`` set (an empty float tensor without data), as PyTorch's legacy constructor.
@@ -43,3 +53,5 @@ class Variable(metaclass=_VariableMeta):
     Raises:
         TypeError: data is not a Tensor (PyTorch's message).
     """
+
+    _execution_engine = _ExecutionEngine()

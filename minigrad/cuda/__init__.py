@@ -15,15 +15,65 @@ from minigrad.cuda import amp
 from minigrad.errors import DeviceError
 
 __all__ = [
-    "amp", "current_device", "device_count", "empty_cache", "get_device_name", "init", "is_available",
+    "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor",
+    "LongTensor", "ShortTensor", "amp", "current_device", "device_count", "empty_cache", "get_device_name",
+    "init", "is_available",
     "is_bf16_supported", "is_initialized", "manual_seed", "manual_seed_all", "max_memory_allocated",
     "memory_allocated", "set_device", "synchronize",
 ]  # fmt: skip
 
 
+class _CudaTensorType(type):
+    """The class of ``torch.cuda.FloatTensor`` and its kin on a machine without CUDA: no tensor is one
+    (``isinstance`` is False), and making one is PyTorch's TypeError."""
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(f"type torch.cuda.{cls.__name__} not available. Torch not compiled with CUDA "
+                        "enabled.")
+
+    def __instancecheck__(cls, instance: Any) -> bool:
+        return False
+
+
+class FloatTensor(metaclass=_CudaTensorType):
+    """``torch.cuda.FloatTensor``: no tensor is one; calling it raises TypeError (no CUDA)."""
+
+
+class DoubleTensor(metaclass=_CudaTensorType):
+    """``torch.cuda.DoubleTensor``: no tensor is one; calling it raises TypeError (no CUDA)."""
+
+
+class HalfTensor(metaclass=_CudaTensorType):
+    """``torch.cuda.HalfTensor``: no tensor is one; calling it raises TypeError (no CUDA)."""
+
+
+class LongTensor(metaclass=_CudaTensorType):
+    """``torch.cuda.LongTensor``: no tensor is one; calling it raises TypeError (no CUDA)."""
+
+
+class IntTensor(metaclass=_CudaTensorType):
+    """``torch.cuda.IntTensor``: no tensor is one; calling it raises TypeError (no CUDA)."""
+
+
+class ShortTensor(metaclass=_CudaTensorType):
+    """``torch.cuda.ShortTensor``: no tensor is one; calling it raises TypeError (no CUDA)."""
+
+
+class CharTensor(metaclass=_CudaTensorType):
+    """``torch.cuda.CharTensor``: no tensor is one; calling it raises TypeError (no CUDA)."""
+
+
+class ByteTensor(metaclass=_CudaTensorType):
+    """``torch.cuda.ByteTensor``: no tensor is one; calling it raises TypeError (no CUDA)."""
+
+
+class BoolTensor(metaclass=_CudaTensorType):
+    """``torch.cuda.BoolTensor``: no tensor is one; calling it raises TypeError (no CUDA)."""
+
+
 def _no_gpu(what: str) -> DeviceError:
     return DeviceError(f"torch.cuda.{what}() needs a GPU, but minigrad runs on the CPU only "
-                       "(cuda.is_available() is False)")
+                       "(cuda.is_available() is False; Torch not compiled with CUDA enabled)")
 
 
 def is_available() -> bool:

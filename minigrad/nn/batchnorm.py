@@ -111,8 +111,11 @@ class _NormBase(Module):
         )
 
 
+_ONE = np.ones((), dtype=np.int64)  # (0-d: numpy's fast path; a Python 1 is converted on each call)
+
+
 def _plus_one(a: Array) -> None:
-    np.add(a, 1, out=a)
+    np.add(a, _ONE, out=a, casting="unsafe")
 
 
 class _BatchNorm(_NormBase):

@@ -44,7 +44,7 @@ class Parameter(Tensor):
         InvalidParameterError: requires_grad on a non-float array.
     """
 
-    __slots__ = ("__dict__",)  # scripts tag parameters (p.no_weight_decay = True), as PyTorch allows
+    __slots__ = ()  # scripts tag parameters (p.no_weight_decay = True): Tensor's __dict__ holds the tags
 
     def __init__(self, data: TensorLike | None = None, requires_grad: bool = True) -> None:
         if data is None:
@@ -75,7 +75,7 @@ class Buffer(Tensor):
         persistent: whether ``state_dict`` includes it.
     """
 
-    __slots__ = ("__dict__", "persistent")
+    __slots__ = ("persistent",)
 
     def __init__(self, data: TensorLike | None = None, *, persistent: bool = True) -> None:
         if data is None:

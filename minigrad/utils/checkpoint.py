@@ -17,7 +17,8 @@ grad only if some input does, as in PyTorch.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from minigrad.autograd import enable_grad, grad, is_grad_enabled, no_grad
@@ -26,7 +27,7 @@ from minigrad.ops import Recompute
 from minigrad.random import default_generator
 from minigrad.tensor import Tensor
 
-__all__ = ["checkpoint", "checkpoint_sequential"]
+__all__ = ["checkpoint", "checkpoint_sequential", "set_checkpoint_early_stop"]
 
 _REENTRANT_WARNING = (
     "torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly. use_reentrant=False "
@@ -134,6 +135,22 @@ def checkpoint(function: Callable[..., Any], *args: Any, use_reentrant: bool | N
     if isinstance(out, (tuple, list)):
         return type(out)(light.get(id(o), o) if isinstance(o, Tensor) else o for o in out)
     return out
+
+
+_early_stop = True  # PyTorch's default; see set_checkpoint_early_stop
+
+
+@contextmanager
+def set_checkpoint_early_stop(enable: bool) -> Iterator[None]:
+    """PyTorch's switch for stopping a non-reentrant recomputation once every saved tensor it needs is
+    recomputed (the rest of the function is skipped). The gradients are the same either way; minigrad's
+    recomputation always runs the whole function, so the switch is accepted and has no effect."""
+    global _early_stop
+    prev, _early_stop = _early_stop, enable
+    try:
+        yield
+    finally:
+        _early_stop = prev
 
 
 def checkpoint_sequential(functions: Any, segments: int, input: Tensor,  # noqa: A002 - PyTorch's name

@@ -69,7 +69,7 @@ def _ref(d: dict[int, Any]) -> Callable[[], dict[int, Any] | None]:
         return lambda: d
 
 
-class _BackwardHookFunction(Function):
+class BackwardHookFunction(Function):
     """Identity on tensors; its backward hands their gradients to a callback, which may replace them."""
 
     @staticmethod
@@ -116,7 +116,7 @@ class BackwardHook:
         positions = _tensor_positions(args)
         if not (is_grad_enabled() and any(args[i].requires_grad for i in positions)):
             return args, None
-        wrapped = _BackwardHookFunction.apply(callback, *[args[i] for i in positions])
+        wrapped = BackwardHookFunction.apply(callback, *[args[i] for i in positions])
         out = list(args)
         for i, t in zip(positions, wrapped):
             out[i] = t

@@ -193,3 +193,22 @@ def test_check_forward_ad_compares_forward_mode_with_finite_differences() -> Non
         mg.autograd.gradcheck(lambda a, b: uses_w_in_place(a), (x, w), check_forward_ad=True)
     assert mg.autograd.gradcheck(lambda a, b: uses_w_in_place(a), (x, w), check_forward_ad=True,
                                  raise_exception=False) is False
+
+
+def test_the_function_runs_in_the_callers_grad_mode_as_pytorchs() -> None:
+    # PyTorch's gradcheck does not turn grad mode off for the numerical pass: a function may register a
+    # hook on an intermediate, or check that a view of a fresh tensor joined the graph (test_autograd.py)
+    modes = []
+
+    def fn(root: mg.Tensor, b: mg.Tensor) -> mg.Tensor:
+        modes.append(mg.is_grad_enabled())
+        x = root.clone()
+        x.narrow(1, 2, 2).mul_(b)
+        assert x.requires_grad
+        x.register_hook(lambda g: g)
+        return x
+
+    a = mg.randn(4, 4, dtype=mg.float64)
+    b = mg.randn(4, 2, dtype=mg.float64, requires_grad=True)
+    assert mg.gradcheck(fn, (a, b))
+    assert all(modes) and len(modes) > 8

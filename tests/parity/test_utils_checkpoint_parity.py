@@ -60,3 +60,37 @@ def test_warnings_and_argument_rules_as_pytorch() -> None:
     for lib in (torch, mg):
         with pytest.raises(ValueError, match="Unexpected keyword arguments"):
             lib.utils.checkpoint.checkpoint(lambda t, s: t * s, lib.ones(1, 2), use_reentrant=True, s=2.0)
+
+
+@pytest.mark.parametrize("early_stop", [True, False])
+def test_nested_checkpoints_under_set_checkpoint_early_stop_equal_pytorchs(early_stop: bool) -> None:
+    got = []
+    for lib in (mg, torch):
+        def f(x: Any) -> Any:
+            return x.sin().exp().sin()
+
+        def ckpt(fn: Any, lib: Any = lib) -> Any:
+            return lambda x: lib.utils.checkpoint.checkpoint(fn, x, use_reentrant=False)
+
+        def grad(fn: Any, lib: Any = lib) -> Any:
+            def wrapper(x: Any) -> Any:
+                out = fn(x).sum()
+                return lib.autograd.grad(out, x, create_graph=True)[0]
+            return wrapper
+
+        inp = lib.tensor([0.3, -1.1, 2.0], dtype=lib.float64, requires_grad=True)
+        with lib.utils.checkpoint.set_checkpoint_early_stop(early_stop):
+            second = grad(ckpt(grad(ckpt(f))))(inp)
+            third = grad(grad(ckpt(grad(ckpt(f)))))(inp)
+        got.append((second.detach().numpy(), third.detach().numpy()))
+    for m, t in zip(*got):
+        np.testing.assert_allclose(m, t, rtol=1e-10)
+
+
+def test_an_accumulate_grad_node_keeps_metadata() -> None:
+    for lib in (mg, torch):
+        x = lib.ones(2, requires_grad=True)
+        node = (x * 2).grad_fn.next_functions[0][0]
+        assert node.metadata == {}
+        node.metadata["k"] = 1
+        assert node.metadata == {"k": 1}

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from minigrad import ops
+from minigrad.dtypes import scalar_type_name as _scalar_name
 from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
 from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional._windows import Ints, check_fits, dims_text, ntuple, spatial_input
@@ -38,12 +39,10 @@ def _groups(fn: str, groups: Any) -> int:
     return groups
 
 
-# PyTorch's names of dtypes in its conv errors: the C++ type, and the ScalarType
+# PyTorch's names of dtypes in its conv errors (the C++ types; the ScalarType's are _scalar_name's)
 _C_TYPES = {"uint8": "unsigned char", "int8": "signed char", "int16": "short int", "int32": "int",
             "int64": "long int", "float16": "c10::Half", "float32": "float", "float64": "double",
             "bool": "bool"}
-_SCALAR_TYPES = {"uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
-                 "float16": "Half", "float32": "Float", "float64": "Double", "bool": "Bool"}
 
 
 def _check_dtypes(fn: str, x: Tensor, weight: Tensor, bias: Tensor | None) -> None:
@@ -57,9 +56,8 @@ def _check_dtypes(fn: str, x: Tensor, weight: Tensor, bias: Tensor | None) -> No
                             f"({_C_TYPES.get(str(bias.dtype), str(bias.dtype))}) should be the same")
     for t in (weight, bias):
         if t is not None and t.dtype != x.dtype:
-            wt = str(t.dtype)
-            raise MinigradError(f"expected scalar type {_SCALAR_TYPES.get(xt, xt)} but found "
-                                f"{_SCALAR_TYPES.get(wt, wt)}")
+            raise MinigradError(
+                f"expected scalar type {_scalar_name(x.dtype)} but found {_scalar_name(t.dtype)}")
     if x.dtype.kind != "f":
         raise MinigradError(f"{fn}: expected a floating-point input, got {x.dtype}")
 

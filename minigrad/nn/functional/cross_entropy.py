@@ -149,7 +149,9 @@ def _reduce_weighted(loss: Tensor, reduction: str, total_weight: Tensor, shape: 
 
 def _check_weight(weight: Tensor | None, c: int, fn: str) -> None:
     if weight is not None and weight.shape != (c,):
-        raise ShapeError(f"{fn}: expected weight of shape ({c},) (one per class), got {weight.shape}")
+        raise ShapeError(f"{fn}: weight tensor should be defined either for all {c} classes or no classes "
+                         f"but got weight tensor of shape: {list(weight.shape)} (expected weight of shape "
+                         f"({c},), one per class)")
 
 
 def cross_entropy(

@@ -1,0 +1,94 @@
+"""PyTorch's small top-level helpers: ``frombuffer``, the deprecated ``range``, ``detach``, ``is_signed``,
+``get_device`` and ``typename``."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from minigrad.default_dtype import get_default_dtype
+from minigrad.dtypes import DTypeLike, resolve_dtype
+from minigrad.errors import InvalidParameterError
+from minigrad.tensor import Tensor, from_numpy
+
+__all__ = ["detach", "frombuffer", "get_device", "is_signed", "range", "typename"]
+
+
+def detach(input: Tensor) -> Tensor:  # noqa: A002
+    """``input.detach()``: the same values outside the graph."""
+    return input.detach()
+
+
+def is_signed(input: Tensor) -> bool:  # noqa: A002
+    """Whether the tensor's dtype holds negative values (``input.is_signed()``)."""
+    return bool(input.is_signed())
+
+
+def get_device(input: Tensor) -> int:  # noqa: A002
+    """-1: the tensor is on the CPU (PyTorch's answer for CPU tensors; a GPU's index otherwise)."""
+    return -1
+
+
+def typename(obj: Any) -> str:
+    """PyTorch's type string: ``'torch.FloatTensor'`` for a float32 tensor, else the object's qualified
+    class name (``'int'``, ``'torch.nn.modules.linear.Linear'`` is minigrad's own path here)."""
+    if isinstance(obj, Tensor):
+        return str(obj.type())
+    cls = type(obj)
+    module = "" if cls.__module__ in ("builtins", "__builtin__", None) else cls.__module__ + "."
+    return module + cls.__qualname__
+
+
+def frombuffer(buffer: Any, *, dtype: DTypeLike, count: int = -1, offset: int = 0,
+               requires_grad: bool = False) -> Tensor:
+    """A 1-D tensor over the bytes of ``buffer`` (an object with the buffer protocol: bytes, bytearray,
+    memoryview, array.array), sharing its memory: ``count`` elements of ``dtype`` (-1: all) from byte
+    ``offset``.
+
+    Raises:
+        InvalidParameterError: a ``count`` or ``offset`` outside the buffer, or a buffer whose length is not
+            a multiple of the element size (PyTorch's ValueErrors).
+    """
+    dt = resolve_dtype(dtype)
+    nbytes = memoryview(buffer).nbytes
+    if offset < 0 or offset > nbytes or (nbytes and offset == nbytes):
+        raise InvalidParameterError(f"both buffer length ({nbytes}) and offset ({offset}) must be positive, "
+                                    "and offset must be less than the buffer length")
+    if count == 0 or count < -1:
+        raise InvalidParameterError(f"both buffer length ({nbytes}) and count ({count}) must not be 0")
+    if count == -1 and (nbytes - offset) % dt.itemsize:
+        raise InvalidParameterError(f"buffer length ({nbytes - offset} bytes) after offset ({offset} bytes) "
+                                    f"must be a multiple of element size ({dt.itemsize})")
+    if count > 0 and offset + count * dt.itemsize > nbytes:
+        raise InvalidParameterError(f"requested buffer length ({count} * {dt.itemsize} bytes) after offset "
+                                    f"({offset} bytes) must not be greater than actual buffer length "
+                                    f"({nbytes} bytes)")
+    arr = np.frombuffer(buffer, dtype=dt, count=count, offset=offset)
+    if not arr.flags.writeable:
+        warnings.warn("The given buffer is not writable, and PyTorch does not support non-writable "
+                      "tensors. This means you can write to the underlying (supposedly non-writable) buffer "
+                      "using the tensor. You may want to copy the buffer to protect its data or make it "
+                      "writable before converting it to a tensor.", UserWarning, stacklevel=2)
+    t = from_numpy(arr)
+    return t.requires_grad_() if requires_grad else t
+
+
+def range(start: float, end: float, step: float = 1, *,  # noqa: A001
+          dtype: DTypeLike = None, requires_grad: bool = False, **_: Any) -> Tensor:
+    """The deprecated ``torch.range``: values from ``start`` to ``end`` *inclusive* by ``step``, in the
+    default float dtype unless ``dtype`` (warns, as PyTorch, to use ``arange``).
+
+    Raises:
+        InvalidParameterError: a zero step, or one going away from ``end``.
+    """
+    warnings.warn("torch.range is deprecated and will be removed in a future release because its behavior "
+                  "is inconsistent with Python's range builtin. Instead, use torch.arange, which produces "
+                  "values in [start, end).", UserWarning, stacklevel=2)
+    if step == 0 or (end - start) * step < 0:
+        raise InvalidParameterError("upper bound and lower bound inconsistent with step sign")
+    n = int((end - start) // step) + 1
+    dt = get_default_dtype() if dtype is None else resolve_dtype(dtype)
+    t = from_numpy((start + np.arange(n, dtype=np.float64) * step).astype(dt))
+    return t.requires_grad_() if requires_grad else t
