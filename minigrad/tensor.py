@@ -27,7 +27,16 @@ from minigrad._state_array import StateArray
 from minigrad._tensor_methods import TensorMethods, dim_aliases
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device, device, parse_to
-from minigrad.dtypes import DTYPES, F32_OVERFLOW, check_fits, default_dtype_for, resolve_dtype, result_dtype
+from minigrad.dtypes import (
+    DTYPES,
+    F32_OVERFLOW,
+    c_type_name,
+    check_fits,
+    default_dtype_for,
+    resolve_dtype,
+    result_dtype,
+    scalar_type_name,
+)
 from minigrad.dtypes import DTypeLike as DTypeLike  # re-exported: the annotation of every dtype= argument
 from minigrad.dtypes import bool_ as bool_
 from minigrad.dtypes import float32 as float32
@@ -1935,8 +1944,14 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
         return _ops.Matmul.apply(a, b)  # the common case (a Linear layer's product), checked in one line
     if a.ndim == 0 or b.ndim == 0:
         raise ShapeError(f"matmul: both arguments need at least 1 dim, got shapes {a.shape} and {b.shape}")
-    if a.dtype != b.dtype:
-        a, b = _promote(a, b)
+    if a.dtype != b.dtype:  # PyTorch's products refuse mixed dtypes (a float64 batch into a float32 layer)
+        ad, bd = a.dtype, b.dtype
+        if a.ndim == 1 == b.ndim:
+            names = f"{scalar_type_name(ad)} and {scalar_type_name(bd)}"
+            raise DTypeError(f"dot : expected both vectors to have same dtype, but found {names} "
+                             "(convert one with .to(other.dtype))")
+        raise DTypeError(f"expected m1 and m2 to have the same dtype, but got: {c_type_name(ad)} != "
+                         f"{c_type_name(bd)} (matmul of {ad} and {bd}: convert one with .to(other.dtype))")
     if a.dtype == bool_:  # numpy's logical product is not PyTorch's (which refuses bool)
         raise TypeError("matmul: bool tensors have no matrix product; convert them with .long() or .float()")
     a2 = a.unsqueeze(0) if a.ndim == 1 else a

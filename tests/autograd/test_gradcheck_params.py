@@ -100,7 +100,7 @@ def test_float32_warns_as_pytorch_and_the_report_says_why() -> None:
     assert note.startswith("note: input 0 (float32) is not float64.") and "x.double()" in note
     mg.manual_seed(0)
     with pytest.warns(UserWarning, match=re.escape("Parameter 'weight' " + TORCH_TEXT)):
-        mg.gradcheck(nn.Linear(2, 2, bias=False), (_x(1, 2),), raise_exception=False)
+        mg.gradcheck(nn.Linear(2, 2, bias=False), (mg.randn(1, 2),), raise_exception=False)  # (one dtype)
     with pytest.warns(UserWarning) as record:
         mg.gradgradcheck(lambda a: (a * a * a).sum(), (x32,), raise_exception=False)
     # as PyTorch: the (float32) grad_output counts as input #1

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from minigrad import ops
+from minigrad.dtypes import c_type_name
 from minigrad.dtypes import scalar_type_name as _scalar_name
 from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
 from minigrad.nn.functional._grad_names import named
@@ -39,21 +40,14 @@ def _groups(fn: str, groups: Any) -> int:
     return groups
 
 
-# PyTorch's names of dtypes in its conv errors (the C++ types; the ScalarType's are _scalar_name's)
-_C_TYPES = {"uint8": "unsigned char", "int8": "signed char", "int16": "short int", "int32": "int",
-            "int64": "long int", "float16": "c10::Half", "float32": "float", "float64": "double",
-            "bool": "bool"}
-
-
 def _check_dtypes(fn: str, x: Tensor, weight: Tensor, bias: Tensor | None) -> None:
     if not isinstance(weight, Tensor):
         raise TypeError(f"{fn}(): argument 'weight' must be a Tensor, not {type(weight).__name__}")
     if bias is not None and not isinstance(bias, Tensor):
         raise TypeError(f"{fn}(): argument 'bias' must be a Tensor, not {type(bias).__name__}")
-    xt = str(x.dtype)
     if bias is not None and bias.dtype != x.dtype and "transpose" not in fn:  # (PyTorch checks bias first)
-        raise MinigradError(f"Input type ({_C_TYPES.get(xt, xt)}) and bias type "
-                            f"({_C_TYPES.get(str(bias.dtype), str(bias.dtype))}) should be the same")
+        raise MinigradError(f"Input type ({c_type_name(x.dtype)}) and bias type ({c_type_name(bias.dtype)}) "
+                            "should be the same")
     for t in (weight, bias):
         if t is not None and t.dtype != x.dtype:
             raise MinigradError(
