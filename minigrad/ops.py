@@ -38,6 +38,7 @@ from minigrad._clock import tick as _tick
 from minigrad._kernels import QUIET
 from minigrad._special import erf, erfinv
 from minigrad._window_kernels import Pairs, col2im, im2col, pad_array, padded, window_counts
+from minigrad.dtypes import tensor_type_name
 from minigrad.errors import DimensionError, LinAlgError, MinigradError, ShapeError, UnsupportedError
 from minigrad.grad_mode import _extras, _inference, _mode, enable_grad
 from minigrad.memory_formats import copy_as
@@ -313,9 +314,9 @@ def _forward_name(node: Function) -> str:
 
 def _type_name(t: Tensor) -> str:
     """PyTorch's legacy type name of a tensor, as its error messages print it (``FloatTensor``)."""
-    names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-             "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
-    return names.get(str(t.dtype), "") + "Tensor"
+    return tensor_type_name(t._array.dtype).removeprefix("torch.")
+
+
 _set_errstate, _reset_errstate = _kernels.set_errstate, _kernels.reset_errstate
 
 
