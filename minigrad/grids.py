@@ -20,12 +20,17 @@ from minigrad.tensor import DTypeLike, Tensor, from_numpy, int64
 __all__ = ["eye", "linspace", "logspace", "meshgrid", "tril_indices", "triu_indices"]
 
 
-def _count(fn: str, name: str, n: Any) -> int:
-    """A size argument: a non-int raises TypeError (PyTorch's argument parser), a negative one ValueError."""
+def _count(fn: str, name: str, n: Any, *given: Any) -> int:
+    """A size argument: a non-int raises TypeError (PyTorch's argument parser, naming the types of
+    ``given``, the call's positional arguments), a negative one ValueError, in PyTorch's words."""
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
-        raise TypeError(f"{fn}(): argument '{name}' must be int, not {type(n).__name__}")
+        got = ", ".join(type(a).__name__ for a in given or (n,))
+        raise TypeError(f"{fn}() received an invalid combination of arguments - got ({got}): argument "
+                        f"'{name}' must be int, not {type(n).__name__}")
     if n < 0:
-        raise InvalidParameterError(f"{fn}: {name} must be a non-negative int, got {n!r}")
+        what = "number of steps must be non-negative" if name == "steps" else f"{name} must be greater or " \
+            "equal to 0"
+        raise InvalidParameterError(f"{fn}: {what}, got {n!r}")
     return int(n)
 
 
@@ -47,7 +52,7 @@ def eye(n: int, m: int | None = None, *, dtype: DTypeLike = None, device: Any = 
 def linspace(start: float, end: float, steps: int, *, dtype: DTypeLike = None, device: Any = None,
              requires_grad: bool = False, **_: Any) -> Tensor:
     """``steps`` evenly spaced values from start to end, both included (no bool dtype, as PyTorch)."""
-    n = _count("linspace", "steps", steps)
+    n = _count("linspace", "steps", steps, start, end, steps)
     _bounds("linspace", start, end)
     dt = _range_dtype("linspace", _float_dtype(dtype, device))
     if dt.kind != "f":  # PyTorch: the bounds cast to the dtype, the steps in float64, each value truncated
@@ -77,9 +82,11 @@ def _symmetric_linspace(start: np.floating[Any], end: np.floating[Any], n: int) 
 def logspace(start: float, end: float, steps: int, base: float = 10.0, *, dtype: DTypeLike = None,
              device: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
     """base ** linspace(start, end, steps)."""
-    n = _count("logspace", "steps", steps)
+    n = _count("logspace", "steps", steps, start, end, steps)
     _bounds("logspace", start, end)
     dt = _range_dtype("logspace", _float_dtype(dtype, device))
+    if dt.kind != "f":  # PyTorch casts the bounds to the integer dtype first: logspace(0, 1.2, 4) spans 10**0..10**1
+        start, end = int(start), int(end)
     return _make(np.power(float(base), np.linspace(float(start), float(end), n)).astype(dt), requires_grad)
 
 

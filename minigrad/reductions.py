@@ -727,8 +727,12 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
         if seq.shape[:-1] != values.shape[:-1]:
             raise ShapeError(f"searchsorted: the leading dims of sorted_sequence {sorted_sequence.shape} and "
                              f"input {values.shape} must match")
-        rows_s, rows_v = seq.reshape(-1, seq.shape[-1]), values.reshape(-1, values.shape[-1])
-        out = np.stack([np.searchsorted(s, v, side=how) for s, v in zip(rows_s, rows_v)])
+        # the row count spelled out: reshape(-1, 0) of an empty tensor is ambiguous
+        n = math.prod(seq.shape[:-1])
+        rows_s, rows_v = seq.reshape(n, seq.shape[-1]), values.reshape(n, values.shape[-1])
+        out = np.empty(rows_v.shape, dtype=int64)
+        for i in range(n):
+            out[i] = np.searchsorted(rows_s[i], rows_v[i], side=how)
         out = out.reshape(values.shape)
     return from_numpy(np.asarray(out, dtype=np.int32 if out_int32 else int64))
 

@@ -1,0 +1,40 @@
+"""Fixes found by the third OpInfo sweep (PyTorch's op_db run sample by sample against minigrad), each
+checked against torch: values, dtypes, gradients, and errors in PyTorch's class and words."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = require_torch()
+
+
+def _same(got: mg.Tensor, want: object) -> None:
+    assert tuple(got.shape) == tuple(want.shape)  # type: ignore[attr-defined]
+    assert got.dtype.name == str(want.dtype).removeprefix("torch.")  # type: ignore[attr-defined]
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-12, atol=0)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("shape", [(0, 0), (2, 0), (0, 3)])
+def test_searchsorted_of_empty_rows_as_torch(shape: tuple[int, ...]) -> None:
+    seq = np.sort(np.random.default_rng(0).standard_normal(shape), axis=-1)
+    _same(mg.searchsorted(mg.tensor(seq), mg.tensor(seq)), torch.searchsorted(torch.tensor(seq), torch.tensor(seq)))
+
+
+@pytest.mark.parametrize("bounds", [(0, 1.2, 4), (1, 1.2, 4), (0, 1.2, 2), (-2.5, 2.7, 6)])
+@pytest.mark.parametrize("base", [10.0, 2.0])
+def test_integer_logspace_casts_its_bounds_as_torch(bounds: tuple[float, float, int], base: float) -> None:
+    _same(mg.logspace(*bounds, base=base, dtype=mg.int64), torch.logspace(*bounds, base=base, dtype=torch.int64))
+
+
+def test_grid_errors_in_torch_words() -> None:
+    for lib in (mg, torch):
+        with pytest.raises(RuntimeError, match="number of steps must be non-negative"):
+            lib.linspace(0, 1, -1)
+        with pytest.raises(TypeError, match=r"received an invalid combination of arguments - got \(int, int, float"):
+            lib.logspace(0, 1, 2.0)
+        with pytest.raises(RuntimeError, match="m must be greater or equal to 0, got -3"):
+            lib.eye(2, -3)
