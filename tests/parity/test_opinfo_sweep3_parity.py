@@ -21,20 +21,53 @@ def _same(got: mg.Tensor, want: object) -> None:
 @pytest.mark.parametrize("shape", [(0, 0), (2, 0), (0, 3)])
 def test_searchsorted_of_empty_rows_as_torch(shape: tuple[int, ...]) -> None:
     seq = np.sort(np.random.default_rng(0).standard_normal(shape), axis=-1)
-    _same(mg.searchsorted(mg.tensor(seq), mg.tensor(seq)), torch.searchsorted(torch.tensor(seq), torch.tensor(seq)))
+    want = torch.searchsorted(torch.tensor(seq), torch.tensor(seq))
+    _same(mg.searchsorted(mg.tensor(seq), mg.tensor(seq)), want)
 
 
 @pytest.mark.parametrize("bounds", [(0, 1.2, 4), (1, 1.2, 4), (0, 1.2, 2), (-2.5, 2.7, 6)])
 @pytest.mark.parametrize("base", [10.0, 2.0])
 def test_integer_logspace_casts_its_bounds_as_torch(bounds: tuple[float, float, int], base: float) -> None:
-    _same(mg.logspace(*bounds, base=base, dtype=mg.int64), torch.logspace(*bounds, base=base, dtype=torch.int64))
+    want = torch.logspace(*bounds, base=base, dtype=torch.int64)
+    _same(mg.logspace(*bounds, base=base, dtype=mg.int64), want)
 
 
 def test_grid_errors_in_torch_words() -> None:
     for lib in (mg, torch):
         with pytest.raises(RuntimeError, match="number of steps must be non-negative"):
             lib.linspace(0, 1, -1)
-        with pytest.raises(TypeError, match=r"received an invalid combination of arguments - got \(int, int, float"):
+        with pytest.raises(TypeError, match=r"invalid combination of arguments - got \(int, int, float"):
             lib.logspace(0, 1, 2.0)
         with pytest.raises(RuntimeError, match="m must be greater or equal to 0, got -3"):
             lib.eye(2, -3)
+
+
+#: ops whose OpInfo error inputs raise PyTorch's class with a message its error_regex matches
+REGEX_OPS = (
+    "linspace", "logspace", "eye",
+    "nn.functional.max_pool1d", "nn.functional.max_pool2d", "nn.functional.max_pool3d",
+    "nn.functional.avg_pool1d", "nn.functional.avg_pool2d", "nn.functional.avg_pool3d",
+    "nn.functional.adaptive_avg_pool1d", "nn.functional.adaptive_avg_pool2d",
+    "nn.functional.adaptive_avg_pool3d", "nn.functional.adaptive_max_pool1d",
+    "nn.functional.adaptive_max_pool2d", "nn.functional.adaptive_max_pool3d",
+    "nn.functional.conv1d", "nn.functional.conv2d", "nn.functional.conv3d",
+)
+
+
+@pytest.mark.parametrize("name", REGEX_OPS)
+def test_error_inputs_in_torch_words(name: str) -> None:
+    """Each OpInfo error input raises PyTorch's exception class, with a message matching its error_regex."""
+    from tests.parity import test_opinfo_parity as sweep
+
+    op = sweep._BY_NAME[name]
+    fn = sweep._minigrad_fn(op)
+    ran = 0
+    for error in op.error_inputs("cpu"):
+        s = error.sample_input
+        if sweep._unsupported([s.input, s.args, s.kwargs]) or "out" in s.kwargs:
+            continue
+        args = sweep._to_mg([s.input, s.args, s.kwargs], {})
+        with pytest.raises(error.error_type, match=error.error_regex):
+            fn(args[0], *args[1], **args[2])
+        ran += 1
+    assert ran, name

@@ -30,8 +30,31 @@ def ntuple(fn: str, name: str, value: Any, n: int, low: int | None = 1) -> Ints:
             or (low is not None and any(v < low for v in items))):
         kind = {1: "a positive int", 0: "a non-negative int", None: "an int"}.get(low, f"an int >= {low}")
         raise InvalidParameterError(
-            f"{fn}: {name} must be {kind} or a tuple of {n} such ints, got {name}={value!r}")
+            f"{fn}: {_torch_words(fn, name, items, low)}{name} must be {kind} or a tuple of {n} such ints, "
+            f"got {name}={value!r}")
     return tuple(int(v) for v in items)
+
+
+#: PyTorch's words for an out-of-range window argument (scripts and its OpInfo tests match on them):
+#: (convolution?, name) -> the phrase, with {v} the first offending value
+_WORDS = {
+    (True, "stride"): "non-positive stride is not supported",
+    (True, "padding"): "negative padding is not supported",
+    (True, "dilation"): "dilation should be greater than zero",
+    (False, "kernel_size"): "kernel_size must be greater than zero, but got {v}",
+    (False, "stride"): "stride must be greater than zero, but got {v}",
+    (False, "padding"): "pad must be non-negative, but got pad: {v}",
+    (False, "dilation"): "dilation must be greater than zero, but got {v}",
+}
+
+
+def _torch_words(fn: str, name: str, items: Any, low: int | None) -> str:
+    """PyTorch's phrase for the first int in ``items`` below ``low`` (and '; '), or '' (another fault)."""
+    if low is None or not isinstance(items, (tuple, list)):
+        return ""
+    bad = [v for v in items if is_int(v) and v < low]
+    words = _WORDS.get((fn.startswith("conv"), name))
+    return words.format(v=bad[0]) + "; " if bad and words else ""
 
 
 def spatial_input(fn: str, input: Tensor, nd: int) -> tuple[Tensor, bool]:  # noqa: A002
@@ -44,10 +67,22 @@ def spatial_input(fn: str, input: Tensor, nd: int) -> tuple[Tensor, bool]:  # no
     if not isinstance(input, Tensor):
         raise TypeError(f"{fn}(): argument 'input' must be a Tensor, not {type(input).__name__}")
     if input.ndim not in (nd + 1, nd + 2):
-        raise ShapeError(f"{fn}: expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input, "
-                         f"got input of shape {input.shape}")
+        raise ShapeError(f"{fn}: {_rank_words(fn, nd, input.shape)}expected {nd + 1}D (unbatched) or "
+                         f"{nd + 2}D (batched) input, got input of shape {input.shape}")
     batched = input.ndim == nd + 2
     return (input if batched else input.unsqueeze(0)), batched
+
+
+def _rank_words(fn: str, nd: int, shape: tuple[int, ...]) -> str:
+    """PyTorch's words for a pooling input of the wrong rank (and '; '); '' for the others."""
+    if fn.startswith("adaptive"):
+        return f"Input dimension should be at least {nd + 1}; "
+    if fn.startswith("max_pool"):
+        return (f"Expected {nd + 1}D or {nd + 2}D (batch mode) tensor with optional 0 dim batch size for "
+                f"input, but got:{list(shape)}; ")
+    if fn.startswith("avg_pool"):
+        return f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input; "
+    return ""
 
 
 def dims_text(values: Sequence[int]) -> str:

@@ -36,8 +36,16 @@ Size = int | Sequence[int]
 
 def _groups(fn: str, groups: Any) -> int:
     if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
-        raise InvalidParameterError(f"{fn}: groups must be a positive int, got groups={groups!r}")
+        raise InvalidParameterError(f"{fn}: non-positive groups is not supported: groups must be a positive "
+                                    f"int, got groups={groups!r}")
     return groups
+
+
+def _groups_words(fn: str, g: int, shape: tuple[int, ...]) -> str:
+    """PyTorch's error for a weight whose dim 0 the groups do not divide."""
+    rule = f"at least {g}" if shape[0] < g else f"divisible by {g}"
+    return (f"{fn}: Given groups={g}, expected weight to be {rule} at dimension 0, but got weight of size "
+            f"{list(shape)} instead (its out_channels must be divisible by {g} at dim 0)")
 
 
 def _check_dtypes(fn: str, x: Tensor, weight: Tensor, bias: Tensor | None) -> None:
@@ -74,8 +82,12 @@ def _conv(fn: str, nd: int, input: Tensor, weight: Tensor, bias: Tensor | None, 
     _check_dtypes(fn, x, weight, bias)
     g = _groups(fn, groups)
     if weight.ndim != nd + 2:
-        raise ShapeError(f"{fn}: expected a {nd + 2}D weight (out_channels, in_channels / groups, *kernel), "
-                         f"got weight of shape {weight.shape}")
+        torch_words = ("weight should have at least three dimensions" if weight.ndim < 3 else
+                       f"Expected {weight.ndim}-dimensional input for {weight.ndim}-dimensional weight"
+                       f"{list(weight.shape)}, but got {input.ndim}-dimensional input of size "
+                       f"{list(input.shape)} instead")
+        raise ShapeError(f"{fn}: {torch_words}: expected a {nd + 2}D weight (out_channels, in_channels / "
+                         f"groups, *kernel), got weight of shape {weight.shape}")
     out_ch, cg, *kernel_list = weight.shape
     kernel = tuple(kernel_list)
     s = ntuple(fn, "stride", stride, nd)
@@ -91,8 +103,7 @@ def _conv(fn: str, nd: int, input: Tensor, weight: Tensor, bias: Tensor | None, 
     else:
         pads = tuple((p, p) for p in ntuple(fn, "padding", padding, nd, low=0))
     if out_ch % g:
-        raise ShapeError(f"{fn}: given groups={g}, expected weight to be divisible by {g} at dim 0, "
-                         f"got weight of shape {weight.shape}")
+        raise ShapeError(_groups_words(fn, g, weight.shape))
     if x.shape[1] != cg * g:
         raise ShapeError(f"Given groups={g}, weight of size {list(weight.shape)}, expected input"
                          f"{list(x.shape)} to have {cg * g} channels, but got {x.shape[1]} channels instead")
@@ -186,8 +197,7 @@ def _conv_transpose(fn: str, nd: int, input: Tensor, weight: Tensor, bias: Tenso
         raise InvalidParameterError(f"{fn}: output padding must be smaller than either stride or dilation, "
                                     f"got output_padding={op}, stride={s}, dilation={d}")
     if in_ch % g:
-        raise ShapeError(f"{fn}: given groups={g}, expected weight to be divisible by {g} at dim 0, "
-                         f"got weight of shape {weight.shape}")
+        raise ShapeError(_groups_words(fn, g, weight.shape))
     if x.shape[1] != in_ch:
         raise ShapeError(f"Given transposed=1, weight of size {list(weight.shape)}, expected input"
                          f"{list(x.shape)} to have {in_ch} channels, but got {x.shape[1]} channels instead")

@@ -55,7 +55,11 @@ def _pooled_size(fn: str, x: Tensor, k: Ints, s: Ints, p: Ints, d: Ints, ceil_mo
             o -= 1
         out.append(o)
     if min(out) < 1:
-        raise ShapeError(f"{fn}: given input of shape {original}, the calculated output size "
+        plane = [x.shape[1], *x.shape[2:]]
+        torch_words = (f"Invalid computed output size: {min(out)}" if fn == "max_pool1d" else
+                       f"Given input size: ({'x'.join(map(str, plane))}). Calculated output size: "
+                       f"({'x'.join(map(str, [x.shape[1], *out]))}). Output size is too small")
+        raise ShapeError(f"{fn}: {torch_words}: given input of shape {original}, the calculated output size "
                          f"{dims_text(out)} is too small (kernel {k}, stride {s}, padding {p}, dilation {d})")
     return tuple(out)
 
@@ -109,13 +113,25 @@ def _lowest(fn: str, x: Tensor) -> float:
     return -math.inf if x.dtype.kind == "f" else int(np.iinfo(x.dtype).min)
 
 
+def _half_kernel(fn: str, k: Ints, p: Ints, d: Ints) -> None:
+    """PyTorch's rule (whatever the dilation): no padding beyond half the kernel, in its words."""
+    for kk, pp, dd in zip(k, p, d):
+        if pp > kk // 2:
+            raise InvalidParameterError(
+                f"{fn}: pad should be at most half of effective kernel size, but got pad={pp}, "
+                f"kernel_size={kk} and dilation={dd} (padding={p}, kernel_size={k})")
+
+
 def _max_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, padding: Any,  # noqa: A002
               dilation: Any, ceil_mode: bool, return_indices: bool) -> Any:
     x, batched = spatial_input(fn, input, nd)
     k, s, p, d = _window_sizes(fn, nd, kernel_size, stride, padding, dilation)
-    if any(pp > kk // 2 for pp, kk in zip(p, k)):  # PyTorch's rule, whatever the dilation
-        raise InvalidParameterError(f"{fn}: pad should be at most half of kernel size, but got padding={p} "
-                                    f"and kernel_size={k}")
+    _half_kernel(fn, k, p, d)
+    if 0 in x.shape[1:]:
+        raise ShapeError(f"{fn}: " + (
+            f"Expected input's non-batch dimensions to have positive length, but input has a shape of "
+            f"{list(input.shape)}" if nd == 3 else f"Expected {nd + 1}D or {nd + 2}D (batch mode) tensor "
+            f"with optional 0 dim batch size for input, but got:{list(input.shape)}"))
     out = _pooled_size(fn, x, k, s, p, d, ceil_mode, input.shape)
     n, c = x.shape[:2]
     windows = _windows(x, k, s, p, d, out, _lowest(fn, x))
@@ -183,12 +199,10 @@ def _avg_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, pa
               ceil_mode: bool, count_include_pad: bool, divisor_override: Any) -> Tensor:
     x, batched = spatial_input(fn, input, nd)
     k, s, p, d = _window_sizes(fn, nd, kernel_size, stride, padding, 1)
-    if any(pp > kk // 2 for pp, kk in zip(p, k)):
-        raise InvalidParameterError(f"{fn}: pad should be at most half of kernel size, but got padding={p} "
-                                    f"and kernel_size={k}")
+    _half_kernel(fn, k, p, d)
     if divisor_override is not None and (not is_int(divisor_override) or divisor_override == 0):
-        raise InvalidParameterError(f"{fn}: divisor_override must be a non-zero int, got "
-                                    f"divisor_override={divisor_override!r}")
+        raise InvalidParameterError(f"{fn}: divisor must be not zero: divisor_override must be a non-zero "
+                                    f"int, got divisor_override={divisor_override!r}")
     if x.dtype == np.bool_:
         raise UnsupportedError(f"{fn}: average pooling of bool tensors is not supported (as in PyTorch); "
                                "convert with .float()")
@@ -291,12 +305,30 @@ def lp_pool3d(input: Tensor, norm_type: float, kernel_size: Size,  # noqa: A002
 # ------------------------------------------------------------------ adaptive pooling
 
 
+def _adaptive_words(fn: str, items: Any, x: Tensor, nd: int) -> str:
+    """PyTorch's words for a bad output_size (a sequence of the wrong length, or a negative size) and '; '."""
+    if not isinstance(items, (tuple, list)):
+        return ""
+    if len(items) != nd:
+        if nd == 1:
+            return f"{fn}() argument 'output_size' should contain one int (got {len(items)}); "
+        return (f"{fn}(): internal error: output_size.size() must be {nd}; " if "max" in fn else
+                f"{fn}: output_size must be {nd}; ")
+    sizes = [n if v is None else v for v, n in zip(items, x.shape[2:])]
+    if "max" in fn:
+        bad = [v for v in sizes if is_int(v) and v < 0]
+        shape = [*x.shape[:2], *sizes]
+        return f"Trying to create tensor with negative dimension {bad[0]}: {shape}; " if bad else ""
+    return f"elements of output_size must be greater than or equal to 0 but received {sizes}; "
+
+
 def _adaptive_size(fn: str, output_size: Any, x: Tensor, nd: int) -> Ints:
     items = [output_size] * nd if is_int(output_size) or output_size is None else output_size
     if not isinstance(items, (tuple, list)) or len(items) != nd or not all(
             v is None or (is_int(v) and v >= 0) for v in items):
-        raise InvalidParameterError(f"{fn}: output_size must be a non-negative int (or None) or a tuple of "
-                                    f"{nd} of them, got output_size={output_size!r}")
+        raise InvalidParameterError(f"{fn}: {_adaptive_words(fn, items, x, nd)}output_size must be a "
+                                    f"non-negative int (or None) or a tuple of {nd} of them, got "
+                                    f"output_size={output_size!r}")
     return tuple(n if v is None else int(v) for v, n in zip(items, x.shape[2:]))
 
 
