@@ -11,7 +11,6 @@ training, masks' meaning).
 from __future__ import annotations
 
 import copy
-import math
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -27,12 +26,12 @@ from minigrad.nn import functional as F
 from minigrad.nn.activation import GELU, ReLU
 from minigrad.nn.container import ModuleList
 from minigrad.nn.dropout import Dropout
-from minigrad.nn.functional.attention import additive_mask, attention, causal_mask
 from minigrad.nn.functional.embedding import embedding, normalize_padding_idx
+from minigrad.nn.functional.multihead import mha_forward
 from minigrad.nn.linear import Linear, NonDynamicallyQuantizableLinear
 from minigrad.nn.module import Module, Parameter
 from minigrad.nn.normalization import LayerNorm
-from minigrad.tensor import DTypeLike, Tensor, cat, from_numpy
+from minigrad.tensor import DTypeLike, Tensor, from_numpy
 
 __all__ = [
     "Embedding", "MultiheadAttention", "Transformer", "TransformerDecoder", "TransformerDecoderLayer",
@@ -276,138 +275,8 @@ class MultiheadAttention(Module):
                 also AssertionErrors).
             TypeError: a mask neither bool nor float, or query/key/value not a Tensor.
         """
-        for name, t in (("query", query), ("key", key), ("value", value)):
-            _checks.tensor("MultiheadAttention", t, name)
-        if query.ndim not in (2, 3) or key.ndim != query.ndim or value.ndim != query.ndim:
-            layout = "(N, L, E)" if self.batch_first else "(L, N, E)"
-            raise _AssertedShapeError(
-                f"MultiheadAttention: query, key and value must all be {layout} or all unbatched (L, E), "
-                f"got shapes {query.shape}, {key.shape} and {value.shape}"
-            )
-        batched = query.ndim == 3
-        if not batched:
-            query, key, value = query.unsqueeze(0), key.unsqueeze(0), value.unsqueeze(0)
-            if key_padding_mask is not None:
-                key_padding_mask = _unsqueeze0(key_padding_mask)
-        # (N, L, E) when batch-first or unbatched, else (L, N, E): the projections
-        # run on the rows as they lie and only the head split differs.
-        seq_first = batched and not self.batch_first
-        batch_dim, seq_dim = (1, 0) if seq_first else (0, 1)
-        n, tgt_len, e = query.shape[batch_dim], query.shape[seq_dim], query.shape[2]
-        src_len = key.shape[seq_dim]
-        # PyTorch asserts these shapes: its AssertionError too
-        if e != self.embed_dim or key.shape[2] != self.kdim or value.shape[2] != self.vdim:
-            raise _AssertedShapeError(
-                f"MultiheadAttention: expected last dims embed_dim={self.embed_dim} (query), "
-                f"kdim={self.kdim} (key) and vdim={self.vdim} (value), got query {query.shape}, "
-                f"key {key.shape} and value {value.shape}"
-            )
-        if key.shape[:2] != value.shape[:2] or key.shape[batch_dim] != n:
-            raise _AssertedShapeError(
-                f"MultiheadAttention: key and value must share their first two dims and query's batch "
-                f"size N={n}, got key {key.shape} and value {value.shape}"
-            )
-        mask = self._mask(attn_mask, key_padding_mask, is_causal, n, tgt_len, src_len, query.dtype)
-        b = self.in_proj_bias
-        b_q, b_k, b_v = (None, None, None) if b is None else (b[:e], b[e : 2 * e], b[2 * e :])
-        if self.in_proj_weight is not None:
-            w = self.in_proj_weight
-            w_q, w_k, w_v = w[:e], w[e : 2 * e], w[2 * e :]
-        else:
-            assert self.q_proj_weight is not None and self.k_proj_weight is not None
-            assert self.v_proj_weight is not None
-            w_q, w_k, w_v = self.q_proj_weight, self.k_proj_weight, self.v_proj_weight
-        q = self._heads(query, w_q, b_q, seq_first)
-        k = self._heads(key, w_k, b_k, seq_first)
-        v = self._heads(value, w_v, b_v, seq_first)
-        k, v, mask = self._extra_keys(k, v, mask)
-        dropout_p = self.dropout if self.training else 0.0
-        out, weights = attention(q, k, v, mask, dropout_p, 1.0 / math.sqrt(self.head_dim))
-        # (N, H, L, D) back to the input's layout, heads concatenated, then out_proj on the rows
-        out = out.permute(2, 0, 1, 3) if seq_first else out.permute(0, 2, 1, 3)
-        rows = F.linear(out.reshape(n * tgt_len, e), self.out_proj.weight, self.out_proj.bias)
-        out = rows.reshape(tgt_len, n, e) if seq_first else rows.reshape(n, tgt_len, e)
-        result: Tensor | None = None
-        if need_weights:
-            result = weights.mean(1) if average_attn_weights else weights
-            if not batched:
-                result = result.squeeze(0)
-        if not batched:
-            out = out.squeeze(0)
-        return out, result
-
-    def _heads(self, x: Tensor, weight: Tensor, bias: Tensor | None, seq_first: bool) -> Tensor:
-        """(N, L, E_in) or (L, N, E_in) -> projected and split into heads, (N, H, L, D)."""
-        a, b, e_in = x.shape
-        # One 2-D matmul over all rows: BLAS runs a single GEMM (and one
-        # for each gradient) instead of N small ones plus a reduction.
-        y = F.linear(x.reshape(a * b, e_in), weight, bias).reshape(a, b, self.num_heads, self.head_dim)
-        return y.permute(1, 2, 0, 3) if seq_first else y.permute(0, 2, 1, 3)
-
-    def _extra_keys(self, k: Tensor, v: Tensor, mask: Tensor | None) -> tuple[Tensor, Tensor, Tensor | None]:
-        """Append ``bias_k``/``bias_v`` and the zero attention position (PyTorch's order)."""
-        n, h, _, d = k.shape
-        extra = 0
-        if self.bias_k is not None and self.bias_v is not None:
-            k = cat([k, self.bias_k.reshape(1, h, 1, d).expand(n, h, 1, d)], dim=2)
-            v = cat([v, self.bias_v.reshape(1, h, 1, d).expand(n, h, 1, d)], dim=2)
-            extra += 1
-        if self.add_zero_attn:
-            zeros = from_numpy(np.zeros((n, h, 1, d), dtype=k.dtype))
-            k, v = cat([k, zeros], dim=2), cat([v, zeros], dim=2)
-            extra += 1
-        if extra and mask is not None:
-            # the new positions are never masked (PyTorch pads the masks with 0)
-            mask = cat([mask, from_numpy(np.zeros((*mask.shape[:-1], extra), dtype=mask.dtype))], dim=-1)
-        return k, v, mask
-
-    def _mask(self, attn_mask: Any, key_padding_mask: Any, is_causal: bool, n: int, tgt_len: int,
-              src_len: int, dtype: np.dtype[Any]) -> Tensor | None:
-        """The additive mask, broadcastable to (N, H, L, S), or None."""
-        if attn_mask is not None and key_padding_mask is not None and (
-                _is_bool(attn_mask) != _is_bool(key_padding_mask)):
-            warnings.warn("Support for mismatched key_padding_mask and attn_mask is deprecated. "
-                          "Use same type for both instead.", stacklevel=3)
-        mask: Tensor | None = None
-        if attn_mask is not None:
-            mask = additive_mask(attn_mask, dtype, true_means_masked=True, name="attn_mask")
-            if mask.ndim == 2:
-                if mask.shape != (tgt_len, src_len):
-                    raise ShapeError(
-                        f"MultiheadAttention: a 2-D attn_mask must be (L, S) = {(tgt_len, src_len)}, "
-                        f"got {mask.shape}"
-                    )
-            elif mask.ndim == 3:
-                expected = (n * self.num_heads, tgt_len, src_len)
-                if mask.shape != expected:
-                    raise ShapeError(
-                        f"MultiheadAttention: a 3-D attn_mask must be (N * num_heads, L, S) = {expected}, "
-                        f"got {mask.shape}"
-                    )
-                mask = mask.reshape(n, self.num_heads, tgt_len, src_len)
-            else:
-                raise ShapeError(f"MultiheadAttention: attn_mask must be 2-D or 3-D, got shape {mask.shape}")
-        elif is_causal:
-            mask = from_numpy(causal_mask(tgt_len, src_len, dtype))
-        if key_padding_mask is not None:
-            pad = additive_mask(key_padding_mask, dtype, true_means_masked=True, name="key_padding_mask")
-            if pad.shape != (n, src_len):
-                raise ShapeError(
-                    f"MultiheadAttention: key_padding_mask must be (N, S) = {(n, src_len)}, got {pad.shape}"
-                )
-            pad = pad.reshape(n, 1, 1, src_len)
-            mask = pad if mask is None else mask + pad
-        return mask
-
-
-
-def _is_bool(mask: Any) -> bool:
-    return bool(np.asarray(mask.numpy() if isinstance(mask, Tensor) else mask).dtype == np.bool_)
-
-
-def _unsqueeze0(mask: Any) -> Tensor:
-    t = mask if isinstance(mask, Tensor) else from_numpy(np.asarray(mask))
-    return t.unsqueeze(0)
+        return mha_forward(self, query, key, value, key_padding_mask, need_weights, attn_mask,
+                           average_attn_weights, is_causal)
 
 
 _ACTIVATIONS: dict[str, Callable[[Tensor], Tensor]] = {"relu": F.relu, "gelu": F.gelu}

@@ -71,3 +71,31 @@ def test_error_inputs_in_torch_words(name: str) -> None:
             fn(args[0], *args[1], **args[2])
         ran += 1
     assert ran, name
+
+
+@pytest.mark.parametrize("batched", [True, False])
+def test_multi_head_attention_forward_as_torch(batched: bool) -> None:
+    """F.multi_head_attention_forward (MultiheadAttention's forward with its weights as arguments): output,
+    averaged weights and every gradient as torch's, with bias_k/bias_v, a key padding mask and a 3-D mask."""
+    rng = np.random.default_rng(1)
+    e, h, n, tgt, src = 4, 2, 3, 2, 5
+    lead = (n,) if batched else ()
+    arrays = [rng.standard_normal(s) for s in [(tgt, *lead, e), (src, *lead, e), (src, *lead, e), (3 * e, e),
+                                                (3 * e,), (1, 1, e), (1, 1, e), (e, e), (e,)]]
+    mask = rng.standard_normal((n * h if batched else h, tgt, src))
+    pad = np.where(rng.random((n, src) if batched else (src,)) > 0.7, -3.0, 0.0)
+
+    def run(lib: object) -> tuple[object, list[object]]:
+        ts = [lib.tensor(a, requires_grad=True) for a in arrays]  # type: ignore[attr-defined]
+        q, k, v, w, b, bk, bv, ow, ob = ts
+        f = lib.nn.functional.multi_head_attention_forward  # type: ignore[attr-defined]
+        out, weights = f(q, k, v, e, h, w, b, bk, bv, False, 0.0, ow, ob, training=False,
+                         key_padding_mask=lib.tensor(pad), attn_mask=lib.tensor(mask))  # type: ignore[attr-defined]
+        cotangent = lib.tensor(np.linspace(-1, 1, out.numel()).reshape(out.shape))  # type: ignore[attr-defined]
+        (out * cotangent).sum().backward()
+        return (out, weights), [t.grad for t in ts]
+
+    (out, weights), grads = run(mg)
+    (tout, tweights), tgrads = run(torch)
+    for got, want in [(out, tout), (weights, tweights), *zip(grads, tgrads, strict=True)]:
+        np.testing.assert_allclose(got.numpy(), want.detach().numpy(), rtol=1e-9, atol=1e-12)  # type: ignore[attr-defined]

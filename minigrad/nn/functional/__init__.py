@@ -124,6 +124,7 @@ from minigrad.nn.functional.inplace import (
     threshold_,
 )
 from minigrad.nn.functional.margin import triplet_margin_with_distance_loss
+from minigrad.nn.functional.multihead import multi_head_attention_forward
 from minigrad.nn.functional.padding import pad
 from minigrad.nn.functional.pooling import (
     adaptive_avg_pool1d,
@@ -162,6 +163,6 @@ __all__ += [
 
 __all__ += [
     "celu_", "channel_shuffle", "elu_", "gumbel_softmax", "hardtanh_", "hinge_embedding_loss", "leaky_relu_",
-    "multi_margin_loss", "multilabel_margin_loss", "pdist", "relu_", "rrelu", "rrelu_", "selu_",
-    "soft_margin_loss", "threshold_", "triplet_margin_with_distance_loss",
+    "multi_head_attention_forward", "multi_margin_loss", "multilabel_margin_loss", "pdist", "relu_", "rrelu",
+    "rrelu_", "selu_", "soft_margin_loss", "threshold_", "triplet_margin_with_distance_loss",
 ]  # fmt: skip
