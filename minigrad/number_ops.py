@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import return_types
+from minigrad import ops, return_types
 from minigrad._tensor_methods import provide
 from minigrad.dtypes import kernel_error
 from minigrad.errors import DTypeError
@@ -87,7 +87,8 @@ def frexp(input: Tensor) -> return_types.frexp:  # noqa: A002
 
 
 def nextafter(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
-    """The next representable float after input toward other (broadcast); no gradient.
+    """The next representable float after input toward other (broadcast); PyTorch's gradient (1 for
+    input where it moves, 0 for other).
 
     Raises:
         TypeError: a Python number for input or other (PyTorch takes two tensors).
@@ -97,7 +98,7 @@ def nextafter(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     a, b = _pair(input, other)
     if a.dtype.kind != "f":
         raise kernel_error("nextafter", a.dtype)
-    return from_numpy(np.nextafter(a.numpy(), b.numpy()))
+    return ops.Nextafter.apply(a, b)
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

@@ -1546,6 +1546,22 @@ class Fmod(Function):
         return g, (-(g * quotient) if b.requires_grad else None)
 
 
+class Nextafter(Function):
+    """y = the next float after a toward b;  da = g where a != b (else 0), db = 0, PyTorch's gradient."""
+
+    __slots__ = ()
+
+    def forward(self, a: Array, b: Array) -> Array:
+        out: Array = np.nextafter(a, b)
+        return out
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents
+        moved = from_numpy(np.not_equal(a._array, b._array).astype(g.dtype))
+        zero = from_numpy(np.zeros(np.broadcast_shapes(g.shape, b.shape), dtype=g.dtype))
+        return (g * moved if a.requires_grad else None), (zero if b.requires_grad else None)
+
+
 class Remainder(Fmod):
     """y = a - b * floor(a / b) (Python's %: the sign of b);  da = g, db = -g * floor(a / b)."""
 

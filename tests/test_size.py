@@ -142,7 +142,9 @@ BUDGETS: dict[str, int] = {
     # 2,767 with autograd3 and main merged
     # progs6 merged: GetItem's grad_fn name from the last view PyTorch records (kept past backward),
     # batched products' small-bmm arithmetic in backward
-    "minigrad/ops.py": 2800,
+    # 2,812 with Nextafter (PyTorch 2.13 differentiates nextafter: 1 for input where it moves, 0 for other)
+    # (opinfo3)
+    "minigrad/ops.py": 2814,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -484,7 +486,7 @@ BUDGETS: dict[str, int] = {
     # elu and small-bmm arithmetic as PyTorch's kernels, expanded-tensor writes)
     # 57,376 with mixed-dtype products raising PyTorch's errors
     # 57,560 with opinfo3's OpInfo fixes (PyTorch's error words, multi_head_attention_forward)
-    "minigrad": 57560,
+    "minigrad": 57600,
 }
 
 

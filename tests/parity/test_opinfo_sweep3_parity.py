@@ -99,3 +99,32 @@ def test_multi_head_attention_forward_as_torch(batched: bool) -> None:
     (tout, tweights), tgrads = run(torch)
     for got, want in [(out, tout), (weights, tweights), *zip(grads, tgrads, strict=True)]:
         np.testing.assert_allclose(got.numpy(), want.detach().numpy(), rtol=1e-9, atol=1e-12)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("transposed", [False, True])
+def test_integer_convolution_as_torch(transposed: bool) -> None:
+    """PyTorch convolves int64 tensors exactly on the CPU (bools raise NotImplementedError)."""
+    rng = np.random.default_rng(2)
+    x, w, b = rng.integers(-9, 9, (2, 3, 5, 5)), rng.integers(-9, 9, (3, 3, 3, 3)), rng.integers(-9, 9, (3,))
+    name = "conv_transpose2d" if transposed else "conv2d"
+    got = getattr(mg.nn.functional, name)(mg.tensor(x), mg.tensor(w), mg.tensor(b), stride=2, padding=1)
+    tf = getattr(torch.nn.functional, name)
+    want = tf(torch.tensor(x), torch.tensor(w), torch.tensor(b), stride=2, padding=1)
+    assert got.dtype == mg.int64 and np.array_equal(got.numpy(), want.numpy())
+    for lib in (mg, torch):
+        with pytest.raises(NotImplementedError, match="not implemented for 'Bool'"):
+            x, w = lib.ones(1, 1, 3, 3, dtype=lib.bool), lib.ones(1, 1, 2, 2, dtype=lib.bool)
+            lib.nn.functional.conv2d(x, w)
+
+
+def test_nextafter_gradient_as_torch() -> None:
+    """PyTorch 2.13 records nextafter with gradient 1 for input and 0 for other."""
+    a, b = np.array([1.0, 2.0, -3.0, 0.0, np.inf]), np.array([0.0, 3.0, -3.0, 1.0, np.nan])
+    grads = []
+    for lib in (mg, torch):
+        x, y = lib.tensor(a, requires_grad=True), lib.tensor(b, requires_grad=True)
+        out = lib.nextafter(x, y)
+        (out * lib.tensor([1.0, -2.0, 3.0, 0.5, 2.0], dtype=lib.float64)).sum().backward()
+        grads.append((out.detach().numpy(), x.grad.numpy(), y.grad.numpy()))
+    for got, want in zip(*grads, strict=True):
+        np.testing.assert_array_equal(got, want)

@@ -20,7 +20,7 @@ from typing import Any
 from minigrad import ops
 from minigrad.dtypes import c_type_name
 from minigrad.dtypes import scalar_type_name as _scalar_name
-from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
+from minigrad.errors import InvalidParameterError, MinigradError, ShapeError, UnsupportedError
 from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional._windows import Ints, check_fits, dims_text, ntuple, spatial_input
 from minigrad.tensor import Tensor, matmul
@@ -60,8 +60,8 @@ def _check_dtypes(fn: str, x: Tensor, weight: Tensor, bias: Tensor | None) -> No
         if t is not None and t.dtype != x.dtype:
             raise MinigradError(
                 f"expected scalar type {_scalar_name(x.dtype)} but found {_scalar_name(t.dtype)}")
-    if x.dtype.kind != "f":
-        raise MinigradError(f"{fn}: expected a floating-point input, got {x.dtype}")
+    if x.dtype.kind not in "fiu":  # (PyTorch convolves integer tensors exactly on the CPU, not bools)
+        raise UnsupportedError(f"{fn}: not implemented for '{_scalar_name(x.dtype)}'")
 
 
 def _check_bias(fn: str, bias: Tensor | None, weight: Tensor, channels: int) -> None:
