@@ -392,7 +392,8 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
 
 
 def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
-    """other - alpha * input."""
+    """other - alpha * input (TypeError if input is not a Tensor, as PyTorch's)."""
+    _tensor_args("rsub", input, other)
     return sub(other, input, alpha=alpha)
 
 
@@ -486,28 +487,57 @@ def fmod(input: Any, other: Any) -> Tensor:  # noqa: A002
     Raises:
         MinigradError: integer division by zero (PyTorch's ZeroDivisionError).
         UnsupportedError: both operands are bool (PyTorch's NotImplementedError).
+        TypeError: input is not a Tensor (PyTorch's argument error).
     """
+    _tensor_args("fmod", input, other)
     a, b = _integral_pair(input, other, "fmod")
     if a.dtype.kind != "f":
         return from_numpy(np.asarray(np.fmod(a.numpy(), _nonzero_divisor(b))))
     return _apply2(ops.Fmod, a, b)
 
 
+def _tensor_args(fn: str, input: Any, other: Any, both: bool = False) -> None:  # noqa: A002
+    """PyTorch's argument parser: ``input`` must be a Tensor (and ``other`` too if ``both``: the op has no
+    Number overload), else its TypeError."""
+    if isinstance(input, Tensor) and (isinstance(other, Tensor) or not both):
+        return
+    if both:
+        name, pos, value = ("input", 1, input) if not isinstance(input, Tensor) else ("other", 2, other)
+        raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not "
+                        f"{type(value).__name__}")
+    got = ", ".join("Tensor" if isinstance(v, Tensor) else type(v).__name__ for v in (input, other))
+    raise TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but expected one "
+                    "of: (Tensor input, Tensor other), (Tensor input, Number other)")
+
+
 def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001, A002
-    """input ** exponent; either may be a Python number."""
+    """input ** exponent; either (not both) may be a Python number.
+
+    Raises:
+        TypeError: neither is a Tensor (PyTorch's argument error).
+    """
+    if not isinstance(input, Tensor) and not isinstance(exponent, Tensor):
+        _tensor_args("pow", input, exponent)
     out: Tensor = input**exponent if isinstance(input, Tensor) else _tensor(exponent).__rpow__(input)
     return out
 
 
 def float_power(input: Any, exponent: Any) -> Tensor:  # noqa: A002
-    """input ** exponent computed in float64 (PyTorch's float_power)."""
+    """input ** exponent computed in float64 (PyTorch's float_power); TypeError if neither is a Tensor."""
+    if not isinstance(input, Tensor) and not isinstance(exponent, Tensor):
+        _tensor_args("float_power", input, exponent)
     a = input.double() if isinstance(input, Tensor) else input
     e = exponent.double() if isinstance(exponent, Tensor) else float(exponent)
     return pow(a if isinstance(a, Tensor) else Tensor(a, dtype=np.float64), e)
 
 
 def atan2(input: Any, other: Any) -> Tensor:  # noqa: A002
-    """The angle of the point (other, input): atan(input / other) in the right quadrant."""
+    """The angle of the point (other, input): atan(input / other) in the right quadrant.
+
+    Raises:
+        TypeError: either is not a Tensor (PyTorch's argument error).
+    """
+    _tensor_args("atan2", input, other, both=True)
     return _apply2(ops.Atan2, *_floats(input, other))
 
 
@@ -517,7 +547,12 @@ def hypot(input: Any, other: Any) -> Tensor:  # noqa: A002
 
 
 def copysign(input: Any, other: Any) -> Tensor:  # noqa: A002
-    """|input| with the sign of other (the sign bit: -0.0 counts as negative)."""
+    """|input| with the sign of other (the sign bit: -0.0 counts as negative).
+
+    Raises:
+        TypeError: input is not a Tensor (PyTorch's argument error).
+    """
+    _tensor_args("copysign", input, other)
     return _apply2(ops.Copysign, *_floats(input, other))
 
 
@@ -532,13 +567,23 @@ def logaddexp2(input: Any, other: Any) -> Tensor:  # noqa: A002
 
 
 def maximum(input: Any, other: Any) -> Tensor:  # noqa: A002
-    """Elementwise max (nan if either is nan); ties split the gradient."""
-    return _tensor(input).maximum(other) if isinstance(input, Tensor) else _tensor(other).maximum(input)
+    """Elementwise max (nan if either is nan); ties split the gradient.
+
+    Raises:
+        TypeError: either is not a Tensor (PyTorch's argument error).
+    """
+    _tensor_args("maximum", input, other, both=True)
+    return _tensor(input).maximum(other)
 
 
 def minimum(input: Any, other: Any) -> Tensor:  # noqa: A002
-    """Elementwise min (nan if either is nan); ties split the gradient."""
-    return _tensor(input).minimum(other) if isinstance(input, Tensor) else _tensor(other).minimum(input)
+    """Elementwise min (nan if either is nan); ties split the gradient.
+
+    Raises:
+        TypeError: either is not a Tensor (PyTorch's argument error).
+    """
+    _tensor_args("minimum", input, other, both=True)
+    return _tensor(input).minimum(other)
 
 
 def _nan_ignoring(name: str, input: Any, other: Any, keep: np.ufunc) -> Tensor:  # noqa: A002
@@ -553,12 +598,22 @@ def _nan_ignoring(name: str, input: Any, other: Any, keep: np.ufunc) -> Tensor: 
 
 
 def fmax(input: Any, other: Any) -> Tensor:  # noqa: A002
-    """Elementwise max ignoring nan (nan only if both are); the gradient goes to the chosen side."""
+    """Elementwise max ignoring nan (nan only if both are); the gradient goes to the chosen side.
+
+    Raises:
+        TypeError: either is not a Tensor (PyTorch's argument error).
+    """
+    _tensor_args("fmax", input, other, both=True)
     return _nan_ignoring("fmax", input, other, np.greater_equal)
 
 
 def fmin(input: Any, other: Any) -> Tensor:  # noqa: A002
-    """Elementwise min ignoring nan (nan only if both are); the gradient goes to the chosen side."""
+    """Elementwise min ignoring nan (nan only if both are); the gradient goes to the chosen side.
+
+    Raises:
+        TypeError: either is not a Tensor (PyTorch's argument error).
+    """
+    _tensor_args("fmin", input, other, both=True)
     return _nan_ignoring("fmin", input, other, np.less_equal)
 
 
@@ -641,37 +696,43 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
 
 
 def eq(input: Tensor, other: Any) -> Tensor:  # noqa: A002
-    """input == other, elementwise (bool)."""
+    """input == other, elementwise (bool); other may be a number (TypeError if input is not a Tensor)."""
+    _tensor_args("eq", input, other)
     out: Tensor = input == other
     return out
 
 
 def ne(input: Tensor, other: Any) -> Tensor:  # noqa: A002
-    """input != other, elementwise (bool)."""
+    """input != other, elementwise (bool); other may be a number (TypeError if input is not a Tensor)."""
+    _tensor_args("ne", input, other)
     out: Tensor = input != other
     return out
 
 
 def lt(input: Tensor, other: Any) -> Tensor:  # noqa: A002
-    """input < other, elementwise (bool)."""
+    """input < other, elementwise (bool); other may be a number (TypeError if input is not a Tensor)."""
+    _tensor_args("lt", input, other)
     out: Tensor = input < other
     return out
 
 
 def le(input: Tensor, other: Any) -> Tensor:  # noqa: A002
-    """input <= other, elementwise (bool)."""
+    """input <= other, elementwise (bool); other may be a number (TypeError if input is not a Tensor)."""
+    _tensor_args("le", input, other)
     out: Tensor = input <= other
     return out
 
 
 def gt(input: Tensor, other: Any) -> Tensor:  # noqa: A002
-    """input > other, elementwise (bool)."""
+    """input > other, elementwise (bool); other may be a number (TypeError if input is not a Tensor)."""
+    _tensor_args("gt", input, other)
     out: Tensor = input > other
     return out
 
 
 def ge(input: Tensor, other: Any) -> Tensor:  # noqa: A002
-    """input >= other, elementwise (bool)."""
+    """input >= other, elementwise (bool); other may be a number (TypeError if input is not a Tensor)."""
+    _tensor_args("ge", input, other)
     out: Tensor = input >= other
     return out
 
@@ -712,7 +773,9 @@ def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
 
     Raises:
         InvalidParameterError: a negative rtol or atol (a RuntimeError, as PyTorch's).
+        TypeError: input or other is not a Tensor (PyTorch's argument error).
     """
+    _tensor_args("isclose", input, other, both=True)
     for name, tol in (("rtol", rtol), ("atol", atol)):
         if tol < 0:
             raise InvalidParameterError(f"{name} must be greater than or equal to zero, but got {tol}")
@@ -747,6 +810,7 @@ def equal(input: Tensor, other: Tensor) -> bool:  # noqa: A002
 
 
 def _logical(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
+    _tensor_args(str(ufunc.__name__), a, b, both=True)
     x = a.numpy() if isinstance(a, Tensor) else np.asarray(a)
     y = b.numpy() if isinstance(b, Tensor) else np.asarray(b)
     try:
