@@ -52,8 +52,8 @@ REGEX_OPS = (
     "nn.functional.adaptive_max_pool2d", "nn.functional.adaptive_max_pool3d",
     "nn.functional.conv1d", "nn.functional.conv2d", "nn.functional.conv3d",
     # Python numbers where PyTorch's argument parser wants a Tensor
-    "eq", "ne", "lt", "le", "gt", "ge", "maximum", "minimum", "fmax", "fmin", "atan2", "copysign", "fmod", "pow",
-    "logical_and", "logical_or", "logical_xor", "isclose", "float_power",
+    "eq", "ne", "lt", "le", "gt", "ge", "maximum", "minimum", "fmax", "fmin", "atan2", "copysign", "fmod",
+    "pow", "logical_and", "logical_or", "logical_xor", "isclose", "float_power",
 )
 
 
