@@ -100,9 +100,15 @@ def one_of(name: str, value: Any, choices: Sequence[str]) -> str:
 REDUCTIONS = ("mean", "sum", "none")
 
 
-def reduction(value: Any, choices: Sequence[str] = REDUCTIONS) -> str:
-    """A loss's ``reduction``: 'mean', 'sum' or 'none' (or the loss's own ``choices``)."""
-    return one_of("reduction", value, choices)
+def reduction(value: Any, choices: Sequence[str] = REDUCTIONS, fn: str = "") -> str:
+    """A loss's ``reduction``: 'mean', 'sum' or 'none' (or the loss's own ``choices``); else PyTorch's
+    ValueError ('abc is not a valid value for reduction'; gaussian_nll_loss's 'abc is not valid')."""
+    if not isinstance(value, str) or value not in choices:
+        options = ", ".join(repr(c) for c in choices)
+        torch_words = "is not valid" if fn == "gaussian_nll_loss" else "is not a valid value for reduction"
+        raise InvalidParameterError(f"{value} {torch_words}: reduction must be one of {options}, got "
+                                    f"reduction={value!r}")
+    return value
 
 
 def normalized_shape(value: Any, name: str = "normalized_shape") -> tuple[int, ...]:

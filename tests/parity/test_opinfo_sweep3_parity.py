@@ -54,6 +54,12 @@ REGEX_OPS = (
     # Python numbers where PyTorch's argument parser wants a Tensor
     "eq", "ne", "lt", "le", "gt", "ge", "maximum", "minimum", "fmax", "fmin", "atan2", "copysign", "fmod",
     "pow", "logical_and", "logical_or", "logical_xor", "isclose", "float_power",
+    # losses: reduction, broadcasting, ranks and sizes
+    "nn.functional.l1_loss", "nn.functional.poisson_nll_loss", "nn.functional.gaussian_nll_loss",
+    "nn.functional.triplet_margin_loss", "nn.functional.triplet_margin_with_distance_loss",
+    "nn.functional.huber_loss", "nn.functional.soft_margin_loss", "nn.functional.margin_ranking_loss",
+    "nn.functional.hinge_embedding_loss", "nn.functional.multi_margin_loss",
+    "nn.functional.multilabel_margin_loss",
 )
 
 

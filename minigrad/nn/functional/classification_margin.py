@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from minigrad.dtypes import scalar_type_name
 from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional.activation import logsigmoid
@@ -44,15 +45,20 @@ def _class_targets(fn: str, x: Tensor, target: Tensor, target_ndim: int) -> np.n
     """The integer class targets as an array, after PyTorch's shape checks for (C,) / (N, C) input
     (a 0-d input is passed here as one class, shape (1,): the target's shape is checked for that)."""
     if x.ndim not in (1, 2) or (x.ndim == 2 and x.shape[1] == 0) or x.shape[-1] == 0:
-        raise ShapeError(f"{fn}: expected non-empty 1D or 2D input, got input of shape {x.shape}")
+        raise ShapeError(f"{fn}: Expected non-empty vector or matrix with optional 0-dim batch size, but "
+                         f"got: {list(x.shape)} (expected non-empty 1D or 2D input, got input of shape "
+                         f"{x.shape})")
     want = (() if x.ndim == 1 else x.shape[:1]) + ((x.shape[-1],) if target_ndim else ())
     t = _checks.tensor(fn, target, "target")
-    if t.dtype.kind not in "iu":
-        raise InvalidParameterError(f"{fn}: target must hold class indices (an integer tensor), "
-                                    f"got {t.dtype}")
     if t.shape != want and not (x.ndim == 1 and t.shape == (1,) and not target_ndim):
-        raise ShapeError(f"{fn}: inconsistent target size: expected {want} for input of shape {x.shape}, "
-                         f"got {t.shape}")
+        torch_words = (f"inconsistent target size: {list(t.shape)} for input of size: {list(x.shape)}"
+                       if target_ndim else "target tensor should be 1-D with size equal to the number of "
+                       f"input samples (batch size). Expected target size {list(want)}, but got "
+                       f"{list(t.shape)}")
+        raise ShapeError(f"{fn}: {torch_words} (expected {want} for input of shape {x.shape}, got {t.shape})")
+    if t.dtype.kind not in "iu":
+        raise InvalidParameterError(f"{fn}: expected scalar type Long but found {scalar_type_name(t.dtype)}: "
+                                    f"target must hold class indices (an integer tensor), got {t.dtype}")
     return t.numpy().reshape(want)
 
 
@@ -77,8 +83,11 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     if weight is not None and weight.ndim != 1:
         raise InvalidParameterError(f"multi_margin_loss: weight must be one-dimensional, "
                                     f"got shape {weight.shape}")
-    y = _class_targets("multi_margin_loss", x, target, 0)
     c = x.shape[-1]
+    if weight is not None and x.ndim in (1, 2) and c and weight.numel() != c:
+        raise ShapeError(f"multi_margin_loss: inconsistent weight size, expected {c} but got "
+                         f"{list(weight.shape)}")
+    y = _class_targets("multi_margin_loss", x, target, 0)
     if y.size and (y.min() < 0 or y.max() >= c):
         raise InvalidParameterError(f"multi_margin_loss: target out of range [0, {c}): {y.tolist()}")
     picked = (y[..., None] == np.arange(c)) if x.ndim == 2 else (y == np.arange(c))

@@ -19,6 +19,7 @@ from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
+from minigrad.shapes import size_mismatch
 from minigrad.tensor import Tensor, where
 
 __all__ = [
@@ -66,8 +67,10 @@ def _pointwise(fn: str, input: Tensor, target: Any) -> tuple[Tensor, Tensor]:  #
         try:
             np.broadcast_shapes(input.shape, t.shape)
         except ValueError:
-            raise ShapeError(f"{fn}: target of shape {t.shape} does not broadcast with input of shape "
-                             f"{input.shape}") from None
+            # PyTorch's poisson_nll_loss computes with the target first (its tensor a)
+            first, second = (t.shape, input.shape) if fn == "poisson_nll_loss" else (input.shape, t.shape)
+            raise ShapeError(f"{fn}: {size_mismatch(first, second)}: target of shape {t.shape} does "
+                             f"not broadcast with input of shape {input.shape}") from None
         warnings.warn(
             f"{fn}: using a target size {t.shape} that is different to the input size {input.shape}; "
             "they are broadcast, which is likely wrong. Please ensure they have the same size.",
@@ -164,7 +167,8 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     reduction = _checks.reduction(reduction)
     dl = _checks.number("delta", delta)
     if not dl > 0:
-        raise InvalidParameterError(f"huber_loss: delta must be a positive number, got delta={delta!r}")
+        raise InvalidParameterError("huber_loss does not support non-positive values for delta.: delta must "
+                                    f"be a positive number, got delta={delta!r}")
     x, t = _pointwise("huber_loss", input, target)
     if x.dtype.kind != "f" or t.dtype != x.dtype:  # PyTorch computes it, then fails in backward
         raise DTypeError(f"huber_loss: input and target need one float dtype, got {x.dtype}, {t.dtype}")
@@ -251,7 +255,8 @@ def _variance_shape(var: Tensor, input: Tensor) -> Tensor:  # noqa: A002
         return var.unsqueeze(-1)
     if var.ndim == input.ndim and sum(v for i, v in zip(input.shape, var.shape) if i != v) == 1:
         return var
-    raise ShapeError(f"gaussian_nll_loss: var of shape {var.shape} does not fit input of shape {input.shape}")
+    raise ShapeError(f"gaussian_nll_loss: var is of incorrect size: var of shape {var.shape} does not fit "
+                     f"input of shape {input.shape}")
 
 
 def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: bool = False,  # noqa: A002
@@ -267,7 +272,7 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: 
         InvalidParameterError: unknown ``reduction``, a negative variance.
         ShapeError: var's shape fits none of the cases above.
     """
-    reduction = _checks.reduction(reduction)
+    reduction = _checks.reduction(reduction, fn="gaussian_nll_loss")
     e = _checks.number("eps", eps)
     x = _checks.tensor("gaussian_nll_loss", input)
     t = target_like("gaussian_nll_loss", x, target)

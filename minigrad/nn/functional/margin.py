@@ -42,7 +42,8 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
     y = _checks.tensor("margin_ranking_loss", target, "target")
     if not x1.ndim == x2.ndim == y.ndim:
         raise ShapeError(
-            "margin_ranking_loss: all input tensors should have the same number of dims, got sizes "
+            "margin_ranking_loss : All input tensors should have same dimension: they should have the same "
+            "number of dims, got sizes "
             f"input1: {x1.shape}, input2: {x2.shape}, target: {y.shape}"
         )
     try:
@@ -104,16 +105,20 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
     reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
     m = _checks.number("margin", margin)
     if not m > 0:
-        raise InvalidParameterError(f"triplet_margin_loss: margin must be > 0, got margin={margin!r}")
+        raise InvalidParameterError(f"triplet_margin_loss: margin must be greater than 0, got {margin!r}")
     a = _checks.tensor("triplet_margin_loss", anchor, "anchor")
     pos = _checks.tensor("triplet_margin_loss", positive, "positive")
     neg = _checks.tensor("triplet_margin_loss", negative, "negative")
+    _same_ranks("triplet_margin_loss", a, pos, neg)
+    return _triplet_hinge(a, pos, neg, lambda u, v: pairwise_distance(u, v, p, eps), m, swap, reduction)
+
+
+def _same_ranks(fn: str, a: Tensor, pos: Tensor, neg: Tensor) -> None:
     if not a.ndim == pos.ndim == neg.ndim:
         raise ShapeError(
-            "triplet_margin_loss: the anchor, positive, and negative tensors are expected to have the same "
-            f"number of dimensions, got shapes {a.shape}, {pos.shape} and {neg.shape}"
-        )
-    return _triplet_hinge(a, pos, neg, lambda u, v: pairwise_distance(u, v, p, eps), m, swap, reduction)
+            f"{fn}: The anchor, positive, and negative tensors are expected to have the same number of "
+            f"dimensions, but got: anchor {a.ndim}D, positive {pos.ndim}D, and negative {neg.ndim}D inputs "
+            f"(shapes {a.shape}, {pos.shape} and {neg.shape})")
 
 
 def _triplet_hinge(a: Tensor, pos: Tensor, neg: Tensor, distance: Callable[[Tensor, Tensor], Tensor],
@@ -140,13 +145,9 @@ def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative
     m = _checks.number("margin", margin)
     if not m > 0:
         raise InvalidParameterError(f"triplet_margin_with_distance_loss: margin must be greater than 0, got "
-                                    f"margin={margin!r}")
+                                    f"{margin!r}")
     a = _checks.tensor("triplet_margin_with_distance_loss", anchor, "anchor")
     pos = _checks.tensor("triplet_margin_with_distance_loss", positive, "positive")
     neg = _checks.tensor("triplet_margin_with_distance_loss", negative, "negative")
-    if not a.ndim == pos.ndim == neg.ndim:
-        raise ShapeError(
-            "triplet_margin_with_distance_loss: the anchor, positive, and negative tensors are expected to "
-            f"have the same number of dimensions, got shapes {a.shape}, {pos.shape} and {neg.shape}"
-        )
+    _same_ranks("triplet_margin_with_distance_loss", a, pos, neg)
     return _triplet_hinge(a, pos, neg, distance_function or pairwise_distance, m, swap, reduction)

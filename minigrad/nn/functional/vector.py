@@ -16,6 +16,7 @@ import numpy as np
 from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
+from minigrad.shapes import size_mismatch
 from minigrad.tensor import Tensor, where
 
 __all__ = ["cosine_similarity", "normalize", "pairwise_distance", "pdist", "vector_norm"]
@@ -69,7 +70,8 @@ def _broadcast(fn: str, x1: Tensor, x2: Tensor) -> tuple[Tensor, Tensor]:
     try:
         shape = np.broadcast_shapes(x1.shape, x2.shape)
     except ValueError:
-        raise ShapeError(f"{fn}: the shapes of x1 {x1.shape} and x2 {x2.shape} do not broadcast") from None
+        raise ShapeError(f"{fn}: {size_mismatch(x1.shape, x2.shape)}: the shapes of x1 {x1.shape} and x2 "
+                         f"{x2.shape} do not broadcast") from None
     return x1.expand(*shape), x2.expand(*shape)
 
 
