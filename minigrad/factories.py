@@ -238,11 +238,12 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
         if not isinstance(v, (int, float, np.integer, np.floating)):
             raise TypeError(f"arange: {name} must be a real number, got {v!r}")
         if not math.isfinite(v):
-            raise InvalidParameterError(f"arange: {name} must be finite, got {v!r}")
+            raise InvalidParameterError(f"arange: unsupported range: {start} -> {end} ({name} must be "
+                                        f"finite, got {v!r})")
     if dtype is not None and resolve_dtype(dtype).kind in "iu":  # PyTorch casts the bounds to the dtype first
         start, end, step = int(start), int(end), int(step)
     if step == 0:
-        raise InvalidParameterError("arange: step must be non-zero, got 0")
+        raise InvalidParameterError("arange: step must be nonzero, got 0")
     if (step > 0 and end < start) or (step < 0 and end > start):
         raise InvalidParameterError(
             f"arange: upper bound and lower bound inconsistent with step sign (start={start}, end={end}, "

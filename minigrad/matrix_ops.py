@@ -65,11 +65,19 @@ def mv(input: Tensor, vec: Tensor) -> Tensor:  # noqa: A002
 
 
 def dot(input: Tensor, tensor: Tensor) -> Tensor:  # noqa: A002
-    """The inner product of two 1-D tensors of the same size."""
+    """The inner product of two 1-D tensors of the same size.
+
+    Raises:
+        ShapeError: not two 1-D tensors of one size (PyTorch's words).
+    """
+    if isinstance(input, Tensor) and isinstance(tensor, Tensor) and (input.ndim != 1 or tensor.ndim != 1):
+        raise ShapeError(f"dot: 1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors")
     _need("dot", input, 1)
     _need("dot", tensor, 1)
-    if input.shape != tensor.shape:
-        raise ShapeError(f"dot: 1-D tensors of different sizes {input.shape} and {tensor.shape}")
+    if input.shape != tensor.shape and input.dtype == tensor.dtype:  # (matmul words a dtype clash first)
+        n, m = input.shape[0], tensor.shape[0]
+        raise ShapeError(f"dot: inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the "
+                         f"same number of elements, but got {n} and {m} elements respectively")
     return matmul(input, tensor)
 
 
@@ -393,7 +401,8 @@ def einsum(equation: Any, *operands: Any) -> Tensor:
 
 def _triangle(input: Tensor, diagonal: int, lower: bool) -> Tensor:  # noqa: A002
     if input.ndim < 2:
-        raise ShapeError(f"{'tril' if lower else 'triu'}: expected at least 2 dims, got shape {input.shape}")
+        raise ShapeError(f"{'tril' if lower else 'triu'}: input tensor must have at least 2 dimensions, got "
+                         f"shape {input.shape}")
     m, n = input.shape[-2:]
     ones = np.ones((m, n), dtype=bool)
     keep = np.tril(ones, diagonal) if lower else np.triu(ones, diagonal)
@@ -420,7 +429,7 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
     """The diagonal of the (dim1, dim2) planes, as a new last dim (offset > 0: above the main one)."""
     d1, d2 = norm_dim(dim1, input.ndim), norm_dim(dim2, input.ndim)
     if d1 == d2:
-        raise InvalidParameterError(f"diagonal: dim1 and dim2 are the same dim ({dim1})")
+        raise InvalidParameterError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     rest = [i for i in range(input.ndim) if i not in (d1, d2)]
     moved = input.permute(*rest, d1, d2)
     rows, cols = _diag_positions(input.shape[d1], input.shape[d2], offset)
@@ -436,7 +445,7 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:  # noqa: A002
     if input.ndim == 2:
         return _diagonal_of(input, diagonal)
     if input.ndim != 1:
-        raise ShapeError(f"diag: expected a 1-D or 2-D tensor, got shape {input.shape}")
+        raise ShapeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D (shape {input.shape})")
     return diag_embed(input, diagonal)
 
 
@@ -461,8 +470,13 @@ def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -
 
 
 def trace(input: Tensor) -> Tensor:  # noqa: A002
-    """The sum of a matrix's main diagonal."""
-    _need("trace", input, 2)
+    """The sum of a matrix's main diagonal.
+
+    Raises:
+        ShapeError: the input is not 2-D (PyTorch's words).
+    """
+    if isinstance(input, Tensor) and input.ndim != 2:
+        raise ShapeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
     return diagonal(input).sum()
 
 

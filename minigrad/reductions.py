@@ -332,7 +332,7 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
         raise TypeError(f"diff(): argument 'n' must be int, not {type(n).__name__}")
     if n < 0:
-        raise InvalidParameterError(f"diff: order must be non-negative but got n={n}")
+        raise InvalidParameterError(f"diff: order must be non-negative but got {n}")
     d = norm_dim(dim, input.ndim)
     if n == 0:
         return input.clone()
@@ -560,7 +560,8 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> ret
     d = norm_dim(dim, input.ndim) if input.ndim else 0
     n = input.shape[d] if input.ndim else 1
     if not 1 <= k <= n:
-        raise DimensionError(f"kthvalue: k ({k}) is out of range for a dim of size {n}")
+        raise DimensionError(f"kthvalue(): selected number k out of range for dimension {d}: k ({k}) is out "
+                             f"of range for a dim of size {n}")
     a = input.numpy()
 
     def choose(order: Array) -> Array:
@@ -747,7 +748,7 @@ def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right:
         ShapeError: ``boundaries`` is not 1-D.
     """
     if boundaries.ndim != 1:
-        raise ShapeError(f"bucketize: boundaries must be 1-D, got shape {boundaries.shape}")
+        raise ShapeError(f"bucketize: boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 

@@ -101,7 +101,13 @@ def hstack(tensors: Sequence[Tensor]) -> Tensor:
 
 
 def vstack(tensors: Sequence[Tensor]) -> Tensor:
-    """Join along dim 0, 1-D tensors as rows."""
+    """Join along dim 0, 1-D tensors as rows.
+
+    Raises:
+        MinigradError: no tensors (PyTorch's RuntimeError).
+    """
+    if not len(tensors):
+        raise MinigradError("vstack expects a non-empty TensorList")
     return cat(atleast_2d(list(tensors)), 0)
 
 
@@ -109,7 +115,13 @@ row_stack = vstack
 
 
 def dstack(tensors: Sequence[Tensor]) -> Tensor:
-    """Join along dim 2 (after making each at least 3-D)."""
+    """Join along dim 2 (after making each at least 3-D).
+
+    Raises:
+        MinigradError: no tensors (PyTorch's RuntimeError).
+    """
+    if not len(tensors):
+        raise MinigradError("dstack expects a non-empty TensorList")
     return cat(atleast_3d(list(tensors)), 2)
 
 
@@ -301,7 +313,13 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:  # no
 
 @dim_aliases
 def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
-    """The slices along ``dim``, each without that dim."""
+    """The slices along ``dim``, each without that dim.
+
+    Raises:
+        IndexError: a 0-d input (PyTorch's words).
+    """
+    if input.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     d = norm_dim(dim, input.ndim)
     lead = (slice(None),) * d
     pieces = tuple(_named(input[lead + (i,)], input, "UnbindBackward0") for i in range(input.shape[d]))  # noqa: RUF005
@@ -330,8 +348,12 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:  # noqa:
     if not -n <= s <= n:
         raise DimensionError(f"start out of range (expected to be in range of [{-n}, {n}], but got {s})")
     s = s + n if s < 0 else s
-    if length < 0 or s + length > n:
-        raise InvalidParameterError(f"narrow: start {start} + length {length} exceeds dim {dim} of size {n}")
+    if length < 0:
+        # (PyTorch's narrow and narrow_copy word it differently: both are here)
+        raise InvalidParameterError(f"narrow(): length must be non-negative. (start ({s}) + length "
+                                    f"({length}) exceeds dimension size ({n}).)")
+    if s + length > n:
+        raise InvalidParameterError(f"narrow: start ({s}) + length ({length}) exceeds dimension size ({n}).")
     return input[(slice(None),) * d + (slice(s, s + length),)]
 
 
@@ -375,12 +397,16 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:  # noqa: A002
     shift_list = (shifts,) if isinstance(shifts, (int, np.integer)) else tuple(shifts)
     if dims is None:
         if len(shift_list) != 1:
-            raise InvalidParameterError(f"roll: {len(shift_list)} shifts without dims (one shift rolls the "
-                                        "flattened tensor)")
+            words = "`shifts` required" if not shift_list else "shifts and dimensions must align"
+            raise InvalidParameterError(f"roll: {words}: {len(shift_list)} shifts without dims (one shift "
+                                        "rolls the flattened tensor)")
         return roll(input.reshape(-1), _int("roll", "shifts", shift_list[0]), 0).reshape(input.shape)
+    if input.ndim == 0:
+        raise IndexError(f"Dimension specified as {dims} but tensor has no dimensions")
     dim_list = _dims("roll", dims, input.ndim)
     if len(shift_list) != len(dim_list):
-        raise InvalidParameterError(f"roll: {len(shift_list)} shifts for {len(dim_list)} dims")
+        raise InvalidParameterError(f"roll: shifts and dimensions must align. shifts: {len(shift_list)}, "
+                                    f"dims:{len(dim_list)}")
     out = input
     for s, d in zip(shift_list, dim_list):
         n = out.shape[d]
@@ -399,6 +425,11 @@ def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:  #
     """
     if len(dims) != 2:
         raise InvalidParameterError(f"rot90: expected total rotation dims == 2, but got dims = {len(dims)}")
+    if input.ndim < 2:
+        raise InvalidParameterError(f"rot90: expected total dims >= 2, but got total dims = {input.ndim}")
+    if dims[0] == dims[1] or (dims[0] - dims[1]) % input.ndim == 0:
+        raise InvalidParameterError(f"rot90: expected rotation dims to be different, but got dim0 = "
+                                    f"{dims[0]} and dim1 = {dims[1]}")
     d0, d1 = _dims("rot90", dims, input.ndim)
     k %= 4
     if k == 1:

@@ -349,7 +349,7 @@ class Tensor(TensorMethods):
         """The single element as a Python number; raises if there is more than one."""
         if self._array.size != 1:
             raise ShapeError(
-                f"item(): a tensor with {self._array.size} elements cannot be converted to a scalar"
+                f"item(): a Tensor with {self._array.size} elements cannot be converted to Scalar"
             )
         return self._array.item()
 
@@ -2029,7 +2029,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """
     ts = _check_tensors("cat", tensors)
     if not ts:
-        raise InvalidParameterError("cat: expected a non-empty sequence of tensors, got []")
+        raise InvalidParameterError("torch.cat(): expected a non-empty list of Tensors, got []")
     dt = ts[0].dtype
     for t in ts[1:]:
         dt = _promote(from_numpy(np.empty(0, dt)), t)[0].dtype
@@ -2041,10 +2041,12 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     d = norm_dim(dim, ref.ndim)
     for i, t in enumerate(ts):
         if t.ndim != ref.ndim or t.shape[:d] + t.shape[d + 1 :] != ref.shape[:d] + ref.shape[d + 1 :]:
-            raise ShapeError(
-                f"cat: tensor {i} has shape {t.shape}, which does not match shape {ref.shape} "
-                f"of tensor 0 outside dim {dim}"
-            )
+            words = f"Tensors must have same number of dimensions: got {ref.ndim} and {t.ndim}"
+            if t.ndim == ref.ndim:
+                k = next(j for j in range(t.ndim) if j != d and t.shape[j] != ref.shape[j])
+                words = (f"Sizes of tensors must match except in dimension {d}. Expected size {ref.shape[k]} "
+                         f"but got size {t.shape[k]} for tensor number {i} in the list.")
+            raise ShapeError(f"cat: {words} (tensor {i} has shape {t.shape}, tensor 0 {ref.shape})")
     ts = [t if t.dtype == dt else t.astype(dt) for t in ts]
     return _ops.Cat.apply(*ts, dim=d)
 
@@ -2141,7 +2143,7 @@ def _check_tensors(fn: str, tensors: Any) -> list[Tensor]:
     ts = [state_operand(t) for t in tensors]
     for i, t in enumerate(ts):
         if not isinstance(t, Tensor):
-            raise TypeError(f"{fn}: expected a sequence of Tensors, but element {i} is a {type(t).__name__}")
+            raise TypeError(f"{fn}: expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
     return ts
 
 

@@ -71,7 +71,8 @@ BUDGETS: dict[str, int] = {
     # progs6 merged: matmul's inner-size errors in PyTorch's words per kernel (dot, mv, mm, bmm), and item
     # assignment refusing PyTorch's overlapping targets (x[:, 0] = values on an expanded x)
     # 2,151 with mixed-dtype products raising PyTorch's errors (its words for mm and dot)
-    "minigrad/tensor.py": 2152,
+    # 2,153 with cat's errors in PyTorch's words (ranks; the first size that differs) (opinfo3)
+    "minigrad/tensor.py": 2154,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -289,9 +290,10 @@ BUDGETS: dict[str, int] = {
     # 14,961 with both merged; 14,965 with main's linear fast path for (*, in) inputs merged
     # 15,019 with progs5 merged
     # 15,026 with torchsuite's PyTorch words in conv's dtype and the losses' weight-shape errors
-    # 15,190 with F.multi_head_attention_forward (MultiheadAttention's math moved to functional/multihead.py,
-    # the module calls it) and PyTorch's words in the pooling/convolution argument errors (opinfo3)
-    # 15,201 with PyTorch's words in the losses' errors (reduction, broadcasting, ranks, target sizes) (opinfo3)
+    # 15,190 with F.multi_head_attention_forward (MultiheadAttention's math moved to multihead.py, the
+    # module calls it) and PyTorch's words in the pooling/convolution argument errors (opinfo3)
+    # 15,201 with PyTorch's words in the losses' errors (reduction, broadcasting, ranks, target sizes)
+    # (opinfo3)
     "minigrad/nn": 15260,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)

@@ -60,6 +60,10 @@ REGEX_OPS = (
     "nn.functional.huber_loss", "nn.functional.soft_margin_loss", "nn.functional.margin_ranking_loss",
     "nn.functional.hinge_embedding_loss", "nn.functional.multi_margin_loss",
     "nn.functional.multilabel_margin_loss",
+    # joins, reshapes, diagonals, slices and others
+    "cat", "hstack", "vstack", "dstack", "reshape", "view", "view_copy", "item", "dot", "vdot", "diff",
+    "diag", "diagonal", "diagonal_copy", "linalg.diagonal", "kthvalue", "narrow", "roll", "rot90", "unbind",
+    "unbind_copy", "trace", "tril", "triu", "bucketize", "nn.functional.embedding",
 )
 
 

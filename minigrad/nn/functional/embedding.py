@@ -57,7 +57,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,  # 
     idx = _index_array(input, "embedding")
     if weight.ndim != 2:
         raise ShapeError(
-            f"embedding: weight must be 2-D (num_embeddings, embedding_dim), got shape {weight.shape}"
+            f"embedding: 'weight' must be 2-D (num_embeddings, embedding_dim), got shape {weight.shape}"
         )
     num = weight.shape[0]
     _check_range(idx, num, "embedding")
