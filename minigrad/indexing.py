@@ -56,7 +56,7 @@ def _dim_index(fn: str, input: Tensor, d: int, index: Any, negative: bool = Fals
     low = -size if negative else 0
     bad = idx[(idx < low) | (idx >= size)]
     if bad.size:
-        raise DimensionError(f"{fn}: index {int(bad[0])} is out of bounds for dim {d} with size {size}")
+        raise DimensionError(f"{fn}: index {int(bad[0])} is out of bounds for dimension {d} with size {size}")
     return idx
 
 
@@ -84,7 +84,8 @@ def _checked_along(fn: str, x: Tensor, dim: int, index: Any) -> tuple[int, Array
     if idx.size == 0:  # PyTorch checks no shapes for an empty index: nothing is scattered
         return d, np.zeros((0,) * max(x.ndim, 1), dtype=np.int64)
     if idx.ndim != max(x.ndim, 1) and not (x.ndim == 0 and idx.ndim <= 1):
-        raise ShapeError(f"{fn}: index has {idx.ndim} dims but the tensor has {x.ndim} (shape {x.shape})")
+        raise ShapeError(f"{fn}: Index tensor must have the same number of dimensions as self tensor: index "
+                         f"has {idx.ndim} dims but the tensor has {x.ndim} (shape {x.shape})")
     if x.ndim == 0:
         idx = idx.reshape(())
     for i, (n, m) in enumerate(zip(idx.shape, x.shape)):
@@ -93,7 +94,8 @@ def _checked_along(fn: str, x: Tensor, dim: int, index: Any) -> tuple[int, Array
                              f"dim {i}")
     size = x.shape[d] if x.ndim else 1
     if idx.size and (idx.min() < -size or idx.max() >= size):
-        raise DimensionError(f"{fn}: index {int(idx.max())} is out of bounds for dim {dim} with size {size}")
+        raise DimensionError(f"{fn}: index {int(idx.max())} is out of bounds for dimension {dim} with size "
+                             f"{size}")
     return d, idx % size if size else idx
 
 
@@ -163,6 +165,10 @@ def scatter_values(x: Tensor, dim: int, index: Any, src: Any, fn: str = "scatter
         one = _index_array(index, fn).reshape(-1)
         return scatter_values(x.reshape(1), 0, one, src.reshape(1) if isinstance(src, Tensor) else src,
                               fn).reshape(())
+    arr = _index_array(index, fn)
+    if isinstance(src, Tensor) and arr.size and arr.ndim == x.ndim != src.ndim:  # (before the bounds)
+        raise ShapeError(f"{fn}: Index tensor must have the same number of dimensions as src tensor: src "
+                         f"shape {src.shape}, self {x.shape}")
     d, idx = _checked_along(fn, x, dim, index)
     if idx.size == 0:
         return x.clone()
@@ -177,9 +183,8 @@ def scatter_values(x: Tensor, dim: int, index: Any, src: Any, fn: str = "scatter
 
 def _same_dtype(fn: str, x: Tensor, src: Any) -> None:
     if isinstance(src, Tensor) and src.dtype != x.dtype:
-        raise MinigradError(f"{fn}(): expected self.dtype to be equal to src.dtype ({x.dtype} and "
-                            f"{src.dtype}), "
-                            "as in PyTorch")
+        raise MinigradError(f"{fn}(): Expected self.dtype to be equal to src.dtype ({x.dtype} and "
+                            f"{src.dtype})")
 
 
 _REDUCE_PAD = {"sum": 0.0, "mean": 0.0, "prod": 1.0, "amax": -np.inf, "amin": np.inf}
@@ -288,7 +293,9 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     at = (slice(None),) * d + (idx,)
     expected = input.numpy()[at].shape
     if src.shape != expected:
-        raise ShapeError(f"index_add: source has shape {source.shape}, expected {expected}")
+        raise ShapeError(f"index_add: source tensor shape must match self tensor shape, excluding the "
+                         f"specified dimension. Got self.shape = {list(input.shape)} source.shape = "
+                         f"{list(source.shape)} (expected {expected})")
     return input + ops.IndexAdd.apply(src, index=at, shape=input.shape)
 
 

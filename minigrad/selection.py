@@ -109,8 +109,8 @@ def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: int | None
 
 def _index_array(fn: str, index: Any, int32: bool = False) -> Array:
     arr = index.numpy() if isinstance(index, Tensor) else np.asarray(index)
-    if int32 and arr.dtype == np.int32:  # gather reads int32 indices too, as PyTorch's
-        return arr.astype(np.int64)
+    if (int32 and arr.dtype == np.int32) or (arr.size == 0 and arr.dtype.kind in "iu"):
+        return arr.astype(np.int64)  # gather reads int32 indices too; PyTorch checks no empty index's dtype
     if arr.dtype != np.int64:
         raise InvalidParameterError(f"{fn}(): expected dtype {'int32/' if int32 else ''}int64 for index, got "
                                     f"{arr.dtype}")
@@ -120,13 +120,17 @@ def _index_array(fn: str, index: Any, int32: bool = False) -> Array:
 def _check_index(fn: str, index: Array, dim: int, size: int, what: str, shape: tuple[int, ...],
                  all_dims: bool = False) -> None:
     """``index`` must have ``shape``'s rank, be no larger (except along ``dim``) and stay in range."""
+    word = "self" if what == "input" and fn.startswith("scatter") else what  # (PyTorch's names)
     if index.ndim != len(shape):
-        raise ShapeError(f"{fn}(): index has {index.ndim} dims {index.shape}, but {what} has "
-                         f"{len(shape)} dims {shape}; they must have the same number of dims")
+        raise ShapeError(f"{fn}(): Index tensor must have the same number of dimensions as {word} tensor: "
+                         f"index has {index.ndim} dims {index.shape}, but {what} has {len(shape)} dims "
+                         f"{shape}")
     for d, (i, s) in enumerate(zip(index.shape, shape)):
         if i > s and (all_dims or d != dim):
-            raise ShapeError(f"{fn}(): index of shape {index.shape} must be no larger than {what} of shape "
-                             f"{shape} in dim {d}" + ("" if all_dims else f" (apart from dim {dim})"))
+            raise ShapeError(f"{fn}(): Size does not match at dimension {d} expected index "
+                             f"{list(index.shape)} to be no larger than "
+                             f"{'self' if what == 'input' else what} {list(shape)}"
+                             + ("" if all_dims else f" apart from dimension {dim}"))
     if index.size and (index.min() < 0 or index.max() >= size):
         bad = int(index[(index < 0) | (index >= size)].flat[0])
         raise DimensionError(f"{fn}(): index {bad} is out of bounds for dimension {dim} with size {size}")
@@ -172,11 +176,13 @@ def scatter_add(input: Tensor, dim: int, index: Tensor | Array, src: Tensor) -> 
     d = norm_dim(dim, input.ndim)
     if idx.size == 0:  # nothing to add, and PyTorch checks no shapes then
         return input.clone()
+    if src.dtype != input.dtype:  # (PyTorch's first check, in its scatter's words)
+        raise InvalidParameterError(f"scatter(): Expected self.dtype to be equal to src.dtype: src dtype "
+                                    f"{src.dtype} differs from input dtype {input.dtype}")
+    if idx.ndim == input.ndim and idx.ndim != src.ndim:  # ranks before bounds, as PyTorch
+        _check_index("scatter_add", idx, d, input.shape[d], "src", src.shape, all_dims=True)
     _check_index("scatter_add", idx, d, input.shape[d], "input", input.shape)
     _check_index("scatter_add", idx, d, input.shape[d], "src", src.shape, all_dims=True)
-    if src.dtype != input.dtype:
-        raise InvalidParameterError(
-            f"scatter_add(): src dtype {src.dtype} differs from input dtype {input.dtype}")
     if src.shape != idx.shape:
         src = src[tuple(slice(0, n) for n in idx.shape)]
     return input + ops.ScatterAdd.apply(src, dim=d, index=idx, shape=input.shape)

@@ -122,8 +122,11 @@ def normalized_shape(value: Any, name: str = "normalized_shape") -> tuple[int, .
     else:  # 2.5 or None: not a size at all (was "'float' object is not iterable")
         shape = ()
     if not shape or any(not is_int(s) or s <= 0 for s in shape):
+        words = "" if shape else ("Expected normalized_shape to be at least 1-dimensional, i.e., containing "
+                                  "at least one element, but got normalized_shape = []: ")
         raise InvalidParameterError(
-            f"{name} must be a positive int or a non-empty sequence of positive ints, got {name}={value!r}"
+            f"{words}{name} must be a positive int or a non-empty sequence of positive ints, got "
+            f"{name}={value!r}"
         )
     return tuple(int(s) for s in shape)
 

@@ -86,10 +86,7 @@ OPS: dict[str, tuple[Any, ...]] = {
 #: ops whose values are uninitialized memory: only the structure, shapes and dtypes are compared
 UNINITIALIZED = {"empty_strided", "new_empty_strided", "empty_permuted"}
 #: samples left out, with the reason: name -> predicate on the sample
-SKIP: dict[str, Any] = {
-    # an empty uint8 index: PyTorch checks the index dtype only when there is something to gather
-    "gather": lambda s: any(t.dtype == torch.uint8 for t in tensors_in(s.args)),
-}
+SKIP: dict[str, Any] = {}
 #: ops PyTorch records but cannot differentiate (its output requires grad, minigrad's does not)
 NO_GRAD: set[str] = set()
 #: ops whose error inputs must raise PyTorch's exception classes

@@ -64,6 +64,10 @@ REGEX_OPS = (
     "cat", "hstack", "vstack", "dstack", "reshape", "view", "view_copy", "item", "dot", "vdot", "diff",
     "diag", "diagonal", "diagonal_copy", "linalg.diagonal", "kthvalue", "narrow", "roll", "rot90", "unbind",
     "unbind_copy", "trace", "tril", "triu", "bucketize", "nn.functional.embedding",
+    # normalizations and writes at indices
+    "native_layer_norm", "nn.functional.rms_norm", "nn.functional.group_norm", "gather", "scatter",
+    "scatter_add",
+    "index_add",
 )
 
 

@@ -169,7 +169,9 @@ def layer_norm(
     _check_trailing("layer_norm", _checks.tensor("layer_norm", input), shape)
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and t._array.shape != shape:
-            raise ShapeError(f"layer_norm: expected {name} of shape {shape}, got {t.shape}")
+            raise ShapeError(f"layer_norm: Expected {name} to be of same shape as normalized_shape, but "
+                             f"got {name} of shape {list(t.shape)} and normalized_shape = {list(shape)} "
+                             f"(expected {name} of shape {shape}, got {t.shape})")
     ndim = input._array.ndim
     dims = tuple(range(ndim - k, ndim))
     return named(_affine(_standardize(input, dims, eps)[0], weight, bias, shape), "NativeLayerNormBackward0")
@@ -181,8 +183,8 @@ def _check_trailing(fn: str, input: Tensor, shape: tuple[int, ...]) -> None:  # 
     have = input._array.shape
     if len(have) < k or have[len(have) - k:] != shape:
         raise ShapeError(
-            f"{fn}: given normalized_shape={list(shape)}, expected input with shape "
-            f"(*, {', '.join(map(str, shape))}), got {input.shape}"
+            f"{fn}: Given normalized_shape={list(shape)}, expected input with shape "
+            f"(*, {', '.join(map(str, shape))}), but got input of size{list(input.shape)} (got {input.shape})"
         )
 
 
@@ -252,12 +254,13 @@ def group_norm(
     """
     groups = _checks.positive_int("num_groups", num_groups)
     if _checks.tensor("group_norm", input).ndim < 2:
-        raise ShapeError(f"group_norm: expected an input of shape (N, C, *), got {input.shape}")
+        raise ShapeError(f"group_norm: Expected at least 2 dimensions for input tensor but received "
+                         f"{input.ndim} (expected an input of shape (N, C, *), got {input.shape})")
     n, c = input.shape[:2]
     if c % groups:
         raise ShapeError(
-            f"group_norm: expected the number of channels in input to be divisible by num_groups, "
-            f"got input of shape {input.shape} and num_groups={groups}"
+            f"group_norm: Expected number of channels in input to be divisible by num_groups, "
+            f"but got input of shape {list(input.shape)} and num_groups={groups}"
         )
     for name, t in (("weight", weight), ("bias", bias)):
         _check_vector(name, t, c, "group_norm")
@@ -283,7 +286,8 @@ def rms_norm(
     x = _checks.tensor("rms_norm", input)
     _check_trailing("rms_norm", x, shape)
     if weight is not None and weight.shape != shape:
-        raise ShapeError(f"rms_norm: expected weight of shape {shape}, got {weight.shape}")
+        raise ShapeError(f"rms_norm: Expected weight to be of same shape as normalized_shape, but got weight "
+                         f"of shape {list(weight.shape)} and normalized_shape = {list(shape)}")
     dt = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
     e = float(np.finfo(dt).eps) if eps is None else _checks.number("eps", eps)
     dims = tuple(range(x.ndim - len(shape), x.ndim))
