@@ -141,9 +141,18 @@ def empty_permuted(size: Any, physical_layout: Any, *, dtype: DTypeLike = None, 
         InvalidParameterError: ``physical_layout`` is not a permutation of the dims.
     """
     dims = _size_arg(size, "empty_permuted")
-    if sorted(physical_layout) != list(range(len(dims))):
-        raise InvalidParameterError(f"empty_permuted: physical_layout {tuple(physical_layout)} is not a "
-                                    f"permutation of the {len(dims)} dims")
+    layout, n = list(physical_layout), len(dims)
+    if sorted(layout) != list(range(n)):  # PyTorch's checks, in its order and words
+        words = "Duplicate dim not allowed"
+        if len(layout) != n:
+            words = (f"Number of dimensions in size does not match the length of the physical_layout; i.e. "
+                     f"len(size) = {n} is not equal to len(physical_layout) = {len(layout)}")
+        elif any(not 0 <= d < n for d in layout):
+            i = next(i for i, d in enumerate(layout) if not 0 <= d < n)
+            words = (f"Dimension out of range (expected to be between 0 and {n - 1}, but got {layout[i]} at "
+                     f"index {i}).  NB: negative dims not currently supported; file an issue if you want it.")
+        raise InvalidParameterError(f"empty_permuted: {words} (physical_layout {tuple(layout)} is not a "
+                                    f"permutation of the {n} dims)")
     return empty(dims, dtype=dtype, requires_grad=requires_grad, device=device)
 
 

@@ -467,7 +467,9 @@ def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *,  # noqa: N803
     drv = driver or "gelsy"
     vector = B.ndim == A.ndim - 1
     bm = B.unsqueeze(-1) if vector else B
-    if A.ndim < 2 or bm.shape[-2] != A.shape[-2]:
+    if A.ndim < 2:
+        raise ShapeError(f"torch.linalg.lstsq: input must have at least 2 dimensions. (got A {A.shape})")
+    if bm.shape[-2] != A.shape[-2]:
         raise ShapeError(f"torch.linalg.lstsq: input.size(-2) should match other.size(-2), got A {A.shape} "
                          f"and B {B.shape}")
     m, n = A.shape[-2:]

@@ -202,11 +202,15 @@ def ormqr(input: Tensor, input2: Tensor, input3: Tensor, left: bool = True,  # n
     input2 = tau): Q C (``left``) or C Q, with Q^T for ``transpose``; differentiable in all three.
 
     Raises:
-        ShapeError: input or input3 has fewer than 2 dims.
+        ShapeError: input or input3 has fewer than 2 dims, or (``left``) tau's length is not
+            min(input3.shape[-2], input.shape[-1]).
     """
     if input.ndim < 2 or input3.ndim < 2:
-        raise ShapeError(f"torch.ormqr: input and input3 must have at least 2 dimensions, got {input.shape} "
-                         f"and {input3.shape}")
+        which = "input" if input.ndim < 2 else "other"
+        raise ShapeError(f"torch.ormqr: {which} must have at least 2 dimensions. (input and input3 must have "
+                         f"at least 2 dimensions, got {input.shape} and {input3.shape})")
+    if input2.shape[-1:] != (min(input3.shape[-2], input.shape[-1]),) and left:
+        raise ShapeError("torch.ormqr: tau.shape[-1] must be equal to min(other.shape[-2], input.shape[-1])")
     q = linalg.householder_q(input, input2)
     q = q.mT if transpose else q
     return q @ input3 if left else input3 @ q

@@ -63,8 +63,15 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,  
     rows = w.reshape(-1, w.shape[-1])
     if rows.shape[0] == 0:  # no distributions: no draws (PyTorch checks nothing else then)
         return from_numpy(np.empty((*w.shape[:-1], num_samples), dtype=np.int64))
+    if w.shape[-1] > 2**24:
+        raise MinigradError(f"multinomial: number of categories cannot exceed 2^24, got {w.shape[-1]}")
     if not np.isfinite(rows).all() or (rows < 0).any():
-        raise MinigradError("multinomial: probability tensor contains either inf, nan or element < 0")
+        # PyTorch's two kernels word it differently (with replacement: the first entry's fault)
+        if not replacement:
+            raise MinigradError("multinomial: probability tensor contains either `inf`, `nan` or element < 0")
+        bad = rows[~np.isfinite(rows) | (rows < 0)][0]
+        raise MinigradError("multinomial: invalid multinomial distribution (encountering probability entry "
+                            + ("< 0)" if bad < 0 else "= infinity or NaN)"))
     if (rows.sum(axis=1) <= 0).any():
         raise MinigradError("multinomial: invalid multinomial distribution (sum of probabilities <= 0)")
     if not replacement and num_samples > int((rows > 0).sum(axis=1).min()):

@@ -551,12 +551,13 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:  # noqa: A0
     Raises:
         InvalidParameterError: source and destination differ in length.
     """
+    given = [[d] if isinstance(d, (int, np.integer)) else list(d) for d in (source, destination)]
+    if len(given[0]) != len(given[1]):  # (checked first, the dims as given: PyTorch's words)
+        raise InvalidParameterError(f"movedim: Invalid source or destination dims: source ({given[0]} "
+                                    "dims) should contain the same number of dims as destination "
+                                    f"({given[1]} dims)")
     src = _dims("movedim", source, input.ndim, "source")
     dst = _dims("movedim", destination, input.ndim, "destination")
-    if len(src) != len(dst):
-        raise InvalidParameterError(f"movedim: Invalid source or destination dims: source ({list(src)} "
-                                    "dims) should contain the same number of dims as destination "
-                                    f"({list(dst)} dims)")
     order = [-1] * input.ndim
     for s, d in zip(src, dst):
         order[d] = s

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.default_dtype import get_default_dtype
+from minigrad.dtypes import scalar_type_name
 from minigrad.errors import MinigradError, ShapeError
 from minigrad.tensor import Tensor
 
@@ -82,13 +83,17 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,  
     w: Tensor | None = None
     for name, wt in (("fweights", fweights), ("aweights", aweights)):
         if wt is not None:
-            if wt.ndim > 1 or wt.numel() != n:
-                raise ShapeError(f"cov(): expected {name} to have one dimension of size {n} (the number of "
-                                 f"observations) but got {list(wt.shape)}")
+            # PyTorch's checks, order and words: rank, dtype, then size
+            if wt.ndim > 1:
+                raise ShapeError(f"cov(): expected {name} to have one or fewer dimensions but got {name} "
+                                 f"with {wt.ndim} dimensions")
             if not (wt.dtype.kind in "iu" if name == "fweights" else wt.dtype.kind == "f"):
                 kind = "integral" if name == "fweights" else "floating point"
                 raise MinigradError(f"cov(): expected {name} to have {kind} dtype but got {name} with "
-                                    f"{wt.dtype} dtype")
+                                    f"{scalar_type_name(wt.dtype)} dtype")
+            if wt.numel() != n:
+                raise ShapeError(f"cov(): expected {name} to have the same numel as there are observations "
+                                 f"in the input but got {wt.numel()} != {n}")
             if bool((wt < 0).any()):
                 raise MinigradError(f"cov(): {name} cannot be negative")
             w = wt if w is None else w * wt

@@ -1179,7 +1179,8 @@ class Tensor(TensorMethods):
             InvalidParameterError: ``approximate`` is neither 'none' nor 'tanh'.
         """
         if approximate not in ("none", "tanh"):
-            raise InvalidParameterError(f"approximate must be 'none' or 'tanh', got {approximate!r}")
+            raise InvalidParameterError(f"approximate argument must be either none or tanh., got "
+                                        f"{approximate!r}")
         return _ops.Gelu.apply(self._floating(), approximate=approximate)
 
     def abs(self) -> Tensor:
@@ -1279,13 +1280,15 @@ class Tensor(TensorMethods):
         Raises:
             MinigradError: on an integer or bool tensor (as PyTorch) without a float ``dtype``.
         """
-        if dtype is not None:
-            return self.astype(dtype).mean(dim, keepdim)
-        if self.dtype.kind != "f":
+        t = self if dtype is None else self.astype(dtype)
+        if t.dtype.kind != "f":
             # PyTorch's words (scripts print them): its legacy type name, Long for int64
-            got = _ops._type_name(self).removesuffix("Tensor")
-            raise MinigradError("mean(): could not infer output dtype. Input dtype must be either a "
+            got = _ops._type_name(t).removesuffix("Tensor")
+            which = "Input" if t is self else "Optional"
+            raise MinigradError(f"mean(): could not infer output dtype. {which} dtype must be either a "
                                 f"floating point or complex dtype. Got: {got}")
+        if t is not self:
+            return t.mean(dim, keepdim)
         return _ops.Mean.apply(self, dims=norm_dims(dim, self.ndim), keepdim=keepdim)
 
     @dim_aliases

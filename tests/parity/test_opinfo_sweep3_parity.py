@@ -68,6 +68,11 @@ REGEX_OPS = (
     "native_layer_norm", "nn.functional.rms_norm", "nn.functional.group_norm", "gather", "scatter",
     "scatter_add",
     "index_add",
+    # sampling, statistics, activations, factories and the older linalg forms
+    "multinomial", "cov", "movedim", "nn.functional.prelu", "nn.functional.max_unpool1d",
+    "nn.functional.max_unpool2d", "nn.functional.max_unpool3d", "nn.functional.rrelu",
+    "nn.functional.softshrink",
+    "nn.functional.gelu", "mean", "linalg.lstsq", "ormqr", "empty_permuted",
 )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.dtypes import scalar_type_name
 from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
@@ -271,8 +272,13 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
     Raises:
         InvalidParameterError: ``lambd < 0``.
     """
-    lam = _checks.nonnegative("lambd", lambd)
     x = _checks.tensor("softshrink", input)
+    if _checks.is_real(lambd) and lambd < 0:  # (PyTorch's words)
+        dt = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
+        top = float(np.finfo(dt).max)
+        raise InvalidParameterError(f"softshrink: lambda must be in range [0, {top:g}] for input dtype "
+                                    f"{scalar_type_name(dt)}, but found {lambd}")
+    lam = _checks.nonnegative("lambd", lambd)
     a = x.numpy()
     inside = (a >= -lam) & (a <= lam)  # nan is outside: it passes through, as in PyTorch
     out = where(inside, constant(0.0, x.dtype), where(a < -lam, x + lam, x - lam))
@@ -311,13 +317,16 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
         raise DTypeError(f"prelu: input of dtype {x.dtype} and weight of dtype {w.dtype}: PyTorch does not "
                          "promote them either; pass a float input of the weight's dtype")
     if w.ndim > 1:
-        raise ShapeError(f"prelu: expected weight to be a scalar or 1-D tensor, got shape {w.shape}")
+        raise ShapeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {w.ndim} "
+                         f"(shape {w.shape})")
     n = w.numel()
     channels = x.shape[1] if x.ndim >= 2 else 1
     if n != 1 and (x.ndim == 0 or n != channels):
+        words = ("Not allow zero-dim input tensor." if x.ndim == 0 else "Mismatch of parameter numbers and "
+                 f"input channel size. Found parameter numbers = {n} and channel size = {channels}.")
         raise ShapeError(
-            f"prelu: weight holds {n} slopes but input of shape {x.shape} has {channels} channel(s) "
-            "(dim 1); pass 1 slope or one per channel"
+            f"prelu: {words} (weight holds {n} slopes but input of shape {x.shape} has {channels} channel(s) "
+            "(dim 1); pass 1 slope or one per channel)"
         )
     slope = w.reshape(()) if n == 1 else w.reshape(channels, *([1] * (x.ndim - 2)))
     pos = x.numpy() > 0

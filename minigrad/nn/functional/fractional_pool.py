@@ -57,7 +57,7 @@ def _fractional_max(fn: str, nd: int, input: Tensor, kernel_size: Any, output_si
     out = _output_size(fn, x, nd, output_size, output_ratio)
     n, c = x.shape[:2]
     spatial = x.shape[2:]
-    if x.numel() == 0:
+    if 0 in x.shape[1:]:  # (an empty batch gives an empty result, as PyTorch's)
         raise ShapeError(f"{fn}: expected a non-empty input, got shape {input.shape}")
     names = ("height", "width") if nd == 2 else ("time", "height", "width")
     for o, k, size, name in zip(out, kernel, spatial, names):

@@ -454,7 +454,8 @@ def _max_unpool(fn: str, nd: int, input: Tensor, indices: Tensor, kernel_size: A
     if idx.dtype != np.int64:
         raise InvalidParameterError(f"{fn}: expected indices of dtype int64, got {idx.dtype}")
     if idx.shape != input.shape:
-        raise ShapeError(f"{fn}: expected indices of the input's shape {input.shape}, got {idx.shape}")
+        raise ShapeError(f"{fn}: Expected shape of indices to be same as that of the input tensor "
+                         f"({list(input.shape)}) but got indices tensor with shape: {list(idx.shape)}")
     default = [(n - 1) * ss + kk - 2 * pp for n, ss, kk, pp in zip(x.shape[2:], s, k, p)]
     if output_size is None:
         size = tuple(default)

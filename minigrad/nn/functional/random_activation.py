@@ -35,8 +35,8 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,  # noqa
     """
     lo, hi = _checks.number("lower", lower), _checks.number("upper", upper)
     if hi < lo:
-        raise InvalidParameterError(f"rrelu: lower bound must be <= upper bound, got lower={lower!r}, "
-                                    f"upper={upper!r}")
+        raise InvalidParameterError(f"rrelu: Lower bound should be less than or equal to the upper bound, "
+                                    f"got lower={lower!r}, upper={upper!r}")
     x = _checks.tensor("rrelu", input)
     if _checks.flag("training", training):
         if x.dtype.kind != "f":

@@ -262,7 +262,8 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:  # noqa: A002
 
     Raises:
         InvalidParameterError: upscale_factor is not a positive int.
-        ShapeError: fewer than 3 dims, channels not divisible by r^2, or no elements.
+        ShapeError: fewer than 3 dims, channels not divisible by r^2, or no elements with r > 1 (PyTorch's
+            backward fails on those; with r = 1 an empty input comes back as it is, as PyTorch's).
     """
     r = _check_factor("pixel_shuffle", "upscale_factor", upscale_factor)
     if input.ndim < 3:
@@ -272,7 +273,7 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:  # noqa: A002
     if c % (r * r):
         raise ShapeError(f"pixel_shuffle: the channel dim (-3) of input {input.shape} must be divisible by "
                          f"upscale_factor**2 = {r * r}, got {c}")
-    if input.numel() == 0:  # PyTorch's backward fails on it
+    if input.numel() == 0 and r > 1:  # PyTorch's backward fails on it
         raise ShapeError(f"pixel_shuffle: got an empty input of shape {input.shape}; minigrad refuses it")
     b = len(batch)
     x = input.reshape(*batch, c // (r * r), r, r, h, w)
@@ -285,7 +286,8 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:  # noqa: A0
 
     Raises:
         InvalidParameterError: downscale_factor is not a positive int.
-        ShapeError: fewer than 3 dims, H or W not divisible by r, or no elements.
+        ShapeError: fewer than 3 dims, H or W not divisible by r, or no elements with r > 1 (an empty
+            input with r = 1 comes back as it is, as PyTorch's).
     """
     r = _check_factor("pixel_unshuffle", "downscale_factor", downscale_factor)
     if input.ndim < 3:
@@ -295,7 +297,7 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:  # noqa: A0
     if h % r or w % r:
         raise ShapeError(f"pixel_unshuffle: the height and width of input {input.shape} must be divisible by "
                          f"downscale_factor = {r}")
-    if input.numel() == 0:  # PyTorch returns it with its shape unchanged, then fails in backward
+    if input.numel() == 0 and r > 1:  # PyTorch returns it with its shape unchanged, then fails in backward
         raise ShapeError(f"pixel_unshuffle: got an empty input of shape {input.shape}; minigrad refuses it "
                          "(PyTorch returns it unchanged, not rearranged)")
     b = len(batch)
