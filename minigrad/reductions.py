@@ -198,7 +198,15 @@ def count_nonzero(input: Tensor, dim: Dim = None) -> Tensor:  # noqa: A002
 
 @dim_aliases
 def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False) -> return_types.aminmax:  # noqa: A002
-    """(min, max) over ``dim`` (or all elements), as ``torch.aminmax``."""
+    """(min, max) over ``dim`` (or all elements), as ``torch.aminmax``.
+
+    Raises:
+        MinigradError: all elements of an empty tensor (PyTorch's RuntimeError and words).
+        DimensionError: an empty ``dim``.
+    """
+    if dim is None and input.numel() == 0:
+        raise MinigradError("aminmax(): cannot compute aminmax over an empty dimension as the operation has "
+                            "no identity.")
     return return_types.aminmax(input.amin(dim, keepdim), input.amax(dim, keepdim))
 
 

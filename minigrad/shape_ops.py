@@ -203,8 +203,9 @@ def _split_along(name: str, input: Tensor, min_ndim: int, dim: int,  # noqa: A00
                          f"tensor with {input.ndim} dimensions!")
     if isinstance(indices_or_sections, (str, bytes)) or not isinstance(
             indices_or_sections, (int, np.integer, Sequence, Tensor)):
-        raise TypeError(f"{name}(): argument 'indices_or_sections' must be an int or a sequence of ints, "
-                        f"not {type(indices_or_sections).__name__}")
+        got = type(indices_or_sections).__name__
+        raise TypeError(f"{name}() received an invalid combination of arguments - got (Tensor, {got}): "
+                        f"argument 'indices_or_sections' must be an int or a sequence of ints, not {got}")
     if isinstance(indices_or_sections, (int, np.integer)):
         n, k = input.shape[dim], int(indices_or_sections)
         if k <= 0 or n % k:

@@ -72,7 +72,7 @@ REGEX_OPS = (
     "multinomial", "cov", "movedim", "nn.functional.prelu", "nn.functional.max_unpool1d",
     "nn.functional.max_unpool2d", "nn.functional.max_unpool3d", "nn.functional.rrelu",
     "nn.functional.softshrink",
-    "nn.functional.gelu", "mean", "linalg.lstsq", "ormqr", "empty_permuted",
+    "nn.functional.gelu", "mean", "linalg.lstsq", "ormqr", "empty_permuted", "hsplit", "vsplit",
 )
 
 
@@ -150,3 +150,22 @@ def test_nextafter_gradient_as_torch() -> None:
         grads.append((out.detach().numpy(), x.grad.numpy(), y.grad.numpy()))
     for got, want in zip(*grads, strict=True):
         np.testing.assert_array_equal(got, want)
+
+
+def test_empty_inputs_as_torch() -> None:
+    """aminmax of an empty tensor raises PyTorch's words; pixel_(un)shuffle with factor 1 and fractional max
+    pooling of an empty batch return what PyTorch returns."""
+    for lib in (mg, torch):
+        with pytest.raises(RuntimeError, match="cannot compute aminmax over an empty dimension"):
+            lib.aminmax(lib.zeros(5, 0, 5))
+    for fn in ("pixel_shuffle", "pixel_unshuffle"):
+        got = getattr(mg.nn.functional, fn)(mg.zeros(1, 0, 1, 1), 1)
+        assert tuple(got.shape) == tuple(getattr(torch.nn.functional, fn)(torch.zeros(1, 0, 1, 1), 1).shape)
+    x = mg.zeros(0, 1, 4, 5, 4, requires_grad=True)
+    out, idx = mg.nn.functional.fractional_max_pool3d(x, (2, 2, 1), output_size=2, return_indices=True)
+    tx = torch.zeros(0, 1, 4, 5, 4)
+    want, tidx = torch.nn.functional.fractional_max_pool3d(tx, (2, 2, 1), output_size=2, return_indices=True)
+    assert tuple(out.shape) == tuple(want.shape) and tuple(idx.shape) == tuple(tidx.shape)
+    assert idx.dtype == mg.int64
+    out.sum().backward()
+    assert tuple(x.grad.shape) == (0, 1, 4, 5, 4)
