@@ -168,10 +168,12 @@ from minigrad.linalg_functions import (
     matrix_power,
     norm,
     ormqr,
+    pca_lowrank,
     pinverse,
     qr,
     slogdet,
     svd,
+    svd_lowrank,
     triangular_solve,
 )
 from minigrad.matrix_ops import *  # noqa: F403
@@ -287,7 +289,8 @@ __all__ = [
     "DTypeError", "DomainError",
     "safetensors", "testing", "distributions", "inference_mode", "is_inference_mode_enabled",
     "linalg", "cholesky", "cholesky_inverse", "cholesky_solve", "det", "inverse", "logdet", "norm",
-    "pinverse", "slogdet", "chain_matmul", "cross", "matrix_power", "matrix_exp", "qr", "svd",
+    "pinverse", "slogdet", "chain_matmul", "cross", "matrix_power", "matrix_exp", "qr", "svd", "svd_lowrank",
+    "pca_lowrank",
     "lu", "lu_solve", "lu_unpack", "geqrf", "ormqr",
     "triangular_solve",
     "amp", "autocast", "cpu", "is_autocast_enabled", "special", "func", "vmap", "is_anomaly_enabled",

@@ -14,14 +14,15 @@ import numpy as np
 
 from minigrad import _kernels, linalg, reductions, return_types
 from minigrad._tensor_methods import provide
-from minigrad.errors import ShapeError, UnsupportedError
+from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError
+from minigrad.factories import randn
 from minigrad.linalg import SlogdetResult
 from minigrad.tensor import Tensor, from_numpy, where
 
 __all__ = [
     "chain_matmul", "cholesky", "cholesky_inverse", "cholesky_solve", "cross", "det", "geqrf", "inverse",
-    "logdet", "lu", "lu_solve", "lu_unpack", "matrix_exp", "matrix_power", "norm", "ormqr", "pinverse", "qr",
-    "slogdet", "svd", "triangular_solve",
+    "logdet", "lu", "lu_solve", "lu_unpack", "matrix_exp", "matrix_power", "norm", "ormqr", "pca_lowrank",
+    "pinverse", "qr", "slogdet", "svd", "svd_lowrank", "triangular_solve",
 ]  # fmt: skip
 
 
@@ -136,6 +137,54 @@ def svd(input: Tensor, some: bool = True, compute_uv: bool = True) -> return_typ
         return return_types.svd(zeros[0], s, zeros[1])
     u, s, vh = linalg.svd(input, full_matrices=not some)
     return return_types.svd(u, s, vh.mT)
+
+
+def _times(a: Tensor, m: Tensor | None, x: Tensor) -> Tensor:
+    """(a - m) @ x as a @ x - m @ x (PyTorch's order of operations)."""
+    return a @ x if m is None else a @ x - m @ x
+
+
+def svd_lowrank(A: Tensor, q: int | None = 6, niter: int = 2,  # noqa: N803
+                M: Tensor | None = None) -> tuple[Tensor, Tensor, Tensor]:  # noqa: N803
+    """The randomized rank-``q`` SVD of A - M (Halko, Martinsson and Tropp): (U (..., m, q), S (..., q),
+    V (..., n, q)) with A - M ~ U diag(S) V^T; a composition (differentiable). The random (n, q) test matrix
+    is ``randn`` from minigrad's generator, as PyTorch draws it, so a seeded run gives PyTorch's numbers;
+    ``niter`` power iterations sharpen the basis. A wide A is handled as its transpose."""
+    k = 6 if q is None else q
+    tall = A.shape[-2] >= A.shape[-1]
+    a = A if tall else A.mT
+    m = None if M is None else (M.expand(*A.shape) if tall else M.expand(*A.shape).mT)
+    dt = a.dtype if a.dtype.kind == "f" else np.dtype(np.float32)
+
+    test = randn(a.shape[-1], k, dtype=dt)
+    basis = linalg.qr(_times(a, m, test)).Q
+    for _ in range(niter):  # power iterations: alternate between the column and row spaces
+        basis = linalg.qr(_times(a.mT, None if m is None else m.mT, basis)).Q
+        basis = linalg.qr(_times(a, m, basis)).Q
+    small = basis.mT @ a if m is None else basis.mT @ a - basis.mT @ m
+    u, s, vh = linalg.svd(small, full_matrices=False)
+    u, v = basis @ u, vh.mT
+    return (u, s, v) if tall else (v, s, u)
+
+
+def pca_lowrank(A: Tensor, q: int | None = None, center: bool = True,  # noqa: N803
+                niter: int = 2) -> tuple[Tensor, Tensor, Tensor]:
+    """Principal components of the rows of A (..., m, n): :func:`svd_lowrank` of A minus its column means
+    (not centred with ``center=False``), rank ``q`` (default min(6, m, n)).
+
+    Raises:
+        InvalidParameterError: q outside [0, min(m, n)] or a negative niter (PyTorch's ValueError).
+    """
+    m, n = A.shape[-2:]
+    k = min(6, m, n) if q is None else q
+    if not 0 <= k <= min(m, n):
+        raise InvalidParameterError(f"q(={q}) must be non-negative integer and not greater than min(m, n)="
+                                    f"{min(m, n)}")
+    if not niter >= 0:
+        raise InvalidParameterError(f"niter(={niter}) must be non-negative integer")
+    if not center:
+        return svd_lowrank(A, k, niter)
+    return svd_lowrank(A - A.mean(-2, keepdim=True), k, niter)
 
 
 def qr(input: Tensor, some: bool = True) -> return_types.qr:  # noqa: A002

@@ -169,3 +169,21 @@ def test_empty_inputs_as_torch() -> None:
     assert idx.dtype == mg.int64
     out.sum().backward()
     assert tuple(x.grad.shape) == (0, 1, 4, 5, 4)
+
+
+@pytest.mark.parametrize("shape", [(6, 4), (3, 7), (2, 5, 4)])
+def test_svd_lowrank_and_pca_lowrank_as_torch(shape: tuple[int, ...]) -> None:
+    """From the same seed, PyTorch's randomized SVD and PCA numbers (up to the singular vectors' signs) and
+    the gradient of a sign-free function of them."""
+    a = np.random.default_rng(3).standard_normal(shape)
+    for name, kwargs in (("svd_lowrank", {"q": 3}), ("pca_lowrank", {"q": 2, "niter": 3})):
+        results = []
+        for lib in (mg, torch):
+            x = lib.tensor(a, requires_grad=True)
+            lib.manual_seed(7)
+            u, s, v = getattr(lib, name)(x, **kwargs)
+            (u * u).sum().backward(retain_graph=True)
+            ((u @ lib.diag_embed(s) @ v.mT) ** 2).sum().backward()
+            results.append([np.abs(t.detach().numpy()) for t in (u, s, v)] + [x.grad.numpy()])
+        for got, want in zip(*results, strict=True):
+            np.testing.assert_allclose(got, want, rtol=1e-8, atol=1e-10)
