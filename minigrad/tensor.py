@@ -1293,7 +1293,7 @@ class Tensor(TensorMethods):
 
     @dim_aliases
     def var(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False,
-            correction: builtins.float = 1, *, unbiased: builtins.bool | None = None) -> Tensor:
+            correction: builtins.float | None = 1, *, unbiased: builtins.bool | None = None) -> Tensor:
         """Variance over ``dim``: sum((x - mean)**2) / (N - correction), N the count of reduced elements.
 
         ``correction=1`` (Bessel's, unbiased) is the default, 0 the biased
@@ -1308,14 +1308,14 @@ class Tensor(TensorMethods):
         dims, correction = self._var_args("var", dim, correction, unbiased)
         return _ops.Var.apply(self, dims=dims, keepdim=keepdim, correction=correction)
 
-    def _var_args(self, fn: str, dim: int | Sequence[int] | None, correction: builtins.float,
+    def _var_args(self, fn: str, dim: int | Sequence[int] | None, correction: builtins.float | None,
                   unbiased: builtins.bool | None) -> tuple[tuple[int, ...] | None, builtins.float]:
         if self.dtype.kind != "f":
             raise MinigradError("std and var only support floating point and complex dtypes")
         if isinstance(dim, (builtins.bool, np.bool_)):  # x.var(False): the bool is unbiased, not a dim
             dim, unbiased = None, builtins.bool(dim)
-        if unbiased is not None:
-            correction = 1 if unbiased else 0
+        if unbiased is not None or correction is None:  # (correction=None: the default, 1)
+            correction = 0 if unbiased is False else 1
         dims = norm_dims(dim, self.ndim)
         count = self._count(dims)
         if count - correction <= 0:
@@ -1327,7 +1327,7 @@ class Tensor(TensorMethods):
 
     @dim_aliases
     def std(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False,
-            correction: builtins.float = 1, *, unbiased: builtins.bool | None = None) -> Tensor:
+            correction: builtins.float | None = 1, *, unbiased: builtins.bool | None = None) -> Tensor:
         """Standard deviation: sqrt of :meth:`var` (same arguments).
 
         Where the std is 0 the gradient is 0, as in PyTorch (sqrt's own would
@@ -1427,16 +1427,20 @@ class Tensor(TensorMethods):
         return out if keepdim else out.reshape(reduced_shape(x.shape, dims))
 
     @dim_aliases
-    def softmax(self, dim: int) -> Tensor:
-        """exp(x) / sum(exp(x)) along ``dim``, computed stably."""
+    def softmax(self, dim: int, dtype: Any = None) -> Tensor:
+        """exp(x) / sum(exp(x)) along ``dim``, computed stably (in ``dtype`` if given)."""
+        if dtype is not None:
+            return self.astype(dtype).softmax(dim)
         if self.ndim == 0:
             norm_dim(dim, 0)  # only 0 and -1 name the dim of a 0-d tensor
             return self.reshape(1).softmax(0).reshape(())
         return _ops.Softmax.apply(self._floating(), dim=norm_dim(dim, self.ndim))
 
     @dim_aliases
-    def log_softmax(self, dim: int) -> Tensor:
-        """x - logsumexp(x) along ``dim``, computed stably."""
+    def log_softmax(self, dim: int, dtype: Any = None) -> Tensor:
+        """x - logsumexp(x) along ``dim``, computed stably (in ``dtype`` if given)."""
+        if dtype is not None:
+            return self.astype(dtype).log_softmax(dim)
         if self.ndim == 0:
             norm_dim(dim, 0)
             return self.reshape(1).log_softmax(0).reshape(())

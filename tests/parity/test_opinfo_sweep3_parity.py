@@ -187,3 +187,16 @@ def test_svd_lowrank_and_pca_lowrank_as_torch(shape: tuple[int, ...]) -> None:
             results.append([np.abs(t.detach().numpy()) for t in (u, s, v)] + [x.grad.numpy()])
         for got, want in zip(*results, strict=True):
             np.testing.assert_allclose(got, want, rtol=1e-8, atol=1e-10)
+
+
+def test_tensor_method_keywords_as_torch() -> None:
+    """Tensor.softmax/log_softmax take dtype=, var/std take correction=None (the default, 1), as torch's."""
+    a = np.random.default_rng(4).standard_normal((3, 4)).astype(np.float32)
+    x, t = mg.tensor(a), torch.tensor(a)
+    for name in ("softmax", "log_softmax"):
+        got, want = getattr(x, name)(1, dtype=mg.float64), getattr(t, name)(1, dtype=torch.float64)
+        _same(got, want)
+    for name in ("var", "std"):
+        got, want = getattr(x.double(), name)(dim=None, correction=None), getattr(t.double(), name)(
+            dim=None, correction=None)
+        _same(got, want)
