@@ -40,6 +40,7 @@ from minigrad import (
     return_types,
     safetensors,
     selection,  # noqa: F401  (what the Tensor's sort/cumsum/gather methods call: it fills tensor._providers)
+    signal,
     special,
     testing,
     utils,
@@ -288,7 +289,7 @@ __all__ = [
     "set_default_device", "set_default_dtype", "utils",
     "DTypeError", "DomainError",
     "safetensors", "testing", "distributions", "inference_mode", "is_inference_mode_enabled",
-    "linalg", "cholesky", "cholesky_inverse", "cholesky_solve", "det", "inverse", "logdet", "norm",
+    "linalg", "signal", "cholesky", "cholesky_inverse", "cholesky_solve", "det", "inverse", "logdet", "norm",
     "pinverse", "slogdet", "chain_matmul", "cross", "matrix_power", "matrix_exp", "qr", "svd", "svd_lowrank",
     "pca_lowrank",
     "lu", "lu_solve", "lu_unpack", "geqrf", "ormqr",

@@ -200,3 +200,40 @@ def test_tensor_method_keywords_as_torch() -> None:
         got, want = getattr(x.double(), name)(dim=None, correction=None), getattr(t.double(), name)(
             dim=None, correction=None)
         _same(got, want)
+
+
+WINDOWS = [("hann", {}), ("hamming", {}), ("blackman", {}), ("bartlett", {}), ("cosine", {}),
+           ("nuttall", {}), ("gaussian", {"std": 1.7}), ("kaiser", {"beta": 4.5}),
+           ("general_cosine", {"a": [0.4, 0.35, 0.25]}),
+           ("general_hamming", {"alpha": 0.6}), ("exponential", {"tau": 2.5})]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), WINDOWS)
+@pytest.mark.parametrize("sym", [True, False])
+def test_signal_windows_as_torch(name: str, kwargs: dict[str, object], sym: bool) -> None:
+    """torch.signal.windows, symmetric and periodic, in float64 and the default float32, lengths 0 to 9."""
+    for m in range(10):
+        for dtype in ("float64", "float32"):
+            got = getattr(mg.signal.windows, name)(m, sym=sym, dtype=getattr(mg, dtype), **kwargs)
+            want = getattr(torch.signal.windows, name)(m, sym=sym, dtype=getattr(torch, dtype), **kwargs)
+            assert got.dtype.name == dtype and tuple(got.shape) == tuple(want.shape)
+            np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6 if dtype == "float32" else 1e-12,
+                                       atol=1e-7 if dtype == "float32" else 1e-14)
+    with pytest.raises(ValueError, match="requires non-negative window length"):
+        getattr(mg.signal.windows, name)(-1, **kwargs)
+
+
+def test_signal_window_errors_as_torch() -> None:
+    cases: list[tuple[str, dict[str, object], str]] = [
+        ("gaussian", {"std": -1}, "Standard deviation must be positive"),
+        ("kaiser", {"beta": -1}, "beta must be non-negative"),
+        ("exponential", {"tau": -1}, "Tau must be positive"),
+        ("exponential", {"center": 1.0}, "Center must be None for symmetric"),
+        ("general_cosine", {"a": []}, "Coefficients cannot be empty")]
+    for lib in (mg, torch):
+        dtype_case = ("hann", {"dtype": lib.int64}, "expects float32 or float64 dtypes")
+        for name, kwargs, words in [*cases, dtype_case]:
+            with pytest.raises(ValueError, match=words):
+                getattr(lib.signal.windows, name)(5, **kwargs)
+    with pytest.raises(TypeError, match="Coefficients must be a list/tuple"):
+        mg.signal.windows.general_cosine(5, a=mg.ones(2))

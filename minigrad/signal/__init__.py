@@ -1,0 +1,5 @@
+"""torch.signal: window functions (``minigrad.signal.windows``)."""
+
+from minigrad.signal import windows
+
+__all__ = ["windows"]
