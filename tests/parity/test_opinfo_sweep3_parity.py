@@ -237,3 +237,26 @@ def test_signal_window_errors_as_torch() -> None:
                 getattr(lib.signal.windows, name)(5, **kwargs)
     with pytest.raises(TypeError, match="Coefficients must be a list/tuple"):
         mg.signal.windows.general_cosine(5, a=mg.ones(2))
+
+
+@pytest.mark.parametrize(("batch", "out", "probabilities"),
+                         [((5,), (), False), ((), (), False), ((4,), (3,), False), ((5,), (), True)])
+def test_linear_cross_entropy_as_torch(batch: tuple[int, ...], out: tuple[int, ...],
+                                       probabilities: bool) -> None:
+    """F.linear_cross_entropy = cross_entropy(linear(...)): loss and gradients as torch's, with bias, class
+    weights, label smoothing and K-dimensional weights."""
+    rng = np.random.default_rng(5)
+    c, n_in = 4, 3
+    x, w = rng.standard_normal((*batch, n_in)), rng.standard_normal((c, *out, n_in))
+    b = rng.standard_normal((c, *out))
+    cw = rng.random(c)
+    t = rng.random((*batch, c, *out)) if probabilities else rng.integers(0, c, (*batch, *out))
+    results = []
+    for lib in (mg, torch):
+        ts = [lib.tensor(a, requires_grad=True) for a in (x, w, b)]
+        loss = lib.nn.functional.linear_cross_entropy(ts[0], ts[1], lib.tensor(t), linear_bias=ts[2],
+                                                      weight=lib.tensor(cw), label_smoothing=0.1)
+        loss.backward()
+        results.append([loss.detach().numpy()] + [v.grad.numpy() for v in ts])
+    for got, want in zip(*results, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)

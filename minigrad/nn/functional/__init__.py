@@ -41,6 +41,7 @@ from minigrad.nn.functional.cross_entropy import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
+    linear_cross_entropy,
     multilabel_soft_margin_loss,
     nll_loss,
 )  # fmt: skip
@@ -80,6 +81,7 @@ __all__ = [
     "dropout2d", "dropout3d", "elu", "embedding", "embedding_bag", "feature_alpha_dropout",
     "gaussian_nll_loss", "gelu", "glu", "group_norm", "hardshrink", "hardsigmoid", "hardswish", "hardtanh",
     "huber_loss", "instance_norm", "kl_div", "l1_loss", "layer_norm", "leaky_relu", "linear",
+    "linear_cross_entropy",
     "local_response_norm", "log_softmax", "logsigmoid", "margin_ranking_loss", "mish", "mse_loss",
     "multilabel_soft_margin_loss", "nll_loss", "normalize", "one_hot", "pairwise_distance",
     "poisson_nll_loss", "prelu", "relu", "relu6", "rms_norm", "scaled_dot_product_attention", "selu",

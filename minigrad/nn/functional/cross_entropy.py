@@ -15,12 +15,13 @@ from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional.activation import _log1p, _softplus, logsigmoid
+from minigrad.nn.functional.linear import linear
 from minigrad.nn.functional.loss import apply_reduction, legacy_reduction, target_like
 from minigrad.ops import NllLoss
 from minigrad.tensor import Array, Tensor, from_numpy, where
 
 __all__ = [
-    "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "linear_cross_entropy",
     "multilabel_soft_margin_loss", "nll_loss",
 ]  # fmt: skip
 
@@ -414,3 +415,43 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | 
         loss = loss * weight
     per_sample = loss.sum(x.ndim - 1) / x.shape[-1]
     return apply_reduction(per_sample, reduction)
+
+
+def linear_cross_entropy(input: Tensor, linear_weight: Tensor, target: Tensor, *,  # noqa: A002
+                         linear_bias: Tensor | None = None, weight: Tensor | None = None,
+                         reduction: str = "mean", ignore_index: int | None = None,
+                         label_smoothing: float = 0.0, options: Any = None) -> Tensor:
+    """cross_entropy(linear(input, linear_weight, linear_bias), target, ...): input (N, in) or (in,),
+    linear_weight (C, *out, in) giving logits (N, C, *out) (a K-dimensional loss for a non-empty ``out``),
+    linear_bias (C, *out). ``ignore_index=None`` ignores -100, as cross_entropy's default; ``options``
+    (PyTorch's chunking) changes nothing here.
+
+    Raises:
+        ShapeError: input not 1-D or 2-D, linear_weight under 2-D, in_features or the bias not fitting, or
+            a K-dimensional weight with unbatched input (PyTorch's RuntimeErrors).
+        InvalidParameterError: ignore_index with probability targets.
+    """
+    if input.ndim not in (1, 2):
+        raise ShapeError(f"linear_cross_entropy: expected input with dimensionality 1 or 2, got {input.ndim}")
+    if linear_weight.ndim < 2:
+        raise ShapeError("linear_cross_entropy: expected linear_weight with dimensionality at least 2, got "
+                         f"{linear_weight.ndim}")
+    if input.shape[-1] != linear_weight.shape[-1]:
+        raise ShapeError("linear_cross_entropy: expected equal input and linear_weight last dimensions "
+                         f"(in_features), got {input.shape[-1]} and {linear_weight.shape[-1]}, respectively")
+    classes = tuple(linear_weight.shape[:-1])  # (C, *out)
+    if linear_bias is not None and tuple(linear_bias.shape) != classes:
+        raise ShapeError(f"linear_cross_entropy: expected linear_bias shape {classes}, got "
+                         f"{tuple(linear_bias.shape)}")
+    if len(classes) > 1 and input.ndim == 1:
+        raise ShapeError(f"linear_cross_entropy: K-dimensional loss defined by linear_weight shape "
+                         f"{tuple(linear_weight.shape)} requires batched input, (N, {input.shape[0]}), got "
+                         f"unbatched input with shape {tuple(input.shape)}")
+    logits_shape = (*input.shape[:-1], *classes)
+    if tuple(target.shape) == logits_shape and ignore_index is not None:
+        raise InvalidParameterError("ignore_index cannot be specified when target contains probabilities")
+    flat = linear_weight.reshape(-1, input.shape[-1])
+    bias = None if linear_bias is None else linear_bias.reshape(-1)
+    logits = linear(input, flat, bias).reshape(*logits_shape)
+    return cross_entropy(logits, target, -100 if ignore_index is None else ignore_index, reduction,
+                         label_smoothing, weight=weight)
