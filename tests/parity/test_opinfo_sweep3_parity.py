@@ -260,3 +260,14 @@ def test_linear_cross_entropy_as_torch(batch: tuple[int, ...], out: tuple[int, .
         results.append([loss.detach().numpy()] + [v.grad.numpy() for v in ts])
     for got, want in zip(*results, strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["upsample", "upsample_nearest", "upsample_bilinear"])
+def test_deprecated_upsample_functions_as_torch(name: str) -> None:
+    a = np.random.default_rng(6).standard_normal((2, 3, 4, 4))
+    for kwargs in ({"size": (5, 3)}, {"scale_factor": 1.7}):
+        with pytest.warns(UserWarning, match="is deprecated"):
+            got = getattr(mg.nn.functional, name)(mg.tensor(a), **kwargs)
+        with pytest.warns(UserWarning, match="is deprecated"):
+            want = getattr(torch.nn.functional, name)(torch.tensor(a), **kwargs)
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-12, atol=1e-12)

@@ -149,7 +149,15 @@ from minigrad.nn.functional.pooling import (
     max_unpool3d,
 )
 from minigrad.nn.functional.random_activation import gumbel_softmax, rrelu
-from minigrad.nn.functional.resampling import channel_shuffle, interpolate, pixel_shuffle, pixel_unshuffle
+from minigrad.nn.functional.resampling import (
+    channel_shuffle,
+    interpolate,
+    pixel_shuffle,
+    pixel_unshuffle,
+    upsample,
+    upsample_bilinear,
+    upsample_nearest,
+)
 from minigrad.nn.functional.vector import pdist
 
 __all__ += ["affine_grid", "ctc_loss", "grid_sample"]
@@ -160,7 +168,8 @@ __all__ += [
     "adaptive_max_pool2d", "adaptive_max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d", "conv1d",
     "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "fold", "interpolate",
     "lp_pool1d", "lp_pool2d", "lp_pool3d", "max_pool1d", "max_pool2d", "max_pool3d", "max_unpool1d",
-    "max_unpool2d", "max_unpool3d", "pad", "pixel_shuffle", "pixel_unshuffle", "unfold",
+    "max_unpool2d", "max_unpool3d", "pad", "pixel_shuffle", "pixel_unshuffle", "unfold", "upsample",
+    "upsample_bilinear", "upsample_nearest",
 ]  # fmt: skip
 
 __all__ += [

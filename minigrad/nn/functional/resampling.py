@@ -14,6 +14,7 @@ PixelShuffle and its inverse are a reshape, a permute and a reshape.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,7 +26,8 @@ from minigrad.nn.functional._windows import Ints
 from minigrad.nn.functional.pooling import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
 from minigrad.tensor import Array, Tensor, from_numpy
 
-__all__ = ["channel_shuffle", "interpolate", "pixel_shuffle", "pixel_unshuffle"]
+__all__ = ["channel_shuffle", "interpolate", "pixel_shuffle", "pixel_unshuffle", "upsample",
+           "upsample_bilinear", "upsample_nearest"]
 
 _MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area", "lanczos")
 _RANK = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5, "lanczos": 4}
@@ -253,6 +255,34 @@ def _check_factor(fn: str, name: str, value: Any) -> int:
     if not is_int(value) or value < 1:
         raise InvalidParameterError(f"{fn}: {name} must be a positive int, got {name}={value!r}")
     return int(value)
+
+
+def _deprecated(name: str) -> None:
+    warnings.warn(f"`nn.functional.{name}` is deprecated. Use `nn.functional.interpolate` instead.",
+                  UserWarning, stacklevel=3)
+
+
+def upsample(input: Tensor, size: int | Sequence[int] | None = None,  # noqa: A002
+             scale_factor: float | Sequence[float] | None = None, mode: str = "nearest",
+             align_corners: bool | None = None) -> Tensor:
+    """The deprecated name of :func:`interpolate` (warns, as PyTorch's)."""
+    _deprecated("upsample")
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input: Tensor, size: int | Sequence[int] | None = None,  # noqa: A002
+                     scale_factor: float | Sequence[float] | None = None) -> Tensor:
+    """Deprecated: ``interpolate(input, size, scale_factor, mode='nearest')`` (warns, as PyTorch's)."""
+    _deprecated("upsample_nearest")
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input: Tensor, size: int | Sequence[int] | None = None,  # noqa: A002
+                      scale_factor: float | Sequence[float] | None = None) -> Tensor:
+    """Deprecated: ``interpolate(input, size, scale_factor, mode='bilinear', align_corners=True)`` of a
+    4-D input (warns, as PyTorch's)."""
+    _deprecated("upsample_bilinear")
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:  # noqa: A002
