@@ -14,12 +14,15 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from minigrad._tensor_methods import BaseRef, CreationRef, provide
-from minigrad.tensor import Tensor
+from minigrad.tensor import Tensor, from_numpy
 
 __all__ = [
-    "alias_copy", "diagonal_copy", "expand_copy", "narrow_copy", "permute_copy", "split_copy",
-    "split_with_sizes_copy", "squeeze_copy", "t_copy", "transpose_copy", "unbind_copy", "unfold_copy",
+    "alias_copy", "as_strided_copy", "as_strided_scatter", "diagonal_copy", "expand_copy", "narrow_copy",
+    "permute_copy", "split_copy", "split_with_sizes_copy", "squeeze_copy", "t_copy", "transpose_copy",
+    "unbind_copy", "unfold_copy",
     "unsafe_chunk", "unsafe_split", "unsafe_split_with_sizes", "unsqueeze_copy", "view_copy",
 ]  # fmt: skip
 
@@ -37,6 +40,7 @@ def _copy_of(method: str) -> Callable[..., Any]:
     return fn
 
 
+as_strided_copy = _copy_of("as_strided")
 diagonal_copy = _copy_of("diagonal")
 expand_copy = _copy_of("expand")
 narrow_copy = _copy_of("narrow")
@@ -50,6 +54,20 @@ unbind_copy = _copy_of("unbind")
 unfold_copy = _copy_of("unfold")
 unsqueeze_copy = _copy_of("unsqueeze")
 view_copy = _copy_of("view")
+
+
+def as_strided_scatter(input: Tensor, src: Tensor, size: Any, stride: Any,  # noqa: A002
+                       storage_offset: int | None = None) -> Tensor:
+    """A copy of (contiguous) ``input`` with ``src`` written where ``input.as_strided(size, stride,
+    storage_offset)`` reads; differentiable in both (input's gradient is 0 where src was written).
+
+    Raises:
+        MinigradError: as :func:`minigrad.as_strided`.
+    """
+    everywhere = from_numpy(np.arange(input.numel()).reshape(input.shape))
+    positions = everywhere.as_strided(size, stride, storage_offset)
+    flat = input.reshape(-1).scatter(0, positions.reshape(-1), src.reshape(-1).to(input.dtype))
+    return flat.reshape(input.shape)
 
 
 def alias_copy(input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's name

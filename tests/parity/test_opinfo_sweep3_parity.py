@@ -271,3 +271,22 @@ def test_deprecated_upsample_functions_as_torch(name: str) -> None:
         with pytest.warns(UserWarning, match="is deprecated"):
             want = getattr(torch.nn.functional, name)(torch.tensor(a), **kwargs)
         np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_as_strided_copy_and_scatter_as_torch() -> None:
+    """as_strided_copy's and as_strided_scatter's values as torch's; the scatter's source gradient too (its
+    input's gradient is the mathematical one, 0 where the source was written: PyTorch 2.13 passes it only
+    there instead)."""
+    a, b = np.arange(10.0), np.array([[50.0, 60.0], [70.0, 80.0]])
+    got = mg.as_strided_copy(mg.tensor(a), (2, 2), (1, 2), 1)
+    np.testing.assert_array_equal(got.numpy(), torch.as_strided_copy(torch.tensor(a), (2, 2), (1, 2), 1))
+    x, s = mg.tensor(a, requires_grad=True), mg.tensor(b, requires_grad=True)
+    tx, ts = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    out = mg.as_strided_scatter(x, s, (2, 2), (1, 3), 2)
+    want = torch.as_strided_scatter(tx, ts, (2, 2), (1, 3), 2)
+    np.testing.assert_array_equal(out.numpy(), want.detach().numpy())
+    w = np.linspace(1, 2, 10)
+    (out * mg.tensor(w)).sum().backward()
+    (want * torch.tensor(w)).sum().backward()
+    np.testing.assert_array_equal(s.grad.numpy(), ts.grad.numpy())
+    np.testing.assert_array_equal(x.grad.numpy(), np.where(want.detach().numpy() == a, w, 0.0))
