@@ -481,7 +481,8 @@ BUDGETS: dict[str, int] = {
     # progs6 merged: its fixes for the ZTM/UvA programs (errors in PyTorch's words, index grad_fn names,
     # elu and small-bmm arithmetic as PyTorch's kernels, expanded-tensor writes)
     # 57,376 with mixed-dtype products raising PyTorch's errors
-    "minigrad": 57380,
+    # sys.modules["torch"] = minigrad by hand gets the compat hook (_alias.py, +70)
+    "minigrad": 57460,
 }
 
 
