@@ -139,7 +139,7 @@ def of_type(name: str, value: Any, kind: type) -> Any:
         ok = isinstance(value, (bool, np.bool_) if kind is bool else kind)
     if not ok:
         raise _ArgumentTypeError(
-            f"{name} should be of type {kind.__name__}, got {name}={value!r} ({type(value).__name__})"
+            f"{name} should be of type {kind.__name__}, got: {type(value).__name__} ({name}={value!r})"
         )
     return value
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import copy
 import pickle
+import warnings
+from typing import Any
 
 import numpy as np
 import pytest
 
 import minigrad as mg
 from minigrad import nn
-from tests.helpers import assert_close, require_torch
+from tests.helpers import assert_close, require_torch, torch_test_database
 
 torch = require_torch()
 
@@ -44,3 +46,62 @@ def test_alias_pickles_with_its_values_and_attributes(make: object) -> None:
     assert copied.note == "kept" and copied.dtype == mg.float64
     base.add_(1)  # the copy is not an alias of the original's memory
     assert_close(copied, t_copied)
+
+
+_cm = torch_test_database("common_modules", "ModuleInfo")
+_BY_CLASS = {info.module_cls.__name__: info for info in _cm.module_db}
+#: modules whose every ModuleInfo error input raises as test_modules.py's test_errors wants: at the same
+#: stage (construction or forward), an instance of PyTorch's class, a message matching its regex
+MESSAGE_MODULES = ("RNN", "GRU", "LSTM", "RNNCell", "GRUCell", "LSTMCell")
+
+
+def _error_cases(name: str) -> list[Any]:
+    info = _BY_CLASS[name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cases = [e for dtype in (torch.float64, torch.float32)
+                 for e in info.module_error_inputs_func(info, device="cpu", dtype=dtype, requires_grad=False,
+                                                        training=True)]
+    # RNNCell(10, 20, 'relu'): the nonlinearity in bias's place, which PyTorch takes as a true bias and
+    # minigrad refuses (tests/nn/test_rnn.py wants a cell's bias to be a bool)
+    return [e for e in cases
+            if not any(isinstance(a, str) for a in e.module_error_input.constructor_input.args)]
+
+
+def _to_mg(x: Any) -> Any:
+    if isinstance(x, torch.Tensor):
+        return mg.tensor(x.detach().numpy().copy(), dtype=getattr(mg, str(x.dtype).removeprefix("torch.")))
+    if isinstance(x, torch.dtype):
+        return getattr(mg, str(x).removeprefix("torch."))
+    if isinstance(x, (list, tuple)):
+        return type(x)(_to_mg(v) for v in x)
+    if isinstance(x, dict):
+        return {k: _to_mg(v) for k, v in x.items()}
+    return x
+
+
+def _raise_as_test_errors(lib: Any, name: str, case: Any) -> None:
+    """test_modules.py's test_errors for one error input, on ``lib`` (torch.nn or minigrad.nn)."""
+    s = case.module_error_input
+    c_args, c_kwargs = s.constructor_input.args, s.constructor_input.kwargs
+    f_args, f_kwargs = (s.forward_input.args, s.forward_input.kwargs) if s.forward_input else ((), {})
+    if lib is nn:
+        c_args, c_kwargs, f_args, f_kwargs = _to_mg([c_args, c_kwargs, f_args, f_kwargs])
+    cls = getattr(lib, name)
+    if case.error_on == _cm.ModuleErrorEnum.CONSTRUCTION_ERROR:
+        with pytest.raises(case.error_type, match=case.error_regex):
+            cls(*c_args, **c_kwargs)
+    else:
+        m = cls(*c_args, **c_kwargs)
+        with pytest.raises(case.error_type, match=case.error_regex):
+            m(*f_args, **f_kwargs)
+
+
+@pytest.mark.parametrize("name", MESSAGE_MODULES)
+def test_error_inputs_raise_torch_messages_at_torch_stage(name: str) -> None:
+    """Each error input raises where PyTorch does, PyTorch's class, a message its regex matches."""
+    cases = _error_cases(name)
+    assert cases
+    for case in cases:
+        _raise_as_test_errors(torch.nn, name, case)  # (the oracle agrees with the database)
+        _raise_as_test_errors(nn, name, case)
