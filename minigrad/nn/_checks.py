@@ -51,7 +51,7 @@ def nonnegative_int(name: str, value: Any) -> int:
 def positive_float(name: str, value: Any) -> float:
     """``value`` as a float if it is a finite number > 0."""
     if not is_real(value) or not math.isfinite(value) or value <= 0:
-        raise InvalidParameterError(f"{name} must be a positive number, got {name}={value!r}")
+        raise InvalidParameterError(f"{name} must be positive (a finite number > 0), got {name}={value!r}")
     return float(value)
 
 

@@ -52,7 +52,9 @@ _cm = torch_test_database("common_modules", "ModuleInfo")
 _BY_CLASS = {info.module_cls.__name__: info for info in _cm.module_db}
 #: modules whose every ModuleInfo error input raises as test_modules.py's test_errors wants: at the same
 #: stage (construction or forward), an instance of PyTorch's class, a message matching its regex
-MESSAGE_MODULES = ("RNN", "GRU", "LSTM", "RNNCell", "GRUCell", "LSTMCell")
+MESSAGE_MODULES = ("RNN", "GRU", "LSTM", "RNNCell", "GRUCell", "LSTMCell", "CrossEntropyLoss", "Embedding",
+                   "GroupNorm", "MaxPool2d", "MultiMarginLoss", "CircularPad1d", "CircularPad2d",
+                   "CircularPad3d")
 
 
 def _error_cases(name: str) -> list[Any]:
@@ -62,10 +64,15 @@ def _error_cases(name: str) -> list[Any]:
         cases = [e for dtype in (torch.float64, torch.float32)
                  for e in info.module_error_inputs_func(info, device="cpu", dtype=dtype, requires_grad=False,
                                                         training=True)]
-    # RNNCell(10, 20, 'relu'): the nonlinearity in bias's place, which PyTorch takes as a true bias and
-    # minigrad refuses (tests/nn/test_rnn.py wants a cell's bias to be a bool)
-    return [e for e in cases
-            if not any(isinstance(a, str) for a in e.module_error_input.constructor_input.args)]
+    return [e for e in cases if not _refused_earlier(e.module_error_input.constructor_input)]
+
+
+def _refused_earlier(ctor: Any) -> bool:
+    """The error inputs minigrad refuses at construction where PyTorch accepts them and fails in forward
+    (tests/nn/test_errors.py and test_rnn.py want these constructor checks): a cell's bias given the
+    nonlinearity ('relu' in bias's place), BatchNorm's eps <= 0, CrossEntropyLoss's label_smoothing > 1."""
+    return (any(isinstance(a, str) for a in ctor.args) or ctor.kwargs.get("eps", 1) <= 0
+            or ctor.kwargs.get("label_smoothing", 0) > 1)
 
 
 def _to_mg(x: Any) -> Any:
@@ -105,3 +112,45 @@ def test_error_inputs_raise_torch_messages_at_torch_stage(name: str) -> None:
     for case in cases:
         _raise_as_test_errors(torch.nn, name, case)  # (the oracle agrees with the database)
         _raise_as_test_errors(nn, name, case)
+
+
+#: calls beyond the database whose PyTorch message now begins minigrad's (which then says more):
+#: (label, call(tensor library t, its functional module f, its nn n))
+WORDS_FIRST: list[tuple[str, Any]] = [
+    ("max_pool1d padding", lambda t, f, n: f.max_pool1d(t.randn(1, 1, 10), 3, padding=5)),
+    ("max_pool3d padding", lambda t, f, n: f.max_pool3d(t.randn(1, 1, 6, 6, 6), 3, padding=2)),
+    ("avg_pool2d padding", lambda t, f, n: f.avg_pool2d(t.randn(1, 1, 6, 6), (3, 2), padding=(1, 2))),
+    ("max_pool3d rank", lambda t, f, n: f.max_pool3d(t.randn(3, 4), 2)),
+    ("avg_pool3d rank", lambda t, f, n: f.avg_pool3d(t.randn(3, 4), 2)),
+    ("nll_loss float target", lambda t, f, n: f.nll_loss(t.randn(2, 3), t.ones(2))),
+    ("nll_loss batch", lambda t, f, n: f.nll_loss(t.randn(2, 3), t.zeros(3).long())),
+    ("nll_loss 2-d target", lambda t, f, n: f.nll_loss(t.randn(2, 3), t.zeros(2, 3).long())),
+    ("cross_entropy smoothing", lambda t, f, n: f.cross_entropy(t.randn(2, 3), t.zeros(2).long(),
+                                                                label_smoothing=1.5)),
+    ("multilabel_margin target",
+     lambda t, f, n: f.multilabel_margin_loss(t.randn(5, 4), t.zeros(3, 4).long())),
+    ("multi_margin unbatched", lambda t, f, n: f.multi_margin_loss(t.randn(4), t.zeros(3).long())),
+    ("embedding index", lambda t, f, n: n.Embedding(4, 2)(t.tensor([1, 4]))),
+    ("LSTMCell hx[1]", lambda t, f, n: n.LSTMCell(3, 4)(t.randn(2, 3), (t.zeros(2, 4), t.zeros(2, 3)))),
+    ("GRUCell rank", lambda t, f, n: n.GRUCell(3, 4)(t.randn(1, 2, 3))),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("k", range(len(WORDS_FIRST)), ids=[w for w, _ in WORDS_FIRST])
+def test_pytorch_words_begin_the_message(k: int) -> None:
+    """Same exception class as PyTorch, whose message is the start of minigrad's."""
+    _, call = WORDS_FIRST[k]
+    with pytest.raises(Exception) as theirs:
+        call(torch, torch.nn.functional, torch.nn)
+    with pytest.raises(type(theirs.value)) as ours:
+        call(mg, nn.functional, nn)
+    assert str(ours.value).startswith(str(theirs.value).rstrip(".")), (str(ours.value), str(theirs.value))
+
+
+def test_constructor_refusals_say_pytorch_words() -> None:
+    """Where minigrad refuses at construction what PyTorch refuses in forward, the words still match."""
+    with pytest.raises(ValueError, match="eps must be positive"):
+        nn.BatchNorm2d(3, eps=0.0)
+    with pytest.raises(RuntimeError,
+                       match=r"label_smoothing must be between 0.0 and 1.0. Got: 1.5"):
+        nn.CrossEntropyLoss(label_smoothing=1.5)
