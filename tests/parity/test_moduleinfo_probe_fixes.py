@@ -154,3 +154,24 @@ def test_constructor_refusals_say_pytorch_words() -> None:
     with pytest.raises(RuntimeError,
                        match=r"label_smoothing must be between 0.0 and 1.0. Got: 1.5"):
         nn.CrossEntropyLoss(label_smoothing=1.5)
+
+
+@pytest.mark.parametrize("layout", ["transposed", "strided", "channels_last"])
+def test_float32_erf_and_gelu_of_non_contiguous_inputs(layout: str) -> None:
+    """float32 erf (and exact GELU, built on it) of a transposed, strided or channels_last tensor: values
+    and gradients as PyTorch's (its blocks were written to a copy, leaving garbage in the result)."""
+    base = np.random.default_rng(1).normal(size=(2, 3, 4, 5)).astype(np.float32) * 3
+    make = {
+        "transposed": lambda lib, a: lib.tensor(a).transpose(1, 3),
+        "strided": lambda lib, a: lib.repeat_interleave(lib.tensor(a), 2, dim=-1)[..., ::2],
+        "channels_last": lambda lib, a: lib.tensor(a).contiguous(memory_format=lib.channels_last),
+    }[layout]
+    for ours_fn, theirs_fn in ((lambda t: t.erf(), torch.erf), (nn.GELU(), torch.nn.GELU())):
+        x, tx = make(mg, base).detach().requires_grad_(), make(torch, base).detach().requires_grad_()
+        assert not x.is_contiguous()
+        y, ty = ours_fn(x), theirs_fn(tx)
+        assert_close(y, ty, rtol=1e-6, atol=1e-6)
+        g = np.random.default_rng(2).normal(size=tuple(ty.shape)).astype(np.float32)
+        y.backward(mg.tensor(g))
+        ty.backward(torch.tensor(g))
+        assert_close(x.grad, tx.grad, rtol=1e-5, atol=1e-5)
