@@ -175,3 +175,18 @@ def test_float32_erf_and_gelu_of_non_contiguous_inputs(layout: str) -> None:
         y.backward(mg.tensor(g))
         ty.backward(torch.tensor(g))
         assert_close(x.grad, tx.grad, rtol=1e-5, atol=1e-5)
+
+
+def test_deepcopy_does_not_share_the_detach_version_counter() -> None:
+    """A deep copy of a tensor that was detach()ed has its own version counter, as PyTorch's: writing into
+    the copy (load_state_dict into a copied module) left the original's saved graph "modified in place"."""
+    for lib in (torch, mg):
+        w = lib.tensor([1.0, 2.0])
+        w.detach()  # (shares w's version counter with the alias)
+        x = lib.tensor([3.0, 4.0], requires_grad=True)
+        y = (x * w).sum()
+        copied = copy.deepcopy(w)
+        copied.add_(1)
+        assert w._version == 0 and copied.tolist() == [2.0, 3.0] and w.tolist() == [1.0, 2.0]
+        y.backward()
+        assert x.grad.tolist() == [1.0, 2.0]
