@@ -34,6 +34,10 @@ def ntuple(fn: str, name: str, value: Any, n: int, low: int | None = 1) -> Ints:
     return tuple(int(v) for v in items)
 
 
+#: the window ops whose PyTorch kernels say "non-empty 3D or 4D (batch mode) tensor expected for input"
+_BATCH_MODE_WORDS = frozenset({"max_pool2d", "max_pool3d", "avg_pool3d"})
+
+
 def spatial_input(fn: str, input: Tensor, nd: int) -> tuple[Tensor, bool]:  # noqa: A002
     """The input as (N, C, *spatial) and whether it came unbatched ((C, *spatial), as PyTorch allows).
 
@@ -44,8 +48,11 @@ def spatial_input(fn: str, input: Tensor, nd: int) -> tuple[Tensor, bool]:  # no
     if not isinstance(input, Tensor):
         raise TypeError(f"{fn}(): argument 'input' must be a Tensor, not {type(input).__name__}")
     if input.ndim not in (nd + 1, nd + 2):
-        raise ShapeError(f"{fn}: expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input, "
-                         f"got input of shape {input.shape}")
+        ours = (f"{fn}: expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input, "
+                f"got input of shape {input.shape}")
+        if fn in _BATCH_MODE_WORDS:  # PyTorch's words for these kernels first
+            ours = f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input ({ours})"
+        raise ShapeError(ours)
     batched = input.ndim == nd + 2
     return (input if batched else input.unsqueeze(0)), batched
 

@@ -51,8 +51,13 @@ def _class_targets(fn: str, x: Tensor, target: Tensor, target_ndim: int) -> np.n
         raise InvalidParameterError(f"{fn}: target must hold class indices (an integer tensor), "
                                     f"got {t.dtype}")
     if t.shape != want and not (x.ndim == 1 and t.shape == (1,) and not target_ndim):
-        raise ShapeError(f"{fn}: inconsistent target size: expected {want} for input of shape {x.shape}, "
-                         f"got {t.shape}")
+        ours = f"{fn}: inconsistent target size: expected {want} for input of shape {x.shape}, got {t.shape}"
+        if target_ndim:  # PyTorch's words first
+            raise ShapeError(f"inconsistent target size: {list(t.shape)} for input of size: {list(x.shape)} "
+                             f"({ours})")
+        raise ShapeError(f"{fn}: target tensor should be 1-D with size equal to the number of input samples "
+                         f"(batch size). Expected target size [{x.shape[0] if x.ndim == 2 else 1}], but got "
+                         f"{list(t.shape)}. Input has shape {list(x.shape)}. ({ours})")
     return t.numpy().reshape(want)
 
 

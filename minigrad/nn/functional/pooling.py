@@ -102,6 +102,17 @@ def _real(x: Tensor, k: Ints, s: Ints, p: Ints, d: Ints, out: Ints) -> Array | N
     return real
 
 
+def _half_kernel_error(fn: str, k: tuple[int, ...], p: tuple[int, ...], d: tuple[int, ...]) -> None:
+    """Raise PyTorch's error for padding over half the kernel (its words, naming the first such dim)."""
+    i = next(i for i, (pp, kk) in enumerate(zip(p, k)) if pp > kk // 2)
+    ours = f"{fn}: padding={p}, kernel_size={k}"
+    if fn == "max_pool1d":
+        raise InvalidParameterError(f"max_pool1d() padding should be at most half of kernel size, but got "
+                                    f"padding={p[i]} and kernel_size={k[i]} ({ours})")
+    raise InvalidParameterError(f"pad should be at most half of effective kernel size, but got pad={p[i]}, "
+                                f"kernel_size={k[i]} and dilation={d[i]} ({ours})")
+
+
 def _lowest(fn: str, x: Tensor) -> float:
     if x.dtype == np.bool_:
         raise UnsupportedError(f"{fn}: max pooling of bool tensors is not supported (as in PyTorch); "
@@ -114,8 +125,7 @@ def _max_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, pa
     x, batched = spatial_input(fn, input, nd)
     k, s, p, d = _window_sizes(fn, nd, kernel_size, stride, padding, dilation)
     if any(pp > kk // 2 for pp, kk in zip(p, k)):  # PyTorch's rule, whatever the dilation
-        raise InvalidParameterError(f"{fn}: pad should be at most half of kernel size, but got padding={p} "
-                                    f"and kernel_size={k}")
+        _half_kernel_error(fn, k, p, d)
     out = _pooled_size(fn, x, k, s, p, d, ceil_mode, input.shape)
     n, c = x.shape[:2]
     windows = _windows(x, k, s, p, d, out, _lowest(fn, x))
@@ -184,8 +194,7 @@ def _avg_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, pa
     x, batched = spatial_input(fn, input, nd)
     k, s, p, d = _window_sizes(fn, nd, kernel_size, stride, padding, 1)
     if any(pp > kk // 2 for pp, kk in zip(p, k)):
-        raise InvalidParameterError(f"{fn}: pad should be at most half of kernel size, but got padding={p} "
-                                    f"and kernel_size={k}")
+        _half_kernel_error(fn, k, p, d)
     if divisor_override is not None and (not is_int(divisor_override) or divisor_override == 0):
         raise InvalidParameterError(f"{fn}: divisor_override must be a non-zero int, got "
                                     f"divisor_override={divisor_override!r}")
