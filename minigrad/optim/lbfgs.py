@@ -247,7 +247,8 @@ class LBFGS(Optimizer):
             TypeError: no closure (LBFGS needs one).
         """
         if closure is None:
-            raise TypeError("LBFGS.step() needs a closure that re-evaluates the model and returns the loss")
+            raise TypeError("LBFGS.step() missing 1 required positional argument: 'closure' (a closure that "
+                            "re-evaluates the model and returns the loss)")
         group = self.param_groups[0]
         return quiet(self._run, closure, group)  # nan and inf propagate silently, as in PyTorch
 

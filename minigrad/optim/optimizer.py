@@ -388,7 +388,7 @@ class Optimizer:
             UnsupportedError: ``differentiable=True``.
         """
         if not isinstance(param_group, dict):
-            raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
         if "params" not in param_group:
             raise InvalidParameterError("param_group has no 'params' entry")
         group = dict(param_group)
@@ -739,17 +739,18 @@ class Optimizer:
         saved_groups = copy.deepcopy(list(state_dict["param_groups"]))
         groups = self.param_groups
         if len(saved_groups) != len(groups):
-            raise InvalidParameterError(
-                f"loaded state dict has {len(saved_groups)} parameter groups, "
-                f"but the optimizer has {len(groups)}"
+            raise InvalidParameterError(  # PyTorch's words first (scripts match on them), then the counts
+                f"loaded state dict has a different number of parameter groups ({len(saved_groups)} "
+                f"parameter groups, the optimizer has {len(groups)})"
             )
         for i, (g, sg) in enumerate(zip(groups, saved_groups, strict=True)):
             if not isinstance(sg, Mapping) or "params" not in sg:
                 raise InvalidParameterError(f"loaded param_groups[{i}] is not a dict with 'params'")
             if len(sg["params"]) != len(g["params"]):
                 raise InvalidParameterError(
-                    f"loaded state dict contains a parameter group ({i}) with {len(sg['params'])} "
-                    f"parameters, but the optimizer's group has {len(g['params'])}"
+                    f"loaded state dict contains a parameter group that doesn't match the size of "
+                    f"optimizer's group (group {i}: {len(sg['params'])} parameters, the optimizer's group "
+                    f"has {len(g['params'])})"
                 )
         id_map: dict[int, Tensor] = {}
         for i, (g, sg) in enumerate(zip(groups, saved_groups, strict=True)):
