@@ -142,7 +142,8 @@ BUDGETS: dict[str, int] = {
     # 2,767 with autograd3 and main merged
     # progs6 merged: GetItem's grad_fn name from the last view PyTorch records (kept past backward),
     # batched products' small-bmm arithmetic in backward
-    "minigrad/ops.py": 2800,
+    # 2,823 with Gelu's backward in place on the arrays when nothing is recorded (16% off GELU's step)
+    "minigrad/ops.py": 2830,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -488,7 +489,8 @@ BUDGETS: dict[str, int] = {
     # 57,417 with the recurrent layers' checks in PyTorch's words (modinfo)
     # 57,477 with the losses', embedding's, pools' and GroupNorm's errors in PyTorch's words (modinfo)
     # 57,554 with main's compat alias hook merged (modinfo)
-    "minigrad": 57559,
+    # 57,582 with Gelu's in-place backward
+    "minigrad": 57590,
 }
 
 
