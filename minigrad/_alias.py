@@ -8,8 +8,9 @@ fails outright. :class:`Watch`, first on ``sys.meta_path`` from minigrad's
 import on, notices such an alias at the first ``import torch.X`` and installs
 the compat hook, which maps every ``torch.X`` to the module ``minigrad.X``.
 Scripts that reach everything as attributes (``torch.nn.Linear``) import no
-submodule: :func:`check`, called where such a script begins (seeding, the
-first Module), installs it then. Without the alias both cost one dict lookup.
+submodule: :func:`check`, called where such a script begins (a seed, a
+Module, a ``torch.Tensor(...)``), installs it then, and takes it off once the
+alias is gone. Without the alias each costs two dict lookups.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 __all__ = ["Watch", "check", "watch"]
 
 _hook: Any = None  # minigrad.compat.hook, handed over by watch() (it imports minigrad: no import here)
+_auto = False  # whether check() installed the hook
 
 
 def _aliased() -> bool:
@@ -33,10 +35,21 @@ def _aliased() -> bool:
 
 
 def check() -> None:
-    """Install the compat hook if ``torch`` is minigrad itself in ``sys.modules`` and the hook is off."""
-    if _aliased() and _hook is not None and not _hook.installed():
-        with contextlib.suppress(RuntimeError):  # real PyTorch modules are loaded too: leave the mix alone
-            _hook.install()
+    """Install the compat hook if ``torch`` is minigrad itself in ``sys.modules`` and the hook is off;
+    take a hook installed that way off again once the alias is gone (a harness that aliased torch for
+    one script and then restored it leaves minigrad's own rules in place for what follows)."""
+    global _auto
+    if _hook is None:
+        return
+    if _aliased():
+        if not _hook.installed():
+            with contextlib.suppress(RuntimeError):  # real PyTorch modules are loaded too: leave the mix
+                _hook.install()
+                _auto = True
+    elif _auto:
+        _auto = False
+        if _hook.installed():
+            _hook.uninstall()
 
 
 class Watch(importlib.abc.MetaPathFinder):

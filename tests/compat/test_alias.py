@@ -43,20 +43,20 @@ def test_submodules_of_a_hand_made_alias_are_minigrads_own() -> None:
     assert out == ["True"] * 7 + ["float32"]
 
 
-def test_a_script_reaching_everything_as_attributes_gets_pytorchs_rules_from_its_first_seed() -> None:
-    # no `import torch.X`: the hook is installed by manual_seed (or the first Module)
+def test_a_script_reaching_everything_as_attributes_gets_pytorchs_rules_from_its_first_call() -> None:
+    # no `import torch.X`: the hook is installed by the first torch.Tensor(...), seed or Module
     out = _run("""
         import sys
         import minigrad
         sys.modules["torch"] = minigrad
         import torch
-        before = torch.Tensor([1, 2]).dtype
+        first = torch.Tensor([1, 2]).dtype
         torch.manual_seed(0)
-        print(before, torch.Tensor([1, 2]).dtype, torch.nn.Dropout(0.5)(torch.ones(8)).tolist())
+        print(first, torch.nn.Dropout(0.5)(torch.ones(8)).tolist())
     """)
     # PyTorch 2.13's mask for Dropout(0.5) on 8 elements right after manual_seed(0) (the fast stream differs)
-    assert out[:2] == ["int64", "float32"]
-    assert " ".join(out[2:]) == "[0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 2.0, 2.0]"
+    assert out[0] == "float32"
+    assert " ".join(out[1:]) == "[0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 2.0, 2.0]"
 
 
 def test_the_hook_runs_a_lazily_imported_module_once() -> None:
@@ -68,3 +68,17 @@ def test_the_hook_runs_a_lazily_imported_module_once() -> None:
         print(P is sys.modules["minigrad.nn.parallel"], sys.modules["torch.nn.parallel"] is P)
     """)
     assert out == ["True", "True"]
+
+
+def test_the_hook_a_hand_made_alias_installed_comes_off_with_the_alias() -> None:
+    # a harness that aliases torch for one script, then restores it: minigrad's own rules come back
+    out = _run("""
+        import sys
+        import minigrad
+        sys.modules["torch"] = minigrad
+        import torch
+        during = torch.Tensor([1, 2]).dtype
+        del sys.modules["torch"]
+        print(during, minigrad.Tensor([1, 2]).dtype, repr(minigrad.Size([2])), minigrad.compat.installed())
+    """)
+    assert out == ["float32", "int64", "minigrad.Size([2])", "False"]
