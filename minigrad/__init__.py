@@ -335,3 +335,8 @@ from minigrad import top_level as _top_level  # noqa: E402
 
 globals().update({_n: getattr(_top_level, _n) for _n in _top_level.__all__})
 __all__ += _top_level.__all__
+
+from minigrad import _alias  # noqa: E402
+from minigrad.compat import hook as _hook  # noqa: E402
+
+_alias.watch(_hook)  # a hand-made alias sys.modules["torch"] = minigrad gets the compat hook (see _alias.py)

@@ -61,7 +61,9 @@ _CHUNK = 1 << 16  # elements per block: the temporaries stay in cache (4x faster
 
 
 def _erf32(x: Array) -> Array:
-    out = np.empty_like(x)
+    # C order: the blocks are written through out.reshape(-1), a view only of a C-contiguous array
+    # (empty_like keeps a strided input's layout, and the writes went to a copy)
+    out = np.empty(x.shape, dtype=x.dtype)
     flat_x, flat_out = x.reshape(-1), out.reshape(-1)
     for i in range(0, flat_x.size, _CHUNK):
         xc = np.clip(flat_x[i : i + _CHUNK], np.float32(-4), np.float32(4))

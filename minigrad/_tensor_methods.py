@@ -228,6 +228,10 @@ class Storage:
         return self.nbytes()
 
 
+#: slots pickle and copy leave out: Python's own, and the weak links to aliases (see __getstate__)
+_UNPICKLED = frozenset({"__dict__", "__weakref__", "_vgroup", "_viewbase"})
+
+
 class TensorMethods:
     """PyTorch's Tensor methods beyond minigrad's core (see the module docstring)."""
 
@@ -1587,6 +1591,17 @@ class TensorMethods:
     def __rdiv__(self: Any, other: Any) -> Tensor:
         """other / self (PyTorch keeps Python 2's name beside ``__rtruediv__``)."""
         return cast("Tensor", self.__rtruediv__(other))
+
+    def __getstate__(self: Any) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+        """Python's default (``__dict__``, slots) state for pickle and copy, without the weak links.
+
+        The links to aliases (a view's base, the version group ``detach()`` shares) are weak
+        references, which pickle cannot store; the restored tensor owns its memory, so it has none.
+        """
+        slots = {name: getattr(self, name) for cls in type(self).__mro__
+                 for name in getattr(cls, "__slots__", ())
+                 if name not in _UNPICKLED and hasattr(self, name)}
+        return self.__dict__ or None, slots
 
     def __deepcopy__(self: Any, memo: dict[int, Any]) -> Tensor:
         """A deep copy of a graph leaf: its data, grad and attributes (Python's default copy of them).

@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from minigrad import _alias
+
 Array = NDArray[Any]
 
 __all__ = [
@@ -139,6 +141,7 @@ default_generator = Generator(0)
 
 def manual_seed(seed: int) -> Generator:
     """Seed the global generator (random factories, dropout, default shuffling)."""
+    _alias.check()  # (where a script with torch aliased to minigrad by hand begins: see minigrad/_alias.py)
     return default_generator.manual_seed(seed)
 
 

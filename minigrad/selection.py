@@ -124,13 +124,15 @@ def _check_index(fn: str, index: Array, dim: int, size: int, what: str, shape: t
     if index.ndim != len(shape):
         raise ShapeError(f"{fn}(): Index tensor must have the same number of dimensions as {word} tensor: "
                          f"index has {index.ndim} dims {index.shape}, but {what} has {len(shape)} dims "
-                         f"{shape}")
+                         f"{shape}; they must have the same number of dims")
     for d, (i, s) in enumerate(zip(index.shape, shape)):
         if i > s and (all_dims or d != dim):
             raise ShapeError(f"{fn}(): Size does not match at dimension {d} expected index "
                              f"{list(index.shape)} to be no larger than "
                              f"{'self' if what == 'input' else what} {list(shape)}"
-                             + ("" if all_dims else f" apart from dimension {dim}"))
+                             + ("" if all_dims else f" apart from dimension {dim}")
+                             + f" (index of shape {index.shape} must be no larger than {what} of shape "
+                               f"{shape})")
     if index.size and (index.min() < 0 or index.max() >= size):
         bad = int(index[(index < 0) | (index >= size)].flat[0])
         raise DimensionError(f"{fn}(): index {bad} is out of bounds for dimension {dim} with size {size}")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, Union, overload
 import numpy as np
 import numpy.typing as npt
 
+from minigrad import _alias
 from minigrad import _tensor_methods as _methods
 from minigrad import dtypes as _dtypes
 from minigrad._format import tensor_repr
@@ -235,6 +236,7 @@ class Tensor(TensorMethods):
 
     def __init__(self, data: TensorLike = (), dtype: DTypeLike | int = None, requires_grad: bool = False,
                  *more_sizes: int) -> None:
+        _alias.check()  # torch.Tensor(...) may be a script's first call with torch aliased by hand
         if type(dtype) is int and type(data) is int:  # torch.Tensor(2, 3): sizes (no dtype is an int)
             shape = (data, dtype, *((requires_grad,) if requires_grad is not False else ()), *more_sizes)
             data, dtype, requires_grad = _legacy_sizes(shape), None, False

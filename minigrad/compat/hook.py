@@ -77,6 +77,9 @@ class _TorchFinder(importlib.abc.MetaPathFinder):
             # PyTorch scripts reach torch.nn.modules.module.register_module_forward_hook... as attributes
             import minigrad.nn.modules  # noqa: F401
         _patch_loaded_modules()
+        # The import system runs the spec of a name already in sys.modules (minigrad.X's own, which would
+        # execute minigrad/X.py a second time): the alias loader puts the entry back instead.
+        sys.modules.pop(fullname, None)
         return importlib.util.spec_from_loader(fullname, _AliasLoader(module))
 
 
@@ -105,6 +108,11 @@ def _tensor_getattr(self: Tensor, name: str) -> Any:
 
 _finder = _TorchFinder()
 _patched: list[types.ModuleType] = []
+
+
+def find_spec(fullname: str) -> importlib.machinery.ModuleSpec | None:
+    """The hook's answer for ``import fullname`` (a ``torch.X`` path)."""
+    return _finder.find_spec(fullname)
 
 
 def _patch_loaded_modules() -> None:

@@ -51,7 +51,7 @@ def nonnegative_int(name: str, value: Any) -> int:
 def positive_float(name: str, value: Any) -> float:
     """``value`` as a float if it is a finite number > 0."""
     if not is_real(value) or not math.isfinite(value) or value <= 0:
-        raise InvalidParameterError(f"{name} must be a positive number, got {name}={value!r}")
+        raise InvalidParameterError(f"{name} must be positive (a finite number > 0), got {name}={value!r}")
     return float(value)
 
 
@@ -148,7 +148,7 @@ def of_type(name: str, value: Any, kind: type) -> Any:
         ok = isinstance(value, (bool, np.bool_) if kind is bool else kind)
     if not ok:
         raise _ArgumentTypeError(
-            f"{name} should be of type {kind.__name__}, got {name}={value!r} ({type(value).__name__})"
+            f"{name} should be of type {kind.__name__}, got: {type(value).__name__} ({name}={value!r})"
         )
     return value
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import _format
 from minigrad.errors import ShapeError
 from minigrad.nn import _checks, init
 from minigrad.nn import functional as F
@@ -103,8 +104,11 @@ class _NormBase(Module):
             )
 
     def extra_repr(self) -> str:
-        """The settings shown between the parentheses of the repr (as PyTorch's before 2.13's ``bias=``)."""
-        bias = ", bias=False" if self.affine and self.bias is None else ""
+        """The settings shown between the parentheses of the repr: as issue 3 pins it (PyTorch's before
+        2.13: ``bias=`` only when False), and PyTorch 2.13's (``bias=`` always) for PyTorch code run on
+        minigrad (the compat hook, whose reprs say ``torch.``)."""
+        has_bias = self.affine and self.bias is not None
+        bias = f", bias={has_bias}" if _format.NAMESPACE == "torch" or (self.affine and not has_bias) else ""
         return (
             f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}{bias}, "
             f"track_running_stats={self.track_running_stats}"

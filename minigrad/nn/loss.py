@@ -14,6 +14,7 @@ from minigrad.errors import InvalidParameterError
 from minigrad.nn import _checks
 from minigrad.nn import functional as F
 from minigrad.nn.distance import PairwiseDistance
+from minigrad.nn.functional.cross_entropy import smoothing
 from minigrad.nn.functional.loss import legacy_reduction
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor
@@ -182,7 +183,7 @@ class CrossEntropyLoss(_WeightedLoss):
                  label_smoothing: float = 0.0) -> None:
         super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
-        _checks.unit_interval("label_smoothing", label_smoothing)
+        smoothing(label_smoothing)
         self.label_smoothing = label_smoothing
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002

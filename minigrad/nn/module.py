@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from minigrad import _module_calls
+from minigrad import _alias, _module_calls
 from minigrad.device import _is_device_arg, check_device, parse_to
 from minigrad.dtypes import resolve_dtype
 from minigrad.errors import InvalidParameterError, _ArgumentTypeError
@@ -148,6 +148,7 @@ class Module:
         if not self.call_super_init and args:
             raise TypeError(f"{type(self).__name__}.__init__() takes 1 positional argument but "
                             f"{len(args) + 1} were given")
+        _alias.check()  # (a script with torch aliased to minigrad by hand: see minigrad/_alias.py)
         object.__setattr__(self, "training", True)
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())

@@ -111,8 +111,8 @@ class GroupNorm(Module):
         self.num_channels = _checks.positive_int("num_channels", num_channels)
         if self.num_channels % self.num_groups:
             raise InvalidParameterError(
-                f"num_channels must be divisible by num_groups, got num_channels={num_channels}, "
-                f"num_groups={num_groups}"
+                f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups}) (got "
+                f"num_channels={num_channels}, num_groups={num_groups})"
             )
         self.eps = _checks.positive_float("eps", eps)
         self.affine = _checks.flag("affine", affine)

@@ -50,6 +50,15 @@ State = tuple[Tensor, ...]
 # ----------------------------------------------------------------- one step
 
 
+def _above_zero(name: str, value: Any) -> int:
+    """``value`` if a positive int, else PyTorch's ValueError words (also naming the value)."""
+    if not _checks.is_int(value):
+        return _checks.positive_int(name, value)  # (PyTorch's TypeError)
+    if value <= 0:
+        raise InvalidParameterError(f"{name} must be greater than zero, got {name}={value!r}")
+    return int(value)
+
+
 def _times_transposed(h: Tensor, w: Tensor) -> Tensor:
     """h @ w^T for a small batch h (N, in) and a weight w (out, in), computed as (w @ h^T)^T.
 
@@ -203,9 +212,9 @@ class RNNBase(Module):
         self.mode = mode
         # a wrongly typed size or flag is PyTorch's TypeError (RNN(3.0, 5), bias=1), a bad value ValueError
         of_type = _checks.of_type
-        self.input_size = _checks.positive_int("input_size", of_type("input_size", input_size, int))
-        self.hidden_size = _checks.positive_int("hidden_size", of_type("hidden_size", hidden_size, int))
-        self.num_layers = _checks.positive_int("num_layers", num_layers)
+        self.input_size = _above_zero("input_size", of_type("input_size", input_size, int))
+        self.hidden_size = _above_zero("hidden_size", of_type("hidden_size", hidden_size, int))
+        self.num_layers = _above_zero("num_layers", num_layers)
         self.bias = _checks.flag("bias", of_type("bias", bias, bool))
         self.batch_first = _checks.flag("batch_first", of_type("batch_first", batch_first, bool))
         dropout_p = _checks.unit_interval("dropout", dropout)
@@ -338,9 +347,11 @@ class RNNBase(Module):
             )
         weight = self.weight_ih_l0
         if rows.dtype != weight.dtype:
+            want, got = f"torch.{weight.dtype}", f"torch.{rows.dtype}"  # (PyTorch's words, for GRU/LSTM too)
             raise InvalidParameterError(
-                f"{name}: input dtype {rows.dtype} does not match the parameters' dtype {weight.dtype}; "
-                f"convert the input (input.to({weight.dtype})) or the model (model.to({rows.dtype}))"
+                f"RNN input dtype ({got}) does not match weight dtype ({want}). Convert input: "
+                f"input.to({want}), or convert model: model.to({got}) ({name}: input dtype {rows.dtype} does "
+                f"not match the parameters' dtype {weight.dtype})"
             )
         batch = sizes[0]
         states = self._initial_states(hx, batch, batched, rows.dtype)
@@ -572,32 +583,46 @@ class RNNCellBase(Module):
         """The input as (N, input_size) and the states as (N, H) (None stays None); batched or not."""
         name = type(self).__name__
         x = _checks.tensor(name, input)
+        # PyTorch's checks in its order and words (ranks: ValueError, then sizes: RuntimeError); the
+        # parentheses say what was expected in full
         if x.ndim not in (1, 2):
-            raise ShapeError(f"{name}: expected input to be 1-D or 2-D, got {x.ndim}-D (shape {x.shape})")
+            raise ShapeError(f"{name}: Expected input to be 1D or 2D, got {x.ndim}D instead (expected input "
+                             f"to be 1-D or 2-D, got {x.ndim}-D (shape {x.shape}))")
+        for s, label in states:
+            if s is not None and _checks.tensor(name, s, label).ndim not in (1, 2):
+                shown = "hidden" if label == "hx" else label
+                raise ShapeError(f"{name}: Expected {shown} to be 1D or 2D, got {s.ndim}D instead "
+                                 f"({label} of shape {s.shape})")
         batched = x.ndim == 2
         if x.shape[-1] != self.input_size:
             raise ShapeError(
-                f"{name}: expected input with last dim input_size={self.input_size}, got shape {x.shape}"
-            )
-        if x.dtype != self.weight_ih.dtype:
-            raise InvalidParameterError(
-                f"{name}: input dtype {x.dtype} does not match the parameters' dtype {self.weight_ih.dtype}"
+                f"input has inconsistent input_size: got {x.shape[-1]} expected {self.input_size} "
+                f"({name}: expected input with last dim input_size={self.input_size}, got shape {x.shape})"
             )
         if not batched:
             x = x.unsqueeze(0)
         out: list[Tensor | None] = []
         expected = (x.shape[0], self.hidden_size)
-        for s, label in states:
+        for i, (s, label) in enumerate(states):
             if s is None:
                 out.append(None)
                 continue
-            _checks.tensor(name, s, label)
-            if s.shape != (expected if batched else expected[1:]):
-                raise ShapeError(
-                    f"{name}: expected {label} of shape {expected if batched else expected[1:]} "
-                    f"({'batch, ' if batched else ''}hidden_size), got {s.shape}"
-                )
+            want = expected if batched else expected[1:]
+            if s.shape != want:
+                dims = "(batch, hidden_size)" if batched else "(hidden_size)"
+                full = f"{name}: expected {label} of shape {want} {dims}, got {s.shape}"
+                if s.ndim != len(want):
+                    raise ShapeError(full)
+                if batched and s.shape[0] != expected[0]:
+                    raise ShapeError(f"Input batch size {expected[0]} doesn't match hidden{i} batch size "
+                                     f"{s.shape[0]} ({full})")
+                raise ShapeError(f"hidden{i} has inconsistent hidden_size: got {s.shape[-1]}, expected "
+                                 f"{self.hidden_size} ({full})")
             out.append(s if batched else s.unsqueeze(0))
+        if x.dtype != self.weight_ih.dtype:
+            raise InvalidParameterError(
+                f"{name}: input dtype {x.dtype} does not match the parameters' dtype {self.weight_ih.dtype}"
+            )
         return x, out, batched
 
     def _input_gates(self, x: Tensor, fold_hh_bias: bool) -> Tensor:

@@ -75,6 +75,11 @@ class Embedding(Module):
                  sparse: bool = False, _weight: Tensor | None = None, _freeze: bool = False,
                  device: Any = None, dtype: DTypeLike = None) -> None:
         super().__init__()
+        for name, size in (("num_embeddings", num_embeddings), ("embedding_dim", embedding_dim)):
+            if _checks.is_int(size) and size < 0:  # (PyTorch's words: torch.empty's, then ours)
+                raise InvalidParameterError(
+                    f"Trying to create tensor with negative dimension {size}: [{num_embeddings}, "
+                    f"{embedding_dim}] ({name} must be a non-negative int, got {name}={size!r})")
         self.num_embeddings = _checks.nonnegative_int("num_embeddings", num_embeddings)
         self.embedding_dim = _checks.nonnegative_int("embedding_dim", embedding_dim)
         self.padding_idx = (None if padding_idx is None

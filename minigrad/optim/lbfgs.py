@@ -192,7 +192,7 @@ class LBFGS(Optimizer):
             "line_search_fn": line_search_fn,
         }  # fmt: skip
         self._check_group(defaults)
-        super().__init__(params, defaults)
+        super().__init__(params, defaults)  # (its checks of duplicates and names come first, as in PyTorch)
         if len(self.param_groups) != 1:
             raise InvalidParameterError("LBFGS doesn't support per-parameter options (parameter groups)")
 
@@ -208,16 +208,6 @@ class LBFGS(Optimizer):
                 "line_search_fn must be None or 'strong_wolfe', "
                 f"got line_search_fn={group['line_search_fn']!r}"
             )
-
-    def add_param_group(self, param_group: dict[str, Any]) -> None:
-        """Add the (single) parameter group; LBFGS refuses a second one.
-
-        Raises:
-            InvalidParameterError: the optimizer already has its group.
-        """
-        if self.param_groups:
-            raise InvalidParameterError("LBFGS doesn't support per-parameter options (parameter groups)")
-        super().add_param_group(param_group)
 
     @property
     def _params(self) -> list[Tensor]:
@@ -257,7 +247,8 @@ class LBFGS(Optimizer):
             TypeError: no closure (LBFGS needs one).
         """
         if closure is None:
-            raise TypeError("LBFGS.step() needs a closure that re-evaluates the model and returns the loss")
+            raise TypeError("LBFGS.step() missing 1 required positional argument: 'closure' (a closure that "
+                            "re-evaluates the model and returns the loss)")
         group = self.param_groups[0]
         return quiet(self._run, closure, group)  # nan and inf propagate silently, as in PyTorch
 

@@ -222,19 +222,6 @@ def _check_flags(group: dict[str, Any]) -> None:
         )
 
 
-def _copy_state(value: Any) -> Any:
-    """A deep copy of a state value; Tensors become new Tensors over copied arrays."""
-    if isinstance(value, Tensor):
-        return from_numpy(value.numpy().copy())
-    if isinstance(value, np.ndarray):
-        return value.copy()
-    if isinstance(value, dict):
-        return {k: _copy_state(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(_copy_state(v) for v in value)
-    return copy.deepcopy(value)
-
-
 def _array_copy(value: Any) -> Array:
     """A new ndarray holding ``value``: a Tensor, an ndarray, a number, or another library's array."""
     arr: Array
@@ -401,7 +388,7 @@ class Optimizer:
             UnsupportedError: ``differentiable=True``.
         """
         if not isinstance(param_group, dict):
-            raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
         if "params" not in param_group:
             raise InvalidParameterError("param_group has no 'params' entry")
         group = dict(param_group)
@@ -633,12 +620,15 @@ class Optimizer:
     # ------------------------------------------------------------ state dict
 
     def state_dict(self) -> dict[str, Any]:
-        """The optimizer's state in PyTorch's layout, as copies.
+        """The optimizer's state in PyTorch's layout, sharing its values as PyTorch's does.
 
         ``{'state': {index: {name: value}}, 'param_groups': [{..., 'params':
         [index, ...]}]}``, where ``index`` numbers the parameters in group
         order. State values are Tensors where PyTorch keeps tensors (``step``
-        included). Parameters themselves are not included.
+        included). Parameters themselves are not included. As in PyTorch, each
+        ``state[index]`` is the optimizer's own per-parameter dict and the group
+        entries are its own values, not copies: a state dict kept without
+        ``copy.deepcopy`` follows later steps.
         """
         for pre_hook in self._optimizer_state_dict_pre_hooks.values():
             pre_hook(self)
@@ -646,14 +636,14 @@ class Optimizer:
         start = 0
         groups = []
         for group in self.param_groups:
-            packed = {k: copy.deepcopy(v) for k, v in group.items() if k != "params"}
+            packed = {k: v for k, v in group.items() if k != "params"}
             for i, p in enumerate(group["params"], start):
                 mapping.setdefault(id(p), i)
             packed["params"] = [mapping[id(p)] for p in group["params"]]
             start += len(packed["params"])
             groups.append(packed)
         # an entry not keyed by a parameter (a hook's note) is kept under its own key, as in PyTorch
-        state = {(mapping[id(p)] if isinstance(p, Tensor) else p): _copy_state(s)
+        state = {(mapping[id(p)] if isinstance(p, Tensor) else p): s
                  for p, s in self.state.items() if id(p) in mapping or not isinstance(p, Tensor)}
         result = {"state": state, "param_groups": groups}
         for post_hook in self._optimizer_state_dict_post_hooks.values():
@@ -667,7 +657,10 @@ class Optimizer:
         optimizers that count in a tensor (``_step_to_tensor``) and stays a number for the others (a
         subclass written in a script, SparseAdam), as PyTorch's ``__setstate__`` methods decide."""
         if not self._step_to_tensor and not _is_array_like(value):
-            return copy.deepcopy(value)
+            return value
+        if isinstance(value, Tensor) and value.numel() == 1 and value.numpy().dtype.kind in "iuf" \
+                and float(value.item()).is_integer() and value.item() >= 0:
+            return value  # shared with the saved dict, as PyTorch loads a step
         numeric = _is_array_like(value) or (isinstance(value, (int, float)) and not isinstance(value, bool))
         arr = _array_copy(value) if numeric else None
         if arr is None or arr.size != 1 or arr.dtype.kind not in "iuf" or not float(arr.item()).is_integer() \
@@ -676,16 +669,27 @@ class Optimizer:
         return from_numpy(arr if _is_array_like(value) else arr.astype(np.float32))
 
     def _load_state_value(self, p: Tensor, index: int, key: str | None, value: Any) -> Any:
-        """Convert one saved state entry for parameter ``p`` (a copy, never an alias).
+        """Convert one saved state entry for parameter ``p``.
 
         As PyTorch: arrays become Tensors cast to the parameter's float dtype,
         except ``step``, which keeps its own (a number becomes a float32 tensor).
+        A minigrad Tensor that needs no cast is kept itself (PyTorch's ``Tensor.to``
+        returns its input then), so the loaded state shares it with the saved dict;
+        other arrays (another library's tensors) are copied.
         """
         if key == "step":
             return self._load_step(index, value)
         if _is_array_like(value):
-            arr = _array_copy(value)
             dtype = p.numpy().dtype
+            if isinstance(value, Tensor) and (value.numpy().dtype == dtype or "f" not in
+                                              (value.numpy().dtype.kind, dtype.kind)):
+                if key in self._param_shaped_state and value.shape != p.shape:
+                    raise ShapeError(
+                        f"load_state_dict: state[{index}][{key!r}] has shape {tuple(value.shape)}, "
+                        f"but the parameter has shape {p.shape}"
+                    )
+                return value
+            arr = _array_copy(value)
             if arr.dtype.kind == "f" and dtype.kind == "f":
                 arr = arr.astype(dtype, copy=False)
             if key in self._param_shaped_state and arr.shape != p.shape:
@@ -698,7 +702,7 @@ class Optimizer:
             return {k: self._load_state_value(p, index, str(k), v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
             return type(value)(self._load_state_value(p, index, None, v) for v in value)
-        return copy.deepcopy(value)
+        return value
 
     def _required_state(self, group: dict[str, Any]) -> tuple[str, ...]:
         """The state entries ``step`` needs for a parameter of ``group`` (once it has any)."""
@@ -735,17 +739,18 @@ class Optimizer:
         saved_groups = copy.deepcopy(list(state_dict["param_groups"]))
         groups = self.param_groups
         if len(saved_groups) != len(groups):
-            raise InvalidParameterError(
-                f"loaded state dict has {len(saved_groups)} parameter groups, "
-                f"but the optimizer has {len(groups)}"
+            raise InvalidParameterError(  # PyTorch's words first (scripts match on them), then the counts
+                f"loaded state dict has a different number of parameter groups ({len(saved_groups)} "
+                f"parameter groups, the optimizer has {len(groups)})"
             )
         for i, (g, sg) in enumerate(zip(groups, saved_groups, strict=True)):
             if not isinstance(sg, Mapping) or "params" not in sg:
                 raise InvalidParameterError(f"loaded param_groups[{i}] is not a dict with 'params'")
             if len(sg["params"]) != len(g["params"]):
                 raise InvalidParameterError(
-                    f"loaded state dict contains a parameter group ({i}) with {len(sg['params'])} "
-                    f"parameters, but the optimizer's group has {len(g['params'])}"
+                    f"loaded state dict contains a parameter group that doesn't match the size of "
+                    f"optimizer's group (group {i}: {len(sg['params'])} parameters, the optimizer's group "
+                    f"has {len(g['params'])})"
                 )
         id_map: dict[int, Tensor] = {}
         for i, (g, sg) in enumerate(zip(groups, saved_groups, strict=True)):
@@ -787,7 +792,8 @@ class Optimizer:
             for index, p in zip(sg["params"], ng["params"], strict=True):
                 state = new_state.get(p)
                 missing = [k for k in self._required_state(ng) if k not in state] if state else []
-                if state and "step" in state and (ng.get("fused") or ng.get("capturable")):
+                if state and "step" in state and (ng.get("fused") or ng.get("capturable")) \
+                        and state["step"].numpy().dtype != np.float32:
                     # PyTorch hosts such a step as float32 whatever the saved dtype
                     state["step"] = from_numpy(state["step"].numpy().astype(np.float32))
                 if missing:

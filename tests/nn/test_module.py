@@ -279,6 +279,17 @@ def test_repr_like_pytorch() -> None:
     assert repr(nn.Parameter(mg.ones(2))).startswith("Parameter containing:\ntensor(")
 
 
+def test_batchnorm_repr_is_pytorch_2_13s_under_the_compat_namespace(monkeypatch: pytest.MonkeyPatch) -> None:
+    # PyTorch code run on minigrad prints as PyTorch 2.13, which shows bias= always (False without affine)
+    from minigrad import _format
+
+    monkeypatch.setattr(_format, "NAMESPACE", "torch")
+    assert repr(nn.BatchNorm1d(4)) == ("BatchNorm1d(4, eps=1e-05, momentum=0.1, affine=True, bias=True, "
+                                       "track_running_stats=True)")
+    assert repr(nn.InstanceNorm1d(3)) == ("InstanceNorm1d(3, eps=1e-05, momentum=0.1, affine=False, "
+                                          "bias=False, track_running_stats=False)")
+
+
 def test_forward_missing_raises() -> None:
     with pytest.raises(NotImplementedError, match="forward"):
         nn.Module()(1)

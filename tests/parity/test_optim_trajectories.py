@@ -291,5 +291,8 @@ def test_lbfgs_step_without_closure_and_with_groups_raise() -> None:
         optim.LBFGS([p]).step()
     with pytest.raises(mg.InvalidParameterError, match="parameter groups"):
         optim.LBFGS([{"params": [p]}, {"params": [mg.tensor([1.0], requires_grad=True)]}])
-    with pytest.raises(mg.InvalidParameterError, match="parameter groups"):
-        optim.LBFGS([p]).add_param_group({"params": [mg.tensor([1.0], requires_grad=True)]})
+    # a group added after construction is accepted, as by PyTorch (its step uses the first group only)
+    for lib in (mg, torch):
+        opt = lib.optim.LBFGS([lib.tensor([1.0, 2.0], requires_grad=True)])
+        opt.add_param_group({"params": [lib.tensor([1.0], requires_grad=True)]})
+        assert len(opt.param_groups) == 2

@@ -51,12 +51,6 @@ _BY_NAME = {info.name: info for info in _co.optim_db}
 NAMES = [n for n in _BY_NAME if n != "SparseAdam"]
 #: (optimizer, dtype, input description) left out: see the module docstring
 SKIP = [("LBFGS", "float32", "")]
-#: error inputs whose message differs from PyTorch's pattern (the class agrees): LBFGS refuses a
-#: second parameter group before the base class looks at it
-MESSAGE_DIFFERS = {("LBFGS", "duplicate parameters should not occur across param groups either"),
-                   ("LBFGS", "all optimizer param groups should be with/without names.")}
-
-
 def _to_mg(x: Any) -> Any:
     """torch tensors (in kwargs: a Tensor lr, Tensor betas) as minigrad tensors of the same dtype."""
     if isinstance(x, torch.Tensor):
@@ -340,7 +334,6 @@ def test_error_inputs_raise_torch_classes(name: str) -> None:
                        for w in caught), f"{where}: no {error.error_type.__name__} /{error.error_regex}/"
         else:
             assert isinstance(got, error.error_type), f"{where}: {got!r}, torch raises {error.error_type}"
-            if (name, oi.desc) not in MESSAGE_DIFFERS:
-                assert re.search(error.error_regex, str(got)), f"{where}: {got} !~ /{error.error_regex}/"
+            assert re.search(error.error_regex, str(got)), f"{where}: {got} !~ /{error.error_regex}/"
         checked += 1
     assert checked >= 6

@@ -77,6 +77,8 @@ def _rank_words(fn: str, nd: int, shape: tuple[int, ...]) -> str:
     """PyTorch's words for a pooling input of the wrong rank (and '; '); '' for the others."""
     if fn.startswith("adaptive"):
         return f"Input dimension should be at least {nd + 1}; "
+    if fn in ("max_pool2d", "max_pool3d", "avg_pool3d", "avg_pool2d"):  # (these kernels' words)
+        return f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input; "
     if fn.startswith("max_pool"):
         return (f"Expected {nd + 1}D or {nd + 2}D (batch mode) tensor with optional 0 dim batch size for "
                 f"input, but got:{list(shape)}; ")

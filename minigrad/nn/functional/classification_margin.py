@@ -51,12 +51,14 @@ def _class_targets(fn: str, x: Tensor, target: Tensor, target_ndim: int) -> np.n
     want = (() if x.ndim == 1 else x.shape[:1]) + ((x.shape[-1],) if target_ndim else ())
     t = _checks.tensor(fn, target, "target")
     if t.shape != want and not (x.ndim == 1 and t.shape == (1,) and not target_ndim):
-        torch_words = (f"inconsistent target size: {list(t.shape)} for input of size: {list(x.shape)}"
-                       if target_ndim else "target tensor should be 1-D with size equal to the number of "
-                       f"input samples (batch size). Expected target size {list(want)}, but got "
-                       f"{list(t.shape)}")
-        raise ShapeError(f"{fn}: {torch_words} (expected {want} for input of shape {x.shape}, got {t.shape})")
-    if t.dtype.kind not in "iu":
+        ours = f"{fn}: inconsistent target size: expected {want} for input of shape {x.shape}, got {t.shape}"
+        if target_ndim:  # PyTorch's words first
+            raise ShapeError(f"inconsistent target size: {list(t.shape)} for input of size: {list(x.shape)} "
+                             f"({ours})")
+        raise ShapeError(f"{fn}: target tensor should be 1-D with size equal to the number of input samples "
+                         f"(batch size). Expected target size [{x.shape[0] if x.ndim == 2 else 1}], but got "
+                         f"{list(t.shape)}. Input has shape {list(x.shape)}. ({ours})")
+    if t.dtype.kind not in "iu":  # (after the shapes, as PyTorch checks)
         raise InvalidParameterError(f"{fn}: expected scalar type Long but found {scalar_type_name(t.dtype)}: "
                                     f"target must hold class indices (an integer tensor), got {t.dtype}")
     return t.numpy().reshape(want)

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from minigrad._kernels import quiet
+from minigrad.dtypes import scalar_type_name
 from minigrad.errors import DimensionError, DomainError, DTypeError, InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
@@ -27,6 +28,32 @@ __all__ = [
 
 
 _UNSIGNED = {n: np.dtype(f"u{n}") for n in (1, 2, 4, 8)}  # integers of each size, read as unsigned
+
+
+def smoothing(value: Any) -> float:
+    """``label_smoothing`` if a number in [0, 1]; else PyTorch's words (InvalidParameterError)."""
+    if not _checks.is_real(value) or not 0 <= value <= 1:
+        raise InvalidParameterError(f"label_smoothing must be between 0.0 and 1.0. Got: {value} "
+                                    f"(label_smoothing={value!r})")
+    return float(value)
+
+
+def _target_shape_error(logp: Tensor, target: Tensor, fn: str, shape: tuple[int, ...]) -> None:
+    """Raise PyTorch's error for class indices of the wrong shape (its words first, then the shapes)."""
+    lshape = logp.shape
+    expected = (lshape[0], *lshape[2:]) if len(lshape) >= 2 else ()
+    ours = f"{fn}: input of shape {lshape} expects target of shape {expected}, got {target.shape}"
+    if fn == "cross_entropy" and target.shape == shape:
+        raise DTypeError(f"Expected floating point type for target with class probabilities, got "
+                         f"{scalar_type_name(target.dtype)} ({ours})")
+    if len(lshape) >= 2 and target.ndim and target.shape[0] != lshape[0]:
+        raise ShapeError(f"Expected input batch_size ({lshape[0]}) to match target batch_size "
+                         f"({target.shape[0]}). ({ours})")
+    if len(lshape) == 2 and target.ndim > 1:
+        raise ShapeError(f"0D or 1D target tensor expected, multi-target not supported ({ours})")
+    if len(lshape) > 2:
+        raise ShapeError(f"Expected target size {list(expected)}, got {list(target.shape)} ({ours})")
+    raise ShapeError(ours)
 
 
 def _class_indices(
@@ -47,10 +74,7 @@ def _class_indices(
         logp, target = logp.reshape(1, -1), target.reshape(1)
     lshape = logp._array.shape
     if len(lshape) < 2 or target._array.shape != (lshape[0], *lshape[2:]):
-        expected = (lshape[0], *lshape[2:]) if len(lshape) >= 2 else ()
-        raise ShapeError(
-            f"{fn}: input of shape {logp.shape} expects target of shape {expected}, got {target.shape}"
-        )
+        _target_shape_error(logp, target, fn, shape)
     if target._array.dtype.kind not in "iu":
         probs = (
             "float targets of the logits' shape are class probabilities"
@@ -58,8 +82,9 @@ def _class_indices(
             else "for class probabilities use cross_entropy with float targets of the input's shape"
         )
         raise DTypeError(
-            f"{fn}: expected integer class indices (int64) as target, got dtype {target.dtype}; "
-            f"convert labels with target.long() ({probs}: {shape})"
+            f"expected target dtype to be Long or Byte, but got {scalar_type_name(target.dtype)} ({fn}: "
+            f"expected integer class indices (int64) as target, got dtype {target.dtype}; "
+            f"convert labels with target.long() ({probs}: {shape}))"
         )
     c = lshape[1]
     if len(lshape) > 2:
@@ -220,7 +245,7 @@ def cross_entropy(
 def _cross_entropy(logits: Tensor, target: Tensor, ignore_index: int, reduction: str, label_smoothing: float,
                    weight: Tensor | None) -> Tensor:
     _checks.reduction(reduction)
-    eps = _checks.unit_interval("label_smoothing", label_smoothing)
+    eps = smoothing(label_smoothing)
     shape = _checks.tensor("cross_entropy", logits)._array.shape
     if not shape:
         raise ShapeError("cross_entropy: expected logits of shape (C,), (N, C) or (N, C, d1, ...), got ()")
@@ -250,8 +275,8 @@ def _cross_entropy(logits: Tensor, target: Tensor, ignore_index: int, reduction:
     if target.shape == logits.shape:
         if ignore_index != -100:  # PyTorch refuses rather than silently ignoring it
             raise InvalidParameterError(
-                f"cross_entropy: ignore_index is not supported for probability (float) targets, "
-                f"got ignore_index={ignore_index!r}"
+                f"ignore_index is not supported for floating point target (cross_entropy: probability "
+                f"targets, got ignore_index={ignore_index!r})"
             )
         probs = target if eps == 0 else target * (1 - eps) + eps / c
         if weight is not None:

@@ -9,6 +9,7 @@ import numpy as np
 
 from minigrad._sparse_grads import note_sparse_lookup
 from minigrad.autograd import no_grad
+from minigrad.dtypes import tensor_type_name
 from minigrad.errors import (
     DimensionError,
     DTypeError,
@@ -26,8 +27,15 @@ __all__ = ["embedding", "embedding_bag", "embedding_renorm_", "normalize_padding
 def _index_array(input: Any, fn: str) -> Array:  # noqa: A002
     idx = input.numpy() if isinstance(input, Tensor) else np.asarray(input)
     if idx.dtype.kind not in "iu":
-        # a RuntimeError in PyTorch ("Expected tensor for argument #1 'indices' to have ... Long, Int")
-        raise DTypeError(f"{fn}: indices must be an integer tensor (int64), got dtype {idx.dtype}")
+        try:
+            kind = tensor_type_name(idx.dtype)
+        except KeyError:  # (not a tensor dtype at all: an array of strings or objects)
+            kind = str(idx.dtype)
+        raise DTypeError(  # (PyTorch's words first)
+            "Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, "
+            f"Int; but got {kind} instead ({fn}: indices must be an integer tensor "
+            f"(int64), got dtype {idx.dtype})"
+        )
     return idx
 
 
@@ -86,9 +94,9 @@ def _check_range(idx: Array, num: int, fn: str) -> None:
         lo, hi = int(idx.min()), int(idx.max())
         if lo < 0 or hi >= num:
             bad = lo if lo < 0 else hi
-            raise DimensionError(
-                f"{fn}: index {bad} is out of range for num_embeddings={num} "
-                f"(indices must be in [0, {num - 1}])"
+            raise DimensionError(  # (PyTorch's words first)
+                f"index out of range in self ({fn}: index {bad} is out of range for num_embeddings={num}, "
+                f"indices must be in [0, {num - 1}])"
             )
 
 
