@@ -67,23 +67,26 @@ def spatial_input(fn: str, input: Tensor, nd: int) -> tuple[Tensor, bool]:  # no
     if not isinstance(input, Tensor):
         raise TypeError(f"{fn}(): argument 'input' must be a Tensor, not {type(input).__name__}")
     if input.ndim not in (nd + 1, nd + 2):
-        raise ShapeError(f"{fn}: {_rank_words(fn, nd, input.shape)}expected {nd + 1}D (unbatched) or "
-                         f"{nd + 2}D (batched) input, got input of shape {input.shape}")
+        ours = f"{fn}: expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input, got input of shape " \
+            f"{input.shape}"
+        words = _rank_words(fn, nd, input.shape)
+        raise ShapeError(f"{words} ({ours})" if words else ours)
     batched = input.ndim == nd + 2
     return (input if batched else input.unsqueeze(0)), batched
 
 
 def _rank_words(fn: str, nd: int, shape: tuple[int, ...]) -> str:
-    """PyTorch's words for a pooling input of the wrong rank (and '; '); '' for the others."""
+    """PyTorch's message for a pooling input of the wrong rank ('' for the others): it begins minigrad's."""
     if fn.startswith("adaptive"):
-        return f"Input dimension should be at least {nd + 1}; "
-    if fn in ("max_pool2d", "max_pool3d", "avg_pool3d", "avg_pool2d"):  # (these kernels' words)
-        return f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input; "
-    if fn.startswith("max_pool"):
-        return (f"Expected {nd + 1}D or {nd + 2}D (batch mode) tensor with optional 0 dim batch size for "
-                f"input, but got:{list(shape)}; ")
-    if fn.startswith("avg_pool"):
-        return f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input; "
+        return f"Input dimension should be at least {nd + 1}"
+    if fn in ("max_pool2d", "max_pool3d", "avg_pool3d"):
+        return f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input"
+    if fn == "max_pool1d":
+        return (f"max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
+                f"input, but got:{list(shape)}")
+    if fn == "avg_pool1d":
+        return (f"Expected 2 to 3 dimensions, but got {len(shape)}-dimensional tensor for argument #1 'self' "
+                "(while checking arguments for avg_pool1d)")
     return ""
 
 

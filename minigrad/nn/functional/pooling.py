@@ -117,12 +117,12 @@ def _half_kernel(fn: str, k: Ints, p: Ints, d: Ints) -> None:
     """PyTorch's rule (whatever the dilation): no padding beyond half the kernel, in its words."""
     for kk, pp, dd in zip(k, p, d):
         if pp > kk // 2:
-            # (max_pool1d's kernel without grad words it the first way, with_indices the second)
-            first = (f"max_pool1d() padding should be at most half of kernel size, but got padding={pp} and "
-                     f"kernel_size={kk}; " if fn == "max_pool1d" else "")
-            raise InvalidParameterError(
-                f"{fn}: {first}pad should be at most half of effective kernel size, but got pad={pp}, "
-                f"kernel_size={kk} and dilation={dd} (padding={p}, kernel_size={k})")
+            words = (f"pad should be at most half of effective kernel size, but got pad={pp}, "
+                     f"kernel_size={kk} and dilation={dd}")
+            if fn == "max_pool1d":  # (its kernel without grad words it so first, with_indices as above)
+                words = (f"max_pool1d() padding should be at most half of kernel size, but got padding={pp} "
+                         f"and kernel_size={kk} ({words})")
+            raise InvalidParameterError(f"{words} ({fn}: padding={p}, kernel_size={k})")
 
 
 def _max_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, padding: Any,  # noqa: A002
