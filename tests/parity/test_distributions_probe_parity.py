@@ -1,0 +1,91 @@
+"""Fixes found by probing minigrad.distributions against torch.distributions (every family, float64 and
+float32, scalar and batched parameters): modes at the parameter edges, MultivariateNormal's
+arg_constraints and PyTorch's validation message, cdf validation of transformed distributions, the
+support message of Pareto/Weibull and the KL divergence of two transformed distributions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import distributions as D
+from tests.helpers import require_torch
+
+torch = require_torch()
+TD = torch.distributions
+
+
+def _np(t: object) -> np.ndarray:
+    return np.asarray(t.detach().numpy())  # type: ignore[attr-defined]
+
+
+def _error(fn: object) -> tuple[type, str]:
+    try:
+        fn()  # type: ignore[operator]
+    except Exception as e:  # noqa: BLE001  (the class and words are what is compared)
+        return type(e), str(e)
+    raise AssertionError("no error raised")
+
+
+@pytest.mark.parametrize("p", [0.3, 0.5, 0.8])
+def test_bernoulli_mode_of_a_number(p: float) -> None:
+    np.testing.assert_array_equal(_np(D.Bernoulli(probs=p).mode), TD.Bernoulli(probs=p).mode.numpy())
+
+
+def test_beta_and_dirichlet_mode_where_every_concentration_is_below_one() -> None:
+    c1 = np.array([0.6, 1.2, 2.0, 0.9])
+    c0 = np.array([0.7, 0.7, 3.0, 0.2])
+    got = D.Beta(mg.tensor(c1), mg.tensor(c0)).mode
+    np.testing.assert_allclose(_np(got), TD.Beta(torch.tensor(c1), torch.tensor(c0)).mode.numpy())
+    c = np.array([[0.5, 0.6, 0.9], [2.0, 0.5, 3.0]])
+    np.testing.assert_allclose(_np(D.Dirichlet(mg.tensor(c)).mode), TD.Dirichlet(torch.tensor(c)).mode.numpy())
+
+
+def test_multivariate_normal_arg_constraints_and_validation() -> None:
+    assert sorted(D.MultivariateNormal.arg_constraints) == sorted(TD.MultivariateNormal.arg_constraints)
+    bad = [[1.0, 2.0], [2.0, 1.0]]
+    t_cls, t_msg = _error(lambda: TD.MultivariateNormal(torch.zeros(2), torch.tensor(bad), validate_args=True))
+    m_cls, m_msg = _error(lambda: D.MultivariateNormal(mg.zeros(2), mg.tensor(bad), validate_args=True))
+    assert issubclass(m_cls, t_cls)
+    head = "Expected parameter covariance_matrix (Tensor of shape (2, 2)) of distribution MultivariateNormal("
+    assert t_msg.startswith(head) and m_msg.startswith(head)
+    assert "to satisfy the constraint PositiveDefinite(), but found invalid values" in m_msg
+    # the Cholesky factor given: its matrix is validated as lower_cholesky
+    tril = [[1.0, 0.0], [0.5, -1.0]]
+    t_cls, t_msg = _error(lambda: TD.MultivariateNormal(torch.zeros(2), scale_tril=torch.tensor(tril)))
+    m_cls, m_msg = _error(lambda: D.MultivariateNormal(mg.zeros(2), scale_tril=mg.tensor(tril)))
+    assert issubclass(m_cls, t_cls) and m_msg.split(" of distribution")[0] == t_msg.split(" of distribution")[0]
+    # valid parameters still give PyTorch's densities
+    cov = np.array([[2.0, 0.3], [0.3, 1.0]])
+    x = np.array([[0.1, -0.4], [1.0, 2.0]])
+    for kw in ("covariance_matrix", "precision_matrix", "scale_tril"):
+        m = np.linalg.cholesky(cov) if kw == "scale_tril" else cov
+        t = TD.MultivariateNormal(torch.zeros(2, dtype=torch.float64), **{kw: torch.tensor(m)})
+        g = D.MultivariateNormal(mg.zeros(2, dtype=mg.float64), **{kw: mg.tensor(m)})
+        np.testing.assert_allclose(_np(g.log_prob(mg.tensor(x))), t.log_prob(torch.tensor(x)).numpy(), rtol=1e-12)
+
+
+def test_transformed_cdf_validates_the_inverted_value() -> None:
+    # LogNormal's cdf at 0 is 0 (log 0 = -inf is a real number for the base Normal), as in PyTorch
+    for lib, dist in ((mg, D), (torch, TD)):
+        d = dist.LogNormal(lib.tensor(0.0), lib.tensor(1.0), validate_args=True)
+        assert float(d.cdf(lib.tensor(0.0))) == 0.0
+        base = dist.Normal(lib.tensor(0.0), lib.tensor(1.0), validate_args=True)
+        e = dist.TransformedDistribution(base, [dist.transforms.ExpTransform()], validate_args=True)
+        assert float(e.cdf(lib.tensor(0.0))) == 0.0
+
+
+@pytest.mark.parametrize("name", ["Pareto", "Weibull"])
+def test_support_message_of_transformed_families(name: str) -> None:
+    kw = {"Pareto": {"scale": 1.0, "alpha": 2.0}, "Weibull": {"scale": 1.0, "concentration": 2.0}}[name]
+
+    def make(lib: object, dist: object) -> object:
+        args = {k: lib.tensor(v) for k, v in kw.items()}  # type: ignore[attr-defined]
+        return getattr(dist, name)(**args, validate_args=True)
+
+    t_cls, t_msg = _error(lambda: make(torch, TD).log_prob(torch.tensor(-1.0)))  # type: ignore[attr-defined]
+    m_cls, m_msg = _error(lambda: make(mg, D).log_prob(mg.tensor(-1.0)))  # type: ignore[attr-defined]
+    assert issubclass(m_cls, t_cls)
+    assert m_msg.split(" of the distribution")[0] == t_msg.split(" of the distribution")[0]
+    assert m_msg.startswith("Expected value argument (Tensor of shape ()) to be within the support")
