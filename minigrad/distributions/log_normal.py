@@ -62,7 +62,7 @@ class LogNormal(TransformedDistribution):
         return self.base_dist.log_prob(y) - y
 
     def cdf(self, value: Any) -> Tensor:
-        """The base normal's cdf at ``log(value)`` (0 at 0; validating, only the log is checked, as PyTorch)."""
+        """The base normal's cdf at ``log(value)`` (0 at 0: validating, only the log is checked)."""
         return self.base_dist.cdf(as_tensor(value, self.loc).log())
 
     def icdf(self, value: Any) -> Tensor:
