@@ -93,3 +93,32 @@ def test_support_message_of_transformed_families(name: str) -> None:
     assert issubclass(m_cls, t_cls)
     assert m_msg.split(" of the distribution")[0] == t_msg.split(" of the distribution")[0]
     assert m_msg.startswith("Expected value argument (Tensor of shape ()) to be within the support")
+
+
+def test_kl_of_two_inverse_gammas_through_their_power_transforms() -> None:
+    c_p, r_p, c_q, r_q = [2.0, 3.0], [1.0, 2.0], [2.5, 3.0], [1.0, 0.5]
+    want = TD.kl_divergence(TD.InverseGamma(torch.tensor(c_p), torch.tensor(r_p)),
+                            TD.InverseGamma(torch.tensor(c_q), torch.tensor(r_q)))
+    got = D.kl_divergence(D.InverseGamma(mg.tensor(c_p), mg.tensor(r_p)),
+                          D.InverseGamma(mg.tensor(c_q), mg.tensor(r_q)))
+    np.testing.assert_allclose(_np(got), want.numpy(), rtol=1e-5)
+    assert D.transforms.PowerTransform(2.0) == D.transforms.PowerTransform(2.0)
+    assert D.transforms.PowerTransform(2.0) != D.transforms.PowerTransform(3.0)
+
+
+@pytest.mark.parametrize("sample_shape", [(), (3,), (2, 2)])
+@pytest.mark.parametrize("batched", [False, True])
+def test_wishart_draws_pytorch_numbers(sample_shape: tuple[int, ...], batched: bool) -> None:
+    # PyTorch's correction loop redraws every valid sample once: the same numbers need the same redraws
+    a = np.random.default_rng(0).standard_normal((2, 3, 3))
+    cov = a @ a.transpose(0, 2, 1) + 3 * np.eye(3)
+    df, cov = (np.array([4.0, 6.0]), cov) if batched else (np.array(5.0), cov[0])
+    torch.manual_seed(5)
+    with pytest.warns(UserWarning, match="Singular sample detected"):
+        want = TD.Wishart(torch.tensor(df), torch.tensor(cov)).sample(sample_shape)
+    after_t = torch.rand(2, dtype=torch.float64).numpy()
+    mg.manual_seed(5)
+    with pytest.warns(UserWarning, match="Singular sample detected"):
+        got = D.Wishart(mg.tensor(df), mg.tensor(cov)).sample(sample_shape)
+    np.testing.assert_allclose(_np(got), want.numpy(), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(mg.rand(2, dtype=mg.float64).numpy(), after_t, rtol=1e-12)
