@@ -5,6 +5,8 @@ support message of Pareto/Weibull and the KL divergence of two transformed distr
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -122,3 +124,23 @@ def test_wishart_draws_pytorch_numbers(sample_shape: tuple[int, ...], batched: b
         got = D.Wishart(mg.tensor(df), mg.tensor(cov)).sample(sample_shape)
     np.testing.assert_allclose(_np(got), want.numpy(), rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(mg.rand(2, dtype=mg.float64).numpy(), after_t, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "name", ["positive", "nonnegative", "greater_than", "less_than", "unit_interval", "interval"])
+def test_biject_to_builds_pytorch_transforms(name: str) -> None:
+    def constraint(c: Any) -> object:
+        made = {"greater_than": lambda: c.greater_than(1.5), "less_than": lambda: c.less_than(2.0),
+                "interval": lambda: c.interval(-1.0, 3.0)}.get(name)
+        return made() if made else getattr(c, name)
+
+    for registry in ("biject_to", "transform_to"):
+        t = getattr(TD, registry)(constraint(TD.constraints))
+        m = getattr(D, registry)(constraint(D.constraints))
+        assert repr(m) == repr(t)
+        x = np.array([-2.0, 0.0, 0.7])
+        y = m(mg.tensor(x))
+        np.testing.assert_allclose(_np(y), t(torch.tensor(x)).numpy(), rtol=1e-12)
+        ladj = m.log_abs_det_jacobian(mg.tensor(x), y)
+        want = t.log_abs_det_jacobian(torch.tensor(x), t(torch.tensor(x)))
+        np.testing.assert_allclose(_np(ladj), want.numpy(), rtol=1e-12)
