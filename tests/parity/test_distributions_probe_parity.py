@@ -144,3 +144,35 @@ def test_biject_to_builds_pytorch_transforms(name: str) -> None:
         ladj = m.log_abs_det_jacobian(mg.tensor(x), y)
         want = t.log_abs_det_jacobian(torch.tensor(x), t(torch.tensor(x)))
         np.testing.assert_allclose(_np(ladj), want.numpy(), rtol=1e-12)
+
+
+def test_categorical_log_prob_with_masked_out_actions() -> None:
+    # RL action masking: logits of invalid actions are -inf; the valid ones keep finite log-probs
+    inf = float("-inf")
+    logits = [[0.0, inf, 1.0], [inf, 0.5, 0.2]]
+    actions = [2, 1]
+    out = []
+    for lib, dist in ((torch, TD), (mg, D)):
+        lg = lib.tensor(logits, requires_grad=True)
+        d = dist.Categorical(logits=lg)
+        lp = d.log_prob(lib.tensor(actions))
+        (lp.sum() + d.entropy().sum()).backward()
+        marked = lib.tensor([[0.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
+        one_hot = dist.OneHotCategorical(logits=lg.detach()).log_prob(marked)
+        out.append((_np(lp), _np(lg.grad), _np(one_hot), lp.grad_fn.name()))
+    (t_lp, t_grad, t_oh, t_name), (m_lp, m_grad, m_oh, m_name) = out
+    assert np.all(np.isfinite(m_lp)) and m_name == t_name
+    np.testing.assert_allclose(m_lp, t_lp, rtol=1e-6)
+    np.testing.assert_allclose(m_grad, t_grad, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(m_oh, t_oh, rtol=1e-6)
+
+
+def test_categorical_log_prob_broadcasts_and_one_hot_repr() -> None:
+    logits = np.random.default_rng(3).standard_normal((4, 3))
+    for value in ([[0], [1]], 2, [[0, 1, 2, 2]]):
+        want = TD.Categorical(logits=torch.tensor(logits)).log_prob(torch.tensor(value))
+        got = D.Categorical(logits=mg.tensor(logits)).log_prob(mg.tensor(value))
+        np.testing.assert_allclose(_np(got), want.numpy(), rtol=1e-12)
+    for name in ("OneHotCategorical", "OneHotCategoricalStraightThrough"):
+        assert repr(getattr(D, name)(probs=mg.tensor([0.2, 0.8]))) == repr(
+            getattr(TD, name)(probs=torch.tensor([0.2, 0.8])))
