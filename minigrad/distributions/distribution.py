@@ -12,7 +12,7 @@ from minigrad.default_dtype import get_default_dtype
 from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.grad_mode import no_grad
 from minigrad.size import Size
-from minigrad.tensor import Tensor, tensor
+from minigrad.tensor import Tensor, from_numpy, tensor
 
 __all__ = ["Distribution"]
 
@@ -40,8 +40,20 @@ def broadcast_all(*values: Any) -> list[Tensor]:
     """
     like = next((v for v in values if isinstance(v, Tensor)), None)
     ts = [as_tensor(v, like) for v in values]
-    shape = np.broadcast_shapes(*(t.shape for t in ts))
+    shape: tuple[int, ...] = ()
+    for t in ts:  # pairwise, naming the first mismatch as PyTorch's broadcast does
+        shape = _broadcast_pair(shape, tuple(t.shape))
     return [t if t.shape == shape else t.expand(*shape) for t in ts]
+
+
+def _broadcast_pair(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    n = max(len(a), len(b))
+    a1, b1 = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
+    for i in reversed(range(n)):
+        if a1[i] != b1[i] and a1[i] != 1 and b1[i] != 1:
+            raise ShapeError(f"The size of tensor a ({a1[i]}) must match the size of tensor b ({b1[i]}) at "
+                             f"non-singleton dimension {i}")
+    return tuple(x if x != 1 else y for x, y in zip(a1, b1))
 
 
 def _batched(shape: Sequence[int], batch: tuple[int, ...]) -> bool:
@@ -132,7 +144,8 @@ class Distribution:
         """
         new_batch = tuple(int(n) for n in batch_shape)
         old, k = self._batch_shape, len(self._batch_shape)
-        if len(new_batch) < k or np.broadcast_shapes(old, new_batch) != new_batch:
+        if len(new_batch) < k or any(o != 1 and o != n for o, n in zip(reversed(old), reversed(new_batch))):
+            from_numpy(np.zeros(old)).expand(*new_batch)  # raises PyTorch's words for the parameters' expand
             raise ShapeError(f"{type(self).__name__}.expand: batch shape {Size(old)} cannot be expanded to "
                              f"{Size(new_batch)}")
         new = copy.copy(self) if _instance is None else _instance

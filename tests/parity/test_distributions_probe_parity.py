@@ -176,3 +176,18 @@ def test_categorical_log_prob_broadcasts_and_one_hot_repr() -> None:
     for name in ("OneHotCategorical", "OneHotCategoricalStraightThrough"):
         assert repr(getattr(D, name)(probs=mg.tensor([0.2, 0.8]))) == repr(
             getattr(TD, name)(probs=torch.tensor([0.2, 0.8])))
+
+
+@pytest.mark.parametrize("case", ["params", "params3", "expand"])
+def test_shape_errors_in_pytorch_words(case: str) -> None:
+    def make(lib: Any, dist: Any) -> object:
+        if case == "params":
+            return dist.Normal(lib.zeros(2), lib.ones(3))
+        if case == "params3":
+            return dist.Gamma(lib.ones(4, 1), lib.ones(2, 3))
+        return dist.Normal(lib.zeros(2), lib.ones(2)).expand((3, 3))
+
+    t_cls, t_msg = _error(lambda: make(torch, TD))
+    m_cls, m_msg = _error(lambda: make(mg, D))
+    assert issubclass(m_cls, t_cls) and issubclass(m_cls, ValueError)
+    assert m_msg.startswith(t_msg)
