@@ -511,9 +511,9 @@ BUDGETS: dict[str, int] = {
     # 58,294 with opinfo3 and main merged
     # 58,307 with multinomial's category check before its weights' and state-dict values in isclose
     # 58,351 with the Addcmul primitive
-    # 58,418 with distprobe (+63): edge modes, MultivariateNormal's arg_constraints and PyTorch's validation order,
-    # Wishart.rsample's PyTorch correction loop, Categorical's gather (masked logits), PyTorch's
-    # broadcast/expand errors in the distributions
+    # 58,418 with distprobe (+63): edge modes, MultivariateNormal's arg_constraints and PyTorch's
+    # validation order, Wishart.rsample's PyTorch correction loop, Categorical's gather (masked logits),
+    # PyTorch's broadcast/expand errors in the distributions
     "minigrad": 58418,
 }
 
