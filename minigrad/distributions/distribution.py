@@ -245,9 +245,10 @@ class Distribution:
             raise InvalidParameterError(f"{type(self).__name__}: {what}")
 
     def __repr__(self) -> str:
-        # PyTorch's: a one-element parameter by value, a larger one by shape
+        # PyTorch's: a one-element parameter by value (a 0-d one as a number), a larger one by shape
         values = [(k, getattr(self, k)) for k in self._param_names()]
-        params = ", ".join(f"{k}: {v.item() if v.numel() == 1 else v.shape}" for k, v in values)
+        params = ", ".join(f"{k}: {(v.item() if v.ndim == 0 else v) if v.numel() == 1 else v.shape}"
+                           for k, v in values)
         return f"{type(self).__name__}({params})"
 
     def _param_names(self) -> tuple[str, ...]:

@@ -191,3 +191,13 @@ def test_shape_errors_in_pytorch_words(case: str) -> None:
     m_cls, m_msg = _error(lambda: make(mg, D))
     assert issubclass(m_cls, t_cls) and issubclass(m_cls, ValueError)
     assert m_msg.startswith(t_msg)
+
+
+def test_repr_of_one_element_parameters() -> None:
+    def make(lib: Any, dist: Any) -> list[str]:
+        return [repr(dist.Uniform(lib.tensor([0.0]), lib.tensor([1.0]))),
+                repr(dist.Normal(0.0, lib.tensor([[2.0]]))),
+                repr(dist.Gamma(lib.tensor([1.0], requires_grad=True), lib.tensor(2.0))),
+                repr(dist.Normal(lib.tensor(0.5), lib.tensor(2.0)))]
+
+    assert make(mg, D) == make(torch, TD)
