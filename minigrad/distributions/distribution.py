@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import warnings
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -202,16 +203,30 @@ class Distribution:
         return self.variance.sqrt()
 
     def sample(self, sample_shape: Shape | int = ()) -> Tensor:
-        """Samples of shape ``sample_shape + batch_shape + event_shape``; no gradient flows."""
-        raise NotImplementedError(f"{type(self).__name__} does not implement sample")
+        """Samples of shape ``sample_shape + batch_shape + event_shape``; no gradient flows. As PyTorch's
+        base class: :meth:`rsample` without recording (a subclass giving only rsample can sample)."""
+        with no_grad():
+            return self.rsample(sample_shape)
 
     def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
         """Reparameterized samples (gradients flow to the parameters), where supported."""
         raise NotImplementedError(f"{type(self).__name__} does not implement rsample")
 
     def sample_n(self, n: int) -> Tensor:
-        """``n`` samples: ``sample((n,))``."""
+        """``n`` samples: ``sample((n,))``, with PyTorch's FutureWarning."""
+        warnings.warn("`sample_n(n)` will be deprecated. Use `sample((n,))` instead.", FutureWarning,
+                      stacklevel=2)
         return self.sample((n,))
+
+    def _get_checked_instance(self, cls: type, _instance: Any = None) -> Any:
+        """The instance a subclass's ``expand`` fills (PyTorch's helper): ``_instance``, else a bare new
+        object of this class. Raises NotImplementedError for a subclass with its own ``__init__`` that
+        left ``expand`` to ``cls``."""
+        if _instance is None and type(self).__init__ != cls.__init__:  # type: ignore[misc]
+            raise NotImplementedError(
+                f"Subclass {self.__class__.__name__} of {cls.__name__} that defines a custom __init__ method "
+                "must also define a custom .expand() method.")
+        return self.__new__(type(self)) if _instance is None else _instance
 
     def log_prob(self, value: Tensor) -> Tensor:
         """The log of the probability density/mass at ``value``."""

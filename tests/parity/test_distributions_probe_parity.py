@@ -5,7 +5,7 @@ support message of Pareto/Weibull and the KL divergence of two transformed distr
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pytest
@@ -201,3 +201,52 @@ def test_repr_of_one_element_parameters() -> None:
                 repr(dist.Normal(lib.tensor(0.5), lib.tensor(2.0)))]
 
     assert make(mg, D) == make(torch, TD)
+
+
+def _logistic_class(lib: Any, dist: Any) -> type:
+    class Logistic(dist.Distribution):  # type: ignore[misc,name-defined]
+        arg_constraints: ClassVar[dict[str, Any]] = {"loc": dist.constraints.real,
+                                                     "scale": dist.constraints.positive}
+        support = dist.constraints.real
+        has_rsample = True
+
+        def __init__(self, loc: Any, scale: Any, validate_args: Any = None) -> None:
+            self.loc, self.scale = dist.utils.broadcast_all(loc, scale)
+            super().__init__(self.loc.size(), validate_args=validate_args)
+
+        def expand(self, batch_shape: Any, _instance: Any = None) -> Any:
+            new = self._get_checked_instance(Logistic, _instance)
+            new.loc, new.scale = self.loc.expand(batch_shape), self.scale.expand(batch_shape)
+            super(Logistic, new).__init__(batch_shape, validate_args=False)
+            new._validate_args = self._validate_args
+            return new
+
+        def rsample(self, sample_shape: Any = ()) -> Any:
+            u = lib.rand(self._extended_shape(sample_shape), dtype=self.loc.dtype).clamp(1e-6, 1 - 1e-6)
+            return self.loc + self.scale * (lib.log(u) - lib.log1p(-u))
+
+    return Logistic
+
+
+def test_a_user_distribution_with_only_rsample_samples_and_expands() -> None:
+    # PyTorch's base sample() is rsample() without grad; _get_checked_instance serves custom expand()s
+    out = []
+    for lib, dist in ((torch, TD), (mg, D)):
+        cls = _logistic_class(lib, dist)
+        lib.manual_seed(0)
+        d = cls(lib.zeros(3, requires_grad=True), lib.ones(3))
+        s = d.sample((2,))
+        e = d.expand((4, 3))
+        out.append((_np(s), s.requires_grad, tuple(e.sample().shape), tuple(e.batch_shape)))
+        with pytest.warns(FutureWarning, match="sample_n"):
+            assert tuple(d.sample_n(2).shape) == (2, 3)
+
+        class Bare(cls):  # type: ignore[valid-type,misc]
+            def __init__(self, zero: Any) -> None:
+                super().__init__(zero, zero + 1)
+
+        with pytest.raises(NotImplementedError, match="must also define a custom"):
+            Bare(lib.zeros(1))._get_checked_instance(cls)
+    (t_s, t_grad, t_shape, t_batch), (m_s, m_grad, m_shape, m_batch) = out
+    np.testing.assert_allclose(m_s, t_s, rtol=1e-6)
+    assert (m_grad, m_shape, m_batch) == (t_grad, t_shape, t_batch) == (False, (4, 3), (4, 3))
