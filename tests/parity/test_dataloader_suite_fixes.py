@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
 import minigrad as mg
@@ -56,3 +57,57 @@ def test_iteration_goes_on_after_a_failing_batch_as_pytorch(kw: dict[str, Any]) 
 def test_loader_iterator_len_is_the_loaders() -> None:
     data = list(range(7))
     assert len(iter(mud.DataLoader(data, batch_size=2))) == len(iter(tud.DataLoader(data, batch_size=2))) == 4
+
+
+class _Stream(tud.IterableDataset):  # type: ignore[misc]
+    def __iter__(self) -> Any:
+        return iter(range(3))
+
+
+class _MgStream(mud.IterableDataset[int]):
+    def __iter__(self) -> Any:
+        return iter(range(3))
+
+
+def _raised(fn: Any) -> type[BaseException]:
+    try:
+        fn()
+    except Exception as e:  # the class is what is compared
+        return type(e)
+    raise AssertionError("no error")
+
+
+@pytest.mark.parametrize("case", ["concat_iterable", "concat_empty", "chain_map_style", "tensors_mismatch"])
+def test_dataset_errors_are_instances_of_pytorchs_assertion_error(case: str) -> None:
+    def make(lib: Any, stream: Any) -> Any:
+        data = lib.utils.data
+        if case == "concat_iterable":
+            return lambda: data.ConcatDataset([data.TensorDataset(lib.zeros(2)), stream])
+        if case == "concat_empty":
+            return lambda: data.ConcatDataset([])
+        if case == "chain_map_style":
+            return lambda: list(data.ChainDataset([stream, data.TensorDataset(lib.zeros(2))]))
+        return lambda: data.TensorDataset(lib.zeros(3), lib.zeros(4))
+
+    expected = _raised(make(torch, _Stream()))
+    assert issubclass(_raised(make(mg, _MgStream())), expected)
+
+
+@pytest.mark.parametrize("name", ["IntTensor", "FloatTensor", "LongTensor"])
+def test_legacy_constructor_takes_a_range(name: str) -> None:
+    got, want = getattr(mg, name)(range(5)), getattr(torch, name)(range(5))
+    assert str(got.dtype) == str(want.dtype).replace("torch.", "")
+    assert got.tolist() == want.tolist()
+
+
+@pytest.mark.parametrize("dt", [np.float16, np.float32, np.float64, np.int8, np.int16, np.int32, np.int64,
+                                np.uint8, np.bool_])
+def test_numpy_scalars_and_arrays_keep_their_dtype_in_collate_and_convert(dt: Any) -> None:
+    def run(lib: Any) -> list[str]:
+        data = lib.utils.data
+        outs = [data.default_collate([dt(1), dt(0)]), data.default_collate([np.ones(2, dt), np.zeros(2, dt)]),
+                data.default_convert(dt(1)), data.default_convert(np.ones(3, dt)),
+                next(iter(data.DataLoader([dt(1)] * 4, batch_size=2)))]
+        return [str(o.dtype).replace("torch.", "") for o in outs]
+
+    assert run(mg) == run(torch)

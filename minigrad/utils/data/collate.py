@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.errors import ShapeError
-from minigrad.tensor import Tensor, from_numpy, stack, tensor
+from minigrad.tensor import Tensor, as_tensor, from_numpy, stack
 
 __all__ = ["collate", "default_collate", "default_collate_fn_map", "default_convert"]
 
@@ -37,7 +37,9 @@ def _type_error(what: Any) -> TypeError:
 
 
 def _as_tensor(a: np.ndarray[Any, Any] | np.generic) -> Tensor:
-    return tensor(np.asarray(a))  # numpy's dtype where minigrad has it (float64 stays float64)
+    # as_tensor, as PyTorch's collate: the array's own dtype (float16, int8, int32 stay so), where
+    # tensor() would give minigrad's defaults for data (float32, int64)
+    return as_tensor(np.asarray(a))
 
 
 def _rebuild(template: Any, values: Any) -> Any:
