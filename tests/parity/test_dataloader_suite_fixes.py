@@ -111,3 +111,41 @@ def test_numpy_scalars_and_arrays_keep_their_dtype_in_collate_and_convert(dt: An
         return [str(o.dtype).replace("torch.", "") for o in outs]
 
     assert run(mg) == run(torch)
+
+
+def _error(lib: Any, make: Any) -> tuple[type[BaseException], str]:
+    try:
+        make(lib)
+    except Exception as e:  # the class and words are what is compared
+        return type(e), str(e)
+    raise AssertionError("no error")
+
+
+# calls whose error PyTorch's test_dataloader.py (or scripts) match on; minigrad's words begin with PyTorch's
+ERROR_CASES: dict[str, Any] = {
+    "random_num_samples_0": lambda lib: lib.utils.data.RandomSampler(range(3), num_samples=0),
+    "random_num_samples_float": lambda lib: lib.utils.data.RandomSampler(range(3), num_samples=2.5),
+    "weighted_num_samples_0": lambda lib: lib.utils.data.WeightedRandomSampler([1.0], 0),
+    "weighted_replacement": lambda lib: lib.utils.data.WeightedRandomSampler([1.0], 2, replacement=0),
+    "weighted_negative": lambda lib: list(lib.utils.data.WeightedRandomSampler([1.0, -1.0], 2)),
+    "weighted_nan": lambda lib: list(lib.utils.data.WeightedRandomSampler([1.0, float("nan")], 2)),
+    "weighted_zero_sum": lambda lib: list(lib.utils.data.WeightedRandomSampler([0.0, 0.0], 2)),
+    "batch_size_0": lambda lib: lib.utils.data.BatchSampler(range(3), 0, False),
+    "batch_drop_last_int": lambda lib: lib.utils.data.BatchSampler(range(3), 2, 1),
+    "loader_batch_size_0": lambda lib: lib.utils.data.DataLoader(range(3), batch_size=0),
+    "loader_num_workers": lambda lib: lib.utils.data.DataLoader(range(3), num_workers=-1),
+    "loader_generator": lambda lib: list(lib.utils.data.DataLoader(range(3), shuffle=True, generator=3)),
+    "collate_shapes": lambda lib: lib.utils.data.default_collate([lib.zeros(2), lib.zeros(3)]),
+    "stack_mixed": lambda lib: lib.utils.data.StackDataset(lib.utils.data.TensorDataset(lib.zeros(2)),
+                                                           a=lib.utils.data.TensorDataset(lib.zeros(2))),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ERROR_CASES))
+def test_error_class_and_words_begin_as_pytorchs(case: str) -> None:
+    want_cls, want_msg = _error(torch, ERROR_CASES[case])
+    got_cls, got_msg = _error(mg, ERROR_CASES[case])
+    assert issubclass(got_cls, want_cls)
+    if case != "loader_generator":  # PyTorch's words there come from its random_() overloads
+        key = want_msg.split("\n")[0].split("(")[0].replace("`", "").strip().rstrip(".")
+        assert key in got_msg

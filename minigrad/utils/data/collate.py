@@ -143,8 +143,12 @@ default_collate_fn_map: dict[Any, Callable[..., Any]] = {
 def _stack_tensors(batch: Sequence[Tensor]) -> Tensor:
     first = batch[0]
     if any(t.shape != first.shape for t in batch):
+        k = next(i for i, t in enumerate(batch) if t.shape != first.shape)
         shapes = sorted({t.shape for t in batch})
-        raise ShapeError(f"default_collate: samples must have equal shapes to be stacked, got {shapes}")
+        raise ShapeError(  # PyTorch's words (its stack's) first
+            f"stack expects each tensor to be equal size, but got {list(first.shape)} at entry 0 and "
+            f"{list(batch[k].shape)} at entry {k} (default_collate: samples must have equal shapes to be "
+            f"stacked, got {shapes})")
     if any(t.requires_grad for t in batch):
         return stack(list(batch))  # recorded, so gradients reach the samples
     return from_numpy(np.stack([t.numpy() for t in batch]))

@@ -25,7 +25,7 @@ from typing import Any
 
 from minigrad import _draws
 from minigrad.errors import InvalidParameterError
-from minigrad.nn._checks import flag, nonnegative_int
+from minigrad.nn._checks import flag, is_int, nonnegative_int
 from minigrad.random import Generator, resolve
 from minigrad.tensor import Array
 from minigrad.utils.data.collate import default_collate, default_convert
@@ -36,6 +36,7 @@ from minigrad.utils.data.sampler import (
     Sampler,
     SequentialSampler,
     _IndexSampler,
+    bool_flag,
     check_generator,
 )
 
@@ -108,6 +109,9 @@ class DataLoader:
                  persistent_workers: bool = False, pin_memory_device: str = "",
                  in_order: bool = True) -> None:
         self.__initialized = False
+        if is_int(num_workers) and num_workers < 0:
+            raise InvalidParameterError("num_workers option should be non-negative; use num_workers=0 to "
+                                        f"disable multiprocessing (got num_workers={num_workers})")
         num_workers = nonnegative_int("num_workers", num_workers)
         if timeout < 0:
             raise InvalidParameterError(f"timeout option should be non-negative, got timeout={timeout!r}")
@@ -123,7 +127,7 @@ class DataLoader:
         check_generator(generator)
         if collate_fn is not None and not callable(collate_fn):
             raise TypeError(f"collate_fn must be callable, got {collate_fn!r}")
-        drop_last = flag("drop_last", drop_last)
+        drop_last = bool_flag("drop_last", drop_last)
 
         iterable = isinstance(dataset, IterableDataset)
         if iterable:

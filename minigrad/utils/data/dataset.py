@@ -225,8 +225,10 @@ class StackDataset(Dataset[Any]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args and kwargs:
-            raise ValueError("StackDataset takes either positional datasets (tuple samples) or keyword "
-                             "datasets (dict samples), not both")
+            # PyTorch's words first (its tests match on them)
+            raise ValueError("Supported either tuple- (via args) or dict- (via kwargs) like input/output, "
+                             "but both types are given (StackDataset takes positional datasets, for tuple "
+                             "samples, or keyword datasets, for dict samples)")
         if not args and not kwargs:
             raise ValueError("At least one dataset should be passed")
         self.datasets: tuple[Any, ...] | dict[str, Any] = args if args else dict(kwargs)
