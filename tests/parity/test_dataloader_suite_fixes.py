@@ -149,3 +149,11 @@ def test_error_class_and_words_begin_as_pytorchs(case: str) -> None:
     if case != "loader_generator":  # PyTorch's words there come from its random_() overloads
         key = want_msg.split("\n")[0].split("(")[0].replace("`", "").strip().rstrip(".")
         assert key in got_msg
+
+
+def test_collated_batches_are_not_shared_as_in_pytorch_main_process() -> None:
+    want = [torch.zeros(1).is_shared(), tud.default_collate([torch.zeros(1)]).is_shared(),
+            tud.default_collate([np.zeros(1)]).is_shared()]
+    got = [mg.zeros(1).is_shared(), mud.default_collate([mg.zeros(1)]).is_shared(),
+           mud.default_collate([np.zeros(1)]).is_shared()]
+    assert got == want
