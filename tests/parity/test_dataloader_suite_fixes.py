@@ -157,3 +157,32 @@ def test_collated_batches_are_not_shared_as_in_pytorch_main_process() -> None:
     got = [mg.zeros(1).is_shared(), mud.default_collate([mg.zeros(1)]).is_shared(),
            mud.default_collate([np.zeros(1)]).is_shared()]
     assert got == want
+
+
+def _stream_outcomes(lib: Any, batch_size: int | None) -> list[Any]:
+    """An IterableDataset of 0..4 whose collate_fn fails on the batch starting at 2."""
+
+    class Stream(lib.utils.data.IterableDataset):
+        def __iter__(self) -> Any:
+            return iter(range(5))
+
+    def collate(b: Any) -> Any:
+        first = b if batch_size is None else b[0]
+        if first == 2:
+            raise ValueError("collate")
+        return b
+
+    it = iter(lib.utils.data.DataLoader(Stream(), batch_size=batch_size, collate_fn=collate))
+    out: list[Any] = []
+    while True:
+        try:
+            out.append(next(it))
+        except StopIteration:
+            return out
+        except ValueError:
+            out.append("ValueError")
+
+
+@pytest.mark.parametrize("batch_size", [None, 1, 2])
+def test_iterable_stream_goes_on_after_a_failing_collate_as_pytorch(batch_size: int | None) -> None:
+    assert _stream_outcomes(mg, batch_size) == _stream_outcomes(torch, batch_size)

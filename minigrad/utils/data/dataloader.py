@@ -253,15 +253,17 @@ class DataLoader:
         return self.dataset._batch(key)
 
     def _stream(self, it: Iterator[Any]) -> Iterator[Any]:
-        if self.batch_size is None:
-            for sample in it:
-                yield self.collate_fn(sample)
-            return
+        # samples (or chunks of batch_size) are taken from the stream, then collated: a collate error
+        # leaves the pass going on with the next chunk, as PyTorch's
+        size = self.batch_size
+        return _Batches(it if size is None else self._chunks(it, size), self.collate_fn, self)
+
+    def _chunks(self, it: Iterator[Any], size: int) -> Iterator[list[Any]]:
         while True:
-            chunk = [x for _, x in zip(range(self.batch_size), it)]
-            if not chunk or (self.drop_last and len(chunk) < self.batch_size):
+            chunk = [x for _, x in zip(range(size), it)]
+            if not chunk or (self.drop_last and len(chunk) < size):
                 return
-            yield self.collate_fn(chunk)
+            yield chunk
 
     def _index_batches(self) -> Iterator[Any] | None:
         """The batches' keys cut from one index array, when the built-in samplers make the order.
