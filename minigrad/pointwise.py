@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
+from minigrad._state_array import StateArray
 from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import kernel_error
@@ -496,13 +497,17 @@ def fmod(input: Any, other: Any) -> Tensor:  # noqa: A002
     return _apply2(ops.Fmod, a, b)
 
 
+_TENSORS = (Tensor, StateArray)
+
+
 def _tensor_args(fn: str, input: Any, other: Any, both: bool = False) -> None:  # noqa: A002
     """PyTorch's argument parser: ``input`` must be a Tensor (and ``other`` too if ``both``: the op has no
-    Number overload), else its TypeError."""
-    if isinstance(input, Tensor) and (isinstance(other, Tensor) or not both):
+    Number overload), else its TypeError. A state dict's value (a StateArray) stands for the tensor PyTorch's
+    ``state_dict()`` would hold there."""
+    if isinstance(input, _TENSORS) and (isinstance(other, _TENSORS) or not both):
         return
     if both:
-        name, pos, value = ("input", 1, input) if not isinstance(input, Tensor) else ("other", 2, other)
+        name, pos, value = ("input", 1, input) if not isinstance(input, _TENSORS) else ("other", 2, other)
         raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not "
                         f"{type(value).__name__}")
     got = ", ".join("Tensor" if isinstance(v, Tensor) else type(v).__name__ for v in (input, other))

@@ -60,6 +60,9 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,  
     w = input.numpy().astype(np.float64)
     if w.ndim not in (1, 2):
         raise MinigradError(f"multinomial: prob_dist must be 1 or 2 dim, got shape {input.shape}")
+    if not replacement and num_samples > w.shape[-1]:  # (checked before the weights, as PyTorch)
+        raise MinigradError("multinomial: cannot sample n_sample > prob_dist.size(-1) samples without "
+                            f"replacement ({num_samples} samples, {w.shape[-1]} categories)")
     rows = w.reshape(-1, w.shape[-1])
     if rows.shape[0] == 0:  # no distributions: no draws (PyTorch checks nothing else then)
         return from_numpy(np.empty((*w.shape[:-1], num_samples), dtype=np.int64))
