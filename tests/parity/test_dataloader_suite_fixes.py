@@ -186,3 +186,15 @@ def _stream_outcomes(lib: Any, batch_size: int | None) -> list[Any]:
 @pytest.mark.parametrize("batch_size", [None, 1, 2])
 def test_iterable_stream_goes_on_after_a_failing_collate_as_pytorch(batch_size: int | None) -> None:
     assert _stream_outcomes(mg, batch_size) == _stream_outcomes(torch, batch_size)
+
+
+@pytest.mark.parametrize("batch_size", [None, 3])
+def test_iterable_loader_samplers_are_pytorchs_placeholders(batch_size: int | None) -> None:
+    def describe(lib: Any, stream: Any) -> list[Any]:
+        dl = lib.utils.data.DataLoader(stream, batch_size=batch_size)
+        bs = dl.batch_sampler
+        first = next(iter(dl.sampler))
+        return [type(dl.sampler).__name__, first, type(bs).__name__, getattr(bs, "batch_size", None),
+                len(list(dl)), len(dl) if hasattr(stream, "__len__") else None]
+
+    assert describe(mg, _MgStream()) == describe(torch, _Stream())

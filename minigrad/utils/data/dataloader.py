@@ -36,6 +36,7 @@ from minigrad.utils.data.sampler import (
     Sampler,
     SequentialSampler,
     _IndexSampler,
+    _InfiniteConstantSampler,
     bool_flag,
     check_generator,
 )
@@ -157,13 +158,12 @@ class DataLoader:
             raise InvalidParameterError(
                 "batch_size=None option disables auto-batching and is mutually exclusive with drop_last"
             )
-        if sampler is None and not iterable:
+        if iterable:  # PyTorch's placeholder (never read: the stream is read directly)
+            sampler = _InfiniteConstantSampler()  # type: ignore[assignment]  # yields None, not ints
+        elif sampler is None:
             sampler = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
         if batch_size is not None:
-            if iterable:  # BatchSampler's checks, without a sampler to group
-                BatchSampler([], batch_size, drop_last)
-            else:
-                batch_sampler = BatchSampler(sampler, batch_size, drop_last)  # type: ignore[arg-type]
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)  # type: ignore[arg-type]
             batch_size = int(batch_size)
 
         self.dataset = dataset

@@ -41,6 +41,14 @@ class Sampler(Generic[T_co]):
         raise NotImplementedError(f"{type(self).__name__} must implement __iter__")
 
 
+class _InfiniteConstantSampler(Sampler[None]):
+    """None forever: the sampler PyTorch gives a DataLoader over an IterableDataset (a placeholder)."""
+
+    def __iter__(self) -> Iterator[None]:
+        while True:
+            yield None
+
+
 def check_generator(generator: Any) -> Generator | None:
     """``generator`` if it is None or a ``mg.Generator``; else InvalidParameterError (also the TypeError
     PyTorch raises when it draws from it)."""
