@@ -413,6 +413,43 @@ class Mul(Function):
         return ga, (_product_to(g, a, b._array.shape) if b.requires_grad else None)
 
 
+class Addcmul(Function):
+    """y = a + b * c (``torch.addcmul(a, b, c)``);  da = g, db = g * c, dc = g * b.
+
+    A primitive because the normalization layers end in ``x_hat * weight + bias``:
+    one node and one full-size result instead of two (the product is formed in
+    the result's memory and ``a`` added in place). The values are those of the
+    product followed by the sum, bit for bit.
+    """
+
+    __slots__ = ()
+
+    def forward(self, a: Array, b: Array, c: Array) -> Array:
+        prod = np.multiply(b, c)
+        if type(prod) is np.ndarray and prod.shape == np.broadcast_shapes(a.shape, prod.shape) \
+                and np.result_type(prod, a) == prod.dtype:
+            prod += a
+            return prod
+        return np.asarray(prod + a)
+
+    def reads_input(self, i: int) -> bool:
+        """``a`` is never read; a factor only for the other factor's gradient (as :meth:`Mul.reads_input`)."""
+        if i == 0:
+            return False
+        j = 3 - i
+        return self.parents[j].requires_grad or self.parents[j]._version != self.versions[j]
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b, c = self.parents
+        ga = g if a.requires_grad else None
+        # the reduced gradient (of a broadcast factor) first, as Mul's backward
+        if c.requires_grad and c._array.shape != g._array.shape:
+            gc = _product_to(g, b, c._array.shape)
+            return ga, (_product_to(g, c, b._array.shape) if b.requires_grad else None), gc
+        gb = _product_to(g, c, b._array.shape) if b.requires_grad else None
+        return ga, gb, (_product_to(g, b, c._array.shape) if c.requires_grad else None)
+
+
 def _product_to(g: Tensor, other: Tensor, shape: tuple[int, ...]) -> Tensor:
     """g * other for an input of ``shape``, which broadcasting may have expanded.
 

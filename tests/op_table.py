@@ -28,7 +28,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 import minigrad as mg
-from minigrad import copy_forms, functional_forms, top_level
+from minigrad import copy_forms, functional_forms, ops, top_level
 
 Shape = tuple[int, ...]
 Domain = Callable[[np.random.Generator, Sequence[Shape]], list[np.ndarray]]
@@ -949,6 +949,9 @@ OP_TABLE += [
            covers=("__mod__",)),
     _row("lerp", _three(), _pos_third),
     _row("addcmul", _three(), value=0.5),
+    # the primitive behind the normalization layers' x_hat * weight + bias (a + b * c, one node)
+    OpSpec("Addcmul", lambda a, b, c: ops.Addcmul.apply(a, b, c), lambda a, b, c: _torch().addcmul(a, b, c),
+           _three()),
     _row("addcdiv", _three(), _pos_third, value=-2.0),
     _row("div_floor", binary(), _small_over_large, rounding_mode="floor", method="div"),
     _row("div_trunc", binary(), _small_over_large, rounding_mode="trunc", method="div"),

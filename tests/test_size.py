@@ -150,7 +150,8 @@ BUDGETS: dict[str, int] = {
     # 2,812 with Nextafter (PyTorch 2.13 differentiates nextafter: 1 for input where it moves, 0 for other)
     # (opinfo3)
     # 2,839 with opinfo3 and main's Gelu merged
-    "minigrad/ops.py": 2844,
+    # 2,876 with Addcmul (a + b * c in one node: the normalization layers' affine step)
+    "minigrad/ops.py": 2880,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -303,7 +304,8 @@ BUDGETS: dict[str, int] = {
     # (opinfo3); 15,263 with F.linear_cross_entropy (cross_entropy of linear, PyTorch's checks) (opinfo3)
     # 15,302 with the deprecated F.upsample/upsample_nearest/upsample_bilinear (opinfo3)
     # 15,378 with opinfo3 and modinfo merged (both put PyTorch's words in the pools' and losses' errors)
-    "minigrad/nn": 15383,
+    # 15,388 with the normalization layers ending in one addcmul
+    "minigrad/nn": 15390,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -508,6 +510,11 @@ BUDGETS: dict[str, int] = {
     # 57,988 with torch.signal.windows (minigrad/signal: the 11 scipy-style windows, ~150 lines) (opinfo3)
     # 58,294 with opinfo3 and main merged
     # 58,307 with multinomial's category check before its weights' and state-dict values in isclose
+    # 58,351 with the Addcmul primitive
+    # 58,418 with distprobe (+63): edge modes, MultivariateNormal's arg_constraints and PyTorch's
+    # validation order, Wishart.rsample's PyTorch correction loop, Categorical's gather (masked logits),
+    # PyTorch's broadcast/expand errors in the distributions
+    # 58,430 with Distribution's base sample() (rsample without grad) and _get_checked_instance (distprobe)
     # 58,335 with the DataLoader's iterator a class (a failing batch no longer ends the pass) (dataprobe)
     # 58,352 with utils.data errors that are PyTorch's AssertionErrors too (_AssertedTypeError) (dataprobe)
     # 58,387 with samplers' and the DataLoader's argument errors in PyTorch's words (dataprobe)
@@ -515,7 +522,8 @@ BUDGETS: dict[str, int] = {
     # 58,409 with an IterableDataset loader's _InfiniteConstantSampler, as PyTorch's (dataprobe)
     # 58,485 with torch.multiprocessing (minigrad/multiprocessing.py: the standard library's process API
     # and PyTorch's sharing-strategy calls, which scripts make around their DataLoader workers) (dataprobe)
-    "minigrad": 58490,
+    # 58,608 with main (distprobe) and dataprobe merged
+    "minigrad": 58612,
 }
 
 

@@ -75,7 +75,7 @@ class Bernoulli(ExponentialFamily):
         """1 where probs > 1/2, 0 where below, nan at exactly 1/2 (as PyTorch)."""
         with no_grad():
             p = self.probs.numpy()
-        out = (p > 0.5).astype(p.dtype)
+        out = np.asarray(p > 0.5).astype(p.dtype)  # (an array even for 0-d probs)
         out[p == 0.5] = np.nan
         return from_numpy(out)
 

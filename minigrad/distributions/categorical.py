@@ -11,7 +11,6 @@ from minigrad.autograd import enable_grad, no_grad
 from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape, as_shape
 from minigrad.errors import InvalidParameterError
-from minigrad.nn.functional import one_hot
 from minigrad.random import default_generator
 from minigrad.tensor import Tensor, from_numpy
 
@@ -111,8 +110,11 @@ class Categorical(Distribution):
         v = value if isinstance(value, Tensor) else from_numpy(np.asarray(value))
         if self._validate_args:
             self._validate_sample(v)
-        mask = one_hot(v.long(), self._num_events).to(self.logits.dtype)
-        return (mask * self.logits).sum(-1)
+        # a gather, as PyTorch's: a masked-out category (logit -inf) leaves the others finite
+        index = v.long().unsqueeze(-1)
+        shape = np.broadcast_shapes(index.shape, self.logits.shape)
+        logits = self.logits if self.logits.shape == shape else self.logits.expand(*shape)
+        return logits.gather(-1, index.expand(*shape[:-1], 1)).squeeze(-1)
 
     def entropy(self) -> Tensor:
         """-sum p log p over the last dim (logits clamped at the dtype's lowest value so 0 * -inf is 0)."""

@@ -62,8 +62,7 @@ def _independent(registry: ConstraintRegistry) -> Factory:
 
 
 def _positive(constraint: Any) -> T.Transform:
-    if isinstance(constraint.lower_bound, (int, float)) and constraint.lower_bound == 0:
-        return T.ExpTransform()
+    # positive too: PyTorch's registration for greater_than replaces its ExpTransform for positive
     return T.ComposeTransform([T.ExpTransform(), T.AffineTransform(constraint.lower_bound, 1)])
 
 

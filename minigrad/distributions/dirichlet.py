@@ -13,7 +13,7 @@ from minigrad.distributions.distribution import Shape, as_tensor, broadcast_all
 from minigrad.distributions.exp_family import ExponentialFamily
 from minigrad.errors import InvalidParameterError
 from minigrad.random import default_generator
-from minigrad.tensor import Tensor, from_numpy, stack
+from minigrad.tensor import Tensor, from_numpy, stack, where
 
 __all__ = ["Beta", "Dirichlet"]
 
@@ -49,9 +49,16 @@ class Dirichlet(ExponentialFamily):
 
     @property
     def mode(self) -> Tensor:
-        """``(c - 1) / (sum(c) - K)`` clamped at 0 (PyTorch's formula, for every c > 1)."""
+        """``(c - 1) / (sum(c) - K)`` clamped at 0 (PyTorch's formula, for every c > 1); where every c < 1,
+        PyTorch's one-hot of the argmax of that 0/0 row: its first coordinate."""
         cm1 = (self.concentration - 1).clamp(min=0.0)
-        return cm1 / cm1.sum(-1, keepdim=True)
+        mode = cm1 / cm1.sum(-1, keepdim=True)
+        with no_grad():
+            all_below = (self.concentration < 1).all(-1, keepdim=True)
+        if not bool(all_below.any().item()):
+            return mode
+        first = from_numpy(np.eye(cm1.shape[-1], dtype=cm1.dtype)[0])
+        return where(all_below, first, mode)
 
     @property
     def variance(self) -> Tensor:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import warnings
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -12,7 +13,7 @@ from minigrad.default_dtype import get_default_dtype
 from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.grad_mode import no_grad
 from minigrad.size import Size
-from minigrad.tensor import Tensor, tensor
+from minigrad.tensor import Tensor, from_numpy, tensor
 
 __all__ = ["Distribution"]
 
@@ -40,8 +41,20 @@ def broadcast_all(*values: Any) -> list[Tensor]:
     """
     like = next((v for v in values if isinstance(v, Tensor)), None)
     ts = [as_tensor(v, like) for v in values]
-    shape = np.broadcast_shapes(*(t.shape for t in ts))
+    shape: tuple[int, ...] = ()
+    for t in ts:  # pairwise, naming the first mismatch as PyTorch's broadcast does
+        shape = _broadcast_pair(shape, tuple(t.shape))
     return [t if t.shape == shape else t.expand(*shape) for t in ts]
+
+
+def _broadcast_pair(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    n = max(len(a), len(b))
+    a1, b1 = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
+    for i in reversed(range(n)):
+        if a1[i] != b1[i] and a1[i] != 1 and b1[i] != 1:
+            raise ShapeError(f"The size of tensor a ({a1[i]}) must match the size of tensor b ({b1[i]}) at "
+                             f"non-singleton dimension {i}")
+    return tuple(x if x != 1 else y for x, y in zip(a1, b1))
 
 
 def _batched(shape: Sequence[int], batch: tuple[int, ...]) -> bool:
@@ -132,7 +145,8 @@ class Distribution:
         """
         new_batch = tuple(int(n) for n in batch_shape)
         old, k = self._batch_shape, len(self._batch_shape)
-        if len(new_batch) < k or np.broadcast_shapes(old, new_batch) != new_batch:
+        if len(new_batch) < k or any(o != 1 and o != n for o, n in zip(reversed(old), reversed(new_batch))):
+            from_numpy(np.zeros(old)).expand(*new_batch)  # raises PyTorch's words for the parameters' expand
             raise ShapeError(f"{type(self).__name__}.expand: batch shape {Size(old)} cannot be expanded to "
                              f"{Size(new_batch)}")
         new = copy.copy(self) if _instance is None else _instance
@@ -189,16 +203,30 @@ class Distribution:
         return self.variance.sqrt()
 
     def sample(self, sample_shape: Shape | int = ()) -> Tensor:
-        """Samples of shape ``sample_shape + batch_shape + event_shape``; no gradient flows."""
-        raise NotImplementedError(f"{type(self).__name__} does not implement sample")
+        """Samples of shape ``sample_shape + batch_shape + event_shape``; no gradient flows. As PyTorch's
+        base class: :meth:`rsample` without recording (a subclass giving only rsample can sample)."""
+        with no_grad():
+            return self.rsample(sample_shape)
 
     def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
         """Reparameterized samples (gradients flow to the parameters), where supported."""
         raise NotImplementedError(f"{type(self).__name__} does not implement rsample")
 
     def sample_n(self, n: int) -> Tensor:
-        """``n`` samples: ``sample((n,))``."""
+        """``n`` samples: ``sample((n,))``, with PyTorch's FutureWarning."""
+        warnings.warn("`sample_n(n)` will be deprecated. Use `sample((n,))` instead.", FutureWarning,
+                      stacklevel=2)
         return self.sample((n,))
+
+    def _get_checked_instance(self, cls: type, _instance: Any = None) -> Any:
+        """The instance a subclass's ``expand`` fills (PyTorch's helper): ``_instance``, else a bare new
+        object of this class. Raises NotImplementedError for a subclass with its own ``__init__`` that
+        left ``expand`` to ``cls``."""
+        if _instance is None and type(self).__init__ != cls.__init__:  # type: ignore[misc]
+            raise NotImplementedError(
+                f"Subclass {self.__class__.__name__} of {cls.__name__} that defines a custom __init__ method "
+                "must also define a custom .expand() method.")
+        return self.__new__(type(self)) if _instance is None else _instance
 
     def log_prob(self, value: Tensor) -> Tensor:
         """The log of the probability density/mass at ``value``."""
@@ -232,9 +260,10 @@ class Distribution:
             raise InvalidParameterError(f"{type(self).__name__}: {what}")
 
     def __repr__(self) -> str:
-        # PyTorch's: a one-element parameter by value, a larger one by shape
+        # PyTorch's: a one-element parameter by value (a 0-d one as a number), a larger one by shape
         values = [(k, getattr(self, k)) for k in self._param_names()]
-        params = ", ".join(f"{k}: {v.item() if v.numel() == 1 else v.shape}" for k, v in values)
+        params = ", ".join(f"{k}: {(v.item() if v.ndim == 0 else v) if v.numel() == 1 else v.shape}"
+                           for k, v in values)
         return f"{type(self).__name__}({params})"
 
     def _param_names(self) -> tuple[str, ...]:

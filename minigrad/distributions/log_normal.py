@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from minigrad.distributions import constraints
-from minigrad.distributions.distribution import Distribution, Shape
+from minigrad.distributions.distribution import Distribution, Shape, as_tensor
 from minigrad.distributions.normal import Normal
 from minigrad.distributions.transformed_distribution import TransformedDistribution
 from minigrad.distributions.transforms import ExpTransform
@@ -62,8 +62,8 @@ class LogNormal(TransformedDistribution):
         return self.base_dist.log_prob(y) - y
 
     def cdf(self, value: Any) -> Tensor:
-        """The base normal's cdf at ``log(value)``."""
-        return self.base_dist.cdf(self._checked(value, self.loc).log())
+        """The base normal's cdf at ``log(value)`` (0 at 0: validating, only the log is checked)."""
+        return self.base_dist.cdf(as_tensor(value, self.loc).log())
 
     def icdf(self, value: Any) -> Tensor:
         """``exp`` of the base normal's icdf."""

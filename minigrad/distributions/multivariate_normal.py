@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -44,6 +44,9 @@ class MultivariateNormal(Distribution):
     """
 
     has_rsample = True
+    arg_constraints: ClassVar[dict[str, Any]] = {
+        "loc": constraints.real_vector, "covariance_matrix": constraints.positive_definite,
+        "precision_matrix": constraints.positive_definite, "scale_tril": constraints.lower_cholesky}
 
     @property
     def support(self) -> constraints.Constraint:
@@ -67,18 +70,21 @@ class MultivariateNormal(Distribution):
                                         "batch dimensions")
         batch = np.broadcast_shapes(matrix.shape[:-2], loc.shape[:-1])
         k = loc.shape[-1]
-        super().__init__(batch, (k,), validate_args)
+        # the parameters are validated once stored (PyTorch's messages name them), before the Cholesky
+        super().__init__(batch, (k,), False)
+        self._validate_args = self._validate_default if validate_args is None else bool(validate_args)
         self.loc: Tensor = loc.expand(*batch, k)
         self._unbroadcasted_scale_tril: Tensor = matrix
-        if scale_tril is None:
-            with no_grad():
-                ok = bool(np.all(np.linalg.eigvalsh(matrix.numpy()) > 0)) if matrix.numel() else True
-            self._check(ok, "the covariance or precision matrix must be positive definite")
-            cov = matrix if covariance_matrix is not None else linalg.inv(matrix)
-            self._unbroadcasted_scale_tril = linalg.cholesky(cov)
         self._given = ("covariance_matrix" if covariance_matrix is not None else
                        "precision_matrix" if precision_matrix is not None else "scale_tril")
         self._unbroadcasted_matrix = matrix
+        for name in ("covariance_matrix", "precision_matrix", "scale_tril"):  # the given one is validated
+            setattr(self, "_" + name, matrix if name == self._given else None)
+        if self._validate_args:
+            self._validate_params()
+        if scale_tril is None:
+            cov = matrix if covariance_matrix is not None else linalg.inv(matrix)
+            self._unbroadcasted_scale_tril = linalg.cholesky(cov)
 
     @property
     def scale_tril(self) -> Tensor:

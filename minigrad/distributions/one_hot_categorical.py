@@ -81,7 +81,8 @@ class OneHotCategorical(Distribution):
         return values.expand(k, *self.batch_shape, k) if expand else values
 
     def __repr__(self) -> str:
-        return repr(self._categorical).replace("Categorical", "OneHotCategorical", 1)
+        # PyTorch's: its parameters live in the inner Categorical, so none are listed
+        return f"{type(self).__name__}()"
 
 
 class OneHotCategoricalStraightThrough(OneHotCategorical):

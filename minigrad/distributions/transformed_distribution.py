@@ -89,10 +89,7 @@ class TransformedDistribution(Distribution):
         """The base log_prob of the inverted value minus each transform's log-det on the way back."""
         value = as_tensor(value)
         if self._validate_args and self.transforms:
-            inside = bool(self.support.check(value).all().item())
-            self._check(inside, f"Expected value argument ({type(value).__name__} of shape "
-                                f"{tuple(value.shape)}) to be within the support ({self.support!r}) of the "
-                                f"distribution")
+            self._validate_sample(value)
         event_dim = len(self.event_shape)
         log_prob: Any = 0.0
         y = value
@@ -114,10 +111,13 @@ class TransformedDistribution(Distribution):
         return sign * (value - 0.5) + 0.5  # type: ignore[no-any-return]
 
     def cdf(self, value: Any) -> Tensor:
-        """The base cdf of the inverted value (flipped for a decreasing transform)."""
+        """The base cdf of the inverted value (flipped for a decreasing transform); validating, the
+        inverted value is checked against the base's support (as PyTorch: cdf(0) of a LogNormal is 0)."""
         value = as_tensor(value)
         for transform in reversed(self.transforms):
             value = transform.inv(value)
+        if self._validate_args:
+            self.base_dist._validate_sample(value)
         return self._monotonize_cdf(self.base_dist.cdf(value))
 
     def icdf(self, value: Any) -> Tensor:

@@ -396,6 +396,12 @@ class PowerTransform(Transform):
         """The same transform with that cache size."""
         return self if self._cache_size == cache_size else PowerTransform(self.exponent, cache_size)
 
+    def __eq__(self, other: object) -> bool:
+        # equal exponents make equal transforms (KL of two InverseGammas compares their transforms)
+        if not isinstance(other, PowerTransform):
+            return False
+        return bool(np.all(self.exponent.numpy() == other.exponent.numpy()))
+
     @property
     def sign(self) -> Any:
         """The exponent's sign."""

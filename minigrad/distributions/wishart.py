@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ from minigrad.distributions.location_scale import Chi2
 from minigrad.errors import InvalidParameterError, _AssertedParameterError
 from minigrad.linalg_functions import cholesky_solve
 from minigrad.random import default_generator
-from minigrad.tensor import Tensor, from_numpy, where
+from minigrad.tensor import Tensor, cat, from_numpy, where
 
 __all__ = ["Wishart"]
 
@@ -121,10 +122,38 @@ class Wishart(ExponentialFamily):
         with no_grad():
             return self.rsample(sample_shape)
 
-    def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
+    def rsample(self, sample_shape: Shape | int = (), max_try_correction: int | None = None) -> Tensor:
         """``(L A)(L A)^T`` with A lower triangular: sqrt of chi-square draws on the diagonal, standard
-        normals below it."""
+        normals below it (Bartlett). Then PyTorch's correction loop, drawing as many numbers as it does:
+        its check marks the *valid* draws (any over the batch) as singular, so those are drawn again (with
+        its "Singular sample detected." warning), up to ``max_try_correction`` (10) times while a redraw
+        is not positive definite."""
         shape = as_shape(sample_shape)
+        sample = self._bartlett_sampling(shape)
+        batch_dims = tuple(range(-len(self._batch_shape), 0))
+        with no_grad():
+            valid = self.support.check(sample).numpy()
+            redo = np.array(valid.any(batch_dims) if batch_dims else valid).reshape(-1)
+        if not redo.any():
+            return sample
+        warnings.warn("Singular sample detected.", UserWarning, stacklevel=2)
+        rest = sample.shape[len(shape):]
+        flat = sample.reshape(-1, *rest)
+        for _ in range(10 if max_try_correction is None else max_try_correction):
+            where_redo = np.flatnonzero(redo)
+            new = self._bartlett_sampling((len(where_redo),))
+            index = np.arange(flat.shape[0])
+            index[where_redo] = flat.shape[0] + np.arange(len(where_redo))
+            flat = cat([flat, new], 0)[from_numpy(index)]
+            with no_grad():
+                singular = ~self.support.check(new).numpy()
+                bad = singular.any(batch_dims) if batch_dims else singular
+            redo[where_redo] = bad
+            if not redo.any():
+                break
+        return flat.reshape(*shape, *rest)
+
+    def _bartlett_sampling(self, shape: tuple[int, ...]) -> Tensor:
         p = self._event_shape[-1]
         diag = self._chi2.rsample(shape).sqrt()
         diag = diag.clamp(min=float(np.finfo(diag.dtype).eps))

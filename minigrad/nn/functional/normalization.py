@@ -20,7 +20,7 @@ from minigrad.errors import MinigradError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
-from minigrad.ops import Add, Mean, PowScalar, Sub, Var
+from minigrad.ops import Add, Addcmul, Mean, PowScalar, Sub, Var
 from minigrad.tensor import Array, Tensor, cat
 
 __all__ = ["batch_norm", "group_norm", "instance_norm", "layer_norm", "local_response_norm", "rms_norm"]
@@ -59,7 +59,11 @@ def _as(t: Tensor, shape: tuple[int, ...]) -> Tensor:
 
 
 def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tuple[int, ...]) -> Tensor:
-    """out * weight + bias, with weight and bias reshaped to ``shape`` (either may be None)."""
+    """out * weight + bias, with weight and bias reshaped to ``shape`` (either may be None): one addcmul
+    when both are given and of out's dtype (one full-size result, not two)."""
+    if weight is not None and bias is not None and \
+            weight._array.dtype == bias._array.dtype == out._array.dtype:
+        return Addcmul.apply(_as(bias, shape), out, _as(weight, shape))
     if weight is not None:
         out = out * _as(weight, shape)
     if bias is not None:
@@ -128,7 +132,10 @@ def batch_norm(
     scale = _inv_std(var, eps)
     if weight is not None:  # weight folded into the small scale: one full-size multiply less
         scale = scale * _as(weight, bshape)
-    out = _affine(centered * scale, None, bias, bshape)
+    if bias is not None and bias._array.dtype == scale._array.dtype == centered._array.dtype:
+        out = Addcmul.apply(_as(bias, bshape), centered, scale)  # one full-size result, not two
+    else:
+        out = _affine(centered * scale, None, bias, bshape)
     # the buffers are updated on their arrays, so no graph is recorded (no no_grad block needed)
     if running_mean is not None:
         _ema(running_mean, mean._array.reshape(c), momentum)
