@@ -34,6 +34,7 @@ from minigrad import (
     jit,  # noqa: F401  (torch.jit, reached as an attribute)
     library,  # noqa: F401  (torch.library, reached as an attribute)
     linalg,
+    multiprocessing,  # noqa: F401  (torch.multiprocessing, reached as an attribute)
     nn,
     onnx,
     optim,

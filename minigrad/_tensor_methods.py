@@ -1442,6 +1442,10 @@ class TensorMethods:
         raise DeviceError("pin_memory(): there is no accelerator device to pin memory for (minigrad runs on "
                           "the CPU only)")
 
+    def is_shared(self: Any) -> builtins.bool:
+        """False: minigrad keeps tensors in this process's memory (there are no worker processes)."""
+        return False
+
     def share_memory_(self: Any) -> Tensor:
         """This tensor (minigrad shares memory between threads already; there are no worker processes)."""
         return cast("Tensor", self)

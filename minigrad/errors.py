@@ -108,6 +108,10 @@ class _AssertedParameterError(InvalidParameterError, AssertionError):
     """An argument PyTorch checks with an assert (``MultiheadAttention(8, 3)``, a bad padding_idx)."""
 
 
+class _AssertedTypeError(_ArgumentTypeError, AssertionError):
+    """An argument of the wrong kind PyTorch checks with an assert (an IterableDataset in a ConcatDataset)."""
+
+
 class _MissingKeyError(InvalidParameterError, KeyError):
     """A required entry is missing where PyTorch raises KeyError (a resumed scheduler's 'initial_lr').
 

@@ -91,6 +91,8 @@ class TensorType(type):
             got = ", ".join(type(a).__name__ for a in args)
             raise TypeError(f"{cls.__name__}(): received an invalid combination of arguments - got ({got}); "
                             "expected sizes (ints) or one data argument")
+        if isinstance(first, range):
+            first = list(first)
         if not isinstance(first, (list, tuple, np.ndarray)):
             raise TypeError(f"{cls.__name__}(): data must be a sequence (got {type(first).__name__})")
         if cls.dtype.kind in "iu" and not isinstance(first, np.ndarray):

@@ -1074,6 +1074,7 @@ NOT_OPS = frozenset({
     "__index__", "__len__", "__iter__", "__array__", "__hash__", "__repr__",
     "detach_",  # graph surgery, not a value op: tests/parity/test_torch_switches.py
     "data_ptr", "pin_memory", "share_memory_",  # memory, not values: tests/parity/test_torch_switches.py
+    "is_shared",  # memory, not values: tests/parity/test_dataloader_suite_fixes.py
     "__deepcopy__",  # copying: tests/parity/test_compat_course_fixes.py
     "untyped_storage",  # memory, not values: tests/parity/test_view_base_parity.py
     "output_nr",  # graph metadata: tests/parity/test_autograd_suite_fixes.py

@@ -515,7 +515,15 @@ BUDGETS: dict[str, int] = {
     # validation order, Wishart.rsample's PyTorch correction loop, Categorical's gather (masked logits),
     # PyTorch's broadcast/expand errors in the distributions
     # 58,430 with Distribution's base sample() (rsample without grad) and _get_checked_instance (distprobe)
-    "minigrad": 58430,
+    # 58,335 with the DataLoader's iterator a class (a failing batch no longer ends the pass) (dataprobe)
+    # 58,352 with utils.data errors that are PyTorch's AssertionErrors too (_AssertedTypeError) (dataprobe)
+    # 58,387 with samplers' and the DataLoader's argument errors in PyTorch's words (dataprobe)
+    # 58,391 with Tensor.is_shared() (dataprobe); 58,401 with main merged
+    # 58,409 with an IterableDataset loader's _InfiniteConstantSampler, as PyTorch's (dataprobe)
+    # 58,485 with torch.multiprocessing (minigrad/multiprocessing.py: the standard library's process API
+    # and PyTorch's sharing-strategy calls, which scripts make around their DataLoader workers) (dataprobe)
+    # 58,608 with main (distprobe) and dataprobe merged
+    "minigrad": 58612,
 }
 
 

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.errors import ShapeError
-from minigrad.tensor import Tensor, from_numpy, stack, tensor
+from minigrad.tensor import Tensor, as_tensor, from_numpy, stack
 
 __all__ = ["collate", "default_collate", "default_collate_fn_map", "default_convert"]
 
@@ -37,7 +37,9 @@ def _type_error(what: Any) -> TypeError:
 
 
 def _as_tensor(a: np.ndarray[Any, Any] | np.generic) -> Tensor:
-    return tensor(np.asarray(a))  # numpy's dtype where minigrad has it (float64 stays float64)
+    # as_tensor, as PyTorch's collate: the array's own dtype (float16, int8, int32 stay so), where
+    # tensor() would give minigrad's defaults for data (float32, int64)
+    return as_tensor(np.asarray(a))
 
 
 def _rebuild(template: Any, values: Any) -> Any:
@@ -141,8 +143,12 @@ default_collate_fn_map: dict[Any, Callable[..., Any]] = {
 def _stack_tensors(batch: Sequence[Tensor]) -> Tensor:
     first = batch[0]
     if any(t.shape != first.shape for t in batch):
+        k = next(i for i, t in enumerate(batch) if t.shape != first.shape)
         shapes = sorted({t.shape for t in batch})
-        raise ShapeError(f"default_collate: samples must have equal shapes to be stacked, got {shapes}")
+        raise ShapeError(  # PyTorch's words (its stack's) first
+            f"stack expects each tensor to be equal size, but got {list(first.shape)} at entry 0 and "
+            f"{list(batch[k].shape)} at entry {k} (default_collate: samples must have equal shapes to be "
+            f"stacked, got {shapes})")
     if any(t.requires_grad for t in batch):
         return stack(list(batch))  # recorded, so gradients reach the samples
     return from_numpy(np.stack([t.numpy() for t in batch]))

@@ -25,7 +25,7 @@ from typing import Any
 
 from minigrad import _draws
 from minigrad.errors import InvalidParameterError
-from minigrad.nn._checks import flag, nonnegative_int
+from minigrad.nn._checks import flag, is_int, nonnegative_int
 from minigrad.random import Generator, resolve
 from minigrad.tensor import Array
 from minigrad.utils.data.collate import default_collate, default_convert
@@ -36,6 +36,8 @@ from minigrad.utils.data.sampler import (
     Sampler,
     SequentialSampler,
     _IndexSampler,
+    _InfiniteConstantSampler,
+    bool_flag,
     check_generator,
 )
 
@@ -108,6 +110,9 @@ class DataLoader:
                  persistent_workers: bool = False, pin_memory_device: str = "",
                  in_order: bool = True) -> None:
         self.__initialized = False
+        if is_int(num_workers) and num_workers < 0:
+            raise InvalidParameterError("num_workers option should be non-negative; use num_workers=0 to "
+                                        f"disable multiprocessing (got num_workers={num_workers})")
         num_workers = nonnegative_int("num_workers", num_workers)
         if timeout < 0:
             raise InvalidParameterError(f"timeout option should be non-negative, got timeout={timeout!r}")
@@ -123,7 +128,7 @@ class DataLoader:
         check_generator(generator)
         if collate_fn is not None and not callable(collate_fn):
             raise TypeError(f"collate_fn must be callable, got {collate_fn!r}")
-        drop_last = flag("drop_last", drop_last)
+        drop_last = bool_flag("drop_last", drop_last)
 
         iterable = isinstance(dataset, IterableDataset)
         if iterable:
@@ -153,13 +158,12 @@ class DataLoader:
             raise InvalidParameterError(
                 "batch_size=None option disables auto-batching and is mutually exclusive with drop_last"
             )
-        if sampler is None and not iterable:
+        if iterable:  # PyTorch's placeholder (never read: the stream is read directly)
+            sampler = _InfiniteConstantSampler()  # type: ignore[assignment]  # yields None, not ints
+        elif sampler is None:
             sampler = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
         if batch_size is not None:
-            if iterable:  # BatchSampler's checks, without a sampler to group
-                BatchSampler([], batch_size, drop_last)
-            else:
-                batch_sampler = BatchSampler(sampler, batch_size, drop_last)  # type: ignore[arg-type]
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)  # type: ignore[arg-type]
             batch_size = int(batch_size)
 
         self.dataset = dataset
@@ -220,11 +224,13 @@ class DataLoader:
             self.__dict__["_seeded"] = True
         if isinstance(self.dataset, IterableDataset):
             return self._stream(iter(self.dataset))
-        batches = self._index_batches()
-        if batches is None and self.batch_sampler is None:
-            batches = (self.collate_fn(self.dataset[i]) for i in self.sampler)  # type: ignore[union-attr]
-        elif batches is None:
-            batches = self._map_batches(iter(self.batch_sampler))  # type: ignore[arg-type]
+        keys = self._index_batches()
+        fetch: Callable[[Any], Any] = self._fetch_keys
+        if keys is None and self.batch_sampler is None:
+            keys, fetch = iter(self.sampler), self._fetch_one  # type: ignore[arg-type]
+        elif keys is None:
+            keys, fetch = iter(self.batch_sampler), self._fetch_batch  # type: ignore[arg-type]
+        batches = _Batches(keys, fetch, self)
         if self.num_workers == 0:
             return batches
         # PyTorch's workers keep prefetch_factor * num_workers batches requested ahead of the one
@@ -232,30 +238,40 @@ class DataLoader:
         per_worker = 2 if self.prefetch_factor is None else self.prefetch_factor
         return _ahead(batches, per_worker * self.num_workers)
 
-    def _map_batches(self, batches: Iterator[list[int]]) -> Iterator[Any]:
+    def _fetch_one(self, i: Any) -> Any:
+        return self.collate_fn(self.dataset[i])
+
+    def _fetch_batch(self, idx: list[int]) -> Any:
         getitems = getattr(self.dataset, "__getitems__", None)
-        for idx in batches:
-            samples = getitems(idx) if callable(getitems) else [self.dataset[i] for i in idx]
-            yield self.collate_fn(samples)
+        samples = getitems(idx) if callable(getitems) else [self.dataset[i] for i in idx]
+        return self.collate_fn(samples)
+
+    def _fetch_keys(self, key: Any) -> Any:
+        # _index_batches' keys: a slice or index array of a TensorDataset, else an index list
+        if isinstance(key, list):
+            return self._fetch_batch(key)
+        return self.dataset._batch(key)
 
     def _stream(self, it: Iterator[Any]) -> Iterator[Any]:
-        if self.batch_size is None:
-            for sample in it:
-                yield self.collate_fn(sample)
-            return
+        # samples (or chunks of batch_size) are taken from the stream, then collated: a collate error
+        # leaves the pass going on with the next chunk, as PyTorch's
+        size = self.batch_size
+        return _Batches(it if size is None else self._chunks(it, size), self.collate_fn, self)
+
+    def _chunks(self, it: Iterator[Any], size: int) -> Iterator[list[Any]]:
         while True:
-            chunk = [x for _, x in zip(range(self.batch_size), it)]
-            if not chunk or (self.drop_last and len(chunk) < self.batch_size):
+            chunk = [x for _, x in zip(range(size), it)]
+            if not chunk or (self.drop_last and len(chunk) < size):
                 return
-            yield self.collate_fn(chunk)
+            yield chunk
 
     def _index_batches(self) -> Iterator[Any] | None:
-        """Batches cut from one index array, when the built-in samplers make the order.
+        """The batches' keys cut from one index array, when the built-in samplers make the order.
 
         The order is drawn here, at ``iter(loader)``, so the random stream is
         consumed at a well-defined point. A TensorDataset with the default
-        collate is then batched by fancy indexing; other datasets get the
-        same index lists a BatchSampler would yield.
+        collate is then batched by fancy indexing (the keys are slices or index
+        arrays); other datasets get the index lists a BatchSampler would yield.
         """
         bs = self.batch_sampler
         if type(bs) is not BatchSampler or not isinstance(bs.sampler, _IndexSampler) \
@@ -264,22 +280,47 @@ class DataLoader:
         chunks = bs.sampler._index_chunks(bs.batch_size)
         sequential = isinstance(bs.sampler, SequentialSampler)
         first = next(chunks)  # the order (or its first chunk) is drawn now, at iter(loader)
-        return self._cut_chunks(first, chunks, bs.batch_size, bs.drop_last, sequential)
+        fancy = isinstance(self.dataset, TensorDataset) and self._default_collate
+        return self._cut_chunks(first, chunks, bs.batch_size, bs.drop_last, sequential, fancy)
 
     def _cut_chunks(self, first: Array, rest: Iterator[Array], size: int, drop_last: bool,
-                    sequential: bool) -> Iterator[Any]:
+                    sequential: bool, fancy: bool) -> Iterator[Any]:
         # every chunk but the last is a whole number of batches, so drop_last only matters at the end
-        yield from self._cut(first, size, drop_last, sequential)
+        yield from self._cut(first, size, drop_last, sequential, fancy)
         for chunk in rest:
-            yield from self._cut(chunk, size, drop_last, sequential)
+            yield from self._cut(chunk, size, drop_last, sequential, fancy)
 
-    def _cut(self, order: Array, size: int, drop_last: bool, sequential: bool) -> Iterator[Any]:
+    @staticmethod
+    def _cut(order: Array, size: int, drop_last: bool, sequential: bool, fancy: bool) -> Iterator[Any]:
         n = len(order)
         stop = n - n % size if drop_last else n
-        ds = self.dataset
-        if isinstance(ds, TensorDataset) and self._default_collate:
-            for start in range(0, stop, size):
-                end = min(start + size, n)
-                yield ds._batch(slice(start, end) if sequential else order[start:end])
-            return
-        yield from self._map_batches(order[start:start + size].tolist() for start in range(0, stop, size))
+        for start in range(0, stop, size):
+            if not fancy:
+                yield order[start:start + size].tolist()
+            else:
+                yield slice(start, min(start + size, n)) if sequential else order[start:start + size]
+
+
+class _Batches:
+    """The loader's iterator: the next key (an index or index batch) from ``keys``, fetched.
+
+    A class, not a generator, so an error raised while fetching one batch
+    leaves the iterator usable: the next call moves on to the next batch, as
+    PyTorch's single-process iterator does. ``len()`` is the loader's.
+    """
+
+    __slots__ = ("_fetch", "_keys", "_loader")
+
+    def __init__(self, keys: Iterator[Any], fetch: Callable[[Any], Any], loader: DataLoader) -> None:
+        self._keys = keys
+        self._fetch = fetch
+        self._loader = loader
+
+    def __iter__(self) -> _Batches:
+        return self
+
+    def __next__(self) -> Any:
+        return self._fetch(next(self._keys))
+
+    def __len__(self) -> int:
+        return len(self._loader)

@@ -17,7 +17,14 @@ from typing import Any, Generic, TypeVar
 import numpy as np
 
 from minigrad import _draws
-from minigrad.errors import DimensionError, InvalidParameterError, ShapeError
+from minigrad.errors import (
+    DimensionError,
+    InvalidParameterError,
+    ShapeError,
+    _AssertedParameterError,
+    _AssertedShapeError,
+    _AssertedTypeError,
+)
 from minigrad.random import Generator, default_generator
 from minigrad.tensor import Array, Tensor, from_numpy, tensor
 
@@ -72,7 +79,7 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
 
     Raises:
         InvalidParameterError: no tensors given.
-        ShapeError: a 0-d tensor, or the first dims differ.
+        ShapeError: a 0-d tensor, or the first dims differ (then also an AssertionError, as PyTorch's).
         TypeError: an argument is neither a Tensor nor an ndarray.
     """
 
@@ -91,7 +98,7 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
         n = wrapped[0].shape[0]
         for i, t in enumerate(wrapped):
             if t.shape[0] != n:
-                raise ShapeError(
+                raise _AssertedShapeError(
                     f"Size mismatch between tensors: tensor 0 has {n} samples (shape "
                     f"{wrapped[0].shape}) but tensor {i} has {t.shape[0]} (shape {t.shape})"
                 )
@@ -125,17 +132,18 @@ class ConcatDataset(Dataset[T_co]):
     ``cumulative_sizes[k]`` is the total length of the first k+1 datasets.
 
     Raises:
-        InvalidParameterError: no datasets (PyTorch raises AssertionError).
-        TypeError: an IterableDataset among them (use :class:`ChainDataset`).
+        InvalidParameterError: no datasets (also an AssertionError, as PyTorch's).
+        TypeError: an IterableDataset among them (use :class:`ChainDataset`); also an
+            AssertionError, as PyTorch's.
     """
 
     def __init__(self, datasets: Iterable[Dataset[Any]]) -> None:
         self.datasets: list[Dataset[Any]] = list(datasets)
         if not self.datasets:
-            raise InvalidParameterError("ConcatDataset: datasets should not be an empty iterable")
+            raise _AssertedParameterError("ConcatDataset: datasets should not be an empty iterable")
         for d in self.datasets:
             if isinstance(d, IterableDataset):
-                raise TypeError("ConcatDataset does not support IterableDataset (use ChainDataset)")
+                raise _AssertedTypeError("ConcatDataset does not support IterableDataset (use ChainDataset)")
         sizes: list[int] = [len(d) for d in self.datasets]  # type: ignore[arg-type]
         self.cumulative_sizes: list[int] = list(itertools.accumulate(sizes))
 
@@ -161,7 +169,8 @@ class ChainDataset(IterableDataset[Any]):
     """The streams of several IterableDatasets, one after the other (lazily).
 
     Raises:
-        TypeError: while iterating or taking ``len``, a member is not an IterableDataset.
+        TypeError: while iterating or taking ``len``, a member is not an IterableDataset (also an
+            AssertionError, as PyTorch's).
     """
 
     def __init__(self, datasets: Iterable[Dataset[Any]]) -> None:
@@ -170,7 +179,8 @@ class ChainDataset(IterableDataset[Any]):
     def _members(self) -> Iterator[IterableDataset[Any]]:
         for d in self.datasets:
             if not isinstance(d, IterableDataset):
-                raise TypeError(f"ChainDataset only supports IterableDataset, got {type(d).__name__}")
+                raise _AssertedTypeError(
+                    f"ChainDataset only supports IterableDataset, got {type(d).__name__}")
             yield d
 
     def __iter__(self) -> Iterator[Any]:
@@ -215,8 +225,10 @@ class StackDataset(Dataset[Any]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args and kwargs:
-            raise ValueError("StackDataset takes either positional datasets (tuple samples) or keyword "
-                             "datasets (dict samples), not both")
+            # PyTorch's words first (its tests match on them)
+            raise ValueError("Supported either tuple- (via args) or dict- (via kwargs) like input/output, "
+                             "but both types are given (StackDataset takes positional datasets, for tuple "
+                             "samples, or keyword datasets, for dict samples)")
         if not args and not kwargs:
             raise ValueError("At least one dataset should be passed")
         self.datasets: tuple[Any, ...] | dict[str, Any] = args if args else dict(kwargs)

@@ -19,8 +19,8 @@ from typing import Any, Generic, TypeVar
 import numpy as np
 
 from minigrad import _draws
-from minigrad.errors import InvalidParameterError, ShapeError
-from minigrad.nn._checks import flag, positive_int
+from minigrad.errors import InvalidParameterError, ShapeError, _ArgumentTypeError
+from minigrad.nn._checks import is_int
 from minigrad.random import Generator, default_generator
 from minigrad.tensor import Array, Tensor
 
@@ -41,11 +41,36 @@ class Sampler(Generic[T_co]):
         raise NotImplementedError(f"{type(self).__name__} must implement __iter__")
 
 
+class _InfiniteConstantSampler(Sampler[None]):
+    """None forever: the sampler PyTorch gives a DataLoader over an IterableDataset (a placeholder)."""
+
+    def __iter__(self) -> Iterator[None]:
+        while True:
+            yield None
+
+
 def check_generator(generator: Any) -> Generator | None:
-    """``generator`` if it is None or a ``mg.Generator``; else InvalidParameterError."""
+    """``generator`` if it is None or a ``mg.Generator``; else InvalidParameterError (also the TypeError
+    PyTorch raises when it draws from it)."""
     if generator is not None and not isinstance(generator, Generator):
-        raise InvalidParameterError(f"generator must be a minigrad Generator, got generator={generator!r}")
+        raise _ArgumentTypeError(f"generator must be a minigrad Generator, got generator={generator!r}")
     return generator
+
+
+def positive_count(name: str, value: Any) -> int:
+    """``value`` as an int if it is an int > 0 (bools rejected); else InvalidParameterError in PyTorch's
+    words (ValueError; a value that is not an int at all is also a TypeError)."""
+    if not is_int(value) or value <= 0:
+        cls = InvalidParameterError if is_int(value) else _ArgumentTypeError
+        raise cls(f"{name} should be a positive integer value, but got {name}={value}")
+    return int(value)
+
+
+def bool_flag(name: str, value: Any) -> bool:
+    """``value`` if it is a bool (numpy bools included); else InvalidParameterError in PyTorch's words."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InvalidParameterError(f"{name} should be a boolean value, but got {name}={value}")
+    return bool(value)
 
 
 class _IndexSampler(Sampler[int]):
@@ -103,7 +128,7 @@ class RandomSampler(_IndexSampler):
         self.replacement = replacement
         self._num_samples = num_samples
         self.generator = check_generator(generator)
-        positive_int("num_samples", self.num_samples)
+        positive_count("num_samples", self.num_samples)
 
     @property
     def num_samples(self) -> int:
@@ -190,19 +215,27 @@ class WeightedRandomSampler(_IndexSampler):
 
     def __init__(self, weights: Sequence[float] | Tensor | Array, num_samples: int, replacement: bool = True,
                  generator: Generator | None = None) -> None:
-        self.num_samples = positive_int("num_samples", num_samples)
-        replacement = flag("replacement", replacement)
+        self.num_samples = positive_count("num_samples", num_samples)
+        replacement = bool_flag("replacement", replacement)
         w = np.array(weights.numpy() if isinstance(weights, Tensor) else weights, dtype=np.float64)
         if w.ndim != 1:
             raise ShapeError(f"weights should be a 1d sequence but given weights have shape {w.shape}")
-        if not np.isfinite(w).all() or (w < 0).any():
-            raise InvalidParameterError("WeightedRandomSampler: weights contain inf, nan or an element < 0")
+        # PyTorch's words (its multinomial's) first
+        if (w < 0).any():
+            raise InvalidParameterError(
+                "invalid multinomial distribution (encountering probability entry < 0)")
+        if not np.isfinite(w).all():
+            raise InvalidParameterError(
+                "invalid multinomial distribution (encountering probability entry = infinity or NaN)")
         if w.sum() <= 0:
-            raise InvalidParameterError("WeightedRandomSampler: invalid distribution (sum of weights <= 0)")
+            raise InvalidParameterError(
+                "invalid multinomial distribution (sum of probabilities <= 0) (WeightedRandomSampler: "
+                "the sum of weights is 0)")
         if not replacement and self.num_samples > np.count_nonzero(w):
             raise InvalidParameterError(
-                f"WeightedRandomSampler: cannot draw {self.num_samples} samples without replacement from "
-                f"{np.count_nonzero(w)} non-zero weights"
+                "cannot sample n_sample > prob_dist.size(-1) samples without replacement "
+                f"(WeightedRandomSampler: {self.num_samples} samples from {np.count_nonzero(w)} "
+                "non-zero weights)"
             )
         self.weights = w
         self.replacement = replacement
@@ -227,8 +260,8 @@ class BatchSampler(Sampler[list[int]]):
     """
 
     def __init__(self, sampler: Sampler[int] | Iterable[int], batch_size: int, drop_last: bool) -> None:
-        self.batch_size = positive_int("batch_size", batch_size)
-        self.drop_last = flag("drop_last", drop_last)
+        self.batch_size = positive_count("batch_size", batch_size)
+        self.drop_last = bool_flag("drop_last", drop_last)
         self.sampler = sampler
 
     def __iter__(self) -> Iterator[list[int]]:
