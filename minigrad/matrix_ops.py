@@ -430,10 +430,7 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
     d1, d2 = norm_dim(dim1, input.ndim), norm_dim(dim2, input.ndim)
     if d1 == d2:
         raise InvalidParameterError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-    rest = [i for i in range(input.ndim) if i not in (d1, d2)]
-    moved = input.permute(*rest, d1, d2)
-    rows, cols = _diag_positions(input.shape[d1], input.shape[d2], offset)
-    return moved[(Ellipsis, rows, cols)]
+    return input._view(ops.Diagonal.apply(input, offset=offset, dim1=d1, dim2=d2))
 
 
 def diag(input: Tensor, diagonal: int = 0) -> Tensor:  # noqa: A002
@@ -442,14 +439,12 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:  # noqa: A002
     Raises:
         ShapeError: the input is not 1-D or 2-D.
     """
-    if input.ndim == 2:
-        return _diagonal_of(input, diagonal)
+    if input.ndim == 2:  # a copy, as PyTorch's (not diagonal's view)
+        return ops.Diagonal.apply(input, offset=diagonal, dim1=0, dim2=1, copy=True)
     if input.ndim != 1:
         raise ShapeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D (shape {input.shape})")
     return diag_embed(input, diagonal)
 
-
-_diagonal_of = diagonal  # diag's own argument is called diagonal, as in PyTorch
 
 
 def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:  # noqa: A002

@@ -2079,6 +2079,51 @@ class Reshape(Function):
         return (Reshape.apply(g, shape=self.parents[0].shape),)
 
 
+class Diagonal(Function):
+    """y = the ``offset`` diagonal of a's dims (dim1, dim2), as its last dim: a view, as PyTorch's (writing
+    to it writes a);  da = zeros like a with g on that diagonal."""
+
+    __slots__ = ("copy", "dim1", "dim2", "offset")
+    is_view = True
+    reads_inputs = False
+    offset: int
+    dim1: int  # >= 0
+    dim2: int  # >= 0
+    copy: bool  # torch.diag's copy (PyTorch's DiagonalBackward0_copy), not a view
+
+    def _op_name(self) -> str:
+        """``DiagonalBackward0``, or ``DiagonalBackward0_copy`` for torch.diag's copy."""
+        return "DiagonalBackward0_copy" if self.copy else "DiagonalBackward0"
+
+    def forward(self, a: Array, offset: int, dim1: int, dim2: int, copy: bool = False) -> Array:
+        self.offset, self.dim1, self.dim2, self.copy = offset, dim1, dim2, copy
+        out = np.diagonal(a, offset, dim1, dim2)
+        if copy:
+            return np.array(out)
+        if a.flags.writeable:  # (numpy's diagonal views are read-only only by a deprecation-era default)
+            out.flags.writeable = True
+        return out
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        shape = self.parents[0]._array.shape
+        if _plain(g, out):
+            grad = np.zeros(shape, dtype=g._array.dtype)
+            diag = np.diagonal(grad, self.offset, self.dim1, self.dim2)
+            diag.flags.writeable = True
+            diag[...] = g._array
+            return (from_numpy(grad),)
+        # recorded (create_graph): the same positions through IndexAdd on the planes moved last
+        rest = [i for i in range(len(shape)) if i not in (self.dim1, self.dim2)]
+        moved = (*(shape[i] for i in rest), shape[self.dim1], shape[self.dim2])
+        n = g._array.shape[-1]
+        rows = np.arange(n) - min(self.offset, 0)
+        cols = rows + self.offset
+        grad_moved = IndexAdd.apply(g, index=(Ellipsis, rows, cols), shape=moved)
+        order = [*rest, self.dim1, self.dim2]
+        inverse = [order.index(i) for i in range(len(shape))]
+        return (Permute.apply(grad_moved, dims=tuple(inverse)),)
+
+
 class Permute(Function):
     """y = a with its dims reordered;  da = g with the inverse order.
 

@@ -77,9 +77,26 @@ def test_writes_reach_the_input_exactly_when_pytorchs_do(name: str) -> None:
     assert _writes_through(mg, CASES[name]) == _writes_through(torch, CASES[name])
 
 
-def test_diagonal_is_a_copy_where_pytorch_gives_a_view() -> None:
-    assert _writes_through(torch, lambda m, x: m.diagonal(x))
-    assert not _writes_through(mg, lambda m, x: m.diagonal(x))
+def test_diagonal_is_a_view_as_pytorchs() -> None:
+    for offset in (0, 1, -1):
+        assert _writes_through(torch, lambda m, x, k=offset: m.diagonal(x, k))
+        assert _writes_through(mg, lambda m, x, k=offset: m.diagonal(x, k))
+    for lib in (mg, torch):  # torch.diag of a matrix is a copy
+        assert not _writes_through(lib, lambda m, x: m.diag(x))
+
+
+def test_in_place_op_on_a_diagonal_view_reaches_the_gradient() -> None:
+    """K.diagonal().mul_(3) on a non-leaf, then backward: the values and gradients are PyTorch's."""
+    got = []
+    for lib in (mg, torch):
+        x = lib.tensor(np.arange(12.0).reshape(3, 4), requires_grad=True)
+        k = x * 2
+        d = k.diagonal(1)
+        d.mul_(3)
+        (k * lib.tensor(np.arange(12.0).reshape(3, 4))).sum().backward()
+        got.append((k.detach().numpy().copy(), x.grad.numpy().copy()))
+    np.testing.assert_array_equal(got[0][0], got[1][0])
+    np.testing.assert_array_equal(got[0][1], got[1][1])
 
 
 def test_element_views_of_a_leaf_refuse_in_place_ops_as_pytorch() -> None:
