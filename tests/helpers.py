@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import warnings
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -67,3 +68,12 @@ def assert_close(actual: Any, expected: Any, rtol: float = 1e-10, atol: float = 
     e = np.asarray(expected.detach().numpy() if hasattr(expected, "detach") else expected)
     assert a.shape == e.shape, f"shape {a.shape} != expected {e.shape}"
     np.testing.assert_allclose(a, e, rtol=rtol, atol=atol)
+
+
+def raised(fn: Callable[[], Any]) -> tuple[type[BaseException], str]:
+    """The class and message of the exception ``fn()`` raises (AssertionError if it raises none)."""
+    try:
+        fn()
+    except Exception as e:  # (the class is compared with PyTorch's)
+        return type(e), str(e)
+    raise AssertionError("no error raised")

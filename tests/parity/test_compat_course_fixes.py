@@ -11,17 +11,11 @@ import pytest
 
 import minigrad as mg
 from minigrad import _format, nn
-from tests.helpers import require_torch
+from tests.helpers import raised, require_torch
 
 torch = require_torch()
 
-
-def _message(fn: Callable[[], Any]) -> tuple[type[BaseException], str]:
-    try:
-        fn()
-    except Exception as e:  # (the class is compared with PyTorch's)
-        return type(e), str(e)
-    raise AssertionError("no error raised")
+_message = raised
 
 
 def test_duplicate_param_group_message_is_pytorchs() -> None:
