@@ -714,8 +714,9 @@ class Tanh(Function):
 class Sigmoid(Function):
     """y = 1 / (1 + exp(-a));  da = g * y * (1 - y).
 
-    A primitive rather than a composition because exp(-a) overflows for
-    a << 0; here the two halves of the real line are computed separately.
+    A primitive rather than a composition: for a << 0 exp(-a) overflows to inf,
+    which the forward quotient turns into its limit 0 but a composed backward
+    would turn into inf * 0 = nan; this backward reads only y.
     """
 
     __slots__ = ()
