@@ -772,7 +772,7 @@ class LeakyRelu(Function):
 
     def forward(self, a: Array, slope: float) -> Array:
         self.slope = slope
-        return np.where(a > 0, a, a * a.dtype.type(slope))
+        return _kernels.select(a > 0, a, a * a.dtype.type(slope))
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a = self.parents[0]
@@ -809,7 +809,7 @@ class MaskedGrad(Function):
         """where(keep, g, g * slope) in g's dtype (g * 0 is 0 there, also for an infinite g)."""
         if slope == 0:
             return Where.select(keep, g, np.zeros((), g.dtype))
-        return np.where(keep, g, g * g.dtype.type(slope))
+        return _kernels.select(keep, g, g * g.dtype.type(slope))
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         anchor = self.parents[1]
@@ -1067,7 +1067,7 @@ class Where(Function):
             # where(cond, a, 0) == a * cond for finite a, and 5x faster than
             # np.where on an irregular mask (relu and max backward use this form).
             return np.multiply(a, cond, dtype=a.dtype)
-        return np.where(cond, a, b)
+        return _kernels.select(cond, a, b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
