@@ -287,6 +287,33 @@ class Function:
         for attr in self.saved:
             setattr(self, attr, None)
 
+    def keeps_inputs(self) -> bool:
+        """Whether a backward that frees the graph leaves this node its inputs, so that it can run again.
+
+        PyTorch's edges outlive the saved tensors a backward frees: a view of a parameter made once
+        (``W.t()``, ``W.expand(4, -1, -1)``, ``W[0]``, ``W.t().reshape(-1)``, a distribution's broadcast
+        parameter) backpropagates on every step. minigrad's edges are the input tensors themselves, so
+        a node keeps them only where that holds no memory: it reads no values, and its inputs are leaves
+        or views of leaves made by such a node. Any other node drops them (or they would hold every
+        step's activations).
+        """
+        if not _reads_nothing(self):
+            return False
+        for p in self.parents:
+            ctx = p._ctx
+            if ctx is not None and not (ctx.is_view and _reads_nothing(ctx)
+                                        and all(q._ctx is None for q in ctx.parents)):
+                return False
+        return True
+
+    def _needs_saved(self) -> bool:
+        """Whether backward needs values :meth:`release` drops (only the names in ``saved`` by default)."""
+        return bool(self.saved)
+
+
+def _reads_nothing(fn: Function) -> bool:
+    return not (fn.reads_inputs or fn.reads_output or fn._needs_saved())
+
 
 _new = object.__new__
 
@@ -2231,6 +2258,10 @@ class GetItem(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (IndexAdd.apply(g, index=self.index, shape=self.parents[0].shape),)
+
+    def _needs_saved(self) -> bool:
+        """An index with arrays (released with the graph); a basic index stays: it names the op."""
+        return not (type(self.index) is tuple and _is_basic(self.index))
 
     def add_grad_to(self, total: Array, g: Tensor) -> bool:
         """total[index] += g: backward's zero-padded gradient added into ``total``, a pending gradient

@@ -258,7 +258,7 @@ def _propagate(
             mine = None  # shared by two inputs, or seen by a backward outside ops.py (which may keep it)
         edges = zip(parents, out_grads)
         fn = node
-        if not retain_graph:
+        if not retain_graph and (node.reads_inputs or not node.keeps_inputs()):
             node.parents = ()  # node.release(), inlined for ops that save nothing
             if node.saved:
                 node.release()
