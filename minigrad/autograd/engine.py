@@ -243,7 +243,7 @@ def _propagate(
                 break
         if t._version:  # (0 unless the result was changed in place: one int test per node)
             node.check_output_version(t)
-        if _extras.nodes:  # (False until a node got hooks: one test per node)
+        if _extras.nodes and getattr(node, "hooks", None) is not None:  # (False until a node got hooks)
             out_grads = _run_special(node, g, t, retain_graph, parents)
         elif node.adds_in_place and not create_graph:  # a slice
             if _add_in_place(node, g, parents[0], grads, owned):
@@ -315,17 +315,14 @@ _EXACT_REFCOUNTS = sys.implementation.name == "cpython" and sys.version_info < (
 
 def _run_special(node: Function, g: Tensor, t: Tensor, retain_graph: bool,
                  parents: tuple[Tensor, ...]) -> tuple[Tensor | None, ...]:
-    """A node's backward once hooks exist: its hooks and packed saved tensors (``autograd.graph``), which
+    """The backward of a node with hooks: its hooks and packed saved tensors (``autograd.graph``), which
     are dropped with the node's other saved values unless ``retain_graph``; ``parents``: its inputs as
     it read them (see :func:`_as_read`)."""
-    ex = getattr(node, "hooks", None)
-    if ex is not None:
-        from minigrad.autograd.graph import run_node
-        grads = run_node(node, g, t, parents)
-        if not retain_graph:
-            ex.saved = None
-        return grads
-    return node.backward(g, t)
+    from minigrad.autograd.graph import run_node
+    grads = run_node(node, g, t, parents)
+    if not retain_graph:
+        node.hooks.saved = None
+    return grads
 
 
 def _as_read(node: Function, parents: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
