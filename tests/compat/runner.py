@@ -117,10 +117,11 @@ SPECS: dict[str, list[Check]] = {
                              Check(r"Test Loss: (\S+)", 1e-4), Check(r"(prediction .*)", 0),
                              Check(r"row sums (.*)", 0)],
     # fixed weights and numpy batch order through BatchNorm2d, OneCycleLR and Nesterov SGD: float32
-    # rounding only (accuracy may flip a sample or two)
+    # rounding only (accuracy may flip a sample or two); the losses to 5e-4, since minigrad's own run
+    # moves by 3e-4 between OpenBLAS's Haswell and SkylakeX kernels
     "resnet_digits.py": [Check(r"std (\S+)", 1e-5), Check(r"params (\d+)", 0), Check(r"buffers (\d+)", 0),
-                         Check(r"\| loss (\S+) \|", 1e-4), Check(r"\| lr (\S+)", 1e-5),
-                         Check(r"train loss (\S+) acc", 1e-4), Check(r"test loss (\S+) acc", 1e-4),
+                         Check(r"\| loss (\S+) \|", 5e-4), Check(r"\| lr (\S+)", 1e-5),
+                         Check(r"train loss (\S+) acc", 5e-4), Check(r"test loss (\S+) acc", 5e-4),
                          Check(r"test loss \S+ acc (\S+)", 5e-3), Check(r"running_mean\[:3\] \[(\S+),", 1e-3),
                          Check(r"num_batches_tracked (\d+)", 0), Check(r"final momentum (\S+)", 0),
                          Check(r"final momentum \S+ lr (\S+)", 1e-5)],
@@ -296,7 +297,8 @@ SPECS: dict[str, list[Check]] = {
     "mnist_rnn.py": every_number(1e-5),            # LSTM over image rows, packed sequences
     "actor_critic.py": every_number(1e-5),         # Categorical, smooth_l1_loss, returns with std + eps
     "graph_nets.py": every_number(1e-4),           # GCN dense / index_add_, scatter_reduce, GAT masks
-    "translation_transformer.py": every_number(1e-5),  # nn.Transformer with padding masks, label smoothing
+    # nn.Transformer with padding masks, label smoothing (1e-4: PyTorch's AVX2 and AVX-512 runs differ by 7e-5)
+    "translation_transformer.py": every_number(1e-4),
     "data_pipeline.py": every_number(1e-5),        # collate, splits and samplers: invariants where random
     "grad_accum_amp.py": every_number(1e-5),       # accumulation, clipping, GradScaler; autocast to 2 digits
     "dqn.py": every_number(1e-5),                  # replay memory, gather, soft target updates
