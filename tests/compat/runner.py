@@ -297,7 +297,7 @@ SPECS: dict[str, list[Check]] = {
     "mnist_rnn.py": every_number(1e-5),            # LSTM over image rows, packed sequences
     "actor_critic.py": every_number(1e-5),         # Categorical, smooth_l1_loss, returns with std + eps
     "graph_nets.py": every_number(1e-4),           # GCN dense / index_add_, scatter_reduce, GAT masks
-    # nn.Transformer with padding masks, label smoothing (1e-4: PyTorch's AVX2 and AVX-512 runs differ by 7e-5)
+    # nn.Transformer with padding masks, label smoothing (1e-4: PyTorch on AVX2 and AVX-512 differs by 7e-5)
     "translation_transformer.py": every_number(1e-4),
     "data_pipeline.py": every_number(1e-5),        # collate, splits and samplers: invariants where random
     "grad_accum_amp.py": every_number(1e-5),       # accumulation, clipping, GradScaler; autocast to 2 digits
