@@ -77,6 +77,15 @@ def probability(name: str, value: Any) -> float:
     return float(value)
 
 
+def layer_probability(name: str, value: Any) -> float:
+    """``value`` as a float if it is a number in [0, 1): a dropout layer's p (API.md refuses 1, which the
+    functional form and PyTorch's layers accept: a layer that always outputs zeros is a mistake)."""
+    p = probability(name, value)
+    if p == 1:
+        raise InvalidParameterError(f"{name} must be a number in [0, 1), got {name}={value!r}")
+    return p
+
+
 def number(name: str, value: Any) -> float:
     """``value`` itself if it is a real number (bools rejected; nan and inf allowed).
 

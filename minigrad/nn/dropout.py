@@ -13,7 +13,7 @@ __all__ = ["AlphaDropout", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "Fe
 
 
 class _DropoutNd(Module):
-    """The dropout family's shared state: ``p`` in [0, 1] and PyTorch's ``inplace`` flag.
+    """The dropout family's shared state: ``p`` in [0, 1) and PyTorch's ``inplace`` flag.
 
     Masks come from minigrad's seeded generator (``mg.manual_seed`` reproduces
     them); in eval the input is returned unchanged. ``dropout_rate``
@@ -22,14 +22,15 @@ class _DropoutNd(Module):
     result is a new tensor (the one a script uses) and the input is unchanged.
 
     Raises:
-        InvalidParameterError: p not a number in [0, 1], or a non-bool inplace.
+        InvalidParameterError: p not a number in [0, 1) (API.md's rule: ``F.dropout`` and PyTorch's
+            layers also take p = 1, all zeros), or a non-bool inplace.
     """
 
     _fn: Callable[[Tensor, float, bool], Tensor]
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
-        self._p = _checks.probability("p", p)
+        self._p = _checks.layer_probability("p", p)
         self.inplace = _checks.flag("inplace", inplace)
 
     @property
@@ -39,7 +40,7 @@ class _DropoutNd(Module):
 
     @p.setter
     def p(self, value: float) -> None:
-        self._p = _checks.probability("p", value)
+        self._p = _checks.layer_probability("p", value)
 
     @property
     def dropout_rate(self) -> float:
@@ -66,7 +67,7 @@ class Dropout(_DropoutNd):
             minigrad records every op out of place, so the input is unchanged.
 
     Raises:
-        InvalidParameterError: p not a number in [0, 1], or a non-bool inplace.
+        InvalidParameterError: p not a number in [0, 1), or a non-bool inplace.
     """
 
     _fn = staticmethod(F.dropout)
@@ -76,7 +77,7 @@ class Dropout1d(_DropoutNd):
     """In training, zero whole channels of (N, C, L) or (C, L) inputs with probability p; scale the rest.
 
     Raises:
-        InvalidParameterError: p not a number in [0, 1], or a non-bool inplace.
+        InvalidParameterError: p not a number in [0, 1), or a non-bool inplace.
         ShapeError (call): the input is not 2-D or 3-D.
     """
 
@@ -89,7 +90,7 @@ class Dropout2d(_DropoutNd):
     A 3-D input is read as (N, C, L), with PyTorch's warning.
 
     Raises:
-        InvalidParameterError: p not a number in [0, 1], or a non-bool inplace.
+        InvalidParameterError: p not a number in [0, 1), or a non-bool inplace.
     """
 
     _fn = staticmethod(F.dropout2d)
@@ -99,7 +100,7 @@ class Dropout3d(_DropoutNd):
     """In training, zero whole channels of (N, C, D, H, W) or (C, D, H, W) inputs with probability p.
 
     Raises:
-        InvalidParameterError: p not a number in [0, 1], or a non-bool inplace.
+        InvalidParameterError: p not a number in [0, 1), or a non-bool inplace.
     """
 
     _fn = staticmethod(F.dropout3d)
@@ -110,7 +111,7 @@ class AlphaDropout(_DropoutNd):
     affine map keeps zero mean and unit variance. Any shape.
 
     Raises:
-        InvalidParameterError: p not a number in [0, 1], or a non-bool inplace.
+        InvalidParameterError: p not a number in [0, 1), or a non-bool inplace.
     """
 
     _fn = staticmethod(F.alpha_dropout)
@@ -120,7 +121,7 @@ class FeatureAlphaDropout(_DropoutNd):
     """Alpha dropout of whole channels of (N, C, *) inputs.
 
     Raises:
-        InvalidParameterError: p not a number in [0, 1], or a non-bool inplace.
+        InvalidParameterError: p not a number in [0, 1), or a non-bool inplace.
         ShapeError (call): the input has fewer than 2 dims.
     """
 

@@ -62,6 +62,20 @@ def test_dropout_p(p: Any) -> None:
         F.dropout(mg.ones(3), p)
 
 
+@pytest.mark.parametrize("layer", [nn.Dropout, nn.Dropout1d, nn.Dropout2d, nn.Dropout3d, nn.AlphaDropout,
+                                   nn.FeatureAlphaDropout])
+@pytest.mark.parametrize("p", [1.0, 1])
+def test_dropout_layers_refuse_p_one(layer: type[nn.Module], p: float) -> None:
+    # API.md: "Dropout accepts 0 <= p < 1"; Dropout(1.0) is its example of a bad argument
+    with pytest.raises(mg.InvalidParameterError, match=rf"p=.*{p!r}") as info:
+        layer(p)
+    assert isinstance(info.value, ValueError)
+    d = layer(0.5)
+    with pytest.raises(mg.InvalidParameterError, match=r"\[0, 1\)"):
+        d.p = p
+    assert d.p == 0.5
+
+
 def test_dropout_rate_read_only() -> None:
     d = nn.Dropout(0.25)
     assert d.dropout_rate == 0.25 and d.p == 0.25
