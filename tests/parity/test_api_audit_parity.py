@@ -1,0 +1,54 @@
+"""Calls from an audit of the binding API (shared/API.md) against PyTorch that minigrad answered
+differently: each is compared with PyTorch's answer here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = require_torch()
+
+
+@pytest.mark.parametrize("args", [(3,), (3.0,), (0, 5, 2), (1, 4), (True,)])
+def test_arange_takes_0d_tensors_as_numbers(args: tuple[Any, ...]) -> None:
+    # arange(n) with n a 0-d tensor (x.size-like values kept as tensors, t.max()) works in PyTorch
+    want = torch.arange(*(torch.tensor(a) for a in args))
+    got = mg.arange(*(mg.tensor(a) for a in args))
+    assert str(got.dtype) == str(want.dtype).removeprefix("torch.")
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+def test_arange_still_refuses_a_1d_tensor() -> None:
+    with pytest.raises(TypeError):
+        torch.arange(torch.tensor([3]))
+    with pytest.raises(TypeError):
+        mg.arange(mg.tensor([3]))
+
+
+@pytest.mark.parametrize("case", ["numpy-bool-scalar", "bool-pow-int", "int-pow-bool",
+                                  "bool-pow-true", "add-bool"])
+def test_bool_operands_pytorch_accepts_still_work(case: str) -> None:
+    calls = {
+        "numpy-bool-scalar": lambda lib: lib.tensor([1.0, 2.0]) - np.bool_(True),
+        "bool-pow-int": lambda lib: lib.tensor([True, False]) ** 2,
+        "int-pow-bool": lambda lib: 2 ** lib.tensor([True, False]),
+        "bool-pow-true": lambda lib: lib.tensor([True, False]) ** True,
+        "add-bool": lambda lib: lib.tensor([True, False]) + lib.tensor([True, True]),
+    }
+    want, got = calls[case](torch), calls[case](mg)
+    assert str(got.dtype) == str(want.dtype).removeprefix("torch.")
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+def test_normalization_with_matching_dtypes_still_runs_and_16_bit_inputs_take_float32_weights() -> None:
+    x = mg.ones(2, 3, dtype=mg.float64)
+    assert mg.nn.BatchNorm1d(3).double()(x).dtype == np.float64
+    assert mg.nn.LayerNorm(3, dtype=mg.float64)(x).dtype == np.float64
+    assert mg.nn.functional.batch_norm(x, None, None, training=True).dtype == np.float64  # no buffers
+    half = mg.nn.functional.layer_norm(mg.ones(2, 3, dtype=mg.float16), (3,), mg.ones(3), mg.zeros(3))
+    assert half.shape == (2, 3)  # (PyTorch allows float32 weights with a half input)
