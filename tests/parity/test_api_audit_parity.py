@@ -52,3 +52,21 @@ def test_normalization_with_matching_dtypes_still_runs_and_16_bit_inputs_take_fl
     assert mg.nn.functional.batch_norm(x, None, None, training=True).dtype == np.float64  # no buffers
     half = mg.nn.functional.layer_norm(mg.ones(2, 3, dtype=mg.float16), (3,), mg.ones(3), mg.zeros(3))
     assert half.shape == (2, 3)  # (PyTorch allows float32 weights with a half input)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "float64"])
+def test_cumsum_adds_in_double_precision_as_pytorch(dtype: str) -> None:
+    # PyTorch's CPU scan accumulates float32 in float64 (and float16 in float32): over 1000 float32 values
+    # a float32 running sum drifted 1.6e-5 from it, past torch.testing.assert_close's default tolerance
+    rng = np.random.default_rng(0)
+    a = (rng.standard_normal((3, 1000)) * 3).astype(dtype)
+    g = np.linspace(-3.0, 3.0, 3000).reshape(3, 1000).astype(dtype)
+    for dim in (0, 1):
+        t = torch.tensor(a, requires_grad=True)
+        t.cumsum(dim).backward(torch.tensor(g))
+        m = mg.tensor(a, dtype=dtype, requires_grad=True)
+        out = m.cumsum(dim)
+        out.backward(mg.tensor(g, dtype=dtype))
+        assert out.dtype == np.dtype(dtype)
+        np.testing.assert_array_equal(out.detach().numpy(), t.detach().cumsum(dim).numpy())
+        np.testing.assert_array_equal(m.grad.numpy(), t.grad.numpy())
