@@ -827,7 +827,8 @@ class Abs(Function):
         return np.abs(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        return (g * from_numpy(_kernels.sign(self.parents[0]._array)),)
+        a = self.parents[0]  # (recorded, the sign stays in the graph: a second derivative is 0, not an error)
+        return (g * (Sign.apply(a) if _mode.record else from_numpy(_kernels.sign(a._array))),)
 
 
 class Sign(Function):

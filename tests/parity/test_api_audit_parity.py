@@ -70,3 +70,19 @@ def test_cumsum_adds_in_double_precision_as_pytorch(dtype: str) -> None:
         assert out.dtype == np.dtype(dtype)
         np.testing.assert_array_equal(out.detach().numpy(), t.detach().cumsum(dim).numpy())
         np.testing.assert_array_equal(m.grad.numpy(), t.grad.numpy())
+
+
+@pytest.mark.parametrize("case", ["abs", "l1_loss", "norm-p1"])
+def test_a_gradient_through_abs_stays_differentiable(case: str) -> None:
+    # create_graph=True: PyTorch's abs gradient is grad * sgn(x), in the graph, so a penalty on it
+    # backpropagates (zeros); minigrad's was a constant and the second backward raised
+    def run(lib: Any) -> tuple[bool, np.ndarray]:
+        x = lib.tensor([0.5, -1.0, 0.0], requires_grad=True)
+        y = {"abs": lambda: x.abs().sum(), "l1_loss": lambda: lib.nn.functional.l1_loss(x, lib.zeros(3)),
+             "norm-p1": lambda: x.norm(p=1)}[case]()
+        (g,) = lib.autograd.grad(y, x, create_graph=True)
+        (g * lib.tensor([1.0, 2.0, 3.0])).sum().backward()
+        return g.requires_grad, (lib.zeros(3) + x.grad).detach().numpy()  # (PyTorch may hold a ZeroTensor)
+    (want_rg, want), (got_rg, got) = run(torch), run(mg)
+    assert got_rg == want_rg
+    np.testing.assert_array_equal(got, want)
