@@ -22,7 +22,7 @@ from typing import Any, TypeAlias, Union
 import numpy as np
 
 from minigrad.default_dtype import get_default_dtype
-from minigrad.errors import InvalidParameterError, UnsupportedError, _ArgumentTypeError
+from minigrad.errors import DTypeError, InvalidParameterError, UnsupportedError, _ArgumentTypeError
 
 __all__ = [
     "DTYPES", "bfloat16", "bool", "byte", "can_cast", "char", "double", "dtype", "finfo", "float", "float16",
@@ -152,6 +152,15 @@ def kernel_error(kernel: str, dt: np.dtype[Any]) -> UnsupportedError:
     """PyTorch's NotImplementedError for an op with no ``dt`` kernel: ``"lshift_cpu" not implemented ...``."""
     name = _TENSOR_TYPES[dt.name].removesuffix("Tensor")
     return UnsupportedError(f'"{kernel}_cpu" not implemented for \'{name}\'')
+
+
+def bool_sub_error(both: builtins.bool) -> DTypeError:
+    """PyTorch's RuntimeError for a subtraction with a bool tensor or Python bool operand (``both``: two)."""
+    if both:
+        return DTypeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                          "Use the `^` or `logical_xor()` operator instead.")
+    return DTypeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+                      "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
 def dtype_from_type_name(name: str) -> np.dtype[Any] | None:

@@ -131,3 +131,7 @@ class _AssertedShapeError(ShapeError, AssertionError):
 
 class _MaskDTypeError(DTypeError, TypeError):
     """A mask that is not bool: PyTorch's RuntimeError; also a TypeError, which minigrad raised first."""
+
+
+class _BoolPowError(UnsupportedError, TypeError):
+    """pow of two bools: PyTorch's NotImplementedError (no kernel); also a TypeError, as minigrad's was."""

@@ -238,11 +238,13 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
     Raises:
         InvalidParameterError: ``step`` is zero, a bound is nan or infinite, or
             ``step`` points away from ``end`` (as in PyTorch).
-        TypeError: an argument is not a real number.
+        TypeError: an argument is not a real number (or a 0-d tensor of one).
         UnsupportedError: a bool ``dtype`` (PyTorch's NotImplementedError).
     """
     if end is None:
         start, end = 0, start
+    # 0-d tensors are numbers to PyTorch (arange(n) with n = x.size(0) kept as a tensor, or t.max())
+    start, end, step = (v.item() if isinstance(v, Tensor) and v.ndim == 0 else v for v in (start, end, step))
     for name, v in (("start", start), ("end", end), ("step", step)):
         if not isinstance(v, (int, float, np.integer, np.floating)):
             raise TypeError(f"arange: {name} must be a real number, got {v!r}")

@@ -858,7 +858,8 @@ class Abs(Function):
         return np.abs(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        return (g * from_numpy(_kernels.sign(self.parents[0]._array)),)
+        a = self.parents[0]  # (recorded, the sign stays in the graph: a second derivative is 0, not an error)
+        return (g * (Sign.apply(a) if _mode.record else from_numpy(_kernels.sign(a._array))),)
 
 
 class Sign(Function):
@@ -2572,7 +2573,9 @@ class Cumsum(Function):
 
     def forward(self, a: Array, dim: int) -> Array:
         self.dim = dim
-        return np.cumsum(a, dim, np.int64 if a.dtype.kind in "biu" else a.dtype)
+        dt = a.dtype  # PyTorch's CPU scan adds ints in int64, float32 in double and 16-bit floats in float
+        acc = {"f4": np.float64, "f2": np.float32}.get(dt.str[1:], np.int64 if dt.kind in "biu" else dt)
+        return np.cumsum(a, dim, acc).astype(acc if dt.kind in "biu" else dt, copy=False)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         rev = (slice(None),) * self.dim + (slice(None, None, -1),)

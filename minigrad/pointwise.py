@@ -19,9 +19,9 @@ from minigrad import ops
 from minigrad._state_array import StateArray
 from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
-from minigrad.dtypes import kernel_error
+from minigrad.dtypes import bool_sub_error, kernel_error
 from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, UnsupportedError
-from minigrad.tensor import Array, Tensor, _lift, _promote, from_numpy, state_operand, tensor, where
+from minigrad.tensor import Array, Tensor, _is_bool, _lift, _promote, from_numpy, state_operand, tensor, where
 
 __all__ = [
     "abs", "absolute", "acos", "acosh", "add", "addcdiv", "addcmul", "arccos", "arccosh", "arcsin", "arcsinh",
@@ -386,7 +386,9 @@ def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
 
 
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
-    """input - alpha * other (errors as :func:`add`)."""
+    """input - alpha * other (errors as :func:`add`; DTypeError for a bool operand, as PyTorch)."""
+    if _is_bool(input) or _is_bool(other):
+        raise bool_sub_error(_is_bool(input) and _is_bool(other))
     a, b = _pair(input, other)
     _alpha(a, alpha)
     return a - (b if alpha == 1 else b * alpha)

@@ -50,6 +50,7 @@ from minigrad.errors import (
     InvalidParameterError,
     MinigradError,
     ShapeError,
+    _BoolPowError,
     _IndexTypeError,
     _MaskDTypeError,
 )
@@ -620,9 +621,13 @@ class Tensor(TensorMethods):
         return self._binary(other, _ops.Add, reverse=True)
 
     def __sub__(self, other: Any) -> Tensor:
+        if self._array.dtype == bool_ or _is_bool(other):  # PyTorch's RuntimeError; numpy would subtract
+            raise _dtypes.bool_sub_error(self._array.dtype == bool_ and _is_bool(other))
         return self._binary(other, _ops.Sub)
 
     def __rsub__(self, other: Any) -> Tensor:
+        if self._array.dtype == bool_ or _is_bool(other):
+            raise _dtypes.bool_sub_error(self._array.dtype == bool_ and _is_bool(other))
         # only numbers get here (a Tensor on the left runs its own __sub__): PyTorch's RsubBackward1
         return self._binary(other, _ops.RsubScalar if type(other) is not Tensor else _ops.Sub, reverse=True)
 
@@ -670,7 +675,7 @@ class Tensor(TensorMethods):
 
     def _check_bool_pow(self, other: Any) -> None:
         if self.dtype == bool_ and _lift(other, self).dtype == bool_:  # numpy's answer would be int8
-            raise TypeError("pow of two bool tensors is not supported (as in PyTorch); use .long() on one")
+            raise _BoolPowError('"pow" not implemented for \'Bool\' (as in PyTorch); use .long() on one')
 
     def __matmul__(self, other: Any) -> Tensor:
         return matmul(self, _lift(other, self))
@@ -940,7 +945,7 @@ class Tensor(TensorMethods):
         return self._inplace(other, np.add)
 
     def __isub__(self, other: Any) -> Tensor:
-        return self._inplace(other, np.subtract)
+        return self.sub_(other)
 
     def __imul__(self, other: Any) -> Tensor:
         return self._inplace(other, np.multiply)
@@ -959,7 +964,10 @@ class Tensor(TensorMethods):
         return self._inplace(other, np.add, alpha)
 
     def sub_(self, other: TensorLike, alpha: Scalar = 1) -> Tensor:
-        """self -= alpha * other, in place; returns self (errors as :meth:`add_`)."""
+        """self -= alpha * other, in place; returns self (errors as :meth:`add_`; a bool operand raises
+        DTypeError, as in PyTorch)."""
+        if self._array.dtype == bool_ or _is_bool(other):
+            raise _dtypes.bool_sub_error(self._array.dtype == bool_ and _is_bool(other))
         return self._inplace(other, np.subtract, alpha)
 
     def mul_(self, other: TensorLike) -> Tensor:
@@ -1987,6 +1995,10 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     return out
 
 
+def _is_bool(x: Any) -> builtins.bool:
+    return x.__class__ is builtins.bool or (isinstance(x, Tensor) and x._array.dtype == bool_)
+
+
 @overload
 def where(condition: Tensor | Array) -> tuple[Tensor, ...]: ...
 
@@ -2007,7 +2019,8 @@ def where(condition: Tensor | Array, input: Any = None, other: Any = None) -> An
         return _methods.indexing.nonzero(cond_t, as_tuple=True)
     cond = condition._array if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != bool_:
-        raise TypeError(f"where: condition must be a bool tensor, got {cond.dtype}")
+        raise _MaskDTypeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                              f"{_dtypes.scalar_type_name(cond.dtype)}")
     if isinstance(input, Tensor):
         a, b = input, _lift(other, input)
         if isinstance(other, float):  # converted like a fill value: 1e39 into float32 raises (PyTorch)

@@ -106,6 +106,31 @@ CASES: dict[str, Callable[[Any], Any]] = {
     .backward(),
     "igamma-number": lambda lib: lib.igamma(lib.ones(2), 2.0),
     "unravel-zero": lambda lib: lib.unravel_index(lib.tensor([1]), (2, 0)),
+    # found by the API.md audit (apiaudit): numpy computes these, PyTorch refuses them
+    "sub-bool-tensors": lambda lib: lib.tensor([True]) - lib.tensor([False]),
+    "sub-bool-tensor-int": lambda lib: lib.tensor([True, False]) - 1,
+    "rsub-bool-tensor": lambda lib: 1.5 - lib.tensor([True]),
+    "sub-python-bool": lambda lib: lib.ones(2) - True,
+    "sub-float-bool-tensor": lambda lib: lib.ones(2) - lib.tensor([True, False]),
+    "isub-bool": lambda lib: lib.tensor([1, 2]).__isub__(lib.tensor([True, False])),
+    "sub_-bool": lambda lib: lib.ones(2).sub_(True),
+    "torch-sub-bool": lambda lib: lib.sub(lib.tensor([True]), 1),
+    "torch-sub-alpha-bool": lambda lib: lib.sub(lib.ones(1), lib.tensor([True]), alpha=2),
+    "torch-rsub-bool": lambda lib: lib.rsub(lib.tensor([True]), 1),
+    "pow-bool-bool": lambda lib: lib.tensor([True]) ** lib.tensor([True]),
+    "rpow-bool-bool": lambda lib: True ** lib.tensor([True]),
+    "where-float-condition": lambda lib: lib.where(lib.tensor([1.0, 0.0]), lib.ones(2), lib.zeros(2)),
+    "where-int-condition": lambda lib: lib.where(lib.tensor([1, 0]), lib.ones(2), lib.zeros(2)),
+    "batchnorm-f32-module-f64-input": lambda lib: lib.nn.BatchNorm1d(3)(lib.ones(2, 3, dtype=lib.float64)),
+    "batchnorm-eval-f32-module-f64-input": lambda lib: lib.nn.BatchNorm1d(3).eval()(
+        lib.ones(2, 3, dtype=lib.float64)),
+    "batch_norm-f64-stats-f32-input": lambda lib: lib.nn.functional.batch_norm(
+        lib.ones(2, 3), lib.zeros(3, dtype=lib.float64), lib.ones(3, dtype=lib.float64)),
+    "layernorm-f32-module-f64-input": lambda lib: lib.nn.LayerNorm(3)(lib.ones(2, 3, dtype=lib.float64)),
+    "layer_norm-f64-weight-f32-input": lambda lib: lib.nn.functional.layer_norm(
+        lib.ones(2, 3), (3,), lib.ones(3, dtype=lib.float64)),
+    "group_norm-f32-weight-f64-input": lambda lib: lib.nn.functional.group_norm(
+        lib.ones(2, 4, dtype=lib.float64), 2, lib.ones(4)),
 }
 
 

@@ -16,7 +16,7 @@ import numpy as np
 from minigrad import _kernels
 from minigrad._kernels import quiet
 from minigrad.autograd import no_grad
-from minigrad.errors import MinigradError, ShapeError
+from minigrad.errors import DTypeError, MinigradError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
@@ -71,6 +71,18 @@ def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tupl
     return out
 
 
+def _check_dtypes(input: Tensor, *params: Tensor | None) -> None:  # noqa: A002
+    """PyTorch's CPU kernels take weights and statistics of the input's dtype (float32 ones for a 16-bit
+    input) and raise for any other mix, which numpy would promote (a float64 batch, a float32 layer)."""
+    xd = input._array.dtype
+    ok = (xd, np.float32 if xd.itemsize == 2 else xd)
+    for t in params:
+        if xd.kind == "f" and t is not None and t._array.dtype not in ok:
+            raise DTypeError("mixed dtype (CPU): " + ("expect parameter to have scalar type of Float"
+                             if xd.itemsize <= 4 else "all inputs must share same datatype.")
+                             + f" (input {xd}, parameter {t._array.dtype})")
+
+
 def _check_vector(name: str, t: Tensor | None, size: int, where_: str) -> None:
     if t is not None and t._array.shape != (size,):
         raise ShapeError(f"{where_}: expected {name} of shape ({size},), got {t.shape}")
@@ -99,6 +111,8 @@ def batch_norm(
         ShapeError: input has fewer than 2 dims, a buffer or weight/bias is not
             of shape (C,), or (training) there is one value per channel.
         MinigradError: eval without running statistics.
+        DTypeError: a buffer or weight/bias of another float dtype than the input (PyTorch's
+            "mixed dtype" RuntimeError; float32 ones with a 16-bit float input are allowed).
     """
     shape = _checks.tensor("batch_norm", input)._array.shape
     if len(shape) < 2:
@@ -107,6 +121,7 @@ def batch_norm(
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):
         _check_vector(name, t, c, "batch_norm")
+    _check_dtypes(input, running_mean, running_var, weight, bias)
     bshape = (c,) + (1,) * (len(shape) - 2)
     dims = (0, *range(2, len(shape)))
     if not training:
@@ -170,6 +185,7 @@ def layer_norm(
     Raises:
         InvalidParameterError: normalized_shape empty or holding a non-positive size.
         ShapeError: the input's trailing dims, or weight/bias, do not match normalized_shape.
+        DTypeError: weight/bias of another float dtype than the input (as :func:`batch_norm`).
     """
     shape = _checks.normalized_shape(normalized_shape)
     k = len(shape)
@@ -179,6 +195,7 @@ def layer_norm(
             raise ShapeError(f"layer_norm: Expected {name} to be of same shape as normalized_shape, but "
                              f"got {name} of shape {list(t.shape)} and normalized_shape = {list(shape)} "
                              f"(expected {name} of shape {shape}, got {t.shape})")
+    _check_dtypes(input, weight, bias)
     ndim = input._array.ndim
     dims = tuple(range(ndim - k, ndim))
     return named(_affine(_standardize(input, dims, eps)[0], weight, bias, shape), "NativeLayerNormBackward0")
@@ -258,6 +275,7 @@ def group_norm(
         InvalidParameterError: ``num_groups`` is not a positive int.
         ShapeError: input has fewer than 2 dims, C is not divisible by num_groups,
             or weight/bias is not of shape (C,).
+        DTypeError: weight/bias of another float dtype than the input (as :func:`batch_norm`).
     """
     groups = _checks.positive_int("num_groups", num_groups)
     if _checks.tensor("group_norm", input).ndim < 2:
@@ -271,6 +289,7 @@ def group_norm(
         )
     for name, t in (("weight", weight), ("bias", bias)):
         _check_vector(name, t, c, "group_norm")
+    _check_dtypes(input, weight, bias)
     grouped = input.reshape(n, groups, (c // groups) * math.prod(input.shape[2:]))
     out = _standardize(grouped, (2,), eps)[0].reshape(input.shape)
     return named(_affine(out, weight, bias, (c,) + (1,) * (input.ndim - 2)), "NativeGroupNormBackward0")
