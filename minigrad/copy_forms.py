@@ -84,6 +84,11 @@ def _unsafe(pieces: tuple[Tensor, ...], name: str) -> tuple[Tensor, ...]:
             t._viewbase = BaseRef(base)
         if t._ctx is not None:
             t._ctx.label = name
+        ref = getattr(t, "_viewbase", None)
+        owner = ref() if ref is not None else None
+        views = owner.__dict__.get("_views") if owner is not None else None
+        if views:  # unchecked: writes to the base leave the piece's version alone (see Tensor._write)
+            views[:] = [r for r in views if r() is not t]
     return pieces
 
 

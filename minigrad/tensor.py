@@ -391,7 +391,13 @@ class Tensor(TensorMethods):
         a, shared = self._array, out._array.base  # (a view's numpy base: the memory's owner, or a temp)
         if shared is not None and (shared is a or shared is a.base) and out is not self:
             base = getattr(self, "_viewbase", None) if a.base is not None else None  # (owner: skip getattr)
-            out._viewbase = base or _methods.BaseRef(self)
+            out._viewbase = base = base or _methods.BaseRef(self)
+            owner = base()
+            if owner is not None:  # (its writes reach this view's version: see _write)
+                views = owner.__dict__.setdefault("_views", [])
+                if len(views) > 16:  # (a parameter viewed every step: drop the views that are gone)
+                    views[:] = [r for r in views if r() is not None]
+                views.append(weakref.ref(out))
         if _inference.used and self.is_inference() and memory_owner(out._array) == memory_owner(self._array):
             out._inference = INFERENCE
         return out
@@ -729,6 +735,14 @@ class Tensor(TensorMethods):
             if new is not None:
                 self._array = new
         self._version += 1
+        views = self.__dict__.get("_views")  # (set on a base once it has views)
+        if views is not None:
+            # A view saved by an op reads the base's new values: its version moves too, so that backward
+            # raises as PyTorch's (whose views share their base's counter) instead of using them
+            for ref in views:
+                view = ref()
+                if view is not None:
+                    view._version += 1
         group = getattr(self, "_vgroup", None)  # (unset unless detach() shared this tensor's counter)
         if group is not None:
             for ref in group:

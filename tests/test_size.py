@@ -77,7 +77,9 @@ BUDGETS: dict[str, int] = {
     # 2,162 with main merged
     # 2,175 with PyTorch's RuntimeError for a subtraction with a bool operand, bool pow's
     # NotImplementedError and where()'s for a non-bool condition (apiaudit)
-    "minigrad/tensor.py": 2175,
+    # 2,189 with views registered on their base, whose in-place writes move their versions (a saved
+    # view then raises in backward, as PyTorch's shared counter makes it)
+    "minigrad/tensor.py": 2189,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -546,7 +548,8 @@ BUDGETS: dict[str, int] = {
     # +49 (apiaudit): PyTorch's errors for bool subtraction, bool pow, a non-bool where condition and
     # mixed-dtype normalization layers; arange of 0-d tensors; cumsum's accumulation; abs's recorded gradient
     # +10 with the dropout layers refusing p = 1 (API.md); apiaudit merged
-    "minigrad": 58905,
+    # +19 with base writes moving their views' versions
+    "minigrad": 58924,
 }
 
 
