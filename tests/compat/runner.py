@@ -407,6 +407,8 @@ SPECS: dict[str, list[Check]] = {
     "uva_flows.py": every_number(1e-5),           # dequantization, checkerboard couplings, squeeze/split
     "uva_pixelcnn.py": every_number(1e-5),        # masked convs re-masked in place, receptive fields
     "uva_meta_learning.py": every_number(1e-5),   # few-shot batch sampler, ProtoNet, first-order ProtoMAML
+    # progs9: more sources and everyday idioms, everything seeded or fixed
+    "llmfs_finetune.py": every_number(1e-5),      # LLMs-from-scratch ch03 attention, ch06 classifier, ch07 collate
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

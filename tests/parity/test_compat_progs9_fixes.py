@@ -1,0 +1,37 @@
+"""What the progs9 batch of compat programs (tests/compat/programs) needed: each fix checked against
+torch on its own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = require_torch()
+
+_MASKED_FILLS: list[tuple[str, Callable[[Any, Any, Any], Any]]] = [
+    ("scalar", lambda lib, x, m: x.masked_fill(m, 0.0)),
+    ("function", lambda lib, x, m: lib.masked_fill(x, m, -lib.inf)),
+    ("tensor value", lambda lib, x, m: x.masked_fill(m, lib.tensor(1.5))),
+    ("value with grad", lambda lib, x, m: x.masked_fill(m, lib.tensor(1.5, requires_grad=True))),
+    ("in place", lambda lib, x, m: (x * 1).masked_fill_(m, 2.0)),
+]
+
+
+@pytest.mark.parametrize(("name", "call"), _MASKED_FILLS, ids=[n for n, _ in _MASKED_FILLS])
+def test_masked_fill_grad_fn_name_matches_torch(name: str, call: Callable[[Any, Any, Any], Any]) -> None:
+    # LLMs-from-scratch prints attn_scores.masked_fill(mask.bool(), -torch.inf): PyTorch shows
+    # grad_fn=<MaskedFillBackward0> (Backward1 for a tensor value); minigrad showed WhereBackward0
+    data = np.arange(6.0, dtype=np.float32).reshape(2, 3)
+    mask = np.array([[True, False, True], [False, False, True]])
+    ours = call(mg, mg.tensor(data, requires_grad=True), mg.tensor(mask))
+    theirs = call(torch, torch.tensor(data, requires_grad=True), torch.tensor(mask))
+    assert ours.grad_fn.name() == theirs.grad_fn.name(), name
+    np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy())
+    ours.sum().backward()
+    theirs.sum().backward()
