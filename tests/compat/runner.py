@@ -411,6 +411,7 @@ SPECS: dict[str, list[Check]] = {
     "llmfs_finetune.py": every_number(1e-5),      # LLMs-from-scratch ch03 attention, ch06 classifier, ch07 collate
     "training_utils.py": every_number(1e-5),      # seed_everything, hook summary, EarlyStopping, resume
     "metrics_by_hand.py": every_number(1e-5),     # stateful metrics: confusion, kappa, AUROC, nDCG, IoU, SSIM
+    "ppo_sac.py": every_number(1e-5),             # CleanRL PPO (GAE, clipped losses) and SAC (tanh Gaussian)
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
