@@ -412,6 +412,7 @@ SPECS: dict[str, list[Check]] = {
     "training_utils.py": every_number(1e-5),      # seed_everything, hook summary, EarlyStopping, resume
     "metrics_by_hand.py": every_number(1e-5),     # stateful metrics: confusion, kappa, AUROC, nDCG, IoU, SSIM
     "ppo_sac.py": every_number(1e-5),             # CleanRL PPO (GAE, clipped losses) and SAC (tanh Gaussian)
+    "sklearn_wrapper.py": every_number(1e-5),     # get/set_params, clone, CV, grid search, pickle, embeddings
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
