@@ -413,6 +413,7 @@ SPECS: dict[str, list[Check]] = {
     "metrics_by_hand.py": every_number(1e-5),     # stateful metrics: confusion, kappa, AUROC, nDCG, IoU, SSIM
     "ppo_sac.py": every_number(1e-5),             # CleanRL PPO (GAE, clipped losses) and SAC (tanh Gaussian)
     "sklearn_wrapper.py": every_number(1e-5),     # get/set_params, clone, CV, grid search, pickle, embeddings
+    "labml_blocks.py": every_number(1e-5),        # capsule routing, gMLP, AFT-local, hand norms, Mixer/ConvMixer
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
