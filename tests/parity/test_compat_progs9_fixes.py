@@ -35,3 +35,31 @@ def test_masked_fill_grad_fn_name_matches_torch(name: str, call: Callable[[Any, 
     np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy())
     ours.sum().backward()
     theirs.sum().backward()
+
+
+def _pack_hook_run(lib: Any) -> tuple[list[bool], Any]:
+    modes: list[bool] = []
+
+    def pack(t: Any) -> Any:
+        modes.append(lib.is_grad_enabled())
+        # the tutorial's pack-to-half hook: a cast (and any op) inside the hook must not record
+        # a node that saves tensors, which would call the hook again
+        return (t * t).to(lib.float16), t.dtype
+
+    def unpack(packed: Any) -> Any:
+        return packed[0].to(packed[1])
+
+    a = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    b = lib.tensor([0.5, -1.0, 4.0], requires_grad=True)
+    with lib.autograd.graph.saved_tensors_hooks(pack, unpack):
+        c = (a * b).sin()
+    c.sum().backward()
+    return modes, a.grad.numpy()
+
+
+def test_pack_hook_runs_without_grad_mode_as_torch() -> None:
+    # before: a pack hook calling t.to(torch.float16) recursed until RecursionError under minigrad
+    ours_modes, ours_grad = _pack_hook_run(mg)
+    theirs_modes, theirs_grad = _pack_hook_run(torch)
+    assert ours_modes == theirs_modes
+    np.testing.assert_allclose(ours_grad, theirs_grad, rtol=1e-6)
