@@ -417,6 +417,7 @@ SPECS: dict[str, list[Check]] = {
     "hooks_tutorials.py": every_number(1e-5),     # optimizer-in-backward, saved-tensor hooks, state_dict hooks
     "llmfs_pretrain.py": every_number(1e-5),      # LLMs-from-scratch ch05 temperature, numpy weight loading, app. D
     "nlp_tutorials.py": every_number(1e-5),       # BoW classifier, N-gram LM, CBOW, conditional char-RNN names
+    "tcn_forecast.py": every_number(1e-5),        # unfold windows, weight_norm TCN, DeepAR Gaussian NLL, N-BEATS
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
