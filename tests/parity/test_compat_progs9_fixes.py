@@ -3,6 +3,9 @@ torch on its own."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -63,3 +66,16 @@ def test_pack_hook_runs_without_grad_mode_as_torch() -> None:
     theirs_modes, theirs_grad = _pack_hook_run(torch)
     assert ours_modes == theirs_modes
     np.testing.assert_allclose(ours_grad, theirs_grad, rtol=1e-6)
+
+
+@pytest.mark.parametrize("lib", ["torch", "minigrad"])
+def test_jit_deprecation_hidden_by_default_filters(lib: str) -> None:
+    # before: minigrad attributed the DeprecationWarning of torch.jit.script/trace to the calling script,
+    # so Python's default filters printed it where PyTorch (whose warning points into torch/jit) prints nothing
+    code = (f"import {lib} as torch\n"
+            "m = torch.jit.script(torch.nn.Linear(2, 2))\n"
+            "t = torch.jit.trace(torch.nn.Linear(2, 2), torch.ones(1, 2))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"})
+    assert done.returncode == 0, done.stderr
+    assert "DeprecationWarning" not in done.stderr
