@@ -79,3 +79,19 @@ def test_jit_deprecation_hidden_by_default_filters(lib: str) -> None:
                           env={k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"})
     assert done.returncode == 0, done.stderr
     assert "DeprecationWarning" not in done.stderr
+
+
+@pytest.mark.parametrize(("rows", "p", "mode"), [(3, 2.0, "use_mm_for_euclid_dist_if_necessary"),
+                                                 (30, 2.0, "use_mm_for_euclid_dist_if_necessary"),
+                                                 (30, 1.0, "use_mm_for_euclid_dist_if_necessary"),
+                                                 (30, 2.0, "donot_use_mm_for_euclid_dist"),
+                                                 (3, 2.0, "use_mm_for_euclid_dist")])
+def test_cdist_mixed_dtypes_raise_as_torch(rows: int, p: float, mode: str) -> None:
+    # before: minigrad promoted float64 x float32 and returned distances; PyTorch raises (a GAN script's
+    # centers made by .float() under set_default_dtype(float64) met float64 samples)
+    def call(lib: Any) -> str:
+        with pytest.raises(RuntimeError) as info:
+            lib.cdist(lib.ones(rows, 2, dtype=lib.float64), lib.ones(4, 2), p=p, compute_mode=mode)
+        return str(info.value)
+
+    assert call(mg) == call(torch)
