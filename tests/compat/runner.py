@@ -420,6 +420,7 @@ SPECS: dict[str, list[Check]] = {
     "tcn_forecast.py": every_number(1e-5),        # unfold windows, weight_norm TCN, DeepAR Gaussian NLL, N-BEATS
     "detection_utils.py": every_number(1e-5),     # box IoU/GIoU, NMS, anchors, focal loss, Dice + 2-d CE
     "gan_objectives.py": every_number(1e-5),      # cGAN: spectral_norm, BCE/hinge/WGAN-GP/LSGAN, R1, EMA (float64)
+    "metric_learning_kd.py": every_number(1e-5),  # batch-hard triplet, ArcFace, center loss, the KD tutorial
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
