@@ -421,6 +421,7 @@ SPECS: dict[str, list[Check]] = {
     "detection_utils.py": every_number(1e-5),     # box IoU/GIoU, NMS, anchors, focal loss, Dice + 2-d CE
     "gan_objectives.py": every_number(1e-5),      # cGAN: spectral_norm, BCE/hinge/WGAN-GP/LSGAN, R1, EMA (float64)
     "metric_learning_kd.py": every_number(1e-5),  # batch-hard triplet, ArcFace, center loss, the KD tutorial
+    "optimizer_wrappers.py": every_number(1e-5),  # SAM/ASAM, timm Lookahead, AGC, LARS, gradient centralization
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
