@@ -422,6 +422,7 @@ SPECS: dict[str, list[Check]] = {
     "gan_objectives.py": every_number(1e-5),      # cGAN: spectral_norm, BCE/hinge/WGAN-GP/LSGAN, R1, EMA (float64)
     "metric_learning_kd.py": every_number(1e-5),  # batch-hard triplet, ArcFace, center loss, the KD tutorial
     "optimizer_wrappers.py": every_number(1e-5),  # SAM/ASAM, timm Lookahead, AGC, LARS, gradient centralization
+    "recsys_mf.py": every_number(1e-5),           # MF, BPR with rejected negatives, NeuMF, FM with EmbeddingBag
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
