@@ -423,6 +423,7 @@ SPECS: dict[str, list[Check]] = {
     "metric_learning_kd.py": every_number(1e-5),  # batch-hard triplet, ArcFace, center loss, the KD tutorial
     "optimizer_wrappers.py": every_number(1e-5),  # SAM/ASAM, timm Lookahead, AGC, LARS, gradient centralization
     "recsys_mf.py": every_number(1e-5),           # MF, BPR with rejected negatives, NeuMF, FM with EmbeddingBag
+    "uncertainty.py": every_number(1e-5),         # MC dropout, Bayes by Backprop, ensembles, temperature scaling
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
