@@ -424,6 +424,7 @@ SPECS: dict[str, list[Check]] = {
     "optimizer_wrappers.py": every_number(1e-5),  # SAM/ASAM, timm Lookahead, AGC, LARS, gradient centralization
     "recsys_mf.py": every_number(1e-5),           # MF, BPR with rejected negatives, NeuMF, FM with EmbeddingBag
     "uncertainty.py": every_number(1e-5),         # MC dropout, Bayes by Backprop, ensembles, temperature scaling
+    "crnn_ctc.py": every_number(1e-5),            # CRNN + CTCLoss on pasted digits, greedy/beam decoding (float64)
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
