@@ -408,24 +408,23 @@ SPECS: dict[str, list[Check]] = {
     "uva_pixelcnn.py": every_number(1e-5),        # masked convs re-masked in place, receptive fields
     "uva_meta_learning.py": every_number(1e-5),   # few-shot batch sampler, ProtoNet, first-order ProtoMAML
     # progs9: more sources and everyday idioms, everything seeded or fixed
-    "llmfs_finetune.py": every_number(1e-5),      # LLMs-from-scratch ch03 attention, ch06 classifier, ch07 collate
-    "training_utils.py": every_number(1e-5),      # seed_everything, hook summary, EarlyStopping, resume
-    "metrics_by_hand.py": every_number(1e-5),     # stateful metrics: confusion, kappa, AUROC, nDCG, IoU, SSIM
-    "ppo_sac.py": every_number(1e-5),             # CleanRL PPO (GAE, clipped losses) and SAC (tanh Gaussian)
-    "sklearn_wrapper.py": every_number(1e-5),     # get/set_params, clone, CV, grid search, pickle, embeddings
-    "labml_blocks.py": every_number(1e-5),        # capsule routing, gMLP, AFT-local, hand norms, Mixer/ConvMixer
-    "hooks_tutorials.py": every_number(1e-5),     # optimizer-in-backward, saved-tensor hooks, state_dict hooks
-    "llmfs_pretrain.py": every_number(1e-5),      # LLMs-from-scratch ch05 temperature, numpy weight loading, app. D
-    "nlp_tutorials.py": every_number(1e-5),       # BoW classifier, N-gram LM, CBOW, conditional char-RNN names
-    "tcn_forecast.py": every_number(1e-5),        # unfold windows, weight_norm TCN, DeepAR Gaussian NLL, N-BEATS
-    "detection_utils.py": every_number(1e-5),     # box IoU/GIoU, NMS, anchors, focal loss, Dice + 2-d CE
-    "gan_objectives.py": every_number(1e-5),      # cGAN: spectral_norm, BCE/hinge/WGAN-GP/LSGAN, R1, EMA (float64)
-    # batch-hard triplet, ArcFace, center loss, the KD tutorial (numbers to 5 digits: a last-digit flip)
-    "metric_learning_kd.py": every_number(5e-5),
-    "optimizer_wrappers.py": every_number(1e-5),  # SAM/ASAM, timm Lookahead, AGC, LARS, gradient centralization
-    "recsys_mf.py": every_number(1e-5),           # MF, BPR with rejected negatives, NeuMF, FM with EmbeddingBag
-    "uncertainty.py": every_number(1e-5),         # MC dropout, Bayes by Backprop, ensembles, temperature scaling
-    "crnn_ctc.py": every_number(1e-5),            # CRNN + CTCLoss on pasted digits, greedy/beam decoding (float64)
+    "llmfs_finetune.py": every_number(1e-5),        # LLMs-from-scratch ch03 attention, ch06/ch07 finetuning
+    "training_utils.py": every_number(1e-5),        # seed_everything, hook summary, EarlyStopping, resume
+    "metrics_by_hand.py": every_number(1e-5),       # stateful metrics: confusion, kappa, AUROC, nDCG, SSIM
+    "ppo_sac.py": every_number(1e-5),               # CleanRL PPO (GAE, clipped losses), SAC (tanh Gaussian)
+    "sklearn_wrapper.py": every_number(1e-5),       # get/set_params, clone, CV, grid search, pickle
+    "labml_blocks.py": every_number(1e-5),          # capsules, gMLP, AFT-local, hand norms, Mixer/ConvMixer
+    "hooks_tutorials.py": every_number(1e-5),       # optimizer-in-backward, saved-tensor and state hooks
+    "llmfs_pretrain.py": every_number(1e-5),        # ch05 temperature, numpy weight loading, appendix D
+    "nlp_tutorials.py": every_number(1e-5),         # BoW, N-gram LM, CBOW, conditional char-RNN names
+    "tcn_forecast.py": every_number(1e-5),          # unfold windows, weight_norm TCN, DeepAR, N-BEATS
+    "detection_utils.py": every_number(1e-5),       # box IoU/GIoU, NMS, anchors, focal loss, Dice
+    "gan_objectives.py": every_number(1e-5),        # cGAN objectives, spectral_norm, R1, EMA (float64)
+    "metric_learning_kd.py": every_number(5e-5),    # triplet, ArcFace, KD tutorial (a last-digit flip)
+    "optimizer_wrappers.py": every_number(1e-5),    # SAM/ASAM, timm Lookahead, AGC, LARS, centralization
+    "recsys_mf.py": every_number(1e-5),             # MF, BPR, NeuMF, FM with weighted EmbeddingBag
+    "uncertainty.py": every_number(1e-5),           # MC dropout, Bayes by Backprop, temperature scaling
+    "crnn_ctc.py": every_number(1e-5),              # CRNN + CTCLoss, greedy and beam decoding (float64)
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -70,8 +70,8 @@ def test_pack_hook_runs_without_grad_mode_as_torch() -> None:
 
 @pytest.mark.parametrize("lib", ["torch", "minigrad"])
 def test_jit_deprecation_hidden_by_default_filters(lib: str) -> None:
-    # before: minigrad attributed the DeprecationWarning of torch.jit.script/trace to the calling script,
-    # so Python's default filters printed it where PyTorch (whose warning points into torch/jit) prints nothing
+    # before: minigrad attributed the DeprecationWarning of torch.jit.script/trace to the calling script, so
+    # Python's default filters printed it where PyTorch (whose warning points into torch/jit) prints nothing
     code = (f"import {lib} as torch\n"
             "m = torch.jit.script(torch.nn.Linear(2, 2))\n"
             "t = torch.jit.trace(torch.nn.Linear(2, 2), torch.ones(1, 2))\n")

@@ -10,7 +10,6 @@ LARS written as an Optimizer subclass with trust ratios and exclusion of
 Gaussian gradient noise added to p.grad from a Generator.
 Everything seeded or fixed: every number agrees."""
 
-import math
 from collections import OrderedDict, defaultdict
 
 import torch
@@ -241,7 +240,7 @@ for adaptive in (False, True):
     for epoch in range(3):
         for xb, yb in batches():
             def closure():
-                loss = F.cross_entropy(model(xb), yb)
+                loss = F.cross_entropy(model(xb), yb)  # noqa: B023 - called within this iteration
                 loss.backward()
                 return loss
             loss = F.cross_entropy(model(xb), yb)

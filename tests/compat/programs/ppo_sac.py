@@ -58,7 +58,7 @@ class VecCartPole:
         return self.state.clone(), reward, done
 
 
-def layer_init(layer, std=np.sqrt(2), bias_const=0.0):
+def layer_init(layer, std=np.sqrt(2), bias_const=0.0):  # noqa: B008 - CleanRL's signature
     torch.nn.init.orthogonal_(layer.weight, std)
     torch.nn.init.constant_(layer.bias, bias_const)
     return layer
@@ -86,7 +86,7 @@ class Agent(nn.Module):
 
 # ------------------------------------------------------------------ PPO
 seed = 1
-np.random.seed(seed)
+np.random.seed(seed)  # noqa: NPY002 - CleanRL's legacy numpy seeding
 torch.manual_seed(seed)
 torch.backends.cudnn.deterministic = True
 device = torch.device("cpu")
@@ -157,7 +157,7 @@ for iteration in range(1, num_iterations + 1):
     b_inds = np.arange(batch_size)
     clipfracs = []
     for epoch in range(update_epochs):
-        np.random.shuffle(b_inds)
+        np.random.shuffle(b_inds)  # noqa: NPY002
         for start in range(0, batch_size, minibatch_size):
             end = start + minibatch_size
             mb_inds = b_inds[start:end]

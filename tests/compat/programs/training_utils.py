@@ -27,7 +27,7 @@ from torch.utils.data import DataLoader, TensorDataset, random_split
 def seed_everything(seed: int = 42):
     random.seed(seed)
     os.environ["PYTHONHASHSEED"] = str(seed)
-    np.random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002 - what seed_everything helpers call
     torch.manual_seed(seed)
     torch.cuda.manual_seed(seed)
     torch.cuda.manual_seed_all(seed)
@@ -210,7 +210,7 @@ def get_cosine_schedule_with_warmup(optimizer, num_warmup_steps, num_training_st
 # ------------------------------------------------------------------ data
 seed_everything(42)
 print("cudnn deterministic", torch.backends.cudnn.deterministic, "benchmark", torch.backends.cudnn.benchmark)
-print("python", random.random(), "numpy", np.random.rand(), "torch", torch.rand(1).item())
+print("python", random.random(), "numpy", np.random.rand(), "torch", torch.rand(1).item())  # noqa: NPY002
 X = torch.randn(240, 10)
 w_true = torch.randn(10, 3)
 y = (X @ w_true + 0.5 * torch.randn(240, 3)).argmax(dim=1)
