@@ -95,3 +95,15 @@ def test_cdist_mixed_dtypes_raise_as_torch(rows: int, p: float, mode: str) -> No
         return str(info.value)
 
     assert call(mg) == call(torch)
+
+
+@pytest.mark.parametrize("lib", ["torch", "minigrad"])
+def test_data_utils_collate_reachable_as_attribute(lib: str) -> None:
+    # before: torch.utils.data._utils.collate.default_collate raised AttributeError under minigrad unless
+    # the script imported torch.utils.data._utils itself (PyTorch's DataLoader module loads it)
+    code = (f"import {lib} as torch\n"
+            "print(torch.utils.data._utils.collate.default_collate([[1, 2], [3, 4]]))\n"
+            "print(torch.utils.data.dataloader.default_collate([5, 6]))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[tensor([1,", "3]),", "tensor([2,", "4])]", "tensor([5,", "6])"]
