@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -107,3 +108,20 @@ def test_data_utils_collate_reachable_as_attribute(lib: str) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["[tensor([1,", "3]),", "tensor([2,", "4])]", "tensor([5,", "6])"]
+
+
+def test_load_state_dict_size_mismatch_message_matches_torch(tmp_path: Any) -> None:
+    # before: the message wrote the shapes as tuples, "(2, 2)", under python -m minigrad.compat too, where
+    # PyTorch writes torch.Size([2, 2]) (minigrad's own errors keep tuples outside the launcher)
+    script = tmp_path / "load.py"
+    script.write_text("import torch\n"
+                      "try:\n"
+                      "    state = {'weight': torch.zeros(2, 2), 'bias': torch.zeros(3)}\n"
+                      "    torch.nn.Linear(2, 3).load_state_dict(state)\n"
+                      "except RuntimeError as e:\n"
+                      "    print(e)\n")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    commands = ([sys.executable, str(script)], [sys.executable, "-m", "minigrad.compat", str(script)])
+    outs = [subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env).stdout for cmd in commands]
+    assert "torch.Size([2, 2])" in outs[0]
+    assert outs[1] == outs[0]
