@@ -122,6 +122,6 @@ def test_load_state_dict_size_mismatch_message_matches_torch(tmp_path: Any) -> N
                       "    print(e)\n")
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
     commands = ([sys.executable, str(script)], [sys.executable, "-m", "minigrad.compat", str(script)])
-    outs = [subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env).stdout for cmd in commands]
+    outs = [subprocess.run(c, capture_output=True, text=True, timeout=120, env=env).stdout for c in commands]
     assert "torch.Size([2, 2])" in outs[0]
     assert outs[1] == outs[0]
