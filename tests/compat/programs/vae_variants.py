@@ -148,7 +148,7 @@ class Uniform2(Distribution):
         self.low, self.high = low, high
         super().__init__(batch_shape=low.shape, validate_args=validate_args)
 
-    def rsample(self, sample_shape=torch.Size()):
+    def rsample(self, sample_shape=torch.Size()):  # noqa: B008 - torch.distributions' signature
         shape = self._extended_shape(sample_shape)
         u = torch.rand(shape, dtype=self.low.dtype)
         return self.low + u * (self.high - self.low)
