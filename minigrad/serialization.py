@@ -182,7 +182,8 @@ def _encode(obj: Any) -> tuple[dict[str, Array], bytes]:
     return arrays, b""
 
 
-def save(obj: Any, f: FileLike, pickle_module: Any = None, pickle_protocol: Any = None) -> None:
+def save(obj: Any, f: FileLike, pickle_module: Any = None, pickle_protocol: Any = None,
+         _use_new_zipfile_serialization: bool = True, _disable_byteorder_record: bool = False) -> None:
     """Write ``obj`` to ``f`` as an ``.npz`` archive, without pickle (as ``torch.save``).
 
     Args:
@@ -196,6 +197,9 @@ def save(obj: Any, f: FileLike, pickle_module: Any = None, pickle_protocol: Any 
             binary file open for writing.
         pickle_module, pickle_protocol: accepted for ``torch.save``
             compatibility and ignored: nothing is pickled.
+        _use_new_zipfile_serialization, _disable_byteorder_record: accepted
+            and ignored likewise (scripts pass the first as False to write
+            PyTorch's legacy format; minigrad writes its one format).
 
     Raises:
         UnsupportedValueError: (a ``MinigradError`` and ``TypeError``) ``obj``
@@ -204,7 +208,7 @@ def save(obj: Any, f: FileLike, pickle_module: Any = None, pickle_protocol: Any 
         MinigradError: the file cannot be written (the old file, if any, is
             left untouched).
     """
-    del pickle_module, pickle_protocol
+    del pickle_module, pickle_protocol, _use_new_zipfile_serialization, _disable_byteorder_record
     arrays, comment = _encode(obj)
     if hasattr(f, "write"):
         _write_npz(f, arrays, comment)

@@ -125,3 +125,19 @@ def test_load_state_dict_size_mismatch_message_matches_torch(tmp_path: Any) -> N
     outs = [subprocess.run(c, capture_output=True, text=True, timeout=120, env=env).stdout for c in commands]
     assert "torch.Size([2, 2])" in outs[0]
     assert outs[1] == outs[0]
+
+
+@pytest.mark.parametrize("legacy", [False, True])
+def test_save_accepts_torch_format_keywords(legacy: bool) -> None:
+    # before: torch.save(sd, f, _use_new_zipfile_serialization=False) (old scripts' legacy format) raised
+    # TypeError under minigrad; the keyword only picks PyTorch's file layout, so it is accepted and ignored
+    import io
+
+    def roundtrip(lib: Any) -> list[str]:
+        buf = io.BytesIO()
+        lib.save({"w": lib.arange(3.0)}, buf, _use_new_zipfile_serialization=not legacy,
+                 _disable_byteorder_record=legacy)
+        buf.seek(0)
+        return [f"{k}={v.tolist()}" for k, v in lib.load(buf).items()]
+
+    assert roundtrip(mg) == roundtrip(torch)
