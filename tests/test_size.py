@@ -528,7 +528,9 @@ BUDGETS: dict[str, int] = {
     # +40 with the Diagonal view primitive
     # +10 with progs9's fixes (masked_fill's node name, pack hooks under no_grad, jit's warning, cdist's
     # dtype check)
-    "minigrad": 58670,
+    # +54 with the data/_utils import, the launcher loading torch.nn.modules, torch.save's format keywords
+    # and serialization's safe-globals allowlist (read by the PyTorch-checkpoint loader) (progs9)
+    "minigrad": 58730,
 }
 
 

@@ -141,3 +141,54 @@ def test_save_accepts_torch_format_keywords(legacy: bool) -> None:
         return [f"{k}={v.tolist()}" for k, v in lib.load(buf).items()]
 
     assert roundtrip(mg) == roundtrip(torch)
+
+
+def test_safe_globals_let_load_build_allowed_objects(tmp_path: Any) -> None:
+    # before: torch.serialization.add_safe_globals was missing (AttributeError), so a script registering
+    # argparse.Namespace to load a PyTorch checkpoint holding its args failed under minigrad
+    import argparse
+
+    path = tmp_path / "ck.pt"
+    torch.save({"args": argparse.Namespace(lr=0.1, name="x"), "w": torch.ones(2)}, path)
+    before = torch.serialization.get_safe_globals()  # PyTorch's own entries, restored after
+    try:
+        _check_safe_globals(path)
+    finally:
+        torch.serialization.clear_safe_globals()
+        torch.serialization.add_safe_globals(before)
+        mg.serialization.clear_safe_globals()
+
+
+def _check_safe_globals(path: Any) -> None:
+    import argparse
+    import pickle
+
+    for lib in (torch, mg):
+        lib.serialization.clear_safe_globals()
+        with pytest.raises(pickle.UnpicklingError):
+            lib.load(path)
+        lib.serialization.add_safe_globals([argparse.Namespace])
+        assert argparse.Namespace in lib.serialization.get_safe_globals()
+        ck = lib.load(path)
+        assert (ck["args"].lr, ck["args"].name, ck["w"].tolist()) == (0.1, "x", [1.0, 1.0])
+        lib.serialization.clear_safe_globals()
+        with lib.serialization.safe_globals([(argparse.Namespace, "argparse.Namespace")]):
+            assert lib.load(path)["args"].name == "x"
+        assert lib.serialization.get_safe_globals() == []
+        with pytest.raises(pickle.UnpicklingError):
+            lib.load(path)
+
+
+def test_launcher_reaches_nn_modules_as_attribute(tmp_path: Any) -> None:
+    # before: torch.nn.modules.utils.consume_prefix_in_state_dict_if_present raised AttributeError under
+    # python -m minigrad.compat (the hook meant to load torch.nn.modules but `import torch` skipped it)
+    script = tmp_path / "strip.py"
+    script.write_text("import torch\n"
+                      "sd = {'module.w': torch.ones(1)}\n"
+                      "torch.nn.modules.utils.consume_prefix_in_state_dict_if_present(sd, 'module.')\n"
+                      "print(list(sd), torch.nn.modules.linear.Linear is torch.nn.Linear)\n")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    commands = ([sys.executable, str(script)], [sys.executable, "-m", "minigrad.compat", str(script)])
+    outs = [subprocess.run(c, capture_output=True, text=True, timeout=120, env=env) for c in commands]
+    assert outs[0].stdout == "['w'] True\n", outs[0].stderr
+    assert outs[1].stdout == outs[0].stdout, outs[1].stderr
