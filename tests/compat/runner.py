@@ -427,6 +427,7 @@ SPECS: dict[str, list[Check]] = {
     "crnn_ctc.py": every_number(1e-5),              # CRNN + CTCLoss, greedy and beam decoding (float64)
     "hf_style_finetune.py": every_number(1e-5),     # ModelOutput dataclass, extended mask, save_pretrained
     "vae_variants.py": every_number(1e-5),          # Independent posteriors, free bits, IWAE, register_kl
+    "transfer_learning.py": every_number(1e-5),     # the tutorial's train_model, fine-tune vs frozen backbone
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
