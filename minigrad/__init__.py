@@ -45,6 +45,7 @@ from minigrad import (
     special,
     testing,
     utils,
+    version,
     viz,
 )
 from minigrad import bessel as _bessel
@@ -264,7 +265,7 @@ from minigrad.typed_tensors import (
 )
 from minigrad.writes import *  # noqa: F403
 
-__version__ = "0.1.0"
+__version__ = version.__version__
 
 # torch.mul(a, b, out=c): the public function forms take out= (the Tensor methods never do)
 _out.accept_out(globals(), [

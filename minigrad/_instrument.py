@@ -160,6 +160,9 @@ def _install() -> None:
             raw = cls.__dict__["backward"]
             patches.append((cls, "backward", _wrap_backward(raw)))
             _originals.append((cls, "backward", raw))
+        if cls.__dict__.get("adds_in_place"):  # (the engine's shortcut skips backward: off, tools see all)
+            patches.append((cls, "adds_in_place", False))
+            _originals.append((cls, "adds_in_place", True))
     for attr in ("check_versions", "check_output_version"):
         raw = _ops.Function.__dict__[attr]
         patches.append((_ops.Function, attr, _wrap_check(raw)))

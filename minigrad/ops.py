@@ -115,6 +115,9 @@ class Function:
 
     #: PyTorch's grad_fn name when it is not ``<class name>Backward0`` (``Reshape``: ``ViewBackward0``)
     torch_name: ClassVar[str] = ""
+    #: True for ops whose one input's gradient can also be added into a pending sum in place
+    #: (:meth:`GetItem.add_grad_to`): the engine's shortcut for a tensor read in many slices
+    adds_in_place: ClassVar[bool] = False
 
     def name(self) -> str:
         """The node's name as PyTorch's ``grad_fn.name()`` gives it: ``MulBackward0``, ``ViewBackward0``."""
@@ -283,6 +286,33 @@ class Function:
         self.parents = ()
         for attr in self.saved:
             setattr(self, attr, None)
+
+    def keeps_inputs(self) -> bool:
+        """Whether a backward that frees the graph leaves this node its inputs, so that it can run again.
+
+        PyTorch's edges outlive the saved tensors a backward frees: a view of a parameter made once
+        (``W.t()``, ``W.expand(4, -1, -1)``, ``W[0]``, ``W.t().reshape(-1)``, a distribution's broadcast
+        parameter) backpropagates on every step. minigrad's edges are the input tensors themselves, so
+        a node keeps them only where that holds no memory: it reads no values, and its inputs are leaves
+        or views of leaves made by such a node. Any other node drops them (or they would hold every
+        step's activations).
+        """
+        if not _reads_nothing(self):
+            return False
+        for p in self.parents:
+            ctx = p._ctx
+            if ctx is not None and not (ctx.is_view and _reads_nothing(ctx)
+                                        and all(q._ctx is None for q in ctx.parents)):
+                return False
+        return True
+
+    def _needs_saved(self) -> bool:
+        """Whether backward needs values :meth:`release` drops (only the names in ``saved`` by default)."""
+        return bool(self.saved)
+
+
+def _reads_nothing(fn: Function) -> bool:
+    return not (fn.reads_inputs or fn.reads_output or fn._needs_saved())
 
 
 _new = object.__new__
@@ -714,8 +744,9 @@ class Tanh(Function):
 class Sigmoid(Function):
     """y = 1 / (1 + exp(-a));  da = g * y * (1 - y).
 
-    A primitive rather than a composition because exp(-a) overflows for
-    a << 0; here the two halves of the real line are computed separately.
+    A primitive rather than a composition: for a << 0 exp(-a) overflows to inf,
+    which the forward quotient turns into its limit 0 but a composed backward
+    would turn into inf * 0 = nan; this backward reads only y.
     """
 
     __slots__ = ()
@@ -768,7 +799,7 @@ class LeakyRelu(Function):
 
     def forward(self, a: Array, slope: float) -> Array:
         self.slope = slope
-        return np.where(a > 0, a, a * a.dtype.type(slope))
+        return _kernels.select(a > 0, a, a * a.dtype.type(slope))
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a = self.parents[0]
@@ -805,7 +836,7 @@ class MaskedGrad(Function):
         """where(keep, g, g * slope) in g's dtype (g * 0 is 0 there, also for an infinite g)."""
         if slope == 0:
             return Where.select(keep, g, np.zeros((), g.dtype))
-        return np.where(keep, g, g * g.dtype.type(slope))
+        return _kernels.select(keep, g, g * g.dtype.type(slope))
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         anchor = self.parents[1]
@@ -1063,7 +1094,7 @@ class Where(Function):
             # where(cond, a, 0) == a * cond for finite a, and 5x faster than
             # np.where on an irregular mask (relu and max backward use this form).
             return np.multiply(a, cond, dtype=a.dtype)
-        return np.where(cond, a, b)
+        return _kernels.select(cond, a, b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
@@ -2186,6 +2217,7 @@ class GetItem(Function):
     __slots__ = ("in_shape", "index")
     is_view = True
     reads_inputs = False
+    adds_in_place = True
 
     def _op_name(self) -> str:
         """PyTorch's name: that of the last view its indexing records (Select for an int, Slice, Unsqueeze
@@ -2226,6 +2258,30 @@ class GetItem(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (IndexAdd.apply(g, index=self.index, shape=self.parents[0].shape),)
+
+    def _needs_saved(self) -> bool:
+        """An index with arrays (released with the graph); a basic index stays: it names the op."""
+        return not (type(self.index) is tuple and _is_basic(self.index))
+
+    def add_grad_to(self, total: Array, g: Tensor) -> bool:
+        """total[index] += g: backward's zero-padded gradient added into ``total``, a pending gradient
+        sum of the input that the engine owns, writing only the slice. False (nothing done) for an
+        index with arrays (repeats) or a gradient of another dtype; the engine then calls backward.
+
+        Values: the same sums as adding backward's array, except that a -0.0 outside the slice stays
+        -0.0 (x + 0.0 is +0.0). An LSTM reads each step's gates in four slices and its input in one
+        slice per step: this saves a zero array and a full-size addition per slice.
+        """
+        index, arr = self.index, g._array
+        if type(g) is not Tensor or arr.dtype != total.dtype or type(index) is not tuple \
+                or not _is_basic(index):
+            return False
+        view = total[index]
+        if type(view) is not np.ndarray:  # an int for every dim: a numpy scalar; as a 0-d view instead
+            whole: tuple[Any, ...] = (*index, Ellipsis)
+            view = total[whole]
+        np.add(view, arr, out=view)
+        return True
 
 
 class IndexAdd(Function):

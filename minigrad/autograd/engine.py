@@ -245,6 +245,12 @@ def _propagate(
             node.check_output_version(t)
         if _extras.nodes:  # (False until a node got hooks: one test per node)
             out_grads = _run_special(node, g, t, retain_graph, parents)
+        elif node.adds_in_place and not create_graph:  # a slice
+            if _add_in_place(node, g, parents[0], grads, owned):
+                out_grads = ()  # added into its input's pending sum
+            else:  # a new zero-padded array nobody else holds: owned, later slices add into it
+                out_grads = node.backward(g, t)
+                mine = out_grads[0]
         else:
             out_grads = node.backward(g, t)
         if mine is not None and (type(node).__module__ != _PRIMITIVES
@@ -252,7 +258,7 @@ def _propagate(
             mine = None  # shared by two inputs, or seen by a backward outside ops.py (which may keep it)
         edges = zip(parents, out_grads)
         fn = node
-        if not retain_graph:
+        if not retain_graph and (node.reads_inputs or not node.keeps_inputs()):
             node.parents = ()  # node.release(), inlined for ops that save nothing
             if node.saved:
                 node.release()
@@ -268,6 +274,26 @@ def _propagate(
         elif id(leaf) in targets:
             captured[id(leaf)] = g
     return captured
+
+
+def _add_in_place(node: Function, g: Tensor, p: Tensor, grads: dict[int, Tensor], owned: set[int]) -> bool:
+    """Add ``node``'s gradient for its input ``p`` into p's pending sum in place, if p has one that this
+    pass owns and the node can (:meth:`~minigrad.ops.GetItem.add_grad_to`): a tensor read in T slices
+    then costs one zero array and T slice writes, not T zero arrays and T full-size additions."""
+    total = grads.get(id(p))
+    if total is None:
+        return False
+    a = total._array
+    # Not owned yet: _unshared's test of references, counted for this frame (the dict, this name and
+    # getrefcount's argument hold the Tensor; it, this name and the argument hold its array)
+    if id(p) not in owned and not (_EXACT_REFCOUNTS and type(a) is np.ndarray and a.base is None
+                                   and a.flags.writeable and sys.getrefcount(total) == 3
+                                   and sys.getrefcount(a) == 3):
+        return False
+    if not node.add_grad_to(a, g):
+        return False
+    owned.add(id(p))
+    return True
 
 
 def _unshared(prev: Tensor, pg: Tensor, create_graph: bool) -> bool:

@@ -21,7 +21,7 @@ import types
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from minigrad import _format, random
+from minigrad import _format, random, version
 from minigrad.tensor import Tensor, use_torch_constructor
 
 __all__ = ["install", "installed", "torch_name", "uninstall"]
@@ -169,6 +169,8 @@ def install() -> None:
     _patch_loaded_modules()
     Tensor.__getattr__ = _tensor_getattr  # type: ignore[attr-defined]
     use_torch_constructor(True)  # torch.Tensor([0, 1]) is float32, torch.Tensor(3) has three elements
+    # scripts pick their API by torch.__version__: the PyTorch release minigrad follows (see version.py)
+    sys.modules[_TARGET].__version__ = version.__version__ = version.as_torch()  # type: ignore[attr-defined]
 
 
 def uninstall() -> None:
@@ -187,3 +189,4 @@ def uninstall() -> None:
     if "__getattr__" in vars(Tensor):
         delattr(Tensor, "__getattr__")
     use_torch_constructor(False)
+    sys.modules[_TARGET].__version__ = version.__version__ = version.Version(version.minigrad_release)  # type: ignore[attr-defined]

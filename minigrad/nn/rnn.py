@@ -127,23 +127,14 @@ def _gru_step(xg: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None, fm: bool
 def _column_pieces(cols: Tensor, sizes: Sequence[int]) -> list[Tensor]:
     """Consecutive column blocks of ``cols``: ``sizes[t]`` columns for step t.
 
-    Taken in two levels, about sqrt(T) groups of about sqrt(T) steps: the
-    gradient of a slice is a zero array of the sliced tensor's size with the
-    slice's gradient written in, so T slices of the whole input cost T
-    full-size arrays in backward, while two levels cost about 2 sqrt(T).
+    Plain slices: in backward the engine adds each slice's gradient into one
+    gradient array of ``cols`` in place, so T slices cost one full-size array.
     """
-    steps = len(sizes)
-    group = max(1, math.isqrt(steps))
     pieces = []
     start = 0
-    for first in range(0, steps, group):
-        chunk = sizes[first : first + group]
-        block = cols[:, start : start + sum(chunk)] if group < steps else cols
-        offset = 0
-        for size in chunk:
-            pieces.append(block[:, offset : offset + size])
-            offset += size
-        start += offset
+    for size in sizes:
+        pieces.append(cols[:, start : start + size])
+        start += size
     return pieces
 
 

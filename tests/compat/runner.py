@@ -315,8 +315,9 @@ SPECS: dict[str, list[Check]] = {
     "d2l_scratch.py": every_number(1e-5),         # d2l from scratch: data_iter, sgd, Accumulator, batch_norm
     # d2l's GRU encoder-decoder, MaskedSoftmaxCELoss, BLEU: exact but for the clipped gradient norms, where
     # float32 rounding grows to ~3e-5 (in float64 every digit agrees)
+    # (the last gradient norm: PyTorch's own AVX2 and AVX-512 kernels differ by 3e-4 there)
     "d2l_seq2seq.py": [Check(r"^((?!epoch).*)$", 0), Check(r"\| loss (\S+)", 1e-5),
-                       Check(r"last norm (\S+)", 2e-4)],
+                       Check(r"last norm (\S+)", 5e-4)],
     "made_flow.py": every_number(1e-5),           # pytorch-made masks and a masked autoregressive flow
     "forward_mode_ad.py": every_number(1e-9),     # forward_ad dual tensors, jvp/jacfwd/hessian, in float64
     "profiler_inference.py": every_number(1e-5),  # profiler labels/schedule, torch.device, inference_mode
@@ -479,6 +480,17 @@ def _values(check: Check, out: str) -> list[str]:
     return found[-1:] if check.which == "last" else found
 
 
+def _last_digit(text: str) -> float:
+    """One unit in the last printed digit of a decimal number ("0.15673" -> 1e-5, "3.4e-04" -> 1e-5).
+
+    Two values a rounding boundary apart print one unit apart however close they are (PyTorch's own
+    results on AVX2 and AVX-512 CPUs do), so a float check always allows that much.
+    """
+    mantissa, _, exponent = text.lower().partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    return 10.0 ** (int(exponent or 0) - decimals) * 1.000001  # (the margin: binary rounding of both)
+
+
 def compare(program: str, torch_out: str, mg_out: str) -> list[str]:
     """The disagreements between the two outputs, as readable lines (empty: they agree)."""
     problems = []
@@ -491,7 +503,9 @@ def compare(program: str, torch_out: str, mg_out: str) -> list[str]:
             continue
         for w, g in zip(want, got):
             try:  # identical text agrees (nan included)
-                ok = w == g or math.isclose(float(w), float(g), rel_tol=check.rtol, abs_tol=check.rtol * 1e-3)
+                unit = _last_digit(w) if check.rtol else 0.0
+                ok = w == g or math.isclose(float(w), float(g), rel_tol=check.rtol,
+                                            abs_tol=max(check.rtol * 1e-3, unit))
             except ValueError:
                 ok = False
             if not ok:

@@ -68,6 +68,17 @@ def test_basic_index_grad_fn_is_the_last_recorded_view(index: str) -> None:
     assert name(mg) == name(torch)
 
 
+# On a CPU with native float16 (AVX512-FP16, AMX) PyTorch sends a float16 convolution to oneDNN, whose
+# message names MKLDNN; elsewhere its own kernel says "expected scalar type Half but found Float".
+# minigrad gives the latter everywhere: the comparison takes PyTorch's message as it reads off oneDNN.
+_ONEDNN_HALF = ("Input type (torch.HalfTensor) and weight type (torch.FloatTensor) should be the same or "
+                "input should be a MKLDNN tensor and weight is a dense tensor")
+
+
+def _off_onednn(message: str) -> str:
+    return "expected scalar type Half but found Float" if message == _ONEDNN_HALF else message
+
+
 @pytest.mark.parametrize("dtype", ["uint8", "float64", "int64", "float16", "int32", "int8", "int16"])
 @pytest.mark.parametrize("bias", [True, False])
 @pytest.mark.parametrize("layer", ["Conv1d", "Conv2d", "Conv3d"])
@@ -80,7 +91,7 @@ def test_conv_input_dtype_messages_are_pytorchs(dtype: str, bias: bool, layer: s
 
     cls, msg = _message(run(mg))
     tcls, tmsg = _message(run(torch))
-    assert issubclass(cls, tcls) and msg == tmsg
+    assert issubclass(cls, tcls) and msg == _off_onednn(tmsg)
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float16"])
@@ -91,7 +102,7 @@ def test_conv_transpose_input_dtype_messages_are_pytorchs(dtype: str) -> None:
 
     cls, msg = _message(run(mg))
     tcls, tmsg = _message(run(torch))
-    assert issubclass(cls, tcls) and msg == tmsg
+    assert issubclass(cls, tcls) and msg == _off_onednn(tmsg)
 
 
 @pytest.mark.parametrize("case", [("Conv2d", (3, 10, 3), {}, (3, 1, 24, 24)),

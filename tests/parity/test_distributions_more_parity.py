@@ -361,7 +361,10 @@ def test_von_mises_matches_torch() -> None:
         a = D.VonMises(mg.tensor(loc, dtype=getattr(mg, dtype)), mg.tensor(conc, dtype=getattr(mg, dtype)))
         b = TD.VonMises(torch.tensor(loc, dtype=getattr(torch, dtype)),
                         torch.tensor(conc, dtype=getattr(torch, dtype)))
-        np.testing.assert_array_equal(a.sample((50,)).numpy(), b.sample((50,)).numpy())
+        # the same draws; the rejection sampler's cos/exp round as each library's vector math does on
+        # this CPU (an ulp apart on AVX-512 machines)
+        np.testing.assert_allclose(a.sample((50,)).numpy(), b.sample((50,)).numpy(),
+                                   rtol=1e-13 if dtype == "float64" else 1e-6)
     x = np.linspace(-3, 3, 6)[:, None]
     # PyTorch's log I0 is a polynomial fit good to ~1e-7; minigrad's Bessel function is exact
     np.testing.assert_allclose(d.log_prob(mg.tensor(x)).numpy(), t.log_prob(torch.tensor(x)).numpy(),

@@ -134,7 +134,7 @@ model = fixed_model()
 prune.global_unstructured(parameters_to_prune[:0] + ((model.fc1, "weight"), (model.conv2, "weight")),
                           pruning_method=prune.L1Unstructured, amount=0.5)
 opt = torch.optim.SGD(model.parameters(), lr=0.2, momentum=0.9)
-for step in range(30):
+for step in range(20):  # (further on, float32 rounding grows chaotically: PyTorch on AVX2 and AVX-512 CPUs part)
     loss = F.cross_entropy(model(x[20 * step:20 * step + 100]), y[20 * step:20 * step + 100])
     opt.zero_grad()
     loss.backward()

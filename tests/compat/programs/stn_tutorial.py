@@ -91,7 +91,7 @@ with torch.no_grad():
 print("identity stn max diff", round((same - imgs[:4]).abs().max().item(), 5))
 optimizer = optim.SGD(model.parameters(), lr=0.02, momentum=0.9)
 order = np.random.default_rng(0).permutation(256)
-for epoch in range(1, 4):
+for epoch in range(1, 3):  # (a third epoch: float32 rounding grows enough to part PyTorch on AVX2 and AVX-512)
     model.train()
     for batch_idx in range(8):
         idx = torch.from_numpy(order[batch_idx * 32:(batch_idx + 1) * 32])

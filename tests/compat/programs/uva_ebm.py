@@ -184,7 +184,7 @@ for epoch in range(2):
         loss.backward()
         optimizer.step()
         if batch_idx % 2 == 0:
-            print(f"epoch {epoch} step {batch_idx} | loss {loss.item():.8f} reg {reg_loss.item():.6f} "
+            print(f"epoch {epoch} step {batch_idx} | loss {loss.item():.6f} reg {reg_loss.item():.6f} "
                   f"cdiv {cdiv_loss.item():.6f} | real {real_mean.item():.6f} fake {fake_mean.item():.6f}")
     scheduler.step()
     model.eval()
