@@ -31,7 +31,8 @@ Final = typing.Final
 
 def _deprecated(fn: str) -> None:
     warnings.warn(f"`torch.jit.{fn}` is deprecated. Please switch to `torch.compile` or `torch.export`.",
-                  DeprecationWarning, stacklevel=3)
+                  DeprecationWarning, stacklevel=2)  # attributed to this module, as PyTorch's is to its own:
+    # Python's default filters then hide it from scripts (shown only under -W or pytest), as under PyTorch
 
 
 def script(obj: T, optimize: None = None, _frames_up: int = 0, _rcb: Any = None,

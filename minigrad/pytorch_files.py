@@ -108,6 +108,19 @@ _ALLOWED: dict[tuple[str, str], Callable[..., Any]] = {
 }
 
 
+#: what ``serialization.add_safe_globals`` allows beyond :data:`_ALLOWED`: classes and functions, or
+#: ``(obj, "module.name")`` pairs, built by name as ``torch.load(weights_only=True)`` builds them
+SAFE_GLOBALS: list[Any] = []
+
+
+def _safe_global(module: str, name: str) -> Any:
+    for entry in SAFE_GLOBALS:
+        obj, full = entry if isinstance(entry, tuple) else (entry, f"{entry.__module__}.{entry.__qualname__}")
+        if full == f"{module}.{name}":
+            return obj
+    return None
+
+
 class _WeightsOnly(pickle.Unpickler):
     """An unpickler that builds only :data:`_ALLOWED` names, dtypes and storages from the archive."""
 
@@ -128,6 +141,8 @@ class _WeightsOnly(pickle.Unpickler):
             UnsafeCheckpointError: anything else (as ``torch.load(weights_only=True)``).
         """
         found = _ALLOWED.get((module, name))
+        if found is None:
+            found = _safe_global(module, name)
         if found is not None:
             return found
         if module == "torch" and name in STORAGE_DTYPES:

@@ -20,7 +20,7 @@ import numpy as np
 from minigrad import _stl_order, ops, return_types
 from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.default_dtype import get_default_dtype
-from minigrad.dtypes import kernel_error, resolve_dtype
+from minigrad.dtypes import c_type_name, kernel_error, resolve_dtype, scalar_type_name
 from minigrad.errors import DimensionError, DTypeError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.selection import cumsum, gather
 from minigrad.shapes import norm_dim, norm_dims
@@ -141,6 +141,7 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = Non
 
     Raises:
         MinigradError: fewer than 2 dims, non-float inputs, a negative p.
+        DTypeError: x1 and x2 of different dtypes (PyTorch's RuntimeError).
         ShapeError: a different number of columns M.
     """
     for name, x in (("x1", x1), ("x2", x2)):
@@ -148,6 +149,12 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = Non
             raise MinigradError(f"cdist only supports at least 2D tensors, {name} got: {x.ndim}D")
         if x.dtype.kind != "f":
             raise MinigradError(f"cdist only supports floating-point dtypes, {name} got: {x.dtype}")
+    if x1.dtype != x2.dtype:  # PyTorch does not promote here; its message depends on the kernel it picks
+        mm = p == 2 and compute_mode != "donot_use_mm_for_euclid_dist" and (
+            compute_mode == "use_mm_for_euclid_dist" or x1.shape[-2] > 25 or x2.shape[-2] > 25)
+        raise DTypeError(f"expected m1 and m2 to have the same dtype, but got: {c_type_name(x1.dtype)} != "
+                         f"{c_type_name(x2.dtype)}" if mm else f"expected scalar type "
+                         f"{scalar_type_name(x1.dtype)} but found {scalar_type_name(x2.dtype)}")
     if x1.shape[-1] != x2.shape[-1]:
         raise ShapeError(f"cdist: x1 and x2 must have the same number of columns, got shapes {x1.shape} "
                          f"and {x2.shape}")

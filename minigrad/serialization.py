@@ -62,7 +62,7 @@ from minigrad import pytorch_files
 from minigrad.errors import MinigradError
 from minigrad.tensor import Array, Tensor
 
-__all__ = ["load", "save"]
+__all__ = ["add_safe_globals", "clear_safe_globals", "get_safe_globals", "load", "safe_globals", "save"]
 
 TREE_KEY = "__minigrad_tree__"
 TENSORS_COMMENT = b"minigrad-checkpoint: flat dict of Tensors"
@@ -182,7 +182,8 @@ def _encode(obj: Any) -> tuple[dict[str, Array], bytes]:
     return arrays, b""
 
 
-def save(obj: Any, f: FileLike, pickle_module: Any = None, pickle_protocol: Any = None) -> None:
+def save(obj: Any, f: FileLike, pickle_module: Any = None, pickle_protocol: Any = None,
+         _use_new_zipfile_serialization: bool = True, _disable_byteorder_record: bool = False) -> None:
     """Write ``obj`` to ``f`` as an ``.npz`` archive, without pickle (as ``torch.save``).
 
     Args:
@@ -196,6 +197,9 @@ def save(obj: Any, f: FileLike, pickle_module: Any = None, pickle_protocol: Any 
             binary file open for writing.
         pickle_module, pickle_protocol: accepted for ``torch.save``
             compatibility and ignored: nothing is pickled.
+        _use_new_zipfile_serialization, _disable_byteorder_record: accepted
+            and ignored likewise (scripts pass the first as False to write
+            PyTorch's legacy format; minigrad writes its one format).
 
     Raises:
         UnsupportedValueError: (a ``MinigradError`` and ``TypeError``) ``obj``
@@ -204,7 +208,7 @@ def save(obj: Any, f: FileLike, pickle_module: Any = None, pickle_protocol: Any 
         MinigradError: the file cannot be written (the old file, if any, is
             left untouched).
     """
-    del pickle_module, pickle_protocol
+    del pickle_module, pickle_protocol, _use_new_zipfile_serialization, _disable_byteorder_record
     arrays, comment = _encode(obj)
     if hasattr(f, "write"):
         _write_npz(f, arrays, comment)
@@ -494,3 +498,42 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
         return _restore(meta["tree"], arrays, "")
     except (TypeError, ValueError) as e:
         raise MinigradError(f"load: {target!r} has a malformed structure entry: {e}") from e
+
+
+def add_safe_globals(safe_globals: list[Any]) -> None:
+    """Add classes or functions (or ``(obj, "module.name")`` pairs) to the allowlist of
+    :func:`get_safe_globals`, as ``torch.serialization.add_safe_globals``.
+
+    Raises:
+        TypeError: ``safe_globals`` is not a list.
+    """
+    if not isinstance(safe_globals, list):
+        raise TypeError(f"add_safe_globals expects a list, got {type(safe_globals).__name__}")
+    pytorch_files.SAFE_GLOBALS.extend(g for g in safe_globals if g not in pytorch_files.SAFE_GLOBALS)
+
+
+def get_safe_globals() -> list[Any]:
+    """The allowlist :func:`add_safe_globals` built (a copy): what :func:`load` builds from a PyTorch
+    checkpoint's pickle beyond tensors and containers (minigrad's own checkpoints hold no objects)."""
+    return list(pytorch_files.SAFE_GLOBALS)
+
+
+def clear_safe_globals() -> None:
+    """Empty the allowlist of :func:`add_safe_globals`."""
+    pytorch_files.SAFE_GLOBALS.clear()
+
+
+class safe_globals:  # noqa: N801 - PyTorch's name
+    """Context manager adding ``safe_globals`` to the allowlist for its block only, as
+    ``torch.serialization.safe_globals``."""
+
+    def __init__(self, safe_globals: list[Any]) -> None:
+        self.safe_globals = safe_globals
+        self._before: list[Any] = []
+
+    def __enter__(self) -> None:
+        self._before = get_safe_globals()
+        add_safe_globals(self.safe_globals)
+
+    def __exit__(self, *exc: object) -> None:
+        pytorch_files.SAFE_GLOBALS[:] = self._before

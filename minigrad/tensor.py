@@ -1269,8 +1269,9 @@ class Tensor(TensorMethods):
         else:  # the result keeps x's dtype, as in PyTorch (an int tensor filled with 1.5 holds 1)
             v = _fill_scalar(value, self.dtype, "masked_fill: value")
             fill = from_numpy(quiet(np.asarray, v, self.dtype))
-        try:
-            return where(from_numpy(m), fill, self)
+        try:  # composed by where; the node is named as PyTorch's (Backward1: the tensor-value overload)
+            name = "MaskedFillBackward1" if isinstance(value, Tensor) else "MaskedFillBackward0"
+            return _named(where(from_numpy(m), fill, self), self, name)
         except ShapeError:
             raise ShapeError(
                 f"masked_fill: mask of shape {m.shape} cannot be broadcast with the tensor's "

@@ -32,7 +32,7 @@ from minigrad import ops
 from minigrad._kernels import memory_owner
 from minigrad._tensor_methods import provide
 from minigrad.errors import MinigradError
-from minigrad.grad_mode import _extras, _mode, enable_grad
+from minigrad.grad_mode import _extras, _mode, enable_grad, no_grad
 from minigrad.tensor import Tensor, _HookHandle, from_numpy
 
 __all__ = [
@@ -118,7 +118,8 @@ def pack_saved(fn: ops.Function, inputs: Sequence[Tensor], out: Tensor) -> None:
     for i in _saved_indices(fn, inputs):
         t = out if i == -1 else inputs[i]
         before = t._version
-        packed = pack(t)
+        with no_grad():  # as PyTorch runs pack hooks: what a hook computes records nothing (no recursion)
+            packed = pack(t)
         if t._version != before:
             raise MinigradError(
                 "A saved tensor pack hook is modifying its input in place. Tensors provided as input to "

@@ -159,6 +159,9 @@ def install() -> None:
             f"({real[0]}); restart the interpreter and install the hook before the first `import torch`"
         )
     sys.meta_path.insert(0, _finder)
+    # loaded now: _patch_loaded_modules registers torch as minigrad, so `import torch` never reaches the
+    # finder's own import of it, and scripts reach torch.nn.modules.utils.* as attributes
+    import minigrad.nn.modules  # noqa: F401
     _format.NAMESPACE = _ALIAS
     _masks_before[:] = [random.pytorch_dropout_masks()]
     if os.environ.get("MINIGRAD_FAST_DROPOUT_MASKS", "") in ("", "0"):

@@ -21,6 +21,7 @@ from minigrad._state_array import as_state_array
 from minigrad.errors import MinigradError
 from minigrad.grad_mode import no_grad
 from minigrad.nn._uninitialized import is_lazy
+from minigrad.size import Size
 from minigrad.tensor import Tensor, from_numpy
 
 if TYPE_CHECKING:
@@ -140,8 +141,8 @@ def load_from_state_dict(module: Module, sd: dict[str, Any], prefix: str, local_
         if dest.ndim == 0 and arr.shape == (1,):
             arr = arr.reshape(())
         if arr.shape != dest.shape:
-            error_msgs.append(f"size mismatch for {key}: copying a param with shape {arr.shape} from "
-                              f"checkpoint, the shape in current model is {tuple(dest.shape)}.")
+            error_msgs.append(f"size mismatch for {key}: copying a param with shape {Size(arr.shape)} from "
+                              f"checkpoint, the shape in current model is {Size(dest.shape)}.")
             continue
         if assign:
             _assign(module, name, dest, value, arr, parameter)

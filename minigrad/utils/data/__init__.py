@@ -4,6 +4,9 @@ Submodules mirror PyTorch's files: ``dataset``, ``sampler``, ``dataloader``
 (``default_collate`` and ``default_convert`` live in ``collate``).
 """
 
+# _utils is loaded with the package, as PyTorch's DataLoader loads it: scripts reach
+# torch.utils.data._utils.collate as an attribute without importing it
+from minigrad.utils.data import _utils as _utils
 from minigrad.utils.data import distributed as distributed
 from minigrad.utils.data.collate import default_collate, default_convert
 from minigrad.utils.data.dataloader import DataLoader, get_worker_info
