@@ -255,6 +255,25 @@ def test_distributed_onnx_and_parallel_refuse_clearly() -> None:
 
     with pytest.raises(mg.UnsupportedError, match="distributed training"):
         DistributedDataParallel(mg.nn.Linear(1, 1), device_ids=[0])
-    with pytest.raises(mg.UnsupportedError, match="no GPUs"):
-        DataParallel(mg.nn.Linear(1, 1))
     assert issubclass(DistributedDataParallel, mg.nn.Module)
+    assert DataParallel is mg.nn.DataParallel
+
+
+def test_data_parallel_runs_the_module_as_pytorch_without_gpus() -> None:
+    # PyTorch's CPU build: the module itself, under the child name "module", device_ids []
+    import torch
+
+    results = []
+    for lib in (mg, torch):
+        lib.manual_seed(0)
+        inner = lib.nn.Linear(3, 2)
+        dp = lib.nn.DataParallel(inner, device_ids=[0])
+        x = lib.ones(4, 3)
+        dp(x).sum().backward()
+        assert dp.module is inner and dp.device_ids == []
+        results.append((list(dp.state_dict()), dp(x).detach().numpy(), inner.weight.grad.numpy(), repr(dp)))
+    (keys, out, grad, text), (tkeys, tout, tgrad, ttext) = results
+    assert keys == tkeys == ["module.weight", "module.bias"]
+    np.testing.assert_allclose(out, tout, rtol=1e-6)
+    np.testing.assert_allclose(grad, tgrad, rtol=1e-6)
+    assert text == ttext

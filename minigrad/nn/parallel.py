@@ -1,8 +1,9 @@
-"""``torch.nn.parallel``, present so scripts can import it: minigrad trains in one process on one CPU.
+"""``torch.nn.parallel``: minigrad trains in one process on one CPU.
 
-Building a :class:`DataParallel` or :class:`DistributedDataParallel` raises
-:class:`~minigrad.errors.UnsupportedError`; the classes exist so that imports
-and ``isinstance`` checks in scripts work.
+:class:`DataParallel` is what PyTorch's is on a machine without GPUs: the wrapped
+module, run as it is (its parameters and state_dict keys gain ``module.``).
+Building a :class:`DistributedDataParallel` raises :class:`~minigrad.errors.UnsupportedError`;
+the class exists so that imports and ``isinstance`` checks in scripts work.
 """
 
 from __future__ import annotations
@@ -16,13 +17,21 @@ __all__ = ["DataParallel", "DistributedDataParallel"]
 
 
 class DataParallel(Module):
-    """Raises :class:`~minigrad.errors.UnsupportedError` when built: there are no GPUs to spread over."""
+    """``module`` run in this process, as PyTorch's DataParallel where there are no GPUs to spread it over.
 
-    def __init__(self, module: Module, *args: Any, **kwargs: Any) -> None:
-        raise UnsupportedError(
-            "nn.DataParallel: minigrad runs on one CPU and has no GPUs to spread a model over; "
-            "use the module itself"
-        )
+    ``forward(*inputs, **kwargs)`` is ``module(*inputs, **kwargs)``; the module is the child ``module``
+    (parameter and state_dict names start with ``module.``, as PyTorch's); ``device_ids`` is []. The
+    other arguments are accepted and unused, as PyTorch's are without GPUs.
+    """
+
+    def __init__(self, module: Module, device_ids: Any = None, output_device: Any = None, dim: int = 0) -> None:
+        super().__init__()
+        self.module = module
+        self.device_ids: list[int] = []
+
+    def forward(self, *inputs: Any, **kwargs: Any) -> Any:
+        """The wrapped module's output for the same arguments."""
+        return self.module(*inputs, **kwargs)
 
 
 class DistributedDataParallel(Module):
