@@ -24,7 +24,8 @@ class DataParallel(Module):
     other arguments are accepted and unused, as PyTorch's are without GPUs.
     """
 
-    def __init__(self, module: Module, device_ids: Any = None, output_device: Any = None, dim: int = 0) -> None:
+    def __init__(self, module: Module, device_ids: Any = None, output_device: Any = None,
+                 dim: int = 0) -> None:
         super().__init__()
         self.module = module
         self.device_ids: list[int] = []
