@@ -229,7 +229,7 @@ class Storage:
 
 
 #: slots pickle and copy leave out: Python's own, and the weak links to aliases (see __getstate__)
-_UNPICKLED = frozenset({"__dict__", "__weakref__", "_vgroup", "_viewbase"})
+_UNPICKLED = frozenset({"__dict__", "__weakref__", "_vgroup", "_viewbase", "_views"})
 
 
 class TensorMethods:

@@ -86,7 +86,7 @@ def _unsafe(pieces: tuple[Tensor, ...], name: str) -> tuple[Tensor, ...]:
             t._ctx.label = name
         ref = getattr(t, "_viewbase", None)
         owner = ref() if ref is not None else None
-        views = owner.__dict__.get("_views") if owner is not None else None
+        views = getattr(owner, "_views", None)
         if views:  # unchecked: writes to the base leave the piece's version alone (see Tensor._write)
             views[:] = [r for r in views if r() is not t]
     return pieces

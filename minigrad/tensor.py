@@ -213,7 +213,7 @@ class Tensor(TensorMethods):
     # __dict__: scripts put their own attributes on tensors (x.foo = 2), as PyTorch lets them
     __slots__ = (
         "__dict__", "__weakref__", "_array", "_ctx", "_hooks", "_inference", "_retains_grad", "_version",
-        "_vgroup", "_viewbase", "grad", "requires_grad",
+        "_vgroup", "_viewbase", "_views", "grad", "requires_grad",
     )  # fmt: skip
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
 
@@ -230,6 +230,8 @@ class Tensor(TensorMethods):
     _vgroup: list[weakref.ref[Tensor]]
     # Set only on a view sharing another tensor's memory (``_base``; weak: a view keeps no graph alive).
     _viewbase: _methods.BaseRef
+    # Set only on a base once it has views: weak links to them, whose versions its writes move.
+    _views: list[weakref.ref[Tensor]]
     # Set only on inference tensors (INFERENCE, or ALIAS for detach/.data of one taken outside
     # inference_mode, which PyTorch lets change in place), so the hot paths that make tensors
     # outside inference_mode never write it; read with getattr(t, "_inference", 0).
@@ -394,8 +396,10 @@ class Tensor(TensorMethods):
             out._viewbase = base = base or _methods.BaseRef(self)
             owner = base()
             if owner is not None:  # (its writes reach this view's version: see _write)
-                views = owner.__dict__.setdefault("_views", [])
-                if len(views) > 16:  # (a parameter viewed every step: drop the views that are gone)
+                views: list[weakref.ref[Tensor]] | None = getattr(owner, "_views", None)
+                if views is None:
+                    views = owner._views = []
+                elif len(views) > 16:  # (a parameter viewed every step: drop the views that are gone)
                     views[:] = [r for r in views if r() is not None]
                 views.append(weakref.ref(out))
         if _inference.used and self.is_inference() and memory_owner(out._array) == memory_owner(self._array):
@@ -735,7 +739,7 @@ class Tensor(TensorMethods):
             if new is not None:
                 self._array = new
         self._version += 1
-        views = self.__dict__.get("_views")  # (set on a base once it has views)
+        views = getattr(self, "_views", None)  # (set on a base once it has views)
         if views is not None:
             # A view saved by an op reads the base's new values: its version moves too, so that backward
             # raises as PyTorch's (whose views share their base's counter) instead of using them

@@ -73,3 +73,17 @@ def test_unsafe_split_pieces_stay_unchecked() -> None:
         y = (second * second).sum()
         b.mul_(10)  # PyTorch does not track unsafe_split's pieces: no error, the new values are used
         y.backward()
+
+
+def test_a_base_with_views_still_pickles_and_copies() -> None:
+    import copy
+    import pickle
+
+    layer = mg.nn.Linear(3, 2)
+    kept = layer.weight.t()  # the weight now has a (live) view
+    layer(mg.ones(1, 3)).sum().backward()
+    for clone in (pickle.loads(pickle.dumps(layer)), copy.deepcopy(layer)):
+        np.testing.assert_array_equal(clone.weight.numpy(), layer.weight.numpy())
+        with mg.no_grad():
+            clone.weight.mul_(2)  # the clone's weight has no views of the original
+    assert kept.shape == (3, 2)
