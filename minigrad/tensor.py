@@ -399,7 +399,9 @@ class Tensor(TensorMethods):
                 views: list[weakref.ref[Tensor]] | None = getattr(owner, "_views", None)
                 if views is None:
                     views = owner._views = []
-                elif len(views) > 16:  # (a parameter viewed every step: drop the views that are gone)
+                elif len(views) >= 16 and not len(views) & (len(views) - 1):
+                    # (a parameter viewed every step: drop the views that are gone, at lengths 16, 32, 64, ...
+                    # so that a base with many live views, an RNN input's time steps, costs no quadratic time)
                     views[:] = [r for r in views if r() is not None]
                 views.append(weakref.ref(out))
         if _inference.used and self.is_inference() and memory_owner(out._array) == memory_owner(self._array):
