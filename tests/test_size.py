@@ -329,7 +329,8 @@ BUDGETS: dict[str, int] = {
     # +10 with the dropout layers refusing p = 1 again (API.md), the functional forms not
     # 15,409 with progs9 merged
     # 15,420 with DataParallel running its module, as PyTorch's without GPUs (it raised)
-    "minigrad/nn": 15420,
+    # 15,473 with nn.LinearCrossEntropyLoss (PyTorch 2.13's Linear + cross entropy module)
+    "minigrad/nn": 15473,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -563,7 +564,8 @@ BUDGETS: dict[str, int] = {
     # +11 with DataParallel as PyTorch's without GPUs; +4 with the views list a slot
     # +63 with exact GELU forward and backward one cache-sized block at a time, erf's block buffers reused
     # (_special.gelu32, Erf32Scratch; 2.7 -> 2.2 ms for a GELU step on (1024, 512))
-    "minigrad": 59079,
+    # +53 with nn.LinearCrossEntropyLoss
+    "minigrad": 59132,
 }
 
 
