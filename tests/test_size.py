@@ -189,7 +189,8 @@ BUDGETS: dict[str, int] = {
     # 546 with select: np.where's values by integer bit operations (six times faster on irregular masks)
     # 593 with log_softmax and its gradient a block of rows at a time for large logits (the LSTM example's
     # 700 x 10,000 cross entropy: forward 17 -> 10 ms)
-    "minigrad/_kernels.py": 593,
+    # 597 with select's +0.0 case (where(cond, a, 0) kept the sign of -a * 0; Where's product form is gone)
+    "minigrad/_kernels.py": 597,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
