@@ -889,6 +889,38 @@ class Erf(Function):
         return (g * ((-(a * a)).exp() * (2 / math.sqrt(math.pi))),)
 
 
+class Elu(Function):
+    """PyTorch's elu kernel (ELU, SELU, CELU): y = a * pos where a > 0, else expm1(a * inner) * neg;
+    da = g * pos there, else g * inner * neg * exp(a * inner).
+
+    A primitive because composed from expm1 its gradient, g * (y + 1), loses all its digits where
+    exp(a) underflows against 1 (a < -17 in float32), and composed from exp its value, exp(a) - 1, is 0
+    for |a| < 6e-8. NaN takes the linear branch, as in PyTorch. ``grad_inner`` replaces ``inner`` in
+    backward (CELU's: PyTorch's derivative takes 1 / alpha of a float32 alpha).
+    """
+
+    __slots__ = ("inner", "neg", "pos")
+    inner: Any
+    neg: Any
+    pos: Any
+
+    def forward(self, a: Array, neg: float, pos: float, inner: float,
+                grad_inner: float | None = None) -> Array:
+        t = a.dtype.type
+        self.neg, self.pos = t(neg), t(pos)  # (rounded as the kernel's scalars)
+        self.inner = t(inner if grad_inner is None else grad_inner)
+        linear = ~(a <= 0)
+        out: Array = np.expm1(np.where(linear, t(0), a) * t(inner))
+        out *= self.neg
+        return np.where(linear, a * self.pos, out)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        linear = from_numpy(~(a._array <= 0))
+        expo = (where(linear, _const(0.0, a), a) * self.inner).exp()  # (0 where linear: exp never overflows)
+        return (where(linear, g * self.pos, g * self.inner * self.neg * expo),)
+
+
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
 _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
 
