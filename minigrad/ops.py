@@ -771,7 +771,7 @@ class Relu(Function):
     reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
 
     def forward(self, a: Array) -> Array:
-        return np.maximum(a, 0)
+        return np.maximum(0, a)  # (the second of two equal zeros: relu(-0.0) is -0.0, as PyTorch's)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         # "not <= 0" rather than "> 0": a NaN input passes its gradient, as in PyTorch
@@ -1026,9 +1026,9 @@ class Clamp(Function):
         self.lo, self.hi = lo, hi
         y = a
         if lo is not None:
-            y = np.maximum(y, a.dtype.type(lo))
+            y = np.maximum(a.dtype.type(lo), y)  # (x on a tie, as PyTorch: clamp(-0.0, min=0) is -0.0)
         if hi is not None:
-            y = np.minimum(y, a.dtype.type(hi))
+            y = np.minimum(a.dtype.type(hi), y)
         return y if y is not a else a.copy()
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
