@@ -348,11 +348,15 @@ def select(cond: Array, a: Array, b: Array) -> Array:
         return np.where(cond, a, b)
     bits = _BITS[a.dtype.itemsize]
     bi = b.view(bits)
-    out = np.empty(np.broadcast_shapes(cond.shape, a.shape, b.shape), dtype=bits)  # (0-d stays an array)
+    shape = np.broadcast_shapes(cond.shape, a.shape, b.shape)
     if b.ndim == 0 and not bi:  # b is +0.0 (a ReLU's or a max's gradient): its bits are all zero
+        # in a's memory order, as a product a * cond would be: a permuted gradient (a convolution's)
+        # stays permuted, and what is summed from it later is summed in the same order
+        out = np.empty_like(a, dtype=bits) if a.shape == shape else np.empty(shape, dtype=bits)
         np.negative(cond, dtype=bits, out=out)
         out &= a.view(bits)
         return out.view(a.dtype)
+    out = np.empty(shape, dtype=bits)  # (0-d stays an array)
     np.bitwise_xor(a.view(bits), bi, out=out)
     out &= np.negative(cond, dtype=bits)  # (True -> all ones)
     out ^= bi

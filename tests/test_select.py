@@ -62,3 +62,11 @@ def test_leaky_relu_and_where_keep_their_values() -> None:
     np.testing.assert_array_equal(x.grad.numpy(), np.array([0.1, 0.1, 0.1, 1, 1, 0.1, 0.1], np.float32))
     w = mg.where(x.detach() > 0, x.detach(), mg.tensor(7.0))
     np.testing.assert_array_equal(w.numpy(), [7, 7, 7, 3, np.inf, 7, 7])
+
+
+def test_select_with_zero_keeps_a_permuted_layout() -> None:
+    """A permuted gradient (a convolution's) stays permuted, as np.where and a product with the mask keep
+    it: later sums over it then run in the same order (a ResNet's losses moved 7e-4 when they did not)."""
+    a = np.random.default_rng(0).standard_normal((8, 16, 6, 6)).astype(np.float32).transpose(0, 2, 3, 1)
+    got = select(a > 0, a, np.zeros((), np.float32))
+    assert got.strides == np.where(a > 0, a, np.float32(0)).strides == a.strides
