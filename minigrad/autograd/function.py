@@ -56,6 +56,7 @@ class FunctionCtx:
         self._dirty: set[int] = set()
         self._out_meta: list[tuple[tuple[int, ...], np.dtype[Any]] | None] = []  # outputs' shapes, dtypes
         self._non_diff_index: set[int] = set()  # positions of the outputs marked non-differentiable
+        self._saved_forward: tuple[Any, ...] = ()  # save_for_forward's tensors (for a jvp; not called)
 
     def save_for_backward(self, *tensors: Any) -> None:
         """Keep tensors (or None) for backward; read them back as ``ctx.saved_tensors``."""
@@ -67,6 +68,22 @@ class FunctionCtx:
         if _extras.pack:  # inside saved_tensors_hooks: keep what the pack hook makes of each
             pack, self._unpack = _extras.pack[-1]
             self._saved = tuple(None if t is None else pack(t) for t in tensors)
+
+    def save_for_forward(self, *tensors: Any) -> None:
+        """Keep tensors (or None) for a ``jvp`` staticmethod, as PyTorch's forward-mode hook.
+
+        minigrad's forward mode differentiates a custom Function through its backward (see
+        :mod:`minigrad.autograd.forward_ad`), so ``jvp`` is not called; the tensors are kept, and
+        a Function that saves for both modes runs unchanged.
+
+        Raises:
+            AssertionError: something other than a tensor or None (PyTorch's class and words).
+        """
+        for t in tensors:
+            if t is not None and not isinstance(t, Tensor):
+                raise AssertionError("save_for_forward expects all arguments to be tensors; you should save "
+                                     "non-tensors as attributes on ctx.")
+        self._saved_forward = tensors
 
     @property
     def saved_tensors(self) -> tuple[Any, ...]:

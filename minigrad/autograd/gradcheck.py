@@ -331,7 +331,7 @@ def _with_params(fn: Any, inputs: tuple[Any, ...], check_params: ParamSpec
 _ACCEPTED: dict[str, Any] = {
     "fast_mode": None, "nondet_tol": None, "check_undefined_grad": None, "check_grad_dtypes": None,
     "check_backward_ad": True, "check_batched_grad": None, "check_batched_forward_grad": False,
-    "check_forward_ad": None, "masked": None, "gen_non_contig_grad_outputs": False,
+    "check_forward_ad": None, "masked": None, "gen_non_contig_grad_outputs": None,
     "check_fwd_over_rev": False, "check_rev_over_rev": True,
 }
 
@@ -421,8 +421,10 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any],
         from minigrad import _draws
         from minigrad.random import default_generator
 
-        grad_outputs = [from_numpy(_draws.uniform(default_generator, o.shape, -1.0, 1.0, o.dtype))
-                        .requires_grad_(True) for o in outs]
+        drawn = [_draws.uniform(default_generator, o.shape, -1.0, 1.0, o.dtype) for o in outs]
+        if torch_options.get("gen_non_contig_grad_outputs"):  # the same values, strided (make_tensor's)
+            drawn = [np.repeat(a, 2, axis=-1)[..., ::2] if a.size > 1 else a for a in drawn]
+        grad_outputs = [from_numpy(a).requires_grad_(True) for a in drawn]
     gos = list(grad_outputs)
     labels = {**labels, **{len(ins) + k: f"grad_output {k}" for k in range(len(gos))}}
 
