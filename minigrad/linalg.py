@@ -668,13 +668,56 @@ def inv_ex(A: Tensor, *, check_errors: bool = False) -> InvExResult:  # noqa: N8
     return InvExResult(inv(A), _ok(A))
 
 
+def _partial_cholesky(a: np.ndarray) -> tuple[np.ndarray, int]:
+    """LAPACK's unblocked potrf on one matrix that is not positive definite: the factor as far as it got
+    (the failing pivot left holding its non-positive value, the columns after it A's own lower triangle)
+    and ``info``, the order of the first leading minor that is not positive definite."""
+    work = np.tril(a.astype(np.float64))
+    for j in range(work.shape[0]):
+        row = work[j, :j]
+        ajj = work[j, j] - row @ row
+        if not ajj > 0:  # (nan included)
+            work[j, j] = ajj
+            return work.astype(a.dtype), j + 1
+        work[j, j] = math.sqrt(ajj)
+        work[j + 1:, j] = (work[j + 1:, j] - work[j + 1:, :j] @ row) / work[j, j]
+    return work.astype(a.dtype), 0  # (np.linalg refused a matrix this loop factors: a rounding tie)
+
+
 def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -> CholeskyExResult:  # noqa: N803
-    """``(L, info)``: :func:`cholesky` with LAPACK's status code per matrix (int32 zeros on success).
+    """``(L, info)``: :func:`cholesky` with LAPACK's status code per matrix instead of an error, as
+    scripts use it to add jitter until a covariance factors: ``info`` is int32, 0 where the matrix
+    factored, else the order of its first leading minor that is not positive definite, and there ``L``
+    holds LAPACK's partial factor (as PyTorch's). Gradients reach the matrices that factored.
 
     Raises:
-        LinAlgError: a matrix that is not positive definite (raised whatever ``check_errors`` says).
+        LinAlgError: with ``check_errors=True``, a matrix that is not positive definite.
+        InvalidParameterError, ShapeError: as :func:`cholesky`.
     """
-    return CholeskyExResult(cholesky(A, upper=upper), _ok(A))
+    try:
+        return CholeskyExResult(cholesky(A, upper=upper), _ok(A))
+    except LinAlgError:
+        pass
+    a = A._array
+    flat = a.reshape(-1, *a.shape[-2:])
+    partial, infos = np.zeros_like(flat), np.zeros(len(flat), dtype=np.int32)
+    for i, m in enumerate(flat):
+        try:
+            np.linalg.cholesky(m)
+        except np.linalg.LinAlgError:
+            partial[i], infos[i] = _partial_cholesky(m)
+    info = infos.reshape(a.shape[:-2])
+    if check_errors:
+        first = int(np.argmax(infos != 0))
+        where_ = f"(Batch element {first}): " if a.ndim > 2 else ""
+        raise LinAlgError(f"linalg.cholesky_ex: {where_}The factorization could not be completed because the "
+                          f"input is not positive-definite (the leading minor of order {infos[first]} is not "
+                          "positive-definite).")
+    failed = from_numpy((infos != 0).reshape(*a.shape[:-2], 1, 1))
+    eye = from_numpy(np.eye(a.shape[-1], dtype=a.dtype))
+    factored = cholesky(where(failed, eye, A))  # the failed matrices swapped for I: no gradient reaches them
+    lower = where(failed, from_numpy(partial.reshape(a.shape)), factored)
+    return CholeskyExResult(lower.mT if upper else lower, from_numpy(info))
 
 
 def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False) -> SolveExResult:  # noqa: N803
