@@ -421,9 +421,13 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any],
         from minigrad import _draws
         from minigrad.random import default_generator
 
-        drawn = [_draws.uniform(default_generator, o.shape, -1.0, 1.0, o.dtype) for o in outs]
-        if torch_options.get("gen_non_contig_grad_outputs"):  # the same values, strided (make_tensor's)
-            drawn = [np.repeat(a, 2, axis=-1)[..., ::2] if a.size > 1 else a for a in drawn]
+        strided = bool(torch_options.get("gen_non_contig_grad_outputs"))
+        drawn = []
+        for o in outs:  # non-contiguous: make_tensor's, the odd elements of a twice-as-long last dim
+            double = strided and o.numel() > 1
+            shape = (*o.shape[:-1], 2 * o.shape[-1]) if double else o.shape
+            a = _draws.uniform(default_generator, shape, -1.0, 1.0, o.dtype)
+            drawn.append(a[..., 1::2] if double else a)
         grad_outputs = [from_numpy(a).requires_grad_(True) for a in drawn]
     gos = list(grad_outputs)
     labels = {**labels, **{len(ins) + k: f"grad_output {k}" for k in range(len(gos))}}

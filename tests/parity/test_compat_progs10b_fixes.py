@@ -1,0 +1,180 @@
+"""What the progs10b batch of compat programs (tests/compat/programs) needed: each fix checked against
+torch on its own."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = require_torch()
+
+
+def _bn_per_sample_grads(lib: Any) -> tuple[Any, dict[str, np.ndarray]]:
+    lib.manual_seed(0)
+    net = lib.nn.Sequential(lib.nn.Linear(5, 6), lib.nn.BatchNorm1d(6), lib.nn.ReLU(), lib.nn.Linear(6, 3))
+    lib.func.replace_all_batch_norm_modules_(net)
+    params = {k: v.detach() for k, v in net.named_parameters()}
+    x = lib.randn(4, 3, 5)
+    y = lib.randint(3, (4, 3))
+
+    def loss(p: Any, xs: Any, ys: Any) -> Any:
+        return lib.nn.functional.cross_entropy(lib.func.functional_call(net, p, (xs,)), ys)
+
+    grads = lib.func.vmap(lib.func.grad(loss), in_dims=(None, 0, 0))(params, x, y)
+    return net, {k: v.detach().numpy() for k, v in grads.items()}
+
+
+def test_replace_all_batch_norm_modules_matches_torch() -> None:
+    # the per-sample-gradients recipe for a BatchNorm model: minigrad's torch.func lacked it (ImportError)
+    ours, our_grads = _bn_per_sample_grads(mg)
+    theirs, their_grads = _bn_per_sample_grads(torch)
+    bn, tbn = ours[1], theirs[1]
+    assert (bn.running_mean, bn.running_var, bn.num_batches_tracked) == (None, None, None)
+    assert bn.track_running_stats is tbn.track_running_stats is False
+    assert sorted(dict(ours.named_buffers())) == sorted(dict(theirs.named_buffers())) == []
+    for k, v in their_grads.items():
+        np.testing.assert_allclose(our_grads[k], v.astype(np.float32), rtol=1e-5, atol=1e-6)
+    assert mg.func.replace_all_batch_norm_modules_(ours) is ours  # returns its argument; idempotent
+    ours.train()
+    out = ours(mg.ones(2, 5))
+    ours.eval()
+    np.testing.assert_allclose(ours(mg.ones(2, 5)).detach().numpy(), out.detach().numpy())  # batch stats in eval
+
+
+def _tanh_function(lib: Any) -> Any:
+    class Tanh(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx: Any, x: Any) -> Any:
+            y = lib.tanh(x)
+            ctx.save_for_backward(y)
+            ctx.save_for_forward(y)
+            return y
+
+        @staticmethod
+        def backward(ctx: Any, g: Any) -> Any:
+            (y,) = ctx.saved_tensors
+            return g * (1 - y * y)
+
+        @staticmethod
+        def jvp(ctx: Any, x_t: Any) -> Any:
+            (y,) = ctx.saved_tensors
+            return x_t * (1 - y * y)
+
+    return Tanh
+
+
+def test_save_for_forward_function_runs_as_torch() -> None:
+    # a Function saving for both modes (the docs' forward-mode example) raised AttributeError
+    data = np.linspace(-1.0, 1.0, 6)
+    results = []
+    for lib in (mg, torch):
+        fn = _tanh_function(lib)
+        x = lib.tensor(data, requires_grad=True)
+        fn.apply(x).sum().backward()
+        with warnings.catch_warnings():  # (PyTorch's forward AD imports torch.jit.script, which warns)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            assert lib.autograd.gradcheck(fn.apply, (x,), check_forward_ad=True)
+            with lib.autograd.forward_ad.dual_level():
+                dual = lib.autograd.forward_ad.make_dual(x.detach(), lib.ones_like(x))
+                tangent = lib.autograd.forward_ad.unpack_dual(fn.apply(dual)).tangent
+        results.append((x.grad.numpy(), tangent.detach().numpy()))
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def test_save_for_forward_refuses_non_tensors_as_torch() -> None:
+    for lib in (mg, torch):
+        class Bad(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx: Any, x: Any) -> Any:
+                ctx.save_for_forward(x, 3)
+                return x * 2
+
+            @staticmethod
+            def backward(ctx: Any, g: Any) -> Any:
+                return g * 2
+
+        with pytest.raises(AssertionError, match="save_for_forward expects all arguments to be tensors"):
+            Bad.apply(lib.ones(2, requires_grad=True))
+
+
+def test_gradgradcheck_non_contiguous_grad_outputs_as_torch() -> None:
+    # gen_non_contig_grad_outputs=True raised NotImplementedError; PyTorch draws the same values, strided
+    data = np.linspace(0.1, 0.9, 6).reshape(2, 3)
+    after = []
+    for lib in (mg, torch):
+        lib.manual_seed(3)
+        x = lib.tensor(data, requires_grad=True)
+        assert lib.autograd.gradgradcheck(lambda t: (t ** 3).sum(1), (x,), gen_non_contig_grad_outputs=True)
+        assert lib.autograd.gradgradcheck(lambda t: t.sin() * t, (x,), gen_non_contig_grad_outputs=True)
+        after.append(lib.rand(3).numpy())
+    np.testing.assert_array_equal(after[0], after[1])  # the same draws consumed
+
+
+_NOT_PD = np.array([[4.0, 2.0, 1.0], [2.0, 1.0, 3.0], [1.0, 3.0, 5.0]])
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_cholesky_ex_reports_info_and_partial_factor_as_torch(upper: bool) -> None:
+    # cholesky_ex raised LinAlgError on a matrix that is not positive definite: scripts read its info
+    batch = np.stack([_NOT_PD, 4.0 * np.eye(3), -np.eye(3), np.eye(3) + 0.5])
+    for arr in (_NOT_PD, batch):
+        ours = mg.linalg.cholesky_ex(mg.tensor(arr), upper=upper)
+        theirs = torch.linalg.cholesky_ex(torch.tensor(arr), upper=upper)
+        np.testing.assert_array_equal(ours.info.numpy(), theirs.info.numpy())
+        assert ours.info.dtype == np.int32
+        np.testing.assert_allclose(ours.L.numpy(), theirs.L.numpy(), rtol=1e-12, atol=1e-15)
+    jitter = np.outer(np.arange(1.0, 5.0), np.arange(1.0, 5.0))
+    for lib in (mg, torch):
+        assert lib.linalg.cholesky_ex(lib.tensor(jitter)).info.item() == 2
+
+
+def test_cholesky_ex_check_errors_message_as_torch() -> None:
+    for arr, where in ((_NOT_PD, ""), (np.stack([np.eye(3), _NOT_PD]), "(Batch element 1): ")):
+        with pytest.raises(torch.linalg.LinAlgError) as theirs:
+            torch.linalg.cholesky_ex(torch.tensor(arr), check_errors=True)
+        with pytest.raises(mg.linalg.LinAlgError) as ours:
+            mg.linalg.cholesky_ex(mg.tensor(arr), check_errors=True)
+        assert str(ours.value) == str(theirs.value)
+        assert where in str(ours.value)
+        assert isinstance(ours.value, RuntimeError)
+
+
+def test_cholesky_ex_gradient_reaches_the_matrices_that_factored() -> None:
+    spd = np.array([[2.0, 0.3, 0.1], [0.3, 1.5, 0.2], [0.1, 0.2, 1.0]])
+    grads = []
+    for lib in (mg, torch):
+        a = lib.tensor(np.stack([spd, _NOT_PD]), requires_grad=True)
+        L, info = lib.linalg.cholesky_ex(a)
+        (L[0] * lib.tensor(np.arange(9.0).reshape(3, 3))).sum().backward()
+        grads.append(a.grad[0].numpy())
+        assert info.tolist() == [0, 2]
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-10)
+    # all positive definite: the plain factorization, with its graph
+    x = mg.tensor(spd, requires_grad=True)
+    L, info = mg.linalg.cholesky_ex(x)
+    assert info.item() == 0 and L.grad_fn is not None
+
+
+@pytest.mark.parametrize("name", ["float16", "float32", "float64", "int64", "uint8", "bool"])
+@pytest.mark.parametrize("noncontiguous", [False, True])
+def test_make_tensor_draws_torch_values(name: str, noncontiguous: bool) -> None:
+    # float32 values came from a float64 draw (other numbers than PyTorch's), and noncontiguous repeated
+    # each value where PyTorch draws a twice-as-long last dim and keeps its odd elements
+    for shape, kwargs in (((2, 3), {}), ((5,), {"low": -1, "high": 1}), ((), {}), ((3, 0), {})):
+        if name == "bool" and kwargs:
+            continue
+        torch.manual_seed(0)
+        theirs = torch.testing.make_tensor(shape, dtype=getattr(torch, name), device="cpu",
+                                           noncontiguous=noncontiguous, **kwargs)
+        mg.manual_seed(0)
+        ours = mg.testing.make_tensor(shape, dtype=getattr(mg, name), noncontiguous=noncontiguous, **kwargs)
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+        assert ours.is_contiguous() == theirs.is_contiguous()
+        assert mg.rand(2).tolist() == torch.rand(2).tolist()  # the same draws consumed
