@@ -21,7 +21,6 @@ from typing import Any
 
 from minigrad.autograd.engine import grad as _autograd_grad
 from minigrad.grad_mode import enable_grad, is_grad_enabled
-from minigrad.nn.batchnorm import _BatchNorm
 from minigrad.nn.module import Module
 from minigrad.random import default_generator
 from minigrad.tensor import Tensor, stack
@@ -154,7 +153,7 @@ def replace_all_batch_norm_modules_(root: Module) -> Module:
     batched statistic into an unbatched buffer). Instance-norm layers are left alone, as in PyTorch.
     """
     for module in root.modules():
-        if isinstance(module, _BatchNorm) and module.track_running_stats:
+        if getattr(type(module), "_batch_norm", False) and module.track_running_stats:
             module.running_mean = None
             module.running_var = None
             module.num_batches_tracked = None

@@ -70,19 +70,11 @@ class FunctionCtx:
             self._saved = tuple(None if t is None else pack(t) for t in tensors)
 
     def save_for_forward(self, *tensors: Any) -> None:
-        """Keep tensors (or None) for a ``jvp`` staticmethod, as PyTorch's forward-mode hook.
-
-        minigrad's forward mode differentiates a custom Function through its backward (see
-        :mod:`minigrad.autograd.forward_ad`), so ``jvp`` is not called; the tensors are kept, and
-        a Function that saves for both modes runs unchanged.
-
-        Raises:
-            AssertionError: something other than a tensor or None (PyTorch's class and words).
-        """
-        for t in tensors:
-            if t is not None and not isinstance(t, Tensor):
-                raise AssertionError("save_for_forward expects all arguments to be tensors; you should save "
-                                     "non-tensors as attributes on ctx.")
+        """Keep tensors for a ``jvp`` staticmethod (minigrad's forward mode goes through backward and calls
+        no jvp). Raises AssertionError, as PyTorch, for anything but tensors and None."""
+        if not all(t is None or isinstance(t, Tensor) for t in tensors):
+            raise AssertionError("save_for_forward expects all arguments to be tensors; you should save "
+                                 "non-tensors as attributes on ctx.")
         self._saved_forward = tensors
 
     @property

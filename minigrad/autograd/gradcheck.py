@@ -421,14 +421,11 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any],
         from minigrad import _draws
         from minigrad.random import default_generator
 
-        strided = bool(torch_options.get("gen_non_contig_grad_outputs"))
-        drawn = []
-        for o in outs:  # non-contiguous: make_tensor's, the odd elements of a twice-as-long last dim
-            double = strided and o.numel() > 1
-            shape = (*o.shape[:-1], 2 * o.shape[-1]) if double else o.shape
-            a = _draws.uniform(default_generator, shape, -1.0, 1.0, o.dtype)
-            drawn.append(a[..., 1::2] if double else a)
-        grad_outputs = [from_numpy(a).requires_grad_(True) for a in drawn]
+        strided = bool(torch_options.get("gen_non_contig_grad_outputs"))  # make_tensor's: the odd elements
+        shapes = [(*o.shape[:-1], 2 * o.shape[-1]) if strided and o.numel() > 1 else o.shape for o in outs]
+        drawn = [_draws.uniform(default_generator, s, -1.0, 1.0, o.dtype) for s, o in zip(shapes, outs)]
+        grad_outputs = [from_numpy(a[..., 1::2] if a.shape != o.shape else a).requires_grad_(True)
+                        for a, o in zip(drawn, outs)]
     gos = list(grad_outputs)
     labels = {**labels, **{len(ins) + k: f"grad_output {k}" for k in range(len(gos))}}
 

@@ -11,6 +11,7 @@ penalty trained through the double backward. Fixed float64 inputs: every
 number agrees."""
 
 import torch
+import torch.autograd.forward_ad as fwAD
 from torch.autograd import Function, gradcheck, gradgradcheck
 from torch.autograd.functional import hessian
 
@@ -108,7 +109,6 @@ class Tanh(Function):
 xt = fixed(2, 3, phase=-0.4).requires_grad_()
 print("tanh gradcheck forward ad", gradcheck(Tanh.apply, (xt,), check_forward_ad=True))
 print("tanh gradgradcheck", gradgradcheck(Tanh.apply, (xt,)))
-import torch.autograd.forward_ad as fwAD
 
 with fwAD.dual_level():
     dual = fwAD.make_dual(xt.detach(), torch.ones_like(xt))
