@@ -658,14 +658,79 @@ def _ok(a: Tensor) -> Tensor:
     return from_numpy(np.zeros(a.shape[:-2], dtype=np.int32))
 
 
-def inv_ex(A: Tensor, *, check_errors: bool = False) -> InvExResult:  # noqa: N803
-    """``(inverse, info)``: :func:`inv` with LAPACK's status code per matrix (int32 zeros on success).
+def _unchecked_solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """X with A X = B through LAPACK's LU with no check for a zero pivot, for the singular matrices of
+    the ``_ex`` functions: the infs and nans PyTorch's lu_solve leaves there (a (n, n), b (n, k))."""
+    lu, piv = _kernels.lu(a)
+    x = np.array(b, dtype=np.result_type(a, b), copy=True)
+    n = a.shape[-1]
+    with np.errstate(all="ignore"):
+        for j, p in enumerate(piv):
+            x[[j, p]] = x[[p, j]]
+        for j in range(n):
+            x[j + 1:] -= lu[j + 1:, j, None] * x[j]
+        for j in reversed(range(n)):
+            x[j] /= lu[j, j]
+            x[:j] -= lu[:j, j, None] * x[j]
+    return x
+
+
+def _singular(fn: str, A: Tensor, check_errors: bool, message: str) -> np.ndarray:  # noqa: N803
+    """LAPACK's ``info`` per matrix of A from its LU (the first zero pivot, 1-based; 0: invertible).
 
     Raises:
-        LinAlgError: a singular matrix (minigrad raises whatever ``check_errors`` says, as it has no
-            partial result to return).
+        LinAlgError: ``check_errors`` and a singular matrix, in PyTorch's words (``message`` gets the order).
     """
-    return InvExResult(inv(A), _ok(A))
+    info = lu_factor_ex(A.detach()).info.numpy()
+    flat = info.reshape(-1)
+    if check_errors and flat.any():
+        first = int(np.argmax(flat != 0))
+        where_ = f"(Batch element {first}): " if info.ndim else ""
+        raise LinAlgError(f"{fn}: {where_}{message.format(flat[first])}")
+    return info
+
+
+def _patched(A: Tensor, B: Tensor | None, info: np.ndarray, left: bool) -> Tensor:  # noqa: N803
+    """solve(A, B) (B None: inv(A)) with the singular matrices of A swapped for I, so gradients reach the
+    others, then their results replaced by :func:`_unchecked_solve`'s."""
+    failed = from_numpy((info != 0)[..., None, None])
+    n = A.shape[-1]
+    eye = from_numpy(np.eye(n, dtype=A.dtype))
+    fixed = where(failed, eye, A)
+    good = inv(fixed) if B is None else solve(fixed, B, left=left)
+    a_arr = A.detach().numpy()
+    b_arr = np.eye(n, dtype=a_arr.dtype) if B is None else B.detach().numpy()
+    vector = B is not None and (B.ndim == 1 or (B.ndim == A.ndim - 1 and B.shape == A.shape[:-1]))
+    bm = b_arr[..., None] if vector else (b_arr if left else np.swapaxes(b_arr, -1, -2))
+    am = a_arr if left else np.swapaxes(a_arr, -1, -2)
+    batch = np.broadcast_shapes(am.shape[:-2], bm.shape[:-2])
+    am, bm = np.broadcast_to(am, (*batch, *am.shape[-2:])), np.broadcast_to(bm, (*batch, *bm.shape[-2:]))
+    bad = np.broadcast_to(info != 0, batch)
+    out = np.zeros((*batch, *bm.shape[-2:]), dtype=good.dtype)
+    for idx in np.ndindex(*batch):
+        if bad[idx]:
+            out[idx] = _unchecked_solve(am[idx], bm[idx])
+    out = out[..., 0] if vector else (out if left else np.swapaxes(out, -1, -2))
+    mask = from_numpy(bad[..., None] if vector else bad[..., None, None])
+    return where(mask, from_numpy(np.ascontiguousarray(out)), good)
+
+
+def inv_ex(A: Tensor, *, check_errors: bool = False) -> InvExResult:  # noqa: N803
+    """``(inverse, info)``: :func:`inv` with LAPACK's status code per matrix instead of an error: ``info``
+    is int32, 0 where the matrix is invertible, else the 1-based index of U's first zero diagonal element,
+    and there the inverse holds the infs and nans LAPACK's LU solve gives (as PyTorch's; the pattern of
+    non-finite values may differ). Gradients reach the invertible matrices.
+
+    Raises:
+        LinAlgError: with ``check_errors=True``, a singular matrix (PyTorch's message).
+    """
+    try:
+        return InvExResult(inv(A), _ok(A))
+    except LinAlgError:
+        pass
+    info = _singular("linalg.inv_ex", A, check_errors, "The diagonal element {} is zero, the inversion could "
+                     "not be completed because the input matrix is singular.")
+    return InvExResult(_patched(A, None, info, True), from_numpy(info.astype(np.int32)))
 
 
 def _partial_cholesky(a: np.ndarray) -> tuple[np.ndarray, int]:
@@ -721,12 +786,20 @@ def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -
 
 
 def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False) -> SolveExResult:  # noqa: N803
-    """``(result, info)``: :func:`solve` with LAPACK's status code per matrix (int32 zeros on success).
+    """``(result, info)``: :func:`solve` with LAPACK's status code per matrix of A instead of an error, as
+    :func:`inv_ex` (the result of a singular matrix holds the infs and nans of LAPACK's LU solve).
 
     Raises:
-        LinAlgError: a singular matrix (raised whatever ``check_errors`` says).
+        LinAlgError: with ``check_errors=True``, a singular matrix (PyTorch's message).
+        ShapeError: as :func:`solve`.
     """
-    return SolveExResult(solve(A, B, left=left), _ok(A))
+    try:
+        return SolveExResult(solve(A, B, left=left), _ok(A))
+    except LinAlgError:
+        pass
+    info = _singular("torch.linalg.solve_ex", A, check_errors,  # (PyTorch's prefix, "torch." included)
+                     "The solver failed because the input matrix is singular.")
+    return SolveExResult(_patched(A, B, info, left), from_numpy(info.astype(np.int32)))
 
 
 def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:  # noqa: N803

@@ -179,3 +179,51 @@ def test_make_tensor_draws_torch_values(name: str, noncontiguous: bool) -> None:
         np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
         assert ours.is_contiguous() == theirs.is_contiguous()
         assert mg.rand(2).tolist() == torch.rand(2).tolist()  # the same draws consumed
+
+
+_SINGULAR = np.array([[1.0, 2.0], [2.0, 4.0]])
+
+
+def _ex_results(lib: Any, a: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    t = lib.tensor(a)
+    n = a.shape[-1]
+    calls = [lib.linalg.inv_ex(t), lib.linalg.solve_ex(t, lib.arange(1.0, n + 1, dtype=t.dtype)),
+             lib.linalg.solve_ex(t, lib.ones(*a.shape[:-1], 2, dtype=t.dtype)),
+             lib.linalg.solve_ex(t, lib.ones(*a.shape[:-2], 2, n, dtype=t.dtype), left=False)]
+    return [(r[0].numpy(), r[1].numpy()) for r in calls]
+
+
+@pytest.mark.parametrize("arr", [_SINGULAR, np.zeros((3, 3)), np.stack([2.0 * np.eye(2), _SINGULAR]),
+                                 np.stack([_SINGULAR, np.eye(2)])], ids=["rank1", "zeros", "batch", "batch0"])
+def test_inv_ex_and_solve_ex_report_info_as_torch(arr: np.ndarray) -> None:
+    # inv_ex / solve_ex raised LinAlgError on a singular matrix: scripts read info and fall back
+    for (ours, our_info), (theirs, their_info) in zip(_ex_results(mg, arr), _ex_results(torch, arr)):
+        np.testing.assert_array_equal(our_info, their_info)
+        assert our_info.dtype == np.int32
+        ok = their_info.reshape(-1) == 0  # the invertible matrices' results agree; a singular one's are
+        ours_b, theirs_b = ours.reshape(len(ok), -1), theirs.reshape(len(ok), -1)  # LAPACK's infs and nans
+        np.testing.assert_allclose(ours_b[ok], theirs_b[ok], rtol=1e-12)
+        assert not np.isfinite(ours_b[~ok]).all() and not np.isfinite(theirs_b[~ok]).all()
+    rank1 = _ex_results(mg, _SINGULAR)
+    np.testing.assert_array_equal(rank1[0][0], [[-np.inf, np.inf], [np.inf, -np.inf]])  # PyTorch's exactly
+
+
+def test_ex_check_errors_messages_as_torch() -> None:
+    for arr in (_SINGULAR, np.stack([np.eye(2), _SINGULAR])):
+        for call in (lambda lib, t: lib.linalg.inv_ex(t, check_errors=True),
+                     lambda lib, t: lib.linalg.solve_ex(t, lib.ones(2, dtype=t.dtype), check_errors=True)):
+            with pytest.raises(torch.linalg.LinAlgError) as theirs:
+                call(torch, torch.tensor(arr))
+            with pytest.raises(mg.linalg.LinAlgError) as ours:
+                call(mg, mg.tensor(arr))
+            assert str(ours.value) == str(theirs.value)
+
+
+def test_inv_ex_gradient_reaches_the_invertible_matrices() -> None:
+    grads = []
+    for lib in (mg, torch):
+        x = lib.tensor(np.stack([np.array([[2.0, 0.5], [0.25, 1.0]]), _SINGULAR]), requires_grad=True)
+        inverse, _ = lib.linalg.inv_ex(x)
+        inverse[0].sum().backward()
+        grads.append(x.grad[0].numpy())
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12)

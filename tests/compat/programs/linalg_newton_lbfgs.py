@@ -3,7 +3,7 @@ factorizations on a fixed well-conditioned system (solve batched and with
 left=False, lstsq with the gelsd driver's residuals / rank / singular values,
 qr in its three modes, eigh with UPLO, svd / svdvals, cholesky (upper) and
 cholesky_ex's info and partial factor on a non-PD matrix (jitter added until
-it factors), inv / inv_ex, det / slogdet, lu_factor / lu_solve, solve_triangular,
+it factors), inv / inv_ex and solve_ex (info on a singular matrix, a pinv fallback), det / slogdet, lu_factor / lu_solve, solve_triangular,
 multi_dot, pinv, matrix_rank, cond, vector_norm / matrix_norm / norm with
 every ord), gradients through det, inv, solve, eigvalsh, svdvals and
 cholesky checked by gradcheck; Newton's method on a 3-variable system with
@@ -92,6 +92,13 @@ except RuntimeError as e:
 show("inv row 0", torch.linalg.inv(A)[0])
 inv, info = torch.linalg.inv_ex(A)
 print("inv_ex info", info.item(), torch.allclose(inv @ A, torch.eye(4)))
+singular = torch.tensor([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [1.0, 0.0, 1.0]])
+inv_s, info = torch.linalg.inv_ex(singular)
+print("inv_ex singular info", info.item(), "finite", bool(torch.isfinite(inv_s).all()))
+x_s, info = torch.linalg.solve_ex(torch.stack([A[:3, :3], singular]), torch.ones(2, 3))
+print("solve_ex batch info", info.tolist(), [f"{v:.8f}" for v in x_s[0].tolist()])
+fallback = torch.linalg.pinv(singular) if info[1] else inv_s  # what scripts do when info says singular
+show("pinv fallback row 0", fallback[0])
 M = fixed(3, 3, phase=-1.0)
 print(f"det {torch.linalg.det(M).item():.10f}")
 sign, logabs = torch.linalg.slogdet(M)
