@@ -30,6 +30,7 @@ from minigrad.errors import (
 )
 from minigrad.matrix_ops import cross
 from minigrad.reductions import norm as _norm
+from minigrad.return_types import result_repr
 from minigrad.tensor import Tensor, cat, from_numpy, where
 
 __all__ = [
@@ -413,11 +414,6 @@ class LstsqResult(NamedTuple):
     rank: Tensor
     singular_values: Tensor
 
-
-# PyTorch's type names (torch.return_types.linalg_qr, ...): code and reprs that read them see the same
-for _result, _name in ((QRResult, "linalg_qr"), (SVDResult, "linalg_svd"), (EighResult, "linalg_eigh"),
-                       (SlogdetResult, "linalg_slogdet"), (LstsqResult, "linalg_lstsq")):
-    _result.__name__ = _result.__qualname__ = _name
 
 
 def _eye_like(a: Tensor) -> Tensor:
@@ -1029,3 +1025,14 @@ def householder_product(A: Tensor, tau: Tensor) -> Tensor:  # noqa: N803
         raise ShapeError(f"torch.linalg.householder_product: A (..., m, n) with m >= n and tau (..., k) "
                          f"with k <= n and A's batch dims expected, got {A.shape} and {tau.shape}")
     return householder_q(A, tau)[..., :, :n]
+
+
+# PyTorch's type names and reprs (torch.return_types.linalg_qr(\nQ=...,\nR=...)): code and prints that read
+# them see the same
+for _result, _name in ((QRResult, "linalg_qr"), (SVDResult, "linalg_svd"), (EighResult, "linalg_eigh"),
+                       (SlogdetResult, "linalg_slogdet"), (LstsqResult, "linalg_lstsq"),
+                       (SolveExResult, "linalg_solve_ex"), (InvExResult, "linalg_inv_ex"),
+                       (CholeskyExResult, "linalg_cholesky_ex"), (LUResult, "linalg_lu"),
+                       (LUFactorResult, "linalg_lu_factor"), (LUFactorExResult, "linalg_lu_factor_ex")):
+    _result.__name__ = _result.__qualname__ = _name
+    _result.__repr__ = result_repr  # type: ignore[method-assign]

@@ -227,3 +227,28 @@ def test_inv_ex_gradient_reaches_the_invertible_matrices() -> None:
         inverse[0].sum().backward()
         grads.append(x.grad[0].numpy())
     np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12)
+
+
+_RESULTS: list[tuple[str, Any]] = [
+    ("linalg.eigh", lambda lib, x: lib.linalg.eigh(x @ x.T)),
+    ("linalg.qr", lambda lib, x: lib.linalg.qr(x)),
+    ("linalg.slogdet", lambda lib, x: lib.linalg.slogdet(x)),
+    ("slogdet", lambda lib, x: lib.slogdet(x)),
+    ("linalg.cholesky_ex", lambda lib, x: lib.linalg.cholesky_ex(x @ x.T)),
+    ("linalg.inv_ex", lambda lib, x: lib.linalg.inv_ex(x)),
+    ("linalg.solve_ex", lambda lib, x: lib.linalg.solve_ex(x, x)),
+    ("linalg.lu", lambda lib, x: lib.linalg.lu(x)),
+    ("linalg.lu_factor", lambda lib, x: lib.linalg.lu_factor(x)),
+    ("linalg.lu_factor_ex", lambda lib, x: lib.linalg.lu_factor_ex(x)),
+    ("geqrf", lambda lib, x: lib.geqrf(x)),
+]
+
+
+@pytest.mark.parametrize(("name", "call"), _RESULTS, ids=[n for n, _ in _RESULTS])
+def test_linalg_results_print_as_torch(name: str, call: Any) -> None:
+    # print(torch.linalg.eigh(A)) showed "linalg_eigh(eigenvalues=..., ...)" on one line, the _ex and LU
+    # results their class names (CholeskyExResult(...)), torch.slogdet the linalg form's type
+    data = np.array([[2.0, 0.5, 0.0], [0.25, 1.5, 0.5], [0.0, 0.75, 3.0]])
+    ours, theirs = call(mg, mg.tensor(data)), call(torch, torch.tensor(data))
+    assert type(ours).__name__ == type(theirs).__name__, name
+    assert repr(ours).replace("minigrad", "torch") == repr(theirs), name
