@@ -101,6 +101,8 @@ fallback = torch.linalg.pinv(singular) if info[1] else inv_s  # what scripts do 
 show("pinv fallback row 0", fallback[0])
 M = fixed(3, 3, phase=-1.0)
 print(f"det {torch.linalg.det(M).item():.10f}")
+print(torch.linalg.slogdet(M))  # a notebook's print of a result: torch.return_types.linalg_slogdet(...)
+print(torch.linalg.cholesky_ex(S[:2, :2]))  # (not eigh: its eigenvectors' signs are LAPACK's choice)
 sign, logabs = torch.linalg.slogdet(M)
 print(f"slogdet sign {sign.item():.1f} logabsdet {logabs.item():.10f}")
 
