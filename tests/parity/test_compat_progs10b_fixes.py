@@ -252,3 +252,22 @@ def test_linalg_results_print_as_torch(name: str, call: Any) -> None:
     ours, theirs = call(mg, mg.tensor(data)), call(torch, torch.tensor(data))
     assert type(ours).__name__ == type(theirs).__name__, name
     assert repr(ours).replace("minigrad", "torch") == repr(theirs), name
+
+
+def test_init_private_fan_helpers_and_gain_as_torch() -> None:
+    # custom layers' reset_parameters call init._calculate_fan_in_and_fan_out (AttributeError before);
+    # calculate_gain('conv2d') printed 1.0 where PyTorch prints 1
+    for shape in ((4, 3), (4, 3, 2, 2), (0, 3), (5, 2, 7)):
+        ours = mg.nn.init._calculate_fan_in_and_fan_out(mg.empty(*shape))
+        assert ours == torch.nn.init._calculate_fan_in_and_fan_out(torch.empty(*shape))
+        for mode in ("fan_in", "fan_out"):
+            assert (mg.nn.init._calculate_correct_fan(mg.empty(*shape), mode)
+                    == torch.nn.init._calculate_correct_fan(torch.empty(*shape), mode))
+    for lib in (mg, torch):
+        with pytest.raises(ValueError):
+            lib.nn.init._calculate_fan_in_and_fan_out(lib.empty(3))
+        with pytest.raises(ValueError):
+            lib.nn.init._calculate_correct_fan(lib.empty(4, 3), "fan_middle")
+    for name in ("linear", "conv2d", "sigmoid", "tanh", "relu", "leaky_relu", "selu"):
+        ours_gain, their_gain = mg.nn.init.calculate_gain(name), torch.nn.init.calculate_gain(name)
+        assert repr(ours_gain) == repr(their_gain), name
