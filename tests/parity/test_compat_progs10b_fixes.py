@@ -271,3 +271,10 @@ def test_init_private_fan_helpers_and_gain_as_torch() -> None:
     for name in ("linear", "conv2d", "sigmoid", "tanh", "relu", "leaky_relu", "selu"):
         ours_gain, their_gain = mg.nn.init.calculate_gain(name), torch.nn.init.calculate_gain(name)
         assert repr(ours_gain) == repr(their_gain), name
+
+
+def test_generator_device_as_torch() -> None:
+    # DataLoader(generator=g) helpers read g.device (AttributeError before)
+    ours, theirs = mg.Generator().device, torch.Generator().device
+    assert (ours.type, ours.index, str(ours)) == (theirs.type, theirs.index, str(theirs))
+    assert repr(ours) == repr(theirs)
