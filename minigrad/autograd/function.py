@@ -143,7 +143,7 @@ class _CustomNode(ops.Function):
             grads = [from_numpy(np.zeros(meta[0], dtype=meta[1]))
                      if gr is None and meta is not None and i not in skip else gr
                      for i, (gr, meta) in enumerate(zip(grads, self.ctx._out_meta))]
-        result = self.fn_cls.backward(self.ctx, *grads)
+        result = self.fn_cls.user_backward()(self.ctx, *grads)
         result = result if isinstance(result, tuple) else (result,)
         if len(result) > len(self.args) and all(gr is None for gr in result[len(self.args):]):
             # PyTorch drops trailing Nones: backward may cover defaulted arguments apply() was not given
@@ -207,6 +207,18 @@ class _OutputNode(ops.Function):
         """The custom node's metadata dict."""
         return self.custom.metadata
 
+    @property
+    def next_functions(self) -> Any:
+        """The custom node's: one entry per tensor input, as PyTorch's."""
+        return self.custom.next_functions
+
+    def __getattr__(self, name: str) -> Any:
+        """The ctx's attributes (``saved_tensors``, ``needs_input_grad``, what forward set): PyTorch's
+        node is the ctx."""
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(object.__getattribute__(self, "custom").ctx, name)
+
     def forward(self, anchor: Array, value: Array, index: int, custom: _CustomNode) -> Array:
         self.index, self.custom = index, custom
         return value
@@ -246,7 +258,23 @@ class Function:
     @staticmethod
     def backward(ctx: FunctionCtx, *grad_outputs: Any) -> Any:
         """The vector-Jacobian product: a gradient (or None) per forward argument."""
-        raise NotImplementedError("a custom Function must define backward to be differentiated")
+        raise NotImplementedError("You must implement either the backward or vjp method for your custom "
+                                  "autograd.Function to use it with backward mode AD.")
+
+    vjp = backward  # PyTorch's other name: a subclass defines one of the two
+
+    @classmethod
+    def user_backward(cls) -> Callable[..., Any]:
+        """The subclass's ``backward``, or its ``vjp``.
+
+        Raises:
+            MinigradError: it defines both (PyTorch's RuntimeError).
+        """
+        backward, vjp = cls.backward, cls.vjp
+        if backward is not Function.backward and vjp is not Function.vjp:
+            raise MinigradError("Implementing both 'backward' and 'vjp' for a custom Function is not "
+                                "allowed. You should only implement one of them.")
+        return vjp if vjp is not Function.vjp else backward
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         warnings.warn(f"{self.__class__} should not be instantiated. Methods on autograd functions are all "
@@ -312,6 +340,8 @@ def _record(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], output
     # an input marked dirty and returned keeps its identity (PyTorch's rule): the custom node reads a
     # stand-in with the input's old history, and the input itself becomes the output's node
     dirty = [o for o in outs if isinstance(o, Tensor) and id(o) in ctx._dirty and any(o is a for a in args)]
+    if any(d.requires_grad and d.is_leaf for d in dirty):  # (PyTorch checks after forward ran, as here)
+        raise MinigradError("a leaf Variable that requires grad has been used in an in-place operation.")
     stand = {id(d): _stand_in(d) for d in dirty}
     tensors_in = [stand.get(id(a), a) for a in args if isinstance(a, Tensor)]
     diff = [i for i, o in enumerate(outs)

@@ -278,3 +278,70 @@ def test_generator_device_as_torch() -> None:
     ours, theirs = mg.Generator().device, torch.Generator().device
     assert (ours.type, ours.index, str(ours)) == (theirs.type, theirs.index, str(theirs))
     assert repr(ours) == repr(theirs)
+
+
+def _scale_function(lib: Any, name: str) -> Any:
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        ctx.scale = 3.0
+        return x * 3.0
+
+    def grad(ctx: Any, g: Any) -> Any:
+        return g * ctx.scale
+
+    methods = {"forward": staticmethod(forward), name: staticmethod(grad)}
+    return type("Scale", (lib.autograd.Function,), methods)
+
+
+def test_function_vjp_is_backward_as_torch() -> None:
+    # a Function defining vjp instead of backward raised NotImplementedError when differentiated
+    data = np.array([1.0, -2.0, 0.5])
+    grads = []
+    for lib in (mg, torch):
+        x = lib.tensor(data, requires_grad=True)
+        (g,) = lib.autograd.grad(_scale_function(lib, "vjp").apply(x * 2).sum(), x)
+        grads.append(g.numpy())
+        both = _scale_function(lib, "vjp")
+        both.backward = staticmethod(lambda ctx, g: g)
+        with pytest.raises(RuntimeError, match="Implementing both 'backward' and 'vjp'"):
+            both.apply(x).sum().backward()
+    np.testing.assert_array_equal(grads[0], grads[1])
+
+
+def test_custom_function_node_exposes_ctx_and_inputs_as_torch() -> None:
+    # y.grad_fn.saved_tensors raised AttributeError, and next_functions showed the function's own node
+    # where PyTorch shows the inputs' (MulBackward0)
+    seen = []
+    for lib in (mg, torch):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = _scale_function(lib, "backward").apply(x * 2)
+        node = y.grad_fn
+        seen.append((node.saved_tensors[0].tolist(), node.needs_input_grad, node.scale,
+                     [f.name() for f, _ in node.next_functions], node.next_functions[0][1]))
+    assert seen[0] == seen[1]
+
+
+def test_mark_dirty_leaf_raises_as_torch() -> None:
+    # an in-place custom Function on a leaf requiring grad went through; PyTorch refuses it
+    for lib in (mg, torch):
+        class AddOne(lib.autograd.Function):  # type: ignore[name-defined,misc]
+            @staticmethod
+            def forward(ctx: Any, a: Any) -> Any:
+                a.add_(1)
+                ctx.mark_dirty(a)
+                return a
+
+            @staticmethod
+            def backward(ctx: Any, g: Any) -> Any:
+                return g
+
+        leaf = lib.ones(2, requires_grad=True)
+        with pytest.raises(RuntimeError, match="a leaf Variable that requires grad has been used in an"):
+            AddOne.apply(leaf)
+        with lib.no_grad():
+            AddOne.apply(leaf)  # not recorded: allowed
+        x = leaf * 1
+        out = AddOne.apply(x)
+        assert out is x
+        out.sum().backward()
+        assert leaf.grad.tolist() == [1.0, 1.0]
