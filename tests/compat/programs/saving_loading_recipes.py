@@ -14,6 +14,7 @@ agree to float32 rounding."""
 import io
 import os
 import random
+import shutil
 import tempfile
 
 import numpy as np
@@ -244,3 +245,4 @@ buf.seek(0)
 loaded = torch.load(buf, weights_only=True)
 print("loaded", loaded["base"].tolist(), loaded["view"].tolist(), loaded["meta"], loaded["list"][0].tolist())
 print("map_location", torch.load(io.BytesIO(buf.getvalue()), map_location="cpu", weights_only=True)["base"].device)
+shutil.rmtree(tmp)
