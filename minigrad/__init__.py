@@ -34,6 +34,7 @@ from minigrad import (
     jit,  # noqa: F401  (torch.jit, reached as an attribute)
     library,  # noqa: F401  (torch.library, reached as an attribute)
     linalg,
+    mps,
     multiprocessing,  # noqa: F401  (torch.multiprocessing, reached as an attribute)
     nn,
     onnx,
@@ -47,6 +48,7 @@ from minigrad import (
     utils,
     version,
     viz,
+    xpu,
 )
 from minigrad import bessel as _bessel
 from minigrad import complex_parts as _complex_parts
@@ -286,6 +288,7 @@ __all__ = [
     "set_grad_enabled", "stack", "tensor", "where", "zeros", "zeros_like",
     "detect_anomaly", "from_numpy", "profile", "viz", "load", "save", "data", "nn", "optim",
     "DeviceError", "UnsupportedError", "accelerator", "backends", "cuda", "device", "distributed",
+    "mps", "xpu",
     "empty", "empty_like", "get_default_device", "get_default_dtype", "onnx", "rand_like",
     "randint_like", "randn_like", "scalar_tensor", "empty_permuted", "empty_strided",
     "set_default_device", "set_default_dtype", "utils",

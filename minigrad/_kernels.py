@@ -262,9 +262,56 @@ def log_softmax(a: Array, dim: int) -> Array:
     """a - max - log(sum(exp(a - max))) along ``dim``."""
     if a.size == 0:
         return np.array(a)
+    if row_blocks(a, dim):
+        return _log_softmax_rows(a)
     shifted: Array = a - row_max(a, dim)
     shifted -= np.log(np.add.reduce(np.exp(shifted), axis=dim, keepdims=True))
     return shifted
+
+
+#: elements per block of rows in the blocked row-wise kernels: their temporaries stay in cache
+ROW_BLOCK = 1 << 15
+
+
+def row_blocks(a: Array, dim: int) -> bool:
+    """Whether a row-wise kernel over ``dim`` runs a block of rows at a time: large C-ordered float arrays
+    reduced over their last dim (a language model's logits, 700 x 10,000 for the LSTM example)."""
+    return a.size >= 8 * ROW_BLOCK and dim % a.ndim == a.ndim - 1 and a.flags.c_contiguous \
+        and a.dtype.kind == "f"
+
+
+def _log_softmax_rows(a: Array) -> Array:
+    # The general form's kernels in its order, a block of rows at a time: the exponentials and the
+    # shifted values stay in cache rather than making two passes out to memory (13 -> 6 ms on
+    # 700 x 10,000 float32). Each row is still summed pairwise on its own: the same bits.
+    rows = a.reshape(-1, a.shape[-1])
+    out = np.empty(rows.shape, a.dtype)
+    top = row_max(rows, 1)
+    step = max(1, ROW_BLOCK // rows.shape[1])
+    scratch = np.empty((min(step, rows.shape[0]), rows.shape[1]), a.dtype)
+    for i in range(0, rows.shape[0], step):
+        block = out[i : i + step]
+        np.subtract(rows[i : i + step], top[i : i + step], out=block)
+        e = np.exp(block, out=scratch[: len(block)])
+        block -= np.log(np.add.reduce(e, axis=1, keepdims=True))
+    return out.reshape(a.shape)
+
+
+def log_softmax_grad(g: Array, y: Array, dim: int) -> Array:
+    """g - exp(y) * sum(g) along ``dim``: log_softmax's input gradient from its result ``y``, a block of
+    rows at a time where :func:`row_blocks` says so (the same kernels in the same order)."""
+    total = sum_over(g, (dim,), True)
+    if not (row_blocks(y, dim) and g.flags.c_contiguous and g.dtype == y.dtype and g.shape == y.shape):
+        return np.asarray(g - np.exp(y) * total)
+    n = y.shape[-1]
+    grows, yrows, trows = g.reshape(-1, n), y.reshape(-1, n), total.reshape(-1, 1)
+    out = np.empty(yrows.shape, y.dtype)
+    step = max(1, ROW_BLOCK // n)
+    for i in range(0, yrows.shape[0], step):
+        block = np.exp(yrows[i : i + step], out=out[i : i + step])
+        block *= trows[i : i + step]
+        np.subtract(grows[i : i + step], block, out=block)
+    return out.reshape(y.shape)
 
 
 def sigmoid(a: Array) -> Array:
@@ -297,11 +344,15 @@ def select(cond: Array, a: Array, b: Array) -> Array:
     Picked with integer bit operations, b ^ ((a ^ b) & -cond): np.where branches per element, and on
     an irregular mask (an activation's sign) it runs at 3 ns per element, six times slower.
     """
-    if a.dtype != b.dtype or a.dtype.kind != "f":
+    if a.dtype != b.dtype or a.dtype.kind != "f" or max(cond.size, a.size, b.size) <= 2048:  # (np.where wins)
         return np.where(cond, a, b)
     bits = _BITS[a.dtype.itemsize]
     bi = b.view(bits)
     out = np.empty(np.broadcast_shapes(cond.shape, a.shape, b.shape), dtype=bits)  # (0-d stays an array)
+    if b.ndim == 0 and not bi:  # b is +0.0 (a ReLU's or a max's gradient): its bits are all zero
+        np.negative(cond, dtype=bits, out=out)
+        out &= a.view(bits)
+        return out.view(a.dtype)
     np.bitwise_xor(a.view(bits), bi, out=out)
     out &= np.negative(cond, dtype=bits)  # (True -> all ones)
     out ^= bi

@@ -771,7 +771,7 @@ class Relu(Function):
     reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
 
     def forward(self, a: Array) -> Array:
-        return np.maximum(a, 0)
+        return np.maximum(0, a)  # (the second of two equal zeros: relu(-0.0) is -0.0, as PyTorch's)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         # "not <= 0" rather than "> 0": a NaN input passes its gradient, as in PyTorch
@@ -889,6 +889,38 @@ class Erf(Function):
         return (g * ((-(a * a)).exp() * (2 / math.sqrt(math.pi))),)
 
 
+class Elu(Function):
+    """PyTorch's elu kernel (ELU, SELU, CELU): y = a * pos where a > 0, else expm1(a * inner) * neg;
+    da = g * pos there, else g * inner * neg * exp(a * inner).
+
+    A primitive because composed from expm1 its gradient, g * (y + 1), loses all its digits where
+    exp(a) underflows against 1 (a < -17 in float32), and composed from exp its value, exp(a) - 1, is 0
+    for |a| < 6e-8. NaN takes the linear branch, as in PyTorch. ``grad_inner`` replaces ``inner`` in
+    backward (CELU's: PyTorch's derivative takes 1 / alpha of a float32 alpha).
+    """
+
+    __slots__ = ("inner", "neg", "pos")
+    inner: Any
+    neg: Any
+    pos: Any
+
+    def forward(self, a: Array, neg: float, pos: float, inner: float,
+                grad_inner: float | None = None) -> Array:
+        t = a.dtype.type
+        self.neg, self.pos = t(neg), t(pos)  # (rounded as the kernel's scalars)
+        self.inner = t(inner if grad_inner is None else grad_inner)
+        linear = ~(a <= 0)
+        out: Array = np.expm1(np.where(linear, t(0), a) * t(inner))
+        out *= self.neg
+        return np.where(linear, a * self.pos, out)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        linear = from_numpy(~(a._array <= 0))
+        expo = (where(linear, _const(0.0, a), a) * self.inner).exp()  # (0 where linear: exp never overflows)
+        return (where(linear, g * self.pos, g * self.inner * self.neg * expo),)
+
+
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
 _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
 
@@ -912,6 +944,9 @@ class Gelu(Function):
         self.approximate = approximate
         if approximate == "tanh":
             half = np.tanh(_SQRT_2_OVER_PI * (a + 0.044715 * a * a * a))
+        elif a.dtype == np.float32 and a.size:
+            out, self.half = _special.gelu32(a)
+            return out
         else:
             half = erf(a * a.dtype.type(1 / math.sqrt(2)))
         half += 1
@@ -944,25 +979,38 @@ class Gelu(Function):
         # The Tensor form's kernels in its order, written in place into one scratch array (the widest
         # activation of a transformer: six fewer arrays to allocate). Products and sums are taken in
         # the other operand order where the Tensor form has them swapped: the same values exactly.
+        if self.approximate != "tanh":
+            return self._exact_backward(g, a, half)
         d = np.empty_like(a)  # (an array also for 0-d: a ufunc without out= returns a numpy scalar then)
-        if self.approximate == "tanh":
-            np.multiply(half, 2, out=d)
-            d -= 1
-            d *= d
-            np.subtract(1, d, out=d)
-            poly = np.multiply(a, a, out=np.empty_like(a))
-            poly *= 3 * 0.044715
-            poly += 1
-            d *= poly
-            d *= _SQRT_2_OVER_PI * 0.5
-        else:
-            np.multiply(a, a, out=d)
-            d *= -0.5
-            np.exp(d, out=d)
-            d *= _INV_SQRT_2PI
+        np.multiply(half, 2, out=d)
+        d -= 1
+        d *= d
+        np.subtract(1, d, out=d)
+        poly = np.multiply(a, a, out=np.empty_like(a))
+        poly *= 3 * 0.044715
+        poly += 1
+        d *= poly
+        d *= _SQRT_2_OVER_PI * 0.5
         d *= a
         d += half
         d *= g
+        return d
+
+    @staticmethod
+    def _exact_backward(g: Array, a: Array, half: Array) -> Array:
+        # g * (half + a * pdf(a)) in the order of the Tensor form, one cache-sized block at a time
+        # (seven passes over a transformer's widest activation otherwise each go out to memory)
+        d = np.empty(a.shape, a.dtype)  # (g has a's shape; a float64 g is rounded into it, as by d *= g)
+        flat_d, flat_a, flat_half, flat_g = d.reshape(-1), a.reshape(-1), half.reshape(-1), g.reshape(-1)
+        for i in range(0, d.size, _special.CHUNK):
+            block, dc = flat_a[i : i + _special.CHUNK], flat_d[i : i + _special.CHUNK]
+            np.multiply(block, block, out=dc)
+            dc *= -0.5
+            np.exp(dc, out=dc)
+            dc *= _INV_SQRT_2PI
+            dc *= block
+            dc += flat_half[i : i + _special.CHUNK]
+            dc *= flat_g[i : i + _special.CHUNK]
         return d
 
 
@@ -978,9 +1026,9 @@ class Clamp(Function):
         self.lo, self.hi = lo, hi
         y = a
         if lo is not None:
-            y = np.maximum(y, a.dtype.type(lo))
+            y = np.maximum(a.dtype.type(lo), y)  # (x on a tie, as PyTorch: clamp(-0.0, min=0) is -0.0)
         if hi is not None:
-            y = np.minimum(y, a.dtype.type(hi))
+            y = np.minimum(a.dtype.type(hi), y)
         return y if y is not a else a.copy()
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -1090,11 +1138,7 @@ class Where(Function):
 
     @staticmethod
     def select(cond: Array, a: Array, b: Array) -> Array:
-        """np.where(cond, a, b), as a product with the mask where that gives the same values."""
-        if b.ndim == 0 and b == 0 and a.dtype.kind == "f" and np.isfinite(a).all():
-            # where(cond, a, 0) == a * cond for finite a, and 5x faster than
-            # np.where on an irregular mask (relu and max backward use this form).
-            return np.multiply(a, cond, dtype=a.dtype)
+        """np.where(cond, a, b), bit for bit (the sign of a zero too), by :func:`_kernels.select`."""
         return _kernels.select(cond, a, b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -2049,9 +2093,7 @@ class LogSoftmax(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         if _plain(g, out):  # the same four kernels on the arrays (cross_entropy runs this every step)
-            garr = g._array
-            total = _kernels.sum_over(garr, (self.dim,), True)
-            return (from_numpy(np.asarray(garr - np.exp(out._array) * total)),)
+            return (from_numpy(_kernels.log_softmax_grad(g._array, out._array, self.dim)),)
         return (g - out.exp() * g.sum(self.dim, keepdim=True),)
 
 

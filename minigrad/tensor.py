@@ -456,7 +456,8 @@ class Tensor(TensorMethods):
         """Where the data lives: always ``device('cpu')``."""
         return check_device(None)
 
-    is_cuda = False  # PyTorch's flag; minigrad tensors are never on a GPU
+    # PyTorch's flags: minigrad tensors are dense and never on a GPU or other device
+    is_cuda = is_mps = is_xpu = is_ipu = is_xla = is_mtia = is_maia = is_vulkan = is_sparse_csr = False
 
     def cpu(self) -> Tensor:
         """This tensor (it is already on the CPU), as PyTorch returns self."""

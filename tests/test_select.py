@@ -23,10 +23,26 @@ def test_select_is_np_where_bit_for_bit(dtype: str, shapes: hnp.BroadcastableSha
     a = data.draw(hnp.arrays(dtype, a_shape, elements=floats))
     b = data.draw(hnp.arrays(dtype, b_shape, elements=floats))
     cond = data.draw(hnp.arrays(np.bool_, cond_shape))
-    got, want = select(cond, a, b), np.where(cond, a, b)
-    assert got.shape == want.shape and got.dtype == want.dtype
-    bits = {2: np.uint16, 4: np.uint32, 8: np.uint64}[want.dtype.itemsize]
-    np.testing.assert_array_equal(got.view(bits), want.view(bits))  # (-0.0, nan payloads included)
+    bits = {2: np.uint16, 4: np.uint32, 8: np.uint64}[np.dtype(dtype).itemsize]
+    full = np.broadcast_shapes(cond.shape, a.shape, b.shape)
+
+    def big(v: np.ndarray) -> np.ndarray:
+        return np.stack([np.broadcast_to(v, full)] * 2049)
+
+    # as drawn (small: np.where itself), and 2049 times over (the bit operations; a 0-d b stays 0-d)
+    for c, x, y in ((cond, a, b), (big(cond), big(a), b if b.ndim == 0 else big(b))):
+        got, want = select(c, x, y), np.where(c, x, y)
+        assert got.shape == want.shape and got.dtype == want.dtype
+        np.testing.assert_array_equal(got.view(bits), want.view(bits))  # (-0.0, nan payloads included)
+
+
+@pytest.mark.parametrize("zero", [0.0, -0.0])
+def test_select_with_a_zero_keeps_its_sign(zero: float) -> None:
+    a = np.linspace(-1, 1, 5000).astype(np.float32)
+    got = select(a > 0, a, np.array(zero, np.float32))
+    assert np.array_equal(np.signbit(got), np.where(a > 0, np.signbit(a), np.signbit(zero)))
+    x = mg.tensor(a)
+    assert not np.signbit(mg.where(x > 0, x, 0.0).numpy()).any()  # PyTorch's 0.0, not -x * 0
 
 
 def test_select_falls_back_for_mixed_or_integer_dtypes() -> None:

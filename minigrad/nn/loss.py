@@ -8,7 +8,9 @@ a reduction with its warning. Class weights are buffers, as in PyTorch.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from typing import Any
 
 from minigrad.errors import InvalidParameterError
 from minigrad.nn import _checks
@@ -16,6 +18,7 @@ from minigrad.nn import functional as F
 from minigrad.nn.distance import PairwiseDistance
 from minigrad.nn.functional.cross_entropy import smoothing
 from minigrad.nn.functional.loss import legacy_reduction
+from minigrad.nn.linear import Linear
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor
 
@@ -163,6 +166,53 @@ class GaussianNLLLoss(_Loss):
     def forward(self, input: Tensor, target: Tensor, var: Tensor | float) -> Tensor:  # noqa: A002
         """The loss of means ``input`` and variances ``var`` against ``target``."""
         return F.gaussian_nll_loss(input, target, var, full=self.full, eps=self.eps, reduction=self.reduction)
+
+
+class LinearCrossEntropyLoss(_WeightedLoss):
+    """Cross entropy of ``linear(input)`` against ``target``, a Linear and a CrossEntropyLoss in one module.
+
+    PyTorch 2.13's; see ``F.linear_cross_entropy``.
+
+    ``self.linear`` is ``Linear(in_features, num_classes * prod(out_features), bias)``; forward reshapes its
+    weight to (C, *out_features, in_features) for a K-dimensional loss, as PyTorch stores it.
+
+    Raises:
+        InvalidParameterError: ``weight`` not of shape (num_classes,), label_smoothing outside [0, 1],
+            unknown ``reduction`` (PyTorch's RuntimeError for the first two).
+    """
+
+    def __init__(self, in_features: int, num_classes: int, *, out_features: tuple[int, ...] = (),
+                 bias: bool = False, device: Any = None, dtype: Any = None, reduction: str = "mean",
+                 weight: Tensor | None = None, ignore_index: int | None = None, label_smoothing: float = 0.0,
+                 options: Any = None) -> None:
+        if weight is not None and tuple(weight.shape) != (num_classes,):
+            raise InvalidParameterError(f"expected weight shape to be {(num_classes,)}, "
+                                        f"got {tuple(weight.shape)}")
+        if not 0 <= label_smoothing <= 1:
+            raise InvalidParameterError(f"expected label_smoothing to be in range [0, 1], "
+                                        f"got {label_smoothing}")
+        super().__init__(weight, None, None, reduction)
+        self.num_classes, self.out_features = num_classes, tuple(out_features)
+        self.ignore_index, self.label_smoothing, self.options = ignore_index, label_smoothing, options
+        self.linear = Linear(in_features, math.prod(out_features, start=num_classes), bias=bias,
+                             device=device, dtype=dtype)
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+        """The loss of ``input`` (N, in_features) or (in_features,) against ``target``."""
+        classes = (self.num_classes, *self.out_features)
+        bias = self.linear.bias
+        return F.linear_cross_entropy(
+            input, self.linear.weight.reshape(*classes, self.linear.in_features), target,
+            linear_bias=None if bias is None else bias.reshape(classes), weight=self.weight,
+            reduction=self.reduction, ignore_index=self.ignore_index, label_smoothing=self.label_smoothing,
+            options=self.options)
+
+    def extra_repr(self) -> str:
+        """PyTorch's: every constructor setting, the Linear's below."""
+        return (f"in_features={self.linear.in_features}, num_classes={self.num_classes}, "
+                f"out_features={self.out_features}, bias={self.linear.bias is not None}, "
+                f"reduction={self.reduction}, ignore_index={self.ignore_index}, "
+                f"label_smoothing={self.label_smoothing}, options={self.options}")
 
 
 class CrossEntropyLoss(_WeightedLoss):

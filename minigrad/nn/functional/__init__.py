@@ -128,13 +128,16 @@ from minigrad.nn.functional.inplace import (
 from minigrad.nn.functional.margin import triplet_margin_with_distance_loss
 from minigrad.nn.functional.multihead import multi_head_attention_forward
 from minigrad.nn.functional.padding import pad
-from minigrad.nn.functional.pooling import (
+from minigrad.nn.functional.pooling import (  # PyTorch's forms that always return the indices
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
     adaptive_avg_pool3d,
     adaptive_max_pool1d,
+    adaptive_max_pool1d_with_indices,
     adaptive_max_pool2d,
+    adaptive_max_pool2d_with_indices,
     adaptive_max_pool3d,
+    adaptive_max_pool3d_with_indices,
     avg_pool1d,
     avg_pool2d,
     avg_pool3d,
@@ -142,8 +145,11 @@ from minigrad.nn.functional.pooling import (
     lp_pool2d,
     lp_pool3d,
     max_pool1d,
+    max_pool1d_with_indices,
     max_pool2d,
+    max_pool2d_with_indices,
     max_pool3d,
+    max_pool3d_with_indices,
     max_unpool1d,
     max_unpool2d,
     max_unpool3d,
@@ -177,3 +183,10 @@ __all__ += [
     "multi_head_attention_forward", "multi_margin_loss", "multilabel_margin_loss", "pdist", "relu_", "rrelu",
     "rrelu_", "selu_", "soft_margin_loss", "threshold_", "triplet_margin_with_distance_loss",
 ]  # fmt: skip
+
+__all__ += [
+    "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices",
+    "adaptive_max_pool3d_with_indices",
+    "max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d_with_indices", "native_channel_shuffle",
+]  # fmt: skip
+native_channel_shuffle = channel_shuffle  # (PyTorch's name for its kernel: the same values)

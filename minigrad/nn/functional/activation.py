@@ -20,7 +20,7 @@ from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
-from minigrad.ops import LeakyRelu
+from minigrad.ops import Elu, LeakyRelu
 from minigrad.tensor import DTypeLike, Tensor, from_numpy, where
 
 __all__ = [
@@ -142,26 +142,22 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
-    """x if x > 0 else alpha * (exp(x) - 1); the gradient at 0 is alpha (PyTorch's)."""
+    """x if x > 0 else alpha * expm1(x); the gradient at 0 is alpha (PyTorch's)."""
     a = _checks.number("alpha", alpha)
     x = _float_input("elu", input)
-    pos = ~(x.numpy() <= 0)  # nan takes the linear branch, as in PyTorch
-    # the exponential branch sees 0 where x > 0, so exp(large x) never meets a zero gradient (inf * 0);
-    # exp(x) - 1 (not expm1) as PyTorch's kernel has it, so the gradient is g * alpha * exp(x), as its is
-    return named(where(pos, x, (where(pos, 0.0, x).exp() - 1) * a), "EluBackward0")
+    return named(Elu.apply(x, neg=a, pos=1.0, inner=1.0), "EluBackward0")
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """scale * elu(x, alpha) with SELU's fixed alpha ~ 1.6733 and scale ~ 1.0507."""
     x = _float_input("selu", input)
-    pos = ~(x.numpy() <= 0)
     # PyTorch's kernel multiplies by alpha * scale rounded to the input's dtype, in one step
     neg = float(np.asarray(SELU_ALPHA, x.dtype) * np.asarray(SELU_SCALE, x.dtype))
-    return named(where(pos, x * SELU_SCALE, (where(pos, 0.0, x).exp() - 1) * neg), "EluBackward0")
+    return named(Elu.apply(x, neg=neg, pos=SELU_SCALE, inner=1.0), "EluBackward0")
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
-    """x if x > 0 else alpha * (exp(x / alpha) - 1); gradient 1 at 0 from either side.
+    """x if x > 0 else alpha * expm1(x / alpha); gradient 1 at 0 from either side.
 
     Raises:
         InvalidParameterError: ``alpha`` is 0 (PyTorch: "ZeroDivisionError").
@@ -170,8 +166,8 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  #
     if a == 0:
         raise InvalidParameterError(f"celu: alpha must not be 0 (it divides x), got alpha={alpha!r}")
     x = _float_input("celu", input)
-    pos = ~(x.numpy() <= 0)
-    return named(where(pos, x, ((where(pos, 0.0, x) * (1.0 / a)).exp() - 1) * a), "CeluBackward0")
+    return named(Elu.apply(x, neg=a, pos=1.0, inner=1.0 / a, grad_inner=1.0 / float(np.float32(a))),
+                 "CeluBackward0")
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002

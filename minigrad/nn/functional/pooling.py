@@ -27,7 +27,9 @@ __all__ = [
     "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
     "adaptive_max_pool2d", "adaptive_max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d", "lp_pool1d",
     "lp_pool2d", "lp_pool3d", "max_pool1d", "max_pool2d", "max_pool3d", "max_unpool1d", "max_unpool2d",
-    "max_unpool3d",
+    "max_unpool3d", "max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d_with_indices",
+    "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices",
+    "adaptive_max_pool3d_with_indices",
 ]  # fmt: skip
 
 Size = int | Sequence[int]
@@ -444,6 +446,54 @@ def adaptive_max_pool3d(input: Tensor, output_size: OutSize,  # noqa: A002
                         return_indices: bool = False) -> Any:
     """Max over bins of (N, C, D, H, W) or (C, D, H, W), as :func:`adaptive_max_pool1d` per dim."""
     return _adaptive_max("adaptive_max_pool3d", 3, input, output_size, return_indices)
+
+
+def max_pool1d_with_indices(input: Tensor, kernel_size: Size, stride: Size | None = None,  # noqa: A002
+                            padding: Size = 0, dilation: Size = 1, ceil_mode: bool = False,
+                            return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """:func:`max_pool1d` returning (values, indices) whatever ``return_indices`` says, as PyTorch's."""
+    values, indices = _max_pool("max_pool1d", 1, input, kernel_size, stride, padding, dilation, ceil_mode,
+                                True)
+    return values, indices
+
+
+def max_pool2d_with_indices(input: Tensor, kernel_size: Size, stride: Size | None = None,  # noqa: A002
+                            padding: Size = 0, dilation: Size = 1, ceil_mode: bool = False,
+                            return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """:func:`max_pool2d` returning (values, indices) whatever ``return_indices`` says, as PyTorch's."""
+    values, indices = _max_pool("max_pool2d", 2, input, kernel_size, stride, padding, dilation, ceil_mode,
+                                True)
+    return values, indices
+
+
+def max_pool3d_with_indices(input: Tensor, kernel_size: Size, stride: Size | None = None,  # noqa: A002
+                            padding: Size = 0, dilation: Size = 1, ceil_mode: bool = False,
+                            return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """:func:`max_pool3d` returning (values, indices) whatever ``return_indices`` says, as PyTorch's."""
+    values, indices = _max_pool("max_pool3d", 3, input, kernel_size, stride, padding, dilation, ceil_mode,
+                                True)
+    return values, indices
+
+
+def adaptive_max_pool1d_with_indices(input: Tensor, output_size: OutSize,  # noqa: A002
+                                     return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """:func:`adaptive_max_pool1d` returning (values, indices), as PyTorch's."""
+    values, indices = _adaptive_max("adaptive_max_pool1d", 1, input, output_size, True)
+    return values, indices
+
+
+def adaptive_max_pool2d_with_indices(input: Tensor, output_size: OutSize,  # noqa: A002
+                                     return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """:func:`adaptive_max_pool2d` returning (values, indices), as PyTorch's."""
+    values, indices = _adaptive_max("adaptive_max_pool2d", 2, input, output_size, True)
+    return values, indices
+
+
+def adaptive_max_pool3d_with_indices(input: Tensor, output_size: OutSize,  # noqa: A002
+                                     return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """:func:`adaptive_max_pool3d` returning (values, indices), as PyTorch's."""
+    values, indices = _adaptive_max("adaptive_max_pool3d", 3, input, output_size, True)
+    return values, indices
 
 
 # ------------------------------------------------------------------ unpooling

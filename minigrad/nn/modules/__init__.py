@@ -37,6 +37,7 @@ _LAYOUT: dict[str, tuple[str, ...]] = {
         "PoissonNLLLoss", "SmoothL1Loss", "SoftMarginLoss", "TripletMarginLoss",
         "TripletMarginWithDistanceLoss",
     ),
+    "linear_cross_entropy": ("LinearCrossEntropyLoss",),
     "dropout": ("AlphaDropout", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "FeatureAlphaDropout"),
     "normalization": ("CrossMapLRN2d", "GroupNorm", "LayerNorm", "LocalResponseNorm", "RMSNorm"),
     "batchnorm": (
