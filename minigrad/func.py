@@ -27,7 +27,7 @@ from minigrad.tensor import Tensor, stack
 
 __all__ = [
     "functional_call", "grad", "grad_and_value", "hessian", "jacfwd", "jacrev", "jvp", "linearize",
-    "stack_module_state", "vjp", "vmap",
+    "replace_all_batch_norm_modules_", "stack_module_state", "vjp", "vmap",
 ]  # fmt: skip
 
 
@@ -143,6 +143,22 @@ def stack_module_state(models: Sequence[Module]) -> tuple[dict[str, Tensor], dic
     all_buffers = [dict(m.named_buffers()) for m in models]
     buffers = {k: stack([b[k].detach() for b in all_buffers]) for k in all_buffers[0]}
     return params, buffers
+
+
+def replace_all_batch_norm_modules_(root: Module) -> Module:
+    """Switch off the running statistics of every batch-norm layer in ``root`` (itself included), in
+    place, and return ``root``: ``running_mean``, ``running_var`` and ``num_batches_tracked`` become
+    None and ``track_running_stats`` False, so each layer normalizes by its batch's statistics in
+    both modes (what :func:`vmap` over per-sample groups needs; PyTorch's vmap cannot write a
+    batched statistic into an unbatched buffer). Instance-norm layers are left alone, as in PyTorch.
+    """
+    for module in root.modules():
+        if getattr(type(module), "_batch_norm", False) and module.track_running_stats:
+            module.running_mean = None
+            module.running_var = None
+            module.num_batches_tracked = None
+            module.track_running_stats = False
+    return root
 
 
 # ------------------------------------------------------------------ derivatives

@@ -30,6 +30,7 @@ from minigrad.errors import (
 )
 from minigrad.matrix_ops import cross
 from minigrad.reductions import norm as _norm
+from minigrad.return_types import result_repr
 from minigrad.tensor import Tensor, cat, from_numpy, where
 
 __all__ = [
@@ -414,11 +415,6 @@ class LstsqResult(NamedTuple):
     singular_values: Tensor
 
 
-# PyTorch's type names (torch.return_types.linalg_qr, ...): code and reprs that read them see the same
-for _result, _name in ((QRResult, "linalg_qr"), (SVDResult, "linalg_svd"), (EighResult, "linalg_eigh"),
-                       (SlogdetResult, "linalg_slogdet"), (LstsqResult, "linalg_lstsq")):
-    _result.__name__ = _result.__qualname__ = _name
-
 
 def _eye_like(a: Tensor) -> Tensor:
     return from_numpy(np.eye(a.shape[-1], dtype=a.dtype))
@@ -658,32 +654,148 @@ def _ok(a: Tensor) -> Tensor:
     return from_numpy(np.zeros(a.shape[:-2], dtype=np.int32))
 
 
-def inv_ex(A: Tensor, *, check_errors: bool = False) -> InvExResult:  # noqa: N803
-    """``(inverse, info)``: :func:`inv` with LAPACK's status code per matrix (int32 zeros on success).
+def _unchecked_solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """X with A X = B through LAPACK's LU with no check for a zero pivot, for the singular matrices of
+    the ``_ex`` functions: the infs and nans PyTorch's lu_solve leaves there (a (n, n), b (n, k))."""
+    lu, piv = _kernels.lu(a)
+    x = np.array(b, dtype=np.result_type(a, b), copy=True)
+    n = a.shape[-1]
+    with np.errstate(all="ignore"):
+        for j, p in enumerate(piv):
+            x[[j, p]] = x[[p, j]]
+        for j in range(n):
+            x[j + 1:] -= lu[j + 1:, j, None] * x[j]
+        for j in reversed(range(n)):
+            x[j] /= lu[j, j]
+            x[:j] -= lu[:j, j, None] * x[j]
+    return x
+
+
+def _singular(fn: str, A: Tensor, check_errors: bool, message: str) -> np.ndarray:  # noqa: N803
+    """LAPACK's ``info`` per matrix of A from its LU (the first zero pivot, 1-based; 0: invertible).
 
     Raises:
-        LinAlgError: a singular matrix (minigrad raises whatever ``check_errors`` says, as it has no
-            partial result to return).
+        LinAlgError: ``check_errors`` and a singular matrix, in PyTorch's words (``message`` gets the order).
     """
-    return InvExResult(inv(A), _ok(A))
+    info = lu_factor_ex(A.detach()).info.numpy()
+    flat = info.reshape(-1)
+    if check_errors and flat.any():
+        first = int(np.argmax(flat != 0))
+        where_ = f"(Batch element {first}): " if info.ndim else ""
+        raise LinAlgError(f"{fn}: {where_}{message.format(flat[first])}")
+    return info
+
+
+def _patched(A: Tensor, B: Tensor | None, info: np.ndarray, left: bool) -> Tensor:  # noqa: N803
+    """solve(A, B) (B None: inv(A)) with the singular matrices of A swapped for I, so gradients reach the
+    others, then their results replaced by :func:`_unchecked_solve`'s."""
+    failed = from_numpy((info != 0)[..., None, None])
+    n = A.shape[-1]
+    eye = from_numpy(np.eye(n, dtype=A.dtype))
+    fixed = where(failed, eye, A)
+    good = inv(fixed) if B is None else solve(fixed, B, left=left)
+    a_arr = A.detach().numpy()
+    b_arr = np.eye(n, dtype=a_arr.dtype) if B is None else B.detach().numpy()
+    vector = B is not None and (B.ndim == 1 or (B.ndim == A.ndim - 1 and B.shape == A.shape[:-1]))
+    bm = b_arr[..., None] if vector else (b_arr if left else np.swapaxes(b_arr, -1, -2))
+    am = a_arr if left else np.swapaxes(a_arr, -1, -2)
+    batch = np.broadcast_shapes(am.shape[:-2], bm.shape[:-2])
+    am, bm = np.broadcast_to(am, (*batch, *am.shape[-2:])), np.broadcast_to(bm, (*batch, *bm.shape[-2:]))
+    bad = np.broadcast_to(info != 0, batch)
+    out = np.zeros((*batch, *bm.shape[-2:]), dtype=good.dtype)
+    for idx in np.ndindex(*batch):
+        if bad[idx]:
+            out[idx] = _unchecked_solve(am[idx], bm[idx])
+    out = out[..., 0] if vector else (out if left else np.swapaxes(out, -1, -2))
+    mask = from_numpy(bad[..., None] if vector else bad[..., None, None])
+    return where(mask, from_numpy(np.ascontiguousarray(out)), good)
+
+
+def inv_ex(A: Tensor, *, check_errors: bool = False) -> InvExResult:  # noqa: N803
+    """``(inverse, info)``: :func:`inv` with LAPACK's status code per matrix instead of an error: ``info``
+    is int32, 0 where the matrix is invertible, else the 1-based index of U's first zero diagonal element,
+    and there the inverse holds the infs and nans LAPACK's LU solve gives (as PyTorch's; the pattern of
+    non-finite values may differ). Gradients reach the invertible matrices.
+
+    Raises:
+        LinAlgError: with ``check_errors=True``, a singular matrix (PyTorch's message).
+    """
+    try:
+        return InvExResult(inv(A), _ok(A))
+    except LinAlgError:
+        pass
+    info = _singular("linalg.inv_ex", A, check_errors, "The diagonal element {} is zero, the inversion could "
+                     "not be completed because the input matrix is singular.")
+    return InvExResult(_patched(A, None, info, True), from_numpy(info.astype(np.int32)))
+
+
+def _partial_cholesky(a: np.ndarray) -> tuple[np.ndarray, int]:
+    """LAPACK's unblocked potrf on one matrix that is not positive definite: the factor as far as it got
+    (the failing pivot left holding its non-positive value, the columns after it A's own lower triangle)
+    and ``info``, the order of the first leading minor that is not positive definite."""
+    work = np.tril(a.astype(np.float64))
+    for j in range(work.shape[0]):
+        row = work[j, :j]
+        ajj = work[j, j] - row @ row
+        if not ajj > 0:  # (nan included)
+            work[j, j] = ajj
+            return work.astype(a.dtype), j + 1
+        work[j, j] = math.sqrt(ajj)
+        work[j + 1:, j] = (work[j + 1:, j] - work[j + 1:, :j] @ row) / work[j, j]
+    return work.astype(a.dtype), 0  # (np.linalg refused a matrix this loop factors: a rounding tie)
 
 
 def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -> CholeskyExResult:  # noqa: N803
-    """``(L, info)``: :func:`cholesky` with LAPACK's status code per matrix (int32 zeros on success).
+    """``(L, info)``: :func:`cholesky` with LAPACK's status code per matrix instead of an error, as
+    scripts use it to add jitter until a covariance factors: ``info`` is int32, 0 where the matrix
+    factored, else the order of its first leading minor that is not positive definite, and there ``L``
+    holds LAPACK's partial factor (as PyTorch's). Gradients reach the matrices that factored.
 
     Raises:
-        LinAlgError: a matrix that is not positive definite (raised whatever ``check_errors`` says).
+        LinAlgError: with ``check_errors=True``, a matrix that is not positive definite.
+        InvalidParameterError, ShapeError: as :func:`cholesky`.
     """
-    return CholeskyExResult(cholesky(A, upper=upper), _ok(A))
+    try:
+        return CholeskyExResult(cholesky(A, upper=upper), _ok(A))
+    except LinAlgError:
+        pass
+    a = A._array
+    flat = a.reshape(-1, *a.shape[-2:])
+    partial, infos = np.zeros_like(flat), np.zeros(len(flat), dtype=np.int32)
+    for i, m in enumerate(flat):
+        try:
+            np.linalg.cholesky(m)
+        except np.linalg.LinAlgError:
+            partial[i], infos[i] = _partial_cholesky(m)
+    info = infos.reshape(a.shape[:-2])
+    if check_errors:
+        first = int(np.argmax(infos != 0))
+        where_ = f"(Batch element {first}): " if a.ndim > 2 else ""
+        raise LinAlgError(f"linalg.cholesky_ex: {where_}The factorization could not be completed because the "
+                          f"input is not positive-definite (the leading minor of order {infos[first]} is not "
+                          "positive-definite).")
+    failed = from_numpy((infos != 0).reshape(*a.shape[:-2], 1, 1))
+    eye = from_numpy(np.eye(a.shape[-1], dtype=a.dtype))
+    factored = cholesky(where(failed, eye, A))  # the failed matrices swapped for I: no gradient reaches them
+    lower = where(failed, from_numpy(partial.reshape(a.shape)), factored)
+    return CholeskyExResult(lower.mT if upper else lower, from_numpy(info))
 
 
 def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False) -> SolveExResult:  # noqa: N803
-    """``(result, info)``: :func:`solve` with LAPACK's status code per matrix (int32 zeros on success).
+    """``(result, info)``: :func:`solve` with LAPACK's status code per matrix of A instead of an error, as
+    :func:`inv_ex` (the result of a singular matrix holds the infs and nans of LAPACK's LU solve).
 
     Raises:
-        LinAlgError: a singular matrix (raised whatever ``check_errors`` says).
+        LinAlgError: with ``check_errors=True``, a singular matrix (PyTorch's message).
+        ShapeError: as :func:`solve`.
     """
-    return SolveExResult(solve(A, B, left=left), _ok(A))
+    try:
+        return SolveExResult(solve(A, B, left=left), _ok(A))
+    except LinAlgError:
+        pass
+    info = _singular("torch.linalg.solve_ex", A, check_errors,  # (PyTorch's prefix, "torch." included)
+                     "The solver failed because the input matrix is singular.")
+    return SolveExResult(_patched(A, B, info, left), from_numpy(info.astype(np.int32)))
 
 
 def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:  # noqa: N803
@@ -913,3 +1025,14 @@ def householder_product(A: Tensor, tau: Tensor) -> Tensor:  # noqa: N803
         raise ShapeError(f"torch.linalg.householder_product: A (..., m, n) with m >= n and tau (..., k) "
                          f"with k <= n and A's batch dims expected, got {A.shape} and {tau.shape}")
     return householder_q(A, tau)[..., :, :n]
+
+
+# PyTorch's type names and reprs (torch.return_types.linalg_qr(\nQ=...,\nR=...)): code and prints that read
+# them see the same
+for _result, _name in ((QRResult, "linalg_qr"), (SVDResult, "linalg_svd"), (EighResult, "linalg_eigh"),
+                       (SlogdetResult, "linalg_slogdet"), (LstsqResult, "linalg_lstsq"),
+                       (SolveExResult, "linalg_solve_ex"), (InvExResult, "linalg_inv_ex"),
+                       (CholeskyExResult, "linalg_cholesky_ex"), (LUResult, "linalg_lu"),
+                       (LUFactorResult, "linalg_lu_factor"), (LUFactorExResult, "linalg_lu_factor_ex")):
+    _result.__name__ = _result.__qualname__ = _name
+    _result.__repr__ = result_repr  # type: ignore[method-assign]

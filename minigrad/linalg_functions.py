@@ -16,7 +16,6 @@ from minigrad import _kernels, linalg, reductions, return_types
 from minigrad._tensor_methods import provide
 from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError
 from minigrad.factories import randn
-from minigrad.linalg import SlogdetResult
 from minigrad.tensor import Tensor, from_numpy, where
 
 __all__ = [
@@ -50,9 +49,10 @@ def det(input: Tensor) -> Tensor:  # noqa: A002
     return linalg.det(input)
 
 
-def slogdet(input: Tensor) -> SlogdetResult:  # noqa: A002
-    """``(sign, logabsdet)`` of each square matrix; see :func:`minigrad.linalg.slogdet`."""
-    return linalg.slogdet(input)
+def slogdet(input: Tensor) -> return_types.slogdet:  # noqa: A002
+    """``(sign, logabsdet)`` of each square matrix (``torch.return_types.slogdet``, as PyTorch's: the
+    linalg form's type is ``linalg_slogdet``); see :func:`minigrad.linalg.slogdet`."""
+    return return_types.slogdet(*linalg.slogdet(input))
 
 
 def logdet(input: Tensor) -> Tensor:  # noqa: A002
@@ -235,6 +235,10 @@ class GeqrfResult(NamedTuple):
 
     a: Tensor
     tau: Tensor
+
+
+GeqrfResult.__name__ = GeqrfResult.__qualname__ = "geqrf"  # PyTorch's name and repr
+GeqrfResult.__repr__ = return_types.result_repr  # type: ignore[method-assign]
 
 
 def geqrf(input: Tensor) -> GeqrfResult:  # noqa: A002

@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from minigrad import _alias
+from minigrad.device import CPU, device
 
 Array = NDArray[Any]
 
@@ -58,6 +59,11 @@ class Generator:
         self.next_normal = None
         self.masks = _MaskStream(self._seed)
         return self
+
+    @property
+    def device(self) -> device:
+        """The generator's device: ``device(type='cpu')``, minigrad's only one."""
+        return CPU
 
     def initial_seed(self) -> int:
         """The seed the stream last started from."""

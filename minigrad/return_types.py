@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "aminmax", "cummax", "cummin", "frexp", "histogram", "kthvalue", "max", "median", "min", "mode",
-    "nanmedian", "qr", "sort", "svd", "topk", "triangular_solve",
+    "nanmedian", "qr", "slogdet", "sort", "svd", "topk", "triangular_solve",
 ]  # fmt: skip
 
 
@@ -125,6 +125,13 @@ class qr(NamedTuple):  # noqa: N801
     R: Tensor
 
 
+class slogdet(NamedTuple):  # noqa: N801
+    """``mg.slogdet(A)``: the sign and the log of the absolute value of the determinant."""
+
+    sign: Tensor
+    logabsdet: Tensor
+
+
 class triangular_solve(NamedTuple):  # noqa: N801
     """``mg.triangular_solve(B, A)``: the solution X and a copy of A."""
 
@@ -132,12 +139,12 @@ class triangular_solve(NamedTuple):  # noqa: N801
     cloned_coefficient: Tensor
 
 
-def _repr(self: Any) -> str:
-    """PyTorch's layout: ``torch.return_types.max(\nvalues=...,\nindices=...)``."""
+def result_repr(self: Any) -> str:
+    """PyTorch's layout: ``torch.return_types.max(\nvalues=...,\nindices=...)`` (also linalg's results)."""
     fields = ",\n".join(f"{name}={value!r}" for name, value in zip(self._fields, self))
     return f"{_format.NAMESPACE}.return_types.{type(self).__name__}(\n{fields})"
 
 
 for _cls in (max, min, sort, topk, kthvalue, median, nanmedian, mode, cummax, cummin, aminmax, frexp,
-             histogram, svd, qr, triangular_solve):
-    _cls.__repr__ = _repr  # type: ignore[method-assign]
+             histogram, svd, qr, slogdet, triangular_solve):
+    _cls.__repr__ = result_repr  # type: ignore[method-assign]

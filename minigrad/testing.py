@@ -18,10 +18,11 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from minigrad import factories
+from minigrad import _draws, factories
 from minigrad._kernels import quiet
 from minigrad.dtypes import DTypeLike, resolve_dtype
 from minigrad.errors import InvalidParameterError
+from minigrad.random import default_generator
 from minigrad.shapes import shape_arg
 from minigrad.tensor import Array, Tensor, from_numpy
 
@@ -325,14 +326,19 @@ def make_tensor(*shape: Any, dtype: DTypeLike, device: Any = None, low: float | 
     del device, memory_format  # (every tensor is a row-major CPU array)
     dims, dt = shape_arg(shape), resolve_dtype(dtype)
     lo, hi = _bounds(dt, low, high)
+    strided = noncontiguous and math.prod(dims) > 1
+    if strided:  # PyTorch's: draw a twice-as-long last dim, keep every other element from the second
+        dims = (*dims[:-1], 2 * dims[-1])
     if dt.kind in "biu":
         top = max(math.ceil(hi), math.ceil(lo) + 1)
         values = factories.randint(math.ceil(lo), top, dims).numpy().astype(dt)
+    elif dt in (np.float16, np.float32, np.float64):  # uniform_ in the dtype, the stream PyTorch's draws
+        values = _draws.uniform(default_generator, dims, lo, hi, dt)
     else:
         values = (factories.rand(*dims, dtype=np.float64).numpy() * (hi - lo) + lo).astype(dt)
     if exclude_zero:
         values[values == 0] = 1 if dt.kind in "biu" else np.finfo(dt).tiny
-    if noncontiguous and values.size > 1:
-        values = np.repeat(values, 2, axis=-1)[..., ::2]
+    if strided:
+        values = values[..., 1::2]
     t = from_numpy(values)
     return t.requires_grad_(True) if requires_grad else t

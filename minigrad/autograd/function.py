@@ -56,6 +56,7 @@ class FunctionCtx:
         self._dirty: set[int] = set()
         self._out_meta: list[tuple[tuple[int, ...], np.dtype[Any]] | None] = []  # outputs' shapes, dtypes
         self._non_diff_index: set[int] = set()  # positions of the outputs marked non-differentiable
+        self._saved_forward: tuple[Any, ...] = ()  # save_for_forward's tensors (for a jvp; not called)
 
     def save_for_backward(self, *tensors: Any) -> None:
         """Keep tensors (or None) for backward; read them back as ``ctx.saved_tensors``."""
@@ -67,6 +68,14 @@ class FunctionCtx:
         if _extras.pack:  # inside saved_tensors_hooks: keep what the pack hook makes of each
             pack, self._unpack = _extras.pack[-1]
             self._saved = tuple(None if t is None else pack(t) for t in tensors)
+
+    def save_for_forward(self, *tensors: Any) -> None:
+        """Keep tensors for a ``jvp`` staticmethod (minigrad's forward mode goes through backward and calls
+        no jvp). Raises AssertionError, as PyTorch, for anything but tensors and None."""
+        if not all(t is None or isinstance(t, Tensor) for t in tensors):
+            raise AssertionError("save_for_forward expects all arguments to be tensors; you should save "
+                                 "non-tensors as attributes on ctx.")
+        self._saved_forward = tensors
 
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
@@ -134,7 +143,7 @@ class _CustomNode(ops.Function):
             grads = [from_numpy(np.zeros(meta[0], dtype=meta[1]))
                      if gr is None and meta is not None and i not in skip else gr
                      for i, (gr, meta) in enumerate(zip(grads, self.ctx._out_meta))]
-        result = self.fn_cls.backward(self.ctx, *grads)
+        result = self.fn_cls.user_backward()(self.ctx, *grads)
         result = result if isinstance(result, tuple) else (result,)
         if len(result) > len(self.args) and all(gr is None for gr in result[len(self.args):]):
             # PyTorch drops trailing Nones: backward may cover defaulted arguments apply() was not given
@@ -198,6 +207,18 @@ class _OutputNode(ops.Function):
         """The custom node's metadata dict."""
         return self.custom.metadata
 
+    @property
+    def next_functions(self) -> Any:
+        """The custom node's: one entry per tensor input, as PyTorch's."""
+        return self.custom.next_functions
+
+    def __getattr__(self, name: str) -> Any:
+        """The ctx's attributes (``saved_tensors``, ``needs_input_grad``, what forward set): PyTorch's
+        node is the ctx."""
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(object.__getattribute__(self, "custom").ctx, name)
+
     def forward(self, anchor: Array, value: Array, index: int, custom: _CustomNode) -> Array:
         self.index, self.custom = index, custom
         return value
@@ -237,7 +258,23 @@ class Function:
     @staticmethod
     def backward(ctx: FunctionCtx, *grad_outputs: Any) -> Any:
         """The vector-Jacobian product: a gradient (or None) per forward argument."""
-        raise NotImplementedError("a custom Function must define backward to be differentiated")
+        raise NotImplementedError("You must implement either the backward or vjp method for your custom "
+                                  "autograd.Function to use it with backward mode AD.")
+
+    vjp = backward  # PyTorch's other name: a subclass defines one of the two
+
+    @classmethod
+    def user_backward(cls) -> Callable[..., Any]:
+        """The subclass's ``backward``, or its ``vjp``.
+
+        Raises:
+            MinigradError: it defines both (PyTorch's RuntimeError).
+        """
+        backward, vjp = cls.backward, cls.vjp
+        if backward is not Function.backward and vjp is not Function.vjp:
+            raise MinigradError("Implementing both 'backward' and 'vjp' for a custom Function is not "
+                                "allowed. You should only implement one of them.")
+        return vjp if vjp is not Function.vjp else backward
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         warnings.warn(f"{self.__class__} should not be instantiated. Methods on autograd functions are all "
@@ -303,6 +340,8 @@ def _record(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], output
     # an input marked dirty and returned keeps its identity (PyTorch's rule): the custom node reads a
     # stand-in with the input's old history, and the input itself becomes the output's node
     dirty = [o for o in outs if isinstance(o, Tensor) and id(o) in ctx._dirty and any(o is a for a in args)]
+    if any(d.requires_grad and d.is_leaf for d in dirty):  # (PyTorch checks after forward ran, as here)
+        raise MinigradError("a leaf Variable that requires grad has been used in an in-place operation.")
     stand = {id(d): _stand_in(d) for d in dirty}
     tensors_in = [stand.get(id(a), a) for a in args if isinstance(a, Tensor)]
     diff = [i for i, o in enumerate(outs)

@@ -331,7 +331,7 @@ def _with_params(fn: Any, inputs: tuple[Any, ...], check_params: ParamSpec
 _ACCEPTED: dict[str, Any] = {
     "fast_mode": None, "nondet_tol": None, "check_undefined_grad": None, "check_grad_dtypes": None,
     "check_backward_ad": True, "check_batched_grad": None, "check_batched_forward_grad": False,
-    "check_forward_ad": None, "masked": None, "gen_non_contig_grad_outputs": False,
+    "check_forward_ad": None, "masked": None, "gen_non_contig_grad_outputs": None,
     "check_fwd_over_rev": False, "check_rev_over_rev": True,
 }
 
@@ -421,8 +421,11 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any],
         from minigrad import _draws
         from minigrad.random import default_generator
 
-        grad_outputs = [from_numpy(_draws.uniform(default_generator, o.shape, -1.0, 1.0, o.dtype))
-                        .requires_grad_(True) for o in outs]
+        strided = bool(torch_options.get("gen_non_contig_grad_outputs"))  # make_tensor's: the odd elements
+        shapes = [(*o.shape[:-1], 2 * o.shape[-1]) if strided and o.numel() > 1 else o.shape for o in outs]
+        drawn = [_draws.uniform(default_generator, s, -1.0, 1.0, o.dtype) for s, o in zip(shapes, outs)]
+        grad_outputs = [from_numpy(a[..., 1::2] if a.shape != o.shape else a).requires_grad_(True)
+                        for a, o in zip(drawn, outs)]
     gos = list(grad_outputs)
     labels = {**labels, **{len(ins) + k: f"grad_output {k}" for k in range(len(gos))}}
 

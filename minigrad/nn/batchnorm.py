@@ -8,7 +8,7 @@ per-channel ``weight`` and ``bias``, the ``running_mean``/``running_var``/
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -127,6 +127,9 @@ class _BatchNorm(_NormBase):
 
     _ranks: tuple[int, ...] = ()
     _layout = ""
+    #: torch.func.replace_all_batch_norm_modules_ finds batch-norm layers by this flag (minigrad.func
+    #: cannot import this module: nn.functional's dependencies import func)
+    _batch_norm: ClassVar[bool] = True
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """Normalize per channel; batch statistics in training, running ones in eval (if tracked)."""

@@ -39,7 +39,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
         InvalidParameterError: unknown ``nonlinearity`` or a bad leaky_relu slope.
     """
     if nonlinearity in _LINEAR:
-        return 1.0
+        return 1  # (an int, as PyTorch's: scripts print it)
     if nonlinearity == "tanh":
         return 5.0 / 3
     if nonlinearity == "relu":
@@ -62,6 +62,20 @@ def _fans(tensor: Tensor) -> tuple[int, int]:
         )
     receptive = math.prod(tensor.shape[2:])
     return tensor.shape[1] * receptive, tensor.shape[0] * receptive
+
+
+def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
+    """(fan_in, fan_out) of a weight (out, in, *kernel): PyTorch's private helper, which custom layers'
+    ``reset_parameters`` call. Raises ShapeError (a ValueError, as PyTorch's) under 2 dims."""
+    return _fans(tensor)
+
+
+def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
+    """fan_in or fan_out by ``mode`` (PyTorch's private helper). Raises InvalidParameterError (a
+    ValueError, as PyTorch's) for another mode, ShapeError under 2 dims."""
+    fan_in, fan_out = _fans(tensor)
+    mode = _checks.one_of("mode", mode.lower() if isinstance(mode, str) else mode, ("fan_in", "fan_out"))
+    return fan_in if mode == "fan_in" else fan_out
 
 
 def _fill(tensor: Tensor, values: Array | float) -> Tensor:

@@ -431,6 +431,18 @@ SPECS: dict[str, list[Check]] = {
     "hf_style_finetune.py": every_number(1e-5),     # ModelOutput dataclass, extended mask, save_pretrained
     "vae_variants.py": every_number(1e-5),          # Independent posteriors, free bits, IWAE, register_kl
     "transfer_learning.py": every_number(1e-5),     # the tutorial's train_model, fine-tune vs frozen backbone
+    # progs10b: PyTorch's recipes and training-script utilities, seeded or fixed (float32 sums flip a last
+    # digit at most: 1e-5 covers the ~1e-7 differences measured; the float64 programs agree to ~1e-15)
+    "per_sample_grads.py": every_number(1e-5),      # vmap(grad) over functional_call, DP-SGD, BatchNorm off
+    "model_ensembling.py": every_number(1e-5),      # stack_module_state, vmap'd ensemble trained by Adam
+    "double_backward_custom.py": every_number(1e-9),  # custom Functions' double backward, gradcheck options
+    "saving_loading_recipes.py": every_number(1e-5),  # several models in one file, warmstart, resume, RNG
+    "zeroing_gradients.py": every_number(1e-5),     # set_to_none, accumulation, grads skipped, retain_grad
+    "samplers_collate.py": every_number(1e-5),      # samplers' indices, pad_sequence collate, buckets
+    "clip_monitor_norms.py": every_number(1e-5),    # clip_grad_norm_ orders, weight_norm, spectral_norm
+    "init_groups_schedulers.py": every_number(1e-5),  # nn.init by apply, no-decay groups, LR schedules
+    "linalg_newton_lbfgs.py": every_number(1e-9),   # linalg solvers, cholesky_ex jitter, Newton, LBFGS
+    "seq_tagger_packed.py": every_number(1e-5),     # packed bidirectional GRU/LSTM, ignore_index, forcing
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
