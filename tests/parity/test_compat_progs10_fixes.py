@@ -1,0 +1,105 @@
+"""What the progs10a batch of compat programs (tests/compat/programs: modern vision architectures, GNNs,
+diffusion, tabular) needed: each fix checked against torch on its own."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = require_torch()
+
+
+def _conv_bn_pair(lib: Any, transpose: bool) -> tuple[Any, Any, Any]:
+    lib.manual_seed(0)
+    conv = (lib.nn.ConvTranspose2d(4, 3, 2, stride=2, groups=1) if transpose
+            else lib.nn.Conv2d(4, 3, 3, padding=1, bias=False))
+    bn = lib.nn.BatchNorm2d(3)
+    with lib.no_grad():
+        bn.running_mean.copy_(lib.tensor([0.1, -0.2, 0.3]))
+        bn.running_var.copy_(lib.tensor([0.5, 2.0, 1.5]))
+        bn.weight.copy_(lib.tensor([1.2, 0.7, -0.4]))
+        bn.bias.copy_(lib.tensor([0.05, 0.0, -0.1]))
+    return conv.eval(), bn.eval(), lib.randn(2, 4, 5, 5)
+
+
+@pytest.mark.parametrize("transpose", [False, True])
+def test_fuse_conv_bn_eval_reachable_from_nn_utils(transpose: bool) -> None:
+    # before: torch.nn.utils.fuse_conv_bn_eval (and fuse_conv_bn_weights, fuse_linear_bn_eval/_weights)
+    # raised AttributeError under minigrad: they lived only in nn.utils.fusion, which PyTorch re-exports
+    results = []
+    for lib in (mg, torch):
+        conv, bn, x = _conv_bn_pair(lib, transpose)
+        fused = lib.nn.utils.fuse_conv_bn_eval(conv, bn, transpose=transpose)
+        w, b = lib.nn.utils.fuse_conv_bn_weights(conv.weight, conv.bias, bn.running_mean, bn.running_var,
+                                                 bn.eps, bn.weight, bn.bias, transpose)
+        with lib.no_grad():
+            results.append((fused(x).numpy(), w.detach().numpy(), b.detach().numpy(), type(w).__name__))
+    for ours, theirs in zip(results[0][:3], results[1][:3]):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+    assert results[0][3] == results[1][3] == "Parameter"
+
+
+def test_fuse_linear_bn_eval_reachable_from_nn_utils() -> None:
+    outs = []
+    for lib in (mg, torch):
+        lib.manual_seed(1)
+        lin, bn = lib.nn.Linear(5, 3).eval(), lib.nn.BatchNorm1d(3).eval()
+        with lib.no_grad():
+            bn.running_var.fill_(3.0)
+            bn.running_mean.fill_(0.25)
+        fused = lib.nn.utils.fuse_linear_bn_eval(lin, bn)
+        w, b = lib.nn.utils.fuse_linear_bn_weights(lin.weight, lin.bias, bn.running_mean, bn.running_var,
+                                                   bn.eps, bn.weight, bn.bias)
+        x = lib.randn(4, 5)
+        with lib.no_grad():
+            outs.append((fused(x).numpy(), w.detach().numpy(), b.detach().numpy()))
+    for ours, theirs in zip(*outs):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+
+
+def test_clip_grad_norm_deprecated_alias_as_torch() -> None:
+    # before: the old spelling torch.nn.utils.clip_grad_norm (no underscore) raised AttributeError
+    norms, grads = [], []
+    for lib in (mg, torch):
+        p = lib.nn.Parameter(lib.tensor([3.0, 4.0]))
+        p.grad = lib.tensor([3.0, 4.0])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            norms.append(float(lib.nn.utils.clip_grad_norm([p], max_norm=1.0)))
+        assert [w.category for w in caught] == [FutureWarning]
+        grads.append(p.grad.numpy())
+    assert norms[0] == pytest.approx(norms[1])
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-6)
+
+
+def test_convert_conv2d_weight_memory_format_as_torch() -> None:
+    # before: torch.nn.utils.convert_conv2d_weight_memory_format raised AttributeError under minigrad
+    seen = []
+    for lib in (mg, torch):
+        lib.manual_seed(2)
+        model = lib.nn.Sequential(lib.nn.Conv2d(3, 4, 3), lib.nn.ReLU(), lib.nn.ConvTranspose2d(4, 2, 2),
+                                  lib.nn.Linear(2, 2))
+        before = [p.detach().numpy().copy() for p in model.parameters()]
+        out = lib.nn.utils.convert_conv2d_weight_memory_format(model, lib.channels_last)
+        assert out is model
+        w0, w2 = model[0].weight, model[2].weight
+        seen.append((w0.is_contiguous(memory_format=lib.channels_last), w0.stride(),
+                     w2.is_contiguous(memory_format=lib.channels_last), w2.stride(),
+                     isinstance(w0, lib.nn.Parameter)))
+        for b, p in zip(before, model.parameters()):
+            np.testing.assert_array_equal(b, p.detach().numpy())
+    assert seen[0] == seen[1]
+    with pytest.raises(TypeError):
+        mg.nn.utils.convert_conv2d_weight_memory_format(mg.nn.Conv2d(1, 1, 1), "channels_last")
+
+
+def test_nn_utils_names_match_torch() -> None:
+    ours = {n for n in dir(mg.nn.utils) if not n.startswith("_")}
+    theirs = {n for n in dir(torch.nn.utils) if not n.startswith("_")}
+    assert theirs - ours == set()
