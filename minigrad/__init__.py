@@ -190,6 +190,7 @@ from minigrad.memory_formats import (
 
 # torch.pdist, torch.pairwise_distance, torch.cosine_similarity: the F functions under their torch.* names
 from minigrad.nn.functional.vector import cosine_similarity, pairwise_distance, pdist
+from minigrad.nn.module import provide_compile as _provide_compile
 from minigrad.number_ops import *  # noqa: F403
 from minigrad.pointwise import *  # noqa: F403
 from minigrad.profiler import profile
@@ -276,6 +277,8 @@ _out.accept_out(globals(), [
     "column_stack", "matmul", "where", "std", "var", "gather", "scatter_add", "quantile", "nanquantile",
     "norm", "hardshrink", "threshold", "bernoulli", "multinomial", "normal", "poisson",
 ])
+
+_provide_compile(compile)  # Module.compile() (the compiler imports nn, so nn cannot import the compiler)
 
 __all__ = [
     "DimensionError", "Generator", "GradcheckError", "InvalidParameterError", "MinigradError",

@@ -103,3 +103,27 @@ def test_nn_utils_names_match_torch() -> None:
     ours = {n for n in dir(mg.nn.utils) if not n.startswith("_")}
     theirs = {n for n in dir(torch.nn.utils) if not n.startswith("_")}
     assert theirs - ours == set()
+
+
+def test_module_compile_in_place_trains_as_torch_eager() -> None:
+    # before: model.compile() (PyTorch 2.2's in-place form of torch.compile) raised AttributeError
+    losses = []
+    for lib in (mg, torch):
+        lib.manual_seed(3)
+        model = lib.nn.Sequential(lib.nn.Linear(4, 8), lib.nn.GELU(), lib.nn.Linear(8, 1))
+        if lib is mg:
+            assert model.compile(fullgraph=False, mode="reduce-overhead") is None
+            with pytest.raises(TypeError):
+                model.compile(1)
+        opt = lib.optim.SGD(model.parameters(), lr=0.1)
+        x, y = lib.randn(16, 4), lib.randn(16, 1)
+        run = []
+        for _ in range(4):
+            loss = lib.nn.functional.mse_loss(model(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            run.append(loss.item())
+        losses.append((run, sorted(model.state_dict())))
+    np.testing.assert_allclose(losses[0][0], losses[1][0], rtol=1e-6)
+    assert losses[0][1] == losses[1][1]
