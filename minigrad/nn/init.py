@@ -64,6 +64,28 @@ def _fans(tensor: Tensor) -> tuple[int, int]:
     return tensor.shape[1] * receptive, tensor.shape[0] * receptive
 
 
+def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
+    """PyTorch's private helper, which custom layers' ``reset_parameters`` call: (fan_in, fan_out) of a
+    weight of shape (out, in, *kernel), each times the kernel's size.
+
+    Raises:
+        ShapeError: ``tensor`` has fewer than 2 dims (a ValueError, as PyTorch's).
+    """
+    return _fans(tensor)
+
+
+def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
+    """The fan ``mode`` ('fan_in' or 'fan_out') names, as PyTorch's private helper.
+
+    Raises:
+        ValueError: another ``mode``; ShapeError: ``tensor`` has fewer than 2 dims.
+    """
+    if not isinstance(mode, str) or mode.lower() not in ("fan_in", "fan_out"):
+        raise ValueError(f"Mode {mode} not supported, please use one of ['fan_in', 'fan_out']")
+    fan_in, fan_out = _fans(tensor)
+    return fan_in if mode.lower() == "fan_in" else fan_out
+
+
 def _fill(tensor: Tensor, values: Array | float) -> Tensor:
     with no_grad():  # initialising a parameter is not part of any graph
         tensor[...] = from_numpy(np.asarray(values))

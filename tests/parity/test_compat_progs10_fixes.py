@@ -127,3 +127,37 @@ def test_module_compile_in_place_trains_as_torch_eager() -> None:
         losses.append((run, sorted(model.state_dict())))
     np.testing.assert_allclose(losses[0][0], losses[1][0], rtol=1e-6)
     assert losses[0][1] == losses[1][1]
+
+
+@pytest.mark.parametrize("condition", [True, False, "tensor true", "tensor false"])
+def test_underscore_assert_as_torch(condition: Any) -> None:
+    # before: torch._assert (timm's PatchEmbed, Swin's blocks check input sizes with it) raised
+    # AttributeError under minigrad
+    for lib in (mg, torch):
+        cond = lib.tensor(condition == "tensor true") if isinstance(condition, str) else condition
+        if cond is True or (isinstance(condition, str) and condition.endswith("true")):
+            assert lib._assert(cond, "fine") is None
+        else:
+            with pytest.raises(AssertionError, match="Input height"):
+                lib._assert(cond, "Input height (7) doesn't match model (8).")
+
+
+@pytest.mark.parametrize("shape", [(8, 4), (8, 4, 3, 3), (0, 3), (6, 2, 5)])
+def test_calculate_fan_in_and_fan_out_as_torch(shape: tuple[int, ...]) -> None:
+    # before: nn.init._calculate_fan_in_and_fan_out (custom layers' reset_parameters compute their bound with
+    # it) and _calculate_correct_fan raised AttributeError under minigrad
+    ours, theirs = mg.empty(*shape), torch.empty(*shape)
+    fans = mg.nn.init._calculate_fan_in_and_fan_out(ours)
+    assert fans == torch.nn.init._calculate_fan_in_and_fan_out(theirs)
+    for mode in ("fan_in", "fan_out", "FAN_IN"):
+        assert (mg.nn.init._calculate_correct_fan(ours, mode)
+                == torch.nn.init._calculate_correct_fan(theirs, mode))
+    for lib, t in ((mg, ours), (torch, theirs)):
+        with pytest.raises(ValueError, match="Mode fan not supported"):
+            lib.nn.init._calculate_correct_fan(t, "fan")
+
+
+def test_calculate_fan_in_and_fan_out_refuses_1d_as_torch() -> None:
+    for lib in (mg, torch):
+        with pytest.raises(ValueError):
+            lib.nn.init._calculate_fan_in_and_fan_out(lib.empty(3))
