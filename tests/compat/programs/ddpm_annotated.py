@@ -3,7 +3,8 @@ size: cosine / linear / quadratic / sigmoid beta schedules, alphas_cumprod with
 F.pad(alphas_cumprod[:-1], (1, 0), value=1.0), the extract(a, t, x_shape)
 helper (a.gather(-1, t) then reshape(batch_size, *((1,) * (len(x_shape) - 1)))),
 q_sample, SinusoidalPositionEmbeddings (torch.exp(torch.arange(half) * -emb),
-cat of sin and cos), a small conv denoiser with the time embedding added per
+cat of sin and cos), a small conv denoiser (weight-standardized convolutions initialized
+through nn.init._calculate_fan_in_and_fan_out) with the time embedding added per
 channel via rearrange-style view and GroupNorm, p_losses with l1 / l2 / huber,
 training on 8x8 synthetic images with torch.randint timesteps, and the
 p_sample / p_sample_loop ancestral sampler under torch.no_grad with
@@ -96,10 +97,29 @@ class SinusoidalPositionEmbeddings(nn.Module):
         return embeddings
 
 
+class WeightStandardizedConv2d(nn.Conv2d):
+    """https://arxiv.org/abs/1903.10520: weight standardization works with group normalization."""
+
+    def reset_parameters(self):
+        # a custom init reading the fans as nn.Conv2d's own reset_parameters does
+        fan_in, fan_out = nn.init._calculate_fan_in_and_fan_out(self.weight)
+        nn.init.uniform_(self.weight, -math.sqrt(3.0 / fan_in), math.sqrt(3.0 / fan_in))
+        if self.bias is not None:
+            nn.init.uniform_(self.bias, -1 / math.sqrt(fan_out), 1 / math.sqrt(fan_out))
+
+    def forward(self, x):
+        eps = 1e-5 if x.dtype == torch.float32 else 1e-3
+        weight = self.weight
+        mean = weight.mean(dim=(1, 2, 3), keepdim=True)
+        var = torch.var(weight, dim=(1, 2, 3), keepdim=True, unbiased=False)
+        normalized_weight = (weight - mean) * (var + eps).rsqrt()
+        return F.conv2d(x, normalized_weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+
 class Block(nn.Module):
     def __init__(self, dim, dim_out, groups=4):
         super().__init__()
-        self.proj = nn.Conv2d(dim, dim_out, 3, padding=1)
+        self.proj = WeightStandardizedConv2d(dim, dim_out, 3, padding=1)
         self.norm = nn.GroupNorm(groups, dim_out)
         self.act = nn.SiLU()
 

@@ -4,7 +4,8 @@ relative position bias table indexed by an index built with torch.meshgrid,
 flatten, broadcasting subtraction, permute and sum(-1) (registered as a
 buffer), the shifted-window attention mask built by slicing an img_mask,
 masked_fill(mask != 0, -100.0), torch.roll for the cyclic shift and back,
-PatchMerging by strided slicing and torch.cat, trunc_normal_ init, and a short
+PatchMerging by strided slicing and torch.cat, input sizes checked with
+torch._assert, trunc_normal_ init, and a short
 AdamW run on a toy classification task. Everything is seeded, so every number
 agrees with PyTorch."""
 
@@ -136,7 +137,7 @@ class SwinTransformerBlock(nn.Module):
     def forward(self, x):
         H, W = self.input_resolution
         B, L, C = x.shape
-        assert L == H * W, "input feature has wrong size"
+        torch._assert(L == H * W, "input feature has wrong size")
         shortcut = x
         x = self.norm1(x)
         x = x.view(B, H, W, C)
@@ -210,6 +211,8 @@ class TinySwin(nn.Module):
         return {"relative_position_bias_table"}
 
     def forward(self, x):
+        B, C, H, W = x.shape
+        torch._assert(H == 16 and W == 16, f"Input image size ({H}*{W}) doesn't match model (16*16).")
         x = self.patch_embed(x).flatten(2).transpose(1, 2)  # B Ph*Pw C
         x = x + self.absolute_pos_embed
         x = self.blocks(x)
@@ -263,6 +266,10 @@ for epoch in range(5):
     with torch.no_grad():
         acc = (model(images).argmax(-1) == labels).float().mean().item()
     print(f"epoch {epoch} loss {total / 3:.5f} acc {acc:.4f}")
+try:
+    model(torch.zeros(1, 1, 12, 12))
+except AssertionError as e:
+    print("refused:", e)
 table = model.blocks[1].attn.relative_position_bias_table
 print("bias table", tuple(table.shape), f"{table.abs().mean().item():.6f}",
       "grad", table.grad is not None)
