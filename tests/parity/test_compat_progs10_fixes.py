@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
+import minigrad.nn.modules  # (torch.nn.modules is loaded with torch; minigrad's on demand)
 from tests.helpers import require_torch
 
 torch = require_torch()
@@ -208,3 +209,60 @@ def test_sync_batchnorm_any_rank_from_2d_as_torch() -> None:
         assert tuple(bn(lib.randn(4, 3, 2, 1, 2)).shape) == (4, 3, 2, 1, 2)
         with pytest.raises(ValueError, match=r"expected at least 2D input \(got 1D input\)"):
             bn(lib.randn(3))
+
+
+_PRIVATE_BASES = [("batchnorm", "_NormBase"), ("batchnorm", "_BatchNorm"), ("instancenorm", "_InstanceNorm"),
+                  ("conv", "_ConvNd"), ("conv", "_ConvTransposeNd"), ("pooling", "_MaxPoolNd"),
+                  ("pooling", "_AvgPoolNd"), ("pooling", "_LPPoolNd"), ("pooling", "_AdaptiveAvgPoolNd"),
+                  ("pooling", "_AdaptiveMaxPoolNd"), ("pooling", "_MaxUnpoolNd"), ("loss", "_Loss"),
+                  ("loss", "_WeightedLoss"), ("dropout", "_DropoutNd"), ("padding", "_ConstantPadNd"),
+                  ("padding", "_CircularPadNd")]
+
+
+@pytest.mark.parametrize(("file", "name"), _PRIVATE_BASES, ids=[f"{f}.{n}" for f, n in _PRIVATE_BASES])
+def test_private_base_classes_cover_the_layers_torch_s_do(file: str, name: str) -> None:
+    # before: nn.modules.batchnorm._BatchNorm (freezing BatchNorm by isinstance), conv._ConvNd (init loops),
+    # loss._Loss (custom losses subclass it) and the other private bases raised AttributeError under minigrad
+    ours, theirs = getattr(getattr(mg.nn.modules, file), name), getattr(getattr(torch.nn.modules, file), name)
+    layers = [n for n in dir(torch.nn) if isinstance(getattr(torch.nn, n), type)
+              and issubclass(getattr(torch.nn, n), torch.nn.Module)
+              and isinstance(getattr(mg.nn, n, None), type)]
+    assert len(layers) > 100
+    assert ([n for n in layers if issubclass(getattr(mg.nn, n), ours)]
+            == [n for n in layers if issubclass(getattr(torch.nn, n), theirs)])
+
+
+def test_custom_loss_and_dropout_subclass_private_bases_as_torch() -> None:
+    results = []
+    for lib in (mg, torch):
+        class SoftDiceLoss(lib.nn.modules.loss._Loss):  # type: ignore[name-defined, misc]
+            def __init__(self, smooth: float = 1.0, reduction: str = "mean") -> None:
+                super().__init__(reduction=reduction)
+                self.smooth = smooth
+
+            def forward(self, logits: Any, target: Any) -> Any:
+                p = logits.sigmoid()
+                inter = (p * target).sum(1)
+                dice = 1 - (2 * inter + self.smooth) / (p.sum(1) + target.sum(1) + self.smooth)
+                return dice.mean() if self.reduction == "mean" else dice
+
+        class WeightedCE(lib.nn.modules.loss._WeightedLoss):  # type: ignore[name-defined, misc]
+            def forward(self, x: Any, y: Any) -> Any:
+                return self.cross_entropy(x, y, weight=self.weight, reduction=self.reduction)
+
+        class Keep(lib.nn.modules.dropout._DropoutNd):  # type: ignore[name-defined, misc]
+            def forward(self, x: Any) -> Any:
+                return x * (1 - self.p)
+
+        logits = lib.tensor([[0.5, -1.0, 2.0], [0.1, 0.2, -0.3]])
+        target = lib.tensor([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
+        ce = WeightedCE(weight=lib.tensor([1.0, 2.0, 0.5]), reduction="sum")
+        ce.cross_entropy = lib.nn.functional.cross_entropy
+        results.append((SoftDiceLoss(reduction="none")(logits, target).numpy(), SoftDiceLoss().reduction,
+                        ce(logits, lib.tensor([2, 1])).item(), list(ce.state_dict()),
+                        Keep(p=0.25)(target).numpy(), repr(Keep(p=0.25, inplace=True))))
+    ours, theirs = results
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-6)
+    assert ours[1] == theirs[1] and ours[3] == theirs[3] and ours[5] == theirs[5]
+    assert ours[2] == pytest.approx(theirs[2], rel=1e-6)
+    np.testing.assert_allclose(ours[4], theirs[4])
