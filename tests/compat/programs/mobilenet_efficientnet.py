@@ -4,8 +4,11 @@ timm write them, at toy size: _make_divisible channel rounding, ConvBNActivation
 bottleneck, squeeze-excitation by F.adaptive_avg_pool2d with Hardsigmoid or
 sigmoid gates, SiLU and Hardswish activations (inplace), MBConv with stochastic
 depth, kaiming_normal_(mode='fan_out') init, freezing BatchNorm statistics by
-switching the BN modules to eval inside a training model, fusing Conv+BN for
-inference, and a few SGD steps with label smoothing. Weights and data are seeded,
+switching the BN modules (found by isinstance of nn.modules.batchnorm._BatchNorm)
+to eval inside a training model, fusing Conv+BN for
+inference, converting the model's BatchNorms with
+SyncBatchNorm.convert_sync_batchnorm (timm's --sync-bn, a no-op in one process),
+and a few SGD steps with label smoothing. Weights and data are seeded,
 so every number agrees with PyTorch."""
 
 from functools import partial
@@ -175,6 +178,10 @@ print("silu == x*sigmoid", torch.allclose(F.silu(t), t * torch.sigmoid(t)))
 print("relu6", F.relu6(t * 2).tolist())
 
 model = TinyNet()
+# timm's train.py with --sync-bn: a no-op in one process, but every BatchNorm becomes a SyncBatchNorm
+model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
+print("sync bn layers", sum(isinstance(m, nn.SyncBatchNorm) for m in model.modules()),
+      "BatchNorm2d left", sum(isinstance(m, nn.BatchNorm2d) for m in model.modules()))
 print("params", sum(p.numel() for p in model.parameters()),
       "depthwise convs", sum(1 for m in model.modules() if isinstance(m, nn.Conv2d) and m.groups > 1
                              and m.groups == m.in_channels))
@@ -195,7 +202,7 @@ for step in range(6):
     if step >= 3:
         # freeze BatchNorm statistics for fine-tuning: BN layers in eval, the rest training
         for m in model.modules():
-            if isinstance(m, nn.BatchNorm2d):
+            if isinstance(m, nn.modules.batchnorm._BatchNorm):
                 m.eval()
     idx = torch.randperm(16)[:8]
     out = model(x[idx])
@@ -225,6 +232,7 @@ def fuse_conv_bn(conv, bn):
 
 
 block = model.features[1].conv[0]
+print(block[1])
 fused = fuse_conv_bn(block[0], block[1])
 with torch.no_grad():
     inp = model.features[0](x[:2])

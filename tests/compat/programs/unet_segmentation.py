@@ -3,7 +3,8 @@ size: DoubleConv (Conv2d-BatchNorm2d-ReLU twice, bias=False), Down by
 MaxPool2d, Up by ConvTranspose2d (or bilinear F.interpolate with
 align_corners=True) with F.pad to align odd sizes before torch.cat with the
 skip, OutConv 1x1; loss BCEWithLogitsLoss plus a soft Dice loss on sigmoid
-probabilities; SGD with momentum (the repository's RMSprop turns float32
+probabilities (and segmentation_models_pytorch's DiceLoss as an
+nn.modules.loss._Loss subclass); SGD with momentum (the repository's RMSprop turns float32
 rounding of near-zero gradients into full-size steps, so its numbers are not
 reproducible across libraries) and ReduceLROnPlateau on the validation
 Dice, gradient clipping, and a Dice/IoU evaluation on thresholded masks. The
@@ -118,6 +119,24 @@ def dice_loss(input: Tensor, target: Tensor):
     return 1 - dice_coeff(input, target, reduce_batch_first=True)
 
 
+class SoftDiceLoss(nn.modules.loss._Loss):
+    """segmentation_models_pytorch-style: a _Loss subclass on logits, per-image Dice averaged."""
+
+    def __init__(self, smooth=1.0, eps=1e-7, reduction="mean"):
+        super().__init__(reduction=reduction)
+        self.smooth, self.eps = smooth, eps
+
+    def forward(self, y_pred, y_true):
+        bs = y_true.size(0)
+        y_pred = F.logsigmoid(y_pred).exp().view(bs, 1, -1)
+        y_true = y_true.view(bs, 1, -1).type_as(y_pred)
+        inter = torch.sum(y_pred * y_true, dim=2)
+        card = torch.sum(y_pred + y_true, dim=2)
+        dice = (2.0 * inter + self.smooth) / (card + self.smooth).clamp_min(self.eps)
+        loss = 1.0 - dice
+        return loss.mean() if self.reduction == "mean" else loss
+
+
 class Shapes(Dataset):
     """Discs and squares at random places on 19x21 noisy images."""
 
@@ -213,6 +232,12 @@ for epoch in range(1, 5):
 
 model.eval()
 with torch.no_grad():
+    val_logits = model(torch.stack(val_set.images))
+    val_masks = torch.stack(val_set.masks)
+    smp_dice = SoftDiceLoss()
+    print(f"smp dice loss {smp_dice(val_logits, val_masks).item():.5f} per image "
+          f"{[round(v, 4) for v in SoftDiceLoss(reduction='none')(val_logits, val_masks).flatten()[:4].tolist()]}",
+          "reduction", smp_dice.reduction)
     probs = torch.sigmoid(model(val_set.images[0].unsqueeze(0)))
 mask = probs[0, 0] > 0.5
 print("predicted pixels", mask.sum().item(), "true pixels", val_set.masks[0].sum().item())
