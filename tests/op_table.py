@@ -1069,6 +1069,7 @@ NOT_OPS = frozenset({
     "get_device",  # tests/parity/test_common_nn_parity.py
     # layout flags: tests/parity/test_compat_tutorial_fixes.py
     "is_cpu", "is_meta", "is_mkldnn", "is_nested", "is_quantized", "is_sparse",
+    "layout",  # tests/parity/test_compat_progs10_fixes.py
     "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__invert__", "__and__", "__or__",
     "__iadd__", "__isub__", "__imul__", "__itruediv__", "__setitem__", "__bool__", "__float__", "__int__",
     "__index__", "__len__", "__iter__", "__array__", "__hash__", "__repr__",

@@ -266,3 +266,31 @@ def test_custom_loss_and_dropout_subclass_private_bases_as_torch() -> None:
     assert ours[1] == theirs[1] and ours[3] == theirs[3] and ours[5] == theirs[5]
     assert ours[2] == pytest.approx(theirs[2], rel=1e-6)
     np.testing.assert_allclose(ours[4], theirs[4])
+
+
+def _dense_sparse_forms(lib: Any) -> list[Any]:
+    lib.manual_seed(5)
+    adj = (lib.rand(5, 5) > 0.5).float() + lib.eye(5)
+    x = lib.randn(5, 3, requires_grad=True)
+    w = lib.randn(3, 2, requires_grad=True)
+    added = lib.sparse.addmm(lib.ones(2), x, w, beta=0.5, alpha=2.0)
+    out = lib.spmm(adj, x @ w) + lib.sparse.mm(adj, x).sum() + added
+    out.pow(2).sum().backward()
+    return [out.detach().numpy(), x.grad.numpy(), w.grad.numpy(), lib.spmm(adj, x).grad_fn.name(),
+            lib.sparse.mm(adj, x).grad_fn.name(), adj.to_dense() is adj,
+            adj.to_dense(lib.float64).dtype.itemsize, repr(adj.layout), adj.layout == lib.strided,
+            repr(lib.sparse_coo)]
+
+
+def test_sparse_products_on_dense_operands_as_torch() -> None:
+    # before: torch.spmm, torch.sparse.mm / addmm (which PyTorch's GCN scripts call on their adjacency, also
+    # dense), Tensor.to_dense, Tensor.layout and torch.strided raised AttributeError under minigrad
+    ours, theirs = _dense_sparse_forms(mg), _dense_sparse_forms(torch)
+    for a, b in zip(ours[:3], theirs[:3]):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
+    assert ours[3:] == theirs[3:]
+    for lib in (mg, torch):
+        with pytest.raises(RuntimeError, match=r"shapes cannot be multiplied \(3x2 and 3x2\)"):
+            lib.sparse.mm(lib.ones(2, 3), lib.ones(2, 3))
+        with pytest.raises(TypeError):
+            lib.layout()
