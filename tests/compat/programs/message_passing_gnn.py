@@ -1,5 +1,6 @@
 """Graph neural networks as PyTorch Geometric's layers compute them, written
-out in plain PyTorch the way GNN-from-scratch notebooks do: add_self_loops
+out in plain PyTorch the way GNN-from-scratch notebooks do: Kipf's pygcn GraphConvolution (torch.mm, then
+torch.spmm on a row-normalized dense adjacency, to_dense), add_self_loops
 with torch.cat, degree by torch.bincount and by scatter_add_, the symmetric
 GCN norm gathered per edge, propagate by index_select + index_add_, a
 scatter softmax (scatter_reduce 'amax' with include_self=False, exp,
@@ -149,6 +150,40 @@ class SAGEConv(nn.Module):
         return self.lin_l(summed / count) + self.lin_r(x)
 
 
+class GraphConvolution(nn.Module):
+    """Kipf's pygcn layer: support = input @ W, output = spmm(adj, support) (the adjacency here is dense)."""
+
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__()
+        self.weight = nn.Parameter(torch.FloatTensor(in_features, out_features))
+        self.bias = nn.Parameter(torch.FloatTensor(out_features)) if bias else None
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        stdv = 1.0 / (self.weight.size(1) ** 0.5)
+        self.weight.data.uniform_(-stdv, stdv)
+        if self.bias is not None:
+            self.bias.data.uniform_(-stdv, stdv)
+
+    def forward(self, input, adj):
+        support = torch.mm(input, self.weight)
+        output = torch.spmm(adj, support)
+        return output + self.bias if self.bias is not None else output
+
+
+def normalize_rows(mx):
+    rowsum = mx.sum(1)
+    r_inv = rowsum.pow(-1).flatten()
+    r_inv[torch.isinf(r_inv)] = 0.0
+    return torch.diag(r_inv) @ mx
+
+
+adj_rw = normalize_rows(adj.float() + torch.eye(num_nodes)).to_dense()
+pygcn = GraphConvolution(num_features, num_classes)
+h_pygcn = pygcn(x, adj_rw)
+print("pygcn layout", adj_rw.layout, "rows sum to one", torch.allclose(adj_rw.sum(1), torch.ones(num_nodes)),
+      "spmm == sparse.mm", torch.allclose(h_pygcn, torch.sparse.mm(adj_rw, x @ pygcn.weight) + pygcn.bias),
+      f"out {h_pygcn.abs().mean().item():.6f}")
 print("degree == bincount", torch.equal(degree(edge_index[1], num_nodes).long(),
                                         torch.bincount(edge_index[1], minlength=num_nodes)))
 print("to_dense_adj round trip", torch.equal(to_dense_adj(edge_index, num_nodes).bool(), adj))
