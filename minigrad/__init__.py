@@ -43,6 +43,7 @@ from minigrad import (
     safetensors,
     selection,  # noqa: F401  (what the Tensor's sort/cumsum/gather methods call: it fills tensor._providers)
     signal,
+    sparse,
     special,
     testing,
     utils,
@@ -156,6 +157,16 @@ from minigrad.grad_mode import (
 from minigrad.grids import *  # noqa: F403
 from minigrad.indexing import *  # noqa: F403
 from minigrad.inplace_forms import *  # noqa: F403  (torch.exp_(x), torch.clamp_(x, 0)...)
+from minigrad.layouts import (
+    jagged,
+    layout,
+    sparse_bsc,
+    sparse_bsr,
+    sparse_coo,
+    sparse_csc,
+    sparse_csr,
+    strided,
+)
 from minigrad.linalg_functions import (
     chain_matmul,
     cholesky,
@@ -192,6 +203,7 @@ from minigrad.memory_formats import (
 
 # torch.pdist, torch.pairwise_distance, torch.cosine_similarity: the F functions under their torch.* names
 from minigrad.nn.functional.vector import cosine_similarity, pairwise_distance, pdist
+from minigrad.nn.module import provide_compile as _provide_compile
 from minigrad.number_ops import *  # noqa: F403
 from minigrad.pointwise import *  # noqa: F403
 from minigrad.profiler import profile
@@ -279,6 +291,8 @@ _out.accept_out(globals(), [
     "norm", "hardshrink", "threshold", "bernoulli", "multinomial", "normal", "poisson",
 ])
 
+_provide_compile(compile)  # Module.compile() (the compiler imports nn, so nn cannot import the compiler)
+
 __all__ = [
     "DimensionError", "Generator", "GradcheckError", "InvalidParameterError", "MinigradError",
     "ShapeError", "Tensor", "arange", "compile", "corrcoef", "cov", "std", "std_mean", "var", "var_mean",
@@ -325,6 +339,10 @@ __all__ += ["cosine_similarity", "pairwise_distance", "pdist"]
 __all__ += ["is_anomaly_check_nan_enabled", "set_anomaly_enabled"]
 __all__ += ["bartlett_window", "blackman_window", "hamming_window", "hann_window", "kaiser_window"]
 __all__ += ["channels_last", "channels_last_3d", "contiguous_format", "memory_format", "preserve_format"]
+__all__ += ["jagged", "layout", "sparse_bsc", "sparse_bsr", "sparse_coo", "sparse_csc", "sparse_csr",
+            "strided"]
+spmm = sparse.spmm  # torch.spmm: the dense form (see minigrad/sparse.py)
+__all__ += ["sparse", "spmm"]
 __all__ += [  # the legacy typed constructors (torch.FloatTensor([1, 2]), isinstance(x, torch.LongTensor))
     "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor",
     "LongTensor", "ShortTensor", "set_default_tensor_type",

@@ -24,6 +24,7 @@ from minigrad import memory_formats
 from minigrad.dtypes import resolve_dtype, tensor_type_name
 from minigrad.errors import DeviceError, MinigradError, ShapeError
 from minigrad.grad_mode import _mode
+from minigrad.layouts import strided
 from minigrad.shapes import norm_dim, shape_arg
 from minigrad.size import Size
 
@@ -245,6 +246,13 @@ class TensorMethods:
     is_quantized = False
     is_mkldnn = False
     is_nested = False
+    layout = strided
+
+    def to_dense(self: Any, dtype: Any = None, *, masked_grad: bool | None = None) -> Tensor:
+        """This tensor itself, as PyTorch's ``to_dense`` of a dense tensor (converted when ``dtype`` differs;
+        graph scripts call it on an adjacency that may be sparse); ``masked_grad`` is for sparse ones."""
+        out: Tensor = self if dtype is None else self.to(dtype)
+        return out
 
     def get_device(self: Any) -> int:
         """-1, PyTorch's device index for a CPU tensor (common_nn's harness asks after moving modules)."""

@@ -1,5 +1,5 @@
 """PyTorch's small top-level helpers: ``frombuffer``, the deprecated ``range``, ``detach``, ``is_signed``,
-``get_device`` and ``typename``."""
+``get_device``, ``typename`` and ``_assert``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,16 @@ from minigrad.dtypes import DTypeLike, resolve_dtype
 from minigrad.errors import InvalidParameterError
 from minigrad.tensor import Tensor, from_numpy
 
-__all__ = ["detach", "frombuffer", "get_device", "is_signed", "range", "typename"]
+__all__ = ["_assert", "detach", "frombuffer", "get_device", "is_signed", "range", "typename"]
+
+
+def _assert(condition: Any, message: str) -> None:
+    """``assert condition, message``: the form model code (timm's patch embedding, Swin) checks shapes with.
+
+    Raises:
+        AssertionError: ``condition`` is false (a bool, or a one-element Tensor).
+    """
+    assert condition, message  # (PyTorch's torch._assert is this assert)
 
 
 def detach(input: Tensor) -> Tensor:  # noqa: A002

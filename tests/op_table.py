@@ -1071,6 +1071,7 @@ NOT_OPS = frozenset({
     "is_cpu", "is_meta", "is_mkldnn", "is_nested", "is_quantized", "is_sparse",
     # other devices' flags: tests/parity/test_xpu_mps_parity.py
     "is_ipu", "is_maia", "is_mps", "is_mtia", "is_sparse_csr", "is_vulkan", "is_xla", "is_xpu",
+    "layout",  # tests/parity/test_compat_progs10_fixes.py
     "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__invert__", "__and__", "__or__",
     "__iadd__", "__isub__", "__imul__", "__itruediv__", "__setitem__", "__bool__", "__float__", "__int__",
     "__index__", "__len__", "__iter__", "__array__", "__hash__", "__repr__",

@@ -623,6 +623,8 @@ _add(
 # -- linear algebra
 _add(
     Case("mm", lambda m, a, b: (a.mm(b), m.mm(a, b)), ("real", "real:4,2"), ("mm", "mg.mm")),
+    Case("spmm", lambda m, a, b: (m.spmm(a, b), m.sparse.mm(a, b), m.sparse.addmm(b[0], a, b, beta=0.5),
+                                  a.to_dense()), ("real", "real:4,2"), ("mg.spmm", "to_dense")),
     Case("bmm", lambda m, a, b: (a.bmm(b), m.bmm(a, b)), ("real:2,3,4", "real:2,4,2"), ("bmm", "mg.bmm")),
     Case("outer", lambda m, a, b: (a.outer(b), m.outer(a, b), m.ger(a, b)), ("real:3", "real:4"),
          ("outer", "mg.outer", "mg.ger")),

@@ -19,7 +19,7 @@ from minigrad.nn import functional as F
 from minigrad.nn.module import Module, Parameter
 from minigrad.tensor import Array, DTypeLike, Tensor, from_numpy, int64
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm"]
 
 
 class _NormBase(Module):
@@ -214,3 +214,50 @@ class BatchNorm3d(_BatchNorm):
 
     _ranks = (5,)
     _layout = "(N, C, D, H, W)"
+
+
+class SyncBatchNorm(_BatchNorm):
+    """Batch normalization of inputs of any rank >= 2, per channel C (dim 1), as PyTorch's SyncBatchNorm.
+
+    PyTorch synchronizes the batch statistics across processes only while a process group with more than
+    one member exists; otherwise (one process, as minigrad always is: ``distributed.is_initialized()``
+    is False) it normalizes exactly as BatchNorm1d/2d/3d, which this does. ``process_group`` is kept for
+    the repr and state. Scripts written for multi-GPU training convert their model with
+    :meth:`convert_sync_batchnorm` unconditionally. Other arguments as ``_NormBase``.
+
+    Raises:
+        InvalidParameterError: any argument outside its range.
+        ShapeError (call): input of fewer than 2 dims (a ValueError, as PyTorch's), its dim 1 not C, or
+            one value per channel while training.
+    """
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = True, track_running_stats: bool = True, process_group: Any = None,
+                 device: Any = None, dtype: DTypeLike = None, *, bias: bool = True) -> None:
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
+        self.process_group = process_group
+
+    def _check_rank(self, x: Tensor, ranks: tuple[int, ...], layout: str) -> None:
+        if _checks.tensor(type(self).__name__, x).ndim < 2:
+            raise ShapeError(f"expected at least 2D input (got {x.ndim}D input)")
+
+    @classmethod
+    def convert_sync_batchnorm(cls, module: Module, process_group: Any = None) -> Module:
+        """``module`` with every BatchNorm in it (itself included) replaced by a SyncBatchNorm that shares
+        its parameters and running statistics and keeps its training flag; other modules are kept."""
+        out = module
+        if isinstance(module, _BatchNorm):
+            out = cls(module.num_features, module.eps, module.momentum, module.affine,
+                      module.track_running_stats, process_group, bias=module.bias is not None)
+            if module.affine:
+                out.weight = module.weight
+                out.bias = module.bias
+            out.running_mean = module.running_mean
+            out.running_var = module.running_var
+            out.num_batches_tracked = module.num_batches_tracked
+            out.training = module.training
+            if hasattr(module, "qconfig"):
+                out.qconfig = module.qconfig
+        for name, child in module.named_children():
+            out.add_module(name, cls.convert_sync_batchnorm(child, process_group))
+        return out

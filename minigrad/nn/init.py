@@ -65,17 +65,25 @@ def _fans(tensor: Tensor) -> tuple[int, int]:
 
 
 def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
-    """(fan_in, fan_out) of a weight (out, in, *kernel): PyTorch's private helper, which custom layers'
-    ``reset_parameters`` call. Raises ShapeError (a ValueError, as PyTorch's) under 2 dims."""
+    """PyTorch's private helper, which custom layers' ``reset_parameters`` call: (fan_in, fan_out) of a
+    weight of shape (out, in, *kernel), each times the kernel's size.
+
+    Raises:
+        ShapeError: ``tensor`` has fewer than 2 dims (a ValueError, as PyTorch's).
+    """
     return _fans(tensor)
 
 
 def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
-    """fan_in or fan_out by ``mode`` (PyTorch's private helper). Raises InvalidParameterError (a
-    ValueError, as PyTorch's) for another mode, ShapeError under 2 dims."""
+    """The fan ``mode`` ('fan_in' or 'fan_out') names, as PyTorch's private helper.
+
+    Raises:
+        ValueError: another ``mode``; ShapeError: ``tensor`` has fewer than 2 dims.
+    """
+    if not isinstance(mode, str) or mode.lower() not in ("fan_in", "fan_out"):
+        raise ValueError(f"Mode {mode} not supported, please use one of ['fan_in', 'fan_out']")
     fan_in, fan_out = _fans(tensor)
-    mode = _checks.one_of("mode", mode.lower() if isinstance(mode, str) else mode, ("fan_in", "fan_out"))
-    return fan_in if mode == "fan_in" else fan_out
+    return fan_in if mode.lower() == "fan_in" else fan_out
 
 
 def _fill(tensor: Tensor, values: Array | float) -> Tensor:

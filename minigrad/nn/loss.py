@@ -274,7 +274,7 @@ class BCELoss(_WeightedLoss):
         return F.binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
 
 
-class BCEWithLogitsLoss(_WeightedLoss):
+class BCEWithLogitsLoss(_Loss):  # (a _Loss, as PyTorch's: isinstance checks against _WeightedLoss say no)
     """Binary cross entropy on logits, numerically stable; see ``F.binary_cross_entropy_with_logits``.
 
     Args:
@@ -286,12 +286,14 @@ class BCEWithLogitsLoss(_WeightedLoss):
         InvalidParameterError: unknown ``reduction``.
     """
 
+    weight: Tensor | None
     pos_weight: Tensor | None
 
     def __init__(self, weight: Tensor | None = None, size_average: bool | None = None,
                  reduce: bool | None = None, reduction: str = "mean",
                  pos_weight: Tensor | None = None) -> None:
-        super().__init__(weight, size_average, reduce, reduction)
+        super().__init__(size_average, reduce, reduction)
+        self.register_buffer("weight", weight)
         self.register_buffer("pos_weight", pos_weight)
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002

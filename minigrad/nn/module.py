@@ -29,6 +29,14 @@ from minigrad.utils.hooks import RemovableHandle
 __all__ = ["Buffer", "IncompatibleKeys", "Module", "Parameter"]
 
 M = TypeVar("M", bound="Module")
+#: ``mg.compile``, for ``Module.compile()``: handed over by ``minigrad/__init__`` (the compiler imports
+#: this module, so this module cannot import the compiler)
+_COMPILE: list[Callable[..., Any]] = []
+
+
+def provide_compile(fn: Callable[..., Any]) -> None:
+    """Give ``Module.compile()`` the compiler (``mg.compile``)."""
+    _COMPILE[:] = [fn]
 
 
 class Parameter(Tensor):
@@ -458,6 +466,15 @@ class Module:
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         """Every (non-None) buffer, each once."""
         return (b for _, b in self.named_buffers(recurse=recurse))
+
+    def compile(self, *args: Any, **kwargs: Any) -> None:
+        """Compile this module in place, as PyTorch's ``Module.compile()``: ``mg.compile(self, **kwargs)``
+        (see :func:`minigrad.compile`); returns None.
+
+        Raises:
+            TypeError: positional arguments (``mg.compile`` takes its options by keyword).
+        """
+        _COMPILE[0](self, *args, **kwargs)
 
     # ------------------------------------------------------------ modes and grads
 

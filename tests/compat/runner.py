@@ -443,6 +443,17 @@ SPECS: dict[str, list[Check]] = {
     "init_groups_schedulers.py": every_number(1e-5),  # nn.init by apply, no-decay groups, LR schedules
     "linalg_newton_lbfgs.py": every_number(1e-9),   # linalg solvers, cholesky_ex jitter, Newton, LBFGS
     "seq_tagger_packed.py": every_number(1e-5),     # packed bidirectional GRU/LSTM, ignore_index, forcing
+    # progs10a: modern architectures and vision as written in the wild, everything seeded
+    "convnext_tiny.py": every_number(1e-5),         # depthwise 7x7, permuted LayerNorm, drop path
+    "unet_segmentation.py": every_number(1e-5),     # ConvTranspose2d/pad/cat skips, BCE + Dice
+    "mobilenet_efficientnet.py": every_number(1e-5),  # inverted residual, SE, BN freeze, fusion
+    "swin_window_attention.py": every_number(1e-5),  # windows, relative bias index, roll, mask
+    "pointnet_cloud.py": every_number(1e-5),        # T-Nets (Conv1d k=1, max over points), bmm regularizer
+    "wgan_gp_toy.py": every_number(1e-5),           # gradient penalty (create_graph), critic iters, clipping
+    "ddpm_annotated.py": every_number(1e-5),        # beta schedules, extract(), q_sample, ancestral sampling
+    "message_passing_gnn.py": every_number(1e-5),   # GCN/GAT/SAGE by index_add_, scatter softmax, DropEdge
+    "capsnet_routing.py": every_number(1e-5),       # squash, 5-D matmul u_hat, routing, margin loss
+    "tabular_embeddings.py": every_number(1e-5),    # embeddings + BatchNorm1d, OneCycleLR, rank AUC, K-fold
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -16,6 +16,13 @@ import types
 
 from minigrad import nn as _nn
 from minigrad.nn import _module_hooks, _module_state
+from minigrad.nn import batchnorm as _batchnorm
+from minigrad.nn import conv as _conv
+from minigrad.nn import dropout as _dropout
+from minigrad.nn import instancenorm as _instancenorm
+from minigrad.nn import loss as _loss
+from minigrad.nn import padding as _padding
+from minigrad.nn import pooling as _pooling
 from minigrad.nn.module import Module as _Module
 from minigrad.nn.modules import utils as utils
 
@@ -101,13 +108,33 @@ globals()["module"]._IncompatibleKeys = _module_state.IncompatibleKeys
 globals()["module"]._EXTRA_STATE_KEY_SUFFIX = _module_state.EXTRA_STATE_KEY_SUFFIX
 globals()["module"]._WrappedHook = _module_hooks.WrappedHook
 
+# The private base classes under PyTorch's names where minigrad's hierarchy is PyTorch's (the same layers
+# below each): scripts test isinstance(m, nn.modules.batchnorm._BatchNorm) to freeze BatchNorm, loop on
+# _ConvNd to initialize, and subclass _Loss / _WeightedLoss / _DropoutNd (PyTorch's constructor arguments).
+_PRIVATE: dict[str, dict[str, type]] = {
+    "batchnorm": {"_NormBase": _batchnorm._NormBase, "_BatchNorm": _batchnorm._BatchNorm},
+    "instancenorm": {"_InstanceNorm": _instancenorm._InstanceNorm},
+    "conv": {"_ConvNd": _conv._ConvNd, "_ConvTransposeNd": _conv._ConvTranspose},
+    "pooling": {
+        "_MaxPoolNd": _pooling._MaxPoolNd, "_AvgPoolNd": _pooling._AvgPoolNd, "_LPPoolNd": _pooling._LPPoolNd,
+        "_AdaptiveAvgPoolNd": _pooling._AdaptiveAvgPool, "_AdaptiveMaxPoolNd": _pooling._AdaptiveMaxPool,
+        "_MaxUnpoolNd": _pooling._MaxUnpoolNd,
+    },
+    "loss": {"_Loss": _loss._Loss, "_WeightedLoss": _loss._WeightedLoss},
+    "dropout": {"_DropoutNd": _dropout._DropoutNd},
+    "padding": {"_ConstantPadNd": _padding._ConstantPadNd, "_CircularPadNd": _padding._CircularPadNd},
+}  # fmt: skip
+for _name, _bases in _PRIVATE.items():
+    for _attr, _base in _bases.items():
+        setattr(globals()[_name], _attr, _base)
+
 # The package itself holds every layer class, as torch.nn.modules does.
 for _cls_name in dir(_nn):
     _obj = getattr(_nn, _cls_name)
     if isinstance(_obj, type) and issubclass(_obj, _Module):
         globals()[_cls_name] = _obj
 
-del _name, _classes, _cls_name, _obj, _attr
+del _name, _classes, _cls_name, _obj, _attr, _bases, _base
 __all__ = sorted(
     n for n, v in globals().items()
     if not n.startswith("_") and isinstance(v, type) and issubclass(v, _Module)
