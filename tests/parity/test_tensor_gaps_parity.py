@@ -537,3 +537,22 @@ def test_assigned_grad_values_match_after_training_steps() -> None:
             opt.step()
         results.append(p)
     assert_close(results[0], results[1])
+
+
+def test_copies_and_pickles_carry_grad_as_pytorch() -> None:
+    """copy.copy and pickle leave .grad out; deepcopy keeps a tensor's. (PyTorch's deepcopy of a Parameter
+    drops its grad and attributes; minigrad keeps both, as test_compat_course_fixes.py pins.)"""
+    import copy
+    import pickle
+
+    out = []
+    for lib in (mg, torch):
+        x = lib.ones(2, requires_grad=True)
+        x.grad = lib.full((2,), 2.0)
+        m = lib.nn.Linear(2, 2)
+        m(lib.ones(1, 2)).sum().backward()
+        deep = copy.deepcopy(x)
+        pickled = pickle.loads(pickle.dumps(m)).weight.grad
+        out.append((copy.copy(x).grad, pickle.loads(pickle.dumps(x)).grad, deep.grad.tolist(),
+                    deep.grad is x.grad, pickled, copy.copy(x).requires_grad))
+    assert out[0] == out[1]
