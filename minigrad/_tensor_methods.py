@@ -229,8 +229,9 @@ class Storage:
         return self.nbytes()
 
 
-#: slots pickle and copy leave out: Python's own, and the weak links to aliases (see __getstate__)
-_UNPICKLED = frozenset({"__dict__", "__weakref__", "_vgroup", "_viewbase", "_views"})
+#: slots pickle and copy leave out: Python's own, the weak links to aliases (see __getstate__) and the
+#: gradient (PyTorch's pickle and copy.copy drop it; deepcopy copies it, see __deepcopy__)
+_UNPICKLED = frozenset({"__dict__", "__weakref__", "_vgroup", "_viewbase", "_views", "grad"})
 
 
 class TensorMethods:
@@ -1631,7 +1632,11 @@ class TensorMethods:
         if isinstance(state, tuple) and isinstance(state[1], dict) and "_viewbase" in state[1]:
             # a view's weak link to its base is not copied: the copy owns a deep copy of the memory
             state = (state[0], {k: v for k, v in state[1].items() if k != "_viewbase"})
-        return cast("Tensor", reconstruct(self, memo, func, args, state, *rest))
+        out = cast("Tensor", reconstruct(self, memo, func, args, state, *rest))
+        g = tensor.held_grad(self)  # (left out of the state, as pickle and copy.copy leave it out)
+        if g is not None:
+            out.grad = copy.deepcopy(g, memo)
+        return out
 
     def type(self: Any, dtype: Any = None, non_blocking: builtins.bool = False, **_: Any) -> Any:
         """Without a dtype, PyTorch's type string (``'torch.FloatTensor'``); with one, ``self.to(dtype)``.

@@ -10,6 +10,7 @@ import numpy as np
 
 from minigrad import _draws
 from minigrad._kernels import memory_owner as _owner
+from minigrad._leaf_rules import leaf_requires_grad
 from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device
@@ -46,9 +47,7 @@ def _size_arg(size: Any, fn: str) -> tuple[int, ...]:
 
 def _make(data: np.ndarray[Any, Any], requires_grad: bool) -> Tensor:
     t = from_numpy(data)
-    if requires_grad:
-        t.requires_grad_(True)
-    return t
+    return leaf_requires_grad(t) if requires_grad else t
 
 
 def _float_dtype(dtype: DTypeLike, device: DeviceLike) -> np.dtype[Any]:
@@ -378,4 +377,4 @@ def asarray(obj: Any, *, dtype: DTypeLike = None, device: DeviceLike = None, cop
         out = from_numpy(out._array.copy())
     elif isinstance(obj, Tensor) and out is obj and requires_grad:
         out = obj.detach()
-    return out.requires_grad_(True) if requires_grad else out
+    return leaf_requires_grad(out) if requires_grad else out

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import _draws
+from minigrad._leaf_rules import leaf_requires_grad
 from minigrad._tensor_methods import provide
 from minigrad.dtypes import resolve_dtype
 from minigrad.errors import InvalidParameterError, MinigradError
@@ -30,7 +31,7 @@ __all__ = ["_sample_dirichlet", "_standard_gamma", "bernoulli", "binomial", "mul
 
 def _made(a: Array, requires_grad: bool) -> Tensor:
     t = from_numpy(a)
-    return t.requires_grad_(True) if requires_grad else t
+    return leaf_requires_grad(t) if requires_grad else t
 
 
 def randperm(n: int, *, generator: Generator | None = None, dtype: DTypeLike = None,

@@ -24,6 +24,7 @@ from minigrad import _tensor_methods as _methods
 from minigrad import dtypes as _dtypes
 from minigrad._format import tensor_repr
 from minigrad._kernels import memory_owner, quiet, writable_alias
+from minigrad._leaf_rules import NON_LEAF_FLAG, check_assigned_grad, leaf_requires_grad, python_type_name
 from minigrad._state_array import StateArray
 from minigrad._tensor_methods import TensorMethods, dim_aliases
 from minigrad.default_dtype import get_default_dtype
@@ -258,7 +259,7 @@ class Tensor(TensorMethods):
         if _inference.threads and _mode.inference:
             self._inference = INFERENCE
         if requires_grad:
-            self.requires_grad_(True)
+            leaf_requires_grad(self)
 
     # ------------------------------------------------------------ attributes
 
@@ -280,11 +281,11 @@ class Tensor(TensorMethods):
 
     @data.setter
     def data(self, value: Tensor) -> None:
-        if not isinstance(value, Tensor):
-            raise TypeError(f"Tensor.data must be set to a Tensor, got {type(value).__name__}")
+        if not isinstance(value, Tensor):  # (PyTorch's words)
+            raise TypeError(f"Variable data has to be a tensor, but got {python_type_name(value)}")
         if self.requires_grad and value.dtype.kind != "f":
             raise MinigradError(
-                f"Tensor.data: a tensor that requires grad needs floating values, got {value.dtype}"
+                "data set to a tensor that requires gradients must be floating point or complex dtype"
             )
         new = value._array
         if new is not self._array:  # p.data += t hands back p's own array: nothing to replace
@@ -511,21 +512,23 @@ class Tensor(TensorMethods):
         """Set ``requires_grad`` in place (leaves only); returns self.
 
         Raises:
-            InvalidParameterError: asking for gradients of a non-float tensor.
+            TypeError: ``flag`` is not a bool (PyTorch's argument check: 1, None, numpy bools).
+            InvalidParameterError: asking for gradients of a non-float tensor (PyTorch's RuntimeError text).
             MinigradError: switching it off on a non-leaf.
         """
+        if type(flag) is not builtins.bool:
+            raise TypeError("requires_grad_(): argument 'requires_grad' (position 1) must be bool, not "
+                            f"{python_type_name(flag)}")
         if flag and self.dtype.kind != "f":
-            raise InvalidParameterError(
-                f"requires_grad=True needs a floating dtype, but this tensor is {self.dtype}"
-            )
+            raise InvalidParameterError("only Tensors of floating point dtype can require gradients")
         if not flag and self._ctx is not None:
-            raise MinigradError("requires_grad_(False) on a non-leaf tensor; use detach() instead")
+            raise MinigradError(NON_LEAF_FLAG)
         if flag and not _mode.inference and self.is_inference():
             raise MinigradError(
-                "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed "
-                "(make a normal copy first: x.clone() outside inference_mode)"
+                "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed. "
+                "(Make a normal copy first: x.clone() outside inference_mode.)"
             )
-        self.requires_grad = bool(flag)
+        self.requires_grad = flag
         return self
 
     def __array__(self, dtype: Any = None, copy: builtins.bool | None = None) -> Array:
@@ -602,7 +605,7 @@ class Tensor(TensorMethods):
     def retain_grad(self) -> None:
         """Make backward also fill ``.grad`` of this non-leaf tensor."""
         if not self.requires_grad:
-            raise MinigradError("can't retain_grad on a tensor that has requires_grad=False")
+            raise MinigradError("can't retain_grad on Tensor that has requires_grad=False")
         self._retains_grad = True
 
     @property
@@ -777,8 +780,8 @@ class Tensor(TensorMethods):
                 raise _methods.unrecorded_view_error(self)  # (a view made in inference_mode of a normal one)
             if self._ctx is None:
                 raise MinigradError(
-                    "a leaf Variable that requires grad is being used in an in-place operation; "
-                    "update parameters inside `with mg.no_grad():` (or through p.data), or write x = x + y"
+                    "a leaf Variable that requires grad is being used in an in-place operation. (Update "
+                    "parameters inside `with mg.no_grad():` or through p.data, or write x = x + y.)"
                 )
         else:
             if self._array.base is not None:  # a view made before its base was set to require grad
@@ -1678,9 +1681,18 @@ def _del_grad(self: Tensor) -> None:
     _grad_slot.__set__(self, None)
 
 
+def _set_grad(self: Tensor, value: Tensor | None) -> None:
+    check_assigned_grad(self, value)
+    _grad_slot.__set__(self, value)
+
+
+#: ``t.grad = g`` without the checks of the public setter (backward's own stores: right by construction).
+store_grad: Callable[[Tensor, Tensor | None], None] = _grad_slot.__set__
+
 # ``.grad``: the gradient backward accumulated (None until then); reading it on a non-leaf that does
-# not retain its gradient warns with PyTorch's text, as such a tensor's .grad stays None.
-setattr(Tensor, "grad", property(_get_grad, _grad_slot.__set__, _del_grad))  # noqa: B010 (a slot's name)
+# not retain its gradient warns with PyTorch's text, as such a tensor's .grad stays None. Assigning it
+# checks the value as PyTorch does: a Tensor (or None) of this tensor's dtype and shape.
+setattr(Tensor, "grad", property(_get_grad, _set_grad, _del_grad))  # noqa: B010 (a slot's name)
 
 
 class _HookHandle:

@@ -321,10 +321,14 @@ def make_tensor(*shape: Any, dtype: DTypeLike, device: Any = None, low: float | 
     normal number. Draws come from minigrad's global generator.
 
     Raises:
-        InvalidParameterError: ``low`` is not below ``high`` (equal bounds are allowed for floats).
+        InvalidParameterError: ``low`` is not below ``high`` (equal bounds are allowed for floats), or
+            ``requires_grad`` with a non-float dtype (PyTorch's ValueErrors).
     """
     del device, memory_format  # (every tensor is a row-major CPU array)
     dims, dt = shape_arg(shape), resolve_dtype(dtype)
+    if requires_grad and dt.kind != "f":
+        raise InvalidParameterError("`requires_grad=True` is not supported for boolean and integral dtypes, "
+                                    f"but got dtype=torch.{dt}")
     lo, hi = _bounds(dt, low, high)
     strided = noncontiguous and math.prod(dims) > 1
     if strided:  # PyTorch's: draw a twice-as-long last dim, keep every other element from the second

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._leaf_rules import leaf_requires_grad
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import DTypeLike, resolve_dtype
 from minigrad.errors import InvalidParameterError
@@ -81,7 +82,7 @@ def frombuffer(buffer: Any, *, dtype: DTypeLike, count: int = -1, offset: int = 
                       "using the tensor. You may want to copy the buffer to protect its data or make it "
                       "writable before converting it to a tensor.", UserWarning, stacklevel=2)
     t = from_numpy(arr)
-    return t.requires_grad_() if requires_grad else t
+    return leaf_requires_grad(t) if requires_grad else t
 
 
 def range(start: float, end: float, step: float = 1, *,  # noqa: A001
@@ -100,4 +101,4 @@ def range(start: float, end: float, step: float = 1, *,  # noqa: A001
     n = int((end - start) // step) + 1
     dt = get_default_dtype() if dtype is None else resolve_dtype(dtype)
     t = from_numpy((start + np.arange(n, dtype=np.float64) * step).astype(dt))
-    return t.requires_grad_() if requires_grad else t
+    return leaf_requires_grad(t) if requires_grad else t

@@ -100,7 +100,7 @@ def test_data_setter_replaces_the_values_shape_and_dtype() -> None:
     p.data = new
     assert p.shape == (2, 2) and p.dtype == mg.float32 and p.requires_grad
     assert np.shares_memory(p.numpy(), new.numpy())
-    with pytest.raises(TypeError, match="Tensor"):
+    with pytest.raises(TypeError, match="Variable data has to be a tensor"):  # (PyTorch's words)
         p.data = np.zeros(3)  # type: ignore[assignment]
     with pytest.raises(mg.MinigradError, match="floating"):
         p.data = mg.tensor([1, 2])

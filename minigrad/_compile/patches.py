@@ -76,6 +76,7 @@ _NUMPY_CREATORS = ("zeros", "ones", "empty", "full", "zeros_like", "ones_like", 
 @contextmanager
 def tracing(tracer: Tracer) -> Iterator[Tracer]:
     """Make ``tracer`` record everything this thread computes inside the block (see the module docstring)."""
+    from minigrad._leaf_rules import check_assigned_grad
     from minigrad.autograd import engine
     from minigrad.nn.module import Module
     from minigrad.optim.lr_scheduler import LRScheduler
@@ -136,15 +137,20 @@ def tracing(tracer: Tracer) -> Iterator[Tracer]:
         warn_non_leaf_grad(t, value, 2)
         return value
 
-    def set_grad(t: Any, value: Any) -> None:
+    def store(t: Any, value: Any) -> None:
         tr = active()
         if tr is not None:
             tr.grad_set(t, value)
         _grad_slot.__set__(t, value)
 
+    def set_grad(t: Any, value: Any) -> None:
+        check_assigned_grad(t, value)
+        store(t, value)
+
     patch(Tensor, "_array", property(get_array, set_array))
     patch(Tensor, "grad", property(get_grad, set_grad))
     patch(engine, "_held_grad", held)  # backward's own reads of .grad are seen too
+    patch(engine, "_store_grad", store)  # and its stores
 
     def get_np(gen: Any) -> Any:
         tr = active()

@@ -27,7 +27,8 @@ from minigrad.grad_mode import _extras, set_grad_enabled
 from minigrad.ops import released_error as _released_error
 from minigrad.ops import sum_to
 from minigrad.settings import is_warn_always_enabled as _warn_always
-from minigrad.tensor import Tensor, from_numpy, held_grad, stack
+from minigrad.shapes import size_mismatch
+from minigrad.tensor import Tensor, from_numpy, held_grad, stack, store_grad
 
 if TYPE_CHECKING:
     from minigrad.ops import Function
@@ -352,7 +353,7 @@ def _call_hooks(t: Tensor, g: Tensor) -> Tensor:
 def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> None:
     held = _held_grad(t)
     if create_graph:
-        t.grad = g if held is None else held + g
+        _store_grad(t, g if held is None else held + g)
         return
     data = g.numpy()
     if held is None:
@@ -368,11 +369,15 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> N
             np.copyto(like, data)
             data, owner = like, id(like)
         handed.add(owner)
-        t.grad = from_numpy(data)
+        _store_grad(t, from_numpy(data))
     elif held.shape == data.shape and held.numpy().flags.writeable:
         np.add(held._array, data, out=held._array, casting="unsafe")
     else:
-        t.grad = from_numpy(held._array + data)
+        try:
+            total = held._array + data
+        except ValueError:  # a .grad of another shape (p.data was replaced by another shape): PyTorch's error
+            raise ShapeError(size_mismatch(held.shape, data.shape)) from None
+        _store_grad(t, from_numpy(total))
 
 
 def _dense(a: np.ndarray) -> bool:
@@ -388,6 +393,11 @@ def _dense(a: np.ndarray) -> bool:
 def _held_grad(t: Tensor) -> Tensor | None:
     """``t.grad`` without the non-leaf warning (backward fills it); mg.compile's tracer swaps this name."""
     return held_grad(t)
+
+
+# ``t.grad = g`` without the public setter's checks (the gradients backward makes fit their leaves);
+# mg.compile's tracer swaps this name to see backward's stores.
+_store_grad = store_grad
 
 
 def _as_tensors(x: Tensor | Sequence[Tensor]) -> list[Tensor]:

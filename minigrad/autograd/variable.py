@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from minigrad._leaf_rules import leaf_requires_grad
 from minigrad.autograd.engine import queue_callback
 from minigrad.factories import empty
 from minigrad.tensor import Tensor
@@ -34,7 +35,7 @@ class _VariableMeta(type):
             out = data.detach()
         else:
             raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
-        return out.requires_grad_(requires_grad)
+        return leaf_requires_grad(out) if requires_grad else out
 
 
 class _ExecutionEngine:

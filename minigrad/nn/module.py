@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from minigrad import _alias, _module_calls
+from minigrad._leaf_rules import leaf_requires_grad
 from minigrad.device import _is_device_arg, check_device, parse_to
 from minigrad.dtypes import resolve_dtype
 from minigrad.errors import InvalidParameterError, _ArgumentTypeError
@@ -64,7 +65,7 @@ class Parameter(Tensor):
         super().__init__(np.empty(0, dtype=arr.dtype), dtype=arr.dtype)
         self.data = from_numpy(arr)
         if requires_grad:
-            self.requires_grad_(True)
+            leaf_requires_grad(self)
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()

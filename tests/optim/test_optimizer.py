@@ -252,15 +252,18 @@ def test_zero_grad_false_detaches_a_gradient_with_history() -> None:
 
 
 def test_gradient_of_wrong_shape_raises_shape_error() -> None:
-    p = mg.Tensor(np.ones(3), requires_grad=True)
+    p = mg.Tensor(np.ones(4), requires_grad=True)
+    with pytest.raises(mg.ShapeError, match=r"gradient of size '\[3\]' to a tensor of size '\[4\]'"):
+        p.grad = mg.Tensor(np.ones(3))  # refused when assigned, as PyTorch refuses it
     p.grad = mg.Tensor(np.ones(4))
+    p.data = mg.Tensor(np.ones(3))  # (PyTorch lets .data change shape under a gradient: the step must refuse)
     with pytest.raises(mg.ShapeError, match=r"\(3,\).*\(4,\)"):
         optim.Adam([p]).step()
 
 
 def test_nan_gradients_propagate_silently_like_torch() -> None:
     p = mg.Tensor(np.ones(3), requires_grad=True)
-    p.grad = mg.Tensor([np.nan, np.inf, 1.0])
+    p.grad = mg.Tensor(np.array([np.nan, np.inf, 1.0]))  # (float64, p's dtype: PyTorch refuses another)
     optim.Adam([p], lr=0.1).step()  # no RuntimeWarning (warnings are errors in the suite)
     assert np.isnan(p.numpy()[0]) and np.isnan(p.numpy()[1]) and np.isfinite(p.numpy()[2])
 

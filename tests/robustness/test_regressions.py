@@ -358,9 +358,12 @@ def test_adam_beta_errors_name_betas() -> None:
 def test_int_gradient_is_refused_at_step() -> None:
     """An int .grad was silently used (PyTorch refuses it on assignment)."""
     import minigrad.optim
+    from minigrad.tensor import store_grad
 
     p = mg.ones(3, requires_grad=True)
-    p.grad = mg.tensor([1, 2, 3])
+    with pytest.raises(RuntimeError, match="dtype 'long int' to a tensor with grad_dtype 'Float'"):
+        p.grad = mg.tensor([1, 2, 3])  # refused on assignment now, as PyTorch refuses it
+    store_grad(p, mg.tensor([1, 2, 3]))  # (past the setter's check: the step's own check still holds)
     with pytest.raises(TypeError, match="int64"):
         minigrad.optim.AdamW([p]).step()
     assert p.tolist() == [1.0, 1.0, 1.0]

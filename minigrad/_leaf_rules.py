@@ -1,0 +1,72 @@
+"""PyTorch's rules for the autograd attributes user code sets on a tensor, with its error classes and words:
+which tensors may require grad (floating ones) and what ``t.grad = g`` accepts (a tensor of ``t``'s dtype
+and shape, or None). Kept out of tensor.py; the engine's own stores skip these checks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from minigrad._tensor_methods import TensorMethods
+from minigrad.dtypes import c_type_name, scalar_type_name
+from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
+
+__all__ = ["NON_LEAF_FLAG", "check_assigned_grad", "leaf_requires_grad", "python_type_name"]
+
+#: PyTorch's error for requires_grad_(False) on a non-leaf
+NON_LEAF_FLAG = ("you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                 "variable in a subgraph that doesn't require differentiation use "
+                 "var_no_grad = var.detach().")
+
+
+def python_type_name(value: object) -> str:
+    """The name PyTorch's argument checks give a value's type: ``int``, ``numpy.ndarray``, ``NoneType``."""
+    cls = type(value)
+    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+
+
+def leaf_requires_grad(t: Tensor) -> Tensor:
+    """Make ``t``, a tensor a constructor just made, require grad (``requires_grad=True`` of ``tensor``,
+    the factories and ``nn.Parameter``); returns it.
+
+    Raises:
+        InvalidParameterError: ``t`` is not floating (PyTorch's RuntimeError and its text).
+    """
+    if t._array.dtype.kind != "f":
+        raise InvalidParameterError("Only Tensors of floating point and complex dtype can require gradients")
+    return t.requires_grad_(True)
+
+
+def check_assigned_grad(t: Tensor, value: object) -> None:
+    """PyTorch's checks of ``t.grad = value`` (the public setter's; backward stores its own gradients
+    unchecked).
+
+    Raises:
+        TypeError: ``value`` is neither a Tensor nor None.
+        MinigradError: ``value`` is ``t`` itself.
+        DTypeError: ``value``'s dtype is not ``t``'s.
+        ShapeError: ``value``'s shape is not ``t``'s.
+    """
+    if value is None:
+        return
+    if not isinstance(value, TensorMethods):  # (Tensor's only base: no import of tensor.py here)
+        raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                        f"{python_type_name(value)}")
+    if value is t:
+        raise MinigradError("can't assign Variable as its own grad")
+    g: Tensor = value  # type: ignore[assignment]
+    if g._array.dtype != t._array.dtype:  # (checked before the shape, as PyTorch does)
+        raise DTypeError(
+            f"attempting to assign a gradient with dtype '{c_type_name(g.dtype)}' to a tensor with "
+            f"grad_dtype '{scalar_type_name(t.dtype)}'. The gradient must match the tensor's grad_dtype "
+            "(defaults to the tensor's dtype). You can set the tensor's grad_dtype attribute with a specific "
+            "dtype, or None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a "
+            "tensor and its gradient may break downstream systems that assume they match."
+        )
+    if g._array.shape != t._array.shape:
+        raise ShapeError(
+            f"attempting to assign a gradient of size '{list(g.shape)}' to a tensor of size "
+            f"'{list(t.shape)}'. Please ensure that the gradient and the tensor are the same size"
+        )
