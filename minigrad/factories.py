@@ -307,7 +307,7 @@ def randn_like(input: Tensor, *, generator: Generator | None = None, dtype: DTyp
     # PyTorch fills a non-contiguous result element by element (its scalar kernel), not 16 at a time
     a = input.numpy()
     contiguous = (memory_format is not preserve_format or a.flags.c_contiguous
-                  or copy_as(np.empty(a.shape, np.bool_), a, preserve_format, "randn_like").flags.c_contiguous)
+                  or copy_as(np.empty(a.shape, np.bool_), a, preserve_format, "randn_like").flags["C"])
     out = _laid_out_draws(input, memory_format, lambda dims: from_numpy(
         _draws.normal(resolve(generator), dims, 0.0, 1.0, dt, contiguous)))
     return _like(input, out, requires_grad, memory_format, "randn_like")

@@ -165,7 +165,7 @@ def draw_laid_out(like: np.ndarray[Any, Any], draw: Callable[[tuple[int, ...]], 
     else:
         outer = _inferred_order(like)[::-1]
     values = draw(tuple(like.shape[d] for d in outer))
-    return values.transpose(np.argsort(outer))
+    return np.transpose(values, np.argsort(outer))
 
 
 def copy_as(array: np.ndarray[Any, Any], like: np.ndarray[Any, Any], fmt: Any,

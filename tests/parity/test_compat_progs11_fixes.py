@@ -39,7 +39,8 @@ def _both(fn: Any) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     lambda lib: lib.arange(8.0).reshape(2, 1, 4).transpose(0, 2),
 ])
 @pytest.mark.parametrize("draw", ["rand_like", "randn_like", "dropout"])
-def test_like_draws_and_dropout_masks_follow_the_memory_order(make: Any, draw: str, pytorch_masks: None) -> None:
+def test_like_draws_and_dropout_masks_follow_the_memory_order(make: Any, draw: str,
+                                                              pytorch_masks: None) -> None:
     # before: the k-th draw went to the k-th element in row-major order; PyTorch fills a tensor laid out as
     # the input (preserve_format) in memory order, so a transposed input got different values
     def fn(lib: Any) -> Any:

@@ -15,7 +15,7 @@ import numpy as np
 
 from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.nn import _checks
-from minigrad.nn.functional.dropout import dropout, dropout_row_major
+from minigrad.nn.functional.dropout import dropout_row_major
 from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = ["additive_mask", "attention", "causal_mask", "scaled_dot_product_attention"]
