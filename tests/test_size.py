@@ -343,7 +343,9 @@ BUDGETS: dict[str, int] = {
     # +14 with init's private fan helpers, which custom layers' reset_parameters call (progs10b)
     # progs10a merged: nn.utils fusion re-exports, Module.compile, SyncBatchNorm, torch.nn.modules private
     # bases, dense sparse products, torch._assert (+190 in nn, +319 in all before the merge)
-    "minigrad/nn": 15724,
+    # +14 (progs11): dropout's mask drawn in its input's memory order, a row-major variant for attention
+    # weights, MultiheadAttention's batch-first output laid out as PyTorch's, interpolate's row-major result
+    "minigrad/nn": 15740,
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -590,7 +592,9 @@ BUDGETS: dict[str, int] = {
     # +30 with custom Functions' vjp, their nodes showing the ctx and the inputs, mark_dirty on a leaf
     # progs10a merged: nn.utils fusion re-exports, Module.compile, SyncBatchNorm, torch.nn.modules private
     # bases, dense sparse products, torch._assert (+190 in nn, +319 in all before the merge)
-    "minigrad": 59923,
+    # +50 (progs11): rand_like/randn_like/dropout drawing in the memory order of their input's layout
+    # (memory_formats.draw_laid_out, randn's scalar kernel for a non-contiguous result), the nn part above
+    "minigrad": 59975,
 }
 
 
