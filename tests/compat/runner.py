@@ -466,6 +466,7 @@ SPECS: dict[str, list[Check]] = {
     "kim_cnn_sentiment.py": every_number(1e-5),     # Counter vocab, pad_sequence, Conv1d widths, max-pool
     "cifar_resnet_aug.py": every_number(1e-5),      # pad/crop/flip by hand, label smoothing, Nesterov, top-5
     "anomaly_autoencoder.py": every_number(1e-5),   # quantile threshold, ROC-AUC by sort/cumsum, Deep SVDD
+    "keras_style_trainer.py": every_number(1e-5),   # fit/predict, EarlyStopping, BytesIO ckpt, LR finder
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
