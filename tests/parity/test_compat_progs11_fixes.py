@@ -88,3 +88,23 @@ def test_unbatched_multihead_attention_shape() -> None:
     mha = mg.nn.MultiheadAttention(8, 2, batch_first=True)
     out, _ = mha(mg.randn(5, 8), mg.randn(5, 8), mg.randn(5, 8))
     assert out.shape == (5, 8) and out.is_contiguous()
+
+
+@pytest.mark.parametrize("op", [
+    lambda lib, t: lib.nn.functional.softmax(t, -1),
+    lambda lib, t: lib.nn.functional.log_softmax(t, -1),
+    lambda lib, t: lib.nn.functional.layer_norm(t, (3,)),
+    lambda lib, t: lib.nn.functional.interpolate(t.transpose(1, 2).contiguous().unsqueeze(1), size=(5, 6),
+                                                 mode="bilinear"),
+])
+def test_results_row_major_as_pytorchs_so_dropout_draws_alike(op: Any, pytorch_masks: None) -> None:
+    # before: these kept a transposed input's layout (interpolate: a channels-last-like one for any input),
+    # where PyTorch returns a row-major tensor, so a dropout or randn_like after them drew other values
+    def fn(lib: Any) -> Any:
+        x = lib.randn(2, 3, 4).transpose(1, 2)
+        y = op(lib, x)
+        assert y.is_contiguous()
+        return lib.nn.functional.dropout(y, 0.5) + lib.randn_like(y)
+
+    want, got = _both(fn)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
