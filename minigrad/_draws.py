@@ -169,11 +169,13 @@ def _normal_pair(gen: Generator) -> float:
     return r * math.cos(theta)
 
 
-def normal(gen: Generator, shape: tuple[int, ...], mean: float, std: float, dtype: np.dtype) -> Array:
-    """N(mean, std**2) of ``shape`` in ``dtype``, as ``Tensor.normal_`` on a contiguous tensor."""
+def normal(gen: Generator, shape: tuple[int, ...], mean: float, std: float, dtype: np.dtype,
+           contiguous: bool = True) -> Array:
+    """N(mean, std**2) of ``shape`` in ``dtype``, as ``Tensor.normal_`` on a contiguous tensor (with
+    ``contiguous=False``: on a non-contiguous one, which draws one pair per element in memory order)."""
     n = math.prod(shape)
     dt = np.dtype(dtype)
-    if n < 16 or dt not in (_F32, _F64):
+    if n < 16 or dt not in (_F32, _F64) or not contiguous:
         return np.array([_normal_pair(gen) * std + mean for _ in range(n)]).astype(dt).reshape(shape)
     unit = _unit_f32 if dt == _F32 else _unit_f64
     u = unit(gen, n)

@@ -253,7 +253,7 @@ def softmax(a: Array, dim: int) -> Array:
     """
     if a.size == 0:  # max has no identity; an empty softmax is empty (PyTorch)
         return np.array(a)
-    e: Array = np.exp(a - row_max(a, dim))
+    e: Array = np.exp(np.subtract(a, row_max(a, dim), order="C"))  # (row-major, as PyTorch's result)
     e /= np.add.reduce(e, axis=dim, keepdims=True)
     return e
 
@@ -264,7 +264,7 @@ def log_softmax(a: Array, dim: int) -> Array:
         return np.array(a)
     if row_blocks(a, dim):
         return _log_softmax_rows(a)
-    shifted: Array = a - row_max(a, dim)
+    shifted: Array = np.subtract(a, row_max(a, dim), order="C")  # (row-major: as softmax)
     shifted -= np.log(np.add.reduce(np.exp(shifted), axis=dim, keepdims=True))
     return shifted
 

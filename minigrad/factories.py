@@ -16,7 +16,7 @@ from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device
 from minigrad.dtypes import DTypeLike, int64, kernel_error, resolve_dtype
 from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
-from minigrad.memory_formats import contiguous_format, copy_as, preserve_format
+from minigrad.memory_formats import contiguous_format, copy_as, draw_laid_out, preserve_format
 from minigrad.random import Generator, resolve
 from minigrad.shapes import shape_arg
 from minigrad.tensor import Tensor, _fill_scalar, as_tensor, from_numpy
@@ -290,20 +290,35 @@ def rand(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
     return _make(_draws.uniform(resolve(generator), dims, 0.0, 1.0, dt), requires_grad)
 
 
+def _laid_out_draws(input: Tensor, memory_format: Any, draw: Any) -> np.ndarray[Any, Any]:  # noqa: A002
+    """Draws for a ``*_like`` of ``input``: in the memory order of ``input``'s layout under preserve_format
+    (PyTorch fills the new tensor in memory order, so a transposed input gets transposed draws)."""
+    if memory_format is preserve_format:
+        return draw_laid_out(input.numpy(), lambda dims: draw(dims).numpy())
+    return draw(input.shape).numpy()  # type: ignore[no-any-return]
+
+
 def randn_like(input: Tensor, *, generator: Generator | None = None, dtype: DTypeLike = None,  # noqa: A002
                device: DeviceLike = None, requires_grad: bool = False,
                memory_format: Any = preserve_format) -> Tensor:
     """Standard normal samples with ``t``'s shape (and float dtype unless given), laid out as ``t``."""
-    out = randn(input.shape, dtype=_like_dtype(input, dtype, device), generator=generator)
-    return _like(input, out.numpy(), requires_grad, memory_format, "randn_like")
+    dt = _random_dtype(_like_dtype(input, dtype, device), device, "randn_like")
+    # PyTorch fills a non-contiguous result element by element (its scalar kernel), not 16 at a time
+    a = input.numpy()
+    contiguous = (memory_format is not preserve_format or a.flags.c_contiguous
+                  or copy_as(np.empty(a.shape, np.bool_), a, preserve_format, "randn_like").flags["C"])
+    out = _laid_out_draws(input, memory_format, lambda dims: from_numpy(
+        _draws.normal(resolve(generator), dims, 0.0, 1.0, dt, contiguous)))
+    return _like(input, out, requires_grad, memory_format, "randn_like")
 
 
 def rand_like(input: Tensor, *, generator: Generator | None = None, dtype: DTypeLike = None,  # noqa: A002
               device: DeviceLike = None, requires_grad: bool = False,
               memory_format: Any = preserve_format) -> Tensor:
     """Uniform samples in [0, 1) with ``t``'s shape (and float dtype unless given), laid out as ``t``."""
-    out = rand(input.shape, dtype=_like_dtype(input, dtype, device), generator=generator)
-    return _like(input, out.numpy(), requires_grad, memory_format, "rand_like")
+    dt = _like_dtype(input, dtype, device)
+    out = _laid_out_draws(input, memory_format, lambda dims: rand(dims, dtype=dt, generator=generator))
+    return _like(input, out, requires_grad, memory_format, "rand_like")
 
 
 class _NoLow:

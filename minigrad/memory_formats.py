@@ -15,6 +15,7 @@ keep their input's order (numpy's); other ops return row-major arrays.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -147,6 +148,24 @@ def _inferred_order(a: np.ndarray[Any, Any]) -> list[int]:
             elif c < 0:
                 break
     return perm
+
+
+def draw_laid_out(like: np.ndarray[Any, Any], draw: Callable[[tuple[int, ...]], np.ndarray[Any, Any]]
+                  ) -> np.ndarray[Any, Any]:
+    """``draw(shape)``'s values arranged as a ``preserve_format`` copy of ``like`` holds them in memory.
+
+    PyTorch's ``rand_like``/``randn_like`` and dropout's mask fill a tensor laid out as their input's
+    in memory order, so for a transposed input the k-th draw lands at the k-th element in memory, not
+    in row-major order. ``draw`` gets the shape with the dims ordered outermost first in memory.
+    """
+    if like.flags.c_contiguous or like.size <= 1:
+        return draw(like.shape)
+    if _dense(like):  # (size-1 dims may sit anywhere: they do not change the order)
+        outer = sorted(range(like.ndim), key=lambda d: -abs(like.strides[d]))
+    else:
+        outer = _inferred_order(like)[::-1]
+    values = draw(tuple(like.shape[d] for d in outer))
+    return np.transpose(values, np.argsort(outer))
 
 
 def copy_as(array: np.ndarray[Any, Any], like: np.ndarray[Any, Any], fmt: Any,

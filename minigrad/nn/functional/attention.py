@@ -15,7 +15,7 @@ import numpy as np
 
 from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.nn import _checks
-from minigrad.nn.functional.dropout import dropout
+from minigrad.nn.functional.dropout import dropout_row_major
 from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = ["additive_mask", "attention", "causal_mask", "scaled_dot_product_attention"]
@@ -84,7 +84,8 @@ def attention(
     if dead is not None:
         weights = weights.masked_fill(dead, 0.0)
     if dropout_p > 0.0:
-        weights = dropout(weights, p=dropout_p, training=True)
+        # PyTorch's weights are a fresh row-major tensor, so its mask is drawn in row-major order
+        weights = dropout_row_major(weights, dropout_p)
     return weights @ value, weights
 
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from minigrad import _draws
 from minigrad.errors import ShapeError
+from minigrad.memory_formats import draw_laid_out
 from minigrad.nn import _checks
 from minigrad.nn.functional.activation import SELU_ALPHA, SELU_SCALE
 from minigrad.random import default_generator, pytorch_dropout_masks
@@ -70,6 +71,14 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         return input
     if p == 1.0:
         return _all_dropped(input)
+    dt = _float_dtype(input)
+    # PyTorch's mask is laid out as the input and drawn in memory order (a transposed input's is transposed)
+    return input * from_numpy(draw_laid_out(input.numpy(), lambda shape: _scaled_mask(shape, p, dt)))
+
+
+def dropout_row_major(input: Tensor, p: float) -> Tensor:  # noqa: A002
+    """Training-mode :func:`dropout` (0 < p < 1) whose mask is drawn in row-major order whatever the layout
+    of ``input``: for internal results that PyTorch holds in a fresh row-major tensor."""
     return input * from_numpy(_scaled_mask(input.shape, p, _float_dtype(input)))
 
 

@@ -124,9 +124,10 @@ def mha_forward(m: Any, query: Tensor, key: Tensor, value: Tensor, key_padding_m
     dropout_p = m.dropout if m.training else 0.0
     out, weights = attention(q, k, v, mask, dropout_p, 1.0 / math.sqrt(m.head_dim))
     # (N, H, L, D) back to the input's layout, heads concatenated, then out_proj on the rows
-    out = out.permute(2, 0, 1, 3) if seq_first else out.permute(0, 2, 1, 3)
-    rows = linear(out.reshape(n * tgt_len, e), m.out_proj.weight, m.out_proj.bias)
-    out = rows.reshape(tgt_len, n, e) if seq_first else rows.reshape(n, tgt_len, e)
+    # Rows in (L, N) order whatever the layout: PyTorch's batch-first output is then, as here, the
+    # transpose of an (L, N, E) block, which decides the order in which a dropout or a *_like on it draws.
+    rows = linear(out.permute(2, 0, 1, 3).reshape(tgt_len * n, e), m.out_proj.weight, m.out_proj.bias)
+    out = rows.reshape(tgt_len, n, e) if seq_first else rows.reshape(tgt_len, n, e).transpose(0, 1)
     result: Tensor | None = None
     if need_weights:
         result = weights.mean(1) if average_attn_weights else weights

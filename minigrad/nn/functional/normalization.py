@@ -198,7 +198,9 @@ def layer_norm(
     _check_dtypes(input, weight, bias)
     ndim = input._array.ndim
     dims = tuple(range(ndim - k, ndim))
-    return named(_affine(_standardize(input, dims, eps)[0], weight, bias, shape), "NativeLayerNormBackward0")
+    # PyTorch normalizes a row-major copy: its result is row-major (a dropout on it draws in that order)
+    x = input if input._array.flags.c_contiguous else input.contiguous()
+    return named(_affine(_standardize(x, dims, eps)[0], weight, bias, shape), "NativeLayerNormBackward0")
 
 
 

@@ -248,6 +248,9 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
         else:
             taps = _linear_taps(n, o, bool(align_corners), scale, ft)
         y = _along(y, dim, taps)
+    if input.numpy().flags.c_contiguous:
+        # PyTorch's result is row-major for a row-major input (a dropout or *_like on it draws in that order)
+        y = y.contiguous()
     return y
 
 
