@@ -228,7 +228,7 @@ def _propagate(
             mine = None
         if wanted is not None:
             if key in targets:
-                captured[key] = g
+                captured[key] = _laid_out_as(t, g, create_graph)
                 mine = None
             if key not in wanted:
                 edges = zip((), ())
@@ -273,7 +273,7 @@ def _propagate(
                 from minigrad.autograd.graph import run_post_accumulate_hooks
                 run_post_accumulate_hooks(leaf)
         elif id(leaf) in targets:
-            captured[id(leaf)] = g
+            captured[id(leaf)] = _laid_out_as(leaf, g, create_graph)
     return captured
 
 
@@ -378,6 +378,22 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> N
         except ValueError:  # a .grad of another shape (p.data was replaced by another shape): PyTorch's error
             raise ShapeError(size_mismatch(held.shape, data.shape)) from None
         _store_grad(t, from_numpy(total))
+
+
+def _laid_out_as(t: Tensor, g: Tensor, create_graph: bool) -> Tensor:
+    """``g`` (a gradient ``grad()`` returns for ``t``) in ``t``'s memory order, as PyTorch's kernels hand
+    them back: a convolution's weight gradient comes out of its GEMM channels-last, and what a script
+    then draws like it (``randn_like``, in memory order) must be what PyTorch draws."""
+    data, a = g._array, t._array
+    if create_graph or type(data) is not np.ndarray or data.shape != a.shape or data.strides == a.strides:
+        return g
+    if a.flags.c_contiguous:
+        return from_numpy(np.ascontiguousarray(data))
+    if _dense(a):
+        like = np.empty_like(a, dtype=data.dtype)
+        np.copyto(like, data)
+        return from_numpy(like)
+    return g
 
 
 def _dense(a: np.ndarray) -> bool:
