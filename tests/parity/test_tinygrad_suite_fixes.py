@@ -1,9 +1,11 @@
-"""Fixes found by running tinygrad's test/backend/test_ops.py torch lambdas on minigrad.
+"""Fixes found by running the torch calls of tinygrad's test/backend/test_ops.py and
+test_edgecases.py on minigrad.
 
-The suite's TestOpsUint8.test_interpolate_bilinear resizes a uint8 image: PyTorch does
-that in fixed-point integer arithmetic (its result is not the float interpolation
-rounded), and minigrad refused non-float input for bilinear. Each case compares the
-exact uint8 output with PyTorch's.
+test_ops' TestOpsUint8.test_interpolate_bilinear resizes a uint8 image: PyTorch does that
+in fixed-point integer arithmetic (its result is not the float interpolation rounded), and
+minigrad refused non-float input for bilinear; the cases compare the exact uint8 output.
+test_edgecases' test_repeat_negative: a negative repeat count gave a tensor (expand read -1
+as "keep this size") where PyTorch raises.
 """
 
 from __future__ import annotations
@@ -47,3 +49,24 @@ def test_bilinear_other_int_dtypes_still_raise() -> None:
         torch.nn.functional.interpolate(torch.from_numpy(x), size=(2, 2), mode="bilinear")
     with pytest.raises(RuntimeError):
         mg.nn.functional.interpolate(mg.from_numpy(x), size=(2, 2), mode="bilinear")
+
+
+@pytest.mark.parametrize(("shape", "reps"), [((3,), (-1, 2)), ((3,), (-1,)), ((3,), (0, -2)), ((3,), (-1, 0)),
+                                             ((2, 3), (2, -1)), ((3,), (-3, 2, 2))])
+def test_repeat_negative_raises_as_torch(shape: tuple[int, ...], reps: tuple[int, ...]) -> None:
+    with pytest.raises(RuntimeError) as want:
+        torch.zeros(shape).repeat(*reps)
+    with pytest.raises(RuntimeError) as got:
+        mg.zeros(shape).repeat(*reps)
+    assert str(got.value) == str(want.value)
+
+
+@pytest.mark.parametrize(("shape", "reps"),
+                         [((0,), (-1,)), ((0, 2), (-1, 1)), ((3,), (0, 2)), ((2, 3), (2, 1, 3))])
+def test_repeat_empty_or_nonnegative_matches_torch(shape: tuple[int, ...], reps: tuple[int, ...]) -> None:
+    """A negative count times an empty dim makes no negative size: PyTorch returns an empty tensor."""
+    x = np.arange(int(np.prod(shape)), dtype=np.float32).reshape(shape)
+    want = torch.from_numpy(x).repeat(*reps)
+    got = mg.from_numpy(x).repeat(*reps)
+    assert tuple(got.shape) == tuple(want.shape)
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
