@@ -5,7 +5,9 @@ test_ops' TestOpsUint8.test_interpolate_bilinear resizes a uint8 image: PyTorch 
 in fixed-point integer arithmetic (its result is not the float interpolation rounded), and
 minigrad refused non-float input for bilinear; the cases compare the exact uint8 output.
 test_edgecases' test_repeat_negative: a negative repeat count gave a tensor (expand read -1
-as "keep this size") where PyTorch raises.
+as "keep this size") where PyTorch raises. Running test_ops with float64 inputs (its
+constants stay float32): isclose and nll_loss / cross_entropy's class weights of another
+dtype computed a promoted result where PyTorch raises.
 """
 
 from __future__ import annotations
@@ -70,3 +72,49 @@ def test_repeat_empty_or_nonnegative_matches_torch(shape: tuple[int, ...], reps:
     got = mg.from_numpy(x).repeat(*reps)
     assert tuple(got.shape) == tuple(want.shape)
     np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+_F64, _F32 = np.ones(3), np.ones(3, dtype=np.float32)
+
+
+@pytest.mark.parametrize(("a", "b"), [(_F64, _F32), (_F32, _F64), (_F32, np.ones(3, dtype=np.int64)),
+                                      (np.ones(3, dtype=np.int32), np.ones(3, dtype=np.int64)),
+                                      (_F64, np.float32(1.0))])
+def test_isclose_of_two_dtypes_raises_as_torch(a: Any, b: Any) -> None:
+    with pytest.raises(RuntimeError) as want:
+        torch.isclose(torch.from_numpy(np.asarray(a)), torch.from_numpy(np.asarray(b)))
+    with pytest.raises(RuntimeError) as got:
+        mg.isclose(mg.from_numpy(np.asarray(a)), mg.from_numpy(np.asarray(b)))
+    assert str(got.value) == str(want.value)
+    with pytest.raises(RuntimeError):
+        mg.allclose(mg.from_numpy(np.asarray(a)), mg.from_numpy(np.asarray(b)))
+    same = mg.from_numpy(np.asarray(a))
+    assert mg.isclose(same, same).numpy().all() and mg.allclose(same, same)
+
+
+_LOSSES = [
+    ("nll_loss", np.float64, np.float32, {}), ("nll_loss", np.float32, np.float64, {}),
+    ("nll_loss", np.float32, np.int64, {}), ("cross_entropy", np.float64, np.float32, {}),
+    ("cross_entropy", np.float32, np.float64, {"label_smoothing": 0.1}),
+]
+
+
+@pytest.mark.parametrize(("fn", "xdt", "wdt", "kw"), _LOSSES)
+def test_class_weight_of_another_dtype_raises_as_torch(fn: str, xdt: Any, wdt: Any,
+                                                       kw: dict[str, Any]) -> None:
+    x, t, w = np.zeros((2, 3), dtype=xdt), np.array([0, 1]), np.ones(3, dtype=wdt)
+    with pytest.raises(RuntimeError) as want:
+        getattr(torch.nn.functional, fn)(*map(torch.from_numpy, (x, t)), weight=torch.from_numpy(w), **kw)
+    with pytest.raises(RuntimeError) as got:
+        getattr(mg.nn.functional, fn)(*map(mg.from_numpy, (x, t)), weight=mg.from_numpy(w), **kw)
+    assert str(got.value) == str(want.value)
+
+
+def test_probability_targets_still_take_any_weight_dtype() -> None:
+    """PyTorch checks the weight's dtype for class indices only; probability targets promote."""
+    rng = np.random.default_rng(0)
+    x, p, w = rng.normal(size=(4, 3)), rng.dirichlet(np.ones(3), 4), rng.uniform(size=3).astype(np.float32)
+    want = torch.nn.functional.cross_entropy(*map(torch.from_numpy, (x, p)), weight=torch.from_numpy(w))
+    got = mg.nn.functional.cross_entropy(*map(mg.from_numpy, (x, p)), weight=mg.from_numpy(w))
+    assert got.dtype == np.float64
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-12)
