@@ -8,7 +8,9 @@ the cases compare the exact uint8 output.
 test_edgecases' test_repeat_negative: a negative repeat count gave a tensor (expand read -1
 as "keep this size") where PyTorch raises. Running test_ops with float64 inputs (its
 constants stay float32): isclose and nll_loss / cross_entropy's class weights of another
-dtype computed a promoted result where PyTorch raises.
+dtype computed a promoted result where PyTorch raises. With inputs 20x wider than the
+suite's: cumprod of float32 overflowed to inf where PyTorch's CPU scan (in float64) comes
+back below float max.
 """
 
 from __future__ import annotations
@@ -123,3 +125,20 @@ def test_probability_targets_still_take_any_weight_dtype() -> None:
     got = mg.nn.functional.cross_entropy(*map(mg.from_numpy, (x, p)), weight=mg.from_numpy(w))
     assert got.dtype == np.float64
     np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-12)
+
+
+def test_cumprod_multiplies_float32_in_float64_as_torch() -> None:
+    """A prefix product past float32's max that later comes back in range stays finite in PyTorch."""
+    vals = [np.array([1e30, 1e30, 1e-30, 5.0], dtype=np.float32),
+            np.random.default_rng(0).uniform(-40, 40, (5, 30)).astype(np.float32),
+            np.array([1.5, 2.0, 3.0, 1e3, 1e-3], dtype=np.float16)]
+    for x in vals:
+        want = torch.cumprod(torch.from_numpy(x), -1).numpy()
+        got = mg.cumprod(mg.from_numpy(x), -1).numpy()
+        assert got.dtype == want.dtype
+        np.testing.assert_allclose(got, want, rtol=1e-6 if x.dtype == np.float32 else 1e-3)
+    x = np.random.default_rng(1).uniform(-2, 2, (5, 30)).astype(np.float32)  # (in range: no inf in backward)
+    tx, mx = torch.tensor(x, requires_grad=True), mg.tensor(x, requires_grad=True)
+    (gt,), (gm,) = torch.autograd.grad(tx.cumprod(1).sum(), tx), mg.autograd.grad(mx.cumprod(1).sum(), mx)
+    assert gm.dtype == np.float32
+    np.testing.assert_allclose(gm.numpy(), gt.numpy(), rtol=1e-5)
