@@ -19,7 +19,7 @@ from minigrad import ops
 from minigrad._state_array import StateArray
 from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
-from minigrad.dtypes import bool_sub_error, kernel_error
+from minigrad.dtypes import bool_sub_error, kernel_error, scalar_type_name
 from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, UnsupportedError
 from minigrad.tensor import Array, Tensor, _is_bool, _lift, _promote, from_numpy, state_operand, tensor, where
 
@@ -781,8 +781,11 @@ def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
     Raises:
         InvalidParameterError: a negative rtol or atol (a RuntimeError, as PyTorch's).
         TypeError: input or other is not a Tensor (PyTorch's argument error).
+        DTypeError: input and other differ in dtype (a RuntimeError, as PyTorch's).
     """
     _tensor_args("isclose", input, other, both=True)
+    if input.dtype != other.dtype:  # PyTorch compares without promoting
+        raise DTypeError(f"{scalar_type_name(input.dtype)} did not match {scalar_type_name(other.dtype)}")
     for name, tol in (("rtol", rtol), ("atol", atol)):
         if tol < 0:
             raise InvalidParameterError(f"{name} must be greater than or equal to zero, but got {tol}")

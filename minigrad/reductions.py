@@ -444,6 +444,9 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A
     d = _scan_dim(x, dim)
     if x.ndim == 0 or x.shape[d] == 1:
         return x.clone()
+    wide = {"f4": np.dtype(np.float64), "f2": np.dtype(np.float32)}.get(x.dtype.str[1:])
+    if wide is not None:  # PyTorch's CPU scan multiplies in a wider type (a prefix past float max comes back)
+        return _window(x.to(wide), d, 1.0).prod(-1).movedim(-1, dim).to(x.dtype)
     return _window(x, d, 1.0).prod(-1).movedim(-1, dim)
 
 

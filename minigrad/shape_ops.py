@@ -449,15 +449,19 @@ def repeat(input: Tensor, *sizes: Any) -> Tensor:  # noqa: A002
     Always a new tensor, as PyTorch's (also when every size is 1).
 
     Raises:
-        ShapeError: fewer sizes than dims.
+        ShapeError: fewer sizes than dims, or a negative size.
     """
     reps = shape_arg(sizes)
     if len(reps) < input.ndim:
         raise ShapeError(f"repeat: {len(reps)} repeat sizes for a tensor of {input.ndim} dims")
     shape = (1,) * (len(reps) - input.ndim) + input.shape
+    sizes_out = [r * s for r, s in zip(reps, shape)]
+    if min(sizes_out, default=0) < 0:  # expand would read a -1 as "keep this size"
+        bad = next(d for d in sizes_out if d < 0)
+        raise ShapeError(f"Trying to create tensor with negative dimension {bad}: {sizes_out}")
     inter = [d for s in shape for d in (1, s)]
     target = [d for r, s in zip(reps, shape) for d in (r, s)]
-    out = input.reshape(inter).expand(*target).reshape(tuple(r * s for r, s in zip(reps, shape)))
+    out = input.reshape(inter).expand(*target).reshape(tuple(sizes_out))
     # The final reshape copies unless the expanded dims merge into a view ([2].repeat(4, 4), every count 1),
     # which would share input's memory (and write every copy at once): PyTorch's repeat always copies.
     return clone(out) if memory_owner(out._array) == memory_owner(input._array) else out

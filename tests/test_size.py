@@ -352,7 +352,10 @@ BUDGETS: dict[str, int] = {
     # 15,421 with Parameter's requires_grad error in PyTorch's words (gaps)
     # +14 (progs11): dropout's mask drawn in its input's memory order, a row-major variant for attention
     # weights, MultiheadAttention's batch-first output laid out as PyTorch's, interpolate's row-major result
-    "minigrad/nn": 15741,  # (gaps and progs11 merged)
+    # +6 with interpolate's bilinear resize of uint8 images (its kernel is in _resize_kernels.py) (tinyops)
+    # +5 with nll_loss / cross_entropy refusing a class weight of another dtype, as PyTorch (tinyops)
+    # +1 with uint8 bicubic resize (tinyops)
+    "minigrad/nn": 15753,  # (gaps, progs11 and tinyops merged)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -605,7 +608,12 @@ BUDGETS: dict[str, int] = {
     # +50 (progs11): rand_like/randn_like/dropout drawing in the memory order of their input's layout
     # (memory_formats.draw_laid_out, randn's scalar kernel for a non-contiguous result), the nn part above
     # +4 with softmax and layer_norm returning row-major results for a transposed input, as PyTorch's
-    "minigrad": 60103,  # (gaps and progs11 merged; +16 grad() results laid out as their inputs)
+    # +68 with PyTorch's fixed-point bilinear resize of uint8 images, _resize_kernels.py (tinyops)
+    # +4 with repeat's PyTorch error for a negative count (tinyops)
+    # +8 with isclose and the class-index losses' weight refusing a second dtype, as PyTorch (tinyops)
+    # +18 with PyTorch's fixed-point bicubic resize of uint8 images in _resize_kernels.py (tinyops)
+    # +3 with cumprod of float32 / float16 multiplying in a wider type, as PyTorch's CPU scan (tinyops)
+    "minigrad": 60204,  # (gaps, progs11, tinyops merged; +16 grad() results laid out as their inputs)
 }
 
 

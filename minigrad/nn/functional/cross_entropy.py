@@ -155,7 +155,7 @@ def nll_loss(
     _checks.tensor("nll_loss", input)
     target = target if isinstance(target, Tensor) else Tensor(target)
     flat, safe, valid = _class_indices(input, target, ignore_index, "nll_loss")
-    _check_weight(weight, flat.shape[1], "nll_loss")
+    _check_weight(weight, flat.shape[1], "nll_loss", input.dtype)
     # PyTorch's grad_fn: one NllLoss op for (C,) and (N, C) inputs
     name = "NllLossBackward0" if input.ndim <= 2 else ""
     if valid is None and weight is None:
@@ -173,7 +173,11 @@ def _reduce_weighted(loss: Tensor, reduction: str, total_weight: Tensor, shape: 
     return loss.reshape(shape)
 
 
-def _check_weight(weight: Tensor | None, c: int, fn: str) -> None:
+def _check_weight(weight: Tensor | None, c: int, fn: str, dtype: np.dtype[Any] | None = None) -> None:
+    """The weight's shape, and (class-index targets: ``dtype``) its dtype, which PyTorch does not promote."""
+    if weight is not None and dtype is not None and weight.dtype != dtype:
+        raise DTypeError(
+            f"expected scalar type {scalar_type_name(dtype)} but found {scalar_type_name(weight.dtype)}")
     if weight is not None and weight.shape != (c,):
         raise ShapeError(f"{fn}: weight tensor should be defined either for all {c} classes or no classes "
                          f"but got weight tensor of shape: {list(weight.shape)} (expected weight of shape "
@@ -260,6 +264,7 @@ def _cross_entropy(logits: Tensor, target: Tensor, ignore_index: int, reduction:
     logp = logits.log_softmax(class_dim)
     if target._array.dtype.kind != "f":
         flat, safe, valid = _class_indices(logp, target, ignore_index, "cross_entropy")
+        _check_weight(weight, c, "cross_entropy", logp.dtype)
         name = "NllLossBackward0" if eps == 0 and len(shape) <= 2 else ""  # (PyTorch's grad_fn then)
         if valid is None and weight is None and eps == 0:
             return named(_plain_nll(flat, safe, reduction, target.shape), name, logp)

@@ -1,6 +1,7 @@
 """Resampling: F.interpolate (nearest, nearest-exact, linear, bilinear, bicubic, trilinear, area,
 antialiased bilinear / bicubic / lanczos), pixel_shuffle and pixel_unshuffle.
 
+A uint8 image resizes (bilinear, bicubic) in fixed-point integer arithmetic, as PyTorch does.
 Interpolation is separable: one spatial dim at a time (the last first, as PyTorch's
 kernels nest them), each output position is a weighted sum of a few input positions
 picked with an integer index, so the gradient scatter-adds back through the index.
@@ -20,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._resize_kernels import resize_uint8
 from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError
 from minigrad.nn._checks import is_int
 from minigrad.nn.functional._windows import Ints
@@ -194,6 +196,8 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
     as PIL's resize does. ``align_corners`` (interpolating modes only) maps the corner pixels' centers
     onto each other; with ``scale_factor`` the output size is floor(n * scale), and the
     interpolation uses 1 / scale unless ``recompute_scale_factor`` asks for in / out.
+    A uint8 input in 'bilinear' or 'bicubic' mode is resized in PyTorch's fixed-point integer
+    arithmetic (bit for bit); the other interpolating modes need a floating-point input.
 
     Raises:
         InvalidParameterError: both or neither of size and scale_factor, a bad size or
@@ -230,6 +234,9 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
     if min(input.shape[2:]) < 1 or min(out) < 1:
         raise ShapeError(f"interpolate: input and output sizes should be greater than 0, got input of shape "
                          f"{input.shape} and output size {out}")
+    if input.dtype == np.uint8 and mode in ("bilinear", "bicubic"):
+        cubic = mode == "bicubic"
+        return from_numpy(resize_uint8(input.numpy(), out, cubic, bool(align_corners), antialias, scales))
     if input.dtype.kind != "f" and mode != "nearest" and mode != "nearest-exact":
         raise InvalidParameterError(
             f"interpolate: mode {mode!r} needs a floating-point input, got {input.dtype}")
