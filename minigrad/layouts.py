@@ -6,28 +6,32 @@ jagged constants exist so scripts can name and compare them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 __all__ = [
     "jagged", "layout", "sparse_bsc", "sparse_bsr", "sparse_coo", "sparse_csc", "sparse_csr", "strided",
 ]  # fmt: skip
 
 
-class layout:  # noqa: N801 - PyTorch's name
-    """The type of the layout constants; as PyTorch, it has no public constructor.
+_C = TypeVar("_C", bound="NamedConstant")
+
+
+class NamedConstant:
+    """The base of PyTorch's constant types (``torch.layout``, ``torch.memory_format``): a fixed set of
+    named objects, shown as ``torch.<name>``, with no public constructor.
 
     Raises:
-        TypeError: on ``layout()``.
+        TypeError: on calling the type (``layout()``), as PyTorch.
     """
 
     __slots__ = ("_name",)
     _name: str
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> layout:
-        raise TypeError("cannot create 'torch.layout' instances")
+    def __new__(cls, *args: Any, **kwargs: Any) -> NamedConstant:
+        raise TypeError(f"cannot create 'torch.{cls.__name__}' instances")
 
     @classmethod
-    def _make(cls, name: str) -> layout:
+    def _make(cls: type[_C], name: str) -> _C:
         new = object.__new__(cls)
         object.__setattr__(new, "_name", name)
         return new
@@ -37,6 +41,12 @@ class layout:  # noqa: N801 - PyTorch's name
 
     def __reduce__(self) -> str:
         return self._name  # pickled and copied by name: each constant stays the one object
+
+
+class layout(NamedConstant):  # noqa: N801 - PyTorch's name
+    """The type of the layout constants; as PyTorch, it has no public constructor."""
+
+    __slots__ = ()
 
 
 layout.__module__ = "minigrad"  # where pickle finds the constants, as PyTorch's under torch

@@ -21,34 +21,15 @@ from typing import Any
 import numpy as np
 
 from minigrad.errors import MinigradError
+from minigrad.layouts import NamedConstant
 
 __all__ = ["channels_last", "channels_last_3d", "contiguous_format", "memory_format", "preserve_format"]
 
 
-class memory_format:  # noqa: N801 - PyTorch's name
-    """The type of the four memory-format constants; as PyTorch, it has no public constructor.
+class memory_format(NamedConstant):  # noqa: N801 - PyTorch's name
+    """The type of the four memory-format constants; as PyTorch, it has no public constructor."""
 
-    Raises:
-        TypeError: on ``memory_format()``.
-    """
-
-    __slots__ = ("_name",)
-    _name: str
-
-    def __new__(cls, *args: Any, **kwargs: Any) -> memory_format:
-        raise TypeError("cannot create 'torch.memory_format' instances")
-
-    @classmethod
-    def _make(cls, name: str) -> memory_format:
-        fmt = object.__new__(cls)
-        object.__setattr__(fmt, "_name", name)
-        return fmt
-
-    def __repr__(self) -> str:
-        return f"torch.{self._name}"
-
-    def __reduce__(self) -> str:
-        return self._name  # pickled and copied by name: each constant stays the one object
+    __slots__ = ()
 
 
 memory_format.__module__ = "minigrad"  # where pickle finds the constants, as PyTorch's under torch
