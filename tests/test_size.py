@@ -355,7 +355,7 @@ BUDGETS: dict[str, int] = {
     # +6 with interpolate's bilinear resize of uint8 images (its kernel is in _resize_kernels.py) (tinyops)
     # +5 with nll_loss / cross_entropy refusing a class weight of another dtype, as PyTorch (tinyops)
     # +1 with uint8 bicubic resize (tinyops)
-    "minigrad/nn": 15753,  # (gaps, progs11 and tinyops merged)
+    "minigrad/nn": 15755,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)

@@ -77,8 +77,10 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
 
 
 def dropout_row_major(input: Tensor, p: float) -> Tensor:  # noqa: A002
-    """Training-mode :func:`dropout` (0 < p < 1) whose mask is drawn in row-major order whatever the layout
+    """Training-mode :func:`dropout` (0 < p <= 1) whose mask is drawn in row-major order whatever the layout
     of ``input``: for internal results that PyTorch holds in a fresh row-major tensor."""
+    if p == 1.0:
+        return _all_dropped(input)
     return input * from_numpy(_scaled_mask(input.shape, p, _float_dtype(input)))
 
 
