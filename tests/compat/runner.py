@@ -453,7 +453,9 @@ SPECS: dict[str, list[Check]] = {
     "ddpm_annotated.py": every_number(1e-5),        # beta schedules, extract(), q_sample, ancestral sampling
     "message_passing_gnn.py": every_number(1e-5),   # GCN/GAT/SAGE by index_add_, scatter softmax, DropEdge
     "capsnet_routing.py": every_number(1e-5),       # squash, 5-D matmul u_hat, routing, margin loss
-    "tabular_embeddings.py": every_number(1e-5),    # embeddings + BatchNorm1d, OneCycleLR, rank AUC, K-fold
+    # embeddings + BatchNorm1d, OneCycleLR, rank AUC, K-fold; 2e-3: minigrad on numpy/OpenBLAS's AVX2 kernels
+    # drifts 8e-4 from its AVX-512 self by the last epochs (an AUC rank flip), PyTorch's builds agree
+    "tabular_embeddings.py": every_number(2e-3),
     # progs11: training scripts as written in the wild, everything seeded (1e-5: a last-digit flip)
     "neural_ode_spiral.py": every_number(1e-5),     # RK4/Euler loops over a vector field, backprop through
     "bayes_regression.py": every_number(1e-5),      # Bayes by Backprop (mixture prior, MC KL), MC dropout
@@ -464,7 +466,9 @@ SPECS: dict[str, list[Check]] = {
     # predictions back and grows that to 6e-4 (with dropout 0: 5e-5)
     "transformer_forecast.py": every_number(1e-3),  # unfold windows, causal TransformerEncoder, MAPE, rollout
     "kim_cnn_sentiment.py": every_number(1e-5),     # Counter vocab, pad_sequence, Conv1d widths, max-pool
-    "cifar_resnet_aug.py": every_number(1e-5),      # pad/crop/flip by hand, label smoothing, Nesterov, top-5
+    # pad/crop/flip by hand, label smoothing, Nesterov, top-5; 1e-3: on numpy/OpenBLAS's AVX2 kernels
+    # minigrad's test loss of the barely trained epoch 2 moves 3e-4 (PyTorch's AVX2 and AVX-512 builds agree)
+    "cifar_resnet_aug.py": every_number(1e-3),
     "anomaly_autoencoder.py": every_number(1e-5),   # quantile threshold, ROC-AUC by sort/cumsum, Deep SVDD
     "keras_style_trainer.py": every_number(1e-5),   # fit/predict, EarlyStopping, BytesIO ckpt, LR finder
 }
