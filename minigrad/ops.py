@@ -835,7 +835,7 @@ class MaskedGrad(Function):
     def select(keep: Array, g: Array, slope: float) -> Array:
         """where(keep, g, g * slope) in g's dtype (g * 0 is 0 there, also for an infinite g)."""
         if slope == 0:
-            return Where.select(keep, g, np.zeros((), g.dtype))
+            return _kernels.select(keep, g, np.zeros((), g.dtype))
         return _kernels.select(keep, g, g * g.dtype.type(slope))
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -1134,12 +1134,7 @@ class Where(Function):
 
     def forward(self, a: Array, b: Array, cond: Array) -> Array:
         self.cond = cond
-        return Where.select(cond, a, b)
-
-    @staticmethod
-    def select(cond: Array, a: Array, b: Array) -> Array:
-        """np.where(cond, a, b), bit for bit (the sign of a zero too), by :func:`_kernels.select`."""
-        return _kernels.select(cond, a, b)
+        return _kernels.select(cond, a, b)  # (np.where's bits, by bit operations: see its docstring)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents

@@ -358,16 +358,9 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> N
     data = g.numpy()
     if held is None:
         owner = id(data) if data.base is None else memory_owner(data)
-        a = t._array
-        if a.flags.c_contiguous or not _dense(a):  # (a strided .grad would slow every optimizer step)
-            if owner in handed or not data.flags.writeable or not data.flags.c_contiguous:
-                data = np.array(data, order="C")
-                owner = id(data)
-        elif owner in handed or not data.flags.writeable or data.strides != a.strides:
-            # a dense leaf laid out otherwise (channels_last, a transposed weight): so is its .grad (PyTorch)
-            like = np.empty_like(a)
-            np.copyto(like, data)
-            data, owner = like, id(like)
+        if owner in handed or not data.flags.writeable or not _fits_layout(data, t._array):
+            data = _in_layout_of(data, t._array)
+            owner = id(data)
         handed.add(owner)
         _store_grad(t, from_numpy(data))
     elif held.shape == data.shape and held.numpy().flags.writeable:
@@ -385,15 +378,26 @@ def _laid_out_as(t: Tensor, g: Tensor, create_graph: bool) -> Tensor:
     them back: a convolution's weight gradient comes out of its GEMM channels-last, and what a script
     then draws like it (``randn_like``, in memory order) must be what PyTorch draws."""
     data, a = g._array, t._array
-    if create_graph or type(data) is not np.ndarray or data.shape != a.shape or data.strides == a.strides:
+    if create_graph or type(data) is not np.ndarray or data.shape != a.shape or _fits_layout(data, a):
         return g
-    if a.flags.c_contiguous:
-        return from_numpy(np.ascontiguousarray(data))
-    if _dense(a):
-        like = np.empty_like(a, dtype=data.dtype)
-        np.copyto(like, data)
-        return from_numpy(like)
-    return g
+    return from_numpy(_in_layout_of(data, a))
+
+
+def _fits_layout(data: np.ndarray, a: np.ndarray) -> bool:
+    """Whether gradient ``data`` is laid out as PyTorch lays out the gradient of ``a``: row-major, or, for a
+    dense ``a`` in another order (channels_last, a transposed weight), in ``a``'s order."""
+    if a.flags.c_contiguous or not _dense(a):  # (a strided .grad would slow every optimizer step)
+        return bool(data.flags.c_contiguous)
+    return data.strides == a.strides
+
+
+def _in_layout_of(data: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """A copy of ``data`` laid out as :func:`_fits_layout` asks for the gradient of ``a``."""
+    if a.flags.c_contiguous or not _dense(a):
+        return np.array(data, order="C")
+    like = np.empty_like(a, dtype=data.dtype)
+    np.copyto(like, data)
+    return like
 
 
 def _dense(a: np.ndarray) -> bool:
