@@ -121,6 +121,7 @@ def _ones(n: int, dtype: np.dtype[Any]) -> Array:
     return ones
 
 
+@functools.lru_cache(maxsize=256)  # (a handful of (ndim, dims) pairs per model: one dict lookup per sum)
 def _kept(ndim: int, dims: tuple[int, ...] | None) -> tuple[str, str]:
     """einsum subscripts of an ``ndim``-dim array and of its sum over ``dims`` (None: all)."""
     letters = _LETTERS[:ndim]
@@ -165,8 +166,8 @@ _PAIRWISE = 8192
 def sum_of_squares(d: Array, dims: tuple[int, ...] | None) -> Array:
     """sum(d * d) over ``dims`` (None: all, dims dropped); short sums in one einsum pass without the
     squared temporary, long ones pairwise."""
-    n = d.size if dims is None else math.prod(d.shape[i] for i in dims)
-    if n >= _PAIRWISE and d.dtype.itemsize < 8:
+    if d.size >= _PAIRWISE and d.dtype.itemsize < 8 and \
+            (dims is None or math.prod([d.shape[i] for i in dims]) >= _PAIRWISE):
         # einsum keeps a few running sums: over 20k quantized pixels float32 rounding reaches ~7e-6 where
         # PyTorch's cascaded sum stays at ~1e-7; numpy's reduce sums the contiguous runs pairwise
         return np.asarray(_add_reduce(np.square(d), axis=dims))

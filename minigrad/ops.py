@@ -1877,8 +1877,9 @@ class Mean(Sum):
     count: int
 
     def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
-        total = super().forward(a, dims, keepdim)
-        self.count = a.size if dims is None else math.prod(a.shape[d] for d in dims)
+        self.dims, self.keepdim = dims, keepdim
+        total = _kernels.sum_over(a, dims, keepdim)
+        self.count = a.size if dims is None else math.prod([a.shape[d] for d in dims])
         count = np.asarray(self.count, total.dtype) if total.dtype.kind == "f" else self.count
         return np.divide(total, count)  # (a 0-d divisor: numpy's fast path, the same rounding)
 
@@ -1914,9 +1915,10 @@ class Var(Function):
     def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool, correction: float,
                 centered: bool = False) -> Array:
         self.dims, self.keepdim = dims, keepdim
-        n = a.size if dims is None else math.prod(a.shape[d] for d in dims)
-        dof = a.dtype.type(max(n - correction, 0))
-        self.scale = a.dtype.type(2) / dof
+        n = a.size if dims is None else math.prod([a.shape[d] for d in dims])
+        ftype = a.dtype.type
+        dof = ftype(max(n - correction, 0))
+        self.scale = ftype(2) / dof
         if centered:
             d, self.center = a, None
         else:
@@ -2363,11 +2365,42 @@ class Cat(Function):
         grads: list[Tensor | None] = []
         start = 0
         lead = (slice(None),) * self.dim
+        # no graph to record: the slices as views of g's array, without the indexing op's dispatch
+        plain = not _mode.record and type(g) is Tensor
         for p in self.parents:
-            stop = start + p.shape[self.dim]
-            grads.append(g[lead + (slice(start, stop),)] if p.requires_grad else None)  # noqa: RUF005
+            stop = start + p._array.shape[self.dim]
+            if not p.requires_grad:
+                grads.append(None)
+            else:
+                at = lead + (slice(start, stop),)  # noqa: RUF005
+                grads.append(from_numpy(g._array[at]) if plain else g[at])
             start = stop
         return tuple(grads)
+
+
+class Stack(Function):
+    """y = same-shape inputs joined along a new dim ``dim``;  each input's gradient is g at its index there.
+
+    A primitive rather than unsqueeze-then-cat: one node for any number of
+    inputs (an RNN's outputs, a batch of samples), whose edges lead to the
+    inputs themselves, as PyTorch's ``StackBackward0``.
+    """
+
+    __slots__ = ("dim",)
+    reads_inputs = False
+    dim: int  # >= 0, a dim of the result
+
+    def forward(self, *arrays: Array, dim: int) -> Array:
+        self.dim = dim
+        return np.stack(arrays, axis=dim)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        lead = (slice(None),) * self.dim
+        if not _mode.record and type(g) is Tensor:  # views of g's array, without the indexing op's dispatch
+            arr = g._array
+            return tuple(from_numpy(arr[lead + (i,)]) if p.requires_grad else None  # noqa: RUF005
+                         for i, p in enumerate(self.parents))
+        return tuple(g.select(self.dim, i) if p.requires_grad else None for i, p in enumerate(self.parents))
 
 
 class Matmul(Function):

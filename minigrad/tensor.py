@@ -2086,24 +2086,28 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     ts = _check_tensors("cat", tensors)
     if not ts:
         raise InvalidParameterError("torch.cat(): expected a non-empty list of Tensors, got []")
-    dt = ts[0].dtype
+    dt = ts[0]._array.dtype
     for t in ts[1:]:
-        dt = _promote(from_numpy(np.empty(0, dt)), t)[0].dtype
+        if t._array.dtype != dt:
+            dt = _promote(from_numpy(np.empty(0, dt)), t)[0].dtype
     # PyTorch's legacy rule: 1-D empty tensors are skipped (they still take part in the dtype)
-    ts = [t for t in ts if t.shape != (0,)] or ts[:1]
+    ts = [t for t in ts if t._array.shape != (0,)] or ts[:1]
     ref = ts[0]
     if ref.ndim == 0:
         raise ShapeError("cat: zero-dimensional tensor (at position 0) cannot be concatenated; use stack")
     d = norm_dim(dim, ref.ndim)
+    have = ref._array.shape
+    rest = have[:d] + have[d + 1:]
     for i, t in enumerate(ts):
-        if t.ndim != ref.ndim or t.shape[:d] + t.shape[d + 1 :] != ref.shape[:d] + ref.shape[d + 1 :]:
+        s = t._array.shape
+        if s[:d] + s[d + 1:] != rest or len(s) != len(have):
             words = f"Tensors must have same number of dimensions: got {ref.ndim} and {t.ndim}"
             if t.ndim == ref.ndim:
                 k = next(j for j in range(t.ndim) if j != d and t.shape[j] != ref.shape[j])
                 words = (f"Sizes of tensors must match except in dimension {d}. Expected size {ref.shape[k]} "
                          f"but got size {t.shape[k]} for tensor number {i} in the list.")
             raise ShapeError(f"cat: {words} (tensor {i} has shape {t.shape}, tensor 0 {ref.shape})")
-    ts = [t if t.dtype == dt else t.astype(dt) for t in ts]
+    ts = [t if t._array.dtype == dt else t.astype(dt) for t in ts]
     return _ops.Cat.apply(*ts, dim=d)
 
 
@@ -2118,11 +2122,14 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     ts = _check_tensors("stack", tensors)
     if not ts:
         raise InvalidParameterError("stack: expected a non-empty sequence of tensors, got []")
+    have, dt = ts[0]._array.shape, ts[0]._array.dtype
     for i, t in enumerate(ts):
-        if t.shape != ts[0].shape:
+        if t._array.shape != have:
             raise ShapeError(f"stack: tensor {i} has shape {t.shape}, but tensor 0 has shape {ts[0].shape}")
-    d = norm_dim(dim, ts[0].ndim + 1)
-    return _named(cat([t.unsqueeze(d) for t in ts], d), ts[0], "StackBackward0")
+        if t._array.dtype != dt:
+            dt = _promote(from_numpy(np.empty(0, dt)), t)[0].dtype
+    d = norm_dim(dim, len(have) + 1)
+    return _ops.Stack.apply(*[t if t._array.dtype == dt else t.astype(dt) for t in ts], dim=d)
 
 
 def _named(out: Tensor, source: Tensor, name: str) -> Tensor:

@@ -84,7 +84,7 @@ BUDGETS: dict[str, int] = {
     # 2,197 with PyTorch's other device flags (is_mps, is_xpu, ...: False) beside is_cuda
     # 2,208 with .grad's checking setter (PyTorch's errors for a grad of another shape, dtype or type; the
     # checks themselves are in _leaf_rules.py) and requires_grad_'s bool check (gaps)
-    "minigrad/tensor.py": 2209,  # (gaps merged)
+    "minigrad/tensor.py": 2216,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -169,7 +169,7 @@ BUDGETS: dict[str, int] = {
     # 2,996 with exact GELU's backward one cache-sized block at a time (0.90 -> 0.61 ms on a (1024, 512)
     # activation; its forward's blocks are _special.gelu32)
     # 3,022 with Elu (PyTorch's elu kernel for ELU, SELU and CELU: expm1 values, exp gradients)
-    "minigrad/ops.py": 3022,
+    "minigrad/ops.py": 3050,  # (the Stack primitive: one node for torch.stack, as PyTorch's)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -194,7 +194,7 @@ BUDGETS: dict[str, int] = {
     # 700 x 10,000 cross entropy: forward 17 -> 10 ms)
     # 597 with select's +0.0 case (where(cond, a, 0) kept the sign of -a * 0; Where's product form is gone)
     # 601 with that case writing in its input's memory order (a permuted gradient stays permuted)
-    "minigrad/_kernels.py": 601,
+    "minigrad/_kernels.py": 602,  # (cached einsum subscripts)
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
@@ -613,7 +613,7 @@ BUDGETS: dict[str, int] = {
     # +8 with isclose and the class-index losses' weight refusing a second dtype, as PyTorch (tinyops)
     # +18 with PyTorch's fixed-point bicubic resize of uint8 images in _resize_kernels.py (tinyops)
     # +3 with cumprod of float32 / float16 multiplying in a wider type, as PyTorch's CPU scan (tinyops)
-    "minigrad": 60204,  # (gaps, progs11, tinyops merged; +16 grad() results laid out as their inputs)
+    "minigrad": 60237,  # (gaps, progs11, tinyops merged; +16 grad() results laid out as their inputs; +33 Stack)
 }
 
 
