@@ -350,6 +350,11 @@ def _type_name(t: Tensor) -> str:
 _set_errstate, _reset_errstate = _kernels.set_errstate, _kernels.reset_errstate
 
 
+#: The gradient the engine is handing a node's backward when nothing else holds it or its memory (else
+#: None): the backward may write its input's gradient into that array once it has read g for the last time.
+scratch: Tensor | None = None
+
+
 def _plain(g: Tensor, out: Tensor) -> bool:
     """True when a backward may compute on the arrays: no graph to record, plain tensors of one dtype.
 
@@ -358,6 +363,15 @@ def _plain(g: Tensor, out: Tensor) -> bool:
     bit for bit; it only skips the op dispatches.
     """
     return not _mode.record and type(g) is Tensor and g._array.dtype == out._array.dtype
+
+
+def _times(g: Tensor, factor: Array) -> Tensor:
+    """g * factor (of g's shape or broadcast to it), written over g when it is the engine's ``scratch``."""
+    garr = g._array
+    if g is scratch and garr.ndim:
+        np.multiply(garr, factor, out=garr)
+        return g
+    return from_numpy(np.asarray(garr * factor))
 
 
 def _one(like: Array) -> Array:
@@ -435,12 +449,12 @@ class Mul(Function):
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
         # The reduced gradient (of a broadcast operand) first: g's last reader is then the full-size
-        # product, which a compiled replay can write over g.
+        # product, which may be written over g (``scratch``), as a compiled replay does.
         if b.requires_grad and b._array.shape != g._array.shape:
             gb = _product_to(g, a, b._array.shape)
-            return (_product_to(g, b, a._array.shape) if a.requires_grad else None), gb
-        ga = _product_to(g, b, a._array.shape) if a.requires_grad else None
-        return ga, (_product_to(g, a, b._array.shape) if b.requires_grad else None)
+            return (_product_to(g, b, a._array.shape, True) if a.requires_grad else None), gb
+        ga = _product_to(g, b, a._array.shape, not b.requires_grad) if a.requires_grad else None
+        return ga, (_product_to(g, a, b._array.shape, True) if b.requires_grad else None)
 
 
 class Addcmul(Function):
@@ -471,22 +485,29 @@ class Addcmul(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b, c = self.parents
-        ga = g if a.requires_grad else None
+        gshape = g._array.shape
+        ga = None
+        if a.requires_grad:  # a broadcast a's sum now, as the engine would take it: g may then take a product
+            ashape = a._array.shape
+            ga = g if ashape == gshape or type(g) is not Tensor else sum_to(g, ashape, self)
+        free = ga is not g  # (g is not also a's gradient)
         # the reduced gradient (of a broadcast factor) first, as Mul's backward
-        if c.requires_grad and c._array.shape != g._array.shape:
+        if c.requires_grad and c._array.shape != gshape:
             gc = _product_to(g, b, c._array.shape)
-            return ga, (_product_to(g, c, b._array.shape) if b.requires_grad else None), gc
-        gb = _product_to(g, c, b._array.shape) if b.requires_grad else None
-        return ga, gb, (_product_to(g, b, c._array.shape) if c.requires_grad else None)
+            return ga, (_product_to(g, c, b._array.shape, free) if b.requires_grad else None), gc
+        gb = _product_to(g, c, b._array.shape, free and not c.requires_grad) if b.requires_grad else None
+        return ga, gb, (_product_to(g, b, c._array.shape, free) if c.requires_grad else None)
 
 
-def _product_to(g: Tensor, other: Tensor, shape: tuple[int, ...]) -> Tensor:
+def _product_to(g: Tensor, other: Tensor, shape: tuple[int, ...], last: bool = False) -> Tensor:
     """g * other for an input of ``shape``, which broadcasting may have expanded.
 
     The engine reduces a gradient to its input's shape; for a broadcast
     operand (a LayerNorm weight, a BatchNorm scale) that means a full-size
     product and then a sum. When g and other are full-size and no graph is
     recorded, one pass does both without the temporary (``_kernels.product_sum_to``).
+    ``last``: the caller reads g no more, so a full-size product may be
+    written over a ``scratch`` g.
     """
     if type(g) is not Tensor:  # (a hook may have returned something else: the product reports it)
         return g * other
@@ -494,6 +515,9 @@ def _product_to(g: Tensor, other: Tensor, shape: tuple[int, ...]) -> Tensor:
     gs = garr.shape
     if shape == gs or oarr.shape != gs or _mode.record or garr.dtype != oarr.dtype or not garr.ndim:
         if not _mode.record and type(other) is Tensor and garr.dtype == oarr.dtype:
+            if last and g is scratch and shape == gs and garr.ndim:  # the same product, in g's memory
+                np.multiply(garr, oarr, out=garr)
+                return from_numpy(garr)
             return from_numpy(np.asarray(garr * oarr))  # the Mul op's product, without the op
         return g * other
     lead = len(gs) - len(shape)
@@ -737,7 +761,7 @@ class Tanh(Function):
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         if _plain(g, out):  # the same three kernels on the arrays (RNN cells run this every step)
             y = out._array
-            return (from_numpy(np.asarray(g._array * (_one(y) - y * y))),)
+            return (_times(g, _one(y) - y * y),)
         return (g * (1 - out * out),)
 
 
@@ -759,6 +783,11 @@ class Sigmoid(Function):
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         if _plain(g, out):  # the same three kernels on the arrays (LSTM gates run this every step)
             y = out._array
+            if g is scratch and y.ndim:  # (g * y) * (1 - y) in g's memory
+                garr = g._array
+                garr *= y
+                garr *= _one(y) - y
+                return (from_numpy(garr),)
             return (from_numpy(np.asarray(g._array * y * (_one(y) - y))),)
         return (g * out * (1 - out),)
 
@@ -785,6 +814,9 @@ class Relu(Function):
             # the general path): one BLAS pass instead of isfinite's two and the mask's negation
             if (garr.dtype.char in "fd" and garr.flags.c_contiguous and y.flags.c_contiguous
                     and np.isfinite(np.dot(garr.reshape(-1), y.reshape(-1)))):  # (a yes/no mg.compile reads)
+                if g is scratch:  # the same product, in g's memory
+                    np.multiply(garr, y > 0, out=garr, dtype=garr.dtype)
+                    return (g,)
                 return (from_numpy(np.multiply(garr, y > 0, dtype=garr.dtype)),)
             return (from_numpy(MaskedGrad.select(~(y <= 0), garr, 0.0)),)
         return (MaskedGrad.apply(g, out, keep=~(out._array <= 0), slope=0.0),)
@@ -966,6 +998,9 @@ class Gelu(Function):
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a = self.parents[0]
         if _plain(g, out) and self.half is not None:
+            if g is scratch and self.approximate != "tanh" and a._array.dtype == g._array.dtype \
+                    and g._array.flags.c_contiguous:
+                return (from_numpy(self._exact_backward(g._array, a._array, self.half, g._array)),)
             return (from_numpy(self._plain_backward(g._array, a._array, self.half)),)
         half = self._half(a)
         if self.approximate == "tanh":
@@ -997,21 +1032,28 @@ class Gelu(Function):
         return d
 
     @staticmethod
-    def _exact_backward(g: Array, a: Array, half: Array) -> Array:
+    def _exact_backward(g: Array, a: Array, half: Array, into: Array | None = None) -> Array:
         # g * (half + a * pdf(a)) in the order of the Tensor form, one cache-sized block at a time
-        # (seven passes over a transformer's widest activation otherwise each go out to memory)
-        d = np.empty(a.shape, a.dtype)  # (g has a's shape; a float64 g is rounded into it, as by d *= g)
+        # (seven passes over a transformer's widest activation otherwise each go out to memory).
+        # ``into``: g itself (a scratch gradient of a's dtype), which then takes the products, the
+        # factor going through one block-sized buffer (the same values: a product is symmetric).
+        d = np.empty(a.shape, a.dtype) if into is None else np.empty(min(a.size, _special.CHUNK), a.dtype)
+        # (g has a's shape; a float64 g is rounded into d, as by d *= g)
         flat_d, flat_a, flat_half, flat_g = d.reshape(-1), a.reshape(-1), half.reshape(-1), g.reshape(-1)
-        for i in range(0, d.size, _special.CHUNK):
-            block, dc = flat_a[i : i + _special.CHUNK], flat_d[i : i + _special.CHUNK]
+        for i in range(0, a.size, _special.CHUNK):
+            block = flat_a[i : i + _special.CHUNK]
+            dc = flat_d[i : i + _special.CHUNK] if into is None else flat_d[: block.size]
             np.multiply(block, block, out=dc)
             dc *= -0.5
             np.exp(dc, out=dc)
             dc *= _INV_SQRT_2PI
             dc *= block
             dc += flat_half[i : i + _special.CHUNK]
-            dc *= flat_g[i : i + _special.CHUNK]
-        return d
+            if into is None:
+                dc *= flat_g[i : i + _special.CHUNK]
+            else:
+                flat_g[i : i + _special.CHUNK] *= dc
+        return d if into is None else into
 
 
 class Clamp(Function):
@@ -2068,7 +2110,12 @@ class Softmax(Function):
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         if _plain(g, out):  # the same four kernels on the arrays (attention runs this every step)
             garr, y = g._array, out._array
-            return (from_numpy(np.asarray(y * (garr - _kernels.sum_over(garr * y, (self.dim,), True)))),)
+            total = _kernels.sum_over(garr * y, (self.dim,), True)
+            if g is scratch and y.ndim:  # the same kernels, in g's memory
+                garr -= total
+                garr *= y
+                return (g,)
+            return (from_numpy(np.asarray(y * (garr - total))),)
         return (out * (g - (g * out).sum(self.dim, keepdim=True)),)
 
 
@@ -2090,7 +2137,7 @@ class LogSoftmax(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         if _plain(g, out):  # the same four kernels on the arrays (cross_entropy runs this every step)
-            return (from_numpy(_kernels.log_softmax_grad(g._array, out._array, self.dim)),)
+            return (from_numpy(_kernels.log_softmax_grad(g._array, out._array, self.dim, g is scratch)),)
         return (g - out.exp() * g.sum(self.dim, keepdim=True),)
 
 
