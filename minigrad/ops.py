@@ -1949,6 +1949,7 @@ class Var(Function):
 
     __slots__ = ("center", "dims", "keepdim", "scale")
     saved = ("center",)
+    adds_in_place = True  # (the normalization layers' centered input: see add_grad_to)
     dims: tuple[int, ...] | None
     keepdim: bool
     scale: Any  # 2 / (N - correction), inf or nan when there are no degrees of freedom
@@ -1988,6 +1989,29 @@ class Var(Function):
         # The saved mean is exact for gradients; a second derivative needs the mean as a function of a.
         mean = a.mean(self.dims, keepdim=True) if _mode.record else from_numpy(self.center)
         return ((a - mean) * g,)
+
+    def add_grad_to(self, total: Array, g: Tensor) -> bool:
+        """total += backward's gradient, for a centered input whose pending gradient sum the engine owns
+        (a normalization layer's x - mean, which its scale's product reached first): a block of rows
+        of the product at a time, in one cache-sized buffer, instead of a full-size array and a
+        full-size addition. The same values: each product and sum is the one backward and the engine
+        would take. False (nothing done) where backward should run instead (arrays under 1 MB)."""
+        a = self.parents[0]._array
+        # (arrays that stay in cache gain nothing from blocks: backward's two passes are cheaper there)
+        if a.size < 4 * _special.CHUNK or type(g) is not Tensor or type(total) is not np.ndarray \
+                or self.center is not None \
+                or total.shape != a.shape \
+                or not (g._array.dtype == a.dtype == total.dtype):
+            return False
+        factor = np.asarray(g._array * np.asarray(self.scale)).reshape(keepdim_shape(a.shape, self.dims))
+        rows = max(1, _special.CHUNK // max(1, a.size // max(1, a.shape[0])))
+        buf = np.empty((min(rows, a.shape[0]), *a.shape[1:]), a.dtype)
+        whole = factor.shape[:1] == (1,)
+        for i in range(0, a.shape[0], rows):
+            block = np.multiply(a[i : i + rows], factor if whole else factor[i : i + rows],
+                                out=buf[: min(rows, a.shape[0] - i)])
+            total[i : i + rows] += block
+        return True
 
 
 class Max(Function):

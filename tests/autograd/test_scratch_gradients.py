@@ -111,3 +111,27 @@ def test_a_viewed_gradient_is_not_overwritten() -> None:
     s = 1 / (1 + np.exp(-t))
     expected = 2 * s * s * (1 - s) * (1 - t**2) * 2
     np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("shape, dims", [((1100, 256), (1,)), ((4, 300, 256), (0, 1)), ((600, 512), (0,))])
+def test_var_adds_its_gradient_into_the_pending_sum_in_blocks(
+    shape: tuple[int, ...], dims: tuple[int, ...]
+) -> None:
+    from minigrad import ops
+
+    rng = np.random.default_rng(3)
+    x0 = rng.standard_normal(shape).astype(np.float32)
+    w0 = rng.standard_normal(shape[-1]).astype(np.float32)
+    results = []
+    for blocks in (True, False):
+        ops.Var.adds_in_place = blocks
+        try:
+            x = mg.tensor(x0, requires_grad=True)
+            mean = x.mean(dims, keepdim=True)
+            centered = x - mean
+            var = ops.Var.apply(centered, dims=dims, keepdim=True, correction=0, centered=True)
+            (centered * (var + 1e-5).rsqrt() * mg.tensor(w0)).sum().backward()
+            results.append(x.grad.numpy().copy())
+        finally:
+            ops.Var.adds_in_place = True
+    np.testing.assert_array_equal(results[0], results[1])
