@@ -2003,10 +2003,11 @@ class Var(Function):
                 or total.shape != a.shape \
                 or not (g._array.dtype == a.dtype == total.dtype):
             return False
-        factor: Array = np.asarray(g._array * np.asarray(self.scale)).reshape(keepdim_shape(a.shape, self.dims))
+        kshape = keepdim_shape(a.shape, self.dims)
+        factor = np.asarray(g._array * np.asarray(self.scale)).reshape(kshape)
         rows = max(1, _special.CHUNK // max(1, a.size // max(1, a.shape[0])))
         buf = np.empty((min(rows, a.shape[0]), *a.shape[1:]), a.dtype)
-        whole = factor.shape[0] == 1
+        whole = kshape[0] == 1
         for i in range(0, a.shape[0], rows):
             block = np.multiply(a[i : i + rows], factor if whole else factor[i : i + rows],
                                 out=buf[: min(rows, a.shape[0] - i)])
