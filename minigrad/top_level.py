@@ -42,13 +42,17 @@ def get_device(input: Tensor) -> int:  # noqa: A002
 
 
 def typename(obj: Any) -> str:
-    """PyTorch's type string: ``'torch.FloatTensor'`` for a float32 tensor, else the object's qualified
-    class name (``'int'``, ``'torch.nn.modules.linear.Linear'`` is minigrad's own path here)."""
+    """PyTorch's type string: ``'torch.FloatTensor'`` for a float32 tensor; for a class or function its
+    own qualified name, for other objects their class's (``'int'``; ``'torch.nn.modules.linear.Linear'``
+    is minigrad's own module path here)."""
     if isinstance(obj, Tensor):
         return str(obj.type())
-    cls = type(obj)
-    module = "" if cls.__module__ in ("builtins", "__builtin__", None) else cls.__module__ + "."
-    return module + cls.__qualname__
+    # as PyTorch: the object's own __module__/__qualname__ where it has them (a class, a function),
+    # else its class's name
+    module = getattr(obj, "__module__", None)
+    prefix = "" if not isinstance(module, str) or module in ("builtins", "__builtin__") else module + "."
+    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or type(obj).__name__
+    return prefix + str(name)
 
 
 def frombuffer(buffer: Any, *, dtype: DTypeLike, count: int = -1, offset: int = 0,
