@@ -375,10 +375,14 @@ provide(sys.modules[__name__])  # the Tensor methods of these names call these f
 
 
 def asarray(obj: Any, *, dtype: DTypeLike = None, device: DeviceLike = None, copy: bool | None = None,
-            requires_grad: bool = False) -> Tensor:
+            requires_grad: bool | None = None) -> Tensor:
     """``obj`` as a Tensor, as ``torch.asarray``: memory shared with a Tensor or numpy array when the dtype
-    allows it (always copied with ``copy=True``); ``requires_grad`` makes the result a leaf that
-    requires grad.
+    allows it (always copied with ``copy=True``).
+
+    ``requires_grad`` (default: a Tensor ``obj``'s own, else False): for a Tensor ``obj`` returned as
+    itself, a leaf is switched in place (``obj.requires_grad_(requires_grad)``), as PyTorch does, and a
+    non-leaf is detached for False; a copy or conversion stays in the graph (``clone``/``to``) unless
+    False.
 
     Raises:
         ValueError: ``copy=False`` but the dtype needs a conversion.
@@ -388,8 +392,17 @@ def asarray(obj: Any, *, dtype: DTypeLike = None, device: DeviceLike = None, cop
         obj._array if isinstance(obj, Tensor) else obj)
     if copy is False and isinstance(obj, (Tensor, np.ndarray)) and not shares:
         raise ValueError(f"asarray: copy=False, but converting to {out.dtype} needs a copy")
+    if not isinstance(obj, Tensor):
+        if copy and shares:
+            out = from_numpy(out._array.copy())
+        return leaf_requires_grad(out) if requires_grad else out
+    want = obj.requires_grad if requires_grad is None else bool(requires_grad)
     if copy and shares:
-        out = from_numpy(out._array.copy())
-    elif isinstance(obj, Tensor) and out is obj and requires_grad:
-        out = obj.detach()
-    return leaf_requires_grad(out) if requires_grad else out
+        out = out.clone() if want else from_numpy(out._array.copy())
+    if out is obj:
+        if obj.is_leaf:
+            return obj.requires_grad_(want)
+        return obj if want else obj.detach()
+    if not want:
+        return out.detach() if out.requires_grad else out
+    return out if out.requires_grad else leaf_requires_grad(out)
