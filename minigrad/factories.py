@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -115,26 +116,39 @@ def empty(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False, dev
     return _make(arr, requires_grad)
 
 
+def _laid_out(dims: tuple[int, ...], order: Sequence[int], dt: np.dtype[Any]) -> np.ndarray[Any, Any]:
+    """Uninitialized memory of shape ``dims`` laid out dim ``order[0]`` outermost, ``order[-1]`` innermost."""
+    inverse = np.argsort(order)
+    return np.empty([dims[d] for d in order], dt).transpose(inverse)
+
+
 def empty_strided(size: Any, stride: Any, *, dtype: DTypeLike = None, requires_grad: bool = False,
                   device: DeviceLike = None, **_: Any) -> Tensor:
-    """An uninitialized tensor of ``size`` (``stride`` is a memory layout, which minigrad's row-major
-    tensors do not take: the values and shape are what PyTorch's are).
+    """An uninitialized tensor of ``size`` whose ``stride()`` is ``stride``: a view of uninitialized memory
+    of the size those steps reach (gaps stay unused, a 0 step repeats an element, as in PyTorch).
 
     Raises:
         ShapeError: ``stride`` has not one entry per dim.
+        InvalidParameterError: a negative stride.
     """
     dims = _size_arg(size, "empty_strided")
     strides = _size_arg(stride, "empty_strided")
     if len(strides) != len(dims):
         raise ShapeError(f"empty_strided: mismatch in length of strides and shape ({len(strides)} strides "
                          f"for shape {dims})")
-    return empty(dims, dtype=dtype, requires_grad=requires_grad, device=device)
+    if any(st < 0 for st in strides):
+        raise InvalidParameterError(f"empty_strided: strides must be non-negative, got {strides}")
+    dt = _float_dtype(dtype, device)
+    reach = 0 if 0 in dims else 1 + sum((n - 1) * st for n, st in zip(dims, strides))
+    memory = np.empty(reach, dt)
+    arr = np.lib.stride_tricks.as_strided(memory, dims, [st * dt.itemsize for st in strides])
+    return _make(arr, requires_grad)
 
 
 def empty_permuted(size: Any, physical_layout: Any, *, dtype: DTypeLike = None, requires_grad: bool = False,
                    device: DeviceLike = None, **_: Any) -> Tensor:
-    """An uninitialized tensor of ``size`` whose memory would be laid out in ``physical_layout``'s order
-    (a permutation of the dims; minigrad's tensors are row-major, so only the check remains).
+    """An uninitialized tensor of ``size`` whose memory is laid out in ``physical_layout``'s order (a
+    permutation of the dims, outermost first): ``stride()`` and ``dim_order()`` are PyTorch's.
 
     Raises:
         InvalidParameterError: ``physical_layout`` is not a permutation of the dims.
@@ -152,7 +166,7 @@ def empty_permuted(size: Any, physical_layout: Any, *, dtype: DTypeLike = None, 
                      f"index {i}).  NB: negative dims not currently supported; file an issue if you want it.")
         raise InvalidParameterError(f"empty_permuted: {words} (physical_layout {tuple(layout)} is not a "
                                     f"permutation of the {n} dims)")
-    return empty(dims, dtype=dtype, requires_grad=requires_grad, device=device)
+    return _make(_laid_out(dims, layout, _float_dtype(dtype, device)), requires_grad)
 
 
 def scalar_tensor(s: float | int | bool, *, dtype: DTypeLike = None, requires_grad: bool = False,

@@ -106,3 +106,36 @@ def test_post_accumulate_grad_hook_may_return_the_leaf(returns: str) -> None:
         assert got is RuntimeError
     else:
         assert got[0] is TypeError and want[0] is TypeError
+
+
+@pytest.mark.parametrize("size, stride", [((2, 3), (1, 2)), ((2, 3), (3, 1)), ((2, 3), (4, 1)),
+                                          ((4, 2, 3), (1, 12, 4)), ((2, 1, 3), (1, 1, 2))])
+def test_empty_strided_has_the_strides_asked_for(size: tuple[int, ...], stride: tuple[int, ...]) -> None:
+    # before: every empty_strided tensor was row-major (stride() (3, 1) for a column-major request)
+    want, got = torch.empty_strided(size, stride), mg.empty_strided(size, stride)
+    assert got.stride() == want.stride()
+    assert got.is_contiguous() == want.is_contiguous()
+    assert got.dim_order() == want.dim_order()
+    src = np.arange(float(np.prod(size)), dtype=np.float32).reshape(size)
+    np.testing.assert_array_equal(got.copy_(mg.tensor(src)).numpy(), want.copy_(torch.tensor(src)).numpy())
+
+
+@pytest.mark.parametrize("size, layout", [((2, 3, 5, 7), (0, 2, 3, 1)), ((2, 3), (1, 0)), ((2, 1, 3), (2, 1, 0))])
+def test_empty_permuted_is_laid_out_in_the_physical_order(size: tuple[int, ...], layout: tuple[int, ...]) -> None:
+    # before: row-major whatever physical_layout said; Tensor.dim_order did not exist
+    want = torch.empty_permuted(size, layout, requires_grad=True)
+    got = mg.empty_permuted(size, layout, requires_grad=True)
+    assert (got.shape, got.stride(), got.dim_order(), got.is_leaf) == (
+        tuple(want.shape), want.stride(), want.dim_order(), want.is_leaf)
+
+
+def test_dim_order() -> None:
+    for make in (lambda lib: lib.zeros(2, 3), lambda lib: lib.zeros(2, 3).t(),
+                 lambda lib: lib.zeros(2, 3, 4).permute(2, 0, 1), lambda lib: lib.zeros(2, 1, 3)):
+        assert make(mg).dim_order() == make(torch).dim_order()
+    with pytest.raises(RuntimeError):
+        torch.zeros(2, 1, 3).dim_order(ambiguity_check=True)
+    with pytest.raises(RuntimeError):
+        mg.zeros(2, 1, 3).dim_order(ambiguity_check=True)
+    with pytest.raises(TypeError):
+        mg.zeros(2).dim_order(ambiguity_check=3)
