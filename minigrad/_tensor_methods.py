@@ -1375,16 +1375,16 @@ class TensorMethods:
         the larger dim first, then dim order): ``(0, 1, ..., n-1)`` for a contiguous tensor.
 
         Raises:
-            MinigradError: ``ambiguity_check=True`` and two dims share a stride (a size-1 dim), so the
-                order is not determined (PyTorch's error). TypeError: ``ambiguity_check`` neither a bool
+            MinigradError: ``ambiguity_check=True`` and a dim of size 1 or two dims sharing a stride, so
+                the order is not determined (PyTorch's error). TypeError: ``ambiguity_check`` neither a bool
                 nor a list of memory formats (a list is taken without a check).
         """
         if not isinstance(ambiguity_check, (builtins.bool, builtins.list)):
             raise TypeError("The ambiguity_check argument must be a bool or a list of memory formats.")
         steps, dims = self.stride(), self.shape
-        if ambiguity_check is True and len(set(steps)) != len(steps):
-            raise MinigradError("The tensor does not have unique dim order, or cannot map to exact one of the "
-                                "given memory formats.")
+        if ambiguity_check is True and (1 in dims or len(set(steps)) != len(steps)):
+            raise MinigradError("The tensor does not have unique dim order, or cannot map to exact one of "
+                                "the given memory formats.")
         return tuple(sorted(builtins.range(self.ndim), key=lambda d: (-steps[d], -dims[d], d)))
 
     def data_ptr(self: Any) -> builtins.int:

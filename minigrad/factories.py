@@ -118,8 +118,10 @@ def empty(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False, dev
 
 def _laid_out(dims: tuple[int, ...], order: Sequence[int], dt: np.dtype[Any]) -> np.ndarray[Any, Any]:
     """Uninitialized memory of shape ``dims`` laid out dim ``order[0]`` outermost, ``order[-1]`` innermost."""
-    inverse = np.argsort(order)
-    return np.empty([dims[d] for d in order], dt).transpose(inverse)
+    inverse = [int(i) for i in np.argsort(order)]
+    memory: np.ndarray[Any, Any] = np.empty([dims[d] for d in order], dt)
+    laid_out: np.ndarray[Any, Any] = memory.transpose(inverse)
+    return laid_out
 
 
 def empty_strided(size: Any, stride: Any, *, dtype: DTypeLike = None, requires_grad: bool = False,

@@ -18,10 +18,10 @@ import numpy as np
 from minigrad import ops
 from minigrad._state_array import StateArray
 from minigrad._tensor_methods import provide
-from minigrad.shapes import check_broadcast
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import bool_sub_error, kernel_error, scalar_type_name
 from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, UnsupportedError
+from minigrad.shapes import check_broadcast
 from minigrad.tensor import Array, Tensor, _is_bool, _lift, _promote, from_numpy, state_operand, tensor, where
 
 __all__ = [

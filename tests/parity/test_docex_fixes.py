@@ -120,8 +120,10 @@ def test_empty_strided_has_the_strides_asked_for(size: tuple[int, ...], stride: 
     np.testing.assert_array_equal(got.copy_(mg.tensor(src)).numpy(), want.copy_(torch.tensor(src)).numpy())
 
 
-@pytest.mark.parametrize("size, layout", [((2, 3, 5, 7), (0, 2, 3, 1)), ((2, 3), (1, 0)), ((2, 1, 3), (2, 1, 0))])
-def test_empty_permuted_is_laid_out_in_the_physical_order(size: tuple[int, ...], layout: tuple[int, ...]) -> None:
+@pytest.mark.parametrize("size, layout", [((2, 3, 5, 7), (0, 2, 3, 1)), ((2, 3), (1, 0)),
+                                          ((2, 1, 3), (2, 1, 0))])
+def test_empty_permuted_is_laid_out_in_the_physical_order(size: tuple[int, ...],
+                                                          layout: tuple[int, ...]) -> None:
     # before: row-major whatever physical_layout said; Tensor.dim_order did not exist
     want = torch.empty_permuted(size, layout, requires_grad=True)
     got = mg.empty_permuted(size, layout, requires_grad=True)
@@ -135,7 +137,13 @@ def test_dim_order() -> None:
         assert make(mg).dim_order() == make(torch).dim_order()
     with pytest.raises(RuntimeError):
         torch.zeros(2, 1, 3).dim_order(ambiguity_check=True)
-    with pytest.raises(RuntimeError):
-        mg.zeros(2, 1, 3).dim_order(ambiguity_check=True)
+    for shape in [(3,), (1,), (2, 3), (1, 3), (3, 1), (2, 1, 3), (1, 2, 3, 4)]:
+        try:
+            want = torch.zeros(shape).dim_order(ambiguity_check=True)
+        except RuntimeError:
+            with pytest.raises(RuntimeError):
+                mg.zeros(shape).dim_order(ambiguity_check=True)
+        else:
+            assert mg.zeros(shape).dim_order(ambiguity_check=True) == want
     with pytest.raises(TypeError):
         mg.zeros(2).dim_order(ambiguity_check=3)
