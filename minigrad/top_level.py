@@ -14,7 +14,8 @@ from minigrad.dtypes import DTypeLike, resolve_dtype
 from minigrad.errors import InvalidParameterError
 from minigrad.tensor import Tensor, from_numpy
 
-__all__ = ["_assert", "detach", "frombuffer", "get_device", "is_signed", "range", "typename"]
+__all__ = ["_assert", "adjoint", "detach", "frombuffer", "get_device", "is_signed", "is_storage", "range",
+           "typename"]
 
 
 def _assert(condition: Any, message: str) -> None:
@@ -39,6 +40,23 @@ def is_signed(input: Tensor) -> bool:  # noqa: A002
 def get_device(input: Tensor) -> int:  # noqa: A002
     """-1: the tensor is on the CPU (PyTorch's answer for CPU tensors; a GPU's index otherwise)."""
     return -1
+
+
+def adjoint(input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's argument name
+    """``input.adjoint()``: the (conjugate) transpose of the last two dims, a view; ``input.mT`` for real
+    tensors.
+
+    Raises:
+        ShapeError: fewer than 2 dims (PyTorch's error).
+    """
+    return input.adjoint()
+
+
+def is_storage(obj: Any) -> bool:
+    """Whether ``obj`` is a storage (what ``Tensor.untyped_storage()`` returns); False for a tensor."""
+    from minigrad._tensor_methods import Storage
+
+    return isinstance(obj, Storage)
 
 
 def typename(obj: Any) -> str:

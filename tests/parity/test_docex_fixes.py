@@ -147,3 +147,18 @@ def test_dim_order() -> None:
             assert mg.zeros(shape).dim_order(ambiguity_check=True) == want
     with pytest.raises(TypeError):
         mg.zeros(2).dim_order(ambiguity_check=3)
+
+
+def test_adjoint_and_is_storage_functions() -> None:
+    # before: torch.adjoint and torch.is_storage were not in minigrad (only the Tensor method adjoint)
+    x = np.arange(24.0, dtype=np.float32).reshape(2, 3, 4)
+    want, got = torch.adjoint(torch.tensor(x)), mg.adjoint(mg.tensor(x))
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
+    assert got.stride() == want.stride()
+    with pytest.raises(RuntimeError):
+        torch.adjoint(torch.zeros(3))
+    with pytest.raises(RuntimeError):
+        mg.adjoint(mg.zeros(3))
+    for lib in (torch, mg):
+        t = lib.tensor([1, 2, 3])
+        assert [lib.is_storage(o) for o in (t.untyped_storage(), t, [1, 2, 3])] == [True, False, False]
