@@ -248,7 +248,8 @@ BUDGETS: dict[str, int] = {
     # 2,706 with ctx.save_for_forward and gradgradcheck's non-contiguous grad outputs (progs10b)
     # 2,736 with a custom Function's vjp, its node's ctx attributes and inputs, mark_dirty's leaf check
     # +5 with the engine's unchecked .grad stores and PyTorch's error for a stale .grad's shape (gaps)
-    "minigrad/autograd": 2767,  # (gaps merged; +20 grad() results laid out as their inputs)
+    # +7 with post-accumulate-grad hooks that may return the leaf itself, as PyTorch's (docex)
+    "minigrad/autograd": 2774,  # (gaps merged; +20 grad() results laid out as their inputs)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -613,7 +614,10 @@ BUDGETS: dict[str, int] = {
     # +8 with isclose and the class-index losses' weight refusing a second dtype, as PyTorch (tinyops)
     # +18 with PyTorch's fixed-point bicubic resize of uint8 images in _resize_kernels.py (tinyops)
     # +3 with cumprod of float32 / float16 multiplying in a wider type, as PyTorch's CPU scan (tinyops)
-    "minigrad": 60204,  # (gaps, progs11, tinyops merged; +16 grad() results laid out as their inputs)
+    # +78 with PyTorch's docstring examples (docex): mg.adjoint, mg.is_storage, Tensor.dim_order,
+    # empty_strided/empty_permuted laid out as asked, asarray's requires_grad rules, typename of classes,
+    # Generator repr
+    "minigrad": 60282,  # (gaps, progs11, tinyops merged; +16 grad() results laid out as their inputs)
 }
 
 
