@@ -1370,6 +1370,23 @@ class TensorMethods:
                 steps[i] = steps[i + 1] * a.shape[i + 1] if i + 1 < a.ndim else 1
         return tuple(steps) if dim is None else steps[norm_dim(dim, self.ndim)]
 
+    def dim_order(self: Any, *, ambiguity_check: Any = False) -> tuple[builtins.int, ...]:
+        """The dims from outermost to innermost in memory (by ``stride()``, largest first; of equal strides
+        the larger dim first, then dim order): ``(0, 1, ..., n-1)`` for a contiguous tensor.
+
+        Raises:
+            MinigradError: ``ambiguity_check=True`` and a dim of size 1 or two dims sharing a stride, so
+                the order is not determined (PyTorch's error). TypeError: ``ambiguity_check`` neither a bool
+                nor a list of memory formats (a list is taken without a check).
+        """
+        if not isinstance(ambiguity_check, (builtins.bool, builtins.list)):
+            raise TypeError("The ambiguity_check argument must be a bool or a list of memory formats.")
+        steps, dims = self.stride(), self.shape
+        if ambiguity_check is True and (1 in dims or len(set(steps)) != len(steps)):
+            raise MinigradError("The tensor does not have unique dim order, or cannot map to exact one of "
+                                "the given memory formats.")
+        return tuple(sorted(builtins.range(self.ndim), key=lambda d: (-steps[d], -dims[d], d)))
+
     def data_ptr(self: Any) -> builtins.int:
         """The address of the first element (tensors sharing memory have related addresses)."""
         return builtins.int(self.numpy().__array_interface__["data"][0])

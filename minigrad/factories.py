@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -115,26 +116,41 @@ def empty(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False, dev
     return _make(arr, requires_grad)
 
 
+def _laid_out(dims: tuple[int, ...], order: Sequence[int], dt: np.dtype[Any]) -> np.ndarray[Any, Any]:
+    """Uninitialized memory of shape ``dims`` laid out dim ``order[0]`` outermost, ``order[-1]`` innermost."""
+    inverse = [int(i) for i in np.argsort(order)]
+    memory: np.ndarray[Any, Any] = np.empty([dims[d] for d in order], dt)
+    laid_out: np.ndarray[Any, Any] = memory.transpose(inverse)
+    return laid_out
+
+
 def empty_strided(size: Any, stride: Any, *, dtype: DTypeLike = None, requires_grad: bool = False,
                   device: DeviceLike = None, **_: Any) -> Tensor:
-    """An uninitialized tensor of ``size`` (``stride`` is a memory layout, which minigrad's row-major
-    tensors do not take: the values and shape are what PyTorch's are).
+    """An uninitialized tensor of ``size`` whose ``stride()`` is ``stride``: a view of uninitialized memory
+    of the size those steps reach (gaps stay unused, a 0 step repeats an element, as in PyTorch).
 
     Raises:
         ShapeError: ``stride`` has not one entry per dim.
+        InvalidParameterError: a negative stride.
     """
     dims = _size_arg(size, "empty_strided")
     strides = _size_arg(stride, "empty_strided")
     if len(strides) != len(dims):
         raise ShapeError(f"empty_strided: mismatch in length of strides and shape ({len(strides)} strides "
                          f"for shape {dims})")
-    return empty(dims, dtype=dtype, requires_grad=requires_grad, device=device)
+    if any(st < 0 for st in strides):
+        raise InvalidParameterError(f"empty_strided: strides must be non-negative, got {strides}")
+    dt = _float_dtype(dtype, device)
+    reach = 0 if 0 in dims else 1 + sum((n - 1) * st for n, st in zip(dims, strides))
+    memory = np.empty(reach, dt)
+    arr = np.lib.stride_tricks.as_strided(memory, dims, [st * dt.itemsize for st in strides])
+    return _make(arr, requires_grad)
 
 
 def empty_permuted(size: Any, physical_layout: Any, *, dtype: DTypeLike = None, requires_grad: bool = False,
                    device: DeviceLike = None, **_: Any) -> Tensor:
-    """An uninitialized tensor of ``size`` whose memory would be laid out in ``physical_layout``'s order
-    (a permutation of the dims; minigrad's tensors are row-major, so only the check remains).
+    """An uninitialized tensor of ``size`` whose memory is laid out in ``physical_layout``'s order (a
+    permutation of the dims, outermost first): ``stride()`` and ``dim_order()`` are PyTorch's.
 
     Raises:
         InvalidParameterError: ``physical_layout`` is not a permutation of the dims.
@@ -152,7 +168,7 @@ def empty_permuted(size: Any, physical_layout: Any, *, dtype: DTypeLike = None, 
                      f"index {i}).  NB: negative dims not currently supported; file an issue if you want it.")
         raise InvalidParameterError(f"empty_permuted: {words} (physical_layout {tuple(layout)} is not a "
                                     f"permutation of the {n} dims)")
-    return empty(dims, dtype=dtype, requires_grad=requires_grad, device=device)
+    return _make(_laid_out(dims, layout, _float_dtype(dtype, device)), requires_grad)
 
 
 def scalar_tensor(s: float | int | bool, *, dtype: DTypeLike = None, requires_grad: bool = False,
@@ -375,10 +391,14 @@ provide(sys.modules[__name__])  # the Tensor methods of these names call these f
 
 
 def asarray(obj: Any, *, dtype: DTypeLike = None, device: DeviceLike = None, copy: bool | None = None,
-            requires_grad: bool = False) -> Tensor:
+            requires_grad: bool | None = None) -> Tensor:
     """``obj`` as a Tensor, as ``torch.asarray``: memory shared with a Tensor or numpy array when the dtype
-    allows it (always copied with ``copy=True``); ``requires_grad`` makes the result a leaf that
-    requires grad.
+    allows it (always copied with ``copy=True``).
+
+    ``requires_grad`` (default: a Tensor ``obj``'s own, else False): for a Tensor ``obj`` returned as
+    itself, a leaf is switched in place (``obj.requires_grad_(requires_grad)``), as PyTorch does, and a
+    non-leaf is detached for False; a copy or conversion stays in the graph (``clone``/``to``) unless
+    False.
 
     Raises:
         ValueError: ``copy=False`` but the dtype needs a conversion.
@@ -388,8 +408,17 @@ def asarray(obj: Any, *, dtype: DTypeLike = None, device: DeviceLike = None, cop
         obj._array if isinstance(obj, Tensor) else obj)
     if copy is False and isinstance(obj, (Tensor, np.ndarray)) and not shares:
         raise ValueError(f"asarray: copy=False, but converting to {out.dtype} needs a copy")
+    if not isinstance(obj, Tensor):
+        if copy and shares:
+            out = from_numpy(out._array.copy())
+        return leaf_requires_grad(out) if requires_grad else out
+    want = obj.requires_grad if requires_grad is None else bool(requires_grad)
     if copy and shares:
-        out = from_numpy(out._array.copy())
-    elif isinstance(obj, Tensor) and out is obj and requires_grad:
-        out = obj.detach()
-    return leaf_requires_grad(out) if requires_grad else out
+        out = out.clone() if want else from_numpy(out._array.copy())
+    if out is obj:
+        if obj.is_leaf:
+            return obj.requires_grad_(want)
+        return obj if want else obj.detach()
+    if not want:
+        return out.detach() if out.requires_grad else out
+    return out if out.requires_grad else leaf_requires_grad(out)

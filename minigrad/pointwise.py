@@ -21,6 +21,7 @@ from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import bool_sub_error, kernel_error, scalar_type_name
 from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, UnsupportedError
+from minigrad.shapes import check_broadcast
 from minigrad.tensor import Array, Tensor, _is_bool, _lift, _promote, from_numpy, state_operand, tensor, where
 
 __all__ = [
@@ -782,8 +783,10 @@ def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
         InvalidParameterError: a negative rtol or atol (a RuntimeError, as PyTorch's).
         TypeError: input or other is not a Tensor (PyTorch's argument error).
         DTypeError: input and other differ in dtype (a RuntimeError, as PyTorch's).
+        ShapeError: the shapes do not broadcast (a RuntimeError, as PyTorch's; numpy's is a ValueError).
     """
     _tensor_args("isclose", input, other, both=True)
+    check_broadcast("isclose", tuple(input.shape), tuple(other.shape))
     if input.dtype != other.dtype:  # PyTorch compares without promoting
         raise DTypeError(f"{scalar_type_name(input.dtype)} did not match {scalar_type_name(other.dtype)}")
     for name, tol in (("rtol", rtol), ("atol", atol)):
@@ -795,7 +798,7 @@ def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
 
 def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,  # noqa: A002
              equal_nan: bool = False) -> bool:
-    """True if every element is close (see :func:`isclose`)."""
+    """True if every element is close (see :func:`isclose`; raises as it does)."""
     return bool(isclose(input, other, rtol, atol, equal_nan).numpy().all())
 
 

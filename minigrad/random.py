@@ -41,6 +41,14 @@ class Generator:
         self._seed = 67280421310721  # PyTorch's default seed, until seeded
         self.manual_seed(self._seed if seed is None else seed)
 
+    def __repr__(self) -> str:
+        # `torch.manual_seed(0)` ending a notebook cell shows this; under the compat alias it reads as
+        # PyTorch's (its Generator is the C class torch._C.Generator)
+        from minigrad import _format
+
+        name = "torch._C.Generator" if _format.NAMESPACE == "torch" else f"{type(self).__module__}.Generator"
+        return f"<{name} object at {id(self):#x}>"
+
     def manual_seed(self, seed: int) -> Generator:
         """Restart the stream from ``seed``; returns self."""
         if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):

@@ -14,7 +14,8 @@ from minigrad.dtypes import DTypeLike, resolve_dtype
 from minigrad.errors import InvalidParameterError
 from minigrad.tensor import Tensor, from_numpy
 
-__all__ = ["_assert", "detach", "frombuffer", "get_device", "is_signed", "range", "typename"]
+__all__ = ["_assert", "adjoint", "detach", "frombuffer", "get_device", "is_signed", "is_storage", "range",
+           "typename"]
 
 
 def _assert(condition: Any, message: str) -> None:
@@ -41,14 +42,35 @@ def get_device(input: Tensor) -> int:  # noqa: A002
     return -1
 
 
+def adjoint(input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's argument name
+    """``input.adjoint()``: the (conjugate) transpose of the last two dims, a view; ``input.mT`` for real
+    tensors.
+
+    Raises:
+        ShapeError: fewer than 2 dims (PyTorch's error).
+    """
+    return input.adjoint()
+
+
+def is_storage(obj: Any) -> bool:
+    """Whether ``obj`` is a storage (what ``Tensor.untyped_storage()`` returns); False for a tensor."""
+    from minigrad._tensor_methods import Storage
+
+    return isinstance(obj, Storage)
+
+
 def typename(obj: Any) -> str:
-    """PyTorch's type string: ``'torch.FloatTensor'`` for a float32 tensor, else the object's qualified
-    class name (``'int'``, ``'torch.nn.modules.linear.Linear'`` is minigrad's own path here)."""
+    """PyTorch's type string: ``'torch.FloatTensor'`` for a float32 tensor; for a class or function its
+    own qualified name, for other objects their class's (``'int'``; ``'torch.nn.modules.linear.Linear'``
+    is minigrad's own module path here)."""
     if isinstance(obj, Tensor):
         return str(obj.type())
-    cls = type(obj)
-    module = "" if cls.__module__ in ("builtins", "__builtin__", None) else cls.__module__ + "."
-    return module + cls.__qualname__
+    # as PyTorch: the object's own __module__/__qualname__ where it has them (a class, a function),
+    # else its class's name
+    module = getattr(obj, "__module__", None)
+    prefix = "" if not isinstance(module, str) or module in ("builtins", "__builtin__") else module + "."
+    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or type(obj).__name__
+    return prefix + str(name)
 
 
 def frombuffer(buffer: Any, *, dtype: DTypeLike, count: int = -1, offset: int = 0,

@@ -447,12 +447,19 @@ def run_post_accumulate_hooks(leaf: Tensor) -> None:
     """Call the leaf's post-accumulate-grad hooks, in order of registration.
 
     Raises:
-        MinigradError: a hook returned something other than None (PyTorch's error).
+        TypeError: a hook returned something other than None or a Tensor (PyTorch's error).
+        MinigradError: a hook returned a Tensor other than the leaf itself (PyTorch's error).
     """
     entry = _post_accumulate.get(id(leaf))
     for hook in list(entry[1].values()) if entry is not None else ():
-        if hook(leaf) is not None:
-            raise MinigradError("Tensor post accumulate grad hooks should return None.")
+        out = hook(leaf)
+        # PyTorch lets a hook return the leaf itself (``lambda p: p.add_(...)``, the optimizer-in-backward
+        # pattern, returns it), only another value is an error
+        if out is None or out is leaf:
+            continue
+        if not isinstance(out, Tensor):
+            raise TypeError(f"expected Variable, but hook returned '{type(out).__name__}'")
+        raise MinigradError("Tensor post accumulate grad hooks should return None.")
 
 
 def increment_version(tensor: Tensor | Sequence[Tensor]) -> None:

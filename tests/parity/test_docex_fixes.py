@@ -1,0 +1,164 @@
+"""What running the usage examples of PyTorch's own docstrings under minigrad turned up: each fix checked
+against torch on its own (small programs of our own, in the spirit of those examples)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = require_torch()
+
+
+@pytest.mark.parametrize("fn", ["isclose", "allclose"])
+def test_closeness_of_shapes_that_do_not_broadcast_raises_runtime_error(fn: str) -> None:
+    # before: numpy's ValueError ("operands could not be broadcast together"); PyTorch raises RuntimeError
+    with pytest.raises(RuntimeError) as want:
+        getattr(torch, fn)(torch.ones(3, 4, 4), torch.eye(5))
+    with pytest.raises(RuntimeError) as got:
+        getattr(mg, fn)(mg.ones(3, 4, 4), mg.eye(5))
+    assert isinstance(got.value, mg.ShapeError)
+    assert "must match the size of tensor b (5)" in str(want.value)
+    assert "must match the size of tensor b (5)" in str(got.value)
+    # shapes that broadcast still compare
+    assert getattr(mg, fn)(mg.zeros(2, 3), mg.zeros(3)) is not None
+
+
+def test_typename_of_classes_and_functions_is_their_own_name() -> None:
+    # before: typename(SomeClass) was 'type' (the class's class); PyTorch names the class itself
+    class Local:
+        pass
+
+    def f() -> None:
+        pass
+
+    for obj in (Local, f, 3, [1], len):
+        assert mg.typename(obj) == torch.typename(obj)
+    assert mg.typename(mg.zeros(2)) == torch.typename(torch.zeros(2))
+    assert mg.typename(mg.nn.Parameter).endswith(".Parameter")
+
+
+def test_generator_repr_under_the_compat_alias_is_pytorchs() -> None:
+    # before: <minigrad.random.Generator object at ...> where a notebook cell ending in manual_seed shows
+    # PyTorch's <torch._C.Generator object at ...>
+    from minigrad import _format
+
+    want = repr(torch.manual_seed(0)).split(" at ")[0]
+    before = _format.NAMESPACE
+    _format.NAMESPACE = "torch"
+    try:
+        got = repr(mg.manual_seed(0))
+    finally:
+        _format.NAMESPACE = before
+    assert got.split(" at ")[0] == want
+    assert repr(mg.Generator()).startswith("<minigrad.random.Generator object at 0x")
+
+
+def _asarray_cases(lib: Any) -> list[tuple[Any, ...]]:
+    rows = []
+    for kw in [{}, {"requires_grad": False}, {"requires_grad": True}, {"requires_grad": False, "copy": True},
+               {"requires_grad": True, "copy": True}, {"dtype": lib.float64}]:
+        leaf = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        nonleaf = leaf * 2
+        plain = lib.tensor([1.0, 2.0])
+        for src in (leaf, nonleaf, plain):
+            out = lib.asarray(src, **kw)
+            rows.append((out is src, out.requires_grad, out.is_leaf, src.requires_grad,
+                         out.grad_fn.name() if out.grad_fn is not None else None))
+    return rows
+
+
+def test_asarray_requires_grad_of_a_tensor() -> None:
+    # before: requires_grad=False returned a tensor that required grad unchanged, True made a detached
+    # leaf out of a graph tensor, and copy=True dropped the graph; PyTorch defaults requires_grad to the
+    # tensor's own, switches a leaf returned as itself in place, detaches a non-leaf for False and
+    # clones (CloneBackward0) for copy=True
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyTorch's note that the default changed
+        want = _asarray_cases(torch)
+    assert _asarray_cases(mg) == want
+
+
+@pytest.mark.parametrize("returns", ["leaf", "none", "other", "int"])
+def test_post_accumulate_grad_hook_may_return_the_leaf(returns: str) -> None:
+    # before: a hook written as `lambda p: p.add_(p.grad, alpha=-lr)` (it returns p) raised "should return
+    # None"; PyTorch accepts the leaf itself, raises RuntimeError for another tensor, TypeError otherwise
+    def run(lib: Any) -> Any:
+        v = lib.tensor([0.0, 0.0, 0.0], requires_grad=True)
+        v.register_post_accumulate_grad_hook(
+            lambda p: {"leaf": p.add_(p.grad, alpha=-0.5), "none": None, "other": p * 2, "int": 3}[returns])
+        try:
+            v.backward(lib.tensor([1.0, 2.0, 3.0]))
+        except (TypeError, RuntimeError) as e:
+            return type(e).__mro__[:2] if isinstance(e, TypeError) else RuntimeError
+        return v.detach().numpy().copy()
+
+    want, got = run(torch), run(mg)
+    if isinstance(want, np.ndarray):
+        np.testing.assert_array_equal(got, want)
+    elif want is RuntimeError:
+        assert got is RuntimeError
+    else:
+        assert got[0] is TypeError and want[0] is TypeError
+
+
+@pytest.mark.parametrize("size, stride", [((2, 3), (1, 2)), ((2, 3), (3, 1)), ((2, 3), (4, 1)),
+                                          ((4, 2, 3), (1, 12, 4)), ((2, 1, 3), (1, 1, 2))])
+def test_empty_strided_has_the_strides_asked_for(size: tuple[int, ...], stride: tuple[int, ...]) -> None:
+    # before: every empty_strided tensor was row-major (stride() (3, 1) for a column-major request)
+    want, got = torch.empty_strided(size, stride), mg.empty_strided(size, stride)
+    assert got.stride() == want.stride()
+    assert got.is_contiguous() == want.is_contiguous()
+    assert got.dim_order() == want.dim_order()
+    src = np.arange(float(np.prod(size)), dtype=np.float32).reshape(size)
+    np.testing.assert_array_equal(got.copy_(mg.tensor(src)).numpy(), want.copy_(torch.tensor(src)).numpy())
+
+
+@pytest.mark.parametrize("size, layout", [((2, 3, 5, 7), (0, 2, 3, 1)), ((2, 3), (1, 0)),
+                                          ((2, 1, 3), (2, 1, 0))])
+def test_empty_permuted_is_laid_out_in_the_physical_order(size: tuple[int, ...],
+                                                          layout: tuple[int, ...]) -> None:
+    # before: row-major whatever physical_layout said; Tensor.dim_order did not exist
+    want = torch.empty_permuted(size, layout, requires_grad=True)
+    got = mg.empty_permuted(size, layout, requires_grad=True)
+    assert (got.shape, got.stride(), got.dim_order(), got.is_leaf) == (
+        tuple(want.shape), want.stride(), want.dim_order(), want.is_leaf)
+
+
+def test_dim_order() -> None:
+    for make in (lambda lib: lib.zeros(2, 3), lambda lib: lib.zeros(2, 3).t(),
+                 lambda lib: lib.zeros(2, 3, 4).permute(2, 0, 1), lambda lib: lib.zeros(2, 1, 3)):
+        assert make(mg).dim_order() == make(torch).dim_order()
+    with pytest.raises(RuntimeError):
+        torch.zeros(2, 1, 3).dim_order(ambiguity_check=True)
+    for shape in [(3,), (1,), (2, 3), (1, 3), (3, 1), (2, 1, 3), (1, 2, 3, 4)]:
+        try:
+            want = torch.zeros(shape).dim_order(ambiguity_check=True)
+        except RuntimeError:
+            with pytest.raises(RuntimeError):
+                mg.zeros(shape).dim_order(ambiguity_check=True)
+        else:
+            assert mg.zeros(shape).dim_order(ambiguity_check=True) == want
+    with pytest.raises(TypeError):
+        mg.zeros(2).dim_order(ambiguity_check=3)
+
+
+def test_adjoint_and_is_storage_functions() -> None:
+    # before: torch.adjoint and torch.is_storage were not in minigrad (only the Tensor method adjoint)
+    x = np.arange(24.0, dtype=np.float32).reshape(2, 3, 4)
+    want, got = torch.adjoint(torch.tensor(x)), mg.adjoint(mg.tensor(x))
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
+    assert got.stride() == want.stride()
+    with pytest.raises(RuntimeError):
+        torch.adjoint(torch.zeros(3))
+    with pytest.raises(RuntimeError):
+        mg.adjoint(mg.zeros(3))
+    for lib in (torch, mg):
+        t = lib.tensor([1, 2, 3])
+        assert [lib.is_storage(o) for o in (t.untyped_storage(), t, [1, 2, 3])] == [True, False, False]
