@@ -181,10 +181,19 @@ def product_sum_to(g: Array, other: Array, shape: tuple[int, ...]) -> Array:
     One einsum pass instead of a full-size product and then a sum: the
     gradient of a broadcast operand of a product (a LayerNorm weight).
     """
-    lead = g.ndim - len(shape)
-    letters = _LETTERS[: g.ndim]
+    return np.asarray(np.einsum(_product_subscripts(g.shape, shape), g, other)).reshape(shape)
+
+
+@functools.lru_cache(maxsize=256)  # (a few shape pairs per model: one dict lookup per product)
+def _product_subscripts(gshape: tuple[int, ...], shape: tuple[int, ...]) -> str:
+    """einsum subscripts of :func:`product_sum_to`; an empty string if ``shape`` is no broadcast of
+    ``gshape`` (more dims, or a dim that is neither 1 nor g's)."""
+    lead = len(gshape) - len(shape)
+    if lead < 0 or any(s not in (1, gshape[lead + i]) for i, s in enumerate(shape)):
+        return ""
+    letters = _LETTERS[: len(gshape)]
     kept = "".join(c for i, c in enumerate(letters) if i >= lead and shape[i - lead] != 1)
-    return np.asarray(np.einsum(f"{letters},{letters}->{kept}", g, other)).reshape(shape)
+    return f"{letters},{letters}->{kept}"
 
 
 def broadcast_view(a: Array, shape: tuple[int, ...]) -> Array:

@@ -470,8 +470,11 @@ class Addcmul(Function):
 
     def forward(self, a: Array, b: Array, c: Array) -> Array:
         prod = np.multiply(b, c)
-        if type(prod) is np.ndarray and prod.shape == np.broadcast_shapes(a.shape, prod.shape) \
-                and np.result_type(prod, a) == prod.dtype:
+        # (a bias of the trailing dims, the layers' case, decided without numpy's broadcast helpers)
+        n = a.ndim
+        bias = a.dtype == prod.dtype and 0 < n <= prod.ndim and a.shape == prod.shape[prod.ndim - n:]
+        if type(prod) is np.ndarray and (bias or (prod.shape == np.broadcast_shapes(a.shape, prod.shape)
+                                                  and np.result_type(prod, a) == prod.dtype)):
             prod += a
             return prod
         return np.asarray(prod + a)
@@ -520,10 +523,9 @@ def _product_to(g: Tensor, other: Tensor, shape: tuple[int, ...], last: bool = F
                 return from_numpy(garr)
             return from_numpy(np.asarray(garr * oarr))  # the Mul op's product, without the op
         return g * other
-    lead = len(gs) - len(shape)
-    if lead < 0 or any(s not in (1, gs[lead + i]) for i, s in enumerate(shape)):
+    if not _kernels._product_subscripts(gs, shape):
         return g * other  # not a broadcast of shape: the engine reports the mismatch
-    return from_numpy(_kernels.product_sum_to(g._array, other._array, shape))
+    return from_numpy(_kernels.product_sum_to(garr, oarr, shape))
 
 
 class Div(Function):
@@ -1891,22 +1893,32 @@ def sum_to(g: Tensor, shape: tuple[int, ...], fn: Function | None) -> Tensor:
             op's backward is wrong); the message names the op ``fn``.
     """
     gshape = g._array.shape
-    lead = len(gshape) - len(shape)
-    if lead > 0 and gshape[lead:] == shape and not _mode.record and type(g) is Tensor:
-        # only new leading dims (a bias added to a batch), no graph: the one sum below, without its checks
-        return from_numpy(_kernels.sum_over(g._array, tuple(range(lead)), False))
-    if lead < 0 or any(s != 1 and s != gs for s, gs in zip(shape, gshape[lead:])):
+    dims = _summed_dims(gshape, shape)
+    if dims is None:
         name = "the caller" if fn is None else fn.name()
         raise ShapeError(f"{name} returned a gradient of shape {g.shape} for an input of shape {shape}")
-    inner = tuple(lead + i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1)
-    dims = tuple(range(lead)) + inner
+    lead = len(gshape) - len(shape)
     if not _mode.record and type(g) is Tensor:  # the Sum (and Reshape) kernels without the op dispatch
+        if len(dims) == lead:  # only new leading dims (a bias added to a batch): one sum, no reshape
+            return from_numpy(_kernels.sum_over(g._array, dims, False))
         return from_numpy(_kernels.sum_over(g._array, dims, not lead).reshape(shape))
+    inner = dims[lead:]
     # The primitives themselves: the dims are valid by construction, Tensor.sum's checks would only cost
     if not inner:  # only new leading dims (a bias added to a batch): one sum, no reshape
         return Sum.apply(g, dims=dims, keepdim=False)
     g = Sum.apply(g, dims=dims, keepdim=True)
     return Reshape.apply(g, shape=shape) if lead else g
+
+
+@functools.lru_cache(maxsize=256)  # (a few shape pairs per model: one dict lookup per reduced gradient)
+def _summed_dims(gshape: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, ...] | None:
+    """The dims of a gradient of ``gshape`` to sum for an input of ``shape`` that broadcasting expanded
+    (new leading dims, then size-1 dims that grew); None if ``shape`` is no broadcast of ``gshape``."""
+    lead = len(gshape) - len(shape)
+    if lead < 0 or any(s != 1 and s != gs for s, gs in zip(shape, gshape[lead:])):
+        return None
+    grown = tuple(lead + i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1)
+    return tuple(range(lead)) + grown
 
 
 class Mean(Sum):
