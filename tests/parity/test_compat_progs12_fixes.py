@@ -1,0 +1,76 @@
+"""What the progs12 batch of compat programs (tests/compat/programs: spiking network, quantization-aware
+training, ...) needed: each fix checked against torch on its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = require_torch()
+
+
+def _fq_cases(lib: Any) -> list[Any]:
+    """Fake-quantize calls on seeded values with exact ties (x / scale = k + 0.5), out-of-range values,
+    float64 input and each qparams form."""
+    x = lib.cat([lib.randn(200) * 3, lib.tensor([-0.05, 0.05, 0.15, 0.25, -0.25, 1.26, 100.0, -100.0])])
+    w = lib.randn(5, 7) * 2
+    return [
+        (x, lambda t: lib.fake_quantize_per_tensor_affine(t, 0.1, 3, 0, 15)),
+        (x, lambda t: lib.fake_quantize_per_tensor_affine(t, 0.037, -4, -128, 127)),
+        (x, lambda t: lib.fake_quantize_per_tensor_affine(t, lib.tensor([0.1]),
+                                                          lib.tensor([3], dtype=lib.int32), 0, 255)),
+        (x.double(), lambda t: lib.fake_quantize_per_tensor_affine(t, 0.1, 3, -20, 20)),
+        (w, lambda t: lib.fake_quantize_per_channel_affine(t, lib.tensor([0.1, 0.2, 0.05, 0.3, 0.7]),
+                                                           lib.tensor([0, 1, -2, 3, 0], dtype=lib.int32),
+                                                           0, -8, 7)),
+        (w, lambda t: lib.fake_quantize_per_channel_affine(t, lib.linspace(0.05, 0.5, 7),
+                                                           lib.linspace(-2.5, 2.5, 7), 1, -8, 7)),
+    ]
+
+
+@pytest.mark.parametrize("case", range(6))
+def test_fake_quantize_values_and_straight_through_gradient(case: int) -> None:
+    """Missing before progs12 (qat_fake_quant.py): torch.fake_quantize_per_tensor_affine and
+    per_channel_affine, the values rounded as PyTorch's float32 kernel and the gradient masked outside
+    the range (the cachemask rule)."""
+    results = []
+    for lib in (torch, mg):
+        lib.manual_seed(0)
+        x, f = _fq_cases(lib)[case]
+        x = x.detach().requires_grad_(True)
+        y = f(x)
+        y.backward(lib.arange(float(x.numel()), dtype=x.dtype).reshape(x.shape))
+        results.append((y.detach().numpy(), x.grad.numpy(), y.dtype == x.dtype, y.grad_fn.name()))
+    (want, want_g, want_dt, want_name), (got, got_g, got_dt, got_name) = results
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(got_g, want_g)
+    assert got_dt and want_dt
+    assert got_name == want_name
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, x: lib.fake_quantize_per_tensor_affine(x, 0.1, 20, 0, 15),
+    lambda lib, x: lib.fake_quantize_per_tensor_affine(x, 0.1, 3, 15, 0),
+    lambda lib, x: lib.fake_quantize_per_channel_affine(x, lib.tensor([0.1, 0.2]),
+                                                        lib.tensor([0, 0], dtype=lib.int32), 0, 0, 15),
+    lambda lib, x: lib.fake_quantize_per_channel_affine(x, lib.tensor([0.1, 0.2, 0.3]),
+                                                        lib.tensor([0, 0, 0]), 0, 0, 15),
+])
+def test_fake_quantize_errors_are_runtime_errors(call: Any) -> None:
+    with pytest.raises(RuntimeError):
+        call(torch, torch.zeros(3, 2))
+    with pytest.raises(RuntimeError):
+        call(mg, mg.zeros(3, 2))
+
+
+def test_fake_quantize_type_errors() -> None:
+    for lib in (torch, mg):
+        with pytest.raises(TypeError):
+            lib.fake_quantize_per_tensor_affine(lib.zeros(3), 0.1, 3.0, 0, 15)
+        with pytest.raises(TypeError):
+            lib.fake_quantize_per_tensor_affine(lib.zeros(3), 0.1, 3, 0, 15.0)
