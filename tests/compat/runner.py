@@ -478,7 +478,8 @@ SPECS: dict[str, list[Check]] = {
     "snn_surrogate.py": every_number(1e-9),         # surrogate-gradient Functions, LIF neurons, rate codes
     # fake_quantize ops, STEs, LSQ; the rest agrees to a last digit, but the QAT epochs' test losses pass
     # a 4-bit LSQ quantizer (step 0.5), where one activation's rounding flip moves the loss 7.5e-4 (measured)
-    "qat_fake_quant.py": [*every_number(1e-5, lines=r"^(?!qat epoch)"), *every_number(2e-3, lines="^qat epoch")],
+    "qat_fake_quant.py": [*every_number(1e-5, lines=r"^(?!qat epoch)"),
+                          *every_number(2e-3, lines="^qat epoch")],
     # SIREN, positional encoding, Gaussian Fourier features; float64 runs agree to every digit, in float32
     # the Gaussian-feature MLP's fast Adam descent (loss 0.32 -> 0.016 in 40 steps) grows rounding to 2.5e-4
     "siren_fourier_fit.py": [*every_number(1e-5, lines="^(?!gauss)"), *every_number(1e-3, lines="^gauss")],
