@@ -492,6 +492,7 @@ SPECS: dict[str, list[Check]] = {
     # and the kNN accuracies' top-5 neighbours tie to 1e-7: one query of 200 flips (0.8%; measured)
     "byol_dino.py": [*every_number(1e-5, lines="^(?!.*knn acc)"), Check(_FLOAT, 2e-2, lines="knn acc"),
                      Check(_WORDS, 0, lines="knn acc")],
+    "kg_embeddings.py": every_number(1e-5),         # TransE (max_norm, renorm_), DistMult, ComplEx, filtered MRR
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
