@@ -493,6 +493,7 @@ SPECS: dict[str, list[Check]] = {
     "byol_dino.py": [*every_number(1e-5, lines="^(?!.*knn acc)"), Check(_FLOAT, 2e-2, lines="knn acc"),
                      Check(_WORDS, 0, lines="knn acc")],
     "kg_embeddings.py": every_number(1e-5),         # TransE (max_norm, renorm_), DistMult, ComplEx, filtered MRR
+    "neural_ca.py": every_number(1e-5),             # depthwise Sobel perception, circular pads, fire/alive masks
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
