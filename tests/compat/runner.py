@@ -494,6 +494,7 @@ SPECS: dict[str, list[Check]] = {
                      Check(_WORDS, 0, lines="knn acc")],
     "kg_embeddings.py": every_number(1e-5),         # TransE (max_norm, renorm_), DistMult, ComplEx, filtered MRR
     "neural_ca.py": every_number(1e-5),             # depthwise Sobel perception, circular pads, fire/alive masks
+    "set_transformer.py": every_number(1e-5),       # Deep Sets, ISAB/PMA on MultiheadAttention, padding masks
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
