@@ -498,6 +498,8 @@ SPECS: dict[str, list[Check]] = {
     # PGD (linf, l2), free adversarial training, TRADES; in float64, as sign() of near-zero gradients flips
     # under float32 rounding (float32 runs part after a few attack steps)
     "pgd_adversarial.py": every_number(1e-9),
+    # (float64: every digit; at Adam lr 1e-3 a loss spike at step 110 grew float32 rounding to 1e-2, so 5e-4)
+    "hypernet_functional.py": every_number(1e-5),   # split/view weights, F.linear, functional_call, baddbmm
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
