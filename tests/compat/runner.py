@@ -500,6 +500,7 @@ SPECS: dict[str, list[Check]] = {
     "pgd_adversarial.py": every_number(1e-9),
     # (float64: every digit; at Adam lr 1e-3 a loss spike at step 110 grew float32 rounding to 1e-2, so 5e-4)
     "hypernet_functional.py": every_number(1e-5),   # split/view weights, F.linear, functional_call, baddbmm
+    "kmeans_knn.py": every_number(1e-5),            # k-means++ by multinomial, index_add_/scatter_add_, kNN votes
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
