@@ -498,8 +498,10 @@ SPECS: dict[str, list[Check]] = {
     # PGD (linf, l2), free adversarial training, TRADES; in float64, as sign() of near-zero gradients flips
     # under float32 rounding (float32 runs part after a few attack steps)
     "pgd_adversarial.py": every_number(1e-9),
-    # (float64: every digit; at Adam lr 1e-3 a loss spike at step 110 grew float32 rounding to 1e-2, so 5e-4)
-    "hypernet_functional.py": every_number(1e-5),   # split/view weights, F.linear, functional_call, baddbmm
+    # split/view weights, F.linear, functional_call, baddbmm (float64: every digit; at Adam lr 1e-3 a loss
+    # spike at step 110 grew float32 rounding to 1e-2, so 5e-4). 1e-4: PyTorch's own AVX2 and AVX-512 builds
+    # part by 9e-5 on the learned embedding (measured; minigrad agrees with each to a last digit)
+    "hypernet_functional.py": every_number(1e-4),
     "kmeans_knn.py": every_number(1e-5),            # k-means++ by multinomial, index_add_/scatter_add_, kNN votes
 }
 
