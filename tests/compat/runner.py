@@ -503,6 +503,7 @@ SPECS: dict[str, list[Check]] = {
     # part by 9e-5 on the learned embedding (measured; minigrad agrees with each to a last digit)
     "hypernet_functional.py": every_number(1e-4),
     "kmeans_knn.py": every_number(1e-5),            # k-means++ by multinomial, index_add_/scatter_add_, kNN votes
+    "performer_linear_attention.py": every_number(1e-5),  # FAVOR+ (qr, Generator), ELU+1, causal cumsum
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
