@@ -504,6 +504,7 @@ SPECS: dict[str, list[Check]] = {
     "hypernet_functional.py": every_number(1e-4),
     "kmeans_knn.py": every_number(1e-5),            # k-means++ by multinomial, index_add_/scatter_add_, kNN votes
     "performer_linear_attention.py": every_number(1e-5),  # FAVOR+ (qr, Generator), ELU+1, causal cumsum
+    "rdrop_focal_smoothing.py": every_number(1e-5),  # label smoothing forms, focal, poly, R-Drop, ECE, macro-F1
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
