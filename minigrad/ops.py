@@ -1907,8 +1907,12 @@ class Mean(Sum):
     count: int
 
     def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
-        total = super().forward(a, dims, keepdim)
         self.count = a.size if dims is None else math.prod(a.shape[d] for d in dims)
+        if a.dtype == np.float16:  # PyTorch's: the float32 sum divided in float32, rounded to half once
+            self.dims, self.keepdim = dims, keepdim
+            wide = np.sum(a, axis=dims, dtype=np.float32, keepdims=keepdim) / np.float32(self.count)
+            return np.asarray(wide).astype(np.float16)
+        total = super().forward(a, dims, keepdim)
         count = np.asarray(self.count, total.dtype) if total.dtype.kind == "f" else self.count
         return np.divide(total, count)  # (a 0-d divisor: numpy's fast path, the same rounding)
 
@@ -2439,6 +2443,10 @@ class Addmm(Matmul):
         return "AddmmBackward0"
 
     def forward(self, c: Array, a: Array, b: Array) -> Array:  # type: ignore[override]
+        if a.dtype == np.float16:  # PyTorch's half addmm: the product plus c in float32, rounded once
+            f32 = np.float32
+            wide: Array = (Matmul.forward(self, a.astype(f32), b.astype(f32)) + c).astype(a.dtype)
+            return wide
         out = Matmul.forward(self, a, b)
         out += c  # the sum a + b would make, in the product's fresh memory
         return out

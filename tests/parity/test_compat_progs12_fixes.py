@@ -95,3 +95,35 @@ def test_histogramdd(call: Any) -> None:
     for g, w in zip(got.bin_edges, want.bin_edges):
         np.testing.assert_allclose(g.numpy(), w.numpy(), rtol=1e-6)
 
+
+
+def _half_linear(lib: Any, x3d: bool) -> list[np.ndarray[Any, Any]]:
+    lib.manual_seed(0)
+    lin = lib.nn.Linear(16, 8).half()
+    x = (lib.randn(2, 32, 16) if x3d else lib.randn(64, 16)).half().requires_grad_(True)
+    y = lin(x)
+    y.backward(lib.randn(y.shape).half())
+    return [t.detach().numpy() for t in (y, x.grad, lin.weight.grad, lin.bias.grad)]
+
+
+@pytest.mark.parametrize("x3d", [False, True])
+def test_half_linear_rounds_once_and_sums_bias_grad_in_float32(x3d: bool) -> None:
+    """Found probing half-precision inference (progs12): PyTorch's half addmm adds the bias to the float32
+    product and rounds once (minigrad rounded the product, then the sum: 1901 of 6400 outputs one ulp off),
+    and its half sums accumulate in float32 (minigrad's bias gradient summed in half)."""
+    for want, got in zip(_half_linear(torch, x3d), _half_linear(mg, x3d)):
+        assert got.dtype == want.dtype == np.float16
+        np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("reduce", [
+    lambda x: x.sum(0), lambda x: x.sum(), lambda x: x.sum((0, 1), keepdim=True), lambda x: x.mean(1),
+    lambda x: x.mean(), lambda x: x.logsumexp(0),
+])
+def test_half_sum_and_mean_accumulate_in_float32(reduce: Any) -> None:
+    torch.manual_seed(0)
+    data = (torch.randn(300, 8) * 3).numpy()
+    want = reduce(torch.tensor(data).half())
+    got = reduce(mg.tensor(data).half())
+    assert str(want.dtype) == f"torch.{got.dtype}"
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
