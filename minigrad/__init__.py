@@ -142,6 +142,7 @@ from minigrad.factories import (
     zeros,
     zeros_like,
 )
+from minigrad.fake_quant import *  # noqa: F403
 from minigrad.foreach import *  # noqa: F403
 from minigrad.func import vmap
 from minigrad.functional_forms import *  # noqa: F403  (torch.conv2d, torch.layer_norm, torch.kl_div...)

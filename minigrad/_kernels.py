@@ -139,6 +139,8 @@ def sum_over(a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
     256, LayerNorm's shape). Arrays too large to stay in cache are summed by
     einsum instead (see ``_STREAMING``).
     """
+    if a.dtype.char == "e":  # PyTorch's CPU sum of half: accumulated in float32, rounded once
+        return np.asarray(_add_reduce(a, dims, np.float32, None, keepdim)).astype(np.float16)
     if a.size >= _STREAMING and dims and a.dtype.kind == "f" and len(dims) < a.ndim:
         letters, kept = _kept(a.ndim, dims)
         y: Array = np.einsum(f"{letters}->{kept}", a)

@@ -1087,6 +1087,36 @@ class Clamp(Function):
         return (where(from_numpy(keep), g, _const(0.0, g)),)
 
 
+class FakeQuantize(Function):
+    """y = (clamp(round(a * (1 / scale)) + zero_point, lo, hi) - zero_point) * scale in float32, rounded half
+    to even (a float zero point is added before rounding, as PyTorch's); da = g where the level before the
+    clamp lies in [lo, hi], else 0: the straight-through estimator of PyTorch's cachemask kernels."""
+
+    __slots__ = ("keep", "node_name")
+    reads_inputs = False
+    keep: Array
+    node_name: str
+
+    def _op_name(self) -> str:  # the per-tensor, tensor-qparams or per-channel node's name
+        return self.node_name
+
+    def forward(self, a: Array, scale: Array, zero_point: Array, lo: int, hi: int, name: str) -> Array:
+        self.node_name = name
+        # PyTorch's kernel: the level in the input's precision (float32 below float64), by the float32
+        # 1 / scale; the level minus the zero point times scale rounded once to float32
+        work = a if a.dtype == np.float64 else a.astype(np.float32, copy=False)
+        scaled = work * (np.float32(1) / scale)
+        zp = zero_point.astype(work.dtype)
+        level = np.rint(scaled + zp) if zero_point.dtype.kind == "f" else np.rint(scaled) + zp
+        self.keep = (level >= lo) & (level <= hi)
+        clamped = np.minimum(np.fmax(level, lo), hi)  # (fmax: a nan lands on lo, as PyTorch's)
+        out: Array = ((clamped.astype(np.float64) - zp) * scale).astype(np.float32)
+        return out.astype(a.dtype, copy=False)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return (where(from_numpy(self.keep), g, _const(0.0, g)),)
+
+
 class Cast(Function):
     """y = a converted to ``dtype`` (laid out as a ``memory_format``);  da = g converted back to a's dtype."""
 
@@ -1934,8 +1964,11 @@ class Mean(Sum):
 
     def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
         self.dims, self.keepdim = dims, keepdim
-        total = _kernels.sum_over(a, dims, keepdim)
         self.count = a.size if dims is None else math.prod([a.shape[d] for d in dims])
+        if a.dtype.char == "e":  # PyTorch's float16 mean: the float32 sum divided in float32, rounded once
+            wide = np.sum(a, axis=dims, dtype=np.float32, keepdims=keepdim) / np.float32(self.count)
+            return np.asarray(wide).astype(np.float16)
+        total = _kernels.sum_over(a, dims, keepdim)
         count = np.asarray(self.count, total.dtype) if total.dtype.kind == "f" else self.count
         return np.divide(total, count)  # (a 0-d divisor: numpy's fast path, the same rounding)
 
@@ -2528,6 +2561,10 @@ class Addmm(Matmul):
         return "AddmmBackward0"
 
     def forward(self, c: Array, a: Array, b: Array) -> Array:  # type: ignore[override]
+        if a.dtype.char == "e":  # PyTorch's half addmm: the product plus c in float32, rounded once
+            f32 = np.float32
+            wide: Array = (Matmul.forward(self, a.astype(f32), b.astype(f32)) + c).astype(a.dtype)
+            return wide
         out = Matmul.forward(self, a, b)
         out += c  # the sum a + b would make, in the product's fresh memory
         return out

@@ -10,6 +10,7 @@ gradient, as in PyTorch.
 
 from __future__ import annotations
 
+import builtins
 import math
 import sys
 from collections.abc import Sequence
@@ -28,8 +29,8 @@ from minigrad.tensor import Array, Tensor, from_numpy, int64, where
 
 __all__ = [
     "aminmax", "argsort", "bincount", "bucketize", "cdist", "count_nonzero", "cummax", "cummin", "cumprod",
-    "cumsum", "cumulative_trapezoid", "diff", "dist", "gradient", "histc", "histogram", "isin", "kthvalue",
-    "logcumsumexp", "median", "mode", "msort",
+    "cumsum", "cumulative_trapezoid", "diff", "dist", "gradient", "histc", "histogram", "histogramdd", "isin",
+    "kthvalue", "logcumsumexp", "median", "mode", "msort",
     "nanmean", "nanmedian", "nansum", "prod", "renorm", "searchsorted", "sort", "topk", "trapezoid",
     "trapz", "unique", "unique_consecutive",
 ]  # fmt: skip
@@ -825,6 +826,45 @@ def histogram(input: Tensor, bins: Any = 100, *, range: tuple[float, float] | No
         lo_hi = (float(x.min()), float(x.max())) if x.size else (0.0, 1.0)
     hist, bin_edges = np.histogram(x, bins=edges, range=lo_hi, weights=w, density=density)
     return return_types.histogram(from_numpy(hist.astype(x.dtype)), from_numpy(bin_edges.astype(x.dtype)))
+
+
+def histogramdd(input: Tensor, bins: Any, *, range: Sequence[float] | None = None,  # noqa: A002
+                weight: Tensor | None = None, density: bool = False) -> return_types.histogramdd:
+    """(counts, tuple of bin edges) of the points in ``input``'s last dimension, as ``torch.histogramdd``.
+
+    ``input``: (..., N), N-dimensional points (leading dims flattened); ``bins``: one count, N counts or
+    N 1-D tensors of edges; ``range``: [lo0, hi0, lo1, hi1, ...] (default: each coordinate's min and max);
+    ``weight``: one weight per point. Counts have shape (bins0, bins1, ...) and ``input``'s dtype.
+
+    Raises:
+        ShapeError: ``input`` with fewer than 2 dims, or bins / range / weight not matching N or the points.
+    """
+    if input.ndim < 2:
+        raise ShapeError(f"torch.histogramdd: input tensor should have at least 2 dimensions, but got "
+                         f"shape {tuple(input.shape)}")
+    points = input.numpy().reshape(-1, input.shape[-1])
+    n = points.shape[1]
+    edges: Any
+    if isinstance(bins, (list, tuple)) and bins and isinstance(bins[0], Tensor):
+        edges = [b.numpy() for b in bins]
+    else:
+        edges = [int(bins)] * n if isinstance(bins, (int, np.integer)) else [int(b) for b in bins]
+    if len(edges) != n or (range is not None and len(range) != 2 * n):
+        raise ShapeError(f"torch.histogramdd: expected {n} sequences of bin edges / counts and {2 * n} range "
+                         f"values for input of shape {tuple(input.shape)}")
+    if range is not None:
+        limits = [(float(range[2 * i]), float(range[2 * i + 1])) for i in builtins.range(n)]
+    elif points.size:
+        limits = [(float(points[:, i].min()), float(points[:, i].max())) for i in builtins.range(n)]
+    else:
+        limits = [(0.0, 1.0)] * n
+    w = None if weight is None else weight.numpy().reshape(-1)
+    if w is not None and w.shape[0] != points.shape[0]:
+        raise ShapeError(f"torch.histogramdd: {w.shape[0]} weights for {points.shape[0]} points")
+    use_range = None if isinstance(edges[0], np.ndarray) else limits
+    hist, bin_edges = np.histogramdd(points, bins=edges, range=use_range, weights=w, density=density)
+    return return_types.histogramdd(from_numpy(hist.astype(points.dtype)),
+                                    tuple(from_numpy(e.astype(points.dtype)) for e in bin_edges))
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from minigrad.tensor import Tensor
 
 __all__ = [
-    "aminmax", "cummax", "cummin", "frexp", "histogram", "kthvalue", "max", "median", "min", "mode",
-    "nanmedian", "qr", "slogdet", "sort", "svd", "topk", "triangular_solve",
+    "aminmax", "cummax", "cummin", "frexp", "histogram", "histogramdd", "kthvalue", "max", "median", "min",
+    "mode", "nanmedian", "qr", "slogdet", "sort", "svd", "topk", "triangular_solve",
 ]  # fmt: skip
 
 
@@ -110,6 +110,13 @@ class histogram(NamedTuple):  # noqa: N801
     bin_edges: Tensor
 
 
+class histogramdd(NamedTuple):  # noqa: N801
+    """``mg.histogramdd(x, bins)``: the N-dimensional counts (or densities) and a tuple of N edge tensors."""
+
+    hist: Tensor
+    bin_edges: tuple[Tensor, ...]
+
+
 class svd(NamedTuple):  # noqa: N801
     """``mg.svd(A)``: U, the singular values S and V (not its transpose) with A = U diag(S) V^T."""
 
@@ -146,5 +153,5 @@ def result_repr(self: Any) -> str:
 
 
 for _cls in (max, min, sort, topk, kthvalue, median, nanmedian, mode, cummax, cummin, aminmax, frexp,
-             histogram, svd, qr, slogdet, triangular_solve):
+             histogram, histogramdd, svd, qr, slogdet, triangular_solve):
     _cls.__repr__ = result_repr  # type: ignore[method-assign]

@@ -169,9 +169,13 @@ BUDGETS: dict[str, int] = {
     # 2,996 with exact GELU's backward one cache-sized block at a time (0.90 -> 0.61 ms on a (1024, 512)
     # activation; its forward's blocks are _special.gelu32)
     # 3,022 with Elu (PyTorch's elu kernel for ELU, SELU and CELU: expm1 values, exp gradients)
+    # 3,047 with FakeQuantize (torch.fake_quantize_per_tensor/per_channel_affine's values in PyTorch's
+    # float32/float64 steps and their straight-through gradient) (progs12)
+    # 3,055 with half addmm rounded once (product + bias in float32) and half means divided in float32
+    # (PyTorch's CPU half kernels; progs12)
     # the Stack primitive (one node for torch.stack, as PyTorch's); backward written over a gradient
-    # nobody else holds (ops.scratch)
-    "minigrad/ops.py": 3136,  # +24 Var.add_grad_to (blocks)
+    # nobody else holds (ops.scratch); Var.add_grad_to (blocks); cached shape-pair reductions (issue 14)
+    "minigrad/ops.py": 3173,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -196,7 +200,8 @@ BUDGETS: dict[str, int] = {
     # 700 x 10,000 cross entropy: forward 17 -> 10 ms)
     # 597 with select's +0.0 case (where(cond, a, 0) kept the sign of -a * 0; Where's product form is gone)
     # 601 with that case writing in its input's memory order (a permuted gradient stays permuted)
-    "minigrad/_kernels.py": 613,  # (cached einsum subscripts)
+    # 603 with half sums accumulated in float32, as PyTorch's CPU sum (progs12); cached einsum subscripts
+    "minigrad/_kernels.py": 615,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
@@ -620,8 +625,12 @@ BUDGETS: dict[str, int] = {
     # +78 with PyTorch's docstring examples (docex): mg.adjoint, mg.is_storage, Tensor.dim_order,
     # empty_strided/empty_permuted laid out as asked, asarray's requires_grad rules, typename of classes,
     # Generator repr
-    # gaps, progs11, tinyops merged; +16 grad() results laid out as their inputs; +33 Stack; +95 scratch
-    "minigrad": 60440,
+    # +149 with torch.fake_quantize_per_tensor_affine / per_channel_affine (fake_quant.py, ops.FakeQuantize)
+    # (progs12)
+    # +47 with torch.histogramdd (reductions.py) and its return type (progs12); +10 half addmm / sum / mean
+    # in float32, rounded once (progs12)
+    # +33 Stack, +128 scratch gradients, Var blocks and cached shape pairs (issue 14)
+    "minigrad": 60653,
 }
 
 
