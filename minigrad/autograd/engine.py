@@ -254,7 +254,7 @@ def _propagate(
                 out_grads = node.backward(g, t)
                 mine = out_grads[0]
         else:
-            if _EXACT_REFCOUNTS and not create_graph:
+            if _EXACT_REFCOUNTS and not create_graph and type(g) is Tensor:  # (a hook may return anything)
                 # The names still holding the last delivered gradient let go of it, so that the
                 # reference counts below see only g's own: nothing else holds g or its memory, so
                 # the node may write its input's gradient into g's array (``ops.scratch``), as
