@@ -54,6 +54,8 @@ class _AutogradExtras:
     ``nodes``: some graph node was given a hook, metadata or packed tensors (the engine's one test
     per node for all of these);
     ``post_accumulate``: some tensor has a post-accumulate-grad hook;
+    ``leaf_hooks``: a hook was once registered on a leaf (backward then finishes each leaf as soon as
+    its last gradient has arrived, so hooks run in PyTorch's order);
     ``stale``: a tensor that may have views was changed in place with the graph recorded (the ops' one
     test per call: their inputs' views may need the base's new history);
     ``mutation``: inside ``allow_mutation_on_saved_tensors``, called with each tensor about to be written
@@ -64,6 +66,7 @@ class _AutogradExtras:
         self.pack: list[tuple[Callable[[Any], Any], Callable[[Any], Any]]] = []
         self.nodes = False
         self.post_accumulate = False
+        self.leaf_hooks = False
         self.stale = False  # a tensor that may have views changed in place (autograd.graph.refresh_views)
         self.mutation: Callable[[Any], None] | None = None  # allow_mutation_on_saved_tensors: before a write
 

@@ -588,6 +588,8 @@ class Tensor(TensorMethods):
             raise MinigradError("cannot register a hook on a tensor that doesn't require gradient")
         if self._hooks is None:
             self._hooks = {}
+        if self._ctx is None:
+            _extras.leaf_hooks = True
         handle = _HookHandle(self._hooks)
         self._hooks[handle.id] = fn
         return handle

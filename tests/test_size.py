@@ -84,7 +84,8 @@ BUDGETS: dict[str, int] = {
     # 2,197 with PyTorch's other device flags (is_mps, is_xpu, ...: False) beside is_cuda
     # 2,208 with .grad's checking setter (PyTorch's errors for a grad of another shape, dtype or type; the
     # checks themselves are in _leaf_rules.py) and requires_grad_'s bool check (gaps)
-    "minigrad/tensor.py": 2216,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # +2: a hook on a leaf switches the engine's leaf ordering on (_extras.leaf_hooks)
+    "minigrad/tensor.py": 2218,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -206,7 +207,8 @@ BUDGETS: dict[str, int] = {
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
     # (autograd3)
-    "minigrad/grad_mode.py": 295,
+    # +1: _extras.leaf_hooks
+    "minigrad/grad_mode.py": 296,
     # 1,093 with autograd.Function (function.py, issue 12 item 6: ctx, needs_input_grad, once_differentiable);
     # 1,312 since gradcheck.py moved in from minigrad/ (it is torch.autograd.gradcheck)
     # 1,377 with grad()'s PyTorch arguments (dict inputs, materialize_grads, is_grads_batched, only_inputs)
@@ -256,7 +258,8 @@ BUDGETS: dict[str, int] = {
     # 2,736 with a custom Function's vjp, its node's ctx attributes and inputs, mark_dirty's leaf check
     # +5 with the engine's unchecked .grad stores and PyTorch's error for a stale .grad's shape (gaps)
     # +7 with post-accumulate-grad hooks that may return the leaf itself, as PyTorch's (docex)
-    "minigrad/autograd": 2794,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients)
+    # +44: leaves finished as soon as their last gradient arrives, with leaf hooks (hook order)
+    "minigrad/autograd": 2838,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -287,7 +290,8 @@ BUDGETS: dict[str, int] = {
     # and PyTorch's error when a .grad left from before ``p.data`` changed shape is accumulated into (gaps)
     # 658 with grad()'s results laid out as their inputs (a conv weight's gradient left its GEMM permuted)
     # +4: .grad and grad() share one layout rule, _fits_layout; +19: a node gets the gradient only it holds
-    "minigrad/autograd/engine.py": 682,
+    # +44: _leaf_edges / _finish_leaf: hooks in PyTorch's order
+    "minigrad/autograd/engine.py": 726,
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -630,7 +634,8 @@ BUDGETS: dict[str, int] = {
     # +47 with torch.histogramdd (reductions.py) and its return type (progs12); +10 half addmm / sum / mean
     # in float32, rounded once (progs12)
     # +33 Stack, +128 scratch gradients, Var blocks and cached shape pairs (issue 14)
-    "minigrad": 60653,
+    # +49: leaf hooks in PyTorch's order
+    "minigrad": 60702,
 }
 
 

@@ -185,6 +185,12 @@ def _propagate(
     push, pop = heapq.heappush, heapq.heappop
     fn: Function | None = None  # the node whose gradients are being delivered (None: the roots')
     edges: Iterator[tuple[Tensor, Tensor | None]] = zip(roots, root_grads)
+    # With hooks on leaves, each leaf is finished as soon as its last gradient has arrived (PyTorch's
+    # AccumulateGrad nodes run first among the ready ones), so the hooks of leaves and of intermediate
+    # tensors run in PyTorch's order; otherwise no hook can tell, and all leaves are finished at the end.
+    hooked = _extras.leaf_hooks or _extras.post_accumulate
+    waiting = _leaf_edges(roots) if inputs is None and hooked else None
+    parents: tuple[Tensor, ...] = ()
     while True:
         for p, pg in edges:
             if pg is None or not p.requires_grad:
@@ -213,6 +219,13 @@ def _propagate(
                 total = grads[key] = prev + pg
                 if not create_graph and type(total._array) is np.ndarray:  # (0-d sums are numpy scalars)
                     owned.add(key)
+        if waiting is not None and fn is not None:  # (the leaves the last node's edges completed)
+            for p in parents:
+                key = id(p)
+                if p._ctx is None and key in waiting:
+                    waiting[key] -= 1
+                    if not waiting[key] and key in grads:
+                        _finish_leaf(p, grads.pop(key), create_graph, handed)
         if not heap:
             break
         t = pop(heap)[1]
@@ -282,17 +295,48 @@ def _propagate(
             if node.saved:
                 node.release()
     for leaf in leaves:
+        if id(leaf) not in grads:  # finished already (a leaf is listed again if a gradient came after that)
+            continue
         g = grads.pop(id(leaf))
+        if inputs is None:
+            _finish_leaf(leaf, g, create_graph, handed)
+            continue
         if leaf._hooks:
             g = _call_hooks(leaf, g)
-        if inputs is None:
-            _accumulate(leaf, g, create_graph, handed)
-            if _extras.post_accumulate:
-                from minigrad.autograd.graph import run_post_accumulate_hooks
-                run_post_accumulate_hooks(leaf)
-        elif id(leaf) in targets:
+        if id(leaf) in targets:
             captured[id(leaf)] = _laid_out_as(leaf, g, create_graph)
     return captured
+
+
+def _finish_leaf(leaf: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> None:
+    """A leaf's whole gradient ``g``: its hooks, the accumulation into ``.grad``, post-accumulate hooks."""
+    if leaf._hooks:
+        g = _call_hooks(leaf, g)
+    _accumulate(leaf, g, create_graph, handed)
+    if _extras.post_accumulate:
+        from minigrad.autograd.graph import run_post_accumulate_hooks
+        run_post_accumulate_hooks(leaf)
+
+
+def _leaf_edges(roots: Sequence[Tensor]) -> dict[int, int]:
+    """For each leaf (by id) under ``roots``, how many edges of the graph's nodes lead to it: backward has
+    its whole gradient once that many nodes' gradients have been delivered (PyTorch's dependency counts)."""
+    counts: dict[int, int] = {}
+    seen: set[int] = set()
+    stack = list(roots)
+    while stack:
+        fn = stack.pop()._ctx
+        if fn is None or id(fn) in seen:
+            continue
+        seen.add(id(fn))
+        for p in fn.parents:
+            if not p.requires_grad:
+                continue
+            if p._ctx is None:
+                counts[id(p)] = counts.get(id(p), 0) + 1
+            else:
+                stack.append(p)
+    return counts
 
 
 def _add_in_place(node: Function, g: Tensor, p: Tensor, grads: dict[int, Tensor], owned: set[int]) -> bool:
