@@ -309,23 +309,24 @@ def _log_softmax_rows(a: Array) -> Array:
     return out.reshape(a.shape)
 
 
-def log_softmax_grad(g: Array, y: Array, dim: int, overwrite: bool = False) -> Array:
+def log_softmax_grad(g: Array, y: Array, dim: int) -> Array:
     """g - exp(y) * sum(g) along ``dim``: log_softmax's input gradient from its result ``y``, a block of
-    rows at a time where :func:`row_blocks` says so (the same kernels in the same order). ``overwrite``:
-    g may take the result (its rows' products then go through one block-sized buffer)."""
+    rows at a time where :func:`row_blocks` says so (the same kernels in the same order). The result
+    goes to new memory even when g could take it: on a classifier's (700, 10000) logits writing the rows
+    back into g measured 1.3x slower than this (the block of exp(y) then stays in cache for the
+    subtraction that writes it)."""
     total = sum_over(g, (dim,), True)
     if not (row_blocks(y, dim) and g.flags.c_contiguous and g.dtype == y.dtype and g.shape == y.shape):
         return np.asarray(g - np.exp(y) * total)
     n = y.shape[-1]
     grows, yrows, trows = g.reshape(-1, n), y.reshape(-1, n), total.reshape(-1, 1)
+    out = np.empty(yrows.shape, y.dtype)
     step = max(1, ROW_BLOCK // n)
-    out = np.empty((min(step, yrows.shape[0]), n) if overwrite else yrows.shape, y.dtype)
     for i in range(0, yrows.shape[0], step):
-        rows = grows[i : i + step]
-        block = np.exp(yrows[i : i + step], out=out[: len(rows)] if overwrite else out[i : i + step])
+        block = np.exp(yrows[i : i + step], out=out[i : i + step])
         block *= trows[i : i + step]
-        np.subtract(rows, block, out=rows if overwrite else block)
-    return g if overwrite else out.reshape(y.shape)
+        np.subtract(grows[i : i + step], block, out=block)
+    return out.reshape(y.shape)
 
 
 def sigmoid(a: Array) -> Array:

@@ -2209,7 +2209,7 @@ class LogSoftmax(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         if _plain(g, out):  # the same four kernels on the arrays (cross_entropy runs this every step)
-            return (from_numpy(_kernels.log_softmax_grad(g._array, out._array, self.dim, g is scratch)),)
+            return (from_numpy(_kernels.log_softmax_grad(g._array, out._array, self.dim)),)
         return (g - out.exp() * g.sum(self.dim, keepdim=True),)
 
 

@@ -202,7 +202,7 @@ BUDGETS: dict[str, int] = {
     # 597 with select's +0.0 case (where(cond, a, 0) kept the sign of -a * 0; Where's product form is gone)
     # 601 with that case writing in its input's memory order (a permuted gradient stays permuted)
     # 603 with half sums accumulated in float32, as PyTorch's CPU sum (progs12); cached einsum subscripts
-    "minigrad/_kernels.py": 615,
+    "minigrad/_kernels.py": 616,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
@@ -635,7 +635,7 @@ BUDGETS: dict[str, int] = {
     # in float32, rounded once (progs12)
     # +33 Stack, +128 scratch gradients, Var blocks and cached shape pairs (issue 14)
     # +49: leaf hooks in PyTorch's order
-    "minigrad": 60702,
+    "minigrad": 60703,
 }
 
 
