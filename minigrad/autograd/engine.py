@@ -281,8 +281,10 @@ def _propagate(
                         and garr.flags.writeable):
                     _ops.scratch = g
                 del garr
-                out_grads = node.backward(g, t)
-                _ops.scratch = None
+                try:
+                    out_grads = node.backward(g, t)
+                finally:  # (a backward that raised must not leave its gradient marked for a later node)
+                    _ops.scratch = None
             else:
                 out_grads = node.backward(g, t)
         if mine is not None and (type(node).__module__ != _PRIMITIVES

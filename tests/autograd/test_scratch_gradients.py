@@ -182,3 +182,18 @@ def test_random_graphs_give_the_same_bits_with_and_without_scratch(seed: int) ->
     assert len(runs[0]) == len(runs[1])
     for a, b in zip(*runs):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_backward_that_raises_leaves_no_scratch_behind() -> None:
+    from minigrad import ops
+
+    class Boom(ops.Relu):
+        __slots__ = ()
+
+        def backward(self, g: mg.Tensor, out: mg.Tensor) -> tuple[mg.Tensor | None, ...]:
+            raise ValueError("boom")
+
+    x = mg.randn(64, 64, requires_grad=True)
+    with pytest.raises(ValueError, match="boom"):
+        (Boom.apply(x * 2) * 3).sum().backward()
+    assert ops.scratch is None
