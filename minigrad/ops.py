@@ -813,15 +813,20 @@ class Relu(Function):
             y = out._array
             if garr.size <= 2048:  # one call; on larger irregular masks np.where loses to a product
                 return (from_numpy(np.where(y <= 0, garr.dtype.type(0), garr)),)
-            # g * (y > 0) equals the selection when g is finite and y has no NaN; one dot product
-            # shows both (an inf or NaN in either makes it inf or NaN; a finite overflow only costs
-            # the general path): one BLAS pass instead of isfinite's two and the mask's negation
+            # g * (y > 0) + 0 equals the selection when g is finite and y has no NaN (the + 0 turns a
+            # negative g's -0.0 into the selection's +0.0); one dot product shows both (an inf or NaN
+            # in either makes it inf or NaN; a finite overflow only costs the general path): one BLAS
+            # pass instead of isfinite's two and the mask's negation
             if (garr.dtype.char in "fd" and garr.flags.c_contiguous and y.flags.c_contiguous
                     and np.isfinite(np.dot(garr.reshape(-1), y.reshape(-1)))):  # (a yes/no mg.compile reads)
+                zero = garr.dtype.type(0)
                 if g is scratch:  # the same product, in g's memory
                     np.multiply(garr, y > 0, out=garr, dtype=garr.dtype)
+                    garr += zero
                     return (g,)
-                return (from_numpy(np.multiply(garr, y > 0, dtype=garr.dtype)),)
+                product = np.multiply(garr, y > 0, dtype=garr.dtype)
+                product += zero
+                return (from_numpy(product),)
             return (from_numpy(MaskedGrad.select(~(y <= 0), garr, 0.0)),)
         return (MaskedGrad.apply(g, out, keep=~(out._array <= 0), slope=0.0),)
 

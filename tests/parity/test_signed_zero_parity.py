@@ -34,3 +34,27 @@ def test_zero_signs_match_torch(name: str, n: int) -> None:
     theirs = FORMS[name](torch, torch.tensor(x)).numpy()
     np.testing.assert_array_equal(ours, theirs)
     np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))
+
+
+GRAD_FORMS: dict[str, Callable[[Any, Any], Any]] = {
+    "relu": lambda lib, x: lib.nn.functional.relu(x),
+    "relu_method": lambda lib, x: x.relu(),
+    "where": lambda lib, x: lib.where(x > 0, x, 0.0),
+    "clamp_min": lambda lib, x: x.clamp(min=0),
+}
+
+
+@pytest.mark.parametrize("name", list(GRAD_FORMS))
+@pytest.mark.parametrize("n", [1, 5000])  # (small arrays, and the product path of large ones)
+def test_zero_signs_of_gradients_match_torch(name: str, n: int) -> None:
+    # a negative upstream gradient where the input was cut off: PyTorch's selection gives +0.0
+    torch = require_torch()
+    x = np.tile(np.array(X, np.float32), n)
+    up = np.tile(np.array([-1.5, -2.0, 3.0, -0.5, 2.0], np.float32), n)
+    grads = []
+    for lib in (mg, torch):
+        t = lib.tensor(x, requires_grad=True)
+        (GRAD_FORMS[name](lib, t) * lib.tensor(up)).sum().backward()
+        grads.append(t.grad.numpy())
+    np.testing.assert_array_equal(grads[0], grads[1])
+    np.testing.assert_array_equal(np.signbit(grads[0]), np.signbit(grads[1]))
