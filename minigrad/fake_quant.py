@@ -14,12 +14,12 @@ import numpy as np
 
 from minigrad import ops
 from minigrad.errors import (
-    DimensionError,
     InvalidParameterError,
     ShapeError,
     UnsupportedError,
     _ArgumentTypeError,
 )
+from minigrad.shapes import norm_dim
 from minigrad.tensor import Array, Tensor
 
 __all__ = ["fake_quantize_per_channel_affine", "fake_quantize_per_tensor_affine"]
@@ -99,11 +99,7 @@ def fake_quantize_per_channel_affine(input: Tensor, scale: Tensor, zero_point: T
     """
     fn = "fake_quantize_per_channel_affine"
     lo, hi = _checked(fn, input, quant_min, quant_max)
-    axis = _int(fn, "axis", axis)
-    if not -input.ndim <= axis < max(input.ndim, 1):
-        raise DimensionError(f"Dimension out of range (expected to be in range of [{-input.ndim}, "
-                             f"{input.ndim - 1}], but got {axis})")
-    axis %= max(input.ndim, 1)
+    axis = norm_dim(_int(fn, "axis", axis), input.ndim)
     if not (isinstance(scale, Tensor) and isinstance(zero_point, Tensor)):
         raise TypeError(f"{fn}(): scale and zero_point must be Tensors")
     if scale.ndim != 1 or zero_point.ndim != 1:

@@ -2032,7 +2032,7 @@ class Var(Function):
             if not self.keepdim:
                 g = Reshape.apply(g, shape=shape)
         else:
-            g = from_numpy(np.asarray(g._array * np.asarray(self.scale)).reshape(shape))
+            g = from_numpy(self._factor(g._array, a._array.shape))
             if a._array.dtype == g._array.dtype:  # the Mul (and Sub) ops' kernels on the arrays
                 d = a._array if self.center is None else a._array - self.center
                 return (from_numpy(np.asarray(d * g._array)),)
@@ -2042,6 +2042,10 @@ class Var(Function):
         mean = a.mean(self.dims, keepdim=True) if _mode.record else from_numpy(self.center)
         return ((a - mean) * g,)
 
+    def _factor(self, g: Array, shape: tuple[int, ...]) -> Array:
+        """g times 2 / (N - correction), the reduced dims kept (size 1) for an input of ``shape``."""
+        return np.asarray(g * np.asarray(self.scale)).reshape(keepdim_shape(shape, self.dims))
+
     def add_grad_to(self, total: Array, g: Tensor) -> bool:
         """total += backward's gradient, for a centered input whose pending gradient sum the engine owns
         (a normalization layer's x - mean, which its scale's product reached first): a block of rows
@@ -2050,16 +2054,14 @@ class Var(Function):
         would take. False (nothing done) where backward should run instead (arrays under 1 MB)."""
         a = self.parents[0]._array
         # (arrays that stay in cache gain nothing from blocks: backward's two passes are cheaper there)
-        if a.size < 4 * _special.CHUNK or type(g) is not Tensor or type(total) is not np.ndarray \
-                or self.center is not None \
-                or total.shape != a.shape \
-                or not (g._array.dtype == a.dtype == total.dtype):
+        if (a.size < 4 * _special.CHUNK or type(g) is not Tensor or type(total) is not np.ndarray
+                or self.center is not None or total.shape != a.shape
+                or not g._array.dtype == a.dtype == total.dtype):
             return False
-        kshape = keepdim_shape(a.shape, self.dims)
-        factor = np.asarray(g._array * np.asarray(self.scale)).reshape(kshape)
-        rows = max(1, _special.CHUNK // max(1, a.size // max(1, a.shape[0])))
+        factor = self._factor(g._array, a.shape)
+        rows = max(1, _special.CHUNK // (a.size // a.shape[0]))  # (a.size > 0: a.shape[0] > 0)
         buf = np.empty((min(rows, a.shape[0]), *a.shape[1:]), a.dtype)
-        whole = kshape[0] == 1
+        whole = len(factor) == 1
         for i in range(0, a.shape[0], rows):
             block = np.multiply(a[i : i + rows], factor if whole else factor[i : i + rows],
                                 out=buf[: min(rows, a.shape[0] - i)])

@@ -2088,10 +2088,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     ts = _check_tensors("cat", tensors)
     if not ts:
         raise InvalidParameterError("torch.cat(): expected a non-empty list of Tensors, got []")
-    dt = ts[0]._array.dtype
-    for t in ts[1:]:
-        if t._array.dtype != dt:
-            dt = _promote(from_numpy(np.empty(0, dt)), t)[0].dtype
+    dt = _joined_dtype(ts)
     # PyTorch's legacy rule: 1-D empty tensors are skipped (they still take part in the dtype)
     ts = [t for t in ts if t._array.shape != (0,)] or ts[:1]
     ref = ts[0]
@@ -2109,8 +2106,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                 words = (f"Sizes of tensors must match except in dimension {d}. Expected size {ref.shape[k]} "
                          f"but got size {t.shape[k]} for tensor number {i} in the list.")
             raise ShapeError(f"cat: {words} (tensor {i} has shape {t.shape}, tensor 0 {ref.shape})")
-    ts = [t if t._array.dtype == dt else t.astype(dt) for t in ts]
-    return _ops.Cat.apply(*ts, dim=d)
+    return _ops.Cat.apply(*_as_dtype(ts, dt), dim=d)
 
 
 @dim_aliases
@@ -2124,14 +2120,25 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     ts = _check_tensors("stack", tensors)
     if not ts:
         raise InvalidParameterError("stack: expected a non-empty sequence of tensors, got []")
-    have, dt = ts[0]._array.shape, ts[0]._array.dtype
+    have = ts[0]._array.shape
     for i, t in enumerate(ts):
         if t._array.shape != have:
             raise ShapeError(f"stack: tensor {i} has shape {t.shape}, but tensor 0 has shape {ts[0].shape}")
+    d = norm_dim(dim, len(have) + 1)
+    return _ops.Stack.apply(*_as_dtype(ts, _joined_dtype(ts)), dim=d)
+
+
+def _joined_dtype(ts: list[Tensor]) -> np.dtype[Any]:
+    """The dtype cat and stack give ``ts``: PyTorch's promotion of their dtypes, one after another."""
+    dt = ts[0]._array.dtype
+    for t in ts[1:]:
         if t._array.dtype != dt:
             dt = _promote(from_numpy(np.empty(0, dt)), t)[0].dtype
-    d = norm_dim(dim, len(have) + 1)
-    return _ops.Stack.apply(*[t if t._array.dtype == dt else t.astype(dt) for t in ts], dim=d)
+    return dt
+
+
+def _as_dtype(ts: list[Tensor], dt: np.dtype[Any]) -> list[Tensor]:
+    return [t if t._array.dtype == dt else t.astype(dt) for t in ts]
 
 
 def _named(out: Tensor, source: Tensor, name: str) -> Tensor:

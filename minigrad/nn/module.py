@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from minigrad import _alias, _module_calls
-from minigrad._leaf_rules import leaf_requires_grad
+from minigrad._leaf_rules import leaf_requires_grad, python_type_name
 from minigrad.device import _is_device_arg, check_device, parse_to
 from minigrad.dtypes import resolve_dtype
 from minigrad.errors import InvalidParameterError, _ArgumentTypeError
@@ -107,10 +107,7 @@ def _addindent(text: str, spaces: int) -> str:
 
 def _typename(obj: Any) -> str:
     """PyTorch's ``torch.typename``: 'torch.FloatTensor' for a tensor, else the qualified class name."""
-    if isinstance(obj, Tensor):
-        return str(obj.type())
-    cls = type(obj)
-    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+    return str(obj.type()) if isinstance(obj, Tensor) else python_type_name(obj)
 
 
 def _check_name(module: Module, kind: str, name: Any, registry: str) -> None:
