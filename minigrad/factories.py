@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -390,6 +391,17 @@ def randint(low: int = _NO_LOW, high: Any = None, shape: Any = (), dtype: DTypeL
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions
 
 
+_asarray_warned = False  # PyTorch warns about asarray's new requires_grad default once per process
+
+
+def _warn_asarray_default() -> None:
+    global _asarray_warned
+    _asarray_warned = True
+    warnings.warn("torch.asarray: unspecified requires_grad now defaults to obj.requires_grad instead of "
+                  "False. Pass requires_grad=False explicitly to get the old behavior and silence this "
+                  "warning.", UserWarning, stacklevel=3)
+
+
 def asarray(obj: Any, *, dtype: DTypeLike = None, device: DeviceLike = None, copy: bool | None = None,
             requires_grad: bool | None = None) -> Tensor:
     """``obj`` as a Tensor, as ``torch.asarray``: memory shared with a Tensor or numpy array when the dtype
@@ -399,6 +411,9 @@ def asarray(obj: Any, *, dtype: DTypeLike = None, device: DeviceLike = None, cop
     itself, a leaf is switched in place (``obj.requires_grad_(requires_grad)``), as PyTorch does, and a
     non-leaf is detached for False; a copy or conversion stays in the graph (``clone``/``to``) unless
     False.
+
+    Warns (once per process, as PyTorch): ``requires_grad`` left unspecified for a Tensor ``obj`` that
+    requires grad (the default changed from False).
 
     Raises:
         ValueError: ``copy=False`` but the dtype needs a conversion.
@@ -412,6 +427,8 @@ def asarray(obj: Any, *, dtype: DTypeLike = None, device: DeviceLike = None, cop
         if copy and shares:
             out = from_numpy(out._array.copy())
         return leaf_requires_grad(out) if requires_grad else out
+    if requires_grad is None and obj.requires_grad and not _asarray_warned:
+        _warn_asarray_default()
     want = obj.requires_grad if requires_grad is None else bool(requires_grad)
     if copy and shares:
         out = out.clone() if want else from_numpy(out._array.copy())

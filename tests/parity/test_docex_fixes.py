@@ -3,6 +3,7 @@ against torch on its own (small programs of our own, in the spirit of those exam
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -77,12 +78,11 @@ def test_asarray_requires_grad_of_a_tensor() -> None:
     # leaf out of a graph tensor, and copy=True dropped the graph; PyTorch defaults requires_grad to the
     # tensor's own, switches a leaf returned as itself in place, detaches a non-leaf for False and
     # clones (CloneBackward0) for copy=True
-    import warnings
-
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # PyTorch's note that the default changed
+        warnings.simplefilter("ignore")  # both libraries' note that the default changed (tested below)
         want = _asarray_cases(torch)
-    assert _asarray_cases(mg) == want
+        got = _asarray_cases(mg)
+    assert got == want
 
 
 @pytest.mark.parametrize("returns", ["leaf", "none", "other", "int"])
@@ -162,3 +162,24 @@ def test_adjoint_and_is_storage_functions() -> None:
     for lib in (torch, mg):
         t = lib.tensor([1, 2, 3])
         assert [lib.is_storage(o) for o in (t.untyped_storage(), t, [1, 2, 3])] == [True, False, False]
+
+
+def test_asarray_warns_once_about_its_requires_grad_default_as_torch() -> None:
+    torch = require_torch()
+    from minigrad import factories
+
+    counts = []
+    for lib, reset in ((mg, lambda: setattr(factories, "_asarray_warned", False)), (torch, None)):
+        x = lib.ones(3, requires_grad=True)
+        if reset is not None:
+            reset()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            lib.asarray(lib.ones(3))  # (no grad: no warning)
+            lib.asarray(x, requires_grad=True)  # (given: no warning)
+            lib.asarray(x)
+            lib.asarray(x * 2)
+        counts.append([str(w.message)[:40] for w in caught if "requires_grad" in str(w.message)])
+    # PyTorch warns once per process: if an earlier test already triggered it there, it stays silent
+    assert counts[0] == ["torch.asarray: unspecified requires_grad"]
+    assert counts[1] in ([], counts[0])
