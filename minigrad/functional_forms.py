@@ -81,11 +81,6 @@ def _stride(stride: Size | None) -> Size | None:
     return stride
 
 
-def _write(input: Tensor, out: Tensor) -> Tensor:  # noqa: A002
-    """``out`` written into ``input``: the in-place forms (an error on a leaf requiring grad)."""
-    return input.copy_(out)
-
-
 # -- activations --------------------------------------------------------------------------------------
 
 def constant_pad_nd(input: Tensor, pad: Sequence[int], value: float = 0) -> Tensor:  # noqa: A002
@@ -158,23 +153,23 @@ def feature_dropout(input: Tensor, p: float, train: bool) -> Tensor:  # noqa: A0
 
 
 def dropout_(input: Tensor, p: float, train: bool) -> Tensor:  # noqa: A002
-    """``dropout`` written into ``input``; returns ``input``."""
-    return _write(input, dropout(input, p, train))
+    """``F.dropout(input, p, train, inplace=True)``: the mask multiplied into ``input``; returns ``input``."""
+    return F.dropout(input, p, train, inplace=True)
 
 
 def alpha_dropout_(input: Tensor, p: float, train: bool) -> Tensor:  # noqa: A002
-    """``alpha_dropout`` written into ``input``; returns ``input``."""
-    return _write(input, alpha_dropout(input, p, train))
+    """``F.alpha_dropout(input, p, train, inplace=True)``; returns ``input``."""
+    return F.alpha_dropout(input, p, train, inplace=True)
 
 
 def feature_alpha_dropout_(input: Tensor, p: float, train: bool) -> Tensor:  # noqa: A002
-    """``feature_alpha_dropout`` written into ``input``; returns ``input``."""
-    return _write(input, feature_alpha_dropout(input, p, train))
+    """``F.feature_alpha_dropout(input, p, train, inplace=True)``; returns ``input``."""
+    return F.feature_alpha_dropout(input, p, train, inplace=True)
 
 
 def feature_dropout_(input: Tensor, p: float, train: bool) -> Tensor:  # noqa: A002
-    """``feature_dropout`` written into ``input``; returns ``input``."""
-    return _write(input, feature_dropout(input, p, train))
+    """``feature_dropout`` multiplied into ``input``; returns ``input``."""
+    return _channels(input, _checks.probability("p", p), train, inplace=True)
 
 
 # -- convolution, pooling, shuffles ---------------------------------------------------------------------

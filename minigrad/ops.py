@@ -850,6 +850,33 @@ class LeakyRelu(Function):
         return (MaskedGrad.apply(g, a, keep=keep, slope=self.slope),)
 
 
+def _negative_inplace_slope(op: str, tail: str = "") -> MinigradError:
+    """PyTorch's error for backward through an in-place leaky_relu/elu recorded with a negative slope."""
+    return MinigradError(
+        f"In-place {op} backward calculation is triggered with a negative slope which is not supported. This "
+        "is caused by calling in-place forward function with a negative slope, please call out-of-place "
+        f"version instead.{tail}"
+    )
+
+
+class LeakyReluInplace(LeakyRelu):
+    """LeakyRelu as its in-place form (``leaky_relu_``) records it: the same y and da (see LeakyRelu).
+
+    PyTorch's in-place backward reads the mask from the result, whose sign a negative slope flips, so
+    backward raises for a negative slope (at backward, as PyTorch; a slope of 0 is fine).
+    """
+
+    __slots__ = ()
+    torch_name = "LeakyReluBackward1"
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        if self.slope < 0:
+            raise _negative_inplace_slope(
+                "leakyReLu", " File an issue at https://github.com/pytorch/pytorch if you do require supporting "
+                "in-place leakRelu backward calculation with negative slope")
+        return super().backward(g, out)
+
+
 class MaskedGrad(Function):
     """y = g where ``keep``, else g * slope: ReLU's and LeakyReLU's backward as an op, for create_graph;
     dg = the same selection, d(anchor) = 0.
@@ -960,6 +987,22 @@ class Elu(Function):
         linear = from_numpy(~(a._array <= 0))
         expo = (where(linear, _const(0.0, a), a) * self.inner).exp()  # (0 where linear: exp never overflows)
         return (where(linear, g * self.pos, g * self.inner * self.neg * expo),)
+
+
+class EluInplace(Elu):
+    """Elu as its in-place forms (``elu_``, ``celu_``, ``selu_``) record it: the same y and da (see Elu).
+
+    PyTorch's in-place backward reads the result, which a negative alpha makes ambiguous, so backward
+    raises for a negative ``neg`` (alpha; at backward, as PyTorch; alpha = 0 is fine).
+    """
+
+    __slots__ = ()
+    torch_name = "EluBackward1"
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        if self.neg < 0:
+            raise _negative_inplace_slope("elu")
+        return super().backward(g, out)
 
 
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)

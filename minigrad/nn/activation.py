@@ -2,9 +2,9 @@
 
 Every layer takes any input shape and returns the same shape (GLU halves
 ``dim``). Settings are checked when the layer is built, so a bad one raises
-:class:`InvalidParameterError` naming it. ``inplace`` is accepted where
-PyTorch takes it; minigrad records every op out of place, so the input is
-left unchanged and a new tensor is returned.
+:class:`InvalidParameterError` naming it. ``inplace=True`` (where PyTorch
+takes it) writes the result into the input and returns it, as PyTorch's
+(see ``minigrad.nn.functional.relu``).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ class ReLU(_Inplace):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """max(x, 0)."""
-        return F.relu(_checks.tensor("ReLU", input))
+        return F.relu(_checks.tensor("ReLU", input), self.inplace)
 
 
 class SiLU(_Inplace):
@@ -57,7 +57,7 @@ class SiLU(_Inplace):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """silu(x)."""
-        return F.silu(input)
+        return F.silu(input, self.inplace)
 
 
 class Mish(_Inplace):
@@ -65,7 +65,7 @@ class Mish(_Inplace):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """mish(x)."""
-        return F.mish(input)
+        return F.mish(input, self.inplace)
 
 
 class SELU(_Inplace):
@@ -73,7 +73,7 @@ class SELU(_Inplace):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """selu(x)."""
-        return F.selu(input)
+        return F.selu(input, self.inplace)
 
 
 class Hardswish(_Inplace):
@@ -81,7 +81,7 @@ class Hardswish(_Inplace):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """hardswish(x)."""
-        return F.hardswish(input)
+        return F.hardswish(input, self.inplace)
 
     def extra_repr(self) -> str:
         """Nothing: PyTorch's repr is ``Hardswish()`` whatever ``inplace`` is."""
@@ -93,7 +93,7 @@ class Hardsigmoid(_Inplace):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """hardsigmoid(x)."""
-        return F.hardsigmoid(input)
+        return F.hardsigmoid(input, self.inplace)
 
     def extra_repr(self) -> str:
         """Nothing: PyTorch's repr is ``Hardsigmoid()`` whatever ``inplace`` is."""
@@ -177,7 +177,7 @@ class LeakyReLU(Module):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """leaky_relu(x)."""
-        return F.leaky_relu(input, self.negative_slope)
+        return F.leaky_relu(input, self.negative_slope, self.inplace)
 
     def extra_repr(self) -> str:
         """``negative_slope=...[, inplace=True]``."""
@@ -198,7 +198,7 @@ class ELU(Module):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """elu(x)."""
-        return F.elu(input, self.alpha)
+        return F.elu(input, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
         """``alpha=...[, inplace=True]``."""
@@ -219,7 +219,7 @@ class CELU(ELU):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """celu(x)."""
-        return F.celu(input, self.alpha)
+        return F.celu(input, self.alpha, self.inplace)
 
 
 class Softplus(Module):
@@ -270,7 +270,7 @@ class Hardtanh(Module):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """hardtanh(x)."""
-        return F.hardtanh(input, self.min_val, self.max_val)
+        return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
 
     def extra_repr(self) -> str:
         """``min_val=..., max_val=...[, inplace=True]``."""
@@ -288,7 +288,7 @@ class ReLU6(Hardtanh):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """relu6(x)."""
-        return F.relu6(input)
+        return F.relu6(input, self.inplace)
 
     def extra_repr(self) -> str:
         """``inplace=True`` when set, else nothing."""
@@ -350,7 +350,7 @@ class Threshold(Module):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """threshold(x)."""
-        return F.threshold(input, self.threshold, self.value)
+        return F.threshold(input, self.threshold, self.value, self.inplace)
 
     def extra_repr(self) -> str:
         """``threshold=..., value=...[, inplace=True]``."""

@@ -17,16 +17,18 @@ class _DropoutNd(Module):
 
     Masks come from minigrad's seeded generator (``mg.manual_seed`` reproduces
     them); in eval the input is returned unchanged. ``dropout_rate``
-    (read-only) is p. ``inplace=True`` is accepted and shown in the repr, as
-    the activations' flag: minigrad records every op out of place, so the
-    result is a new tensor (the one a script uses) and the input is unchanged.
+    (read-only) is p. ``inplace=True`` (shown in the repr) multiplies the mask
+    into the input in training and returns it, as PyTorch's; the alpha dropouts
+    accept it but, as PyTorch's, return a new tensor.
 
     Raises:
         InvalidParameterError: p not a number in [0, 1) (API.md's rule: ``F.dropout`` and PyTorch's
             layers also take p = 1, all zeros), or a non-bool inplace.
     """
 
-    _fn: Callable[[Tensor, float, bool], Tensor]
+    _fn: Callable[..., Tensor]
+    #: False for the alpha dropouts: PyTorch's forward does not pass their ``inplace`` on (a new tensor)
+    _passes_inplace = True
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
@@ -48,7 +50,9 @@ class _DropoutNd(Module):
         return self._p
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        """Masked and rescaled input in training, the input itself in eval."""
+        """Masked and rescaled input in training, the input itself in eval (``inplace``: into the input)."""
+        if self.inplace and self._passes_inplace:
+            return type(self)._fn(input, self._p, self.training, True)
         return type(self)._fn(input, self._p, self.training)
 
     def extra_repr(self) -> str:
@@ -63,8 +67,7 @@ class Dropout(_DropoutNd):
 
     Args:
         p: drop probability, a number with 0 <= p < 1.
-        inplace: accepted for PyTorch compatibility and shown in the repr;
-            minigrad records every op out of place, so the input is unchanged.
+        inplace: in training, multiply the mask into the input and return it (``F.dropout``'s).
 
     Raises:
         InvalidParameterError: p not a number in [0, 1), or a non-bool inplace.
@@ -115,6 +118,7 @@ class AlphaDropout(_DropoutNd):
     """
 
     _fn = staticmethod(F.alpha_dropout)
+    _passes_inplace = False
 
 
 class FeatureAlphaDropout(_DropoutNd):
@@ -126,3 +130,4 @@ class FeatureAlphaDropout(_DropoutNd):
     """
 
     _fn = staticmethod(F.feature_alpha_dropout)
+    _passes_inplace = False

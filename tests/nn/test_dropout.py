@@ -146,7 +146,7 @@ def test_alpha_dropout_modules_and_bad_p() -> None:
     for layer in (nn.Dropout1d, nn.Dropout2d, nn.Dropout3d, nn.AlphaDropout, nn.FeatureAlphaDropout):
         with pytest.raises(mg.InvalidParameterError, match=r"p=1\.5"):
             layer(1.5)
-        # PyTorch's inplace=True is accepted (shown in the repr), computed out of place as the activations
+        # PyTorch's inplace=True is accepted (shown in the repr); in eval the input is returned itself
         assert repr(layer(0.5, inplace=True)) == f"{layer.__name__}(p=0.5, inplace=True)"
         x4 = mg.randn(2, 3, 4) if layer is nn.Dropout1d else mg.randn(2, 3, 4, 5)
         assert layer(0.5, inplace=True).eval()(x4) is x4

@@ -3,14 +3,15 @@
 Each is a composition of Tensor operations. Where a function has a kink, the
 branch is chosen by a constant mask with PyTorch's comparison (``x > 0`` for
 leaky_relu, ``min < x < max`` for hardtanh, ...), so values *and* gradients at
-the kink equal PyTorch's. ``inplace`` is accepted wherever PyTorch takes it;
-minigrad records every op out of place, so the result is a new tensor and the
-input is left unchanged.
+the kink equal PyTorch's. ``inplace=True`` works as in PyTorch: the input takes
+the result's values and is returned (its version bumped), recorded as the
+Tensor's in-place methods are (see :func:`_into`).
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
-from minigrad.ops import Elu, LeakyRelu
+from minigrad.ops import Elu, EluInplace, LeakyRelu, LeakyReluInplace
 from minigrad.tensor import DTypeLike, Tensor, from_numpy, where
 
 __all__ = [
@@ -34,8 +35,25 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
 
+def _into(name: str, input: Any, compute: Callable[[Tensor], Tensor]) -> Tensor:  # noqa: A002
+    """PyTorch's in-place form of an activation: ``input`` takes ``compute(input)``'s values and is returned.
+
+    Recorded as the Tensor's in-place methods are (``x.relu_()``): on a tensor that
+    requires grad, ``compute`` runs on a copy of its old values and the input
+    becomes the result's node, so the gradient is the out-of-place one; the
+    version is bumped once, so a graph that saved the input notices.
+
+    Raises:
+        MinigradError: the input is a leaf that requires grad and grad mode is on (PyTorch's
+            RuntimeError; fine under no_grad), or the result cannot be stored in its dtype.
+    """
+    return _checks.tensor(name.rstrip("_"), input)._update(name, compute)
+
+
 def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
-    """max(x, 0), elementwise (gradient 0 at x == 0)."""
+    """max(x, 0), elementwise (gradient 0 at x == 0); ``inplace=True``: ``input.relu_()``."""
+    if inplace:
+        return _checks.tensor("relu", input).relu_()
     return _checks.tensor("relu", input).relu()
 
 
@@ -133,31 +151,55 @@ def _float_input(name: str, input: Any) -> Tensor:  # noqa: A002
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:  # noqa: A002
-    """x if x > 0 else negative_slope * x; the gradient at 0 is negative_slope (PyTorch's)."""
+    """x if x > 0 else negative_slope * x; the gradient at 0 is negative_slope (PyTorch's).
+
+    ``inplace=True`` writes into ``input`` (see :func:`_into`); as in PyTorch, backward
+    through it then raises for a negative slope.
+    """
     slope = _checks.number("negative_slope", negative_slope)
     x = _checks.tensor("leaky_relu", input)
+    if inplace:
+        if x.dtype.kind == "f":
+            return _into("leaky_relu_", x, lambda t: LeakyReluInplace.apply(t, slope=float(slope)))
+        return _into("leaky_relu_", x, lambda t: leaky_relu(t, slope))
     if x.dtype.kind == "f":
         return LeakyRelu.apply(x, slope=float(slope))
     return where(x.numpy() > 0, x, x * slope)  # (integers, with PyTorch's type promotion)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
-    """x if x > 0 else alpha * expm1(x); the gradient at 0 is alpha (PyTorch's)."""
+    """x if x > 0 else alpha * expm1(x); the gradient at 0 is alpha (PyTorch's).
+
+    ``inplace=True`` writes into ``input`` (see :func:`_into`); as in PyTorch, backward
+    through it then raises for a negative alpha.
+    """
     a = _checks.number("alpha", alpha)
+    if inplace:
+        return _into("elu_", input, lambda t: named(EluInplace.apply(_float_input("elu", t), neg=a, pos=1.0,
+                                                                     inner=1.0), "EluBackward1"))
     x = _float_input("elu", input)
     return named(Elu.apply(x, neg=a, pos=1.0, inner=1.0), "EluBackward0")
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
-    """scale * elu(x, alpha) with SELU's fixed alpha ~ 1.6733 and scale ~ 1.0507."""
-    x = _float_input("selu", input)
+    """scale * elu(x, alpha) with SELU's fixed alpha ~ 1.6733 and scale ~ 1.0507 (``inplace``: see
+    :func:`_into`)."""
+    if inplace:
+        return _into("selu_", input, lambda t: _selu(_float_input("selu", t), EluInplace, "EluBackward1"))
+    return _selu(_float_input("selu", input), Elu, "EluBackward0")
+
+
+def _selu(x: Tensor, op: type[Elu], name: str) -> Tensor:
     # PyTorch's kernel multiplies by alpha * scale rounded to the input's dtype, in one step
     neg = float(np.asarray(SELU_ALPHA, x.dtype) * np.asarray(SELU_SCALE, x.dtype))
-    return named(Elu.apply(x, neg=neg, pos=SELU_SCALE, inner=1.0), "EluBackward0")
+    return named(op.apply(x, neg=neg, pos=SELU_SCALE, inner=1.0), name)
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
     """x if x > 0 else alpha * expm1(x / alpha); gradient 1 at 0 from either side.
+
+    ``inplace=True`` writes into ``input`` (see :func:`_into`); as in PyTorch, backward
+    through it then raises for a negative alpha.
 
     Raises:
         InvalidParameterError: ``alpha`` is 0 (PyTorch: "ZeroDivisionError").
@@ -165,13 +207,19 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  #
     a = _checks.number("alpha", alpha)
     if a == 0:
         raise InvalidParameterError(f"celu: alpha must not be 0 (it divides x), got alpha={alpha!r}")
-    x = _float_input("celu", input)
-    return named(Elu.apply(x, neg=a, pos=1.0, inner=1.0 / a, grad_inner=1.0 / float(np.float32(a))),
-                 "CeluBackward0")
+    if inplace:
+        return _into("celu_", input, lambda t: _celu(_float_input("celu", t), a, EluInplace, "CeluBackward1"))
+    return _celu(_float_input("celu", input), a, Elu, "CeluBackward0")
+
+
+def _celu(x: Tensor, a: float, op: type[Elu], name: str) -> Tensor:
+    return named(op.apply(x, neg=a, pos=1.0, inner=1.0 / a, grad_inner=1.0 / float(np.float32(a))), name)
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
-    """x * sigmoid(x) (also called swish)."""
+    """x * sigmoid(x) (also called swish; ``inplace``: see :func:`_into`)."""
+    if inplace:
+        return _into("silu_", input, silu)
     x = _checks.tensor("silu", input)
     return named(x * x.sigmoid(), "SiluBackward0")
 
@@ -188,7 +236,9 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
-    """x * tanh(softplus(x))."""
+    """x * tanh(softplus(x)) (``inplace``: see :func:`_into`)."""
+    if inplace:
+        return _into("mish_", input, mish)
     x = _float_input("mish", input)
     return named(x * _softplus(x).tanh(), "MishBackward0")
 
@@ -212,7 +262,8 @@ def tanhshrink(input: Tensor) -> Tensor:  # noqa: A002
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,  # noqa: A002
              inplace: bool = False) -> Tensor:
-    """x clipped to [min_val, max_val]; the gradient is 1 strictly inside, 0 at and beyond the ends.
+    """x clipped to [min_val, max_val]; the gradient is 1 strictly inside, 0 at and beyond the ends
+    (``inplace``: see :func:`_into`).
 
     Raises:
         InvalidParameterError: ``min_val > max_val``.
@@ -227,6 +278,8 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,  # noqa
     x = _checks.tensor("hardtanh", input)
     if x.dtype == np.bool_:
         raise DTypeError("hardtanh: bool inputs are not supported (as in PyTorch); convert with x.float()")
+    if inplace:
+        return _into("hardtanh_", x, lambda t: hardtanh(t, lo, hi))
     a = x.numpy()
     # PyTorch's gradient mask: 0 at and beyond the ends, 1 elsewhere (nan included, which stays nan)
     passes = ~((a <= lo) | (a >= hi))
@@ -234,12 +287,15 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,  # noqa
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
-    """min(max(x, 0), 6): hardtanh(x, 0, 6), so the gradient is 0 at 0 and at 6."""
-    return hardtanh(_checks.tensor("relu6", input), 0.0, 6.0)
+    """min(max(x, 0), 6): hardtanh(x, 0, 6), so the gradient is 0 at 0 and at 6 (``inplace`` as hardtanh's)."""
+    return hardtanh(_checks.tensor("relu6", input), 0.0, 6.0, inplace)
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
-    """relu6(x + 3) / 6: 0 below -3, 1 above 3, x / 6 + 1/2 strictly between (gradient 0 at +-3)."""
+    """relu6(x + 3) / 6: 0 below -3, 1 above 3, x / 6 + 1/2 strictly between (gradient 0 at +-3;
+    ``inplace``: see :func:`_into`)."""
+    if inplace:
+        return _into("hardsigmoid_", input, hardsigmoid)
     x = _float_input("hardsigmoid", input)
     a = x.numpy()
     value = constant(np.clip((a + 3) / 6, 0, 1), x.dtype)  # PyTorch's (x + 3) / 6, rounded as its
@@ -252,7 +308,10 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
-    """x * relu6(x + 3) / 6; gradient x / 3 + 1/2 strictly inside (-3, 3), 0 at -3 and 1 at 3 (PyTorch's)."""
+    """x * relu6(x + 3) / 6; gradient x / 3 + 1/2 strictly inside (-3, 3), 0 at -3 and 1 at 3 (PyTorch's;
+    ``inplace``: see :func:`_into`)."""
+    if inplace:
+        return _into("hardswish_", input, hardswish)
     x = _float_input("hardswish", input)
     a = x.numpy()
     inside = (a > -3) & (a < 3)
@@ -290,10 +349,14 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:  # noqa: A002
-    """x where x > threshold, else ``value`` (gradient 0 at and below the threshold)."""
+    """x where x > threshold, else ``value`` (gradient 0 at and below the threshold; ``inplace``: see
+    :func:`_into`)."""
     th = _checks.number("threshold", threshold)
     v = _checks.number("value", value)
     x = _checks.tensor("threshold", input)
+    if inplace:  # (the argument ``threshold`` hides this function: the same where, PyTorch's in-place name)
+        return _into("threshold_", x, lambda t: named(where(t.numpy() <= th, constant(v, t.dtype), t),
+                                                      "ThresholdBackward1"))
     return named(where(x.numpy() <= th, constant(v, x.dtype), x), "ThresholdBackward0")
 
 

@@ -4,7 +4,9 @@
 Masks are drawn from minigrad's seeded generator (``mg.manual_seed``
 reproduces them) and multiply the input as constants, so the gradient is the
 same mask. With ``training=False`` or ``p == 0`` the input is returned as it is.
-``inplace`` is accepted for PyTorch compatibility; the input is never modified.
+``inplace=True`` multiplies the input in place (``mul_``, then ``add_`` for alpha
+dropout) and returns it, as PyTorch's ``dropout_``: recorded in the graph as those
+in-place ops, an error on a leaf that requires grad outside ``no_grad``.
 """
 
 from __future__ import annotations
@@ -52,15 +54,16 @@ def _float_dtype(input: Tensor) -> np.dtype[np.floating]:  # noqa: A002
     return input.dtype if input.dtype.kind == "f" else np.dtype(np.float32)
 
 
-def _all_dropped(input: Tensor) -> Tensor:  # noqa: A002
+def _all_dropped(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """p = 1: input * 0, as PyTorch (zeros, NaN kept, a zero gradient), with no 1 / (1 - p)."""
-    return input * from_numpy(np.zeros((), _float_dtype(input)))
+    zero = from_numpy(np.zeros((), _float_dtype(input)))
+    return input.mul_(zero) if inplace else input * zero
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002
     """Inverted dropout: zero each element with probability ``p``, scale the rest by 1/(1-p).
 
-    Output has the input's shape and dtype.
+    Output has the input's shape and dtype; ``inplace=True``: ``input.mul_(mask)``, returning input.
 
     Raises:
         InvalidParameterError: ``p`` is not a number in [0, 1].
@@ -70,10 +73,11 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     if not training or p == 0.0:
         return input
     if p == 1.0:
-        return _all_dropped(input)
+        return _all_dropped(input, inplace)
     dt = _float_dtype(input)
     # PyTorch's mask is laid out as the input and drawn in memory order (a transposed input's is transposed)
-    return input * from_numpy(draw_laid_out(input.numpy(), lambda shape: _scaled_mask(shape, p, dt)))
+    mask = from_numpy(draw_laid_out(input.numpy(), lambda shape: _scaled_mask(shape, p, dt)))
+    return input.mul_(mask) if inplace else input * mask
 
 
 def dropout_row_major(input: Tensor, p: float) -> Tensor:  # noqa: A002
@@ -89,22 +93,31 @@ def _channel_shape(shape: tuple[int, ...]) -> tuple[int, ...]:
     return shape[:2] + (1,) * (len(shape) - 2)
 
 
-def _channels(input: Tensor, p: float, training: bool, alpha: bool = False) -> Tensor:  # noqa: A002
-    """Feature dropout of an (N, C, *) input: one draw per sample and channel."""
+def _channels(input: Tensor, p: float, training: bool, alpha: bool = False,  # noqa: A002
+              inplace: bool = False) -> Tensor:
+    """Feature dropout of an (N, C, *) input: one draw per sample and channel (``inplace``: into input)."""
     if not training or p == 0.0:
         return input
     if input.ndim < 2:
         raise ShapeError(f"feature dropout: expected an input of shape (N, C, *), got {input.shape}")
     if p == 1.0:
-        return _all_dropped(input)
+        return _all_dropped(input, inplace)
     shape = _channel_shape(input.shape)
     if alpha:
-        return _alpha(input, p, training, shape)
-    return input * from_numpy(_scaled_mask(shape, p, _float_dtype(input)))
+        return _alpha(input, p, training, shape, inplace)
+    mask = from_numpy(_scaled_mask(shape, p, _float_dtype(input)))
+    return input.mul_(mask) if inplace else input * mask
 
 
-def _batched(input: Tensor, p: float, training: bool, batched_rank: int) -> Tensor:  # noqa: A002
+def _batched(input: Tensor, p: float, training: bool, batched_rank: int,  # noqa: A002
+             inplace: bool = False) -> Tensor:
     """Channel dropout; an input of a rank other than ``batched_rank`` is one sample (gets a batch dim)."""
+    if inplace:
+        if input.ndim == batched_rank:
+            return _channels(input, p, training, inplace=True)
+        # PyTorch's steps, each in place (and counted in the version) even when nothing is dropped:
+        # unsqueeze_(0), the dropout, squeeze_(0)
+        return _channels(input.unsqueeze_(0), p, training, inplace=True).squeeze_(0)
     if input.ndim != batched_rank and training and p > 0:
         return _channels(input.unsqueeze(0), p, training).squeeze(0)
     return _channels(input, p, training)
@@ -123,7 +136,7 @@ def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
             f"dropout1d: expected a 2D (C, L) or 3D (N, C, L) input, got {input.ndim}D input of shape "
             f"{input.shape}"
         )
-    return _batched(input, p, training, 3)
+    return _batched(input, p, training, 3, inplace)
 
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -152,7 +165,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
             UserWarning,
             stacklevel=2,
         )
-    return _channels(input, p, training)
+    return _channels(input, p, training, inplace=inplace)
 
 
 def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -173,19 +186,23 @@ def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
             UserWarning,
             stacklevel=2,
         )
-    return _batched(input, p, training, 5)
+    return _batched(input, p, training, 5, inplace)
 
 
-def _alpha(input: Tensor, p: float, training: bool, shape: tuple[int, ...]) -> Tensor:  # noqa: A002
-    """x * a * keep + b(keep): dropped entries become SELU's negative saturation, mean and variance kept."""
+def _alpha(input: Tensor, p: float, training: bool, shape: tuple[int, ...],  # noqa: A002
+           inplace: bool = False) -> Tensor:
+    """x * a * keep + b(keep): dropped entries become SELU's negative saturation, mean and variance kept
+    (``inplace``: ``input.mul_(a * keep).add_(b)``, as PyTorch's alpha_dropout_)."""
     if not training or p == 0.0:
         return input
     if p == 1.0:
-        return _all_dropped(input)
+        return _all_dropped(input, inplace)
     dt = _float_dtype(input)
     keep = _keep(shape, p).astype(dt)
     a = 1.0 / np.sqrt((_ALPHA_PRIME**2 * p + 1) * (1 - p))
     b = (keep - 1) * (_ALPHA_PRIME * a) + _ALPHA_PRIME * a * p
+    if inplace:
+        return input.mul_(from_numpy((keep * a).astype(dt))).add_(from_numpy(b.astype(dt)))
     return input * from_numpy((keep * a).astype(dt)) + from_numpy(b.astype(dt))
 
 
@@ -197,7 +214,7 @@ def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace
         InvalidParameterError: ``p`` is not a number in [0, 1].
     """
     p = _checks.probability("p", p)
-    return _alpha(_checks.tensor("alpha_dropout", input), p, training, input.shape)
+    return _alpha(_checks.tensor("alpha_dropout", input), p, training, input.shape, inplace)
 
 
 def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,  # noqa: A002
@@ -209,4 +226,5 @@ def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
         ShapeError: the input has fewer than 2 dims.
     """
     p = _checks.probability("p", p)
-    return _channels(_checks.tensor("feature_alpha_dropout", input), p, training, alpha=True)
+    return _channels(_checks.tensor("feature_alpha_dropout", input), p, training, alpha=True,
+                     inplace=inplace)

@@ -15,11 +15,15 @@ from minigrad import _draws
 from minigrad.errors import InvalidParameterError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
-from minigrad.nn.functional.activation import leaky_relu
+from minigrad.nn.functional._grad_names import named
+from minigrad.nn.functional.activation import _into, leaky_relu
+from minigrad.ops import LeakyReluInplace
 from minigrad.random import default_generator
 from minigrad.tensor import Tensor
 
 __all__ = ["gumbel_softmax", "rrelu"]
+
+_INPLACE_NAME = "RreluWithNoiseBackward1"  # PyTorch's grad_fn of rrelu_, in training and evaluation
 
 
 def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,  # noqa: A002
@@ -28,7 +32,8 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,  # noqa
 
     In training each element x <= 0 gets its own slope a ~ U(lower, upper);
     in evaluation a = (lower + upper) / 2 for all (``leaky_relu``), as PyTorch.
-    ``inplace=True`` writes the result into ``input`` (see ``F.rrelu_``).
+    ``inplace=True`` writes the result into ``input`` and returns it, recorded as PyTorch's
+    ``rrelu_`` (see ``F.relu``'s ``inplace``).
 
     Raises:
         InvalidParameterError: lower or upper not a number, or upper < lower.
@@ -38,6 +43,7 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,  # noqa
         raise InvalidParameterError(f"rrelu: Lower bound should be less than or equal to the upper bound, "
                                     f"got lower={lower!r}, upper={upper!r}")
     x = _checks.tensor("rrelu", input)
+    inplace = _checks.flag("inplace", inplace)
     if _checks.flag("training", training):
         if x.dtype.kind != "f":
             raise InvalidParameterError(f"rrelu: training needs a floating-point input, got {x.dtype}")
@@ -50,10 +56,16 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,  # noqa
         bounds = float(op(lo)), float(op(hi))
         slopes = _draws.uniform(default_generator, (count,), *bounds, np.dtype(np.float64), fused=False)
         noise[negative] = slopes
-        out = x * constant(noise, x.dtype)
-    else:
-        out = leaky_relu(x, (lo + hi) / 2)
-    return x.copy_(out) if _checks.flag("inplace", inplace) else out
+        if not inplace:
+            return x * constant(noise, x.dtype)
+        # PyTorch's in-place form: x *= noise, named as its rrelu_with_noise_ node
+        return _into("rrelu_", x, lambda t: named(t * constant(noise, t.dtype), _INPLACE_NAME))
+    mean = (lo + hi) / 2
+    if not inplace:
+        return leaky_relu(x, mean)
+    # (leaky_relu_'s op, whose backward raises for a negative mean slope, as PyTorch's rrelu_)
+    return _into("rrelu_", x, lambda t: named(LeakyReluInplace.apply(t, slope=float(mean)), _INPLACE_NAME)
+                 if t.dtype.kind == "f" else leaky_relu(t, mean))
 
 
 def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: float = 1e-10,
