@@ -872,8 +872,8 @@ class LeakyReluInplace(LeakyRelu):
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         if self.slope < 0:
             raise _negative_inplace_slope(
-                "leakyReLu", " File an issue at https://github.com/pytorch/pytorch if you do require supporting "
-                "in-place leakRelu backward calculation with negative slope")
+                "leakyReLu", " File an issue at https://github.com/pytorch/pytorch if you do require "
+                "supporting in-place leakRelu backward calculation with negative slope")
         return super().backward(g, out)
 
 

@@ -287,7 +287,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,  # noqa
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
-    """min(max(x, 0), 6): hardtanh(x, 0, 6), so the gradient is 0 at 0 and at 6 (``inplace`` as hardtanh's)."""
+    """min(max(x, 0), 6): hardtanh(x, 0, 6), so the gradient is 0 at 0 and at 6 (``inplace``: hardtanh's)."""
     return hardtanh(_checks.tensor("relu6", input), 0.0, 6.0, inplace)
 
 

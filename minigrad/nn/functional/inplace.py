@@ -25,12 +25,12 @@ def relu_(input: Tensor) -> Tensor:  # noqa: A002
 
 
 def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:  # noqa: A002
-    """``elu`` written into ``input``; returns ``input`` (backward raises for a negative alpha, as PyTorch)."""
+    """``elu`` written into ``input``; returns ``input`` (backward raises for alpha < 0, as PyTorch)."""
     return elu(input, alpha, inplace=True)
 
 
 def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:  # noqa: A002
-    """``celu`` written into ``input``; returns ``input`` (backward raises for a negative alpha, as PyTorch)."""
+    """``celu`` written into ``input``; returns ``input`` (backward raises for alpha < 0, as PyTorch)."""
     return celu(input, alpha, inplace=True)
 
 
