@@ -53,7 +53,7 @@ def _into(name: str, input: Any, compute: Callable[[Tensor], Tensor]) -> Tensor:
 def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """max(x, 0), elementwise (gradient 0 at x == 0); ``inplace=True``: ``input.relu_()``."""
     if inplace:
-        return _checks.tensor("relu", input).relu_()
+        return _into("relu_", input, Tensor.relu)
     return _checks.tensor("relu", input).relu()
 
 
