@@ -13,12 +13,20 @@ from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, Sh
 if TYPE_CHECKING:
     from minigrad.tensor import Tensor
 
-__all__ = ["NON_LEAF_FLAG", "check_assigned_grad", "leaf_requires_grad", "python_type_name"]
+__all__ = [
+    "INFERENCE_FLAG", "NON_LEAF_FLAG", "NON_LEAF_FLAG_ON", "check_assigned_grad",
+    "check_assigned_requires_grad", "leaf_requires_grad", "python_type_name",
+]  # fmt: skip
 
-#: PyTorch's error for requires_grad_(False) on a non-leaf
+#: PyTorch's error for requires_grad_(False) (or ``requires_grad = False``) on a non-leaf
 NON_LEAF_FLAG = ("you can only change requires_grad flags of leaf variables. If you want to use a computed "
                  "variable in a subgraph that doesn't require differentiation use "
                  "var_no_grad = var.detach().")
+#: PyTorch's error for ``requires_grad = True`` on a non-leaf
+NON_LEAF_FLAG_ON = "you can only change requires_grad flags of leaf variables."
+#: PyTorch's error for asking an inference tensor for gradients outside inference_mode (and how out)
+INFERENCE_FLAG = ("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed. "
+                  "(Make a normal copy first: x.clone() outside inference_mode.)")
 
 
 def python_type_name(value: object) -> str:
@@ -37,6 +45,26 @@ def leaf_requires_grad(t: Tensor) -> Tensor:
     if t._array.dtype.kind != "f":
         raise InvalidParameterError("Only Tensors of floating point and complex dtype can require gradients")
     return t.requires_grad_(True)
+
+
+def check_assigned_requires_grad(t: Tensor, flag: object, inference_outside: bool) -> None:
+    """PyTorch's checks of ``t.requires_grad = flag`` from user code, in its order and words (the engine's
+    own stores skip them). ``inference_outside``: ``t`` is an inference tensor and inference_mode is off.
+
+    Raises:
+        InvalidParameterError: ``flag`` is not a bool (numpy bools neither), or is True for a non-float
+            tensor (PyTorch's RuntimeErrors).
+        MinigradError: ``t`` is not a leaf (PyTorch: use ``detach()``), or ``inference_outside`` and
+            ``flag`` is True.
+    """
+    if type(flag) is not bool:
+        raise InvalidParameterError(f"requires_grad must be a bool, got requires_grad={flag!r}")
+    if t._ctx is not None:
+        raise MinigradError(NON_LEAF_FLAG_ON if flag else NON_LEAF_FLAG)
+    if flag and t._array.dtype.kind != "f":
+        raise InvalidParameterError("only Tensors of floating point and complex dtype can require gradients")
+    if flag and inference_outside:
+        raise MinigradError(INFERENCE_FLAG)
 
 
 def check_assigned_grad(t: Tensor, value: object) -> None:

@@ -1637,10 +1637,13 @@ class TensorMethods:
 
         The links to aliases (a view's base, the version group ``detach()`` shares) are weak
         references, which pickle cannot store; the restored tensor owns its memory, so it has none.
+        Nor has it a graph: a copy of a non-leaf is a leaf, as PyTorch's copy.copy and pickle make it.
         """
         slots = {name: getattr(self, name) for cls in type(self).__mro__
                  for name in getattr(cls, "__slots__", ())
                  if name not in _UNPICKLED and hasattr(self, name)}
+        if slots.get("_ctx") is not None:  # (a copy of an op's result is a leaf, as PyTorch's)
+            slots["_ctx"] = None
         return self.__dict__ or None, slots
 
     def __deepcopy__(self: Any, memo: dict[int, Any]) -> Tensor:

@@ -43,7 +43,7 @@ from minigrad.errors import DimensionError, LinAlgError, MinigradError, ShapeErr
 from minigrad.grad_mode import _extras, _inference, _mode, enable_grad
 from minigrad.memory_formats import copy_as
 from minigrad.shapes import keepdim_shape
-from minigrad.tensor import Array, Tensor, from_numpy, made_in_inference
+from minigrad.tensor import Array, Tensor, from_numpy, made_in_inference, store_requires_grad
 
 Index = tuple[Any, ...]
 
@@ -187,12 +187,12 @@ class Function:
             fn.parents = inputs
             fn.versions = versions
             fn.seq = next(_tick)
-            out.requires_grad = True
+            store_requires_grad(out, True)
             out._ctx = fn
             if _extras.pack:  # inside saved_tensors_hooks (an empty list otherwise)
                 _methods.graph.pack_saved(fn, inputs, out)
         else:
-            out.requires_grad = False
+            store_requires_grad(out, False)
             out._ctx = None
             if _inference.threads and _mode.inference:
                 made_in_inference(out, inputs)

@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from minigrad import _alias
+from minigrad import _leaf_rules as _rules
 from minigrad import _tensor_methods as _methods
 from minigrad import dtypes as _dtypes
 from minigrad._format import tensor_repr
@@ -255,7 +256,7 @@ class Tensor(TensorMethods):
         self._hooks = None
         self._retains_grad = False
         self._version = 0
-        self.requires_grad = False
+        store_requires_grad(self, False)
         if _inference.threads and _mode.inference:
             self._inference = INFERENCE
         if requires_grad:
@@ -438,7 +439,8 @@ class Tensor(TensorMethods):
                                 "set as True, gradients are views of DDP buckets, and hence detach_() cannot "
                                 "be called on these gradients. To fix this error, please refer to the "
                                 "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
-        self._ctx, self.requires_grad, self._retains_grad = None, False, False
+        self._ctx, self._retains_grad = None, False
+        store_requires_grad(self, False)
         return self._write()  # counted as an in-place change
 
     def astype(self, dtype: DTypeLike) -> Tensor:
@@ -524,11 +526,8 @@ class Tensor(TensorMethods):
         if not flag and self._ctx is not None:
             raise MinigradError(NON_LEAF_FLAG)
         if flag and not _mode.inference and self.is_inference():
-            raise MinigradError(
-                "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed. "
-                "(Make a normal copy first: x.clone() outside inference_mode.)"
-            )
-        self.requires_grad = flag
+            raise MinigradError(_rules.INFERENCE_FLAG)
+        store_requires_grad(self, flag)  # (unchecked: PyTorch allows requires_grad_(True) of a non-leaf)
         return self
 
     def __array__(self, dtype: Any = None, copy: builtins.bool | None = None) -> Array:
@@ -833,7 +832,8 @@ class Tensor(TensorMethods):
         if record:
             source = from_numpy(self._array.copy())
             # (a view's hooks are on its old history, which its in-place op's gradient skips, as PyTorch's)
-            source.requires_grad, source._ctx = self.requires_grad, self._ctx
+            store_requires_grad(source, self.requires_grad)
+            source._ctx = self._ctx
             source._hooks = self._hooks if rebase is None else None
             source._version, self._hooks = self._version, None
             # (the base's own history may read this view's old value: a second write through one view)
@@ -857,7 +857,8 @@ class Tensor(TensorMethods):
             made_by = source._ctx
             if made_by is not None and made_by.reads_output and not made_by.reads_inputs:
                 source._version = self._version  # PyTorch saved this result: backward through it raises
-            self._ctx, self.requires_grad = result._ctx, result.requires_grad
+            self._ctx = result._ctx
+            store_requires_grad(self, result.requires_grad)
             if self._ctx is not None:  # this tensor is now the op's result, at its new version
                 self._ctx.out_version = self._version
                 if self._ctx is not source._ctx:  # ops that read this tensor before read source
@@ -912,7 +913,8 @@ class Tensor(TensorMethods):
             raise MinigradError("an in-place operation on a view of a non-contiguous tensor that requires "
                                 "grad is not supported by minigrad; call .contiguous() on the base first")
         snap = from_numpy(old)
-        snap.requires_grad, snap._ctx, snap._version = base.requires_grad, base._ctx, base._version
+        store_requires_grad(snap, base.requires_grad)
+        snap._ctx, snap._version = base._ctx, base._version
         base._repoint(snap, others)  # z[0] += z[1]: z[1] was taken from the old values
         if first is not None:  # the view's own history starts at the old values
             first.parents = (snap, *first.parents[1:])
@@ -921,7 +923,8 @@ class Tensor(TensorMethods):
         made_by = snap._ctx
         if made_by is not None and made_by.reads_output and not made_by.reads_inputs:
             snap._version = base._version  # PyTorch saved the base as this op's result: backward raises
-        base._ctx, base.requires_grad = result._ctx, True
+        base._ctx = result._ctx
+        store_requires_grad(base, True)
 
     def _repoint(self, source: Tensor, others: tuple[Any, ...]) -> None:
         """Make the ops that read this tensor's old value on the way to ``others`` read ``source``.
@@ -1691,10 +1694,22 @@ def _set_grad(self: Tensor, value: Tensor | None) -> None:
 #: ``t.grad = g`` without the checks of the public setter (backward's own stores: right by construction).
 store_grad: Callable[[Tensor, Tensor | None], None] = _grad_slot.__set__
 
+_requires_grad_slot = vars(Tensor)["requires_grad"]  # ``Tensor.requires_grad`` becomes the property below
+#: ``t.requires_grad = flag`` without the public setter's checks: the engine's stores (ops' results, in-place
+#: rebinding), which set the flag of non-leaves by construction.
+store_requires_grad: Callable[[Tensor, bool], None] = _requires_grad_slot.__set__
+
+
+def _set_requires_grad(self: Tensor, flag: builtins.bool) -> None:  # (user code's stores: checked)
+    _rules.check_assigned_requires_grad(self, flag, not _mode.inference and self.is_inference())
+    store_requires_grad(self, flag)
+
 # ``.grad``: the gradient backward accumulated (None until then); reading it on a non-leaf that does
 # not retain its gradient warns with PyTorch's text, as such a tensor's .grad stays None. Assigning it
 # checks the value as PyTorch does: a Tensor (or None) of this tensor's dtype and shape.
 setattr(Tensor, "grad", property(_get_grad, _set_grad, _del_grad))  # noqa: B010 (a slot's name)
+# ``.requires_grad``: read from the slot (in C: no Python frame); assigning it checks as PyTorch's setter
+setattr(Tensor, "requires_grad", property(_requires_grad_slot.__get__, _set_requires_grad))  # noqa: B010
 
 
 class _HookHandle:
@@ -1889,7 +1904,7 @@ def from_numpy(array: Array) -> Tensor:
     # (Function.apply inlines the same slots for op results).
     t = _new(Tensor)
     t._array = array
-    t.requires_grad = False
+    store_requires_grad(t, False)
     t._ctx = None
     t._hooks = None
     t._retains_grad = False
@@ -1927,7 +1942,7 @@ def made_in_inference(out: Tensor, inputs: tuple[Tensor, ...]) -> None:
     base = next((t for t in inputs if owner == memory_owner(t._array) and not t.is_inference()), None)
     out._inference = INFERENCE if base is None else 0
     if base is not None and base.requires_grad:
-        out.requires_grad = True
+        store_requires_grad(out, True)
 
 
 def as_tensor(data: Any, dtype: DTypeLike = None, device: DeviceLike = None) -> Tensor:

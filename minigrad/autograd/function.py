@@ -36,7 +36,7 @@ from minigrad._kernels import memory_owner
 from minigrad._tensor_methods import mark_view
 from minigrad.errors import MinigradError
 from minigrad.grad_mode import _extras, _mode, no_grad
-from minigrad.tensor import Array, Tensor, from_numpy
+from minigrad.tensor import Array, Tensor, from_numpy, store_requires_grad
 
 __all__ = ["Function", "FunctionCtx", "InplaceFunction", "once_differentiable"]
 
@@ -330,7 +330,8 @@ def _mark_views(cls: type[Function], args: tuple[Any, ...], output: Any, result:
 def _stand_in(t: Tensor) -> Tensor:
     """A tensor holding ``t``'s place in the graph (its node), so ``t`` itself can take a new one."""
     s = from_numpy(t.numpy())
-    s.requires_grad, s._ctx = t.requires_grad, t._ctx
+    store_requires_grad(s, t.requires_grad)
+    s._ctx = t._ctx
     return s
 
 
@@ -366,7 +367,8 @@ def _record(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], output
             results[i] = from_numpy(o.numpy())
     for i in diff:  # a dirty input returned: the tensor itself, now the output of this function's node
         if id(outs[i]) in stand:
-            outs[i]._ctx, outs[i].requires_grad = results[i]._ctx, True
+            outs[i]._ctx = results[i]._ctx
+            store_requires_grad(outs[i], True)
             results[i]._ctx.prior = stand[id(outs[i])]  # (for ops that read the input before forward)
             results[i] = outs[i]
             _rebase_base(outs[i], tensors_in)

@@ -33,7 +33,7 @@ from minigrad._kernels import memory_owner
 from minigrad._tensor_methods import provide
 from minigrad.errors import MinigradError
 from minigrad.grad_mode import _extras, _mode, enable_grad, no_grad
-from minigrad.tensor import Tensor, _HookHandle, from_numpy
+from minigrad.tensor import Tensor, _HookHandle, from_numpy, store_requires_grad
 
 __all__ = [
     "GradientEdge", "Node", "allow_mutation_on_saved_tensors", "disable_saved_tensors_hooks",
@@ -216,7 +216,8 @@ def _stand_in(original: Tensor, value: Tensor) -> Tensor:
     if _mode.record and original.requires_grad:
         return ops.Substitute.apply(original, value=value.numpy())
     t = from_numpy(value.numpy())
-    t.requires_grad, t._ctx = original.requires_grad, original._ctx
+    store_requires_grad(t, original.requires_grad)
+    t._ctx = original._ctx
     return t
 
 
@@ -575,12 +576,14 @@ def _refresh(t: Tensor) -> None:
     if pos is None:
         return
     old = from_numpy(t._array)
-    old.requires_grad, old._ctx, old._hooks = t.requires_grad, ctx, t._hooks
+    store_requires_grad(old, t.requires_grad)
+    old._ctx, old._hooks = ctx, t._hooks
     with enable_grad():
         fresh = base.reshape(-1)[from_numpy(pos)]
     assert fresh._ctx is not None
     fresh._ctx.prior = old
-    t._ctx, t.requires_grad, t._hooks = fresh._ctx, True, None
+    t._ctx, t._hooks = fresh._ctx, None
+    store_requires_grad(t, True)
     t._write()  # (its version moves on, so ops recorded before read the stand-in, with its old history)
 
 

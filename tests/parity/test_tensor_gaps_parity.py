@@ -228,6 +228,98 @@ def test_requires_grad_false_on_a_non_leaf() -> None:
         assert y.requires_grad_(True) is y and y.requires_grad
 
 
+def _set_flag(make: Callable[[Any], Any], flag: Any) -> Callable[[Any], Any]:
+    """``t.requires_grad = flag`` on the tensor ``make(lib)`` builds."""
+    def run(lib: Any) -> Any:
+        t = make(lib)
+        t.requires_grad = flag
+        return t
+    return run
+
+
+NON_LEAVES: dict[str, Callable[[Any], Any]] = {
+    "result": lambda lib: lib.ones(2, requires_grad=True) * 2,
+    "view": lambda lib: lib.ones(3, requires_grad=True)[:2],
+    "parameter-result": lambda lib: lib.nn.Linear(2, 2)(lib.ones(1, 2)),
+}
+
+
+@pytest.mark.parametrize("flag", [True, False])
+@pytest.mark.parametrize("make", list(NON_LEAVES.values()), ids=list(NON_LEAVES))
+def test_requires_grad_setter_refuses_non_leaves(make: Callable[[Any], Any], flag: bool) -> None:
+    # PyTorch: "you can only change requires_grad flags of leaf variables." (False adds the detach() hint),
+    # also under no_grad
+    _same_error(_set_flag(make, flag))
+
+    def under_no_grad(lib: Any) -> Any:
+        t = make(lib)
+        with lib.no_grad():
+            t.requires_grad = flag
+
+    _same_error(under_no_grad)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8", "bool"])
+def test_requires_grad_setter_refuses_non_float_tensors(dtype: str) -> None:
+    _same_error(_set_flag(lambda lib: lib.zeros(2, dtype=getattr(lib, dtype)), True))
+    for lib in (mg, torch):  # False is fine
+        assert not _set_flag(lambda lib: lib.zeros(2, dtype=getattr(lib, dtype)), False)(lib).requires_grad
+
+
+@pytest.mark.parametrize("flag", [1, 0, None, "yes", np.True_], ids=["1", "0", "None", "str", "np.bool"])
+def test_requires_grad_setter_takes_a_bool(flag: Any) -> None:
+    _same_error(_set_flag(lambda lib: lib.ones(2), flag), prefix=True)  # (minigrad adds the value given)
+
+
+def test_requires_grad_setter_refuses_an_inference_tensor_outside_inference_mode() -> None:
+    def run(lib: Any) -> Any:
+        with lib.inference_mode():
+            t = lib.ones(2)
+        t.requires_grad = True
+
+    _same_error(run, prefix=True)
+
+
+@LIBS
+def test_requires_grad_setter_on_leaves(lib: Any) -> None:
+    p = lib.nn.Parameter(lib.ones(2))
+    p.requires_grad = False
+    assert not p.requires_grad
+    p.requires_grad = True
+    assert p.requires_grad and p.is_leaf
+    x = lib.ones(3, requires_grad=True)
+    with lib.no_grad():
+        c = x * 2  # a leaf: made under no_grad
+        inside = x * 3
+        inside.requires_grad = True  # (allowed inside no_grad too)
+    c.requires_grad = True
+    assert c.is_leaf and c.requires_grad and inside.requires_grad
+    (c * c).sum().backward()
+    assert x.grad is None
+    assert c.grad.tolist() == [4.0, 4.0, 4.0]
+    d = x.detach()
+    d.requires_grad = True
+    assert d.is_leaf and d.requires_grad and not x.detach().requires_grad
+    v = lib.ones(3)[:2]  # a view of a tensor without grad is a leaf
+    v.requires_grad = True
+    assert v.requires_grad and v.is_leaf
+    x.requires_grad = False
+    assert not x.requires_grad and not (x * 2).requires_grad
+
+
+@LIBS
+def test_a_copy_of_a_non_leaf_is_a_leaf_that_requires_grad(lib: Any) -> None:
+    import copy
+    import pickle
+
+    x = lib.ones(3, requires_grad=True)
+    y = x * 2
+    for c in (copy.copy(y), pickle.loads(pickle.dumps(y))):  # (restoring it sets requires_grad on a leaf)
+        assert c.requires_grad and c.is_leaf and c.grad_fn is None
+        c.sum().backward()
+        assert c.grad.tolist() == [1.0, 1.0, 1.0] and x.grad is None
+
+
 # ------------------------------------------------------------------ bookkeeping
 
 
