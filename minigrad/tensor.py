@@ -865,6 +865,8 @@ class Tensor(TensorMethods):
                     self._ctx.prior = source
             if rebase is not None and old_base is not None:
                 self._rebase(*rebase, old_base, others)
+                if self._ctx is not None:  # (the base's write moved this view's version once more)
+                    self._ctx.out_version = self._version
         return self
 
     def _view_base(self) -> tuple[Tensor, Function | None] | None:
