@@ -42,7 +42,7 @@ from minigrad.dtypes import tensor_type_name
 from minigrad.errors import DimensionError, LinAlgError, MinigradError, ShapeError, UnsupportedError
 from minigrad.grad_mode import _extras, _inference, _mode, enable_grad
 from minigrad.memory_formats import copy_as
-from minigrad.shapes import keepdim_shape
+from minigrad.shapes import check_broadcast, keepdim_shape
 from minigrad.tensor import Array, Tensor, from_numpy, made_in_inference, store_requires_grad
 
 Index = tuple[Any, ...]
@@ -469,15 +469,21 @@ class Addcmul(Function):
     __slots__ = ()
 
     def forward(self, a: Array, b: Array, c: Array) -> Array:
-        prod = np.multiply(b, c)
-        # (a bias of the trailing dims, the layers' case, decided without numpy's broadcast helpers)
-        n = a.ndim
-        bias = a.dtype == prod.dtype and 0 < n <= prod.ndim and a.shape == prod.shape[prod.ndim - n:]
-        if type(prod) is np.ndarray and (bias or (prod.shape == np.broadcast_shapes(a.shape, prod.shape)
-                                                  and np.result_type(prod, a) == prod.dtype)):
-            prod += a
-            return prod
-        return np.asarray(prod + a)
+        try:
+            prod = np.multiply(b, c)
+            if prod.dtype.kind == "b":  # (numpy would add bools as a logical or)
+                raise UnsupportedError("addcmul: not implemented for 'Bool' (PyTorch has no bool kernel)")
+            # (a bias of the trailing dims, the layers' case, decided without numpy's broadcast helpers)
+            n = a.ndim
+            bias = a.dtype == prod.dtype and 0 < n <= prod.ndim and a.shape == prod.shape[prod.ndim - n:]
+            if type(prod) is np.ndarray and (bias or (prod.shape == np.broadcast_shapes(a.shape, prod.shape)
+                                                      and np.result_type(prod, a) == prod.dtype)):
+                prod += a
+                return prod
+            return np.asarray(prod + a)
+        except ValueError:  # shapes that do not broadcast: PyTorch's error, naming them
+            check_broadcast("addcmul", a.shape, b.shape, c.shape)
+            raise
 
     def reads_input(self, i: int) -> bool:
         """``a`` is never read; a factor only for the other factor's gradient (as :meth:`Mul.reads_input`)."""

@@ -378,3 +378,24 @@ def test_clip_with_a_max_norm_beyond_float32_is_silent() -> None:
         warnings.simplefilter("error")
         minigrad.nn.utils.clip_grad_norm_([p], 1e200)
     assert p.grad.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_addcmul_primitive_refuses_unbroadcastable_shapes_and_bools() -> None:
+    """The Addcmul primitive (behind the norm layers' x_hat * weight + bias) let numpy's bare ValueError out
+    for shapes that do not broadcast, and added bools as a logical or (True + True * True was True);
+    PyTorch raises a RuntimeError for the shapes and NotImplementedError for bools (found at 250 examples)."""
+    from minigrad import ops
+
+    shapes = [(0,), (0, 1), (0, 2, 1)]
+    with pytest.raises(RuntimeError):
+        torch.addcmul(*(torch.zeros(s) for s in shapes))
+    with pytest.raises(mg.ShapeError, match=r"\(0, 1\) and \(0, 2, 1\) cannot be broadcast"):
+        ops.Addcmul.apply(*(mg.zeros(*s) for s in shapes))
+    t = torch.tensor(True)
+    with pytest.raises(NotImplementedError, match="not implemented for 'Bool'"):
+        torch.addcmul(t, t, t)
+    b = mg.tensor(True)
+    with pytest.raises(NotImplementedError, match="not implemented for 'Bool'"):  # PyTorch's class
+        ops.Addcmul.apply(b, b, b)
+    got = ops.Addcmul.apply(mg.ones(3), mg.full((2, 3), 2.0), mg.full((3,), 3.0))  # (the layers' case)
+    assert got.tolist() == [[7.0] * 3] * 2
