@@ -43,7 +43,7 @@ from minigrad.errors import DimensionError, LinAlgError, MinigradError, ShapeErr
 from minigrad.grad_mode import _extras, _inference, _mode, enable_grad
 from minigrad.memory_formats import copy_as
 from minigrad.shapes import check_broadcast, keepdim_shape
-from minigrad.tensor import Array, Tensor, from_numpy, made_in_inference, store_requires_grad
+from minigrad.tensor import Array, Tensor, from_numpy, made_in_inference
 
 Index = tuple[Any, ...]
 
@@ -143,7 +143,7 @@ class Function:
         """Per input, as PyTorch's: (the op that made it, 0), (AccumulateGrad of a leaf that requires
         grad, 0) or (None, 0); empty once the node is released."""
         shown = getattr(self, "label_inputs", None)  # (kept after a backward, as PyTorch's edges are)
-        return tuple(((p._ctx if p._ctx is not None else AccumulateGrad(p)) if p.requires_grad else None, 0)
+        return tuple(((p._ctx if p._ctx is not None else AccumulateGrad(p)) if p._requires_grad else None, 0)
                      for p in (self.parents if shown is None else shown))
 
     def forward(self, *args: Any, **kwargs: Any) -> Array:
@@ -167,7 +167,7 @@ class Function:
         record = False
         for t in inputs:
             arrays.append(t._array)
-            if t.requires_grad:
+            if t._requires_grad:
                 record = True
         fn = _new(cls)
         out = _new(Tensor)
@@ -187,12 +187,12 @@ class Function:
             fn.parents = inputs
             fn.versions = versions
             fn.seq = next(_tick)
-            store_requires_grad(out, True)
+            out._requires_grad = True  # (the slot: the public setter's checks are for user code)
             out._ctx = fn
             if _extras.pack:  # inside saved_tensors_hooks (an empty list otherwise)
                 _methods.graph.pack_saved(fn, inputs, out)
         else:
-            store_requires_grad(out, False)
+            out._requires_grad = False
             out._ctx = None
             if _inference.threads and _mode.inference:
                 made_in_inference(out, inputs)
@@ -416,7 +416,7 @@ class Sub(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         b = self.parents[1]
-        if not b.requires_grad:
+        if not b._requires_grad:
             return g, None
         shape = b._array.shape
         if not _mode.record and type(g) is Tensor:  # the Neg op's kernel on the (reduced) array
@@ -444,17 +444,17 @@ class Mul(Function):
         """A factor is read only for the other factor's gradient (needed when recorded: an other factor
         changed in place since, e.g. by detach_(), which also clears its requires_grad, still counts)."""
         j = 1 - i
-        return self.parents[j].requires_grad or self.parents[j]._version != self.versions[j]
+        return self.parents[j]._requires_grad or self.parents[j]._version != self.versions[j]
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
         # The reduced gradient (of a broadcast operand) first: g's last reader is then the full-size
         # product, which may be written over g (``scratch``), as a compiled replay does.
-        if b.requires_grad and b._array.shape != g._array.shape:
+        if b._requires_grad and b._array.shape != g._array.shape:
             gb = _product_to(g, a, b._array.shape)
-            return (_product_to(g, b, a._array.shape, True) if a.requires_grad else None), gb
-        ga = _product_to(g, b, a._array.shape, not b.requires_grad) if a.requires_grad else None
-        return ga, (_product_to(g, a, b._array.shape, True) if b.requires_grad else None)
+            return (_product_to(g, b, a._array.shape, True) if a._requires_grad else None), gb
+        ga = _product_to(g, b, a._array.shape, not b._requires_grad) if a._requires_grad else None
+        return ga, (_product_to(g, a, b._array.shape, True) if b._requires_grad else None)
 
 
 class Addcmul(Function):
@@ -490,22 +490,22 @@ class Addcmul(Function):
         if i == 0:
             return False
         j = 3 - i
-        return self.parents[j].requires_grad or self.parents[j]._version != self.versions[j]
+        return self.parents[j]._requires_grad or self.parents[j]._version != self.versions[j]
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b, c = self.parents
         gshape = g._array.shape
         ga = None
-        if a.requires_grad:  # a broadcast a's sum now, as the engine would take it: g may then take a product
+        if a._requires_grad:  # a broadcast a's sum now, as the engine would take it: g may take a product
             ashape = a._array.shape
             ga = g if ashape == gshape or type(g) is not Tensor else sum_to(g, ashape, self)
         free = ga is not g  # (g is not also a's gradient)
         # the reduced gradient (of a broadcast factor) first, as Mul's backward
-        if c.requires_grad and c._array.shape != gshape:
+        if c._requires_grad and c._array.shape != gshape:
             gc = _product_to(g, b, c._array.shape)
-            return ga, (_product_to(g, c, b._array.shape, free) if b.requires_grad else None), gc
-        gb = _product_to(g, c, b._array.shape, free and not c.requires_grad) if b.requires_grad else None
-        return ga, gb, (_product_to(g, b, c._array.shape, free) if c.requires_grad else None)
+            return ga, (_product_to(g, c, b._array.shape, free) if b._requires_grad else None), gc
+        gb = _product_to(g, c, b._array.shape, free and not c._requires_grad) if b._requires_grad else None
+        return ga, gb, (_product_to(g, b, c._array.shape, free) if c._requires_grad else None)
 
 
 def _product_to(g: Tensor, other: Tensor, shape: tuple[int, ...], last: bool = False) -> Tensor:
@@ -548,8 +548,8 @@ class Div(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
-        ga = g / b if a.requires_grad else None
-        gb = -g * (a / b / b) if b.requires_grad else None
+        ga = g / b if a._requires_grad else None
+        gb = -g * (a / b / b) if b._requires_grad else None
         return ga, gb
 
 
@@ -570,10 +570,10 @@ class Pow(Function):
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
         ga = None
-        if a.requires_grad:
+        if a._requires_grad:
             ga = where(from_numpy(b._array == 0), _const(0.0, g), g * b * a ** (b - 1))
         gb = None
-        if b.requires_grad:
+        if b._requires_grad:
             zero = from_numpy((a._array == 0) & (b._array >= 0))
             gb = where(zero, _const(0.0, g), g * out * a.log())
         return ga, gb
@@ -657,8 +657,8 @@ def _tie_split(fn: Function, g: Tensor, a_loses: Any, b_loses: Any) -> tuple[Ten
     zero = _const(0.0, g)
     tie = from_numpy(a._array == b._array)
     shared = where(tie, g * 0.5, g)
-    ga = where(from_numpy(a_loses(a._array, b._array)), zero, shared) if a.requires_grad else None
-    gb = where(from_numpy(b_loses(a._array, b._array)), zero, shared) if b.requires_grad else None
+    ga = where(from_numpy(a_loses(a._array, b._array)), zero, shared) if a._requires_grad else None
+    gb = where(from_numpy(b_loses(a._array, b._array)), zero, shared) if b._requires_grad else None
     return ga, gb
 
 
@@ -915,8 +915,8 @@ class MaskedGrad(Function):
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         anchor = self.parents[1]
         a = anchor._array
-        zero = from_numpy(np.zeros(a.shape, a.dtype)) if anchor.requires_grad else None
-        if not self.parents[0].requires_grad:
+        zero = from_numpy(np.zeros(a.shape, a.dtype)) if anchor._requires_grad else None
+        if not self.parents[0]._requires_grad:
             return None, zero
         if _plain(g, out):
             return from_numpy(MaskedGrad.select(self.keep, g._array, self.slope)), zero
@@ -1236,8 +1236,8 @@ class CopySlices(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, v = self.parents
-        ga = g * from_numpy(self.mask.astype(g.dtype, copy=False)) if a.requires_grad else None
-        gv = g.reshape(-1)[from_numpy(self.pos)] if v.requires_grad else None
+        ga = g * from_numpy(self.mask.astype(g.dtype, copy=False)) if a._requires_grad else None
+        gv = g.reshape(-1)[from_numpy(self.pos)] if v._requires_grad else None
         return ga, gv
 
 
@@ -1271,8 +1271,8 @@ class Where(Function):
         cond = from_numpy(self.cond)
         zero = _const(0.0, g)
         return (
-            where(cond, g, zero) if a.requires_grad else None,
-            where(cond, zero, g) if b.requires_grad else None,
+            where(cond, g, zero) if a._requires_grad else None,
+            where(cond, zero, g) if b._requires_grad else None,
         )
 
 
@@ -1569,7 +1569,7 @@ class Erfcx(Function):
 
 
 def _no_derivative(name: str, t: Tensor) -> None:
-    if t.requires_grad:  # PyTorch records the op and raises here, at backward
+    if t._requires_grad:  # PyTorch records the op and raises here, at backward
         raise UnsupportedError(f"the derivative for '{name}' is not implemented.")
 
 
@@ -1585,7 +1585,7 @@ class Zeta(Function):
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
         _no_derivative("zeta", a)
-        return None, (-g * a * Zeta.apply(a + 1, b) if b.requires_grad else None)
+        return None, (-g * a * Zeta.apply(a + 1, b) if b._requires_grad else None)
 
 
 class Igamma(Function):
@@ -1602,7 +1602,7 @@ class Igamma(Function):
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
         _no_derivative("igammac: input" if self.upper else "igamma: input", a)
-        if not b.requires_grad:
+        if not b._requires_grad:
             return None, None
         density = ((a - 1) * b.log() - b - a.lgamma()).exp()
         return None, (-g * density if self.upper else g * density)
@@ -1708,7 +1708,7 @@ class RoundedQuotient(Function):
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
         return tuple(from_numpy(np.zeros(p.shape,
-                     dtype=g.dtype)) if p.requires_grad else None for p in (a, b))
+                     dtype=g.dtype)) if p._requires_grad else None for p in (a, b))
 
 
 class Atan2(Function):
@@ -1723,7 +1723,7 @@ class Atan2(Function):
         a, b = self.parents
         den = a * a + b * b  # 0 at the origin and where the squares underflow: PyTorch's gradient is 0 there
         r = where(from_numpy(den._array == 0), _const(0.0, g), g / den)
-        return (r * b if a.requires_grad else None, -(r * a) if b.requires_grad else None)
+        return (r * b if a._requires_grad else None, -(r * a) if b._requires_grad else None)
 
 
 class Hypot(Function):
@@ -1737,7 +1737,7 @@ class Hypot(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents  # (g * a) / y, in that order: g / y alone overflows for subnormal y
-        return (g * a / out if a.requires_grad else None, g * b / out if b.requires_grad else None)
+        return (g * a / out if a._requires_grad else None, g * b / out if b._requires_grad else None)
 
 
 class Xlogy(Function):
@@ -1754,10 +1754,10 @@ class Xlogy(Function):
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
         ga = gb = None
-        if a.requires_grad:
+        if a._requires_grad:
             cut = from_numpy(np.logical_and(a._array == 0, b._array <= -self.shift))
             ga = where(cut, _const(0.0, g), type(self).apply(g, b))
-        if b.requires_grad:
+        if b._requires_grad:
             gb = g * a / (b + self.shift) if self.shift else g * a / b
         return ga, gb
 
@@ -1786,9 +1786,9 @@ class Copysign(Function):
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
         ratio = np.where(a._array == 0, 0, np.divide(out._array, a._array)).astype(g.dtype)
-        ga = g * from_numpy(ratio) if a.requires_grad else None
+        ga = g * from_numpy(ratio) if a._requires_grad else None
         gb = from_numpy(np.zeros(np.broadcast_shapes(g.shape, b.shape), dtype=g.dtype))
-        return ga, gb if b.requires_grad else None
+        return ga, gb if b._requires_grad else None
 
 
 class Fmod(Function):
@@ -1808,7 +1808,7 @@ class Fmod(Function):
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
         quotient = from_numpy(np.asarray(type(self)._div(a._array, b._array), dtype=g.dtype))
-        return g, (-(g * quotient) if b.requires_grad else None)
+        return g, (-(g * quotient) if b._requires_grad else None)
 
 
 class Nextafter(Function):
@@ -1824,7 +1824,7 @@ class Nextafter(Function):
         a, b = self.parents
         moved = from_numpy(np.not_equal(a._array, b._array).astype(g.dtype))
         zero = from_numpy(np.zeros(np.broadcast_shapes(g.shape, b.shape), dtype=g.dtype))
-        return (g * moved if a.requires_grad else None), (zero if b.requires_grad else None)
+        return (g * moved if a._requires_grad else None), (zero if b._requires_grad else None)
 
 
 class Remainder(Fmod):
@@ -1849,8 +1849,8 @@ class LogAddExp(Function):
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
         base = type(self)._base
-        return (g / (base ** (b - a) + 1) if a.requires_grad else None,
-                g / (base ** (a - b) + 1) if b.requires_grad else None)
+        return (g / (base ** (b - a) + 1) if a._requires_grad else None,
+                g / (base ** (a - b) + 1) if b._requires_grad else None)
 
 
 class LogAddExp2(LogAddExp):
@@ -1874,8 +1874,8 @@ class Lerp(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         start, end, w = self.parents
-        return (g * (1 - w) if start.requires_grad else None, g * w if end.requires_grad else None,
-                g * (end - start) if w.requires_grad else None)
+        return (g * (1 - w) if start._requires_grad else None, g * w if end._requires_grad else None,
+                g * (end - start) if w._requires_grad else None)
 
 
 class Prod(Function):
@@ -2544,7 +2544,7 @@ class Cat(Function):
         plain = not _mode.record and type(g) is Tensor
         for p in self.parents:
             stop = start + p._array.shape[self.dim]
-            if not p.requires_grad:
+            if not p._requires_grad:
                 grads.append(None)
             else:
                 at = lead + (slice(start, stop),)  # noqa: RUF005
@@ -2573,9 +2573,9 @@ class Stack(Function):
         lead = (slice(None),) * self.dim
         if not _mode.record and type(g) is Tensor:  # views of g's array, without the indexing op's dispatch
             arr = g._array
-            return tuple(from_numpy(arr[lead + (i,)]) if p.requires_grad else None  # noqa: RUF005
+            return tuple(from_numpy(arr[lead + (i,)]) if p._requires_grad else None  # noqa: RUF005
                          for i, p in enumerate(self.parents))
-        return tuple(g.select(self.dim, i) if p.requires_grad else None for i, p in enumerate(self.parents))
+        return tuple(g.select(self.dim, i) if p._requires_grad else None for i, p in enumerate(self.parents))
 
 
 class Matmul(Function):
@@ -2627,7 +2627,7 @@ class Addmm(Matmul):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         c, a, b = self.parents
-        return (g if c.requires_grad else None, *_product_grads(g, a, b))
+        return (g if c._requires_grad else None, *_product_grads(g, a, b))
 
 
 def _product_grads(g: Tensor, a: Tensor, b: Tensor) -> tuple[Tensor | None, Tensor | None]:
@@ -2641,11 +2641,11 @@ def _product_grads(g: Tensor, a: Tensor, b: Tensor) -> tuple[Tensor | None, Tens
         x, w, d = a._array, b._array, _kernels.gemm_ready(g._array)
         ready = _kernels.gemm_ready  # (batched transposes copied for BLAS; 2-D ones BLAS takes as they are)
         ga_arr = gb_arr = None
-        if a.requires_grad:  # a 2-D a shared by a batched b gets one GEMM over the batch
+        if a._requires_grad:  # a 2-D a shared by a batched b gets one GEMM over the batch
             ga_arr = (_kernels.shared_left_grad(d, w) if (x.ndim, w.ndim) == (2, 3)
                       else _kernels.matmul(d, w.swapaxes(-1, -2)) if w.ndim > 2  # (PyTorch's bmm)
                       else d @ ready(w.swapaxes(-1, -2)))
-        if b.requires_grad:
+        if b._requires_grad:
             if w.ndim == 2 and x.ndim > 2:  # b shared by the batch: one product over all its rows
                 rows, drows = x.reshape(-1, x.shape[-1]), d.reshape(-1, d.shape[-1])
                 gb_arr = (drows.T @ rows).T if transposed else rows.T @ drows
@@ -2655,9 +2655,9 @@ def _product_grads(g: Tensor, a: Tensor, b: Tensor) -> tuple[Tensor | None, Tens
                           else ready(x.swapaxes(-1, -2)) @ d)
         ga_t = None if ga_arr is None else from_numpy(ga_arr)
         return ga_t, None if gb_arr is None else from_numpy(gb_arr)
-    ga = g @ b.mT if a.requires_grad else None
+    ga = g @ b.mT if a._requires_grad else None
     gb = None
-    if b.requires_grad:
+    if b._requires_grad:
         gb = (g.mT @ a).mT if transposed else a.mT @ g
     return ga, gb
 

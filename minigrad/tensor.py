@@ -224,6 +224,7 @@ class Tensor(TensorMethods):
     _array: Array
     grad: Tensor | None
     requires_grad: bool
+    _requires_grad: bool  # the flag itself (requires_grad is a checked property over it)
     _ctx: Function | None
     _hooks: dict[int, Callable[[Tensor], Tensor | None]] | None
     _retains_grad: bool
@@ -1906,7 +1907,7 @@ def from_numpy(array: Array) -> Tensor:
     # (Function.apply inlines the same slots for op results).
     t = _new(Tensor)
     t._array = array
-    store_requires_grad(t, False)
+    t._requires_grad = False
     t._ctx = None
     t._hooks = None
     t._retains_grad = False

@@ -66,7 +66,7 @@ def _ancestors_to(roots: Sequence[Tensor], targets: set[int]) -> set[int]:
                 if id(t) in targets:
                     continue
                 raise _released_error(fn)
-            stack.extend((p, False) for p in fn.parents if p.requires_grad and id(p) not in visited)
+            stack.extend((p, False) for p in fn.parents if p._requires_grad and id(p) not in visited)
     leads: set[int] = set()  # on a path to a target
     run: set[int] = set()
     for t in order:  # inputs come before their users
@@ -193,7 +193,7 @@ def _propagate(
     parents: tuple[Tensor, ...] = ()
     while True:
         for p, pg in edges:
-            if pg is None or not p.requires_grad:
+            if pg is None or not p._requires_grad:
                 continue
             arr, parr = pg._array, p._array
             if arr.shape != parr.shape:
@@ -332,7 +332,7 @@ def _leaf_edges(roots: Sequence[Tensor]) -> dict[int, int]:
             continue
         seen.add(id(fn))
         for p in fn.parents:
-            if not p.requires_grad:
+            if not p._requires_grad:
                 continue
             if p._ctx is None:
                 counts[id(p)] = counts.get(id(p), 0) + 1
