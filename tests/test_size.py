@@ -88,7 +88,8 @@ BUDGETS: dict[str, int] = {
     # +15 with requires_grad's checking setter (a property reading the slot; the engine's stores go to the
     # slot through store_requires_grad, a line each where they shared a tuple assignment) (inplace)
     # +2: an in-place op through a view records its node's result version after the base's write (inplace)
-    "minigrad/tensor.py": 2242,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # +1: the _requires_grad slot's annotation (hot paths read and store the slot itself)
+    "minigrad/tensor.py": 2243,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -648,7 +649,8 @@ BUDGETS: dict[str, int] = {
     # +143 with inplace=True working in place, as PyTorch's (nn, ops, torch.dropout_ forms) (inplace)
     # +53 with requires_grad's checking setter (its rules in _leaf_rules.py), copies of non-leaves being
     # leaves, in-place ops through views recording their result's version after the base's write (inplace)
-    "minigrad": 60931,
+    # +1: the _requires_grad slot's annotation
+    "minigrad": 60932,
 }
 
 
