@@ -505,6 +505,19 @@ SPECS: dict[str, list[Check]] = {
     "kmeans_knn.py": every_number(1e-5),            # k-means++, index_add_/scatter_add_ centroids, kNN votes
     "performer_linear_attention.py": every_number(1e-5),  # FAVOR+ (qr, Generator), ELU+1, causal cumsum
     "rdrop_focal_smoothing.py": every_number(1e-5),  # label smoothing forms, focal, poly, R-Drop, ECE
+    # progs13: research-script and tutorial styles not covered before, everything seeded or fixed
+    "sinkhorn_ot.py": every_number(1e-5),           # Sinkhorn (kernel/log domain), 1-d/sliced W, soft ranks
+    "deq_implicit.py": every_number(1e-5),          # fixed points, Anderson (batched solve), implicit hook grad
+    "hamiltonian_nn.py": every_number(1e-5),        # HNN/LNN by autograd.grad create_graph, leapfrog, HMC
+    # perplexity binary search, exaggeration, momentum + gains; the gains' sign tests make the descent
+    # chaotic past ~160 iterations even in float64 (4e-6 at 200), so the run stops at 150
+    "tsne_torch.py": every_number(1e-5),
+    "learning_to_rank.py": every_number(1e-5),      # RankNet, ListNet, ListMLE, LambdaRank, ApproxNDCG, NDCG
+    "survival_quantile.py": every_number(1e-5),     # Cox by logcumsumexp, C-index, KM, pinball loss, CQR
+    "multitask_pcgrad.py": every_number(1e-5),      # uncertainty weights, GradNorm, PCGrad, MGDA
+    "continual_fedavg.py": every_number(1e-5),      # EWC Fisher, replay, FedAvg/FedProx, model soup
+    "sparse_autoencoder.py": every_number(1e-5),    # SAE: unit-norm decoder, TopK, resampling, ghost grads
+    "micrograd_check.py": every_number(1e-9),       # micrograd's Value tests against torch, MLP side by side
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
