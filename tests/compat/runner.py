@@ -518,6 +518,10 @@ SPECS: dict[str, list[Check]] = {
     "continual_fedavg.py": every_number(1e-5),      # EWC Fisher, replay, FedAvg/FedProx, model soup
     "sparse_autoencoder.py": every_number(1e-5),    # SAE: unit-norm decoder, TopK, resampling, ghost grads
     "micrograd_check.py": every_number(1e-9),       # micrograd's Value tests against torch, MLP side by side
+    "tensor_puzzles.py": every_number(0),           # Tensor Puzzles by broadcasting, then the library ops printed
+    "ntm_memory.py": every_number(1e-5),            # NTM addressing (cosine, shift by roll, sharpen), copy task
+    "kalman_filter.py": every_number(1e-5),         # KF/RTS, MLE through the filter, batched cholesky, EKF, PF
+    "glm_count_models.py": every_number(1e-5),      # Gamma/Beta/Dirichlet MLE, NB/ZIP/probit, special functions
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
