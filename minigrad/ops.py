@@ -846,7 +846,10 @@ class LeakyRelu(Function):
         a = self.parents[0]
         keep = a._array > 0
         if _plain(g, out):
-            return (from_numpy(MaskedGrad.select(keep, g._array, self.slope)),)
+            garr = g._array
+            if self.slope == 0:  # g * 0, as PyTorch's leaky_relu_backward: -0.0 where g < 0 (ReLU's gives +0)
+                return (from_numpy(_kernels.select(keep, garr, garr * garr.dtype.type(0.0))),)
+            return (from_numpy(MaskedGrad.select(keep, garr, self.slope)),)
         return (MaskedGrad.apply(g, a, keep=keep, slope=self.slope),)
 
 

@@ -522,6 +522,7 @@ SPECS: dict[str, list[Check]] = {
     "ntm_memory.py": every_number(1e-5),            # NTM addressing (cosine, shift by roll, sharpen), copy task
     "kalman_filter.py": every_number(1e-5),         # KF/RTS, MLE through the filter, batched cholesky, EKF, PF
     "glm_count_models.py": every_number(1e-5),      # Gamma/Beta/Dirichlet MLE, NB/ZIP/probit, special functions
+    "rare_layers_lm.py": every_number(1e-5),        # AdaptiveLogSoftmax, relu RNN, Bilinear, margin losses, LRN
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -1,0 +1,42 @@
+"""What the progs13 batch of compat programs (tests/compat/programs: Sinkhorn, DEQ, rare layers, ...)
+needed: each fix checked against torch on its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = require_torch()
+
+
+def _signed(a: Any) -> list[tuple[float, bool]]:
+    """Values with their sign bits, so -0.0 and 0.0 differ."""
+    return [(float(v), bool(np.signbit(v))) for v in np.asarray(a).ravel()]
+
+
+def test_softshrink_zero_signs() -> None:
+    """Before progs13 (rare_layers_lm.py) softshrink gave +0.0 inside [-lambd, lambd]; PyTorch's kernel
+    multiplies by zero there, so negative inputs give -0.0 (printed as -0.). The gradient there stays +0."""
+    results = []
+    for lib in (torch, mg):
+        x = lib.tensor([-2.0, -0.5, -0.0, 0.0, 0.3, 0.6, -0.6, 1.0]).requires_grad_(True)
+        y = lib.nn.functional.softshrink(x, 0.6)
+        y.backward(lib.full_like(x, -1.0))
+        results.append((_signed(y.detach().numpy()), _signed(x.grad.numpy()), y.grad_fn.name()))
+    assert results[1] == results[0]
+
+
+def test_leaky_relu_zero_slope_gradient_sign() -> None:
+    """Before progs13 leaky_relu with negative_slope=0.0 gave +0.0 gradients at x <= 0 (ReLU's rule);
+    PyTorch's leaky_relu_backward multiplies the gradient by the slope: -0.0 where the gradient is negative."""
+    results = []
+    for lib in (torch, mg):
+        x = lib.tensor([-2.0, -0.0, 0.0, 0.5]).requires_grad_(True)
+        y = lib.nn.functional.leaky_relu(x, 0.0)
+        y.backward(lib.tensor([-1.0, -1.0, 2.0, -3.0]))
+        results.append((_signed(y.detach().numpy()), _signed(x.grad.numpy())))
+    assert results[1] == results[0]
