@@ -523,6 +523,10 @@ SPECS: dict[str, list[Check]] = {
     "kalman_filter.py": every_number(1e-5),         # KF/RTS, MLE through the filter, batched cholesky, EKF, PF
     "glm_count_models.py": every_number(1e-5),      # Gamma/Beta/Dirichlet MLE, NB/ZIP/probit, special functions
     "rare_layers_lm.py": every_number(1e-5),        # AdaptiveLogSoftmax, relu RNN, Bilinear, margin losses, LRN
+    # OpenAI-ES (antithetic, rank shaping), CMA-ES (sampled by Cholesky: eigenvector signs are LAPACK's
+    # choice, and PyTorch's MKL and numpy's OpenBLAS choose differently), cross-entropy method
+    "evolution_strategies.py": every_number(1e-5),
+    "tiny_nerf.py": every_number(1e-5),             # rays, posenc, volume rendering by cumprod, sample_pdf
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
