@@ -527,6 +527,7 @@ SPECS: dict[str, list[Check]] = {
     # choice, and PyTorch's MKL and numpy's OpenBLAS choose differently), cross-entropy method
     "evolution_strategies.py": every_number(1e-5),
     "tiny_nerf.py": every_number(1e-5),             # rays, posenc, volume rendering by cumprod, sample_pdf
+    "grokking_modular.py": every_number(1e-5),      # hand-written einsum transformer, AdamW wd 1, Fourier basis
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
