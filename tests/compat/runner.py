@@ -528,6 +528,7 @@ SPECS: dict[str, list[Check]] = {
     "evolution_strategies.py": every_number(1e-5),
     "tiny_nerf.py": every_number(1e-5),             # rays, posenc, volume rendering by cumprod, sample_pdf
     "grokking_modular.py": every_number(1e-5),      # hand-written einsum transformer, AdamW wd 1, Fourier basis
+    "neural_processes.py": every_number(1e-5),      # CNP, latent NP (rsample, kl_divergence), attentive NP
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
