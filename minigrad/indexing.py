@@ -296,7 +296,7 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
         raise ShapeError(f"index_add: source tensor shape must match self tensor shape, excluding the "
                          f"specified dimension. Got self.shape = {list(input.shape)} source.shape = "
                          f"{list(source.shape)} (expected {expected})")
-    return input + ops.IndexAdd.apply(src, index=at, shape=input.shape)
+    return ops.IndexAddInto.apply(input, src, index=at, put=False)
 
 
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:  # noqa: A002
@@ -329,8 +329,7 @@ def index_put(input: Tensor, indices: tuple[Any, ...], values: Tensor,  # noqa: 
         return put(input, idx, values)
     target = input.numpy()[idx].shape
     v = values.astype(input.dtype) if values.dtype != input.dtype else values
-    return input + ops.IndexAdd.apply(v.expand(*target) if v.shape != target else v, index=idx,
-                                      shape=input.shape)
+    return ops.IndexAddInto.apply(input, v.expand(*target) if v.shape != target else v, index=idx, put=True)
 
 
 def take(input: Tensor, index: Tensor) -> Tensor:  # noqa: A002

@@ -2479,6 +2479,34 @@ class IndexAdd(Function):
         return (GetItem.apply(g, index=self.index),)
 
 
+class IndexAddInto(Function):
+    """y = a with b added at ``index`` one element after another, as PyTorch's index_add_ and
+    index_put_(accumulate=True): a repeated index adds to the running value, (a + b1) + b2, not
+    a + (b1 + b2);  da = g, db = g[index]."""
+
+    __slots__ = ("index", "put")
+    reads_inputs = False
+    index: Index
+    put: bool
+
+    def _op_name(self) -> str:
+        return "IndexPutBackward0" if self.put else "IndexAddBackward0"
+
+    def forward(self, a: Array, b: Array, index: Index, put: bool) -> Array:
+        self.index, self.put = index, put
+        if not a.any():  # a zero start: IndexAdd's fast sums give the same bits
+            added: Array = a + IndexAdd.forward(self, b, index, a.shape)  # type: ignore[arg-type]
+            return added
+        out: Array = a.copy()
+        np.add.at(out, index, b)
+        return out
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents
+        return (g if a.requires_grad else None,
+                GetItem.apply(g, index=self.index) if b.requires_grad else None)
+
+
 class Cat(Function):
     """y = inputs joined along ``dim``;  each input's gradient is its slice of g."""
 

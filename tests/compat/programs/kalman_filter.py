@@ -56,7 +56,10 @@ def kalman(zs, q, r, smooth=False):
         m = mp + K @ v
         IKH = torch.eye(4) - K @ H
         P = IKH @ Pp @ IKH.T + K @ R @ K.T
-        ms.append(m); Ps.append(P); mps.append(mp); Pps.append(Pp)
+        ms.append(m)
+        Ps.append(P)
+        mps.append(mp)
+        Pps.append(Pp)
     if not smooth:
         return torch.stack(ms), torch.stack(Ps), ll
     msm, Psm = [ms[-1]], [Ps[-1]]

@@ -28,7 +28,9 @@ H = W = 16
 focal = 18.0
 
 
-def look_at(eye, target=torch.zeros(3), up=torch.tensor([0.0, 0.0, 1.0])):
+def look_at(eye, target=None, up=None):
+    target = torch.zeros(3) if target is None else target
+    up = torch.tensor([0.0, 0.0, 1.0]) if up is None else up
     fwd = F.normalize(target - eye, dim=0)
     right = F.normalize(torch.linalg.cross(fwd, up), dim=0)
     true_up = torch.linalg.cross(right, fwd)
