@@ -2469,9 +2469,7 @@ class IndexAdd(Function):
         out = np.zeros(shape, dtype=a.dtype)
         if _is_basic(index):
             out[index] = a  # basic indices never select an element twice
-        elif len(index) == 1 and len(shape) > 1 and isinstance(index[0], np.ndarray):
-            _kernels.add_rows(out, index[0], a)
-        else:
+        else:  # one element after another, as PyTorch's kernels (numpy 2's add.at is also the fastest)
             np.add.at(out, index, a)
         return out
 
@@ -2480,23 +2478,20 @@ class IndexAdd(Function):
 
 
 class IndexAddInto(Function):
-    """y = a with b added at ``index`` one element after another, as PyTorch's index_add_ and
-    index_put_(accumulate=True): a repeated index adds to the running value, (a + b1) + b2, not
-    a + (b1 + b2);  da = g, db = g[index]."""
+    """y = a with b added at ``index`` one element after another, as PyTorch's index_add_, scatter_add
+    and index_put_(accumulate=True): a repeated index adds to the running value, (a + b1) + b2, not
+    a + (b1 + b2);  da = g, db = g[index]. ``label``: PyTorch's name of the node."""
 
-    __slots__ = ("index", "put")
+    __slots__ = ("index", "label")
     reads_inputs = False
     index: Index
-    put: bool
+    label: str
 
     def _op_name(self) -> str:
-        return "IndexPutBackward0" if self.put else "IndexAddBackward0"
+        return self.label
 
-    def forward(self, a: Array, b: Array, index: Index, put: bool) -> Array:
-        self.index, self.put = index, put
-        if not a.any():  # a zero start: IndexAdd's fast sums give the same bits
-            added: Array = a + IndexAdd.forward(self, b, index, a.shape)  # type: ignore[arg-type]
-            return added
+    def forward(self, a: Array, b: Array, index: Index, label: str) -> Array:
+        self.index, self.label = index, label
         out: Array = a.copy()
         np.add.at(out, index, b)
         return out

@@ -176,9 +176,9 @@ BUDGETS: dict[str, int] = {
     # (PyTorch's CPU half kernels; progs12)
     # the Stack primitive (one node for torch.stack, as PyTorch's); backward written over a gradient
     # nobody else holds (ops.scratch); Var.add_grad_to (blocks); cached shape-pair reductions (issue 14)
-    # +31 (progs13): IndexAddInto (index_add_ / index_put_(accumulate=True) adding in order onto the input,
-    # as PyTorch's), leaky_relu(slope 0)'s gradient g * 0
-    "minigrad/ops.py": 3211,
+    # +26 (progs13): IndexAddInto (index_add_, scatter_add, index_put_(accumulate=True) adding in order onto
+    # the input, as PyTorch's), leaky_relu(slope 0)'s gradient g * 0
+    "minigrad/ops.py": 3206,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -637,8 +637,8 @@ BUDGETS: dict[str, int] = {
     # in float32, rounded once (progs12)
     # +33 Stack, +128 scratch gradients, Var blocks and cached shape pairs (issue 14)
     # +49: leaf hooks in PyTorch's order
-    # +31 (progs13): the ops.py lines above
-    "minigrad": 60760,  # (+17: asarray warns once about its requires_grad default, as PyTorch)
+    # +24 (progs13): the ops.py lines above, bincount and scatter_reduce in order (add_rows gone)
+    "minigrad": 60753,  # (+17: asarray warns once about its requires_grad default, as PyTorch)
 }
 
 

@@ -69,3 +69,29 @@ def test_accumulating_index_ops_add_in_order_onto_the_input() -> None:
     for w, g in zip(want, got):
         np.testing.assert_array_equal(g, w)
     assert got_names == want_names
+
+
+def test_scatter_sums_bincount_and_embedding_gradient_add_in_order() -> None:
+    """Before progs13 scatter_add and scatter_reduce('sum'/'mean') summed apart from the input (and
+    scatter_reduce's padded rows pairwise), bincount's float32 weights were summed in float64, and the
+    embedding gradient summed each row's repeats pairwise (reduceat); PyTorch's CPU kernels add each
+    value onto the running one in index order, in the tensor's dtype. Now every bit agrees."""
+    results = []
+    for lib in (torch, mg):
+        lib.manual_seed(0)
+        x = lib.randn(5) * 1e3
+        v = lib.randn(60)
+        i = lib.randint(0, 5, (60,))
+        m, r, s2 = lib.randn(5, 4) * 100, lib.randint(0, 5, (50, 4)), lib.randn(50, 4)
+        got = [x.clone().scatter_add_(0, i, v), m.clone().scatter_add_(0, r, s2),
+               lib.bincount(i, weights=v * 1e3)]
+        for red in ("sum", "mean"):
+            for inc in (True, False):
+                got.append(x.scatter_reduce(0, i, v, red, include_self=inc))
+                got.append(m.scatter_reduce(1, r[:5] % 4, s2[:5], red, include_self=inc))
+        emb = lib.nn.Embedding(6, 3)
+        (emb(lib.randint(0, 6, (100,))) * lib.randn(100, 3)).sum().backward()
+        got.append(emb.weight.grad)
+        results.append([t.detach().numpy() for t in got])
+    for want, got in zip(*results):
+        np.testing.assert_array_equal(got, want)
