@@ -536,6 +536,8 @@ SPECS: dict[str, list[Check]] = {
     "grokking_modular.py": every_number(1e-5),
     "neural_processes.py": every_number(1e-5),      # CNP, latent NP (kl_divergence), attentive NP
     "glove_ppmi.py": every_number(1e-5),            # index_put_(accumulate), PPMI + SVD, GloVe
+    "hopfield_memory.py": every_number(1e-5),       # Hebbian/projection rules, dense and modern Hopfield
+    "diff_physics.py": every_number(1e-5),          # unrolled simulators: projectile, springs, soft contact
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
