@@ -538,6 +538,7 @@ SPECS: dict[str, list[Check]] = {
     "glove_ppmi.py": every_number(1e-5),            # index_put_(accumulate), PPMI + SVD, GloVe
     "hopfield_memory.py": every_number(1e-5),       # Hebbian/projection rules, dense and modern Hopfield
     "diff_physics.py": every_number(1e-5),          # unrolled simulators: projectile, springs, soft contact
+    "bayes_opt.py": every_number(1e-5),             # Matern GP by cholesky, EI/UCB, gradient-refined EI, TS
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
