@@ -31,11 +31,12 @@ def true_dynamics(x):
 
 def leapfrog(x, dt, steps, field):
     traj = [x]
+    f = lambda s: field(s).detach()  # (a rollout needs no graph; the HNN's field builds one per call)
     for _ in range(steps):
         q, p = x[..., :1], x[..., 1:]
-        p = p + 0.5 * dt * field(torch.cat([q, p], -1))[..., 1:]
-        q = q + dt * field(torch.cat([q, p], -1))[..., :1]
-        p = p + 0.5 * dt * field(torch.cat([q, p], -1))[..., 1:]
+        p = p + 0.5 * dt * f(torch.cat([q, p], -1))[..., 1:]
+        q = q + dt * f(torch.cat([q, p], -1))[..., :1]
+        p = p + 0.5 * dt * f(torch.cat([q, p], -1))[..., 1:]
         x = torch.cat([q, p], -1)
         traj.append(x)
     return torch.stack(traj)
