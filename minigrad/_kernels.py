@@ -24,7 +24,7 @@ import numpy.typing as npt
 from minigrad.shapes import keepdim_shape
 
 __all__ = [
-    "QUIET", "add_rows", "cholesky", "eigh", "gemm_ready", "geqrf", "inv", "log_softmax", "lu",
+    "QUIET", "cholesky", "eigh", "gemm_ready", "geqrf", "inv", "log_softmax", "lu",
     "memory_owner", "pack", "pinv", "product_sum_to", "qr", "qr_positive", "quiet", "remainder",
     "reset_errstate", "round_to_bfloat16", "select", "set_errstate", "shared_left_grad", "sigmoid", "sign",
     "slogdet",
@@ -389,23 +389,6 @@ def sign(a: Array) -> Array:
 
 
 # ------------------------------------------------------------------ scatter-add
-
-
-def add_rows(out: Array, rows: Array, a: Array) -> None:
-    """out[rows[i]] += a[i] for an integer array of row numbers (repeats accumulate).
-
-    np.add.at adds one element at a time, 20x slower than this for the
-    embedding gradient: sort the rows, sum each run of equal rows with one
-    reduceat, write each distinct row once.
-    """
-    if rows.size == 0:
-        return
-    flat = rows.reshape(-1) % out.shape[0]  # -1 and n-1 are the same row
-    order = np.argsort(flat, kind="stable")
-    sorted_rows = flat[order]
-    starts = np.flatnonzero(np.concatenate(([True], sorted_rows[1:] != sorted_rows[:-1])))
-    values = a.reshape(flat.size, -1)[order]
-    out.reshape(out.shape[0], -1)[sorted_rows[starts]] = np.add.reduceat(values, starts, axis=0)
 
 
 # ------------------------------------------------------------- pointwise rules

@@ -215,8 +215,18 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     dest = np.ravel_multi_index(along(input.shape, idx, d), input.shape).reshape(-1) if input.ndim else \
         np.zeros(idx.size, dtype=np.int64)
     n_dest = input.numel()
-    order = np.argsort(dest, kind="stable")
     counts = np.bincount(dest, minlength=n_dest)
+    if reduce in ("sum", "mean") and input.dtype.kind == "f":
+        # one value after another onto the start, as PyTorch (a padded row's numpy sum is pairwise)
+        flat, touched = input.reshape(-1), from_numpy(counts > 0)
+        start = flat if include_self else where(touched, from_numpy(np.zeros((), input.dtype)), flat)
+        total = ops.IndexAddInto.apply(start, part.reshape(-1).astype(input.dtype), index=(dest,),
+                                       label="ScatterReduceBackward0")
+        if reduce == "mean":
+            total = where(touched, total / from_numpy(np.maximum(counts + int(include_self), 1).astype(
+                input.dtype)), flat)
+        return total.reshape(input.shape)
+    order = np.argsort(dest, kind="stable")
     width = int(counts.max()) if counts.size else 0
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     slot = np.arange(dest.size) - starts[dest[order]]
@@ -296,7 +306,7 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
         raise ShapeError(f"index_add: source tensor shape must match self tensor shape, excluding the "
                          f"specified dimension. Got self.shape = {list(input.shape)} source.shape = "
                          f"{list(source.shape)} (expected {expected})")
-    return input + ops.IndexAdd.apply(src, index=at, shape=input.shape)
+    return ops.IndexAddInto.apply(input, src, index=at, label="IndexAddBackward0")
 
 
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:  # noqa: A002
@@ -329,8 +339,8 @@ def index_put(input: Tensor, indices: tuple[Any, ...], values: Tensor,  # noqa: 
         return put(input, idx, values)
     target = input.numpy()[idx].shape
     v = values.astype(input.dtype) if values.dtype != input.dtype else values
-    return input + ops.IndexAdd.apply(v.expand(*target) if v.shape != target else v, index=idx,
-                                      shape=input.shape)
+    return ops.IndexAddInto.apply(input, v.expand(*target) if v.shape != target else v, index=idx,
+                                  label="IndexPutBackward0")
 
 
 def take(input: Tensor, index: Tensor) -> Tensor:  # noqa: A002

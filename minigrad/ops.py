@@ -852,7 +852,10 @@ class LeakyRelu(Function):
         a = self.parents[0]
         keep = a._array > 0
         if _plain(g, out):
-            return (from_numpy(MaskedGrad.select(keep, g._array, self.slope)),)
+            garr = g._array
+            if self.slope == 0:  # g * 0, as PyTorch's leaky_relu_backward: -0.0 where g < 0 (ReLU's gives +0)
+                return (from_numpy(_kernels.select(keep, garr, garr * garr.dtype.type(0.0))),)
+            return (from_numpy(MaskedGrad.select(keep, garr, self.slope)),)
         return (MaskedGrad.apply(g, a, keep=keep, slope=self.slope),)
 
 
@@ -2515,14 +2518,37 @@ class IndexAdd(Function):
         out = np.zeros(shape, dtype=a.dtype)
         if _is_basic(index):
             out[index] = a  # basic indices never select an element twice
-        elif len(index) == 1 and len(shape) > 1 and isinstance(index[0], np.ndarray):
-            _kernels.add_rows(out, index[0], a)
-        else:
+        else:  # one element after another, as PyTorch's kernels (numpy 2's add.at is also the fastest)
             np.add.at(out, index, a)
         return out
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (GetItem.apply(g, index=self.index),)
+
+
+class IndexAddInto(Function):
+    """y = a with b added at ``index`` one element after another, as PyTorch's index_add_, scatter_add
+    and index_put_(accumulate=True): a repeated index adds to the running value, (a + b1) + b2, not
+    a + (b1 + b2);  da = g, db = g[index]. ``label``: PyTorch's name of the node."""
+
+    __slots__ = ("index", "label")
+    reads_inputs = False
+    index: Index
+    label: str
+
+    def _op_name(self) -> str:
+        return self.label
+
+    def forward(self, a: Array, b: Array, index: Index, label: str) -> Array:
+        self.index, self.label = index, label
+        out: Array = a.copy()
+        np.add.at(out, index, b)
+        return out
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.parents
+        return (g if a.requires_grad else None,
+                GetItem.apply(g, index=self.index) if b.requires_grad else None)
 
 
 class Cat(Function):

@@ -797,10 +797,14 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
     if x.size and x.min() < 0:
         raise InvalidParameterError("bincount: the input must be non-negative")
     w = None if weights is None else weights.numpy()
+    if w is not None and w.dtype == np.float32:  # PyTorch adds float32 weights in float32, in order
+        summed = np.zeros(max(int(x.max()) + 1 if x.size else 0, minlength), np.float32)
+        np.add.at(summed, x, w)
+        return from_numpy(summed)
     out = np.bincount(x, weights=w, minlength=minlength)
     if w is None:
         return from_numpy(out.astype(int64))
-    return from_numpy(out.astype(w.dtype if w.dtype.kind == "f" else np.float64))
+    return from_numpy(out.astype(np.float64))  # (float64 also for half and integer weights, as PyTorch)
 
 
 def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002

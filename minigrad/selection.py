@@ -187,7 +187,7 @@ def scatter_add(input: Tensor, dim: int, index: Tensor | Array, src: Tensor) -> 
     _check_index("scatter_add", idx, d, input.shape[d], "src", src.shape, all_dims=True)
     if src.shape != idx.shape:
         src = src[tuple(slice(0, n) for n in idx.shape)]
-    return input + ops.ScatterAdd.apply(src, dim=d, index=idx, shape=input.shape)
+    return ops.IndexAddInto.apply(input, src, index=ops._along(idx, d), label="ScatterAddBackward0")
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

@@ -505,9 +505,46 @@ SPECS: dict[str, list[Check]] = {
     "kmeans_knn.py": every_number(1e-5),            # k-means++, index_add_/scatter_add_ centroids, kNN votes
     "performer_linear_attention.py": every_number(1e-5),  # FAVOR+ (qr, Generator), ELU+1, causal cumsum
     "rdrop_focal_smoothing.py": every_number(1e-5),  # label smoothing forms, focal, poly, R-Drop, ECE
+<<<<<<< HEAD
     # nn.ReLU(inplace=True) & co. in a CNN and an MLP (float64, fixed weights): y is x, versions, grad_fn
     # names, SGD losses; the in-place and requires_grad errors
     "inplace_activations.py": every_number(1e-7),
+=======
+    # progs13: research-script and tutorial styles not covered before, everything seeded or fixed
+    "sinkhorn_ot.py": every_number(1e-5),           # Sinkhorn (kernel/log), 1-d/sliced W, soft ranks
+    "deq_implicit.py": every_number(1e-5),          # fixed points, Anderson (batched solve), hook grad
+    "hamiltonian_nn.py": every_number(1e-5),        # HNN/LNN by autograd.grad create_graph, HMC
+    # perplexity binary search, exaggeration, momentum + gains; the gains' sign tests make the descent
+    # chaotic past ~160 iterations even in float64 (4e-6 at 200), so the run stops at 150
+    "tsne_torch.py": every_number(1e-5),
+    "learning_to_rank.py": every_number(1e-5),      # RankNet, ListNet, ListMLE, LambdaRank, NDCG
+    # Cox by logcumsumexp, C-index, KM, pinball loss, CQR; float64: Adam's first sign-like steps on the
+    # pinball loss's kinks grow float32 rounding to 1e-4 in ten steps
+    "survival_quantile.py": every_number(1e-5),
+    "multitask_pcgrad.py": every_number(1e-5),      # uncertainty weights, GradNorm, PCGrad, MGDA
+    "continual_fedavg.py": every_number(1e-5),      # EWC Fisher, replay, FedAvg/FedProx, model soup
+    "sparse_autoencoder.py": every_number(1e-5),    # unit-norm decoder, TopK, resampling, ghost grads
+    "micrograd_check.py": every_number(1e-9),       # micrograd's Value tests against torch
+    "tensor_puzzles.py": every_number(0),           # Tensor Puzzles, then the library ops printed
+    "ntm_memory.py": every_number(1e-5),            # NTM addressing (cosine, roll shift), copy task
+    "kalman_filter.py": every_number(1e-5),         # KF/RTS, MLE through the filter, EKF, PF
+    "glm_count_models.py": every_number(1e-5),      # Gamma/Beta/Dirichlet MLE, NB/ZIP, special fns
+    "rare_layers_lm.py": every_number(1e-5),        # AdaptiveLogSoftmax, relu RNN, margin losses
+    # OpenAI-ES (antithetic, rank shaping), CMA-ES (sampled by Cholesky: eigenvector signs are LAPACK's
+    # choice, and PyTorch's MKL and numpy's OpenBLAS choose differently), cross-entropy method
+    "evolution_strategies.py": every_number(1e-5),
+    # rays, posenc, volume rendering, sample_pdf; float64: the last interval's 1e10 length makes alpha
+    # 0 or 1 by a density at relu's kink, so float32 rounding flips samples (2e-4 by iteration 10)
+    "tiny_nerf.py": every_number(1e-5),
+    # einsum one-layer transformer, AdamW wd 1, Fourier basis; float64: in float32 an MLP unit crosses
+    # relu's kink at epoch 92 under one library's rounding only, and the runs part by 1e-3
+    "grokking_modular.py": every_number(1e-5),
+    "neural_processes.py": every_number(1e-5),      # CNP, latent NP (kl_divergence), attentive NP
+    "glove_ppmi.py": every_number(1e-5),            # index_put_(accumulate), PPMI + SVD, GloVe
+    "hopfield_memory.py": every_number(1e-5),       # Hebbian/projection rules, dense and modern Hopfield
+    "diff_physics.py": every_number(1e-5),          # unrolled simulators: projectile, springs, soft contact
+    "bayes_opt.py": every_number(1e-5),             # Matern GP by cholesky, EI/UCB, gradient-refined EI, TS
+>>>>>>> progs13
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -287,7 +287,7 @@ class TestOneHot:
 
 
 class TestRowGatherGradient:
-    """The embedding gradient takes IndexAdd's row fast path (_kernels.add_rows); it must equal np.add.at."""
+    """The embedding gradient (IndexAdd's rows) must equal np.add.at's, one row after another."""
 
     @pytest.mark.parametrize(
         ("shape", "index"),

@@ -336,7 +336,8 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
     lam = _checks.nonnegative("lambd", lambd)
     a = x.numpy()
     inside = (a >= -lam) & (a <= lam)  # nan is outside: it passes through, as in PyTorch
-    out = where(inside, constant(0.0, x.dtype), where(a < -lam, x + lam, x - lam))
+    # x * 0 between, as PyTorch's kernel: -0.0 for negative x (a constant there: the gradient is 0)
+    out = where(inside, x.detach() * 0.0, where(a < -lam, x + lam, x - lam))
     return named(out, "SoftshrinkBackward0")
 
 
