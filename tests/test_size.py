@@ -380,7 +380,8 @@ BUDGETS: dict[str, int] = {
     # +1 with uint8 bicubic resize (tinyops)
     # +92 with inplace=True working in place (activations, F.*_ forms, dropouts: input written and
     # returned, recorded through Tensor._update, PyTorch's grad_fn names and version counts) (inplace)
-    "minigrad/nn": 15847,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    # +1 with progs13 merged beside inplace (activation.py: softshrink and leaky_relu beside the inplace forms)
+    "minigrad/nn": 15848,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
