@@ -380,7 +380,7 @@ BUDGETS: dict[str, int] = {
     # +1 with uint8 bicubic resize (tinyops)
     # +92 with inplace=True working in place (activations, F.*_ forms, dropouts: input written and
     # returned, recorded through Tensor._update, PyTorch's grad_fn names and version counts) (inplace)
-    # +1 with progs13 merged beside inplace (activation.py: softshrink and leaky_relu beside the inplace forms)
+    # +1 with progs13 merged beside inplace (activation.py: softshrink, leaky_relu and the inplace forms)
     "minigrad/nn": 15848,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)

@@ -505,11 +505,9 @@ SPECS: dict[str, list[Check]] = {
     "kmeans_knn.py": every_number(1e-5),            # k-means++, index_add_/scatter_add_ centroids, kNN votes
     "performer_linear_attention.py": every_number(1e-5),  # FAVOR+ (qr, Generator), ELU+1, causal cumsum
     "rdrop_focal_smoothing.py": every_number(1e-5),  # label smoothing forms, focal, poly, R-Drop, ECE
-<<<<<<< HEAD
     # nn.ReLU(inplace=True) & co. in a CNN and an MLP (float64, fixed weights): y is x, versions, grad_fn
     # names, SGD losses; the in-place and requires_grad errors
     "inplace_activations.py": every_number(1e-7),
-=======
     # progs13: research-script and tutorial styles not covered before, everything seeded or fixed
     "sinkhorn_ot.py": every_number(1e-5),           # Sinkhorn (kernel/log), 1-d/sliced W, soft ranks
     "deq_implicit.py": every_number(1e-5),          # fixed points, Anderson (batched solve), hook grad
@@ -544,7 +542,6 @@ SPECS: dict[str, list[Check]] = {
     "hopfield_memory.py": every_number(1e-5),       # Hebbian/projection rules, dense and modern Hopfield
     "diff_physics.py": every_number(1e-5),          # unrolled simulators: projectile, springs, soft contact
     "bayes_opt.py": every_number(1e-5),             # Matern GP by cholesky, EI/UCB, gradient-refined EI, TS
->>>>>>> progs13
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
