@@ -51,6 +51,9 @@ def _ancestors_to(roots: Sequence[Tensor], targets: set[int]) -> set[int]:
     order: list[Tensor] = []
     visited: set[int] = set()
     stack: list[tuple[Tensor, bool]] = [(r, False) for r in roots]
+    # With one target nothing below it can matter: its own history is not searched (grad(H, x) in a loop
+    # that grows x's history would otherwise walk all of it at every step)
+    only = next(iter(targets)) if len(targets) == 1 else None
     while stack:
         t, expanded = stack.pop()
         if expanded:
@@ -61,7 +64,7 @@ def _ancestors_to(roots: Sequence[Tensor], targets: set[int]) -> set[int]:
         visited.add(id(t))
         stack.append((t, True))
         fn = t._ctx
-        if fn is not None:
+        if fn is not None and id(t) != only:
             if not fn.parents:
                 if id(t) in targets:
                     continue
