@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import _draws
+from minigrad._clock import tick
 from minigrad._kernels import memory_owner as _owner
 from minigrad._leaf_rules import leaf_requires_grad
 from minigrad._tensor_methods import provide
@@ -49,6 +50,7 @@ def _size_arg(size: Any, fn: str) -> tuple[int, ...]:
 
 def _make(data: np.ndarray[Any, Any], requires_grad: bool) -> Tensor:
     t = from_numpy(data)
+    t._born = next(tick)  # (no op recorded before now can have read it: see Tensor._repoint)
     return leaf_requires_grad(t) if requires_grad else t
 
 

@@ -23,6 +23,7 @@ from minigrad import _alias
 from minigrad import _leaf_rules as _rules
 from minigrad import _tensor_methods as _methods
 from minigrad import dtypes as _dtypes
+from minigrad._clock import tick
 from minigrad._format import tensor_repr
 from minigrad._kernels import memory_owner, quiet, writable_alias
 from minigrad._leaf_rules import NON_LEAF_FLAG, check_assigned_grad, leaf_requires_grad, python_type_name
@@ -214,7 +215,7 @@ class Tensor(TensorMethods):
 
     # __dict__: scripts put their own attributes on tensors (x.foo = 2), as PyTorch lets them
     __slots__ = (
-        "__dict__", "__weakref__", "_array", "_ctx", "_hooks", "_inference", "_requires_grad",
+        "__dict__", "__weakref__", "_array", "_born", "_ctx", "_hooks", "_inference", "_requires_grad",
         "_retains_grad", "_version", "_vgroup", "_viewbase", "_views", "grad",
     )  # fmt: skip
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
@@ -233,6 +234,8 @@ class Tensor(TensorMethods):
     _vgroup: list[weakref.ref[Tensor]]
     # Set only on a view sharing another tensor's memory (``_base``; weak: a view keeps no graph alive).
     _viewbase: _methods.BaseRef
+    # Set only on leaves made by a constructor or factory: the creation clock's tick at their making.
+    _born: int
     # Set only on a base once it has views: weak links to them, whose versions its writes move.
     _views: list[weakref.ref[Tensor]]
     # Set only on inference tensors (INFERENCE, or ALIAS for detach/.data of one taken outside
@@ -257,6 +260,7 @@ class Tensor(TensorMethods):
         self._hooks = None
         self._retains_grad = False
         self._version = 0
+        self._born = next(tick)
         store_requires_grad(self, False)
         if _inference.threads and _mode.inference:
             self._inference = INFERENCE
@@ -935,9 +939,11 @@ class Tensor(TensorMethods):
         In ``d[idx] -= 1`` the value assigned was computed from ``d[idx]``, an op
         whose input is ``d``; once ``d`` holds the new values that op must point
         at the snapshot of the old ones (or the graph would loop through ``d``).
-        Only ops created after this tensor's own op can have read it.
+        Only ops created after this tensor's own op, or (a leaf) after the tensor itself, can have read it:
+        ``torch.zeros(n).index_add_(0, i, v)`` at each step of a long simulation searches only v's newest
+        ops, not every earlier step's.
         """
-        floor = self._ctx.seq if self._ctx is not None else -1
+        floor = self._ctx.seq if self._ctx is not None else getattr(self, "_born", -1)
         stack = [o._ctx for o in others if isinstance(o, Tensor) and o._ctx is not None]
         seen: set[int] = set()
         while stack:

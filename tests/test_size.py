@@ -89,7 +89,9 @@ BUDGETS: dict[str, int] = {
     # slot through store_requires_grad, a line each where they shared a tuple assignment) (inplace)
     # +2: an in-place op through a view records its node's result version after the base's write (inplace)
     # +1: the _requires_grad slot's annotation (hot paths read and store the slot itself)
-    "minigrad/tensor.py": 2243,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # +6: leaves made by a constructor or factory carry their creation tick (_born), so _repoint searches
+    # only ops made after them
+    "minigrad/tensor.py": 2249,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -657,7 +659,8 @@ BUDGETS: dict[str, int] = {
     # +1: the _requires_grad slot's annotation
     # +24 (progs13): the ops.py lines above, bincount and scatter_reduce in order (add_rows gone)
     # +3: grad() with one input does not search below it
-    "minigrad": 60959,
+    # +8: factory leaves' creation tick (_born) bounding Tensor._repoint's search
+    "minigrad": 60967,
 }
 
 

@@ -410,3 +410,24 @@ def test_detach_in_place_on_a_view_raises() -> None:
         y = x * 2
         y.detach_()
         assert not y.requires_grad and y.grad_fn is None
+
+
+def _fresh_leaf_written_in_place(lib: Any) -> list[float]:
+    """Factory leaves written in place with values that read them: the graph must not loop through them."""
+    x = lib.tensor([0.5, -1.0, 2.0, 0.25], requires_grad=True)
+    d = lib.zeros(4)
+    v = d[1:3] * 2 + x[:2]  # reads d, made before this op
+    d[0:2] = v  # in place: v's history reads d's old values
+    state = x
+    for _ in range(50):  # a fresh zeros written at every step of a long history (a simulation's scatter)
+        state = state * 0.9 + lib.zeros(4).index_add_(0, lib.tensor([0, 1, 1, 3]), state) * 0.01
+    loss = (d * d).sum() + (state * state).sum()
+    loss.backward()
+    return [float(v) for v in x.grad.tolist()]
+
+
+def test_fresh_factory_leaves_written_in_place_match_torch() -> None:
+    """Tensor._repoint searches only ops made after a factory leaf (mg.zeros(n).index_add_(...) at each
+    step walked the whole earlier history: 0.35 ms at step 100, 2.6 ms at step 790); the gradients are
+    PyTorch's."""
+    assert _fresh_leaf_written_in_place(mg) == pytest.approx(_fresh_leaf_written_in_place(torch), rel=1e-5)
