@@ -399,6 +399,29 @@ class Add(Function):
         return g, g
 
 
+class AddScaled(Function):
+    """y = a + alpha * b, rounded once for float32 as PyTorch's fused kernel (``add``/``sub`` with alpha);
+    da = g, db = alpha * g."""
+
+    __slots__ = ("alpha", "sub")
+    reads_inputs = False
+    alpha: float
+    sub: bool  # recorded for ``sub`` (alpha negated): PyTorch's node is then SubBackward0
+
+    def _op_name(self) -> str:
+        return "SubBackward0" if self.sub else "AddBackward0"
+
+    def forward(self, a: Array, b: Array, alpha: float, sub: bool) -> Array:
+        self.alpha, self.sub = alpha, sub
+        if a.dtype == b.dtype == np.float32:
+            return _kernels.fma32(b, alpha, a)
+        out: Array = a + b * a.dtype.type(alpha)  # (other dtypes: two roundings; numpy has no fma)
+        return out
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        return g, g * self.alpha
+
+
 class Sub(Function):
     """y = a - b;  da = g, db = -g.
 
@@ -468,7 +491,9 @@ class Addcmul(Function):
 
     __slots__ = ()
 
-    def forward(self, a: Array, b: Array, c: Array) -> Array:
+    def forward(self, a: Array, b: Array, c: Array, fused: bool = False) -> Array:
+        if fused:  # torch.addcmul of float32 tensors: b * c + a rounded once, as PyTorch's kernel
+            return _kernels.fma32(b, c, a)
         try:
             prod = np.multiply(b, c)
             if prod.dtype.kind == "b":  # (numpy would add bools as a logical or)
@@ -1872,7 +1897,13 @@ class Lerp(Function):
 
     def forward(self, start: Array, end: Array, weight: Array) -> Array:
         diff = np.subtract(end, start)
-        out: Array = np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
+        if start.dtype == end.dtype == np.float32 and weight.dtype == np.float32:
+            # each side one fused multiply-add, as PyTorch's float32 kernel
+            small = _kernels.fma32(weight, diff, start)
+            large = _kernels.fma32(diff, -(np.float32(1) - weight), end)
+        else:
+            small, large = start + weight * diff, end - diff * (1 - weight)
+        out: Array = np.where(np.abs(weight) < 0.5, small, large)
         return out
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:

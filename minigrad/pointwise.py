@@ -383,7 +383,20 @@ def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
     """
     a, b = _pair(input, other)
     _alpha(a, alpha)
+    if alpha != 1 and _fusable(a, b, alpha):
+        return ops.AddScaled.apply(a, b, alpha=float(alpha), sub=False)
     return a + (b if alpha == 1 else b * alpha)
+
+
+def _fusable(a: Tensor, b: Tensor, alpha: Any) -> bool:
+    """Whether ``a + alpha * b`` can be the one fused primitive: float tensors of one dtype that broadcast, a
+    real alpha (anything else keeps the composed form and its promotion and errors)."""
+    return (a.dtype.kind == "f" and a.dtype == b.dtype and isinstance(alpha, (int, float))
+            and not isinstance(alpha, bool) and _broadcasts(a.shape, b.shape))
+
+
+def _broadcasts(x: tuple[int, ...], y: tuple[int, ...]) -> bool:
+    return all(m == n or m == 1 or n == 1 for m, n in zip(x[::-1], y[::-1]))
 
 
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
@@ -392,6 +405,8 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
         raise bool_sub_error(_is_bool(input) and _is_bool(other))
     a, b = _pair(input, other)
     _alpha(a, alpha)
+    if alpha != 1 and _fusable(a, b, alpha):
+        return ops.AddScaled.apply(a, b, alpha=-float(alpha), sub=True)
     return a - (b if alpha == 1 else b * alpha)
 
 
@@ -680,10 +695,13 @@ def _expanded(fn: str, input: Tensor, tensor1: Tensor, tensor2: Tensor) -> tuple
 
 
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:  # noqa: A002
-    """input + value * tensor1 * tensor2."""
+    """input + value * tensor1 * tensor2, in PyTorch's order: value * tensor1 first; for float32 tensors the
+    product with tensor2 and the sum rounded once (its fused multiply-add: the same bits)."""
     a, b = _expanded("addcmul", input, tensor1, tensor2)
-    prod = a * b
-    return input + (prod if value == 1 else prod * value)
+    scaled = a if value == 1 else a * value
+    if isinstance(input, Tensor) and input.dtype == scaled.dtype == b.dtype == np.float32:
+        return ops.Addcmul.apply(input, scaled, b, fused=True)
+    return input + scaled * b
 
 
 def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:  # noqa: A002
@@ -696,8 +714,7 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
         raise MinigradError("Integer division with addcdiv is no longer supported (as in PyTorch); "
                             "use (input + value * tensor1 / tensor2) with float tensors")
     a, b = _expanded("addcdiv", input, tensor1, tensor2)
-    quot = a / b
-    return input + (quot if value == 1 else quot * value)
+    return input + ((a if value == 1 else a * value) / b)  # (PyTorch's order: value * tensor1 first)
 
 
 # ------------------------------------------------------------------ comparisons and tests (no gradient)

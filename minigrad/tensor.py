@@ -25,7 +25,7 @@ from minigrad import _tensor_methods as _methods
 from minigrad import dtypes as _dtypes
 from minigrad._clock import tick
 from minigrad._format import tensor_repr
-from minigrad._kernels import memory_owner, quiet, writable_alias
+from minigrad._kernels import fma32, memory_owner, quiet, writable_alias
 from minigrad._leaf_rules import NON_LEAF_FLAG, check_assigned_grad, leaf_requires_grad, python_type_name
 from minigrad._state_array import StateArray
 from minigrad._tensor_methods import TensorMethods, dim_aliases
@@ -960,6 +960,10 @@ class Tensor(TensorMethods):
 
     def _inplace(self, other: Any, ufunc: np.ufunc, alpha: Scalar = 1) -> Tensor:
         if self._recorded(other):
+            if alpha != 1 and ufunc in (np.add, np.subtract):  # (one fused multiply-add, as out of place)
+                scaled = _methods.pointwise.add if ufunc is np.add else _methods.pointwise.sub
+                return self._update(f"in-place {ufunc.__name__}", lambda t: scaled(t, other, alpha=alpha),
+                                    other)
             op = _INPLACE_OPS[ufunc]
             return self._update(f"in-place {ufunc.__name__}",
                                 lambda t: op(t, other if alpha == 1 else other * alpha), other)
@@ -970,6 +974,10 @@ class Tensor(TensorMethods):
                     f"in-place {ufunc.__name__}: alpha={alpha!r} is a float, but this tensor is "
                     f"{self.dtype} (as in PyTorch, an integral tensor takes an integral alpha)"
                 )
+            if self.dtype == value.dtype == np.float32 and ufunc in (np.add, np.subtract):
+                # PyTorch's kernel fuses the multiply-add: one rounding
+                step = float(alpha) if ufunc is np.add else -float(alpha)
+                return self._write(lambda a: np.copyto(a, fma32(value, step, a)))
             value = quiet(np.multiply, value, alpha)
         try:
             return self._write(lambda a: ufunc(a, value, out=a, casting="same_kind"))

@@ -91,7 +91,8 @@ BUDGETS: dict[str, int] = {
     # +1: the _requires_grad slot's annotation (hot paths read and store the slot itself)
     # +6: leaves made by a constructor or factory carry their creation tick (_born), so _repoint searches
     # only ops made after them
-    "minigrad/tensor.py": 2249,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # +8: in-place add_/sub_ with alpha as one fused multiply-add (recorded and not), as PyTorch's kernel
+    "minigrad/tensor.py": 2257,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -187,7 +188,9 @@ BUDGETS: dict[str, int] = {
     # celu_, selu_, rrelu_), whose backward raises for a negative slope as PyTorch's (inplace)
     # +26 (progs13): IndexAddInto (index_add_, scatter_add, index_put_(accumulate=True) adding in order onto
     # the input, as PyTorch's), leaky_relu(slope 0)'s gradient g * 0
-    "minigrad/ops.py": 3255,
+    # +31: AddScaled (add/sub with alpha rounded once), Lerp's float32 sides and torch.addcmul's (Addcmul's
+    # fused form) as fused multiply-adds, as PyTorch's kernels
+    "minigrad/ops.py": 3286,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -660,7 +663,8 @@ BUDGETS: dict[str, int] = {
     # +24 (progs13): the ops.py lines above, bincount and scatter_reduce in order (add_rows gone)
     # +3: grad() with one input does not search below it
     # +8: factory leaves' creation tick (_born) bounding Tensor._repoint's search
-    "minigrad": 60967,
+    # +73: add/sub with alpha, lerp and addcmul as PyTorch's fused multiply-adds (AddScaled, _kernels.fma32)
+    "minigrad": 61040,
 }
 
 
