@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._format import array_repr
 from minigrad.device import check_device, parse_to
 from minigrad.dtypes import DTypeLike, resolve_dtype
 from minigrad.size import Size
@@ -53,7 +54,11 @@ class StateArray(np.ndarray):
     is_cuda = False
 
     def __repr__(self) -> str:
-        return np.array_repr(self.view(np.ndarray))
+        # printed as the Tensor it stands for: tutorials print state_dict() and its values
+        # (``OrderedDict([('weight', tensor([0.3367]))])``); numpy code never reads a repr
+        return array_repr(self.view(np.ndarray))
+
+    __str__ = __repr__
 
     @property
     def size(self) -> _Count:

@@ -127,6 +127,21 @@ def test_state_dict_shares_memory_with_the_module_as_pytorch() -> None:
     assert not np.any(snapshot == 123.0)
 
 
+def test_state_dict_prints_as_pytorch() -> None:
+    # tutorials print(model.state_dict()); PyTorch shows tensors (ints without a point), not numpy arrays
+    torch = pytest.importorskip("torch")
+    m = nn.BatchNorm1d(2)
+    with mg.no_grad():
+        m.weight.copy_(mg.tensor([0.5, -1.25]))
+    t = torch.nn.BatchNorm1d(2)
+    with torch.no_grad():
+        t.weight.copy_(torch.tensor([0.5, -1.25]))
+    assert repr(m.state_dict()) == repr(t.state_dict())
+    count = m.state_dict()["num_batches_tracked"]
+    assert str(count) == str(t.state_dict()["num_batches_tracked"]) == "tensor(0)"
+    assert type(np.asarray(m.state_dict()["weight"]) * 2) is np.ndarray  # still an array to numpy
+
+
 def test_load_state_dict_round_trip_and_buffers() -> None:
     mg.manual_seed(0)
     a = Block()
