@@ -22,7 +22,18 @@ from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import bool_sub_error, kernel_error, scalar_type_name
 from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, UnsupportedError
 from minigrad.shapes import check_broadcast
-from minigrad.tensor import Array, Tensor, _is_bool, _lift, _promote, from_numpy, state_operand, tensor, where
+from minigrad.tensor import (
+    Array,
+    Tensor,
+    _is_bool,
+    _lift,
+    _named,
+    _promote,
+    from_numpy,
+    state_operand,
+    tensor,
+    where,
+)
 
 __all__ = [
     "abs", "absolute", "acos", "acosh", "add", "addcdiv", "addcmul", "arccos", "arccosh", "arcsin", "arcsinh",
@@ -241,7 +252,7 @@ def neg(input: Tensor) -> Tensor:  # noqa: A002
 
 def reciprocal(input: Tensor) -> Tensor:  # noqa: A002
     """1 / x (integers give the default float dtype)."""
-    return 1 / input
+    return _named(1 / input, input, "ReciprocalBackward0")
 
 
 def square(input: Tensor) -> Tensor:  # noqa: A002
@@ -683,7 +694,7 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
     """input + value * tensor1 * tensor2."""
     a, b = _expanded("addcmul", input, tensor1, tensor2)
     prod = a * b
-    return input + (prod if value == 1 else prod * value)
+    return _named(input + (prod if value == 1 else prod * value), input, "AddcmulBackward0")
 
 
 def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:  # noqa: A002
@@ -697,7 +708,7 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
                             "use (input + value * tensor1 / tensor2) with float tensors")
     a, b = _expanded("addcdiv", input, tensor1, tensor2)
     quot = a / b
-    return input + (quot if value == 1 else quot * value)
+    return _named(input + (quot if value == 1 else quot * value), input, "AddcdivBackward0")
 
 
 # ------------------------------------------------------------------ comparisons and tests (no gradient)

@@ -91,7 +91,8 @@ BUDGETS: dict[str, int] = {
     # +1: the _requires_grad slot's annotation (hot paths read and store the slot itself)
     # +6: leaves made by a constructor or factory carry their creation tick (_born), so _repoint searches
     # only ops made after them
-    "minigrad/tensor.py": 2249,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # +3 (progs14): std, logsumexp, squeeze and a number ** tensor named as PyTorch's grad_fn
+    "minigrad/tensor.py": 2252,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -385,7 +386,8 @@ BUDGETS: dict[str, int] = {
     # +92 with inplace=True working in place (activations, F.*_ forms, dropouts: input written and
     # returned, recorded through Tensor._update, PyTorch's grad_fn names and version counts) (inplace)
     # +1 with progs13 merged beside inplace (activation.py: softshrink, leaky_relu and the inplace forms)
-    "minigrad/nn": 15848,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    # +3 (progs14): margin losses and F.pad named as PyTorch's grad_fn
+    "minigrad/nn": 15851,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -660,8 +662,9 @@ BUDGETS: dict[str, int] = {
     # +24 (progs13): the ops.py lines above, bincount and scatter_reduce in order (add_rows gone)
     # +3: grad() with one input does not search below it
     # +8: factory leaves' creation tick (_born) bounding Tensor._repoint's search
-    # +11 (progs14): state-dict values print as PyTorch's tensors (_format.array_repr)
-    "minigrad": 60978,
+    # +11 (progs14): state-dict values print as PyTorch's tensors (_format.array_repr); +32: composed
+    # ops (norm, std, logsumexp, repeat, flip, roll, tril, sort/topk values, kthvalue...) named as PyTorch's
+    "minigrad": 61010,
 }
 
 

@@ -558,6 +558,8 @@ SPECS: dict[str, list[Check]] = {
     "cnn_shapes_tutorial.py": every_number(1e-5),   # conv output sizes, Sobel kernels, hook summary table
     "logistic_bce_tutorial.py": every_number(1e-5),  # hand-written logistic regression, BCE forms
     "optimizer_basics.py": every_number(1e-5),      # print(optimizer), param_groups, state_dict, 11 optims
+    "nn_really_steps.py": every_number(1e-5),       # "What is torch.nn really?" step by step
+    "grad_fn_prints.py": every_number(1e-5),        # print(loss) of 20 losses, ops' grad_fn names, Parameters
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
