@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad._format import array_repr
+from minigrad import _format
 from minigrad.device import check_device, parse_to
 from minigrad.dtypes import DTypeLike, resolve_dtype
 from minigrad.size import Size
@@ -54,11 +54,14 @@ class StateArray(np.ndarray):
     is_cuda = False
 
     def __repr__(self) -> str:
-        # printed as the Tensor it stands for: tutorials print state_dict() and its values
-        # (``OrderedDict([('weight', tensor([0.3367]))])``); numpy code never reads a repr
-        return array_repr(self.view(np.ndarray))
+        # A numpy array to minigrad code (API.md); under the torch alias (python -m minigrad.compat) the
+        # Tensor it stands for, as tutorials print state_dict(): OrderedDict([('weight', tensor([0.3367]))])
+        if _format.NAMESPACE == "torch":
+            return _format.array_repr(self.view(np.ndarray))
+        return np.array_repr(self.view(np.ndarray))
 
-    __str__ = __repr__
+    def __str__(self) -> str:
+        return repr(self) if _format.NAMESPACE == "torch" else str(self.view(np.ndarray))
 
     @property
     def size(self) -> _Count:

@@ -662,9 +662,10 @@ BUDGETS: dict[str, int] = {
     # +24 (progs13): the ops.py lines above, bincount and scatter_reduce in order (add_rows gone)
     # +3: grad() with one input does not search below it
     # +8: factory leaves' creation tick (_born) bounding Tensor._repoint's search
-    # +11 (progs14): state-dict values print as PyTorch's tensors (_format.array_repr); +32: composed
-    # ops (norm, std, logsumexp, repeat, flip, roll, tril, sort/topk values, kthvalue...) named as PyTorch's
-    "minigrad": 61010,
+    # +14 (progs14): state-dict values print as PyTorch's tensors under the torch alias (_format.array_repr);
+    # +32: composed ops (norm, std, logsumexp, repeat, flip, roll, tril, sort/topk values, kthvalue...) named
+    # as PyTorch's
+    "minigrad": 61013,
 }
 
 
