@@ -453,8 +453,8 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A
         return x.clone()
     wide = {"f4": np.dtype(np.float64), "f2": np.dtype(np.float32)}.get(x.dtype.str[1:])
     if wide is not None:  # PyTorch's CPU scan multiplies in a wider type (a prefix past float max comes back)
-        out = _window(x.to(wide), d, 1.0).prod(-1).movedim(-1, dim).to(x.dtype)
-        return _named(out, x, "CumprodBackward0")
+        scanned = _window(x.to(wide), d, 1.0).prod(-1).movedim(-1, dim).to(x.dtype)
+        return _named(scanned, x, "CumprodBackward0")
     return _named(_window(x, d, 1.0).prod(-1).movedim(-1, dim), x, "CumprodBackward0")
 
 
