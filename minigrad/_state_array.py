@@ -26,6 +26,9 @@ from minigrad.size import Size
 __all__ = ["StateArray", "as_state_array"]
 
 
+_SHAPE: Any = np.ndarray.shape  # numpy's own descriptor, under the property StateArray puts over it
+
+
 class _Count(int):
     """An element count that can also be called, as ``Tensor.size(dim=None)``.
 
@@ -62,6 +65,23 @@ class StateArray(np.ndarray):
 
     def __str__(self) -> str:
         return repr(self) if _format.NAMESPACE == "torch" else str(self.view(np.ndarray))
+
+    @property
+    def shape(self) -> tuple[builtins.int, ...]:
+        # under the torch alias a torch.Size, as scripts print {k: v.shape for k, v in sd.items()}
+        found: tuple[builtins.int, ...] = _SHAPE.__get__(self)
+        return Size(found) if _format.NAMESPACE == "torch" else found
+
+    @shape.setter
+    def shape(self, value: Any) -> None:
+        _SHAPE.__set__(self, value)
+
+    def __getitem__(self, key: Any) -> Any:
+        found = super().__getitem__(key)
+        # under the torch alias one element is a 0-d value that prints as tensor(-0.8920), not a numpy scalar
+        if _format.NAMESPACE == "torch" and isinstance(found, np.generic):
+            return np.asarray(found).view(StateArray)
+        return found
 
     @property
     def size(self) -> _Count:

@@ -561,8 +561,8 @@ SPECS: dict[str, list[Check]] = {
     "nn_really_steps.py": every_number(1e-5),       # "What is torch.nn really?" step by step
     "grad_fn_prints.py": every_number(1e-5),        # print(loss) of 20 losses, ops' grad_fn names, Parameters
     "train_eval_modes.py": every_number(1e-5),      # Dropout/BatchNorm train vs eval, running stats, device
-    "tabular_regression.py": every_number(1e-5),    # standardise, MLP RMSE/R^2, permutation importance, lstsq
-    "kfold_cv.py": every_number(1e-5),              # tensor_split folds, SubsetRandomSampler, reset_parameters
+    "tabular_regression.py": every_number(1e-5),    # standardise, MLP RMSE/R^2, permutation importance
+    "kfold_cv.py": every_number(1e-5),              # tensor_split folds, SubsetRandomSampler, weight resets
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

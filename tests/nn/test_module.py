@@ -145,6 +145,10 @@ def test_state_dict_prints_as_pytorch_under_the_torch_alias(monkeypatch: pytest.
     assert repr(m.state_dict()) == repr(t.state_dict())
     count = m.state_dict()["num_batches_tracked"]
     assert str(count) == str(t.state_dict()["num_batches_tracked"]) == "tensor(0)"
+    ours, theirs = m.state_dict(), t.state_dict()
+    assert repr(ours["weight"].shape) == repr(theirs["weight"].shape) == "torch.Size([2])"
+    assert repr(ours["weight"][1]) == repr(theirs["weight"][1]) == "tensor(-1.2500)"
+    assert ours["weight"][1].item() == -1.25 and ours["weight"].shape == (2,)
     assert type(np.asarray(m.state_dict()["weight"]) * 2) is np.ndarray  # still an array to numpy
 
 
