@@ -562,6 +562,7 @@ SPECS: dict[str, list[Check]] = {
     "grad_fn_prints.py": every_number(1e-5),        # print(loss) of 20 losses, ops' grad_fn names, Parameters
     "train_eval_modes.py": every_number(1e-5),      # Dropout/BatchNorm train vs eval, running stats, device
     "tabular_regression.py": every_number(1e-5),    # standardise, MLP RMSE/R^2, permutation importance
+    "image_tensor_prep.py": every_number(1e-5),     # HWC->CHW, channel mean/std, (un)normalise, uint8, histc
     "kfold_cv.py": every_number(1e-5),              # tensor_split folds, SubsetRandomSampler, weight resets
 }
 
