@@ -309,7 +309,7 @@ def frac(input: Tensor) -> Tensor:  # noqa: A002
     """x - trunc(x): the fractional part, with x's sign; gradient 1."""
     if input.dtype.kind != "f":
         raise TypeError(f"frac: only floating tensors have a fractional part, got {input.dtype}")
-    return input - trunc(input)
+    return _named(input - trunc(input), input, "FracBackward0")
 
 
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
@@ -341,7 +341,7 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:  # noqa: A002
     p = _as_float(input, "logit")
     if eps is not None:
         p = p.clamp(eps, 1 - eps)
-    return p.log() - (-p).log1p()
+    return _named(p.log() - (-p).log1p(), input, "LogitBackward0")
 
 
 def sinc(input: Tensor) -> Tensor:  # noqa: A002
@@ -349,7 +349,7 @@ def sinc(input: Tensor) -> Tensor:  # noqa: A002
     x = _as_float(input, "sinc")
     zero = from_numpy(x.numpy() == 0)
     safe = where(zero, 1.0, x) * math.pi  # the 0/0 branch never reaches the gradient
-    return where(zero, 1.0, safe.sin() / safe)
+    return _named(where(zero, 1.0, safe.sin() / safe), input, "SincBackward0")
 
 
 def deg2rad(input: Tensor) -> Tensor:  # noqa: A002

@@ -186,7 +186,7 @@ def nansum(input: Tensor, dim: Dim = None, keepdim: bool = False, *, dtype: Any 
     x = _cast(input, dtype)
     if x.dtype.kind == "f":
         x = where(from_numpy(np.isnan(x.numpy())), 0.0, x)
-    return x.sum(dim, keepdim)
+    return _named(x.sum(dim, keepdim), x, "NansumBackward0")
 
 
 @dim_aliases
@@ -221,7 +221,8 @@ def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False) -> 
     if dim is None and input.numel() == 0:
         raise MinigradError("aminmax(): cannot compute aminmax over an empty dimension as the operation has "
                             "no identity.")
-    return return_types.aminmax(input.amin(dim, keepdim), input.amax(dim, keepdim))
+    return return_types.aminmax(_named(input.amin(dim, keepdim), input, "AminmaxBackward0"),
+                                _named(input.amax(dim, keepdim), input, "AminmaxBackward0"))
 
 
 # ------------------------------------------------------------------ scans
@@ -489,7 +490,8 @@ def _cumextreme(x: Tensor, dim: int, better: Any, kind: type) -> Any:
         best = np.where(take, v, best)
         idx[..., i] = np.where(take, i, idx[..., i - 1])
     indices = np.moveaxis(idx, -1, d)
-    return kind(gather(x, d, indices), from_numpy(np.array(indices, order="C")))
+    name = kind.__name__.capitalize() + "Backward0"  # (CummaxBackward0: PyTorch's one op)
+    return kind(_named(gather(x, d, indices), x, name), from_numpy(np.array(indices, order="C")))
 
 
 @dim_aliases

@@ -664,8 +664,9 @@ BUDGETS: dict[str, int] = {
     # +8: factory leaves' creation tick (_born) bounding Tensor._repoint's search
     # +14 (progs14): state-dict values print as PyTorch's tensors under the torch alias (_format.array_repr);
     # +20: and give a torch.Size shape and 0-d values for one element there; +32: composed ops (norm, std,
-    # logsumexp, repeat, flip, roll, tril, sort/topk values, kthvalue...) named as PyTorch's
-    "minigrad": 61033,
+    # logsumexp, repeat, flip, roll, tril, sort/topk values, kthvalue...) named as PyTorch's; +4: std_mean,
+    # var_mean, aminmax, cummax/cummin, nansum, frac, logit and sinc named too
+    "minigrad": 61037,
 }
 
 
