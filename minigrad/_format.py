@@ -19,7 +19,7 @@ import numpy as np
 if TYPE_CHECKING:
     from minigrad.tensor import Array, Tensor
 
-__all__ = ["set_printoptions", "tensor_repr"]
+__all__ = ["array_repr", "set_printoptions", "tensor_repr"]
 
 
 @dataclass
@@ -192,11 +192,21 @@ def tensor_repr(t: Tensor) -> str:
     :func:`set_printoptions`. The dtype is shown unless it is the default
     float dtype, int64 or bool.
     """
+    grad = [f"grad_fn=<{t._ctx.name()}>"] if t._ctx is not None else []
+    if t._ctx is None and t.requires_grad:
+        grad.append("requires_grad=True")
+    return array_repr(t._array, grad)
+
+
+def array_repr(a: Array, grad: list[str] | None = None) -> str:
+    """``repr`` of a tensor holding ``a`` (no gradient), or of one with the ``grad`` suffix given.
+
+    State-dict values (numpy arrays) print this way, as PyTorch's tensors there do.
+    """
     from minigrad.default_dtype import get_default_dtype
 
     prefix = "tensor("
     indent = len(prefix)
-    a = t._array
     suffixes = []
     default = get_default_dtype()
     if a.size == 0:
@@ -213,8 +223,4 @@ def tensor_repr(t: Tensor) -> str:
         summarize = a.size > OPTIONS.threshold
         fmt = _Formatter(_summarized(a) if summarize else a)
         body = _array_str(a, indent, summarize, fmt)
-    if t._ctx is not None:
-        suffixes.append(f"grad_fn=<{t._ctx.name()}>")
-    elif t.requires_grad:
-        suffixes.append("requires_grad=True")
-    return _add_suffixes(prefix + body, suffixes, indent)
+    return _add_suffixes(prefix + body, suffixes + (grad or []), indent)

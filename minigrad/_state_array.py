@@ -18,11 +18,15 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import _format
 from minigrad.device import check_device, parse_to
 from minigrad.dtypes import DTypeLike, resolve_dtype
 from minigrad.size import Size
 
 __all__ = ["StateArray", "as_state_array"]
+
+
+_SHAPE: Any = np.ndarray.shape  # numpy's own descriptor, under the property StateArray puts over it
 
 
 class _Count(int):
@@ -53,7 +57,31 @@ class StateArray(np.ndarray):
     is_cuda = False
 
     def __repr__(self) -> str:
+        # A numpy array to minigrad code (API.md); under the torch alias (python -m minigrad.compat) the
+        # Tensor it stands for, as tutorials print state_dict(): OrderedDict([('weight', tensor([0.3367]))])
+        if _format.NAMESPACE == "torch":
+            return _format.array_repr(self.view(np.ndarray))
         return np.array_repr(self.view(np.ndarray))
+
+    def __str__(self) -> str:
+        return repr(self) if _format.NAMESPACE == "torch" else str(self.view(np.ndarray))
+
+    @property
+    def shape(self) -> tuple[builtins.int, ...]:
+        # under the torch alias a torch.Size, as scripts print {k: v.shape for k, v in sd.items()}
+        found: tuple[builtins.int, ...] = _SHAPE.__get__(self)
+        return Size(found) if _format.NAMESPACE == "torch" else found
+
+    @shape.setter
+    def shape(self, value: Any) -> None:
+        _SHAPE.__set__(self, value)
+
+    def __getitem__(self, key: Any) -> Any:
+        found = super().__getitem__(key)
+        # under the torch alias one element is a 0-d value that prints as tensor(-0.8920), not a numpy scalar
+        if _format.NAMESPACE == "torch" and isinstance(found, np.generic):
+            return np.asarray(found).view(StateArray)
+        return found
 
     @property
     def size(self) -> _Count:

@@ -29,7 +29,7 @@ from minigrad.errors import (
 )
 from minigrad.selection import gather
 from minigrad.shapes import norm_dim
-from minigrad.tensor import Array, Tensor, from_numpy, int64, where
+from minigrad.tensor import Array, Tensor, _named, from_numpy, int64, where
 
 __all__ = [
     "argwhere", "index_add", "index_copy", "index_fill", "index_put", "index_select", "masked_fill",
@@ -287,7 +287,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:  # noqa: A00
         raise DimensionError(f"{e} (index out of range in self)") from None
     if input.ndim == 0:
         return input.reshape(1)[idx.reshape(-1)].reshape(())
-    return input[(slice(None),) * d + (idx.reshape(-1),)]
+    return _named(input[(slice(None),) * d + (idx.reshape(-1),)], input, "IndexSelectBackward0")
 
 
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:  # noqa: A002
@@ -349,7 +349,7 @@ def take(input: Tensor, index: Tensor) -> Tensor:  # noqa: A002
     n = input.numel()
     if idx.size and (idx.min() < -n or idx.max() >= n):
         raise DimensionError(f"take: index out of range for a tensor of {n} elements")
-    return input.reshape(-1)[idx]
+    return _named(input.reshape(-1)[idx], input, "TakeBackward0")
 
 
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:  # noqa: A002
@@ -376,7 +376,7 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:  # noqa: A002
     x = input.expand(*shape) if input.shape != shape else input
     if not shape:  # numpy has no nonzero() of a 0-d array
         return x.reshape(1)[m.reshape(1).nonzero()]
-    return x[np.broadcast_to(m, shape).nonzero()]
+    return _named(x[np.broadcast_to(m, shape).nonzero()], input, "MaskedSelectBackward0")
 
 
 def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:  # noqa: A002

@@ -411,12 +411,12 @@ def _triangle(input: Tensor, diagonal: int, lower: bool) -> Tensor:  # noqa: A00
 
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:  # noqa: A002
     """The lower triangle (on and below ``diagonal``) of the last two dims; zeros elsewhere."""
-    return _triangle(input, diagonal, lower=True)
+    return _named(_triangle(input, diagonal, lower=True), input, "TrilBackward0")
 
 
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:  # noqa: A002
     """The upper triangle (on and above ``diagonal``) of the last two dims; zeros elsewhere."""
-    return _triangle(input, diagonal, lower=False)
+    return _named(_triangle(input, diagonal, lower=False), input, "TriuBackward0")
 
 
 def _diag_positions(m: int, n: int, offset: int) -> tuple[np.ndarray, np.ndarray]:
@@ -472,7 +472,7 @@ def trace(input: Tensor) -> Tensor:  # noqa: A002
     """
     if isinstance(input, Tensor) and input.ndim != 2:
         raise ShapeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
-    return diagonal(input).sum()
+    return _named(diagonal(input).sum(), input, "TraceBackward0")
 
 
 def cross(input: Tensor, other: Tensor, dim: int = -1) -> Tensor:  # noqa: A002

@@ -22,7 +22,18 @@ from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import bool_sub_error, kernel_error, scalar_type_name
 from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, UnsupportedError
 from minigrad.shapes import check_broadcast
-from minigrad.tensor import Array, Tensor, _is_bool, _lift, _promote, from_numpy, state_operand, tensor, where
+from minigrad.tensor import (
+    Array,
+    Tensor,
+    _is_bool,
+    _lift,
+    _named,
+    _promote,
+    from_numpy,
+    state_operand,
+    tensor,
+    where,
+)
 
 __all__ = [
     "abs", "absolute", "acos", "acosh", "add", "addcdiv", "addcmul", "arccos", "arccosh", "arcsin", "arcsinh",
@@ -241,7 +252,7 @@ def neg(input: Tensor) -> Tensor:  # noqa: A002
 
 def reciprocal(input: Tensor) -> Tensor:  # noqa: A002
     """1 / x (integers give the default float dtype)."""
-    return 1 / input
+    return _named(1 / input, input, "ReciprocalBackward0")
 
 
 def square(input: Tensor) -> Tensor:  # noqa: A002
@@ -298,7 +309,7 @@ def frac(input: Tensor) -> Tensor:  # noqa: A002
     """x - trunc(x): the fractional part, with x's sign; gradient 1."""
     if input.dtype.kind != "f":
         raise TypeError(f"frac: only floating tensors have a fractional part, got {input.dtype}")
-    return input - trunc(input)
+    return _named(input - trunc(input), input, "FracBackward0")
 
 
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
@@ -330,7 +341,7 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:  # noqa: A002
     p = _as_float(input, "logit")
     if eps is not None:
         p = p.clamp(eps, 1 - eps)
-    return p.log() - (-p).log1p()
+    return _named(p.log() - (-p).log1p(), input, "LogitBackward0")
 
 
 def sinc(input: Tensor) -> Tensor:  # noqa: A002
@@ -338,7 +349,7 @@ def sinc(input: Tensor) -> Tensor:  # noqa: A002
     x = _as_float(input, "sinc")
     zero = from_numpy(x.numpy() == 0)
     safe = where(zero, 1.0, x) * math.pi  # the 0/0 branch never reaches the gradient
-    return where(zero, 1.0, safe.sin() / safe)
+    return _named(where(zero, 1.0, safe.sin() / safe), input, "SincBackward0")
 
 
 def deg2rad(input: Tensor) -> Tensor:  # noqa: A002
@@ -701,7 +712,7 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
     scaled = a if value == 1 else a * value
     if isinstance(input, Tensor) and input.dtype == scaled.dtype == b.dtype == np.float32:
         return ops.Addcmul.apply(input, scaled, b, fused=True)
-    return input + scaled * b
+    return _named(input + scaled * b, input, "AddcmulBackward0")
 
 
 def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:  # noqa: A002
@@ -714,7 +725,8 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
         raise MinigradError("Integer division with addcdiv is no longer supported (as in PyTorch); "
                             "use (input + value * tensor1 / tensor2) with float tensors")
     a, b = _expanded("addcdiv", input, tensor1, tensor2)
-    return input + ((a if value == 1 else a * value) / b)  # (PyTorch's order: value * tensor1 first)
+    # (PyTorch's order: value * tensor1 first)
+    return _named(input + ((a if value == 1 else a * value) / b), input, "AddcdivBackward0")
 
 
 # ------------------------------------------------------------------ comparisons and tests (no gradient)

@@ -25,7 +25,7 @@ from minigrad.dtypes import c_type_name, kernel_error, resolve_dtype, scalar_typ
 from minigrad.errors import DimensionError, DTypeError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.selection import cumsum, gather
 from minigrad.shapes import norm_dim, norm_dims
-from minigrad.tensor import Array, Tensor, from_numpy, int64, where
+from minigrad.tensor import Array, Tensor, _named, from_numpy, int64, where
 
 __all__ = [
     "aminmax", "argsort", "bincount", "bucketize", "cdist", "count_nonzero", "cummax", "cummin", "cumprod",
@@ -58,11 +58,17 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype:
     d = norm_dim(dim, x.ndim)
     if x.ndim == 0:
         return x.clone()
-    return ops.Prod.apply(x, dim=d, keepdim=keepdim)
+    return _named(ops.Prod.apply(x, dim=d, keepdim=keepdim), x, "ProdBackward1")
 
 
 def norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = False,  # noqa: A002
          dtype: Any = None) -> Tensor:
+    """The p-norm over ``dim`` as :func:`_p_norm`; its grad_fn shown as PyTorch's one op's."""
+    return _named(_p_norm(input, p, dim, keepdim, dtype), input, "LinalgVectorNormBackward0")
+
+
+def _p_norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = False,  # noqa: A002
+            dtype: Any = None) -> Tensor:
     """The p-norm over ``dim`` (all elements when None): (sum |x|**p) ** (1/p).
 
     p may be a number, inf, -inf (max / min of |x|), 0 (count of non-zeros) or
@@ -129,7 +135,7 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:  # noqa
 
 def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:  # noqa: A002
     """The p-norm of input - other (broadcast), as ``norm`` (p a number or inf)."""
-    return norm(input - other, p)
+    return _named(norm(input - other, p), input, "DistBackward0")
 
 
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = None) -> Tensor:
@@ -161,7 +167,7 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = Non
                          f"and {x2.shape}")
     if not p >= 0:
         raise MinigradError(f"cdist only supports non-negative p values, got p={p}")
-    return norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, dim=-1)
+    return _named(norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, dim=-1), x1, "CdistBackward0")
 
 
 def _safe_root(s: Tensor, power: float) -> Tensor:
@@ -180,7 +186,7 @@ def nansum(input: Tensor, dim: Dim = None, keepdim: bool = False, *, dtype: Any 
     x = _cast(input, dtype)
     if x.dtype.kind == "f":
         x = where(from_numpy(np.isnan(x.numpy())), 0.0, x)
-    return x.sum(dim, keepdim)
+    return _named(x.sum(dim, keepdim), x, "NansumBackward0")
 
 
 @dim_aliases
@@ -215,7 +221,8 @@ def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False) -> 
     if dim is None and input.numel() == 0:
         raise MinigradError("aminmax(): cannot compute aminmax over an empty dimension as the operation has "
                             "no identity.")
-    return return_types.aminmax(input.amin(dim, keepdim), input.amax(dim, keepdim))
+    return return_types.aminmax(_named(input.amin(dim, keepdim), input, "AminmaxBackward0"),
+                                _named(input.amax(dim, keepdim), input, "AminmaxBackward0"))
 
 
 # ------------------------------------------------------------------ scans
@@ -447,8 +454,9 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A
         return x.clone()
     wide = {"f4": np.dtype(np.float64), "f2": np.dtype(np.float32)}.get(x.dtype.str[1:])
     if wide is not None:  # PyTorch's CPU scan multiplies in a wider type (a prefix past float max comes back)
-        return _window(x.to(wide), d, 1.0).prod(-1).movedim(-1, dim).to(x.dtype)
-    return _window(x, d, 1.0).prod(-1).movedim(-1, dim)
+        scanned = _window(x.to(wide), d, 1.0).prod(-1).movedim(-1, dim).to(x.dtype)
+        return _named(scanned, x, "CumprodBackward0")
+    return _named(_window(x, d, 1.0).prod(-1).movedim(-1, dim), x, "CumprodBackward0")
 
 
 @dim_aliases
@@ -464,7 +472,8 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:  # noqa: A002
     if x.ndim == 0:
         _scan_dim(x, dim)
         return x.clone()
-    return _window(x, norm_dim(dim, x.ndim), -np.inf).logsumexp(-1).movedim(-1, dim)
+    return _named(_window(x, norm_dim(dim, x.ndim), -np.inf).logsumexp(-1).movedim(-1, dim), x,
+                  "LogcumsumexpBackward0")
 
 
 def _cumextreme(x: Tensor, dim: int, better: Any, kind: type) -> Any:
@@ -481,7 +490,8 @@ def _cumextreme(x: Tensor, dim: int, better: Any, kind: type) -> Any:
         best = np.where(take, v, best)
         idx[..., i] = np.where(take, i, idx[..., i - 1])
     indices = np.moveaxis(idx, -1, d)
-    return kind(gather(x, d, indices), from_numpy(np.array(indices, order="C")))
+    name = kind.__name__.capitalize() + "Backward0"  # (CummaxBackward0: PyTorch's one op)
+    return kind(_named(gather(x, d, indices), x, name), from_numpy(np.array(indices, order="C")))
 
 
 @dim_aliases
@@ -510,8 +520,9 @@ def _order(a: Array, d: int, descending: bool) -> Array:
     return np.argsort(-a.astype(np.float64) if a.dtype.kind == "u" else -a, axis=d, kind="stable")
 
 
-def _pick(x: Tensor, d: int, idx: Array, kind: type) -> Any:
-    return kind(gather(x, d, idx), from_numpy(np.array(idx, dtype=int64, order="C")))
+def _pick(x: Tensor, d: int, idx: Array, kind: type, name: str) -> Any:
+    # PyTorch's values come from one op (SortBackward0, TopkBackward0); here from a gather
+    return kind(_named(gather(x, d, idx), x, name), from_numpy(np.array(idx, dtype=int64, order="C")))
 
 
 @dim_aliases
@@ -520,7 +531,7 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = 
     if input.ndim == 0:
         return return_types.sort(input.clone(), from_numpy(np.zeros((), dtype=int64)))
     d = norm_dim(dim, input.ndim)
-    return _pick(input, d, _order(input.numpy(), d, descending), return_types.sort)  # type: ignore[no-any-return]
+    return _pick(input, d, _order(input.numpy(), d, descending), return_types.sort, "SortBackward0")  # type: ignore[no-any-return]
 
 
 @dim_aliases
@@ -552,7 +563,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A0
     idx = np.take(order, np.arange(k), axis=d)
     if k and input.dtype.kind != "c":
         idx = _tied_rows_as_torch(input.numpy(), order, idx, d, k, largest)
-    return _pick(input, d, idx, return_types.topk)  # type: ignore[no-any-return]
+    return _pick(input, d, idx, return_types.topk, "TopkBackward0")  # type: ignore[no-any-return]
 
 
 def _tied_rows_as_torch(a: Array, order: Array, idx: Array, d: int, k: int, largest: bool) -> Array:
@@ -617,7 +628,9 @@ def _select(x: Tensor, d: int, choose: Any, keepdim: bool, kind: type) -> Any:
     values = gather(x, d, idx)
     if not keepdim:
         values, idx = values.squeeze(d), idx.squeeze(d)
-    return kind(values, from_numpy(np.array(idx, dtype=int64, order="C")))
+    # PyTorch's values come from one op: KthvalueBackward0, MedianBackward1, NanmedianBackward1
+    name = {"kthvalue": "KthvalueBackward0"}.get(kind.__name__, kind.__name__.capitalize() + "Backward1")
+    return kind(_named(values, x, name), from_numpy(np.array(idx, dtype=int64, order="C")))
 
 
 @dim_aliases
@@ -675,7 +688,7 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mo
     picked = gather(input, d, idx)
     if not keepdim:
         picked, idx = picked.squeeze(d), idx.squeeze(d)
-    return return_types.mode(picked, from_numpy(np.array(idx, order="C")))
+    return return_types.mode(_named(picked, input, "ModeBackward0"), from_numpy(np.array(idx, order="C")))
 
 
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # noqa: A002

@@ -369,8 +369,10 @@ def flip(input: Tensor, dims: Any) -> Tensor:  # noqa: A002
     """Reverse the order of elements along ``dims``; a copy, as PyTorch's (writes to it leave input alone)."""
     ds = _dims("flip", dims, input.ndim)
     if not ds or input.ndim == 0:
-        return clone(input)
-    return clone(input[tuple(slice(None, None, -1) if i in ds else slice(None) for i in range(input.ndim))])
+        return _named(clone(input), input, "FlipBackward0")
+    reversed_ = tuple(slice(None, None, -1) if i in ds else slice(None) for i in range(input.ndim))
+    flipped = clone(input[reversed_])
+    return _named(flipped, input, "FlipBackward0")
 
 
 def fliplr(input: Tensor) -> Tensor:  # noqa: A002
@@ -401,7 +403,8 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:  # noqa: A002
             words = "`shifts` required" if not shift_list else "shifts and dimensions must align"
             raise InvalidParameterError(f"roll: {words}: {len(shift_list)} shifts without dims (one shift "
                                         "rolls the flattened tensor)")
-        return roll(input.reshape(-1), _int("roll", "shifts", shift_list[0]), 0).reshape(input.shape)
+        rolled = roll(input.reshape(-1), _int("roll", "shifts", shift_list[0]), 0).reshape(input.shape)
+        return _named(rolled, input, "RollBackward0")
     if input.ndim == 0:
         raise IndexError(f"Dimension specified as {dims} but tensor has no dimensions")
     dim_list = _dims("roll", dims, input.ndim)
@@ -415,7 +418,7 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:  # noqa: A002
         if k:
             lead = (slice(None),) * d
             out = cat([out[lead + (slice(n - k, None),)], out[lead + (slice(0, n - k),)]], d)  # noqa: RUF005
-    return clone(out) if out is input else out
+    return _named(clone(out) if out is input else out, input, "RollBackward0")
 
 
 def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:  # noqa: A002
@@ -464,7 +467,8 @@ def repeat(input: Tensor, *sizes: Any) -> Tensor:  # noqa: A002
     out = input.reshape(inter).expand(*target).reshape(tuple(sizes_out))
     # The final reshape copies unless the expanded dims merge into a view ([2].repeat(4, 4), every count 1),
     # which would share input's memory (and write every copy at once): PyTorch's repeat always copies.
-    return clone(out) if memory_owner(out._array) == memory_owner(input._array) else out
+    out = clone(out) if memory_owner(out._array) == memory_owner(input._array) else out
+    return _named(out, input, "RepeatBackward0")
 
 
 def tile(input: Tensor, dims: Sequence[int]) -> Tensor:  # noqa: A002

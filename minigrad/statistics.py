@@ -17,7 +17,7 @@ from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import scalar_type_name
 from minigrad.errors import MinigradError, ShapeError
-from minigrad.tensor import Tensor
+from minigrad.tensor import Tensor, _named
 
 __all__ = ["corrcoef", "cov", "std", "std_mean", "var", "var_mean"]
 
@@ -51,7 +51,8 @@ def var_mean(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None
              keepdim: bool = False, *, correction: float | None = None) -> tuple[Tensor, Tensor]:
     """``(var, mean)`` of ``input`` over ``dim``, as ``torch.var_mean``."""
     d, c, u = _args(dim, unbiased, correction)
-    return input.var(d, keepdim, c, unbiased=u), input.mean(d, keepdim)
+    var, mean = input.var(d, keepdim, c, unbiased=u), input.mean(d, keepdim)
+    return _named(var, input, "VarMeanBackward0"), _named(mean, input, "VarMeanBackward0")
 
 
 @dim_aliases
@@ -59,7 +60,8 @@ def std_mean(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None
              keepdim: bool = False, *, correction: float | None = None) -> tuple[Tensor, Tensor]:
     """``(std, mean)`` of ``input`` over ``dim``, as ``torch.std_mean``."""
     d, c, u = _args(dim, unbiased, correction)
-    return input.std(d, keepdim, c, unbiased=u), input.mean(d, keepdim)
+    std, mean = input.std(d, keepdim, c, unbiased=u), input.mean(d, keepdim)
+    return _named(std, input, "StdMeanBackward0"), _named(mean, input, "StdMeanBackward0")
 
 
 def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,  # noqa: A002

@@ -693,7 +693,8 @@ class Tensor(TensorMethods):
 
     def __rpow__(self, other: Any) -> Tensor:
         self._check_bool_pow(other)
-        return self._binary(other, _ops.Pow, reverse=True)
+        # a number ** tensor: PyTorch's pow(Scalar, Tensor) overload
+        return _named(self._binary(other, _ops.Pow, reverse=True), self, "PowBackward2")
 
     def _check_bool_pow(self, other: Any) -> None:
         if self.dtype == bool_ and _lift(other, self).dtype == bool_:  # numpy's answer would be int8
@@ -1394,7 +1395,7 @@ class Tensor(TensorMethods):
         dims, correction = self._var_args("std", dim, correction, unbiased)
         v = _ops.Var.apply(self, dims=dims, keepdim=keepdim, correction=correction)
         zero = from_numpy(v._array == 0)
-        return where(zero, 0.0, where(zero, 1.0, v).sqrt())
+        return _named(where(zero, 0.0, where(zero, 1.0, v).sqrt()), self, "StdBackward0")
 
     def _extreme(self, op: type[Function], dim: int | Sequence[int] | None, keepdim: builtins.bool) -> Tensor:
         dims = norm_dims(dim, self.ndim)
@@ -1481,7 +1482,8 @@ class Tensor(TensorMethods):
         m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
         shift = from_numpy(m)
         out = (x - shift).exp().sum(dims, keepdim=True).log() + shift
-        return out if keepdim else out.reshape(reduced_shape(x.shape, dims))
+        out = out if keepdim else out.reshape(reduced_shape(x.shape, dims))
+        return _named(out, self, "LogsumexpBackward0")
 
     @dim_aliases
     def softmax(self, dim: int, dtype: Any = None) -> Tensor:
@@ -1581,8 +1583,9 @@ class Tensor(TensorMethods):
         else:
             dims = {i for i in (norm_dims(dim, self.ndim) or ()) if self.shape[i] == 1}
         kind = 0 if dim is None else 1 if isinstance(dim, (int, np.integer)) else 2  # PyTorch's overloads
-        return _named(self.reshape(tuple(s for i, s in enumerate(self.shape) if i not in dims)), self,
-                      f"SqueezeBackward{kind}")
+        # with nothing to remove still a new view, as PyTorch's
+        out = self._same_shape_view(self.reshape(tuple(s for i, s in enumerate(self.shape) if i not in dims)))
+        return _named(out, self, f"SqueezeBackward{kind}")
 
     def expand(self, *sizes: Any, size: Any = None) -> Tensor:
         """Broadcast to a shape without copying (-1 keeps a dim): ints, one tuple, or ``size=``.

@@ -92,7 +92,8 @@ BUDGETS: dict[str, int] = {
     # +6: leaves made by a constructor or factory carry their creation tick (_born), so _repoint searches
     # only ops made after them
     # +8: in-place add_/sub_ with alpha as one fused multiply-add (recorded and not), as PyTorch's kernel
-    "minigrad/tensor.py": 2257,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # +3 (progs14): std, logsumexp, squeeze and a number ** tensor named as PyTorch's grad_fn
+    "minigrad/tensor.py": 2260,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -388,7 +389,8 @@ BUDGETS: dict[str, int] = {
     # +92 with inplace=True working in place (activations, F.*_ forms, dropouts: input written and
     # returned, recorded through Tensor._update, PyTorch's grad_fn names and version counts) (inplace)
     # +1 with progs13 merged beside inplace (activation.py: softshrink, leaky_relu and the inplace forms)
-    "minigrad/nn": 15848,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    # +3 (progs14): margin losses and F.pad named as PyTorch's grad_fn
+    "minigrad/nn": 15851,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -664,7 +666,11 @@ BUDGETS: dict[str, int] = {
     # +3: grad() with one input does not search below it
     # +8: factory leaves' creation tick (_born) bounding Tensor._repoint's search
     # +73: add/sub with alpha, lerp and addcmul as PyTorch's fused multiply-adds (AddScaled, _kernels.fma32)
-    "minigrad": 61040,
+    # +14 (progs14): state-dict values print as PyTorch's tensors under the torch alias (_format.array_repr);
+    # +20: and give a torch.Size shape and 0-d values for one element there; +32: composed ops (norm, std,
+    # logsumexp, repeat, flip, roll, tril, sort/topk values, kthvalue...) named as PyTorch's; +4: std_mean,
+    # var_mean, aminmax, cummax/cummin, nansum, frac, logit and sinc named too
+    "minigrad": 61111,
 }
 
 

@@ -542,6 +542,28 @@ SPECS: dict[str, list[Check]] = {
     "hopfield_memory.py": every_number(1e-5),       # Hebbian/projection rules, dense and modern Hopfield
     "diff_physics.py": every_number(1e-5),          # unrolled simulators: projectile, springs, soft contact
     "bayes_opt.py": every_number(1e-5),             # Matern GP by cholesky, EI/UCB, gradient-refined EI, TS
+    # progs14: beginner-tutorial and course-notebook styles, printing whole tensors; all seeded
+    "quickstart_loop.py": every_number(1e-5),       # Learn the Basics loop, f"{100*correct:>0.1f}%", BytesIO
+    "tensor_basics_print.py": every_number(0),      # reprs of dtypes/shapes, numpy bridge, named tuples
+    "tensor_views_indexing.py": every_number(0),    # views/strides, gather/scatter, printoptions, specials
+    "autograd_tutorial_prints.py": every_number(1e-6),  # grad_fn names, backward(v), retain_graph, hooks
+    # ztm-style f"{loss}" prints the float32 mean's 17 digits: the reduction order differs by an ulp
+    "regression_mse.py": every_number(1e-5),
+    "confusion_classifier.py": every_number(1e-5),  # CE/Adam, bincount/index_put_ confusion, P/R/F1
+    "module_containers.py": every_number(1e-5),     # ModuleList/Dict, ParameterList/Dict, state_dict print
+    "lr_scheduler_epochs.py": every_number(1e-5),   # get_last_lr() per epoch for 15 schedulers, Plateau
+    "init_statistics.py": every_number(1e-5),       # nn.init.* statistics and small weights printed whole
+    "clip_early_stop.py": every_number(1e-5),       # clip_grad_norm_ totals, deepcopy(state_dict()) restore
+    "rnn_shapes_tutorial.py": every_number(1e-5),   # RNN/LSTM/GRU shapes, cells vs layers, packing
+    "cnn_shapes_tutorial.py": every_number(1e-5),   # conv output sizes, Sobel kernels, hook summary table
+    "logistic_bce_tutorial.py": every_number(1e-5),  # hand-written logistic regression, BCE forms
+    "optimizer_basics.py": every_number(1e-5),      # print(optimizer), param_groups, state_dict, 11 optims
+    "nn_really_steps.py": every_number(1e-5),       # "What is torch.nn really?" step by step
+    "grad_fn_prints.py": every_number(1e-5),        # print(loss) of 20 losses, ops' grad_fn names, Parameters
+    "train_eval_modes.py": every_number(1e-5),      # Dropout/BatchNorm train vs eval, running stats, device
+    "tabular_regression.py": every_number(1e-5),    # standardise, MLP RMSE/R^2, permutation importance
+    "image_tensor_prep.py": every_number(1e-5),     # HWC->CHW, channel mean/std, (un)normalise, uint8, histc
+    "kfold_cv.py": every_number(1e-5),              # tensor_split folds, SubsetRandomSampler, weight resets
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

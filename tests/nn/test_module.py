@@ -127,6 +127,31 @@ def test_state_dict_shares_memory_with_the_module_as_pytorch() -> None:
     assert not np.any(snapshot == 123.0)
 
 
+def test_state_dict_prints_as_pytorch_under_the_torch_alias(monkeypatch: pytest.MonkeyPatch) -> None:
+    # tutorials print(model.state_dict()): under python -m minigrad.compat PyTorch's tensors show (ints
+    # without a point); as minigrad the values are numpy arrays and print as such (API.md)
+    torch = pytest.importorskip("torch")
+    from minigrad import _format
+
+    m = nn.BatchNorm1d(2)
+    with mg.no_grad():
+        m.weight.copy_(mg.tensor([0.5, -1.25]))
+    t = torch.nn.BatchNorm1d(2)
+    with torch.no_grad():
+        t.weight.copy_(torch.tensor([0.5, -1.25]))
+    weight = m.state_dict()["weight"]
+    assert repr(weight).startswith("array(") and str(weight) == "[ 0.5  -1.25]"
+    monkeypatch.setattr(_format, "NAMESPACE", "torch")
+    assert repr(m.state_dict()) == repr(t.state_dict())
+    count = m.state_dict()["num_batches_tracked"]
+    assert str(count) == str(t.state_dict()["num_batches_tracked"]) == "tensor(0)"
+    ours, theirs = m.state_dict(), t.state_dict()
+    assert repr(ours["weight"].shape) == repr(theirs["weight"].shape) == "torch.Size([2])"
+    assert repr(ours["weight"][1]) == repr(theirs["weight"][1]) == "tensor(-1.2500)"
+    assert ours["weight"][1].item() == -1.25 and ours["weight"].shape == (2,)
+    assert type(np.asarray(m.state_dict()["weight"]) * 2) is np.ndarray  # still an array to numpy
+
+
 def test_load_state_dict_round_trip_and_buffers() -> None:
     mg.manual_seed(0)
     a = Block()

@@ -164,3 +164,29 @@ def test_rsqrt_is_one_node_with_pytorchs_edge_gradients() -> None:
     assert ours[0] == theirs[0] == "RsqrtBackward0"
     for a, b in zip(ours[1:], theirs[1:]):
         np.testing.assert_array_equal(a, b)  # (nan where PyTorch has nan)
+
+
+def test_composed_ops_named_as_pytorch_names_them() -> None:
+    # print(x.norm()), print(x.std())... show grad_fn=<...>: PyTorch's one op's name, not our last primitive's
+    torch = require_torch()
+    a = np.random.default_rng(0).standard_normal((3, 4)).astype(np.float32)
+    f = "nn.functional."
+    cases = [
+        "t.norm()", "t.norm(p=1)", "t.norm(p=float('inf'))", "t.norm(3, dim=1)", "lib.linalg.vector_norm(t)",
+        "lib.dist(t, t.flip(0))", "t.std()", "lib.std(t, 0)", "t.logsumexp(1)", "(t * 1).squeeze()",
+        "t.repeat(1, 2)", "t.tile(2)", "t.flip(0)", "t.roll(1)", "t.roll(1, 1)", "t.tril()", "t.triu(1)",
+        "t[:, :3].trace()", "t.sort(1).values", "t.topk(2).values", "t.kthvalue(2, 1).values",
+        "t.median(1).values", "t.mode(1).values", "2 ** t", "t.prod(1)", "t.cumprod(1)", "t.logcumsumexp(1)",
+        "t.reciprocal()", "lib.addcmul(t, t, t)", "lib.addcdiv(t, t, t + 3)",
+        "t.index_select(0, lib.tensor([0, 2]))", "t.take(lib.tensor([1]))", "t.masked_select(t > 0)",
+        f"lib.{f}pad(t, (1, 1))", "lib.cdist(t, t)", f"lib.{f}soft_margin_loss(t, lib.ones(3, 4))",
+        f"lib.{f}multi_margin_loss(t, lib.tensor([0, 1, 2]))",
+        f"lib.{f}multilabel_margin_loss(t, lib.tensor([[0, 1, -1, 0]] * 3))",
+        "lib.std_mean(t)[0]", "lib.std_mean(t, 1)[1]", "lib.var_mean(t)[0]", "lib.var_mean(t, 0)[1]",
+        "lib.aminmax(t).min", "lib.aminmax(t, dim=1).max", "t.cummax(1).values", "t.cummin(0).values",
+        "t.nansum()", "t.frac()", "t.sigmoid().logit()", "t.sinc()",
+    ]
+    for case in cases:
+        ours = eval(case, {"t": mg.tensor(a, requires_grad=True), "lib": mg}).grad_fn.name()
+        theirs = eval(case, {"t": torch.tensor(a, requires_grad=True), "lib": torch}).grad_fn.name()
+        assert ours == theirs, (case, ours, theirs)

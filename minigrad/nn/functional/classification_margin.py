@@ -13,6 +13,7 @@ import numpy as np
 from minigrad.dtypes import scalar_type_name
 from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.nn import _checks
+from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional.activation import logsigmoid
 from minigrad.nn.functional.loss import apply_reduction, legacy_reduction, target_like
 from minigrad.shapes import check_broadcast
@@ -38,7 +39,7 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = 
     x = _checks.tensor("soft_margin_loss", input)
     y = target_like("soft_margin_loss", x, target)
     check_broadcast("soft_margin_loss", x.shape, y.shape)
-    return apply_reduction(-logsigmoid(y * x), reduction)
+    return named(apply_reduction(-logsigmoid(y * x), reduction), "SoftMarginLossBackward0", input)
 
 
 def _class_targets(fn: str, x: Tensor, target: Tensor, target_ndim: int) -> np.ndarray:
@@ -101,7 +102,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     loss = where(picked, 0.0, hinge).sum(-1) / c
     if x.ndim == 1 and getattr(target, "ndim", 0) == 1:  # one sample: 'none' keeps the target's (1,)
         loss = loss.reshape(1)
-    return apply_reduction(loss, reduction)
+    return named(apply_reduction(loss, reduction), "MultiMarginLossBackward0", input)
 
 
 def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None,  # noqa: A002
@@ -134,7 +135,8 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: bool | N
     z = _strict_hinge(1 - x_targets.unsqueeze(2) + x2.unsqueeze(1))  # (N, j, i)
     mask = valid[:, :, None] & ~is_target[:, None, :]
     loss = where(mask, z, 0.0).sum((1, 2)) / c
-    return apply_reduction(loss.reshape(x.shape[:-1]), reduction)
+    out = apply_reduction(loss.reshape(x.shape[:-1]), reduction)
+    return named(out, "MultilabelMarginLossBackward0", input)
 
 
 def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,  # noqa: A002

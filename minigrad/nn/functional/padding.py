@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from minigrad import ops
 from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError
 from minigrad.nn._checks import is_int
+from minigrad.nn.functional._grad_names import named
 from minigrad.tensor import Tensor, _fill_scalar, cat
 
 __all__ = ["pad"]
@@ -117,7 +118,7 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
         if not any(pairs):
             return input[...]
         full = [(0, 0)] * (input.ndim - len(pairs)) + pairs[::-1]
-        return ops.Pad.apply(input, pads=tuple(full), value=fill)
+        return named(ops.Pad.apply(input, pads=tuple(full), value=fill), "ConstantPadNdBackward0")
     if value is not None and value != 0:
         raise InvalidParameterError(
             f"pad: padding mode {mode!r} doesn't take a value argument, got value={value!r}")

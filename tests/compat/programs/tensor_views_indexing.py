@@ -1,0 +1,76 @@
+"""Tensor tutorial part two: views versus copies (view/reshape/contiguous,
+expand/repeat, narrow/unbind, shared storage), advanced indexing (gather,
+scatter_, masked_fill, index_select, boolean masks), tril/triu/flip/roll,
+meshgrid, and printing of special values and set_printoptions."""
+
+import torch
+
+torch.set_num_threads(1)
+torch.manual_seed(9)
+
+a = torch.arange(12)
+v = a.view(3, 4)
+v[0, 0] = 100
+print(a[:3], v.is_contiguous(), v.t().is_contiguous())
+r = v.t().reshape(12)
+r[0] = -1
+print(v[0, 0], r[:4])
+print(v.t().contiguous().view(-1))
+print(v.stride(), v.t().stride(), v.storage_offset(), v[1].storage_offset())
+print(v.data_ptr() == a.data_ptr(), v.clone().data_ptr() == a.data_ptr())
+
+x = torch.tensor([[1], [2], [3]])
+print(x.expand(3, 4))
+print(x.expand(-1, 2).shape, x.repeat(2, 3))
+print(torch.tensor([1, 2]).repeat_interleave(3), torch.tensor([1, 2]).repeat_interleave(torch.tensor([1, 3])))
+print(v.narrow(1, 1, 2))
+print(v.unbind(0))
+print(v[:, [0, 2]], v[[0, 2], [1, 3]])
+print(v[v % 2 == 0])
+print(v[None, :, 1].shape, v[..., None].shape)
+
+src = torch.tensor([[0.1, 0.2, 0.7], [0.5, 0.3, 0.2]])
+idx = torch.tensor([[2], [0]])
+print(torch.gather(src, 1, idx))
+print(src.gather(1, torch.tensor([[0, 0], [1, 2]])))
+z = torch.zeros(3, 5)
+print(z.scatter_(0, torch.tensor([[0, 1, 2, 0, 0], [2, 0, 0, 1, 2]]), 1.0))
+print(torch.zeros(2, 4).scatter_(1, torch.tensor([[1, 3], [0, 0]]), torch.tensor([[5.0, 6.0], [7.0, 8.0]]), reduce="add"))
+print(torch.zeros(5).scatter_add_(0, torch.tensor([0, 1, 0, 4]), torch.ones(4)))
+print(src.masked_fill(src > 0.25, float("-inf")))
+print(torch.index_select(v, 0, torch.tensor([2, 0])))
+print(src.argsort(dim=1), src.masked_select(src < 0.4))
+print(torch.take(v, torch.tensor([0, 5, 11])))
+
+m = torch.arange(1, 17).reshape(4, 4).float()
+print(torch.tril(m), torch.triu(m, diagonal=1))
+print(m.flip(0)[0], m.flip(1)[0], m.fliplr()[1], torch.roll(m[0], 1), torch.roll(m, shifts=(1, 1), dims=(0, 1))[0])
+print(m.diagonal(), torch.diag(torch.tensor([1.0, 2.0])), m.trace())
+gx, gy = torch.meshgrid(torch.arange(3), torch.arange(2), indexing="ij")
+print(gx, gy)
+print(torch.cartesian_prod(torch.tensor([1, 2]), torch.tensor([3, 4])))
+print(torch.einsum("ij,jk->ik", m[:2], m[:, :1]), torch.einsum("ii", m), torch.einsum("i,j->ij", m[0, :2], m[1, :3]))
+
+print(torch.tensor([float("nan"), float("inf"), -float("inf"), 1.5]))
+print(torch.tensor([-0.0, 0.0, 1.0]))
+print(torch.tensor([1e10, 1.0]), torch.tensor([1e-10, 1e10]))
+print(torch.tensor([0.1, 0.25, 1e-4]))
+print(torch.tensor([1.0, 2.0, 3.0]) / 3)
+print(torch.tensor([[1.123456789, 22.5], [333.0, 4e-3]]))
+print(torch.tensor([1000000.0, 2.0]))
+print(torch.randn(3, 3) * 1000)
+print(torch.isnan(torch.tensor([1.0, float("nan")])), torch.nan_to_num(torch.tensor([float("nan"), float("inf")])))
+torch.set_printoptions(precision=2)
+print(torch.tensor([3.14159, 2.71828]))
+torch.set_printoptions(sci_mode=False)
+print(torch.tensor([1e-6, 123.456]))
+torch.set_printoptions(threshold=5, edgeitems=2)
+print(torch.arange(10))
+print(torch.arange(30).reshape(5, 6))
+torch.set_printoptions(profile="default")
+print(torch.arange(1200.0).reshape(40, 30)[:2])
+print(torch.arange(2000))
+print(torch.rand(2, 3, dtype=torch.float64))
+print(torch.tensor([1, 2], dtype=torch.int16), torch.tensor([1.5], dtype=torch.float16), torch.tensor([True]))
+print(torch.zeros(2, 3).shape, torch.zeros(2, 3).size(1), torch.zeros(2, 3).ndim, torch.zeros(2, 3).numel())
+print(torch.Size([2, 3]), list(torch.Size([4])), torch.zeros(3).dtype == torch.float32, torch.zeros(3).device)
