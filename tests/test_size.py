@@ -385,7 +385,8 @@ BUDGETS: dict[str, int] = {
     # +92 with inplace=True working in place (activations, F.*_ forms, dropouts: input written and
     # returned, recorded through Tensor._update, PyTorch's grad_fn names and version counts) (inplace)
     # +1 with progs13 merged beside inplace (activation.py: softshrink, leaky_relu and the inplace forms)
-    "minigrad/nn": 15848,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    # +8 (docex2): nn.init's samplers refuse non-float tensors with PyTorch's NotImplementedError
+    "minigrad/nn": 15856,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -660,7 +661,9 @@ BUDGETS: dict[str, int] = {
     # +24 (progs13): the ops.py lines above, bincount and scatter_reduce in order (add_rows gone)
     # +3: grad() with one input does not search below it
     # +8: factory leaves' creation tick (_born) bounding Tensor._repoint's search
-    "minigrad": 60967,
+    # +68 (docex2): samplers (poisson, bernoulli, binomial, normal, the in-place fills, rand/randn, nn.init,
+    # Poisson/Bernoulli.sample) refuse non-float tensors as PyTorch, where they drew floats and truncated them
+    "minigrad": 61035,
 }
 
 
