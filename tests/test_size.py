@@ -272,7 +272,8 @@ BUDGETS: dict[str, int] = {
     # +44: leaves finished as soon as their last gradient arrives, with leaf hooks (hook order)
     # +5: the engine's requires_grad stores through store_requires_grad (the setter checks user code's)
     # +3: grad() with one input does not search below it
-    "minigrad/autograd": 2848,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients)
+    # +8 (docex2): register_multi_grad_hook fires once per backward pass (queue_callback at its end)
+    "minigrad/autograd": 2856,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -663,7 +664,8 @@ BUDGETS: dict[str, int] = {
     # +8: factory leaves' creation tick (_born) bounding Tensor._repoint's search
     # +68 (docex2): samplers (poisson, bernoulli, binomial, normal, the in-place fills, rand/randn, nn.init,
     # Poisson/Bernoulli.sample) refuse non-float tensors as PyTorch, where they drew floats and truncated them
-    "minigrad": 61035,
+    # +8 (docex2): register_multi_grad_hook once per backward pass
+    "minigrad": 61043,
 }
 
 

@@ -263,3 +263,33 @@ def test_samplers_on_float_tensors_unchanged() -> None:
     for w, g in zip(draws(torch), draws(mg), strict=True):
         np.testing.assert_allclose(g, w, rtol=1e-6)
         assert g.dtype == w.dtype
+
+
+@pytest.mark.parametrize("mode", ["all", "any"])
+def test_multi_grad_hook_fires_once_per_backward_pass(mode: str) -> None:
+    # before: mode="all" waited for every tensor's gradient, across passes (the docstring's first
+    # backward, which never reaches d, printed nothing; the next pass then fired with stale grads), and
+    # mode="any" fired in the first pass only
+    def run(t: Any) -> list[Any]:
+        a = t.ones(2, 3, requires_grad=True)
+        b = t.full((2, 3), 2.0, requires_grad=True)
+        c, d = a * b, a * b
+        seen: list[Any] = []
+
+        def fn(grads: Any) -> None:
+            if mode == "all":
+                seen.append([g is not None for g in grads])
+            else:
+                seen.append(grads.numpy().tolist())
+
+        handle = t.autograd.graph.register_multi_grad_hook((a, b, c, d), fn, mode=mode)
+        for loss in (c.sum(), d.sum(), c.sum() + 2 * d.sum()):
+            loss.backward(retain_graph=True)
+            seen.append("|")
+        (a * 1).sum().backward()  # reaches a only
+        seen.append("|")
+        handle.remove()
+        c.sum().backward()
+        return seen
+
+    assert run(mg) == run(torch)
