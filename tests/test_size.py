@@ -664,8 +664,8 @@ BUDGETS: dict[str, int] = {
     # +8: factory leaves' creation tick (_born) bounding Tensor._repoint's search
     # +68 (docex2): samplers (poisson, bernoulli, binomial, normal, the in-place fills, rand/randn, nn.init,
     # Poisson/Bernoulli.sample) refuse non-float tensors as PyTorch, where they drew floats and truncated them
-    # +8 (docex2): register_multi_grad_hook once per backward pass
-    "minigrad": 61043,
+    # +8 (docex2): register_multi_grad_hook once per backward pass; +3 func.vjp without primals
+    "minigrad": 61046,
 }
 
 

@@ -293,3 +293,16 @@ def test_multi_grad_hook_fires_once_per_backward_pass(mode: str) -> None:
         return seen
 
     assert run(mg) == run(torch)
+
+
+def test_func_vjp_without_primals_calls_func_as_pytorch() -> None:
+    # before: RuntimeError "argnums must be non-empty"; PyTorch calls func() (its docstring's misuse
+    # vjp(f)(x) is then the TypeError of f missing its argument) and vjp_fn gives ()
+    for t in (torch, mg):
+        with pytest.raises(TypeError, match="missing 1 required positional argument"):
+            t.func.vjp(lambda x: x.sin())
+    x_t, x_m = torch.ones(2, requires_grad=True), mg.ones(2, requires_grad=True)
+    (out_t, fn_t), (out_m, fn_m) = torch.func.vjp(lambda: x_t * 2), mg.func.vjp(lambda: x_m * 2)
+    np.testing.assert_array_equal(out_m.detach().numpy(), out_t.detach().numpy())
+    assert out_m.requires_grad == out_t.requires_grad
+    assert fn_m(mg.ones(2)) == fn_t(torch.ones(2)) == ()
