@@ -28,10 +28,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from minigrad import _tensor_methods as _methods
 from minigrad import ops
 from minigrad._kernels import memory_owner
 from minigrad._tensor_methods import provide
-from minigrad.autograd.engine import queue_callback
 from minigrad.errors import MinigradError
 from minigrad.grad_mode import _extras, _mode, enable_grad, no_grad
 from minigrad.tensor import Tensor, _HookHandle, from_numpy, store_requires_grad
@@ -530,7 +530,7 @@ def register_multi_grad_hook(tensors: Sequence[Tensor], fn: Callable[..., None],
             first = not state["queued"]
             if first:
                 state["queued"] = True
-                queue_callback(end_of_pass)
+                _methods.engine.queue_callback(end_of_pass)  # (the engine imports this module)
             if mode == "any":
                 if first:
                     fn(grad)
