@@ -200,6 +200,17 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator 
 # ------------------------------------------------------------------ in-place samplers (Tensor methods)
 
 
+def check_continuous(name: str, dt: np.dtype[Any]) -> None:
+    """PyTorch's RuntimeError for exponential or Cauchy draws of a non-float dtype (``name``: which).
+
+    Raises:
+        InvalidParameterError: ``dt`` is not floating (a RuntimeError, as PyTorch's).
+    """
+    kind = scalar_type_name(dt) if name == "Exponential" else c_type_name(dt)  # (PyTorch's two wordings)
+    _check(dt.kind == "f", f"{name} distribution is a continuous probability distribution. dtype must be a "
+           f"floating point but you specified {kind}")
+
+
 def _check(ok: bool, message: str) -> None:
     if not ok:
         raise InvalidParameterError(message)
@@ -244,8 +255,7 @@ def fill_exponential(t: Tensor, lambd: float, generator: Generator | None) -> Ar
         InvalidParameterError: lambd <= 0, or ``t`` is not floating (RuntimeErrors, as PyTorch's).
     """
     _check(lambd > 0, f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
-    _check(t.dtype.kind == "f", "Exponential distribution is a continuous probability distribution. dtype "
-           f"must be a floating point but you specified {scalar_type_name(t.dtype)}")
+    check_continuous("Exponential", t.dtype)
     return _draws.exponential(resolve(generator), t.shape, lambd, t.dtype)
 
 
@@ -281,8 +291,7 @@ def fill_cauchy(t: Tensor, median: float, sigma: float, generator: Generator | N
         InvalidParameterError: sigma <= 0, or ``t`` is not floating (RuntimeErrors, as PyTorch's).
     """
     _check(sigma > 0, f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
-    _check(t.dtype.kind == "f", "Cauchy distribution is a continuous probability distribution. dtype must "
-           f"be a floating point but you specified {c_type_name(t.dtype)}")
+    check_continuous("Cauchy", t.dtype)
     return _draws.cauchy(resolve(generator), t.shape, median, sigma, t.dtype)
 
 

@@ -306,3 +306,51 @@ def test_func_vjp_without_primals_calls_func_as_pytorch() -> None:
     np.testing.assert_array_equal(out_m.detach().numpy(), out_t.detach().numpy())
     assert out_m.requires_grad == out_t.requires_grad
     assert fn_m(mg.ones(2)) == fn_t(torch.ones(2)) == ()
+
+
+# Distributions with integer parameters: PyTorch's samplers refuse them (minigrad drew and truncated:
+# Normal(tensor([0]), tensor([2])).sample() gave an int64 tensor); FisherSnedecor draws from float gammas
+_INT_DISTRIBUTIONS = {
+    "Normal": lambda dist, z, o: dist.Normal(z, o),
+    "LogNormal": lambda dist, z, o: dist.LogNormal(z, o),
+    "Uniform": lambda dist, z, o: dist.Uniform(z, o),
+    "Cauchy": lambda dist, z, o: dist.Cauchy(z, o),
+    "Laplace": lambda dist, z, o: dist.Laplace(z, o),
+    "Gumbel": lambda dist, z, o: dist.Gumbel(z, o),
+    "Exponential": lambda dist, z, o: dist.Exponential(o),
+    "Pareto": lambda dist, z, o: dist.Pareto(o, o),
+    "Gamma": lambda dist, z, o: dist.Gamma(o, o),
+    "Beta": lambda dist, z, o: dist.Beta(o, o),
+    "Dirichlet": lambda dist, z, o: dist.Dirichlet(o.repeat(2)),
+    "StudentT": lambda dist, z, o: dist.StudentT(o),
+    "Kumaraswamy": lambda dist, z, o: dist.Kumaraswamy(o, o),
+    "Binomial": lambda dist, z, o: dist.Binomial(3, o.clamp(max=1)),
+    "Geometric": lambda dist, z, o: dist.Geometric(probs=o.clamp(max=1)),
+    "FisherSnedecor": lambda dist, z, o: dist.FisherSnedecor(o, o),
+}
+
+
+@pytest.mark.parametrize("method", ["sample", "rsample"])
+@pytest.mark.parametrize("name", sorted(_INT_DISTRIBUTIONS))
+def test_distributions_with_integer_parameters_sample_as_pytorch(name: str, method: str) -> None:
+    make = _INT_DISTRIBUTIONS[name]
+
+    def run(t: Any) -> Any:
+        t.manual_seed(0)
+        d = make(t.distributions, t.tensor([0]), t.tensor([2]))
+        if method == "rsample" and not d.has_rsample:
+            return None
+        return getattr(d, method)()
+
+    try:
+        want = run(torch)
+    except Exception as e:  # what PyTorch raises is the expectation
+        with pytest.raises(type(e)):
+            run(mg)
+        return
+    got = run(mg)
+    if want is None:
+        assert got is None
+        return
+    assert str(got.dtype) == str(want.dtype).replace("torch.", "")
+    np.testing.assert_allclose(got.detach().numpy(), want.detach().numpy(), rtol=1e-5)
