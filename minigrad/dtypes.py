@@ -148,10 +148,22 @@ def c_type_name(dt: np.dtype[Any]) -> str:
     return str(_C_TYPES.get(dt.name, dt.name))
 
 
-def kernel_error(kernel: str, dt: np.dtype[Any]) -> UnsupportedError:
-    """PyTorch's NotImplementedError for an op with no ``dt`` kernel: ``"lshift_cpu" not implemented ...``."""
+def kernel_error(kernel: str, dt: np.dtype[Any], suffix: str = "_cpu") -> UnsupportedError:
+    """PyTorch's NotImplementedError for an op with no ``dt`` kernel: ``"lshift_cpu" not implemented ...``
+    (``suffix``: what PyTorch appends to the kernel's name; some, as check_uniform_bounds, have none)."""
     name = _TENSOR_TYPES[dt.name].removesuffix("Tensor")
-    return UnsupportedError(f'"{kernel}_cpu" not implemented for \'{name}\'')
+    return UnsupportedError(f'"{kernel}{suffix}" not implemented for \'{name}\'')
+
+
+def require_float_kernel(kernel: str, dt: np.dtype[Any]) -> None:
+    """PyTorch's samplers have float kernels only: any other ``dt`` is its NotImplementedError naming
+    ``kernel`` in full (drawing floats and casting them, as numpy would, gives truncated draws silently).
+
+    Raises:
+        UnsupportedError: ``dt`` is not a floating dtype.
+    """
+    if dt.kind != "f":
+        raise kernel_error(kernel, dt, suffix="")
 
 
 def bool_sub_error(both: builtins.bool) -> DTypeError:

@@ -133,5 +133,10 @@ class _MaskDTypeError(DTypeError, TypeError):
     """A mask that is not bool: PyTorch's RuntimeError; also a TypeError, which minigrad raised first."""
 
 
+class _KernelParameterError(InvalidParameterError, UnsupportedError):
+    """A dtype a random factory has no kernel for (``rand(2, dtype=int64)``): PyTorch's NotImplementedError;
+    also the InvalidParameterError (a ValueError) minigrad raised first."""
+
+
 class _BoolPowError(UnsupportedError, TypeError):
     """pow of two bools: PyTorch's NotImplementedError (no kernel); also a TypeError, as minigrad's was."""

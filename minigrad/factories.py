@@ -18,7 +18,7 @@ from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device
 from minigrad.dtypes import DTypeLike, int64, kernel_error, resolve_dtype
-from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
+from minigrad.errors import InvalidParameterError, MinigradError, ShapeError, _KernelParameterError
 from minigrad.memory_formats import contiguous_format, copy_as, draw_laid_out, preserve_format
 from minigrad.random import Generator, resolve
 from minigrad.shapes import shape_arg
@@ -74,8 +74,10 @@ def _like_dtype(t: Tensor, dtype: DTypeLike, device: DeviceLike) -> np.dtype[Any
 
 def _random_dtype(dtype: DTypeLike, device: DeviceLike, fn: str) -> np.dtype[Any]:
     dt = _float_dtype(dtype, device)
-    if dt.kind != "f":
-        raise InvalidParameterError(f"{fn}: dtype={dt} is not a floating dtype (PyTorch has no such kernel)")
+    if dt.kind != "f":  # PyTorch's NotImplementedError, named after the kernel that has no such dtype
+        kernel = "normal_kernel_cpu" if fn.startswith("randn") else "check_uniform_bounds"
+        words = f"{kernel_error(kernel, dt, suffix='')} ({fn}: dtype={dt} is not a floating dtype)"
+        raise _KernelParameterError(words)
     return dt
 
 

@@ -252,11 +252,14 @@ def grad(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0,
 def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> Any:
     """``(func(*primals), vjp_fn)`` where ``vjp_fn(cotangents)`` gives the vector-Jacobian products,
     one per primal (with ``has_aux``: ``(output, vjp_fn, aux)``)."""
-    new_args, diff, keep = _prepare(primals, tuple(range(len(primals))))
+    # no primals: PyTorch calls func() (a TypeError if it needs arguments) and vjp_fn gives ()
+    new_args, diff, keep = _prepare(primals, tuple(range(len(primals)))) if primals else ([], (), True)
     with enable_grad():
         out, aux = _split_aux(func(*new_args), has_aux, "vjp")
 
     def vjp_fn(cotangents: Any) -> tuple[Any, ...]:
+        if not primals:
+            return ()
         with enable_grad():
             # PyTorch's vjp_fn may be called again (one row of a Jacobian per call): keep the graph
             return tuple(_gradients(out, diff, keep, cotangents, retain=True))

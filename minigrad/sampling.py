@@ -18,7 +18,7 @@ import numpy as np
 from minigrad import _draws
 from minigrad._leaf_rules import leaf_requires_grad
 from minigrad._tensor_methods import provide
-from minigrad.dtypes import resolve_dtype
+from minigrad.dtypes import c_type_name, kernel_error, require_float_kernel, resolve_dtype, scalar_type_name
 from minigrad.errors import InvalidParameterError, MinigradError
 from minigrad.factories import _size_arg
 from minigrad.random import Generator, resolve
@@ -55,7 +55,8 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,  
             more draws without replacement than categories with weight (PyTorch's RuntimeErrors).
     """
     if input.dtype.kind != "f":
-        raise MinigradError(f"multinomial only supports floating-point dtypes for input, got: {input.dtype}")
+        raise MinigradError("multinomial only supports floating-point dtypes for input, got: "
+                            f"{scalar_type_name(input.dtype)}")
     if num_samples <= 0:
         raise MinigradError(f"multinomial: cannot sample n_sample <= 0 samples (got {num_samples})")
     w = input.numpy().astype(np.float64)
@@ -92,7 +93,10 @@ def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | N
 
     Raises:
         MinigradError: a probability outside [0, 1].
+        UnsupportedError: probabilities ``input`` not floating (PyTorch's NotImplementedError).
     """
+    if p is None:
+        require_float_kernel("bernoulli_tensor_cpu_p_", input.dtype)
     probs = input.numpy() if p is None else np.full(input.shape, p, dtype=np.float64)
     if probs.size and (np.isnan(probs).any() or probs.min() < 0 or probs.max() > 1):
         raise MinigradError("bernoulli: all probabilities must be in [0, 1]")
@@ -107,7 +111,9 @@ def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:  # noq
 
     Raises:
         MinigradError: a negative or NaN rate.
+        UnsupportedError: rates not floating (PyTorch's NotImplementedError).
     """
+    require_float_kernel("poisson_cpu", input.dtype)
     rates = input.numpy()
     if rates.size and not (rates >= 0).all():
         raise MinigradError("poisson: invalid Poisson rate, expected rate to be non-negative")
@@ -119,8 +125,13 @@ def binomial(count: Tensor, prob: Tensor, generator: Generator | None = None) ->
     where ``count * min(prob, 1 - prob) < 10`` (its inversion sampler), the same distribution elsewhere.
 
     Raises:
-        InvalidParameterError: the shapes do not broadcast.
+        InvalidParameterError: the shapes do not broadcast, or count or prob is not floating (PyTorch's
+            ValueError).
     """
+    for name, t in (("count", count), ("prob", prob)):
+        if t.dtype.kind != "f":
+            raise InvalidParameterError(f"binomial only supports floating-point dtypes for {name}, got: "
+                                        f"{scalar_type_name(t.dtype)}")
     try:
         n, p = np.broadcast_arrays(count.numpy(), prob.numpy())
     except ValueError as e:
@@ -131,16 +142,26 @@ def binomial(count: Tensor, prob: Tensor, generator: Generator | None = None) ->
 
 def _standard_gamma(input: Tensor, generator: Generator | None = None) -> Tensor:  # noqa: A002
     """Gamma(input, 1) draws (PyTorch's sampler), differentiable in ``input`` by implicit
-    reparameterization, as ``torch._standard_gamma``."""
+    reparameterization, as ``torch._standard_gamma``.
+
+    Raises:
+        UnsupportedError: ``input`` not floating (PyTorch's NotImplementedError).
+    """
     from minigrad import ops
 
+    require_float_kernel("gamma_cpu", input.dtype)
     draws = _draws.gamma(resolve(generator), np.array(input.numpy()))
     return ops.ReparamGamma.apply(input, from_numpy(draws))
 
 
 def _sample_dirichlet(input: Tensor, generator: Generator | None = None) -> Tensor:  # noqa: A002
     """Dirichlet draws over the last dim of the concentrations ``input`` (PyTorch's sampler), as
-    ``torch._sample_dirichlet`` (no gradient)."""
+    ``torch._sample_dirichlet`` (no gradient).
+
+    Raises:
+        UnsupportedError: ``input`` not floating (PyTorch's NotImplementedError).
+    """
+    require_float_kernel("dirichlet", input.dtype)
     return from_numpy(_draws.dirichlet(resolve(generator), np.array(input.numpy())))
 
 
@@ -151,6 +172,7 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator 
     Raises:
         InvalidParameterError: a negative std.
         ShapeError: tensor mean and std that do not broadcast.
+        UnsupportedError: a result dtype (the first tensor's, else ``dtype``) that is not floating.
     """
     gen = resolve(generator)
     m = mean.numpy() if isinstance(mean, Tensor) else np.asarray(mean, dtype=np.float64)
@@ -161,6 +183,7 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator 
                                     else f"normal expects std >= 0.0, but found std {float(s):g}")
     tensors = [t for t in (mean, std) if isinstance(t, Tensor)]
     dt = tensors[0].dtype if tensors else (float32 if dtype is None else resolve_dtype(dtype))
+    require_float_kernel("normal_kernel_cpu", np.dtype(dt))
     # As PyTorch: a number std is applied inside the draw (one rounding), a tensor std after it,
     # and a tensor mean is added last
     zdt = np.dtype(dt) if np.dtype(dt).kind == "f" else np.dtype(np.float32)
@@ -177,6 +200,17 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator 
 # ------------------------------------------------------------------ in-place samplers (Tensor methods)
 
 
+def check_continuous(name: str, dt: np.dtype[Any]) -> None:
+    """PyTorch's RuntimeError for exponential or Cauchy draws of a non-float dtype (``name``: which).
+
+    Raises:
+        InvalidParameterError: ``dt`` is not floating (a RuntimeError, as PyTorch's).
+    """
+    kind = scalar_type_name(dt) if name == "Exponential" else c_type_name(dt)  # (PyTorch's two wordings)
+    _check(dt.kind == "f", f"{name} distribution is a continuous probability distribution. dtype must be a "
+           f"floating point but you specified {kind}")
+
+
 def _check(ok: bool, message: str) -> None:
     if not ok:
         raise InvalidParameterError(message)
@@ -187,8 +221,10 @@ def fill_normal(t: Tensor, mean: float, std: float, generator: Generator | None)
 
     Raises:
         InvalidParameterError: std < 0 (a RuntimeError, as PyTorch's).
+        UnsupportedError: ``t`` is not floating (PyTorch's NotImplementedError).
     """
     _check(std >= 0, f"normal expects std >= 0.0, but found std {std}")
+    require_float_kernel("normal_kernel_cpu", t.dtype)
     return _draws.normal(resolve(generator), t.shape, mean, std, t.dtype)
 
 
@@ -197,7 +233,9 @@ def fill_uniform(t: Tensor, low: float, high: float, generator: Generator | None
 
     Raises:
         InvalidParameterError: low > high (a RuntimeError, as PyTorch's).
+        UnsupportedError: ``t`` is not floating (PyTorch's NotImplementedError, checked first).
     """
+    require_float_kernel("check_uniform_bounds", t.dtype)
     _check(low <= high, f"uniform_ expects to return a [from, to) range, but found from={low} > to={high}")
     return _draws.uniform(resolve(generator), t.shape, low, high, t.dtype)
 
@@ -214,9 +252,10 @@ def fill_exponential(t: Tensor, lambd: float, generator: Generator | None) -> Ar
     """Draws for ``t.exponential_(lambd)``: exponential with rate ``lambd``.
 
     Raises:
-        InvalidParameterError: lambd <= 0 (a RuntimeError, as PyTorch's).
+        InvalidParameterError: lambd <= 0, or ``t`` is not floating (RuntimeErrors, as PyTorch's).
     """
     _check(lambd > 0, f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
+    check_continuous("Exponential", t.dtype)
     return _draws.exponential(resolve(generator), t.shape, lambd, t.dtype)
 
 
@@ -225,8 +264,11 @@ def fill_geometric(t: Tensor, p: float, generator: Generator | None) -> Array:
 
     Raises:
         InvalidParameterError: p outside (0, 1) (a RuntimeError, as PyTorch's).
+        UnsupportedError: a bool ``t`` (PyTorch's NotImplementedError; integers are fine).
     """
     _check(0 < p < 1, f"geometric_ expects p to be in (0, 1), but got p={p}")
+    if t.dtype == np.bool_:
+        raise kernel_error("geometric", t.dtype)
     return _draws.geometric(resolve(generator), t.shape, p, t.dtype)
 
 
@@ -235,8 +277,10 @@ def fill_log_normal(t: Tensor, mean: float, std: float, generator: Generator | N
 
     Raises:
         InvalidParameterError: std <= 0 (a RuntimeError, as PyTorch's).
+        UnsupportedError: ``t`` is not floating (PyTorch's NotImplementedError).
     """
     _check(std > 0, f"log_normal_ expects std > 0.0, but found std={std}")
+    require_float_kernel("log_normal_cpu", t.dtype)
     return _draws.log_normal(resolve(generator), t.shape, mean, std, t.dtype)
 
 
@@ -244,9 +288,10 @@ def fill_cauchy(t: Tensor, median: float, sigma: float, generator: Generator | N
     """Draws for ``t.cauchy_(median, sigma)``: median + sigma * tan(pi * (u - 1/2)), u uniform.
 
     Raises:
-        InvalidParameterError: sigma <= 0 (a RuntimeError, as PyTorch's).
+        InvalidParameterError: sigma <= 0, or ``t`` is not floating (RuntimeErrors, as PyTorch's).
     """
     _check(sigma > 0, f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
+    check_continuous("Cauchy", t.dtype)
     return _draws.cauchy(resolve(generator), t.shape, median, sigma, t.dtype)
 
 

@@ -276,7 +276,8 @@ BUDGETS: dict[str, int] = {
     # +44: leaves finished as soon as their last gradient arrives, with leaf hooks (hook order)
     # +5: the engine's requires_grad stores through store_requires_grad (the setter checks user code's)
     # +3: grad() with one input does not search below it
-    "minigrad/autograd": 2848,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients)
+    # +8 (docex2): register_multi_grad_hook fires once per backward pass (queue_callback at its end)
+    "minigrad/autograd": 2856,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -390,7 +391,8 @@ BUDGETS: dict[str, int] = {
     # returned, recorded through Tensor._update, PyTorch's grad_fn names and version counts) (inplace)
     # +1 with progs13 merged beside inplace (activation.py: softshrink, leaky_relu and the inplace forms)
     # +3 (progs14): margin losses and F.pad named as PyTorch's grad_fn
-    "minigrad/nn": 15851,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    # +8 (docex2): nn.init's samplers refuse non-float tensors with PyTorch's NotImplementedError
+    "minigrad/nn": 15859,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -670,7 +672,12 @@ BUDGETS: dict[str, int] = {
     # +20: and give a torch.Size shape and 0-d values for one element there; +32: composed ops (norm, std,
     # logsumexp, repeat, flip, roll, tril, sort/topk values, kthvalue...) named as PyTorch's; +4: std_mean,
     # var_mean, aminmax, cummax/cummin, nansum, frac, logit and sinc named too
-    "minigrad": 61111,
+    # +68 (docex2): samplers (poisson, bernoulli, binomial, normal, the in-place fills, rand/randn, nn.init,
+    # Poisson/Bernoulli.sample) refuse non-float tensors as PyTorch, where they drew floats and truncated them
+    # +8 (docex2): register_multi_grad_hook once per backward pass; +3 func.vjp without primals
+    # +28 (docex2): distributions with integer parameters refuse to sample, as PyTorch (they drew truncated
+    # values); FisherSnedecor with integer df samples, as PyTorch
+    "minigrad": 61218,
 }
 
 

@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from minigrad import _tensor_methods as _methods
 from minigrad import ops
 from minigrad._kernels import memory_owner
 from minigrad._tensor_methods import provide
@@ -513,21 +514,28 @@ def register_multi_grad_hook(tensors: Sequence[Tensor], fn: Callable[..., None],
     if mode not in ("all", "any"):
         raise ValueError(f"Expects mode to be one of ('all', 'any') but got {mode}")
     tensors = list(tensors)
-    state: dict[str, Any] = {"grads": [None] * len(tensors), "seen": 0, "fired": False}
     count = len(tensors)
+    # per backward pass: the gradients so far, and whether the pass's end is already queued. A tensor
+    # the pass does not reach never calls its hook, so "all" ends with the pass (PyTorch fires once the
+    # tensors the pass will reach have their gradients), and "any" may fire again in the next pass
+    state: dict[str, Any] = {"grads": [None] * count, "queued": False}
+
+    def end_of_pass() -> None:
+        grads, state["grads"], state["queued"] = state["grads"], [None] * count, False
+        if mode == "all":
+            fn(tuple(grads))
 
     def make(i: int) -> Callable[[Tensor], None]:
         def hook(grad: Tensor) -> None:
+            first = not state["queued"]
+            if first:
+                state["queued"] = True
+                _methods.engine.queue_callback(end_of_pass)  # (the engine imports this module)
             if mode == "any":
-                if not state["fired"]:
-                    state["fired"] = True
+                if first:
                     fn(grad)
                 return
             state["grads"][i] = grad
-            state["seen"] += 1
-            if state["seen"] == count:
-                grads, state["grads"], state["seen"] = state["grads"], [None] * count, 0
-                fn(tuple(grads))
         return hook
 
     return _MultiHandle([t.register_hook(make(i)) for i, t in enumerate(tensors) if t.requires_grad])

@@ -11,6 +11,7 @@ from minigrad.autograd import enable_grad, no_grad
 from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Shape, broadcast_all
 from minigrad.distributions.exp_family import ExponentialFamily
+from minigrad.dtypes import require_float_kernel
 from minigrad.errors import InvalidParameterError
 from minigrad.nn.functional import binary_cross_entropy_with_logits
 from minigrad.random import default_generator
@@ -87,6 +88,8 @@ class Bernoulli(ExponentialFamily):
     def sample(self, sample_shape: Shape | int = ()) -> Tensor:
         """0./1. samples of shape ``sample_shape + batch_shape`` from the global generator."""
         shape = self._extended_shape(sample_shape)
+        # integer probs: PyTorch's NotImplementedError (torch.bernoulli has float kernels only)
+        require_float_kernel("bernoulli_tensor_cpu_p_", self.probs.dtype)
         with no_grad():
             p = np.broadcast_to(self.probs.numpy(), shape)
         return from_numpy(_draws.bernoulli_tensor(default_generator, np.array(p)).astype(p.dtype))

@@ -14,6 +14,7 @@ from minigrad.distributions import constraints
 from minigrad.distributions.categorical import Categorical
 from minigrad.distributions.distribution import Distribution, Shape, as_shape, as_tensor, broadcast_all
 from minigrad.distributions.gamma import Gamma
+from minigrad.dtypes import finfo, scalar_type_name
 from minigrad.errors import InvalidParameterError
 from minigrad.factories import arange, zeros_like
 from minigrad.nn.functional import binary_cross_entropy_with_logits, logsigmoid
@@ -57,7 +58,7 @@ class _Binary(Distribution):
     def logits(self) -> Tensor:
         """The log-odds of success."""
         if self._logits is None:
-            eps = float(np.finfo(self.probs.dtype).eps)
+            eps = finfo(self.probs.dtype).eps  # (a TypeError for integer probs, as PyTorch's)
             with enable_grad():
                 p = self.probs.clamp(min=eps, max=1 - eps)
                 self._logits = p.log() - (-p).log1p()
@@ -112,7 +113,7 @@ class Geometric(_Binary):
         shape = self._extended_shape(sample_shape)
         dtype = self.probs.dtype
         with no_grad():
-            u = from_numpy(_draws.uniform(default_generator, shape, float(np.finfo(dtype).tiny), 1.0, dtype))
+            u = from_numpy(_draws.uniform(default_generator, shape, finfo(dtype).tiny, 1.0, dtype))
             return (u.log() / (-self.probs).log1p()).floor()
 
     def log_prob(self, value: Any) -> Tensor:
@@ -173,6 +174,9 @@ class Binomial(_Binary):
         """Counts (floats) of shape ``sample_shape + batch_shape`` (PyTorch's stream where
         ``n min(p, 1 - p) < 10``)."""
         shape = self._extended_shape(sample_shape)
+        if self.probs.dtype.kind != "f":  # (PyTorch casts the count to probs. dtype)
+            raise InvalidParameterError("binomial only supports floating-point dtypes for count, got: "
+                                        f"{scalar_type_name(self.probs.dtype)}")
         with no_grad():
             n = np.broadcast_to(self.total_count.numpy(), shape)
             p = np.array(np.broadcast_to(self.probs.numpy(), shape))

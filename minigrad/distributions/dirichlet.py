@@ -11,6 +11,7 @@ from minigrad.autograd import no_grad
 from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Shape, as_tensor, broadcast_all
 from minigrad.distributions.exp_family import ExponentialFamily
+from minigrad.dtypes import require_float_kernel
 from minigrad.errors import InvalidParameterError
 from minigrad.random import default_generator
 from minigrad.tensor import Tensor, from_numpy, stack, where
@@ -71,6 +72,7 @@ class Dirichlet(ExponentialFamily):
     def sample(self, sample_shape: Shape | int = ()) -> Tensor:
         """Probability vectors of shape ``sample_shape + batch_shape + (K,)``, without gradient."""
         shape = self._extended_shape(sample_shape)
+        require_float_kernel("dirichlet", self.concentration.dtype)  # integer: PyTorch's error
         with no_grad():
             c = np.broadcast_to(self.concentration.numpy(), shape)
         return from_numpy(_draws.dirichlet(default_generator, np.array(c)))
@@ -79,6 +81,7 @@ class Dirichlet(ExponentialFamily):
         """The draw of ``sample`` (the same numbers), differentiable in ``concentration``."""
         shape = self._extended_shape(sample_shape)
         c = self.concentration.expand(*shape)
+        require_float_kernel("dirichlet", c.dtype)  # an integer concentration: PyTorch's error
         with no_grad():
             g = _draws.dirichlet_gammas(default_generator, np.array(c.numpy()))
         gammas = ops.ReparamGamma.apply(c.double(), from_numpy(g))

@@ -10,6 +10,7 @@ from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Shape, as_tensor, broadcast_all
 from minigrad.distributions.exp_family import ExponentialFamily
 from minigrad.random import default_generator
+from minigrad.sampling import check_continuous
 from minigrad.tensor import Tensor, from_numpy
 
 __all__ = ["Exponential"]
@@ -59,6 +60,7 @@ class Exponential(ExponentialFamily):
     def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
         """``e / rate`` with e standard exponential: differentiable in ``rate``."""
         shape = self._extended_shape(sample_shape)
+        check_continuous("Exponential", self.rate.dtype)  # an integer rate: PyTorch's error
         e = from_numpy(_draws.exponential(default_generator, shape, 1.0, self.rate.dtype))
         return e / self.rate
 

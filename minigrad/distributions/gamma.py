@@ -11,6 +11,7 @@ from minigrad.autograd import no_grad
 from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Shape, as_tensor, broadcast_all
 from minigrad.distributions.exp_family import ExponentialFamily
+from minigrad.dtypes import require_float_kernel
 from minigrad.random import default_generator
 from minigrad.tensor import Tensor, from_numpy
 
@@ -64,6 +65,7 @@ class Gamma(ExponentialFamily):
         dtype's tiny; differentiable in both parameters (implicit reparameterization)."""
         shape = self._extended_shape(sample_shape)
         c = self.concentration.expand(*shape)
+        require_float_kernel("gamma_cpu", c.dtype)  # an integer concentration: PyTorch's error
         with no_grad():
             x = _draws.gamma(default_generator, np.array(c.numpy()))
         value = ops.ReparamGamma.apply(c, from_numpy(x)) / self.rate.expand(*shape)

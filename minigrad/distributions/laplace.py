@@ -5,12 +5,11 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
-import numpy as np
-
 from minigrad import _draws
 from minigrad.autograd import no_grad
 from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
+from minigrad.dtypes import finfo
 from minigrad.random import default_generator
 from minigrad.tensor import Tensor, from_numpy
 
@@ -63,7 +62,7 @@ class Laplace(Distribution):
         """``loc - scale * sign(u) * log1p(-|u|)``, u uniform in (-1, 1)."""
         shape = self._extended_shape(sample_shape)
         dtype = self.loc.dtype
-        lo = float(np.finfo(dtype).eps) - 1
+        lo = finfo(dtype).eps - 1  # (a TypeError for integer parameters, as PyTorch's)
         u = from_numpy(_draws.uniform(default_generator, shape, lo, 1.0, dtype))
         return self.loc - self.scale * u.sign() * (-u.abs()).log1p()
 

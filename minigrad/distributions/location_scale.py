@@ -18,8 +18,10 @@ from minigrad.distributions.normal import Normal
 from minigrad.distributions.transformed_distribution import TransformedDistribution
 from minigrad.distributions.transforms import AbsTransform, AffineTransform, ExpTransform
 from minigrad.distributions.uniform import Uniform
+from minigrad.dtypes import finfo, require_float_kernel
 from minigrad.factories import zeros_like
 from minigrad.random import default_generator
+from minigrad.sampling import check_continuous
 from minigrad.tensor import Tensor, from_numpy, where
 
 __all__ = ["Cauchy", "Chi2", "Gumbel", "HalfCauchy", "HalfNormal", "StudentT"]
@@ -75,6 +77,7 @@ class Cauchy(Distribution):
 
     def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
         """``loc + eps * scale`` with standard Cauchy eps."""
+        check_continuous("Cauchy", self.loc.dtype)  # integer parameters: PyTorch's error
         eps = _draws.cauchy(default_generator, self._extended_shape(sample_shape), 0.0, 1.0, self.loc.dtype)
         return self.loc + from_numpy(eps) * self.scale
 
@@ -184,7 +187,7 @@ class Gumbel(TransformedDistribution):
 
     def __init__(self, loc: Any, scale: Any, validate_args: bool | None = None) -> None:
         self.loc, self.scale = broadcast_all(loc, scale)
-        info = np.finfo(self.loc.dtype)
+        info = finfo(self.loc.dtype)  # (a TypeError for integer parameters, as PyTorch's)
         base = Uniform(full(self.loc.shape, float(info.tiny), self.loc),
                        full(self.loc.shape, float(1 - info.eps), self.loc), validate_args=validate_args)
         transforms = [ExpTransform().inv, AffineTransform(0, -1.0), ExpTransform().inv,
@@ -292,6 +295,7 @@ class StudentT(Distribution):
 
     def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
         """``loc + scale * X * rsqrt(Z / df)``."""
+        require_float_kernel("normal_kernel_cpu", self.df.dtype)  # an integer df: PyTorch's error
         x = from_numpy(_draws.normal(default_generator, self._extended_shape(sample_shape), 0.0, 1.0,
                                      self.df.dtype))
         z = self._chi2.rsample(sample_shape)

@@ -10,6 +10,7 @@ from minigrad.autograd import no_grad
 from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Shape, as_tensor, broadcast_all
 from minigrad.distributions.exp_family import ExponentialFamily
+from minigrad.dtypes import require_float_kernel
 from minigrad.random import default_generator
 from minigrad.tensor import Tensor, from_numpy
 
@@ -55,6 +56,7 @@ class Normal(ExponentialFamily):
 
     def _eps(self, sample_shape: Shape | int) -> Tensor:
         shape = self._extended_shape(sample_shape)
+        require_float_kernel("normal_kernel_cpu", self.loc.dtype)  # integer parameters: PyTorch's error
         return from_numpy(_draws.normal(default_generator, shape, 0.0, 1.0, self.loc.dtype))
 
     def sample(self, sample_shape: Shape | int = ()) -> Tensor:

@@ -11,6 +11,7 @@ from minigrad.autograd import no_grad
 from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Shape, broadcast_all
 from minigrad.distributions.exp_family import ExponentialFamily
+from minigrad.dtypes import require_float_kernel
 from minigrad.random import default_generator
 from minigrad.tensor import Tensor, from_numpy
 
@@ -50,6 +51,7 @@ class Poisson(ExponentialFamily):
     def sample(self, sample_shape: Shape | int = ()) -> Tensor:
         """Counts of shape ``sample_shape + batch_shape`` (floats), without gradient."""
         shape = self._extended_shape(sample_shape)
+        require_float_kernel("poisson_cpu", self.rate.dtype)  # an integer rate: PyTorch's NotImplementedError
         with no_grad():
             lam = np.broadcast_to(self.rate.numpy(), shape)
         return from_numpy(_draws.poisson(default_generator, np.array(lam)))

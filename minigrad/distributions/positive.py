@@ -203,9 +203,10 @@ class FisherSnedecor(Distribution):
 
     def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
         """``X1 / X2`` for the two Gamma draws, each ratio term at least the dtype's tiny."""
-        tiny = float(np.finfo(self.df1.dtype).tiny)
         x1 = self._gamma1.rsample(sample_shape)
-        x2 = self._gamma2.rsample(sample_shape).clamp(min=tiny)
+        x2 = self._gamma2.rsample(sample_shape)
+        tiny = float(np.finfo(x2.dtype).tiny)  # the draws' dtype: integer df are fine, as in PyTorch
+        x2 = x2.clamp(min=tiny)
         return (x1 / x2).clamp(min=tiny)
 
     def log_prob(self, value: Any) -> Tensor:

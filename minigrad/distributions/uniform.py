@@ -10,6 +10,7 @@ from minigrad import _draws
 from minigrad.autograd import no_grad
 from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor, broadcast_all
+from minigrad.dtypes import require_float_kernel
 from minigrad.random import default_generator
 from minigrad.tensor import Tensor, from_numpy
 
@@ -69,6 +70,7 @@ class Uniform(Distribution):
     def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
         """``low + u * (high - low)`` with u uniform in [0, 1) from the global generator."""
         shape = self._extended_shape(sample_shape)
+        require_float_kernel("check_uniform_bounds", self.low.dtype)  # integer bounds: PyTorch's error
         u = from_numpy(_draws.uniform(default_generator, shape, 0.0, 1.0, self.low.dtype))
         return self.low + u * (self.high - self.low)
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from minigrad import _draws
 from minigrad.autograd import no_grad
+from minigrad.dtypes import require_float_kernel
 from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.random import Generator, default_generator
@@ -97,10 +98,12 @@ def _gen(generator: Generator | None) -> Generator:
 
 
 def _uniform(gen: Generator, tensor: Tensor, a: float, b: float) -> Array:
+    require_float_kernel("check_uniform_bounds", tensor.dtype)
     return _draws.uniform(gen, tensor.shape, a, b, tensor.dtype)
 
 
 def _normal(gen: Generator, tensor: Tensor, mean: float, std: float) -> Array:
+    require_float_kernel("normal_kernel_cpu", tensor.dtype)
     return _draws.normal(gen, tensor.shape, mean, std, tensor.dtype)
 
 
@@ -133,7 +136,11 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     outside [a, b] when that is likely to end soon, else accept uniform proposals on [a, b] by the density).
 
     Warns (as PyTorch) when mean is more than 2 std outside [a, b].
+
+    Raises:
+        UnsupportedError: a tensor that is not floating (PyTorch's NotImplementedError).
     """
+    require_float_kernel("normal_kernel_cpu", tensor.dtype)  # before the bounds are cast to its dtype
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn(
             "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
@@ -274,6 +281,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None =
         return tensor
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
+    require_float_kernel("normal_kernel_cpu", tensor.dtype)
     flat = _draws.normal(_gen(generator), (rows, cols), 0.0, 1.0, tensor.dtype)
     if rows < cols:
         flat = flat.T

@@ -190,8 +190,8 @@ class DataLoader:
         if self.num_workers > 0 and not _warned_workers:
             _warned_workers.append(True)
             warnings.warn(
-                f"DataLoader(num_workers={self.num_workers}): minigrad loads data in the main process; "
-                "the batches are the same, without worker processes (this warning is shown once)",
+                f"DataLoader(num_workers={self.num_workers}): minigrad loads data in the main process (the "
+                "same batches; an IterableDataset is read once, not once per worker; shown once)",
                 stacklevel=2,
             )
 
