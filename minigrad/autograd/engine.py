@@ -306,10 +306,8 @@ def _propagate(
         if inputs is None:
             _finish_leaf(leaf, g, create_graph, handed)
             continue
-        if leaf._hooks:
-            g = _call_hooks(leaf, g)
-        if id(leaf) in targets:
-            captured[id(leaf)] = _laid_out_as(leaf, g, create_graph)
+        if id(leaf) in targets:  # (a leaf outside ``inputs`` is not reached: no hook runs, as in PyTorch)
+            captured[id(leaf)] = _laid_out_as(leaf, _call_hooks(leaf, g) if leaf._hooks else g, create_graph)
     return captured
 
 

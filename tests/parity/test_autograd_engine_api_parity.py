@@ -180,3 +180,22 @@ def test_grad_with_one_input_does_not_search_below_it_as_pytorch(steps: int) -> 
     (minigrad searched all of it, raising 'backward through the graph a second time', and a loop calling
     grad(H, state) walked every earlier step's nodes at each step)."""
     assert _grad_of_one_target(mg, steps) == pytest.approx(_grad_of_one_target(torch, steps), rel=1e-6)
+
+
+def _hooks_with_inputs(lib: Any) -> list[Any]:
+    log: list[Any] = []
+    a = lib.tensor([1.0, 2.0], requires_grad=True)
+    b = lib.tensor([3.0, 4.0], requires_grad=True)
+    a.register_hook(lambda g: log.append(("a", g.tolist())))
+    b.register_hook(lambda g: log.append(("b", g.tolist())))
+    y = (a * b).sum()
+    (gb,) = lib.autograd.grad(y, b, retain_graph=True)
+    y.backward(inputs=[a], retain_graph=True)
+    (ga,) = lib.autograd.grad((a * a * b).sum(), a)
+    return [log, gb.tolist(), ga.tolist(), a.grad.tolist(), b.grad]
+
+
+def test_hooks_of_leaves_outside_inputs_do_not_run_as_pytorch() -> None:
+    """grad(y, b) and backward(inputs=[a]) reach only those leaves: a hook on another leaf does not run
+    (minigrad ran every leaf's hooks at the end of the pass)."""
+    assert _hooks_with_inputs(mg) == _hooks_with_inputs(torch)
