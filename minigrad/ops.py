@@ -1889,6 +1889,17 @@ class LogAddExp2(LogAddExp):
     _base = 2.0
 
 
+def _lerp_side(start: Array, end: Array, diff: Array, weight: Array, near: bool) -> Array:
+    """start + weight * diff (``near``: |weight| < 0.5) or end - diff * (1 - weight), PyTorch's two sides;
+    for float32 each one fused multiply-add, as PyTorch's kernel."""
+    if start.dtype == end.dtype == weight.dtype == np.float32:
+        if near:
+            return _kernels.fma32(weight, diff, start)
+        return _kernels.fma32(diff, -(np.float32(1) - weight), end)
+    out: Array = start + weight * diff if near else end - diff * (1 - weight)
+    return out
+
+
 class Lerp(Function):
     """y = start + w (end - start), as PyTorch (from end when w >= 0.5);  ds = g (1 - w), de = g w,
     dw = g (end - start)."""
@@ -1897,13 +1908,10 @@ class Lerp(Function):
 
     def forward(self, start: Array, end: Array, weight: Array) -> Array:
         diff = np.subtract(end, start)
-        if start.dtype == end.dtype == np.float32 and weight.dtype == np.float32:
-            # each side one fused multiply-add, as PyTorch's float32 kernel
-            small = _kernels.fma32(weight, diff, start)
-            large = _kernels.fma32(diff, -(np.float32(1) - weight), end)
-        else:
-            small, large = start + weight * diff, end - diff * (1 - weight)
-        out: Array = np.where(np.abs(weight) < 0.5, small, large)
+        if weight.ndim == 0:  # a number: only its own side
+            return _lerp_side(start, end, diff, weight, bool(abs(weight) < 0.5))
+        out: Array = np.where(np.abs(weight) < 0.5, _lerp_side(start, end, diff, weight, True),
+                              _lerp_side(start, end, diff, weight, False))
         return out
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -2562,24 +2570,24 @@ class IndexAddInto(Function):
     and index_put_(accumulate=True): a repeated index adds to the running value, (a + b1) + b2, not
     a + (b1 + b2);  da = g, db = g[index]. ``label``: PyTorch's name of the node."""
 
-    __slots__ = ("index", "label")
+    __slots__ = ("index", "torch_label")  # (not ``label``: Function's slot for names of composed functions)
     reads_inputs = False
     index: Index
-    label: str
+    torch_label: str
 
     def _op_name(self) -> str:
-        return self.label
+        return self.torch_label
 
     def forward(self, a: Array, b: Array, index: Index, label: str) -> Array:
-        self.index, self.label = index, label
+        self.index, self.torch_label = index, label
         out: Array = a.copy()
         np.add.at(out, index, b)
         return out
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
-        return (g if a.requires_grad else None,
-                GetItem.apply(g, index=self.index) if b.requires_grad else None)
+        return (g if a._requires_grad else None,
+                GetItem.apply(g, index=self.index) if b._requires_grad else None)
 
 
 class Cat(Function):
