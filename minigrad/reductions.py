@@ -528,9 +528,9 @@ def _pick(x: Tensor, d: int, idx: Array, kind: type, name: str) -> Any:
 @dim_aliases
 def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> return_types.sort:  # noqa: A002
     """(sorted values, indices) along ``dim``; ties keep their order; nan sorts last (first descending)."""
+    d = norm_dim(dim, input.ndim)  # (first: a 0-d tensor takes dims 0 and -1 only, as PyTorch)
     if input.ndim == 0:
         return return_types.sort(input.clone(), from_numpy(np.zeros((), dtype=int64)))
-    d = norm_dim(dim, input.ndim)
     return _pick(input, d, _order(input.numpy(), d, descending), return_types.sort, "SortBackward0")  # type: ignore[no-any-return]
 
 
@@ -553,7 +553,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A0
     Raises:
         InvalidParameterError: k is not an int in [0, size of the dim] (a RuntimeError, as PyTorch's).
     """
-    d = norm_dim(dim, input.ndim) if input.ndim else 0
+    d = norm_dim(dim, input.ndim)
     n = input.shape[d] if input.ndim else 1
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= n:
         raise InvalidParameterError(f"topk(): k={k!r} is out of range for dimension {dim} of size {n}")
@@ -587,7 +587,7 @@ def _tied_rows_as_torch(a: Array, order: Array, idx: Array, d: int, k: int, larg
 @dim_aliases
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> return_types.kthvalue:  # noqa: A002
     """The k-th smallest value (k from 1) along ``dim`` and its index."""
-    d = norm_dim(dim, input.ndim) if input.ndim else 0
+    d = norm_dim(dim, input.ndim)
     n = input.shape[d] if input.ndim else 1
     if not 1 <= k <= n:
         raise DimensionError(f"kthvalue(): selected number k out of range for dimension {d}: k ({k}) is out "
@@ -638,7 +638,7 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     """The lower median (of all elements, or along ``dim`` with its index); nan if a nan is present."""
     if dim is None:
         return ops.Median.apply(input, dims=None, keepdim=False, first=False)
-    d = norm_dim(dim, input.ndim) if input.ndim else 0
+    d = norm_dim(dim, input.ndim)
 
     def choose(order: Array) -> Array:
         a = input.numpy()
@@ -656,7 +656,7 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> A
     """The lower median ignoring nan (nan only where all are nan)."""
     if dim is None:
         return ops.Nanmedian.apply(input, dims=None, keepdim=False, first=False)
-    d = norm_dim(dim, input.ndim) if input.ndim else 0
+    d = norm_dim(dim, input.ndim)
 
     def choose(order: Array) -> Array:
         a = input.numpy()
@@ -670,9 +670,9 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> A
 @dim_aliases
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mode:  # noqa: A002
     """The most frequent value along ``dim`` (the smallest on ties) and the index PyTorch reports for it."""
+    d = norm_dim(dim, input.ndim)  # (first: a 0-d tensor takes dims 0 and -1 only, as PyTorch)
     if input.ndim == 0:
         return return_types.mode(input.clone(), from_numpy(np.zeros((), dtype=int64)))
-    d = norm_dim(dim, input.ndim)
     _nonempty_dim("mode", input, d)
     a = np.moveaxis(input.numpy(), d, -1)
     rows = a.reshape(-1, a.shape[-1])
