@@ -306,9 +306,13 @@ def round(input: Tensor, *, decimals: int | None = None) -> Tensor:  # noqa: A00
 
 
 def frac(input: Tensor) -> Tensor:  # noqa: A002
-    """x - trunc(x): the fractional part, with x's sign; gradient 1."""
+    """x - trunc(x): the fractional part, with x's sign; gradient 1.
+
+    Raises:
+        UnsupportedError: an integer or bool tensor (PyTorch's NotImplementedError: no frac kernel).
+    """
     if input.dtype.kind != "f":
-        raise TypeError(f"frac: only floating tensors have a fractional part, got {input.dtype}")
+        raise kernel_error("frac", input.dtype)
     return _named(input - trunc(input), input, "FracBackward0")
 
 
@@ -336,12 +340,19 @@ def _as_float(input: Tensor, fn: str) -> Tensor:  # noqa: A002
 def logit(input: Tensor, eps: float | None = None) -> Tensor:  # noqa: A002
     """log(p / (1 - p)), the inverse of sigmoid; with ``eps``, p is first clamped to [eps, 1 - eps].
 
-    The gradient is 1 / (p (1 - p)), and 0 where ``eps`` clamped p (as PyTorch's).
+    The gradient is 1 / (p (1 - p)), and 0 where ``eps`` clamped p (as PyTorch's); nan (as PyTorch's
+    kernel) where p is outside [0, 1] without ``eps``, or nan with it.
     """
-    p = _as_float(input, "logit")
-    if eps is not None:
-        p = p.clamp(eps, 1 - eps)
-    return _named(p.log() - (-p).log1p(), input, "LogitBackward0")
+    x = _as_float(input, "logit")
+    p = x if eps is None else x.clamp(eps, 1 - eps)
+    out = p.log() - (-p).log1p()
+    a = x.numpy()
+    with np.errstate(invalid="ignore"):
+        bad = (a < 0) | (a > 1) if eps is None else np.isnan(a)
+    if bad.any():  # the values there are nan already; x * nan there brings the gradient (0 elsewhere)
+        mask = from_numpy(bad)
+        out = where(mask, where(mask, x, 0.0) * from_numpy(np.where(bad, np.nan, 0.0).astype(a.dtype)), out)
+    return _named(out, input, "LogitBackward0")
 
 
 def sinc(input: Tensor) -> Tensor:  # noqa: A002
