@@ -256,8 +256,10 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
     free_a = [i for i in range(a.ndim) if i not in da]
     free_b = [j for j in range(b.ndim) if j not in db]
     c = math.prod(a.shape[i] for i in da)
-    left = a.permute(*free_a, *da).reshape(-1, c) if a.ndim else a.reshape(1, 1)
-    right = b.permute(*db, *free_b).reshape(c, -1) if b.ndim else b.reshape(1, 1)
+    # the free sizes spelled out, not -1: with c == 0, reshape cannot infer them
+    na, nb = math.prod(a.shape[i] for i in free_a), math.prod(b.shape[j] for j in free_b)
+    left = a.permute(*free_a, *da).reshape(na, c) if a.ndim else a.reshape(1, 1)
+    right = b.permute(*db, *free_b).reshape(c, nb) if b.ndim else b.reshape(1, 1)
     out_shape = tuple(a.shape[i] for i in free_a) + tuple(b.shape[j] for j in free_b)
     return matmul(left, right).reshape(out_shape)
 

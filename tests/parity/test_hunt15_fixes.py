@@ -40,3 +40,59 @@ def test_zero_d_selection_checks_dim_as_torch(name: str) -> None:
                         m_out if isinstance(m_out, tuple) else (m_out,), strict=True):
             assert m.shape == tuple(t.shape)
             np.testing.assert_array_equal(m.numpy(), t.numpy())
+
+
+@pytest.mark.parametrize("form", ["frac", "frac_method", "softshrink_bool"])
+def test_no_kernel_errors_are_torchs_not_implemented_error(form: str) -> None:
+    """frac of an int/bool tensor raised a TypeError (not a RuntimeError), softshrink of bools the
+    subtraction's error; PyTorch raises NotImplementedError naming the kernel."""
+    torch = require_torch()
+    forms: dict[str, Callable[[Any, Any], Any]] = {
+        "frac": lambda lib, x: lib.frac(x),
+        "frac_method": lambda lib, x: x.long().frac(),
+        "softshrink_bool": lambda lib, x: lib.nn.functional.softshrink(x.bool()),
+    }
+    for values in ([1, 0, 3], [True, False]):
+        with pytest.raises(NotImplementedError) as theirs:
+            forms[form](torch, torch.tensor(values))
+        with pytest.raises(NotImplementedError) as ours:
+            forms[form](mg, mg.tensor(values))
+        assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("eps", [None, 0.1, 0.0])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_logit_gradient_outside_the_unit_interval_is_torchs(eps: float | None, dtype: str) -> None:
+    """logit's gradient is nan outside [0, 1] without eps (it was 1 / (p (1 - p)), finite), and nan at a
+    nan input with eps (it was 0, from the clamp), as PyTorch's kernel."""
+    torch = require_torch()
+    x = np.array([-2.6, 0.0, 1.0, 0.5, 1.5, np.nan, 0.3, 1e-30, 2.0, np.inf, -np.inf], dtype=dtype)
+    up = np.linspace(-1.0, 2.0, x.size).astype(dtype)
+    results = []
+    for lib in (torch, mg):
+        t = lib.tensor(x, requires_grad=True)
+        y = lib.logit(t) if eps is None else lib.logit(t, eps)
+        y.backward(lib.tensor(up))
+        results.append((y.detach().numpy(), t.grad.numpy()))
+    (t_val, t_grad), (m_val, m_grad) = results
+    np.testing.assert_allclose(m_val, t_val, rtol=1e-6)
+    np.testing.assert_allclose(m_grad, t_grad, rtol=1e-6)
+    assert m_grad.dtype == t_grad.dtype
+
+
+@pytest.mark.parametrize(("sa", "sb", "dims"), [((2, 0), (0, 3), 1), ((0,), (0,), 1), ((2, 0, 3), (0, 3, 4), 2),
+                                               ((2, 3), (3, 0), 1), ((0, 2), (2, 3), 1)])
+def test_tensordot_with_empty_dims_as_torch(sa: tuple[int, ...], sb: tuple[int, ...], dims: int) -> None:
+    """tensordot over a contracted dim of size 0 raised reshape's ShapeError (-1 with 0 elements);
+    PyTorch gives zeros of the free dims' shape, and gradients of the inputs' shapes."""
+    torch = require_torch()
+    results = []
+    for lib in (torch, mg):
+        a = lib.ones(sa, dtype=lib.float64, requires_grad=True)
+        b = lib.ones(sb, dtype=lib.float64, requires_grad=True)
+        y = lib.tensordot(a, b, dims=dims)
+        y.sum().backward()
+        results.append((y.detach().numpy(), a.grad.numpy(), b.grad.numpy()))
+    for ours, theirs in zip(results[1], results[0], strict=True):
+        assert ours.shape == theirs.shape
+        np.testing.assert_array_equal(ours, theirs)
