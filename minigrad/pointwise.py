@@ -463,7 +463,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor: 
     a, b = _integral_pair(input, other, "div_trunc")
     if a.dtype.kind == "f":
         return _apply2q(a, b, "trunc")
-    n, d = a.numpy(), _nonzero_divisor(b)
+    n, d = a.numpy(), _nonzero_divisor(b, a, "div")
     q = np.floor_divide(n, d)
     return from_numpy(np.asarray(q + ((q * d != n) & ((n < 0) != (d < 0))), dtype=q.dtype))
 
@@ -476,9 +476,11 @@ def _integral_pair(x: Any, other: Any, kernel: str) -> tuple[Tensor, Tensor]:
     return a, b
 
 
-def _nonzero_divisor(b: Tensor) -> Array:
+def _nonzero_divisor(b: Tensor, a: Tensor, what: str) -> Array:
     d = b.numpy()
-    if d.dtype.kind in "iub" and (d == 0).any():
+    shape = check_broadcast(what, tuple(a.shape), d.shape)  # (numpy's ValueError is no RuntimeError)
+    # PyTorch's kernel raises dividing an element: an empty result (a or b empty) divides none
+    if d.dtype.kind in "iub" and (d == 0).any() and math.prod(shape):
         raise MinigradError("ZeroDivisionError: integer division by zero")
     return d
 
@@ -493,7 +495,7 @@ def floor_divide(input: Any, other: Any) -> Tensor:  # noqa: A002
     a, b = _integral_pair(input, other, "div_floor")
     if a.dtype.kind == "f":
         return _apply2q(a, b, "floor")
-    d = _nonzero_divisor(b)
+    d = _nonzero_divisor(b, a, "floor_divide")
     return from_numpy(np.asarray(np.floor_divide(a.numpy(), d)))
 
 
@@ -518,7 +520,7 @@ def remainder(input: Any, other: Any) -> Tensor:  # noqa: A002
     """
     a, b = _integral_pair(input, other, "remainder")
     if a.dtype.kind != "f":
-        return from_numpy(np.asarray(np.remainder(a.numpy(), _nonzero_divisor(b))))
+        return from_numpy(np.asarray(np.remainder(a.numpy(), _nonzero_divisor(b, a, "remainder"))))
     return _apply2(ops.Remainder, a, b)
 
 
@@ -533,7 +535,7 @@ def fmod(input: Any, other: Any) -> Tensor:  # noqa: A002
     _tensor_args("fmod", input, other)
     a, b = _integral_pair(input, other, "fmod")
     if a.dtype.kind != "f":
-        return from_numpy(np.asarray(np.fmod(a.numpy(), _nonzero_divisor(b))))
+        return from_numpy(np.asarray(np.fmod(a.numpy(), _nonzero_divisor(b, a, "fmod"))))
     return _apply2(ops.Fmod, a, b)
 
 

@@ -96,3 +96,33 @@ def test_tensordot_with_empty_dims_as_torch(sa: tuple[int, ...], sb: tuple[int, 
     for ours, theirs in zip(results[1], results[0], strict=True):
         assert ours.shape == theirs.shape
         np.testing.assert_array_equal(ours, theirs)
+
+
+INT_DIVISIONS: dict[str, Callable[[Any, Any, Any], Any]] = {
+    "remainder": lambda lib, a, b: a % b,
+    "floor_divide": lambda lib, a, b: a // b,
+    "fmod": lambda lib, a, b: lib.fmod(a, b),
+    "div_trunc": lambda lib, a, b: lib.div(a, b, rounding_mode="trunc"),
+    "div_floor": lambda lib, a, b: lib.div(a, b, rounding_mode="floor"),
+}
+
+
+@pytest.mark.parametrize("name", list(INT_DIVISIONS))
+def test_integer_division_edge_shapes_as_torch(name: str) -> None:
+    """Integer %, //, fmod and rounded div: an empty result by a zero divisor is empty (it raised the
+    ZeroDivisionError), and shapes that do not broadcast raise a RuntimeError (numpy's ValueError leaked)."""
+    torch = require_torch()
+    form = INT_DIVISIONS[name]
+    for a, b in (([], [0]), ([[]], [0]), ([], 0), ([[1], [2]], []), ([1, -7], [[3, -2]])):
+        theirs = form(torch, torch.tensor(a, dtype=torch.int64),
+                      b if isinstance(b, int) else torch.tensor(b, dtype=torch.int64))
+        ours = form(mg, mg.tensor(a, dtype=mg.int64), b if isinstance(b, int) else mg.tensor(b, dtype=mg.int64))
+        assert ours.shape == tuple(theirs.shape) and ours.dtype == mg.int64
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        form(mg, mg.tensor([1, 2]), mg.tensor([1, 0]))
+    for b in ([3, 1, 2], [3, 0, 2]):
+        with pytest.raises(RuntimeError, match="must match the size"):
+            form(torch, torch.tensor([1, 2]), torch.tensor(b))
+        with pytest.raises(RuntimeError, match="must match the size"):
+            form(mg, mg.tensor([1, 2]), mg.tensor(b))
