@@ -126,3 +126,17 @@ def test_integer_division_edge_shapes_as_torch(name: str) -> None:
             form(torch, torch.tensor([1, 2]), torch.tensor(b))
         with pytest.raises(RuntimeError, match="must match the size"):
             form(mg, mg.tensor([1, 2]), mg.tensor(b))
+
+
+def test_zeta_at_poles_far_below_zero_answers_at_once() -> None:
+    """zeta(1, -1e308) or zeta(2, -2**31) summed terms until q + k > 9: a loop of 2**31 steps or one that
+    never ended (-1e308 + 1 == -1e308). Those are poles or nan with no sum needed, as in PyTorch."""
+    torch = require_torch()
+    x = np.array([1.0, 0.0, 2.0, 2.0, 3.0, 1.5, 2.0, 4.0, 2.0, np.nan, 2.0, 1.0, 1.0])
+    q = np.array([-1e308, -1e308, -(2.0**31), -1e308, -3.5, 0.7, 12.0, 1e-3, np.inf, 1.0, -np.inf, np.nan, -2.0**31])
+    theirs = torch.special.zeta(torch.tensor(x), torch.tensor(q)).numpy()
+    ours = mg.special.zeta(mg.tensor(x), mg.tensor(q)).numpy()
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+    bools = np.array([True, False, True])
+    np.testing.assert_array_equal(mg.special.zeta(mg.tensor(bools), -(2**31)).numpy(),
+                                  torch.special.zeta(torch.tensor(bools), -(2**31)).numpy())
