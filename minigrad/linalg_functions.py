@@ -109,20 +109,25 @@ def chain_matmul(*matrices: Tensor) -> Tensor:
 
 def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
     """``torch.cross``: :func:`minigrad.linalg.cross` along ``dim``; without ``dim``, along the first dim
-    of size 3 of the broadcast shape (deprecated in PyTorch: warns).
+    of size 3 of ``input`` (deprecated in PyTorch: warns).
 
     Raises:
-        ShapeError: no dim of size 3, or ``dim``'s size is not 3.
+        ShapeError: no dim of size 3 in ``input``, inputs with different numbers of dims, or ``dim``'s size
+            is not 3 or the shapes do not broadcast.
     """
     if dim is None:
         warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass "
                       "the dim explicitly or simply use torch.linalg.cross.\nThe default value of dim will "
                       "change to agree with that of linalg.cross in a future release.", UserWarning,
                       stacklevel=2)
-        shape = np.broadcast_shapes(input.shape, other.shape)
-        dim = next((i for i, size in enumerate(shape) if size == 3), None)
+        if input.ndim != other.ndim:  # (checked first, as PyTorch)
+            raise ShapeError(f"linalg.cross: inputs must have the same number of dimensions, got "
+                             f"{input.shape} and {other.shape}")
+        # PyTorch's default: the first dim of size 3 of input itself (not of the broadcast shape, whose
+        # first 3 may be a dim where input has size 1)
+        dim = next((i for i, size in enumerate(input.shape) if size == 3), None)
         if dim is None:
-            raise ShapeError(f"no dimension of size 3 in input: {tuple(shape)}")
+            raise ShapeError(f"no dimension of size 3 in input: {tuple(input.shape)}")
     return linalg.cross(input, other, dim)
 
 

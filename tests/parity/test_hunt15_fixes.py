@@ -3,6 +3,7 @@ dtypes and values): each test fails before its fix and compares numbers or error
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -140,3 +141,88 @@ def test_zeta_at_poles_far_below_zero_answers_at_once() -> None:
     bools = np.array([True, False, True])
     np.testing.assert_array_equal(mg.special.zeta(mg.tensor(bools), -(2**31)).numpy(),
                                   torch.special.zeta(torch.tensor(bools), -(2**31)).numpy())
+
+
+@pytest.mark.parametrize(("sa", "sb", "dims"), [((), (3,), 1), ((3,), (), 1), ((3,), (3,), 2), ((2, 3), (3,), 2),
+                                               ((2, 3), (2, 3), 3)])
+def test_tensordot_dims_beyond_ndim_is_a_runtime_error(sa: tuple[int, ...], sb: tuple[int, ...], dims: int) -> None:
+    """An int dims larger than either tensor's ndim raised a bare IndexError (tuple index out of range) or
+    a ShapeError naming out-of-range dims; PyTorch raises a RuntimeError with these words."""
+    torch = require_torch()
+    with pytest.raises(RuntimeError, match="tensordot expects dims < ndim_a or ndim_b") as theirs:
+        torch.tensordot(torch.ones(sa), torch.ones(sb), dims=dims)
+    with pytest.raises(type(theirs.value), match=f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}"):
+        mg.tensordot(mg.ones(sa), mg.ones(sb), dims=dims)
+
+
+CROSS_SHAPES = [(3,), (1, 3), (3, 3), (3, 1), (2, 3), (3, 2), (1, 1, 3), (2, 3, 3), (0, 3), (3, 0)]
+
+
+@pytest.mark.parametrize("dim", [None, 0, -1])
+def test_cross_default_dim_and_shape_errors_as_torch(dim: int | None) -> None:
+    """torch.cross without dim takes input's first dim of size 3 (minigrad took the broadcast shape's:
+    cross(ones(1, 3), m(3, 3)) raised), and shapes that do not broadcast raise a RuntimeError (numpy's
+    ValueError leaked)."""
+    torch = require_torch()
+    rng = np.random.default_rng(0)
+    # PyTorch warns once per process for dim=None unless warn-always is on: leave that once to the tests
+    # that check the warning
+    always = torch._C._get_warnAlways()
+    torch._C._set_warnAlways(True)
+    try:
+        _compare_crosses(torch, rng, dim)
+    finally:
+        torch._C._set_warnAlways(always)
+
+
+def _compare_crosses(torch: Any, rng: np.random.Generator, dim: int | None) -> None:
+    for sa in CROSS_SHAPES:
+        for sb in CROSS_SHAPES:
+            a, b = rng.standard_normal(sa), rng.standard_normal(sb)
+            results: list[Any] = []
+            for lib in (torch, mg):
+                x, y = lib.tensor(a, requires_grad=True), lib.tensor(b, requires_grad=True)
+                try:
+                    with warnings.catch_warnings():  # (dim=None's deprecation: PyTorch warns once only)
+                        warnings.simplefilter("ignore")
+                        out = lib.cross(x, y) if dim is None else lib.cross(x, y, dim=dim)
+                except RuntimeError as e:
+                    results.append(e)
+                    continue
+                out.backward(lib.ones_like(out))
+                results.append([out.detach().numpy(), x.grad.numpy(), y.grad.numpy()])
+            theirs, ours = results
+            if isinstance(theirs, RuntimeError):
+                assert isinstance(ours, type(theirs)), (sa, sb, dim, ours)
+                continue
+            assert not isinstance(ours, Exception), (sa, sb, dim, ours)
+            for o, t in zip(ours, theirs, strict=True):
+                assert o.shape == t.shape
+                np.testing.assert_allclose(o, t, rtol=1e-12, atol=1e-12)
+
+
+EINSUM_CASES = [
+    ("ij,jk->ik", (2, 3), (3, 0)), ("ij,jk->ik", (2, 0), (0, 3)), ("bij,bjk->bik", (1, 2, 3), (0, 3, 4)),
+    ("ij,ij->", (2, 0), (2, 1)), ("i,i->", (0,), (1,)), ("ij,jk->ik", (2, 1), (3, 4)),
+    ("ij,jk->ik", (2, 3), (1, 4)), ("bij,bjk->bik", (1, 2, 1), (3, 3, 4)), ("ij,jk->", (2, 1), (5, 4)),
+]
+
+
+@pytest.mark.parametrize(("eq", "sa", "sb"), EINSUM_CASES)
+def test_einsum_contracting_size_0_and_broadcast_size_1_labels(eq: str, sa: tuple[int, ...],
+                                                               sb: tuple[int, ...]) -> None:
+    """A summed label of size 0 was taken as size 1, and a summed label of size 1 on one operand was not
+    broadcast against the other's size: both raised reshape errors where PyTorch answers."""
+    torch = require_torch()
+    rng = np.random.default_rng(1)
+    arrays = [rng.standard_normal(sa), rng.standard_normal(sb)]
+    results = []
+    for lib in (torch, mg):
+        xs = [lib.tensor(a, requires_grad=True) for a in arrays]
+        out = lib.einsum(eq, *xs)
+        up = np.linspace(-1.0, 1.0, int(np.prod(tuple(out.shape)))).reshape(tuple(out.shape))
+        out.backward(lib.tensor(up))
+        results.append([out.detach().numpy()] + [x.grad.numpy() for x in xs])
+    for ours, theirs in zip(results[1], results[0], strict=True):
+        assert ours.shape == theirs.shape
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
