@@ -244,8 +244,14 @@ def empty_like(input: Tensor, dtype: DTypeLike = None, requires_grad: bool = Fal
 def full_like(input: Tensor, fill_value: float, dtype: DTypeLike = None,  # noqa: A002
               requires_grad: bool = False, *, device: DeviceLike = None,
               memory_format: Any = preserve_format) -> Tensor:
-    """``fill_value`` with ``input``'s shape (and dtype unless given), laid out as ``input``."""
-    data = np.full(input.shape, fill_value, _like_dtype(input, dtype, device))
+    """``fill_value`` with ``input``'s shape (and dtype unless given), laid out as ``input``.
+
+    Raises:
+        InvalidParameterError: a value the dtype cannot hold (as :func:`full`; numpy would give inf or
+            wrap around).
+    """
+    dt = _like_dtype(input, dtype, device)
+    data = np.full(input.shape, _fill_scalar(fill_value, dt, "full_like: fill_value"), dt)
     return _like(input, data, requires_grad, memory_format, "full_like")
 
 

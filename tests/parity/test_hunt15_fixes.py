@@ -226,3 +226,19 @@ def test_einsum_contracting_size_0_and_broadcast_size_1_labels(eq: str, sa: tupl
     for ours, theirs in zip(results[1], results[0], strict=True):
         assert ours.shape == theirs.shape
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize(("dtype", "value"), [("float32", 1e300), ("float32", -1e39), ("int64", 1e30),
+                                              ("int64", 2**63), ("int64", float("nan")), ("int64", float("inf"))])
+def test_full_like_refuses_values_the_dtype_cannot_hold(dtype: str, value: float) -> None:
+    """full_like filled float32 with inf for 1e300 and int64 with -2**63 for nan (numpy's casts); PyTorch
+    raises "value cannot be converted to type ... without overflow", as minigrad's full already did."""
+    torch = require_torch()
+    with pytest.raises(RuntimeError, match="without overflow"):
+        torch.full_like(torch.zeros(2, dtype=getattr(torch, dtype)), value)
+    with pytest.raises(RuntimeError, match="without overflow"):
+        mg.full_like(mg.zeros(2, dtype=getattr(mg, dtype)), value)
+    for fill in (float("inf"), -3.5, 2**40):  # (inf fits a float dtype)
+        ours = mg.full_like(mg.zeros(2, dtype=mg.float32), fill)
+        theirs = torch.full_like(torch.zeros(2, dtype=torch.float32), fill)
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
