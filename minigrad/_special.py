@@ -426,7 +426,7 @@ def bessel_i(order: int, x: Array, scaled: bool) -> Array:
         coeff *= (4 * order * order - (2 * k - 1) ** 2) / (8 * k)
         sign = -sign
         tail += sign * coeff / xl**k
-    tail = tail / np.sqrt(2 * np.pi * xl)
+    tail = tail / (math.sqrt(2 * math.pi) * np.sqrt(xl))  # (2 pi x would overflow near 1e308, giving nan)
     if scaled:
         out = np.where(small, total * np.exp(-xs), tail)
     else:

@@ -88,10 +88,9 @@ def _p_norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = Fals
     dims = norm_dims(dim, x.ndim)
     a = x.abs()
     count = x.numel() if dims is None else math.prod(x.shape[d] for d in dims)
+    if (p < 0 or p == math.inf) and count == 0:  # (sum of |x|**p over nothing: no identity to give)
+        raise MinigradError(_no_identity_message(p, dim, x.shape))
     if p in (math.inf, -math.inf):
-        if count == 0:
-            raise MinigradError("norm: cannot compute the inf norm on an empty tensor because the operation "
-                                "does not have an identity")
         nan_in = np.isnan(a.numpy())
         if not nan_in.any():
             return a.amax(dims, keepdim=keepdim) if p > 0 else a.amin(dims, keepdim=keepdim)
@@ -112,6 +111,14 @@ def _p_norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = Fals
         a = where(zero, 0.0 if p > 0 else math.inf, where(zero, 1.0, a) ** p)
         return _safe_root(a.sum(dims, keepdim=keepdim), 1.0 / p)
     return _safe_root((a**p).sum(dims, keepdim=keepdim), 1.0 / p)
+
+
+def _no_identity_message(p: float, dim: Dim, shape: tuple[int, ...]) -> str:
+    """PyTorch's words for a negative or infinite p-norm over no elements (naming the first empty dim)."""
+    listed = [] if dim is None else [dim] if isinstance(dim, (int, np.integer)) else list(dim)
+    empty = [d for d in listed if shape[norm_dim(d, len(shape))] == 0]
+    where_ = f"the dimension {empty[0]}because this dimension is empty and" if empty else "an empty tensor because"
+    return f"linalg.vector_norm cannot compute the {p:g} norm on {where_} the operation does not have an identity"
 
 
 def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:  # noqa: A002
