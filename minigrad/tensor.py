@@ -8,6 +8,7 @@ Operators and methods route through the primitive ops of ``minigrad/ops.py``
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 import operator
 import sys
@@ -1033,12 +1034,16 @@ class Tensor(TensorMethods):
     def copy_(self, src: Tensor) -> Tensor:
         """Copy ``src``'s values into self, broadcast to its shape and converted to its dtype; returns self.
 
+        ``src`` may be a Python number (PyTorch copies it as a 0-d tensor: cast, no overflow check).
+
         Raises:
-            TypeError: ``src`` is not a Tensor.
+            TypeError: ``src`` is neither a Tensor nor a number.
             ShapeError: ``src`` does not broadcast to self's shape.
             MinigradError: self requires grad and grad mode is on.
         """
         src = state_operand(src)
+        if isinstance(src, (builtins.bool, builtins.int, builtins.float)):
+            src = from_numpy(np.asarray(src))  # (int64, float64 or bool, cast to self's dtype below)
         if not isinstance(src, Tensor):
             raise TypeError(f"copy_: src must be a Tensor, got {type(src).__name__}")
         if self._recorded(src):
@@ -1079,7 +1084,9 @@ class Tensor(TensorMethods):
         if self._recorded(min, max):
             return self._update("clamp_", lambda t: t.clamp(min, max), min, max)
         result = self.detach().clamp(min, max)
-        if result.dtype != self.dtype:
+        # PyTorch's in-place rule: the result may narrow within its category (float64 bounds on a float32
+        # tensor), not leave it (float bounds on an int tensor)
+        if _dtypes.category(result.dtype) > _dtypes.category(self.dtype):
             raise MinigradError(f"clamp_: the result type {result.dtype} can't be cast to {self.dtype}")
         return self.copy_(result)
 
@@ -1264,7 +1271,14 @@ class Tensor(TensorMethods):
         if min is None and max is None:
             raise InvalidParameterError("clamp: At least one of 'min' or 'max' must not be None")
         if isinstance(min, Tensor) or isinstance(max, Tensor):
-            return _clamp_tensors(self, min, max)
+            if None not in (min, max) and isinstance(min, Tensor) != isinstance(max, Tensor):
+                # a 0-d tensor beside a number is a number to PyTorch (its clamp(Scalar, Scalar) overload;
+                # one that requires grad PyTorch refuses, minigrad keeps in the graph)
+                min, max = (b.item() if isinstance(b, Tensor) and b.ndim == 0 and not b.requires_grad else b
+                            for b in (min, max))
+            if isinstance(min, Tensor) or isinstance(max, Tensor):
+                return _clamp_tensors(self, min, max)
+            return self.clamp(min, max)
         if self.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
             return self.astype(get_default_dtype()).clamp(min, max)  # int64.clamp(2.5) is a float, as PyTorch
         if self.dtype == bool_:
@@ -1749,6 +1763,8 @@ def _clamp_tensors(x: Tensor, lo: Any, hi: Any) -> Tensor:
     """clamp with tensor bounds, as a selection with PyTorch's gradient rule: x where lo <= x <= hi,
     lo where x < lo < hi, hi where x > hi or hi < lo; a nan in x or a bound gives nan, and the
     comparisons, all false with a nan, still decide the gradient (none to x there)."""
+    dt = _clamp_dtype(x, lo, hi)  # the three operands' result type at once, as PyTorch's
+    x, lo, hi = (t.astype(dt) if isinstance(t, Tensor) and t.dtype != dt else t for t in (x, lo, hi))
     a = x._array
     lo_a = None if lo is None else np.asarray(lo._array if isinstance(lo, Tensor) else lo)
     hi_a = None if hi is None else np.asarray(hi._array if isinstance(hi, Tensor) else hi)
@@ -1775,6 +1791,23 @@ def _clamp_tensors(x: Tensor, lo: Any, hi: Any) -> Tensor:
         out = where(from_numpy(np.asarray(take_hi)), hi, out)
     if nan_mask.any():  # the value is nan; the gradient stays with what the comparisons chose
         out = out + from_numpy(np.where(nan_mask, np.nan, 0).astype(out.dtype))
+    return out
+
+
+def _clamp_dtype(x: Tensor, lo: Any, hi: Any) -> np.dtype[Any]:
+    """PyTorch's result type of clamp(x, lo, hi): dimensioned tensors promote together; 0-d ones count
+    only with a higher category (as a number bound does); chained binary promotions would differ."""
+    tensors = [t for t in (x, lo, hi) if isinstance(t, Tensor)]
+    dims = [t.dtype for t in tensors if t.ndim]
+    zeros = [t.dtype for t in tensors if not t.ndim]
+    out: np.dtype[Any] = functools.reduce(_dtypes.promote_types, dims or zeros)
+    if dims and zeros:
+        zero = functools.reduce(_dtypes.promote_types, zeros)
+        out = zero if _dtypes.category(zero) > _dtypes.category(out) else out
+    for v in (lo, hi):
+        if isinstance(v, (int, float)) and not isinstance(v, builtins.bool):
+            kind = get_default_dtype() if isinstance(v, float) else np.dtype(int64)
+            out = kind if _dtypes.category(kind) > _dtypes.category(out) else out
     return out
 
 
@@ -2164,11 +2197,12 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 
 
 def _joined_dtype(ts: list[Tensor]) -> np.dtype[Any]:
-    """The dtype cat and stack give ``ts``: PyTorch's promotion of their dtypes, one after another."""
+    """The dtype cat and stack give ``ts``: PyTorch's promotion of their dtypes, one after another (each
+    as a tensor with dims: stack's 0-d inputs too, which a 0-d rule would let a float32 keep)."""
     dt = ts[0]._array.dtype
     for t in ts[1:]:
         if t._array.dtype != dt:
-            dt = _promote(from_numpy(np.empty(0, dt)), t)[0].dtype
+            dt = _dtypes.promote_types(dt, t._array.dtype)
     return dt
 
 
