@@ -691,11 +691,16 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:  # noqa: A002
 
     Raises:
         DTypeError: ``end``, or a ``weight`` tensor that is not 0-d, has another dtype than ``input``.
+        UnsupportedError: integer or bool tensors (PyTorch's NotImplementedError: lerp has float kernels
+            only; numpy would truncate, or fail on bools).
     """
     for name, other in (("end", end), ("weight", weight)):
         if isinstance(input, Tensor) and isinstance(other, Tensor) and other.dtype != input.dtype and (
                 name == "end" or other.ndim):
             raise DTypeError(f"lerp: expected dtype {input.dtype} for `{name}` but got dtype {other.dtype}")
+    if isinstance(input, Tensor) and input.dtype.kind in "biu":
+        raise kernel_error("lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar",
+                           input.dtype, suffix="")
     a, b = _pair(input, end)
     w = weight if isinstance(weight, Tensor) else _lift(weight, a)
     if w.dtype != a.dtype:
@@ -718,9 +723,22 @@ def _expanded(fn: str, input: Tensor, tensor1: Tensor, tensor2: Tensor) -> tuple
     return tensor1.expand(*shape), tensor2.expand(*shape)
 
 
+def _three_tensors(fn: str, input: Any, tensor1: Any, tensor2: Any) -> None:  # noqa: A002
+    """PyTorch's argument parser for addcmul/addcdiv: three Tensors (numbers raised AttributeErrors)."""
+    for pos, (name, value) in enumerate((("input", input), ("tensor1", tensor1), ("tensor2", tensor2)), 1):
+        if not isinstance(value, _TENSORS):
+            raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not "
+                            f"{type(value).__name__}")
+
+
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:  # noqa: A002
     """input + value * tensor1 * tensor2, in PyTorch's order: value * tensor1 first; for float32 tensors the
-    product with tensor2 and the sum rounded once (its fused multiply-add: the same bits)."""
+    product with tensor2 and the sum rounded once (its fused multiply-add: the same bits).
+
+    Raises:
+        TypeError: an operand is not a Tensor (PyTorch's argument error).
+    """
+    _three_tensors("addcmul", input, tensor1, tensor2)
     a, b = _expanded("addcmul", input, tensor1, tensor2)
     scaled = a if value == 1 else a * value
     if isinstance(input, Tensor) and input.dtype == scaled.dtype == b.dtype == np.float32:
@@ -733,7 +751,9 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
 
     Raises:
         MinigradError: both divisor operands are integral (PyTorch no longer divides integers here).
+        TypeError: an operand is not a Tensor (PyTorch's argument error).
     """
+    _three_tensors("addcdiv", input, tensor1, tensor2)
     if tensor1.dtype.kind in "biu" and tensor2.dtype.kind in "biu":
         raise MinigradError("Integer division with addcdiv is no longer supported (as in PyTorch); "
                             "use (input + value * tensor1 / tensor2) with float tensors")

@@ -242,3 +242,244 @@ def test_full_like_refuses_values_the_dtype_cannot_hold(dtype: str, value: float
         ours = mg.full_like(mg.zeros(2, dtype=mg.float32), fill)
         theirs = torch.full_like(torch.zeros(2, dtype=torch.float32), fill)
         np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("name", ["i0", "special.i0e", "special.i1", "special.i1e"])
+def test_bessel_i_near_the_float64_limit(name: str) -> None:
+    """i0/i1 of 1e308 were nan and i0e/i1e 0: 2 pi x overflowed inside sqrt (PyTorch: inf, 3.99e-155)."""
+    torch = require_torch()
+    x = np.array([700.0, 1e200, 3e307, 1e308, -1e308, 1.7e308, np.inf, -np.inf, 31.0, -45.3])
+
+    def call(lib: Any, t: Any) -> Any:
+        fn = lib
+        for part in name.split("."):
+            fn = getattr(fn, part)
+        return fn(t)
+
+    np.testing.assert_allclose(call(mg, mg.tensor(x)).numpy(), call(torch, torch.tensor(x)).numpy(), rtol=1e-13)
+
+
+CLAMP_DTYPES = ["bool", "int64", "float32", "float64"]
+
+
+@pytest.mark.parametrize("x_dtype", CLAMP_DTYPES)
+def test_clamp_with_tensor_bounds_promotes_the_three_at_once(x_dtype: str) -> None:
+    """clamp(x, lo, hi) promoted pairwise (where by where): bool x with a 0-d float64 lo and a float32
+    hi gave float64 (PyTorch: float32, a 0-d tensor does not widen its category), int64 x with 0-d
+    float32 and float64 bounds float32 (PyTorch: float64); a 0-d tensor beside a number bound is a number
+    to PyTorch."""
+    torch = require_torch()
+    bounds: list[Any] = [None, 1, 2.5]
+    bounds += [(dt, zero_d) for dt in ("int64", "float32", "float64") for zero_d in (True, False)]
+
+    def make(lib: Any, spec: Any, value: float, x_zero_d: bool = False) -> Any:
+        if spec is None or isinstance(spec, (int, float)):
+            return spec
+        dt, zero_d = spec
+        return lib.tensor(np.array(value if zero_d else [value, value + 1, value - 1]).astype(dt))
+
+    for x_zero_d in (False, True):
+        for lo in bounds:
+            for hi in bounds:
+                if lo is None and hi is None:
+                    continue
+                x = np.array(1 if x_zero_d else [1, -2, 3]).astype(x_dtype)
+                try:
+                    theirs = torch.clamp(torch.tensor(x), make(torch, lo, 0.0), make(torch, hi, 2.0))
+                except (TypeError, NotImplementedError):  # (tensor and number bounds; bool kernels)
+                    continue
+                ours = mg.clamp(mg.tensor(x), make(mg, lo, 0.0), make(mg, hi, 2.0))
+                assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch."), (x_dtype, x_zero_d, lo, hi)
+                np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("p", [-1, -0.5, float("inf"), float("-inf"), 2, 0.5])
+@pytest.mark.parametrize("shape", [(0, 3), (2, 0), (0,)])
+def test_norms_without_identity_on_empty_dims(p: float, shape: tuple[int, ...]) -> None:
+    """A negative p-norm over nothing gave 0 from norm (PyTorch raises: no identity), and vector_norm
+    refused any empty input even when the reduced dims were not empty (dim=0 of a (2, 0) tensor)."""
+    torch = require_torch()
+    for dim in (None, 0, -1):
+        for name in ("norm", "vector_norm"):
+            results: list[Any] = []
+            for lib in (torch, mg):
+                x = lib.zeros(shape)
+                try:
+                    if name == "norm":
+                        results.append(lib.norm(x, p=p, dim=dim).numpy())
+                    else:
+                        results.append(lib.linalg.vector_norm(x, ord=p, dim=dim).numpy())
+                except RuntimeError as e:
+                    results.append(e)
+            theirs, ours = results
+            if isinstance(theirs, Exception):
+                assert isinstance(ours, RuntimeError) and str(ours) == str(theirs), (name, p, shape, dim, ours)
+            else:
+                assert not isinstance(ours, Exception), (name, p, shape, dim, ours)
+                assert ours.shape == theirs.shape
+                np.testing.assert_array_equal(ours, theirs)
+
+
+def test_stack_promotion_of_0d_inputs() -> None:
+    """stack of a 0-d float32 and a 0-d float64 gave float32 (the 0-d rule of binary ops); PyTorch stacks
+    them as 1-element tensors: float64."""
+    torch = require_torch()
+    dts = ["bool", "int64", "float32", "float64"]
+    for a in dts:
+        for b in dts:
+            for zero_d in (True, False):
+                arrays = [np.array(1 if zero_d else [1]).astype(d) for d in (a, b, a)]
+                theirs = torch.stack([torch.tensor(x) for x in arrays])
+                ours = mg.stack([mg.tensor(x) for x in arrays])
+                assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch."), (a, b, zero_d)
+                np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_movedim_of_a_0d_tensor() -> None:
+    """movedim(x0d, 0, -1) raised a bare IndexError (list assignment index out of range)."""
+    torch = require_torch()
+    for src, dst in ((0, -1), ([0], [0]), (-1, 0)):
+        ours = mg.movedim(mg.tensor(2.5), src, dst)
+        theirs = torch.movedim(torch.tensor(2.5), src, dst)
+        assert ours.shape == tuple(theirs.shape) and ours.item() == theirs.item()
+    with pytest.raises(IndexError, match="expected to be in range of"):
+        mg.movedim(mg.tensor(2.5), 1, 0)
+
+
+@pytest.mark.parametrize(("x_shape", "w_shape"), [((0,), (2, 0)), ((2, 3, 0), (4, 0)), ((3, 0), (2, 0)),
+                                                  ((0, 3, 2), (4, 2))])
+def test_linear_with_in_features_0(x_shape: tuple[int, ...], w_shape: tuple[int, ...]) -> None:
+    """linear folded the leading dims with reshape(-1, 0), ambiguous when in_features is 0: a ShapeError;
+    PyTorch gives the bias (the empty sum is 0) and gradients of the inputs' shapes."""
+    torch = require_torch()
+    results = []
+    for lib in (torch, mg):
+        x = lib.zeros(x_shape, dtype=lib.float64, requires_grad=True)
+        w = lib.ones(w_shape, dtype=lib.float64, requires_grad=True)
+        b = lib.tensor(np.arange(w_shape[0], dtype=np.float64), requires_grad=True)
+        out = lib.nn.functional.linear(x, w, b)
+        out.backward(lib.ones_like(out))
+        results.append([out.detach().numpy(), x.grad.numpy(), w.grad.numpy(), b.grad.numpy()])
+    for ours, theirs in zip(results[1], results[0], strict=True):
+        assert ours.shape == theirs.shape
+        np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize(("shape", "groups"), [((1, 1), 1), ((1, 2), 2), ((1, 2, 1, 1), 2), ((1, 2), 1),
+                                               ((2, 2), 2), ((1, 4, 1), 2)])
+def test_group_norm_of_one_value_per_group_raises_as_torch(shape: tuple[int, ...], groups: int) -> None:
+    """group_norm normalizing a single value per group returned the bias; PyTorch raises its ValueError
+    ("Expected more than 1 value per channel when training")."""
+    torch = require_torch()
+    x = np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape)
+    try:
+        theirs = torch.nn.functional.group_norm(torch.tensor(x), groups).numpy()
+    except ValueError as e:
+        with pytest.raises(ValueError) as ours:
+            mg.nn.functional.group_norm(mg.tensor(x), groups)
+        assert str(ours.value) == str(e)
+        return
+    np.testing.assert_allclose(mg.nn.functional.group_norm(mg.tensor(x), groups).numpy(), theirs, rtol=1e-12,
+                               atol=1e-12)
+
+
+@pytest.mark.parametrize(("s1", "s2", "ws"), [((3,), (3,), (0, 3, 3)), ((2, 3), (2, 3), (0, 3, 3)),
+                                              ((0, 3), (0, 2), (0, 3, 2)), ((2, 2, 3), (2, 2, 2), (4, 3, 2))])
+def test_bilinear_with_out_features_0(s1: tuple[int, ...], s2: tuple[int, ...], ws: tuple[int, ...]) -> None:
+    """bilinear with out_features 0 raised reshape's error (-1 with 0 elements); PyTorch gives an empty
+    result and gradients."""
+    torch = require_torch()
+    rng = np.random.default_rng(2)
+    arrays = [rng.standard_normal(s) for s in (s1, s2, ws, ws[:1])]
+    results = []
+    for lib in (torch, mg):
+        xs = [lib.tensor(a, requires_grad=True) for a in arrays]
+        out = lib.nn.functional.bilinear(*xs)
+        out.backward(lib.ones_like(out))
+        results.append([out.detach().numpy()] + [x.grad.numpy() for x in xs])
+    for ours, theirs in zip(results[1], results[0], strict=True):
+        assert ours.shape == theirs.shape
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_gaussian_nll_loss_with_an_infinite_variance(dtype: str) -> None:
+    """var = inf gave nan: the value clamp added max(var, eps) - var = inf - inf.
+    PyTorch: inf, and var's gradient 0 there."""
+    torch = require_torch()
+    results = []
+    for lib in (torch, mg):
+        x = lib.tensor(np.array([0.0, 2.0, 1.0, -1.0, 3.0, 0.5]).astype(dtype), requires_grad=True)
+        big = 1e308 if dtype == "float64" else 3e38
+        var = lib.tensor(np.array([np.inf, big, 0.0, 1e-300, np.nan, 2.0]).astype(dtype), requires_grad=True)
+        out = lib.nn.functional.gaussian_nll_loss(x, lib.zeros(6, dtype=getattr(lib, dtype)), var,
+                                                  reduction="none")
+        out.backward(lib.ones_like(out))
+        results.append([out.detach().numpy(), x.grad.numpy(), var.grad.numpy()])
+    for ours, theirs in zip(results[1], results[0], strict=True):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+
+
+def test_clamp_inplace_narrows_within_a_category_as_torch() -> None:
+    """float32.clamp_(float64 bounds) raised "result type float64 can't be cast to float32"; PyTorch's
+    in-place rule casts within a category (and still refuses float bounds on an int tensor)."""
+    torch = require_torch()
+    for lib_bounds in ((lambda lib: (lib.tensor([2.0, 1.0, 3.0], dtype=lib.float64), None)),
+                       (lambda lib: (lib.tensor([2.0, 1.0, 3.0], dtype=lib.float64), lib.tensor(2.5, dtype=lib.float64))),
+                       (lambda lib: (lib.tensor([0, 1, 5]), None))):
+        results = []
+        for lib in (torch, mg):
+            x = lib.tensor([1.0, 2.0, 0.0])
+            lo, hi = lib_bounds(lib)
+            out = x.clamp_(lo, hi)
+            assert out is x
+            results.append(x.numpy())
+        assert results[1].dtype == results[0].dtype
+        np.testing.assert_array_equal(results[1], results[0])
+    with pytest.raises(RuntimeError, match="can't be cast"):
+        torch.tensor([1, 2]).clamp_(torch.tensor([1.5, 1.0]))
+    with pytest.raises(RuntimeError, match="can't be cast"):
+        mg.tensor([1, 2]).clamp_(mg.tensor([1.5, 1.0]))
+
+
+@pytest.mark.parametrize(("dtype", "value"), [("int64", 2.7), ("int64", -2.7), ("float32", 3), ("bool", 0.5),
+                                              ("bool", 0), ("float64", True)])
+def test_copy_from_a_python_number(dtype: str, value: float) -> None:
+    """x.copy_(2.7) raised a TypeError; PyTorch copies a number as a 0-d tensor (cast to x's dtype)."""
+    torch = require_torch()
+    theirs = torch.tensor(np.array([1, 0, 2]).astype(dtype)).copy_(value)
+    ours = mg.tensor(np.array([1, 0, 2]).astype(dtype)).copy_(value)
+    assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+ADDC_CALLS: dict[str, Callable[[Any], Any]] = {
+    "addcmul_ numbers": lambda lib: lib.tensor([1.0, 2.0]).addcmul_(2, 3),
+    "addcmul number tensor2": lambda lib: lib.addcmul(lib.tensor([1.0, 2.0]), lib.ones(2), 3),
+    "addcdiv number tensor1": lambda lib: lib.addcdiv(lib.tensor([1.0, 2.0]), 2, lib.ones(2)),
+    "addcmul number input": lambda lib: lib.addcmul(2, lib.ones(2), lib.ones(2)),
+}
+
+
+@pytest.mark.parametrize("name", list(ADDC_CALLS))
+def test_addcmul_addcdiv_refuse_numbers_with_a_type_error(name: str) -> None:
+    """A number for a tensor operand raised AttributeError ('int' object has no attribute 'shape')."""
+    torch = require_torch()
+    with pytest.raises(TypeError, match="must be Tensor, not int"):
+        ADDC_CALLS[name](torch)
+    with pytest.raises(TypeError, match="must be Tensor, not int"):
+        ADDC_CALLS[name](mg)
+
+
+@pytest.mark.parametrize("weight", ["scalar", "tensor"])
+@pytest.mark.parametrize("dtype", ["int64", "bool"])
+def test_lerp_of_integer_or_bool_tensors_raises_as_torch(weight: str, dtype: str) -> None:
+    """lerp of int64 tensors truncated (lerp(1, 2, 0.5) gave 1) and of bools leaked numpy's TypeError;
+    PyTorch has float kernels only (NotImplementedError naming the kernel)."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        a = lib.tensor(np.array([1, 0]).astype(dtype))
+        b = lib.tensor(np.array([0, 1]).astype(dtype))
+        w = 0.5 if weight == "scalar" else lib.tensor(np.array([1, 1]).astype(dtype))
+        with pytest.raises(NotImplementedError, match=f'"lerp_kernel_{weight}" not implemented for'):
+            lib.lerp(a, b, w)
