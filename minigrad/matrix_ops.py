@@ -496,7 +496,8 @@ def cross(input: Tensor, other: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
     if input.shape[d] != 3 or other.shape[d] != 3:  # both need size 3 there, not a broadcast 1
         raise ShapeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape} and "
                          f"{other.shape}")
-    shape = check_broadcast("linalg.cross", tuple(input.shape), tuple(other.shape))  # (not numpy's ValueError)
+    # (check_broadcast: numpy's ValueError is no RuntimeError)
+    shape = check_broadcast("linalg.cross", tuple(input.shape), tuple(other.shape))
     a, b = input.expand(*shape), other.expand(*shape)
     lead = (slice(None),) * d
     x = [a[lead + (i,)] for i in range(3)]  # noqa: RUF005

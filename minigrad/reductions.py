@@ -117,8 +117,10 @@ def _no_identity_message(p: float, dim: Dim, shape: tuple[int, ...]) -> str:
     """PyTorch's words for a negative or infinite p-norm over no elements (naming the first empty dim)."""
     listed = [] if dim is None else [dim] if isinstance(dim, (int, np.integer)) else list(dim)
     empty = [d for d in listed if shape[norm_dim(d, len(shape))] == 0]
-    where_ = f"the dimension {empty[0]}because this dimension is empty and" if empty else "an empty tensor because"
-    return f"linalg.vector_norm cannot compute the {p:g} norm on {where_} the operation does not have an identity"
+    where_ = (f"the dimension {empty[0]}because this dimension is empty and" if empty
+              else "an empty tensor because")
+    return (f"linalg.vector_norm cannot compute the {p:g} norm on {where_} the operation does not have an "
+            "identity")
 
 
 def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:  # noqa: A002
@@ -178,7 +180,13 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = Non
 
 
 def _safe_root(s: Tensor, power: float) -> Tensor:
-    """s ** power with a zero gradient where s == 0 (the norm of a zero vector), as PyTorch."""
+    """s ** power with a zero gradient where s == 0 (the norm of a zero vector), as PyTorch.
+
+    A negative power (a negative p-norm) has s == 0 only when every |x| is inf: the norm is inf there
+    (0 ** power), with PyTorch's nan gradient, not the zero vector's 0.
+    """
+    if power < 0:
+        return s**power
     zero = s.numpy() == 0
     if not zero.any():
         return s.sqrt() if power == 0.5 else s**power
@@ -686,8 +694,11 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mo
     best = np.empty(rows.shape[0], dtype=int64)
     for r, row in enumerate(rows):
         values, counts = np.unique(row, return_counts=True)
-        if counts.max() > 1 and not (row.dtype.kind in "fc" and np.isnan(row).any()):
-            best[r] = _stl_order.mode_index(row.tolist())  # which copy: the one PyTorch's std::sort puts last
+        nan_in = row.dtype.kind in "fc" and bool(np.isnan(row).any())
+        # which copy: the one PyTorch's std::sort puts last; with a real nan (each its own run, as nan !=
+        # nan; np.unique counts them as one, whose row == nan picks nothing) only the replay knows it
+        if (counts.max() > 1 and not nan_in) or (nan_in and row.dtype.kind == "f"):
+            best[r] = _stl_order.mode_index(row.tolist())
             continue
         v = values[np.argmax(counts)]  # unique sorts, so the first of the most frequent is the smallest
         best[r] = np.flatnonzero(row == v)[-1]
