@@ -8,7 +8,6 @@ Operators and methods route through the primitive ops of ``minigrad/ops.py``
 from __future__ import annotations
 
 import builtins
-import functools
 import math
 import operator
 import sys
@@ -135,8 +134,9 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
     else:
         if isinstance(data, (str, bytes)):
             raise TypeError(f"cannot make a tensor from a string: {data!r}")
+        items = _dtypes.tensors_as_scalars(data, Tensor) if type(data) in (list, tuple) else data
         try:
-            arr = np.asarray(data)
+            arr = np.asarray(items)
         except ValueError as e:  # ragged nested lists
             raise ShapeError(f"tensor(): nested sequences of unequal lengths: {e}") from e
         if dtype is None and arr.dtype.kind in "fiu":
@@ -688,6 +688,10 @@ class Tensor(TensorMethods):
                 )
             if self.dtype == bool_:  # bool ** 2 is int64 in PyTorch
                 return self.astype(int64) ** other
+            if self.dtype.kind in "iu" and not np.iinfo(self.dtype).min <= other <= np.iinfo(self.dtype).max:
+                # (PyTorch's words; numpy's OverflowError is no RuntimeError)
+                raise InvalidParameterError(f"value cannot be converted to type {self.dtype} without "
+                                            f"overflow (pow: the exponent {other})")
             return _ops.PowScalar.apply(self, p=other)
         self._check_bool_pow(other)
         return self._binary(other, _ops.Pow)
@@ -1274,8 +1278,9 @@ class Tensor(TensorMethods):
             if None not in (min, max) and isinstance(min, Tensor) != isinstance(max, Tensor):
                 # a 0-d tensor beside a number is a number to PyTorch (its clamp(Scalar, Scalar) overload;
                 # one that requires grad PyTorch refuses, minigrad keeps in the graph)
-                min, max = (b.item() if isinstance(b, Tensor) and b.ndim == 0 and not b.requires_grad else b
-                            for b in (min, max))
+                min, max = (  # noqa: A001
+                    b.item() if isinstance(b, Tensor) and b.ndim == 0 and not b.requires_grad else b
+                    for b in (min, max))
             if isinstance(min, Tensor) or isinstance(max, Tensor):
                 return _clamp_tensors(self, min, max)
             return self.clamp(min, max)
@@ -1763,7 +1768,9 @@ def _clamp_tensors(x: Tensor, lo: Any, hi: Any) -> Tensor:
     """clamp with tensor bounds, as a selection with PyTorch's gradient rule: x where lo <= x <= hi,
     lo where x < lo < hi, hi where x > hi or hi < lo; a nan in x or a bound gives nan, and the
     comparisons, all false with a nan, still decide the gradient (none to x there)."""
-    dt = _clamp_dtype(x, lo, hi)  # the three operands' result type at once, as PyTorch's
+    # the three operands' result type at once, as PyTorch's (where by where would promote pairwise)
+    dt = _dtypes.operands_result_type([(t.dtype, t.ndim == 0) for t in (x, lo, hi) if isinstance(t, Tensor)],
+                                      [v for v in (lo, hi) if not isinstance(v, Tensor) and v is not None])
     x, lo, hi = (t.astype(dt) if isinstance(t, Tensor) and t.dtype != dt else t for t in (x, lo, hi))
     a = x._array
     lo_a = None if lo is None else np.asarray(lo._array if isinstance(lo, Tensor) else lo)
@@ -1791,23 +1798,6 @@ def _clamp_tensors(x: Tensor, lo: Any, hi: Any) -> Tensor:
         out = where(from_numpy(np.asarray(take_hi)), hi, out)
     if nan_mask.any():  # the value is nan; the gradient stays with what the comparisons chose
         out = out + from_numpy(np.where(nan_mask, np.nan, 0).astype(out.dtype))
-    return out
-
-
-def _clamp_dtype(x: Tensor, lo: Any, hi: Any) -> np.dtype[Any]:
-    """PyTorch's result type of clamp(x, lo, hi): dimensioned tensors promote together; 0-d ones count
-    only with a higher category (as a number bound does); chained binary promotions would differ."""
-    tensors = [t for t in (x, lo, hi) if isinstance(t, Tensor)]
-    dims = [t.dtype for t in tensors if t.ndim]
-    zeros = [t.dtype for t in tensors if not t.ndim]
-    out: np.dtype[Any] = functools.reduce(_dtypes.promote_types, dims or zeros)
-    if dims and zeros:
-        zero = functools.reduce(_dtypes.promote_types, zeros)
-        out = zero if _dtypes.category(zero) > _dtypes.category(out) else out
-    for v in (lo, hi):
-        if isinstance(v, (int, float)) and not isinstance(v, builtins.bool):
-            kind = get_default_dtype() if isinstance(v, float) else np.dtype(int64)
-            out = kind if _dtypes.category(kind) > _dtypes.category(out) else out
     return out
 
 
