@@ -31,6 +31,7 @@ from minigrad.errors import (
 from minigrad.matrix_ops import cross
 from minigrad.reductions import norm as _norm
 from minigrad.return_types import result_repr
+from minigrad.shapes import check_broadcast
 from minigrad.tensor import Tensor, cat, from_numpy, where
 
 __all__ = [
@@ -421,7 +422,8 @@ def _eye_like(a: Tensor) -> Tensor:
 
 def solve_matrices(A: Tensor, B: Tensor, left: bool = True) -> Tensor:  # noqa: N803
     """``solve`` with B always a batch of matrices (never PyTorch's vector reading), batch dims broadcast."""
-    batch = np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
+    # (check_broadcast: numpy's ValueError is no RuntimeError)
+    batch = check_broadcast("linalg.solve", tuple(A.shape[:-2]), tuple(B.shape[:-2]))
     return solve(A.expand(*batch, *A.shape[-2:]), B.expand(*batch, *B.shape[-2:]), left=left)
 
 

@@ -16,6 +16,7 @@ from minigrad import _kernels, linalg, reductions, return_types
 from minigrad._tensor_methods import provide
 from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError
 from minigrad.factories import randn
+from minigrad.shapes import check_broadcast
 from minigrad.tensor import Tensor, from_numpy, where
 
 __all__ = [
@@ -209,7 +210,7 @@ def triangular_solve(b: Tensor, A: Tensor, upper: bool = True, transpose: bool =
     if b.ndim < 2 or A.ndim < 2:
         raise ShapeError(f"triangular_solve: expected b and A to have at least 2 dimensions, got {b.shape} "
                          f"and {A.shape}")
-    batch = np.broadcast_shapes(b.shape[:-2], A.shape[:-2])
+    batch = check_broadcast("triangular_solve", tuple(b.shape[:-2]), tuple(A.shape[:-2]))  # (not numpy's)
     a = A.expand(*batch, *A.shape[-2:])
     coeff = a.mT if transpose else a
     x = linalg.solve_triangular(coeff, b.expand(*batch, *b.shape[-2:]), upper=upper != transpose,

@@ -1945,8 +1945,8 @@ class Prod(Function):
         g = _unreduce(g, a.shape, dims, self.keepdim)
         x = a._array
         zero = x == 0
-        if not zero.any():  # (y / a even at inf and nan: PyTorch's formula, and so its nan pattern)
-            return (g * _unreduce(out, a.shape, dims, self.keepdim) / a,)
+        if not zero.any():  # PyTorch's g * (y / a), in that order (g * y loses bits for a subnormal y)
+            return (g * (_unreduce(out, a.shape, dims, self.keepdim) / a),)
         n = a.shape[self.dim]
         if n * x.size <= 1 << 24:
             moved = a.movedim(self.dim, -1)
