@@ -1172,14 +1172,17 @@ class Tensor(TensorMethods):
 
     @dim_aliases
     def any(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
-        """True where any element over ``dim`` is non-zero (uint8 stays uint8, as PyTorch); no gradient."""
-        out = np.asarray(self._array.any(axis=norm_dims(dim, self.ndim), keepdims=keepdim))
+        """True where any element over ``dim`` is non-zero (uint8 stays uint8, as PyTorch); no gradient.
+        ``dim=()`` reduces no dim (PyTorch's any/all; sum's () is every dim)."""
+        axis = () if isinstance(dim, (tuple, list)) and not dim else norm_dims(dim, self.ndim)
+        out = np.asarray(self._array.any(axis=axis, keepdims=keepdim))
         return from_numpy(out.astype(self.dtype) if self.dtype == np.uint8 else out)
 
     @dim_aliases
     def all(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
-        """True where every element over ``dim`` is non-zero (uint8 stays uint8); no gradient."""
-        out = np.asarray(self._array.all(axis=norm_dims(dim, self.ndim), keepdims=keepdim))
+        """True where every element over ``dim`` (as any's) is non-zero (uint8 stays uint8); no gradient."""
+        axis = () if isinstance(dim, (tuple, list)) and not dim else norm_dims(dim, self.ndim)
+        out = np.asarray(self._array.all(axis=axis, keepdims=keepdim))
         return from_numpy(out.astype(self.dtype) if self.dtype == np.uint8 else out)
 
     def isnan(self) -> Tensor:
