@@ -716,7 +716,7 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # 
     With ``dim``, the distinct slices along that dim.
     """
     a = input.numpy()
-    axis = None if dim is None else norm_dim(dim, a.ndim)
+    axis = None if dim is None else _unique_dim(dim, a.shape)
     values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True, axis=axis)
     out = [from_numpy(values)]
     if return_inverse:
@@ -726,11 +726,24 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # 
     return out[0] if len(out) == 1 else tuple(out)
 
 
+def _unique_dim(dim: int, shape: tuple[int, ...]) -> int:
+    """``dim`` normalized, refusing PyTorch's cases: a size-0 dim other than ``dim`` (numpy would answer
+    with the slices of another shape), or two of them."""
+    axis = norm_dim(dim, len(shape))
+    zeros = [i for i, n in enumerate(shape) if n == 0]
+    if len(zeros) > 1:
+        raise MinigradError("Number of zero sized dimensions is more than one, so unique cannot be applied ")
+    if zeros and zeros[0] != axis:
+        raise MinigradError("There are 0 sized dimensions, and they aren't selected, so unique cannot be "
+                            "applied")
+    return axis
+
+
 def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,  # noqa: A002
                        dim: int | None = None) -> Any:
     """Collapse runs of equal consecutive values (or slices along ``dim``); no gradient."""
     a = input.numpy()
-    axis = 0 if dim is None else norm_dim(dim, a.ndim)
+    axis = 0 if dim is None else _unique_dim(dim, a.shape)
     flat = a.reshape(-1) if dim is None else np.moveaxis(a, axis, 0)
     if flat.shape[0] == 0:
         starts = np.zeros(0, dtype=int64)

@@ -705,3 +705,23 @@ def test_index_add_with_alpha_is_torchs_fused_multiply_add() -> None:
         theirs.backward(torch.tensor(g))
         np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
         np.testing.assert_allclose(src.grad.numpy(), tsrc.grad.numpy(), rtol=1e-6)
+
+
+UNIQUE_EMPTY = [((2, 0), 0), ((0, 3), 1), ((2, 0, 3), 2), ((0, 0), 0), ((2, 0), 1), ((0, 3), 0), ((0,), 0)]
+
+
+@pytest.mark.parametrize(("shape", "dim"), UNIQUE_EMPTY)
+@pytest.mark.parametrize("name", ["unique", "unique_consecutive"])
+def test_unique_along_a_dim_with_size_0_dims(shape: tuple[int, ...], dim: int, name: str) -> None:
+    """unique(dim=...) of a tensor with a size-0 dim other than ``dim`` (or two) answered with numpy's
+    slices; PyTorch refuses ("There are 0 sized dimensions, and they aren't selected ...")."""
+    torch = require_torch()
+    try:
+        theirs = getattr(torch, name)(torch.zeros(shape), dim=dim, return_counts=True)
+    except RuntimeError as e:
+        with pytest.raises(RuntimeError) as ours:
+            getattr(mg, name)(mg.zeros(shape), dim=dim, return_counts=True)
+        assert str(ours.value) == str(e)
+        return
+    out = getattr(mg, name)(mg.zeros(shape), dim=dim, return_counts=True)
+    assert [o.shape for o in out] == [tuple(t.shape) for t in theirs]
