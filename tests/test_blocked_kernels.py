@@ -1,4 +1,5 @@
-"""The kernels that run large arrays a cache-sized block at a time give the bits of their one-pass forms.
+"""The kernels that run large arrays a cache-sized block at a time give the bits of their one-pass forms
+(and the row scatter-add the bits of np.add.at, one row after another).
 
 log_softmax over rows (a language model's logits), its gradient, and float32 GELU forward and backward
 are blocked only above a size the op tests' small shapes never reach; these shapes cross the blocks'
@@ -61,3 +62,34 @@ def test_gelu32_forward_and_backward_match_the_one_pass_form(n: int) -> None:
     fn.forward(a, "none")
     assert fn.half is not None
     assert np.array_equal(_bits(fn._plain_backward(g, a, fn.half)), _bits(d.astype(np.float32)))
+
+
+@pytest.mark.parametrize(("rows_shape", "out_shape"), [
+    ((16, 64), (65, 128)),  # a char-level embedding's gradient: many repeats
+    ((5,), (3, 70000)),  # rows wider than a block: one row per block
+    ((300, 2), (7, 3, 100)),  # several leading dims of the index, several trailing of the rows
+    ((0,), (4, 5)),
+])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_add_rows_gives_the_sums_of_add_at_in_order(rows_shape: tuple[int, ...], out_shape: tuple[int, ...],
+                                                    dtype: type) -> None:
+    rng = np.random.default_rng(2)
+    rows = rng.integers(-out_shape[0], out_shape[0], rows_shape)  # negative rows count from the end
+    # magnitudes spread over 20 binades, so any other summation order changes bits
+    scale = np.exp(rng.uniform(-7, 7, rows_shape + (1,) * (len(out_shape) - 1)))
+    a = (rng.standard_normal(rows_shape + out_shape[1:]) * scale).astype(dtype)
+    expected = np.zeros(out_shape, dtype)
+    for i, r in enumerate(rows.reshape(-1)):  # one row after another, as PyTorch's index_add_
+        expected[r] += a.reshape(-1, *out_shape[1:])[i]
+    out = np.zeros(out_shape, dtype)
+    _kernels.add_rows(out, rows, a)
+    assert np.array_equal(_bits(out), _bits(expected))
+    via_op = ops.IndexAdd().forward(a, index=(rows,), shape=out_shape)
+    assert np.array_equal(_bits(via_op), _bits(expected))
+
+
+def test_add_rows_refuses_a_row_out_of_range() -> None:
+    with pytest.raises(IndexError):
+        _kernels.add_rows(np.zeros((3, 4)), np.array([0, 3]), np.ones((2, 4)))
+    with pytest.raises(IndexError):
+        _kernels.add_rows(np.zeros((3, 4)), np.array([-4]), np.ones((1, 4)))
