@@ -827,6 +827,68 @@ class Sigmoid(Function):
         return (g * out * (1 - out),)
 
 
+class LogSigmoid(Function):
+    """PyTorch's log_sigmoid kernel: y = min(a, 0) - log1p(z), z = exp(-|a|);
+    da = g * (1 - z / (1 + z)) where a < 0, else g * z / (1 + z).
+
+    A primitive because composed it takes six ops forward and more backward (BCE with logits is
+    this and three more); finite for any a, exact for large |a| (no 1 - sigmoid cancellation).
+    """
+
+    __slots__ = ()
+
+    def forward(self, a: Array) -> Array:
+        z = np.exp(-np.abs(a))
+        out: Array = np.minimum(a, a.dtype.type(0))
+        out -= np.log1p(z)
+        return out
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        neg = a._array < 0
+        if _plain(g, a):
+            q = np.exp(-np.abs(a._array))
+            q /= q + 1
+            return (_times(g, np.where(neg, _one(q) - q, q)),)
+        z = (a * from_numpy(np.where(neg, 1.0, -1.0).astype(a._array.dtype))).exp()  # exp(-|a|)
+        q = z / (z + 1)
+        return (g * where(from_numpy(neg), 1 - q, q),)
+
+
+class Softplus(Function):
+    """PyTorch's softplus kernel: y = a where a * beta > threshold, else log1p(exp(a * beta)) / beta;
+    da = g there, else g * z / (z + 1), z = exp(a * beta).
+
+    A primitive because composed it takes nine ops (and PyTorch's values come from this formula).
+    """
+
+    __slots__ = ("beta", "threshold")
+    beta: Any
+    threshold: Any
+
+    def forward(self, a: Array, beta: float, threshold: float) -> Array:
+        t = a.dtype.type
+        self.beta, self.threshold = t(beta), t(threshold)  # (rounded as the kernel's scalars)
+        scaled = a * self.beta
+        over = scaled > self.threshold
+        # (the linear side's exp is not taken: it could overflow)
+        smooth: Array = np.log1p(np.exp(np.where(over, t(0), scaled)))
+        smooth /= self.beta
+        return np.where(over, a, smooth)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        scaled = a._array * self.beta
+        over = scaled > self.threshold
+        if _plain(g, a):
+            z = np.exp(np.where(over, a._array.dtype.type(0), scaled))
+            smooth = g._array * z
+            smooth /= z + 1
+            return (from_numpy(np.where(over, g._array, smooth)),)
+        z = where(from_numpy(over), _const(0.0, a), a * float(self.beta)).exp()
+        return (where(from_numpy(over), g, g * z / (z + 1)),)
+
+
 class Relu(Function):
     """y = max(a, 0);  da = g where y > 0, else 0 (PyTorch's choice at a == 0)."""
 

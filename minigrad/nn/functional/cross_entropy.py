@@ -15,10 +15,10 @@ from minigrad.errors import DimensionError, DomainError, DTypeError, InvalidPara
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
-from minigrad.nn.functional.activation import _log1p, _softplus, logsigmoid
+from minigrad.nn.functional.activation import _log1p, logsigmoid
 from minigrad.nn.functional.linear import linear
 from minigrad.nn.functional.loss import apply_reduction, legacy_reduction, target_like
-from minigrad.ops import NllLoss
+from minigrad.ops import LogSigmoid, NllLoss
 from minigrad.tensor import Array, Tensor, from_numpy, where
 
 __all__ = [
@@ -338,7 +338,7 @@ def binary_cross_entropy_with_logits(
             f"binary_cross_entropy_with_logits: target size {target.shape} must be the same as "
             f"input size {input.shape}"
         )
-    neg_part = _softplus(-input)
+    neg_part = -LogSigmoid.apply(input)  # PyTorch's form: (1 - y) * x - log_sigmoid(x) * lw
     if pos_weight is not None:
         neg_part = neg_part * ((pos_weight - 1) * target + 1)
     loss = (1 - target) * input + neg_part
