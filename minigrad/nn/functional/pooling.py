@@ -357,8 +357,21 @@ def _adaptive_avg(fn: str, nd: int, input: Tensor, output_size: Any) -> Tensor: 
         raise UnsupportedError(f"{fn}: adaptive average pooling needs a floating-point input (as in "
                                f"PyTorch), got {x.dtype}; convert with .float()")
     out = _adaptive_size(fn, output_size, x, nd)
+    sizes = x.shape[2:]
+    if x.numel() and all(o == 1 for o in out):  # global pooling: PyTorch takes the mean (MeanBackward1)
+        y = input.mean(tuple(range(-nd, 0)), keepdim=True)
+        return named(y, "SqueezeBackward1") if nd == 1 else y  # (1d pools as 2d, then squeezes)
+    if x.numel() and all(o and n % o == 0 for n, o in zip(sizes, out)):
+        # equal bins side by side: blocks of the reshaped input, summed and divided by each side in turn
+        # as PyTorch's kernel (sum / kh / kw), one sum for all dims instead of a gather per dim
+        blocks = [d for n, o in zip(sizes, out) for d in (o, n // o)]
+        y = x.reshape(*x.shape[:2], *blocks).sum(tuple(range(3, 3 + 2 * nd, 2)))
+        for n, o in zip(sizes, out):
+            y = y / (n // o)
+        return named(y if batched else y.squeeze(0),
+                     f"AdaptiveAvgPool{nd}DBackward0" if nd > 1 else "SqueezeBackward1")
     y = x
-    for i, (n, o) in enumerate(zip(x.shape[2:], out)):  # a box's mean is a mean of means, dim by dim
+    for i, (n, o) in enumerate(zip(sizes, out)):  # a box's mean is a mean of means, dim by dim
         dim = 2 + i
         if n == o:
             continue
@@ -370,7 +383,8 @@ def _adaptive_avg(fn: str, nd: int, input: Tensor, output_size: Any) -> Tensor: 
         inside = from_numpy(real.reshape(o, -1, *trail))
         counts = from_numpy(real.sum(axis=1).astype(x.dtype).reshape(o, *trail))
         y = where(inside, y[tuple(index)], 0).sum(dim + 1) / counts
-    return y if batched else y.squeeze(0)
+    return named(y if batched else y.squeeze(0),
+                 f"AdaptiveAvgPool{nd}DBackward0" if nd > 1 else "SqueezeBackward1")
 
 
 def adaptive_avg_pool1d(input: Tensor, output_size: int | None) -> Tensor:  # noqa: A002
