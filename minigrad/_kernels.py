@@ -24,7 +24,8 @@ import numpy.typing as npt
 from minigrad.shapes import keepdim_shape
 
 __all__ = [
-    "QUIET", "add_rows", "cholesky", "eigh", "gemm_ready", "geqrf", "inv", "log_softmax", "lu",
+    "QUIET", "add_rows", "add_rows_along", "cholesky", "eigh", "gemm_ready", "geqrf", "inv", "log_softmax",
+    "lu",
     "memory_owner", "pack", "pinv", "product_sum_to", "qr", "qr_positive", "quiet", "remainder",
     "reset_errstate", "round_to_bfloat16", "select", "set_errstate", "shared_left_grad", "sigmoid", "sign",
     "slogdet",
@@ -434,6 +435,22 @@ def add_rows(out: Array, rows: Array, a: Array) -> None:
 
 
 CHUNK_ELEMENTS = 1 << 16
+
+
+def add_rows_along(out: Array, d: int, rows: Array, a: Array) -> None:
+    """``np.add.at(out, (slice(None),) * d + (rows,), a)``: :func:`add_rows` along dim ``d`` (the backward
+    of picking positions along a dim, as interpolation and index_select do), the same sums in the same
+    order. ``rows`` must lie in [-n, n) for n = out.shape[d] (an index numpy has already applied
+    forward): each leading position p takes rows p * n + r of out viewed as (lead * n, width).
+    """
+    if d == 0:
+        add_rows(out, rows, a)
+        return
+    n, flat = out.shape[d], rows.reshape(-1)
+    lead, width = math.prod(out.shape[:d]), math.prod(out.shape[d + 1 :])
+    starts = np.arange(lead)[:, None] * n
+    picked = (starts + np.where(flat < 0, flat + n, flat)).reshape(-1)
+    add_rows(out.reshape(lead * n, width), picked, a.reshape(lead * flat.size, width))
 
 
 # ------------------------------------------------------------- pointwise rules

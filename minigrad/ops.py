@@ -847,9 +847,9 @@ class LogSigmoid(Function):
         a = self.parents[0]
         neg = a._array < 0
         if _plain(g, a):
-            q = np.exp(-np.abs(a._array))
-            q /= q + 1
-            return (_times(g, np.where(neg, _one(q) - q, q)),)
+            r = np.exp(-np.abs(a._array))
+            r /= r + 1
+            return (_times(g, np.where(neg, _one(r) - r, r)),)
         z = (a * from_numpy(np.where(neg, 1.0, -1.0).astype(a._array.dtype))).exp()  # exp(-|a|)
         q = z / (z + 1)
         return (g * where(from_numpy(neg), 1 - q, q),)
@@ -2603,6 +2603,20 @@ class GetItem(Function):
         return True
 
 
+def _one_array_along(index: Index) -> tuple[int, Array] | None:
+    """(d, rows) for an index of whole-dim slices around one integer array at position d, else None."""
+    found = None
+    for d, i in enumerate(index if type(index) is tuple else (index,)):
+        if isinstance(i, np.ndarray) and i.dtype.kind in "iu" and found is None:
+            found = (d, i)
+        elif not (type(i) is slice and i == _WHOLE):
+            return None
+    return found
+
+
+_WHOLE = slice(None)
+
+
 class IndexAdd(Function):
     """y = zeros(shape) with a added at ``index``;  da = g[index].
 
@@ -2620,9 +2634,10 @@ class IndexAdd(Function):
         if _is_basic(index):
             out[index] = a  # basic indices never select an element twice
         else:  # one element after another, as PyTorch's kernels
-            rows = index[0] if type(index) is tuple and len(index) == 1 else index
-            if isinstance(rows, np.ndarray) and rows.dtype.kind in "iu" and a.shape == rows.shape + shape[1:]:
-                _kernels.add_rows(out, rows, a)  # an embedding's gradient: picked rows
+            picked = _one_array_along(index)
+            d, rows = picked if picked is not None else (0, None)
+            if rows is not None and a.shape == shape[:d] + rows.shape + shape[d + 1 :]:
+                _kernels.add_rows_along(out, d, rows, a)  # an embedding's or an interpolation's gradient
             else:
                 np.add.at(out, index, a)
         return out

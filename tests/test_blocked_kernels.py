@@ -129,3 +129,22 @@ def test_float32_gelu_phi_is_within_two_ulps_of_one() -> None:
     out, half = _special.gelu32(x)
     assert np.abs(half - want).max() <= 2 * 2.0**-24 * 2
     assert np.all(out[x < -5.8] == 0)
+
+
+@pytest.mark.parametrize(("shape", "d", "rows_shape"), [
+    ((8, 8, 32, 64), 2, (64,)), ((8, 8, 32, 64), 3, (64,)),  # an upsampling's taps along H and along W
+    ((5, 7, 3), 1, (4, 6)), ((2, 3), 1, (0,)), ((3, 4, 5), 0, (9,)),
+])
+def test_add_rows_along_a_dim_gives_the_sums_of_add_at(shape: tuple[int, ...], d: int,
+                                                        rows_shape: tuple[int, ...]) -> None:
+    rng = np.random.default_rng(6)
+    rows = rng.integers(-shape[d], shape[d], rows_shape)
+    a_shape = shape[:d] + rows_shape + shape[d + 1 :]
+    a = (rng.standard_normal(a_shape) * np.exp(rng.uniform(-7, 7, a_shape))).astype(np.float32)
+    expected = np.zeros(shape, np.float32)
+    np.add.at(expected, (slice(None),) * d + (rows,), a)  # (element by element, in a's order)
+    out = np.zeros(shape, np.float32)
+    _kernels.add_rows_along(out, d, rows, a)
+    assert np.array_equal(_bits(out), _bits(expected))
+    via_op = ops.IndexAdd().forward(a, index=(slice(None),) * d + (rows,), shape=shape)
+    assert np.array_equal(_bits(via_op), _bits(expected))

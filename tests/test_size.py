@@ -195,7 +195,8 @@ BUDGETS: dict[str, int] = {
     # +4: IndexAdd's picked rows (an embedding's gradient) through _kernels.add_rows
     # +62: LogSigmoid and Softplus primitives, PyTorch's kernel formulas (composed, 6-9 ops each; BCE with
     # logits 13 ops)
-    "minigrad/ops.py": 3360,
+    # +15: IndexAdd's rows picked along any dim (an interpolation's gradient) through add_rows_along
+    "minigrad/ops.py": 3375,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -222,7 +223,8 @@ BUDGETS: dict[str, int] = {
     # 601 with that case writing in its input's memory order (a permuted gradient stays permuted)
     # 603 with half sums accumulated in float32, as PyTorch's CPU sum (progs12); cached einsum subscripts
     # 644 with add_rows: np.add.at of picked rows on its flat fast path (an embedding's gradient 3-4x faster)
-    "minigrad/_kernels.py": 644,
+    # 661 with add_rows_along: the same along a later dim (bilinear upsampling's backward 8 -> 0.8 ms)
+    "minigrad/_kernels.py": 661,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
@@ -684,10 +686,11 @@ BUDGETS: dict[str, int] = {
     # values); FisherSnedecor with integer df samples, as PyTorch
     # +8 (review): lerp's one side for a number weight
     # +32: the row scatter-add of an embedding's gradient on np.add.at's flat fast path
-    # +13: topk partitions and sorts only the k + 1 best (15 -> 1 ms for topk(x, 10) of (256, 1000))
+    # +13: topk partitions and sorts only the k + 1 best (15 -> 1 ms, topk(x, 10) of (256, 1000))
     # +41: LogSigmoid and Softplus primitives (the composed softplus and Goldberg's log1p gone)
-    # +14: adaptive average pooling takes PyTorch's paths: the mean for global pooling, sum / kh / kw of blocks
-    "minigrad": 61326,
+    # +14: adaptive average pooling takes PyTorch's paths: the mean for global pooling, sum / kh / kw
+    # +32: picked rows added along any dim on np.add.at's flat fast path (interpolation's backward)
+    "minigrad": 61358,
 }
 
 
