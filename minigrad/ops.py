@@ -2970,7 +2970,10 @@ class Cumsum(Function):
         self.dim = dim
         dt = a.dtype  # PyTorch's CPU scan adds ints in int64, float32 in double and 16-bit floats in float
         acc = {"f4": np.float64, "f2": np.float32}.get(dt.str[1:], np.int64 if dt.kind in "biu" else dt)
-        return np.cumsum(a, dim, acc).astype(acc if dt.kind in "biu" else dt, copy=False)
+        # widened first, then scanned in place: numpy's scan casting as it goes is 2x slower
+        wide = a.astype(acc)
+        np.cumsum(wide, dim, out=wide)
+        return wide.astype(acc if dt.kind in "biu" else dt, copy=False)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         rev = (slice(None),) * self.dim + (slice(None, None, -1),)
