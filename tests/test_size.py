@@ -225,7 +225,8 @@ BUDGETS: dict[str, int] = {
     # 603 with half sums accumulated in float32, as PyTorch's CPU sum (progs12); cached einsum subscripts
     # 644 with add_rows: np.add.at of picked rows on its flat fast path (an embedding's gradient 3-4x faster)
     # 661 with add_rows_along: the same along a later dim (bilinear upsampling's backward 8 -> 0.8 ms)
-    "minigrad/_kernels.py": 661,
+    # 680 with window sums: tiling pools' windows added term by term (avg_pool2d 2 x 2 13x faster)
+    "minigrad/_kernels.py": 680,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
@@ -692,7 +693,8 @@ BUDGETS: dict[str, int] = {
     # +14: adaptive average pooling takes PyTorch's paths: the mean for global pooling, sum / kh / kw
     # +32: picked rows added along any dim on np.add.at's flat fast path (interpolation's backward)
     # +3: cumsum's in-place scan
-    "minigrad": 61361,
+    # +19: pooling windows summed term by term, as PyTorch's kernels (_kernels._window_sums)
+    "minigrad": 61380,
 }
 
 
