@@ -2572,6 +2572,12 @@ class GetItem(Function):
 
     def forward(self, a: Array, index: Index) -> Array:
         self.index, self.in_shape = index, a.shape  # (the shape names the op after the graph is freed)
+        picked = _one_array_along(index)
+        if picked is not None:  # take's result is row-major, as PyTorch's (a[index]'s may be permuted)
+            try:
+                return np.take(a, picked[1], axis=picked[0])
+            except IndexError:  # (out of range: a[index] below raises numpy's usual words)
+                pass
         out = a[index]  # an int for every dim: numpy copies out a scalar where PyTorch gives a 0-d view
         return out if type(out) is np.ndarray else a[(*index, ...) if type(index) is tuple else (index, ...)]
 

@@ -197,7 +197,8 @@ BUDGETS: dict[str, int] = {
     # logits 13 ops)
     # +15: IndexAdd's rows picked along any dim (an interpolation's gradient) through add_rows_along
     # +3: cumsum widens first and scans in place (2x faster than numpy's casting scan)
-    "minigrad/ops.py": 3378,
+    # +6: GetItem of one integer array along a dim by np.take (a row-major result, as PyTorch's)
+    "minigrad/ops.py": 3384,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -695,7 +696,8 @@ BUDGETS: dict[str, int] = {
     # +3: cumsum's in-place scan
     # +19: pooling windows summed term by term, as PyTorch's kernels (_kernels._window_sums)
     # +15: cdist's matmul form past 25 rows, as PyTorch (no (P, R, M) temporary: 15x faster)
-    "minigrad": 61395,
+    # +6: x[:, idx] by np.take: row-major, as PyTorch's
+    "minigrad": 61401,
 }
 
 
