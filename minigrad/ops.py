@@ -2645,7 +2645,7 @@ class IndexAdd(Function):
             if rows is not None and a.shape == shape[:d] + rows.shape + shape[d + 1 :]:
                 _kernels.add_rows_along(out, d, rows, a)  # an embedding's or an interpolation's gradient
             else:
-                np.add.at(out, index, a)
+                _kernels.add_at(out, index, a)
         return out
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -2668,7 +2668,7 @@ class IndexAddInto(Function):
     def forward(self, a: Array, b: Array, index: Index, label: str) -> Array:
         self.index, self.torch_label = index, label
         out: Array = a.copy()
-        np.add.at(out, index, b)
+        _kernels.add_at(out, index, b)
         return out
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -3028,7 +3028,7 @@ class ScatterAdd(Function):
         if assign:
             y[_along(index, dim)] = a
         else:
-            np.add.at(y, _along(index, dim), a)  # (inf + -inf is nan, silently: forward runs quiet)
+            _kernels.add_at(y, _along(index, dim), a)  # (inf + -inf is nan, silently: forward runs quiet)
         return y
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:

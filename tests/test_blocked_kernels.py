@@ -148,3 +148,23 @@ def test_add_rows_along_a_dim_gives_the_sums_of_add_at(shape: tuple[int, ...], d
     assert np.array_equal(_bits(out), _bits(expected))
     via_op = ops.IndexAdd().forward(a, index=(slice(None),) * d + (rows,), shape=shape)
     assert np.array_equal(_bits(via_op), _bits(expected))
+
+
+def test_add_at_with_an_array_per_dim_gives_the_sums_of_add_at() -> None:
+    rng = np.random.default_rng(7)
+    out_shape = (32, 64)
+    rows = rng.integers(-32, 32, (256, 64))
+    index = (rows, np.arange(64)[None, :])  # scatter_add's index along dim 0 (the other dim counts up)
+    a = (rng.standard_normal((256, 64)) * np.exp(rng.uniform(-7, 7, (256, 64)))).astype(np.float32)
+    expected = np.zeros(out_shape, np.float32)
+    np.add.at(expected, index, a)
+    out = np.zeros(out_shape, np.float32)
+    _kernels.add_at(out, index, a)
+    assert np.array_equal(_bits(out), _bits(expected))
+    scalar = np.zeros(out_shape, np.float32)  # values broadcast against the index
+    _kernels.add_at(scalar, index, np.float32(0.1))
+    expected = np.zeros(out_shape, np.float32)
+    np.add.at(expected, index, np.float32(0.1))
+    assert np.array_equal(_bits(scalar), _bits(expected))
+    with pytest.raises(IndexError):  # (out of range: numpy's error)
+        _kernels.add_at(np.zeros(out_shape), (np.array([32]), np.array([0])), np.ones(1))

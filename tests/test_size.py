@@ -227,7 +227,8 @@ BUDGETS: dict[str, int] = {
     # 644 with add_rows: np.add.at of picked rows on its flat fast path (an embedding's gradient 3-4x faster)
     # 661 with add_rows_along: the same along a later dim (bilinear upsampling's backward 8 -> 0.8 ms)
     # 680 with window sums: tiling pools' windows added term by term (avg_pool2d 2 x 2 13x faster)
-    "minigrad/_kernels.py": 680,
+    # 699 with add_at: an index array per dim (scatter_add) through the flat view, np.add.at's fast path
+    "minigrad/_kernels.py": 699,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
@@ -697,7 +698,8 @@ BUDGETS: dict[str, int] = {
     # +19: pooling windows summed term by term, as PyTorch's kernels (_kernels._window_sums)
     # +15: cdist's matmul form past 25 rows, as PyTorch (no (P, R, M) temporary: 15x faster)
     # +6: x[:, idx] by np.take: row-major, as PyTorch's
-    "minigrad": 61401,
+    # +19: scatter_add / index_put_ accumulation on np.add.at's flat fast path (_kernels.add_at)
+    "minigrad": 61420,
 }
 
 
