@@ -1612,6 +1612,11 @@ class Tensor(TensorMethods):
         return self.expand(*other.shape)
 
     def __getitem__(self, index: Any) -> Tensor:
+        if type(index) is int and self._array.ndim:  # x[i], the most common index, needs no normalizing
+            try:
+                return self._view(_ops.GetItem.apply(self, index=(index,)))
+            except IndexError as e:
+                raise index_error(index, self.shape, e) from None
         idx = _index(index, self.shape)
         try:
             out = self

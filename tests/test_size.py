@@ -93,7 +93,8 @@ BUDGETS: dict[str, int] = {
     # only ops made after them
     # +8: in-place add_/sub_ with alpha as one fused multiply-add (recorded and not), as PyTorch's kernel
     # +3 (progs14): std, logsumexp, squeeze and a number ** tensor named as PyTorch's grad_fn
-    "minigrad/tensor.py": 2260,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # +5: x[i] with an int goes straight to the GetItem op (12 -> 7 us for x[i].item())
+    "minigrad/tensor.py": 2265,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -198,7 +199,8 @@ BUDGETS: dict[str, int] = {
     # +15: IndexAdd's rows picked along any dim (an interpolation's gradient) through add_rows_along
     # +3: cumsum widens first and scans in place (2x faster than numpy's casting scan)
     # +6: GetItem of one integer array along a dim by np.take (a row-major result, as PyTorch's)
-    "minigrad/ops.py": 3384,
+    # +2: Stack joins a[None] views with one concatenate (np.stack's expand_dims cost 2 us per input)
+    "minigrad/ops.py": 3386,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -699,7 +701,8 @@ BUDGETS: dict[str, int] = {
     # +15: cdist's matmul form past 25 rows, as PyTorch (no (P, R, M) temporary: 15x faster)
     # +6: x[:, idx] by np.take: row-major, as PyTorch's
     # +19: scatter_add / index_put_ accumulation on np.add.at's flat fast path (_kernels.add_at)
-    "minigrad": 61420,
+    # +7: x[int] fast path; Stack without np.stack's per-input calls
+    "minigrad": 61427,
 }
 
 
