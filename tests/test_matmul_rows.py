@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
+from minigrad import _kernels
 from tests.helpers import assert_close, require_torch
 
 RNG = np.random.default_rng(77)
@@ -72,3 +73,25 @@ def test_row_max_is_numpys_max(shape: tuple[int, ...]) -> None:
     a.reshape(-1)[::13] = np.nan
     for dim in range(-len(shape), len(shape)):
         np.testing.assert_array_equal(_kernels.row_max(a, dim), np.max(a, axis=dim, keepdims=True))
+
+
+def test_an_inner_dim_of_one_is_the_broadcast_product_in_every_layout() -> None:
+    # a depthwise convolution's input gradient is a batch of (9, 1) @ (1, 784) products, where numpy's
+    # batched matmul loops without BLAS (8 ms); each entry is one product, so the broadcast product is exact
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((32, 9, 1)).astype(np.float32)
+    b = rng.standard_normal((8, 32, 1, 784)).astype(np.float32)
+    assert np.array_equal(_kernels.matmul(a, b), np.matmul(a, b))
+    assert np.array_equal(_kernels.matmul(a[0], b[0, 0]), np.matmul(a[0], b[0, 0]))
+    torch = require_torch()
+    depthwise = mg.nn.Conv2d(4, 4, 3, padding=1, groups=4)
+    x = rng.standard_normal((2, 4, 7, 7)).astype(np.float32)
+    t_conv = torch.nn.Conv2d(4, 4, 3, padding=1, groups=4)
+    with torch.no_grad():
+        t_conv.weight.copy_(torch.tensor(depthwise.weight.numpy()))
+        t_conv.bias.copy_(torch.tensor(depthwise.bias.numpy()))
+    mx, tx = mg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    depthwise(mx).square().sum().backward()
+    t_conv(tx).square().sum().backward()
+    assert mx.grad is not None and tx.grad is not None
+    np.testing.assert_allclose(mx.grad.numpy(), tx.grad.numpy(), rtol=1e-5, atol=1e-5)
