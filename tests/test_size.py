@@ -200,7 +200,8 @@ BUDGETS: dict[str, int] = {
     # +3: cumsum widens first and scans in place (2x faster than numpy's casting scan)
     # +6: GetItem of one integer array along a dim by np.take (a row-major result, as PyTorch's)
     # +2: Stack joins a[None] views with one concatenate (np.stack's expand_dims cost 2 us per input)
-    "minigrad/ops.py": 3386,
+    # +37: the Hardswish primitive (PyTorch's kernel formulas; composed: eleven ops) and Elu's array backward
+    "minigrad/ops.py": 3423,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -704,7 +705,8 @@ BUDGETS: dict[str, int] = {
     # +19: scatter_add / index_put_ accumulation on np.add.at's flat fast path (_kernels.add_at)
     # +7: x[int] fast path; Stack without np.stack's per-input calls
     # +19: matmul with an inner dim of 1 as a product; multinomial without replacement by a partition
-    "minigrad": 61446,
+    # +31: Hardswish primitive; Elu's backward on arrays; activations select without np.where
+    "minigrad": 61477,
 }
 
 

@@ -21,7 +21,7 @@ from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
-from minigrad.ops import Elu, EluInplace, LeakyRelu, LeakyReluInplace, Log1p, LogSigmoid, Softplus
+from minigrad.ops import Elu, EluInplace, Hardswish, LeakyRelu, LeakyReluInplace, Log1p, LogSigmoid, Softplus
 from minigrad.tensor import DTypeLike, Tensor, where
 
 __all__ = [
@@ -291,13 +291,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     ``inplace``: see :func:`_into`)."""
     if inplace:
         return _into("hardswish_", input, hardswish)
-    x = _float_input("hardswish", input)
-    a = x.numpy()
-    inside = (a > -3) & (a < 3)
-    xm = where(inside, x, 0.0)  # +-inf outside would turn the unused branch's zero gradient into nan
-    middle = xm * (xm + 3) * (1.0 / 6)
-    # x * 0 below -3, as PyTorch's x * relu6(x + 3) / 6: -0.0, and nan at -inf
-    return named(where(a <= -3, where(a <= -3, x, 0.0) * 0.0, where(inside, middle, x)), "HardswishBackward0")
+    return Hardswish.apply(_float_input("hardswish", input))
 
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
