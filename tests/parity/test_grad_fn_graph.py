@@ -185,8 +185,25 @@ def test_composed_ops_named_as_pytorch_names_them() -> None:
         "lib.std_mean(t)[0]", "lib.std_mean(t, 1)[1]", "lib.var_mean(t)[0]", "lib.var_mean(t, 0)[1]",
         "lib.aminmax(t).min", "lib.aminmax(t, dim=1).max", "t.cummax(1).values", "t.cummin(0).values",
         "t.nansum()", "t.frac()", "t.sigmoid().logit()", "t.sinc()",
+        "t[0].diag()", "t[0].diag(-1)", "lib.diag_embed(t)", "lib.diag_embed(t, 1, 0, 2)",
+        "t.repeat_interleave(2)", "t.repeat_interleave(2, 1)", "t.repeat_interleave(lib.tensor([1, 0, 2]), 0)",
+        "t.repeat_interleave(lib.tensor(2), 0)",
     ]
     for case in cases:
         ours = eval(case, {"t": mg.tensor(a, requires_grad=True), "lib": mg}).grad_fn.name()
         theirs = eval(case, {"t": torch.tensor(a, requires_grad=True), "lib": torch}).grad_fn.name()
         assert ours == theirs, (case, ours, theirs)
+
+
+def test_t_of_a_vector_is_a_new_view_as_in_pytorch() -> None:
+    # x.t() of a 0-d or 1-D tensor is a TBackward0 view (no leaf, not x itself), as PyTorch's
+    torch = require_torch()
+    for lib in (mg, torch):
+        for x in (lib.tensor([1.0, 2.0], requires_grad=True), lib.tensor(3.0, requires_grad=True)):
+            y = x.t()
+            assert y is not x and not y.is_leaf and y.grad_fn.name() == "TBackward0" and y._base is x
+            (y * 2).sum().backward()
+            assert x.grad.tolist() == ([2.0, 2.0] if x.ndim else 2.0)
+        plain = lib.zeros(3)
+        plain.t()[1] = 5.0
+        assert plain.tolist() == [0.0, 5.0, 0.0] and plain.t() is not plain
