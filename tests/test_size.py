@@ -680,7 +680,9 @@ BUDGETS: dict[str, int] = {
     # values); FisherSnedecor with integer df samples, as PyTorch
     # +8 (review): lerp's one side for a number weight
     # +3 (progs15): nn.Buffer as PyTorch's flagged plain Tensor; t() of a vector a TBackward0 view; named nodes
-    "minigrad": 61229,
+    # +39 (progs15): histogram/histogramdd by PyTorch's kernel (float32 linspace edges, counts by them), the
+    # cosine windows computed in their dtype
+    "minigrad": 61268,
 }
 
 

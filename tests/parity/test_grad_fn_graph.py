@@ -186,8 +186,8 @@ def test_composed_ops_named_as_pytorch_names_them() -> None:
         "lib.aminmax(t).min", "lib.aminmax(t, dim=1).max", "t.cummax(1).values", "t.cummin(0).values",
         "t.nansum()", "t.frac()", "t.sigmoid().logit()", "t.sinc()",
         "t[0].diag()", "t[0].diag(-1)", "lib.diag_embed(t)", "lib.diag_embed(t, 1, 0, 2)",
-        "t.repeat_interleave(2)", "t.repeat_interleave(2, 1)", "t.repeat_interleave(lib.tensor([1, 0, 2]), 0)",
-        "t.repeat_interleave(lib.tensor(2), 0)",
+        "t.repeat_interleave(2)", "t.repeat_interleave(2, 1)", "t.repeat_interleave(lib.tensor(2), 0)",
+        "t.repeat_interleave(lib.tensor([1, 0, 2]), 0)",
     ]
     for case in cases:
         ours = eval(case, {"t": mg.tensor(a, requires_grad=True), "lib": mg}).grad_fn.name()
