@@ -564,6 +564,18 @@ SPECS: dict[str, list[Check]] = {
     "tabular_regression.py": every_number(1e-5),    # standardise, MLP RMSE/R^2, permutation importance
     "image_tensor_prep.py": every_number(1e-5),     # HWC->CHW, channel mean/std, (un)normalise, uint8, histc
     "kfold_cv.py": every_number(1e-5),              # tensor_split folds, SubsetRandomSampler, weight resets
+    # progs15: the less travelled API, printed whole; everything fixed or seeded
+    "volumetric_cnn3d.py": every_number(1e-5),      # Conv3d/ConvTranspose3d options, 3-d pools/unpool/pads
+    "activation_zoo.py": every_number(1e-5),        # celu/selu/glu/shrinks/threshold/..., in-place forms, grads
+    "pointwise_math_tour.py": every_number(1e-5),   # atan2/hypot/frexp/ldexp/nextafter/gcd/igamma/..., grads
+    "dtype_promotion_views.py": every_number(0),    # mixed-dtype results, // and % signs, writes via views
+    "lazy_modules_buffers.py": every_number(1e-5),  # Lazy* modules, nn.Buffer, get_submodule, RNNCellBase
+    "linalg_products_qr.py": every_number(1e-9),    # addmv/addr/addbmm, geqrf/ormqr, lu_unpack (float64)
+    "scatter_split_ops.py": every_number(0),        # index_reduce, *_scatter, put_, nanmedian, h/v/dsplit
+    "distribution_transforms.py": every_number(1e-5),  # transforms, biject_to, FisherSnedecor, GPD, InvGamma
+    "pooling_indices_shuffle.py": every_number(1e-5),  # pools with indices + unpool, lp/fractional, shuffles
+    "reprs_and_infos.py": every_number(1e-5),       # reprs of uncommon modules/optimizers, finfo, grad_fns
+    "signal_windows_fir.py": every_number(1e-5),    # windows, windowed-sinc FIR by conv1d, histogram(dd)
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
