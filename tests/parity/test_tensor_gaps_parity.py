@@ -648,3 +648,13 @@ def test_copies_and_pickles_carry_grad_as_pytorch() -> None:
         out.append((copy.copy(x).grad, pickle.loads(pickle.dumps(x)).grad, deep.grad.tolist(),
                     deep.grad is x.grad, pickled, copy.copy(x).requires_grad))
     assert out[0] == out[1]
+
+
+def test_is_set_to_as_pytorch() -> None:
+    # (progs15) Tensor.is_set_to was missing: the same storage, offset, dtype, shape and strides
+    torch = require_torch()
+    for lib in (mg, torch):
+        x = lib.arange(6.0).reshape(2, 3)
+        got = [x.is_set_to(x), x.is_set_to(x.detach()), x.is_set_to(x.view(2, 3)), x.is_set_to(x.clone()),
+               x[0].is_set_to(x), x.t().is_set_to(x), x[1].is_set_to(x[1]), x.view(6).is_set_to(x)]
+        assert got == [True, True, True, False, False, False, True, False], lib
