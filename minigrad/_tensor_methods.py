@@ -1886,9 +1886,10 @@ class TensorMethods:
     def is_set_to(self: Any, tensor: Tensor) -> builtins.bool:
         """Whether ``tensor`` is this tensor's exact memory: the same storage, offset, shape and strides (so
         ``x.is_set_to(x.detach())``, not ``x[0].is_set_to(x)``)."""
-        return builtins.bool(self.untyped_storage().data_ptr() == tensor.untyped_storage().data_ptr()
-                             and self.storage_offset() == tensor.storage_offset() and self.dtype == tensor.dtype
-                             and self.shape == tensor.shape and self.stride() == tensor.stride())
+        same_memory = self.untyped_storage().data_ptr() == tensor.untyped_storage().data_ptr()
+        return builtins.bool(same_memory and self.storage_offset() == tensor.storage_offset()
+                             and self.dtype == tensor.dtype and self.shape == tensor.shape
+                             and self.stride() == tensor.stride())
 
     def __reversed__(self: Any) -> Tensor:
         """The tensor reversed along dim 0 (a 0-d tensor: itself), as ``reversed(t)`` in PyTorch."""
