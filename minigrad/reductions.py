@@ -680,8 +680,10 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mo
     best = np.empty(rows.shape[0], dtype=int64)
     for r, row in enumerate(rows):
         values, counts = np.unique(row, return_counts=True)
-        if counts.max() > 1 and not (row.dtype.kind in "fc" and np.isnan(row).any()):
-            best[r] = _stl_order.mode_index(row.tolist())  # which copy: the one PyTorch's std::sort puts last
+        if counts.max() > 1 or (row.dtype.kind == "f" and np.isnan(row).any()):
+            # which copy: the one PyTorch's std::sort puts last; with nan, whatever that sort (comparing by <,
+            # which nan fails both ways) leaves, replayed
+            best[r] = _stl_order.mode_index(row.tolist())
             continue
         v = values[np.argmax(counts)]  # unique sorts, so the first of the most frequent is the smallest
         best[r] = np.flatnonzero(row == v)[-1]
@@ -700,7 +702,9 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # 
     """
     a = input.numpy()
     axis = None if dim is None else norm_dim(dim, a.ndim)
-    values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True, axis=axis)
+    # (each nan distinct, as PyTorch's sort-then-compare: numpy merges them by default)
+    values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True, axis=axis,
+                                        equal_nan=False)
     out = [from_numpy(values)]
     if return_inverse:
         out.append(from_numpy(inverse.reshape(a.shape if axis is None else -1).astype(int64)))

@@ -681,8 +681,9 @@ BUDGETS: dict[str, int] = {
     # +8 (review): lerp's one side for a number weight
     # +3 (progs15): nn.Buffer as PyTorch's flagged plain Tensor; t() of a vector a TBackward0 view; named nodes
     # +39 (progs15): histogram/histogramdd by PyTorch's kernel (float32 linspace edges, counts by them), the
-    # cosine windows computed in their dtype; +8 Tensor.is_set_to (was missing)
-    "minigrad": 61276,
+    # cosine windows computed in their dtype; +8 Tensor.is_set_to (was missing); +4 mode of rows with nan
+    # (raised IndexError) and unique keeping each nan
+    "minigrad": 61280,
 }
 
 
