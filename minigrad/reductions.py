@@ -663,7 +663,9 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> A
         a = input.numpy()
         count = np.sum(~np.isnan(a) if a.dtype.kind == "f" else np.ones(a.shape, dtype=bool), axis=d,
                        keepdims=True)
-        return np.take_along_axis(order, np.maximum(count - 1, 0) // 2, axis=d)
+        picked = np.take_along_axis(order, np.maximum(count - 1, 0) // 2, axis=d)
+        n = a.shape[d] if a.ndim else 1
+        return np.where(count == 0, _stl_order.all_nan_median_index(n), picked)  # (a row of nans only)
 
     return _select(input, d, choose, keepdim, return_types.nanmedian)
 

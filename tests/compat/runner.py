@@ -566,7 +566,7 @@ SPECS: dict[str, list[Check]] = {
     "kfold_cv.py": every_number(1e-5),              # tensor_split folds, SubsetRandomSampler, weight resets
     # progs15: the less travelled API, printed whole; everything fixed or seeded
     "volumetric_cnn3d.py": every_number(1e-5),      # Conv3d/ConvTranspose3d options, 3-d pools/unpool/pads
-    "activation_zoo.py": every_number(1e-5),        # celu/selu/glu/shrinks/threshold/..., in-place forms, grads
+    "activation_zoo.py": every_number(1e-5),        # celu/selu/glu/shrinks/threshold, in-place forms, grads
     "pointwise_math_tour.py": every_number(1e-5),   # atan2/hypot/frexp/ldexp/nextafter/gcd/igamma/..., grads
     "dtype_promotion_views.py": every_number(0),    # mixed-dtype results, // and % signs, writes via views
     "lazy_modules_buffers.py": every_number(1e-5),  # Lazy* modules, nn.Buffer, get_submodule, RNNCellBase

@@ -228,3 +228,15 @@ def test_unique_keeps_each_nan_as_torch() -> None:
     np.testing.assert_array_equal(got[0].numpy(), want[0].numpy())
     assert got[1].tolist() == want[1].tolist() and got[2].tolist() == want[2].tolist()
     assert mg.tensor(a).unique().shape == (4,)
+
+
+def test_nanmedian_of_an_all_nan_row_reports_torchs_index() -> None:
+    # (progs15) a row of nans only reported index 0; PyTorch's std::nth_element leaves another one there
+    # (2 for 4 or 5 nans, 6 for 8), a function of the row length only
+    torch = require_torch()
+    for n in (1, 2, 3, 4, 5, 8, 17, 33, 64):
+        a = np.full((2, n), np.nan, dtype=np.float32)
+        a[1, ::3] = 1.0
+        want, got = torch.tensor(a).nanmedian(1), mg.tensor(a).nanmedian(1)
+        assert got.indices.tolist() == want.indices.tolist(), n
+        np.testing.assert_array_equal(got.values.numpy(), want.values.numpy())

@@ -84,7 +84,7 @@ print(big.get_submodule("1.0"), tuple(big.get_parameter("1.0.weight").shape),
       big.get_buffer("1.1.running_var").tolist())
 try:
     big.get_submodule("1.5")
-except AttributeError as exc:
+except AttributeError:
     print("missing submodule AttributeError")
 
 
