@@ -576,6 +576,11 @@ SPECS: dict[str, list[Check]] = {
     "pooling_indices_shuffle.py": every_number(1e-5),  # pools with indices + unpool, lp/fractional, shuffles
     "reprs_and_infos.py": every_number(1e-5),       # reprs of uncommon modules/optimizers, finfo, grad_fns
     "signal_windows_fir.py": every_number(1e-5),    # windows, windowed-sinc FIR by conv1d, histogram(dd)
+    "dropout_variants_seeded.py": every_number(1e-5),  # dropout1d/2d/3d, alpha/feature-alpha, MC dropout
+    "tensor_attributes_memory.py": every_number(0),  # strides/offsets, storage sizes, type(), is_set_to
+    "nn_utils_func_extras.py": every_number(1e-5),  # fusers, parametrize transfer, linearize, vmap
+    "image_warping_resize.py": every_number(1e-5),  # grid_sample modes x pads, affine registration, resizing
+    "nan_sort_search.py": every_number(0),          # sort/topk/mode/unique/median with nan/inf, searchsorted
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
