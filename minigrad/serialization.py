@@ -58,7 +58,8 @@ from typing import IO, Any, TypeAlias, Union
 
 import numpy as np
 
-from minigrad import pytorch_files
+from minigrad import _format, pytorch_files
+from minigrad._state_array import as_state_array
 from minigrad.errors import MinigradError
 from minigrad.tensor import Array, Tensor
 
@@ -305,6 +306,12 @@ def _tensor(arr: Array, requires_grad: bool, parameter: bool) -> Tensor:
     return t.requires_grad_(True) if requires_grad else t
 
 
+def _loaded_array(arr: Array) -> Array:
+    """A saved array as loaded: the array; under the torch alias a state-dict value (a StateArray, as
+    ``state_dict()`` gives), which a PyTorch script prints, clones and sizes as the tensor it saved."""
+    return as_state_array(arr) if _format.NAMESPACE == "torch" else arr
+
+
 def _restore(node: Any, arrays: Mapping[str, Array], path: str) -> Any:
     if not isinstance(node, dict) or not node:
         raise MinigradError(f"malformed structure entry at {path or 'the top'}: {node!r}")
@@ -313,7 +320,7 @@ def _restore(node: Any, arrays: Mapping[str, Array], path: str) -> Any:
         if not isinstance(body, str) or body not in arrays:
             raise MinigradError(f"the structure refers to array {body!r}, which is not in the file")
         if kind == "array":
-            return arrays[body]
+            return _loaded_array(arrays[body])
         return _tensor(arrays[body], node.get("requires_grad") is True, node.get("parameter") is True)
     if len(node) != 1:
         raise MinigradError(f"malformed structure entry at {path or 'the top'}: {node!r}")
@@ -481,7 +488,7 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
     if TREE_KEY not in arrays:
         if comment == TENSORS_COMMENT:
             return {k: _tensor(v, False, False) for k, v in arrays.items()}
-        return arrays
+        return {k: _loaded_array(v) for k, v in arrays.items()}
     raw = arrays.pop(TREE_KEY)
     try:
         meta = json.loads(raw.tobytes().decode("utf-8"))
