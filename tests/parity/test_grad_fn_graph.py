@@ -188,6 +188,9 @@ def test_composed_ops_named_as_pytorch_names_them() -> None:
         "t[0].diag()", "t[0].diag(-1)", "lib.diag_embed(t)", "lib.diag_embed(t, 1, 0, 2)",
         "t.repeat_interleave(2)", "t.repeat_interleave(2, 1)", "t.repeat_interleave(lib.tensor(2), 0)",
         "t.repeat_interleave(lib.tensor([1, 0, 2]), 0)",
+        f"lib.{f}cross_entropy(t, t.detach().softmax(1))", f"lib.{f}cross_entropy(t, t.detach().softmax(1), "
+        "reduction='sum')", f"lib.{f}cross_entropy(t, t.detach().softmax(1), reduction='none')",
+        f"lib.{f}cross_entropy(t, t.detach().softmax(1), weight=lib.ones(4), label_smoothing=0.1)",
     ]
     for case in cases:
         ours = eval(case, {"t": mg.tensor(a, requires_grad=True), "lib": mg}).grad_fn.name()

@@ -287,7 +287,9 @@ def _cross_entropy(logits: Tensor, target: Tensor, ignore_index: int, reduction:
         if weight is not None:
             probs = probs * weight.detach().reshape(wshape)
         loss = -(logp * probs).sum(class_dim)
-        return apply_reduction(loss, reduction)
+        # PyTorch: -(x * p).sum() (NegBackward0), divided by the row count for 'mean' (DivBackward1)
+        return named(apply_reduction(loss, reduction), {"mean": "DivBackward1", "sum": "NegBackward0"}.get(
+            reduction, ""))
     # a float target of the class-index shape: _class_indices raises the dtype error
     flat, safe, valid = _class_indices(logp, target, ignore_index, "cross_entropy")
     return _class_index_loss(flat, safe, valid, weight, reduction, eps, target.shape)
