@@ -393,8 +393,9 @@ BUDGETS: dict[str, int] = {
     # +1 with progs13 merged beside inplace (activation.py: softshrink, leaky_relu and the inplace forms)
     # +3 (progs14): margin losses and F.pad named as PyTorch's grad_fn
     # +8 (docex2): nn.init's samplers refuse non-float tensors with PyTorch's NotImplementedError
-    # +2 (progs15): cross_entropy with probability targets named as PyTorch's (DivBackward1, NegBackward0)
-    "minigrad/nn": 15861,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    # +2 (progs15): cross_entropy with probability targets named as PyTorch's (DivBackward1, NegBackward0);
+    # +7 nll_loss/cross_entropy of 3-d and higher inputs named NllLoss2DBackward0 as PyTorch's
+    "minigrad/nn": 15868,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -684,8 +685,8 @@ BUDGETS: dict[str, int] = {
     # nodes. +39: histogram/histogramdd by PyTorch's kernel (float32 linspace edges, counts by them), the
     # cosine windows computed in their dtype; +8 Tensor.is_set_to (was missing); +4 mode of rows with nan
     # (raised IndexError) and unique keeping each nan; +12 nanmedian's index for a row of nans only; +7 loaded
-    # arrays are state-dict values (print as tensors) under the torch alias; +2 cross_entropy's names
-    "minigrad": 61301,
+    # arrays are state-dict values (print as tensors) under the torch alias; +9 cross_entropy's names
+    "minigrad": 61308,
 }
 
 

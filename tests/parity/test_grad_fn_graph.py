@@ -191,6 +191,13 @@ def test_composed_ops_named_as_pytorch_names_them() -> None:
         f"lib.{f}cross_entropy(t, t.detach().softmax(1))", f"lib.{f}cross_entropy(t, t.detach().softmax(1), "
         "reduction='sum')", f"lib.{f}cross_entropy(t, t.detach().softmax(1), reduction='none')",
         f"lib.{f}cross_entropy(t, t.detach().softmax(1), weight=lib.ones(4), label_smoothing=0.1)",
+        f"lib.{f}cross_entropy(t.reshape(1, 4, 3, 1), lib.tensor([[[0], [3], [1]]]))",
+        f"lib.{f}cross_entropy(t.reshape(1, 4, 3, 1), lib.tensor([[[0], [3], [1]]]), reduction='none')",
+        f"lib.{f}cross_entropy(t.reshape(1, 4, 3), lib.tensor([[0, 3, 1]]), weight=lib.ones(4), "
+        "ignore_index=3)",
+        f"lib.{f}nll_loss(t.reshape(1, 4, 3), lib.tensor([[0, 3, 1]]), reduction='sum')",
+        f"lib.{f}nll_loss(t.reshape(1, 4, 3), lib.tensor([[0, 3, 1]]), reduction='none')",
+        f"lib.{f}nll_loss(t.reshape(1, 4, 1, 3, 1), lib.tensor([[[[0], [3], [1]]]]), ignore_index=0)",
     ]
     for case in cases:
         ours = eval(case, {"t": mg.tensor(a, requires_grad=True), "lib": mg}).grad_fn.name()
