@@ -217,3 +217,17 @@ def test_t_of_a_vector_is_a_new_view_as_in_pytorch() -> None:
         plain = lib.zeros(3)
         plain.t()[1] = 5.0
         assert plain.tolist() == [0.0, 5.0, 0.0] and plain.t() is not plain
+
+
+def test_copy_slices_named_as_pytorch() -> None:
+    # (progs15) an in-place op through a view: grad_fn.name() is PyTorch's torch::autograd::CopySlices (was
+    # CopySlices), while the reprs show the class name
+    torch = require_torch()
+    for lib in (mg, torch):
+        x = lib.ones(3, requires_grad=True)
+        h = x * 2
+        h[0].mul_(2)
+        assert h.grad_fn.name() == "torch::autograd::CopySlices"
+        assert repr(h).endswith("grad_fn=<CopySlices>)")
+        assert repr(h.grad_fn).startswith("<CopySlices object at")
+        assert h.grad_fn.next_functions[0][0].name() == "MulBackward0"
