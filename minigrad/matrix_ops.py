@@ -495,7 +495,8 @@ def cross(input: Tensor, other: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
     lead = (slice(None),) * d
     x = [a[lead + (i,)] for i in range(3)]  # noqa: RUF005
     y = [b[lead + (i,)] for i in range(3)]  # noqa: RUF005
-    return stack([x[1] * y[2] - x[2] * y[1], x[2] * y[0] - x[0] * y[2], x[0] * y[1] - x[1] * y[0]], d)
+    out = stack([x[1] * y[2] - x[2] * y[1], x[2] * y[0] - x[0] * y[2], x[0] * y[1] - x[1] * y[0]], d)
+    return _named(out, input, "LinalgCrossBackward0")
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -198,6 +199,19 @@ def test_composed_ops_named_as_pytorch_names_them() -> None:
         f"lib.{f}nll_loss(t.reshape(1, 4, 3), lib.tensor([[0, 3, 1]]), reduction='sum')",
         f"lib.{f}nll_loss(t.reshape(1, 4, 3), lib.tensor([[0, 3, 1]]), reduction='none')",
         f"lib.{f}nll_loss(t.reshape(1, 4, 1, 3, 1), lib.tensor([[[[0], [3], [1]]]]), ignore_index=0)",
+        "lib.linalg.svd(t).U", "lib.linalg.svd(t, full_matrices=False).S", "lib.linalg.svdvals(t)",
+        "lib.svd(t).V", "lib.linalg.qr(t.mT).Q", "lib.linalg.qr(t.mT).R", "lib.linalg.qr(t, mode='r').R",
+        "lib.linalg.eigh(t @ t.mT).eigenvalues", "lib.linalg.eigh(t @ t.mT).eigenvectors",
+        "lib.linalg.eigvalsh(t @ t.mT)", "lib.linalg.slogdet(t @ t.mT)[1]", "lib.slogdet(t @ t.mT).sign",
+        "lib.linalg.lu(t).L", "lib.linalg.lu(t).U", "lib.linalg.lu_factor(t).LU",
+        "lib.linalg.lstsq(t.mT, t[0]).solution", "lib.linalg.matrix_exp(t[:, :3] / 4)",
+        "lib.linalg.solve_triangular(t[:, :3].triu() + 3 * lib.eye(3), t, upper=True)",
+        "lib.linalg.lu_solve(*lib.linalg.lu_factor(t @ t.mT), t)",
+        "lib.linalg.cholesky(t @ t.mT + lib.eye(3), upper=True)",
+        "lib.cholesky_solve(t, lib.linalg.cholesky(t @ t.mT + lib.eye(3)))",
+        "lib.cholesky_inverse(lib.linalg.cholesky(t @ t.mT + lib.eye(3)))",
+        "lib.linalg.cross(t[:, :3], t[:, 1:])",
+        "lib.cross(t[:, :3], t[:, 1:], dim=1)",
     ]
     for case in cases:
         ours = eval(case, {"t": mg.tensor(a, requires_grad=True), "lib": mg}).grad_fn.name()
@@ -231,3 +245,13 @@ def test_copy_slices_named_as_pytorch() -> None:
         assert repr(h).endswith("grad_fn=<CopySlices>)")
         assert repr(h.grad_fn).startswith("<CopySlices object at")
         assert h.grad_fn.next_functions[0][0].name() == "MulBackward0"
+
+
+def test_deprecated_cholesky_named_as_pytorch() -> None:
+    torch = require_torch()
+    a = np.array([[4.0, 1.0], [1.0, 3.0]], dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours = mg.cholesky(mg.tensor(a, requires_grad=True), upper=True).grad_fn.name()
+        theirs = torch.cholesky(torch.tensor(a, requires_grad=True), upper=True).grad_fn.name()
+    assert ours == theirs == "CholeskyBackward0"
