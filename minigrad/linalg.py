@@ -339,11 +339,14 @@ def matrix_norm(A: Tensor, ord: float | str = "fro", dim: tuple[int, int] = (-2,
         if keepdim:
             for d in sorted((d0, d1)):
                 out = out.unsqueeze(d)
-        return out
+        # (PyTorch's last op: the max / min of the singular values, or a permute putting the kept dims back)
+        name = "PermuteBackward0" if keepdim else {"nuc": "", 2: "AmaxBackward0"}.get(ord, "AminBackward0")
+        return _named(out, A, name)
     if ord in (math.inf, -math.inf, 1, -1):
         summed, reduced = (d1, d0) if ord in (math.inf, -math.inf) else (d0, d1)
         out = _max_min(a.abs().sum(summed, keepdim=True), reduced, ord > 0)
-        return out if keepdim else out.squeeze(max(d0, d1)).squeeze(min(d0, d1))
+        out = out if keepdim else out.squeeze(max(d0, d1)).squeeze(min(d0, d1))
+        return _named(out, A, "AmaxBackward0" if ord > 0 else "AminBackward0")
     raise InvalidParameterError(f"linalg.matrix_norm: order {ord!r} not supported")
 
 

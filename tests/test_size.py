@@ -687,8 +687,9 @@ BUDGETS: dict[str, int] = {
     # (raised IndexError) and unique keeping each nan; +12 nanmedian's index for a row of nans only; +7 loaded
     # arrays are state-dict values (print as tensors) under the torch alias; +9 cross_entropy's names; +1
     # CopySlices' name() as PyTorch's torch::autograd::CopySlices; +14 the linalg decompositions and solvers
-    # named as PyTorch's one node (LinalgSvdBackward0, LinalgQrBackward0, ...; were views and squeezes)
-    "minigrad": 61323,
+    # named as PyTorch's one node (LinalgSvdBackward0, LinalgQrBackward0, ...; were views and squeezes); +3
+    # matrix_norm's last op as PyTorch's (Amax/Amin/Permute)
+    "minigrad": 61326,
 }
 
 

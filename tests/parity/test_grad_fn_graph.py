@@ -212,6 +212,10 @@ def test_composed_ops_named_as_pytorch_names_them() -> None:
         "lib.cholesky_inverse(lib.linalg.cholesky(t @ t.mT + lib.eye(3)))",
         "lib.linalg.cross(t[:, :3], t[:, 1:])",
         "lib.cross(t[:, :3], t[:, 1:], dim=1)",
+        "lib.linalg.matrix_norm(t, 2)", "lib.linalg.matrix_norm(t, -2)",
+        "lib.linalg.matrix_norm(t, 2, keepdim=True)",
+        "lib.linalg.matrix_norm(t, 'nuc', keepdim=True)", "lib.linalg.matrix_norm(t, 1)",
+        "lib.linalg.matrix_norm(t, -float('inf'))", "lib.linalg.norm(t, 2)",
     ]
     for case in cases:
         ours = eval(case, {"t": mg.tensor(a, requires_grad=True), "lib": mg}).grad_fn.name()
