@@ -12,10 +12,7 @@ torch.set_num_threads(1)
 torch.manual_seed(0)
 torch.set_printoptions(precision=4)
 
-net = nn.Sequential(nn.Linear(6, 5), nn.Tanh(), nn.Linear(5, 4))
-with torch.no_grad():
-    for i, p in enumerate(net.parameters()):
-        p.copy_(torch.sin(torch.arange(p.numel(), dtype=torch.float32) * (0.7 + i)).reshape(p.shape) * 0.6)
+net = nn.Sequential(nn.Linear(6, 5), nn.Tanh(), nn.Linear(5, 4))  # PyTorch's seeded default init
 W = net[0].weight
 S = torch.linalg.svdvals(W)
 print("singular values", S)
@@ -45,7 +42,7 @@ for step in range(6):
     opt.step()
     print(f"ortho step {step} | penalty {penalty.item():.6f} | cond {torch.linalg.cond(ortho.weight).item():.5f}")
 
-feats = torch.tanh(torch.linspace(-2, 2, 60).reshape(12, 5) @ torch.sin(torch.arange(25.0)).reshape(5, 5))
+feats = torch.tanh(torch.randn(12, 5) @ torch.randn(5, 5))
 feats.requires_grad_(True)
 centered = feats - feats.mean(0)
 cov = centered.T @ centered / (feats.shape[0] - 1)
