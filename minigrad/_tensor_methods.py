@@ -1014,9 +1014,9 @@ class TensorMethods:
         """``self.reshape(other.shape)``."""
         return cast("Tensor", self.reshape(other.shape))
 
-    def broadcast_to(self: Any, size: Any) -> Tensor:
-        """``self.expand(size)``."""
-        return shape_ops.broadcast_to(self, size)
+    def broadcast_to(self: Any, *sizes: Any, size: Any = None) -> Tensor:
+        """``self.expand(size)``: one tuple, ints (``x.broadcast_to(2, 3)``, as PyTorch's) or ``size=``."""
+        return shape_ops.broadcast_to(self, shape_arg(sizes) if size is None else size)
 
     def contiguous(self: Any, memory_format: Any = memory_formats.contiguous_format) -> Tensor:
         """Self when its memory is laid out as ``memory_format`` says (C order by default), else a copy."""

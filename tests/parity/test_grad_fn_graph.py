@@ -259,3 +259,40 @@ def test_deprecated_cholesky_named_as_pytorch() -> None:
         ours = mg.cholesky(mg.tensor(a, requires_grad=True), upper=True).grad_fn.name()
         theirs = torch.cholesky(torch.tensor(a, requires_grad=True), upper=True).grad_fn.name()
     assert ours == theirs == "CholeskyBackward0"
+
+
+def test_layer_functionals_named_as_pytorch_names_them() -> None:
+    # (progs15) print(out) shows PyTorch's one op for these functionals (were the last primitive's name)
+    torch = require_torch()
+    rng = np.random.default_rng(1)
+    img = rng.standard_normal((2, 4, 4, 5)).astype(np.float32)
+    mat = rng.standard_normal((4, 5)).astype(np.float32)
+    f = "nn.functional."
+    cases = [
+        f"lib.{f}interpolate(x, scale_factor=2)", f"lib.{f}interpolate(x, size=(3, 7), mode='bilinear')",
+        f"lib.{f}interpolate(x, scale_factor=1.5, mode='bicubic', align_corners=True)",
+        f"lib.{f}interpolate(x, scale_factor=2, mode='nearest-exact')",
+        f"lib.{f}interpolate(x, scale_factor=0.5, mode='bilinear', antialias=True)",
+        f"lib.{f}interpolate(x[0], scale_factor=2, mode='linear')",
+        f"lib.{f}interpolate(x, size=(2, 2), mode='area')", f"lib.{f}adaptive_avg_pool2d(x, 1)",
+        f"lib.{f}adaptive_avg_pool2d(x, (2, 3))", f"lib.{f}adaptive_avg_pool1d(x[0], 2)",
+        f"lib.{f}adaptive_max_pool2d(x, 2)", f"lib.{f}adaptive_max_pool1d(x[0], 2)",
+        f"lib.{f}conv_transpose2d(x, lib.ones(4, 2, 3, 3))",
+        f"lib.{f}conv_transpose1d(x[0], lib.ones(4, 2, 3))",
+        f"lib.{f}unfold(x, 2)", f"lib.{f}fold(lib.{f}unfold(x, 2), (4, 5), 2)", "x[0, 0].unfold(1, 2, 1)",
+        f"lib.{f}grid_sample(x, x[:, :2].permute(0, 2, 3, 1).tanh(), align_corners=False)",
+        f"lib.{f}affine_grid(m[:2, :3].reshape(1, 2, 3), (1, 1, 3, 4), align_corners=False)",
+        f"lib.{f}pdist(m)", f"lib.{f}pairwise_distance(m, m.flip(0))",
+        f"lib.{f}embedding_bag(lib.tensor([[0, 1], [2, 3]]), m)", f"lib.{f}channel_shuffle(x, 2)",
+        f"lib.{f}rrelu(m)", "m.nan_to_num()",
+        "lib.zeros(4, 5).scatter(1, lib.tensor([[0], [1], [2], [3]]), m)",
+        "m.scatter(1, lib.tensor([[0], [1], [2], [3]]), 2.0)", "m.clamp_min(0.1)", "m.clamp_max(m.flip(0))",
+        "m.clamp(min=lib.zeros(5))", "lib.logaddexp(m, m.flip(0))", "lib.logaddexp2(m, m)",
+    ]
+    for case in cases:
+        names = []
+        for lib in (mg, torch):
+            x, m = lib.tensor(img, requires_grad=True), lib.tensor(mat, requires_grad=True)
+            scope = {"x": x, "m": m, "lib": lib}
+            names.append(eval(case, scope).grad_fn.name())
+        assert names[0] == names[1], (case, *names)
