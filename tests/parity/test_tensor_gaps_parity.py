@@ -666,7 +666,8 @@ def test_broadcast_to_takes_ints_and_adaptive_pool_returns_a_new_tensor_as_pytor
     torch = require_torch()
     for lib in (mg, torch):
         v = lib.arange(3.0, requires_grad=True)
-        forms = (v.broadcast_to(2, 3), v.broadcast_to((2, 3)), v.broadcast_to(size=[2, 3]), v.broadcast_to(2, -1))
+        forms = (v.broadcast_to(2, 3), v.broadcast_to((2, 3)), v.broadcast_to(size=[2, 3]),
+                 v.broadcast_to(2, -1))
         for out in forms:
             assert tuple(out.shape) == (2, 3) and out.grad_fn.name() == "ExpandBackward0"
         x = lib.ones(1, 2, 3, 4)
