@@ -586,7 +586,7 @@ SPECS: dict[str, list[Check]] = {
     "autograd_api_extras.py": every_number(1e-6),   # functional jacobians, grad options, hooks, Function
     "norm_layers_embeddings.py": every_number(1e-5),  # BN momentum=None, IN stats, RMSNorm, LRN, bags
     "weight_spectra_lowrank.py": every_number(1e-5),  # svd/qr/eigh/slogdet/lu of weights printed with grad_fn
-    "decoder_layer_prints.py": every_number(1e-5),  # upsampling/pooling/fold/warp outputs printed with grad_fn
+    "decoder_layer_prints.py": every_number(1e-5),  # upsampling/pooling/fold/warp outputs with grad_fn
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
