@@ -436,3 +436,10 @@ def test_saved_state_dict_loads_as_tensors_under_the_torch_alias(monkeypatch: py
         assert repr(loaded["bias"].shape) == "torch.Size([1])"
         assert isinstance(loaded["weight"], np.ndarray)
         monkeypatch.setattr(_format, "NAMESPACE", "minigrad")
+    # a plain numpy array saved loads as an array under the alias too (PyTorch pickles it as one)
+    monkeypatch.setattr(_format, "NAMESPACE", "torch")
+    for obj in ({"stats": np.arange(3.0)}, {"stats": np.arange(3.0), "step": 1}):
+        buf = io.BytesIO()
+        mg.save(obj, buf)
+        buf.seek(0)
+        assert type(mg.load(buf)["stats"]) is np.ndarray
