@@ -692,7 +692,7 @@ BUDGETS: dict[str, int] = {
     # named as PyTorch's one node (LinalgSvdBackward0, LinalgQrBackward0, ...; were views and squeezes); +3
     # matrix_norm's last op as PyTorch's (Amax/Amin/Permute); +33 nn functionals' grad_fn names (see
     # minigrad/nn), +3 clamp_min/max, logaddexp(2), nan_to_num, scatter and Tensor.unfold names; +6 a saved
-    # state dict's values are marked so that only they (not plain saved arrays) load as tensors under the alias
+    # state dict's values are marked so that only they (not plain saved arrays) load as tensors (torch alias)
     "minigrad": 61368,
 }
 
