@@ -127,7 +127,7 @@ class Function:
         return self.torch_name or type(self).__name__ + "Backward0"
 
     def __repr__(self) -> str:
-        return f"<{self.name()} object at {id(self):#x}>"
+        return f"<{self.name().rpartition('::')[2]} object at {id(self):#x}>"
 
     def output_index(self) -> int:
         """Which of its node's outputs this op's result is (``Tensor.output_nr``): 0, one result per op."""
@@ -1350,7 +1350,7 @@ class CopySlices(Function):
     __slots__ = ("mask", "pos")
     saved = ("mask", "pos")
     reads_inputs = False
-    torch_name = "CopySlices"
+    torch_name = "torch::autograd::CopySlices"  # (grad_fn.name(); reprs show the class name, CopySlices)
     mask: Array
     pos: Array
 

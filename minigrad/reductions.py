@@ -23,6 +23,7 @@ from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import c_type_name, kernel_error, resolve_dtype, scalar_type_name
 from minigrad.errors import DimensionError, DTypeError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.grids import _symmetric_linspace
 from minigrad.selection import cumsum, gather
 from minigrad.shapes import norm_dim, norm_dims
 from minigrad.tensor import Array, Tensor, _named, cat, from_numpy, int64, where
@@ -697,7 +698,9 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> A
         a = input.numpy()
         count = np.sum(~np.isnan(a) if a.dtype.kind == "f" else np.ones(a.shape, dtype=bool), axis=d,
                        keepdims=True)
-        return np.take_along_axis(order, np.maximum(count - 1, 0) // 2, axis=d)
+        picked = np.take_along_axis(order, np.maximum(count - 1, 0) // 2, axis=d)
+        n = a.shape[d] if a.ndim else 1
+        return np.where(count == 0, _stl_order.all_nan_median_index(n), picked)  # (a row of nans only)
 
     return _select(input, d, choose, keepdim, return_types.nanmedian)
 
@@ -714,8 +717,10 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mo
     best = np.empty(rows.shape[0], dtype=int64)
     for r, row in enumerate(rows):
         values, counts = np.unique(row, return_counts=True)
-        if counts.max() > 1 and not (row.dtype.kind in "fc" and np.isnan(row).any()):
-            best[r] = _stl_order.mode_index(row.tolist())  # which copy: the one PyTorch's std::sort puts last
+        if counts.max() > 1 or (row.dtype.kind == "f" and np.isnan(row).any()):
+            # which copy: the one PyTorch's std::sort puts last; with nan, whatever that sort (comparing by <,
+            # which nan fails both ways) leaves, replayed
+            best[r] = _stl_order.mode_index(row.tolist())
             continue
         v = values[np.argmax(counts)]  # unique sorts, so the first of the most frequent is the smallest
         best[r] = np.flatnonzero(row == v)[-1]
@@ -734,7 +739,9 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # 
     """
     a = input.numpy()
     axis = None if dim is None else norm_dim(dim, a.ndim)
-    values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True, axis=axis)
+    # (each nan distinct, as PyTorch's sort-then-compare: numpy merges them by default)
+    values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True, axis=axis,
+                                        equal_nan=False)
     out = [from_numpy(values)]
     if return_inverse:
         out.append(from_numpy(inverse.reshape(a.shape if axis is None else -1).astype(int64)))
@@ -870,14 +877,47 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Ten
 def histogram(input: Tensor, bins: Any = 100, *, range: tuple[float, float] | None = None,  # noqa: A002
               weight: Tensor | None = None, density: bool = False) -> return_types.histogram:
     """(counts, bin edges) of the values, as ``torch.histogram``; ``bins`` a count or a tensor of edges."""
-    x = input.numpy().reshape(-1)
-    edges: Any = bins.numpy() if isinstance(bins, Tensor) else int(bins)
-    w = None if weight is None else weight.numpy().reshape(-1)
-    lo_hi = range
-    if lo_hi is None and not isinstance(edges, np.ndarray):
-        lo_hi = (float(x.min()), float(x.max())) if x.size else (0.0, 1.0)
-    hist, bin_edges = np.histogram(x, bins=edges, range=lo_hi, weights=w, density=density)
-    return return_types.histogram(from_numpy(hist.astype(x.dtype)), from_numpy(bin_edges.astype(x.dtype)))
+    x = input.numpy().reshape(-1, 1)
+    edges = bins if isinstance(bins, Tensor) else int(bins)
+    hist, bin_edges = _histogramdd(x, [edges], None if range is None else list(range), weight, density)
+    return return_types.histogram(hist, bin_edges[0])
+
+
+def _histogramdd(points: Array, bins: list[Any], range: Sequence[float] | None,  # noqa: A002
+                 weight: Tensor | None, density: bool) -> tuple[Tensor, tuple[Tensor, ...]]:
+    """PyTorch's histogramdd kernel: edges by its linspace in the points' dtype (a count of bins over the
+    range, or the points' min and max: 0 and 1 for none, an empty span widened by 0.5 each way), each
+    point in the bin whose edges hold it (the last edge closes the last bin), weights added in the
+    points' dtype."""
+    dt, n = points.dtype, points.shape[1]
+    edges: list[Array] = []
+    for i, b in enumerate(bins):
+        if isinstance(b, Tensor):
+            edges.append(b.numpy().astype(dt))
+            continue
+        lo, hi = (float(range[2 * i]), float(range[2 * i + 1])) if range is not None else \
+            (float(points[:, i].min()), float(points[:, i].max())) if points.size else (0.0, 1.0)
+        if lo == hi:
+            lo, hi = lo - 0.5, hi + 0.5
+        edges.append(np.asarray(_symmetric_linspace(dt.type(lo), dt.type(hi), int(b) + 1)).astype(dt))
+    keep = np.ones(points.shape[0], dtype=bool)
+    flat = np.zeros(points.shape[0], dtype=np.int64)
+    for i, e in enumerate(edges):
+        col = points[:, i]
+        pos = np.searchsorted(e, col, side="right") - 1
+        pos[col == e[-1]] = len(e) - 2
+        keep &= (col >= e[0]) & (col <= e[-1])
+        flat = flat * (len(e) - 1) + np.clip(pos, 0, len(e) - 2)
+    shape = tuple(len(e) - 1 for e in edges)
+    hist: Array = np.zeros(math.prod(shape), dtype=dt)
+    w = np.ones(points.shape[0], dtype=dt) if weight is None else weight.numpy().reshape(-1).astype(dt)
+    np.add.at(hist, flat[keep], w[keep])  # (in order, in the points' dtype, as PyTorch's serial loop)
+    hist = hist.reshape(shape)
+    if density:
+        hist = hist / hist.sum(dtype=dt)
+        for i, e in enumerate(edges):
+            hist = hist / np.diff(e).reshape([-1 if k == i else 1 for k in builtins.range(n)])
+    return from_numpy(hist.astype(dt)), tuple(from_numpy(e) for e in edges)
 
 
 def histogramdd(input: Tensor, bins: Any, *, range: Sequence[float] | None = None,  # noqa: A002
@@ -896,27 +936,18 @@ def histogramdd(input: Tensor, bins: Any, *, range: Sequence[float] | None = Non
                          f"shape {tuple(input.shape)}")
     points = input.numpy().reshape(-1, input.shape[-1])
     n = points.shape[1]
-    edges: Any
+    edges: list[Any]
     if isinstance(bins, (list, tuple)) and bins and isinstance(bins[0], Tensor):
-        edges = [b.numpy() for b in bins]
+        edges = list(bins)
     else:
         edges = [int(bins)] * n if isinstance(bins, (int, np.integer)) else [int(b) for b in bins]
     if len(edges) != n or (range is not None and len(range) != 2 * n):
         raise ShapeError(f"torch.histogramdd: expected {n} sequences of bin edges / counts and {2 * n} range "
                          f"values for input of shape {tuple(input.shape)}")
-    if range is not None:
-        limits = [(float(range[2 * i]), float(range[2 * i + 1])) for i in builtins.range(n)]
-    elif points.size:
-        limits = [(float(points[:, i].min()), float(points[:, i].max())) for i in builtins.range(n)]
-    else:
-        limits = [(0.0, 1.0)] * n
-    w = None if weight is None else weight.numpy().reshape(-1)
-    if w is not None and w.shape[0] != points.shape[0]:
-        raise ShapeError(f"torch.histogramdd: {w.shape[0]} weights for {points.shape[0]} points")
-    use_range = None if isinstance(edges[0], np.ndarray) else limits
-    hist, bin_edges = np.histogramdd(points, bins=edges, range=use_range, weights=w, density=density)
-    return return_types.histogramdd(from_numpy(hist.astype(points.dtype)),
-                                    tuple(from_numpy(e.astype(points.dtype)) for e in bin_edges))
+    if weight is not None and weight.numel() != points.shape[0]:
+        raise ShapeError(f"torch.histogramdd: {weight.numel()} weights for {points.shape[0]} points")
+    hist, bin_edges = _histogramdd(points, edges, range, weight, density)
+    return return_types.histogramdd(hist, bin_edges)
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

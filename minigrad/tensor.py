@@ -1780,7 +1780,7 @@ def _clamp_tensors(x: Tensor, lo: Any, hi: Any) -> Tensor:
         out = where(from_numpy(np.asarray(take_hi)), hi, out)
     if nan_mask.any():  # the value is nan; the gradient stays with what the comparisons chose
         out = out + from_numpy(np.where(nan_mask, np.nan, 0).astype(out.dtype))
-    return out
+    return _named(out, x, "ClampBackward0")  # (PyTorch's one op, its overload with tensor bounds)
 
 
 def _shared_memory(a: Array) -> builtins.bool:

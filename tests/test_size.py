@@ -407,7 +407,11 @@ BUDGETS: dict[str, int] = {
     # +1 with progs13 merged beside inplace (activation.py: softshrink, leaky_relu and the inplace forms)
     # +3 (progs14): margin losses and F.pad named as PyTorch's grad_fn
     # +8 (docex2): nn.init's samplers refuse non-float tensors with PyTorch's NotImplementedError
-    "minigrad/nn": 15859,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    # +2 (progs15): cross_entropy with probability targets named as PyTorch's (DivBackward1, NegBackward0);
+    # +7 nll_loss/cross_entropy of 3-d and higher inputs named NllLoss2DBackward0 as PyTorch's; +33 PyTorch's
+    # grad_fn names for interpolate, adaptive pools, conv_transpose, fold/unfold, grid_sample, affine_grid,
+    # pdist, pairwise_distance, embedding_bag, channel_shuffle, rrelu
+    "minigrad/nn": 15901,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -706,7 +710,17 @@ BUDGETS: dict[str, int] = {
     # +7: x[int] fast path; Stack without np.stack's per-input calls
     # +19: matmul with an inner dim of 1 as a product; multinomial without replacement by a partition
     # +31: Hardswish primitive; Elu's backward on arrays; activations select without np.where
-    "minigrad": 61477,
+    # +3 (progs15): nn.Buffer as PyTorch's flagged plain Tensor; t() of a vector a TBackward0 view; named
+    # nodes. +39: histogram/histogramdd by PyTorch's kernel (float32 linspace edges, counts by them), the
+    # cosine windows computed in their dtype; +8 Tensor.is_set_to (was missing); +4 mode of rows with nan
+    # (raised IndexError) and unique keeping each nan; +12 nanmedian's index for a row of nans only; +7 loaded
+    # arrays are state-dict values (print as tensors) under the torch alias; +9 cross_entropy's names; +1
+    # CopySlices' name() as PyTorch's torch::autograd::CopySlices; +14 the linalg decompositions and solvers
+    # named as PyTorch's one node (LinalgSvdBackward0, LinalgQrBackward0, ...; were views and squeezes); +3
+    # matrix_norm's last op as PyTorch's (Amax/Amin/Permute); +33 nn functionals' grad_fn names (see
+    # minigrad/nn), +3 clamp_min/max, logaddexp(2), nan_to_num, scatter and Tensor.unfold names; +6 a saved
+    # state dict's values are marked so that only they (not plain saved arrays) load as tensors (torch alias)
+    "minigrad": 61620,  # (progs15 merged: both lists above)
 }
 
 

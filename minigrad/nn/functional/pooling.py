@@ -383,8 +383,11 @@ def _adaptive_avg(fn: str, nd: int, input: Tensor, output_size: Any) -> Tensor: 
         inside = from_numpy(real.reshape(o, -1, *trail))
         counts = from_numpy(real.sum(axis=1).astype(x.dtype).reshape(o, *trail))
         y = where(inside, y[tuple(index)], 0).sum(dim + 1) / counts
-    return named(y if batched else y.squeeze(0),
-                 f"AdaptiveAvgPool{nd}DBackward0" if nd > 1 else "SqueezeBackward1")
+    y = y if y is not x else x.clone()  # (a new tensor when every size is kept, as PyTorch's)
+    # PyTorch's grad_fn: a mean for one bin, its 2-d / 3-d op else, the 1-d form a squeezed 2-d one
+    one = all(o == 1 for o in out) and nd > 1
+    name = "SqueezeBackward1" if nd == 1 else "MeanBackward1" if one else f"AdaptiveAvgPool{nd}DBackward0"
+    return named(y if batched else y.squeeze(0), name)
 
 
 def adaptive_avg_pool1d(input: Tensor, output_size: int | None) -> Tensor:  # noqa: A002
@@ -427,6 +430,7 @@ def _adaptive_max(fn: str, nd: int, input: Tensor, output_size: Any,  # noqa: A0
     y, mask = first_max(gathered, -1)
     if not batched:
         y = y.squeeze(0)
+    y = named(y, "SqueezeBackward1" if nd == 1 else f"AdaptiveMaxPool{nd}DBackward0")  # (PyTorch's node)
     if not return_indices:
         return y
     first = np.unravel_index(np.argmax(mask, axis=-1), lengths)
