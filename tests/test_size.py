@@ -201,7 +201,8 @@ BUDGETS: dict[str, int] = {
     # +6: GetItem of one integer array along a dim by np.take (a row-major result, as PyTorch's)
     # +2: Stack joins a[None] views with one concatenate (np.stack's expand_dims cost 2 us per input)
     # +37: the Hardswish primitive (PyTorch's kernel formulas; composed: eleven ops) and Elu's array backward
-    "minigrad/ops.py": 3423,
+    # +27: the Hardsigmoid primitive (composed: eight ops, 6x PyTorch's time)
+    "minigrad/ops.py": 3450,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -720,7 +721,8 @@ BUDGETS: dict[str, int] = {
     # matrix_norm's last op as PyTorch's (Amax/Amin/Permute); +33 nn functionals' grad_fn names (see
     # minigrad/nn), +3 clamp_min/max, logaddexp(2), nan_to_num, scatter and Tensor.unfold names; +6 a saved
     # state dict's values are marked so that only they (not plain saved arrays) load as tensors (torch alias)
-    "minigrad": 61620,  # (progs15 merged: both lists above)
+    # +29: Hardsigmoid primitive (the composed form's constant and detach trick gone)
+    "minigrad": 61649,  # (progs15 merged: both lists above)
 }
 
 

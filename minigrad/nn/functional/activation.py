@@ -21,7 +21,17 @@ from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
-from minigrad.ops import Elu, EluInplace, Hardswish, LeakyRelu, LeakyReluInplace, Log1p, LogSigmoid, Softplus
+from minigrad.ops import (
+    Elu,
+    EluInplace,
+    Hardsigmoid,
+    Hardswish,
+    LeakyRelu,
+    LeakyReluInplace,
+    Log1p,
+    LogSigmoid,
+    Softplus,
+)
 from minigrad.tensor import DTypeLike, Tensor, where
 
 __all__ = [
@@ -275,15 +285,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     ``inplace``: see :func:`_into`)."""
     if inplace:
         return _into("hardsigmoid_", input, hardsigmoid)
-    x = _float_input("hardsigmoid", input)
-    a = x.numpy()
-    value = constant(np.clip((a + 3) / 6, 0, 1), x.dtype)  # PyTorch's (x + 3) / 6, rounded as its
-    # x - x.detach() is 0 forward and carries the gradient: PyTorch's kernel multiplies it by 1/6 rounded to
-    # float32 (the literal 1.0f / 6.0f), in every dtype
-    inside = (a > -3) & (a < 3)
-    xm = where(inside, x, 0.0)  # (+-inf - inf would be nan in the unused branch)
-    out = where(inside, (xm - xm.detach()) * float(np.float32(1 / 6)) + value, value)
-    return named(out, "HardsigmoidBackward0")
+    return Hardsigmoid.apply(_float_input("hardsigmoid", input))
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
