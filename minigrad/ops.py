@@ -2861,6 +2861,7 @@ def _product_grads(g: Tensor, a: Tensor, b: Tensor) -> tuple[Tensor | None, Tens
         ga_arr = gb_arr = None
         if a._requires_grad:  # a 2-D a shared by a batched b gets one GEMM over the batch
             ga_arr = (_kernels.shared_left_grad(d, w) if (x.ndim, w.ndim) == (2, 3)
+                      else _kernels.few_rows_left_grad(d, w, x.shape) if _kernels.few_rows(x, w, d)
                       else _kernels.matmul(d, w.swapaxes(-1, -2)) if w.ndim > 2  # (PyTorch's bmm)
                       else d @ ready(w.swapaxes(-1, -2)))
         if b._requires_grad:

@@ -95,3 +95,24 @@ def test_an_inner_dim_of_one_is_the_broadcast_product_in_every_layout() -> None:
     t_conv(tx).square().sum().backward()
     assert mx.grad is not None and tx.grad is not None
     np.testing.assert_allclose(mx.grad.numpy(), tx.grad.numpy(), rtol=1e-5, atol=1e-5)
+    # the weight's gradient: one einsum over the batch (few_rows_left_grad), not N one-row GEMMs
+    assert depthwise.weight.grad is not None and t_conv.weight.grad is not None
+    np.testing.assert_allclose(depthwise.weight.grad.numpy(), t_conv.weight.grad.numpy(), rtol=1e-5,
+                               atol=1e-5)
+
+
+@pytest.mark.parametrize(("x_shape", "w_shape"), [((32, 1, 9), (8, 32, 9, 50)), ((1, 3, 2, 5), (4, 3, 5, 7)),
+                                                  ((3, 4, 5), (3, 5, 6))])
+def test_few_rows_left_grad_is_the_batch_sum_of_the_products(x_shape: tuple[int, ...],
+                                                             w_shape: tuple[int, ...]) -> None:
+    rng = np.random.default_rng(4)
+    x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
+    d = rng.standard_normal((*np.broadcast_shapes(x_shape[:-2], w_shape[:-2]), x_shape[-2], w_shape[-1]))
+    full = d @ w.swapaxes(-1, -2)
+    lead = full.ndim - len(x_shape)
+    expected = full.sum(tuple(range(lead)))
+    expected = expected.sum(tuple(i for i, n in enumerate(x_shape[:-2]) if n == 1), keepdims=True)
+    assert _kernels.few_rows(x, w, d) == (x_shape[:-2] != d.shape[:-2])
+    if _kernels.few_rows(x, w, d):
+        got = _kernels.few_rows_left_grad(d, w, x_shape)
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)

@@ -202,7 +202,8 @@ BUDGETS: dict[str, int] = {
     # +2: Stack joins a[None] views with one concatenate (np.stack's expand_dims cost 2 us per input)
     # +37: the Hardswish primitive (PyTorch's kernel formulas; composed: eleven ops) and Elu's array backward
     # +27: the Hardsigmoid primitive (composed: eight ops, 6x PyTorch's time)
-    "minigrad/ops.py": 3450,
+    # +1: a few-row left operand's gradient through _kernels.few_rows_left_grad (depthwise convolutions)
+    "minigrad/ops.py": 3451,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -233,7 +234,8 @@ BUDGETS: dict[str, int] = {
     # 680 with window sums: tiling pools' windows added term by term (avg_pool2d 2 x 2 13x faster)
     # 699 with add_at: an index array per dim (scatter_add) through the flat view, np.add.at's fast path
     # 704 with matmul's inner dim of 1 as the broadcast product (a depthwise conv's input gradient, 8x)
-    "minigrad/_kernels.py": 704,
+    # 727 with few_rows_left_grad: a depthwise conv's weight gradient by one einsum, no transposed copy
+    "minigrad/_kernels.py": 727,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
@@ -722,7 +724,8 @@ BUDGETS: dict[str, int] = {
     # minigrad/nn), +3 clamp_min/max, logaddexp(2), nan_to_num, scatter and Tensor.unfold names; +6 a saved
     # state dict's values are marked so that only they (not plain saved arrays) load as tensors (torch alias)
     # +29: Hardsigmoid primitive (the composed form's constant and detach trick gone)
-    "minigrad": 61649,  # (progs15 merged: both lists above)
+    # +24: few_rows_left_grad (a depthwise convolution's weight gradient by one einsum)
+    "minigrad": 61673,  # (progs15 merged: both lists above)
 }
 
 
