@@ -65,7 +65,8 @@ def test_batched_transposed_operands_are_copied_for_blas_and_match_torch() -> No
     assert_close(mx.grad, tx.grad, rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize("shape", [(4, 8), (8, 4, 32, 32), (3, 40, 7), (2, 1)])
+@pytest.mark.parametrize("shape", [(4, 8), (8, 4, 32, 32), (3, 40, 7), (2, 1), (8, 4, 64, 64), (50, 33),
+                                   (40, 47)])  # (rows of 33-64 are folded in halves first)
 def test_row_max_is_numpys_max(shape: tuple[int, ...]) -> None:
     from minigrad import _kernels
 
