@@ -270,13 +270,27 @@ def multinomial(gen: Generator, rows: Array, num_samples: int, replacement: bool
         if num_samples == 1:
             picked: Array = np.argmax(keys, axis=1)[:, None]
             return picked
-        return np.argsort(-keys, axis=1, kind="stable")[:, :num_samples]
+        return _largest_first(keys, num_samples)
     out = np.empty((rows.shape[0], num_samples), dtype=np.int64)
     for r, row in enumerate(rows):
         cum = np.cumsum(row)
         cum = cum / cum[-1]
         out[r] = np.searchsorted(cum.astype(_F64), _unit_f64(gen, num_samples), side="left")
     return out
+
+
+def _largest_first(keys: Array, k: int) -> Array:
+    """The positions of each row's k largest keys, largest first (ties: the lower position first, as a
+    stable sort): a partition finds the k + 1 best, only they are sorted; a tie at the cut (keys of
+    zero weights) sorts the whole rows."""
+    if k < keys.shape[1]:
+        best = np.argpartition(-keys, k, axis=1)[:, : k + 1]
+        vals = np.take_along_axis(-keys, best, 1)
+        order = np.lexsort((best, vals), axis=1)
+        ranked, ranked_vals = np.take_along_axis(best, order, 1), np.take_along_axis(vals, order, 1)
+        if not (ranked_vals[:, k - 1] == ranked_vals[:, k]).any():
+            return ranked[:, :k]
+    return np.argsort(-keys, axis=1, kind="stable")[:, :k]
 
 
 _F32_THIRD = float(np.float32(1.0 / 3.0))  # the kernel's float literals, widened to double

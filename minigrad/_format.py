@@ -192,7 +192,8 @@ def tensor_repr(t: Tensor) -> str:
     :func:`set_printoptions`. The dtype is shown unless it is the default
     float dtype, int64 or bool.
     """
-    grad = [f"grad_fn=<{t._ctx.name()}>"] if t._ctx is not None else []
+    # (PyTorch's repr shows a C++ node by its class name: grad_fn=<CopySlices>, not torch::autograd::...)
+    grad = [f"grad_fn=<{t._ctx.name().rpartition('::')[2]}>"] if t._ctx is not None else []
     if t._ctx is None and t.requires_grad:
         grad.append("requires_grad=True")
     return array_repr(t._array, grad)

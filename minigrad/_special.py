@@ -50,13 +50,20 @@ def _poly(x: Array, coeffs: tuple[float, ...]) -> Array:
     return acc
 
 
-# float32: Eigen's rational approximation (max abs error 4.2e-7, measured over
-# [-6, 6] against math.erf), clamped to [-4, 4] where erf is +-1 in float32.
-_ERF32_P = np.array([-2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06,
-                     -5.69250639462346e-05, -7.34990630326855e-04, -2.95459980854025e-03,
-                     -1.60960333262415e-02], dtype=np.float32)  # fmt: skip
-_ERF32_Q = np.array([-1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-03,
-                     -7.37332916720468e-03, -1.42647390514189e-02], dtype=np.float32)  # fmt: skip
+# float32: erf(x) = tanh(x * P(x**2)) for |x| <= 4.1 (beyond, erf is +-1 in float32 and so is the
+# clamped form: from there numpy's tanh gives 1). atanh(erf(x)) / x is smooth and even, so a degree-6
+# P holds it to float32 precision: its coefficients were fitted (iteratively reweighted least squares,
+# Lawson's minimax scheme) to the error in ulps of erf on 40,000 points of [0, 3.92]. Measured against
+# math.erf on 520,000 points of [-6, 6]: at most 3.7 ulps, 0.72 on average (Eigen's rational form,
+# used before: 7.3 and 0.73). numpy's tanh is one pass as fast as a product, so this is 16 passes
+# over the data instead of 24.
+_ERF32_LIMIT = np.float32(4.1)
+_ERF32_P = (1.4514293411593826e-07, -5.724522452510428e-06, 8.795813482720405e-05, -0.000620514911133796,
+            -0.00019125120888929814, 0.10276899486780167, 1.128379225730896)  # fmt: skip
+# GELU's Phi(x) = (1 + erf(x / sqrt(2))) / 2 takes x unscaled: tanh(x * Q(x**2)) with
+# Q(y) = P(y / 2) / sqrt(2), so the scaling pass goes into the coefficients.
+_GELU32_LIMIT = np.float32(4.1 * math.sqrt(2))
+_GELU32_Q = tuple(c / math.sqrt(2) / 2.0 ** (len(_ERF32_P) - 1 - i) for i, c in enumerate(_ERF32_P))
 CHUNK = 1 << 16  # elements per block: the temporaries stay in cache (4x faster at 0.5M)
 
 
@@ -67,52 +74,43 @@ def _erf32(x: Array) -> Array:
     flat_x, flat_out = x.reshape(-1), out.reshape(-1)
     scratch = Erf32Scratch(min(flat_x.size, CHUNK))
     for i in range(0, flat_x.size, CHUNK):
-        block = scratch.take(flat_x[i : i + CHUNK])
-        np.clip(flat_x[i : i + CHUNK], np.float32(-4), np.float32(4), out=block)
-        scratch.erf(block, flat_out[i : i + CHUNK])
+        scratch.tanh_form(flat_x[i : i + CHUNK], _ERF32_LIMIT, _ERF32_P, flat_out[i : i + CHUNK])
     return out
 
 
 class Erf32Scratch:
-    """Reused block-sized buffers for float32 erf: one allocation per call instead of four per block.
+    """Reused block-sized buffers for float32 erf: one allocation per call instead of two per block.
 
     A fresh block-sized temporary is a page-faulting allocation each time; reusing
     one set keeps the whole evaluation in cache (1.4 -> 1.0 ms on 0.5M elements).
     """
 
-    __slots__ = ("p", "q", "x", "x2")
+    __slots__ = ("p", "x")
 
     def __init__(self, n: int) -> None:
-        self.x, self.x2, self.p, self.q = (np.empty(n, np.float32) for _ in range(4))
+        self.x, self.p = np.empty(n, np.float32), np.empty(n, np.float32)
 
-    def take(self, like: Array) -> Array:
-        """The input buffer, cut to ``like``'s length (the last block may be shorter)."""
-        return self.x[: like.size]
-
-    def erf(self, xc: Array, out: Array) -> None:
-        """out = erf(xc) for a block ``xc`` already clipped to [-4, 4] (Eigen's rational form)."""
-        n = xc.size
-        x2, p, q = self.x2[:n], self.p[:n], self.q[:n]
-        np.multiply(xc, xc, out=x2)
-        np.multiply(x2, _ERF32_P[0], out=p)
-        p += _ERF32_P[1]
-        for c in _ERF32_P[2:]:
-            p *= x2
-            p += c
-        np.multiply(x2, _ERF32_Q[0], out=q)
-        q += _ERF32_Q[1]
-        for c in _ERF32_Q[2:]:
-            q *= x2
-            q += c
+    def tanh_form(self, block: Array, limit: np.float32, coeffs: tuple[float, ...], out: Array) -> None:
+        """out = tanh(xc * P(xc**2)) for xc = block clamped to [-limit, limit], P of ``coeffs`` (highest
+        first), by Horner's rule in float32."""
+        n = block.size
+        xc, p = self.x[:n], self.p[:n]
+        np.clip(block, -limit, limit, out=xc)
+        np.multiply(xc, xc, out=out)  # (out holds x**2 until the last pass)
+        np.multiply(out, np.float32(coeffs[0]), out=p)
+        p += np.float32(coeffs[1])
+        for c in coeffs[2:]:
+            p *= out
+            p += np.float32(c)
         p *= xc
-        np.divide(p, q, out=out)
+        np.tanh(p, out=out)
 
 
 def gelu32(a: Array) -> tuple[Array, Array]:
     """(a * Phi(a), Phi(a)) for a non-empty float32 array, Phi(a) = (1 + erf(a / sqrt(2))) / 2.
 
-    The kernels of erf(a * 2**-0.5), + 1, * 0.5 and a * Phi in that order, one
-    cache-sized block at a time: on a transformer's widest activation the four
+    erf's tanh form on unscaled a, + 1, * 0.5 and a * Phi in that order, one
+    cache-sized block at a time: on a transformer's widest activation the
     full-size passes around erf otherwise cost as much as erf itself.
     """
     out, half = np.empty(a.shape, np.float32), np.empty(a.shape, np.float32)
@@ -120,10 +118,7 @@ def gelu32(a: Array) -> tuple[Array, Array]:
     scratch = Erf32Scratch(min(a.size, CHUNK))
     for i in range(0, a.size, CHUNK):
         block, h = flat_a[i : i + CHUNK], flat_half[i : i + CHUNK]
-        xc = scratch.take(block)
-        np.multiply(block, np.float32(1 / math.sqrt(2)), out=xc)
-        np.clip(xc, np.float32(-4), np.float32(4), out=xc)
-        scratch.erf(xc, h)
+        scratch.tanh_form(block, _GELU32_LIMIT, _GELU32_Q, h)
         h += 1
         h *= 0.5
         np.multiply(block, h, out=flat_out[i : i + CHUNK])
@@ -155,7 +150,7 @@ def _erf64(x64: Array) -> Array:
 def erf(x: Array) -> Array:
     """The error function, elementwise, in x's floating dtype.
 
-    float32 uses a single rational approximation (error below 4.2e-7);
+    float32 uses tanh(x * P(x**2)) with a degree-6 polynomial P (error at most 3.7 ulps);
     float64 uses fdlibm's piecewise method (error below 1 ulp).
     """
     if x.dtype == np.float32:

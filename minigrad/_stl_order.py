@@ -14,10 +14,11 @@ most frequent values in ``std::sort``'s order. Pure Python: only rows with ties 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 
-__all__ = ["kthvalue_index", "mode_index", "topk_order"]
+__all__ = ["all_nan_median_index", "kthvalue_index", "mode_index", "topk_order"]
 
 Item = tuple[float, int]
 Less = Callable[[Item, Item], bool]
@@ -241,3 +242,12 @@ def mode_index(values: list[float]) -> int:
                 best, best_freq = index, freq
             freq = 0
     return best
+
+
+@functools.lru_cache(maxsize=64)
+def all_nan_median_index(n: int) -> int:
+    """The index PyTorch's CPU nanmedian(dim) reports for a row of n nans: its std::nth_element of the
+    indices at position 0 (the median of no values), with a comparator every pair of nans fails."""
+    q: list[Item] = [(math.nan, i) for i in range(n)]
+    _nth_element(q, 0, 0, n, lambda x, y: x[0] < y[0])
+    return q[0][1]

@@ -1014,9 +1014,9 @@ class TensorMethods:
         """``self.reshape(other.shape)``."""
         return cast("Tensor", self.reshape(other.shape))
 
-    def broadcast_to(self: Any, size: Any) -> Tensor:
-        """``self.expand(size)``."""
-        return shape_ops.broadcast_to(self, size)
+    def broadcast_to(self: Any, *sizes: Any, size: Any = None) -> Tensor:
+        """``self.expand(size)``: one tuple, ints (``x.broadcast_to(2, 3)``, as PyTorch's) or ``size=``."""
+        return shape_ops.broadcast_to(self, shape_arg(sizes) if size is None else size)
 
     def contiguous(self: Any, memory_format: Any = memory_formats.contiguous_format) -> Tensor:
         """Self when its memory is laid out as ``memory_format`` says (C order by default), else a copy."""
@@ -1882,6 +1882,14 @@ class TensorMethods:
     def is_same_size(self: Any, other: Tensor) -> builtins.bool:
         """Whether ``other`` has this tensor's shape."""
         return builtins.bool(self.shape == other.shape)
+
+    def is_set_to(self: Any, tensor: Tensor) -> builtins.bool:
+        """Whether ``tensor`` is this tensor's exact memory: the same storage, offset, shape and strides (so
+        ``x.is_set_to(x.detach())``, not ``x[0].is_set_to(x)``)."""
+        same_memory = self.untyped_storage().data_ptr() == tensor.untyped_storage().data_ptr()
+        return builtins.bool(same_memory and self.storage_offset() == tensor.storage_offset()
+                             and self.dtype == tensor.dtype and self.shape == tensor.shape
+                             and self.stride() == tensor.stride())
 
     def __reversed__(self: Any) -> Tensor:
         """The tensor reversed along dim 0 (a 0-d tensor: itself), as ``reversed(t)`` in PyTorch."""

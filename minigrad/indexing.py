@@ -445,8 +445,9 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     source = value if src is None else src
     if source is None:
         raise TypeError("scatter: give src (a tensor or a number) or value")
-    if reduce is None:
-        return scatter_values(input, dim, index, source)
+    if reduce is None:  # (PyTorch's ScatterBackward0 for a tensor src, ScatterBackward1 for a number)
+        return _named(scatter_values(input, dim, index, source), input,
+                      f"ScatterBackward{int(not isinstance(source, Tensor))}")
     kind = {"add": "sum", "multiply": "prod"}.get(reduce)
     if kind is None:
         raise InvalidParameterError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")

@@ -32,7 +32,7 @@ from minigrad.matrix_ops import cross
 from minigrad.reductions import norm as _norm
 from minigrad.return_types import result_repr
 from minigrad.shapes import check_broadcast
-from minigrad.tensor import Tensor, cat, from_numpy, where
+from minigrad.tensor import Tensor, _named, cat, from_numpy, where
 
 __all__ = [
     "LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh",
@@ -117,7 +117,7 @@ def slogdet(A: Tensor) -> SlogdetResult:  # noqa: N803
     sign requires grad when A does, but passes no gradient.
     """
     a = _square("slogdet", A)
-    sign, logabsdet = ops.unpack(ops.Slogdet.apply(a), ((), ()))
+    sign, logabsdet = _node(A, "LinalgSlogdet", *ops.unpack(ops.Slogdet.apply(a), ((), ())))
     return SlogdetResult(sign, logabsdet)
 
 
@@ -156,7 +156,7 @@ def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:  # noqa: N803
         LinAlgError: a matrix is not positive definite.
     """
     lower = ops.Cholesky.apply(_square("cholesky", A))
-    return lower.mT if upper else lower
+    return _named(lower.mT, A, "LinalgCholeskyExBackward0") if upper else lower
 
 
 def qr(A: Tensor, mode: str = "reduced") -> QRResult:  # noqa: N803
@@ -174,9 +174,10 @@ def qr(A: Tensor, mode: str = "reduced") -> QRResult:  # noqa: N803
                                     "'reduced' (default), 'r', or 'complete'")
     a = _matrix("qr", A)
     if mode == "r":
-        return QRResult(from_numpy(np.empty(0, dtype=a.dtype)), ops.QR.apply(a, mode="r"))
+        r = _named(ops.QR.apply(a, mode="r"), A, "LinalgQrBackward0")
+        return QRResult(from_numpy(np.empty(0, dtype=a.dtype)), r)
     m, n = a.shape[-2:]
-    return QRResult(*ops.unpack(ops.QR.apply(a, mode=mode), ops.QR.parts(m, n, mode)))
+    return QRResult(*_node(A, "LinalgQr", *ops.unpack(ops.QR.apply(a, mode=mode), ops.QR.parts(m, n, mode))))
 
 
 def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None) -> SVDResult:  # noqa: N803
@@ -195,7 +196,13 @@ def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None) -> 
     m, n = a.shape[-2:]
     u, s, vh = ops.unpack(ops.SVD.apply(a, full_matrices=bool(full_matrices)),
                           ops.SVD.parts(m, n, bool(full_matrices)))
-    return SVDResult(u, s.squeeze(-1), vh)
+    return SVDResult(*_node(A, "LinalgSvd", u, s.squeeze(-1), vh))
+
+
+def _node(source: Tensor, op: str, *outs: Tensor) -> tuple[Tensor, ...]:
+    """``outs``, each shown as PyTorch's one node ``<op>Backward0`` (minigrad unpacks them from a packed
+    result, so their own nodes are views and squeezes)."""
+    return tuple(_named(out, source, op + "Backward0") for out in outs)
 
 
 def _no_driver(fn: str, driver: str | None) -> None:
@@ -227,7 +234,7 @@ def eigh(A: Tensor, UPLO: str = "L") -> EighResult:  # noqa: N803
     if UPLO.upper() == "U":
         a = a.mT  # numpy reads the lower triangle; the upper one is the transpose's lower
     w, q = ops.unpack(ops.Eigh.apply(a), ops.Eigh.parts(a.shape[-1]))
-    return EighResult(w.squeeze(-1), q)
+    return EighResult(*_node(A, "LinalgEigh", w.squeeze(-1), q))
 
 
 def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:  # noqa: N803
@@ -332,11 +339,14 @@ def matrix_norm(A: Tensor, ord: float | str = "fro", dim: tuple[int, int] = (-2,
         if keepdim:
             for d in sorted((d0, d1)):
                 out = out.unsqueeze(d)
-        return out
+        # (PyTorch's last op: the max / min of the singular values, or a permute putting the kept dims back)
+        name = "PermuteBackward0" if keepdim else {"nuc": "", 2: "AmaxBackward0"}.get(ord, "AminBackward0")
+        return _named(out, A, name)
     if ord in (math.inf, -math.inf, 1, -1):
         summed, reduced = (d1, d0) if ord in (math.inf, -math.inf) else (d0, d1)
         out = _max_min(a.abs().sum(summed, keepdim=True), reduced, ord > 0)
-        return out if keepdim else out.squeeze(max(d0, d1)).squeeze(min(d0, d1))
+        out = out if keepdim else out.squeeze(max(d0, d1)).squeeze(min(d0, d1))
+        return _named(out, A, "AmaxBackward0" if ord > 0 else "AminBackward0")
     raise InvalidParameterError(f"linalg.matrix_norm: order {ord!r} not supported")
 
 
@@ -441,7 +451,7 @@ def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,  #
     t = A.triu() if upper else A.tril()
     if unitriangular:
         t = t - t.diagonal(dim1=-2, dim2=-1).diag_embed() + _eye_like(A)
-    return solve_matrices(t, B, left=left)
+    return _named(solve_matrices(t, B, left=left), A, "LinalgSolveTriangularBackward0")
 
 
 def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *,  # noqa: N803
@@ -481,7 +491,7 @@ def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *,  # noqa: N803
     if m > n and (drv == "gels" or (full and bool(np.all(rank == n)))):  # 'gels' assumes full rank
         residuals = (A @ x - bm).pow(2).sum(-2)
         residuals = residuals.squeeze(-1) if vector else residuals
-    return LstsqResult(x.squeeze(-1) if vector else x, residuals,
+    return LstsqResult(_named(x.squeeze(-1) if vector else x, A, "LinalgLstsqBackward0"), residuals,
                        empty.long() if drv == "gels" else from_numpy(np.asarray(rank, dtype=np.int64)),
                        from_numpy(s) if full else empty)
 
@@ -507,7 +517,7 @@ def matrix_exp(A: Tensor) -> Tensor:  # noqa: N803
         result = result + term
     for _ in range(s):
         result = result @ result
-    return result  # type: ignore[no-any-return]
+    return _named(result, A, "LinalgMatrixExpBackward0")
 
 
 # ------------------------------------------------------------------ products and rank (compositions)
@@ -927,7 +937,7 @@ def lu(A: Tensor, *, pivot: bool = True) -> LUResult:  # noqa: N803
         UnsupportedError: ``pivot=False`` (PyTorch has it only on CUDA).
     """
     p, lower, upper, _ = _lu("lu", A, pivot)
-    return LUResult(p, lower, upper)
+    return LUResult(p, *_node(A, "LinalgLu", lower, upper))
 
 
 def _packed(lower: Tensor, upper: Tensor) -> Tensor:
@@ -948,7 +958,8 @@ def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False) -
     zero = diagonal == 0
     info = np.where(zero.any(-1), zero.argmax(-1) + 1, 0).astype(np.int32)
     one_based = from_numpy((pivots + 1).astype(np.int32))
-    return LUFactorExResult(_packed(lower, upper), one_based, from_numpy(info))
+    packed = _named(_packed(lower, upper), A, "LinalgLuFactorExBackward0")
+    return LUFactorExResult(packed, one_based, from_numpy(info))
 
 
 def lu_factor(A: Tensor, *, pivot: bool = True) -> LUFactorResult:  # noqa: N803
@@ -983,6 +994,10 @@ def lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True,  # noq
              adjoint: bool = False) -> Tensor:
     """X with A X = B (``left=False``: X A = B; ``adjoint``: A^T in place of A) for A = P L U given by
     ``lu_factor``: triangular solves, differentiable in LU and B."""
+    return _named(_lu_solve(LU, pivots, B, left, adjoint), LU, "LinalgLuSolveBackward0")
+
+
+def _lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, left: bool, adjoint: bool) -> Tensor:  # noqa: N803
     p, lower, upper = lu_unpack(LU, pivots)
     if left and not adjoint:
         y = solve_triangular(lower, p.mT @ B, upper=False, unitriangular=True)

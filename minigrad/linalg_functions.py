@@ -17,7 +17,7 @@ from minigrad._tensor_methods import provide
 from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError
 from minigrad.factories import randn
 from minigrad.shapes import check_broadcast
-from minigrad.tensor import Tensor, from_numpy, where
+from minigrad.tensor import Tensor, _named, from_numpy, where
 
 __all__ = [
     "chain_matmul", "cholesky", "cholesky_inverse", "cholesky_solve", "cross", "det", "geqrf", "inverse",
@@ -77,7 +77,7 @@ def cholesky(input: Tensor, upper: bool = False) -> Tensor:  # noqa: A002
         warnings.warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in "
                       "a future PyTorch release; U = cholesky(A, upper=True) is linalg.cholesky(A).mH",
                       UserWarning, stacklevel=2)
-    return linalg.cholesky(input, upper=upper)
+    return _named(linalg.cholesky(input, upper=upper), input, "CholeskyBackward0")
 
 
 def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:  # noqa: A002
@@ -287,7 +287,7 @@ def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:  # noqa
     """X with A X = B for A = L L^T (``upper``: A = U^T U) given its Cholesky factor, as
     ``torch.cholesky_solve``; differentiable in B and L."""
     a = L.mT @ L if upper else L @ L.mT
-    return linalg.solve_matrices(a, B)
+    return _named(linalg.solve_matrices(a, B), L, "CholeskySolveBackward0")
 
 
 def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:  # noqa: N803
@@ -306,4 +306,5 @@ def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:  # noqa: N803
                          f"{L.shape[-2]} by {L.shape[-1]} matrices")
     if L.dtype.kind != "f":
         raise UnsupportedError(f"cholesky_inverse: not implemented for {L.dtype}")
-    return cholesky_solve(linalg._eye_like(L).expand(*L.shape), L, upper)
+    out = cholesky_solve(linalg._eye_like(L).expand(*L.shape), L, upper)
+    return _named(out, L, "CholeskyInverseBackward0")

@@ -468,7 +468,8 @@ def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -
     n = input.shape[-1] + abs(offset)
     rows, cols = _diag_positions(n, n, offset)
     out = ops.IndexAdd.apply(input, index=(Ellipsis, rows, cols), shape=(*input.shape[:-1], n, n))
-    return out if (d1, d2) == (input.ndim - 1, input.ndim) else out.movedim((-2, -1), (d1, d2))
+    out = out if (d1, d2) == (input.ndim - 1, input.ndim) else out.movedim((-2, -1), (d1, d2))
+    return _named(out, input, "DiagEmbedBackward0")  # (PyTorch's one op; diag() of 1-D is it too)
 
 
 def trace(input: Tensor) -> Tensor:  # noqa: A002
@@ -502,7 +503,8 @@ def cross(input: Tensor, other: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
     lead = (slice(None),) * d
     x = [a[lead + (i,)] for i in range(3)]  # noqa: RUF005
     y = [b[lead + (i,)] for i in range(3)]  # noqa: RUF005
-    return stack([x[1] * y[2] - x[2] * y[1], x[2] * y[0] - x[0] * y[2], x[0] * y[1] - x[1] * y[0]], d)
+    out = stack([x[1] * y[2] - x[2] * y[1], x[2] * y[0] - x[0] * y[2], x[0] * y[1] - x[1] * y[0]], d)
+    return _named(out, input, "LinalgCrossBackward0")
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

@@ -323,12 +323,12 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A
 
 def clamp_min(input: Tensor, min: Any) -> Tensor:  # noqa: A002
     """max(x, min): ``clamp`` with only a lower bound (a number or a broadcastable tensor)."""
-    return input.clamp(min=min)
+    return _named(input.clamp(min=min), input, f"ClampMinBackward{int(isinstance(min, Tensor))}")
 
 
 def clamp_max(input: Tensor, max: Any) -> Tensor:  # noqa: A002
     """min(x, max): ``clamp`` with only an upper bound (a number or a broadcastable tensor)."""
-    return input.clamp(max=max)
+    return _named(input.clamp(max=max), input, f"ClampMaxBackward{int(isinstance(max, Tensor))}")
 
 
 def _as_float(input: Tensor, fn: str) -> Tensor:  # noqa: A002
@@ -385,7 +385,8 @@ def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,  # 
     x = input.numpy()
     fill = np.where(np.isnan(x), nan, np.where(x > 0, info.max if posinf is None else posinf,
                                                info.min if neginf is None else neginf))
-    return where(from_numpy(np.isfinite(x)), input, from_numpy(fill.astype(input.dtype)))
+    out = where(from_numpy(np.isfinite(x)), input, from_numpy(fill.astype(input.dtype)))
+    return _named(out, input, "NanToNumBackward0")
 
 
 # ------------------------------------------------------------------ binary arithmetic
@@ -605,12 +606,12 @@ def copysign(input: Any, other: Any) -> Tensor:  # noqa: A002
 
 def logaddexp(input: Any, other: Any) -> Tensor:  # noqa: A002
     """log(exp(input) + exp(other)), computed stably."""
-    return _apply2(ops.LogAddExp, *_floats(input, other, "logaddexp"))
+    return _named(_apply2(ops.LogAddExp, *_floats(input, other, "logaddexp")), input, "LogaddexpBackward0")
 
 
 def logaddexp2(input: Any, other: Any) -> Tensor:  # noqa: A002
     """log2(2**input + 2**other), computed stably."""
-    return _apply2(ops.LogAddExp2, *_floats(input, other, "logaddexp2"))
+    return _named(_apply2(ops.LogAddExp2, *_floats(input, other, "logaddexp2")), input, "Logaddexp2Backward0")
 
 
 def maximum(input: Any, other: Any) -> Tensor:  # noqa: A002

@@ -23,9 +23,10 @@ from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import c_type_name, kernel_error, resolve_dtype, scalar_type_name
 from minigrad.errors import DimensionError, DTypeError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.grids import _symmetric_linspace
 from minigrad.selection import cumsum, gather
 from minigrad.shapes import norm_dim, norm_dims
-from minigrad.tensor import Array, Tensor, _named, from_numpy, int64, where
+from minigrad.tensor import Array, Tensor, _named, cat, from_numpy, int64, where
 
 __all__ = [
     "aminmax", "argsort", "bincount", "bucketize", "cdist", "count_nonzero", "cummax", "cummin", "cumprod",
@@ -152,8 +153,9 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = Non
 
     Batch dims broadcast. Each distance is the p-norm of the difference (``norm``'s
     p: a number >= 0 or inf), so it is exact and its gradient at a zero distance
-    is 0, as PyTorch's; ``compute_mode`` (PyTorch's matmul shortcut for large
-    inputs) is accepted and changes nothing.
+    is 0, as PyTorch's. For p = 2 past 25 rows (``compute_mode``'s default, or
+    'use_mm_for_euclid_dist' always) the distances come from PyTorch's matmul form
+    instead (see :func:`_euclidean_by_matmul`).
 
     Raises:
         MinigradError: fewer than 2 dims, non-float inputs, a negative p.
@@ -176,7 +178,21 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = Non
                          f"and {x2.shape}")
     if not p >= 0:
         raise MinigradError(f"cdist only supports non-negative p values, got p={p}")
+    if p == 2 and compute_mode != "donot_use_mm_for_euclid_dist" and (
+            compute_mode == "use_mm_for_euclid_dist" or x1.shape[-2] > 25 or x2.shape[-2] > 25):
+        return _named(_euclidean_by_matmul(x1, x2), x1, "ViewBackward0")
     return _named(norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, dim=-1), x1, "CdistBackward0")
+
+
+def _euclidean_by_matmul(x1: Tensor, x2: Tensor) -> Tensor:
+    """PyTorch's matmul form of Euclidean distances (its default past 25 rows): one GEMM of
+    [-2 x1, |x1|^2, 1] by [x2, 1, |x2|^2], clamped at 1e-30 and rooted. Less exact than the
+    differences for nearby points (a coincident pair gives 1e-15, as in PyTorch), but no
+    (P, R, M) temporary: 15x faster on (128, 32) against (256, 32)."""
+    n1, n2 = x1.pow(2).sum(-1, keepdim=True), x2.pow(2).sum(-1, keepdim=True)
+    left = cat([x1 * -2, n1, n1.new_ones(n1.shape)], -1)
+    right = cat([x2, n2.new_ones(n2.shape), n2], -1)
+    return (left @ right.transpose(-1, -2)).clamp_min(1e-30).sqrt()
 
 
 def _safe_root(s: Tensor, power: float) -> Tensor:
@@ -574,11 +590,31 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A0
         raise InvalidParameterError(f"topk(): k={k!r} is out of range for dimension {dim} of size {n}")
     if input.ndim == 0:
         return return_types.topk(input.clone(), from_numpy(np.zeros((), dtype=int64)))
-    order = _order(input.numpy(), d, descending=largest)
+    a = input.numpy()
+    order = _best_first(a, d, k, largest)
+    if order is None:
+        order = _order(a, d, descending=largest)
     idx = np.take(order, np.arange(k), axis=d)
     if k and input.dtype.kind != "c":
         idx = _tied_rows_as_torch(input.numpy(), order, idx, d, k, largest)
     return _pick(input, d, idx, return_types.topk, "TopkBackward0")  # type: ignore[no-any-return]
+
+
+def _best_first(a: Array, d: int, k: int, largest: bool) -> Array | None:
+    """The first k + 1 of :func:`_order` along ``d`` for a float array without NaN, where k + 1 < the
+    size of d; None otherwise (the caller sorts everything).
+
+    A partition finds the k + 1 best in one O(n) pass; only they are sorted, by value then position
+    (the stable order). Which of several values equal to the (k + 1)-th the partition keeps can
+    differ from the full sort's, but a tie reaching the (k + 1)-th place sends the row to
+    :func:`_tied_rows_as_torch` anyway. (topk(x, 10) of (256, 1000): 15 -> 1 ms.)
+    """
+    if a.dtype.kind != "f" or k + 1 >= a.shape[d] or np.isnan(a).any():
+        return None
+    key = -a if largest else a
+    best = np.take(np.argpartition(key, k, axis=d), np.arange(k + 1), axis=d)
+    ranked: Array = np.take_along_axis(best, np.lexsort((best, np.take_along_axis(key, best, d)), axis=d), d)
+    return ranked
 
 
 def _tied_rows_as_torch(a: Array, order: Array, idx: Array, d: int, k: int, largest: bool) -> Array:
@@ -677,7 +713,9 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> A
         a = input.numpy()
         count = np.sum(~np.isnan(a) if a.dtype.kind == "f" else np.ones(a.shape, dtype=bool), axis=d,
                        keepdims=True)
-        return np.take_along_axis(order, np.maximum(count - 1, 0) // 2, axis=d)
+        picked = np.take_along_axis(order, np.maximum(count - 1, 0) // 2, axis=d)
+        n = a.shape[d] if a.ndim else 1
+        return np.where(count == 0, _stl_order.all_nan_median_index(n), picked)  # (a row of nans only)
 
     return _select(input, d, choose, keepdim, return_types.nanmedian)
 
@@ -694,10 +732,9 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mo
     best = np.empty(rows.shape[0], dtype=int64)
     for r, row in enumerate(rows):
         values, counts = np.unique(row, return_counts=True)
-        nan_in = row.dtype.kind in "fc" and bool(np.isnan(row).any())
-        # which copy: the one PyTorch's std::sort puts last; with a real nan (each its own run, as nan !=
-        # nan; np.unique counts them as one, whose row == nan picks nothing) only the replay knows it
-        if (counts.max() > 1 and not nan_in) or (nan_in and row.dtype.kind == "f"):
+        if counts.max() > 1 or (row.dtype.kind == "f" and np.isnan(row).any()):
+            # which copy: the one PyTorch's std::sort puts last; with nan, whatever that sort (comparing by <,
+            # which nan fails both ways) leaves, replayed
             best[r] = _stl_order.mode_index(row.tolist())
             continue
         v = values[np.argmax(counts)]  # unique sorts, so the first of the most frequent is the smallest
@@ -717,7 +754,9 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # 
     """
     a = input.numpy()
     axis = None if dim is None else _unique_dim(dim, a.shape)
-    values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True, axis=axis)
+    # (each nan distinct, as PyTorch's sort-then-compare: numpy merges them by default)
+    values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True, axis=axis,
+                                        equal_nan=False)
     out = [from_numpy(values)]
     if return_inverse:
         out.append(from_numpy(inverse.reshape(a.shape if axis is None else -1).astype(int64)))
@@ -866,14 +905,47 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Ten
 def histogram(input: Tensor, bins: Any = 100, *, range: tuple[float, float] | None = None,  # noqa: A002
               weight: Tensor | None = None, density: bool = False) -> return_types.histogram:
     """(counts, bin edges) of the values, as ``torch.histogram``; ``bins`` a count or a tensor of edges."""
-    x = input.numpy().reshape(-1)
-    edges: Any = bins.numpy() if isinstance(bins, Tensor) else int(bins)
-    w = None if weight is None else weight.numpy().reshape(-1)
-    lo_hi = range
-    if lo_hi is None and not isinstance(edges, np.ndarray):
-        lo_hi = (float(x.min()), float(x.max())) if x.size else (0.0, 1.0)
-    hist, bin_edges = np.histogram(x, bins=edges, range=lo_hi, weights=w, density=density)
-    return return_types.histogram(from_numpy(hist.astype(x.dtype)), from_numpy(bin_edges.astype(x.dtype)))
+    x = input.numpy().reshape(-1, 1)
+    edges = bins if isinstance(bins, Tensor) else int(bins)
+    hist, bin_edges = _histogramdd(x, [edges], None if range is None else list(range), weight, density)
+    return return_types.histogram(hist, bin_edges[0])
+
+
+def _histogramdd(points: Array, bins: list[Any], range: Sequence[float] | None,  # noqa: A002
+                 weight: Tensor | None, density: bool) -> tuple[Tensor, tuple[Tensor, ...]]:
+    """PyTorch's histogramdd kernel: edges by its linspace in the points' dtype (a count of bins over the
+    range, or the points' min and max: 0 and 1 for none, an empty span widened by 0.5 each way), each
+    point in the bin whose edges hold it (the last edge closes the last bin), weights added in the
+    points' dtype."""
+    dt, n = points.dtype, points.shape[1]
+    edges: list[Array] = []
+    for i, b in enumerate(bins):
+        if isinstance(b, Tensor):
+            edges.append(b.numpy().astype(dt))
+            continue
+        lo, hi = (float(range[2 * i]), float(range[2 * i + 1])) if range is not None else \
+            (float(points[:, i].min()), float(points[:, i].max())) if points.size else (0.0, 1.0)
+        if lo == hi:
+            lo, hi = lo - 0.5, hi + 0.5
+        edges.append(np.asarray(_symmetric_linspace(dt.type(lo), dt.type(hi), int(b) + 1)).astype(dt))
+    keep = np.ones(points.shape[0], dtype=bool)
+    flat = np.zeros(points.shape[0], dtype=np.int64)
+    for i, e in enumerate(edges):
+        col = points[:, i]
+        pos = np.searchsorted(e, col, side="right") - 1
+        pos[col == e[-1]] = len(e) - 2
+        keep &= (col >= e[0]) & (col <= e[-1])
+        flat = flat * (len(e) - 1) + np.clip(pos, 0, len(e) - 2)
+    shape = tuple(len(e) - 1 for e in edges)
+    hist: Array = np.zeros(math.prod(shape), dtype=dt)
+    w = np.ones(points.shape[0], dtype=dt) if weight is None else weight.numpy().reshape(-1).astype(dt)
+    np.add.at(hist, flat[keep], w[keep])  # (in order, in the points' dtype, as PyTorch's serial loop)
+    hist = hist.reshape(shape)
+    if density:
+        hist = hist / hist.sum(dtype=dt)
+        for i, e in enumerate(edges):
+            hist = hist / np.diff(e).reshape([-1 if k == i else 1 for k in builtins.range(n)])
+    return from_numpy(hist.astype(dt)), tuple(from_numpy(e) for e in edges)
 
 
 def histogramdd(input: Tensor, bins: Any, *, range: Sequence[float] | None = None,  # noqa: A002
@@ -892,27 +964,18 @@ def histogramdd(input: Tensor, bins: Any, *, range: Sequence[float] | None = Non
                          f"shape {tuple(input.shape)}")
     points = input.numpy().reshape(-1, input.shape[-1])
     n = points.shape[1]
-    edges: Any
+    edges: list[Any]
     if isinstance(bins, (list, tuple)) and bins and isinstance(bins[0], Tensor):
-        edges = [b.numpy() for b in bins]
+        edges = list(bins)
     else:
         edges = [int(bins)] * n if isinstance(bins, (int, np.integer)) else [int(b) for b in bins]
     if len(edges) != n or (range is not None and len(range) != 2 * n):
         raise ShapeError(f"torch.histogramdd: expected {n} sequences of bin edges / counts and {2 * n} range "
                          f"values for input of shape {tuple(input.shape)}")
-    if range is not None:
-        limits = [(float(range[2 * i]), float(range[2 * i + 1])) for i in builtins.range(n)]
-    elif points.size:
-        limits = [(float(points[:, i].min()), float(points[:, i].max())) for i in builtins.range(n)]
-    else:
-        limits = [(0.0, 1.0)] * n
-    w = None if weight is None else weight.numpy().reshape(-1)
-    if w is not None and w.shape[0] != points.shape[0]:
-        raise ShapeError(f"torch.histogramdd: {w.shape[0]} weights for {points.shape[0]} points")
-    use_range = None if isinstance(edges[0], np.ndarray) else limits
-    hist, bin_edges = np.histogramdd(points, bins=edges, range=use_range, weights=w, density=density)
-    return return_types.histogramdd(from_numpy(hist.astype(points.dtype)),
-                                    tuple(from_numpy(e.astype(points.dtype)) for e in bin_edges))
+    if weight is not None and weight.numel() != points.shape[0]:
+        raise ShapeError(f"torch.histogramdd: {weight.numel()} weights for {points.shape[0]} points")
+    hist, bin_edges = _histogramdd(points, edges, range, weight, density)
+    return return_types.histogramdd(hist, bin_edges)
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

@@ -19,7 +19,7 @@ from minigrad import ops
 from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.shapes import norm_dim
-from minigrad.tensor import Array, DTypeLike, Tensor
+from minigrad.tensor import Array, DTypeLike, Tensor, _named
 
 __all__ = ["as_strided", "cumsum", "gather", "scatter_add", "unfold"]
 
@@ -69,7 +69,8 @@ def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:  # no
     out = windows.reshape(*moved.shape[:-1], count, size)
     if d != last:
         out = out.transpose(d, last)
-    return out.reshape(size) if input.ndim == 0 else out  # PyTorch: a 0-d tensor gives (size,)
+    out = out.reshape(size) if input.ndim == 0 else out  # PyTorch: a 0-d tensor gives (size,)
+    return _named(out, input, "UnfoldBackward0")
 
 
 def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: int | None = None) -> Tensor:  # noqa: A002

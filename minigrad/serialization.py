@@ -26,7 +26,8 @@ A checkpoint is an ordinary numpy ``.npz`` archive (an uncompressed zip of
   describes the structure. Each array is stored under its key path joined
   with ``/`` (``model/fc1.weight``, ``optim/state/0/exp_avg``) so the file
   stays readable by numpy alone; the JSON maps the tree to those entry names,
-  so keys may contain any character. JSON node kinds: ``{"array": name}``,
+  so keys may contain any character. JSON node kinds: ``{"array": name}`` (with
+  ``"state": true`` for a state dict's value; a flat state dict's zip comment is ``STATE_COMMENT``),
   ``{"tensor": name, "requires_grad": bool, "parameter": bool}``,
   ``{"dict": [[key, node], ...]}`` with keys tagged ``["s", str]`` or
   ``["i", int]``, ``{"list": [...]}``, ``{"tuple": [...]}``, and ``{"value":
@@ -58,7 +59,8 @@ from typing import IO, Any, TypeAlias, Union
 
 import numpy as np
 
-from minigrad import pytorch_files
+from minigrad import _format, pytorch_files
+from minigrad._state_array import StateArray, as_state_array
 from minigrad.errors import MinigradError
 from minigrad.tensor import Array, Tensor
 
@@ -66,6 +68,9 @@ __all__ = ["add_safe_globals", "clear_safe_globals", "get_safe_globals", "load",
 
 TREE_KEY = "__minigrad_tree__"
 TENSORS_COMMENT = b"minigrad-checkpoint: flat dict of Tensors"
+#: a flat dict of state-dict values (a ``state_dict()``): arrays to numpy, the tensors they stand for to a
+#: PyTorch script under the torch alias (as ``{"array": ..., "state": true}`` nodes in a tree)
+STATE_COMMENT = b"minigrad-checkpoint: flat state dict"
 FORMAT = "minigrad-checkpoint"
 VERSION = 2  # 2 added "tensor" nodes; version 1 files read as before
 PathLike: TypeAlias = Union[str, "os.PathLike[str]"]
@@ -140,7 +145,7 @@ class _Flattener:
             name = self._name(path)
             self.arrays[name] = _as_array(obj, where)
             if isinstance(obj, np.ndarray):
-                return {"array": name}
+                return {"array": name, "state": True} if isinstance(obj, StateArray) else {"array": name}
             from minigrad.nn.module import Parameter
 
             return {"tensor": name, "requires_grad": bool(obj.requires_grad),
@@ -173,7 +178,8 @@ def _encode(obj: Any) -> tuple[dict[str, Array], bytes]:
     kind = _flat_kind(obj)
     if kind is not None:
         arrays = {k: _as_array(v, repr(k)) for k, v in obj.items()}
-        return arrays, (TENSORS_COMMENT if kind == "tensors" else b"")
+        states = kind == "arrays" and obj and all(isinstance(v, StateArray) for v in obj.values())
+        return arrays, (TENSORS_COMMENT if kind == "tensors" else STATE_COMMENT if states else b"")
     flat = _Flattener()
     tree = flat.node(obj, "")
     meta = json.dumps({"format": FORMAT, "version": VERSION, "tree": tree}, allow_nan=True)
@@ -305,6 +311,13 @@ def _tensor(arr: Array, requires_grad: bool, parameter: bool) -> Tensor:
     return t.requires_grad_(True) if requires_grad else t
 
 
+def _loaded_array(arr: Array) -> Array:
+    """A saved state-dict value as loaded: the array; under the torch alias a StateArray, as ``state_dict()``
+    gives, which a PyTorch script prints, clones and sizes as the tensor it saved (a plain saved array
+    loads as an array, as PyTorch's)."""
+    return as_state_array(arr) if _format.NAMESPACE == "torch" else arr
+
+
 def _restore(node: Any, arrays: Mapping[str, Array], path: str) -> Any:
     if not isinstance(node, dict) or not node:
         raise MinigradError(f"malformed structure entry at {path or 'the top'}: {node!r}")
@@ -313,7 +326,7 @@ def _restore(node: Any, arrays: Mapping[str, Array], path: str) -> Any:
         if not isinstance(body, str) or body not in arrays:
             raise MinigradError(f"the structure refers to array {body!r}, which is not in the file")
         if kind == "array":
-            return arrays[body]
+            return _loaded_array(arrays[body]) if node.get("state") is True else arrays[body]
         return _tensor(arrays[body], node.get("requires_grad") is True, node.get("parameter") is True)
     if len(node) != 1:
         raise MinigradError(f"malformed structure entry at {path or 'the top'}: {node!r}")
@@ -481,7 +494,7 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
     if TREE_KEY not in arrays:
         if comment == TENSORS_COMMENT:
             return {k: _tensor(v, False, False) for k, v in arrays.items()}
-        return arrays
+        return {k: _loaded_array(v) for k, v in arrays.items()} if comment == STATE_COMMENT else arrays
     raw = arrays.pop(TREE_KEY)
     try:
         meta = json.loads(raw.tobytes().decode("utf-8"))

@@ -495,7 +495,8 @@ def repeat_interleave(input: Any, repeats: Any = None, dim: int | None = None, *
         raise InvalidParameterError(f"repeat_interleave: repeats must be non-negative, one or {n} of them")
     idx = np.repeat(np.arange(n), np.broadcast_to(r.reshape(-1), (n,)))
     out: Tensor = x.reshape(1)[idx] if x.ndim == 0 else x[(slice(None),) * d + (idx,)]
-    return out
+    # PyTorch expands an int count and reshapes (ViewBackward0), and index_selects by a tensor of counts
+    return _named(out, input, "IndexSelectBackward0" if isinstance(repeats, Tensor) else "ViewBackward0")
 
 
 def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:  # noqa: A002
@@ -531,14 +532,17 @@ def reshape(input: Tensor, shape: Sequence[int]) -> Tensor:  # noqa: A002
 
 
 def t(input: Tensor) -> Tensor:  # noqa: A002
-    """The transpose of a matrix (0-d and 1-D tensors unchanged).
+    """The transpose of a matrix; a 0-d or 1-D tensor's values unchanged, in a new view (TBackward0, as
+    PyTorch's: not the tensor itself, so ``x.t()`` of a leaf is no leaf).
 
     Raises:
         ShapeError: more than 2 dims.
     """
     if input.ndim > 2:
         raise ShapeError(f"t() expects a tensor with <= 2 dims, but got shape {input.shape}")
-    return input.transpose(0, 1, "T") if input.ndim == 2 else input
+    if input.ndim == 2:
+        return input.transpose(0, 1, "T")
+    return input._view(ops.Permute.apply(input, dims=tuple(range(input.ndim)), kind="T"))
 
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:  # noqa: A002

@@ -50,7 +50,8 @@ def _window(fn: str, window_length: int, periodic: bool, dtype: DTypeLike, devic
         values = np.ones(window_length)
     else:
         length = window_length + 1 if periodic else window_length
-        values = symmetric(np.arange(length, dtype=np.float64), length)[:window_length]
+        # in the window's dtype, op by op, as PyTorch's (its float32 Blackman ends at -3e-8, not 0)
+        values = symmetric(np.arange(length, dtype=dt), length)[:window_length]
     out = from_numpy(values.astype(dt))
     return out.requires_grad_(True) if requires_grad else out
 
@@ -65,7 +66,7 @@ def hamming_window(window_length: int, periodic: bool = True, alpha: float = 0.5
         InvalidParameterError: a negative ``window_length``, or a dtype that is not floating point.
     """
     return _window("hamming_window", window_length, periodic, dtype, device, requires_grad,
-                   lambda n, m: alpha - beta * np.cos(n * (2 * math.pi / (m - 1))))
+                   lambda n, m: _hamming(n, m, alpha, beta))
 
 
 def hann_window(window_length: int, periodic: bool = True, *, dtype: DTypeLike = None, layout: Any = None,
@@ -77,13 +78,24 @@ def hann_window(window_length: int, periodic: bool = True, *, dtype: DTypeLike =
         InvalidParameterError: a negative ``window_length``, or a dtype that is not floating point.
     """
     return _window("hann_window", window_length, periodic, dtype, device, requires_grad,
-                   lambda n, m: 0.5 - 0.5 * np.cos(n * (2 * math.pi / (m - 1))))
+                   lambda n, m: _hamming(n, m, 0.5, 0.5))
+
+
+def _cos(x: Array) -> Array:
+    out: Array = np.cos(x.astype(np.float64)).astype(x.dtype)  # (rounded once, as PyTorch's float32 cos)
+    return out
+
+
+def _hamming(n: Array, m: int, alpha: float, beta: float) -> Array:
+    t = n.dtype.type
+    out: Array = _cos(n * t(2 * math.pi / (m - 1))) * t(-beta) + t(alpha)
+    return out
 
 
 def _bartlett(n: Array, m: int) -> Array:
-    w = n * (2.0 / (m - 1))
+    w: Array = n * n.dtype.type(2.0 / (m - 1))
     half = (m - 1) // 2 + 1  # the rising half, then 2 minus it
-    w[half:] = 2 - w[half:]
+    w[half:] = w[half:] * -1 + 2
     return w
 
 
@@ -100,8 +112,10 @@ def bartlett_window(window_length: int, periodic: bool = True, *, dtype: DTypeLi
 
 
 def _blackman(n: Array, m: int) -> Array:
-    w = n * (math.pi / (m - 1))
-    return np.cos(w * 4) * 0.08 - np.cos(w * 2) * 0.5 + 0.42
+    t = n.dtype.type
+    w = n * t(math.pi / (m - 1))
+    out: Array = _cos(w * t(4)) * t(0.08) - _cos(w * t(2)) * t(0.5) + t(0.42)
+    return out
 
 
 def blackman_window(window_length: int, periodic: bool = True, *, dtype: DTypeLike = None,
@@ -128,7 +142,7 @@ def kaiser_window(window_length: int, periodic: bool = True, beta: float = 12.0,
         InvalidParameterError: a negative ``window_length``, or a dtype that is not floating point.
     """
     def kaiser(n: Array, m: int) -> Array:
-        a = (m - 1) / 2.0
-        return np.i0(beta * np.sqrt(np.abs(1 - ((n - a) / a) ** 2))) / np.i0(beta)
+        a, x = (m - 1) / 2.0, n.astype(np.float64)  # (in float64, rounded once)
+        return np.i0(beta * np.sqrt(np.abs(1 - ((x - a) / a) ** 2))) / np.i0(beta)
 
     return _window("kaiser_window", window_length, periodic, dtype, device, requires_grad, kaiser)

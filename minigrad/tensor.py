@@ -1634,6 +1634,11 @@ class Tensor(TensorMethods):
         return self.expand(*other.shape)
 
     def __getitem__(self, index: Any) -> Tensor:
+        if type(index) is int and self._array.ndim:  # x[i], the most common index, needs no normalizing
+            try:
+                return self._view(_ops.GetItem.apply(self, index=(index,)))
+            except IndexError as e:
+                raise index_error(index, self.shape, e) from None
         idx = _index(index, self.shape)
         try:
             out = self
@@ -1801,7 +1806,7 @@ def _clamp_tensors(x: Tensor, lo: Any, hi: Any) -> Tensor:
         out = where(from_numpy(np.asarray(take_hi)), hi, out)
     if nan_mask.any():  # the value is nan; the gradient stays with what the comparisons chose
         out = out + from_numpy(np.where(nan_mask, np.nan, 0).astype(out.dtype))
-    return out
+    return _named(out, x, "ClampBackward0")  # (PyTorch's one op, its overload with tensor bounds)
 
 
 def _shared_memory(a: Array) -> builtins.bool:

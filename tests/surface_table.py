@@ -1125,5 +1125,6 @@ SURFACE_NOT_OPS = frozenset({
     # checks and Python-callable maps: tests/parity/test_torch_suite_fixes.py against PyTorch
     "is_nonzero", "is_same_size", "apply_", "map_", "map2_",
     "set_",  # memory sharing and resizing under no_grad: tests/parity/test_autograd_engine_api_parity.py
+    "is_set_to",  # the same memory: tests/parity/test_tensor_gaps_parity.py against PyTorch
     "__getstate__",  # pickle/deepcopy: tests/parity/test_moduleinfo_probe_fixes.py against PyTorch
 })  # fmt: skip

@@ -240,3 +240,26 @@ def test_cnn_row_agrees_across_implementations() -> None:
                 if k in report.status}
     assert report.status == expected, report.messages
     assert max(report.errors.values()) <= harness.RTOL
+
+
+def test_ops_sweep_checks_agreement_before_timing(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import ops_sweep
+
+    require_torch()
+    assert ops_sweep.main(["topk", "embedding"], seconds=0.01) == 0
+    rows = capsys.readouterr().out.splitlines()[1:]
+    assert [r.split()[0] for r in rows] == ["topk", "embedding"]
+    assert all(float(r.split()[1]) < 1e-3 and r.endswith("x") for r in rows)
+    assert ops_sweep.main(["no such op"]) == 2
+    import torch
+
+    import minigrad as mg
+
+    wrong = dict(ops_sweep.CASES)
+    shapes, ints, _ = wrong["gelu"]
+    wrong["gelu"] = (shapes, ints, lambda m, x: ops_sweep._sq(x * 2 if m is mg else x))  # a wrong result
+    ops_sweep.CASES, saved = wrong, ops_sweep.CASES
+    try:
+        assert ops_sweep.agreement("gelu", torch, mg) > 1e-3
+    finally:
+        ops_sweep.CASES = saved

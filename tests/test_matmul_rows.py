@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
+from minigrad import _kernels
 from tests.helpers import assert_close, require_torch
 
 RNG = np.random.default_rng(77)
@@ -64,7 +65,8 @@ def test_batched_transposed_operands_are_copied_for_blas_and_match_torch() -> No
     assert_close(mx.grad, tx.grad, rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize("shape", [(4, 8), (8, 4, 32, 32), (3, 40, 7), (2, 1)])
+@pytest.mark.parametrize("shape", [(4, 8), (8, 4, 32, 32), (3, 40, 7), (2, 1), (8, 4, 64, 64), (50, 33),
+                                   (40, 47)])  # (rows of 33-64 are folded in halves first)
 def test_row_max_is_numpys_max(shape: tuple[int, ...]) -> None:
     from minigrad import _kernels
 
@@ -72,3 +74,46 @@ def test_row_max_is_numpys_max(shape: tuple[int, ...]) -> None:
     a.reshape(-1)[::13] = np.nan
     for dim in range(-len(shape), len(shape)):
         np.testing.assert_array_equal(_kernels.row_max(a, dim), np.max(a, axis=dim, keepdims=True))
+
+
+def test_an_inner_dim_of_one_is_the_broadcast_product_in_every_layout() -> None:
+    # a depthwise convolution's input gradient is a batch of (9, 1) @ (1, 784) products, where numpy's
+    # batched matmul loops without BLAS (8 ms); each entry is one product, so the broadcast product is exact
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((32, 9, 1)).astype(np.float32)
+    b = rng.standard_normal((8, 32, 1, 784)).astype(np.float32)
+    assert np.array_equal(_kernels.matmul(a, b), np.matmul(a, b))
+    assert np.array_equal(_kernels.matmul(a[0], b[0, 0]), np.matmul(a[0], b[0, 0]))
+    torch = require_torch()
+    depthwise = mg.nn.Conv2d(4, 4, 3, padding=1, groups=4)
+    x = rng.standard_normal((2, 4, 7, 7)).astype(np.float32)
+    t_conv = torch.nn.Conv2d(4, 4, 3, padding=1, groups=4)
+    with torch.no_grad():
+        t_conv.weight.copy_(torch.tensor(depthwise.weight.numpy()))
+        t_conv.bias.copy_(torch.tensor(depthwise.bias.numpy()))
+    mx, tx = mg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    depthwise(mx).square().sum().backward()
+    t_conv(tx).square().sum().backward()
+    assert mx.grad is not None and tx.grad is not None
+    np.testing.assert_allclose(mx.grad.numpy(), tx.grad.numpy(), rtol=1e-5, atol=1e-5)
+    # the weight's gradient: one einsum over the batch (few_rows_left_grad), not N one-row GEMMs
+    assert depthwise.weight.grad is not None and t_conv.weight.grad is not None
+    np.testing.assert_allclose(depthwise.weight.grad.numpy(), t_conv.weight.grad.numpy(), rtol=1e-5,
+                               atol=1e-5)
+
+
+@pytest.mark.parametrize(("x_shape", "w_shape"), [((32, 1, 9), (8, 32, 9, 50)), ((1, 3, 2, 5), (4, 3, 5, 7)),
+                                                  ((3, 4, 5), (3, 5, 6))])
+def test_few_rows_left_grad_is_the_batch_sum_of_the_products(x_shape: tuple[int, ...],
+                                                             w_shape: tuple[int, ...]) -> None:
+    rng = np.random.default_rng(4)
+    x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
+    d = rng.standard_normal((*np.broadcast_shapes(x_shape[:-2], w_shape[:-2]), x_shape[-2], w_shape[-1]))
+    full = d @ w.swapaxes(-1, -2)
+    lead = full.ndim - len(x_shape)
+    expected = full.sum(tuple(range(lead)))
+    expected = expected.sum(tuple(i for i, n in enumerate(x_shape[:-2]) if n == 1), keepdims=True)
+    assert _kernels.few_rows(x, w, d) == (x_shape[:-2] != d.shape[:-2])
+    if _kernels.few_rows(x, w, d):
+        got = _kernels.few_rows_left_grad(d, w, x_shape)
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)

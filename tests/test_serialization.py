@@ -406,3 +406,40 @@ def test_replacing_a_checkpoint_keeps_its_permissions(tmp_path: Path) -> None:
     mg.save({"a": np.zeros(1)}, path)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
     np.testing.assert_array_equal(mg.load(path)["a"], [0.0])
+
+
+def test_saved_state_dict_loads_as_tensors_under_the_torch_alias(monkeypatch: pytest.MonkeyPatch) -> None:
+    # (progs15) under python -m minigrad.compat, torch.load(buf)["model"]["w"] printed as a numpy array
+    # ([1. 1.]) where PyTorch prints tensor([1., 1.]); as minigrad a saved array still loads as an array
+    torch = pytest.importorskip("torch")
+    from minigrad import _format
+
+    lin, tlin = mg.nn.Linear(2, 1), torch.nn.Linear(2, 1)
+    with mg.no_grad():
+        lin.weight.copy_(mg.tensor([[0.5, -1.25]]))
+        lin.bias.zero_()
+    with torch.no_grad():
+        tlin.weight.copy_(torch.tensor([[0.5, -1.25]]))
+        tlin.bias.zero_()
+    for tree in (False, True):
+        buf = io.BytesIO()
+        mg.save({"model": lin.state_dict(), "step": 3} if tree else lin.state_dict(), buf)
+        buf.seek(0)
+        plain = mg.load(buf)
+        plain = plain["model"] if tree else plain
+        assert type(plain["weight"]) is np.ndarray
+        monkeypatch.setattr(_format, "NAMESPACE", "torch")
+        buf.seek(0)
+        loaded = mg.load(buf)
+        loaded = loaded["model"] if tree else loaded
+        assert repr(loaded["weight"]) == repr(tlin.state_dict()["weight"]) == "tensor([[ 0.5000, -1.2500]])"
+        assert repr(loaded["bias"].shape) == "torch.Size([1])"
+        assert isinstance(loaded["weight"], np.ndarray)
+        monkeypatch.setattr(_format, "NAMESPACE", "minigrad")
+    # a plain numpy array saved loads as an array under the alias too (PyTorch pickles it as one)
+    monkeypatch.setattr(_format, "NAMESPACE", "torch")
+    for obj in ({"stats": np.arange(3.0)}, {"stats": np.arange(3.0), "step": 1}):
+        buf = io.BytesIO()
+        mg.save(obj, buf)
+        buf.seek(0)
+        assert type(mg.load(buf)["stats"]) is np.ndarray

@@ -93,10 +93,11 @@ BUDGETS: dict[str, int] = {
     # only ops made after them
     # +8: in-place add_/sub_ with alpha as one fused multiply-add (recorded and not), as PyTorch's kernel
     # +3 (progs14): std, logsumexp, squeeze and a number ** tensor named as PyTorch's grad_fn
+    # +5: x[i] with an int goes straight to the GetItem op (12 -> 7 us for x[i].item())
     # +27 (hunt15): clamp's three-operand promotion and 0-d bounds beside numbers, clamp_ casting within a
     # category, copy_ of a number, tensor() reading tensors in lists as scalars, pow's exponent overflow,
     # all/any over dim=() reducing nothing
-    "minigrad/tensor.py": 2287,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    "minigrad/tensor.py": 2292,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -195,8 +196,18 @@ BUDGETS: dict[str, int] = {
     # +31: AddScaled (add/sub with alpha rounded once), Lerp's float32 sides and torch.addcmul's (Addcmul's
     # fused form) as fused multiply-adds, as PyTorch's kernels
     # +8 (review): a number weight computes only its own side of lerp (_lerp_side), not both
+    # +4: IndexAdd's picked rows (an embedding's gradient) through _kernels.add_rows
+    # +62: LogSigmoid and Softplus primitives, PyTorch's kernel formulas (composed, 6-9 ops each; BCE with
+    # logits 13 ops)
+    # +15: IndexAdd's rows picked along any dim (an interpolation's gradient) through add_rows_along
+    # +3: cumsum widens first and scans in place (2x faster than numpy's casting scan)
+    # +6: GetItem of one integer array along a dim by np.take (a row-major result, as PyTorch's)
+    # +2: Stack joins a[None] views with one concatenate (np.stack's expand_dims cost 2 us per input)
+    # +37: the Hardswish primitive (PyTorch's kernel formulas; composed: eleven ops) and Elu's array backward
+    # +27: the Hardsigmoid primitive (composed: eight ops, 6x PyTorch's time)
+    # +1: a few-row left operand's gradient through _kernels.few_rows_left_grad (depthwise convolutions)
     # +16 (hunt15): IndexAddInto adds a float32 alpha * b as PyTorch's fused multiply-add, step by step
-    "minigrad/ops.py": 3310,
+    "minigrad/ops.py": 3467,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -222,7 +233,14 @@ BUDGETS: dict[str, int] = {
     # 597 with select's +0.0 case (where(cond, a, 0) kept the sign of -a * 0; Where's product form is gone)
     # 601 with that case writing in its input's memory order (a permuted gradient stays permuted)
     # 603 with half sums accumulated in float32, as PyTorch's CPU sum (progs12); cached einsum subscripts
-    "minigrad/_kernels.py": 616,
+    # 644 with add_rows: np.add.at of picked rows on its flat fast path (an embedding's gradient 3-4x faster)
+    # 661 with add_rows_along: the same along a later dim (bilinear upsampling's backward 8 -> 0.8 ms)
+    # 680 with window sums: tiling pools' windows added term by term (avg_pool2d 2 x 2 13x faster)
+    # 699 with add_at: an index array per dim (scatter_add) through the flat view, np.add.at's fast path
+    # 704 with matmul's inner dim of 1 as the broadcast product (a depthwise conv's input gradient, 8x)
+    # 727 with few_rows_left_grad: a depthwise conv's weight gradient by one einsum, no transposed copy
+    # 737 with row_max folding rows of 33-64 in halves (softmax over a 64-token context 2.4x faster)
+    "minigrad/_kernels.py": 737,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
@@ -397,9 +415,13 @@ BUDGETS: dict[str, int] = {
     # +1 with progs13 merged beside inplace (activation.py: softshrink, leaky_relu and the inplace forms)
     # +3 (progs14): margin losses and F.pad named as PyTorch's grad_fn
     # +8 (docex2): nn.init's samplers refuse non-float tensors with PyTorch's NotImplementedError
-    # +27 (hunt15): linear/bilinear with a size-0 dim, group_norm's one-value check, adaptive pools to size 0,
+    # +2 (progs15): cross_entropy with probability targets named as PyTorch's (DivBackward1, NegBackward0);
+    # +7 nll_loss/cross_entropy of 3-d and higher inputs named NllLoss2DBackward0 as PyTorch's; +33 PyTorch's
+    # grad_fn names for interpolate, adaptive pools, conv_transpose, fold/unfold, grid_sample, affine_grid,
+    # pdist, pairwise_distance, embedding_bag, channel_shuffle, rrelu
+    # +15 (hunt15): linear/bilinear with a size-0 dim, group_norm's one-value check, adaptive pools to size 0,
     # softshrink of bools, gaussian_nll_loss with an infinite var
-    "minigrad/nn": 15886,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    "minigrad/nn": 15916,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -685,10 +707,36 @@ BUDGETS: dict[str, int] = {
     # +28 (docex2): distributions with integer parameters refuse to sample, as PyTorch (they drew truncated
     # values); FisherSnedecor with integer df samples, as PyTorch
     # +8 (review): lerp's one side for a number weight
-    # +250 (hunt15): fuzzer findings (0-d dim checks, zeta's poles, int division edges, cross, einsum
+    # +32: the row scatter-add of an embedding's gradient on np.add.at's flat fast path
+    # +13: topk partitions and sorts only the k + 1 best (15 -> 1 ms, topk(x, 10) of (256, 1000))
+    # +41: LogSigmoid and Softplus primitives (the composed softplus and Goldberg's log1p gone)
+    # +14: adaptive average pooling takes PyTorch's paths: the mean for global pooling, sum / kh / kw
+    # +32: picked rows added along any dim on np.add.at's flat fast path (interpolation's backward)
+    # +3: cumsum's in-place scan
+    # +19: pooling windows summed term by term, as PyTorch's kernels (_kernels._window_sums)
+    # +15: cdist's matmul form past 25 rows, as PyTorch (no (P, R, M) temporary: 15x faster)
+    # +6: x[:, idx] by np.take: row-major, as PyTorch's
+    # +19: scatter_add / index_put_ accumulation on np.add.at's flat fast path (_kernels.add_at)
+    # +7: x[int] fast path; Stack without np.stack's per-input calls
+    # +19: matmul with an inner dim of 1 as a product; multinomial without replacement by a partition
+    # +31: Hardswish primitive; Elu's backward on arrays; activations select without np.where
+    # +3 (progs15): nn.Buffer as PyTorch's flagged plain Tensor; t() of a vector a TBackward0 view; named
+    # nodes. +39: histogram/histogramdd by PyTorch's kernel (float32 linspace edges, counts by them), the
+    # cosine windows computed in their dtype; +8 Tensor.is_set_to (was missing); +4 mode of rows with nan
+    # (raised IndexError) and unique keeping each nan; +12 nanmedian's index for a row of nans only; +7 loaded
+    # arrays are state-dict values (print as tensors) under the torch alias; +9 cross_entropy's names; +1
+    # CopySlices' name() as PyTorch's torch::autograd::CopySlices; +14 the linalg decompositions and solvers
+    # named as PyTorch's one node (LinalgSvdBackward0, LinalgQrBackward0, ...; were views and squeezes); +3
+    # matrix_norm's last op as PyTorch's (Amax/Amin/Permute); +33 nn functionals' grad_fn names (see
+    # minigrad/nn), +3 clamp_min/max, logaddexp(2), nan_to_num, scatter and Tensor.unfold names; +6 a saved
+    # state dict's values are marked so that only they (not plain saved arrays) load as tensors (torch alias)
+    # +29: Hardsigmoid primitive (the composed form's constant and detach trick gone)
+    # +24: few_rows_left_grad (a depthwise convolution's weight gradient by one einsum)
+    # +10: row_max folds rows of 33-64 in halves
+    # +249 (hunt15): fuzzer findings (0-d dim checks, zeta's poles, int division edges, cross, einsum
     # and tensordot shapes, norms without identity, mode with nan, allocation errors, unique's size-0
     # dims, the nn/tensor ones)
-    "minigrad": 61476,
+    "minigrad": 61932,  # (progs15 merged: both lists above)
 }
 
 

@@ -71,31 +71,33 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
 
-class Buffer(Tensor):
+class _BufferMeta(type):
+    def __instancecheck__(cls, instance: Any) -> bool:
+        # a Buffer is a plain Tensor flagged by nn.Buffer (as PyTorch's), so the check reads the flag
+        return isinstance(instance, Tensor) and bool(getattr(instance, "_is_buffer", False))
+
+
+class Buffer(metaclass=_BufferMeta):
     """A Tensor that a Module registers as a buffer when assigned as an attribute (PyTorch 2.x's nn.Buffer).
 
     ``self.scale = nn.Buffer(t)`` does what ``self.register_buffer("scale", t)``
     does: saved by ``state_dict`` (unless ``persistent=False``), moved by
-    ``to()``, never trained. The buffer shares ``data``'s memory and keeps its
-    requires_grad, as in PyTorch.
+    ``to()``, never trained. As in PyTorch, ``nn.Buffer(t)`` returns a plain Tensor
+    (``t.detach()``, sharing its memory and keeping its requires_grad) carrying the
+    ``persistent`` flag; ``isinstance(x, nn.Buffer)`` is True for such tensors only.
 
     Args:
         data: a Tensor, a numpy array or nested lists; None gives an empty float32 tensor.
-        persistent: whether ``state_dict`` includes it.
+        persistent: whether ``state_dict`` includes it (read when it is assigned to a Module attribute).
     """
 
-    __slots__ = ("persistent",)
-
-    def __init__(self, data: TensorLike | None = None, *, persistent: bool = True) -> None:
-        if data is None:
-            arr: Array = np.empty(0, dtype=float32)
-        else:
-            arr = (data if isinstance(data, Tensor) else tensor(data)).numpy()
-        super().__init__(np.empty(0, dtype=arr.dtype), dtype=arr.dtype)
-        self.data = from_numpy(arr)
-        if isinstance(data, Tensor) and data.requires_grad:
-            self.requires_grad_(True)
-        self.persistent = _checks.flag("persistent", persistent)
+    def __new__(cls, data: TensorLike | None = None, *, persistent: bool = True) -> Tensor:  # type: ignore[misc]
+        src = tensor(np.empty(0, dtype=float32)) if data is None else \
+            data if isinstance(data, Tensor) else tensor(data)
+        out = src.detach().requires_grad_(src.requires_grad)
+        setattr(out, "persistent", _checks.flag("persistent", persistent))  # noqa: B010 (Tensor declares neither)
+        setattr(out, "_is_buffer", True)  # noqa: B010
+        return out
 
 
 def _addindent(text: str, spaces: int) -> str:
@@ -303,8 +305,6 @@ class Module:
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
                             "(torch Tensor or None required)")
-        if isinstance(tensor, Buffer):
-            persistent = tensor.persistent
         self._buffers[name] = _module_hooks.registered(_module_hooks._global_buffer_registration_hooks,
                                                        self, name, tensor)
         if persistent:

@@ -564,6 +564,29 @@ SPECS: dict[str, list[Check]] = {
     "tabular_regression.py": every_number(1e-5),    # standardise, MLP RMSE/R^2, permutation importance
     "image_tensor_prep.py": every_number(1e-5),     # HWC->CHW, channel mean/std, (un)normalise, uint8, histc
     "kfold_cv.py": every_number(1e-5),              # tensor_split folds, SubsetRandomSampler, weight resets
+    # progs15: the less travelled API, printed whole; everything fixed or seeded
+    "volumetric_cnn3d.py": every_number(1e-5),      # Conv3d/ConvTranspose3d options, 3-d pools/unpool/pads
+    "activation_zoo.py": every_number(1e-5),        # celu/selu/glu/shrinks/threshold, in-place forms, grads
+    "pointwise_math_tour.py": every_number(1e-5),   # atan2/hypot/frexp/ldexp/nextafter/gcd/igamma/..., grads
+    "dtype_promotion_views.py": every_number(0),    # mixed-dtype results, // and % signs, writes via views
+    "lazy_modules_buffers.py": every_number(1e-5),  # Lazy* modules, nn.Buffer, get_submodule, RNNCellBase
+    "linalg_products_qr.py": every_number(1e-9),    # addmv/addr/addbmm, geqrf/ormqr, lu_unpack (float64)
+    "scatter_split_ops.py": every_number(0),        # index_reduce, *_scatter, put_, nanmedian, h/v/dsplit
+    "distribution_transforms.py": every_number(1e-5),  # transforms, biject_to, FisherSnedecor, GPD, InvGamma
+    "pooling_indices_shuffle.py": every_number(1e-5),  # pools with indices + unpool, lp/fractional, shuffles
+    "reprs_and_infos.py": every_number(1e-5),       # reprs of uncommon modules/optimizers, finfo, grad_fns
+    "signal_windows_fir.py": every_number(1e-5),    # windows, windowed-sinc FIR by conv1d, histogram(dd)
+    "dropout_variants_seeded.py": every_number(1e-5),  # dropout1d/2d/3d, alpha/feature-alpha, MC dropout
+    "tensor_attributes_memory.py": every_number(0),  # strides/offsets, storage sizes, type(), is_set_to
+    "nn_utils_func_extras.py": every_number(1e-5),  # fusers, parametrize transfer, linearize, vmap
+    "image_warping_resize.py": every_number(1e-5),  # grid_sample modes x pads, affine registration, resizing
+    "nan_sort_search.py": every_number(0),          # sort/topk/mode/unique/median with nan/inf, searchsorted
+    "module_api_checkpoint.py": every_number(1e-5),  # named_* with sharing, load_state_dict reports, BytesIO
+    "soft_target_losses.py": every_number(1e-5),    # print(loss) of soft/2-d targets, CTC, distillation
+    "autograd_api_extras.py": every_number(1e-6),   # functional jacobians, grad options, hooks, Function
+    "norm_layers_embeddings.py": every_number(1e-5),  # BN momentum=None, IN stats, RMSNorm, LRN, bags
+    "weight_spectra_lowrank.py": every_number(1e-5),  # svd/qr/eigh/slogdet/lu of weights printed with grad_fn
+    "decoder_layer_prints.py": every_number(1e-5),  # upsampling/pooling/fold/warp outputs with grad_fn
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -175,6 +175,28 @@ def test_topk_orders_ties_as_torch(largest: bool) -> None:
     assert ours_c.indices.tolist() == theirs_c.indices.tolist()
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_topk_of_long_rows_through_a_partition_matches_torch(dtype: type) -> None:
+    # topk partitions first and sorts only the k + 1 best (the full sort made topk(x, 10) of (256, 1000)
+    # 15x slower than PyTorch): values rounded to few digits, so the cut often falls in a tie, and -0.0
+    rng = np.random.default_rng(7)
+    for trial in range(40):
+        shape = (int(rng.integers(1, 5)), int(rng.integers(20, 400)))
+        dim = -1 if trial % 3 else 0
+        k = int(rng.integers(0, min(shape[dim], 50)))
+        a = np.round(rng.standard_normal(shape) * [1, 10, 1000][trial % 3]).astype(dtype)
+        a[a == 0] = -0.0 if trial % 2 else 0.0
+        for largest in (True, False):
+            ours = mg.topk(mg.tensor(a), k, dim=dim, largest=largest)
+            theirs = torch.topk(torch.tensor(a), k, dim=dim, largest=largest)
+            assert ours.indices.tolist() == theirs.indices.tolist(), (trial, largest)
+            assert _bits_equal(ours.values.numpy(), theirs.values.numpy())
+
+
+def _bits_equal(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
 def test_kthvalue_and_mode_pick_the_tied_index_torch_picks() -> None:
     # k-NN voting by torch.mode and kthvalue over tied values report the index PyTorch's quickselect /
     # std::sort leaves there, not the first or last occurrence
@@ -195,3 +217,48 @@ def test_kthvalue_and_mode_pick_the_tied_index_torch_picks() -> None:
         ok = mg.tensor(cube).kthvalue(2, dim, keepdim=True).indices.tolist()
         assert ok == torch.tensor(cube).kthvalue(2, dim, keepdim=True).indices.tolist()
         assert mg.tensor(cube).mode(dim).indices.tolist() == torch.tensor(cube).mode(dim).indices.tolist()
+
+
+def test_mode_of_rows_with_nan_as_torch() -> None:
+    # (progs15) a row holding nan raised IndexError; PyTorch's std::sort by < (which nan fails both ways)
+    # decides the order, and mode reports the last of the longest run of equal values in it
+    torch = require_torch()
+    rng = np.random.default_rng(0)
+    rows = [np.array([2.0, np.nan, 2.0, np.nan, np.nan, 1.0], dtype=np.float32),
+            np.full(5, np.nan, np.float32)]
+    for n in (3, 7, 16, 17, 40, 100):
+        for _ in range(4):
+            a = rng.integers(0, 4, n).astype(np.float32)
+            a[rng.random(n) < 0.3] = np.nan
+            rows.append(a)
+    for a in rows:
+        want, got = torch.mode(torch.tensor(a)), mg.mode(mg.tensor(a))
+        assert int(got.indices) == int(want.indices), a
+        np.testing.assert_array_equal(got.values.numpy(), want.values.numpy())
+    batch = np.stack([rows[0], np.array([1, 1, 2, np.nan, 3, 3], dtype=np.float32)])
+    want_batch = torch.mode(torch.tensor(batch), 1).indices.tolist()
+    assert mg.mode(mg.tensor(batch), 1).indices.tolist() == want_batch
+
+
+def test_unique_keeps_each_nan_as_torch() -> None:
+    # (progs15) numpy's unique merged the nans (tensor([1., nan])); PyTorch keeps each one
+    # (tensor([1., nan, nan]))
+    torch = require_torch()
+    a = np.array([1.0, np.nan, 1.0, np.nan, 0.5], dtype=np.float32)
+    want = torch.unique(torch.tensor(a), return_inverse=True, return_counts=True)
+    got = mg.unique(mg.tensor(a), return_inverse=True, return_counts=True)
+    np.testing.assert_array_equal(got[0].numpy(), want[0].numpy())
+    assert got[1].tolist() == want[1].tolist() and got[2].tolist() == want[2].tolist()
+    assert mg.tensor(a).unique().shape == (4,)
+
+
+def test_nanmedian_of_an_all_nan_row_reports_torchs_index() -> None:
+    # (progs15) a row of nans only reported index 0; PyTorch's std::nth_element leaves another one there
+    # (2 for 4 or 5 nans, 6 for 8), a function of the row length only
+    torch = require_torch()
+    for n in (1, 2, 3, 4, 5, 8, 17, 33, 64):
+        a = np.full((2, n), np.nan, dtype=np.float32)
+        a[1, ::3] = 1.0
+        want, got = torch.tensor(a).nanmedian(1), mg.tensor(a).nanmedian(1)
+        assert got.indices.tolist() == want.indices.tolist(), n
+        np.testing.assert_array_equal(got.values.numpy(), want.values.numpy())

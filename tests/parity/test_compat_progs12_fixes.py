@@ -127,3 +127,26 @@ def test_half_sum_and_mean_accumulate_in_float32(reduce: Any) -> None:
     got = reduce(mg.tensor(data).half())
     assert str(want.dtype) == f"torch.{got.dtype}"
     np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+def test_histogram_edges_are_pytorchs_float32_linspace() -> None:
+    # (progs15) the edges were numpy's float64 linspace cast to float32 (-0.6666666865 where PyTorch's
+    # float32 linspace gives -0.6666666269); each point is counted in the bin of those edges
+    grid = torch.linspace(-2, 2, 4)
+    x = torch.cat([grid, torch.tensor([-1.3, 0.5, 2.9, -0.7, 1.0999999])])
+    cases: list[dict[str, Any]] = [
+        {"bins": 3}, {"bins": 3, "range": (-2.0, 2.0)}, {"bins": 7, "range": (-1.3, 2.9)},
+        {"bins": 5, "weight": torch.linspace(0, 1, 9)}, {"bins": 2, "range": (1.0, 1.0)}]
+    for kw in cases:
+        want = torch.histogram(x, **kw)
+        ours = {k: mg.tensor(v.numpy()) if isinstance(v, torch.Tensor) else v for k, v in kw.items()}
+        got = mg.histogram(mg.tensor(x.numpy()), **ours)
+        assert got.bin_edges.numpy().tobytes() == want.bin_edges.numpy().tobytes(), kw
+        np.testing.assert_array_equal(got.hist.numpy(), want.hist.numpy())
+    assert mg.histogram(mg.tensor([]), bins=2).bin_edges.tolist() == [0.0, 0.5, 1.0]
+    pts = torch.stack([x, x.flip(0)], 1)
+    want_dd = torch.histogramdd(pts, bins=[3, 2], range=[-2.0, 2.0, -2.0, 2.0])
+    got_dd = mg.histogramdd(mg.tensor(pts.numpy()), bins=[3, 2], range=[-2.0, 2.0, -2.0, 2.0])
+    np.testing.assert_array_equal(got_dd.hist.numpy(), want_dd.hist.numpy())
+    for g, w in zip(got_dd.bin_edges, want_dd.bin_edges):
+        assert g.numpy().tobytes() == w.numpy().tobytes()

@@ -192,3 +192,29 @@ def test_launcher_reaches_nn_modules_as_attribute(tmp_path: Any) -> None:
     outs = [subprocess.run(c, capture_output=True, text=True, timeout=120, env=env) for c in commands]
     assert outs[0].stdout == "['w'] True\n", outs[0].stderr
     assert outs[1].stdout == outs[0].stdout, outs[1].stderr
+
+
+@pytest.mark.parametrize(("s1", "s2", "mode"), [
+    ((128, 32), (256, 32), None), ((3, 40, 5), (3, 30, 5), None), ((2, 1, 30, 3), (4, 26, 3), None),
+    ((20, 4), (10, 4), None), ((20, 4), (10, 4), "use_mm_for_euclid_dist"),
+    ((40, 4), (30, 4), "donot_use_mm_for_euclid_dist"),
+])
+def test_cdist_takes_torchs_matmul_form_past_25_rows(s1: tuple[int, ...], s2: tuple[int, ...],
+                                                     mode: str | None) -> None:
+    # p = 2 past 25 rows: [-2 x1, |x1|^2, 1] @ [x2, 1, |x2|^2]^T, clamped and rooted (ViewBackward0), as
+    # PyTorch; the difference form built a (P, R, M) temporary, 15x slower
+    torch = require_torch()
+    rng = np.random.default_rng(10)
+    a, b = rng.standard_normal(s1), rng.standard_normal(s2)
+    kw = {} if mode is None else {"compute_mode": mode}
+    ma, mb = mg.tensor(a, requires_grad=True), mg.tensor(b, requires_grad=True)
+    ta, tb = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    ours, theirs = mg.cdist(ma, mb, **kw), torch.cdist(ta, tb, **kw)
+    assert ours.grad_fn is not None and ours.grad_fn.name() == theirs.grad_fn.name()
+    g = rng.standard_normal(tuple(theirs.shape))
+    ours.backward(mg.tensor(g))
+    theirs.backward(torch.tensor(g))
+    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-12, atol=1e-12)
+    assert ma.grad is not None and mb.grad is not None
+    np.testing.assert_allclose(ma.grad.numpy(), ta.grad.numpy(), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(mb.grad.numpy(), tb.grad.numpy(), rtol=1e-10, atol=1e-10)

@@ -309,3 +309,46 @@ def test_linear_on_a_batch_of_sequences_weight_gradient(bias: bool) -> None:
     assert_close(out[0][0], out[1][0], rtol=RTOL, atol=ATOL)
     assert_close(out[0][1], out[1][1], rtol=RTOL, atol=ATOL)
     assert out[0][0].numpy().flags.c_contiguous
+
+
+@pytest.mark.parametrize(("nd", "shape", "out"), [
+    (2, (4, 16, 7, 7), 1), (2, (16, 7, 7), (1, 1)), (1, (4, 8, 30), 1), (3, (2, 3, 4, 6, 8), 1),  # global
+    (2, (4, 8, 14, 14), 7), (2, (4, 8, 14, 14), (7, 2)), (2, (4, 8, 14, 14), (None, 7)),  # equal bins
+    (1, (4, 8, 30), 10), (3, (2, 3, 4, 6, 8), (2, 3, 4)), (2, (4, 8, 14, 14), 5),  # (uneven: gathered)
+])
+def test_adaptive_average_pooling_takes_torchs_path(nd: int, shape: tuple[int, ...], out: Any) -> None:
+    # global pooling is PyTorch's mean (MeanBackward1); equal bins its kernel's sum / kh / kw; a gather
+    # per dim made a ResNet's global pool on (16, 64, 7, 7) 9x slower than PyTorch
+    torch = require_torch()
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal(shape)
+    mx, tx = mg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    ours = getattr(mg.nn.functional, f"adaptive_avg_pool{nd}d")(mx, out)
+    theirs = getattr(torch.nn.functional, f"adaptive_avg_pool{nd}d")(tx, out)
+    assert ours.grad_fn is not None and ours.grad_fn.name() == theirs.grad_fn.name()
+    g = rng.standard_normal(tuple(theirs.shape))
+    ours.backward(mg.tensor(g))
+    theirs.backward(torch.tensor(g))
+    assert_close(ours.numpy(), theirs.detach().numpy(), rtol=1e-12, atol=1e-14)
+    assert mx.grad is not None and tx.grad is not None
+    assert_close(mx.grad.numpy(), tx.grad.numpy(), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize(("shape", "k"), [
+    ((16, 16, 28, 28), 2), ((4, 8, 12, 12), 3), ((4, 8, 12, 12), (2, 3)), ((8, 4, 30), 3),
+])
+def test_tiling_average_pools_add_each_window_as_torch(shape: tuple[int, ...], k: Any) -> None:
+    # each window summed term by term in row-major order (PyTorch's kernel), not by numpy's reduce per
+    # output (13x slower on 2 x 2 windows): the float32 outputs and gradients equal PyTorch's bit for bit
+    torch = require_torch()
+    x = np.random.default_rng(8).standard_normal(shape).astype(np.float32) * 3
+    nd = len(shape) - 2
+    mx, tx = mg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    ours = getattr(mg.nn.functional, f"avg_pool{nd}d")(mx, k)
+    theirs = getattr(torch.nn.functional, f"avg_pool{nd}d")(tx, k)
+    assert ours.numpy().tobytes() == theirs.detach().numpy().tobytes()
+    g = np.random.default_rng(9).standard_normal(tuple(theirs.shape)).astype(np.float32)
+    ours.backward(mg.tensor(g))
+    theirs.backward(torch.tensor(g))
+    assert mx.grad is not None and tx.grad is not None
+    assert mx.grad.numpy().tobytes() == tx.grad.numpy().tobytes()

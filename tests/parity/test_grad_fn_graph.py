@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -185,8 +186,113 @@ def test_composed_ops_named_as_pytorch_names_them() -> None:
         "lib.std_mean(t)[0]", "lib.std_mean(t, 1)[1]", "lib.var_mean(t)[0]", "lib.var_mean(t, 0)[1]",
         "lib.aminmax(t).min", "lib.aminmax(t, dim=1).max", "t.cummax(1).values", "t.cummin(0).values",
         "t.nansum()", "t.frac()", "t.sigmoid().logit()", "t.sinc()",
+        "t[0].diag()", "t[0].diag(-1)", "lib.diag_embed(t)", "lib.diag_embed(t, 1, 0, 2)",
+        "t.repeat_interleave(2)", "t.repeat_interleave(2, 1)", "t.repeat_interleave(lib.tensor(2), 0)",
+        "t.repeat_interleave(lib.tensor([1, 0, 2]), 0)",
+        f"lib.{f}cross_entropy(t, t.detach().softmax(1))", f"lib.{f}cross_entropy(t, t.detach().softmax(1), "
+        "reduction='sum')", f"lib.{f}cross_entropy(t, t.detach().softmax(1), reduction='none')",
+        f"lib.{f}cross_entropy(t, t.detach().softmax(1), weight=lib.ones(4), label_smoothing=0.1)",
+        f"lib.{f}cross_entropy(t.reshape(1, 4, 3, 1), lib.tensor([[[0], [3], [1]]]))",
+        f"lib.{f}cross_entropy(t.reshape(1, 4, 3, 1), lib.tensor([[[0], [3], [1]]]), reduction='none')",
+        f"lib.{f}cross_entropy(t.reshape(1, 4, 3), lib.tensor([[0, 3, 1]]), weight=lib.ones(4), "
+        "ignore_index=3)",
+        f"lib.{f}nll_loss(t.reshape(1, 4, 3), lib.tensor([[0, 3, 1]]), reduction='sum')",
+        f"lib.{f}nll_loss(t.reshape(1, 4, 3), lib.tensor([[0, 3, 1]]), reduction='none')",
+        f"lib.{f}nll_loss(t.reshape(1, 4, 1, 3, 1), lib.tensor([[[[0], [3], [1]]]]), ignore_index=0)",
+        "lib.linalg.svd(t).U", "lib.linalg.svd(t, full_matrices=False).S", "lib.linalg.svdvals(t)",
+        "lib.svd(t).V", "lib.linalg.qr(t.mT).Q", "lib.linalg.qr(t.mT).R", "lib.linalg.qr(t, mode='r').R",
+        "lib.linalg.eigh(t @ t.mT).eigenvalues", "lib.linalg.eigh(t @ t.mT).eigenvectors",
+        "lib.linalg.eigvalsh(t @ t.mT)", "lib.linalg.slogdet(t @ t.mT)[1]", "lib.slogdet(t @ t.mT).sign",
+        "lib.linalg.lu(t).L", "lib.linalg.lu(t).U", "lib.linalg.lu_factor(t).LU",
+        "lib.linalg.lstsq(t.mT, t[0]).solution", "lib.linalg.matrix_exp(t[:, :3] / 4)",
+        "lib.linalg.solve_triangular(t[:, :3].triu() + 3 * lib.eye(3), t, upper=True)",
+        "lib.linalg.lu_solve(*lib.linalg.lu_factor(t @ t.mT), t)",
+        "lib.linalg.cholesky(t @ t.mT + lib.eye(3), upper=True)",
+        "lib.cholesky_solve(t, lib.linalg.cholesky(t @ t.mT + lib.eye(3)))",
+        "lib.cholesky_inverse(lib.linalg.cholesky(t @ t.mT + lib.eye(3)))",
+        "lib.linalg.cross(t[:, :3], t[:, 1:])",
+        "lib.cross(t[:, :3], t[:, 1:], dim=1)",
+        "lib.linalg.matrix_norm(t, 2)", "lib.linalg.matrix_norm(t, -2)",
+        "lib.linalg.matrix_norm(t, 2, keepdim=True)",
+        "lib.linalg.matrix_norm(t, 'nuc', keepdim=True)", "lib.linalg.matrix_norm(t, 1)",
+        "lib.linalg.matrix_norm(t, -float('inf'))", "lib.linalg.norm(t, 2)",
     ]
     for case in cases:
         ours = eval(case, {"t": mg.tensor(a, requires_grad=True), "lib": mg}).grad_fn.name()
         theirs = eval(case, {"t": torch.tensor(a, requires_grad=True), "lib": torch}).grad_fn.name()
         assert ours == theirs, (case, ours, theirs)
+
+
+def test_t_of_a_vector_is_a_new_view_as_in_pytorch() -> None:
+    # x.t() of a 0-d or 1-D tensor is a TBackward0 view (no leaf, not x itself), as PyTorch's
+    torch = require_torch()
+    for lib in (mg, torch):
+        for x in (lib.tensor([1.0, 2.0], requires_grad=True), lib.tensor(3.0, requires_grad=True)):
+            y = x.t()
+            assert y is not x and not y.is_leaf and y.grad_fn.name() == "TBackward0" and y._base is x
+            (y * 2).sum().backward()
+            assert x.grad.tolist() == ([2.0, 2.0] if x.ndim else 2.0)
+        plain = lib.zeros(3)
+        plain.t()[1] = 5.0
+        assert plain.tolist() == [0.0, 5.0, 0.0] and plain.t() is not plain
+
+
+def test_copy_slices_named_as_pytorch() -> None:
+    # (progs15) an in-place op through a view: grad_fn.name() is PyTorch's torch::autograd::CopySlices (was
+    # CopySlices), while the reprs show the class name
+    torch = require_torch()
+    for lib in (mg, torch):
+        x = lib.ones(3, requires_grad=True)
+        h = x * 2
+        h[0].mul_(2)
+        assert h.grad_fn.name() == "torch::autograd::CopySlices"
+        assert repr(h).endswith("grad_fn=<CopySlices>)")
+        assert repr(h.grad_fn).startswith("<CopySlices object at")
+        assert h.grad_fn.next_functions[0][0].name() == "MulBackward0"
+
+
+def test_deprecated_cholesky_named_as_pytorch() -> None:
+    torch = require_torch()
+    a = np.array([[4.0, 1.0], [1.0, 3.0]], dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours = mg.cholesky(mg.tensor(a, requires_grad=True), upper=True).grad_fn.name()
+        theirs = torch.cholesky(torch.tensor(a, requires_grad=True), upper=True).grad_fn.name()
+    assert ours == theirs == "CholeskyBackward0"
+
+
+def test_layer_functionals_named_as_pytorch_names_them() -> None:
+    # (progs15) print(out) shows PyTorch's one op for these functionals (were the last primitive's name)
+    torch = require_torch()
+    rng = np.random.default_rng(1)
+    img = rng.standard_normal((2, 4, 4, 5)).astype(np.float32)
+    mat = rng.standard_normal((4, 5)).astype(np.float32)
+    f = "nn.functional."
+    cases = [
+        f"lib.{f}interpolate(x, scale_factor=2)", f"lib.{f}interpolate(x, size=(3, 7), mode='bilinear')",
+        f"lib.{f}interpolate(x, scale_factor=1.5, mode='bicubic', align_corners=True)",
+        f"lib.{f}interpolate(x, scale_factor=2, mode='nearest-exact')",
+        f"lib.{f}interpolate(x, scale_factor=0.5, mode='bilinear', antialias=True)",
+        f"lib.{f}interpolate(x[0], scale_factor=2, mode='linear')",
+        f"lib.{f}interpolate(x, size=(2, 2), mode='area')", f"lib.{f}adaptive_avg_pool2d(x, 1)",
+        f"lib.{f}adaptive_avg_pool2d(x, (2, 3))", f"lib.{f}adaptive_avg_pool1d(x[0], 2)",
+        f"lib.{f}adaptive_max_pool2d(x, 2)", f"lib.{f}adaptive_max_pool1d(x[0], 2)",
+        f"lib.{f}conv_transpose2d(x, lib.ones(4, 2, 3, 3))",
+        f"lib.{f}conv_transpose1d(x[0], lib.ones(4, 2, 3))",
+        f"lib.{f}unfold(x, 2)", f"lib.{f}fold(lib.{f}unfold(x, 2), (4, 5), 2)", "x[0, 0].unfold(1, 2, 1)",
+        f"lib.{f}grid_sample(x, x[:, :2].permute(0, 2, 3, 1).tanh(), align_corners=False)",
+        f"lib.{f}affine_grid(m[:2, :3].reshape(1, 2, 3), (1, 1, 3, 4), align_corners=False)",
+        f"lib.{f}pdist(m)", f"lib.{f}pairwise_distance(m, m.flip(0))",
+        f"lib.{f}embedding_bag(lib.tensor([[0, 1], [2, 3]]), m)", f"lib.{f}channel_shuffle(x, 2)",
+        f"lib.{f}rrelu(m)", "m.nan_to_num()",
+        "lib.zeros(4, 5).scatter(1, lib.tensor([[0], [1], [2], [3]]), m)",
+        "m.scatter(1, lib.tensor([[0], [1], [2], [3]]), 2.0)", "m.clamp_min(0.1)", "m.clamp_max(m.flip(0))",
+        "m.clamp(min=lib.zeros(5))", "lib.logaddexp(m, m.flip(0))", "lib.logaddexp2(m, m)",
+    ]
+    for case in cases:
+        names = []
+        for lib in (mg, torch):
+            x, m = lib.tensor(img, requires_grad=True), lib.tensor(mat, requires_grad=True)
+            scope = {"x": x, "m": m, "lib": lib}
+            names.append(eval(case, scope).grad_fn.name())
+        assert names[0] == names[1], (case, *names)

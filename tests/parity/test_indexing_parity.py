@@ -125,3 +125,24 @@ def test_index_put_function_form() -> None:
         return x.numpy()
     got, expected = _both(run)
     np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("where", [(slice(None), slice(None), "idx"), ("idx",), (slice(None), "idx"),
+                                   (slice(None), slice(None), slice(None), "idx")])
+def test_an_integer_array_index_gives_a_row_major_result_as_torch(where: tuple[Any, ...]) -> None:
+    # numpy's a[:, :, idx] can come out permuted in memory; PyTorch's is row-major (its strides), and a
+    # permuted result made each later op (interpolate's contiguous()) pay a transposing copy
+    torch = require_torch()
+    x = np.arange(2 * 3 * 4 * 5, dtype=np.float32).reshape(2, 3, 4, 5)
+    idx = np.array([[0, 1], [1, -1], [0, 0]])
+    index = tuple(idx if w == "idx" else w for w in where)
+    ours = mg.tensor(x, requires_grad=True)
+    theirs = torch.tensor(x, requires_grad=True)
+    mo, to = ours[index], theirs[tuple(torch.tensor(i) if isinstance(i, np.ndarray) else i for i in index)]
+    assert mo.shape == tuple(to.shape) and mo.stride() == to.stride()
+    np.testing.assert_array_equal(mo.numpy(), to.detach().numpy())
+    g = np.random.default_rng(0).standard_normal(tuple(to.shape)).astype(np.float32)
+    mo.backward(mg.tensor(g))
+    to.backward(torch.tensor(g))
+    assert ours.grad is not None and theirs.grad is not None
+    np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())

@@ -193,6 +193,21 @@ def test_buffer_assignment_registers_a_buffer_like_torch() -> None:
         ours.plain = nn.Buffer(mg.ones(1))
 
 
+def test_buffer_is_a_plain_tensor_and_register_buffer_keeps_its_own_flag_like_torch() -> None:
+    # PyTorch's nn.Buffer(t) returns t.detach() flagged as a buffer (type Tensor, a plain repr), and
+    # register_buffer(name, buf) takes its persistent argument, not the flag (only assignment reads it)
+    for lib, tensor in ((mg, mg.tensor), (torch, torch.tensor)):
+        src = tensor([1.0, 2.0], requires_grad=True)
+        buf = lib.nn.Buffer(src, persistent=False)
+        assert type(buf) is lib.Tensor and buf is not src and buf.requires_grad and buf.is_leaf
+        assert isinstance(buf, lib.nn.Buffer) and not isinstance(src, lib.nn.Buffer)
+        assert repr(lib.nn.Buffer(tensor([1.0, 2.0]))) == "tensor([1., 2.])"
+        module = lib.nn.Module()
+        module.register_buffer("kept", buf)
+        module.dropped = lib.nn.Buffer(tensor([3.0]), persistent=False)
+        assert list(module.state_dict()) == ["kept"], lib
+
+
 def test_gradcheck_of_the_random_compositions_with_a_fixed_draw() -> None:
     def seeded(fn: Any) -> Any:
         def call(*xs: mg.Tensor) -> mg.Tensor:

@@ -174,3 +174,64 @@ def test_relu_gradient_at_nan_and_inf_is_pytorchs(shape: tuple[int, ...], bad: s
     mx.relu().backward(mg.tensor(g))
     tx.relu().backward(torch.tensor(g))
     np.testing.assert_array_equal(mx.grad.numpy(), tx.grad.numpy())
+
+
+@pytest.mark.parametrize(("beta", "threshold"), [(1.0, 20.0), (2.0, 3.0), (0.5, 20.0)])
+def test_softplus_and_logsigmoid_are_pytorchs_kernel_formulas_in_one_node(beta: float,
+                                                                         threshold: float) -> None:
+    # softplus = log1p(exp(beta x)) / beta below the threshold, x above; logsigmoid = min(x, 0) -
+    # log1p(exp(-|x|)); their gradients g * z / (z + 1) and g * (1 - z / (1 + z)) or g * z / (1 + z),
+    # each one primitive (composed, softplus took nine ops and BCE with logits thirteen)
+    rng = np.random.default_rng(4)
+    x = np.concatenate([rng.standard_normal(2000) * 8, [0.0, -0.0, threshold / beta, 1e3, -1e3]])
+    g = rng.standard_normal(x.size)
+    bx = x * beta
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = np.exp(bx)
+        want = np.where(bx > threshold, x, np.log1p(z) / beta)
+        want_grad = np.where(bx > threshold, g, g * z / (z + 1))
+    t = mg.tensor(x, requires_grad=True)
+    y = F.softplus(t, beta, threshold)
+    assert y.grad_fn is not None  # one node: its input is the leaf
+    assert y.grad_fn.next_functions[0][0].name() == "torch::autograd::AccumulateGrad"
+    y.backward(mg.tensor(g))
+    assert y.numpy().tobytes() == want.tobytes() and t.grad is not None
+    assert t.grad.numpy().tobytes() == want_grad.tobytes()
+    q = np.exp(-np.abs(x))
+    t.grad = None
+    y = F.logsigmoid(t)
+    y.backward(mg.tensor(g))
+    assert y.numpy().tobytes() == (np.minimum(x, 0) - np.log1p(q)).tobytes() and t.grad is not None
+    q /= q + 1
+    assert t.grad.numpy().tobytes() == (g * np.where(x < 0, 1 - q, q)).tobytes()
+    torch = require_torch()
+    tt = torch.tensor(x, requires_grad=True)
+    torch.nn.functional.softplus(tt, beta, threshold).backward(torch.tensor(g))
+    assert_close(F.softplus(mg.tensor(x), beta, threshold).numpy(),
+                 torch.nn.functional.softplus(torch.tensor(x), beta, threshold).numpy(), rtol=RTOL, atol=ATOL)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_hardswish_and_elu_family_match_torch_bit_for_bit(dtype: type) -> None:
+    # hardswish and hardsigmoid are primitives with PyTorch's kernel formulas (composed: 12x and 6x slower);
+    # the elu family picks its branches without np.where (3 ns per element on an activation's signs)
+    torch = require_torch()
+    rng = np.random.default_rng(11)
+    kinks = [-4.0, -3.0, -0.0, 0.0, 3.0, 4.0, np.inf, -np.inf, np.nan]
+    kinks += [np.nextafter(-3.0, 0), np.nextafter(3.0, 0)]
+    x = np.concatenate([rng.standard_normal(5000) * 4, kinks]).astype(dtype)
+    g = rng.standard_normal(x.size).astype(dtype)
+    cases = (("hardswish", {}), ("hardsigmoid", {}), ("elu", {}), ("selu", {}), ("celu", {"alpha": 2.0}))
+    for name, kwargs in cases:
+        mx, tx = mg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        ours, theirs = getattr(F, name)(mx, **kwargs), getattr(torch.nn.functional, name)(tx, **kwargs)
+        assert ours.grad_fn is not None and ours.grad_fn.name() == theirs.grad_fn.name()
+        ours.backward(mg.tensor(g))
+        theirs.backward(torch.tensor(g))
+        assert mx.grad is not None and tx.grad is not None
+        if name in ("hardswish", "hardsigmoid"):
+            assert ours.numpy().tobytes() == theirs.detach().numpy().tobytes()
+            assert mx.grad.numpy().tobytes() == tx.grad.numpy().tobytes()
+        else:  # (exp and expm1 are libraries' own: close, not always the same bits)
+            assert_close(ours.numpy(), theirs.detach().numpy(), rtol=1e-6, atol=1e-7)
+            assert_close(mx.grad.numpy(), tx.grad.numpy(), rtol=1e-6, atol=1e-7)

@@ -77,3 +77,22 @@ def test_windows_follow_the_default_dtype() -> None:
         assert mg.hann_window(4).dtype == mg.float64
     finally:
         mg.set_default_dtype(mg.float32)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16"])
+def test_windows_computed_in_their_dtype_as_pytorch(dtype: str) -> None:
+    # (progs15) PyTorch computes the cosine windows op by op in the window's dtype: its float32 Blackman
+    # window starts and ends at -2.98e-08 (printed -0.0000), not 0; the Bartlett window matches bit for bit
+    torch = require_torch()
+    ours, theirs = getattr(mg, dtype), getattr(torch, dtype)
+    for n in (5, 6, 7, 12):
+        for periodic in (True, False):
+            want = torch.blackman_window(n, periodic=periodic, dtype=theirs).numpy()
+            got = mg.blackman_window(n, periodic=periodic, dtype=ours).numpy()
+            assert got[0] == want[0], (n, periodic)
+            np.testing.assert_allclose(got, want, rtol=2e-7 if dtype == "float32" else 1e-3, atol=1e-7)
+            exact = ("bartlett_window",) + (("hann_window", "hamming_window") if dtype == "float16" else ())
+            for name in exact:
+                w = getattr(torch, name)(n, periodic=periodic, dtype=theirs).numpy()
+                g = getattr(mg, name)(n, periodic=periodic, dtype=ours).numpy()
+                assert g.tobytes() == w.tobytes(), name

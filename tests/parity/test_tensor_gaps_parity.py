@@ -648,3 +648,28 @@ def test_copies_and_pickles_carry_grad_as_pytorch() -> None:
         out.append((copy.copy(x).grad, pickle.loads(pickle.dumps(x)).grad, deep.grad.tolist(),
                     deep.grad is x.grad, pickled, copy.copy(x).requires_grad))
     assert out[0] == out[1]
+
+
+def test_is_set_to_as_pytorch() -> None:
+    # (progs15) Tensor.is_set_to was missing: the same storage, offset, dtype, shape and strides
+    torch = require_torch()
+    for lib in (mg, torch):
+        x = lib.arange(6.0).reshape(2, 3)
+        got = [x.is_set_to(x), x.is_set_to(x.detach()), x.is_set_to(x.view(2, 3)), x.is_set_to(x.clone()),
+               x[0].is_set_to(x), x.t().is_set_to(x), x[1].is_set_to(x[1]), x.view(6).is_set_to(x)]
+        assert got == [True, True, True, False, False, False, True, False], lib
+
+
+def test_broadcast_to_takes_ints_and_adaptive_pool_returns_a_new_tensor_as_pytorch() -> None:
+    # (progs15) x.broadcast_to(2, 3) raised TypeError; adaptive_avg_pool2d keeping every size returned x
+    # itself
+    torch = require_torch()
+    for lib in (mg, torch):
+        v = lib.arange(3.0, requires_grad=True)
+        forms = (v.broadcast_to(2, 3), v.broadcast_to((2, 3)), v.broadcast_to(size=[2, 3]),
+                 v.broadcast_to(2, -1))
+        for out in forms:
+            assert tuple(out.shape) == (2, 3) and out.grad_fn.name() == "ExpandBackward0"
+        x = lib.ones(1, 2, 3, 4)
+        pooled = lib.nn.functional.adaptive_avg_pool2d(x, (3, 4))
+        assert pooled is not x and pooled.data_ptr() != x.data_ptr() and lib.equal(pooled, x)

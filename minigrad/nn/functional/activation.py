@@ -21,8 +21,18 @@ from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
-from minigrad.ops import Elu, EluInplace, LeakyRelu, LeakyReluInplace
-from minigrad.tensor import DTypeLike, Tensor, from_numpy, where
+from minigrad.ops import (
+    Elu,
+    EluInplace,
+    Hardsigmoid,
+    Hardswish,
+    LeakyRelu,
+    LeakyReluInplace,
+    Log1p,
+    LogSigmoid,
+    Softplus,
+)
+from minigrad.tensor import DTypeLike, Tensor, where
 
 __all__ = [
     "celu", "elu", "gelu", "glu", "hardshrink", "hardsigmoid", "hardswish", "hardtanh", "leaky_relu",
@@ -119,27 +129,8 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,  # noqa
 
 
 def _log1p(e: Tensor) -> Tensor:
-    """log(1 + e) for e >= 0 to full precision, composed from log, add and div.
-
-    u = 1 + e rounds away the low bits of e; log(u) * e / (u - 1) restores
-    them exactly (Goldberg's trick), and where u == 1, log1p(e) == e.
-    The denominator is made non-zero there so the unused branch's gradient
-    stays finite.
-    """
-    u = e + 1
-    d = u - 1
-    tiny = from_numpy(d.numpy() == 0)
-    safe = where(tiny, constant(1.0, e.dtype), d)
-    return where(tiny, e, u.log() * (e / safe))
-
-
-def _softplus(z: Tensor) -> Tensor:
-    """log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|)), with derivative sigmoid(z) also at z = 0."""
-    # constant masks (sign(0) taken as +1) instead of relu/abs, whose gradient at 0 is 0
-    pos = z.numpy() >= 0
-    sign = constant(np.where(pos, 1.0, -1.0), z.dtype)
-    # where, not z * mask: -inf * 0 would make softplus(-inf) nan instead of 0
-    return where(from_numpy(pos), z, constant(0.0, z.dtype)) + _log1p((-(z * sign)).exp())
+    """log(1 + e) to full precision (numpy's log1p, as PyTorch's kernels call log1p): one primitive."""
+    return Log1p.apply(e)
 
 
 # ------------------------------------------------------------------ piecewise activations
@@ -229,10 +220,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     b = _checks.number("beta", beta)
     t = _checks.number("threshold", threshold)
     x = _float_input("softplus", input)
-    bx = x if b == 1.0 else x * b
-    # divided, as PyTorch's kernel (beta = 0 gives inf)
-    smooth = _softplus(bx) if b == 1.0 else _softplus(bx) / float(b)
-    return named(where(bx.numpy() > t, x, smooth), "SoftplusBackward0")
+    return Softplus.apply(x, beta=float(b), threshold=float(t))  # (beta = 0 gives inf, as PyTorch)
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -240,12 +228,13 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     if inplace:
         return _into("mish_", input, mish)
     x = _float_input("mish", input)
-    return named(x * _softplus(x).tanh(), "MishBackward0")
+    # (PyTorch's mish takes log1p(exp(x)) everywhere: past the threshold its tanh is 1 either way)
+    return named(x * Softplus.apply(x, beta=1.0, threshold=20.0).tanh(), "MishBackward0")
 
 
 def logsigmoid(input: Tensor) -> Tensor:  # noqa: A002
     """log(sigmoid(x)) = -softplus(-x), finite for any x."""
-    return named(-_softplus(-_float_input("logsigmoid", input)), "LogSigmoidBackward0")
+    return LogSigmoid.apply(_float_input("logsigmoid", input))
 
 
 def softsign(input: Tensor) -> Tensor:  # noqa: A002
@@ -296,15 +285,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     ``inplace``: see :func:`_into`)."""
     if inplace:
         return _into("hardsigmoid_", input, hardsigmoid)
-    x = _float_input("hardsigmoid", input)
-    a = x.numpy()
-    value = constant(np.clip((a + 3) / 6, 0, 1), x.dtype)  # PyTorch's (x + 3) / 6, rounded as its
-    # x - x.detach() is 0 forward and carries the gradient: PyTorch's kernel multiplies it by 1/6 rounded to
-    # float32 (the literal 1.0f / 6.0f), in every dtype
-    inside = (a > -3) & (a < 3)
-    xm = where(inside, x, 0.0)  # (+-inf - inf would be nan in the unused branch)
-    out = where(inside, (xm - xm.detach()) * float(np.float32(1 / 6)) + value, value)
-    return named(out, "HardsigmoidBackward0")
+    return Hardsigmoid.apply(_float_input("hardsigmoid", input))
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -312,13 +293,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     ``inplace``: see :func:`_into`)."""
     if inplace:
         return _into("hardswish_", input, hardswish)
-    x = _float_input("hardswish", input)
-    a = x.numpy()
-    inside = (a > -3) & (a < 3)
-    xm = where(inside, x, 0.0)  # +-inf outside would turn the unused branch's zero gradient into nan
-    middle = xm * (xm + 3) * (1.0 / 6)
-    # x * 0 below -3, as PyTorch's x * relu6(x + 3) / 6: -0.0, and nan at -inf
-    return named(where(a <= -3, where(a <= -3, x, 0.0) * 0.0, where(inside, middle, x)), "HardswishBackward0")
+    return Hardswish.apply(_float_input("hardswish", input))
 
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002

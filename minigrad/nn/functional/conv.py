@@ -216,7 +216,7 @@ def _conv_transpose(fn: str, nd: int, input: Tensor, weight: Tensor, bias: Tenso
     out = ops.Fold.apply(cols, size=out_size, kernel=kernel, stride=s, dilation=d, padding=pads)
     if bias is not None:
         out = out + bias.reshape(out_ch, *(1,) * nd)
-    return out if batched else out.squeeze(0)
+    return out.squeeze(0) if not batched else named(out, "ConvolutionBackward0")  # (PyTorch's one op)
 
 
 def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None,  # noqa: A002
@@ -273,7 +273,7 @@ def unfold(input: Tensor, kernel_size: Size, dilation: Size = 1, padding: Size =
     s = ntuple("unfold", "stride", stride, 2)
     check_fits("unfold", [v + 2 * pp for v, pp in zip(x.shape[2:], p)], k, d, input.shape)
     cols = ops.Unfold.apply(x, kernel=k, stride=s, dilation=d, padding=tuple((v, v) for v in p))
-    return cols if batched else cols.squeeze(0)
+    return named(cols if batched else cols.squeeze(0), "Im2ColBackward0")  # (PyTorch's one op)
 
 
 def fold(input: Tensor, output_size: Size, kernel_size: Size, dilation: Size = 1,  # noqa: A002
@@ -307,4 +307,4 @@ def fold(input: Tensor, output_size: Size, kernel_size: Size, dilation: Size = 1
                          f"stride={s}, expected the last dim of input of shape {input.shape} to be "
                          f"{math.prod(blocks)} blocks {dims_text(blocks)}, got {x.shape[2]}")
     out = ops.Fold.apply(x, size=size, kernel=k, stride=s, dilation=d, padding=tuple((v, v) for v in p))
-    return out if input.ndim == 3 else out.squeeze(0)
+    return named(out if input.ndim == 3 else out.squeeze(0), "Col2ImBackward0")

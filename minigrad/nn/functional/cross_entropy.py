@@ -15,10 +15,10 @@ from minigrad.errors import DimensionError, DomainError, DTypeError, InvalidPara
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
-from minigrad.nn.functional.activation import _log1p, _softplus, logsigmoid
+from minigrad.nn.functional.activation import _log1p, logsigmoid
 from minigrad.nn.functional.linear import linear
 from minigrad.nn.functional.loss import apply_reduction, legacy_reduction, target_like
-from minigrad.ops import NllLoss
+from minigrad.ops import LogSigmoid, NllLoss
 from minigrad.tensor import Array, Tensor, from_numpy, where
 
 __all__ = [
@@ -156,12 +156,19 @@ def nll_loss(
     target = target if isinstance(target, Tensor) else Tensor(target)
     flat, safe, valid = _class_indices(input, target, ignore_index, "nll_loss")
     _check_weight(weight, flat.shape[1], "nll_loss", input.dtype)
-    # PyTorch's grad_fn: one NllLoss op for (C,) and (N, C) inputs
-    name = "NllLossBackward0" if input.ndim <= 2 else ""
+    name = _nll_name(input.ndim, reduction)
     if valid is None and weight is None:
         return named(_plain_nll(flat, safe, reduction, target.shape), name, input)
     loss, w = _weighted_nll(flat, safe, valid, weight)
     return named(_reduce_weighted(loss, reduction, constant(w.sum(), loss.dtype), target.shape), name)
+
+
+def _nll_name(ndim: int, reduction: str) -> str:
+    """PyTorch's grad_fn for nll_loss of an ndim-D input: one NllLoss op for (C,) and (N, C), NllLoss2d for
+    (N, C, H, W) and for other ranks viewed as that (whose unreduced loss is then a view of it)."""
+    if ndim <= 2:
+        return "NllLossBackward0"
+    return "ViewBackward0" if ndim != 4 and reduction == "none" else "NllLoss2DBackward0"
 
 
 def _reduce_weighted(loss: Tensor, reduction: str, total_weight: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -265,7 +272,7 @@ def _cross_entropy(logits: Tensor, target: Tensor, ignore_index: int, reduction:
     if target._array.dtype.kind != "f":
         flat, safe, valid = _class_indices(logp, target, ignore_index, "cross_entropy")
         _check_weight(weight, c, "cross_entropy", logp.dtype)
-        name = "NllLossBackward0" if eps == 0 and len(shape) <= 2 else ""  # (PyTorch's grad_fn then)
+        name = _nll_name(len(shape), reduction) if eps == 0 else ""  # (PyTorch's grad_fn then)
         if valid is None and weight is None and eps == 0:
             return named(_plain_nll(flat, safe, reduction, target.shape), name, logp)
         return named(_class_index_loss(flat, safe, valid, weight, reduction, eps, target.shape), name, logp)
@@ -287,7 +294,9 @@ def _cross_entropy(logits: Tensor, target: Tensor, ignore_index: int, reduction:
         if weight is not None:
             probs = probs * weight.detach().reshape(wshape)
         loss = -(logp * probs).sum(class_dim)
-        return apply_reduction(loss, reduction)
+        # PyTorch: -(x * p).sum() (NegBackward0), divided by the row count for 'mean' (DivBackward1)
+        return named(apply_reduction(loss, reduction), {"mean": "DivBackward1", "sum": "NegBackward0"}.get(
+            reduction, ""))
     # a float target of the class-index shape: _class_indices raises the dtype error
     flat, safe, valid = _class_indices(logp, target, ignore_index, "cross_entropy")
     return _class_index_loss(flat, safe, valid, weight, reduction, eps, target.shape)
@@ -338,7 +347,7 @@ def binary_cross_entropy_with_logits(
             f"binary_cross_entropy_with_logits: target size {target.shape} must be the same as "
             f"input size {input.shape}"
         )
-    neg_part = _softplus(-input)
+    neg_part = -LogSigmoid.apply(input)  # PyTorch's form: (1 - y) * x - log_sigmoid(x) * lw
     if pos_weight is not None:
         neg_part = neg_part * ((pos_weight - 1) * target + 1)
     loss = (1 - target) * input + neg_part

@@ -229,6 +229,15 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
         ShapeError: weight not 2-D, per_sample_weights not input's shape, bad offsets.
         DimensionError: an index outside [0, num_embeddings).
     """
+    out = _embedding_bag(input, weight, offsets, max_norm, norm_type, scale_grad_by_freq, mode,
+                         per_sample_weights, include_last_offset, padding_idx)
+    return named(out, "EmbeddingBagBackward0")  # (PyTorch's one op)
+
+
+def _embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None,  # noqa: A002
+                   max_norm: float | None, norm_type: float, scale_grad_by_freq: bool, mode: str,
+                   per_sample_weights: Tensor | None, include_last_offset: bool,
+                   padding_idx: int | None) -> Tensor:
     mode = _checks.one_of("mode", mode, ("sum", "mean", "max"))
     if scale_grad_by_freq:
         raise InvalidParameterError(

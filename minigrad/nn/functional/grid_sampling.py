@@ -22,6 +22,7 @@ import numpy as np
 
 from minigrad._kernels import quiet
 from minigrad.errors import DTypeError, InvalidParameterError, ShapeError, UnsupportedError
+from minigrad.nn.functional._grad_names import named
 from minigrad.ops import where
 from minigrad.tensor import Tensor, from_numpy
 
@@ -92,7 +93,7 @@ def affine_grid(theta: Tensor, size: Sequence[int], align_corners: bool | None =
     mesh = np.meshgrid(*axes, indexing="ij")
     base = np.stack([*reversed(mesh), np.ones(spatial, dtype=dtype)], axis=-1).reshape(-1, nd + 1)
     grid = from_numpy(base) @ theta.transpose(1, 2)
-    return grid.reshape(size[0], *spatial, nd)
+    return named(grid.reshape(size[0], *spatial, nd), "AffineGridGeneratorBackward0")
 
 
 def _reflect(x: Tensor, twice_low: int, twice_high: int) -> Tensor:
@@ -181,6 +182,12 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",  # noqa: A0
             shape does not fit it.
         DTypeError: input and grid of different dtypes.
     """
+    out = _grid_sample(input, grid, mode, padding_mode, align_corners)
+    return named(out, f"GridSampler{input.ndim - 2}DBackward0")  # (PyTorch's one op)
+
+
+def _grid_sample(input: Tensor, grid: Tensor, mode: str, padding_mode: str,  # noqa: A002
+                 align_corners: bool | None) -> Tensor:
     if mode not in ("bilinear", "nearest", "bicubic"):
         raise InvalidParameterError("nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' "
                                     f"or 'bicubic', but got: '{mode}'")

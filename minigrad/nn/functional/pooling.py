@@ -367,8 +367,21 @@ def _adaptive_avg(fn: str, nd: int, input: Tensor, output_size: Any) -> Tensor: 
     out = _adaptive_size(fn, output_size, x, nd)
     if 0 in out:  # no bins: PyTorch's empty result (numpy's reshapes of empty bins raised)
         return _no_bins(x, out, batched)
+    sizes = x.shape[2:]
+    if x.numel() and all(o == 1 for o in out):  # global pooling: PyTorch takes the mean (MeanBackward1)
+        y = input.mean(tuple(range(-nd, 0)), keepdim=True)
+        return named(y, "SqueezeBackward1") if nd == 1 else y  # (1d pools as 2d, then squeezes)
+    if x.numel() and all(o and n % o == 0 for n, o in zip(sizes, out)):
+        # equal bins side by side: blocks of the reshaped input, summed and divided by each side in turn
+        # as PyTorch's kernel (sum / kh / kw), one sum for all dims instead of a gather per dim
+        blocks = [d for n, o in zip(sizes, out) for d in (o, n // o)]
+        y = x.reshape(*x.shape[:2], *blocks).sum(tuple(range(3, 3 + 2 * nd, 2)))
+        for n, o in zip(sizes, out):
+            y = y / (n // o)
+        return named(y if batched else y.squeeze(0),
+                     f"AdaptiveAvgPool{nd}DBackward0" if nd > 1 else "SqueezeBackward1")
     y = x
-    for i, (n, o) in enumerate(zip(x.shape[2:], out)):  # a box's mean is a mean of means, dim by dim
+    for i, (n, o) in enumerate(zip(sizes, out)):  # a box's mean is a mean of means, dim by dim
         dim = 2 + i
         if n == o:
             continue
@@ -380,7 +393,11 @@ def _adaptive_avg(fn: str, nd: int, input: Tensor, output_size: Any) -> Tensor: 
         inside = from_numpy(real.reshape(o, -1, *trail))
         counts = from_numpy(real.sum(axis=1).astype(x.dtype).reshape(o, *trail))
         y = where(inside, y[tuple(index)], 0).sum(dim + 1) / counts
-    return y if batched else y.squeeze(0)
+    y = y if y is not x else x.clone()  # (a new tensor when every size is kept, as PyTorch's)
+    # PyTorch's grad_fn: a mean for one bin, its 2-d / 3-d op else, the 1-d form a squeezed 2-d one
+    one = all(o == 1 for o in out) and nd > 1
+    name = "SqueezeBackward1" if nd == 1 else "MeanBackward1" if one else f"AdaptiveAvgPool{nd}DBackward0"
+    return named(y if batched else y.squeeze(0), name)
 
 
 def adaptive_avg_pool1d(input: Tensor, output_size: int | None) -> Tensor:  # noqa: A002
@@ -427,6 +444,7 @@ def _adaptive_max(fn: str, nd: int, input: Tensor, output_size: Any,  # noqa: A0
     y, mask = first_max(gathered, -1)
     if not batched:
         y = y.squeeze(0)
+    y = named(y, "SqueezeBackward1" if nd == 1 else f"AdaptiveMaxPool{nd}DBackward0")  # (PyTorch's node)
     if not return_indices:
         return y
     first = np.unravel_index(np.argmax(mask, axis=-1), lengths)

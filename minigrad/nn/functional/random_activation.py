@@ -24,6 +24,7 @@ from minigrad.tensor import Tensor
 __all__ = ["gumbel_softmax", "rrelu"]
 
 _INPLACE_NAME = "RreluWithNoiseBackward1"  # PyTorch's grad_fn of rrelu_, in training and evaluation
+_NAME = "RreluWithNoiseBackward0"  # (and of rrelu)
 
 
 def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,  # noqa: A002
@@ -57,12 +58,12 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,  # noqa
         slopes = _draws.uniform(default_generator, (count,), *bounds, np.dtype(np.float64), fused=False)
         noise[negative] = slopes
         if not inplace:
-            return x * constant(noise, x.dtype)
+            return named(x * constant(noise, x.dtype), _NAME)
         # PyTorch's in-place form: x *= noise, named as its rrelu_with_noise_ node
         return _into("rrelu_", x, lambda t: named(t * constant(noise, t.dtype), _INPLACE_NAME))
     mean = (lo + hi) / 2
     if not inplace:
-        return leaky_relu(x, mean)
+        return named(leaky_relu(x, mean), _NAME)
     # (leaky_relu_'s op, whose backward raises for a negative mean slope, as PyTorch's rrelu_)
     return _into("rrelu_", x, lambda t: named(LeakyReluInplace.apply(t, slope=float(mean)), _INPLACE_NAME)
                  if t.dtype.kind == "f" else leaky_relu(t, mean))

@@ -24,6 +24,7 @@ import numpy as np
 from minigrad._resize_kernels import resize_uint8
 from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError
 from minigrad.nn._checks import is_int
+from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional._windows import Ints
 from minigrad.nn.functional.pooling import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
 from minigrad.tensor import Array, Tensor, from_numpy
@@ -258,7 +259,14 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
     if input.numpy().flags.c_contiguous:
         # PyTorch's result is row-major for a row-major input (a dropout or *_like on it draws in that order)
         y = y.contiguous()
-    return y
+    return named(y, _upsample_name(mode, input.ndim - 2, antialias))
+
+
+def _upsample_name(mode: str, k: int, antialias: bool) -> str:
+    """PyTorch's grad_fn for interpolate: its one upsample op (UpsampleBilinear2DBackward0, ...)."""
+    kind = {"nearest": "Nearest", "nearest-exact": "NearestExact", "linear": "Linear", "bilinear": "Bilinear",
+            "bicubic": "Bicubic", "trilinear": "Trilinear"}.get(mode)
+    return f"Upsample{kind}{k}D{'Aa' if antialias else ''}Backward0" if kind else ""
 
 
 def _check_factor(fn: str, name: str, value: Any) -> int:
@@ -364,4 +372,5 @@ def channel_shuffle(input: Tensor, groups: int) -> Tensor:  # noqa: A002
     if c % groups:
         raise ShapeError(f"channel_shuffle: number of channels must be divisible by groups, got {c} channels "
                          f"(input shape {input.shape}) and groups={groups}")
-    return input.reshape(n, groups, c // groups, *rest).transpose(1, 2).reshape(*input.shape)
+    out = input.reshape(n, groups, c // groups, *rest).transpose(1, 2).reshape(*input.shape)
+    return named(out, "ChannelShuffleBackward0")  # (PyTorch's one op)

@@ -16,6 +16,7 @@ import numpy as np
 from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
+from minigrad.nn.functional._grad_names import named
 from minigrad.shapes import size_mismatch
 from minigrad.tensor import Tensor, where
 
@@ -111,7 +112,8 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
     b = _checks.tensor("pairwise_distance", x2, "x2")
     _broadcast("pairwise_distance", a, b)
     diff = a - b + e
-    return vector_norm(diff, norm_p, max(a.ndim, b.ndim) - 1 if diff.ndim else None, keepdim=keepdim)
+    out = vector_norm(diff, norm_p, max(a.ndim, b.ndim) - 1 if diff.ndim else None, keepdim=keepdim)
+    return named(out, "NormBackward1")  # (PyTorch's norm op)
 
 
 def pdist(input: Tensor, p: float = 2) -> Tensor:  # noqa: A002
@@ -131,4 +133,4 @@ def pdist(input: Tensor, p: float = 2) -> Tensor:  # noqa: A002
     if not norm_p >= 0:
         raise InvalidParameterError(f"pdist only supports non-negative p values, got p={p!r}")
     i, j = np.triu_indices(x.shape[0], k=1)
-    return vector_norm(x[i] - x[j], norm_p, 1)
+    return named(vector_norm(x[i] - x[j], norm_p, 1), "PdistBackward0")
