@@ -251,10 +251,13 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     elif reduce == "amin":
         out = values.amin(1)
     else:
-        n = counts + int(include_self)
-        out = values.sum(1) / from_numpy(np.maximum(n, 1).astype(input.dtype))
-        if input.dtype.kind != "f":
-            out = out.floor().astype(input.dtype)
+        n = np.maximum(counts + int(include_self), 1)
+        if input.dtype.kind != "f":  # PyTorch's sum in the tensor's own dtype (wrapping), floor-divided (a
+            # float32 quotient rounded past 2**24)
+            total = values.numpy().sum(1, dtype=input.dtype if input.dtype.kind in "iu" else None)
+            out = from_numpy(np.floor_divide(total, n).astype(input.dtype))
+        else:
+            out = values.sum(1) / from_numpy(n.astype(input.dtype))
     if out.dtype != input.dtype:  # a bool sum is an any, a bool product an all, as in PyTorch
         out = out.astype(input.dtype)
     touched = from_numpy(counts > 0)

@@ -733,10 +733,10 @@ BUDGETS: dict[str, int] = {
     # +29: Hardsigmoid primitive (the composed form's constant and detach trick gone)
     # +24: few_rows_left_grad (a depthwise convolution's weight gradient by one einsum)
     # +10: row_max folds rows of 33-64 in halves
-    # +249 (hunt15): fuzzer findings (0-d dim checks, zeta's poles, int division edges, cross, einsum
+    # +252 (hunt15): fuzzer findings (0-d dim checks, zeta's poles, int division edges, cross, einsum
     # and tensordot shapes, norms without identity, mode with nan, allocation errors, unique's size-0
-    # dims, the nn/tensor ones)
-    "minigrad": 61932,  # (progs15 merged: both lists above)
+    # dims, scatter_reduce's integer mean, the nn/tensor ones)
+    "minigrad": 61935,  # (progs15 merged: both lists above)
 }
 
 

@@ -725,3 +725,26 @@ def test_unique_along_a_dim_with_size_0_dims(shape: tuple[int, ...], dim: int, n
         return
     out = getattr(mg, name)(mg.zeros(shape), dim=dim, return_counts=True)
     assert [o.shape for o in out] == [tuple(t.shape) for t in theirs]
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "int16", "int8", "uint8"])
+def test_scatter_reduce_mean_of_integers(dtype: str) -> None:
+    """scatter_reduce(..., 'mean') of integers divided in the default float dtype (float32: -2**31 - 93
+    over 2 gave -1073741824, PyTorch -1073741871) and summed without the dtype's wraparound; PyTorch sums
+    in the tensor's dtype and floor-divides."""
+    torch = require_torch()
+    rng = np.random.default_rng(6)
+    for trial in range(60):
+        big = trial % 2 == 1
+        x = rng.integers(-(2**33), 2**33, size=(2, 4)) if big else rng.integers(-9, 9, size=(2, 4))
+        src = rng.integers(-(2**33), 2**33, size=(2, 3)) if big else rng.integers(-9, 9, size=(2, 3))
+        idx = rng.integers(0, 4, size=(2, 3))
+        with np.errstate(all="ignore"):
+            xa, sa = x.astype(dtype), src.astype(dtype)
+        for include_self in (True, False):
+            theirs = torch.scatter_reduce(torch.from_numpy(xa.copy()), 1, torch.tensor(idx),
+                                          torch.from_numpy(sa.copy()), "mean", include_self=include_self)
+            ours = mg.scatter_reduce(mg.from_numpy(xa.copy()), 1, mg.tensor(idx), mg.from_numpy(sa.copy()),
+                                     "mean", include_self=include_self)
+            assert ours.dtype == theirs.numpy().dtype
+            np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
