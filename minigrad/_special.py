@@ -421,7 +421,7 @@ def bessel_i(order: int, x: Array, scaled: bool) -> Array:
         coeff *= (4 * order * order - (2 * k - 1) ** 2) / (8 * k)
         sign = -sign
         tail += sign * coeff / xl**k
-    tail = tail / np.sqrt(2 * np.pi * xl)
+    tail = tail / (math.sqrt(2 * math.pi) * np.sqrt(xl))  # (2 pi x would overflow near 1e308, giving nan)
     if scaled:
         out = np.where(small, total * np.exp(-xs), tail)
     else:
@@ -472,7 +472,11 @@ def zeta(x: Array, q: Array) -> Array:
     with np.errstate(all="ignore"):
         s = q64 ** -x64
         a, b = q64.copy(), np.zeros_like(q64)
-        done = np.zeros(q64.shape, dtype=bool)
+        # Cephes' order of checks: x == 1, then x < 1, then q a non-positive integer, then q <= 0
+        pole = (x64 == 1) | ((x64 > 1) & (q64 <= 0) & (q64 == np.floor(q64)))
+        bad = (x64 < 1) | ((q64 <= 0) & (x64 != np.floor(x64))) | np.isnan(x64) | np.isnan(q64)
+        # their answers need no sum: counting a = q + k up to 9 from q = -1e308 would never end
+        done = pole | bad
         i = 0
         while True:
             active = ~done & ((i < 9) | (a <= 9))
@@ -496,9 +500,6 @@ def zeta(x: Array, q: Array) -> Array:
             fact = fact * (x64 + k)
             b = b / w
             k += 1
-        # Cephes' order of checks: x == 1, then x < 1, then q a non-positive integer, then q <= 0
-        pole = (x64 == 1) | ((x64 > 1) & (q64 <= 0) & (q64 == np.floor(q64)))
-        bad = (x64 < 1) | ((q64 <= 0) & (x64 != np.floor(x64))) | np.isnan(x64) | np.isnan(q64)
         out = np.where(pole, np.inf, np.where(bad, np.nan, s))
     return out.astype(dtype, copy=False)
 

@@ -339,6 +339,51 @@ def sequence_dtype(data: Any, default: np.dtype[Any]) -> np.dtype[Any] | None:
     return result
 
 
+def tensors_as_scalars(data: list[Any] | tuple[Any, ...], tensor_type: type[Any]) -> Any:
+    """``data`` with each ``tensor_type`` inside it as its one element, as PyTorch reads a sequence: numpy
+    would nest a (1,)-shaped tensor as a row (a (2, 1) result where PyTorch's is (2,)) and stack larger ones.
+
+    Raises:
+        InvalidParameterError: a tensor of another number of elements than one (PyTorch's ValueError).
+    """
+    if set(map(type, data)) <= _PYTHON_NUMBERS:  # (a C-speed test for the common case)
+        return data
+    out: list[Any] = []
+    for item in data:
+        if isinstance(item, tensor_type):
+            arr: np.ndarray[Any, Any] = np.asarray(item.numpy())
+            if arr.size != 1:
+                raise InvalidParameterError("only one element tensors can be converted to Python scalars "
+                                            f"(got a tensor of shape {tuple(arr.shape)} inside the data)")
+            item = arr.reshape(())
+        elif type(item) in (list, tuple):
+            item = tensors_as_scalars(item, tensor_type)
+        out.append(item)
+    return out
+
+
+def operands_result_type(tensors: list[tuple[np.dtype[Any], builtins.bool]],
+                         numbers: list[Any]) -> np.dtype[Any]:
+    """PyTorch's result type of several operands at once (clamp's x, min and max): the ``(dtype, is_0d)``
+    tensors with dims promote together, 0-d ones count only with a higher category, and a Python number
+    only raises the category (2.5 with ints: the default float)."""
+    dims = [dt for dt, zero_d in tensors if not zero_d]
+    zeros = [dt for dt, zero_d in tensors if zero_d]
+    out = dims[0] if dims else zeros[0]
+    for dt in dims[1:] if dims else zeros[1:]:
+        out = promote_types(out, dt)
+    if dims and zeros:
+        zero = zeros[0]
+        for dt in zeros[1:]:
+            zero = promote_types(zero, dt)
+        out = zero if category(zero) > category(out) else out
+    for v in numbers:
+        if isinstance(v, (builtins.int, builtins.float)) and not isinstance(v, builtins.bool):
+            kind = get_default_dtype() if isinstance(v, builtins.float) else int64
+            out = kind if category(kind) > category(out) else out
+    return out
+
+
 def result_dtype(a: np.dtype[Any], a_is_0d: builtins.bool, b: np.dtype[Any],
                  b_is_0d: builtins.bool) -> np.dtype[Any]:
     """PyTorch's result type of two tensors of dtypes ``a`` and ``b``.

@@ -10,8 +10,10 @@ for bad values and shapes, ``IndexError`` for a dim or index out of range,
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 __all__ = [
     "DTypeError", "DeviceError", "DimensionError", "DomainError", "GradcheckError", "InvalidParameterError",
@@ -140,3 +142,27 @@ class _KernelParameterError(InvalidParameterError, UnsupportedError):
 
 class _BoolPowError(UnsupportedError, TypeError):
     """pow of two bools: PyTorch's NotImplementedError (no kernel); also a TypeError, as minigrad's was."""
+
+
+class _AllocationError(MinigradError, MemoryError):
+    """Memory numpy could not allocate for a factory's result (``arange(0, 1, 1e-15)``, ``zeros(10**15)``):
+    PyTorch's RuntimeError ("DefaultCPUAllocator: can't allocate memory"); also the MemoryError numpy
+    raised."""
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def allocating(fn: _F) -> _F:
+    """``fn`` (a factory) raising :class:`_AllocationError` where numpy's MemoryError escaped."""
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except MemoryError as e:
+            if isinstance(e, MinigradError):
+                raise
+            raise _AllocationError(f"{fn.__name__}: can't allocate memory: {e}") from None
+
+    return cast(_F, call)

@@ -18,7 +18,13 @@ from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device
 from minigrad.dtypes import DTypeLike, int64, kernel_error, resolve_dtype
-from minigrad.errors import InvalidParameterError, MinigradError, ShapeError, _KernelParameterError
+from minigrad.errors import (
+    InvalidParameterError,
+    MinigradError,
+    ShapeError,
+    _KernelParameterError,
+    allocating,
+)
 from minigrad.memory_formats import contiguous_format, copy_as, draw_laid_out, preserve_format
 from minigrad.random import Generator, resolve
 from minigrad.shapes import shape_arg
@@ -81,6 +87,7 @@ def _random_dtype(dtype: DTypeLike, device: DeviceLike, fn: str) -> np.dtype[Any
     return dt
 
 
+@allocating  # (numpy's MemoryError is no RuntimeError)
 def zeros(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
           device: DeviceLike = None, size: Any = None) -> Tensor:
     """A tensor of zeros; ``shape`` as ints or one tuple (or ``size=``, PyTorch's keyword). The default
@@ -93,6 +100,7 @@ def zeros(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
     return _make(np.zeros(dims, _float_dtype(dtype, device)), requires_grad)
 
 
+@allocating
 def ones(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
          device: DeviceLike = None, size: Any = None) -> Tensor:
     """A tensor of ones; ``shape`` as ints or one tuple (or ``size=``). The default dtype unless ``dtype``."""
@@ -100,6 +108,7 @@ def ones(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
     return _make(np.ones(dims, _float_dtype(dtype, device)), requires_grad)
 
 
+@allocating
 def empty(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None,
           pin_memory: bool = False, size: Any = None, memory_format: Any = None) -> Tensor:
     """An uninitialized tensor (its values are whatever memory held); the default dtype unless ``dtype``.
@@ -129,6 +138,7 @@ def _laid_out(dims: tuple[int, ...], order: Sequence[int], dt: np.dtype[Any]) ->
     return laid_out
 
 
+@allocating
 def empty_strided(size: Any, stride: Any, *, dtype: DTypeLike = None, requires_grad: bool = False,
                   device: DeviceLike = None, **_: Any) -> Tensor:
     """An uninitialized tensor of ``size`` whose ``stride()`` is ``stride``: a view of uninitialized memory
@@ -152,6 +162,7 @@ def empty_strided(size: Any, stride: Any, *, dtype: DTypeLike = None, requires_g
     return _make(arr, requires_grad)
 
 
+@allocating
 def empty_permuted(size: Any, physical_layout: Any, *, dtype: DTypeLike = None, requires_grad: bool = False,
                    device: DeviceLike = None, **_: Any) -> Tensor:
     """An uninitialized tensor of ``size`` whose memory is laid out in ``physical_layout``'s order (a
@@ -183,6 +194,7 @@ def scalar_tensor(s: float | int | bool, *, dtype: DTypeLike = None, requires_gr
     return _make(np.array(s, _float_dtype(dtype, device)), requires_grad)
 
 
+@allocating
 def full(shape: Any = None, fill_value: float | int | bool | None = None, dtype: DTypeLike = None,
          requires_grad: bool = False, *, value: float | int | bool | None = None,
          device: DeviceLike = None, size: Any = None) -> Tensor:
@@ -244,11 +256,18 @@ def empty_like(input: Tensor, dtype: DTypeLike = None, requires_grad: bool = Fal
 def full_like(input: Tensor, fill_value: float, dtype: DTypeLike = None,  # noqa: A002
               requires_grad: bool = False, *, device: DeviceLike = None,
               memory_format: Any = preserve_format) -> Tensor:
-    """``fill_value`` with ``input``'s shape (and dtype unless given), laid out as ``input``."""
-    data = np.full(input.shape, fill_value, _like_dtype(input, dtype, device))
+    """``fill_value`` with ``input``'s shape (and dtype unless given), laid out as ``input``.
+
+    Raises:
+        InvalidParameterError: a value the dtype cannot hold (as :func:`full`; numpy would give inf or
+            wrap around).
+    """
+    dt = _like_dtype(input, dtype, device)
+    data = np.full(input.shape, _fill_scalar(fill_value, dt, "full_like: fill_value"), dt)
     return _like(input, data, requires_grad, memory_format, "full_like")
 
 
+@allocating
 def arange(start: float, end: float | None = None, step: float = 1, dtype: DTypeLike = None,
            requires_grad: bool = False, *, device: DeviceLike = None) -> Tensor:
     """Values from ``start`` (inclusive) to ``end`` (exclusive) by ``step``.
@@ -295,6 +314,7 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
                  if dt.kind == "f" else np.arange(start, end, step).astype(dt), requires_grad)
 
 
+@allocating
 def randn(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
           generator: Generator | None = None, device: DeviceLike = None, size: Any = None) -> Tensor:
     """Standard normal samples from the seeded generator; ``shape`` as ints or one tuple (or ``size=``)."""
@@ -303,6 +323,7 @@ def randn(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
     return _make(_draws.normal(resolve(generator), dims, 0.0, 1.0, dt), requires_grad)
 
 
+@allocating
 def rand(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False,
          generator: Generator | None = None, device: DeviceLike = None, size: Any = None) -> Tensor:
     """Uniform samples in [0, 1) from the seeded generator; ``shape`` as ints or one tuple (or ``size=``)."""
@@ -361,6 +382,7 @@ def randint_like(input: Tensor, low: int = _NO_LOW, high: int | None = None, *, 
     return _like(input, out.numpy(), requires_grad, memory_format, "randint_like")
 
 
+@allocating
 def randint(low: int = _NO_LOW, high: Any = None, shape: Any = (), dtype: DTypeLike = None,
             generator: Generator | None = None, requires_grad: bool = False, *,
             size: Any = None, device: DeviceLike = None) -> Tensor:

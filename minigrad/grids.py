@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.dtypes import resolve_dtype
-from minigrad.errors import InvalidParameterError, MinigradError
+from minigrad.errors import InvalidParameterError, MinigradError, allocating
 from minigrad.factories import _float_dtype, _make, _range_dtype
 from minigrad.tensor import DTypeLike, Tensor, from_numpy, int64
 
@@ -41,6 +41,7 @@ def _bounds(fn: str, *bounds: Any) -> None:
                                 f"{b.ndim} dimension(s).")
 
 
+@allocating  # (numpy's MemoryError is no RuntimeError)
 def eye(n: int, m: int | None = None, *, dtype: DTypeLike = None, device: Any = None,
         requires_grad: bool = False, **_: Any) -> Tensor:
     """The n x m identity matrix (ones on the main diagonal); the default float dtype unless ``dtype``."""
@@ -49,6 +50,7 @@ def eye(n: int, m: int | None = None, *, dtype: DTypeLike = None, device: Any = 
     return _make(np.eye(rows, cols, dtype=_float_dtype(dtype, device)), requires_grad)
 
 
+@allocating  # (numpy's MemoryError is no RuntimeError)
 def linspace(start: float, end: float, steps: int, *, dtype: DTypeLike = None, device: Any = None,
              requires_grad: bool = False, **_: Any) -> Tensor:
     """``steps`` evenly spaced values from start to end, both included (no bool dtype, as PyTorch)."""
@@ -79,6 +81,7 @@ def _symmetric_linspace(start: np.floating[Any], end: np.floating[Any], n: int) 
     return np.where(i < half, wide(start) + wide(step) * i, wide(end) - wide(step) * (n - 1 - i))
 
 
+@allocating  # (numpy's MemoryError is no RuntimeError)
 def logspace(start: float, end: float, steps: int, base: float = 10.0, *, dtype: DTypeLike = None,
              device: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
     """base ** linspace(start, end, steps)."""

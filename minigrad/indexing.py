@@ -297,16 +297,20 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     if input.ndim == 0:  # a 0-d tensor is indexed as one element
         return index_add(input.reshape(1), d, index, _one(source, "index_add"), alpha=alpha).reshape(())
     idx = _dim_index("index_add", input, d, index)
-    src = source if alpha == 1 else source * alpha
-    if src.dtype != input.dtype:
-        src = src.astype(input.dtype)
+    src = source if source.dtype == input.dtype else source.astype(input.dtype)
+    # alpha inside the op: float32 steps are PyTorch's fused multiply-adds (alpha * source rounded first
+    # overflowed to inf where PyTorch's running sum stays finite, and differed in the last bit)
+    fused = input.dtype == np.float32 and isinstance(alpha, (int, float)) and not isinstance(alpha, bool)
+    if alpha != 1 and not fused:
+        src = src * alpha
     at = (slice(None),) * d + (idx,)
     expected = input.numpy()[at].shape
     if src.shape != expected:
         raise ShapeError(f"index_add: source tensor shape must match self tensor shape, excluding the "
                          f"specified dimension. Got self.shape = {list(input.shape)} source.shape = "
                          f"{list(source.shape)} (expected {expected})")
-    return ops.IndexAddInto.apply(input, src, index=at, label="IndexAddBackward0")
+    return ops.IndexAddInto.apply(input, src, index=at, label="IndexAddBackward0",
+                                  alpha=float(alpha) if fused else 1.0)
 
 
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:  # noqa: A002

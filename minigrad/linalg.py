@@ -31,6 +31,7 @@ from minigrad.errors import (
 from minigrad.matrix_ops import cross
 from minigrad.reductions import norm as _norm
 from minigrad.return_types import result_repr
+from minigrad.shapes import check_broadcast
 from minigrad.tensor import Tensor, _named, cat, from_numpy, where
 
 __all__ = [
@@ -284,6 +285,7 @@ def vector_norm(x: Tensor, ord: float = 2, dim: int | Sequence[int] | None = Non
     Raises:
         TypeError: ord not a number.
         InvalidParameterError: an integer input without a float ``dtype``.
+        MinigradError: a negative or infinite ord over an empty dim (no identity), PyTorch's RuntimeError.
     """
     if not isinstance(ord, (int, float)):
         raise TypeError(f"linalg.vector_norm: ord must be a number, got ord={ord!r}")
@@ -291,8 +293,6 @@ def vector_norm(x: Tensor, ord: float = 2, dim: int | Sequence[int] | None = Non
         x = x.astype(resolve_dtype(dtype))
     if x.dtype.kind != "f":
         raise InvalidParameterError(f"linalg.vector_norm: expected a floating point input, got {x.dtype}")
-    if ord < 0 and x.numel() == 0:
-        raise ShapeError(f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor")
     return _norm(x, ord, dim, keepdim)  # main's hardened p-norm (minigrad.reductions.norm)
 
 
@@ -432,7 +432,8 @@ def _eye_like(a: Tensor) -> Tensor:
 
 def solve_matrices(A: Tensor, B: Tensor, left: bool = True) -> Tensor:  # noqa: N803
     """``solve`` with B always a batch of matrices (never PyTorch's vector reading), batch dims broadcast."""
-    batch = np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
+    # (check_broadcast: numpy's ValueError is no RuntimeError)
+    batch = check_broadcast("linalg.solve", tuple(A.shape[:-2]), tuple(B.shape[:-2]))
     return solve(A.expand(*batch, *A.shape[-2:]), B.expand(*batch, *B.shape[-2:]), left=left)
 
 

@@ -16,6 +16,7 @@ from minigrad import _kernels, linalg, reductions, return_types
 from minigrad._tensor_methods import provide
 from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError
 from minigrad.factories import randn
+from minigrad.shapes import check_broadcast
 from minigrad.tensor import Tensor, _named, from_numpy, where
 
 __all__ = [
@@ -109,20 +110,25 @@ def chain_matmul(*matrices: Tensor) -> Tensor:
 
 def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
     """``torch.cross``: :func:`minigrad.linalg.cross` along ``dim``; without ``dim``, along the first dim
-    of size 3 of the broadcast shape (deprecated in PyTorch: warns).
+    of size 3 of ``input`` (deprecated in PyTorch: warns).
 
     Raises:
-        ShapeError: no dim of size 3, or ``dim``'s size is not 3.
+        ShapeError: no dim of size 3 in ``input``, inputs with different numbers of dims, or ``dim``'s size
+            is not 3 or the shapes do not broadcast.
     """
     if dim is None:
         warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass "
                       "the dim explicitly or simply use torch.linalg.cross.\nThe default value of dim will "
                       "change to agree with that of linalg.cross in a future release.", UserWarning,
                       stacklevel=2)
-        shape = np.broadcast_shapes(input.shape, other.shape)
-        dim = next((i for i, size in enumerate(shape) if size == 3), None)
+        if input.ndim != other.ndim:  # (checked first, as PyTorch)
+            raise ShapeError(f"linalg.cross: inputs must have the same number of dimensions, got "
+                             f"{input.shape} and {other.shape}")
+        # PyTorch's default: the first dim of size 3 of input itself (not of the broadcast shape, whose
+        # first 3 may be a dim where input has size 1)
+        dim = next((i for i, size in enumerate(input.shape) if size == 3), None)
         if dim is None:
-            raise ShapeError(f"no dimension of size 3 in input: {tuple(shape)}")
+            raise ShapeError(f"no dimension of size 3 in input: {tuple(input.shape)}")
     return linalg.cross(input, other, dim)
 
 
@@ -204,7 +210,7 @@ def triangular_solve(b: Tensor, A: Tensor, upper: bool = True, transpose: bool =
     if b.ndim < 2 or A.ndim < 2:
         raise ShapeError(f"triangular_solve: expected b and A to have at least 2 dimensions, got {b.shape} "
                          f"and {A.shape}")
-    batch = np.broadcast_shapes(b.shape[:-2], A.shape[:-2])
+    batch = check_broadcast("triangular_solve", tuple(b.shape[:-2]), tuple(A.shape[:-2]))  # (not numpy's)
     a = A.expand(*batch, *A.shape[-2:])
     coeff = a.mT if transpose else a
     x = linalg.solve_triangular(coeff, b.expand(*batch, *b.shape[-2:]), upper=upper != transpose,

@@ -20,7 +20,7 @@ from minigrad import ops
 from minigrad._tensor_methods import provide
 from minigrad.dtypes import scalar_type_name
 from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError
-from minigrad.shapes import norm_dim
+from minigrad.shapes import check_broadcast, norm_dim
 from minigrad.tensor import Tensor, _named, cat, from_numpy, matmul, stack, where
 
 __all__ = [
@@ -236,12 +236,16 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
     A contracted dim of size 1 broadcasts against the other tensor's.
 
     Raises:
-        ShapeError: the contracted dims differ in size (and neither is 1).
+        ShapeError: the contracted dims differ in size (and neither is 1), or an int ``dims`` exceeds
+            either tensor's number of dims.
     """
     if isinstance(dims, (int, np.integer)):
         k = int(dims)
         if k < 0:
             raise InvalidParameterError(f"tensordot: dims must be non-negative, got {k}")
+        if k > min(a.ndim, b.ndim):  # (PyTorch's words; shape[i] below would be a bare IndexError)
+            raise ShapeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={k} "
+                             f"(shapes {a.shape} and {b.shape})")
         da, db = list(range(a.ndim - k, a.ndim)), list(range(k))
     else:
         da_raw, db_raw = dims
@@ -256,8 +260,10 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
     free_a = [i for i in range(a.ndim) if i not in da]
     free_b = [j for j in range(b.ndim) if j not in db]
     c = math.prod(a.shape[i] for i in da)
-    left = a.permute(*free_a, *da).reshape(-1, c) if a.ndim else a.reshape(1, 1)
-    right = b.permute(*db, *free_b).reshape(c, -1) if b.ndim else b.reshape(1, 1)
+    # the free sizes spelled out, not -1: with c == 0, reshape cannot infer them
+    na, nb = math.prod(a.shape[i] for i in free_a), math.prod(b.shape[j] for j in free_b)
+    left = a.permute(*free_a, *da).reshape(na, c) if a.ndim else a.reshape(1, 1)
+    right = b.permute(*db, *free_b).reshape(c, nb) if b.ndim else b.reshape(1, 1)
     out_shape = tuple(a.shape[i] for i in free_a) + tuple(b.shape[j] for j in free_b)
     return matmul(left, right).reshape(out_shape)
 
@@ -330,15 +336,16 @@ def _contract(a: Tensor, la: list[str], b: Tensor, lb: list[str], keep: set[str]
         for lab, n in zip(ls, t.shape):
             if sizes.get(lab, n) not in (n, 1) and n != 1:
                 raise ShapeError(f"einsum: subscript {lab!r} has sizes {sizes[lab]} and {n}")
-            sizes[lab] = max(sizes.get(lab, 1), n)
+            sizes[lab] = n if sizes.get(lab, 1) == 1 else sizes[lab]  # (a size 1 broadcasts, to 0 too)
     batch = [lab for lab in la if lab in lb and lab in keep]
     summed = [lab for lab in la if lab in lb and lab not in keep]
     left = [lab for lab in la if lab not in lb]
     right = [lab for lab in lb if lab not in la]
     pa = a.permute(*[la.index(x) for x in batch + left + summed])
     pb = b.permute(*[lb.index(x) for x in batch + summed + right])
-    pa = pa.expand(*[sizes[x] if x in batch else s for x, s in zip(batch + left + summed, pa.shape)])
-    pb = pb.expand(*[sizes[x] if x in batch else s for x, s in zip(batch + summed + right, pb.shape)])
+    # a batch or summed label of size 1 on one side broadcasts against the other's size
+    pa = pa.expand(*[s if x in left else sizes[x] for x, s in zip(batch + left + summed, pa.shape)])
+    pb = pb.expand(*[s if x in right else sizes[x] for x, s in zip(batch + summed + right, pb.shape)])
     nb = [sizes[x] for x in batch]
     m, k, n = (math.prod(sizes[x] for x in group) for group in (left, summed, right))
     out = matmul(pa.reshape(*nb, m, k), pb.reshape(*nb, k, n))
@@ -480,18 +487,19 @@ def cross(input: Tensor, other: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
     """The cross product of 3-vectors along ``dim`` (batch dims broadcast).
 
     Raises:
-        ShapeError: inputs with different numbers of dims, or ``dim`` not of size 3 in both.
+        ShapeError: inputs with different numbers of dims, ``dim`` not of size 3 in both, or shapes that do
+            not broadcast.
     """
     if input.ndim != other.ndim:
         raise ShapeError(f"linalg.cross: inputs must have the same number of dimensions, got {input.shape} "
                          f"and {other.shape}")
-    shape = np.broadcast_shapes(input.shape, other.shape)
-    a, b = input.expand(*shape), other.expand(*shape)
-    d = norm_dim(dim, len(shape))
-    k = d - len(shape)  # the dim counted from the end: both inputs need size 3 there, not a broadcast 1
-    if any((t.shape[k] if -k <= t.ndim else 1) != 3 for t in (input, other)):
+    d = norm_dim(dim, input.ndim)
+    if input.shape[d] != 3 or other.shape[d] != 3:  # both need size 3 there, not a broadcast 1
         raise ShapeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape} and "
                          f"{other.shape}")
+    # (check_broadcast: numpy's ValueError is no RuntimeError)
+    shape = check_broadcast("linalg.cross", tuple(input.shape), tuple(other.shape))
+    a, b = input.expand(*shape), other.expand(*shape)
     lead = (slice(None),) * d
     x = [a[lead + (i,)] for i in range(3)]  # noqa: RUF005
     y = [b[lead + (i,)] for i in range(3)]  # noqa: RUF005

@@ -2071,8 +2071,8 @@ class Prod(Function):
         g = _unreduce(g, a.shape, dims, self.keepdim)
         x = a._array
         zero = x == 0
-        if not zero.any():  # (y / a even at inf and nan: PyTorch's formula, and so its nan pattern)
-            return (g * _unreduce(out, a.shape, dims, self.keepdim) / a,)
+        if not zero.any():  # PyTorch's g * (y / a), in that order (g * y loses bits for a subnormal y)
+            return (g * (_unreduce(out, a.shape, dims, self.keepdim) / a),)
         n = a.shape[self.dim]
         if n * x.size <= 1 << 24:
             moved = a.movedim(self.dim, -1)
@@ -2717,28 +2717,44 @@ class IndexAdd(Function):
 
 
 class IndexAddInto(Function):
-    """y = a with b added at ``index`` one element after another, as PyTorch's index_add_, scatter_add
-    and index_put_(accumulate=True): a repeated index adds to the running value, (a + b1) + b2, not
-    a + (b1 + b2);  da = g, db = g[index]. ``label``: PyTorch's name of the node."""
+    """y = a with alpha * b added at ``index`` one element after another, as PyTorch's index_add_,
+    scatter_add and index_put_(accumulate=True): a repeated index adds to the running value,
+    (a + b1) + b2, not a + (b1 + b2);  da = g, db = alpha * g[index]. ``label``: PyTorch's name of the
+    node. A float32 alpha != 1 adds each step as PyTorch's fused multiply-add, rounded once (alpha * b
+    rounded first would overflow where PyTorch's sum does not)."""
 
-    __slots__ = ("index", "torch_label")  # (not ``label``: Function's slot for names of composed functions)
+    __slots__ = ("alpha", "index", "torch_label")  # (not ``label``: Function's slot for composed names)
     reads_inputs = False
+    alpha: float
     index: Index
     torch_label: str
 
     def _op_name(self) -> str:
         return self.torch_label
 
-    def forward(self, a: Array, b: Array, index: Index, label: str) -> Array:
-        self.index, self.torch_label = index, label
+    def forward(self, a: Array, b: Array, index: Index, label: str, alpha: float = 1.0) -> Array:
+        self.index, self.torch_label, self.alpha = index, label, alpha
         out: Array = a.copy()
-        _kernels.add_at(out, index, b)
+        if alpha == 1:
+            _kernels.add_at(out, index, b)
+        elif out.dtype == np.float32:  # the k-th repeat of every position at once, k = 0, 1, ...
+            flat_at = np.arange(out.size).reshape(out.shape)[index].reshape(-1)
+            order = np.argsort(flat_at, kind="stable")
+            pos, vals = flat_at[order], np.broadcast_to(b, np.shape(out[index])).reshape(-1)[order]
+            first = np.r_[0, np.flatnonzero(pos[1:] != pos[:-1]) + 1]
+            rank = np.arange(pos.size) - np.repeat(first, np.diff(np.r_[first, pos.size]))
+            flat = out.reshape(-1)
+            for k in range(int(rank.max()) + 1 if rank.size else 0):
+                at = rank == k
+                flat[pos[at]] = _kernels.fma32(alpha, vals[at], flat[pos[at]])
+        else:
+            np.add.at(out, index, b * np.asarray(alpha, out.dtype))
         return out
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
-        return (g if a._requires_grad else None,
-                GetItem.apply(g, index=self.index) if b._requires_grad else None)
+        gb = GetItem.apply(g, index=self.index) if b._requires_grad else None
+        return (g if a._requires_grad else None, gb if gb is None or self.alpha == 1 else gb * self.alpha)
 
 
 class Cat(Function):

@@ -306,9 +306,13 @@ def round(input: Tensor, *, decimals: int | None = None) -> Tensor:  # noqa: A00
 
 
 def frac(input: Tensor) -> Tensor:  # noqa: A002
-    """x - trunc(x): the fractional part, with x's sign; gradient 1."""
+    """x - trunc(x): the fractional part, with x's sign; gradient 1.
+
+    Raises:
+        UnsupportedError: an integer or bool tensor (PyTorch's NotImplementedError: no frac kernel).
+    """
     if input.dtype.kind != "f":
-        raise TypeError(f"frac: only floating tensors have a fractional part, got {input.dtype}")
+        raise kernel_error("frac", input.dtype)
     return _named(input - trunc(input), input, "FracBackward0")
 
 
@@ -336,12 +340,19 @@ def _as_float(input: Tensor, fn: str) -> Tensor:  # noqa: A002
 def logit(input: Tensor, eps: float | None = None) -> Tensor:  # noqa: A002
     """log(p / (1 - p)), the inverse of sigmoid; with ``eps``, p is first clamped to [eps, 1 - eps].
 
-    The gradient is 1 / (p (1 - p)), and 0 where ``eps`` clamped p (as PyTorch's).
+    The gradient is 1 / (p (1 - p)), and 0 where ``eps`` clamped p (as PyTorch's); nan (as PyTorch's
+    kernel) where p is outside [0, 1] without ``eps``, or nan with it.
     """
-    p = _as_float(input, "logit")
-    if eps is not None:
-        p = p.clamp(eps, 1 - eps)
-    return _named(p.log() - (-p).log1p(), input, "LogitBackward0")
+    x = _as_float(input, "logit")
+    p = x if eps is None else x.clamp(eps, 1 - eps)
+    out = p.log() - (-p).log1p()
+    a = x.numpy()
+    with np.errstate(invalid="ignore"):
+        bad = (a < 0) | (a > 1) if eps is None else np.isnan(a)
+    if bad.any():  # the values there are nan already; x * nan there brings the gradient (0 elsewhere)
+        mask = from_numpy(bad)
+        out = where(mask, where(mask, x, 0.0) * from_numpy(np.where(bad, np.nan, 0.0).astype(a.dtype)), out)
+    return _named(out, input, "LogitBackward0")
 
 
 def sinc(input: Tensor) -> Tensor:  # noqa: A002
@@ -453,7 +464,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor: 
     a, b = _integral_pair(input, other, "div_trunc")
     if a.dtype.kind == "f":
         return _apply2q(a, b, "trunc")
-    n, d = a.numpy(), _nonzero_divisor(b)
+    n, d = a.numpy(), _nonzero_divisor(b, a, "div")
     q = np.floor_divide(n, d)
     return from_numpy(np.asarray(q + ((q * d != n) & ((n < 0) != (d < 0))), dtype=q.dtype))
 
@@ -466,9 +477,11 @@ def _integral_pair(x: Any, other: Any, kernel: str) -> tuple[Tensor, Tensor]:
     return a, b
 
 
-def _nonzero_divisor(b: Tensor) -> Array:
+def _nonzero_divisor(b: Tensor, a: Tensor, what: str) -> Array:
     d = b.numpy()
-    if d.dtype.kind in "iub" and (d == 0).any():
+    shape = check_broadcast(what, tuple(a.shape), d.shape)  # (numpy's ValueError is no RuntimeError)
+    # PyTorch's kernel raises dividing an element: an empty result (a or b empty) divides none
+    if d.dtype.kind in "iub" and (d == 0).any() and math.prod(shape):
         raise MinigradError("ZeroDivisionError: integer division by zero")
     return d
 
@@ -483,7 +496,7 @@ def floor_divide(input: Any, other: Any) -> Tensor:  # noqa: A002
     a, b = _integral_pair(input, other, "div_floor")
     if a.dtype.kind == "f":
         return _apply2q(a, b, "floor")
-    d = _nonzero_divisor(b)
+    d = _nonzero_divisor(b, a, "floor_divide")
     return from_numpy(np.asarray(np.floor_divide(a.numpy(), d)))
 
 
@@ -508,7 +521,7 @@ def remainder(input: Any, other: Any) -> Tensor:  # noqa: A002
     """
     a, b = _integral_pair(input, other, "remainder")
     if a.dtype.kind != "f":
-        return from_numpy(np.asarray(np.remainder(a.numpy(), _nonzero_divisor(b))))
+        return from_numpy(np.asarray(np.remainder(a.numpy(), _nonzero_divisor(b, a, "remainder"))))
     return _apply2(ops.Remainder, a, b)
 
 
@@ -523,7 +536,7 @@ def fmod(input: Any, other: Any) -> Tensor:  # noqa: A002
     _tensor_args("fmod", input, other)
     a, b = _integral_pair(input, other, "fmod")
     if a.dtype.kind != "f":
-        return from_numpy(np.asarray(np.fmod(a.numpy(), _nonzero_divisor(b))))
+        return from_numpy(np.asarray(np.fmod(a.numpy(), _nonzero_divisor(b, a, "fmod"))))
     return _apply2(ops.Fmod, a, b)
 
 
@@ -679,11 +692,16 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:  # noqa: A002
 
     Raises:
         DTypeError: ``end``, or a ``weight`` tensor that is not 0-d, has another dtype than ``input``.
+        UnsupportedError: integer or bool tensors (PyTorch's NotImplementedError: lerp has float kernels
+            only; numpy would truncate, or fail on bools).
     """
     for name, other in (("end", end), ("weight", weight)):
         if isinstance(input, Tensor) and isinstance(other, Tensor) and other.dtype != input.dtype and (
                 name == "end" or other.ndim):
             raise DTypeError(f"lerp: expected dtype {input.dtype} for `{name}` but got dtype {other.dtype}")
+    if isinstance(input, Tensor) and input.dtype.kind in "biu":
+        raise kernel_error("lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar",
+                           input.dtype, suffix="")
     a, b = _pair(input, end)
     w = weight if isinstance(weight, Tensor) else _lift(weight, a)
     if w.dtype != a.dtype:
@@ -706,9 +724,22 @@ def _expanded(fn: str, input: Tensor, tensor1: Tensor, tensor2: Tensor) -> tuple
     return tensor1.expand(*shape), tensor2.expand(*shape)
 
 
+def _three_tensors(fn: str, input: Any, tensor1: Any, tensor2: Any) -> None:  # noqa: A002
+    """PyTorch's argument parser for addcmul/addcdiv: three Tensors (numbers raised AttributeErrors)."""
+    for pos, (name, value) in enumerate((("input", input), ("tensor1", tensor1), ("tensor2", tensor2)), 1):
+        if not isinstance(value, _TENSORS):
+            raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not "
+                            f"{type(value).__name__}")
+
+
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:  # noqa: A002
     """input + value * tensor1 * tensor2, in PyTorch's order: value * tensor1 first; for float32 tensors the
-    product with tensor2 and the sum rounded once (its fused multiply-add: the same bits)."""
+    product with tensor2 and the sum rounded once (its fused multiply-add: the same bits).
+
+    Raises:
+        TypeError: an operand is not a Tensor (PyTorch's argument error).
+    """
+    _three_tensors("addcmul", input, tensor1, tensor2)
     a, b = _expanded("addcmul", input, tensor1, tensor2)
     scaled = a if value == 1 else a * value
     if isinstance(input, Tensor) and input.dtype == scaled.dtype == b.dtype == np.float32:
@@ -721,7 +752,9 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
 
     Raises:
         MinigradError: both divisor operands are integral (PyTorch no longer divides integers here).
+        TypeError: an operand is not a Tensor (PyTorch's argument error).
     """
+    _three_tensors("addcdiv", input, tensor1, tensor2)
     if tensor1.dtype.kind in "biu" and tensor2.dtype.kind in "biu":
         raise MinigradError("Integer division with addcdiv is no longer supported (as in PyTorch); "
                             "use (input + value * tensor1 / tensor2) with float tensors")

@@ -89,10 +89,9 @@ def _p_norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = Fals
     dims = norm_dims(dim, x.ndim)
     a = x.abs()
     count = x.numel() if dims is None else math.prod(x.shape[d] for d in dims)
+    if (p < 0 or p == math.inf) and count == 0:  # (sum of |x|**p over nothing: no identity to give)
+        raise MinigradError(_no_identity_message(p, dim, x.shape))
     if p in (math.inf, -math.inf):
-        if count == 0:
-            raise MinigradError("norm: cannot compute the inf norm on an empty tensor because the operation "
-                                "does not have an identity")
         nan_in = np.isnan(a.numpy())
         if not nan_in.any():
             return a.amax(dims, keepdim=keepdim) if p > 0 else a.amin(dims, keepdim=keepdim)
@@ -113,6 +112,16 @@ def _p_norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = Fals
         a = where(zero, 0.0 if p > 0 else math.inf, where(zero, 1.0, a) ** p)
         return _safe_root(a.sum(dims, keepdim=keepdim), 1.0 / p)
     return _safe_root((a**p).sum(dims, keepdim=keepdim), 1.0 / p)
+
+
+def _no_identity_message(p: float, dim: Dim, shape: tuple[int, ...]) -> str:
+    """PyTorch's words for a negative or infinite p-norm over no elements (naming the first empty dim)."""
+    listed = [] if dim is None else [dim] if isinstance(dim, (int, np.integer)) else list(dim)
+    empty = [d for d in listed if shape[norm_dim(d, len(shape))] == 0]
+    where_ = (f"the dimension {empty[0]}because this dimension is empty and" if empty
+              else "an empty tensor because")
+    return (f"linalg.vector_norm cannot compute the {p:g} norm on {where_} the operation does not have an "
+            "identity")
 
 
 def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:  # noqa: A002
@@ -187,7 +196,13 @@ def _euclidean_by_matmul(x1: Tensor, x2: Tensor) -> Tensor:
 
 
 def _safe_root(s: Tensor, power: float) -> Tensor:
-    """s ** power with a zero gradient where s == 0 (the norm of a zero vector), as PyTorch."""
+    """s ** power with a zero gradient where s == 0 (the norm of a zero vector), as PyTorch.
+
+    A negative power (a negative p-norm) has s == 0 only when every |x| is inf: the norm is inf there
+    (0 ** power), with PyTorch's nan gradient, not the zero vector's 0.
+    """
+    if power < 0:
+        return s**power
     zero = s.numpy() == 0
     if not zero.any():
         return s.sqrt() if power == 0.5 else s**power
@@ -544,9 +559,9 @@ def _pick(x: Tensor, d: int, idx: Array, kind: type, name: str) -> Any:
 @dim_aliases
 def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> return_types.sort:  # noqa: A002
     """(sorted values, indices) along ``dim``; ties keep their order; nan sorts last (first descending)."""
+    d = norm_dim(dim, input.ndim)  # (first: a 0-d tensor takes dims 0 and -1 only, as PyTorch)
     if input.ndim == 0:
         return return_types.sort(input.clone(), from_numpy(np.zeros((), dtype=int64)))
-    d = norm_dim(dim, input.ndim)
     return _pick(input, d, _order(input.numpy(), d, descending), return_types.sort, "SortBackward0")  # type: ignore[no-any-return]
 
 
@@ -569,7 +584,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A0
     Raises:
         InvalidParameterError: k is not an int in [0, size of the dim] (a RuntimeError, as PyTorch's).
     """
-    d = norm_dim(dim, input.ndim) if input.ndim else 0
+    d = norm_dim(dim, input.ndim)
     n = input.shape[d] if input.ndim else 1
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= n:
         raise InvalidParameterError(f"topk(): k={k!r} is out of range for dimension {dim} of size {n}")
@@ -623,7 +638,7 @@ def _tied_rows_as_torch(a: Array, order: Array, idx: Array, d: int, k: int, larg
 @dim_aliases
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> return_types.kthvalue:  # noqa: A002
     """The k-th smallest value (k from 1) along ``dim`` and its index."""
-    d = norm_dim(dim, input.ndim) if input.ndim else 0
+    d = norm_dim(dim, input.ndim)
     n = input.shape[d] if input.ndim else 1
     if not 1 <= k <= n:
         raise DimensionError(f"kthvalue(): selected number k out of range for dimension {d}: k ({k}) is out "
@@ -674,7 +689,7 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     """The lower median (of all elements, or along ``dim`` with its index); nan if a nan is present."""
     if dim is None:
         return ops.Median.apply(input, dims=None, keepdim=False, first=False)
-    d = norm_dim(dim, input.ndim) if input.ndim else 0
+    d = norm_dim(dim, input.ndim)
 
     def choose(order: Array) -> Array:
         a = input.numpy()
@@ -692,7 +707,7 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> A
     """The lower median ignoring nan (nan only where all are nan)."""
     if dim is None:
         return ops.Nanmedian.apply(input, dims=None, keepdim=False, first=False)
-    d = norm_dim(dim, input.ndim) if input.ndim else 0
+    d = norm_dim(dim, input.ndim)
 
     def choose(order: Array) -> Array:
         a = input.numpy()
@@ -708,18 +723,19 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> A
 @dim_aliases
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mode:  # noqa: A002
     """The most frequent value along ``dim`` (the smallest on ties) and the index PyTorch reports for it."""
+    d = norm_dim(dim, input.ndim)  # (first: a 0-d tensor takes dims 0 and -1 only, as PyTorch)
     if input.ndim == 0:
         return return_types.mode(input.clone(), from_numpy(np.zeros((), dtype=int64)))
-    d = norm_dim(dim, input.ndim)
     _nonempty_dim("mode", input, d)
     a = np.moveaxis(input.numpy(), d, -1)
     rows = a.reshape(-1, a.shape[-1])
     best = np.empty(rows.shape[0], dtype=int64)
     for r, row in enumerate(rows):
         values, counts = np.unique(row, return_counts=True)
-        if counts.max() > 1 or (row.dtype.kind == "f" and np.isnan(row).any()):
-            # which copy: the one PyTorch's std::sort puts last; with nan, whatever that sort (comparing by <,
-            # which nan fails both ways) leaves, replayed
+        nan_in = row.dtype.kind in "fc" and bool(np.isnan(row).any())
+        # which copy: the one PyTorch's std::sort puts last; with a real nan (each its own run, as nan !=
+        # nan; np.unique counts them as one, whose row == nan picks nothing) only the replay knows it
+        if (counts.max() > 1 and not nan_in) or (nan_in and row.dtype.kind == "f"):
             best[r] = _stl_order.mode_index(row.tolist())
             continue
         v = values[np.argmax(counts)]  # unique sorts, so the first of the most frequent is the smallest
@@ -738,7 +754,7 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # 
     With ``dim``, the distinct slices along that dim.
     """
     a = input.numpy()
-    axis = None if dim is None else norm_dim(dim, a.ndim)
+    axis = None if dim is None else _unique_dim(dim, a.shape)
     # (each nan distinct, as PyTorch's sort-then-compare: numpy merges them by default)
     values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True, axis=axis,
                                         equal_nan=False)
@@ -750,11 +766,24 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # 
     return out[0] if len(out) == 1 else tuple(out)
 
 
+def _unique_dim(dim: int, shape: tuple[int, ...]) -> int:
+    """``dim`` normalized, refusing PyTorch's cases: a size-0 dim other than ``dim`` (numpy would answer
+    with the slices of another shape), or two of them."""
+    axis = norm_dim(dim, len(shape))
+    zeros = [i for i, n in enumerate(shape) if n == 0]
+    if len(zeros) > 1:
+        raise MinigradError("Number of zero sized dimensions is more than one, so unique cannot be applied ")
+    if zeros and zeros[0] != axis:
+        raise MinigradError("There are 0 sized dimensions, and they aren't selected, so unique cannot be "
+                            "applied")
+    return axis
+
+
 def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,  # noqa: A002
                        dim: int | None = None) -> Any:
     """Collapse runs of equal consecutive values (or slices along ``dim``); no gradient."""
     a = input.numpy()
-    axis = 0 if dim is None else norm_dim(dim, a.ndim)
+    axis = 0 if dim is None else _unique_dim(dim, a.shape)
     flat = a.reshape(-1) if dim is None else np.moveaxis(a, axis, 0)
     if flat.shape[0] == 0:
         starts = np.zeros(0, dtype=int64)

@@ -571,6 +571,8 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:  # noqa: A0
                                     f"({given[1]} dims)")
     src = _dims("movedim", source, input.ndim, "source")
     dst = _dims("movedim", destination, input.ndim, "destination")
+    if input.ndim == 0:  # (dims 0 and -1 only, checked above: nothing moves)
+        return input
     order = [-1] * input.ndim
     for s, d in zip(src, dst):
         order[d] = s

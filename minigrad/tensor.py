@@ -134,8 +134,9 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
     else:
         if isinstance(data, (str, bytes)):
             raise TypeError(f"cannot make a tensor from a string: {data!r}")
+        items = _dtypes.tensors_as_scalars(data, Tensor) if type(data) in (list, tuple) else data
         try:
-            arr = np.asarray(data)
+            arr = np.asarray(items)
         except ValueError as e:  # ragged nested lists
             raise ShapeError(f"tensor(): nested sequences of unequal lengths: {e}") from e
         if dtype is None and arr.dtype.kind in "fiu":
@@ -687,6 +688,10 @@ class Tensor(TensorMethods):
                 )
             if self.dtype == bool_:  # bool ** 2 is int64 in PyTorch
                 return self.astype(int64) ** other
+            if self.dtype.kind in "iu" and not np.iinfo(self.dtype).min <= other <= np.iinfo(self.dtype).max:
+                # (PyTorch's words; numpy's OverflowError is no RuntimeError)
+                raise InvalidParameterError(f"value cannot be converted to type {self.dtype} without "
+                                            f"overflow (pow: the exponent {other})")
             return _ops.PowScalar.apply(self, p=other)
         self._check_bool_pow(other)
         return self._binary(other, _ops.Pow)
@@ -1033,12 +1038,16 @@ class Tensor(TensorMethods):
     def copy_(self, src: Tensor) -> Tensor:
         """Copy ``src``'s values into self, broadcast to its shape and converted to its dtype; returns self.
 
+        ``src`` may be a Python number (PyTorch copies it as a 0-d tensor: cast, no overflow check).
+
         Raises:
-            TypeError: ``src`` is not a Tensor.
+            TypeError: ``src`` is neither a Tensor nor a number.
             ShapeError: ``src`` does not broadcast to self's shape.
             MinigradError: self requires grad and grad mode is on.
         """
         src = state_operand(src)
+        if isinstance(src, (builtins.bool, builtins.int, builtins.float)):
+            src = from_numpy(np.asarray(src))  # (int64, float64 or bool, cast to self's dtype below)
         if not isinstance(src, Tensor):
             raise TypeError(f"copy_: src must be a Tensor, got {type(src).__name__}")
         if self._recorded(src):
@@ -1079,7 +1088,9 @@ class Tensor(TensorMethods):
         if self._recorded(min, max):
             return self._update("clamp_", lambda t: t.clamp(min, max), min, max)
         result = self.detach().clamp(min, max)
-        if result.dtype != self.dtype:
+        # PyTorch's in-place rule: the result may narrow within its category (float64 bounds on a float32
+        # tensor), not leave it (float bounds on an int tensor)
+        if _dtypes.category(result.dtype) > _dtypes.category(self.dtype):
             raise MinigradError(f"clamp_: the result type {result.dtype} can't be cast to {self.dtype}")
         return self.copy_(result)
 
@@ -1161,14 +1172,17 @@ class Tensor(TensorMethods):
 
     @dim_aliases
     def any(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
-        """True where any element over ``dim`` is non-zero (uint8 stays uint8, as PyTorch); no gradient."""
-        out = np.asarray(self._array.any(axis=norm_dims(dim, self.ndim), keepdims=keepdim))
+        """True where any element over ``dim`` is non-zero (uint8 stays uint8, as PyTorch); no gradient.
+        ``dim=()`` reduces no dim (PyTorch's any/all; sum's () is every dim)."""
+        axis = () if isinstance(dim, (tuple, list)) and not dim else norm_dims(dim, self.ndim)
+        out = np.asarray(self._array.any(axis=axis, keepdims=keepdim))
         return from_numpy(out.astype(self.dtype) if self.dtype == np.uint8 else out)
 
     @dim_aliases
     def all(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
-        """True where every element over ``dim`` is non-zero (uint8 stays uint8); no gradient."""
-        out = np.asarray(self._array.all(axis=norm_dims(dim, self.ndim), keepdims=keepdim))
+        """True where every element over ``dim`` (as any's) is non-zero (uint8 stays uint8); no gradient."""
+        axis = () if isinstance(dim, (tuple, list)) and not dim else norm_dims(dim, self.ndim)
+        out = np.asarray(self._array.all(axis=axis, keepdims=keepdim))
         return from_numpy(out.astype(self.dtype) if self.dtype == np.uint8 else out)
 
     def isnan(self) -> Tensor:
@@ -1264,7 +1278,15 @@ class Tensor(TensorMethods):
         if min is None and max is None:
             raise InvalidParameterError("clamp: At least one of 'min' or 'max' must not be None")
         if isinstance(min, Tensor) or isinstance(max, Tensor):
-            return _clamp_tensors(self, min, max)
+            if None not in (min, max) and isinstance(min, Tensor) != isinstance(max, Tensor):
+                # a 0-d tensor beside a number is a number to PyTorch (its clamp(Scalar, Scalar) overload;
+                # one that requires grad PyTorch refuses, minigrad keeps in the graph)
+                min, max = (  # noqa: A001
+                    b.item() if isinstance(b, Tensor) and b.ndim == 0 and not b.requires_grad else b
+                    for b in (min, max))
+            if isinstance(min, Tensor) or isinstance(max, Tensor):
+                return _clamp_tensors(self, min, max)
+            return self.clamp(min, max)
         if self.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
             return self.astype(get_default_dtype()).clamp(min, max)  # int64.clamp(2.5) is a float, as PyTorch
         if self.dtype == bool_:
@@ -1754,6 +1776,10 @@ def _clamp_tensors(x: Tensor, lo: Any, hi: Any) -> Tensor:
     """clamp with tensor bounds, as a selection with PyTorch's gradient rule: x where lo <= x <= hi,
     lo where x < lo < hi, hi where x > hi or hi < lo; a nan in x or a bound gives nan, and the
     comparisons, all false with a nan, still decide the gradient (none to x there)."""
+    # the three operands' result type at once, as PyTorch's (where by where would promote pairwise)
+    dt = _dtypes.operands_result_type([(t.dtype, t.ndim == 0) for t in (x, lo, hi) if isinstance(t, Tensor)],
+                                      [v for v in (lo, hi) if not isinstance(v, Tensor) and v is not None])
+    x, lo, hi = (t.astype(dt) if isinstance(t, Tensor) and t.dtype != dt else t for t in (x, lo, hi))
     a = x._array
     lo_a = None if lo is None else np.asarray(lo._array if isinstance(lo, Tensor) else lo)
     hi_a = None if hi is None else np.asarray(hi._array if isinstance(hi, Tensor) else hi)
@@ -2169,11 +2195,12 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 
 
 def _joined_dtype(ts: list[Tensor]) -> np.dtype[Any]:
-    """The dtype cat and stack give ``ts``: PyTorch's promotion of their dtypes, one after another."""
+    """The dtype cat and stack give ``ts``: PyTorch's promotion of their dtypes, one after another (each
+    as a tensor with dims: stack's 0-d inputs too, which a 0-d rule would let a float32 keep)."""
     dt = ts[0]._array.dtype
     for t in ts[1:]:
         if t._array.dtype != dt:
-            dt = _promote(from_numpy(np.empty(0, dt)), t)[0].dtype
+            dt = _dtypes.promote_types(dt, t._array.dtype)
     return dt
 
 

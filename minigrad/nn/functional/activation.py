@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.dtypes import scalar_type_name
+from minigrad.dtypes import kernel_error, scalar_type_name
 from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
@@ -301,8 +301,11 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
 
     Raises:
         InvalidParameterError: ``lambd < 0``.
+        UnsupportedError: a bool tensor (PyTorch's NotImplementedError, "softshrink_check").
     """
     x = _checks.tensor("softshrink", input)
+    if x.dtype == np.bool_:  # (ints are promoted to float, as minigrad's other activations)
+        raise kernel_error("softshrink_check", x.dtype, suffix="")
     if _checks.is_real(lambd) and lambd < 0:  # (PyTorch's words)
         dt = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
         top = float(np.finfo(dt).max)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from minigrad.errors import ShapeError
 from minigrad.matrix_ops import addmm
 from minigrad.nn import _checks
@@ -27,7 +29,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             wt = weight._view(Permute.apply(weight, dims=(1, 0), kind="T"))
             if x.ndim == 2:
                 return Addmm.apply(bias, input, wt)
-            rows = Addmm.apply(bias, input.reshape(-1, x.shape[-1]), wt)
+            rows = Addmm.apply(bias, input.reshape(math.prod(x.shape[:-1]), x.shape[-1]), wt)
             return rows.reshape(*x.shape[:-1], w.shape[0])
     _checks.tensor("linear", input)
     _checks.tensor("linear", weight, "weight")
@@ -36,8 +38,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if bias is not None and input.ndim >= 1 and weight.ndim == 2:
         if input.ndim == 2:
             return addmm(bias, input, weight.t())  # one op for a batch of rows, as in PyTorch
-        # PyTorch's fold: the leading dims as one batch of rows (a view), one GEMM, viewed back
-        rows = addmm(bias, input.reshape(-1, input.shape[-1]), weight.t())
+        # PyTorch's fold: the leading dims as one batch of rows (a view), one GEMM, viewed back (the row
+        # count spelled out: -1 is ambiguous with in_features 0)
+        rows = addmm(bias, input.reshape(math.prod(input.shape[:-1]), input.shape[-1]), weight.t())
         return rows.reshape(*input.shape[:-1], weight.shape[0])
     out = matmul(input, weight.T)
     return out if bias is None else out + bias
@@ -71,6 +74,9 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
         raise ShapeError(f"bilinear: expected bias of shape ({out},), got {bias.shape}")
     lead = x1.shape[:-1]
     # x1 @ W as one (rows, in1) @ (in1, out * in2) product, then the in2 contraction with x2
-    left = matmul(x1.reshape(-1, in1), w.permute(1, 0, 2).reshape(in1, out * in2)).reshape(-1, out, in2)
+    # the rows spelled out where out may be 0 (-1 would be ambiguous); in1 or in2 of 0 still make the -1
+    # reshapes raise, as PyTorch's bilinear does
+    left = matmul(x1.reshape(-1, in1), w.permute(1, 0, 2).reshape(in1, out * in2))
+    left = left.reshape(math.prod(lead), out, in2)
     y = (left * x2.reshape(-1, 1, in2)).sum(2).reshape(*lead, out)
     return y if bias is None else y + bias

@@ -281,7 +281,8 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: 
         raise InvalidParameterError("gaussian_nll_loss: var has negative entry/entries")
     v = _variance_shape(v, x)
     va = v.numpy()
-    v = v + constant(np.maximum(va, e) - va, v.dtype)  # value clamped, gradient as v's
+    # value clamped, gradient as v's (only where below eps: inf - inf would make an infinite var nan)
+    v = v + constant(np.where(va < e, e - va, 0.0), v.dtype)
     loss = (v.log() + (x - t) ** 2 / v) * 0.5
     if full:
         loss = loss + 0.5 * math.log(2 * math.pi)

@@ -275,8 +275,8 @@ def group_norm(
 
     Raises:
         InvalidParameterError: ``num_groups`` is not a positive int.
-        ShapeError: input has fewer than 2 dims, C is not divisible by num_groups,
-            or weight/bias is not of shape (C,).
+        ShapeError: input has fewer than 2 dims, C is not divisible by num_groups, a group would
+            normalize a single value (PyTorch's ValueError), or weight/bias is not of shape (C,).
         DTypeError: weight/bias of another float dtype than the input (as :func:`batch_norm`).
     """
     groups = _checks.positive_int("num_groups", num_groups)
@@ -292,6 +292,9 @@ def group_norm(
     for name, t in (("weight", weight), ("bias", bias)):
         _check_vector(name, t, c, "group_norm")
     _check_dtypes(input, weight, bias)
+    if n * c // groups * math.prod(input.shape[2:]) == 1:  # (PyTorch's check, its words: one value per group)
+        raise ShapeError(f"Expected more than 1 value per channel when training, got input size "
+                         f"{list(input.shape)}")
     grouped = input.reshape(n, groups, (c // groups) * math.prod(input.shape[2:]))
     out = _standardize(grouped, (2,), eps)[0].reshape(input.shape)
     return named(_affine(out, weight, bias, (c,) + (1,) * (input.ndim - 2)), "NativeGroupNormBackward0")

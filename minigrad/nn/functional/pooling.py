@@ -351,12 +351,22 @@ def _bin_positions(n: int, o: int) -> tuple[Array, Array]:
     return np.minimum(raw, end[:, None] - 1), raw < end[:, None]
 
 
+def _no_bins(x: Tensor, out: Ints, batched: bool) -> Tensor:
+    """The empty (N, C, *out) result of an adaptive pool with an output size 0, still in x's graph (x's
+    gradient is then zeros, as PyTorch's)."""
+    zero = x.reshape(-1)[:0].sum()  # (the empty sum: a 0 in x's graph)
+    y = (zero if zero.dtype == x.dtype else zero.astype(x.dtype)).expand(*x.shape[:2], *out)
+    return y if batched else y.squeeze(0)
+
+
 def _adaptive_avg(fn: str, nd: int, input: Tensor, output_size: Any) -> Tensor:  # noqa: A002
     x, batched = spatial_input(fn, input, nd)
     if x.dtype.kind != "f":
         raise UnsupportedError(f"{fn}: adaptive average pooling needs a floating-point input (as in "
                                f"PyTorch), got {x.dtype}; convert with .float()")
     out = _adaptive_size(fn, output_size, x, nd)
+    if 0 in out:  # no bins: PyTorch's empty result (numpy's reshapes of empty bins raised)
+        return _no_bins(x, out, batched)
     sizes = x.shape[2:]
     if x.numel() and all(o == 1 for o in out):  # global pooling: PyTorch takes the mean (MeanBackward1)
         y = input.mean(tuple(range(-nd, 0)), keepdim=True)
@@ -416,6 +426,10 @@ def _adaptive_max(fn: str, nd: int, input: Tensor, output_size: Any,  # noqa: A0
     if x.numel() == 0:
         raise ShapeError(f"{fn}: expected a non-empty input, got shape {input.shape}")
     out = _adaptive_size(fn, output_size, x, nd)
+    if 0 in out:  # no bins: PyTorch's empty result (numpy's max over empty bins raised)
+        y = _no_bins(x, out, batched)
+        empty = np.zeros(y.shape, dtype=np.int64)
+        return (y, from_numpy(empty)) if return_indices else y
     n, c = x.shape[:2]
     # each bin's input positions, the shorter bins padded by repeating their last position
     # (a repeat never changes a max, and the first occurrence takes the gradient)
