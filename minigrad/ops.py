@@ -2748,7 +2748,7 @@ class IndexAddInto(Function):
                 at = rank == k
                 flat[pos[at]] = _kernels.fma32(alpha, vals[at], flat[pos[at]])
         else:
-            _kernels.add_at(out, index, b * np.asarray(alpha, out.dtype))
+            np.add.at(out, index, b * np.asarray(alpha, out.dtype))
         return out
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:

@@ -732,9 +732,10 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mo
     best = np.empty(rows.shape[0], dtype=int64)
     for r, row in enumerate(rows):
         values, counts = np.unique(row, return_counts=True)
-        if counts.max() > 1 or (row.dtype.kind == "f" and np.isnan(row).any()):
-            # which copy: the one PyTorch's std::sort puts last; with nan, whatever that sort (comparing by <,
-            # which nan fails both ways) leaves, replayed
+        nan_in = row.dtype.kind in "fc" and bool(np.isnan(row).any())
+        # which copy: the one PyTorch's std::sort puts last; with a real nan (each its own run, as nan !=
+        # nan; np.unique counts them as one, whose row == nan picks nothing) only the replay knows it
+        if (counts.max() > 1 and not nan_in) or (nan_in and row.dtype.kind == "f"):
             best[r] = _stl_order.mode_index(row.tolist())
             continue
         v = values[np.argmax(counts)]  # unique sorts, so the first of the most frequent is the smallest

@@ -240,7 +240,8 @@ BUDGETS: dict[str, int] = {
     # 704 with matmul's inner dim of 1 as the broadcast product (a depthwise conv's input gradient, 8x)
     # 727 with few_rows_left_grad: a depthwise conv's weight gradient by one einsum, no transposed copy
     # 737 with row_max folding rows of 33-64 in halves (softmax over a 64-token context 2.4x faster)
-    "minigrad/_kernels.py": 737,
+    # 741 with window sums over any few non-leading dims (adaptive pooling's equal bins: 10x)
+    "minigrad/_kernels.py": 741,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
@@ -419,7 +420,7 @@ BUDGETS: dict[str, int] = {
     # +7 nll_loss/cross_entropy of 3-d and higher inputs named NllLoss2DBackward0 as PyTorch's; +33 PyTorch's
     # grad_fn names for interpolate, adaptive pools, conv_transpose, fold/unfold, grid_sample, affine_grid,
     # pdist, pairwise_distance, embedding_bag, channel_shuffle, rrelu
-    # +15 (hunt15): linear/bilinear with a size-0 dim, group_norm's one-value check, adaptive pools to size 0,
+    # +27 (hunt15): linear/bilinear with a size-0 dim, group_norm's one-value check, adaptive pools to size 0,
     # softshrink of bools, gaussian_nll_loss with an infinite var
     "minigrad/nn": 15916,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
@@ -733,10 +734,12 @@ BUDGETS: dict[str, int] = {
     # +29: Hardsigmoid primitive (the composed form's constant and detach trick gone)
     # +24: few_rows_left_grad (a depthwise convolution's weight gradient by one einsum)
     # +10: row_max folds rows of 33-64 in halves
-    # +252 (hunt15): fuzzer findings (0-d dim checks, zeta's poles, int division edges, cross, einsum
+    # +250 (hunt15): fuzzer findings (0-d dim checks, zeta's poles, int division edges, cross, einsum
     # and tensordot shapes, norms without identity, mode with nan, allocation errors, unique's size-0
-    # dims, scatter_reduce's integer mean, the nn/tensor ones)
-    "minigrad": 61935,  # (progs15 merged: both lists above)
+    # dims, the nn/tensor ones)
+    # +4: window sums over any few non-leading dims
+    # +3 (hunt15): scatter_reduce's integer mean in the tensor's dtype, floor-divided
+    "minigrad": 61940,  # (progs15 and hunt15 merged: the lists above)
 }
 
 
