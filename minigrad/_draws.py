@@ -27,6 +27,7 @@ import math
 
 import numpy as np
 
+from minigrad import _kernels
 from minigrad.random import Array, Generator
 
 __all__ = ["bernoulli", "bernoulli_tensor", "dirichlet", "exponential", "gamma", "multinomial", "normal",
@@ -281,15 +282,13 @@ def multinomial(gen: Generator, rows: Array, num_samples: int, replacement: bool
 
 def _largest_first(keys: Array, k: int) -> Array:
     """The positions of each row's k largest keys, largest first (ties: the lower position first, as a
-    stable sort): a partition finds the k + 1 best, only they are sorted; a tie at the cut (keys of
-    zero weights) sorts the whole rows."""
-    if k < keys.shape[1]:
-        best = np.argpartition(-keys, k, axis=1)[:, : k + 1]
-        vals = np.take_along_axis(-keys, best, 1)
-        order = np.lexsort((best, vals), axis=1)
-        ranked, ranked_vals = np.take_along_axis(best, order, 1), np.take_along_axis(vals, order, 1)
-        if not (ranked_vals[:, k - 1] == ranked_vals[:, k]).any():
-            return ranked[:, :k]
+    stable sort): :func:`~minigrad._kernels.best_first`, unless a tie reaches the cut (keys of zero
+    weights), where the whole rows are sorted."""
+    order = _kernels.best_first(keys, 1, k, True)
+    if order is not None:
+        cut = np.take_along_axis(keys, order[:, k - 1 : k + 1], 1)
+        if not (cut[:, 0] == cut[:, 1]).any():
+            return order[:, :k]
     return np.argsort(-keys, axis=1, kind="stable")[:, :k]
 
 

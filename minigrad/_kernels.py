@@ -24,8 +24,8 @@ import numpy.typing as npt
 from minigrad.shapes import keepdim_shape
 
 __all__ = [
-    "QUIET", "add_at", "add_rows", "add_rows_along", "cholesky", "eigh", "gemm_ready", "geqrf", "inv",
-    "log_softmax", "lu",
+    "QUIET", "add_at", "add_rows", "add_rows_along", "best_first", "cholesky", "eigh", "gemm_ready", "geqrf",
+    "inv", "log_softmax", "lu",
     "memory_owner", "pack", "pinv", "product_sum_to", "qr", "qr_positive", "quiet", "remainder",
     "reset_errstate", "round_to_bfloat16", "select", "set_errstate", "shared_left_grad", "sigmoid", "sign",
     "slogdet",
@@ -442,6 +442,26 @@ def sign(a: Array) -> Array:
         if nan.any():
             s = np.where(nan, s.dtype.type(0), s)
     return s
+
+
+# ------------------------------------------------------------------ selection
+
+
+def best_first(a: Array, d: int, k: int, largest: bool) -> Array | None:
+    """The positions of the k + 1 best values along ``d`` (largest or smallest), best first, equal values
+    by position (a stable sort's order), for a float array without NaN where k + 1 < its size along d;
+    None otherwise (the caller sorts everything).
+
+    A partition finds the k + 1 best in one O(n) pass; only they are sorted. Which of several values
+    equal to the (k + 1)-th the partition keeps can differ from a full sort's, so a caller that needs
+    the cut exact checks for a tie there. (topk(x, 10) of (256, 1000): 15 -> 1 ms.)
+    """
+    if a.dtype.kind != "f" or k + 1 >= a.shape[d] or np.isnan(a).any():
+        return None
+    key = -a if largest else a
+    best = np.take(np.argpartition(key, k, axis=d), np.arange(k + 1), axis=d)
+    ranked: Array = np.take_along_axis(best, np.lexsort((best, np.take_along_axis(key, best, d)), axis=d), d)
+    return ranked
 
 
 # ------------------------------------------------------------------ scatter-add

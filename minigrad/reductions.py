@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from minigrad import _stl_order, ops, return_types
+from minigrad import _kernels, _stl_order, ops, return_types
 from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import c_type_name, kernel_error, resolve_dtype, scalar_type_name
@@ -591,30 +591,13 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A0
     if input.ndim == 0:
         return return_types.topk(input.clone(), from_numpy(np.zeros((), dtype=int64)))
     a = input.numpy()
-    order = _best_first(a, d, k, largest)
+    order = _kernels.best_first(a, d, k, largest)  # (a tie reaching the cut is re-ordered below)
     if order is None:
         order = _order(a, d, descending=largest)
     idx = np.take(order, np.arange(k), axis=d)
     if k and input.dtype.kind != "c":
         idx = _tied_rows_as_torch(input.numpy(), order, idx, d, k, largest)
     return _pick(input, d, idx, return_types.topk, "TopkBackward0")  # type: ignore[no-any-return]
-
-
-def _best_first(a: Array, d: int, k: int, largest: bool) -> Array | None:
-    """The first k + 1 of :func:`_order` along ``d`` for a float array without NaN, where k + 1 < the
-    size of d; None otherwise (the caller sorts everything).
-
-    A partition finds the k + 1 best in one O(n) pass; only they are sorted, by value then position
-    (the stable order). Which of several values equal to the (k + 1)-th the partition keeps can
-    differ from the full sort's, but a tie reaching the (k + 1)-th place sends the row to
-    :func:`_tied_rows_as_torch` anyway. (topk(x, 10) of (256, 1000): 15 -> 1 ms.)
-    """
-    if a.dtype.kind != "f" or k + 1 >= a.shape[d] or np.isnan(a).any():
-        return None
-    key = -a if largest else a
-    best = np.take(np.argpartition(key, k, axis=d), np.arange(k + 1), axis=d)
-    ranked: Array = np.take_along_axis(best, np.lexsort((best, np.take_along_axis(key, best, d)), axis=d), d)
-    return ranked
 
 
 def _tied_rows_as_torch(a: Array, order: Array, idx: Array, d: int, k: int, largest: bool) -> Array:

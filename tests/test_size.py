@@ -241,7 +241,8 @@ BUDGETS: dict[str, int] = {
     # 727 with few_rows_left_grad: a depthwise conv's weight gradient by one einsum, no transposed copy
     # 737 with row_max folding rows of 33-64 in halves (softmax over a 64-token context 2.4x faster)
     # 741 with window sums over any few non-leading dims (adaptive pooling's equal bins: 10x)
-    "minigrad/_kernels.py": 741,
+    # 761 with best_first, the partition topk and multinomial share (it was written twice)
+    "minigrad/_kernels.py": 761,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
@@ -739,7 +740,8 @@ BUDGETS: dict[str, int] = {
     # dims, the nn/tensor ones)
     # +4: window sums over any few non-leading dims
     # +3 (hunt15): scatter_reduce's integer mean in the tensor's dtype, floor-divided
-    "minigrad": 61940,  # (progs15 and hunt15 merged: the lists above)
+    # +2: best_first shared by topk and multinomial (imports)
+    "minigrad": 61942,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

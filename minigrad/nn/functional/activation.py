@@ -28,7 +28,6 @@ from minigrad.ops import (
     Hardswish,
     LeakyRelu,
     LeakyReluInplace,
-    Log1p,
     LogSigmoid,
     Softplus,
 )
@@ -126,11 +125,6 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,  # noqa
 
 
 # ------------------------------------------------------------------ exp/log building blocks
-
-
-def _log1p(e: Tensor) -> Tensor:
-    """log(1 + e) to full precision (numpy's log1p, as PyTorch's kernels call log1p): one primitive."""
-    return Log1p.apply(e)
 
 
 # ------------------------------------------------------------------ piecewise activations

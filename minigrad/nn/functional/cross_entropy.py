@@ -15,7 +15,7 @@ from minigrad.errors import DimensionError, DomainError, DTypeError, InvalidPara
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
-from minigrad.nn.functional.activation import _log1p, logsigmoid
+from minigrad.nn.functional.activation import logsigmoid
 from minigrad.nn.functional.linear import linear
 from minigrad.nn.functional.loss import apply_reduction, legacy_reduction, target_like
 from minigrad.ops import LogSigmoid, NllLoss
@@ -411,7 +411,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
 def _bce_interior(x: Tensor, t: Tensor, edge: Array) -> Tensor:
     """The composed loss where x * (1 - x) >= 1e-12 (logs > -28, so no clamp); edge points get x = 1/2."""
     safe = where(edge, 0.5, x) if edge.any() else x
-    return -(t * safe.log() + (1 - t) * _log1p(-safe))
+    return -(t * safe.log() + (1 - t) * (-safe).log1p())
 
 
 def _bce_edge(x: Tensor, t: Tensor, edge: Array) -> Tensor:
