@@ -947,6 +947,51 @@ class Hardsigmoid(Function):
         return (where(from_numpy(inside), g * sixth, _const(0.0, a)),)
 
 
+class SmoothL1(Function):
+    """PyTorch's smooth_l1 and huber kernels on d = input - target, z = |d|, cut = beta or delta:
+    smooth_l1: y = 0.5 * z * z / cut where z < cut, else z - 0.5 * cut;
+    huber (``huber``): y = 0.5 * z * z where z < cut, else cut * (z - 0.5 * cut);
+    dd = g * (d / cut, or d for huber) where |d| < cut, else g * (+-1, or +-cut) by the sign of d
+    (a nan d takes the inner branch: its value and gradient are nan, as there).
+
+    A primitive because composed it took thirteen ops (8x PyTorch's time on (256, 100)).
+    """
+
+    __slots__ = ("cut", "huber")
+    cut: Any
+    huber: bool
+
+    def forward(self, d: Array, cut: float, huber: bool) -> Array:
+        t = d.dtype.type
+        self.cut, self.huber = t(cut), huber  # (rounded as the kernel's scalars)
+        z = np.abs(d)
+        quad = z * t(0.5)
+        quad *= z
+        if not huber:
+            quad /= self.cut
+        lin = z - t(0.5) * self.cut
+        if huber:
+            lin *= self.cut
+        return _kernels.select(z >= self.cut, lin, quad)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        x = a._array
+        lim = self.cut if self.huber else x.dtype.type(1)
+        if _plain(g, a):
+            # d / cut (or d) clipped to [-lim, lim] is the kernel's select: |d| >= cut gives at least lim
+            # in magnitude, and a quotient below it that rounds up to lim is lim there too; nan stays nan
+            slope = np.empty_like(x)  # (an out= array: a 0-d d stays an array)
+            (np.maximum(x, -lim, out=slope) if self.huber else np.divide(x, self.cut, out=slope))
+            np.minimum(np.maximum(slope, -lim, out=slope), lim, out=slope)
+            slope *= g._array
+            return (from_numpy(slope),)
+        outer = from_numpy(np.abs(x) >= self.cut)
+        near = where(outer, _const(0.0, a), a)  # (an infinite d kept out of the unused branch)
+        edge = from_numpy(np.copysign(lim, x))
+        return (where(outer, edge, near if self.huber else near / float(self.cut)) * g,)
+
+
 class Relu(Function):
     """y = max(a, 0);  da = g where y > 0, else 0 (PyTorch's choice at a == 0)."""
 
