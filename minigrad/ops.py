@@ -2483,8 +2483,9 @@ class LogSoftmax(Function):
 
 
 class NllLoss(Function):
-    """y = -(sum or mean over rows i of a[i, target[i]]) for (M, C) log-probabilities ``a``;
-    da = -g (divided by M for the mean) at each (i, target[i]), 0 elsewhere.
+    """y = -(sum or mean over rows i of a[i, target[i]]) for (M, C) log-probabilities ``a`` (or over
+    (n, d...) of a[n, target[n, d...], d...] for (N, C, d...) ones, M = N * d... rows, in that order);
+    da = -g (divided by M for the mean) at each picked element, 0 elsewhere.
 
     PyTorch's ``nll_loss`` for the usual training loss (every row counts, weight 1), as one op: the
     composed form (pick, mean, negate) costs three ops forward and three nodes backward on every
@@ -2496,28 +2497,32 @@ class NllLoss(Function):
     reads_inputs = False
     mean: bool
     target: Array  # (M,) class indices, all in [0, C)
-    picks: Array  # (M,) the picked elements' positions in the flattened (M, C) array
+    picks: Array  # (M,) the picked elements' positions in the flattened (row-major) a
 
     def forward(self, a: Array, target: Array, mean: bool) -> Array:
         self.target, self.mean = target, mean
-        m, c = a.shape
-        # take on flat positions: a[arange(M), target] without advanced indexing's set-up (same elements)
-        self.picks = np.arange(m) * c + target
+        n, c = a.shape[:2]
+        # flat positions: a[arange(M), target] without advanced indexing's set-up (the same); (N, C, d...)
+        inner = math.prod(a.shape[2:])
+        starts = np.arange(n) * (c * inner)  # scores are read where they are (moving C last copied them)
+        self.picks = starts + target if a.ndim == 2 else \
+            (starts[:, None] + target.reshape(n, inner) * inner + np.arange(inner)).ravel()
         total = _kernels.sum_over(np.take(a, self.picks), None, False)
-        return np.negative(np.divide(total, m) if mean else total)
+        return np.negative(np.divide(total, len(target)) if mean else total)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         shape = self.parents[0]._array.shape
+        m = len(self.target)
         if not _mode.record and type(g) is Tensor:
             up: Array = np.negative(g._array)
             if self.mean:
-                up = np.divide(up, np.asarray(shape[0], dtype=up.dtype))
+                up = np.divide(up, np.asarray(m, dtype=up.dtype))
             grad = np.zeros(shape, dtype=up.dtype)
             grad.put(self.picks, up)  # one element per row: a plain write, no np.add.at
             return (from_numpy(grad),)
-        d = -g / shape[0] if self.mean else -g
-        rows = (np.arange(shape[0]), self.target)
-        return (IndexAdd.apply(Expand.apply(d, shape=shape[:1]), index=rows, shape=shape),)
+        d = -g / m if self.mean else -g
+        at = np.unravel_index(self.picks, shape)
+        return (IndexAdd.apply(Expand.apply(d, shape=(m,)), index=at, shape=shape),)
 
 
 # ---------------------------------------------------------------------- shape ops

@@ -208,7 +208,8 @@ BUDGETS: dict[str, int] = {
     # +1: a few-row left operand's gradient through _kernels.few_rows_left_grad (depthwise convolutions)
     # +16 (hunt15): IndexAddInto adds a float32 alpha * b as PyTorch's fused multiply-add, step by step
     # +45: the SmoothL1 primitive, smooth_l1's and huber's kernels (composed: thirteen ops, 8x PyTorch's time)
-    "minigrad/ops.py": 3512,
+    # +5: NllLoss picks (N, C, d...) scores where they are (moving the classes last copied them all)
+    "minigrad/ops.py": 3517,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -425,7 +426,8 @@ BUDGETS: dict[str, int] = {
     # pdist, pairwise_distance, embedding_bag, channel_shuffle, rrelu
     # +27 (hunt15): linear/bilinear with a size-0 dim, group_norm's one-value check, adaptive pools to size 0,
     # softshrink of bools, gaussian_nll_loss with an infinite var
-    "minigrad/nn": 15916,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    # +4: cross_entropy/nll_loss flatten the scores to rows only off the plain path (_rows)
+    "minigrad/nn": 15920,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -745,7 +747,8 @@ BUDGETS: dict[str, int] = {
     # +2: best_first shared by topk and multinomial (imports)
     # +43: the SmoothL1 primitive (smooth_l1_loss and huber_loss)
     # +9: sum_over's one-middle-dim reduce
-    "minigrad": 61994,  # (progs15 and hunt15 merged: the lists above)
+    # +11: NllLoss of (N, C, d...) scores in place
+    "minigrad": 62005,  # (progs15 and hunt15 merged: the lists above)
 }
 
 
