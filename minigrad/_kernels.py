@@ -468,6 +468,12 @@ def best_first(a: Array, d: int, k: int, largest: bool) -> Array | None:
     if a.dtype.kind != "f" or k + 1 >= a.shape[d] or np.isnan(a).any():
         return None
     key = -a if largest else a
+    if d == a.ndim - 1:  # along the last dim (a sampling loop's logits): rows, by plain indexing
+        rows = key.reshape(-1, a.shape[d])
+        part = np.argpartition(rows, k, axis=1)[:, : k + 1]
+        r = np.arange(rows.shape[0])[:, None]
+        ordered: Array = part[r, np.lexsort((part, rows[r, part]), axis=1)]
+        return ordered.reshape(*a.shape[:-1], k + 1)
     best = np.take(np.argpartition(key, k, axis=d), np.arange(k + 1), axis=d)
     ranked: Array = np.take_along_axis(best, np.lexsort((best, np.take_along_axis(key, best, d)), axis=d), d)
     return ranked
