@@ -209,7 +209,8 @@ BUDGETS: dict[str, int] = {
     # +16 (hunt15): IndexAddInto adds a float32 alpha * b as PyTorch's fused multiply-add, step by step
     # +45: the SmoothL1 primitive, smooth_l1's and huber's kernels (composed: thirteen ops, 8x PyTorch's time)
     # +5: NllLoss picks (N, C, d...) scores where they are (moving the classes last copied them all)
-    "minigrad/ops.py": 3517,
+    # +2: _along builds the gather index's grids directly (np.ogrid cost 15 us a call)
+    "minigrad/ops.py": 3519,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -245,7 +246,8 @@ BUDGETS: dict[str, int] = {
     # 741 with window sums over any few non-leading dims (adaptive pooling's equal bins: 10x)
     # 761 with best_first, the partition topk and multinomial share (it was written twice)
     # +9: a sum over one middle dim by numpy's reduce (its order, 7x faster); log_softmax_grad in one array
-    "minigrad/_kernels.py": 770,
+    # +6: best_first along the last dim by plain indexing (a sampling loop's topk: 69 -> 38 us)
+    "minigrad/_kernels.py": 776,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
@@ -752,7 +754,9 @@ BUDGETS: dict[str, int] = {
     # +9: col2im keeps the planes-last copies for column blocks that stay in cache
     # +6: adaptive max pooling's equal bins
     # +2: unbind takes its slices without normalizing an index it built
-    "minigrad": 62022,  # (progs15 and hunt15 merged: the lists above)
+    # +14: topk/gather along the last dim without take_along_axis/ogrid
+    # +21: sort by packed (rank bits, position) uint64 keys; 64-bit ints descending by ~x
+    "minigrad": 62057,  # (progs15 and hunt15 merged: the lists above)
 }
 
 
