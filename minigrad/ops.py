@@ -3123,7 +3123,7 @@ def _along(index: Array, dim: int) -> Index:
     """The full numpy index that ``index`` names along ``dim`` (the other dims count up: np.ogrid's grids,
     built directly, 10x cheaper)."""
     ones = (1,) * index.ndim
-    return tuple(index if d == dim else np.arange(n).reshape(ones[:d] + (n,) + ones[d + 1 :])
+    return tuple(index if d == dim else np.arange(n).reshape((*ones[:d], n, *ones[d + 1 :]))
                  for d, n in enumerate(index.shape))
 
 

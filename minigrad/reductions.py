@@ -571,7 +571,8 @@ def _packed_order(a: Array, d: int, descending: bool) -> Array:
     packed |= np.arange(a.shape[d], dtype=np.uint64).reshape((-1,) + (1,) * (a.ndim - 1 - d))
     packed.sort(axis=d)
     packed &= np.uint64(0xFFFFFFFF)
-    return packed.astype(np.int64)
+    order: Array = packed.astype(np.int64)
+    return order
 
 
 def _pick(x: Tensor, d: int, idx: Array, kind: type, name: str) -> Any:

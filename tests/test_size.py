@@ -756,7 +756,7 @@ BUDGETS: dict[str, int] = {
     # +2: unbind takes its slices without normalizing an index it built
     # +14: topk/gather along the last dim without take_along_axis/ogrid
     # +21: sort by packed (rank bits, position) uint64 keys; 64-bit ints descending by ~x
-    "minigrad": 62057,  # (progs15 and hunt15 merged: the lists above)
+    "minigrad": 62058,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

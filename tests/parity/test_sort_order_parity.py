@@ -43,8 +43,10 @@ def test_sort_and_argsort_orders_match_pytorch(descending: bool) -> None:
 def test_topk_matches_pytorch_along_each_dim() -> None:
     torch = require_torch()
     rng = np.random.default_rng(4)
-    for a in [rng.standard_normal((7, 65)).astype(np.float32), rng.standard_normal((4, 9, 5)).astype(np.float32),
-              rng.integers(-128, 128, (5, 30)).astype(np.int8)]:
+    f32 = np.float32
+    cases = [rng.standard_normal((7, 65)).astype(f32), rng.standard_normal((4, 9, 5)).astype(f32),
+             rng.integers(-128, 128, (5, 30)).astype(np.int8)]
+    for a in cases:
         for dim in range(a.ndim):
             for largest in (True, False):
                 k = min(3, a.shape[dim])
