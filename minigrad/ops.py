@@ -2635,10 +2635,14 @@ class Expand(Function):
         return (g,)
 
 
+_BASIC = frozenset((int, bool, slice, type(None), type(Ellipsis)))
+
+
 def _is_basic(index: Index) -> bool:
-    return all(
-        isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in index
-    )
+    for i in index:  # noqa: SIM110 - exact types in a loop, no generator: asked of every slice backward passes
+        if type(i) not in _BASIC and not isinstance(i, (int, np.integer)):
+            return False
+    return True
 
 
 _ARRAYS_RELEASED: Any = ("released",)  # GetItem's index once its arrays are dropped
@@ -2647,7 +2651,7 @@ _ARRAYS_RELEASED: Any = ("released",)  # GetItem's index once its arrays are dro
 class GetItem(Function):
     """y = a[index];  da = zeros like a with g added at ``index`` (repeats accumulate)."""
 
-    __slots__ = ("in_shape", "index")
+    __slots__ = ("basic", "in_shape", "index")
     is_view = True
     reads_inputs = False
     adds_in_place = True
@@ -2677,16 +2681,18 @@ class GetItem(Function):
     saved = ("index",)
     index: Index
     in_shape: tuple[int, ...]
+    basic: bool  # a tuple of ints, slices, None and Ellipsis: a view, no element twice
 
     def release(self) -> None:
         """Drop the input and an index's arrays; a basic index (no arrays to free) stays: it names the op."""
         self.parents = ()
-        if not (type(self.index) is tuple and _is_basic(self.index)):
+        if not self.basic:
             self.index = _ARRAYS_RELEASED
 
     def forward(self, a: Array, index: Index) -> Array:
         self.index, self.in_shape = index, a.shape  # (the shape names the op after the graph is freed)
-        picked = _one_array_along(index)
+        self.basic = type(index) is tuple and _is_basic(index)
+        picked = None if self.basic else _one_array_along(index)
         if picked is not None:  # take's result is row-major, as PyTorch's (a[index]'s may be permuted)
             try:
                 return np.take(a, picked[1], axis=picked[0])
@@ -2700,7 +2706,7 @@ class GetItem(Function):
 
     def _needs_saved(self) -> bool:
         """An index with arrays (released with the graph); a basic index stays: it names the op."""
-        return not (type(self.index) is tuple and _is_basic(self.index))
+        return not self.basic
 
     def add_grad_to(self, total: Array, g: Tensor) -> bool:
         """total[index] += g: backward's zero-padded gradient added into ``total``, a pending gradient
@@ -2712,8 +2718,7 @@ class GetItem(Function):
         slice per step: this saves a zero array and a full-size addition per slice.
         """
         index, arr = self.index, g._array
-        if type(g) is not Tensor or arr.dtype != total.dtype or type(index) is not tuple \
-                or not _is_basic(index):
+        if type(g) is not Tensor or arr.dtype != total.dtype or not self.basic:
             return False
         view = total[index]
         if type(view) is not np.ndarray:  # an int for every dim: a numpy scalar; as a 0-d view instead

@@ -210,7 +210,8 @@ BUDGETS: dict[str, int] = {
     # +45: the SmoothL1 primitive, smooth_l1's and huber's kernels (composed: thirteen ops, 8x PyTorch's time)
     # +5: NllLoss picks (N, C, d...) scores where they are (moving the classes last copied them all)
     # +2: _along builds the gather index's grids directly (np.ogrid cost 15 us a call)
-    "minigrad/ops.py": 3519,
+    # +5: GetItem notes once whether its index is basic (release, _needs_saved, add_grad_to asked each time)
+    "minigrad/ops.py": 3524,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -756,7 +757,8 @@ BUDGETS: dict[str, int] = {
     # +2: unbind takes its slices without normalizing an index it built
     # +14: topk/gather along the last dim without take_along_axis/ogrid
     # +21: sort by packed (rank bits, position) uint64 keys; 64-bit ints descending by ~x
-    "minigrad": 62058,  # (progs15 and hunt15 merged: the lists above)
+    # +5: GetItem's basic flag
+    "minigrad": 62063,  # (progs15 and hunt15 merged: the lists above)
 }
 
 
