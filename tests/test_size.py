@@ -758,7 +758,8 @@ BUDGETS: dict[str, int] = {
     # +14: topk/gather along the last dim without take_along_axis/ogrid
     # +21: sort by packed (rank bits, position) uint64 keys; 64-bit ints descending by ~x
     # +5: GetItem's basic flag
-    "minigrad": 62063,  # (progs15 and hunt15 merged: the lists above)
+    # +7: tensor() of lists of numpy scalars: each dtype promoted once, scalars' types read per list
+    "minigrad": 62070,  # (progs15 and hunt15 merged: the lists above)
 }
 
 
