@@ -327,6 +327,9 @@ class Tensor(TensorMethods):
 
     def size(self, dim: int | None = None) -> Size | int:
         """The shape (a :class:`~minigrad.Size`), or the size of one dim."""
+        shape = self._array.shape
+        if type(dim) is int and -len(shape) <= dim < len(shape):  # (x.size(0) in every training loop)
+            return shape[dim]
         if dim is not None and self.ndim == 0:
             raise DimensionError(f"size(): dim {dim!r} was given, but the tensor is 0-d and has no dims")
         return self.shape if dim is None else self.shape[norm_dim(dim, self.ndim)]

@@ -98,7 +98,8 @@ BUDGETS: dict[str, int] = {
     # category, copy_ of a number, tensor() reading tensors in lists as scalars, pow's exponent overflow,
     # all/any over dim=() reducing nothing
     # +6: cat/stack check a list of many tensors with set passes (cat of 100 small tensors: 44 -> 26 us)
-    "minigrad/tensor.py": 2298,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # +3: size(int) of an in-range dim straight from the array's shape
+    "minigrad/tensor.py": 2301,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -761,7 +762,8 @@ BUDGETS: dict[str, int] = {
     # +5: GetItem's basic flag
     # +7: tensor() of lists of numpy scalars: each dtype promoted once, scalars' types read per list
     # +6: cat/stack's set checks
-    "minigrad": 62076,  # (progs15 and hunt15 merged: the lists above)
+    # +3: Tensor.size(dim)'s fast path
+    "minigrad": 62079,  # (progs15 and hunt15 merged: the lists above)
 }
 
 
