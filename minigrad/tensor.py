@@ -327,7 +327,7 @@ class Tensor(TensorMethods):
 
     def size(self, dim: int | None = None) -> Size | int:
         """The shape (a :class:`~minigrad.Size`), or the size of one dim."""
-        shape = self._array.shape
+        shape: tuple[int, ...] = self._array.shape
         if type(dim) is int and -len(shape) <= dim < len(shape):  # (x.size(0) in every training loop)
             return shape[dim]
         if dim is not None and self.ndim == 0:
@@ -1640,6 +1640,11 @@ class Tensor(TensorMethods):
         if type(index) is int and self._array.ndim:  # x[i], the most common index, needs no normalizing
             try:
                 return self._view(_ops.GetItem.apply(self, index=(index,)))
+            except IndexError as e:
+                raise index_error(index, self.shape, e) from None
+        if type(index) is tuple and 0 < len(index) <= self._array.ndim and set(map(type, index)) == {int}:
+            try:  # x[i, j]: ints only, likewise
+                return self._view(_ops.GetItem.apply(self, index=index))
             except IndexError as e:
                 raise index_error(index, self.shape, e) from None
         idx = _index(index, self.shape)

@@ -99,7 +99,8 @@ BUDGETS: dict[str, int] = {
     # all/any over dim=() reducing nothing
     # +6: cat/stack check a list of many tensors with set passes (cat of 100 small tensors: 44 -> 26 us)
     # +3: size(int) of an in-range dim straight from the array's shape
-    "minigrad/tensor.py": 2301,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # +5: x[i, j] (ints only) without index normalization, as x[i]
+    "minigrad/tensor.py": 2306,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -763,7 +764,8 @@ BUDGETS: dict[str, int] = {
     # +7: tensor() of lists of numpy scalars: each dtype promoted once, scalars' types read per list
     # +6: cat/stack's set checks
     # +3: Tensor.size(dim)'s fast path
-    "minigrad": 62079,  # (progs15 and hunt15 merged: the lists above)
+    # +5: x[i, j]'s fast path
+    "minigrad": 62084,  # (progs15 and hunt15 merged: the lists above)
 }
 
 
