@@ -256,6 +256,14 @@ def fma32(x: Array | float, y: Array | float, z: Array | float) -> Array:
     return wide.astype(np.float32)
 
 
+def clamp_into(a: Array, lo: float | None, hi: float | None) -> None:
+    """a = min(max(a, lo), hi) in place, as the Clamp op computes it (bound first: x on a tie; nan kept)."""
+    if lo is not None:
+        np.maximum(a.dtype.type(lo), a, out=a)
+    if hi is not None:
+        np.minimum(a.dtype.type(hi), a, out=a)
+
+
 def ema_(running: Array, value: Array, momentum: float) -> None:
     """running = (1 - momentum) * running + momentum * value, in place (a norm layer's running statistic).
 

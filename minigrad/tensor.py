@@ -25,7 +25,7 @@ from minigrad import _tensor_methods as _methods
 from minigrad import dtypes as _dtypes
 from minigrad._clock import tick
 from minigrad._format import tensor_repr
-from minigrad._kernels import fma32, memory_owner, quiet, writable_alias
+from minigrad._kernels import clamp_into, fma32, memory_owner, quiet, writable_alias
 from minigrad._leaf_rules import NON_LEAF_FLAG, check_assigned_grad, leaf_requires_grad, python_type_name
 from minigrad._state_array import StateArray
 from minigrad._tensor_methods import TensorMethods, dim_aliases
@@ -1090,6 +1090,10 @@ class Tensor(TensorMethods):
         """
         if self._recorded(min, max):
             return self._update("clamp_", lambda t: t.clamp(min, max), min, max)
+        numbers = {type(min), type(max)} <= {type(None), builtins.int, builtins.float}
+        if numbers and self._array.dtype.kind == "f" and (min is not None or max is not None):
+            self._clamp_bounds(min, max)  # (weight clipping's p.data.clamp_(-c, c): a pass per bound)
+            return self._write(lambda a: clamp_into(a, min, max))
         result = self.detach().clamp(min, max)
         # PyTorch's in-place rule: the result may narrow within its category (float64 bounds on a float32
         # tensor), not leave it (float bounds on an int tensor)
@@ -1294,10 +1298,13 @@ class Tensor(TensorMethods):
             return self.astype(get_default_dtype()).clamp(min, max)  # int64.clamp(2.5) is a float, as PyTorch
         if self.dtype == bool_:
             return self.astype(int64).clamp(min, max)  # as PyTorch: bool.clamp(0) is int64
-        for name, v in (("min", min), ("max", max)):
+        self._clamp_bounds(min, max)
+        return _ops.Clamp.apply(self, lo=min, hi=max)
+
+    def _clamp_bounds(self, *bounds: Any) -> None:
+        for name, v in zip(("min", "max"), bounds):  # (PyTorch's overflow check of a number bound)
             if v is not None:
                 _fill_scalar(v, self.dtype, f"clamp: {name}")
-        return _ops.Clamp.apply(self, lo=min, hi=max)
 
     clip = clamp
 

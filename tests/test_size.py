@@ -100,7 +100,8 @@ BUDGETS: dict[str, int] = {
     # +6: cat/stack check a list of many tensors with set passes (cat of 100 small tensors: 44 -> 26 us)
     # +3: size(int) of an in-range dim straight from the array's shape
     # +5: x[i, j] (ints only) without index normalization, as x[i]
-    "minigrad/tensor.py": 2306,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # +7: clamp_ of a float tensor by numbers writes in place (no out-of-place result and copy: 2x)
+    "minigrad/tensor.py": 2313,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -251,7 +252,8 @@ BUDGETS: dict[str, int] = {
     # 761 with best_first, the partition topk and multinomial share (it was written twice)
     # +9: a sum over one middle dim by numpy's reduce (its order, 7x faster); log_softmax_grad in one array
     # +6: best_first along the last dim by plain indexing (a sampling loop's topk: 69 -> 38 us)
-    "minigrad/_kernels.py": 776,
+    # +8: clamp_into, clamp_'s in-place kernel
+    "minigrad/_kernels.py": 784,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
@@ -765,7 +767,8 @@ BUDGETS: dict[str, int] = {
     # +6: cat/stack's set checks
     # +3: Tensor.size(dim)'s fast path
     # +5: x[i, j]'s fast path
-    "minigrad": 62084,  # (progs15 and hunt15 merged: the lists above)
+    # +15: clamp_ in place
+    "minigrad": 62099,  # (progs15 and hunt15 merged: the lists above)
 }
 
 
