@@ -38,7 +38,7 @@ from minigrad._clock import tick as _tick
 from minigrad._kernels import QUIET
 from minigrad._special import erf, erfinv
 from minigrad._window_kernels import Pairs, col2im, im2col, pad_array, padded, window_counts
-from minigrad.dtypes import tensor_type_name
+from minigrad.dtypes import check_fits, tensor_type_name
 from minigrad.errors import DimensionError, LinAlgError, MinigradError, ShapeError, UnsupportedError
 from minigrad.grad_mode import _extras, _inference, _mode, enable_grad
 from minigrad.memory_formats import copy_as
@@ -1268,6 +1268,14 @@ class Gelu(Function):
         return d if into is None else into
 
 
+def _bound(v: float, dt: np.dtype[Any]) -> Any:
+    """A clamp bound in the tensor's dtype, checked and cast as PyTorch's scalars (uint8 takes -1 as 255)."""
+    if dt.kind in "iu":
+        check_fits(np.asarray(v), dt, "clamp")
+        return np.asarray(v).astype(dt)[()]
+    return dt.type(v)
+
+
 class Clamp(Function):
     """y = min(max(a, lo), hi);  da = g where lo <= a <= hi, else 0 (PyTorch's rule)."""
 
@@ -1280,9 +1288,9 @@ class Clamp(Function):
         self.lo, self.hi = lo, hi
         y = a
         if lo is not None:
-            y = np.maximum(a.dtype.type(lo), y)  # (x on a tie, as PyTorch: clamp(-0.0, min=0) is -0.0)
+            y = np.maximum(_bound(lo, a.dtype), y)  # (x on a tie, as PyTorch: clamp(-0.0, min=0) is -0.0)
         if hi is not None:
-            y = np.minimum(a.dtype.type(hi), y)
+            y = np.minimum(_bound(hi, a.dtype), y)
         return y if y is not a else a.copy()
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:

@@ -851,9 +851,9 @@ class Tensor(TensorMethods):
             self._repoint(source, others if rebase is None else (*others, rebase[0]))
         result = compute(source)
         if result.dtype != self.dtype:
-            if not np.can_cast(result.dtype, self.dtype, "same_kind"):
-                raise MinigradError(f"{what}: result type {result.dtype} can't be cast to the desired output "
-                                    f"type {self.dtype}")
+            if not _dtypes.can_cast(result.dtype, self.dtype):  # (int32 into uint8 wraps, as in PyTorch)
+                raise MinigradError(f"{what}: result type {scalar_type_name(result.dtype)} can't be cast to the "
+                                    f"desired output type {scalar_type_name(self.dtype)}")
             result = result.astype(self.dtype)
         if view:
             new = result._array
@@ -984,11 +984,18 @@ class Tensor(TensorMethods):
                 # PyTorch's kernel fuses the multiply-add: one rounding
                 step = float(alpha) if ufunc is np.add else -float(alpha)
                 return self._write(lambda a: np.copyto(a, fma32(value, step, a)))
+            if value.dtype.kind in "biu":  # alpha * other in the result's dtype (int8 127 * 2 must not wrap)
+                value = value.astype(np.promote_types(value.dtype, self._array.dtype))
             value = quiet(np.multiply, value, alpha)
         try:
             return self._write(lambda a: ufunc(a, value, out=a, casting="same_kind"))
-        except TypeError as e:  # numpy's UFuncTypeError
-            raise MinigradError(f"in-place {ufunc.__name__}: {e}") from None
+        except TypeError:  # numpy's UFuncTypeError: PyTorch stores any result of the tensor's category or below
+            got = result_dtype(self._array.dtype, self.ndim == 0, value.dtype, np.ndim(value) == 0)
+            got = get_default_dtype() if ufunc is np.divide and got.kind != "f" else got  # (true division)
+            if not _dtypes.can_cast(got, self._array.dtype):  # (an int result into uint8 wraps around)
+                raise MinigradError(f"result type {scalar_type_name(got)} can't be cast to the desired output "
+                                    f"type {scalar_type_name(self._array.dtype)}") from None
+            return self._write(lambda a: ufunc(a, value, out=a, casting="unsafe"))
         except ValueError as e:
             check_broadcast_to(f"in-place {ufunc.__name__}", np.shape(value), self.shape)
             raise MinigradError(f"in-place {ufunc.__name__}: {e}") from None
@@ -1131,8 +1138,12 @@ class Tensor(TensorMethods):
 
     # comparisons: bool tensors, never recorded
     def _compare(self, other: Any, ufunc: np.ufunc) -> Tensor:
+        a = self._array
         if isinstance(other, Tensor):
             o = other._array
+            if o.dtype != a.dtype:  # PyTorch compares in the result type (uint8 < int64 0-d -2: -2 is 254)
+                dt = result_dtype(a.dtype, a.ndim == 0, o.dtype, o.ndim == 0)
+                a, o = quiet(np.asarray, a, dt), quiet(np.asarray, o, dt)
         else:
             try:
                 o = _lift(other, self)._array
@@ -1141,7 +1152,7 @@ class Tensor(TensorMethods):
                     raise
                 return NotImplemented  # type: ignore[no-any-return]
         try:
-            return from_numpy(np.asarray(ufunc(self._array, o)))
+            return from_numpy(np.asarray(ufunc(a, o)))
         except ValueError as e:
             raise ShapeError(
                 f"{ufunc.__name__}: shapes {self.shape} and {np.shape(o)} cannot be broadcast together"

@@ -97,7 +97,9 @@ BUDGETS: dict[str, int] = {
     # +27 (hunt15): clamp's three-operand promotion and 0-d bounds beside numbers, clamp_ casting within a
     # category, copy_ of a number, tensor() reading tensors in lists as scalars, pow's exponent overflow,
     # all/any over dim=() reducing nothing
-    "minigrad/tensor.py": 2292,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # +11 (hunt16): in-place integer results wrap into narrower/unsigned ints, alpha * other in the result's
+    # dtype; tensor comparisons in PyTorch's result type
+    "minigrad/tensor.py": 2303,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -207,7 +209,8 @@ BUDGETS: dict[str, int] = {
     # +27: the Hardsigmoid primitive (composed: eight ops, 6x PyTorch's time)
     # +1: a few-row left operand's gradient through _kernels.few_rows_left_grad (depthwise convolutions)
     # +16 (hunt15): IndexAddInto adds a float32 alpha * b as PyTorch's fused multiply-add, step by step
-    "minigrad/ops.py": 3467,
+    # +8 (hunt16): clamp's integer bounds checked and cast as PyTorch's scalars (uint8 takes -1 as 255)
+    "minigrad/ops.py": 3475,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -741,7 +744,8 @@ BUDGETS: dict[str, int] = {
     # +4: window sums over any few non-leading dims
     # +3 (hunt15): scatter_reduce's integer mean in the tensor's dtype, floor-divided
     # +2: best_first shared by topk and multinomial (imports)
-    "minigrad": 61942,  # (progs15 and hunt15 merged: the lists above)
+    # +19 (hunt16): fuzzer fixes, the lists above
+    "minigrad": 61961,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

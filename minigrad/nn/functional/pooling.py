@@ -140,7 +140,10 @@ def _max_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, pa
     out = _pooled_size(fn, x, k, s, p, d, ceil_mode, input.shape)
     n, c = x.shape[:2]
     windows = _windows(x, k, s, p, d, out, _lowest(fn, x))
-    values, mask = first_max(windows, 2, _real(x, k, s, p, d, out))
+    real = _real(x, k, s, p, d, out)
+    values, mask = first_max(windows, 2, real)
+    if real is not None and not real.any(axis=2).all():  # dilated windows wholly in the padding: -inf
+        values = where(from_numpy(~real.any(axis=2)), _lowest(fn, x), values)
     y = values.reshape(n, c, *out)
     # PyTorch's grad_fn: its 2-D and 3-D pools are one op; the 1-D ones unsqueeze into them and squeeze
     name = f"MaxPool{nd}DWithIndicesBackward0" if nd > 1 else "SqueezeBackward1"
@@ -150,8 +153,10 @@ def _max_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, pa
     first = np.argmax(mask, axis=2)  # (N, C, L) kernel offset of each window's max
     offsets = np.unravel_index(first, k)
     starts = np.unravel_index(np.arange(math.prod(out)), out)
+    # (a window wholly in the padding has PyTorch's index: its start moved past the left padding by dilations)
     coords = [st * ss - pp + off * dd for st, ss, pp, off, dd in zip(starts, s, p, offsets, d)]
-    flat = np.ravel_multi_index(tuple(coords), x.shape[2:]).reshape(n, c, *out)
+    coords = [np.where(at < 0, at % dd, at) for at, dd in zip(coords, d)]
+    flat = sum(at * math.prod(x.shape[3 + i:]) for i, at in enumerate(coords)).reshape(n, c, *out)
     return y, from_numpy(flat if batched else flat[0])
 
 

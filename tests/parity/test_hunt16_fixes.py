@@ -1,0 +1,143 @@
+"""Regressions found by the hunt16 differential fuzzer (minigrad against PyTorch on non-contiguous
+inputs, in-place and out= variants, every integer dtype, reduction kwargs and nn.functional kwargs):
+each test fails before its fix and compares numbers, dtypes or error classes with torch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+
+def _both(form: Callable[[Any], Any]) -> tuple[Any, Any]:
+    torch = require_torch()
+    return form(torch), form(mg)
+
+
+def _same(ours: Any, theirs: Any) -> None:
+    assert str(ours.dtype).removeprefix("torch.") == str(theirs.dtype).removeprefix("torch.")
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy())
+
+
+INPLACE_NARROWING: dict[str, Callable[[Any], Any]] = {
+    "sub_alpha_int8": lambda lib: lib.tensor([-26699, 5], dtype=lib.int16).sub_(
+        lib.tensor(127, dtype=lib.int8), alpha=2),
+    "add_alpha_int8": lambda lib: lib.tensor([-26699, 5], dtype=lib.int16).add_(
+        lib.tensor([127, -128], dtype=lib.int8), alpha=3),
+    "uint8_add_int64": lambda lib: lib.tensor([173, 80, 40], dtype=lib.uint8).add_(lib.tensor([3, 2, -1])),
+    "uint8_iadd_int64": lambda lib: lib.tensor([173, 0], dtype=lib.uint8).__iadd__(lib.tensor([300, -1])),
+    "uint8_remainder_int64": lambda lib: lib.tensor([173, 80, 40], dtype=lib.uint8).remainder_(
+        lib.tensor([3, 2, -1])),
+    "uint8_addcmul_int32": lambda lib: lib.tensor([173, 80, 40], dtype=lib.uint8).addcmul_(
+        lib.tensor(5, dtype=lib.int32), lib.tensor([-2, 3, -2], dtype=lib.int32), value=2),
+}
+
+
+@pytest.mark.parametrize("name", list(INPLACE_NARROWING))
+def test_inplace_integer_results_wrap_into_the_tensors_dtype(name: str) -> None:
+    """In-place ops store any integer result in an integer tensor, wrapping as PyTorch (uint8 += int64 raised
+    numpy's casting error), and alpha * other is taken in the result's dtype (int8 127 * 2 wrapped to -2)."""
+    theirs, ours = _both(INPLACE_NARROWING[name])
+    _same(ours, theirs)
+
+
+def test_inplace_float_result_into_int_tensor_raises_torchs_words() -> None:
+    """The refused case keeps PyTorch's RuntimeError, now in its words (numpy's casting message leaked)."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired output type Long"):
+            lib.tensor([1, 2]).add_(lib.tensor([0.5, 1.5]))
+
+
+COMPARISONS: dict[str, Callable[[Any], Any]] = {
+    "uint8_lt_int8_0d": lambda lib: lib.tensor([1, 2], dtype=lib.uint8) < lib.tensor(-2, dtype=lib.int8),
+    "uint8_lt_int64_0d": lambda lib: lib.lt(lib.tensor([1, 2], dtype=lib.uint8), lib.tensor(-2)),
+    "int8_eq_int64_0d": lambda lib: lib.tensor([1, 2], dtype=lib.int8) == lib.tensor(257),
+    "float32_eq_float64_0d": lambda lib: lib.tensor([0.1, 0.2]) == lib.tensor(0.1, dtype=lib.float64),
+}
+
+
+@pytest.mark.parametrize("name", list(COMPARISONS))
+def test_comparisons_of_tensors_use_torchs_result_type(name: str) -> None:
+    """Tensor comparisons cast both sides to PyTorch's result type first (a 0-d operand does not widen a
+    dimensioned one of its category): numpy compared the exact values (float32 0.1 != float64 0.1)."""
+    theirs, ours = _both(COMPARISONS[name])
+    _same(ours, theirs)
+
+
+@pytest.mark.parametrize("padding", [0, 1, "same"])
+def test_grouped_convolution_of_an_empty_batch(padding: Any) -> None:
+    """A grouped convolution of a batch of 0 raised reshape's ShapeError (-1 with 0 elements); PyTorch gives
+    an empty batch of the output's shape."""
+    torch = require_torch()
+    results = []
+    for lib in (torch, mg):
+        x = lib.zeros(0, 4, 5, 5, requires_grad=True)
+        y = lib.nn.functional.conv2d(x, lib.ones(4, 2, 2, 3), groups=2, padding=padding, dilation=2)
+        y.sum().backward()
+        results.append((tuple(y.shape), tuple(x.grad.shape)))
+    assert results[1] == results[0]
+
+
+@pytest.mark.parametrize("nd", [1, 2, 3])
+def test_max_pool_window_wholly_in_the_padding(nd: int) -> None:
+    """A dilated window that covers only padding is -inf, with PyTorch's index (its start moved past the
+    left padding): the value was 0 (an empty sum) and return_indices raised numpy's ValueError."""
+    torch = require_torch()
+    x = np.arange(1.0, 1.0 + 2 * 3 ** nd).reshape((1, 2) + (3,) * nd) - 4.0
+    results = []
+    for lib in (torch, mg):
+        pool = getattr(lib.nn.functional, f"max_pool{nd}d")
+        for size in (1, 3):
+            t = lib.tensor(x[(..., *(slice(0, size),) * nd)].copy())
+            values, index = pool(t, 2, 1, 1, dilation=2, return_indices=True)
+            results.append((values.numpy(), index.numpy()))
+    for (mv, mi), (tv, ti) in zip(results[len(results) // 2:], results[:len(results) // 2], strict=True):
+        np.testing.assert_array_equal(mv, tv)
+        np.testing.assert_array_equal(mi, ti)
+
+
+def test_cross_entropy_probability_targets_differentiate_the_weight() -> None:
+    """With class-probability targets PyTorch's loss is differentiable in ``weight`` (it was detached)."""
+    torch = require_torch()
+    rng = np.random.default_rng(0)
+    x, p, w = rng.standard_normal((4, 3)), rng.random((4, 3)), rng.random(3) + 0.5
+    grads = []
+    for lib in (torch, mg):
+        weight = lib.tensor(w, requires_grad=True)
+        for smoothing in (0.0, 0.2):
+            loss = lib.nn.functional.cross_entropy(lib.tensor(x), lib.tensor(p), weight=weight,
+                                                   label_smoothing=smoothing)
+            loss.backward()
+        grads.append(weight.grad.numpy())
+    np.testing.assert_allclose(grads[1], grads[0], rtol=1e-12)
+
+
+CLAMP_BOUNDS: dict[str, Callable[[Any], Any]] = {
+    "uint8_min_minus_one": lambda lib: lib.clamp(lib.tensor([1, 5, 200], dtype=lib.uint8), -1, 2),
+    "uint8_inplace": lambda lib: lib.tensor([1, 5, 200], dtype=lib.uint8).clamp_(-1, 2),
+    "uint8_clamp_min": lambda lib: lib.tensor([1, 5, 200], dtype=lib.uint8).clamp_min(-3),
+    "uint8_max_minus_one": lambda lib: lib.tensor([1, 5, 200], dtype=lib.uint8).clamp(max=-1),
+}
+
+
+@pytest.mark.parametrize("name", list(CLAMP_BOUNDS))
+def test_clamp_integer_bounds_cast_as_torch(name: str) -> None:
+    """An integer bound is cast to the tensor's dtype as PyTorch's scalars are (uint8 takes -1 as 255):
+    numpy's OverflowError leaked."""
+    theirs, ours = _both(CLAMP_BOUNDS[name])
+    _same(ours, theirs)
+
+
+@pytest.mark.parametrize("bound", [300, -256])
+def test_clamp_integer_bound_overflow_is_a_runtime_error(bound: int) -> None:
+    torch = require_torch()
+    for lib in (torch, mg):
+        with pytest.raises(RuntimeError, match="without overflow"):
+            lib.clamp(lib.tensor([1, 5], dtype=lib.uint8), bound)
