@@ -852,8 +852,8 @@ class Tensor(TensorMethods):
         result = compute(source)
         if result.dtype != self.dtype:
             if not _dtypes.can_cast(result.dtype, self.dtype):  # (int32 into uint8 wraps, as in PyTorch)
-                raise MinigradError(f"{what}: result type {scalar_type_name(result.dtype)} can't be cast to the "
-                                    f"desired output type {scalar_type_name(self.dtype)}")
+                raise MinigradError(f"{what}: result type {scalar_type_name(result.dtype)} can't be cast to "
+                                    f"the desired output type {scalar_type_name(self.dtype)}")
             result = result.astype(self.dtype)
         if view:
             new = result._array
@@ -989,12 +989,12 @@ class Tensor(TensorMethods):
             value = quiet(np.multiply, value, alpha)
         try:
             return self._write(lambda a: ufunc(a, value, out=a, casting="same_kind"))
-        except TypeError:  # numpy's UFuncTypeError: PyTorch stores any result of the tensor's category or below
+        except TypeError:  # numpy's UFuncTypeError: PyTorch stores a result of the tensor's category or below
             got = result_dtype(self._array.dtype, self.ndim == 0, value.dtype, np.ndim(value) == 0)
             got = get_default_dtype() if ufunc is np.divide and got.kind != "f" else got  # (true division)
             if not _dtypes.can_cast(got, self._array.dtype):  # (an int result into uint8 wraps around)
-                raise MinigradError(f"result type {scalar_type_name(got)} can't be cast to the desired output "
-                                    f"type {scalar_type_name(self._array.dtype)}") from None
+                raise MinigradError(f"result type {scalar_type_name(got)} can't be cast to the desired "
+                                    f"output type {scalar_type_name(self._array.dtype)}") from None
             return self._write(lambda a: ufunc(a, value, out=a, casting="unsafe"))
         except ValueError as e:
             check_broadcast_to(f"in-place {ufunc.__name__}", np.shape(value), self.shape)
