@@ -51,7 +51,7 @@ def test_inplace_float_result_into_int_tensor_raises_torchs_words() -> None:
     """The refused case keeps PyTorch's RuntimeError, now in its words (numpy's casting message leaked)."""
     torch = require_torch()
     for lib in (torch, mg):
-        with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired output type Long"):
+        with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired output type "):
             lib.tensor([1, 2]).add_(lib.tensor([0.5, 1.5]))
 
 
