@@ -41,7 +41,8 @@ __all__ = [
 def _index_array(index: Any, what: str) -> Array:
     a = index.numpy() if isinstance(index, Tensor) else np.asarray(index)
     if a.dtype.kind not in "iu":
-        raise TypeError(f"{what}: the index must be an integer tensor, got {a.dtype}")
+        # (PyTorch's RuntimeError; also the TypeError minigrad raised first)
+        raise _MaskDTypeError(f"{what}: the index must be an integer tensor, got {a.dtype}")
     return a.astype(np.int64, copy=False)
 
 

@@ -670,9 +670,13 @@ def heaviside(input: Tensor, values: Tensor) -> Tensor:  # noqa: A002
     No gradient (PyTorch has no derivative for it either).
 
     Raises:
+        TypeError: input or values is not a Tensor (a number, as PyTorch's).
         DTypeError: input and values of different dtypes (as PyTorch).
         ShapeError: shapes that do not broadcast.
     """
+    for name, arg in (("input", input), ("values", values)):
+        if not isinstance(arg, Tensor):
+            raise TypeError(f"heaviside(): argument '{name}' must be Tensor, not {type(arg).__name__}")
     if input.dtype != values.dtype:
         raise DTypeError("heaviside is not yet implemented for tensors with different dtypes.")
     try:

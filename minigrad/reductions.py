@@ -582,11 +582,14 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A0
     """The k largest (or smallest) values along ``dim`` and their indices, in sorted order.
 
     Raises:
-        InvalidParameterError: k is not an int in [0, size of the dim] (a RuntimeError, as PyTorch's).
+        TypeError: k is not an int.
+        InvalidParameterError: k is not in [0, size of the dim] (a RuntimeError, as PyTorch's).
     """
     d = norm_dim(dim, input.ndim)
     n = input.shape[d] if input.ndim else 1
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= n:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise TypeError(f"topk(): argument 'k' (position 2) must be int, not {type(k).__name__}")
+    if not 0 <= k <= n:
         raise InvalidParameterError(f"topk(): k={k!r} is out of range for dimension {dim} of size {n}")
     if input.ndim == 0:
         return return_types.topk(input.clone(), from_numpy(np.zeros((), dtype=int64)))

@@ -1665,8 +1665,10 @@ class Tensor(TensorMethods):
         Raises:
             TypeError: ``split_size`` is not an int or a list of ints.
             InvalidParameterError: ``split_size`` is negative, or 0 for a dim that is not empty.
-            MinigradError: listed sizes are negative or do not add up to the dim.
+            MinigradError: a 0-d tensor, or listed sizes are negative or do not add up to the dim.
         """
+        if self.ndim == 0:  # (dim 0 of a 0-d tensor is valid elsewhere, not here)
+            raise MinigradError("split expects at least a 1-dimensional tensor")
         if not isinstance(split_size, (int, np.integer)):
             return _methods.shape_ops.split(self, split_size, dim)
         _check_int("split", "split_size", split_size)
@@ -1692,10 +1694,13 @@ class Tensor(TensorMethods):
         Raises:
             TypeError: ``chunks`` is not an int.
             InvalidParameterError: ``chunks`` is not positive.
+            MinigradError: a 0-d tensor.
         """
         _check_int("chunk", "chunks", chunks)
         if chunks <= 0:
             raise InvalidParameterError(f"chunk expects `chunks` to be greater than 0, got: {chunks!r}")
+        if self.ndim == 0:
+            raise MinigradError("chunk expects at least a 1-dimensional tensor")
         d = norm_dim(dim, self.ndim)
         if self.shape[d] == 0:  # PyTorch: ``chunks`` empty pieces
             return tuple(self[(slice(None),) * (d + 1)] for _ in range(chunks))

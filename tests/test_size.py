@@ -98,8 +98,8 @@ BUDGETS: dict[str, int] = {
     # category, copy_ of a number, tensor() reading tensors in lists as scalars, pow's exponent overflow,
     # all/any over dim=() reducing nothing
     # +11 (hunt16): in-place integer results wrap into narrower/unsigned ints, alpha * other in the result's
-    # dtype; tensor comparisons in PyTorch's result type
-    "minigrad/tensor.py": 2303,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # dtype; tensor comparisons in PyTorch's result type; +5 split and chunk of a 0-d tensor raise
+    "minigrad/tensor.py": 2308,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -744,8 +744,9 @@ BUDGETS: dict[str, int] = {
     # +4: window sums over any few non-leading dims
     # +3 (hunt15): scatter_reduce's integer mean in the tensor's dtype, floor-divided
     # +2: best_first shared by topk and multinomial (imports)
-    # +19 (hunt16): fuzzer fixes, the lists above
-    "minigrad": 61961,  # (progs15 and hunt15 merged: the lists above)
+    # +19 (hunt16): fuzzer fixes, the lists above; +28 PyTorch's error classes: topk's k, heaviside's numbers,
+    # float indices, var with unbiased and correction, norms' narrowing dtype=, split of a 0-d tensor
+    "minigrad": 61989,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -141,3 +141,46 @@ def test_clamp_integer_bound_overflow_is_a_runtime_error(bound: int) -> None:
     for lib in (torch, mg):
         with pytest.raises(RuntimeError, match="without overflow"):
             lib.clamp(lib.tensor([1, 5], dtype=lib.uint8), bound)
+
+
+ERROR_CLASSES: dict[str, Callable[[Any], Any]] = {
+    "topk_float_k": lambda lib: lib.topk(lib.ones(3), 1.5),
+    "topk_bool_k": lambda lib: lib.topk(lib.ones(3), True),
+    "heaviside_number_values": lambda lib: lib.heaviside(lib.ones(2), 1.0),
+    "heaviside_number_input": lambda lib: lib.heaviside(0, lib.ones(2)),
+    "var_unbiased_and_correction": lambda lib: lib.var(lib.ones(3), 0, unbiased=True, correction=0),
+    "std_mean_unbiased_and_correction": lambda lib: lib.std_mean(lib.ones(3), unbiased=False, correction=1),
+}
+
+
+@pytest.mark.parametrize("name", list(ERROR_CLASSES))
+def test_bad_argument_types_raise_torchs_type_error(name: str) -> None:
+    """A float or bool k for topk, a number for heaviside's tensors, and both unbiased and correction are
+    PyTorch's TypeErrors (minigrad raised a ValueError, an AttributeError, or answered)."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        with pytest.raises(TypeError):
+            ERROR_CLASSES[name](lib)
+
+
+RUNTIME_ERRORS: dict[str, Callable[[Any], Any]] = {
+    "index_select_float_index": lambda lib: lib.index_select(lib.ones(3), 0, lib.tensor([0.0])),
+    "index_add_float_index": lambda lib: lib.ones(3).index_add(0, lib.tensor([0.0]), lib.ones(1)),
+    "split_0d": lambda lib: lib.split(lib.tensor(1.0), 1),
+    "split_sizes_0d": lambda lib: lib.split(lib.tensor(1.0), [1]),
+    "chunk_0d": lambda lib: lib.chunk(lib.tensor(1.0), 2),
+    "vector_norm_narrowing_dtype": lambda lib: lib.linalg.vector_norm(lib.ones(2, dtype=lib.float64),
+                                                                      dtype=lib.float32),
+    "matrix_norm_narrowing_dtype": lambda lib: lib.linalg.matrix_norm(lib.ones(2, 2, dtype=lib.float64),
+                                                                      dtype=lib.float16),
+}
+
+
+@pytest.mark.parametrize("name", list(RUNTIME_ERRORS))
+def test_bad_arguments_raise_torchs_runtime_error(name: str) -> None:
+    """A float index, splitting a 0-d tensor, and a norm's narrowing or integer dtype are PyTorch's
+    RuntimeErrors (minigrad raised a TypeError, an IndexError, or answered)."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        with pytest.raises(RuntimeError):
+            RUNTIME_ERRORS[name](lib)
