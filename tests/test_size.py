@@ -305,7 +305,8 @@ BUDGETS: dict[str, int] = {
     # +5: the engine's requires_grad stores through store_requires_grad (the setter checks user code's)
     # +3: grad() with one input does not search below it
     # +8 (docex2): register_multi_grad_hook fires once per backward pass (queue_callback at its end)
-    "minigrad/autograd": 2856,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients)
+    # +7 (hunt16): grad()'s search follows the inputs as read (a view changed in place and used again)
+    "minigrad/autograd": 2863,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -338,7 +339,8 @@ BUDGETS: dict[str, int] = {
     # +4: .grad and grad() share one layout rule, _fits_layout; +19: a node gets the gradient only it holds
     # +44: _leaf_edges / _finish_leaf: hooks in PyTorch's order
     # +3: grad() with one input does not search below it (its history may be long, or freed)
-    "minigrad/autograd/engine.py": 731,
+    # +7 (hunt16): grad()'s search for the paths to its inputs follows each node's inputs as it read them
+    "minigrad/autograd/engine.py": 738,
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -746,7 +748,7 @@ BUDGETS: dict[str, int] = {
     # +2: best_first shared by topk and multinomial (imports)
     # +19 (hunt16): fuzzer fixes, the lists above; +28 PyTorch's error classes: topk's k, heaviside's numbers,
     # float indices, var with unbiased and correction, norms' narrowing dtype=, split of a 0-d tensor
-    "minigrad": 61989,  # (progs15 and hunt15 merged: the lists above)
+    "minigrad": 61998,  # (+9 hunt16: grad() through views changed in place)  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -184,3 +184,32 @@ def test_bad_arguments_raise_torchs_runtime_error(name: str) -> None:
     for lib in (torch, mg):
         with pytest.raises(RuntimeError):
             RUNTIME_ERRORS[name](lib)
+
+
+VIEW_USES: dict[str, Callable[[Any], Any]] = {
+    "mul": lambda v: v * 2,
+    "sum": lambda v: v.sum(),
+    "clone": lambda v: v.clone(),
+    "index": lambda v: v[0],
+}
+
+
+@pytest.mark.parametrize("use", list(VIEW_USES))
+@pytest.mark.parametrize("roots", ["base", "base_and_use"])
+def test_grad_through_a_view_written_in_place_then_used(use: str, roots: str) -> None:
+    """autograd.grad of a base whose view was changed in place and then used again: the view's new history
+    leads back to its base, and grad's search for the paths to its inputs followed it instead of the view's
+    history as its base's CopySlices read it, so the written row's gradient was 0 (backward() was right)."""
+    torch = require_torch()
+    x = np.arange(12.0).reshape(3, 4) / 7 - 0.5
+    results = []
+    for lib in (torch, mg):
+        a = lib.tensor(x, requires_grad=True)
+        b = a * 1.5
+        v = b[0]
+        v.exp_()
+        used = VIEW_USES[use](v)
+        outs = [b] if roots == "base" else [b, used]
+        ups = [lib.ones(o.shape, dtype=lib.float64) for o in outs]
+        results.append(lib.autograd.grad(outs, [a], ups)[0].numpy())
+    np.testing.assert_allclose(results[1], results[0], rtol=1e-14)
