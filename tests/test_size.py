@@ -747,8 +747,9 @@ BUDGETS: dict[str, int] = {
     # +3 (hunt15): scatter_reduce's integer mean in the tensor's dtype, floor-divided
     # +2: best_first shared by topk and multinomial (imports)
     # +19 (hunt16): fuzzer fixes, the lists above; +28 PyTorch's error classes: topk's k, heaviside's numbers,
-    # float indices, var with unbiased and correction, norms' narrowing dtype=, split of a 0-d tensor
-    "minigrad": 61998,  # (+9 hunt16: grad() through views changed in place)  # (progs15 and hunt15 merged: the lists above)
+    # float indices, var with unbiased and correction, norms' narrowing dtype=, split of a 0-d tensor;
+    # +9 grad() through views changed in place
+    "minigrad": 61998,  # (progs15 and hunt15 merged: the lists above)
 }
 
 
