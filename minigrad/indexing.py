@@ -133,7 +133,7 @@ def put(x: Tensor, index: tuple[Any, ...], value: Tensor) -> Tensor:
     """x with ``x[index] = value`` (numpy index; value broadcast), differentiable in x and value.
 
     Where an advanced index repeats an element, the last value wins (numpy's
-    assignment order; PyTorch leaves the choice undefined).
+    assignment order; PyTorch leaves the choice undefined); every repeat gets the gradient.
     """
     xs = x.numpy()
     target = xs[index].shape
@@ -145,17 +145,7 @@ def put(x: Tensor, index: tuple[Any, ...], value: Tensor) -> Tensor:
     except ShapeError:
         raise ShapeError(f"shape mismatch: value of shape {value.shape} cannot be broadcast to the "
                          f"indexing result of shape {target}") from None
-    mask = np.zeros(xs.shape, dtype=bool)
-    mask[index] = True
-    if ops._is_basic(index):
-        placed = ops.IndexAdd.apply(v, index=index, shape=x.shape)
-    else:
-        numbers = np.arange(xs.size).reshape(xs.shape)[index].reshape(-1)
-        _, first_from_end = np.unique(numbers[::-1], return_index=True)
-        keep = numbers.size - 1 - first_from_end
-        flat = ops.IndexAdd.apply(v.reshape(-1)[keep], index=(numbers[keep],), shape=(xs.size,))
-        placed = flat.reshape(x.shape)
-    return where(from_numpy(mask), placed, x)
+    return ops.IndexPut.apply(x, v, index=index)
 
 
 def scatter_values(x: Tensor, dim: int, index: Any, src: Any, fn: str = "scatter") -> Tensor:

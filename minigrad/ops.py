@@ -2724,6 +2724,28 @@ class IndexAdd(Function):
         return (GetItem.apply(g, index=self.index),)
 
 
+class IndexPut(Function):
+    """y = a with b written at ``index`` (a numpy index; b of the indexed shape), a repeated element taking
+    the last value, as numpy's assignment;  da = g but 0 where written, db = g[index] (every repeat of an
+    element gets its gradient, as PyTorch's index_put_)."""
+
+    __slots__ = ("index",)
+    reads_inputs = False
+    index: Index
+
+    def forward(self, a: Array, b: Array, index: Index) -> Array:
+        self.index = index
+        out = a.copy()
+        out[index] = b
+        return out
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        kept = np.ones(g.shape, dtype=bool)
+        kept[self.index] = False
+        ga = where(from_numpy(kept), g, _const(0.0, g)) if self.parents[0]._requires_grad else None
+        return ga, GetItem.apply(g, index=self.index)
+
+
 class IndexAddInto(Function):
     """y = a with alpha * b added at ``index`` one element after another, as PyTorch's index_add_,
     scatter_add and index_put_(accumulate=True): a repeated index adds to the running value,

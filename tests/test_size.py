@@ -210,7 +210,9 @@ BUDGETS: dict[str, int] = {
     # +1: a few-row left operand's gradient through _kernels.few_rows_left_grad (depthwise convolutions)
     # +16 (hunt15): IndexAddInto adds a float32 alpha * b as PyTorch's fused multiply-add, step by step
     # +8 (hunt16): clamp's integer bounds checked and cast as PyTorch's scalars (uint8 takes -1 as 255)
-    "minigrad/ops.py": 3475,
+    # +22 (hunt16): the IndexPut primitive (x[index] = v in one node: every repeated index's value gets
+    # its gradient, as PyTorch's index_put_; a -0.0 written stays -0.0), for IndexAdd + where in indexing.put
+    "minigrad/ops.py": 3497,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -748,8 +750,8 @@ BUDGETS: dict[str, int] = {
     # +2: best_first shared by topk and multinomial (imports)
     # +19 (hunt16): fuzzer fixes, the lists above; +28 PyTorch's error classes: topk's k, heaviside's numbers,
     # float indices, var with unbiased and correction, norms' narrowing dtype=, split of a 0-d tensor;
-    # +9 grad() through views changed in place
-    "minigrad": 61998,  # (progs15 and hunt15 merged: the lists above)
+    # +9 grad() through views changed in place; +12 the IndexPut primitive
+    "minigrad": 62010,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -213,3 +213,37 @@ def test_grad_through_a_view_written_in_place_then_used(use: str, roots: str) ->
         ups = [lib.ones(o.shape, dtype=lib.float64) for o in outs]
         results.append(lib.autograd.grad(outs, [a], ups)[0].numpy())
     np.testing.assert_allclose(results[1], results[0], rtol=1e-14)
+
+
+REPEATED_WRITES: dict[str, Callable[[Any, Any, Any], Any]] = {
+    "setitem": lambda lib, x, v: _setitem(x, lib.tensor([0, 3, 0]), v),
+    "index_put": lambda lib, x, v: x.index_put((lib.tensor([0, 3, 0]),), v),
+    "put_": lambda lib, x, v: x.clone().put_(lib.tensor([0, 3, 0]), v),
+    "index_copy": lambda lib, x, v: x.index_copy(0, lib.tensor([2, 2, 1]), v),
+    "scatter": lambda lib, x, v: x.scatter(0, lib.tensor([1, 1, 0]), v),
+}
+
+
+def _setitem(x: Any, index: Any, v: Any) -> Any:
+    y = x * 1
+    y[index] = v
+    return y
+
+
+@pytest.mark.parametrize("name", list(REPEATED_WRITES))
+def test_writes_at_repeated_indices_give_every_value_its_gradient(name: str) -> None:
+    """Writing values at an index that repeats (without accumulating): PyTorch's gradient of the values is
+    the output's gradient at each one's index, repeats included; only the last repeat got it (the others
+    0). A written -0.0 also stays -0.0 (it was added to a zero: +0.0)."""
+    torch = require_torch()
+    up = np.array([0.5, -1.0, 2.0, 3.0, 0.25])
+    results = []
+    for lib in (torch, mg):
+        x = lib.tensor([1.0, 2.0, 3.0, 4.0, 5.0], dtype=lib.float64, requires_grad=True)
+        v = lib.tensor([-0.0, 7.0, -0.0], dtype=lib.float64, requires_grad=True)
+        y = REPEATED_WRITES[name](lib, x, v)
+        y.backward(lib.tensor(up))
+        results.append((y.detach().numpy(), x.grad.numpy(), v.grad.numpy()))
+    for ours, theirs in zip(results[1], results[0], strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+        np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))
