@@ -29,7 +29,7 @@ from minigrad.errors import (
 )
 from minigrad.selection import gather
 from minigrad.shapes import norm_dim
-from minigrad.tensor import Array, Tensor, _named, from_numpy, int64, where
+from minigrad.tensor import Array, Tensor, _fill_scalar, _named, from_numpy, int64, where
 
 __all__ = [
     "argwhere", "index_add", "index_copy", "index_fill", "index_put", "index_select", "masked_fill",
@@ -323,7 +323,8 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:  #
     if input.ndim == 0:
         return index_fill(input.reshape(1), d, index, value).reshape(())
     idx = _dim_index("index_fill", input, d, index, negative=True)
-    v = value if isinstance(value, Tensor) else from_numpy(np.asarray(value, dtype=input.dtype))
+    v = value if isinstance(value, Tensor) else from_numpy(np.asarray(_fill_scalar(value, input.dtype,
+                                                                                  "index_fill: value")))
     return put(input, (slice(None),) * d + (idx,), v)
 
 

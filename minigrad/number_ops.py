@@ -17,7 +17,7 @@ from minigrad import ops, return_types
 from minigrad._tensor_methods import provide
 from minigrad.dtypes import kernel_error
 from minigrad.errors import DTypeError
-from minigrad.pointwise import _pair
+from minigrad.pointwise import _apply2, _pair
 from minigrad.pointwise import mul as _mul
 from minigrad.pointwise import pow as _pow
 from minigrad.tensor import Tensor, from_numpy
@@ -98,7 +98,7 @@ def nextafter(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     a, b = _pair(input, other)
     if a.dtype.kind != "f":
         raise kernel_error("nextafter", a.dtype)
-    return ops.Nextafter.apply(a, b)
+    return _apply2(ops.Nextafter, a, b)  # (shapes that do not broadcast: ShapeError, not numpy's ValueError)
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

@@ -813,6 +813,8 @@ class Sigmoid(Function):
     reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
 
     def forward(self, a: Array) -> Array:
+        if a.dtype == np.float16:  # PyTorch's half kernel rounds once, from float32 (its opmath type)
+            return _kernels.sigmoid(a.astype(np.float32)).astype(np.float16)
         return _kernels.sigmoid(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:

@@ -77,11 +77,12 @@ def _floats(a: Any, b: Any, int_kernel: str | None = None) -> tuple[Tensor, Tens
 
     With ``int_kernel``, integer operands raise PyTorch's NotImplementedError instead (hypot of ints).
     """
+    if int_kernel is None and all(not isinstance(v, Tensor) or v.dtype.kind in "biu" for v in (a, b)):
+        # each integer becomes a float from its own value: int16 / 70000 must not wrap 70000 into int16 first
+        a, b = (v.astype(get_default_dtype()) if isinstance(v, Tensor) else v for v in (a, b))
     a, b = _pair(a, b)
     if a.dtype.kind != "f":
-        if int_kernel is not None:
-            raise kernel_error(int_kernel, a.dtype)
-        a, b = a.astype(get_default_dtype()), b.astype(get_default_dtype())
+        raise kernel_error(int_kernel or "", a.dtype)
     return a, b
 
 
@@ -454,7 +455,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor: 
         UnsupportedError: two bools with a rounding mode (PyTorch's NotImplementedError).
     """
     if rounding_mode is None:
-        a, b = _pair(input, other)
+        a, b = _floats(input, other)
         return a / b
     if rounding_mode == "floor":
         return floor_divide(input, other)

@@ -986,6 +986,7 @@ class Tensor(TensorMethods):
                 return self._write(lambda a: np.copyto(a, fma32(value, step, a)))
             if value.dtype.kind in "biu":  # alpha * other in the result's dtype (int8 127 * 2 must not wrap)
                 value = value.astype(np.promote_types(value.dtype, self._array.dtype))
+                alpha = _fill_scalar(alpha, value.dtype, "alpha") if value.dtype.kind in "iu" else alpha
             value = quiet(np.multiply, value, alpha)
         try:
             return self._write(lambda a: ufunc(a, value, out=a, casting="same_kind"))
@@ -1940,10 +1941,13 @@ def _fill_scalar(value: Any, dtype: np.dtype[Any], what: str) -> Any:
         value = value._array.item()
     if not isinstance(value, (int, float, np.integer, np.floating, np.bool_)):
         raise TypeError(f"{what} must be a real number, got {value!r}")
-    if dtype.kind in "fiu":
+    if dtype.kind in "iu":  # PyTorch's range check, then its cast (uint8 takes -1 as 255)
+        check_fits(np.asarray(value), dtype, what)
+        return np.asarray(value).astype(dtype)[()]
+    if dtype.kind == "f":
         finite = not isinstance(value, (float, np.floating)) or math.isfinite(value)
-        limit = float(np.finfo(dtype).max) if dtype.kind == "f" else 2**63 - 1
-        if (not finite and dtype.kind != "f") or (finite and not -limit - 1 <= value <= limit):
+        limit = float(np.finfo(dtype).max)
+        if finite and not -limit - 1 <= value <= limit:
             raise InvalidParameterError(f"{what}={value!r} cannot be converted to {dtype} without overflow")
     return value
 

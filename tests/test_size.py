@@ -98,8 +98,9 @@ BUDGETS: dict[str, int] = {
     # category, copy_ of a number, tensor() reading tensors in lists as scalars, pow's exponent overflow,
     # all/any over dim=() reducing nothing
     # +11 (hunt16): in-place integer results wrap into narrower/unsigned ints, alpha * other in the result's
-    # dtype; tensor comparisons in PyTorch's result type; +5 split and chunk of a 0-d tensor raise
-    "minigrad/tensor.py": 2308,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # dtype; tensor comparisons in PyTorch's result type; +5 split and chunk of a 0-d tensor raise; +4 integer
+    # fill values checked and cast as PyTorch's scalars (uint8 takes -1 as 255), alpha too
+    "minigrad/tensor.py": 2312,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -212,7 +213,7 @@ BUDGETS: dict[str, int] = {
     # +8 (hunt16): clamp's integer bounds checked and cast as PyTorch's scalars (uint8 takes -1 as 255)
     # +22 (hunt16): the IndexPut primitive (x[index] = v in one node: every repeated index's value gets
     # its gradient, as PyTorch's index_put_; a -0.0 written stays -0.0), for IndexAdd + where in indexing.put
-    "minigrad/ops.py": 3497,
+    "minigrad/ops.py": 3499,  # (+2 hunt16: float16 sigmoid from float32)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -750,8 +751,9 @@ BUDGETS: dict[str, int] = {
     # +2: best_first shared by topk and multinomial (imports)
     # +19 (hunt16): fuzzer fixes, the lists above; +28 PyTorch's error classes: topk's k, heaviside's numbers,
     # float indices, var with unbiased and correction, norms' narrowing dtype=, split of a 0-d tensor;
-    # +9 grad() through views changed in place; +12 the IndexPut primitive
-    "minigrad": 62010,  # (progs15 and hunt15 merged: the lists above)
+    # +9 grad() through views changed in place; +12 the IndexPut primitive; +8 integer fill values, float16
+    # sigmoid, integer operands of float ops not wrapped
+    "minigrad": 62018,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -247,3 +247,64 @@ def test_writes_at_repeated_indices_give_every_value_its_gradient(name: str) -> 
     for ours, theirs in zip(results[1], results[0], strict=True):
         np.testing.assert_array_equal(ours, theirs)
         np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))
+
+
+INT_DIVISIONS: dict[str, Callable[[Any], Any]] = {
+    "div_big_int": lambda lib: lib.div(lib.tensor([1, 7], dtype=lib.int16), 65536),
+    "true_divide_big_int": lambda lib: lib.true_divide(lib.tensor([1, 7], dtype=lib.int16), 65536),
+    "div_0d_int64": lambda lib: lib.div(lib.tensor([1, 7], dtype=lib.int16), lib.tensor(70000)),
+    "atan2_0d_int64": lambda lib: lib.atan2(lib.tensor([1, 7], dtype=lib.int16), lib.tensor(70000)),
+    "copysign_big_int": lambda lib: lib.copysign(lib.tensor([1, 7], dtype=lib.int16), 40000),
+}
+
+
+@pytest.mark.parametrize("name", list(INT_DIVISIONS))
+def test_integer_operands_of_float_ops_are_not_wrapped_first(name: str) -> None:
+    """div/true_divide/atan2/copysign of integer operands convert each to the float result from its own
+    value: the other operand was first cast to the tensor's integer dtype (65536 into int16 is 0: inf)."""
+    theirs, ours = _both(INT_DIVISIONS[name])
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)
+    assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+
+
+INT_SCALARS: dict[str, Callable[[Any], Any]] = {
+    "fill_": lambda lib: lib.zeros(2, dtype=lib.uint8).fill_(-1),
+    "full": lambda lib: lib.full((2,), -1, dtype=lib.uint8),
+    "full_like": lambda lib: lib.full_like(lib.zeros(2, dtype=lib.uint8), -3),
+    "masked_fill": lambda lib: lib.zeros(2, dtype=lib.uint8).masked_fill(lib.tensor([True, False]), -1),
+    "setitem": lambda lib: lib.zeros(2, dtype=lib.uint8).index_fill(0, lib.tensor([0]), -1),
+    "add_alpha": lambda lib: lib.tensor([5, 6], dtype=lib.uint8).add_(lib.tensor([1, 2], dtype=lib.uint8),
+                                                                        alpha=-1),
+}
+
+
+@pytest.mark.parametrize("name", list(INT_SCALARS))
+def test_integer_fill_values_cast_as_torch(name: str) -> None:
+    """A negative int filling an unsigned tensor wraps, as PyTorch's scalar cast (numpy's OverflowError
+    leaked, no RuntimeError)."""
+    theirs, ours = _both(INT_SCALARS[name])
+    _same(ours, theirs)
+
+
+@pytest.mark.parametrize("value", [300, -256])
+def test_integer_fill_overflow_is_a_runtime_error(value: int) -> None:
+    torch = require_torch()
+    for lib in (torch, mg):
+        with pytest.raises(RuntimeError, match="without overflow"):
+            lib.zeros(2, dtype=lib.uint8).fill_(value)
+
+
+def test_float16_sigmoid_rounds_once() -> None:
+    """Half sigmoid rounds once from float32, as PyTorch's kernel (its three float16 steps drifted by an
+    ulp: sigmoid(1.5) was 0.8179, PyTorch 0.8174)."""
+    torch = require_torch()
+    x = np.linspace(-12, 12, 2001).astype(np.float16)
+    ours = mg.sigmoid(mg.from_numpy(x.copy())).numpy()
+    np.testing.assert_array_equal(ours, torch.sigmoid(torch.tensor(x)).numpy())
+
+
+def test_nextafter_shapes_that_do_not_broadcast() -> None:
+    torch = require_torch()
+    for lib in (torch, mg):
+        with pytest.raises(RuntimeError):
+            lib.nextafter(lib.ones(2, 3), lib.ones(2))
