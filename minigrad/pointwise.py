@@ -960,6 +960,7 @@ def bitwise_not(input: Tensor) -> Tensor:  # noqa: A002
 def _shift(a: Any, b: Any, left: bool) -> Tensor:
     x, y = _integral("lshift" if left else "rshift", a, b, kinds="iu")  # bools shift only beside an int
     xs, ys = x.numpy(), y.numpy()
+    check_broadcast("bitwise_left_shift" if left else "bitwise_right_shift", xs.shape, ys.shape)
     bits = xs.dtype.itemsize * 8
     out_of_range = (ys < 0) | (ys >= bits)  # C leaves these undefined; PyTorch fills them
     safe = np.where(out_of_range, 0, ys).astype(xs.dtype)

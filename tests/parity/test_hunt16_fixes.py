@@ -308,3 +308,20 @@ def test_nextafter_shapes_that_do_not_broadcast() -> None:
     for lib in (torch, mg):
         with pytest.raises(RuntimeError):
             lib.nextafter(lib.ones(2, 3), lib.ones(2))
+
+
+def test_ldexp_scales_in_the_inputs_float_dtype() -> None:
+    """ldexp of a float64 input by 2 ** 150 is finite, as PyTorch's (2 ** other was taken in float32: inf)."""
+    theirs, ours = _both(lambda lib: lib.ldexp(lib.tensor([1.0, -2.0], dtype=lib.float64),
+                                               lib.tensor([150, 3])))
+    _same(ours, theirs)
+
+
+@pytest.mark.parametrize("left", [True, False])
+def test_shifts_of_shapes_that_do_not_broadcast(left: bool) -> None:
+    """numpy's ValueError leaked from the shifts; PyTorch raises a RuntimeError."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        x, y = lib.ones(2, 3, dtype=lib.int16), lib.ones(2, dtype=lib.int16)
+        with pytest.raises(RuntimeError):
+            x.bitwise_left_shift_(y) if left else lib.bitwise_right_shift(x, y)
