@@ -325,3 +325,29 @@ def test_shifts_of_shapes_that_do_not_broadcast(left: bool) -> None:
         x, y = lib.ones(2, 3, dtype=lib.int16), lib.ones(2, dtype=lib.int16)
         with pytest.raises(RuntimeError):
             x.bitwise_left_shift_(y) if left else lib.bitwise_right_shift(x, y)
+
+
+FACTORIES_OUT: dict[str, Callable[[Any, Any], Any]] = {
+    "zeros": lambda lib, o: lib.zeros(2, 3, out=o),
+    "ones": lambda lib, o: lib.ones(2, 3, out=o),
+    "full": lambda lib, o: lib.full((2,), 7, out=o),
+    "arange": lambda lib, o: lib.arange(0, 5, out=o),
+    "linspace": lambda lib, o: lib.linspace(0, 4, 5, out=o),
+    "eye": lambda lib, o: lib.eye(2, 3, out=o),
+    "randperm_shape": lambda lib, o: (lib.randperm(4, out=o), o.sort().values)[1],
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "int32"])
+@pytest.mark.parametrize("name", list(FACTORIES_OUT))
+def test_factories_write_into_out_in_its_dtype(name: str, dtype: str) -> None:
+    """Factories take out= as PyTorch's: the result is written into out (resized), in out's dtype
+    (zeros/ones/full/arange raised a TypeError; linspace, eye and randperm ignored out)."""
+    torch = require_torch()
+    results = []
+    for lib in (torch, mg):
+        out = lib.empty(0, dtype=getattr(lib, dtype))
+        result = FACTORIES_OUT[name](lib, out)
+        assert name == "randperm_shape" or result is out
+        results.append(result)
+    _same(results[1], results[0])
