@@ -2411,6 +2411,8 @@ class Softmax(Function):
 
     def forward(self, a: Array, dim: int) -> Array:
         self.dim = dim
+        if a.dtype == np.float16:  # PyTorch's half kernel computes in float32 and rounds once
+            return _kernels.softmax(a.astype(np.float32), dim).astype(np.float16)
         return _kernels.softmax(a, dim)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -2439,6 +2441,8 @@ class LogSoftmax(Function):
 
     def forward(self, a: Array, dim: int) -> Array:
         self.dim = dim
+        if a.dtype == np.float16:  # (as Softmax)
+            return _kernels.log_softmax(a.astype(np.float32), dim).astype(np.float16)
         return _kernels.log_softmax(a, dim)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:

@@ -213,7 +213,7 @@ BUDGETS: dict[str, int] = {
     # +8 (hunt16): clamp's integer bounds checked and cast as PyTorch's scalars (uint8 takes -1 as 255)
     # +22 (hunt16): the IndexPut primitive (x[index] = v in one node: every repeated index's value gets
     # its gradient, as PyTorch's index_put_; a -0.0 written stays -0.0), for IndexAdd + where in indexing.put
-    "minigrad/ops.py": 3499,  # (+2 hunt16: float16 sigmoid from float32)
+    "minigrad/ops.py": 3503,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -753,8 +753,8 @@ BUDGETS: dict[str, int] = {
     # float indices, var with unbiased and correction, norms' narrowing dtype=, split of a 0-d tensor;
     # +9 grad() through views changed in place; +12 the IndexPut primitive; +8 integer fill values, float16
     # sigmoid, integer operands of float ops not wrapped; +3 ldexp in the input's dtype, shifts' shape check;
-    # +9 factories take out= (in out's dtype)
-    "minigrad": 62030,  # (progs15 and hunt15 merged: the lists above)
+    # +9 factories take out= (in out's dtype); +7 float16 softmax, nansum's cast after the NaNs, norm 'nuc'
+    "minigrad": 62037,  # (progs15 and hunt15 merged: the lists above)
 }
 
 
