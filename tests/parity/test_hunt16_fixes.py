@@ -374,3 +374,18 @@ def test_float16_softmax_computes_in_float32(name: str, dim: int) -> None:
     x = (np.random.default_rng(0).standard_normal((64, 100)) * 3).astype(np.float16)
     ours = getattr(mg, name)(mg.from_numpy(x.copy()), dim).numpy()
     np.testing.assert_array_equal(ours, getattr(torch, name)(torch.tensor(x), dim).numpy())
+
+
+@pytest.mark.parametrize("name", ["sum", "prod", "cumsum", "cumprod"])
+@pytest.mark.parametrize("dtype", ["int64", "float64"])
+def test_sums_and_products_compute_in_outs_dtype(name: str, dtype: str) -> None:
+    """sum/prod/cumsum/cumprod with out= and no dtype= compute in out's dtype, as PyTorch (a float input
+    into an int64 out raised the cast error; into float64 it was summed in float32)."""
+    torch = require_torch()
+    x = np.array([[1.5, 2.5, 1e-8], [3.0, 4.0, 1e8]], dtype=np.float32)
+    results = []
+    for lib in (torch, mg):
+        out = lib.empty(0, dtype=getattr(lib, dtype))
+        getattr(lib, name)(lib.tensor(x), 1, out=out)
+        results.append(out)
+    _same(results[1], results[0])
