@@ -389,3 +389,17 @@ def test_sums_and_products_compute_in_outs_dtype(name: str, dtype: str) -> None:
         getattr(lib, name)(lib.tensor(x), 1, out=out)
         results.append(out)
     _same(results[1], results[0])
+
+
+@pytest.mark.parametrize(("shape", "kernel", "padding"),
+                         [((1, 1, 2, 1, 1), 2, 1), ((1, 3, 3, 3), (2, 4, 2), 1)])
+def test_avg_pool3d_refuses_an_input_smaller_than_its_kernel(shape: tuple[int, ...], kernel: Any,
+                                                            padding: int) -> None:
+    """PyTorch's 3-D average pooling (and lp_pool3d) raises when a dim of the input is smaller than the
+    kernel's, padding or not (minigrad pooled the padding)."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        with pytest.raises(RuntimeError, match="smaller than kernel size"):
+            lib.nn.functional.avg_pool3d(lib.ones(shape), kernel, 1, padding)
+        with pytest.raises(RuntimeError, match="smaller than kernel size"):
+            lib.nn.functional.lp_pool3d(lib.ones(shape), 2.0, kernel, 1)

@@ -216,6 +216,10 @@ def _avg_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, pa
     if x.dtype == np.bool_:
         raise UnsupportedError(f"{fn}: average pooling of bool tensors is not supported (as in PyTorch); "
                                "convert with .float()")
+    if nd == 3 and any(size < kk for size, kk in zip(x.shape[2:], k)):  # (PyTorch's 3-D kernel alone)
+        (t, h, w), (kt, kh, kw) = x.shape[2:], k
+        raise ShapeError(f"input image (T: {t} H: {h} W: {w}) smaller than kernel size (kT: {kt} kH: {kh} "
+                         f"kW: {kw})")
     out = _pooled_size(fn, x, k, s, p, d, ceil_mode, input.shape)
     n, c = x.shape[:2]
     tiles = _tiles(x, k, s, p, d, out)
