@@ -431,8 +431,9 @@ BUDGETS: dict[str, int] = {
     # pdist, pairwise_distance, embedding_bag, channel_shuffle, rrelu
     # +27 (hunt15): linear/bilinear with a size-0 dim, group_norm's one-value check, adaptive pools to size 0,
     # softshrink of bools, gaussian_nll_loss with an infinite var
-    # +4 (hunt16): avg_pool3d refuses an input smaller than its kernel, as PyTorch's 3-D kernel
-    "minigrad/nn": 15920,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    # +4 (hunt16): avg_pool3d refuses an input smaller than its kernel, as PyTorch's 3-D kernel; +9 average
+    # pooling and interpolate refuse zero channels (max pooling's check, shared)
+    "minigrad/nn": 15929,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -755,8 +756,8 @@ BUDGETS: dict[str, int] = {
     # +9 grad() through views changed in place; +12 the IndexPut primitive; +8 integer fill values, float16
     # sigmoid, integer operands of float ops not wrapped; +3 ldexp in the input's dtype, shifts' shape check;
     # +9 factories take out= (in out's dtype); +7 float16 softmax, nansum's cast after the NaNs, norm 'nuc';
-    # +4 avg_pool3d's kernel size check
-    "minigrad": 62041,  # (progs15 and hunt15 merged: the lists above)
+    # +4 avg_pool3d's kernel size check; +9 zero channels into average pooling and interpolate
+    "minigrad": 62050,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -403,3 +403,24 @@ def test_avg_pool3d_refuses_an_input_smaller_than_its_kernel(shape: tuple[int, .
             lib.nn.functional.avg_pool3d(lib.ones(shape), kernel, 1, padding)
         with pytest.raises(RuntimeError, match="smaller than kernel size"):
             lib.nn.functional.lp_pool3d(lib.ones(shape), 2.0, kernel, 1)
+
+
+EMPTY_CHANNELS: dict[str, Callable[[Any], Any]] = {
+    "avg_pool1d": lambda lib: lib.nn.functional.avg_pool1d(lib.ones(1, 0, 2), 1),
+    "avg_pool1d_unbatched": lambda lib: lib.nn.functional.avg_pool1d(lib.ones(0, 3), 1),
+    "avg_pool2d": lambda lib: lib.nn.functional.avg_pool2d(lib.ones(1, 0, 2, 2), 1),
+    "avg_pool3d": lambda lib: lib.nn.functional.avg_pool3d(lib.ones(1, 0, 2, 2, 2), 1),
+    "interpolate_nearest": lambda lib: lib.nn.functional.interpolate(lib.ones(1, 0, 2), scale_factor=2),
+    "interpolate_bilinear": lambda lib: lib.nn.functional.interpolate(lib.ones(0, 0, 2, 2), scale_factor=2,
+                                                                      mode="bilinear"),
+}
+
+
+@pytest.mark.parametrize("name", list(EMPTY_CHANNELS))
+def test_pooling_and_resampling_of_zero_channels_raise(name: str) -> None:
+    """Average pooling and interpolation of an input with no channels raise PyTorch's RuntimeError (only the
+    batch may be empty; minigrad answered an empty tensor, as max pooling already refused)."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        with pytest.raises(RuntimeError):
+            EMPTY_CHANNELS[name](lib)
