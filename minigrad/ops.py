@@ -2741,7 +2741,7 @@ class IndexPut(Function):
 
     def forward(self, a: Array, b: Array, index: Index) -> Array:
         self.index = index
-        out = a.copy()
+        out: Array = a.copy()
         out[index] = b
         return out
 

@@ -148,7 +148,7 @@ def _max_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, pa
     real = _real(x, k, s, p, d, out)
     values, mask = first_max(windows, 2, real)
     if real is not None and not real.any(axis=2).all():  # dilated windows wholly in the padding: -inf
-        values = where(from_numpy(~real.any(axis=2)), _lowest(fn, x), values)
+        values = where(from_numpy(np.asarray(~real.any(axis=2))), _lowest(fn, x), values)
     y = values.reshape(n, c, *out)
     # PyTorch's grad_fn: its 2-D and 3-D pools are one op; the 1-D ones unsqueeze into them and squeeze
     name = f"MaxPool{nd}DWithIndicesBackward0" if nd > 1 else "SqueezeBackward1"
