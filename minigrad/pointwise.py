@@ -77,7 +77,9 @@ def _floats(a: Any, b: Any, int_kernel: str | None = None) -> tuple[Tensor, Tens
 
     With ``int_kernel``, integer operands raise PyTorch's NotImplementedError instead (hypot of ints).
     """
-    if int_kernel is None and all(not isinstance(v, Tensor) or v.dtype.kind in "biu" for v in (a, b)):
+    ka = a._array.dtype.kind if isinstance(a, Tensor) else "i"  # (a number: as an integer here)
+    kb = b._array.dtype.kind if isinstance(b, Tensor) else "i"
+    if int_kernel is None and ka in "biu" and kb in "biu":
         # each integer becomes a float from its own value: int16 / 70000 must not wrap 70000 into int16 first
         a, b = (v.astype(get_default_dtype()) if isinstance(v, Tensor) else v for v in (a, b))
     a, b = _pair(a, b)

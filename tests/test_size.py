@@ -756,8 +756,9 @@ BUDGETS: dict[str, int] = {
     # +9 grad() through views changed in place; +12 the IndexPut primitive; +8 integer fill values, float16
     # sigmoid, integer operands of float ops not wrapped; +3 ldexp in the input's dtype, shifts' shape check;
     # +9 factories take out= (in out's dtype); +7 float16 softmax, nansum's cast after the NaNs, norm 'nuc';
-    # +4 avg_pool3d's kernel size check; +9 zero channels into average pooling and interpolate
-    "minigrad": 62050,  # (progs15 and hunt15 merged: the lists above)
+    # +4 avg_pool3d's kernel size check; +9 zero channels into average pooling and interpolate; +2 _floats'
+    # dtype kinds read once (div's cost)
+    "minigrad": 62052,  # (progs15 and hunt15 merged: the lists above)
 }
 
 
