@@ -290,6 +290,8 @@ _out.accept_out(globals(), [
     "dstack",
     "column_stack", "matmul", "where", "std", "var", "gather", "scatter_add", "quantile", "nanquantile",
     "norm", "hardshrink", "threshold", "bernoulli", "multinomial", "normal", "poisson",
+    "zeros", "ones", "empty", "full", "arange", "linspace", "logspace", "eye", "rand", "randn", "randint",
+    "randperm",  # (linspace, eye and randperm took out= and ignored it)
 ])
 
 _provide_compile(compile)  # Module.compile() (the compiler imports nn, so nn cannot import the compiler)
@@ -359,6 +361,7 @@ from minigrad import top_level as _top_level  # noqa: E402
 
 globals().update({_n: getattr(_top_level, _n) for _n in _top_level.__all__})
 __all__ += _top_level.__all__
+_out.accept_out(globals(), ["range"])  # (it took out= and ignored it)
 
 from minigrad import _alias  # noqa: E402
 from minigrad.compat import hook as _hook  # noqa: E402

@@ -48,6 +48,8 @@ def _with_out(fn: Callable[..., Any], sig: inspect.Signature) -> Callable[..., A
             args = (state_operand(args[0]), *args[1:])
         if out is None:
             return fn(*args, **kwargs)
+        if fn.__name__ in _FACTORIES and kwargs.get("dtype") is None and isinstance(out, Tensor):
+            kwargs["dtype"] = out.dtype  # (as PyTorch's: zeros(2, out=ints), sum(floats, out=ints))
         if is_grad_enabled() and any(_requires_grad(a) for a in (*args, *kwargs.values(), out)):
             raise MinigradError(
                 f"{fn.__name__}(): functions with out=... arguments don't support automatic "
@@ -75,6 +77,10 @@ def _requires_grad(x: Any) -> bool:
         return x.requires_grad
     return isinstance(x, (list, tuple)) and any(_requires_grad(v) for v in x)
 
+
+# factories, sums and products (PyTorch's get_dtype_from_result): out= gives the dtype when dtype= does not
+_FACTORIES = frozenset({"zeros", "ones", "empty", "full", "arange", "range", "linspace", "logspace", "eye",
+                        "rand", "randn", "randint", "randperm", "sum", "prod", "cumsum", "cumprod"})
 
 # ops whose out= tensors must have the result's dtype exactly (PyTorch checks them before computing)
 _EXACT_OUT = frozenset({"cummax", "cummin", "logcumsumexp"})

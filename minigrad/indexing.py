@@ -29,7 +29,7 @@ from minigrad.errors import (
 )
 from minigrad.selection import gather
 from minigrad.shapes import norm_dim
-from minigrad.tensor import Array, Tensor, _named, from_numpy, int64, where
+from minigrad.tensor import Array, Tensor, _fill_scalar, _named, from_numpy, int64, where
 
 __all__ = [
     "argwhere", "index_add", "index_copy", "index_fill", "index_put", "index_select", "masked_fill",
@@ -41,7 +41,8 @@ __all__ = [
 def _index_array(index: Any, what: str) -> Array:
     a = index.numpy() if isinstance(index, Tensor) else np.asarray(index)
     if a.dtype.kind not in "iu":
-        raise TypeError(f"{what}: the index must be an integer tensor, got {a.dtype}")
+        # (PyTorch's RuntimeError; also the TypeError minigrad raised first)
+        raise _MaskDTypeError(f"{what}: the index must be an integer tensor, got {a.dtype}")
     return a.astype(np.int64, copy=False)
 
 
@@ -132,7 +133,7 @@ def put(x: Tensor, index: tuple[Any, ...], value: Tensor) -> Tensor:
     """x with ``x[index] = value`` (numpy index; value broadcast), differentiable in x and value.
 
     Where an advanced index repeats an element, the last value wins (numpy's
-    assignment order; PyTorch leaves the choice undefined).
+    assignment order; PyTorch leaves the choice undefined); every repeat gets the gradient.
     """
     xs = x.numpy()
     target = xs[index].shape
@@ -144,17 +145,7 @@ def put(x: Tensor, index: tuple[Any, ...], value: Tensor) -> Tensor:
     except ShapeError:
         raise ShapeError(f"shape mismatch: value of shape {value.shape} cannot be broadcast to the "
                          f"indexing result of shape {target}") from None
-    mask = np.zeros(xs.shape, dtype=bool)
-    mask[index] = True
-    if ops._is_basic(index):
-        placed = ops.IndexAdd.apply(v, index=index, shape=x.shape)
-    else:
-        numbers = np.arange(xs.size).reshape(xs.shape)[index].reshape(-1)
-        _, first_from_end = np.unique(numbers[::-1], return_index=True)
-        keep = numbers.size - 1 - first_from_end
-        flat = ops.IndexAdd.apply(v.reshape(-1)[keep], index=(numbers[keep],), shape=(xs.size,))
-        placed = flat.reshape(x.shape)
-    return where(from_numpy(mask), placed, x)
+    return ops.IndexPut.apply(x, v, index=index)
 
 
 def scatter_values(x: Tensor, dim: int, index: Any, src: Any, fn: str = "scatter") -> Tensor:
@@ -332,7 +323,8 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:  #
     if input.ndim == 0:
         return index_fill(input.reshape(1), d, index, value).reshape(())
     idx = _dim_index("index_fill", input, d, index, negative=True)
-    v = value if isinstance(value, Tensor) else from_numpy(np.asarray(value, dtype=input.dtype))
+    v = value if isinstance(value, Tensor) else from_numpy(np.asarray(_fill_scalar(value, input.dtype,
+                                                                                  "index_fill: value")))
     return put(input, (slice(None),) * d + (idx,), v)
 
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from minigrad import _kernels, ops
-from minigrad.dtypes import DTypeLike, resolve_dtype
+from minigrad.dtypes import DTypeLike, resolve_dtype, scalar_type_name
 from minigrad.errors import (
     DimensionError,
     DTypeError,
@@ -276,6 +276,19 @@ def pinv(A: Tensor, *, atol: float | Tensor | None = None, rtol: float | Tensor 
 # ------------------------------------------------------------------ norms
 
 
+def _norm_dtype(fn: str, x: Tensor, dtype: DTypeLike) -> np.dtype[Any]:
+    """A norm's ``dtype=``: floating, and not narrower than a float input (PyTorch's RuntimeErrors)."""
+    want = resolve_dtype(dtype)
+    if want.kind != "f":
+        raise InvalidParameterError(f"linalg.{fn}: dtype should be floating point or complex, but got "
+                                    f"{scalar_type_name(want)}")
+    if x.dtype.kind == "f" and np.promote_types(x.dtype, want) != want:
+        have, named = scalar_type_name(x.dtype), scalar_type_name(want)
+        raise InvalidParameterError(f"linalg.{fn}: the dtype of the input ({have}) should be convertible "
+                                    f"without narrowing to the specified dtype ({named})")
+    return want
+
+
 def vector_norm(x: Tensor, ord: float = 2, dim: int | Sequence[int] | None = None,  # noqa: A002
                 keepdim: bool = False, *, dtype: DTypeLike = None) -> Tensor:
     """(sum |x|^ord)^(1/ord) over ``dim`` (all elements if None); ord may be inf, -inf or 0 (non-zeros).
@@ -290,7 +303,7 @@ def vector_norm(x: Tensor, ord: float = 2, dim: int | Sequence[int] | None = Non
     if not isinstance(ord, (int, float)):
         raise TypeError(f"linalg.vector_norm: ord must be a number, got ord={ord!r}")
     if dtype is not None:
-        x = x.astype(resolve_dtype(dtype))
+        x = x.astype(_norm_dtype("vector_norm", x, dtype))
     if x.dtype.kind != "f":
         raise InvalidParameterError(f"linalg.vector_norm: expected a floating point input, got {x.dtype}")
     return _norm(x, ord, dim, keepdim)  # main's hardened p-norm (minigrad.reductions.norm)
@@ -327,7 +340,7 @@ def matrix_norm(A: Tensor, ord: float | str = "fro", dim: tuple[int, int] = (-2,
         ShapeError: A has fewer than 2 dims.
     """
     if dtype is not None:
-        A = A.astype(resolve_dtype(dtype))  # noqa: N806
+        A = A.astype(_norm_dtype("matrix_norm", A, dtype))  # noqa: N806
     a = _matrix("matrix_norm", A)
     d0, d1 = _two_dims("matrix_norm", a, dim)
     if ord == "fro":

@@ -36,7 +36,9 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
     """
     if p == "nuc":
         x = input if dtype is None else input.to(dtype)
-        return linalg.matrix_norm(x, "nuc", dim=(-2, -1) if dim is None else tuple(dim), keepdim=keepdim)
+        # (one int dim: matrix_norm's 2-tuple error, not a TypeError)
+        dims = (-2, -1) if dim is None else (dim,) if isinstance(dim, int) else tuple(dim)
+        return linalg.matrix_norm(x, "nuc", dim=dims, keepdim=keepdim)
     return reductions.norm(input, p, dim, keepdim, dtype)
 
 

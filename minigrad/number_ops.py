@@ -15,9 +15,10 @@ import numpy as np
 
 from minigrad import ops, return_types
 from minigrad._tensor_methods import provide
+from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import kernel_error
 from minigrad.errors import DTypeError
-from minigrad.pointwise import _pair
+from minigrad.pointwise import _apply2, _pair
 from minigrad.pointwise import mul as _mul
 from minigrad.pointwise import pow as _pow
 from minigrad.tensor import Tensor, from_numpy
@@ -69,7 +70,8 @@ def ldexp(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
         TypeError: a Python number for input or other (PyTorch takes two tensors).
     """
     _tensors("ldexp", input, other)
-    return _mul(input, _pow(2.0, other))
+    dt = input.dtype if input.dtype.kind == "f" else get_default_dtype()  # (2 ** 150 of a float64 is finite)
+    return _mul(input, _pow(from_numpy(np.asarray(2.0, dtype=dt)), other))
 
 
 def frexp(input: Tensor) -> return_types.frexp:  # noqa: A002
@@ -98,7 +100,7 @@ def nextafter(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     a, b = _pair(input, other)
     if a.dtype.kind != "f":
         raise kernel_error("nextafter", a.dtype)
-    return ops.Nextafter.apply(a, b)
+    return _apply2(ops.Nextafter, a, b)  # (shapes that do not broadcast: ShapeError, not numpy's ValueError)
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

@@ -38,7 +38,7 @@ from minigrad._clock import tick as _tick
 from minigrad._kernels import QUIET
 from minigrad._special import erf, erfinv
 from minigrad._window_kernels import Pairs, col2im, im2col, pad_array, padded, window_counts
-from minigrad.dtypes import tensor_type_name
+from minigrad.dtypes import check_fits, tensor_type_name
 from minigrad.errors import DimensionError, LinAlgError, MinigradError, ShapeError, UnsupportedError
 from minigrad.grad_mode import _extras, _inference, _mode, enable_grad
 from minigrad.memory_formats import copy_as
@@ -813,6 +813,8 @@ class Sigmoid(Function):
     reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
 
     def forward(self, a: Array) -> Array:
+        if a.dtype == np.float16:  # PyTorch's half kernel rounds once, from float32 (its opmath type)
+            return _kernels.sigmoid(a.astype(np.float32)).astype(np.float16)
         return _kernels.sigmoid(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -1313,6 +1315,14 @@ class Gelu(Function):
         return d if into is None else into
 
 
+def _bound(v: float, dt: np.dtype[Any]) -> Any:
+    """A clamp bound in the tensor's dtype, checked and cast as PyTorch's scalars (uint8 takes -1 as 255)."""
+    if dt.kind in "iu":
+        check_fits(np.asarray(v), dt, "clamp")
+        return np.asarray(v).astype(dt)[()]
+    return dt.type(v)
+
+
 class Clamp(Function):
     """y = min(max(a, lo), hi);  da = g where lo <= a <= hi, else 0 (PyTorch's rule)."""
 
@@ -1325,9 +1335,9 @@ class Clamp(Function):
         self.lo, self.hi = lo, hi
         y = a
         if lo is not None:
-            y = np.maximum(a.dtype.type(lo), y)  # (x on a tie, as PyTorch: clamp(-0.0, min=0) is -0.0)
+            y = np.maximum(_bound(lo, a.dtype), y)  # (x on a tie, as PyTorch: clamp(-0.0, min=0) is -0.0)
         if hi is not None:
-            y = np.minimum(a.dtype.type(hi), y)
+            y = np.minimum(_bound(hi, a.dtype), y)
         return y if y is not a else a.copy()
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -2446,6 +2456,8 @@ class Softmax(Function):
 
     def forward(self, a: Array, dim: int) -> Array:
         self.dim = dim
+        if a.dtype == np.float16:  # PyTorch's half kernel computes in float32 and rounds once
+            return _kernels.softmax(a.astype(np.float32), dim).astype(np.float16)
         return _kernels.softmax(a, dim)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -2474,6 +2486,8 @@ class LogSoftmax(Function):
 
     def forward(self, a: Array, dim: int) -> Array:
         self.dim = dim
+        if a.dtype == np.float16:  # (as Softmax)
+            return _kernels.log_softmax(a.astype(np.float32), dim).astype(np.float16)
         return _kernels.log_softmax(a, dim)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -2769,6 +2783,28 @@ class IndexAdd(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (GetItem.apply(g, index=self.index),)
+
+
+class IndexPut(Function):
+    """y = a with b written at ``index`` (a numpy index; b of the indexed shape), a repeated element taking
+    the last value, as numpy's assignment;  da = g but 0 where written, db = g[index] (every repeat of an
+    element gets its gradient, as PyTorch's index_put_)."""
+
+    __slots__ = ("index",)
+    reads_inputs = False
+    index: Index
+
+    def forward(self, a: Array, b: Array, index: Index) -> Array:
+        self.index = index
+        out: Array = a.copy()
+        out[index] = b
+        return out
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        kept = np.ones(g.shape, dtype=bool)
+        kept[self.index] = False
+        ga = where(from_numpy(kept), g, _const(0.0, g)) if self.parents[0]._requires_grad else None
+        return ga, GetItem.apply(g, index=self.index)
 
 
 class IndexAddInto(Function):

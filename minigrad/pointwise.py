@@ -77,11 +77,14 @@ def _floats(a: Any, b: Any, int_kernel: str | None = None) -> tuple[Tensor, Tens
 
     With ``int_kernel``, integer operands raise PyTorch's NotImplementedError instead (hypot of ints).
     """
+    ka = a._array.dtype.kind if isinstance(a, Tensor) else "i"  # (a number: as an integer here)
+    kb = b._array.dtype.kind if isinstance(b, Tensor) else "i"
+    if int_kernel is None and ka in "biu" and kb in "biu":
+        # each integer becomes a float from its own value: int16 / 70000 must not wrap 70000 into int16 first
+        a, b = (v.astype(get_default_dtype()) if isinstance(v, Tensor) else v for v in (a, b))
     a, b = _pair(a, b)
     if a.dtype.kind != "f":
-        if int_kernel is not None:
-            raise kernel_error(int_kernel, a.dtype)
-        a, b = a.astype(get_default_dtype()), b.astype(get_default_dtype())
+        raise kernel_error(int_kernel or "", a.dtype)
     return a, b
 
 
@@ -454,7 +457,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor: 
         UnsupportedError: two bools with a rounding mode (PyTorch's NotImplementedError).
     """
     if rounding_mode is None:
-        a, b = _pair(input, other)
+        a, b = _floats(input, other)
         return a / b
     if rounding_mode == "floor":
         return floor_divide(input, other)
@@ -670,9 +673,13 @@ def heaviside(input: Tensor, values: Tensor) -> Tensor:  # noqa: A002
     No gradient (PyTorch has no derivative for it either).
 
     Raises:
+        TypeError: input or values is not a Tensor (a number, as PyTorch's).
         DTypeError: input and values of different dtypes (as PyTorch).
         ShapeError: shapes that do not broadcast.
     """
+    for name, arg in (("input", input), ("values", values)):
+        if not isinstance(arg, Tensor):
+            raise TypeError(f"heaviside(): argument '{name}' must be Tensor, not {type(arg).__name__}")
     if input.dtype != values.dtype:
         raise DTypeError("heaviside is not yet implemented for tensors with different dtypes.")
     try:
@@ -955,6 +962,7 @@ def bitwise_not(input: Tensor) -> Tensor:  # noqa: A002
 def _shift(a: Any, b: Any, left: bool) -> Tensor:
     x, y = _integral("lshift" if left else "rshift", a, b, kinds="iu")  # bools shift only beside an int
     xs, ys = x.numpy(), y.numpy()
+    check_broadcast("bitwise_left_shift" if left else "bitwise_right_shift", xs.shape, ys.shape)
     bits = xs.dtype.itemsize * 8
     out_of_range = (ys < 0) | (ys >= bits)  # C leaves these undefined; PyTorch fills them
     safe = np.where(out_of_range, 0, ys).astype(xs.dtype)

@@ -214,9 +214,10 @@ def _safe_root(s: Tensor, power: float) -> Tensor:
 @dim_aliases
 def nansum(input: Tensor, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
     """The sum treating nan as 0: a sum of ``where(isnan(x), 0, x)``, so nan elements get no gradient."""
-    x = _cast(input, dtype)
-    if x.dtype.kind == "f":
+    x = input
+    if x.dtype.kind == "f":  # (before a cast to an integer dtype, which would make nan a number)
         x = where(from_numpy(np.isnan(x.numpy())), 0.0, x)
+    x = _cast(x, dtype)
     return _named(x.sum(dim, keepdim), x, "NansumBackward0")
 
 
@@ -227,9 +228,9 @@ def nanmean(input: Tensor, dim: Dim = None, keepdim: bool = False, *, dtype: Any
     Raises:
         DTypeError: an integer or bool input (PyTorch's RuntimeError).
     """
+    if input.dtype.kind != "f":  # (whatever dtype= asks for, as PyTorch)
+        raise DTypeError(f"nanmean(): expected input to have floating point dtype but got {input.dtype}")
     x = _cast(input, dtype)
-    if x.dtype.kind != "f":
-        raise DTypeError(f"nanmean(): expected input to have floating point dtype but got {x.dtype}")
     count = np.sum(~np.isnan(x.numpy()), axis=norm_dims(dim, x.ndim), keepdims=keepdim)
     return nansum(x, dim, keepdim) / from_numpy(np.asarray(count, dtype=x.dtype))
 
@@ -606,11 +607,14 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A0
     """The k largest (or smallest) values along ``dim`` and their indices, in sorted order.
 
     Raises:
-        InvalidParameterError: k is not an int in [0, size of the dim] (a RuntimeError, as PyTorch's).
+        TypeError: k is not an int.
+        InvalidParameterError: k is not in [0, size of the dim] (a RuntimeError, as PyTorch's).
     """
     d = norm_dim(dim, input.ndim)
     n = input.shape[d] if input.ndim else 1
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= n:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise TypeError(f"topk(): argument 'k' (position 2) must be int, not {type(k).__name__}")
+    if not 0 <= k <= n:
         raise InvalidParameterError(f"topk(): k={k!r} is out of range for dimension {dim} of size {n}")
     if input.ndim == 0:
         return return_types.topk(input.clone(), from_numpy(np.zeros((), dtype=int64)))

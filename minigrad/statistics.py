@@ -27,6 +27,8 @@ Dim = int | Sequence[int] | None
 def _args(dim: Dim | bool, unbiased: bool | None, correction: float | None) -> tuple[Dim, float, bool | None]:
     if isinstance(dim, bool):  # torch.var(x, unbiased)
         dim, unbiased = None, dim
+    if unbiased is not None and correction is not None:  # (no overload of PyTorch's takes both)
+        raise TypeError("received an invalid combination of arguments: both unbiased and correction")
     return dim, 1 if correction is None else correction, unbiased
 
 

@@ -854,9 +854,9 @@ class Tensor(TensorMethods):
             self._repoint(source, others if rebase is None else (*others, rebase[0]))
         result = compute(source)
         if result.dtype != self.dtype:
-            if not np.can_cast(result.dtype, self.dtype, "same_kind"):
-                raise MinigradError(f"{what}: result type {result.dtype} can't be cast to the desired output "
-                                    f"type {self.dtype}")
+            if not _dtypes.can_cast(result.dtype, self.dtype):  # (int32 into uint8 wraps, as in PyTorch)
+                raise MinigradError(f"{what}: result type {scalar_type_name(result.dtype)} can't be cast to "
+                                    f"the desired output type {scalar_type_name(self.dtype)}")
             result = result.astype(self.dtype)
         if view:
             new = result._array
@@ -987,11 +987,19 @@ class Tensor(TensorMethods):
                 # PyTorch's kernel fuses the multiply-add: one rounding
                 step = float(alpha) if ufunc is np.add else -float(alpha)
                 return self._write(lambda a: np.copyto(a, fma32(value, step, a)))
+            if value.dtype.kind in "biu":  # alpha * other in the result's dtype (int8 127 * 2 must not wrap)
+                value = value.astype(np.promote_types(value.dtype, self._array.dtype))
+                alpha = _fill_scalar(alpha, value.dtype, "alpha") if value.dtype.kind in "iu" else alpha
             value = quiet(np.multiply, value, alpha)
         try:
             return self._write(lambda a: ufunc(a, value, out=a, casting="same_kind"))
-        except TypeError as e:  # numpy's UFuncTypeError
-            raise MinigradError(f"in-place {ufunc.__name__}: {e}") from None
+        except TypeError:  # numpy's UFuncTypeError: PyTorch stores a result of the tensor's category or below
+            got = result_dtype(self._array.dtype, self.ndim == 0, value.dtype, np.ndim(value) == 0)
+            got = get_default_dtype() if ufunc is np.divide and got.kind != "f" else got  # (true division)
+            if not _dtypes.can_cast(got, self._array.dtype):  # (an int result into uint8 wraps around)
+                raise MinigradError(f"result type {scalar_type_name(got)} can't be cast to the desired "
+                                    f"output type {scalar_type_name(self._array.dtype)}") from None
+            return self._write(lambda a: ufunc(a, value, out=a, casting="unsafe"))
         except ValueError as e:
             check_broadcast_to(f"in-place {ufunc.__name__}", np.shape(value), self.shape)
             raise MinigradError(f"in-place {ufunc.__name__}: {e}") from None
@@ -1138,8 +1146,12 @@ class Tensor(TensorMethods):
 
     # comparisons: bool tensors, never recorded
     def _compare(self, other: Any, ufunc: np.ufunc) -> Tensor:
+        a = self._array
         if isinstance(other, Tensor):
             o = other._array
+            if o.dtype != a.dtype:  # PyTorch compares in the result type (uint8 < int64 0-d -2: -2 is 254)
+                dt = result_dtype(a.dtype, a.ndim == 0, o.dtype, o.ndim == 0)
+                a, o = quiet(np.asarray, a, dt), quiet(np.asarray, o, dt)
         else:
             try:
                 o = _lift(other, self)._array
@@ -1148,7 +1160,7 @@ class Tensor(TensorMethods):
                     raise
                 return NotImplemented  # type: ignore[no-any-return]
         try:
-            return from_numpy(np.asarray(ufunc(self._array, o)))
+            return from_numpy(np.asarray(ufunc(a, o)))
         except ValueError as e:
             raise ShapeError(
                 f"{ufunc.__name__}: shapes {self.shape} and {np.shape(o)} cannot be broadcast together"
@@ -1669,8 +1681,10 @@ class Tensor(TensorMethods):
         Raises:
             TypeError: ``split_size`` is not an int or a list of ints.
             InvalidParameterError: ``split_size`` is negative, or 0 for a dim that is not empty.
-            MinigradError: listed sizes are negative or do not add up to the dim.
+            MinigradError: a 0-d tensor, or listed sizes are negative or do not add up to the dim.
         """
+        if self.ndim == 0:  # (dim 0 of a 0-d tensor is valid elsewhere, not here)
+            raise MinigradError("split expects at least a 1-dimensional tensor")
         if not isinstance(split_size, (int, np.integer)):
             return _methods.shape_ops.split(self, split_size, dim)
         _check_int("split", "split_size", split_size)
@@ -1696,10 +1710,13 @@ class Tensor(TensorMethods):
         Raises:
             TypeError: ``chunks`` is not an int.
             InvalidParameterError: ``chunks`` is not positive.
+            MinigradError: a 0-d tensor.
         """
         _check_int("chunk", "chunks", chunks)
         if chunks <= 0:
             raise InvalidParameterError(f"chunk expects `chunks` to be greater than 0, got: {chunks!r}")
+        if self.ndim == 0:
+            raise MinigradError("chunk expects at least a 1-dimensional tensor")
         d = norm_dim(dim, self.ndim)
         if self.shape[d] == 0:  # PyTorch: ``chunks`` empty pieces
             return tuple(self[(slice(None),) * (d + 1)] for _ in range(chunks))
@@ -1939,10 +1956,13 @@ def _fill_scalar(value: Any, dtype: np.dtype[Any], what: str) -> Any:
         value = value._array.item()
     if not isinstance(value, (int, float, np.integer, np.floating, np.bool_)):
         raise TypeError(f"{what} must be a real number, got {value!r}")
-    if dtype.kind in "fiu":
+    if dtype.kind in "iu":  # PyTorch's range check, then its cast (uint8 takes -1 as 255)
+        check_fits(np.asarray(value), dtype, what)
+        return np.asarray(value).astype(dtype)[()]
+    if dtype.kind == "f":
         finite = not isinstance(value, (float, np.floating)) or math.isfinite(value)
-        limit = float(np.finfo(dtype).max) if dtype.kind == "f" else 2**63 - 1
-        if (not finite and dtype.kind != "f") or (finite and not -limit - 1 <= value <= limit):
+        limit = float(np.finfo(dtype).max)
+        if finite and not -limit - 1 <= value <= limit:
             raise InvalidParameterError(f"{what}={value!r} cannot be converted to {dtype} without overflow")
     return value
 

@@ -101,7 +101,10 @@ BUDGETS: dict[str, int] = {
     # +3: size(int) of an in-range dim straight from the array's shape
     # +5: x[i, j] (ints only) without index normalization, as x[i]
     # +7: clamp_ of a float tensor by numbers writes in place (no out-of-place result and copy: 2x)
-    "minigrad/tensor.py": 2313,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # +11 (hunt16): in-place integer results wrap into narrower/unsigned ints, alpha * other in the result's
+    # dtype; tensor comparisons in PyTorch's result type; +5 split and chunk of a 0-d tensor raise; +4 integer
+    # fill values checked and cast as PyTorch's scalars (uint8 takes -1 as 255), alpha too
+    "minigrad/tensor.py": 2333,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -215,7 +218,10 @@ BUDGETS: dict[str, int] = {
     # +5: NllLoss picks (N, C, d...) scores where they are (moving the classes last copied them all)
     # +2: _along builds the gather index's grids directly (np.ogrid cost 15 us a call)
     # +5: GetItem notes once whether its index is basic (release, _needs_saved, add_grad_to asked each time)
-    "minigrad/ops.py": 3524,
+    # +8 (hunt16): clamp's integer bounds checked and cast as PyTorch's scalars (uint8 takes -1 as 255)
+    # +22 (hunt16): the IndexPut primitive (x[index] = v in one node: every repeated index's value gets
+    # its gradient, as PyTorch's index_put_; a -0.0 written stays -0.0), for IndexAdd + where in indexing.put
+    "minigrad/ops.py": 3560,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -313,7 +319,8 @@ BUDGETS: dict[str, int] = {
     # +5: the engine's requires_grad stores through store_requires_grad (the setter checks user code's)
     # +3: grad() with one input does not search below it
     # +8 (docex2): register_multi_grad_hook fires once per backward pass (queue_callback at its end)
-    "minigrad/autograd": 2856,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients)
+    # +7 (hunt16): grad()'s search follows the inputs as read (a view changed in place and used again)
+    "minigrad/autograd": 2863,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -346,7 +353,8 @@ BUDGETS: dict[str, int] = {
     # +4: .grad and grad() share one layout rule, _fits_layout; +19: a node gets the gradient only it holds
     # +44: _leaf_edges / _finish_leaf: hooks in PyTorch's order
     # +3: grad() with one input does not search below it (its history may be long, or freed)
-    "minigrad/autograd/engine.py": 731,
+    # +7 (hunt16): grad()'s search for the paths to its inputs follows each node's inputs as it read them
+    "minigrad/autograd/engine.py": 738,
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -436,7 +444,9 @@ BUDGETS: dict[str, int] = {
     # softshrink of bools, gaussian_nll_loss with an infinite var
     # +4: cross_entropy/nll_loss flatten the scores to rows only off the plain path (_rows)
     # +6: adaptive max pooling with equal bins through max_pool's windows (4x faster, the same results)
-    "minigrad/nn": 15926,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    # +4 (hunt16): avg_pool3d refuses an input smaller than its kernel, as PyTorch's 3-D kernel; +9 average
+    # pooling and interpolate refuse zero channels (max pooling's check, shared)
+    "minigrad/nn": 15945,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -768,7 +778,15 @@ BUDGETS: dict[str, int] = {
     # +3: Tensor.size(dim)'s fast path
     # +5: x[i, j]'s fast path
     # +15: clamp_ in place
-    "minigrad": 62099,  # (progs15 and hunt15 merged: the lists above)
+    # +19 (hunt16): fuzzer fixes, the lists above; +28 PyTorch's error classes: topk's k, heaviside's numbers,
+    # float indices, var with unbiased and correction, norms' narrowing dtype=, split of a 0-d tensor;
+    # +9 grad() through views changed in place; +12 the IndexPut primitive; +8 integer fill values, float16
+    # sigmoid, integer operands of float ops not wrapped; +3 ldexp in the input's dtype, shifts' shape check;
+    # +9 factories take out= (in out's dtype); +7 float16 softmax, nansum's cast after the NaNs, norm 'nuc';
+    # +4 avg_pool3d's kernel size check; +9 zero channels into average pooling and interpolate; +2 _floats'
+    # dtype kinds read once (div's cost)
+    # (merge of hunt16 with this session's work: the sums of both sides' lines)
+    "minigrad": 62215,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

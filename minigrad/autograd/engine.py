@@ -39,6 +39,15 @@ __all__ = ["backward", "grad"]
 _PRIMITIVES = sum_to.__module__  # "minigrad.ops": its backward formulas keep no gradient they are given
 
 
+def _read(fn: Function) -> tuple[Tensor, ...]:
+    """The inputs ``fn`` read, as :func:`_propagate` will send its gradients to them (see :func:`_as_read`):
+    a view changed in place since and used again has a new history that leads back to its own base."""
+    parents = fn.parents
+    if any(p._version != v for p, v in zip(parents, fn.versions)):
+        return _as_read(fn, parents)
+    return parents
+
+
 def _ancestors_to(roots: Sequence[Tensor], targets: set[int]) -> set[int]:
     """ids of the tensors whose op must run backward for :func:`grad` to reach every tensor in ``targets``.
 
@@ -69,12 +78,12 @@ def _ancestors_to(roots: Sequence[Tensor], targets: set[int]) -> set[int]:
                 if id(t) in targets:
                     continue
                 raise _released_error(fn)
-            stack.extend((p, False) for p in fn.parents if p._requires_grad and id(p) not in visited)
+            stack.extend((p, False) for p in _read(fn) if p._requires_grad and id(p) not in visited)
     leads: set[int] = set()  # on a path to a target
     run: set[int] = set()
     for t in order:  # inputs come before their users
         fn = t._ctx
-        if fn is not None and fn.parents and any(id(p) in leads for p in fn.parents):
+        if fn is not None and fn.parents and any(id(p) in leads for p in _read(fn)):
             run.add(id(t))
             leads.add(id(t))
         elif id(t) in targets:

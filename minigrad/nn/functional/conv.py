@@ -118,8 +118,9 @@ def _conv(fn: str, nd: int, input: Tensor, weight: Tensor, bias: Tensor | None, 
         cols = ops.Unfold.apply(x, kernel=kernel, stride=s, dilation=d, padding=pads)
     if g == 1:
         out = matmul(weight.reshape(out_ch, -1), cols)
-    else:  # one product per group: (G, O/G, C/G * K) @ (N, G, C/G * K, L)
-        out = matmul(weight.reshape(g, out_ch // g, -1), cols.reshape(n, g, -1, cols.shape[-1]))
+    else:  # one product per group: (G, O/G, C/G * K) @ (N, G, C/G * K, L) (sizes spelled out: N may be 0)
+        rows = cg * math.prod(kernel)
+        out = matmul(weight.reshape(g, out_ch // g, rows), cols.reshape(n, g, rows, cols.shape[-1]))
     out = out.reshape(n, out_ch, *windows)
     if bias is not None:
         out = out + bias.reshape(out_ch, *(1,) * nd)

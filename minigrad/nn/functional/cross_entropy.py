@@ -298,7 +298,7 @@ def _cross_entropy(logits: Tensor, target: Tensor, ignore_index: int, reduction:
             )
         probs = target if eps == 0 else target * (1 - eps) + eps / c
         if weight is not None:
-            probs = probs * weight.detach().reshape(wshape)
+            probs = probs * weight.reshape(wshape)  # (differentiable in weight, as in PyTorch)
         loss = -(logp * probs).sum(class_dim)
         # PyTorch: -(x * p).sum() (NegBackward0), divided by the row count for 'mean' (DivBackward1)
         return named(apply_reduction(loss, reduction), {"mean": "DivBackward1", "sum": "NegBackward0"}.get(

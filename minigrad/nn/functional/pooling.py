@@ -127,20 +127,28 @@ def _half_kernel(fn: str, k: Ints, p: Ints, d: Ints) -> None:
             raise InvalidParameterError(f"{words} ({fn}: padding={p}, kernel_size={k})")
 
 
-def _max_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, padding: Any,  # noqa: A002
-              dilation: Any, ceil_mode: bool, return_indices: bool) -> Any:
-    x, batched = spatial_input(fn, input, nd)
-    k, s, p, d = _window_sizes(fn, nd, kernel_size, stride, padding, dilation)
-    _half_kernel(fn, k, p, d)
+def _nonempty(fn: str, nd: int, x: Tensor, input: Tensor) -> None:  # noqa: A002
+    """PyTorch's check of max and average pooling: only the batch may be empty."""
     if 0 in x.shape[1:]:
         raise ShapeError(f"{fn}: " + (
             f"Expected input's non-batch dimensions to have positive length, but input has a shape of "
             f"{list(input.shape)}" if nd == 3 else f"Expected {nd + 1}D or {nd + 2}D (batch mode) tensor "
             f"with optional 0 dim batch size for input, but got:{list(input.shape)}"))
+
+
+def _max_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, padding: Any,  # noqa: A002
+              dilation: Any, ceil_mode: bool, return_indices: bool) -> Any:
+    x, batched = spatial_input(fn, input, nd)
+    k, s, p, d = _window_sizes(fn, nd, kernel_size, stride, padding, dilation)
+    _half_kernel(fn, k, p, d)
+    _nonempty(fn, nd, x, input)
     out = _pooled_size(fn, x, k, s, p, d, ceil_mode, input.shape)
     n, c = x.shape[:2]
     windows = _windows(x, k, s, p, d, out, _lowest(fn, x))
-    values, mask = first_max(windows, 2, _real(x, k, s, p, d, out))
+    real = _real(x, k, s, p, d, out)
+    values, mask = first_max(windows, 2, real)
+    if real is not None and not real.any(axis=2).all():  # dilated windows wholly in the padding: -inf
+        values = where(from_numpy(np.asarray(~real.any(axis=2))), _lowest(fn, x), values)
     y = values.reshape(n, c, *out)
     # PyTorch's grad_fn: its 2-D and 3-D pools are one op; the 1-D ones unsqueeze into them and squeeze
     name = f"MaxPool{nd}DWithIndicesBackward0" if nd > 1 else "SqueezeBackward1"
@@ -150,8 +158,10 @@ def _max_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, pa
     first = np.argmax(mask, axis=2)  # (N, C, L) kernel offset of each window's max
     offsets = np.unravel_index(first, k)
     starts = np.unravel_index(np.arange(math.prod(out)), out)
+    # (a window wholly in the padding has PyTorch's index: its start moved past the left padding by dilations)
     coords = [st * ss - pp + off * dd for st, ss, pp, off, dd in zip(starts, s, p, offsets, d)]
-    flat = np.ravel_multi_index(tuple(coords), x.shape[2:]).reshape(n, c, *out)
+    coords = [np.where(at < 0, at % dd, at) for at, dd in zip(coords, d)]
+    flat = sum(at * math.prod(x.shape[3 + i:]) for i, at in enumerate(coords)).reshape(n, c, *out)
     return y, from_numpy(flat if batched else flat[0])
 
 
@@ -211,6 +221,11 @@ def _avg_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, pa
     if x.dtype == np.bool_:
         raise UnsupportedError(f"{fn}: average pooling of bool tensors is not supported (as in PyTorch); "
                                "convert with .float()")
+    _nonempty(fn, nd, x, input)
+    if nd == 3 and any(size < kk for size, kk in zip(x.shape[2:], k)):  # (PyTorch's 3-D kernel alone)
+        (t, h, w), (kt, kh, kw) = x.shape[2:], k
+        raise ShapeError(f"input image (T: {t} H: {h} W: {w}) smaller than kernel size (kT: {kt} kH: {kh} "
+                         f"kW: {kw})")
     out = _pooled_size(fn, x, k, s, p, d, ceil_mode, input.shape)
     n, c = x.shape[:2]
     tiles = _tiles(x, k, s, p, d, out)

@@ -235,6 +235,9 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
     if min(input.shape[2:]) < 1 or min(out) < 1:
         raise ShapeError(f"interpolate: input and output sizes should be greater than 0, got input of shape "
                          f"{input.shape} and output size {out}")
+    if input.shape[1] == 0:  # (only the batch may be empty, as in PyTorch's kernels)
+        raise ShapeError(f"Non-empty {input.ndim}D data tensor expected but got a tensor with sizes "
+                         f"{list(input.shape)}")
     if input.dtype == np.uint8 and mode in ("bilinear", "bicubic"):
         cubic = mode == "bicubic"
         return from_numpy(resize_uint8(input.numpy(), out, cubic, bool(align_corners), antialias, scales))
