@@ -1,0 +1,60 @@
+"""What the progs16 batch of compat programs (tests/compat/programs: legacy init, beam search, ...)
+needed: each fix checked against torch on its own."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = require_torch()
+
+_OLD_INITS = ("uniform", "normal", "constant", "eye", "dirac", "xavier_uniform", "xavier_normal",
+              "kaiming_uniform", "kaiming_normal", "orthogonal", "sparse")
+
+
+@pytest.mark.parametrize("name", _OLD_INITS)
+def test_deprecated_init_spellings(name: str) -> None:
+    """Before progs16 (legacy_init_cnn.py) nn.init.xavier_uniform & co. (PyTorch's pre-0.4 names, still
+    there with a FutureWarning) were missing: old reference code crashed with AttributeError."""
+    results = []
+    for lib in (torch, mg):
+        lib.manual_seed(3)
+        w = lib.empty(4, 2, 3) if name == "dirac" else lib.empty(4, 3)
+        args = {"constant": (0.25,), "sparse": (0.5,)}.get(name, ())
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out = getattr(lib.nn.init, name)(w, *args)
+        assert out is w
+        results.append((w.numpy(), [(c.category, str(c.message)) for c in caught]))
+    np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-6, atol=1e-7)  # (orthogonal: QR rounding)
+    assert results[1][1] == results[0][1]
+
+
+def test_nllloss2d() -> None:
+    """Before progs16 nn.NLLLoss2d (deprecated, as NLLLoss with a FutureWarning) was missing."""
+    results = []
+    for lib in (torch, mg):
+        lib.manual_seed(0)
+        logp = lib.nn.functional.log_softmax(lib.randn(2, 3, 2, 2), 1)
+        target = lib.tensor([[[0, 1], [2, 1]], [[1, 1], [0, 2]]])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            loss = lib.nn.NLLLoss2d(weight=lib.tensor([1.0, 2.0, 0.5]), ignore_index=2)
+        results.append((round(loss(logp, target).item(), 6), isinstance(loss, lib.nn.NLLLoss),
+                        [(c.category, str(c.message)) for c in caught]))
+    assert results[1] == results[0]
+
+
+def test_top_level_grad_scaler_and_linalg_matmul() -> None:
+    """Before progs16 torch.GradScaler (torch.amp.GradScaler's top-level name) and torch.linalg.matmul
+    were missing."""
+    assert mg.GradScaler is mg.amp.GradScaler
+    assert mg.GradScaler("cpu").get_scale() == torch.GradScaler("cpu").get_scale()
+    a, b = [[1.0, 2.0], [3.0, 4.0]], [[0.5], [-1.0]]
+    assert mg.linalg.matmul(mg.tensor(a), mg.tensor(b)).tolist() == torch.linalg.matmul(
+        torch.tensor(a), torch.tensor(b)).tolist()
