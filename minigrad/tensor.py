@@ -145,12 +145,14 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
             # other floats give the default, as float arrays do).
             # An explicit dtype converts from the exact values (0.1 as float64 stays 0.1)
             inferred = _dtypes.sequence_dtype(data, get_default_dtype())
-            if inferred is not None and inferred.kind in "iu":
+            if inferred is not None and inferred in DTYPES:
                 dtype = inferred
             elif arr.dtype.kind == "f" and (inferred is None or inferred != float64):
                 arr = quiet(np.asarray, arr, get_default_dtype())
     if arr.dtype == object or arr.dtype.kind in "USVOc":
         raise TypeError(f"cannot make a tensor from data of dtype {arr.dtype}")
+    if dtype is None and arr.dtype in DTYPES and isinstance(data, (np.ndarray, np.generic)):
+        dtype = arr.dtype  # numpy data keeps a dtype minigrad has (a uint8 image stays uint8), as in PyTorch
     target = default_dtype_for(arr.dtype) if dtype is None else resolve_dtype(dtype)
     if target.kind in "iu" and not isinstance(data, (Tensor, np.ndarray, np.generic)):
         check_fits(arr, target, "tensor()")  # Python numbers do not wrap around, as in PyTorch
@@ -203,9 +205,10 @@ class Tensor(TensorMethods):
 
     Args:
         data: nested lists, a scalar, a numpy array or a Tensor (copied).
-            Python floats and non-float64 float arrays become float32,
-            float64 arrays stay float64, integers become int64.
-        dtype: one of ``mg.float32``, ``mg.float64``, ``mg.int64``, ``mg.bool_``.
+            Python floats become float32 (the default dtype), Python ints
+            int64; numpy arrays and scalars keep their dtype (other integer
+            ones become int64), as in PyTorch.
+        dtype: one of minigrad's dtypes (``mg.float32``, ``mg.int64``, ``mg.uint8``, ...).
         requires_grad: record operations on this tensor for ``backward()``.
 
     Raises:

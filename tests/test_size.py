@@ -97,7 +97,8 @@ BUDGETS: dict[str, int] = {
     # +27 (hunt15): clamp's three-operand promotion and 0-d bounds beside numbers, clamp_ casting within a
     # category, copy_ of a number, tensor() reading tensors in lists as scalars, pow's exponent overflow,
     # all/any over dim=() reducing nothing
-    "minigrad/tensor.py": 2292,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # +3 (progs16): tensor() of numpy data keeps its dtype (uint8/int32/float16 arrays were int64/float32)
+    "minigrad/tensor.py": 2295,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -743,7 +744,8 @@ BUDGETS: dict[str, int] = {
     # +3 (hunt15): scatter_reduce's integer mean in the tensor's dtype, floor-divided
     # +2: best_first shared by topk and multinomial (imports)
     # +47 (progs16): see minigrad/nn (old nn.init names, NLLLoss2d); torch.GradScaler, linalg.matmul
-    "minigrad": 61989,  # (progs15 and hunt15 merged: the lists above)
+    # +3 (progs16): tensor() of numpy data keeps its dtype, as PyTorch's
+    "minigrad": 61992,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -58,3 +58,21 @@ def test_top_level_grad_scaler_and_linalg_matmul() -> None:
     a, b = [[1.0, 2.0], [3.0, 4.0]], [[0.5], [-1.0]]
     assert mg.linalg.matmul(mg.tensor(a), mg.tensor(b)).tolist() == torch.linalg.matmul(
         torch.tensor(a), torch.tensor(b)).tolist()
+
+
+@pytest.mark.parametrize("dt", [np.uint8, np.int8, np.int16, np.int32, np.float16, np.float32, np.float64,
+                                np.int64, np.bool_])
+def test_tensor_of_numpy_data_keeps_its_dtype(dt: type) -> None:
+    """Before progs16 (image_numpy_bridge.py) torch.tensor(np.array(img)) of a uint8 image was int64 (and
+    int32/int16/int8 arrays int64, float16 ones float32): it printed without dtype=torch.uint8 and
+    `img + 10` did not wrap around. PyTorch keeps the array's (or numpy scalar's, or a list of numpy
+    scalars') dtype."""
+    a = np.array([1, 120], dtype=dt)
+    results = []
+    for lib in (torch, mg):
+        made = [lib.tensor(a), lib.tensor(a[0]), lib.tensor([a[0], a[1]]), lib.tensor(a[:, None])]
+        results.append([(repr(t).replace("minigrad.", "torch."), str(t.dtype).removeprefix("torch."))
+                        for t in made])
+        if dt == np.uint8:
+            results[-1].append(repr(lib.tensor(a) + 140).replace("minigrad.", "torch."))
+    assert results[1] == results[0]
