@@ -424,8 +424,9 @@ BUDGETS: dict[str, int] = {
     # pdist, pairwise_distance, embedding_bag, channel_shuffle, rrelu
     # +27 (hunt15): linear/bilinear with a size-0 dim, group_norm's one-value check, adaptive pools to size 0,
     # softshrink of bools, gaussian_nll_loss with an infinite var
-    # +47 (progs16): nn.init's deprecated spellings (xavier_uniform, constant, ...) and nn.NLLLoss2d
-    "minigrad/nn": 15963,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    # +47 (progs16): nn.init's deprecated spellings (xavier_uniform, constant, ...) and nn.NLLLoss2d; +1
+    # binary_cross_entropy's -0 loss at input = target = 1
+    "minigrad/nn": 15964,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -744,8 +745,8 @@ BUDGETS: dict[str, int] = {
     # +3 (hunt15): scatter_reduce's integer mean in the tensor's dtype, floor-divided
     # +2: best_first shared by topk and multinomial (imports)
     # +47 (progs16): see minigrad/nn (old nn.init names, NLLLoss2d); torch.GradScaler, linalg.matmul
-    # +3 (progs16): tensor() of numpy data keeps its dtype, as PyTorch's
-    "minigrad": 61992,  # (progs15 and hunt15 merged: the lists above)
+    # +3 (progs16): tensor() of numpy data keeps its dtype, as PyTorch's; +1 BCE's -0 (see minigrad/nn)
+    "minigrad": 61993,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -4,6 +4,7 @@ needed: each fix checked against torch on its own."""
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -76,3 +77,22 @@ def test_tensor_of_numpy_data_keeps_its_dtype(dt: type) -> None:
         if dt == np.uint8:
             results[-1].append(repr(lib.tensor(a) + 140).replace("minigrad.", "torch."))
     assert results[1] == results[0]
+
+
+def test_binary_cross_entropy_keeps_the_negative_zero_at_one() -> None:
+    """Before progs16 (numerics_masks_bce.py) binary_cross_entropy(1.0, 1.0) gave +0.0, printed 0.0000
+    where PyTorch prints -0.0000 (its kernel's (t - 1) * -100 - t * log(1) is -0): a sigmoid saturated
+    at exactly 1.0 against a positive label, with reduction='none'."""
+    results = []
+    for lib in (torch, mg):
+        x = lib.tensor([-30.0, 0.0, 20.0, 40.0], requires_grad=True)
+        p = lib.sigmoid(x)
+        loss = lib.nn.functional.binary_cross_entropy(p, lib.tensor([0.0, 1.0, 1.0, 1.0]), reduction="none")
+        loss.sum().backward()
+        results.append((_signed(loss.detach().numpy()), x.grad.tolist()))
+    assert results[1] == results[0]
+
+
+def _signed(a: Any) -> list[tuple[float, bool]]:
+    """Values with their sign bits, so -0.0 and 0.0 differ."""
+    return [(float(v), bool(np.signbit(v))) for v in np.asarray(a).ravel()]

@@ -421,9 +421,10 @@ def _bce_edge(x: Tensor, t: Tensor, edge: Array) -> Tensor:
     log_x, log_1mx = quiet(np.log, xa), quiet(np.log1p, -xa)  # log(0) is -inf, silently
     value = (ta - 1) * np.maximum(log_1mx, -100) - ta * np.maximum(log_x, -100)
     dt_slope = np.where(np.isfinite(log_1mx - log_x), log_1mx - log_x, 0.0)
-    # linear pieces that are exactly 0 at this point, carrying the two slopes
-    x_part = (x - constant(xa, dt)) * constant(np.where(edge, (xa - ta) / _BCE_EPS, 0.0), dt)
-    t_part = (t - constant(ta, dt)) * constant(np.where(edge, dt_slope, 0.0), dt)
+    # linear pieces that are exactly 0 at this point, carrying the two slopes; -(c - x) is -0 there, so that
+    # PyTorch's -0 loss at input = target = 1 keeps its sign (adding +0 would make it +0)
+    x_part = -(constant(xa, dt) - x) * constant(np.where(edge, (xa - ta) / _BCE_EPS, 0.0), dt)
+    t_part = -(constant(ta, dt) - t) * constant(np.where(edge, dt_slope, 0.0), dt)
     return constant(np.where(edge, value, 0.0), dt) + x_part + t_part
 
 
