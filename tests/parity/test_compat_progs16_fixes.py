@@ -96,3 +96,19 @@ def test_binary_cross_entropy_keeps_the_negative_zero_at_one() -> None:
 def _signed(a: Any) -> list[tuple[float, bool]]:
     """Values with their sign bits, so -0.0 and 0.0 differ."""
     return [(float(v), bool(np.signbit(v))) for v in np.asarray(a).ravel()]
+
+
+def test_margin_losses_end_in_clamp_min() -> None:
+    """Before progs16 (contrastive_metric_losses.py) triplet_margin_loss(reduction='none') printed
+    grad_fn=<ClampBackward1> where PyTorch's hinge is clamp_min: ClampMinBackward0 (also the distance
+    form and margin_ranking_loss)."""
+    names = []
+    for lib in (torch, mg):
+        F = lib.nn.functional
+        lib.manual_seed(0)
+        a = lib.randn(3, 4, requires_grad=True)
+        b, c = lib.randn(3, 4), lib.randn(3, 4)
+        names.append([F.triplet_margin_loss(a, b, c, reduction="none").grad_fn.name(),
+                      F.triplet_margin_with_distance_loss(a, b, c, reduction="none").grad_fn.name(),
+                      F.margin_ranking_loss(a[:, 0], b[:, 0], lib.ones(3), reduction="none").grad_fn.name()])
+    assert names[1] == names[0]
