@@ -314,7 +314,8 @@ __all__ = [
     "pca_lowrank",
     "lu", "lu_solve", "lu_unpack", "geqrf", "ormqr",
     "triangular_solve",
-    "amp", "GradScaler", "autocast", "cpu", "is_autocast_enabled", "special", "func", "vmap", "is_anomaly_enabled",
+    "amp", "GradScaler", "autocast", "cpu", "is_autocast_enabled", "special", "func", "vmap",
+    "is_anomaly_enabled",
 ]  # fmt: skip
 __all__ += [
     "as_strided", "default_generator", "gather", "get_rng_state", "initial_seed", "linalg", "return_types",

@@ -745,8 +745,9 @@ BUDGETS: dict[str, int] = {
     # +3 (hunt15): scatter_reduce's integer mean in the tensor's dtype, floor-divided
     # +2: best_first shared by topk and multinomial (imports)
     # +47 (progs16): see minigrad/nn (old nn.init names, NLLLoss2d); torch.GradScaler, linalg.matmul
-    # +3 (progs16): tensor() of numpy data keeps its dtype, as PyTorch's; +1 BCE's -0 (see minigrad/nn)
-    "minigrad": 61993,  # (progs15 and hunt15 merged: the lists above)
+    # +3 (progs16): tensor() of numpy data keeps its dtype, as PyTorch's; +1 BCE's -0 (see minigrad/nn); +1
+    # torch.GradScaler in the top-level __all__
+    "minigrad": 61994,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -32,7 +32,8 @@ def test_deprecated_init_spellings(name: str) -> None:
             out = getattr(lib.nn.init, name)(w, *args)
         assert out is w
         results.append((w.numpy(), [(c.category, str(c.message)) for c in caught]))
-    np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-6, atol=1e-7)  # (orthogonal: QR rounding)
+    # (orthogonal: QR's rounding)
+    np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-6, atol=1e-7)
     assert results[1][1] == results[0][1]
 
 
