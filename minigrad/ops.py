@@ -43,7 +43,7 @@ from minigrad.errors import DimensionError, LinAlgError, MinigradError, ShapeErr
 from minigrad.grad_mode import _extras, _inference, _mode, enable_grad
 from minigrad.memory_formats import copy_as
 from minigrad.shapes import check_broadcast, keepdim_shape
-from minigrad.tensor import Array, Tensor, from_numpy, made_in_inference
+from minigrad.tensor import Array, Tensor, from_numpy, made_in_inference, made_in_no_grad
 
 Index = tuple[Any, ...]
 
@@ -196,6 +196,8 @@ class Function:
             out._ctx = None
             if _inference.threads and _mode.inference:
                 made_in_inference(out, inputs)
+            elif record and fn.is_view:  # (no_grad with an input that requires grad)
+                made_in_no_grad(out, inputs)
         return out
 
     def check_versions(self) -> None:

@@ -791,8 +791,11 @@ class Tensor(TensorMethods):
         if not _mode.record:
             return False
         if self.requires_grad:
-            if self._ctx is None and getattr(self, "_inference", None) == 0 and self._array.base is not None:
-                raise _methods.unrecorded_view_error(self)  # (a view made in inference_mode of a normal one)
+            if self._ctx is None and self._array.base is not None:  # a view made in inference_mode or no_grad
+                ref = getattr(self, "_viewbase", None)
+                base = ref() if ref is not None else None
+                if getattr(self, "_inference", None) == 0 or (base is not None and base.requires_grad):
+                    raise _methods.unrecorded_view_error(self)
             if self._ctx is None:
                 raise MinigradError(
                     "a leaf Variable that requires grad is being used in an in-place operation. (Update "
@@ -1996,6 +1999,15 @@ def made_in_inference(out: Tensor, inputs: tuple[Tensor, ...]) -> None:
     base = next((t for t in inputs if owner == memory_owner(t._array) and not t.is_inference()), None)
     out._inference = INFERENCE if base is None else 0
     if base is not None and base.requires_grad:
+        store_requires_grad(out, True)
+
+
+def made_in_no_grad(out: Tensor, inputs: tuple[Tensor, ...]) -> None:
+    """Mark ``out``, a view op's result computed under no_grad: if it is a view of an input that requires
+    grad it requires grad too, a leaf (PyTorch's rule: ``w[0]`` of a Parameter prints requires_grad=True
+    inside no_grad); a copy (advanced indexing) does not."""
+    owner = memory_owner(out._array)
+    if any(t._requires_grad and owner == memory_owner(t._array) for t in inputs):
         store_requires_grad(out, True)
 
 

@@ -97,8 +97,10 @@ BUDGETS: dict[str, int] = {
     # +27 (hunt15): clamp's three-operand promotion and 0-d bounds beside numbers, clamp_ casting within a
     # category, copy_ of a number, tensor() reading tensors in lists as scalars, pow's exponent overflow,
     # all/any over dim=() reducing nothing
-    # +3 (progs16): tensor() of numpy data keeps its dtype (uint8/int32/float16 arrays were int64/float32)
-    "minigrad/tensor.py": 2295,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # +3 (progs16): tensor() of numpy data keeps its dtype (uint8/int32/float16 arrays were int64/float32);
+    # +12 views made under no_grad of a tensor that requires grad require grad (PyTorch's leaves), and an
+    # in-place change of one in grad mode raises PyTorch's no_grad-view error
+    "minigrad/tensor.py": 2307,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -208,7 +210,8 @@ BUDGETS: dict[str, int] = {
     # +27: the Hardsigmoid primitive (composed: eight ops, 6x PyTorch's time)
     # +1: a few-row left operand's gradient through _kernels.few_rows_left_grad (depthwise convolutions)
     # +16 (hunt15): IndexAddInto adds a float32 alpha * b as PyTorch's fused multiply-add, step by step
-    "minigrad/ops.py": 3467,
+    # +2 (progs16): Function.apply marks a view op's result under no_grad (made_in_no_grad, tensor.py)
+    "minigrad/ops.py": 3469,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -746,8 +749,9 @@ BUDGETS: dict[str, int] = {
     # +2: best_first shared by topk and multinomial (imports)
     # +47 (progs16): see minigrad/nn (old nn.init names, NLLLoss2d); torch.GradScaler, linalg.matmul
     # +3 (progs16): tensor() of numpy data keeps its dtype, as PyTorch's; +1 BCE's -0 (see minigrad/nn); +1
-    # torch.GradScaler in the top-level __all__
-    "minigrad": 61994,  # (progs15 and hunt15 merged: the lists above)
+    # torch.GradScaler in the top-level __all__; +14 views made under no_grad require grad (tensor.py,
+    # ops.py); +1 scatter_add takes int32 indices
+    "minigrad": 62009,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -600,6 +600,11 @@ SPECS: dict[str, list[Check]] = {
     "ranking_counting_ops.py": every_number(1e-6),  # stable sorts, unique, bincount, histc, int arithmetic
     "inplace_masked_training.py": every_number(1e-4),  # bool-mask writes, pruned slices, version errors
     "numerics_masks_bce.py": every_number(1e-5),    # -inf masks, nan_to_num, BCE at saturation, xlogy
+    "segmentation_losses.py": every_number(1e-5),   # (N,C,H,W) CE options, Dice/Tversky/focal, OHEM
+    "bidir_packed_rnn_tagger.py": every_number(1e-4),  # 2-layer bi-LSTM/GRU, packed unsorted, learned h0
+    "einops_by_hand.py": every_number(1e-5),        # patchify/windows/heads by view+permute, einsum forms
+    "func_ensembles_per_sample.py": every_number(1e-5),  # per-sample grads, ensembles, jacobians, hvp
+    "gcn_numpy_edges.py": every_number(1e-4),       # GCN by index_select/scatter_add/scatter_reduce
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

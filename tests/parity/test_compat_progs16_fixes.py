@@ -113,3 +113,41 @@ def test_margin_losses_end_in_clamp_min() -> None:
                       F.triplet_margin_with_distance_loss(a, b, c, reduction="none").grad_fn.name(),
                       F.margin_ranking_loss(a[:, 0], b[:, 0], lib.ones(3), reduction="none").grad_fn.name()])
     assert names[1] == names[0]
+
+
+def test_views_made_under_no_grad_require_grad() -> None:
+    """Before progs16 (bidir_packed_rnn_tagger.py, grad_mode_decorators.py) `with torch.no_grad():
+    print(model.h0[0, 0])` printed no requires_grad=True: PyTorch's views of a tensor that requires grad
+    made under no_grad require grad too (leaves without grad_fn); copies (advanced indexing, arithmetic) do
+    not. An in-place change of such a view in grad mode is still PyTorch's no_grad-view error."""
+    results = []
+    for lib in (torch, mg):
+        w = lib.nn.Parameter(lib.ones(2, 3))
+        with lib.no_grad():
+            made = [w[0], w[:, 1], w.view(-1), w.t(), w.reshape(3, 2), w.unsqueeze(0), w.expand(2, 2, 3),
+                    w.narrow(1, 0, 2), w.select(0, 1), w.unbind(0)[0], w.chunk(3, 1)[0], w.permute(1, 0),
+                    w.diagonal(), w[[0, 1]], w * 1, w.detach()]
+            row = repr(w[0]).replace("minigrad.", "torch.")
+        flags = [(t.requires_grad, t.is_leaf, t.grad_fn is None) for t in made]
+        try:
+            made[0].zero_()
+            error = ""
+        except RuntimeError as e:
+            error = str(e).split(".")[0]
+        results.append((flags, row, error))
+    assert results[1] == results[0]
+
+
+def test_scatter_add_takes_int32_indices() -> None:
+    """Before progs16 scatter_add / scatter_add_ refused an int32 index (InvalidParameterError) that PyTorch
+    takes, as gather and scatter do: GNN message passing with an edge index from numpy int32 arrays (which
+    torch.tensor now keeps int32) crashed."""
+    results = []
+    for lib in (torch, mg):
+        index = lib.tensor(np.array([[2, 0, 1], [1, 1, 0]], dtype=np.int32))
+        src = lib.arange(6.0).view(2, 3).requires_grad_(True)
+        out = lib.zeros(3, 3).scatter_add(0, index, src)
+        out2 = lib.zeros(3, 3).scatter_add_(1, index.t(), src.detach().t())
+        (out * lib.arange(9.0).view(3, 3)).sum().backward()
+        results.append((out.tolist(), out2.tolist(), src.grad.tolist()))
+    assert results[1] == results[0]

@@ -1,9 +1,10 @@
 """Grad-mode switches as library and training code use them: torch.no_grad / enable_grad /
 inference_mode / set_grad_enabled as decorators (on functions, methods and generators) and as context
-managers, nested; is_grad_enabled and is_inference_mode_enabled inside each; requires_grad and is_leaf of
-results; inference tensors (is_inference) and the in-place change they refuse; .detach() versus .data; an EMA teacher
-updated under no_grad; a validation loop under inference_mode; and torch.autograd.grad inside
-enable_grad within no_grad (the gradient-penalty pattern)."""
+managers, nested; views made under no_grad; is_grad_enabled and is_inference_mode_enabled inside
+each; requires_grad and is_leaf of results; inference tensors (is_inference) and the in-place change
+they refuse; .detach() versus .data; an EMA teacher updated under no_grad; a validation loop under
+inference_mode; and torch.autograd.grad inside enable_grad within no_grad (the gradient-penalty
+pattern)."""
 
 import torch
 import torch.nn as nn
@@ -51,6 +52,14 @@ with torch.set_grad_enabled(False):
     with torch.set_grad_enabled(True):
         z2 = w * 2
 print("set_grad_enabled ctx", z.requires_grad, z2.requires_grad, z.is_leaf, z2.is_leaf)
+with torch.no_grad():  # views of a tensor that requires grad require grad (leaves); copies do not
+    print("views under no_grad", w[:2], w.view(3, 1).requires_grad, w.t().is_leaf, w[[0, 1]].requires_grad,
+          (w * 1).requires_grad)
+    v = w[1:]
+try:
+    v.mul_(2)
+except RuntimeError as e:
+    print("in-place on it outside:", str(e).split(".")[0])
 torch.set_grad_enabled(False)
 print("set_grad_enabled fn", (w * 2).requires_grad, torch.is_grad_enabled())
 torch.set_grad_enabled(True)

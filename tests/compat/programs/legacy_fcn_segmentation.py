@@ -13,19 +13,19 @@ from torch.autograd import Variable
 
 torch.manual_seed(0)
 torch.set_num_threads(1)
-np.random.seed(0)
+rng = np.random.RandomState(0)
 N_CLASSES = 3
 
 
 def make_batch(n):
     """Images with a bright square (class 1) and a dark bar (class 2) on a background (class 0)."""
-    imgs = np.random.rand(n, 1, 16, 16).astype(np.float32) * 0.2
+    imgs = rng.rand(n, 1, 16, 16).astype(np.float32) * 0.2
     masks = np.zeros((n, 16, 16), dtype=np.int64)
     for i in range(n):
-        r, c = np.random.randint(0, 10, size=2)
+        r, c = rng.randint(0, 10, size=2)
         imgs[i, 0, r:r + 5, c:c + 5] += 0.8
         masks[i, r:r + 5, c:c + 5] = 1
-        row = np.random.randint(0, 14)
+        row = rng.randint(0, 14)
         imgs[i, 0, row:row + 2, :] -= 0.5
         masks[i, row:row + 2, :] = 2
     return torch.FloatTensor(imgs), torch.LongTensor(masks)
