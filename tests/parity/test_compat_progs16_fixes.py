@@ -151,3 +151,30 @@ def test_scatter_add_takes_int32_indices() -> None:
         (out * lib.arange(9.0).view(3, 3)).sum().backward()
         results.append((out.tolist(), out2.tolist(), src.grad.tolist()))
     assert results[1] == results[0]
+
+
+def test_typed_storage() -> None:
+    """Before progs16 (tensor_storage_strides.py) Tensor.storage() was missing (AttributeError): "Deep
+    Learning with PyTorch" and stride tutorials print points.storage(), index it and write through it."""
+    results = []
+    for lib in (torch, mg):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            points = lib.tensor([[4.0, 1.0], [5.0, 3.0], [2.0, 1.0]])
+            store = points.storage()
+            store[0] = 2.0
+            row = points[1]
+            seen = [repr(store), len(store), store[-1], store.tolist(), store.size(), store.element_size(),
+                    store.nbytes(), store.type(), repr(lib.arange(3).storage()), points[0].tolist(),
+                    row.storage().data_ptr() == store.data_ptr(), len(row.storage()),
+                    points.t().contiguous().storage().tolist(), lib.is_storage(store),
+                    repr(lib.tensor([], dtype=lib.float64).storage())]
+            store.fill_(1.5)
+            seen.append(points.tolist())
+            for bad in (6, slice(0, 2)):
+                try:
+                    store[bad]
+                except (IndexError, RuntimeError) as e:
+                    seen.append((type(e).__name__ if isinstance(e, IndexError) else "RuntimeError", str(e)))
+        results.append(seen)
+    assert results[1] == results[0]
