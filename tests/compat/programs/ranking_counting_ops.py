@@ -58,6 +58,11 @@ i8 = torch.tensor([120, -120], dtype=torch.int8)
 print("uint8 wrap", u + 10, u - 5, u * 2, "int8 wrap", i8 + 10, i8 - 10)
 print("int promote", t * 1.5, t + torch.tensor(0.5, dtype=torch.float64), (t + True), t.float().pow(2).sum())
 print("clamp int", t.clamp(-3, 3), t.abs().max(), t.sign(), t.cumsum(0), t.cumprod(0))
+for bad in (lambda: t.add_(0.5), lambda: (t > 0).add_(1), lambda: u.div_(2)):
+    try:
+        bad()
+    except RuntimeError as e:
+        print("in-place cast refused:", e)
 print("argmax ties", torch.tensor([1, 3, 3, 2]).argmax(), torch.tensor([[1, 5], [5, 1]]).argmax(dim=0))
 
 # retrieval metrics from argsort
