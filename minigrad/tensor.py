@@ -993,7 +993,7 @@ class Tensor(TensorMethods):
             value = quiet(np.multiply, value, alpha)
         try:
             return self._write(lambda a: ufunc(a, value, out=a, casting="same_kind"))
-        except TypeError:  # numpy's UFuncTypeError: PyTorch's words for the cast it refuses (x += 0.5, x int)
+        except TypeError:  # numpy's UFuncTypeError: PyTorch's words for the cast it refuses (int x += 0.5)
             res = result_dtype(self.dtype, self.ndim == 0, value.dtype, np.ndim(value) == 0)
             res = get_default_dtype() if ufunc is np.divide and res.kind != "f" else res  # (true division)
             raise MinigradError(f"result type {scalar_type_name(res)} can't be cast to the desired output type "

@@ -99,8 +99,8 @@ BUDGETS: dict[str, int] = {
     # all/any over dim=() reducing nothing
     # +3 (progs16): tensor() of numpy data keeps its dtype (uint8/int32/float16 arrays were int64/float32);
     # +12 views made under no_grad of a tensor that requires grad require grad (PyTorch's leaves), and an
-    # in-place change of one in grad mode raises PyTorch's no_grad-view error; +3 an in-place op's refused cast
-    # in PyTorch's words ("result type Float can't be cast to the desired output type Long")
+    # in-place change of one in grad mode raises PyTorch's no_grad-view error; +3 an in-place op's refused
+    # cast in PyTorch's words ("result type Float can't be cast to the desired output type Long")
     "minigrad/tensor.py": 2310,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
