@@ -996,8 +996,8 @@ class Tensor(TensorMethods):
         except TypeError:  # numpy's UFuncTypeError: PyTorch's words for the cast it refuses (int x += 0.5)
             res = result_dtype(self.dtype, self.ndim == 0, value.dtype, np.ndim(value) == 0)
             res = get_default_dtype() if ufunc is np.divide and res.kind != "f" else res  # (true division)
-            raise MinigradError(f"result type {scalar_type_name(res)} can't be cast to the desired output type "
-                                f"{scalar_type_name(self.dtype)}") from None
+            raise MinigradError(f"result type {scalar_type_name(res)} can't be cast to the desired output "
+                                f"type {scalar_type_name(self.dtype)}") from None
         except ValueError as e:
             check_broadcast_to(f"in-place {ufunc.__name__}", np.shape(value), self.shape)
             raise MinigradError(f"in-place {ufunc.__name__}: {e}") from None
