@@ -197,3 +197,25 @@ def test_inplace_cast_error_in_pytorchs_words() -> None:
 
     want = refusals(torch)
     assert refusals(mg) == want and len(want) == 5
+
+
+def test_bce_with_logits_gradient_is_pytorchs_formula() -> None:
+    """Before progs16 (numerics_masks_bce.py) the input gradient of binary_cross_entropy_with_logits was
+    composed from log_sigmoid, (1 - t) - lw * sigmoid(-x): a confident logit's small gradient cancelled
+    (x = -40, t = 0 gave 0 for PyTorch's sigmoid(-40) = 4.2e-18; x = 17, t = 1 gave -4e-8 for PyTorch's 0;
+    relative errors of 1e-3 near |x| = 10). It is now PyTorch's sigmoid(x) * (pw * t + 1 - t) - pw * t."""
+    results = []
+    for lib in (torch, mg):
+        F = lib.nn.functional
+        x = lib.tensor([-40.0, -10.0, -5.0, 0.0, 5.0, 9.0, 17.0, 40.0], requires_grad=True)
+        t = lib.tensor([0.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0], requires_grad=True)
+        for pos_weight in (None, lib.tensor(2.0)):
+            for reduction in ("none", "mean"):
+                x.grad = t.grad = None
+                loss = F.binary_cross_entropy_with_logits(x, t, pos_weight=pos_weight, reduction=reduction)
+                loss.backward(lib.ones_like(loss))
+                results.append((loss.tolist(), _signed(x.grad.numpy()), _signed(t.grad.numpy())))
+    for got, want in zip(results[len(results) // 2:], results[: len(results) // 2]):
+        np.testing.assert_allclose(got[0], want[0], rtol=1e-6)
+        np.testing.assert_allclose([v for v, _ in got[1]], [v for v, _ in want[1]], rtol=2e-6, atol=0)
+        np.testing.assert_allclose([v for v, _ in got[2]], [v for v, _ in want[2]], rtol=1e-6)

@@ -18,7 +18,7 @@ from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional.activation import logsigmoid
 from minigrad.nn.functional.linear import linear
 from minigrad.nn.functional.loss import apply_reduction, legacy_reduction, target_like
-from minigrad.ops import LogSigmoid, NllLoss
+from minigrad.ops import BceWithLogits, NllLoss
 from minigrad.tensor import Array, Tensor, from_numpy, where
 
 __all__ = [
@@ -347,10 +347,8 @@ def binary_cross_entropy_with_logits(
             f"binary_cross_entropy_with_logits: target size {target.shape} must be the same as "
             f"input size {input.shape}"
         )
-    neg_part = -LogSigmoid.apply(input)  # PyTorch's form: (1 - y) * x - log_sigmoid(x) * lw
-    if pos_weight is not None:
-        neg_part = neg_part * ((pos_weight - 1) * target + 1)
-    loss = (1 - target) * input + neg_part
+    pw = None if pos_weight is None else np.asarray(pos_weight.detach().numpy())
+    loss = BceWithLogits.apply(input, target, pos_weight=pw)
     if weight is not None:
         loss = loss * weight
     return named(apply_reduction(loss, reduction), "BinaryCrossEntropyWithLogitsBackward0", input, target)
