@@ -1545,6 +1545,13 @@ class TensorMethods:
         """The memory this tensor's elements live in (shared by its views), as PyTorch's UntypedStorage."""
         return Storage(self.numpy())
 
+    def __array_wrap__(self: Any, array: Any, context: Any = None,
+                       return_scalar: builtins.bool = False) -> Tensor:
+        """A numpy ufunc's result on this tensor, as a tensor as in PyTorch (``np.exp(t)``; bool results
+        come back uint8, PyTorch's old workaround)."""
+        arr = np.asarray(array)
+        return cast("Tensor", tensor.from_numpy(arr.astype(np.uint8) if arr.dtype == np.bool_ else arr))
+
     def storage(self: Any) -> TypedStorage:
         """The elements of the memory this tensor views, as PyTorch's deprecated ``TypedStorage`` (warned
         once, as PyTorch does); writes to it change the tensor and its views."""

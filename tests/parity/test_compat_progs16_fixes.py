@@ -219,3 +219,17 @@ def test_bce_with_logits_gradient_is_pytorchs_formula() -> None:
         np.testing.assert_allclose(got[0], want[0], rtol=1e-6)
         np.testing.assert_allclose([v for v, _ in got[1]], [v for v, _ in want[1]], rtol=2e-6, atol=0)
         np.testing.assert_allclose([v for v, _ in got[2]], [v for v, _ in want[2]], rtol=1e-6)
+
+
+def test_numpy_ufuncs_on_a_tensor_give_a_tensor() -> None:
+    """Before progs16 np.exp(t) of a tensor gave a numpy array (printed without tensor(...), no .numpy());
+    PyTorch's __array_wrap__ makes it a tensor (bool results uint8, its old workaround)."""
+    results = []
+    for lib in (torch, mg):
+        t = lib.tensor([1.0, 2.0, float("nan")])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (numpy 2's DeprecationWarning about PyTorch's signature)
+            made = [np.exp(t), np.isnan(t), np.greater(t, 1), np.sqrt(lib.tensor(4.0)), np.maximum(t, 1.5),
+                    np.log(lib.tensor([1, 2])), np.abs(lib.tensor([-1, 2]))]
+        results.append([(type(m).__name__, repr(m).replace("minigrad.", "torch.")) for m in made])
+    assert results[1] == results[0]
