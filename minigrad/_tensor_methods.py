@@ -1550,7 +1550,7 @@ class TensorMethods:
         """A numpy ufunc's result on this tensor, as a tensor as in PyTorch (``np.exp(t)``; bool results
         come back uint8, PyTorch's old workaround)."""
         arr = np.asarray(array)
-        return cast("Tensor", tensor.from_numpy(arr.astype(np.uint8) if arr.dtype == np.bool_ else arr))
+        return tensor.from_numpy(arr.astype(np.uint8) if arr.dtype == np.bool_ else arr)
 
     def storage(self: Any) -> TypedStorage:
         """The elements of the memory this tensor views, as PyTorch's deprecated ``TypedStorage`` (warned
