@@ -2,7 +2,8 @@
 tutorials do: torch.tensor of a uint8 HWC image (PIL's np.array(img)), uint8 arithmetic that wraps,
 .float() / 255, permute to CHW, per-channel normalization, back to uint8 with clamp / round / byte(),
 torch.tensor of int32 label arrays, float16 arrays, numpy scalars, torch.from_numpy sharing memory,
-a Dataset returning numpy arrays collated by the DataLoader, and a small CNN trained on the result."""
+numpy ufuncs applied to tensors, a Dataset returning numpy arrays collated by the
+DataLoader, and a small CNN trained on the result."""
 
 import numpy as np
 import torch
@@ -48,6 +49,7 @@ shared = np.zeros(3, dtype=np.int32)
 view = torch.from_numpy(shared)
 view += 5
 print("shared", shared, name(view.dtype))
+print("numpy ufuncs on tensors", np.sqrt(chw[0, 0]), np.log1p(t[0, :3, 0]), np.greater(chw[1, 0], 0.5))
 mask_np = np.array([[True, False], [False, True]])
 print("bool mask", torch.tensor(mask_np), torch.tensor(mask_np).sum())
 print("as_tensor float64", torch.as_tensor(np.linspace(0, 1, 3)), torch.tensor(np.linspace(0, 1, 3)).float())
