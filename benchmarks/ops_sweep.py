@@ -83,6 +83,14 @@ CASES: dict[str, tuple[Shapes, Ints, Callable[..., Any]]] = {
         m.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True))),
     "bmm": ([(64, 32, 48), (64, 48, 32)], [], lambda m, a, b: _sq(m.bmm(a, b))),
     "stack of 100": ([(100, 8)], [], lambda m, x: _sq(m.stack([x[i] for i in range(100)]))),
+    "unbind + stack": ([(64, 32, 16)], [], lambda m, x: _sq(m.stack(x.unbind(1), 2))),
+    "conv2d 3x3 stride 2": ([(32, 32, 28, 28), (64, 32, 3, 3)], [],
+                            lambda m, x, w: _sq(m.nn.functional.conv2d(x, w, stride=2, padding=1))),
+    "adaptive_max_pool2d": ([(16, 32, 14, 14)], [],
+                            lambda m, x: _sq(m.nn.functional.adaptive_max_pool2d(x, 7))),
+    "huber": ([(256, 100), (256, 100)], [], lambda m, x, t: m.nn.functional.huber_loss(x, t.detach())),
+    # (a top-p sampler's sort of a GPT-2-sized vocabulary)
+    "sort descending 50257": ([(1, 50257)], [], lambda m, x: _sq(m.sort(x, descending=True)[0][:, :100])),
 }
 
 

@@ -159,6 +159,11 @@ def sum_over(a: Array, dims: tuple[int, ...] | None, keepdim: bool) -> Array:
             return out.reshape(keepdim_shape(a.shape, dims) if keepdim else a.shape[k:])
     if a.dtype.kind == "f" and dims and len(dims) < a.ndim and a.size >= 4096 \
             and 0 < math.prod([a.shape[i] for i in dims]) <= 16 and dims != tuple(range(len(dims))):
+        if len(dims) == 1 and a.flags.c_contiguous and math.prod(a.shape[dims[0] + 1 :]) >= 8:
+            # one middle dim over rows of 8 or more: numpy's reduce adds its terms one after another
+            # into the output (the rows are its inner loop), as _window_sums does, 7x faster; + 0 as
+            # _window_sums's sum from 0 (a sum of -0.0s is +0.0)
+            return np.asarray(np.add(_add_reduce(a, dims[0], None, None, keepdim), a.dtype.type(0)))
         return _window_sums(a, dims, keepdim)
     if a.dtype.kind == "f":  # np.sum's Python wrapper costs more than a small sum itself
         return np.asarray(_add_reduce(a, dims, None, None, keepdim))
@@ -373,7 +378,11 @@ def log_softmax_grad(g: Array, y: Array, dim: int) -> Array:
     subtraction that writes it)."""
     total = sum_over(g, (dim,), True)
     if not (row_blocks(y, dim) and g.flags.c_contiguous and g.dtype == y.dtype and g.shape == y.shape):
-        return np.asarray(g - np.exp(y) * total)
+        if g.dtype != y.dtype or g.shape != y.shape or not y.ndim:
+            return np.asarray(g - np.exp(y) * total)
+        e = np.exp(y)  # (the same three steps in one array)
+        e *= total
+        return np.subtract(g, e, out=e)
     n = y.shape[-1]
     grows, yrows, trows = g.reshape(-1, n), y.reshape(-1, n), total.reshape(-1, 1)
     out = np.empty(yrows.shape, y.dtype)
@@ -459,6 +468,12 @@ def best_first(a: Array, d: int, k: int, largest: bool) -> Array | None:
     if a.dtype.kind != "f" or k + 1 >= a.shape[d] or np.isnan(a).any():
         return None
     key = -a if largest else a
+    if d == a.ndim - 1:  # along the last dim (a sampling loop's logits): rows, by plain indexing
+        rows = key.reshape(-1, a.shape[d])
+        part = np.argpartition(rows, k, axis=1)[:, : k + 1]
+        r = np.arange(rows.shape[0])[:, None]
+        ordered: Array = part[r, np.lexsort((part, rows[r, part]), axis=1)]
+        return ordered.reshape(*a.shape[:-1], k + 1)
     best = np.take(np.argpartition(key, k, axis=d), np.arange(k + 1), axis=d)
     ranked: Array = np.take_along_axis(best, np.lexsort((best, np.take_along_axis(key, best, d)), axis=d), d)
     return ranked

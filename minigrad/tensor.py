@@ -330,6 +330,9 @@ class Tensor(TensorMethods):
 
     def size(self, dim: int | None = None) -> Size | int:
         """The shape (a :class:`~minigrad.Size`), or the size of one dim."""
+        shape: tuple[int, ...] = self._array.shape
+        if type(dim) is int and -len(shape) <= dim < len(shape):  # (x.size(0) in every training loop)
+            return shape[dim]
         if dim is not None and self.ndim == 0:
             raise DimensionError(f"size(): dim {dim!r} was given, but the tensor is 0-d and has no dims")
         return self.shape if dim is None else self.shape[norm_dim(dim, self.ndim)]
@@ -1648,6 +1651,11 @@ class Tensor(TensorMethods):
                 return self._view(_ops.GetItem.apply(self, index=(index,)))
             except IndexError as e:
                 raise index_error(index, self.shape, e) from None
+        if type(index) is tuple and 0 < len(index) <= self._array.ndim and set(map(type, index)) == {int}:
+            try:  # x[i, j]: ints only, likewise
+                return self._view(_ops.GetItem.apply(self, index=index))
+            except IndexError as e:
+                raise index_error(index, self.shape, e) from None
         idx = _index(index, self.shape)
         try:
             out = self
@@ -2174,13 +2182,17 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
         raise InvalidParameterError("torch.cat(): expected a non-empty list of Tensors, got []")
     dt = _joined_dtype(ts)
     # PyTorch's legacy rule: 1-D empty tensors are skipped (they still take part in the dtype)
-    ts = [t for t in ts if t._array.shape != (0,)] or ts[:1]
+    shapes = {t._array.shape for t in ts}  # (sets: one C-speed pass each over a list of many tensors)
+    if (0,) in shapes:
+        ts = [t for t in ts if t._array.shape != (0,)] or ts[:1]
     ref = ts[0]
     if ref.ndim == 0:
         raise ShapeError("cat: zero-dimensional tensor (at position 0) cannot be concatenated; use stack")
     d = norm_dim(dim, ref.ndim)
     have = ref._array.shape
     rest = have[:d] + have[d + 1:]
+    if len(shapes) == 1 or {(len(s), s[:d] + s[d + 1:]) for s in shapes} == {(len(have), rest)}:
+        return _ops.Cat.apply(*_as_dtype(ts, dt), dim=d)
     for i, t in enumerate(ts):
         s = t._array.shape
         if s[:d] + s[d + 1:] != rest or len(s) != len(have):
@@ -2205,9 +2217,9 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     if not ts:
         raise InvalidParameterError("stack: expected a non-empty sequence of tensors, got []")
     have = ts[0]._array.shape
-    for i, t in enumerate(ts):
-        if t._array.shape != have:
-            raise ShapeError(f"stack: tensor {i} has shape {t.shape}, but tensor 0 has shape {ts[0].shape}")
+    if len({t._array.shape for t in ts}) > 1:
+        i = next(i for i, t in enumerate(ts) if t._array.shape != have)
+        raise ShapeError(f"stack: tensor {i} has shape {ts[i].shape}, but tensor 0 has shape {ts[0].shape}")
     d = norm_dim(dim, len(have) + 1)
     return _ops.Stack.apply(*_as_dtype(ts, _joined_dtype(ts)), dim=d)
 
@@ -2216,7 +2228,7 @@ def _joined_dtype(ts: list[Tensor]) -> np.dtype[Any]:
     """The dtype cat and stack give ``ts``: PyTorch's promotion of their dtypes, one after another (each
     as a tensor with dims: stack's 0-d inputs too, which a 0-d rule would let a float32 keep)."""
     dt = ts[0]._array.dtype
-    for t in ts[1:]:
+    for t in ts[1:] if len({t._array.dtype for t in ts}) > 1 else ():  # (one set pass when all agree)
         if t._array.dtype != dt:
             dt = _dtypes.promote_types(dt, t._array.dtype)
     return dt
@@ -2297,6 +2309,8 @@ def _check_tensors(fn: str, tensors: Any) -> list[Tensor]:
     sequence of them, as PyTorch says."""
     if isinstance(tensors, Tensor):
         raise TypeError(f"{fn}(): argument 'tensors' must be tuple of Tensors, not Tensor")
+    if set(map(type, tensors)) == {Tensor}:  # (the usual list, checked at C speed)
+        return list(tensors)
     ts = [state_operand(t) for t in tensors]
     for i, t in enumerate(ts):
         if not isinstance(t, Tensor):

@@ -97,11 +97,14 @@ BUDGETS: dict[str, int] = {
     # +27 (hunt15): clamp's three-operand promotion and 0-d bounds beside numbers, clamp_ casting within a
     # category, copy_ of a number, tensor() reading tensors in lists as scalars, pow's exponent overflow,
     # all/any over dim=() reducing nothing
+    # +6: cat/stack check a list of many tensors with set passes (cat of 100 small tensors: 44 -> 26 us)
+    # +3: size(int) of an in-range dim straight from the array's shape
+    # +5: x[i, j] (ints only) without index normalization, as x[i]
     # +3 (progs16): tensor() of numpy data keeps its dtype (uint8/int32/float16 arrays were int64/float32);
     # +12 views made under no_grad of a tensor that requires grad require grad (PyTorch's leaves), and an
     # in-place change of one in grad mode raises PyTorch's no_grad-view error; +3 an in-place op's refused
     # cast in PyTorch's words ("result type Float can't be cast to the desired output type Long")
-    "minigrad/tensor.py": 2310,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    "minigrad/tensor.py": 2324,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -211,10 +214,14 @@ BUDGETS: dict[str, int] = {
     # +27: the Hardsigmoid primitive (composed: eight ops, 6x PyTorch's time)
     # +1: a few-row left operand's gradient through _kernels.few_rows_left_grad (depthwise convolutions)
     # +16 (hunt15): IndexAddInto adds a float32 alpha * b as PyTorch's fused multiply-add, step by step
+    # +45: the SmoothL1 primitive, smooth_l1's and huber's kernels (composed: thirteen ops, 8x PyTorch's time)
+    # +5: NllLoss picks (N, C, d...) scores where they are (moving the classes last copied them all)
+    # +2: _along builds the gather index's grids directly (np.ogrid cost 15 us a call)
+    # +5: GetItem notes once whether its index is basic (release, _needs_saved, add_grad_to asked each time)
     # +2 (progs16): Function.apply marks a view op's result under no_grad (made_in_no_grad, tensor.py)
     # +43 (progs16): the BceWithLogits primitive (PyTorch's input gradient sigmoid(x) - t, which the
     # composed form lost to cancellation for confident logits)
-    "minigrad/ops.py": 3512,
+    "minigrad/ops.py": 3569,
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -249,7 +256,9 @@ BUDGETS: dict[str, int] = {
     # 737 with row_max folding rows of 33-64 in halves (softmax over a 64-token context 2.4x faster)
     # 741 with window sums over any few non-leading dims (adaptive pooling's equal bins: 10x)
     # 761 with best_first, the partition topk and multinomial share (it was written twice)
-    "minigrad/_kernels.py": 761,
+    # +9: a sum over one middle dim by numpy's reduce (its order, 7x faster); log_softmax_grad in one array
+    # +6: best_first along the last dim by plain indexing (a sampling loop's topk: 69 -> 38 us)
+    "minigrad/_kernels.py": 776,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
@@ -430,9 +439,11 @@ BUDGETS: dict[str, int] = {
     # pdist, pairwise_distance, embedding_bag, channel_shuffle, rrelu
     # +27 (hunt15): linear/bilinear with a size-0 dim, group_norm's one-value check, adaptive pools to size 0,
     # softshrink of bools, gaussian_nll_loss with an infinite var
+    # +4: cross_entropy/nll_loss flatten the scores to rows only off the plain path (_rows)
+    # +6: adaptive max pooling with equal bins through max_pool's windows (4x faster, the same results)
     # +47 (progs16): nn.init's deprecated spellings (xavier_uniform, constant, ...) and nn.NLLLoss2d; +1
     # binary_cross_entropy's -0 loss at input = target = 1
-    "minigrad/nn": 15964,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    "minigrad/nn": 15978,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -750,6 +761,19 @@ BUDGETS: dict[str, int] = {
     # +4: window sums over any few non-leading dims
     # +3 (hunt15): scatter_reduce's integer mean in the tensor's dtype, floor-divided
     # +2: best_first shared by topk and multinomial (imports)
+    # +43: the SmoothL1 primitive (smooth_l1_loss and huber_loss)
+    # +9: sum_over's one-middle-dim reduce
+    # +11: NllLoss of (N, C, d...) scores in place
+    # +9: col2im keeps the planes-last copies for column blocks that stay in cache
+    # +6: adaptive max pooling's equal bins
+    # +2: unbind takes its slices without normalizing an index it built
+    # +14: topk/gather along the last dim without take_along_axis/ogrid
+    # +21: sort by packed (rank bits, position) uint64 keys; 64-bit ints descending by ~x
+    # +5: GetItem's basic flag
+    # +7: tensor() of lists of numpy scalars: each dtype promoted once, scalars' types read per list
+    # +6: cat/stack's set checks
+    # +3: Tensor.size(dim)'s fast path
+    # +5: x[i, j]'s fast path
     # +47 (progs16): see minigrad/nn (old nn.init names, NLLLoss2d); torch.GradScaler, linalg.matmul
     # +3 (progs16): tensor() of numpy data keeps its dtype, as PyTorch's; +1 BCE's -0 (see minigrad/nn); +1
     # torch.GradScaler in the top-level __all__; +14 views made under no_grad require grad (tensor.py,
@@ -757,7 +781,7 @@ BUDGETS: dict[str, int] = {
     # (indexing, writes through, tolist, fill_/copy_, its printout; _tensor_methods.py); +3 in-place cast
     # errors in PyTorch's words (tensor.py); +41 BceWithLogits primitive (ops.py, -2 in cross_entropy.py);
     # +7 Tensor.__array_wrap__: numpy ufuncs on a tensor give a tensor (np.exp(t)), as PyTorch's
-    "minigrad": 62166,  # (progs15 and hunt15 merged: the lists above)
+    "minigrad": 62314,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -245,3 +245,27 @@ def test_cross_entropy_is_one_nll_node_after_log_softmax_as_in_pytorch(reduction
     (t_gx * t_gx).sum().backward()
     assert_close(mw.grad, tw.grad, rtol=RTOL, atol=ATOL)
     assert_close(mx.grad, tx.grad, rtol=RTOL, atol=ATOL)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+@pytest.mark.parametrize("shape", [(3, 4, 5, 2), (2, 4, 3), (2, 3, 2, 2, 3)])
+def test_nd_class_index_losses_read_scores_in_place(reduction: str, shape: tuple[int, ...]) -> None:
+    """(N, C, d...) scores: NllLoss picks them where they are (no copy with the classes moved last);
+    values, gradients and second derivatives (create_graph) as PyTorch's."""
+    torch = require_torch()
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=shape)
+    t = rng.integers(0, shape[1], (shape[0], *shape[2:]))
+    w = rng.normal(size=shape)
+    got = []
+    for lib in (mg, torch):
+        xt = lib.tensor(x, requires_grad=True)
+        loss = lib.nn.functional.cross_entropy(xt, lib.tensor(t), reduction=reduction)
+        (gx,) = lib.autograd.grad(loss, xt, create_graph=True)
+        (ggx,) = lib.autograd.grad((gx * gx * lib.tensor(w)).sum(), xt)
+        got.append((loss.detach().numpy(), gx.detach().numpy(), ggx.numpy()))
+    for ours, theirs in zip(*got):
+        assert_close(mg.tensor(ours), torch.tensor(theirs), rtol=RTOL, atol=ATOL)
+    logp = mg.tensor(x, requires_grad=True).log_softmax(1)
+    loss = F.nll_loss(logp, mg.tensor(t), reduction=reduction)
+    assert loss._ctx is not None and loss._ctx.parents[0] is logp  # (the scores themselves, not a copy)

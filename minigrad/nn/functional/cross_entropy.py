@@ -59,11 +59,11 @@ def _target_shape_error(logp: Tensor, target: Tensor, fn: str, shape: tuple[int,
 def _class_indices(
     logp: Tensor, target: Tensor, ignore_index: int, fn: str
 ) -> tuple[Tensor, Array, Array | None]:
-    """Flatten (N, C, d...) scores to (M, C) and validate (N, d...) integer targets.
+    """Validate (N, d...) integer targets of (N, C, d...) scores (M = N * d... rows).
 
-    Returns the (M, C) scores, the safe class index per row (ignored rows
-    point at class 0) and the bool mask of rows that count, None when every
-    row counts. Shapes are checked before the dtype, as PyTorch does.
+    Returns the scores ((1, C) for unbatched (C,) ones; :func:`_rows` views them as (M, C)), the
+    safe class index per row (ignored rows point at class 0) and the bool mask of rows that count,
+    None when every row counts. Shapes are checked before the dtype, as PyTorch does.
     """
     shape = logp.shape
     if len(shape) == 1:
@@ -87,34 +87,39 @@ def _class_indices(
             f"convert labels with target.long() ({probs}: {shape}))"
         )
     c = lshape[1]
-    if len(lshape) > 2:
-        logp = logp.permute(0, *range(2, len(lshape)), 1)
-    flat = logp if len(lshape) == 2 else logp.reshape(-1, c)
     t = target.numpy().reshape(-1)
     if t.size and not 0 <= ignore_index < c:  # the usual batch: one reduction decides
         # read as unsigned, a negative index is huge: one max checks both bounds
         if np.maximum.reduce(t.view(_UNSIGNED[t.itemsize])) < c:
-            return flat, t, None
+            return logp, t, None
     elif t.size:
         lo, hi = t.min(), t.max()
         if bool((lo >= 0) & (hi < c) & ((ignore_index < lo) | (ignore_index > hi))):
-            return flat, t, None
+            return logp, t, None
     valid = t != ignore_index
     bad = valid & ((t < 0) | (t >= c))
     if bad.any():
         raise DimensionError(f"{fn}: target {int(t[bad][0])} is out of bounds for {c} classes")
-    return flat, np.where(valid, t, 0), valid
+    return logp, np.where(valid, t, 0), valid
 
 
-def _plain_nll(flat: Tensor, t: Array, reduction: str, shape: tuple[int, ...]) -> Tensor:
-    """The reduced -logp[t] when every row counts with weight 1.
+def _rows(scores: Tensor) -> Tensor:
+    """(N, C, d...) scores as (M, C) rows in (n, d...) order: the classes moved last, flattened."""
+    if scores.ndim == 2:
+        return scores
+    return scores.permute(0, *range(2, scores.ndim), 1).reshape(-1, scores.shape[1])
+
+
+def _plain_nll(scores: Tensor, t: Array, reduction: str, shape: tuple[int, ...]) -> Tensor:
+    """The reduced -logp[t] of (N, C, d...) scores when every row counts with weight 1.
 
     The values of :func:`_weighted_nll` and :func:`_reduce_weighted` (a
     negated sum is the sum of the negated terms, exactly) in one op, the
     ``NllLoss`` primitive: a training loop's usual loss.
     """
     if reduction != "none":
-        return NllLoss.apply(flat, target=t, mean=reduction == "mean")
+        return NllLoss.apply(scores, target=t, mean=reduction == "mean")
+    flat = _rows(scores)
     return (-flat[np.arange(flat.shape[0]), t]).reshape(shape)
 
 
@@ -154,12 +159,12 @@ def nll_loss(
     reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
     _checks.tensor("nll_loss", input)
     target = target if isinstance(target, Tensor) else Tensor(target)
-    flat, safe, valid = _class_indices(input, target, ignore_index, "nll_loss")
-    _check_weight(weight, flat.shape[1], "nll_loss", input.dtype)
+    scores, safe, valid = _class_indices(input, target, ignore_index, "nll_loss")
+    _check_weight(weight, scores.shape[1], "nll_loss", input.dtype)
     name = _nll_name(input.ndim, reduction)
     if valid is None and weight is None:
-        return named(_plain_nll(flat, safe, reduction, target.shape), name, input)
-    loss, w = _weighted_nll(flat, safe, valid, weight)
+        return named(_plain_nll(scores, safe, reduction, target.shape), name, input)
+    loss, w = _weighted_nll(_rows(scores), safe, valid, weight)
     return named(_reduce_weighted(loss, reduction, constant(w.sum(), loss.dtype), target.shape), name)
 
 
@@ -270,12 +275,13 @@ def _cross_entropy(logits: Tensor, target: Tensor, ignore_index: int, reduction:
     _check_weight(weight, c, "cross_entropy")
     logp = logits.log_softmax(class_dim)
     if target._array.dtype.kind != "f":
-        flat, safe, valid = _class_indices(logp, target, ignore_index, "cross_entropy")
+        scores, safe, valid = _class_indices(logp, target, ignore_index, "cross_entropy")
         _check_weight(weight, c, "cross_entropy", logp.dtype)
         name = _nll_name(len(shape), reduction) if eps == 0 else ""  # (PyTorch's grad_fn then)
         if valid is None and weight is None and eps == 0:
-            return named(_plain_nll(flat, safe, reduction, target.shape), name, logp)
-        return named(_class_index_loss(flat, safe, valid, weight, reduction, eps, target.shape), name, logp)
+            return named(_plain_nll(scores, safe, reduction, target.shape), name, logp)
+        loss = _class_index_loss(_rows(scores), safe, valid, weight, reduction, eps, target.shape)
+        return named(loss, name, logp)
     wshape = (c,) + (1,) * (len(shape) - class_dim - 1)
     index_shape = logits.shape[:class_dim] + logits.shape[class_dim + 1:]
     if target.shape not in (logits.shape, index_shape):
@@ -298,8 +304,8 @@ def _cross_entropy(logits: Tensor, target: Tensor, ignore_index: int, reduction:
         return named(apply_reduction(loss, reduction), {"mean": "DivBackward1", "sum": "NegBackward0"}.get(
             reduction, ""))
     # a float target of the class-index shape: _class_indices raises the dtype error
-    flat, safe, valid = _class_indices(logp, target, ignore_index, "cross_entropy")
-    return _class_index_loss(flat, safe, valid, weight, reduction, eps, target.shape)
+    scores, safe, valid = _class_indices(logp, target, ignore_index, "cross_entropy")
+    return _class_index_loss(_rows(scores), safe, valid, weight, reduction, eps, target.shape)
 
 
 def _class_index_loss(flat: Tensor, safe: Array, valid: Array | None, weight: Tensor | None,

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import ops
 from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
@@ -123,13 +124,16 @@ def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,  # 
     return _weighted("l1_loss", (x - t).abs(), x, weight, reduction, mean_by_weight=True)
 
 
-def _quadratic_then_linear(d: Tensor, cut: float, quad_scale: float, lin_scale: float) -> Tensor:
-    """quad_scale * d**2 where |d| < cut, else lin_scale * (|d| - cut / 2): smooth_l1's and huber's shape.
+def _quadratic_then_linear(d: Tensor, cut: float, huber: bool) -> Tensor:
+    """smooth_l1's (huber's) elementwise loss of d = input - target: the square below ``cut``, linear above.
 
-    The branch is a constant mask, PyTorch's backward one: the square on the
-    closed [-cut, cut] (the two pieces agree at its ends) and for nan, which so
-    gets a nan gradient as in PyTorch.
+    Float tensors take the primitive (PyTorch's kernel formulas); others are composed, the branch a
+    constant mask on the closed [-cut, cut] (the pieces agree at its ends) and nan inside, as PyTorch's
+    backward.
     """
+    if d.dtype.kind == "f":
+        return ops.SmoothL1.apply(d, cut=cut, huber=huber)
+    quad_scale, lin_scale = (0.5, cut) if huber else (0.5 / cut, 1.0)
     a = d.numpy()
     inside = ~((a < -cut) | (a > cut))
     sign = constant(np.where(a < 0, -1.0, 1.0), d.dtype)
@@ -150,7 +154,7 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = No
     x, t = _pointwise("smooth_l1_loss", input, target)
     if b == 0:
         return apply_reduction((x - t).abs(), reduction)
-    loss = apply_reduction(_quadratic_then_linear(x - t, b, 0.5 / b, 1.0), reduction)
+    loss = apply_reduction(_quadratic_then_linear(x - t, b, False), reduction)
     return named(loss, "SmoothL1LossBackward0")
 
 
@@ -172,7 +176,7 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     x, t = _pointwise("huber_loss", input, target)
     if x.dtype.kind != "f" or t.dtype != x.dtype:  # PyTorch computes it, then fails in backward
         raise DTypeError(f"huber_loss: input and target need one float dtype, got {x.dtype}, {t.dtype}")
-    loss = _weighted("huber_loss", _quadratic_then_linear(x - t, dl, 0.5, dl), x, weight, reduction,
+    loss = _weighted("huber_loss", _quadratic_then_linear(x - t, dl, True), x, weight, reduction,
                      mean_by_weight=False)
     return loss if weight is not None else named(loss, "HuberLossBackward0")
 

@@ -430,6 +430,12 @@ def _adaptive_max(fn: str, nd: int, input: Tensor, output_size: Any,  # noqa: A0
         y = _no_bins(x, out, batched)
         empty = np.zeros(y.shape, dtype=np.int64)
         return (y, from_numpy(empty)) if return_indices else y
+    if all(size % o == 0 for size, o in zip(x.shape[2:], out)):  # equal bins: max_pool's windows, faster
+        k = tuple(size // o for size, o in zip(x.shape[2:], out))  # (the same maxima, first maxima, indices)
+        res = _max_pool(fn, nd, input, k, k, 0, 1, False, return_indices)
+        y = res[0] if return_indices else res
+        named(y, "SqueezeBackward1" if nd == 1 else f"AdaptiveMaxPool{nd}DBackward0")
+        return res
     n, c = x.shape[:2]
     # each bin's input positions, the shorter bins padded by repeating their last position
     # (a repeat never changes a max, and the first occurrence takes the gradient)
