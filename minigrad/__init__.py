@@ -71,7 +71,7 @@ from minigrad import shape_ops as _shape_ops
 from minigrad import writes as _writes
 from minigrad._compile import compile  # noqa: A004 - PyTorch's name
 from minigrad._format import set_printoptions
-from minigrad.amp import autocast, is_autocast_enabled
+from minigrad.amp import GradScaler, autocast, is_autocast_enabled
 from minigrad.anomaly import (
     detect_anomaly,
     is_anomaly_check_nan_enabled,
@@ -316,7 +316,8 @@ __all__ = [
     "pca_lowrank",
     "lu", "lu_solve", "lu_unpack", "geqrf", "ormqr",
     "triangular_solve",
-    "amp", "autocast", "cpu", "is_autocast_enabled", "special", "func", "vmap", "is_anomaly_enabled",
+    "amp", "GradScaler", "autocast", "cpu", "is_autocast_enabled", "special", "func", "vmap",
+    "is_anomaly_enabled",
 ]  # fmt: skip
 __all__ += [
     "as_strided", "default_generator", "gather", "get_rng_state", "initial_seed", "linalg", "return_types",

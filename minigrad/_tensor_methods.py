@@ -239,6 +239,100 @@ class Storage:
         return self.nbytes()
 
 
+class TypedStorage:
+    """The elements of the memory under a tensor and its views, as PyTorch's (deprecated) ``TypedStorage``
+    that ``tensor.storage()`` gives (tutorials print it to show how tensors are laid out): an element by
+    index, written through to every tensor over the memory, ``size()``, ``tolist()``, ``fill_``, ``copy_``,
+    ``data_ptr()``; printed as PyTorch prints it.
+
+    Raises:
+        IndexError: an element index out of range (slices: PyTorch's RuntimeError).
+    """
+
+    def __init__(self, array: Any, dtype: Any) -> None:
+        owner = Storage(array)._owner
+        self._flat = np.ravel(owner, order="K")  # (the owner's memory in memory order: a view)
+        if self._flat.dtype != dtype:
+            self._flat = self._flat.view(dtype)
+        self.dtype = dtype
+        self.device = "cpu"
+        self.is_cuda = False
+
+    def _index(self, idx: Any) -> builtins.int:
+        if isinstance(idx, slice):
+            raise MinigradError("slices are only supported in UntypedStorage.__getitem__")
+        n = self._flat.size
+        if not -n <= idx < n:
+            raise IndexError(f"index {idx} out of range for storage of size {n}")
+        return builtins.int(idx) % n
+
+    def __getitem__(self, idx: Any) -> Any:
+        return self._flat[self._index(idx)].item()
+
+    def __setitem__(self, idx: Any, value: Any) -> None:
+        self._flat[self._index(idx)] = value
+
+    def __len__(self) -> builtins.int:
+        return builtins.int(self._flat.size)
+
+    def __iter__(self) -> Any:
+        return iter(self.tolist())
+
+    def size(self) -> builtins.int:
+        """The number of elements."""
+        return len(self)
+
+    def tolist(self) -> list[Any]:
+        """The elements as Python numbers."""
+        return cast("list[Any]", self._flat.tolist())
+
+    def data_ptr(self) -> builtins.int:
+        """The address of the memory's first byte."""
+        return builtins.int(self._flat.__array_interface__["data"][0])
+
+    def element_size(self) -> builtins.int:
+        """Bytes per element."""
+        return builtins.int(self._flat.itemsize)
+
+    def nbytes(self) -> builtins.int:
+        """The memory's size in bytes."""
+        return builtins.int(self._flat.nbytes)
+
+    def fill_(self, value: Any) -> TypedStorage:
+        """Write ``value`` into every element; returns self."""
+        self._flat.fill(value)
+        return self
+
+    def copy_(self, other: Any) -> TypedStorage:
+        """Write ``other``'s elements (a storage of the same size) into these; returns self."""
+        np.copyto(self._flat, np.asarray(other.tolist()), casting="unsafe")
+        return self
+
+    def type(self) -> str:
+        """PyTorch's legacy class name (``'torch.FloatStorage'``)."""
+        return tensor_type_name(self._flat.dtype).replace("Tensor", "Storage")
+
+    def cpu(self) -> TypedStorage:
+        """A storage over the same memory (it is on the CPU already)."""
+        return TypedStorage(self._flat, self.dtype)
+
+    def is_shared(self) -> builtins.bool:
+        """False: no shared-memory (multiprocessing) storage."""
+        return False
+
+    def untyped(self) -> Storage:
+        """The memory as an untyped (byte) storage."""
+        return Storage(self._flat)
+
+    def __repr__(self) -> str:
+        values = " " + "\n ".join(str(v) for v in self.tolist())
+        kind = f"torch.storage.TypedStorage(dtype=torch.{self._flat.dtype.name}, device=cpu)"
+        return f"{values}\n[{kind} of size {len(self)}]"
+
+
+_typed_storage_warned = [False]  # PyTorch warns of TypedStorage's removal once per process
+
+
 #: slots pickle and copy leave out: Python's own, the weak links to aliases (see __getstate__) and the
 #: gradient (PyTorch's pickle and copy.copy drop it; deepcopy copies it, see __deepcopy__)
 _UNPICKLED = frozenset({"__dict__", "__weakref__", "_vgroup", "_viewbase", "_views", "grad"})
@@ -1450,6 +1544,24 @@ class TensorMethods:
     def untyped_storage(self: Any) -> Storage:
         """The memory this tensor's elements live in (shared by its views), as PyTorch's UntypedStorage."""
         return Storage(self.numpy())
+
+    def __array_wrap__(self: Any, array: Any, context: Any = None,
+                       return_scalar: builtins.bool = False) -> Tensor:
+        """A numpy ufunc's result on this tensor, as a tensor as in PyTorch (``np.exp(t)``; bool results
+        come back uint8, PyTorch's old workaround)."""
+        arr = np.asarray(array)
+        return tensor.from_numpy(arr.astype(np.uint8) if arr.dtype == np.bool_ else arr)
+
+    def storage(self: Any) -> TypedStorage:
+        """The elements of the memory this tensor views, as PyTorch's deprecated ``TypedStorage`` (warned
+        once, as PyTorch does); writes to it change the tensor and its views."""
+        if not _typed_storage_warned[0]:
+            _typed_storage_warned[0] = True
+            warnings.warn("TypedStorage is deprecated. It will be removed in the future and UntypedStorage "
+                          "will be the only storage class. This should only matter to you if you are using "
+                          "storages directly.  To access UntypedStorage directly, use "
+                          "tensor.untyped_storage() instead of tensor.storage()", UserWarning, stacklevel=2)
+        return TypedStorage(self.numpy(), self.dtype)
 
     def storage_offset(self: Any) -> builtins.int:
         """Elements between the start of the memory this tensor views and its first element."""

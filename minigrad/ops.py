@@ -43,7 +43,7 @@ from minigrad.errors import DimensionError, LinAlgError, MinigradError, ShapeErr
 from minigrad.grad_mode import _extras, _inference, _mode, enable_grad
 from minigrad.memory_formats import copy_as
 from minigrad.shapes import check_broadcast, keepdim_shape
-from minigrad.tensor import Array, Tensor, from_numpy, made_in_inference
+from minigrad.tensor import Array, Tensor, from_numpy, made_in_inference, made_in_no_grad
 
 Index = tuple[Any, ...]
 
@@ -196,6 +196,8 @@ class Function:
             out._ctx = None
             if _inference.threads and _mode.inference:
                 made_in_inference(out, inputs)
+            elif record and fn.is_view:  # (no_grad with an input that requires grad)
+                made_in_no_grad(out, inputs)
         return out
 
     def check_versions(self) -> None:
@@ -829,6 +831,13 @@ class Sigmoid(Function):
         return (g * out * (1 - out),)
 
 
+def _log_sigmoid(a: Array) -> Array:
+    z = np.exp(-np.abs(a))
+    out: Array = np.minimum(a, a.dtype.type(0))
+    out -= np.log1p(z)
+    return out
+
+
 class LogSigmoid(Function):
     """PyTorch's log_sigmoid kernel: y = min(a, 0) - log1p(z), z = exp(-|a|);
     da = g * (1 - z / (1 + z)) where a < 0, else g * z / (1 + z).
@@ -840,10 +849,7 @@ class LogSigmoid(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
-        z = np.exp(-np.abs(a))
-        out: Array = np.minimum(a, a.dtype.type(0))
-        out -= np.log1p(z)
-        return out
+        return _log_sigmoid(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a = self.parents[0]
@@ -855,6 +861,45 @@ class LogSigmoid(Function):
         z = (a * from_numpy(np.where(neg, 1.0, -1.0).astype(a._array.dtype))).exp()  # exp(-|a|)
         q = z / (z + 1)
         return (g * where(from_numpy(neg), 1 - q, q),)
+
+
+class BceWithLogits(Function):
+    """PyTorch's binary_cross_entropy_with_logits kernel before its weight and reduction: with lw =
+    (pos_weight - 1) * t + 1 (1 without pos_weight), y = (1 - t) * a - lw * log_sigmoid(a);
+    da = g * (sigmoid(a) * (pos_weight * t + 1 - t) - pos_weight * t), or g * (sigmoid(a) - t);
+    dt = g * (log_sigmoid(-a) - pos_weight * log_sigmoid(a)), or g * -a. ``pos_weight`` (an array that
+    broadcasts to a) takes no gradient, as in PyTorch.
+
+    A primitive for PyTorch's input gradient: composed from log_sigmoid it is (1 - t) - lw * sigmoid(-a),
+    whose cancellation loses a confident logit's small gradient (sigmoid(-40) = 4e-18 came out 0).
+    """
+
+    __slots__ = ("pos_weight",)
+    pos_weight: Array | None
+
+    def forward(self, a: Array, t: Array, pos_weight: Array | None = None) -> Array:
+        pw = self.pos_weight = None if pos_weight is None else np.asarray(pos_weight, dtype=a.dtype)
+        log_sig = _log_sigmoid(a) if pw is None else _log_sigmoid(a) * ((pw - 1) * t + 1)
+        out: Array = (1 - t) * a - log_sig
+        return out
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a, t = self.parents
+        pw = self.pos_weight
+        if _plain(g, a) and type(t) is Tensor:  # (the same formulas on the arrays)
+            aa, ta, ga = a._array, t._array, g._array
+            sig = _kernels.sigmoid(aa)
+            if pw is None:
+                return from_numpy(np.asarray(ga * (sig - ta))), from_numpy(np.asarray(ga * -aa))
+            pt = ta * pw
+            return (from_numpy(np.asarray(ga * ((pt + 1 - ta) * sig - pt))),
+                    from_numpy(np.asarray(ga * (_log_sigmoid(-aa) - _log_sigmoid(aa) * pw))))
+        sig_t = Sigmoid.apply(a)
+        if pw is None:
+            return g * (sig_t - t), g * -a
+        pwt = from_numpy(pw)
+        pt_t = t * pwt
+        return g * ((pt_t + 1 - t) * sig_t - pt_t), g * (LogSigmoid.apply(-a) - LogSigmoid.apply(a) * pwt)
 
 
 class Softplus(Function):

@@ -111,7 +111,8 @@ def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: int | None
 def _index_array(fn: str, index: Any, int32: bool = False) -> Array:
     arr = index.numpy() if isinstance(index, Tensor) else np.asarray(index)
     if (int32 and arr.dtype == np.int32) or (arr.size == 0 and arr.dtype.kind in "iu"):
-        return arr.astype(np.int64)  # gather reads int32 indices too; PyTorch checks no empty index's dtype
+        # gather and scatter_add read int32 indices too; PyTorch checks no empty index's dtype
+        return arr.astype(np.int64)
     if arr.dtype != np.int64:
         raise InvalidParameterError(f"{fn}(): expected dtype {'int32/' if int32 else ''}int64 for index, got "
                                     f"{arr.dtype}")
@@ -172,7 +173,7 @@ def scatter_add(input: Tensor, dim: int, index: Tensor | Array, src: Tensor) -> 
         ShapeError: ranks differ, index is larger than src, or than x outside ``dim``.
         DimensionError: an index value outside [0, x.shape[dim]).
     """
-    idx = _index_array("scatter_add", index)
+    idx = _index_array("scatter_add", index, int32=True)
     if input.ndim == 0:
         flat = idx.reshape(1) if idx.ndim == 0 else idx
         return scatter_add(input.reshape(1), dim, flat, src.reshape(flat.shape)).reshape(())

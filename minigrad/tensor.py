@@ -145,12 +145,14 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
             # other floats give the default, as float arrays do).
             # An explicit dtype converts from the exact values (0.1 as float64 stays 0.1)
             inferred = _dtypes.sequence_dtype(data, get_default_dtype())
-            if inferred is not None and inferred.kind in "iu":
+            if inferred is not None and inferred in DTYPES:
                 dtype = inferred
             elif arr.dtype.kind == "f" and (inferred is None or inferred != float64):
                 arr = quiet(np.asarray, arr, get_default_dtype())
     if arr.dtype == object or arr.dtype.kind in "USVOc":
         raise TypeError(f"cannot make a tensor from data of dtype {arr.dtype}")
+    if dtype is None and arr.dtype in DTYPES and isinstance(data, (np.ndarray, np.generic)):
+        dtype = arr.dtype  # numpy data keeps a dtype minigrad has (a uint8 image stays uint8), as in PyTorch
     target = default_dtype_for(arr.dtype) if dtype is None else resolve_dtype(dtype)
     if target.kind in "iu" and not isinstance(data, (Tensor, np.ndarray, np.generic)):
         check_fits(arr, target, "tensor()")  # Python numbers do not wrap around, as in PyTorch
@@ -203,9 +205,10 @@ class Tensor(TensorMethods):
 
     Args:
         data: nested lists, a scalar, a numpy array or a Tensor (copied).
-            Python floats and non-float64 float arrays become float32,
-            float64 arrays stay float64, integers become int64.
-        dtype: one of ``mg.float32``, ``mg.float64``, ``mg.int64``, ``mg.bool_``.
+            Python floats become float32 (the default dtype), Python ints
+            int64; numpy arrays and scalars keep their dtype (other integer
+            ones become int64), as in PyTorch.
+        dtype: one of minigrad's dtypes (``mg.float32``, ``mg.int64``, ``mg.uint8``, ...).
         requires_grad: record operations on this tensor for ``backward()``.
 
     Raises:
@@ -791,8 +794,11 @@ class Tensor(TensorMethods):
         if not _mode.record:
             return False
         if self.requires_grad:
-            if self._ctx is None and getattr(self, "_inference", None) == 0 and self._array.base is not None:
-                raise _methods.unrecorded_view_error(self)  # (a view made in inference_mode of a normal one)
+            if self._ctx is None and self._array.base is not None:  # a view made in inference_mode or no_grad
+                ref = getattr(self, "_viewbase", None)
+                base = ref() if ref is not None else None
+                if getattr(self, "_inference", None) == 0 or (base is not None and base.requires_grad):
+                    raise _methods.unrecorded_view_error(self)
             if self._ctx is None:
                 raise MinigradError(
                     "a leaf Variable that requires grad is being used in an in-place operation. (Update "
@@ -2028,6 +2034,15 @@ def made_in_inference(out: Tensor, inputs: tuple[Tensor, ...]) -> None:
     base = next((t for t in inputs if owner == memory_owner(t._array) and not t.is_inference()), None)
     out._inference = INFERENCE if base is None else 0
     if base is not None and base.requires_grad:
+        store_requires_grad(out, True)
+
+
+def made_in_no_grad(out: Tensor, inputs: tuple[Tensor, ...]) -> None:
+    """Mark ``out``, a view op's result computed under no_grad: if it is a view of an input that requires
+    grad it requires grad too, a leaf (PyTorch's rule: ``w[0]`` of a Parameter prints requires_grad=True
+    inside no_grad); a copy (advanced indexing) does not."""
+    owner = memory_owner(out._array)
+    if any(t._requires_grad and owner == memory_owner(t._array) for t in inputs):
         store_requires_grad(out, True)
 
 

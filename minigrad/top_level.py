@@ -53,10 +53,11 @@ def adjoint(input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's argument name
 
 
 def is_storage(obj: Any) -> bool:
-    """Whether ``obj`` is a storage (what ``Tensor.untyped_storage()`` returns); False for a tensor."""
-    from minigrad._tensor_methods import Storage
+    """Whether ``obj`` is a storage (what ``Tensor.untyped_storage()`` or ``storage()`` returns); False for a
+    tensor."""
+    from minigrad._tensor_methods import Storage, TypedStorage
 
-    return isinstance(obj, Storage)
+    return isinstance(obj, (Storage, TypedStorage))
 
 
 def typename(obj: Any) -> str:

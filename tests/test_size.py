@@ -104,7 +104,11 @@ BUDGETS: dict[str, int] = {
     # +11 (hunt16): in-place integer results wrap into narrower/unsigned ints, alpha * other in the result's
     # dtype; tensor comparisons in PyTorch's result type; +5 split and chunk of a 0-d tensor raise; +4 integer
     # fill values checked and cast as PyTorch's scalars (uint8 takes -1 as 255), alpha too
-    "minigrad/tensor.py": 2333,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # +3 (progs16): tensor() of numpy data keeps its dtype (uint8/int32/float16 arrays were int64/float32);
+    # +12 views made under no_grad of a tensor that requires grad require grad (PyTorch's leaves), and an
+    # in-place change of one in grad mode raises PyTorch's no_grad-view error; +3 an in-place op's refused
+    # cast in PyTorch's words ("result type Float can't be cast to the desired output type Long")
+    "minigrad/tensor.py": 2348,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -221,7 +225,10 @@ BUDGETS: dict[str, int] = {
     # +8 (hunt16): clamp's integer bounds checked and cast as PyTorch's scalars (uint8 takes -1 as 255)
     # +22 (hunt16): the IndexPut primitive (x[index] = v in one node: every repeated index's value gets
     # its gradient, as PyTorch's index_put_; a -0.0 written stays -0.0), for IndexAdd + where in indexing.put
-    "minigrad/ops.py": 3560,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
+    # +2 (progs16): Function.apply marks a view op's result under no_grad (made_in_no_grad, tensor.py)
+    # +43 (progs16): the BceWithLogits primitive (PyTorch's input gradient sigmoid(x) - t, which the
+    # composed form lost to cancellation for confident logits)
+    "minigrad/ops.py": 3605,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -446,7 +453,9 @@ BUDGETS: dict[str, int] = {
     # +6: adaptive max pooling with equal bins through max_pool's windows (4x faster, the same results)
     # +4 (hunt16): avg_pool3d refuses an input smaller than its kernel, as PyTorch's 3-D kernel; +9 average
     # pooling and interpolate refuse zero channels (max pooling's check, shared)
-    "minigrad/nn": 15945,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    # +47 (progs16): nn.init's deprecated spellings (xavier_uniform, constant, ...) and nn.NLLLoss2d; +1
+    # binary_cross_entropy's -0 loss at input = target = 1
+    "minigrad/nn": 15997,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -786,7 +795,15 @@ BUDGETS: dict[str, int] = {
     # +4 avg_pool3d's kernel size check; +9 zero channels into average pooling and interpolate; +2 _floats'
     # dtype kinds read once (div's cost)
     # (merge of hunt16 with this session's work: the sums of both sides' lines)
-    "minigrad": 62215,  # (progs15 and hunt15 merged: the lists above)
+    # +47 (progs16): see minigrad/nn (old nn.init names, NLLLoss2d); torch.GradScaler, linalg.matmul
+    # +3 (progs16): tensor() of numpy data keeps its dtype, as PyTorch's; +1 BCE's -0 (see minigrad/nn); +1
+    # torch.GradScaler in the top-level __all__; +14 views made under no_grad require grad (tensor.py,
+    # ops.py); +1 scatter_add takes int32 indices; +106 Tensor.storage(), PyTorch's deprecated TypedStorage
+    # (indexing, writes through, tolist, fill_/copy_, its printout; _tensor_methods.py); +3 in-place cast
+    # errors in PyTorch's words (tensor.py); +41 BceWithLogits primitive (ops.py, -2 in cross_entropy.py);
+    # +7 Tensor.__array_wrap__: numpy ufuncs on a tensor give a tensor (np.exp(t)), as PyTorch's
+    # (merge of progs16: both sides' lines; its in-place cast error merged into hunt16's wider fix)
+    "minigrad": 62442,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

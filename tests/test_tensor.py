@@ -23,9 +23,12 @@ import minigrad as mg
         (True, np.bool_, ()),
         (np.array([1.0, 2.0]), np.float64, (2,)),
         (np.array([1.0], dtype=np.float32), np.float32, (1,)),
-        (np.array([1.0], dtype=np.float16), np.float32, (1,)),
-        (np.array([1, 2], dtype=np.int32), np.int64, (2,)),
-        (np.array([1, 2], dtype=np.uint8), np.int64, (2,)),
+        # numpy data keeps its dtype, as in PyTorch (progs16: these were float32 / int64 before minigrad had
+        # the narrow dtypes, so a uint8 image printed and wrapped around as int64)
+        (np.array([1.0], dtype=np.float16), np.float16, (1,)),
+        (np.array([1, 2], dtype=np.int32), np.int32, (2,)),
+        (np.array([1, 2], dtype=np.uint8), np.uint8, (2,)),
+        (np.array([1, 2], dtype=np.uint16), np.int64, (2,)),  # (no uint16 in minigrad)
         (np.array(3.0), np.float64, ()),
         (np.float64(3.0), np.float64, ()),
         (np.float32(3.0), np.float32, ()),
@@ -34,7 +37,7 @@ import minigrad as mg
     ],
 )
 def test_construction_dtype_rules(data: object, dtype: type, shape: tuple[int, ...]) -> None:
-    """Python floats and non-float64 float arrays -> float32, float64 kept, ints -> int64, bool kept."""
+    """Python floats -> float32, Python ints -> int64, bool kept; numpy data keeps its dtype."""
     for make in (mg.tensor, mg.Tensor):
         t = make(data)
         assert t.dtype == dtype

@@ -9,8 +9,11 @@ same values.
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -23,9 +26,10 @@ from minigrad.random import Generator, default_generator
 from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = [
-    "calculate_gain", "constant_", "dirac_", "eye_", "kaiming_normal_", "kaiming_uniform_", "normal_",
-    "ones_", "orthogonal_", "sparse_", "trunc_normal_", "uniform_", "xavier_normal_", "xavier_uniform_",
-    "zeros_",
+    "calculate_gain", "constant", "constant_", "dirac", "dirac_", "eye", "eye_", "kaiming_normal",
+    "kaiming_normal_", "kaiming_uniform", "kaiming_uniform_", "normal", "normal_", "ones_", "orthogonal",
+    "orthogonal_", "sparse", "sparse_", "trunc_normal_", "uniform", "uniform_", "xavier_normal",
+    "xavier_normal_", "xavier_uniform", "xavier_uniform_", "zeros_",
 ]  # fmt: skip
 
 _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
@@ -307,3 +311,33 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Gener
     for col in range(cols):
         values[_draws.randperm(gen, rows)[:zeros], col] = 0
     return _fill(tensor, values)
+
+
+def _deprecated(init: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """PyTorch's old spelling of ``init`` (``xavier_uniform`` for ``xavier_uniform_``, which code written
+    before PyTorch 0.4 calls): the same fill, after PyTorch's FutureWarning."""
+    old = init.__name__[:-1]
+
+    @functools.wraps(init)
+    def deprecated_init(*args: Any, **kwargs: Any) -> Tensor:
+        warnings.warn(f"`nn.init.{old}` is now deprecated in favor of `nn.init.{init.__name__}`.",
+                      FutureWarning, stacklevel=2)
+        return init(*args, **kwargs)
+
+    deprecated_init.__name__ = deprecated_init.__qualname__ = old
+    deprecated_init.__doc__ = (f"The deprecated spelling of :func:`{init.__name__}`: the same fill, after "
+                               "PyTorch's FutureWarning.")
+    return deprecated_init
+
+
+uniform = _deprecated(uniform_)
+normal = _deprecated(normal_)
+constant = _deprecated(constant_)
+eye = _deprecated(eye_)
+dirac = _deprecated(dirac_)
+xavier_uniform = _deprecated(xavier_uniform_)
+xavier_normal = _deprecated(xavier_normal_)
+kaiming_uniform = _deprecated(kaiming_uniform_)
+kaiming_normal = _deprecated(kaiming_normal_)
+orthogonal = _deprecated(orthogonal_)
+sparse = _deprecated(sparse_)

@@ -9,6 +9,7 @@ a reduction with its warning. Class weights are buffers, as in PyTorch.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,7 @@ from minigrad.tensor import Tensor
 __all__ = [
     "BCELoss", "BCEWithLogitsLoss", "CosineEmbeddingLoss", "CrossEntropyLoss", "GaussianNLLLoss", "HuberLoss",
     "KLDivLoss", "L1Loss", "MSELoss", "MarginRankingLoss", "MultiLabelSoftMarginLoss", "NLLLoss",
+    "NLLLoss2d",
     "PoissonNLLLoss", "SmoothL1Loss", "TripletMarginLoss",
     "HingeEmbeddingLoss", "MultiLabelMarginLoss", "MultiMarginLoss", "SoftMarginLoss",
     "TripletMarginWithDistanceLoss", "CTCLoss",
@@ -259,6 +261,22 @@ class NLLLoss(_WeightedLoss):
         return F.nll_loss(
             input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction
         )
+
+
+class NLLLoss2d(NLLLoss):
+    """PyTorch's deprecated name for :class:`NLLLoss` (older segmentation code builds it): the same loss,
+    after PyTorch's FutureWarning.
+
+    Raises:
+        InvalidParameterError: unknown ``reduction``.
+    """
+
+    def __init__(self, weight: Tensor | None = None, size_average: bool | None = None,
+                 ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean") -> None:
+        warnings.warn("`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in "
+                      "replacement and see https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more "
+                      "details.", FutureWarning, stacklevel=2)
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)
 
 
 class BCELoss(_WeightedLoss):

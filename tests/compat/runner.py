@@ -587,6 +587,25 @@ SPECS: dict[str, list[Check]] = {
     "norm_layers_embeddings.py": every_number(1e-5),  # BN momentum=None, IN stats, RMSNorm, LRN, bags
     "weight_spectra_lowrank.py": every_number(1e-5),  # svd/qr/eigh/slogdet/lu of weights printed with grad_fn
     "decoder_layer_prints.py": every_number(1e-5),  # upsampling/pooling/fold/warp outputs with grad_fn
+    # progs16: seeded, so every printed number; 1e-4 where several optimizer steps compound float32 rounding
+    "beam_search_decode.py": every_number(1e-4),    # GRU+attention, greedy/top-k/top-p/beam search, gather
+    "mha_options_tour.py": every_number(1e-4),      # MHA masks/kdim/unbatched, nn.Transformer
+    "printoptions_tour.py": every_number(0),        # set_printoptions variants, summarization, dtypes' reprs
+    "legacy_fcn_segmentation.py": every_number(1e-4),  # Variable, old nn.init names, NLLLoss2d, upsample
+    "image_numpy_bridge.py": every_number(1e-4),    # uint8 images/int32 labels from numpy keep dtypes
+    "grad_norm_monitoring.py": every_number(1e-4),  # per-layer norms, clipping forms, accumulation, scaler
+    "contrastive_metric_losses.py": every_number(1e-4),  # InfoNCE/NT-Xent/SupCon/triplet/ArcFace/ProtoNet
+    "dataset_plumbing_tour.py": every_number(0),    # IterableDataset/Chain/Concat/Stack, samplers, collate
+    "grad_mode_decorators.py": every_number(1e-5),  # no_grad/enable_grad/inference_mode decorators, EMA
+    "ranking_counting_ops.py": every_number(1e-6),  # stable sorts, unique, bincount, histc, int arithmetic
+    "inplace_masked_training.py": every_number(1e-4),  # bool-mask writes, pruned slices, version errors
+    "numerics_masks_bce.py": every_number(1e-5),    # -inf masks, nan_to_num, BCE at saturation, xlogy
+    "segmentation_losses.py": every_number(1e-5),   # (N,C,H,W) CE options, Dice/Tversky/focal, OHEM
+    "bidir_packed_rnn_tagger.py": every_number(1e-4),  # 2-layer bi-LSTM/GRU, packed unsorted, learned h0
+    "einops_by_hand.py": every_number(1e-5),        # patchify/windows/heads by view+permute, einsum forms
+    "func_ensembles_per_sample.py": every_number(1e-5),  # per-sample grads, ensembles, jacobians, hvp
+    "gcn_numpy_edges.py": every_number(1e-4),       # GCN by index_select/scatter_add/scatter_reduce
+    "tensor_storage_strides.py": every_number(0),   # storage() printed/indexed/written, strides, offsets
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

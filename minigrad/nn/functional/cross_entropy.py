@@ -18,7 +18,7 @@ from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional.activation import logsigmoid
 from minigrad.nn.functional.linear import linear
 from minigrad.nn.functional.loss import apply_reduction, legacy_reduction, target_like
-from minigrad.ops import LogSigmoid, NllLoss
+from minigrad.ops import BceWithLogits, NllLoss
 from minigrad.tensor import Array, Tensor, from_numpy, where
 
 __all__ = [
@@ -353,10 +353,8 @@ def binary_cross_entropy_with_logits(
             f"binary_cross_entropy_with_logits: target size {target.shape} must be the same as "
             f"input size {input.shape}"
         )
-    neg_part = -LogSigmoid.apply(input)  # PyTorch's form: (1 - y) * x - log_sigmoid(x) * lw
-    if pos_weight is not None:
-        neg_part = neg_part * ((pos_weight - 1) * target + 1)
-    loss = (1 - target) * input + neg_part
+    pw = None if pos_weight is None else np.asarray(pos_weight.detach().numpy())
+    loss = BceWithLogits.apply(input, target, pos_weight=pw)
     if weight is not None:
         loss = loss * weight
     return named(apply_reduction(loss, reduction), "BinaryCrossEntropyWithLogitsBackward0", input, target)
@@ -427,9 +425,10 @@ def _bce_edge(x: Tensor, t: Tensor, edge: Array) -> Tensor:
     log_x, log_1mx = quiet(np.log, xa), quiet(np.log1p, -xa)  # log(0) is -inf, silently
     value = (ta - 1) * np.maximum(log_1mx, -100) - ta * np.maximum(log_x, -100)
     dt_slope = np.where(np.isfinite(log_1mx - log_x), log_1mx - log_x, 0.0)
-    # linear pieces that are exactly 0 at this point, carrying the two slopes
-    x_part = (x - constant(xa, dt)) * constant(np.where(edge, (xa - ta) / _BCE_EPS, 0.0), dt)
-    t_part = (t - constant(ta, dt)) * constant(np.where(edge, dt_slope, 0.0), dt)
+    # linear pieces that are exactly 0 at this point, carrying the two slopes; -(c - x) is -0 there, so that
+    # PyTorch's -0 loss at input = target = 1 keeps its sign (adding +0 would make it +0)
+    x_part = -(constant(xa, dt) - x) * constant(np.where(edge, (xa - ta) / _BCE_EPS, 0.0), dt)
+    t_part = -(constant(ta, dt) - t) * constant(np.where(edge, dt_slope, 0.0), dt)
     return constant(np.where(edge, value, 0.0), dt) + x_part + t_part
 
 

@@ -1,7 +1,7 @@
 """Margin losses on pairs and triplets: ``margin_ranking_loss``, ``cosine_embedding_loss``,
 ``triplet_margin_loss``.
 
-Each is a hinge max(0, margin - ...) composed with ``clamp(min=0)``, whose
+Each is a hinge max(0, margin - ...) composed with ``clamp_min(0)`` (PyTorch's node), whose
 gradient passes where the argument is >= 0, as PyTorch's ``clamp_min``.
 """
 
@@ -53,7 +53,7 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
             f"margin_ranking_loss: shapes input1 {x1.shape}, input2 {x2.shape} and target {y.shape} "
             "do not broadcast"
         ) from None
-    return apply_reduction((-y * (x1 - x2) + m).clamp(min=0), reduction)
+    return apply_reduction((-y * (x1 - x2) + m).clamp_min(0), reduction)
 
 
 def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
@@ -127,7 +127,7 @@ def _triplet_hinge(a: Tensor, pos: Tensor, neg: Tensor, distance: Callable[[Tens
     d_neg = distance(a, neg)
     if _checks.flag("swap", swap):
         d_neg = d_neg.minimum(distance(pos, neg))
-    return apply_reduction((d_pos + margin - d_neg).clamp(min=0), reduction)
+    return apply_reduction((d_pos + margin - d_neg).clamp_min(0), reduction)
 
 
 def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative: Tensor, *,
