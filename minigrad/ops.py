@@ -936,6 +936,13 @@ class Softplus(Function):
         return (where(from_numpy(over), g, g * zt / (zt + 1)),)
 
 
+def _hard_gate(a: Array) -> Array:
+    """min(max(a + 3, 0), 6) in a's dtype: hardswish's and hardsigmoid's kernels before their / 6."""
+    t = a.dtype.type
+    out: Array = np.minimum(np.maximum(a + t(3), t(0)), t(6))
+    return out
+
+
 class Hardswish(Function):
     """PyTorch's hardswish kernel: y = a * min(max(a + 3, 0), 6) / 6;
     da = 0 where a <= -3, g * (a / 3 + 1/2) where a < 3, else g (NaN takes g, as there).
@@ -947,10 +954,9 @@ class Hardswish(Function):
     torch_name = "HardswishBackward0"
 
     def forward(self, a: Array) -> Array:
-        t = a.dtype.type
-        out: Array = np.minimum(np.maximum(a + t(3), t(0)), t(6))
+        out = _hard_gate(a)
         out *= a
-        out /= t(6)
+        out /= a.dtype.type(6)
         return out
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -978,9 +984,8 @@ class Hardsigmoid(Function):
     torch_name = "HardsigmoidBackward0"
 
     def forward(self, a: Array) -> Array:
-        t = a.dtype.type
-        out: Array = np.minimum(np.maximum(a + t(3), t(0)), t(6))
-        out /= t(6)
+        out = _hard_gate(a)
+        out /= a.dtype.type(6)
         return out
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -1028,8 +1033,8 @@ class SmoothL1(Function):
         if _plain(g, a):
             # d / cut (or d) clipped to [-lim, lim] is the kernel's select: |d| >= cut gives at least lim
             # in magnitude, and a quotient below it that rounds up to lim is lim there too; nan stays nan
-            slope = np.empty_like(x)  # (an out= array: a 0-d d stays an array)
-            (np.maximum(x, -lim, out=slope) if self.huber else np.divide(x, self.cut, out=slope))
+            # (arrays: a 0-d d must not become a numpy scalar)
+            slope = np.array(x) if self.huber else np.divide(x, self.cut, out=np.empty_like(x))
             np.minimum(np.maximum(slope, -lim, out=slope), lim, out=slope)
             slope *= g._array
             return (from_numpy(slope),)

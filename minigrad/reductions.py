@@ -558,8 +558,8 @@ def _packed_order(a: Array, d: int, descending: bool) -> Array:
     """:func:`_order` for float32 and integers of up to 32 bits: each value's rank bits (its float bits
     made monotonic: negatives inverted, -0.0 as +0.0, every nan above +inf; reversed for descending)
     over its position in one uint64, whose plain sort (numpy's SIMD one) is then the stable order:
-    3-4x faster than the stable argsort or lexsort (a top-p sampler's sort of 50,257 logits: 4.8 ->
-    1.3 ms)."""
+    1.7-4x faster than the stable argsort or lexsort ((32, 64): 28 -> 16 us; a top-p sampler's sort
+    of 50,257 logits: 4.8 -> 1.3 ms)."""
     if a.dtype == np.float32:
         bits = (a + np.float32(0)).view(np.int32).astype(np.int64)
         key = np.where(bits < 0, ~bits, bits + (1 << 31))

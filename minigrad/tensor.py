@@ -1662,20 +1662,16 @@ class Tensor(TensorMethods):
         return self.expand(*other.shape)
 
     def __getitem__(self, index: Any) -> Tensor:
+        steps: tuple[tuple[Any, ...], ...]
         if type(index) is int and self._array.ndim:  # x[i], the most common index, needs no normalizing
-            try:
-                return self._view(_ops.GetItem.apply(self, index=(index,)))
-            except IndexError as e:
-                raise index_error(index, self.shape, e) from None
-        if type(index) is tuple and 0 < len(index) <= self._array.ndim and set(map(type, index)) == {int}:
-            try:  # x[i, j]: ints only, likewise
-                return self._view(_ops.GetItem.apply(self, index=index))
-            except IndexError as e:
-                raise index_error(index, self.shape, e) from None
-        idx = _index(index, self.shape)
+            steps = ((index,),)
+        elif type(index) is tuple and 0 < len(index) <= self._array.ndim and set(map(type, index)) == {int}:
+            steps = (index,)  # (x[i, j]: ints only, likewise)
+        else:
+            steps = _index_steps(_index(index, self.shape))
         try:
             out = self
-            for step in _index_steps(idx):
+            for step in steps:
                 out = _ops.GetItem.apply(out, index=step)
             return self._view(out)
         except IndexError as e:
