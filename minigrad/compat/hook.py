@@ -149,6 +149,37 @@ def _showing_torch_dtype(fn: Callable[..., Any]) -> Callable[..., Any]:
     return shown
 
 
+def _torch_homes() -> dict[type, str]:
+    """class -> the module PyTorch defines it in, for the classes a script reaches: ``type(x)`` prints
+    ``<class 'torch.Tensor'>``, ``type(layer)`` ``<class 'torch.nn.modules.linear.Linear'>``. Each home is
+    a module path the hook resolves (or PyTorch's private one), so pickle finds the class by it."""
+    import minigrad
+    from minigrad import distributions, grad_mode, optim, return_types
+    from minigrad.nn import modules
+    from minigrad.optim import lr_scheduler
+    from minigrad.utils import data
+
+    homes: dict[type, str] = {}
+    for namespace in (minigrad, optim, data, distributions, return_types):
+        for value in vars(namespace).values():
+            home = getattr(value, "__module__", "")
+            if isinstance(value, type) and home.startswith(_TARGET + ".") and home != "minigrad.ops":
+                homes[value] = torch_name(home)  # (torch.utils.data.dataset, torch.optim.sgd, ...)
+    homes.update({cls: "torch.optim.lr_scheduler" for cls in vars(lr_scheduler).values()
+                  if isinstance(cls, type) and cls.__module__.startswith(lr_scheduler.__name__)})
+    for file in modules._LAYOUT:
+        for value in vars(getattr(modules, file)).values():
+            if isinstance(value, type):
+                homes[value] = f"torch.nn.modules.{file}"
+    top_level = (Tensor, minigrad.Size, minigrad.device, dtypes.dtype, dtypes.finfo, dtypes.iinfo)
+    homes.update(dict.fromkeys(top_level, "torch"))
+    modes = (grad_mode.no_grad, grad_mode.enable_grad, grad_mode.inference_mode, grad_mode.set_grad_enabled)
+    homes.update(dict.fromkeys(modes, "torch.autograd.grad_mode"))
+    homes.update({minigrad.nn.Parameter: "torch.nn.parameter", optim.AdamW: "torch.optim.adamw",
+                  optim.Adafactor: "torch.optim._adafactor", optim.Muon: "torch.optim._muon"})
+    return homes
+
+
 def _show_torch_dtypes() -> None:
     """Scripts see PyTorch's dtype objects: ``torch.float32``, ``x.dtype``, ``torch.get_default_dtype()``
     print as ``torch.float32`` and have ``is_floating_point`` (:class:`minigrad.dtypes.dtype`). Only
@@ -168,6 +199,9 @@ def _show_torch_dtypes() -> None:
     tensor_dtype.__doc__ = "The tensor's dtype, as PyTorch shows it (``torch.float32``)."
     _swap(Tensor, "dtype", property(tensor_dtype))
     dtypes._NAMESPACE[0] = _ALIAS
+    for cls, home in _torch_homes().items():
+        if cls.__module__ != home:
+            _swap(cls, "__module__", home)
 
 
 def installed() -> bool:

@@ -1,6 +1,7 @@
 """Under the compat hook a script sees PyTorch's dtype objects: ``print(x.dtype)`` prints ``torch.float32``
 (tutorials print it: "Datatype of tensor: torch.float32"), and ``dtype.is_floating_point`` exists. Outside
-the hook minigrad's dtypes stay numpy's (API.md: ``.dtype`` is a numpy dtype).
+the hook minigrad's dtypes stay numpy's (API.md: ``.dtype`` is a numpy dtype). Classes show PyTorch's
+modules too: ``type(x)`` prints ``<class 'torch.Tensor'>``.
 
 The script runs under the real PyTorch and under ``python -m minigrad.compat``; the outputs must be equal.
 """
@@ -46,6 +47,21 @@ print(torch.nn.Linear(2, 2, dtype=torch.float64).weight.dtype, torch.finfo(x.dty
       torch.iinfo(torch.int8).max)
 print(str(x.dtype).split(".")[-1], x.numpy().dtype, torch.from_numpy(x.numpy().astype("float64")).dtype)
 print(torch.empty(0, dtype=x.dtype).dtype, x.dtype == x.double().dtype, hash(x.dtype) == hash(torch.float32))
+import torch.nn as nn
+from torch.utils.data import DataLoader, TensorDataset
+print(type(x), type(nn.Parameter(x)), type(x.shape), type(x.device), type(x.dtype), torch.Tensor, nn.Module)
+model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.BatchNorm1d(4), nn.Embedding(3, 2), nn.LSTM(2, 2),
+                      nn.CrossEntropyLoss(), nn.MultiheadAttention(4, 2), nn.Conv2d(1, 1, 1))
+print(type(model), [type(m) for m in model])
+opt = torch.optim.AdamW(model.parameters())
+print(type(opt), type(torch.optim.SGD(model.parameters(), lr=0.1)),
+      type(torch.optim.Adam(model.parameters())))
+print(type(torch.optim.lr_scheduler.StepLR(opt, 1)), type(torch.no_grad()), type(torch.finfo(torch.float32)))
+print(type(TensorDataset(x)), type(DataLoader(TensorDataset(x))), type(torch.distributions.Normal(0.0, 1.0)))
+from torch.optim.adamw import AdamW
+print(type(x.max(0)), pickle.loads(pickle.dumps(nn.Linear)) is nn.Linear, AdamW is torch.optim.AdamW)
+print(pickle.loads(pickle.dumps(torch.Tensor)) is torch.Tensor,
+      pickle.loads(pickle.dumps(type(opt))) is AdamW)
 torch.set_default_dtype(torch.float64)
 print(torch.get_default_dtype(), torch.tensor([0.5]).dtype, torch.randn(2).dtype)
 """
@@ -65,7 +81,7 @@ def test_scripts_see_pytorchs_dtypes(tmp_path: Path) -> None:
     script.write_text(textwrap.dedent(SCRIPT))
     ours = _run(["-m", "minigrad.compat", str(script)])
     assert ours == _run([str(script)])
-    assert "Datatype of tensor: torch.float32" in ours
+    assert "Datatype of tensor: torch.float32" in ours and "<class 'torch.Tensor'>" in ours
 
 
 def test_outside_the_hook_dtypes_are_numpys() -> None:
@@ -73,6 +89,7 @@ def test_outside_the_hook_dtypes_are_numpys() -> None:
     assert mg.float32 is np.dtype(np.float32) and mg.ones(2).dtype is np.dtype(np.float32)
     assert isinstance(mg.ones(2).dtype, np.dtype) and str(mg.ones(2).long().dtype) == "int64"
     assert repr(mg.bfloat16) == "minigrad.bfloat16" and mg.get_default_dtype() is np.dtype(np.float32)
+    assert mg.Tensor.__module__ == "minigrad.tensor" and mg.nn.Linear.__module__ == "minigrad.nn.linear"
 
 
 def test_a_torch_style_dtype_is_taken_wherever_minigrad_takes_a_dtype() -> None:
