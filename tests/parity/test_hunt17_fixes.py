@@ -1,0 +1,145 @@
+"""Regressions found by the hunt17 differential fuzzer (minigrad against PyTorch on optimizers and
+schedulers, the nn.Module API, and layers' and losses' non-default arguments and dtypes): each test
+fails before its fix and compares numbers, dtypes or error classes with torch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+
+def _outcome(form: Callable[[Any], Any], lib: Any) -> Any:
+    """``form(lib)``'s value, or the exception it raised."""
+    try:
+        return form(lib)
+    except Exception as error:  # noqa: BLE001 (the class is compared with torch's)
+        return error
+
+
+def _same_error_or_value(form: Callable[[Any], Any]) -> None:
+    """torch and minigrad both raise (minigrad's error an instance of torch's class) or give equal values."""
+    torch = require_torch()
+    theirs, ours = _outcome(form, torch), _outcome(form, mg)
+    if isinstance(theirs, Exception):
+        assert isinstance(ours, type(theirs)), (theirs, ours)
+        return
+    assert not isinstance(ours, Exception), (theirs, ours)
+    assert str(ours.dtype).removeprefix("torch.") == str(theirs.dtype).removeprefix("torch.")
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-6, atol=1e-7)
+
+
+def _class_loss(name: str, dtype: str, ndim: int, smoothing: float = 0.0) -> Callable[[Any], Any]:
+    def form(lib: Any) -> Any:
+        x = lib.tensor(np.linspace(-1, 1, 24).reshape((3, 4, 2)[:ndim] if ndim == 3 else (6, 4)),
+                       dtype=lib.float32)
+        t = lib.tensor([0, 1, 3, 2, 1, 0][: 6 if ndim == 2 else 3], dtype=getattr(lib, dtype))
+        if ndim == 3:
+            t = lib.stack([t, t], 1)
+        if name == "cross_entropy":
+            return lib.nn.functional.cross_entropy(x, t, label_smoothing=smoothing)
+        if name == "multi_margin_loss":
+            return lib.nn.functional.multi_margin_loss(x, t)
+        return lib.nn.functional.nll_loss(x, t)
+    return form
+
+
+@pytest.mark.parametrize("dtype", ["int64", "uint8", "int32", "int16", "int8"])
+@pytest.mark.parametrize("case", [("cross_entropy", 2, 0.0), ("cross_entropy", 2, 0.1), ("cross_entropy", 3, 0.0),
+                                  ("cross_entropy", 3, 0.2), ("nll_loss", 2, 0.0), ("nll_loss", 3, 0.0),
+                                  ("multi_margin_loss", 2, 0.0)])
+def test_class_index_targets_take_torchs_dtypes(case: tuple[str, int, float], dtype: str) -> None:
+    """PyTorch's class-index losses take int64 or uint8 targets (int64 only for (N, C, d...) scores and the
+    margin loss); minigrad took every integer dtype, and a uint8 target with label_smoothing was read as a
+    byte mask (a DimensionError)."""
+    name, ndim, smoothing = case
+    _same_error_or_value(_class_loss(name, dtype, ndim, smoothing))
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "int16", "uint8"])
+@pytest.mark.parametrize("name", ["embedding", "embedding_bag"])
+def test_embedding_indices_are_long_or_int(name: str, dtype: str) -> None:
+    """PyTorch's embedding kernels take int64 or int32 indices only (int16/uint8 were accepted here)."""
+    def form(lib: Any) -> Any:
+        idx = lib.tensor([[1, 2, 4]], dtype=getattr(lib, dtype))
+        w = lib.tensor(np.arange(18.0).reshape(6, 3), dtype=lib.float32)
+        return getattr(lib.nn.functional, name)(idx, w)
+    _same_error_or_value(form)
+
+
+@pytest.mark.parametrize("w_dtype,psw_dtype", [("float32", "float64"), ("float64", "float32"),
+                                               ("float32", "float32")])
+def test_embedding_bag_per_sample_weights_of_another_dtype_raise(w_dtype: str, psw_dtype: str) -> None:
+    """per_sample_weights of another dtype than the weight were promoted; PyTorch raises a RuntimeError."""
+    def form(lib: Any) -> Any:
+        w = lib.tensor(np.arange(18.0).reshape(6, 3), dtype=getattr(lib, w_dtype))
+        psw = lib.tensor([[0.5, 2.0, 1.0]], dtype=getattr(lib, psw_dtype))
+        return lib.nn.functional.embedding_bag(lib.tensor([[1, 2, 4]]), w, mode="sum", per_sample_weights=psw)
+    _same_error_or_value(form)
+
+
+BCE_LOGITS: list[tuple[str, str, str | None]] = [
+    ("float32", "float64", None), ("float64", "float32", None), ("float32", "float16", None),
+    ("float64", "float32", "weight"), ("float32", "float64", "pos_weight"), ("float64", "float32", "pos_weight"),
+    ("float32", "int64", None), ("float64", "int32", "weight"), ("float32", "uint8", None),
+    ("float32", "bool", None), ("float32", "float32", None),
+]
+
+
+@pytest.mark.parametrize("reduction", ["mean", "none"])
+@pytest.mark.parametrize("x_dtype,t_dtype,extra", BCE_LOGITS)
+def test_bce_with_logits_takes_the_targets_dtype(x_dtype: str, t_dtype: str, extra: str | None,
+                                                 reduction: str) -> None:
+    """binary_cross_entropy_with_logits computes (1 - target).mul_(input)...: the loss has the float target's
+    dtype (float64 logits with float32 targets gave float64) and integer or bool targets raise PyTorch's
+    RuntimeError (they were promoted to a float64 loss)."""
+    def form(lib: Any) -> Any:
+        x = lib.tensor([[0.5, -1.25, 3.0], [2.0, 0.0, -0.5]], dtype=getattr(lib, x_dtype))
+        t = lib.tensor([[1, 0, 1], [0, 0, 1]], dtype=getattr(lib, t_dtype))
+        kw = {} if extra is None else {extra: lib.tensor([0.5, 2.0, 1.5], dtype=lib.float64)}
+        return lib.nn.functional.binary_cross_entropy_with_logits(x, t, reduction=reduction, **kw)
+    _same_error_or_value(form)
+
+
+@pytest.mark.parametrize("t_dtype", ["float64", "float32", "int64"])
+def test_soft_margin_loss_has_the_inputs_dtype(t_dtype: str) -> None:
+    """soft_margin_loss writes into a tensor of the input's dtype (a float64 target gave a float64 loss)."""
+    def form(lib: Any) -> Any:
+        x = lib.tensor([[0.5, -1.25, 3.0]], dtype=lib.float32)
+        return lib.nn.functional.soft_margin_loss(x, lib.tensor([[1, -1, 1]], dtype=getattr(lib, t_dtype)))
+    _same_error_or_value(form)
+
+
+def test_soft_margin_loss_refuses_a_target_that_requires_grad() -> None:
+    """PyTorch's soft_margin_loss has no target gradient and raises (minigrad differentiated it)."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        x = lib.tensor([0.5, -1.0], requires_grad=True)
+        y = lib.tensor([1.0, -1.0], requires_grad=True)
+        with pytest.raises(RuntimeError, match="not differentiable with respect to argument 'target'"):
+            lib.nn.functional.soft_margin_loss(x, y)
+        with lib.no_grad():
+            lib.nn.functional.soft_margin_loss(x, y)
+
+
+@pytest.mark.parametrize("name", ["mse_loss", "smooth_l1_loss", "l1_loss"])
+def test_bool_targets_of_mse_and_smooth_l1(name: str) -> None:
+    """mse_loss and smooth_l1_loss promote a bool target as PyTorch's kernels do (minigrad's subtraction
+    refused it); l1_loss, which subtracts, still raises in both."""
+    torch = require_torch()
+    grads = []
+    for lib in (torch, mg):
+        x = lib.tensor([0.5, 1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        try:
+            loss = getattr(lib.nn.functional, name)(x, lib.tensor([True, False, True]))
+        except RuntimeError:
+            assert name == "l1_loss"
+            continue
+        loss.backward()
+        grads.append((loss.item(), str(loss.dtype).removeprefix("torch."), x.grad.numpy().tolist()))
+    assert name == "l1_loss" or grads[0] == grads[1]
