@@ -4,6 +4,7 @@ fails before its fix and compares numbers, dtypes or error classes with torch.""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -143,3 +144,54 @@ def test_bool_targets_of_mse_and_smooth_l1(name: str) -> None:
         loss.backward()
         grads.append((loss.item(), str(loss.dtype).removeprefix("torch."), x.grad.numpy().tolist()))
     assert name == "l1_loss" or grads[0] == grads[1]
+
+
+WRONG_TYPES: dict[str, Callable[[Any], Any]] = {
+    "conv_kernel_float": lambda lib: lib.nn.Conv1d(2, 4, 3.0),
+    "conv_kernel_none": lambda lib: lib.nn.Conv2d(2, 4, None),
+    "convT_kernel_str": lambda lib: lib.nn.ConvTranspose2d(2, 4, "3"),
+    "layernorm_float": lambda lib: lib.nn.LayerNorm(2.5),
+    "layernorm_none": lambda lib: lib.nn.LayerNorm(None),
+    "rmsnorm_str_size": lambda lib: lib.nn.RMSNorm(["3"]),
+    "embedding_padding_idx_float": lambda lib: lib.nn.Embedding(5, 3, padding_idx=2.0),
+    "embedding_padding_idx_str": lambda lib: lib.nn.Embedding(5, 3, padding_idx="2"),
+    "rnn_dropout_none": lambda lib: lib.nn.RNN(3, 4, dropout=None),
+    "encoder_dropout_str": lambda lib: lib.nn.TransformerEncoderLayer(4, 2, 8, dropout="0.1"),
+    "dropout_none": lambda lib: lib.nn.Dropout(None),
+    "prelu_init_none": lambda lib: lib.nn.PReLU(init=None),
+    "hardtanh_str": lambda lib: lib.nn.Hardtanh("-1", 1.0),
+    "unflatten_float": lambda lib: lib.nn.Unflatten(1, 2.0),
+    "F_max_pool_float": lambda lib: lib.nn.functional.max_pool2d(lib.ones(1, 1, 4, 4), 2.0),
+    "F_conv_stride_float": lambda lib: lib.nn.functional.conv2d(lib.ones(1, 1, 4, 4), lib.ones(1, 1, 2, 2),
+                                                                stride=2.0),
+    "F_elu_alpha_str": lambda lib: lib.nn.functional.elu(lib.ones(3), "a"),
+}
+
+
+@pytest.mark.parametrize("name", list(WRONG_TYPES))
+def test_arguments_of_the_wrong_type_raise_torchs_class(name: str) -> None:
+    """An argument that is no number or int at all is PyTorch's TypeError (IndexError for a float padding_idx);
+    minigrad raised a plain InvalidParameterError (a ValueError/RuntimeError), which ``except TypeError``
+    missed. The error is still an InvalidParameterError naming the argument."""
+    torch = require_torch()
+    with pytest.raises(Exception) as theirs:  # noqa: PT011 (the class is compared below)
+        WRONG_TYPES[name](torch)
+    with pytest.raises(mg.InvalidParameterError) as ours:
+        WRONG_TYPES[name](mg)
+    assert isinstance(ours.value, theirs.type), (theirs.value, ours.value)
+
+
+@pytest.mark.parametrize("x_dtype,w_dtype", [("float32", "float64"), ("float64", "float64"), ("float32", "float32")])
+def test_rms_norm_with_a_weight_of_another_dtype_keeps_the_inputs(x_dtype: str, w_dtype: str) -> None:
+    """PyTorch's rms_norm casts its result back to the input's dtype (float64 weights gave float64 here)."""
+    torch = require_torch()
+    outs = []
+    for lib in (torch, mg):
+        x = lib.tensor([[0.5, -1.25, 3.0], [2.0, 0.0, -0.5]], dtype=getattr(lib, x_dtype))
+        w = lib.tensor([0.5, 2.0, 1.5], dtype=getattr(lib, w_dtype))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (PyTorch's "Mismatch dtype ... fused implementation")
+            outs.append(lib.nn.functional.rms_norm(x, (3,), w))
+    theirs, ours = outs
+    assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)

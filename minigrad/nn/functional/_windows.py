@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.errors import InvalidParameterError, ShapeError, _ArgumentTypeError
 from minigrad.nn._checks import is_int
 from minigrad.tensor import Array, Tensor, from_numpy, where
 
@@ -29,7 +29,9 @@ def ntuple(fn: str, name: str, value: Any, n: int, low: int | None = 1) -> Ints:
     if (not isinstance(items, (tuple, list)) or len(items) != n or not all(is_int(v) for v in items)
             or (low is not None and any(v < low for v in items))):
         kind = {1: "a positive int", 0: "a non-negative int", None: "an int"}.get(low, f"an int >= {low}")
-        raise InvalidParameterError(
+        # a value that is no int (3.0, None) is PyTorch's TypeError too; a wrong count or range is not
+        typed = not isinstance(items, (tuple, list)) or not all(is_int(v) for v in items)
+        raise (_ArgumentTypeError if typed else InvalidParameterError)(
             f"{fn}: {_torch_words(fn, name, items, low)}{name} must be {kind} or a tuple of {n} such ints, "
             f"got {name}={value!r}")
     return tuple(int(v) for v in items)

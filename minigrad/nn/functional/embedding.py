@@ -15,7 +15,9 @@ from minigrad.errors import (
     DTypeError,
     InvalidParameterError,
     ShapeError,
+    _ArgumentTypeError,
     _AssertedParameterError,
+    _IndexArgumentError,
 )
 from minigrad.nn import _checks
 from minigrad.nn.functional._grad_names import named
@@ -112,7 +114,9 @@ def normalize_padding_idx(padding_idx: int, num_embeddings: int) -> int:
         InvalidParameterError: it is not an int in [-num_embeddings, num_embeddings).
     """
     if isinstance(padding_idx, bool) or not isinstance(padding_idx, (int, np.integer)):
-        raise InvalidParameterError(f"padding_idx must be an int or None, got {padding_idx!r}")
+        # PyTorch indexes the weight with a float (IndexError) and compares anything else (TypeError)
+        kind = _IndexArgumentError if isinstance(padding_idx, (float, np.floating)) else _ArgumentTypeError
+        raise kind(f"padding_idx must be an int or None, got {padding_idx!r}")
     if not -num_embeddings <= padding_idx < num_embeddings:  # (asserted by PyTorch: an AssertionError too)
         raise _AssertedParameterError(
             f"padding_idx={padding_idx} must be within num_embeddings={num_embeddings} "
