@@ -456,7 +456,11 @@ BUDGETS: dict[str, int] = {
     # pooling and interpolate refuse zero channels (max pooling's check, shared)
     # +47 (progs16): nn.init's deprecated spellings (xavier_uniform, constant, ...) and nn.NLLLoss2d; +1
     # binary_cross_entropy's -0 loss at input = target = 1
-    "minigrad/nn": 15997,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    # +56 (hunt17): PyTorch's target/index dtypes (class-index losses Long or Byte, margin losses Long,
+    # embeddings Long or Int, per_sample_weights of the weight's dtype), BCE-with-logits in the target's
+    # dtype, soft_margin_loss's input dtype and target check, bool targets of mse/smooth_l1, rms_norm's
+    # result dtype; wrongly typed arguments also PyTorch's TypeError (_checks.value_error, ntuple)
+    "minigrad/nn": 16053,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -470,7 +474,8 @@ BUDGETS: dict[str, int] = {
     # (sched); 4,436 with the hook registries' class defaults and the one-flag fast path of a step (sched)
     # 4,450 with progs4: a loaded step count stays a number for a script's own Optimizer subclass
     # 4,489 with _inplace.const (0-d scalars: numpy's fast path) and the cached scratch views
-    "minigrad/optim": 4490,
+    # +7 (hunt17): hyperparameters and scheduler arguments that are no number raise PyTorch's TypeError too
+    "minigrad/optim": 4497,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
     # 32,722: main's 27,500 (mg.compile, the var primitive, torch.amp, utils.tensorboard, issue 13's
@@ -805,7 +810,8 @@ BUDGETS: dict[str, int] = {
     # +7 Tensor.__array_wrap__: numpy ufuncs on a tensor give a tensor (np.exp(t)), as PyTorch's
     # (merge of progs16: both sides' lines; its in-place cast error merged into hunt16's wider fix)
     # +5 (review): _hard_gate; __getitem__'s three index paths share one loop
-    "minigrad": 62447,  # (progs15 and hunt15 merged: the lists above)
+    # +67 (hunt17): see minigrad/nn and minigrad/optim; +4 errors._IndexArgumentError
+    "minigrad": 62514,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

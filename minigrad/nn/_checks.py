@@ -29,7 +29,7 @@ def is_real(value: Any) -> bool:
     return real and not isinstance(value, (bool, np.bool_))
 
 
-def _value_error(value: Any) -> type[InvalidParameterError]:
+def value_error(value: Any) -> type[InvalidParameterError]:
     """The class for an out-of-range ``value``: a value that is no number at all (None, a string, a list) is
     also PyTorch's TypeError (its comparisons or argument parser raise one, ``Dropout(None)``)."""
     numeric = isinstance(value, (int, float, np.integer, np.floating, np.bool_))
@@ -58,14 +58,14 @@ def nonnegative_int(name: str, value: Any) -> int:
 def positive_float(name: str, value: Any) -> float:
     """``value`` as a float if it is a finite number > 0."""
     if not is_real(value) or not math.isfinite(value) or value <= 0:
-        raise _value_error(value)(f"{name} must be positive (a finite number > 0), got {name}={value!r}")
+        raise value_error(value)(f"{name} must be positive (a finite number > 0), got {name}={value!r}")
     return float(value)
 
 
 def nonnegative(name: str, value: Any) -> float:
     """``value`` itself if it is a number >= 0 (inf allowed, nan and bools rejected)."""
     if not is_real(value) or not value >= 0:
-        raise _value_error(value)(f"{name} must be a number >= 0, got {name}={value!r}")
+        raise value_error(value)(f"{name} must be a number >= 0, got {name}={value!r}")
     given: float = value
     return given
 
@@ -73,14 +73,14 @@ def nonnegative(name: str, value: Any) -> float:
 def unit_interval(name: str, value: Any) -> float:
     """``value`` as a float if it is a number in [0, 1]."""
     if not is_real(value) or not 0 <= value <= 1:
-        raise _value_error(value)(f"{name} must be a number in [0, 1], got {name}={value!r}")
+        raise value_error(value)(f"{name} must be a number in [0, 1], got {name}={value!r}")
     return float(value)
 
 
 def probability(name: str, value: Any) -> float:
     """``value`` as a float if it is a number in [0, 1]: a drop probability (1 drops everything)."""
     if not is_real(value) or not 0 <= value <= 1:
-        raise _value_error(value)(f"{name} must be a number in [0, 1], got {name}={value!r}")
+        raise value_error(value)(f"{name} must be a number in [0, 1], got {name}={value!r}")
     return float(value)
 
 
@@ -100,7 +100,7 @@ def number(name: str, value: Any) -> float:
     passed, as PyTorch's does.
     """
     if not is_real(value):
-        raise _value_error(value)(f"{name} must be a number, got {name}={value!r}")
+        raise value_error(value)(f"{name} must be a number, got {name}={value!r}")
     given: float = value
     return given
 

@@ -19,7 +19,7 @@ def _outcome(form: Callable[[Any], Any], lib: Any) -> Any:
     """``form(lib)``'s value, or the exception it raised."""
     try:
         return form(lib)
-    except Exception as error:  # noqa: BLE001 (the class is compared with torch's)
+    except Exception as error:
         return error
 
 
@@ -51,9 +51,9 @@ def _class_loss(name: str, dtype: str, ndim: int, smoothing: float = 0.0) -> Cal
 
 
 @pytest.mark.parametrize("dtype", ["int64", "uint8", "int32", "int16", "int8"])
-@pytest.mark.parametrize("case", [("cross_entropy", 2, 0.0), ("cross_entropy", 2, 0.1), ("cross_entropy", 3, 0.0),
-                                  ("cross_entropy", 3, 0.2), ("nll_loss", 2, 0.0), ("nll_loss", 3, 0.0),
-                                  ("multi_margin_loss", 2, 0.0)])
+@pytest.mark.parametrize("case", [("cross_entropy", 2, 0.0), ("cross_entropy", 2, 0.1),
+                                  ("cross_entropy", 3, 0.0), ("cross_entropy", 3, 0.2), ("nll_loss", 2, 0.0),
+                                  ("nll_loss", 3, 0.0), ("multi_margin_loss", 2, 0.0)])
 def test_class_index_targets_take_torchs_dtypes(case: tuple[str, int, float], dtype: str) -> None:
     """PyTorch's class-index losses take int64 or uint8 targets (int64 only for (N, C, d...) scores and the
     margin loss); minigrad took every integer dtype, and a uint8 target with label_smoothing was read as a
@@ -86,7 +86,8 @@ def test_embedding_bag_per_sample_weights_of_another_dtype_raise(w_dtype: str, p
 
 BCE_LOGITS: list[tuple[str, str, str | None]] = [
     ("float32", "float64", None), ("float64", "float32", None), ("float32", "float16", None),
-    ("float64", "float32", "weight"), ("float32", "float64", "pos_weight"), ("float64", "float32", "pos_weight"),
+    ("float64", "float32", "weight"), ("float32", "float64", "pos_weight"),
+    ("float64", "float32", "pos_weight"),
     ("float32", "int64", None), ("float64", "int32", "weight"), ("float32", "uint8", None),
     ("float32", "bool", None), ("float32", "float32", None),
 ]
@@ -170,18 +171,20 @@ WRONG_TYPES: dict[str, Callable[[Any], Any]] = {
 
 @pytest.mark.parametrize("name", list(WRONG_TYPES))
 def test_arguments_of_the_wrong_type_raise_torchs_class(name: str) -> None:
-    """An argument that is no number or int at all is PyTorch's TypeError (IndexError for a float padding_idx);
+    """An argument that is no number or int at all is PyTorch's TypeError (IndexError for a float
+    padding_idx);
     minigrad raised a plain InvalidParameterError (a ValueError/RuntimeError), which ``except TypeError``
     missed. The error is still an InvalidParameterError naming the argument."""
     torch = require_torch()
-    with pytest.raises(Exception) as theirs:  # noqa: PT011 (the class is compared below)
+    with pytest.raises(Exception) as theirs:
         WRONG_TYPES[name](torch)
     with pytest.raises(mg.InvalidParameterError) as ours:
         WRONG_TYPES[name](mg)
     assert isinstance(ours.value, theirs.type), (theirs.value, ours.value)
 
 
-@pytest.mark.parametrize("x_dtype,w_dtype", [("float32", "float64"), ("float64", "float64"), ("float32", "float32")])
+@pytest.mark.parametrize("x_dtype,w_dtype", [("float32", "float64"), ("float64", "float64"),
+                                             ("float32", "float32")])
 def test_rms_norm_with_a_weight_of_another_dtype_keeps_the_inputs(x_dtype: str, w_dtype: str) -> None:
     """PyTorch's rms_norm casts its result back to the input's dtype (float64 weights gave float64 here)."""
     torch = require_torch()
@@ -195,3 +198,36 @@ def test_rms_norm_with_a_weight_of_another_dtype_keeps_the_inputs(x_dtype: str, 
     theirs, ours = outs
     assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)
+
+
+OPTIM_WRONG_TYPES: dict[str, Callable[[Any, Any], Any]] = {
+    "sgd_lr_none": lambda lib, p: lib.optim.SGD([p], lr=None),
+    "sgd_momentum_str": lambda lib, p: lib.optim.SGD([p], lr=0.1, momentum="0.9"),
+    "adam_eps_list": lambda lib, p: lib.optim.Adam([p], eps=[1e-8]),
+    "adam_betas_none": lambda lib, p: lib.optim.Adam([p], betas=None),
+    "adam_betas_short": lambda lib, p: lib.optim.Adam([p], betas=(0.9,)),
+    "rmsprop_alpha_str": lambda lib, p: lib.optim.RMSprop([p], alpha="a"),
+    "adagrad_lr_decay_none": lambda lib, p: lib.optim.Adagrad([p], lr_decay=None),
+    "sparse_adam_eps_str": lambda lib, p: lib.optim.SparseAdam([p], eps="a"),
+    "steplr_constant_factor_none": lambda lib, p: lib.optim.lr_scheduler.ConstantLR(
+        lib.optim.SGD([p], lr=0.1), factor=None),
+    "linearlr_start_str": lambda lib, p: lib.optim.lr_scheduler.LinearLR(lib.optim.SGD([p], lr=0.1),
+                                                                          start_factor="a"),
+    "warm_restarts_t0_str": lambda lib, p: lib.optim.lr_scheduler.CosineAnnealingWarmRestarts(
+        lib.optim.SGD([p], lr=0.1), T_0="a"),
+    "onecycle_pct_none": lambda lib, p: lib.optim.lr_scheduler.OneCycleLR(lib.optim.SGD([p], lr=0.1), 0.1,
+                                                                           total_steps=10, pct_start=None),
+}
+
+
+@pytest.mark.parametrize("name", list(OPTIM_WRONG_TYPES))
+def test_optimizer_and_scheduler_arguments_of_the_wrong_type(name: str) -> None:
+    """A hyperparameter that is no number (None, a string, a list) makes PyTorch's range comparison raise a
+    TypeError (IndexError for one beta); minigrad raised a plain InvalidParameterError (SparseAdam's eps
+    leaked float()'s ValueError)."""
+    torch = require_torch()
+    with pytest.raises(Exception) as theirs:
+        OPTIM_WRONG_TYPES[name](torch, torch.nn.Parameter(torch.ones(2)))
+    with pytest.raises(mg.InvalidParameterError) as ours:
+        OPTIM_WRONG_TYPES[name](mg, mg.nn.Parameter(mg.ones(2)))
+    assert isinstance(ours.value, theirs.type), (theirs.value, ours.value)
