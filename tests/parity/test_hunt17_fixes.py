@@ -231,3 +231,22 @@ def test_optimizer_and_scheduler_arguments_of_the_wrong_type(name: str) -> None:
     with pytest.raises(mg.InvalidParameterError) as ours:
         OPTIM_WRONG_TYPES[name](mg, mg.nn.Parameter(mg.ones(2)))
     assert isinstance(ours.value, theirs.type), (theirs.value, ours.value)
+
+
+@pytest.mark.parametrize("gain", [1.0, 0.5, 5 / 3])
+@pytest.mark.parametrize("shape", [(4, 4), (12, 4), (6, 3, 3)])
+def test_xavier_uniform_bound_has_torchs_bits_in_float64(shape: tuple[int, ...], gain: float) -> None:
+    """xavier_uniform_'s bound was gain * sqrt(6 / fans); PyTorch's is sqrt(3) * (gain * sqrt(2 / fans)),
+    an ulp apart: float64 weights of MultiheadAttention and the Transformer layers differed from PyTorch's
+    at one seed."""
+    torch = require_torch()
+    drawn = []
+    for lib in (torch, mg):
+        lib.manual_seed(1)
+        drawn.append(lib.nn.init.xavier_uniform_(lib.empty(*shape, dtype=lib.float64), gain=gain).numpy())
+    np.testing.assert_array_equal(drawn[1], drawn[0])
+    torch.manual_seed(0)
+    mg.manual_seed(0)
+    theirs = torch.nn.MultiheadAttention(4, 2, dtype=torch.float64).in_proj_weight
+    ours = mg.nn.MultiheadAttention(4, 2, dtype=mg.float64).in_proj_weight
+    np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy())
