@@ -459,7 +459,8 @@ BUDGETS: dict[str, int] = {
     # +56 (hunt17): PyTorch's target/index dtypes (class-index losses Long or Byte, margin losses Long,
     # embeddings Long or Int, per_sample_weights of the weight's dtype), BCE-with-logits in the target's
     # dtype, soft_margin_loss's input dtype and target check, bool targets of mse/smooth_l1, rms_norm's
-    # result dtype; wrongly typed arguments also PyTorch's TypeError (_checks.value_error, ntuple); +1 xavier_uniform_ bound comment
+    # result dtype; wrongly typed arguments also PyTorch's TypeError (_checks.value_error, ntuple); +1
+    # xavier_uniform_'s bound comment
     "minigrad/nn": 16054,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
