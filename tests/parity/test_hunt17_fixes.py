@@ -250,3 +250,14 @@ def test_xavier_uniform_bound_has_torchs_bits_in_float64(shape: tuple[int, ...],
     theirs = torch.nn.MultiheadAttention(4, 2, dtype=torch.float64).in_proj_weight
     ours = mg.nn.MultiheadAttention(4, 2, dtype=mg.float64).in_proj_weight
     np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy())
+
+
+def test_bilinear_refuses_in1_features_0() -> None:
+    """PyTorch's Bilinear raises a ValueError for in1_features=0 (its init divides by sqrt(in1_features));
+    minigrad built the layer. in2_features or out_features of 0 stay accepted by both."""
+    torch = require_torch()
+    with pytest.raises(ValueError, match="in1_features must be > 0"):
+        torch.nn.Bilinear(0, 2, 3)
+    with pytest.raises(ValueError, match="in1_features must be > 0"):
+        mg.nn.Bilinear(0, 2, 3)
+    assert tuple(mg.nn.Bilinear(2, 0, 3).weight.shape) == tuple(torch.nn.Bilinear(2, 0, 3).weight.shape)
