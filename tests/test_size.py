@@ -229,7 +229,10 @@ BUDGETS: dict[str, int] = {
     # +43 (progs16): the BceWithLogits primitive (PyTorch's input gradient sigmoid(x) - t, which the
     # composed form lost to cancellation for confident logits)
     # +5 (review): _hard_gate shared by Hardswish and Hardsigmoid (their kernel was written twice)
-    "minigrad/ops.py": 3610,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
+    # +18 (hunt17): the Masked primitive (where(keep, a, fill) whose recorded backward is MaskedGrad anchored
+    # at a: hardtanh/relu6/threshold/hardshrink/softshrink/prelu and max pooling reach their input beneath a
+    # gradient penalty as zeros, as PyTorch's backward kernels do)
+    "minigrad/ops.py": 3628,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -461,7 +464,8 @@ BUDGETS: dict[str, int] = {
     # dtype, soft_margin_loss's input dtype and target check, bool targets of mse/smooth_l1, rms_norm's
     # result dtype; wrongly typed arguments also PyTorch's TypeError (_checks.value_error, ntuple); +1
     # xavier_uniform_'s bound comment; +2 Bilinear refuses in1_features=0
-    "minigrad/nn": 16056,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    # +8 (hunt17): the activations and first_max composed with Masked
+    "minigrad/nn": 16064,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -812,7 +816,8 @@ BUDGETS: dict[str, int] = {
     # (merge of progs16: both sides' lines; its in-place cast error merged into hunt16's wider fix)
     # +5 (review): _hard_gate; __getitem__'s three index paths share one loop
     # +67 (hunt17): see minigrad/nn and minigrad/optim; +4 errors._IndexArgumentError
-    "minigrad": 62517,  # (progs15 and hunt15 merged: the lists above)
+    # +26 (hunt17): Masked (ops.py, nn)
+    "minigrad": 62543,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

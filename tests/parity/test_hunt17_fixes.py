@@ -261,3 +261,38 @@ def test_bilinear_refuses_in1_features_0() -> None:
     with pytest.raises(ValueError, match="in1_features must be > 0"):
         mg.nn.Bilinear(0, 2, 3)
     assert tuple(mg.nn.Bilinear(2, 0, 3).weight.shape) == tuple(torch.nn.Bilinear(2, 0, 3).weight.shape)
+
+
+PENALTY_ACTIVATIONS: dict[str, Callable[[Any, Any], Any]] = {
+    "hardtanh": lambda lib, h: lib.nn.functional.hardtanh(h),
+    "relu6": lambda lib, h: lib.nn.functional.relu6(h),
+    "threshold": lambda lib, h: lib.nn.functional.threshold(h, 0.1, 0.5),
+    "hardshrink": lambda lib, h: lib.nn.functional.hardshrink(h, 0.3),
+    "softshrink": lambda lib, h: lib.nn.functional.softshrink(h, 0.3),
+    "prelu": lambda lib, h: lib.nn.functional.prelu(h, lib.tensor([0.25], dtype=h.dtype)),
+    "max_pool1d": lambda lib, h: lib.nn.functional.max_pool1d(h.unsqueeze(1), 2).squeeze(1),
+    "adaptive_max_pool1d": lambda lib, h: lib.nn.functional.adaptive_max_pool1d(h.unsqueeze(1), 3).squeeze(1),
+}
+
+
+@pytest.mark.parametrize("name", list(PENALTY_ACTIVATIONS))
+def test_gradient_penalty_reaches_the_layer_beneath_as_zeros(name: str) -> None:
+    """Beneath a gradient penalty (autograd.grad(..., create_graph=True), then backward), a bias before
+    these piecewise-linear ops gets a zero gradient in PyTorch, whose backward kernels take the input;
+    minigrad left it None (its where-composed forms did not reach the input), as ReLU's did before
+    MaskedGrad."""
+    torch = require_torch()
+    grads = []
+    for lib in (torch, mg):
+        w = lib.tensor(np.linspace(-1, 1, 12).reshape(4, 3), requires_grad=True)
+        b = lib.tensor([0.2, -0.3, 0.5, -0.1], dtype=lib.float64, requires_grad=True)
+        x = lib.tensor(np.random.default_rng(0).standard_normal((5, 3)), requires_grad=True)
+        out = PENALTY_ACTIVATIONS[name](lib, x @ w.T + b)
+        scale = lib.tensor(np.arange(1.0, out.shape[-1] + 1))
+        (g,) = lib.autograd.grad((out * scale).sum(), x, create_graph=True)
+        (g**2).sum().backward()
+        grads.append([None if p.grad is None else p.grad.numpy() for p in (w, b, x)])
+    for theirs, ours in zip(*grads):
+        assert (theirs is None) == (ours is None)
+        if theirs is not None:
+            np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)

@@ -15,7 +15,8 @@ import numpy as np
 
 from minigrad.errors import InvalidParameterError, ShapeError, _ArgumentTypeError
 from minigrad.nn._checks import is_int
-from minigrad.tensor import Array, Tensor, from_numpy, where
+from minigrad.ops import Masked
+from minigrad.tensor import Array, Tensor
 
 Ints = tuple[int, ...]
 
@@ -152,8 +153,9 @@ def first_max(t: Tensor, dim: int, eligible: Array | None = None) -> tuple[Tenso
 
     Composed as ``where(mask, t, 0).sum(dim)`` with a constant mask: a few vectorized
     comparisons cost less than the argmax that ``max``'s own backward takes along a
-    dim that is not the last.
+    dim that is not the last. (``Masked``: PyTorch's max-pool backward takes the input, so a
+    second derivative reaches it, as zeros.)
     """
     mask = max_mask(t.numpy(), dim, eligible)
-    values = where(from_numpy(mask), t, 0).sum(dim)
+    values = Masked.apply(t, fill=np.zeros((), t.dtype), keep=mask).sum(dim)
     return (values if values.dtype == t.dtype else values.astype(t.dtype)), mask  # int sums widen to int64
