@@ -58,7 +58,7 @@ class _Bfloat16:
     """The name ``bfloat16``: usable as a key or in comparisons, but not as a dtype (numpy has none)."""
 
     def __repr__(self) -> str:
-        return "minigrad.bfloat16"
+        return f"{_NAMESPACE[0]}.bfloat16"
 
     @property
     def dtype(self) -> Any:
@@ -70,6 +70,7 @@ BFLOAT16_MESSAGE = (
     "use float32 (or float16)"
 )
 bfloat16 = _Bfloat16()
+_NAMESPACE = ["minigrad"]  # "torch" while minigrad.compat runs a PyTorch script
 
 
 class _DTypeMeta(type):
@@ -93,9 +94,81 @@ class dtype(metaclass=_DTypeMeta):  # noqa: N801 - PyTorch's name
     can have (``mg.float32``, ``mg.long``, ``x.dtype``, ...) and for the name
     ``mg.bfloat16``. As in PyTorch, it cannot be called to make one.
 
+    Its instances exist for PyTorch scripts run on minigrad (``minigrad.compat``):
+    there ``torch.float32`` and ``x.dtype`` are one of these (:func:`torch_style`),
+    which prints as ``torch.float32`` and has ``is_floating_point``, ``is_signed``
+    and ``itemsize`` as PyTorch's dtypes do, while numpy reads its ``dtype``
+    attribute wherever it takes a dtype and it compares and hashes as that
+    numpy dtype, so the rest of minigrad takes it as one.
+
     Raises:
         TypeError: when called.
     """
+
+    __slots__ = ("dtype", "is_complex", "is_floating_point", "is_signed", "itemsize")
+    dtype: np.dtype[Any]  # (numpy's protocol: np.dtype(obj) is obj.dtype)
+    is_floating_point: builtins.bool
+    is_signed: builtins.bool
+    is_complex: builtins.bool
+    itemsize: builtins.int
+
+    def __repr__(self) -> str:
+        return f"torch.{self.dtype.name}"
+
+    def __eq__(self, other: object) -> builtins.bool:
+        if type(other) is dtype:
+            return self.dtype == other.dtype
+        if isinstance(other, np.dtype) or (isinstance(other, type) and issubclass(other, np.generic)):
+            return builtins.bool(self.dtype == other)
+        return NotImplemented
+
+    def __hash__(self) -> builtins.int:
+        return hash(self.dtype)
+
+    def __getattr__(self, name: str) -> Any:  # kind, char, type, ...: minigrad's code reads numpy's
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.dtype, name)
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return torch_style, (self.dtype.name,)
+
+    def to_real(self) -> TorchStyle:
+        """The dtype itself (minigrad has no complex dtypes)."""
+        return self
+
+    @property
+    def is_quantized(self) -> builtins.bool:
+        """False: no dtype of minigrad is quantized."""
+        return False
+
+
+def _make_torch_style(dt: np.dtype[Any]) -> dtype:
+    obj: dtype = object.__new__(dtype)
+    obj.dtype = dt
+    obj.is_floating_point = dt.kind == "f"
+    obj.is_signed = dt.kind in "if"
+    obj.is_complex = False
+    obj.itemsize = dt.itemsize
+    return obj
+
+
+TorchStyle: TypeAlias = dtype
+_TORCH_STYLE: dict[np.dtype[Any], dtype] = {}
+
+
+def torch_style(dt: Any) -> Any:
+    """The ``torch.dtype``-like object standing for numpy dtype ``dt`` (one object per dtype, so ``is``
+    compares them as in PyTorch); ``bfloat16`` as it is. What ``minigrad.compat`` shows scripts."""
+    if dt is bfloat16:
+        return dt
+    if type(dt) is dtype:
+        return dt
+    d = np.dtype(dt)
+    found = _TORCH_STYLE.get(d)
+    if found is None:
+        found = _TORCH_STYLE[d] = _make_torch_style(d)
+    return found
 
 
 def is_bfloat16(dtype: object) -> builtins.bool:
@@ -333,6 +406,8 @@ def sequence_dtype(data: Any, default: np.dtype[Any]) -> np.dtype[Any] | None:
             stack.extend(item)
         elif kind not in _PYTHON_NUMBERS:
             dt = getattr(item, "dtype", None)
+            if type(dt) is dtype:  # a tensor's under minigrad.compat
+                dt = dt.dtype
             if isinstance(dt, np.dtype):
                 found[dt] = None
     if not found:

@@ -815,9 +815,10 @@ BUDGETS: dict[str, int] = {
     # +7 Tensor.__array_wrap__: numpy ufuncs on a tensor give a tensor (np.exp(t)), as PyTorch's
     # (merge of progs16: both sides' lines; its in-place cast error merged into hunt16's wider fix)
     # +5 (review): _hard_gate; __getitem__'s three index paths share one loop
-    # +67 (hunt17): see minigrad/nn and minigrad/optim; +4 errors._IndexArgumentError
-    # +26 (hunt17): Masked (ops.py, nn)
-    "minigrad": 62543,  # (progs15 and hunt15 merged: the lists above)
+    # +113 PyTorch's dtype objects under minigrad.compat (print(x.dtype) shows torch.float32, dtype has
+    # is_floating_point/is_signed/itemsize): the dtype class's instances (dtypes.py), the hook's swaps
+    # +100 (hunt17): see minigrad/nn, minigrad/optim and ops.py (Masked); +4 errors._IndexArgumentError
+    "minigrad": 62660,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -21,7 +21,9 @@ import types
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from minigrad import _format, random, version
+import numpy as np
+
+from minigrad import _format, dtypes, random, version
 from minigrad.tensor import Tensor, use_torch_constructor
 
 __all__ = ["install", "installed", "torch_name", "uninstall"]
@@ -131,6 +133,41 @@ def _patch_loaded_modules() -> None:
 
 
 _masks_before: list[bool] = []  # the dropout-mask setting install() found, put back by uninstall()
+_swapped: list[tuple[Any, str, Any]] = []  # (owner, name, minigrad's value) that uninstall() puts back
+
+
+def _swap(owner: Any, name: str, value: Any) -> None:
+    _swapped.append((owner, name, vars(owner)[name]))
+    setattr(owner, name, value)
+
+
+def _showing_torch_dtype(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def shown(*args: Any, **kwargs: Any) -> Any:
+        return dtypes.torch_style(fn(*args, **kwargs))
+
+    shown.__name__, shown.__qualname__, shown.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+    return shown
+
+
+def _show_torch_dtypes() -> None:
+    """Scripts see PyTorch's dtype objects: ``torch.float32``, ``x.dtype``, ``torch.get_default_dtype()``
+    print as ``torch.float32`` and have ``is_floating_point`` (:class:`minigrad.dtypes.dtype`). Only
+    what a script reaches is swapped; minigrad's own modules keep the numpy dtypes they imported."""
+    top = sys.modules[_TARGET]
+    for module in (top, dtypes):
+        for name, value in list(vars(module).items()):
+            if isinstance(value, np.dtype) and value in dtypes.DTYPES:
+                _swap(module, name, dtypes.torch_style(value))
+    for name in ("get_default_dtype", "promote_types", "result_type"):
+        _swap(top, name, _showing_torch_dtype(getattr(top, name)))
+    table = {dt: dtypes.torch_style(dt) for dt in dtypes.DTYPES}
+
+    def tensor_dtype(self: Tensor) -> Any:
+        return table[self._array.dtype]
+
+    tensor_dtype.__doc__ = "The tensor's dtype, as PyTorch shows it (``torch.float32``)."
+    _swap(Tensor, "dtype", property(tensor_dtype))
+    dtypes._NAMESPACE[0] = _ALIAS
 
 
 def installed() -> bool:
@@ -169,6 +206,7 @@ def install() -> None:
     _patch_loaded_modules()
     Tensor.__getattr__ = _tensor_getattr  # type: ignore[attr-defined]
     use_torch_constructor(True)  # torch.Tensor([0, 1]) is float32, torch.Tensor(3) has three elements
+    _show_torch_dtypes()
     # scripts pick their API by torch.__version__: the PyTorch release minigrad follows (see version.py)
     sys.modules[_TARGET].__version__ = version.__version__ = version.as_torch()  # type: ignore[attr-defined]
 
@@ -189,4 +227,8 @@ def uninstall() -> None:
     if "__getattr__" in vars(Tensor):
         delattr(Tensor, "__getattr__")
     use_torch_constructor(False)
+    while _swapped:
+        owner, name, value = _swapped.pop()
+        setattr(owner, name, value)
+    dtypes._NAMESPACE[0] = _TARGET
     sys.modules[_TARGET].__version__ = version.__version__ = version.Version(version.minigrad_release)  # type: ignore[attr-defined]

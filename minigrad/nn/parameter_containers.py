@@ -28,7 +28,7 @@ def _describe(value: Any, legacy_type: bool = False) -> str:
     if isinstance(value, Tensor):
         kind = "Parameter" if isinstance(value, Parameter) else "Tensor"
         size = "x".join(str(s) for s in value.shape)
-        dtype = value.type() if legacy_type else f"{_format.NAMESPACE}.{value.dtype}"
+        dtype = value.type() if legacy_type else f"{_format.NAMESPACE}.{value._array.dtype}"
         return f"{kind} containing: [{dtype} of size {size}]"
     return f"Object of type: {type(value).__name__}"
 

@@ -309,7 +309,7 @@ SPECS: dict[str, list[Check]] = {
     "vision_transformer.py": every_number(1e-5),   # unfold patches, norm_first GELU encoder, LambdaLR
     "neural_style_lbfgs.py": every_number(1e-6),   # the input image optimized by LBFGS, in float64
     "pruning.py": every_number(1e-5),              # prune: masks, containers, global, custom, remove
-    # the basics tutorials; dtypes are compared (minigrad prints them as numpy does), the BCE loss's
+    # the basics tutorials; dtypes are compared (printed as torch.float32 under the hook), the BCE loss's
     # grad_fn name is PyTorch's
     "learn_basics.py": every_number(1e-5),
     "fused_conv_bn.py": every_number(1e-5),        # custom Functions, gradcheck, torch.nn.grad

@@ -40,7 +40,7 @@ def test_submodules_of_a_hand_made_alias_are_minigrads_own() -> None:
               sys.modules["torch.nn.attention"] is sys.modules["minigrad.nn.attention"],
               minigrad.nn is sys.modules["minigrad.nn"], torch.Tensor([1, 2]).dtype)
     """)
-    assert out == ["True"] * 7 + ["float32"]
+    assert out == ["True"] * 7 + ["torch.float32"]  # (the hook shows PyTorch's dtype objects)
 
 
 def test_a_script_reaching_everything_as_attributes_gets_pytorchs_rules_from_its_first_call() -> None:
@@ -55,7 +55,7 @@ def test_a_script_reaching_everything_as_attributes_gets_pytorchs_rules_from_its
         print(first, torch.nn.Dropout(0.5)(torch.ones(8)).tolist())
     """)
     # PyTorch 2.13's mask for Dropout(0.5) on 8 elements right after manual_seed(0) (the fast stream differs)
-    assert out[0] == "float32"
+    assert out[0] == "torch.float32"
     assert " ".join(out[1:]) == "[0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 2.0, 2.0]"
 
 
@@ -81,4 +81,4 @@ def test_the_hook_a_hand_made_alias_installed_comes_off_with_the_alias() -> None
         del sys.modules["torch"]
         print(during, minigrad.Tensor([1, 2]).dtype, repr(minigrad.Size([2])), minigrad.compat.installed())
     """)
-    assert out == ["float32", "int64", "minigrad.Size([2])", "False"]
+    assert out == ["torch.float32", "int64", "minigrad.Size([2])", "False"]
