@@ -106,6 +106,10 @@ class _ArgumentTypeError(InvalidParameterError, TypeError):
     """An argument of the wrong type where PyTorch raises TypeError (``Linear(3.0, 4)``, ``bias=1``)."""
 
 
+class _IndexArgumentError(_ArgumentTypeError, IndexError):
+    """A float where PyTorch indexes with the argument (Embedding's ``padding_idx=1.0``): its IndexError."""
+
+
 class _AssertedParameterError(InvalidParameterError, AssertionError):
     """An argument PyTorch checks with an assert (``MultiheadAttention(8, 3)``, a bad padding_idx)."""
 

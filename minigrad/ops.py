@@ -1168,6 +1168,24 @@ class MaskedGrad(Function):
         return MaskedGrad.apply(g, anchor, keep=self.keep, slope=self.slope), zero
 
 
+class Masked(Function):
+    """y = a where ``keep``, else ``fill`` (a constant array): hardtanh, threshold, hardshrink, softshrink;
+    da = g where keep, else 0. Recorded (create_graph) as MaskedGrad anchored at ``a``, as PyTorch's
+    backward kernels of these take the input: a second derivative reaches it as zeros, not None."""
+
+    __slots__ = ("keep",)
+    keep: Array
+
+    def forward(self, a: Array, fill: Array, keep: Array) -> Array:
+        self.keep = keep
+        return _kernels.select(keep, a, fill)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        if _plain(g, out):
+            return (from_numpy(MaskedGrad.select(self.keep, g._array, 0.0)),)
+        return (MaskedGrad.apply(g, self.parents[0], keep=self.keep, slope=0.0),)
+
+
 class Abs(Function):
     """y = |a|;  da = g * sign(a) (0 at a == 0)."""
 

@@ -229,7 +229,10 @@ BUDGETS: dict[str, int] = {
     # +43 (progs16): the BceWithLogits primitive (PyTorch's input gradient sigmoid(x) - t, which the
     # composed form lost to cancellation for confident logits)
     # +5 (review): _hard_gate shared by Hardswish and Hardsigmoid (their kernel was written twice)
-    "minigrad/ops.py": 3610,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
+    # +18 (hunt17): the Masked primitive (where(keep, a, fill) whose recorded backward is MaskedGrad anchored
+    # at a: hardtanh/relu6/threshold/hardshrink/softshrink/prelu and max pooling reach their input beneath a
+    # gradient penalty as zeros, as PyTorch's backward kernels do)
+    "minigrad/ops.py": 3628,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -456,7 +459,13 @@ BUDGETS: dict[str, int] = {
     # pooling and interpolate refuse zero channels (max pooling's check, shared)
     # +47 (progs16): nn.init's deprecated spellings (xavier_uniform, constant, ...) and nn.NLLLoss2d; +1
     # binary_cross_entropy's -0 loss at input = target = 1
-    "minigrad/nn": 15997,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    # +56 (hunt17): PyTorch's target/index dtypes (class-index losses Long or Byte, margin losses Long,
+    # embeddings Long or Int, per_sample_weights of the weight's dtype), BCE-with-logits in the target's
+    # dtype, soft_margin_loss's input dtype and target check, bool targets of mse/smooth_l1, rms_norm's
+    # result dtype; wrongly typed arguments also PyTorch's TypeError (_checks.value_error, ntuple); +1
+    # xavier_uniform_'s bound comment; +2 Bilinear refuses in1_features=0
+    # +8 (hunt17): the activations and first_max composed with Masked
+    "minigrad/nn": 16064,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -471,7 +480,8 @@ BUDGETS: dict[str, int] = {
     # 4,450 with progs4: a loaded step count stays a number for a script's own Optimizer subclass
     # 4,489 with _inplace.const (0-d scalars: numpy's fast path) and the cached scratch views
     # +1 torch.optim.adamw: AdamW at PyTorch's module path (the compat hook shows that home)
-    "minigrad/optim": 4491,
+    # +7 (hunt17): hyperparameters and scheduler arguments that are no number raise PyTorch's TypeError too; +4 in the merge (both sides)
+    "minigrad/optim": 4502,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
     # 32,722: main's 27,500 (mg.compile, the var primitive, torch.amp, utils.tensorboard, issue 13's
@@ -809,7 +819,8 @@ BUDGETS: dict[str, int] = {
     # +113 PyTorch's dtype objects under minigrad.compat (print(x.dtype) shows torch.float32, dtype has
     # is_floating_point/is_signed/itemsize): the dtype class's instances (dtypes.py), the hook's swaps
     # +39 under the hook classes show PyTorch's modules (type(x) is <class 'torch.Tensor'>); optim/adamw.py
-    "minigrad": 62599,  # (progs15 and hunt15 merged: the lists above)
+    # +100 (hunt17): see minigrad/nn, minigrad/optim and ops.py (Masked); +4 errors._IndexArgumentError
+    "minigrad": 62699,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

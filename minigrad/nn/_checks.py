@@ -29,6 +29,13 @@ def is_real(value: Any) -> bool:
     return real and not isinstance(value, (bool, np.bool_))
 
 
+def value_error(value: Any) -> type[InvalidParameterError]:
+    """The class for an out-of-range ``value``: a value that is no number at all (None, a string, a list) is
+    also PyTorch's TypeError (its comparisons or argument parser raise one, ``Dropout(None)``)."""
+    numeric = isinstance(value, (int, float, np.integer, np.floating, np.bool_))
+    return InvalidParameterError if numeric else _ArgumentTypeError
+
+
 def positive_int(name: str, value: Any) -> int:
     """``value`` as an int if it is an int > 0 (bools rejected); a value that is not an int at all is also
     PyTorch's TypeError (``Linear(3.0, 4)``)."""
@@ -51,14 +58,14 @@ def nonnegative_int(name: str, value: Any) -> int:
 def positive_float(name: str, value: Any) -> float:
     """``value`` as a float if it is a finite number > 0."""
     if not is_real(value) or not math.isfinite(value) or value <= 0:
-        raise InvalidParameterError(f"{name} must be positive (a finite number > 0), got {name}={value!r}")
+        raise value_error(value)(f"{name} must be positive (a finite number > 0), got {name}={value!r}")
     return float(value)
 
 
 def nonnegative(name: str, value: Any) -> float:
     """``value`` itself if it is a number >= 0 (inf allowed, nan and bools rejected)."""
     if not is_real(value) or not value >= 0:
-        raise InvalidParameterError(f"{name} must be a number >= 0, got {name}={value!r}")
+        raise value_error(value)(f"{name} must be a number >= 0, got {name}={value!r}")
     given: float = value
     return given
 
@@ -66,14 +73,14 @@ def nonnegative(name: str, value: Any) -> float:
 def unit_interval(name: str, value: Any) -> float:
     """``value`` as a float if it is a number in [0, 1]."""
     if not is_real(value) or not 0 <= value <= 1:
-        raise InvalidParameterError(f"{name} must be a number in [0, 1], got {name}={value!r}")
+        raise value_error(value)(f"{name} must be a number in [0, 1], got {name}={value!r}")
     return float(value)
 
 
 def probability(name: str, value: Any) -> float:
     """``value`` as a float if it is a number in [0, 1]: a drop probability (1 drops everything)."""
     if not is_real(value) or not 0 <= value <= 1:
-        raise InvalidParameterError(f"{name} must be a number in [0, 1], got {name}={value!r}")
+        raise value_error(value)(f"{name} must be a number in [0, 1], got {name}={value!r}")
     return float(value)
 
 
@@ -93,7 +100,7 @@ def number(name: str, value: Any) -> float:
     passed, as PyTorch's does.
     """
     if not is_real(value):
-        raise InvalidParameterError(f"{name} must be a number, got {name}={value!r}")
+        raise value_error(value)(f"{name} must be a number, got {name}={value!r}")
     given: float = value
     return given
 
@@ -131,9 +138,11 @@ def normalized_shape(value: Any, name: str = "normalized_shape") -> tuple[int, .
     else:  # 2.5 or None: not a size at all (was "'float' object is not iterable")
         shape = ()
     if not shape or any(not is_int(s) or s <= 0 for s in shape):
-        words = "" if shape else ("Expected normalized_shape to be at least 1-dimensional, i.e., containing "
-                                  "at least one element, but got normalized_shape = []: ")
-        raise InvalidParameterError(
+        # a size that is no int (2.5, None, '3') is PyTorch's TypeError too
+        typed = any(not is_int(s) for s in shape) or not (is_int(value) or isinstance(value, (tuple, list)))
+        words = "" if shape or typed else ("Expected normalized_shape to be at least 1-dimensional, i.e., "
+                                           "containing at least one element, but got normalized_shape = []: ")
+        raise (_ArgumentTypeError if typed else InvalidParameterError)(
             f"{words}{name} must be a positive int or a non-empty sequence of positive ints, got "
             f"{name}={value!r}"
         )

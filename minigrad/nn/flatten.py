@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.errors import InvalidParameterError, ShapeError, _ArgumentTypeError
 from minigrad.nn import _checks
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor
@@ -33,7 +33,7 @@ class Flatten(Module):
 
 def _int_sizes(value: Any) -> tuple[int, ...]:
     if not isinstance(value, (tuple, list)) or not all(_checks.is_int(s) for s in value):
-        raise InvalidParameterError(
+        raise _ArgumentTypeError(  # (PyTorch's TypeError)
             f"unflattened_size must be a tuple or list of ints, got unflattened_size={value!r}"
         )
     return tuple(int(s) for s in value)

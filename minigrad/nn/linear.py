@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.errors import ShapeError
+from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.nn import _checks, init
 from minigrad.nn import functional as F
 from minigrad.nn.module import Module, Parameter
@@ -109,6 +109,8 @@ class Bilinear(Module):
                  device: Any = None, dtype: DTypeLike = None) -> None:
         super().__init__()
         self.in1_features = _checks.nonnegative_int("in1_features", in1_features)
+        if not self.in1_features:  # (PyTorch's init divides by sqrt(in1_features): it refuses 0)
+            raise InvalidParameterError(f"in1_features must be > 0, but got (in1_features={in1_features})")
         self.in2_features = _checks.nonnegative_int("in2_features", in2_features)
         self.out_features = _checks.nonnegative_int("out_features", out_features)
         _checks.device(device)

@@ -193,8 +193,7 @@ class MultiheadAttention(Module):
                 "embed_dim must be divisible by num_heads, "
                 f"got embed_dim={embed_dim} and num_heads={num_heads}"
             )
-        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout <= 1:
-            raise InvalidParameterError(f"dropout must be a number in [0, 1], got dropout={dropout!r}")
+        _checks.probability("dropout", dropout)
         self.kdim = embed_dim if kdim is None else _checks.positive_int("kdim", kdim)
         self.vdim = embed_dim if vdim is None else _checks.positive_int("vdim", vdim)
         self.batch_first = _checks.flag("batch_first", batch_first)

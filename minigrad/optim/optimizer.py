@@ -30,7 +30,14 @@ import numpy as np
 from minigrad._kernels import quiet
 from minigrad.autograd import enable_grad, no_grad
 from minigrad.default_dtype import get_default_dtype
-from minigrad.errors import DeviceError, InvalidParameterError, ShapeError, UnsupportedError
+from minigrad.errors import (
+    DeviceError,
+    InvalidParameterError,
+    ShapeError,
+    UnsupportedError,
+    _ArgumentTypeError,
+    _IndexArgumentError,
+)
 from minigrad.tensor import Array, Tensor, from_numpy, reset_grads
 from minigrad.utils.hooks import RemovableHandle
 
@@ -146,7 +153,9 @@ def check_number(name: str, value: Any, *, low: float | None = 0.0, high: float 
     bound, exclusive unless ``high_inclusive``. NaN is always rejected.
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise InvalidParameterError(f"{name} must be a real number, got {value!r}")
+        # no number at all (None, 'a'): PyTorch's comparison raises a TypeError
+        kind = InvalidParameterError if isinstance(value, (bool, np.bool_)) else _ArgumentTypeError
+        raise kind(f"{name} must be a real number, got {value!r}")
     v = float(value)
     too_high = high is not None and (v > high if high_inclusive else v >= high)
     if math.isnan(v) or (low is not None and v < low) or too_high:
@@ -194,8 +203,10 @@ def lr_value(group: dict[str, Any]) -> Any:
 
 def check_betas(betas: Any) -> None:
     """Raise InvalidParameterError unless ``betas`` is a pair of numbers in [0, 1)."""
-    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-        raise InvalidParameterError(f"betas must be a pair of floats, got {betas!r}")
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:  # (PyTorch's TypeError, IndexError if short)
+        short = isinstance(betas, (tuple, list)) and len(betas) < 2
+        kind = _IndexArgumentError if short else _ArgumentTypeError
+        raise kind(f"betas must be a pair of floats, got {betas!r}")
     for i, beta in enumerate(betas):
         check_number(f"beta parameter at index {i} (betas[{i}])", beta, low=None)
         if not 0.0 <= beta < 1.0:  # PyTorch's wording, naming the argument

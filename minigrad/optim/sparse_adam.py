@@ -59,7 +59,7 @@ class SparseAdam(Optimizer):
     def _check_group(self, group: dict[str, Any]) -> None:
         check_lr(group)
         for name, label in (("lr", "learning rate"), ("eps", "epsilon")):
-            check_number(name, float(group[name]))
+            check_number(name, float(group[name]) if name == "lr" else group[name])  # (lr: maybe a Tensor)
             if not float(group[name]) > 0:  # PyTorch refuses zero for both
                 raise InvalidParameterError(f"Invalid {label} ({name}): {group[name]!r} (expected > 0)")
         check_betas(group["betas"])

@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.errors import InvalidParameterError, ShapeError, _ArgumentTypeError
 from minigrad.nn._checks import is_int
-from minigrad.tensor import Array, Tensor, from_numpy, where
+from minigrad.ops import Masked
+from minigrad.tensor import Array, Tensor
 
 Ints = tuple[int, ...]
 
@@ -29,7 +30,9 @@ def ntuple(fn: str, name: str, value: Any, n: int, low: int | None = 1) -> Ints:
     if (not isinstance(items, (tuple, list)) or len(items) != n or not all(is_int(v) for v in items)
             or (low is not None and any(v < low for v in items))):
         kind = {1: "a positive int", 0: "a non-negative int", None: "an int"}.get(low, f"an int >= {low}")
-        raise InvalidParameterError(
+        # a value that is no int (3.0, None) is PyTorch's TypeError too; a wrong count or range is not
+        typed = not isinstance(items, (tuple, list)) or not all(is_int(v) for v in items)
+        raise (_ArgumentTypeError if typed else InvalidParameterError)(
             f"{fn}: {_torch_words(fn, name, items, low)}{name} must be {kind} or a tuple of {n} such ints, "
             f"got {name}={value!r}")
     return tuple(int(v) for v in items)
@@ -150,8 +153,9 @@ def first_max(t: Tensor, dim: int, eligible: Array | None = None) -> tuple[Tenso
 
     Composed as ``where(mask, t, 0).sum(dim)`` with a constant mask: a few vectorized
     comparisons cost less than the argmax that ``max``'s own backward takes along a
-    dim that is not the last.
+    dim that is not the last. (``Masked``: PyTorch's max-pool backward takes the input, so a
+    second derivative reaches it, as zeros.)
     """
     mask = max_mask(t.numpy(), dim, eligible)
-    values = where(from_numpy(mask), t, 0).sum(dim)
+    values = Masked.apply(t, fill=np.zeros((), t.dtype), keep=mask).sum(dim)
     return (values if values.dtype == t.dtype else values.astype(t.dtype)), mask  # int sums widen to int64

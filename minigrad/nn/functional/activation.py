@@ -19,7 +19,6 @@ import numpy as np
 from minigrad.dtypes import kernel_error, scalar_type_name
 from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
 from minigrad.nn import _checks
-from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
 from minigrad.ops import (
     Elu,
@@ -29,6 +28,7 @@ from minigrad.ops import (
     LeakyRelu,
     LeakyReluInplace,
     LogSigmoid,
+    Masked,
     Softplus,
 )
 from minigrad.tensor import DTypeLike, Tensor, where
@@ -266,7 +266,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,  # noqa
     a = x.numpy()
     # PyTorch's gradient mask: 0 at and beyond the ends, 1 elsewhere (nan included, which stays nan)
     passes = ~((a <= lo) | (a >= hi))
-    return named(where(passes, x, constant(np.clip(a, lo, hi), x.dtype)), "HardtanhBackward0")
+    return named(Masked.apply(x, fill=np.clip(a, lo, hi).astype(x.dtype), keep=passes), "HardtanhBackward0")
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -309,8 +309,8 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
     a = x.numpy()
     inside = (a >= -lam) & (a <= lam)  # nan is outside: it passes through, as in PyTorch
     # x * 0 between, as PyTorch's kernel: -0.0 for negative x (a constant there: the gradient is 0)
-    out = where(inside, x.detach() * 0.0, where(a < -lam, x + lam, x - lam))
-    return named(out, "SoftshrinkBackward0")
+    shifted = where(a < -lam, x + lam, x - lam)
+    return named(Masked.apply(shifted, fill=(x.detach() * 0.0)._array, keep=~inside), "SoftshrinkBackward0")
 
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
@@ -318,7 +318,8 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
     lam = _checks.number("lambd", lambd)
     x = _checks.tensor("hardshrink", input)
     a = x.numpy()
-    return named(where((a >= -lam) & (a <= lam), constant(0.0, x.dtype), x), "HardshrinkBackward0")
+    keep = ~((a >= -lam) & (a <= lam))
+    return named(Masked.apply(x, fill=np.zeros((), x.dtype), keep=keep), "HardshrinkBackward0")
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -328,9 +329,12 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     v = _checks.number("value", value)
     x = _checks.tensor("threshold", input)
     if inplace:  # (the argument ``threshold`` hides this function: the same where, PyTorch's in-place name)
-        return _into("threshold_", x, lambda t: named(where(t.numpy() <= th, constant(v, t.dtype), t),
-                                                      "ThresholdBackward1"))
-    return named(where(x.numpy() <= th, constant(v, x.dtype), x), "ThresholdBackward0")
+        return _into("threshold_", x, lambda t: named(_threshold(t, th, v), "ThresholdBackward1"))
+    return named(_threshold(x, th, v), "ThresholdBackward0")
+
+
+def _threshold(x: Tensor, th: float, v: float) -> Tensor:
+    return Masked.apply(x, fill=np.asarray(v, x.dtype), keep=~(x.numpy() <= th))
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
@@ -363,7 +367,9 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
     slope = w.reshape(()) if n == 1 else w.reshape(channels, *([1] * (x.ndim - 2)))
     pos = x.numpy() > 0
     # the slope sees 0 where x > 0, so an infinite x there gives the slope gradient 0, not inf * 0
-    return named(where(pos, x, where(pos, 0.0, x) * slope), "PreluKernelBackward0")
+    # (Masked: PyTorch's prelu backward takes the input, so a second derivative reaches it as zeros)
+    negative = Masked.apply(x, fill=np.zeros((), x.dtype), keep=~pos)
+    return named(where(pos, x, negative * slope), "PreluKernelBackward0")
 
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:  # noqa: A002

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad.dtypes import scalar_type_name
-from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
+from minigrad.grad_mode import is_grad_enabled
 from minigrad.nn import _checks
 from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional.activation import logsigmoid
@@ -31,14 +32,22 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = 
                      reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """log(1 + exp(-target * input)), elementwise (targets are +-1): the logistic loss of a two-class margin.
 
+    The loss has the input's dtype, as PyTorch's (a float64 target of a float32 input is cast).
+
     Raises:
         InvalidParameterError: unknown ``reduction``.
         ShapeError: target and input shapes do not broadcast.
+        MinigradError: a target that requires grad (in grad mode): PyTorch's kernel has no target gradient.
     """
     reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
     x = _checks.tensor("soft_margin_loss", input)
     y = target_like("soft_margin_loss", x, target)
     check_broadcast("soft_margin_loss", x.shape, y.shape)
+    if y.requires_grad and is_grad_enabled():
+        raise MinigradError("The function 'soft_margin_loss' is not differentiable with respect to argument "
+                            "'target'. This input cannot have requires_grad True.")
+    if y.dtype != x.dtype and y.dtype.kind == "f":
+        y = y.to(x.dtype)
     return named(apply_reduction(-logsigmoid(y * x), reduction), "SoftMarginLossBackward0", input)
 
 
@@ -59,7 +68,7 @@ def _class_targets(fn: str, x: Tensor, target: Tensor, target_ndim: int) -> np.n
         raise ShapeError(f"{fn}: target tensor should be 1-D with size equal to the number of input samples "
                          f"(batch size). Expected target size [{x.shape[0] if x.ndim == 2 else 1}], but got "
                          f"{list(t.shape)}. Input has shape {list(x.shape)}. ({ours})")
-    if t.dtype.kind not in "iu":  # (after the shapes, as PyTorch checks)
+    if t.dtype != np.int64:  # (after the shapes, as PyTorch checks; its kernels take Long only)
         raise InvalidParameterError(f"{fn}: expected scalar type Long but found {scalar_type_name(t.dtype)}: "
                                     f"target must hold class indices (an integer tensor), got {t.dtype}")
     return t.numpy().reshape(want)

@@ -75,7 +75,8 @@ def _class_indices(
     lshape = logp._array.shape
     if len(lshape) < 2 or target._array.shape != (lshape[0], *lshape[2:]):
         _target_shape_error(logp, target, fn, shape)
-    if target._array.dtype.kind not in "iu":
+    tdt = target._array.dtype
+    if tdt != np.int64 and tdt != np.uint8:  # (PyTorch's kernels take Long or Byte, no other integers)
         probs = (
             "float targets of the logits' shape are class probabilities"
             if fn == "cross_entropy"
@@ -88,6 +89,11 @@ def _class_indices(
         )
     c = lshape[1]
     t = target.numpy().reshape(-1)
+    if tdt == np.uint8:  # (read as indices, not as a legacy byte mask)
+        if len(shape) > 2:  # PyTorch's spatial kernel (nll_loss2d) takes Long only
+            raise DTypeError(f"expected scalar type Long but found Byte ({fn}: class indices of "
+                             f"(N, C, d...) scores must be int64)")
+        t = t.astype(np.int64)
     if t.size and not 0 <= ignore_index < c:  # the usual batch: one reduction decides
         # read as unsigned, a negative index is huge: one max checks both bounds
         if np.maximum.reduce(t.view(_UNSIGNED[t.itemsize])) < c:
@@ -343,6 +349,8 @@ def binary_cross_entropy_with_logits(
     Raises:
         InvalidParameterError: unknown ``reduction``.
         ShapeError: target's shape differs from input's.
+        DTypeError: an integer or bool target (PyTorch's RuntimeError); the loss has the float
+            target's dtype, as PyTorch's.
     """
     reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
     _checks.tensor("binary_cross_entropy_with_logits", input)
@@ -353,10 +361,19 @@ def binary_cross_entropy_with_logits(
             f"binary_cross_entropy_with_logits: target size {target.shape} must be the same as "
             f"input size {input.shape}"
         )
+    tdt = target.dtype
+    if tdt.kind not in "f":  # PyTorch's kernel computes (1 - target).mul_(input): in the target's dtype
+        if tdt == np.bool_:
+            raise DTypeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
+                             "`^` or `logical_xor()` operator instead.")
+        raise DTypeError(f"result type {scalar_type_name(input.dtype)} can't be cast to the desired output "
+                         f"type {scalar_type_name(tdt)}")
     pw = None if pos_weight is None else np.asarray(pos_weight.detach().numpy())
     loss = BceWithLogits.apply(input, target, pos_weight=pw)
     if weight is not None:
         loss = loss * weight
+    if loss.dtype != tdt:  # (PyTorch's in-place steps keep the target's float dtype)
+        loss = loss.to(tdt)
     return named(apply_reduction(loss, reduction), "BinaryCrossEntropyWithLogitsBackward0", input, target)
 
 

@@ -15,7 +15,9 @@ from minigrad.errors import (
     DTypeError,
     InvalidParameterError,
     ShapeError,
+    _ArgumentTypeError,
     _AssertedParameterError,
+    _IndexArgumentError,
 )
 from minigrad.nn import _checks
 from minigrad.nn.functional._grad_names import named
@@ -26,7 +28,7 @@ __all__ = ["embedding", "embedding_bag", "embedding_renorm_", "normalize_padding
 
 def _index_array(input: Any, fn: str) -> Array:  # noqa: A002
     idx = input.numpy() if isinstance(input, Tensor) else np.asarray(input)
-    if idx.dtype.kind not in "iu":
+    if idx.dtype != np.int64 and idx.dtype != np.int32:  # (PyTorch's kernels: Long or Int only)
         try:
             kind = tensor_type_name(idx.dtype)
         except KeyError:  # (not a tensor dtype at all: an array of strings or objects)
@@ -112,7 +114,9 @@ def normalize_padding_idx(padding_idx: int, num_embeddings: int) -> int:
         InvalidParameterError: it is not an int in [-num_embeddings, num_embeddings).
     """
     if isinstance(padding_idx, bool) or not isinstance(padding_idx, (int, np.integer)):
-        raise InvalidParameterError(f"padding_idx must be an int or None, got {padding_idx!r}")
+        # PyTorch indexes the weight with a float (IndexError) and compares anything else (TypeError)
+        kind = _IndexArgumentError if isinstance(padding_idx, (float, np.floating)) else _ArgumentTypeError
+        raise kind(f"padding_idx must be an int or None, got {padding_idx!r}")
     if not -num_embeddings <= padding_idx < num_embeddings:  # (asserted by PyTorch: an AssertionError too)
         raise _AssertedParameterError(
             f"padding_idx={padding_idx} must be within num_embeddings={num_embeddings} "
@@ -256,6 +260,12 @@ def _embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None,  # noq
         if mode != "sum":
             raise InvalidParameterError(
                 f"embedding_bag: per_sample_weights is only supported for mode='sum', got mode={mode!r}"
+            )
+        if per_sample_weights.dtype != weight.dtype:  # (PyTorch's kernel takes one dtype, no promotion)
+            raise DTypeError(
+                f"Expected tensor for argument #1 'weight' to have the same type as tensor for argument #1 "
+                f"'per_sample_weights'; but type {tensor_type_name(weight.dtype)} does not equal "
+                f"{tensor_type_name(per_sample_weights.dtype)} (while checking arguments for embedding_bag)"
             )
     num, dim = weight.shape
     flat, bounds = _bags(idx, offsets, include_last_offset)

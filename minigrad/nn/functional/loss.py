@@ -81,6 +81,12 @@ def _pointwise(fn: str, input: Tensor, target: Any) -> tuple[Tensor, Tensor]:  #
     return input, t
 
 
+def _unbool(t: Tensor, x: Tensor) -> Tensor:
+    """A bool target as 0/1 of the input's dtype: PyTorch's mse/smooth_l1 kernels promote it (its ``-``
+    refuses bools, so l1_loss and huber's gradient do not)."""
+    return t.to(x.dtype) if t.dtype == np.bool_ else t
+
+
 def _weighted(fn: str, loss: Tensor, input: Tensor, weight: Tensor | None, reduction: str,  # noqa: A002
               mean_by_weight: bool) -> Tensor:
     """loss * weight reduced; 'mean' divides by sum(weight) (mse, l1) or by the count (huber), as PyTorch."""
@@ -106,7 +112,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None,  #
     """
     reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
     x, t = _pointwise("mse_loss", input, target)
-    diff = x - t
+    diff = x - _unbool(t, x)
     out = _weighted("mse_loss", diff * diff, x, weight, reduction, mean_by_weight=True)
     return out if weight is not None else named(out, "MseLossBackward0", x, t)
 
@@ -154,7 +160,7 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = No
     x, t = _pointwise("smooth_l1_loss", input, target)
     if b == 0:
         return apply_reduction((x - t).abs(), reduction)
-    loss = apply_reduction(_quadratic_then_linear(x - t, b, False), reduction)
+    loss = apply_reduction(_quadratic_then_linear(x - _unbool(t, x), b, False), reduction)
     return named(loss, "SmoothL1LossBackward0")
 
 

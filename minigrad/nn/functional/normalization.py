@@ -323,7 +323,11 @@ def rms_norm(
     e = float(np.finfo(dt).eps) if eps is None else _checks.number("eps", eps)
     dims = tuple(range(x.ndim - len(shape), x.ndim))
     out = x * ((x**2).mean(dims, keepdim=True) + e) ** -0.5
-    return out if weight is None else out * weight
+    if weight is None:
+        return out
+    out = out * weight
+    # PyTorch's unfused path (a weight of another dtype) casts the result back to the input's dtype
+    return out if out.dtype == x.dtype or x.dtype.kind != "f" else out.to(x.dtype)
 
 
 def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75,  # noqa: A002

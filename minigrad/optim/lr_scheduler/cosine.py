@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from minigrad.errors import InvalidParameterError
-from minigrad.nn._checks import is_int, is_real
+from minigrad.nn._checks import is_int, is_real, value_error
 from minigrad.optim.lr_scheduler.base import LRScheduler, set_group_value
 from minigrad.optim.optimizer import Optimizer, check_number
 
@@ -32,7 +32,7 @@ class CosineAnnealingLR(LRScheduler):
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,  # noqa: N803 - PyTorch's name
                  last_epoch: int = -1) -> None:
         if isinstance(T_max, bool) or not isinstance(T_max, (int, float)) or not T_max > 0:
-            raise InvalidParameterError(f"T_max must be a positive number, got {T_max!r}")
+            raise value_error(T_max)(f"T_max must be a positive number, got {T_max!r}")
         check_number("eta_min", eta_min, low=None)
         self.T_max = T_max
         self.eta_min = eta_min
@@ -93,9 +93,9 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1,  # noqa: N803 - PyTorch's names
                  eta_min: float = 0.0, last_epoch: int = -1) -> None:
         if not is_int(T_0) or T_0 <= 0:
-            raise InvalidParameterError(f"Expected positive integer T_0, but got {T_0}")
+            raise value_error(T_0)(f"Expected positive integer T_0, but got {T_0}")
         if not is_int(T_mult) or T_mult < 1:
-            raise InvalidParameterError(f"Expected integer T_mult >= 1, but got {T_mult}")
+            raise value_error(T_mult)(f"Expected integer T_mult >= 1, but got {T_mult}")
         if not is_real(eta_min):
             raise InvalidParameterError(
                 f"Expected float or int eta_min, but got {eta_min} of type {type(eta_min)}"

@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any
 
 from minigrad.errors import InvalidParameterError
-from minigrad.nn._checks import is_int, positive_float
+from minigrad.nn._checks import is_int, positive_float, value_error
 from minigrad.optim.lr_scheduler.base import LRScheduler, check_optimizer, format_param, set_group_value
 from minigrad.optim.optimizer import Optimizer, check_number
 
@@ -61,7 +61,7 @@ def _start_momentum(optimizer: Optimizer, base_momentum: Any, max_momentum: Any,
 
 def _positive_count(name: str, value: Any) -> int:
     if not is_int(value) or value <= 0:
-        raise InvalidParameterError(f"Expected positive integer {name}, but got {value}")
+        raise value_error(value)(f"Expected positive integer {name}, but got {value}")
     return int(value)
 
 
@@ -257,7 +257,7 @@ class OneCycleLR(LRScheduler):
         else:
             raise InvalidParameterError("You must define either total_steps OR (epochs AND steps_per_epoch)")
         if not isinstance(pct_start, float) or not 0 <= pct_start <= 1:
-            raise InvalidParameterError(
+            raise value_error(pct_start)(
                 f"Expected float between 0 and 1 pct_start, but got pct_start={pct_start!r}"
             )
         if anneal_strategy not in ("cos", "linear"):

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from minigrad.errors import InvalidParameterError
-from minigrad.nn._checks import is_int, is_real, nonnegative_int, positive_int
+from minigrad.nn._checks import is_int, is_real, nonnegative_int, positive_int, value_error
 from minigrad.optim.lr_scheduler.base import LRScheduler
 from minigrad.optim.optimizer import Optimizer, check_number
 
@@ -216,7 +216,7 @@ class ConstantLR(LRScheduler):
     def __init__(self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5,
                  last_epoch: int = -1) -> None:
         if not is_real(factor) or not 0 < factor <= 1:
-            raise InvalidParameterError(  # PyTorch's words; it accepts 0, then divides by it
+            raise value_error(factor)(  # PyTorch's words; it accepts 0, then divides by it
                 f"Constant multiplicative factor expected to be between 0 and 1, got factor={factor!r} "
                 "(0 excluded)"
             )
@@ -257,12 +257,12 @@ class LinearLR(LRScheduler):
     def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
                  total_iters: int = 5, last_epoch: int = -1) -> None:
         if not is_real(start_factor) or not 0 < start_factor <= 1:
-            raise InvalidParameterError(
+            raise value_error(start_factor)(
                 "Starting multiplicative factor expected to be greater than 0 and less or equal to 1, "
                 f"got start_factor={start_factor!r}"
             )
         if not is_real(end_factor) or not 0 <= end_factor <= 1:
-            raise InvalidParameterError(
+            raise value_error(end_factor)(
                 f"Ending multiplicative factor expected to be between 0 and 1, got end_factor={end_factor!r}"
             )
         self.start_factor = start_factor
