@@ -67,3 +67,22 @@ def test_distribution_reprs_list_what_pytorch_caches(monkeypatch: pytest.MonkeyP
                     pass
     assert [repr(d) for d in ours] == [repr(d) for d in theirs]
     assert repr(ours[13].param_shape) == repr(theirs[13].param_shape) == "torch.Size([2, 3])"
+
+
+def test_sequential_del_renumbers_and_module_dicts_are_plain() -> None:
+    """Before progs17 (module_registry_tour.py) `del seq[i]` kept user-given names (PyTorch renumbers
+    0, 1, ...), ModuleDict.values()/items() returned lists (PyTorch: dict views) and a module's
+    _parameters/_buffers/_modules were OrderedDicts (PyTorch's are plain dicts, which print differently)."""
+    from collections import OrderedDict
+    out = []
+    for lib in (torch, mg):
+        seq = lib.nn.Sequential(OrderedDict([("fc", lib.nn.Linear(2, 2)), ("act", lib.nn.ReLU()),
+                                             ("out", lib.nn.Linear(2, 1))]))
+        del seq[1]
+        names = [n for n, _ in seq.named_children()]
+        seq.pop(0)
+        d = lib.nn.ModuleDict({"x": lib.nn.ReLU()})
+        out.append((names, [n for n, _ in seq.named_children()], type(d.items()).__name__,
+                    type(d.values()).__name__, type(d.keys()).__name__, repr(d.items()),
+                    type(seq._modules).__name__, type(seq._parameters).__name__, type(seq._buffers).__name__))
+    assert out[1] == out[0]
