@@ -619,6 +619,8 @@ SPECS: dict[str, list[Check]] = {
     # float64 Rosenbrock: LBFGS's steps there amplify float32 rounding into different paths
     "param_groups_lbfgs.py": every_number(1e-4),    # groups, add_param_group, state_dict, LBFGS searches
     "pad_fold_patches.py": every_number(1e-4),      # F.pad modes/dims/grads, pad modules, unfold/fold
+    "data_splits_sampling.py": every_number(1e-4),  # random_split fractions, samplers, imbalanced sampling
+    "packed_attention_masks.py": every_number(1e-4),  # pack/unpack round trips, MHA mask combos, SDPA
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
