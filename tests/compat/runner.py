@@ -621,6 +621,9 @@ SPECS: dict[str, list[Check]] = {
     "pad_fold_patches.py": every_number(1e-4),      # F.pad modes/dims/grads, pad modules, unfold/fold
     "data_splits_sampling.py": every_number(1e-4),  # random_split fractions, samplers, imbalanced sampling
     "packed_attention_masks.py": every_number(1e-4),  # pack/unpack round trips, MHA mask combos, SDPA
+    "lr_schedules_swa_custom.py": every_number(1e-5),  # LRScheduler subclass, restarts, cyclic, SWA/EMA
+    "parametrize_prune_hooks.py": every_number(1e-5),  # parametrizations, pruning, every hook kind
+    "print_magnitudes_sums.py": every_number(0),    # print() of awkward magnitudes/dtypes, summaries
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
