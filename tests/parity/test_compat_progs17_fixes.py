@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 import pytest
 
 import minigrad as mg
@@ -86,3 +88,48 @@ def test_sequential_del_renumbers_and_module_dicts_are_plain() -> None:
                     type(d.values()).__name__, type(d.keys()).__name__, repr(d.items()),
                     type(seq._modules).__name__, type(seq._parameters).__name__, type(seq._buffers).__name__))
     assert out[1] == out[0]
+
+
+@pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")  # (torch.func's)
+def test_jacfwd_builds_columns_in_forward_mode() -> None:
+    """Before progs17 (func_signed_zeros.py) jacfwd was jacrev: the same values, but the zero entries
+    carried the column's sign (J[i, j] = 2 x_j * 0 for x ** 2) where PyTorch's forward mode gives the
+    row's (2 x_i * 0), so print(jacfwd(f)(x)) showed -0.0000 where PyTorch shows 0.0000."""
+    x = np.array([1.5, -0.25, -2.0], dtype=np.float32)
+    fns = [lambda v: v ** 2, lambda v: v.sin() * v, lambda v: v.exp() * 0 - v.relu(),
+           lambda v: v.reshape(3, 1) * v.reshape(1, 3)]
+    for fn in fns:
+        want = torch.func.jacfwd(fn)(torch.tensor(x)).numpy()
+        got = mg.func.jacfwd(fn)(mg.tensor(x)).numpy()
+        assert got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+        assert (np.signbit(got) == np.signbit(want)).all()
+    h_want = torch.func.hessian(lambda v: (v.sin() * v).sum())(torch.tensor(x)).numpy()
+    h_got = mg.func.hessian(lambda v: (v.sin() * v).sum())(mg.tensor(x)).numpy()
+    np.testing.assert_allclose(h_got, h_want, rtol=1e-6)
+    assert (np.signbit(h_got) == np.signbit(h_want)).all()
+
+
+@pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
+def test_func_transforms_stay_differentiable_in_captured_parameters() -> None:
+    """Before progs17 (func_signed_zeros.py's PINN) jacrev / grad / jvp of a function closing over a
+    module returned constants when the argument itself did not require grad: a loss on
+    vmap(jacrev(u))(t) did not train u's weights (PyTorch's results carry the graph to them)."""
+    got, want = [], []
+    for lib, out in ((mg, got), (torch, want)):
+        lib.manual_seed(0)
+        u = lib.nn.Sequential(lib.nn.Linear(1, 4), lib.nn.Tanh(), lib.nn.Linear(4, 1))
+        ts = lib.linspace(0, 1, 5).unsqueeze(1)
+        du = lib.func.vmap(lib.func.jacrev(lambda t: u(t)))(ts)
+        g = lib.func.grad(lambda t: u(t).sum())(ts[1])
+        _, jv = lib.func.jvp(lambda t: u(t), (ts[2],), (lib.ones(1),))
+        jf = lib.func.jacfwd(lambda t: u(t))(ts[3])
+        loss = du.pow(2).sum() + g.sum() + jv.sum() + jf.sum()
+        out.append(du.requires_grad)
+        out += [p.numpy().copy() for p in lib.autograd.grad(loss, list(u.parameters()), materialize_grads=True)]
+        with lib.no_grad():  # no graph is recorded under no_grad
+            out.append(lib.func.jacrev(lambda t: u(t))(ts[0]).requires_grad)
+        out.append(lib.func.grad(lambda t: (t ** 2).sum())(ts[0]).requires_grad)  # nothing outer
+    assert got[0] is want[0] is True and got[-2:] == want[-2:] == [False, False]
+    for a, b in zip(got[1:-2], want[1:-2]):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
