@@ -198,7 +198,7 @@ def _reaches_outer(out: Any, fresh: Any) -> bool:
     parameters the function captured): PyTorch's transforms then return results still differentiable
     w.r.t. it (a PINN's loss on ``jacrev(u)(t)`` trains ``u``'s weights). Only asked with grad mode on."""
     own = {id(t) for t in _leaves(fresh)}
-    todo = [t.grad_fn for t in _leaves(out) if isinstance(t, Tensor) and t.grad_fn is not None]
+    todo: list[Any] = [t.grad_fn for t in _leaves(out) if isinstance(t, Tensor) and t.grad_fn is not None]
     seen: set[int] = set()
     while todo:
         fn = todo.pop()
@@ -409,10 +409,12 @@ def jacfwd(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, has_aux
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        x = args[argnums] if isinstance(argnums, int) and -len(args) <= argnums < len(args) else None
-        if has_aux or kwargs or not isinstance(x, Tensor) or x.numel() == 0:
+        if has_aux or kwargs or not isinstance(argnums, int) or not -len(args) <= argnums < len(args):
             return rev(*args, **kwargs)
         i = argnums % len(args)
+        x = args[i]
+        if not isinstance(x, Tensor) or x.numel() == 0:
+            return rev(*args, **kwargs)
 
         def at(v: Tensor) -> Any:
             return func(*args[:i], v, *args[i + 1:])

@@ -456,7 +456,8 @@ BUDGETS: dict[str, int] = {
     # pooling and interpolate refuse zero channels (max pooling's check, shared)
     # +47 (progs16): nn.init's deprecated spellings (xavier_uniform, constant, ...) and nn.NLLLoss2d; +1
     # binary_cross_entropy's -0 loss at input = target = 1
-    "minigrad/nn": 15997,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    # +3 (progs17): Sequential's del renumbers given names into an OrderedDict; Module's dicts plain
+    "minigrad/nn": 16000,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -805,7 +806,11 @@ BUDGETS: dict[str, int] = {
     # +7 Tensor.__array_wrap__: numpy ufuncs on a tensor give a tensor (np.exp(t)), as PyTorch's
     # (merge of progs16: both sides' lines; its in-place cast error merged into hunt16's wider fix)
     # +5 (review): _hard_gate; __getitem__'s three index paths share one loop
-    "minigrad": 62447,  # (progs15 and hunt15 merged: the lists above)
+    # +82 (progs17): +3 minigrad/nn (above); distribution reprs listing what PyTorch's list (lazy
+    # probs/logits and MultivariateNormal/Wishart matrices, none for Beta/LogNormal/...), a Size param_shape;
+    # assert_close's shape/dtype names; jacfwd from jvp columns; func transforms differentiable w.r.t.
+    # captured tensors (_reaches_outer)
+    "minigrad": 62529,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

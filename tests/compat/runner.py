@@ -624,7 +624,7 @@ SPECS: dict[str, list[Check]] = {
     "lr_schedules_swa_custom.py": every_number(1e-5),  # LRScheduler subclass, restarts, cyclic, SWA/EMA
     "parametrize_prune_hooks.py": every_number(1e-5),  # parametrizations, pruning, every hook kind
     "print_magnitudes_sums.py": every_number(0),    # print() of awkward magnitudes/dtypes, summaries
-    "func_signed_zeros.py": every_number(1e-5),     # torch.func printed whole, Newton by jacfwd, PINN by jacrev
+    "func_signed_zeros.py": every_number(1e-5),     # torch.func printed whole, Newton (jacfwd), PINN (jacrev)
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

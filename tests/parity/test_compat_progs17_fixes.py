@@ -3,10 +3,10 @@ each fix checked against torch on its own."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import numpy as np
-
 import pytest
 
 import minigrad as mg
@@ -41,10 +41,11 @@ def test_assert_close_names_shape_and_dtype_as_torch(monkeypatch: pytest.MonkeyP
 
 def _dists(lib: Any) -> list[Any]:
     d, t = lib.distributions, lib.tensor
-    return [d.Beta(2.0, 3.0), d.LogNormal(0.0, 1.0), d.HalfNormal(1.0), d.HalfCauchy(t([1.0, 2.0])), d.Chi2(3.0),
-            d.LogisticNormal(lib.zeros(2), lib.ones(2)), d.InverseGamma(2.0, 1.0), d.Multinomial(5, t([0.2, 0.8])),
-            d.Binomial(5, probs=t(0.25)), d.Geometric(logits=t(0.5)), d.NegativeBinomial(3, 0.5),
-            d.ContinuousBernoulli(0.25), d.Bernoulli(probs=t([0.5, 0.25])), d.Categorical(logits=lib.zeros(2, 3)),
+    return [d.Beta(2.0, 3.0), d.LogNormal(0.0, 1.0), d.HalfNormal(1.0), d.HalfCauchy(t([1.0, 2.0])),
+            d.Chi2(3.0), d.LogisticNormal(lib.zeros(2), lib.ones(2)), d.InverseGamma(2.0, 1.0),
+            d.Multinomial(5, t([0.2, 0.8])), d.Binomial(5, probs=t(0.25)), d.Geometric(logits=t(0.5)),
+            d.NegativeBinomial(3, 0.5), d.ContinuousBernoulli(0.25), d.Bernoulli(probs=t([0.5, 0.25])),
+            d.Categorical(logits=lib.zeros(2, 3)),
             d.MultivariateNormal(lib.zeros(2), scale_tril=lib.eye(2)),
             d.MultivariateNormal(lib.zeros(2), precision_matrix=lib.eye(2)),
             d.Wishart(t(3.0), lib.eye(2)),
@@ -52,9 +53,9 @@ def _dists(lib: Any) -> list[Any]:
 
 
 def test_distribution_reprs_list_what_pytorch_caches(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Before progs17 (vi_distributions_loop.py) reprs listed parameters PyTorch's do not (Beta(concentration1:
-    2.0, ...), LogNormal(loc: ...), HalfNormal/Chi2/InverseGamma/LogisticNormal/Multinomial ones), and missed
-    those PyTorch's lazy properties had cached: Bernoulli(logits=...) after .probs printed only logits,
+    """Before progs17 (vi_distributions_loop.py) reprs listed parameters PyTorch's do not
+    (Beta(concentration1: 2.0, ...), LogNormal(loc: ...), HalfNormal/Chi2/InverseGamma/LogisticNormal/
+    Multinomial ones), and missed those PyTorch's lazy properties had cached: Bernoulli(logits=...) after .probs printed only logits,
     MultivariateNormal only the matrix given, Wishart no matrix, a mixture's Categorical no logits.
     Categorical.param_shape was a tuple, not a Size."""
     monkeypatch.setattr(_format, "NAMESPACE", "torch")
@@ -63,10 +64,8 @@ def test_distribution_reprs_list_what_pytorch_caches(monkeypatch: pytest.MonkeyP
     for group in (ours, theirs):
         for d in group:
             for name in ("probs", "logits", "covariance_matrix", "precision_matrix", "scale_tril"):
-                try:
+                with contextlib.suppress(AttributeError, NotImplementedError):
                     getattr(d, name)
-                except (AttributeError, NotImplementedError):
-                    pass
     assert [repr(d) for d in ours] == [repr(d) for d in theirs]
     assert repr(ours[13].param_shape) == repr(theirs[13].param_shape) == "torch.Size([2, 3])"
 
@@ -120,15 +119,16 @@ def test_func_transforms_stay_differentiable_in_captured_parameters() -> None:
         lib.manual_seed(0)
         u = lib.nn.Sequential(lib.nn.Linear(1, 4), lib.nn.Tanh(), lib.nn.Linear(4, 1))
         ts = lib.linspace(0, 1, 5).unsqueeze(1)
-        du = lib.func.vmap(lib.func.jacrev(lambda t: u(t)))(ts)
-        g = lib.func.grad(lambda t: u(t).sum())(ts[1])
-        _, jv = lib.func.jvp(lambda t: u(t), (ts[2],), (lib.ones(1),))
-        jf = lib.func.jacfwd(lambda t: u(t))(ts[3])
+        du = lib.func.vmap(lib.func.jacrev(lambda t, u=u: u(t)))(ts)
+        g = lib.func.grad(lambda t, u=u: u(t).sum())(ts[1])
+        _, jv = lib.func.jvp(lambda t, u=u: u(t), (ts[2],), (lib.ones(1),))
+        jf = lib.func.jacfwd(lambda t, u=u: u(t))(ts[3])
         loss = du.pow(2).sum() + g.sum() + jv.sum() + jf.sum()
         out.append(du.requires_grad)
-        out += [p.numpy().copy() for p in lib.autograd.grad(loss, list(u.parameters()), materialize_grads=True)]
+        grads = lib.autograd.grad(loss, list(u.parameters()), materialize_grads=True)
+        out += [p.numpy().copy() for p in grads]
         with lib.no_grad():  # no graph is recorded under no_grad
-            out.append(lib.func.jacrev(lambda t: u(t))(ts[0]).requires_grad)
+            out.append(lib.func.jacrev(lambda t, u=u: u(t))(ts[0]).requires_grad)
         out.append(lib.func.grad(lambda t: (t ** 2).sum())(ts[0]).requires_grad)  # nothing outer
     assert got[0] is want[0] is True and got[-2:] == want[-2:] == [False, False]
     for a, b in zip(got[1:-2], want[1:-2]):

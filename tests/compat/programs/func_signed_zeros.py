@@ -25,7 +25,8 @@ def loss_fn(p, xb, yb):
     return F.mse_loss(functional_call(model, p, (xb.unsqueeze(0),)), yb.unsqueeze(0))
 g = vmap(grad(loss_fn), in_dims=(None, 0, 0))(params, torch.randn(5, 3), torch.randn(5, 2))
 print({k: v.shape for k, v in g.items()}, g["bias"][0])
-out, fn = vjp(torch.sin, x); print(fn(torch.ones(3)))
+out, fn = vjp(torch.sin, x)
+print(fn(torch.ones(3)))
 print(jvp(torch.exp, (x,), (torch.ones(3),)))
 with fwAD.dual_level():
     d = fwAD.make_dual(x, torch.ones(3))
@@ -47,7 +48,11 @@ gg, = torch.autograd.grad(gx.sum(), a)
 print(gx, gg, gx.grad_fn.name())
 print(torch.autograd.grad(a.sum(), a, grad_outputs=torch.tensor(2.0)), torch.autograd.grad([a.sum(), (a * 2).sum()], a))
 print(torch.autograd.grad((a * 2).sum(), [a, torch.ones(1, requires_grad=True)], allow_unused=True, materialize_grads=True))
-b = a.detach().requires_grad_(); c = b * 3; c.retain_grad(); c.sum().backward(inputs=[c]); print(c.grad, b.grad)
+b = a.detach().requires_grad_()
+c = b * 3
+c.retain_grad()
+c.sum().backward(inputs=[c])
+print(c.grad, b.grad)
 for fn in (lambda v: v ** 2, lambda v: v.tanh() * v, lambda v: torch.stack([v.sum(), (v * 2).prod(), v[0] * v[2]])):
     print("jacfwd\n", jacfwd(fn)(x), "\njacrev\n", jacrev(fn)(x))
 print("hessian\n", hessian(lambda v: (v.sin() * v.roll(1)).sum())(x))

@@ -7,9 +7,15 @@ tied embedding/output pair, named_modules/children, and a short training run of 
 whose state_dict round-trips into a fresh copy."""
 
 import copy
-import torch, torch.nn as nn
 from collections import OrderedDict
+
+import torch
+import torch.nn as nn
+
 torch.manual_seed(0)
+torch.set_num_threads(1)
+
+
 class Net(nn.Module):
     def __init__(self):
         super().__init__()
@@ -34,7 +40,9 @@ net.pdict["t"] = nn.Parameter(torch.ones(2, 2))
 print(net.pdict, list(net.pdict.keys()), net.pdict.pop("s"))
 print(net)
 ml = nn.ModuleList([nn.Linear(1, 1) for _ in range(3)])
-ml.insert(1, nn.ReLU()); ml.append(nn.Sigmoid()); del ml[0]
+ml.insert(1, nn.ReLU())
+ml.append(nn.Sigmoid())
+del ml[0]
 print(ml, ml[1:3], len(ml))
 ml[0] = nn.GELU()
 print(ml)
@@ -66,8 +74,10 @@ print(sum(p.numel() for p in tied.parameters()))
 print([n for n, m in net.named_modules()], [n for n, m in net.named_children()])
 print(net.extra, net.nothing)
 print(net.extra_repr(), nn.Linear(2, 3).extra_repr())
-net.requires_grad_(False); print([p.requires_grad for p in net.parameters()][:2])
-net.zero_grad(); print(net.training, net.eval().training)
+net.requires_grad_(False)
+print([p.requires_grad for p in net.parameters()][:2])
+net.zero_grad()
+print(net.training, net.eval().training)
 print(nn.ModuleDict({"x": nn.Linear(1, 1)}).items())
 print(nn.ParameterList([torch.ones(2)])[0].__class__.__name__)
 

@@ -74,7 +74,7 @@ for search in (None, "strong_wolfe"):
     lb = torch.optim.LBFGS([p], lr=1 if search else 0.1, max_iter=40, history_size=10, line_search_fn=search)
     calls = [0]
 
-    def closure():
+    def closure(calls=calls, lb=lb, p=p):
         calls[0] += 1
         lb.zero_grad()
         loss = rosenbrock(p)

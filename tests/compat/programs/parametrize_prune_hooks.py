@@ -29,7 +29,8 @@ o = orthogonal(nn.Linear(4, 4))
 print(o, torch.dist(o.weight @ o.weight.T, torch.eye(4)).item() < 1e-5)
 sn = spectral_norm(nn.Linear(5, 3))
 print(sn, list(sn.state_dict().keys()))
-for _ in range(3): y = sn(torch.randn(2, 5))
+for _ in range(3):
+    y = sn(torch.randn(2, 5))
 print(round(torch.linalg.matrix_norm(sn.weight, 2).item(), 4))
 wn = weight_norm(nn.Linear(3, 2))
 print(list(wn.state_dict().keys()), wn.parametrizations.weight.original0.shape)
@@ -51,9 +52,11 @@ h1 = net.register_forward_pre_hook(lambda mod, args, kwargs: calls.append(("pre"
 h2 = net[0].register_forward_hook(lambda mod, inp, out: out * 2)
 h3 = net[1].register_full_backward_pre_hook(lambda mod, go: calls.append(("bpre", go[0].shape)))
 h4 = net[1].register_full_backward_hook(lambda mod, gi, go: calls.append(("bwd", gi[0].shape, go[0].shape)))
-out = net(torch.randn(4, 2)); out.sum().backward()
+out = net(torch.randn(4, 2))
+out.sum().backward()
 print(calls)
-for h in (h1, h2, h3, h4): h.remove()
+for h in (h1, h2, h3, h4):
+    h.remove()
 sd_calls = []
 net.register_state_dict_pre_hook(lambda mod, prefix, keep_vars: sd_calls.append(prefix))
 net[0].register_state_dict_post_hook if hasattr(net[0], "register_state_dict_post_hook") else None
