@@ -56,8 +56,8 @@ def test_distribution_reprs_list_what_pytorch_caches(monkeypatch: pytest.MonkeyP
     """Before progs17 (vi_distributions_loop.py) reprs listed parameters PyTorch's do not
     (Beta(concentration1: 2.0, ...), LogNormal(loc: ...), HalfNormal/Chi2/InverseGamma/LogisticNormal/
     Multinomial ones), and missed those PyTorch's lazy properties had cached: Bernoulli(logits=...)
-    after .probs printed only logits, MultivariateNormal only the matrix given, Wishart no matrix, a mixture's Categorical no logits.
-    Categorical.param_shape was a tuple, not a Size."""
+    after .probs printed only logits, MultivariateNormal only the matrix given, Wishart no matrix, a
+    mixture's Categorical no logits. Categorical.param_shape was a tuple, not a Size."""
     monkeypatch.setattr(_format, "NAMESPACE", "torch")
     ours, theirs = _dists(mg), _dists(torch)
     assert [repr(d) for d in ours] == [repr(d) for d in theirs]
