@@ -277,8 +277,10 @@ def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> Any:
     one per primal (with ``has_aux``: ``(output, vjp_fn, aux)``)."""
     # no primals: PyTorch calls func() (a TypeError if it needs arguments) and vjp_fn gives ()
     new_args, diff, keep = _prepare(primals, tuple(range(len(primals)))) if primals else ([], (), True)
+    outer = is_grad_enabled()
     with enable_grad():
         out, aux = _split_aux(func(*new_args), has_aux, "vjp")
+        keep = keep or (outer and _reaches_outer(out, diff))
 
     def vjp_fn(cotangents: Any) -> tuple[Any, ...]:
         if not primals:

@@ -806,11 +806,11 @@ BUDGETS: dict[str, int] = {
     # +7 Tensor.__array_wrap__: numpy ufuncs on a tensor give a tensor (np.exp(t)), as PyTorch's
     # (merge of progs16: both sides' lines; its in-place cast error merged into hunt16's wider fix)
     # +5 (review): _hard_gate; __getitem__'s three index paths share one loop
-    # +82 (progs17): +3 minigrad/nn (above); distribution reprs listing what PyTorch's list (lazy
+    # +86 (progs17): +3 minigrad/nn (above); distribution reprs listing what PyTorch's list (lazy
     # probs/logits and MultivariateNormal/Wishart matrices, none for Beta/LogNormal/...), a Size param_shape;
-    # assert_close's shape/dtype names; jacfwd from jvp columns; func transforms differentiable w.r.t.
-    # captured tensors (_reaches_outer)
-    "minigrad": 62529,  # (progs15 and hunt15 merged: the lists above)
+    # assert_close's shape/dtype names; jacfwd from jvp columns; func transforms (grad, jacrev, jvp, vjp)
+    # differentiable w.r.t. captured tensors (_reaches_outer)
+    "minigrad": 62533,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -111,8 +111,8 @@ def test_jacfwd_builds_columns_in_forward_mode() -> None:
 
 @pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
 def test_func_transforms_stay_differentiable_in_captured_parameters() -> None:
-    """Before progs17 (func_signed_zeros.py's PINN) jacrev / grad / jvp of a function closing over a
-    module returned constants when the argument itself did not require grad: a loss on
+    """Before progs17 (func_signed_zeros.py's PINN) jacrev / grad / jvp / vjp of a function
+    closing over a module returned constants when the argument itself did not require grad: a loss on
     vmap(jacrev(u))(t) did not train u's weights (PyTorch's results carry the graph to them)."""
     got, want = [], []
     for lib, out in ((mg, got), (torch, want)):
@@ -123,7 +123,9 @@ def test_func_transforms_stay_differentiable_in_captured_parameters() -> None:
         g = lib.func.grad(lambda t, u=u: u(t).sum())(ts[1])
         _, jv = lib.func.jvp(lambda t, u=u: u(t), (ts[2],), (lib.ones(1),))
         jf = lib.func.jacfwd(lambda t, u=u: u(t))(ts[3])
+        _, pull = lib.func.vjp(lambda t, u=u: u(t), ts[4])
         loss = du.pow(2).sum() + g.sum() + jv.sum() + jf.sum()
+        loss = loss + pull(lib.ones(1))[0].sum()
         out.append(du.requires_grad)
         grads = lib.autograd.grad(loss, list(u.parameters()), materialize_grads=True)
         out += [p.numpy().copy() for p in grads]
