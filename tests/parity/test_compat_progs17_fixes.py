@@ -135,3 +135,22 @@ def test_func_transforms_stay_differentiable_in_captured_parameters() -> None:
     assert got[0] is want[0] is True and got[-2:] == want[-2:] == [False, False]
     for a, b in zip(got[1:-2], want[1:-2]):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+
+
+def test_checkpoint_outputs_carry_pytorchs_grad_fn_names() -> None:
+    """Before progs17 a checkpointed output printed grad_fn=<RecomputeBackward0>; PyTorch's reentrant
+    checkpoint shows CheckpointFunctionBackward and its non-reentrant one the function's own last op."""
+    names = []
+    for lib in (torch, mg):
+        lib.manual_seed(0)
+        lin = lib.nn.Linear(2, 2)
+        x = lib.randn(3, 2, requires_grad=True)
+        row = []
+        for reentrant in (True, False):
+            for fn in (lin, lambda t, lin=lin, lib=lib: lib.relu(lin(t)) * 2):
+                y = lib.utils.checkpoint.checkpoint(fn, x, use_reentrant=reentrant)
+                y.sum().backward()
+                row.append((y.grad_fn.name(), repr(y).split("grad_fn=")[1], x.grad.numpy().round(5).tolist()))
+                x.grad = None
+        names.append(row)
+    assert names[1] == names[0]
