@@ -193,6 +193,27 @@ def _prepare(args: tuple[Any, ...], argnums: int | tuple[int, ...]) -> tuple[lis
     return new_args, diff, outer
 
 
+def _reaches_outer(out: Any, fresh: Any) -> bool:
+    """Whether ``out``'s graph reaches a leaf that requires grad other than the ``fresh`` ones (a module's
+    parameters the function captured): PyTorch's transforms then return results still differentiable
+    w.r.t. it (a PINN's loss on ``jacrev(u)(t)`` trains ``u``'s weights). Only asked with grad mode on."""
+    own = {id(t) for t in _leaves(fresh)}
+    todo: list[Any] = [t.grad_fn for t in _leaves(out) if isinstance(t, Tensor) and t.grad_fn is not None]
+    seen: set[int] = set()
+    while todo:
+        fn = todo.pop()
+        if fn is None or id(fn) in seen:
+            continue
+        seen.add(id(fn))
+        var = getattr(fn, "variable", None)
+        if var is not None:
+            if id(var) not in own:
+                return True
+            continue
+        todo.extend(nf for nf, _ in fn.next_functions)
+    return False
+
+
 def _split_aux(out: Any, has_aux: bool, fn: str) -> tuple[Any, Any]:
     if not has_aux:
         return out, None
@@ -222,8 +243,10 @@ def grad_and_value(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0,
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         new_args, diff, keep = _prepare(args, argnums)
+        outer = is_grad_enabled()
         with enable_grad():
             out, aux = _split_aux(func(*new_args, **kwargs), has_aux, "grad_and_value")
+            keep = keep or (outer and _reaches_outer(out, diff))
             if not isinstance(out, Tensor) or out.numel() != 1:
                 got = tuple(out.shape) if isinstance(out, Tensor) else type(out).__name__
                 raise RuntimeError(f"grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, "
@@ -254,8 +277,10 @@ def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> Any:
     one per primal (with ``has_aux``: ``(output, vjp_fn, aux)``)."""
     # no primals: PyTorch calls func() (a TypeError if it needs arguments) and vjp_fn gives ()
     new_args, diff, keep = _prepare(primals, tuple(range(len(primals)))) if primals else ([], (), True)
+    outer = is_grad_enabled()
     with enable_grad():
         out, aux = _split_aux(func(*new_args), has_aux, "vjp")
+        keep = keep or (outer and _reaches_outer(out, diff))
 
     def vjp_fn(cotangents: Any) -> tuple[Any, ...]:
         if not primals:
@@ -318,8 +343,10 @@ def jvp(func: Callable[..., Any], primals: Any, tangents: Any, *, strict: bool =
     del strict
     _check_primals(primals, tangents, "jvp(f, primals, tangents)")
     new_args, diff, keep = _prepare(primals, tuple(range(len(primals))))
+    outer = is_grad_enabled()
     with enable_grad():
         out, aux = _split_aux(func(*new_args), has_aux, "jvp")
+        keep = keep or (outer and _reaches_outer(out, diff))
     jv = _tangent_map(out, diff, keep)(tangents)
     result = out if keep else _map(lambda t: t.detach() if isinstance(t, Tensor) else t, out)
     return (result, jv, aux) if has_aux else (result, jv)
@@ -362,8 +389,10 @@ def jacrev(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, *, has_
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         new_args, diff, keep = _prepare(args, argnums)
+        outer = is_grad_enabled()
         with enable_grad():
             out, aux = _split_aux(func(*new_args, **kwargs), has_aux, "jacrev")
+            keep = keep or (outer and _reaches_outer(out, diff))
             jac = _map(lambda o: _jacobian(o, diff, keep), out)
         return (jac, aux) if has_aux else jac
 
@@ -372,8 +401,37 @@ def jacrev(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, *, has_
 
 def jacfwd(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, has_aux: bool = False, *,
            randomness: str = "error") -> Callable[..., Any]:
-    """The Jacobian as :func:`jacrev` gives it (PyTorch computes it in forward mode; the values agree)."""
-    return jacrev(func, argnums, has_aux=has_aux)
+    """The Jacobian of ``func`` w.r.t. ``args[argnums]``, shaped as :func:`jacrev`'s (output shape O plus
+    input shape I). For one Tensor argument and a Tensor output it is built column by column from
+    :func:`jvp` with the unit tangents, as PyTorch's forward mode builds it, so even the signs of zero
+    entries agree (``J[i, j] = 2 x_i * 0`` for ``x ** 2``, where a row by row reverse pass gives
+    ``2 x_j * 0``); pytree or tuple ``argnums``, keyword arguments and ``has_aux`` go through :func:`jacrev`
+    (the same values)."""
+    rev = jacrev(func, argnums, has_aux=has_aux)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if has_aux or kwargs or not isinstance(argnums, int) or not -len(args) <= argnums < len(args):
+            return rev(*args, **kwargs)
+        i = argnums % len(args)
+        x = args[i]
+        if not isinstance(x, Tensor) or x.numel() == 0:
+            return rev(*args, **kwargs)
+
+        def at(v: Tensor) -> Any:
+            return func(*args[:i], v, *args[i + 1:])
+
+        n = x.numel()
+        cols = []
+        for j in range(n):
+            unit = x.new_zeros(n)
+            unit[j] = 1
+            cols.append(jvp(at, (x,), (unit.reshape(x.shape),))[1])
+        if not isinstance(cols[0], Tensor):
+            return rev(*args, **kwargs)
+        return stack(cols, -1).reshape(*cols[0].shape, *x.shape)
+
+    return wrapper
 
 
 def hessian(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0) -> Callable[..., Any]:

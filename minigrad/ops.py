@@ -3072,8 +3072,10 @@ class Recompute(Function):
     __slots__ = ("grad", "run")
     saved = ("grad", "run")
 
-    def forward(self, *arrays: Array, value: Array, run: Any, grad: Any) -> Array:
+    def forward(self, *arrays: Array, value: Array, run: Any, grad: Any, label: str = "") -> Array:
         self.run, self.grad = run, grad
+        if label:  # the grad_fn name PyTorch's checkpoint shows (see minigrad.utils.checkpoint)
+            self.label = label
         return value
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:

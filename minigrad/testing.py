@@ -18,12 +18,13 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from minigrad import _draws, factories
+from minigrad import _draws, _format, factories
 from minigrad._kernels import quiet
 from minigrad.dtypes import DTypeLike, resolve_dtype
 from minigrad.errors import InvalidParameterError
 from minigrad.random import default_generator
 from minigrad.shapes import shape_arg
+from minigrad.size import Size
 from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = ["assert_close", "make_tensor"]
@@ -155,10 +156,12 @@ def _as_array(value: Any) -> Array | None:
 def _compare_arrays(actual: Any, expected: Any, options: dict[str, Any]) -> None:
     a, e = _as_array(actual), _as_array(expected)
     assert a is not None and e is not None
+    # PyTorch names the attributes by their reprs: torch.Size([3]) != torch.Size([3, 1]), torch.float32
     if a.shape != e.shape:
-        _fail(f"The values for attribute 'shape' do not match: {a.shape} != {e.shape}.")
+        _fail(f"The values for attribute 'shape' do not match: {Size(a.shape)!r} != {Size(e.shape)!r}.")
     if options["check_dtype"] and a.dtype != e.dtype:
-        _fail(f"The values for attribute 'dtype' do not match: {a.dtype} != {e.dtype}.")
+        ns = _format.NAMESPACE
+        _fail(f"The values for attribute 'dtype' do not match: {ns}.{a.dtype} != {ns}.{e.dtype}.")
     if options["check_stride"] and a.strides != e.strides:
         _fail("The values for attribute 'stride()' do not match: "
               f"{tuple(s // a.itemsize for s in a.strides)} != {tuple(s // e.itemsize for s in e.strides)}.")

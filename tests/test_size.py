@@ -232,7 +232,8 @@ BUDGETS: dict[str, int] = {
     # +18 (hunt17): the Masked primitive (where(keep, a, fill) whose recorded backward is MaskedGrad anchored
     # at a: hardtanh/relu6/threshold/hardshrink/softshrink/prelu and max pooling reach their input beneath a
     # gradient penalty as zeros, as PyTorch's backward kernels do)
-    "minigrad/ops.py": 3628,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
+    # +2 (progs17): Recompute takes the grad_fn label PyTorch's checkpoint shows
+    "minigrad/ops.py": 3630,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -465,7 +466,8 @@ BUDGETS: dict[str, int] = {
     # result dtype; wrongly typed arguments also PyTorch's TypeError (_checks.value_error, ntuple); +1
     # xavier_uniform_'s bound comment; +2 Bilinear refuses in1_features=0
     # +8 (hunt17): the activations and first_max composed with Masked
-    "minigrad/nn": 16064,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    # +3 (progs17): Sequential's del renumbers given names into an OrderedDict; Module's dicts plain
+    "minigrad/nn": 16067,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -480,7 +482,8 @@ BUDGETS: dict[str, int] = {
     # 4,450 with progs4: a loaded step count stays a number for a script's own Optimizer subclass
     # 4,489 with _inplace.const (0-d scalars: numpy's fast path) and the cached scratch views
     # +1 torch.optim.adamw: AdamW at PyTorch's module path (the compat hook shows that home)
-    # +7 (hunt17): hyperparameters and scheduler arguments that are no number raise PyTorch's TypeError too; +4 in the merge (both sides)
+    # +7 (hunt17): hyperparameters and scheduler arguments that are no number raise PyTorch's TypeError too;
+    # +4 in the merge (both sides)
     "minigrad/optim": 4502,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
@@ -820,7 +823,12 @@ BUDGETS: dict[str, int] = {
     # is_floating_point/is_signed/itemsize): the dtype class's instances (dtypes.py), the hook's swaps
     # +39 under the hook classes show PyTorch's modules (type(x) is <class 'torch.Tensor'>); optim/adamw.py
     # +100 (hunt17): see minigrad/nn, minigrad/optim and ops.py (Masked); +4 errors._IndexArgumentError
-    "minigrad": 62699,  # (progs15 and hunt15 merged: the lists above)
+    # +86 (progs17): +3 minigrad/nn (above); distribution reprs listing what PyTorch's list (lazy
+    # probs/logits and MultivariateNormal/Wishart matrices, none for Beta/LogNormal/...), a Size param_shape;
+    # assert_close's shape/dtype names; jacfwd from jvp columns; func transforms (grad, jacrev, jvp, vjp)
+    # differentiable w.r.t. captured tensors (_reaches_outer); +7 checkpoint outputs named as PyTorch's
+    # (merge of progs17: both sides' lines)
+    "minigrad": 62796,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

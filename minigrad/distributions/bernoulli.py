@@ -110,7 +110,8 @@ class Bernoulli(ExponentialFamily):
         return values.expand(2, *self.batch_shape) if expand else values
 
     def _param_names(self) -> tuple[str, ...]:
-        return ("probs",) if self._logits is None else ("logits",)
+        # PyTorch's repr lists the one given and the other once computed (its lazy property caches it)
+        return tuple(k for k in ("probs", "logits") if getattr(self, "_" + k) is not None)
 
     _mean_carrier_measure = 0.0
 

@@ -12,6 +12,7 @@ from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape, as_shape
 from minigrad.errors import InvalidParameterError
 from minigrad.random import default_generator
+from minigrad.size import Size
 from minigrad.tensor import Tensor, from_numpy
 
 __all__ = ["Categorical"]
@@ -56,9 +57,9 @@ class Categorical(Distribution):
         super().__init__(given.shape[:-1], (), validate_args)
 
     @property
-    def param_shape(self) -> tuple[int, ...]:
-        """``batch_shape + (K,)``."""
-        return (*self.batch_shape, self._num_events)
+    def param_shape(self) -> Size:
+        """``batch_shape + (K,)``, a ``Size`` as PyTorch's."""
+        return Size((*self.batch_shape, self._num_events))
 
     @property
     def probs(self) -> Tensor:
@@ -128,4 +129,5 @@ class Categorical(Distribution):
         return values.expand(self._num_events, *self.batch_shape) if expand else values
 
     def _param_names(self) -> tuple[str, ...]:
-        return ("probs",) if self._probs is not None and self._logits is None else ("logits",)
+        # PyTorch's repr lists the one given and the other once computed (its lazy property caches it)
+        return tuple(k for k in ("probs", "logits") if getattr(self, "_" + k) is not None)

@@ -19,6 +19,7 @@ from minigrad.errors import InvalidParameterError
 from minigrad.factories import arange, zeros_like
 from minigrad.nn.functional import binary_cross_entropy_with_logits, logsigmoid
 from minigrad.random import default_generator
+from minigrad.size import Size
 from minigrad.tensor import Tensor, from_numpy
 
 __all__ = ["Binomial", "Geometric", "Multinomial", "NegativeBinomial"]
@@ -65,12 +66,13 @@ class _Binary(Distribution):
         return self._logits
 
     @property
-    def param_shape(self) -> tuple[int, ...]:
-        """The shape of the parameter given."""
-        return tuple(self._param.shape)
+    def param_shape(self) -> Size:
+        """The shape of the parameter given, a ``Size`` as PyTorch's."""
+        return Size(self._param.shape)
 
     def _param_names(self) -> tuple[str, ...]:
-        return ("probs",) if self._logits is None else ("logits",)
+        # PyTorch's repr lists the one given and the other once computed (its lazy property caches it)
+        return tuple(k for k in ("probs", "logits") if getattr(self, "_" + k) is not None)
 
 
 class Geometric(_Binary):
@@ -284,7 +286,7 @@ class Multinomial(Distribution):
         return term1 + term2
 
     def _param_names(self) -> tuple[str, ...]:
-        return ("probs",)
+        return ()  # PyTorch's repr lists none: probs and logits are the inner Categorical's
 
 
 class NegativeBinomial(_Binary):

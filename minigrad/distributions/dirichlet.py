@@ -171,7 +171,7 @@ class Beta(ExponentialFamily):
         return self._dirichlet.entropy()
 
     def _param_names(self) -> tuple[str, ...]:
-        return ("concentration1", "concentration0")
+        return ()  # PyTorch's repr lists none: the concentrations are read from the inner Dirichlet
 
 
     @property

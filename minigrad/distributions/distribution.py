@@ -73,6 +73,7 @@ class Distribution:
     has_rsample = False
     has_enumerate_support = False
     _validate_default = True
+    _lazy_params: ClassVar[tuple[str, ...]] = ()  # parameters computed on first use, not validated before
     arg_constraints: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, batch_shape: Shape = (), event_shape: Shape = (),
@@ -93,6 +94,8 @@ class Distribution:
                 value = self.__dict__[name]
             elif "_" + name in self.__dict__:
                 value = self.__dict__["_" + name]  # None: a lazy parameter not given
+            elif name in self._lazy_params:
+                continue  # not computed yet: PyTorch skips a lazy property it has not cached
             else:
                 value = getattr(self, name, None)
             if not isinstance(value, Tensor):

@@ -138,7 +138,7 @@ class _Half(TransformedDistribution):
         return Distribution.__repr__(self)
 
     def _param_names(self) -> tuple[str, ...]:
-        return ("scale",)
+        return ()  # PyTorch's repr lists none: scale is read from the base distribution
 
 
 class HalfNormal(_Half):
@@ -252,7 +252,7 @@ class Chi2(Gamma):
         return self.concentration * 2
 
     def _param_names(self) -> tuple[str, ...]:
-        return ("df",)
+        return ()  # PyTorch's repr lists none: df is computed from the Gamma's concentration
 
 
 class StudentT(Distribution):

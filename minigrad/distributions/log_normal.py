@@ -74,7 +74,7 @@ class LogNormal(TransformedDistribution):
         return self.base_dist.entropy() + self.loc
 
     def _param_names(self) -> tuple[str, ...]:
-        return ("loc", "scale")
+        return ()  # PyTorch's repr lists none: loc and scale are read from the base Normal
 
     def __repr__(self) -> str:
         return Distribution.__repr__(self)

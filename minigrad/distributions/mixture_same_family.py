@@ -41,7 +41,7 @@ class MixtureSameFamily(Distribution):
         if len(mbs) != len(cbs) - 1 or any(m != c and 1 not in (m, c) for m, c in zip(mbs, cbs[:-1])):
             raise InvalidParameterError(f"`mixture_distribution.batch_shape` ({mbs}) is not compatible with "
                                         f"`component_distribution.batch_shape`({cbs})")
-        k = mixture_distribution.param_shape[-1]
+        k = mixture_distribution.logits.shape[-1]  # (PyTorch's reads logits: its repr then lists them)
         if k != cbs[-1]:
             raise InvalidParameterError(f"`mixture_distribution component` ({k}) does not equal "
                                         f"`component_distribution.batch_shape[-1]` ({cbs[-1]})")

@@ -78,6 +78,7 @@ class MultivariateNormal(Distribution):
         self._given = ("covariance_matrix" if covariance_matrix is not None else
                        "precision_matrix" if precision_matrix is not None else "scale_tril")
         self._unbroadcasted_matrix = matrix
+        self._shown = {self._given}  # the matrices PyTorch's repr lists: given or computed (lazily cached)
         for name in ("covariance_matrix", "precision_matrix", "scale_tril"):  # the given one is validated
             setattr(self, "_" + name, matrix if name == self._given else None)
         if self._validate_args:
@@ -89,6 +90,7 @@ class MultivariateNormal(Distribution):
     @property
     def scale_tril(self) -> Tensor:
         """The lower Cholesky factor of the covariance, shape ``batch_shape + (k, k)``."""
+        self._shown.add("scale_tril")
         return self._unbroadcasted_scale_tril.expand(*self.batch_shape, *self.event_shape, *self.event_shape)
 
     def _full(self, m: Tensor) -> Tensor:
@@ -97,6 +99,7 @@ class MultivariateNormal(Distribution):
     @property
     def covariance_matrix(self) -> Tensor:
         """The covariance (the given one, else ``L L^T``), shape ``batch_shape + (k, k)``."""
+        self._shown.add("covariance_matrix")
         if self._given == "covariance_matrix":
             return self._full(self._unbroadcasted_matrix)
         lt = self._unbroadcasted_scale_tril
@@ -105,6 +108,7 @@ class MultivariateNormal(Distribution):
     @property
     def precision_matrix(self) -> Tensor:
         """The inverse covariance (the given one, else from L's lower triangle), ``batch_shape + (k, k)``."""
+        self._shown.add("precision_matrix")
         if self._given == "precision_matrix":
             return self._full(self._unbroadcasted_matrix)
         lt = self._unbroadcasted_scale_tril.tril()
@@ -151,4 +155,5 @@ class MultivariateNormal(Distribution):
         return h.expand(*self.batch_shape) if self.batch_shape else h
 
     def _param_names(self) -> tuple[str, ...]:
-        return ("loc", self._given)
+        matrices = ("covariance_matrix", "precision_matrix", "scale_tril")
+        return ("loc", *(k for k in matrices if k in self._shown))

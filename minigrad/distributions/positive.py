@@ -164,6 +164,10 @@ class InverseGamma(_Named):
         c = self.concentration
         return c + self.rate.log() + c.lgamma() - (1 + c) * c.digamma()
 
+    def _param_names(self) -> tuple[str, ...]:
+        return ()  # PyTorch's repr lists none: concentration and rate are read from the base Gamma
+
+
 
 class FisherSnedecor(Distribution):
     """FisherSnedecor(df1, df2, validate_args=None): the F distribution, ``(X1 / df1) / (X2 / df2)`` for
@@ -379,3 +383,6 @@ class LogisticNormal(_Named):
     def scale(self) -> Tensor:
         """The Normal's scale."""
         return self.base_dist.base_dist.scale  # type: ignore[attr-defined,no-any-return]
+
+    def _param_names(self) -> tuple[str, ...]:
+        return ()  # PyTorch's repr lists none: loc and scale are read from the base Normal

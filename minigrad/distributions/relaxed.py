@@ -21,6 +21,7 @@ from minigrad.distributions.transformed_distribution import TransformedDistribut
 from minigrad.distributions.transforms import ExpTransform, SigmoidTransform
 from minigrad.nn.functional import binary_cross_entropy_with_logits
 from minigrad.random import default_generator
+from minigrad.size import Size
 from minigrad.tensor import Tensor, from_numpy, where
 
 __all__ = ["ContinuousBernoulli", "ExpRelaxedCategorical", "LogitRelaxedBernoulli",
@@ -125,7 +126,7 @@ class ExpRelaxedCategorical(Distribution):
         super().__init__(self._categorical.batch_shape, (self._categorical._num_events,), validate_args)
 
     @property
-    def param_shape(self) -> tuple[int, ...]:
+    def param_shape(self) -> Size:
         """The shape of the parameter given."""
         return self._categorical.param_shape
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -42,6 +42,7 @@ class Wishart(ExponentialFamily):
 
     support = constraints.positive_definite
     has_rsample = True
+    _lazy_params: ClassVar[tuple[str, ...]] = ("covariance_matrix", "precision_matrix", "scale_tril")
     _mean_carrier_measure = 0.0
 
     @property
@@ -91,10 +92,13 @@ class Wishart(ExponentialFamily):
             raise AttributeError(name)
         shape = (*self._batch_shape, *self._event_shape)
         if name == "scale_tril":
-            return lt.expand(*shape)
-        if name == "covariance_matrix":
-            return (lt @ lt.mT).expand(*shape)
-        return linalg.inv(lt @ lt.mT).expand(*shape)
+            value = lt.expand(*shape)
+        elif name == "covariance_matrix":
+            value = (lt @ lt.mT).expand(*shape)
+        else:
+            value = linalg.inv(lt @ lt.mT).expand(*shape)
+        self.__dict__[name] = value  # cached, as PyTorch's lazy property (its repr then lists it)
+        return value
 
     def _df(self) -> Tensor:
         return self.df.reshape(*self._batch_shape, 1, 1)
@@ -195,4 +199,5 @@ class Wishart(ExponentialFamily):
         return (y + (p + 1) / 2) * (-linalg.slogdet(-2 * x)[1] + _LOG_2 * p) + (y + (p + 1) / 2).mvlgamma(p)
 
     def _param_names(self) -> tuple[str, ...]:
-        return ("df",)
+        # PyTorch's: the matrix given and those computed so far (cached by __getattr__), then df
+        return tuple(k for k in self.arg_constraints if isinstance(self.__dict__.get(k), Tensor))

@@ -115,8 +115,10 @@ class Sequential(_Numbered):
         doomed = keys[idx] if isinstance(idx, slice) else [keys[_index_of(idx, len(keys), "Sequential")]]
         for key in doomed:
             del self._modules[key]
-        if all(k.isdigit() for k in self._modules):  # user-given names are kept, as in PyTorch
-            _renumber(self, list(self._modules.values()))
+        # PyTorch renumbers what is left 0, 1, ... even when the names were given, into an OrderedDict
+        mods = list(self._modules.values())
+        object.__setattr__(self, "_modules", OrderedDict())
+        _renumber(self, mods)
 
     def __iter__(self) -> Iterator[Module]:
         return iter([m for m in self._modules.values() if m is not None])
@@ -279,12 +281,12 @@ class ModuleDict(Module):
         return self._modules.keys()
 
     def values(self) -> Iterable[Module]:
-        """The modules, in insertion order."""
-        return [m for m in self._modules.values() if m is not None]
+        """The modules, in insertion order (a live view, as PyTorch's dict_values)."""
+        return self._modules.values()  # type: ignore[return-value]
 
     def items(self) -> Iterable[tuple[str, Module]]:
-        """(name, module) pairs, in insertion order."""
-        return [(k, m) for k, m in self._modules.items() if m is not None]
+        """(name, module) pairs, in insertion order (a live view, as PyTorch's dict_items)."""
+        return self._modules.items()  # type: ignore[return-value]
 
     def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
         """Add or replace entries from a mapping, a ModuleDict or (name, module) pairs.

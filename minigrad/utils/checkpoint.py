@@ -128,7 +128,12 @@ def checkpoint(function: Callable[..., Any], *args: Any, use_reentrant: bool | N
 
         return run
 
-    light = {id(t): Recompute.apply(*parents, value=t.numpy(), run=rerun(k), grad=grad)
+    # grad_fn names as PyTorch's: its reentrant form is one CheckpointFunction node; the non-reentrant
+    # one keeps the function's own graph, so an output's grad_fn is the op that made it (AddmmBackward0)
+    def label(t: Tensor) -> str:
+        return "CheckpointFunctionBackward" if use_reentrant else t.grad_fn.name() if t.grad_fn else ""
+
+    light = {id(t): Recompute.apply(*parents, value=t.numpy(), run=rerun(k), grad=grad, label=label(t))
              for k, t in enumerate(results) if t.requires_grad}
     if isinstance(out, Tensor):
         return light.get(id(out), out)

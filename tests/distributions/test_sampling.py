@@ -39,7 +39,8 @@ def test_categorical_from_logits_mode_and_support() -> None:
     assert d.enumerate_support().shape == (3, 2)
     assert d.enumerate_support(expand=False).shape == (3, 1)
     np.testing.assert_allclose(d.probs.sum(-1).numpy(), [1.0, 1.0], rtol=1e-6)
-    assert repr(d) == "Categorical(logits: minigrad.Size([2, 3]))"  # torch.Size in PyTorch
+    # probs was computed above, so PyTorch's repr lists it too (torch.Size there)
+    assert repr(d) == "Categorical(probs: minigrad.Size([2, 3]), logits: minigrad.Size([2, 3]))"
 
 
 def test_normal_moments_and_rsample_gradient() -> None:
