@@ -78,6 +78,11 @@ class AccumulateGrad:
         return f"<AccumulateGrad object at {id(self):#x}>"
 
 
+#: PyTorch's nodes of the overloads taking a Scalar first (rsub(Tensor, Scalar), pow(Scalar, Tensor)):
+#: minigrad records the number as a lifted input 0, PyTorch keeps it out of next_functions
+_SCALAR_FIRST = frozenset({"RsubBackward1", "PowBackward2"})
+
+
 class Function:
     """A node of the graph: one application of a primitive op.
 
@@ -143,8 +148,11 @@ class Function:
         """Per input, as PyTorch's: (the op that made it, 0), (AccumulateGrad of a leaf that requires
         grad, 0) or (None, 0); empty once the node is released."""
         shown = getattr(self, "label_inputs", None)  # (kept after a backward, as PyTorch's edges are)
+        inputs = self.parents if shown is None else shown
+        if inputs and self.name() in _SCALAR_FIRST:  # (number - x, number ** x: the number is no input)
+            inputs = inputs[1:]
         return tuple(((p._ctx if p._ctx is not None else AccumulateGrad(p)) if p._requires_grad else None, 0)
-                     for p in (self.parents if shown is None else shown))
+                     for p in inputs)
 
     def forward(self, *args: Any, **kwargs: Any) -> Array:
         raise NotImplementedError

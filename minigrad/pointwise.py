@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import sys
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -255,7 +255,7 @@ def neg(input: Tensor) -> Tensor:  # noqa: A002
 
 def reciprocal(input: Tensor) -> Tensor:  # noqa: A002
     """1 / x (integers give the default float dtype)."""
-    return _named(1 / input, input, "ReciprocalBackward0")
+    return input._reciprocal()
 
 
 def square(input: Tensor) -> Tensor:  # noqa: A002
@@ -439,6 +439,8 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
 def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
     """other - alpha * input (TypeError if input is not a Tensor, as PyTorch's)."""
     _tensor_args("rsub", input, other)
+    if alpha == 1 and isinstance(input, Tensor) and not isinstance(other, Tensor):
+        return cast(Tensor, input.__rsub__(other))  # (PyTorch's Scalar overload: RsubBackward1)
     return sub(other, input, alpha=alpha)
 
 

@@ -647,7 +647,8 @@ class Tensor(TensorMethods):
         return self._binary(other, _ops.Add)
 
     def __radd__(self, other: Any) -> Tensor:
-        return self._binary(other, _ops.Add, reverse=True)
+        # PyTorch's __radd__ is add(self, other): the tensor is the node's first input (next_functions)
+        return self._binary(other, _ops.Add)
 
     def __sub__(self, other: Any) -> Tensor:
         if self._array.dtype == bool_ or _is_bool(other):  # PyTorch's RuntimeError; numpy would subtract
@@ -664,7 +665,7 @@ class Tensor(TensorMethods):
         return self._binary(other, _ops.Mul)
 
     def __rmul__(self, other: Any) -> Tensor:
-        return self._binary(other, _ops.Mul, reverse=True)
+        return self._binary(other, _ops.Mul)  # (as __radd__: mul(self, other))
 
     def _div_operand(self, other: Any) -> Tensor:
         # Integers divide in the default dtype unless the other operand brings a
@@ -677,7 +678,11 @@ class Tensor(TensorMethods):
         return self._div_operand(other)._binary(other, _ops.Div)
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        return self._div_operand(other)._binary(other, _ops.Div, reverse=True)
+        # PyTorch's is self.reciprocal() * other: 3 / x rounds twice (a MulBackward0 node), not as 3 / x
+        return self._reciprocal() * other
+
+    def _reciprocal(self) -> Tensor:
+        return _named(self._div_operand(1)._binary(1, _ops.Div, reverse=True), self, "ReciprocalBackward0")
 
     def __pow__(self, other: Any) -> Tensor:
         if self.dtype == bool_ and isinstance(other, (bool, np.bool_)):  # numpy would give int8

@@ -626,6 +626,18 @@ SPECS: dict[str, list[Check]] = {
     "print_magnitudes_sums.py": every_number(0),    # print() of awkward magnitudes/dtypes, summaries
     "func_signed_zeros.py": every_number(1e-5),     # torch.func printed whole, Newton (jacfwd), PINN (jacrev)
     "checkpointed_blocks.py": every_number(1e-5),   # checkpoint grad_fns, dropout replay, sequential
+    # progs18: beginner material as written, dtypes/devices/type() printed; seeded, so every line verbatim
+    "basics_tensors_tutorial.py": [Check(r"^(.*)$", 0)],   # Learn the Basics tensors + the blitz's
+    "tensors_deeper_tutorial.py": [Check(r"^(.*)$", 0)],   # intro series: seeds, broadcasting, out=, id()
+    "autograd_basics_tutorial.py": [Check(r"^(.*)$", 0)],  # Learn the Basics/blitz/intro autograd pages
+    # numpy's float32 exp is an ulp from PyTorch's on some inputs (exp(12.)): printed digits within 1e-6
+    "d2l_preliminaries.py": every_number(1e-6),           # d2l ch. 2: cells' tuples, id() checks, autograd
+    "ztm_tensor_datatypes.py": [Check(r"^(.*)$", 0)],      # ZTM 00: dtypes, conversions, reshape/stack/permute
+    "tensor_info_dtypes.py": [Check(r"^(.*)$", 0)],        # tensor_info helper, finfo/iinfo, promotion table
+    # minigrad frees a node's edges at backward (the engine drops its inputs): next_functions of the
+    # loss printed after g.backward() is then empty, PyTorch's keeps them (left to the engine's owner)
+    "micrograd_lecture_torch.py": [Check(r"^(.*)$", 0, lines=r"^(?!AddBackward0 \[)")],
+    "types_of_everything.py": [Check(r"^(.*)$", 0)],       # type()/isinstance of tensors, layers, optims, data
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -230,7 +230,7 @@ class DataLoader:
             keys, fetch = iter(self.sampler), self._fetch_one  # type: ignore[arg-type]
         elif keys is None:
             keys, fetch = iter(self.batch_sampler), self._fetch_batch  # type: ignore[arg-type]
-        batches = _Batches(keys, fetch, self)
+        batches = _SingleProcessDataLoaderIter(keys, fetch, self)
         if self.num_workers == 0:
             return batches
         # PyTorch's workers keep prefetch_factor * num_workers batches requested ahead of the one
@@ -256,7 +256,7 @@ class DataLoader:
         # samples (or chunks of batch_size) are taken from the stream, then collated: a collate error
         # leaves the pass going on with the next chunk, as PyTorch's
         size = self.batch_size
-        return _Batches(it if size is None else self._chunks(it, size), self.collate_fn, self)
+        return _SingleProcessDataLoaderIter(it if size is None else self._chunks(it, size), self.collate_fn, self)
 
     def _chunks(self, it: Iterator[Any], size: int) -> Iterator[list[Any]]:
         while True:
@@ -301,7 +301,7 @@ class DataLoader:
                 yield slice(start, min(start + size, n)) if sequential else order[start:start + size]
 
 
-class _Batches:
+class _SingleProcessDataLoaderIter:
     """The loader's iterator: the next key (an index or index batch) from ``keys``, fetched.
 
     A class, not a generator, so an error raised while fetching one batch
@@ -316,7 +316,7 @@ class _Batches:
         self._fetch = fetch
         self._loader = loader
 
-    def __iter__(self) -> _Batches:
+    def __iter__(self) -> _SingleProcessDataLoaderIter:
         return self
 
     def __next__(self) -> Any:
