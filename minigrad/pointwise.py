@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import sys
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
@@ -440,7 +440,7 @@ def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
     """other - alpha * input (TypeError if input is not a Tensor, as PyTorch's)."""
     _tensor_args("rsub", input, other)
     if alpha == 1 and isinstance(input, Tensor) and not isinstance(other, Tensor):
-        return cast(Tensor, input.__rsub__(other))  # (PyTorch's Scalar overload: RsubBackward1)
+        return input.__rsub__(other)  # (PyTorch's Scalar overload: RsubBackward1)
     return sub(other, input, alpha=alpha)
 
 

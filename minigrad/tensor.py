@@ -679,7 +679,7 @@ class Tensor(TensorMethods):
 
     def __rtruediv__(self, other: Any) -> Tensor:
         # PyTorch's is self.reciprocal() * other: 3 / x rounds twice (a MulBackward0 node), not as 3 / x
-        return self._reciprocal() * other
+        return self._reciprocal()._binary(other, _ops.Mul)
 
     def _reciprocal(self) -> Tensor:
         return _named(self._div_operand(1)._binary(1, _ops.Div, reverse=True), self, "ReciprocalBackward0")

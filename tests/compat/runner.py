@@ -632,12 +632,12 @@ SPECS: dict[str, list[Check]] = {
     "autograd_basics_tutorial.py": [Check(r"^(.*)$", 0)],  # Learn the Basics/blitz/intro autograd pages
     # numpy's float32 exp is an ulp from PyTorch's on some inputs (exp(12.)): printed digits within 1e-6
     "d2l_preliminaries.py": every_number(1e-6),           # d2l ch. 2: cells' tuples, id() checks, autograd
-    "ztm_tensor_datatypes.py": [Check(r"^(.*)$", 0)],      # ZTM 00: dtypes, conversions, reshape/stack/permute
+    "ztm_tensor_datatypes.py": [Check(r"^(.*)$", 0)],      # ZTM 00: dtypes, conversions, reshapes
     "tensor_info_dtypes.py": [Check(r"^(.*)$", 0)],        # tensor_info helper, finfo/iinfo, promotion table
     # minigrad frees a node's edges at backward (the engine drops its inputs): next_functions of the
     # loss printed after g.backward() is then empty, PyTorch's keeps them (left to the engine's owner)
     "micrograd_lecture_torch.py": [Check(r"^(.*)$", 0, lines=r"^(?!AddBackward0 \[)")],
-    "types_of_everything.py": [Check(r"^(.*)$", 0)],       # type()/isinstance of tensors, layers, optims, data
+    "types_of_everything.py": [Check(r"^(.*)$", 0)],       # type()/isinstance of tensors, layers, optims
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -39,7 +39,8 @@ def test_number_over_tensor_is_reciprocal_times_number() -> None:
     ints = mg.arange(1, 10)
     assert str((3 / ints).dtype) == str(torch.get_default_dtype()).replace("torch.", "")
     np.testing.assert_array_equal((3 / ints).numpy(), (3 / torch.arange(1, 10)).numpy())
-    np.testing.assert_array_equal((3 / mg.tensor([True, False])).numpy(), (3 / torch.tensor([True, False])).numpy())
+    bools = [True, False]
+    np.testing.assert_array_equal((3 / mg.tensor(bools)).numpy(), (3 / torch.tensor(bools)).numpy())
 
 
 def test_scalar_on_the_left_edges_as_pytorch() -> None:

@@ -256,7 +256,8 @@ class DataLoader:
         # samples (or chunks of batch_size) are taken from the stream, then collated: a collate error
         # leaves the pass going on with the next chunk, as PyTorch's
         size = self.batch_size
-        return _SingleProcessDataLoaderIter(it if size is None else self._chunks(it, size), self.collate_fn, self)
+        chunks = it if size is None else self._chunks(it, size)
+        return _SingleProcessDataLoaderIter(chunks, self.collate_fn, self)
 
     def _chunks(self, it: Iterator[Any], size: int) -> Iterator[list[Any]]:
         while True:
