@@ -832,7 +832,7 @@ BUDGETS: dict[str, int] = {
     # differentiable w.r.t. captured tensors (_reaches_outer); +7 checkpoint outputs named as PyTorch's
     # (merge of progs17: both sides' lines)
     # +16 (progs18): number / tensor as reciprocal * number, numbers on the left not recorded as input 0
-    # (tensor.py, ops.py), torch.rsub(t, number) as RsubBackward1 (pointwise.py); +1 dataloader.py (a line split)
+    # (tensor.py, ops.py), torch.rsub(t, number) as RsubBackward1 (pointwise.py); +1 dataloader.py
     "minigrad": 62812,  # (progs15 and hunt15 merged: the lists above)
 }
 
