@@ -67,3 +67,4 @@ def test_loader_iterator_class_name() -> None:
     tds = torch.utils.data.TensorDataset(torch.arange(6.0))
     assert (type(iter(DataLoader(ds, batch_size=2))).__name__
             == type(iter(torch.utils.data.DataLoader(tds, batch_size=2))).__name__)
+
