@@ -828,7 +828,8 @@ BUDGETS: dict[str, int] = {
     # assert_close's shape/dtype names; jacfwd from jvp columns; func transforms (grad, jacrev, jvp, vjp)
     # differentiable w.r.t. captured tensors (_reaches_outer); +7 checkpoint outputs named as PyTorch's
     # (merge of progs17: both sides' lines)
-    "minigrad": 62796,  # (progs15 and hunt15 merged: the lists above)
+    # +8 state_dict() values show PyTorch's dtype objects under the hook (EMA code: v.dtype.is_floating_point)
+    "minigrad": 62804,  # (progs15 and hunt15 merged: the lists above)
 }
 
 
