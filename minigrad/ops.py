@@ -2513,6 +2513,10 @@ class Softmax(Function):
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         if _plain(g, out):  # the same four kernels on the arrays (attention runs this every step)
             garr, y = g._array, out._array
+            if y.dtype == np.float16:  # PyTorch's half backward computes in float32, rounding once
+                garr, y = garr.astype(np.float32), y.astype(np.float32)
+                total = _kernels.sum_over(garr * y, (self.dim,), True)
+                return (from_numpy(np.asarray((garr - total) * y, np.float16)),)
             total = _kernels.sum_over(garr * y, (self.dim,), True)
             if g is scratch and y.ndim:  # the same kernels, in g's memory
                 garr -= total
@@ -2537,11 +2541,22 @@ class LogSoftmax(Function):
     def forward(self, a: Array, dim: int) -> Array:
         self.dim = dim
         if a.dtype == np.float16:  # (as Softmax)
+            if a.ndim and dim % a.ndim == a.ndim - 1 and a.size:
+                # PyTorch's last-dim half kernel keeps each row's sum and then its log in half
+                # precision (float32 elsewhere): round both so the results' last bits agree.
+                x = a.astype(np.float32)
+                x -= _kernels.row_max(x, dim)
+                total = np.add.reduce(np.exp(x), axis=dim, keepdims=True).astype(np.float16)
+                x -= np.log(total, dtype=np.float32).astype(np.float16)
+                return x.astype(np.float16)
             return _kernels.log_softmax(a.astype(np.float32), dim).astype(np.float16)
         return _kernels.log_softmax(a, dim)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         if _plain(g, out):  # the same four kernels on the arrays (cross_entropy runs this every step)
+            if out._array.dtype == np.float16:  # (as Softmax)
+                garr, y = g._array.astype(np.float32), out._array.astype(np.float32)
+                return (from_numpy(_kernels.log_softmax_grad(garr, y, self.dim).astype(np.float16)),)
             return (from_numpy(_kernels.log_softmax_grad(g._array, out._array, self.dim)),)
         return (g - out.exp() * g.sum(self.dim, keepdim=True),)
 
