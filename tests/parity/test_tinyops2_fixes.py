@@ -51,3 +51,19 @@ def test_float16_softmax_backward_computes_in_float32(shape: tuple[int, ...], di
     np.testing.assert_array_equal(ours[0], theirs[0])
     # float32 summation order may still move a rare last bit
     assert int((ours[1] != theirs[1]).sum()) <= ours[1].size // 500
+
+
+def test_rng_state_right_after_manual_seed_has_pytorchs_next_word() -> None:
+    # A freshly seeded PyTorch engine reports next = 0 (its first draw twists, then reads word 0);
+    # minigrad wrote 624 there, so torch.get_rng_state() after manual_seed differed in bytes 16-17.
+    torch = require_torch()
+    for seed in (0, 12345678901):
+        torch.manual_seed(seed)
+        mg.manual_seed(seed)
+        theirs, ours = torch.get_rng_state().numpy(), mg.get_rng_state().numpy()[:5056]
+        np.testing.assert_array_equal(ours, theirs)
+        torch.rand(624)
+        mg.rand(624)  # 624 words later the position is 624 again, now after a twist
+        np.testing.assert_array_equal(mg.get_rng_state().numpy()[:5056], torch.get_rng_state().numpy())
+        mg.set_rng_state(mg.get_rng_state())
+        assert mg.rand(3).tolist() == torch.rand(3).tolist()
