@@ -808,8 +808,9 @@ BUDGETS: dict[str, int] = {
     # (merge of progs16: both sides' lines; its in-place cast error merged into hunt16's wider fix)
     # +5 (review): _hard_gate; __getitem__'s three index paths share one loop
     # +15 (tinyops2): PyTorch's half log_softmax / softmax backward rounding (ops.py); +4 get_rng_state's
-    # next word of a freshly seeded engine (random.py)
-    "minigrad": 62462,  # (progs15 and hunt15 merged: the lists above)
+    # next word of a freshly seeded engine (random.py); +22 torch._C (_torch_c.py: the PrivateUse1 backend
+    # name tinygrad's 2025 op tests ask for at import)
+    "minigrad": 62484,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

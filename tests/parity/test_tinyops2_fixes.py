@@ -67,3 +67,13 @@ def test_rng_state_right_after_manual_seed_has_pytorchs_next_word() -> None:
         np.testing.assert_array_equal(mg.get_rng_state().numpy()[:5056], torch.get_rng_state().numpy())
         mg.set_rng_state(mg.get_rng_state())
         assert mg.rand(3).tolist() == torch.rand(3).tolist()
+
+
+def test_torch_c_privateuse1_backend_name() -> None:
+    # tinygrad's test_ops.py (2025-03 to 2025-08) calls torch._C._get_privateuse1_backend_name() in a
+    # decorator at import: the whole suite failed to load under minigrad (no torch._C).
+    torch = require_torch()
+    assert mg._C._get_privateuse1_backend_name() == torch._C._get_privateuse1_backend_name()
+    import importlib
+
+    assert importlib.import_module("minigrad._C") is mg._C
