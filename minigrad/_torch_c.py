@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sys
 
+from minigrad.random import Generator as Generator  # (PyTorch's class lives in torch._C)
+
 __all__: list[str] = []
 
 

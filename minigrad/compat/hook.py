@@ -175,7 +175,8 @@ def _torch_homes() -> dict[type, str]:
     homes.update(dict.fromkeys(top_level, "torch"))
     modes = (grad_mode.no_grad, grad_mode.enable_grad, grad_mode.inference_mode, grad_mode.set_grad_enabled)
     homes.update(dict.fromkeys(modes, "torch.autograd.grad_mode"))
-    homes.update({minigrad.nn.Parameter: "torch.nn.parameter", optim.AdamW: "torch.optim.adamw",
+    homes.update({minigrad.nn.Parameter: "torch.nn.parameter", minigrad.Generator: "torch._C",
+                  optim.AdamW: "torch.optim.adamw",
                   optim.Adafactor: "torch.optim._adafactor", optim.Muon: "torch.optim._muon"})
     return homes
 

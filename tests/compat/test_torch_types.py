@@ -59,6 +59,7 @@ print(type(opt), type(torch.optim.SGD(model.parameters(), lr=0.1)),
 print(type(torch.optim.lr_scheduler.StepLR(opt, 1)), type(torch.no_grad()), type(torch.finfo(torch.float32)))
 print(type(TensorDataset(x)), type(DataLoader(TensorDataset(x))), type(torch.distributions.Normal(0.0, 1.0)))
 from torch.optim.adamw import AdamW
+print(type(torch.Generator()), pickle.loads(pickle.dumps(torch.Generator)) is torch.Generator)
 print(type(x.max(0)), pickle.loads(pickle.dumps(nn.Linear)) is nn.Linear, AdamW is torch.optim.AdamW)
 print(pickle.loads(pickle.dumps(torch.Tensor)) is torch.Tensor,
       pickle.loads(pickle.dumps(type(opt))) is AdamW)
