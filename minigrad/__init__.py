@@ -51,6 +51,7 @@ from minigrad import (
     viz,
     xpu,
 )
+from minigrad import _torch_c as _C  # noqa: F401  (torch._C._get_privateuse1_backend_name(), an attribute)
 from minigrad import bessel as _bessel
 from minigrad import complex_parts as _complex_parts
 from minigrad import copy_forms as _copy_forms

@@ -20,13 +20,14 @@ import numpy as np
 
 from minigrad import _format
 from minigrad.device import check_device, parse_to
-from minigrad.dtypes import DTypeLike, resolve_dtype
+from minigrad.dtypes import DTypeLike, resolve_dtype, torch_style
 from minigrad.size import Size
 
 __all__ = ["StateArray", "as_state_array"]
 
 
-_SHAPE: Any = np.ndarray.shape  # numpy's own descriptor, under the property StateArray puts over it
+_SHAPE: Any = np.ndarray.shape  # numpy's own descriptors, under the properties StateArray puts over them
+_DTYPE: Any = np.ndarray.dtype
 
 
 class _Count(int):
@@ -76,6 +77,17 @@ class StateArray(np.ndarray):
     def shape(self, value: Any) -> None:
         _SHAPE.__set__(self, value)
 
+    @property
+    def dtype(self) -> Any:
+        # under the torch alias PyTorch's dtype object: EMA code (YOLOv5's ModelEMA) tests
+        # v.dtype.is_floating_point over state_dict().items(); numpy's C code reads the array's own
+        found = _DTYPE.__get__(self)
+        return torch_style(found) if _format.NAMESPACE == "torch" else found
+
+    @dtype.setter
+    def dtype(self, value: Any) -> None:
+        _DTYPE.__set__(self, value)
+
     def __getitem__(self, key: Any) -> Any:
         found = super().__getitem__(key)
         # under the torch alias one element is a 0-d value that prints as tensor(-0.8920), not a numpy scalar
@@ -103,7 +115,7 @@ class StateArray(np.ndarray):
 
     def is_floating_point(self) -> builtins.bool:
         """Whether the dtype is a floating-point type."""
-        return self.dtype.kind == "f"
+        return builtins.bool(_DTYPE.__get__(self).kind == "f")
 
     def clone(self, *, memory_format: Any = None) -> StateArray:
         """A copy with its own memory (the way to snapshot a state dict's value)."""

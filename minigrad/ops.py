@@ -588,6 +588,23 @@ class Div(Function):
         return ga, gb
 
 
+class Reciprocal(Function):
+    """y = 1 / a;  da = -g * (y * y), PyTorch's formula (its ``n / x`` is reciprocal(x) * n too)."""
+
+    __slots__ = ()
+    reads_output = True
+    reads_inputs = False
+
+    def forward(self, a: Array) -> Array:
+        return np.reciprocal(a)
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        if _plain(g, out):
+            y = out._array
+            return (from_numpy(np.asarray(np.negative(g._array) * (y * y))),)
+        return (-g * (out * out),)
+
+
 class Pow(Function):
     """y = a ** b (tensor exponent);  da = g * b * a**(b-1), db = g * y * log(a).
 
@@ -806,6 +823,14 @@ class Tanh(Function):
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         if _plain(g, out):  # the same three kernels on the arrays (RNN cells run this every step)
             y = out._array
+            if y.dtype in (np.float32, np.float16):
+                # PyTorch's kernel fuses 1 - y * y (one rounding: exact in float64, then rounded) and
+                # computes half in float32, rounding once
+                d = np.asarray(np.square(y, dtype=np.float64))
+                one_minus = np.subtract(1.0, d, out=d).astype(np.float32)
+                if y.dtype == np.float16:
+                    return (from_numpy((g._array * one_minus).astype(np.float16)),)
+                return (_times(g, one_minus),)
             return (_times(g, _one(y) - y * y),)
         return (g * (1 - out * out),)
 
@@ -830,13 +855,13 @@ class Sigmoid(Function):
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         if _plain(g, out):  # the same three kernels on the arrays (LSTM gates run this every step)
             y = out._array
-            if g is scratch and y.ndim:  # (g * y) * (1 - y) in g's memory
+            if g is scratch and y.ndim:  # (g * (1 - y)) * y in g's memory: PyTorch's order (its last bit)
                 garr = g._array
-                garr *= y
                 garr *= _one(y) - y
+                garr *= y
                 return (from_numpy(garr),)
-            return (from_numpy(np.asarray(g._array * y * (_one(y) - y))),)
-        return (g * out * (1 - out),)
+            return (from_numpy(np.asarray(g._array * (_one(y) - y) * y)),)
+        return (g * (1 - out) * out,)
 
 
 def _log_sigmoid(a: Array) -> Array:
@@ -1309,6 +1334,8 @@ class Gelu(Function):
 
     def forward(self, a: Array, approximate: str) -> Array:
         self.approximate = approximate
+        if a.dtype == np.float16:  # PyTorch's half kernels compute in float32 (a**3 overflows half)
+            return self.forward(a.astype(np.float32), approximate).astype(np.float16)
         if approximate == "tanh":
             half = np.tanh(_SQRT_2_OVER_PI * (a + 0.044715 * a * a * a))
         elif a.dtype == np.float32 and a.size:
@@ -1325,7 +1352,7 @@ class Gelu(Function):
         # Reusing forward's array is exact when backward is not being recorded;
         # under create_graph the same value is rebuilt from differentiable ops.
         if not _mode.record and self.half is not None:
-            return from_numpy(self.half)
+            return from_numpy(self.half.astype(a._array.dtype, copy=False))
         if self.approximate == "tanh":
             return (((a + a * a * a * 0.044715) * _SQRT_2_OVER_PI).tanh() + 1) * 0.5
         return ((a * (1 / math.sqrt(2))).erf() + 1) * 0.5
@@ -1333,6 +1360,10 @@ class Gelu(Function):
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a = self.parents[0]
         if _plain(g, out) and self.half is not None:
+            if a._array.dtype == np.float16:  # (as forward: float32, rounded once)
+                f32 = np.float32
+                return (from_numpy(self._plain_backward(g._array.astype(f32), a._array.astype(f32), self.half)
+                                   .astype(np.float16)),)
             if g is scratch and self.approximate != "tanh" and a._array.dtype == g._array.dtype \
                     and g._array.flags.c_contiguous:
                 return (from_numpy(self._exact_backward(g._array, a._array, self.half, g._array)),)
@@ -1463,6 +1494,8 @@ class Cast(Function):
     torch_name = "ToCopyBackward0"
 
     def forward(self, a: Array, dtype: np.dtype[Any], memory_format: Any = None) -> Array:
+        if dtype == np.float16 and a.dtype == np.float64:  # PyTorch's double -> half rounds through float
+            a = a.astype(np.float32)
         out = a.astype(dtype)  # 1e300 as float32 is inf, silently
         return out if memory_format is None else copy_as(out, a, memory_format, "to")
 
@@ -2539,6 +2572,10 @@ class Softmax(Function):
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         if _plain(g, out):  # the same four kernels on the arrays (attention runs this every step)
             garr, y = g._array, out._array
+            if y.dtype == np.float16:  # PyTorch's half backward computes in float32, rounding once
+                garr, y = garr.astype(np.float32), y.astype(np.float32)
+                total = _kernels.sum_over(garr * y, (self.dim,), True)
+                return (from_numpy(np.asarray((garr - total) * y, np.float16)),)
             total = _kernels.sum_over(garr * y, (self.dim,), True)
             if g is scratch and y.ndim:  # the same kernels, in g's memory
                 garr -= total
@@ -2563,11 +2600,22 @@ class LogSoftmax(Function):
     def forward(self, a: Array, dim: int) -> Array:
         self.dim = dim
         if a.dtype == np.float16:  # (as Softmax)
+            if a.ndim and dim % a.ndim == a.ndim - 1 and a.size:
+                # PyTorch's last-dim half kernel keeps each row's sum and then its log in half
+                # precision (float32 elsewhere): round both so the results' last bits agree.
+                x = a.astype(np.float32)
+                x -= _kernels.row_max(x, dim)
+                total = np.add.reduce(np.exp(x), axis=dim, keepdims=True).astype(np.float16)
+                x -= np.log(total, dtype=np.float32).astype(np.float16)
+                return x.astype(np.float16)
             return _kernels.log_softmax(a.astype(np.float32), dim).astype(np.float16)
         return _kernels.log_softmax(a, dim)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         if _plain(g, out):  # the same four kernels on the arrays (cross_entropy runs this every step)
+            if out._array.dtype == np.float16:  # (as Softmax)
+                garr, y = g._array.astype(np.float32), out._array.astype(np.float32)
+                return (from_numpy(_kernels.log_softmax_grad(garr, y, self.dim).astype(np.float16)),)
             return (from_numpy(_kernels.log_softmax_grad(g._array, out._array, self.dim)),)
         return (g - out.exp() * g.sum(self.dim, keepdim=True),)
 

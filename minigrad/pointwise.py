@@ -255,7 +255,7 @@ def neg(input: Tensor) -> Tensor:  # noqa: A002
 
 def reciprocal(input: Tensor) -> Tensor:  # noqa: A002
     """1 / x (integers give the default float dtype)."""
-    return input._reciprocal()
+    return input._float_unary(ops.Reciprocal)
 
 
 def square(input: Tensor) -> Tensor:  # noqa: A002

@@ -184,6 +184,10 @@ def _state_bytes(gen: Generator) -> Array:
     rec["seed"], rec["seeded"], rec["key"] = st["seed"], 1, st["key"]
     pos = int(st["pos"])  # type: ignore[call-overload]  # numpy's index of the next word: PyTorch's next
     rec["left"], rec["next"] = 625 - pos, pos
+    key = rec["key"][:-1]  # a freshly seeded engine (init_genrand's key, untwisted): PyTorch's next is 0
+    if pos == 624 and np.array_equal((1812433253 * (key ^ (key >> 30)) + np.arange(1, 624, dtype=np.uint64))
+                                     & 0xFFFF_FFFF, rec["key"][1:]):
+        rec["next"] = 0
     if st["next_normal"] is not None:
         rec["normal"][1], rec["normal_valid"] = st["next_normal"], 1
     masks = np.zeros((), dtype=_MASKS)

@@ -156,6 +156,8 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
     target = default_dtype_for(arr.dtype) if dtype is None else resolve_dtype(dtype)
     if target.kind in "iu" and not isinstance(data, (Tensor, np.ndarray, np.generic)):
         check_fits(arr, target, "tensor()")  # Python numbers do not wrap around, as in PyTorch
+    if target == np.float16 and arr.dtype == np.float64:  # (PyTorch's double -> half rounds through float)
+        arr = quiet(np.asarray, arr, np.float32)
     # quiet: 1e300 as float32 is inf without a RuntimeWarning, as in PyTorch
     return quiet(np.array, arr, target)
 
@@ -678,11 +680,9 @@ class Tensor(TensorMethods):
         return self._div_operand(other)._binary(other, _ops.Div)
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        # PyTorch's is self.reciprocal() * other: 3 / x rounds twice (a MulBackward0 node), not as 3 / x
-        return self._reciprocal()._binary(other, _ops.Mul)
-
-    def _reciprocal(self) -> Tensor:
-        return _named(self._div_operand(1)._binary(1, _ops.Div, reverse=True), self, "ReciprocalBackward0")
+        if isinstance(other, (int, float)):  # PyTorch's n / x is reciprocal(x) * n (its rounding)
+            return self.reciprocal() * other
+        return self._div_operand(other)._binary(other, _ops.Div, reverse=True)
 
     def __pow__(self, other: Any) -> Tensor:
         if self.dtype == bool_ and isinstance(other, (bool, np.bool_)):  # numpy would give int8

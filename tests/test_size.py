@@ -108,8 +108,7 @@ BUDGETS: dict[str, int] = {
     # +12 views made under no_grad of a tensor that requires grad require grad (PyTorch's leaves), and an
     # in-place change of one in grad mode raises PyTorch's no_grad-view error; +3 an in-place op's refused
     # cast in PyTorch's words ("result type Float can't be cast to the desired output type Long")
-    # +1 (progs18): number / tensor as PyTorch's reciprocal * number (Tensor._reciprocal, shared with
-    # torch.reciprocal)
+    # +1 (progs18): 2 * x and 2 + x record the tensor as input 0, as PyTorch's mul(self, other)
     "minigrad/tensor.py": 2349,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
@@ -235,8 +234,12 @@ BUDGETS: dict[str, int] = {
     # at a: hardtanh/relu6/threshold/hardshrink/softshrink/prelu and max pooling reach their input beneath a
     # gradient penalty as zeros, as PyTorch's backward kernels do)
     # +2 (progs17): Recompute takes the grad_fn label PyTorch's checkpoint shows
+    # +15 (tinyops2): PyTorch's half log_softmax over the last dim (row sums and logs rounded to half)
+    # and half softmax/log_softmax backward in float32, rounded once; +33 the Reciprocal primitive (PyTorch's
+    # n / x is reciprocal(x) * n), tanh's fused 1 - y*y, half GELU in float32, double -> half through float
+    # (merge of tinyops2: both sides' lines)
     # +8 (progs18): next_functions of RsubBackward1/PowBackward2 leave out the number (_SCALAR_FIRST)
-    "minigrad/ops.py": 3638,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
+    "minigrad/ops.py": 3686,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -831,9 +834,17 @@ BUDGETS: dict[str, int] = {
     # assert_close's shape/dtype names; jacfwd from jvp columns; func transforms (grad, jacrev, jvp, vjp)
     # differentiable w.r.t. captured tensors (_reaches_outer); +7 checkpoint outputs named as PyTorch's
     # (merge of progs17: both sides' lines)
-    # +16 (progs18): number / tensor as reciprocal * number, numbers on the left not recorded as input 0
-    # (tensor.py, ops.py), torch.rsub(t, number) as RsubBackward1 (pointwise.py); +1 dataloader.py
-    "minigrad": 62812,  # (progs15 and hunt15 merged: the lists above)
+    # +8 state_dict() values show PyTorch's dtype objects under the hook (EMA code: v.dtype.is_floating_point)
+    # +15 (tinyops2): PyTorch's half log_softmax / softmax backward rounding (ops.py); +4 get_rng_state's
+    # next word of a freshly seeded engine (random.py); +22 torch._C (_torch_c.py: the PrivateUse1 backend
+    # name tinygrad's 2025 op tests ask for at import); +37 Reciprocal, tanh/sigmoid backward order, half
+    # GELU, double -> half casts (ops.py, tensor.py)
+    # (merge of tinyops2: both sides' lines)
+    # +3 torch._C.Generator (the hook shows Generator there, as PyTorch's)
+    # +12 (progs18): numbers on the left not recorded as input 0 (tensor.py, ops.py), torch.rsub(t, number)
+    # as RsubBackward1 (pointwise.py); +1 dataloader.py
+    # (merge of main: both sides' lines)
+    "minigrad": 62897,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -153,12 +153,12 @@ def _torch_homes() -> dict[type, str]:
     """class -> the module PyTorch defines it in, for the classes a script reaches: ``type(x)`` prints
     ``<class 'torch.Tensor'>``, ``type(layer)`` ``<class 'torch.nn.modules.linear.Linear'>``. Each home is
     a module path the hook resolves (or PyTorch's private one), so pickle finds the class by it."""
-    import minigrad
     from minigrad import distributions, grad_mode, optim, return_types
     from minigrad.nn import modules
     from minigrad.optim import lr_scheduler
     from minigrad.utils import data
 
+    minigrad = sys.modules[_TARGET]
     homes: dict[type, str] = {}
     for namespace in (minigrad, optim, data, distributions, return_types):
         for value in vars(namespace).values():
@@ -175,7 +175,8 @@ def _torch_homes() -> dict[type, str]:
     homes.update(dict.fromkeys(top_level, "torch"))
     modes = (grad_mode.no_grad, grad_mode.enable_grad, grad_mode.inference_mode, grad_mode.set_grad_enabled)
     homes.update(dict.fromkeys(modes, "torch.autograd.grad_mode"))
-    homes.update({minigrad.nn.Parameter: "torch.nn.parameter", optim.AdamW: "torch.optim.adamw",
+    homes.update({minigrad.nn.Parameter: "torch.nn.parameter", minigrad.Generator: "torch._C",
+                  optim.AdamW: "torch.optim.adamw",
                   optim.Adafactor: "torch.optim._adafactor", optim.Muon: "torch.optim._muon"})
     return homes
 

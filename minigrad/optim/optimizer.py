@@ -347,13 +347,9 @@ class Optimizer:
         if isinstance(params, Tensor):
             raise TypeError(
                 "params argument given to the optimizer should be an iterable of Tensors "
-                "or dicts, but got a Tensor"
+                f"or dicts, but got {params.type()}"
             )
-        if isinstance(params, (dict, set)):
-            raise TypeError(
-                f"params argument given to the optimizer should be an ordered iterable of "
-                f"Tensors or dicts, but got a {type(params).__name__}"
-            )
+        # (a set is taken as PyTorch takes it, in its iteration order; a dict gives its keys, refused below)
         self.defaults = defaults
         self.state = defaultdict(dict)
         self.param_groups = []

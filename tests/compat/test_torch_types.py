@@ -59,9 +59,12 @@ print(type(opt), type(torch.optim.SGD(model.parameters(), lr=0.1)),
 print(type(torch.optim.lr_scheduler.StepLR(opt, 1)), type(torch.no_grad()), type(torch.finfo(torch.float32)))
 print(type(TensorDataset(x)), type(DataLoader(TensorDataset(x))), type(torch.distributions.Normal(0.0, 1.0)))
 from torch.optim.adamw import AdamW
+print(type(torch.Generator()), pickle.loads(pickle.dumps(torch.Generator)) is torch.Generator)
 print(type(x.max(0)), pickle.loads(pickle.dumps(nn.Linear)) is nn.Linear, AdamW is torch.optim.AdamW)
 print(pickle.loads(pickle.dumps(torch.Tensor)) is torch.Tensor,
       pickle.loads(pickle.dumps(type(opt))) is AdamW)
+states = {**nn.Linear(2, 2).state_dict(), **nn.BatchNorm1d(2).state_dict()}  # (EMA code tests these dtypes)
+print([(k, v.dtype, v.dtype.is_floating_point) for k, v in states.items()], states["weight"].float().dtype)
 torch.set_default_dtype(torch.float64)
 print(torch.get_default_dtype(), torch.tensor([0.5]).dtype, torch.randn(2).dtype)
 """

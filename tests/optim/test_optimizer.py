@@ -113,10 +113,14 @@ def test_duplicate_parameter_warns_and_is_updated_per_listing() -> None:
 
 def test_invalid_params_types() -> None:
     ps = _params()
-    with pytest.raises(TypeError, match="got a Tensor"):
+    with pytest.raises(TypeError, match=r"but got torch\.DoubleTensor"):  # (PyTorch names its type)
         optim.SGD(ps[0], lr=0.1)
+    # PyTorch 2.13's constructor takes a set of parameters (list(params)); a group's set is refused
+    assert {id(p) for p in optim.SGD(set(ps), lr=0.1).param_groups[0]["params"]} == {id(p) for p in ps}
     with pytest.raises(TypeError, match="ordered"):
-        optim.SGD(set(ps), lr=0.1)
+        optim.SGD(ps[:1], lr=0.1).add_param_group({"params": set(ps[1:])})
+    with pytest.raises(TypeError, match="only optimize Tensors"):
+        optim.SGD({"w": ps[0]}, lr=0.1)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="only optimize Tensors"):
         optim.Adam([ps[0], np.zeros(3)])
     opt = optim.SGD(ps[:1], lr=0.1)

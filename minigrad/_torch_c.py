@@ -1,0 +1,23 @@
+"""``torch._C``'s few Python-visible helpers that scripts and test suites call directly.
+
+tinygrad's op tests (2025) ask ``torch._C._get_privateuse1_backend_name()`` at import time to see
+whether a custom backend was registered under the PrivateUse1 key.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from minigrad.random import Generator as Generator  # (PyTorch's class lives in torch._C)
+
+__all__: list[str] = []
+
+
+def _get_privateuse1_backend_name() -> str:
+    """The name of the PrivateUse1 dispatch key's backend: PyTorch's default ``"privateuseone"``,
+    since minigrad registers no custom device backend."""
+    return "privateuseone"
+
+
+# ``import torch._C`` finds this module under PyTorch's path (a file named _C.py breaks the naming rules)
+sys.modules.setdefault("minigrad._C", sys.modules[__name__])
