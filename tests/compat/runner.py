@@ -638,6 +638,7 @@ SPECS: dict[str, list[Check]] = {
     # loss printed after g.backward() is then empty, PyTorch's keeps them (left to the engine's owner)
     "micrograd_lecture_torch.py": [Check(r"^(.*)$", 0, lines=r"^(?!AddBackward0 \[)")],
     "types_of_everything.py": [Check(r"^(.*)$", 0)],       # type()/isinstance of tensors, layers, optims
+    "basics_buildmodel_tutorial.py": every_number(1e-5),  # Build model/Optimization/Save & Load pages
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
