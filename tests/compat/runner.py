@@ -639,6 +639,8 @@ SPECS: dict[str, list[Check]] = {
     "micrograd_lecture_torch.py": [Check(r"^(.*)$", 0, lines=r"^(?!AddBackward0 \[)")],
     "types_of_everything.py": [Check(r"^(.*)$", 0)],       # type()/isinstance of tensors, layers, optims
     "basics_buildmodel_tutorial.py": every_number(1e-5),  # Build model/Optimization/Save & Load pages
+    # .item() prints float32's 17 digits: exp's and row sums' last bits differ (numpy's kernels), 20 steps
+    "makemore_part1_cells.py": every_number(1e-4),  # counts, Generator + multinomial, one_hot, W.grad
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
