@@ -166,7 +166,7 @@ def test_softmax_family_with_huge_logits(name: str, dtype: Any) -> None:
         (lambda v: F.nll_loss(v.log_softmax(1), mg.tensor(target)),
          lambda v: TF.nll_loss(v.log_softmax(1), torch.tensor(target))),
         (lambda v: v.sigmoid(), lambda v: v.sigmoid()),
-        (lambda v: F.binary_cross_entropy_with_logits(v, mg.ones(*v.shape) * 0.5),
+        (lambda v: F.binary_cross_entropy_with_logits(v, mg.ones(*v.shape, dtype=v.dtype) * 0.5),
          lambda v: TF.binary_cross_entropy_with_logits(v, torch.ones(v.shape, dtype=v.dtype) * 0.5)),
         (lambda v: v.tanh(), lambda v: v.tanh()),
         (lambda v: v.gelu(), lambda v: TF.gelu(v)),
