@@ -38,6 +38,7 @@ from minigrad.errors import (
     _ArgumentTypeError,
     _IndexArgumentError,
 )
+from minigrad.nn._checks import value_error
 from minigrad.tensor import Array, Tensor, from_numpy, reset_grads
 from minigrad.utils.hooks import RemovableHandle
 
@@ -153,9 +154,7 @@ def check_number(name: str, value: Any, *, low: float | None = 0.0, high: float 
     bound, exclusive unless ``high_inclusive``. NaN is always rejected.
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        # no number at all (None, 'a'): PyTorch's comparison raises a TypeError
-        kind = InvalidParameterError if isinstance(value, (bool, np.bool_)) else _ArgumentTypeError
-        raise kind(f"{name} must be a real number, got {value!r}")
+        raise value_error(value)(f"{name} must be a real number, got {value!r}")  # (None: a TypeError too)
     v = float(value)
     too_high = high is not None and (v > high if high_inclusive else v >= high)
     if math.isnan(v) or (low is not None and v < low) or too_high:
