@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections import OrderedDict
+from typing import Any
 
 import minigrad as mg
 from tests.helpers import require_torch
@@ -32,3 +33,64 @@ def test_saved_state_dict_loads_as_ordered_dict() -> None:
                        _round_trip(torch, {"a": [1, {"b": 2}]})["a"][1])]:  # type: ignore[index]
         assert type(got) is type(want)
         assert list(got) == list(want)  # type: ignore[call-overload]
+
+
+def _multi_output_function(lib: Any, seen: list[list[Any]]) -> Any:
+    class Split(lib.autograd.Function):  # type: ignore[misc, name-defined]
+        @staticmethod
+        def forward(ctx: Any, x: Any) -> Any:
+            b = x * 3
+            ctx.mark_non_differentiable(b)
+            return x * 2, x > 0, (x * 3).long(), b
+
+        @staticmethod
+        def backward(ctx: Any, g: Any, gm: Any, gl: Any, gb: Any) -> Any:
+            seen.append([(str(t.dtype).rpartition(".")[2], t.tolist()) for t in (gm, gl, gb)])
+            return g * 2
+
+    return Split
+
+
+def test_materialized_grads_take_the_outputs_dtypes() -> None:
+    """Before progs19 a custom Function's backward got float zeros for its bool and int outputs (and for
+    a marked non-differentiable sort index); PyTorch's zeros have each output's dtype (False, 0)."""
+    seen: list[list[Any]] = [], []
+    for lib, record in ((mg, seen[0]), (torch, seen[1])):
+        for dtype in (lib.float32, lib.float64):
+            x = lib.tensor([1.0, -2.0], dtype=dtype, requires_grad=True)
+            _multi_output_function(lib, record).apply(x)[0].sum().backward()
+    assert seen[0] == seen[1]
+
+
+def test_custom_function_node_repr_and_shape_message() -> None:
+    """Before progs19 a custom Function's grad_fn printed as ``<ExpBackward object at ...>``; PyTorch's
+    generated class lives in torch.autograd.function and its repr says so. A wrong-shaped gradient's
+    error began "function ..." where PyTorch's says "Function ..."."""
+    class Twice(mg.autograd.Function):  # type: ignore[misc]
+        @staticmethod
+        def forward(ctx: Any, x: Any) -> Any:
+            return x.sum()
+
+        @staticmethod
+        def backward(ctx: Any, g: Any) -> Any:
+            return g.expand(3)
+
+    class TTwice(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx: Any, x: Any) -> Any:
+            return x.sum()
+
+        @staticmethod
+        def backward(ctx: Any, g: Any) -> Any:
+            return g.expand(3)
+
+    got, want = Twice.apply(mg.ones(2, requires_grad=True)), TTwice.apply(torch.ones(2, requires_grad=True))
+    assert repr(got.grad_fn).startswith("<minigrad.autograd.function.TwiceBackward object at 0x")
+    assert repr(want.grad_fn).startswith("<torch.autograd.function.TTwiceBackward object at 0x")
+    messages = []
+    for out in (got, want):
+        try:
+            out.backward()
+        except RuntimeError as err:
+            messages.append(str(err).replace("TTwice", "Twice"))
+    assert len(messages) == 2 and messages[0] == messages[1]
