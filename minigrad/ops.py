@@ -1564,6 +1564,7 @@ class DelayedError(Function):
 
     __slots__ = ("message",)
     reads_inputs = False
+    torch_name = "torch::autograd::Error"  # (its repr and grad_fn=<Error>: the class name, as CopySlices)
 
     def forward(self, x: Array, *recorded: Array, message: str) -> Array:
         self.message = message

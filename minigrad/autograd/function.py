@@ -418,9 +418,11 @@ def once_differentiable(fn: Callable[..., Any]) -> Callable[..., Any]:
         if not (_mode.record and recorded):
             return result
         # Recording (create_graph): the gradients join the graph through a node that raises if reached,
-        # as PyTorch's, instead of silently having no derivative.
+        # as PyTorch's, instead of silently having no derivative. Its input is a detached copy made a leaf
+        # (PyTorch's fake_requires_grad), so its next_functions show one AccumulateGrad, as PyTorch's.
         message = "trying to differentiate twice a function that was marked with @once_differentiable"
-        wrapped = [ops.DelayedError.apply(r, *recorded, message=message) if isinstance(r, Tensor) else r
+        wrapped = [ops.DelayedError.apply(r.detach().requires_grad_(), message=message)
+                   if isinstance(r, Tensor) and r.dtype.kind == "f" else r
                    for r in (result if isinstance(result, tuple) else (result,))]
         return tuple(wrapped) if isinstance(result, tuple) else wrapped[0]
 

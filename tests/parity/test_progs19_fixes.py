@@ -13,26 +13,27 @@ from tests.helpers import require_torch
 torch = require_torch()
 
 
-def _round_trip(lib: object, obj: object) -> object:
+def _round_trip(lib: Any, obj: Any) -> Any:
     buf = io.BytesIO()
-    lib.save(obj, buf)  # type: ignore[attr-defined]
+    lib.save(obj, buf)
     buf.seek(0)
-    return lib.load(buf, weights_only=True)  # type: ignore[attr-defined]
+    return lib.load(buf, weights_only=True)
 
 
 def test_saved_state_dict_loads_as_ordered_dict() -> None:
     """Before progs19 a saved ``state_dict()`` (an OrderedDict) loaded as a plain dict, alone or nested in a
     checkpoint: ``print(sd.keys())`` showed ``dict_keys`` where PyTorch's shows ``odict_keys``."""
     m, tm = mg.nn.Linear(2, 3), torch.nn.Linear(2, 3)
-    for got, want in [(_round_trip(mg, m.state_dict()), _round_trip(torch, tm.state_dict())),
-                      (_round_trip(mg, {"model": m.state_dict(), "step": 3})["model"],  # type: ignore[index]
-                       _round_trip(torch, {"model": tm.state_dict(), "step": 3})["model"]),  # type: ignore[index]
-                      (_round_trip(mg, OrderedDict(a=mg.ones(2))), _round_trip(torch, OrderedDict(a=torch.ones(2)))),
-                      (_round_trip(mg, {"a": mg.ones(2)}), _round_trip(torch, {"a": torch.ones(2)})),
-                      (_round_trip(mg, {"a": [1, {"b": 2}]})["a"][1],  # type: ignore[index]
-                       _round_trip(torch, {"a": [1, {"b": 2}]})["a"][1])]:  # type: ignore[index]
+    pairs = [(_round_trip(mg, m.state_dict()), _round_trip(torch, tm.state_dict())),
+             (_round_trip(mg, {"model": m.state_dict(), "step": 3})["model"],
+              _round_trip(torch, {"model": tm.state_dict(), "step": 3})["model"]),
+             (_round_trip(mg, OrderedDict(a=mg.ones(2))), _round_trip(torch, OrderedDict(a=torch.ones(2)))),
+             (_round_trip(mg, {"a": mg.ones(2)}), _round_trip(torch, {"a": torch.ones(2)})),
+             (_round_trip(mg, {"a": [1, {"b": 2}]})["a"][1],
+              _round_trip(torch, {"a": [1, {"b": 2}]})["a"][1])]
+    for got, want in pairs:
         assert type(got) is type(want)
-        assert list(got) == list(want)  # type: ignore[call-overload]
+        assert list(got) == list(want)
 
 
 def _multi_output_function(lib: Any, seen: list[list[Any]]) -> Any:
@@ -94,3 +95,36 @@ def test_custom_function_node_repr_and_shape_message() -> None:
         except RuntimeError as err:
             messages.append(str(err).replace("TTwice", "Twice"))
     assert len(messages) == 2 and messages[0] == messages[1]
+
+
+def _once_differentiable_grad(lib: Any) -> Any:
+    class Double(lib.autograd.Function):  # type: ignore[misc, name-defined]
+        @staticmethod
+        def forward(ctx: Any, x: Any) -> Any:
+            return x * 2
+
+        @staticmethod
+        @lib.autograd.function.once_differentiable
+        def backward(ctx: Any, g: Any) -> Any:
+            return g * 2
+
+    x, w = lib.ones(2, requires_grad=True), lib.ones(2, requires_grad=True)
+    return lib.autograd.grad((Double.apply(x) * w * w).sum(), x, create_graph=True)[0]
+
+
+def test_once_differentiable_error_node_as_pytorch() -> None:
+    """Before progs19 the node a ``@once_differentiable`` backward's result gets under create_graph was
+    named DelayedErrorBackward0 and listed the backward's inputs (a None and Mul); PyTorch's is
+    ``torch::autograd::Error`` (``grad_fn=<Error>``) over a detached leaf copy (one AccumulateGrad)."""
+    got, want = _once_differentiable_grad(mg), _once_differentiable_grad(torch)
+    assert got.grad_fn.name() == want.grad_fn.name() == "torch::autograd::Error"
+    assert repr(got.grad_fn).split(" object")[0] == repr(want.grad_fn).split(" object")[0] == "<Error"
+    assert ([f.name() for f, _ in got.grad_fn.next_functions]
+            == [f.name() for f, _ in want.grad_fn.next_functions] == ["torch::autograd::AccumulateGrad"])
+    for g in (got, want):
+        try:
+            g.sum().backward()
+        except RuntimeError as err:
+            assert "marked with @once_differentiable" in str(err)
+        else:
+            raise AssertionError("no error")
