@@ -641,6 +641,10 @@ SPECS: dict[str, list[Check]] = {
     "basics_buildmodel_tutorial.py": every_number(1e-5),  # Build model/Optimization/Save & Load pages
     # .item() prints float32's 17 digits: exp's and row sums' last bits differ (numpy's kernels), 20 steps
     "makemore_part1_cells.py": every_number(1e-4),  # counts, Generator + multinomial, one_hot, W.grad
+    # progs19: seeded, so every printed number
+    "makemore_wavenet_layers.py": every_number(1e-5),  # hand layers, FlattenConsecutive, histogram, ud
+    "llmfs_kvcache_gqa.py": every_number(1e-5),     # shortcut grads, llama3 RoPE, GQA, KV cache, top-k
+    "custom_function_ctx_flags.py": every_number(1e-5),  # mark_non_differentiable, materialize, mark_dirty
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
