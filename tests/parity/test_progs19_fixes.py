@@ -128,3 +128,21 @@ def test_once_differentiable_error_node_as_pytorch() -> None:
             assert "marked with @once_differentiable" in str(err)
         else:
             raise AssertionError("no error")
+
+
+def _packed_state_nodes(lib: Any) -> list[str]:
+    lengths = [2, 4, 3]
+    lib.manual_seed(0)
+    x = lib.nn.utils.rnn.pad_sequence([lib.randn(n, 3) for n in lengths], batch_first=True)
+    packed = lib.nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+    h0 = (lib.zeros(1, 3, 2, requires_grad=True), lib.zeros(1, 3, 2))
+    _, (h, c) = lib.nn.LSTM(3, 2, batch_first=True)(packed, h0)
+    _, hg = lib.nn.GRU(3, 2, batch_first=True)(packed)
+    return [h.grad_fn.name(), c.grad_fn.name(), hg.grad_fn.name()]
+
+
+def test_rnn_states_of_unsorted_packed_batch_are_index_selected() -> None:
+    """Before progs19 the final (and given initial) states of an RNN run on a PackedSequence with
+    enforce_sorted=False were permuted by indexing (IndexBackward0); PyTorch's permute_hidden uses
+    index_select, so ``print(h)`` shows ``grad_fn=<IndexSelectBackward0>``."""
+    assert _packed_state_nodes(mg) == _packed_state_nodes(torch) == ["IndexSelectBackward0"] * 3
