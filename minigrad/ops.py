@@ -2319,10 +2319,9 @@ def sum_to(g: Tensor, shape: tuple[int, ...], fn: Function | None) -> Tensor:
         if len(dims) == lead:  # only new leading dims (a bias added to a batch): one sum, no reshape
             return from_numpy(_kernels.sum_over(g._array, dims, False))
         return from_numpy(_kernels.sum_over(g._array, dims, not lead).reshape(shape))
-    inner = dims[lead:]
-    # The primitives themselves: the dims are valid by construction, Tensor.sum's checks would only cost
-    if not inner:  # only new leading dims (a bias added to a batch): one sum, no reshape
-        return Sum.apply(g, dims=dims, keepdim=False)
+    # The primitives themselves: the dims are valid by construction, Tensor.sum's checks would only cost.
+    # PyTorch's sum_to keeps the dims and views the result to the input's shape (a recorded bias gradient
+    # is a ViewBackward0)
     g = Sum.apply(g, dims=dims, keepdim=True)
     return Reshape.apply(g, shape=shape) if lead else g
 
@@ -2754,7 +2753,8 @@ class Permute(Function):
             inverse[d] = i
         if not _mode.record and type(g) is Tensor:  # the same view, without the op
             return (from_numpy(g._array.transpose(inverse)),)
-        return (Permute.apply(g, dims=tuple(inverse)),)
+        # the same kind of view back (PyTorch's t() derivative is t(), transpose's a transpose)
+        return (Permute.apply(g, dims=tuple(inverse), kind=self.kind),)
 
 
 class Expand(Function):

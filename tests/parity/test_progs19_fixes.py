@@ -7,6 +7,8 @@ import io
 from collections import OrderedDict
 from typing import Any
 
+import numpy as np
+
 import minigrad as mg
 from tests.helpers import require_torch
 
@@ -146,3 +148,25 @@ def test_rnn_states_of_unsorted_packed_batch_are_index_selected() -> None:
     enforce_sorted=False were permuted by indexing (IndexBackward0); PyTorch's permute_hidden uses
     index_select, so ``print(h)`` shows ``grad_fn=<IndexSelectBackward0>``."""
     assert _packed_state_nodes(mg) == _packed_state_nodes(torch) == ["IndexSelectBackward0"] * 3
+
+
+def _recorded_grad_nodes(lib: Any) -> list[str]:
+    gen = np.random.default_rng(0)
+    x, b, c, w = (lib.tensor(gen.standard_normal(s).astype(np.float32), requires_grad=True)
+                  for s in [(4, 3), (3,), (4, 1), (2, 3)])
+    grads = lib.autograd.grad(((x + b) * c).pow(2).sum(), [b, c], create_graph=True)
+    names = [t.grad_fn.name() for t in grads]
+    for wt in (w.t(), w.transpose(0, 1), w.T, w.permute(1, 0), w.mT):
+        names += [lib.autograd.grad((x @ wt).pow(2).sum(), w, create_graph=True)[0].grad_fn.name()]
+    lin = lib.nn.Linear(3, 2)
+    names += [t.grad_fn.name() for t in lib.autograd.grad(lin(x).pow(2).sum(), list(lin.parameters()),
+                                                             create_graph=True)]
+    return names
+
+
+def test_recorded_gradients_end_in_pytorchs_nodes() -> None:
+    """Before progs19 a gradient recorded under create_graph (torch.func.grad of a model, MAML's inner
+    step) ended in PermuteBackward0 for a weight used as ``w.t()`` and SumBackward1 for a bias broadcast
+    over a batch; PyTorch's derivative of t() is t() (transpose's a transpose) and its sum_to keeps the
+    dims and views: TBackward0 and ViewBackward0, which ``print(grads)`` shows."""
+    assert _recorded_grad_nodes(mg) == _recorded_grad_nodes(torch)
