@@ -83,6 +83,23 @@ class AccumulateGrad:
 _SCALAR_FIRST = frozenset({"RsubBackward1", "PowBackward2"})
 
 
+def _no_inference_saved(fn: Function, inputs: tuple[Tensor, ...]) -> None:
+    """Raise PyTorch's error if ``fn``, being recorded, would save an inference tensor for its backward.
+
+    Raises:
+        MinigradError: an input made inside inference_mode (or a view or detach of one) is one whose
+            values ``fn``'s backward reads.
+    """
+    for i, t in enumerate(inputs):
+        if getattr(t, "_inference", 0) and fn.reads_inputs and fn.reads_input(i):
+            raise MinigradError(
+                "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+                "inference mode in computation tracked by autograd. To work around this, you can make a "
+                "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
+                "`torch.inference_mode()`."
+            )
+
+
 class Function:
     """A node of the graph: one application of a primitive op.
 
@@ -194,6 +211,8 @@ class Function:
                 versions.append(t._version)
             fn.parents = inputs
             fn.versions = versions
+            if _inference.used:  # (inference tensors may exist: none may be saved for backward)
+                _no_inference_saved(fn, inputs)
             fn.seq = next(_tick)
             out._requires_grad = True  # (the slot: the public setter's checks are for user code)
             out._ctx = fn
@@ -1579,6 +1598,7 @@ class Where(Function):
 
     __slots__ = ("cond",)
     saved = ("cond",)
+    reads_inputs = False  # (only cond, as PyTorch saves: a and b may change in place before backward)
     cond: Array
 
     def forward(self, a: Array, b: Array, cond: Array) -> Array:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -170,3 +171,59 @@ def test_recorded_gradients_end_in_pytorchs_nodes() -> None:
     over a batch; PyTorch's derivative of t() is t() (transpose's a transpose) and its sum_to keeps the
     dims and views: TBackward0 and ViewBackward0, which ``print(grads)`` shows."""
     assert _recorded_grad_nodes(mg) == _recorded_grad_nodes(torch)
+
+
+def _inference_outcomes(lib: Any) -> list[str]:
+    x = lib.ones(2, requires_grad=True)
+    with lib.inference_mode():
+        y = lib.ones(2) * 3
+    cases = [lambda: y * x, lambda: x * y, lambda: y + x, lambda: x.exp() * y, lambda: y.detach() * x,
+             lambda: y.clone() * x, lambda: x @ y, lambda: x / y, lambda: y[0] * x,
+             lambda: lib.where(lib.tensor([True, False]), x, y), lambda: lib.cat([x, y]),
+             lambda: lib.nn.functional.linear(x, y[None])]
+    outcomes = []
+    for make in cases:
+        try:
+            make().sum().backward()
+            outcomes.append("ok")
+        except RuntimeError as err:
+            outcomes.append(str(err))
+    return outcomes
+
+
+def test_inference_tensors_cannot_be_saved_for_backward() -> None:
+    """Before progs19 an inference tensor (made inside inference_mode) used with a tensor that requires
+    grad in an op whose backward reads it (``y * x``, ``x @ y``) trained on silently; PyTorch raises
+    "Inference tensors cannot be saved for backward" (ops that save nothing, as add and cat, are fine)."""
+    got, want = _inference_outcomes(mg), _inference_outcomes(torch)
+    assert got == want
+    assert want.count("ok") == 4
+
+
+def _where_then_inplace(lib: Any) -> list[float]:
+    x = lib.ones(3, requires_grad=True)
+    a, b = x * 2, x * 3
+    y = lib.where(lib.tensor([True, False, True]), a, b)
+    a.add_(1)
+    b.mul_(2)
+    y.sum().backward()
+    return [float(v) for v in x.grad]
+
+
+def test_where_saves_only_its_condition() -> None:
+    """Before progs19 changing where's value inputs in place before backward raised "modified by an
+    inplace operation"; PyTorch's where saves only the condition, so backward runs."""
+    assert _where_then_inplace(mg) == _where_then_inplace(torch) == [2.0, 3.0, 2.0]
+
+
+def test_nn_attention_reachable_after_import_torch() -> None:
+    """Before progs19 ``torch.nn.attention.sdpa_kernel(...)`` without importing torch.nn.attention first
+    raised AttributeError; PyTorch's torch.nn imports it."""
+    import subprocess
+    import sys
+
+    code = "import minigrad; print(minigrad.nn.attention.SDPBackend.MATH.name)"
+    root = Path(__file__).resolve().parents[2]  # (python -c puts the working directory first on sys.path)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=root).stdout
+    assert out.strip() == torch.nn.attention.SDPBackend.MATH.name
