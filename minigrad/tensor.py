@@ -792,9 +792,10 @@ class Tensor(TensorMethods):
                 inference tensor outside inference_mode (PyTorch's rule).
         """
         if getattr(self, "_inference", 0) == INFERENCE and not _mode.inference:
-            raise MinigradError(
-                "Inplace update to inference tensor outside InferenceMode is not allowed. You can make a "
-                "clone to get a normal tensor before doing inplace update"
+            raise MinigradError(  # (PyTorch's words, which a script may print: no space after its stops)
+                "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
+                "clone to get a normal tensor before doing inplace update.See "
+                "https://github.com/pytorch/rfcs/pull/17 for more details."
             )
         if not _mode.record:
             return False

@@ -227,3 +227,21 @@ def test_nn_attention_reachable_after_import_torch() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=root).stdout
     assert out.strip() == torch.nn.attention.SDPBackend.MATH.name
+
+
+def _inference_messages(lib: Any) -> list[str]:
+    with lib.inference_mode():
+        t = lib.ones(2) * 2
+    messages = []
+    for change in (lambda: t.add_(1), lambda: t.requires_grad_()):
+        try:
+            change()
+        except RuntimeError as err:
+            messages.append(str(err))
+    return messages
+
+
+def test_inference_tensor_errors_in_pytorchs_words() -> None:
+    """Before progs19 the errors for changing an inference tensor in place, or asking it for gradients,
+    outside inference_mode had minigrad's own wording (a script printing them showed other text)."""
+    assert _inference_messages(mg) == _inference_messages(torch)
