@@ -2134,7 +2134,9 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
             # (..., m, n) @ (n, p) as one (rows, n) @ (n, p) GEMM: numpy would loop over the
             # batch, and b's gradient would be a batch of products plus a reduction (2x slower).
             rows = a2.reshape(math.prod(a2.shape[:-1]), a2.shape[-1])
-            out = _ops.Matmul.apply(rows, b2).reshape(*a2.shape[:-1], b2.shape[-1])
+            # (PyTorch folds it the same way and views the result back with _unsafe_view)
+            out = _named(_ops.Matmul.apply(rows, b2).reshape(*a2.shape[:-1], b2.shape[-1]), a,
+                         "UnsafeViewBackward0")
         else:
             out = _ops.Matmul.apply(a2, b2)
     except ValueError as e:

@@ -648,6 +648,11 @@ SPECS: dict[str, list[Check]] = {
     "miniai_learner_hooks.py": every_number(1e-5),  # callbacks, Hooks, BytesIO state dicts, func.grad
     "packed_rnn_states_tagger.py": every_number(1e-5),  # padding_side, unsorted packs' states, tagger
     "inference_mode_pitfalls.py": every_number(1e-5),  # inference tensors saved for backward, sdpa_kernel
+    "tensor_creation_helpers.py": [Check(r"^(.*)$", 0)],   # arange/linspace/full/eye/tril, *_like, new_*
+    "transformer_padding_masks.py": every_number(1e-5),  # key padding masks, fast-path zeros, copy task
+    "scheduler_loops_get_last_lr.py": every_number(1e-5),  # OneCycle, warm restarts by fractions, plateau
+    "init_generators_collate.py": every_number(1e-5),  # nn.init/draws with a Generator, default_collate
+    "tying_checkpointing_utils.py": every_number(1e-5),  # tied head, checkpoint replays, nn.utils helpers
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -245,3 +245,23 @@ def test_inference_tensor_errors_in_pytorchs_words() -> None:
     """Before progs19 the errors for changing an inference tensor in place, or asking it for gradients,
     outside inference_mode had minigrad's own wording (a script printing them showed other text)."""
     assert _inference_messages(mg) == _inference_messages(torch)
+
+
+def _product_nodes(lib: Any) -> list[str]:
+    gen = np.random.default_rng(1)
+    xs = [lib.tensor(gen.standard_normal(s).astype(np.float32), requires_grad=True)
+          for s in [(4,), (3, 4), (2, 3, 4), (2, 2, 3, 4)]]
+    w = lib.tensor(gen.standard_normal((5, 4)).astype(np.float32), requires_grad=True)
+    names = []
+    for bias in (True, False):
+        layer = lib.nn.Linear(4, 5, bias=bias)
+        names += [layer(x).grad_fn.name() for x in xs]
+    names += [(x @ w.t()).grad_fn.name() for x in xs] + [(xs[2] @ xs[0]).grad_fn.name()]
+    return names
+
+
+def test_folded_matmul_is_an_unsafe_view() -> None:
+    """Before progs19 a batched input times a matrix (a bias-free lm_head on (B, T, C), ``x @ w.t()``)
+    printed grad_fn=<ViewBackward0>; PyTorch folds the batch into one mm and views the result back with
+    _unsafe_view: UnsafeViewBackward0 (with a bias, addmm then view: ViewBackward0 in both)."""
+    assert _product_nodes(mg) == _product_nodes(torch)
