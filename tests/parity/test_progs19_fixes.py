@@ -265,3 +265,29 @@ def test_folded_matmul_is_an_unsafe_view() -> None:
     printed grad_fn=<ViewBackward0>; PyTorch folds the batch into one mm and views the result back with
     _unsafe_view: UnsafeViewBackward0 (with a bias, addmm then view: ViewBackward0 in both)."""
     assert _product_nodes(mg) == _product_nodes(torch)
+
+
+def _composed_op_nodes(lib: Any) -> list[str]:
+    gen = np.random.default_rng(2)
+
+    def leaf(*shape: int) -> Any:
+        return lib.tensor(gen.standard_normal(shape).astype(np.float32), requires_grad=True)
+
+    a, b, m, v = leaf(2, 3, 4), leaf(2, 5, 4), leaf(4, 6), leaf(4)
+    outs = [lib.einsum(eq, *ops) for eq, *ops in [
+        ("bij,bkj->bik", a, b), ("bij,bkj->bki", a, b), ("bij,jk->ik", a, m), ("ij,jk->ik", m.T, m),
+        ("ij,jk->ki", m.T, m), ("i,j->ij", v, v), ("bij->bji", a), ("bij,j->bi", a, v)]]
+    x = leaf(2, 3, 4)
+    f = lib.nn.functional
+    outs += [f.pixel_shuffle(x.reshape(1, 4, 2, 3), 2), f.pixel_unshuffle(x.reshape(1, 1, 4, 6), 2),
+             lib.kron(x[0], x[0]), x.quantile(0.5), x.quantile(0.5, dim=1, keepdim=True),
+             x.nanquantile(0.3, dim=-1)]
+    return [t.grad_fn.name() for t in outs]
+
+
+def test_composed_ops_show_pytorchs_last_node() -> None:
+    """Before progs19 these composed functions showed their last primitive's node: einsum contractions
+    UnsafeViewBackward0/MmBackward0/PermuteBackward0 (PyTorch's bmm viewed back: ViewBackward0; an outer
+    product MulBackward0), pixel_shuffle/unshuffle ViewBackward0 (PyTorch's one op), kron ViewBackward0
+    (UnsafeViewBackward0) and quantile ViewBackward0 (SqueezeBackward4)."""
+    assert _composed_op_nodes(mg) == _composed_op_nodes(torch)
