@@ -291,3 +291,25 @@ def test_composed_ops_show_pytorchs_last_node() -> None:
     product MulBackward0), pixel_shuffle/unshuffle ViewBackward0 (PyTorch's one op), kron ViewBackward0
     (UnsafeViewBackward0) and quantile ViewBackward0 (SqueezeBackward4)."""
     assert _composed_op_nodes(mg) == _composed_op_nodes(torch)
+
+
+def _padding_and_instance_norm_nodes(lib: Any) -> list[str]:
+    gen = np.random.default_rng(3)
+    x3 = lib.tensor(gen.standard_normal((2, 3, 5)).astype(np.float32), requires_grad=True)
+    x5 = lib.tensor(gen.standard_normal((1, 1, 3, 4, 5)).astype(np.float32), requires_grad=True)
+    f = lib.nn.functional
+    names = [f.pad(x, p, mode=mode).grad_fn.name() for mode in ("reflect", "replicate", "circular")
+             for x, p in ((x3, (1, 2)), (x3.reshape(1, 2, 3, 5), (1, 1, 2, 0)), (x5, (1, 1, 1, 1, 1, 1)),
+                          (x3[0], (1, 1)))]
+    names.append(repr(f.pad(x3, (1, 1), mode="circular")).rpartition("grad_fn=")[2])
+    norm = lib.nn.InstanceNorm1d(3, affine=True, track_running_stats=True)
+    names += [f.instance_norm(x3).grad_fn.name(), norm(x3).grad_fn.name(), norm.eval()(x3).grad_fn.name()]
+    return names
+
+
+def test_padding_modes_and_instance_norm_show_pytorchs_nodes() -> None:
+    """Before progs19 reflect/replicate/circular padding showed CatBackward0 (PyTorch's
+    ReflectionPad{k}DBackward0, ReplicationPad{k}DBackward0, and CopySlices for circular) and
+    instance_norm MulBackward0/AddcmulBackward0/NativeBatchNormBackward0 (PyTorch's batch_norm over a view,
+    viewed back: ViewBackward0)."""
+    assert _padding_and_instance_norm_nodes(mg) == _padding_and_instance_norm_nodes(torch)
