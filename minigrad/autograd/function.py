@@ -308,6 +308,10 @@ class Function:
             output = cls.forward(*args, **kwargs) if separate else cls.forward(ctx, *args, **kwargs)
             if separate:
                 cls.setup_context(ctx, args, output)
+        if ctx._dirty:  # PyTorch bumps a dirty input's version (and its views') once more, in any grad mode
+            for a in args:
+                if isinstance(a, Tensor) and id(a) in ctx._dirty:
+                    a._write()
         if not (_mode.record and any(needs)):
             _mark_views(cls, args, output, output)
             return output

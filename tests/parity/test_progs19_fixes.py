@@ -313,3 +313,45 @@ def test_padding_modes_and_instance_norm_show_pytorchs_nodes() -> None:
     instance_norm MulBackward0/AddcmulBackward0/NativeBatchNormBackward0 (PyTorch's batch_norm over a view,
     viewed back: ViewBackward0)."""
     assert _padding_and_instance_norm_nodes(mg) == _padding_and_instance_norm_nodes(torch)
+
+
+def _dirty_versions(lib: Any) -> list[int]:
+    class Double(lib.autograd.Function):  # type: ignore[misc, name-defined]
+        @staticmethod
+        def forward(ctx: Any, x: Any) -> Any:
+            x.mul_(2)
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx: Any, g: Any) -> Any:
+            return g * 2
+
+    class Mark(lib.autograd.Function):  # type: ignore[misc, name-defined]
+        @staticmethod
+        def forward(ctx: Any, x: Any) -> Any:
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx: Any, g: Any) -> Any:
+            return g
+
+    versions = []
+    leaf = lib.ones(3, requires_grad=True)
+    for fn in (Double, Mark):
+        x = leaf.clone()
+        view = x[1:]
+        out = fn.apply(x)
+        with lib.no_grad():
+            plain = lib.ones(2)
+            fn.apply(plain)
+        versions += [x._version, view._version, out._version, plain._version]
+    return versions
+
+
+def test_mark_dirty_bumps_the_version() -> None:
+    """Before progs19 an input a custom Function marked dirty kept the version its in-place writes gave
+    it; PyTorch bumps it (and its views') once more at apply, in any grad mode, so a tensor saved
+    earlier and then marked dirty fails backward's version check as in PyTorch."""
+    assert _dirty_versions(mg) == _dirty_versions(torch) == [2, 2, 2, 2, 1, 1, 1, 1]
