@@ -81,7 +81,14 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:  # noqa: A002
     return matmul(input, tensor)
 
 
-vdot = dot
+def vdot(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """The inner product of two 1-D tensors of the same size (real tensors: ``dot``'s value), as its own
+    op (VdotBackward0).
+
+    Raises:
+        ShapeError: not two 1-D tensors of one size.
+    """
+    return _named(dot(input, other), input, "VdotBackward0")
 
 
 def inner(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002

@@ -355,3 +355,24 @@ def test_mark_dirty_bumps_the_version() -> None:
     it; PyTorch bumps it (and its views') once more at apply, in any grad mode, so a tensor saved
     earlier and then marked dirty fails backward's version check as in PyTorch."""
     assert _dirty_versions(mg) == _dirty_versions(torch) == [2, 2, 2, 2, 1, 1, 1, 1]
+
+
+def _more_composed_nodes(lib: Any) -> list[str]:
+    gen = np.random.default_rng(4)
+    x = lib.tensor(gen.standard_normal((3, 4)).astype(np.float32), requires_grad=True)
+    v = lib.tensor(gen.standard_normal(4).astype(np.float32), requires_grad=True)
+    a = lib.tensor((gen.standard_normal((3, 3)) + 3 * np.eye(3)).astype(np.float32), requires_grad=True)
+    w = lib.tensor(gen.standard_normal((2, 4, 4)).astype(np.float32))
+    f = lib.nn.functional
+    outs = [x.renorm(1, 1, 0.5), lib.vdot(v, v), lib.fmax(x, x * 2), lib.fmin(x, x * 2), lib.rad2deg(x),
+            lib.deg2rad(x), lib.lerp(x, x * 2, lib.tensor(0.3)), lib.lerp(x, x * 2, 0.3),
+            f.bilinear(x, x, w), f.bilinear(v, v, w), lib.linalg.solve(a, v[:3]),
+            lib.linalg.solve(a, x[:, :2])]
+    return [t.grad_fn.name() for t in outs]
+
+
+def test_more_composed_ops_show_pytorchs_nodes() -> None:
+    """Before progs19 renorm, vdot, fmax/fmin, rad2deg/deg2rad, lerp with a tensor weight, bias-free
+    bilinear and a vector linalg.solve showed their last primitive's node (MulBackward0, DotBackward0,
+    WhereBackward0, LerpBackward0, SumBackward1, SqueezeBackward1) where PyTorch shows its own op's."""
+    assert _more_composed_nodes(mg) == _more_composed_nodes(torch)
