@@ -376,3 +376,27 @@ def test_more_composed_ops_show_pytorchs_nodes() -> None:
     bilinear and a vector linalg.solve showed their last primitive's node (MulBackward0, DotBackward0,
     WhereBackward0, LerpBackward0, SumBackward1, SqueezeBackward1) where PyTorch shows its own op's."""
     assert _more_composed_nodes(mg) == _more_composed_nodes(torch)
+
+
+def _inplace_nodes(lib: Any) -> list[str]:
+    w = lib.tensor(np.random.default_rng(5).standard_normal((3, 4)).astype(np.float32), requires_grad=True)
+    writes = [lambda t: t.__setitem__(0, 1.0), lambda t: t.__setitem__((Ellipsis, 0), w[:, 1]),
+              lambda t: t.__setitem__(lib.tensor([0, 2]), 1.0), lambda t: t.__setitem__(t > 0, 0.0),
+              lambda t: t.__setitem__(slice(None), 0.0), lambda t: t.__setitem__(slice(0, 3), w * 2),
+              lambda t: t.fill_(0.5), lambda t: t.fill_(lib.tensor(0.5)), lambda t: t.zero_(),
+              lambda t: t.copy_(w * 3), lambda t: t.index_fill_(1, lib.tensor([0]), -1.0), lambda t: t.t_(),
+              lambda t: t.transpose_(0, 1)]
+    names = []
+    for write in writes:
+        t = w * 1
+        write(t)
+        names.append(t.grad_fn.name())
+    return names
+
+
+def test_inplace_writes_show_pytorchs_nodes() -> None:
+    """Before progs19 ``t[0] = 1`` on a tensor in the graph showed IndexPutBackward0 (PyTorch's basic-index
+    write is CopySlices; a whole-tensor one FillBackward3 or CopyBackwards), fill_/zero_/copy_ showed
+    WhereBackward0 (FillBackward2/3, ZeroBackward0, CopyBackwards), index_fill IndexPutBackward0, and
+    t_/transpose_ the out-of-place nodes (PyTorch's in-place overloads are TBackward1, TransposeBackward1)."""
+    assert _inplace_nodes(mg) == _inplace_nodes(torch)
