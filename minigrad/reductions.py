@@ -144,7 +144,15 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:  # noqa
 
 
 def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:  # noqa: A002
-    """The p-norm of input - other (broadcast), as ``norm`` (p a number or inf)."""
+    """The p-norm of input - other (broadcast), as ``norm`` (p a number or inf).
+
+    Raises:
+        TypeError: input or other is not a Tensor (PyTorch's argument error).
+    """
+    for pos, (name, value) in enumerate((("input", input), ("other", other)), 1):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"dist(): argument '{name}' (position {pos}) must be Tensor, not "
+                            f"{type(value).__name__}")
     return _named(norm(input - other, p), input, "DistBackward0")
 
 

@@ -1000,7 +1000,8 @@ class Tensor(TensorMethods):
                 return self._write(lambda a: np.copyto(a, fma32(value, step, a)))
             if value.dtype.kind in "biu":  # alpha * other in the result's dtype (int8 127 * 2 must not wrap)
                 value = value.astype(np.promote_types(value.dtype, self._array.dtype))
-                alpha = _fill_scalar(alpha, value.dtype, "alpha") if value.dtype.kind in "iu" else alpha
+                alpha = (_fill_scalar(alpha, value.dtype, "alpha") if value.dtype.kind in "iu"
+                         else bool(alpha) if value.dtype == np.bool_ else alpha)  # (bools stay bools)
             value = quiet(np.multiply, value, alpha)
         try:
             return self._write(lambda a: ufunc(a, value, out=a, casting="same_kind"))
@@ -1010,6 +1011,8 @@ class Tensor(TensorMethods):
             if not _dtypes.can_cast(got, self._array.dtype):  # (an int result into uint8 wraps around)
                 raise MinigradError(f"result type {scalar_type_name(got)} can't be cast to the desired "
                                     f"output type {scalar_type_name(self._array.dtype)}") from None
+            # (the unsafe write would leak numpy's ValueError for shapes that do not broadcast)
+            check_broadcast_to(f"in-place {ufunc.__name__}", np.shape(value), self.shape)
             return self._write(lambda a: ufunc(a, value, out=a, casting="unsafe"))
         except ValueError as e:
             check_broadcast_to(f"in-place {ufunc.__name__}", np.shape(value), self.shape)
@@ -1035,6 +1038,8 @@ class Tensor(TensorMethods):
                 cannot be stored in self's dtype.
             ShapeError: ``other`` does not broadcast to self's shape.
         """
+        if isinstance(alpha, builtins.bool) and self._array.dtype != bool_:
+            raise MinigradError("Boolean alpha only supported for Boolean results.")
         return self._inplace(other, np.add, alpha)
 
     def sub_(self, other: TensorLike, alpha: Scalar = 1) -> Tensor:
@@ -1042,6 +1047,8 @@ class Tensor(TensorMethods):
         DTypeError, as in PyTorch)."""
         if self._array.dtype == bool_ or _is_bool(other):
             raise _dtypes.bool_sub_error(self._array.dtype == bool_ and _is_bool(other))
+        if isinstance(alpha, builtins.bool):
+            raise MinigradError("Boolean alpha only supported for Boolean results.")
         return self._inplace(other, np.subtract, alpha)
 
     def mul_(self, other: TensorLike) -> Tensor:
@@ -1320,6 +1327,9 @@ class Tensor(TensorMethods):
         if self.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
             return self.astype(get_default_dtype()).clamp(min, max)  # int64.clamp(2.5) is a float, as PyTorch
         if self.dtype == bool_:
+            if all(isinstance(b, builtins.bool) for b in (min, max) if b is not None):  # a bool result
+                name = "clamp" if None not in (min, max) else "clamp_min" if max is None else "clamp_max"
+                raise _dtypes.kernel_error(f"{name}_scalar", self.dtype)
             return self.astype(int64).clamp(min, max)  # as PyTorch: bool.clamp(0) is int64
         self._clamp_bounds(min, max)
         return _ops.Clamp.apply(self, lo=min, hi=max)
@@ -1818,6 +1828,8 @@ def _clamp_tensors(x: Tensor, lo: Any, hi: Any) -> Tensor:
     # the three operands' result type at once, as PyTorch's (where by where would promote pairwise)
     dt = _dtypes.operands_result_type([(t.dtype, t.ndim == 0) for t in (x, lo, hi) if isinstance(t, Tensor)],
                                       [v for v in (lo, hi) if not isinstance(v, Tensor) and v is not None])
+    if dt == bool_ and lo is not None and hi is not None:
+        raise _dtypes.kernel_error("clamp", dt)  # (one bound alone is maximum/minimum, which bools have)
     x, lo, hi = (t.astype(dt) if isinstance(t, Tensor) and t.dtype != dt else t for t in (x, lo, hi))
     a = x._array
     lo_a = None if lo is None else np.asarray(lo._array if isinstance(lo, Tensor) else lo)

@@ -109,7 +109,9 @@ BUDGETS: dict[str, int] = {
     # in-place change of one in grad mode raises PyTorch's no_grad-view error; +3 an in-place op's refused
     # cast in PyTorch's words ("result type Float can't be cast to the desired output type Long")
     # +1 (progs18): 2 * x and 2 + x record the tensor as input 0, as PyTorch's mul(self, other)
-    "minigrad/tensor.py": 2349,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # +12 (hunt18): bool clamps' NotImplementedError, add_/sub_ refuse a bool alpha, bool add_ keeps bools,
+    # mixed-int in-place ops check the broadcast before numpy's unsafe write
+    "minigrad/tensor.py": 2361,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -844,7 +846,9 @@ BUDGETS: dict[str, int] = {
     # +12 (progs18): numbers on the left not recorded as input 0 (tensor.py, ops.py), torch.rsub(t, number)
     # as RsubBackward1 (pointwise.py); +1 dataloader.py
     # (merge of main: both sides' lines)
-    "minigrad": 62897,  # (progs15 and hunt15 merged: the lists above)
+    # +57 (hunt18): addcmul/addcdiv's common dtype, ldexp's dtypes, bool alpha and bool clamp checks,
+    # Tensor-only hypot/logaddexp/logaddexp2/dist
+    "minigrad": 62954,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

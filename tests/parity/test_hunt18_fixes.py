@@ -1,0 +1,137 @@
+"""Regressions found by the hunt18 differential fuzzer (minigrad against PyTorch on type promotion, reductions
+and selections, indexing, shape ops and nn.functional's non-default arguments): each test fails before its
+fix and compares numbers, dtypes or error classes with torch."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+
+def _outcome(form: Callable[[Any], Any], lib: Any) -> Any:
+    """``form(lib)``'s value, or the exception it raised."""
+    try:
+        return form(lib)
+    except Exception as error:
+        return error
+
+
+def _same_error_or_value(form: Callable[[Any], Any]) -> None:
+    """torch and minigrad both raise (minigrad's error an instance of torch's class) or give equal values."""
+    torch = require_torch()
+    with warnings.catch_warnings():  # (PyTorch's own deprecation notes, as ldexp's resized output)
+        warnings.simplefilter("ignore", UserWarning)
+        theirs = _outcome(form, torch)
+    ours = _outcome(form, mg)
+    if isinstance(theirs, Exception):
+        assert isinstance(ours, type(theirs)), (theirs, ours)
+        return
+    assert not isinstance(ours, Exception), (theirs, ours)
+    assert str(ours.dtype).removeprefix("torch.") == str(theirs.dtype).removeprefix("torch.")
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-6, atol=1e-7)
+
+
+def _t(lib: Any, values: Any, dtype: str) -> Any:
+    return lib.tensor(np.asarray(values).astype(dtype), dtype=getattr(lib, dtype))
+
+
+@pytest.mark.parametrize("name", ["addcmul", "addcdiv"])
+@pytest.mark.parametrize("dtypes", [
+    (("float32", (2, 1)), ("uint8", (2, 1)), ("float64", ())),
+    (("uint8", (3,)), ("int32", ()), ("int64", ())),
+    (("int16", (2, 3)), ("float32", (2, 1)), ("float64", ())),
+    (("int64", (3,)), ("int64", (3,)), ("int64", (3,))),
+    (("bool", (3,)), ("bool", (3,)), ("bool", (3,))),
+    (("float16", (3,)), ("float32", ()), ("int8", (3,))),
+])
+@pytest.mark.parametrize("value", [1, 2.5])
+def test_addcmul_addcdiv_promote_their_three_tensors_at_once(name: str, dtypes: Any, value: Any) -> None:
+    """addcmul/addcdiv take the three tensors' result type at once (a 0-d float64 beside float32 and uint8
+    tensors leaves float32; pairwise steps gave float64), cast ``value`` to it (2.5 is 2 for int64), and
+    have no bool kernel (PyTorch's NotImplementedError; minigrad answered)."""
+    def form(lib: Any) -> Any:
+        args = [_t(lib, np.arange(1, 1 + int(np.prod(shape))).reshape(shape), dt) for dt, shape in dtypes]
+        return getattr(lib, name)(*args, value=value)
+    _same_error_or_value(form)
+
+
+@pytest.mark.parametrize("x_dtype", ["bool", "int64", "float32", "float64"])
+@pytest.mark.parametrize("e_dtype", ["bool", "int32", "float16", "float32"])
+@pytest.mark.parametrize("shapes", [((4,), (4,)), ((4,), ()), ((), (4,))])
+def test_ldexp_dtypes(x_dtype: str, e_dtype: str, shapes: Any) -> None:
+    """ldexp: a bool exponent of a float input is PyTorch's NotImplementedError, 2 ** other is taken in
+    other's float dtype (an int64 input with a float16 exponent is float16, not float32), and a 0-d float
+    exponent of a float input in the input's dtype."""
+    def form(lib: Any) -> Any:
+        x = _t(lib, np.array([0.75, -1.5, 3.0, 2.25])[: int(np.prod(shapes[0]))].reshape(shapes[0]), x_dtype)
+        e = _t(lib, np.array([1.3, 2.0, -0.7, 3.0])[: int(np.prod(shapes[1]))].reshape(shapes[1]), e_dtype)
+        return lib.ldexp(x, e)
+    _same_error_or_value(form)
+
+
+@pytest.mark.parametrize("op", ["add_", "sub_", "mul_"])
+def test_inplace_mixed_integers_that_do_not_broadcast_raise_runtime_error(op: str) -> None:
+    """uint8.add_(int8 of a larger shape) went through the wraparound path, which leaked numpy's ValueError;
+    PyTorch raises a RuntimeError ("output with shape ... doesn't match the broadcast shape")."""
+    def form(lib: Any) -> Any:
+        x = lib.zeros(2, 1, dtype=lib.uint8)
+        return getattr(x, op)(lib.ones(2, 3, dtype=lib.int8))
+    _same_error_or_value(form)
+
+
+@pytest.mark.parametrize("alpha", [2, 0, -1, True])
+@pytest.mark.parametrize("other", ["bool", "False", "1"])
+@pytest.mark.parametrize("inplace", [False, True])
+def test_add_of_bools_with_an_alpha_stays_bool(alpha: Any, other: str, inplace: bool) -> None:
+    """add(bool, bool, alpha=2) casts alpha to bool as PyTorch (a bool result); minigrad gave int64, and
+    the in-place form raised "result type Long can't be cast"."""
+    def form(lib: Any) -> Any:
+        x = lib.tensor([True, False, False])
+        y = lib.tensor([True, True, False]) if other == "bool" else eval(other)
+        return x.add_(y, alpha=alpha) if inplace else lib.add(x, y, alpha=alpha)
+    _same_error_or_value(form)
+
+
+@pytest.mark.parametrize("bounds", ["True, None", "None, True", "False, True", "b, b", "b, None", "None, b",
+                                    "0, None", "None, 1", "b, lib.tensor(1)",
+                                    "lib.tensor(True), lib.tensor(0)"])
+def test_clamp_of_bools(bounds: str) -> None:
+    """A bool clamp with a bool result has no kernel in PyTorch (NotImplementedError for both bounds or bool
+    numbers); one tensor bound is maximum/minimum, int bounds give int64. minigrad answered all of them."""
+    def form(lib: Any) -> Any:
+        x = lib.tensor([True, False, True])
+        b = lib.tensor([False, True, True])
+        lo, hi = eval(f"({bounds})", {"lib": lib, "b": b})
+        return lib.clamp(x, lo, hi)
+    _same_error_or_value(form)
+
+
+@pytest.mark.parametrize("name", ["hypot", "logaddexp", "logaddexp2", "dist"])
+@pytest.mark.parametrize("which", [0, 1, 2])
+def test_two_tensor_functions_refuse_numbers(name: str, which: int) -> None:
+    """hypot, logaddexp, logaddexp2 and dist have Tensor-only signatures: a Python number is PyTorch's
+    TypeError (minigrad computed a result, or raised another class for integer tensors)."""
+    def form(lib: Any) -> Any:
+        x = lib.tensor([1.0, -2.0, 0.5])
+        args = [(x, 2.0), (1.5, x), (lib.tensor([1, 2]), 3)][which]
+        return getattr(lib, name)(*args)
+    _same_error_or_value(form)
+    _same_error_or_value(lambda lib: getattr(lib.tensor([1.0, -2.0]), name)(2.0))
+
+
+@pytest.mark.parametrize("call", ["lib.add(f, 1.0, alpha=True)", "lib.sub(f, f, alpha=False)",
+                                  "lib.add(b, 1, alpha=True)", "f.clone().add_(f, alpha=True)",
+                                  "lib.tensor([1, 2]).sub_(1, alpha=True)", "b.clone().add_(b, alpha=True)"])
+def test_a_bool_alpha_only_for_bool_results(call: str) -> None:
+    """PyTorch refuses a bool alpha unless the result is bool ("Boolean alpha only supported for Boolean
+    results."); minigrad took True as 1."""
+    _same_error_or_value(lambda lib: eval(call, {"lib": lib, "f": lib.tensor([1.0, 2.0]),
+                                                 "b": lib.tensor([True, False])}))
