@@ -20,7 +20,14 @@ from minigrad._state_array import StateArray
 from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import bool_sub_error, kernel_error, operands_result_type, scalar_type_name
-from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, UnsupportedError
+from minigrad.errors import (
+    DTypeError,
+    InvalidParameterError,
+    MinigradError,
+    ShapeError,
+    UnsupportedError,
+    _KernelParameterError,
+)
 from minigrad.shapes import check_broadcast
 from minigrad.tensor import (
     Array,
@@ -272,8 +279,9 @@ def _rounding(x: Tensor, kind: str, decimals: int = 0) -> Tensor:
     if not isinstance(x, Tensor):
         raise TypeError(f"{kind}(): expected a Tensor, got {type(x).__name__}")
     if x.dtype.kind != "f":  # integers are already whole; PyTorch returns a copy
-        if decimals:
-            raise InvalidParameterError(f"round: decimals={decimals} is only defined for floating tensors")
+        if decimals:  # PyTorch's NotImplementedError (no kernel), also the InvalidParameterError of old
+            raise _KernelParameterError(f'"round_cpu" not implemented for \'{scalar_type_name(x.dtype)}\' '
+                                        f"(round: decimals={decimals} is only defined for floating tensors)")
         return x.clone()
     return ops.Rounding.apply(x, kind=kind, decimals=decimals)
 

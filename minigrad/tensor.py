@@ -54,6 +54,7 @@ from minigrad.errors import (
     MinigradError,
     ShapeError,
     _BoolPowError,
+    _BoolProductError,
     _IndexTypeError,
     _MaskDTypeError,
 )
@@ -1383,10 +1384,13 @@ class Tensor(TensorMethods):
             dtype: DTypeLike = None) -> Tensor:
         """Sum over ``dim`` (int, tuple, negative; None: all). Bool/int give int64.
 
-        ``dtype``: cast to it first.
+        ``dtype``: cast to it first; an integer or bool ``dtype`` is also the result's (PyTorch sums in it,
+        wrapping; the int64 sum cast back wraps alike).
         """
         if dtype is not None:
-            return self.astype(dtype).sum(dim, keepdim)
+            t = self.astype(dtype)
+            out = t.sum(dim, keepdim)
+            return out if out.dtype == t.dtype else out.astype(t.dtype)
         t = self if self.dtype.kind == "f" else from_numpy(self._array.astype(int64))
         return _ops.Sum.apply(t, dims=norm_dims(dim, self.ndim), keepdim=keepdim)
 
@@ -2134,8 +2138,11 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
                              "(convert one with .to(other.dtype))")
         raise DTypeError(f"expected m1 and m2 to have the same dtype, but got: {c_type_name(ad)} != "
                          f"{c_type_name(bd)} (matmul of {ad} and {bd}: convert one with .to(other.dtype))")
-    if a.dtype == bool_:  # numpy's logical product is not PyTorch's (which refuses bool)
-        raise TypeError("matmul: bool tensors have no matrix product; convert them with .long() or .float()")
+    if a.dtype == bool_:  # numpy's logical product is not PyTorch's (which refuses bool): its kernel's words
+        kernel = ("dot" if a.ndim == 1 == b.ndim else "addmv_impl_cpu" if 1 in (a.ndim, b.ndim)
+                  else "addmm_impl_cpu_" if a.ndim == 2 == b.ndim else "bmm")
+        raise _BoolProductError(f'"{kernel}" not implemented for \'Bool\' (matmul: bool tensors have no '
+                                "matrix product; convert them with .long() or .float())")
     a2 = a.unsqueeze(0) if a.ndim == 1 else a
     b2 = b.unsqueeze(-1) if b.ndim == 1 else b
     if a2.shape[-1] != b2.shape[-2]:  # PyTorch's words first (scripts look for them), then both shapes

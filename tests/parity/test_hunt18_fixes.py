@@ -135,3 +135,57 @@ def test_a_bool_alpha_only_for_bool_results(call: str) -> None:
     results."); minigrad took True as 1."""
     _same_error_or_value(lambda lib: eval(call, {"lib": lib, "f": lib.tensor([1.0, 2.0]),
                                                  "b": lib.tensor([True, False])}))
+
+
+@pytest.mark.parametrize("call", [
+    "x.sum(dtype=lib.int32)", "x.sum(0, dtype=lib.int8)", "x.sum(dtype=lib.uint8)",
+    "x.sum(dtype=lib.bool)", "lib.sum(x, (0, 1), dtype=lib.int16)", "x.bool().sum(dtype=lib.int32)",
+    "x.float().sum(1, dtype=lib.int32)", "x.cumsum(0, dtype=lib.int8)", "lib.cumsum(x, 1, dtype=lib.int32)",
+    "lib.cumsum(x[0, 0], 0, dtype=lib.int16)", "x.cumsum(1, dtype=lib.bool)", "x.nansum(dtype=lib.int8)",
+    "lib.nansum(x.float(), 0, dtype=lib.uint8)",
+    "x.sum()", "x.cumsum(0)", "x.bool().cumsum(1)"])
+def test_integer_sums_take_their_dtype(call: str) -> None:
+    """sum/cumsum/nansum with an integer or bool dtype= sum in it (wrapping) and return it, as PyTorch;
+    minigrad cast the input and summed to int64 (x.sum(dtype=int32) was int64); a bool cumsum dtype is
+    PyTorch's NotImplementedError."""
+    values = [[100, 27, 3], [40, 105, 6]]
+    _same_error_or_value(lambda lib: eval(call, {"lib": lib, "x": lib.tensor(values, dtype=lib.uint8)}))
+
+
+@pytest.mark.parametrize("call", [
+    "lib.bincount(x.bool())", "lib.bincount(x.half())", "lib.bincount(x.float())",
+    "lib.bincount(x, minlength=-1)", "lib.bincount(x.to(lib.uint8), minlength=5)", "lib.round(x, decimals=1)",
+    "lib.round(x.bool(), decimals=2)", "lib.histogram(x)", "lib.histogram(x.bool())",
+    "lib.histogramdd(x[None].T, 2)", "lib.histogram(x.double(), 3)[0]"])
+def test_kernels_without_int_bool_or_half_inputs(call: str) -> None:
+    """PyTorch has no bincount kernel for floats and bools, no round(decimals) for integers and no
+    histogram for integers, bools or halves (NotImplementedError); minigrad raised a ShapeError, an
+    InvalidParameterError, numpy's TypeError (bools) or answered (integers); bincount's negative minlength
+    leaked numpy's ValueError."""
+    _same_error_or_value(lambda lib: eval(call, {"lib": lib, "x": lib.tensor([1, 0, 2, 2, 1, 0])}))
+
+
+@pytest.mark.parametrize("name", ["inv", "det", "slogdet", "solve", "cholesky", "eigh", "eigvalsh", "svd",
+                                  "svdvals", "qr", "pinv", "matrix_rank", "cond", "lstsq", "lu_factor",
+                                  "norm2", "nuc", "fro", "geqrf", "geqrf_int", "logdet", "inverse"])
+def test_linalg_refuses_half_matrices(name: str) -> None:
+    """float16 matrices: PyTorch's linalg has no half kernels (RuntimeError / NotImplementedError); numpy's
+    TypeError ("array type float16 is unsupported in linalg") leaked. matrix_norm's sums still work."""
+    calls = {"norm2": "lib.linalg.matrix_norm(a, 2)", "nuc": "lib.linalg.matrix_norm(a, 'nuc')",
+             "fro": "lib.linalg.matrix_norm(a)", "geqrf": "lib.geqrf(a)[0]",
+             "geqrf_int": "lib.geqrf(a.long())[0]", "logdet": "lib.logdet(a)", "inverse": "lib.inverse(a)",
+             "solve": "lib.linalg.solve(a, a)", "lstsq": "lib.linalg.lstsq(a, a)[0]"}
+    pair = name in ("slogdet", "eigh", "svd", "qr", "lu_factor")
+    call = calls.get(name, f"lib.linalg.{name}(a)" + ("[0]" if pair else ""))
+    matrix = [[2.0, 1.0], [1.0, 3.0]]
+    _same_error_or_value(lambda lib: eval(call, {"lib": lib, "a": lib.tensor(matrix, dtype=lib.float16)}))
+
+
+@pytest.mark.parametrize("call", ["b @ b.T", "lib.mm(b, b.T)", "lib.dot(b[0], b[1])", "lib.mv(b, b[0])",
+                                  "lib.bmm(b[None], b.T[None])", "lib.addmm(b[:, :2], b, b.T)",
+                                  "lib.nn.functional.linear(b, b)", "lib.einsum('ij,kj->ik', b, b)"])
+def test_matrix_products_of_bools_raise_not_implemented(call: str) -> None:
+    """Matrix products of bool tensors: PyTorch's NotImplementedError ("addmm_impl_cpu_" not implemented for
+    'Bool'); minigrad raised a plain TypeError (still one), and addmm answered numpy's logical product."""
+    values = [[True, False, True], [True, True, False]]
+    _same_error_or_value(lambda lib: eval(call, {"lib": lib, "b": lib.tensor(values)}))
