@@ -242,7 +242,8 @@ BUDGETS: dict[str, int] = {
     # n / x is reciprocal(x) * n), tanh's fused 1 - y*y, half GELU in float32, double -> half through float
     # (merge of tinyops2: both sides' lines)
     # +8 (progs18): next_functions of RsubBackward1/PowBackward2 leave out the number (_SCALAR_FIRST)
-    "minigrad/ops.py": 3686,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
+    # +2 (hunt18): GetItem's take fast path not for more indices than dims (x[int_array, :] of a vector)
+    "minigrad/ops.py": 3688,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -849,8 +850,9 @@ BUDGETS: dict[str, int] = {
     # (merge of main: both sides' lines)
     # +57 (hunt18): addcmul/addcdiv's common dtype, ldexp's dtypes, bool alpha and bool clamp checks,
     # Tensor-only hypot/logaddexp/logaddexp2/dist; +51 integer sum/cumsum/nansum dtype=, kernels without
-    # int/bool/half inputs (bincount, round(decimals), histogram, geqrf, linalg on float16, bool products)
-    "minigrad": 63005,  # (progs15 and hunt15 merged: the lists above)
+    # int/bool/half inputs (bincount, round(decimals), histogram, geqrf, linalg on float16, bool products);
+    # +4 scatters refuse negative indices, masked_scatter of 0-d tensors
+    "minigrad": 63009,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

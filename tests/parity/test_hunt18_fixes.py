@@ -189,3 +189,38 @@ def test_matrix_products_of_bools_raise_not_implemented(call: str) -> None:
     'Bool'); minigrad raised a plain TypeError (still one), and addmm answered numpy's logical product."""
     values = [[True, False, True], [True, True, False]]
     _same_error_or_value(lambda lib: eval(call, {"lib": lib, "b": lib.tensor(values)}))
+
+
+@pytest.mark.parametrize("call", ["x[lib.tensor([True, False, True, True]), :]", "x[lib.tensor([[2]]), :]",
+                                  "x[[1, 2], :]", "y[lib.tensor([1]), :, :]", "y[:, lib.tensor([1]), :]",
+                                  "y[lib.tensor([1]), :]", "y[:, lib.tensor([0, 2])]"])
+def test_an_index_array_with_trailing_slices_counts_them(call: str) -> None:
+    """x[int_array, :] on a 1-D tensor is PyTorch's IndexError (too many indices); minigrad's take fast
+    path ignored the trailing whole slices and answered."""
+    _same_error_or_value(lambda lib: eval(call, {"lib": lib, "x": lib.arange(4.0),
+                                                 "y": lib.arange(12.0).reshape(3, 4)}))
+
+
+@pytest.mark.parametrize("call", ["lib.scatter(x, 0, i, s)", "lib.scatter(x, 0, i, 2.0)",
+                                  "lib.scatter_reduce(x, 0, i, s, 'sum')",
+                                  "x.index_reduce(0, i[0], s, 'prod')", "lib.scatter(x, 0, i.abs(), s)",
+                                  "lib.scatter_add(x, 0, i, s)", "lib.take_along_dim(x, i, 0)"])
+def test_scatters_refuse_negative_indices(call: str) -> None:
+    """scatter / scatter_reduce / index_reduce take no negative index in PyTorch (RuntimeError / IndexError);
+    minigrad wrapped it (scatter with index -1 wrote the last row). take_along_dim does wrap, in both."""
+    _same_error_or_value(lambda lib: eval(call, {"lib": lib, "x": lib.zeros(3, 2), "s": lib.ones(2, 2),
+                                                 "i": lib.tensor([[-1, 0], [1, 2]])}))
+
+
+@pytest.mark.parametrize("mask", [True, False])
+def test_masked_scatter_of_a_0d_tensor(mask: bool) -> None:
+    """masked_scatter of a 0-d tensor leaked numpy's ValueError (nonzero of a 0-d array)."""
+    torch = require_torch()
+    grads = []
+    for lib in (torch, mg):
+        x = lib.tensor(2.0, requires_grad=True)
+        s = lib.tensor([5.0, 6.0], requires_grad=True)
+        y = x.masked_scatter(lib.tensor(mask), s)
+        y.backward(lib.tensor(3.0))
+        grads.append((y.item(), x.grad.item(), s.grad.tolist()))
+    assert grads[0] == grads[1]
