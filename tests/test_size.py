@@ -477,7 +477,9 @@ BUDGETS: dict[str, int] = {
     # xavier_uniform_'s bound comment; +2 Bilinear refuses in1_features=0
     # +8 (hunt17): the activations and first_max composed with Masked
     # +3 (progs17): Sequential's del renumbers given names into an OrderedDict; Module's dicts plain
-    "minigrad/nn": 16067,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    # +18 (hunt18): class-index losses refuse a weight that requires grad, batch_norm's running
+    # statistics both or neither, conv weights with no output channels
+    "minigrad/nn": 16085,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -851,8 +853,9 @@ BUDGETS: dict[str, int] = {
     # +57 (hunt18): addcmul/addcdiv's common dtype, ldexp's dtypes, bool alpha and bool clamp checks,
     # Tensor-only hypot/logaddexp/logaddexp2/dist; +51 integer sum/cumsum/nansum dtype=, kernels without
     # int/bool/half inputs (bincount, round(decimals), histogram, geqrf, linalg on float16, bool products);
-    # +4 scatters refuse negative indices, masked_scatter of 0-d tensors
-    "minigrad": 63009,  # (progs15 and hunt15 merged: the lists above)
+    # +4 scatters refuse negative indices, masked_scatter of 0-d tensors; +23 roll naming a dim twice,
+    # 0-d repeat_interleave/unflatten, the nn checks above
+    "minigrad": 63032,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -224,3 +224,53 @@ def test_masked_scatter_of_a_0d_tensor(mask: bool) -> None:
         y.backward(lib.tensor(3.0))
         grads.append((y.item(), x.grad.item(), s.grad.tolist()))
     assert grads[0] == grads[1]
+
+
+@pytest.mark.parametrize("call", ["lib.roll(x, (1, 1), (1, 1))", "lib.roll(x, (1, -2, 1), (0, 1, 0))",
+                                  "lib.repeat_interleave(s, 2, dim=0)", "lib.repeat_interleave(s, 2)",
+                                  "lib.repeat_interleave(s, lib.tensor([2]), dim=-1)", "s.unflatten(0, (1,))",
+                                  "s.unflatten(1, (1,))", "x.unflatten(1, (3, 1))"])
+def test_roll_twice_and_0d_dims(call: str) -> None:
+    """roll may name a dim twice (it rolls twice, as PyTorch; minigrad refused); repeat_interleave and
+    unflatten of a 0-d tensor along a dim are PyTorch's IndexError / RuntimeError (minigrad answered, or
+    leaked a bare IndexError from a tuple)."""
+    _same_error_or_value(lambda lib: eval(call, {"lib": lib, "x": lib.arange(6.0).reshape(2, 3),
+                                                 "s": lib.tensor(1.5)}))
+
+
+@pytest.mark.parametrize("shapes", [((0, 2, 1, 1), (0, 1, 1, 1), 2), ((1, 2, 3, 3), (0, 1, 1, 1), 2),
+                                    ((1, 4, 3, 3), (0, 4, 1, 1), 1), ((1, 2, 3, 3), (2, 1, 1, 1), 2)])
+def test_conv_weight_without_output_channels(shapes: Any) -> None:
+    """A conv weight with 0 output channels is PyTorch's RuntimeError ("expected weight to be at least
+    {groups} at dimension 0"); minigrad answered an empty output."""
+    x_shape, w_shape, groups = shapes
+    _same_error_or_value(lambda lib: lib.nn.functional.conv2d(lib.zeros(*x_shape), lib.zeros(*w_shape),
+                                                              groups=groups))
+
+
+@pytest.mark.parametrize("call", ["F.cross_entropy(x, t, weight=w)",
+                                  "F.nll_loss(x, t, weight=w, reduction='none')",
+                                  "F.cross_entropy(x[None].transpose(1, 2), t[None], weight=w, "
+                                  "label_smoothing=0.1)",
+                                  "lib.nn.CrossEntropyLoss(weight=w)(x.detach(), t)",
+                                  "F.cross_entropy(x, F.softmax(x, 1).detach(), weight=w)",
+                                  "F.cross_entropy(x, t, weight=w.detach())"])
+def test_class_index_losses_refuse_a_weight_that_requires_grad(call: str) -> None:
+    """nll_loss / cross_entropy with class indices have no weight gradient in PyTorch, which raises for a
+    weight that requires grad (minigrad differentiated it); probability targets do differentiate it."""
+    def form(lib: Any) -> Any:
+        x = lib.tensor(np.linspace(-1, 1, 12).reshape(4, 3), dtype=lib.float32, requires_grad=True)
+        w = lib.tensor([0.5, 1.0, 2.0], requires_grad=True)
+        names = {"lib": lib, "F": lib.nn.functional, "x": x, "t": lib.tensor([0, 1, 2, 1]), "w": w}
+        return eval(call, names)
+    _same_error_or_value(form)
+
+
+@pytest.mark.parametrize("stats", [(True, False), (False, True), (False, False), (True, True)])
+def test_batch_norm_takes_both_running_statistics_or_neither(stats: tuple[bool, bool]) -> None:
+    """Training batch_norm with one running statistic is PyTorch's ValueError; minigrad normalized."""
+    def form(lib: Any) -> Any:
+        x = lib.tensor(np.linspace(-1, 2, 12).reshape(4, 3))
+        mean, var = (lib.zeros(3) if stats[0] else None), (lib.ones(3) if stats[1] else None)
+        return lib.nn.functional.batch_norm(x, mean, var, training=True)
+    _same_error_or_value(form)
