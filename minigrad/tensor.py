@@ -53,6 +53,7 @@ from minigrad.errors import (
     InvalidParameterError,
     MinigradError,
     ShapeError,
+    _ArgumentTypeError,
     _BoolPowError,
     _BoolProductError,
     _IndexTypeError,
@@ -150,8 +151,9 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
                 dtype = inferred
             elif arr.dtype.kind == "f" and (inferred is None or inferred != float64):
                 arr = quiet(np.asarray, arr, get_default_dtype())
-    if arr.dtype == object or arr.dtype.kind in "USVOc":
-        raise TypeError(f"cannot make a tensor from data of dtype {arr.dtype}")
+    if arr.dtype == object or arr.dtype.kind in "USVOc":  # (PyTorch: a ValueError for strings, a RuntimeError
+        # for None; both, and the TypeError minigrad raised first)
+        raise _ArgumentTypeError(f"cannot make a tensor from data of dtype {arr.dtype}")
     if dtype is None and arr.dtype in DTYPES and isinstance(data, (np.ndarray, np.generic)):
         dtype = arr.dtype  # numpy data keeps a dtype minigrad has (a uint8 image stays uint8), as in PyTorch
     target = default_dtype_for(arr.dtype) if dtype is None else resolve_dtype(dtype)

@@ -274,3 +274,15 @@ def test_batch_norm_takes_both_running_statistics_or_neither(stats: tuple[bool, 
         mean, var = (lib.zeros(3) if stats[0] else None), (lib.ones(3) if stats[1] else None)
         return lib.nn.functional.batch_norm(x, mean, var, training=True)
     _same_error_or_value(form)
+
+
+@pytest.mark.parametrize("data", ["[1, None]", "['a']", "[[1.5, 'b']]", "[None]"])
+def test_tensor_of_none_or_strings_raises_torchs_class(data: str) -> None:
+    """tensor() of data holding None (PyTorch's RuntimeError) or strings (its ValueError) raised a plain
+    TypeError; it is now also an instance of PyTorch's class (and still a TypeError)."""
+    torch = require_torch()
+    with pytest.raises(Exception) as theirs:
+        torch.tensor(eval(data))
+    with pytest.raises(TypeError) as ours:
+        mg.tensor(eval(data))
+    assert isinstance(ours.value, type(theirs.value)), (theirs.value, ours.value)
