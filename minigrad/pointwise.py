@@ -459,6 +459,8 @@ def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
 
 def mul(input: Any, other: Any) -> Tensor:  # noqa: A002
     """input * other."""
+    if isinstance(input, Tensor) and isinstance(other, float):
+        return input * other  # (the operator's path: a half tensor takes the number in float32)
     a, b = _pair(input, other)
     return a * b
 
@@ -472,6 +474,8 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor: 
         UnsupportedError: two bools with a rounding mode (PyTorch's NotImplementedError).
     """
     if rounding_mode is None:
+        if isinstance(input, Tensor) and input.dtype.kind == "f" and isinstance(other, float):
+            return input / other  # (the operator's path: a half tensor takes the number in float32)
         a, b = _floats(input, other)
         return a / b
     if rounding_mode == "floor":

@@ -43,6 +43,7 @@ from minigrad.dtypes import (
 )
 from minigrad.dtypes import DTypeLike as DTypeLike  # re-exported: the annotation of every dtype= argument
 from minigrad.dtypes import bool_ as bool_
+from minigrad.dtypes import float16 as float16
 from minigrad.dtypes import float32 as float32
 from minigrad.dtypes import float64 as float64
 from minigrad.dtypes import int64 as int64
@@ -634,6 +635,8 @@ class Tensor(TensorMethods):
     # ------------------------------------------------------------ arithmetic
 
     def _binary(self, other: Any, op: type[Function], reverse: builtins.bool = False) -> Tensor:
+        if self._array.dtype == float16 and isinstance(other, float) and op in _HALF_SCALAR_OPS:
+            return self._half_scalar(other, op, reverse)
         a, b = self, (other if type(other) is Tensor else _lift(other, self))
         if reverse:
             a, b = b, a
@@ -647,6 +650,13 @@ class Tensor(TensorMethods):
             check_broadcast(op.__name__.lower(), a.shape, b.shape)
             # any other ValueError numpy raises (_kernels.power answers ints to negative powers itself)
             raise InvalidParameterError(f"{op.__name__.lower()}: {e}") from None
+
+    def _half_scalar(self, other: builtins.float, op: type[Function], reverse: builtins.bool) -> Tensor:
+        """A float16 tensor times (or over) a Python float as PyTorch's half kernels: in float32 with the
+        number as a float32, rounded to half once (the number rounded to half first was an ulp off in about
+        one product in three: x * 0.1, x / 255.0); the gradient is likewise PyTorch's."""
+        out = self.astype(float32)._binary(other, op, reverse).astype(float16)
+        return _named(out, self, "MulBackward0" if op is _ops.Mul else "DivBackward0")
 
     def __add__(self, other: Any) -> Tensor:
         return self._binary(other, _ops.Add)
@@ -990,6 +1000,9 @@ class Tensor(TensorMethods):
             op = _INPLACE_OPS[ufunc]
             return self._update(f"in-place {ufunc.__name__}",
                                 lambda t: op(t, other if alpha == 1 else other * alpha), other)
+        if self._array.dtype == float16 and isinstance(other, float) and ufunc in (np.multiply, np.divide):
+            # (PyTorch's half kernels: the number in float32, one rounding to half; see _half_scalar)
+            return self._write(lambda a: np.copyto(a, ufunc(a, other, dtype=float32), casting="unsafe"))
         value = other._array if isinstance(other, Tensor) else _lift(other, self)._array
         if alpha != 1:
             if self.dtype.kind != "f" and isinstance(alpha, float):
@@ -2365,6 +2378,8 @@ def _check_tensors(fn: str, tensors: Any) -> list[Tensor]:
 
 
 from minigrad import ops as _ops  # noqa: E402  (ops builds on Tensor; imported last)
+
+_HALF_SCALAR_OPS = (_ops.Mul, _ops.Div)  # (the ops whose half kernels take a Python float in float32)
 
 for _module in (sys.modules[__name__], _ops):  # what TensorMethods call: from_numpy, where, Tensor, the ops
     _methods.provide(_module)
