@@ -749,12 +749,12 @@ def mm(a: Array, b: Array) -> Array:
     is small, while w @ x.T (the same products, summed in the same order: the
     same bits) is fast: for m <= 32 rows and k, n >= 128, 0.53-0.75x the time
     with the copy back to row-major, and 0.85-0.9x for m = 64 (measured for
-    k, n in 128..4096, float32, one thread; larger batches gain nothing). The
-    result is row-major, as the plain product's.
+    k, n in 128..4096, float32, one thread; larger batches and float64 gain
+    nothing). The result is row-major, as the plain product's.
     """
     m, k = a.shape
     n = b.shape[1]
-    if (m <= 64 and k >= 128 and n >= 128 and a.dtype == b.dtype and a.dtype.kind == "f"
+    if (m <= 64 and k >= 128 and n >= 128 and a.dtype == b.dtype == np.float32
             and a.flags.c_contiguous and b.flags.f_contiguous and not b.flags.c_contiguous):
         return np.ascontiguousarray((b.T @ a.T).T)
     return gemm_ready(a) @ gemm_ready(b)
