@@ -3047,6 +3047,8 @@ class Matmul(Function):
             )
         if a.ndim > 2 and b.ndim > 2:  # (one test on a Linear's 2-D path)
             return _kernels.matmul(a, b)
+        if a.ndim == b.ndim == 2:
+            return _kernels.mm(a, b)
         return _kernels.gemm_ready(a) @ _kernels.gemm_ready(b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:

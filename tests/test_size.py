@@ -244,8 +244,10 @@ BUDGETS: dict[str, int] = {
     # n / x is reciprocal(x) * n), tanh's fused 1 - y*y, half GELU in float32, double -> half through float
     # (merge of tinyops2: both sides' lines)
     # +8 (progs18): next_functions of RsubBackward1/PowBackward2 leave out the number (_SCALAR_FIRST)
+    # +2 Matmul's 2-D products through _kernels.mm (a Linear on a small batch)
     # +2 (hunt18): GetItem's take fast path not for more indices than dims (x[int_array, :] of a vector)
-    "minigrad/ops.py": 3688,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
+    # (merge of hunt18 and main: both sides' lines)
+    "minigrad/ops.py": 3690,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -283,7 +285,8 @@ BUDGETS: dict[str, int] = {
     # +9: a sum over one middle dim by numpy's reduce (its order, 7x faster); log_softmax_grad in one array
     # +6: best_first along the last dim by plain indexing (a sampling loop's topk: 69 -> 38 us)
     # +8: clamp_into, clamp_'s in-place kernel
-    "minigrad/_kernels.py": 784,
+    # +19: mm, a Linear on a small batch as (w @ x.T).T (OpenBLAS: 0.53-0.9x the time for up to 64 rows)
+    "minigrad/_kernels.py": 803,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
@@ -479,9 +482,10 @@ BUDGETS: dict[str, int] = {
     # xavier_uniform_'s bound comment; +2 Bilinear refuses in1_features=0
     # +8 (hunt17): the activations and first_max composed with Masked
     # +3 (progs17): Sequential's del renumbers given names into an OrderedDict; Module's dicts plain
+    # +9 state_dict's positional (destination, prefix, keep_vars) as PyTorch's, with its FutureWarning
     # +18 (hunt18): class-index losses refuse a weight that requires grad, batch_norm's running
-    # statistics both or neither, conv weights with no output channels
-    "minigrad/nn": 16085,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    # statistics both or neither, conv weights with no output channels (merge: both sides' lines)
+    "minigrad/nn": 16094,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -852,13 +856,17 @@ BUDGETS: dict[str, int] = {
     # +12 (progs18): numbers on the left not recorded as input 0 (tensor.py, ops.py), torch.rsub(t, number)
     # as RsubBackward1 (pointwise.py); +1 dataloader.py
     # (merge of main: both sides' lines)
+    # +102 float32 normal draws 1.2-3.6x faster, the same bits: _draws._Lanes keeps float64 copies through the
+    # Cephes polynomials' fused multiply-adds; small draws from one batch of words (_normals)
+    # +21 _kernels.mm (above) and Matmul's 2-D path through it
+    # +9 state_dict's positional arguments (minigrad/nn above)
     # +57 (hunt18): addcmul/addcdiv's common dtype, ldexp's dtypes, bool alpha and bool clamp checks,
     # Tensor-only hypot/logaddexp/logaddexp2/dist; +51 integer sum/cumsum/nansum dtype=, kernels without
     # int/bool/half inputs (bincount, round(decimals), histogram, geqrf, linalg on float16, bool products);
     # +4 scatters refuse negative indices, masked_scatter of 0-d tensors; +23 roll naming a dim twice,
     # 0-d repeat_interleave/unflatten, the nn checks above; +2 tensor() of None or strings; +19 half
-    # tensors with Python floats (tensor.py, pointwise mul/div)
-    "minigrad": 63053,  # (progs15 and hunt15 merged: the lists above)
+    # tensors with Python floats (tensor.py, pointwise mul/div); (merge of hunt18 and main: both sides' lines)
+    "minigrad": 63185,  # (progs15 and hunt15 merged: the lists above)
 }
 
 
