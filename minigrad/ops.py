@@ -2830,7 +2830,9 @@ class GetItem(Function):
     def forward(self, a: Array, index: Index) -> Array:
         self.index, self.in_shape = index, a.shape  # (the shape names the op after the graph is freed)
         self.basic = type(index) is tuple and _is_basic(index)
-        picked = None if self.basic else _one_array_along(index)
+        # (more indices than dims: a[index] below raises; take would ignore the trailing slices)
+        extra = type(index) is tuple and len(index) > a.ndim
+        picked = None if self.basic or extra else _one_array_along(index)
         if picked is not None:  # take's result is row-major, as PyTorch's (a[index]'s may be permuted)
             try:
                 return np.take(a, picked[1], axis=picked[0])

@@ -109,7 +109,12 @@ BUDGETS: dict[str, int] = {
     # in-place change of one in grad mode raises PyTorch's no_grad-view error; +3 an in-place op's refused
     # cast in PyTorch's words ("result type Float can't be cast to the desired output type Long")
     # +1 (progs18): 2 * x and 2 + x record the tensor as input 0, as PyTorch's mul(self, other)
-    "minigrad/tensor.py": 2349,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # +12 (hunt18): bool clamps' NotImplementedError, add_/sub_ refuse a bool alpha, bool add_ keeps bools,
+    # mixed-int in-place ops check the broadcast before numpy's unsafe write; +7 matmul of bools is
+    # PyTorch's NotImplementedError naming its kernel; sum(dtype=int32) returns int32; +2 tensor() of
+    # None or strings raises PyTorch's class too; +15 half tensors times / over a Python float in float32
+    # (PyTorch's half kernels), in place too
+    "minigrad/tensor.py": 2385,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -240,7 +245,9 @@ BUDGETS: dict[str, int] = {
     # (merge of tinyops2: both sides' lines)
     # +8 (progs18): next_functions of RsubBackward1/PowBackward2 leave out the number (_SCALAR_FIRST)
     # +2 Matmul's 2-D products through _kernels.mm (a Linear on a small batch)
-    "minigrad/ops.py": 3688,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
+    # +2 (hunt18): GetItem's take fast path not for more indices than dims (x[int_array, :] of a vector)
+    # (merge of hunt18 and main: both sides' lines)
+    "minigrad/ops.py": 3690,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -476,7 +483,9 @@ BUDGETS: dict[str, int] = {
     # +8 (hunt17): the activations and first_max composed with Masked
     # +3 (progs17): Sequential's del renumbers given names into an OrderedDict; Module's dicts plain
     # +9 state_dict's positional (destination, prefix, keep_vars) as PyTorch's, with its FutureWarning
-    "minigrad/nn": 16076,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    # +18 (hunt18): class-index losses refuse a weight that requires grad, batch_norm's running
+    # statistics both or neither, conv weights with no output channels (merge: both sides' lines)
+    "minigrad/nn": 16094,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -851,7 +860,13 @@ BUDGETS: dict[str, int] = {
     # Cephes polynomials' fused multiply-adds; small draws from one batch of words (_normals)
     # +21 _kernels.mm (above) and Matmul's 2-D path through it
     # +9 state_dict's positional arguments (minigrad/nn above)
-    "minigrad": 63029,  # (progs15 and hunt15 merged: the lists above)
+    # +57 (hunt18): addcmul/addcdiv's common dtype, ldexp's dtypes, bool alpha and bool clamp checks,
+    # Tensor-only hypot/logaddexp/logaddexp2/dist; +51 integer sum/cumsum/nansum dtype=, kernels without
+    # int/bool/half inputs (bincount, round(decimals), histogram, geqrf, linalg on float16, bool products);
+    # +4 scatters refuse negative indices, masked_scatter of 0-d tensors; +23 roll naming a dim twice,
+    # 0-d repeat_interleave/unflatten, the nn checks above; +2 tensor() of None or strings; +19 half
+    # tensors with Python floats (tensor.py, pointwise mul/div); (merge of hunt18 and main: both sides' lines)
+    "minigrad": 63185,  # (progs15 and hunt15 merged: the lists above)
 }
 
 
