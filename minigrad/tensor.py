@@ -635,7 +635,7 @@ class Tensor(TensorMethods):
     # ------------------------------------------------------------ arithmetic
 
     def _binary(self, other: Any, op: type[Function], reverse: builtins.bool = False) -> Tensor:
-        if self._array.dtype == float16 and isinstance(other, float) and op in _HALF_SCALAR_OPS:
+        if type(other) is float and self._array.dtype is float16 and op in _HALF_SCALAR_OPS:  # (cheap first)
             return self._half_scalar(other, op, reverse)
         a, b = self, (other if type(other) is Tensor else _lift(other, self))
         if reverse:
@@ -1000,7 +1000,7 @@ class Tensor(TensorMethods):
             op = _INPLACE_OPS[ufunc]
             return self._update(f"in-place {ufunc.__name__}",
                                 lambda t: op(t, other if alpha == 1 else other * alpha), other)
-        if self._array.dtype == float16 and isinstance(other, float) and ufunc in (np.multiply, np.divide):
+        if type(other) is float and self._array.dtype is float16 and ufunc in (np.multiply, np.divide):
             # (PyTorch's half kernels: the number in float32, one rounding to half; see _half_scalar)
             return self._write(lambda a: np.copyto(a, ufunc(a, other, dtype=float32), casting="unsafe"))
         value = other._array if isinstance(other, Tensor) else _lift(other, self)._array
