@@ -34,12 +34,17 @@ __all__ = ["bernoulli", "bernoulli_tensor", "dirichlet", "exponential", "gamma",
            "poisson", "randint", "randperm", "random_full", "uniform"]
 
 _F32, _F64 = np.float32, np.float64
-_U53 = np.uint64((1 << 53) - 1)
+_MASK53 = (1 << 53) - 1
+_U53 = np.uint64(_MASK53)
 
 
 def _unit_f32(gen: Generator, n: int) -> Array:
     """n float32 uniforms in [0, 1): the low 24 bits of a word, times 2**-24."""
-    return ((gen.words(n) & 0xFFFFFF) * 2.0**-24).astype(_F32)
+    # (24-bit integers and their products with 2**-24 are exact in float32: no float64 detour)
+    bits = gen.words(n).astype(np.uint32)
+    bits &= np.uint32(0xFFFFFF)
+    units: Array = np.multiply(bits, _F32(2.0**-24), dtype=_F32)
+    return units
 
 
 def _unit_f64(gen: Generator, n: int) -> Array:
@@ -63,6 +68,8 @@ def uniform(gen: Generator, shape: tuple[int, ...], low: float, high: float, dty
     # u * (hi - lo) + lo with one rounding (the kernel's fused multiply-add): the product is exact in float64
     # (float16 goes through float32: PyTorch's half kernel rounds differently now and then)
     u = _unit_f32(gen, n)
+    if lo == 0 and hi == 1:  # (torch.rand: u * 1 + 0 is u)
+        return (u if dt == _F32 else u.astype(dt)).reshape(shape)
     return (u.astype(_F64) * _F64(hi - lo) + _F64(lo)).astype(_F32).astype(dt).reshape(shape)  # type: ignore[no-any-return]
 
 
@@ -71,72 +78,149 @@ def _fma32(a: Array, b: float | Array, c: float | Array) -> Array:
     return (a.astype(_F64) * b + c).astype(_F32)
 
 
-_LOG_P = (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1,
-          -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1)
+class _Lanes:
+    """A float32 array and its float64 copy, for chains of float32 fused multiply-adds.
+
+    ``fma(b, c)`` sets the value to float32(value * b + c) rounded once: the
+    product of two float32 numbers is exact in float64, so one float64 sum and
+    one rounding to float32 give the fused result (as :func:`_fma32`). The
+    float64 copy is kept between steps, so a step is four passes over float64
+    lanes with no new arrays, not a widening of every operand.
+    """
+
+    __slots__ = ("f32", "f64")
+
+    def __init__(self, f32: Array, f64: Array | None = None) -> None:
+        self.f32 = f32
+        self.f64 = f32.astype(_F64) if f64 is None else f64
+
+    def fma(self, b: float | Array, c: float | Array) -> _Lanes:
+        """value = float32(value * b + c); ``b``, ``c``: float32 values (numbers or float64 copies)."""
+        np.multiply(self.f64, b, out=self.f64)
+        np.add(self.f64, c, out=self.f64)
+        return self.round()
+
+    def round(self) -> _Lanes:
+        """The float64 lanes rounded to float32 (both copies updated)."""
+        np.copyto(self.f32, self.f64, casting="same_kind")
+        np.copyto(self.f64, self.f32)
+        return self
+
+    def sync(self) -> _Lanes:
+        """The float64 copy refreshed after a float32 operation on ``f32``."""
+        np.copyto(self.f64, self.f32)
+        return self
+
+
+def _w(v: float) -> float:
+    """A constant rounded to float32, as a Python float (float64 arithmetic then uses its exact value)."""
+    return float(_F32(v))
+
+
+_LOG_P = tuple(_w(c) for c in (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1,
+                               1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1,
+                               3.3333331174e-1))
 
 
 def _log_f32(x: Array) -> Array:
     """log(x) for float32 x > 0 by the Cephes polynomial PyTorch's AVX normal kernel uses."""
     bits = np.maximum(x, _F32(1.17549435e-38)).view(np.int32)
-    e = ((bits >> 23) - 0x7F).astype(_F32) + _F32(1)
-    m = ((bits & ~0x7F800000) | 0x3F000000).view(_F32)  # the mantissa in [0.5, 1)
-    low = m < _F32(0.707106781186547524)
-    e -= low.astype(_F32)
-    m = (m - _F32(1)) + np.where(low, m, _F32(0))
-    z = m * m
-    y = np.full_like(m, _F32(_LOG_P[0]))
-    for c in _LOG_P[1:]:
-        y = _fma32(y, m, _F32(c))
-    y = _fma32(y * m, z, e * _F32(-2.12194440e-4))
-    y = _fma32(z, _F32(-0.5), y)
-    return _fma32(e, _F32(0.693359375), m + y)
+    e = ((bits >> 23) - 0x7E).astype(_F32)  # the exponent + 1
+    bits &= ~0x7F800000
+    bits |= 0x3F000000
+    m = bits.view(_F32)  # the mantissa in [0.5, 1)
+    low = (m < _F32(0.707106781186547524)).astype(_F32)  # (1 or 0: a masked add would be slower)
+    e -= low
+    f = m - _F32(1)
+    low *= m
+    f += low  # below sqrt(1/2): 2m - 1, the exponent one less (elsewhere m - 1 + 0, exactly)
+    z = f * f
+    f64 = f.astype(_F64)
+    y = _Lanes(np.empty_like(f), f64 * _LOG_P[0])  # (the first step's value is the constant)
+    y.f64 += _LOG_P[1]
+    y.round()
+    for c in _LOG_P[2:]:
+        y.fma(f64, c)
+    y.f32 *= f
+    y.sync().fma(z.astype(_F64), e * _F32(-2.12194440e-4))
+    y.f64 += z * _F32(-0.5)  # (z * -0.5 is exact: a power of two)
+    y.round()
+    f += y.f32
+    y.f64 = np.multiply(e, _F32(0.693359375), dtype=_F64)
+    y.f64 += f
+    return y.round().f32
+
+
+#: the Cephes polynomials of sine and cosine on [-pi/4, pi/4], float32 coefficients, highest first
+_SIN_P = tuple(_w(c) for c in (-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1))
+_COS_P = tuple(_w(c) for c in (2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2))
 
 
 def _sincos_f32(x: Array) -> tuple[Array, Array]:
-    """(sin x, cos x) for float32 x >= 0 by the Cephes polynomials of PyTorch's AVX kernel."""
+    """(sin x, cos x) for float32 x >= 0 by the Cephes polynomials of PyTorch's AVX kernel
+    (x is overwritten)."""
     j = (x * _F32(1.27323954473516)).astype(np.int32)  # the octant, by 4 / pi
-    j = (j + 1) & ~1
-    y = j.astype(_F32)
+    j += 1
+    j &= ~1
+    octant = j.astype(_F64)  # (small integers: exact)
+    r = _Lanes(x)
     for dp in (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8):  # x - j * pi/4, in 3 parts
-        x = _fma32(y, _F32(dp), x)
-    z = x * x
-    yc = _fma32(_fma32(np.full_like(x, _F32(2.443315711809948e-5)), z, _F32(-1.388731625493765e-3)),
-                z, _F32(4.166664568298827e-2))
-    yc = _fma32(yc * z, z, -(z * _F32(0.5))) + _F32(1)
-    ys = _fma32(_fma32(np.full_like(x, _F32(-1.9515295891e-4)), z, _F32(8.3321608736e-3)),
-                z, _F32(-1.6666654611e-1))
-    ys = _fma32(ys * z, x, x)
-    poly = (j & 2) == 0
-    s = np.where(poly, ys, yc)
-    c = np.where(poly, yc, ys)
+        r.f64 += octant * _w(dp)
+        r.round()
+    z32 = r.f32 * r.f32
+    z = z32.astype(_F64)
+    yc = _Lanes(np.empty_like(x), z * _COS_P[0])
+    yc.f64 += _COS_P[1]
+    yc.round().fma(z, _COS_P[2])
+    yc.f32 *= z32
+    yc.sync().fma(z, -(z32 * _F32(0.5)))
+    yc.f32 += _F32(1)
+    ys = _Lanes(np.empty_like(x), z * _SIN_P[0])
+    ys.f64 += _SIN_P[1]
+    ys.round().fma(z, _SIN_P[2])
+    ys.f32 *= z32
+    ys.sync().fma(r.f64, r.f64)
+    swap = (j & 2) != 0
+    s = np.where(swap, yc.f32, ys.f32)
+    c = np.where(swap, ys.f32, yc.f32)
     # the signs, flipped by xor on the sign bit as the kernel does
     s.view(np.int32)[...] ^= (j & 4) << 29
-    c.view(np.int32)[...] ^= (~(j - 2) & 4) << 29
+    j -= 2
+    np.invert(j, out=j)
+    j &= 4
+    j <<= 29
+    c.view(np.int32)[...] ^= j
     return s, c
 
 
 _libm_log = np.frompyfunc(math.log, 1, 1)
+#: rows of 16 uniforms transformed at a time: the block's float64 scratch stays in cache
+_BLOCK_ROWS = 2048
 
 
 def _box_muller16(u: Array, mean: float, std: float, dt: np.dtype) -> Array:
     """Blocks of 16 uniforms (rows) to 16 normals: u1 = 1 - first 8, u2 = last 8."""
-    u1, u2 = 1 - u[:, :8], u[:, 8:]
     out = np.empty_like(u)
-    if dt == _F32:
-        radius = np.sqrt(_F32(-2) * _log_f32(u1))
-        s, c = _sincos_f32(_F32(2 * np.pi) * u2)
-        if std == 1.0 and mean == 0.0:  # (the fused multiply-add changes nothing then)
-            np.multiply(radius, c, out=out[:, :8])
-            np.multiply(radius, s, out=out[:, 8:])
-        else:
-            out[:, :8] = _fma32(radius * c, _F32(std), _F32(mean))
-            out[:, 8:] = _fma32(radius * s, _F32(std), _F32(mean))
-    else:
+    if dt != _F32:
+        u1, u2 = 1 - u[:, :8], u[:, 8:]
         # the C library's log, as the kernel calls it: numpy's vectorized log is not always rounded alike
         radius = np.sqrt(-2 * _libm_log(u1).astype(_F64))
         theta = 2 * np.pi * u2
         out[:, :8] = _fma64(radius * np.cos(theta), std, mean)
         out[:, 8:] = _fma64(radius * np.sin(theta), std, mean)
+        return out
+    for i in range(0, len(u), _BLOCK_ROWS):
+        block, res = u[i : i + _BLOCK_ROWS], out[i : i + _BLOCK_ROWS]
+        radius = _log_f32(np.subtract(_F32(1), block[:, :8]))
+        radius *= _F32(-2)
+        np.sqrt(radius, out=radius)
+        s, c = _sincos_f32(np.multiply(block[:, 8:], _F32(2 * np.pi)))
+        if std == 1.0 and mean == 0.0:  # (the fused multiply-add changes nothing then)
+            np.multiply(radius, c, out=res[:, :8])
+            np.multiply(radius, s, out=res[:, 8:])
+        else:
+            res[:, :8] = _fma32(radius * c, _F32(std), _F32(mean))
+            res[:, 8:] = _fma32(radius * s, _F32(std), _F32(mean))
     return out
 
 
@@ -170,6 +254,25 @@ def _normal_pair(gen: Generator) -> float:
     return r * math.cos(theta)
 
 
+def _normals(gen: Generator, n: int) -> list[float]:
+    """n float64 N(0, 1) draws, the ones n calls of :func:`_normal_pair` give, from one batch of words."""
+    out: list[float] = []
+    if n and gen.next_normal is not None:
+        out.append(gen.next_normal)
+        gen.next_normal = None
+    pairs = (n - len(out) + 1) // 2
+    words = gen.words(4 * pairs).tolist() if pairs else []
+    for i in range(0, 4 * pairs, 4):  # (a float64 uniform: the low 53 bits of two words, high first)
+        u1 = ((words[i] << 32 | words[i + 1]) & _MASK53) * 2.0**-53
+        u2 = ((words[i + 2] << 32 | words[i + 3]) & _MASK53) * 2.0**-53
+        r = math.sqrt(-2.0 * math.log1p(-u2))
+        theta = 2.0 * math.pi * u1
+        out += (r * math.cos(theta), r * math.sin(theta))
+    if len(out) > n:
+        gen.next_normal = out.pop()
+    return out
+
+
 def normal(gen: Generator, shape: tuple[int, ...], mean: float, std: float, dtype: np.dtype,
            contiguous: bool = True) -> Array:
     """N(mean, std**2) of ``shape`` in ``dtype``, as ``Tensor.normal_`` on a contiguous tensor (with
@@ -177,7 +280,7 @@ def normal(gen: Generator, shape: tuple[int, ...], mean: float, std: float, dtyp
     n = math.prod(shape)
     dt = np.dtype(dtype)
     if n < 16 or dt not in (_F32, _F64) or not contiguous:
-        return np.array([_normal_pair(gen) * std + mean for _ in range(n)]).astype(dt).reshape(shape)
+        return np.array([v * std + mean for v in _normals(gen, n)]).astype(dt).reshape(shape)
     unit = _unit_f32 if dt == _F32 else _unit_f64
     u = unit(gen, n)
     whole = n // 16 * 16
@@ -248,7 +351,7 @@ def geometric(gen: Generator, shape: tuple[int, ...], p: float, dtype: np.dtype)
 def log_normal(gen: Generator, shape: tuple[int, ...], mean: float, std: float, dtype: np.dtype) -> Array:
     """exp(N(mean, std**2)) of ``shape``, one float64 normal draw per element in order, as PyTorch's CPU
     kernel."""
-    draws = [math.exp(mean + std * _normal_pair(gen)) for _ in range(math.prod(shape))]
+    draws = [math.exp(mean + std * v) for v in _normals(gen, math.prod(shape))]
     return np.array(draws, dtype=_F64).astype(dtype).reshape(shape)
 
 

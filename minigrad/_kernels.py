@@ -741,6 +741,25 @@ def gemm_ready(x: Array) -> Array:
     return x
 
 
+def mm(a: Array, b: Array) -> Array:
+    """a @ b for matrices a (m, k) and b (k, n), as BLAS runs them fastest.
+
+    A Linear on a small batch is x @ w.T: a narrow matrix times a transposed
+    row-major weight. OpenBLAS's kernels for that orientation are slow when m
+    is small, while w @ x.T (the same products, summed in the same order: the
+    same bits) is fast: for m <= 32 rows and k, n >= 128, 0.53-0.75x the time
+    with the copy back to row-major, and 0.85-0.9x for m = 64 (measured for
+    k, n in 128..4096, float32, one thread; larger batches and float64 gain
+    nothing). The result is row-major, as the plain product's.
+    """
+    m, k = a.shape
+    n = b.shape[1]
+    if (m <= 64 and k >= 128 and n >= 128 and a.dtype == b.dtype == np.float32
+            and a.flags.c_contiguous and b.flags.f_contiguous and not b.flags.c_contiguous):
+        return np.ascontiguousarray((b.T @ a.T).T)
+    return gemm_ready(a) @ gemm_ready(b)
+
+
 def few_rows(x: Array, w: Array, d: Array) -> bool:
     """Whether the gradient of x in x @ w (upstream d) suits :func:`few_rows_left_grad`: x a batch of
     matrices of at most 4 rows broadcast along some of w's batch dims (w's batch dims d's)."""

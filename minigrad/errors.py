@@ -148,6 +148,11 @@ class _BoolPowError(UnsupportedError, TypeError):
     """pow of two bools: PyTorch's NotImplementedError (no kernel); also a TypeError, as minigrad's was."""
 
 
+class _BoolProductError(UnsupportedError, TypeError):
+    """A matrix product of bools (``b @ b``, ``mm``, ``dot``, ``bmm``): PyTorch's NotImplementedError (no
+    kernel); also the TypeError minigrad raised first."""
+
+
 class _AllocationError(MinigradError, MemoryError):
     """Memory numpy could not allocate for a factory's result (``arange(0, 1, 1e-15)``, ``zeros(10**15)``):
     PyTorch's RuntimeError ("DefaultCPUAllocator: can't allocate memory"); also the MemoryError numpy

@@ -94,10 +94,10 @@ def _checked_along(fn: str, x: Tensor, dim: int, index: Any) -> tuple[int, Array
             raise ShapeError(f"{fn}: index shape {idx.shape} is larger than the tensor's {x.shape} in "
                              f"dim {i}")
     size = x.shape[d] if x.ndim else 1
-    if idx.size and (idx.min() < -size or idx.max() >= size):
-        raise DimensionError(f"{fn}: index {int(idx.max())} is out of bounds for dimension {dim} with size "
-                             f"{size}")
-    return d, idx % size if size else idx
+    if idx.size and (idx.min() < 0 or idx.max() >= size):  # (PyTorch's scatters take no negative index)
+        bad = int(idx.min()) if idx.min() < 0 else int(idx.max())
+        raise DimensionError(f"{fn}: index {bad} is out of bounds for dimension {dim} with size {size}")
+    return d, idx
 
 
 @dim_aliases
@@ -394,6 +394,8 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:  # no
         raise DTypeError("masked_scatter_ only supports boolean masks, but got mask with dtype "
                          f"{mask_array.dtype}")
     shape = np.broadcast_shapes(input.shape, mask_array.shape)
+    if not shape:  # 0-d: as one element (numpy's nonzero refuses 0-d arrays)
+        return masked_scatter(input.reshape(1), from_numpy(mask_array.reshape(1)), source).reshape(())
     m = np.broadcast_to(mask_array, shape)
     input = input if input.shape == shape else input.expand(*shape)  # noqa: A001
     k = int(m.sum())

@@ -83,8 +83,16 @@ def _square(fn: str, a: Tensor, dtype_error: type[MinigradError] = InvalidParame
 
 
 def _floating(fn: str, a: Tensor, error: type[MinigradError] = InvalidParameterError) -> Tensor:
+    """``a`` if it is float32 or float64 (a float16 matrix_norm too: its 'fro' and 1/inf orders are sums).
+
+    Raises:
+        ``error``: an integer or bool tensor.
+        UnsupportedError: a float16 tensor (PyTorch has no half kernels here; numpy's TypeError leaked).
+    """
     if a.dtype.kind != "f":
         raise error(f"linalg.{fn}: expected a floating point tensor, got {a.dtype}")
+    if a.dtype == np.float16 and fn != "matrix_norm":
+        raise UnsupportedError(f"linalg.{fn}: Low precision dtypes not supported. Got Half (as PyTorch)")
     return a
 
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from minigrad import _kernels, linalg, reductions, return_types
 from minigrad._tensor_methods import provide
+from minigrad.dtypes import kernel_error
 from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError
 from minigrad.factories import randn
 from minigrad.shapes import check_broadcast
@@ -252,7 +253,14 @@ GeqrfResult.__repr__ = return_types.result_repr  # type: ignore[method-assign]
 def geqrf(input: Tensor) -> GeqrfResult:  # noqa: A002
     """LAPACK's geqrf, a QR decomposition in compact form: R on and above the diagonal, the Householder
     vectors below it, and tau (..., min(m, n)); not differentiable (as PyTorch's). See
-    :func:`minigrad.linalg.householder_product` and :func:`ormqr`."""
+    :func:`minigrad.linalg.householder_product` and :func:`ormqr`.
+
+    Raises:
+        UnsupportedError: a tensor that is not float32 or float64 (PyTorch's NotImplementedError; numpy
+            answered integers in float64 and raised a TypeError for float16).
+    """
+    if input.dtype not in (np.float32, np.float64):
+        raise kernel_error("geqrf", input.dtype)
     a, tau = _kernels.geqrf(input.detach().numpy())
     return GeqrfResult(from_numpy(np.ascontiguousarray(a)), from_numpy(np.ascontiguousarray(tau)))
 

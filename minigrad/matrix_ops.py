@@ -19,7 +19,7 @@ import numpy as np
 from minigrad import ops
 from minigrad._tensor_methods import provide
 from minigrad.dtypes import scalar_type_name
-from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, _BoolProductError
 from minigrad.shapes import check_broadcast, norm_dim
 from minigrad.tensor import Tensor, _named, cat, from_numpy, matmul, stack, where
 
@@ -123,6 +123,8 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
     if mat1._array.dtype != mat2._array.dtype:  # (nn.Linear's product: a float64 batch into a float32 layer)
         raise DTypeError(f"mat1 and mat2 must have the same dtype, but got {scalar_type_name(mat1.dtype)} "
                          f"and {scalar_type_name(mat2.dtype)} (convert one with .to(other.dtype))")
+    if mat1._array.dtype == np.bool_:  # (the fused op would take numpy's logical product)
+        raise _BoolProductError('"addmm_impl_cpu_" not implemented for \'Bool\' (as PyTorch)')
     if _unit(beta) and _unit(alpha) and input._array.dtype == mat1._array.dtype == mat2._array.dtype:
         return ops.Addmm.apply(input, mat1, mat2)  # one op, AddmmBackward0 as in PyTorch
     return _scaled_sum(input, mm(mat1, mat2), beta, alpha)

@@ -15,7 +15,6 @@ import numpy as np
 
 from minigrad import ops, return_types
 from minigrad._tensor_methods import provide
-from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import kernel_error
 from minigrad.errors import DTypeError
 from minigrad.pointwise import _apply2, _pair
@@ -64,14 +63,23 @@ def lcm(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
 
 
 def ldexp(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
-    """input * 2 ** other (float; integers give the default dtype), differentiable in both, as PyTorch's.
+    """input * 2 ** other (float; integers give the default dtype), differentiable in both, as PyTorch's:
+    a float input with an integer exponent is scaled exactly in its dtype; otherwise 2 ** other is taken in
+    other's float dtype (or the default one) first, then multiplied with PyTorch's promotion.
 
     Raises:
         TypeError: a Python number for input or other (PyTorch takes two tensors).
+        UnsupportedError: a bool exponent (PyTorch's NotImplementedError).
     """
     _tensors("ldexp", input, other)
-    dt = input.dtype if input.dtype.kind == "f" else get_default_dtype()  # (2 ** 150 of a float64 is finite)
-    return _mul(input, _pow(from_numpy(np.asarray(2.0, dtype=dt)), other))
+    if input.dtype.kind == "f" and other.dtype == np.bool_:
+        raise kernel_error("ldexp", other.dtype, suffix="_cpu_exp")
+    if input.dtype.kind == "f" and (other.dtype.kind in "iu" or (other.ndim == 0 < input.ndim
+                                                                 and input.dtype == np.float64)):
+        # (2 ** 150 of a float64 is finite; PyTorch takes a 0-d float exponent of float64 values in float64)
+        exponent = other if other.dtype.kind in "iu" else other.astype(input.dtype)
+        return _mul(input, _pow(from_numpy(np.asarray(2.0, dtype=input.dtype)), exponent))
+    return _mul(input, _pow(2.0, other))
 
 
 def frexp(input: Tensor) -> return_types.frexp:  # noqa: A002

@@ -2851,7 +2851,9 @@ class GetItem(Function):
     def forward(self, a: Array, index: Index) -> Array:
         self.index, self.in_shape = index, a.shape  # (the shape names the op after the graph is freed)
         self.basic = type(index) is tuple and _is_basic(index)
-        picked = None if self.basic else _one_array_along(index)
+        # (more indices than dims: a[index] below raises; take would ignore the trailing slices)
+        extra = type(index) is tuple and len(index) > a.ndim
+        picked = None if self.basic or extra else _one_array_along(index)
         if picked is not None:  # take's result is row-major, as PyTorch's (a[index]'s may be permuted)
             try:
                 return np.take(a, picked[1], axis=picked[0])
@@ -3066,6 +3068,8 @@ class Matmul(Function):
             )
         if a.ndim > 2 and b.ndim > 2:  # (one test on a Linear's 2-D path)
             return _kernels.matmul(a, b)
+        if a.ndim == b.ndim == 2:
+            return _kernels.mm(a, b)
         return _kernels.gemm_ready(a) @ _kernels.gemm_ready(b)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:

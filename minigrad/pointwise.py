@@ -19,8 +19,15 @@ from minigrad import ops
 from minigrad._state_array import StateArray
 from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
-from minigrad.dtypes import bool_sub_error, kernel_error, scalar_type_name
-from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, UnsupportedError
+from minigrad.dtypes import bool_sub_error, kernel_error, operands_result_type, scalar_type_name
+from minigrad.errors import (
+    DTypeError,
+    InvalidParameterError,
+    MinigradError,
+    ShapeError,
+    UnsupportedError,
+    _KernelParameterError,
+)
 from minigrad.shapes import check_broadcast
 from minigrad.tensor import (
     Array,
@@ -272,8 +279,9 @@ def _rounding(x: Tensor, kind: str, decimals: int = 0) -> Tensor:
     if not isinstance(x, Tensor):
         raise TypeError(f"{kind}(): expected a Tensor, got {type(x).__name__}")
     if x.dtype.kind != "f":  # integers are already whole; PyTorch returns a copy
-        if decimals:
-            raise InvalidParameterError(f"round: decimals={decimals} is only defined for floating tensors")
+        if decimals:  # PyTorch's NotImplementedError (no kernel), also the InvalidParameterError of old
+            raise _KernelParameterError(f'"round_cpu" not implemented for \'{scalar_type_name(x.dtype)}\' '
+                                        f"(round: decimals={decimals} is only defined for floating tensors)")
         return x.clone()
     return ops.Rounding.apply(x, kind=kind, decimals=decimals)
 
@@ -395,7 +403,10 @@ def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,  # 
 # ------------------------------------------------------------------ binary arithmetic
 
 
-def _alpha(a: Tensor, alpha: Any) -> None:
+def _alpha(a: Tensor, b: Tensor, alpha: Any) -> None:
+    """PyTorch's checks of add/sub's alpha: a bool only for a bool result, a float only for floats."""
+    if isinstance(alpha, bool) and not a.dtype == b.dtype == np.bool_:
+        raise MinigradError("Boolean alpha only supported for Boolean results.")
     if isinstance(alpha, float) and a.dtype.kind != "f":
         raise MinigradError("For integral input tensors, argument alpha must not be a floating point number "
                             f"(alpha={alpha!r}), as in PyTorch")
@@ -408,7 +419,9 @@ def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
         MinigradError: a float alpha with integer or bool tensors (PyTorch's rule).
     """
     a, b = _pair(input, other)
-    _alpha(a, alpha)
+    _alpha(a, b, alpha)
+    if alpha != 1 and a.dtype == b.dtype == np.bool_:
+        alpha = bool(alpha)  # (PyTorch casts alpha to the bool result: bools stay bools)
     if alpha != 1 and _fusable(a, b, alpha):
         return ops.AddScaled.apply(a, b, alpha=float(alpha), sub=False)
     return a + (b if alpha == 1 else b * alpha)
@@ -430,7 +443,7 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
     if _is_bool(input) or _is_bool(other):
         raise bool_sub_error(_is_bool(input) and _is_bool(other))
     a, b = _pair(input, other)
-    _alpha(a, alpha)
+    _alpha(a, b, alpha)
     if alpha != 1 and _fusable(a, b, alpha):
         return ops.AddScaled.apply(a, b, alpha=-float(alpha), sub=True)
     return a - (b if alpha == 1 else b * alpha)
@@ -446,6 +459,8 @@ def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
 
 def mul(input: Any, other: Any) -> Tensor:  # noqa: A002
     """input * other."""
+    if isinstance(input, Tensor) and isinstance(other, float):
+        return input * other  # (the operator's path: a half tensor takes the number in float32)
     a, b = _pair(input, other)
     return a * b
 
@@ -459,6 +474,8 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor: 
         UnsupportedError: two bools with a rounding mode (PyTorch's NotImplementedError).
     """
     if rounding_mode is None:
+        if isinstance(input, Tensor) and input.dtype.kind == "f" and isinstance(other, float):
+            return input / other  # (the operator's path: a half tensor takes the number in float32)
         a, b = _floats(input, other)
         return a / b
     if rounding_mode == "floor":
@@ -595,7 +612,8 @@ def atan2(input: Any, other: Any) -> Tensor:  # noqa: A002
 
 
 def hypot(input: Any, other: Any) -> Tensor:  # noqa: A002
-    """sqrt(input**2 + other**2) without overflow."""
+    """sqrt(input**2 + other**2) without overflow (TypeError unless both are Tensors, as PyTorch's)."""
+    _tensor_args("hypot", input, other, both=True)
     return _apply2(ops.Hypot, *_floats(input, other, "hypot"))
 
 
@@ -610,12 +628,14 @@ def copysign(input: Any, other: Any) -> Tensor:  # noqa: A002
 
 
 def logaddexp(input: Any, other: Any) -> Tensor:  # noqa: A002
-    """log(exp(input) + exp(other)), computed stably."""
+    """log(exp(input) + exp(other)), computed stably (TypeError unless both are Tensors, as PyTorch's)."""
+    _tensor_args("logaddexp", input, other, both=True)
     return _named(_apply2(ops.LogAddExp, *_floats(input, other, "logaddexp")), input, "LogaddexpBackward0")
 
 
 def logaddexp2(input: Any, other: Any) -> Tensor:  # noqa: A002
-    """log2(2**input + 2**other), computed stably."""
+    """log2(2**input + 2**other), computed stably (TypeError unless both are Tensors, as PyTorch's)."""
+    _tensor_args("logaddexp2", input, other, both=True)
     return _named(_apply2(ops.LogAddExp2, *_floats(input, other, "logaddexp2")), input, "Logaddexp2Backward0")
 
 
@@ -742,14 +762,35 @@ def _three_tensors(fn: str, input: Any, tensor1: Any, tensor2: Any) -> None:  # 
                             f"{type(value).__name__}")
 
 
+def _common_dtype(fn: str, input: Tensor, tensor1: Tensor, tensor2: Tensor,  # noqa: A002
+                  value: Any) -> tuple[Tensor, Tensor, Tensor, Any]:
+    """The three operands cast to their common dtype, taken at once as PyTorch's fused kernel does (a 0-d
+    operand counts only with a higher category: float32 (2,) and uint8 (2,) with a float64 0-d are float32,
+    where promoting pairwise gave float64), and ``value`` as that dtype's scalar (2.5 is 2 for int tensors).
+
+    Raises:
+        UnsupportedError: the common dtype is bool (PyTorch has no bool kernel).
+    """
+    dt = operands_result_type([(t.dtype, t.ndim == 0) for t in (input, tensor1, tensor2)], [])
+    if dt == np.bool_:
+        raise kernel_error(f"{fn}_cpu_out", dt, suffix="")
+    if dt.kind in "iu" and isinstance(value, float):
+        value = int(value)  # PyTorch's Scalar to an integer dtype truncates
+    cast = [t if t.dtype == dt else t.astype(dt) for t in (input, tensor1, tensor2)]
+    return cast[0], cast[1], cast[2], value
+
+
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:  # noqa: A002
     """input + value * tensor1 * tensor2, in PyTorch's order: value * tensor1 first; for float32 tensors the
-    product with tensor2 and the sum rounded once (its fused multiply-add: the same bits).
+    product with tensor2 and the sum rounded once (its fused multiply-add: the same bits). The dtype is the
+    three tensors' common one (see _common_dtype).
 
     Raises:
         TypeError: an operand is not a Tensor (PyTorch's argument error).
+        UnsupportedError: all three are bool (PyTorch's NotImplementedError).
     """
     _three_tensors("addcmul", input, tensor1, tensor2)
+    input, tensor1, tensor2, value = _common_dtype("addcmul", input, tensor1, tensor2, value)  # noqa: A001
     a, b = _expanded("addcmul", input, tensor1, tensor2)
     scaled = a if value == 1 else a * value
     if isinstance(input, Tensor) and input.dtype == scaled.dtype == b.dtype == np.float32:
@@ -768,6 +809,7 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
     if tensor1.dtype.kind in "biu" and tensor2.dtype.kind in "biu":
         raise MinigradError("Integer division with addcdiv is no longer supported (as in PyTorch); "
                             "use (input + value * tensor1 / tensor2) with float tensors")
+    input, tensor1, tensor2, value = _common_dtype("addcdiv", input, tensor1, tensor2, value)  # noqa: A001
     a, b = _expanded("addcdiv", input, tensor1, tensor2)
     # (PyTorch's order: value * tensor1 first)
     return _named(input + ((a if value == 1 else a * value) / b), input, "AddcdivBackward0")

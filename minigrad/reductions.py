@@ -144,7 +144,15 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:  # noqa
 
 
 def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:  # noqa: A002
-    """The p-norm of input - other (broadcast), as ``norm`` (p a number or inf)."""
+    """The p-norm of input - other (broadcast), as ``norm`` (p a number or inf).
+
+    Raises:
+        TypeError: input or other is not a Tensor (PyTorch's argument error).
+    """
+    for pos, (name, value) in enumerate((("input", input), ("other", other)), 1):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"dist(): argument '{name}' (position {pos}) must be Tensor, not "
+                            f"{type(value).__name__}")
     return _named(norm(input - other, p), input, "DistBackward0")
 
 
@@ -218,7 +226,7 @@ def nansum(input: Tensor, dim: Dim = None, keepdim: bool = False, *, dtype: Any 
     if x.dtype.kind == "f":  # (before a cast to an integer dtype, which would make nan a number)
         x = where(from_numpy(np.isnan(x.numpy())), 0.0, x)
     x = _cast(x, dtype)
-    return _named(x.sum(dim, keepdim), x, "NansumBackward0")
+    return _named(x.sum(dim, keepdim, dtype=None if dtype is None else x.dtype), x, "NansumBackward0")
 
 
 @dim_aliases
@@ -888,13 +896,18 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
     """Counts of each value of a 1-D non-negative integer tensor (or summed ``weights``).
 
     Raises:
-        ShapeError: input is not 1-D. InvalidParameterError: negative values.
+        ShapeError: input is not 1-D. InvalidParameterError: negative values or minlength.
+        UnsupportedError: a float or bool input (PyTorch's NotImplementedError: no kernel).
     """
     x = input.numpy()
-    if x.ndim != 1 or x.dtype.kind not in "iu":
+    if x.dtype.kind not in "iu":
+        raise kernel_error("bincount", x.dtype)
+    if x.ndim != 1:
         raise ShapeError(f"bincount: expected a 1-D integer tensor, got {x.dtype} of shape {x.shape}")
     if x.size and x.min() < 0:
         raise InvalidParameterError("bincount: the input must be non-negative")
+    if minlength < 0:  # (numpy's ValueError is no RuntimeError)
+        raise InvalidParameterError(f"bincount: minlength should be >= 0, got {minlength}")
     w = None if weights is None else weights.numpy()
     if w is not None and w.dtype == np.float32:  # PyTorch adds float32 weights in float32, in order
         summed = np.zeros(max(int(x.max()) + 1 if x.size else 0, minlength), np.float32)
@@ -932,8 +945,10 @@ def _histogramdd(points: Array, bins: list[Any], range: Sequence[float] | None, 
     """PyTorch's histogramdd kernel: edges by its linspace in the points' dtype (a count of bins over the
     range, or the points' min and max: 0 and 1 for none, an empty span widened by 0.5 each way), each
     point in the bin whose edges hold it (the last edge closes the last bin), weights added in the
-    points' dtype."""
+    points' dtype. Float32 and float64 points only (PyTorch's NotImplementedError for others)."""
     dt, n = points.dtype, points.shape[1]
+    if dt not in (np.float32, np.float64):  # (numpy's TypeError for bools, a silent integer histogram)
+        raise kernel_error("histogramdd", dt, suffix="")
     edges: list[Array] = []
     for i, b in enumerate(bins):
         if isinstance(b, Tensor):

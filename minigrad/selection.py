@@ -17,6 +17,7 @@ import numpy as np
 
 from minigrad import ops
 from minigrad._tensor_methods import dim_aliases, provide
+from minigrad.dtypes import kernel_error
 from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.shapes import norm_dim
 from minigrad.tensor import Array, DTypeLike, Tensor, _named
@@ -28,14 +29,19 @@ __all__ = ["as_strided", "cumsum", "gather", "scatter_add", "unfold"]
 def cumsum(input: Tensor, dim: int, *, dtype: DTypeLike = None) -> Tensor:  # noqa: A002
     """Running sums along ``dim``: y[..., i, ...] = x[..., :i+1, ...].sum(dim); same shape.
 
-    Integer and bool inputs sum in int64 (as PyTorch); ``dtype`` converts the input first.
+    Integer and bool inputs sum in int64 (as PyTorch); ``dtype`` converts the input first and is the
+    result's dtype (an int32 or bool ``dtype`` too: the int64 sums cast back wrap as PyTorch's).
     The gradient is the running sum of the upstream gradient taken from the other end.
     """
     x = input if dtype is None else input.astype(dtype)
+    if dtype is not None and x.dtype == np.bool_:  # (a bool input without dtype= sums in int64)
+        raise kernel_error("cumsum_out", x.dtype)
     if x.ndim == 0:
         norm_dim(dim, 0)
-        return ops.Cumsum.apply(x.reshape(1), dim=0).reshape(())
-    return ops.Cumsum.apply(x, dim=norm_dim(dim, x.ndim))
+        out = ops.Cumsum.apply(x.reshape(1), dim=0).reshape(())
+    else:
+        out = ops.Cumsum.apply(x, dim=norm_dim(dim, x.ndim))
+    return out if dtype is None or out.dtype == x.dtype else out.astype(x.dtype)
 
 
 def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:  # noqa: A002

@@ -45,10 +45,10 @@ def _int(fn: str, name: str, value: Any) -> int:
     return int(value)
 
 
-def _dims(fn: str, dims: Any, ndim: int, what: str = "dims") -> tuple[int, ...]:
+def _dims(fn: str, dims: Any, ndim: int, what: str = "dims", repeats: bool = False) -> tuple[int, ...]:
     items = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
     out = tuple(norm_dim(_int(fn, "dims", d), ndim) for d in items)
-    if len(set(out)) != len(out):
+    if not repeats and len(set(out)) != len(out):
         raise MinigradError(f"{fn}: repeated dim in `{what}` ({list(items)})")
     return out
 
@@ -409,7 +409,7 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:  # noqa: A002
         return _named(rolled, input, "RollBackward0")
     if input.ndim == 0:
         raise IndexError(f"Dimension specified as {dims} but tensor has no dimensions")
-    dim_list = _dims("roll", dims, input.ndim)
+    dim_list = _dims("roll", dims, input.ndim, repeats=True)  # (a dim named twice rolls twice, as PyTorch)
     if len(shift_list) != len(dim_list):
         raise InvalidParameterError(f"roll: shifts and dimensions must align. shifts: {len(shift_list)}, "
                                     f"dims:{len(dim_list)}")
@@ -489,6 +489,8 @@ def repeat_interleave(input: Any, repeats: Any = None, dim: int | None = None, *
     if repeats is None:
         counts = input.numpy()
         return from_numpy(np.repeat(np.arange(counts.size, dtype=int64), counts))
+    if dim is not None and input.ndim == 0:  # (PyTorch's IndexError; norm_dim takes dim 0 of a 0-d tensor)
+        raise DimensionError(f"repeat_interleave: Dimension specified as {dim} but tensor has no dimensions")
     x = input.reshape(-1) if dim is None else input
     d = 0 if dim is None else norm_dim(dim, x.ndim)
     n = x.shape[d] if x.ndim else 1
@@ -613,9 +615,12 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:  # noqa:
     """Split dim ``dim`` into ``sizes`` (one may be -1).
 
     Raises:
-        MinigradError: the sizes do not multiply to the dim's size.
+        MinigradError: the sizes do not multiply to the dim's size, or a 0-d input (PyTorch's RuntimeError).
     """
     d = norm_dim(dim, input.ndim)
+    if input.ndim == 0:  # (norm_dim takes dim 0 of a 0-d tensor; it has no size to split)
+        raise MinigradError(f"unflatten got an unexpected error: Dimension specified as {dim} but tensor has "
+                            "no dimensions")
     parts = shape_arg(tuple(sizes))
     n = input.shape[d]
     known = math.prod(s for s in parts if s != -1)

@@ -43,6 +43,7 @@ from minigrad.dtypes import (
 )
 from minigrad.dtypes import DTypeLike as DTypeLike  # re-exported: the annotation of every dtype= argument
 from minigrad.dtypes import bool_ as bool_
+from minigrad.dtypes import float16 as float16
 from minigrad.dtypes import float32 as float32
 from minigrad.dtypes import float64 as float64
 from minigrad.dtypes import int64 as int64
@@ -53,7 +54,9 @@ from minigrad.errors import (
     InvalidParameterError,
     MinigradError,
     ShapeError,
+    _ArgumentTypeError,
     _BoolPowError,
+    _BoolProductError,
     _IndexTypeError,
     _MaskDTypeError,
 )
@@ -149,8 +152,9 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
                 dtype = inferred
             elif arr.dtype.kind == "f" and (inferred is None or inferred != float64):
                 arr = quiet(np.asarray, arr, get_default_dtype())
-    if arr.dtype == object or arr.dtype.kind in "USVOc":
-        raise TypeError(f"cannot make a tensor from data of dtype {arr.dtype}")
+    if arr.dtype == object or arr.dtype.kind in "USVOc":  # (PyTorch: a ValueError for strings, a RuntimeError
+        # for None; both, and the TypeError minigrad raised first)
+        raise _ArgumentTypeError(f"cannot make a tensor from data of dtype {arr.dtype}")
     if dtype is None and arr.dtype in DTYPES and isinstance(data, (np.ndarray, np.generic)):
         dtype = arr.dtype  # numpy data keeps a dtype minigrad has (a uint8 image stays uint8), as in PyTorch
     target = default_dtype_for(arr.dtype) if dtype is None else resolve_dtype(dtype)
@@ -631,6 +635,8 @@ class Tensor(TensorMethods):
     # ------------------------------------------------------------ arithmetic
 
     def _binary(self, other: Any, op: type[Function], reverse: builtins.bool = False) -> Tensor:
+        if type(other) is float and self._array.dtype is float16 and op in _HALF_SCALAR_OPS:  # (cheap first)
+            return self._half_scalar(other, op, reverse)
         a, b = self, (other if type(other) is Tensor else _lift(other, self))
         if reverse:
             a, b = b, a
@@ -644,6 +650,13 @@ class Tensor(TensorMethods):
             check_broadcast(op.__name__.lower(), a.shape, b.shape)
             # any other ValueError numpy raises (_kernels.power answers ints to negative powers itself)
             raise InvalidParameterError(f"{op.__name__.lower()}: {e}") from None
+
+    def _half_scalar(self, other: builtins.float, op: type[Function], reverse: builtins.bool) -> Tensor:
+        """A float16 tensor times (or over) a Python float as PyTorch's half kernels: in float32 with the
+        number as a float32, rounded to half once (the number rounded to half first was an ulp off in about
+        one product in three: x * 0.1, x / 255.0); the gradient is likewise PyTorch's."""
+        out = self.astype(float32)._binary(other, op, reverse).astype(float16)
+        return _named(out, self, "MulBackward0" if op is _ops.Mul else "DivBackward0")
 
     def __add__(self, other: Any) -> Tensor:
         return self._binary(other, _ops.Add)
@@ -988,6 +1001,9 @@ class Tensor(TensorMethods):
             op = _INPLACE_OPS[ufunc]
             return self._update(f"in-place {ufunc.__name__}",
                                 lambda t: op(t, other if alpha == 1 else other * alpha), other)
+        if type(other) is float and self._array.dtype is float16 and ufunc in (np.multiply, np.divide):
+            # (PyTorch's half kernels: the number in float32, one rounding to half; see _half_scalar)
+            return self._write(lambda a: np.copyto(a, ufunc(a, other, dtype=float32), casting="unsafe"))
         value = other._array if isinstance(other, Tensor) else _lift(other, self)._array
         if alpha != 1:
             if self.dtype.kind != "f" and isinstance(alpha, float):
@@ -1001,7 +1017,8 @@ class Tensor(TensorMethods):
                 return self._write(lambda a: np.copyto(a, fma32(value, step, a)))
             if value.dtype.kind in "biu":  # alpha * other in the result's dtype (int8 127 * 2 must not wrap)
                 value = value.astype(np.promote_types(value.dtype, self._array.dtype))
-                alpha = _fill_scalar(alpha, value.dtype, "alpha") if value.dtype.kind in "iu" else alpha
+                alpha = (_fill_scalar(alpha, value.dtype, "alpha") if value.dtype.kind in "iu"
+                         else bool(alpha) if value.dtype == np.bool_ else alpha)  # (bools stay bools)
             value = quiet(np.multiply, value, alpha)
         try:
             return self._write(lambda a: ufunc(a, value, out=a, casting="same_kind"))
@@ -1011,6 +1028,8 @@ class Tensor(TensorMethods):
             if not _dtypes.can_cast(got, self._array.dtype):  # (an int result into uint8 wraps around)
                 raise MinigradError(f"result type {scalar_type_name(got)} can't be cast to the desired "
                                     f"output type {scalar_type_name(self._array.dtype)}") from None
+            # (the unsafe write would leak numpy's ValueError for shapes that do not broadcast)
+            check_broadcast_to(f"in-place {ufunc.__name__}", np.shape(value), self.shape)
             return self._write(lambda a: ufunc(a, value, out=a, casting="unsafe"))
         except ValueError as e:
             check_broadcast_to(f"in-place {ufunc.__name__}", np.shape(value), self.shape)
@@ -1036,6 +1055,8 @@ class Tensor(TensorMethods):
                 cannot be stored in self's dtype.
             ShapeError: ``other`` does not broadcast to self's shape.
         """
+        if isinstance(alpha, builtins.bool) and self._array.dtype != bool_:
+            raise MinigradError("Boolean alpha only supported for Boolean results.")
         return self._inplace(other, np.add, alpha)
 
     def sub_(self, other: TensorLike, alpha: Scalar = 1) -> Tensor:
@@ -1043,6 +1064,8 @@ class Tensor(TensorMethods):
         DTypeError, as in PyTorch)."""
         if self._array.dtype == bool_ or _is_bool(other):
             raise _dtypes.bool_sub_error(self._array.dtype == bool_ and _is_bool(other))
+        if isinstance(alpha, builtins.bool):
+            raise MinigradError("Boolean alpha only supported for Boolean results.")
         return self._inplace(other, np.subtract, alpha)
 
     def mul_(self, other: TensorLike) -> Tensor:
@@ -1334,6 +1357,9 @@ class Tensor(TensorMethods):
         if self.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
             return self.astype(get_default_dtype()).clamp(min, max)  # int64.clamp(2.5) is a float, as PyTorch
         if self.dtype == bool_:
+            if all(isinstance(b, builtins.bool) for b in (min, max) if b is not None):  # a bool result
+                name = "clamp" if None not in (min, max) else "clamp_min" if max is None else "clamp_max"
+                raise _dtypes.kernel_error(f"{name}_scalar", self.dtype)
             return self.astype(int64).clamp(min, max)  # as PyTorch: bool.clamp(0) is int64
         self._clamp_bounds(min, max)
         return _ops.Clamp.apply(self, lo=min, hi=max)
@@ -1387,10 +1413,13 @@ class Tensor(TensorMethods):
             dtype: DTypeLike = None) -> Tensor:
         """Sum over ``dim`` (int, tuple, negative; None: all). Bool/int give int64.
 
-        ``dtype``: cast to it first.
+        ``dtype``: cast to it first; an integer or bool ``dtype`` is also the result's (PyTorch sums in it,
+        wrapping; the int64 sum cast back wraps alike).
         """
         if dtype is not None:
-            return self.astype(dtype).sum(dim, keepdim)
+            t = self.astype(dtype)
+            out = t.sum(dim, keepdim)
+            return out if out.dtype == t.dtype else out.astype(t.dtype)
         t = self if self.dtype.kind == "f" else from_numpy(self._array.astype(int64))
         return _ops.Sum.apply(t, dims=norm_dims(dim, self.ndim), keepdim=keepdim)
 
@@ -1832,6 +1861,8 @@ def _clamp_tensors(x: Tensor, lo: Any, hi: Any) -> Tensor:
     # the three operands' result type at once, as PyTorch's (where by where would promote pairwise)
     dt = _dtypes.operands_result_type([(t.dtype, t.ndim == 0) for t in (x, lo, hi) if isinstance(t, Tensor)],
                                       [v for v in (lo, hi) if not isinstance(v, Tensor) and v is not None])
+    if dt == bool_ and lo is not None and hi is not None:
+        raise _dtypes.kernel_error("clamp", dt)  # (one bound alone is maximum/minimum, which bools have)
     x, lo, hi = (t.astype(dt) if isinstance(t, Tensor) and t.dtype != dt else t for t in (x, lo, hi))
     a = x._array
     lo_a = None if lo is None else np.asarray(lo._array if isinstance(lo, Tensor) else lo)
@@ -2136,8 +2167,11 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
                              "(convert one with .to(other.dtype))")
         raise DTypeError(f"expected m1 and m2 to have the same dtype, but got: {c_type_name(ad)} != "
                          f"{c_type_name(bd)} (matmul of {ad} and {bd}: convert one with .to(other.dtype))")
-    if a.dtype == bool_:  # numpy's logical product is not PyTorch's (which refuses bool)
-        raise TypeError("matmul: bool tensors have no matrix product; convert them with .long() or .float()")
+    if a.dtype == bool_:  # numpy's logical product is not PyTorch's (which refuses bool): its kernel's words
+        kernel = ("dot" if a.ndim == 1 == b.ndim else "addmv_impl_cpu" if 1 in (a.ndim, b.ndim)
+                  else "addmm_impl_cpu_" if a.ndim == 2 == b.ndim else "bmm")
+        raise _BoolProductError(f'"{kernel}" not implemented for \'Bool\' (matmul: bool tensors have no '
+                                "matrix product; convert them with .long() or .float())")
     a2 = a.unsqueeze(0) if a.ndim == 1 else a
     b2 = b.unsqueeze(-1) if b.ndim == 1 else b
     if a2.shape[-1] != b2.shape[-2]:  # PyTorch's words first (scripts look for them), then both shapes
@@ -2361,6 +2395,8 @@ def _check_tensors(fn: str, tensors: Any) -> list[Tensor]:
 
 
 from minigrad import ops as _ops  # noqa: E402  (ops builds on Tensor; imported last)
+
+_HALF_SCALAR_OPS = (_ops.Mul, _ops.Div)  # (the ops whose half kernels take a Python float in float32)
 
 for _module in (sys.modules[__name__], _ops):  # what TensorMethods call: from_numpy, where, Tensor, the ops
     _methods.provide(_module)

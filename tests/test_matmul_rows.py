@@ -117,3 +117,30 @@ def test_few_rows_left_grad_is_the_batch_sum_of_the_products(x_shape: tuple[int,
     if _kernels.few_rows(x, w, d):
         got = _kernels.few_rows_left_grad(d, w, x_shape)
         np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize(("m", "k", "n"), [(1, 128, 128), (8, 784, 256), (32, 256, 1024), (64, 512, 512),
+                                           (65, 256, 256), (16, 64, 256), (16, 256, 10)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_small_batch_times_transposed_weight_is_the_plain_product(m: int, k: int, n: int,
+                                                                  dtype: type) -> None:
+    """A Linear on a few rows (x @ w.T, computed as (w @ x.T).T where that is faster): the plain product's
+    values, row-major as it is, and the same through F.linear with gradients."""
+    x, w = RNG.standard_normal((m, k)).astype(dtype), RNG.standard_normal((n, k)).astype(dtype)
+    out = _kernels.mm(x, w.T)
+    ref = x @ w.T
+    assert out.shape == ref.shape and out.dtype == ref.dtype and out.flags.c_contiguous
+    tol = {"rtol": 1e-5, "atol": 1e-4} if dtype == np.float32 else {"rtol": 1e-10, "atol": 1e-10}
+    np.testing.assert_allclose(out, ref, **tol)
+    torch = require_torch()
+    b = RNG.standard_normal(n).astype(dtype)
+    mx, mw, mb = (mg.tensor(v, requires_grad=True) for v in (x, w, b))
+    tx, tw, tb = (torch.tensor(v, requires_grad=True) for v in (x, w, b))
+    y, ty = mg.nn.functional.linear(mx, mw, mb), torch.nn.functional.linear(tx, tw, tb)
+    assert y.is_contiguous()
+    assert_close(y, ty, **tol)
+    g = RNG.standard_normal((m, n)).astype(dtype)
+    y.backward(mg.tensor(g))
+    ty.backward(torch.tensor(g))
+    for a, t in ((mx, tx), (mw, tw), (mb, tb)):
+        assert_close(a.grad, t.grad, **tol)

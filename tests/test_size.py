@@ -109,10 +109,16 @@ BUDGETS: dict[str, int] = {
     # in-place change of one in grad mode raises PyTorch's no_grad-view error; +3 an in-place op's refused
     # cast in PyTorch's words ("result type Float can't be cast to the desired output type Long")
     # +1 (progs18): 2 * x and 2 + x record the tensor as input 0, as PyTorch's mul(self, other)
+    # +12 (hunt18): bool clamps' NotImplementedError, add_/sub_ refuse a bool alpha, bool add_ keeps bools,
+    # mixed-int in-place ops check the broadcast before numpy's unsafe write; +7 matmul of bools is
+    # PyTorch's NotImplementedError naming its kernel; sum(dtype=int32) returns int32; +2 tensor() of
+    # None or strings raises PyTorch's class too; +15 half tensors times / over a Python float in float32
+    # (PyTorch's half kernels), in place too
     # +1 (progs19): the inference-tensor in-place error in PyTorch's words
     # +2 (progs19): a folded batch-times-matrix product is PyTorch's UnsafeViewBackward0
     # +14 (progs19): setitem, fill_, zero_ and copy_ on graph tensors show PyTorch's nodes
-    "minigrad/tensor.py": 2366,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # (merge of main into progs19: both sides' lines)
+    "minigrad/tensor.py": 2402,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -242,10 +248,14 @@ BUDGETS: dict[str, int] = {
     # n / x is reciprocal(x) * n), tanh's fused 1 - y*y, half GELU in float32, double -> half through float
     # (merge of tinyops2: both sides' lines)
     # +8 (progs18): next_functions of RsubBackward1/PowBackward2 leave out the number (_SCALAR_FIRST)
+    # +2 Matmul's 2-D products through _kernels.mm (a Linear on a small batch)
+    # +2 (hunt18): GetItem's take fast path not for more indices than dims (x[int_array, :] of a vector)
+    # (merge of hunt18 and main: both sides' lines)
     # +1 (progs19): the once_differentiable node is PyTorch's torch::autograd::Error
     # +20 (progs19): inference tensors refused where backward would save them (in Function.apply);
     # Where reads only its condition
-    "minigrad/ops.py": 3707,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
+    # (merge of main into progs19: both sides' lines)
+    "minigrad/ops.py": 3711,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -283,7 +293,8 @@ BUDGETS: dict[str, int] = {
     # +9: a sum over one middle dim by numpy's reduce (its order, 7x faster); log_softmax_grad in one array
     # +6: best_first along the last dim by plain indexing (a sampling loop's topk: 69 -> 38 us)
     # +8: clamp_into, clamp_'s in-place kernel
-    "minigrad/_kernels.py": 784,
+    # +19: mm, a Linear on a small batch as (w @ x.T).T (OpenBLAS: 0.53-0.9x the time for up to 64 rows)
+    "minigrad/_kernels.py": 803,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
@@ -482,10 +493,14 @@ BUDGETS: dict[str, int] = {
     # xavier_uniform_'s bound comment; +2 Bilinear refuses in1_features=0
     # +8 (hunt17): the activations and first_max composed with Masked
     # +3 (progs17): Sequential's del renumbers given names into an OrderedDict; Module's dicts plain
+    # +9 state_dict's positional (destination, prefix, keep_vars) as PyTorch's, with its FutureWarning
+    # +18 (hunt18): class-index losses refuse a weight that requires grad, batch_norm's running
+    # statistics both or neither, conv weights with no output channels (merge: both sides' lines)
     # +1 (progs19): torch.nn.attention imported with torch.nn
     # +7 (progs19): reflect/replicate/circular padding and instance_norm show PyTorch's nodes
     # +2 (progs19): bias-free bilinear shows PyTorch's ViewBackward0
-    "minigrad/nn": 16077,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    # (merge of main into progs19: both sides' lines)
+    "minigrad/nn": 16104,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -856,6 +871,16 @@ BUDGETS: dict[str, int] = {
     # +12 (progs18): numbers on the left not recorded as input 0 (tensor.py, ops.py), torch.rsub(t, number)
     # as RsubBackward1 (pointwise.py); +1 dataloader.py
     # (merge of main: both sides' lines)
+    # +102 float32 normal draws 1.2-3.6x faster, the same bits: _draws._Lanes keeps float64 copies through the
+    # Cephes polynomials' fused multiply-adds; small draws from one batch of words (_normals)
+    # +21 _kernels.mm (above) and Matmul's 2-D path through it
+    # +9 state_dict's positional arguments (minigrad/nn above)
+    # +57 (hunt18): addcmul/addcdiv's common dtype, ldexp's dtypes, bool alpha and bool clamp checks,
+    # Tensor-only hypot/logaddexp/logaddexp2/dist; +51 integer sum/cumsum/nansum dtype=, kernels without
+    # int/bool/half inputs (bincount, round(decimals), histogram, geqrf, linalg on float16, bool products);
+    # +4 scatters refuse negative indices, masked_scatter of 0-d tensors; +23 roll naming a dim twice,
+    # 0-d repeat_interleave/unflatten, the nn checks above; +2 tensor() of None or strings; +19 half
+    # tensors with Python floats (tensor.py, pointwise mul/div); (merge of hunt18 and main: both sides' lines)
     # +16 (progs19): OrderedDict checkpoints (serialization.py), custom Function fixes (autograd, ops.py)
     # +21 (progs19): the lines above
     # +2 (progs19): the folded matmul's node name (tensor.py)
@@ -867,7 +892,8 @@ BUDGETS: dict[str, int] = {
     # PyTorch's nodes
     # +17 (progs19): in-place writes (setitem, fill_, zero_, copy_, index_fill, t_, transpose_) show
     # PyTorch's nodes (tensor.py, indexing.py, _tensor_methods.py)
-    "minigrad": 62983,  # (progs15 and hunt15 merged: the lists above)
+    # (merge of main into progs19: both sides' lines)
+    "minigrad": 63272,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -11,6 +11,7 @@ back when it raises (a log of the old values, kept only while a load runs).
 
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -68,13 +69,20 @@ def save_to_state_dict(module: Module, destination: dict[str, Any], prefix: str,
 def state_dict(module: Module, args: tuple[Any, ...], destination: Any, prefix: str,
                keep_vars: bool) -> Any:
     """``Module.state_dict``: see there."""
-    if len(args) > 1:
-        raise TypeError(f"state_dict() takes at most 1 positional argument ({len(args)} given)")
-    if args:  # minigrad's older state_dict(prefix), or PyTorch's deprecated state_dict(destination)
+    if len(args) > 3:
+        raise TypeError(f"state_dict() takes at most 3 positional arguments ({len(args)} given)")
+    if args:  # PyTorch's deprecated (destination, prefix, keep_vars), or minigrad's older state_dict(prefix)
+        warnings.warn("Positional args are being deprecated, use kwargs instead. Refer to "
+                      "https://pytorch.org/docs/main/generated/torch.nn.Module.html#torch.nn.Module.state_dict"
+                      " for details.", FutureWarning, stacklevel=3)
         if isinstance(args[0], str):
-            prefix = args[0]
-        elif destination is None:
+            args = (None, *args)
+        if destination is None:
             destination = args[0]
+        if len(args) > 1 and prefix == "":
+            prefix = args[1]
+        if len(args) > 2 and keep_vars is False:
+            keep_vars = args[2]
     if destination is None:
         destination = OrderedDict()
         destination._metadata = OrderedDict()

@@ -755,11 +755,11 @@ class Module:
         The result is an OrderedDict whose ``_metadata`` maps each module's prefix to
         ``{'version': its class's _version}``; it is built module by module, with the
         ``register_state_dict_pre_hook``/``post_hook`` hooks and ``_save_to_state_dict``
-        (one positional argument is taken as the prefix if a str, minigrad's older form, else as
-        PyTorch's deprecated positional ``destination``).
+        (positional arguments are PyTorch's deprecated ``(destination, prefix, keep_vars)``, with its
+        FutureWarning; a str first is the prefix, minigrad's older form).
 
         Raises:
-            TypeError: more than one positional argument.
+            TypeError: more than three positional arguments.
             RuntimeError: a public post-hook returned a value.
         """
         return _module_state.state_dict(self, args, destination, prefix, keep_vars)

@@ -162,6 +162,13 @@ def test_keep_vars_destination_and_prefix() -> None:
     dest: dict[str, Any] = {"other": 1}
     out = mm.state_dict(destination=dest, prefix="model.")
     assert out is dest and list(dest) == ["other"] + ["model." + k for k in tm.state_dict()]
-    assert list(mm.state_dict("m.")) == ["m." + k for k in tm.state_dict()]
+    with pytest.warns(FutureWarning, match="Positional args are being deprecated"):
+        assert list(mm.state_dict("m.")) == ["m." + k for k in tm.state_dict()]
+    # PyTorch's deprecated positional (destination, prefix, keep_vars): taken, with its FutureWarning
+    for lib, net in (("minigrad", mm), ("torch", tm)):
+        with pytest.warns(FutureWarning, match="Positional args are being deprecated"):
+            kept = net.state_dict(None, "p.", True)
+        assert list(kept) == ["p." + k for k in tm.state_dict()], lib
+        assert kept["p.0.weight"] is net[0].weight, lib
     with pytest.raises(TypeError):
-        mm.state_dict(None, "p", False)
+        mm.state_dict(None, "p", False, 1)

@@ -102,7 +102,7 @@ def _conv(fn: str, nd: int, input: Tensor, weight: Tensor, bias: Tensor | None, 
         pads = _same_padding(kernel, d) if padding == "same" else ((0, 0),) * nd
     else:
         pads = tuple((p, p) for p in ntuple(fn, "padding", padding, nd, low=0))
-    if out_ch % g:
+    if out_ch % g or out_ch < g:  # (a weight with no output channels too: PyTorch's "at least g")
         raise ShapeError(_groups_words(fn, g, weight.shape))
     if x.shape[1] != cg * g:
         raise ShapeError(f"Given groups={g}, weight of size {list(weight.shape)}, expected input"

@@ -11,7 +11,15 @@ import numpy as np
 
 from minigrad._kernels import quiet
 from minigrad.dtypes import scalar_type_name
-from minigrad.errors import DimensionError, DomainError, DTypeError, InvalidParameterError, ShapeError
+from minigrad.errors import (
+    DimensionError,
+    DomainError,
+    DTypeError,
+    InvalidParameterError,
+    MinigradError,
+    ShapeError,
+)
+from minigrad.grad_mode import is_grad_enabled
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
@@ -166,7 +174,7 @@ def nll_loss(
     _checks.tensor("nll_loss", input)
     target = target if isinstance(target, Tensor) else Tensor(target)
     scores, safe, valid = _class_indices(input, target, ignore_index, "nll_loss")
-    _check_weight(weight, scores.shape[1], "nll_loss", input.dtype)
+    _check_weight(weight, scores.shape[1], "nll_loss", input.dtype, input.ndim)
     name = _nll_name(input.ndim, reduction)
     if valid is None and weight is None:
         return named(_plain_nll(scores, safe, reduction, target.shape), name, input)
@@ -191,11 +199,17 @@ def _reduce_weighted(loss: Tensor, reduction: str, total_weight: Tensor, shape: 
     return loss.reshape(shape)
 
 
-def _check_weight(weight: Tensor | None, c: int, fn: str, dtype: np.dtype[Any] | None = None) -> None:
-    """The weight's shape, and (class-index targets: ``dtype``) its dtype, which PyTorch does not promote."""
+def _check_weight(weight: Tensor | None, c: int, fn: str, dtype: np.dtype[Any] | None = None,
+                  ndim: int = 2) -> None:
+    """The weight's shape, and (class-index targets: ``dtype``) its dtype, which PyTorch does not promote,
+    and that it needs no gradient (PyTorch's nll_loss kernel for ``ndim``-D scores has none for it)."""
     if weight is not None and dtype is not None and weight.dtype != dtype:
         raise DTypeError(
             f"expected scalar type {scalar_type_name(dtype)} but found {scalar_type_name(weight.dtype)}")
+    if weight is not None and dtype is not None and weight.requires_grad and is_grad_enabled():
+        kernel = "nll_loss_forward" if ndim <= 2 else "nll_loss2d_forward"
+        raise MinigradError(f"The function '{kernel}' is not differentiable with respect to argument "
+                            "'weight'. This input cannot have requires_grad True.")
     if weight is not None and weight.shape != (c,):
         raise ShapeError(f"{fn}: weight tensor should be defined either for all {c} classes or no classes "
                          f"but got weight tensor of shape: {list(weight.shape)} (expected weight of shape "
@@ -282,7 +296,7 @@ def _cross_entropy(logits: Tensor, target: Tensor, ignore_index: int, reduction:
     logp = logits.log_softmax(class_dim)
     if target._array.dtype.kind != "f":
         scores, safe, valid = _class_indices(logp, target, ignore_index, "cross_entropy")
-        _check_weight(weight, c, "cross_entropy", logp.dtype)
+        _check_weight(weight, c, "cross_entropy", logp.dtype, len(shape))
         name = _nll_name(len(shape), reduction) if eps == 0 else ""  # (PyTorch's grad_fn then)
         if valid is None and weight is None and eps == 0:
             return named(_plain_nll(scores, safe, reduction, target.shape), name, logp)

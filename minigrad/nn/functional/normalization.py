@@ -16,7 +16,7 @@ import numpy as np
 from minigrad import _kernels
 from minigrad._kernels import quiet
 from minigrad.autograd import no_grad
-from minigrad.errors import DTypeError, MinigradError, ShapeError
+from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
@@ -111,6 +111,7 @@ def batch_norm(
         ShapeError: input has fewer than 2 dims, a buffer or weight/bias is not
             of shape (C,), or (training) there is one value per channel.
         MinigradError: eval without running statistics.
+        InvalidParameterError: training with one running statistic but not the other (PyTorch's ValueError).
         DTypeError: a buffer or weight/bias of another float dtype than the input (PyTorch's
             "mixed dtype" RuntimeError; float32 ones with a 16-bit float input are allowed).
     """
@@ -121,6 +122,9 @@ def batch_norm(
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):
         _check_vector(name, t, c, "batch_norm")
+    if training and (running_mean is None) != (running_var is None):  # (PyTorch's ValueError, checked first)
+        raise InvalidParameterError("batch_norm: running_mean and running_var must either both be None or "
+                                    "neither be None")
     _check_dtypes(input, running_mean, running_var, weight, bias)
     bshape = (c,) + (1,) * (len(shape) - 2)
     dims = (0, *range(2, len(shape)))

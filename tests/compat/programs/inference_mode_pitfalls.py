@@ -92,7 +92,7 @@ b.mul_(2)
 y.sum().backward()
 print(x.grad, y.grad_fn.name())
 
-from torch.nn.attention import SDPBackend, sdpa_kernel
+from torch.nn.attention import SDPBackend, sdpa_kernel  # noqa: E402 - imported where the notebook cell does
 
 q = torch.randn(1, 2, 4, 8)
 with sdpa_kernel(SDPBackend.MATH):

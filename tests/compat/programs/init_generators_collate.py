@@ -63,7 +63,7 @@ print(list(s))
 
 def seed_worker(worker_id):
     worker_seed = torch.initial_seed() % 2**32
-    np.random.seed(worker_seed)
+    np.random.seed(worker_seed)  # noqa: NPY002 - PyTorch's reproducibility recipe, as written
     random.seed(worker_seed)
 
 

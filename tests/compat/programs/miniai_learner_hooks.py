@@ -41,9 +41,16 @@ xb, yb = next(iter(dls.train))
 print(xb.shape, yb[:10], xb.dtype, yb.dtype)
 
 
-class CancelFitException(Exception): pass
-class CancelBatchException(Exception): pass
-class CancelEpochException(Exception): pass
+class CancelFitException(Exception):  # noqa: N818 - fast.ai's names
+    pass
+
+
+class CancelBatchException(Exception):  # noqa: N818
+    pass
+
+
+class CancelEpochException(Exception):  # noqa: N818
+    pass
 
 
 class Callback:
@@ -94,7 +101,7 @@ class Learner:
 
     @with_cbs("epoch")
     def _one_epoch(self):
-        for self.iter, self.batch in enumerate(self.dl):
+        for self.iter, self.batch in enumerate(self.dl):  # noqa: B020 - miniai's loop, as written
             self._one_batch()
 
     def one_epoch(self, training):
@@ -104,7 +111,7 @@ class Learner:
 
     @with_cbs("fit")
     def _fit(self, train, valid):
-        for self.epoch in self.epochs:
+        for self.epoch in self.epochs:  # noqa: B020
             if train:
                 self.one_epoch(True)
             if valid:
