@@ -24,9 +24,8 @@ NON_LEAF_FLAG = ("you can only change requires_grad flags of leaf variables. If 
                  "var_no_grad = var.detach().")
 #: PyTorch's error for ``requires_grad = True`` on a non-leaf
 NON_LEAF_FLAG_ON = "you can only change requires_grad flags of leaf variables."
-#: PyTorch's error for asking an inference tensor for gradients outside inference_mode (and how out)
-INFERENCE_FLAG = ("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed. "
-                  "(Make a normal copy first: x.clone() outside inference_mode.)")
+#: PyTorch's error for asking an inference tensor for gradients outside inference_mode, word for word
+INFERENCE_FLAG = "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed."
 
 
 def python_type_name(value: object) -> str:

@@ -1037,11 +1037,12 @@ class TensorMethods:
 
     def t_(self: Any) -> Tensor:
         """In place: x becomes its transpose; returns x."""
-        return cast("Tensor", self._update("t_", shape_ops.t, view=True))
+        return cast("Tensor", self._update("t_", lambda t: _overload(shape_ops.t(t), 1), view=True))
 
     def transpose_(self: Any, dim0: builtins.int, dim1: builtins.int) -> Tensor:
         """In place: x becomes ``x.transpose(dim0, dim1)`` (still a view of x's base); returns x."""
-        return cast("Tensor", self._update("transpose_", lambda t: t.transpose(dim0, dim1), view=True))
+        return cast("Tensor", self._update("transpose_", lambda t: _overload(t.transpose(dim0, dim1), 1),
+                                           view=True))
 
     swapdims_ = swapaxes_ = transpose_
 

@@ -325,7 +325,9 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:  #
     idx = _dim_index("index_fill", input, d, index, negative=True)
     v = value if isinstance(value, Tensor) else from_numpy(np.asarray(_fill_scalar(value, input.dtype,
                                                                                   "index_fill: value")))
-    return put(input, (slice(None),) * d + (idx,), v)
+    # (PyTorch's own op: IndexFillBackward0 for a number, IndexFillBackward1 for a tensor value)
+    name = "IndexFillBackward1" if isinstance(value, Tensor) else "IndexFillBackward0"
+    return _named(put(input, (slice(None),) * d + (idx,), v), input, name)
 
 
 def index_put(input: Tensor, indices: tuple[Any, ...], values: Tensor,  # noqa: A002

@@ -154,7 +154,8 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:  # noqa: N803
         raise ShapeError(f"linalg.solve: the batch dims of A {a.shape} and B {b.shape} do not "
                          "broadcast") from None
     x = ops.Solve.apply(a, bm)
-    return x.squeeze(-1) if vector else x
+    # (PyTorch's vector solve is still its solve_ex node: the squeeze is inside that one op)
+    return _named(x.squeeze(-1), A, "LinalgSolveExBackward0") if vector else x
 
 
 def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:  # noqa: N803

@@ -81,7 +81,14 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:  # noqa: A002
     return matmul(input, tensor)
 
 
-vdot = dot
+def vdot(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """The inner product of two 1-D tensors of the same size (real tensors: ``dot``'s value), as its own
+    op (VdotBackward0).
+
+    Raises:
+        ShapeError: not two 1-D tensors of one size.
+    """
+    return _named(dot(input, other), input, "VdotBackward0")
 
 
 def inner(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
@@ -210,7 +217,9 @@ def kron(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     b = other.reshape((1,) * (n - other.ndim) + other.shape)
     a2 = a.reshape(tuple(d for s in a.shape for d in (s, 1)))
     b2 = b.reshape(tuple(d for s in b.shape for d in (1, s)))
-    return (a2 * b2).reshape(tuple(x * y for x, y in zip(a.shape, b.shape)))
+    # (PyTorch's kron ends in _unsafe_view, as its grad_fn shows)
+    out = (a2 * b2).reshape(tuple(x * y for x, y in zip(a.shape, b.shape)))
+    return _named(out, input, "UnsafeViewBackward0")
 
 
 def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:  # noqa: N803 - PyTorch's name
@@ -395,14 +404,19 @@ def einsum(equation: Any, *operands: Any) -> Tensor:
         needed = set(out).union(*(set(other) for j, (_, other) in enumerate(pairs) if j != i))
         pairs[i] = _sum_out(t, ls, needed)
     acc, la = pairs[0]
+    name = ""
     for i in range(1, len(pairs)):
         b, lb = pairs[i]
         keep = set(out).union(*(set(ls) for _, ls in pairs[i + 1 :]))
+        # PyTorch's last pairwise step shows as its grad_fn: a contraction is a bmm viewed back to the
+        # output's shape, in the output's order (ViewBackward0); a product summing nothing, a mul
+        name = "ViewBackward0" if any(x in lb and x not in keep for x in la) else "MulBackward0"
         acc, la = _contract(acc, la, b, lb, keep)
-    acc, la = _sum_out(acc, la, set(out))
+    summed, la = _sum_out(acc, la, set(out))
     if len(la) != len(out) or set(la) != set(out):
         raise InvalidParameterError(f"einsum: output subscripts {''.join(out)!r} do not match the inputs")
-    return acc.permute(*[la.index(x) for x in out]) if la != out else acc
+    result = summed.permute(*[la.index(x) for x in out]) if la != out else summed
+    return _named(result, ts[0], name) if name and summed is acc else result
 
 
 # ------------------------------------------------------------------ triangles and diagonals

@@ -83,6 +83,23 @@ class AccumulateGrad:
 _SCALAR_FIRST = frozenset({"RsubBackward1", "PowBackward2"})
 
 
+def _no_inference_saved(fn: Function, inputs: tuple[Tensor, ...]) -> None:
+    """Raise PyTorch's error if ``fn``, being recorded, would save an inference tensor for its backward.
+
+    Raises:
+        MinigradError: an input made inside inference_mode (or a view or detach of one) is one whose
+            values ``fn``'s backward reads.
+    """
+    for i, t in enumerate(inputs):
+        if getattr(t, "_inference", 0) and fn.reads_inputs and fn.reads_input(i):
+            raise MinigradError(
+                "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+                "inference mode in computation tracked by autograd. To work around this, you can make a "
+                "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
+                "`torch.inference_mode()`."
+            )
+
+
 class Function:
     """A node of the graph: one application of a primitive op.
 
@@ -194,6 +211,8 @@ class Function:
                 versions.append(t._version)
             fn.parents = inputs
             fn.versions = versions
+            if _inference.used:  # (inference tensors may exist: none may be saved for backward)
+                _no_inference_saved(fn, inputs)
             fn.seq = next(_tick)
             out._requires_grad = True  # (the slot: the public setter's checks are for user code)
             out._ctx = fn
@@ -1564,6 +1583,7 @@ class DelayedError(Function):
 
     __slots__ = ("message",)
     reads_inputs = False
+    torch_name = "torch::autograd::Error"  # (its repr and grad_fn=<Error>: the class name, as CopySlices)
 
     def forward(self, x: Array, *recorded: Array, message: str) -> Array:
         self.message = message
@@ -1578,6 +1598,7 @@ class Where(Function):
 
     __slots__ = ("cond",)
     saved = ("cond",)
+    reads_inputs = False  # (only cond, as PyTorch saves: a and b may change in place before backward)
     cond: Array
 
     def forward(self, a: Array, b: Array, cond: Array) -> Array:
@@ -2318,10 +2339,9 @@ def sum_to(g: Tensor, shape: tuple[int, ...], fn: Function | None) -> Tensor:
         if len(dims) == lead:  # only new leading dims (a bias added to a batch): one sum, no reshape
             return from_numpy(_kernels.sum_over(g._array, dims, False))
         return from_numpy(_kernels.sum_over(g._array, dims, not lead).reshape(shape))
-    inner = dims[lead:]
-    # The primitives themselves: the dims are valid by construction, Tensor.sum's checks would only cost
-    if not inner:  # only new leading dims (a bias added to a batch): one sum, no reshape
-        return Sum.apply(g, dims=dims, keepdim=False)
+    # The primitives themselves: the dims are valid by construction, Tensor.sum's checks would only cost.
+    # PyTorch's sum_to keeps the dims and views the result to the input's shape (a recorded bias gradient
+    # is a ViewBackward0)
     g = Sum.apply(g, dims=dims, keepdim=True)
     return Reshape.apply(g, shape=shape) if lead else g
 
@@ -2753,7 +2773,8 @@ class Permute(Function):
             inverse[d] = i
         if not _mode.record and type(g) is Tensor:  # the same view, without the op
             return (from_numpy(g._array.transpose(inverse)),)
-        return (Permute.apply(g, dims=tuple(inverse)),)
+        # the same kind of view back (PyTorch's t() derivative is t(), transpose's a transpose)
+        return (Permute.apply(g, dims=tuple(inverse), kind=self.kind),)
 
 
 class Expand(Function):

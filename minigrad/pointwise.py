@@ -376,12 +376,12 @@ def sinc(input: Tensor) -> Tensor:  # noqa: A002
 
 def deg2rad(input: Tensor) -> Tensor:  # noqa: A002
     """Degrees to radians: x * pi / 180 (integers give the default float dtype)."""
-    return _as_float(input, "deg2rad") * (math.pi / 180)
+    return _named(_as_float(input, "deg2rad") * (math.pi / 180), input, "Deg2RadBackward0")
 
 
 def rad2deg(input: Tensor) -> Tensor:  # noqa: A002
     """Radians to degrees: x * 180 / pi (integers give the default float dtype)."""
-    return _as_float(input, "rad2deg") * (180 / math.pi)
+    return _named(_as_float(input, "rad2deg") * (180 / math.pi), input, "Rad2DegBackward0")
 
 
 def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,  # noqa: A002
@@ -677,7 +677,7 @@ def fmax(input: Any, other: Any) -> Tensor:  # noqa: A002
         TypeError: either is not a Tensor (PyTorch's argument error).
     """
     _tensor_args("fmax", input, other, both=True)
-    return _nan_ignoring("fmax", input, other, np.greater_equal)
+    return _named(_nan_ignoring("fmax", input, other, np.greater_equal), input, "FmaxBackward0")
 
 
 def fmin(input: Any, other: Any) -> Tensor:  # noqa: A002
@@ -687,7 +687,7 @@ def fmin(input: Any, other: Any) -> Tensor:  # noqa: A002
         TypeError: either is not a Tensor (PyTorch's argument error).
     """
     _tensor_args("fmin", input, other, both=True)
-    return _nan_ignoring("fmin", input, other, np.less_equal)
+    return _named(_nan_ignoring("fmin", input, other, np.less_equal), input, "FminBackward0")
 
 
 def heaviside(input: Tensor, values: Tensor) -> Tensor:  # noqa: A002
@@ -736,7 +736,8 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:  # noqa: A002
     if w.dtype != a.dtype:
         w = w.astype(a.dtype)
     try:
-        return ops.Lerp.apply(a, b, w)
+        out = ops.Lerp.apply(a, b, w)  # (PyTorch numbers the tensor-weight overload 1)
+        return _named(out, a, "LerpBackward1") if isinstance(weight, Tensor) else out
     except ValueError as e:
         raise ShapeError(f"lerp: shapes {a.shape}, {b.shape} and {w.shape} cannot be broadcast") from e
 

@@ -27,7 +27,7 @@ from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, Sh
 from minigrad.pointwise import lerp
 from minigrad.selection import gather
 from minigrad.shapes import norm_dim
-from minigrad.tensor import Tensor, float32, float64, from_numpy, int64, where
+from minigrad.tensor import Tensor, _named, float32, float64, from_numpy, int64, where
 
 __all__ = ["nanquantile", "quantile"]
 
@@ -136,7 +136,8 @@ def _quantile(input: Tensor, q: float | Tensor, dim: int | None, keepdim: bool, 
     else:
         kept = tuple(1 if keepdim and i == d else s for i, s in enumerate(input.shape) if keepdim or i != d)
     q_dims = (q_t.numel(),) if q_t.ndim == 1 else ()
-    return values.permute(1, 0).reshape(q_dims + kept)
+    # (PyTorch's quantile ends in a squeeze of the dim its sort kept, whatever keepdim: SqueezeBackward4)
+    return _named(values.permute(1, 0).reshape(q_dims + kept), input, "SqueezeBackward4")
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

@@ -140,7 +140,7 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:  # noqa
         raise InvalidParameterError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
     d = norm_dim(dim, input.ndim)
     norms = norm(input, p, tuple(k for k in range(input.ndim) if k != d), keepdim=True)
-    return input * where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0)
+    return _named(input * where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0), input, "RenormBackward0")
 
 
 def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:  # noqa: A002

@@ -30,7 +30,8 @@ A checkpoint is an ordinary numpy ``.npz`` archive (an uncompressed zip of
   ``"state": true`` for a state dict's value; a flat state dict's zip comment is ``STATE_COMMENT``),
   ``{"tensor": name, "requires_grad": bool, "parameter": bool}``,
   ``{"dict": [[key, node], ...]}`` with keys tagged ``["s", str]`` or
-  ``["i", int]``, ``{"list": [...]}``, ``{"tuple": [...]}``, and ``{"value":
+  ``["i", int]`` (``"odict"`` for an OrderedDict, such as a ``state_dict()``, which loads as one; a flat
+  one's zip comment ends in ``ORDERED_MARK``), ``{"list": [...]}``, ``{"tuple": [...]}``, and ``{"value":
   v}`` for None, bools, ints, floats (nan and inf included) and strings.
 
 Object arrays are refused: nothing in a checkpoint is ever unpickled.
@@ -54,6 +55,7 @@ import secrets
 import stat
 import zipfile
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import IO, Any, TypeAlias, Union
 
@@ -71,8 +73,10 @@ TENSORS_COMMENT = b"minigrad-checkpoint: flat dict of Tensors"
 #: a flat dict of state-dict values (a ``state_dict()``): arrays to numpy, the tensors they stand for to a
 #: PyTorch script under the torch alias (as ``{"array": ..., "state": true}`` nodes in a tree)
 STATE_COMMENT = b"minigrad-checkpoint: flat state dict"
+#: appended to a flat dict's comment when the dict was an OrderedDict (a ``state_dict()``), so it loads as one
+ORDERED_MARK = b"; ordered"
 FORMAT = "minigrad-checkpoint"
-VERSION = 2  # 2 added "tensor" nodes; version 1 files read as before
+VERSION = 3  # 2 added "tensor" nodes, 3 "odict" nodes; older files read as before
 PathLike: TypeAlias = Union[str, "os.PathLike[str]"]
 FileLike: TypeAlias = Union[PathLike, IO[bytes]]
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -158,7 +162,8 @@ class _Flattener:
                         f"save: key {k!r} under {where} is neither a string nor an int")
                 tag = ["s", k] if isinstance(k, str) else ["i", int(k)]
                 items.append([tag, self.node(v, f"{path}/{k}" if path else str(k))])
-            return {"dict": items}
+            # an OrderedDict (a state_dict()) loads back as one, as torch.load's unpickling gives it
+            return {"odict" if isinstance(obj, OrderedDict) else "dict": items}
         if isinstance(obj, (list, tuple)):
             kind = "tuple" if isinstance(obj, tuple) else "list"
             return {kind: [self.node(v, f"{path}/{i}" if path else str(i)) for i, v in enumerate(obj)]}
@@ -179,7 +184,8 @@ def _encode(obj: Any) -> tuple[dict[str, Array], bytes]:
     if kind is not None:
         arrays = {k: _as_array(v, repr(k)) for k, v in obj.items()}
         states = kind == "arrays" and obj and all(isinstance(v, StateArray) for v in obj.values())
-        return arrays, (TENSORS_COMMENT if kind == "tensors" else STATE_COMMENT if states else b"")
+        comment = TENSORS_COMMENT if kind == "tensors" else STATE_COMMENT if states else b""
+        return arrays, comment + (ORDERED_MARK if isinstance(obj, OrderedDict) else b"")
     flat = _Flattener()
     tree = flat.node(obj, "")
     meta = json.dumps({"format": FORMAT, "version": VERSION, "tree": tree}, allow_nan=True)
@@ -337,8 +343,8 @@ def _restore(node: Any, arrays: Mapping[str, Array], path: str) -> Any:
     if kind in ("list", "tuple"):
         items = [_restore(v, arrays, f"{path}/{i}") for i, v in enumerate(body)]
         return tuple(items) if kind == "tuple" else items
-    if kind == "dict":
-        out: dict[Any, Any] = {}
+    if kind in ("dict", "odict"):
+        out: dict[Any, Any] = OrderedDict() if kind == "odict" else {}
         for entry in body:
             (tag, key), child = entry
             if tag == "s" and isinstance(key, str):
@@ -492,9 +498,13 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
             stream.close()
 
     if TREE_KEY not in arrays:
+        mapping: type[dict[str, Any]] = OrderedDict if comment.endswith(ORDERED_MARK) else dict
+        comment = comment.removesuffix(ORDERED_MARK)
         if comment == TENSORS_COMMENT:
-            return {k: _tensor(v, False, False) for k, v in arrays.items()}
-        return {k: _loaded_array(v) for k, v in arrays.items()} if comment == STATE_COMMENT else arrays
+            return mapping((k, _tensor(v, False, False)) for k, v in arrays.items())
+        if comment == STATE_COMMENT:
+            return mapping((k, _loaded_array(v)) for k, v in arrays.items())
+        return mapping(arrays)
     raw = arrays.pop(TREE_KEY)
     try:
         meta = json.loads(raw.tobytes().decode("utf-8"))

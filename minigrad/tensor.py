@@ -805,9 +805,10 @@ class Tensor(TensorMethods):
                 inference tensor outside inference_mode (PyTorch's rule).
         """
         if getattr(self, "_inference", 0) == INFERENCE and not _mode.inference:
-            raise MinigradError(
-                "Inplace update to inference tensor outside InferenceMode is not allowed. You can make a "
-                "clone to get a normal tensor before doing inplace update"
+            raise MinigradError(  # (PyTorch's words, which a script may print: no space after its stops)
+                "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
+                "clone to get a normal tensor before doing inplace update.See "
+                "https://github.com/pytorch/rfcs/pull/17 for more details."
             )
         if not _mode.record:
             return False
@@ -1097,8 +1098,9 @@ class Tensor(TensorMethods):
             raise TypeError(f"copy_: src must be a Tensor, got {type(src).__name__}")
         if self._recorded(src):
             everywhere = from_numpy(np.ones(self.shape, dtype=bool))
-            return self._update("copy_", lambda t: where(everywhere, src.astype(t.dtype).expand(*t.shape), t),
-                                src)
+            out = self._update("copy_", lambda t: where(everywhere, src.astype(t.dtype).expand(*t.shape), t),
+                               src)
+            return _named(out, src, "torch::autograd::CopyBackwards")  # (PyTorch's node for copy_)
         value = src._array
         if value.ndim > self._array.ndim:  # numpy would drop leading 1s; PyTorch's result cannot grow
             raise ShapeError(f"copy_: output with shape {list(self.shape)} doesn't match the broadcast shape "
@@ -1110,13 +1112,16 @@ class Tensor(TensorMethods):
 
     def zero_(self) -> Tensor:
         """Fill with zeros in place."""
-        return self.fill_(0)
+        recorded = self._recorded()
+        out = self.fill_(0)
+        return _named(out, out, "ZeroBackward0", recorded)
 
     def fill_(self, value: Scalar) -> Tensor:
         """Fill with ``value`` in place."""
         v = _fill_scalar(value, self.dtype, "fill_: value")
-        if self._recorded(value):
-            return self._fill_("fill_", v)
+        if self._recorded(value):  # (PyTorch's Scalar overload: FillBackward2, its Tensor one: FillBackward3)
+            out = self._fill_("fill_", v)
+            return _named(out, out, "FillBackward3" if isinstance(value, Tensor) else "FillBackward2", True)
 
         def fill(a: Array) -> None:
             a[...] = v
@@ -1152,6 +1157,15 @@ class Tensor(TensorMethods):
             steps = _index_steps(idx)
             self._update("item assignment", lambda t: put(t, idx, v) if len(steps) == 1
                          else _put_in_steps(t, steps, v), value)
+            ctx = self._ctx
+            if ctx is not None and ctx.name() == "IndexPutBackward0" and _is_basic_index(idx):
+                # PyTorch writes a basic index through a view of this tensor (CopySlices); a view that is
+                # the whole tensor it fills (a number or 0-d tensor) or copies into
+                whole = (all(i is Ellipsis or isinstance(i, slice) for i in idx)
+                         and np.broadcast_to(np.int8(0), self.shape)[idx].shape == self.shape)
+                filled = not isinstance(value, Tensor) or value.ndim == 0
+                ctx.label = ("torch::autograd::CopySlices" if not whole else "FillBackward3" if filled
+                             else "torch::autograd::CopyBackwards")
             return
         arr: Any
         if isinstance(value, Tensor):
@@ -2167,7 +2181,9 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
             # (..., m, n) @ (n, p) as one (rows, n) @ (n, p) GEMM: numpy would loop over the
             # batch, and b's gradient would be a batch of products plus a reduction (2x slower).
             rows = a2.reshape(math.prod(a2.shape[:-1]), a2.shape[-1])
-            out = _ops.Matmul.apply(rows, b2).reshape(*a2.shape[:-1], b2.shape[-1])
+            # (PyTorch folds it the same way and views the result back with _unsafe_view)
+            out = _named(_ops.Matmul.apply(rows, b2).reshape(*a2.shape[:-1], b2.shape[-1]), a,
+                         "UnsafeViewBackward0")
         else:
             out = _ops.Matmul.apply(a2, b2)
     except ValueError as e:
@@ -2297,10 +2313,11 @@ def _as_dtype(ts: list[Tensor], dt: np.dtype[Any]) -> list[Tensor]:
     return [t if t._array.dtype == dt else t.astype(dt) for t in ts]
 
 
-def _named(out: Tensor, source: Tensor, name: str) -> Tensor:
-    """``out``, its grad_fn shown as PyTorch's ``name`` when this call made one (minigrad composes the op)."""
+def _named(out: Tensor, source: Tensor, name: str, made: builtins.bool = False) -> Tensor:
+    """``out``, its grad_fn shown as PyTorch's ``name`` when this call made one (minigrad composes the op);
+    ``made``: the caller knows it recorded a node (an in-place op, whose result is ``source`` itself)."""
     ctx = out._ctx
-    if ctx is not None and out is not source and ctx is not source._ctx:
+    if ctx is not None and (made or (out is not source and ctx is not source._ctx)):
         ctx.label = name
     return out
 

@@ -114,7 +114,11 @@ BUDGETS: dict[str, int] = {
     # PyTorch's NotImplementedError naming its kernel; sum(dtype=int32) returns int32; +2 tensor() of
     # None or strings raises PyTorch's class too; +15 half tensors times / over a Python float in float32
     # (PyTorch's half kernels), in place too
-    "minigrad/tensor.py": 2385,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # +1 (progs19): the inference-tensor in-place error in PyTorch's words
+    # +2 (progs19): a folded batch-times-matrix product is PyTorch's UnsafeViewBackward0
+    # +14 (progs19): setitem, fill_, zero_ and copy_ on graph tensors show PyTorch's nodes
+    # (merge of main into progs19: both sides' lines)
+    "minigrad/tensor.py": 2402,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -247,7 +251,11 @@ BUDGETS: dict[str, int] = {
     # +2 Matmul's 2-D products through _kernels.mm (a Linear on a small batch)
     # +2 (hunt18): GetItem's take fast path not for more indices than dims (x[int_array, :] of a vector)
     # (merge of hunt18 and main: both sides' lines)
-    "minigrad/ops.py": 3690,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
+    # +1 (progs19): the once_differentiable node is PyTorch's torch::autograd::Error
+    # +20 (progs19): inference tensors refused where backward would save them (in Function.apply);
+    # Where reads only its condition
+    # (merge of main into progs19: both sides' lines)
+    "minigrad/ops.py": 3711,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -347,7 +355,10 @@ BUDGETS: dict[str, int] = {
     # +3: grad() with one input does not search below it
     # +8 (docex2): register_multi_grad_hook fires once per backward pass (queue_callback at its end)
     # +7 (hunt16): grad()'s search follows the inputs as read (a view changed in place and used again)
-    "minigrad/autograd": 2863,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients)
+    # +6 (progs19): custom Functions' zero grads in each output's dtype, node repr naming its module,
+    # once_differentiable over a leaf copy
+    # +4 (progs19): mark_dirty bumps the input's version as PyTorch's
+    "minigrad/autograd": 2873,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -485,7 +496,11 @@ BUDGETS: dict[str, int] = {
     # +9 state_dict's positional (destination, prefix, keep_vars) as PyTorch's, with its FutureWarning
     # +18 (hunt18): class-index losses refuse a weight that requires grad, batch_norm's running
     # statistics both or neither, conv weights with no output channels (merge: both sides' lines)
-    "minigrad/nn": 16094,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    # +1 (progs19): torch.nn.attention imported with torch.nn
+    # +7 (progs19): reflect/replicate/circular padding and instance_norm show PyTorch's nodes
+    # +2 (progs19): bias-free bilinear shows PyTorch's ViewBackward0
+    # (merge of main into progs19: both sides' lines)
+    "minigrad/nn": 16104,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -866,7 +881,19 @@ BUDGETS: dict[str, int] = {
     # +4 scatters refuse negative indices, masked_scatter of 0-d tensors; +23 roll naming a dim twice,
     # 0-d repeat_interleave/unflatten, the nn checks above; +2 tensor() of None or strings; +19 half
     # tensors with Python floats (tensor.py, pointwise mul/div); (merge of hunt18 and main: both sides' lines)
-    "minigrad": 63185,  # (progs15 and hunt15 merged: the lists above)
+    # +16 (progs19): OrderedDict checkpoints (serialization.py), custom Function fixes (autograd, ops.py)
+    # +21 (progs19): the lines above
+    # +2 (progs19): the folded matmul's node name (tensor.py)
+    # +8 (progs19): einsum, kron, quantile and pixel_(un)shuffle show PyTorch's last node (matrix_ops.py,
+    # quantiles.py, resampling.py)
+    # +7 (progs19): padding modes' and instance_norm's node names (nn/functional)
+    # +4 (progs19): mark_dirty's version bump (autograd/function.py)
+    # +11 (progs19): renorm, vdot, fmax/fmin, rad2deg/deg2rad, lerp, bilinear and a vector solve show
+    # PyTorch's nodes
+    # +17 (progs19): in-place writes (setitem, fill_, zero_, copy_, index_fill, t_, transpose_) show
+    # PyTorch's nodes (tensor.py, indexing.py, _tensor_methods.py)
+    # (merge of main into progs19: both sides' lines)
+    "minigrad": 63272,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

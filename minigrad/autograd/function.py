@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from minigrad import ops
+from minigrad import _format, ops
 from minigrad._kernels import memory_owner
 from minigrad._tensor_methods import mark_view
 from minigrad.errors import MinigradError
@@ -165,7 +165,7 @@ class _CustomNode(ops.Function):
                     fits = False
                 if not fits:
                     raise MinigradError(
-                        f"function {self.name()} returned an invalid gradient at index {i} - got "
+                        f"Function {self.name()} returned an invalid gradient at index {i} - got "
                         f"{list(gr.shape)} "
                         f"but expected shape compatible with {list(arg.shape)}"
                     )
@@ -188,6 +188,10 @@ class _OutputNode(ops.Function):
     def name(self) -> str:
         """The custom function's name, as PyTorch shows it on every output's grad_fn."""
         return self.custom.name()
+
+    def __repr__(self) -> str:
+        # PyTorch generates these classes in torch.autograd.function, and its repr names that module
+        return f"<{_format.NAMESPACE}.autograd.function.{self.name()} object at {id(self):#x}>"
 
     def output_index(self) -> int:
         """This output's place among the custom function's outputs."""
@@ -304,6 +308,10 @@ class Function:
             output = cls.forward(*args, **kwargs) if separate else cls.forward(ctx, *args, **kwargs)
             if separate:
                 cls.setup_context(ctx, args, output)
+        if ctx._dirty:  # PyTorch bumps a dirty input's version (and its views') once more, in any grad mode
+            for a in args:
+                if isinstance(a, Tensor) and id(a) in ctx._dirty:
+                    a._write()
         if not (_mode.record and any(needs)):
             _mark_views(cls, args, output, output)
             return output
@@ -352,8 +360,8 @@ def _record(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], output
     node = anchor._ctx
     assert isinstance(node, _CustomNode)
     ctx._non_diff_index = {i for i, o in enumerate(outs) if id(o) in ctx._non_differentiable}
-    ctx._out_meta = [(o.shape, o.dtype if o.dtype.kind == "f" else dtype) if isinstance(o, Tensor) else None
-                     for o in outs]
+    # materialized zeros take each output's own dtype, as PyTorch's (an int index output gets int zeros)
+    ctx._out_meta = [(o.shape, o.dtype) if isinstance(o, Tensor) else None for o in outs]
     results = list(outs)
     node_cls = _output_node_class(cls)
     # a tensor returned twice comes back as one tensor, the output of its last place (PyTorch's rule)
@@ -414,9 +422,11 @@ def once_differentiable(fn: Callable[..., Any]) -> Callable[..., Any]:
         if not (_mode.record and recorded):
             return result
         # Recording (create_graph): the gradients join the graph through a node that raises if reached,
-        # as PyTorch's, instead of silently having no derivative.
+        # as PyTorch's, instead of silently having no derivative. Its input is a detached copy made a leaf
+        # (PyTorch's fake_requires_grad), so its next_functions show one AccumulateGrad, as PyTorch's.
         message = "trying to differentiate twice a function that was marked with @once_differentiable"
-        wrapped = [ops.DelayedError.apply(r, *recorded, message=message) if isinstance(r, Tensor) else r
+        wrapped = [ops.DelayedError.apply(r.detach().requires_grad_(), message=message)
+                   if isinstance(r, Tensor) and r.dtype.kind == "f" else r
                    for r in (result if isinstance(result, tuple) else (result,))]
         return tuple(wrapped) if isinstance(result, tuple) else wrapped[0]
 

@@ -347,15 +347,15 @@ class RNNBase(Module):
         batch = sizes[0]
         states = self._initial_states(hx, batch, batched, rows.dtype)
         if packed is not None and packed.sorted_indices is not None:  # hx is in the caller's batch order
-            order = packed.sorted_indices.numpy()
-            states = [None if s is None else s[:, order] for s in states]
+            # (index_select, as PyTorch's permute_hidden: the states' grad_fn is IndexSelectBackward0)
+            states = [None if s is None else s.index_select(1, packed.sorted_indices) for s in states]
         rows, finals = self._layers(rows, sizes, states)
         final_states = [named(stack([f[i] for f in finals]).contiguous(), "StackBackward0")
                         for i in range(len(finals[0]))]
         output: Any
         if packed is not None:
             if packed.unsorted_indices is not None:
-                final_states = [s[:, packed.unsorted_indices.numpy()] for s in final_states]
+                final_states = [s.index_select(1, packed.unsorted_indices) for s in final_states]
             output = PackedSequence(rows, packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices)
         else:
             # PyTorch's CPU kernels' names: one LSTM layer op (oneDNN), else the steps stacked, or the

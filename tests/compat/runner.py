@@ -641,6 +641,19 @@ SPECS: dict[str, list[Check]] = {
     "basics_buildmodel_tutorial.py": every_number(1e-5),  # Build model/Optimization/Save & Load pages
     # .item() prints float32's 17 digits: exp's and row sums' last bits differ (numpy's kernels), 20 steps
     "makemore_part1_cells.py": every_number(1e-4),  # counts, Generator + multinomial, one_hot, W.grad
+    # progs19: seeded, so every printed number
+    "makemore_wavenet_layers.py": every_number(1e-5),  # hand layers, FlattenConsecutive, histogram, ud
+    "llmfs_kvcache_gqa.py": every_number(1e-5),     # shortcut grads, llama3 RoPE, GQA, KV cache, top-k
+    "custom_function_ctx_flags.py": every_number(1e-5),  # mark_non_differentiable, materialize, mark_dirty
+    "miniai_learner_hooks.py": every_number(1e-5),  # callbacks, Hooks, BytesIO state dicts, func.grad
+    "packed_rnn_states_tagger.py": every_number(1e-5),  # padding_side, unsorted packs' states, tagger
+    "inference_mode_pitfalls.py": every_number(1e-5),  # inference tensors saved for backward, sdpa_kernel
+    "tensor_creation_helpers.py": [Check(r"^(.*)$", 0)],   # arange/linspace/full/eye/tril, *_like, new_*
+    "transformer_padding_masks.py": every_number(1e-5),  # key padding masks, fast-path zeros, copy task
+    "scheduler_loops_get_last_lr.py": every_number(1e-5),  # OneCycle, warm restarts by fractions, plateau
+    "init_generators_collate.py": every_number(1e-5),  # nn.init/draws with a Generator, default_collate
+    "tying_checkpointing_utils.py": every_number(1e-5),  # tied head, checkpoint replays, nn.utils helpers
+    "cyclegan_espcn_blocks.py": every_number(1e-5),  # reflection pads, instance norm, pixel shuffle, einsum
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

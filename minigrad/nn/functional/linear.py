@@ -7,6 +7,7 @@ import math
 from minigrad.errors import ShapeError
 from minigrad.matrix_ops import addmm
 from minigrad.nn import _checks
+from minigrad.nn.functional._grad_names import named
 from minigrad.ops import Addmm, Permute
 from minigrad.tensor import Tensor, matmul
 
@@ -79,4 +80,5 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     left = matmul(x1.reshape(-1, in1), w.permute(1, 0, 2).reshape(in1, out * in2))
     left = left.reshape(math.prod(lead), out, in2)
     y = (left * x2.reshape(-1, 1, in2)).sum(2).reshape(*lead, out)
-    return y if bias is None else y + bias
+    # (PyTorch's bilinear ends in a view of its product: ViewBackward0, whatever the rank)
+    return named(y, "ViewBackward0") if bias is None else y + bias

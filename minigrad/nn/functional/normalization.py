@@ -243,8 +243,10 @@ def instance_norm(
     """
     if _checks.tensor("instance_norm", input).ndim < 3:
         raise ShapeError(f"instance_norm: expected an input of shape (N, C, *spatial), got {input.shape}")
+    # (PyTorch's instance_norm is batch_norm over the (1, N * C, *) view, viewed back: ViewBackward0)
     if not use_input_stats:
-        return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
+        return named(batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps),
+                     "ViewBackward0")
     n, c = input.shape[:2]
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):
@@ -263,7 +265,7 @@ def instance_norm(
             _ema(running_mean, mean.numpy().reshape(n, c).mean(0), momentum)
         if running_var is not None:
             _ema(running_var, (var.numpy() * (spatial / (spatial - 1))).reshape(n, c).mean(0), momentum)
-    return _affine(out, weight, bias, (c,) + (1,) * (input.ndim - 2))
+    return named(_affine(out, weight, bias, (c,) + (1,) * (input.ndim - 2)), "ViewBackward0")
 
 
 def group_norm(

@@ -136,4 +136,9 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
     for i, (lo, hi) in enumerate(pairs):
         if lo or hi:
             out = _pad_dim(out, input.ndim - 1 - i, lo, hi, mode)
-    return out
+    if out is input:
+        return out
+    # PyTorch's one op per mode and rank (its circular mode writes slices of a new tensor: CopySlices)
+    if mode == "circular":
+        return named(out, "torch::autograd::CopySlices")
+    return named(out, f"{'Reflection' if mode == 'reflect' else 'Replication'}Pad{k}DBackward0", input)

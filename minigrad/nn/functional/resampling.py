@@ -329,7 +329,7 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:  # noqa: A002
     b = len(batch)
     x = input.reshape(*batch, c // (r * r), r, r, h, w)
     x = x.permute(*range(b), b, b + 3, b + 1, b + 4, b + 2)
-    return x.reshape(*batch, c // (r * r), h * r, w * r)
+    return named(x.reshape(*batch, c // (r * r), h * r, w * r), "PixelShuffleBackward0", input)  # (one op)
 
 
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:  # noqa: A002
@@ -354,7 +354,7 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:  # noqa: A0
     b = len(batch)
     x = input.reshape(*batch, c, h // r, r, w // r, r)
     x = x.permute(*range(b), b, b + 2, b + 4, b + 1, b + 3)
-    return x.reshape(*batch, c * r * r, h // r, w // r)
+    return named(x.reshape(*batch, c * r * r, h // r, w // r), "PixelUnshuffleBackward0", input)
 
 
 def channel_shuffle(input: Tensor, groups: int) -> Tensor:  # noqa: A002
