@@ -109,7 +109,8 @@ BUDGETS: dict[str, int] = {
     # in-place change of one in grad mode raises PyTorch's no_grad-view error; +3 an in-place op's refused
     # cast in PyTorch's words ("result type Float can't be cast to the desired output type Long")
     # +1 (progs18): 2 * x and 2 + x record the tensor as input 0, as PyTorch's mul(self, other)
-    "minigrad/tensor.py": 2349,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    "minigrad/tensor.py": 2355,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # 2,355 with libs19: add_/sub_ take PyTorch's deprecated scalar-first add_(alpha, other) (old optimizers)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -239,7 +240,8 @@ BUDGETS: dict[str, int] = {
     # n / x is reciprocal(x) * n), tanh's fused 1 - y*y, half GELU in float32, double -> half through float
     # (merge of tinyops2: both sides' lines)
     # +8 (progs18): next_functions of RsubBackward1/PowBackward2 leave out the number (_SCALAR_FIRST)
-    "minigrad/ops.py": 3686,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
+    "minigrad/ops.py": 3691,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
+    # 3,691 with libs19: float32 ** a Python exponent of a tensor under 16 elements in double, as PyTorch
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -338,7 +340,8 @@ BUDGETS: dict[str, int] = {
     # +3: grad() with one input does not search below it
     # +8 (docex2): register_multi_grad_hook fires once per backward pass (queue_callback at its end)
     # +7 (hunt16): grad()'s search follows the inputs as read (a view changed in place and used again)
-    "minigrad/autograd": 2863,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients)
+    "minigrad/autograd": 2878,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients)
+    # 2,878 with libs19: backward(create_graph=True) stores a copy in .grad (PyTorch's CopyBackwards)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -372,7 +375,7 @@ BUDGETS: dict[str, int] = {
     # +44: _leaf_edges / _finish_leaf: hooks in PyTorch's order
     # +3: grad() with one input does not search below it (its history may be long, or freed)
     # +7 (hunt16): grad()'s search for the paths to its inputs follows each node's inputs as it read them
-    "minigrad/autograd/engine.py": 738,
+    "minigrad/autograd/engine.py": 753,  # (libs19: the create_graph .grad copy)
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -844,7 +847,8 @@ BUDGETS: dict[str, int] = {
     # +12 (progs18): numbers on the left not recorded as input 0 (tensor.py, ops.py), torch.rsub(t, number)
     # as RsubBackward1 (pointwise.py); +1 dataloader.py
     # (merge of main: both sides' lines)
-    "minigrad": 62897,  # (progs15 and hunt15 merged: the lists above)
+    "minigrad": 63253,  # (progs15 and hunt15 merged: the lists above; libs19: +264 utils/_pytree.py, as
+    # ema_pytorch imports torch.utils._pytree; +90 the deprecated overloads, create_graph copy, float32 pow)
 }
 
 
