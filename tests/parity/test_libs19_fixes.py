@@ -239,3 +239,33 @@ def test_pytree_register_node() -> None:
             _pytree.register_pytree_node(Pair, lambda o: ([], None), lambda v, c: Pair(0, 0))
     finally:
         del _pytree.SUPPORTED_NODES[Pair]
+
+
+def test_dynamo_config_switches_read_and_set_as_torch() -> None:
+    """einops' tests set torch._dynamo.config.verbose (and scripts suppress_errors, cache_size_limit):
+    torch._dynamo was not in minigrad. The settings have PyTorch's defaults, keep what is set, and an
+    unknown name is PyTorch's AttributeError."""
+    require_torch()
+    import torch._dynamo as theirs
+
+    from minigrad import _dynamo
+
+    for name in ("suppress_errors", "verbose", "cache_size_limit", "recompile_limit", "optimize_ddp",
+                 "capture_scalar_outputs", "automatic_dynamic_shapes", "assume_static_by_default"):
+        assert getattr(_dynamo.config, name) == getattr(theirs.config, name), name
+    for config in (_dynamo.config, theirs.config):
+        with config.patch(verbose=True, cache_size_limit=64):
+            assert config.verbose is True and config.cache_size_limit == 64
+        assert config.verbose is False and config.cache_size_limit == 8
+        with pytest.raises(AttributeError, match=r"torch._dynamo.config.no_such_switch does not exist"):
+            config.no_such_switch = 1
+        with pytest.raises(AttributeError, match=r"torch._dynamo.config.no_such_switch does not exist"):
+            _ = config.no_such_switch
+    assert not _dynamo.is_compiling()
+    _dynamo.reset()
+    assert _dynamo.disable(len) is len and _dynamo.allow_in_graph(len) is len
+
+
+def test_dynamo_reached_as_an_attribute_under_the_alias() -> None:
+    """`torch._dynamo.config.verbose = True` with no `import torch._dynamo` (PyTorch loads it lazily)."""
+    assert mg._dynamo.config.verbose is False
