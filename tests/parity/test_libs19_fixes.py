@@ -269,3 +269,16 @@ def test_dynamo_config_switches_read_and_set_as_torch() -> None:
 def test_dynamo_reached_as_an_attribute_under_the_alias() -> None:
     """`torch._dynamo.config.verbose = True` with no `import torch._dynamo` (PyTorch loads it lazily)."""
     assert mg._dynamo.config.verbose is False
+
+
+def test_distributed_nn_imports_and_refuses_clearly() -> None:
+    """vector_quantize_pytorch does `from torch.distributed import nn as dist_nn` at import (calling it only
+    when a process group is initialized): minigrad.distributed had no nn, so the library failed to import."""
+    require_torch()
+    from torch.distributed import nn as theirs
+
+    from minigrad.distributed import nn as ours
+
+    assert set(ours.__all__) <= set(dir(theirs))
+    with pytest.raises(mg.UnsupportedError, match=r"torch.distributed.nn.all_reduce\(\): minigrad does not"):
+        ours.all_reduce(mg.ones(2))
