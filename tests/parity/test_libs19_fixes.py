@@ -282,3 +282,28 @@ def test_distributed_nn_imports_and_refuses_clearly() -> None:
     assert set(ours.__all__) <= set(dir(theirs))
     with pytest.raises(mg.UnsupportedError, match=r"torch.distributed.nn.all_reduce\(\): minigrad does not"):
         ours.all_reduce(mg.ones(2))
+
+
+def _containers_with_none(lib: Any) -> list[Any]:
+    ml = lib.nn.ModuleList([None, lib.nn.Linear(1, 1), None])
+    seq = lib.nn.Sequential(lib.nn.ReLU(), lib.nn.Tanh())
+    seq.register_module("2", None)
+    shown = [len(ml), ml[0], ml[-1], type(ml[1]).__name__, [type(m).__name__ for m in ml],
+             [type(m).__name__ for m in ml[1:]], repr(ml), len(seq), [type(m).__name__ for m in seq], seq[-1]]
+    ml.append(None)
+    del ml[0]
+    ml.insert(0, None)
+    shown += [[type(m).__name__ for m in ml], len(ml + lib.nn.ModuleList([None])), len(list(ml.children()))]
+    try:
+        seq(lib.ones(1))
+    except TypeError as e:
+        shown.append(str(e))
+    return shown
+
+
+def test_module_list_keeps_none_entries_as_torch() -> None:
+    """x-transformers keeps None placeholders in ModuleLists it indexes per layer: minigrad's ModuleList
+    and Sequential dropped None from len-checked indexing and iteration (IndexError: index 1 is out of
+    range). PyTorch indexes and iterates them as None; Sequential calling a None entry is its TypeError."""
+    torch = require_torch()
+    assert _containers_with_none(mg) == _containers_with_none(torch)
