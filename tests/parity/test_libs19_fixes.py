@@ -307,3 +307,16 @@ def test_module_list_keeps_none_entries_as_torch() -> None:
     range). PyTorch indexes and iterates them as None; Sequential calling a None entry is its TypeError."""
     torch = require_torch()
     assert _containers_with_none(mg) == _containers_with_none(torch)
+
+
+def test_torch_c_linalg_error_is_the_linalg_error() -> None:
+    """torchdiffeq's implicit solvers do `except torch._C._LinAlgError:` around linalg.solve: the name was
+    missing, so a singular Jacobian ended the solve with an AttributeError instead of being caught."""
+    torch = require_torch()
+    from minigrad import _torch_c
+
+    assert torch._C._LinAlgError is torch.linalg.LinAlgError
+    assert _torch_c._LinAlgError is mg.linalg.LinAlgError
+    for lib, error in ((torch, torch._C._LinAlgError), (mg, _torch_c._LinAlgError)):
+        with pytest.raises(error):
+            lib.linalg.solve(lib.zeros(2, 2), lib.ones(2))
