@@ -320,3 +320,20 @@ def test_torch_c_linalg_error_is_the_linalg_error() -> None:
     for lib, error in ((torch, torch._C._LinAlgError), (mg, _torch_c._LinAlgError)):
         with pytest.raises(error):
             lib.linalg.solve(lib.zeros(2, 2), lib.ones(2))
+
+
+def test_checkpoint_with_float_dict_keys_round_trips_as_torch(tmp_path: Any) -> None:
+    """torch_optimizer's AggMo keeps state['momentum_buffer'] = {beta: tensor} with float betas: mg.save
+    refused the optimizer's state_dict ('key 0.0 ... is neither a string nor an int'); torch.save keeps
+    any key."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        buffers = {0.0: lib.ones(2), 0.9: lib.zeros(2), 0.99: lib.full((2,), 3.0)}
+        state = {"state": {0: {"momentum_buffer": buffers}},
+                 "param_groups": [{"betas": [0.0, 0.9, 0.99], "params": [0]}]}
+        path = tmp_path / f"{lib.__name__}.pt"
+        lib.save(state, path)
+        loaded = lib.load(path)
+        buffers = loaded["state"][0]["momentum_buffer"]
+        assert list(buffers) == [0.0, 0.9, 0.99] and all(type(k) is float for k in buffers)
+        assert [b.tolist() for b in buffers.values()] == [[1.0, 1.0], [0.0, 0.0], [3.0, 3.0]]
