@@ -847,11 +847,11 @@ BUDGETS: dict[str, int] = {
     # +12 (progs18): numbers on the left not recorded as input 0 (tensor.py, ops.py), torch.rsub(t, number)
     # as RsubBackward1 (pointwise.py); +1 dataloader.py
     # (merge of main: both sides' lines)
-    "minigrad": 63359,  # (progs15 and hunt15 merged: the lists above; libs19: +264 utils/_pytree.py, as
+    "minigrad": 63386,  # (progs15 and hunt15 merged: the lists above; libs19: +264 utils/_pytree.py, as
     # ema_pytorch imports torch.utils._pytree; +90 the deprecated overloads, create_graph copy, float32 pow;
     # +65 _dynamo.py, torch._dynamo.config's switches scripts set; +32 distributed/nn.py, which
     # vector_quantize_pytorch imports; +3 torch._C._LinAlgError, which torchdiffeq catches; +5 float dict
-    # keys in checkpoints, AggMo's state)
+    # keys in checkpoints, AggMo's state; +27 as_strided of a non-contiguous input, torchdiffeq's adjoint)
 }
 
 

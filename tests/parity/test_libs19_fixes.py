@@ -337,3 +337,37 @@ def test_checkpoint_with_float_dict_keys_round_trips_as_torch(tmp_path: Any) -> 
         buffers = loaded["state"][0]["momentum_buffer"]
         assert list(buffers) == [0.0, 0.9, 0.99] and all(type(k) is float for k in buffers)
         assert [b.tolist() for b in buffers.values()] == [[1.0, 1.0], [0.0, 0.0], [3.0, 3.0]]
+
+
+AS_STRIDED_INPUTS: dict[str, Callable[[Any], Any]] = {
+    "transposed": lambda x: x.transpose(0, 2),
+    "permuted": lambda x: x.permute(1, 2, 0),
+    "strided slice": lambda x: x[:, :, ::2],
+    "row of a transpose": lambda x: x[1].t(),
+}
+
+
+@pytest.mark.parametrize("name", list(AS_STRIDED_INPUTS))
+def test_as_strided_of_a_non_contiguous_tensor_reads_its_memory_as_torch(name: str) -> None:
+    """torchdiffeq's adjoint does `torch.as_strided(y, (), ())` (a PyTorch bug workaround) on a y that is a
+    strided slice: minigrad refused any non-contiguous input. Reads that land on the input's own elements
+    now follow its strides, as PyTorch's; gradients flow back to those elements."""
+    torch = require_torch()
+    results = []
+    for lib in (torch, mg):
+        base = lib.arange(24.0).reshape(2, 3, 4).requires_grad_(True)
+        x = AS_STRIDED_INPUTS[name](base)
+        first = lib.as_strided(x, (), ())
+        windows = lib.as_strided(x, (2, 2), (x.stride(-1), x.stride(0))) if name != "strided slice" else first
+        (first + windows.sum()).backward()
+        results.append((first.item(), windows.tolist(), base.grad.tolist()))
+    assert results[1] == results[0]
+
+
+def test_as_strided_reading_between_elements_still_refuses() -> None:
+    """A read of memory between a strided slice's elements (PyTorch reads its base there) stays an error."""
+    x = mg.arange(24.0).reshape(2, 3, 4)[:, :, ::2]
+    with pytest.raises(mg.MinigradError, match="between them"):
+        mg.as_strided(x, (2,), (1,))
+    with pytest.raises(mg.MinigradError, match="overlaps itself"):
+        mg.as_strided(mg.ones(3).expand(2, 3), (2,), (1,))
