@@ -371,3 +371,30 @@ def test_as_strided_reading_between_elements_still_refuses() -> None:
         mg.as_strided(x, (2,), (1,))
     with pytest.raises(mg.MinigradError, match="overlaps itself"):
         mg.as_strided(mg.ones(3).expand(2, 3), (2,), (1,))
+
+
+ZERO_D_INT_ARGS: dict[str, Callable[[Any], Any]] = {
+    "linspace steps": lambda lib: lib.linspace(-0.5, 0.5, lib.tensor(3)),
+    "logspace steps": lambda lib: lib.logspace(0, 1, lib.tensor(3)),
+    "eye n": lambda lib: lib.eye(lib.tensor(2)),
+    "topk k": lambda lib: lib.tensor([3.0, 1.0, 2.0]).topk(lib.tensor(2)).values,
+    "one_hot num_classes": lambda lib: lib.nn.functional.one_hot(lib.tensor([1]), lib.tensor(3)),
+    "roll shifts": lambda lib: lib.arange(4.0).roll(lib.tensor(1)),
+    "linspace float steps": lambda lib: lib.linspace(0, 1, lib.tensor(3.0)),
+}
+
+
+@pytest.mark.parametrize("name", list(ZERO_D_INT_ARGS))
+def test_zero_d_integer_tensor_where_an_int_goes_as_torch(name: str) -> None:
+    """vector_quantize_pytorch's LatentQuantize calls torch.linspace(-0.5, 0.5, level) with a 0-d int
+    tensor: minigrad's int checks refused it (TypeError), PyTorch's argument parser takes it as an int."""
+    torch = require_torch()
+    try:
+        theirs = ZERO_D_INT_ARGS[name](torch)
+    except TypeError:
+        with pytest.raises(TypeError):
+            ZERO_D_INT_ARGS[name](mg)
+        return
+    ours = ZERO_D_INT_ARGS[name](mg)
+    assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)
