@@ -476,8 +476,8 @@ BUDGETS: dict[str, int] = {
     # xavier_uniform_'s bound comment; +2 Bilinear refuses in1_features=0
     # +8 (hunt17): the activations and first_max composed with Masked
     # +3 (progs17): Sequential's del renumbers given names into an OrderedDict; Module's dicts plain
-    "minigrad/nn": 16069,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1; +2 libs19:
-    # one_hot takes a 0-d int tensor num_classes)
+    "minigrad/nn": 16072,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1; +2 libs19:
+    # one_hot and F.pad take 0-d int tensors)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -848,12 +848,12 @@ BUDGETS: dict[str, int] = {
     # +12 (progs18): numbers on the left not recorded as input 0 (tensor.py, ops.py), torch.rsub(t, number)
     # as RsubBackward1 (pointwise.py); +1 dataloader.py
     # (merge of main: both sides' lines)
-    "minigrad": 63400,  # (progs15 and hunt15 merged: the lists above; libs19: +264 utils/_pytree.py, as
+    "minigrad": 63403,  # (progs15 and hunt15 merged: the lists above; libs19: +264 utils/_pytree.py, as
     # ema_pytorch imports torch.utils._pytree; +90 the deprecated overloads, create_graph copy, float32 pow;
     # +65 _dynamo.py, torch._dynamo.config's switches scripts set; +32 distributed/nn.py, which
     # vector_quantize_pytorch imports; +3 torch._C._LinAlgError, which torchdiffeq catches; +5 float dict
     # keys in checkpoints, AggMo's state; +27 as_strided of a non-contiguous input, torchdiffeq's adjoint;
-    # +14 shapes.int_argument: a 0-d int tensor where an int goes)
+    # +17 shapes.int_argument: a 0-d int tensor where an int goes)
 }
 
 

@@ -381,13 +381,15 @@ ZERO_D_INT_ARGS: dict[str, Callable[[Any], Any]] = {
     "one_hot num_classes": lambda lib: lib.nn.functional.one_hot(lib.tensor([1]), lib.tensor(3)),
     "roll shifts": lambda lib: lib.arange(4.0).roll(lib.tensor(1)),
     "linspace float steps": lambda lib: lib.linspace(0, 1, lib.tensor(3.0)),
+    "pad widths": lambda lib: lib.nn.functional.pad(lib.ones(2, 3), (lib.tensor(2), 0), value=-1.0),
 }
 
 
 @pytest.mark.parametrize("name", list(ZERO_D_INT_ARGS))
 def test_zero_d_integer_tensor_where_an_int_goes_as_torch(name: str) -> None:
     """vector_quantize_pytorch's LatentQuantize calls torch.linspace(-0.5, 0.5, level) with a 0-d int
-    tensor: minigrad's int checks refused it (TypeError), PyTorch's argument parser takes it as an int."""
+    tensor, x-transformers F.pad(t, (n, 0)) with n a 0-d tensor: minigrad's int checks refused them,
+    PyTorch's argument parser takes them as ints."""
     torch = require_torch()
     try:
         theirs = ZERO_D_INT_ARGS[name](torch)
