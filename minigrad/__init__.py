@@ -19,6 +19,7 @@ from minigrad import tensor as _tensor  # noqa: F401
 # isort: split
 from minigrad import _config as __config__  # noqa: F401  (torch.__config__.show(), parallel_info())
 from minigrad import (
+    _dynamo,  # noqa: F401  (torch._dynamo, reached as an attribute: its config switches)
     _malloc,  # noqa: F401  (side effect: see minigrad/_malloc.py)
     _out,
     accelerator,

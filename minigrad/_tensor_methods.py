@@ -97,6 +97,10 @@ def _inplace(name: str, doc: str) -> Callable[..., Tensor]:
     """The in-place form ``x.name_(...)``: x takes the value of ``x.name(...)`` (recorded if needed)."""
 
     def method(self: Any, *args: Any, **kwargs: Any) -> Tensor:
+        if len(args) == 3 and name in ("addcmul", "addcdiv"):  # x.addcmul_(value, t1, t2): deprecated
+            *tensors, kwargs["value"] = pointwise.scalar_first(name + "_", "value", ("tensor1", "tensor2"),
+                                                               args)
+            args = tuple(tensors)
         out: Tensor = self._update(name + "_", lambda t: getattr(t, name)(*args, **kwargs), *args,
                                    *kwargs.values())
         return out
@@ -543,15 +547,21 @@ class TensorMethods:
 
     # ------------------------------------------------------------ binary
 
-    def add(self: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-        """self + alpha * other."""
+    def add(self: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:
+        """self + alpha * other (also PyTorch's deprecated ``add(alpha, other)``, with its warning)."""
+        if deprecated:
+            other, alpha = pointwise.scalar_first("add", "alpha", ("other",), (other, *deprecated))
         return pointwise.add(self, other, alpha=alpha)
 
-    def sub(self: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-        """self - alpha * other."""
+    def sub(self: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:
+        """self - alpha * other (also PyTorch's deprecated ``sub(alpha, other)``, with its warning)."""
+        if deprecated:
+            other, alpha = pointwise.scalar_first("sub", "alpha", ("other",), (other, *deprecated))
         return pointwise.sub(self, other, alpha=alpha)
 
-    subtract = sub
+    def subtract(self: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+        """self - alpha * other (:meth:`sub` without its deprecated overload: PyTorch has none here)."""
+        return pointwise.sub(self, other, alpha=alpha)
 
     def mul(self: Any, other: Any) -> Tensor:
         """self * other."""
@@ -623,12 +633,18 @@ class TensorMethods:
         """self + weight * (end - self)."""
         return pointwise.lerp(self, end, weight)
 
-    def addcmul(self: Any, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
-        """self + value * tensor1 * tensor2."""
+    def addcmul(self: Any, tensor1: Tensor, tensor2: Tensor, *deprecated: Any, value: Any = 1) -> Tensor:
+        """self + value * tensor1 * tensor2 (also the deprecated ``addcmul(value, tensor1, tensor2)``)."""
+        if deprecated:
+            tensor1, tensor2, value = pointwise.scalar_first("addcmul", "value", ("tensor1", "tensor2"),
+                                                             (tensor1, tensor2, *deprecated))
         return pointwise.addcmul(self, tensor1, tensor2, value=value)
 
-    def addcdiv(self: Any, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
-        """self + value * tensor1 / tensor2."""
+    def addcdiv(self: Any, tensor1: Tensor, tensor2: Tensor, *deprecated: Any, value: Any = 1) -> Tensor:
+        """self + value * tensor1 / tensor2 (also the deprecated ``addcdiv(value, tensor1, tensor2)``)."""
+        if deprecated:
+            tensor1, tensor2, value = pointwise.scalar_first("addcdiv", "value", ("tensor1", "tensor2"),
+                                                             (tensor1, tensor2, *deprecated))
         return pointwise.addcdiv(self, tensor1, tensor2, value=value)
 
     # ------------------------------------------------------------ comparisons and logic (no gradient)

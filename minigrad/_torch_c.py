@@ -1,13 +1,16 @@
 """``torch._C``'s few Python-visible helpers that scripts and test suites call directly.
 
 tinygrad's op tests (2025) ask ``torch._C._get_privateuse1_backend_name()`` at import time to see
-whether a custom backend was registered under the PrivateUse1 key.
+whether a custom backend was registered under the PrivateUse1 key; torchdiffeq catches
+``torch._C._LinAlgError``.
 """
 
 from __future__ import annotations
 
 import sys
 
+# torch._C._LinAlgError is torch.linalg.LinAlgError: torchdiffeq's implicit solvers catch it by this name
+from minigrad.errors import LinAlgError as _LinAlgError  # noqa: F401
 from minigrad.random import Generator as Generator  # (PyTorch's class lives in torch._C)
 
 __all__: list[str] = []

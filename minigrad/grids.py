@@ -15,6 +15,7 @@ import numpy as np
 from minigrad.dtypes import resolve_dtype
 from minigrad.errors import InvalidParameterError, MinigradError, allocating
 from minigrad.factories import _float_dtype, _make, _range_dtype
+from minigrad.shapes import int_argument
 from minigrad.tensor import DTypeLike, Tensor, from_numpy, int64
 
 __all__ = ["eye", "linspace", "logspace", "meshgrid", "tril_indices", "triu_indices"]
@@ -23,10 +24,11 @@ __all__ = ["eye", "linspace", "logspace", "meshgrid", "tril_indices", "triu_indi
 def _count(fn: str, name: str, n: Any, *given: Any) -> int:
     """A size argument: a non-int raises TypeError (PyTorch's argument parser, naming the types of
     ``given``, the call's positional arguments), a negative one ValueError, in PyTorch's words."""
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+    if int_argument(n) is None:
         got = ", ".join(type(a).__name__ for a in given or (n,))
         raise TypeError(f"{fn}() received an invalid combination of arguments - got ({got}): argument "
                         f"'{name}' must be int, not {type(n).__name__}")
+    n = int_argument(n)
     if n < 0:
         what = "number of steps must be non-negative" if name == "steps" else f"{name} must be greater or " \
             "equal to 0"

@@ -696,6 +696,11 @@ def _power(a: Array, p: float) -> Array:
             return np.sqrt(a)
         if p == -0.5:
             return np.reciprocal(np.sqrt(a))
+        if a.dtype == np.float32 and a.size < 16:
+            # PyTorch's kernel keeps the exponent a double: a tensor too small for its vector loop (under
+            # 16 floats on any x86 build) takes std::pow(float, double), computed in double (a 0-d decay
+            # or learning rate, (1 + step) ** -0.75); larger ones take its float vector pow
+            return np.asarray(np.power(a, p, dtype=np.float64), dtype=np.float32)
     return np.power(a, np.asarray(p, a.dtype) if a.dtype.kind == "f" else p)  # (0-d: numpy's fast path)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import sys
+import warnings
 from typing import Any
 
 import numpy as np
@@ -402,6 +403,38 @@ def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,  # 
 
 # ------------------------------------------------------------------ binary arithmetic
 
+_scalar_first_warned = [False]  # PyTorch warns of its deprecated overloads once per process (TORCH_WARN_ONCE)
+
+
+def scalar_first(fn: str, scalar: str, tensors: tuple[str, ...], given: tuple[Any, ...],
+                 function: bool = False) -> tuple[Any, ...]:
+    """The operands of PyTorch's deprecated scalar-first overloads, still accepted with a warning:
+    ``x.add_(alpha, other)``, ``torch.addcmul(input, value, tensor1, tensor2)``, ... (old optimizer code
+    writes ``exp_avg.mul_(beta).add_(1 - beta, grad)``).
+
+    ``given`` holds the positional arguments after ``self`` (or ``input``, for the ``torch.`` ``function``
+    form): the scalar, then the ``tensors``. Returns the tensors, then the scalar (a 0-d tensor as its
+    number, as PyTorch's argument parser reads it).
+
+    Raises:
+        TypeError: not that overload either (PyTorch's count of the positional arguments).
+    """
+    first = given[0]
+    number = isinstance(first, (int, float, np.number)) or (isinstance(first, Tensor) and first.ndim == 0)
+    if len(given) != len(tensors) + 1 or not number:
+        takes = len(tensors) + function
+        raise TypeError(f"{fn}() takes {takes} positional argument{'s' if takes > 1 else ''} but "
+                        f"{len(given) + function} were given")
+    if not _scalar_first_warned[0]:
+        _scalar_first_warned[0] = True
+        head, tail = ("Tensor input, ", ", Tensor out = None") if function else ("", "")
+        operands = ", ".join(f"Tensor {t}" for t in tensors)
+        warnings.warn(f"This overload of {fn} is deprecated:\n\t{fn}({head}Number {scalar}, {operands}"
+                      f"{', *' + tail if function else ''})\nConsider using one of the following signatures "
+                      f"instead:\n\t{fn}({head}{operands}, *, Number {scalar} = 1{tail})", UserWarning,
+                      stacklevel=3)
+    return (*given[1:], first.item() if isinstance(first, Tensor) else first)
+
 
 def _alpha(a: Tensor, b: Tensor, alpha: Any) -> None:
     """PyTorch's checks of add/sub's alpha: a bool only for a bool result, a float only for floats."""
@@ -412,12 +445,14 @@ def _alpha(a: Tensor, b: Tensor, alpha: Any) -> None:
                             f"(alpha={alpha!r}), as in PyTorch")
 
 
-def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
-    """input + alpha * other.
+def add(input: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:  # noqa: A002
+    """input + alpha * other (also PyTorch's deprecated ``add(input, alpha, other)``, with its warning).
 
     Raises:
         MinigradError: a float alpha with integer or bool tensors (PyTorch's rule).
     """
+    if deprecated:
+        other, alpha = scalar_first("add", "alpha", ("other",), (other, *deprecated), function=True)
     a, b = _pair(input, other)
     _alpha(a, b, alpha)
     if alpha != 1 and a.dtype == b.dtype == np.bool_:
@@ -438,8 +473,11 @@ def _broadcasts(x: tuple[int, ...], y: tuple[int, ...]) -> bool:
     return all(m == n or m == 1 or n == 1 for m, n in zip(x[::-1], y[::-1]))
 
 
-def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
-    """input - alpha * other (errors as :func:`add`; DTypeError for a bool operand, as PyTorch)."""
+def sub(input: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:  # noqa: A002
+    """input - alpha * other (errors as :func:`add`; DTypeError for a bool operand, as PyTorch; also the
+    deprecated ``sub(input, alpha, other)``)."""
+    if deprecated:
+        other, alpha = scalar_first("sub", "alpha", ("other",), (other, *deprecated), function=True)
     if _is_bool(input) or _is_bool(other):
         raise bool_sub_error(_is_bool(input) and _is_bool(other))
     a, b = _pair(input, other)
@@ -780,15 +818,20 @@ def _common_dtype(fn: str, input: Tensor, tensor1: Tensor, tensor2: Tensor,  # n
     return cast[0], cast[1], cast[2], value
 
 
-def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:  # noqa: A002
+def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *deprecated: Any,  # noqa: A002
+            value: Any = 1) -> Tensor:
     """input + value * tensor1 * tensor2, in PyTorch's order: value * tensor1 first; for float32 tensors the
     product with tensor2 and the sum rounded once (its fused multiply-add: the same bits). The dtype is the
-    three tensors' common one (see _common_dtype).
+    three tensors' common one (see _common_dtype). Also the deprecated ``addcmul(input, value, tensor1,
+    tensor2)``, with PyTorch's warning.
 
     Raises:
         TypeError: an operand is not a Tensor (PyTorch's argument error).
         UnsupportedError: all three are bool (PyTorch's NotImplementedError).
     """
+    if deprecated:
+        tensor1, tensor2, value = scalar_first("addcmul", "value", ("tensor1", "tensor2"),
+                                               (tensor1, tensor2, *deprecated), function=True)
     _three_tensors("addcmul", input, tensor1, tensor2)
     input, tensor1, tensor2, value = _common_dtype("addcmul", input, tensor1, tensor2, value)  # noqa: A001
     a, b = _expanded("addcmul", input, tensor1, tensor2)
@@ -798,13 +841,17 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
     return _named(input + scaled * b, input, "AddcmulBackward0")
 
 
-def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:  # noqa: A002
-    """input + value * tensor1 / tensor2.
+def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *deprecated: Any,  # noqa: A002
+            value: Any = 1) -> Tensor:
+    """input + value * tensor1 / tensor2 (also the deprecated ``addcdiv(input, value, tensor1, tensor2)``).
 
     Raises:
         MinigradError: both divisor operands are integral (PyTorch no longer divides integers here).
         TypeError: an operand is not a Tensor (PyTorch's argument error).
     """
+    if deprecated:
+        tensor1, tensor2, value = scalar_first("addcdiv", "value", ("tensor1", "tensor2"),
+                                               (tensor1, tensor2, *deprecated), function=True)
     _three_tensors("addcdiv", input, tensor1, tensor2)
     if tensor1.dtype.kind in "biu" and tensor2.dtype.kind in "biu":
         raise MinigradError("Integer division with addcdiv is no longer supported (as in PyTorch); "
@@ -1048,8 +1095,12 @@ multiply = mul
 negative = neg
 not_equal = ne
 sgn = sign
-subtract = sub
 clip = clamp
+
+
+def subtract(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
+    """input - alpha * other: :func:`sub` without its deprecated scalar-first overload (PyTorch has none)."""
+    return sub(input, other, alpha=alpha)
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

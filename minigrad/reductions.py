@@ -25,7 +25,7 @@ from minigrad.dtypes import c_type_name, kernel_error, resolve_dtype, scalar_typ
 from minigrad.errors import DimensionError, DTypeError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.grids import _symmetric_linspace
 from minigrad.selection import cumsum, gather
-from minigrad.shapes import norm_dim, norm_dims
+from minigrad.shapes import int_argument, norm_dim, norm_dims
 from minigrad.tensor import Array, Tensor, _named, cat, from_numpy, int64, where
 
 __all__ = [
@@ -620,8 +620,9 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A0
     """
     d = norm_dim(dim, input.ndim)
     n = input.shape[d] if input.ndim else 1
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+    if int_argument(k) is None:
         raise TypeError(f"topk(): argument 'k' (position 2) must be int, not {type(k).__name__}")
+    k = int_argument(k)
     if not 0 <= k <= n:
         raise InvalidParameterError(f"topk(): k={k!r} is out of range for dimension {dim} of size {n}")
     if input.ndim == 0:

@@ -85,13 +85,14 @@ def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: int | None
 
     The result is gathered (a copy whose gradient adds back to each element read,
     overlaps included), not a view: writing into it leaves ``input`` unchanged. The
-    memory read is ``input``'s own elements in row-major order (``storage_offset``
-    counts from its storage's start, as ``input.storage_offset()`` does), so
-    ``input`` must be contiguous.
+    memory read is ``input``'s own elements where its strides put them (``storage_offset``
+    counts from its storage's start, as ``input.storage_offset()`` does): a transposed or
+    strided-sliced input reads as in PyTorch as long as every read lands on one of its elements.
 
     Raises:
         MinigradError: (a RuntimeError, as PyTorch's) ``size`` and ``stride`` of different lengths, a
-            negative stride, a window outside ``input``'s elements, or a non-contiguous ``input``.
+            negative stride, a read outside ``input``'s elements or between them (PyTorch would read
+            the rest of the storage), or an ``input`` that overlaps itself (expanded).
     """
     shape, steps = tuple(int(n) for n in size), tuple(int(n) for n in stride)
     if len(shape) != len(steps):
@@ -99,19 +100,45 @@ def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: int | None
     if any(st < 0 for st in steps):
         raise MinigradError(f"as_strided: Negative strides are not supported at the moment, got strides: "
                             f"{list(steps)}")
-    if not input.is_contiguous():
-        raise MinigradError("as_strided: minigrad reads a tensor's own elements in row-major order, so the "
-                            "input must be contiguous; call .contiguous() first")
     start = 0 if storage_offset is None else int(storage_offset) - input.storage_offset()
     index = np.full(shape, start, dtype=np.int64)
     for k, (n, st) in enumerate(zip(shape, steps, strict=True)):
         index += (np.arange(n, dtype=np.int64) * st).reshape((n,) + (1,) * (len(shape) - k - 1))
-    if index.size and (start < 0 or int(index.max()) >= input.numel()):
+    position = _positions(input)  # memory offset -> the element there (-1: a gap)
+    if index.size and (start < 0 or int(index.max()) >= len(position)):
         raise MinigradError(
             f"setStorage: sizes {list(shape)}, strides {list(steps)}, storage offset "
             f"{start + input.storage_offset()} reach element {int(index.max()) + input.storage_offset()}, "
             f"outside the {input.numel()} elements of this tensor (from offset {input.storage_offset()})")
+    if not isinstance(position, range) and index.size:
+        index = position[index]
+        if (index < 0).any():
+            raise MinigradError("as_strided: minigrad reads only the input's own elements, and these sizes "
+                                "and strides reach memory between them; call .contiguous() first")
     return input.reshape(-1)[index]
+
+
+def _positions(x: Tensor) -> range | Array:
+    """For a tensor whose elements are not its memory in row-major order (a transpose, a strided slice:
+    torchdiffeq's adjoint reads ``torch.as_strided(y, (), ())`` of such a y), the element (row-major
+    number) at each memory offset from its first, -1 between elements; an array as long as the span.
+    A contiguous tensor gives ``range(numel)``, its identity.
+
+    Raises:
+        MinigradError: ``x`` overlaps itself (an expanded tensor: two elements at one address).
+    """
+    if x.is_contiguous():
+        return range(x.numel())
+    offsets = np.zeros(x.shape, dtype=np.int64)
+    for k, (n, st) in enumerate(zip(x.shape, x.stride(), strict=True)):
+        offsets += (np.arange(n, dtype=np.int64) * st).reshape((n,) + (1,) * (x.ndim - k - 1))
+    flat = offsets.reshape(-1)
+    position = np.full(int(flat.max()) + 1 if flat.size else 0, -1, dtype=np.int64)
+    position[flat] = np.arange(flat.size)
+    if (position >= 0).sum() != flat.size:
+        raise MinigradError("as_strided: the input overlaps itself (an expanded tensor); call .contiguous() "
+                            "first")
+    return position
 
 
 def _index_array(fn: str, index: Any, int32: bool = False) -> Array:

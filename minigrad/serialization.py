@@ -29,9 +29,9 @@ A checkpoint is an ordinary numpy ``.npz`` archive (an uncompressed zip of
   so keys may contain any character. JSON node kinds: ``{"array": name}`` (with
   ``"state": true`` for a state dict's value; a flat state dict's zip comment is ``STATE_COMMENT``),
   ``{"tensor": name, "requires_grad": bool, "parameter": bool}``,
-  ``{"dict": [[key, node], ...]}`` with keys tagged ``["s", str]`` or
-  ``["i", int]`` (``"odict"`` for an OrderedDict, such as a ``state_dict()``, which loads as one; a flat
-  one's zip comment ends in ``ORDERED_MARK``), ``{"list": [...]}``, ``{"tuple": [...]}``, and ``{"value":
+  ``{"dict": [[key, node], ...]}`` with keys tagged ``["s", str]``, ``["i", int]`` or ``["f", float]``
+  (``"odict"`` for an OrderedDict, such as a ``state_dict()``, which loads as one; a flat one's zip comment
+  ends in ``ORDERED_MARK``), ``{"list": [...]}``, ``{"tuple": [...]}``, and ``{"value":
   v}`` for None, bools, ints, floats (nan and inf included) and strings.
 
 Object arrays are refused: nothing in a checkpoint is ever unpickled.
@@ -157,10 +157,13 @@ class _Flattener:
         if isinstance(obj, Mapping):
             items = []
             for k, v in obj.items():
-                if isinstance(k, (bool, np.bool_)) or not isinstance(k, (str, int, np.integer)):
+                if isinstance(k, (bool, np.bool_)) or not isinstance(k, (str, int, np.integer, float,
+                                                                         np.floating)):
                     raise UnsupportedValueError(
-                        f"save: key {k!r} under {where} is neither a string nor an int")
-                tag = ["s", k] if isinstance(k, str) else ["i", int(k)]
+                        f"save: key {k!r} under {where} is neither a string nor a number")
+                # (float keys: torch_optimizer's AggMo keeps one momentum buffer per beta)
+                tag = ["s", k] if isinstance(k, str) else ["f", float(k)] if isinstance(
+                    k, (float, np.floating)) else ["i", int(k)]
                 items.append([tag, self.node(v, f"{path}/{k}" if path else str(k))])
             # an OrderedDict (a state_dict()) loads back as one, as torch.load's unpickling gives it
             return {"odict" if isinstance(obj, OrderedDict) else "dict": items}
@@ -351,6 +354,8 @@ def _restore(node: Any, arrays: Mapping[str, Array], path: str) -> Any:
                 k: Any = key
             elif tag == "i" and isinstance(key, int) and not isinstance(key, bool):
                 k = key
+            elif tag == "f" and isinstance(key, (int, float)) and not isinstance(key, bool):
+                k = float(key)
             else:
                 raise MinigradError(f"malformed key at {path}: {entry[0]!r}")
             out[k] = _restore(child, arrays, f"{path}/{key}")

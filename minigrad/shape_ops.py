@@ -25,7 +25,7 @@ from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import promote_types, tensor_type_name
 from minigrad.errors import DimensionError, DTypeError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.memory_formats import check_format, contiguous_format, is_laid_out, preserve_format
-from minigrad.shapes import norm_dim, shape_arg
+from minigrad.shapes import int_argument, norm_dim, shape_arg
 from minigrad.size import Size
 from minigrad.tensor import Tensor, _named, cat, from_numpy, int64, stack
 
@@ -40,9 +40,9 @@ __all__ = [
 
 
 def _int(fn: str, name: str, value: Any) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+    if int_argument(value) is None:  # (a 0-d integer tensor counts, as in PyTorch)
         raise TypeError(f"{fn}: {name} must be an int, got {value!r}")
-    return int(value)
+    return int(int_argument(value))
 
 
 def _dims(fn: str, dims: Any, ndim: int, what: str = "dims", repeats: bool = False) -> tuple[int, ...]:
@@ -399,7 +399,7 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:  # noqa: A002
     Raises:
         InvalidParameterError: the numbers of shifts and dims differ (one shift without dims).
     """
-    shift_list = (shifts,) if isinstance(shifts, (int, np.integer)) else tuple(shifts)
+    shift_list = (shifts,) if int_argument(shifts) is not None else tuple(shifts)
     if dims is None:
         if len(shift_list) != 1:
             words = "`shifts` required" if not shift_list else "shifts and dimensions must align"

@@ -30,6 +30,15 @@ def _index_or_none(value: Any) -> Any:
         return None
 
 
+def int_argument(value: Any) -> Any:
+    """``value`` as an int where PyTorch's argument parser takes an int: a Python or numpy int, or a 0-d
+    integer tensor (``torch.linspace(a, b, torch.tensor(3))``: vector_quantize_pytorch's level counts);
+    None for anything else (a bool, a float, a tensor with dims)."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return value
+    return _index_or_none(value) if getattr(value, "ndim", None) == 0 else None
+
+
 def norm_dim(dim: int, ndim: int) -> int:
     """``dim`` as a non-negative index into ``ndim`` dims (a 0-d tensor has dims 0 and -1).
 

@@ -1047,21 +1047,27 @@ class Tensor(TensorMethods):
     def __itruediv__(self, other: Any) -> Tensor:
         return self._inplace(other, np.divide)
 
-    def add_(self, other: TensorLike, alpha: Scalar = 1) -> Tensor:
-        """self += alpha * other, in place; returns self.
+    def add_(self, other: TensorLike, *deprecated: Any, alpha: Scalar = 1) -> Tensor:
+        """self += alpha * other, in place; returns self. PyTorch's deprecated ``add_(alpha, other)``
+        (old optimizer code) works too, with its warning.
 
         Raises:
             MinigradError: self requires grad and grad mode is on, or the result
                 cannot be stored in self's dtype.
             ShapeError: ``other`` does not broadcast to self's shape.
+            TypeError: a second positional argument other than that overload's (alpha is keyword-only).
         """
+        if deprecated:
+            other, alpha = _methods.pointwise.scalar_first("add_", "alpha", ("other",), (other, *deprecated))
         if isinstance(alpha, builtins.bool) and self._array.dtype != bool_:
             raise MinigradError("Boolean alpha only supported for Boolean results.")
         return self._inplace(other, np.add, alpha)
 
-    def sub_(self, other: TensorLike, alpha: Scalar = 1) -> Tensor:
+    def sub_(self, other: TensorLike, *deprecated: Any, alpha: Scalar = 1) -> Tensor:
         """self -= alpha * other, in place; returns self (errors as :meth:`add_`; a bool operand raises
-        DTypeError, as in PyTorch)."""
+        DTypeError, as in PyTorch; also the deprecated ``sub_(alpha, other)``)."""
+        if deprecated:
+            other, alpha = _methods.pointwise.scalar_first("sub_", "alpha", ("other",), (other, *deprecated))
         if self._array.dtype == bool_ or _is_bool(other):
             raise _dtypes.bool_sub_error(self._array.dtype == bool_ and _is_bool(other))
         if isinstance(alpha, builtins.bool):

@@ -25,6 +25,8 @@ from minigrad._kernels import memory_owner, quiet
 from minigrad._tensor_methods import provide
 from minigrad.errors import MinigradError, ShapeError
 from minigrad.grad_mode import _extras, set_grad_enabled
+from minigrad.memory_formats import contiguous_format as _contiguous_format
+from minigrad.memory_formats import preserve_format as _preserve_format
 from minigrad.ops import released_error as _released_error
 from minigrad.ops import sum_to
 from minigrad.settings import is_warn_always_enabled as _warn_always
@@ -429,7 +431,10 @@ def _call_hooks(t: Tensor, g: Tensor) -> Tensor:
 def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> None:
     held = _held_grad(t)
     if create_graph:
-        _store_grad(t, g if held is None else held + g)
+        # PyTorch stores a copy in the parameter's layout (its CopyBackwards node), never the gradient
+        # itself: that may be a view (a Linear weight's is a transpose) or a tensor the caller holds, and
+        # optimizers that call p.grad.detach_() (AdaHessian) need a .grad that is neither.
+        _store_grad(t, _copied(g, t._array) if held is None else held + g)
         return
     data = g.numpy()
     if held is None:
@@ -447,6 +452,16 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> N
         except ValueError:  # a .grad of another shape (p.data was replaced by another shape): PyTorch's error
             raise ShapeError(size_mismatch(held.shape, data.shape)) from None
         _store_grad(t, from_numpy(total))
+
+
+def _copied(g: Tensor, a: np.ndarray) -> Tensor:
+    """A recorded copy of ``g`` laid out as :func:`_fits_layout` asks for the gradient of ``a``, its grad_fn
+    named as PyTorch's."""
+    fmt = _contiguous_format if a.flags.c_contiguous or not _dense(a) else _preserve_format
+    out = g.clone(memory_format=fmt)
+    if out._ctx is not None:
+        out._ctx.label = "CopyBackwards"
+    return out
 
 
 def _laid_out_as(t: Tensor, g: Tensor, create_graph: bool) -> Tensor:

@@ -6,7 +6,7 @@ import operator
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar, cast, overload
 
 from minigrad.nn.module import Module, _addindent
 
@@ -88,10 +88,9 @@ class Sequential(_Numbered):
                 self.register_module(str(i), mod)
 
     def forward(self, x: Any) -> Any:
-        """Feed ``x`` through every module in order."""
+        """Feed ``x`` through every module in order (a None entry is PyTorch's TypeError: not callable)."""
         for mod in self._modules.values():
-            if mod is not None:
-                x = mod(x)
+            x = mod(x)  # type: ignore[misc]  # (None raises, as in PyTorch)
         return x
 
     @overload
@@ -102,9 +101,8 @@ class Sequential(_Numbered):
         items = list(self._modules.items())
         if isinstance(idx, slice):
             return type(self)(OrderedDict(items[idx]))  # a subclass slices to itself, as in PyTorch
-        mod = items[_index_of(idx, len(items), "Sequential")][1]
-        assert mod is not None
-        return mod
+        # a None entry (register_module(name, None)) comes back as None, as in PyTorch
+        return cast(Module, items[_index_of(idx, len(items), "Sequential")][1])
 
     def __setitem__(self, idx: int, module: Module) -> None:
         key = list(self._modules)[_index_of(idx, len(self._modules), "Sequential")]
@@ -121,7 +119,7 @@ class Sequential(_Numbered):
         _renumber(self, mods)
 
     def __iter__(self) -> Iterator[Module]:
-        return iter([m for m in self._modules.values() if m is not None])
+        return iter(cast(list[Module], list(self._modules.values())))  # (None entries too, as PyTorch)
 
     def __add__(self, other: Sequential) -> Sequential:
         """A new Sequential of this one's modules, then ``other``'s.
@@ -183,7 +181,9 @@ class ModuleList(_Numbered):
             self.extend(modules)
 
     def _list(self) -> list[Module]:
-        return [m for m in self._modules.values() if m is not None]
+        # every entry, None too: PyTorch's ModuleList([None, m]) has len 2 and l[0] is None
+        # (x-transformers keeps None placeholders in ModuleLists it indexes by layer)
+        return cast(list[Module], list(self._modules.values()))
 
     @overload
     def __getitem__(self, idx: slice) -> ModuleList: ...

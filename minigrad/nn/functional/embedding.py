@@ -21,6 +21,7 @@ from minigrad.errors import (
 )
 from minigrad.nn import _checks
 from minigrad.nn.functional._grad_names import named
+from minigrad.shapes import int_argument
 from minigrad.tensor import Array, Tensor, from_numpy, int64, where
 
 __all__ = ["embedding", "embedding_bag", "embedding_renorm_", "normalize_padding_idx", "one_hot"]
@@ -139,8 +140,9 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     idx = tensor.numpy() if isinstance(tensor, Tensor) else np.asarray(tensor)
     if idx.dtype != int64:
         raise DTypeError(f"one_hot is only applicable to int64 index tensors, got dtype {idx.dtype}")
-    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)):
+    if int_argument(num_classes) is None:
         raise InvalidParameterError(f"num_classes must be an int, got {num_classes!r}")
+    num_classes = int_argument(num_classes)
     if idx.size == 0:
         if num_classes <= 0:
             raise InvalidParameterError(

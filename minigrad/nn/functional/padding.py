@@ -14,6 +14,7 @@ from minigrad import ops
 from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError
 from minigrad.nn._checks import is_int
 from minigrad.nn.functional._grad_names import named
+from minigrad.shapes import int_argument
 from minigrad.tensor import Tensor, _fill_scalar, cat
 
 __all__ = ["pad"]
@@ -23,6 +24,8 @@ _MODES = ("constant", "reflect", "replicate", "circular")
 
 def _pairs(fn: str, pad: Sequence[int], size: tuple[int, ...], mode: str) -> list[tuple[int, int]]:
     """(before, after) per padded dim, last dim first, from PyTorch's flat pad list (input of ``size``)."""
+    if isinstance(pad, (tuple, list)):  # (a 0-d int tensor is an int to PyTorch: x-transformers pads by one)
+        pad = [int(int_argument(p)) if not is_int(p) and int_argument(p) is not None else p for p in pad]
     if not isinstance(pad, (tuple, list)) or not all(is_int(p) for p in pad):
         raise InvalidParameterError(f"{fn}: pad must be a tuple of ints, got pad={pad!r}")
     if len(pad) % 2:

@@ -1,0 +1,64 @@
+"""``torch._dynamo``: the switches training scripts and libraries set around ``torch.compile``.
+
+PyTorch keeps this module private, but scripts write ``torch._dynamo.config.suppress_errors = True``
+or ``torch._dynamo.reset()`` before compiling, and einops' tests set ``config.verbose``. minigrad's
+:func:`~minigrad.compile` records an eager run and replays it (no graph capture, no guards, no
+recompiles), so the settings are kept and read back as PyTorch's are, and change nothing here; the
+functions are :mod:`minigrad.compiler`'s.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+from minigrad.compiler import allow_in_graph, disable, is_compiling, reset
+
+__all__ = ["allow_in_graph", "config", "disable", "is_compiling", "reset"]
+
+#: PyTorch 2.13's defaults for the settings scripts commonly change
+_DEFAULTS: dict[str, Any] = {
+    "suppress_errors": False, "verbose": False, "cache_size_limit": 8, "recompile_limit": 8,
+    "accumulated_cache_size_limit": 256, "optimize_ddp": True, "capture_scalar_outputs": False,
+    "capture_dynamic_output_shape_ops": False, "automatic_dynamic_shapes": True,
+    "assume_static_by_default": True, "allow_unspec_int_on_nn_module": False,
+}  # fmt: skip
+
+
+class _Config:
+    """``torch._dynamo.config``: settings read and set as attributes; ``patch(**changes)`` sets some
+    for a ``with`` block (or a decorated function's calls).
+
+    Raises:
+        AttributeError: reading or setting a name PyTorch's config does not have (its message).
+    """
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "_values", dict(_DEFAULTS))
+
+    def __getattr__(self, name: str) -> Any:
+        values: dict[str, Any] = object.__getattribute__(self, "_values")
+        if name not in values:
+            raise AttributeError(f"torch._dynamo.config.{name} does not exist")
+        return values[name]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name not in self._values:
+            raise AttributeError(f"torch._dynamo.config.{name} does not exist")
+        self._values[name] = value
+
+    @contextlib.contextmanager
+    def patch(self, changes: dict[str, Any] | None = None, **kwargs: Any) -> Iterator[None]:
+        """Set the given settings until the block ends (then restore them)."""
+        changes = {**(changes or {}), **kwargs}
+        saved = {name: getattr(self, name) for name in changes}
+        for name, value in changes.items():
+            setattr(self, name, value)
+        try:
+            yield
+        finally:
+            self._values.update(saved)
+
+
+config = _Config()
