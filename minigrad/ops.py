@@ -659,13 +659,14 @@ class PowScalar(Function):
     gradient's a ** (p - 1) goes through the same choice.
     """
 
-    __slots__ = ("p",)
+    __slots__ = ("p", "wide")
     torch_name = "PowBackward0"
     p: float
+    wide: bool  # PyTorch's pow kernel (see _power); False in the layers' compositions, where PyTorch has none
 
-    def forward(self, a: Array, p: float) -> Array:
-        self.p = p
-        return _power(a, p)
+    def forward(self, a: Array, p: float, wide: bool = True) -> Array:
+        self.p, self.wide = p, wide
+        return _power(a, p, wide)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         p = self.p
@@ -676,14 +677,16 @@ class PowScalar(Function):
             # The same products on the arrays, one Tensor instead of three ops (BatchNorm's
             # (var + eps) ** -0.5 runs this every step); a recorded graph takes the ops below.
             x = a._array
-            slope = x * x.dtype.type(2) if p == 2 else _power(x, p - 1) * np.asarray(p, dtype=x.dtype)
+            slope = (x * x.dtype.type(2) if p == 2
+                     else _power(x, p - 1, self.wide) * np.asarray(p, dtype=x.dtype))
             return (from_numpy(np.asarray(g._array * slope)),)
         slope = a * 2 if p == 2 else a ** (p - 1) * p  # x**2, the common case, in one pass
         return (g * slope,)
 
 
-def _power(a: Array, p: float) -> Array:
-    """a ** p as PyTorch computes it for a Python number p (see :class:`PowScalar`)."""
+def _power(a: Array, p: float, wide: bool = True) -> Array:
+    """a ** p as PyTorch computes it for a Python number p (see :class:`PowScalar`); ``wide=False``: small
+    float32 arrays in float32 too (BatchNorm's (var + eps) ** -0.5, whose PyTorch kernel has no pow)."""
     if p == 2:
         return np.multiply(a, a)
     if a.dtype.kind == "f":  # PyTorch's kernels for these exponents, and so its edge values:
@@ -696,7 +699,7 @@ def _power(a: Array, p: float) -> Array:
             return np.sqrt(a)
         if p == -0.5:
             return np.reciprocal(np.sqrt(a))
-        if a.dtype == np.float32 and a.size < 16:
+        if wide and a.dtype == np.float32 and a.size < 16:
             # PyTorch's kernel keeps the exponent a double: a tensor too small for its vector loop (under
             # 16 floats on any x86 build) takes std::pow(float, double), computed in double (a 0-d decay
             # or learning rate, (1 + step) ** -0.75); larger ones take its float vector pow

@@ -44,7 +44,7 @@ def _moments(x: Tensor, dims: tuple[int, ...]) -> tuple[Tensor, Tensor, Tensor]:
 
 def _inv_std(var: Tensor, eps: float) -> Tensor:
     """(var + eps) ** -0.5: two ops on the small statistics (rsqrt would be two: 1 / sqrt)."""
-    return PowScalar.apply(Add.apply(var, constant(eps, var._array.dtype)), p=-0.5)
+    return PowScalar.apply(Add.apply(var, constant(eps, var._array.dtype)), p=-0.5, wide=False)
 
 
 def _standardize(x: Tensor, dims: tuple[int, ...], eps: float) -> tuple[Tensor, Tensor, Tensor]:
