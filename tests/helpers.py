@@ -77,3 +77,30 @@ def raised(fn: Callable[[], Any]) -> tuple[type[BaseException], str]:
     except Exception as e:  # (the class is compared with PyTorch's)
         return type(e), str(e)
     raise AssertionError("no error raised")
+
+
+def outcome(form: Callable[[Any], Any], lib: Any) -> Any:
+    """``form(lib)``'s value, or the exception it raised."""
+    try:
+        return form(lib)
+    except Exception as error:  # (compared with the other library's outcome)
+        return error
+
+
+def same_error_or_value(form: Callable[[Any], Any]) -> None:
+    """``form`` on torch and on minigrad: both raise (minigrad's error an instance of torch's class) or give
+    values of equal dtype, shape and numbers (rtol 1e-6)."""
+    import minigrad  # (here, not at the top: the helpers load before any test imports it)
+
+    torch = require_torch()
+    with warnings.catch_warnings():  # (PyTorch's own deprecation notes, as ldexp's resized output)
+        warnings.simplefilter("ignore", UserWarning)
+        theirs = outcome(form, torch)
+    ours = outcome(form, minigrad)
+    if isinstance(theirs, Exception):
+        assert isinstance(ours, type(theirs)), (theirs, ours)
+        return
+    assert not isinstance(ours, Exception), (theirs, ours)
+    assert str(ours.dtype).removeprefix("torch.") == str(theirs.dtype).removeprefix("torch.")
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-6, atol=1e-7)

@@ -12,27 +12,8 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from tests.helpers import require_torch
+from tests.helpers import require_torch, same_error_or_value
 
-
-def _outcome(form: Callable[[Any], Any], lib: Any) -> Any:
-    """``form(lib)``'s value, or the exception it raised."""
-    try:
-        return form(lib)
-    except Exception as error:
-        return error
-
-
-def _same_error_or_value(form: Callable[[Any], Any]) -> None:
-    """torch and minigrad both raise (minigrad's error an instance of torch's class) or give equal values."""
-    torch = require_torch()
-    theirs, ours = _outcome(form, torch), _outcome(form, mg)
-    if isinstance(theirs, Exception):
-        assert isinstance(ours, type(theirs)), (theirs, ours)
-        return
-    assert not isinstance(ours, Exception), (theirs, ours)
-    assert str(ours.dtype).removeprefix("torch.") == str(theirs.dtype).removeprefix("torch.")
-    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-6, atol=1e-7)
 
 
 def _class_loss(name: str, dtype: str, ndim: int, smoothing: float = 0.0) -> Callable[[Any], Any]:
@@ -59,7 +40,7 @@ def test_class_index_targets_take_torchs_dtypes(case: tuple[str, int, float], dt
     margin loss); minigrad took every integer dtype, and a uint8 target with label_smoothing was read as a
     byte mask (a DimensionError)."""
     name, ndim, smoothing = case
-    _same_error_or_value(_class_loss(name, dtype, ndim, smoothing))
+    same_error_or_value(_class_loss(name, dtype, ndim, smoothing))
 
 
 @pytest.mark.parametrize("dtype", ["int64", "int32", "int16", "uint8"])
@@ -70,7 +51,7 @@ def test_embedding_indices_are_long_or_int(name: str, dtype: str) -> None:
         idx = lib.tensor([[1, 2, 4]], dtype=getattr(lib, dtype))
         w = lib.tensor(np.arange(18.0).reshape(6, 3), dtype=lib.float32)
         return getattr(lib.nn.functional, name)(idx, w)
-    _same_error_or_value(form)
+    same_error_or_value(form)
 
 
 @pytest.mark.parametrize("w_dtype,psw_dtype", [("float32", "float64"), ("float64", "float32"),
@@ -81,7 +62,7 @@ def test_embedding_bag_per_sample_weights_of_another_dtype_raise(w_dtype: str, p
         w = lib.tensor(np.arange(18.0).reshape(6, 3), dtype=getattr(lib, w_dtype))
         psw = lib.tensor([[0.5, 2.0, 1.0]], dtype=getattr(lib, psw_dtype))
         return lib.nn.functional.embedding_bag(lib.tensor([[1, 2, 4]]), w, mode="sum", per_sample_weights=psw)
-    _same_error_or_value(form)
+    same_error_or_value(form)
 
 
 BCE_LOGITS: list[tuple[str, str, str | None]] = [
@@ -105,7 +86,7 @@ def test_bce_with_logits_takes_the_targets_dtype(x_dtype: str, t_dtype: str, ext
         t = lib.tensor([[1, 0, 1], [0, 0, 1]], dtype=getattr(lib, t_dtype))
         kw = {} if extra is None else {extra: lib.tensor([0.5, 2.0, 1.5], dtype=lib.float64)}
         return lib.nn.functional.binary_cross_entropy_with_logits(x, t, reduction=reduction, **kw)
-    _same_error_or_value(form)
+    same_error_or_value(form)
 
 
 @pytest.mark.parametrize("t_dtype", ["float64", "float32", "int64"])
@@ -114,7 +95,7 @@ def test_soft_margin_loss_has_the_inputs_dtype(t_dtype: str) -> None:
     def form(lib: Any) -> Any:
         x = lib.tensor([[0.5, -1.25, 3.0]], dtype=lib.float32)
         return lib.nn.functional.soft_margin_loss(x, lib.tensor([[1, -1, 1]], dtype=getattr(lib, t_dtype)))
-    _same_error_or_value(form)
+    same_error_or_value(form)
 
 
 def test_soft_margin_loss_refuses_a_target_that_requires_grad() -> None:

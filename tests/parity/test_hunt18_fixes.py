@@ -4,39 +4,14 @@ fix and compares numbers, dtypes or error classes with torch."""
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
 
 import minigrad as mg
-from tests.helpers import require_torch
+from tests.helpers import require_torch, same_error_or_value
 
-
-def _outcome(form: Callable[[Any], Any], lib: Any) -> Any:
-    """``form(lib)``'s value, or the exception it raised."""
-    try:
-        return form(lib)
-    except Exception as error:
-        return error
-
-
-def _same_error_or_value(form: Callable[[Any], Any]) -> None:
-    """torch and minigrad both raise (minigrad's error an instance of torch's class) or give equal values."""
-    torch = require_torch()
-    with warnings.catch_warnings():  # (PyTorch's own deprecation notes, as ldexp's resized output)
-        warnings.simplefilter("ignore", UserWarning)
-        theirs = _outcome(form, torch)
-    ours = _outcome(form, mg)
-    if isinstance(theirs, Exception):
-        assert isinstance(ours, type(theirs)), (theirs, ours)
-        return
-    assert not isinstance(ours, Exception), (theirs, ours)
-    assert str(ours.dtype).removeprefix("torch.") == str(theirs.dtype).removeprefix("torch.")
-    assert tuple(ours.shape) == tuple(theirs.shape)
-    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-6, atol=1e-7)
 
 
 def _t(lib: Any, values: Any, dtype: str) -> Any:
@@ -60,7 +35,7 @@ def test_addcmul_addcdiv_promote_their_three_tensors_at_once(name: str, dtypes: 
     def form(lib: Any) -> Any:
         args = [_t(lib, np.arange(1, 1 + int(np.prod(shape))).reshape(shape), dt) for dt, shape in dtypes]
         return getattr(lib, name)(*args, value=value)
-    _same_error_or_value(form)
+    same_error_or_value(form)
 
 
 @pytest.mark.parametrize("x_dtype", ["bool", "int64", "float32", "float64"])
@@ -74,7 +49,7 @@ def test_ldexp_dtypes(x_dtype: str, e_dtype: str, shapes: Any) -> None:
         x = _t(lib, np.array([0.75, -1.5, 3.0, 2.25])[: int(np.prod(shapes[0]))].reshape(shapes[0]), x_dtype)
         e = _t(lib, np.array([1.3, 2.0, -0.7, 3.0])[: int(np.prod(shapes[1]))].reshape(shapes[1]), e_dtype)
         return lib.ldexp(x, e)
-    _same_error_or_value(form)
+    same_error_or_value(form)
 
 
 @pytest.mark.parametrize("op", ["add_", "sub_", "mul_"])
@@ -84,7 +59,7 @@ def test_inplace_mixed_integers_that_do_not_broadcast_raise_runtime_error(op: st
     def form(lib: Any) -> Any:
         x = lib.zeros(2, 1, dtype=lib.uint8)
         return getattr(x, op)(lib.ones(2, 3, dtype=lib.int8))
-    _same_error_or_value(form)
+    same_error_or_value(form)
 
 
 @pytest.mark.parametrize("alpha", [2, 0, -1, True])
@@ -97,7 +72,7 @@ def test_add_of_bools_with_an_alpha_stays_bool(alpha: Any, other: str, inplace: 
         x = lib.tensor([True, False, False])
         y = lib.tensor([True, True, False]) if other == "bool" else eval(other)
         return x.add_(y, alpha=alpha) if inplace else lib.add(x, y, alpha=alpha)
-    _same_error_or_value(form)
+    same_error_or_value(form)
 
 
 @pytest.mark.parametrize("bounds", ["True, None", "None, True", "False, True", "b, b", "b, None", "None, b",
@@ -111,7 +86,7 @@ def test_clamp_of_bools(bounds: str) -> None:
         b = lib.tensor([False, True, True])
         lo, hi = eval(f"({bounds})", {"lib": lib, "b": b})
         return lib.clamp(x, lo, hi)
-    _same_error_or_value(form)
+    same_error_or_value(form)
 
 
 @pytest.mark.parametrize("name", ["hypot", "logaddexp", "logaddexp2", "dist"])
@@ -123,8 +98,8 @@ def test_two_tensor_functions_refuse_numbers(name: str, which: int) -> None:
         x = lib.tensor([1.0, -2.0, 0.5])
         args = [(x, 2.0), (1.5, x), (lib.tensor([1, 2]), 3)][which]
         return getattr(lib, name)(*args)
-    _same_error_or_value(form)
-    _same_error_or_value(lambda lib: getattr(lib.tensor([1.0, -2.0]), name)(2.0))
+    same_error_or_value(form)
+    same_error_or_value(lambda lib: getattr(lib.tensor([1.0, -2.0]), name)(2.0))
 
 
 @pytest.mark.parametrize("call", ["lib.add(f, 1.0, alpha=True)", "lib.sub(f, f, alpha=False)",
@@ -133,7 +108,7 @@ def test_two_tensor_functions_refuse_numbers(name: str, which: int) -> None:
 def test_a_bool_alpha_only_for_bool_results(call: str) -> None:
     """PyTorch refuses a bool alpha unless the result is bool ("Boolean alpha only supported for Boolean
     results."); minigrad took True as 1."""
-    _same_error_or_value(lambda lib: eval(call, {"lib": lib, "f": lib.tensor([1.0, 2.0]),
+    same_error_or_value(lambda lib: eval(call, {"lib": lib, "f": lib.tensor([1.0, 2.0]),
                                                  "b": lib.tensor([True, False])}))
 
 
@@ -149,7 +124,7 @@ def test_integer_sums_take_their_dtype(call: str) -> None:
     minigrad cast the input and summed to int64 (x.sum(dtype=int32) was int64); a bool cumsum dtype is
     PyTorch's NotImplementedError."""
     values = [[100, 27, 3], [40, 105, 6]]
-    _same_error_or_value(lambda lib: eval(call, {"lib": lib, "x": lib.tensor(values, dtype=lib.uint8)}))
+    same_error_or_value(lambda lib: eval(call, {"lib": lib, "x": lib.tensor(values, dtype=lib.uint8)}))
 
 
 @pytest.mark.parametrize("call", [
@@ -162,7 +137,7 @@ def test_kernels_without_int_bool_or_half_inputs(call: str) -> None:
     histogram for integers, bools or halves (NotImplementedError); minigrad raised a ShapeError, an
     InvalidParameterError, numpy's TypeError (bools) or answered (integers); bincount's negative minlength
     leaked numpy's ValueError."""
-    _same_error_or_value(lambda lib: eval(call, {"lib": lib, "x": lib.tensor([1, 0, 2, 2, 1, 0])}))
+    same_error_or_value(lambda lib: eval(call, {"lib": lib, "x": lib.tensor([1, 0, 2, 2, 1, 0])}))
 
 
 @pytest.mark.parametrize("name", ["inv", "det", "slogdet", "solve", "cholesky", "eigh", "eigvalsh", "svd",
@@ -178,7 +153,7 @@ def test_linalg_refuses_half_matrices(name: str) -> None:
     pair = name in ("slogdet", "eigh", "svd", "qr", "lu_factor")
     call = calls.get(name, f"lib.linalg.{name}(a)" + ("[0]" if pair else ""))
     matrix = [[2.0, 1.0], [1.0, 3.0]]
-    _same_error_or_value(lambda lib: eval(call, {"lib": lib, "a": lib.tensor(matrix, dtype=lib.float16)}))
+    same_error_or_value(lambda lib: eval(call, {"lib": lib, "a": lib.tensor(matrix, dtype=lib.float16)}))
 
 
 @pytest.mark.parametrize("call", ["b @ b.T", "lib.mm(b, b.T)", "lib.dot(b[0], b[1])", "lib.mv(b, b[0])",
@@ -188,7 +163,7 @@ def test_matrix_products_of_bools_raise_not_implemented(call: str) -> None:
     """Matrix products of bool tensors: PyTorch's NotImplementedError ("addmm_impl_cpu_" not implemented for
     'Bool'); minigrad raised a plain TypeError (still one), and addmm answered numpy's logical product."""
     values = [[True, False, True], [True, True, False]]
-    _same_error_or_value(lambda lib: eval(call, {"lib": lib, "b": lib.tensor(values)}))
+    same_error_or_value(lambda lib: eval(call, {"lib": lib, "b": lib.tensor(values)}))
 
 
 @pytest.mark.parametrize("call", ["x[lib.tensor([True, False, True, True]), :]", "x[lib.tensor([[2]]), :]",
@@ -197,7 +172,7 @@ def test_matrix_products_of_bools_raise_not_implemented(call: str) -> None:
 def test_an_index_array_with_trailing_slices_counts_them(call: str) -> None:
     """x[int_array, :] on a 1-D tensor is PyTorch's IndexError (too many indices); minigrad's take fast
     path ignored the trailing whole slices and answered."""
-    _same_error_or_value(lambda lib: eval(call, {"lib": lib, "x": lib.arange(4.0),
+    same_error_or_value(lambda lib: eval(call, {"lib": lib, "x": lib.arange(4.0),
                                                  "y": lib.arange(12.0).reshape(3, 4)}))
 
 
@@ -208,7 +183,7 @@ def test_an_index_array_with_trailing_slices_counts_them(call: str) -> None:
 def test_scatters_refuse_negative_indices(call: str) -> None:
     """scatter / scatter_reduce / index_reduce take no negative index in PyTorch (RuntimeError / IndexError);
     minigrad wrapped it (scatter with index -1 wrote the last row). take_along_dim does wrap, in both."""
-    _same_error_or_value(lambda lib: eval(call, {"lib": lib, "x": lib.zeros(3, 2), "s": lib.ones(2, 2),
+    same_error_or_value(lambda lib: eval(call, {"lib": lib, "x": lib.zeros(3, 2), "s": lib.ones(2, 2),
                                                  "i": lib.tensor([[-1, 0], [1, 2]])}))
 
 
@@ -234,7 +209,7 @@ def test_roll_twice_and_0d_dims(call: str) -> None:
     """roll may name a dim twice (it rolls twice, as PyTorch; minigrad refused); repeat_interleave and
     unflatten of a 0-d tensor along a dim are PyTorch's IndexError / RuntimeError (minigrad answered, or
     leaked a bare IndexError from a tuple)."""
-    _same_error_or_value(lambda lib: eval(call, {"lib": lib, "x": lib.arange(6.0).reshape(2, 3),
+    same_error_or_value(lambda lib: eval(call, {"lib": lib, "x": lib.arange(6.0).reshape(2, 3),
                                                  "s": lib.tensor(1.5)}))
 
 
@@ -244,7 +219,7 @@ def test_conv_weight_without_output_channels(shapes: Any) -> None:
     """A conv weight with 0 output channels is PyTorch's RuntimeError ("expected weight to be at least
     {groups} at dimension 0"); minigrad answered an empty output."""
     x_shape, w_shape, groups = shapes
-    _same_error_or_value(lambda lib: lib.nn.functional.conv2d(lib.zeros(*x_shape), lib.zeros(*w_shape),
+    same_error_or_value(lambda lib: lib.nn.functional.conv2d(lib.zeros(*x_shape), lib.zeros(*w_shape),
                                                               groups=groups))
 
 
@@ -263,7 +238,7 @@ def test_class_index_losses_refuse_a_weight_that_requires_grad(call: str) -> Non
         w = lib.tensor([0.5, 1.0, 2.0], requires_grad=True)
         names = {"lib": lib, "F": lib.nn.functional, "x": x, "t": lib.tensor([0, 1, 2, 1]), "w": w}
         return eval(call, names)
-    _same_error_or_value(form)
+    same_error_or_value(form)
 
 
 @pytest.mark.parametrize("stats", [(True, False), (False, True), (False, False), (True, True)])
@@ -273,7 +248,7 @@ def test_batch_norm_takes_both_running_statistics_or_neither(stats: tuple[bool, 
         x = lib.tensor(np.linspace(-1, 2, 12).reshape(4, 3))
         mean, var = (lib.zeros(3) if stats[0] else None), (lib.ones(3) if stats[1] else None)
         return lib.nn.functional.batch_norm(x, mean, var, training=True)
-    _same_error_or_value(form)
+    same_error_or_value(form)
 
 
 @pytest.mark.parametrize("data", ["[1, None]", "['a']", "[[1.5, 'b']]", "[None]"])
