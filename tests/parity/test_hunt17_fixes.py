@@ -15,7 +15,6 @@ import minigrad as mg
 from tests.helpers import require_torch, same_error_or_value
 
 
-
 def _class_loss(name: str, dtype: str, ndim: int, smoothing: float = 0.0) -> Callable[[Any], Any]:
     def form(lib: Any) -> Any:
         x = lib.tensor(np.linspace(-1, 1, 24).reshape((3, 4, 2)[:ndim] if ndim == 3 else (6, 4)),

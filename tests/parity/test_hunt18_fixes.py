@@ -13,7 +13,6 @@ import minigrad as mg
 from tests.helpers import require_torch, same_error_or_value
 
 
-
 def _t(lib: Any, values: Any, dtype: str) -> Any:
     return lib.tensor(np.asarray(values).astype(dtype), dtype=getattr(lib, dtype))
 
