@@ -20,7 +20,7 @@ _COLLECT = """
 import sys
 sys.modules["torch"] = None
 import pytest
-sys.exit(pytest.main(["--collect-only", "-q", "-p", "no:cacheprovider", "tests"]))
+sys.exit(pytest.main(["--collect-only", "-q", "-p", "no:cacheprovider", "-n", "0", "tests"]))
 """
 
 
