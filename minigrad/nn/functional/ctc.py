@@ -129,7 +129,7 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_leng
 
     start = np.zeros((batch, width), dtype=bool)
     start[:, 0] = True
-    start[:, 1] = label_lengths > 0
+    start[:, 1:2] = (label_lengths > 0)[:, None]  # (a slice: with every target empty l' is one blank)
     alpha = where(from_numpy(start), frames[0], no_skip)
     for t in range(1, steps):
         prev1 = cat([edge, alpha[:, :-1]], 1)

@@ -1,0 +1,86 @@
+"""Regressions found by the hunt19 differential fuzzer (minigrad.nn modules and losses built as a training
+script builds them, against torch.nn): each test fails before its fix and compares numbers, gradients or error
+classes with torch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch, same_error_or_value
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("concatenated", [True, False])
+def test_ctc_loss_with_every_target_empty(reduction: str, concatenated: bool) -> None:
+    """CTCLoss where every target is empty (target_lengths all 0): the extended label sequence is one blank,
+    and minigrad indexed its second column (IndexError); PyTorch gives -sum(log p(blank)) per sequence."""
+    torch = require_torch()
+    rng = np.random.default_rng(0)
+    lp = rng.standard_normal((5, 3, 4))
+    lp = lp - np.log(np.exp(lp).sum(-1, keepdims=True))
+    targets = np.zeros((0,) if concatenated else (3, 2), dtype=np.int64)
+    lengths = np.array([5, 3, 1])
+
+    def run(lib: Any) -> tuple[Any, Any]:
+        x = lib.tensor(lp, requires_grad=True)
+        loss = lib.nn.CTCLoss(blank=1, reduction=reduction)(x, lib.tensor(targets), lib.tensor(lengths),
+                                                            lib.tensor(np.zeros(3, dtype=np.int64)))
+        loss.sum().backward()
+        return loss, x.grad
+
+    (tl, tg), (ml, mgrad) = run(torch), run(mg)
+    np.testing.assert_allclose(ml.detach().numpy(), tl.detach().numpy(), rtol=1e-10)
+    np.testing.assert_allclose(mgrad.numpy(), tg.numpy(), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("mode", ["sum", "mean", "max"])
+def test_embedding_bag_of_empty_bags_stays_on_the_graph(mode: str) -> None:
+    """EmbeddingBag(mode='max') with every bag empty returned zeros cut off from the weight (no grad_fn), so
+    loss.backward() raised; PyTorch's zeros require grad and give the weight a zero gradient."""
+    torch = require_torch()
+
+    def run(lib: Any) -> tuple[Any, Any]:
+        bag = lib.nn.EmbeddingBag(5, 3, mode=mode)
+        out = bag(lib.zeros(0, dtype=lib.int64), lib.tensor([0, 0]))
+        out.sum().backward()
+        return out, bag.weight.grad
+
+    (to, tg), (mo, mgrad) = run(torch), run(mg)
+    assert mo.requires_grad == to.requires_grad
+    np.testing.assert_array_equal(mo.detach().numpy(), to.detach().numpy())
+    np.testing.assert_array_equal(mgrad.numpy(), tg.numpy())
+
+
+@pytest.mark.parametrize(("shape", "kernel", "out"), [
+    ((1, 1, 6, 6, 7), 3, (4, 4, 4)),      # time: 4 + 3 - 1 == 6, refused in 3-D
+    ((1, 1, 6, 6, 7), (1, 3, 1), (6, 3, 7)),
+    ((1, 1, 6, 6, 7), (1, 1, 1), (6, 6, 7)),
+    ((1, 1, 6, 6, 7), 3, (3, 3, 4)),      # fits
+    ((1, 1, 6, 6), 3, (4, 4)),            # 2-D allows equality
+    ((1, 1, 6, 6), 3, (5, 4)),
+])
+def test_fractional_max_pool3d_window_must_end_before_the_input(shape: Any, kernel: Any, out: Any) -> None:
+    """PyTorch's 3-D fractional max pool requires output + pool - 1 < input (strictly; the 2-D one allows
+    equality); minigrad used the 2-D bound for both and pooled where PyTorch raises a RuntimeError."""
+    x = np.random.default_rng(1).standard_normal(shape)
+    samples = np.full((1, 1, len(shape) - 2), 0.3)
+    fn = "fractional_max_pool3d" if len(shape) == 5 else "fractional_max_pool2d"
+    same_error_or_value(lambda lib: getattr(lib.nn.functional, fn)(
+        lib.tensor(x), kernel, output_size=out, _random_samples=lib.tensor(samples)))
+
+
+@pytest.mark.parametrize("nd", [1, 3])
+def test_max_unpool_to_an_empty_output(nd: int) -> None:
+    """MaxUnpool whose default output size is 0 (kernel 2, stride 3, padding 1 over one pooled position):
+    PyTorch returns the empty tensor without checking indices; minigrad raised 'invalid max index 0'."""
+    x = np.random.default_rng(2).standard_normal((2, 2) + (2,) * nd)
+
+    def form(lib: Any) -> Any:
+        pool = getattr(lib.nn, f"MaxPool{nd}d")(2, stride=3, padding=1, return_indices=True)
+        y, i = pool(lib.tensor(x))
+        return getattr(lib.nn, f"MaxUnpool{nd}d")(2, stride=3, padding=1)(y, i)
+    same_error_or_value(form)
