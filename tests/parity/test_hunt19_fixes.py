@@ -84,3 +84,27 @@ def test_max_unpool_to_an_empty_output(nd: int) -> None:
         y, i = pool(lib.tensor(x))
         return getattr(lib.nn, f"MaxUnpool{nd}d")(2, stride=3, padding=1)(y, i)
     same_error_or_value(form)
+
+
+@pytest.mark.parametrize("lazy", [True, False])
+@pytest.mark.parametrize("nd", [1, 2, 3])
+def test_batch_norm_without_weights_or_statistics_takes_any_channel_count(lazy: bool, nd: int) -> None:
+    """BatchNorm with affine=False and track_running_stats=False has nothing sized by num_features, and
+    PyTorch normalizes any channel count; minigrad insisted on num_features, so a LazyBatchNorm with both
+    off (num_features stays 0, as PyTorch's) could not run at all."""
+    x = np.random.default_rng(3).standard_normal((4, 3) + (2,) * (nd - 1 + (nd == 1)))
+
+    def form(lib: Any) -> Any:
+        if lazy:
+            bn = getattr(lib.nn, f"LazyBatchNorm{nd}d")(affine=False, track_running_stats=False)
+        else:
+            bn = getattr(lib.nn, f"BatchNorm{nd}d")(5, affine=False, track_running_stats=False)
+        return bn(lib.tensor(x))
+    same_error_or_value(form)
+
+
+@pytest.mark.parametrize(("affine", "tracked"), [(True, False), (False, True)])
+def test_batch_norm_channel_mismatch_still_raises(affine: bool, tracked: bool) -> None:
+    """With a weight or running statistics the channel count must match (PyTorch's RuntimeError)."""
+    same_error_or_value(lambda lib: lib.nn.BatchNorm2d(3, affine=affine, track_running_stats=tracked)(
+        lib.ones(2, 5, 2, 2)))
