@@ -92,7 +92,7 @@ def test_batch_norm_without_weights_or_statistics_takes_any_channel_count(lazy: 
     """BatchNorm with affine=False and track_running_stats=False has nothing sized by num_features, and
     PyTorch normalizes any channel count; minigrad insisted on num_features, so a LazyBatchNorm with both
     off (num_features stays 0, as PyTorch's) could not run at all."""
-    x = np.random.default_rng(3).standard_normal((4, 3) + (2,) * (nd - 1 + (nd == 1)))
+    x = np.random.default_rng(3).standard_normal((4, 3) + (2,) * nd)
 
     def form(lib: Any) -> Any:
         if lazy:
