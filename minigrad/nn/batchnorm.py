@@ -138,9 +138,10 @@ class _BatchNorm(_NormBase):
         # the buffers read once: every attribute access of a parameter or buffer is a __getattr__ call
         buffers, training = self._buffers, self.training
         running_mean, running_var = buffers.get("running_mean"), buffers.get("running_var")
-        # without weights or running statistics nothing is sized by num_features: PyTorch takes any channel
-        # count then (as a LazyBatchNorm with affine=False, track_running_stats=False, whose num_features is 0)
-        if shape[1] != self.num_features and (running_mean is not None or self._parameters["weight"] is not None):
+        # without weights or running statistics nothing is sized by num_features: PyTorch takes any
+        # channel count then (a LazyBatchNorm with neither keeps num_features 0)
+        sized = running_mean is not None or self._parameters["weight"] is not None
+        if shape[1] != self.num_features and sized:
             raise ShapeError(
                 f"{type(self).__name__}: expected {self.num_features} channels (dim 1) as num_features, "
                 f"got input of shape {input.shape}"

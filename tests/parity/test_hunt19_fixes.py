@@ -108,3 +108,28 @@ def test_batch_norm_channel_mismatch_still_raises(affine: bool, tracked: bool) -
     """With a weight or running statistics the channel count must match (PyTorch's RuntimeError)."""
     same_error_or_value(lambda lib: lib.nn.BatchNorm2d(3, affine=affine, track_running_stats=tracked)(
         lib.ones(2, 5, 2, 2)))
+
+
+@pytest.mark.parametrize(("x_shape", "t_shape"), [
+    ((1, 1, 1), (2,)), ((), (2,)), ((2, 1), (1, 3)), ((3,), (2, 3)),
+    ((2, 3), (3,)), ((2, 3), ()), ((2, 3), (4,))])
+@pytest.mark.parametrize("reduction", ["none", "mean"])
+def test_soft_margin_loss_target_must_broadcast_to_the_input(x_shape: Any, t_shape: Any,
+                                                              reduction: str) -> None:
+    """soft_margin_loss writes into an output of the input's shape: a target that would grow it is PyTorch's
+    RuntimeError ("output with shape [] doesn't match the broadcast shape [2]"); minigrad broadcast both."""
+    x = np.random.default_rng(4).standard_normal(x_shape)
+    same_error_or_value(lambda lib: lib.nn.SoftMarginLoss(reduction=reduction)(
+        lib.tensor(x), lib.ones(t_shape, dtype=lib.float64)))
+
+
+@pytest.mark.parametrize("fn", ["cross_entropy", "nll_loss"])
+@pytest.mark.parametrize("batch", [0, 2])
+@pytest.mark.parametrize("spatial", [(), (3,)])
+@pytest.mark.parametrize("dtype", ["uint8", "int64"])
+def test_byte_class_indices_of_an_empty_spatial_batch(fn: str, batch: int, spatial: Any, dtype: str) -> None:
+    """uint8 class indices: PyTorch's spatial kernel refuses Byte only when it runs, so an empty (0, C, d)
+    batch gives its NaN mean; minigrad raised for the empty batch too."""
+    x = np.random.default_rng(5).standard_normal((batch, 3, *spatial))
+    same_error_or_value(lambda lib: getattr(lib.nn.functional, fn)(
+        lib.tensor(x), lib.zeros((batch, *spatial), dtype=getattr(lib, dtype))))
