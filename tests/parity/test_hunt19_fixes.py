@@ -133,18 +133,3 @@ def test_byte_class_indices_of_an_empty_spatial_batch(fn: str, batch: int, spati
     x = np.random.default_rng(5).standard_normal((batch, 3, *spatial))
     same_error_or_value(lambda lib: getattr(lib.nn.functional, fn)(
         lib.tensor(x), lib.zeros((batch, *spatial), dtype=getattr(lib, dtype))))
-
-
-@pytest.mark.parametrize("mode", ["sum", "mean", "max"])
-@pytest.mark.parametrize("offsets", [[0, 3], [0, 2, 3], [0, 0], [0, 4], [0, 2, 2]])  # ([0]: PyTorch crashes)
-def test_embedding_bag_last_bag_runs_to_the_input_end(mode: str, offsets: list[int]) -> None:
-    """EmbeddingBag(include_last_offset=True): PyTorch's last bag ends at the input's end whatever offsets[-1]
-    says (it is only checked to be at most the length); minigrad ended it at offsets[-1]."""
-    w = np.arange(10.0).reshape(5, 2) ** 1.5
-
-    def form(lib: Any) -> Any:
-        bag = lib.nn.EmbeddingBag(5, 2, mode=mode, include_last_offset=True).double()
-        bag.load_state_dict({"weight": lib.tensor(w)})
-        psw = lib.tensor([1.0, -2.0, 0.5, 3.0], dtype=lib.float64) if mode == "sum" else None
-        return bag(lib.tensor([1, 0, 2, 4]), lib.tensor(offsets), per_sample_weights=psw)
-    same_error_or_value(form)

@@ -209,8 +209,6 @@ def _bags(idx: Array, offsets: Any, include_last_offset: bool) -> tuple[Array, A
             f"embedding_bag: offsets {off.tolist()} must be non-decreasing and within the input's "
             f"{idx.size} indices"
         )
-    if include_last_offset and bounds.size:  # PyTorch's last bag runs to the input's end whatever offsets[-1]
-        bounds = np.append(bounds[:-1], idx.size)
     return idx, bounds.astype(np.int64)
 
 
