@@ -133,3 +133,30 @@ def test_byte_class_indices_of_an_empty_spatial_batch(fn: str, batch: int, spati
     x = np.random.default_rng(5).standard_normal((batch, 3, *spatial))
     same_error_or_value(lambda lib: getattr(lib.nn.functional, fn)(
         lib.tensor(x), lib.zeros((batch, *spatial), dtype=getattr(lib, dtype))))
+
+
+@pytest.mark.parametrize(("x_dtype", "t_dtype"), [("float32", "float64"), ("float64", "float32"),
+                                                  ("float32", "int64"), ("float32", "bool"),
+                                                  ("float64", "float16"), ("int64", "float32")])
+@pytest.mark.parametrize("delta", [1.0, 0.5])
+def test_huber_loss_of_two_dtypes_without_gradient(x_dtype: str, t_dtype: str, delta: float) -> None:
+    """HuberLoss of a float32 prediction against a float64 (or int, bool) target, as a validation loop
+    computes it: PyTorch's kernel computes in the common dtype into an output of the input's dtype (its
+    backward refuses the pair); minigrad refused the forward too."""
+    x = np.array([0.3, -1.2, 2.5, 0.25, 0.5000001])
+    t = np.array([0.1, 0.5, -3.0, 0.0, 1.0])
+    same_error_or_value(lambda lib: lib.nn.HuberLoss(reduction="none", delta=delta)(
+        lib.tensor(x, dtype=getattr(lib, x_dtype)), lib.tensor(t).to(getattr(lib, t_dtype))))
+
+
+def test_huber_loss_of_two_dtypes_has_no_gradient() -> None:
+    """With a gradient wanted, both refuse the pair with a RuntimeError (PyTorch in backward)."""
+    torch = require_torch()
+    errors = []
+    for lib in (torch, mg):
+        x = lib.tensor([0.3, -1.2], requires_grad=True)
+        try:
+            lib.nn.HuberLoss()(x, lib.tensor([0.1, 0.5], dtype=lib.float64)).backward()
+        except RuntimeError as e:
+            errors.append(e)
+    assert len(errors) == 2
