@@ -160,3 +160,33 @@ def test_huber_loss_of_two_dtypes_has_no_gradient() -> None:
         except RuntimeError as e:
             errors.append(e)
     assert len(errors) == 2
+
+
+@pytest.mark.parametrize("loss", ["MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss"])
+@pytest.mark.parametrize(("x_shape", "t_shape", "x_dtype", "t_dtype"), [
+    ((), (3,), "float32", "float16"), ((3,), (), "float16", "float32"), ((), (2, 3), "float64", "float32"),
+    ((2, 3), (), "float32", "float64"), ((), (3,), "float32", "float32")])
+def test_pointwise_loss_of_a_0d_side_takes_the_broadcast_dtype(loss: str, x_shape: Any, t_shape: Any,
+                                                                x_dtype: str, t_dtype: str) -> None:
+    """mse/l1/smooth_l1/huber broadcast input and target first (torch.broadcast_tensors), so a 0-d float32
+    prediction against a float16 (3,) target is float32, not float16 by the 0-d promotion rule."""
+    rng = np.random.default_rng(6)
+    x, t = rng.standard_normal(x_shape), rng.standard_normal(t_shape)
+
+    def form(lib: Any) -> Any:
+        with lib.no_grad():
+            return getattr(lib.nn, loss)(reduction="none")(lib.tensor(x, dtype=getattr(lib, x_dtype)),
+                                                           lib.tensor(t, dtype=getattr(lib, t_dtype)))
+    with pytest.warns(UserWarning):
+        same_error_or_value(form)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "int64"])
+def test_ctc_loss_takes_float_targets_as_long(dtype: str) -> None:
+    """ctc_loss converts its targets with targets.to(long) (floats truncated); minigrad refused floats."""
+    rng = np.random.default_rng(7)
+    lp = rng.standard_normal((4, 2, 5))
+    lp = lp - np.log(np.exp(lp).sum(-1, keepdims=True))
+    targets = np.array([[1.7, 2.0], [3.2, 3.9]])
+    same_error_or_value(lambda lib: lib.nn.functional.ctc_loss(
+        lib.tensor(lp), lib.tensor(targets).to(getattr(lib, dtype)), lib.tensor([4, 3]), lib.tensor([2, 2])))

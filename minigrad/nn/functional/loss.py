@@ -80,6 +80,11 @@ def _pointwise(fn: str, input: Tensor, target: Any) -> tuple[Tensor, Tensor]:  #
             UserWarning,
             stacklevel=3,
         )
+        if fn != "poisson_nll_loss" and (input.ndim == 0) != (t.ndim == 0) and input.dtype != t.dtype:
+            # PyTorch broadcasts both first (torch.broadcast_tensors): a 0-d side then has a dim and
+            # no longer yields the dtype (a 0-d float32 input and a float16 target give float32)
+            full = np.broadcast_shapes(input.shape, t.shape)
+            return input.expand(full), t.expand(full)
     return input, t
 
 
