@@ -98,7 +98,7 @@ def _class_indices(
     c = lshape[1]
     t = target.numpy().reshape(-1)
     if tdt == np.uint8:  # (read as indices, not as a legacy byte mask)
-        if len(shape) > 2 and t.size:  # PyTorch's spatial kernel (nll_loss2d) takes Long only, when run
+        if len(shape) > 2:  # PyTorch's spatial kernel (nll_loss2d) takes Long only
             raise DTypeError(f"expected scalar type Long but found Byte ({fn}: class indices of "
                              f"(N, C, d...) scores must be int64)")
         t = t.astype(np.int64)
