@@ -178,3 +178,12 @@ def test_ctc_loss_takes_float_targets_as_long(dtype: str) -> None:
     targets = np.array([[1.7, 2.0], [3.2, 3.9]])
     same_error_or_value(lambda lib: lib.nn.functional.ctc_loss(
         lib.tensor(lp), lib.tensor(targets).to(getattr(lib, dtype)), lib.tensor([4, 3]), lib.tensor([2, 2])))
+
+
+@pytest.mark.parametrize("log_input", [True, False])
+@pytest.mark.parametrize("full", [True, False])
+def test_poisson_nll_loss_full_refuses_a_bool_target(log_input: bool, full: bool) -> None:
+    """PoissonNLLLoss(full=True) subtracts the target in its Stirling term: a bool target is PyTorch's
+    RuntimeError ("Subtraction, the `-` operator, with a bool tensor is not supported"); minigrad answered."""
+    same_error_or_value(lambda lib: lib.nn.functional.poisson_nll_loss(
+        lib.tensor([0.5, 1.5, 2.0]), lib.tensor([True, False, True]), log_input=log_input, full=full))

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
-from minigrad.dtypes import scalar_type_name
+from minigrad.dtypes import bool_sub_error, scalar_type_name
 from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
 from minigrad.grad_mode import is_grad_enabled
 from minigrad.nn import _checks
@@ -262,12 +262,15 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
     Raises:
         InvalidParameterError: unknown ``reduction``.
         ShapeError: the shapes do not broadcast.
+        DTypeError: a bool target with ``full`` (PyTorch's RuntimeError: its Stirling term subtracts it).
     """
     reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
     e = _checks.number("eps", eps)
     x, t = _pointwise("poisson_nll_loss", input, target)
     loss = x.exp() - t * x if log_input else x - t * (x + e).log()
     if full:
+        if t.dtype == np.bool_:  # PyTorch's Stirling term subtracts the bool target
+            raise bool_sub_error(False)
         big = t.numpy() > 1
         safe = where(big, t, 2.0)
         stirling = safe * safe.log() - safe + (safe * (2 * math.pi)).log() * 0.5
