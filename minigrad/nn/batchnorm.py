@@ -140,8 +140,8 @@ class _BatchNorm(_NormBase):
         running_mean, running_var = buffers.get("running_mean"), buffers.get("running_var")
         # without weights or running statistics nothing is sized by num_features: PyTorch takes any
         # channel count then (a LazyBatchNorm with neither keeps num_features 0)
-        sized = running_mean is not None or self._parameters["weight"] is not None
-        if shape[1] != self.num_features and sized:
+        if shape[1] != self.num_features and (
+                running_mean is not None or self._parameters["weight"] is not None):
             raise ShapeError(
                 f"{type(self).__name__}: expected {self.num_features} channels (dim 1) as num_features, "
                 f"got input of shape {input.shape}"
