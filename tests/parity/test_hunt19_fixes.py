@@ -187,3 +187,21 @@ def test_poisson_nll_loss_full_refuses_a_bool_target(log_input: bool, full: bool
     RuntimeError ("Subtraction, the `-` operator, with a bool tensor is not supported"); minigrad answered."""
     same_error_or_value(lambda lib: lib.nn.functional.poisson_nll_loss(
         lib.tensor([0.5, 1.5, 2.0]), lib.tensor([True, False, True]), log_input=log_input, full=full))
+
+
+@pytest.mark.parametrize("args", [(0, 2), (0, 0), (0.0, 4), (3, 2), (2, 4)])
+def test_group_norm_with_zero_groups_is_a_zero_division(args: Any) -> None:
+    """GroupNorm(0, C): PyTorch computes num_channels % num_groups first (ZeroDivisionError); minigrad's
+    InvalidParameterError was not one."""
+    torch = require_torch()
+    outcomes = []
+    for lib in (torch, mg):
+        try:
+            outcomes.append(lib.nn.GroupNorm(*args).num_groups)
+        except Exception as e:  # (the classes are compared)
+            outcomes.append(e)
+    theirs, ours = outcomes
+    if isinstance(theirs, Exception):
+        assert isinstance(ours, type(theirs)), (theirs, ours)
+    else:
+        assert ours == theirs
