@@ -110,6 +110,10 @@ class _IndexArgumentError(_ArgumentTypeError, IndexError):
     """A float where PyTorch indexes with the argument (Embedding's ``padding_idx=1.0``): its IndexError."""
 
 
+class _ZeroDivisorParameterError(InvalidParameterError, ZeroDivisionError):
+    """A zero count PyTorch divides by before checking it (``GroupNorm(0, 4)``'s num_channels % 0)."""
+
+
 class _AssertedParameterError(InvalidParameterError, AssertionError):
     """An argument PyTorch checks with an assert (``MultiheadAttention(8, 3)``, a bad padding_idx)."""
 

@@ -135,16 +135,19 @@ class _BatchNorm(_NormBase):
         """Normalize per channel; batch statistics in training, running ones in eval (if tracked)."""
         self._check_rank(input, self._ranks, self._layout)
         shape = input._array.shape
-        if shape[1] != self.num_features:
+        # the buffers read once: every attribute access of a parameter or buffer is a __getattr__ call
+        buffers, training = self._buffers, self.training
+        running_mean, running_var = buffers.get("running_mean"), buffers.get("running_var")
+        # without weights or running statistics nothing is sized by num_features: PyTorch takes any
+        # channel count then (a LazyBatchNorm with neither keeps num_features 0)
+        if shape[1] != self.num_features and (
+                running_mean is not None or self._parameters["weight"] is not None):
             raise ShapeError(
                 f"{type(self).__name__}: expected {self.num_features} channels (dim 1) as num_features, "
                 f"got input of shape {input.shape}"
             )
-        # the buffers read once: every attribute access of a parameter or buffer is a __getattr__ call
-        buffers, training = self._buffers, self.training
-        running_mean, running_var = buffers.get("running_mean"), buffers.get("running_var")
         use_batch_stats = training or running_mean is None
-        if use_batch_stats and math.prod(shape) // self.num_features == 1:  # (0: an empty batch)
+        if use_batch_stats and shape[0] * math.prod(shape[2:]) == 1:  # (0: an empty batch)
             raise ShapeError(
                 f"{type(self).__name__}: expected more than 1 value per channel when training, "
                 f"got input of shape {input.shape}"

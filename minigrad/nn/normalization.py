@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.errors import InvalidParameterError, ShapeError, _ZeroDivisorParameterError
 from minigrad.nn import _checks, init
 from minigrad.nn import functional as F
 from minigrad.nn.module import Module, Parameter
@@ -107,6 +107,9 @@ class GroupNorm(Module):
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
                  device: Any = None, dtype: DTypeLike = None, *, bias: bool = True) -> None:
         super().__init__()
+        if num_groups == 0 and not isinstance(num_groups, bool):  # PyTorch's num_channels % 0 comes first
+            raise _ZeroDivisorParameterError(f"integer modulo by zero: num_groups must be a positive int, "
+                                             f"got num_groups={num_groups!r}")
         self.num_groups = _checks.positive_int("num_groups", num_groups)
         self.num_channels = _checks.positive_int("num_channels", num_channels)
         if self.num_channels % self.num_groups:

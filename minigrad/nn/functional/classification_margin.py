@@ -36,13 +36,16 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = 
 
     Raises:
         InvalidParameterError: unknown ``reduction``.
-        ShapeError: target and input shapes do not broadcast.
+        ShapeError: the target does not broadcast to the input's shape.
         MinigradError: a target that requires grad (in grad mode): PyTorch's kernel has no target gradient.
     """
     reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
     x = _checks.tensor("soft_margin_loss", input)
     y = target_like("soft_margin_loss", x, target)
-    check_broadcast("soft_margin_loss", x.shape, y.shape)
+    full = check_broadcast("soft_margin_loss", x.shape, y.shape)
+    if full != tuple(x.shape):  # PyTorch's kernel writes into an output of the input's shape
+        raise ShapeError(f"soft_margin_loss: output with shape {list(x.shape)} doesn't match the broadcast "
+                         f"shape {list(full)} (the target {tuple(y.shape)} must broadcast to the input)")
     if y.requires_grad and is_grad_enabled():
         raise MinigradError("The function 'soft_margin_loss' is not differentiable with respect to argument "
                             "'target'. This input cannot have requires_grad True.")

@@ -67,7 +67,7 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_leng
             classes per frame, e.g. from ``log_softmax``.
         targets: (N, S) padded target sequences, or 1-D: all targets
             concatenated (exactly ``sum(target_lengths)`` labels); integers
-            in [0, C) other than ``blank``.
+            in [0, C) other than ``blank`` (floats are truncated, as PyTorch's).
         input_lengths: (N,) frames used per batch element, each <= T (a Tensor or a sequence of ints).
         target_lengths: (N,) target length per batch element.
         blank: the blank class.
@@ -90,7 +90,7 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_leng
     Raises:
         InvalidParameterError: an unknown reduction, or blank not in [0, C).
         ShapeError: lengths that do not fit log_probs or targets.
-        DTypeError: non-integer targets or lengths.
+        DTypeError: complex targets, non-integer lengths.
     """
     reduction = _checks.reduction(reduction)
     unbatched = log_probs.ndim == 2
@@ -101,9 +101,11 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_leng
     steps, batch, classes = log_probs.shape
     if not 0 <= blank < classes:
         raise InvalidParameterError(f"blank must be in label range: blank={blank}, {classes} classes")
-    target_array = targets.numpy()
-    if target_array.dtype.kind not in "iu":
-        raise DTypeError(f"ctc_loss: targets must hold integers, got dtype {target_array.dtype}")
+    target_array = targets.detach().numpy()
+    if target_array.dtype.kind not in "iu":  # PyTorch's ctc_loss takes targets.to(long): floats truncated
+        if target_array.dtype.kind not in "fb":
+            raise DTypeError(f"ctc_loss: targets must hold integers, got dtype {target_array.dtype}")
+        target_array = target_array.astype(np.int64)
     lengths = _lengths("input_lengths", input_lengths, batch)
     label_lengths = _lengths("target_lengths", target_lengths, batch)
     if lengths.size and (lengths.max() > steps or lengths.min() < 0):
@@ -129,7 +131,7 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_leng
 
     start = np.zeros((batch, width), dtype=bool)
     start[:, 0] = True
-    start[:, 1] = label_lengths > 0
+    start[:, 1:2] = (label_lengths > 0)[:, None]  # (a slice: with every target empty l' is one blank)
     alpha = where(from_numpy(start), frames[0], no_skip)
     for t in range(1, steps):
         prev1 = cat([edge, alpha[:, :-1]], 1)

@@ -287,8 +287,8 @@ def _embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None,  # noq
     gathered = weight[from_numpy(rows)]  # (bags, longest, dim)
     mask = used[..., None]
     if mode == "max":
-        if not longest:
-            return from_numpy(np.zeros((bags, dim), dtype=weight.dtype))
+        if not longest:  # every bag empty: zeros, still on weight's graph (PyTorch's output requires grad)
+            return gathered.sum(1)
         filled = where(mask, gathered, -np.inf)
         # pick each (bag, feature)'s first maximal row by index: its gradient goes there alone, as PyTorch's
         first = filled.numpy().argmax(axis=1)

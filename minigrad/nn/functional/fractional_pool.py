@@ -60,10 +60,13 @@ def _fractional_max(fn: str, nd: int, input: Tensor, kernel_size: Any, output_si
     if 0 in x.shape[1:]:  # (an empty batch gives an empty result, as PyTorch's)
         raise ShapeError(f"{fn}: expected a non-empty input, got shape {input.shape}")
     names = ("height", "width") if nd == 2 else ("time", "height", "width")
+    # PyTorch's 3-D kernel checks output + pool - 1 < size (strictly: a window may not reach the last
+    # element), its 2-D one <= size
+    limit, bound, site = (0, "at most", fn) if nd == 2 else (1, "less than", "fractional_max_pool3d_out")
     for o, k, size, name in zip(out, kernel, spatial, names):
-        if o + k - 1 > size:  # PyTorch's words (a RuntimeError there too)
-            raise ShapeError(f"{fn}(): pool {name} {k} too large relative to input {name} {size} "
-                             f"(output {name} {o} + pool {name} {k} - 1 must be at most {size})")
+        if o + k - 1 > size - limit:  # PyTorch's words (a RuntimeError there too)
+            raise ShapeError(f"{site}(): pool {name} {k} too large relative to input {name} {size} "
+                             f"(output {name} {o} + pool {name} {k} - 1 must be {bound} {size})")
     if samples is None:  # PyTorch's draw: U[0, 1) per (sample, channel, dim) in the input's dtype
         draws = _draws.uniform(default_generator, (n, c, nd), 0.0, 1.0, x.dtype)
     else:

@@ -16,7 +16,9 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
+from minigrad.dtypes import bool_sub_error, scalar_type_name
 from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
+from minigrad.grad_mode import is_grad_enabled
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
@@ -78,6 +80,11 @@ def _pointwise(fn: str, input: Tensor, target: Any) -> tuple[Tensor, Tensor]:  #
             UserWarning,
             stacklevel=3,
         )
+        if fn != "poisson_nll_loss" and (input.ndim == 0) != (t.ndim == 0) and input.dtype != t.dtype:
+            # PyTorch broadcasts both first (torch.broadcast_tensors): a 0-d side then has a dim and
+            # no longer yields the dtype (a 0-d float32 input and a float16 target give float32)
+            full = np.broadcast_shapes(input.shape, t.shape)
+            return input.expand(full), t.expand(full)
     return input, t
 
 
@@ -172,7 +179,8 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     Raises:
         InvalidParameterError: unknown ``reduction``, delta not a positive number.
         ShapeError: the shapes do not broadcast, or weight's shape is not input's.
-        DTypeError: input and target not of one float dtype.
+        DTypeError: an integer input; input and target of two dtypes when a gradient is wanted (PyTorch
+            computes the value, in their common dtype, and raises in backward).
     """
     reduction = _checks.reduction(reduction)
     dl = _checks.number("delta", delta)
@@ -180,10 +188,20 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
         raise InvalidParameterError("huber_loss does not support non-positive values for delta.: delta must "
                                     f"be a positive number, got delta={delta!r}")
     x, t = _pointwise("huber_loss", input, target)
-    if x.dtype.kind != "f" or t.dtype != x.dtype:  # PyTorch computes it, then fails in backward
+    if x.dtype.kind != "f":
         raise DTypeError(f"huber_loss: input and target need one float dtype, got {x.dtype}, {t.dtype}")
-    loss = _weighted("huber_loss", _quadratic_then_linear(x - t, dl, True), x, weight, reduction,
-                     mean_by_weight=False)
+    if t.dtype == x.dtype:
+        elementwise = _quadratic_then_linear(x - t, dl, True)
+    else:
+        # PyTorch's kernel computes in the common dtype into an output of the input's; its backward
+        # then refuses the pair ("Found dtype Double but expected Float"): refused here up front
+        if is_grad_enabled() and (x.requires_grad or t.requires_grad):
+            raise DTypeError(f"Found dtype {scalar_type_name(t.dtype)} but expected "
+                             f"{scalar_type_name(x.dtype)} (huber_loss: input and target of two dtypes "
+                             "have no gradient)")
+        common = np.promote_types(x.dtype, t.dtype) if t.dtype.kind == "f" else x.dtype
+        elementwise = _quadratic_then_linear(x.to(common) - t.to(common), dl, True).to(x.dtype)
+    loss = _weighted("huber_loss", elementwise, x, weight, reduction, mean_by_weight=False)
     return loss if weight is not None else named(loss, "HuberLossBackward0")
 
 
@@ -244,12 +262,15 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
     Raises:
         InvalidParameterError: unknown ``reduction``.
         ShapeError: the shapes do not broadcast.
+        DTypeError: a bool target with ``full`` (PyTorch's RuntimeError: its Stirling term subtracts it).
     """
     reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
     e = _checks.number("eps", eps)
     x, t = _pointwise("poisson_nll_loss", input, target)
     loss = x.exp() - t * x if log_input else x - t * (x + e).log()
     if full:
+        if t.dtype == np.bool_:  # PyTorch's Stirling term subtracts the bool target
+            raise bool_sub_error(False)
         big = t.numpy() > 1
         safe = where(big, t, 2.0)
         stirling = safe * safe.log() - safe + (safe * (2 * math.pi)).log() * 0.5

@@ -579,6 +579,9 @@ def _max_unpool(fn: str, nd: int, input: Tensor, indices: Tensor, kernel_size: A
     n, c = x.shape[:2]
     plane = math.prod(size)
     flat_idx = (idx if batched else idx[None]).reshape(n, c, -1)
+    if plane == 0:  # an empty output: PyTorch checks no index (nothing is written)
+        y = x.reshape(n, c, -1)[:, :, :0].reshape(n, c, *size)
+        return y if batched else y.squeeze(0)
     if flat_idx.size and (flat_idx.min() < 0 or flat_idx.max() >= plane):
         bad = int(flat_idx[(flat_idx < 0) | (flat_idx >= plane)].flat[0])
         raise DimensionError(f"{fn}: found an invalid max index {bad} (output planes are of size "
