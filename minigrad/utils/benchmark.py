@@ -10,6 +10,7 @@ import collections
 import dataclasses
 import enum
 import math
+import sys
 import textwrap
 import timeit
 from collections.abc import Callable, Iterable, Iterator
@@ -56,13 +57,16 @@ class TaskSpec:
             return self.label + sub
         if "\n" not in self.stmt:
             return self.stmt + sub
-        return f"stmt:{f' ({self.sub_label})' if self.sub_label else ''}\n{textwrap.indent(self.stmt, '  ')}"
+        head = f"stmt: ({self.sub_label})" if self.sub_label else "stmt:"
+        return f"{head}\n{textwrap.indent(self.stmt, '  ')}"
 
     def setup_str(self) -> str:
         """The setup as a repr line ('' when there is none)."""
         if self.setup in ("pass", ""):
             return ""
-        return f"setup:\n{textwrap.indent(self.setup, '  ')}" if "\n" in self.setup else f"setup: {self.setup}"
+        if "\n" in self.setup:
+            return f"setup:\n{textwrap.indent(self.setup, '  ')}"
+        return f"setup: {self.setup}"
 
     def summarize(self) -> str:
         """Title, description and setup, one per line (the head of a Measurement's repr)."""
@@ -135,9 +139,10 @@ class Measurement:
         return self.task_spec.title
 
     @property
-    def env(self) -> str:
-        """The environment label, or 'Unspecified env'."""
-        return "Unspecified env" if self.task_spec.env is None else self.task_spec.env
+    def env(self) -> str | None:
+        """The TaskSpec's environment label (None when not given: PyTorch's 'Unspecified env' default is
+        never reached, its property failing over to the TaskSpec's field)."""
+        return self.task_spec.env
 
     @property
     def as_row_name(self) -> str:
@@ -156,7 +161,8 @@ class Measurement:
         lines.append(f"  {n} measurement{'s' if n > 1 else ''}, {self.number_per_run} runs "
                      f"{'per measurement,' if n > 1 else ','} {threads} thread{'s' if threads > 1 else ''}")
         if not self.meets_confidence(_IQR_GROSS_WARN) or self.has_warnings:
-            why = ("This suggests significant environmental influence." if not self.meets_confidence(_IQR_GROSS_WARN)
+            gross = not self.meets_confidence(_IQR_GROSS_WARN)
+            why = ("This suggests significant environmental influence." if gross
                    else "This could indicate system fluctuation.")
             lines.append(f"  WARNING: Interquartile range is {self.iqr / med * 100:.1f}% of the median "
                          f"measurement.\n           {why}")
@@ -180,14 +186,13 @@ def select_unit(t: float) -> tuple[str, float]:
 
 @contextmanager
 def _threads(n: int) -> Iterator[None]:
-    import minigrad  # (the settings module imports nothing from here; lazily to keep startup light)
-
-    before = minigrad.get_num_threads()
-    minigrad.set_num_threads(n)
+    settings = sys.modules["minigrad"]  # (a lookup, not an import: minigrad imports this module)
+    before = settings.get_num_threads()
+    settings.set_num_threads(n)
     try:
         yield
     finally:
-        minigrad.set_num_threads(before)
+        settings.set_num_threads(before)
 
 
 class Timer:
@@ -198,7 +203,8 @@ class Timer:
     """
 
     def __init__(self, stmt: str = "pass", setup: str = "pass", global_setup: str = "",
-                 timer: Callable[[], float] = timeit.default_timer, globals: dict[str, Any] | None = None,
+                 timer: Callable[[], float] = timeit.default_timer,
+                 globals: dict[str, Any] | None = None,  # noqa: A002 - PyTorch's argument name
                  label: str | None = None, sub_label: str | None = None, description: str | None = None,
                  env: str | None = None, num_threads: int = 1, language: Language | str = Language.PYTHON
                  ) -> None:
@@ -210,9 +216,7 @@ class Timer:
             raise InvalidParameterError(f"global_setup is C++ only, got `{global_setup}`. Most likely this "
                                         "code can simply be moved to `setup`.")
         namespace = dict(globals or {})
-        if "torch" not in namespace:
-            import sys
-
+        if "torch" not in namespace:  # (PyTorch's convenience: statements may say torch.)
             namespace["torch"] = sys.modules.get("torch") or sys.modules["minigrad"]
         # a block string's leading newline and indentation would not parse (nor print well)
         stmt, setup = (textwrap.dedent(s) for s in (stmt, setup))
@@ -323,7 +327,7 @@ class Compare:
         cell = {((m.num_threads, m.env, m.as_row_name), m.task_spec.description): m for m in results}
         envs = {m.env for m in results}
         show_env = len(envs) > 1
-        width = max(len(e) for e in envs) + 4 if show_env else 4
+        width = max(len(str(e)) for e in envs) + 4 if show_env else 4
         cells: list[list[str]] = [["", *[c or "" for c in cols]]]
         for row in rows:
             name = "  " + (f"({row[1]})" if show_env else "").ljust(width) + row[2]

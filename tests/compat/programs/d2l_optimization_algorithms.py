@@ -266,7 +266,7 @@ def train_concise_ch11(trainer_fn, hyperparams, data, num_epochs=2, batch_size=1
     net = nn.Sequential(nn.Linear(d, 1))
 
     def init_weights(module):
-        if type(module) == nn.Linear:
+        if type(module) == nn.Linear:  # noqa: E721 - as the tutorial writes it
             torch.nn.init.normal_(module.weight, std=0.01)
             torch.nn.init.zeros_(module.bias)
 

@@ -53,7 +53,7 @@ print(intersection_over_union(c1, c2, box_format="corners").squeeze(-1))
 
 
 def non_max_suppression(bboxes, iou_threshold, threshold, box_format="corners"):
-    assert type(bboxes) == list
+    assert type(bboxes) == list  # noqa: E721 - as the tutorial writes it
     bboxes = [box for box in bboxes if box[1] > threshold]
     bboxes = sorted(bboxes, key=lambda x: x[1], reverse=True)
     bboxes_after_nms = []
