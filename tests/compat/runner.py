@@ -11,17 +11,25 @@ the checks of programs that wait for an API minigrad does not have yet.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import json
 import math
 import os
 import re
+import select
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 PROGRAMS = Path(__file__).resolve().parent / "programs"
 REPO = PROGRAMS.parents[2]
+TIMEOUT = 600  # seconds a program may run
 
 
 @dataclass(frozen=True)
@@ -677,43 +685,155 @@ SPECS: dict[str, list[Check]] = {
 PENDING: dict[str, list[Check]] = {}
 
 
+def _env() -> dict[str, str]:
+    return dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=str(REPO))
+
+
 def _start(program: str, use_minigrad: bool) -> subprocess.Popen[str]:
     cmd = [sys.executable, "-m", "minigrad.compat", program] if use_minigrad else [sys.executable, program]
-    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=str(REPO))
-    return subprocess.Popen(cmd, cwd=PROGRAMS, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    return subprocess.Popen(cmd, cwd=PROGRAMS, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
+
+
+def _failed(program: str, use_minigrad: bool, out: str, err: str) -> AssertionError:
+    which = "minigrad" if use_minigrad else "torch"
+    return AssertionError(f"{program} failed under {which}:\n{out[-2000:]}\n{err[-4000:]}")
 
 
 def _finish(proc: subprocess.Popen[str], program: str, use_minigrad: bool) -> str:
     """The program's stdout once it ends. Raises AssertionError if it failed (or ran over 10 minutes)."""
     try:
-        out, err = proc.communicate(timeout=600)
+        out, err = proc.communicate(timeout=TIMEOUT)
     finally:
         if proc.poll() is None:
             proc.kill()
     if proc.returncode != 0:
-        which = "minigrad" if use_minigrad else "torch"
-        raise AssertionError(f"{program} failed under {which}:\n{out[-2000:]}\n{err[-4000:]}")
+        raise _failed(program, use_minigrad, out, err)
     return out
 
 
 def run(program: str, use_minigrad: bool) -> tuple[str, float]:
-    """Run one program; return its stdout and wall time. Raises AssertionError on failure."""
+    """Run one program in a new interpreter; return its stdout and wall time. Raises AssertionError on
+    failure."""
     start = time.perf_counter()
     out = _finish(_start(program, use_minigrad), program, use_minigrad)
     return out, time.perf_counter() - start
 
 
+class _Server:
+    """A :mod:`tests.compat.forkserver` process for one framework: programs run in forks of it."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("forkserver.py")), kind],
+                                     cwd=PROGRAMS, env=_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True, bufsize=1)
+        self.dir = tempfile.mkdtemp(prefix=f"compat-{kind}-")
+        self.child = 0
+        self.pending = b""
+
+    def start(self, program: str) -> None:
+        """Fork a child that runs ``program`` (its output goes to files of this server's own)."""
+        assert self.proc.stdin is not None
+        request = {"program": program, "stdout": os.path.join(self.dir, "out"),
+                   "stderr": os.path.join(self.dir, "err")}
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        self.child = self._answer(60)["pid"]
+
+    def finish(self, program: str) -> str:
+        """The child's stdout once it ends. Raises AssertionError if it failed (or ran over 10 minutes)."""
+        try:
+            status = self._answer(TIMEOUT)["status"]
+        except BaseException:
+            self.close()
+            raise
+        with open(os.path.join(self.dir, "out"), encoding="utf-8", errors="replace") as f:
+            out = f.read()
+        if status != 0:
+            with open(os.path.join(self.dir, "err"), encoding="utf-8", errors="replace") as f:
+                raise _failed(program, self.kind == "minigrad", out, f.read())
+        return out
+
+    def _answer(self, timeout: float) -> dict[str, int]:
+        # read the descriptor itself: a buffered readline could take both answers at once and leave
+        # select() waiting for the second
+        assert self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self.pending:
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+            data = os.read(fd, 4096) if ready else b""
+            if not data:
+                raise AssertionError(f"the {self.kind} fork server gave no answer within {timeout} s")
+            self.pending += data
+        line, _, self.pending = self.pending.partition(b"\n")
+        answer: dict[str, int] = json.loads(line)
+        return answer
+
+    def close(self) -> None:
+        """Stop the server (and a child still running)."""
+        if self.child and self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.child, signal.SIGKILL)
+        self.proc.kill()
+        self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                pipe.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+_servers: dict[str, _Server] = {}
+
+
+def _server(kind: str) -> _Server:
+    server = _servers.get(kind)
+    if server is None or server.proc.poll() is not None:
+        server = _servers[kind] = _Server(kind)
+    return server
+
+
+@atexit.register
+def _close_servers() -> None:
+    for server in _servers.values():
+        server.close()
+
+
 def run_both(program: str) -> tuple[str, str]:
     """The program's stdout under PyTorch and under minigrad, both run at once (single-threaded each, so
-    on two cores the pair takes the longer one's time, not the sum; :func:`main` times them one by one)."""
-    torch_proc, mg_proc = _start(program, False), _start(program, True)
+    on two cores the pair takes the longer one's time, not the sum; :func:`main` times them one by one).
+
+    Each runs in a fork of an interpreter that has imported its framework already (see
+    :mod:`tests.compat.forkserver`), or, with ``MINIGRAD_COMPAT_FRESH=1`` in the environment (or where
+    ``os.fork`` does not exist), in a new interpreter.
+    """
+    if os.environ.get("MINIGRAD_COMPAT_FRESH") == "1" or not hasattr(os, "fork"):
+        torch_proc, mg_proc = _start(program, False), _start(program, True)
+        try:
+            return _finish(torch_proc, program, False), _finish(mg_proc, program, True)
+        finally:
+            for proc in (torch_proc, mg_proc):
+                if proc.poll() is None:
+                    proc.kill()
+    servers = _server("torch"), _server("minigrad")
     try:
-        return _finish(torch_proc, program, False), _finish(mg_proc, program, True)
-    finally:
-        for proc in (torch_proc, mg_proc):
-            if proc.poll() is None:
-                proc.kill()
+        for server in servers:
+            server.start(program)
+    except BaseException:
+        for server in servers:
+            server.close()
+        raise
+    outs: list[str] = []
+    failures: list[AssertionError] = []
+    for server in servers:  # (both answered before a failure is raised: the next request starts clean)
+        try:
+            outs.append(server.finish(program))
+        except AssertionError as e:
+            failures.append(e)
+    if failures:
+        raise failures[0]
+    return outs[0], outs[1]
 
 
 def _values(check: Check, out: str) -> list[str]:

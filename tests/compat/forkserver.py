@@ -1,0 +1,100 @@
+"""Run compat programs in forks of one interpreter that has imported PyTorch (or minigrad) already.
+
+``python forkserver.py torch|minigrad``, started by :mod:`tests.compat.runner`,
+reads one JSON request per line on stdin (``{"program", "stdout", "stderr"}``:
+a file in ``programs/`` and where its two streams go). For each it forks; the
+child runs the program as ``python PROGRAM`` (or ``python -m minigrad.compat
+PROGRAM``) would: as ``__main__``, with ``sys.argv == [PROGRAM]``, the
+program's directory first on ``sys.path``, and the interpreter's normal exit
+(non-daemon threads joined, atexit handlers run, streams flushed). The server
+answers ``{"pid": ...}`` when the child starts and ``{"status": ...}`` (its
+exit code) when it ends.
+
+Why: importing PyTorch costs about a second and a half of CPU per process and
+minigrad's launcher about one; the suite runs over 300 programs under each.
+A fork starts from the imported state instead. The server itself runs nothing
+else (no draws, no thread pools), and each child reseeds what a new process
+seeds from entropy, so it starts as a fresh process would after its imports;
+``MINIGRAD_COMPAT_FRESH=1`` makes the runner start a
+new interpreter per program instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import sys
+import traceback
+from typing import Any
+
+
+def _serve(reply: Any) -> dict[str, str]:
+    """Fork a child per request; return (in the child only) the request it is to run."""
+    for line in sys.stdin:
+        request: dict[str, str] = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            reply.close()
+            return request
+        print(json.dumps({"pid": pid}), file=reply, flush=True)
+        _, status = os.waitpid(pid, 0)
+        print(json.dumps({"status": os.waitstatus_to_exitcode(status)}), file=reply, flush=True)
+    raise SystemExit(0)
+
+
+def _redirect(request: dict[str, str]) -> None:
+    for fd, path, mode in ((0, os.devnull, os.O_RDONLY), (1, request["stdout"], os.O_WRONLY | os.O_TRUNC),
+                           (2, request["stderr"], os.O_WRONLY | os.O_TRUNC)):
+        new = os.open(path, mode | (os.O_CREAT if fd else 0), 0o644)
+        os.dup2(new, fd)
+        os.close(new)
+
+
+def _reseed(kind: str) -> None:
+    """Seed what a new interpreter seeds from fresh entropy (every fork would share the server's state):
+    Python's random, numpy's global stream and PyTorch's default generator. minigrad's default generator
+    starts from seed 0 in every process, so the fork already has its state."""
+    import random
+
+    import numpy as np
+
+    random.seed()
+    np.random.seed()  # noqa: NPY002 - the legacy global stream is the one to reseed
+    if kind == "torch":
+        import torch
+
+        torch.seed()
+
+
+def main() -> None:
+    """Import the framework, serve requests, and in each child run its program (never returns)."""
+    kind = sys.argv[1]
+    if kind == "torch":
+        import torch  # noqa: F401 - the point: children start with it imported
+    else:
+        from minigrad.compat import launcher
+    # the protocol gets its own descriptor: fd 1 and 2 become the children's streams
+    reply = os.fdopen(os.dup(1), "w")
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.close(null)
+    request = _serve(reply)
+    _redirect(request)
+    _reseed(kind)
+    program = request["program"]
+    sys.path[0] = os.path.dirname(os.path.abspath(program))
+    if kind != "torch":
+        raise SystemExit(launcher.main([program]))
+    sys.argv = [program]
+    try:
+        runpy.run_path(program, run_name="__main__")
+    except SystemExit:
+        raise
+    except BaseException:  # reported as Python reports an uncaught exception
+        traceback.print_exc()
+        raise SystemExit(1) from None
+
+
+if __name__ == "__main__":
+    main()
