@@ -276,7 +276,8 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
     left = a.permute(*free_a, *da).reshape(na, c) if a.ndim else a.reshape(1, 1)
     right = b.permute(*db, *free_b).reshape(c, nb) if b.ndim else b.reshape(1, 1)
     out_shape = tuple(a.shape[i] for i in free_a) + tuple(b.shape[j] for j in free_b)
-    return matmul(left, right).reshape(out_shape)
+    # (PyTorch's tensordot ends in a reshape of its mm, a ViewBackward0 even where the shape is the mm's)
+    return _named(matmul(left, right).reshape(out_shape), a, "ViewBackward0")
 
 
 # ------------------------------------------------------------------ einsum

@@ -634,7 +634,7 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:  # noqa:
     elif known != n:
         raise MinigradError(f"unflatten: sizes {list(parts)} don't multiply up to the size of dim {dim} "
                             f"({n})")
-    return input.reshape(input.shape[:d] + parts + input.shape[d + 1 :])
+    return input.view(input.shape[:d] + parts + input.shape[d + 1 :])  # (a view: ViewBackward0, as PyTorch's)
 
 
 def contiguous(input: Tensor, memory_format: Any = contiguous_format) -> Tensor:  # noqa: A002

@@ -1621,7 +1621,13 @@ class Tensor(TensorMethods):
         target = target if target == have else infer_reshape(target, self._array.size, self.shape)
         if target == have:  # (also x.view(-1, n) of an (m, n) x: no op)
             return self
-        return self._view(_ops.Reshape.apply(self, shape=target))
+        out = self._view(_ops.Reshape.apply(self, shape=target))
+        if out._ctx is not None and not self._array.flags.c_contiguous:
+            # PyTorch names the reshape of a strided tensor by what it did: a view of the same memory
+            # (ReshapeAliasBackward0) or, where the strides allow none, a copy (UnsafeViewBackward0)
+            alias = np.may_share_memory(out._array, self._array)
+            out._ctx.label = "ReshapeAliasBackward0" if alias else "UnsafeViewBackward0"
+        return out
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Merge dims ``start_dim..end_dim`` into one."""

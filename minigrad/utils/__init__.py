@@ -1,6 +1,8 @@
-"""``torch.utils``: ``utils.data`` (datasets and the DataLoader) and ``utils.checkpoint``."""
+"""``torch.utils``: ``utils.data`` (datasets and the DataLoader), ``utils.checkpoint`` and
+``utils.benchmark``."""
 
+from minigrad.utils import benchmark as benchmark
 from minigrad.utils import checkpoint as checkpoint
 from minigrad.utils import data as data
 
-__all__ = ["checkpoint", "data"]
+__all__ = ["benchmark", "checkpoint", "data"]

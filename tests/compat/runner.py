@@ -662,6 +662,22 @@ SPECS: dict[str, list[Check]] = {
     "init_generators_collate.py": every_number(1e-5),  # nn.init/draws with a Generator, default_collate
     "tying_checkpointing_utils.py": every_number(1e-5),  # tied head, checkpoint replays, nn.utils helpers
     "cyclegan_espcn_blocks.py": every_number(1e-5),  # reflection pads, instance norm, pixel shuffle, einsum
+    # progs20: seeded, so every printed number (timings are never printed, only their structure)
+    "recipe_reproducibility_timer.py": [Check(r"^(.*)$", 0)],  # seeds, rng state, benchmark.Timer/Compare
+    "recipe_state_dict_warmstart.py": every_number(1e-5),  # state_dict recipes, extra state, load hooks
+    "d2l_optimization_algorithms.py": every_number(1e-5),  # gd..adam/yogi by hand vs torch.optim, schedules
+    "d2l_modern_rnns.py": every_number(1e-5),      # stacked/bidirectional GRU by hand vs nn.GRU, beam search
+    "d2l_computational_performance.py": every_number(1e-5),  # jit.script, allreduce/split_batch by hand
+    "persson_bilstm_sentiment.py": every_number(1e-5),  # vocab, pad/pack, BiLSTM hidden[-2:], checkpoints
+    "persson_yolo_utils.py": every_number(1e-5),   # IoU, NMS, mAP, cellboxes, YoloLoss
+    "persson_resnet_bottleneck.py": every_number(1e-5),  # ResNet50/101 bottlenecks, counts, float64 training
+    "ppl_mcmc_svi.py": every_number(1e-5),         # conjugate Beta, MH, HMC, importance sampling, SVI
+    "ssl_barlow_vicreg_moco.py": every_number(1e-5),  # Barlow Twins, VICReg, MoCo queue, InfoNCE, probe
+    "graph_scatter_pagerank_gat.py": every_number(1e-5),  # PageRank, components, GAT/GIN by scatter ops
+    "numeric_utility_idioms.py": [Check(r"^(.*)$", 0)],  # where/clamp/bucketize/searchsorted/cdist/unique...
+    "print_grad_fn_zoo.py": [Check(r"^(.*)$", 0)],  # ~120 grad_fn names, dtypes, layer reprs, state_dict keys
+    "kaggle_tabular_kfold_ckpt.py": every_number(1e-5),  # stratified folds, OneCycle, early stopping, OOF
+    "seq2seq_luong_variants.py": every_number(1e-5),  # dot/general/concat attention, masked NLL, greedy
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
