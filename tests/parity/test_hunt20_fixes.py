@@ -1,0 +1,67 @@
+"""hunt20's fixes: optimizers, schedulers, the autograd API and view semantics compared with PyTorch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import minigrad as mg
+from tests.helpers import outcome, require_torch, same_error_or_value
+
+torch = require_torch()
+
+
+def _pieces(form: Callable[[Any], Any]) -> None:
+    """``form`` gives the same pieces in both libraries, or both raise an instance of PyTorch's class."""
+    theirs, ours = outcome(form, torch), outcome(form, mg)
+    if isinstance(theirs, Exception):
+        assert isinstance(ours, type(theirs)), (theirs, ours)
+        return
+    assert [p.tolist() for p in ours] == [p.tolist() for p in theirs]
+
+
+@pytest.mark.parametrize("form", [
+    lambda m: m.arange(6.0).split(m.tensor(2)),
+    lambda m: m.arange(6.0).split(m.tensor(2.0)),
+    lambda m: m.arange(6.0).split(m.tensor([3])),
+    lambda m: m.split(m.arange(6.0), m.tensor(4)),
+    lambda m: m.arange(6.0).split(m.tensor([2, 4])),
+    lambda m: m.arange(6.0).chunk(m.tensor(2)),
+    lambda m: m.chunk(m.arange(6.0), m.tensor(4)),
+    lambda m: m.arange(6.0).chunk(m.tensor(2.0)),
+], ids=["split 0-d", "split 0-d float", "split 1-element", "torch.split 0-d", "split 2 elements", "chunk 0-d",
+        "torch.chunk 0-d", "chunk float 0-d"])
+def test_split_and_chunk_take_a_tensor_size_as_pytorch(form: Callable[[Any], Any]) -> None:
+    """A 0-d (or one-element) tensor as split's size is int() of it, and chunk takes a 0-d integer tensor,
+    as PyTorch's (minigrad raised TypeError iterating over a 0-d tensor)."""
+    _pieces(form)
+
+
+@pytest.mark.parametrize("form", [
+    lambda m: m.arange(6.0).reshape(2, 3).t().view(6),
+    lambda m: m.arange(6.0).reshape(2, 3).t().view(3, 2),
+    lambda m: m.arange(24.0).reshape(2, 3, 4).permute(2, 0, 1).view(4, 6),
+    lambda m: m.arange(24.0).reshape(2, 3, 4).permute(1, 2, 0).view(12, 2),
+    lambda m: m.arange(24.0).reshape(2, 3, 4)[:, ::2].view(-1),
+    lambda m: m.arange(3.0).reshape(3, 1).expand(3, 4).view(12),
+    lambda m: m.arange(3.0).reshape(3, 1).expand(3, 4).view(3, 2, 2),
+    lambda m: m.arange(6.0).view(),
+    lambda m: m.arange(1.0).view(()),
+], ids=["t 6", "t 3x2", "permute incompatible", "permute compatible", "strided slice", "expand",
+        "expand split", "no size", "0-d"])
+def test_view_of_a_view_raises_where_pytorch_does(form: Callable[[Any], Any]) -> None:
+    """view of a transposed, permuted, sliced or expanded tensor raises PyTorch's RuntimeError when the
+    strides allow no view (minigrad copied), and aliases where they do."""
+    same_error_or_value(form)
+
+
+def test_compatible_view_of_a_transpose_aliases_its_base() -> None:
+    for lib in (mg, torch):
+        b = lib.arange(24.0).reshape(2, 3, 4)
+        v = b.permute(1, 2, 0).view(12, 2)
+        v[0, 1] = 100.0
+        assert b[1, 0, 0].item() == 100.0
+        with pytest.raises(RuntimeError, match="view size is not compatible with input tensor's size"):
+            b.transpose(0, 2).view(-1)
