@@ -65,3 +65,29 @@ def test_compatible_view_of_a_transpose_aliases_its_base() -> None:
         assert b[1, 0, 0].item() == 100.0
         with pytest.raises(RuntimeError, match="view size is not compatible with input tensor's size"):
             b.transpose(0, 2).view(-1)
+
+
+@pytest.mark.parametrize(("name", "kw", "words"), [
+    ("Muon", {"lr": -1.0}, "Learning rate should be >= 0 but is: -1.0"),
+    ("Muon", {"momentum": -0.5}, "momentum should be >= 0 but is: -0.5"),
+    ("Muon", {"weight_decay": -0.1}, "weight decay should be >= 0 but is: -0.1"),
+    ("Adafactor", {"lr": -1.0}, "Learning rate should be >= 0 but is: -1.0"),
+    ("Adafactor", {"weight_decay": -0.1}, "weight_decay should be >= 0 but is: -0.1"),
+    ("Adafactor", {"beta2_decay": 0.5}, "beta2_decay should be <= 0 but is: 0.5"),
+    ("Adafactor", {"d": -1.0}, "Clipping threshold d should be >= 1 but is: -1.0"),
+    ("Adafactor", {"eps": (None, -1.0)}, "epsilon2 should be >= 0 but is: -1.0"),
+    ("Adafactor", {"eps": -1.0}, ""),
+    ("LBFGS", {"line_search_fn": "bogus"}, "only 'strong_wolfe' is supported"),
+])
+def test_optimizer_argument_errors_in_pytorchs_class_and_words(name: str, kw: dict[str, Any],
+                                                               words: str) -> None:
+    """Muon's and Adafactor's range errors say what PyTorch's say (minigrad's said "Invalid ... value");
+    Adafactor's eps that is no pair is PyTorch's TypeError."""
+    def form(lib: Any) -> Any:
+        p = lib.ones(3, 2, requires_grad=True)
+        opt = getattr(lib.optim, name)([p], **kw)
+        p.grad = lib.ones(3, 2)
+        opt.step((lambda: (p * p).sum()) if name == "LBFGS" else None)
+    theirs, ours = outcome(form, torch), outcome(form, mg)
+    assert isinstance(theirs, Exception) and isinstance(ours, type(theirs)), (theirs, ours)
+    assert str(theirs).startswith(words) and str(ours).startswith(words), (theirs, ours)
