@@ -91,3 +91,21 @@ def test_optimizer_argument_errors_in_pytorchs_class_and_words(name: str, kw: di
     theirs, ours = outcome(form, torch), outcome(form, mg)
     assert isinstance(theirs, Exception) and isinstance(ours, type(theirs)), (theirs, ours)
     assert str(theirs).startswith(words) and str(ours).startswith(words), (theirs, ours)
+
+
+@pytest.mark.parametrize("mode", ["triangular", "triangular2", "exp_range"])
+def test_cyclic_lr_of_a_built_in_mode_takes_any_scale_mode(mode: str) -> None:
+    """A built-in mode sets its own scale_mode, so PyTorch takes scale_mode=None (or anything) there;
+    minigrad refused it."""
+    def lrs(lib: Any) -> list[float]:
+        opt = lib.optim.SGD([lib.ones(2, requires_grad=True)], lr=0.1, momentum=0.9)
+        sched = lib.optim.lr_scheduler.CyclicLR(opt, 0.001, 0.1, step_size_up=5, step_size_down=3, mode=mode,
+                                                gamma=0.99, scale_mode=None)
+        out = []
+        for _ in range(20):
+            opt.step()
+            sched.step()
+            out.append(sched.get_last_lr()[0])
+        assert sched.scale_mode == ("iterations" if mode == "exp_range" else "cycle")
+        return out
+    assert lrs(mg) == lrs(torch)
