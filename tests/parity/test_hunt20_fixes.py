@@ -109,3 +109,93 @@ def test_cyclic_lr_of_a_built_in_mode_takes_any_scale_mode(mode: str) -> None:
         assert sched.scale_mode == ("iterations" if mode == "exp_range" else "cycle")
         return out
     assert lrs(mg) == lrs(torch)
+
+
+def _walk(fn: Any, depth: int = 0) -> Any:
+    """A grad_fn's graph as nested (name, inputs) tuples."""
+    if fn is None or depth > 10:
+        return None
+    return fn.name(), tuple(_walk(f, depth + 1) for f, _ in fn.next_functions)
+
+
+GRAPHS: list[Callable[[Any, Any, Any], Any]] = [
+    lambda m, w, b: (w * 2).sum(),
+    lambda m, w, b: (m.relu(w @ w.t()) + 1).mean(),
+    lambda m, w, b: (m.tanh(w + b) * w).sum(),
+    lambda m, w, b: (w.reshape(3, 2).t()[:, 1:] - b.sum()).exp().sum(),
+    lambda m, w, b: m.cat([w, w * w], 0).sigmoid().sum(),
+]
+
+
+@pytest.mark.parametrize("make", GRAPHS)
+def test_next_functions_outlive_backward(make: Callable[[Any, Any, Any], Any]) -> None:
+    """After backward a node's next_functions are the same as before, as PyTorch's edges outlive the saved
+    tensors (minigrad's were empty: torchviz-style walks after backward saw a one-node graph)."""
+    shapes = []
+    for lib in (mg, torch):
+        w = lib.tensor([[0.5, -1.0, 2.0], [1.5, 0.2, -0.3]], requires_grad=True)
+        b = lib.tensor([0.1, 0.2, 0.3], requires_grad=True)
+        loss = make(lib, w, b)
+        before = _walk(loss.grad_fn)
+        loss.backward()
+        assert _walk(loss.grad_fn) == before
+        shapes.append(before)
+    assert shapes[0] == shapes[1]
+
+
+SECOND: list[Callable[[Any, Any], Any]] = [
+    lambda m, w: (w + 1).sum(),
+    lambda m, w: (1 - w).t().reshape(-1)[1:].sum(),
+    lambda m, w: (w - w.mean()).sum(),
+    lambda m, w: m.stack([w + 1, -w]).mean(),
+    lambda m, w: (w.sum(0, keepdim=True).expand(2, 3) + w).sum(),
+    lambda m, w: (w * 2).sum(),
+    lambda m, w: (w.exp() + 1).sum(),
+    lambda m, w: m.cat([w + 1, w - 1]).sum(),
+]
+
+
+@pytest.mark.parametrize("make", SECOND)
+def test_a_second_backward_runs_through_ops_that_saved_nothing(make: Callable[[Any, Any], Any]) -> None:
+    """PyTorch frees saved tensors, not edges: a second backward through nodes that saved no tensors (add,
+    sub, views, sum, mean, stack) accumulates again; one through a node that saved some (mul, exp, cat's
+    ...) raises its error. minigrad raised wherever an activation stood between the loss and the leaves."""
+    outcomes = []
+    for lib in (mg, torch):
+        w = lib.tensor([[0.5, -1.0, 2.0], [1.5, 0.2, -0.3]], requires_grad=True)
+        loss = make(lib, w)
+        loss.backward()
+        first = w.grad.clone()
+        try:
+            loss.backward()
+        except RuntimeError as e:
+            outcomes.append(("raised", "backward through the graph a second time" in str(e)))
+        else:
+            outcomes.append(("ran", (w.grad - 2 * first).abs().max().item() < 1e-6))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_a_second_backward_runs_hooks_again_and_frees_no_more_memory() -> None:
+    """The hooks of a tensor between run again (PyTorch keeps them on its node), and the graph kept after a
+    backward holds no activation."""
+    import gc
+    import weakref
+    seen: dict[str, list[list[float]]] = {}
+    for name, lib in (("mg", mg), ("torch", torch)):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x + 1
+        seen[name] = []
+        y.register_hook(lambda g, s=seen[name]: s.append(g.tolist()))
+        loss = (-y).sum()
+        loss.backward()
+        loss.backward()
+        assert x.grad.tolist() == [-2.0, -2.0]
+    assert seen["mg"] == seen["torch"]
+    x = mg.ones(1000, requires_grad=True)
+    a = x * 3
+    held = weakref.ref(a)
+    loss = (a + 1).sum()
+    loss.backward()
+    del a
+    gc.collect()
+    assert held() is None
