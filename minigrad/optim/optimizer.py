@@ -37,6 +37,7 @@ from minigrad.errors import (
     UnsupportedError,
     _ArgumentTypeError,
     _IndexArgumentError,
+    _MissingKeyError,
 )
 from minigrad.nn._checks import value_error
 from minigrad.tensor import Array, Tensor, from_numpy, reset_grads
@@ -393,6 +394,7 @@ class Optimizer:
         Raises:
             TypeError: ``param_group`` is not a dict, its params are a set or
                 hold a non-Tensor.
+            KeyError: no 'params' entry (also an InvalidParameterError).
             InvalidParameterError: a non-leaf tensor, a duplicate parameter, a
                 parameter already in another group, a missing required or an
                 invalid hyperparameter.
@@ -401,7 +403,7 @@ class Optimizer:
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
         if "params" not in param_group:
-            raise InvalidParameterError("param_group has no 'params' entry")
+            raise _MissingKeyError("params")  # (PyTorch's KeyError: 'params')
         group = dict(param_group)
         params = group["params"]
         if isinstance(params, Tensor):
