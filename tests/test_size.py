@@ -913,8 +913,9 @@ BUDGETS: dict[str, int] = {
     # +17 shapes.int_argument: a 0-d int tensor where an int goes)
     # (merge of libs19: both sides' lines)
     # +18 (hunt20): split/chunk take a tensor size; view of a view raises where PyTorch's strides allow none
-    # +101 (hunt20): next_functions after backward, a second backward through nodes that saved nothing
-    "minigrad": 63912,  # (progs15 and hunt15 merged: the lists above)
+    # +103 (hunt20): next_functions after backward, a second backward through nodes that saved nothing;
+    # add_param_group's KeyError
+    "minigrad": 63914,  # (progs15 and hunt15 merged: the lists above)
 }
 
 
