@@ -143,6 +143,20 @@ INPLACE_NAMES = (
 )  # fmt: skip
 
 
+def _copied_from_view(t: Tensor, out: Tensor) -> bool:
+    """Whether reshaping ``t`` to ``out`` had to copy although ``t`` is a view (t(), permute, slicing,
+    expand) of a contiguous tensor: its strides are then PyTorch's, and PyTorch's view raises there.
+    (A tensor an op laid out otherwise than PyTorch would is copied as reshape copies.)"""
+    ref = getattr(t, "_viewbase", None)
+    if ref is None or (out._array.base is not None and np.shares_memory(out._array, t._array)):
+        return False
+    owner = ref()
+    base = owner._array if owner is not None else t._array
+    while owner is None and isinstance(base.base, np.ndarray):  # (a base gone: its memory stands for it)
+        base = base.base
+    return bool(base.flags.c_contiguous)
+
+
 class BaseRef(weakref.ref):  # type: ignore[type-arg]
     """A view's weak link to its base (``Tensor._base``), shared by every view of that base; ``standin``
     is the tensor over the base's memory that stands for it once it is gone."""
@@ -1093,6 +1107,9 @@ class TensorMethods:
         """
         if size is not None:
             shape = (size,)
+        elif not shape and dtype is None:  # (x.view(()) is a 0-d view; x.view() is PyTorch's TypeError)
+            raise TypeError("view() received an invalid combination of arguments - got (), but expected one "
+                            "of:\n * (torch.dtype dtype)\n * (tuple of ints size)\n")
         if dtype is None and len(shape) == 1 and not isinstance(shape[0], (builtins.int, np.integer, tuple,
                                                                            list)):
             dtype, shape = shape[0], ()
@@ -1100,7 +1117,12 @@ class TensorMethods:
             # Where the strides do not allow the shape, PyTorch raises and this copies (as reshape):
             # minigrad's layers do not always lay out their results as PyTorch's do (an adaptive pool's),
             # and x.view(x.size(0), -1) after them must work as it does in PyTorch.
-            out = self._same_shape_view(self.reshape(*shape))
+            out = self.reshape(*shape)
+            if out._array.size and _copied_from_view(self, out):
+                raise MinigradError(
+                    "view size is not compatible with input tensor's size and stride (at least one dimension "
+                    "spans across two contiguous subspaces). Use .reshape(...) instead.")
+            out = self._same_shape_view(out)
             if out._ctx is not None and getattr(out._ctx, "label", "") in _RESHAPE_NAMES:
                 out._ctx.label = "ViewBackward0"  # (a view is a ViewBackward0 however strided its input)
             return cast("Tensor", out)

@@ -107,7 +107,8 @@ class Function:
     run without ``retain_graph`` (the saved arrays are then gone).
     """
 
-    __slots__ = ("hooks", "label", "label_inputs", "out_version", "parents", "prior", "seq", "versions")
+    __slots__ = ("edges", "hooks", "label", "label_inputs", "out_version", "parents", "prior", "seq",
+                 "versions")
     #: names of attributes holding saved arrays, dropped by :meth:`release`
     saved: ClassVar[tuple[str, ...]] = ()
 
@@ -121,6 +122,10 @@ class Function:
     # Set only on the op an in-place change recorded: the tensor holding the changed tensor's history before
     # it (ops recorded earlier that read the tensor send their gradient there); read with getattr.
     prior: Tensor
+    # Set only once a backward released the node: per input, the op that made it, the leaf, or None (for
+    # next_functions, as PyTorch's edges outlive the saved tensors); read with getattr.
+    # (a tuple for a node that saved nothing: per input a leaf, or (its op, shape, dtype, hooks))
+    edges: list[Function | Tensor | None] | tuple[Any, ...]
     # Set only on the last node of a composed function PyTorch computes as one op (its grad_fn name,
     # MseLossBackward0: see minigrad.nn.functional._grad_names); read with getattr.
     label: str
@@ -157,14 +162,21 @@ class Function:
 
     @property
     def released(self) -> bool:
-        """True once backward ran without ``retain_graph`` and freed this node."""
-        return not self.parents
+        """True once backward ran without ``retain_graph`` and freed this node (its inputs dropped, or
+        for a node that saved nothing, replaced by shells holding no memory)."""
+        return not self.parents or any(type(p) is Shell for p in self.parents)
 
     @property
     def next_functions(self) -> tuple[tuple[Function | AccumulateGrad | None, int], ...]:
         """Per input, as PyTorch's: (the op that made it, 0), (AccumulateGrad of a leaf that requires
-        grad, 0) or (None, 0); empty once the node is released."""
+        grad, 0) or (None, 0); kept after a backward, as PyTorch's edges are."""
         shown = getattr(self, "label_inputs", None)  # (kept after a backward, as PyTorch's edges are)
+        if shown is None and not self.parents:
+            edges = getattr(self, "edges", None) or ()
+            if edges and self.name() in _SCALAR_FIRST:
+                edges = edges[1:]
+            return tuple(((e[0] if type(e) is tuple else e if e is None or isinstance(e, Function)
+                           else AccumulateGrad(e)), 0) for e in edges)
         inputs = self.parents if shown is None else shown
         if inputs and self.name() in _SCALAR_FIRST:  # (number - x, number ** x: the number is no input)
             inputs = inputs[1:]
@@ -326,22 +338,57 @@ class Function:
         or views of leaves made by such a node. Any other node drops them (or they would hold every
         step's activations).
         """
-        if not _reads_nothing(self):
-            return False
-        for p in self.parents:
-            ctx = p._ctx
-            if ctx is not None and not (ctx.is_view and _reads_nothing(ctx)
-                                        and all(q._ctx is None for q in ctx.parents)):
-                return False
-        return True
+        return _reads_nothing(self) and inputs_kept(self)
 
     def _needs_saved(self) -> bool:
         """Whether backward needs values :meth:`release` drops (only the names in ``saved`` by default)."""
         return bool(self.saved)
 
 
+class Shell(Tensor):
+    """Stands for an input of a node that saved nothing when a second backward runs it: the op that made
+    the input, its shape and dtype, no values (a zero-strided array).
+
+    PyTorch's edges outlive the saved tensors a backward frees, so a second backward through ops that
+    saved nothing runs (``(x + 1).sum()`` twice); minigrad's edges are the input tensors themselves, whose
+    arrays (a step's activations) the graph must not hold, so a freed node keeps what a shell needs
+    (see ``minigrad.autograd.engine._revive``).
+    """
+
+    __slots__ = ()
+    __hash__ = Tensor.__hash__
+    # (class values: hooks, rarely given, go in the instance's __dict__)
+    _retains_grad = False
+    _hooks = None
+
+    # A tensor and its shell both reached in one pass (one used by an op a backward freed, the other by an
+    # op made since) tie on the heap, whose tuples then compare them: identity, not elementwise values.
+    def __eq__(self, other: object) -> bool:  # type: ignore[override]
+        return self is other
+
+    def __ne__(self, other: object) -> bool:  # type: ignore[override]
+        return self is not other
+
+    def __lt__(self, other: Any) -> bool:  # type: ignore[override]
+        return False
+
+    def __gt__(self, other: Any) -> bool:  # type: ignore[override]
+        return False
+
+
 def _reads_nothing(fn: Function) -> bool:
     return not (fn.reads_inputs or fn.reads_output or fn._needs_saved())
+
+
+def inputs_kept(fn: Function) -> bool:
+    """For a node that reads nothing: whether its inputs are leaves or views of leaves made by such a node
+    (see :meth:`Function.keeps_inputs`)."""
+    for p in fn.parents:
+        ctx = p._ctx
+        if ctx is not None and not (ctx.is_view and _reads_nothing(ctx)
+                                    and all(q._ctx is None for q in ctx.parents)):
+            return False
+    return True
 
 
 _new = object.__new__

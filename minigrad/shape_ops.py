@@ -136,7 +136,7 @@ def split(tensor: Tensor, split_size_or_sections: int | Sequence[int], dim: int 
     Raises:
         MinigradError: listed sizes are negative or do not add up to the dim.
     """
-    if isinstance(split_size_or_sections, (int, np.integer)) or tensor.ndim == 0:
+    if isinstance(split_size_or_sections, (int, np.integer, Tensor)) or tensor.ndim == 0:
         return tensor.split(split_size_or_sections, dim)
     sizes = [_int("split", "split sizes", s) for s in split_size_or_sections]
     d = norm_dim(dim, tensor.ndim)

@@ -1745,6 +1745,11 @@ class Tensor(TensorMethods):
             InvalidParameterError: ``split_size`` is negative, or 0 for a dim that is not empty.
             MinigradError: a 0-d tensor, or listed sizes are negative or do not add up to the dim.
         """
+        if isinstance(split_size, Tensor):  # PyTorch's split takes int(a one-element tensor) as the size
+            if split_size._array.size != 1:
+                raise TypeError("split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of "
+                                "ints, not Tensor")
+            split_size = int(split_size._array.item())
         if self.ndim == 0:  # (dim 0 of a 0-d tensor is valid elsewhere, not here)
             raise MinigradError("split expects at least a 1-dimensional tensor")
         if not isinstance(split_size, (int, np.integer)):
@@ -1774,6 +1779,8 @@ class Tensor(TensorMethods):
             InvalidParameterError: ``chunks`` is not positive.
             MinigradError: a 0-d tensor.
         """
+        if isinstance(chunks, Tensor) and chunks.ndim == 0 and chunks._array.dtype.kind in "iu":
+            chunks = int(chunks._array)  # (an int argument of PyTorch's takes a 0-d integer tensor)
         _check_int("chunk", "chunks", chunks)
         if chunks <= 0:
             raise InvalidParameterError(f"chunk expects `chunks` to be greater than 0, got: {chunks!r}")

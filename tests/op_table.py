@@ -593,8 +593,9 @@ OP_TABLE += [
            covers=("reshape",)),
     OpSpec("reshape_tuple", lambda a, shape: a.reshape(shape), lambda a, shape: a.reshape(shape), _reshape(),
            covers=("reshape",)),
-    OpSpec("view", lambda a, shape: a.view(*shape), lambda a, shape: a.reshape(shape), _reshape(),
-           covers=("view",)),
+    # (x.view() with no size is PyTorch's TypeError: a 0-d target is given as ())
+    OpSpec("view", lambda a, shape: a.view(*shape) if shape else a.view(()),
+           lambda a, shape: a.reshape(shape), _reshape(), covers=("view",)),
     OpSpec("flatten", lambda a, **k: a.flatten(**k), lambda a, **k: a.flatten(**k), _flatten(),
            covers=("flatten",)),
     OpSpec("transpose", lambda a, **k: a.transpose(**k), lambda a, **k: a.transpose(**k), _transpose(),

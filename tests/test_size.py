@@ -121,7 +121,9 @@ BUDGETS: dict[str, int] = {
     # 2,355 with libs19: add_/sub_ take PyTorch's deprecated scalar-first add_(alpha, other) (old optimizers)
     # (merge of libs19: both sides' lines)
     # +3 (progs20): a reshape of a strided tensor names its node as PyTorch's (ReshapeAlias / UnsafeView)
-    "minigrad/tensor.py": 2414,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # +4 (hunt20): split and chunk take a tensor as the size, as PyTorch's
+    # (merge of hunt20: both sides' lines)
+    "minigrad/tensor.py": 2421,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -261,7 +263,8 @@ BUDGETS: dict[str, int] = {
     # 3,691 with libs19: float32 ** a Python exponent of a tensor under 16 elements in double, as PyTorch
     # (merge of libs19: both sides' lines)
     # +3 PowScalar's wide flag: BatchNorm's (var + eps) ** -0.5 keeps float32 arithmetic for small arrays
-    "minigrad/ops.py": 3719,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
+    # +47 (hunt20): Function.edges kept after a backward (next_functions), the Shell stand-in, inputs_kept
+    "minigrad/ops.py": 3766,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -366,7 +369,8 @@ BUDGETS: dict[str, int] = {
     # +4 (progs19): mark_dirty bumps the input's version as PyTorch's
     # 2,878 with libs19: backward(create_graph=True) stores a copy in .grad (PyTorch's CopyBackwards)
     # (merge of libs19: both sides' lines)
-    "minigrad/autograd": 2888,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients)
+    # +53 (hunt20): the engine keeps a freed node's edges and revives a node that saved nothing
+    "minigrad/autograd": 2941,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -400,7 +404,8 @@ BUDGETS: dict[str, int] = {
     # +44: _leaf_edges / _finish_leaf: hooks in PyTorch's order
     # +3: grad() with one input does not search below it (its history may be long, or freed)
     # +7 (hunt16): grad()'s search for the paths to its inputs follows each node's inputs as it read them
-    "minigrad/autograd/engine.py": 753,  # (libs19: the create_graph .grad copy)
+    # +53 (hunt20): a freed node's edges; _revive: a second backward through nodes that saved nothing
+    "minigrad/autograd/engine.py": 806,  # (libs19: the create_graph .grad copy)
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -921,7 +926,11 @@ BUDGETS: dict[str, int] = {
     # benchmark recipe imports it); +3 reshape/view/tensordot node names (tensor.py, _tensor_methods.py,
     # matrix_ops.py, shape_ops.py)
     # (merge of hunt19 and progs20: both sides' lines)
-    "minigrad": 64196,  # (progs15 and hunt15 merged: the lists above)
+    # +18 (hunt20): split/chunk take a tensor size; view of a view raises where PyTorch's strides allow none
+    # +103 (hunt20): next_functions after backward, a second backward through nodes that saved nothing;
+    # add_param_group's KeyError
+    # (merge of hunt20: both sides' lines)
+    "minigrad": 64328,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -27,8 +27,8 @@ from minigrad.errors import MinigradError, ShapeError
 from minigrad.grad_mode import _extras, set_grad_enabled
 from minigrad.memory_formats import contiguous_format as _contiguous_format
 from minigrad.memory_formats import preserve_format as _preserve_format
+from minigrad.ops import Shell, inputs_kept, sum_to
 from minigrad.ops import released_error as _released_error
-from minigrad.ops import sum_to
 from minigrad.settings import is_warn_always_enabled as _warn_always
 from minigrad.shapes import size_mismatch
 from minigrad.tensor import Tensor, from_numpy, held_grad, stack, store_grad
@@ -50,14 +50,14 @@ def _read(fn: Function) -> tuple[Tensor, ...]:
     return parents
 
 
-def _ancestors_to(roots: Sequence[Tensor], targets: set[int]) -> set[int]:
+def _ancestors_to(roots: Sequence[Tensor], targets: set[int], made: dict[int, Tensor]) -> set[int]:
     """ids of the tensors whose op must run backward for :func:`grad` to reach every tensor in ``targets``.
 
     Those on a path from ``roots`` down to a target, including paths through
     another target (x - mean(x) with targets x - mean(x) and x). Iterative
     depth-first search (graph depth is bounded by memory, not by Python's
     recursion limit). A target whose op was freed by an earlier backward
-    ends its paths; a freed op anywhere else raises.
+    ends its paths; a freed op anywhere else runs again if it saved nothing (:func:`_revive`), or raises.
     """
     order: list[Tensor] = []
     visited: set[int] = set()
@@ -79,7 +79,7 @@ def _ancestors_to(roots: Sequence[Tensor], targets: set[int]) -> set[int]:
             if not fn.parents:
                 if id(t) in targets:
                     continue
-                raise _released_error(fn)
+                _revive(fn, made)
             stack.extend((p, False) for p in _read(fn) if p._requires_grad and id(p) not in visited)
     leads: set[int] = set()  # on a path to a target
     run: set[int] = set()
@@ -179,7 +179,8 @@ def _propagate(
     inputs: Sequence[Tensor] | None,
 ) -> dict[int, Tensor]:
     targets: set[int] = set() if inputs is None else {id(t) for t in inputs}
-    wanted = None if inputs is None else _ancestors_to(roots, targets)
+    made: dict[int, Tensor] = {}  # the stand-ins made this pass for the inputs of revived nodes (_revive)
+    wanted = None if inputs is None else _ancestors_to(roots, targets, made)
     grads: dict[int, Tensor] = {}  # pending gradient sums, by id of the tensor they belong to
     # ids of tensors whose pending sum is an array this pass made (a + b of two contributions):
     # nobody else holds it, so further contributions are added into it in place (HIPS
@@ -203,7 +204,7 @@ def _propagate(
     # AccumulateGrad nodes run first among the ready ones), so the hooks of leaves and of intermediate
     # tensors run in PyTorch's order; otherwise no hook can tell, and all leaves are finished at the end.
     hooked = _extras.leaf_hooks or _extras.post_accumulate
-    waiting = _leaf_edges(roots) if inputs is None and hooked else None
+    waiting = _leaf_edges(roots, made) if inputs is None and hooked else None
     parents: tuple[Tensor, ...] = ()
     while True:
         for p, pg in edges:
@@ -262,9 +263,7 @@ def _propagate(
                 edges = zip((), ())
                 continue
         node: Function = t._ctx  # type: ignore[assignment]  # only op outputs enter the heap
-        parents = node.parents
-        if not parents:
-            raise _released_error(node)
+        parents = node.parents or _revive(node, made)
         for p, v in zip(parents, node.versions):
             if p._version != v:  # an input changed in place since: its old history gets the gradient
                 node.check_versions()
@@ -306,7 +305,22 @@ def _propagate(
             mine = None  # shared by two inputs, or seen by a backward outside ops.py (which may keep it)
         edges = zip(parents, out_grads)
         fn = node
-        if not retain_graph and (node.reads_inputs or not node.keeps_inputs()):
+        if retain_graph:
+            continue
+        # The inputs are dropped (they may hold a step's activations), the edges kept, as PyTorch's outlive
+        # the saved tensors: what next_functions shows (the op that made an input, a leaf, None) and, for a
+        # node that saved nothing, what a second backward runs it on (see _revive).
+        nothing = not (node.reads_inputs or node.reads_output or node._needs_saved())
+        if nothing and inputs_kept(node):
+            continue  # (leaves and views of leaves: the inputs themselves stay, see Function.keeps_inputs)
+        if nothing and parents is node.parents:
+            node.edges = tuple([p if p._ctx is None and p._requires_grad
+                                else (p._ctx, p._array.shape, p._array.dtype, p._hooks)
+                                for p in node.parents])
+            node.parents = ()
+        else:
+            node.edges = [None if not p._requires_grad else p if p._ctx is None else p._ctx
+                          for p in node.parents]
             node.parents = ()  # node.release(), inlined for ops that save nothing
             if node.saved:
                 node.release()
@@ -322,6 +336,43 @@ def _propagate(
     return captured
 
 
+def _revive(node: Function, made: dict[int, Tensor]) -> tuple[Tensor, ...]:
+    """The inputs a node freed by a backward runs on again, if it saved nothing (PyTorch lets a second
+    backward through nodes that saved no tensors: ``(x + 1).sum()`` twice).
+
+    The node kept its edges (see :func:`_propagate`): a leaf that requires grad, or the op that made the
+    input with its shape, dtype and hooks. Each op's stand-in (a :class:`~minigrad.ops.Shell`, which holds
+    no memory) is made once per pass (``made``, by the op's id), so the nodes sharing an input send their
+    gradients to one place.
+
+    Raises:
+        MinigradError: the node saved values, now freed (PyTorch's error).
+    """
+    edges = getattr(node, "edges", None)
+    if type(edges) is not tuple:  # (a list: what a node that saved values keeps, for next_functions only)
+        raise _released_error(node)
+    shells: list[Tensor] = []
+    for e in edges:
+        if isinstance(e, Tensor):
+            shells.append(e)
+            continue
+        ctx, shape, dtype, hooks = e
+        s = made.get(id(ctx)) if ctx is not None else None
+        if s is None:
+            s = object.__new__(Shell)
+            s._array = np.broadcast_to(np.zeros((), dtype), shape)
+            s._ctx, s._requires_grad = ctx, ctx is not None
+            s._version = 0
+            if hooks is not None:  # (PyTorch keeps a tensor's hooks on its node: a second backward runs them)
+                s._hooks = hooks
+            if ctx is not None:
+                made[id(ctx)] = s
+        shells.append(s)
+    node.parents = tuple(shells)
+    node.versions = [p._version for p in shells]  # (it reads no values: no version can be stale)
+    return node.parents
+
+
 def _finish_leaf(leaf: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> None:
     """A leaf's whole gradient ``g``: its hooks, the accumulation into ``.grad``, post-accumulate hooks."""
     if leaf._hooks:
@@ -332,7 +383,7 @@ def _finish_leaf(leaf: Tensor, g: Tensor, create_graph: bool, handed: set[int]) 
         run_post_accumulate_hooks(leaf)
 
 
-def _leaf_edges(roots: Sequence[Tensor]) -> dict[int, int]:
+def _leaf_edges(roots: Sequence[Tensor], made: dict[int, Tensor]) -> dict[int, int]:
     """For each leaf (by id) under ``roots``, how many edges of the graph's nodes lead to it: backward has
     its whole gradient once that many nodes' gradients have been delivered (PyTorch's dependency counts)."""
     counts: dict[int, int] = {}
@@ -343,6 +394,8 @@ def _leaf_edges(roots: Sequence[Tensor]) -> dict[int, int]:
         if fn is None or id(fn) in seen:
             continue
         seen.add(id(fn))
+        if not fn.parents and type(getattr(fn, "edges", None)) is tuple:
+            _revive(fn, made)
         for p in fn.parents:
             if not p._requires_grad:
                 continue

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.errors import InvalidParameterError
+from minigrad.errors import _ArgumentTypeError
 from minigrad.optim._inplace import add_, lerp_
 from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number, lr_value
 
@@ -70,25 +70,20 @@ class Adafactor(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
-        check_lr(group)
-        # PyTorch's wording, with the argument and the value
-        check_number("beta2_decay", group["beta2_decay"], low=None)
-        if group["beta2_decay"] > 0:
-            raise InvalidParameterError(
-                f"beta2_decay should be <= 0, got beta2_decay={group['beta2_decay']!r}")
+        # PyTorch's words, which name the argument and the value
+        check_lr(group, says="Learning rate should be >= 0 but is:")
+        check_number("beta2_decay", group["beta2_decay"], low=None, high=0.0, high_inclusive=True,
+                     says="beta2_decay should be <= 0 but is:")
         eps = group["eps"]
-        if not isinstance(eps, (tuple, list)) or len(eps) != 2:
-            raise InvalidParameterError(f"eps must be a pair (eps1 or None, eps2), got {eps!r}")
+        if not isinstance(eps, (tuple, list)) or len(eps) != 2:  # (PyTorch subscripts it: a TypeError)
+            raise _ArgumentTypeError(f"eps must be a pair (eps1 or None, eps2), got {eps!r}")
         for i, e in enumerate(eps):
             if i == 0 and e is None:
                 continue
-            check_number(f"epsilon{i + 1} (eps[{i}])", e, low=None)
-            if e < 0:
-                raise InvalidParameterError(f"epsilon{i + 1} should be >= 0, got eps[{i}]={e!r}")
-        check_number("d (the clipping threshold)", group["d"], low=None)
-        if group["d"] < 1:
-            raise InvalidParameterError(f"Clipping threshold d should be >= 1, got d={group['d']!r}")
-        check_number("weight_decay", group["weight_decay"])
+            check_number(f"epsilon{i + 1} (eps[{i}])", e, says=f"epsilon{i + 1} should be >= 0 but is:")
+        check_number("d (the clipping threshold)", group["d"], low=1.0,
+                     says="Clipping threshold d should be >= 1 but is:")
+        check_number("weight_decay", group["weight_decay"], says="weight_decay should be >= 0 but is:")
 
     def _required_state(self, group: dict[str, Any]) -> tuple[str, ...]:
         return ("step",)

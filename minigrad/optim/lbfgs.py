@@ -205,8 +205,8 @@ class LBFGS(Optimizer):
         positive_int("history_size", group["history_size"])
         if group["line_search_fn"] not in (None, "strong_wolfe"):
             raise InvalidParameterError(
-                "line_search_fn must be None or 'strong_wolfe', "
-                f"got line_search_fn={group['line_search_fn']!r}"
+                "only 'strong_wolfe' is supported (line_search_fn must be None or 'strong_wolfe', "
+                f"got line_search_fn={group['line_search_fn']!r})"
             )
 
     @property

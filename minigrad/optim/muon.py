@@ -122,9 +122,9 @@ class Muon(Optimizer):
                     )
 
     def _check_group(self, group: dict[str, Any]) -> None:
-        check_lr(group)
-        check_number("momentum", group["momentum"])
-        check_number("weight_decay", group["weight_decay"])
+        check_lr(group, says="Learning rate should be >= 0 but is:")  # (PyTorch's words)
+        check_number("momentum", group["momentum"], says="momentum should be >= 0 but is:")
+        check_number("weight_decay", group["weight_decay"], says="weight decay should be >= 0 but is:")
         fn = group["adjust_lr_fn"]
         if fn is not None and fn not in _ADJUST_LR_FNS:
             raise InvalidParameterError(f"Adjust learning rate function {fn} is not supported")

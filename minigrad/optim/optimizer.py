@@ -37,6 +37,7 @@ from minigrad.errors import (
     UnsupportedError,
     _ArgumentTypeError,
     _IndexArgumentError,
+    _MissingKeyError,
 )
 from minigrad.nn._checks import value_error
 from minigrad.tensor import Array, Tensor, from_numpy, reset_grads
@@ -147,17 +148,21 @@ required = _RequiredParameter()
 
 
 def check_number(name: str, value: Any, *, low: float | None = 0.0, high: float | None = None,
-                 high_inclusive: bool = False) -> None:
+                 high_inclusive: bool = False, says: str = "") -> None:
     """Raise InvalidParameterError unless ``value`` is a real number in range.
 
     ``low`` is an inclusive lower bound (None: unbounded); ``high`` an upper
-    bound, exclusive unless ``high_inclusive``. NaN is always rejected.
+    bound, exclusive unless ``high_inclusive``. NaN is always rejected. ``says``: the optimizer's own
+    PyTorch words before the value ("Learning rate should be >= 0 but is:"), where they are not the
+    usual "Invalid ... value".
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise value_error(value)(f"{name} must be a real number, got {value!r}")  # (None: a TypeError too)
     v = float(value)
     too_high = high is not None and (v > high if high_inclusive else v >= high)
     if math.isnan(v) or (low is not None and v < low) or too_high:
+        if says:
+            raise InvalidParameterError(f"{says} {value} ({name}={value!r})")
         if high is not None:
             bounds = f"in [{low}, {high}{']' if high_inclusive else ')'}"
         else:
@@ -172,8 +177,9 @@ def check_number(name: str, value: Any, *, low: float | None = 0.0, high: float 
 _TORCH_WORDS = {"lr": "learning rate", "eps": "epsilon value"}
 
 
-def check_lr(group: dict[str, Any]) -> None:
-    """Raise InvalidParameterError unless ``group['lr']`` is a number >= 0 or a 1-element Tensor holding one.
+def check_lr(group: dict[str, Any], *, says: str = "") -> None:
+    """Raise InvalidParameterError unless ``group['lr']`` is a number >= 0 or a 1-element Tensor holding one
+    (``says``: see :func:`check_number`).
 
     A Tensor lr stays a Tensor in the group, as in PyTorch (schedulers then
     update it in place); the update reads its value at every step.
@@ -184,7 +190,7 @@ def check_lr(group: dict[str, Any]) -> None:
             raise InvalidParameterError(
                 f"Tensor lr must be 1-element, got a tensor of shape {tuple(lr.shape)}")
         lr = lr.item()
-    check_number("lr", lr)
+    check_number("lr", lr, says=says)
 
 
 def lr_value(group: dict[str, Any]) -> Any:
@@ -388,6 +394,7 @@ class Optimizer:
         Raises:
             TypeError: ``param_group`` is not a dict, its params are a set or
                 hold a non-Tensor.
+            KeyError: no 'params' entry (also an InvalidParameterError).
             InvalidParameterError: a non-leaf tensor, a duplicate parameter, a
                 parameter already in another group, a missing required or an
                 invalid hyperparameter.
@@ -396,7 +403,7 @@ class Optimizer:
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
         if "params" not in param_group:
-            raise InvalidParameterError("param_group has no 'params' entry")
+            raise _MissingKeyError("params")  # (PyTorch's KeyError: 'params')
         group = dict(param_group)
         params = group["params"]
         if isinstance(params, Tensor):

@@ -84,7 +84,7 @@ class CyclicLR(LRScheduler):
         mode: ``'triangular'``, ``'triangular2'`` or ``'exp_range'``.
         gamma: the base of ``'exp_range'``.
         scale_fn: a custom amplitude scale, overriding ``mode``.
-        scale_mode: ``'cycle'`` or ``'iterations'``, the argument of ``scale_fn``.
+        scale_mode: ``'cycle'`` or ``'iterations'``, the argument of ``scale_fn`` (a built-in mode sets it).
         cycle_momentum: cycle the momentum between ``max_momentum`` and
             ``base_momentum``, opposite to the lr.
         base_momentum: the lower momentum, one value or one per group.
@@ -92,7 +92,7 @@ class CyclicLR(LRScheduler):
         last_epoch: -1 for a new schedule.
 
     Raises:
-        InvalidParameterError: an unknown mode or scale_mode, non-positive
+        InvalidParameterError: an unknown mode, or scale_mode with a scale_fn; non-positive
             step sizes, lists of the wrong length, cycle_momentum with an
             optimizer that has no momentum.
     """
@@ -120,7 +120,8 @@ class CyclicLR(LRScheduler):
         self.step_ratio = up / self.total_size
         if mode not in ("triangular", "triangular2", "exp_range") and scale_fn is None:
             raise InvalidParameterError(f"mode is invalid and scale_fn is None: mode={mode!r}")
-        if scale_mode not in ("cycle", "iterations"):
+        # (a built-in mode sets its own scale_mode, whatever was given, as PyTorch's: None is common there)
+        if scale_fn is not None and scale_mode not in ("cycle", "iterations"):
             raise InvalidParameterError(
                 f"scale_mode must be 'cycle' or 'iterations', got scale_mode={scale_mode!r}"
             )
