@@ -637,6 +637,10 @@ class Tensor(TensorMethods):
     def _binary(self, other: Any, op: type[Function], reverse: builtins.bool = False) -> Tensor:
         if type(other) is float and self._array.dtype is float16 and op in _HALF_SCALAR_OPS:  # (cheap first)
             return self._half_scalar(other, op, reverse)
+        if type(other) is not Tensor and isinstance(other, (list, tuple)):
+            # PyTorch's operators answer NotImplemented for a sequence, so Python then tries the
+            # sequence's reflected method (zuko's NestedTensor tuple defines __rmul__) or raises TypeError
+            return NotImplemented  # type: ignore[no-any-return]
         a, b = self, (other if type(other) is Tensor else _lift(other, self))
         if reverse:
             a, b = b, a
@@ -1379,11 +1383,19 @@ class Tensor(TensorMethods):
 
     def maximum(self, other: TensorLike) -> Tensor:
         """Elementwise max with broadcasting; ties split the gradient in half."""
-        return self._binary(other, _ops.Maximum)
+        out = self._binary(other, _ops.Maximum)
+        if out is NotImplemented:  # a list or tuple: PyTorch's argument check
+            raise TypeError(
+                f"maximum(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
+        return out
 
     def minimum(self, other: TensorLike) -> Tensor:
         """Elementwise min with broadcasting; ties split the gradient in half."""
-        return self._binary(other, _ops.Minimum)
+        out = self._binary(other, _ops.Minimum)
+        if out is NotImplemented:  # a list or tuple: PyTorch's argument check
+            raise TypeError(
+                f"minimum(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
+        return out
 
     def pow(self, exponent: TensorLike) -> Tensor:
         """x ** exponent."""
