@@ -101,3 +101,17 @@ def test_float32_log10_log2_round_like_pytorch(name: str) -> None:
     assert np.count_nonzero(ours != theirs) <= 10  # was ~1600 (log10) and ~250 (log2) of 4000
     t = mg.tensor(x[:3]).log10_() if name == "log10" else mg.tensor(x[:3]).log2_()
     np.testing.assert_array_equal(t.numpy(), theirs[:3])
+
+
+@pytest.mark.parametrize("make", ["randint(0, 3, (-34,))", "empty(-1)", "randn(-2)", "ones(2, -1)",
+                                  "rand(-5)"])
+def test_negative_dimension_message(make: str) -> None:
+    """pytorch_metric_learning's ManifoldLoss with more meta classes than samples draws
+    ``randint(0, K, (N - K,))``: PyTorch's RuntimeError names the dimension and the shape."""
+    torch = require_torch()
+    messages = []
+    for lib in (torch, mg):
+        with pytest.raises(RuntimeError) as info:
+            eval(f"lib.{make}", {"lib": lib})
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
