@@ -115,3 +115,18 @@ def test_negative_dimension_message(make: str) -> None:
             eval(f"lib.{make}", {"lib": lib})
         messages.append(str(info.value))
     assert messages[0] == messages[1]
+
+
+def test_log_api_usage_once() -> None:
+    """torchmetrics' Metric.__init__ calls ``torch._C._log_api_usage_once(name)``: None, and a
+    TypeError for a non-str."""
+    torch = require_torch()
+    import minigrad._torch_c as ours
+    for c in (torch._C, ours):
+        assert c._log_api_usage_once("torchmetrics.metric.Accuracy") is None
+    messages = []
+    for c in (torch._C, ours):
+        with pytest.raises(TypeError) as info:
+            c._log_api_usage_once(3)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
