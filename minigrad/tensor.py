@@ -637,11 +637,12 @@ class Tensor(TensorMethods):
     def _binary(self, other: Any, op: type[Function], reverse: builtins.bool = False) -> Tensor:
         if type(other) is float and self._array.dtype is float16 and op in _HALF_SCALAR_OPS:  # (cheap first)
             return self._half_scalar(other, op, reverse)
-        if type(other) is not Tensor and isinstance(other, (list, tuple)):
+        kind = type(other)
+        if kind is not Tensor and kind is not float and kind is not int and isinstance(other, (list, tuple)):
             # PyTorch's operators answer NotImplemented for a sequence, so Python then tries the
             # sequence's reflected method (zuko's NestedTensor tuple defines __rmul__) or raises TypeError
             return NotImplemented  # type: ignore[no-any-return]
-        a, b = self, (other if type(other) is Tensor else _lift(other, self))
+        a, b = self, (other if kind is Tensor else _lift(other, self))
         if reverse:
             a, b = b, a
         if a._array.dtype != b._array.dtype:
