@@ -2,7 +2,7 @@
 
 tinygrad's op tests (2025) ask ``torch._C._get_privateuse1_backend_name()`` at import time to see
 whether a custom backend was registered under the PrivateUse1 key; torchdiffeq catches
-``torch._C._LinAlgError``.
+``torch._C._LinAlgError``; torchmetrics' ``Metric.__init__`` calls ``torch._C._log_api_usage_once``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,13 @@ def _get_privateuse1_backend_name() -> str:
     """The name of the PrivateUse1 dispatch key's backend: PyTorch's default ``"privateuseone"``,
     since minigrad registers no custom device backend."""
     return "privateuseone"
+
+
+def _log_api_usage_once(event: str) -> None:
+    """Records that the API ``event`` names was used. PyTorch's logs only to a handler an embedding
+    application installs (none by default, and minigrad has none to install), so nothing happens."""
+    if not isinstance(event, str):  # PyTorch's argument check
+        raise TypeError("bad argument type for built-in operation")
 
 
 # ``import torch._C`` finds this module under PyTorch's path (a file named _C.py breaks the naming rules)

@@ -40,7 +40,8 @@ __all__ = [
 def _dims(shape: tuple[Any, ...]) -> tuple[int, ...]:
     dims = shape_arg(shape)
     if any(s < 0 for s in dims):
-        raise InvalidParameterError(f"shape {dims} has a negative dimension")
+        bad = next(s for s in dims if s < 0)  # PyTorch's words (its zeros alone words it otherwise)
+        raise InvalidParameterError(f"Trying to create tensor with negative dimension {bad}: {list(dims)}")
     if math.prod(dims) >= 2**63 or any(s >= 2**63 for s in dims):
         raise InvalidParameterError(f"shape {dims} has more elements than an int64 can count")
     return dims

@@ -637,7 +637,12 @@ class Tensor(TensorMethods):
     def _binary(self, other: Any, op: type[Function], reverse: builtins.bool = False) -> Tensor:
         if type(other) is float and self._array.dtype is float16 and op in _HALF_SCALAR_OPS:  # (cheap first)
             return self._half_scalar(other, op, reverse)
-        a, b = self, (other if type(other) is Tensor else _lift(other, self))
+        kind = type(other)
+        if kind is not Tensor and kind is not float and kind is not int and isinstance(other, (list, tuple)):
+            # PyTorch's operators answer NotImplemented for a sequence, so Python then tries the
+            # sequence's reflected method (zuko's NestedTensor tuple defines __rmul__) or raises TypeError
+            return NotImplemented  # type: ignore[no-any-return]
+        a, b = self, (other if kind is Tensor else _lift(other, self))
         if reverse:
             a, b = b, a
         if a._array.dtype != b._array.dtype:
@@ -723,7 +728,8 @@ class Tensor(TensorMethods):
     def __rpow__(self, other: Any) -> Tensor:
         self._check_bool_pow(other)
         # a number ** tensor: PyTorch's pow(Scalar, Tensor) overload
-        return _named(self._binary(other, _ops.Pow, reverse=True), self, "PowBackward2")
+        out = self._binary(other, _ops.Pow, reverse=True)
+        return out if out is NotImplemented else _named(out, self, "PowBackward2")
 
     def _check_bool_pow(self, other: Any) -> None:
         if self.dtype == bool_ and _lift(other, self).dtype == bool_:  # numpy's answer would be int8
@@ -1379,11 +1385,19 @@ class Tensor(TensorMethods):
 
     def maximum(self, other: TensorLike) -> Tensor:
         """Elementwise max with broadcasting; ties split the gradient in half."""
-        return self._binary(other, _ops.Maximum)
+        out = self._binary(other, _ops.Maximum)
+        if out is NotImplemented:  # a list or tuple: PyTorch's argument check
+            raise TypeError(
+                f"maximum(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
+        return out
 
     def minimum(self, other: TensorLike) -> Tensor:
         """Elementwise min with broadcasting; ties split the gradient in half."""
-        return self._binary(other, _ops.Minimum)
+        out = self._binary(other, _ops.Minimum)
+        if out is NotImplemented:  # a list or tuple: PyTorch's argument check
+            raise TypeError(
+                f"minimum(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
+        return out
 
     def pow(self, exponent: TensorLike) -> Tensor:
         """x ** exponent."""

@@ -153,8 +153,14 @@ class Distribution:
             raise ShapeError(f"{type(self).__name__}.expand: batch shape {Size(old)} cannot be expanded to "
                              f"{Size(new_batch)}")
         new = copy.copy(self) if _instance is None else _instance
+        # A subclass's expand may hand a bare instance (zuko's DiagNormal.expand passes
+        # _get_checked_instance's object up): it gets this one's attributes, as copy.copy would
+        # give, except those the subclass already set on it.
+        preset = set() if _instance is None else set(new.__dict__)
         for name, value in self.__dict__.items():
-            if name.startswith("_unbroadcasted"):
+            new.__dict__.setdefault(name, value)
+        for name, value in self.__dict__.items():
+            if name.startswith("_unbroadcasted") or name in preset:
                 continue  # kept unbroadcasted on purpose (MultivariateNormal's factor)
             if isinstance(value, Tensor) and _batched(value.shape, self._batch_shape):
                 new.__dict__[name] = value.expand(*new_batch, *value.shape[len(self._batch_shape):])

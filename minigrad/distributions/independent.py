@@ -6,14 +6,11 @@ from typing import Any
 
 from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape
+from minigrad.distributions.utils import _sum_rightmost
 from minigrad.errors import InvalidParameterError
 from minigrad.tensor import Tensor
 
 __all__ = ["Independent"]
-
-
-def _sum_rightmost(t: Tensor, n: int) -> Tensor:
-    return t.sum(tuple(range(-n, 0))) if n > 0 else t
 
 
 class Independent(Distribution):
@@ -73,11 +70,13 @@ class Independent(Distribution):
 
     def log_prob(self, value: Any) -> Tensor:
         """The base log_prob summed over the reinterpreted dims."""
-        return _sum_rightmost(self.base_dist.log_prob(value), self.reinterpreted_batch_ndims)
+        result: Tensor = _sum_rightmost(self.base_dist.log_prob(value), self.reinterpreted_batch_ndims)
+        return result
 
     def entropy(self) -> Tensor:
         """The base entropy summed over the reinterpreted dims."""
-        return _sum_rightmost(self.base_dist.entropy(), self.reinterpreted_batch_ndims)
+        result: Tensor = _sum_rightmost(self.base_dist.entropy(), self.reinterpreted_batch_ndims)
+        return result
 
     def __repr__(self) -> str:
         return f"Independent({self.base_dist!r}, {self.reinterpreted_batch_ndims})"

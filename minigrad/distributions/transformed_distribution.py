@@ -8,7 +8,8 @@ from minigrad.autograd import no_grad
 from minigrad.distributions import constraints
 from minigrad.distributions.distribution import Distribution, Shape, as_tensor
 from minigrad.distributions.independent import Independent
-from minigrad.distributions.transforms import ComposeTransform, Transform, _sum_rightmost
+from minigrad.distributions.transforms import ComposeTransform, Transform
+from minigrad.distributions.utils import _sum_rightmost
 from minigrad.errors import InvalidParameterError
 from minigrad.tensor import Tensor
 

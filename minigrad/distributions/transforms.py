@@ -19,6 +19,7 @@ import numpy as np
 from minigrad.distributions import constraints
 from minigrad.distributions.constraints import Constraint
 from minigrad.distributions.distribution import as_tensor
+from minigrad.distributions.utils import _sum_rightmost
 from minigrad.dtypes import finfo
 from minigrad.errors import InvalidParameterError
 from minigrad.nn.functional import softplus
@@ -31,10 +32,6 @@ __all__ = [
     "SoftplusTransform", "StackTransform", "StickBreakingTransform", "TanhTransform", "Transform",
     "identity_transform",
 ]  # fmt: skip
-
-
-def _sum_rightmost(value: Any, dims: int) -> Any:
-    return value.reshape(*value.shape[:value.ndim - dims], -1).sum(-1) if dims > 0 else value
 
 
 def _shape_of(value: Any) -> tuple[int, ...]:

@@ -20,6 +20,12 @@ __all__ = ["broadcast_all", "clamp_probs", "euler_constant", "lazy_property", "l
 euler_constant = 0.57721566490153286060
 
 
+def _sum_rightmost(value: Any, dim: int) -> Any:
+    """``value`` summed over its rightmost ``dim`` dims (``value`` itself when ``dim`` is 0), as
+    PyTorch's private helper that flow libraries (zuko) import from here."""
+    return value.reshape(*value.shape[:value.ndim - dim], -1).sum(-1) if dim > 0 else value
+
+
 def logits_to_probs(logits: Tensor, is_binary: bool = False) -> Tensor:
     """``sigmoid(logits)`` (``is_binary``) or ``softmax(logits, -1)``."""
     return logits.sigmoid() if is_binary else logits.softmax(-1)
