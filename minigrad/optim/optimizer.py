@@ -403,7 +403,9 @@ class Optimizer:
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
         if "params" not in param_group:
-            raise _MissingKeyError("params")  # (PyTorch's KeyError: 'params')
+            # (PyTorch's KeyError: 'params', with the words a reader needs to act on it)
+            keys = ", ".join(map(str, param_group)) or "none"
+            raise _MissingKeyError(f"params: add_param_group needs a params entry (keys given: {keys})")
         group = dict(param_group)
         params = group["params"]
         if isinstance(params, Tensor):
