@@ -315,12 +315,19 @@ def _propagate(
             continue  # (leaves and views of leaves: the inputs themselves stay, see Function.keeps_inputs)
         if nothing and parents is node.parents:
             node.edges = tuple([p if p._ctx is None and p._requires_grad
-                                else (p._ctx, p._array.shape, p._array.dtype, p._hooks)
-                                for p in node.parents])
+                                else (p._ctx, p._array.shape, p._array.dtype, p._hooks) for p in parents])
             node.parents = ()
-        else:
-            node.edges = [None if not p._requires_grad else p if p._ctx is None else p._ctx
-                          for p in node.parents]
+        else:  # (the op that made each input, a leaf that requires grad, or None: unrolled, the common case)
+            ps = node.parents
+            if len(ps) == 2:
+                p, q = ps
+                node.edges = [p._ctx or (p if p._requires_grad else None),
+                              q._ctx or (q if q._requires_grad else None)]
+            elif len(ps) == 1:
+                p = ps[0]
+                node.edges = [p._ctx or (p if p._requires_grad else None)]
+            else:
+                node.edges = [p._ctx or (p if p._requires_grad else None) for p in ps]
             node.parents = ()  # node.release(), inlined for ops that save nothing
             if node.saved:
                 node.release()
