@@ -22,7 +22,13 @@ from typing import Any, TypeAlias, Union
 import numpy as np
 
 from minigrad.default_dtype import get_default_dtype
-from minigrad.errors import DTypeError, InvalidParameterError, UnsupportedError, _ArgumentTypeError
+from minigrad.errors import (
+    DTypeError,
+    InvalidParameterError,
+    MinigradError,
+    UnsupportedError,
+    _ArgumentTypeError,
+)
 
 __all__ = [
     "DTYPES", "bfloat16", "bool", "byte", "can_cast", "char", "double", "dtype", "finfo", "float", "float16",
@@ -246,6 +252,11 @@ def bool_sub_error(both: builtins.bool) -> DTypeError:
                           "Use the `^` or `logical_xor()` operator instead.")
     return DTypeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
                       "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+def bool_alpha_error() -> MinigradError:
+    """PyTorch's RuntimeError for add/sub (in place too) with a bool ``alpha`` and a non-bool result."""
+    return MinigradError("Boolean alpha only supported for Boolean results.")
 
 
 def dtype_from_type_name(name: str) -> np.dtype[Any] | None:

@@ -20,7 +20,13 @@ from minigrad import ops
 from minigrad._state_array import StateArray
 from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
-from minigrad.dtypes import bool_sub_error, kernel_error, operands_result_type, scalar_type_name
+from minigrad.dtypes import (
+    bool_alpha_error,
+    bool_sub_error,
+    kernel_error,
+    operands_result_type,
+    scalar_type_name,
+)
 from minigrad.errors import (
     DTypeError,
     InvalidParameterError,
@@ -439,7 +445,7 @@ def scalar_first(fn: str, scalar: str, tensors: tuple[str, ...], given: tuple[An
 def _alpha(a: Tensor, b: Tensor, alpha: Any) -> None:
     """PyTorch's checks of add/sub's alpha: a bool only for a bool result, a float only for floats."""
     if isinstance(alpha, bool) and not a.dtype == b.dtype == np.bool_:
-        raise MinigradError("Boolean alpha only supported for Boolean results.")
+        raise bool_alpha_error()
     if isinstance(alpha, float) and a.dtype.kind != "f":
         raise MinigradError("For integral input tensors, argument alpha must not be a floating point number "
                             f"(alpha={alpha!r}), as in PyTorch")

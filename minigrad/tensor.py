@@ -656,6 +656,15 @@ class Tensor(TensorMethods):
             # any other ValueError numpy raises (_kernels.power answers ints to negative powers itself)
             raise InvalidParameterError(f"{op.__name__.lower()}: {e}") from None
 
+    def _binary_named(self, fn: str, other: Any, op: type[Function]) -> Tensor:
+        """:meth:`_binary` for a named method, where a list or tuple is PyTorch's argument TypeError
+        (the operators answer NotImplemented for it instead)."""
+        out = self._binary(other, op)
+        if out is NotImplemented:
+            kind = type(other).__name__
+            raise TypeError(f"{fn}(): argument 'other' (position 1) must be Tensor, not {kind}")
+        return out
+
     def _half_scalar(self, other: builtins.float, op: type[Function], reverse: builtins.bool) -> Tensor:
         """A float16 tensor times (or over) a Python float as PyTorch's half kernels: in float32 with the
         number as a float32, rounded to half once (the number rounded to half first was an ulp off in about
@@ -1066,7 +1075,7 @@ class Tensor(TensorMethods):
         if deprecated:
             other, alpha = _methods.pointwise.scalar_first("add_", "alpha", ("other",), (other, *deprecated))
         if isinstance(alpha, builtins.bool) and self._array.dtype != bool_:
-            raise MinigradError("Boolean alpha only supported for Boolean results.")
+            raise _dtypes.bool_alpha_error()
         return self._inplace(other, np.add, alpha)
 
     def sub_(self, other: TensorLike, *deprecated: Any, alpha: Scalar = 1) -> Tensor:
@@ -1077,7 +1086,7 @@ class Tensor(TensorMethods):
         if self._array.dtype == bool_ or _is_bool(other):
             raise _dtypes.bool_sub_error(self._array.dtype == bool_ and _is_bool(other))
         if isinstance(alpha, builtins.bool):
-            raise MinigradError("Boolean alpha only supported for Boolean results.")
+            raise _dtypes.bool_alpha_error()
         return self._inplace(other, np.subtract, alpha)
 
     def mul_(self, other: TensorLike) -> Tensor:
@@ -1385,19 +1394,11 @@ class Tensor(TensorMethods):
 
     def maximum(self, other: TensorLike) -> Tensor:
         """Elementwise max with broadcasting; ties split the gradient in half."""
-        out = self._binary(other, _ops.Maximum)
-        if out is NotImplemented:  # a list or tuple: PyTorch's argument check
-            raise TypeError(
-                f"maximum(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
-        return out
+        return self._binary_named("maximum", other, _ops.Maximum)
 
     def minimum(self, other: TensorLike) -> Tensor:
         """Elementwise min with broadcasting; ties split the gradient in half."""
-        out = self._binary(other, _ops.Minimum)
-        if out is NotImplemented:  # a list or tuple: PyTorch's argument check
-            raise TypeError(
-                f"minimum(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
-        return out
+        return self._binary_named("minimum", other, _ops.Minimum)
 
     def pow(self, exponent: TensorLike) -> Tensor:
         """x ** exponent."""
