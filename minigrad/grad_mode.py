@@ -59,7 +59,9 @@ class _AutogradExtras:
     ``stale``: a tensor that may have views was changed in place with the graph recorded (the ops' one
     test per call: their inputs' views may need the base's new history);
     ``mutation``: inside ``allow_mutation_on_saved_tensors``, called with each tensor about to be written
-    in place (the in-place writes' one test).
+    in place (the in-place writes' one test);
+    ``written``: the creation tick (``minigrad._clock``) of the latest in-place write: a node recorded
+    after it (a larger ``seq``) cannot have an input changed since, so the engine skips its version check.
     """
 
     def __init__(self) -> None:
@@ -69,6 +71,7 @@ class _AutogradExtras:
         self.leaf_hooks = False
         self.stale = False  # a tensor that may have views changed in place (autograd.graph.refresh_views)
         self.mutation: Callable[[Any], None] | None = None  # allow_mutation_on_saved_tensors: before a write
+        self.written = -1
 
 
 _extras = _AutogradExtras()

@@ -624,7 +624,7 @@ def _product_to(g: Tensor, other: Tensor, shape: tuple[int, ...], last: bool = F
     garr, oarr = g._array, other._array
     gs = garr.shape
     if shape == gs or oarr.shape != gs or _mode.record or garr.dtype != oarr.dtype or not garr.ndim:
-        if not _mode.record and type(other) is Tensor and garr.dtype == oarr.dtype:
+        if not _mode.record and isinstance(other, Tensor) and garr.dtype == oarr.dtype:  # (a Parameter too)
             if last and g is scratch and shape == gs and garr.ndim:  # the same product, in g's memory
                 np.multiply(garr, oarr, out=garr)
                 return from_numpy(garr)

@@ -416,6 +416,10 @@ class Tensor(TensorMethods):
             out._viewbase = base = base or _methods.BaseRef(self)
             owner = base()
             if owner is not None:  # (its writes reach this view's version: see _write)
+                if owner._version:  # (the counter it shares with its base; its op saw the view at 0)
+                    out._version = owner._version
+                    if out._ctx is not None:
+                        out._ctx.out_version = out._version
                 views: list[weakref.ref[Tensor]] | None = getattr(owner, "_views", None)
                 if views is None:
                     views = owner._views = []
@@ -795,22 +799,24 @@ class Tensor(TensorMethods):
                 new = quiet(update, alias)
             if new is not None:
                 self._array = new
-        self._version += 1
-        views = getattr(self, "_views", None)  # (set on a base once it has views)
-        if views is not None:
-            # A view saved by an op reads the base's new values: its version moves too, so that backward
-            # raises as PyTorch's (whose views share their base's counter) instead of using them
-            for ref in views:
-                view = ref()
-                if view is not None:
-                    view._version += 1
-        group = getattr(self, "_vgroup", None)  # (unset unless detach() shared this tensor's counter)
-        if group is not None:
-            for ref in group:
-                other = ref()
-                if other is not None and other is not self:
-                    other._version = self._version
+        _extras.written = next(tick)
+        if (getattr(self, "_viewbase", None) is None and getattr(self, "_views", None) is None
+                and getattr(self, "_vgroup", None) is None):
+            self._version += 1  # (a tensor sharing its memory with no other: the usual case)
+            return self
+        # PyTorch's views, their base and detach()'s aliases share one version counter: every member of
+        # the family takes one new value, above any each held (a member's own bump may have moved it on)
+        family = _version_family(self)
+        version = max([t._version for t in family]) + 1
+        for t in family:
+            t._version = version
         return self
+
+    def _bump_version(self) -> None:
+        """Move this tensor's version on alone (not its base's or views'): ops recorded before that read
+        it then take its old history (``autograd.graph.refresh_views``, which gives a view a new one)."""
+        self._version += 1
+        _extras.written = next(tick)
 
     def _recorded(self, *others: Any) -> builtins.bool:
         """Whether an in-place op on this tensor must be recorded in the graph (PyTorch's rule).
@@ -975,7 +981,8 @@ class Tensor(TensorMethods):
         if first is not None:  # the view's own history starts at the old values
             first.parents = (snap, *first.parents[1:])
         result = _ops.CopySlices.apply(snap, self, target=arr, pos=pos, old=snap)
-        base._write()  # a view and its base share one version counter in PyTorch
+        if base._version != self._version:  # (one counter in PyTorch: the view's write moved it, if its base)
+            base._write()
         made_by = snap._ctx
         if made_by is not None and made_by.reads_output and not made_by.reads_inputs:
             snap._version = base._version  # PyTorch saved the base as this op's result: backward raises
@@ -2055,6 +2062,28 @@ def _fill_scalar(value: Any, dtype: np.dtype[Any], what: str) -> Any:
 
 # --------------------------------------------------------------------- functions
 
+
+def _version_family(t: Tensor) -> list[Tensor]:
+    """``t`` and the live tensors sharing its version counter in PyTorch: its base, the base's views, and
+    detach()'s aliases of either (with their views)."""
+    ref = getattr(t, "_viewbase", None)
+    base = ref() if ref is not None else None
+    family = [t]
+    seen = {id(t)}
+
+    def add(x: Tensor | None) -> None:
+        if x is not None and id(x) not in seen:
+            seen.add(id(x))
+            family.append(x)
+
+    for owner in (t, base) if base is not None else (t,):
+        add(owner)
+        for r in getattr(owner, "_vgroup", None) or ():
+            add(r())
+    for member in list(family):
+        for r in getattr(member, "_views", None) or ():
+            add(r())
+    return family
 
 def from_numpy(array: Array) -> Tensor:
     """A Tensor that shares ``array``'s memory (no copy), as ``torch.from_numpy``.

@@ -636,3 +636,25 @@ def test_broadcast_view_is_numpys_read_only_broadcast(shape: tuple[int, ...],
     assert not view.flags.writeable and np.shares_memory(view, a)
     a[...] += 1  # a view, not a copy
     assert np.array_equal(view, np.broadcast_to(a, target))
+
+
+def test_version_check_sees_every_write_after_a_node_however_it_is_made() -> None:
+    """The engine checks input versions only for nodes recorded before the latest in-place write (a clock
+    in Tensor._write): writes through a detached alias, a view's base and .data all still count, and
+    nodes recorded after a write run unchecked and right."""
+    def fresh() -> tuple[mg.Tensor, mg.Tensor]:
+        w = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        return w, mg.tensor([4.0, 5.0, 6.0])
+
+    writes = [lambda a: a.detach().add_(1), lambda a: a[:2].mul_(2), lambda a: a.add_(1)]
+    for write in writes:
+        w, a = fresh()
+        y = (w * a).sum()  # Mul saves a for w's gradient
+        write(a)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            y.backward()
+        w, a = fresh()
+        write(a)
+        y = (w * a).sum()  # recorded after the write: no stale input
+        y.backward()
+        assert w.grad is not None and np.array_equal(w.grad.numpy(), a.numpy())

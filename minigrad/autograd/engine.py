@@ -264,11 +264,12 @@ def _propagate(
                 continue
         node: Function = t._ctx  # type: ignore[assignment]  # only op outputs enter the heap
         parents = node.parents or _revive(node, made)
-        for p, v in zip(parents, node.versions):
-            if p._version != v:  # an input changed in place since: its old history gets the gradient
-                node.check_versions()
-                parents = _as_read(node, parents)
-                break
+        if node.seq < _extras.written:  # (recorded before some in-place write: one int test otherwise)
+            for p, v in zip(parents, node.versions):
+                if p._version != v:  # an input changed in place since: its old history gets the gradient
+                    node.check_versions()
+                    parents = _as_read(node, parents)
+                    break
         if t._version:  # (0 unless the result was changed in place: one int test per node)
             node.check_output_version(t)
         if _extras.nodes and getattr(node, "hooks", None) is not None:  # (False until a node got hooks)
@@ -280,11 +281,14 @@ def _propagate(
                 out_grads = node.backward(g, t)
                 mine = out_grads[0]
         else:
-            if _EXACT_REFCOUNTS and not create_graph and type(g) is Tensor:  # (a hook may return anything)
+            if (_EXACT_REFCOUNTS and not create_graph and type(g) is Tensor  # (a hook may return anything)
+                    and g._array.nbytes >= _SCRATCH_BYTES):
                 # The names still holding the last delivered gradient let go of it, so that the
                 # reference counts below see only g's own: nothing else holds g or its memory, so
                 # the node may write its input's gradient into g's array (``ops.scratch``), as
                 # numpy reuses a temporary: a new full-size array costs ~1.7x an in-place pass.
+                # (Not for small arrays: numpy's allocation cache hands those out for less than
+                # these tests cost.)
                 pg = prev = total = None  # type: ignore[assignment]
                 arr = None  # type: ignore[assignment]
                 out_grads, edges = (), _DONE
@@ -314,8 +318,19 @@ def _propagate(
         if nothing and inputs_kept(node):
             continue  # (leaves and views of leaves: the inputs themselves stay, see Function.keeps_inputs)
         if nothing and parents is node.parents:
-            node.edges = tuple([p if p._ctx is None and p._requires_grad
-                                else (p._ctx, p._array.shape, p._array.dtype, p._hooks) for p in parents])
+            if len(parents) == 2:  # (unrolled, the common case: x + b, x - mean)
+                p, q = parents
+                node.edges = (p if p._ctx is None and p._requires_grad
+                              else (p._ctx, p._array.shape, p._array.dtype, p._hooks),
+                              q if q._ctx is None and q._requires_grad
+                              else (q._ctx, q._array.shape, q._array.dtype, q._hooks))
+            elif len(parents) == 1:  # (x * 0.9, a sum, a reshape)
+                p = parents[0]
+                node.edges = (p if p._ctx is None and p._requires_grad
+                              else (p._ctx, p._array.shape, p._array.dtype, p._hooks),)
+            else:
+                node.edges = tuple([p if p._ctx is None and p._requires_grad
+                                    else (p._ctx, p._array.shape, p._array.dtype, p._hooks) for p in parents])
             node.parents = ()
         else:  # (the op that made each input, a leaf that requires grad, or None: unrolled, the common case)
             ps = node.parents
@@ -444,6 +459,9 @@ def _unshared(prev: Tensor, pg: Tensor, create_graph: bool) -> bool:
             and sys.getrefcount(prev) == 4 and sys.getrefcount(a) == 3
             and a.shape == pg._array.shape and a.dtype == pg._array.dtype and a.flags.writeable)
 
+
+#: the smallest gradient a node may overwrite (``ops.scratch``): numpy caches allocations up to 1 KB
+_SCRATCH_BYTES = 1025
 
 _DONE: Iterator[Any] = iter(())  # an exhausted iterator: no gradients left to deliver
 

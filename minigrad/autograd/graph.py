@@ -592,7 +592,7 @@ def _refresh(t: Tensor) -> None:
     fresh._ctx.prior = old
     t._ctx, t._hooks = fresh._ctx, None
     store_requires_grad(t, True)
-    t._write()  # (its version moves on, so ops recorded before read the stand-in, with its old history)
+    t._bump_version()  # (so ops recorded before read the stand-in, with its old history)
 
 
 def became_recorded(base: Tensor) -> bool:

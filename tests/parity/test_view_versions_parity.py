@@ -87,3 +87,42 @@ def test_a_base_with_views_still_pickles_and_copies() -> None:
         with mg.no_grad():
             clone.weight.mul_(2)  # the clone's weight has no views of the original
     assert kept.shape == (3, 2)
+
+
+def _version_story(lib: Any) -> list[tuple[int, ...]]:
+    a = lib.tensor([4.0, 5.0, 6.0])
+    a.add_(1)
+    v = a[:2]  # a view made after a write starts at its base's count
+    out = [(a._version, v._version)]
+    v.mul_(2)  # a write through a view moves its base's counter
+    out.append((a._version, v._version))
+    w = a[1:]
+    w.add_(1)  # ... and every other view's
+    out.append((a._version, v._version, w._version))
+    x = lib.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    z = y[:1]
+    z.mul_(3)  # a recorded write through a view: one step, as an unrecorded one
+    out.append((y._version, z._version))
+    d = a.detach()
+    d.add_(1)  # detach() shares the counter, with the base's views
+    out.append((a._version, d._version, v._version))
+    return out
+
+
+def test_views_share_their_base_version_counter() -> None:
+    """PyTorch's views, their base and detach()'s aliases share one counter (``_version``); minigrad's
+    counted a write through a view on the view alone, so an op that saved the base missed it."""
+    assert _version_story(mg) == _version_story(torch)
+
+
+def test_write_through_a_view_of_a_saved_constant_raises() -> None:
+    """y = (w * a).sum() saves a; a[:2].mul_(2) then changes it: PyTorch's backward raises. minigrad's
+    used the new values and gave w a wrong gradient."""
+    for lib in (mg, torch):
+        w = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        a = lib.tensor([4.0, 5.0, 6.0])
+        y = (w * a).sum()
+        a[:2].mul_(2)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            y.backward()
