@@ -7,6 +7,7 @@ Of minigrad this module imports only the errors, so every layer may use it.
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 import re
@@ -112,6 +113,7 @@ def reduced_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple
     return tuple(s for i, s in enumerate(shape) if i not in dims)
 
 
+@functools.lru_cache(maxsize=1024)  # (every reduction's backward asks it: a few shapes per model)
 def keepdim_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[int, ...]:
     """``shape`` with the reduced ``dims`` (None: all) kept as size 1."""
     if dims is None:
