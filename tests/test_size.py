@@ -951,7 +951,8 @@ BUDGETS: dict[str, int] = {
     # Tensor._binary_named; the imports these need, one name per line
     # +22: engine speed: a clock of in-place writes (the version check only for nodes older than the
     # last write), small gradients not offered as scratch, unrolled edges of nodes that saved nothing
-    # +28: one version counter per view family (tensor.py); +2 keepdim_shape cached (every reduction's backward)
+    # +28: one version counter per view family (tensor.py); +2 keepdim_shape cached (every reduction's
+    # backward asks it)
     "minigrad": 64453,  # (progs15 and hunt15 merged: the lists above)
 }
 
