@@ -127,7 +127,7 @@ BUDGETS: dict[str, int] = {
     # keeps that NotImplemented (it raised AttributeError)
     # (merge of libs21: both sides' lines)
     # +1: maximum/minimum share _binary_named (their sequence TypeError was written twice)
-    "minigrad/tensor.py": 2436,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    "minigrad/tensor.py": 2438,  # (gaps merged; +2 progs22: grad_fn named as PyTorch's class)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -270,7 +270,7 @@ BUDGETS: dict[str, int] = {
     # +47 (hunt20): Function.edges kept after a backward (next_functions), the Shell stand-in, inputs_kept
     # (libs21: float32 log10/log2 computed in double, numpy's are an ulp off)
     # (merge of libs21: both sides' lines)
-    "minigrad/ops.py": 3781,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
+    "minigrad/ops.py": 3815,  # (+34 progs22: torch_typed/op_class, PyTorch's node class names)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -378,7 +378,7 @@ BUDGETS: dict[str, int] = {
     # +53 (hunt20): the engine keeps a freed node's edges and revives a node that saved nothing
     # +7: the engine's edges of a freed node built unrolled for one or two inputs (hunt20's comprehension
     # cost ~6% of the 200-tiny-op overhead benchmark; now ~1-2%)
-    "minigrad/autograd": 2948,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients)
+    "minigrad/autograd": 2950,  # (gaps merged; +20 grad() layouts; +2 progs22: renamed nodes)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -414,7 +414,7 @@ BUDGETS: dict[str, int] = {
     # +7 (hunt16): grad()'s search for the paths to its inputs follows each node's inputs as it read them
     # +53 (hunt20): a freed node's edges; _revive: a second backward through nodes that saved nothing
     # +7: the freed node's edges unrolled for one or two inputs (speed; see minigrad/autograd above)
-    "minigrad/autograd/engine.py": 813,  # (libs19: the create_graph .grad copy)
+    "minigrad/autograd/engine.py": 815,  # (+2 progs22: renamed nodes are primitives)
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -531,7 +531,7 @@ BUDGETS: dict[str, int] = {
     # +7 (hunt19): pointwise losses broadcast a 0-d side first, ctc_loss truncates float targets
     # +3 (hunt19): poisson_nll_loss(full=True) refuses a bool target
     # +3 (hunt19): GroupNorm(0, C) is also PyTorch's ZeroDivisionError
-    "minigrad/nn": 16146,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    "minigrad/nn": 16149,  # (gaps, progs11 and tinyops merged; +3 progs22: assign shares memory)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -945,7 +945,7 @@ BUDGETS: dict[str, int] = {
     # +7: the engine's unrolled edges (speed)
     # +18: dtypes.bool_alpha_error (PyTorch's Boolean-alpha error was written three times) and
     # Tensor._binary_named; the imports these need, one name per line
-    "minigrad": 64401,  # (progs15 and hunt15 merged: the lists above)
+    "minigrad": 64443,  # (progs15 and hunt15 merged: the lists above; +42 progs22)
 }
 
 
