@@ -690,8 +690,8 @@ SPECS: dict[str, list[Check]] = {
     "scheduler_resume_warmup.py": every_number(1e-5),  # warmup+cosine resumed, chained, plateau on accuracy
     "dann_grad_reversal_hooks.py": every_number(1e-5),  # gradient reversal Function, module/tensor hooks
     "awd_lstm_tricks.py": every_number(1e-5),       # embedding/locked/weight drop, AR/TAR, NT-ASGD
-    "bucket_sampler_collate.py": every_number(1e-5),  # bucketing batch_sampler, padding_side, unsorted packs
-    "mixed_float64_science.py": every_number(1e-5),  # default dtype switches, promotion, RK4 LBFGS, functional
+    "bucket_sampler_collate.py": every_number(1e-5),  # bucketing batch_sampler, left padding, packs
+    "mixed_float64_science.py": every_number(1e-5),  # default dtype switches, promotion, RK4 fit
     "kd_tutorial_variants.py": every_number(1e-5),  # the distillation tutorial: soft targets, cosine, regressor
 }
 
