@@ -75,3 +75,24 @@ def test_load_state_dict_assign_shares_the_state_dicts_memory() -> None:
     not take the checkpoint's tensors as PyTorch's does (a change to the source model was not seen), and
     a later plain load of the same dict did not assign as PyTorch's (its flag left in _metadata) does."""
     assert _assign_case(mg) == pytest.approx(_assign_case(torch))
+
+
+def _tf32_case(lib: Any) -> list[tuple[bool, str]]:
+    seen = []
+    try:
+        for precision in ("high", "medium", "highest"):
+            lib.set_float32_matmul_precision(precision)
+            seen.append((lib.backends.cuda.matmul.allow_tf32, lib.get_float32_matmul_precision()))
+        for flag in (True, False):
+            lib.backends.cuda.matmul.allow_tf32 = flag
+            seen.append((lib.backends.cuda.matmul.allow_tf32, lib.get_float32_matmul_precision()))
+    finally:
+        lib.set_float32_matmul_precision("highest")
+    return seen
+
+
+def test_allow_tf32_follows_the_float32_matmul_precision() -> None:
+    """Before progs22 torch.backends.cuda.matmul.allow_tf32 stayed False after
+    set_float32_matmul_precision('high') (nanoGPT-style setup code prints both); in PyTorch the flag is
+    the precision seen another way, and setting it sets the precision."""
+    assert _tf32_case(mg) == _tf32_case(torch)
