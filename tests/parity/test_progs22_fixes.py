@@ -96,3 +96,26 @@ def test_allow_tf32_follows_the_float32_matmul_precision() -> None:
     set_float32_matmul_precision('high') (nanoGPT-style setup code prints both); in PyTorch the flag is
     the precision seen another way, and setting it sets the precision."""
     assert _tf32_case(mg) == _tf32_case(torch)
+
+
+def _deepcopy_case(lib: Any) -> tuple[Any, ...]:
+    import copy
+
+    lib.manual_seed(0)
+    net = lib.nn.Sequential(lib.nn.Linear(3, 2), lib.nn.Tanh(), lib.nn.Linear(2, 1))
+    net(lib.ones(4, 3)).sum().backward()
+    net[0].weight.no_decay = True
+    clone = copy.deepcopy(net)
+    grads = [p.grad is None for p in clone.parameters()]
+    lib.optim.SGD(clone.parameters(), lr=1.0).step()  # no gradients: PyTorch's step leaves the copy alone
+    same = [bool(lib.equal(a, b)) for a, b in zip(clone.parameters(), net.parameters())]
+    tagged = hasattr(clone[0].weight, "no_decay")
+    kinds = [type(p).__name__ for p in clone.parameters()]
+    return grads, same, tagged, kinds, clone[0].weight.requires_grad, clone[0].weight.is_leaf
+
+
+def test_deepcopy_of_a_parameter_drops_grad_and_tags_as_pytorch() -> None:
+    """Before progs22 a deepcopied model's Parameters kept their .grad (and attributes scripts set on
+    them): an optimizer built on the copy (MAML's and Lookahead's clones, an EMA model) then stepped with
+    the original's stale gradients. PyTorch's Parameter.__deepcopy__ copies the data only."""
+    assert _deepcopy_case(mg) == _deepcopy_case(torch)
