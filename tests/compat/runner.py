@@ -693,6 +693,7 @@ SPECS: dict[str, list[Check]] = {
     "bucket_sampler_collate.py": every_number(1e-5),  # bucketing batch_sampler, left padding, packs
     "mixed_float64_science.py": every_number(1e-5),  # default dtype switches, promotion, RK4 fit
     "kd_tutorial_variants.py": every_number(1e-5),  # the distillation tutorial: soft targets, hints
+    "reptile_lookahead_clones.py": every_number(1e-5),  # deepcopied learners: Reptile, FOMAML, Lookahead
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
