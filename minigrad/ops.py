@@ -56,6 +56,7 @@ class AccumulateGrad:
     """
 
     __slots__ = ("_metadata", "variable")
+    __module__ = "builtins"  # (printed as PyTorch's: <class 'AccumulateGrad'>)
     next_functions: tuple[()] = ()
 
     def __init__(self, variable: Tensor) -> None:

@@ -27,7 +27,7 @@ def _type_names(lib: Any, build: Callable[[Any, Any], Any]) -> tuple[str, str, s
     a = lib.tensor([0.5, -1.5], requires_grad=True)
     y = build(lib, a)
     fn = y.grad_fn
-    return (type(fn).__name__, fn.name(), repr(type(fn)), [type(f).__name__ for f, _ in fn.next_functions])
+    return (type(fn).__name__, fn.name(), repr(type(fn)), [repr(type(f)) for f, _ in fn.next_functions])
 
 
 @pytest.mark.parametrize(("case", "build"), _CASES, ids=[c for c, _ in _CASES])
