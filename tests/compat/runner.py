@@ -684,7 +684,7 @@ SPECS: dict[str, list[Check]] = {
     "optimizer_in_backward_saved_hooks.py": every_number(1e-5),  # post-accumulate-grad steps, saved hooks
     "d2l_linear_networks.py": every_number(1e-5),   # d2l ch. 3-5: LazyLinear, weight decay, k-fold log_rmse
     "lightning_style_loops.py": every_number(1e-5),  # Trainer/callbacks by hand, toggled manual GAN steps
-    "state_dict_surgery_meta.py": every_number(1e-5),  # prefix/rename/widen, strict=False, assign=True
+    "state_dict_surgery_assign.py": every_number(1e-5),  # prefix/rename/widen, strict=False, assign=True
     "norm_reparam_critic.py": every_number(1e-5),   # spectral/weight norm both APIs, clipping, orthogonal
     "func_functional_training.py": every_number(1e-5),  # torch.func training, ensembles, DP-SGD, Gauss-Newton
     "scheduler_resume_warmup.py": every_number(1e-5),  # warmup+cosine resumed, chained, plateau on accuracy

@@ -1,5 +1,5 @@
 """What the progs22 batch of compat programs (tests/compat/programs: lwpe_polynomial_variants,
-state_dict_surgery_meta, ...) needed: each fix checked against torch on its own."""
+state_dict_surgery_assign, ...) needed: each fix checked against torch on its own."""
 
 from __future__ import annotations
 
