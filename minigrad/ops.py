@@ -56,6 +56,7 @@ class AccumulateGrad:
     """
 
     __slots__ = ("_metadata", "variable")
+    __module__ = "builtins"  # (printed as PyTorch's: <class 'AccumulateGrad'>)
     next_functions: tuple[()] = ()
 
     def __init__(self, variable: Tensor) -> None:
@@ -151,7 +152,7 @@ class Function:
         return getattr(self, "label", "") or self._op_name()
 
     def _op_name(self) -> str:  # (ops whose PyTorch name depends on their arguments override this)
-        return self.torch_name or type(self).__name__ + "Backward0"
+        return self.torch_name or op_class(self).__name__ + "Backward0"
 
     def __repr__(self) -> str:
         return f"<{self.name().rpartition('::')[2]} object at {id(self):#x}>"
@@ -175,13 +176,13 @@ class Function:
             edges = getattr(self, "edges", None) or ()
             if edges and self.name() in _SCALAR_FIRST:
                 edges = edges[1:]
-            return tuple(((e[0] if type(e) is tuple else e if e is None or isinstance(e, Function)
-                           else AccumulateGrad(e)), 0) for e in edges)
+            return tuple(((_typed_edge(e[0] if type(e) is tuple else e) if e is None or type(e) is tuple
+                           or isinstance(e, Function) else AccumulateGrad(e)), 0) for e in edges)
         inputs = self.parents if shown is None else shown
         if inputs and self.name() in _SCALAR_FIRST:  # (number - x, number ** x: the number is no input)
             inputs = inputs[1:]
-        return tuple(((p._ctx if p._ctx is not None else AccumulateGrad(p)) if p._requires_grad else None, 0)
-                     for p in inputs)
+        return tuple(((torch_typed(p._ctx) if p._ctx is not None else AccumulateGrad(p)) if p._requires_grad
+                      else None, 0) for p in inputs)
 
     def forward(self, *args: Any, **kwargs: Any) -> Array:
         raise NotImplementedError
@@ -460,6 +461,40 @@ def _const(value: float, like: Tensor) -> Tensor:
 
 
 # --------------------------------------------------------------------- elementwise
+
+
+#: the classes :func:`torch_typed` made, by (primitive class, PyTorch name)
+_TYPED: dict[tuple[type[Function], str], type[Function]] = {}
+
+
+def torch_typed(node: Function) -> Function:
+    """``node``, its class now one named as PyTorch's (``type(y.grad_fn).__name__`` is ``AddBackward0``).
+
+    PyTorch's node classes carry the names ``grad_fn.name()`` gives; minigrad's are its primitives (one
+    class may stand for several PyTorch names). Scripts print ``type(grad_fn).__name__`` (torchviz labels
+    its nodes so), so a node a script is handed is moved, once, to a subclass of its primitive with that
+    name (no new slots: the object stays the same one). Nodes of custom Functions keep their class.
+    """
+    cls = type(node)
+    if cls.__module__ != __name__:  # already named (module "builtins", as PyTorch's), or a custom Function's
+        return node
+    name = node.name()
+    typed = _TYPED.get((cls, name))
+    if typed is None:
+        typed = _TYPED[(cls, name)] = type(name, (cls,), {"__slots__": (), "__module__": "builtins",
+                                                          "__qualname__": name})
+    node.__class__ = typed
+    return node
+
+
+def _typed_edge(node: Any) -> Any:
+    return torch_typed(node) if isinstance(node, Function) else node
+
+
+def op_class(node: Function) -> type[Function]:
+    """The primitive class of ``node`` (the one :func:`torch_typed` subclassed, if it renamed it)."""
+    cls = type(node)
+    return cls.__base__ if cls.__module__ == "builtins" else cls  # type: ignore[return-value]
 
 
 class Add(Function):
@@ -2358,7 +2393,7 @@ class Sum(Function):
 
     def _op_name(self) -> str:
         """``SumBackward0`` over everything, ``SumBackward1`` over dims (PyTorch's overload numbers)."""
-        return f"{type(self).__name__}Backward{0 if self.dims is None else 1}"
+        return f"{op_class(self).__name__}Backward{0 if self.dims is None else 1}"
     dims: tuple[int, ...] | None
     keepdim: bool
 
@@ -2554,7 +2589,7 @@ class Max(Function):
 
     def _op_name(self) -> str:
         """``MaxBackward1`` over everything, ``MaxBackward0`` along a dim, ``AmaxBackward0`` over dims."""
-        kind = type(self).__name__
+        kind = op_class(self).__name__
         if self.dims is None:
             return f"{kind}Backward1"
         return f"{kind}Backward0" if self.first else f"A{kind.lower()}Backward0"
@@ -2631,7 +2666,7 @@ class Median(Max):
         return type(self)._reduce(a, None, False)  # type: ignore[no-any-return]
 
     def _op_name(self) -> str:
-        return f"{type(self).__name__}Backward0"
+        return f"{op_class(self).__name__}Backward0"
 
 
 class Nanmedian(Median):

@@ -48,6 +48,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from minigrad import _instrument
+from minigrad import ops as _ops
 from minigrad.errors import InvalidParameterError, MinigradError
 
 if TYPE_CHECKING:
@@ -499,7 +500,7 @@ class profile(_instrument.Observer):  # noqa: N801 - PyTorch's name
         if not self._recording:
             return
         shapes = _shapes(fn.parents or ()) if self.record_shapes else ()
-        name = type(fn).__name__
+        name = _ops.op_class(fn).__name__  # (the primitive's, also for a node renamed as PyTorch's class)
         st = self._entry(name, shapes)
         st.backward_count += 1
         st.backward_time += seconds

@@ -332,7 +332,9 @@ class Tensor(TensorMethods):
         """The op that produced this tensor, or None for leaves."""
         if _extras.stale:  # (a view whose base changed in place gets the base's new history)
             _methods.graph.refresh_views((self,))
-        return self._ctx
+        node = self._ctx
+        # (named as PyTorch's class the first time a script is handed it: see ops.torch_typed)
+        return node if node is None or type(node).__module__ != _ops.__name__ else _ops.torch_typed(node)
 
     def size(self, dim: int | None = None) -> Size | int:
         """The shape (a :class:`~minigrad.Size`), or the size of one dim."""

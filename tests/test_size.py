@@ -129,7 +129,8 @@ BUDGETS: dict[str, int] = {
     # +1: maximum/minimum share _binary_named (their sequence TypeError was written twice)
     # +1: the write clock, for the engine's version check; +28: views, their base and detach()'s aliases
     # share one version counter, as PyTorch's (a write through a view was missed by ops that saved the base)
-    "minigrad/tensor.py": 2465,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # (gaps merged; +2 progs22: grad_fn named as PyTorch's class)
+    "minigrad/tensor.py": 2467,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -272,7 +273,7 @@ BUDGETS: dict[str, int] = {
     # +47 (hunt20): Function.edges kept after a backward (next_functions), the Shell stand-in, inputs_kept
     # (libs21: float32 log10/log2 computed in double, numpy's are an ulp off)
     # (merge of libs21: both sides' lines)
-    "minigrad/ops.py": 3781,  # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
+    "minigrad/ops.py": 3816,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -381,7 +382,8 @@ BUDGETS: dict[str, int] = {
     # +7: the engine's edges of a freed node built unrolled for one or two inputs (hunt20's comprehension
     # cost ~6% of the 200-tiny-op overhead benchmark; now ~1-2%)
     # +18 engine speed: write clock, scratch size, unrolled edges
-    "minigrad/autograd": 2966,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients)
+    # (gaps merged; +20 grad() layouts; +2 progs22: renamed nodes)
+    "minigrad/autograd": 2968,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -418,7 +420,8 @@ BUDGETS: dict[str, int] = {
     # +53 (hunt20): a freed node's edges; _revive: a second backward through nodes that saved nothing
     # +7: the freed node's edges unrolled for one or two inputs (speed; see minigrad/autograd above)
     # +18 speed: write clock, scratch size, unrolled edges
-    "minigrad/autograd/engine.py": 831,  # (libs19: the create_graph .grad copy)
+    # (+2 progs22: renamed nodes are primitives)
+    "minigrad/autograd/engine.py": 833,  # (libs19: the create_graph .grad copy)
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -535,7 +538,7 @@ BUDGETS: dict[str, int] = {
     # +7 (hunt19): pointwise losses broadcast a 0-d side first, ctc_loss truncates float targets
     # +3 (hunt19): poisson_nll_loss(full=True) refuses a bool target
     # +3 (hunt19): GroupNorm(0, C) is also PyTorch's ZeroDivisionError
-    "minigrad/nn": 16146,  # (gaps, progs11 and tinyops merged; +2 attention dropout at p = 1)
+    "minigrad/nn": 16162,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -953,7 +956,9 @@ BUDGETS: dict[str, int] = {
     # last write), small gradients not offered as scratch, unrolled edges of nodes that saved nothing
     # +28: one version counter per view family (tensor.py); +2 keepdim_shape cached (every reduction's
     # backward asks it)
-    "minigrad": 64453,  # (progs15 and hunt15 merged: the lists above)
+    # (progs15 and hunt15 merged: the lists above; +67 progs22)
+    # (merge of progs22: both sides' lines)
+    "minigrad": 64520,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

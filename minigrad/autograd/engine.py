@@ -38,7 +38,9 @@ if TYPE_CHECKING:
 
 __all__ = ["backward", "grad"]
 
-_PRIMITIVES = sum_to.__module__  # "minigrad.ops": its backward formulas keep no gradient they are given
+# "minigrad.ops": its backward formulas keep no gradient they are given ("builtins": one of them that
+# ops.torch_typed named as PyTorch's class)
+_PRIMITIVES = frozenset({sum_to.__module__, "builtins"})
 
 
 def _read(fn: Function) -> tuple[Tensor, ...]:
@@ -304,7 +306,7 @@ def _propagate(
                     _ops.scratch = None
             else:
                 out_grads = node.backward(g, t)
-        if mine is not None and (type(node).__module__ != _PRIMITIVES
+        if mine is not None and (type(node).__module__ not in _PRIMITIVES
                                  or sum(x is mine for x in out_grads) != 1):
             mine = None  # shared by two inputs, or seen by a backward outside ops.py (which may keep it)
         edges = zip(parents, out_grads)

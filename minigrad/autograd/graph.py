@@ -96,11 +96,11 @@ def _saved_indices(fn: ops.Function, inputs: Sequence[Tensor]) -> list[int]:
     A 0-d constant (a Python number the op lifted to a tensor) is not a saved tensor, as PyTorch's
     wrapped numbers are not.
     """
-    if fn.reads_output and type(fn) is not ops.Pow:
+    if fn.reads_output and ops.op_class(fn) is not ops.Pow:
         return [-1]
     if not fn.reads_inputs:
         return []
-    if type(fn) is ops.Mul:  # each factor is kept for the other's gradient only
+    if ops.op_class(fn) is ops.Mul:  # each factor is kept for the other's gradient only
         return [i for i, other in ((0, inputs[1]), (1, inputs[0])) if other.requires_grad
                 and (inputs[i].ndim or inputs[i].requires_grad or inputs[i]._ctx is not None)]
     keep = [i for i, t in enumerate(inputs) if t.ndim or t.requires_grad or t._ctx is not None]

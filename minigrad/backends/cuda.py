@@ -7,6 +7,8 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from minigrad import settings
+
 __all__ = [
     "cudnn_sdp_enabled", "enable_cudnn_sdp", "enable_flash_sdp", "enable_math_sdp",
     "enable_mem_efficient_sdp", "flash_sdp_enabled", "is_built", "math_sdp_enabled", "matmul",
@@ -15,9 +17,18 @@ __all__ = [
 
 
 class _MatmulFlags:
-    """Holds ``allow_tf32`` (False, as PyTorch's default) and the reduced-precision flags."""
+    """Holds ``allow_tf32`` and the reduced-precision flags."""
 
-    allow_tf32: bool = False
+    @property
+    def allow_tf32(self) -> bool:
+        """As PyTorch's, another view of the float32 matmul precision: True unless it is ``'highest'``
+        (the default), so ``set_float32_matmul_precision('high')`` turns it on."""
+        return settings.get_float32_matmul_precision() != "highest"
+
+    @allow_tf32.setter
+    def allow_tf32(self, value: bool) -> None:
+        settings.set_float32_matmul_precision("high" if value else "highest")
+
     allow_fp16_reduced_precision_reduction: bool = True
     allow_bf16_reduced_precision_reduction: bool = True
 

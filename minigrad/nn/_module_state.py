@@ -175,7 +175,8 @@ def load_from_state_dict(module: Module, sd: dict[str, Any], prefix: str, local_
 
 
 def _assign(module: Module, name: str, dest: Tensor, value: Any, arr: Any, Parameter: Any) -> None:  # noqa: N803
-    new = value if isinstance(value, Tensor) else from_numpy(np.array(arr))
+    # the module takes the state dict's memory itself, as PyTorch's (a read-only array is copied)
+    new = value if isinstance(value, Tensor) else from_numpy(arr if arr.flags.writeable else np.array(arr))
     if isinstance(dest, Parameter):
         if isinstance(new, Parameter):
             new.requires_grad_(dest.requires_grad)
@@ -190,7 +191,9 @@ def _load(mod: Module, local_sd: dict[str, Any], prefix: str, metadata: Any, ass
           lists: tuple[list[str], list[str], list[str]]) -> None:
     # a module-level recursion (PyTorch's closure refers to itself: a cycle the gc has to break)
     missing, unexpected, errors = lists
-    local_metadata = {} if metadata is None else dict(metadata.get(prefix[:-1], {}))
+    # PyTorch writes the assign flag into the state dict's own _metadata entry (it is not copied), so a later
+    # load of the same dict assigns too; kept, as scripts see it (a second model then shares the memory)
+    local_metadata = {} if metadata is None else metadata.get(prefix[:-1], {})
     if assign:
         local_metadata["assign_to_params_buffers"] = assign
     mod._load_from_state_dict(local_sd, prefix, local_metadata, True, missing, unexpected, errors)

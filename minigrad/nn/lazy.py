@@ -13,7 +13,7 @@ happens in the order the layers are first called.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -38,6 +38,10 @@ class UninitializedParameter(Uninitialized, Parameter):
 
     __slots__ = ()
     cls_to_become = Parameter
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Parameter:
+        """Copied as a Tensor is (there is no data to hand to the constructor), class kept."""
+        return cast(Parameter, Tensor.__deepcopy__(self, memo))
 
     def __init__(self, requires_grad: bool = True, device: Any = None, dtype: DTypeLike = None) -> None:
         _checks.device(device)

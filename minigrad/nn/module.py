@@ -70,6 +70,15 @@ class Parameter(Tensor):
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Parameter:
+        """A new Parameter of the same class holding a copy of the data, as PyTorch's: unlike a plain
+        Tensor's copy it carries no ``.grad`` and none of the attributes a script set on the original
+        (a deepcopied model, an EMA or a MAML learner's clone, starts with no gradients)."""
+        found: Parameter | None = memo.get(id(self))
+        if found is None:
+            found = memo[id(self)] = type(self)(self.data.clone(), self.requires_grad)
+        return found
+
 
 class _BufferMeta(type):
     def __instancecheck__(cls, instance: Any) -> bool:

@@ -678,6 +678,22 @@ SPECS: dict[str, list[Check]] = {
     "print_grad_fn_zoo.py": [Check(r"^(.*)$", 0)],  # ~120 grad_fn names, dtypes, layer reprs, state_dict keys
     "kaggle_tabular_kfold_ckpt.py": every_number(1e-5),  # stratified folds, OneCycle, early stopping, OOF
     "seq2seq_luong_variants.py": every_number(1e-5),  # dot/general/concat attention, masked NLL, greedy
+    # progs22: seeded, so every printed number (Adam runs use a larger eps or SGD where a first normalized
+    # step would turn float32 rounding in near-zero gradients into full-size updates)
+    "lwpe_polynomial_variants.py": every_number(1e-5),  # Learning PyTorch with Examples, every variant
+    "optimizer_in_backward_saved_hooks.py": every_number(1e-5),  # post-accumulate-grad steps, saved hooks
+    "d2l_linear_networks.py": every_number(1e-5),   # d2l ch. 3-5: LazyLinear, weight decay, k-fold log_rmse
+    "lightning_style_loops.py": every_number(1e-5),  # Trainer/callbacks by hand, toggled manual GAN steps
+    "state_dict_surgery_assign.py": every_number(1e-5),  # prefix/rename/widen, strict=False, assign=True
+    "norm_reparam_critic.py": every_number(1e-5),   # spectral/weight norm both APIs, clipping, orthogonal
+    "func_functional_training.py": every_number(1e-5),  # torch.func training, ensembles, DP-SGD, Gauss-Newton
+    "scheduler_resume_warmup.py": every_number(1e-5),  # warmup+cosine resumed, chained, plateau on accuracy
+    "dann_grad_reversal_hooks.py": every_number(1e-5),  # gradient reversal Function, module/tensor hooks
+    "awd_lstm_tricks.py": every_number(1e-5),       # embedding/locked/weight drop, AR/TAR, NT-ASGD
+    "bucket_sampler_collate.py": every_number(1e-5),  # bucketing batch_sampler, left padding, packs
+    "mixed_float64_science.py": every_number(1e-5),  # default dtype switches, promotion, RK4 fit
+    "kd_tutorial_variants.py": every_number(1e-5),  # the distillation tutorial: soft targets, hints
+    "reptile_lookahead_clones.py": every_number(1e-5),  # deepcopied learners: Reptile, FOMAML, Lookahead
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -130,9 +130,21 @@ def test_deepcopy_refuses_non_leaf_as_torch_and_copies_leaves() -> None:
     leaf.grad = mg.tensor([0.5, 0.5])
     leaf.note = "kept"
     replica = copy.deepcopy(leaf)
-    assert type(replica) is nn.Parameter and replica is not leaf and replica.note == "kept"
+    assert type(replica) is nn.Parameter and replica is not leaf
     assert replica.requires_grad and replica.is_leaf
-    assert replica.grad is not None and replica.grad is not leaf.grad and replica.grad.tolist() == [0.5, 0.5]
+    # a Parameter's copy, as PyTorch's Parameter.__deepcopy__ makes it, has no grad and no tags (progs22);
+    # a plain leaf Tensor's copy keeps both (below)
+    torch_leaf = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+    torch_leaf.grad = torch.tensor([0.5, 0.5])
+    torch_leaf.note = "kept"
+    torch_replica = copy.deepcopy(torch_leaf)
+    assert (replica.grad, hasattr(replica, "note")) == (torch_replica.grad, hasattr(torch_replica, "note"))
+    plain = mg.tensor([1.0, -2.0], requires_grad=True)
+    plain.grad = mg.tensor([0.5, 0.5])
+    plain.note = "kept"
+    plain_copy = copy.deepcopy(plain)
+    assert plain_copy.note == "kept" and plain_copy.grad is not plain.grad
+    assert plain_copy.grad.tolist() == [0.5, 0.5]
     replica.data.mul_(3)
     assert leaf.tolist() == [1.0, -2.0]
     assert copy.deepcopy(mg.ones(2, requires_grad=True)).requires_grad
