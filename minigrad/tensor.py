@@ -1469,12 +1469,13 @@ class Tensor(TensorMethods):
         return _ops.Mean.apply(self, dims=norm_dims(dim, self.ndim), keepdim=keepdim)
 
     @dim_aliases
-    def var(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False,
-            correction: builtins.float | None = 1, *, unbiased: builtins.bool | None = None) -> Tensor:
+    def var(self, dim: int | Sequence[int] | None = None, unbiased: builtins.bool | None = None,
+            keepdim: builtins.bool = False, *, correction: builtins.float | None = None) -> Tensor:
         """Variance over ``dim``: sum((x - mean)**2) / (N - correction), N the count of reduced elements.
 
         ``correction=1`` (Bessel's, unbiased) is the default, 0 the biased
-        estimate; ``unbiased=True/False`` is PyTorch's older spelling of 1/0.
+        estimate; ``unbiased=True/False`` is PyTorch's older spelling of 1/0,
+        and is the second positional argument, as in PyTorch (``x.var(0, False)``).
         One primitive (``ops.Var``): the mean, then the squared deviations
         summed in one pass. With N - correction <= 0 the result is inf or nan
         and a UserWarning says so, as in PyTorch.
@@ -1503,8 +1504,8 @@ class Tensor(TensorMethods):
         return dims, correction
 
     @dim_aliases
-    def std(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False,
-            correction: builtins.float | None = 1, *, unbiased: builtins.bool | None = None) -> Tensor:
+    def std(self, dim: int | Sequence[int] | None = None, unbiased: builtins.bool | None = None,
+            keepdim: builtins.bool = False, *, correction: builtins.float | None = None) -> Tensor:
         """Standard deviation: sqrt of :meth:`var` (same arguments).
 
         Where the std is 0 the gradient is 0, as in PyTorch (sqrt's own would
@@ -1972,7 +1973,7 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
                     check_mask(i, items, k, shape)  # nonzero() alone would accept a short mask
                     out.extend(np.nonzero(i))
                 continue
-            if i.dtype.kind not in "iu":
+            if i.dtype.kind not in "iu" or i.dtype.itemsize < 4:  # (int8 and int16 too, as PyTorch)
                 raise _IndexTypeError(f"tensors used as indices must be long, int, byte or bool tensors, "
                                       f"not {i.dtype}")
         elif isinstance(i, (float, str)):
@@ -1984,6 +1985,10 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
             "invalid index of a 0-dim tensor. Use `tensor.item()` in Python to convert a 0-dim tensor to a " \
             "number"
         raise DimensionError(what)
+    if len(out) > len(shape) and any(i is Ellipsis for i in out) and any(type(i) is np.ndarray for i in out):
+        kept = [i for i in out if i is not Ellipsis]
+        if sum(i is not None for i in kept) == len(shape):
+            out = kept  # a ... spanning no dims: PyTorch's arrays either side are adjacent (numpy's are not)
     return tuple(out)
 
 

@@ -1,0 +1,83 @@
+"""hunt22's fixes: a differential hunt at the Tensor level (indexing, dtypes, reductions, shape ops, printing,
+in-place semantics) compared with PyTorch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch, same_error_or_value
+
+torch = require_torch()
+
+
+@pytest.mark.parametrize("form", [
+    lambda m: m.tensor([[1., 2., 4.], [0., 3., 3.]]).std(1, False),
+    lambda m: m.tensor([[1., 2., 4.], [0., 3., 3.]]).var(1, False),
+    lambda m: m.tensor([[1., 2., 4.], [0., 3., 3.]]).std(0, True, True),
+    lambda m: m.tensor([[1., 2., 4.], [0., 3., 3.]]).var(1, False, True),
+    lambda m: m.tensor([[1., 2., 4.], [0., 3., 3.]]).var(None, False),
+    lambda m: m.tensor([[1., 2., 4.], [0., 3., 3.]]).std(False),
+    lambda m: m.tensor([[1., 2., 4.], [0., 3., 3.]]).std(1, keepdim=True, correction=0),
+    lambda m: m.std(m.tensor([[1., 2., 4.], [0., 3., 3.]]), 1, False, True),
+    lambda m: m.var_mean(m.tensor([[1., 2., 4.], [0., 3., 3.]]), 1, False)[0],
+], ids=["std dim unbiased", "var dim unbiased", "std keepdim", "var keepdim", "dim None", "unbiased only",
+        "keywords", "torch.std", "var_mean"])
+def test_tensor_std_and_var_take_unbiased_second(form: Callable[[Any], Any]) -> None:
+    """``x.std(dim, unbiased, keepdim)``: the second positional argument is ``unbiased``, as PyTorch's
+    (minigrad read it as keepdim, giving the unbiased estimate in a kept dim)."""
+    same_error_or_value(form)
+
+
+@pytest.mark.parametrize("form", [
+    lambda m: m.arange(60.).reshape(3, 4, 5)[..., [0, 1]],
+    lambda m: m.arange(60.).reshape(3, 4, 5)[:, [0, 1], [1, 2]],
+    lambda m: m.arange(60.).reshape(3, 4, 5)[1:, m.tensor([True, False, True, True])],
+    lambda m: m.arange(60.).reshape(3, 4, 5)[..., m.tensor([True, False, True, False, True])],
+    lambda m: m.arange(60.).reshape(3, 4, 5)[None, :, [0, 1]],
+    lambda m: m.arange(60.).reshape(3, 4, 5)[::2, [0, 1]],
+], ids=["ellipsis", "two arrays", "slice mask", "ellipsis mask", "None", "strided"])
+def test_advanced_index_results_are_contiguous(form: Callable[[Any], Any]) -> None:
+    """An integer-array or mask index after a slice gives a row-major result, as PyTorch's (numpy's is laid
+    out permuted: minigrad's ``stride()`` and ``is_contiguous()`` differed)."""
+    theirs, ours = form(torch), form(mg)
+    assert ours.stride() == theirs.stride() and ours.is_contiguous() == theirs.is_contiguous()
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("form", [
+    lambda m: m.arange(18.).reshape(3, 2, 3)[1:1, [1], ..., m.tensor([0, -2])],
+    lambda m: m.arange(18.).reshape(3, 2, 3)[:, [1, 0], ..., m.tensor([0, 2])],
+    lambda m: m.arange(18.).reshape(3, 2, 3)[[0, 2], ..., [1, 0], :],
+], ids=["empty slice", "two arrays", "trailing slice"])
+def test_integer_arrays_around_an_empty_ellipsis_are_adjacent(form: Callable[[Any], Any]) -> None:
+    """A ``...`` that spans no dims leaves the integer arrays either side adjacent, as in PyTorch: their
+    dim stays in place (numpy moved it first)."""
+    same_error_or_value(form)
+
+
+def test_an_empty_ellipsis_between_arrays_in_setitem() -> None:
+    """Assignment through such an index writes the same elements as PyTorch's."""
+    outs = []
+    for lib in (torch, mg):
+        x = lib.zeros(3, 2, 3)
+        x[:, [1, 0], ..., lib.tensor([0, 2])] = lib.arange(6.).reshape(3, 2)
+        outs.append(x.numpy())
+    np.testing.assert_array_equal(outs[1], outs[0])
+
+
+@pytest.mark.parametrize("form", [
+    lambda m: m.arange(5.)[m.tensor([0, 1], dtype=m.int8)],
+    lambda m: m.arange(5.)[m.tensor([0, 1], dtype=m.int16)],
+    lambda m: m.arange(6.).reshape(2, 3)[:, m.tensor([2], dtype=m.int8)],
+    lambda m: m.arange(5.)[m.tensor([0, 1], dtype=m.int32)],
+    lambda m: m.arange(12.).reshape(3, 4).index_select(1, m.tensor([[3]])),
+], ids=["int8", "int16", "int8 second dim", "int32 works", "index_select 2-d"])
+def test_index_tensor_dtypes_and_shapes_as_pytorch(form: Callable[[Any], Any]) -> None:
+    """An int8 or int16 index tensor raises PyTorch's IndexError (minigrad indexed with it), and
+    index_select's 2-d index raises IndexError (minigrad's ShapeError was a ValueError)."""
+    same_error_or_value(form)
