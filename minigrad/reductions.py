@@ -529,9 +529,9 @@ def _cumextreme(x: Tensor, dim: int, better: Any, kind: type) -> Any:
         take = (better(v, best) & ~np.isnan(best)) | np.isnan(v)  # PyTorch: the latest nan is the max
         best = np.where(take, v, best)
         idx[..., i] = np.where(take, i, idx[..., i - 1])
-    indices = np.moveaxis(idx, -1, d)
+    indices = np.ascontiguousarray(np.moveaxis(idx, -1, d))  # (row-major: the values' layout follows it)
     name = kind.__name__.capitalize() + "Backward0"  # (CummaxBackward0: PyTorch's one op)
-    return kind(_named(gather(x, d, indices), x, name), from_numpy(np.array(indices, order="C")))
+    return kind(_named(gather(x, d, indices), x, name), from_numpy(indices.copy()))
 
 
 @dim_aliases

@@ -363,8 +363,9 @@ class Tensor(TensorMethods):
 
     # ------------------------------------------------------------ conversion
 
-    def numpy(self) -> Array:
-        """The data as an ndarray (shared, not copied)."""
+    def numpy(self, *, force: builtins.bool = False) -> Array:
+        """The data as an ndarray (shared, not copied); ``force`` (PyTorch's: detach and copy to the CPU
+        first) changes nothing here, as the array is already on the CPU and holds no graph."""
         a = self._array
         if type(a) is not np.ndarray:  # numpy arithmetic on 0-d arrays returns numpy scalars
             a = self._array = np.asarray(a)

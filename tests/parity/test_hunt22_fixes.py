@@ -3,6 +3,7 @@ in-place semantics) compared with PyTorch."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -81,3 +82,44 @@ def test_index_tensor_dtypes_and_shapes_as_pytorch(form: Callable[[Any], Any]) -
     """An int8 or int16 index tensor raises PyTorch's IndexError (minigrad indexed with it), and
     index_select's 2-d index raises IndexError (minigrad's ShapeError was a ValueError)."""
     same_error_or_value(form)
+
+
+def test_numpy_takes_force() -> None:
+    """``x.numpy(force=True)`` (PyTorch's way to get an array of a tensor that requires grad) gives the
+    values, sharing memory as PyTorch's does on the CPU (minigrad raised TypeError on the keyword)."""
+    theirs = torch.ones(3, requires_grad=True) * 2
+    ours = mg.ones(3, requires_grad=True) * 2
+    np.testing.assert_array_equal(ours.numpy(force=True), theirs.numpy(force=True))
+    plain = mg.zeros(2)
+    plain.numpy(force=True)[0] = 5.0
+    assert plain.tolist() == [5.0, 0.0]
+
+
+@pytest.mark.parametrize("fn", ["cummax", "cummin"])
+def test_cummax_values_are_contiguous(fn: str) -> None:
+    """cummax/cummin along dim 0 give row-major values, as PyTorch's (minigrad's followed a transposed
+    index array: ``stride()`` and ``is_contiguous()`` differed)."""
+    theirs = getattr(torch.arange(12.).reshape(3, 4) % 5, fn)(0)
+    ours = getattr(mg.arange(12.).reshape(3, 4) % 5, fn)(0)
+    for t, o in zip(theirs, ours, strict=True):
+        assert o.stride() == t.stride() and o.is_contiguous()
+        np.testing.assert_array_equal(o.numpy(), t.numpy())
+
+
+@pytest.mark.parametrize("form", [
+    lambda m, o: m.zeros(3, out=o), lambda m, o: m.full((3,), 2.0, out=o),
+    lambda m, o: m.linspace(0, 1, 3, out=o), lambda m, o: m.eye(2, out=o), lambda m, o: m.randn(3, out=o),
+    lambda m, o: m.normal(0.0, 1.0, (3,), out=o),
+    lambda m, o: m.add(m.ones(3), 1, out=o), lambda m, o: m.sum(m.ones(2, 3), 0, out=o),
+], ids=["zeros", "full", "linspace", "eye", "randn", "normal", "add", "sum"])
+def test_out_resize_warns_as_pytorch(form: Callable[[Any, Any], Any]) -> None:
+    """A factory or a random draw resizes a non-empty out= tensor silently, as PyTorch's; ops warn (minigrad
+    warned for every function)."""
+    seen = []
+    for lib in (torch, mg):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = form(lib, lib.zeros(5))
+        seen.append(sorted(str(w.category.__name__) for w in caught))
+        assert tuple(result.shape) != (5,)
+    assert seen[1] == seen[0]
