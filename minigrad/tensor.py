@@ -1174,7 +1174,7 @@ class Tensor(TensorMethods):
         if self._recorded(value):
             put = _methods.indexing.put
             v = value if isinstance(value, Tensor) else from_numpy(
-                np.asarray(_fill_scalar(value, self.dtype, "setitem: value"), dtype=self.dtype))
+                np.asarray(_fill_scalar(value, self.dtype, "setitem: value", True), dtype=self.dtype))
             idx = _index(index, self.shape)
             steps = _index_steps(idx)
             self._update("item assignment", lambda t: put(t, idx, v) if len(steps) == 1
@@ -1195,7 +1195,7 @@ class Tensor(TensorMethods):
         elif isinstance(value, (np.ndarray, list, tuple)):
             arr = _to_array(value, None)
         else:
-            arr = _fill_scalar(value, self.dtype, "setitem: value")
+            arr = _fill_scalar(value, self.dtype, "setitem: value", True)
         steps = _index_steps(_index(index, self.shape))
         if not self._array.flags.writeable and not np.isscalar(arr) and _is_basic_index(steps[0]):
             region = self._array[steps[0]]  # (PyTorch copies a tensor into this view, a scalar it fills)
@@ -2036,8 +2036,11 @@ def _check_int(fn: str, name: str, value: Any) -> None:
         raise TypeError(f"{fn}: {name} must be an int, got {value!r}")
 
 
-def _fill_scalar(value: Any, dtype: np.dtype[Any], what: str) -> Any:
+def _fill_scalar(value: Any, dtype: np.dtype[Any], what: str, half_inf: builtins.bool = False) -> Any:
     """Check a Python number that fills a ``dtype`` tensor (setitem, full, clamp, masked_fill).
+
+    ``half_inf``: a float16 ``dtype`` takes a finite number beyond its range as +-inf (rounded as a cast),
+    as PyTorch's setitem and ``where`` do (its fill_, full, clamp and masked_fill raise).
 
     Raises:
         TypeError: not a real number.
@@ -2055,6 +2058,9 @@ def _fill_scalar(value: Any, dtype: np.dtype[Any], what: str) -> Any:
         finite = not isinstance(value, (float, np.floating)) or math.isfinite(value)
         limit = float(np.finfo(dtype).max)
         if finite and not -limit - 1 <= value <= limit:
+            if half_inf and dtype == float16:
+                with np.errstate(over="ignore"):
+                    return np.float16(value)
             raise InvalidParameterError(f"{what}={value!r} cannot be converted to {dtype} without overflow")
     return value
 
@@ -2264,14 +2270,14 @@ def where(condition: Tensor | Array, input: Any = None, other: Any = None) -> An
     if cond.dtype != bool_:
         raise _MaskDTypeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                               f"{_dtypes.scalar_type_name(cond.dtype)}")
-    if isinstance(input, Tensor):
-        a, b = input, _lift(other, input)
+    if isinstance(input, Tensor):  # (a float16 tensor takes 1e10 as inf, as PyTorch's: no cast warning)
+        a, b = input, quiet(_lift, other, input)
         if isinstance(other, float):  # converted like a fill value: 1e39 into float32 raises (PyTorch)
-            _fill_scalar(other, b.dtype, "where: other")
+            _fill_scalar(other, b.dtype, "where: other", True)
     elif isinstance(other, Tensor):
-        b, a = other, _lift(input, other)
+        b, a = other, quiet(_lift, input, other)
         if isinstance(input, float):
-            _fill_scalar(input, a.dtype, "where: input")
+            _fill_scalar(input, a.dtype, "where: input", True)
     else:
         a, b = tensor(input), tensor(other)
     if a.dtype != b.dtype:

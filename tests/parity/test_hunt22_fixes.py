@@ -123,3 +123,28 @@ def test_out_resize_warns_as_pytorch(form: Callable[[Any, Any], Any]) -> None:
         seen.append(sorted(str(w.category.__name__) for w in caught))
         assert tuple(result.shape) != (5,)
     assert seen[1] == seen[0]
+
+
+@pytest.mark.parametrize("value", [1e10, -70000, 65519.0, 65520, 2**40, float("-inf")])
+@pytest.mark.parametrize("form", [
+    lambda m, x, v: x.__setitem__(0, v), lambda m, x, v: x.__setitem__(x == 0, v),
+    lambda m, x, v: x.__setitem__(m.tensor([1]), v), lambda m, x, v: m.where(x == 0, v, x),
+    lambda m, x, v: m.where(x == 1, x, v), lambda m, x, v: x.fill_(v),
+    lambda m, x, v: x.masked_fill(x == 0, v), lambda m, x, v: x.clamp(max=v),
+    lambda m, x, v: m.full((2,), v, dtype=m.float16),
+], ids=["setitem", "setitem mask", "setitem index", "where", "where other", "fill_", "masked_fill", "clamp",
+        "full"])
+def test_float16_takes_big_numbers_as_pytorch(form: Callable[[Any, Any, Any], Any], value: Any) -> None:
+    """A number beyond float16's range becomes +-inf (rounded as a cast: 65519 is 65504) in setitem and
+    where, as PyTorch's; fill_, masked_fill, clamp and full raise, as PyTorch's (minigrad raised for every
+    one, so ``scores[mask] = -1e9`` on a half tensor failed)."""
+    outs: list[Any] = []
+    for lib in (torch, mg):
+        x = lib.zeros(2, dtype=lib.float16)
+        try:
+            result = form(lib, x, value)
+        except RuntimeError:
+            outs.append("raised")
+            continue
+        outs.append((x if result is None else result).tolist())
+    assert outs[1] == outs[0]
