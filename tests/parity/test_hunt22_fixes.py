@@ -3,8 +3,12 @@ in-place semantics) compared with PyTorch."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -148,3 +152,21 @@ def test_float16_takes_big_numbers_as_pytorch(form: Callable[[Any, Any, Any], An
             continue
         outs.append((x if result is None else result).tolist())
     assert outs[1] == outs[0]
+
+
+def test_meshgrid_warns_once_without_indexing() -> None:
+    """meshgrid without ``indexing`` gives 'ij' grids with PyTorch's UserWarning, once per process as
+    PyTorch's (minigrad was silent). Run in a fresh interpreter, where neither library has warned yet."""
+    program = """
+import warnings, torch, minigrad as mg
+for lib in (torch, mg):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        grids = [lib.meshgrid(lib.arange(2), lib.arange(3)), lib.meshgrid([lib.arange(2), lib.arange(3)]),
+                 lib.meshgrid(lib.arange(2), lib.arange(3), indexing="xy")]
+    print([[g.tolist() for g in grid] for grid in grids], [w.category.__name__ for w in caught])
+"""
+    env = {**os.environ, "PYTHONPATH": str(Path(mg.__file__).parents[1])}
+    lines = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True,
+                           env=env).stdout.splitlines()
+    assert len(lines) == 2 and lines[1] == lines[0] and "UserWarning" in lines[0]
