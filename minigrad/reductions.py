@@ -921,11 +921,21 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
 
 
 def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
-    """Counts in ``bins`` equal bins over [min, max] (the data's range when both are 0); outside ignored."""
+    """Counts in ``bins`` equal bins over [min, max] (the data's range when both are 0); outside ignored.
+
+    Raises:
+        InvalidParameterError: ``bins`` is not positive, or ``min > max``.
+        MinigradError: the range is not finite (a NaN or inf in the data, or an infinite bound).
+    """
     x = input.numpy().reshape(-1)
     lo, hi = float(min), float(max)
+    _check_bins(bins, 0)
     if lo == hi:
         lo, hi = (float(x.min()), float(x.max())) if x.size else (0.0, 0.0)
+    if not (math.isfinite(lo) and math.isfinite(hi)):  # (numpy's ValueError: PyTorch's RuntimeError)
+        raise MinigradError(f"torch.histc: range of [{lo:g}, {hi:g}] is not finite")
+    if lo > hi:
+        raise InvalidParameterError("torch.histc: max must be larger than min")
     if lo == hi:
         lo, hi = lo - 1, hi + 1
     counts, _ = np.histogram(x, bins=bins, range=(lo, hi))
@@ -955,8 +965,14 @@ def _histogramdd(points: Array, bins: list[Any], range: Sequence[float] | None, 
         if isinstance(b, Tensor):
             edges.append(b.numpy().astype(dt))
             continue
+        _check_bins(b, i)
         lo, hi = (float(range[2 * i]), float(range[2 * i + 1])) if range is not None else \
             (float(points[:, i].min()), float(points[:, i].max())) if points.size else (0.0, 1.0)
+        if not (math.isfinite(lo) and math.isfinite(hi)):  # (PyTorch's errors, not numpy's IndexError)
+            raise MinigradError(f"torch.histogramdd: dimension {i}'s range [{lo:g}, {hi:g}] is not finite")
+        if lo > hi:
+            raise InvalidParameterError(f"torch.histogramdd: min should not exceed max, but got min {lo:g} "
+                                        f"max {hi:g} for dimension {i}")
         if lo == hi:
             lo, hi = lo - 0.5, hi + 0.5
         edges.append(np.asarray(_symmetric_linspace(dt.type(lo), dt.type(hi), int(b) + 1)).astype(dt))
@@ -978,6 +994,12 @@ def _histogramdd(points: Array, bins: list[Any], range: Sequence[float] | None, 
         for i, e in enumerate(edges):
             hist = hist / np.diff(e).reshape([-1 if k == i else 1 for k in builtins.range(n)])
     return from_numpy(hist.astype(dt)), tuple(from_numpy(e) for e in edges)
+
+
+def _check_bins(bins: Any, dim: int) -> None:
+    if int(bins) <= 0:
+        raise InvalidParameterError(f"torch.histogram(): bins must be > 0, but got {int(bins)} for dimension "
+                                    f"{dim}")
 
 
 def histogramdd(input: Tensor, bins: Any, *, range: Sequence[float] | None = None,  # noqa: A002

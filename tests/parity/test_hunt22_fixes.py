@@ -170,3 +170,19 @@ for lib in (torch, mg):
     lines = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True,
                            env=env).stdout.splitlines()
     assert len(lines) == 2 and lines[1] == lines[0] and "UserWarning" in lines[0]
+
+
+@pytest.mark.parametrize("form", [
+    lambda m: m.tensor([1.0, float("nan")]).histc(2),
+    lambda m: m.tensor([1.0, 2.0]).histc(2, 0, float("inf")),
+    lambda m: m.tensor([1.0, float("inf")]).histc(2), lambda m: m.tensor([1.0, 2.0]).histc(2, 3, 1),
+    lambda m: m.tensor([1.0, 2.0]).histc(0), lambda m: m.histogram(m.tensor([1.0, float("nan")]), 2),
+    lambda m: m.histogram(m.tensor([1.0, 2.0]), 0),
+    lambda m: m.histogram(m.tensor([1.0, 2.0]), 2, range=(3.0, 1.0)),
+    lambda m: m.histogramdd(m.tensor([[1.0, 2.0]]), [0, 2]), lambda m: m.tensor([1.0, 2.0, 2.5]).histc(3),
+], ids=["histc nan", "histc inf bound", "histc inf value", "histc min>max", "histc 0 bins", "histogram nan",
+        "histogram 0 bins", "histogram min>max", "histogramdd 0 bins", "histc fine"])
+def test_histogram_errors_are_pytorchs(form: Callable[[Any], Any]) -> None:
+    """histc and histogram with a NaN or inf in the range, min > max or no bins raise PyTorch's RuntimeError
+    (numpy's bare ValueError or IndexError escaped, and histogram of a NaN answered NaN edges)."""
+    same_error_or_value(form)
