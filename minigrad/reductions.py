@@ -836,7 +836,8 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
     entries; ``sorter`` holds the indices that sort an unsorted sequence.
 
     Raises:
-        ShapeError: leading dims that differ.
+        ShapeError: leading dims that differ, a 0-d ``sorted_sequence``, or a scalar ``input`` for a
+            ``sorted_sequence`` of more than one dim.
         InvalidParameterError: ``side`` other than 'left'/'right', or contradicting ``right``.
     """
     if side is not None:
@@ -849,6 +850,13 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
         seq = np.take_along_axis(seq, sorter.numpy(), axis=-1)
     values = input.numpy() if isinstance(input, Tensor) else np.asarray(input)
     how: Literal["left", "right"] = "right" if right else "left"
+    if seq.ndim != 1 and values.ndim == 0:  # (PyTorch's words; numpy's IndexError escaped)
+        raise ShapeError("torch.searchsorted(): input value can be a scalar only when boundaries tensor "
+                         f"dimension is 1, but we got boundaries tensor dim({seq.ndim}) and input value's "
+                         "dim(0) numel(1)")
+    if seq.ndim == 0:
+        raise ShapeError("torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 "
+                         "dimension")
     if seq.ndim == 1:
         out = np.searchsorted(seq, values, side=how)
     else:

@@ -945,7 +945,7 @@ BUDGETS: dict[str, int] = {
     # +7: the engine's unrolled edges (speed)
     # +18: dtypes.bool_alpha_error (PyTorch's Boolean-alpha error was written three times) and
     # Tensor._binary_named; the imports these need, one name per line
-    "minigrad": 64454,  # (hunt22: the lists above, _out's quiet factories, meshgrid's warning, histc errors)
+    "minigrad": 64464,  # (hunt22: the lists above; _out, meshgrid, histc, searchsorted and heaviside)
 }
 
 

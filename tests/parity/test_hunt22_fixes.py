@@ -186,3 +186,19 @@ def test_histogram_errors_are_pytorchs(form: Callable[[Any], Any]) -> None:
     """histc and histogram with a NaN or inf in the range, min > max or no bins raise PyTorch's RuntimeError
     (numpy's bare ValueError or IndexError escaped, and histogram of a NaN answered NaN edges)."""
     same_error_or_value(form)
+
+
+@pytest.mark.parametrize("form", [
+    lambda m: m.searchsorted(m.tensor(2.0), m.tensor(2.0)),
+    lambda m: m.searchsorted(m.tensor(2.0), m.tensor([2.0])),
+    lambda m: m.searchsorted(m.tensor([[1.0, 2.0]]), 2.0),
+    lambda m: m.searchsorted(m.tensor([1.0, 2.0]), m.tensor(2.0)),
+    lambda m: m.heaviside(m.tensor([float("nan"), -0.0, 0.0, -1.0, 2.0]), m.tensor([5.0] * 5)),
+    lambda m: m.heaviside(m.tensor([[float("nan")], [0.0]]), m.tensor([float("nan"), 3.0])),
+    lambda m: m.heaviside(m.tensor([0, -1, 2]), m.tensor([7])),
+], ids=["searchsorted 0-d both", "searchsorted 0-d sequence", "searchsorted scalar into 2-d",
+        "scalar into 1-d", "heaviside nan", "heaviside nan broadcast", "heaviside int"])
+def test_searchsorted_and_heaviside_edges(form: Callable[[Any], Any]) -> None:
+    """searchsorted with a 0-d sequence, or a scalar into a 2-d one, raises PyTorch's RuntimeError
+    (numpy's IndexError escaped); heaviside of NaN is 0, as PyTorch's step (numpy's is NaN)."""
+    same_error_or_value(form)
