@@ -378,7 +378,7 @@ BUDGETS: dict[str, int] = {
     # +53 (hunt20): the engine keeps a freed node's edges and revives a node that saved nothing
     # +7: the engine's edges of a freed node built unrolled for one or two inputs (hunt20's comprehension
     # cost ~6% of the 200-tiny-op overhead benchmark; now ~1-2%)
-    "minigrad/autograd": 2948,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients)
+    "minigrad/autograd": 2950,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients; +2 hunt22)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -945,7 +945,7 @@ BUDGETS: dict[str, int] = {
     # +7: the engine's unrolled edges (speed)
     # +18: dtypes.bool_alpha_error (PyTorch's Boolean-alpha error was written three times) and
     # Tensor._binary_named; the imports these need, one name per line
-    "minigrad": 64464,  # (hunt22: the lists above; _out, meshgrid, histc, searchsorted and heaviside)
+    "minigrad": 64467,  # (hunt22: the lists above; _out, meshgrid, histc, searchsorted, heaviside, repr)
 }
 
 

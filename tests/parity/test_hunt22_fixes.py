@@ -202,3 +202,37 @@ def test_searchsorted_and_heaviside_edges(form: Callable[[Any], Any]) -> None:
     """searchsorted with a 0-d sequence, or a scalar into a 2-d one, raises PyTorch's RuntimeError
     (numpy's IndexError escaped); heaviside of NaN is 0, as PyTorch's step (numpy's is NaN)."""
     same_error_or_value(form)
+
+
+def _view_added_in_place(lib: Any) -> Any:
+    b = lib.ones(2, 3, requires_grad=True) * 1
+    v = b[0]
+    v.add_(1)
+    return b, v
+
+
+def _view_of_a_changed_base(lib: Any) -> Any:
+    b = lib.ones(2, 3, requires_grad=True) * 1
+    v = b.t()
+    b.mul_(2)
+    return b, v
+
+
+def _view_set_through_another_view(lib: Any) -> Any:
+    b = lib.ones(2, 3, requires_grad=True) * 1
+    v = b.view(3, 2)
+    v[0, 0] = 7.0
+    return b, v
+
+
+@pytest.mark.parametrize("form", [
+    _view_added_in_place, _view_of_a_changed_base, _view_set_through_another_view,
+], ids=["view add_", "base mul_", "setitem of a view"])
+def test_regenerated_view_node_is_as_strided(form: Callable[[Any], Any]) -> None:
+    """A view whose base changed in place gets PyTorch's regenerated node, shown by name and in its repr as
+    AsStridedBackward0 (minigrad showed IndexBackward0, or in repr the in-place op's own node)."""
+    (tb, tv), (mb, mv) = form(torch), form(mg)
+    assert repr(mv) == repr(tv) and repr(mb) == repr(tb).replace("torch.", "minigrad.")
+    assert mv.grad_fn.name() == tv.grad_fn.name() == "AsStridedBackward0"
+    edges = [[f.name() for f, _ in v.grad_fn.next_functions] for v in (mv, tv)]
+    assert edges[0] == edges[1]
