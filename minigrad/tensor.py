@@ -1229,6 +1229,8 @@ class Tensor(TensorMethods):
                 if isinstance(other, complex):
                     raise
                 return NotImplemented  # type: ignore[no-any-return]
+            if o.dtype != a.dtype:  # an int tensor and a float compare in the default float dtype (PyTorch)
+                a = quiet(np.asarray, a, o.dtype)
         try:
             return from_numpy(np.asarray(ufunc(a, o)))
         except ValueError as e:

@@ -236,3 +236,15 @@ def test_regenerated_view_node_is_as_strided(form: Callable[[Any], Any]) -> None
     assert mv.grad_fn.name() == tv.grad_fn.name() == "AsStridedBackward0"
     edges = [[f.name() for f, _ in v.grad_fn.next_functions] for v in (mv, tv)]
     assert edges[0] == edges[1]
+
+
+@pytest.mark.parametrize("form", [
+    lambda m: m.tensor([16777217, 3]) == 16777216.0, lambda m: m.tensor([16777217]) > 16777216.0,
+    lambda m: m.tensor([16777217], dtype=m.int32) <= 16777216.0,
+    lambda m: m.tensor([2**53 + 1]) != float(2**53),
+    lambda m: m.tensor([True, False]) < 0.5, lambda m: m.tensor([16777217]).eq(16777216.0),
+], ids=["eq", "gt", "int32 le", "ne 2**53", "bool lt", "eq method"])
+def test_int_tensor_compares_with_a_float_in_the_default_dtype(form: Callable[[Any], Any]) -> None:
+    """An integer tensor compared with a Python float is compared in the default float dtype (float32), as
+    PyTorch's result type says: 16777217 == 16777216.0 is True (minigrad compared exactly)."""
+    same_error_or_value(form)
