@@ -193,8 +193,9 @@ def tensor_repr(t: Tensor) -> str:
     float dtype, int64 or bool.
     """
     # (PyTorch's repr shows a C++ node by its class name: grad_fn=<CopySlices>, not torch::autograd::...)
-    grad = [f"grad_fn=<{t._ctx.name().rpartition('::')[2]}>"] if t._ctx is not None else []
-    if t._ctx is None and t.requires_grad:
+    fn = t.grad_fn  # (a view whose base changed in place shows its regenerated node, AsStridedBackward0)
+    grad = [f"grad_fn=<{fn.name().rpartition('::')[2]}>"] if fn is not None else []
+    if fn is None and t.requires_grad:
         grad.append("requires_grad=True")
     return array_repr(t._array, grad)
 

@@ -82,12 +82,17 @@ def _requires_grad(x: Any) -> bool:
 _FACTORIES = frozenset({"zeros", "ones", "empty", "full", "arange", "range", "linspace", "logspace", "eye",
                         "rand", "randn", "randint", "randperm", "sum", "prod", "cumsum", "cumprod"})
 
+# factories and draws: PyTorch resizes their out= tensors without its warning (arange has its own words)
+_QUIET_RESIZE = frozenset({"zeros", "ones", "empty", "full", "range", "linspace", "logspace", "eye", "rand",
+                           "randn", "randint", "randperm", "normal", "bernoulli", "multinomial"})
+
 # ops whose out= tensors must have the result's dtype exactly (PyTorch checks them before computing)
 _EXACT_OUT = frozenset({"cummax", "cummin", "logcumsumexp"})
 
 
 def _store(name: str, result: Any, out: Any) -> None:
-    """Copy ``result`` into the Tensor ``out``, resizing it if the shapes differ.
+    """Copy ``result`` into the Tensor ``out``, resizing it if the shapes differ (with PyTorch's warning if
+    it held elements, except for a factory's or a random draw's, as PyTorch's).
 
     Raises:
         TypeError: ``out`` is not a Tensor.
@@ -109,7 +114,7 @@ def _store(name: str, result: Any, out: Any) -> None:
     if out.shape == r.shape:
         out._write(lambda a: np.copyto(a, r, casting="unsafe"))
         return
-    if out.numel() != 0:
+    if out.numel() != 0 and name not in _QUIET_RESIZE:
         warnings.warn(
             f"An output with one or more elements was resized since it had shape {list(out.shape)}, which "
             f"does not match the required output shape {list(r.shape)}. This behavior is deprecated, and in "

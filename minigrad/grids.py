@@ -8,6 +8,7 @@ differentiable view).
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,8 @@ from minigrad.shapes import int_argument
 from minigrad.tensor import DTypeLike, Tensor, from_numpy, int64
 
 __all__ = ["eye", "linspace", "logspace", "meshgrid", "tril_indices", "triu_indices"]
+
+_warned: list[bool] = []  # meshgrid's warning without indexing was given
 
 
 def _count(fn: str, name: str, n: Any, *given: Any) -> int:
@@ -95,12 +98,19 @@ def logspace(start: float, end: float, steps: int, base: float = 10.0, *, dtype:
     return _make(np.power(float(base), np.linspace(float(start), float(end), n)).astype(dt), requires_grad)
 
 
-def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
+def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
     """Coordinate grids from 1-D tensors: with 'ij' output k varies along dim k; 'xy' swaps the first two.
+    Without ``indexing`` it is 'ij', with PyTorch's UserWarning (once) that the argument will be required.
 
     Raises:
         InvalidParameterError: an unknown ``indexing``.
     """
+    if indexing is None:
+        if not _warned:  # (once per process, as PyTorch's TORCH_WARN_ONCE)
+            _warned.append(True)
+            warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing "
+                          "argument.", UserWarning, stacklevel=2)
+        indexing = "ij"
     ts = list(tensors[0]) if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) else list(tensors)
     if indexing not in ("ij", "xy"):
         raise InvalidParameterError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")

@@ -260,13 +260,14 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:  # noqa: A00
     """The entries at ``index`` (1-D) along ``dim``; differentiable in input.
 
     Raises:
-        DimensionError: an index out of range, or any index into an empty dim (PyTorch's messages).
-        ShapeError: ``index`` has more than one dim.
+        DimensionError: an index out of range, any index into an empty dim, or ``index`` has more than
+            one dim (PyTorch's messages).
+        ShapeError: more than one index into a 0-d ``input``.
     """
     d = norm_dim(dim, input.ndim)
     idx = _index_array(index, "index_select")
-    if idx.ndim > 1:
-        raise ShapeError(f"index_select: index must be 1-D, got shape {idx.shape}")
+    if idx.ndim > 1:  # (PyTorch's IndexError)
+        raise DimensionError(f"index_select(): Index is supposed to be a vector, got shape {idx.shape}")
     if input.ndim and input.shape[d] == 0 and idx.size:
         raise DimensionError("index_select(): self indexing axis dim should be positive")
     if input.ndim == 0 and idx.size != 1:

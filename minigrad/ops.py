@@ -2965,7 +2965,10 @@ class GetItem(Function):
             except IndexError:  # (out of range: a[index] below raises numpy's usual words)
                 pass
         out = a[index]  # an int for every dim: numpy copies out a scalar where PyTorch gives a 0-d view
-        return out if type(out) is np.ndarray else a[(*index, ...) if type(index) is tuple else (index, ...)]
+        if type(out) is not np.ndarray:
+            return a[(*index, ...) if type(index) is tuple else (index, ...)]
+        # (numpy lays out some integer-array results permuted: PyTorch's are row-major)
+        return out if self.basic or out.flags.c_contiguous else np.ascontiguousarray(out)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (IndexAdd.apply(g, index=self.index, shape=self.parents[0].shape),)

@@ -749,7 +749,9 @@ def heaviside(input: Tensor, values: Tensor) -> Tensor:  # noqa: A002
     if input.dtype != values.dtype:
         raise DTypeError("heaviside is not yet implemented for tensors with different dtypes.")
     try:
-        out = np.heaviside(input.numpy(), values.numpy())
+        x = input.numpy()  # (a NaN input is not > 0: PyTorch's step gives 0 there, numpy's NaN)
+        out = np.where(np.isnan(x), 0, np.heaviside(x, values.numpy())) if x.dtype.kind == "f" else \
+            np.heaviside(x, values.numpy())
     except ValueError as e:
         raise ShapeError(f"heaviside: shapes {input.shape} and {values.shape} cannot be broadcast") from e
     return from_numpy(np.asarray(out, dtype=input.dtype))

@@ -529,9 +529,9 @@ def _cumextreme(x: Tensor, dim: int, better: Any, kind: type) -> Any:
         take = (better(v, best) & ~np.isnan(best)) | np.isnan(v)  # PyTorch: the latest nan is the max
         best = np.where(take, v, best)
         idx[..., i] = np.where(take, i, idx[..., i - 1])
-    indices = np.moveaxis(idx, -1, d)
+    indices = np.ascontiguousarray(np.moveaxis(idx, -1, d))  # (row-major: the values' layout follows it)
     name = kind.__name__.capitalize() + "Backward0"  # (CummaxBackward0: PyTorch's one op)
-    return kind(_named(gather(x, d, indices), x, name), from_numpy(np.array(indices, order="C")))
+    return kind(_named(gather(x, d, indices), x, name), from_numpy(indices.copy()))
 
 
 @dim_aliases
@@ -836,7 +836,8 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
     entries; ``sorter`` holds the indices that sort an unsorted sequence.
 
     Raises:
-        ShapeError: leading dims that differ.
+        ShapeError: leading dims that differ, a 0-d ``sorted_sequence``, or a scalar ``input`` for a
+            ``sorted_sequence`` of more than one dim.
         InvalidParameterError: ``side`` other than 'left'/'right', or contradicting ``right``.
     """
     if side is not None:
@@ -849,6 +850,13 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
         seq = np.take_along_axis(seq, sorter.numpy(), axis=-1)
     values = input.numpy() if isinstance(input, Tensor) else np.asarray(input)
     how: Literal["left", "right"] = "right" if right else "left"
+    if seq.ndim != 1 and values.ndim == 0:  # (PyTorch's words; numpy's IndexError escaped)
+        raise ShapeError("torch.searchsorted(): input value can be a scalar only when boundaries tensor "
+                         f"dimension is 1, but we got boundaries tensor dim({seq.ndim}) and input value's "
+                         "dim(0) numel(1)")
+    if seq.ndim == 0:
+        raise ShapeError("torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 "
+                         "dimension")
     if seq.ndim == 1:
         out = np.searchsorted(seq, values, side=how)
     else:
@@ -921,11 +929,21 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
 
 
 def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
-    """Counts in ``bins`` equal bins over [min, max] (the data's range when both are 0); outside ignored."""
+    """Counts in ``bins`` equal bins over [min, max] (the data's range when both are 0); outside ignored.
+
+    Raises:
+        InvalidParameterError: ``bins`` is not positive, or ``min > max``.
+        MinigradError: the range is not finite (a NaN or inf in the data, or an infinite bound).
+    """
     x = input.numpy().reshape(-1)
     lo, hi = float(min), float(max)
+    _check_bins(bins, 0)
     if lo == hi:
         lo, hi = (float(x.min()), float(x.max())) if x.size else (0.0, 0.0)
+    if not (math.isfinite(lo) and math.isfinite(hi)):  # (numpy's ValueError: PyTorch's RuntimeError)
+        raise MinigradError(f"torch.histc: range of [{lo:g}, {hi:g}] is not finite")
+    if lo > hi:
+        raise InvalidParameterError("torch.histc: max must be larger than min")
     if lo == hi:
         lo, hi = lo - 1, hi + 1
     counts, _ = np.histogram(x, bins=bins, range=(lo, hi))
@@ -955,8 +973,14 @@ def _histogramdd(points: Array, bins: list[Any], range: Sequence[float] | None, 
         if isinstance(b, Tensor):
             edges.append(b.numpy().astype(dt))
             continue
+        _check_bins(b, i)
         lo, hi = (float(range[2 * i]), float(range[2 * i + 1])) if range is not None else \
             (float(points[:, i].min()), float(points[:, i].max())) if points.size else (0.0, 1.0)
+        if not (math.isfinite(lo) and math.isfinite(hi)):  # (PyTorch's errors, not numpy's IndexError)
+            raise MinigradError(f"torch.histogramdd: dimension {i}'s range [{lo:g}, {hi:g}] is not finite")
+        if lo > hi:
+            raise InvalidParameterError(f"torch.histogramdd: min should not exceed max, but got min {lo:g} "
+                                        f"max {hi:g} for dimension {i}")
         if lo == hi:
             lo, hi = lo - 0.5, hi + 0.5
         edges.append(np.asarray(_symmetric_linspace(dt.type(lo), dt.type(hi), int(b) + 1)).astype(dt))
@@ -978,6 +1002,12 @@ def _histogramdd(points: Array, bins: list[Any], range: Sequence[float] | None, 
         for i, e in enumerate(edges):
             hist = hist / np.diff(e).reshape([-1 if k == i else 1 for k in builtins.range(n)])
     return from_numpy(hist.astype(dt)), tuple(from_numpy(e) for e in edges)
+
+
+def _check_bins(bins: Any, dim: int) -> None:
+    if int(bins) <= 0:
+        raise InvalidParameterError(f"torch.histogram(): bins must be > 0, but got {int(bins)} for dimension "
+                                    f"{dim}")
 
 
 def histogramdd(input: Tensor, bins: Any, *, range: Sequence[float] | None = None,  # noqa: A002

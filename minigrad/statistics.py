@@ -37,7 +37,7 @@ def var(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None,  # 
         keepdim: bool = False, *, correction: float | None = None) -> Tensor:
     """Variance of ``input`` over ``dim`` (see :meth:`Tensor.var`); ``correction`` defaults to 1."""
     d, c, u = _args(dim, unbiased, correction)
-    return input.var(d, keepdim, c, unbiased=u)
+    return input.var(d, u, keepdim, correction=c)
 
 
 @dim_aliases
@@ -45,7 +45,7 @@ def std(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None,  # 
         keepdim: bool = False, *, correction: float | None = None) -> Tensor:
     """Standard deviation of ``input`` over ``dim`` (see :meth:`Tensor.std`)."""
     d, c, u = _args(dim, unbiased, correction)
-    return input.std(d, keepdim, c, unbiased=u)
+    return input.std(d, u, keepdim, correction=c)
 
 
 @dim_aliases
@@ -53,7 +53,7 @@ def var_mean(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None
              keepdim: bool = False, *, correction: float | None = None) -> tuple[Tensor, Tensor]:
     """``(var, mean)`` of ``input`` over ``dim``, as ``torch.var_mean``."""
     d, c, u = _args(dim, unbiased, correction)
-    var, mean = input.var(d, keepdim, c, unbiased=u), input.mean(d, keepdim)
+    var, mean = input.var(d, u, keepdim, correction=c), input.mean(d, keepdim)
     return _named(var, input, "VarMeanBackward0"), _named(mean, input, "VarMeanBackward0")
 
 
@@ -62,7 +62,7 @@ def std_mean(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None
              keepdim: bool = False, *, correction: float | None = None) -> tuple[Tensor, Tensor]:
     """``(std, mean)`` of ``input`` over ``dim``, as ``torch.std_mean``."""
     d, c, u = _args(dim, unbiased, correction)
-    std, mean = input.std(d, keepdim, c, unbiased=u), input.mean(d, keepdim)
+    std, mean = input.std(d, u, keepdim, correction=c), input.mean(d, keepdim)
     return _named(std, input, "StdMeanBackward0"), _named(mean, input, "StdMeanBackward0")
 
 

@@ -365,8 +365,9 @@ class Tensor(TensorMethods):
 
     # ------------------------------------------------------------ conversion
 
-    def numpy(self) -> Array:
-        """The data as an ndarray (shared, not copied)."""
+    def numpy(self, *, force: builtins.bool = False) -> Array:
+        """The data as an ndarray (shared, not copied); ``force`` (PyTorch's: detach and copy to the CPU
+        first) changes nothing here, as the array is already on the CPU and holds no graph."""
         a = self._array
         if type(a) is not np.ndarray:  # numpy arithmetic on 0-d arrays returns numpy scalars
             a = self._array = np.asarray(a)
@@ -1182,7 +1183,7 @@ class Tensor(TensorMethods):
         if self._recorded(value):
             put = _methods.indexing.put
             v = value if isinstance(value, Tensor) else from_numpy(
-                np.asarray(_fill_scalar(value, self.dtype, "setitem: value"), dtype=self.dtype))
+                np.asarray(_fill_scalar(value, self.dtype, "setitem: value", True), dtype=self.dtype))
             idx = _index(index, self.shape)
             steps = _index_steps(idx)
             self._update("item assignment", lambda t: put(t, idx, v) if len(steps) == 1
@@ -1203,7 +1204,7 @@ class Tensor(TensorMethods):
         elif isinstance(value, (np.ndarray, list, tuple)):
             arr = _to_array(value, None)
         else:
-            arr = _fill_scalar(value, self.dtype, "setitem: value")
+            arr = _fill_scalar(value, self.dtype, "setitem: value", True)
         steps = _index_steps(_index(index, self.shape))
         if not self._array.flags.writeable and not np.isscalar(arr) and _is_basic_index(steps[0]):
             region = self._array[steps[0]]  # (PyTorch copies a tensor into this view, a scalar it fills)
@@ -1237,6 +1238,8 @@ class Tensor(TensorMethods):
                 if isinstance(other, complex):
                     raise
                 return NotImplemented  # type: ignore[no-any-return]
+            if o.dtype != a.dtype:  # an int tensor and a float compare in the default float dtype (PyTorch)
+                a = quiet(np.asarray, a, o.dtype)
         try:
             return from_numpy(np.asarray(ufunc(a, o)))
         except ValueError as e:
@@ -1478,12 +1481,13 @@ class Tensor(TensorMethods):
         return _ops.Mean.apply(self, dims=norm_dims(dim, self.ndim), keepdim=keepdim)
 
     @dim_aliases
-    def var(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False,
-            correction: builtins.float | None = 1, *, unbiased: builtins.bool | None = None) -> Tensor:
+    def var(self, dim: int | Sequence[int] | None = None, unbiased: builtins.bool | None = None,
+            keepdim: builtins.bool = False, *, correction: builtins.float | None = None) -> Tensor:
         """Variance over ``dim``: sum((x - mean)**2) / (N - correction), N the count of reduced elements.
 
         ``correction=1`` (Bessel's, unbiased) is the default, 0 the biased
-        estimate; ``unbiased=True/False`` is PyTorch's older spelling of 1/0.
+        estimate; ``unbiased=True/False`` is PyTorch's older spelling of 1/0,
+        and is the second positional argument, as in PyTorch (``x.var(0, False)``).
         One primitive (``ops.Var``): the mean, then the squared deviations
         summed in one pass. With N - correction <= 0 the result is inf or nan
         and a UserWarning says so, as in PyTorch.
@@ -1512,8 +1516,8 @@ class Tensor(TensorMethods):
         return dims, correction
 
     @dim_aliases
-    def std(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False,
-            correction: builtins.float | None = 1, *, unbiased: builtins.bool | None = None) -> Tensor:
+    def std(self, dim: int | Sequence[int] | None = None, unbiased: builtins.bool | None = None,
+            keepdim: builtins.bool = False, *, correction: builtins.float | None = None) -> Tensor:
         """Standard deviation: sqrt of :meth:`var` (same arguments).
 
         Where the std is 0 the gradient is 0, as in PyTorch (sqrt's own would
@@ -1981,7 +1985,7 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
                     check_mask(i, items, k, shape)  # nonzero() alone would accept a short mask
                     out.extend(np.nonzero(i))
                 continue
-            if i.dtype.kind not in "iu":
+            if i.dtype.kind not in "iu" or i.dtype.itemsize < 4:  # (int8 and int16 too, as PyTorch)
                 raise _IndexTypeError(f"tensors used as indices must be long, int, byte or bool tensors, "
                                       f"not {i.dtype}")
         elif isinstance(i, (float, str)):
@@ -1993,6 +1997,10 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
             "invalid index of a 0-dim tensor. Use `tensor.item()` in Python to convert a 0-dim tensor to a " \
             "number"
         raise DimensionError(what)
+    if len(out) > len(shape) and any(i is Ellipsis for i in out) and any(type(i) is np.ndarray for i in out):
+        kept = [i for i in out if i is not Ellipsis]
+        if sum(i is not None for i in kept) == len(shape):
+            out = kept  # a ... spanning no dims: PyTorch's arrays either side are adjacent (numpy's are not)
     return tuple(out)
 
 
@@ -2039,8 +2047,11 @@ def _check_int(fn: str, name: str, value: Any) -> None:
         raise TypeError(f"{fn}: {name} must be an int, got {value!r}")
 
 
-def _fill_scalar(value: Any, dtype: np.dtype[Any], what: str) -> Any:
+def _fill_scalar(value: Any, dtype: np.dtype[Any], what: str, half_inf: builtins.bool = False) -> Any:
     """Check a Python number that fills a ``dtype`` tensor (setitem, full, clamp, masked_fill).
+
+    ``half_inf``: a float16 ``dtype`` takes a finite number beyond its range as +-inf (rounded as a cast),
+    as PyTorch's setitem and ``where`` do (its fill_, full, clamp and masked_fill raise).
 
     Raises:
         TypeError: not a real number.
@@ -2058,6 +2069,9 @@ def _fill_scalar(value: Any, dtype: np.dtype[Any], what: str) -> Any:
         finite = not isinstance(value, (float, np.floating)) or math.isfinite(value)
         limit = float(np.finfo(dtype).max)
         if finite and not -limit - 1 <= value <= limit:
+            if half_inf and dtype == float16:
+                with np.errstate(over="ignore"):
+                    return np.float16(value)
             raise InvalidParameterError(f"{what}={value!r} cannot be converted to {dtype} without overflow")
     return value
 
@@ -2289,14 +2303,14 @@ def where(condition: Tensor | Array, input: Any = None, other: Any = None) -> An
     if cond.dtype != bool_:
         raise _MaskDTypeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                               f"{_dtypes.scalar_type_name(cond.dtype)}")
-    if isinstance(input, Tensor):
-        a, b = input, _lift(other, input)
+    if isinstance(input, Tensor):  # (a float16 tensor takes 1e10 as inf, as PyTorch's: no cast warning)
+        a, b = input, quiet(_lift, other, input)
         if isinstance(other, float):  # converted like a fill value: 1e39 into float32 raises (PyTorch)
-            _fill_scalar(other, b.dtype, "where: other")
+            _fill_scalar(other, b.dtype, "where: other", True)
     elif isinstance(other, Tensor):
-        b, a = other, _lift(input, other)
+        b, a = other, quiet(_lift, input, other)
         if isinstance(input, float):
-            _fill_scalar(input, a.dtype, "where: input")
+            _fill_scalar(input, a.dtype, "where: input", True)
     else:
         a, b = tensor(input), tensor(other)
     if a.dtype != b.dtype:

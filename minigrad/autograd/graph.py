@@ -589,6 +589,8 @@ def _refresh(t: Tensor) -> None:
     with enable_grad():
         fresh = base.reshape(-1)[from_numpy(pos)]
     assert fresh._ctx is not None
+    # PyTorch's regenerated view node: one AsStridedBackward0 whose edge is the base's grad_fn
+    fresh._ctx.label, fresh._ctx.label_inputs = "AsStridedBackward0", (base,)
     fresh._ctx.prior = old
     t._ctx, t._hooks = fresh._ctx, None
     store_requires_grad(t, True)

@@ -126,3 +126,21 @@ def test_write_through_a_view_of_a_saved_constant_raises() -> None:
         a[:2].mul_(2)
         with pytest.raises(RuntimeError, match="modified by an inplace operation"):
             y.backward()
+
+
+@pytest.mark.parametrize("write", ["element", "slice", "sibling"])
+def test_no_grad_write_through_a_view_of_a_saved_leaf_raises(write: str) -> None:
+    """hunt22's cases: under no_grad a write through a view of a leaf that an op saved (w * w) moved the
+    view's counter only, and backward used the new values (w.grad [0, 2, 2]); PyTorch raises."""
+    for lib in (mg, torch):
+        w = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = (w * w).sum()
+        with lib.no_grad():
+            if write == "element":
+                w[0].mul_(0)
+            elif write == "slice":
+                w[:2].zero_()
+            else:
+                w[1:].mul_(2)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            y.backward()
