@@ -31,15 +31,17 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
 
 
 @dim_aliases
-def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001, A002
-    """The largest value, ``(values, indices)`` along an int ``dim``, or with a tensor the elementwise max."""
-    return input.max(dim, keepdim)
+def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = None) -> Any:  # noqa: A001, A002
+    """The largest value, ``(values, indices)`` along an int ``dim``, or with a tensor (``dim`` or ``other``,
+    PyTorch's keyword) the elementwise max."""
+    return input.max(dim if other is None else other, keepdim)
 
 
 @dim_aliases
-def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001, A002
-    """The smallest value, ``(values, indices)`` along an int ``dim``; with a tensor, the elementwise min."""
-    return input.min(dim, keepdim)
+def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = None) -> Any:  # noqa: A001, A002
+    """The smallest value, ``(values, indices)`` along an int ``dim``; with a tensor (``dim`` or ``other``,
+    PyTorch's keyword), the elementwise min."""
+    return input.min(dim if other is None else other, keepdim)
 
 
 @dim_aliases

@@ -2224,7 +2224,7 @@ def _matmul_mismatch(ash: tuple[int, ...], bsh: tuple[int, ...]) -> str:
             f"[{batch}, {bsh[-2]}].")
 
 
-def matmul(a: Tensor, b: Tensor) -> Tensor:
+def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002 (PyTorch's argument names)
     """Matrix product with PyTorch's rules for 1-D operands and broadcast batch dims.
 
     (n,) @ (n,) -> (); (m, n) @ (n,) -> (m,); (n,) @ (n, p) -> (p,);
@@ -2233,6 +2233,7 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     Raises:
         ShapeError: the inner dims differ, an operand is 0-d, or batch dims don't broadcast.
     """
+    a, b = input, other
     ash, bsh = a._array.shape, b._array.shape
     if len(ash) == 2 == len(bsh) and ash[1] == bsh[0] and a._array.dtype == b._array.dtype != bool_:
         return _ops.Matmul.apply(a, b)  # the common case (a Linear layer's product), checked in one line

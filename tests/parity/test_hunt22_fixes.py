@@ -248,3 +248,17 @@ def test_int_tensor_compares_with_a_float_in_the_default_dtype(form: Callable[[A
     """An integer tensor compared with a Python float is compared in the default float dtype (float32), as
     PyTorch's result type says: 16777217 == 16777216.0 is True (minigrad compared exactly)."""
     same_error_or_value(form)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x, y: m.matmul(input=x, other=y),
+    lambda m, x, y: m.max(x, other=y),
+    lambda m, x, y: m.min(x, other=y),
+    lambda m, x, y: m.max(x, 1)[1],
+])
+def test_pytorch_keyword_names_of_matmul_max_min(call: Callable[..., Any]) -> None:
+    """torch.matmul(input=, other=) and torch.max/min(x, other=y) (hunt22 listed them missing)."""
+    x, y = [[1.0, 5.0], [3.0, 2.0]], [[2.0, 2.0], [2.0, 2.0]]
+    got = call(mg, mg.tensor(x), mg.tensor(y))
+    want = call(torch, torch.tensor(x), torch.tensor(y))
+    assert got.tolist() == want.tolist()
