@@ -1,0 +1,79 @@
+"""Gaps the last session listed against PyTorch 2.13, each compared with PyTorch itself.
+
+A list or tuple operand of the named binary methods and functions (PyTorch's argument TypeError, where
+minigrad made a tensor of it), ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = require_torch()
+
+
+def _outcome(fn: Callable[[Any], Any], lib: Any) -> tuple[str, str]:
+    """(class name, first line of the message) of what ``fn(lib)`` raises, or ("ok", repr)."""
+    try:
+        out = fn(lib)
+    except Exception as e:  # (the class is what is compared)
+        return type(e).__name__, str(e).splitlines()[0]
+    return "ok", repr(out)
+
+
+# ------------------------------------------------------------------ 1. list/tuple operands
+
+_SEQUENCE_CALLS: list[tuple[str, Callable[[Any], Any]]] = [
+    (f"{form}:{name}", call)
+    for name in ("add", "sub", "mul", "div", "true_divide", "floor_divide", "remainder", "fmod", "copysign",
+                 "xlogy", "eq", "ne", "lt", "le", "gt", "ge", "subtract", "matmul")
+    for form, call in (
+        ("method", lambda lib, n=name: getattr(lib.tensor([1.0, 2.0]), n)([1.0, 2.0])),
+        ("method-tuple", lambda lib, n=name: getattr(lib.tensor([1.0, 2.0]), n)((1.0, 2.0))),
+        ("function", lambda lib, n=name: getattr(lib, n)(lib.tensor([1.0, 2.0]), [1.0, 2.0])),
+    )
+] + [
+    (f"inplace:{name}", lambda lib, n=name: getattr(lib.tensor([1.0, 2.0]), n)([1.0, 2.0]))
+    for name in ("add_", "sub_", "mul_", "div_", "true_divide_", "remainder_", "fmod_", "eq_", "xlogy_")
+] + [
+    ("input-list:add", lambda lib: lib.add([1.0, 2.0], lib.tensor([1.0, 2.0]))),
+    ("input-list:mul", lambda lib: lib.mul((1.0, 2.0), lib.tensor([1.0, 2.0]))),
+    ("input-list:matmul", lambda lib: lib.matmul([1.0, 2.0], lib.tensor([1.0, 2.0]))),
+    ("alpha", lambda lib: lib.tensor([1.0, 2.0]).add([1.0, 2.0], alpha=2)),
+    ("rounding", lambda lib: lib.tensor([1.0, 2.0]).div([1.0, 2.0], rounding_mode="floor")),
+    ("rounding-fn", lambda lib: lib.div(lib.tensor([1.0, 2.0]), [1.0, 2.0], rounding_mode="trunc")),
+    ("rounding-inplace", lambda lib: lib.tensor([1.0, 2.0]).div_([1.0], rounding_mode="trunc")),
+    ("dot", lambda lib: lib.tensor([1.0, 2.0]).dot([1.0, 2.0])),
+]
+
+
+@pytest.mark.parametrize("call", [c for _, c in _SEQUENCE_CALLS], ids=[k for k, _ in _SEQUENCE_CALLS])
+def test_sequence_operand_is_pytorchs_type_error(call: Callable[[Any], Any]) -> None:
+    assert _outcome(call, mg) == _outcome(call, torch)
+
+
+_OPERATORS: list[tuple[str, Callable[[Any, Any], Any]]] = [
+    ("==", lambda t, o: t == o), ("!=", lambda t, o: t != o), ("<", lambda t, o: t < o),
+    ("@", lambda t, o: t @ o), ("r@", lambda t, o: o @ t), ("+", lambda t, o: t + o),
+    ("__iadd__", lambda t, o: t.__iadd__(o)), ("__imul__", lambda t, o: t.__imul__(o)),
+    ("__isub__", lambda t, o: t.__isub__(o)), ("__itruediv__", lambda t, o: t.__itruediv__(o)),
+]
+
+
+def _augmented(t: Any, o: Any) -> Any:
+    t += o
+    return t
+
+
+@pytest.mark.parametrize("op", [f for _, f in _OPERATORS] + [_augmented],
+                         ids=[k for k, _ in _OPERATORS] + ["+="])
+@pytest.mark.parametrize("other", [[1.0, 2.0], (1.0, 2.0)], ids=["list", "tuple"])
+def test_sequence_operand_of_operators(op: Callable[[Any, Any], Any], other: Any) -> None:
+    """The operators answer NotImplemented, so Python decides: == is False, += is its TypeError."""
+    assert _outcome(lambda lib: op(lib.tensor([1.0, 2.0]), other), mg) == \
+        _outcome(lambda lib: op(lib.tensor([1.0, 2.0]), other), torch)
