@@ -16,7 +16,7 @@ import functools
 import warnings
 import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import numpy as np
 
@@ -1951,6 +1951,23 @@ class TensorMethods:
     def cholesky_solve(self: Any, input2: Tensor, upper: builtins.bool = False) -> Tensor:
         """X with A X = self for A given by its Cholesky factor input2; see ``mg.cholesky_solve``."""
         return linalg_functions.cholesky_solve(self, input2, upper)
+
+    # removed from PyTorch: its RuntimeError naming the replacement (Tensor.matrix_rank never existed)
+    def solve(self: Any, other: Tensor) -> NoReturn:
+        """Removed from PyTorch: raises its RuntimeError (use ``linalg.solve``)."""
+        linalg_functions.solve(self, other)
+
+    def symeig(self: Any, eigenvectors: builtins.bool = False) -> NoReturn:
+        """Removed from PyTorch: raises its RuntimeError (use ``linalg.eigh``)."""
+        linalg_functions.symeig(self, eigenvectors)
+
+    def eig(self: Any, eigenvectors: builtins.bool = False) -> NoReturn:
+        """Removed from PyTorch: raises its RuntimeError (use ``linalg.eig``)."""
+        linalg_functions.eig(self, eigenvectors)
+
+    def lstsq(self: Any, other: Tensor) -> NoReturn:
+        """Removed from PyTorch: raises its RuntimeError (use ``linalg.lstsq``)."""
+        linalg_functions.lstsq(self, other)
 
     def cholesky_inverse(self: Any, upper: builtins.bool = False) -> Tensor:
         """The inverse of L L^T (U^T U if upper) from the factor self; see ``mg.cholesky_inverse``."""

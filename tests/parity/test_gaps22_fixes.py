@@ -77,3 +77,55 @@ def test_sequence_operand_of_operators(op: Callable[[Any, Any], Any], other: Any
     """The operators answer NotImplemented, so Python decides: == is False, += is its TypeError."""
     assert _outcome(lambda lib: op(lib.tensor([1.0, 2.0]), other), mg) == \
         _outcome(lambda lib: op(lib.tensor([1.0, 2.0]), other), torch)
+
+
+# ------------------------------------------------------------------ 2. functions PyTorch removed
+
+_REMOVED: list[tuple[str, Callable[[Any], Any], str]] = [
+    ("solve", lambda lib: lib.solve(lib.eye(2), lib.eye(2)), "linalg.solve"),
+    ("symeig", lambda lib: lib.symeig(lib.eye(2), eigenvectors=True), "linalg.eigh"),
+    ("eig", lambda lib: lib.eig(lib.eye(2)), "linalg.eig"),
+    ("lstsq", lambda lib: lib.lstsq(lib.eye(2), lib.eye(2)), "linalg.lstsq"),
+    ("matrix_rank", lambda lib: lib.matrix_rank(lib.eye(2)), "linalg.matrix_rank"),
+    ("Tensor.solve", lambda lib: lib.eye(2).solve(lib.eye(2)), "linalg.solve"),
+    ("Tensor.symeig", lambda lib: lib.eye(2).symeig(), "linalg.eigvalsh"),
+    ("Tensor.eig", lambda lib: lib.eye(2).eig(True), "linalg.eig"),
+    ("Tensor.lstsq", lambda lib: lib.eye(2).lstsq(lib.eye(2)), "linalg.lstsq"),
+]
+
+
+@pytest.mark.parametrize(("call", "replacement"), [(c, r) for _, c, r in _REMOVED],
+                         ids=[k for k, _, _ in _REMOVED])
+def test_removed_function_raises_pytorchs_runtime_error(call: Callable[[Any], Any], replacement: str) -> None:
+    with pytest.raises(RuntimeError) as theirs:
+        call(torch)
+    with pytest.raises(RuntimeError) as ours:
+        call(mg)
+    assert type(theirs.value) is RuntimeError and isinstance(ours.value, mg.MinigradError)
+    first = "This function was deprecated since version 1.9 and is now removed."
+    assert str(theirs.value).startswith(first) and str(ours.value).startswith(first)
+    assert replacement in str(theirs.value) and replacement in str(ours.value)
+
+
+@pytest.mark.parametrize("name", ["solve", "symeig", "eig", "lstsq", "matrix_rank"])
+def test_removed_names_exist_where_pytorchs_do(name: str) -> None:
+    """The functions all stay in PyTorch; of the methods, matrix_rank is gone (an AttributeError)."""
+    assert hasattr(mg, name) == hasattr(torch, name)
+    assert hasattr(mg.Tensor, name) == hasattr(torch.Tensor, name)
+    assert callable(getattr(mg, name))
+
+
+@pytest.mark.parametrize("name", ["gesv", "potrf", "potrs", "btrifact", "btrisolve", "trtrs", "gels", "rfft",
+                                  "irfft", "ifft"])
+def test_names_pytorch_dropped_entirely_are_absent(name: str) -> None:
+    assert not hasattr(torch, name) and not hasattr(mg, name)
+    assert not hasattr(torch.Tensor, name) and not hasattr(mg.Tensor, name)
+
+
+def test_removed_function_argument_errors() -> None:
+    """Called without their arguments they fail as Python functions do, in PyTorch too."""
+    for name in ("solve", "lstsq", "eig", "matrix_rank"):
+        with pytest.raises(TypeError):
+            getattr(torch, name)()
+        with pytest.raises(TypeError):
+            getattr(mg, name)()
