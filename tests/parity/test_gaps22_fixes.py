@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
 
 import minigrad as mg
@@ -129,3 +130,64 @@ def test_removed_function_argument_errors() -> None:
             getattr(torch, name)()
         with pytest.raises(TypeError):
             getattr(mg, name)()
+
+
+# ------------------------------------------------------------------ 3. Tensor.unfold is a view
+
+_UNFOLDS = [((3, 7), 1, 3, 2), ((5, 3), 0, 2, 1), ((6,), 0, 2, 2), ((6,), 0, 3, 1), ((4,), 0, 2, 3),
+            ((5,), 0, 5, 1), ((2, 3, 4), -1, 2, 1), ((2, 3), 1, 0, 1), ((), 0, 1, 1)]
+
+
+@pytest.mark.parametrize(("shape", "dim", "size", "step"), _UNFOLDS)
+@pytest.mark.parametrize("transposed", [False, True])
+def test_unfold_is_a_view_with_pytorchs_strides(shape: tuple[int, ...], dim: int, size: int, step: int,
+                                                 transposed: bool) -> None:
+    def run(lib: Any) -> Any:
+        x = lib.arange(float(max(1, int(np.prod(shape))))).reshape(shape)
+        if transposed:
+            if len(shape) < 2:
+                return None
+            x = x.t() if len(shape) == 2 else x.transpose(0, 2)
+        u = x.unfold(dim, size, step)
+        base = x._base if x._base is not None else x
+        meta = (tuple(u.shape), u.stride(), u.is_contiguous(), u._base is base)
+        if u.numel():
+            u[(0,) * u.ndim] = -5.0  # writes through to x
+        return meta, x.numpy().copy() if lib is mg else x.detach().numpy().copy()
+
+    mine, theirs = run(mg), run(torch)
+    if theirs is None:
+        return
+    assert mine[0] == theirs[0]
+    np.testing.assert_array_equal(mine[1], theirs[1])
+
+
+_GRADS = [((3, 7), 1, 3, 2), ((5, 3), 0, 2, 1), ((2, 6), 1, 3, 1), ((2, 3), 1, 0, 1), ((), 0, 1, 1)]
+
+
+@pytest.mark.parametrize(("shape", "dim", "size", "step"), _GRADS)
+def test_unfold_gradients(shape: tuple[int, ...], dim: int, size: int, step: int) -> None:
+    x = mg.tensor(np.random.default_rng(3).standard_normal(shape), dtype=mg.float64, requires_grad=True)
+    assert mg.autograd.gradcheck(lambda t: t.unfold(dim, size, step), (x,))
+    assert mg.autograd.gradgradcheck(lambda t: t.unfold(dim, size, step).sin(), (x,))
+    theirs = torch.ones(1, requires_grad=True).unfold(0, 1, 1).grad_fn.name()
+    assert x.unfold(dim, size, step).grad_fn.name() == theirs
+
+
+def test_unfold_in_place_through_the_view_of_a_non_leaf() -> None:
+    """A change through the windows of an intermediate is differentiated as PyTorch's (its view+in-place
+    rules), and the overlapping windows of an expanded tensor refuse in-place writes as PyTorch's do."""
+    rng = np.random.default_rng(4)
+    x0, w0 = rng.standard_normal((3, 4)), rng.standard_normal((3, 2, 2))
+
+    def run(lib: Any) -> Any:
+        x = lib.tensor(x0, requires_grad=True)
+        y = x * 2
+        y.unfold(1, 2, 2).mul_(lib.tensor(w0))
+        (y**2).sum().backward()
+        return x.grad.numpy()
+
+    np.testing.assert_allclose(run(mg), run(torch), rtol=1e-12)
+    for lib in (mg, torch):
+        with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
+            lib.arange(6.0).expand(2, 6).unfold(1, 2, 2).add_(1)
