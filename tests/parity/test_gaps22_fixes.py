@@ -191,3 +191,68 @@ def test_unfold_in_place_through_the_view_of_a_non_leaf() -> None:
     for lib in (mg, torch):
         with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
             lib.arange(6.0).expand(2, 6).unfold(1, 2, 2).add_(1)
+
+
+# ------------------------------------------------------------------ 4. what grad_fn shows it saved
+
+_SAVED: list[tuple[str, str, Callable[[Any, Any, Any], Any]]] = [
+    (op, attr, f) for op, attrs, f in [
+        ("exp", ("_saved_result",), lambda lib, a, b: a.exp()),
+        ("tanh", ("_saved_result",), lambda lib, a, b: a.tanh()),
+        ("sigmoid", ("_saved_result",), lambda lib, a, b: a.sigmoid()),
+        ("sqrt", ("_saved_result",), lambda lib, a, b: a.abs().sqrt()),
+        ("rsqrt", ("_saved_result",), lambda lib, a, b: a.abs().rsqrt()),
+        ("relu", ("_saved_result",), lambda lib, a, b: a.relu()),
+        ("reciprocal", ("_saved_result",), lambda lib, a, b: a.reciprocal()),
+        ("softmax", ("_saved_result",), lambda lib, a, b: a.softmax(1)),
+        ("log_softmax", ("_saved_result",), lambda lib, a, b: a.log_softmax(1)),
+        ("pow-scalar", ("_saved_exponent", "_saved_self"), lambda lib, a, b: a**2),
+        ("pow-float", ("_saved_exponent",), lambda lib, a, b: a.pow(2.5)),
+        ("square", ("_saved_exponent",), lambda lib, a, b: a.square()),
+        ("pow-tensor", ("_saved_exponent", "_saved_self", "_saved_result"), lambda lib, a, b: a.abs() ** b),
+        ("rpow", ("_saved_exponent", "_saved_result"), lambda lib, a, b: 2.5**a),
+        ("mul", ("_saved_self", "_saved_other"), lambda lib, a, b: a * b),
+        ("mul-number", ("_saved_self", "_saved_other"), lambda lib, a, b: a * 3.0),
+        ("mul-constant", ("_saved_self", "_saved_other"), lambda lib, a, b: a * b.detach()),
+        ("div-number", ("_saved_self", "_saved_other"), lambda lib, a, b: a / 3.0),
+        ("div-constant", ("_saved_self", "_saved_other"), lambda lib, a, b: b.detach() / a),
+        ("add", ("_saved_alpha",), lambda lib, a, b: a + b),
+        ("sub", ("_saved_alpha",), lambda lib, a, b: a - b),
+        ("sin", ("_saved_self",), lambda lib, a, b: a.sin()),
+    ] for attr in attrs
+]
+
+
+def _shown(value: Any) -> Any:
+    if hasattr(value, "detach"):
+        return ("tensor", tuple(value.shape), np.asarray(value.detach().numpy()).round(12).tolist())
+    return value
+
+
+@pytest.mark.parametrize(("attr", "build"), [(a, f) for _, a, f in _SAVED],
+                         ids=[f"{o}{a}" for o, a, _ in _SAVED])
+def test_saved_attributes_equal_pytorchs(attr: str, build: Callable[[Any, Any, Any], Any]) -> None:
+    rng = np.random.default_rng(5)
+    a0, b0 = rng.standard_normal((2, 3)), rng.standard_normal((2, 3))
+
+    def run(lib: Any) -> Any:
+        a = lib.tensor(a0, requires_grad=True)
+        b = lib.tensor(b0, requires_grad=True)
+        y = build(lib, a, b)
+        return _shown(getattr(y.grad_fn, attr))
+
+    assert run(mg) == run(torch)
+
+
+def test_saved_result_after_backward_and_after_a_change() -> None:
+    """Freed by a backward: PyTorch's RuntimeError; changed in place: its version error, in both."""
+    for lib in (mg, torch):
+        y = lib.ones(3, requires_grad=True).exp()
+        y.sum().backward()
+        with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+            _ = y.grad_fn._saved_result
+        z = lib.ones(3, requires_grad=True).exp()
+        with lib.no_grad():
+            z.mul_(2)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            _ = z.grad_fn._saved_result
