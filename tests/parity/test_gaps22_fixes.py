@@ -256,3 +256,70 @@ def test_saved_result_after_backward_and_after_a_change() -> None:
             z.mul_(2)
         with pytest.raises(RuntimeError, match="modified by an inplace operation"):
             _ = z.grad_fn._saved_result
+
+
+# ------------------------------------------------------------------ 5. autograd.grad and the functional API
+
+def test_grad_after_a_backward_freed_the_graph() -> None:
+    for lib in (mg, torch):
+        x = lib.ones(3, requires_grad=True)
+        h = x * 2
+        loss = (h**2).sum()
+        loss.backward()
+        for wrt in (h, x):
+            with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+                lib.autograd.grad(loss, wrt)
+
+
+_FORWARD_JACOBIANS: list[tuple[str, Callable[[Any, Any, Any], Any]]] = [
+    ("sin", lambda lib, x, c: lib.autograd.functional.jacobian(lambda a: a.sin(), x, strategy="forward-mode",
+                                                               vectorize=True)),
+    ("add", lambda lib, x, c: lib.autograd.functional.jacobian(lambda a: a + 1, x, strategy="forward-mode",
+                                                               vectorize=True)),
+    ("constant", lambda lib, x, c: lib.autograd.functional.jacobian(lambda a: c * 2, x,
+                                                                    strategy="forward-mode", vectorize=True)),
+    ("two-inputs", lambda lib, x, c: lib.autograd.functional.jacobian(
+        lambda a, b: (a.exp() * b, a + b), (x, c), strategy="forward-mode", vectorize=True)),
+    ("hessian-forward", lambda lib, x, c: lib.autograd.functional.hessian(
+        lambda a: (a**3).sum(), x, vectorize=True, outer_jacobian_strategy="forward-mode")),
+    ("hessian-forward-constant-input", lambda lib, x, c: lib.autograd.functional.hessian(
+        lambda a: (a**3).sum(), c, vectorize=True, outer_jacobian_strategy="forward-mode")),
+    ("hessian-reverse", lambda lib, x, c: lib.autograd.functional.hessian(lambda a: (a**3).sum(), x)),
+    ("jacobian-create-graph", lambda lib, x, c: lib.autograd.functional.jacobian(lambda a: a.sin(), x,
+                                                                                 create_graph=True)),
+]
+
+
+def _flags(res: Any) -> Any:
+    """The result's container types and each tensor's (requires_grad, has a grad_fn), values rounded."""
+    if isinstance(res, (list, tuple)):
+        return type(res).__name__, [_flags(r) for r in res]
+    return res.requires_grad, res.grad_fn is not None, np.round(res.detach().numpy(), 10).tolist()
+
+
+# (PyTorch's forward mode runs torch.jit.script inside, which warns that it is deprecated)
+@pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
+@pytest.mark.parametrize("call", [c for _, c in _FORWARD_JACOBIANS], ids=[k for k, _ in _FORWARD_JACOBIANS])
+def test_functional_results_require_grad_as_pytorchs(call: Callable[[Any, Any, Any], Any]) -> None:
+    """Forward mode keeps its graph to the inputs that require grad (a Jacobian of sin requires grad, of
+    x + 1 not), answers in lists for a tuple of inputs, and hessian's forward-over-reverse keeps it all."""
+    x0, c0 = [0.5, -1.0, 2.0], [1.5, 0.25, -0.5]
+    mine = call(mg, mg.tensor(x0, dtype=mg.float64, requires_grad=True), mg.tensor(c0, dtype=mg.float64))
+    theirs = call(torch, torch.tensor(x0, dtype=torch.float64, requires_grad=True),
+                  torch.tensor(c0, dtype=torch.float64))
+    assert _flags(mine) == _flags(theirs)
+
+
+@pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
+def test_forward_mode_jacobian_gradient_reaches_the_input() -> None:
+    def run(lib: Any) -> Any:
+        x = lib.tensor([0.5, -1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        jac = lib.autograd.functional.jacobian(lambda a: a.sin(), x, strategy="forward-mode", vectorize=True)
+        jac.sum().backward()
+        return x.grad.numpy()
+
+    np.testing.assert_allclose(run(mg), run(torch), rtol=1e-12)
+    for lib in (mg, torch):
+        with pytest.raises(NotImplementedError):
+            lib.autograd.functional.jacobian(lambda a: a.sin(), lib.ones(2, requires_grad=True),
+                                             strategy="forward-mode", vectorize=True, create_graph=True)
