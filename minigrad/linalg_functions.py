@@ -2,28 +2,30 @@
 ``cholesky``, ``pinverse``, ``norm``, ``matrix_power``, ``cross`` (whose ``dim`` defaults to the first dim of
 size 3), ``chain_matmul``, the older ``svd`` (V, not Vh), ``qr`` (``some=``), ``triangular_solve``,
 ``matrix_exp``, ``lu`` / ``lu_unpack`` / ``lu_solve``, ``geqrf`` / ``ormqr``, and ``cholesky_solve`` /
-``cholesky_inverse`` (also Tensor methods)."""
+``cholesky_inverse`` (also Tensor methods); and the functions PyTorch removed (``solve``, ``symeig``, ``eig``,
+``lstsq``, ``matrix_rank``), which raise its RuntimeError naming their ``torch.linalg`` replacement."""
 
 from __future__ import annotations
 
 import sys
 import warnings
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
 import numpy as np
 
 from minigrad import _kernels, linalg, reductions, return_types
 from minigrad._tensor_methods import provide
 from minigrad.dtypes import kernel_error
-from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError
+from minigrad.errors import InvalidParameterError, MinigradError, ShapeError, UnsupportedError
 from minigrad.factories import randn
 from minigrad.shapes import check_broadcast
 from minigrad.tensor import Tensor, _named, from_numpy, where
 
 __all__ = [
-    "chain_matmul", "cholesky", "cholesky_inverse", "cholesky_solve", "cross", "det", "geqrf", "inverse",
-    "logdet", "lu", "lu_solve", "lu_unpack", "matrix_exp", "matrix_power", "norm", "ormqr", "pca_lowrank",
-    "pinverse", "qr", "slogdet", "svd", "svd_lowrank", "triangular_solve",
+    "chain_matmul", "cholesky", "cholesky_inverse", "cholesky_solve", "cross", "det", "eig", "geqrf",
+    "inverse", "logdet", "lstsq", "lu", "lu_solve", "lu_unpack", "matrix_exp", "matrix_power", "matrix_rank",
+    "norm", "ormqr", "pca_lowrank", "pinverse", "qr", "slogdet", "solve", "svd", "svd_lowrank", "symeig",
+    "triangular_solve",
 ]  # fmt: skip
 
 
@@ -318,3 +320,44 @@ def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:  # noqa: N803
         raise UnsupportedError(f"cholesky_inverse: not implemented for {L.dtype}")
     out = cholesky_solve(linalg._eye_like(L).expand(*L.shape), L, upper)
     return _named(out, L, "CholeskyInverseBackward0")
+
+
+# ------------------------------------------------------------------ removed from PyTorch
+# PyTorch 2.x keeps these names (as functions and, but for matrix_rank, Tensor methods) only to raise a
+# RuntimeError saying what replaces them; a script calling one fails as it does under PyTorch, not with
+# an AttributeError that hides the way out.
+
+
+def _removed(use: str) -> MinigradError:
+    return MinigradError(f"This function was deprecated since version 1.9 and is now removed. {use}")
+
+
+def solve(input: Tensor, A: Tensor, *, out: Any = None) -> NoReturn:  # noqa: A002, N803
+    """Removed from PyTorch: raises its RuntimeError (use ``linalg.solve(A, B)``, arguments reversed)."""
+    raise _removed("Use torch.linalg.solve(A, B) for torch.solve(B, A).solution: the arguments are reversed "
+                   "and only X is returned (for the LU factors, torch.linalg.lu_factor).")
+
+
+def symeig(input: Tensor, eigenvectors: bool = False, upper: bool = True, *, out: Any = None) -> NoReturn:  # noqa: A002
+    """Removed from PyTorch: raises its RuntimeError (use ``linalg.eigvalsh`` or ``linalg.eigh``)."""
+    raise _removed("Use torch.linalg.eigvalsh(A, UPLO='U') for the eigenvalues, or torch.linalg.eigh(A, "
+                   "UPLO='U') with eigenvectors=True (UPLO='L', the lower triangle, is their default; "
+                   "symeig read the upper one).")
+
+
+def eig(self: Tensor, eigenvectors: bool = False, *, e: Any = None, v: Any = None) -> NoReturn:
+    """Removed from PyTorch: raises its RuntimeError (use ``linalg.eigvals`` or ``linalg.eig``)."""
+    raise _removed("Use torch.linalg.eigvals(A) for the eigenvalues, or torch.linalg.eig(A) with "
+                   "eigenvectors=True: they return complex tensors, not real pairs standing for them.")
+
+
+def lstsq(input: Tensor, A: Tensor, *, out: Any = None) -> NoReturn:  # noqa: A002, N803
+    """Removed from PyTorch: raises its RuntimeError (use ``linalg.lstsq(A, B)``, arguments reversed)."""
+    raise _removed("Use torch.linalg.lstsq(A, B).solution for torch.lstsq(B, A).solution[:A.size(1)]: the "
+                   "arguments are reversed, and the residuals are the result's 'residuals' field (for "
+                   "the QR factors, torch.linalg.qr).")
+
+
+def matrix_rank(input: Tensor, tol: Any = None, symmetric: bool = False, *, out: Any = None) -> NoReturn:  # noqa: A002
+    """Removed from PyTorch: raises its RuntimeError (use ``linalg.matrix_rank``)."""
+    raise _removed("Use torch.linalg.matrix_rank(A) instead (its 'hermitian' is the old 'symmetric').")

@@ -3381,6 +3381,54 @@ class Fold(Function):
                              padding=self.padding),)
 
 
+class Windows(Function):
+    """y = the slices of length ``size`` along ``dim``, ``step`` apart: ``dim`` counts the slices and a new
+    last dim holds each (``Tensor.unfold``), a strided view of a's memory, as PyTorch's (writing to it writes
+    a; slices overlap when step < size);  da = Fold(g) along ``dim``: each element's gradients, one per slice
+    that read it, added back where it was read.
+    """
+
+    __slots__ = ("dim", "size", "step")
+    is_view = True
+    reads_inputs = False
+    torch_name = "UnfoldBackward0"
+    dim: int  # >= 0
+    size: int
+    step: int
+
+    def forward(self, a: Array, dim: int, size: int, step: int) -> Array:
+        self.dim, self.size, self.step = dim, size, step
+        shape: tuple[int, ...] = (size,)  # (PyTorch: a 0-d tensor's one slice, of size 0 or 1)
+        strides: tuple[int, ...] = (a.itemsize,)
+        if a.ndim:
+            shape = (*a.shape[:dim], (a.shape[dim] - size) // step + 1, *a.shape[dim + 1:], size)
+            strides = (*a.strides[:dim], a.strides[dim] * step, *a.strides[dim + 1:], a.strides[dim])
+        owner = a if a.base is None else a.base  # (numpy's views point at the memory's owner)
+        if isinstance(owner, np.ndarray) and (owner.flags.c_contiguous or owner.flags.f_contiguous):
+            # (over the owner, not np.lib.stride_tricks.as_strided: its result's base is no ndarray, so the
+            # tensor would not know the memory it shares)
+            offset = a.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
+            out: Array = np.ndarray(shape, a.dtype, buffer=owner, offset=offset, strides=strides)
+            if not a.flags.writeable:  # (an expanded tensor's windows: read-only as it is)
+                out.flags.writeable = False
+            return out
+        # (memory no ndarray owns, np.frombuffer's: a copy)
+        return np.array(np.lib.stride_tricks.as_strided(a, shape, strides, writeable=False))
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        shape, d, size = self.parents[0].shape, self.dim, self.size
+        if not shape:
+            return (g.sum(),)
+        if size == 0:  # (no element was read)
+            return (from_numpy(np.zeros(shape, dtype=g._array.dtype)),)
+        rest = [i for i in range(len(shape)) if i != d]
+        columns = g.permute(*rest, d, len(shape)).reshape(-1, g.shape[d], size).transpose(1, 2)
+        rows = Fold.apply(columns, size=(shape[d],), kernel=(size,), stride=(self.step,), dilation=(1,),
+                          padding=((0, 0),))
+        moved = rows.reshape(*(shape[i] for i in rest), shape[d])
+        return (moved.movedim(-1, d),)
+
+
 class Pad(Function):
     """y = a with ``pads[i] = (before, after)`` elements of ``value`` added to each side of dim i
     (negative counts remove elements);  da = Pad(g, -pads, 0): the part of g over a.

@@ -71,22 +71,30 @@ def _tensor(x: Any, like: Tensor | None = None) -> Tensor:
     return _lift(x, like) if like is not None else tensor(x)
 
 
-def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
-    """Two operands as tensors of PyTorch's result type (a Python number takes the tensor's dtype)."""
+def _pair(a: Any, b: Any, fn: str = "") -> tuple[Tensor, Tensor]:
+    """Two operands as tensors of PyTorch's result type (a Python number takes the tensor's dtype).
+
+    Raises:
+        TypeError: neither is a Tensor, or one is a list or tuple (PyTorch's argument error for ``fn``).
+    """
     if not isinstance(b, Tensor):
         b = state_operand(b)
     if not isinstance(a, Tensor):
         if not isinstance(b, Tensor):
             raise TypeError(f"expected a Tensor operand, got {type(a).__name__} and {type(b).__name__}")
+        if isinstance(a, SEQUENCES):
+            raise sequence_error(fn or "binary op", a, method=False, name="input")
         a = _lift(a, b)
     elif not isinstance(b, Tensor):
+        if isinstance(b, SEQUENCES):
+            raise sequence_error(fn or "binary op", b, method=False)
         b = _lift(b, a)
     if a.dtype != b.dtype:
         a, b = _promote(a, b)
     return a, b
 
 
-def _floats(a: Any, b: Any, int_kernel: str | None = None) -> tuple[Tensor, Tensor]:
+def _floats(a: Any, b: Any, int_kernel: str | None = None, fn: str = "") -> tuple[Tensor, Tensor]:
     """_pair, then integers and bools in the default float dtype (atan2(int, int) is a float in PyTorch).
 
     With ``int_kernel``, integer operands raise PyTorch's NotImplementedError instead (hypot of ints).
@@ -96,7 +104,7 @@ def _floats(a: Any, b: Any, int_kernel: str | None = None) -> tuple[Tensor, Tens
     if int_kernel is None and ka in "biu" and kb in "biu":
         # each integer becomes a float from its own value: int16 / 70000 must not wrap 70000 into int16 first
         a, b = (v.astype(get_default_dtype()) if isinstance(v, Tensor) else v for v in (a, b))
-    a, b = _pair(a, b)
+    a, b = _pair(a, b, fn)
     if a.dtype.kind != "f":
         raise kernel_error(int_kernel or "", a.dtype)
     return a, b
@@ -459,7 +467,7 @@ def add(input: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:  # 
     """
     if deprecated:
         other, alpha = scalar_first("add", "alpha", ("other",), (other, *deprecated), function=True)
-    a, b = _pair(input, other)
+    a, b = _pair(input, other, "add")
     _alpha(a, b, alpha)
     if alpha != 1 and a.dtype == b.dtype == np.bool_:
         alpha = bool(alpha)  # (PyTorch casts alpha to the bool result: bools stay bools)
@@ -486,7 +494,7 @@ def sub(input: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:  # 
         other, alpha = scalar_first("sub", "alpha", ("other",), (other, *deprecated), function=True)
     if _is_bool(input) or _is_bool(other):
         raise bool_sub_error(_is_bool(input) and _is_bool(other))
-    a, b = _pair(input, other)
+    a, b = _pair(input, other, "sub")
     _alpha(a, b, alpha)
     if alpha != 1 and _fusable(a, b, alpha):
         return ops.AddScaled.apply(a, b, alpha=-float(alpha), sub=True)
@@ -505,7 +513,7 @@ def mul(input: Any, other: Any) -> Tensor:  # noqa: A002
     """input * other."""
     if isinstance(input, Tensor) and isinstance(other, float):
         return input * other  # (the operator's path: a half tensor takes the number in float32)
-    a, b = _pair(input, other)
+    a, b = _pair(input, other, "mul")
     return a * b
 
 
@@ -520,8 +528,10 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor: 
     if rounding_mode is None:
         if isinstance(input, Tensor) and input.dtype.kind == "f" and isinstance(other, float):
             return input / other  # (the operator's path: a half tensor takes the number in float32)
-        a, b = _floats(input, other)
+        a, b = _floats(input, other, fn="div")
         return a / b
+    if isinstance(other, SEQUENCES) and isinstance(input, Tensor):  # (not floor_divide's error, below)
+        raise sequence_error("div", other, method=False, keywords=", rounding_mode=str")
     if rounding_mode == "floor":
         return floor_divide(input, other)
     if rounding_mode != "trunc":
@@ -535,9 +545,9 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor: 
     return from_numpy(np.asarray(q + ((q * d != n) & ((n < 0) != (d < 0))), dtype=q.dtype))
 
 
-def _integral_pair(x: Any, other: Any, kernel: str) -> tuple[Tensor, Tensor]:
+def _integral_pair(x: Any, other: Any, kernel: str, fn: str = "") -> tuple[Tensor, Tensor]:
     """_pair, refusing two bools as PyTorch does (numpy would answer in int8)."""
-    a, b = _pair(x, other)
+    a, b = _pair(x, other, fn)
     if a.dtype == np.bool_:
         raise UnsupportedError(f'"{kernel}_cpu" not implemented for \'Bool\'')
     return a, b
@@ -559,7 +569,7 @@ def floor_divide(input: Any, other: Any) -> Tensor:  # noqa: A002
         MinigradError: integer division by zero (PyTorch's ZeroDivisionError).
         UnsupportedError: both operands are bool (PyTorch's NotImplementedError).
     """
-    a, b = _integral_pair(input, other, "div_floor")
+    a, b = _integral_pair(input, other, "div_floor", "floor_divide")
     if a.dtype.kind == "f":
         return _apply2q(a, b, "floor")
     d = _nonzero_divisor(b, a, "floor_divide")
@@ -574,7 +584,10 @@ def _apply2q(a: Tensor, b: Tensor, mode: str) -> Tensor:
 
 
 def true_divide(input: Any, other: Any) -> Tensor:  # noqa: A002
-    """input / other, always a float."""
+    """input / other, always a float (TypeError for a list or tuple operand, as PyTorch's)."""
+    for name, value in (("input", input), ("other", other)):
+        if isinstance(value, SEQUENCES):  # (div would name itself)
+            raise sequence_error("true_divide", value, method=False, name=name)
     return div(input, other)
 
 
@@ -585,7 +598,7 @@ def remainder(input: Any, other: Any) -> Tensor:  # noqa: A002
         MinigradError: integer division by zero (PyTorch's ZeroDivisionError).
         UnsupportedError: both operands are bool (PyTorch's NotImplementedError).
     """
-    a, b = _integral_pair(input, other, "remainder")
+    a, b = _integral_pair(input, other, "remainder", "remainder")
     if a.dtype.kind != "f":
         return from_numpy(np.asarray(np.remainder(a.numpy(), _nonzero_divisor(b, a, "remainder"))))
     return _apply2(ops.Remainder, a, b)
@@ -611,9 +624,11 @@ _TENSORS = (Tensor, StateArray)
 
 def _tensor_args(fn: str, input: Any, other: Any, both: bool = False) -> None:  # noqa: A002
     """PyTorch's argument parser: ``input`` must be a Tensor (and ``other`` too if ``both``: the op has no
-    Number overload), else its TypeError. A state dict's value (a StateArray) stands for the tensor PyTorch's
-    ``state_dict()`` would hold there."""
+    Number overload; a list or tuple is neither), else its TypeError. A state dict's value (a StateArray)
+    stands for the tensor PyTorch's ``state_dict()`` would hold there."""
     if isinstance(input, _TENSORS) and (isinstance(other, _TENSORS) or not both):
+        if isinstance(other, SEQUENCES):
+            raise sequence_error(fn, other, method=False)
         return
     if both:
         name, pos, value = ("input", 1, input) if not isinstance(input, _TENSORS) else ("other", 2, other)
@@ -622,6 +637,30 @@ def _tensor_args(fn: str, input: Any, other: Any, both: bool = False) -> None:  
     got = ", ".join("Tensor" if isinstance(v, Tensor) else type(v).__name__ for v in (input, other))
     raise TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but expected one "
                     "of: (Tensor input, Tensor other), (Tensor input, Number other)")
+
+
+#: what PyTorch's argument parser takes for neither a Tensor nor a Number (``t.add([1.0, 2.0])`` raises)
+SEQUENCES = (list, tuple)
+
+#: the ops whose list or tuple operand PyTorch reports in one line ("add(): argument 'other' (position 1)
+#: must be Tensor, not list"); the others list their overloads ("received an invalid combination ...")
+_ONE_LINE = frozenset({"add", "sub", "mul", "div", "add_", "sub_", "mul_", "div_"})
+
+
+def sequence_error(fn: str, value: Any, method: bool = True, name: str = "other",
+                   keywords: str | None = "") -> TypeError:
+    """PyTorch's TypeError for a list or tuple operand of a binary op ``fn``: the method form
+    (``t.add([1.0])``) counts ``other`` as position 1, the function form (``torch.add(t, [1.0])``) as 2
+    (``name='input'`` for a sequence first operand); ``keywords`` is how PyTorch shows the keyword
+    arguments given (``', rounding_mode=str'``), which always make the overload listing."""
+    kind = type(value).__name__
+    if fn in _ONE_LINE and not keywords:
+        position = 1 if method or name == "input" else 2
+        return TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {kind}")
+    got = kind if method else (f"{kind}, Tensor" if name == "input" else f"Tensor, {kind}")
+    got, head = got + (keywords or ""), "" if method else "Tensor input, "
+    return TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but "
+                     f"expected one of:\n * ({head}Tensor other)\n * ({head}Number other)\n")
 
 
 def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001, A002
@@ -759,7 +798,7 @@ def heaviside(input: Tensor, values: Tensor) -> Tensor:  # noqa: A002
 
 def xlogy(input: Any, other: Any) -> Tensor:  # noqa: A002
     """input * log(other), and 0 where input is 0 (unless other is nan)."""
-    return _apply2(ops.Xlogy, *_floats(input, other))
+    return _apply2(ops.Xlogy, *_floats(input, other, fn="xlogy"))
 
 
 def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:  # noqa: A002
@@ -1108,6 +1147,8 @@ clip = clamp
 
 def subtract(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
     """input - alpha * other: :func:`sub` without its deprecated scalar-first overload (PyTorch has none)."""
+    if isinstance(other, SEQUENCES):  # (in its own name: PyTorch lists subtract's overloads)
+        raise sequence_error("subtract", other, method=False)
     return sub(input, other, alpha=alpha)
 
 

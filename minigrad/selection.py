@@ -20,7 +20,7 @@ from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.dtypes import kernel_error
 from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.shapes import norm_dim
-from minigrad.tensor import Array, DTypeLike, Tensor, _named
+from minigrad.tensor import Array, DTypeLike, Tensor
 
 __all__ = ["as_strided", "cumsum", "gather", "scatter_add", "unfold"]
 
@@ -48,7 +48,8 @@ def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:  # no
     """Every slice of length ``size`` along ``dimension``, ``step`` apart, as PyTorch's ``Tensor.unfold``.
 
     ``dimension`` becomes the number of slices, (n - size) // step + 1, and a new last
-    dim of length ``size`` holds each slice. Built on the sliding-window primitive.
+    dim of length ``size`` holds each slice: a view of ``input`` (the :class:`~minigrad.ops.Windows`
+    primitive), with PyTorch's strides, sharing its memory.
 
     Raises:
         InvalidParameterError: size < 0 or step <= 0.
@@ -58,25 +59,10 @@ def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:  # no
         raise InvalidParameterError(f"unfold: size must be a non-negative int, got size={size!r}")
     if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step <= 0:
         raise InvalidParameterError(f"unfold: step must be a positive int, got step={step!r}")
-    x = input.reshape(1) if input.ndim == 0 else input
-    d = norm_dim(dimension, x.ndim)
-    n = x.shape[d]
-    if size > n:
+    d = norm_dim(dimension, max(input.ndim, 1))
+    if size > (input.shape[d] if input.ndim else 1):
         raise ShapeError(f"unfold: size {size} is larger than dimension {dimension} of shape {input.shape}")
-    last = x.ndim - 1
-    moved = x if d == last else x.transpose(d, last)
-    rows = moved.reshape(-1, 1, n)
-    count = (n - size) // step + 1
-    if size == 0:  # no window element to read: PyTorch gives count empty slices
-        windows = rows[:, :, :0].expand(rows.shape[0], count, 0)
-    else:
-        cols = ops.Unfold.apply(rows, kernel=(size,), stride=(step,), dilation=(1,), padding=((0, 0),))
-        windows = cols.transpose(1, 2)  # (rows, count, size)
-    out = windows.reshape(*moved.shape[:-1], count, size)
-    if d != last:
-        out = out.transpose(d, last)
-    out = out.reshape(size) if input.ndim == 0 else out  # PyTorch: a 0-d tensor gives (size,)
-    return _named(out, input, "UnfoldBackward0")
+    return input._view(ops.Windows.apply(input, dim=d, size=int(size), step=int(step)))
 
 
 def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: int | None = None) -> Tensor:  # noqa: A002

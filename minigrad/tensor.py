@@ -28,7 +28,7 @@ from minigrad._format import tensor_repr
 from minigrad._kernels import clamp_into, fma32, memory_owner, quiet, writable_alias
 from minigrad._leaf_rules import NON_LEAF_FLAG, check_assigned_grad, leaf_requires_grad, python_type_name
 from minigrad._state_array import StateArray
-from minigrad._tensor_methods import TensorMethods, dim_aliases
+from minigrad._tensor_methods import _SEQUENCES, TensorMethods, dim_aliases
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device, device, parse_to
 from minigrad.dtypes import (
@@ -752,9 +752,13 @@ class Tensor(TensorMethods):
             raise _BoolPowError('"pow" not implemented for \'Bool\' (as in PyTorch); use .long() on one')
 
     def __matmul__(self, other: Any) -> Tensor:
+        if type(other) in _SEQUENCES:  # (as the other operators: Python's TypeError, as PyTorch's)
+            return NotImplemented
         return matmul(self, _lift(other, self))
 
     def __rmatmul__(self, other: Any) -> Tensor:
+        if type(other) in _SEQUENCES:
+            return NotImplemented
         return matmul(_lift(other, self), self)
 
     def __neg__(self) -> Tensor:
@@ -1060,17 +1064,18 @@ class Tensor(TensorMethods):
             check_broadcast_to(f"in-place {ufunc.__name__}", np.shape(value), self.shape)
             raise MinigradError(f"in-place {ufunc.__name__}: {e}") from None
 
+    # (a list or tuple: NotImplemented, so Python raises its TypeError for +=, as PyTorch's operators do)
     def __iadd__(self, other: Any) -> Tensor:
-        return self._inplace(other, np.add)
+        return NotImplemented if type(other) in _SEQUENCES else self._inplace(other, np.add)
 
     def __isub__(self, other: Any) -> Tensor:
-        return self.sub_(other)
+        return NotImplemented if type(other) in _SEQUENCES else self.sub_(other)
 
     def __imul__(self, other: Any) -> Tensor:
-        return self._inplace(other, np.multiply)
+        return NotImplemented if type(other) in _SEQUENCES else self._inplace(other, np.multiply)
 
     def __itruediv__(self, other: Any) -> Tensor:
-        return self._inplace(other, np.divide)
+        return NotImplemented if type(other) in _SEQUENCES else self._inplace(other, np.divide)
 
     def add_(self, other: TensorLike, *deprecated: Any, alpha: Scalar = 1) -> Tensor:
         """self += alpha * other, in place; returns self. PyTorch's deprecated ``add_(alpha, other)``
@@ -1084,6 +1089,8 @@ class Tensor(TensorMethods):
         """
         if deprecated:
             other, alpha = _methods.pointwise.scalar_first("add_", "alpha", ("other",), (other, *deprecated))
+        if type(other) in _SEQUENCES:
+            raise _methods.pointwise.sequence_error("add_", other)
         if isinstance(alpha, builtins.bool) and self._array.dtype != bool_:
             raise _dtypes.bool_alpha_error()
         return self._inplace(other, np.add, alpha)
@@ -1093,6 +1100,8 @@ class Tensor(TensorMethods):
         DTypeError, as in PyTorch; also the deprecated ``sub_(alpha, other)``)."""
         if deprecated:
             other, alpha = _methods.pointwise.scalar_first("sub_", "alpha", ("other",), (other, *deprecated))
+        if type(other) in _SEQUENCES:
+            raise _methods.pointwise.sequence_error("sub_", other)
         if self._array.dtype == bool_ or _is_bool(other):
             raise _dtypes.bool_sub_error(self._array.dtype == bool_ and _is_bool(other))
         if isinstance(alpha, builtins.bool):
@@ -1101,6 +1110,8 @@ class Tensor(TensorMethods):
 
     def mul_(self, other: TensorLike) -> Tensor:
         """self *= other, in place; returns self (errors as :meth:`add_`)."""
+        if type(other) in _SEQUENCES:
+            raise _methods.pointwise.sequence_error("mul_", other)
         return self._inplace(other, np.multiply)
 
     def div_(self, other: TensorLike, *, rounding_mode: str | None = None) -> Tensor:
@@ -1108,6 +1119,9 @@ class Tensor(TensorMethods):
 
         ``rounding_mode='trunc'`` or ``'floor'`` rounds the quotient (see :func:`minigrad.div`).
         """
+        if type(other) in _SEQUENCES:
+            raise _methods.pointwise.sequence_error("div_", other,
+                                                    keywords=rounding_mode and ", rounding_mode=str")
         if rounding_mode is not None:
             return self._update("div_", lambda t: t.div(other, rounding_mode=rounding_mode), other)
         return self._inplace(other, np.divide)
@@ -1231,6 +1245,8 @@ class Tensor(TensorMethods):
             if o.dtype != a.dtype:  # PyTorch compares in the result type (uint8 < int64 0-d -2: -2 is 254)
                 dt = result_dtype(a.dtype, a.ndim == 0, o.dtype, o.ndim == 0)
                 a, o = quiet(np.asarray, a, dt), quiet(np.asarray, o, dt)
+        elif isinstance(other, (list, tuple)):  # PyTorch's: then Python's answer (== is False, < TypeError)
+            return NotImplemented  # type: ignore[no-any-return]
         else:
             try:
                 o = _lift(other, self)._array
@@ -1820,11 +1836,15 @@ class Tensor(TensorMethods):
         return self.split(max(1, -(-self.shape[d] // chunks)), d)
 
     def matmul(self, other: Tensor) -> Tensor:
-        """Matrix product; see :func:`matmul`."""
+        """Matrix product; see :func:`matmul` (TypeError if other is not a Tensor, as PyTorch's)."""
+        if not isinstance(other, Tensor):
+            raise _not_tensor("matmul", "other", 1, other)
         return matmul(self, other)
 
     def dot(self, other: Tensor) -> Tensor:
-        """Inner product of two 1-D tensors."""
+        """Inner product of two 1-D tensors (TypeError if other is not a Tensor, as PyTorch's)."""
+        if not isinstance(other, Tensor):
+            raise _not_tensor("dot", "tensor", 1, other)
         return matmul(self, other)
 
 
@@ -2224,6 +2244,12 @@ def _matmul_mismatch(ash: tuple[int, ...], bsh: tuple[int, ...]) -> str:
             f"[{batch}, {bsh[-2]}].")
 
 
+def _not_tensor(fn: str, name: str, position: int, value: Any) -> TypeError:
+    """PyTorch's argument-parser error for a value where only a Tensor goes."""
+    kind = type(value).__name__
+    return TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {kind}")
+
+
 def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002 (PyTorch's argument names)
     """Matrix product with PyTorch's rules for 1-D operands and broadcast batch dims.
 
@@ -2234,7 +2260,11 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002 (PyTorch's arg
         ShapeError: the inner dims differ, an operand is 0-d, or batch dims don't broadcast.
     """
     a, b = input, other
-    ash, bsh = a._array.shape, b._array.shape
+    try:
+        ash, bsh = a._array.shape, b._array.shape
+    except AttributeError:  # (numpy would make an array of a list or a number: PyTorch refuses them)
+        raise _not_tensor("matmul", *(("input", 1, a) if not isinstance(a, Tensor) else ("other", 2, b))) \
+            from None
     if len(ash) == 2 == len(bsh) and ash[1] == bsh[0] and a._array.dtype == b._array.dtype != bool_:
         return _ops.Matmul.apply(a, b)  # the common case (a Linear layer's product), checked in one line
     if a.ndim == 0 or b.ndim == 0:

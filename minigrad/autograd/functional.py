@@ -252,6 +252,13 @@ def jacobian(func: Fn, inputs: Any, create_graph: bool = False, strict: bool = F
             or without ``vectorize=True`` (as PyTorch).
         InvalidParameterError: an unknown ``strategy``.
     """
+    return _jacobian(func, inputs, create_graph, strict, vectorize, strategy, False)
+
+
+def _jacobian(func: Fn, inputs: Any, create_graph: bool, strict: bool, vectorize: bool, strategy: str,
+              whole_graph: bool) -> Any:
+    """:func:`jacobian`; ``whole_graph``: in forward mode keep every result's graph (:func:`hessian`'s
+    forward-over-reverse, whose inner gradient PyTorch differentiates with a graph: all of it stays)."""
     _check_strategy(strategy)
     if strategy == "forward-mode":
         if create_graph:
@@ -265,6 +272,10 @@ def jacobian(func: Fn, inputs: Any, create_graph: bool = False, strict: bool = F
                                       "(as in PyTorch)")
     with enable_grad():
         inputs_tuple, ins = _as_tuple(inputs, "inputs", "jacobian")
+        # PyTorch's forward mode keeps its tangents' graph to the inputs that require grad (its Jacobian of
+        # sin requires grad; of x + 1 not): built here by reverse mode with a graph, cut where none reaches
+        forward = strategy == "forward-mode" and (whole_graph or any(t.requires_grad for t in ins))
+        create_graph = create_graph or forward
         ins = _preprocess(ins, create_graph, need_graph=True)
         outputs_tuple, outs = _as_tuple(func(*ins), "outputs of the user-provided function", "jacobian")
         _check_requires_grad(outs, "outputs", strict)
@@ -289,7 +300,28 @@ def jacobian(func: Fn, inputs: Any, create_graph: bool = False, strict: bool = F
                                             "create_graph=True.")
                     rows[j].append(g)
             result.append(tuple(stack(r).reshape(out.shape + inp.shape) for r, inp in zip(rows, ins)))
-        return _unpack(_postprocess(tuple(result), create_graph), (outputs_tuple, inputs_tuple))
+        if forward and not whole_graph:
+            originals = _as_tuple(inputs, "inputs", "jacobian")[1]
+            given = {id(t) for t, orig in zip(ins, originals) if orig.requires_grad}
+            result = [tuple(t if _reaches(t, given) else t.detach() for t in row) for row in result]
+        res = _unpack(_postprocess(tuple(result), create_graph), (outputs_tuple, inputs_tuple))
+        if strategy == "forward-mode" and inputs_tuple:  # (PyTorch's forward mode answers in lists there)
+            return [list(r) for r in res] if outputs_tuple else list(res)
+        return res
+
+
+def _reaches(t: Tensor, targets: set[int]) -> bool:
+    """Whether ``t``'s graph leads back to one of the tensors whose ids are ``targets``."""
+    seen, todo = set(), [t]
+    while todo:
+        u = todo.pop()
+        if id(u) in targets:
+            return True
+        ctx = u._ctx
+        if ctx is not None and id(ctx) not in seen:
+            seen.add(id(ctx))
+            todo.extend(ctx.parents)
+    return False
 
 
 def _check_strategy(strategy: str) -> None:
@@ -330,8 +362,8 @@ def hessian(func: Fn, inputs: Any, create_graph: bool = False, strict: bool = Fa
         _check_requires_grad(jac, "jacobian", strict)
         return jac
 
-    res = jacobian(gradient, ins, create_graph=create_graph, strict=strict, vectorize=vectorize,
-                   strategy=outer_jacobian_strategy)
+    res = _jacobian(gradient, ins, create_graph, strict, vectorize, outer_jacobian_strategy,
+                    outer_jacobian_strategy == "forward-mode")
     return _unpack(res, (inputs_tuple, inputs_tuple))
 
 

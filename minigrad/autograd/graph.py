@@ -19,6 +19,7 @@ op whose backward reads its result saves only the result).
 from __future__ import annotations
 
 import abc
+import gc
 import sys
 import threading
 import weakref
@@ -222,15 +223,24 @@ def _stand_in(original: Tensor, value: Tensor) -> Tensor:
     return t
 
 
+#: PyTorch's nodes that keep their result for backward (``_saved_result``) where minigrad's last op of the
+#: composition does not read it (the primitives that do say so: ``reads_output``)
+_KEEPS_RESULT = frozenset({"PowBackward1", "PowBackward2", "ProdBackward0", "MaxBackward1", "MinBackward1",
+                           "LogsumexpBackward0", "LinalgVectorNormBackward0", "NormBackward1",
+                           "CumprodBackward0"})
+
+
 def saved_attribute(node: ops.Function, name: str) -> Any:
-    """``grad_fn._saved_self`` / ``_saved_other`` / ``_saved_result`` (and ``_raw_saved_*``): what
-    the node keeps for backward, unpacked as backward would see it.
+    """``grad_fn._saved_self`` / ``_saved_other`` / ``_saved_result`` / ``_saved_exponent`` /
+    ``_saved_alpha`` (and ``_raw_saved_*``): what the node keeps for backward, unpacked as backward would see
+    it, as PyTorch's (None for a factor PyTorch did not need to keep: ``(a * 2).grad_fn._saved_self``).
 
     Raises:
         AttributeError: the node keeps no such tensor.
-        MinigradError: a backward freed it (PyTorch's error).
+        MinigradError: a backward freed it (PyTorch's error), or ``_saved_result`` of a node whose result
+            is no longer alive (minigrad's nodes do not hold their result).
     """
-    if not node.parents and name.endswith(("_self", "_other", "_result")):
+    if not node.parents and name.endswith(("_self", "_other", "_result", "_exponent")):
         raise ops.released_error(node)
     raw = name.startswith("_raw_saved_")
     key = name[len("_raw_saved_" if raw else "_saved_"):]
@@ -241,9 +251,37 @@ def saved_attribute(node: ops.Function, name: str) -> Any:
             if i == index:
                 assert ex.unpack is not None
                 return SavedTensor._of(packed, ex.unpack) if raw else ex.unpack(packed)
-    if index is not None and index >= 0 and node.parents and index < len(node.parents):
-        return node.parents[index]
+    label, inputs = node.name(), getattr(node, "label_inputs", None) or node.parents
+    if raw:
+        pass  # (the packed forms exist only under saved_tensors_hooks, above)
+    elif key == "exponent" and label.startswith("PowBackward"):
+        if isinstance(node, ops.PowScalar):
+            return node.p  # (the number as given: 2, or 2.0)
+        index = 1
+    elif key == "alpha" and ops.op_class(node) in (ops.Add, ops.Sub):
+        return 1
+    elif index == -1 and (node.reads_output or label in _KEEPS_RESULT):
+        return _result_of(node)
+    if index is not None and 0 <= index < len(inputs):
+        if label == "PowBackward2" and index == 0:
+            return inputs[0].item()  # (the number of number ** x: a Scalar to PyTorch)
+        # a product keeps each factor only for the other's gradient; a quotient its divisor always
+        if label in ("MulBackward0", "DivBackward0") and len(inputs) == 2 and \
+                not inputs[1 - index].requires_grad and not (label == "DivBackward0" and index == 1):
+            return None
+        return inputs[index]
     raise AttributeError(f"'{type(node).__name__}' object has no attribute '{name}'")
+
+
+def _result_of(node: ops.Function) -> Tensor:
+    """The tensor ``node`` made, found among the objects referring to the node (the node does not hold
+    its result, which would keep every graph in a reference cycle; this runs only when asked)."""
+    for ref in gc.get_referrers(node):
+        if isinstance(ref, Tensor) and ref._ctx is node:
+            node.check_output_version(ref)  # (changed in place since: PyTorch's error on unpacking it)
+            return ref
+    raise MinigradError(f"{node.name()}._saved_result: the result is no longer alive (minigrad's nodes do "
+                        "not keep it; read it while the result exists)")
 
 
 class SavedTensor:
