@@ -958,7 +958,8 @@ BUDGETS: dict[str, int] = {
     # backward asks it)
     # (progs15 and hunt15 merged: the lists above; +67 progs22)
     # (merge of progs22: both sides' lines)
-    "minigrad": 64520,  # (progs15 and hunt15 merged: the lists above)
+    # +14 libs22: Generator(device) as PyTorch's (torchsde's BrownianInterval), with a docstring
+    "minigrad": 64534,  # (progs15 and hunt15 merged: the lists above)
 }
 
 
