@@ -958,8 +958,9 @@ BUDGETS: dict[str, int] = {
     # backward asks it)
     # (progs15 and hunt15 merged: the lists above; +67 progs22)
     # (merge of progs22: both sides' lines)
-    # +14 libs22: Generator(device) as PyTorch's (torchsde's BrownianInterval), with a docstring
-    "minigrad": 64534,  # (progs15 and hunt15 merged: the lists above)
+    # +14 libs22: Generator(device) as PyTorch's (torchsde's BrownianInterval), with a docstring; +13
+    # distributions.utils._standard_normal and torch.linalg's out= (gpytorch, linear_operator)
+    "minigrad": 64547,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

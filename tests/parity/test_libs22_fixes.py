@@ -48,3 +48,57 @@ def test_generator_still_takes_a_seed() -> None:
     gen = torch.Generator().manual_seed(9)
     expected = torch.randn(4, generator=gen).numpy()
     np.testing.assert_array_equal(mg.randn(4, generator=mg.Generator(9)).numpy(), expected)
+
+
+@pytest.mark.parametrize(("shape", "dtype"), [((2, 3), None), ((5,), "float64"), ((), "float32")])
+def test_standard_normal_helper_draws_as_torch(shape: tuple[int, ...], dtype: str | None) -> None:
+    """gpytorch's MultivariateNormal: ``from torch.distributions.utils import _standard_normal``."""
+    torch = require_torch()
+    from torch.distributions.utils import _standard_normal as theirs
+
+    from minigrad.distributions.utils import _standard_normal as ours
+    mg.manual_seed(3)
+    torch.manual_seed(3)
+    a = ours(shape, None if dtype is None else getattr(mg, dtype), "cpu")
+    b = theirs(shape, None if dtype is None else getattr(torch, dtype), "cpu")
+    assert a.dtype.itemsize == b.dtype.itemsize and tuple(a.shape) == tuple(b.shape)
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+A = np.array([[4.0, 1.0], [1.0, 3.0]], dtype=np.float32)
+
+
+def test_linalg_cholesky_ex_takes_out_as_torch() -> None:
+    """linear_operator's psd_safe_cholesky: ``torch.linalg.cholesky_ex(A, out=out)``, out None or a pair."""
+    torch = require_torch()
+    for lib in (mg, torch):
+        L, info = lib.linalg.cholesky_ex(lib.tensor(A), out=None)
+        np.testing.assert_allclose(L.numpy(), np.linalg.cholesky(A), rtol=1e-6)
+        assert int(info) == 0
+        pair = (lib.empty(2, 2), lib.empty((), dtype=lib.int32))
+        result = lib.linalg.cholesky_ex(lib.tensor(A), out=pair)
+        assert result[0] is pair[0] and result[1] is pair[1]
+        assert result.L is pair[0] and int(result.info) == 0
+        np.testing.assert_allclose(pair[0].numpy(), np.linalg.cholesky(A), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["inv", "cholesky", "matrix_power", "pinv"])
+def test_linalg_functions_write_into_out_as_torch(name: str) -> None:
+    torch = require_torch()
+    results = []
+    for lib in (mg, torch):
+        out = lib.empty(2, 2)
+        args = (3,) if name == "matrix_power" else ()
+        assert getattr(lib.linalg, name)(lib.tensor(A), *args, out=out) is out
+        results.append(out.numpy())
+        with pytest.raises(RuntimeError, match=r"out=\.\.\. arguments don.t support automatic"):
+            getattr(lib.linalg, name)(lib.tensor(A, requires_grad=True), *args, out=lib.empty(2, 2))
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["diagonal", "matrix_exp", "vander"])
+def test_linalg_functions_without_out_refuse_it_as_torch(name: str) -> None:
+    torch = require_torch()
+    for lib in (mg, torch):
+        with pytest.raises(TypeError, match="unexpected keyword argument 'out'"):
+            getattr(lib.linalg, name)(lib.tensor(A), out=None)
