@@ -102,3 +102,52 @@ def test_linalg_functions_without_out_refuse_it_as_torch(name: str) -> None:
     for lib in (mg, torch):
         with pytest.raises(TypeError, match="unexpected keyword argument 'out'"):
             getattr(lib.linalg, name)(lib.tensor(A), out=None)
+
+
+def _cached_model(lib: Any) -> Any:
+    """gpytorch's pattern: a module whose ``train`` override clears a cache filled in eval mode, nested
+    two levels under the module the script calls ``train()`` / ``eval()`` on."""
+    class Cached(lib.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lin = lib.nn.Linear(2, 1)
+            self.cache: Any = None
+            self.calls: list[bool] = []
+
+        def train(self, mode: bool = True) -> Any:
+            self.calls.append(mode)
+            if mode:
+                self.cache = None
+            return super().train(mode)
+
+        def forward(self, x: Any) -> Any:
+            if self.training:
+                return self.lin(x)
+            if self.cache is None:
+                self.cache = self.lin(x).detach()
+            return self.cache
+
+    return lib.nn.Sequential(lib.nn.Sequential(Cached()))
+
+
+def test_train_calls_each_childs_train_override_as_torch() -> None:
+    """gpytorch's SVGP: ``model.train()`` must reach a nested module's own ``train`` (which clears the
+    predictions cached in eval mode); minigrad set the flags directly and the stale cache was used."""
+    torch = require_torch()
+    x = np.array([[0.5, -1.0]], dtype=np.float32)
+    results = []
+    for lib in (mg, torch):
+        lib.manual_seed(0)
+        model = _cached_model(lib)
+        model.eval()
+        first = model(lib.tensor(x)).numpy().copy()
+        model.train()
+        with lib.no_grad():
+            model[0][0].lin.weight.add_(1.0)
+        model.eval()
+        results.append((first, model(lib.tensor(x)).numpy(), model[0][0].calls, model.training))
+    ours, theirs = results
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-6)
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-6)
+    assert ours[2] == theirs[2] == [False, True, False]
+    assert ours[3] is theirs[3] is False
