@@ -151,3 +151,82 @@ def test_train_calls_each_childs_train_override_as_torch() -> None:
     np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-6)
     assert ours[2] == theirs[2] == [False, True, False]
     assert ours[3] is theirs[3] is False
+
+
+def _hessian_rows(lib: Any, vmap: Any) -> np.ndarray:
+    """torchmin's ScalarFunction: the Hessian as ``_vmap(hvp)(I)``, an autograd.grad per row."""
+    x = lib.tensor([0.5, -1.0, 2.0], dtype=lib.float64, requires_grad=True)
+    f = (x ** 3).sum() + x[0] * x[1] + (x[1] * x[2]).sin()
+    (g,) = lib.autograd.grad(f, x, create_graph=True)
+
+    def hvp(v: Any) -> Any:
+        return lib.autograd.grad(g, x, v, retain_graph=True)[0]
+
+    return np.asarray(vmap(hvp)(lib.eye(3, dtype=lib.float64)).detach().numpy())
+
+
+def test_legacy_vmap_batches_hessian_vector_products_as_torch() -> None:
+    """pytorch-minimize: ``from torch._vmap_internals import _vmap``."""
+    torch = require_torch()
+    from torch._vmap_internals import _vmap as theirs
+
+    from minigrad._vmap_internals import _vmap as ours
+    np.testing.assert_allclose(_hessian_rows(mg, ours), _hessian_rows(torch, theirs), rtol=1e-12)
+    for lib, vmap in ((mg, ours), (torch, theirs)):
+        pair = vmap(lambda a, b: (a * b, None), in_dims=(0, None), allow_none_pass_through=True)(
+            lib.ones(2, 3), lib.arange(3.0))
+        assert pair[1] is None
+        np.testing.assert_array_equal(pair[0].numpy(), np.tile(np.arange(3.0), (2, 1)))
+        summed = vmap(lambda a: a.sum(0), in_dims=1)(lib.arange(6.0).reshape(2, 3))
+        np.testing.assert_array_equal(summed.numpy(), [3.0, 5.0, 7.0])
+
+
+def test_autograd_functional_private_helpers_as_torch() -> None:
+    """pytorch-minimize's ScipyMinimizer imports ``_construct_standard_basis_for``,
+    ``_grad_postprocess``, ``_tuple_postprocess`` and ``_as_tuple`` from torch.autograd.functional."""
+    torch = require_torch()
+    import torch.autograd.functional as theirs
+
+    import minigrad.autograd.functional as ours
+    results = []
+    for lib, mod in ((mg, ours), (torch, theirs)):
+        ts = (lib.zeros(1), lib.zeros(2, 1, dtype=lib.float64), lib.zeros(1))
+        basis = mod._construct_standard_basis_for(ts, (1, 2, 1))
+        assert [str(b.dtype) for b in basis] == [str(t.dtype) for t in ts]
+        is_tuple, items = mod._as_tuple(ts[0], "inputs", "jacobian")
+        x = lib.ones(2, requires_grad=True)
+        post = mod._grad_postprocess(((x * 2,), (x * 3,)), create_graph=False)
+        assert not post[0][0].requires_grad and not post[1][0].requires_grad
+        assert mod._grad_postprocess((x * 2,), create_graph=True)[0].requires_grad
+        unpacked = mod._tuple_postprocess(((basis[0],),), (False, False))
+        results.append(([b.numpy() for b in basis], is_tuple, len(items), unpacked.numpy()))
+    for a, b in zip(results[0][0], results[1][0]):
+        np.testing.assert_array_equal(a, b)
+    assert results[0][1:3] == results[1][1:3]
+    np.testing.assert_array_equal(results[0][3], results[1][3])
+
+
+def test_prims_common_device_like_type_imports() -> None:
+    """torch-pca: ``from torch._prims_common import DeviceLikeType`` (an annotation alias)."""
+    require_torch()
+    import torch._prims_common as theirs
+
+    import minigrad._prims_common as ours
+    names = ["str", "device", "int"]
+    assert [a.__name__ for a in ours.DeviceLikeType.__args__] == names
+    assert [a.__name__ for a in theirs.DeviceLikeType.__args__] == names
+
+
+def test_checkpoint_device_states_of_cpu_tensors_as_torch() -> None:
+    """Reversible layers (linformer, reformer): ``get_device_states(*args)`` saves nothing for CPU tensors
+    and ``set_device_states([], [])`` restores nothing."""
+    torch = require_torch()
+    from torch.utils.checkpoint import get_device_states as theirs
+    from torch.utils.checkpoint import set_device_states as set_theirs
+
+    from minigrad.utils.checkpoint import get_device_states as ours
+    from minigrad.utils.checkpoint import set_device_states as set_ours
+    assert ours(mg.ones(2), 3, (mg.zeros(1),)) == theirs(torch.ones(2), 3, (torch.zeros(1),)) == ([], [])
+    assert set_ours([], []) is None and set_theirs([], []) is None
+    with pytest.raises(RuntimeError, match="CPU only"):
+        set_ours([0], [mg.zeros(3)])
