@@ -130,7 +130,8 @@ BUDGETS: dict[str, int] = {
     # +1: the write clock, for the engine's version check; +28: views, their base and detach()'s aliases
     # share one version counter, as PyTorch's (a write through a view was missed by ops that saved the base)
     # (gaps merged; +2 progs22: grad_fn named as PyTorch's class)
-    "minigrad/tensor.py": 2467,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # +1 (libs22): copy_'s non_blocking documented
+    "minigrad/tensor.py": 2468,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -964,8 +965,8 @@ BUDGETS: dict[str, int] = {
     # distributions.utils._standard_normal and torch.linalg's out= (gpytorch, linear_operator); +4
     # Module.train through the children's train methods; +104 torch._vmap_internals,
     # torch._prims_common, autograd.functional's private helpers, checkpoint's device states
-    # (pytorch-minimize, torch-pca, linformer)
-    "minigrad": 64655,  # (progs15 and hunt15 merged: the lists above)
+    # (pytorch-minimize, torch-pca, linformer); +1 copy_(non_blocking=)
+    "minigrad": 64656,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

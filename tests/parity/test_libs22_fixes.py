@@ -230,3 +230,17 @@ def test_checkpoint_device_states_of_cpu_tensors_as_torch() -> None:
     assert set_ours([], []) is None and set_theirs([], []) is None
     with pytest.raises(RuntimeError, match="CPU only"):
         set_ours([0], [mg.zeros(3)])
+
+
+def test_copy_takes_non_blocking_as_torch() -> None:
+    """pytorch-minimize's least_squares: ``x.copy_(src, non_blocking=True)``."""
+    torch = require_torch()
+    results = []
+    for lib in (mg, torch):
+        x = lib.zeros(2, 3)
+        assert x.copy_(lib.arange(3.0), non_blocking=True) is x
+        y = lib.zeros(3, dtype=lib.int64)
+        y.copy_(lib.tensor([1.5, -2.5, 3.0]), True)
+        results.append((x.numpy(), y.numpy()))
+    for a, b in zip(*results):
+        np.testing.assert_array_equal(a, b)
