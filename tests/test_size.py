@@ -558,7 +558,8 @@ BUDGETS: dict[str, int] = {
     # +1 torch.optim.adamw: AdamW at PyTorch's module path (the compat hook shows that home)
     # +7 (hunt17): hyperparameters and scheduler arguments that are no number raise PyTorch's TypeError too;
     # +4 in the merge (both sides)
-    "minigrad/optim": 4502,
+    # +16 (libs22): lbfgs._strong_wolfe with PyTorch's signature on tensors (pytorch-minimize imports it)
+    "minigrad/optim": 4518,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
     # 32,722: main's 27,500 (mg.compile, the var primitive, torch.amp, utils.tensorboard, issue 13's
@@ -965,8 +966,8 @@ BUDGETS: dict[str, int] = {
     # distributions.utils._standard_normal and torch.linalg's out= (gpytorch, linear_operator); +4
     # Module.train through the children's train methods; +104 torch._vmap_internals,
     # torch._prims_common, autograd.functional's private helpers, checkpoint's device states
-    # (pytorch-minimize, torch-pca, linformer); +1 copy_(non_blocking=)
-    "minigrad": 64656,  # (progs15 and hunt15 merged: the lists above)
+    # (pytorch-minimize, torch-pca, linformer); +1 copy_(non_blocking=); +16 lbfgs._strong_wolfe
+    "minigrad": 64672,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

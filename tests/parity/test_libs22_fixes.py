@@ -244,3 +244,38 @@ def test_copy_takes_non_blocking_as_torch() -> None:
         results.append((x.numpy(), y.numpy()))
     for a, b in zip(*results):
         np.testing.assert_array_equal(a, b)
+
+
+def _line_search(lib: Any, dtype: str) -> tuple[Any, np.ndarray, float, int]:
+    """torchmin's strong_wolfe: ``torch.optim.lbfgs._strong_wolfe(fun, x, t, d, f, g, gtd)``, flat tensors."""
+    from importlib import import_module
+    strong_wolfe = import_module(f"{lib.__name__}.optim.lbfgs")._strong_wolfe
+
+    def rosen(x: Any) -> Any:
+        return (100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2).sum()
+
+    def fun(x: Any, t: Any, d: Any) -> tuple[float, Any]:
+        z = (x + t * d).detach().requires_grad_(True)
+        value = rosen(z)
+        (grad,) = lib.autograd.grad(value, z)
+        return float(value.detach()), grad
+
+    x = lib.tensor([-1.2, 1.0, 0.5], dtype=getattr(lib, dtype))
+    f, g = fun(x, 0.0, lib.zeros_like(x))
+    d = -g
+    gtd = g.dot(d)
+    f_new, g_new, t, evals = strong_wolfe(fun, x, 1.0, d, f, g, gtd)
+    return float(f_new), g_new.numpy(), float(t), int(evals)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_strong_wolfe_line_search_on_tensors_as_torch(dtype: str) -> None:
+    """pytorch-minimize imports ``_strong_wolfe`` from torch.optim.lbfgs (PyTorch's signature)."""
+    torch = require_torch()
+    ours, theirs = _line_search(mg, dtype), _line_search(torch, dtype)
+    # (float32: the step is a float32 0-d tensor in PyTorch's arithmetic, a numpy scalar in ours)
+    rtol = 1e-10 if dtype == "float64" else 1e-4
+    assert ours[3] == theirs[3]
+    np.testing.assert_allclose(ours[2], theirs[2], rtol=rtol)
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=rtol)
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=rtol)
