@@ -279,3 +279,9 @@ def test_strong_wolfe_line_search_on_tensors_as_torch(dtype: str) -> None:
     np.testing.assert_allclose(ours[2], theirs[2], rtol=rtol)
     np.testing.assert_allclose(ours[0], theirs[0], rtol=rtol)
     np.testing.assert_allclose(ours[1], theirs[1], rtol=rtol)
+
+
+def test_cuda_initialized_flag_reads_false_as_torch() -> None:
+    """reformer-pytorch's reversible blocks: ``if torch.cuda._initialized:`` before saving GPU RNG states."""
+    torch = require_torch()
+    assert mg.cuda._initialized is torch.cuda._initialized is False
