@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from minigrad import _kernels, ops
+from minigrad import _kernels, _out, ops
 from minigrad.dtypes import DTypeLike, resolve_dtype, scalar_type_name
 from minigrad.errors import (
     DimensionError,
@@ -1074,3 +1074,8 @@ for _result, _name in ((QRResult, "linalg_qr"), (SVDResult, "linalg_svd"), (Eigh
                        (LUFactorResult, "linalg_lu_factor"), (LUFactorExResult, "linalg_lu_factor_ex")):
     _result.__name__ = _result.__qualname__ = _name
     _result.__repr__ = result_repr  # type: ignore[method-assign]
+
+# torch.linalg's functions take out= (linear_operator's psd_safe_cholesky passes cholesky_ex's, None or an
+# (L, info) pair), except these, whose out= is PyTorch's TypeError too
+_out.accept_out(globals(), [n for n in __all__
+                            if n not in ("LinAlgError", "diagonal", "matrix_exp", "vander")])

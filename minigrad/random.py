@@ -10,7 +10,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from minigrad import _alias
-from minigrad.device import CPU, device
+from minigrad.device import CPU, check_device, device
+from minigrad.device import device as _device
 
 Array = NDArray[Any]
 
@@ -32,7 +33,20 @@ class Generator:
     have no PyTorch-exact sampler here: they advance the one shared stream.
     """
 
-    def __init__(self, seed: int | None = None, device: object = "cpu") -> None:
+    def __init__(self, seed: int | device | str | None = None, device: object = "cpu") -> None:
+        """A generator seeded with ``seed`` (PyTorch's default seed for None) on ``device``.
+
+        PyTorch's one positional argument is the device, ``Generator(torch.device('cpu'))`` or
+        ``Generator('cpu')``: a device or a string given first is taken as the device. Only
+        the CPU is a device here (an int first is minigrad's seed, not a device ordinal).
+
+        Raises:
+            DeviceError: ``device`` is not the CPU (PyTorch's CPU build: a RuntimeError).
+            InvalidParameterError: ``seed`` is not an int.
+        """
+        if isinstance(seed, (str, _device)):
+            seed, device = None, seed
+        check_device(device)  # type: ignore[arg-type]
         self.bits = np.random.MT19937()
         self.np = np.random.Generator(self.bits)
         self.masks = _MaskStream(0)

@@ -1126,10 +1126,11 @@ class Tensor(TensorMethods):
             return self._update("div_", lambda t: t.div(other, rounding_mode=rounding_mode), other)
         return self._inplace(other, np.divide)
 
-    def copy_(self, src: Tensor) -> Tensor:
+    def copy_(self, src: Tensor, non_blocking: builtins.bool = False) -> Tensor:
         """Copy ``src``'s values into self, broadcast to its shape and converted to its dtype; returns self.
 
         ``src`` may be a Python number (PyTorch copies it as a 0-d tensor: cast, no overflow check).
+        ``non_blocking`` is accepted as PyTorch's (a CPU copy is always done when this returns).
 
         Raises:
             TypeError: ``src`` is neither a Tensor nor a number.

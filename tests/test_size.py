@@ -135,7 +135,8 @@ BUDGETS: dict[str, int] = {
     # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # +30 (gaps22): list/tuple operands refused as PyTorch's (in-place operators, add_/sub_/mul_/div_,
     # matmul/dot/@ with their argument TypeError)
-    "minigrad/tensor.py": 2512,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # +1 (libs22): copy_'s non_blocking documented
+    "minigrad/tensor.py": 2513,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -395,7 +396,8 @@ BUDGETS: dict[str, int] = {
     # +38 (gaps22): grad_fn._saved_result / _saved_exponent / _saved_alpha, None for factors PyTorch
     # does not keep (graph.saved_attribute)
     # +32 (gaps22): forward-mode jacobian/hessian keep PyTorch's graph to the inputs (and its lists)
-    "minigrad/autograd": 3040,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients)
+    # +20 (libs22): torch.autograd.functional's private helpers pytorch-minimize imports
+    "minigrad/autograd": 3060,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -550,7 +552,8 @@ BUDGETS: dict[str, int] = {
     # +7 (hunt19): pointwise losses broadcast a 0-d side first, ctc_loss truncates float targets
     # +3 (hunt19): poisson_nll_loss(full=True) refuses a bool target
     # +3 (hunt19): GroupNorm(0, C) is also PyTorch's ZeroDivisionError
-    "minigrad/nn": 16162,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
+    # +4 (libs22): Module.train calls each child's train (gpytorch's overrides clear their caches)
+    "minigrad/nn": 16166,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -567,7 +570,8 @@ BUDGETS: dict[str, int] = {
     # +1 torch.optim.adamw: AdamW at PyTorch's module path (the compat hook shows that home)
     # +7 (hunt17): hyperparameters and scheduler arguments that are no number raise PyTorch's TypeError too;
     # +4 in the merge (both sides)
-    "minigrad/optim": 4502,
+    # +16 (libs22): lbfgs._strong_wolfe with PyTorch's signature on tensors (pytorch-minimize imports it)
+    "minigrad/optim": 4518,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
     # 32,722: main's 27,500 (mg.compile, the var primitive, torch.amp, utils.tensorboard, issue 13's
@@ -978,7 +982,14 @@ BUDGETS: dict[str, int] = {
     # +38 (gaps22): grad_fn's saved results, exponents and alphas
     # +32 (gaps22): forward-mode jacobian/hessian's graph and lists, as PyTorch's
     # (merge of gaps22: both sides' lines)
-    "minigrad": 64881,  # (progs15 and hunt15 merged: the lists above)
+    # +14 libs22: Generator(device) as PyTorch's (torchsde's BrownianInterval), with a docstring; +13
+    # distributions.utils._standard_normal and torch.linalg's out= (gpytorch, linear_operator); +4
+    # Module.train through the children's train methods; +104 torch._vmap_internals,
+    # torch._prims_common, autograd.functional's private helpers, checkpoint's device states
+    # (pytorch-minimize, torch-pca, linformer); +1 copy_(non_blocking=); +16 lbfgs._strong_wolfe; +5
+    # cuda._initialized (reformer-pytorch)
+    # (merge of libs22: both sides' lines)
+    "minigrad": 65038,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -24,10 +24,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from minigrad.autograd import enable_grad, grad, is_grad_enabled, set_grad_enabled
 from minigrad.errors import InvalidParameterError, MinigradError
 from minigrad.factories import zeros_like
-from minigrad.tensor import Tensor, stack
+from minigrad.tensor import Tensor, from_numpy, stack
 
 __all__ = ["hessian", "hvp", "jacobian", "jvp", "vhp", "vjp"]
 
@@ -79,6 +81,24 @@ def _postprocess(res: Any, create_graph: bool) -> Any:
     if isinstance(res[0], Tensor):
         return res if create_graph else tuple(t.detach() for t in res)
     return tuple(_postprocess(r, create_graph) for r in res)
+
+
+# PyTorch's names of these private helpers, which pytorch-minimize's ScipyMinimizer imports
+_tuple_postprocess = _unpack
+_grad_postprocess = _postprocess
+
+
+def _construct_standard_basis_for(tensors: tuple[Tensor, ...],
+                                  tensor_numels: tuple[int, ...]) -> tuple[Tensor, ...]:
+    """The rows of the ``N x N`` identity, N = ``sum(tensor_numels)``, split by columns into one
+    ``(N, numel)`` chunk per tensor in that tensor's dtype: the grad_outputs that batch a Jacobian."""
+    total, start, chunks = sum(tensor_numels), 0, []
+    for t, n in zip(tensors, tensor_numels):
+        eye = np.zeros((total, n), dtype=t._array.dtype)
+        eye[start:start + n] = np.eye(n, dtype=eye.dtype)
+        chunks.append(from_numpy(eye))
+        start += n
+    return tuple(chunks)
 
 
 def _validate_v(v: tuple[Tensor, ...], other: tuple[Tensor, ...], other_is_tuple: bool) -> None:

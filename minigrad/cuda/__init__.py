@@ -71,6 +71,11 @@ class BoolTensor(metaclass=_CudaTensorType):
     """``torch.cuda.BoolTensor``: no tensor is one; calling it raises TypeError (no CUDA)."""
 
 
+#: PyTorch's private "has CUDA been initialized" flag, which reversible layers (reformer-pytorch) read
+#: before saving the GPU RNG states: never, here
+_initialized = False
+
+
 def _no_gpu(what: str) -> DeviceError:
     return DeviceError(f"torch.cuda.{what}() needs a GPU, but minigrad runs on the CPU only "
                        "(cuda.is_available() is False; Torch not compiled with CUDA enabled)")

@@ -12,6 +12,7 @@ import numpy as np
 from minigrad.autograd import enable_grad
 from minigrad.distributions.distribution import broadcast_all
 from minigrad.errors import InvalidParameterError
+from minigrad.factories import empty
 from minigrad.tensor import Tensor, cat, from_numpy
 
 __all__ = ["broadcast_all", "clamp_probs", "euler_constant", "lazy_property", "logits_to_probs",
@@ -24,6 +25,13 @@ def _sum_rightmost(value: Any, dim: int) -> Any:
     """``value`` summed over its rightmost ``dim`` dims (``value`` itself when ``dim`` is 0), as
     PyTorch's private helper that flow libraries (zuko) import from here."""
     return value.reshape(*value.shape[:value.ndim - dim], -1).sum(-1) if dim > 0 else value
+
+
+def _standard_normal(shape: Any, dtype: Any, device: Any) -> Tensor:
+    """A tensor of ``shape`` drawn from N(0, 1) (``dtype`` None: the default dtype), as PyTorch's
+    private helper that libraries (gpytorch's MultivariateNormal) import from here: the draw is
+    ``empty(shape).normal_()``, so it reads the global stream as PyTorch's does."""
+    return empty(shape, dtype=dtype, device=device).normal_()
 
 
 def logits_to_probs(logits: Tensor, is_binary: bool = False) -> Tensor:

@@ -487,15 +487,19 @@ class Module:
     # ------------------------------------------------------------ modes and grads
 
     def train(self: M, mode: bool = True) -> M:
-        """Set training mode on self and every descendant; returns self.
+        """Set training mode on self, then call each child's ``train(mode)``; returns self.
+
+        As PyTorch's, through the children's own ``train`` methods, so a subclass that overrides
+        it (gpytorch's modules clear their prediction caches there) runs for every descendant.
 
         Raises:
             InvalidParameterError: ``mode`` is not a bool.
         """
         if not isinstance(mode, (bool, np.bool_)):
             raise InvalidParameterError(f"training mode is expected to be boolean, got mode={mode!r}")
-        for m in self.modules():
-            object.__setattr__(m, "training", mode)
+        object.__setattr__(self, "training", mode)
+        for m in self.children():
+            m.train(mode)
         return self
 
     def eval(self: M) -> M:

@@ -43,9 +43,9 @@ def _cubic_interpolate(x1: Any, f1: Any, g1: Any, x2: Any, f2: Any, g2: Any,
     return (lo + hi) / 2.0
 
 
-def _strong_wolfe(obj_func: Callable[[Any], tuple[float, Array]], t: Any, d: Array, f: float, g: Array,
-                  gtd: Any, max_ls: int, c1: float = 1e-4, c2: float = 0.9,
-                  tolerance_change: float = 1e-9) -> tuple[float, Array, Any, int]:
+def _strong_wolfe_arrays(obj_func: Callable[[Any], tuple[float, Array]], t: Any, d: Array, f: float, g: Array,
+                         gtd: Any, max_ls: int, c1: float = 1e-4, c2: float = 0.9,
+                         tolerance_change: float = 1e-9) -> tuple[float, Array, Any, int]:
     """A step ``t`` along ``d`` meeting the strong Wolfe conditions (bracketing, then zoom).
 
     ``obj_func(t)`` returns the loss and flat gradient at ``x + t * d``.
@@ -127,6 +127,22 @@ def _strong_wolfe(obj_func: Callable[[Any], tuple[float, Array]], t: Any, d: Arr
                 bracket_g[high], bracket_gtd[high] = bracket_g[low], bracket_gtd[low]
             bracket[low], bracket_f[low], bracket_g[low], bracket_gtd[low] = t, f_new, g_new.copy(), gtd_new
     return bracket_f[low], bracket_g[low], bracket[low], evals
+
+
+def _strong_wolfe(obj_func: Callable[[Any, Any, Any], tuple[Any, Tensor]], x: Any, t: Any, d: Tensor, f: Any,
+                  g: Tensor, gtd: Any, c1: float = 1e-4, c2: float = 0.9, tolerance_change: float = 1e-9,
+                  max_ls: int = 25) -> tuple[Any, Tensor, float, int]:
+    """PyTorch's private line search on flat tensors, which pytorch-minimize imports: a step ``t`` along
+    ``d`` from ``x`` meeting the strong Wolfe conditions, ``obj_func(x, t, d)`` giving the loss and
+    flat gradient there. Returns ``(loss, flat gradient, t, function evaluations)``."""
+    def on_arrays(step: Any) -> tuple[Any, Array]:
+        value, grad = obj_func(x, step, d)
+        return value, grad.detach().numpy()
+
+    gtd_value = gtd.detach().numpy()[()] if isinstance(gtd, Tensor) else gtd
+    loss, grad, step, evals = _strong_wolfe_arrays(on_arrays, t, d.detach().numpy(), f, g.detach().numpy(),
+                                                   gtd_value, max_ls, c1, c2, tolerance_change)
+    return loss, from_numpy(np.array(grad)), float(step), evals
 
 
 def _to_state(value: Any) -> Any:
@@ -335,8 +351,8 @@ class LBFGS(Optimizer):
                     self._set_params(x_init)
                     return value, grad
 
-                loss, flat_grad, t, evals = _strong_wolfe(obj_func, t, d, loss, flat_grad, gtd,
-                                                          max_ls=max_eval - current_evals)
+                loss, flat_grad, t, evals = _strong_wolfe_arrays(obj_func, t, d, loss, flat_grad, gtd,
+                                                                 max_ls=max_eval - current_evals)
                 self._add_grad(t, d)
                 opt_cond = np.abs(flat_grad).max() <= tolerance_grad
             else:

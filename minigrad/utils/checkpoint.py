@@ -22,12 +22,14 @@ from contextlib import contextmanager
 from typing import Any
 
 from minigrad.autograd import enable_grad, grad, is_grad_enabled, no_grad
+from minigrad.device import check_device
 from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.ops import Recompute
 from minigrad.random import default_generator
 from minigrad.tensor import Tensor
 
-__all__ = ["checkpoint", "checkpoint_sequential", "set_checkpoint_early_stop"]
+__all__ = ["checkpoint", "checkpoint_sequential", "get_device_states", "set_checkpoint_early_stop",
+           "set_device_states"]
 
 _REENTRANT_WARNING = (
     "torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly. use_reentrant=False "
@@ -187,3 +189,21 @@ def checkpoint_sequential(functions: Any, segments: int, input: Tensor,  # noqa:
         end = start + size - 1
         x = checkpoint(run_range(start, end), x, use_reentrant=use_reentrant, **kwargs)
     return run_range(end + 1, len(fns) - 1)(x)
+
+
+def get_device_states(*args: Any) -> tuple[list[int], list[Tensor]]:
+    """``(device ids, RNG states)`` of the accelerator devices the tensors in ``args`` live on, which
+    reversible layers save to replay their dropout: always ``([], [])`` here, as PyTorch's for CPU
+    tensors (minigrad's tensors all live on the CPU, whose RNG the caller saves itself)."""
+    return [], []
+
+
+def set_device_states(devices: Sequence[int], states: Sequence[Tensor], *,
+                      device_type: str | None = None) -> None:
+    """Restore the RNG state of each accelerator device from :func:`get_device_states`.
+
+    Raises:
+        DeviceError: a device is named: minigrad has no accelerator (its lists are always empty).
+    """
+    if devices:
+        check_device(device_type or "cuda")  # an accelerator's state: there is none
