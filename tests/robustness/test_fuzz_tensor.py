@@ -223,6 +223,9 @@ def test_seeds(seed: Any) -> None:
             assert np.array_equal(a.numpy(), b.numpy())
         elif seed is None and name == "Generator":
             fn(seed)  # fresh entropy, as numpy and torch.Generator
+        elif isinstance(seed, str) and name == "Generator":
+            # PyTorch's one positional argument is the device: a string is read as one (libs22)
+            expect_error(f"{name}:{seed!r}", lambda f=fn: f(seed), names=("device",))  # type: ignore[misc]
         else:
             expect_error(f"{name}:{seed!r}", lambda f=fn: f(seed), names=("seed",))  # type: ignore[misc]
     mg.manual_seed(0)

@@ -232,7 +232,8 @@ def test_fill_values_that_overflow_raise_like_pytorch(call) -> None:  # type: ig
     (lambda: mg.randint(1e-90, None, (2,)), TypeError),  # ValueError
     (lambda: mg.rand(2, dtype=mg.int64), mg.InvalidParameterError),  # numpy's TypeError
     (lambda: mg.Generator(-1).np, None),  # ValueError; negative seeds are fine (PyTorch)
-    (lambda: mg.Generator("a"), mg.InvalidParameterError),  # numpy's TypeError
+    (lambda: mg.Generator(1.5), mg.InvalidParameterError),  # numpy's TypeError
+    (lambda: mg.Generator("a"), mg.errors.DeviceError),  # a string is the device, as PyTorch's argument
     (lambda: mg.tensor([True]) ** mg.tensor([True]), TypeError),  # numpy's int8
 ])  # fmt: skip
 def test_no_bare_numpy_error(call, error) -> None:  # type: ignore[no-untyped-def]
