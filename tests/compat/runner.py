@@ -694,6 +694,9 @@ SPECS: dict[str, list[Check]] = {
     "mixed_float64_science.py": every_number(1e-5),  # default dtype switches, promotion, RK4 fit
     "kd_tutorial_variants.py": every_number(1e-5),  # the distillation tutorial: soft targets, hints
     "reptile_lookahead_clones.py": every_number(1e-5),  # deepcopied learners: Reptile, FOMAML, Lookahead
+    # progs23: seeded, so every printed number
+    "lstm_window_forecaster.py": every_number(1e-5),  # hand StandardScaler, unfold windows, LSTM proj_size
+    "tabular_dict_modules.py": every_number(1e-5),  # ModuleDict/ParameterDict by column, non-persistent buffers
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
