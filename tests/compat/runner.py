@@ -699,6 +699,7 @@ SPECS: dict[str, list[Check]] = {
     "tabular_dict_modules.py": every_number(1e-5),  # ModuleDict/ParameterDict by column, non-persistent buffers
     "waveform_conv1d_classifier.py": every_number(1e-5),  # hand DFT features, dilated/grouped Conv1d
     "ebm_flow_grad_penalty.py": every_number(1e-5),  # score matching, Langevin, planar flow log-dets
+    "mf_recommender_index_batches.py": every_number(1e-5),  # biases, max_norm, EmbeddingBag modes, BPR
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
