@@ -989,7 +989,8 @@ BUDGETS: dict[str, int] = {
     # (pytorch-minimize, torch-pca, linformer); +1 copy_(non_blocking=); +16 lbfgs._strong_wolfe; +5
     # cuda._initialized (reformer-pytorch)
     # (merge of libs22: both sides' lines)
-    "minigrad": 65038,  # (progs15 and hunt15 merged: the lists above)
+    # +5 progs23: scatter_reduce/index_reduce grad_fn shown under PyTorch's names
+    "minigrad": 65043,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -696,7 +696,7 @@ SPECS: dict[str, list[Check]] = {
     "reptile_lookahead_clones.py": every_number(1e-5),  # deepcopied learners: Reptile, FOMAML, Lookahead
     # progs23: seeded, so every printed number
     "lstm_window_forecaster.py": every_number(1e-5),  # hand StandardScaler, unfold windows, LSTM proj_size
-    "tabular_dict_modules.py": every_number(1e-5),  # ModuleDict/ParameterDict by column, non-persistent buffers
+    "tabular_dict_modules.py": every_number(1e-5),  # ModuleDict/ParameterDict, non-persistent buffers
     "waveform_conv1d_classifier.py": every_number(1e-5),  # hand DFT features, dilated/grouped Conv1d
     "ebm_flow_grad_penalty.py": every_number(1e-5),  # score matching, Langevin, planar flow log-dets
     "mf_recommender_index_batches.py": every_number(1e-5),  # biases, max_norm, EmbeddingBag modes, BPR
