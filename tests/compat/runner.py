@@ -700,6 +700,7 @@ SPECS: dict[str, list[Check]] = {
     "waveform_conv1d_classifier.py": every_number(1e-5),  # hand DFT features, dilated/grouped Conv1d
     "ebm_flow_grad_penalty.py": every_number(1e-5),  # score matching, Langevin, planar flow log-dets
     "mf_recommender_index_batches.py": every_number(1e-5),  # biases, max_norm, EmbeddingBag modes, BPR
+    "gmm_em_vs_gradient.py": every_number(1e-5),  # EM by hand vs MixtureSameFamily by Adam, BIC
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
