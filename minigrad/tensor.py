@@ -59,6 +59,7 @@ from minigrad.errors import (
     _BoolProductError,
     _IndexTypeError,
     _MaskDTypeError,
+    user_stacklevel,
 )
 from minigrad.grad_mode import _extras, _inference, _mode
 from minigrad.memory_formats import preserve_format, suggested_format
@@ -1528,7 +1529,7 @@ class Tensor(TensorMethods):
         if count - correction <= 0:
             warnings.warn(
                 f"{fn}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
-                "factor (input numel divided by output numel).", UserWarning, stacklevel=3,
+                "factor (input numel divided by output numel).", UserWarning, stacklevel=user_stacklevel(),
             )
         return dims, correction
 

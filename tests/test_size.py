@@ -136,7 +136,8 @@ BUDGETS: dict[str, int] = {
     # +30 (gaps22): list/tuple operands refused as PyTorch's (in-place operators, add_/sub_/mul_/div_,
     # matmul/dot/@ with their argument TypeError)
     # +1 (libs22): copy_'s non_blocking documented
-    "minigrad/tensor.py": 2513,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # +1 (progs23): user_stacklevel imported (degrees-of-freedom warning at the user's line)
+    "minigrad/tensor.py": 2514,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -990,7 +991,8 @@ BUDGETS: dict[str, int] = {
     # cuda._initialized (reformer-pytorch)
     # (merge of libs22: both sides' lines)
     # +5 progs23: scatter_reduce/index_reduce grad_fn shown under PyTorch's names
-    "minigrad": 65043,  # (progs15 and hunt15 merged: the lists above)
+    # +15 progs23: errors.user_stacklevel (warnings name the first frame outside minigrad)
+    "minigrad": 65058,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

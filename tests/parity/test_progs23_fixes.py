@@ -6,6 +6,7 @@ ends the graph); their grad_fn must still carry PyTorch's name.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -51,3 +52,21 @@ def test_index_reduce_grad_fn_name(reduce: str) -> None:
     (m1, m2, mv), (t1, t2, tv) = run(mg), run(torch)
     assert (m1, m2) == (t1, t2) == ("IndexReduceBackward0", "IndexReduceBackward0")
     np.testing.assert_allclose(mv, tv, rtol=1e-6)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, x: x.std(), lambda lib, x: x.var(0), lambda lib, x: lib.std(x, dim=0),
+    lambda lib, x: lib.var(x), lambda lib, x: x.var(dim=0, unbiased=True), lambda lib, x: lib.std_mean(x),
+])
+def test_degrees_of_freedom_warning_names_the_callers_line(call: Any) -> None:
+    # minigrad's decorators and torch.* wrappers add frames: a fixed stacklevel named a minigrad file
+    def run(lib: Any) -> tuple[str, int]:
+        x = lib.tensor([1.0])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call(lib, x)
+        assert len(caught) == 1 and "degrees of freedom is <= 0" in str(caught[0].message)
+        return caught[0].filename, caught[0].lineno
+
+    (m_file, m_line), (t_file, t_line) = run(mg), run(torch)
+    assert (m_file, m_line) == (t_file, t_line) and m_file == __file__
