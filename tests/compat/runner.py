@@ -701,6 +701,7 @@ SPECS: dict[str, list[Check]] = {
     "ebm_flow_grad_penalty.py": every_number(1e-5),  # score matching, Langevin, planar flow log-dets
     "mf_recommender_index_batches.py": every_number(1e-5),  # biases, max_norm, EmbeddingBag modes, BPR
     "gmm_em_vs_gradient.py": every_number(1e-5),  # EM by hand vs MixtureSameFamily by Adam, BIC
+    "imbalanced_loader_pipeline.py": every_number(1e-5),  # split, weighted/subset samplers, early stop
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
