@@ -1513,7 +1513,12 @@ class Tensor(TensorMethods):
         Raises:
             MinigradError: an integer or bool tensor.
         """
-        dims, correction = self._var_args("var", dim, correction, unbiased)
+        return self._var("var", dim, unbiased, keepdim, correction)
+
+    def _var(self, fn: str, dim: int | Sequence[int] | None, unbiased: builtins.bool | None,
+             keepdim: builtins.bool, correction: builtins.float | None) -> Tensor:
+        # fn: the name the degrees-of-freedom warning gives (var, or torch.var_mean's)
+        dims, correction = self._var_args(fn, dim, correction, unbiased)
         return _ops.Var.apply(self, dims=dims, keepdim=keepdim, correction=correction)
 
     def _var_args(self, fn: str, dim: int | Sequence[int] | None, correction: builtins.float | None,
@@ -1542,8 +1547,11 @@ class Tensor(TensorMethods):
         be 1/0 * 0 = nan): the sqrt is taken of 1 there and its result masked
         (always, so nothing branches on the values).
         """
-        dims, correction = self._var_args("std", dim, correction, unbiased)
-        v = _ops.Var.apply(self, dims=dims, keepdim=keepdim, correction=correction)
+        return self._std("std", dim, unbiased, keepdim, correction)
+
+    def _std(self, fn: str, dim: int | Sequence[int] | None, unbiased: builtins.bool | None,
+             keepdim: builtins.bool, correction: builtins.float | None) -> Tensor:
+        v = self._var(fn, dim, unbiased, keepdim, correction)
         zero = from_numpy(v._array == 0)
         return _named(where(zero, 0.0, where(zero, 1.0, v).sqrt()), self, "StdBackward0")
 
