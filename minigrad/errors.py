@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
@@ -179,3 +180,16 @@ def allocating(fn: _F) -> _F:
             raise _AllocationError(f"{fn.__name__}: can't allocate memory: {e}") from None
 
     return cast(_F, call)
+
+
+_PACKAGE_DIR = __file__[:-len("errors.py")]  # minigrad/ (with its separator)
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` for a ``warnings.warn`` made by this function's caller that names the first
+    frame outside minigrad (decorators and torch.* wrappers add a varying number of frames), as
+    PyTorch's warnings name the user's line."""
+    level, frame = 2, sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        level, frame = level + 1, frame.f_back  # type: ignore[assignment]
+    return level

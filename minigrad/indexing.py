@@ -181,6 +181,10 @@ def _same_dtype(fn: str, x: Tensor, src: Any) -> None:
 _REDUCE_PAD = {"sum": 0.0, "mean": 0.0, "prod": 1.0, "amax": -np.inf, "amin": np.inf}
 
 
+# the composed op's last node is a reshape or where: shown under PyTorch's name for the whole op
+_SCATTER_REDUCE = "ScatterReduceBackward0"
+
+
 def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *,  # noqa: A002
                    include_self: bool = True) -> Tensor:
     """Reduce ``src`` into ``input`` at ``index`` along ``dim`` with 'sum', 'prod', 'mean', 'amax' or 'amin'.
@@ -201,7 +205,7 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     _same_dtype("scatter_reduce", input, src)
     d, idx = _checked_along("scatter_reduce", input, dim, index)
     if idx.size == 0:
-        return input.clone()
+        return _named(input.clone(), input, _SCATTER_REDUCE)
     part = src[tuple(slice(0, n) for n in idx.shape)]
     dest = np.ravel_multi_index(along(input.shape, idx, d), input.shape).reshape(-1) if input.ndim else \
         np.zeros(idx.size, dtype=np.int64)
@@ -216,7 +220,7 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
         if reduce == "mean":
             total = where(touched, total / from_numpy(np.maximum(counts + int(include_self), 1).astype(
                 input.dtype)), flat)
-        return total.reshape(input.shape)
+        return _named(total.reshape(input.shape), input, _SCATTER_REDUCE)
     order = np.argsort(dest, kind="stable")
     width = int(counts.max()) if counts.size else 0
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
@@ -252,7 +256,7 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     if out.dtype != input.dtype:  # a bool sum is an any, a bool product an all, as in PyTorch
         out = out.astype(input.dtype)
     touched = from_numpy(counts > 0)
-    return where(touched, out, flat_self.reshape(-1)).reshape(input.shape)
+    return _named(where(touched, out, flat_self.reshape(-1)).reshape(input.shape), input, _SCATTER_REDUCE)
 
 
 @dim_aliases

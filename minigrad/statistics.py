@@ -53,7 +53,7 @@ def var_mean(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None
              keepdim: bool = False, *, correction: float | None = None) -> tuple[Tensor, Tensor]:
     """``(var, mean)`` of ``input`` over ``dim``, as ``torch.var_mean``."""
     d, c, u = _args(dim, unbiased, correction)
-    var, mean = input.var(d, u, keepdim, correction=c), input.mean(d, keepdim)
+    var, mean = input._var("var_mean", d, u, keepdim, c), input.mean(d, keepdim)
     return _named(var, input, "VarMeanBackward0"), _named(mean, input, "VarMeanBackward0")
 
 
@@ -62,7 +62,7 @@ def std_mean(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None
              keepdim: bool = False, *, correction: float | None = None) -> tuple[Tensor, Tensor]:
     """``(std, mean)`` of ``input`` over ``dim``, as ``torch.std_mean``."""
     d, c, u = _args(dim, unbiased, correction)
-    std, mean = input.std(d, u, keepdim, correction=c), input.mean(d, keepdim)
+    std, mean = input._std("std_mean", d, u, keepdim, c), input.mean(d, keepdim)
     return _named(std, input, "StdMeanBackward0"), _named(mean, input, "StdMeanBackward0")
 
 

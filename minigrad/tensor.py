@@ -59,6 +59,7 @@ from minigrad.errors import (
     _BoolProductError,
     _IndexTypeError,
     _MaskDTypeError,
+    user_stacklevel,
 )
 from minigrad.grad_mode import _extras, _inference, _mode
 from minigrad.memory_formats import preserve_format, suggested_format
@@ -1512,7 +1513,12 @@ class Tensor(TensorMethods):
         Raises:
             MinigradError: an integer or bool tensor.
         """
-        dims, correction = self._var_args("var", dim, correction, unbiased)
+        return self._var("var", dim, unbiased, keepdim, correction)
+
+    def _var(self, fn: str, dim: int | Sequence[int] | None, unbiased: builtins.bool | None,
+             keepdim: builtins.bool, correction: builtins.float | None) -> Tensor:
+        # fn: the name the degrees-of-freedom warning gives (var, or torch.var_mean's)
+        dims, correction = self._var_args(fn, dim, correction, unbiased)
         return _ops.Var.apply(self, dims=dims, keepdim=keepdim, correction=correction)
 
     def _var_args(self, fn: str, dim: int | Sequence[int] | None, correction: builtins.float | None,
@@ -1528,7 +1534,7 @@ class Tensor(TensorMethods):
         if count - correction <= 0:
             warnings.warn(
                 f"{fn}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
-                "factor (input numel divided by output numel).", UserWarning, stacklevel=3,
+                "factor (input numel divided by output numel).", UserWarning, stacklevel=user_stacklevel(),
             )
         return dims, correction
 
@@ -1541,8 +1547,11 @@ class Tensor(TensorMethods):
         be 1/0 * 0 = nan): the sqrt is taken of 1 there and its result masked
         (always, so nothing branches on the values).
         """
-        dims, correction = self._var_args("std", dim, correction, unbiased)
-        v = _ops.Var.apply(self, dims=dims, keepdim=keepdim, correction=correction)
+        return self._std("std", dim, unbiased, keepdim, correction)
+
+    def _std(self, fn: str, dim: int | Sequence[int] | None, unbiased: builtins.bool | None,
+             keepdim: builtins.bool, correction: builtins.float | None) -> Tensor:
+        v = self._var(fn, dim, unbiased, keepdim, correction)
         zero = from_numpy(v._array == 0)
         return _named(where(zero, 0.0, where(zero, 1.0, v).sqrt()), self, "StdBackward0")
 

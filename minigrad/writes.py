@@ -18,7 +18,7 @@ from minigrad import indexing
 from minigrad._tensor_methods import provide
 from minigrad.errors import DimensionError, InvalidParameterError, ShapeError
 from minigrad.shapes import norm_dim
-from minigrad.tensor import Tensor, from_numpy, where
+from minigrad.tensor import Tensor, _named, from_numpy, where
 
 __all__ = [
     "diagonal_scatter", "fill", "fill_", "index_put_", "index_reduce", "put", "resize_as_", "select_scatter",
@@ -139,8 +139,9 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     shape = [1] * input.ndim
     shape[d] = idx.size
     spread = np.broadcast_to(idx.reshape(shape), source.shape)
-    return indexing.scatter_reduce(input, d, from_numpy(np.ascontiguousarray(spread)), source, reduce,
-                                   include_self=include_self)
+    out = indexing.scatter_reduce(input, d, from_numpy(np.ascontiguousarray(spread)), source, reduce,
+                                  include_self=include_self)
+    return _named(out, input, "IndexReduceBackward0")
 
 
 def resize_as_(input: Tensor, the_template: Tensor) -> Tensor:  # noqa: A002

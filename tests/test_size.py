@@ -136,7 +136,9 @@ BUDGETS: dict[str, int] = {
     # +30 (gaps22): list/tuple operands refused as PyTorch's (in-place operators, add_/sub_/mul_/div_,
     # matmul/dot/@ with their argument TypeError)
     # +1 (libs22): copy_'s non_blocking documented
-    "minigrad/tensor.py": 2513,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    # +1 (progs23): user_stacklevel imported (degrees-of-freedom warning at the user's line); +8 _var/_std
+    # taking the warning's function name (std_mean()/var_mean(), as PyTorch)
+    "minigrad/tensor.py": 2522,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -989,7 +991,10 @@ BUDGETS: dict[str, int] = {
     # (pytorch-minimize, torch-pca, linformer); +1 copy_(non_blocking=); +16 lbfgs._strong_wolfe; +5
     # cuda._initialized (reformer-pytorch)
     # (merge of libs22: both sides' lines)
-    "minigrad": 65038,  # (progs15 and hunt15 merged: the lists above)
+    # +5 progs23: scatter_reduce/index_reduce grad_fn shown under PyTorch's names
+    # +15 progs23: errors.user_stacklevel (warnings name the first frame outside minigrad)
+    # +8 progs23: Tensor._var/_std (std_mean/var_mean name their own warning)
+    "minigrad": 65066,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

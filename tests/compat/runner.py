@@ -694,6 +694,14 @@ SPECS: dict[str, list[Check]] = {
     "mixed_float64_science.py": every_number(1e-5),  # default dtype switches, promotion, RK4 fit
     "kd_tutorial_variants.py": every_number(1e-5),  # the distillation tutorial: soft targets, hints
     "reptile_lookahead_clones.py": every_number(1e-5),  # deepcopied learners: Reptile, FOMAML, Lookahead
+    # progs23: seeded, so every printed number
+    "lstm_window_forecaster.py": every_number(1e-5),  # hand StandardScaler, unfold windows, LSTM proj_size
+    "tabular_dict_modules.py": every_number(1e-5),  # ModuleDict/ParameterDict, non-persistent buffers
+    "waveform_conv1d_classifier.py": every_number(1e-5),  # hand DFT features, dilated/grouped Conv1d
+    "ebm_flow_grad_penalty.py": every_number(1e-5),  # score matching, Langevin, planar flow log-dets
+    "mf_recommender_index_batches.py": every_number(1e-5),  # biases, max_norm, EmbeddingBag modes, BPR
+    "gmm_em_vs_gradient.py": every_number(1e-5),  # EM by hand vs MixtureSameFamily by Adam, BIC
+    "imbalanced_loader_pipeline.py": every_number(1e-5),  # split, weighted/subset samplers, early stop
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
