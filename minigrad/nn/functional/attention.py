@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.errors import InvalidParameterError, ShapeError, _AssertedTypeError, _MaskDTypeError
 from minigrad.nn import _checks
 from minigrad.nn.functional.dropout import dropout_row_major
 from minigrad.tensor import Array, Tensor, from_numpy
@@ -188,7 +188,8 @@ def _repeat_heads(q: Tensor, kv: Tensor, name: str) -> Tensor:
     return repeated.reshape(*lead, heads * groups, seq, width)
 
 
-def additive_mask(mask: Any, dtype: np.dtype[Any], true_means_masked: bool, name: str) -> Tensor:
+def additive_mask(mask: Any, dtype: np.dtype[Any], true_means_masked: bool, name: str,
+                  asserted: bool = False) -> Tensor:
     """A bool or float mask as a float Tensor to add to attention scores.
 
     A bool mask becomes 0 / -inf; ``true_means_masked`` says which of True
@@ -197,13 +198,15 @@ def additive_mask(mask: Any, dtype: np.dtype[Any], true_means_masked: bool, name
     is (cast to ``dtype``), so a mask that requires grad keeps its gradient.
 
     Raises:
-        TypeError: the mask is neither bool nor floating point.
+        TypeError: the mask is neither bool nor floating point (also PyTorch's class there: an
+            AssertionError when ``asserted``, as MultiheadAttention's, else a RuntimeError).
     """
     t = mask if isinstance(mask, Tensor) else from_numpy(np.asarray(mask))
     if t.dtype == np.bool_:
         blocked = t.numpy() if true_means_masked else ~t.numpy()
         return from_numpy(np.where(blocked, dtype.type(-np.inf), dtype.type(0.0)))
     if t.dtype.kind != "f":
-        raise TypeError(f"{name} must be a bool or floating-point tensor, got dtype {t.dtype}")
+        error = _AssertedTypeError if asserted else _MaskDTypeError
+        raise error(f"{name} must be a bool or floating-point tensor, got dtype {t.dtype}")
     return t if t.dtype == dtype else t.astype(dtype)
 

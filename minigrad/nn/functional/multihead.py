@@ -173,7 +173,7 @@ def _mask(m: Any, attn_mask: Any, key_padding_mask: Any, is_causal: bool, n: int
                       "Use same type for both instead.", stacklevel=3)
     mask: Tensor | None = None
     if attn_mask is not None:
-        mask = additive_mask(attn_mask, dtype, true_means_masked=True, name="attn_mask")
+        mask = additive_mask(attn_mask, dtype, true_means_masked=True, name="attn_mask", asserted=True)
         if mask.ndim == 2:
             if mask.shape != (tgt_len, src_len):
                 raise ShapeError(
@@ -193,9 +193,10 @@ def _mask(m: Any, attn_mask: Any, key_padding_mask: Any, is_causal: bool, n: int
     elif is_causal:
         mask = from_numpy(causal_mask(tgt_len, src_len, dtype))
     if key_padding_mask is not None:
-        pad = additive_mask(key_padding_mask, dtype, true_means_masked=True, name="key_padding_mask")
+        pad = additive_mask(key_padding_mask, dtype, true_means_masked=True, name="key_padding_mask",
+                            asserted=True)
         if pad.shape != (n, src_len):
-            raise ShapeError(
+            raise _AssertedShapeError(
                 f"MultiheadAttention: key_padding_mask must be (N, S) = {(n, src_len)}, got {pad.shape}"
             )
         pad = pad.reshape(n, 1, 1, src_len)

@@ -1,0 +1,32 @@
+"""Sequence-model layers against PyTorch 2.13: MultiheadAttention, RNNs, Embedding (hunt23's fixes)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = pytest.importorskip("torch")
+
+
+def test_mha_mask_errors_are_torch_assertion_errors() -> None:
+    require_torch()
+    x = np.zeros((3, 2, 4))
+    theirs, ours = torch.nn.MultiheadAttention(4, 2), mg.nn.MultiheadAttention(4, 2)
+    tx, mx = torch.tensor(x, dtype=torch.float32), mg.tensor(x, dtype=mg.float32)
+    cases = [{"key_padding_mask": np.zeros((2, 4), dtype=bool)},
+             {"attn_mask": np.zeros((3, 3), dtype=np.int64)},
+             {"key_padding_mask": np.zeros((2, 3), dtype=np.int64)}]
+    for kwargs in cases:
+        with pytest.raises(AssertionError):
+            theirs(tx, tx, tx, **{k: torch.tensor(v) for k, v in kwargs.items()})
+        with pytest.raises(AssertionError):
+            ours(mx, mx, mx, **{k: mg.tensor(v) for k, v in kwargs.items()})
+    q = np.zeros((1, 2, 3, 4), dtype=np.float32)
+    bad = np.zeros((3, 3), dtype=np.int64)
+    with pytest.raises(RuntimeError):
+        torch.nn.functional.scaled_dot_product_attention(*[torch.tensor(q)] * 3, attn_mask=torch.tensor(bad))
+    with pytest.raises(RuntimeError):
+        mg.nn.functional.scaled_dot_product_attention(*[mg.tensor(q)] * 3, attn_mask=mg.tensor(bad))
