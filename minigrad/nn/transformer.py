@@ -110,10 +110,10 @@ class Embedding(Module):
         """An Embedding whose weight is a copy of the 2-D ``embeddings`` (frozen by default).
 
         Raises:
-            ShapeError: ``embeddings`` is not 2-D.
+            ShapeError: ``embeddings`` is not 2-D (also an AssertionError, as PyTorch's).
         """
-        if embeddings.ndim != 2:
-            raise ShapeError(
+        if embeddings.ndim != 2:  # PyTorch asserts this: its AssertionError too
+            raise _AssertedShapeError(
                 f"Embedding.from_pretrained: embeddings must be 2-D, got shape {embeddings.shape}"
             )
         rows, cols = embeddings.shape

@@ -30,3 +30,12 @@ def test_mha_mask_errors_are_torch_assertion_errors() -> None:
         torch.nn.functional.scaled_dot_product_attention(*[torch.tensor(q)] * 3, attn_mask=torch.tensor(bad))
     with pytest.raises(RuntimeError):
         mg.nn.functional.scaled_dot_product_attention(*[mg.tensor(q)] * 3, attn_mask=mg.tensor(bad))
+
+
+@pytest.mark.parametrize("name", ["Embedding", "EmbeddingBag"])
+def test_from_pretrained_of_1d_embeddings_is_an_assertion_error(name: str) -> None:
+    require_torch()
+    with pytest.raises(AssertionError):
+        getattr(torch.nn, name).from_pretrained(torch.zeros(5))
+    with pytest.raises(AssertionError):
+        getattr(mg.nn, name).from_pretrained(mg.zeros(5))
