@@ -39,3 +39,26 @@ def test_from_pretrained_of_1d_embeddings_is_an_assertion_error(name: str) -> No
         getattr(torch.nn, name).from_pretrained(torch.zeros(5))
     with pytest.raises(AssertionError):
         getattr(mg.nn, name).from_pretrained(mg.zeros(5))
+
+
+def test_attention_float_mask_of_another_dtype_is_a_runtime_error() -> None:
+    # PyTorch does not cast a float64 mask to float32 queries (nor mixed q/k/v dtypes): RuntimeError
+    require_torch()
+    x = np.zeros((3, 2, 4), dtype=np.float32)
+    mask = np.zeros((3, 3))
+    theirs, ours = torch.nn.MultiheadAttention(4, 2), mg.nn.MultiheadAttention(4, 2)
+    for need_weights in (True, False):
+        with pytest.raises(RuntimeError):
+            theirs(*[torch.tensor(x)] * 3, attn_mask=torch.tensor(mask), need_weights=need_weights)
+        with pytest.raises(RuntimeError):
+            ours(*[mg.tensor(x)] * 3, attn_mask=mg.tensor(mask), need_weights=need_weights)
+    sdpa_t = torch.nn.functional.scaled_dot_product_attention
+    sdpa_m = mg.nn.functional.scaled_dot_product_attention
+    with pytest.raises(RuntimeError):
+        sdpa_t(*[torch.tensor(x)] * 3, attn_mask=torch.tensor(mask))
+    with pytest.raises(RuntimeError):
+        sdpa_m(*[mg.tensor(x)] * 3, attn_mask=mg.tensor(mask))
+    with pytest.raises(RuntimeError):
+        sdpa_t(torch.tensor(x), torch.tensor(x, dtype=torch.float64), torch.tensor(x))
+    with pytest.raises(RuntimeError):
+        sdpa_m(mg.tensor(x), mg.tensor(x, dtype=mg.float64), mg.tensor(x))

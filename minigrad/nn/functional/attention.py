@@ -139,7 +139,7 @@ def scaled_dot_product_attention(
             f"got shapes {q.shape}, {k.shape} and {v.shape}"
         )
     if not q.dtype == k.dtype == v.dtype:
-        raise TypeError(
+        raise _MaskDTypeError(
             f"scaled_dot_product_attention: query, key and value must share a dtype, "
             f"got {q.dtype}, {k.dtype} and {v.dtype}"
         )
@@ -195,11 +195,12 @@ def additive_mask(mask: Any, dtype: np.dtype[Any], true_means_masked: bool, name
     A bool mask becomes 0 / -inf; ``true_means_masked`` says which of True
     and False is -inf (True in ``MultiheadAttention``, False in
     :func:`scaled_dot_product_attention`). A float Tensor is returned as it
-    is (cast to ``dtype``), so a mask that requires grad keeps its gradient.
+    is, so a mask that requires grad keeps its gradient.
 
     Raises:
         TypeError: the mask is neither bool nor floating point (also PyTorch's class there: an
-            AssertionError when ``asserted``, as MultiheadAttention's, else a RuntimeError).
+            AssertionError when ``asserted``, as MultiheadAttention's, else a RuntimeError); a
+            float mask of another dtype than ``dtype`` (PyTorch's RuntimeError: it does not cast).
     """
     t = mask if isinstance(mask, Tensor) else from_numpy(np.asarray(mask))
     if t.dtype == np.bool_:
@@ -208,5 +209,7 @@ def additive_mask(mask: Any, dtype: np.dtype[Any], true_means_masked: bool, name
     if t.dtype.kind != "f":
         error = _AssertedTypeError if asserted else _MaskDTypeError
         raise error(f"{name} must be a bool or floating-point tensor, got dtype {t.dtype}")
-    return t if t.dtype == dtype else t.astype(dtype)
+    if t.dtype != dtype:
+        raise _MaskDTypeError(f"{name} of dtype {t.dtype} does not match the query's dtype {dtype}")
+    return t
 
