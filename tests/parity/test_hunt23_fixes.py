@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from tests.helpers import require_torch
+from tests.helpers import assert_close, require_torch
 
 torch = pytest.importorskip("torch")
 
@@ -62,3 +62,13 @@ def test_attention_float_mask_of_another_dtype_is_a_runtime_error() -> None:
         sdpa_t(torch.tensor(x), torch.tensor(x, dtype=torch.float64), torch.tensor(x))
     with pytest.raises(RuntimeError):
         sdpa_m(mg.tensor(x), mg.tensor(x, dtype=mg.float64), mg.tensor(x))
+
+
+def test_sdpa_with_empty_head_dim_averages_the_values() -> None:
+    # PyTorch's default scale 1 / sqrt(0) is inf and the empty scores are 0: a uniform average
+    require_torch()
+    rng = np.random.default_rng(0)
+    q, k, v = rng.standard_normal((2, 3, 0)), rng.standard_normal((2, 5, 0)), rng.standard_normal((2, 5, 4))
+    want = torch.nn.functional.scaled_dot_product_attention(torch.tensor(q), torch.tensor(k), torch.tensor(v))
+    got = mg.nn.functional.scaled_dot_product_attention(mg.tensor(q), mg.tensor(k), mg.tensor(v))
+    assert_close(got, want)

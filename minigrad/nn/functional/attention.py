@@ -171,7 +171,8 @@ def scaled_dot_product_attention(
                 f"scaled_dot_product_attention: attn_mask of shape {mask.shape} does not broadcast "
                 f"to (..., L, S) = (..., {target_len}, {source_len})"
             ) from None
-    s = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
+    # E = 0: PyTorch's 1 / sqrt(0) is inf, and the (empty) scores stay 0, so each query averages the values
+    s = (1.0 / math.sqrt(q.shape[-1]) if q.shape[-1] else math.inf) if scale is None else float(scale)
     return attention(q, k, v, mask, p, s)[0]
 
 
