@@ -72,3 +72,13 @@ def test_sdpa_with_empty_head_dim_averages_the_values() -> None:
     want = torch.nn.functional.scaled_dot_product_attention(torch.tensor(q), torch.tensor(k), torch.tensor(v))
     got = mg.nn.functional.scaled_dot_product_attention(mg.tensor(q), mg.tensor(k), mg.tensor(v))
     assert_close(got, want)
+
+
+def test_generate_square_subsequent_mask_as_bool() -> None:
+    # PyTorch casts its -inf/0 mask to bool: True above the diagonal, usable as a bool attn_mask
+    require_torch()
+    for size in (0, 1, 4):
+        want = torch.nn.Transformer.generate_square_subsequent_mask(size, dtype=torch.bool)
+        got = mg.nn.Transformer.generate_square_subsequent_mask(size, dtype=mg.bool)
+        assert got.dtype == mg.bool
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
