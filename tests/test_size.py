@@ -558,7 +558,8 @@ BUDGETS: dict[str, int] = {
     # +3 (hunt23): an attention float mask of another dtype than the query is PyTorch's RuntimeError
     # +1 (hunt23): scaled_dot_product_attention with E = 0 (PyTorch's inf scale, not ZeroDivisionError)
     # +4 (hunt23): generate_square_subsequent_mask(dtype=bool), PyTorch's cast of its -inf mask
-    "minigrad/nn": 16180,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
+    # +3 (hunt23): MultiheadAttention's is_causal hint replaces attn_mask (no weights, no padding)
+    "minigrad/nn": 16183,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -994,9 +995,9 @@ BUDGETS: dict[str, int] = {
     # (pytorch-minimize, torch-pca, linformer); +1 copy_(non_blocking=); +16 lbfgs._strong_wolfe; +5
     # cuda._initialized (reformer-pytorch)
     # (merge of libs22: both sides' lines)
-    # +15 (hunt23): MultiheadAttention's and from_pretrained's asserted checks, attention mask dtypes,
-    # scaled_dot_product_attention's E = 0, a bool generate_square_subsequent_mask
-    "minigrad": 65053,  # (progs15 and hunt15 merged: the lists above)
+    # +18 (hunt23): MultiheadAttention's and from_pretrained's asserted checks, attention mask dtypes,
+    # scaled_dot_product_attention's E = 0, a bool generate_square_subsequent_mask, the is_causal hint
+    "minigrad": 65056,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -82,3 +82,31 @@ def test_generate_square_subsequent_mask_as_bool() -> None:
         got = mg.nn.Transformer.generate_square_subsequent_mask(size, dtype=mg.bool)
         assert got.dtype == mg.bool
         np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+@pytest.mark.parametrize("layer", [False, True])
+def test_is_causal_hint_replaces_attn_mask_without_weights_or_padding(layer: bool) -> None:
+    # PyTorch trusts is_causal=True when neither weights nor a key_padding_mask are needed: the given
+    # attn_mask (here all-False, "attend everywhere") is dropped for its own causal mask
+    require_torch()
+    torch.manual_seed(0)
+    if layer:
+        theirs = torch.nn.TransformerEncoderLayer(6, 2, 12, dropout=0.0, dtype=torch.float64)
+        ours = mg.nn.TransformerEncoderLayer(6, 2, 12, dropout=0.0, dtype=mg.float64)
+    else:
+        theirs = torch.nn.MultiheadAttention(6, 2, dtype=torch.float64)
+        ours = mg.nn.MultiheadAttention(6, 2, dtype=mg.float64)
+    ours.load_state_dict({k: mg.tensor(v.detach().numpy()) for k, v in theirs.state_dict().items()})
+    x = np.random.default_rng(0).standard_normal((4, 2, 6))
+    mask = np.zeros((4, 4), dtype=bool)
+    tx, mx = torch.tensor(x, requires_grad=True), mg.tensor(x, requires_grad=True)
+    if layer:
+        want = theirs(tx, src_mask=torch.tensor(mask), is_causal=True)
+        got = ours(mx, src_mask=mg.tensor(mask), is_causal=True)
+    else:
+        want = theirs(tx, tx, tx, attn_mask=torch.tensor(mask), is_causal=True, need_weights=False)[0]
+        got = ours(mx, mx, mx, attn_mask=mg.tensor(mask), is_causal=True, need_weights=False)[0]
+    assert_close(got, want)
+    want.sum().backward()
+    got.sum().backward()
+    assert_close(mx.grad, tx.grad)

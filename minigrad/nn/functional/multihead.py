@@ -107,6 +107,9 @@ def mha_forward(m: Any, query: Tensor, key: Tensor, value: Tensor, key_padding_m
             f"MultiheadAttention: key and value must share their first two dims and query's batch "
             f"size N={n}, got key {key.shape} and value {value.shape}"
         )
+    if is_causal and key_padding_mask is None and not need_weights:
+        # PyTorch trusts the hint here: it drops attn_mask and applies its own causal mask
+        attn_mask = None
     mask = _mask(m, attn_mask, key_padding_mask, is_causal, n, tgt_len, src_len, query.dtype)
     b = m.in_proj_bias
     b_q, b_k, b_v = (None, None, None) if b is None else (b[:e], b[e : 2 * e], b[2 * e :])
