@@ -141,7 +141,8 @@ class _AssertedShapeError(ShapeError, AssertionError):
 
 
 class _MaskDTypeError(DTypeError, TypeError):
-    """A mask that is not bool: PyTorch's RuntimeError; also a TypeError, which minigrad raised first."""
+    """A mask (or operand) of the wrong dtype: PyTorch's RuntimeError; also a TypeError, which minigrad raised
+    first."""
 
 
 class _KernelParameterError(InvalidParameterError, UnsupportedError):

@@ -555,7 +555,13 @@ BUDGETS: dict[str, int] = {
     # +3 (hunt19): poisson_nll_loss(full=True) refuses a bool target
     # +3 (hunt19): GroupNorm(0, C) is also PyTorch's ZeroDivisionError
     # +4 (libs22): Module.train calls each child's train (gpytorch's overrides clear their caches)
-    "minigrad/nn": 16166,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
+    # +4 (hunt23): MultiheadAttention's mask dtype / key_padding_mask shape checks are PyTorch's asserts
+    # +2 (hunt23): (Embedding|EmbeddingBag).from_pretrained of non-2-D embeddings is PyTorch's assert
+    # +3 (hunt23): an attention float mask of another dtype than the query is PyTorch's RuntimeError
+    # +1 (hunt23): scaled_dot_product_attention with E = 0 (PyTorch's inf scale, not ZeroDivisionError)
+    # +4 (hunt23): generate_square_subsequent_mask(dtype=bool), PyTorch's cast of its -inf mask
+    # +3 (hunt23): MultiheadAttention's is_causal hint replaces attn_mask (no weights, no padding)
+    "minigrad/nn": 16183,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -994,7 +1000,10 @@ BUDGETS: dict[str, int] = {
     # +5 progs23: scatter_reduce/index_reduce grad_fn shown under PyTorch's names
     # +15 progs23: errors.user_stacklevel (warnings name the first frame outside minigrad)
     # +8 progs23: Tensor._var/_std (std_mean/var_mean name their own warning)
-    "minigrad": 65066,  # (progs15 and hunt15 merged: the lists above)
+    # +18 (hunt23): MultiheadAttention's and from_pretrained's asserted checks, attention mask dtypes,
+    # scaled_dot_product_attention's E = 0, a bool generate_square_subsequent_mask, the is_causal hint
+    # (merge of hunt23: both sides' lines)
+    "minigrad": 65084,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.autograd import no_grad
-from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.errors import InvalidParameterError, ShapeError, _AssertedShapeError
 from minigrad.nn import _checks, init
 from minigrad.nn import functional as F
 from minigrad.nn.functional.embedding import normalize_padding_idx
@@ -88,10 +88,12 @@ class EmbeddingBag(Module):
         """An EmbeddingBag whose weight is a copy of the 2-D ``embeddings`` (frozen by default).
 
         Raises:
-            ShapeError: ``embeddings`` is not 2-D.
+            ShapeError: ``embeddings`` is not 2-D (also an AssertionError, as PyTorch's).
         """
-        if embeddings.ndim != 2:
-            raise ShapeError(f"EmbeddingBag.from_pretrained: embeddings must be 2-D, got {embeddings.shape}")
+        if embeddings.ndim != 2:  # PyTorch asserts this: its AssertionError too
+            raise _AssertedShapeError(
+                f"EmbeddingBag.from_pretrained: embeddings must be 2-D, got {embeddings.shape}"
+            )
         rows, cols = embeddings.shape
         bag = cls(rows, cols, max_norm, norm_type, scale_grad_by_freq, mode, sparse, embeddings,
                   include_last_offset, padding_idx, dtype=embeddings.dtype)

@@ -19,6 +19,7 @@ import numpy as np
 
 import minigrad.factories as factories
 from minigrad.amp import is_autocast_enabled
+from minigrad.dtypes import resolve_dtype
 from minigrad.errors import InvalidParameterError, ShapeError, _AssertedParameterError, _AssertedShapeError
 from minigrad.grad_mode import is_grad_enabled
 from minigrad.nn import _checks, init
@@ -110,10 +111,10 @@ class Embedding(Module):
         """An Embedding whose weight is a copy of the 2-D ``embeddings`` (frozen by default).
 
         Raises:
-            ShapeError: ``embeddings`` is not 2-D.
+            ShapeError: ``embeddings`` is not 2-D (also an AssertionError, as PyTorch's).
         """
-        if embeddings.ndim != 2:
-            raise ShapeError(
+        if embeddings.ndim != 2:  # PyTorch asserts this: its AssertionError too
+            raise _AssertedShapeError(
                 f"Embedding.from_pretrained: embeddings must be 2-D, got shape {embeddings.shape}"
             )
         rows, cols = embeddings.shape
@@ -750,12 +751,15 @@ class Transformer(Module):
 
     @staticmethod
     def generate_square_subsequent_mask(sz: int, device: Any = None, dtype: DTypeLike = None) -> Tensor:
-        """The (sz, sz) float causal mask: -inf above the diagonal, 0 on and below it.
+        """The (sz, sz) float causal mask: -inf above the diagonal, 0 on and below it (``dtype=bool``:
+        True above it, PyTorch's -inf cast to bool, MultiheadAttention's "may not attend").
 
         Raises:
-            InvalidParameterError: ``sz`` is negative, or ``dtype`` is not a float dtype.
+            InvalidParameterError: ``sz`` is negative, or ``dtype`` is neither a float dtype nor bool.
         """
         sz = _checks.nonnegative_int("sz", sz)
         _checks.device(device)
+        if dtype is not None and resolve_dtype(dtype) == np.bool_:
+            return from_numpy(np.triu(np.ones((sz, sz), dtype=np.bool_), 1))
         dt = _checks.float_dtype(dtype)
         return from_numpy(np.triu(np.full((sz, sz), -np.inf, dtype=dt), 1))

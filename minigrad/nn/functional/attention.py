@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.errors import InvalidParameterError, ShapeError, _AssertedTypeError, _MaskDTypeError
 from minigrad.nn import _checks
 from minigrad.nn.functional.dropout import dropout_row_major
 from minigrad.tensor import Array, Tensor, from_numpy
@@ -139,7 +139,7 @@ def scaled_dot_product_attention(
             f"got shapes {q.shape}, {k.shape} and {v.shape}"
         )
     if not q.dtype == k.dtype == v.dtype:
-        raise TypeError(
+        raise _MaskDTypeError(
             f"scaled_dot_product_attention: query, key and value must share a dtype, "
             f"got {q.dtype}, {k.dtype} and {v.dtype}"
         )
@@ -171,7 +171,8 @@ def scaled_dot_product_attention(
                 f"scaled_dot_product_attention: attn_mask of shape {mask.shape} does not broadcast "
                 f"to (..., L, S) = (..., {target_len}, {source_len})"
             ) from None
-    s = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
+    # E = 0: PyTorch's 1 / sqrt(0) is inf, and the (empty) scores stay 0, so each query averages the values
+    s = (1.0 / math.sqrt(q.shape[-1]) if q.shape[-1] else math.inf) if scale is None else float(scale)
     return attention(q, k, v, mask, p, s)[0]
 
 
@@ -188,22 +189,28 @@ def _repeat_heads(q: Tensor, kv: Tensor, name: str) -> Tensor:
     return repeated.reshape(*lead, heads * groups, seq, width)
 
 
-def additive_mask(mask: Any, dtype: np.dtype[Any], true_means_masked: bool, name: str) -> Tensor:
+def additive_mask(mask: Any, dtype: np.dtype[Any], true_means_masked: bool, name: str,
+                  asserted: bool = False) -> Tensor:
     """A bool or float mask as a float Tensor to add to attention scores.
 
     A bool mask becomes 0 / -inf; ``true_means_masked`` says which of True
     and False is -inf (True in ``MultiheadAttention``, False in
     :func:`scaled_dot_product_attention`). A float Tensor is returned as it
-    is (cast to ``dtype``), so a mask that requires grad keeps its gradient.
+    is, so a mask that requires grad keeps its gradient.
 
     Raises:
-        TypeError: the mask is neither bool nor floating point.
+        TypeError: the mask is neither bool nor floating point (also PyTorch's class there: an
+            AssertionError when ``asserted``, as MultiheadAttention's, else a RuntimeError); a
+            float mask of another dtype than ``dtype`` (PyTorch's RuntimeError: it does not cast).
     """
     t = mask if isinstance(mask, Tensor) else from_numpy(np.asarray(mask))
     if t.dtype == np.bool_:
         blocked = t.numpy() if true_means_masked else ~t.numpy()
         return from_numpy(np.where(blocked, dtype.type(-np.inf), dtype.type(0.0)))
     if t.dtype.kind != "f":
-        raise TypeError(f"{name} must be a bool or floating-point tensor, got dtype {t.dtype}")
-    return t if t.dtype == dtype else t.astype(dtype)
+        error = _AssertedTypeError if asserted else _MaskDTypeError
+        raise error(f"{name} must be a bool or floating-point tensor, got dtype {t.dtype}")
+    if t.dtype != dtype:
+        raise _MaskDTypeError(f"{name} of dtype {t.dtype} does not match the query's dtype {dtype}")
+    return t
 

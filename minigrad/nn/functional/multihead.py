@@ -107,6 +107,9 @@ def mha_forward(m: Any, query: Tensor, key: Tensor, value: Tensor, key_padding_m
             f"MultiheadAttention: key and value must share their first two dims and query's batch "
             f"size N={n}, got key {key.shape} and value {value.shape}"
         )
+    if is_causal and key_padding_mask is None and not need_weights:
+        # PyTorch trusts the hint here: it drops attn_mask and applies its own causal mask
+        attn_mask = None
     mask = _mask(m, attn_mask, key_padding_mask, is_causal, n, tgt_len, src_len, query.dtype)
     b = m.in_proj_bias
     b_q, b_k, b_v = (None, None, None) if b is None else (b[:e], b[e : 2 * e], b[2 * e :])
@@ -173,7 +176,7 @@ def _mask(m: Any, attn_mask: Any, key_padding_mask: Any, is_causal: bool, n: int
                       "Use same type for both instead.", stacklevel=3)
     mask: Tensor | None = None
     if attn_mask is not None:
-        mask = additive_mask(attn_mask, dtype, true_means_masked=True, name="attn_mask")
+        mask = additive_mask(attn_mask, dtype, true_means_masked=True, name="attn_mask", asserted=True)
         if mask.ndim == 2:
             if mask.shape != (tgt_len, src_len):
                 raise ShapeError(
@@ -193,9 +196,10 @@ def _mask(m: Any, attn_mask: Any, key_padding_mask: Any, is_causal: bool, n: int
     elif is_causal:
         mask = from_numpy(causal_mask(tgt_len, src_len, dtype))
     if key_padding_mask is not None:
-        pad = additive_mask(key_padding_mask, dtype, true_means_masked=True, name="key_padding_mask")
+        pad = additive_mask(key_padding_mask, dtype, true_means_masked=True, name="key_padding_mask",
+                            asserted=True)
         if pad.shape != (n, src_len):
-            raise ShapeError(
+            raise _AssertedShapeError(
                 f"MultiheadAttention: key_padding_mask must be (N, S) = {(n, src_len)}, got {pad.shape}"
             )
         pad = pad.reshape(n, 1, 1, src_len)
