@@ -561,7 +561,8 @@ BUDGETS: dict[str, int] = {
     # +1 (hunt23): scaled_dot_product_attention with E = 0 (PyTorch's inf scale, not ZeroDivisionError)
     # +4 (hunt23): generate_square_subsequent_mask(dtype=bool), PyTorch's cast of its -inf mask
     # +3 (hunt23): MultiheadAttention's is_causal hint replaces attn_mask (no weights, no padding)
-    "minigrad/nn": 16183,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
+    # +18 (lead, s39): _checks.flag reads ints/None by truth value as PyTorch; strict_flag for kernels' bools
+    "minigrad/nn": 16201,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1004,7 +1005,8 @@ BUDGETS: dict[str, int] = {
     # scaled_dot_product_attention's E = 0, a bool generate_square_subsequent_mask, the is_causal hint
     # (merge of hunt23: both sides' lines)
     # +16 (lead, s39): Timer.repeat/autorange raising NotImplementedError as PyTorch's
-    "minigrad": 65100,  # (progs15 and hunt15 merged: the lists above)
+    # +18 (lead, s39): module settings given as ints/None (above)
+    "minigrad": 65118,  # (progs15 and hunt15 merged: the lists above)
 }
 
 
