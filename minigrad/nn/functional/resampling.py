@@ -65,17 +65,26 @@ def _output_size(input: Tensor, size: Any, scale_factor: Any,  # noqa: A002
     return out, [None if recompute else float(s) for s in scales]
 
 
-def _nearest_index(n: int, o: int, scale: float | None, exact: bool) -> Array:
-    if not exact and o == n:
+def _nearest_index(n: int, o: int, scale: float | None, exact: bool, planar: bool, ft: Any) -> Array:
+    """Source index of each output of 'nearest' / 'nearest-exact' along one dim.
+
+    PyTorch's 2-d 'nearest' kernel copies a dim that keeps its size (or doubles it) and floors
+    dst * ratio in float; its 1-d and 3-d kernels take no such shortcut (a scale of 1.3 on 3 elements
+    gives [0, 0, 1], not a copy) and form the product in the input's precision, floored as a float.
+    """
+    if not exact and planar and o == n:
         return np.arange(o)
-    if not exact and o == 2 * n:
+    if not exact and planar and o == 2 * n:
         return np.arange(o) >> 1
     ratio = np.float32(1.0 / scale) if scale is not None and scale > 0 else np.float32(n) / np.float32(o)
     dst = np.arange(o)
     if exact:  # (dst + 0.5) is a double in PyTorch's kernel; floorf rounds the product to float first
         src = np.floor(((dst + 0.5) * np.float64(ratio)).astype(np.float32))
-    else:
+    elif planar or ft != np.float64:
         src = np.floor(dst.astype(np.float32) * ratio)
+    else:  # (a double ratio and product, then floorf)
+        wide = 1.0 / scale if scale is not None and scale > 0 else n / o
+        src = np.floor((dst * wide).astype(np.float32))
     index: Array = np.minimum(src.astype(np.int64), n - 1)
     return index
 
@@ -253,7 +262,8 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
                 continue
             taps = _antialias_taps(n, o, bool(align_corners), scale, ft, mode)
         elif mode in ("nearest", "nearest-exact"):
-            taps = [(_nearest_index(n, o, scale, mode == "nearest-exact"), np.ones(o, ft))]
+            taps = [(_nearest_index(n, o, scale, mode == "nearest-exact", input.ndim == 4, ft),
+                     np.ones(o, ft))]
         elif mode == "bicubic":
             taps = _cubic_taps(n, o, bool(align_corners), scale, ft)
         else:
