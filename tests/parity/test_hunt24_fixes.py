@@ -52,3 +52,65 @@ def test_nearest_1d_float64_floors_a_double_product() -> None:
         theirs = torch.nn.functional.interpolate(torch.tensor(x), scale_factor=s)
         ours = mg.nn.functional.interpolate(mg.tensor(x), scale_factor=s)
         assert_close(ours, theirs.numpy(), rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "nearest", "bicubic"])
+def test_grid_sample_of_an_empty_batch(mode: str) -> None:
+    require_torch()
+    x, grid = np.zeros((0, 2, 3, 3)), np.zeros((0, 2, 2, 2))
+    theirs = torch.nn.functional.grid_sample(torch.tensor(x, requires_grad=True), torch.tensor(grid),
+                                             mode=mode, align_corners=False)
+    mx = mg.tensor(x, requires_grad=True)
+    ours = mg.nn.functional.grid_sample(mx, mg.tensor(grid), mode=mode, align_corners=False)
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    ours.sum().backward()
+    assert mx.grad is not None and tuple(mx.grad.shape) == (0, 2, 3, 3)
+
+
+def _both_raise(cls: type[BaseException], call: object) -> None:
+    """call(lib) raises cls for torch and for minigrad."""
+    for lib in (torch, mg):
+        with pytest.raises(cls):
+            call(lib)  # type: ignore[operator]
+
+
+def test_argument_errors_are_torch_classes() -> None:
+    require_torch()
+    x = np.zeros((1, 4, 4, 4), dtype=np.float32)
+    # a float pad, a float upscale factor, a None or float size, a string padding of a transposed conv:
+    # PyTorch's argument parser raises TypeError
+    _both_raise(TypeError, lambda lib: lib.nn.functional.pad(lib.tensor(x), (2.0, 1)))
+    _both_raise(TypeError, lambda lib: lib.nn.functional.pixel_shuffle(lib.tensor(x), 2.0))
+    _both_raise(TypeError, lambda lib: lib.nn.functional.pixel_unshuffle(lib.tensor(x), 2.0))
+    _both_raise(TypeError, lambda lib: lib.nn.functional.interpolate(lib.tensor(x), size=(3, None)))
+    _both_raise(TypeError, lambda lib: lib.nn.functional.interpolate(lib.tensor(x), size=3.0))
+    w = np.zeros((4, 2, 3, 3), dtype=np.float32)
+    _both_raise(TypeError, lambda lib: lib.nn.functional.conv_transpose2d(lib.tensor(x), lib.tensor(w),
+                                                                          padding="same"))
+    _both_raise(TypeError, lambda lib: lib.nn.ConvTranspose2d(4, 4, 3, padding="same")(lib.tensor(x)))
+    # an unknown cdist compute_mode is a ValueError; normalize of integers a RuntimeError
+    a = np.zeros((3, 2), dtype=np.float32)
+    _both_raise(ValueError, lambda lib: lib.cdist(lib.tensor(a), lib.tensor(a), compute_mode="foo"))
+    _both_raise(RuntimeError, lambda lib: lib.nn.functional.normalize(lib.arange(6).reshape(2, 3)))
+    # per_sample_weights outside mode 'sum' is a feature PyTorch lacks: NotImplementedError
+    idx, table = np.array([[0, 2], [1, 1]]), np.zeros((3, 2), dtype=np.float32)
+    _both_raise(NotImplementedError, lambda lib: lib.nn.functional.embedding_bag(
+        lib.tensor(idx), lib.tensor(table), mode="mean", per_sample_weights=lib.ones(2, 2)))
+
+
+@pytest.mark.parametrize(("fn", "shape", "kwargs"), [
+    ("fold", (12, 9), {"output_size": (4,), "kernel_size": 2}),
+    ("fold", (2, 12, 9), {"output_size": (4, 4, 4), "kernel_size": 2}),
+    ("fold", (2, 12, 9), {"output_size": (4, 4), "kernel_size": (2,)}),
+    ("unfold", (1, 3, 4, 4), {"kernel_size": [2]}),
+    ("unfold", (1, 3, 4, 4), {"kernel_size": 2, "stride": (1,)}),
+    ("unfold", (1, 3, 4, 4), {"kernel_size": 2, "padding": (1,)}),
+])
+def test_fold_sizes_must_hold_two_ints(fn: str, shape: tuple[int, ...], kwargs: dict[str, object]) -> None:
+    require_torch()
+    # unlike conv and pooling, fold/unfold do not repeat a one-element size
+    x = np.zeros(shape, dtype=np.float32)
+    with pytest.raises(RuntimeError, match="It is expected"):
+        getattr(torch.nn.functional, fn)(torch.tensor(x), **kwargs)
+    with pytest.raises(RuntimeError, match="It is expected"):
+        getattr(mg.nn.functional, fn)(mg.tensor(x), **kwargs)

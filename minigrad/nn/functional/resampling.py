@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from minigrad._resize_kernels import resize_uint8
-from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError
+from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError, _ArgumentTypeError
 from minigrad.nn._checks import is_int
 from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional._windows import Ints
@@ -48,6 +48,9 @@ def _output_size(input: Tensor, size: Any, scale_factor: Any,  # noqa: A002
             raise InvalidParameterError(
                 "interpolate: recompute_scale_factor is not meaningful with an explicit size")
         sizes = list(size) if isinstance(size, (tuple, list)) else [size] * nd
+        if not all(is_int(v) for v in sizes):  # (PyTorch's TypeError: a float or None in size)
+            raise _ArgumentTypeError(f"interpolate: expected size to be one of int or Tuple[int] or "
+                                     f"Tuple[int, int] or Tuple[int, int, int], got size={size!r}")
         if len(sizes) != nd or not all(is_int(v) and v >= 0 for v in sizes):
             raise InvalidParameterError(f"interpolate: size must be a non-negative int or {nd} of them (one "
                                         f"per spatial dim of input {input.shape}), got size={size!r}")
@@ -283,7 +286,9 @@ def _upsample_name(mode: str, k: int, antialias: bool) -> str:
 
 
 def _check_factor(fn: str, name: str, value: Any) -> int:
-    if not is_int(value) or value < 1:
+    if not is_int(value):  # (PyTorch's argument parser: a TypeError)
+        raise _ArgumentTypeError(f"{fn}(): argument '{name}' must be int, not {type(value).__name__}")
+    if value < 1:
         raise InvalidParameterError(f"{fn}: {name} must be a positive int, got {name}={value!r}")
     return int(value)
 
