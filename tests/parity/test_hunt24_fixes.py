@@ -114,3 +114,25 @@ def test_fold_sizes_must_hold_two_ints(fn: str, shape: tuple[int, ...], kwargs: 
         getattr(torch.nn.functional, fn)(torch.tensor(x), **kwargs)
     with pytest.raises(RuntimeError, match="It is expected"):
         getattr(mg.nn.functional, fn)(mg.tensor(x), **kwargs)
+
+
+@pytest.mark.parametrize("train", [True, False])
+def test_instance_norm_statistics_may_differ_in_dtype_but_not_weights(train: bool) -> None:
+    require_torch()
+    x = np.random.default_rng(2).random((2, 3, 4))
+    stats = (np.array([0.1, 0.0, -0.2], dtype=np.float32), np.array([1.5, 0.7, 1.0], dtype=np.float32))
+    # float32 running statistics with a float64 input: PyTorch casts them (eval) or updates them (train)
+    theirs = torch.nn.InstanceNorm1d(3, track_running_stats=True)
+    ours = mg.nn.InstanceNorm1d(3, track_running_stats=True)
+    for m, lib in ((theirs, torch), (ours, mg)):
+        m.running_mean.copy_(lib.tensor(stats[0]))
+        m.running_var.copy_(lib.tensor(stats[1]))
+        m.train(train)
+    assert_close(ours(mg.tensor(x)), theirs(torch.tensor(x)).detach().numpy())
+    assert_close(ours.running_mean, theirs.running_mean.numpy(), rtol=1e-6)  # (float32 rounding)
+    assert ours.running_mean.dtype == mg.float32
+    # float32 affine weights with a float64 input: PyTorch's mixed dtype error
+    with pytest.raises(RuntimeError, match="mixed dtype"):
+        torch.nn.InstanceNorm1d(3, affine=True).train(train)(torch.tensor(x))
+    with pytest.raises(RuntimeError, match="mixed dtype"):
+        mg.nn.InstanceNorm1d(3, affine=True).train(train)(mg.tensor(x))
