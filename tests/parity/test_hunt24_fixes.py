@@ -136,3 +136,18 @@ def test_instance_norm_statistics_may_differ_in_dtype_but_not_weights(train: boo
         torch.nn.InstanceNorm1d(3, affine=True).train(train)(torch.tensor(x))
     with pytest.raises(RuntimeError, match="mixed dtype"):
         mg.nn.InstanceNorm1d(3, affine=True).train(train)(mg.tensor(x))
+
+
+@pytest.mark.parametrize("smoothing", [-0.1, -5.0])
+@pytest.mark.parametrize("probabilities", [False, True])
+def test_cross_entropy_negative_label_smoothing_is_none(smoothing: float, probabilities: bool) -> None:
+    require_torch()
+    logits = np.array([[1.0, 2.0, 0.5], [0.0, 1.0, 3.0]])
+    target = np.array([[0.2, 0.3, 0.5], [1.0, 0.0, 0.0]]) if probabilities else np.array([1, 0])
+    tx, mx = torch.tensor(logits, requires_grad=True), mg.tensor(logits, requires_grad=True)
+    theirs = torch.nn.functional.cross_entropy(tx, torch.tensor(target), label_smoothing=smoothing)
+    ours = mg.nn.functional.cross_entropy(mx, mg.tensor(target), label_smoothing=smoothing)
+    assert_close(ours, theirs.detach().numpy())
+    theirs.backward()
+    ours.backward()
+    assert_close(mx.grad, tx.grad.numpy())
