@@ -567,7 +567,9 @@ BUDGETS: dict[str, int] = {
     # NotImplementedError / ValueError classes for bad pad, factor, size, padding, compute_mode arguments
     # +5 (hunt24): instance_norm's dtype rules (weights must match, running statistics may not)
     # +2 (hunt24): F.cross_entropy takes a negative label_smoothing as 0, as PyTorch's kernel
-    "minigrad/nn": 16233,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
+    # +9 (hunt24): interpolate floors double source positions as floats, antialias skips the slots
+    # past a window (an inf there made nan)
+    "minigrad/nn": 16242,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1011,8 +1013,9 @@ BUDGETS: dict[str, int] = {
     # (merge of hunt23: both sides' lines)
     # +14 (hunt24): the minigrad/nn lines above
     # +33 (hunt24): those and cdist's compute_mode check
-    # +5 (hunt24): instance_norm's dtype rules; +2: a negative label_smoothing
-    "minigrad": 65138,  # (progs15 and hunt15 merged: the lists above)
+    # +5 (hunt24): instance_norm's dtype rules; +2: a negative label_smoothing; +9: interpolate's
+    # float-floored double positions and antialias windows
+    "minigrad": 65147,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -151,3 +151,35 @@ def test_cross_entropy_negative_label_smoothing_is_none(smoothing: float, probab
     theirs.backward()
     ours.backward()
     assert_close(mx.grad, tx.grad.numpy())
+
+
+@pytest.mark.parametrize(("mode", "shape", "size"), [
+    ("linear", (1, 1, 4), (20,)), ("linear", (1, 1, 3), (9,)), ("bilinear", (1, 2, 3, 4), (9, 20)),
+    ("bicubic", (1, 1, 4, 3), (20, 9)), ("trilinear", (1, 1, 2, 3, 4), (5, 9, 20))])
+def test_float64_linear_source_index_is_floored_as_a_float(mode: str, shape: tuple[int, ...],
+                                                           size: tuple[int, ...]) -> None:
+    require_torch()
+    # PyTorch floors a double source position with floorf (1 - 2e-16 becomes 1): an inf next to an output
+    # that sits on a pixel reaches it (inf) or not (finite), never as 0 * inf (nan)
+    rng = np.random.default_rng(3)
+    for flat in range(int(np.prod(shape))):
+        x = rng.random(shape)
+        x.flat[flat] = np.inf
+        theirs = torch.nn.functional.interpolate(torch.tensor(x), size=size, mode=mode)
+        ours = mg.nn.functional.interpolate(mg.tensor(x), size=size, mode=mode)
+        assert_close(ours, theirs.numpy())
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic"])
+@pytest.mark.parametrize(("n", "o"), [(11, 5), (2, 5), (16, 3), (5, 8)])
+def test_antialias_ignores_what_lies_past_a_window(mode: str, n: int, o: int) -> None:
+    require_torch()
+    rng = np.random.default_rng(4)
+    for pos in range(n):
+        x = rng.random((1, 1, 2, n))
+        x[..., pos] = np.inf
+        if (n, o, pos, mode) == (11, 5, 5, "bicubic"):
+            continue  # (a filter weight PyTorch rounds to a tiny number and numpy to 0 there)
+        theirs = torch.nn.functional.interpolate(torch.tensor(x), size=(2, o), mode=mode, antialias=True)
+        ours = mg.nn.functional.interpolate(mg.tensor(x), size=(2, o), mode=mode, antialias=True)
+        assert_close(ours, theirs.numpy())
