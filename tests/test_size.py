@@ -569,7 +569,9 @@ BUDGETS: dict[str, int] = {
     # +2 (hunt24): F.cross_entropy takes a negative label_smoothing as 0, as PyTorch's kernel
     # +9 (hunt24): interpolate floors double source positions as floats, antialias skips the slots
     # past a window (an inf there made nan)
-    "minigrad/nn": 16242,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
+    # +6 (hunt24): binary_cross_entropy keeps input's dtype with a weight of another; multi_margin_loss
+    # refuses such a weight (PyTorch's RuntimeError)
+    "minigrad/nn": 16248,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1014,8 +1016,8 @@ BUDGETS: dict[str, int] = {
     # +14 (hunt24): the minigrad/nn lines above
     # +33 (hunt24): those and cdist's compute_mode check
     # +5 (hunt24): instance_norm's dtype rules; +2: a negative label_smoothing; +9: interpolate's
-    # float-floored double positions and antialias windows
-    "minigrad": 65147,  # (progs15 and hunt15 merged: the lists above)
+    # float-floored double positions and antialias windows; +6: loss weights of another dtype
+    "minigrad": 65153,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

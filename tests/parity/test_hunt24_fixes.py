@@ -183,3 +183,23 @@ def test_antialias_ignores_what_lies_past_a_window(mode: str, n: int, o: int) ->
         theirs = torch.nn.functional.interpolate(torch.tensor(x), size=(2, o), mode=mode, antialias=True)
         ours = mg.nn.functional.interpolate(mg.tensor(x), size=(2, o), mode=mode, antialias=True)
         assert_close(ours, theirs.numpy())
+
+
+def test_loss_weights_of_another_dtype() -> None:
+    require_torch()
+    rng = np.random.default_rng(5)
+    x, t, w = rng.random((4, 3)), rng.random((4, 3)), np.array([1.0, 0.0, 3.0])
+    # binary_cross_entropy multiplies a float64 weight into a float32 loss in place: float32 out
+    theirs = torch.nn.functional.binary_cross_entropy(torch.tensor(x, dtype=torch.float32),
+                                                      torch.tensor(t, dtype=torch.float32), torch.tensor(w))
+    ours = mg.nn.functional.binary_cross_entropy(mg.tensor(x, dtype=mg.float32),
+                                                 mg.tensor(t, dtype=mg.float32), mg.tensor(w))
+    assert ours.dtype == mg.float32 and theirs.dtype == torch.float32
+    assert_close(ours, theirs.numpy(), rtol=1e-6)
+    # multi_margin_loss reads the weight in the input's dtype: another one is PyTorch's RuntimeError
+    y = np.array([0, 2, 1, 2])
+    with pytest.raises(RuntimeError, match="expected scalar type Float but found Double"):
+        torch.nn.functional.multi_margin_loss(torch.tensor(x, dtype=torch.float32), torch.tensor(y),
+                                              weight=torch.tensor(w))
+    with pytest.raises(RuntimeError, match="expected scalar type Float but found Double"):
+        mg.nn.functional.multi_margin_loss(mg.tensor(x, dtype=mg.float32), mg.tensor(y), weight=mg.tensor(w))

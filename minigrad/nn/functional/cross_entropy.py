@@ -442,6 +442,8 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
                 f"binary_cross_entropy: weight of shape {weight.shape} does not broadcast to {x.shape}"
             ) from None
         loss = loss * weight
+        if loss.dtype != x.dtype:  # (PyTorch multiplies the weight into the loss in place: input's dtype)
+            loss = loss.to(x.dtype)
     return named(apply_reduction(loss, reduction), "BinaryCrossEntropyBackward0")
 
 
