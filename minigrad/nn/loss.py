@@ -235,7 +235,7 @@ class CrossEntropyLoss(_WeightedLoss):
                  label_smoothing: float = 0.0) -> None:
         super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
-        smoothing(label_smoothing)
+        smoothing(label_smoothing, strict=True)  # (F.cross_entropy takes a negative one as 0)
         self.label_smoothing = label_smoothing
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
