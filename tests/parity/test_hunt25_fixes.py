@@ -1,0 +1,48 @@
+"""torch.optim, lr_scheduler, utils.data and nn.utils against PyTorch 2.13 (hunt25's fixes)."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = pytest.importorskip("torch")
+
+
+def _sparse_step(lib: Any, name: str, kwargs: dict[str, Any]) -> Any:
+    """One step of optimizer ``name`` on an Embedding(sparse=True) weight: its rows, or the error."""
+    emb = lib.nn.Embedding(6, 3, sparse=True)
+    with lib.no_grad():
+        emb.weight.copy_(lib.tensor(np.arange(18.0).reshape(6, 3) / 10, dtype=lib.float32))
+    opt = getattr(lib.optim, name)(emb.parameters(), lr=0.1, **kwargs)
+    (emb(lib.tensor([1, 2, 2])) ** 2).sum().backward()
+    try:
+        opt.step()
+    except RuntimeError as err:
+        return str(err)
+    return emb.weight.detach().numpy().tolist()
+
+
+@pytest.mark.parametrize(("name", "kwargs"), [
+    ("Adam", {}), ("AdamW", {}), ("Adamax", {}), ("NAdam", {}), ("RAdam", {}), ("Adadelta", {}),
+    ("RMSprop", {}), ("Rprop", {}), ("ASGD", {}), ("Adafactor", {}), ("Muon", {}),
+    ("SGD", {"weight_decay": 0.1}), ("SGD", {"momentum": 0.9, "weight_decay": 0.1}),
+    ("Adagrad", {"weight_decay": 0.1}),
+    ("SGD", {"momentum": 0.9}), ("Adagrad", {}), ("Adagrad", {"maximize": True}),
+])  # fmt: skip
+def test_sparse_gradients_are_refused_as_pytorch_refuses_them(name: str, kwargs: dict[str, Any]) -> None:
+    require_torch()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyTorch's sparse Adagrad warns (once) of its sparse checks
+        theirs = _sparse_step(torch, name, kwargs)
+    ours = _sparse_step(mg, name, kwargs)
+    if isinstance(theirs, str):
+        assert ours == theirs
+    else:
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+
