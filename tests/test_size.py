@@ -579,8 +579,9 @@ BUDGETS: dict[str, int] = {
     # +7 (hunt17): hyperparameters and scheduler arguments that are no number raise PyTorch's TypeError too;
     # +4 in the merge (both sides)
     # +16 (libs22): lbfgs._strong_wolfe with PyTorch's signature on tensors (pytorch-minimize imports it)
-    # +30 (hunt25): the optimizers refuse a sparse (Embedding(sparse=True)) gradient as PyTorch's do
-    "minigrad/optim": 4548,
+    # +32 (hunt25): the optimizers refuse a sparse (Embedding(sparse=True)) gradient as PyTorch's do;
+    # OneCycleLR checks max_momentum before base_momentum
+    "minigrad/optim": 4550,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
     # 32,722: main's 27,500 (mg.compile, the var primitive, torch.amp, utils.tensorboard, issue 13's
@@ -1004,8 +1005,8 @@ BUDGETS: dict[str, int] = {
     # +18 (hunt23): MultiheadAttention's and from_pretrained's asserted checks, attention mask dtypes,
     # scaled_dot_product_attention's E = 0, a bool generate_square_subsequent_mask, the is_causal hint
     # (merge of hunt23: both sides' lines)
-    # hunt25: +36 optimizers refuse sparse gradients as PyTorch's
-    "minigrad": 65120,  # (progs15 and hunt15 merged: the lists above)
+    # hunt25: +38 optimizers refuse sparse gradients as PyTorch's, OneCycleLR's momentum check order
+    "minigrad": 65122,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -46,3 +46,15 @@ def test_sparse_gradients_are_refused_as_pytorch_refuses_them(name: str, kwargs:
     else:
         np.testing.assert_allclose(ours, theirs, rtol=1e-6)
 
+
+
+def test_one_cycle_checks_max_momentum_length_before_base_momentum() -> None:
+    require_torch()
+    messages = []
+    for lib in (torch, mg):
+        opt = lib.optim.SGD([lib.nn.Parameter(lib.zeros(2))], lr=0.1, momentum=0.9)
+        with pytest.raises(ValueError) as info:
+            lib.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=10, base_momentum=[0.8, 0.7],
+                                              max_momentum=[0.95, 0.9])
+        messages.append(str(info.value))
+    assert messages[1] == messages[0]
