@@ -1005,8 +1005,9 @@ BUDGETS: dict[str, int] = {
     # +18 (hunt23): MultiheadAttention's and from_pretrained's asserted checks, attention mask dtypes,
     # scaled_dot_product_attention's E = 0, a bool generate_square_subsequent_mask, the is_causal hint
     # (merge of hunt23: both sides' lines)
-    # hunt25: +38 optimizers refuse sparse gradients as PyTorch's, OneCycleLR's momentum check order
-    "minigrad": 65122,  # (progs15 and hunt15 merged: the lists above)
+    # hunt25: +49 optimizers refuse sparse gradients as PyTorch's, OneCycleLR's momentum check order,
+    # default_collate's dtype of mixed numbers
+    "minigrad": 65133,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

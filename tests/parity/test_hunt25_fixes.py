@@ -58,3 +58,24 @@ def test_one_cycle_checks_max_momentum_length_before_base_momentum() -> None:
                                               max_momentum=[0.95, 0.9])
         messages.append(str(info.value))
     assert messages[1] == messages[0]
+
+
+@pytest.mark.parametrize("batch", [
+    [1, 2.5], [True, 2], [2, True], [True, 2.5], [1, 2], [True, False],
+    [np.int64(1), 2.5], [np.int32(1), np.float32(2)], [np.float32(1), np.float64(2)],
+    [np.int8(1), np.int8(2)],
+], ids=repr)  # fmt: skip
+def test_default_collate_of_mixed_numbers_takes_torch_tensors_dtype(batch: list[Any]) -> None:
+    require_torch()
+    theirs, ours = torch.utils.data.default_collate(batch), mg.utils.data.default_collate(batch)
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_default_collate_of_a_tensor_and_a_number_is_a_type_error() -> None:
+    require_torch()
+    with pytest.raises(TypeError) as theirs:
+        torch.utils.data.default_collate([torch.tensor(1), 2])
+    with pytest.raises(TypeError) as ours:
+        mg.utils.data.default_collate([mg.tensor(1), 2])
+    assert str(ours.value) == str(theirs.value)
