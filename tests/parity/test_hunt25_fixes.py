@@ -79,3 +79,30 @@ def test_default_collate_of_a_tensor_and_a_number_is_a_type_error() -> None:
     with pytest.raises(TypeError) as ours:
         mg.utils.data.default_collate([mg.tensor(1), 2])
     assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("norm_type", [float("inf"), -float("inf")])
+@pytest.mark.parametrize("foreach", [None, False, True])
+def test_clip_grad_norm_inf_norm_of_an_empty_gradient_raises(norm_type: float, foreach: bool | None) -> None:
+    require_torch()
+    messages = []
+    for lib in (torch, mg):
+        empty, full = lib.nn.Parameter(lib.zeros(0)), lib.nn.Parameter(lib.zeros(2))
+        empty.grad, full.grad = lib.zeros(0), lib.ones(2)
+        with pytest.raises(RuntimeError) as info:
+            lib.nn.utils.clip_grad_norm_([full, empty], 1.0, norm_type=norm_type, foreach=foreach)
+        messages.append(str(info.value))
+    assert messages[1] == messages[0]
+
+
+def test_clip_grad_norm_coefficient_overflowing_float16_is_silent() -> None:
+    require_torch()
+    grads = []
+    for lib in (torch, mg):
+        p = lib.nn.Parameter(lib.zeros(2, dtype=lib.float16))
+        p.grad = lib.zeros(2, dtype=lib.float16)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            lib.nn.utils.clip_grad_norm_([p], -1.0)  # -1 / 1e-6 is beyond float16: -inf * 0 = nan
+        grads.append(p.grad.numpy())
+    np.testing.assert_array_equal(grads[1], grads[0])
