@@ -561,8 +561,9 @@ BUDGETS: dict[str, int] = {
     # +1 (hunt23): scaled_dot_product_attention with E = 0 (PyTorch's inf scale, not ZeroDivisionError)
     # +4 (hunt23): generate_square_subsequent_mask(dtype=bool), PyTorch's cast of its -inf mask
     # +3 (hunt23): MultiheadAttention's is_causal hint replaces attn_mask (no weights, no padding)
-    # +6 (hunt25): clip_grad_norm_'s infinity norm of an empty gradient raises as PyTorch's
-    "minigrad/nn": 16189,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
+    # +6 (hunt25): clip_grad_norm_'s infinity norm of an empty gradient raises as PyTorch's;
+    # +5 norm_except_dim (weight_norm) checks dim
+    "minigrad/nn": 16194,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1007,8 +1008,8 @@ BUDGETS: dict[str, int] = {
     # scaled_dot_product_attention's E = 0, a bool generate_square_subsequent_mask, the is_causal hint
     # (merge of hunt23: both sides' lines)
     # hunt25: +49 optimizers refuse sparse gradients as PyTorch's, OneCycleLR's momentum check order,
-    # default_collate's dtype of mixed numbers, clip_grad_norm_ of an empty gradient
-    "minigrad": 65139,  # (progs15 and hunt15 merged: the lists above)
+    # default_collate's dtype of mixed numbers, clip_grad_norm_ of an empty gradient, weight_norm's dim
+    "minigrad": 65144,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -106,3 +106,25 @@ def test_clip_grad_norm_coefficient_overflowing_float16_is_silent() -> None:
             lib.nn.utils.clip_grad_norm_([p], -1.0)  # -1 / 1e-6 is beyond float16: -inf * 0 = nan
         grads.append(p.grad.numpy())
     np.testing.assert_array_equal(grads[1], grads[0])
+
+
+@pytest.mark.parametrize("api", ["weight_norm", "parametrizations.weight_norm"])
+@pytest.mark.parametrize("dim", [2, -3, -2])
+def test_weight_norm_checks_dim_as_pytorch(api: str, dim: int) -> None:
+    require_torch()
+    results = []
+    for lib in (torch, mg):
+        module = lib.nn.Linear(4, 3)
+        with lib.no_grad():
+            module.weight.copy_(lib.tensor(np.arange(12.0).reshape(3, 4) - 5, dtype=lib.float32))
+        fn = lib.nn.utils.parametrizations.weight_norm if "." in api else lib.nn.utils.weight_norm
+        try:
+            fn(module, dim=dim)
+        except IndexError as err:
+            results.append(str(err))
+            continue
+        results.append(module(lib.ones(1, 4)).detach().numpy().tolist())
+    if isinstance(results[0], str):
+        assert results[1] == results[0]
+    else:
+        np.testing.assert_allclose(results[1], results[0], rtol=1e-6)
