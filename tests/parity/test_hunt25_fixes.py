@@ -114,12 +114,14 @@ def test_weight_norm_checks_dim_as_pytorch(api: str, dim: int) -> None:
     require_torch()
     results = []
     for lib in (torch, mg):
-        module = lib.nn.Linear(4, 3)
+        module = lib.nn.Linear(4, 3, bias=False)
         with lib.no_grad():
             module.weight.copy_(lib.tensor(np.arange(12.0).reshape(3, 4) - 5, dtype=lib.float32))
         fn = lib.nn.utils.parametrizations.weight_norm if "." in api else lib.nn.utils.weight_norm
         try:
-            fn(module, dim=dim)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", FutureWarning)  # (the old API is deprecated, in both)
+                fn(module, dim=dim)
         except IndexError as err:
             results.append(str(err))
             continue
@@ -128,3 +130,23 @@ def test_weight_norm_checks_dim_as_pytorch(api: str, dim: int) -> None:
         assert results[1] == results[0]
     else:
         np.testing.assert_allclose(results[1], results[0], rtol=1e-6)
+
+
+@pytest.mark.parametrize(("max_iter", "steps"), [(4, 1), (1, 3), (2, 2)])
+def test_lbfgs_state_keys_in_pytorch_order(max_iter: int, steps: int) -> None:
+    require_torch()
+    keys = []
+    for lib in (torch, mg):
+        x = lib.nn.Parameter(lib.tensor([0.5, -1.0, 2.0], dtype=lib.float64))
+        opt = lib.optim.LBFGS([x], max_iter=max_iter)
+
+        def closure(opt: Any = opt, x: Any = x) -> Any:
+            opt.zero_grad()
+            loss = ((x - 1) ** 2).sum() + (x**4).sum() * 0.1
+            loss.backward()
+            return loss
+
+        for _ in range(steps):
+            opt.step(closure)
+        keys.append(list(opt.state_dict()["state"][0]))
+    assert keys[1] == keys[0]
