@@ -1008,8 +1008,9 @@ BUDGETS: dict[str, int] = {
     # scaled_dot_product_attention's E = 0, a bool generate_square_subsequent_mask, the is_causal hint
     # (merge of hunt23: both sides' lines)
     # hunt25: +49 optimizers refuse sparse gradients as PyTorch's, OneCycleLR's momentum check order,
-    # default_collate's dtype of mixed numbers, clip_grad_norm_ of an empty gradient, weight_norm's dim
-    "minigrad": 65144,  # (progs15 and hunt15 merged: the lists above)
+    # default_collate's dtype of mixed numbers, clip_grad_norm_ of an empty gradient, weight_norm's dim,
+    # torch.norm's 'fro' over 3+ dims and 'nuc' without dim
+    "minigrad": 65148,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

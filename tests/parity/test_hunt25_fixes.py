@@ -150,3 +150,25 @@ def test_lbfgs_state_keys_in_pytorch_order(max_iter: int, steps: int) -> None:
             opt.step(closure)
         keys.append(list(opt.state_dict()["state"][0]))
     assert keys[1] == keys[0]
+
+
+@pytest.mark.parametrize(("shape", "p", "dim"), [
+    ((2, 3, 2, 2), "fro", (0, 2, 3)), ((2, 3, 2, 2), "fro", [0, 1, 2]), ((2, 3, 2, 2), "nuc", None),
+    ((2, 3, 2), "nuc", None), ((2, 3), "nuc", None), ((2, 3, 2, 2), "fro", (0, 1)),
+    ((2, 3, 2, 2), "fro", None),
+])  # fmt: skip
+def test_norm_fro_over_many_dims_and_nuc_without_dim_as_pytorch(shape: tuple[int, ...], p: str,
+                                                              dim: Any) -> None:
+    require_torch()
+    x = np.arange(float(np.prod(shape))).reshape(shape)
+    results = []
+    for lib in (torch, mg):
+        try:
+            results.append(lib.norm(lib.tensor(x), p=p, dim=dim).numpy())
+        except RuntimeError as err:
+            results.append(str(err))
+    if isinstance(results[0], str):
+        assert isinstance(results[1], str)
+        assert results[1].startswith("linalg.matrix_norm: dim must be a 2-tuple")
+    else:
+        np.testing.assert_allclose(results[1], results[0], rtol=1e-12)
