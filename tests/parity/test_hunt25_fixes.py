@@ -172,3 +172,17 @@ def test_norm_fro_over_many_dims_and_nuc_without_dim_as_pytorch(shape: tuple[int
         assert results[1].startswith("linalg.matrix_norm: dim must be a 2-tuple")
     else:
         np.testing.assert_allclose(results[1], results[0], rtol=1e-12)
+
+
+def test_zero_grad_keeps_a_create_graph_gradient_object() -> None:
+    require_torch()
+    same = []
+    for lib in (torch, mg):
+        p = lib.nn.Parameter(lib.tensor([1.0, 2.0]))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # (both warn of the reference cycle)
+            (p**3).sum().backward(create_graph=True)
+        grad = p.grad
+        lib.optim.SGD([p], lr=0.1).zero_grad(set_to_none=False)
+        same.append((p.grad is grad, p.grad.requires_grad, p.grad.grad_fn is None, p.grad.tolist()))
+    assert same[1] == same[0]
