@@ -1009,8 +1009,8 @@ BUDGETS: dict[str, int] = {
     # (merge of hunt23: both sides' lines)
     # hunt25: +49 optimizers refuse sparse gradients as PyTorch's, OneCycleLR's momentum check order,
     # default_collate's dtype of mixed numbers, clip_grad_norm_ of an empty gradient, weight_norm's dim,
-    # torch.norm's 'fro' over 3+ dims and 'nuc' without dim
-    "minigrad": 65148,  # (progs15 and hunt15 merged: the lists above)
+    # torch.norm's 'fro' over 3+ dims and 'nuc' without dim, a DataLoader's batch_sampler and dataset len
+    "minigrad": 65150,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -186,3 +186,19 @@ def test_zero_grad_keeps_a_create_graph_gradient_object() -> None:
         lib.optim.SGD([p], lr=0.1).zero_grad(set_to_none=False)
         same.append((p.grad is grad, p.grad.requires_grad, p.grad.grad_fn is None, p.grad.tolist()))
     assert same[1] == same[0]
+
+
+def test_dataloader_with_a_batch_sampler_needs_no_dataset_len() -> None:
+    require_torch()
+    batches = []
+    for lib in (torch, mg):
+
+        class Lookup(lib.utils.data.Dataset):  # type: ignore[name-defined,misc]
+            """Indexable, with no __len__."""
+
+            def __getitem__(self, i: int) -> int:
+                return i * 10
+
+        loader = lib.utils.data.DataLoader(Lookup(), batch_sampler=[[4, 0], [2]])
+        batches.append([b.tolist() for b in loader])
+    assert batches[1] == batches[0]
