@@ -582,8 +582,8 @@ BUDGETS: dict[str, int] = {
     # +4 in the merge (both sides)
     # +16 (libs22): lbfgs._strong_wolfe with PyTorch's signature on tensors (pytorch-minimize imports it)
     # +32 (hunt25): the optimizers refuse a sparse (Embedding(sparse=True)) gradient as PyTorch's do;
-    # OneCycleLR checks max_momentum before base_momentum
-    "minigrad/optim": 4550,
+    # OneCycleLR checks max_momentum before base_momentum; load_state_dict's KeyError/TypeError
+    "minigrad/optim": 4551,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
     # 32,722: main's 27,500 (mg.compile, the var primitive, torch.amp, utils.tensorboard, issue 13's
@@ -1009,8 +1009,9 @@ BUDGETS: dict[str, int] = {
     # (merge of hunt23: both sides' lines)
     # hunt25: +49 optimizers refuse sparse gradients as PyTorch's, OneCycleLR's momentum check order,
     # default_collate's dtype of mixed numbers, clip_grad_norm_ of an empty gradient, weight_norm's dim,
-    # torch.norm's 'fro' over 3+ dims and 'nuc' without dim, a DataLoader's batch_sampler and dataset len
-    "minigrad": 65150,  # (progs15 and hunt15 merged: the lists above)
+    # torch.norm's 'fro' over 3+ dims and 'nuc' without dim, a DataLoader's batch_sampler and dataset len,
+    # Optimizer.load_state_dict's error classes
+    "minigrad": 65151,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

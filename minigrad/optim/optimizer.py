@@ -765,7 +765,8 @@ class Optimizer:
                     hooked = replaced
             state_dict = hooked
         if not (isinstance(state_dict, Mapping) and "state" in state_dict and "param_groups" in state_dict):
-            raise InvalidParameterError(
+            # PyTorch's classes: state_dict["param_groups"] fails with KeyError, or TypeError on a non-dict
+            raise (_MissingKeyError if isinstance(state_dict, Mapping) else _ArgumentTypeError)(
                 "load_state_dict: expected a dict with 'state' and 'param_groups' entries "
                 f"(from Optimizer.state_dict()), got {type(state_dict).__name__}"
                 + (f" with keys {sorted(map(str, state_dict))}" if isinstance(state_dict, Mapping) else "")

@@ -202,3 +202,15 @@ def test_dataloader_with_a_batch_sampler_needs_no_dataset_len() -> None:
         loader = lib.utils.data.DataLoader(Lookup(), batch_sampler=[[4, 0], [2]])
         batches.append([b.tolist() for b in loader])
     assert batches[1] == batches[0]
+
+
+@pytest.mark.parametrize("saved", [{"state": {}}, [1, 2], {"param_groups": []}])
+def test_optimizer_load_state_dict_of_a_malformed_dict_raises_pytorchs_class(saved: Any) -> None:
+    require_torch()
+    classes = []
+    for lib in (torch, mg):
+        opt = lib.optim.Adam([lib.nn.Parameter(lib.ones(2))])
+        with pytest.raises((KeyError, TypeError)) as info:
+            opt.load_state_dict(saved)
+        classes.append(KeyError if isinstance(info.value, KeyError) else TypeError)
+    assert classes[1] is classes[0]
