@@ -204,12 +204,14 @@ def test_dataloader_with_a_batch_sampler_needs_no_dataset_len() -> None:
     assert batches[1] == batches[0]
 
 
-@pytest.mark.parametrize("saved", [{"state": {}}, [1, 2], {"param_groups": []}])
-def test_optimizer_load_state_dict_of_a_malformed_dict_raises_pytorchs_class(saved: Any) -> None:
+@pytest.mark.parametrize("kind", ["no param_groups", "a list", "no state"])
+def test_optimizer_load_state_dict_of_a_malformed_dict_raises_pytorchs_class(kind: str) -> None:
     require_torch()
     classes = []
     for lib in (torch, mg):
         opt = lib.optim.Adam([lib.nn.Parameter(lib.ones(2))])
+        saved = {"no param_groups": {"state": {}}, "a list": [1, 2],
+                 "no state": {"param_groups": opt.state_dict()["param_groups"]}}[kind]
         with pytest.raises((KeyError, TypeError)) as info:
             opt.load_state_dict(saved)
         classes.append(KeyError if isinstance(info.value, KeyError) else TypeError)
