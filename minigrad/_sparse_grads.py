@@ -25,7 +25,7 @@ import numpy as np
 
 from minigrad.tensor import Array, Tensor
 
-__all__ = ["note_sparse_lookup", "sparse_rows"]
+__all__ = ["note_sparse_lookup", "sparse_rows", "sparse_tracking"]
 
 
 class _Rows:
@@ -87,3 +87,9 @@ def sparse_rows(p: Tensor) -> Array | None:
     if entry is None or entry.weight() is not p or entry.rows is None or p.grad is None:
         return None
     return entry.rows
+
+
+def sparse_tracking() -> bool:
+    """Whether any weight was looked up with ``sparse=True`` (else no gradient is sparse): a cheap
+    test for the optimizers' steps, which check for sparse gradients only then."""
+    return bool(_TABLE)

@@ -32,16 +32,20 @@ __all__ = [
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,  # noqa: A002
          dtype: Any = None) -> Tensor:
     """torch.norm: the p-norm over ``dim`` (:func:`minigrad.reductions.norm`: a number, inf, 'fro'), or
-    with ``p='nuc'`` the nuclear norm of the matrices in the two dims ``dim`` (the last two by default).
+    with ``p='nuc'`` the nuclear norm of the matrices in the two dims ``dim`` (by default all dims: a
+    2-d input's).
 
     Raises:
-        InvalidParameterError: an unknown p, or 'nuc' with dims that are not two different dims.
+        InvalidParameterError: an unknown p, 'nuc' with dims that are not two different dims (without
+            ``dim``, an input that is not 2-d), or 'fro' over more than two dims (PyTorch's
+            matrix_norm error, a RuntimeError).
     """
-    if p == "nuc":
+    many_fro = p == "fro" and isinstance(dim, (list, tuple)) and len(dim) > 2
+    if p == "nuc" or many_fro:
         x = input if dtype is None else input.to(dtype)
         # (one int dim: matrix_norm's 2-tuple error, not a TypeError)
-        dims = (-2, -1) if dim is None else (dim,) if isinstance(dim, int) else tuple(dim)
-        return linalg.matrix_norm(x, "nuc", dim=dims, keepdim=keepdim)
+        dims: Any = tuple(range(x.ndim)) if dim is None else (dim,) if isinstance(dim, int) else tuple(dim)
+        return linalg.matrix_norm(x, p, dim=dims, keepdim=keepdim)
     return reductions.norm(input, p, dim, keepdim, dtype)
 
 

@@ -2176,7 +2176,7 @@ def reset_grads(tensors: Iterable[Tensor], set_to_none: bool = True) -> None:
             t.grad = None
             continue
         if g.grad_fn is not None:
-            g = t.grad = g.detach()
+            g.detach_()  # in place, as PyTorch's: the .grad stays the same object
         g.requires_grad_(False)
         g.zero_()
 

@@ -572,7 +572,9 @@ BUDGETS: dict[str, int] = {
     # past a window (an inf there made nan)
     # +6 (hunt24): binary_cross_entropy keeps input's dtype with a weight of another; multi_margin_loss
     # refuses such a weight (PyTorch's RuntimeError)
-    "minigrad/nn": 16266,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
+    # +6 (hunt25): clip_grad_norm_'s infinity norm of an empty gradient raises as PyTorch's;
+    # +5 norm_except_dim (weight_norm) checks dim
+    "minigrad/nn": 16277,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -590,7 +592,9 @@ BUDGETS: dict[str, int] = {
     # +7 (hunt17): hyperparameters and scheduler arguments that are no number raise PyTorch's TypeError too;
     # +4 in the merge (both sides)
     # +16 (libs22): lbfgs._strong_wolfe with PyTorch's signature on tensors (pytorch-minimize imports it)
-    "minigrad/optim": 4518,
+    # +32 (hunt25): the optimizers refuse a sparse (Embedding(sparse=True)) gradient as PyTorch's do;
+    # OneCycleLR checks max_momentum before base_momentum; load_state_dict's KeyError/TypeError
+    "minigrad/optim": 4551,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
     # 32,722: main's 27,500 (mg.compile, the var primitive, torch.amp, utils.tensorboard, issue 13's
@@ -1021,7 +1025,12 @@ BUDGETS: dict[str, int] = {
     # +5 (hunt24): instance_norm's dtype rules; +2: a negative label_smoothing; +9: interpolate's
     # float-floored double positions and antialias windows; +6: loss weights of another dtype
     # (merge of hunt24: both sides' lines)
-    "minigrad": 65187,  # (progs15 and hunt15 merged: the lists above)
+    # hunt25: +49 optimizers refuse sparse gradients as PyTorch's, OneCycleLR's momentum check order,
+    # default_collate's dtype of mixed numbers, clip_grad_norm_ of an empty gradient, weight_norm's dim,
+    # torch.norm's 'fro' over 3+ dims and 'nuc' without dim, a DataLoader's batch_sampler and dataset len,
+    # Optimizer.load_state_dict's error classes
+    # (merge of hunt25: both sides' lines)
+    "minigrad": 65254,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

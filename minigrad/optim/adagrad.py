@@ -46,6 +46,9 @@ class Adagrad(Optimizer):
     """
 
     _param_shaped_state = ("sum",)
+    # sparse gradients are fine (the update equals the dense one), but not with weight decay
+    _sparse_refusal = None
+    _sparse_decay_refusal = "weight_decay option is not compatible with sparse gradients"
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
                  initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: bool | None = None, *,

@@ -370,9 +370,9 @@ class LBFGS(Optimizer):
                     or np.abs(d * t).max() <= tolerance_change or abs(loss - prev_loss) < tolerance_change):
                 break
 
+        if al is not None:  # (first: PyTorch makes it within its loop, so a state dict lists it before d)
+            state["al"] = _to_state(al)
         for key, value in (("d", d), ("t", t), ("old_dirs", old_dirs), ("old_stps", old_stps), ("ro", ro),
                            ("H_diag", h_diag), ("prev_flat_grad", prev_flat_grad), ("prev_loss", prev_loss)):
             state[key] = _to_state(value)
-        if al is not None:
-            state["al"] = _to_state(al)
         return orig_loss

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from minigrad._kernels import round_to_bfloat16
+from minigrad._sparse_grads import sparse_tracking
 from minigrad.errors import InvalidParameterError
 from minigrad.optim._inplace import add_, lerp_
 from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number, lr_value
@@ -135,6 +136,8 @@ class Muon(Optimizer):
     def _update_group(self, group: dict[str, Any]) -> None:
         lr, weight_decay = lr_value(group), float(group["weight_decay"])
         momentum = float(group["momentum"])
+        if sparse_tracking():
+            self._check_sparse(group)
         for p in group["params"]:
             g = self._grad_of(p)
             if g is None:

@@ -28,11 +28,13 @@ from typing import Any, ClassVar, TypeAlias, Union
 import numpy as np
 
 from minigrad._kernels import quiet
+from minigrad._sparse_grads import sparse_rows, sparse_tracking
 from minigrad.autograd import enable_grad, no_grad
 from minigrad.default_dtype import get_default_dtype
 from minigrad.errors import (
     DeviceError,
     InvalidParameterError,
+    MinigradError,
     ShapeError,
     UnsupportedError,
     _ArgumentTypeError,
@@ -329,6 +331,11 @@ class Optimizer:
     #: State entries shaped like their parameter (checked by load_state_dict).
     _param_shaped_state: tuple[str, ...] = ()
 
+    #: PyTorch's RuntimeError for a group holding a sparse gradient (an ``Embedding(sparse=True)``
+    #: weight's), "{}" the class name; None: the update takes them, unless the group has weight decay
+    _sparse_refusal: ClassVar[str | None] = "{} does not support sparse gradients"
+    _sparse_decay_refusal: ClassVar[str | None] = None
+
     defaults: dict[str, Any]
     state: defaultdict[Tensor, dict[str, Any]]
     param_groups: list[dict[str, Any]]
@@ -582,6 +589,8 @@ class Optimizer:
                 AssertionError at the first parameter with a gradient.
         """
         capturable = group.get("capturable") and not group.get("fused")
+        if sparse_tracking():  # (an empty table unless some lookup ran with sparse=True)
+            self._check_sparse(group)
         for p in group["params"]:
             g = self._grad_of(p)
             if g is None:
@@ -597,6 +606,16 @@ class Optimizer:
             if state and p not in self.state:
                 self.state[p] = state
             p._write()  # runs after the caller's update: the array changed in place
+
+    def _check_sparse(self, group: dict[str, Any]) -> None:
+        """Refuse ``group`` as PyTorch does if it holds a sparse gradient (before updating any parameter).
+
+        Raises:
+            MinigradError: (a RuntimeError, as PyTorch's) with PyTorch's message.
+        """
+        message = self._sparse_refusal or (self._sparse_decay_refusal if group.get("weight_decay") else None)
+        if message is not None and any(sparse_rows(p) is not None for p in group["params"]):
+            raise MinigradError(message.format(type(self).__name__))
 
     def _direction(self, x: Array, g: Array, maximize: bool, weight_decay: float) -> Array:
         """The gradient the update rule sees: ``-g`` if maximize, plus ``weight_decay * x``.
@@ -746,7 +765,8 @@ class Optimizer:
                     hooked = replaced
             state_dict = hooked
         if not (isinstance(state_dict, Mapping) and "state" in state_dict and "param_groups" in state_dict):
-            raise InvalidParameterError(
+            # PyTorch's classes: state_dict["param_groups"] fails with KeyError, or TypeError on a non-dict
+            raise (_MissingKeyError if isinstance(state_dict, Mapping) else _ArgumentTypeError)(
                 "load_state_dict: expected a dict with 'state' and 'param_groups' entries "
                 f"(from Optimizer.state_dict()), got {type(state_dict).__name__}"
                 + (f" with keys {sorted(map(str, state_dict))}" if isinstance(state_dict, Mapping) else "")

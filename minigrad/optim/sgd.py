@@ -46,6 +46,9 @@ class SGD(Optimizer):
     """
 
     _param_shaped_state = ("momentum_buffer",)
+    # sparse gradients are fine, but not with weight decay (PyTorch's grad.add(param) of sparse and dense)
+    _sparse_refusal = None
+    _sparse_decay_refusal = "add(sparse, dense) is not supported. Use add(dense, sparse) instead."
 
     def __init__(self, params: ParamsT, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
                  weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,

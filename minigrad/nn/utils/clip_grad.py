@@ -60,19 +60,24 @@ def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0,
         tensors: a Tensor or an iterable of Tensors (e.g. the gradients).
         norm_type: the p of the p-norm.
         error_if_nonfinite: raise when the norm is nan or inf.
-        foreach: accepted for PyTorch compatibility and ignored.
+        foreach: PyTorch's kernel choice, the same values (it words one error differently).
 
     Returns:
         A 0-d Tensor of the tensors' dtype (float32 ``0.`` for no tensors).
 
     Raises:
-        MinigradError: the norm is not finite and ``error_if_nonfinite``.
+        MinigradError: the norm is not finite and ``error_if_nonfinite``, or an infinity norm
+            of an empty tensor (PyTorch's RuntimeError).
         InvalidParameterError: ``norm_type`` is not a number.
     """
     arrays = [t.numpy() for t in _as_list(tensors, warn_empty=False)]
     norm_type = _as_float("norm_type", norm_type)
     if not arrays:
         return from_numpy(np.array(0.0, dtype=np.float32))
+    if math.isinf(norm_type) and any(a.size == 0 for a in arrays):  # a max/min has no identity
+        which = ("_foreach_norm cannot compute the infinity norm" if norm_type > 0 and foreach is not False
+                 else f"linalg.vector_norm cannot compute the {norm_type} norm")
+        raise MinigradError(f"{which} on an empty tensor because the operation does not have an identity")
     dtype = np.result_type(*arrays)
     # overflow to inf is reported through the result, silently
     norms = quiet(lambda: np.array([_vector_norm(a, norm_type) for a in arrays], dtype=dtype))
@@ -113,7 +118,8 @@ def clip_grads_with_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float
     # bit): a branch on the coefficient's value could not be replayed by mg.compile.
     for p in params:
         g = p.grad.numpy()  # type: ignore[union-attr]
-        quiet(np.multiply, g, coef.astype(g.dtype), g)  # inf * 0 is nan, silently, as in PyTorch
+        # (a coefficient beyond float16 becomes inf, and inf * 0 nan, silently, as in PyTorch)
+        quiet(lambda: np.multiply(g, coef.astype(g.dtype), out=g))  # noqa: B023 - called at once
         p.grad._write()  # type: ignore[union-attr]
 
 
@@ -132,7 +138,7 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm
         max_norm: the largest allowed norm.
         norm_type: the p of the p-norm; ``float('inf')`` or ``'inf'`` for the max norm.
         error_if_nonfinite: raise instead of scaling when the norm is nan or inf.
-        foreach: accepted for PyTorch compatibility and ignored.
+        foreach: PyTorch's kernel choice, the same values (it words one error differently).
 
     Returns:
         The total norm before clipping, a 0-d Tensor of the gradients' dtype
@@ -145,7 +151,7 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm
     params = _as_list(parameters)
     _as_float("max_norm", max_norm)
     grads = [p.grad for p in params if p.grad is not None]
-    total = get_total_norm(grads, norm_type, error_if_nonfinite)
+    total = get_total_norm(grads, norm_type, error_if_nonfinite, foreach)
     clip_grads_with_norm_(params, max_norm, total)
     return total
 

@@ -11,6 +11,7 @@ from minigrad.nn.functional import normalize
 from minigrad.nn.module import Module
 from minigrad.nn.utils import parametrize
 from minigrad.nn.utils._orthogonal import orthogonal
+from minigrad.shapes import norm_dim
 from minigrad.tensor import Tensor
 
 __all__ = ["norm_except_dim", "orthogonal", "spectral_norm", "weight_norm"]
@@ -18,10 +19,14 @@ __all__ = ["norm_except_dim", "orthogonal", "spectral_norm", "weight_norm"]
 
 def norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0) -> Tensor:  # noqa: A002 - PyTorch's name
     """The ``pow``-norm of ``v`` over every dim but ``dim``, kept as size-1 dims (``dim=-1``: the norm
-    of the whole tensor, a 0-d tensor), as ``torch.norm_except_dim``."""
+    of the whole tensor, a 0-d tensor), as ``torch.norm_except_dim``.
+
+    Raises:
+        DimensionError: ``dim`` is out of range (an IndexError, as PyTorch's).
+    """
     if dim == -1:
         return v.norm(pow)
-    d = dim % v.ndim
+    d = norm_dim(dim, v.ndim)
     return v.norm(pow, dim=tuple(i for i in range(v.ndim) if i != d), keepdim=True)
 
 

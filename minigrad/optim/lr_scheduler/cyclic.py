@@ -43,14 +43,16 @@ def _set_momentum(group: dict[str, Any], value: float, use_beta1: bool) -> None:
 
 
 def _start_momentum(optimizer: Optimizer, base_momentum: Any, max_momentum: Any,
-                    last_epoch: int) -> tuple[bool, list[Any], list[Any]]:
+                    last_epoch: int, max_first: bool = False) -> tuple[bool, list[Any], list[Any]]:
     """Check the optimizer has a momentum; on a new schedule, start it at the maximum.
 
-    Returns ``(use_beta1, base_momentums, max_momentums)``, one per group.
+    Returns ``(use_beta1, base_momentums, max_momentums)``, one per group. ``max_first``: check
+    ``max_momentum``'s length first (OneCycleLR's order; CyclicLR checks ``base_momentum`` first).
     """
     use_beta1 = _momentum_key(optimizer)
+    max_momentums = format_param("max_momentum", optimizer, max_momentum) if max_first else []
     base_momentums = format_param("base_momentum", optimizer, base_momentum)
-    max_momentums = format_param("max_momentum", optimizer, max_momentum)
+    max_momentums = max_momentums or format_param("max_momentum", optimizer, max_momentum)
     if last_epoch == -1:
         for high, low, group in zip(max_momentums, base_momentums, optimizer.param_groups, strict=True):
             _set_momentum(group, high, use_beta1)
@@ -294,7 +296,7 @@ class OneCycleLR(LRScheduler):
                 group["min_lr"] = group["initial_lr"] / final_div_factor
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            self.use_beta1, _, _ = _start_momentum(optimizer, base_momentum, max_momentum, last_epoch)
+            self.use_beta1, _, _ = _start_momentum(optimizer, base_momentum, max_momentum, last_epoch, True)
         super().__init__(optimizer, last_epoch)
 
     @staticmethod

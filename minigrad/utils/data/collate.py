@@ -114,8 +114,12 @@ def collate_numpy_array_fn(batch: Sequence[Any], *, collate_fn_map: Any = None) 
 
 
 def collate_numpy_scalar_fn(batch: Sequence[Any], *, collate_fn_map: Any = None) -> Tensor:
-    """Numpy scalars as a tensor of their dtype."""
-    return _as_tensor(np.array(batch))
+    """Numpy scalars as a tensor of their dtype; a mix of types promoted as ``torch.as_tensor`` of the
+    list does (an int32 and a float32 give float32, a Python float the default float dtype)."""
+    first = type(batch[0])
+    if all(type(x) is first for x in batch):
+        return _as_tensor(np.array(batch))
+    return as_tensor(list(batch))
 
 
 def collate_float_fn(batch: Sequence[float], *, collate_fn_map: Any = None) -> Tensor:
@@ -124,8 +128,12 @@ def collate_float_fn(batch: Sequence[float], *, collate_fn_map: Any = None) -> T
 
 
 def collate_int_fn(batch: Sequence[int], *, collate_fn_map: Any = None) -> Tensor:
-    """Python ints as an int64 tensor (bools as a bool tensor, as torch.tensor([True, ...]))."""
-    return from_numpy(np.array(batch, dtype=np.bool_ if isinstance(batch[0], bool) else np.int64))
+    """Python ints as an int64 tensor, bools as a bool tensor; a batch whose first sample is an int
+    but not all are (a float, a bool among ints) takes ``torch.tensor(batch)``'s inferred dtype."""
+    first = type(batch[0])
+    if first in (int, bool) and all(type(x) is first for x in batch):
+        return from_numpy(np.array(batch, dtype=np.bool_ if first is bool else np.int64))
+    return as_tensor(list(batch))
 
 
 def collate_str_fn(batch: Sequence[Any], *, collate_fn_map: Any = None) -> Sequence[Any]:
@@ -142,6 +150,9 @@ default_collate_fn_map: dict[Any, Callable[..., Any]] = {
 
 def _stack_tensors(batch: Sequence[Tensor]) -> Tensor:
     first = batch[0]
+    for k, t in enumerate(batch):
+        if not isinstance(t, Tensor):  # (PyTorch's stack's TypeError)
+            raise TypeError(f"expected Tensor as element {k} in argument 0, but got {type(t).__name__}")
     if any(t.shape != first.shape for t in batch):
         k = next(i for i, t in enumerate(batch) if t.shape != first.shape)
         shapes = sorted({t.shape for t in batch})

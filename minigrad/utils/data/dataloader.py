@@ -140,7 +140,9 @@ class DataLoader:
                     )
         else:
             shuffle = False if shuffle is None else flag("shuffle", shuffle)
-            if sampler is None and (not hasattr(dataset, "__getitem__") or not hasattr(dataset, "__len__")):
+            # (a sampler or batch_sampler of its own spares a dataset its __len__, as in PyTorch)
+            if sampler is None and batch_sampler is None and (
+                    not hasattr(dataset, "__getitem__") or not hasattr(dataset, "__len__")):
                 raise TypeError(
                     f"dataset must define __getitem__ and __len__ (or be an IterableDataset), "
                     f"got {type(dataset).__name__}"
