@@ -721,6 +721,9 @@ SPECS: dict[str, list[Check]] = {
     "moe_topk_balance.py": every_number(1e-5),  # noisy top-k gates, cv^2 / Switch losses, capacity
     "lr_finder_onecycle.py": every_number(1e-5),  # LR range test, state restore, OneCycleLR variants
     "hand_adam_vs_optim.py": every_number(1e-5),  # Adam/AdamW/AMSGrad/maximize by hand vs torch.optim
+    "checkpoint_nonreentrant_mlp.py": every_number(1e-5),  # checkpoint(use_reentrant=False), dropout RNG
+    "particle_filter_smc.py": every_number(1e-5),  # bootstrap PF, systematic resampling, Kalman vs MVN
+    "tft_grn_quantiles.py": every_number(1e-5),  # GLU/GRN/variable selection, interpretable MHA, pinball
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
