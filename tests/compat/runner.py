@@ -724,6 +724,10 @@ SPECS: dict[str, list[Check]] = {
     "checkpoint_nonreentrant_mlp.py": every_number(1e-5),  # checkpoint(use_reentrant=False), dropout RNG
     "particle_filter_smc.py": every_number(1e-5),  # bootstrap PF, systematic resampling, Kalman vs MVN
     "tft_grn_quantiles.py": every_number(1e-5),  # GLU/GRN/variable selection, interpretable MHA, pinball
+    "ddim_sampler_toy.py": every_number(1e-5),  # cosine schedule in float64 buffers, DDIM eta 0/1, DDPM
+    "label_propagation_graph.py": every_number(1e-5),  # SBM graph, closed-form vs iterative LP, GCN, C&S
+    "ncf_bpr_sparse.py": every_number(1e-5),  # NeuMF with BCE negatives, BPR with SparseAdam, HR/NDCG@10
+    "deep_sets_pooling.py": every_number(1e-5),  # equivariant layer, masked pools, scatter_reduce pools
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

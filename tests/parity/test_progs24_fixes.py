@@ -19,3 +19,23 @@ def test_glu_odd_dimension_message_is_pytorchs(shape: tuple[int, ...], dim: int)
     with pytest.raises(RuntimeError) as got:
         F.glu(mg.zeros(shape), dim)
     assert str(got.value) == str(want.value)
+
+
+def _message(fn: object, lib: object) -> str:
+    with pytest.raises(RuntimeError) as caught:
+        fn(lib)  # type: ignore[operator]
+    return str(caught.value)
+
+
+@pytest.mark.parametrize("call", [
+    lambda t: t.zeros(3).scatter_reduce(0, t.tensor([0, 1]), t.ones(2), reduce="median"),
+    lambda t: t.scatter_reduce(t.zeros(3), 0, t.tensor([0, 1]), t.ones(2), "foo"),
+    lambda t: t.zeros(3).index_reduce(0, t.tensor([0, 1]), t.ones(2), "sum"),
+    lambda t: t.zeros(3).scatter(0, t.tensor([0, 1]), t.ones(2), reduce="foo"),
+])
+def test_unknown_reduce_messages_are_pytorchs(call: object) -> None:
+    # deep_sets_pooling.py prints the error of scatter_reduce with an unknown reduction
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (index_reduce is beta, scatter's reduce deprecated: PyTorch warns)
+        assert _message(call, mg) == _message(call, torch)
