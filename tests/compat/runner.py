@@ -728,6 +728,10 @@ SPECS: dict[str, list[Check]] = {
     "label_propagation_graph.py": every_number(1e-5),  # SBM graph, closed-form vs iterative LP, GCN, C&S
     "ncf_bpr_sparse.py": every_number(1e-5),  # NeuMF with BCE negatives, BPR with SparseAdam, HR/NDCG@10
     "deep_sets_pooling.py": every_number(1e-5),  # equivariant layer, masked pools, scatter_reduce pools
+    "cvae_kl_annealing.py": every_number(1e-5),  # one-hot conditioning, beta schedules, free bits, IWAE
+    "stochastic_depth_resnet.py": every_number(1e-5),  # inline drop path, zero-init BN, SequentialLR warmup
+    "pointer_net_sort.py": every_number(1e-5),  # LSTM encoder, LSTMCell decoder, masked pointer attention
+    "cpc_infonce.py": every_number(1e-5),  # Conv1d+GRU, InfoNCE as cross_entropy, LBFGS linear probe
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
