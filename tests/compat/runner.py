@@ -732,6 +732,8 @@ SPECS: dict[str, list[Check]] = {
     "stochastic_depth_resnet.py": every_number(1e-5),  # inline drop path, zero-init BN, SequentialLR warmup
     "pointer_net_sort.py": every_number(1e-5),  # LSTM encoder, LSTMCell decoder, masked pointer attention
     "cpc_infonce.py": every_number(1e-5),  # Conv1d+GRU, InfoNCE as cross_entropy, LBFGS linear probe
+    "hmm_forward_backward.py": every_number(1e-5),  # log-space forward/backward, Viterbi, Baum-Welch, Adam
+    "transformer_xl_relative.py": every_number(1e-5),  # _rel_shift view trick, u/v biases, memories
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
