@@ -734,6 +734,9 @@ SPECS: dict[str, list[Check]] = {
     "cpc_infonce.py": every_number(1e-5),  # Conv1d+GRU, InfoNCE as cross_entropy, LBFGS linear probe
     "hmm_forward_backward.py": every_number(1e-5),  # log-space forward/backward, Viterbi, Baum-Welch, Adam
     "transformer_xl_relative.py": every_number(1e-5),  # _rel_shift view trick, u/v biases, memories
+    "revnet_custom_function.py": every_number(1e-5),  # reversible blocks: Function recomputing its inputs
+    "hypergradient_unrolled.py": every_number(1e-5),  # hypergradients through unrolled SGD, HD on the lr
+    "neural_spline_flow.py": every_number(1e-5),  # rational-quadratic splines, searchsorted, coupling flow
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
