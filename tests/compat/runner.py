@@ -737,6 +737,11 @@ SPECS: dict[str, list[Check]] = {
     "revnet_custom_function.py": every_number(1e-5),  # reversible blocks: Function recomputing its inputs
     "hypergradient_unrolled.py": every_number(1e-5),  # hypergradients through unrolled SGD, HD on the lr
     "neural_spline_flow.py": every_number(1e-5),  # rational-quadratic splines, searchsorted, coupling flow
+    # the sampled-KL run (scale-mixture prior through exp/log) grows PyTorch's and numpy's one-ulp differences
+    # in exp over its Adam steps, so its lines are checked to 2%; the closed-form local-reparam run exactly
+    "bayes_by_backprop.py": every_number(1e-5, lines=r"^(?!local=False)") + [
+        Check(_FLOAT, 0.02, lines=r"^local=False"), Check(_WORDS, 0, lines=r"^local=False")],
+    "egnn_equivariant.py": every_number(1e-5),  # E(n)-equivariant layers, segment sums, rotation checks
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
