@@ -4,7 +4,6 @@ a scale-mixture prior, the KL estimated from samples (log q - log p) or in close
 torch.distributions.kl_divergence, the local reparameterisation trick variant, minibatch KL weighting,
 predictive mean/std from 50 forward passes, and the reprs of the distributions and layers."""
 
-import math
 
 import torch
 import torch.distributions as D

@@ -126,4 +126,4 @@ Rb = random_rotation(gen)
 with torch.no_grad():
     p1, _ = model(H, X, ROW, COL, BATCH, 64)
     p2, _ = model(H, X @ Rb.T, ROW, COL, BATCH, 64)
-print("trained model invariant:", torch.allclose(p1, p2, atol=1e-3), f"max diff < 1e-3")
+print("trained model invariant:", torch.allclose(p1, p2, atol=1e-3), "max diff < 1e-3")
