@@ -39,3 +39,33 @@ def test_unknown_reduce_messages_are_pytorchs(call: object) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # (index_reduce is beta, scatter's reduce deprecated: PyTorch warns)
         assert _message(call, mg) == _message(call, torch)
+
+
+_NOT_PD = [[1.0, 2.0], [2.0, 1.0]]
+
+
+@pytest.mark.parametrize("make", [
+    lambda t: t.tensor(_NOT_PD),
+    lambda t: t.stack([t.eye(2), t.tensor(_NOT_PD)]),
+    lambda t: t.stack([t.eye(2), t.tensor(_NOT_PD)]).reshape(1, 2, 2, 2),
+    lambda t: t.diag(t.tensor([1.0, -1.0, 2.0])),
+    lambda t: t.tensor([[1.0, float("nan")], [float("nan"), 1.0]]),
+])
+@pytest.mark.parametrize("call", [
+    lambda t, a: t.linalg.cholesky(a),
+    lambda t, a: t.linalg.cholesky(a, upper=True),
+    lambda t, a: t.cholesky(a),
+    lambda t, a: t.linalg.cholesky_ex(a, check_errors=True),
+])
+def test_cholesky_not_positive_definite_message_is_pytorchs(make: object, call: object) -> None:
+    # svgp_inducing_points.py prints the LinAlgError of linalg.cholesky on an indefinite matrix
+    import warnings
+
+    def message(lib: object) -> str:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (torch.cholesky is deprecated: both warn)
+            with pytest.raises(lib.linalg.LinAlgError) as caught:  # type: ignore[attr-defined]
+                call(lib, make(lib))  # type: ignore[operator]
+        return str(caught.value)
+
+    assert message(mg) == message(torch)

@@ -380,9 +380,10 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
     """
     x = _checks.tensor("glu", input)
     if x.ndim == 0:
-        raise ShapeError("glu does not support scalars because halving size must be even")  # (PyTorch's words)
+        # (PyTorch's words, here and below: scripts print them)
+        raise ShapeError("glu does not support scalars because halving size must be even")
     size = x.size(dim)  # DimensionError for a dim out of range
-    if not isinstance(size, int) or size % 2:  # PyTorch's message, with the dim made non-negative
+    if not isinstance(size, int) or size % 2:  # (the dim made non-negative, as PyTorch's)
         raise ShapeError(f"Halving dimension must be even, but dimension {dim % x.ndim} is size {size}")
     if size == 0:  # two empty halves
         return x * x.sigmoid()

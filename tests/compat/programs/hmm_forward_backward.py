@@ -28,7 +28,6 @@ def sample(n_seq, gen):
 
 
 def forward(log_pi, log_A, log_B, obs):
-    N = obs.shape[0]
     alphas = [log_pi + log_B[:, obs[:, 0]].t()]
     for t in range(1, T):
         prev = alphas[-1].unsqueeze(2) + log_A.unsqueeze(0)
