@@ -744,6 +744,7 @@ SPECS: dict[str, list[Check]] = {
                              Check(_FLOAT, 0.02, lines=_BBB_SAMPLED), Check(_WORDS, 0, lines=_BBB_SAMPLED)],
     "egnn_equivariant.py": every_number(1e-5),  # E(n)-equivariant layers, segment sums, rotation checks
     "svgp_inducing_points.py": every_number(1e-5),  # whitened SVGP ELBO vs exact GP, cholesky errors
+    "common_errors_debugging.py": every_number(1e-5),  # the usual mistakes: which exception class each raises
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
