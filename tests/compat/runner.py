@@ -745,6 +745,8 @@ SPECS: dict[str, list[Check]] = {
     "egnn_equivariant.py": every_number(1e-5),  # E(n)-equivariant layers, segment sums, rotation checks
     "svgp_inducing_points.py": every_number(1e-5),  # whitened SVGP ELBO vs exact GP, cholesky errors
     "common_errors_debugging.py": every_number(1e-5),  # the usual mistakes: which exception class each raises
+    "deepfm_dcn_ctr.py": every_number(1e-5),  # hashed ids, FM trick, cross network, rank AUC, calibration
+    "soft_dtw_alignment.py": every_number(1e-5),  # soft-min recursion, alignment by autograd, barycenter
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
