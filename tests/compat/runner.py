@@ -747,6 +747,8 @@ SPECS: dict[str, list[Check]] = {
     "common_errors_debugging.py": every_number(1e-5),  # the usual mistakes: which exception class each raises
     "deepfm_dcn_ctr.py": every_number(1e-5),  # hashed ids, FM trick, cross network, rank AUC, calibration
     "soft_dtw_alignment.py": every_number(1e-5),  # soft-min recursion, alignment by autograd, barycenter
+    "perceiver_sdpa.py": every_number(1e-5),  # latent cross-attention on SDPA: masks, scale, GQA, causal
+    "learned_optimizer_l2l.py": every_number(1e-5),  # LSTM optimizer, unrolled meta-loss, truncated BPTT
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
