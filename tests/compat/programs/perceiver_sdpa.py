@@ -35,7 +35,7 @@ rep = F.scaled_dot_product_attention(q, kv_heads.repeat_interleave(2, dim=1), kv
 print("enable_gqa == repeat_interleave:", torch.allclose(gqa, rep, atol=1e-6))
 try:
     F.scaled_dot_product_attention(q, kv_heads, kv_heads)
-except RuntimeError as e:
+except RuntimeError:
     print("RuntimeError without enable_gqa")
 fully_masked = F.scaled_dot_product_attention(q, k, v, attn_mask=torch.zeros(3, 5, dtype=torch.bool))
 print("fully masked rows:", fully_masked.isnan().all().item(), "or zeros:", (fully_masked == 0).all().item())
