@@ -82,7 +82,7 @@ with torch.no_grad():
     for k in (0, 4, 7):
         s = sigmas[k].item()
         pred = model(pts, torch.full((3,), k))
-        truth = vmap(grad(lambda x: mixture(s).log_prob(x)))(pts)
+        truth = vmap(grad(lambda x, s=s: mixture(s).log_prob(x)))(pts)
         print(f"sigma {s:.3f} score err {(pred - truth).norm(dim=1).mean().item():.4f}")
 print(f"sliced SM at sigma index 7: {ssm_loss(model, data[:256].clone(), torch.full((256,), 7)).item():.4f}")
 
