@@ -284,7 +284,9 @@ BUDGETS: dict[str, int] = {
     # (+3 hunt22: integer-array index results laid out row-major, as PyTorch's)
     # +48 (gaps22): the Windows primitive, Tensor.unfold as PyTorch's strided view (its gradient a Fold)
     # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
-    "minigrad/ops.py": 3867,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names)
+    # +29 (progs24): next_functions point at the node an input had when read (as_recorded, shared with the
+    # engine's in-place rule) and one AccumulateGrad per leaf while held (grad_accumulator)
+    "minigrad/ops.py": 3896,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -1004,7 +1006,8 @@ BUDGETS: dict[str, int] = {
     # +18 (hunt23): MultiheadAttention's and from_pretrained's asserted checks, attention mask dtypes,
     # scaled_dot_product_attention's E = 0, a bool generate_square_subsequent_mask, the is_causal hint
     # (merge of hunt23: both sides' lines)
-    "minigrad": 65108,  # (progs15 and hunt15 merged: the lists above; +24 progs24: PyTorch's cholesky error)
+    # +45 (progs24): PyTorch's cholesky error, next_functions edges and AccumulateGrad identity
+    "minigrad": 65129,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -750,6 +750,7 @@ SPECS: dict[str, list[Check]] = {
     "perceiver_sdpa.py": every_number(1e-5),  # latent cross-attention on SDPA: masks, scale, GQA, causal
     "learned_optimizer_l2l.py": every_number(1e-5),  # LSTM optimizer, unrolled meta-loss, truncated BPTT
     "score_matching_toy.py": every_number(1e-5),  # DSM over a sigma ladder, func.grad scores, SSM, Langevin
+    "graph_walk_inplace.py": every_number(1e-5),  # torchviz-style walk: in-place edges, node identities
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -69,3 +69,54 @@ def test_cholesky_not_positive_definite_message_is_pytorchs(make: object, call: 
         return str(caught.value)
 
     assert message(mg) == message(torch)
+
+
+def _edge_names(fn: object) -> list[object]:
+    return [None if f is None else f.name() for f, _ in fn.next_functions]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("scenario", ["exp_then_mul_", "view_consumer", "add_into_no_grad_leaf", "twice"])
+def test_next_functions_point_at_the_node_an_input_had_when_used(scenario: str) -> None:
+    # a graph-printing script walked y.grad_fn.next_functions after x was changed in place: PyTorch's edge
+    # is still x's old grad_fn (the one y read); minigrad showed x's new (in-place) node there
+    def run(t: object) -> list[list[object]]:
+        lib: object = t
+        w = lib.ones(3, requires_grad=True)  # type: ignore[attr-defined]
+        if scenario == "exp_then_mul_":
+            x = w.exp()
+            y = x * 1
+            x.mul_(2)
+            return [_edge_names(y.grad_fn), _edge_names(x.grad_fn)]
+        if scenario == "view_consumer":
+            x = w * 3
+            y = x.sin()
+            x.add_(1)
+            return [_edge_names(y.grad_fn), _edge_names(x.grad_fn)]
+        if scenario == "add_into_no_grad_leaf":
+            x = lib.zeros(3)  # type: ignore[attr-defined]
+            y = x * w
+            x.add_(w)
+            return [_edge_names(y.grad_fn), _edge_names(x.grad_fn)]
+        x = w.sigmoid()
+        y = x * 2
+        x.mul_(3)
+        z = x * 4
+        x.add_(1)
+        return [_edge_names(y.grad_fn), _edge_names(z.grad_fn), _edge_names(x.grad_fn)]
+
+    assert run(mg) == run(torch)
+
+
+def test_accumulate_grad_node_is_the_same_object_on_every_walk() -> None:
+    # graph_walk_inplace.py (a torchviz-style dump) keys nodes by identity: PyTorch hands out one
+    # AccumulateGrad per leaf while it is alive, minigrad made a new one at each next_functions call
+    def identities(lib: object) -> list[bool]:
+        w = lib.ones(3, requires_grad=True)  # type: ignore[attr-defined]
+        b = lib.ones(3, requires_grad=True)  # type: ignore[attr-defined]
+        mul = (w.exp() * b).sum().grad_fn.next_functions[0][0]
+        first, again = mul.next_functions[1][0], mul.next_functions[1][0]
+        first.metadata["tag"] = 1
+        edge = lib.autograd.graph.get_gradient_edge(b).node  # type: ignore[attr-defined]
+        return [first is again, first.variable is b, edge is first, again.metadata.get("tag") == 1]
+
+    assert identities(mg) == identities(torch) == [True, True, True, True]
