@@ -167,9 +167,13 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = Non
 
     Raises:
         MinigradError: fewer than 2 dims, non-float inputs, a negative p.
+        InvalidParameterError: an unknown compute_mode (PyTorch's ValueError).
         DTypeError: x1 and x2 of different dtypes (PyTorch's RuntimeError).
         ShapeError: a different number of columns M.
     """
+    if compute_mode not in (None, "use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
+                            "donot_use_mm_for_euclid_dist"):
+        raise InvalidParameterError(f"{compute_mode} is not a valid value for compute_mode")
     for name, x in (("x1", x1), ("x2", x2)):
         if x.ndim < 2:
             raise MinigradError(f"cdist only supports at least 2D tensors, {name} got: {x.ndim}D")

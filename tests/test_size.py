@@ -563,8 +563,19 @@ BUDGETS: dict[str, int] = {
     # +1 (hunt23): scaled_dot_product_attention with E = 0 (PyTorch's inf scale, not ZeroDivisionError)
     # +4 (hunt23): generate_square_subsequent_mask(dtype=bool), PyTorch's cast of its -inf mask
     # +3 (hunt23): MultiheadAttention's is_causal hint replaces attn_mask (no weights, no padding)
+    # +18 (lead, s39): _checks.flag reads ints/None by truth value as PyTorch; strict_flag for kernels' bools
+    # +4 (hunt24): adaptive_avg_pool of an empty spatial dim raises as PyTorch's
+    # +10 (hunt24): 1-d/3-d 'nearest' floors dst / scale without the 2-d kernel's copy shortcut
+    # +29 (hunt24): grid_sample of an empty batch, fold/unfold's exactly-two sizes, PyTorch's TypeError /
+    # NotImplementedError / ValueError classes for bad pad, factor, size, padding, compute_mode arguments
+    # +5 (hunt24): instance_norm's dtype rules (weights must match, running statistics may not)
+    # +2 (hunt24): F.cross_entropy takes a negative label_smoothing as 0, as PyTorch's kernel
+    # +9 (hunt24): interpolate floors double source positions as floats, antialias skips the slots
+    # past a window (an inf there made nan)
+    # +6 (hunt24): binary_cross_entropy keeps input's dtype with a weight of another; multi_margin_loss
+    # refuses such a weight (PyTorch's RuntimeError)
     # +1 (progs24): F.glu's PyTorch messages
-    "minigrad/nn": 16184,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
+    "minigrad/nn": 16267,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1006,8 +1017,15 @@ BUDGETS: dict[str, int] = {
     # +18 (hunt23): MultiheadAttention's and from_pretrained's asserted checks, attention mask dtypes,
     # scaled_dot_product_attention's E = 0, a bool generate_square_subsequent_mask, the is_causal hint
     # (merge of hunt23: both sides' lines)
+    # +16 (lead, s39): Timer.repeat/autorange raising NotImplementedError as PyTorch's
+    # +18 (lead, s39): module settings given as ints/None (above)
+    # +14 (hunt24): the minigrad/nn lines above
+    # +33 (hunt24): those and cdist's compute_mode check
+    # +5 (hunt24): instance_norm's dtype rules; +2: a negative label_smoothing; +9: interpolate's
+    # float-floored double positions and antialias windows; +6: loss weights of another dtype
+    # (merge of hunt24: both sides' lines)
     # +45 (progs24): PyTorch's cholesky error, next_functions edges and AccumulateGrad identity
-    "minigrad": 65129,  # (progs15 and hunt15 merged: the lists above)
+    "minigrad": 65232,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -150,9 +150,27 @@ def normalized_shape(value: Any, name: str = "normalized_shape") -> tuple[int, .
 
 
 def flag(name: str, value: Any) -> bool:
-    """``value`` if it is a bool (numpy bools included)."""
-    if not isinstance(value, (bool, np.bool_)):
+    """A module's on/off setting as PyTorch reads it (``if bias:``): a bool, an int (``bias=0`` from a
+    config file) or None, as its truth value.
+
+    Raises:
+        InvalidParameterError: anything else (``bias="False"``, 1.0), which PyTorch would read as its
+            truth value too, but is far more often a mistake than a setting.
+    """
+    if not isinstance(value, (bool, int, np.bool_, np.integer)) and value is not None:
         raise InvalidParameterError(f"{name} must be a bool, got {name}={value!r}")
+    return bool(value)
+
+
+def strict_flag(name: str, value: Any) -> bool:
+    """``value`` if it is a bool (numpy bools included): a setting PyTorch hands to a C++ kernel, whose
+    argument parser takes nothing else (``MaxPool2d(ceil_mode=1)`` fails in its forward).
+
+    Raises:
+        InvalidParameterError: any other value; also PyTorch's TypeError.
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise _ArgumentTypeError(f"{name} must be bool, not {type(value).__name__} (got {name}={value!r})")
     return bool(value)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.errors import InvalidParameterError, ShapeError, _ArgumentTypeError
 from minigrad.nn import _checks, init
 from minigrad.nn import functional as F
 from minigrad.nn.functional._windows import Ints, ntuple
@@ -58,7 +58,9 @@ class _ConvNd(Module):
         if isinstance(padding, str):
             if transposed or padding not in ("same", "valid"):
                 allowed = "an int or a tuple of ints" if transposed else "'valid', 'same', an int or a tuple"
-                raise InvalidParameterError(f"{name}: invalid padding={padding!r}, should be {allowed}")
+                # (a transposed conv's string padding is PyTorch's TypeError, from its forward)
+                raise (_ArgumentTypeError if transposed else InvalidParameterError)(
+                    f"{name}: invalid padding={padding!r}, should be {allowed}")
             if padding == "same" and any(s != 1 for s in self.stride):
                 raise InvalidParameterError(f"{name}: padding='same' is not supported for strided "
                                             f"convolutions, got stride={self.stride}")

@@ -40,7 +40,7 @@ class PairwiseDistance(Module):
         super().__init__()
         self.norm = _checks.number("p", p)
         self.eps = _checks.number("eps", eps)
-        self.keepdim = _checks.flag("keepdim", keepdim)
+        self.keepdim = _checks.strict_flag("keepdim", keepdim)
 
     def forward(self, x1: Tensor, x2: Tensor) -> Tensor:
         """pairwise_distance(x1, x2, p, eps, keepdim)."""

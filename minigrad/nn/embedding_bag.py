@@ -52,14 +52,14 @@ class EmbeddingBag(Module):
         self.embedding_dim = _checks.nonnegative_int("embedding_dim", embedding_dim)
         self.max_norm = None if max_norm is None else _checks.number("max_norm", max_norm)
         self.norm_type = _checks.number("norm_type", norm_type)
-        self.scale_grad_by_freq = _checks.flag("scale_grad_by_freq", scale_grad_by_freq)
+        self.scale_grad_by_freq = _checks.strict_flag("scale_grad_by_freq", scale_grad_by_freq)
         if self.scale_grad_by_freq:
             raise InvalidParameterError(
                 "EmbeddingBag: scale_grad_by_freq=True is not supported (it rescales the gradient only)"
             )
         self.mode = _checks.one_of("mode", mode, ("sum", "mean", "max"))
-        self.sparse = _checks.flag("sparse", sparse)
-        self.include_last_offset = _checks.flag("include_last_offset", include_last_offset)
+        self.sparse = _checks.strict_flag("sparse", sparse)
+        self.include_last_offset = _checks.strict_flag("include_last_offset", include_last_offset)
         self.padding_idx = (None if padding_idx is None
                             else normalize_padding_idx(padding_idx, self.num_embeddings))
         _checks.device(device)

@@ -126,7 +126,7 @@ class KLDivLoss(_Loss):
     def __init__(self, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean",
                  log_target: bool = False) -> None:
         super().__init__(size_average, reduce, reduction)
-        self.log_target = _checks.flag("log_target", log_target)
+        self.log_target = _checks.strict_flag("log_target", log_target)
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
         """The loss of log-probabilities ``input`` against ``target`` of the same shape."""
@@ -143,8 +143,8 @@ class PoissonNLLLoss(_Loss):
     def __init__(self, log_input: bool = True, full: bool = False, size_average: bool | None = None,
                  eps: float = 1e-8, reduce: bool | None = None, reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction)
-        self.log_input = _checks.flag("log_input", log_input)
-        self.full = _checks.flag("full", full)
+        self.log_input = _checks.strict_flag("log_input", log_input)
+        self.full = _checks.strict_flag("full", full)
         self.eps = _checks.number("eps", eps)
 
     def forward(self, log_input: Tensor, target: Tensor) -> Tensor:
@@ -235,7 +235,7 @@ class CrossEntropyLoss(_WeightedLoss):
                  label_smoothing: float = 0.0) -> None:
         super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
-        smoothing(label_smoothing)
+        smoothing(label_smoothing, strict=True)  # (F.cross_entropy takes a negative one as 0)
         self.label_smoothing = label_smoothing
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
@@ -380,7 +380,7 @@ class TripletMarginLoss(_Loss):
         self.margin = _checks.positive_float("margin", margin)
         self.p = _checks.number("p", p)
         self.eps = _checks.number("eps", eps)
-        self.swap = _checks.flag("swap", swap)
+        self.swap = _checks.strict_flag("swap", swap)
 
     def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
         """The loss of the triplets (N, D) each."""

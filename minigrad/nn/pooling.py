@@ -47,7 +47,7 @@ class _MaxPoolNd(Module):
         self.padding = _size(name, "padding", padding, self._nd, low=0)
         self.dilation = _size(name, "dilation", dilation, self._nd)
         self.return_indices = _checks.flag("return_indices", return_indices)
-        self.ceil_mode = _checks.flag("ceil_mode", ceil_mode)
+        self.ceil_mode = _checks.strict_flag("ceil_mode", ceil_mode)
 
     def forward(self, input: Tensor) -> Any:  # noqa: A002
         """Max over each window; with ``return_indices`` also the per-plane index of each max."""
@@ -104,8 +104,8 @@ class _AvgPoolNd(Module):
         self.kernel_size = _size(name, "kernel_size", kernel_size, self._nd)
         self.stride = self.kernel_size if stride is None else _size(name, "stride", stride, self._nd)
         self.padding = _size(name, "padding", padding, self._nd, low=0)
-        self.ceil_mode = _checks.flag("ceil_mode", ceil_mode)
-        self.count_include_pad = _checks.flag("count_include_pad", count_include_pad)
+        self.ceil_mode = _checks.strict_flag("ceil_mode", ceil_mode)
+        self.count_include_pad = _checks.strict_flag("count_include_pad", count_include_pad)
         if divisor_override is not None and (not is_int(divisor_override) or divisor_override == 0):
             raise InvalidParameterError(f"{name}: divisor_override must be a non-zero int, got "
                                         f"divisor_override={divisor_override!r}")
@@ -183,7 +183,7 @@ class _LPPoolNd(Module):
         self.norm_type = _checks.number("norm_type", norm_type)
         self.kernel_size = kernel_size
         self.stride = stride
-        self.ceil_mode = _checks.flag("ceil_mode", ceil_mode)
+        self.ceil_mode = _checks.strict_flag("ceil_mode", ceil_mode)
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """The pooled input."""

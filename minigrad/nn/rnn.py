@@ -211,7 +211,7 @@ class RNNBase(Module):
         dropout_p = _checks.unit_interval("dropout", dropout)
         assert dropout_p is not None
         self.dropout = dropout_p
-        self.bidirectional = _checks.flag("bidirectional", bidirectional)
+        self.bidirectional = _checks.strict_flag("bidirectional", bidirectional)
         self.proj_size = _checks.nonnegative_int("proj_size", proj_size)
         if self.proj_size and mode != "LSTM":
             raise InvalidParameterError(

@@ -87,8 +87,8 @@ class Embedding(Module):
                             else normalize_padding_idx(padding_idx, self.num_embeddings))
         self.max_norm = None if max_norm is None else _checks.number("max_norm", max_norm)
         self.norm_type = _checks.number("norm_type", norm_type)
-        self.scale_grad_by_freq = _checks.flag("scale_grad_by_freq", scale_grad_by_freq)
-        self.sparse = _checks.flag("sparse", sparse)
+        self.scale_grad_by_freq = _checks.strict_flag("scale_grad_by_freq", scale_grad_by_freq)
+        self.sparse = _checks.strict_flag("sparse", sparse)
         _checks.device(device)
         dt = _checks.float_dtype(dtype)
         if _weight is not None:

@@ -277,6 +277,22 @@ class Timer:
         times = self._loop(number, stop, min_run_time, max_run_time, callback)
         return Measurement(number, times, self._task_spec)
 
+    def repeat(self, repeat: int = -1, number: int = -1) -> None:
+        """Not offered, as in PyTorch (its Timer keeps ``timeit.Timer``'s name but not the method).
+
+        Raises:
+            NotImplementedError: always, pointing at :meth:`blocked_autorange`.
+        """
+        raise NotImplementedError("See `Timer.blocked_autorange.`")
+
+    def autorange(self, callback: Callable[[int, float], Any] | None = None) -> None:
+        """Not offered, as in PyTorch.
+
+        Raises:
+            NotImplementedError: always, pointing at :meth:`blocked_autorange`.
+        """
+        raise NotImplementedError("See `Timer.blocked_autorange.`")
+
 
 class Compare:
     """A table per label of Measurements' medians: a row per (threads, env, sub-label), a column per

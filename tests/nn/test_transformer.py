@@ -128,7 +128,7 @@ class TestMultiheadAttention:
             ({"embed_dim": 8, "num_heads": 2, "batch_first": "yes"}, "batch_first='yes'"),
             ({"embed_dim": 8, "num_heads": 2, "kdim": 0}, "kdim=0"),
             ({"embed_dim": 8, "num_heads": 2, "vdim": 2.5}, "vdim=2.5"),
-            ({"embed_dim": 8, "num_heads": 2, "add_zero_attn": 1}, "add_zero_attn=1"),
+            ({"embed_dim": 8, "num_heads": 2, "add_zero_attn": "y"}, "add_zero_attn=.y."),  # (1: True)
             ({"embed_dim": 8, "num_heads": 2, "device": "cuda"}, "device='cuda'.*CPU"),
         ],
     )

@@ -65,6 +65,7 @@ def _loader_id(kwargs: dict[str, Any]) -> str:
 @pytest.mark.parametrize("kwargs", LOADER_ARGS, ids=map(_loader_id, LOADER_ARGS))
 def test_dataloader_arguments(kwargs: dict[str, Any]) -> None:
     def run(lib: Any, td: Any, dl: Any) -> list[Any]:
+        lib.manual_seed(0)  # (a shuffling loader draws its order from the global stream, as PyTorch's)
         ds = td(lib.tensor(np.arange(10.0)))
         loader = dl(ds, **kwargs)
         return [len(loader), *_batches(loader)]

@@ -131,7 +131,7 @@ def scaled_dot_product_attention(
     q = _check_float("query", query)
     k = _check_float("key", key)
     v = _check_float("value", value)
-    if _checks.flag("enable_gqa", enable_gqa):
+    if _checks.strict_flag("enable_gqa", enable_gqa):
         k, v = _repeat_heads(q, k, "key"), _repeat_heads(q, v, "value")
     if q.ndim < 2 or k.ndim < 2 or v.ndim < 2:
         raise ShapeError(

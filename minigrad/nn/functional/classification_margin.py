@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad.dtypes import scalar_type_name
-from minigrad.errors import InvalidParameterError, MinigradError, ShapeError
+from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.grad_mode import is_grad_enabled
 from minigrad.nn import _checks
 from minigrad.nn.functional._grad_names import named
@@ -88,6 +88,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
         InvalidParameterError: p not 1 or 2 (a ValueError, as PyTorch), weight not 1-D, unknown reduction,
             a target out of [0, C).
         ShapeError: input not 1-D or 2-D, target of the wrong shape.
+        DTypeError: weight of another dtype than input (PyTorch's RuntimeError).
     """
     reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
     if p not in (1, 2) or isinstance(p, bool):
@@ -102,6 +103,9 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     if weight is not None and x.ndim in (1, 2) and c and weight.numel() != c:
         raise ShapeError(f"multi_margin_loss: inconsistent weight size, expected {c} but got "
                          f"{list(weight.shape)}")
+    if weight is not None and weight.dtype != x.dtype:  # (PyTorch's kernel reads weight as input's dtype)
+        raise DTypeError(f"expected scalar type {scalar_type_name(x.dtype)} but found "
+                         f"{scalar_type_name(weight.dtype)} (multi_margin_loss: weight of input's dtype)")
     y = _class_targets("multi_margin_loss", x, target, 0)
     if y.size and (y.min() < 0 or y.max() >= c):
         raise InvalidParameterError(f"multi_margin_loss: target out of range [0, {c}): {y.tolist()}")

@@ -20,7 +20,13 @@ from typing import Any
 from minigrad import ops
 from minigrad.dtypes import c_type_name
 from minigrad.dtypes import scalar_type_name as _scalar_name
-from minigrad.errors import InvalidParameterError, MinigradError, ShapeError, UnsupportedError
+from minigrad.errors import (
+    InvalidParameterError,
+    MinigradError,
+    ShapeError,
+    UnsupportedError,
+    _ArgumentTypeError,
+)
 from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional._windows import Ints, check_fits, dims_text, ntuple, spatial_input
 from minigrad.tensor import Tensor, matmul
@@ -189,8 +195,8 @@ def _conv_transpose(fn: str, nd: int, input: Tensor, weight: Tensor, bias: Tenso
     kernel = tuple(kernel_list)
     s = ntuple(fn, "stride", stride, nd)
     d = ntuple(fn, "dilation", dilation, nd)
-    if isinstance(padding, str):
-        raise InvalidParameterError(
+    if isinstance(padding, str):  # (PyTorch's argument parser: a TypeError)
+        raise _ArgumentTypeError(
             f"{fn}: padding must be an int or a tuple of ints, got padding={padding!r}")
     p = ntuple(fn, "padding", padding, nd, low=0)
     op = ntuple(fn, "output_padding", output_padding, nd, low=0)
@@ -256,6 +262,14 @@ def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
                            groups, dilation)
 
 
+def _pair(fn: str, name: str, value: Any, low: int = 1) -> Ints:
+    """fold/unfold's two ints: unlike the conv and pooling sizes, a sequence must hold exactly 2."""
+    if isinstance(value, (tuple, list)) and len(value) != 2:  # (PyTorch's im2col check, a RuntimeError)
+        raise InvalidParameterError(f"It is expected {name} equals to 2, but got size {len(value)} ({fn}: "
+                                    f"{name}={value!r})")
+    return ntuple(fn, name, value, 2, low=low)
+
+
 def unfold(input: Tensor, kernel_size: Size, dilation: Size = 1, padding: Size = 0,  # noqa: A002
            stride: Size = 1) -> Tensor:
     """Sliding local blocks (im2col) of a (N, C, H, W) or (C, H, W) input: (N, C * kH * kW, L).
@@ -268,10 +282,10 @@ def unfold(input: Tensor, kernel_size: Size, dilation: Size = 1, padding: Size =
         ShapeError: the input is not 3D or 4D, or the kernel does not fit the padded input.
     """
     x, batched = spatial_input("unfold", input, 2)
-    k = ntuple("unfold", "kernel_size", kernel_size, 2)
-    d = ntuple("unfold", "dilation", dilation, 2)
-    p = ntuple("unfold", "padding", padding, 2, low=0)
-    s = ntuple("unfold", "stride", stride, 2)
+    k = _pair("unfold", "kernel_size", kernel_size)
+    d = _pair("unfold", "dilation", dilation)
+    p = _pair("unfold", "padding", padding, low=0)
+    s = _pair("unfold", "stride", stride)
     check_fits("unfold", [v + 2 * pp for v, pp in zip(x.shape[2:], p)], k, d, input.shape)
     cols = ops.Unfold.apply(x, kernel=k, stride=s, dilation=d, padding=tuple((v, v) for v in p))
     return named(cols if batched else cols.squeeze(0), "Im2ColBackward0")  # (PyTorch's one op)
@@ -293,11 +307,11 @@ def fold(input: Tensor, output_size: Size, kernel_size: Size, dilation: Size = 1
     if input.ndim not in (2, 3):
         raise ShapeError(f"fold: expected a 2D (unbatched) or 3D (batched) input, got shape {input.shape}")
     x = input if input.ndim == 3 else input.unsqueeze(0)
-    size = ntuple("fold", "output_size", output_size, 2)
-    k = ntuple("fold", "kernel_size", kernel_size, 2)
-    d = ntuple("fold", "dilation", dilation, 2)
-    p = ntuple("fold", "padding", padding, 2, low=0)
-    s = ntuple("fold", "stride", stride, 2)
+    size = _pair("fold", "output_size", output_size)
+    k = _pair("fold", "kernel_size", kernel_size)
+    d = _pair("fold", "dilation", dilation)
+    p = _pair("fold", "padding", padding, low=0)
+    s = _pair("fold", "stride", stride)
     blocks = [(v + 2 * pp - dd * (kk - 1) - 1) // ss + 1 for v, pp, dd, kk, ss in zip(size, p, d, k, s)]
     kk = math.prod(k)
     if x.shape[1] % kk:

@@ -38,12 +38,14 @@ __all__ = [
 _UNSIGNED = {n: np.dtype(f"u{n}") for n in (1, 2, 4, 8)}  # integers of each size, read as unsigned
 
 
-def smoothing(value: Any) -> float:
-    """``label_smoothing`` if a number in [0, 1]; else PyTorch's words (InvalidParameterError)."""
-    if not _checks.is_real(value) or not 0 <= value <= 1:
+def smoothing(value: Any, strict: bool = False) -> float:
+    """``label_smoothing`` if a number at most 1 (a negative one smooths nothing: 0, as PyTorch's kernel
+    smooths only above 0; ``strict``, for a layer's constructor, refuses it); else PyTorch's words
+    (InvalidParameterError)."""
+    if not _checks.is_real(value) or not value <= 1 or (strict and not value >= 0):
         raise InvalidParameterError(f"label_smoothing must be between 0.0 and 1.0. Got: {value} "
                                     f"(label_smoothing={value!r})")
-    return float(value)
+    return max(float(value), 0.0)
 
 
 def _target_shape_error(logp: Tensor, target: Tensor, fn: str, shape: tuple[int, ...]) -> None:
@@ -440,6 +442,8 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
                 f"binary_cross_entropy: weight of shape {weight.shape} does not broadcast to {x.shape}"
             ) from None
         loss = loss * weight
+        if loss.dtype != x.dtype:  # (PyTorch multiplies the weight into the loss in place: input's dtype)
+            loss = loss.to(x.dtype)
     return named(apply_reduction(loss, reduction), "BinaryCrossEntropyBackward0")
 
 

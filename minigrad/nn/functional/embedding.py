@@ -18,6 +18,7 @@ from minigrad.errors import (
     _ArgumentTypeError,
     _AssertedParameterError,
     _IndexArgumentError,
+    _KernelParameterError,
 )
 from minigrad.nn import _checks
 from minigrad.nn.functional._grad_names import named
@@ -259,9 +260,10 @@ def _embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None,  # noq
                 f"embedding_bag: per_sample_weights of shape {per_sample_weights.shape} must have the "
                 f"input's shape {idx.shape}"
             )
-        if mode != "sum":
-            raise InvalidParameterError(
-                f"embedding_bag: per_sample_weights is only supported for mode='sum', got mode={mode!r}"
+        if mode != "sum":  # (PyTorch's NotImplementedError: a feature it lacks)
+            raise _KernelParameterError(
+                f"embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for "
+                f"mode='sum' (got mode={mode!r})"
             )
         if per_sample_weights.dtype != weight.dtype:  # (PyTorch's kernel takes one dtype, no promotion)
             raise DTypeError(

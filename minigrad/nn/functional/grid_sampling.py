@@ -15,6 +15,7 @@ indices it reads, not the position.
 from __future__ import annotations
 
 import itertools
+import math
 import warnings
 from collections.abc import Sequence
 
@@ -215,14 +216,14 @@ def _grid_sample(input: Tensor, grid: Tensor, mode: str, padding_mode: str,  # n
     pos = [_source(grid[..., i], n, "zeros" if mode == "bicubic" else padding_mode, align)
            for i, n in enumerate(sizes)]
     n, c = input.shape[:2]
-    flat_input = input.reshape(n, c, -1)
+    flat_input = input.reshape(n, c, math.prod(sizes))  # (explicit: -1 is ambiguous for an empty batch)
     out_shape = (n, c, *grid.shape[1:-1])
     strides = np.cumprod((1, *sizes[:-1]))  # W, H, D strides of the flattened spatial dims
 
     def pick(corner: list[np.ndarray], weight: Tensor | None) -> Tensor:
         inside = np.logical_and.reduce([(i >= 0) & (i < s) for i, s in zip(corner, sizes, strict=True)])
         index = sum(np.where(inside, i, 0) * st for i, st in zip(corner, strides, strict=True))
-        index = index.reshape(n, 1, -1)
+        index = index.reshape(n, 1, math.prod(grid.shape[1:-1]))
         index = np.ascontiguousarray(np.broadcast_to(index, (n, c, index.shape[2])), dtype=np.int64)
         values = flat_input.gather(2, from_numpy(index))
         mask = from_numpy(inside.astype(input.dtype))

@@ -125,7 +125,7 @@ def _triplet_hinge(a: Tensor, pos: Tensor, neg: Tensor, distance: Callable[[Tens
                    margin: float, swap: bool, reduction: str) -> Tensor:
     d_pos = distance(a, pos)
     d_neg = distance(a, neg)
-    if _checks.flag("swap", swap):
+    if _checks.strict_flag("swap", swap):
         d_neg = d_neg.minimum(distance(pos, neg))
     return apply_reduction((d_pos + margin - d_neg).clamp_min(0), reduction)
 

@@ -240,12 +240,17 @@ def instance_norm(
         ShapeError: input has fewer than 3 dims, a buffer or weight/bias is not
             of shape (C,), or (with input stats) one spatial element per instance.
         MinigradError: ``use_input_stats=False`` without running statistics.
+        DTypeError: weight/bias of another float dtype than the input (running statistics may differ).
     """
     if _checks.tensor("instance_norm", input).ndim < 3:
         raise ShapeError(f"instance_norm: expected an input of shape (N, C, *spatial), got {input.shape}")
-    # (PyTorch's instance_norm is batch_norm over the (1, N * C, *) view, viewed back: ViewBackward0)
+    # PyTorch's instance_norm is batch_norm over the (1, N * C, *) view, viewed back (ViewBackward0), with
+    # weight and bias of the input's dtype but running statistics of any float dtype (repeated per instance)
+    _check_dtypes(input, weight, bias)
     if not use_input_stats:
-        return named(batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps),
+        stats = [t.to(input.dtype) if t is not None and input.dtype.kind == "f" and t.dtype.kind == "f" else t
+                 for t in (running_mean, running_var)]
+        return named(batch_norm(input, stats[0], stats[1], weight, bias, False, momentum, eps),
                      "ViewBackward0")
     n, c = input.shape[:2]
     for name, t in (("running_mean", running_mean), ("running_var", running_var),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from minigrad import ops
-from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError
+from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError, _ArgumentTypeError
 from minigrad.nn._checks import is_int
 from minigrad.nn.functional._grad_names import named
 from minigrad.shapes import int_argument
@@ -27,7 +27,7 @@ def _pairs(fn: str, pad: Sequence[int], size: tuple[int, ...], mode: str) -> lis
     if isinstance(pad, (tuple, list)):  # (a 0-d int tensor is an int to PyTorch: x-transformers pads by one)
         pad = [int(int_argument(p)) if not is_int(p) and int_argument(p) is not None else p for p in pad]
     if not isinstance(pad, (tuple, list)) or not all(is_int(p) for p in pad):
-        raise InvalidParameterError(f"{fn}: pad must be a tuple of ints, got pad={pad!r}")
+        raise _ArgumentTypeError(f"{fn}: pad must be a tuple of ints, got pad={pad!r}")  # (a TypeError)
     if len(pad) % 2:
         raise InvalidParameterError(f"{fn}: padding length must be divisible by 2, got pad={tuple(pad)}")
     ndim = len(size)

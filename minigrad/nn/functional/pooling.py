@@ -379,6 +379,10 @@ def _adaptive_avg(fn: str, nd: int, input: Tensor, output_size: Any) -> Tensor: 
     if x.dtype.kind != "f":
         raise UnsupportedError(f"{fn}: adaptive average pooling needs a floating-point input (as in "
                                f"PyTorch), got {x.dtype}; convert with .float()")
+    empty = [d for d in range(input.ndim - nd, input.ndim) if input.shape[d] == 0]
+    if empty:  # (no bins to average: PyTorch refuses rather than return nan means)
+        raise ShapeError(f"{fn}(): Expected input to have non-zero size for non-batch dimensions, but input "
+                         f"has sizes {list(input.shape)} with dimension {empty[0]} being empty")
     out = _adaptive_size(fn, output_size, x, nd)
     if 0 in out:  # no bins: PyTorch's empty result (numpy's reshapes of empty bins raised)
         return _no_bins(x, out, batched)
@@ -420,7 +424,7 @@ def adaptive_avg_pool1d(input: Tensor, output_size: int | None) -> Tensor:  # no
 
     Raises:
         InvalidParameterError: output_size is not a non-negative int.
-        ShapeError: wrong input rank.
+        ShapeError: wrong input rank, or an empty length.
     """
     return _adaptive_avg("adaptive_avg_pool1d", 1, input, output_size)
 

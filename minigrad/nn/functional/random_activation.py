@@ -45,7 +45,7 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,  # noqa
                                     f"got lower={lower!r}, upper={upper!r}")
     x = _checks.tensor("rrelu", input)
     inplace = _checks.flag("inplace", inplace)
-    if _checks.flag("training", training):
+    if _checks.strict_flag("training", training):
         if x.dtype.kind != "f":
             raise InvalidParameterError(f"rrelu: training needs a floating-point input, got {x.dtype}")
         # PyTorch draws a float64 slope for each entry <= 0 only, in order, between the bounds

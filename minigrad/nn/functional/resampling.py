@@ -22,12 +22,12 @@ from typing import Any
 import numpy as np
 
 from minigrad._resize_kernels import resize_uint8
-from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError
+from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError, _ArgumentTypeError
 from minigrad.nn._checks import is_int
 from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional._windows import Ints
 from minigrad.nn.functional.pooling import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
-from minigrad.tensor import Array, Tensor, from_numpy
+from minigrad.tensor import Array, Tensor, from_numpy, where
 
 __all__ = ["channel_shuffle", "interpolate", "pixel_shuffle", "pixel_unshuffle", "upsample",
            "upsample_bilinear", "upsample_nearest"]
@@ -48,6 +48,9 @@ def _output_size(input: Tensor, size: Any, scale_factor: Any,  # noqa: A002
             raise InvalidParameterError(
                 "interpolate: recompute_scale_factor is not meaningful with an explicit size")
         sizes = list(size) if isinstance(size, (tuple, list)) else [size] * nd
+        if not all(is_int(v) for v in sizes):  # (PyTorch's TypeError: a float or None in size)
+            raise _ArgumentTypeError(f"interpolate: expected size to be one of int or Tuple[int] or "
+                                     f"Tuple[int, int] or Tuple[int, int, int], got size={size!r}")
         if len(sizes) != nd or not all(is_int(v) and v >= 0 for v in sizes):
             raise InvalidParameterError(f"interpolate: size must be a non-negative int or {nd} of them (one "
                                         f"per spatial dim of input {input.shape}), got size={size!r}")
@@ -65,17 +68,26 @@ def _output_size(input: Tensor, size: Any, scale_factor: Any,  # noqa: A002
     return out, [None if recompute else float(s) for s in scales]
 
 
-def _nearest_index(n: int, o: int, scale: float | None, exact: bool) -> Array:
-    if not exact and o == n:
+def _nearest_index(n: int, o: int, scale: float | None, exact: bool, planar: bool, ft: Any) -> Array:
+    """Source index of each output of 'nearest' / 'nearest-exact' along one dim.
+
+    PyTorch's 2-d 'nearest' kernel copies a dim that keeps its size (or doubles it) and floors
+    dst * ratio in float; its 1-d and 3-d kernels take no such shortcut (a scale of 1.3 on 3 elements
+    gives [0, 0, 1], not a copy) and form the product in the input's precision, floored as a float.
+    """
+    if not exact and planar and o == n:
         return np.arange(o)
-    if not exact and o == 2 * n:
+    if not exact and planar and o == 2 * n:
         return np.arange(o) >> 1
     ratio = np.float32(1.0 / scale) if scale is not None and scale > 0 else np.float32(n) / np.float32(o)
     dst = np.arange(o)
     if exact:  # (dst + 0.5) is a double in PyTorch's kernel; floorf rounds the product to float first
         src = np.floor(((dst + 0.5) * np.float64(ratio)).astype(np.float32))
-    else:
+    elif planar or ft != np.float64:
         src = np.floor(dst.astype(np.float32) * ratio)
+    else:  # (a double ratio and product, then floorf)
+        wide = 1.0 / scale if scale is not None and scale > 0 else n / o
+        src = np.floor((dst * wide).astype(np.float32))
     index: Array = np.minimum(src.astype(np.int64), n - 1)
     return index
 
@@ -100,20 +112,21 @@ def _source(n: int, o: int, align_corners: bool, scale: float | None, ft: Any, c
 
 
 def _linear_taps(n: int, o: int, align_corners: bool, scale: float | None,
-                 ft: Any) -> list[tuple[Array, Array]]:
+                 ft: Any) -> list[tuple[Array, ...]]:
     if o == n:  # PyTorch still weighs the copy by (1, 0): inf there becomes nan, as here
         return [(np.arange(o), np.ones(o, ft)), (np.arange(o), np.zeros(o, ft))]
     src = _source(n, o, align_corners, scale, ft, cubic=False)
-    i0 = np.minimum(np.floor(src).astype(np.int64), n - 1)
+    # PyTorch floors with floorf: a double position is rounded to float first (1 - 2e-16 floors to 1)
+    i0 = np.minimum(np.floor(src.astype(np.float32)).astype(np.int64), n - 1)
     lam1 = np.clip(src - i0.astype(ft), ft(0), ft(1)).astype(ft)
     i1 = i0 + (i0 < n - 1)
     return [(i0, (ft(1) - lam1).astype(ft)), (i1, lam1)]
 
 
 def _cubic_taps(n: int, o: int, align_corners: bool, scale: float | None,
-                ft: Any) -> list[tuple[Array, Array]]:
+                ft: Any) -> list[tuple[Array, ...]]:
     src = _source(n, o, align_corners, scale, ft, cubic=True)
-    i = np.minimum(np.floor(src).astype(np.int64), n - 1)
+    i = np.minimum(np.floor(src.astype(np.float32)).astype(np.int64), n - 1)  # (floorf, as linear)
     t = np.clip(src - i.astype(ft), ft(0), ft(1)).astype(ft)
     a = ft(-0.75)
 
@@ -143,7 +156,7 @@ def _aa_filter(mode: str, x: Array, ft: Any) -> Array:
 
 
 def _antialias_taps(n: int, o: int, align_corners: bool, scale: float | None, ft: Any,
-                    mode: str) -> list[tuple[Array, Array]]:
+                    mode: str) -> list[tuple[Array, ...]]:
     """Each output's window [xmin, xmin + xsize) of inputs and its normalized filter weights.
 
     The window is centred at ratio * (i + 0.5) and spans the filter's support,
@@ -167,19 +180,24 @@ def _antialias_taps(n: int, o: int, align_corners: bool, scale: float | None, ft
     for w in weights[1:]:
         total = (total + w).astype(ft)
     total = np.where(total == 0, ft(1), total)
-    return [(np.minimum(xmin + j, n - 1), (w / total).astype(ft)) for j, w in enumerate(weights)]
+    # (a slot past the window, j >= xsize, adds nothing: PyTorch's loop stops there, so an inf it would
+    # have read at weight 0 does not make a nan)
+    return [(np.minimum(xmin + j, n - 1), (w / total).astype(ft), j < xsize) for j, w in enumerate(weights)]
 
 
-def _along(x: Tensor, dim: int, taps: list[tuple[Array, Array]]) -> Tensor:
-    """Sum over taps of x[..., index, ...] * weight along ``dim`` (one index, one weight per output)."""
-    where: list[Any] = [slice(None)] * (dim + 1)
+def _along(x: Tensor, dim: int, taps: list[tuple[Array, ...]]) -> Tensor:
+    """Sum over taps of x[..., index, ...] * weight along ``dim`` (one index, one weight per output; a
+    third array, if given, says which outputs the tap reaches at all)."""
+    at: list[Any] = [slice(None)] * (dim + 1)
     trail = (1,) * (x.ndim - dim - 1)
     out: Tensor | None = None
-    for index, weight in taps:
-        where[dim] = index
-        picked = x[tuple(where)]
+    for index, weight, *reach in taps:
+        at[dim] = index
+        picked = x[tuple(at)]
         unweighted = len(taps) == 1 and bool((weight == 1).all())
         term = picked if unweighted else picked * from_numpy(weight.reshape(-1, *trail))
+        if reach and not reach[0].all():
+            term = where(from_numpy(reach[0].reshape(-1, *trail)), term, 0.0)
         out = term if out is None else out + term
     assert out is not None
     return out
@@ -246,14 +264,18 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
             f"interpolate: mode {mode!r} needs a floating-point input, got {input.dtype}")
     ft = input.dtype.type
     y = input
+    finite = antialias and bool(np.isfinite(input.numpy()).all())
     for dim in reversed(range(2, input.ndim)):  # the last dim first, as PyTorch nests its loops
         n, o, scale = input.shape[dim], out[dim - 2], scales[dim - 2]
         if antialias:
             if n == o:  # PyTorch skips a dim that keeps its size
                 continue
             taps = _antialias_taps(n, o, bool(align_corners), scale, ft, mode)
+            if finite:  # (the slots past a window only matter for an inf or nan; skip their masks)
+                taps = [tap[:2] for tap in taps]
         elif mode in ("nearest", "nearest-exact"):
-            taps = [(_nearest_index(n, o, scale, mode == "nearest-exact"), np.ones(o, ft))]
+            taps = [(_nearest_index(n, o, scale, mode == "nearest-exact", input.ndim == 4, ft),
+                     np.ones(o, ft))]
         elif mode == "bicubic":
             taps = _cubic_taps(n, o, bool(align_corners), scale, ft)
         else:
@@ -273,7 +295,9 @@ def _upsample_name(mode: str, k: int, antialias: bool) -> str:
 
 
 def _check_factor(fn: str, name: str, value: Any) -> int:
-    if not is_int(value) or value < 1:
+    if not is_int(value):  # (PyTorch's argument parser: a TypeError)
+        raise _ArgumentTypeError(f"{fn}(): argument '{name}' must be int, not {type(value).__name__}")
+    if value < 1:
         raise InvalidParameterError(f"{fn}: {name} must be a positive int, got {name}={value!r}")
     return int(value)
 

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.dtypes import scalar_type_name
+from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
@@ -60,10 +61,14 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,  
 
     Raises:
         InvalidParameterError: ``p`` or ``eps`` is not a number.
+        DTypeError: an integer or bool input (PyTorch's norm refuses it).
     """
     norm_p = _checks.number("p", p)
     e = _checks.number("eps", eps)
     x = _checks.tensor("normalize", input)
+    if x.dtype.kind not in "fc":
+        raise DTypeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                         f"{scalar_type_name(x.dtype)}")
     return x / vector_norm(x, norm_p, dim, keepdim=True).clamp(min=e)
 
 

@@ -135,7 +135,7 @@ def pack_padded_sequence(input: Tensor, lengths: Tensor | Sequence[int], batch_f
             lengths are not sorted with ``enforce_sorted=True``.
     """
     _checks.tensor("pack_padded_sequence", input)
-    batch_first = _checks.flag("batch_first", batch_first)
+    batch_first = _checks.strict_flag("batch_first", batch_first)
     enforce_sorted = _checks.flag("enforce_sorted", enforce_sorted)
     if input.ndim < 2:
         raise ShapeError(
