@@ -200,8 +200,8 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
         MinigradError: ``src`` has another dtype than ``input`` (PyTorch's RuntimeError).
     """
     if reduce not in _REDUCE_PAD:
-        raise InvalidParameterError(f"scatter_reduce: reduce must be one of {sorted(_REDUCE_PAD)}, got "
-                                    f"{reduce!r}")
+        raise InvalidParameterError(  # (PyTorch's words: scripts print them)
+            f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     _same_dtype("scatter_reduce", input, src)
     d, idx = _checked_along("scatter_reduce", input, dim, index)
     if idx.size == 0:
@@ -454,7 +454,7 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
                       f"ScatterBackward{int(not isinstance(source, Tensor))}")
     kind = {"add": "sum", "multiply": "prod"}.get(reduce)
     if kind is None:
-        raise InvalidParameterError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
+        raise InvalidParameterError("reduce argument must be either add or multiply.")  # (PyTorch's words)
     if not isinstance(source, Tensor):
         _d, idx = _checked_along("scatter", input, dim, index)
         source = from_numpy(np.full(idx.shape, source, dtype=input.dtype))

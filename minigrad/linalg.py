@@ -162,9 +162,13 @@ def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:  # noqa: N803
     """L with A = L L^T (lower), or U = L^T with ``upper=True``, for symmetric positive-definite A.
 
     Raises:
-        LinAlgError: a matrix is not positive definite.
+        LinAlgError: a matrix is not positive definite (PyTorch's message: the batch element and the order
+            of its first leading minor that is not positive definite).
     """
-    lower = ops.Cholesky.apply(_square("cholesky", A))
+    try:
+        lower = ops.Cholesky.apply(_square("cholesky", A))
+    except LinAlgError:
+        raise _not_positive_definite("linalg.cholesky", A._array) from None
     return _named(lower.mT, A, "LinalgCholeskyExBackward0") if upper else lower
 
 
@@ -778,6 +782,31 @@ def _partial_cholesky(a: np.ndarray) -> tuple[np.ndarray, int]:
     return work.astype(a.dtype), 0  # (np.linalg refused a matrix this loop factors: a rounding tie)
 
 
+def _cholesky_infos(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each matrix of ``a`` flattened over its batch dims: LAPACK's partial factor and ``info`` (int32, 0
+    where the matrix factors). (Run under :func:`_kernels.quiet`: a failing pivot may be NaN or underflow.)"""
+    flat = a.reshape(-1, *a.shape[-2:])
+    partial, infos = np.zeros_like(flat), np.zeros(len(flat), dtype=np.int32)
+    for i, m in enumerate(flat):
+        try:
+            _kernels.cholesky(m)
+        except np.linalg.LinAlgError:
+            partial[i], infos[i] = _partial_cholesky(m)
+    return partial, infos
+
+
+def _not_positive_definite(name: str, a: np.ndarray, infos: np.ndarray | None = None) -> LinAlgError:
+    """PyTorch's error for ``a`` that does not factor: its first failing batch element (flat index) and
+    the order of that matrix's first leading minor that is not positive definite."""
+    if infos is None:
+        infos = _kernels.quiet(_cholesky_infos, a)[1]
+    first = int(np.argmax(infos != 0))
+    where_ = f"(Batch element {first}): " if a.ndim > 2 else ""
+    return LinAlgError(f"{name}: {where_}The factorization could not be completed because the input is not "
+                       f"positive-definite (the leading minor of order {infos[first]} is not "
+                       "positive-definite).")
+
+
 def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -> CholeskyExResult:  # noqa: N803
     """``(L, info)``: :func:`cholesky` with LAPACK's status code per matrix instead of an error, as
     scripts use it to add jitter until a covariance factors: ``info`` is int32, 0 where the matrix
@@ -793,20 +822,10 @@ def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -
     except LinAlgError:
         pass
     a = A._array
-    flat = a.reshape(-1, *a.shape[-2:])
-    partial, infos = np.zeros_like(flat), np.zeros(len(flat), dtype=np.int32)
-    for i, m in enumerate(flat):
-        try:
-            np.linalg.cholesky(m)
-        except np.linalg.LinAlgError:
-            partial[i], infos[i] = _partial_cholesky(m)
+    partial, infos = _kernels.quiet(_cholesky_infos, a)
     info = infos.reshape(a.shape[:-2])
     if check_errors:
-        first = int(np.argmax(infos != 0))
-        where_ = f"(Batch element {first}): " if a.ndim > 2 else ""
-        raise LinAlgError(f"linalg.cholesky_ex: {where_}The factorization could not be completed because the "
-                          f"input is not positive-definite (the leading minor of order {infos[first]} is not "
-                          "positive-definite).")
+        raise _not_positive_definite("linalg.cholesky_ex", a, infos)
     failed = from_numpy((infos != 0).reshape(*a.shape[:-2], 1, 1))
     eye = from_numpy(np.eye(a.shape[-1], dtype=a.dtype))
     factored = cholesky(where(failed, eye, A))  # the failed matrices swapped for I: no gradient reaches them

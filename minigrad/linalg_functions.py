@@ -16,7 +16,7 @@ import numpy as np
 from minigrad import _kernels, linalg, reductions, return_types
 from minigrad._tensor_methods import provide
 from minigrad.dtypes import kernel_error
-from minigrad.errors import InvalidParameterError, MinigradError, ShapeError, UnsupportedError
+from minigrad.errors import InvalidParameterError, LinAlgError, MinigradError, ShapeError, UnsupportedError
 from minigrad.factories import randn
 from minigrad.shapes import check_broadcast
 from minigrad.tensor import Tensor, _named, from_numpy, where
@@ -86,7 +86,11 @@ def cholesky(input: Tensor, upper: bool = False) -> Tensor:  # noqa: A002
         warnings.warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in "
                       "a future PyTorch release; U = cholesky(A, upper=True) is linalg.cholesky(A).mH",
                       UserWarning, stacklevel=2)
-    return _named(linalg.cholesky(input, upper=upper), input, "CholeskyBackward0")
+    try:
+        factor = linalg.cholesky(input, upper=upper)
+    except LinAlgError as e:  # (PyTorch's message names the function called)
+        raise LinAlgError(str(e).replace("linalg.cholesky:", "cholesky:", 1)) from None
+    return _named(factor, input, "CholeskyBackward0")
 
 
 def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:  # noqa: A002

@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import weakref
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -55,7 +56,7 @@ class AccumulateGrad:
     node; ``variable`` is the leaf.
     """
 
-    __slots__ = ("_metadata", "variable")
+    __slots__ = ("__weakref__", "_metadata", "variable")
     __module__ = "builtins"  # (printed as PyTorch's: <class 'AccumulateGrad'>)
     next_functions: tuple[()] = ()
 
@@ -77,6 +78,20 @@ class AccumulateGrad:
 
     def __repr__(self) -> str:
         return f"<AccumulateGrad object at {id(self):#x}>"
+
+
+#: each leaf's AccumulateGrad while someone holds it, by the leaf's id (the node holds the leaf, so the id
+#: is the leaf's while the entry lives): PyTorch's leaf keeps a weak pointer to its one accumulator
+_ACCUMULATORS: weakref.WeakValueDictionary[int, AccumulateGrad] = weakref.WeakValueDictionary()
+
+
+def grad_accumulator(leaf: Tensor) -> AccumulateGrad:
+    """The leaf's AccumulateGrad node: the same object each time while it is held, as PyTorch's (a script
+    walking ``next_functions`` twice, or torchviz, tells nodes apart by identity)."""
+    found = _ACCUMULATORS.get(id(leaf))
+    if found is None or found.variable is not leaf:
+        found = _ACCUMULATORS[id(leaf)] = AccumulateGrad(leaf)
+    return found
 
 
 #: PyTorch's nodes of the overloads taking a Scalar first (rsub(Tensor, Scalar), pow(Scalar, Tensor)):
@@ -177,11 +192,11 @@ class Function:
             if edges and self.name() in _SCALAR_FIRST:
                 edges = edges[1:]
             return tuple(((_typed_edge(e[0] if type(e) is tuple else e) if e is None or type(e) is tuple
-                           or isinstance(e, Function) else AccumulateGrad(e)), 0) for e in edges)
-        inputs = self.parents if shown is None else shown
+                           or isinstance(e, Function) else grad_accumulator(e)), 0) for e in edges)
+        inputs = tuple(as_recorded(p, self.seq) for p in (self.parents if shown is None else shown))
         if inputs and self.name() in _SCALAR_FIRST:  # (number - x, number ** x: the number is no input)
             inputs = inputs[1:]
-        return tuple(((torch_typed(p._ctx) if p._ctx is not None else AccumulateGrad(p)) if p._requires_grad
+        return tuple(((torch_typed(p._ctx) if p._ctx is not None else grad_accumulator(p)) if p._requires_grad
                       else None, 0) for p in inputs)
 
     def forward(self, *args: Any, **kwargs: Any) -> Array:
@@ -485,6 +500,20 @@ def torch_typed(node: Function) -> Function:
                                                           "__qualname__": name})
     node.__class__ = typed
     return node
+
+
+def as_recorded(p: Tensor, seq: int) -> Tensor:
+    """``p`` as the op numbered ``seq`` read it: an input changed in place since (its history now ends in
+    an op recorded later) stands for its old value, as PyTorch's edges point at the grad_fn a tensor had
+    when it was used (y = x * 3; x.mul_(2): y's next function is still x's old node), and as the engine's
+    backward reads it."""
+    ctx = p._ctx
+    while ctx is not None and ctx.seq > seq:
+        prior: Tensor | None = getattr(ctx, "prior", None)
+        if prior is None:
+            break
+        p, ctx = prior, prior._ctx
+    return p
 
 
 def _typed_edge(node: Any) -> Any:

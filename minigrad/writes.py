@@ -126,7 +126,7 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     """
     if reduce not in ("prod", "mean", "amax", "amin"):
         raise InvalidParameterError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin "
-                                    f"but got {reduce!r}")
+                                    f"but got {reduce}.")
     if input.ndim == 0:
         return index_reduce(input.reshape(1), dim, index, source.reshape(1), reduce,
                             include_self=include_self).reshape(())

@@ -284,7 +284,9 @@ BUDGETS: dict[str, int] = {
     # (+3 hunt22: integer-array index results laid out row-major, as PyTorch's)
     # +48 (gaps22): the Windows primitive, Tensor.unfold as PyTorch's strided view (its gradient a Fold)
     # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
-    "minigrad/ops.py": 3867,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names)
+    # +29 (progs24): next_functions point at the node an input had when read (as_recorded, shared with the
+    # engine's in-place rule) and one AccumulateGrad per leaf while held (grad_accumulator)
+    "minigrad/ops.py": 3896,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -574,7 +576,8 @@ BUDGETS: dict[str, int] = {
     # refuses such a weight (PyTorch's RuntimeError)
     # +6 (hunt25): clip_grad_norm_'s infinity norm of an empty gradient raises as PyTorch's;
     # +5 norm_except_dim (weight_norm) checks dim
-    "minigrad/nn": 16277,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
+    # +1 (progs24): F.glu's PyTorch messages
+    "minigrad/nn": 16278,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1030,7 +1033,9 @@ BUDGETS: dict[str, int] = {
     # torch.norm's 'fro' over 3+ dims and 'nuc' without dim, a DataLoader's batch_sampler and dataset len,
     # Optimizer.load_state_dict's error classes
     # (merge of hunt25: both sides' lines)
-    "minigrad": 65254,  # (progs15 and hunt15 merged: the lists above)
+    # +45 (progs24): PyTorch's cholesky error, next_functions edges and AccumulateGrad identity
+    # (merge of progs24: both sides' lines)
+    "minigrad": 65299,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

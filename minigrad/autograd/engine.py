@@ -27,7 +27,7 @@ from minigrad.errors import MinigradError, ShapeError
 from minigrad.grad_mode import _extras, set_grad_enabled
 from minigrad.memory_formats import contiguous_format as _contiguous_format
 from minigrad.memory_formats import preserve_format as _preserve_format
-from minigrad.ops import Shell, inputs_kept, sum_to
+from minigrad.ops import Shell, as_recorded, inputs_kept, sum_to
 from minigrad.ops import released_error as _released_error
 from minigrad.settings import is_warn_always_enabled as _warn_always
 from minigrad.shapes import size_mismatch
@@ -487,17 +487,9 @@ def _run_special(node: Function, g: Tensor, t: Tensor, retain_graph: bool,
 def _as_read(node: Function, parents: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
     """The inputs ``node`` read, as they were when it was recorded: a tensor changed in place since (its
     history now ends in an op recorded after ``node``) stands for its old history there, as PyTorch's edges
-    point at the grad_fn a tensor had when it was used (y = x * 3; x.mul_(2): y's gradient skips the mul_)."""
-    result = []
-    for p in parents:
-        ctx = p._ctx
-        while ctx is not None and ctx.seq > node.seq:
-            prior: Tensor | None = getattr(ctx, "prior", None)
-            if prior is None:
-                break
-            p, ctx = prior, prior._ctx
-        result.append(p)
-    return tuple(result)
+    point at the grad_fn a tensor had when it was used (y = x * 3; x.mul_(2): y's gradient skips the mul_).
+    (The same rule as ``grad_fn.next_functions``: :func:`minigrad.ops.as_recorded`.)"""
+    return tuple(as_recorded(p, node.seq) for p in parents)
 
 
 def _call_hooks(t: Tensor, g: Tensor) -> Tensor:

@@ -525,7 +525,7 @@ def get_gradient_edge(tensor: Tensor) -> GradientEdge:
     if not tensor.requires_grad:
         raise MinigradError("It is not possible to get the gradient edge for a Tensor that does not require "
                             "gradients")
-    return GradientEdge(tensor._ctx if tensor._ctx is not None else ops.AccumulateGrad(tensor), 0)
+    return GradientEdge(tensor._ctx if tensor._ctx is not None else ops.grad_accumulator(tensor), 0)
 
 
 class _MultiHandle(_HookHandle):

@@ -380,10 +380,11 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
     """
     x = _checks.tensor("glu", input)
     if x.ndim == 0:
-        raise ShapeError("glu: a 0-d input cannot be halved; expected at least 1 dim of even size")
+        # (PyTorch's words, here and below: scripts print them)
+        raise ShapeError("glu does not support scalars because halving size must be even")
     size = x.size(dim)  # DimensionError for a dim out of range
-    if not isinstance(size, int) or size % 2:
-        raise ShapeError(f"glu: halving dimension must be even, but dim {dim} of shape {x.shape} is {size}")
+    if not isinstance(size, int) or size % 2:  # (the dim made non-negative, as PyTorch's)
+        raise ShapeError(f"Halving dimension must be even, but dimension {dim % x.ndim} is size {size}")
     if size == 0:  # two empty halves
         return x * x.sigmoid()
     a, b = x.chunk(2, dim)
