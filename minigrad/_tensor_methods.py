@@ -1178,7 +1178,7 @@ class TensorMethods:
             return cast("Tensor", out)
         if shape:
             raise TypeError(f"view() takes a shape or a dtype, not both: got {shape} and dtype={dtype}")
-        a, dt = self.numpy(), resolve_dtype(dtype)
+        a, dt = self.numpy(force=True), resolve_dtype(dtype)
         if dt.itemsize != a.itemsize:
             what = f"view {a.dtype} of shape {a.shape} as {dt} (element sizes {a.itemsize} and {dt.itemsize})"
             if a.ndim == 0 or (a.shape[-1] * a.itemsize) % dt.itemsize:
@@ -1212,7 +1212,7 @@ class TensorMethods:
 
     def is_contiguous(self: Any, memory_format: Any = memory_formats.contiguous_format) -> builtins.bool:
         """True if the memory is C-ordered (PyTorch's row-major layout), or laid out as ``memory_format``."""
-        return memory_formats.is_laid_out(self.numpy(), memory_formats.check_format(
+        return memory_formats.is_laid_out(self.numpy(force=True), memory_formats.check_format(
             memory_format, "is_contiguous", optional=False))
 
     def clone(self: Any, *, memory_format: Any = memory_formats.preserve_format) -> Tensor:
@@ -1441,7 +1441,7 @@ class TensorMethods:
         if self.requires_grad and not _mode.inference:
             raise MinigradError("cannot resize variables that require grad")
         shape = shape_arg(sizes)
-        flat = self.numpy().reshape(-1)
+        flat = self.numpy(force=True).reshape(-1)
         n = int(np.prod(shape, dtype=np.int64))
         new = np.concatenate([flat[:n], np.zeros(max(0, n - flat.size), dtype=self.dtype)]).reshape(shape)
         return cast("Tensor", self._write(lambda _: new))
@@ -1464,7 +1464,7 @@ class TensorMethods:
             raise MinigradError(f"Could not set tensor of type {got} to a tensor of type {want}")
         if self._recorded(source):
             raise MinigradError("set_: minigrad does not record set_ in the graph; call it under no_grad()")
-        new = np.empty(0, dtype=self.dtype) if source is None else source.numpy()
+        new = np.empty(0, dtype=self.dtype) if source is None else source.numpy(force=True)
         return cast("Tensor", self._write(lambda _: new))
 
     def resize_as_(self: Any, the_template: Tensor, *, memory_format: Any = None) -> Tensor:
@@ -1561,7 +1561,7 @@ class TensorMethods:
         A size-1 dim that broadcasting added (numpy's step 0) reports PyTorch's step there: the size
         times the step of the dim after it (1 for the last), as ``expand`` and ``unsqueeze`` give.
         """
-        a = self.numpy()
+        a = self.numpy(force=True)
         steps = [s // a.itemsize for s in a.strides]
         for i in range(a.ndim - 1, -1, -1):
             if a.shape[i] == 1 and steps[i] == 0:
@@ -1587,7 +1587,7 @@ class TensorMethods:
 
     def data_ptr(self: Any) -> builtins.int:
         """The address of the first element (tensors sharing memory have related addresses)."""
-        return builtins.int(self.numpy().__array_interface__["data"][0])
+        return builtins.int(self.numpy(force=True).__array_interface__["data"][0])
 
     @property
     def _base(self: Any) -> Any:
@@ -1604,7 +1604,7 @@ class TensorMethods:
         if base is None:  # one stand-in per base, shared by its views (so v1._base is v2._base still holds)
             base = getattr(ref, "standin", None)
             if base is None:
-                base = ref.standin = tensor.from_numpy(Storage(self.numpy())._owner)
+                base = ref.standin = tensor.from_numpy(Storage(self.numpy(force=True))._owner)
         return base
 
     @property
@@ -1637,7 +1637,7 @@ class TensorMethods:
 
     def untyped_storage(self: Any) -> Storage:
         """The memory this tensor's elements live in (shared by its views), as PyTorch's UntypedStorage."""
-        return Storage(self.numpy())
+        return Storage(self.numpy(force=True))
 
     def __array_wrap__(self: Any, array: Any, context: Any = None,
                        return_scalar: builtins.bool = False) -> Tensor:
@@ -1655,11 +1655,11 @@ class TensorMethods:
                           "will be the only storage class. This should only matter to you if you are using "
                           "storages directly.  To access UntypedStorage directly, use "
                           "tensor.untyped_storage() instead of tensor.storage()", UserWarning, stacklevel=2)
-        return TypedStorage(self.numpy(), self.dtype)
+        return TypedStorage(self.numpy(force=True), self.dtype)
 
     def storage_offset(self: Any) -> builtins.int:
         """Elements between the start of the memory this tensor views and its first element."""
-        base = self.numpy()
+        base = self.numpy(force=True)
         while isinstance(base.base, np.ndarray):
             base = base.base
         start = builtins.int(base.__array_interface__["data"][0])
@@ -1923,7 +1923,7 @@ class TensorMethods:
             raise MinigradError(
                 f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}."
             )
-        return builtins.bool((self == element).numpy().any())
+        return builtins.bool((self == element).numpy(force=True).any())
 
     # ------------------------------------------------------------ linear algebra
     # (minigrad/linalg_functions.py)
@@ -2142,8 +2142,9 @@ class TensorMethods:
         if any(t.requires_grad for t in (self, *others)):
             raise MinigradError(f"Can't call {name}() on Variable that requires grad. Use "
                                 f"var.detach().{name}() instead.")
-        arrays = [t.expand(self.shape).numpy() for t in others]  # self's shape stays: PyTorch's expand error
-        flat = [a.reshape(-1).tolist() for a in (self.numpy(), *arrays)]
+        # (self's shape stays: PyTorch's expand error)
+        arrays = [t.expand(self.shape).numpy(force=True) for t in others]
+        flat = [a.reshape(-1).tolist() for a in (self.numpy(force=True), *arrays)]
         values = [fn(*row) for row in zip(*flat)] if others else [fn(v) for v in flat[0]]
         if any(not isinstance(v, (builtins.int, builtins.float, builtins.bool, np.generic)) for v in values):
             raise TypeError(f"{name}: the function must return a number")

@@ -109,7 +109,7 @@ class Generator:
         """Restore a state from :meth:`get_state`, or from a state tensor of :func:`get_rng_state` (PyTorch's
         ``gen.set_state(torch.get_rng_state())`` forks the global stream)."""
         if not isinstance(state, dict):
-            _load_state_bytes(self, np.asarray(state.numpy() if hasattr(state, "numpy") else state))
+            _load_state_bytes(self, np.asarray(state.numpy(force=True) if hasattr(state, "numpy") else state))
             return
         self._set_dict(state)
 

@@ -26,7 +26,13 @@ from minigrad import dtypes as _dtypes
 from minigrad._clock import tick
 from minigrad._format import tensor_repr
 from minigrad._kernels import clamp_into, fma32, memory_owner, quiet, writable_alias
-from minigrad._leaf_rules import NON_LEAF_FLAG, check_assigned_grad, leaf_requires_grad, python_type_name
+from minigrad._leaf_rules import (
+    NON_LEAF_FLAG,
+    NUMPY_REQUIRES_GRAD,
+    check_assigned_grad,
+    leaf_requires_grad,
+    python_type_name,
+)
 from minigrad._state_array import StateArray
 from minigrad._tensor_methods import _SEQUENCES, TensorMethods, dim_aliases
 from minigrad.default_dtype import get_default_dtype
@@ -367,8 +373,11 @@ class Tensor(TensorMethods):
     # ------------------------------------------------------------ conversion
 
     def numpy(self, *, force: builtins.bool = False) -> Array:
-        """The data as an ndarray (shared, not copied); ``force`` (PyTorch's: detach and copy to the CPU
-        first) changes nothing here, as the array is already on the CPU and holds no graph."""
+        """The data as an ndarray (shared, not copied). Raises MinigradError, as PyTorch's, for a tensor that
+        requires grad while grad mode is on, unless ``force=True`` (PyTorch's detach-and-copy to the CPU,
+        which shares the memory here, the data being on the CPU already)."""
+        if self._requires_grad and not force and _mode.record:
+            raise MinigradError(NUMPY_REQUIRES_GRAD)
         a = self._array
         if type(a) is not np.ndarray:  # numpy arithmetic on 0-d arrays returns numpy scalars
             a = self._array = np.asarray(a)
@@ -404,7 +413,7 @@ class Tensor(TensorMethods):
 
     def _alias(self) -> Tensor:
         """A new tensor of this one's array: an inference tensor if this one is, as PyTorch's detach."""
-        t = from_numpy(self.numpy())
+        t = from_numpy(self.numpy(force=True))
         if self.is_inference():
             t._inference = INFERENCE if _inference.threads and _mode.inference else ALIAS
         elif _inference.threads:
@@ -557,7 +566,7 @@ class Tensor(TensorMethods):
         return self
 
     def __array__(self, dtype: Any = None, copy: builtins.bool | None = None) -> Array:
-        a = self.numpy()
+        a = self.numpy()  # (np.asarray(t) of a tensor that requires grad raises as PyTorch's)
         if dtype is not None and np.dtype(dtype) != self.dtype:
             return a.astype(dtype)
         return a.copy() if copy else a
@@ -793,7 +802,7 @@ class Tensor(TensorMethods):
             if _extras.mutation is not None:  # (None unless allow_mutation_on_saved_tensors is active)
                 _extras.mutation(self)
             try:
-                new = quiet(update, self.numpy())
+                new = quiet(update, self.numpy(force=True))
             except ValueError:  # (read-only: an expanded tensor, whose memory PyTorch lets one write)
                 a = self._array
                 alias = writable_alias(a) if not a.flags.writeable else None

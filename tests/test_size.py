@@ -138,7 +138,7 @@ BUDGETS: dict[str, int] = {
     # +1 (libs22): copy_'s non_blocking documented
     # +1 (progs23): user_stacklevel imported (degrees-of-freedom warning at the user's line); +8 _var/_std
     # taking the warning's function name (std_mean()/var_mean(), as PyTorch)
-    "minigrad/tensor.py": 2522,  # (gaps merged; stack/cat check arrays' shapes and dtypes, one Stack node)
+    "minigrad/tensor.py": 2531,  # (+9 gaps24: numpy() raises for a tensor that requires grad, as PyTorch's)
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -284,7 +284,7 @@ BUDGETS: dict[str, int] = {
     # (+3 hunt22: integer-array index results laid out row-major, as PyTorch's)
     # +48 (gaps22): the Windows primitive, Tensor.unfold as PyTorch's strided view (its gradient a Fold)
     # (+6 hunt16: float16 sigmoid, softmax and log_softmax from float32)
-    "minigrad/ops.py": 3867,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names)
+    "minigrad/ops.py": 3868,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names; +1 gaps24)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -399,7 +399,7 @@ BUDGETS: dict[str, int] = {
     # does not keep (graph.saved_attribute)
     # +32 (gaps22): forward-mode jacobian/hessian keep PyTorch's graph to the inputs (and its lists)
     # +20 (libs22): torch.autograd.functional's private helpers pytorch-minimize imports
-    "minigrad/autograd": 3060,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients)
+    "minigrad/autograd": 3062,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients; +2 gaps24)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -561,7 +561,7 @@ BUDGETS: dict[str, int] = {
     # +1 (hunt23): scaled_dot_product_attention with E = 0 (PyTorch's inf scale, not ZeroDivisionError)
     # +4 (hunt23): generate_square_subsequent_mask(dtype=bool), PyTorch's cast of its -inf mask
     # +3 (hunt23): MultiheadAttention's is_causal hint replaces attn_mask (no weights, no padding)
-    "minigrad/nn": 16183,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
+    "minigrad/nn": 16187,  # (gaps, progs11 and tinyops merged; +16 progs22; +4 gaps24: numpy(force=True))
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -579,7 +579,7 @@ BUDGETS: dict[str, int] = {
     # +7 (hunt17): hyperparameters and scheduler arguments that are no number raise PyTorch's TypeError too;
     # +4 in the merge (both sides)
     # +16 (libs22): lbfgs._strong_wolfe with PyTorch's signature on tensors (pytorch-minimize imports it)
-    "minigrad/optim": 4518,
+    "minigrad/optim": 4521,  # (+3 gaps24: numpy(force=True) wraps)
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
     # 32,722: main's 27,500 (mg.compile, the var primitive, torch.amp, utils.tensorboard, issue 13's
@@ -1003,7 +1003,7 @@ BUDGETS: dict[str, int] = {
     # +18 (hunt23): MultiheadAttention's and from_pretrained's asserted checks, attention mask dtypes,
     # scaled_dot_product_attention's E = 0, a bool generate_square_subsequent_mask, the is_causal hint
     # (merge of hunt23: both sides' lines)
-    "minigrad": 65084,  # (progs15 and hunt15 merged: the lists above)
+    "minigrad": 65113,  # (progs15 and hunt15 merged: the lists above; +29 gaps24: numpy() of grad tensors)
 }
 
 

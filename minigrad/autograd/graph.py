@@ -216,8 +216,8 @@ def unpacked(node: ops.Function, ex: NodeExtras, out: Tensor,
 
 def _stand_in(original: Tensor, value: Tensor) -> Tensor:
     if _mode.record and original.requires_grad:
-        return ops.Substitute.apply(original, value=value.numpy())
-    t = from_numpy(value.numpy())
+        return ops.Substitute.apply(original, value=value.numpy(force=True))
+    t = from_numpy(value.numpy(force=True))
     store_requires_grad(t, original.requires_grad)
     t._ctx = original._ctx
     return t

@@ -135,7 +135,8 @@ def checkpoint(function: Callable[..., Any], *args: Any, use_reentrant: bool | N
     def label(t: Tensor) -> str:
         return "CheckpointFunctionBackward" if use_reentrant else t.grad_fn.name() if t.grad_fn else ""
 
-    light = {id(t): Recompute.apply(*parents, value=t.numpy(), run=rerun(k), grad=grad, label=label(t))
+    light = {id(t): Recompute.apply(*parents, value=t.numpy(force=True), run=rerun(k), grad=grad,
+                                    label=label(t))
              for k, t in enumerate(results) if t.requires_grad}
     if isinstance(out, Tensor):
         return light.get(id(out), out)
