@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from minigrad._tensor_methods import TensorMethods
 from minigrad.dtypes import c_type_name, scalar_type_name
-from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, python_type_name
 
 if TYPE_CHECKING:
     from minigrad.tensor import Tensor
@@ -28,12 +28,6 @@ NON_LEAF_FLAG_ON = "you can only change requires_grad flags of leaf variables."
 INFERENCE_FLAG = "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed."
 #: PyTorch's error for ``t.numpy()`` (and ``np.asarray(t)``) of a tensor that requires grad
 NUMPY_REQUIRES_GRAD = "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
-
-
-def python_type_name(value: object) -> str:
-    """The name PyTorch's argument checks give a value's type: ``int``, ``numpy.ndarray``, ``NoneType``."""
-    cls = type(value)
-    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
 
 
 def leaf_requires_grad(t: Tensor) -> Tensor:

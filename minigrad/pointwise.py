@@ -34,6 +34,8 @@ from minigrad.errors import (
     ShapeError,
     UnsupportedError,
     _KernelParameterError,
+    not_tensor_error,
+    python_type_name,
 )
 from minigrad.shapes import check_broadcast
 from minigrad.tensor import (
@@ -82,11 +84,11 @@ def _pair(a: Any, b: Any, fn: str = "") -> tuple[Tensor, Tensor]:
     if not isinstance(a, Tensor):
         if not isinstance(b, Tensor):
             raise TypeError(f"expected a Tensor operand, got {type(a).__name__} and {type(b).__name__}")
-        if isinstance(a, SEQUENCES):
+        if not_operand(a):
             raise sequence_error(fn or "binary op", a, method=False, name="input")
         a = _lift(a, b)
     elif not isinstance(b, Tensor):
-        if isinstance(b, SEQUENCES):
+        if not_operand(b):
             raise sequence_error(fn or "binary op", b, method=False)
         b = _lift(b, a)
     if a.dtype != b.dtype:
@@ -530,7 +532,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor: 
             return input / other  # (the operator's path: a half tensor takes the number in float32)
         a, b = _floats(input, other, fn="div")
         return a / b
-    if isinstance(other, SEQUENCES) and isinstance(input, Tensor):  # (not floor_divide's error, below)
+    if not_operand(other) and isinstance(input, Tensor):  # (not floor_divide's error, below)
         raise sequence_error("div", other, method=False, keywords=", rounding_mode=str")
     if rounding_mode == "floor":
         return floor_divide(input, other)
@@ -586,7 +588,7 @@ def _apply2q(a: Tensor, b: Tensor, mode: str) -> Tensor:
 def true_divide(input: Any, other: Any) -> Tensor:  # noqa: A002
     """input / other, always a float (TypeError for a list or tuple operand, as PyTorch's)."""
     for name, value in (("input", input), ("other", other)):
-        if isinstance(value, SEQUENCES):  # (div would name itself)
+        if not_operand(value):  # (div would name itself)
             raise sequence_error("true_divide", value, method=False, name=name)
     return div(input, other)
 
@@ -627,14 +629,13 @@ def _tensor_args(fn: str, input: Any, other: Any, both: bool = False) -> None:  
     Number overload; a list or tuple is neither), else its TypeError. A state dict's value (a StateArray)
     stands for the tensor PyTorch's ``state_dict()`` would hold there."""
     if isinstance(input, _TENSORS) and (isinstance(other, _TENSORS) or not both):
-        if isinstance(other, SEQUENCES):
+        if not_operand(other):
             raise sequence_error(fn, other, method=False)
         return
     if both:
         name, pos, value = ("input", 1, input) if not isinstance(input, _TENSORS) else ("other", 2, other)
-        raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not "
-                        f"{type(value).__name__}")
-    got = ", ".join("Tensor" if isinstance(v, Tensor) else type(v).__name__ for v in (input, other))
+        raise not_tensor_error(fn, name, pos, value)
+    got = ", ".join("Tensor" if isinstance(v, Tensor) else python_type_name(v) for v in (input, other))
     raise TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but expected one "
                     "of: (Tensor input, Tensor other), (Tensor input, Number other)")
 
@@ -642,9 +643,17 @@ def _tensor_args(fn: str, input: Any, other: Any, both: bool = False) -> None:  
 #: what PyTorch's argument parser takes for neither a Tensor nor a Number (``t.add([1.0, 2.0])`` raises)
 SEQUENCES = (list, tuple)
 
+
+def not_operand(value: Any) -> bool:
+    """Whether PyTorch's argument parser takes ``value`` for neither a Tensor nor a Number: a list, a
+    tuple or a numpy array (``t.add(np.ones(3))`` raises there; a state dict's StateArray stands for the
+    tensor PyTorch would hold, and a numpy scalar is a Number)."""
+    return isinstance(value, SEQUENCES) or type(value) is np.ndarray
+
 #: the ops whose list or tuple operand PyTorch reports in one line ("add(): argument 'other' (position 1)
 #: must be Tensor, not list"); the others list their overloads ("received an invalid combination ...")
-_ONE_LINE = frozenset({"add", "sub", "mul", "div", "add_", "sub_", "mul_", "div_"})
+_ONE_LINE = frozenset({"add", "sub", "mul", "div", "add_", "sub_", "mul_", "div_", "atan2", "atan2_", "hypot",
+                       "hypot_", "logaddexp", "logaddexp2", "fmax", "fmin", "maximum", "minimum"})
 
 
 def sequence_error(fn: str, value: Any, method: bool = True, name: str = "other",
@@ -653,14 +662,14 @@ def sequence_error(fn: str, value: Any, method: bool = True, name: str = "other"
     (``t.add([1.0])``) counts ``other`` as position 1, the function form (``torch.add(t, [1.0])``) as 2
     (``name='input'`` for a sequence first operand); ``keywords`` is how PyTorch shows the keyword
     arguments given (``', rounding_mode=str'``), which always make the overload listing."""
-    kind = type(value).__name__
+    kind = python_type_name(value)
     if fn in _ONE_LINE and not keywords:
-        position = 1 if method or name == "input" else 2
-        return TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {kind}")
+        return not_tensor_error(fn, name, 1 if method or name == "input" else 2, value)
     got = kind if method else (f"{kind}, Tensor" if name == "input" else f"Tensor, {kind}")
     got, head = got + (keywords or ""), "" if method else "Tensor input, "
+    arg = "other" if name == "input" else name  # (the overloads list the operand's own name: pow's exponent)
     return TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but "
-                     f"expected one of:\n * ({head}Tensor other)\n * ({head}Number other)\n")
+                     f"expected one of:\n * ({head}Tensor {arg})\n * ({head}Number {arg})\n")
 
 
 def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001, A002
@@ -671,6 +680,8 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001, A002
     """
     if not isinstance(input, Tensor) and not isinstance(exponent, Tensor):
         _tensor_args("pow", input, exponent)
+    if not_operand(exponent):  # (numpy would compute it: PyTorch's argument error)
+        raise sequence_error("pow", exponent, method=False, name="exponent")
     out: Tensor = input**exponent if isinstance(input, Tensor) else _tensor(exponent).__rpow__(input)
     return out
 
@@ -1133,22 +1144,34 @@ arcsinh = asinh
 arctan = atan
 arctan2 = atan2
 arctanh = atanh
-divide = div
 fix = trunc
 greater = gt
 greater_equal = ge
 less = lt
 less_equal = le
-multiply = mul
 negative = neg
 not_equal = ne
 sgn = sign
 clip = clamp
 
 
+def multiply(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """input * other: :func:`mul`, but a list or array operand raises in multiply's name (as PyTorch's)."""
+    if not_operand(other):
+        raise sequence_error("multiply", other, method=False)
+    return mul(input, other)
+
+
+def divide(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:  # noqa: A002
+    """input / other: :func:`div`, but a list or array operand raises in divide's name (as PyTorch's)."""
+    if not_operand(other):
+        raise sequence_error("divide", other, method=False, keywords=rounding_mode and ", rounding_mode=str")
+    return div(input, other, rounding_mode=rounding_mode)
+
+
 def subtract(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
     """input - alpha * other: :func:`sub` without its deprecated scalar-first overload (PyTorch has none)."""
-    if isinstance(other, SEQUENCES):  # (in its own name: PyTorch lists subtract's overloads)
+    if not_operand(other):  # (in its own name: PyTorch lists subtract's overloads)
         raise sequence_error("subtract", other, method=False)
     return sub(input, other, alpha=alpha)
 

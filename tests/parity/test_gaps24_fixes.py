@@ -119,3 +119,106 @@ def test_minigrad_itself_calls_numpy_only_with_force() -> None:
                     and "raises as PyTorch's" not in lines[toks[i].start[0] - 1]:  # (__array__'s own)
                 bare.append(f"{path.relative_to(ROOT)}:{toks[i].start[0]}")
     assert not bare, f"bare .numpy() calls (use numpy(force=True)): {bare}"
+
+
+# ------------------------------------------------------------ 2. numpy arrays as operands
+
+
+def _array_operand_cases(lib: ModuleType) -> dict[str, Callable[[], Any]]:
+    x, a = lib.ones(3), np.ones(3)
+    xi, ai = lib.ones(3, dtype=lib.int64), np.ones(3, np.int64)
+    xb, ab = lib.ones(3, dtype=lib.bool), np.ones(3, bool)
+
+    def iadd() -> Any:
+        y = x.clone()
+        y += a  # (PyTorch's __iadd__ declines: Python falls back to y + a, a new float64 tensor)
+        return y
+
+    def ifloordiv() -> Any:
+        y = x.clone()
+        y //= a
+        return y
+
+    def ipow() -> Any:
+        y = x.clone()
+        y **= a
+        return y
+
+    def array_iadd() -> Any:
+        b = a.copy()
+        b += x
+        return b
+
+    return {
+        "x.add(a)": lambda: x.add(a), "x.sub(a)": lambda: x.sub(a), "x.mul(a)": lambda: x.mul(a),
+        "x.div(a)": lambda: x.div(a), "x.add(a, alpha=2)": lambda: x.add(a, alpha=2),
+        "x.add(0-d a)": lambda: x.add(np.array(2.0)), "x.add(np.float64)": lambda: x.add(np.float64(2.0)),
+        "x.subtract(a)": lambda: x.subtract(a), "x.multiply(a)": lambda: x.multiply(a),
+        "x.divide(a)": lambda: x.divide(a), "x.multiply([1.])": lambda: x.multiply([1.0]),
+        "x.true_divide(a)": lambda: x.true_divide(a), "x.floor_divide(a)": lambda: x.floor_divide(a),
+        "x.remainder(a)": lambda: x.remainder(a), "x.fmod(a)": lambda: x.fmod(a),
+        "x.div(a, rounding_mode)": lambda: x.div(a, rounding_mode="floor"),
+        "x.copysign(a)": lambda: x.copysign(a), "x.xlogy(a)": lambda: x.xlogy(a),
+        "x.maximum(a)": lambda: x.maximum(a), "x.minimum(a)": lambda: x.minimum(a),
+        "x.atan2(a)": lambda: x.atan2(a), "x.atan2([1.])": lambda: x.atan2([1.0]),
+        "x.hypot(a)": lambda: x.hypot(a), "x.logaddexp(a)": lambda: x.logaddexp(a),
+        "x.fmax(a)": lambda: x.fmax(a), "x.fmin(a)": lambda: x.fmin(a),
+        "x.pow(a)": lambda: x.pow(a), "x.pow([1.])": lambda: x.pow([1.0]),
+        "x.eq(a)": lambda: x.eq(a), "x.ne(a)": lambda: x.ne(a), "x.lt(a)": lambda: x.lt(a),
+        "x.ge(a)": lambda: x.ge(a),
+        "x.add_(a)": lambda: x.clone().add_(a), "x.sub_(a)": lambda: x.clone().sub_(a),
+        "x.mul_(a)": lambda: x.clone().mul_(a), "x.div_(a)": lambda: x.clone().div_(a),
+        "x.fmod_(a)": lambda: x.clone().fmod_(a), "x.pow_(a)": lambda: x.clone().pow_(a),
+        "x.le_(a)": lambda: x.clone().le_(a), "x.atan2_(a)": lambda: x.clone().atan2_(a),
+        "add(x, a)": lambda: lib.add(x, a), "add(a, x)": lambda: lib.add(a, x),
+        "mul(x, a)": lambda: lib.mul(x, a), "sub(x, a)": lambda: lib.sub(x, a),
+        "div(x, a)": lambda: lib.div(x, a), "eq(x, a)": lambda: lib.eq(x, a),
+        "subtract(x, a)": lambda: lib.subtract(x, a), "multiply(x, a)": lambda: lib.multiply(x, a),
+        "divide(x, a)": lambda: lib.divide(x, a), "true_divide(x, a)": lambda: lib.true_divide(x, a),
+        "pow(x, a)": lambda: lib.pow(x, a), "fmod(x, a)": lambda: lib.fmod(x, a),
+        "maximum(x, a)": lambda: lib.maximum(x, a), "atan2(x, a)": lambda: lib.atan2(x, a),
+        "matmul(x, a)": lambda: lib.matmul(x, a),
+        # the operators: numpy's answer (through __array__ and __array_wrap__) or Python's TypeError
+        "x + a": lambda: x + a, "a + x": lambda: a + x, "x * a": lambda: x * a, "a * x": lambda: a * x,
+        "x - a": lambda: x - a, "a - x": lambda: a - x, "x / a": lambda: x / a, "a / x": lambda: a / x,
+        "x ** a": lambda: x**a, "a ** x": lambda: a**x, "x @ a": lambda: x @ a, "a @ x": lambda: a @ x,
+        "x + 0-d a": lambda: x + np.array(2.0), "x == a": lambda: x == a, "a == x": lambda: a == x,
+        "x != a": lambda: x != a, "x < a": lambda: x < a, "a < x": lambda: a < x,
+        "x // a": lambda: x // a, "a // x": lambda: a // x, "x % a": lambda: x % a, "a % x": lambda: a % x,
+        "xb & ab": lambda: xb & ab, "ab & xb": lambda: ab & xb, "xb | ab": lambda: xb | ab,
+        "xi ^ ai": lambda: xi ^ ai, "xi << ai": lambda: xi << ai, "ai >> xi": lambda: ai >> xi,
+        "x //= a": ifloordiv, "x **= a": ipow,
+        "x += a": iadd, "a += x": array_iadd,
+    }
+
+
+def test_numpy_array_operands_as_pytorch() -> None:
+    """Before gaps24 minigrad computed with a numpy array operand everywhere (``x.add(np.ones(3))``,
+    promoting to float64). PyTorch's named methods and functions raise its argument TypeError; its
+    operators decline, so numpy computes (float64) or Python raises: the same answers now."""
+    theirs = {k: _outcome(f) for k, f in _array_operand_cases(torch).items()}
+    ours = {k: _outcome(f) for k, f in _array_operand_cases(mg).items()}
+    assert ours == theirs
+    assert theirs["x.add(a)"] == ("TypeError", "add(): argument 'other' (position 1) must be Tensor, not "
+                                               "numpy.ndarray")
+
+
+def test_array_operand_of_a_tensor_that_requires_grad() -> None:
+    """``x + arr`` with x requiring grad goes through numpy (x's __array__), so PyTorch raises its numpy()
+    error there; a state dict's array still stands for a tensor (PyTorch's state_dict holds tensors)."""
+    ours, theirs = mg.ones(3, requires_grad=True), torch.ones(3, requires_grad=True)
+    assert _outcome(lambda: ours + np.ones(3)) == _outcome(lambda: theirs + np.ones(3))
+    sd = mg.nn.Linear(3, 1).state_dict()
+    assert mg.ones(3).add(sd["weight"][0]).shape == (3,)
+
+
+def test_not_tensor_message_is_one_helper() -> None:
+    """The one-line argument error is built in one place (errors.not_tensor_error), naming numpy's array
+    as PyTorch does (its module and class)."""
+    from minigrad.errors import not_tensor_error
+
+    assert str(not_tensor_error("add", "other", 1, np.ones(2))) == \
+        "add(): argument 'other' (position 1) must be Tensor, not numpy.ndarray"
+    assert _outcome(lambda: mg.ones(3).add([1.0])) == _outcome(lambda: torch.ones(3).add([1.0]))
+    assert _outcome(lambda: mg.matmul(mg.ones(3), [1.0])) == \
+        _outcome(lambda: torch.matmul(torch.ones(3), [1.0]))
