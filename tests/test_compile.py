@@ -67,7 +67,7 @@ def _state(model: nn.Module, opt: optim.Optimizer) -> list[Array]:
 
 
 def _rng_state() -> Any:
-    return default_generator.get_state()  # (a plain dict: the engine words, position and cached normal)
+    return default_generator.get_state().tolist()  # (the state's bytes as a list: comparable with ==)
 
 
 def _assert_same(a: list[Array], b: list[Array]) -> None:

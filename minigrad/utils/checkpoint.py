@@ -107,7 +107,7 @@ def checkpoint(function: Callable[..., Any], *args: Any, use_reentrant: bool | N
         warnings.warn("None of the inputs have requires_grad=True. Gradients will be None", stacklevel=2)
         with no_grad():
             return function(*args, **kwargs)
-    rng = default_generator.get_state() if preserve_rng_state else None
+    rng = default_generator._get_dict() if preserve_rng_state else None
     out = function(*args, **kwargs)
     results = _tensors(out)
     shapes = [t.shape for t in results]
@@ -115,14 +115,14 @@ def checkpoint(function: Callable[..., Any], *args: Any, use_reentrant: bool | N
 
     def rerun(k: int) -> Callable[[], Tensor]:
         def run() -> Tensor:
-            now = default_generator.get_state()
+            now = default_generator._get_dict()
             if rng is not None:
-                default_generator.set_state(rng)
+                default_generator._set_dict(rng)
             try:
                 with enable_grad():
                     y = _tensors(function(*args, **kwargs))
             finally:
-                default_generator.set_state(now)
+                default_generator._set_dict(now)
             if determinism_check == "default" and [t.shape for t in y] != shapes:
                 raise ShapeError(f"checkpoint: the recomputed outputs have shapes {[t.shape for t in y]}, "
                                  f"the original ones {shapes}; the function must compute the same again")

@@ -222,3 +222,52 @@ def test_not_tensor_message_is_one_helper() -> None:
     assert _outcome(lambda: mg.ones(3).add([1.0])) == _outcome(lambda: torch.ones(3).add([1.0]))
     assert _outcome(lambda: mg.matmul(mg.ones(3), [1.0])) == \
         _outcome(lambda: torch.matmul(torch.ones(3), [1.0]))
+
+
+# ------------------------------------------------------------ 3. Generator.get_state as a uint8 tensor
+
+
+def _state_run(lib: ModuleType) -> list[Any]:
+    g = lib.Generator()
+    g.manual_seed(5)
+    lib.randn(3, generator=g)  # (a cached normal mid-stream)
+    state = g.get_state()
+    first = lib.randn(7, generator=g)
+    back = g.set_state(state)
+    again = lib.randn(7, generator=g)
+    buf = io.BytesIO()
+    lib.save({"rng": g.get_state()}, buf)
+    buf.seek(0)
+    then = lib.rand(4, generator=g)
+    g.set_state(lib.load(buf)["rng"])
+    return [type(state).__name__, str(state.dtype).rpartition(".")[2], state.requires_grad, back is g,
+            first.tolist() == again.tolist(), then.tolist() == lib.rand(4, generator=g).tolist(),
+            g.get_state()[:5056].tolist() == lib.Generator().manual_seed(5).get_state()[:5056].tolist()]
+
+
+def test_generator_state_is_a_uint8_tensor() -> None:
+    """Before gaps24 Generator.get_state() returned a dict; PyTorch's is a uint8 tensor (the bytes of
+    torch.get_rng_state()), set_state returns the generator, and a round trip (also through save/load)
+    restores the exact stream."""
+    assert _state_run(mg) == _state_run(torch)
+    g, tg = mg.Generator().manual_seed(3), torch.Generator().manual_seed(3)
+    mg.rand(5, generator=g)
+    torch.rand(5, generator=tg)
+    assert g.get_state()[:5056].tolist() == tg.get_state().tolist()  # PyTorch's bytes, then the mask stream's
+    mg.manual_seed(7)
+    g.set_state(mg.get_rng_state())  # PyTorch's way to fork the global stream
+    assert mg.equal(mg.rand(3), mg.rand(3, generator=g))
+
+
+def test_generator_set_state_errors_as_pytorch() -> None:
+    """A state of the wrong type, dtype, size or contents raises PyTorch's error class and words."""
+    for make in (lambda lib: {}, lambda lib: np.zeros(5056, np.uint8), lambda lib: [0] * 5056,
+                 lambda lib: None, lambda lib: lib.zeros(5056), lambda lib: lib.zeros(10, dtype=lib.uint8),
+                 lambda lib: lib.zeros(5100, dtype=lib.uint8),
+                 lambda lib: lib.zeros(2, 2528, dtype=lib.uint8)):
+        for setter in ("set_state", "set_rng_state"):
+            def run(lib: ModuleType, setter: str = setter, make: Any = make) -> Any:
+                target = lib.Generator().set_state if setter == "set_state" else lib.set_rng_state
+                return target(make(lib))
+
+            assert _outcome(lambda: run(mg)) == _outcome(lambda: run(torch))
