@@ -399,7 +399,7 @@ BUDGETS: dict[str, int] = {
     # does not keep (graph.saved_attribute)
     # +32 (gaps22): forward-mode jacobian/hessian keep PyTorch's graph to the inputs (and its lists)
     # +20 (libs22): torch.autograd.functional's private helpers pytorch-minimize imports
-    "minigrad/autograd": 3062,  # (gaps merged; +20 grad() layouts; +20 engine: scratch gradients; +2 gaps24)
+    "minigrad/autograd": 3099,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -1003,7 +1003,7 @@ BUDGETS: dict[str, int] = {
     # +18 (hunt23): MultiheadAttention's and from_pretrained's asserted checks, attention mask dtypes,
     # scaled_dot_product_attention's E = 0, a bool generate_square_subsequent_mask, the is_causal hint
     # (merge of hunt23: both sides' lines)
-    "minigrad": 65234,  # (progs15 and hunt15 merged: the lists above; +150 gaps24: numpy(), operands, rng)
+    "minigrad": 65271,  # (progs15 and hunt15 merged: the lists above; +187 gaps24: the lists above)
 }
 
 

@@ -271,3 +271,58 @@ def test_generator_set_state_errors_as_pytorch() -> None:
                 return target(make(lib))
 
             assert _outcome(lambda: run(mg)) == _outcome(lambda: run(torch))
+
+
+# ------------------------------------------------------------ 4. grad_fn argument attributes
+
+
+_ARGUMENTS = ("_saved_dim", "_saved_keepdim", "_saved_self_sym_sizes", "_saved_self_sym_numel", "_saved_dim0",
+              "_saved_dim1", "_saved_self", "_saved_other", "_saved_alpha")
+
+
+def _node_arguments(lib: ModuleType) -> dict[str, Any]:
+    x = lib.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    y = lib.tensor(np.arange(6.0).reshape(2, 3) + 1, requires_grad=True)
+    z = lib.tensor(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)
+    results = {
+        "sum(1)": x.sum(1), "sum()": x.sum(), "sum((0, 1), keepdim)": x.sum(dim=(0, 1), keepdim=True),
+        "mean(1)": x.mean(1), "mean()": x.mean(), "mean((0, 2))": z.mean((0, 2)), "view": x.view(3, 2),
+        "reshape": x.reshape(3, 2), "flatten": x.flatten(), "view(-1, 4)": z.view(-1, 4),
+        "expand": x.expand(2, 2, 3), "transpose(0, 1)": x.transpose(0, 1),
+        "transpose(1, 2)": z.transpose(1, 2),
+        "transpose(0, 2)": z.transpose(0, 2), "t": x.t(), "permute": x.permute(1, 0),
+        "cat(dim=1)": lib.cat([x, y], 1), "cat": lib.cat([x, y]), "stack(dim=1)": lib.stack([x, y], 1),
+        "mul": x * y, "mul(detached other)": x * y.detach(), "mul(detached self)": x.detach() * y,
+        "div": x / y, "div(detached other)": x / y.detach(), "add": x + y, "sub": x - y,
+    }
+    out: dict[str, Any] = {}
+    for label, t in results.items():
+        node = t.grad_fn
+        found: dict[str, Any] = {}
+        for name in _ARGUMENTS:
+            try:
+                value = getattr(node, name)
+            except AttributeError:
+                continue
+            found[name] = (type(value).__name__, value.tolist() if hasattr(value, "tolist") else value)
+        out[label] = (node.name(), found)
+    return out
+
+
+def test_grad_fn_argument_attributes_as_pytorch() -> None:
+    """Before gaps24 grad_fn had no _saved_dim/_saved_keepdim/_saved_self_sym_sizes/_saved_dim0/_saved_dim1
+    (and answered _saved_self for nodes PyTorch keeps no input in: AddBackward0, SumBackward0, views); the
+    values and types (tuples of ints, bools, ints, Tensors) now are PyTorch's."""
+    theirs, ours = _node_arguments(torch), _node_arguments(mg)
+    assert ours == theirs
+    assert theirs["sum(1)"][1]["_saved_dim"] == ("tuple", (1,))
+
+
+def test_argument_attributes_survive_backward() -> None:
+    """The dims and sizes stay readable after backward has freed the node's tensors, as PyTorch's."""
+    for lib in (torch, mg):
+        x = lib.ones(2, 3, requires_grad=True)
+        y = x.sum(1)
+        y.sum().backward()
+        assert (y.grad_fn._saved_dim, y.grad_fn._saved_keepdim, y.grad_fn._saved_self_sym_sizes) == \
+            ((1,), False, (2, 3))
