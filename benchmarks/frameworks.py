@@ -42,9 +42,7 @@ class Framework:
 
     def numpy(self, t: Any) -> Array:
         """A numpy copy of a tensor's values."""
-        if self.name == "pytorch":
-            return np.array(t.detach().numpy(), copy=True)
-        return np.array(t.numpy(), copy=True)
+        return np.array(t.detach().numpy(), copy=True)
 
     def no_grad(self) -> Any:
         """The library's no-grad context manager."""
@@ -102,7 +100,7 @@ def load_params(fw: Framework, module: Any, weights: dict[str, Array]) -> None:
             with fw.no_grad():
                 p.copy_(fw.lib.from_numpy(w))
         else:
-            p.numpy()[...] = w
+            p.detach().numpy()[...] = w  # (no version bump: the weights are set before any graph)
 
 
 def module_snapshot(fw: Framework, module: Any) -> dict[str, Array]:

@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
             scheduler.step()
             n = len(idx)
             loss_sum += loss.item() * n
-            correct += int((logits.numpy().argmax(axis=1) == y_train[idx]).sum())
+            correct += int((logits.detach().numpy().argmax(axis=1) == y_train[idx]).sum())
             seen += n
             progress.update(step, f"loss {loss_sum / seen:.4f}")
         progress.clear()

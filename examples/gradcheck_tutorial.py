@@ -47,7 +47,7 @@ def section(title: str) -> None:
 
 
 def show(name: str, t: Tensor) -> None:
-    print(f"{name} =\n{np.array2string(t.numpy(), precision=5, suppress_small=True)}\n")
+    print(f"{name} =\n{np.array2string(t.detach().numpy(), precision=5, suppress_small=True)}\n")
 
 
 # --------------------------------------------------------------------- custom primitives
@@ -91,7 +91,7 @@ class NumpyCube(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         (a,) = self.parents or ()
-        return (g * mg.from_numpy(3.0 * a.numpy() ** 2),)
+        return (g * mg.from_numpy(3.0 * a.detach().numpy() ** 2),)
 
 
 class DetachedScale(nn.Module):
@@ -210,12 +210,13 @@ def main(argv: list[str] | None = None) -> int:
     assert dy is not None
     (d2y,) = mg.grad(dy.sum(), t)
     assert d2y is not None
-    print(f"t          = {np.array2string(t.numpy(), precision=4)}")
-    print(f"d sin/dt   = {np.array2string(dy.numpy(), precision=4)}   cos(t)  = "
-          f"{np.array2string(np.cos(t.numpy()), precision=4)}")
+    ts = t.detach().numpy()  # (t and dy require grad: .numpy() would raise, as in PyTorch)
+    print(f"t          = {np.array2string(ts, precision=4)}")
+    print(f"d sin/dt   = {np.array2string(dy.detach().numpy(), precision=4)}   cos(t)  = "
+          f"{np.array2string(np.cos(ts), precision=4)}")
     print(f"d2 sin/dt2 = {np.array2string(d2y.numpy(), precision=4)}   -sin(t) = "
-          f"{np.array2string(-np.sin(t.numpy()), precision=4)}\n")
-    ok &= bool(np.allclose(d2y.numpy(), -np.sin(t.numpy()), rtol=1e-12, atol=1e-12))
+          f"{np.array2string(-np.sin(ts), precision=4)}\n")
+    ok &= bool(np.allclose(d2y.numpy(), -np.sin(ts), rtol=1e-12, atol=1e-12))
     say("""
         mg.gradgradcheck(fn, inputs) gradchecks the function (inputs, v) -> v^T J, i.e. the
         backward pass itself, against finite differences of it. Our f from section 1 and the

@@ -220,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
             scheduler.step()
             n = len(yb)
             loss_sum += loss.item() * n
-            correct += int((logits.numpy().argmax(axis=1) == yb.numpy()).sum())
+            correct += int((logits.detach().numpy().argmax(axis=1) == yb.numpy()).sum())
             seen += n
             progress.update(step, f"loss {loss_sum / seen:.4f}")
         progress.clear()

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 from minigrad._tensor_methods import TensorMethods
 from minigrad.dtypes import c_type_name, scalar_type_name
-from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, python_type_name
 
 if TYPE_CHECKING:
     from minigrad.tensor import Tensor
 
 __all__ = [
-    "INFERENCE_FLAG", "NON_LEAF_FLAG", "NON_LEAF_FLAG_ON", "check_assigned_grad",
+    "INFERENCE_FLAG", "NON_LEAF_FLAG", "NON_LEAF_FLAG_ON", "NUMPY_REQUIRES_GRAD", "check_assigned_grad",
     "check_assigned_requires_grad", "leaf_requires_grad", "python_type_name",
 ]  # fmt: skip
 
@@ -26,12 +26,8 @@ NON_LEAF_FLAG = ("you can only change requires_grad flags of leaf variables. If 
 NON_LEAF_FLAG_ON = "you can only change requires_grad flags of leaf variables."
 #: PyTorch's error for asking an inference tensor for gradients outside inference_mode, word for word
 INFERENCE_FLAG = "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed."
-
-
-def python_type_name(value: object) -> str:
-    """The name PyTorch's argument checks give a value's type: ``int``, ``numpy.ndarray``, ``NoneType``."""
-    cls = type(value)
-    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+#: PyTorch's error for ``t.numpy()`` (and ``np.asarray(t)``) of a tensor that requires grad
+NUMPY_REQUIRES_GRAD = "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
 
 
 def leaf_requires_grad(t: Tensor) -> Tensor:

@@ -105,7 +105,7 @@ def _store(name: str, result: Any, out: Any) -> None:
     if name == "nonzero" and out.dtype != np.int64:
         raise DTypeError(f"nonzero: Expected out tensor to have scalar type Long but got scalar type "
                          f"{_scalar_name(out.dtype)}")
-    r = result.numpy() if isinstance(result, Tensor) else np.asarray(result)
+    r = result.numpy(force=True) if isinstance(result, Tensor) else np.asarray(result)
     if name in _EXACT_OUT and r.dtype != out.dtype:
         raise DTypeError(f"expected scalar_type {_scalar_name(r.dtype)} but found {_scalar_name(out.dtype)}")
     if not can_cast(r.dtype, out.dtype) and name != "bernoulli":  # bernoulli draws 0/1 in out's dtype

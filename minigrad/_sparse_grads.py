@@ -47,7 +47,7 @@ class _Rows:
     def commit(self, grad: Tensor) -> None:
         """The hook on the weight: this pass's rows replace or join the recorded ones."""
         weight = self.weight()
-        reset = weight is None or weight.grad is None or not weight.grad.numpy().any()
+        reset = weight is None or weight.grad is None or not weight.grad.numpy(force=True).any()
         if not self.pending:  # only dense lookups fed this pass
             if reset:
                 self.rows = None

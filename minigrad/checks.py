@@ -75,7 +75,7 @@ def _check_tensor_all(cond: Any, message: Callable[[], Any] | None = None) -> No
         raise TypeError(f"cond must be a tensor, but got {type(cond)}")
     if cond.dtype != builtins.bool:
         raise TypeError(f"cond tensor must have dtype torch.bool, but got torch.{cond.dtype}")
-    _check_with(RuntimeError, builtins.bool(cond.numpy().all()), message)
+    _check_with(RuntimeError, builtins.bool(cond.numpy(force=True).all()), message)
 
 
 def _assert_async(input: Tensor, assert_msg: str | None = None) -> None:  # noqa: A002

@@ -444,7 +444,7 @@ def tensors_as_scalars(data: list[Any] | tuple[Any, ...], tensor_type: type[Any]
     out: list[Any] = []
     for item in data:
         if isinstance(item, tensor_type):
-            arr: np.ndarray[Any, Any] = np.asarray(item.numpy())
+            arr: np.ndarray[Any, Any] = np.asarray(item.numpy(force=True))
             if arr.size != 1:
                 raise InvalidParameterError("only one element tensors can be converted to Python scalars "
                                             f"(got a tensor of shape {tuple(arr.shape)} inside the data)")

@@ -183,6 +183,19 @@ def allocating(fn: _F) -> _F:
     return cast(_F, call)
 
 
+def python_type_name(value: object) -> str:
+    """The name PyTorch's argument checks give a value's type: ``int``, ``numpy.ndarray``, ``NoneType``."""
+    cls = type(value)
+    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+
+
+def not_tensor_error(fn: str, name: str, position: int, value: object) -> TypeError:
+    """PyTorch's argument-parser TypeError for ``value`` where only a Tensor goes (a list, a tuple, a numpy
+    array): ``add(): argument 'other' (position 1) must be Tensor, not numpy.ndarray``."""
+    return TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not "
+                     f"{python_type_name(value)}")
+
+
 _PACKAGE_DIR = __file__[:-len("errors.py")]  # minigrad/ (with its separator)
 
 

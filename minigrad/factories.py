@@ -228,8 +228,8 @@ def full(shape: Any = None, fill_value: float | int | bool | None = None, dtype:
 def _like(t: Tensor, data: np.ndarray[Any, Any], requires_grad: bool, memory_format: Any,
           fn: str) -> Tensor:
     """``data`` (``t``'s shape, row-major) laid out as ``memory_format`` asks for ``t``'s copies."""
-    if memory_format is not preserve_format or not t.numpy().flags.c_contiguous:
-        data = copy_as(data, t.numpy(), memory_format, fn)
+    if memory_format is not preserve_format or not t.numpy(force=True).flags.c_contiguous:
+        data = copy_as(data, t.numpy(force=True), memory_format, fn)
     return _make(data, requires_grad)
 
 
@@ -337,8 +337,8 @@ def _laid_out_draws(input: Tensor, memory_format: Any, draw: Any) -> np.ndarray[
     """Draws for a ``*_like`` of ``input``: in the memory order of ``input``'s layout under preserve_format
     (PyTorch fills the new tensor in memory order, so a transposed input gets transposed draws)."""
     if memory_format is preserve_format:
-        return draw_laid_out(input.numpy(), lambda dims: draw(dims).numpy())
-    return draw(input.shape).numpy()  # type: ignore[no-any-return]
+        return draw_laid_out(input.numpy(force=True), lambda dims: draw(dims).numpy(force=True))
+    return draw(input.shape).numpy(force=True)  # type: ignore[no-any-return]
 
 
 def randn_like(input: Tensor, *, generator: Generator | None = None, dtype: DTypeLike = None,  # noqa: A002
@@ -347,7 +347,7 @@ def randn_like(input: Tensor, *, generator: Generator | None = None, dtype: DTyp
     """Standard normal samples with ``t``'s shape (and float dtype unless given), laid out as ``t``."""
     dt = _random_dtype(_like_dtype(input, dtype, device), device, "randn_like")
     # PyTorch fills a non-contiguous result element by element (its scalar kernel), not 16 at a time
-    a = input.numpy()
+    a = input.numpy(force=True)
     contiguous = (memory_format is not preserve_format or a.flags.c_contiguous
                   or copy_as(np.empty(a.shape, np.bool_), a, preserve_format, "randn_like").flags["C"])
     out = _laid_out_draws(input, memory_format, lambda dims: from_numpy(
@@ -380,7 +380,7 @@ def randint_like(input: Tensor, low: int = _NO_LOW, high: int | None = None, *, 
     """Integers uniform in [low, high) (or [0, low) given one bound) with ``input``'s shape, dtype, layout."""
     out = randint(low, high, input.shape, dtype=_like_dtype(input, dtype, device), generator=generator,
                   requires_grad=requires_grad)
-    return _like(input, out.numpy(), requires_grad, memory_format, "randint_like")
+    return _like(input, out.numpy(force=True), requires_grad, memory_format, "randint_like")
 
 
 @allocating

@@ -492,13 +492,13 @@ def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0, randomne
         if randomness not in ("error", "different", "same"):
             raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. "
                                f"Got {randomness}")
-        start = default_generator.get_state()
+        start = default_generator._get_dict()
 
         def run(i: int) -> Any:
             if randomness == "same":  # every slice draws what the first one drew
-                default_generator.set_state(start)
+                default_generator._set_dict(start)
             result = func(*[slice_arg(a, d, i) for a, d in zip(args, dims)], **kwargs)
-            if randomness == "error" and default_generator.get_state() != start:
+            if randomness == "error" and default_generator._get_dict() != start:
                 raise RuntimeError("vmap: called random operation while in randomness error mode. Please "
                                    "either use the 'same' or 'different' randomness flags on vmap or perform "
                                    "the randomness operation out of vmap")

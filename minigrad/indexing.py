@@ -39,7 +39,7 @@ __all__ = [
 
 
 def _index_array(index: Any, what: str) -> Array:
-    a = index.numpy() if isinstance(index, Tensor) else np.asarray(index)
+    a = index.numpy(force=True) if isinstance(index, Tensor) else np.asarray(index)
     if a.dtype.kind not in "iu":
         # (PyTorch's RuntimeError; also the TypeError minigrad raised first)
         raise _MaskDTypeError(f"{what}: the index must be an integer tensor, got {a.dtype}")
@@ -135,7 +135,7 @@ def put(x: Tensor, index: tuple[Any, ...], value: Tensor) -> Tensor:
     Where an advanced index repeats an element, the last value wins (numpy's
     assignment order; PyTorch leaves the choice undefined); every repeat gets the gradient.
     """
-    xs = x.numpy()
+    xs = x.numpy(force=True)
     target = xs[index].shape
     v = value if value.dtype == x.dtype else value.astype(x.dtype)
     while v.ndim > len(target) and v.shape[0] == 1:  # x[0] = v of shape (1, n), as PyTorch allows
@@ -249,7 +249,7 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
         n = np.maximum(counts + int(include_self), 1)
         if input.dtype.kind != "f":  # PyTorch's sum in the tensor's own dtype (wrapping), floor-divided (a
             # float32 quotient rounded past 2**24)
-            total = values.numpy().sum(1, dtype=input.dtype if input.dtype.kind in "iu" else None)
+            total = values.numpy(force=True).sum(1, dtype=input.dtype if input.dtype.kind in "iu" else None)
             out = from_numpy(np.floor_divide(total, n).astype(input.dtype))
         else:
             out = values.sum(1) / from_numpy(n.astype(input.dtype))
@@ -303,7 +303,7 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     if alpha != 1 and not fused:
         src = src * alpha
     at = (slice(None),) * d + (idx,)
-    expected = input.numpy()[at].shape
+    expected = input.numpy(force=True)[at].shape
     if src.shape != expected:
         raise ShapeError(f"index_add: source tensor shape must match self tensor shape, excluding the "
                          f"specified dimension. Got self.shape = {list(input.shape)} source.shape = "
@@ -343,7 +343,7 @@ def index_put(input: Tensor, indices: tuple[Any, ...], values: Tensor,  # noqa: 
     idx = _index(tuple(indices), input.shape)
     if not accumulate:
         return put(input, idx, values)
-    target = input.numpy()[idx].shape
+    target = input.numpy(force=True)[idx].shape
     v = values.astype(input.dtype) if values.dtype != input.dtype else values
     return ops.IndexAddInto.apply(input, v.expand(*target) if v.shape != target else v, index=idx,
                                   label="IndexPutBackward0")
@@ -364,7 +364,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:  # noqa: A00
 
 
 def _bool_mask(mask: Any, fn: str) -> Array:
-    m = mask.numpy() if isinstance(mask, Tensor) else np.asarray(mask)
+    m = mask.numpy(force=True) if isinstance(mask, Tensor) else np.asarray(mask)
     if m.dtype != np.bool_:
         raise _MaskDTypeError(f"{fn}: expected BoolTensor for mask")
     return m
@@ -394,7 +394,7 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:  # no
         DTypeError: a mask that is not bool (PyTorch's RuntimeError).
         ShapeError: source has fewer elements than the mask has True entries.
     """
-    mask_array = mask.numpy() if isinstance(mask, Tensor) else np.asarray(mask)
+    mask_array = mask.numpy(force=True) if isinstance(mask, Tensor) else np.asarray(mask)
     if mask_array.dtype != np.bool_:
         raise DTypeError("masked_scatter_ only supports boolean masks, but got mask with dtype "
                          f"{mask_array.dtype}")
@@ -411,7 +411,7 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:  # no
 
 def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:  # noqa: A002
     """Indices of the non-zero elements: an (n, ndim) int64 tensor, or one 1-D tensor per dim."""
-    x = input.numpy()
+    x = input.numpy(force=True)
     if as_tuple:
         if x.ndim == 0:
             return (from_numpy(np.zeros(int(x != 0), dtype=int64)),)
@@ -428,7 +428,7 @@ def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:
     """
     if size < 0:
         raise InvalidParameterError(f"nonzero_static: 'size' must be an non-negative integer, got {size}")
-    found = np.argwhere(input.numpy())[:size].astype(int64)
+    found = np.argwhere(input.numpy(force=True))[:size].astype(int64)
     out = np.full((size, input.ndim), fill_value, dtype=int64)
     out[:len(found)] = found
     return from_numpy(out)
@@ -481,7 +481,7 @@ def unravel_index(indices: Tensor, shape: int | Sequence[int]) -> tuple[Tensor, 
     if 0 in sizes:
         raise MinigradError(f"unravel_index: ZeroDivisionError, a size 0 in shape {tuple(sizes)}")
     strides = np.cumprod([1, *sizes[:0:-1]])[::-1].astype(np.int64)
-    flat = indices.numpy().astype(np.int64)[..., None]
+    flat = indices.numpy(force=True).astype(np.int64)[..., None]
     coords = np.mod(np.floor_divide(flat, strides), np.asarray(sizes, dtype=np.int64))
     return tuple(from_numpy(np.array(coords[..., k])) for k in range(len(sizes)))
 

@@ -256,7 +256,7 @@ def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:  # noqa: N803
 
 
 def _tolerance(tol: float | Tensor) -> np.ndarray:
-    return np.asarray(tol.numpy() if isinstance(tol, Tensor) else tol, dtype=np.float64)
+    return np.asarray(tol.numpy(force=True) if isinstance(tol, Tensor) else tol, dtype=np.float64)
 
 
 def _tolerances(a: Tensor, atol: float | Tensor | None,
@@ -430,7 +430,7 @@ def cond(A: Tensor, p: float | str | None = None) -> Tensor:  # noqa: N803
     if p == "nuc":  # matrix_norm('nuc') of an inverse full of inf would have no SVD
         s = svdvals(a)
         return s.sum(-1) * s.reciprocal().sum(-1)
-    singular = from_numpy(np.linalg.slogdet(a.numpy())[0] == 0)[..., None, None]
+    singular = from_numpy(np.linalg.slogdet(a.numpy(force=True))[0] == 0)[..., None, None]
     inverse = inv(a.masked_fill(singular, 0.0) + _eye_like(a) * singular).masked_fill(singular, math.inf)
     out = matrix_norm(a, p) * matrix_norm(inverse, p)
     return out.nan_to_num(nan=math.inf, posinf=math.inf, neginf=-math.inf)  # 0 * inf, as PyTorch's
@@ -655,7 +655,7 @@ def matrix_rank(A: Tensor, *, atol: float | Tensor | None = None,  # noqa: N803
             raise InvalidParameterError("linalg.matrix_rank: tol cannot be combined with atol or rtol")
         atol, rtol = tol, 0.0
     a = _square("matrix_rank", A) if hermitian else _matrix("matrix_rank", A)
-    s = (eigvalsh(a).abs() if hermitian else svdvals(a)).numpy()
+    s = (eigvalsh(a).abs() if hermitian else svdvals(a)).numpy(force=True)
     at, rt = _tolerances(a, atol, rtol)
     smax = s.max(axis=-1, initial=0.0)
     limit = np.maximum(at, rt * smax)
@@ -714,7 +714,7 @@ def _singular(fn: str, A: Tensor, check_errors: bool, message: str) -> np.ndarra
     Raises:
         LinAlgError: ``check_errors`` and a singular matrix, in PyTorch's words (``message`` gets the order).
     """
-    info = lu_factor_ex(A.detach()).info.numpy()
+    info = lu_factor_ex(A.detach()).info.numpy(force=True)
     flat = info.reshape(-1)
     if check_errors and flat.any():
         first = int(np.argmax(flat != 0))
@@ -1024,7 +1024,7 @@ def lu_unpack(LU: Tensor, pivots: Tensor, unpack_data: bool = True,  # noqa: N80
     empty = from_numpy(np.zeros(0, dtype=LU.dtype))
     p = empty
     if unpack_pivots:
-        p = _permutation_matrix(_permutation(pivots.numpy().astype(np.int64) - 1, m), LU.dtype)
+        p = _permutation_matrix(_permutation(pivots.numpy(force=True).astype(np.int64) - 1, m), LU.dtype)
     if not unpack_data:
         return LUResult(p, empty, empty)
     lower = LU[..., :, :k].tril(-1) + from_numpy(np.eye(m, k, dtype=LU.dtype))

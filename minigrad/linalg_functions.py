@@ -69,7 +69,7 @@ def logdet(input: Tensor) -> Tensor:  # noqa: A002
     """log(det) of each square matrix: logabsdet where the determinant is positive, nan where it is
     negative (gradient 0 there, as PyTorch's), -inf where it is 0."""
     sign, logabs = linalg.slogdet(input)
-    return where(sign.numpy() < 0, float("nan"), logabs)
+    return where(sign.numpy(force=True) < 0, float("nan"), logabs)
 
 
 _warned_cholesky = False

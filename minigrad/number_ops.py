@@ -48,7 +48,7 @@ def gcd(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
         UnsupportedError: float or bool operands (PyTorch's NotImplementedError).
     """
     a, b = _integers("gcd", input, other)
-    return from_numpy(np.gcd(a.numpy(), b.numpy()))
+    return from_numpy(np.gcd(a.numpy(force=True), b.numpy(force=True)))
 
 
 def lcm(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
@@ -59,7 +59,7 @@ def lcm(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
         UnsupportedError: float or bool operands (PyTorch's NotImplementedError).
     """
     a, b = _integers("lcm", input, other)
-    return from_numpy(np.lcm(a.numpy(), b.numpy()))
+    return from_numpy(np.lcm(a.numpy(force=True), b.numpy(force=True)))
 
 
 def ldexp(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
@@ -91,7 +91,7 @@ def frexp(input: Tensor) -> return_types.frexp:  # noqa: A002
     """
     if input.dtype.kind != "f":
         raise DTypeError("torch.frexp() only supports floating-point dtypes")
-    _, exponent = np.frexp(input.numpy())
+    _, exponent = np.frexp(input.numpy(force=True))
     scale = from_numpy(np.ldexp(np.ones((), dtype=input.dtype), -exponent))
     return return_types.frexp(input * scale, from_numpy(exponent.astype(np.int32)))
 

@@ -2124,7 +2124,7 @@ class BesselI(Function):
             other = BesselI.apply(a, order=1, scaled=scaled)
             return (g * (other - a.sign() * out if scaled else other),)
         eps = np.finfo(a.dtype).eps
-        tiny = from_numpy(~(np.abs(a.numpy()) > eps))  # nan too: PyTorch gives it the 1/2
+        tiny = from_numpy(~(np.abs(a.numpy(force=True)) > eps))  # nan too: PyTorch gives it the 1/2
         safe = where(tiny, from_numpy(np.full(a.shape, eps, a.dtype)), a)
         ratio = out * (safe.sign() + 1 / safe) if scaled else out / safe
         slope = BesselI.apply(safe, order=0, scaled=scaled) - ratio
@@ -3579,7 +3579,7 @@ def _diag_embed(v: Tensor) -> Tensor:
 
 
 def _used(g: Tensor) -> bool:
-    return bool(g.numpy().any())  # (NaN counts as used)
+    return bool(g.numpy(force=True).any())  # (NaN counts as used)
 
 
 def unpack(t: Tensor, shapes: Parts) -> tuple[Tensor, ...]:
@@ -3622,7 +3622,7 @@ class Det(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a = self.parents[0]
-        if not (out.numpy() == 0).any():
+        if not (out.numpy(force=True) == 0).any():
             return ((g * out).unsqueeze(-1).unsqueeze(-1) * Inv.apply(a).mT,)
         return (g.unsqueeze(-1).unsqueeze(-1) * _adjugate_t(a),)
 
@@ -3632,7 +3632,7 @@ def _adjugate_t(a: Tensor) -> Tensor:
     c_i the product of the singular values other than s_i."""
     n = a.shape[-1]
     u, s, vh = unpack(SVD.apply(a, full_matrices=False), SVD.parts(n, n, False))
-    dets = _kernels.quiet(lambda: np.linalg.det(u.numpy()) * np.linalg.det(vh.numpy()))
+    dets = _kernels.quiet(lambda: np.linalg.det(u.numpy(force=True)) * np.linalg.det(vh.numpy(force=True)))
     sign = from_numpy(np.asarray(dets))
     cols = [GetItem.apply(s, index=(Ellipsis, slice(j, j + 1), 0)) for j in range(n)]
     others = []
@@ -3660,9 +3660,10 @@ class Slogdet(Function):
         if not _used(glog):  # (no inverse needed, nor one of a singular matrix)
             return (from_numpy(np.zeros(a.shape, dtype=a.dtype)),)
         glog = glog.unsqueeze(-1).unsqueeze(-1)
-        if not np.isneginf(out.numpy()[..., 1]).any():
+        if not np.isneginf(out.numpy(force=True)[..., 1]).any():
             return (glog * Inv.apply(a).mT,)
-        det = from_numpy(np.asarray(_kernels.quiet(np.linalg.det, a.numpy()))).unsqueeze(-1).unsqueeze(-1)
+        det = from_numpy(np.asarray(_kernels.quiet(np.linalg.det, a.numpy(force=True))))
+        det = det.unsqueeze(-1).unsqueeze(-1)
         return (glog / det * _adjugate_t(a),)
 
 

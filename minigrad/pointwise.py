@@ -34,6 +34,8 @@ from minigrad.errors import (
     ShapeError,
     UnsupportedError,
     _KernelParameterError,
+    not_tensor_error,
+    python_type_name,
 )
 from minigrad.shapes import check_broadcast
 from minigrad.tensor import (
@@ -82,11 +84,11 @@ def _pair(a: Any, b: Any, fn: str = "") -> tuple[Tensor, Tensor]:
     if not isinstance(a, Tensor):
         if not isinstance(b, Tensor):
             raise TypeError(f"expected a Tensor operand, got {type(a).__name__} and {type(b).__name__}")
-        if isinstance(a, SEQUENCES):
+        if not_operand(a):
             raise sequence_error(fn or "binary op", a, method=False, name="input")
         a = _lift(a, b)
     elif not isinstance(b, Tensor):
-        if isinstance(b, SEQUENCES):
+        if not_operand(b):
             raise sequence_error(fn or "binary op", b, method=False)
         b = _lift(b, a)
     if a.dtype != b.dtype:
@@ -129,7 +131,7 @@ def _unary(x: Tensor, op: type[ops.Function]) -> Tensor:
 def _values(x: Tensor) -> Array:
     if not isinstance(x, Tensor):
         raise TypeError(f"expected a Tensor, got {type(x).__name__}")
-    return x.numpy()
+    return x.numpy(force=True)
 
 
 # ------------------------------------------------------------------ unary, differentiable
@@ -372,7 +374,7 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:  # noqa: A002
     x = _as_float(input, "logit")
     p = x if eps is None else x.clamp(eps, 1 - eps)
     out = p.log() - (-p).log1p()
-    a = x.numpy()
+    a = x.numpy(force=True)
     with np.errstate(invalid="ignore"):
         bad = (a < 0) | (a > 1) if eps is None else np.isnan(a)
     if bad.any():  # the values there are nan already; x * nan there brings the gradient (0 elsewhere)
@@ -384,7 +386,7 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:  # noqa: A002
 def sinc(input: Tensor) -> Tensor:  # noqa: A002
     """sin(pi x) / (pi x), and 1 at x = 0 (where the gradient is 0)."""
     x = _as_float(input, "sinc")
-    zero = from_numpy(x.numpy() == 0)
+    zero = from_numpy(x.numpy(force=True) == 0)
     safe = where(zero, 1.0, x) * math.pi  # the 0/0 branch never reaches the gradient
     return _named(where(zero, 1.0, safe.sin() / safe), input, "SincBackward0")
 
@@ -408,7 +410,7 @@ def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,  # 
     if input.dtype.kind != "f":
         return input.clone()
     info = np.finfo(input.dtype)
-    x = input.numpy()
+    x = input.numpy(force=True)
     fill = np.where(np.isnan(x), nan, np.where(x > 0, info.max if posinf is None else posinf,
                                                info.min if neginf is None else neginf))
     out = where(from_numpy(np.isfinite(x)), input, from_numpy(fill.astype(input.dtype)))
@@ -530,7 +532,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor: 
             return input / other  # (the operator's path: a half tensor takes the number in float32)
         a, b = _floats(input, other, fn="div")
         return a / b
-    if isinstance(other, SEQUENCES) and isinstance(input, Tensor):  # (not floor_divide's error, below)
+    if not_operand(other) and isinstance(input, Tensor):  # (not floor_divide's error, below)
         raise sequence_error("div", other, method=False, keywords=", rounding_mode=str")
     if rounding_mode == "floor":
         return floor_divide(input, other)
@@ -540,7 +542,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor: 
     a, b = _integral_pair(input, other, "div_trunc")
     if a.dtype.kind == "f":
         return _apply2q(a, b, "trunc")
-    n, d = a.numpy(), _nonzero_divisor(b, a, "div")
+    n, d = a.numpy(force=True), _nonzero_divisor(b, a, "div")
     q = np.floor_divide(n, d)
     return from_numpy(np.asarray(q + ((q * d != n) & ((n < 0) != (d < 0))), dtype=q.dtype))
 
@@ -554,7 +556,7 @@ def _integral_pair(x: Any, other: Any, kernel: str, fn: str = "") -> tuple[Tenso
 
 
 def _nonzero_divisor(b: Tensor, a: Tensor, what: str) -> Array:
-    d = b.numpy()
+    d = b.numpy(force=True)
     shape = check_broadcast(what, tuple(a.shape), d.shape)  # (numpy's ValueError is no RuntimeError)
     # PyTorch's kernel raises dividing an element: an empty result (a or b empty) divides none
     if d.dtype.kind in "iub" and (d == 0).any() and math.prod(shape):
@@ -573,7 +575,7 @@ def floor_divide(input: Any, other: Any) -> Tensor:  # noqa: A002
     if a.dtype.kind == "f":
         return _apply2q(a, b, "floor")
     d = _nonzero_divisor(b, a, "floor_divide")
-    return from_numpy(np.asarray(np.floor_divide(a.numpy(), d)))
+    return from_numpy(np.asarray(np.floor_divide(a.numpy(force=True), d)))
 
 
 def _apply2q(a: Tensor, b: Tensor, mode: str) -> Tensor:
@@ -586,7 +588,7 @@ def _apply2q(a: Tensor, b: Tensor, mode: str) -> Tensor:
 def true_divide(input: Any, other: Any) -> Tensor:  # noqa: A002
     """input / other, always a float (TypeError for a list or tuple operand, as PyTorch's)."""
     for name, value in (("input", input), ("other", other)):
-        if isinstance(value, SEQUENCES):  # (div would name itself)
+        if not_operand(value):  # (div would name itself)
             raise sequence_error("true_divide", value, method=False, name=name)
     return div(input, other)
 
@@ -600,7 +602,7 @@ def remainder(input: Any, other: Any) -> Tensor:  # noqa: A002
     """
     a, b = _integral_pair(input, other, "remainder", "remainder")
     if a.dtype.kind != "f":
-        return from_numpy(np.asarray(np.remainder(a.numpy(), _nonzero_divisor(b, a, "remainder"))))
+        return from_numpy(np.asarray(np.remainder(a.numpy(force=True), _nonzero_divisor(b, a, "remainder"))))
     return _apply2(ops.Remainder, a, b)
 
 
@@ -615,7 +617,7 @@ def fmod(input: Any, other: Any) -> Tensor:  # noqa: A002
     _tensor_args("fmod", input, other)
     a, b = _integral_pair(input, other, "fmod")
     if a.dtype.kind != "f":
-        return from_numpy(np.asarray(np.fmod(a.numpy(), _nonzero_divisor(b, a, "fmod"))))
+        return from_numpy(np.asarray(np.fmod(a.numpy(force=True), _nonzero_divisor(b, a, "fmod"))))
     return _apply2(ops.Fmod, a, b)
 
 
@@ -627,14 +629,13 @@ def _tensor_args(fn: str, input: Any, other: Any, both: bool = False) -> None:  
     Number overload; a list or tuple is neither), else its TypeError. A state dict's value (a StateArray)
     stands for the tensor PyTorch's ``state_dict()`` would hold there."""
     if isinstance(input, _TENSORS) and (isinstance(other, _TENSORS) or not both):
-        if isinstance(other, SEQUENCES):
+        if not_operand(other):
             raise sequence_error(fn, other, method=False)
         return
     if both:
         name, pos, value = ("input", 1, input) if not isinstance(input, _TENSORS) else ("other", 2, other)
-        raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not "
-                        f"{type(value).__name__}")
-    got = ", ".join("Tensor" if isinstance(v, Tensor) else type(v).__name__ for v in (input, other))
+        raise not_tensor_error(fn, name, pos, value)
+    got = ", ".join("Tensor" if isinstance(v, Tensor) else python_type_name(v) for v in (input, other))
     raise TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but expected one "
                     "of: (Tensor input, Tensor other), (Tensor input, Number other)")
 
@@ -642,9 +643,17 @@ def _tensor_args(fn: str, input: Any, other: Any, both: bool = False) -> None:  
 #: what PyTorch's argument parser takes for neither a Tensor nor a Number (``t.add([1.0, 2.0])`` raises)
 SEQUENCES = (list, tuple)
 
+
+def not_operand(value: Any) -> bool:
+    """Whether PyTorch's argument parser takes ``value`` for neither a Tensor nor a Number: a list, a
+    tuple or a numpy array (``t.add(np.ones(3))`` raises there; a state dict's StateArray stands for the
+    tensor PyTorch would hold, and a numpy scalar is a Number)."""
+    return isinstance(value, SEQUENCES) or type(value) is np.ndarray
+
 #: the ops whose list or tuple operand PyTorch reports in one line ("add(): argument 'other' (position 1)
 #: must be Tensor, not list"); the others list their overloads ("received an invalid combination ...")
-_ONE_LINE = frozenset({"add", "sub", "mul", "div", "add_", "sub_", "mul_", "div_"})
+_ONE_LINE = frozenset({"add", "sub", "mul", "div", "add_", "sub_", "mul_", "div_", "atan2", "atan2_", "hypot",
+                       "hypot_", "logaddexp", "logaddexp2", "fmax", "fmin", "maximum", "minimum"})
 
 
 def sequence_error(fn: str, value: Any, method: bool = True, name: str = "other",
@@ -653,14 +662,14 @@ def sequence_error(fn: str, value: Any, method: bool = True, name: str = "other"
     (``t.add([1.0])``) counts ``other`` as position 1, the function form (``torch.add(t, [1.0])``) as 2
     (``name='input'`` for a sequence first operand); ``keywords`` is how PyTorch shows the keyword
     arguments given (``', rounding_mode=str'``), which always make the overload listing."""
-    kind = type(value).__name__
+    kind = python_type_name(value)
     if fn in _ONE_LINE and not keywords:
-        position = 1 if method or name == "input" else 2
-        return TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {kind}")
+        return not_tensor_error(fn, name, 1 if method or name == "input" else 2, value)
     got = kind if method else (f"{kind}, Tensor" if name == "input" else f"Tensor, {kind}")
     got, head = got + (keywords or ""), "" if method else "Tensor input, "
+    arg = "other" if name == "input" else name  # (the overloads list the operand's own name: pow's exponent)
     return TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but "
-                     f"expected one of:\n * ({head}Tensor other)\n * ({head}Number other)\n")
+                     f"expected one of:\n * ({head}Tensor {arg})\n * ({head}Number {arg})\n")
 
 
 def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001, A002
@@ -671,6 +680,8 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001, A002
     """
     if not isinstance(input, Tensor) and not isinstance(exponent, Tensor):
         _tensor_args("pow", input, exponent)
+    if not_operand(exponent):  # (numpy would compute it: PyTorch's argument error)
+        raise sequence_error("pow", exponent, method=False, name="exponent")
     out: Tensor = input**exponent if isinstance(input, Tensor) else _tensor(exponent).__rpow__(input)
     return out
 
@@ -745,7 +756,7 @@ def minimum(input: Any, other: Any) -> Tensor:  # noqa: A002
 def _nan_ignoring(name: str, input: Any, other: Any, keep: np.ufunc) -> Tensor:  # noqa: A002
     """input where ``keep(input, other)`` or other is nan, else other: fmax/fmin's choice."""
     a, b = _pair(input, other)
-    x, y = a.numpy(), b.numpy()
+    x, y = a.numpy(force=True), b.numpy(force=True)
     try:
         take_a = keep(x, y) | np.isnan(y)
     except ValueError as e:
@@ -788,9 +799,9 @@ def heaviside(input: Tensor, values: Tensor) -> Tensor:  # noqa: A002
     if input.dtype != values.dtype:
         raise DTypeError("heaviside is not yet implemented for tensors with different dtypes.")
     try:
-        x = input.numpy()  # (a NaN input is not > 0: PyTorch's step gives 0 there, numpy's NaN)
-        out = np.where(np.isnan(x), 0, np.heaviside(x, values.numpy())) if x.dtype.kind == "f" else \
-            np.heaviside(x, values.numpy())
+        x = input.numpy(force=True)  # (a NaN input is not > 0: PyTorch's step gives 0 there, numpy's NaN)
+        v = values.numpy(force=True)
+        out = np.where(np.isnan(x), 0, np.heaviside(x, v)) if x.dtype.kind == "f" else np.heaviside(x, v)
     except ValueError as e:
         raise ShapeError(f"heaviside: shapes {input.shape} and {values.shape} cannot be broadcast") from e
     return from_numpy(np.asarray(out, dtype=input.dtype))
@@ -1002,13 +1013,14 @@ def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
         if tol < 0:
             raise InvalidParameterError(f"{name} must be greater than or equal to zero, but got {tol}")
     a, b = _pair(input, other)
-    return from_numpy(np.asarray(np.isclose(a.numpy(), b.numpy(), rtol=rtol, atol=atol, equal_nan=equal_nan)))
+    return from_numpy(np.asarray(np.isclose(a.numpy(force=True), b.numpy(force=True), rtol=rtol, atol=atol,
+                                            equal_nan=equal_nan)))
 
 
 def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,  # noqa: A002
              equal_nan: bool = False) -> bool:
     """True if every element is close (see :func:`isclose`; raises as it does)."""
-    return bool(isclose(input, other, rtol, atol, equal_nan).numpy().all())
+    return bool(isclose(input, other, rtol, atol, equal_nan).numpy(force=True).all())
 
 
 def is_nonzero(input: Tensor) -> bool:  # noqa: A002 - PyTorch's argument name
@@ -1020,12 +1032,12 @@ def is_nonzero(input: Tensor) -> bool:  # noqa: A002 - PyTorch's argument name
     if input.numel() != 1:
         count = "no values" if input.numel() == 0 else "more than one value"
         raise MinigradError(f"Boolean value of Tensor with {count} is ambiguous")
-    return bool(input.numpy().reshape(()) != 0)
+    return bool(input.numpy(force=True).reshape(()) != 0)
 
 
 def equal(input: Tensor, other: Tensor) -> bool:  # noqa: A002
     """True if both tensors have the same shape and the same values."""
-    return input.shape == other.shape and bool((input == other).numpy().all())
+    return input.shape == other.shape and bool((input == other).numpy(force=True).all())
 
 
 # ------------------------------------------------------------------ logical and bitwise (no gradient)
@@ -1033,8 +1045,8 @@ def equal(input: Tensor, other: Tensor) -> bool:  # noqa: A002
 
 def _logical(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
     _tensor_args(str(ufunc.__name__), a, b, both=True)
-    x = a.numpy() if isinstance(a, Tensor) else np.asarray(a)
-    y = b.numpy() if isinstance(b, Tensor) else np.asarray(b)
+    x = a.numpy(force=True) if isinstance(a, Tensor) else np.asarray(a)
+    y = b.numpy(force=True) if isinstance(b, Tensor) else np.asarray(b)
     try:
         return from_numpy(np.asarray(ufunc(x != 0, y != 0)))
     except ValueError as e:
@@ -1072,7 +1084,7 @@ def _integral(kernel: str, a: Any, b: Any, kinds: str = "biu") -> tuple[Tensor, 
 def _bitwise(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
     x, y = _integral(str(ufunc.__name__), a, b)
     try:
-        return from_numpy(np.asarray(ufunc(x.numpy(), y.numpy())))
+        return from_numpy(np.asarray(ufunc(x.numpy(force=True), y.numpy(force=True))))
     except ValueError as e:
         raise ShapeError(f"{ufunc.__name__}: shapes {x.shape} and {y.shape} cannot be broadcast") from e
 
@@ -1095,12 +1107,12 @@ def bitwise_xor(input: Any, other: Any) -> Tensor:  # noqa: A002
 def bitwise_not(input: Tensor) -> Tensor:  # noqa: A002
     """Bitwise not: ~x = -x - 1 for integers, logical not for bools."""
     x, _ = _integral("bitwise_not", input, input)
-    return from_numpy(np.invert(x.numpy()))
+    return from_numpy(np.invert(x.numpy(force=True)))
 
 
 def _shift(a: Any, b: Any, left: bool) -> Tensor:
     x, y = _integral("lshift" if left else "rshift", a, b, kinds="iu")  # bools shift only beside an int
-    xs, ys = x.numpy(), y.numpy()
+    xs, ys = x.numpy(force=True), y.numpy(force=True)
     check_broadcast("bitwise_left_shift" if left else "bitwise_right_shift", xs.shape, ys.shape)
     bits = xs.dtype.itemsize * 8
     out_of_range = (ys < 0) | (ys >= bits)  # C leaves these undefined; PyTorch fills them
@@ -1132,22 +1144,34 @@ arcsinh = asinh
 arctan = atan
 arctan2 = atan2
 arctanh = atanh
-divide = div
 fix = trunc
 greater = gt
 greater_equal = ge
 less = lt
 less_equal = le
-multiply = mul
 negative = neg
 not_equal = ne
 sgn = sign
 clip = clamp
 
 
+def multiply(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """input * other: :func:`mul`, but a list or array operand raises in multiply's name (as PyTorch's)."""
+    if not_operand(other):
+        raise sequence_error("multiply", other, method=False)
+    return mul(input, other)
+
+
+def divide(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:  # noqa: A002
+    """input / other: :func:`div`, but a list or array operand raises in divide's name (as PyTorch's)."""
+    if not_operand(other):
+        raise sequence_error("divide", other, method=False, keywords=rounding_mode and ", rounding_mode=str")
+    return div(input, other, rounding_mode=rounding_mode)
+
+
 def subtract(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
     """input - alpha * other: :func:`sub` without its deprecated scalar-first overload (PyTorch has none)."""
-    if isinstance(other, SEQUENCES):  # (in its own name: PyTorch lists subtract's overloads)
+    if not_operand(other):  # (in its own name: PyTorch lists subtract's overloads)
         raise sequence_error("subtract", other, method=False)
     return sub(input, other, alpha=alpha)
 

@@ -41,8 +41,8 @@ def _operands(x: Any, n: Any) -> tuple[Array, Array]:
     dtype = result_type(x, n)
     if dtype.kind != "f":
         dtype = get_default_dtype()
-    xs = np.asarray(x.numpy() if isinstance(x, Tensor) else x, dtype=dtype)
-    ns = np.asarray(n.numpy() if isinstance(n, Tensor) else n, dtype=np.float64)
+    xs = np.asarray(x.numpy(force=True) if isinstance(x, Tensor) else x, dtype=dtype)
+    ns = np.asarray(n.numpy(force=True) if isinstance(n, Tensor) else n, dtype=np.float64)
     with np.errstate(invalid="ignore"):
         degree = np.where(np.isfinite(ns), np.trunc(np.where(np.isfinite(ns), ns, 0)), -1).astype(np.int64)
     xb, nb = np.broadcast_arrays(xs, degree)
@@ -155,14 +155,16 @@ def laguerre_polynomial_l(input: Any, n: Any) -> Tensor:  # noqa: A002
     x = 0."""
     xs, _ = _operands(input, n)
     out = _family(input, n, lambda x: 1 - x, lambda x, q, p, j: ((j + j + (1 - x)) * q - j * p) / (j + 1))
-    keep = np.broadcast_to(xs == 0, out.shape) & (out.numpy() != 0)  # x == 0 gives 1 (not for n < 0)
-    return from_numpy(np.where(keep, 1, out.numpy()).astype(out.dtype))
+    values = out.numpy(force=True)
+    keep = np.broadcast_to(xs == 0, out.shape) & (values != 0)  # x == 0 gives 1 (not for n < 0)
+    return from_numpy(np.where(keep, 1, values).astype(out.dtype))
 
 
 def legendre_polynomial_p(input: Any, n: Any) -> Tensor:  # noqa: A002
     """P_n(x), the Legendre polynomials: (k+1) P_{k+1} = (2k + 1) x P_k - k P_{k-1}, P_1 = x; +-1 at
     x = +-1."""
     xs, ns = _operands(input, n)
-    out = _family(input, n, lambda x: x, lambda x, q, p, j: ((j + j + 1) * x * q - j * p) / (j + 1)).numpy()
+    out = _family(input, n, lambda x: x,
+                  lambda x, q, p, j: ((j + j + 1) * x * q - j * p) / (j + 1)).numpy(force=True)
     ends = np.where((xs > 0) | (ns % 2 == 0), 1, -1)
     return from_numpy(np.where((np.abs(xs) == 1) & (ns >= 0), ends, out).astype(out.dtype))

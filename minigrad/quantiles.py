@@ -96,7 +96,7 @@ def _check(input: Any, q: Any, dim: Any, keepdim: Any, interpolation: Any) -> No
                          f"{q.dtype}")
     if dim is not None:
         norm_dim(int(dim), input.ndim)
-    if isinstance(q, Tensor) and not np.all((q.numpy() >= 0) & (q.numpy() <= 1)):
+    if isinstance(q, Tensor) and not np.all((q.numpy(force=True) >= 0) & (q.numpy(force=True) <= 1)):
         raise InvalidParameterError("quantile() q values must be in the range [0, 1]")
 
 
@@ -108,7 +108,7 @@ def _quantile(input: Tensor, q: float | Tensor, dim: int | None, keepdim: bool, 
     x = input.reshape(-1) if d is None or input.ndim == 0 else input.movedim(d, -1)
     n = x.shape[-1]
     rows = x.reshape(-1, n)  # one slice per row
-    a = rows.numpy()
+    a = rows.numpy(force=True)
     order = np.argsort(a, axis=1, kind="stable")  # nan sorts last, as in PyTorch
     nan = np.isnan(a)
     q_t = q if isinstance(q, Tensor) else from_numpy(np.asarray(q, dtype=dt))
@@ -116,12 +116,12 @@ def _quantile(input: Tensor, q: float | Tensor, dim: int | None, keepdim: bool, 
     if ignore_nan:
         last = (n - 1 - nan.sum(axis=1, keepdims=True)).astype(dt)
         ranks_t = q_t.reshape(1, -1) * from_numpy(last)
-        ranks_t = where(ranks_t.numpy() < 0, 0.0, ranks_t)  # all nan: read the first (a nan)
+        ranks_t = where(ranks_t.numpy(force=True) < 0, 0.0, ranks_t)  # all nan: read the first (a nan)
     else:
         ranks_t = q_t.reshape(1, -1) * from_numpy(np.asarray(n - 1, dtype=dt))
         has_nan = np.asarray(nan.any(axis=1, keepdims=True))
         ranks_t = where(has_nan, float(n - 1), ranks_t)  # a nan: read the last (a nan)
-    ranks = np.broadcast_to(ranks_t.numpy(), (a.shape[0], ranks_t.shape[1]))
+    ranks = np.broadcast_to(ranks_t.numpy(force=True), (a.shape[0], ranks_t.shape[1]))
     rounding: dict[str, Any] = {"lower": np.floor, "higher": np.ceil, "nearest": np.round}  # half to even
     pos = rounding[interpolation](ranks) if interpolation in rounding else ranks
     below = pos.astype(int64)  # ranks are >= 0: truncation is floor

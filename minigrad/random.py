@@ -96,8 +96,16 @@ class Generator:
         self.manual_seed(int(np.random.SeedSequence().entropy) & 0xFFFF_FFFF_FFFF_FFFF)  # type: ignore[arg-type]
         return self._seed
 
-    def get_state(self) -> dict[str, object]:
-        """The generator's state, for checkpoints (comparable with ``==``)."""
+    def get_state(self) -> Any:
+        """The generator's state as a uint8 Tensor (PyTorch's form: :func:`get_rng_state`'s, whose first 5,056
+        bytes are PyTorch's own and 32 more hold the dropout-mask stream); :meth:`set_state` restores it."""
+        from minigrad.tensor import from_numpy
+
+        return from_numpy(_state_bytes(self))
+
+    def _get_dict(self) -> dict[str, object]:
+        """The state as a dict (comparable with ``==``), cheaper than the bytes: for saving and restoring
+        the stream around a block (fork_rng, checkpoint's recomputation, lazy modules' dry run)."""
         st = self.bits.state["state"]
         pcg = self.masks.np.bit_generator.state
         return {"bit_generator": "MT19937", "key": tuple(int(k) for k in st["key"]), "pos": int(st["pos"]),
@@ -105,13 +113,25 @@ class Generator:
                 # (hex strings: the 128-bit PCG64 words do not fit a checkpoint's int64)
                 "masks": (hex(pcg["state"]["state"]), hex(pcg["state"]["inc"]))}
 
-    def set_state(self, state: Any) -> None:
-        """Restore a state from :meth:`get_state`, or from a state tensor of :func:`get_rng_state` (PyTorch's
-        ``gen.set_state(torch.get_rng_state())`` forks the global stream)."""
-        if not isinstance(state, dict):
-            _load_state_bytes(self, np.asarray(state.numpy() if hasattr(state, "numpy") else state))
-            return
-        self._set_dict(state)
+    def set_state(self, new_state: Any) -> Generator:
+        """Restore the state from :meth:`get_state`'s or :func:`get_rng_state`'s uint8 tensor (PyTorch's
+        ``gen.set_state(torch.get_rng_state())`` forks the global stream), or from PyTorch's 5,056 bytes
+        (the mask stream then restarts from the seed); returns self.
+
+        Raises:
+            TypeError: not a Tensor, or not uint8 (PyTorch's words).
+            MinigradError: a size other than 5,056 or 5,088 bytes, or bytes that hold no valid engine state.
+        """
+        from minigrad.tensor import Tensor
+
+        if not isinstance(new_state, Tensor):
+            from minigrad.errors import python_type_name
+
+            raise TypeError(f"expected a torch.ByteTensor, but got {python_type_name(new_state)}")
+        if new_state.dtype != np.uint8:
+            raise TypeError("RNG state must be a torch.ByteTensor")
+        _load_state_bytes(self, new_state.numpy(force=True).reshape(-1))
+        return self
 
     def _set_dict(self, state: dict[str, object]) -> None:
         key = np.asarray(state["key"], dtype=np.uint32)
@@ -193,7 +213,7 @@ _MASKS = np.dtype([("state", "<u8", 2), ("inc", "<u8", 2)])  # minigrad's mask s
 
 
 def _state_bytes(gen: Generator) -> Array:
-    st = gen.get_state()
+    st = gen._get_dict()
     rec = np.zeros((), dtype=_TORCH_STATE)
     rec["seed"], rec["seeded"], rec["key"] = st["seed"], 1, st["key"]
     pos = int(st["pos"])  # type: ignore[call-overload]  # numpy's index of the next word: PyTorch's next
@@ -213,14 +233,16 @@ def _state_bytes(gen: Generator) -> Array:
 
 
 def _load_state_bytes(gen: Generator, data: Array) -> None:
-    n = _TORCH_STATE.itemsize
-    if data.dtype != np.uint8 or data.ndim != 1 or data.size not in (n, n + _MASKS.itemsize):
-        from minigrad.errors import InvalidParameterError
+    from minigrad.errors import MinigradError
 
-        raise InvalidParameterError(f"RNG state is wrong size: expected a uint8 tensor of {n} bytes "
-                                    f"(PyTorch's) or {n + _MASKS.itemsize}, got {data.dtype} {data.shape}")
+    n = _TORCH_STATE.itemsize
+    if data.size not in (n, n + _MASKS.itemsize):  # (PyTorch's words; minigrad's 32 more bytes are fine)
+        raise MinigradError(f"Expected a CPUGeneratorImplState of size {n} but found the input RNG state "
+                            f"size to be {data.size}")
     raw = data.tobytes()
     rec = np.frombuffer(raw[:_TORCH_STATE.itemsize], dtype=_TORCH_STATE)[0]
+    if not (rec["seeded"] and 1 <= rec["left"] <= 624 and rec["next"] <= 624):  # (PyTorch's check)
+        raise MinigradError("Invalid mt19937 state")
     state: dict[str, object] = {"key": rec["key"].astype(np.uint32), "pos": 625 - int(rec["left"]),
                                 "next_normal": float(rec["normal"][1]) if rec["normal_valid"] else None,
                                 "seed": int(rec["seed"])}
@@ -229,7 +251,7 @@ def _load_state_bytes(gen: Generator, data: Array) -> None:
         state["masks"] = tuple(hex(int(masks[f][0]) | int(masks[f][1]) << 64) for f in ("state", "inc"))
     else:  # a state PyTorch saved: the mask stream starts afresh from its seed
         gen.masks = _MaskStream(int(rec["seed"]))
-    gen.set_state(state)
+    gen._set_dict(state)
 
 
 def get_rng_state() -> Any:
@@ -244,11 +266,13 @@ def get_rng_state() -> Any:
 
 
 def set_rng_state(new_state: Any) -> None:
-    """Restore the global generator's state from :func:`get_rng_state`'s tensor, from PyTorch's 5,056-byte
-    state (a uint8 tensor, as a PyTorch checkpoint holds it), or from :meth:`Generator.get_state`'s dict.
+    """Restore the global generator's state from :func:`get_rng_state`'s tensor (or
+    :meth:`Generator.get_state`'s), or from PyTorch's 5,056-byte state (a uint8 tensor, as a PyTorch
+    checkpoint holds it).
 
     Raises:
-        InvalidParameterError: bytes of another size or dtype.
+        TypeError: not a uint8 Tensor.
+        MinigradError: bytes of another size, or no valid engine state (PyTorch's RuntimeErrors).
     """
     default_generator.set_state(new_state)
 
@@ -265,11 +289,11 @@ def fork_rng(devices: Iterable[object] | None = None, enabled: bool = True, _cal
     if not enabled:
         yield
         return
-    state = default_generator.get_state()
+    state = default_generator._get_dict()
     try:
         yield
     finally:
-        default_generator.set_state(state)
+        default_generator._set_dict(state)
 
 
 def resolve(generator: Generator | None) -> Generator:

@@ -51,7 +51,7 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype:
     """
     x = _cast(input, dtype)
     if x.dtype.kind != "f":
-        out = np.prod(x.numpy().astype(int64), axis=None if dim is None else norm_dim(dim, x.ndim),
+        out = np.prod(x.numpy(force=True).astype(int64), axis=None if dim is None else norm_dim(dim, x.ndim),
                       keepdims=keepdim and dim is not None)
         return from_numpy(np.asarray(out, dtype=int64 if dtype is None else x.dtype))
     if dim is None:
@@ -92,7 +92,7 @@ def _p_norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = Fals
     if (p < 0 or p == math.inf) and count == 0:  # (sum of |x|**p over nothing: no identity to give)
         raise MinigradError(_no_identity_message(p, dim, x.shape))
     if p in (math.inf, -math.inf):
-        nan_in = np.isnan(a.numpy())
+        nan_in = np.isnan(a.numpy(force=True))
         if not nan_in.any():
             return a.amax(dims, keepdim=keepdim) if p > 0 else a.amin(dims, keepdim=keepdim)
         # PyTorch's gradient compares |x| with the norm: none at all where the norm is nan
@@ -101,14 +101,14 @@ def _p_norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = Fals
         rows = from_numpy(nan_in).any(dims, keepdim=keepdim) if dims is not None else from_numpy(nan_in).any()
         return where(rows, math.nan, ext)
     if p == 0:  # the count of non-zeros, in the graph with a zero gradient (as PyTorch's)
-        return where(from_numpy(a.numpy() != 0), 1.0, a).sum(dims, keepdim=keepdim)
-    if p == 1 or (count == 1 and np.isfinite(a.numpy()).all()):
+        return where(from_numpy(a.numpy(force=True) != 0), 1.0, a).sum(dims, keepdim=keepdim)
+    if p == 1 or (count == 1 and np.isfinite(a.numpy(force=True)).all()):
         # one finite element's norm is |x| (PyTorch's value): no power to overflow or underflow
         return a.sum(dims, keepdim=keepdim)
     if p == 2:
         return _safe_root((x * x).sum(dims, keepdim=keepdim), 0.5)
     if p < 1:  # |x|**p has an infinite slope at 0: PyTorch gives those entries a zero gradient
-        zero = from_numpy(a.numpy() == 0)
+        zero = from_numpy(a.numpy(force=True) == 0)
         a = where(zero, 0.0 if p > 0 else math.inf, where(zero, 1.0, a) ** p)
         return _safe_root(a.sum(dims, keepdim=keepdim), 1.0 / p)
     return _safe_root((a**p).sum(dims, keepdim=keepdim), 1.0 / p)
@@ -215,7 +215,7 @@ def _safe_root(s: Tensor, power: float) -> Tensor:
     """
     if power < 0:
         return s**power
-    zero = s.numpy() == 0
+    zero = s.numpy(force=True) == 0
     if not zero.any():
         return s.sqrt() if power == 0.5 else s**power
     mask = from_numpy(zero)
@@ -228,7 +228,7 @@ def nansum(input: Tensor, dim: Dim = None, keepdim: bool = False, *, dtype: Any 
     """The sum treating nan as 0: a sum of ``where(isnan(x), 0, x)``, so nan elements get no gradient."""
     x = input
     if x.dtype.kind == "f":  # (before a cast to an integer dtype, which would make nan a number)
-        x = where(from_numpy(np.isnan(x.numpy())), 0.0, x)
+        x = where(from_numpy(np.isnan(x.numpy(force=True))), 0.0, x)
     x = _cast(x, dtype)
     return _named(x.sum(dim, keepdim, dtype=None if dtype is None else x.dtype), x, "NansumBackward0")
 
@@ -243,14 +243,14 @@ def nanmean(input: Tensor, dim: Dim = None, keepdim: bool = False, *, dtype: Any
     if input.dtype.kind != "f":  # (whatever dtype= asks for, as PyTorch)
         raise DTypeError(f"nanmean(): expected input to have floating point dtype but got {input.dtype}")
     x = _cast(input, dtype)
-    count = np.sum(~np.isnan(x.numpy()), axis=norm_dims(dim, x.ndim), keepdims=keepdim)
+    count = np.sum(~np.isnan(x.numpy(force=True)), axis=norm_dims(dim, x.ndim), keepdims=keepdim)
     return nansum(x, dim, keepdim) / from_numpy(np.asarray(count, dtype=x.dtype))
 
 
 @dim_aliases
 def count_nonzero(input: Tensor, dim: Dim = None) -> Tensor:  # noqa: A002
     """The number of non-zero elements over ``dim`` (int64)."""
-    x = input.numpy()
+    x = input.numpy(force=True)
     return from_numpy(np.asarray(np.count_nonzero(x, axis=norm_dims(dim, x.ndim)), dtype=int64))
 
 
@@ -367,7 +367,7 @@ def gradient(input: Tensor, *, spacing: Any = 1, dim: int | Sequence[int] | None
             # float coordinates promote the result as their coefficients do in PyTorch (float64 ones: float64)
             cdt = h.dtype if h.dtype.kind == "f" else x.dtype
             xd = x if cdt.itemsize <= x.dtype.itemsize else x.astype(cdt)
-            out.append(_gradient_along(xd, d, np.diff(h.numpy().astype(np.float64)), edge_order))
+            out.append(_gradient_along(xd, d, np.diff(h.numpy(force=True).astype(np.float64)), edge_order))
         else:
             out.append(_gradient_along(x, d, np.empty(0), edge_order, float(h)))
     return tuple(out)
@@ -491,7 +491,7 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A
     """
     x = _cast(input, dtype)
     if x.dtype.kind != "f":
-        out = np.cumprod(x.numpy().astype(int64), axis=_scan_dim(x, dim)).reshape(x.shape)
+        out = np.cumprod(x.numpy(force=True).astype(int64), axis=_scan_dim(x, dim)).reshape(x.shape)
         return from_numpy(out if dtype is None else out.astype(x.dtype))
     d = _scan_dim(x, dim)
     if x.ndim == 0 or x.shape[d] == 1:
@@ -522,7 +522,7 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:  # noqa: A002
 
 def _cumextreme(x: Tensor, dim: int, better: Any, kind: type) -> Any:
     d = _scan_dim(x, dim)
-    a = x.numpy()
+    a = x.numpy(force=True)
     if a.ndim == 0:
         return kind(x.clone(), from_numpy(np.zeros((), dtype=int64)))
     moved = np.moveaxis(a, d, -1)
@@ -599,7 +599,7 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = 
     d = norm_dim(dim, input.ndim)  # (first: a 0-d tensor takes dims 0 and -1 only, as PyTorch)
     if input.ndim == 0:
         return return_types.sort(input.clone(), from_numpy(np.zeros((), dtype=int64)))
-    return _pick(input, d, _order(input.numpy(), d, descending), return_types.sort, "SortBackward0")  # type: ignore[no-any-return]
+    return _pick(input, d, _order(input.numpy(force=True), d, descending), return_types.sort, "SortBackward0")  # type: ignore[no-any-return]
 
 
 @dim_aliases
@@ -631,13 +631,13 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A0
         raise InvalidParameterError(f"topk(): k={k!r} is out of range for dimension {dim} of size {n}")
     if input.ndim == 0:
         return return_types.topk(input.clone(), from_numpy(np.zeros((), dtype=int64)))
-    a = input.numpy()
+    a = input.numpy(force=True)
     order = _kernels.best_first(a, d, k, largest)  # (a tie reaching the cut is re-ordered below)
     if order is None:
         order = _order(a, d, descending=largest)
     idx = np.take(order, np.arange(k), axis=d)
     if k and input.dtype.kind != "c":
-        idx = _tied_rows_as_torch(input.numpy(), order, idx, d, k, largest)
+        idx = _tied_rows_as_torch(input.numpy(force=True), order, idx, d, k, largest)
     return _pick(input, d, idx, return_types.topk, "TopkBackward0")  # type: ignore[no-any-return]
 
 
@@ -671,7 +671,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> ret
     if not 1 <= k <= n:
         raise DimensionError(f"kthvalue(): selected number k out of range for dimension {d}: k ({k}) is out "
                              f"of range for a dim of size {n}")
-    a = input.numpy()
+    a = input.numpy(force=True)
 
     def choose(order: Array) -> Array:
         idx = np.take(order, [k - 1], axis=d)
@@ -703,7 +703,7 @@ def _select(x: Tensor, d: int, choose: Any, keepdim: bool, kind: type) -> Any:
     if x.ndim == 0:
         return kind(x.clone(), from_numpy(np.zeros((), dtype=int64)))
     _nonempty_dim(kind.__name__, x, d)
-    idx = choose(_order(x.numpy(), d, False))
+    idx = choose(_order(x.numpy(force=True), d, False))
     values = gather(x, d, idx)
     if not keepdim:
         values, idx = values.squeeze(d), idx.squeeze(d)
@@ -720,7 +720,7 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     d = norm_dim(dim, input.ndim)
 
     def choose(order: Array) -> Array:
-        a = input.numpy()
+        a = input.numpy(force=True)
         n = a.shape[d]
         pos = np.take(order, [(n - 1) // 2], axis=d)
         nan = np.isnan(a) if a.dtype.kind == "f" else np.zeros(a.shape, dtype=bool)
@@ -738,7 +738,7 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> A
     d = norm_dim(dim, input.ndim)
 
     def choose(order: Array) -> Array:
-        a = input.numpy()
+        a = input.numpy(force=True)
         count = np.sum(~np.isnan(a) if a.dtype.kind == "f" else np.ones(a.shape, dtype=bool), axis=d,
                        keepdims=True)
         picked = np.take_along_axis(order, np.maximum(count - 1, 0) // 2, axis=d)
@@ -755,7 +755,7 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mo
     if input.ndim == 0:
         return return_types.mode(input.clone(), from_numpy(np.zeros((), dtype=int64)))
     _nonempty_dim("mode", input, d)
-    a = np.moveaxis(input.numpy(), d, -1)
+    a = np.moveaxis(input.numpy(force=True), d, -1)
     rows = a.reshape(-1, a.shape[-1])
     best = np.empty(rows.shape[0], dtype=int64)
     for r, row in enumerate(rows):
@@ -781,7 +781,7 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # 
 
     With ``dim``, the distinct slices along that dim.
     """
-    a = input.numpy()
+    a = input.numpy(force=True)
     axis = None if dim is None else _unique_dim(dim, a.shape)
     # (each nan distinct, as PyTorch's sort-then-compare: numpy merges them by default)
     values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True, axis=axis,
@@ -810,7 +810,7 @@ def _unique_dim(dim: int, shape: tuple[int, ...]) -> int:
 def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,  # noqa: A002
                        dim: int | None = None) -> Any:
     """Collapse runs of equal consecutive values (or slices along ``dim``); no gradient."""
-    a = input.numpy()
+    a = input.numpy(force=True)
     axis = 0 if dim is None else _unique_dim(dim, a.shape)
     flat = a.reshape(-1) if dim is None else np.moveaxis(a, axis, 0)
     if flat.shape[0] == 0:
@@ -849,10 +849,10 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
             raise InvalidParameterError("searchsorted: side must be 'left' or 'right' (agreeing with "
                                         f"right=), got side={side!r}")
         right = side == "right"
-    seq = sorted_sequence.numpy()
+    seq = sorted_sequence.numpy(force=True)
     if sorter is not None:
-        seq = np.take_along_axis(seq, sorter.numpy(), axis=-1)
-    values = input.numpy() if isinstance(input, Tensor) else np.asarray(input)
+        seq = np.take_along_axis(seq, sorter.numpy(force=True), axis=-1)
+    values = input.numpy(force=True) if isinstance(input, Tensor) else np.asarray(input)
     how: Literal["left", "right"] = "right" if right else "left"
     if seq.ndim != 1 and values.ndim == 0:  # (PyTorch's words; numpy's IndexError escaped)
         raise ShapeError("torch.searchsorted(): input value can be a scalar only when boundaries tensor "
@@ -900,8 +900,8 @@ def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, inve
     """
     if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
         raise TypeError("isin() expects at least one of elements and test_elements to be a Tensor")
-    e = elements.numpy() if isinstance(elements, Tensor) else np.asarray(elements)
-    t = test_elements.numpy() if isinstance(test_elements, Tensor) else np.asarray(test_elements)
+    e = elements.numpy(force=True) if isinstance(elements, Tensor) else np.asarray(elements)
+    t = test_elements.numpy(force=True) if isinstance(test_elements, Tensor) else np.asarray(test_elements)
     return from_numpy(np.asarray(np.isin(e, t, assume_unique=assume_unique, invert=invert)))
 
 
@@ -912,7 +912,7 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
         ShapeError: input is not 1-D. InvalidParameterError: negative values or minlength.
         UnsupportedError: a float or bool input (PyTorch's NotImplementedError: no kernel).
     """
-    x = input.numpy()
+    x = input.numpy(force=True)
     if x.dtype.kind not in "iu":
         raise kernel_error("bincount", x.dtype)
     if x.ndim != 1:
@@ -921,7 +921,7 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
         raise InvalidParameterError("bincount: the input must be non-negative")
     if minlength < 0:  # (numpy's ValueError is no RuntimeError)
         raise InvalidParameterError(f"bincount: minlength should be >= 0, got {minlength}")
-    w = None if weights is None else weights.numpy()
+    w = None if weights is None else weights.numpy(force=True)
     if w is not None and w.dtype == np.float32:  # PyTorch adds float32 weights in float32, in order
         summed = np.zeros(max(int(x.max()) + 1 if x.size else 0, minlength), np.float32)
         np.add.at(summed, x, w)
@@ -939,7 +939,7 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Ten
         InvalidParameterError: ``bins`` is not positive, or ``min > max``.
         MinigradError: the range is not finite (a NaN or inf in the data, or an infinite bound).
     """
-    x = input.numpy().reshape(-1)
+    x = input.numpy(force=True).reshape(-1)
     lo, hi = float(min), float(max)
     _check_bins(bins, 0)
     if lo == hi:
@@ -957,7 +957,7 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Ten
 def histogram(input: Tensor, bins: Any = 100, *, range: tuple[float, float] | None = None,  # noqa: A002
               weight: Tensor | None = None, density: bool = False) -> return_types.histogram:
     """(counts, bin edges) of the values, as ``torch.histogram``; ``bins`` a count or a tensor of edges."""
-    x = input.numpy().reshape(-1, 1)
+    x = input.numpy(force=True).reshape(-1, 1)
     edges = bins if isinstance(bins, Tensor) else int(bins)
     hist, bin_edges = _histogramdd(x, [edges], None if range is None else list(range), weight, density)
     return return_types.histogram(hist, bin_edges[0])
@@ -975,7 +975,7 @@ def _histogramdd(points: Array, bins: list[Any], range: Sequence[float] | None, 
     edges: list[Array] = []
     for i, b in enumerate(bins):
         if isinstance(b, Tensor):
-            edges.append(b.numpy().astype(dt))
+            edges.append(b.numpy(force=True).astype(dt))
             continue
         _check_bins(b, i)
         lo, hi = (float(range[2 * i]), float(range[2 * i + 1])) if range is not None else \
@@ -998,7 +998,8 @@ def _histogramdd(points: Array, bins: list[Any], range: Sequence[float] | None, 
         flat = flat * (len(e) - 1) + np.clip(pos, 0, len(e) - 2)
     shape = tuple(len(e) - 1 for e in edges)
     hist: Array = np.zeros(math.prod(shape), dtype=dt)
-    w = np.ones(points.shape[0], dtype=dt) if weight is None else weight.numpy().reshape(-1).astype(dt)
+    w = np.ones(points.shape[0], dtype=dt) if weight is None else \
+        weight.numpy(force=True).reshape(-1).astype(dt)
     np.add.at(hist, flat[keep], w[keep])  # (in order, in the points' dtype, as PyTorch's serial loop)
     hist = hist.reshape(shape)
     if density:
@@ -1028,7 +1029,7 @@ def histogramdd(input: Tensor, bins: Any, *, range: Sequence[float] | None = Non
     if input.ndim < 2:
         raise ShapeError(f"torch.histogramdd: input tensor should have at least 2 dimensions, but got "
                          f"shape {tuple(input.shape)}")
-    points = input.numpy().reshape(-1, input.shape[-1])
+    points = input.numpy(force=True).reshape(-1, input.shape[-1])
     n = points.shape[1]
     edges: list[Any]
     if isinstance(bins, (list, tuple)) and bins and isinstance(bins[0], Tensor):

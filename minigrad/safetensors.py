@@ -65,7 +65,7 @@ class SafetensorsError(MinigradError, ValueError):
 
 def _array_of(name: str, value: Any) -> Array:
     if isinstance(value, Tensor):
-        arr = value.numpy()
+        arr = value.numpy(force=True)
     elif isinstance(value, np.ndarray):
         arr = value
     else:

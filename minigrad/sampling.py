@@ -59,7 +59,7 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,  
                             f"{scalar_type_name(input.dtype)}")
     if num_samples <= 0:
         raise MinigradError(f"multinomial: cannot sample n_sample <= 0 samples (got {num_samples})")
-    w = input.numpy().astype(np.float64)
+    w = input.numpy(force=True).astype(np.float64)
     if w.ndim not in (1, 2):
         raise MinigradError(f"multinomial: prob_dist must be 1 or 2 dim, got shape {input.shape}")
     if not replacement and num_samples > w.shape[-1]:  # (checked before the weights, as PyTorch)
@@ -82,7 +82,7 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,  
     if not replacement and num_samples > int((rows > 0).sum(axis=1).min()):
         raise MinigradError("multinomial: cannot sample n_sample > prob_dist.size(-1) samples without "
                             "replacement")
-    src = input.numpy()
+    src = input.numpy(force=True)
     out = _draws.multinomial(resolve(generator), src.reshape(rows.shape) if src.dtype.kind == "f" else rows,
                              int(num_samples), bool(replacement))
     return from_numpy(out.reshape((*w.shape[:-1], num_samples)))
@@ -97,7 +97,7 @@ def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | N
     """
     if p is None:
         require_float_kernel("bernoulli_tensor_cpu_p_", input.dtype)
-    probs = input.numpy() if p is None else np.full(input.shape, p, dtype=np.float64)
+    probs = input.numpy(force=True) if p is None else np.full(input.shape, p, dtype=np.float64)
     if probs.size and (np.isnan(probs).any() or probs.min() < 0 or probs.max() > 1):
         raise MinigradError("bernoulli: all probabilities must be in [0, 1]")
     gen = resolve(generator)
@@ -114,7 +114,7 @@ def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:  # noq
         UnsupportedError: rates not floating (PyTorch's NotImplementedError).
     """
     require_float_kernel("poisson_cpu", input.dtype)
-    rates = input.numpy()
+    rates = input.numpy(force=True)
     if rates.size and not (rates >= 0).all():
         raise MinigradError("poisson: invalid Poisson rate, expected rate to be non-negative")
     return from_numpy(_draws.poisson(resolve(generator), np.array(rates)))
@@ -133,7 +133,7 @@ def binomial(count: Tensor, prob: Tensor, generator: Generator | None = None) ->
             raise InvalidParameterError(f"binomial only supports floating-point dtypes for {name}, got: "
                                         f"{scalar_type_name(t.dtype)}")
     try:
-        n, p = np.broadcast_arrays(count.numpy(), prob.numpy())
+        n, p = np.broadcast_arrays(count.numpy(force=True), prob.numpy(force=True))
     except ValueError as e:
         raise InvalidParameterError(f"binomial: shapes {tuple(count.shape)} and {tuple(prob.shape)} do not "
                                     "broadcast") from e
@@ -150,7 +150,7 @@ def _standard_gamma(input: Tensor, generator: Generator | None = None) -> Tensor
     from minigrad import ops
 
     require_float_kernel("gamma_cpu", input.dtype)
-    draws = _draws.gamma(resolve(generator), np.array(input.numpy()))
+    draws = _draws.gamma(resolve(generator), np.array(input.numpy(force=True)))
     return ops.ReparamGamma.apply(input, from_numpy(draws))
 
 
@@ -162,7 +162,7 @@ def _sample_dirichlet(input: Tensor, generator: Generator | None = None) -> Tens
         UnsupportedError: ``input`` not floating (PyTorch's NotImplementedError).
     """
     require_float_kernel("dirichlet", input.dtype)
-    return from_numpy(_draws.dirichlet(resolve(generator), np.array(input.numpy())))
+    return from_numpy(_draws.dirichlet(resolve(generator), np.array(input.numpy(force=True))))
 
 
 def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator | None = None,
@@ -175,8 +175,8 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator 
         UnsupportedError: a result dtype (the first tensor's, else ``dtype``) that is not floating.
     """
     gen = resolve(generator)
-    m = mean.numpy() if isinstance(mean, Tensor) else np.asarray(mean, dtype=np.float64)
-    s = std.numpy() if isinstance(std, Tensor) else np.asarray(std, dtype=np.float64)
+    m = mean.numpy(force=True) if isinstance(mean, Tensor) else np.asarray(mean, dtype=np.float64)
+    s = std.numpy(force=True) if isinstance(std, Tensor) else np.asarray(std, dtype=np.float64)
     shape = _size_arg(size, "normal") if size is not None else check_broadcast("normal", m.shape, s.shape)
     if s.size and s.min() < 0:
         raise InvalidParameterError("normal expects all elements of std >= 0.0" if isinstance(std, Tensor)
@@ -244,7 +244,7 @@ def fill_bernoulli(t: Tensor, p: Any, generator: Generator | None) -> Array:
     """Draws for ``t.bernoulli_(p)``: 1 with probability p (a number or a broadcastable tensor)."""
     gen = resolve(generator)
     if isinstance(p, Tensor):
-        return _draws.bernoulli_tensor(gen, np.broadcast_to(p.numpy(), t.shape)).astype(t.dtype)
+        return _draws.bernoulli_tensor(gen, np.broadcast_to(p.numpy(force=True), t.shape)).astype(t.dtype)
     return _draws.bernoulli(gen, t.shape, float(p)).astype(t.dtype)
 
 

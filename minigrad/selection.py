@@ -128,7 +128,7 @@ def _positions(x: Tensor) -> range | Array:
 
 
 def _index_array(fn: str, index: Any, int32: bool = False) -> Array:
-    arr = index.numpy() if isinstance(index, Tensor) else np.asarray(index)
+    arr = index.numpy(force=True) if isinstance(index, Tensor) else np.asarray(index)
     if (int32 and arr.dtype == np.int32) or (arr.size == 0 and arr.dtype.kind in "iu"):
         # gather and scatter_add read int32 indices too; PyTorch checks no empty index's dtype
         return arr.astype(np.int64)

@@ -88,7 +88,7 @@ class UnsupportedValueError(MinigradError, TypeError):
 
 
 def _as_array(value: Any, where: str) -> Array:
-    arr = value.numpy() if isinstance(value, Tensor) else value
+    arr = value.numpy(force=True) if isinstance(value, Tensor) else value
     if arr.dtype.hasobject:
         raise UnsupportedValueError(
             f"save: {where} is an object array; checkpoints hold numbers only (no pickle)"

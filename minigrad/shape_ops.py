@@ -487,14 +487,14 @@ def repeat_interleave(input: Any, repeats: Any = None, dim: int | None = None, *
     ``repeat_interleave(counts)`` alone gives index i repeated counts[i] times.
     """
     if repeats is None:
-        counts = input.numpy()
+        counts = input.numpy(force=True)
         return from_numpy(np.repeat(np.arange(counts.size, dtype=int64), counts))
     if dim is not None and input.ndim == 0:  # (PyTorch's IndexError; norm_dim takes dim 0 of a 0-d tensor)
         raise DimensionError(f"repeat_interleave: Dimension specified as {dim} but tensor has no dimensions")
     x = input.reshape(-1) if dim is None else input
     d = 0 if dim is None else norm_dim(dim, x.ndim)
     n = x.shape[d] if x.ndim else 1
-    r = repeats.numpy() if isinstance(repeats, Tensor) else np.asarray(repeats)
+    r = repeats.numpy(force=True) if isinstance(repeats, Tensor) else np.asarray(repeats)
     if r.size not in (1, n) or (r.size and r.min() < 0):
         raise InvalidParameterError(f"repeat_interleave: repeats must be non-negative, one or {n} of them")
     idx = np.repeat(np.arange(n), np.broadcast_to(r.reshape(-1), (n,)))
@@ -646,7 +646,7 @@ def contiguous(input: Tensor, memory_format: Any = contiguous_format) -> Tensor:
             ``channels_last`` for one that is not 4-D (as PyTorch).
     """
     fmt = check_format(memory_format, "contiguous", optional=False)
-    if is_laid_out(input.numpy(), fmt):
+    if is_laid_out(input.numpy(force=True), fmt):
         return input
     if fmt is preserve_format:
         raise MinigradError("preserve memory format is unsupported by the contiguous operator")

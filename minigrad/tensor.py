@@ -26,7 +26,13 @@ from minigrad import dtypes as _dtypes
 from minigrad._clock import tick
 from minigrad._format import tensor_repr
 from minigrad._kernels import clamp_into, fma32, memory_owner, quiet, writable_alias
-from minigrad._leaf_rules import NON_LEAF_FLAG, check_assigned_grad, leaf_requires_grad, python_type_name
+from minigrad._leaf_rules import (
+    NON_LEAF_FLAG,
+    NUMPY_REQUIRES_GRAD,
+    check_assigned_grad,
+    leaf_requires_grad,
+    python_type_name,
+)
 from minigrad._state_array import StateArray
 from minigrad._tensor_methods import _SEQUENCES, TensorMethods, dim_aliases
 from minigrad.default_dtype import get_default_dtype
@@ -59,6 +65,7 @@ from minigrad.errors import (
     _BoolProductError,
     _IndexTypeError,
     _MaskDTypeError,
+    not_tensor_error,
     user_stacklevel,
 )
 from minigrad.grad_mode import _extras, _inference, _mode
@@ -367,8 +374,11 @@ class Tensor(TensorMethods):
     # ------------------------------------------------------------ conversion
 
     def numpy(self, *, force: builtins.bool = False) -> Array:
-        """The data as an ndarray (shared, not copied); ``force`` (PyTorch's: detach and copy to the CPU
-        first) changes nothing here, as the array is already on the CPU and holds no graph."""
+        """The data as an ndarray (shared, not copied). Raises MinigradError, as PyTorch's, for a tensor that
+        requires grad while grad mode is on, unless ``force=True`` (PyTorch's detach-and-copy to the CPU,
+        which shares the memory here, the data being on the CPU already)."""
+        if self._requires_grad and not force and _mode.record:
+            raise MinigradError(NUMPY_REQUIRES_GRAD)
         a = self._array
         if type(a) is not np.ndarray:  # numpy arithmetic on 0-d arrays returns numpy scalars
             a = self._array = np.asarray(a)
@@ -404,7 +414,7 @@ class Tensor(TensorMethods):
 
     def _alias(self) -> Tensor:
         """A new tensor of this one's array: an inference tensor if this one is, as PyTorch's detach."""
-        t = from_numpy(self.numpy())
+        t = from_numpy(self.numpy(force=True))
         if self.is_inference():
             t._inference = INFERENCE if _inference.threads and _mode.inference else ALIAS
         elif _inference.threads:
@@ -557,7 +567,7 @@ class Tensor(TensorMethods):
         return self
 
     def __array__(self, dtype: Any = None, copy: builtins.bool | None = None) -> Array:
-        a = self.numpy()
+        a = self.numpy()  # (np.asarray(t) of a tensor that requires grad raises as PyTorch's)
         if dtype is not None and np.dtype(dtype) != self.dtype:
             return a.astype(dtype)
         return a.copy() if copy else a
@@ -646,9 +656,12 @@ class Tensor(TensorMethods):
         if type(other) is float and self._array.dtype is float16 and op in _HALF_SCALAR_OPS:  # (cheap first)
             return self._half_scalar(other, op, reverse)
         kind = type(other)
-        if kind is not Tensor and kind is not float and kind is not int and isinstance(other, (list, tuple)):
+        if kind is not Tensor and kind is not float and kind is not int and \
+                (kind is np.ndarray or isinstance(other, (list, tuple))):
             # PyTorch's operators answer NotImplemented for a sequence, so Python then tries the
-            # sequence's reflected method (zuko's NestedTensor tuple defines __rmul__) or raises TypeError
+            # sequence's reflected method (zuko's NestedTensor tuple defines __rmul__) or raises TypeError;
+            # and for a numpy array, whose own method then computes in numpy (through __array__, so not
+            # for a tensor that requires grad) and hands back a tensor of numpy's dtype (__array_wrap__)
             return NotImplemented  # type: ignore[no-any-return]
         a, b = self, (other if kind is Tensor else _lift(other, self))
         if reverse:
@@ -669,8 +682,7 @@ class Tensor(TensorMethods):
         (the operators answer NotImplemented for it instead)."""
         out = self._binary(other, op)
         if out is NotImplemented:
-            kind = type(other).__name__
-            raise TypeError(f"{fn}(): argument 'other' (position 1) must be Tensor, not {kind}")
+            raise not_tensor_error(fn, "other", 1, other)
         return out
 
     def _half_scalar(self, other: builtins.float, op: type[Function], reverse: builtins.bool) -> Tensor:
@@ -715,7 +727,8 @@ class Tensor(TensorMethods):
         return self._div_operand(other)._binary(other, _ops.Div)
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        if isinstance(other, (int, float)):  # PyTorch's n / x is reciprocal(x) * n (its rounding)
+        # PyTorch's n / x is reciprocal(x) * n (its rounding); an array / x too (its * then runs in numpy)
+        if isinstance(other, (int, float)) or type(other) is np.ndarray:
             return self.reciprocal() * other
         return self._div_operand(other)._binary(other, _ops.Div, reverse=True)
 
@@ -793,7 +806,7 @@ class Tensor(TensorMethods):
             if _extras.mutation is not None:  # (None unless allow_mutation_on_saved_tensors is active)
                 _extras.mutation(self)
             try:
-                new = quiet(update, self.numpy())
+                new = quiet(update, self.numpy(force=True))
             except ValueError:  # (read-only: an expanded tensor, whose memory PyTorch lets one write)
                 a = self._array
                 alias = writable_alias(a) if not a.flags.writeable else None
@@ -1247,7 +1260,9 @@ class Tensor(TensorMethods):
             if o.dtype != a.dtype:  # PyTorch compares in the result type (uint8 < int64 0-d -2: -2 is 254)
                 dt = result_dtype(a.dtype, a.ndim == 0, o.dtype, o.ndim == 0)
                 a, o = quiet(np.asarray, a, dt), quiet(np.asarray, o, dt)
-        elif isinstance(other, (list, tuple)):  # PyTorch's: then Python's answer (== is False, < TypeError)
+        elif isinstance(other, (list, tuple)) or (type(other) is np.ndarray and ufunc is not np.equal):
+            # PyTorch's: then Python's answer for a sequence (== is False, < TypeError); an array is taken
+            # by == only (!= is then Python's identity test and < its TypeError, as PyTorch's)
             return NotImplemented  # type: ignore[no-any-return]
         else:
             try:
@@ -1431,7 +1446,9 @@ class Tensor(TensorMethods):
         return self._binary_named("minimum", other, _ops.Minimum)
 
     def pow(self, exponent: TensorLike) -> Tensor:
-        """x ** exponent."""
+        """x ** exponent (TypeError for a list, tuple or numpy array exponent, as PyTorch's)."""
+        if type(exponent) in _SEQUENCES:  # (the operator would answer NotImplemented)
+            raise _methods.pointwise.sequence_error("pow", exponent, name="exponent")
         return self**exponent
 
     def masked_fill(self, mask: Tensor | Array, value: Any) -> Tensor:
@@ -1848,13 +1865,13 @@ class Tensor(TensorMethods):
     def matmul(self, other: Tensor) -> Tensor:
         """Matrix product; see :func:`matmul` (TypeError if other is not a Tensor, as PyTorch's)."""
         if not isinstance(other, Tensor):
-            raise _not_tensor("matmul", "other", 1, other)
+            raise not_tensor_error("matmul", "other", 1, other)
         return matmul(self, other)
 
     def dot(self, other: Tensor) -> Tensor:
         """Inner product of two 1-D tensors (TypeError if other is not a Tensor, as PyTorch's)."""
         if not isinstance(other, Tensor):
-            raise _not_tensor("dot", "tensor", 1, other)
+            raise not_tensor_error("dot", "tensor", 1, other)
         return matmul(self, other)
 
 
@@ -2254,12 +2271,6 @@ def _matmul_mismatch(ash: tuple[int, ...], bsh: tuple[int, ...]) -> str:
             f"[{batch}, {bsh[-2]}].")
 
 
-def _not_tensor(fn: str, name: str, position: int, value: Any) -> TypeError:
-    """PyTorch's argument-parser error for a value where only a Tensor goes."""
-    kind = type(value).__name__
-    return TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {kind}")
-
-
 def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002 (PyTorch's argument names)
     """Matrix product with PyTorch's rules for 1-D operands and broadcast batch dims.
 
@@ -2273,8 +2284,8 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002 (PyTorch's arg
     try:
         ash, bsh = a._array.shape, b._array.shape
     except AttributeError:  # (numpy would make an array of a list or a number: PyTorch refuses them)
-        raise _not_tensor("matmul", *(("input", 1, a) if not isinstance(a, Tensor) else ("other", 2, b))) \
-            from None
+        bad = ("input", 1, a) if not isinstance(a, Tensor) else ("other", 2, b)
+        raise not_tensor_error("matmul", *bad) from None
     if len(ash) == 2 == len(bsh) and ash[1] == bsh[0] and a._array.dtype == b._array.dtype != bool_:
         return _ops.Matmul.apply(a, b)  # the common case (a Linear layer's product), checked in one line
     if a.ndim == 0 or b.ndim == 0:

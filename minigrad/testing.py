@@ -147,7 +147,7 @@ def _differences(af: Array, ef: Array, mf: Array, rtol: float, atol: float) -> t
 
 def _as_array(value: Any) -> Array | None:
     if isinstance(value, Tensor):
-        return value.numpy()
+        return value.numpy(force=True)
     if isinstance(value, np.ndarray):
         return value
     return None
@@ -338,11 +338,11 @@ def make_tensor(*shape: Any, dtype: DTypeLike, device: Any = None, low: float | 
         dims = (*dims[:-1], 2 * dims[-1])
     if dt.kind in "biu":
         top = max(math.ceil(hi), math.ceil(lo) + 1)
-        values = factories.randint(math.ceil(lo), top, dims).numpy().astype(dt)
+        values = factories.randint(math.ceil(lo), top, dims).numpy(force=True).astype(dt)
     elif dt in (np.float16, np.float32, np.float64):  # uniform_ in the dtype, the stream PyTorch's draws
         values = _draws.uniform(default_generator, dims, lo, hi, dt)
     else:
-        values = (factories.rand(*dims, dtype=np.float64).numpy() * (hi - lo) + lo).astype(dt)
+        values = (factories.rand(*dims, dtype=np.float64).numpy(force=True) * (hi - lo) + lo).astype(dt)
     if exclude_zero:
         values[values == 0] = 1 if dt.kind in "biu" else np.finfo(dt).tiny
     if strided:

@@ -210,11 +210,11 @@ class _Model:
             if t is tensor and fn is None:
                 shape, fill, dashed = _OUTPUT_STYLE
             if stats:
-                lines += _stats(t.numpy())
+                lines += _stats(t.numpy(force=True))
             if (tg := _stored_grad(t)) is not None:
                 lines.append(f"grad {_shape(tg.shape)}")
                 if stats:
-                    lines += _stats(tg.numpy(), "grad ")
+                    lines += _stats(tg.numpy(force=True), "grad ")
             self.nodes.append(_graph_layout.Node(tid, lines, shape, fill, dashed, cluster))
         # Edges first into each node by input position; nodes were appended op before its output.
         self.edges.sort(key=lambda e: (e[1], e[2]))
@@ -521,9 +521,9 @@ def tensor_html(t: Tensor) -> str:
     rows = [("shape", _shape(t.shape)), ("dtype", str(t.dtype)), ("requires_grad", str(t.requires_grad))]
     if t.grad_fn is not None:
         rows.append(("grad_fn", t.grad_fn.name()))
-    rows += [("value", line) for line in _stats(t.numpy())]
+    rows += [("value", line) for line in _stats(t.numpy(force=True))]
     if (tg := _stored_grad(t)) is not None:
-        rows += [("grad", line) for line in _stats(tg.numpy())]
+        rows += [("grad", line) for line in _stats(tg.numpy(force=True))]
     parts = [f"<pre>{html.escape(repr(t))}</pre>", _table(rows)]
     if t.grad_fn is not None:
         g = Graph(t)

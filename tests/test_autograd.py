@@ -107,7 +107,7 @@ def test_saved_inputs_are_released_after_backward() -> None:
     h = x * 2.0
     y = h.tanh()
     out = (y * y).sum()
-    probe, array_probe = weakref.ref(h), weakref.ref(h.numpy())
+    probe, array_probe = weakref.ref(h), weakref.ref(h.detach().numpy())
     fns = [out.grad_fn, y.grad_fn, h.grad_fn]
     del h
     gc.collect()
@@ -323,7 +323,7 @@ def test_in_place_ops_on_tensors_that_require_grad_raise() -> None:
             op(x)
     with mg.no_grad():  # how optimizers update parameters
         x -= 1.0
-    np.testing.assert_array_equal(x.numpy(), [0.0, 1.0])
+    np.testing.assert_array_equal(x.detach().numpy(), [0.0, 1.0])
 
 
 # ------------------------------------------------------------------ errors
@@ -368,7 +368,7 @@ def test_create_graph_gives_second_derivatives() -> None:
         assert g is not None and g.requires_grad
         g.sum().backward()
         assert x.grad is not None
-        np.testing.assert_allclose(x.grad.numpy(), d2(x.numpy()), rtol=1e-12)
+        np.testing.assert_allclose(x.grad.numpy(), d2(x.detach().numpy()), rtol=1e-12)
 
 
 def test_backward_with_create_graph_records_the_gradient() -> None:
@@ -401,7 +401,7 @@ def test_softmax_hessian_vector_product() -> None:
         return u @ (np.diag(sp) - np.outer(sp, sp))
 
     expected = np.array([v @ (grad_at(xv + eps * e) - grad_at(xv - eps * e)) / (2 * eps) for e in np.eye(3)])
-    np.testing.assert_allclose(g.numpy(), u @ jac, rtol=1e-12)
+    np.testing.assert_allclose(g.detach().numpy(), u @ jac, rtol=1e-12)
     np.testing.assert_allclose(h.numpy(), expected, rtol=1e-6, atol=1e-9)
 
 

@@ -57,7 +57,7 @@ class _TinyGPT(nn.Module):
 
 def _state(model: nn.Module, opt: optim.Optimizer) -> list[Array]:
     """Every number a training step leaves behind, as copies."""
-    out = [p.numpy().copy() for p in model.parameters()]
+    out = [p.detach().numpy().copy() for p in model.parameters()]
     out += [p.grad.numpy().copy() for p in model.parameters() if p.grad is not None]
     out += [b.numpy().copy() for b in model.buffers()]
     for s in opt.state.values():
@@ -67,7 +67,7 @@ def _state(model: nn.Module, opt: optim.Optimizer) -> list[Array]:
 
 
 def _rng_state() -> Any:
-    return default_generator.get_state()  # (a plain dict: the engine words, position and cached normal)
+    return default_generator.get_state().tolist()  # (the state's bytes as a list: comparable with ==)
 
 
 def _assert_same(a: list[Array], b: list[Array]) -> None:
@@ -94,7 +94,7 @@ def _train(build: Callable[[], tuple[nn.Module, optim.Optimizer]], steps: int, d
         return loss
 
     f = mg.compile(step) if compiled else step
-    losses = [float(f(*data[i % len(data)]).numpy()) for i in range(steps)]
+    losses = [float(f(*data[i % len(data)]).detach().numpy()) for i in range(steps)]
     return losses, _state(model, opt), _rng_state(), f
 
 
@@ -187,7 +187,7 @@ def test_compiled_module_trains_like_eager_under_an_ordinary_loop() -> None:
             loss = F.cross_entropy(net(x), y)
             loss.backward()
             opt.step()
-            losses.append(float(loss.numpy()))
+            losses.append(float(loss.detach().numpy()))
             if i % 10 == 9:  # evaluation in between: another signature (no grad, eval mode)
                 net.eval()
                 with mg.no_grad():
@@ -251,7 +251,7 @@ def test_new_signature_traces_again() -> None:
         f = mg.compile(step) if compiled else step
         rng = np.random.default_rng(0)
         losses = [float(f(mg.tensor(rng.standard_normal((n, 6)).astype(np.float32)),
-                          mg.tensor(rng.integers(0, 3, n))).numpy()) for n in sizes]
+                          mg.tensor(rng.integers(0, 3, n))).detach().numpy()) for n in sizes]
         return losses, _state(model, opt), f
 
     eager, compiled = run(False), run(True)
@@ -380,7 +380,7 @@ def test_a_learning_rate_schedule_is_read_at_replay_time(inside: bool) -> None:
         f = mg.compile(step) if compiled else step
         losses, lrs = [], []
         for i in range(20):
-            losses.append(float(f(*data[i % 4]).numpy()))
+            losses.append(float(f(*data[i % 4]).detach().numpy()))
             if not inside:
                 sched.step()
             lrs.append(opt.param_groups[0]["lr"])
@@ -473,7 +473,7 @@ def test_a_failed_check_undoes_the_replays_effects_before_running_eagerly() -> N
         outs = []
         for i in range(6):
             w = mg.tensor([1.0, 2.0, float("inf") if i == 4 else 3.0])
-            outs.append(f(mg.randn(5, 4), w).numpy().copy())
+            outs.append(f(mg.randn(5, 4), w).detach().numpy().copy())
             outs += [p.grad.numpy().copy() for p in model.parameters()]
             outs += [b.numpy().copy() for b in model.buffers()]
         return outs, _rng_state(), f
@@ -523,7 +523,7 @@ def test_gradients_flow_through_a_compiled_module_into_the_layers_before_it() ->
             opt.zero_grad()
             (net(emb(idx)) ** 2).mean().backward()  # the argument comes from an eager graph
             opt.step()
-        return [p.numpy().copy() for p in (*emb.parameters(), *body.parameters())]
+        return [p.detach().numpy().copy() for p in (*emb.parameters(), *body.parameters())]
 
     _assert_same(run(False), run(True))
 
@@ -542,8 +542,8 @@ def test_a_compiled_module_with_several_outputs_takes_gradients_from_all_of_them
             loss = out.pow(2).mean() + h.sum() * 0.5 - c.mean()
             loss.backward()
             opt.step()
-            losses.append(float(loss.numpy()))
-        return losses, [p.numpy().copy() for p in lstm.parameters()], net
+            losses.append(float(loss.detach().numpy()))
+        return losses, [p.detach().numpy().copy() for p in lstm.parameters()], net
 
     eager, compiled = run(False), run(True)
     assert eager[0] == compiled[0]
@@ -565,7 +565,7 @@ def test_a_value_read_that_changes_every_call_falls_back_to_eager_and_says_where
             return loss
 
         f = mg.compile(step) if compiled else step
-        losses = [float(f().numpy()) for _ in range(5)]
+        losses = [float(f().detach().numpy()) for _ in range(5)]
         return losses, [b.numpy().copy() for b in bn.buffers()]
 
     message = r"reads a tensor value into Python that changed between two calls \(2 then 3"
@@ -617,8 +617,8 @@ def test_a_compiled_module_hands_back_its_outputs_laid_out_as_eager(mode: str, l
             loss = out.pow(2).mean() + h.sum() * 0.5
             loss.backward()
             opt.step()
-            losses.append(float(loss.numpy()))
-            strides += [out.numpy().strides, h.numpy().strides]
+            losses.append(float(loss.detach().numpy()))
+            strides += [out.detach().numpy().strides, h.detach().numpy().strides]
         return losses, strides
 
     assert run(True) == run(False)

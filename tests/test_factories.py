@@ -39,7 +39,7 @@ def test_full_takes_its_dtype_from_the_value() -> None:
     assert mg.full((2,), True).dtype == np.bool_
     t = mg.full((2, 2), 0.1, dtype=mg.float64, requires_grad=True)
     assert t.dtype == np.float64 and t.requires_grad
-    np.testing.assert_array_equal(t.numpy(), np.full((2, 2), 0.1))
+    np.testing.assert_array_equal(t.detach().numpy(), np.full((2, 2), 0.1))
     assert mg.full(3, -2.0).shape == (3,)
 
 

@@ -89,8 +89,8 @@ def test_an_inner_dim_of_one_is_the_broadcast_product_in_every_layout() -> None:
     x = rng.standard_normal((2, 4, 7, 7)).astype(np.float32)
     t_conv = torch.nn.Conv2d(4, 4, 3, padding=1, groups=4)
     with torch.no_grad():
-        t_conv.weight.copy_(torch.tensor(depthwise.weight.numpy()))
-        t_conv.bias.copy_(torch.tensor(depthwise.bias.numpy()))
+        t_conv.weight.copy_(torch.tensor(depthwise.weight.detach().numpy()))
+        t_conv.bias.copy_(torch.tensor(depthwise.bias.detach().numpy()))
     mx, tx = mg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     depthwise(mx).square().sum().backward()
     t_conv(tx).square().sum().backward()

@@ -109,13 +109,15 @@ def test_float32_stays_float32(spec: OpSpec, data: st.DataObject) -> None:
     """float32 in gives float32 out and float32 gradients, close to the float64 result."""
     sample, inputs = _draw_inputs(data, spec, np.float32)
     outs = _outputs(spec.mg(*inputs, **sample.kwargs))
-    ref = _outputs(spec.mg(*[mg.tensor(t.numpy().astype(np.float64)) for t in inputs], **sample.kwargs))
+    ref = _outputs(spec.mg(*[mg.tensor(t.detach().numpy().astype(np.float64)) for t in inputs],
+                           **sample.kwargs))
     for o, r in zip(outs, ref, strict=True):
         if spec.differentiable and r.dtype.kind == "f":  # (indices of max(dim) stay int64)
             assert o.dtype == np.float32, f"{spec.name} gave {o.dtype} for float32 inputs"
         else:
             assert o.dtype == r.dtype
-        np.testing.assert_allclose(o.numpy(), r.numpy(), rtol=spec.float32_rtol, atol=spec.float32_atol)
+        np.testing.assert_allclose(o.detach().numpy(),
+                                   r.detach().numpy(), rtol=spec.float32_rtol, atol=spec.float32_atol)
     if not spec.differentiable:
         return
     diff_outs = [o for o in outs if o.requires_grad]
@@ -154,7 +156,7 @@ def test_backward_keeps_the_invariants(spec: OpSpec, dtype: type, data: st.DataO
     training does not hold every step's activations.
     """
     sample, xs = _draw_inputs(data, spec, dtype)
-    before = [x.numpy().copy() for x in xs]
+    before = [x.detach().numpy().copy() for x in xs]
     outs = [o for o in _outputs(spec.mg(*xs, **sample.kwargs)) if o.requires_grad]
     nodes, tensors = _graph(outs)
     keep = {id(t) for t in (*xs, *outs)}
@@ -166,7 +168,7 @@ def test_backward_keeps_the_invariants(spec: OpSpec, dtype: type, data: st.DataO
     mg.autograd.backward(outs, [mg.tensor(u) for u in upstream])
 
     for i, (x, b) in enumerate(zip(xs, before, strict=True)):
-        np.testing.assert_array_equal(x.numpy(), b, err_msg=f"{spec.name} mutated input {i}")
+        np.testing.assert_array_equal(x.detach().numpy(), b, err_msg=f"{spec.name} mutated input {i}")
     for k, (u, b) in enumerate(zip(upstream, up_before, strict=True)):
         np.testing.assert_array_equal(u, b, err_msg=f"{spec.name} mutated the upstream gradient {k}")
     grads = [x.grad.numpy() for x in xs if x.grad is not None]
@@ -174,7 +176,8 @@ def test_backward_keeps_the_invariants(spec: OpSpec, dtype: type, data: st.DataO
         assert not np.shares_memory(g1, g2), f"{spec.name}: two inputs' gradients share memory"
     for g in grads:
         for x in xs:
-            assert not np.shares_memory(g, x.numpy()), f"{spec.name}: a gradient shares memory with an input"
+            assert not np.shares_memory(g, x.detach().numpy()), \
+                f"{spec.name}: a gradient shares memory with an input"
     for u in upstream:
         for g in grads:
             assert not np.shares_memory(g, u), f"{spec.name}: a gradient is the upstream gradient's memory"
@@ -185,7 +188,7 @@ def test_backward_keeps_the_invariants(spec: OpSpec, dtype: type, data: st.DataO
     assert all(fn.keeps_inputs() for fn in kept), f"{spec.name}: a node kept its inputs after backward"
     alive = [t for t in (r() for r in intermediates) if t is not None]
     held = [t for t in alive if t.requires_grad  # (a constant operand, a + 2's 2, may stay with its node)
-            and not any(np.shares_memory(t.numpy(), x.numpy()) for x in xs)]
+            and not any(np.shares_memory(t.detach().numpy(), x.detach().numpy()) for x in xs)]
     assert held == [], f"{spec.name}: {len(held)} intermediates with memory of their own outlive backward"
     del alive, held
     # A freed node that saved values makes a second backward raise; one that saved nothing runs again, as

@@ -17,25 +17,25 @@ def test_data_is_a_tensor_sharing_memory_without_grad() -> None:
     d = p.data
     assert isinstance(d, mg.Tensor)
     assert not d.requires_grad and d.is_leaf and d.grad_fn is None
-    assert np.shares_memory(d.numpy(), p.numpy())
+    assert np.shares_memory(d.detach().numpy(), p.detach().numpy())
     d[0] = 10.0  # item assignment on .data of a tensor that requires grad: allowed, seen by p
-    assert p.numpy()[0] == 10.0
+    assert p.detach().numpy()[0] == 10.0
     y = p * 2
     assert not y.data.requires_grad and y.data.grad_fn is None
-    assert np.shares_memory(y.data.numpy(), y.numpy())
+    assert np.shares_memory(y.data.detach().numpy(), y.detach().numpy())
 
 
 def test_data_augmented_assignment_updates_in_place_and_never_rebinds() -> None:
     p = _param()
     p.grad = mg.tensor([0.5, 0.5, -1.0], dtype=mg.float64)
-    arr = p.numpy()
+    arr = p.detach().numpy()
     p.data += -0.1 * p.grad
-    assert p.numpy() is arr
+    assert p.detach().numpy() is arr
     np.testing.assert_array_equal(arr, [0.95, -2.05, 3.1])
     p.data -= p.grad
     p.data *= 2.0
     p.data /= 4.0
-    assert p.numpy() is arr
+    assert p.detach().numpy() is arr
     np.testing.assert_allclose(arr, [0.225, -1.275, 2.05], rtol=1e-15)
     assert p.requires_grad and p.is_leaf
 
@@ -44,19 +44,19 @@ def test_inplace_methods_through_data_work_when_the_tensor_requires_grad() -> No
     p = _param()
     g = mg.tensor([1.0, 2.0, 4.0], dtype=mg.float64)
     assert p.data.add_(g, alpha=-0.5).numpy().tolist() == [0.5, -3.0, 1.0]
-    assert p.numpy().tolist() == [0.5, -3.0, 1.0]
+    assert p.detach().numpy().tolist() == [0.5, -3.0, 1.0]
     p.data.sub_(g, alpha=2)
-    assert p.numpy().tolist() == [-1.5, -7.0, -7.0]
+    assert p.detach().numpy().tolist() == [-1.5, -7.0, -7.0]
     p.data.mul_(0.5).div_(g)
-    assert p.numpy().tolist() == [-0.75, -1.75, -0.875]
+    assert p.detach().numpy().tolist() == [-0.75, -1.75, -0.875]
     p.data.clamp_(min=-1.0, max=-0.8)
-    assert p.numpy().tolist() == [-0.8, -1.0, -0.875]
+    assert p.detach().numpy().tolist() == [-0.8, -1.0, -0.875]
     p.data.copy_(mg.tensor(7))  # broadcast and converted to float64
-    assert p.numpy().tolist() == [7.0, 7.0, 7.0]
+    assert p.detach().numpy().tolist() == [7.0, 7.0, 7.0]
     p.data.fill_(2.5)
-    assert p.numpy().tolist() == [2.5, 2.5, 2.5]
+    assert p.detach().numpy().tolist() == [2.5, 2.5, 2.5]
     p.data.zero_()
-    assert p.numpy().tolist() == [0.0, 0.0, 0.0]
+    assert p.detach().numpy().tolist() == [0.0, 0.0, 0.0]
     assert p.dtype == mg.float64
 
 
@@ -75,7 +75,7 @@ def test_inplace_on_a_tensor_requiring_grad_still_raises_outside_no_grad() -> No
             update()
     with mg.no_grad():
         p.add_(mg.tensor([1.0, 1.0, 1.0], dtype=mg.float64), alpha=2)
-    assert p.numpy().tolist() == [3.0, 0.0, 5.0]
+    assert p.detach().numpy().tolist() == [3.0, 0.0, 5.0]
 
 
 def test_changes_through_data_are_invisible_to_the_version_check() -> None:
@@ -99,7 +99,7 @@ def test_data_setter_replaces_the_values_shape_and_dtype() -> None:
     new = mg.zeros(2, 2)
     p.data = new
     assert p.shape == (2, 2) and p.dtype == mg.float32 and p.requires_grad
-    assert np.shares_memory(p.numpy(), new.numpy())
+    assert np.shares_memory(p.detach().numpy(), new.detach().numpy())
     with pytest.raises(TypeError, match="Variable data has to be a tensor"):  # (PyTorch's words)
         p.data = np.zeros(3)  # type: ignore[assignment]
     with pytest.raises(mg.MinigradError, match="floating"):
@@ -138,4 +138,4 @@ def test_a_zero_dim_result_has_data_and_inplace_updates() -> None:
     d = loss.data
     d += 1.0
     assert loss.item() == 5.0
-    assert isinstance(loss.numpy(), np.ndarray)
+    assert isinstance(loss.detach().numpy(), np.ndarray)

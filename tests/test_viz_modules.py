@@ -110,7 +110,7 @@ def test_statistics_of_values_and_gradients() -> None:
     y.backward(retain_graph=True)
     nodes, _ = parse_dot(mg.viz.to_dot(y, params={"w": w}, stats=True))
     label = next(v for v in nodes.values() if v.startswith("w\n"))
-    a = w.numpy().astype(np.float64)
+    a = w.detach().numpy().astype(np.float64)
     g = 2 * a
     assert label.split("\n") == [
         "w", "(2, 2) float32",

@@ -265,7 +265,8 @@ class CompiledFunction:
                 finally:
                     for p, ctx in cut:
                         p._ctx = ctx
-            out = [None if gr is None else from_numpy(np.array(gr.numpy(), copy=True)) for gr in grads]
+            out = [None if gr is None else from_numpy(np.array(gr.numpy(force=True), copy=True))
+                   for gr in grads]
             if tracer.unreplayable is not None:
                 self._give_up(key, tracer.unreplayable)
                 return out
@@ -344,10 +345,10 @@ def _order(a: np.ndarray) -> tuple[list[int], tuple[int, ...]]:
 def _packed(live: list[Tensor], single: bool) -> np.ndarray:
     """The node's output value: the one tensor's array, or all of them raveled into one."""
     if single:
-        return live[0].numpy()
+        return live[0].numpy(force=True)
     parts = []
     for t in live:
-        a = t.numpy()
+        a = t.numpy(force=True)
         perm, _ = _order(a)
         parts.append(a.transpose(perm).reshape(-1))
     return np.concatenate(parts)
@@ -360,7 +361,7 @@ def _split(g: np.ndarray, live: list[Tensor], single: bool) -> list[np.ndarray]:
     out, start = [], 0
     for t in live:
         stop = start + t.numel()
-        perm, shape = _order(t.numpy())
+        perm, shape = _order(t.numpy(force=True))
         out.append(g[start:stop].reshape(shape).transpose(np.argsort(perm)))
         start = stop
     return out
@@ -372,7 +373,7 @@ def _unpacked(result: Any, paths: list[tuple[Any, ...]], live: list[Tensor], nod
     views = []
     for t in live:
         stop = start + t.numel()
-        perm, shape = _order(t.numpy())
+        perm, shape = _order(t.numpy(force=True))
         view = node_out[start:stop].reshape(shape)
         views.append(view if perm == sorted(perm) else view.permute(*np.argsort(perm).tolist()))
         start = stop

@@ -132,7 +132,7 @@ class GradScaler:
                         continue
                     if grad.dtype == np.float16:
                         raise InvalidParameterError("Attempting to unscale FP16 gradients.")
-                    found_inf = found_inf or not bool(np.isfinite(grad.numpy()).all())
+                    found_inf = found_inf or not bool(np.isfinite(grad.numpy(force=True)).all())
                     grad.mul_(float(inv_scale))
         state["found_inf"] = found_inf
         state["stage"] = OptState.UNSCALED

@@ -197,7 +197,7 @@ def _propagate(
     # Arrays already handed to a leaf's .grad (or owned by the caller): a second
     # leaf receiving the same memory gets a copy, so in-place updates of one
     # .grad (clip_grad_norm_, accumulation) never change another.
-    handed: set[int] = {memory_owner(g.numpy()) for g in root_grads}
+    handed: set[int] = {memory_owner(g.numpy(force=True)) for g in root_grads}
     captured: dict[int, Tensor] = {}
     push, pop = heapq.heappush, heapq.heappop
     fn: Function | None = None  # the node whose gradients are being delivered (None: the roots')
@@ -508,7 +508,7 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> N
         # optimizers that call p.grad.detach_() (AdaHessian) need a .grad that is neither.
         _store_grad(t, _copied(g, t._array) if held is None else held + g)
         return
-    data = g.numpy()
+    data = g.numpy(force=True)
     if held is None:
         owner = id(data) if data.base is None else memory_owner(data)
         if owner in handed or not data.flags.writeable or not _fits_layout(data, t._array):
@@ -516,7 +516,7 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, handed: set[int]) -> N
             owner = id(data)
         handed.add(owner)
         _store_grad(t, from_numpy(data))
-    elif held.shape == data.shape and held.numpy().flags.writeable:
+    elif held.shape == data.shape and held.numpy(force=True).flags.writeable:
         np.add(held._array, data, out=held._array, casting="unsafe")
     else:
         try:

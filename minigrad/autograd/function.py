@@ -337,7 +337,7 @@ def _mark_views(cls: type[Function], args: tuple[Any, ...], output: Any, result:
 
 def _stand_in(t: Tensor) -> Tensor:
     """A tensor holding ``t``'s place in the graph (its node), so ``t`` itself can take a new one."""
-    s = from_numpy(t.numpy())
+    s = from_numpy(t.numpy(force=True))
     store_requires_grad(s, t.requires_grad)
     s._ctx = t._ctx
     return s
@@ -368,11 +368,11 @@ def _record(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], output
     last = {id(outs[i]): i for i in diff}
     for i in reversed(diff):
         j = last[id(outs[i])]
-        results[i] = results[j] if j != i else node_cls.apply(anchor, value=outs[i].numpy(), index=i,
-                                                               custom=node)
+        results[i] = results[j] if j != i else node_cls.apply(anchor, value=outs[i].numpy(force=True),
+                                                               index=i, custom=node)
     for i, o in enumerate(outs):  # an input returned as it is comes back as a new tensor, as in PyTorch
         if i not in diff and isinstance(o, Tensor) and any(o is a for a in tensors_in):
-            results[i] = from_numpy(o.numpy())
+            results[i] = from_numpy(o.numpy(force=True))
     for i in diff:  # a dirty input returned: the tensor itself, now the output of this function's node
         if id(outs[i]) in stand:
             outs[i]._ctx = results[i]._ctx

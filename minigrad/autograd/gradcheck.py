@@ -64,14 +64,15 @@ def _analytical(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int]
                 grads = _grad(o, ins, from_numpy(seed.reshape(o.shape)), retain_graph=True, allow_unused=True)
                 for k, g in enumerate(grads):
                     if g is not None:
-                        jac[k][row] = g.numpy().reshape(-1)
+                        jac[k][row] = g.numpy(force=True).reshape(-1)
                 if not checked:
                     checked = True
                     again = _grad(o, ins, from_numpy(seed.reshape(o.shape)), retain_graph=True,
                                   allow_unused=True)
                     for g1, g2 in zip(grads, again):
                         if g1 is not None and g2 is not None and \
-                                float(np.max(np.abs(g1.numpy() - g2.numpy()), initial=0.0)) > nondet_tol:
+                                float(np.max(np.abs(g1.numpy(force=True) - g2.numpy(force=True)),
+                                             initial=0.0)) > nondet_tol:
                             raise GradcheckError(
                                 "Backward is not reentrant, i.e., running backward with same input and "
                                 "grad_output multiple times gives different values, although analytical "
@@ -92,11 +93,11 @@ def _numerical(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int],
         outs = _float_outputs(fn(*inputs))
         if not outs:
             return np.zeros(0)
-        return np.concatenate([o.numpy().astype(np.float64).reshape(-1) for o in outs])
+        return np.concatenate([o.numpy(force=True).astype(np.float64).reshape(-1) for o in outs])
 
     jacs = []
     for i in diff:
-        x = inputs[i].numpy()  # perturbed in place, restored exactly after each element
+        x = inputs[i].numpy(force=True)  # perturbed in place, restored exactly after each element
         cols = []
         for k in range(x.size):
             idx = np.unravel_index(k, x.shape)
@@ -181,7 +182,8 @@ def _check_forward(fn: Callable[..., Any], inputs: tuple[Any, ...], diff: list[i
             args[i] = fwad.make_dual(x.detach(), from_numpy(t))
             outs = _float_outputs(fn(*args))
             tangents = [fwad.unpack_dual(o).tangent for o in outs]
-        got = np.concatenate([np.zeros(o.numel()) if g is None else g.numpy().astype(np.float64).reshape(-1)
+        got = np.concatenate([np.zeros(o.numel()) if g is None
+                              else g.numpy(force=True).astype(np.float64).reshape(-1)
                               for o, g in zip(outs, tangents)] or [np.zeros(0)])
         want = numerical[k] @ t.astype(np.float64).reshape(-1)
         bad = np.nonzero(~(np.abs(got - want) <= atol + rtol * np.abs(want)))[0]
@@ -264,7 +266,7 @@ def _check_batched(fn: Callable[..., Any], inputs: tuple[Any, ...], raise_except
         expected = [stack(list(shards)) for shards in zip(*(vjp(g) for g in gos))]
         got = vmap(vjp)(stack(gos))
         for in_idx, (r, e) in enumerate(zip(got, expected)):
-            if not np.allclose(r.numpy(), e.numpy(), rtol=1e-5, atol=1e-8):
+            if not np.allclose(r.numpy(force=True), e.numpy(force=True), rtol=1e-5, atol=1e-8):
                 if raise_exception:
                     raise GradcheckError(f"For output {out_idx} and input {in_idx}: the gradients computed "
                                          f"under vmap differ from those computed one upstream gradient at a "

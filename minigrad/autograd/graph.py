@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import abc
 import gc
+import math
 import sys
 import threading
 import weakref
@@ -216,8 +217,8 @@ def unpacked(node: ops.Function, ex: NodeExtras, out: Tensor,
 
 def _stand_in(original: Tensor, value: Tensor) -> Tensor:
     if _mode.record and original.requires_grad:
-        return ops.Substitute.apply(original, value=value.numpy())
-    t = from_numpy(value.numpy())
+        return ops.Substitute.apply(original, value=value.numpy(force=True))
+    t = from_numpy(value.numpy(force=True))
     store_requires_grad(t, original.requires_grad)
     t._ctx = original._ctx
     return t
@@ -230,10 +231,41 @@ _KEEPS_RESULT = frozenset({"PowBackward1", "PowBackward2", "ProdBackward0", "Max
                            "CumprodBackward0"})
 
 
+#: PyTorch's nodes that keep their input's sizes (``_saved_self_sym_sizes``), a tuple of ints
+_KEEPS_SIZES = frozenset({"SumBackward0", "SumBackward1", "MeanBackward0", "MeanBackward1", "ViewBackward0",
+                          "ExpandBackward0", "SqueezeBackward0"})
+
+
+def _saved_argument(node: ops.Function, label: str, key: str, inputs: Sequence[Tensor]) -> Any:
+    """The non-tensor arguments PyTorch's node keeps (``_saved_dim``, ``_saved_keepdim``,
+    ``_saved_self_sym_sizes``, ...), from what minigrad's node holds; AttributeError where it keeps none.
+    Dims are the normalized ones (PyTorch's shows a negative dim as given, wrapped to an unsigned int)."""
+    cls = ops.op_class(node)
+    reduction = cls in (ops.Sum, ops.Mean) and label in ("SumBackward1", "MeanBackward1")
+    if key == "dim" and reduction:
+        return tuple(node.dims)
+    if key == "keepdim" and reduction:
+        return bool(node.keepdim)
+    if key == "dim" and cls in (ops.Cat, ops.Stack) and label in ("CatBackward0", "StackBackward0"):
+        return int(node.dim)
+    if key in ("dim0", "dim1") and cls is ops.Permute and label == "TransposeBackward0":
+        swapped = [i for i, d in enumerate(node.dims) if i != d]
+        return swapped[0 if key == "dim0" else 1]
+    if key in ("self_sym_sizes", "self_sym_numel") and (label in _KEEPS_SIZES if key == "self_sym_sizes"
+                                                         else label in ("MeanBackward0", "MeanBackward1")):
+        if not inputs:  # (minigrad's node drops its inputs when backward frees it)
+            raise ops.released_error(node)
+        shape = tuple(int(n) for n in inputs[0].shape)
+        return shape if key == "self_sym_sizes" else math.prod(shape)
+    raise AttributeError(f"'{type(node).__name__}' object has no attribute '_saved_{key}'")
+
+
 def saved_attribute(node: ops.Function, name: str) -> Any:
     """``grad_fn._saved_self`` / ``_saved_other`` / ``_saved_result`` / ``_saved_exponent`` /
     ``_saved_alpha`` (and ``_raw_saved_*``): what the node keeps for backward, unpacked as backward would see
-    it, as PyTorch's (None for a factor PyTorch did not need to keep: ``(a * 2).grad_fn._saved_self``).
+    it, as PyTorch's (None for a factor PyTorch did not need to keep: ``(a * 2).grad_fn._saved_self``); and
+    the arguments it keeps (``_saved_dim``, ``_saved_keepdim``, ``_saved_self_sym_sizes``,
+    ``_saved_dim0``/``_saved_dim1``), found when asked: nothing is stored for them.
 
     Raises:
         AttributeError: the node keeps no such tensor.
@@ -262,6 +294,9 @@ def saved_attribute(node: ops.Function, name: str) -> Any:
         return 1
     elif index == -1 and (node.reads_output or label in _KEEPS_RESULT):
         return _result_of(node)
+    if index is not None and index >= 0 and not getattr(node, "label", "") and \
+            getattr(ops.op_class(node), "reads_inputs", True) is False:
+        index = None  # (an op that never reads its inputs, as PyTorch's node of it keeps none: AddBackward0)
     if index is not None and 0 <= index < len(inputs):
         if label == "PowBackward2" and index == 0:
             return inputs[0].item()  # (the number of number ** x: a Scalar to PyTorch)
@@ -270,6 +305,8 @@ def saved_attribute(node: ops.Function, name: str) -> Any:
                 not inputs[1 - index].requires_grad and not (label == "DivBackward0" and index == 1):
             return None
         return inputs[index]
+    if not raw and index is None:
+        return _saved_argument(node, label, key, inputs)
     raise AttributeError(f"'{type(node).__name__}' object has no attribute '{name}'")
 
 

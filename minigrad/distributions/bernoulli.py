@@ -75,7 +75,7 @@ class Bernoulli(ExponentialFamily):
     def mode(self) -> Tensor:
         """1 where probs > 1/2, 0 where below, nan at exactly 1/2 (as PyTorch)."""
         with no_grad():
-            p = self.probs.numpy()
+            p = self.probs.numpy(force=True)
         out = np.asarray(p > 0.5).astype(p.dtype)  # (an array even for 0-d probs)
         out[p == 0.5] = np.nan
         return from_numpy(out)
@@ -91,7 +91,7 @@ class Bernoulli(ExponentialFamily):
         # integer probs: PyTorch's NotImplementedError (torch.bernoulli has float kernels only)
         require_float_kernel("bernoulli_tensor_cpu_p_", self.probs.dtype)
         with no_grad():
-            p = np.broadcast_to(self.probs.numpy(), shape)
+            p = np.broadcast_to(self.probs.numpy(force=True), shape)
         return from_numpy(_draws.bernoulli_tensor(default_generator, np.array(p)).astype(p.dtype))
 
     def log_prob(self, value: Any) -> Tensor:

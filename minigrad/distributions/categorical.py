@@ -99,7 +99,7 @@ class Categorical(Distribution):
         """int64 indices of shape ``sample_shape + batch_shape`` drawn from the global generator."""
         shape = as_shape(sample_shape)
         with no_grad():
-            p = np.array(self.probs.numpy().reshape(-1, self._num_events))
+            p = np.array(self.probs.numpy(force=True).reshape(-1, self._num_events))
         # PyTorch's: multinomial with replacement, one column per event row, transposed
         n = int(np.prod(shape, dtype=np.int64))
         idx = _draws.multinomial(default_generator, p, n, True).T

@@ -89,7 +89,7 @@ class Geometric(_Binary):
         super().__init__(self._param.shape, (), validate_args)
         if self._validate_args and self._probs is not None:
             with no_grad():
-                ok = bool(np.all(self._probs.numpy() > 0))
+                ok = bool(np.all(self._probs.numpy(force=True) > 0))
             if not ok:
                 raise InvalidParameterError(
                     f"Expected parameter probs (Tensor of shape {tuple(self._probs.shape)}) of distribution "
@@ -180,8 +180,8 @@ class Binomial(_Binary):
             raise InvalidParameterError("binomial only supports floating-point dtypes for count, got: "
                                         f"{scalar_type_name(self.probs.dtype)}")
         with no_grad():
-            n = np.broadcast_to(self.total_count.numpy(), shape)
-            p = np.array(np.broadcast_to(self.probs.numpy(), shape))
+            n = np.broadcast_to(self.total_count.numpy(force=True), shape)
+            p = np.array(np.broadcast_to(self.probs.numpy(force=True), shape))
         return from_numpy(_draws.binomial(default_generator, n, p))
 
     def log_prob(self, value: Any) -> Tensor:
@@ -195,7 +195,7 @@ class Binomial(_Binary):
 
     def _max_count(self, what: str) -> int:
         with no_grad():
-            n = self.total_count.numpy()
+            n = self.total_count.numpy(force=True)
         if n.size and n.min() != n.max():
             raise NotImplementedError(f"Inhomogeneous total count not supported by `{what}`.")
         return int(n.max()) if n.size else 0
@@ -261,7 +261,7 @@ class Multinomial(Distribution):
     def sample(self, sample_shape: Shape | int = ()) -> Tensor:
         """Counts of shape ``sample_shape + batch_shape + (K,)`` in the parameter's dtype."""
         shape = as_shape(sample_shape)
-        idx = self._categorical.sample((self.total_count, *shape)).numpy()
+        idx = self._categorical.sample((self.total_count, *shape)).numpy(force=True)
         k = self._event_shape[0]
         counts = (idx[..., None] == np.arange(k)).sum(0)
         return from_numpy(counts.astype(self.probs.dtype).reshape(self._extended_shape(shape)))
@@ -323,7 +323,7 @@ class NegativeBinomial(_Binary):
         """Counts (floats) of shape ``sample_shape + batch_shape``."""
         with no_grad():
             rate = Gamma(self.total_count, (-self.logits).exp(), validate_args=False).sample(sample_shape)
-            return from_numpy(_draws.poisson(default_generator, rate.numpy()))
+            return from_numpy(_draws.poisson(default_generator, rate.numpy(force=True)))
 
     def log_prob(self, value: Any) -> Tensor:
         """``r logsigmoid(-logits) + k logsigmoid(logits) + lgamma(r + k) - lgamma(1 + k) - lgamma(r)``."""

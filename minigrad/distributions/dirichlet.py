@@ -74,7 +74,7 @@ class Dirichlet(ExponentialFamily):
         shape = self._extended_shape(sample_shape)
         require_float_kernel("dirichlet", self.concentration.dtype)  # integer: PyTorch's error
         with no_grad():
-            c = np.broadcast_to(self.concentration.numpy(), shape)
+            c = np.broadcast_to(self.concentration.numpy(force=True), shape)
         return from_numpy(_draws.dirichlet(default_generator, np.array(c)))
 
     def rsample(self, sample_shape: Shape | int = ()) -> Tensor:
@@ -83,7 +83,7 @@ class Dirichlet(ExponentialFamily):
         c = self.concentration.expand(*shape)
         require_float_kernel("dirichlet", c.dtype)  # an integer concentration: PyTorch's error
         with no_grad():
-            g = _draws.dirichlet_gammas(default_generator, np.array(c.numpy()))
+            g = _draws.dirichlet_gammas(default_generator, np.array(c.numpy(force=True)))
         gammas = ops.ReparamGamma.apply(c.double(), from_numpy(g))
         x = (gammas / gammas.sum(-1, keepdim=True)).to(c.dtype)
         info = np.finfo(c.dtype)

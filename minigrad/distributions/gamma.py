@@ -67,7 +67,7 @@ class Gamma(ExponentialFamily):
         c = self.concentration.expand(*shape)
         require_float_kernel("gamma_cpu", c.dtype)  # an integer concentration: PyTorch's error
         with no_grad():
-            x = _draws.gamma(default_generator, np.array(c.numpy()))
+            x = _draws.gamma(default_generator, np.array(c.numpy(force=True)))
         value = ops.ReparamGamma.apply(c, from_numpy(x)) / self.rate.expand(*shape)
         # PyTorch clamps the values in place, leaving the gradient as it was
         with no_grad():

@@ -46,7 +46,7 @@ class LKJCholesky(Distribution):
     def sample(self, sample_shape: Shape | int = ()) -> Tensor:
         """Cholesky factors of shape ``sample_shape + batch_shape + (dim, dim)``."""
         with no_grad():
-            y = self._beta.sample(sample_shape).numpy()[..., None]
+            y = self._beta.sample(sample_shape).numpy(force=True)[..., None]
         shape = self._extended_shape(sample_shape)
         u = np.tril(_draws.normal(default_generator, shape, 0.0, 1.0, y.dtype), -1)
         with np.errstate(invalid="ignore"):

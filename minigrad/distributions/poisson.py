@@ -53,7 +53,7 @@ class Poisson(ExponentialFamily):
         shape = self._extended_shape(sample_shape)
         require_float_kernel("poisson_cpu", self.rate.dtype)  # an integer rate: PyTorch's NotImplementedError
         with no_grad():
-            lam = np.broadcast_to(self.rate.numpy(), shape)
+            lam = np.broadcast_to(self.rate.numpy(force=True), shape)
         return from_numpy(_draws.poisson(default_generator, np.array(lam)))
 
     def log_prob(self, value: Any) -> Tensor:

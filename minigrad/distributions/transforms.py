@@ -397,7 +397,7 @@ class PowerTransform(Transform):
         # equal exponents make equal transforms (KL of two InverseGammas compares their transforms)
         if not isinstance(other, PowerTransform):
             return False
-        return bool(np.all(self.exponent.numpy() == other.exponent.numpy()))
+        return bool(np.all(self.exponent.numpy(force=True) == other.exponent.numpy(force=True)))
 
     @property
     def sign(self) -> Any:
@@ -529,8 +529,8 @@ class AffineTransform(Transform):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, AffineTransform):
             return False
-        return all(bool(np.all(np.asarray(a.numpy() if isinstance(a, Tensor) else a)
-                               == np.asarray(b.numpy() if isinstance(b, Tensor) else b)))
+        return all(bool(np.all(np.asarray(a.numpy(force=True) if isinstance(a, Tensor) else a)
+                               == np.asarray(b.numpy(force=True) if isinstance(b, Tensor) else b)))
                    for a, b in ((self.loc, other.loc), (self.scale, other.scale)))
 
 

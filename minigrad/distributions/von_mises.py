@@ -74,8 +74,8 @@ class VonMises(Distribution):
         """Angles in [-pi, pi) of shape ``sample_shape + batch_shape``."""
         shape = self._extended_shape(sample_shape)
         with no_grad():
-            loc = np.broadcast_to(self.loc.numpy().astype(np.float64), shape)
-            kappa = np.broadcast_to(self.concentration.numpy().astype(np.float64), shape)
+            loc = np.broadcast_to(self.loc.numpy(force=True).astype(np.float64), shape)
+            kappa = np.broadcast_to(self.concentration.numpy(force=True).astype(np.float64), shape)
         r = _proposal_r(kappa)
         x = np.zeros(shape)
         done = np.zeros(shape, dtype=bool)

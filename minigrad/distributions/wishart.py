@@ -68,7 +68,7 @@ class Wishart(ExponentialFamily):
         p = param.shape[-1]
         self.df = df_t.expand(*batch)
         with no_grad():
-            too_small = bool((self.df.numpy() <= p - 1).any())
+            too_small = bool((self.df.numpy(force=True) <= p - 1).any())
         if too_small:
             raise InvalidParameterError(f"Value of df={df} expected to be greater than ndim - 1 = {p - 1}.")
         full = param.expand(*batch, p, p)
@@ -136,7 +136,7 @@ class Wishart(ExponentialFamily):
         sample = self._bartlett_sampling(shape)
         batch_dims = tuple(range(-len(self._batch_shape), 0))
         with no_grad():
-            valid = self.support.check(sample).numpy()
+            valid = self.support.check(sample).numpy(force=True)
             redo = np.array(valid.any(batch_dims) if batch_dims else valid).reshape(-1)
         if not redo.any():
             return sample
@@ -150,7 +150,7 @@ class Wishart(ExponentialFamily):
             index[where_redo] = flat.shape[0] + np.arange(len(where_redo))
             flat = cat([flat, new], 0)[from_numpy(index)]
             with no_grad():
-                singular = ~self.support.check(new).numpy()
+                singular = ~self.support.check(new).numpy(force=True)
                 bad = singular.any(batch_dims) if batch_dims else singular
             redo[where_redo] = bad
             if not redo.any():

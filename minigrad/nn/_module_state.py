@@ -58,10 +58,10 @@ def save_to_state_dict(module: Module, destination: dict[str, Any], prefix: str,
     ``extra_state``, the class defines ``get_extra_state``) its extra state."""
     for name, p in module._parameters.items():
         if p is not None:
-            destination[prefix + name] = p if keep_vars or is_lazy(p) else as_state_array(p.numpy())
+            destination[prefix + name] = p if keep_vars or is_lazy(p) else as_state_array(p.numpy(force=True))
     for name, b in module._buffers.items():
         if b is not None and name not in module._non_persistent_buffers_set:
-            destination[prefix + name] = b if keep_vars or is_lazy(b) else as_state_array(b.numpy())
+            destination[prefix + name] = b if keep_vars or is_lazy(b) else as_state_array(b.numpy(force=True))
     if extra_state:
         destination[prefix + EXTRA_STATE_KEY_SUFFIX] = module.get_extra_state()
 
@@ -107,7 +107,7 @@ def state_dict(module: Module, args: tuple[Any, ...], destination: Any, prefix: 
 
 def _as_array(value: Any) -> np.ndarray[Any, Any] | None:
     if isinstance(value, Tensor):
-        return value.numpy()
+        return value.numpy(force=True)
     if isinstance(value, (list, tuple, int, float)) or hasattr(value, "__array__"):
         # minigrad's state dicts hold arrays (API.md) and mg.load gives them back; a torch tensor converts too
         return np.asarray(value.detach() if hasattr(value, "detach") else value)
@@ -155,7 +155,7 @@ def load_from_state_dict(module: Module, sd: dict[str, Any], prefix: str, local_
         if assign:
             _assign(module, name, dest, value, arr, parameter)
         else:
-            _log((dest, dest.numpy().copy()))
+            _log((dest, dest.numpy(force=True).copy()))
             with no_grad():
                 dest[...] = from_numpy(arr)
     extra_key = prefix + EXTRA_STATE_KEY_SUFFIX

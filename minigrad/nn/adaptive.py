@@ -108,7 +108,7 @@ class AdaptiveLogSoftmaxWithLoss(Module):
                              f"{target_.shape}")
         batched = target_.ndim > 0
         x = input_ if batched else input_.unsqueeze(0)
-        target = (target_ if batched else target_.unsqueeze(0)).numpy()
+        target = (target_ if batched else target_.unsqueeze(0)).numpy(force=True)
         cluster = np.searchsorted(np.array(self.cutoffs), target, side="right")  # 0: the shortlist
         if target.size and (target.min() < 0 or target.max() >= self.n_classes):
             raise DomainError(f"Target values should be in [0, {self.n_classes - 1}], but values in range "

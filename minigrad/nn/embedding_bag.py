@@ -68,7 +68,7 @@ class EmbeddingBag(Module):
         if _weight is not None:
             if _weight.shape != shape:
                 raise ShapeError(f"EmbeddingBag: _weight must be {shape}, got {_weight.shape}")
-            self.weight = Parameter(_weight.numpy().astype(dt, copy=True))
+            self.weight = Parameter(_weight.numpy(force=True).astype(dt, copy=True))
         else:
             self.weight = Parameter(np.empty(shape, dtype=dt))
             self.reset_parameters()

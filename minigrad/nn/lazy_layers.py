@@ -137,11 +137,11 @@ def _conv_kwargs(groups: int) -> dict[str, Any]:
 def _without_draws(build: Any) -> None:
     """Run ``build`` with the generator's state restored after: the regular constructor initializes a
     stand-in weight, but a lazy layer draws its init only when materialized (as PyTorch's)."""
-    state = default_generator.get_state()
+    state = default_generator._get_dict()
     try:
         build()
     finally:
-        default_generator.set_state(state)
+        default_generator._set_dict(state)
 
 
 class _LazyConv(_LazyConvMixin):

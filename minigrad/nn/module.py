@@ -59,9 +59,9 @@ class Parameter(Tensor):
         if data is None:
             arr: Array = np.empty(0, dtype=float32)
         elif isinstance(data, Tensor):
-            arr = data.numpy()
+            arr = data.numpy(force=True)
         else:
-            arr = tensor(data).numpy()
+            arr = tensor(data).numpy(force=True)
         super().__init__(np.empty(0, dtype=arr.dtype), dtype=arr.dtype)
         self.data = from_numpy(arr)
         if requires_grad:
@@ -670,7 +670,7 @@ class Module:
                     continue
                 t.data = t.data.astype(dt)  # the setter counts it as an in-place change
                 if t.grad is not None:
-                    t.grad = from_numpy(t.grad.numpy().astype(dt))
+                    t.grad = from_numpy(t.grad.numpy(force=True).astype(dt))
         return self
 
     def _apply(self: M, fn: Callable[[Tensor], Tensor], recurse: bool = True) -> M:

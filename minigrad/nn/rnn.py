@@ -315,7 +315,7 @@ class RNNBase(Module):
             if rows.ndim != 2:
                 raise ShapeError(f"{name}: packed input data must be 2-D (sum of lengths, input_size), "
                                  f"got shape {rows.shape}")
-            sizes = [int(b) for b in packed.batch_sizes.numpy()]
+            sizes = [int(b) for b in packed.batch_sizes.numpy(force=True)]
             shown = rows.shape
         else:
             x = _checks.tensor(name, input)

@@ -98,11 +98,12 @@ class Embedding(Module):
                     f"Embedding: _weight must be {(self.num_embeddings, self.embedding_dim)}, "
                     f"got {_weight.shape}"
                 )
-            self.weight = Parameter(_weight.numpy().astype(dt, copy=True), requires_grad=not _freeze)
+            self.weight = Parameter(_weight.numpy(force=True).astype(dt, copy=True),
+                                    requires_grad=not _freeze)
             return
         self.weight = Parameter(factories.randn(self.num_embeddings, self.embedding_dim, dtype=dt))
         if self.padding_idx is not None:
-            self.weight.numpy()[self.padding_idx] = 0.0
+            self.weight.numpy(force=True)[self.padding_idx] = 0.0
 
     @classmethod
     def from_pretrained(cls, embeddings: Tensor, freeze: bool = True, padding_idx: int | None = None,
@@ -617,7 +618,7 @@ class TransformerEncoder(Module):
             return None
         kpm = src_key_padding_mask
         padded = kpm if kpm.dtype == np.bool_ else kpm != 0
-        keep = (~padded).numpy()
+        keep = (~padded).numpy(force=True)
         if self.mask_check and (keep[:, 1:] > keep[:, :-1]).any():  # a kept position after a padded one
             return None
         return padded

@@ -75,7 +75,8 @@ class Adadelta(Optimizer):
             self._advance(state)
             g = self._direction(x, g, bool(group["maximize"]), float(group["weight_decay"]))
             tmp, std, delta = self._scratch.get(x, 0), self._scratch.get(x, 2), self._scratch.get(x, 3)
-            square_avg, acc_delta = state["square_avg"].numpy(), state["acc_delta"].numpy()
+            square_avg = state["square_avg"].numpy(force=True)
+            acc_delta = state["acc_delta"].numpy(force=True)
             square_avg *= rho
             addcmul_(square_avg, g, g, 1 - rho, tmp)
             np.add(square_avg, eps, out=std)

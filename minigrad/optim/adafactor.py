@@ -112,13 +112,13 @@ class Adafactor(Optimizer):
                 x *= 1 - lr * weight_decay
             squared = np.multiply(g, g, out=self._scratch.get(x, 0))
             if g.ndim > 1:
-                row, col = state["row_var"].numpy(), state["col_var"].numpy()
+                row, col = state["row_var"].numpy(force=True), state["col_var"].numpy(force=True)
                 lerp_(row, squared.mean(axis=-1, keepdims=True), weight, np.empty_like(row))
                 lerp_(col, squared.mean(axis=-2, keepdims=True), weight, np.empty_like(col))
                 estimate = np.multiply(row, col, out=self._scratch.get(x, 2))
                 estimate /= np.maximum(row.mean(axis=-2, keepdims=True), eps1)
             else:
-                variance = state["variance"].numpy()
+                variance = state["variance"].numpy(force=True)
                 estimate = self._scratch.get(x, 2)
                 lerp_(variance, squared, weight, estimate)
                 estimate[...] = variance  # the estimate is clamped in place below; the state is not

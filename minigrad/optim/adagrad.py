@@ -62,7 +62,7 @@ class Adagrad(Optimizer):
         super().__init__(params, defaults)
         for group in self.param_groups:
             for p in group["params"]:
-                self._init_state(self.state[p], p.numpy(), group)
+                self._init_state(self.state[p], p.numpy(force=True), group)
 
     def _check_group(self, group: dict[str, Any]) -> None:
         check_lr(group)
@@ -86,7 +86,7 @@ class Adagrad(Optimizer):
             step = self._advance(state)
             g = self._direction(x, g, bool(group["maximize"]), float(group["weight_decay"]))
             clr = lr / (1 + (step - 1) * lr_decay)
-            total = state["sum"].numpy()
+            total = state["sum"].numpy(force=True)
             tmp, std = self._scratch.get(x, 0), self._scratch.get(x, 2)
             addcmul_(total, g, g, 1, tmp)
             np.sqrt(total, out=std)

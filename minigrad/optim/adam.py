@@ -120,7 +120,7 @@ class Adam(Optimizer):
             if decoupled and weight_decay != 0:
                 x *= const(1.0 - lr * weight_decay, x.dtype)
             g = self._direction(x, g, bool(group["maximize"]), 0.0 if decoupled else weight_decay)
-            m, v = state["exp_avg"].numpy(), state["exp_avg_sq"].numpy()
+            m, v = state["exp_avg"].numpy(force=True), state["exp_avg_sq"].numpy(force=True)
             tmp, denom = self._scratch.get(x, 0), self._scratch.get(x, 2)
             lerp_(m, g, 1.0 - beta1, tmp)
             v *= const(beta2, x.dtype)
@@ -128,7 +128,7 @@ class Adam(Optimizer):
             bias_correction1 = 1.0 - beta1**step
             bias_correction2 = 1.0 - beta2**step
             if amsgrad:
-                vmax = state["max_exp_avg_sq"].numpy()
+                vmax = state["max_exp_avg_sq"].numpy(force=True)
                 np.maximum(vmax, v, out=vmax)
                 v = vmax
             np.sqrt(v, out=denom)

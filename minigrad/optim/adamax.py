@@ -74,7 +74,7 @@ class Adamax(Optimizer):
             step = self._advance(state)
             g = self._direction(x, g, bool(group["maximize"]), float(group["weight_decay"]))
             tmp, norm = self._scratch.get(x, 0), self._scratch.get(x, 2)
-            exp_avg, exp_inf = state["exp_avg"].numpy(), state["exp_inf"].numpy()
+            exp_avg, exp_inf = state["exp_avg"].numpy(force=True), state["exp_inf"].numpy(force=True)
             lerp_(exp_avg, g, 1 - beta1, tmp)
             exp_inf *= beta2
             np.abs(g, out=norm)

@@ -97,7 +97,8 @@ class ASGD(Optimizer):
             step = self._advance(state)
             g = self._direction(x, g, bool(group["maximize"]), float(group["weight_decay"]))
             tmp = self._scratch.get(x, 0)
-            eta_arr, mu_arr, ax = state["eta"].numpy(), state["mu"].numpy(), state["ax"].numpy()
+            eta_arr, mu_arr = state["eta"].numpy(force=True), state["mu"].numpy(force=True)
+            ax = state["ax"].numpy(force=True)
             eta = float(eta_arr)
             if foreach:  # PyTorch's multi-tensor form: p - eta * (g + lambd * p)
                 np.multiply(x, lambd, out=tmp)
@@ -118,7 +119,7 @@ class ASGD(Optimizer):
             # before copying them into eta and mu: rounded to float32 even if those were loaded as float64
             scalar = get_default_dtype().type
             if foreach:
-                eta_arr[...] = _foreach_eta(lr, lambd, alpha, state["step"].numpy())
+                eta_arr[...] = _foreach_eta(lr, lambd, alpha, state["step"].numpy(force=True))
             else:
                 eta_arr[...] = scalar(lr / ((1 + lambd * lr * step) ** alpha))
             mu_arr[...] = scalar(1 / max(1.0, step - t0))

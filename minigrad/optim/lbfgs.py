@@ -157,7 +157,7 @@ def _to_state(value: Any) -> Any:
 def _from_state(value: Any) -> Any:
     """The inverse of :func:`_to_state`: 0-d Tensors come back as numpy scalars."""
     if isinstance(value, Tensor):
-        arr = value.numpy()
+        arr = value.numpy(force=True)
         return arr[()] if arr.ndim == 0 else arr
     if isinstance(value, list):
         return [_from_state(v) for v in value]
@@ -234,14 +234,14 @@ class LBFGS(Optimizer):
         views = []
         for p in self._params:
             g = self._grad_of(p)
-            views.append(np.zeros(p.numpy().size, dtype=p.numpy().dtype) if g is None else g.ravel())
+            views.append(np.zeros(p.numel(), dtype=p.dtype) if g is None else g.ravel())
         return np.concatenate(views)
 
     def _add_grad(self, step_size: Any, update: Array) -> None:
         """Move the parameters by ``step_size * update`` (a flat vector), in place."""
         offset = 0
         for p in self._params:
-            x = p.numpy()
+            x = p.numpy(force=True)
             piece = update[offset: offset + x.size].reshape(x.shape)
             add_(x, piece, float(step_size), self._scratch.get(x))
             p._write()
@@ -249,7 +249,7 @@ class LBFGS(Optimizer):
 
     def _set_params(self, values: list[Array]) -> None:
         for p, v in zip(self._params, values, strict=True):
-            np.copyto(p.numpy(), v)
+            np.copyto(p.numpy(force=True), v)
             p._write()
 
     @no_grad()
@@ -342,7 +342,7 @@ class LBFGS(Optimizer):
 
             evals = 0
             if group["line_search_fn"] is not None:
-                x_init = [p.numpy().copy() for p in self._params]
+                x_init = [p.numpy(force=True).copy() for p in self._params]
 
                 def obj_func(step: Any, x_init: list[Array] = x_init, d: Array = d) -> tuple[float, Array]:
                     self._add_grad(step, d)

@@ -147,7 +147,7 @@ class Muon(Optimizer):
             state = self.state[p]
             if "momentum_buffer" not in state:
                 state["momentum_buffer"] = self._zeros(g)
-            x, buf = p.numpy(), state["momentum_buffer"].numpy()
+            x, buf = p.numpy(force=True), state["momentum_buffer"].numpy(force=True)
             lerp_(buf, g, 1 - momentum, self._scratch.get(x, 0))
             update: Array = buf
             if group["nesterov"]:

@@ -93,12 +93,12 @@ class NAdam(Optimizer):
             g = self._direction(x, g, bool(group["maximize"]), 0.0 if decoupled else weight_decay)
             mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
             mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
-            mu_product_arr = state["mu_product"].numpy()
+            mu_product_arr = state["mu_product"].numpy(force=True)
             mu_product_arr *= mu  # in the product's own precision (float32 unless loaded otherwise)
             mu_product = float(mu_product_arr)
             mu_product_next = mu_product * mu_next
             tmp, denom = self._scratch.get(x, 0), self._scratch.get(x, 2)
-            exp_avg, exp_avg_sq = state["exp_avg"].numpy(), state["exp_avg_sq"].numpy()
+            exp_avg, exp_avg_sq = state["exp_avg"].numpy(force=True), state["exp_avg_sq"].numpy(force=True)
             lerp_(exp_avg, g, 1 - beta1, tmp)
             exp_avg_sq *= beta2
             addcmul_(exp_avg_sq, g, g, 1 - beta2, tmp)

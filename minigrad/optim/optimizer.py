@@ -204,7 +204,7 @@ def lr_value(group: dict[str, Any]) -> Any:
     """
     lr = group["lr"]
     if isinstance(lr, Tensor):
-        return lr.numpy().reshape(())[()]
+        return lr.numpy(force=True).reshape(())[()]
     return lr if isinstance(lr, (int, float)) else float(lr)  # an int stays one (LBFGS saves ``t = lr``)
 
 
@@ -244,7 +244,7 @@ def _array_copy(value: Any) -> Array:
     """A new ndarray holding ``value``: a Tensor, an ndarray, a number, or another library's array."""
     arr: Array
     if isinstance(value, Tensor):
-        arr = value.numpy().copy()
+        arr = value.numpy(force=True).copy()
     elif isinstance(value, (np.ndarray, np.generic, int, float)):
         arr = np.array(value)
     else:
@@ -568,7 +568,7 @@ class Optimizer:
         g = p.grad
         if g is None:
             return None
-        garr, parr = g.numpy(), p.numpy()
+        garr, parr = g.numpy(force=True), p.numpy(force=True)
         if garr.shape != parr.shape:
             raise ShapeError(
                 f"optimizer step: a parameter of shape {parr.shape} has a gradient of shape {garr.shape}"
@@ -602,7 +602,7 @@ class Optimizer:
                 )
             # a parameter that needs no state (SGD without momentum) gets no entry, as in PyTorch
             state = self.state.get(p, {})
-            yield p.numpy(), g, state
+            yield p.numpy(force=True), g, state
             if state and p not in self.state:
                 self.state[p] = state
             p._write()  # runs after the caller's update: the array changed in place
@@ -647,7 +647,7 @@ class Optimizer:
     @staticmethod
     def _advance(state: dict[str, Any]) -> float:
         """Add one to ``state['step']`` in place and return the new count."""
-        step = state["step"].numpy()
+        step = state["step"].numpy(force=True)
         step += 1
         return float(step)
 
@@ -692,7 +692,7 @@ class Optimizer:
         subclass written in a script, SparseAdam), as PyTorch's ``__setstate__`` methods decide."""
         if not self._step_to_tensor and not _is_array_like(value):
             return value
-        if isinstance(value, Tensor) and value.numel() == 1 and value.numpy().dtype.kind in "iuf" \
+        if isinstance(value, Tensor) and value.numel() == 1 and value.numpy(force=True).dtype.kind in "iuf" \
                 and float(value.item()).is_integer() and value.item() >= 0:
             return value  # shared with the saved dict, as PyTorch loads a step
         numeric = _is_array_like(value) or (isinstance(value, (int, float)) and not isinstance(value, bool))
@@ -714,9 +714,9 @@ class Optimizer:
         if key == "step":
             return self._load_step(index, value)
         if _is_array_like(value):
-            dtype = p.numpy().dtype
-            if isinstance(value, Tensor) and (value.numpy().dtype == dtype or "f" not in
-                                              (value.numpy().dtype.kind, dtype.kind)):
+            dtype = p.numpy(force=True).dtype
+            if isinstance(value, Tensor) and (value.numpy(force=True).dtype == dtype or "f" not in
+                                              (value.numpy(force=True).dtype.kind, dtype.kind)):
                 if key in self._param_shaped_state and value.shape != p.shape:
                     raise ShapeError(
                         f"load_state_dict: state[{index}][{key!r}] has shape {tuple(value.shape)}, "
@@ -828,9 +828,9 @@ class Optimizer:
                 state = new_state.get(p)
                 missing = [k for k in self._required_state(ng) if k not in state] if state else []
                 if state and "step" in state and (ng.get("fused") or ng.get("capturable")) \
-                        and state["step"].numpy().dtype != np.float32:
+                        and state["step"].numpy(force=True).dtype != np.float32:
                     # PyTorch hosts such a step as float32 whatever the saved dtype
-                    state["step"] = from_numpy(state["step"].numpy().astype(np.float32))
+                    state["step"] = from_numpy(state["step"].numpy(force=True).astype(np.float32))
                 if missing:
                     raise InvalidParameterError(
                         f"loaded state for parameter {int(index)} lacks {missing}, needed by "

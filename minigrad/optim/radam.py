@@ -88,7 +88,7 @@ class RAdam(Optimizer):
                 x *= 1 - lr * weight_decay
             g = self._direction(x, g, bool(group["maximize"]), 0.0 if decoupled else weight_decay)
             tmp, update, adaptive = self._scratch.get(x, 0), self._scratch.get(x, 2), self._scratch.get(x, 3)
-            exp_avg, exp_avg_sq = state["exp_avg"].numpy(), state["exp_avg_sq"].numpy()
+            exp_avg, exp_avg_sq = state["exp_avg"].numpy(force=True), state["exp_avg_sq"].numpy(force=True)
             lerp_(exp_avg, g, 1 - beta1, tmp)
             exp_avg_sq *= beta2
             addcmul_(exp_avg_sq, g, g, 1 - beta2, tmp)

@@ -87,11 +87,11 @@ class RMSprop(Optimizer):
             self._advance(state)
             g = self._direction(x, g, bool(group["maximize"]), float(group["weight_decay"]))
             tmp, avg = self._scratch.get(x, 0), self._scratch.get(x, 2)
-            square_avg = state["square_avg"].numpy()
+            square_avg = state["square_avg"].numpy(force=True)
             square_avg *= alpha
             addcmul_(square_avg, g, g, 1 - alpha, tmp)
             if centered:
-                grad_avg = state["grad_avg"].numpy()
+                grad_avg = state["grad_avg"].numpy(force=True)
                 lerp_(grad_avg, g, 1 - alpha, tmp)
                 _centered_variance(square_avg, grad_avg, avg)
                 np.sqrt(avg, out=avg)
@@ -99,7 +99,7 @@ class RMSprop(Optimizer):
                 np.sqrt(square_avg, out=avg)
             avg += eps
             if momentum > 0:
-                buf = state["momentum_buffer"].numpy()
+                buf = state["momentum_buffer"].numpy(force=True)
                 buf *= momentum
                 addcdiv_(buf, g, avg, 1, tmp)
                 add_(x, buf, -lr, tmp)

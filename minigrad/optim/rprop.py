@@ -72,7 +72,7 @@ class Rprop(Optimizer):
                 state["step_size"] = self._zeros(x, lr_value(group))
             self._advance(state)
             g = self._direction(x, g, bool(group["maximize"]), 0.0)
-            prev, step_size = state["prev"].numpy(), state["step_size"].numpy()
+            prev, step_size = state["prev"].numpy(force=True), state["step_size"].numpy(force=True)
             sign = np.sign(g * prev)
             eta = np.where(sign > 0, etaplus, np.where(sign < 0, etaminus, 1.0)).astype(x.dtype)
             step_size *= eta

@@ -87,9 +87,9 @@ class SGD(Optimizer):
                 buf = state.get("momentum_buffer")
                 if buf is None:
                     state["momentum_buffer"] = from_numpy(d.copy())
-                    buf_arr = state["momentum_buffer"].numpy()
+                    buf_arr = state["momentum_buffer"].numpy(force=True)
                 else:
-                    buf_arr = buf.numpy()
+                    buf_arr = buf.numpy(force=True)
                     buf_arr *= const(momentum, x.dtype)
                     add_(buf_arr, d, 1.0 - dampening, tmp)
                 if nesterov:

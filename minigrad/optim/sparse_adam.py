@@ -88,15 +88,15 @@ class SparseAdam(Optimizer):
             state = self.state[p]
             if not state:
                 state["step"] = 0
-                state["exp_avg"] = self._zeros(p.numpy())
-                state["exp_avg_sq"] = self._zeros(p.numpy())
+                state["exp_avg"] = self._zeros(p.numpy(force=True))
+                state["exp_avg_sq"] = self._zeros(p.numpy(force=True))
             state["step"] += 1
             todo.append((p, g, rows, state))
         for p, g, rows, state in todo:
             if rows.size == 0:
                 continue
             grad = -g[rows] if group["maximize"] else g[rows]
-            m, v = state["exp_avg"].numpy(), state["exp_avg_sq"].numpy()
+            m, v = state["exp_avg"].numpy(force=True), state["exp_avg_sq"].numpy(force=True)
             old_m, old_v = m[rows], v[rows]
             delta_m = (grad - old_m) * (1 - beta1)
             delta_v = (grad * grad - old_v) * (1 - beta2)
@@ -104,7 +104,7 @@ class SparseAdam(Optimizer):
             v[rows] = old_v + delta_v
             step = int(state["step"])
             step_size = lr * math.sqrt(1 - beta2**step) / (1 - beta1**step)
-            x = p.numpy()
+            x = p.numpy(force=True)
             x[rows] = x[rows] + -step_size * ((delta_m + old_m) / (np.sqrt(delta_v + old_v) + eps))
             p._write()
 

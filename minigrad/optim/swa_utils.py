@@ -48,14 +48,15 @@ def _check_decay(decay: float) -> None:
 
 def _assign(target: Tensor, value: Tensor | np.ndarray[Any, Any]) -> None:
     """Write ``value`` into ``target``'s array in place (cast to its dtype, as ``copy_``)."""
-    np.copyto(target.numpy(), value.numpy() if isinstance(value, Tensor) else value, casting="unsafe")
+    src = value.numpy(force=True) if isinstance(value, Tensor) else value
+    np.copyto(target.numpy(force=True), src, casting="unsafe")
     target._write()
 
 
 def _lerp_all(targets: Sequence[Tensor], ends: Sequence[Tensor], weight: float) -> None:
     for t, e in zip(targets, ends, strict=True):
-        arr = t.numpy()
-        lerp_(arr, e.numpy(), weight, np.empty_like(arr))
+        arr = t.numpy(force=True)
+        lerp_(arr, e.numpy(force=True), weight, np.empty_like(arr))
         t._write()
 
 
@@ -72,7 +73,7 @@ def get_ema_multi_avg_fn(decay: float = 0.999) -> MultiAvgFn:
 
     @no_grad()
     def ema_update(ema_params: Sequence[Tensor], params: Sequence[Tensor], num_averaged: Any) -> None:
-        if ema_params[0].numpy().dtype.kind == "f":
+        if ema_params[0].numpy(force=True).dtype.kind == "f":
             _lerp_all(ema_params, params, 1 - decay)
         else:
             for e, p in zip(ema_params, params, strict=True):
@@ -91,11 +92,11 @@ def get_swa_multi_avg_fn() -> MultiAvgFn:
     @no_grad()
     def swa_update(averaged: Sequence[Tensor], params: Sequence[Tensor], num_averaged: Any) -> None:
         n = float(num_averaged)
-        if averaged[0].numpy().dtype.kind == "f":
+        if averaged[0].numpy(force=True).dtype.kind == "f":
             _lerp_all(averaged, params, float(np.float32(1) / np.float32(n + 1)))
         else:
             for a, p in zip(averaged, params, strict=True):
-                _assign(a, a.numpy() + (p.numpy() - a.numpy()) / (n + 1))
+                _assign(a, a.numpy(force=True) + (p.numpy(force=True) - a.numpy(force=True)) / (n + 1))
 
     return swa_update
 
@@ -191,7 +192,7 @@ class AveragedModel(Module):
             # PyTorch hands the lists over grouped by dtype, in order of first appearance.
             by_dtype: dict[Any, list[tuple[Tensor, Tensor]]] = {}
             for mine, other in pairs:
-                by_dtype.setdefault(mine.numpy().dtype, []).append((mine, other))
+                by_dtype.setdefault(mine.numpy(force=True).dtype, []).append((mine, other))
             for group in by_dtype.values():
                 mine_list, other_list = [m.detach() for m, _ in group], [o.detach() for _, o in group]
                 self.multi_avg_fn(mine_list, other_list, self.n_averaged)
@@ -202,7 +203,7 @@ class AveragedModel(Module):
         if not self.use_buffers:
             for mine, other in zip(self.module.buffers(), model.buffers(), strict=True):
                 _assign(mine, other)
-        self.n_averaged.numpy()[...] += 1
+        self.n_averaged.numpy(force=True)[...] += 1
         self.n_averaged._write()
 
 

@@ -107,7 +107,7 @@ def checkpoint(function: Callable[..., Any], *args: Any, use_reentrant: bool | N
         warnings.warn("None of the inputs have requires_grad=True. Gradients will be None", stacklevel=2)
         with no_grad():
             return function(*args, **kwargs)
-    rng = default_generator.get_state() if preserve_rng_state else None
+    rng = default_generator._get_dict() if preserve_rng_state else None
     out = function(*args, **kwargs)
     results = _tensors(out)
     shapes = [t.shape for t in results]
@@ -115,14 +115,14 @@ def checkpoint(function: Callable[..., Any], *args: Any, use_reentrant: bool | N
 
     def rerun(k: int) -> Callable[[], Tensor]:
         def run() -> Tensor:
-            now = default_generator.get_state()
+            now = default_generator._get_dict()
             if rng is not None:
-                default_generator.set_state(rng)
+                default_generator._set_dict(rng)
             try:
                 with enable_grad():
                     y = _tensors(function(*args, **kwargs))
             finally:
-                default_generator.set_state(now)
+                default_generator._set_dict(now)
             if determinism_check == "default" and [t.shape for t in y] != shapes:
                 raise ShapeError(f"checkpoint: the recomputed outputs have shapes {[t.shape for t in y]}, "
                                  f"the original ones {shapes}; the function must compute the same again")
@@ -135,7 +135,8 @@ def checkpoint(function: Callable[..., Any], *args: Any, use_reentrant: bool | N
     def label(t: Tensor) -> str:
         return "CheckpointFunctionBackward" if use_reentrant else t.grad_fn.name() if t.grad_fn else ""
 
-    light = {id(t): Recompute.apply(*parents, value=t.numpy(), run=rerun(k), grad=grad, label=label(t))
+    light = {id(t): Recompute.apply(*parents, value=t.numpy(force=True), run=rerun(k), grad=grad,
+                                    label=label(t))
              for k, t in enumerate(results) if t.requires_grad}
     if isinstance(out, Tensor):
         return light.get(id(out), out)

@@ -176,7 +176,8 @@ def test_random_graphs_give_the_same_bits_with_and_without_scratch(seed: int) ->
                 pool.append(t)
             sum(p.sum() for p in pool[-4:]).backward()  # type: ignore[union-attr]
             runs.append([x.grad.numpy().copy(), w.grad.numpy().copy()]
-                        + [k.grad.numpy().copy() if k.grad is not None else k.numpy().copy() for k in kept])
+                        + [k.grad.numpy().copy() if k.grad is not None else k.detach().numpy().copy()
+                           for k in kept])
         finally:
             engine._EXACT_REFCOUNTS = old
     assert len(runs[0]) == len(runs[1])

@@ -87,18 +87,18 @@ def test_conv_init_is_pytorch_default_and_seeded() -> None:
     a = nn.Conv2d(4, 64, (3, 5), groups=2)
     mg.manual_seed(0)
     b = nn.Conv2d(4, 64, (3, 5), groups=2)
-    np.testing.assert_array_equal(a.weight.numpy(), b.weight.numpy())
+    np.testing.assert_array_equal(a.weight.detach().numpy(), b.weight.detach().numpy())
     fan_in = 2 * 3 * 5
     bound = 1 / math.sqrt(fan_in)
     for p in (a.weight, a.bias):
         assert p is not None
-        values = p.numpy()
+        values = p.detach().numpy()
         assert values.min() >= -bound and values.max() <= bound
         assert values.max() > 0.8 * bound and values.min() < -0.8 * bound  # uniform over the whole range
     assert a.weight.shape == (64, 2, 3, 5) and a.weight.dtype == np.float32
     t = nn.ConvTranspose1d(6, 4, 3, groups=2, dtype=mg.float64)
     assert t.weight.shape == (6, 2, 3) and t.weight.dtype == np.float64
-    assert np.abs(t.weight.numpy()).max() <= 1 / math.sqrt(2 * 3)
+    assert np.abs(t.weight.detach().numpy()).max() <= 1 / math.sqrt(2 * 3)
 
 
 def test_conv_keeps_the_dtype_and_accepts_unbatched_input() -> None:
@@ -106,7 +106,7 @@ def test_conv_keeps_the_dtype_and_accepts_unbatched_input() -> None:
     x = mg.randn(2, 7, dtype=mg.float64)
     y = conv(x)
     assert y.shape == (3, 7) and y.dtype == np.float64
-    np.testing.assert_allclose(y.numpy(), conv(x.unsqueeze(0)).numpy()[0], rtol=1e-14)
+    np.testing.assert_allclose(y.detach().numpy(), conv(x.unsqueeze(0)).detach().numpy()[0], rtol=1e-14)
 
 
 @pytest.mark.parametrize(("call", "error", "pattern"), [

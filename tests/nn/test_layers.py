@@ -20,13 +20,13 @@ def test_input_not_mutated_and_dtype_kept(layer: nn.Module) -> None:
     for dtype in (mg.float32, mg.float64):
         layer.to(dtype)
         x = mg.randn(6, 4, dtype=dtype, requires_grad=True)
-        before = x.numpy().copy()
+        before = x.detach().numpy().copy()
         y = layer(x)
         assert y.dtype == dtype
         g = mg.randn(*y.shape, dtype=dtype)
         g_before = g.numpy().copy()
         y.backward(g)
-        np.testing.assert_array_equal(x.numpy(), before)
+        np.testing.assert_array_equal(x.detach().numpy(), before)
         np.testing.assert_array_equal(g.numpy(), g_before)
         assert x.grad is not None and x.grad.dtype == dtype
         assert not np.shares_memory(x.grad.numpy(), g.numpy())
@@ -39,7 +39,8 @@ def test_running_stats_updated_without_graph() -> None:
     for buf in bn.buffers():
         assert not buf.requires_grad and buf.grad_fn is None
     assert bn.running_mean is not None
-    np.testing.assert_allclose(bn.running_mean.numpy(), 0.1 * x.numpy().mean(0), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(bn.running_mean.detach().numpy(),
+                               0.1 * x.detach().numpy().mean(0), rtol=1e-5, atol=1e-7)
     # the buffers stay the same objects (optimizers or references held elsewhere see the update)
     rm = bn.running_mean
     bn(x)
@@ -77,7 +78,7 @@ def test_running_var_uses_unbiased_variance_over_n_times_l() -> None:
 def test_track_running_stats_false_uses_batch_stats_in_eval() -> None:
     bn = nn.BatchNorm1d(3, track_running_stats=False, dtype=mg.float64).eval()
     x = mg.randn(8, 3, dtype=mg.float64) + 5
-    y = bn(x).numpy()
+    y = bn(x).detach().numpy()
     np.testing.assert_allclose(y.mean(0), 0.0, atol=1e-12)
 
 
@@ -118,7 +119,8 @@ def test_linear_dtype_and_no_bias() -> None:
     lin = nn.Linear(3, 2, bias=False, dtype=mg.float64)
     assert lin.bias is None and [n for n, _ in lin.named_parameters()] == ["weight"]
     x = mg.randn(5, 3, dtype=mg.float64)
-    np.testing.assert_allclose(lin(x).numpy(), x.numpy() @ lin.weight.numpy().T, rtol=1e-14)
+    np.testing.assert_allclose(lin(x).detach().numpy(),
+                               x.detach().numpy() @ lin.weight.detach().numpy().T, rtol=1e-14)
     with pytest.warns(UserWarning, match="zero-element"):  # PyTorch's warning from kaiming_uniform_
         empty = nn.Linear(0, 2)
     assert empty(mg.zeros(1, 0)).shape == (1, 2)
@@ -127,11 +129,12 @@ def test_linear_dtype_and_no_bias() -> None:
 def test_functional_forms_match_modules() -> None:
     x = mg.randn(6, 4)
     ln = nn.LayerNorm(4)
-    np.testing.assert_array_equal(ln(x).numpy(), F.layer_norm(x, (4,), ln.weight, ln.bias).numpy())
+    np.testing.assert_array_equal(ln(x).detach().numpy(),
+                                  F.layer_norm(x, (4,), ln.weight, ln.bias).detach().numpy())
     bn = nn.BatchNorm1d(4)
     rm, rv = mg.zeros(4), mg.ones(4)
     expected = F.batch_norm(x, rm, rv, bn.weight, bn.bias, training=True)
-    np.testing.assert_array_equal(bn(x).numpy(), expected.numpy())
+    np.testing.assert_array_equal(bn(x).detach().numpy(), expected.detach().numpy())
     assert bn.running_mean is not None
     np.testing.assert_array_equal(bn.running_mean.numpy(), rm.numpy())
 

@@ -124,7 +124,7 @@ def test_state_dict_shares_memory_with_the_module_as_pytorch() -> None:
     assert all(isinstance(v, np.ndarray) for v in sd.values())
     snapshot = sd["weight"].clone()
     sd["weight"][...] = 123.0
-    assert np.all(m.weight.numpy() == 123.0)
+    assert np.all(m.weight.detach().numpy() == 123.0)
     assert not np.any(snapshot == 123.0)
 
 
@@ -193,7 +193,7 @@ def test_load_state_dict_non_strict() -> None:
     result = m.load_state_dict(partial, strict=False)
     assert result.unexpected_keys == ["nope"]
     assert "fc.bias" in result.missing_keys and "fc.weight" not in result.missing_keys
-    assert np.all(m.fc.weight.numpy() == 2.0)
+    assert np.all(m.fc.weight.detach().numpy() == 2.0)
     assert repr(result) == str(result) == (
         f"_IncompatibleKeys(missing_keys={result.missing_keys}, unexpected_keys=['nope'])"
     )
@@ -201,15 +201,15 @@ def test_load_state_dict_non_strict() -> None:
     # a shape mismatch is an error even when not strict, and nothing is copied
     with pytest.raises(mg.MinigradError, match=r"size mismatch for fc\.bias"):
         m.load_state_dict({"fc.weight": np.zeros((4, 3)), "fc.bias": np.zeros(3)}, strict=False)
-    assert np.all(m.fc.weight.numpy() == 2.0)
+    assert np.all(m.fc.weight.detach().numpy() == 2.0)
 
 
 def test_load_state_dict_converts_dtype_into_existing_arrays() -> None:
     m = nn.Linear(2, 3)
-    w = m.weight.numpy()
+    w = m.weight.detach().numpy()
     m.load_state_dict({"weight": np.ones((3, 2), dtype=np.float64), "bias": [1, 2, 3]})
-    assert m.weight.numpy() is w and m.weight.dtype == np.float32
-    np.testing.assert_array_equal(m.bias.numpy(), [1.0, 2.0, 3.0])
+    assert m.weight.detach().numpy() is w and m.weight.dtype == np.float32
+    np.testing.assert_array_equal(m.bias.detach().numpy(), [1.0, 2.0, 3.0])
 
 
 def test_attribute_assignment_registers_and_replaces() -> None:
@@ -267,7 +267,7 @@ def test_apply_visits_children_first() -> None:
             nn.init.zeros_(mod.weight)
 
     m.apply(zero)
-    assert np.all(m[0].weight.numpy() == 0)
+    assert np.all(m[0].weight.detach().numpy() == 0)
 
 
 def test_to_double_float_keep_parameter_objects() -> None:
@@ -330,7 +330,7 @@ def test_sequential_container() -> None:
     head = s[:2]
     assert isinstance(head, nn.Sequential) and list(head) == [a, b]
     x = mg.randn(4, 2)
-    np.testing.assert_allclose(s(x).numpy(), c(b(a(x))).numpy())
+    np.testing.assert_allclose(s(x).detach().numpy(), c(b(a(x))).detach().numpy())
     s[1] = nn.Tanh()
     assert isinstance(s[1], nn.Tanh)
     del s[1]
@@ -384,14 +384,14 @@ def test_modulelist_and_moduledict() -> None:
 def test_deepcopy_is_independent() -> None:
     m = Block()
     c = copy.deepcopy(m)
-    c.fc.weight.numpy()[...] = 0
-    assert not np.all(m.fc.weight.numpy() == 0)
+    c.fc.weight.detach().numpy()[...] = 0
+    assert not np.all(m.fc.weight.detach().numpy() == 0)
     assert [n for n, _ in c.named_parameters()] == [n for n, _ in m.named_parameters()]
 
 
 def test_parameter_shares_tensor_data() -> None:
     t = mg.randn(3)
     p = nn.Parameter(t)
-    assert p.numpy() is t.numpy() and p.requires_grad
+    assert p.detach().numpy() is t.detach().numpy() and p.requires_grad
     frozen = nn.Parameter(np.ones(2), requires_grad=False)
     assert not frozen.requires_grad and frozen.dtype == np.float64

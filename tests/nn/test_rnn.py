@@ -46,15 +46,15 @@ class TestConstruction:
         mg.manual_seed(3)
         b = nn.LSTM(10, 64, num_layers=2)
         bound = 1 / math.sqrt(64)
-        values = np.concatenate([p.numpy().ravel() for p in a.parameters()])
+        values = np.concatenate([p.detach().numpy().ravel() for p in a.parameters()])
         assert values.dtype == np.float32
         assert np.abs(values).max() <= bound and np.abs(values).max() > 0.99 * bound
         assert abs(values.std() - bound / math.sqrt(3)) < 0.002  # the std of U(-b, b)
         for p, q in zip(a.parameters(), b.parameters(), strict=True):
-            np.testing.assert_array_equal(p.numpy(), q.numpy())
+            np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
         cell = nn.GRUCell(3, 16, dtype=mg.float64)
         assert cell.weight_ih.dtype == np.float64
-        assert np.abs(cell.bias_hh.numpy()).max() <= 0.25  # type: ignore[union-attr]
+        assert np.abs(cell.bias_hh.detach().numpy()).max() <= 0.25  # type: ignore[union-attr]
 
     def test_all_weights_and_attributes(self) -> None:
         m = nn.GRU(3, 4, num_layers=2, bidirectional=True, batch_first=True)
@@ -188,31 +188,31 @@ class TestDropoutBetweenLayers:
         mid, (h0, _) = first(x)
         dropped = F.dropout(mid, 0.4)
         ref, (h1, _) = second(dropped)
-        assert_close(out, ref.numpy(), rtol=1e-14)
-        assert_close(h[0], h0[0].numpy(), rtol=1e-14)  # h_n of layer 0 is before dropout
-        assert_close(h[1], h1[0].numpy(), rtol=1e-14)
-        kept = (dropped.numpy() != 0).mean()
+        assert_close(out, ref.detach().numpy(), rtol=1e-14)
+        assert_close(h[0], h0[0].detach().numpy(), rtol=1e-14)  # h_n of layer 0 is before dropout
+        assert_close(h[1], h1[0].detach().numpy(), rtol=1e-14)
+        kept = (dropped.detach().numpy() != 0).mean()
         assert abs(kept - 0.6) < 0.15  # 120 entries: the keep rate of dropout, roughly
 
     def test_seeded_repeatable_and_off_in_eval(self) -> None:
         stack, _, _ = self._stack_and_parts(0.5)
         x = _x(5, 4, 3, grad=False)
         mg.manual_seed(1)
-        a = stack(x)[0].numpy()
+        a = stack(x)[0].detach().numpy()
         mg.manual_seed(1)
-        b = stack(x)[0].numpy()
-        c = stack(x)[0].numpy()
+        b = stack(x)[0].detach().numpy()
+        c = stack(x)[0].detach().numpy()
         np.testing.assert_array_equal(a, b)
         assert not np.allclose(a, c)
         stack.eval()
         plain = nn.LSTM(3, 4, num_layers=2, dtype=mg.float64)
         plain.load_state_dict(stack.state_dict())
-        assert_close(stack(x)[0], plain(x)[0].numpy(), rtol=1e-14)
+        assert_close(stack(x)[0], plain(x)[0].detach().numpy(), rtol=1e-14)
 
     def test_dropout_one_zeroes_the_next_layers_input(self) -> None:
         stack, _, second = self._stack_and_parts(1.0)
         out = stack(_x(4, 2, 3, grad=False))[0]
-        assert_close(out, second(mg.zeros(4, 2, 4, dtype=mg.float64))[0].numpy(), rtol=1e-14)
+        assert_close(out, second(mg.zeros(4, 2, 4, dtype=mg.float64))[0].detach().numpy(), rtol=1e-14)
 
 
 class TestGradcheck:
@@ -265,12 +265,12 @@ class TestPackedSequence:
         assert packed.batch_sizes.dtype == np.int64
         np.testing.assert_array_equal(packed.sorted_indices.numpy(), [1, 0, 2])  # type: ignore[union-attr]
         np.testing.assert_array_equal(packed.unsorted_indices.numpy(), [1, 0, 2])  # type: ignore[union-attr]
-        np.testing.assert_array_equal(packed.data.numpy()[:3], x.numpy()[0, [1, 0, 2]])
+        np.testing.assert_array_equal(packed.data.detach().numpy()[:3], x.detach().numpy()[0, [1, 0, 2]])
         padded, lengths = mrnn.pad_packed_sequence(packed)
         np.testing.assert_array_equal(lengths.numpy(), [2, 4, 1])
         keep = np.arange(4)[:, None] < np.array([2, 4, 1])
-        np.testing.assert_array_equal(padded.numpy()[keep], x.numpy()[keep])
-        np.testing.assert_array_equal(padded.numpy()[~keep], 0.0)
+        np.testing.assert_array_equal(padded.detach().numpy()[keep], x.detach().numpy()[keep])
+        np.testing.assert_array_equal(padded.detach().numpy()[~keep], 0.0)
         padded.sum().backward()
         assert x.grad is not None
         np.testing.assert_array_equal(x.grad.numpy(), np.broadcast_to(keep[..., None], x.shape))
@@ -285,7 +285,7 @@ class TestPackedSequence:
         _, h_n = m(mrnn.pack_padded_sequence(x, lengths, enforce_sorted=False))
         for j, n in enumerate(lengths):
             _, h_alone = m(x[:n, j])  # the sequence alone, unbatched
-            assert_close(h_n[0, j], h_alone[0].numpy(), rtol=1e-13)
+            assert_close(h_n[0, j], h_alone[0].detach().numpy(), rtol=1e-13)
 
     def test_unpad_and_unpack(self) -> None:
         seqs = [_x(3, 2, grad=False), _x(1, 2, grad=False), _x(2, 2, grad=False)]

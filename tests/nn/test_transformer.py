@@ -25,17 +25,17 @@ class TestEmbedding:
         a = nn.Embedding(400, 50)
         mg.manual_seed(5)
         b = nn.Embedding(400, 50)
-        np.testing.assert_array_equal(a.weight.numpy(), b.weight.numpy())
+        np.testing.assert_array_equal(a.weight.detach().numpy(), b.weight.detach().numpy())
         assert a.weight.dtype == np.float32 and a.weight.requires_grad
-        assert abs(a.weight.numpy().mean()) < 0.02
-        assert abs(a.weight.numpy().std() - 1.0) < 0.02
+        assert abs(a.weight.detach().numpy().mean()) < 0.02
+        assert abs(a.weight.detach().numpy().std() - 1.0) < 0.02
 
     @pytest.mark.parametrize(("padding_idx", "row"), [(3, 3), (-1, 9), (-10, 0)])
     def test_padding_row_zero_and_normalised(self, padding_idx: int, row: int) -> None:
         emb = nn.Embedding(10, 4, padding_idx=padding_idx, dtype=mg.float64)
         assert emb.padding_idx == row
-        np.testing.assert_array_equal(emb.weight.numpy()[row], 0.0)
-        assert np.all(np.delete(emb.weight.numpy(), row, axis=0) != 0.0)
+        np.testing.assert_array_equal(emb.weight.detach().numpy()[row], 0.0)
+        assert np.all(np.delete(emb.weight.detach().numpy(), row, axis=0) != 0.0)
         assert repr(emb) == f"Embedding(10, 4, padding_idx={row})"
 
     def test_gradient_padding_and_repeats(self) -> None:
@@ -58,8 +58,8 @@ class TestEmbedding:
         trainable = nn.Embedding.from_pretrained(w, freeze=False, padding_idx=1)
         assert trainable.weight.requires_grad and trainable.padding_idx == 1
         assert_close(trainable.weight, w.numpy())  # pretrained padding row is kept, as in PyTorch
-        trainable.weight.numpy()[0, 0] += 1.0
-        assert w.numpy()[0, 0] != trainable.weight.numpy()[0, 0]  # a copy, not a view
+        trainable.weight.detach().numpy()[0, 0] += 1.0
+        assert w.detach().numpy()[0, 0] != trainable.weight.detach().numpy()[0, 0]  # a copy, not a view
         mg.manual_seed(8)
         nn.Embedding.from_pretrained(w)
         after = mg.randn(3).numpy()
@@ -98,13 +98,15 @@ class TestMultiheadAttention:
         assert shapes == {"in_proj_weight": (192, 64), "in_proj_bias": (192,),
                           "out_proj.weight": (64, 64), "out_proj.bias": (64,)}
         bound = math.sqrt(6 / (64 + 192))
-        w = m.in_proj_weight.numpy()
+        w = m.in_proj_weight.detach().numpy()
         assert w.dtype == np.float32
         assert np.abs(w).max() <= bound and np.abs(w).max() > 0.95 * bound
         assert abs(w.std() - bound / math.sqrt(3)) < 0.01  # the std of U(-b, b)
-        np.testing.assert_array_equal(m.in_proj_bias.numpy() if m.in_proj_bias is not None else 1, 0.0)
-        np.testing.assert_array_equal(m.out_proj.bias.numpy() if m.out_proj.bias is not None else 1, 0.0)
-        assert np.abs(m.out_proj.weight.numpy()).max() <= 1 / 8
+        np.testing.assert_array_equal(m.in_proj_bias.detach().numpy() if m.in_proj_bias is not None else 1,
+                                      0.0)
+        np.testing.assert_array_equal(m.out_proj.bias.detach().numpy() if m.out_proj.bias is not None else 1,
+                                      0.0)
+        assert np.abs(m.out_proj.weight.detach().numpy()).max() <= 1 / 8
         assert m.head_dim == 16
 
     def test_no_bias(self) -> None:
@@ -161,8 +163,8 @@ class TestMultiheadAttention:
         assert w is None and out.shape == (3, 4, 8)
         _, w = m(x, x, x, is_causal=True)  # need_weights=True is the default, as in PyTorch
         assert w is not None and w.shape == (3, 4, 4)
-        np.testing.assert_allclose(w.numpy().sum(-1), 1.0, rtol=1e-12)
-        np.testing.assert_array_equal(np.triu(w.numpy()[0], 1), 0.0)
+        np.testing.assert_allclose(w.detach().numpy().sum(-1), 1.0, rtol=1e-12)
+        np.testing.assert_array_equal(np.triu(w.detach().numpy()[0], 1), 0.0)
         _, per_head = m(x, x, x, need_weights=True, average_attn_weights=False)
         assert per_head is not None and per_head.shape == (3, 2, 4, 4)
 
@@ -173,9 +175,9 @@ class TestMultiheadAttention:
         pad = mg.tensor(np.array([[False, True, False], [True, True, True]]))
         out, w = m(x, x, x, key_padding_mask=pad, need_weights=True)
         assert w is not None
-        np.testing.assert_array_equal(w.numpy()[1], 0.0)
-        np.testing.assert_array_equal(out.numpy()[1], 0.0)  # out_proj.bias starts at 0
-        np.testing.assert_allclose(w.numpy()[0].sum(-1), 1.0, rtol=1e-12)
+        np.testing.assert_array_equal(w.detach().numpy()[1], 0.0)
+        np.testing.assert_array_equal(out.detach().numpy()[1], 0.0)  # out_proj.bias starts at 0
+        np.testing.assert_allclose(w.detach().numpy()[0].sum(-1), 1.0, rtol=1e-12)
         (out.sum() + w.sum()).backward()
         assert x.grad is not None and np.isfinite(x.grad.numpy()).all()
         np.testing.assert_array_equal(x.grad.numpy()[1], 0.0)
@@ -187,15 +189,15 @@ class TestMultiheadAttention:
         a, _ = m(x, x, x)
         mg.manual_seed(1)
         b, _ = m(x, x, x)
-        np.testing.assert_array_equal(a.numpy(), b.numpy())
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
         m.eval()
         c, _ = m(x, x, x)
         d, _ = m(x, x, x)
-        np.testing.assert_array_equal(c.numpy(), d.numpy())
-        assert not np.allclose(a.numpy(), c.numpy())
+        np.testing.assert_array_equal(c.detach().numpy(), d.detach().numpy())
+        assert not np.allclose(a.detach().numpy(), c.detach().numpy())
         reference = nn.MultiheadAttention(8, 2, batch_first=True, dtype=mg.float64)
         reference.load_state_dict(m.state_dict())
-        assert_close(c, reference(x, x, x)[0].numpy(), rtol=1e-14)
+        assert_close(c, reference(x, x, x)[0].detach().numpy(), rtol=1e-14)
 
     def test_gradcheck_inputs_and_parameters(self) -> None:
         m = nn.MultiheadAttention(4, 2, batch_first=True, dtype=mg.float64)
@@ -216,9 +218,9 @@ class TestMultiheadAttention:
                         key_padding_mask=mg.tensor([[False] * 4 + [True]]), need_weights=True)
         assert w is not None and bw is not None
         assert out.shape == (5, 8) and w.shape == (5, 5)
-        assert_close(out, batched.numpy()[0], rtol=1e-14)
-        assert_close(w, bw.numpy()[0], rtol=1e-14)
-        np.testing.assert_array_equal(w.numpy()[:, 4], 0.0)
+        assert_close(out, batched.detach().numpy()[0], rtol=1e-14)
+        assert_close(w, bw.detach().numpy()[0], rtol=1e-14)
+        np.testing.assert_array_equal(w.detach().numpy()[:, 4], 0.0)
 
 
 class TestTransformerEncoderLayer:
@@ -245,7 +247,7 @@ class TestTransformerEncoderLayer:
         g = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, activation=nn.GELU(), dtype=mg.float64)
         g.load_state_dict(m.state_dict())
         assert "activation" in dict(g.named_children())
-        assert_close(g(x), m(x).numpy(), rtol=1e-14)
+        assert_close(g(x), m(x).detach().numpy(), rtol=1e-14)
 
     def test_dropout_policy(self) -> None:
         m = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.3, dtype=mg.float64)
@@ -254,11 +256,11 @@ class TestTransformerEncoderLayer:
         a = m(x)
         mg.manual_seed(11)
         b = m(x)
-        np.testing.assert_array_equal(a.numpy(), b.numpy())
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
         m.eval()
         c = m(x)
-        assert not np.allclose(a.numpy(), c.numpy())
-        np.testing.assert_array_equal(c.numpy(), m(x).numpy())
+        assert not np.allclose(a.detach().numpy(), c.detach().numpy())
+        np.testing.assert_array_equal(c.detach().numpy(), m(x).detach().numpy())
 
     @pytest.mark.parametrize(
         ("kwargs", "match"),
@@ -301,7 +303,8 @@ class TestMultiheadAttentionOptions:
             k: tuple(v.shape) for k, v in t.state_dict().items()}
         assert list(m.state_dict()) == list(t.state_dict())
         assert m.in_proj_weight is None and not m._qkv_same_embed_dim
-        assert m.bias_k is not None and np.abs(m.bias_k.numpy()).max() > 0  # xavier-normal, not zeros
+        # xavier-normal, not zeros
+        assert m.bias_k is not None and np.abs(m.bias_k.detach().numpy()).max() > 0
         plain = nn.MultiheadAttention(8, 2)
         assert plain.bias_k is None and plain.q_proj_weight is None
 
@@ -311,8 +314,8 @@ class TestMultiheadAttentionOptions:
         out, w = m(x, x, x, key_padding_mask=mg.tensor(np.ones((2, 3), dtype=bool)))
         assert w is not None and w.shape == (2, 3, 4)  # S + 1 positions
         # every real key is masked: all the weight goes to the zero key
-        np.testing.assert_allclose(w.numpy()[..., -1], 1.0)
-        np.testing.assert_array_equal(out.numpy(), 0.0)  # a zero value, zero out_proj bias
+        np.testing.assert_allclose(w.detach().numpy()[..., -1], 1.0)
+        np.testing.assert_array_equal(out.detach().numpy(), 0.0)  # a zero value, zero out_proj bias
 
     def test_mismatched_mask_types_warn_as_torch(self) -> None:
         m = nn.MultiheadAttention(4, 2)
@@ -339,9 +342,9 @@ class TestEncoderDecoderStacks:
         assert [n for n, _ in enc.named_children()] == ["layers"]
         w0, w1 = enc.layers[0].linear1.weight, enc.layers[1].linear1.weight
         assert w0 is not w1 and w0 is not layer.linear1.weight
-        np.testing.assert_array_equal(w0.numpy(), layer.linear1.weight.numpy())
-        w0.numpy()[...] += 1.0
-        assert not np.allclose(w0.numpy(), w1.numpy())
+        np.testing.assert_array_equal(w0.detach().numpy(), layer.linear1.weight.detach().numpy())
+        w0.detach().numpy()[...] += 1.0
+        assert not np.allclose(w0.detach().numpy(), w1.detach().numpy())
         assert len(list(enc.parameters())) == 3 * len(list(layer.parameters()))
         assert next(iter(enc.state_dict())) == "layers.0.self_attn.in_proj_weight"
 
@@ -350,7 +353,7 @@ class TestEncoderDecoderStacks:
         with pytest.warns(UserWarning, match="batch_first was not True"):  # as PyTorch warns
             enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(4, 2, 8, dtype=mg.float64), 0, norm)
         x = mg.tensor(RNG.standard_normal((3, 2, 4)))
-        assert_close(enc(x), norm(x).numpy())
+        assert_close(enc(x), norm(x).detach().numpy())
 
     def test_transformer_init_and_structure(self) -> None:
         torch = require_torch()
@@ -360,7 +363,7 @@ class TestEncoderDecoderStacks:
         t = torch.nn.Transformer(16, 4, 2, 1, 32, dropout=0.0, batch_first=True)
         assert list(m.state_dict()) == list(t.state_dict())
         for name, p in m.named_parameters():
-            values = p.numpy()
+            values = p.detach().numpy()
             if p.ndim > 1:  # xavier-uniform over (fan_in + fan_out)
                 bound = math.sqrt(6 / (p.shape[0] + p.shape[1]))
                 assert np.abs(values).max() <= bound and np.abs(values).max() > 0.8 * bound, name
@@ -380,7 +383,7 @@ class TestEncoderDecoderStacks:
         m = nn.Transformer(4, 2, custom_encoder=Encoder(), custom_decoder=dec)
         assert m.decoder is dec
         src, tgt = mg.randn(5, 2, 4), mg.randn(3, 2, 4)
-        np.testing.assert_allclose(m(src, tgt).numpy(), dec(tgt, src).numpy(), rtol=1e-6)
+        np.testing.assert_allclose(m(src, tgt).detach().numpy(), dec(tgt, src).detach().numpy(), rtol=1e-6)
 
     def test_shape_errors(self) -> None:
         with pytest.warns(UserWarning, match="use_nested_tensor is False"):
@@ -402,11 +405,11 @@ class TestEncoderDecoderStacks:
         layer = nn.TransformerDecoderLayer(4, 2, 6, dropout=0.3, dtype=mg.float64)
         tgt, mem = mg.tensor(RNG.standard_normal((3, 2, 4))), mg.tensor(RNG.standard_normal((4, 2, 4)))
         mg.manual_seed(2)
-        a = layer(tgt, mem).numpy()
+        a = layer(tgt, mem).detach().numpy()
         mg.manual_seed(2)
-        np.testing.assert_array_equal(layer(tgt, mem).numpy(), a)
+        np.testing.assert_array_equal(layer(tgt, mem).detach().numpy(), a)
         layer.eval()
-        assert not np.allclose(layer(tgt, mem).numpy(), a)
+        assert not np.allclose(layer(tgt, mem).detach().numpy(), a)
         tgt.requires_grad_()
         mem.requires_grad_()
 

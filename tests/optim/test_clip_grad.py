@@ -70,13 +70,13 @@ def test_vector_to_parameters_writes_in_place_and_checks_its_input() -> None:
     from minigrad.nn.utils import parameters_to_vector, vector_to_parameters
 
     model = nn.Linear(3, 2)
-    arrays = [p.numpy() for p in model.parameters()]
+    arrays = [p.detach().numpy() for p in model.parameters()]
     vec = parameters_to_vector(model.parameters())
     assert vec.shape == (8,) and vec.dtype == np.float32
     vector_to_parameters(mg.tensor(np.arange(8.0)), model.parameters())
-    assert all(p.numpy() is a for p, a in zip(model.parameters(), arrays, strict=True))
-    np.testing.assert_array_equal(model.weight.numpy(), np.arange(6.0).reshape(2, 3))
-    np.testing.assert_array_equal(model.bias.numpy(), [6.0, 7.0])
+    assert all(p.detach().numpy() is a for p, a in zip(model.parameters(), arrays, strict=True))
+    np.testing.assert_array_equal(model.weight.detach().numpy(), np.arange(6.0).reshape(2, 3))
+    np.testing.assert_array_equal(model.bias.detach().numpy(), [6.0, 7.0])
     assert model.weight.dtype == np.float32
     with pytest.raises(TypeError, match=r"expected minigrad.Tensor"):
         vector_to_parameters(np.zeros(8), model.parameters())  # type: ignore[arg-type]

@@ -108,7 +108,7 @@ def test_duplicate_parameter_warns_and_is_updated_per_listing() -> None:
         opt = optim.SGD([p, p], lr=0.1)
     p.grad = mg.tensor([1.0, -1.0])
     opt.step()
-    np.testing.assert_allclose(p.numpy(), [0.8, 2.2], rtol=1e-6)
+    np.testing.assert_allclose(p.detach().numpy(), [0.8, 2.2], rtol=1e-6)
 
 
 def test_invalid_params_types() -> None:
@@ -161,11 +161,11 @@ def test_add_param_group_then_step_updates_it() -> None:
     ps = _params()
     opt = optim.SGD(ps[:1], lr=0.1)
     opt.add_param_group({"params": ps[1:], "lr": 1.0})
-    before = [p.numpy().copy() for p in ps]
+    before = [p.detach().numpy().copy() for p in ps]
     _set_grads(ps, 0)
     opt.step()
     for p, b, lr in zip(ps, before, [0.1, 1.0, 1.0], strict=True):
-        np.testing.assert_allclose(p.numpy(), b - lr * p.grad.numpy(), rtol=1e-15)
+        np.testing.assert_allclose(p.detach().numpy(), b - lr * p.grad.numpy(), rtol=1e-15)
     with pytest.raises(mg.InvalidParameterError, match="more than one"):
         opt.add_param_group({"params": [ps[0]]})
 
@@ -173,23 +173,23 @@ def test_add_param_group_then_step_updates_it() -> None:
 def test_params_without_grad_are_skipped_and_get_no_state() -> None:
     ps = _params()
     opt = optim.Adam(ps, lr=0.1)
-    before = ps[1].numpy().copy()
+    before = ps[1].detach().numpy().copy()
     ps[0].grad = mg.Tensor(np.ones((3, 2)))
     opt.step()
-    np.testing.assert_array_equal(ps[1].numpy(), before)
+    np.testing.assert_array_equal(ps[1].detach().numpy(), before)
     assert ps[1] not in opt.state and opt.state[ps[0]]["step"] == 1
     assert list(opt.state_dict()["state"]) == [0]
 
 
 def test_update_is_in_place_under_no_grad_and_bumps_the_version() -> None:
     ps = _params()
-    arrays = [p.numpy() for p in ps]
+    arrays = [p.detach().numpy() for p in ps]
     opt = optim.AdamW(ps, lr=0.1)
     _set_grads(ps, 0)
     grads = [p.grad.numpy().copy() for p in ps]
     versions = [p._version for p in ps]
     opt.step()
-    assert all(p.numpy() is a for p, a in zip(ps, arrays, strict=True))
+    assert all(p.detach().numpy() is a for p, a in zip(ps, arrays, strict=True))
     assert all(p._version == v + 1 for p, v in zip(ps, versions, strict=True))
     assert all(p.is_leaf and p.grad_fn is None for p in ps)
     for p, g in zip(ps, grads, strict=True):
@@ -269,7 +269,8 @@ def test_nan_gradients_propagate_silently_like_torch() -> None:
     p = mg.Tensor(np.ones(3), requires_grad=True)
     p.grad = mg.Tensor(np.array([np.nan, np.inf, 1.0]))  # (float64, p's dtype: PyTorch refuses another)
     optim.Adam([p], lr=0.1).step()  # no RuntimeWarning (warnings are errors in the suite)
-    assert np.isnan(p.numpy()[0]) and np.isnan(p.numpy()[1]) and np.isfinite(p.numpy()[2])
+    values = p.detach().numpy()
+    assert np.isnan(values[0]) and np.isnan(values[1]) and np.isfinite(values[2])
 
 
 def test_repr_lists_groups() -> None:
@@ -297,7 +298,7 @@ def test_state_dict_round_trip_continues_the_same_trajectory(name: str, through_
         _set_grads(first, step)
         opt1.step()
     sd = opt1.state_dict()
-    weights = [p.numpy().copy() for p in first]
+    weights = [p.detach().numpy().copy() for p in first]
     if through_file:
         mg.save({"optim": sd, "weights": weights, "step": 5}, tmp_path / "ckpt.npz")
         ckpt = mg.load(tmp_path / "ckpt.npz")
@@ -311,9 +312,9 @@ def test_state_dict_round_trip_continues_the_same_trajectory(name: str, through_
         opt2.step()
     for a, b in zip(straight, second, strict=True):
         if name in ("NAdam", "ASGD"):  # loading casts float32 mu_product / eta, mu to float64, as PyTorch
-            np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6)
+            np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-6)
         else:
-            np.testing.assert_array_equal(a.numpy(), b.numpy())
+            np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
 
 
 def test_state_dict_layout_is_pytorchs_and_state_is_shared_as_pytorchs() -> None:
@@ -466,12 +467,12 @@ def test_step_runs_the_closure_with_grad_on_and_returns_its_loss(name: str) -> N
         loss.backward()  # type: ignore[union-attr]
         return loss  # type: ignore[return-value]
 
-    before = [p.numpy().copy() for p in ps]
+    before = [p.detach().numpy().copy() for p in ps]
     with mg.no_grad():
         loss = opt.step(closure)
     assert seen == [True]
     assert loss.item() == pytest.approx(sum(float(((b - 1.0) ** 2).sum()) for b in before))
-    assert all(not np.array_equal(p.numpy(), b) for p, b in zip(ps, before, strict=True))
+    assert all(not np.array_equal(p.detach().numpy(), b) for p, b in zip(ps, before, strict=True))
     assert opt.step() is None
 
 
@@ -484,10 +485,10 @@ def test_add_param_group_later_gets_its_own_hyperparameters_and_state(name: str)
     opt.add_param_group({"params": [ps[2]], "lr": 0.5})
     assert opt.param_groups[1]["lr"] == 0.5
     assert all(k in opt.param_groups[1] for k in opt.defaults)
-    before = ps[2].numpy().copy()
+    before = ps[2].detach().numpy().copy()
     _set_grads(ps, 1)
     opt.step()
-    assert not np.array_equal(ps[2].numpy(), before)
+    assert not np.array_equal(ps[2].detach().numpy(), before)
     assert sorted(opt.state[ps[2]]) == sorted(opt.state[ps[1]])  # ps[1] is not a matrix either (Adafactor)
 
 

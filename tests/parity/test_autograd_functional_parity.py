@@ -28,7 +28,8 @@ def same(ours: Any, theirs: Any, path: str = "result") -> None:
     assert isinstance(ours, mg.Tensor), f"{path}: {type(ours).__name__} where PyTorch has a Tensor"
     assert ours.shape == tuple(theirs.shape), f"{path}: shape {ours.shape} vs {tuple(theirs.shape)}"
     assert ours.requires_grad == theirs.requires_grad, f"{path}: requires_grad"
-    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=RTOL, atol=ATOL, err_msg=path)
+    np.testing.assert_allclose(ours.detach().numpy(),
+                               theirs.detach().numpy(), rtol=RTOL, atol=ATOL, err_msg=path)
 
 
 rng = np.random.default_rng(0)

@@ -214,7 +214,7 @@ def test_cdist_takes_torchs_matmul_form_past_25_rows(s1: tuple[int, ...], s2: tu
     g = rng.standard_normal(tuple(theirs.shape))
     ours.backward(mg.tensor(g))
     theirs.backward(torch.tensor(g))
-    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12, atol=1e-12)
     assert ma.grad is not None and mb.grad is not None
     np.testing.assert_allclose(ma.grad.numpy(), ta.grad.numpy(), rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(mb.grad.numpy(), tb.grad.numpy(), rtol=1e-10, atol=1e-10)

@@ -195,7 +195,7 @@ def test_pooling_ties_and_nan_route_the_gradient_as_torch() -> None:
         mx, tx = mg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
         (ym, im), (yt, it) = (mg.nn.functional.max_pool2d(mx, return_indices=True, **kwargs),
                               torch.nn.functional.max_pool2d(tx, return_indices=True, **kwargs))
-        np.testing.assert_array_equal(ym.numpy(), yt.detach().numpy())
+        np.testing.assert_array_equal(ym.detach().numpy(), yt.detach().numpy())
         np.testing.assert_array_equal(im.numpy(), it.numpy())
         g = np.arange(ym.numel(), dtype=np.float64).reshape(ym.shape) + 1
         ym.backward(mg.tensor(g))
@@ -223,7 +223,7 @@ def test_max_pooling_picks_the_nan_and_index_torch_picks(fn: str, kwargs: dict[s
     mx, tx = mg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     (ym, im) = getattr(mg.nn.functional, fn)(mx, return_indices=True, **kwargs)
     (yt, it) = getattr(torch.nn.functional, fn)(tx, return_indices=True, **kwargs)
-    np.testing.assert_array_equal(ym.numpy(), yt.detach().numpy())
+    np.testing.assert_array_equal(ym.detach().numpy(), yt.detach().numpy())
     np.testing.assert_array_equal(im.numpy(), it.numpy())
     g = np.arange(ym.numel(), dtype=np.float64).reshape(ym.shape) + 1
     ym.backward(mg.tensor(g))
@@ -244,7 +244,7 @@ def test_averages_keep_nan_and_inf_where_torch_does(fn: str, kwargs: dict[str, A
     mx, tx = mg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     ym = getattr(mg.nn.functional, fn)(mx, **kwargs)
     yt = getattr(torch.nn.functional, fn)(tx, **kwargs)
-    np.testing.assert_allclose(ym.numpy(), yt.detach().numpy(), rtol=RTOL, atol=ATOL)
+    np.testing.assert_allclose(ym.detach().numpy(), yt.detach().numpy(), rtol=RTOL, atol=ATOL)
     g = np.random.default_rng(4).standard_normal(ym.shape)
     ym.backward(mg.tensor(g))
     yt.backward(torch.tensor(g))
@@ -329,7 +329,7 @@ def test_adaptive_average_pooling_takes_torchs_path(nd: int, shape: tuple[int, .
     g = rng.standard_normal(tuple(theirs.shape))
     ours.backward(mg.tensor(g))
     theirs.backward(torch.tensor(g))
-    assert_close(ours.numpy(), theirs.detach().numpy(), rtol=1e-12, atol=1e-14)
+    assert_close(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12, atol=1e-14)
     assert mx.grad is not None and tx.grad is not None
     assert_close(mx.grad.numpy(), tx.grad.numpy(), rtol=1e-12, atol=1e-14)
 
@@ -346,7 +346,7 @@ def test_tiling_average_pools_add_each_window_as_torch(shape: tuple[int, ...], k
     mx, tx = mg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     ours = getattr(mg.nn.functional, f"avg_pool{nd}d")(mx, k)
     theirs = getattr(torch.nn.functional, f"avg_pool{nd}d")(tx, k)
-    assert ours.numpy().tobytes() == theirs.detach().numpy().tobytes()
+    assert ours.detach().numpy().tobytes() == theirs.detach().numpy().tobytes()
     g = np.random.default_rng(9).standard_normal(tuple(theirs.shape)).astype(np.float32)
     ours.backward(mg.tensor(g))
     theirs.backward(torch.tensor(g))

@@ -31,14 +31,14 @@ def test_chain_matmul_warns_and_matches() -> None:
         want = torch.chain_matmul(*tm)
     with pytest.warns(UserWarning, match="chain_matmul is deprecated"):
         got = mg.chain_matmul(*mm)
-    np.testing.assert_allclose(got.numpy(), want.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(got.detach().numpy(), want.detach().numpy(), rtol=1e-12)
     want.sum().backward()
     got.sum().backward()
     for t, m in zip(tm, mm):
         np.testing.assert_allclose(m.grad.numpy(), t.grad.numpy(), rtol=1e-12)
     with pytest.warns(UserWarning):
         one = mg.chain_matmul(mm[0])
-    assert one is not mm[0] and np.array_equal(one.numpy(), mats[0])
+    assert one is not mm[0] and np.array_equal(one.detach().numpy(), mats[0])
 
 
 def test_matrix_power_zero_is_the_identity_with_a_zero_gradient() -> None:
@@ -46,7 +46,7 @@ def test_matrix_power_zero_is_the_identity_with_a_zero_gradient() -> None:
     t, m = torch.tensor(a, requires_grad=True), mg.tensor(a, requires_grad=True)
     want, got = torch.linalg.matrix_power(t, 0), mg.linalg.matrix_power(m, 0)
     assert got.requires_grad == want.requires_grad
-    np.testing.assert_array_equal(got.numpy(), want.detach().numpy())
+    np.testing.assert_array_equal(got.detach().numpy(), want.detach().numpy())
     want.sum().backward()
     got.sum().backward()
     np.testing.assert_array_equal(m.grad.numpy(), t.grad.numpy())

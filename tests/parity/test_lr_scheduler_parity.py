@@ -160,7 +160,7 @@ def test_state_dict_saved_mid_schedule_resumes_it(name: str, tmp_path: Path) -> 
     sched2.load_state_dict(ckpt["sched"])
     assert sched2.get_last_lr() == tsched.get_last_lr()
     for p, q in zip(_params(opt2), _params(opt), strict=True):
-        p.numpy()[...] = q.numpy()
+        p.detach().numpy()[...] = q.detach().numpy()
     for step in range(10, _steps(sched)):
         _train_step(opt2, topt, rng)
         sched2.step()

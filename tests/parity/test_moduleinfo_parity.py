@@ -122,7 +122,7 @@ def _compare(got: Any, want: Any, where: str, float32: bool = False, values: boo
             np.testing.assert_array_equal(got.numpy(), expected, err_msg=where)
         else:
             rtol, atol = (1e-5, 1e-5) if float32 else (1e-9, 1e-10)
-            np.testing.assert_allclose(got.numpy(), expected, rtol=rtol, atol=atol, err_msg=where)
+            np.testing.assert_allclose(got.detach().numpy(), expected, rtol=rtol, atol=atol, err_msg=where)
     elif isinstance(want, (tuple, list)):
         assert isinstance(got, (tuple, list)) and len(got) == len(want), f"{where}: {got!r} vs {want!r}"
         for i, (g, w) in enumerate(zip(got, want, strict=True)):

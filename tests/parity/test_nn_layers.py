@@ -94,7 +94,7 @@ def test_linear_init_is_pytorch_default() -> None:
     mg.manual_seed(0)
     lin = nn.Linear(400, 300)
     bound = 1 / np.sqrt(400)
-    w, b = lin.weight.numpy(), lin.bias.numpy()
+    w, b = lin.weight.detach().numpy(), lin.bias.detach().numpy()
     assert w.shape == (300, 400) and b.shape == (300,) and w.dtype == np.float32
     assert np.abs(w).max() <= bound and np.abs(b).max() <= bound
     # U(-bound, bound): mean 0, variance bound^2 / 3 (120k samples)
@@ -103,8 +103,8 @@ def test_linear_init_is_pytorch_default() -> None:
     assert np.abs(w).max() > 0.99 * bound
     mg.manual_seed(0)
     again = nn.Linear(400, 300)
-    np.testing.assert_array_equal(again.weight.numpy(), w)
-    assert not np.array_equal(nn.Linear(400, 300).weight.numpy(), w)
+    np.testing.assert_array_equal(again.weight.detach().numpy(), w)
+    assert not np.array_equal(nn.Linear(400, 300).weight.detach().numpy(), w)
 
 
 @pytest.mark.parametrize("name", ["ReLU", "Tanh", "Sigmoid", "GELU", "GELU-tanh", "Softmax", "LogSoftmax",

@@ -93,7 +93,7 @@ def test_bilinear(lead: tuple[int, ...], bias: bool) -> None:
 def test_bilinear_init_is_pytorch_default() -> None:
     layer = nn.Bilinear(40, 30, 200)
     bound = 1 / np.sqrt(40)
-    w = layer.weight.numpy()
+    w = layer.weight.detach().numpy()
     assert w.shape == (200, 40, 30) and np.abs(w).max() <= bound and np.abs(w).max() > 0.99 * bound
     assert w.var() == pytest.approx(bound**2 / 3, rel=0.02)
 
@@ -141,7 +141,7 @@ def test_embedding_bag(case: tuple[Any, ...]) -> None:
     if psw is not None:
         assert_close(mpsw.grad, tpsw.grad, rtol=RTOL, atol=ATOL)
     functional = F.embedding_bag(margs[0], ours.weight, margs[1], per_sample_weights=mpsw, **kwargs)
-    np.testing.assert_array_equal(functional.numpy(), my.numpy())
+    np.testing.assert_array_equal(functional.detach().numpy(), my.detach().numpy())
 
 
 def test_embedding_bag_max_norm_renormalizes_used_rows_like_torch() -> None:

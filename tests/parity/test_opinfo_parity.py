@@ -157,7 +157,7 @@ def _compare(got: Any, want: Any, where: str, float32: bool = False) -> None:
             np.testing.assert_array_equal(got.numpy(), expected, err_msg=where)
         else:
             rtol, atol = (1.3e-6, 1e-5) if float32 or expected.dtype != np.float64 else (1e-10, 1e-12)
-            np.testing.assert_allclose(got.numpy(), expected, rtol=rtol, atol=atol, err_msg=where)
+            np.testing.assert_allclose(got.detach().numpy(), expected, rtol=rtol, atol=atol, err_msg=where)
     elif isinstance(want, (tuple, list)) and not isinstance(want, torch.Size):
         assert isinstance(got, (tuple, list)) and len(got) == len(want), f"{where}: {got!r} vs {want!r}"
         for i, (g, w) in enumerate(zip(got, want, strict=True)):

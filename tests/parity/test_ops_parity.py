@@ -48,7 +48,7 @@ def _compare(actual: mg.Tensor, expected: Any, dtype: type, what: str, spec: OpS
         rtol = spec.float64_rtol
     if spec is not None and dtype is np.float32 and spec.name in LAPACK_ROWS:
         rtol, atol = spec.float32_rtol, spec.float32_atol
-    np.testing.assert_allclose(actual.numpy(), e, rtol=rtol, atol=atol, err_msg=what)
+    np.testing.assert_allclose(actual.detach().numpy(), e, rtol=rtol, atol=atol, err_msg=what)
 
 
 def _base(a: np.ndarray) -> np.ndarray:
@@ -193,7 +193,7 @@ def test_large_inputs_stay_finite_and_exact(op: str, scale: float, dtype: type) 
         g = np.random.default_rng(dim + 2).standard_normal(out.shape).astype(dtype)
         out.backward(mg.tensor(g))
         assert x.grad is not None
-        assert np.isfinite(out.numpy()).all() and np.isfinite(x.grad.numpy()).all()
+        assert np.isfinite(out.detach().numpy()).all() and np.isfinite(x.grad.numpy()).all()
         assert out.dtype == dtype and x.grad.dtype == dtype
         for ref_dtype in sorted({np.float64, dtype}, key=str):
             t = torch.tensor(values.astype(ref_dtype), requires_grad=True)
@@ -206,7 +206,8 @@ def test_large_inputs_stay_finite_and_exact(op: str, scale: float, dtype: type) 
             else:
                 rtol = atol = 4 * scale * 2.0**-23
             what = f"{op}(dim={dim}) vs torch {ref_dtype.__name__}"
-            np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), rtol=rtol, atol=atol, err_msg=what)
+            np.testing.assert_allclose(out.detach().numpy(),
+                                       tout.detach().numpy(), rtol=rtol, atol=atol, err_msg=what)
             np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=rtol, atol=atol, err_msg=what)
 
 
@@ -390,6 +391,7 @@ def test_partial_sums_and_means_of_every_size_match_torch(shape: tuple[int, ...]
         out, tout = getattr(x, op)(dims), getattr(t, op)(dims)
         out.backward(mg.tensor(upstream))
         tout.backward(torch.tensor(upstream))
-        np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), rtol=rtol, atol=atol, err_msg=op)
+        np.testing.assert_allclose(out.detach().numpy(),
+                                   tout.detach().numpy(), rtol=rtol, atol=atol, err_msg=op)
         np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=rtol, atol=atol, err_msg=op)
         assert out.dtype == x.dtype

@@ -70,7 +70,7 @@ def _train(runs: list[Any], seed: int, steps: range) -> None:
 
 def _compare(ours: Any, theirs: Any, step: int) -> None:
     for i, (p, tp) in enumerate(zip(ours.params, theirs.params, strict=True)):
-        np.testing.assert_allclose(p.numpy(), tp.detach().numpy(), rtol=RTOL, atol=ATOL,
+        np.testing.assert_allclose(p.detach().numpy(), tp.detach().numpy(), rtol=RTOL, atol=ATOL,
                                    err_msg=f"step {step}: parameter {i}")
         mine, want = ours.optimizer.state.get(p, {}), theirs.optimizer.state.get(tp, {})
         assert sorted(mine) == sorted(want), f"step {step}: state keys of parameter {i}"

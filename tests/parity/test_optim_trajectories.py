@@ -191,7 +191,7 @@ def test_float32_stays_float32_and_close_to_torch(name: str, kw: dict[str, Any])
         topt.step()
     for p, tp in zip(ours, theirs, strict=True):
         assert p.dtype == np.float32
-        np.testing.assert_allclose(p.numpy(), tp.detach().numpy(), rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(p.detach().numpy(), tp.detach().numpy(), rtol=1e-4, atol=1e-5)
         for key, value in topt.state[tp].items():
             assert opt.state[p][key].dtype == np.dtype(str(value.dtype).removeprefix("torch.")), key
             np.testing.assert_allclose(opt.state[p][key].numpy(), value.numpy(), rtol=1e-3, atol=1e-5,

@@ -50,4 +50,4 @@ def test_names_gradients_and_repr_match_torch() -> None:
         assert repr(ours) == repr(theirs)
     loaded = _model(mg, [a * 0 for a in arrays])
     loaded.load_state_dict(ours.state_dict())
-    np.testing.assert_array_equal(loaded.weights[1].numpy(), arrays[1])
+    np.testing.assert_array_equal(loaded.weights[1].detach().numpy(), arrays[1])

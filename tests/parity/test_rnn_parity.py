@@ -225,9 +225,9 @@ def test_cell_loop_equals_layer() -> None:
     h = c = mg.zeros(2, HID, dtype=mg.float64)
     for step in range(4):
         h, c = cell(x[step], (h, c))
-        assert_close(out[step], h.numpy(), rtol=1e-13)
-    assert_close(h_n[0], h.numpy(), rtol=1e-13)
-    assert_close(c_n[0], c.numpy(), rtol=1e-13)
+        assert_close(out[step], h.detach().numpy(), rtol=1e-13)
+    assert_close(h_n[0], h.detach().numpy(), rtol=1e-13)
+    assert_close(c_n[0], c.detach().numpy(), rtol=1e-13)
 
 
 def test_float32_and_torch_loads_our_state() -> None:

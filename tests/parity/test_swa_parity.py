@@ -66,7 +66,8 @@ def test_averaged_model_follows_torch_while_training(case: str) -> None:
     x = rng.standard_normal((5, 4))
     avg.eval()
     tavg.eval()
-    np.testing.assert_allclose(avg(mg.tensor(x)).numpy(), tavg(torch.tensor(x)).detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(avg(mg.tensor(x)).detach().numpy(),
+                               tavg(torch.tensor(x)).detach().numpy(), rtol=1e-12)
 
 
 @pytest.mark.parametrize("kw", [{"anneal_epochs": 3}, {"anneal_epochs": 0, "anneal_strategy": "linear"},

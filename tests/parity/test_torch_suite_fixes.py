@@ -302,8 +302,11 @@ def test_rng_state_is_pytorchs_bytes() -> None:
     again = (mg.randn(3), mg.nn.functional.dropout(mg.ones(20), 0.5))
     for a, b in zip(first, again):
         np.testing.assert_array_equal(_np(a), _np(b))
-    with pytest.raises(RuntimeError, match="wrong size"):
-        mg.set_rng_state(mg.ones(3))
+    for lib in (mg, torch):  # (a float tensor is PyTorch's TypeError, a wrong size its RuntimeError)
+        with pytest.raises(TypeError, match=r"RNG state must be a torch\.ByteTensor"):
+            lib.set_rng_state(lib.ones(3))
+        with pytest.raises(RuntimeError, match="Expected a CPUGeneratorImplState of size 5056"):
+            lib.set_rng_state(lib.ones(3, dtype=lib.uint8))
 
 
 def test_generator_forks_the_global_stream_from_its_state_tensor() -> None:

@@ -129,7 +129,7 @@ def _flat(x: Any) -> list[Any]:
 
 def _to_numpy(x: Any) -> Any:
     if isinstance(x, mg.Tensor):
-        return x.numpy()
+        return x.detach().numpy()
     if type(x).__module__.startswith("torch"):
         return x.detach().numpy() if hasattr(x, "detach") else x
     return x

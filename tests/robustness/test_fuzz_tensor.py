@@ -393,7 +393,7 @@ def test_op_at_edge_values(spec: OpSpec, data: st.DataObject) -> None:
         want = spec.torch(*t_in, **kw)
     want.backward(torch.tensor(g, dtype=want.dtype))
     for i, (m, t) in enumerate(zip(mg_in, t_in, strict=True)):
-        mg_grad = np.zeros_like(m.numpy()) if m.grad is None else m.grad.numpy()
+        mg_grad = np.zeros_like(m.detach().numpy()) if m.grad is None else m.grad.numpy()
         t_grad = np.zeros(m.shape) if t.grad is None else t.grad.numpy()
         # a float64 input mixed with float32 is computed in float32 (as in PyTorch): float32 tolerance
         # (with huge inputs, undoing a broadcast sums overflowing terms: order again)

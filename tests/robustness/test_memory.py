@@ -27,7 +27,7 @@ def _graph(x: mg.Tensor) -> tuple[mg.Tensor, list[weakref.ref[Any]], list[weakre
     c = b * x.sin()
     loss = c.sum()
     tensors = [weakref.ref(t) for t in (a, b, c)]
-    arrays = [weakref.ref(t.numpy()) for t in (a, b, c)]
+    arrays = [weakref.ref(t.detach().numpy()) for t in (a, b, c)]
     return loss, tensors, arrays
 
 

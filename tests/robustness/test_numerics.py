@@ -48,9 +48,10 @@ def _both(fn_mg: Callable[[Any], Any], fn_t: Callable[[Any], Any],
     yt = fn_t(xt)
     yt.backward(torch.tensor(g, dtype=torch.float64))
     tol = {"rtol": 1e-4, "atol": 1e-5} if x.dtype == np.float32 else {"rtol": 1e-9, "atol": 1e-9}
-    np.testing.assert_allclose(ym.numpy(), yt.detach().numpy(), equal_nan=True, err_msg="value", **tol)
+    np.testing.assert_allclose(ym.detach().numpy(),
+                               yt.detach().numpy(), equal_nan=True, err_msg="value", **tol)
     np.testing.assert_allclose(xm.grad.numpy(), xt.grad.numpy(), equal_nan=True, err_msg="gradient", **tol)
-    return ym.numpy(), xm.grad.numpy()
+    return ym.detach().numpy(), xm.grad.numpy()
 
 
 def _torch_like(m: Any, build: Callable[[], Any]) -> Any:
@@ -79,8 +80,8 @@ def test_batchnorm_on_constant_input(name: str, dtype: Any, affine: bool) -> Non
     m = mg.nn.BatchNorm1d(4, affine=affine, dtype=dtype)
     if affine:  # non-trivial weight and bias
         w = np.linspace(0.5, 2.0, 4).astype(dtype)
-        m.weight.numpy()[...] = w
-        m.bias.numpy()[...] = -w
+        m.weight.detach().numpy()[...] = w
+        m.bias.detach().numpy()[...] = -w
     t = _torch_like(m, lambda: torch.nn.BatchNorm1d(4, affine=affine))
     y, gx = _both(m, t, x)
     assert np.isfinite(y).all() and np.isfinite(gx).all()
@@ -101,7 +102,7 @@ def test_batchnorm_on_constant_input(name: str, dtype: Any, affine: bool) -> Non
 def test_layernorm_on_constant_input(name: str, dtype: Any) -> None:
     x = CONSTANT_INPUTS[name].astype(dtype)
     m = mg.nn.LayerNorm(4, dtype=dtype)
-    m.weight.numpy()[...] = np.linspace(0.5, 2.0, 4)
+    m.weight.detach().numpy()[...] = np.linspace(0.5, 2.0, 4)
     y, gx = _both(m, _torch_like(m, lambda: torch.nn.LayerNorm(4)), x)
     assert np.isfinite(y).all() and np.isfinite(gx).all()
     # normalized over everything
@@ -126,7 +127,7 @@ def test_norms_of_a_constant_1e30_batch_stay_finite(dtype: Any) -> None:
             warnings.simplefilter("error")
             y = m(xm)
             y.backward(mg.tensor(g))
-        assert np.isfinite(y.numpy()).all() and np.isfinite(xm.grad.numpy()).all(), type(m).__name__
+        assert np.isfinite(y.detach().numpy()).all() and np.isfinite(xm.grad.numpy()).all(), type(m).__name__
         assert all(np.isfinite(p.grad.numpy()).all() for p in m.parameters()), type(m).__name__
 
 
@@ -261,7 +262,7 @@ def test_float32_digits_mlp_trains_without_nan() -> None:
                 opt.step()
                 assert np.isfinite(loss.item())
                 losses.append(loss.item())
-    assert all(p.dtype == np.float32 and np.isfinite(p.numpy()).all() for p in model.parameters())
+    assert all(p.dtype == np.float32 and np.isfinite(p.detach().numpy()).all() for p in model.parameters())
     assert len(losses) == 4 * (len(y) // 64)
     assert np.mean(losses[-20:]) < 0.5 * np.mean(losses[:5])
     model.eval()

@@ -156,6 +156,6 @@ def first_max(t: Tensor, dim: int, eligible: Array | None = None) -> tuple[Tenso
     dim that is not the last. (``Masked``: PyTorch's max-pool backward takes the input, so a
     second derivative reaches it, as zeros.)
     """
-    mask = max_mask(t.numpy(), dim, eligible)
+    mask = max_mask(t.numpy(force=True), dim, eligible)
     values = Masked.apply(t, fill=np.zeros((), t.dtype), keep=mask).sum(dim)
     return (values if values.dtype == t.dtype else values.astype(t.dtype)), mask  # int sums widen to int64

@@ -149,7 +149,7 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
         return _into("leaky_relu_", x, lambda t: leaky_relu(t, slope))
     if x.dtype.kind == "f":
         return LeakyRelu.apply(x, slope=float(slope))
-    return where(x.numpy() > 0, x, x * slope)  # (integers, with PyTorch's type promotion)
+    return where(x.numpy(force=True) > 0, x, x * slope)  # (integers, with PyTorch's type promotion)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -263,7 +263,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,  # noqa
         raise DTypeError("hardtanh: bool inputs are not supported (as in PyTorch); convert with x.float()")
     if inplace:
         return _into("hardtanh_", x, lambda t: hardtanh(t, lo, hi))
-    a = x.numpy()
+    a = x.numpy(force=True)
     # PyTorch's gradient mask: 0 at and beyond the ends, 1 elsewhere (nan included, which stays nan)
     passes = ~((a <= lo) | (a >= hi))
     return named(Masked.apply(x, fill=np.clip(a, lo, hi).astype(x.dtype), keep=passes), "HardtanhBackward0")
@@ -306,7 +306,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
         raise InvalidParameterError(f"softshrink: lambda must be in range [0, {top:g}] for input dtype "
                                     f"{scalar_type_name(dt)}, but found {lambd}")
     lam = _checks.nonnegative("lambd", lambd)
-    a = x.numpy()
+    a = x.numpy(force=True)
     inside = (a >= -lam) & (a <= lam)  # nan is outside: it passes through, as in PyTorch
     # x * 0 between, as PyTorch's kernel: -0.0 for negative x (a constant there: the gradient is 0)
     shifted = where(a < -lam, x + lam, x - lam)
@@ -317,7 +317,7 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
     """x where |x| > lambd, else 0 (gradient 0 at +-lambd)."""
     lam = _checks.number("lambd", lambd)
     x = _checks.tensor("hardshrink", input)
-    a = x.numpy()
+    a = x.numpy(force=True)
     keep = ~((a >= -lam) & (a <= lam))
     return named(Masked.apply(x, fill=np.zeros((), x.dtype), keep=keep), "HardshrinkBackward0")
 
@@ -334,7 +334,7 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
 
 
 def _threshold(x: Tensor, th: float, v: float) -> Tensor:
-    return Masked.apply(x, fill=np.asarray(v, x.dtype), keep=~(x.numpy() <= th))
+    return Masked.apply(x, fill=np.asarray(v, x.dtype), keep=~(x.numpy(force=True) <= th))
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
@@ -365,7 +365,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
             "(dim 1); pass 1 slope or one per channel)"
         )
     slope = w.reshape(()) if n == 1 else w.reshape(channels, *([1] * (x.ndim - 2)))
-    pos = x.numpy() > 0
+    pos = x.numpy(force=True) > 0
     # the slope sees 0 where x > 0, so an infinite x there gives the slope gradient 0, not inf * 0
     # (Masked: PyTorch's prelu backward takes the input, so a second derivative reaches it as zeros)
     negative = Masked.apply(x, fill=np.zeros((), x.dtype), keep=~pos)

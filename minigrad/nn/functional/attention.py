@@ -74,7 +74,7 @@ def attention(
     dead: Array | None = None
     if mask is not None:
         scores = scores + mask
-        dead_rows: Array = np.asarray(np.isneginf(mask.numpy()).all(axis=-1, keepdims=True))
+        dead_rows: Array = np.asarray(np.isneginf(mask.numpy(force=True)).all(axis=-1, keepdims=True))
         if dead_rows.any():
             dead = dead_rows
             # A row of -inf would softmax to NaN (and warn); give it finite
@@ -205,7 +205,7 @@ def additive_mask(mask: Any, dtype: np.dtype[Any], true_means_masked: bool, name
     """
     t = mask if isinstance(mask, Tensor) else from_numpy(np.asarray(mask))
     if t.dtype == np.bool_:
-        blocked = t.numpy() if true_means_masked else ~t.numpy()
+        blocked = t.numpy(force=True) if true_means_masked else ~t.numpy(force=True)
         return from_numpy(np.where(blocked, dtype.type(-np.inf), dtype.type(0.0)))
     if t.dtype.kind != "f":
         error = _AssertedTypeError if asserted else _MaskDTypeError

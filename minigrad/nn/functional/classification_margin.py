@@ -25,7 +25,7 @@ __all__ = ["hinge_embedding_loss", "multi_margin_loss", "multilabel_margin_loss"
 
 def _strict_hinge(z: Tensor) -> Tensor:
     """max(z, 0) with gradient 1 only where z > 0 (0 at the kink)."""
-    return where(z.numpy() > 0, z, 0.0)
+    return where(z.numpy(force=True) > 0, z, 0.0)
 
 
 def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None,  # noqa: A002
@@ -74,7 +74,7 @@ def _class_targets(fn: str, x: Tensor, target: Tensor, target_ndim: int) -> np.n
     if t.dtype != np.int64:  # (after the shapes, as PyTorch checks; its kernels take Long only)
         raise InvalidParameterError(f"{fn}: expected scalar type Long but found {scalar_type_name(t.dtype)}: "
                                     f"target must hold class indices (an integer tensor), got {t.dtype}")
-    return t.numpy().reshape(want)
+    return t.numpy(force=True).reshape(want)
 
 
 def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0,  # noqa: A002
@@ -169,6 +169,6 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,  # 
     x = _checks.tensor("hinge_embedding_loss", input)
     y = target_like("hinge_embedding_loss", x, target)
     check_broadcast("hinge_embedding_loss", x.shape, y.shape)
-    yv = y.numpy()
+    yv = y.numpy(force=True)
     loss = where(yv != 1, (m - x).clamp(min=0), 0.0) + where(yv != -1, x, 0.0)
     return apply_reduction(loss, reduction)

@@ -98,7 +98,7 @@ def _class_indices(
             f"convert labels with target.long() ({probs}: {shape}))"
         )
     c = lshape[1]
-    t = target.numpy().reshape(-1)
+    t = target.numpy(force=True).reshape(-1)
     if tdt == np.uint8:  # (read as indices, not as a legacy byte mask)
         if len(shape) > 2:  # PyTorch's spatial kernel (nll_loss2d) takes Long only
             raise DTypeError(f"expected scalar type Long but found Byte ({fn}: class indices of "
@@ -145,7 +145,7 @@ def _weighted_nll(flat: Tensor, safe: Array, valid: Array | None,
     if valid is None:
         valid = np.ones(safe.shape, dtype=bool)
     dt = flat.dtype
-    w = valid.astype(dt) if weight is None else np.where(valid, weight.numpy()[safe], 0).astype(dt)
+    w = valid.astype(dt) if weight is None else np.where(valid, weight.numpy(force=True)[safe], 0).astype(dt)
     picked = flat[np.arange(flat.shape[0]), safe]
     # where, not * 0: an ignored row adds exactly 0 (and gradient 0) even if its scores are nan/inf
     return where(from_numpy(valid), -(picked * constant(w, dt)), constant(0.0, dt)), w
@@ -426,7 +426,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         raise DTypeError(
             f"binary_cross_entropy: expected input and target of one float dtype, got {x.dtype} and {t.dtype}"
         )
-    xa, ta = x.numpy(), t.numpy()
+    xa, ta = x.numpy(force=True), t.numpy(force=True)
     for name, a in (("input", xa), ("target", ta)):
         if not ((a >= 0) & (a <= 1)).all():
             raise DomainError(f"binary_cross_entropy: all elements of {name} should be between 0 and 1")
@@ -456,7 +456,7 @@ def _bce_interior(x: Tensor, t: Tensor, edge: Array) -> Tensor:
 def _bce_edge(x: Tensor, t: Tensor, edge: Array) -> Tensor:
     """Where x is within 1e-12 of 0 or 1: PyTorch's clamped value, with its gradient (x - t) / 1e-12."""
     dt = x.dtype
-    xa, ta = x.numpy(), t.numpy()
+    xa, ta = x.numpy(force=True), t.numpy(force=True)
     log_x, log_1mx = quiet(np.log, xa), quiet(np.log1p, -xa)  # log(0) is -inf, silently
     value = (ta - 1) * np.maximum(log_1mx, -100) - ta * np.maximum(log_x, -100)
     dt_slope = np.where(np.isfinite(log_1mx - log_x), log_1mx - log_x, 0.0)

@@ -32,7 +32,7 @@ __all__ = ["ctc_loss"]
 
 def _lengths(name: str, value: Any, batch: int) -> Array:
     """Input or target lengths as an int64 array of one entry per batch element."""
-    arr = np.asarray(value.numpy() if isinstance(value, Tensor) else value)
+    arr = np.asarray(value.numpy(force=True) if isinstance(value, Tensor) else value)
     if arr.dtype.kind not in "iu":
         raise DTypeError(f"ctc_loss: {name} must hold integers, got dtype {arr.dtype}")
     arr = arr.reshape(-1).astype(np.int64)

@@ -76,7 +76,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         return _all_dropped(input, inplace)
     dt = _float_dtype(input)
     # PyTorch's mask is laid out as the input and drawn in memory order (a transposed input's is transposed)
-    mask = from_numpy(draw_laid_out(input.numpy(), lambda shape: _scaled_mask(shape, p, dt)))
+    mask = from_numpy(draw_laid_out(input.numpy(force=True), lambda shape: _scaled_mask(shape, p, dt)))
     return input.mul_(mask) if inplace else input * mask
 
 

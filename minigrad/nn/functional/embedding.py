@@ -29,7 +29,7 @@ __all__ = ["embedding", "embedding_bag", "embedding_renorm_", "normalize_padding
 
 
 def _index_array(input: Any, fn: str) -> Array:  # noqa: A002
-    idx = input.numpy() if isinstance(input, Tensor) else np.asarray(input)
+    idx = input.numpy(force=True) if isinstance(input, Tensor) else np.asarray(input)
     if idx.dtype != np.int64 and idx.dtype != np.int32:  # (PyTorch's kernels: Long or Int only)
         try:
             kind = tensor_type_name(idx.dtype)
@@ -86,7 +86,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,  # 
     if pad is not None and out.requires_grad:
         at_pad = (idx == pad)[..., None]
         if at_pad.any():
-            out = _where_const(at_pad, weight.numpy()[pad], out)
+            out = _where_const(at_pad, weight.numpy(force=True)[pad], out)
     if sparse:
         note_sparse_lookup(weight, out, idx, pad)
     return named(out, "EmbeddingBackward0")
@@ -138,7 +138,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
             ``num_classes``, ``num_classes`` is below -1, or it must be
             inferred from an empty tensor.
     """
-    idx = tensor.numpy() if isinstance(tensor, Tensor) else np.asarray(tensor)
+    idx = tensor.numpy(force=True) if isinstance(tensor, Tensor) else np.asarray(tensor)
     if idx.dtype != int64:
         raise DTypeError(f"one_hot is only applicable to int64 index tensors, got dtype {idx.dtype}")
     if int_argument(num_classes) is None:
@@ -173,7 +173,7 @@ def embedding_renorm_(weight: Tensor, indices: Array, max_norm: float, norm_type
     """
     rows = np.unique(indices)
     if rows.size:
-        w = weight.numpy()
+        w = weight.numpy(force=True)
         norms = np.linalg.norm(w[rows], ord=norm_type, axis=1)
         big = norms > max_norm
         if big.any():
@@ -293,7 +293,7 @@ def _embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None,  # noq
             return gathered.sum(1)
         filled = where(mask, gathered, -np.inf)
         # pick each (bag, feature)'s first maximal row by index: its gradient goes there alone, as PyTorch's
-        first = filled.numpy().argmax(axis=1)
+        first = filled.numpy(force=True).argmax(axis=1)
         best = filled[np.arange(bags)[:, None], first, np.arange(dim)[None, :]]
         return where(np.asarray(used.any(axis=1))[:, None], best, 0.0)
     if per_sample_weights is not None:

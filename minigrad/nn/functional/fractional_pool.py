@@ -70,7 +70,7 @@ def _fractional_max(fn: str, nd: int, input: Tensor, kernel_size: Any, output_si
     if samples is None:  # PyTorch's draw: U[0, 1) per (sample, channel, dim) in the input's dtype
         draws = _draws.uniform(default_generator, (n, c, nd), 0.0, 1.0, x.dtype)
     else:
-        draws = samples.numpy()
+        draws = samples.numpy(force=True)
         # PyTorch's checks and words; extra samples beyond the batch are not used
         if draws.dtype != x.dtype:
             raise ShapeError("Expect _random_samples to have the same dtype as input")

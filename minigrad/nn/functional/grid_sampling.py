@@ -122,7 +122,8 @@ def _source(coord: Tensor, n: int, padding_mode: str, align_corners: bool) -> Te
 def _zero_slope(t: Tensor) -> Tensor:
     """Zero (where t is finite), carrying ``t``'s derivative (zero for rounded positions): the grid stays
     in the graph."""
-    return where(from_numpy(np.isfinite(t.numpy())), t - t.detach(), from_numpy(np.zeros_like(t.numpy())))
+    a = t.numpy(force=True)
+    return where(from_numpy(np.isfinite(a)), t - t.detach(), from_numpy(np.zeros_like(a)))
 
 
 def _cells(pos: np.ndarray, n: int) -> np.ndarray:
@@ -150,7 +151,7 @@ def _padded_index(index: np.ndarray, n: int, padding_mode: str, align_corners: b
     as they are, read as zero outside)."""
     if padding_mode == "reflection":
         low, high = (0, 2 * (n - 1)) if align_corners else (-1, 2 * n - 1)
-        index = _reflect(from_numpy(index), low, high).numpy()
+        index = _reflect(from_numpy(index), low, high).numpy(force=True)
     if padding_mode != "zeros":
         index = quiet(np.clip, index, 0, n - 1)
     return _cells(index, n)

@@ -147,7 +147,7 @@ def _quadratic_then_linear(d: Tensor, cut: float, huber: bool) -> Tensor:
     if d.dtype.kind == "f":
         return ops.SmoothL1.apply(d, cut=cut, huber=huber)
     quad_scale, lin_scale = (0.5, cut) if huber else (0.5 / cut, 1.0)
-    a = d.numpy()
+    a = d.numpy(force=True)
     inside = ~((a < -cut) | (a > cut))
     sign = constant(np.where(a < 0, -1.0, 1.0), d.dtype)
     near = where(inside, d, 0.0)  # an infinite d outside must not meet the square's zero gradient (inf * 0)
@@ -242,7 +242,7 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, redu
     if log_target:
         loss = t.exp() * (t - x)
     else:
-        zero = t.numpy() == 0
+        zero = t.numpy(force=True) == 0
         t_log_t = where(zero, 0.0, t * where(zero, 1.0, t).log())  # xlogy(t, t); log(negative) stays nan
         loss = t_log_t - t * x
     if reduction == "batchmean":
@@ -271,7 +271,7 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
     if full:
         if t.dtype == np.bool_:  # PyTorch's Stirling term subtracts the bool target
             raise bool_sub_error(False)
-        big = t.numpy() > 1
+        big = t.numpy(force=True) > 1
         safe = where(big, t, 2.0)
         stirling = safe * safe.log() - safe + (safe * (2 * math.pi)).log() * 0.5
         loss = loss + where(big, stirling, 0.0)
@@ -308,10 +308,10 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: 
     x = _checks.tensor("gaussian_nll_loss", input)
     t = target_like("gaussian_nll_loss", x, target)
     v = var if isinstance(var, Tensor) else constant(np.full(x.shape, _checks.number("var", var)), x.dtype)
-    if (v.numpy() < 0).any():
+    if (v.numpy(force=True) < 0).any():
         raise InvalidParameterError("gaussian_nll_loss: var has negative entry/entries")
     v = _variance_shape(v, x)
-    va = v.numpy()
+    va = v.numpy(force=True)
     # value clamped, gradient as v's (only where below eps: inf - inf would make an infinite var nan)
     v = v + constant(np.where(va < e, e - va, 0.0), v.dtype)
     loss = (v.log() + (x - t) ** 2 / v) * 0.5

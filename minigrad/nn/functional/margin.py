@@ -84,7 +84,7 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
     mag1 = (x1 * x1).sum(d) + _COS_EPS
     mag2 = (x2 * x2).sum(d) + _COS_EPS
     cos = (x1 * x2).sum(d) / (mag1 * mag2).sqrt()
-    yv = y.numpy()
+    yv = y.numpy(force=True)
     loss = where(yv == 1, 1 - cos, 0.0) + where(yv == -1, (cos - m).clamp(min=0), 0.0)
     return apply_reduction(loss, reduction)
 

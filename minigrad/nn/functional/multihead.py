@@ -208,7 +208,7 @@ def _mask(m: Any, attn_mask: Any, key_padding_mask: Any, is_causal: bool, n: int
 
 
 def _is_bool(mask: Any) -> bool:
-    return bool(np.asarray(mask.numpy() if isinstance(mask, Tensor) else mask).dtype == np.bool_)
+    return bool(np.asarray(mask.numpy(force=True) if isinstance(mask, Tensor) else mask).dtype == np.bool_)
 
 
 def _unsqueeze0(mask: Any) -> Tensor:

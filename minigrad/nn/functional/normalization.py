@@ -169,7 +169,7 @@ def _ema(buffer: Tensor, value: Array, momentum: float) -> None:
         with no_grad():
             return _ema(buffer, value, momentum)
     buffer._check_inplace("running statistics update")  # (an inference tensor refuses it, as in PyTorch)
-    quiet(_kernels.ema_, buffer.numpy(), value, momentum)
+    quiet(_kernels.ema_, buffer.numpy(force=True), value, momentum)
     buffer._write()
 
 
@@ -267,9 +267,10 @@ def instance_norm(
     out, mean, var = _standardize(input, tuple(range(2, input.ndim)), eps)
     with no_grad():
         if running_mean is not None:
-            _ema(running_mean, mean.numpy().reshape(n, c).mean(0), momentum)
+            _ema(running_mean, mean.numpy(force=True).reshape(n, c).mean(0), momentum)
         if running_var is not None:
-            _ema(running_var, (var.numpy() * (spatial / (spatial - 1))).reshape(n, c).mean(0), momentum)
+            unbiased = var.numpy(force=True) * (spatial / (spatial - 1))
+            _ema(running_var, unbiased.reshape(n, c).mean(0), momentum)
     return named(_affine(out, weight, bias, (c,) + (1,) * (input.ndim - 2)), "ViewBackward0")
 
 

@@ -104,7 +104,7 @@ def _real(x: Tensor, k: Ints, s: Ints, p: Ints, d: Ints, out: Ints) -> Array | N
     if not any(p) and max(right) <= 0:
         return None
     ones = from_numpy(np.ones((1, 1, *x.shape[2:]), dtype=np.float32))
-    real = _windows(ones, k, s, p, d, out, 0).numpy() > 0
+    real = _windows(ones, k, s, p, d, out, 0).numpy(force=True) > 0
     return real
 
 
@@ -236,7 +236,7 @@ def _avg_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, pa
     divisor: Array | int = (divisor_override if divisor_override is not None
                             else _avg_divisor(x, k, s, p, out, count_include_pad))
     if x.dtype.kind != "f":  # integers: the mean rounded toward zero, in the input's dtype (PyTorch)
-        num, den = sums.numpy(), np.asarray(divisor).astype(np.int64)
+        num, den = sums.numpy(force=True), np.asarray(divisor).astype(np.int64)
         y = from_numpy((np.abs(num) // np.abs(den) * (np.sign(num) * np.sign(den))).astype(x.dtype))
     else:
         same = isinstance(divisor, int) or bool((divisor == divisor.flat[0]).all())
@@ -560,7 +560,7 @@ def _max_unpool(fn: str, nd: int, input: Tensor, indices: Tensor, kernel_size: A
                 padding: Any, output_size: Any) -> Tensor:
     x, batched = spatial_input(fn, input, nd)
     k, s, p, _ = _window_sizes(fn, nd, kernel_size, stride, padding, 1)
-    idx = indices.numpy() if isinstance(indices, Tensor) else np.asarray(indices)
+    idx = indices.numpy(force=True) if isinstance(indices, Tensor) else np.asarray(indices)
     if idx.dtype != np.int64:
         raise InvalidParameterError(f"{fn}: expected indices of dtype int64, got {idx.dtype}")
     if idx.shape != input.shape:

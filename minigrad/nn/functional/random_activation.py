@@ -50,7 +50,7 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,  # noqa
             raise InvalidParameterError(f"rrelu: training needs a floating-point input, got {x.dtype}")
         # PyTorch draws a float64 slope for each entry <= 0 only, in order, between the bounds
         # rounded to the input's precision (float32 for half inputs)
-        negative = ~(x.numpy() > 0)
+        negative = ~(x.numpy(force=True) > 0)
         noise = np.ones(x.shape)
         count = int(negative.sum())
         op = np.float64 if x.dtype == np.float64 else np.float32
@@ -89,7 +89,7 @@ def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: floa
     y_soft = ((x + constant(gumbels, x.dtype)) / t).softmax(dim)
     if not _checks.flag("hard", hard):
         return y_soft
-    soft = y_soft.numpy()
+    soft = y_soft.numpy(force=True)
     index = np.expand_dims(soft.argmax(axis=dim), dim)
     y_hard = np.zeros_like(soft)
     np.put_along_axis(y_hard, index, 1.0, axis=dim)

@@ -258,13 +258,14 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
                          f"{list(input.shape)}")
     if input.dtype == np.uint8 and mode in ("bilinear", "bicubic"):
         cubic = mode == "bicubic"
-        return from_numpy(resize_uint8(input.numpy(), out, cubic, bool(align_corners), antialias, scales))
+        return from_numpy(resize_uint8(input.numpy(force=True), out, cubic, bool(align_corners), antialias,
+                                       scales))
     if input.dtype.kind != "f" and mode != "nearest" and mode != "nearest-exact":
         raise InvalidParameterError(
             f"interpolate: mode {mode!r} needs a floating-point input, got {input.dtype}")
     ft = input.dtype.type
     y = input
-    finite = antialias and bool(np.isfinite(input.numpy()).all())
+    finite = antialias and bool(np.isfinite(input.numpy(force=True)).all())
     for dim in reversed(range(2, input.ndim)):  # the last dim first, as PyTorch nests its loops
         n, o, scale = input.shape[dim], out[dim - 2], scales[dim - 2]
         if antialias:
@@ -281,7 +282,7 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
         else:
             taps = _linear_taps(n, o, bool(align_corners), scale, ft)
         y = _along(y, dim, taps)
-    if input.numpy().flags.c_contiguous:
+    if input.numpy(force=True).flags.c_contiguous:
         # PyTorch's result is row-major for a row-major input (a dropout or *_like on it draws in that order)
         y = y.contiguous()
     return named(y, _upsample_name(mode, input.ndim - 2, antialias))

@@ -46,10 +46,10 @@ def vector_norm(x: Tensor, p: float = 2.0, dim: int | Sequence[int] | None = Non
         return a.sum(dims, keepdim=keepdim)
     else:
         # |x| ** p with 0 ** p kept out of the graph: its derivative p * 0 ** (p - 1) is inf for p < 1
-        nonzero = x.numpy() != 0
+        nonzero = x.numpy(force=True) != 0
         powered = where(nonzero, where(nonzero, a, 1.0) ** p, 0.0)
     total = powered.sum(dims, keepdim=keepdim)
-    positive = total.numpy() != 0  # (NaN included: its norm is NaN, as PyTorch's)
+    positive = total.numpy(force=True) != 0  # (NaN included: its norm is NaN, as PyTorch's)
     # the root of 0 is 0 with gradient 0, as PyTorch's norm backward masks norm == 0
     root = where(positive, total, 1.0) ** (0.5 if p == 2 else 1.0 / p)
     return where(positive, root, 0.0)
@@ -98,8 +98,8 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
 
     def unit(v: Tensor) -> Tensor:
         n = vector_norm(v, 2.0, dim, keepdim=True)
-        clamped = np.maximum(n.numpy(), e)
-        return v / (n + constant(clamped - n.numpy(), n.dtype))  # value clamped, gradient n's
+        clamped = np.maximum(n.numpy(force=True), e)
+        return v / (n + constant(clamped - n.numpy(force=True), n.dtype))  # value clamped, gradient n's
 
     return (unit(a) * unit(b)).sum(dim)
 

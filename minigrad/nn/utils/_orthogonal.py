@@ -124,7 +124,7 @@ class _Orthogonal(Module):
                 out = np.swapaxes(reflectors, -1, -2) if wide else reflectors
                 return from_numpy(np.ascontiguousarray(out))
             if n != k:
-                extra = randn(*q.shape[:-2], n, n - k, dtype=Q.dtype).numpy()
+                extra = randn(*q.shape[:-2], n, n - k, dtype=Q.dtype).numpy(force=True)
                 q = qr_positive(np.concatenate([q, extra], axis=-1))
             elif not _is_orthogonal(q):
                 q = qr_positive(q)

@@ -70,7 +70,7 @@ def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0,
             of an empty tensor (PyTorch's RuntimeError).
         InvalidParameterError: ``norm_type`` is not a number.
     """
-    arrays = [t.numpy() for t in _as_list(tensors, warn_empty=False)]
+    arrays = [t.numpy(force=True) for t in _as_list(tensors, warn_empty=False)]
     norm_type = _as_float("norm_type", norm_type)
     if not arrays:
         return from_numpy(np.array(0.0, dtype=np.float32))
@@ -108,7 +108,7 @@ def clip_grads_with_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float
     max_norm = _as_float("max_norm", max_norm)
     if not params:
         return
-    total = np.asarray(total_norm.numpy() if isinstance(total_norm, Tensor) else total_norm)
+    total = np.asarray(total_norm.numpy(force=True) if isinstance(total_norm, Tensor) else total_norm)
     dtype = total.dtype.type
     # PyTorch computes max_norm / (total + 1e-6) as reciprocal(total + 1e-6) * max_norm
     # in the norm's dtype, then clamps it to 1.
@@ -117,7 +117,7 @@ def clip_grads_with_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float
     # Always multiplied, as PyTorch does (by exactly 1 when no clipping is needed, which changes no
     # bit): a branch on the coefficient's value could not be replayed by mg.compile.
     for p in params:
-        g = p.grad.numpy()  # type: ignore[union-attr]
+        g = p.grad.numpy(force=True)  # type: ignore[union-attr]
         # (a coefficient beyond float16 becomes inf, and inf * 0 nan, silently, as in PyTorch)
         quiet(lambda: np.multiply(g, coef.astype(g.dtype), out=g))  # noqa: B023 - called at once
         p.grad._write()  # type: ignore[union-attr]
@@ -185,6 +185,6 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float,
     clip_value = _as_float("clip_value", clip_value)
     for p in params:
         if p.grad is not None:
-            g = p.grad.numpy()
+            g = p.grad.numpy(force=True)
             np.clip(g, -clip_value, clip_value, out=g)
             p.grad._write()

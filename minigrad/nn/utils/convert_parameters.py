@@ -36,7 +36,7 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     """
     if not isinstance(vec, Tensor):
         raise TypeError(f"expected minigrad.Tensor, but got: {type(vec).__name__}")
-    flat = vec.numpy().reshape(-1)
+    flat = vec.numpy(force=True).reshape(-1)
     params = list(parameters)
     needed = sum(p.numel() for p in params)
     if flat.size < needed:
@@ -46,6 +46,6 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     pointer = 0
     for p in params:
         n = p.numel()
-        np.copyto(p.numpy(), flat[pointer: pointer + n].reshape(p.shape), casting="unsafe")
+        np.copyto(p.numpy(force=True), flat[pointer: pointer + n].reshape(p.shape), casting="unsafe")
         p._write()
         pointer += n

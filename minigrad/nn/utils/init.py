@@ -35,5 +35,5 @@ def skip_init(module_cls: type[M], *args: Any, **kwargs: Any) -> M:
         module = module_cls(*args, **kwargs)
     with no_grad():
         for t in [*module.parameters(), *module.buffers()]:
-            t.numpy()[...] = np.zeros((), dtype=t.dtype)
+            t.numpy(force=True)[...] = np.zeros((), dtype=t.dtype)
     return module

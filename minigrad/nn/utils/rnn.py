@@ -98,14 +98,14 @@ def invert_permutation(permutation: Tensor | None) -> Tensor | None:
     """The inverse of a permutation of 0..N-1 (None stays None): ``out[permutation[i]] = i``."""
     if permutation is None:
         return None
-    perm = permutation.numpy()
+    perm = permutation.numpy(force=True)
     out = np.empty_like(perm)
     out[perm] = np.arange(perm.size, dtype=perm.dtype)
     return from_numpy(out)
 
 
 def _int_array(values: Any, name: str) -> Array:
-    arr = values.numpy() if isinstance(values, Tensor) else np.asarray(values)
+    arr = values.numpy(force=True) if isinstance(values, Tensor) else np.asarray(values)
     if arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):
         raise InvalidParameterError(
             f"{name} must be a 1-D sequence of ints, got {name}={values!r}"
@@ -191,7 +191,7 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False, pad
         InvalidParameterError: ``total_length`` is shorter than the longest sequence.
     """
     data, batch_sizes_t, _, unsorted = sequence
-    batch_sizes = batch_sizes_t.numpy().astype(np.int64)
+    batch_sizes = batch_sizes_t.numpy(force=True).astype(np.int64)
     steps = int(batch_sizes.size)
     if total_length is not None:
         total_length = _checks.nonnegative_int("total_length", total_length)
@@ -203,7 +203,7 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False, pad
         steps = total_length
     n = int(batch_sizes[0]) if batch_sizes.size else 0
     # sequence j of the original batch is the k-th longest, k = unsorted[j]
-    k = np.arange(n, dtype=np.int64) if unsorted is None else unsorted.numpy().astype(np.int64)
+    k = np.arange(n, dtype=np.int64) if unsorted is None else unsorted.numpy(force=True).astype(np.int64)
     lengths = (batch_sizes[None, :] > np.arange(n)[:, None]).sum(axis=1).astype(np.int64)[k]
     offsets = np.zeros(steps, dtype=np.int64)
     offsets[: batch_sizes.size] = _offsets(batch_sizes)

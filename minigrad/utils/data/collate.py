@@ -162,7 +162,7 @@ def _stack_tensors(batch: Sequence[Tensor]) -> Tensor:
             f"stacked, got {shapes})")
     if any(t.requires_grad for t in batch):
         return stack(list(batch))  # recorded, so gradients reach the samples
-    return from_numpy(np.stack([t.numpy() for t in batch]))
+    return from_numpy(np.stack([t.numpy(force=True) for t in batch]))
 
 
 def default_convert(data: Any) -> Any:

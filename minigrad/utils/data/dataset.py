@@ -120,9 +120,10 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
             if t.requires_grad:
                 out.append(t[index])  # keep the graph, as PyTorch's stacking would
             elif isinstance(index, slice):
-                out.append(from_numpy(t.numpy()[index].copy()))  # a copy: batches never alias the data
+                # (a copy: batches never alias the data)
+                out.append(from_numpy(t.numpy(force=True)[index].copy()))
             else:
-                out.append(from_numpy(t.numpy()[index]))  # fancy indexing copies
+                out.append(from_numpy(t.numpy(force=True)[index]))  # fancy indexing copies
         return out
 
 

@@ -217,7 +217,7 @@ class WeightedRandomSampler(_IndexSampler):
                  generator: Generator | None = None) -> None:
         self.num_samples = positive_count("num_samples", num_samples)
         replacement = bool_flag("replacement", replacement)
-        w = np.array(weights.numpy() if isinstance(weights, Tensor) else weights, dtype=np.float64)
+        w = np.array(weights.numpy(force=True) if isinstance(weights, Tensor) else weights, dtype=np.float64)
         if w.ndim != 1:
             raise ShapeError(f"weights should be a 1d sequence but given weights have shape {w.shape}")
         # PyTorch's words (its multinomial's) first
