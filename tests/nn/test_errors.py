@@ -252,7 +252,7 @@ BAD_INPUTS: list[tuple[Any, tuple[int, ...], str]] = [
     (lambda: nn.InstanceNorm1d(3), (2, 3, 1), "spatial element"),
     (lambda: nn.GroupNorm(2, 4), (3, 6, 2), "4"),
     (lambda: nn.RMSNorm(4), (3, 5), "normalized_shape"), (lambda: nn.LocalResponseNorm(2), (3, 4), "3D"),
-    (lambda: nn.PReLU(3), (2, 4, 5), "channel"), (lambda: nn.GLU(), (2, 3), "even"),
+    (lambda: nn.PReLU(3), (2, 4, 5), "channel"),
     (lambda: nn.Softmax2d(), (2, 3), "3D or 4D"), (lambda: nn.Dropout1d(), (5,), "2D"),
     (lambda: nn.Unflatten(1, (2, 2)), (3, 5), "(2, 2)"),
 ]  # fmt: skip
@@ -264,6 +264,12 @@ def test_bad_input_shape_is_a_shape_error(build: Any, shape: tuple[int, ...], wo
     with pytest.raises(mg.ShapeError) as info:
         layer(mg.ones(*shape))
     assert words in str(info.value) and str(shape) in str(info.value), str(info.value)
+
+
+def test_glu_of_an_odd_dimension_is_a_shape_error_naming_dim_and_size() -> None:
+    """PyTorch's words exactly (scripts print them), which name the dim and its size, not the shape."""
+    with pytest.raises(mg.ShapeError, match=r"^Halving dimension must be even, but dimension 1 is size 3$"):
+        nn.GLU()(mg.ones(2, 3))
 
 
 def test_bad_functional_inputs() -> None:
