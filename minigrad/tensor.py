@@ -828,6 +828,12 @@ class Tensor(TensorMethods):
         # PyTorch's views, their base and detach()'s aliases share one version counter: every member of
         # the family takes one new value, above any each held (a member's own bump may have moved it on)
         family = _version_family(self)
+        if len(family) == 1:  # its views and aliases are gone (a weight's .T from the last forward): unset
+            # their lists (nothing else holds them), so later writes take the path above instead of walking
+            # dead references (an optimizer writes every parameter every step)
+            for name in ("_views", "_vgroup"):
+                if getattr(self, name, None) is not None:
+                    delattr(self, name)
         version = max([t._version for t in family]) + 1
         for t in family:
             t._version = version

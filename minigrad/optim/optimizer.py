@@ -600,10 +600,12 @@ class Optimizer:
                     "If capturable=True, params and state_steps must be on supported devices "
                     "(CUDA-graph capture); minigrad runs on the CPU only, use capturable=False"
                 )
-            # a parameter that needs no state (SGD without momentum) gets no entry, as in PyTorch
-            state = self.state.get(p, {})
+            # a parameter that needs no state (SGD without momentum) gets no entry, as in PyTorch (`held`
+            # is tested first: hashing a tensor again is a Python call per parameter)
+            held = self.state.get(p)
+            state = {} if held is None else held
             yield p.numpy(force=True), g, state
-            if state and p not in self.state:
+            if held is None and state and p not in self.state:
                 self.state[p] = state
             p._write()  # runs after the caller's update: the array changed in place
 
