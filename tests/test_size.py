@@ -579,7 +579,8 @@ BUDGETS: dict[str, int] = {
     # +5 norm_except_dim (weight_norm) checks dim
     # +1 (progs24): F.glu's PyTorch messages
     # (gaps, progs11 and tinyops merged; +16 progs22; +4 gaps24: numpy(force=True))
-    "minigrad/nn": 16282,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
+    # +1 (progs25): vmap's randomness='error' restores the generator, RNN/_check_tensor_all dtype names, Optimizer.__setstate__'s differentiable default
+    "minigrad/nn": 16283,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -600,7 +601,8 @@ BUDGETS: dict[str, int] = {
     # +32 (hunt25): the optimizers refuse a sparse (Embedding(sparse=True)) gradient as PyTorch's do;
     # OneCycleLR checks max_momentum before base_momentum; load_state_dict's KeyError/TypeError
     # (+3 gaps24: numpy(force=True) wraps)
-    "minigrad/optim": 4554,
+    # +1 (progs25): vmap's randomness='error' restores the generator, RNN/_check_tensor_all dtype names, Optimizer.__setstate__'s differentiable default
+    "minigrad/optim": 4555,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
     # 32,722: main's 27,500 (mg.compile, the var primitive, torch.amp, utils.tensorboard, issue 13's
@@ -1040,7 +1042,8 @@ BUDGETS: dict[str, int] = {
     # (merge of progs24: both sides' lines)
     # (progs15 and hunt15 merged: the lists above; +187 gaps24: the lists above)
     # (merge of gaps24: both sides' lines)
-    "minigrad": 65486,  # (progs15 and hunt15 merged: the lists above)
+    # +6 (progs25): vmap's randomness='error' restores the generator, RNN/_check_tensor_all dtype names, Optimizer.__setstate__'s differentiable default
+    "minigrad": 65492,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

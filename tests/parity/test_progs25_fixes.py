@@ -50,3 +50,34 @@ def test_check_tensor_all_dtype_message_is_pytorchs() -> None:
     with pytest.raises(TypeError) as got:
         mg._check_tensor_all(mg.tensor([1.0]), lambda: "msg")
     assert str(got.value) == str(want.value)
+
+
+@pytest.mark.parametrize("how", ["load_state_dict", "deepcopy"])
+def test_optimizer_subclass_gains_differentiable_default_on_setstate(how: str) -> None:
+    # kfac_shampoo_optimizers.py prints a custom optimizer after load_state_dict and add_param_group:
+    # PyTorch's Optimizer.__setstate__ adds defaults['differentiable'] = False, so the new group has it
+    import copy
+
+    def run(lib: object) -> tuple[list[str], list[str]]:
+        class Custom(lib.optim.Optimizer):  # type: ignore[attr-defined, name-defined, misc]
+            def __init__(self, params: object, lr: float = 0.1) -> None:
+                super().__init__(params, {"lr": lr})
+
+        opt = Custom([lib.nn.Parameter(lib.zeros(2))])  # type: ignore[attr-defined]
+        if how == "deepcopy":
+            opt = copy.deepcopy(opt)
+        else:
+            opt.load_state_dict(opt.state_dict())
+        opt.add_param_group({"params": [lib.nn.Parameter(lib.zeros(3))]})  # type: ignore[attr-defined]
+        return sorted(opt.defaults), sorted(opt.param_groups[1])
+
+    assert run(mg) == run(torch)
+
+
+@pytest.mark.parametrize("name", ["LBFGS", "SparseAdam", "Adafactor"])
+def test_builtin_optimizer_defaults_after_load_state_dict(name: str) -> None:
+    t = getattr(torch.optim, name)([torch.nn.Parameter(torch.zeros(2))], lr=0.1)
+    m = getattr(mg.optim, name)([mg.nn.Parameter(mg.zeros(2))], lr=0.1)
+    t.load_state_dict(t.state_dict())
+    m.load_state_dict(m.state_dict())
+    assert sorted(m.defaults) == sorted(t.defaults)
