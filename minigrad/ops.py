@@ -1962,6 +1962,32 @@ class ReparamGamma(Function):
         return g * from_numpy(_special.standard_gamma_grad(a._array, out._array)), None
 
 
+class Sampled(Function):
+    """y = a draw the caller made from distributions with parameters ``inputs``; each d input = 0.
+
+    PyTorch records a sample of bernoulli, poisson or normal with tensor parameters: the result requires
+    grad (shown as ``grad_fn=<BernoulliBackward0>``) and the parameters get zero gradients, not None.
+    Draws with no derivative (binomial, a Bernoulli of a number p, Dirichlet) are recorded too, as
+    PyTorch's ``NotImplemented`` node, whose backward raises (``derivable=False``)."""
+
+    __slots__ = ("derivable", "label")
+    reads_inputs = False  # (backward reads only the inputs' shapes)
+
+    def forward(self, *params: Array, draw: Array, name: str, derivable: bool = True) -> Array:
+        self.label, self.derivable = name, derivable
+        return draw
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        if not self.derivable:
+            raise MinigradError(f"derivative for aten::{self.label} is not implemented")
+        return tuple(from_numpy(np.zeros(p.shape, dtype=p.dtype)) if p._requires_grad else None
+                     for p in self.parents)
+
+    def name(self) -> str:
+        """``BernoulliBackward0``, ``NormalBackward3``, ... or ``torch::autograd::NotImplemented``."""
+        return self.label if self.derivable else "torch::autograd::NotImplemented"
+
+
 class Polygamma(Function):
     """y = psi^(n)(a), the n-th derivative of digamma;  da = g * psi^(n+1)(a)."""
 

@@ -81,3 +81,68 @@ def test_builtin_optimizer_defaults_after_load_state_dict(name: str) -> None:
     t.load_state_dict(t.state_dict())
     m.load_state_dict(m.state_dict())
     assert sorted(m.defaults) == sorted(t.defaults)
+
+
+_SAMPLES = {
+    "bernoulli": lambda lib, p, s: lib.bernoulli(p),
+    "bernoulli_method": lambda lib, p, s: (p * 1).bernoulli(),
+    "poisson": lambda lib, p, s: lib.poisson(p),
+    "normal_mean": lambda lib, p, s: lib.normal(p, 1.0),
+    "normal_std": lambda lib, p, s: lib.normal(0.0, s),
+    "normal_both": lambda lib, p, s: lib.normal(p, s),
+    "normal_detached_mean": lambda lib, p, s: lib.normal(p.detach(), s),
+}
+
+
+@pytest.mark.parametrize("case", list(_SAMPLES))
+def test_samples_of_parameters_that_require_grad_are_recorded(case: str) -> None:
+    # rbm_contrastive_divergence.py: PyTorch records a Bernoulli/Poisson/normal sample of tensor parameters
+    # (zero gradients), so backward reaches through a Gibbs chain and meets an in-place change to it
+    def run(lib: object) -> tuple[bool, str, list[list[float] | None]]:
+        p = lib.full((2, 3), 0.5, requires_grad=True)  # type: ignore[attr-defined]
+        s = lib.full((3,), 0.5, requires_grad=True)  # type: ignore[attr-defined]
+        y = _SAMPLES[case](lib, p, s)
+        name = y.grad_fn.name()
+        y.sum().backward()
+        return y.requires_grad, name, [None if t.grad is None else t.grad.tolist() for t in (p, s)]
+
+    assert run(mg) == run(torch)
+
+
+@pytest.mark.parametrize("case", ["bernoulli_number_p", "binomial", "dirichlet"])
+def test_samples_without_a_derivative_raise_at_backward(case: str) -> None:
+    def run(lib: object) -> tuple[str, str]:
+        p = lib.full((3,), 0.5, requires_grad=True)  # type: ignore[attr-defined]
+        y = {"bernoulli_number_p": lambda: lib.bernoulli(p, 0.3),  # type: ignore[attr-defined]
+             "binomial": lambda: lib.binomial(p * 4, p),  # type: ignore[attr-defined]
+             "dirichlet": lambda: lib._sample_dirichlet(p)}[case]()  # type: ignore[attr-defined]
+        with pytest.raises(RuntimeError) as e:
+            y.sum().backward()
+        return y.grad_fn.name(), str(e.value)
+
+    assert run(mg) == run(torch)
+
+
+def test_samples_record_nothing_without_grad() -> None:
+    p = mg.full((3,), 0.5, requires_grad=True)
+    with mg.no_grad():
+        assert not mg.bernoulli(p).requires_grad
+    assert not mg.bernoulli(p.detach()).requires_grad
+    assert not mg.normal(mg.zeros(3), 1.0).requires_grad
+
+
+@pytest.mark.parametrize("method", ["normal_", "uniform_", "bernoulli_", "exponential_", "geometric_",
+                                    "log_normal_", "cauchy_", "random_", "fill_", "zero_"])
+def test_in_place_sampler_grad_fn_names_are_pytorchs(method: str) -> None:
+    args = {"geometric_": (0.5,), "random_": (0, 5), "fill_": (1.0,), "bernoulli_": (0.5,)}.get(method, ())
+
+    def run(lib: object) -> tuple[str, list[str | None], list[float]]:
+        p = lib.full((3,), 0.5, requires_grad=True)  # type: ignore[attr-defined]
+        y = p * 1
+        getattr(y, method)(*args)
+        fn = y.grad_fn
+        nexts = [None if f is None else f.name() for f, _ in fn.next_functions]
+        y.sum().backward()
+        return fn.name(), nexts, p.grad.tolist()
+
+    assert run(mg) == run(torch)
