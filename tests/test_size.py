@@ -287,7 +287,7 @@ BUDGETS: dict[str, int] = {
     # +29 (progs24): next_functions point at the node an input had when read (as_recorded, shared with the
     # engine's in-place rule) and one AccumulateGrad per leaf while held (grad_accumulator)
     # (+35 progs22: torch_typed/op_class, PyTorch's node class names; +1 gaps24)
-    # +26 (progs25): samples of tensor parameters are recorded (ops.Sampled: zero gradients, PyTorch's grad_fn names), the in-place samplers' names
+    # +26 (progs25): samples of parameters are recorded (ops.Sampled), in-place samplers' names
     "minigrad/ops.py": 3923,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
@@ -580,7 +580,7 @@ BUDGETS: dict[str, int] = {
     # +5 norm_except_dim (weight_norm) checks dim
     # +1 (progs24): F.glu's PyTorch messages
     # (gaps, progs11 and tinyops merged; +16 progs22; +4 gaps24: numpy(force=True))
-    # +1 (progs25): vmap's randomness='error' restores the generator, RNN/_check_tensor_all dtype names, Optimizer.__setstate__'s differentiable default
+    # +1 (progs25): vmap randomness='error', RNN dtype message, Optimizer.__setstate__
     "minigrad/nn": 16283,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
@@ -602,7 +602,7 @@ BUDGETS: dict[str, int] = {
     # +32 (hunt25): the optimizers refuse a sparse (Embedding(sparse=True)) gradient as PyTorch's do;
     # OneCycleLR checks max_momentum before base_momentum; load_state_dict's KeyError/TypeError
     # (+3 gaps24: numpy(force=True) wraps)
-    # +1 (progs25): vmap's randomness='error' restores the generator, RNN/_check_tensor_all dtype names, Optimizer.__setstate__'s differentiable default
+    # +1 (progs25): vmap randomness='error', RNN dtype message, Optimizer.__setstate__
     "minigrad/optim": 4555,
     # mg.compile: tracing, planning and replaying a step (2,430 lines in 9 modules, issue 14)
     "minigrad/_compile": 2600,
@@ -1043,8 +1043,8 @@ BUDGETS: dict[str, int] = {
     # (merge of progs24: both sides' lines)
     # (progs15 and hunt15 merged: the lists above; +187 gaps24: the lists above)
     # (merge of gaps24: both sides' lines)
-    # +6 (progs25): vmap's randomness='error' restores the generator, RNN/_check_tensor_all dtype names, Optimizer.__setstate__'s differentiable default
-    # +51 (progs25): samples of tensor parameters are recorded (ops.Sampled: zero gradients, PyTorch's grad_fn names), the in-place samplers' names
+    # +6 (progs25): vmap randomness='error', RNN dtype message, Optimizer.__setstate__
+    # +51 (progs25): samples of parameters are recorded (ops.Sampled), in-place samplers' names
     "minigrad": 65543,  # (progs15 and hunt15 merged: the lists above)
 }
 

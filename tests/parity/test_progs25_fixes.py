@@ -28,7 +28,8 @@ def shown_dtypes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     """Runs a test as is and again with tensors showing PyTorch's dtype objects, as under minigrad.compat."""
     if request.param:
         from minigrad.dtypes import torch_style
-        monkeypatch.setattr(mg.Tensor, "dtype", property(lambda self: torch_style(self.numpy(force=True).dtype)))
+        shown = property(lambda self: torch_style(self.numpy(force=True).dtype))
+        monkeypatch.setattr(mg.Tensor, "dtype", shown)
 
 
 @pytest.mark.usefixtures("shown_dtypes")
