@@ -760,6 +760,10 @@ SPECS: dict[str, list[Check]] = {
     "kfac_shampoo_optimizers.py": every_number(1e-5),  # Optimizer subclasses with module hooks, eigh roots
     "lqr_differentiable_control.py": every_number(1e-5),  # matrix_exp ZOH, Riccati, imitation, iLQR by jacobian
     "rbm_contrastive_divergence.py": every_number(1e-5),  # Gibbs chains, CD/PCD, exact log Z, recorded samples
+    "memn2n_story_qa.py": every_number(1e-5),  # position/temporal encodings, nil-row grad hook, linear start
+    "procrustes_icp_rotations.py": every_number(1e-5),  # Kabsch by SVD, ICP, Procrustes, SVD gradients
+    "svgd_hmc_bayes_logreg.py": every_number(1e-5),  # SVGD with autograd kernels, HMC leapfrog, KSD
+    "neural_decision_forest.py": every_number(1e-5),  # routing by level products, pi fixed point, soft tree
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
