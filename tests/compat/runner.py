@@ -757,9 +757,9 @@ SPECS: dict[str, list[Check]] = {
     "poincare_embeddings.py": every_number(1e-5),  # custom Function distance, RSGD with renorm_, multinomial
     "mmd_kernel_methods.py": every_number(1e-5),  # MMD permutation test, RFF, KRR by cholesky_solve, GMMN
     "hawkes_point_process.py": every_number(1e-5),  # thinning by distributions, Hawkes MLE, RMTPP on a GRU
-    "kfac_shampoo_optimizers.py": every_number(1e-5),  # Optimizer subclasses with module hooks, eigh roots
-    "lqr_differentiable_control.py": every_number(1e-5),  # matrix_exp ZOH, Riccati, imitation, iLQR by jacobian
-    "rbm_contrastive_divergence.py": every_number(1e-5),  # Gibbs chains, CD/PCD, exact log Z, recorded samples
+    "kfac_shampoo_optimizers.py": every_number(1e-5),  # Optimizer subclasses, module hooks, eigh roots
+    "lqr_differentiable_control.py": every_number(1e-5),  # matrix_exp ZOH, Riccati, imitation, iLQR
+    "rbm_contrastive_divergence.py": every_number(1e-5),  # Gibbs chains, CD/PCD, exact log Z, samples
     "memn2n_story_qa.py": every_number(1e-5),  # position/temporal encodings, nil-row grad hook, linear start
     "procrustes_icp_rotations.py": every_number(1e-5),  # Kabsch by SVD, ICP, Procrustes, SVD gradients
     "svgd_hmc_bayes_logreg.py": every_number(1e-5),  # SVGD with autograd kernels, HMC leapfrog, KSD
