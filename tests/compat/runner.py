@@ -764,6 +764,9 @@ SPECS: dict[str, list[Check]] = {
     "procrustes_icp_rotations.py": every_number(1e-5),  # Kabsch by SVD, ICP, Procrustes, SVD gradients
     "svgd_hmc_bayes_logreg.py": every_number(1e-5),  # SVGD with autograd kernels, HMC leapfrog, KSD
     "neural_decision_forest.py": every_number(1e-5),  # routing by level products, pi fixed point, soft tree
+    "two_tower_retrieval.py": every_number(1e-5),  # EmbeddingBag offsets, logQ, hard negatives, batch_sampler
+    "bpe_tokenizer_torch.py": every_number(1e-5),  # pair counts by unique, merges by masks, tied bigram LM
+    "slot_attention_objects.py": every_number(1e-5),  # slots from a learned Gaussian, GRUCell, alpha masks
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
