@@ -767,6 +767,8 @@ SPECS: dict[str, list[Check]] = {
     "two_tower_retrieval.py": every_number(1e-5),  # EmbeddingBag offsets, logQ, hard negatives, batch_sampler
     "bpe_tokenizer_torch.py": every_number(1e-5),  # pair counts by unique, merges by masks, tied bigram LM
     "slot_attention_objects.py": every_number(1e-5),  # slots from a learned Gaussian, GRUCell, alpha masks
+    "gumbel_sinkhorn_sorting.py": every_number(1e-5),  # jit.script log-Sinkhorn, NeuralSort, straight-through
+    "spectral_clustering_som.py": every_number(1e-5),  # normalised Laplacian eigh, k-means++, mean shift, SOM
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
