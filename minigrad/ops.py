@@ -1962,30 +1962,41 @@ class ReparamGamma(Function):
         return g * from_numpy(_special.standard_gamma_grad(a._array, out._array)), None
 
 
-class Sampled(Function):
-    """y = a draw the caller made from distributions with parameters ``inputs``; each d input = 0.
+class Recorded(Function):
+    """y = a result the caller computed from ``inputs``, recorded as PyTorch records it without a real
+    derivative: each d input = 0, or a backward that raises (``missing``: the op PyTorch names).
 
-    PyTorch records a sample of bernoulli, poisson or normal with tensor parameters: the result requires
-    grad (shown as ``grad_fn=<BernoulliBackward0>``) and the parameters get zero gradients, not None.
-    Draws with no derivative (binomial, a Bernoulli of a number p, Dirichlet) are recorded too, as
-    PyTorch's ``NotImplemented`` node, whose backward raises (``derivable=False``)."""
+    A sample of bernoulli, poisson or normal with tensor parameters requires grad
+    (``grad_fn=<BernoulliBackward0>``) and gives its parameters zero gradients, not None. Ops PyTorch
+    records with no derivative raise at backward: unique's values (``the derivative for '_unique2' is
+    not implemented.``), and through its ``NotImplemented`` node (``missing`` "aten::..."): binomial and
+    Dirichlet draws, a Bernoulli of a number p, bincount of weights, heaviside, floor_divide."""
 
-    __slots__ = ("derivable", "label")
+    __slots__ = ("label", "missing")
     reads_inputs = False  # (backward reads only the inputs' shapes)
 
-    def forward(self, *params: Array, draw: Array, name: str, derivable: bool = True) -> Array:
-        self.label, self.derivable = name, derivable
-        return draw
+    def forward(self, *inputs: Array, result: Array, name: str, missing: str = "") -> Array:
+        self.label, self.missing = name, missing
+        return result
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
-        if not self.derivable:
-            raise MinigradError(f"derivative for aten::{self.label} is not implemented")
+        if self.missing.startswith("aten::"):
+            raise MinigradError(f"derivative for {self.missing} is not implemented")
+        if self.missing:
+            raise UnsupportedError(f"the derivative for '{self.missing}' is not implemented.")
         return tuple(from_numpy(np.zeros(p.shape, dtype=p.dtype)) if p._requires_grad else None
                      for p in self.parents)
 
     def name(self) -> str:
-        """``BernoulliBackward0``, ``NormalBackward3``, ... or ``torch::autograd::NotImplemented``."""
-        return self.label if self.derivable else "torch::autograd::NotImplemented"
+        """``BernoulliBackward0``, ``Unique2Backward0``, ... or ``torch::autograd::NotImplemented``."""
+        return "torch::autograd::NotImplemented" if self.missing.startswith("aten::") else self.label
+
+
+def recorded(result: Array, inputs: list[Tensor], name: str, missing: str = "") -> Tensor:
+    """``result`` as a tensor, recorded by :class:`Recorded` when an input requires grad (grad mode on)."""
+    if not any(t._requires_grad for t in inputs):
+        return from_numpy(result)
+    return Recorded.apply(*inputs, result=result, name=name, missing=missing)
 
 
 class Polygamma(Function):
@@ -2198,6 +2209,7 @@ class RoundedQuotient(Function):
     """
 
     __slots__ = ()
+    torch_name = "DivBackward2"  # (div's rounding_mode overload)
 
     def forward(self, a: Array, b: Array, mode: str) -> Array:
         if mode == "trunc":  # PyTorch: trunc of the rounded quotient (floor is exact, from fmod)

@@ -34,14 +34,12 @@ def _made(a: Array, requires_grad: bool) -> Tensor:
     return leaf_requires_grad(t) if requires_grad else t
 
 
-def _sampled(draws: Array, params: list[Tensor], name: str, derivable: bool = True) -> Tensor:
-    """``draws`` as a tensor; recorded (zero gradients, or none for ``derivable=False``) when a parameter
-    requires grad, as PyTorch records a sample (:class:`minigrad.ops.Sampled`)."""
-    if not any(t._requires_grad for t in params):
-        return from_numpy(draws)
+def _sampled(draws: Array, params: list[Tensor], name: str, missing: str = "") -> Tensor:
+    """``draws`` as a tensor; recorded when a parameter requires grad, as PyTorch records a sample: zero
+    gradients, or a backward that raises for ``missing`` (:class:`minigrad.ops.Recorded`)."""
     from minigrad import ops
 
-    return ops.Sampled.apply(*params, draw=draws, name=name, derivable=derivable)
+    return ops.recorded(draws, params, name, missing)
 
 
 def randperm(n: int, *, generator: Generator | None = None, dtype: DTypeLike = None,
@@ -113,7 +111,7 @@ def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | N
     gen = resolve(generator)
     draws = _draws.bernoulli(gen, input.shape, p) if p is not None else _draws.bernoulli_tensor(gen, probs)
     dt = input.dtype if input.dtype.kind == "f" else float32
-    return _sampled(draws.astype(dt), [input], "BernoulliBackward0" if p is None else "bernoulli", p is None)
+    return _sampled(draws.astype(dt), [input], "BernoulliBackward0", "" if p is None else "aten::bernoulli")
 
 
 def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:  # noqa: A002
@@ -147,7 +145,7 @@ def binomial(count: Tensor, prob: Tensor, generator: Generator | None = None) ->
     except ValueError as e:
         raise InvalidParameterError(f"binomial: shapes {tuple(count.shape)} and {tuple(prob.shape)} do not "
                                     "broadcast") from e
-    return _sampled(_draws.binomial(resolve(generator), n, np.array(p)), [count, prob], "binomial", False)
+    return _sampled(_draws.binomial(resolve(generator), n, np.array(p)), [count, prob], "", "aten::binomial")
 
 
 def _standard_gamma(input: Tensor, generator: Generator | None = None) -> Tensor:  # noqa: A002
@@ -173,7 +171,7 @@ def _sample_dirichlet(input: Tensor, generator: Generator | None = None) -> Tens
     """
     require_float_kernel("dirichlet", input.dtype)
     draws = _draws.dirichlet(resolve(generator), np.array(input.numpy(force=True)))
-    return _sampled(draws, [input], "_sample_dirichlet", False)
+    return _sampled(draws, [input], "", "aten::_sample_dirichlet")
 
 
 def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator | None = None,

@@ -147,3 +147,51 @@ def test_in_place_sampler_grad_fn_names_are_pytorchs(method: str) -> None:
         return fn.name(), nexts, p.grad.tolist()
 
     assert run(mg) == run(torch)
+
+
+_NO_DERIVATIVE = {
+    "unique": lambda lib, x: lib.unique(x),
+    "unique_inverse_counts": lambda lib, x: lib.unique(x, return_inverse=True, return_counts=True),
+    "unique_dim": lambda lib, x: lib.unique(x, dim=0),
+    "unique_consecutive": lambda lib, x: lib.unique_consecutive(x, return_counts=True),
+    "bincount_weights": lambda lib, x: lib.bincount(lib.tensor([0, 1, 1, 3]), weights=x[:, 0].repeat(2)),
+    "heaviside": lambda lib, x: lib.heaviside(x, lib.tensor(1.0)),
+    "floor_divide": lambda lib, x: x // 2,
+    "rfloor_divide": lambda lib, x: 3 // x,
+    "floor_divide_fn": lambda lib, x: lib.floor_divide(x, x.detach()),
+}
+
+
+@pytest.mark.parametrize("case", list(_NO_DERIVATIVE))
+def test_ops_without_a_derivative_are_recorded_and_raise_at_backward(case: str) -> None:
+    # PyTorch records these on an input that requires grad (print shows their grad_fn) and raises at
+    # backward; minigrad returned a tensor without history (or, for //, a zero gradient)
+    def run(lib: object) -> tuple[list[tuple[bool, str | None]], str, bool]:
+        x = lib.tensor([[0.5, -1.0], [2.0, 0.5]], requires_grad=True)  # type: ignore[attr-defined]
+        out = _NO_DERIVATIVE[case](lib, x)
+        outs = out if isinstance(out, tuple) else (out,)
+        shown = [(o.requires_grad, None if o.grad_fn is None else o.grad_fn.name()) for o in outs]
+        with pytest.raises(RuntimeError) as e:
+            outs[0].sum().backward()
+        return shown, str(e.value), isinstance(e.value, NotImplementedError)
+
+    assert run(mg) == run(torch)
+
+
+@pytest.mark.parametrize("mode", ["floor", "trunc"])
+def test_div_rounding_mode_keeps_zero_gradient_and_pytorchs_name(mode: str) -> None:
+    def run(lib: object) -> tuple[str, list[float]]:
+        x = lib.tensor([0.5, -1.5, 2.5], requires_grad=True)  # type: ignore[attr-defined]
+        y = lib.div(x, 2, rounding_mode=mode)  # type: ignore[attr-defined]
+        y.sum().backward()
+        return y.grad_fn.name(), x.grad.tolist()
+
+    assert run(mg) == run(torch)
+
+
+def test_no_derivative_ops_record_nothing_without_grad() -> None:
+    x = mg.tensor([0.5, -1.0, 0.5], requires_grad=True)
+    with mg.no_grad():
+        assert not mg.unique(x).requires_grad
+        assert not (x // 2).requires_grad
+    assert not mg.unique(x.detach()).requires_grad
