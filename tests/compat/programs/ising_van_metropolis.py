@@ -6,7 +6,6 @@ convolutions as in PixelCNN, Wu et al. 2019) trained by REINFORCE on the variati
 baseline, sampled site by site, compared with the exact free energy."""
 
 import itertools
-import math
 
 import torch
 import torch.nn as nn
