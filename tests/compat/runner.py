@@ -770,7 +770,7 @@ SPECS: dict[str, list[Check]] = {
     "gumbel_sinkhorn_sorting.py": every_number(1e-5),  # jit.script log-Sinkhorn, NeuralSort, straight-through
     "spectral_clustering_som.py": every_number(1e-5),  # normalised Laplacian eigh, k-means++, mean shift, SOM
     "alphazero_tictactoe.py": every_number(1e-5),  # PUCT search, Dirichlet root noise, rot90/flip symmetries
-    "ising_van_metropolis.py": every_number(1e-5),  # circular-pad conv Metropolis, masked-conv VAN by REINFORCE
+    "ising_van_metropolis.py": every_number(1e-5),  # circular-pad conv Metropolis, masked-conv VAN
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
