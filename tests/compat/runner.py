@@ -771,6 +771,7 @@ SPECS: dict[str, list[Check]] = {
     "spectral_clustering_som.py": every_number(1e-5),  # normalised Laplacian eigh, k-means++, mean shift, SOM
     "alphazero_tictactoe.py": every_number(1e-5),  # PUCT search, Dirichlet root noise, rot90/flip symmetries
     "ising_van_metropolis.py": every_number(1e-5),  # circular-pad conv Metropolis, masked-conv VAN
+    "neural_sdf_eikonal.py": every_number(1e-5),  # eikonal loss by create_graph, sphere tracing, hessian
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
