@@ -72,6 +72,9 @@ def main() -> None:
     kind = sys.argv[1]
     if kind == "torch":
         import torch  # noqa: F401 - the point: children start with it imported
+        # PyTorch imports torch._dynamo lazily, at the first optimizer step (about two seconds of CPU):
+        # importing it here spares every child that (it runs nothing and starts no thread)
+        import torch._dynamo  # noqa: F401
     else:
         from minigrad.compat import launcher
     # the protocol gets its own descriptor: fd 1 and 2 become the children's streams
