@@ -71,9 +71,9 @@ def main() -> None:
     """Import the framework, serve requests, and in each child run its program (never returns)."""
     kind = sys.argv[1]
     if kind == "torch":
-        import torch  # noqa: F401 - the point: children start with it imported
-        # PyTorch imports torch._dynamo lazily, at the first optimizer step (about two seconds of CPU):
-        # importing it here spares every child that (it runs nothing and starts no thread)
+        # the point: children start with it imported. torch._dynamo too: PyTorch imports it lazily, at a
+        # program's first optimizer step (about two seconds of CPU); importing runs nothing, starts no thread
+        import torch  # noqa: F401
         import torch._dynamo  # noqa: F401
     else:
         from minigrad.compat import launcher
