@@ -73,7 +73,7 @@ def main() -> None:
     if kind == "torch":
         # the point: children start with it imported. torch._dynamo too: PyTorch imports it lazily, at a
         # program's first optimizer step (about two seconds of CPU); importing runs nothing, starts no thread
-        import torch  # noqa: F401
+        import torch
         import torch._dynamo  # noqa: F401
     else:
         from minigrad.compat import launcher
