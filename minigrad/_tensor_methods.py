@@ -502,8 +502,8 @@ class TensorMethods:
         return cast("Tensor", self.abs())
 
     def sgn(self: Any) -> Tensor:
-        """sign(x) (PyTorch's complex-aware name; the same for real tensors)."""
-        return cast("Tensor", self.sign())
+        """sign(x) (PyTorch's complex-aware name; the same for real tensors, but its own grad_fn name)."""
+        return tensor._named(self.sign(), self, "SgnBackward0")
 
     def floor(self: Any) -> Tensor:
         """The largest integer <= x; zero gradient."""

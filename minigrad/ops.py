@@ -3761,12 +3761,13 @@ class QR(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         m, n = self.parents[0].shape[-2:]
-        if self.mode == "r":
-            raise MinigradError("linalg.qr: the derivative depends on Q, which is not computed when "
-                                "mode='r'; use mode='reduced' to differentiate through linalg.qr")
+        if self.mode == "r":  # (PyTorch's words)
+            raise MinigradError("The derivative of linalg.qr depends on Q, which is not computed when "
+                                "mode='r'. Please use linalg.qr(A, mode='reduced') if you are going to "
+                                "differentiate through linalg.qr.")
         if self.mode == "complete" and m > n:
-            raise MinigradError(f"linalg.qr: the QR decomposition is not differentiable when mode='complete' "
-                                f"and nrows > ncols (input {m} x {n})")
+            raise MinigradError("The QR decomposition is not differentiable when mode='complete' and "
+                                "nrows > ncols.")
         q, r = unpack(out, self.parts(m, n, self.mode))
         gq, gr = unpack(g, self.parts(m, n, self.mode))
         x = gr @ r.mT - q.mT @ gq

@@ -293,6 +293,11 @@ def sign(input: Tensor) -> Tensor:  # noqa: A002
     return input.sign()
 
 
+def sgn(input: Tensor) -> Tensor:  # noqa: A002
+    """sign(x) (PyTorch's complex-aware name, the same for real tensors; its grad_fn SgnBackward0)."""
+    return input.sgn()
+
+
 def _rounding(x: Tensor, kind: str, decimals: int = 0) -> Tensor:
     if not isinstance(x, Tensor):
         raise TypeError(f"{kind}(): expected a Tensor, got {type(x).__name__}")
@@ -1162,7 +1167,6 @@ less = lt
 less_equal = le
 negative = neg
 not_equal = ne
-sgn = sign
 clip = clamp
 
 

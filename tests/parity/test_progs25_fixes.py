@@ -195,3 +195,40 @@ def test_no_derivative_ops_record_nothing_without_grad() -> None:
         assert not mg.unique(x).requires_grad
         assert not (x // 2).requires_grad
     assert not mg.unique(x.detach()).requires_grad
+
+
+_NAMED = {
+    "sgn": lambda lib, x, a: lib.sgn(x),
+    "sgn_method": lambda lib, x, a: x.sgn(),
+    "rot90": lambda lib, x, a: lib.rot90(a, 1, (0, 1)),
+    "rot90_k2": lambda lib, x, a: a.rot90(2),
+    "block_diag": lambda lib, x, a: lib.block_diag(a[:2, :2], x[:2].view(1, 2)),
+    "take_along_dim_flat": lambda lib, x, a: lib.take_along_dim(x, lib.tensor([0, 2])),
+    "masked_scatter": lambda lib, x, a: lib.zeros(6).masked_scatter(x > 0, x),
+    "put": lambda lib, x, a: lib.zeros(6).put(lib.tensor([1, 1]), x[:2], accumulate=True),
+}
+
+
+@pytest.mark.parametrize("case", list(_NAMED))
+def test_composed_ops_show_pytorchs_grad_fn_names(case: str) -> None:
+    # printing the result of these on a tensor requiring grad shows PyTorch's one node's name
+    def run(lib: object) -> tuple[str, list[float]]:
+        x = lib.tensor([0.5, -1.0, 2.0, 0.0, -0.5, 1.5], requires_grad=True)  # type: ignore[attr-defined]
+        a = lib.arange(16.0).view(4, 4).requires_grad_()  # type: ignore[attr-defined]
+        y = _NAMED[case](lib, x, a)
+        y.sum().backward()
+        return y.grad_fn.name(), [t.grad.sum().item() if t.grad is not None else 0.0 for t in (x, a)]
+
+    assert run(mg) == run(torch)
+
+
+@pytest.mark.parametrize("mode", ["r", "complete"])
+def test_qr_not_differentiable_messages_are_pytorchs(mode: str) -> None:
+    def message(lib: object) -> str:
+        a = lib.arange(8.0).view(4, 2).requires_grad_()  # type: ignore[attr-defined]
+        out = lib.linalg.qr(a, mode=mode)  # type: ignore[attr-defined]
+        with pytest.raises(RuntimeError) as e:
+            out.R.sum().backward()
+        return str(e.value)
+
+    assert message(mg) == message(torch)
