@@ -502,8 +502,8 @@ class TensorMethods:
         return cast("Tensor", self.abs())
 
     def sgn(self: Any) -> Tensor:
-        """sign(x) (PyTorch's complex-aware name; the same for real tensors)."""
-        return cast("Tensor", self.sign())
+        """sign(x) (PyTorch's complex-aware name; the same for real tensors, but its own grad_fn name)."""
+        return tensor._named(self.sign(), self, "SgnBackward0")
 
     def floor(self: Any) -> Tensor:
         """The largest integer <= x; zero gradient."""
@@ -1479,21 +1479,25 @@ class TensorMethods:
     def normal_(self: Any, mean: float = 0.0, std: float = 1.0, *,
                 generator: Generator | None = None) -> Tensor:
         """Fill with normal draws in place; returns self."""
-        return cast("Tensor", self._fill_("normal_", sampling.fill_normal(self, mean, std, generator)))
+        draws = sampling.fill_normal(self, mean, std, generator)
+        return cast("Tensor", self._fill_("normal_", draws, "NormalBackward0"))
 
     def uniform_(self: Any, from_: float = 0.0, to: float = 1.0, *, generator: Generator | None = None,
                  **kwargs: Any) -> Tensor:
         """Fill with uniform draws in [from, to) in place; returns self."""
         low = kwargs.pop("from", from_)
-        return cast("Tensor", self._fill_("uniform_", sampling.fill_uniform(self, low, to, generator)))
+        draws = sampling.fill_uniform(self, low, to, generator)
+        return cast("Tensor", self._fill_("uniform_", draws, "UniformBackward0"))
 
     def bernoulli_(self: Any, p: Any = 0.5, *, generator: Generator | None = None) -> Tensor:
         """Fill with 0/1 draws (1 with probability p) in place; returns self."""
-        return cast("Tensor", self._fill_("bernoulli_", sampling.fill_bernoulli(self, p, generator)))
+        name = "BernoulliBackward1" if isinstance(p, tensor.Tensor) else "BernoulliBackward2"  # (overloads)
+        return cast("Tensor", self._fill_("bernoulli_", sampling.fill_bernoulli(self, p, generator), name))
 
     def exponential_(self: Any, lambd: float = 1.0, *, generator: Generator | None = None) -> Tensor:
         """Fill with exponential draws of rate ``lambd`` in place; returns self."""
-        return cast("Tensor", self._fill_("exponential_", sampling.fill_exponential(self, lambd, generator)))
+        draws = sampling.fill_exponential(self, lambd, generator)
+        return cast("Tensor", self._fill_("exponential_", draws, "ExponentialBackward0"))
 
     def resize_(self: Any, *sizes: Any, memory_format: Any = None) -> Tensor:
         """Give self the shape ``sizes`` in place, keeping its first elements in row-major order (new ones,
@@ -1538,23 +1542,26 @@ class TensorMethods:
 
     def geometric_(self: Any, p: float, *, generator: Generator | None = None) -> Tensor:
         """Fill with geometric draws (trials to a first success of probability p) in place; returns self."""
-        return cast("Tensor", self._fill_("geometric_", sampling.fill_geometric(self, p, generator)))
+        draws = sampling.fill_geometric(self, p, generator)
+        return cast("Tensor", self._fill_("geometric_", draws, "GeometricBackward0"))
 
     def log_normal_(self: Any, mean: float = 1.0, std: float = 2.0, *,
                     generator: Generator | None = None) -> Tensor:
         """Fill with exp(normal(mean, std)) draws in place; returns self."""
         draws = sampling.fill_log_normal(self, mean, std, generator)
-        return cast("Tensor", self._fill_("log_normal_", draws))
+        return cast("Tensor", self._fill_("log_normal_", draws, "LogNormalBackward0"))
 
     def cauchy_(self: Any, median: float = 0.0, sigma: float = 1.0, *,
                 generator: Generator | None = None) -> Tensor:
         """Fill with Cauchy draws of ``median`` and scale ``sigma`` in place; returns self."""
-        return cast("Tensor", self._fill_("cauchy_", sampling.fill_cauchy(self, median, sigma, generator)))
+        draws = sampling.fill_cauchy(self, median, sigma, generator)
+        return cast("Tensor", self._fill_("cauchy_", draws, "CauchyBackward0"))
 
     def random_(self: Any, from_: builtins.int = 0, to: builtins.int | None = None, *,
                 generator: Generator | None = None) -> Tensor:
         """Fill with integers uniform in [from, to) in place; returns self."""
-        return cast("Tensor", self._fill_("random_", sampling.fill_random(self, from_, to, generator)))
+        draws = sampling.fill_random(self, from_, to, generator)
+        return cast("Tensor", self._fill_("random_", draws, "RandomBackward0"))
 
     def bernoulli(self: Any, p: float | None = None, *, generator: Generator | None = None) -> Tensor:
         """0/1 draws with probabilities self (or p)."""
@@ -1565,11 +1572,17 @@ class TensorMethods:
         """Category draws; see :func:`minigrad.multinomial`."""
         return sampling.multinomial(self, num_samples, replacement, generator=generator)
 
-    def _fill_(self: Any, what: str, values: Any) -> Tensor:
-        """Make self hold ``values`` (recorded with a zero gradient to the old values on a graph tensor)."""
+    def _fill_(self: Any, what: str, values: Any, name: str = "") -> Tensor:
+        """Make self hold ``values`` (recorded with a zero gradient to the old values on a graph tensor,
+        its grad_fn shown as PyTorch's ``name`` if given: ``NormalBackward0`` for ``normal_``)."""
         v = tensor.from_numpy(np.asarray(values, dtype=self.dtype))
         everywhere = tensor.from_numpy(np.ones(self.shape, dtype=bool))
-        return cast("Tensor", self._update(what, lambda t: tensor.where(everywhere, v, t)))
+        recorded = builtins.bool(name) and self._recorded()
+        out = cast("Tensor", self._update(what, lambda t: tensor.where(everywhere, v, t)))
+        ctx = out._ctx
+        if recorded and ctx is not None and ctx.parents:
+            ctx.label, ctx.label_inputs = name, ctx.parents[-1:]  # (PyTorch's node's one input: the old self)
+        return out
 
     # ------------------------------------------------------------ new tensors like this one
 

@@ -7,6 +7,8 @@ import builtins
 from collections.abc import Callable
 from typing import Any, NoReturn
 
+import numpy as np
+
 from minigrad.errors import MinigradError
 from minigrad.tensor import Tensor
 
@@ -74,7 +76,7 @@ def _check_tensor_all(cond: Any, message: Callable[[], Any] | None = None) -> No
     if not isinstance(cond, Tensor):
         raise TypeError(f"cond must be a tensor, but got {type(cond)}")
     if cond.dtype != builtins.bool:
-        raise TypeError(f"cond tensor must have dtype torch.bool, but got torch.{cond.dtype}")
+        raise TypeError(f"cond tensor must have dtype torch.bool, but got torch.{np.dtype(cond.dtype).name}")
     _check_with(RuntimeError, builtins.bool(cond.numpy(force=True).all()), message)
 
 

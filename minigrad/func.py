@@ -499,6 +499,8 @@ def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0, randomne
                 default_generator._set_dict(start)
             result = func(*[slice_arg(a, d, i) for a, d in zip(args, dims)], **kwargs)
             if randomness == "error" and default_generator._get_dict() != start:
+                # PyTorch refuses the draw itself, so its generator does not advance: put it back
+                default_generator._set_dict(start)
                 raise RuntimeError("vmap: called random operation while in randomness error mode. Please "
                                    "either use the 'same' or 'different' randomness flags on vmap or perform "
                                    "the randomness operation out of vmap")

@@ -116,8 +116,9 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
         raise ShapeError(f"torch.take_along_dim(): input and indices should have the same number of "
                          f"dimensions, but got {input.ndim} dimensions for input, and {np.ndim(indices)} "
                          "dimensions for indices")
-    if dim is None:
-        return input.reshape(-1)[_index_array(indices, "take_along_dim").reshape(-1)]
+    if dim is None:  # (PyTorch gathers from the flattened input: GatherBackward0)
+        return _named(input.reshape(-1)[_index_array(indices, "take_along_dim").reshape(-1)], input,
+                      "GatherBackward0")
     d = norm_dim(dim, input.ndim)
     idx = _index_array(indices, "take_along_dim")
     size = input.shape[d]
@@ -406,7 +407,7 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:  # no
     k = int(m.sum())
     if source.numel() < k:
         raise ShapeError(f"masked_scatter: source has {source.numel()} elements, the mask selects {k}")
-    return put(input, m.nonzero(), source.reshape(-1)[:k])
+    return _named(put(input, m.nonzero(), source.reshape(-1)[:k]), input, "MaskedScatterBackward0")
 
 
 def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:  # noqa: A002

@@ -1962,6 +1962,43 @@ class ReparamGamma(Function):
         return g * from_numpy(_special.standard_gamma_grad(a._array, out._array)), None
 
 
+class Recorded(Function):
+    """y = a result the caller computed from ``inputs``, recorded as PyTorch records it without a real
+    derivative: each d input = 0, or a backward that raises (``missing``: the op PyTorch names).
+
+    A sample of bernoulli, poisson or normal with tensor parameters requires grad
+    (``grad_fn=<BernoulliBackward0>``) and gives its parameters zero gradients, not None. Ops PyTorch
+    records with no derivative raise at backward: unique's values (``the derivative for '_unique2' is
+    not implemented.``), and through its ``NotImplemented`` node (``missing`` "aten::..."): binomial and
+    Dirichlet draws, a Bernoulli of a number p, bincount of weights, heaviside, floor_divide."""
+
+    __slots__ = ("label", "missing")
+    reads_inputs = False  # (backward reads only the inputs' shapes)
+
+    def forward(self, *inputs: Array, result: Array, name: str, missing: str = "") -> Array:
+        self.label, self.missing = name, missing
+        return result
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        if self.missing.startswith("aten::"):
+            raise MinigradError(f"derivative for {self.missing} is not implemented")
+        if self.missing:
+            raise UnsupportedError(f"the derivative for '{self.missing}' is not implemented.")
+        return tuple(from_numpy(np.zeros(p.shape, dtype=p.dtype)) if p._requires_grad else None
+                     for p in self.parents)
+
+    def name(self) -> str:
+        """``BernoulliBackward0``, ``Unique2Backward0``, ... or ``torch::autograd::NotImplemented``."""
+        return "torch::autograd::NotImplemented" if self.missing.startswith("aten::") else self.label
+
+
+def recorded(result: Array, inputs: list[Tensor], name: str, missing: str = "") -> Tensor:
+    """``result`` as a tensor, recorded by :class:`Recorded` when an input requires grad (grad mode on)."""
+    if not any(t._requires_grad for t in inputs):
+        return from_numpy(result)
+    return Recorded.apply(*inputs, result=result, name=name, missing=missing)
+
+
 class Polygamma(Function):
     """y = psi^(n)(a), the n-th derivative of digamma;  da = g * psi^(n+1)(a)."""
 
@@ -2172,6 +2209,7 @@ class RoundedQuotient(Function):
     """
 
     __slots__ = ()
+    torch_name = "DivBackward2"  # (div's rounding_mode overload)
 
     def forward(self, a: Array, b: Array, mode: str) -> Array:
         if mode == "trunc":  # PyTorch: trunc of the rounded quotient (floor is exact, from fmod)
@@ -3723,12 +3761,13 @@ class QR(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         m, n = self.parents[0].shape[-2:]
-        if self.mode == "r":
-            raise MinigradError("linalg.qr: the derivative depends on Q, which is not computed when "
-                                "mode='r'; use mode='reduced' to differentiate through linalg.qr")
+        if self.mode == "r":  # (PyTorch's words)
+            raise MinigradError("The derivative of linalg.qr depends on Q, which is not computed when "
+                                "mode='r'. Please use linalg.qr(A, mode='reduced') if you are going to "
+                                "differentiate through linalg.qr.")
         if self.mode == "complete" and m > n:
-            raise MinigradError(f"linalg.qr: the QR decomposition is not differentiable when mode='complete' "
-                                f"and nrows > ncols (input {m} x {n})")
+            raise MinigradError("The QR decomposition is not differentiable when mode='complete' and "
+                                "nrows > ncols.")
         q, r = unpack(out, self.parts(m, n, self.mode))
         gq, gr = unpack(g, self.parts(m, n, self.mode))
         x = gr @ r.mT - q.mT @ gq

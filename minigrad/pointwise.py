@@ -37,6 +37,7 @@ from minigrad.errors import (
     not_tensor_error,
     python_type_name,
 )
+from minigrad.grad_mode import no_grad
 from minigrad.shapes import check_broadcast
 from minigrad.tensor import (
     Array,
@@ -292,6 +293,11 @@ def sign(input: Tensor) -> Tensor:  # noqa: A002
     return input.sign()
 
 
+def sgn(input: Tensor) -> Tensor:  # noqa: A002
+    """sign(x) (PyTorch's complex-aware name, the same for real tensors; its grad_fn SgnBackward0)."""
+    return input.sgn()
+
+
 def _rounding(x: Tensor, kind: str, decimals: int = 0) -> Tensor:
     if not isinstance(x, Tensor):
         raise TypeError(f"{kind}(): expected a Tensor, got {type(x).__name__}")
@@ -535,7 +541,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor: 
     if not_operand(other) and isinstance(input, Tensor):  # (not floor_divide's error, below)
         raise sequence_error("div", other, method=False, keywords=", rounding_mode=str")
     if rounding_mode == "floor":
-        return floor_divide(input, other)
+        return _floor_quotient(input, other, recorded=False)
     if rounding_mode != "trunc":
         raise InvalidParameterError(f"div: rounding_mode must be None, 'trunc' or 'floor', got "
                                     f"{rounding_mode!r}")
@@ -571,9 +577,19 @@ def floor_divide(input: Any, other: Any) -> Tensor:  # noqa: A002
         MinigradError: integer division by zero (PyTorch's ZeroDivisionError).
         UnsupportedError: both operands are bool (PyTorch's NotImplementedError).
     """
+    return _floor_quotient(input, other, recorded=True)
+
+
+def _floor_quotient(input: Any, other: Any, recorded: bool) -> Tensor:  # noqa: A002
+    """floor(input / other): div's zero gradient, or (``recorded``) floor_divide's, which PyTorch records
+    with no derivative (its backward raises)."""
     a, b = _integral_pair(input, other, "div_floor", "floor_divide")
-    if a.dtype.kind == "f":
+    if a.dtype.kind == "f" and not recorded:
         return _apply2q(a, b, "floor")
+    if a.dtype.kind == "f":
+        with no_grad():
+            q = _apply2q(a, b, "floor")
+        return ops.recorded(q.numpy(force=True), [a, b], "", "aten::floor_divide")
     d = _nonzero_divisor(b, a, "floor_divide")
     return from_numpy(np.asarray(np.floor_divide(a.numpy(force=True), d)))
 
@@ -804,7 +820,7 @@ def heaviside(input: Tensor, values: Tensor) -> Tensor:  # noqa: A002
         out = np.where(np.isnan(x), 0, np.heaviside(x, v)) if x.dtype.kind == "f" else np.heaviside(x, v)
     except ValueError as e:
         raise ShapeError(f"heaviside: shapes {input.shape} and {values.shape} cannot be broadcast") from e
-    return from_numpy(np.asarray(out, dtype=input.dtype))
+    return ops.recorded(np.asarray(out, dtype=input.dtype), [input, values], "", "aten::heaviside")
 
 
 def xlogy(input: Any, other: Any) -> Tensor:  # noqa: A002
@@ -1151,7 +1167,6 @@ less = lt
 less_equal = le
 negative = neg
 not_equal = ne
-sgn = sign
 clip = clamp
 
 

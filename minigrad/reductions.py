@@ -786,7 +786,9 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # 
     # (each nan distinct, as PyTorch's sort-then-compare: numpy merges them by default)
     values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True, axis=axis,
                                         equal_nan=False)
-    out = [from_numpy(values)]
+    # (recorded as PyTorch records it: a backward that raises)
+    out = [ops.recorded(values, [input], *(("Unique2Backward0", "_unique2") if axis is None
+                                          else ("UniqueDimBackward0", "unique_dim")))]
     if return_inverse:
         out.append(from_numpy(inverse.reshape(a.shape if axis is None else -1).astype(int64)))
     if return_counts:
@@ -819,7 +821,8 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
         differs = (flat[1:] != flat[:-1]).reshape(flat.shape[0] - 1, math.prod(flat.shape[1:])).any(axis=1)
         starts = np.flatnonzero(np.concatenate(([True], differs)))
     values = flat[starts] if dim is None else np.moveaxis(flat[starts], 0, axis)
-    out = [from_numpy(np.ascontiguousarray(values))]
+    out = [ops.recorded(np.ascontiguousarray(values), [input], "UniqueConsecutiveBackward0",
+                        "unique_consecutive")]
     if return_inverse:
         inv = np.cumsum(np.isin(np.arange(flat.shape[0]), starts)) - 1
         out.append(from_numpy(inv.reshape(a.shape if dim is None else -1).astype(int64)))
@@ -921,15 +924,16 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
         raise InvalidParameterError("bincount: the input must be non-negative")
     if minlength < 0:  # (numpy's ValueError is no RuntimeError)
         raise InvalidParameterError(f"bincount: minlength should be >= 0, got {minlength}")
-    w = None if weights is None else weights.numpy(force=True)
-    if w is not None and w.dtype == np.float32:  # PyTorch adds float32 weights in float32, in order
+    if weights is None:
+        return from_numpy(np.bincount(x, minlength=minlength).astype(int64))
+    w = weights.numpy(force=True)
+    if w.dtype == np.float32:  # PyTorch adds float32 weights in float32, in order
         summed = np.zeros(max(int(x.max()) + 1 if x.size else 0, minlength), np.float32)
         np.add.at(summed, x, w)
-        return from_numpy(summed)
+        return ops.recorded(summed, [weights], "", "aten::bincount")
     out = np.bincount(x, weights=w, minlength=minlength)
-    if w is None:
-        return from_numpy(out.astype(int64))
-    return from_numpy(out.astype(np.float64))  # (float64 also for half and integer weights, as PyTorch)
+    # (float64 also for half and integer weights, as PyTorch)
+    return ops.recorded(out.astype(np.float64), [weights], "", "aten::bincount")
 
 
 def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002

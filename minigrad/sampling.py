@@ -34,6 +34,14 @@ def _made(a: Array, requires_grad: bool) -> Tensor:
     return leaf_requires_grad(t) if requires_grad else t
 
 
+def _sampled(draws: Array, params: list[Tensor], name: str, missing: str = "") -> Tensor:
+    """``draws`` as a tensor; recorded when a parameter requires grad, as PyTorch records a sample: zero
+    gradients, or a backward that raises for ``missing`` (:class:`minigrad.ops.Recorded`)."""
+    from minigrad import ops
+
+    return ops.recorded(draws, params, name, missing)
+
+
 def randperm(n: int, *, generator: Generator | None = None, dtype: DTypeLike = None,
              requires_grad: bool = False, **_: Any) -> Tensor:
     """A random permutation of 0..n-1 (int64 unless ``dtype``)."""
@@ -103,7 +111,7 @@ def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | N
     gen = resolve(generator)
     draws = _draws.bernoulli(gen, input.shape, p) if p is not None else _draws.bernoulli_tensor(gen, probs)
     dt = input.dtype if input.dtype.kind == "f" else float32
-    return from_numpy(draws.astype(dt))
+    return _sampled(draws.astype(dt), [input], "BernoulliBackward0", "" if p is None else "aten::bernoulli")
 
 
 def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:  # noqa: A002
@@ -117,7 +125,7 @@ def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:  # noq
     rates = input.numpy(force=True)
     if rates.size and not (rates >= 0).all():
         raise MinigradError("poisson: invalid Poisson rate, expected rate to be non-negative")
-    return from_numpy(_draws.poisson(resolve(generator), np.array(rates)))
+    return _sampled(_draws.poisson(resolve(generator), np.array(rates)), [input], "PoissonBackward0")
 
 
 def binomial(count: Tensor, prob: Tensor, generator: Generator | None = None) -> Tensor:
@@ -137,7 +145,7 @@ def binomial(count: Tensor, prob: Tensor, generator: Generator | None = None) ->
     except ValueError as e:
         raise InvalidParameterError(f"binomial: shapes {tuple(count.shape)} and {tuple(prob.shape)} do not "
                                     "broadcast") from e
-    return from_numpy(_draws.binomial(resolve(generator), n, np.array(p)))
+    return _sampled(_draws.binomial(resolve(generator), n, np.array(p)), [count, prob], "", "aten::binomial")
 
 
 def _standard_gamma(input: Tensor, generator: Generator | None = None) -> Tensor:  # noqa: A002
@@ -162,7 +170,8 @@ def _sample_dirichlet(input: Tensor, generator: Generator | None = None) -> Tens
         UnsupportedError: ``input`` not floating (PyTorch's NotImplementedError).
     """
     require_float_kernel("dirichlet", input.dtype)
-    return from_numpy(_draws.dirichlet(resolve(generator), np.array(input.numpy(force=True))))
+    draws = _draws.dirichlet(resolve(generator), np.array(input.numpy(force=True)))
+    return _sampled(draws, [input], "", "aten::_sample_dirichlet")
 
 
 def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator | None = None,
@@ -194,6 +203,8 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator 
         z = z * s.astype(zdt)
     if mean_t or std_t:
         z = z + m.astype(zdt)
+        # (PyTorch's overloads: Tensor mean 1, Tensor std 2, both 3)
+        return _sampled(z.astype(dt), tensors, f"NormalBackward{1 * mean_t + 2 * std_t}")
     return _made(z.astype(dt), requires_grad)
 
 

@@ -256,7 +256,10 @@ def block_diag(*tensors: Tensor) -> Tensor:
         before, after = np.zeros((r, left), dtype), np.zeros((r, width - left - c), dtype)
         rows.append(cat([from_numpy(before), b.astype(dtype), from_numpy(after)], 1))
         left += c
-    return cat(rows, 0) if rows else from_numpy(np.zeros((1, 0), dtype))  # PyTorch: one empty row
+    if not rows:
+        return from_numpy(np.zeros((1, 0), dtype))  # PyTorch: one empty row
+    out = cat(rows, 0)
+    return _named(out, out, "BlockDiagBackward0", out._ctx is not None)  # (PyTorch's one node)
 
 
 def cartesian_prod(*tensors: Tensor) -> Tensor:
@@ -439,12 +442,14 @@ def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:  #
     d0, d1 = _dims("rot90", dims, input.ndim)
     k %= 4
     if k == 1:
-        return flip(input, d1).transpose(d0, d1)
-    if k == 2:
-        return flip(input, (d0, d1))
-    if k == 3:
-        return flip(input, d0).transpose(d0, d1)
-    return clone(input)
+        out = flip(input, d1).transpose(d0, d1)
+    elif k == 2:
+        out = flip(input, (d0, d1))
+    elif k == 3:
+        out = flip(input, d0).transpose(d0, d1)
+    else:
+        out = clone(input)
+    return _named(out, input, "Rot90Backward0")  # (PyTorch's one node)
 
 
 def repeat(input: Tensor, *sizes: Any) -> Tensor:  # noqa: A002

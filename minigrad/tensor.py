@@ -1186,8 +1186,7 @@ class Tensor(TensorMethods):
         """Fill with ``value`` in place."""
         v = _fill_scalar(value, self.dtype, "fill_: value")
         if self._recorded(value):  # (PyTorch's Scalar overload: FillBackward2, its Tensor one: FillBackward3)
-            out = self._fill_("fill_", v)
-            return _named(out, out, "FillBackward3" if isinstance(value, Tensor) else "FillBackward2", True)
+            return self._fill_("fill_", v, "FillBackward3" if isinstance(value, Tensor) else "FillBackward2")
 
         def fill(a: Array) -> None:
             a[...] = v

@@ -111,7 +111,7 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
     if idx.size and (idx.min() < -n or idx.max() >= n):
         raise DimensionError(f"put: index out of range for a tensor of {n} elements")
     flat = indexing.index_put(input.reshape(-1), (idx % max(n, 1),), source.reshape(-1), accumulate)
-    return flat.reshape(input.shape)
+    return _named(flat.reshape(input.shape), input, "PutBackward0")
 
 
 def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *,  # noqa: A002

@@ -338,11 +338,12 @@ class RNNBase(Module):
             )
         weight = self.weight_ih_l0
         if rows.dtype != weight.dtype:
-            want, got = f"torch.{weight.dtype}", f"torch.{rows.dtype}"  # (PyTorch's words, for GRU/LSTM too)
+            # PyTorch's words, for GRU/LSTM too (np.dtype: a tensor's dtype prints "torch." already under
+            # minigrad.compat)
+            want, got = f"torch.{np.dtype(weight.dtype).name}", f"torch.{np.dtype(rows.dtype).name}"
             raise InvalidParameterError(
                 f"RNN input dtype ({got}) does not match weight dtype ({want}). Convert input: "
-                f"input.to({want}), or convert model: model.to({got}) ({name}: input dtype {rows.dtype} does "
-                f"not match the parameters' dtype {weight.dtype})"
+                f"input.to({want}), or convert model: model.to({got})"
             )
         batch = sizes[0]
         states = self._initial_states(hx, batch, batched, rows.dtype)

@@ -480,6 +480,8 @@ class Optimizer:
         self.__dict__.update(state)
         for name in _HOOK_REGISTRIES:
             self.__dict__.setdefault(name, OrderedDict())
+        if "defaults" in self.__dict__:  # PyTorch's __setstate__ (and so load_state_dict) adds it
+            self.defaults.setdefault("differentiable", False)
 
     def _add_hook(self, registry: str, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
         hooks: OrderedDict[int, Callable[..., Any]] = self.__dict__.setdefault(registry, OrderedDict())
@@ -838,8 +840,7 @@ class Optimizer:
                         f"loaded state for parameter {int(index)} lacks {missing}, needed by "
                         f"{self.__class__.__name__} with this parameter group's settings"
                     )
-        self.state = new_state
-        self.param_groups = new_groups
+        self.__setstate__({"state": new_state, "param_groups": new_groups})  # (as PyTorch's, which see)
         for post_hook in self._optimizer_load_state_dict_post_hooks.values():
             post_hook(self)
 

@@ -71,7 +71,10 @@ def main() -> None:
     """Import the framework, serve requests, and in each child run its program (never returns)."""
     kind = sys.argv[1]
     if kind == "torch":
-        import torch  # noqa: F401 - the point: children start with it imported
+        # the point: children start with it imported. torch._dynamo too: PyTorch imports it lazily, at a
+        # program's first optimizer step (about two seconds of CPU); importing runs nothing, starts no thread
+        import torch
+        import torch._dynamo  # noqa: F401
     else:
         from minigrad.compat import launcher
     # the protocol gets its own descriptor: fd 1 and 2 become the children's streams

@@ -751,6 +751,27 @@ SPECS: dict[str, list[Check]] = {
     "learned_optimizer_l2l.py": every_number(1e-5),  # LSTM optimizer, unrolled meta-loss, truncated BPTT
     "score_matching_toy.py": every_number(1e-5),  # DSM over a sigma ladder, func.grad scores, SSM, Langevin
     "graph_walk_inplace.py": every_number(1e-5),  # torchviz-style walk: in-place edges, node identities
+    # progs25: seeded, so every printed number
+    "glow_invertible_1x1.py": every_number(1e-5),  # ActNorm data init, 1x1 conv by slogdet and by LU, squeeze
+    "detr_set_prediction.py": every_number(1e-5),  # GIoU, exhaustive matching, no-object weight, aux losses
+    "poincare_embeddings.py": every_number(1e-5),  # custom Function distance, RSGD with renorm_, multinomial
+    "mmd_kernel_methods.py": every_number(1e-5),  # MMD permutation test, RFF, KRR by cholesky_solve, GMMN
+    "hawkes_point_process.py": every_number(1e-5),  # thinning by distributions, Hawkes MLE, RMTPP on a GRU
+    "kfac_shampoo_optimizers.py": every_number(1e-5),  # Optimizer subclasses, module hooks, eigh roots
+    "lqr_differentiable_control.py": every_number(1e-5),  # matrix_exp ZOH, Riccati, imitation, iLQR
+    "rbm_contrastive_divergence.py": every_number(1e-5),  # Gibbs chains, CD/PCD, exact log Z, samples
+    "memn2n_story_qa.py": every_number(1e-5),  # position/temporal encodings, nil-row grad hook, linear start
+    "procrustes_icp_rotations.py": every_number(1e-5),  # Kabsch by SVD, ICP, Procrustes, SVD gradients
+    "svgd_hmc_bayes_logreg.py": every_number(1e-5),  # SVGD with autograd kernels, HMC leapfrog, KSD
+    "neural_decision_forest.py": every_number(1e-5),  # routing by level products, pi fixed point, soft tree
+    "two_tower_retrieval.py": every_number(1e-5),  # EmbeddingBag offsets, logQ, hard negatives, batch_sampler
+    "bpe_tokenizer_torch.py": every_number(1e-5),  # pair counts by unique, merges by masks, tied bigram LM
+    "slot_attention_objects.py": every_number(1e-5),  # slots from a learned Gaussian, GRUCell, alpha masks
+    "gumbel_sinkhorn_sorting.py": every_number(1e-5),  # jit.script log-Sinkhorn, NeuralSort, straight-through
+    "spectral_clustering_som.py": every_number(1e-5),  # normalised Laplacian eigh, k-means++, mean shift, SOM
+    "alphazero_tictactoe.py": every_number(1e-5),  # PUCT search, Dirichlet root noise, rot90/flip symmetries
+    "ising_van_metropolis.py": every_number(1e-5),  # circular-pad conv Metropolis, masked-conv VAN
+    "neural_sdf_eikonal.py": every_number(1e-5),  # eikonal loss by create_graph, sphere tracing, hessian
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -116,7 +116,8 @@ class TestBadInput:
         assert out.shape == (5, 0, 4) and h.shape == c.shape == (2, 0, 4)
         with pytest.raises(TypeError, match="Tensor"):
             m([[1.0, 2.0, 3.0]])
-        with pytest.raises(mg.InvalidParameterError, match=r"dtype float64 does not match.*float32"):
+        with pytest.raises(mg.InvalidParameterError,
+                           match=r"dtype \(torch.float64\) does not match weight dtype \(torch.float32\)"):
             m(mg.randn(5, 2, 3, dtype=mg.float64))
 
     def test_wrong_hidden_shapes(self) -> None:
