@@ -58,3 +58,27 @@ def test_a_forked_program_runs_as_in_a_new_interpreter(kind: str, tmp_path: Path
         assert (_unseeded(again) != _unseeded(got)) == (kind == "torch")
     finally:
         server.close()
+
+
+@pytest.mark.parametrize("kind", ["torch", "minigrad"])
+@pytest.mark.parametrize(("body", "shown"), [("raise SystemExit('bye')", "bye"),
+                                             ("raise KeyError('lost')", "KeyError: 'lost'")])
+def test_a_forked_program_fails_as_in_a_new_interpreter(kind: str, body: str, shown: str,
+                                                        tmp_path: Path) -> None:
+    """A child leaves by os._exit after the program: the status and stderr of an exit message or an
+    uncaught exception are still Python's (status 1, the message or traceback on stderr)."""
+    if kind == "torch":
+        require_torch()
+    program = tmp_path / "leave.py"
+    program.write_text(f"import torch\nprint('before')\n{body}\n")
+    proc = runner._start(str(program), kind == "minigrad")
+    fresh, err = proc.communicate(timeout=runner.TIMEOUT)
+    assert proc.returncode == 1 and fresh == "before\n" and shown in err
+    server = runner._Server(kind)
+    try:
+        server.start(str(program))
+        with pytest.raises(AssertionError, match=f"leave.py failed under {kind}") as failed:
+            server.finish(str(program))
+        assert shown in str(failed.value) and "before" in str(failed.value)
+    finally:
+        server.close()
