@@ -22,7 +22,7 @@ import numpy as np
 
 from minigrad import memory_formats
 from minigrad.dtypes import resolve_dtype, tensor_type_name
-from minigrad.errors import DeviceError, MinigradError, ShapeError
+from minigrad.errors import DeviceError, MinigradError, ShapeError, bool_args
 from minigrad.grad_mode import _mode
 from minigrad.layouts import strided
 from minigrad.shapes import norm_dim, shape_arg
@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from minigrad import selection as selection
     from minigrad import shape_ops as shape_ops
     from minigrad import statistics as statistics
+    from minigrad import top_level as top_level
     from minigrad import typed_tensors as typed_tensors
     from minigrad import writes as writes
     from minigrad.autograd import engine as engine
@@ -1444,7 +1445,10 @@ class TensorMethods:
         return indexing.argwhere(self)
 
     def where(self: Any, condition: Tensor, other: Any) -> Tensor:
-        """self where ``condition``, else other."""
+        """self where ``condition``, else other (a Tensor or a number: a numpy array or a list raises
+        PyTorch's TypeError)."""
+        if not isinstance(condition, tensor.Tensor) or not top_level._operand(other):
+            raise top_level.where_error((condition, other), method=True)
         return tensor.where(condition, self, other)
 
     def as_strided(self: Any, size: Any, stride: Any, storage_offset: builtins.int | None = None) -> Tensor:
@@ -1757,6 +1761,7 @@ class TensorMethods:
         """This tensor (minigrad shares memory between threads already; there are no worker processes)."""
         return cast("Tensor", self)
 
+    @bool_args("wrap")
     def fill_diagonal_(self: Any, fill_value: Any, wrap: builtins.bool = False) -> Tensor:
         """Fill the main diagonal with ``fill_value`` in place (a matrix, or all dims equal); returns self.
 
@@ -1939,6 +1944,7 @@ class TensorMethods:
             out.grad = copy.deepcopy(g, memo)
         return out
 
+    @bool_args("non_blocking")
     def type(self: Any, dtype: Any = None, non_blocking: builtins.bool = False, **_: Any) -> Any:
         """Without a dtype, PyTorch's type string (``'torch.FloatTensor'``); with one, ``self.to(dtype)``.
 

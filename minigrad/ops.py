@@ -76,6 +76,18 @@ class AccumulateGrad:
         """PyTorch's name for the node: ``torch::autograd::AccumulateGrad``."""
         return "torch::autograd::AccumulateGrad"
 
+    def register_prehook(self, fn: Callable[[tuple[Tensor | None, ...]], Any]) -> Any:
+        """Call ``fn((grad,))`` before backward accumulates ``grad`` into the leaf's ``.grad`` (after the
+        leaf's tensor hooks); a returned 1-tuple replaces the gradient. Returns a handle whose
+        ``remove()`` unregisters it. (Kept with the leaf: see ``graph.register_accumulator_hook``.)"""
+        return _methods.graph.register_accumulator_hook(self.variable, fn, pre=True)
+
+    def register_hook(self, fn: Callable[[tuple[Tensor | None, ...], tuple[Tensor | None, ...]], Any]) -> Any:
+        """Call ``fn((), (grad,))`` after backward has accumulated ``grad`` into the leaf's ``.grad``
+        (and after its post-accumulate-grad hooks); it may return only None or ``()``. Returns a handle
+        whose ``remove()`` unregisters it."""
+        return _methods.graph.register_accumulator_hook(self.variable, fn, pre=False)
+
     def __repr__(self) -> str:
         return f"<AccumulateGrad object at {id(self):#x}>"
 

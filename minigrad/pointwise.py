@@ -34,6 +34,7 @@ from minigrad.errors import (
     ShapeError,
     UnsupportedError,
     _KernelParameterError,
+    bool_args,
     not_tensor_error,
     python_type_name,
 )
@@ -995,6 +996,7 @@ def signbit(input: Tensor) -> Tensor:  # noqa: A002
     return from_numpy(np.signbit(_values(input)))
 
 
+@bool_args("equal_nan")
 def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,  # noqa: A002
             equal_nan: bool = False) -> Tensor:
     """|input - other| <= atol + rtol * |other|, elementwise (bool); nan == nan if ``equal_nan``.
@@ -1017,6 +1019,7 @@ def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
                                             equal_nan=equal_nan)))
 
 
+@bool_args("equal_nan")
 def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,  # noqa: A002
              equal_nan: bool = False) -> bool:
     """True if every element is close (see :func:`isclose`; raises as it does)."""

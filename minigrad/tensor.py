@@ -65,6 +65,7 @@ from minigrad.errors import (
     _BoolProductError,
     _IndexTypeError,
     _MaskDTypeError,
+    bool_error,
     not_tensor_error,
     user_stacklevel,
 )
@@ -377,6 +378,8 @@ class Tensor(TensorMethods):
         """The data as an ndarray (shared, not copied). Raises MinigradError, as PyTorch's, for a tensor that
         requires grad while grad mode is on, unless ``force=True`` (PyTorch's detach-and-copy to the CPU,
         which shares the memory here, the data being on the CPU already)."""
+        if force is not True and force is not False:  # (PyTorch's parser takes only bools)
+            raise bool_error("numpy", "force", force)
         if self._requires_grad and not force and _mode.record:
             raise MinigradError(NUMPY_REQUIRES_GRAD)
         a = self._array
@@ -1151,6 +1154,8 @@ class Tensor(TensorMethods):
             ShapeError: ``src`` does not broadcast to self's shape.
             MinigradError: self requires grad and grad mode is on.
         """
+        if non_blocking is not True and non_blocking is not False:  # (PyTorch's parser takes only bools)
+            raise bool_error("copy_", "non_blocking", non_blocking)
         src = state_operand(src)
         if isinstance(src, (builtins.bool, builtins.int, builtins.float)):
             src = from_numpy(np.asarray(src))  # (int64, float64 or bool, cast to self's dtype below)
@@ -1307,6 +1312,8 @@ class Tensor(TensorMethods):
     def any(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """True where any element over ``dim`` is non-zero (uint8 stays uint8, as PyTorch); no gradient.
         ``dim=()`` reduces no dim (PyTorch's any/all; sum's () is every dim)."""
+        if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
+            raise bool_error("any", "keepdim", keepdim)
         axis = () if isinstance(dim, (tuple, list)) and not dim else norm_dims(dim, self.ndim)
         out = np.asarray(self._array.any(axis=axis, keepdims=keepdim))
         return from_numpy(out.astype(self.dtype) if self.dtype == np.uint8 else out)
@@ -1314,6 +1321,8 @@ class Tensor(TensorMethods):
     @dim_aliases
     def all(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """True where every element over ``dim`` (as any's) is non-zero (uint8 stays uint8); no gradient."""
+        if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
+            raise bool_error("all", "keepdim", keepdim)
         axis = () if isinstance(dim, (tuple, list)) and not dim else norm_dims(dim, self.ndim)
         out = np.asarray(self._array.all(axis=axis, keepdims=keepdim))
         return from_numpy(out.astype(self.dtype) if self.dtype == np.uint8 else out)
@@ -1484,6 +1493,8 @@ class Tensor(TensorMethods):
         ``dtype``: cast to it first; an integer or bool ``dtype`` is also the result's (PyTorch sums in it,
         wrapping; the int64 sum cast back wraps alike).
         """
+        if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
+            raise bool_error("sum", "keepdim", keepdim)
         if dtype is not None:
             t = self.astype(dtype)
             out = t.sum(dim, keepdim)
@@ -1504,6 +1515,8 @@ class Tensor(TensorMethods):
         Raises:
             MinigradError: on an integer or bool tensor (as PyTorch) without a float ``dtype``.
         """
+        if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
+            raise bool_error("mean", "keepdim", keepdim)
         t = self if dtype is None else self.astype(dtype)
         if t.dtype.kind != "f":
             # PyTorch's words (scripts print them): its legacy type name, Long for int64
@@ -1535,6 +1548,8 @@ class Tensor(TensorMethods):
     def _var(self, fn: str, dim: int | Sequence[int] | None, unbiased: builtins.bool | None,
              keepdim: builtins.bool, correction: builtins.float | None) -> Tensor:
         # fn: the name the degrees-of-freedom warning gives (var, or torch.var_mean's)
+        if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
+            raise bool_error(fn, "keepdim", keepdim)
         dims, correction = self._var_args(fn, dim, correction, unbiased)
         return _ops.Var.apply(self, dims=dims, keepdim=keepdim, correction=correction)
 
@@ -1542,8 +1557,10 @@ class Tensor(TensorMethods):
                   unbiased: builtins.bool | None) -> tuple[tuple[int, ...] | None, builtins.float]:
         if self.dtype.kind != "f":
             raise MinigradError("std and var only support floating point and complex dtypes")
-        if isinstance(dim, (builtins.bool, np.bool_)):  # x.var(False): the bool is unbiased, not a dim
-            dim, unbiased = None, builtins.bool(dim)
+        if dim is True or dim is False:  # x.var(False): the bool is unbiased, not a dim
+            dim, unbiased = None, dim
+        elif unbiased is not None and unbiased is not True and unbiased is not False:
+            raise bool_error(fn, "unbiased", unbiased)  # (None: not given; PyTorch refuses 1 as any non-bool)
         if unbiased is not None or correction is None:  # (correction=None: the default, 1)
             correction = 0 if unbiased is False else 1
         dims = norm_dims(dim, self.ndim)
@@ -1587,6 +1604,8 @@ class Tensor(TensorMethods):
         ``dim=None`` or a tuple it is shared evenly (as ``torch.max(x)`` and
         ``torch.amax``).
         """
+        if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
+            raise bool_error("max", "keepdim", keepdim)
         if isinstance(dim, Tensor):
             return self.maximum(dim)
         values = self._extreme(_ops.Max, dim, keepdim)
@@ -1599,6 +1618,8 @@ class Tensor(TensorMethods):
     @dim_aliases
     def min(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
         """The smallest value; with an int ``dim``, ``(values, indices)``; ties as in :meth:`max`."""
+        if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
+            raise bool_error("min", "keepdim", keepdim)
         if isinstance(dim, Tensor):
             return self.minimum(dim)
         values = self._extreme(_ops.Min, dim, keepdim)
@@ -1611,6 +1632,8 @@ class Tensor(TensorMethods):
     @dim_aliases
     def amax(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Max over ``dim`` with the gradient shared evenly among ties."""
+        if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
+            raise bool_error("amax", "keepdim", keepdim)
         dims = norm_dims(dim, self.ndim)  # explicit dims: amax's NaN gradient differs from max()'s
         return _ops.Max.apply(self, dims=tuple(range(self.ndim)) if dims is None else dims, keepdim=keepdim,
                               first=False)
@@ -1618,11 +1641,15 @@ class Tensor(TensorMethods):
     @dim_aliases
     def amin(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Min over ``dim`` with the gradient shared evenly among ties."""
+        if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
+            raise bool_error("amin", "keepdim", keepdim)
         dims = norm_dims(dim, self.ndim)
         return _ops.Min.apply(self, dims=tuple(range(self.ndim)) if dims is None else dims, keepdim=keepdim,
                               first=False)
 
     def _arg(self, fn: Callable[..., Array], dim: int | None, keepdim: builtins.bool) -> Tensor:
+        if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
+            raise bool_error(fn.__name__, "keepdim", keepdim)
         if self._array.size == 0 and (dim is None or self.shape[norm_dim(dim, self.ndim)] == 0):
             raise DimensionError(f"{fn.__name__}() over an empty dim of a tensor of shape {self.shape}")
         if dim is None:
@@ -1649,6 +1676,8 @@ class Tensor(TensorMethods):
 
         The shift is constant (detached): it cancels in value and gradient.
         """
+        if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
+            raise bool_error("logsumexp", "keepdim", keepdim)
         if isinstance(dim, (tuple, list)) and not dim:
             raise DimensionError("logsumexp: dim must name at least one dim, got ()")
         x = self._floating()  # integers and bools give the default float dtype, as PyTorch
@@ -2244,6 +2273,9 @@ def tensor(data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = Fals
     ``pin_memory`` has no effect on the CPU.
     """
     check_device(device)
+    for name, flag in (("requires_grad", requires_grad), ("pin_memory", pin_memory)):
+        if flag is not True and flag is not False:
+            raise bool_error("tensor", name, flag)
     if isinstance(dtype, int):  # Tensor(2, 3) means sizes; tensor(2, dtype=3) is a bad dtype
         resolve_dtype(dtype)
     t = _new(Tensor)  # (not Tensor(...): minigrad's data rules even where torch.Tensor's apply, see there)

@@ -539,6 +539,71 @@ def run_post_accumulate_hooks(leaf: Tensor) -> None:
         raise MinigradError("Tensor post accumulate grad hooks should return None.")
 
 
+# id(leaf) -> (a weak reference that drops the entry with the leaf, its AccumulateGrad's pre-hooks, its
+# hooks): kept with the leaf rather than on the node object, which minigrad's graph does not hold (PyTorch's
+# graph does: ``y.grad_fn.next_functions[0][0].register_hook(f)`` then ``y.backward()`` runs f).
+_accumulator_hooks: dict[int, tuple[weakref.ref[Tensor], dict[int, Callable[..., Any]],
+                                    dict[int, Callable[..., Any]]]] = {}
+
+
+def register_accumulator_hook(leaf: Tensor, fn: Callable[..., Any], pre: bool) -> _HookHandle:
+    """``AccumulateGrad.register_prehook`` / ``register_hook`` for ``leaf``'s node: ``fn(grad_outputs)``
+    before the gradient is accumulated into ``leaf.grad`` (a returned tuple replaces it), or
+    ``fn(grad_inputs, grad_outputs)`` after (``grad_inputs`` is ``()``; only None or ``()`` may be
+    returned). Run by backward, not by ``autograd.grad`` (which accumulates nothing), as PyTorch's."""
+    key = id(leaf)
+    if key not in _accumulator_hooks:
+        def forget(_: object, k: int = key) -> None:
+            _accumulator_hooks.pop(k, None)
+        _accumulator_hooks[key] = (weakref.ref(leaf, forget), {}, {})
+    entry = _accumulator_hooks[key]
+    hooks = entry[1] if pre else entry[2]
+    handle = _HookHandle(hooks)
+    hooks[handle.id] = fn
+    _extras.post_accumulate = _extras.leaf_hooks = True  # (the engine's one test for leaves with hooks)
+    return handle
+
+
+def _hook_result(hook: Callable[..., Any], new: Any, expected: int) -> None:
+    """PyTorch's errors for a node hook's return value other than None or a tuple of ``expected`` items.
+
+    Raises:
+        TypeError: not a tuple.
+        MinigradError: a tuple of another length.
+    """
+    if not isinstance(new, tuple):
+        raise TypeError(f"expected tuple, but hook returned '{type(new).__name__}'")
+    if len(new) != expected:
+        name = getattr(hook, "__name__", hook)
+        raise MinigradError(f"hook '{name}' has returned an incorrect number of values (got {len(new)}, but "
+                            f"expected {expected})")
+
+
+def accumulate_hooked(leaf: Tensor, g: Tensor, accumulate: Callable[[Tensor], None]) -> None:
+    """What the leaf's AccumulateGrad node does when some leaf has hooks: its pre-hooks (each may replace
+    the gradient; None stops it), ``accumulate(g)``, the leaf's post-accumulate-grad hooks, then its
+    node's hooks (PyTorch's order).
+
+    Raises:
+        TypeError, MinigradError: a hook returned a value PyTorch refuses (see :func:`_hook_result`).
+    """
+    entry = _accumulator_hooks.get(id(leaf))
+    grad: Tensor | None = g
+    for hook in list(entry[1].values()) if entry is not None else ():
+        new = hook((grad,))
+        if new is not None:
+            _hook_result(hook, new, 1)
+            grad = new[0]
+    if grad is None:  # (a pre-hook dropped it: nothing reaches .grad, as PyTorch's undefined gradient)
+        return
+    accumulate(grad)
+    run_post_accumulate_hooks(leaf)
+    for hook in list(entry[2].values()) if entry is not None else ():
+        new = hook((), (grad,))
+        if new is not None:
+            _hook_result(hook, new, 0)
+
+
 def increment_version(tensor: Tensor | Sequence[Tensor]) -> None:
     """Bump the version counter of ``tensor`` (or of each of a list), as an in-place op would."""
     for t in [tensor] if isinstance(tensor, Tensor) else tensor:

@@ -19,6 +19,7 @@ from minigrad.errors import (
     _AssertedParameterError,
     _IndexArgumentError,
     _KernelParameterError,
+    bool_args,
 )
 from minigrad.nn import _checks
 from minigrad.nn.functional._grad_names import named
@@ -43,6 +44,7 @@ def _index_array(input: Any, fn: str) -> Array:  # noqa: A002
     return idx
 
 
+@bool_args("scale_grad_by_freq", "sparse")
 def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,  # noqa: A002
               max_norm: float | None = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
               sparse: bool = False) -> Tensor:
