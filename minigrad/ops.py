@@ -135,12 +135,13 @@ class Function:
     run without ``retain_graph`` (the saved arrays are then gone).
     """
 
-    __slots__ = ("edges", "hooks", "label", "label_inputs", "out_version", "parents", "prior", "seq",
+    __slots__ = ("edges", "given", "hooks", "label", "label_inputs", "out_version", "parents", "prior", "seq",
                  "versions")
     #: names of attributes holding saved arrays, dropped by :meth:`release`
     saved: ClassVar[tuple[str, ...]] = ()
 
     parents: tuple[Tensor, ...]  # () once released
+    given: Any  # (unset unless an op's dim was given unnormalized: grad_fn._saved_dim shows it as given)
     seq: int  # creation order: a node is always processed after its users
     versions: list[int]  # the inputs' version counters when recorded
     # Set only when not 0: the result's version when recorded (an in-place op's result), read with getattr.

@@ -1500,7 +1500,10 @@ class Tensor(TensorMethods):
             out = t.sum(dim, keepdim)
             return out if out.dtype == t.dtype else out.astype(t.dtype)
         t = self if self.dtype.kind == "f" else from_numpy(self._array.astype(int64))
-        return _ops.Sum.apply(t, dims=norm_dims(dim, self.ndim), keepdim=keepdim)
+        out = _ops.Sum.apply(t, dims=norm_dims(dim, self.ndim), keepdim=keepdim)
+        if dim is not None and out._ctx is not None:
+            out._ctx.given = dim  # (grad_fn._saved_dim shows dim as given, unnormalized, as PyTorch's)
+        return out
 
     def _count(self, dims: tuple[int, ...] | None) -> int:
         if dims is None:
@@ -1526,7 +1529,10 @@ class Tensor(TensorMethods):
                                 f"floating point or complex dtype. Got: {got}")
         if t is not self:
             return t.mean(dim, keepdim)
-        return _ops.Mean.apply(self, dims=norm_dims(dim, self.ndim), keepdim=keepdim)
+        out = _ops.Mean.apply(self, dims=norm_dims(dim, self.ndim), keepdim=keepdim)
+        if dim is not None and out._ctx is not None:
+            out._ctx.given = dim  # (as sum's)
+        return out
 
     @dim_aliases
     def var(self, dim: int | Sequence[int] | None = None, unbiased: builtins.bool | None = None,
@@ -1762,7 +1768,10 @@ class Tensor(TensorMethods):
         if self.ndim < 2 or a == b:
             return self
         order[a], order[b] = order[b], order[a]
-        return self._view(_ops.Permute.apply(self, dims=tuple(order), kind=_kind))
+        out = _ops.Permute.apply(self, dims=tuple(order), kind=_kind)
+        if (dim0 != a or dim1 != b or a > b) and out._ctx is not None:
+            out._ctx.given = (dim0, dim1)  # (grad_fn._saved_dim0/1: the dims as given, as PyTorch's)
+        return self._view(out)
 
     @property
     def T(self) -> Tensor:  # noqa: N802 - PyTorch's name
@@ -2430,7 +2439,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     have = ref._array.shape
     rest = have[:d] + have[d + 1:]
     if len(shapes) == 1 or {(len(s), s[:d] + s[d + 1:]) for s in shapes} == {(len(have), rest)}:
-        return _ops.Cat.apply(*_as_dtype(ts, dt), dim=d)
+        return _given(_ops.Cat.apply(*_as_dtype(ts, dt), dim=d), d, dim)
     for i, t in enumerate(ts):
         s = t._array.shape
         if s[:d] + s[d + 1:] != rest or len(s) != len(have):
@@ -2440,7 +2449,15 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                 words = (f"Sizes of tensors must match except in dimension {d}. Expected size {ref.shape[k]} "
                          f"but got size {t.shape[k]} for tensor number {i} in the list.")
             raise ShapeError(f"cat: {words} (tensor {i} has shape {t.shape}, tensor 0 {ref.shape})")
-    return _ops.Cat.apply(*_as_dtype(ts, dt), dim=d)
+    return _given(_ops.Cat.apply(*_as_dtype(ts, dt), dim=d), d, dim)
+
+
+def _given(out: Tensor, d: int, dim: Any) -> Tensor:
+    """``out`` with its node keeping ``dim`` as given where it differs from the normalized ``d``: PyTorch's
+    ``grad_fn._saved_dim`` shows -1 as given (wrapped to an unsigned int)."""
+    if dim != d and out._ctx is not None:
+        out._ctx.given = dim
+    return out
 
 
 @dim_aliases
@@ -2459,7 +2476,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
         i = next(i for i, t in enumerate(ts) if t._array.shape != have)
         raise ShapeError(f"stack: tensor {i} has shape {ts[i].shape}, but tensor 0 has shape {ts[0].shape}")
     d = norm_dim(dim, len(have) + 1)
-    return _ops.Stack.apply(*_as_dtype(ts, _joined_dtype(ts)), dim=d)
+    return _given(_ops.Stack.apply(*_as_dtype(ts, _joined_dtype(ts)), dim=d), d, dim)
 
 
 def _joined_dtype(ts: list[Tensor]) -> np.dtype[Any]:

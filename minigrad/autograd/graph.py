@@ -21,6 +21,7 @@ from __future__ import annotations
 import abc
 import gc
 import math
+import operator
 import sys
 import threading
 import weakref
@@ -236,21 +237,30 @@ _KEEPS_SIZES = frozenset({"SumBackward0", "SumBackward1", "MeanBackward0", "Mean
                           "ExpandBackward0", "SqueezeBackward0"})
 
 
+def _unsigned(dim: Any) -> int:
+    """A dim as PyTorch's node attributes show it: a negative one as its unsigned 64-bit int."""
+    d = operator.index(dim)
+    return d + 2**64 if d < 0 else d
+
+
 def _saved_argument(node: ops.Function, label: str, key: str, inputs: Sequence[Tensor]) -> Any:
     """The non-tensor arguments PyTorch's node keeps (``_saved_dim``, ``_saved_keepdim``,
     ``_saved_self_sym_sizes``, ...), from what minigrad's node holds; AttributeError where it keeps none.
-    Dims are the normalized ones (PyTorch's shows a negative dim as given, wrapped to an unsigned int)."""
+    Dims as given (the op keeps them in ``given`` where they differ from its normalized ones), a negative
+    one wrapped to an unsigned 64-bit int, as PyTorch shows it (-1: 2**64 - 1)."""
     cls = ops.op_class(node)
     reduction = cls in (ops.Sum, ops.Mean) and label in ("SumBackward1", "MeanBackward1")
+    given = getattr(node, "given", None)
     if key == "dim" and reduction:
-        return tuple(node.dims)
+        dims = node.dims if given is None else given if isinstance(given, (tuple, list)) else (given,)
+        return tuple(_unsigned(d) for d in dims)
     if key == "keepdim" and reduction:
         return bool(node.keepdim)
     if key == "dim" and cls in (ops.Cat, ops.Stack) and label in ("CatBackward0", "StackBackward0"):
-        return int(node.dim)
+        return _unsigned(node.dim if given is None else given)
     if key in ("dim0", "dim1") and cls is ops.Permute and label == "TransposeBackward0":
-        swapped = [i for i, d in enumerate(node.dims) if i != d]
-        return swapped[0 if key == "dim0" else 1]
+        swapped = given or [i for i, d in enumerate(node.dims) if i != d]
+        return _unsigned(swapped[0 if key == "dim0" else 1])
     if key in ("self_sym_sizes", "self_sym_numel") and (label in _KEEPS_SIZES if key == "self_sym_sizes"
                                                          else label in ("MeanBackward0", "MeanBackward1")):
         if not inputs:  # (minigrad's node drops its inputs when backward frees it)

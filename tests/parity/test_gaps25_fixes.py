@@ -228,3 +228,34 @@ def test_where_error_lists_pytorchs_overloads() -> None:
         raise AssertionError("no TypeError")
 
     assert message(mg) == message(torch)
+
+
+# ------------------------------------------------------------ 3. negative dims in grad_fn's attributes
+
+_SAVED_DIMS: list[tuple[str, Callable[[Any, Any], Any], str]] = [
+    ("sum(-1)", lambda lib, x: x.sum(-1), "_saved_dim"),
+    ("sum(-1, keepdim)", lambda lib, x: x.sum(-1, keepdim=True), "_saved_dim"),
+    ("sum((2, 0))", lambda lib, x: x.sum((2, 0)), "_saved_dim"),
+    ("sum([-1, 0])", lambda lib, x: x.sum([-1, 0]), "_saved_dim"),
+    ("sum(np.int64(-2))", lambda lib, x: x.sum(np.int64(-2)), "_saved_dim"),
+    ("sum(1)", lambda lib, x: x.sum(1), "_saved_dim"),
+    ("mean((0, -1))", lambda lib, x: x.mean((0, -1)), "_saved_dim"),
+    ("mean(-2)", lambda lib, x: x.mean(-2), "_saved_dim"),
+    ("cat(-1)", lambda lib, x: lib.cat([x, x], -1), "_saved_dim"),
+    ("cat(-3)", lambda lib, x: lib.cat([x, x], -3), "_saved_dim"),
+    ("stack(-1)", lambda lib, x: lib.stack([x, x], -1), "_saved_dim"),
+    ("stack(1)", lambda lib, x: lib.stack([x, x], 1), "_saved_dim"),
+    ("transpose(0, -1) dim1", lambda lib, x: x.transpose(0, -1), "_saved_dim1"),
+    ("transpose(-1, 0) dim0", lambda lib, x: x.transpose(-1, 0), "_saved_dim0"),
+    ("transpose(2, 0) dim0", lambda lib, x: x.transpose(2, 0), "_saved_dim0"),
+    ("transpose(2, 0) dim1", lambda lib, x: x.transpose(2, 0), "_saved_dim1"),
+    ("transpose(0, 1) dim1", lambda lib, x: x.transpose(0, 1), "_saved_dim1"),
+]
+
+
+@pytest.mark.parametrize(("label", "call", "name"), _SAVED_DIMS, ids=[label for label, _, _ in _SAVED_DIMS])
+def test_saved_dims_are_shown_as_given(label: str, call: Callable[[Any, Any], Any], name: str) -> None:
+    def saved(lib: Any) -> Any:
+        return getattr(call(lib, lib.ones(2, 3, 4, requires_grad=True)).grad_fn, name)
+
+    assert saved(mg) == saved(torch), label
