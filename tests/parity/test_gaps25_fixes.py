@@ -259,3 +259,48 @@ def test_saved_dims_are_shown_as_given(label: str, call: Callable[[Any, Any], An
         return getattr(call(lib, lib.ones(2, 3, 4, requires_grad=True)).grad_fn, name)
 
     assert saved(mg) == saved(torch), label
+
+
+# ------------------------------------------------------------ 5. embedding_bag's scale_grad_by_freq
+
+
+def _bag_grads(lib: Any, flat: Any, offsets: Any, num: int, mode: str, pad: int | None, weighted: bool,
+               upstream: Any) -> tuple[Any, Any]:
+    weight = lib.tensor(np.linspace(-1.0, 1.0, num * 3).reshape(num, 3), requires_grad=True)
+    kw: dict[str, Any] = {"mode": mode, "scale_grad_by_freq": True, "padding_idx": pad}
+    if weighted:
+        kw["per_sample_weights"] = lib.tensor(np.linspace(0.5, 2.0, len(flat)))
+    out = lib.nn.functional.embedding_bag(lib.tensor(flat), weight, lib.tensor(offsets), **kw)
+    (out * lib.tensor(upstream[: out.shape[0]])).sum().backward()
+    return out.detach().numpy(), weight.grad.numpy()
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("mode", ["sum", "mean"])
+def test_embedding_bag_scales_gradients_by_frequency_as_pytorch(seed: int, mode: str) -> None:
+    rng = np.random.default_rng(seed)
+    num = int(rng.integers(2, 7))
+    flat = rng.integers(0, num, int(rng.integers(1, 12)))
+    offsets = np.sort(rng.integers(0, flat.size, int(rng.integers(1, 4))))
+    offsets[0] = 0
+    pad = None if seed % 3 == 0 else int(rng.integers(0, num))
+    weighted = mode == "sum" and seed % 2 == 1
+    upstream = rng.standard_normal((4, 3))
+    want = _bag_grads(torch, flat, offsets, num, mode, pad, weighted, upstream)
+    got = _bag_grads(mg, flat, offsets, num, mode, pad, weighted, upstream)
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-6, atol=1e-9)  # the values are unchanged
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-6, atol=1e-9)
+
+
+def test_embedding_bag_module_scale_grad_by_freq_and_max_mode() -> None:
+    def run(lib: Any) -> tuple[str, list[list[float]], tuple[str, str]]:
+        bag = lib.nn.EmbeddingBag.from_pretrained(lib.tensor(np.arange(18.0).reshape(6, 3)), freeze=False,
+                                                  scale_grad_by_freq=True, mode="mean")
+        bag(lib.tensor([[1, 1, 2], [3, 1, 5]])).sum().backward()
+        maxed = lib.nn.EmbeddingBag(6, 3, mode="max", scale_grad_by_freq=True)
+        refused = _outcome(lambda: maxed(lib.tensor([[1, 2]])))
+        return repr(bag), np.round(bag.weight.grad.numpy(), 6).tolist(), refused
+
+    got, want = run(mg), run(torch)
+    assert got[:2] == want[:2]
+    assert got[2][1] == want[2][1] and want[2][0] == "ValueError"
