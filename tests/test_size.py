@@ -582,8 +582,8 @@ BUDGETS: dict[str, int] = {
     # +5 norm_except_dim (weight_norm) checks dim
     # +1 (progs24): F.glu's PyTorch messages
     # (gaps, progs11 and tinyops merged; +16 progs22; +4 gaps24: numpy(force=True))
-    # +24 gaps25: bool params refused; +19 embedding_bag's scale_grad_by_freq
-    "minigrad/nn": 16325,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
+    # +24 gaps25: bool params refused; +19 embedding_bag's scale_grad_by_freq; +10 label_smoothing
+    "minigrad/nn": 16335,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1044,8 +1044,8 @@ BUDGETS: dict[str, int] = {
     # (merge of progs24: both sides' lines)
     # (progs15 and hunt15 merged: the lists above; +187 gaps24: the lists above)
     # (merge of gaps24: both sides' lines)
-    # +359 gaps25: bool params, AccumulateGrad hooks, torch.where's checks, _saved_dim, embedding_bag
-    "minigrad": 65845,  # (progs15 and hunt15 merged: the lists above)
+    # +369 gaps25: bool params, AccumulateGrad hooks, torch.where's checks, _saved_dim, embedding_bag, ...
+    "minigrad": 65855,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

@@ -304,3 +304,30 @@ def test_embedding_bag_module_scale_grad_by_freq_and_max_mode() -> None:
     got, want = run(mg), run(torch)
     assert got[:2] == want[:2]
     assert got[2][1] == want[2][1] and want[2][0] == "ValueError"
+
+
+# ------------------------------------------------------------ 6. CrossEntropyLoss's label_smoothing
+
+
+@pytest.mark.parametrize("smoothing", [-0.1, -1.0, 0.0, 0.25, 1.0, True, np.float64(0.1)], ids=repr)
+def test_cross_entropy_loss_takes_label_smoothing_as_pytorch(smoothing: Any) -> None:
+    x, y = np.linspace(-1.0, 1.0, 12).reshape(3, 4), np.array([0, 2, 3])
+
+    def losses(lib: Any) -> list[float]:
+        module = lib.nn.CrossEntropyLoss(label_smoothing=smoothing)(lib.tensor(x), lib.tensor(y))
+        function = lib.nn.functional.cross_entropy(lib.tensor(x), lib.tensor(y), label_smoothing=smoothing)
+        return [float(module), float(function)]
+
+    np.testing.assert_allclose(losses(mg), losses(torch), rtol=1e-12)
+
+
+@pytest.mark.parametrize("smoothing", [1.5, "0.1", None], ids=repr)
+def test_cross_entropy_label_smoothing_refusals_are_pytorchs_classes(smoothing: Any) -> None:
+    x, y = np.zeros((2, 3)), np.array([0, 1])
+    want = _outcome(lambda: torch.nn.CrossEntropyLoss(label_smoothing=smoothing)(torch.tensor(x),
+                                                                                  torch.tensor(y)))
+    # (minigrad's layer refuses at construction what PyTorch's forward refuses)
+    got = _outcome(lambda: mg.nn.CrossEntropyLoss(label_smoothing=smoothing))
+    assert got[0] == want[0] and got[1].startswith(want[1]), (got, want)
+    assert _outcome(lambda: mg.nn.functional.cross_entropy(mg.tensor(x), mg.tensor(y),
+                                                           label_smoothing=smoothing))[0] == want[0]
