@@ -184,10 +184,16 @@ def allocating(fn: _F) -> _F:
     return cast(_F, call)
 
 
+_HEAP_TYPE = 1 << 9  # (Py_TPFLAGS_HEAPTYPE: a class made by a class statement, not by C code)
+
+
 def python_type_name(value: object) -> str:
-    """The name PyTorch's argument checks give a value's type: ``int``, ``numpy.ndarray``, ``NoneType``."""
+    """The name PyTorch's argument checks give a value's type, its C ``tp_name``: ``int``, ``NoneType``,
+    ``numpy.ndarray`` (a C type, with its module), ``P`` (a class of Python code: its name alone)."""
     cls = type(value)
-    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+    if cls.__module__ == "builtins" or cls.__flags__ & _HEAP_TYPE:
+        return cls.__name__
+    return f"{cls.__module__}.{cls.__name__}"
 
 
 def not_tensor_error(fn: str, name: str, position: int, value: object) -> TypeError:

@@ -588,7 +588,7 @@ class Tensor(TensorMethods):
 
     def __index__(self) -> int:
         if self.dtype.kind not in "iu" or self._array.size != 1:
-            raise TypeError("only integer tensors of a single element can be used as an index")
+            raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self._array.item())
 
     def __hash__(self) -> int:
@@ -659,12 +659,12 @@ class Tensor(TensorMethods):
         if type(other) is float and self._array.dtype is float16 and op in _HALF_SCALAR_OPS:  # (cheap first)
             return self._half_scalar(other, op, reverse)
         kind = type(other)
-        if kind is not Tensor and kind is not float and kind is not int and \
-                (kind is np.ndarray or isinstance(other, (list, tuple))):
+        if kind is not Tensor and kind is not float and kind is not int and not_operand(other):
             # PyTorch's operators answer NotImplemented for a sequence, so Python then tries the
             # sequence's reflected method (zuko's NestedTensor tuple defines __rmul__) or raises TypeError;
             # and for a numpy array, whose own method then computes in numpy (through __array__, so not
-            # for a tensor that requires grad) and hands back a tensor of numpy's dtype (__array_wrap__)
+            # for a tensor that requires grad) and hands back a tensor of numpy's dtype (__array_wrap__);
+            # any other non-number (None, a str, an object with its own __radd__) likewise
             return NotImplemented  # type: ignore[no-any-return]
         a, b = self, (other if kind is Tensor else _lift(other, self))
         if reverse:
@@ -769,12 +769,12 @@ class Tensor(TensorMethods):
             raise _BoolPowError('"pow" not implemented for \'Bool\' (as in PyTorch); use .long() on one')
 
     def __matmul__(self, other: Any) -> Tensor:
-        if type(other) in _SEQUENCES:  # (as the other operators: Python's TypeError, as PyTorch's)
+        if type(other) is not Tensor and not_operand(other):  # (as the other operators: Python's TypeError)
             return NotImplemented
         return matmul(self, _lift(other, self))
 
     def __rmatmul__(self, other: Any) -> Tensor:
-        if type(other) in _SEQUENCES:
+        if type(other) is not Tensor and not_operand(other):
             return NotImplemented
         return matmul(_lift(other, self), self)
 
@@ -1039,6 +1039,10 @@ class Tensor(TensorMethods):
         self._recorded()
 
     def _inplace(self, other: Any, ufunc: np.ufunc, alpha: Scalar = 1) -> Tensor:
+        kind = type(other)
+        if kind is not Tensor and kind is not float and kind is not int and not_operand(other):
+            # (a namedtuple, a str, None: PyTorch's argument error; the operators declined those already)
+            raise _methods.pointwise.sequence_error(_INPLACE_NAMES[ufunc], other)
         if self._recorded(other):
             if alpha != 1 and ufunc in (np.add, np.subtract):  # (one fused multiply-add, as out of place)
                 scaled = _methods.pointwise.add if ufunc is np.add else _methods.pointwise.sub
@@ -1081,18 +1085,19 @@ class Tensor(TensorMethods):
             check_broadcast_to(f"in-place {ufunc.__name__}", np.shape(value), self.shape)
             raise MinigradError(f"in-place {ufunc.__name__}: {e}") from None
 
-    # (a list or tuple: NotImplemented, so Python raises its TypeError for +=, as PyTorch's operators do)
+    # (a list, a tuple, any other non-number: NotImplemented, so Python raises its TypeError for +=, as
+    # PyTorch's operators do)
     def __iadd__(self, other: Any) -> Tensor:
-        return NotImplemented if type(other) in _SEQUENCES else self._inplace(other, np.add)
+        return NotImplemented if _declined(other) else self._inplace(other, np.add)
 
     def __isub__(self, other: Any) -> Tensor:
-        return NotImplemented if type(other) in _SEQUENCES else self.sub_(other)
+        return NotImplemented if _declined(other) else self.sub_(other)
 
     def __imul__(self, other: Any) -> Tensor:
-        return NotImplemented if type(other) in _SEQUENCES else self._inplace(other, np.multiply)
+        return NotImplemented if _declined(other) else self._inplace(other, np.multiply)
 
     def __itruediv__(self, other: Any) -> Tensor:
-        return NotImplemented if type(other) in _SEQUENCES else self._inplace(other, np.divide)
+        return NotImplemented if _declined(other) else self._inplace(other, np.divide)
 
     def add_(self, other: TensorLike, *deprecated: Any, alpha: Scalar = 1) -> Tensor:
         """self += alpha * other, in place; returns self. PyTorch's deprecated ``add_(alpha, other)``
@@ -1456,7 +1461,8 @@ class Tensor(TensorMethods):
 
     def pow(self, exponent: TensorLike) -> Tensor:
         """x ** exponent (TypeError for a list, tuple or numpy array exponent, as PyTorch's)."""
-        if type(exponent) in _SEQUENCES:  # (the operator would answer NotImplemented)
+        if _declined(exponent):
+            # (the operator would answer NotImplemented)
             raise _methods.pointwise.sequence_error("pow", exponent, name="exponent")
         return self**exponent
 
@@ -2547,6 +2553,27 @@ def numel(input: Any) -> int:  # noqa: A002 - PyTorch's argument name
     if not isinstance(input, Tensor):
         raise TypeError(f"numel(): argument 'input' must be Tensor, not {type(input).__name__}")
     return input.numel()
+
+
+#: the in-place methods' names, by the ufunc :meth:`Tensor._inplace` applies, for their argument errors
+_INPLACE_NAMES: dict[np.ufunc, str] = {np.add: "add_", np.subtract: "sub_", np.multiply: "mul_",
+                                       np.divide: "div_"}
+
+
+def _declined(value: Any) -> bool:
+    """Whether an operator answers NotImplemented for ``value``: neither a Tensor nor a number (cheap for
+    the usual operands)."""
+    kind = type(value)
+    return kind is not Tensor and kind is not float and kind is not int and not_operand(value)
+
+
+def not_operand(value: Any) -> bool:
+    """Whether PyTorch's argument parser takes ``value`` for neither a Tensor nor a Number: a list or a
+    tuple (a namedtuple too), a numpy array, a str, None, any other object (``t.add(...)`` raises its
+    TypeError there; the operators answer NotImplemented). A state dict's StateArray stands for the
+    tensor PyTorch would hold, and a numpy scalar is a Number."""
+    return not isinstance(value, (Tensor, builtins.int, builtins.float, builtins.complex, np.number,
+                                  np.bool_)) and type(value) is not StateArray
 
 
 def state_operand(x: Any) -> Any:

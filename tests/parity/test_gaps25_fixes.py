@@ -3,6 +3,7 @@ refuses them), AccumulateGrad's hooks, negative dims in grad_fn attributes, and 
 
 from __future__ import annotations
 
+import collections
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -331,3 +332,69 @@ def test_cross_entropy_label_smoothing_refusals_are_pytorchs_classes(smoothing: 
     assert got[0] == want[0] and got[1].startswith(want[1]), (got, want)
     assert _outcome(lambda: mg.nn.functional.cross_entropy(mg.tensor(x), mg.tensor(y),
                                                            label_smoothing=smoothing))[0] == want[0]
+
+
+# ------------------------------------------------------------ 7. a namedtuple (or any non-number) as operand
+
+_Pair = collections.namedtuple("_Pair", "a b")
+
+
+class _Items(list):  # type: ignore[type-arg]
+    """A list subclass, as a Python class: PyTorch names it bare (``_Items``), a C type with its module."""
+
+
+_OPERAND_CALLS: list[tuple[str, Callable[[Any, Any], Any]]] = [
+    ("x.add(P)", lambda lib, v: lib.ones(2).add(v)),
+    ("x.mul(P)", lambda lib, v: lib.ones(2).mul(v)),
+    ("x.div(P)", lambda lib, v: lib.ones(2).div(v)),
+    ("x.atan2(P)", lambda lib, v: lib.ones(2).atan2(v)),
+    ("x.maximum(P)", lambda lib, v: lib.ones(2).maximum(v)),
+    ("x.remainder(P)", lambda lib, v: lib.ones(2).remainder(v)),
+    ("x.floor_divide(P)", lambda lib, v: lib.ones(2).floor_divide(v)),
+    ("x.pow(P)", lambda lib, v: lib.ones(2).pow(v)),
+    ("x.eq(P)", lambda lib, v: lib.ones(2).eq(v)),
+    ("x.add_(P)", lambda lib, v: lib.ones(2).add_(v)),
+    ("x.mul_(P)", lambda lib, v: lib.ones(2).mul_(v)),
+    ("torch.add(x, P)", lambda lib, v: lib.add(lib.ones(2), v)),
+    ("torch.add(P, x)", lambda lib, v: lib.add(v, lib.ones(2))),
+    ("torch.atan2(x, P)", lambda lib, v: lib.atan2(lib.ones(2), v)),
+    ("x + P", lambda lib, v: lib.ones(2) + v),
+    ("x - P", lambda lib, v: lib.ones(2) - v),
+    ("x // P", lambda lib, v: lib.ones(2) // v),
+    ("x % P", lambda lib, v: lib.ones(2) % v),
+    ("x ** P", lambda lib, v: lib.ones(2) ** v),
+    ("x @ P", lambda lib, v: lib.ones(2) @ v),
+    ("b & P", lambda lib, v: lib.ones(2, dtype=lib.bool) & v),
+    ("x += P", lambda lib, v: lib.ones(2).__iadd__(v)),
+    ("x < P", lambda lib, v: lib.ones(2) < v),
+]
+
+
+def _operand_outcome(fn: Callable[[], Any]) -> tuple[str, str]:
+    """``_outcome``, with NotImplemented (an operator's dunder declining) as its own result."""
+    results: list[Any] = []
+    kind, text = _outcome(lambda: results.append(fn()))
+    return ("NotImplemented", "") if results and results[0] is NotImplemented else (kind, text)
+
+
+@pytest.mark.parametrize("value", [_Pair(1, 2), _Items([1, 2]), "a", None, object()],
+                         ids=["namedtuple", "list subclass", "str", "None", "object"])
+@pytest.mark.parametrize(("label", "call"), _OPERAND_CALLS, ids=[label for label, _ in _OPERAND_CALLS])
+def test_non_number_operands_raise_as_pytorchs(label: str, call: Callable[[Any, Any], Any],
+                                                value: Any) -> None:
+    want = _operand_outcome(lambda: call(torch, value))
+    got = _operand_outcome(lambda: call(mg, value))
+    assert got == want, (label, value)
+
+
+def test_python_type_names_as_pytorchs_parser() -> None:
+    from minigrad.errors import python_type_name
+
+    for value in [_Pair(1, 2), _Items(), np.zeros(1), np.float32(1), np.bool_(True), None, 1, "a",
+                  np.ma.array([1])]:
+        try:
+            torch.ones(1).add(value)  # type: ignore[arg-type]
+        except TypeError as e:
+            assert str(e).endswith(f"not {python_type_name(value)}"), (value, str(e))
+        else:
+            assert isinstance(value, (np.generic, int))  # (a Number: taken)
