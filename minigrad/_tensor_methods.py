@@ -1111,16 +1111,16 @@ class TensorMethods:
         return reductions.cummin(self, dim)
 
     @dim_aliases
-    def sort(self: Any, dim: builtins.int = -1, descending: builtins.bool = False,
+    def sort(self: Any, dim: builtins.int = -1, descending: builtins.bool = False, *,
              stable: builtins.bool = False) -> return_types.sort:
         """(sorted values, indices); see :func:`minigrad.sort`."""
-        return reductions.sort(self, dim, descending, stable)
+        return reductions.sort(self, dim, descending, stable=stable)
 
     @dim_aliases
-    def argsort(self: Any, dim: builtins.int = -1, descending: builtins.bool = False,
+    def argsort(self: Any, dim: builtins.int = -1, descending: builtins.bool = False, *,
                 stable: builtins.bool = False) -> Tensor:
         """The sorting permutation along ``dim``."""
-        return reductions.argsort(self, dim, descending, stable)
+        return reductions.argsort(self, dim, descending, stable=stable)
 
     def msort(self: Any) -> Tensor:
         """Sorted along dim 0."""

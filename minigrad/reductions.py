@@ -606,7 +606,8 @@ def _pick(x: Tensor, d: int, idx: Array, kind: type, name: str) -> Any:
 
 @dim_aliases
 @bool_args("descending", "stable", optional=("stable",))
-def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> return_types.sort:  # noqa: A002
+def sort(input: Tensor, dim: int = -1, descending: bool = False, *,  # noqa: A002
+         stable: bool = False) -> return_types.sort:
     """(sorted values, indices) along ``dim``; ties keep their order; nan sorts last (first descending)."""
     d = norm_dim(dim, input.ndim)  # (first: a 0-d tensor takes dims 0 and -1 only, as PyTorch)
     if input.ndim == 0:
@@ -616,9 +617,10 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = 
 
 @dim_aliases
 @bool_args("descending", "stable")
-def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:  # noqa: A002
+def argsort(input: Tensor, dim: int = -1, descending: bool = False, *,  # noqa: A002
+            stable: bool = False) -> Tensor:
     """The permutation that sorts ``input`` along ``dim`` (int64)."""
-    return sort(input, dim, descending, stable).indices
+    return sort(input, dim, descending, stable=stable).indices
 
 
 def msort(input: Tensor) -> Tensor:  # noqa: A002

@@ -1045,9 +1045,9 @@ BUDGETS: dict[str, int] = {
     # (merge of progs24: both sides' lines)
     # (progs15 and hunt15 merged: the lists above; +187 gaps24: the lists above)
     # (merge of gaps24: both sides' lines)
-    # +499 gaps25: bool params, AccumulateGrad hooks, torch.where's checks, _saved_dim, embedding_bag,
-    # label_smoothing, non-number operands (+130: the method forms' try/except for their own words)
-    "minigrad": 65985,  # (progs15 and hunt15 merged: the lists above)
+    # +501 gaps25: bool params, AccumulateGrad hooks, torch.where's checks, _saved_dim, embedding_bag,
+    # label_smoothing, non-number operands (+130: the method forms' try/except for their own words), sort
+    "minigrad": 65987,  # (progs15 and hunt15 merged: the lists above)
 }
 
 

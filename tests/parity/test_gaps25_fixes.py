@@ -398,3 +398,18 @@ def test_python_type_names_as_pytorchs_parser() -> None:
             assert str(e).endswith(f"not {python_type_name(value)}"), (value, str(e))
         else:
             assert isinstance(value, (np.generic, int))  # (a Number: taken)
+
+
+# ------------------------------------------------------------ more: keyword-only parameters
+
+_KEYWORD_ONLY: list[tuple[str, Callable[[Any], Any]]] = [
+    ("x.sort(0, False, True)", lambda lib: lib.ones(3).sort(0, False, True)),
+    ("torch.sort(x, 0, False, True)", lambda lib: lib.sort(lib.ones(3), 0, False, True)),
+    ("x.argsort(0, False, True)", lambda lib: lib.ones(3).argsort(0, False, True)),
+    ("torch.sort(x, stable=True)", lambda lib: lib.sort(lib.ones(3), stable=True)),
+]
+
+
+@pytest.mark.parametrize(("label", "call"), _KEYWORD_ONLY, ids=[label for label, _ in _KEYWORD_ONLY])
+def test_stable_is_keyword_only_as_pytorchs(label: str, call: Callable[[Any], Any]) -> None:
+    assert _outcome(lambda: call(mg))[0] == _outcome(lambda: call(torch))[0], label
