@@ -127,7 +127,7 @@ def empty(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False, dev
         MinigradError: ``preserve_format`` (nothing to preserve), or ``channels_last`` for a tensor that
             is not 4-D (PyTorch's errors).
     """
-    if pin_memory is not True and pin_memory is not False:
+    if pin_memory is not True and pin_memory is not False and pin_memory is not None:  # (bool?, as PyTorch's)
         raise bool_error("empty", "pin_memory", pin_memory)
     dims = _dims(shape if size is None else (size,))
     arr = np.empty(dims, _float_dtype(dtype, device))

@@ -114,6 +114,12 @@ def test_none_where_pytorch_takes_an_optional_bool(label: str, call: Callable[..
     assert _outcome(lambda: call(mg, MF, 1))[0] == _outcome(lambda: call(torch, TF, 1))[0] == "TypeError"
 
 
+def test_empty_pin_memory_takes_none_refuses_an_int() -> None:
+    # (pin_memory=True itself: PyTorch's CPU build raises for want of an accelerator; minigrad ignores it)
+    assert _outcome(lambda: mg.empty(2, pin_memory=None)) == _outcome(lambda: torch.empty(2, pin_memory=None))
+    assert _outcome(lambda: mg.empty(2, pin_memory=1)) == _outcome(lambda: torch.empty(2, pin_memory=1))
+
+
 def test_bool_flags_still_compute() -> None:
     x = np.arange(12.0).reshape(3, 4)
     m, t = mg.tensor(x), torch.tensor(x)
