@@ -271,7 +271,6 @@ from minigrad.tensor import (
     result_type,
     stack,
     tensor,
-    where,
 )
 from minigrad.typed_tensors import (
     BoolTensor,
@@ -369,7 +368,8 @@ from minigrad import top_level as _top_level  # noqa: E402
 
 globals().update({_n: getattr(_top_level, _n) for _n in _top_level.__all__})
 __all__ += _top_level.__all__
-_out.accept_out(globals(), ["range"])  # (it took out= and ignored it)
+where = _top_level.where  # (tensor.where with PyTorch's argument checks: minigrad's own code calls that one)
+_out.accept_out(globals(), ["range", "where"])  # (range took out= and ignored it)
 
 from minigrad import _alias  # noqa: E402
 from minigrad.compat import hook as _hook  # noqa: E402

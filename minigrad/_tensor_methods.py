@@ -22,7 +22,7 @@ import numpy as np
 
 from minigrad import memory_formats
 from minigrad.dtypes import resolve_dtype, tensor_type_name
-from minigrad.errors import DeviceError, MinigradError, ShapeError
+from minigrad.errors import DeviceError, MinigradError, ShapeError, bool_args
 from minigrad.grad_mode import _mode
 from minigrad.layouts import strided
 from minigrad.shapes import norm_dim, shape_arg
@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from minigrad import selection as selection
     from minigrad import shape_ops as shape_ops
     from minigrad import statistics as statistics
+    from minigrad import top_level as top_level
     from minigrad import typed_tensors as typed_tensors
     from minigrad import writes as writes
     from minigrad.autograd import engine as engine
@@ -101,7 +102,7 @@ def _inplace(name: str, doc: str) -> Callable[..., Tensor]:
             *tensors, kwargs["value"] = pointwise.scalar_first(name + "_", "value", ("tensor1", "tensor2"),
                                                                args)
             args = tuple(tensors)
-        if args and pointwise.not_operand(args[0]) and name in _SEQUENCE_CHECKED:
+        if args and tensor.not_operand(args[0]) and name in _SEQUENCE_CHECKED:
             raise pointwise.sequence_error(name + "_", args[0], name="exponent" if name == "pow" else "other")
         out: Tensor = self._update(name + "_", lambda t: getattr(t, name)(*args, **kwargs), *args,
                                    *kwargs.values())
@@ -580,7 +581,10 @@ class TensorMethods:
             other, alpha = pointwise.scalar_first("add", "alpha", ("other",), (other, *deprecated))
         if type(other) in _SEQUENCES:
             raise pointwise.sequence_error("add", other)
-        return pointwise.add(self, other, alpha=alpha)
+        try:
+            return pointwise.add(self, other, alpha=alpha)
+        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
+            raise pointwise.sequence_error("add", other) from None
 
     def sub(self: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:
         """self - alpha * other (also PyTorch's deprecated ``sub(alpha, other)``, with its warning)."""
@@ -588,67 +592,102 @@ class TensorMethods:
             other, alpha = pointwise.scalar_first("sub", "alpha", ("other",), (other, *deprecated))
         if type(other) in _SEQUENCES:
             raise pointwise.sequence_error("sub", other)
-        return pointwise.sub(self, other, alpha=alpha)
+        try:
+            return pointwise.sub(self, other, alpha=alpha)
+        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
+            raise pointwise.sequence_error("sub", other) from None
 
     def subtract(self: Any, other: Any, *, alpha: Any = 1) -> Tensor:
         """self - alpha * other (:meth:`sub` without its deprecated overload: PyTorch has none here)."""
         if type(other) in _SEQUENCES:
             raise pointwise.sequence_error("subtract", other)
-        return pointwise.sub(self, other, alpha=alpha)
+        try:
+            return pointwise.sub(self, other, alpha=alpha)
+        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
+            raise pointwise.sequence_error("subtract", other) from None
 
     def mul(self: Any, other: Any) -> Tensor:
         """self * other (TypeError for a list or tuple, as PyTorch's)."""
         if type(other) in _SEQUENCES:
             raise pointwise.sequence_error("mul", other)
-        return pointwise.mul(self, other)
+        try:
+            return pointwise.mul(self, other)
+        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
+            raise pointwise.sequence_error("mul", other) from None
 
     def multiply(self: Any, other: Any) -> Tensor:
         """self * other (:meth:`mul`; a list or array raises in multiply's name, as PyTorch's)."""
         if type(other) in _SEQUENCES:
             raise pointwise.sequence_error("multiply", other)
-        return pointwise.mul(self, other)
+        try:
+            return pointwise.mul(self, other)
+        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
+            raise pointwise.sequence_error("multiply", other) from None
 
     def div(self: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
         """self / other, optionally rounded ('trunc' or 'floor'); see :func:`minigrad.div`."""
         if type(other) in _SEQUENCES:
             raise pointwise.sequence_error("div", other, keywords=rounding_mode and ", rounding_mode=str")
-        return pointwise.div(self, other, rounding_mode=rounding_mode)
+        try:
+            return pointwise.div(self, other, rounding_mode=rounding_mode)
+        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
+            raise pointwise.sequence_error("div", other,
+                                           keywords=rounding_mode and ", rounding_mode=str") from None
 
     def divide(self: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
         """self / other (:meth:`div`; a list or array raises in divide's name, as PyTorch's)."""
         if type(other) in _SEQUENCES:
             raise pointwise.sequence_error("divide", other, keywords=rounding_mode and ", rounding_mode=str")
-        return pointwise.div(self, other, rounding_mode=rounding_mode)
+        try:
+            return pointwise.div(self, other, rounding_mode=rounding_mode)
+        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
+            raise pointwise.sequence_error("divide", other,
+                                           keywords=rounding_mode and ", rounding_mode=str") from None
 
     def true_divide(self: Any, other: Any) -> Tensor:
         """self / other."""
         if type(other) in _SEQUENCES:
             raise pointwise.sequence_error("true_divide", other)
-        return pointwise.div(self, other)
+        try:
+            return pointwise.div(self, other)
+        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
+            raise pointwise.sequence_error("true_divide", other) from None
 
     def floor_divide(self: Any, other: Any) -> Tensor:
         """floor(self / other); no gradient."""
         if type(other) in _SEQUENCES:
             raise pointwise.sequence_error("floor_divide", other)
-        return pointwise.floor_divide(self, other)
+        try:
+            return pointwise.floor_divide(self, other)
+        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
+            raise pointwise.sequence_error("floor_divide", other) from None
 
     def remainder(self: Any, other: Any) -> Tensor:
         """Python's %: the sign of the divisor."""
         if type(other) in _SEQUENCES:
             raise pointwise.sequence_error("remainder", other)
-        return pointwise.remainder(self, other)
+        try:
+            return pointwise.remainder(self, other)
+        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
+            raise pointwise.sequence_error("remainder", other) from None
 
     def fmod(self: Any, other: Any) -> Tensor:
         """C's fmod: the sign of the dividend."""
         if type(other) in _SEQUENCES:
             raise pointwise.sequence_error("fmod", other)
-        return pointwise.fmod(self, other)
+        try:
+            return pointwise.fmod(self, other)
+        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
+            raise pointwise.sequence_error("fmod", other) from None
 
     def atan2(self: Any, other: Any) -> Tensor:
         """atan2(self, other)."""
         if type(other) in _SEQUENCES:  # (the method's position 1; the function's error says 2)
             raise pointwise.sequence_error("atan2", other)
-        return pointwise.atan2(self, other)
+        try:
+            return pointwise.atan2(self, other)
+        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
+            raise pointwise.sequence_error("atan2", other) from None
 
     arctan2 = atan2
 
@@ -656,43 +695,64 @@ class TensorMethods:
         """sqrt(self**2 + other**2)."""
         if type(other) in _SEQUENCES:  # (the method's position 1; the function's error says 2)
             raise pointwise.sequence_error("hypot", other)
-        return pointwise.hypot(self, other)
+        try:
+            return pointwise.hypot(self, other)
+        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
+            raise pointwise.sequence_error("hypot", other) from None
 
     def copysign(self: Any, other: Any) -> Tensor:
         """|self| with other's sign."""
         if type(other) in _SEQUENCES:
             raise pointwise.sequence_error("copysign", other)
-        return pointwise.copysign(self, other)
+        try:
+            return pointwise.copysign(self, other)
+        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
+            raise pointwise.sequence_error("copysign", other) from None
 
     def logaddexp(self: Any, other: Any) -> Tensor:
         """log(exp(self) + exp(other))."""
         if type(other) in _SEQUENCES:  # (the method's position 1; the function's error says 2)
             raise pointwise.sequence_error("logaddexp", other)
-        return pointwise.logaddexp(self, other)
+        try:
+            return pointwise.logaddexp(self, other)
+        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
+            raise pointwise.sequence_error("logaddexp", other) from None
 
     def logaddexp2(self: Any, other: Any) -> Tensor:
         """log2(2**self + 2**other)."""
         if type(other) in _SEQUENCES:  # (the method's position 1; the function's error says 2)
             raise pointwise.sequence_error("logaddexp2", other)
-        return pointwise.logaddexp2(self, other)
+        try:
+            return pointwise.logaddexp2(self, other)
+        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
+            raise pointwise.sequence_error("logaddexp2", other) from None
 
     def fmax(self: Any, other: Any) -> Tensor:
         """Elementwise max ignoring nan."""
         if type(other) in _SEQUENCES:  # (the method's position 1; the function's error says 2)
             raise pointwise.sequence_error("fmax", other)
-        return pointwise.fmax(self, other)
+        try:
+            return pointwise.fmax(self, other)
+        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
+            raise pointwise.sequence_error("fmax", other) from None
 
     def fmin(self: Any, other: Any) -> Tensor:
         """Elementwise min ignoring nan."""
         if type(other) in _SEQUENCES:  # (the method's position 1; the function's error says 2)
             raise pointwise.sequence_error("fmin", other)
-        return pointwise.fmin(self, other)
+        try:
+            return pointwise.fmin(self, other)
+        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
+            raise pointwise.sequence_error("fmin", other) from None
 
     def xlogy(self: Any, other: Any) -> Tensor:
         """self * log(other), 0 where self is 0."""
         if type(other) in _SEQUENCES:
             raise pointwise.sequence_error("xlogy", other)
-        return pointwise.xlogy(self, other)
+        try:
+            return pointwise.xlogy(self, other)
+        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
+            raise pointwise.sequence_error("xlogy", other) from None
 
     def float_power(self: Any, exponent: Any) -> Tensor:
         """self ** exponent in float64."""
@@ -824,74 +884,116 @@ class TensorMethods:
     def __floordiv__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:  # (PyTorch's operators decline: numpy's or Python's answer)
             return NotImplemented
-        return pointwise.floor_divide(self, other)
+        try:
+            return pointwise.floor_divide(self, other)
+        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
+            return NotImplemented
 
     def __rfloordiv__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
             return NotImplemented
-        return pointwise.floor_divide(other, self)
+        try:
+            return pointwise.floor_divide(other, self)
+        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
+            return NotImplemented
 
     def __mod__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
             return NotImplemented
-        return pointwise.remainder(self, other)
+        try:
+            return pointwise.remainder(self, other)
+        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
+            return NotImplemented
 
     def __rmod__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
             return NotImplemented
-        return pointwise.remainder(other, self)
+        try:
+            return pointwise.remainder(other, self)
+        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
+            return NotImplemented
 
     def __and__(self: Any, other: Any) -> Tensor:
         """Bitwise and (logical for bool tensors), as in PyTorch: 2 & 1 is 0."""
         if type(other) in _SEQUENCES:
             return NotImplemented
-        return pointwise.bitwise_and(self, other)
+        try:
+            return pointwise.bitwise_and(self, other)
+        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
+            return NotImplemented
 
     def __or__(self: Any, other: Any) -> Tensor:
         """Bitwise or (logical for bool tensors), as in PyTorch: 2 | 1 is 3."""
         if type(other) in _SEQUENCES:
             return NotImplemented
-        return pointwise.bitwise_or(self, other)
+        try:
+            return pointwise.bitwise_or(self, other)
+        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
+            return NotImplemented
 
     def __xor__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
             return NotImplemented
-        return pointwise.bitwise_xor(self, other)
+        try:
+            return pointwise.bitwise_xor(self, other)
+        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
+            return NotImplemented
 
     def __rxor__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
             return NotImplemented
-        return pointwise.bitwise_xor(other, self)
+        try:
+            return pointwise.bitwise_xor(other, self)
+        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
+            return NotImplemented
 
     def __rand__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
             return NotImplemented
-        return pointwise.bitwise_and(other, self)
+        try:
+            return pointwise.bitwise_and(other, self)
+        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
+            return NotImplemented
 
     def __ror__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
             return NotImplemented
-        return pointwise.bitwise_or(other, self)
+        try:
+            return pointwise.bitwise_or(other, self)
+        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
+            return NotImplemented
 
     def __lshift__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
             return NotImplemented
-        return pointwise.bitwise_left_shift(self, other)
+        try:
+            return pointwise.bitwise_left_shift(self, other)
+        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
+            return NotImplemented
 
     def __rlshift__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
             return NotImplemented
-        return pointwise.bitwise_left_shift(other, self)
+        try:
+            return pointwise.bitwise_left_shift(other, self)
+        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
+            return NotImplemented
 
     def __rshift__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
             return NotImplemented
-        return pointwise.bitwise_right_shift(self, other)
+        try:
+            return pointwise.bitwise_right_shift(self, other)
+        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
+            return NotImplemented
 
     def __rrshift__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
             return NotImplemented
-        return pointwise.bitwise_right_shift(other, self)
+        try:
+            return pointwise.bitwise_right_shift(other, self)
+        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
+            return NotImplemented
 
     def __ifloordiv__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
@@ -1009,16 +1111,16 @@ class TensorMethods:
         return reductions.cummin(self, dim)
 
     @dim_aliases
-    def sort(self: Any, dim: builtins.int = -1, descending: builtins.bool = False,
+    def sort(self: Any, dim: builtins.int = -1, descending: builtins.bool = False, *,
              stable: builtins.bool = False) -> return_types.sort:
         """(sorted values, indices); see :func:`minigrad.sort`."""
-        return reductions.sort(self, dim, descending, stable)
+        return reductions.sort(self, dim, descending, stable=stable)
 
     @dim_aliases
-    def argsort(self: Any, dim: builtins.int = -1, descending: builtins.bool = False,
+    def argsort(self: Any, dim: builtins.int = -1, descending: builtins.bool = False, *,
                 stable: builtins.bool = False) -> Tensor:
         """The sorting permutation along ``dim``."""
-        return reductions.argsort(self, dim, descending, stable)
+        return reductions.argsort(self, dim, descending, stable=stable)
 
     def msort(self: Any) -> Tensor:
         """Sorted along dim 0."""
@@ -1444,7 +1546,10 @@ class TensorMethods:
         return indexing.argwhere(self)
 
     def where(self: Any, condition: Tensor, other: Any) -> Tensor:
-        """self where ``condition``, else other."""
+        """self where ``condition``, else other (a Tensor or a number: a numpy array or a list raises
+        PyTorch's TypeError)."""
+        if not isinstance(condition, tensor.Tensor) or not top_level._operand(other):
+            raise top_level.where_error((condition, other), method=True)
         return tensor.where(condition, self, other)
 
     def as_strided(self: Any, size: Any, stride: Any, storage_offset: builtins.int | None = None) -> Tensor:
@@ -1770,6 +1875,7 @@ class TensorMethods:
         """This tensor (minigrad shares memory between threads already; there are no worker processes)."""
         return cast("Tensor", self)
 
+    @bool_args("wrap")
     def fill_diagonal_(self: Any, fill_value: Any, wrap: builtins.bool = False) -> Tensor:
         """Fill the main diagonal with ``fill_value`` in place (a matrix, or all dims equal); returns self.
 
@@ -1952,6 +2058,7 @@ class TensorMethods:
             out.grad = copy.deepcopy(g, memo)
         return out
 
+    @bool_args("non_blocking")
     def type(self: Any, dtype: Any = None, non_blocking: builtins.bool = False, **_: Any) -> Any:
         """Without a dtype, PyTorch's type string (``'torch.FloatTensor'``); with one, ``self.to(dtype)``.
 

@@ -11,6 +11,7 @@ for bad values and shapes, ``IndexError`` for a dim or index out of range,
 from __future__ import annotations
 
 import functools
+import inspect
 import re
 import sys
 from collections.abc import Callable
@@ -183,10 +184,16 @@ def allocating(fn: _F) -> _F:
     return cast(_F, call)
 
 
+_HEAP_TYPE = 1 << 9  # (Py_TPFLAGS_HEAPTYPE: a class made by a class statement, not by C code)
+
+
 def python_type_name(value: object) -> str:
-    """The name PyTorch's argument checks give a value's type: ``int``, ``numpy.ndarray``, ``NoneType``."""
+    """The name PyTorch's argument checks give a value's type, its C ``tp_name``: ``int``, ``NoneType``,
+    ``numpy.ndarray`` (a C type, with its module), ``P`` (a class of Python code: its name alone)."""
     cls = type(value)
-    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+    if cls.__module__ == "builtins" or cls.__flags__ & _HEAP_TYPE:
+        return cls.__name__
+    return f"{cls.__module__}.{cls.__name__}"
 
 
 def not_tensor_error(fn: str, name: str, position: int, value: object) -> TypeError:
@@ -194,6 +201,41 @@ def not_tensor_error(fn: str, name: str, position: int, value: object) -> TypeEr
     array): ``add(): argument 'other' (position 1) must be Tensor, not numpy.ndarray``."""
     return TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not "
                      f"{python_type_name(value)}")
+
+
+def bool_error(fn: str, name: str, value: object) -> TypeError:
+    """PyTorch's argument-parser TypeError for ``value`` in a bool parameter: its parser takes only
+    ``True`` and ``False`` there, not 1, None or a numpy bool (``sum(): argument 'keepdim' must be bool,
+    not int``)."""
+    return TypeError(f"{fn}(): argument '{name}' must be bool, not {python_type_name(value)}")
+
+
+def bool_args(*names: str, fn: str | None = None, optional: tuple[str, ...] = ()) -> Callable[[_F], _F]:
+    """Decorate a function whose parameters ``names`` PyTorch's argument parser takes only as bools, so a
+    1 or None there raises :func:`bool_error`'s TypeError (named ``fn``, else the function's name) rather
+    than being read as its truth value. A parameter left out keeps its default unchecked; one in
+    ``optional`` (PyTorch's ``bool?``) also takes None."""
+
+    def decorate(function: _F) -> _F:
+        params = inspect.signature(function).parameters
+        positional = [name for name, p in params.items()
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        # (a keyword-only parameter's index is past any call's positional arguments)
+        slots = tuple((name, positional.index(name) if name in positional else sys.maxsize, name in optional)
+                      for name in names)
+        label = fn or function.__name__
+
+        @functools.wraps(function)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            for name, index, none_ok in slots:
+                value = kwargs[name] if name in kwargs else args[index] if index < len(args) else False
+                if value is not True and value is not False and (value is not None or not none_ok):
+                    raise bool_error(label, name, value)
+            return function(*args, **kwargs)
+
+        return cast(_F, call)
+
+    return decorate
 
 
 _PACKAGE_DIR = __file__[:-len("errors.py")]  # minigrad/ (with its separator)

@@ -24,6 +24,8 @@ from minigrad.errors import (
     ShapeError,
     _KernelParameterError,
     allocating,
+    bool_args,
+    bool_error,
 )
 from minigrad.memory_formats import contiguous_format, copy_as, draw_laid_out, preserve_format
 from minigrad.random import Generator, resolve
@@ -56,6 +58,9 @@ def _size_arg(size: Any, fn: str) -> tuple[int, ...]:
 
 
 def _make(data: np.ndarray[Any, Any], requires_grad: bool) -> Tensor:
+    if requires_grad is not True and requires_grad is not False and requires_grad is not None:
+        # (PyTorch's parser takes only bools here, and None as False)
+        raise bool_error(sys._getframe(1).f_code.co_name, "requires_grad", requires_grad)
     t = from_numpy(data)
     t._born = next(tick)  # (no op recorded before now can have read it: see Tensor._repoint)
     return leaf_requires_grad(t) if requires_grad else t
@@ -122,6 +127,8 @@ def empty(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False, dev
         MinigradError: ``preserve_format`` (nothing to preserve), or ``channels_last`` for a tensor that
             is not 4-D (PyTorch's errors).
     """
+    if pin_memory is not True and pin_memory is not False and pin_memory is not None:  # (bool?, as PyTorch's)
+        raise bool_error("empty", "pin_memory", pin_memory)
     dims = _dims(shape if size is None else (size,))
     arr = np.empty(dims, _float_dtype(dtype, device))
     if memory_format is not None and memory_format is not contiguous_format:
@@ -228,6 +235,8 @@ def full(shape: Any = None, fill_value: float | int | bool | None = None, dtype:
 def _like(t: Tensor, data: np.ndarray[Any, Any], requires_grad: bool, memory_format: Any,
           fn: str) -> Tensor:
     """``data`` (``t``'s shape, row-major) laid out as ``memory_format`` asks for ``t``'s copies."""
+    if requires_grad is not True and requires_grad is not False and requires_grad is not None:
+        raise bool_error(fn, "requires_grad", requires_grad)
     if memory_format is not preserve_format or not t.numpy(force=True).flags.c_contiguous:
         data = copy_as(data, t.numpy(force=True), memory_format, fn)
     return _make(data, requires_grad)
@@ -429,6 +438,7 @@ def _warn_asarray_default() -> None:
                   "warning.", UserWarning, stacklevel=3)
 
 
+@bool_args("copy", "requires_grad", optional=("copy", "requires_grad"))
 def asarray(obj: Any, *, dtype: DTypeLike = None, device: DeviceLike = None, copy: bool | None = None,
             requires_grad: bool | None = None) -> Tensor:
     """``obj`` as a Tensor, as ``torch.asarray``: memory shared with a Tensor or numpy array when the dtype

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from minigrad._tensor_methods import provide
-from minigrad.errors import UnsupportedError
+from minigrad.errors import UnsupportedError, bool_args
 from minigrad.nn import _checks
 from minigrad.nn import functional as F
 
@@ -142,6 +142,7 @@ def feature_alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:  # no
     return F.feature_alpha_dropout(input, p, train)
 
 
+@bool_args("train")
 def feature_dropout(input: Tensor, p: float, train: bool) -> Tensor:  # noqa: A002
     """Dropout of whole channels of an (N, C, *) input (what ``F.dropout1d/2d/3d`` do), any rank >= 2.
 
@@ -167,6 +168,7 @@ def feature_alpha_dropout_(input: Tensor, p: float, train: bool) -> Tensor:  # n
     return F.feature_alpha_dropout(input, p, train, inplace=True)
 
 
+@bool_args("train")
 def feature_dropout_(input: Tensor, p: float, train: bool) -> Tensor:  # noqa: A002
     """``feature_dropout`` multiplied into ``input``; returns ``input``."""
     return _channels(input, _checks.probability("p", p), train, inplace=True)
@@ -231,6 +233,7 @@ def native_channel_shuffle(input: Tensor, groups: int) -> Tensor:  # noqa: A002
 
 # -- normalization: the ``cudnn_enabled`` flags choose a backend, so they are accepted and ignored ------
 
+@bool_args("cudnn_enable")
 def layer_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | None = None,  # noqa: A002
                bias: Tensor | None = None, eps: float = 1e-5, cudnn_enable: bool = True) -> Tensor:
     """``F.layer_norm``."""
@@ -248,6 +251,7 @@ def native_layer_norm(input: Tensor, normalized_shape: Sequence[int], weight: Te
     return F.layer_norm(input, normalized_shape, weight, bias, eps), mean, rstd
 
 
+@bool_args("cudnn_enabled")
 def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,  # noqa: A002
                bias: Tensor | None = None, eps: float = 1e-5, cudnn_enabled: bool = True) -> Tensor:
     """``F.group_norm``."""

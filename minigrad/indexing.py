@@ -26,6 +26,7 @@ from minigrad.errors import (
     MinigradError,
     ShapeError,
     _MaskDTypeError,
+    bool_args,
 )
 from minigrad.selection import gather
 from minigrad.shapes import norm_dim
@@ -410,6 +411,7 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:  # no
     return _named(put(input, m.nonzero(), source.reshape(-1)[:k]), input, "MaskedScatterBackward0")
 
 
+@bool_args("as_tuple")
 def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:  # noqa: A002
     """Indices of the non-zero elements: an (n, ndim) int64 tensor, or one 1-D tensor per dim."""
     x = input.numpy(force=True)

@@ -27,6 +27,7 @@ from minigrad.errors import (
     MinigradError,
     ShapeError,
     UnsupportedError,
+    bool_args,
 )
 from minigrad.matrix_ops import cross
 from minigrad.reductions import norm as _norm
@@ -129,6 +130,7 @@ def slogdet(A: Tensor) -> SlogdetResult:  # noqa: N803
     return SlogdetResult(sign, logabsdet)
 
 
+@bool_args("left")
 def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:  # noqa: N803
     """X with A X = B (``left=False``: X A = B). B is (..., n, k), or (..., n) a batch of vectors when its
     shape is A's without the last dim (or when it is 1-D), as PyTorch decides.
@@ -158,6 +160,7 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:  # noqa: N803
     return _named(x.squeeze(-1), A, "LinalgSolveExBackward0") if vector else x
 
 
+@bool_args("upper")
 def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:  # noqa: N803
     """L with A = L L^T (lower), or U = L^T with ``upper=True``, for symmetric positive-definite A.
 
@@ -193,6 +196,7 @@ def qr(A: Tensor, mode: str = "reduced") -> QRResult:  # noqa: N803
     return QRResult(*_node(A, "LinalgQr", *ops.unpack(ops.QR.apply(a, mode=mode), ops.QR.parts(m, n, mode))))
 
 
+@bool_args("full_matrices")
 def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None) -> SVDResult:  # noqa: N803
     """U, S, Vh with A = U diag(S) Vh, S descending (..., k), k = min(m, n). With ``full_matrices`` U is
     (..., m, m) and Vh (..., n, n), else (..., m, k) and (..., k, n).
@@ -270,6 +274,7 @@ def _tolerances(a: Tensor, atol: float | Tensor | None,
     return at, (np.where(at > 0, 0.0, default_rtol) if atol is not None else np.asarray(default_rtol))
 
 
+@bool_args("hermitian")
 def pinv(A: Tensor, *, atol: float | Tensor | None = None, rtol: float | Tensor | None = None,  # noqa: N803
          hermitian: bool = False) -> Tensor:
     """The Moore-Penrose pseudo-inverse (..., n, m) of A (..., m, n): V diag(1/s) U^T over the singular
@@ -302,6 +307,7 @@ def _norm_dtype(fn: str, x: Tensor, dtype: DTypeLike) -> np.dtype[Any]:
     return want
 
 
+@bool_args("keepdim")
 def vector_norm(x: Tensor, ord: float = 2, dim: int | Sequence[int] | None = None,  # noqa: A002
                 keepdim: bool = False, *, dtype: DTypeLike = None) -> Tensor:
     """(sum |x|^ord)^(1/ord) over ``dim`` (all elements if None); ord may be inf, -inf or 0 (non-zeros).
@@ -342,6 +348,7 @@ def _max_min(x: Tensor, dim: int, largest: bool) -> Tensor:
     return x.amax(dim, keepdim=True) if largest else x.amin(dim, keepdim=True)
 
 
+@bool_args("keepdim")
 def matrix_norm(A: Tensor, ord: float | str = "fro", dim: tuple[int, int] = (-2, -1),  # noqa: A002, N803
                 keepdim: bool = False, *, dtype: DTypeLike = None) -> Tensor:
     """A matrix norm over the two dims ``dim``: 'fro' (sqrt of the sum of squares), 'nuc' (sum of the
@@ -376,6 +383,7 @@ def matrix_norm(A: Tensor, ord: float | str = "fro", dim: tuple[int, int] = (-2,
     raise InvalidParameterError(f"linalg.matrix_norm: order {ord!r} not supported")
 
 
+@bool_args("keepdim")
 def norm(A: Tensor, ord: float | str | None = None, dim: int | Sequence[int] | None = None,  # noqa: A002, N803
          keepdim: bool = False, *, dtype: DTypeLike = None) -> Tensor:
     """A vector or matrix norm, by PyTorch's rules: an int dim (or a 1-tuple) is a vector norm, a 2-tuple a
@@ -463,6 +471,7 @@ def solve_matrices(A: Tensor, B: Tensor, left: bool = True) -> Tensor:  # noqa: 
     return solve(A.expand(*batch, *A.shape[-2:]), B.expand(*batch, *B.shape[-2:]), left=left)
 
 
+@bool_args("upper", "left", "unitriangular")
 def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,  # noqa: N803 - PyTorch's names
                      unitriangular: bool = False) -> Tensor:
     """X with A X = B (``left=False``: X A = B) for triangular A (..., n, n): only its upper (``upper``)
@@ -639,6 +648,7 @@ def _chain(mats: list[Tensor]) -> Tensor:
     return product(0, k - 1)
 
 
+@bool_args("hermitian")
 def matrix_rank(A: Tensor, *, atol: float | Tensor | None = None,  # noqa: N803
                 rtol: float | Tensor | None = None, hermitian: bool = False,
                 tol: float | Tensor | None = None) -> Tensor:
@@ -748,6 +758,7 @@ def _patched(A: Tensor, B: Tensor | None, info: np.ndarray, left: bool) -> Tenso
     return where(mask, from_numpy(np.ascontiguousarray(out)), good)
 
 
+@bool_args("check_errors")
 def inv_ex(A: Tensor, *, check_errors: bool = False) -> InvExResult:  # noqa: N803
     """``(inverse, info)``: :func:`inv` with LAPACK's status code per matrix instead of an error: ``info``
     is int32, 0 where the matrix is invertible, else the 1-based index of U's first zero diagonal element,
@@ -807,6 +818,7 @@ def _not_positive_definite(name: str, a: np.ndarray, infos: np.ndarray | None = 
                        "positive-definite).")
 
 
+@bool_args("upper", "check_errors")
 def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -> CholeskyExResult:  # noqa: N803
     """``(L, info)``: :func:`cholesky` with LAPACK's status code per matrix instead of an error, as
     scripts use it to add jitter until a covariance factors: ``info`` is int32, 0 where the matrix
@@ -833,6 +845,7 @@ def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -
     return CholeskyExResult(lower.mT if upper else lower, from_numpy(info))
 
 
+@bool_args("left", "check_errors")
 def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False) -> SolveExResult:  # noqa: N803
     """``(result, info)``: :func:`solve` with LAPACK's status code per matrix of A instead of an error, as
     :func:`inv_ex` (the result of a singular matrix holds the infs and nans of LAPACK's LU solve).
@@ -969,6 +982,7 @@ def _lu(fn: str, A: Tensor, pivot: bool) -> tuple[Tensor, Tensor, Tensor, np.nda
     return _permutation_matrix(perm, a.dtype), lower, upper, pivots
 
 
+@bool_args("pivot")
 def lu(A: Tensor, *, pivot: bool = True) -> LUResult:  # noqa: N803
     """P, L, U with A = P L U for A (..., m, n): P a permutation, L (..., m, k) unit lower triangular, U
     (..., k, n) upper, k = min(m, n), with LAPACK's partial pivoting; differentiable in A (PyTorch's
@@ -991,6 +1005,7 @@ def _packed(lower: Tensor, upper: Tensor) -> Tensor:
     return lower.tril(-1) + upper
 
 
+@bool_args("pivot", "check_errors")
 def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False) -> LUFactorExResult:  # noqa: N803
     """``lu_factor``'s result and LAPACK's ``info`` per matrix: 0, or i when U[i-1, i-1] is exactly 0."""
     _, lower, upper, pivots = _lu("lu_factor_ex", A, pivot)
@@ -1003,6 +1018,7 @@ def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False) -
     return LUFactorExResult(packed, one_based, from_numpy(info))
 
 
+@bool_args("pivot")
 def lu_factor(A: Tensor, *, pivot: bool = True) -> LUFactorResult:  # noqa: N803
     """A's LU factorization with partial pivoting in LAPACK's compact form: (LU, pivots), LU holding L's
     multipliers below the diagonal and U on and above it, pivots the 1-based int32 row swaps;

@@ -16,7 +16,14 @@ import numpy as np
 from minigrad import _kernels, linalg, reductions, return_types
 from minigrad._tensor_methods import provide
 from minigrad.dtypes import kernel_error
-from minigrad.errors import InvalidParameterError, LinAlgError, MinigradError, ShapeError, UnsupportedError
+from minigrad.errors import (
+    InvalidParameterError,
+    LinAlgError,
+    MinigradError,
+    ShapeError,
+    UnsupportedError,
+    bool_args,
+)
 from minigrad.factories import randn
 from minigrad.shapes import check_broadcast
 from minigrad.tensor import Tensor, _named, from_numpy, where
@@ -29,6 +36,7 @@ __all__ = [
 ]  # fmt: skip
 
 
+@bool_args("keepdim")
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,  # noqa: A002
          dtype: Any = None) -> Tensor:
     """torch.norm: the p-norm over ``dim`` (:func:`minigrad.reductions.norm`: a number, inf, 'fro'), or
@@ -75,6 +83,7 @@ def logdet(input: Tensor) -> Tensor:  # noqa: A002
 _warned_cholesky = False
 
 
+@bool_args("upper")
 def cholesky(input: Tensor, upper: bool = False) -> Tensor:  # noqa: A002
     """The Cholesky factor (``upper`` may be positional here); see :func:`minigrad.linalg.cholesky`.
 
@@ -145,6 +154,7 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:  # no
     return linalg.cross(input, other, dim)
 
 
+@bool_args("some", "compute_uv")
 def svd(input: Tensor, some: bool = True, compute_uv: bool = True) -> return_types.svd:  # noqa: A002
     """torch.svd, the older form of :func:`minigrad.linalg.svd`: ``(U, S, V)`` with A = U diag(S) V^T (V,
     not its transpose), reduced unless ``some=False``. With ``compute_uv=False``, U and V are zeros of
@@ -206,11 +216,13 @@ def pca_lowrank(A: Tensor, q: int | None = None, center: bool = True,  # noqa: N
     return svd_lowrank(A - A.mean(-2, keepdim=True), k, niter)
 
 
+@bool_args("some")
 def qr(input: Tensor, some: bool = True) -> return_types.qr:  # noqa: A002
     """torch.qr, the older form of :func:`minigrad.linalg.qr`: reduced, or complete with ``some=False``."""
     return return_types.qr(*linalg.qr(input, "reduced" if some else "complete"))
 
 
+@bool_args("upper", "transpose", "unitriangular")
 def triangular_solve(b: Tensor, A: Tensor, upper: bool = True, transpose: bool = False,  # noqa: N803
                      unitriangular: bool = False) -> return_types.triangular_solve:
     """torch.triangular_solve: X with A X = b (A^T X = b with ``transpose``) for triangular A (..., n, n),
@@ -231,6 +243,7 @@ def triangular_solve(b: Tensor, A: Tensor, upper: bool = True, transpose: bool =
     return return_types.triangular_solve(x, a.clone())
 
 
+@bool_args("pivot")
 def lu(A: Tensor, pivot: bool = True, get_infos: bool = False) -> tuple[Tensor, ...]:  # noqa: N803
     """torch.lu, the older form of :func:`minigrad.linalg.lu_factor`: ``(LU, pivots)``, and LAPACK's
     ``infos`` too with ``get_infos``."""
@@ -303,6 +316,7 @@ def matrix_exp(input: Tensor) -> Tensor:  # noqa: A002
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions
 
 
+@bool_args("upper")
 def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:  # noqa: N803
     """X with A X = B for A = L L^T (``upper``: A = U^T U) given its Cholesky factor, as
     ``torch.cholesky_solve``; differentiable in B and L."""
@@ -310,6 +324,7 @@ def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:  # noqa
     return _named(linalg.solve_matrices(a, B), L, "CholeskySolveBackward0")
 
 
+@bool_args("upper")
 def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:  # noqa: N803
     """The inverse of A = L L^T (``upper``: A = U^T U) from its Cholesky factor (..., n, n), as
     ``torch.cholesky_inverse``; differentiable in L.

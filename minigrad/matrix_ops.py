@@ -19,7 +19,14 @@ import numpy as np
 from minigrad import ops
 from minigrad._tensor_methods import provide
 from minigrad.dtypes import scalar_type_name
-from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, _BoolProductError
+from minigrad.errors import (
+    DTypeError,
+    InvalidParameterError,
+    MinigradError,
+    ShapeError,
+    _BoolProductError,
+    bool_args,
+)
 from minigrad.shapes import check_broadcast, norm_dim
 from minigrad.tensor import Tensor, _named, cat, from_numpy, matmul, stack, where
 
@@ -222,6 +229,7 @@ def kron(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     return _named(out, input, "UnsafeViewBackward0")
 
 
+@bool_args("increasing")
 def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:  # noqa: N803 - PyTorch's name
     """The Vandermonde matrix of a 1-D ``x``: column j is ``x ** (N - 1 - j)`` (``x ** j`` if increasing),
     shape (len(x), N), N defaulting to len(x). Built by cumulative products, as PyTorch's, so the

@@ -76,6 +76,18 @@ class AccumulateGrad:
         """PyTorch's name for the node: ``torch::autograd::AccumulateGrad``."""
         return "torch::autograd::AccumulateGrad"
 
+    def register_prehook(self, fn: Callable[[tuple[Tensor | None, ...]], Any]) -> Any:
+        """Call ``fn((grad,))`` before backward accumulates ``grad`` into the leaf's ``.grad`` (after the
+        leaf's tensor hooks); a returned 1-tuple replaces the gradient. Returns a handle whose
+        ``remove()`` unregisters it. (Kept with the leaf: see ``graph.register_accumulator_hook``.)"""
+        return _methods.graph.register_accumulator_hook(self.variable, fn, pre=True)
+
+    def register_hook(self, fn: Callable[[tuple[Tensor | None, ...], tuple[Tensor | None, ...]], Any]) -> Any:
+        """Call ``fn((), (grad,))`` after backward has accumulated ``grad`` into the leaf's ``.grad``
+        (and after its post-accumulate-grad hooks); it may return only None or ``()``. Returns a handle
+        whose ``remove()`` unregisters it."""
+        return _methods.graph.register_accumulator_hook(self.variable, fn, pre=False)
+
     def __repr__(self) -> str:
         return f"<AccumulateGrad object at {id(self):#x}>"
 
@@ -123,12 +135,13 @@ class Function:
     run without ``retain_graph`` (the saved arrays are then gone).
     """
 
-    __slots__ = ("edges", "hooks", "label", "label_inputs", "out_version", "parents", "prior", "seq",
+    __slots__ = ("edges", "given", "hooks", "label", "label_inputs", "out_version", "parents", "prior", "seq",
                  "versions")
     #: names of attributes holding saved arrays, dropped by :meth:`release`
     saved: ClassVar[tuple[str, ...]] = ()
 
     parents: tuple[Tensor, ...]  # () once released
+    given: Any  # (unset unless an op's dim was given unnormalized: grad_fn._saved_dim shows it as given)
     seq: int  # creation order: a node is always processed after its users
     versions: list[int]  # the inputs' version counters when recorded
     # Set only when not 0: the result's version when recorded (an in-place op's result), read with getattr.

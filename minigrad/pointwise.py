@@ -34,6 +34,7 @@ from minigrad.errors import (
     ShapeError,
     UnsupportedError,
     _KernelParameterError,
+    bool_args,
     not_tensor_error,
     python_type_name,
 )
@@ -47,6 +48,7 @@ from minigrad.tensor import (
     _named,
     _promote,
     from_numpy,
+    not_operand,
     state_operand,
     tensor,
     where,
@@ -650,21 +652,15 @@ def _tensor_args(fn: str, input: Any, other: Any, both: bool = False) -> None:  
         return
     if both:
         name, pos, value = ("input", 1, input) if not isinstance(input, _TENSORS) else ("other", 2, other)
-        raise not_tensor_error(fn, name, pos, value)
+        raise (TypeError if pos == 1 else OperandError)(*not_tensor_error(fn, name, pos, value).args)
     got = ", ".join("Tensor" if isinstance(v, Tensor) else python_type_name(v) for v in (input, other))
     raise TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but expected one "
                     "of: (Tensor input, Tensor other), (Tensor input, Number other)")
 
 
-#: what PyTorch's argument parser takes for neither a Tensor nor a Number (``t.add([1.0, 2.0])`` raises)
-SEQUENCES = (list, tuple)
-
-
-def not_operand(value: Any) -> bool:
-    """Whether PyTorch's argument parser takes ``value`` for neither a Tensor nor a Number: a list, a
-    tuple or a numpy array (``t.add(np.ones(3))`` raises there; a state dict's StateArray stands for the
-    tensor PyTorch would hold, and a numpy scalar is a Number)."""
-    return isinstance(value, SEQUENCES) or type(value) is np.ndarray
+class OperandError(TypeError):
+    """:func:`sequence_error`'s TypeError in a function's words (``torch.add(t, p)``: position 2); the
+    method forms, which reach the functions, catch it to say their own (``t.add(p)``: position 1)."""
 
 #: the ops whose list or tuple operand PyTorch reports in one line ("add(): argument 'other' (position 1)
 #: must be Tensor, not list"); the others list their overloads ("received an invalid combination ...")
@@ -679,13 +675,14 @@ def sequence_error(fn: str, value: Any, method: bool = True, name: str = "other"
     (``name='input'`` for a sequence first operand); ``keywords`` is how PyTorch shows the keyword
     arguments given (``', rounding_mode=str'``), which always make the overload listing."""
     kind = python_type_name(value)
+    error = TypeError if method or name == "input" else OperandError
     if fn in _ONE_LINE and not keywords:
-        return not_tensor_error(fn, name, 1 if method or name == "input" else 2, value)
+        return error(*not_tensor_error(fn, name, 1 if method or name == "input" else 2, value).args)
     got = kind if method else (f"{kind}, Tensor" if name == "input" else f"Tensor, {kind}")
     got, head = got + (keywords or ""), "" if method else "Tensor input, "
     arg = "other" if name == "input" else name  # (the overloads list the operand's own name: pow's exponent)
-    return TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but "
-                     f"expected one of:\n * ({head}Tensor {arg})\n * ({head}Number {arg})\n")
+    return error(f"{fn}() received an invalid combination of arguments - got ({got}), but "
+                 f"expected one of:\n * ({head}Tensor {arg})\n * ({head}Number {arg})\n")
 
 
 def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001, A002
@@ -1011,6 +1008,7 @@ def signbit(input: Tensor) -> Tensor:  # noqa: A002
     return from_numpy(np.signbit(_values(input)))
 
 
+@bool_args("equal_nan")
 def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,  # noqa: A002
             equal_nan: bool = False) -> Tensor:
     """|input - other| <= atol + rtol * |other|, elementwise (bool); nan == nan if ``equal_nan``.
@@ -1033,6 +1031,7 @@ def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
                                             equal_nan=equal_nan)))
 
 
+@bool_args("equal_nan")
 def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,  # noqa: A002
              equal_nan: bool = False) -> bool:
     """True if every element is close (see :func:`isclose`; raises as it does)."""

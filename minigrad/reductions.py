@@ -22,7 +22,14 @@ from minigrad import _kernels, _stl_order, ops, return_types
 from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import c_type_name, kernel_error, resolve_dtype, scalar_type_name
-from minigrad.errors import DimensionError, DTypeError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.errors import (
+    DimensionError,
+    DTypeError,
+    InvalidParameterError,
+    MinigradError,
+    ShapeError,
+    bool_args,
+)
 from minigrad.grids import _symmetric_linspace
 from minigrad.selection import cumsum, gather
 from minigrad.shapes import int_argument, norm_dim, norm_dims
@@ -44,6 +51,7 @@ def _cast(x: Tensor, dtype: Any) -> Tensor:
 
 
 @dim_aliases
+@bool_args("keepdim")
 def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
     """The product over ``dim`` (or of all elements); integers and bools give int64.
 
@@ -224,6 +232,7 @@ def _safe_root(s: Tensor, power: float) -> Tensor:
 
 
 @dim_aliases
+@bool_args("keepdim")
 def nansum(input: Tensor, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
     """The sum treating nan as 0: a sum of ``where(isnan(x), 0, x)``, so nan elements get no gradient."""
     x = input
@@ -234,6 +243,7 @@ def nansum(input: Tensor, dim: Dim = None, keepdim: bool = False, *, dtype: Any 
 
 
 @dim_aliases
+@bool_args("keepdim")
 def nanmean(input: Tensor, dim: Dim = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
     """The mean of the non-nan elements: ``nansum`` over their count (nan where there are none).
 
@@ -255,6 +265,7 @@ def count_nonzero(input: Tensor, dim: Dim = None) -> Tensor:  # noqa: A002
 
 
 @dim_aliases
+@bool_args("keepdim")
 def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False) -> return_types.aminmax:  # noqa: A002
     """(min, max) over ``dim`` (or all elements), as ``torch.aminmax``.
 
@@ -594,7 +605,9 @@ def _pick(x: Tensor, d: int, idx: Array, kind: type, name: str) -> Any:
 
 
 @dim_aliases
-def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> return_types.sort:  # noqa: A002
+@bool_args("descending", "stable", optional=("stable",))
+def sort(input: Tensor, dim: int = -1, descending: bool = False, *,  # noqa: A002
+         stable: bool = False) -> return_types.sort:
     """(sorted values, indices) along ``dim``; ties keep their order; nan sorts last (first descending)."""
     d = norm_dim(dim, input.ndim)  # (first: a 0-d tensor takes dims 0 and -1 only, as PyTorch)
     if input.ndim == 0:
@@ -603,9 +616,11 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = 
 
 
 @dim_aliases
-def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:  # noqa: A002
+@bool_args("descending", "stable")
+def argsort(input: Tensor, dim: int = -1, descending: bool = False, *,  # noqa: A002
+            stable: bool = False) -> Tensor:
     """The permutation that sorts ``input`` along ``dim`` (int64)."""
-    return sort(input, dim, descending, stable).indices
+    return sort(input, dim, descending, stable=stable).indices
 
 
 def msort(input: Tensor) -> Tensor:  # noqa: A002
@@ -614,6 +629,7 @@ def msort(input: Tensor) -> Tensor:  # noqa: A002
 
 
 @dim_aliases
+@bool_args("largest", "sorted")
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A002
          sorted: bool = True) -> return_types.topk:  # noqa: A002
     """The k largest (or smallest) values along ``dim`` and their indices, in sorted order.
@@ -664,6 +680,7 @@ def _tied_rows_as_torch(a: Array, order: Array, idx: Array, d: int, k: int, larg
 
 
 @dim_aliases
+@bool_args("keepdim")
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> return_types.kthvalue:  # noqa: A002
     """The k-th smallest value (k from 1) along ``dim`` and its index."""
     d = norm_dim(dim, input.ndim)
@@ -713,6 +730,7 @@ def _select(x: Tensor, d: int, choose: Any, keepdim: bool, kind: type) -> Any:
 
 
 @dim_aliases
+@bool_args("keepdim")
 def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:  # noqa: A002
     """The lower median (of all elements, or along ``dim`` with its index); nan if a nan is present."""
     if dim is None:
@@ -731,6 +749,7 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
 
 
 @dim_aliases
+@bool_args("keepdim")
 def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:  # noqa: A002
     """The lower median ignoring nan (nan only where all are nan)."""
     if dim is None:
@@ -749,6 +768,7 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> A
 
 
 @dim_aliases
+@bool_args("keepdim")
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mode:  # noqa: A002
     """The most frequent value along ``dim`` (the smallest on ties) and the index PyTorch reports for it."""
     d = norm_dim(dim, input.ndim)  # (first: a 0-d tensor takes dims 0 and -1 only, as PyTorch)
@@ -775,6 +795,7 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mo
     return return_types.mode(_named(picked, input, "ModeBackward0"), from_numpy(np.array(idx, order="C")))
 
 
+@bool_args("sorted", "return_inverse", "return_counts")
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
            return_counts: bool = False, dim: int | None = None) -> Any:
     """The distinct values (sorted), optionally with the inverse map and the counts; no gradient.
@@ -809,6 +830,7 @@ def _unique_dim(dim: int, shape: tuple[int, ...]) -> int:
     return axis
 
 
+@bool_args("return_inverse", "return_counts")
 def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,  # noqa: A002
                        dim: int | None = None) -> Any:
     """Collapse runs of equal consecutive values (or slices along ``dim``); no gradient."""
@@ -834,6 +856,7 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
 # ------------------------------------------------------------------ histograms
 
 
+@bool_args("out_int32", "right")
 def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False,  # noqa: A002
                  right: bool = False, side: str | None = None, sorter: Tensor | None = None) -> Tensor:
     """Where each value of ``input`` would go in ``sorted_sequence`` to keep it sorted (int64; no gradient).
@@ -880,6 +903,7 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
     return from_numpy(np.asarray(out, dtype=np.int32 if out_int32 else int64))
 
 
+@bool_args("out_int32", "right")
 def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right: bool = False) -> Tensor:  # noqa: A002
     """The bucket of each value given sorted 1-D ``boundaries`` (int64; no gradient).
 
@@ -894,6 +918,7 @@ def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right:
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
+@bool_args("assume_unique", "invert")
 def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, invert: bool = False) -> Tensor:
     """A bool tensor of ``elements``' shape: True where the element occurs in ``test_elements`` (False with
     ``invert``). Either argument (not both) may be a Python number. No gradient.
@@ -958,6 +983,7 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Ten
     return from_numpy(counts.astype(x.dtype if x.dtype.kind == "f" else np.float32))
 
 
+@bool_args("density")
 def histogram(input: Tensor, bins: Any = 100, *, range: tuple[float, float] | None = None,  # noqa: A002
               weight: Tensor | None = None, density: bool = False) -> return_types.histogram:
     """(counts, bin edges) of the values, as ``torch.histogram``; ``bins`` a count or a tensor of edges."""
@@ -1019,6 +1045,7 @@ def _check_bins(bins: Any, dim: int) -> None:
                                     f"{dim}")
 
 
+@bool_args("density")
 def histogramdd(input: Tensor, bins: Any, *, range: Sequence[float] | None = None,  # noqa: A002
                 weight: Tensor | None = None, density: bool = False) -> return_types.histogramdd:
     """(counts, tuple of bin edges) of the points in ``input``'s last dimension, as ``torch.histogramdd``.

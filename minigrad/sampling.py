@@ -19,7 +19,7 @@ from minigrad import _draws
 from minigrad._leaf_rules import leaf_requires_grad
 from minigrad._tensor_methods import provide
 from minigrad.dtypes import c_type_name, kernel_error, require_float_kernel, resolve_dtype, scalar_type_name
-from minigrad.errors import InvalidParameterError, MinigradError
+from minigrad.errors import InvalidParameterError, MinigradError, bool_args
 from minigrad.factories import _size_arg
 from minigrad.random import Generator, resolve
 from minigrad.shapes import check_broadcast
@@ -51,6 +51,7 @@ def randperm(n: int, *, generator: Generator | None = None, dtype: DTypeLike = N
     return _made(perm.astype(int64 if dtype is None else resolve_dtype(dtype)), requires_grad)
 
 
+@bool_args("replacement")
 def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,  # noqa: A002
                 generator: Generator | None = None) -> Tensor:
     """Category indices drawn with probabilities proportional to each row of ``input`` (1-D or 2-D).

@@ -65,6 +65,7 @@ from minigrad.errors import (
     _BoolProductError,
     _IndexTypeError,
     _MaskDTypeError,
+    bool_error,
     not_tensor_error,
     user_stacklevel,
 )
@@ -377,6 +378,8 @@ class Tensor(TensorMethods):
         """The data as an ndarray (shared, not copied). Raises MinigradError, as PyTorch's, for a tensor that
         requires grad while grad mode is on, unless ``force=True`` (PyTorch's detach-and-copy to the CPU,
         which shares the memory here, the data being on the CPU already)."""
+        if force is not True and force is not False:  # (PyTorch's parser takes only bools)
+            raise bool_error("numpy", "force", force)
         if self._requires_grad and not force and _mode.record:
             raise MinigradError(NUMPY_REQUIRES_GRAD)
         a = self._array
@@ -585,7 +588,7 @@ class Tensor(TensorMethods):
 
     def __index__(self) -> int:
         if self.dtype.kind not in "iu" or self._array.size != 1:
-            raise TypeError("only integer tensors of a single element can be used as an index")
+            raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self._array.item())
 
     def __hash__(self) -> int:
@@ -656,12 +659,12 @@ class Tensor(TensorMethods):
         if type(other) is float and self._array.dtype is float16 and op in _HALF_SCALAR_OPS:  # (cheap first)
             return self._half_scalar(other, op, reverse)
         kind = type(other)
-        if kind is not Tensor and kind is not float and kind is not int and \
-                (kind is np.ndarray or isinstance(other, (list, tuple))):
+        if kind is not Tensor and kind is not float and kind is not int and not_operand(other):
             # PyTorch's operators answer NotImplemented for a sequence, so Python then tries the
             # sequence's reflected method (zuko's NestedTensor tuple defines __rmul__) or raises TypeError;
             # and for a numpy array, whose own method then computes in numpy (through __array__, so not
-            # for a tensor that requires grad) and hands back a tensor of numpy's dtype (__array_wrap__)
+            # for a tensor that requires grad) and hands back a tensor of numpy's dtype (__array_wrap__);
+            # any other non-number (None, a str, an object with its own __radd__) likewise
             return NotImplemented  # type: ignore[no-any-return]
         a, b = self, (other if kind is Tensor else _lift(other, self))
         if reverse:
@@ -766,12 +769,12 @@ class Tensor(TensorMethods):
             raise _BoolPowError('"pow" not implemented for \'Bool\' (as in PyTorch); use .long() on one')
 
     def __matmul__(self, other: Any) -> Tensor:
-        if type(other) in _SEQUENCES:  # (as the other operators: Python's TypeError, as PyTorch's)
+        if type(other) is not Tensor and not_operand(other):  # (as the other operators: Python's TypeError)
             return NotImplemented
         return matmul(self, _lift(other, self))
 
     def __rmatmul__(self, other: Any) -> Tensor:
-        if type(other) in _SEQUENCES:
+        if type(other) is not Tensor and not_operand(other):
             return NotImplemented
         return matmul(_lift(other, self), self)
 
@@ -1042,6 +1045,10 @@ class Tensor(TensorMethods):
         self._recorded()
 
     def _inplace(self, other: Any, ufunc: np.ufunc, alpha: Scalar = 1) -> Tensor:
+        kind = type(other)
+        if kind is not Tensor and kind is not float and kind is not int and not_operand(other):
+            # (a namedtuple, a str, None: PyTorch's argument error; the operators declined those already)
+            raise _methods.pointwise.sequence_error(_INPLACE_NAMES[ufunc], other)
         if self._recorded(other):
             if alpha != 1 and ufunc in (np.add, np.subtract):  # (one fused multiply-add, as out of place)
                 scaled = _methods.pointwise.add if ufunc is np.add else _methods.pointwise.sub
@@ -1084,18 +1091,19 @@ class Tensor(TensorMethods):
             check_broadcast_to(f"in-place {ufunc.__name__}", np.shape(value), self.shape)
             raise MinigradError(f"in-place {ufunc.__name__}: {e}") from None
 
-    # (a list or tuple: NotImplemented, so Python raises its TypeError for +=, as PyTorch's operators do)
+    # (a list, a tuple, any other non-number: NotImplemented, so Python raises its TypeError for +=, as
+    # PyTorch's operators do)
     def __iadd__(self, other: Any) -> Tensor:
-        return NotImplemented if type(other) in _SEQUENCES else self._inplace(other, np.add)
+        return NotImplemented if _declined(other) else self._inplace(other, np.add)
 
     def __isub__(self, other: Any) -> Tensor:
-        return NotImplemented if type(other) in _SEQUENCES else self.sub_(other)
+        return NotImplemented if _declined(other) else self.sub_(other)
 
     def __imul__(self, other: Any) -> Tensor:
-        return NotImplemented if type(other) in _SEQUENCES else self._inplace(other, np.multiply)
+        return NotImplemented if _declined(other) else self._inplace(other, np.multiply)
 
     def __itruediv__(self, other: Any) -> Tensor:
-        return NotImplemented if type(other) in _SEQUENCES else self._inplace(other, np.divide)
+        return NotImplemented if _declined(other) else self._inplace(other, np.divide)
 
     def add_(self, other: TensorLike, *deprecated: Any, alpha: Scalar = 1) -> Tensor:
         """self += alpha * other, in place; returns self. PyTorch's deprecated ``add_(alpha, other)``
@@ -1157,6 +1165,8 @@ class Tensor(TensorMethods):
             ShapeError: ``src`` does not broadcast to self's shape.
             MinigradError: self requires grad and grad mode is on.
         """
+        if non_blocking is not True and non_blocking is not False:  # (PyTorch's parser takes only bools)
+            raise bool_error("copy_", "non_blocking", non_blocking)
         src = state_operand(src)
         if isinstance(src, (builtins.bool, builtins.int, builtins.float)):
             src = from_numpy(np.asarray(src))  # (int64, float64 or bool, cast to self's dtype below)
@@ -1312,6 +1322,8 @@ class Tensor(TensorMethods):
     def any(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """True where any element over ``dim`` is non-zero (uint8 stays uint8, as PyTorch); no gradient.
         ``dim=()`` reduces no dim (PyTorch's any/all; sum's () is every dim)."""
+        if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
+            raise bool_error("any", "keepdim", keepdim)
         axis = () if isinstance(dim, (tuple, list)) and not dim else norm_dims(dim, self.ndim)
         out = np.asarray(self._array.any(axis=axis, keepdims=keepdim))
         return from_numpy(out.astype(self.dtype) if self.dtype == np.uint8 else out)
@@ -1319,6 +1331,8 @@ class Tensor(TensorMethods):
     @dim_aliases
     def all(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """True where every element over ``dim`` (as any's) is non-zero (uint8 stays uint8); no gradient."""
+        if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
+            raise bool_error("all", "keepdim", keepdim)
         axis = () if isinstance(dim, (tuple, list)) and not dim else norm_dims(dim, self.ndim)
         out = np.asarray(self._array.all(axis=axis, keepdims=keepdim))
         return from_numpy(out.astype(self.dtype) if self.dtype == np.uint8 else out)
@@ -1452,7 +1466,8 @@ class Tensor(TensorMethods):
 
     def pow(self, exponent: TensorLike) -> Tensor:
         """x ** exponent (TypeError for a list, tuple or numpy array exponent, as PyTorch's)."""
-        if type(exponent) in _SEQUENCES:  # (the operator would answer NotImplemented)
+        if _declined(exponent):
+            # (the operator would answer NotImplemented)
             raise _methods.pointwise.sequence_error("pow", exponent, name="exponent")
         return self**exponent
 
@@ -1489,12 +1504,17 @@ class Tensor(TensorMethods):
         ``dtype``: cast to it first; an integer or bool ``dtype`` is also the result's (PyTorch sums in it,
         wrapping; the int64 sum cast back wraps alike).
         """
+        if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
+            raise bool_error("sum", "keepdim", keepdim)
         if dtype is not None:
             t = self.astype(dtype)
             out = t.sum(dim, keepdim)
             return out if out.dtype == t.dtype else out.astype(t.dtype)
         t = self if self.dtype.kind == "f" else from_numpy(self._array.astype(int64))
-        return _ops.Sum.apply(t, dims=norm_dims(dim, self.ndim), keepdim=keepdim)
+        out = _ops.Sum.apply(t, dims=norm_dims(dim, self.ndim), keepdim=keepdim)
+        if dim is not None and out._ctx is not None:
+            out._ctx.given = dim  # (grad_fn._saved_dim shows dim as given, unnormalized, as PyTorch's)
+        return out
 
     def _count(self, dims: tuple[int, ...] | None) -> int:
         if dims is None:
@@ -1509,6 +1529,8 @@ class Tensor(TensorMethods):
         Raises:
             MinigradError: on an integer or bool tensor (as PyTorch) without a float ``dtype``.
         """
+        if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
+            raise bool_error("mean", "keepdim", keepdim)
         t = self if dtype is None else self.astype(dtype)
         if t.dtype.kind != "f":
             # PyTorch's words (scripts print them): its legacy type name, Long for int64
@@ -1518,7 +1540,10 @@ class Tensor(TensorMethods):
                                 f"floating point or complex dtype. Got: {got}")
         if t is not self:
             return t.mean(dim, keepdim)
-        return _ops.Mean.apply(self, dims=norm_dims(dim, self.ndim), keepdim=keepdim)
+        out = _ops.Mean.apply(self, dims=norm_dims(dim, self.ndim), keepdim=keepdim)
+        if dim is not None and out._ctx is not None:
+            out._ctx.given = dim  # (as sum's)
+        return out
 
     @dim_aliases
     def var(self, dim: int | Sequence[int] | None = None, unbiased: builtins.bool | None = None,
@@ -1540,6 +1565,8 @@ class Tensor(TensorMethods):
     def _var(self, fn: str, dim: int | Sequence[int] | None, unbiased: builtins.bool | None,
              keepdim: builtins.bool, correction: builtins.float | None) -> Tensor:
         # fn: the name the degrees-of-freedom warning gives (var, or torch.var_mean's)
+        if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
+            raise bool_error(fn, "keepdim", keepdim)
         dims, correction = self._var_args(fn, dim, correction, unbiased)
         return _ops.Var.apply(self, dims=dims, keepdim=keepdim, correction=correction)
 
@@ -1547,8 +1574,10 @@ class Tensor(TensorMethods):
                   unbiased: builtins.bool | None) -> tuple[tuple[int, ...] | None, builtins.float]:
         if self.dtype.kind != "f":
             raise MinigradError("std and var only support floating point and complex dtypes")
-        if isinstance(dim, (builtins.bool, np.bool_)):  # x.var(False): the bool is unbiased, not a dim
-            dim, unbiased = None, builtins.bool(dim)
+        if dim is True or dim is False:  # x.var(False): the bool is unbiased, not a dim
+            dim, unbiased = None, dim
+        elif unbiased is not None and unbiased is not True and unbiased is not False:
+            raise bool_error(fn, "unbiased", unbiased)  # (None: not given; PyTorch refuses 1 as any non-bool)
         if unbiased is not None or correction is None:  # (correction=None: the default, 1)
             correction = 0 if unbiased is False else 1
         dims = norm_dims(dim, self.ndim)
@@ -1592,6 +1621,8 @@ class Tensor(TensorMethods):
         ``dim=None`` or a tuple it is shared evenly (as ``torch.max(x)`` and
         ``torch.amax``).
         """
+        if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
+            raise bool_error("max", "keepdim", keepdim)
         if isinstance(dim, Tensor):
             return self.maximum(dim)
         values = self._extreme(_ops.Max, dim, keepdim)
@@ -1604,6 +1635,8 @@ class Tensor(TensorMethods):
     @dim_aliases
     def min(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
         """The smallest value; with an int ``dim``, ``(values, indices)``; ties as in :meth:`max`."""
+        if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
+            raise bool_error("min", "keepdim", keepdim)
         if isinstance(dim, Tensor):
             return self.minimum(dim)
         values = self._extreme(_ops.Min, dim, keepdim)
@@ -1616,6 +1649,8 @@ class Tensor(TensorMethods):
     @dim_aliases
     def amax(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Max over ``dim`` with the gradient shared evenly among ties."""
+        if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
+            raise bool_error("amax", "keepdim", keepdim)
         dims = norm_dims(dim, self.ndim)  # explicit dims: amax's NaN gradient differs from max()'s
         return _ops.Max.apply(self, dims=tuple(range(self.ndim)) if dims is None else dims, keepdim=keepdim,
                               first=False)
@@ -1623,11 +1658,15 @@ class Tensor(TensorMethods):
     @dim_aliases
     def amin(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
         """Min over ``dim`` with the gradient shared evenly among ties."""
+        if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
+            raise bool_error("amin", "keepdim", keepdim)
         dims = norm_dims(dim, self.ndim)
         return _ops.Min.apply(self, dims=tuple(range(self.ndim)) if dims is None else dims, keepdim=keepdim,
                               first=False)
 
     def _arg(self, fn: Callable[..., Array], dim: int | None, keepdim: builtins.bool) -> Tensor:
+        if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
+            raise bool_error(fn.__name__, "keepdim", keepdim)
         if self._array.size == 0 and (dim is None or self.shape[norm_dim(dim, self.ndim)] == 0):
             raise DimensionError(f"{fn.__name__}() over an empty dim of a tensor of shape {self.shape}")
         if dim is None:
@@ -1654,6 +1693,8 @@ class Tensor(TensorMethods):
 
         The shift is constant (detached): it cancels in value and gradient.
         """
+        if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
+            raise bool_error("logsumexp", "keepdim", keepdim)
         if isinstance(dim, (tuple, list)) and not dim:
             raise DimensionError("logsumexp: dim must name at least one dim, got ()")
         x = self._floating()  # integers and bools give the default float dtype, as PyTorch
@@ -1738,7 +1779,10 @@ class Tensor(TensorMethods):
         if self.ndim < 2 or a == b:
             return self
         order[a], order[b] = order[b], order[a]
-        return self._view(_ops.Permute.apply(self, dims=tuple(order), kind=_kind))
+        out = _ops.Permute.apply(self, dims=tuple(order), kind=_kind)
+        if (dim0 != a or dim1 != b or a > b) and out._ctx is not None:
+            out._ctx.given = (dim0, dim1)  # (grad_fn._saved_dim0/1: the dims as given, as PyTorch's)
+        return self._view(out)
 
     @property
     def T(self) -> Tensor:  # noqa: N802 - PyTorch's name
@@ -2249,6 +2293,9 @@ def tensor(data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = Fals
     ``pin_memory`` has no effect on the CPU.
     """
     check_device(device)
+    for name, flag in (("requires_grad", requires_grad), ("pin_memory", pin_memory)):
+        if flag is not True and flag is not False:
+            raise bool_error("tensor", name, flag)
     if isinstance(dtype, int):  # Tensor(2, 3) means sizes; tensor(2, dtype=3) is a bad dtype
         resolve_dtype(dtype)
     t = _new(Tensor)  # (not Tensor(...): minigrad's data rules even where torch.Tensor's apply, see there)
@@ -2403,7 +2450,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     have = ref._array.shape
     rest = have[:d] + have[d + 1:]
     if len(shapes) == 1 or {(len(s), s[:d] + s[d + 1:]) for s in shapes} == {(len(have), rest)}:
-        return _ops.Cat.apply(*_as_dtype(ts, dt), dim=d)
+        return _given(_ops.Cat.apply(*_as_dtype(ts, dt), dim=d), d, dim)
     for i, t in enumerate(ts):
         s = t._array.shape
         if s[:d] + s[d + 1:] != rest or len(s) != len(have):
@@ -2413,7 +2460,15 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                 words = (f"Sizes of tensors must match except in dimension {d}. Expected size {ref.shape[k]} "
                          f"but got size {t.shape[k]} for tensor number {i} in the list.")
             raise ShapeError(f"cat: {words} (tensor {i} has shape {t.shape}, tensor 0 {ref.shape})")
-    return _ops.Cat.apply(*_as_dtype(ts, dt), dim=d)
+    return _given(_ops.Cat.apply(*_as_dtype(ts, dt), dim=d), d, dim)
+
+
+def _given(out: Tensor, d: int, dim: Any) -> Tensor:
+    """``out`` with its node keeping ``dim`` as given where it differs from the normalized ``d``: PyTorch's
+    ``grad_fn._saved_dim`` shows -1 as given (wrapped to an unsigned int)."""
+    if dim != d and out._ctx is not None:
+        out._ctx.given = dim
+    return out
 
 
 @dim_aliases
@@ -2432,7 +2487,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
         i = next(i for i, t in enumerate(ts) if t._array.shape != have)
         raise ShapeError(f"stack: tensor {i} has shape {ts[i].shape}, but tensor 0 has shape {ts[0].shape}")
     d = norm_dim(dim, len(have) + 1)
-    return _ops.Stack.apply(*_as_dtype(ts, _joined_dtype(ts)), dim=d)
+    return _given(_ops.Stack.apply(*_as_dtype(ts, _joined_dtype(ts)), dim=d), d, dim)
 
 
 def _joined_dtype(ts: list[Tensor]) -> np.dtype[Any]:
@@ -2503,6 +2558,27 @@ def numel(input: Any) -> int:  # noqa: A002 - PyTorch's argument name
     if not isinstance(input, Tensor):
         raise TypeError(f"numel(): argument 'input' must be Tensor, not {type(input).__name__}")
     return input.numel()
+
+
+#: the in-place methods' names, by the ufunc :meth:`Tensor._inplace` applies, for their argument errors
+_INPLACE_NAMES: dict[np.ufunc, str] = {np.add: "add_", np.subtract: "sub_", np.multiply: "mul_",
+                                       np.divide: "div_"}
+
+
+def _declined(value: Any) -> bool:
+    """Whether an operator answers NotImplemented for ``value``: neither a Tensor nor a number (cheap for
+    the usual operands)."""
+    kind = type(value)
+    return kind is not Tensor and kind is not float and kind is not int and not_operand(value)
+
+
+def not_operand(value: Any) -> bool:
+    """Whether PyTorch's argument parser takes ``value`` for neither a Tensor nor a Number: a list or a
+    tuple (a namedtuple too), a numpy array, a str, None, any other object (``t.add(...)`` raises its
+    TypeError there; the operators answer NotImplemented). A state dict's StateArray stands for the
+    tensor PyTorch would hold, and a numpy scalar is a Number."""
+    return not isinstance(value, (Tensor, builtins.int, builtins.float, builtins.complex, np.number,
+                                  np.bool_)) and type(value) is not StateArray
 
 
 def state_operand(x: Any) -> Any:

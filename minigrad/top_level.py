@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
 from typing import Any
 
 import numpy as np
 
 from minigrad._leaf_rules import leaf_requires_grad
+from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import DTypeLike, resolve_dtype
-from minigrad.errors import InvalidParameterError
+from minigrad.errors import InvalidParameterError, not_tensor_error, python_type_name
 from minigrad.tensor import Tensor, from_numpy
+from minigrad.tensor import where as tensor_where
 
 __all__ = ["_assert", "adjoint", "detach", "frombuffer", "get_device", "is_signed", "is_storage", "range",
            "typename"]
@@ -125,3 +128,48 @@ def range(start: float, end: float, step: float = 1, *,  # noqa: A001
     dt = get_default_dtype() if dtype is None else resolve_dtype(dtype)
     t = from_numpy((start + np.arange(n, dtype=np.float64) * step).astype(dt))
     return leaf_requires_grad(t) if requires_grad else t
+
+
+#: the overloads PyTorch's ``torch.where`` error lists (the method's: ``Tensor.where``'s own two)
+_WHERE_OVERLOADS = (" * (Tensor condition)\n"
+                    " * (Tensor condition, Tensor input, Tensor other, *, Tensor out = None)\n"
+                    " * (Tensor condition, Number self, Tensor other)\n"
+                    " * (Tensor condition, Tensor input, Number other)\n"
+                    " * (Tensor condition, Number self, Number other)\n")
+_WHERE_METHOD_OVERLOADS = " * (Tensor condition, Tensor other)\n * (Tensor condition, Number other)\n"
+
+
+def _operand(value: Any) -> bool:
+    """Whether PyTorch's parser takes ``value`` for a Tensor or a Number (not a list, an ndarray, None)."""
+    if isinstance(value, (Tensor, bool, int, float, complex, np.number, np.bool_)):
+        return True
+    return isinstance(value, np.ndarray) and type(value) is not np.ndarray  # (a state dict's StateArray)
+
+
+def where_error(args: tuple[Any, ...], method: bool) -> TypeError:
+    """PyTorch's TypeError for ``where`` arguments none of its overloads takes (``torch.where(c, x, array)``,
+    ``x.where(c, [0.0])``), listing them as its parser does."""
+    got = ", ".join("Tensor" if isinstance(a, Tensor) else python_type_name(a) for a in args)
+    return TypeError(f"where() received an invalid combination of arguments - got ({got}), but expected one "
+                     f"of:\n{_WHERE_METHOD_OVERLOADS if method else _WHERE_OVERLOADS}")
+
+
+def where(condition: Any, input: Any = None, other: Any = None) -> Any:  # noqa: A002
+    """``torch.where``: :func:`minigrad.tensor.where` (``input`` where ``condition``, else ``other``; or the
+    indices of ``condition``'s non-zeros alone) with PyTorch's argument checks; minigrad's own code calls
+    that one with numpy arrays too.
+
+    Raises:
+        TypeError: a condition that is not a Tensor, or an operand neither a Tensor nor a number (a numpy
+            array, a list), where numpy would have computed (PyTorch's argument errors).
+    """
+    if input is None and other is None:
+        if not isinstance(condition, Tensor):
+            raise not_tensor_error("where", "condition", 1, condition)
+        return tensor_where(condition)
+    if not isinstance(condition, Tensor) or not _operand(input) or not _operand(other):
+        raise where_error((condition, input, other), method=False)
+    return tensor_where(condition, input, other)
+
+
+provide(sys.modules[__name__])  # (Tensor.where checks its arguments with the helpers above)

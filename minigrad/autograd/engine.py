@@ -11,6 +11,7 @@ that meet at a tensor. Leaves collect theirs in ``.grad``.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import sys
 import threading
@@ -401,10 +402,11 @@ def _finish_leaf(leaf: Tensor, g: Tensor, create_graph: bool, handed: set[int]) 
     """A leaf's whole gradient ``g``: its hooks, the accumulation into ``.grad``, post-accumulate hooks."""
     if leaf._hooks:
         g = _call_hooks(leaf, g)
+    if _extras.post_accumulate:  # (some leaf has post-accumulate or AccumulateGrad hooks)
+        from minigrad.autograd.graph import accumulate_hooked
+        accumulate_hooked(leaf, g, lambda grad: _accumulate(leaf, grad, create_graph, handed))
+        return
     _accumulate(leaf, g, create_graph, handed)
-    if _extras.post_accumulate:
-        from minigrad.autograd.graph import run_post_accumulate_hooks
-        run_post_accumulate_hooks(leaf)
 
 
 def _leaf_edges(roots: Sequence[Tensor], made: dict[int, Tensor]) -> dict[int, int]:
@@ -676,11 +678,14 @@ def backward(
     handed: set[int] = set()
     for t in dict.fromkeys(ins):  # (a tensor listed twice gets its gradient once, as in PyTorch)
         g = captured.get(id(t))
-        if g is not None:
+        if g is None:
+            continue
+        if _extras.post_accumulate and t._ctx is None:
+            from minigrad.autograd.graph import accumulate_hooked
+            accumulate_hooked(t, g, functools.partial(_accumulate, t, create_graph=create_graph,
+                                                      handed=handed))
+        else:
             _accumulate(t, g, create_graph, handed)
-            if _extras.post_accumulate and t._ctx is None:
-                from minigrad.autograd.graph import run_post_accumulate_hooks
-                run_post_accumulate_hooks(t)
 
 
 @overload

@@ -21,6 +21,7 @@ from __future__ import annotations
 import abc
 import gc
 import math
+import operator
 import sys
 import threading
 import weakref
@@ -236,21 +237,30 @@ _KEEPS_SIZES = frozenset({"SumBackward0", "SumBackward1", "MeanBackward0", "Mean
                           "ExpandBackward0", "SqueezeBackward0"})
 
 
+def _unsigned(dim: Any) -> int:
+    """A dim as PyTorch's node attributes show it: a negative one as its unsigned 64-bit int."""
+    d = operator.index(dim)
+    return d + 2**64 if d < 0 else d
+
+
 def _saved_argument(node: ops.Function, label: str, key: str, inputs: Sequence[Tensor]) -> Any:
     """The non-tensor arguments PyTorch's node keeps (``_saved_dim``, ``_saved_keepdim``,
     ``_saved_self_sym_sizes``, ...), from what minigrad's node holds; AttributeError where it keeps none.
-    Dims are the normalized ones (PyTorch's shows a negative dim as given, wrapped to an unsigned int)."""
+    Dims as given (the op keeps them in ``given`` where they differ from its normalized ones), a negative
+    one wrapped to an unsigned 64-bit int, as PyTorch shows it (-1: 2**64 - 1)."""
     cls = ops.op_class(node)
     reduction = cls in (ops.Sum, ops.Mean) and label in ("SumBackward1", "MeanBackward1")
+    given = getattr(node, "given", None)
     if key == "dim" and reduction:
-        return tuple(node.dims)
+        dims = node.dims if given is None else given if isinstance(given, (tuple, list)) else (given,)
+        return tuple(_unsigned(d) for d in dims)
     if key == "keepdim" and reduction:
         return bool(node.keepdim)
     if key == "dim" and cls in (ops.Cat, ops.Stack) and label in ("CatBackward0", "StackBackward0"):
-        return int(node.dim)
+        return _unsigned(node.dim if given is None else given)
     if key in ("dim0", "dim1") and cls is ops.Permute and label == "TransposeBackward0":
-        swapped = [i for i, d in enumerate(node.dims) if i != d]
-        return swapped[0 if key == "dim0" else 1]
+        swapped = given or [i for i, d in enumerate(node.dims) if i != d]
+        return _unsigned(swapped[0 if key == "dim0" else 1])
     if key in ("self_sym_sizes", "self_sym_numel") and (label in _KEEPS_SIZES if key == "self_sym_sizes"
                                                          else label in ("MeanBackward0", "MeanBackward1")):
         if not inputs:  # (minigrad's node drops its inputs when backward frees it)
@@ -537,6 +547,71 @@ def run_post_accumulate_hooks(leaf: Tensor) -> None:
         if not isinstance(out, Tensor):
             raise TypeError(f"expected Variable, but hook returned '{type(out).__name__}'")
         raise MinigradError("Tensor post accumulate grad hooks should return None.")
+
+
+# id(leaf) -> (a weak reference that drops the entry with the leaf, its AccumulateGrad's pre-hooks, its
+# hooks): kept with the leaf rather than on the node object, which minigrad's graph does not hold (PyTorch's
+# graph does: ``y.grad_fn.next_functions[0][0].register_hook(f)`` then ``y.backward()`` runs f).
+_accumulator_hooks: dict[int, tuple[weakref.ref[Tensor], dict[int, Callable[..., Any]],
+                                    dict[int, Callable[..., Any]]]] = {}
+
+
+def register_accumulator_hook(leaf: Tensor, fn: Callable[..., Any], pre: bool) -> _HookHandle:
+    """``AccumulateGrad.register_prehook`` / ``register_hook`` for ``leaf``'s node: ``fn(grad_outputs)``
+    before the gradient is accumulated into ``leaf.grad`` (a returned tuple replaces it), or
+    ``fn(grad_inputs, grad_outputs)`` after (``grad_inputs`` is ``()``; only None or ``()`` may be
+    returned). Run by backward, not by ``autograd.grad`` (which accumulates nothing), as PyTorch's."""
+    key = id(leaf)
+    if key not in _accumulator_hooks:
+        def forget(_: object, k: int = key) -> None:
+            _accumulator_hooks.pop(k, None)
+        _accumulator_hooks[key] = (weakref.ref(leaf, forget), {}, {})
+    entry = _accumulator_hooks[key]
+    hooks = entry[1] if pre else entry[2]
+    handle = _HookHandle(hooks)
+    hooks[handle.id] = fn
+    _extras.post_accumulate = _extras.leaf_hooks = True  # (the engine's one test for leaves with hooks)
+    return handle
+
+
+def _hook_result(hook: Callable[..., Any], new: Any, expected: int) -> None:
+    """PyTorch's errors for a node hook's return value other than None or a tuple of ``expected`` items.
+
+    Raises:
+        TypeError: not a tuple.
+        MinigradError: a tuple of another length.
+    """
+    if not isinstance(new, tuple):
+        raise TypeError(f"expected tuple, but hook returned '{type(new).__name__}'")
+    if len(new) != expected:
+        name = getattr(hook, "__name__", hook)
+        raise MinigradError(f"hook '{name}' has returned an incorrect number of values (got {len(new)}, but "
+                            f"expected {expected})")
+
+
+def accumulate_hooked(leaf: Tensor, g: Tensor, accumulate: Callable[[Tensor], None]) -> None:
+    """What the leaf's AccumulateGrad node does when some leaf has hooks: its pre-hooks (each may replace
+    the gradient; None stops it), ``accumulate(g)``, the leaf's post-accumulate-grad hooks, then its
+    node's hooks (PyTorch's order).
+
+    Raises:
+        TypeError, MinigradError: a hook returned a value PyTorch refuses (see :func:`_hook_result`).
+    """
+    entry = _accumulator_hooks.get(id(leaf))
+    grad: Tensor | None = g
+    for hook in list(entry[1].values()) if entry is not None else ():
+        new = hook((grad,))
+        if new is not None:
+            _hook_result(hook, new, 1)
+            grad = new[0]
+    if grad is None:  # (a pre-hook dropped it: nothing reaches .grad, as PyTorch's undefined gradient)
+        return
+    accumulate(grad)
+    run_post_accumulate_hooks(leaf)
+    for hook in list(entry[2].values()) if entry is not None else ():
+        new = hook((), (grad,))
+        if new is not None:
+            _hook_result(hook, new, 0)
 
 
 def increment_version(tensor: Tensor | Sequence[Tensor]) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import DTypeLike, resolve_dtype
-from minigrad.errors import InvalidParameterError, _ArgumentTypeError
+from minigrad.errors import InvalidParameterError, _ArgumentTypeError, python_type_name
 from minigrad.tensor import Tensor
 
 
@@ -163,15 +163,15 @@ def flag(name: str, value: Any) -> bool:
 
 
 def strict_flag(name: str, value: Any) -> bool:
-    """``value`` if it is a bool (numpy bools included): a setting PyTorch hands to a C++ kernel, whose
-    argument parser takes nothing else (``MaxPool2d(ceil_mode=1)`` fails in its forward).
+    """``value`` if it is a bool: a setting PyTorch hands to a C++ kernel, whose argument parser takes
+    nothing else, not even a numpy bool (``MaxPool2d(ceil_mode=1)`` fails in its forward).
 
     Raises:
         InvalidParameterError: any other value; also PyTorch's TypeError.
     """
-    if not isinstance(value, (bool, np.bool_)):
-        raise _ArgumentTypeError(f"{name} must be bool, not {type(value).__name__} (got {name}={value!r})")
-    return bool(value)
+    if value is not True and value is not False:
+        raise _ArgumentTypeError(f"{name} must be bool, not {python_type_name(value)} (got {name}={value!r})")
+    return value
 
 
 def of_type(name: str, value: Any, kind: type) -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.autograd import no_grad
-from minigrad.errors import InvalidParameterError, ShapeError, _AssertedShapeError
+from minigrad.errors import ShapeError, _AssertedShapeError
 from minigrad.nn import _checks, init
 from minigrad.nn import functional as F
 from minigrad.nn.functional.embedding import normalize_padding_idx
@@ -29,7 +29,8 @@ class EmbeddingBag(Module):
         num_embeddings, embedding_dim: the table's shape (ints >= 0).
         max_norm: if given, rows used are renormalized in place to at most this p-norm.
         norm_type: the p of max_norm.
-        scale_grad_by_freq: must be False (not supported).
+        scale_grad_by_freq: divide each row's gradient by how often it is looked up (as
+            ``F.embedding_bag``; mode 'max' refuses it in the forward, as PyTorch's).
         mode: 'sum', 'mean' (default) or 'max'.
         sparse: accepted; gradients are dense (same values).
         include_last_offset: offsets has B + 1 entries, the last the end.
@@ -38,7 +39,7 @@ class EmbeddingBag(Module):
         dtype: float32 (default) or float64.
 
     Raises:
-        InvalidParameterError: a bad size, mode, padding_idx, or scale_grad_by_freq=True.
+        InvalidParameterError: a bad size, mode or padding_idx.
     """
 
     weight: Parameter
@@ -53,10 +54,6 @@ class EmbeddingBag(Module):
         self.max_norm = None if max_norm is None else _checks.number("max_norm", max_norm)
         self.norm_type = _checks.number("norm_type", norm_type)
         self.scale_grad_by_freq = _checks.strict_flag("scale_grad_by_freq", scale_grad_by_freq)
-        if self.scale_grad_by_freq:
-            raise InvalidParameterError(
-                "EmbeddingBag: scale_grad_by_freq=True is not supported (it rescales the gradient only)"
-            )
         self.mode = _checks.one_of("mode", mode, ("sum", "mean", "max"))
         self.sparse = _checks.strict_flag("sparse", sparse)
         self.include_last_offset = _checks.strict_flag("include_last_offset", include_last_offset)
@@ -103,15 +100,19 @@ class EmbeddingBag(Module):
     def forward(self, input: Tensor, offsets: Tensor | None = None,  # noqa: A002
                 per_sample_weights: Tensor | None = None) -> Tensor:
         """embedding_bag of ``input`` with this layer's settings; (B, embedding_dim)."""
-        return F.embedding_bag(input, self.weight, offsets, self.max_norm, self.norm_type, False, self.mode,
-                               self.sparse, per_sample_weights, self.include_last_offset, self.padding_idx)
+        return F.embedding_bag(input, self.weight, offsets, self.max_norm, self.norm_type,
+                               self.scale_grad_by_freq, self.mode, self.sparse, per_sample_weights,
+                               self.include_last_offset, self.padding_idx)
 
     def extra_repr(self) -> str:
-        """``num_embeddings, embedding_dim[, max_norm=...][, norm_type=...], mode=...[, padding_idx=...]``."""
+        """``num_embeddings, embedding_dim[, max_norm=...][, norm_type=...][, scale_grad_by_freq=True],
+        mode=...[, padding_idx=...]``."""
         text = f"{self.num_embeddings}, {self.embedding_dim}"
         if self.max_norm is not None:
             text += f", max_norm={self.max_norm!r}"
         if self.norm_type != 2:
             text += f", norm_type={self.norm_type!r}"
+        if self.scale_grad_by_freq:
+            text += ", scale_grad_by_freq=True"
         text += f", mode={self.mode!r}"
         return text + ("" if self.padding_idx is None else f", padding_idx={self.padding_idx!r}")

@@ -224,10 +224,10 @@ class CrossEntropyLoss(_WeightedLoss):
         weight: optional per-class rescaling (C,), kept as a buffer.
         ignore_index: target value whose rows contribute nothing.
         reduction: 'mean' | 'sum' | 'none'.
-        label_smoothing: in [0, 1].
+        label_smoothing: at most 1 (a negative one smooths nothing, as PyTorch's).
 
     Raises:
-        InvalidParameterError: unknown ``reduction``, label_smoothing outside [0, 1].
+        InvalidParameterError: unknown ``reduction``, label_smoothing above 1 or not a number.
     """
 
     def __init__(self, weight: Tensor | None = None, size_average: bool | None = None,
@@ -235,7 +235,7 @@ class CrossEntropyLoss(_WeightedLoss):
                  label_smoothing: float = 0.0) -> None:
         super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
-        smoothing(label_smoothing, strict=True)  # (F.cross_entropy takes a negative one as 0)
+        smoothing(label_smoothing)  # (what the forward would refuse; a negative one is 0, as PyTorch's)
         self.label_smoothing = label_smoothing
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002

@@ -83,7 +83,7 @@ CONSTRUCTORS: list[tuple[str, dict[str, Any], dict[str, list[Any]]]] = [
     ("LogSoftmax", {"dim": 1}, {"dim": ["a", 1.5]}),
     ("Flatten", {}, {"start_dim": [1.5, "a"], "end_dim": [None, 2.5]}),
     ("GELU", {}, {"approximate": ["x", None, 1]}),
-    ("CrossEntropyLoss", {}, {"reduction": ["avg", None, 5], "label_smoothing": [-0.1, 1.5, "a",
+    ("CrossEntropyLoss", {}, {"reduction": ["avg", None, 5], "label_smoothing": [1.01, 1.5, "a",
                                                                                  float("nan")],
                              "ignore_index": [2.5, "a"]}),
     ("NLLLoss", {}, {"reduction": ["avg", None], "ignore_index": [2.5]}),

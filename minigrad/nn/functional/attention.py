@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.errors import InvalidParameterError, ShapeError, _AssertedTypeError, _MaskDTypeError
+from minigrad.errors import InvalidParameterError, ShapeError, _AssertedTypeError, _MaskDTypeError, bool_args
 from minigrad.nn import _checks
 from minigrad.nn.functional.dropout import dropout_row_major
 from minigrad.tensor import Array, Tensor, from_numpy
@@ -89,6 +89,7 @@ def attention(
     return weights @ value, weights
 
 
+@bool_args("is_causal")
 def scaled_dot_product_attention(
     query: Tensor,
     key: Tensor,

@@ -18,6 +18,8 @@ from minigrad.errors import (
     InvalidParameterError,
     MinigradError,
     ShapeError,
+    _ArgumentTypeError,
+    python_type_name,
 )
 from minigrad.grad_mode import is_grad_enabled
 from minigrad.nn import _checks
@@ -38,11 +40,18 @@ __all__ = [
 _UNSIGNED = {n: np.dtype(f"u{n}") for n in (1, 2, 4, 8)}  # integers of each size, read as unsigned
 
 
-def smoothing(value: Any, strict: bool = False) -> float:
-    """``label_smoothing`` if a number at most 1 (a negative one smooths nothing: 0, as PyTorch's kernel
-    smooths only above 0; ``strict``, for a layer's constructor, refuses it); else PyTorch's words
-    (InvalidParameterError)."""
-    if not _checks.is_real(value) or not value <= 1 or (strict and not value >= 0):
+def smoothing(value: Any) -> float:
+    """``label_smoothing`` as a float if a number (a bool counts) at most 1; a negative one smooths nothing:
+    0, as PyTorch's kernel smooths only above 0 (and its CrossEntropyLoss takes it too).
+
+    Raises:
+        InvalidParameterError: a value above 1 or nan (PyTorch's words); for a value that is no number,
+            also PyTorch's TypeError.
+    """
+    if not _checks.is_real(value) and not isinstance(value, bool):
+        raise _ArgumentTypeError(f"cross_entropy_loss(): argument 'label_smoothing' (position 6) must be "
+                                 f"float, not {python_type_name(value)} (label_smoothing={value!r})")
+    if not value <= 1:
         raise InvalidParameterError(f"label_smoothing must be between 0.0 and 1.0. Got: {value} "
                                     f"(label_smoothing={value!r})")
     return max(float(value), 0.0)
@@ -245,7 +254,8 @@ def cross_entropy(
     integer ``ignore_index``.
 
     Raises:
-        InvalidParameterError: unknown ``reduction``, label_smoothing outside [0, 1].
+        InvalidParameterError: unknown ``reduction``, label_smoothing above 1 (a negative one is 0, as
+            PyTorch's) or not a number (then also PyTorch's TypeError).
         ShapeError: target's shape does not fit logits'.
         DTypeError: a float target of the class-index shape (labels that should be int64).
         DimensionError: a class index outside [0, C) that is not ``ignore_index``.

@@ -17,7 +17,7 @@ import warnings
 import numpy as np
 
 from minigrad import _draws
-from minigrad.errors import ShapeError
+from minigrad.errors import ShapeError, bool_args
 from minigrad.memory_formats import draw_laid_out
 from minigrad.nn import _checks
 from minigrad.nn.functional.activation import SELU_ALPHA, SELU_SCALE
@@ -60,6 +60,7 @@ def _all_dropped(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     return input.mul_(zero) if inplace else input * zero
 
 
+@bool_args("training")
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002
     """Inverted dropout: zero each element with probability ``p``, scale the rest by 1/(1-p).
 
@@ -123,6 +124,7 @@ def _batched(input: Tensor, p: float, training: bool, batched_rank: int,  # noqa
     return _channels(input, p, training)
 
 
+@bool_args("training")
 def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002
     """Zero whole channels of an (N, C, L) or (C, L) input with probability ``p``, scale the rest by 1/(1-p).
 
@@ -139,6 +141,7 @@ def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     return _batched(input, p, training, 3, inplace)
 
 
+@bool_args("training")
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002
     """Zero whole channels of an (N, C, H, W) input with probability ``p``, scale the rest by 1/(1-p).
 
@@ -168,6 +171,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     return _channels(input, p, training, inplace=inplace)
 
 
+@bool_args("training")
 def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002
     """Zero whole channels of an (N, C, D, H, W) or (C, D, H, W) input with probability ``p``.
 
@@ -206,6 +210,7 @@ def _alpha(input: Tensor, p: float, training: bool, shape: tuple[int, ...],  # n
     return input * from_numpy((keep * a).astype(dt)) + from_numpy(b.astype(dt))
 
 
+@bool_args("training")
 def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:  # noqa: A002
     """Alpha dropout (for SELU networks): dropped elements take SELU's saturation value, then an
     affine map restores zero mean and unit variance. Note PyTorch's default ``training=False``.
@@ -217,6 +222,7 @@ def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace
     return _alpha(_checks.tensor("alpha_dropout", input), p, training, input.shape, inplace)
 
 
+@bool_args("training")
 def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,  # noqa: A002
                           inplace: bool = False) -> Tensor:
     """Alpha dropout of whole channels of an (N, C, *) input (one draw per sample and channel).

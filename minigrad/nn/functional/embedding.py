@@ -19,6 +19,7 @@ from minigrad.errors import (
     _AssertedParameterError,
     _IndexArgumentError,
     _KernelParameterError,
+    bool_args,
 )
 from minigrad.nn import _checks
 from minigrad.nn.functional._grad_names import named
@@ -43,6 +44,7 @@ def _index_array(input: Any, fn: str) -> Array:  # noqa: A002
     return idx
 
 
+@bool_args("scale_grad_by_freq", "sparse")
 def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,  # noqa: A002
               max_norm: float | None = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
               sparse: bool = False) -> Tensor:
@@ -228,10 +230,12 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
     ``mode='max'`` passes each feature's gradient to the first row holding
     the maximum. ``max_norm`` renormalizes the rows used, in place, first.
     ``sparse=True`` is accepted: the gradient is dense, with the same values.
+    ``scale_grad_by_freq`` divides each row's gradient by how often it is looked up, as PyTorch's CPU
+    kernel counts (see :func:`_bag_frequency_scale`); the values are unchanged.
 
     Raises:
-        InvalidParameterError: unknown mode, per_sample_weights outside mode 'sum',
-            scale_grad_by_freq=True (not supported), offsets with a 2-D input or none with a 1-D one.
+        InvalidParameterError: unknown mode, per_sample_weights outside mode 'sum', scale_grad_by_freq
+            with mode 'max' (PyTorch's ValueError), offsets with a 2-D input or none with a 1-D one.
         DTypeError: input or offsets not integer (a RuntimeError, as PyTorch's).
         ShapeError: weight not 2-D, per_sample_weights not input's shape, bad offsets.
         DimensionError: an index outside [0, num_embeddings).
@@ -241,17 +245,28 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
     return named(out, "EmbeddingBagBackward0")  # (PyTorch's one op)
 
 
+def _bag_frequency_scale(flat: Array, num: int) -> Array:
+    """Per row of the weight, the factor ``embedding_bag(scale_grad_by_freq=True)`` gives its gradient,
+    as PyTorch's CPU kernel computes it: the k-th distinct index (in sorted order) is divided by the
+    count of the k-th smallest index looked up, padding entries included. That is the row's own count
+    when each row occurs once, or only the smallest repeats (PyTorch's kernel reads
+    ``counts[sorted[k]]`` where ``counts[sorted[start of group k]]`` was meant); matched, as scripts are
+    compared with it."""
+    ordered = np.sort(flat)
+    distinct = np.unique(ordered)
+    scale = np.ones(num)
+    scale[distinct] = 1.0 / np.bincount(flat, minlength=num)[ordered[:distinct.size]]
+    return scale
+
+
 def _embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None,  # noqa: A002
                    max_norm: float | None, norm_type: float, scale_grad_by_freq: bool, mode: str,
                    per_sample_weights: Tensor | None, include_last_offset: bool,
                    padding_idx: int | None) -> Tensor:
     mode = _checks.one_of("mode", mode, ("sum", "mean", "max"))
-    if scale_grad_by_freq:
-        raise InvalidParameterError(
-            "embedding_bag: scale_grad_by_freq=True is not supported (it rescales the gradient only); "
-            f"got scale_grad_by_freq={scale_grad_by_freq!r}"
-        )
     idx = _index_array(input, "embedding_bag")
+    if scale_grad_by_freq and mode == "max":  # (PyTorch's ValueError)
+        raise InvalidParameterError("max mode does not support scaling the gradient by the frequency")
     if _checks.tensor("embedding_bag", weight, "weight").ndim != 2:
         raise ShapeError(f"embedding_bag: weight has to be a 2D tensor, got shape {weight.shape}")
     if per_sample_weights is not None:
@@ -287,6 +302,11 @@ def _embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None,  # noq
     if pad is not None:
         used &= rows != pad
     gathered = weight[from_numpy(rows)]  # (bags, longest, dim)
+    if scale_grad_by_freq and gathered.requires_grad:
+        # gathered - held is exactly 0 forward; backward it carries each lookup's gradient times its factor
+        held = gathered.detach()
+        factor = from_numpy(_bag_frequency_scale(flat, num)[rows][..., None].astype(weight.dtype))
+        gathered = (gathered - held) * factor + held
     mask = used[..., None]
     if mode == "max":
         if not longest:  # every bag empty: zeros, still on weight's graph (PyTorch's output requires grad)

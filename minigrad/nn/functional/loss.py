@@ -17,7 +17,7 @@ import numpy as np
 
 from minigrad import ops
 from minigrad.dtypes import bool_sub_error, scalar_type_name
-from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
+from minigrad.errors import DTypeError, InvalidParameterError, ShapeError, bool_args
 from minigrad.grad_mode import is_grad_enabled
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
@@ -205,6 +205,7 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     return loss if weight is not None else named(loss, "HuberLossBackward0")
 
 
+@bool_args("log_target")
 def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,  # noqa: A002
            reduction: str = "mean", log_target: bool = False) -> Tensor:
     """Kullback-Leibler divergence of ``target`` from log-probabilities ``input``, elementwise:
@@ -250,6 +251,7 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, redu
     return apply_reduction(loss, reduction)
 
 
+@bool_args("log_input", "full")
 def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False,  # noqa: A002
                      size_average: bool | None = None, eps: float = 1e-8, reduce: bool | None = None,
                      reduction: str = "mean") -> Tensor:

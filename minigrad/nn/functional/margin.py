@@ -110,6 +110,7 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
     pos = _checks.tensor("triplet_margin_loss", positive, "positive")
     neg = _checks.tensor("triplet_margin_loss", negative, "negative")
     _same_ranks("triplet_margin_loss", a, pos, neg)
+    swap = _checks.strict_flag("swap", swap)
     return _triplet_hinge(a, pos, neg, lambda u, v: pairwise_distance(u, v, p, eps), m, swap, reduction)
 
 
@@ -125,7 +126,7 @@ def _triplet_hinge(a: Tensor, pos: Tensor, neg: Tensor, distance: Callable[[Tens
                    margin: float, swap: bool, reduction: str) -> Tensor:
     d_pos = distance(a, pos)
     d_neg = distance(a, neg)
-    if _checks.strict_flag("swap", swap):
+    if swap:  # (checked by the caller: triplet_margin_loss's kernel takes a bool, the other reads truth)
         d_neg = d_neg.minimum(distance(pos, neg))
     return apply_reduction((d_pos + margin - d_neg).clamp_min(0), reduction)
 

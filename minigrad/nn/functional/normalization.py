@@ -16,7 +16,7 @@ import numpy as np
 from minigrad import _kernels
 from minigrad._kernels import quiet
 from minigrad.autograd import no_grad
-from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError
+from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, bool_args
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
@@ -218,6 +218,7 @@ def _check_trailing(fn: str, input: Tensor, shape: tuple[int, ...]) -> None:  # 
         )
 
 
+@bool_args("use_input_stats")
 def instance_norm(
     input: Tensor,  # noqa: A002
     running_mean: Tensor | None = None,

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
-from minigrad.errors import DimensionError, InvalidParameterError, ShapeError, UnsupportedError
+from minigrad.errors import DimensionError, InvalidParameterError, ShapeError, UnsupportedError, bool_args
 from minigrad.nn._checks import is_int
 from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional._windows import Ints, dims_text, first_max, ntuple, spatial_input
@@ -165,6 +165,7 @@ def _max_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, pa
     return y, from_numpy(flat if batched else flat[0])
 
 
+@bool_args("ceil_mode")
 def max_pool1d(input: Tensor, kernel_size: Size, stride: Size | None = None, padding: Size = 0,  # noqa: A002
                dilation: Size = 1, ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """Max over sliding windows of (N, C, L) or (C, L): y[n, c, i] = max_j x_pad[n, c, i stride + j dilation].
@@ -183,6 +184,7 @@ def max_pool1d(input: Tensor, kernel_size: Size, stride: Size | None = None, pad
                      return_indices)
 
 
+@bool_args("ceil_mode")
 def max_pool2d(input: Tensor, kernel_size: Size, stride: Size | None = None, padding: Size = 0,  # noqa: A002
                dilation: Size = 1, ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """2-D max pooling of (N, C, H, W) or (C, H, W); per dim as :func:`max_pool1d` (indices are h * W + w)."""
@@ -190,6 +192,7 @@ def max_pool2d(input: Tensor, kernel_size: Size, stride: Size | None = None, pad
                      return_indices)
 
 
+@bool_args("ceil_mode")
 def max_pool3d(input: Tensor, kernel_size: Size, stride: Size | None = None, padding: Size = 0,  # noqa: A002
                dilation: Size = 1, ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """3-D max pooling of (N, C, D, H, W) or (C, D, H, W); per dim as :func:`max_pool1d`."""
@@ -244,6 +247,7 @@ def _avg_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, pa
     return named(y if batched else y.squeeze(0), f"AvgPool{nd}DBackward0" if nd > 1 else "SqueezeBackward1")
 
 
+@bool_args("ceil_mode", "count_include_pad")
 def avg_pool1d(input: Tensor, kernel_size: Size, stride: Size | None = None, padding: Size = 0,  # noqa: A002
                ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
     """Mean over sliding windows of (N, C, L) or (C, L).
@@ -259,6 +263,7 @@ def avg_pool1d(input: Tensor, kernel_size: Size, stride: Size | None = None, pad
     return _avg_pool("avg_pool1d", 1, input, kernel_size, stride, padding, ceil_mode, count_include_pad, None)
 
 
+@bool_args("ceil_mode", "count_include_pad")
 def avg_pool2d(input: Tensor, kernel_size: Size, stride: Size | None = None, padding: Size = 0,  # noqa: A002
                ceil_mode: bool = False, count_include_pad: bool = True,
                divisor_override: int | None = None) -> Tensor:
@@ -270,6 +275,7 @@ def avg_pool2d(input: Tensor, kernel_size: Size, stride: Size | None = None, pad
                      divisor_override)
 
 
+@bool_args("ceil_mode", "count_include_pad")
 def avg_pool3d(input: Tensor, kernel_size: Size, stride: Size | None = None, padding: Size = 0,  # noqa: A002
                ceil_mode: bool = False, count_include_pad: bool = True,
                divisor_override: int | None = None) -> Tensor:
@@ -295,6 +301,7 @@ def _lp_pool(fn: str, nd: int, input: Tensor, norm_type: float, kernel_size: Siz
     return (out.sign() * out.abs().relu()).mul(size).pow(1.0 / p)
 
 
+@bool_args("ceil_mode")
 def lp_pool1d(input: Tensor, norm_type: float, kernel_size: int,  # noqa: A002
               stride: Size | None = None, ceil_mode: bool = False) -> Tensor:
     """Power-average pooling of (N, C, L) or (C, L): (sum of x^p over each window)^(1/p).
@@ -505,6 +512,7 @@ def adaptive_max_pool3d(input: Tensor, output_size: OutSize,  # noqa: A002
     return _adaptive_max("adaptive_max_pool3d", 3, input, output_size, return_indices)
 
 
+@bool_args("ceil_mode")
 def max_pool1d_with_indices(input: Tensor, kernel_size: Size, stride: Size | None = None,  # noqa: A002
                             padding: Size = 0, dilation: Size = 1, ceil_mode: bool = False,
                             return_indices: bool = False) -> tuple[Tensor, Tensor]:
@@ -514,6 +522,7 @@ def max_pool1d_with_indices(input: Tensor, kernel_size: Size, stride: Size | Non
     return values, indices
 
 
+@bool_args("ceil_mode")
 def max_pool2d_with_indices(input: Tensor, kernel_size: Size, stride: Size | None = None,  # noqa: A002
                             padding: Size = 0, dilation: Size = 1, ceil_mode: bool = False,
                             return_indices: bool = False) -> tuple[Tensor, Tensor]:
@@ -523,6 +532,7 @@ def max_pool2d_with_indices(input: Tensor, kernel_size: Size, stride: Size | Non
     return values, indices
 
 
+@bool_args("ceil_mode")
 def max_pool3d_with_indices(input: Tensor, kernel_size: Size, stride: Size | None = None,  # noqa: A002
                             padding: Size = 0, dilation: Size = 1, ceil_mode: bool = False,
                             return_indices: bool = False) -> tuple[Tensor, Tensor]:

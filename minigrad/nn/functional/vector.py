@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from minigrad.dtypes import scalar_type_name
-from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
+from minigrad.errors import DTypeError, InvalidParameterError, ShapeError, bool_args
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
@@ -104,6 +104,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     return (unit(a) * unit(b)).sum(dim)
 
 
+@bool_args("keepdim")
 def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
                       keepdim: bool = False) -> Tensor:
     """||x1 - x2 + eps||_p over the last dim: (N, D), (N, D) -> (N,) (the shapes broadcast).
