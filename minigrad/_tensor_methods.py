@@ -131,6 +131,21 @@ _RESHAPE_NAMES = frozenset({"ReshapeAliasBackward0", "UnsafeViewBackward0"})
 #: Matched by exact type: a state dict's StateArray (an ndarray subclass) stands for a tensor.
 _SEQUENCES = (list, tuple, np.ndarray)
 
+
+def _own_words(e: TypeError, fn: str, other: Any, **keywords: Any) -> TypeError:
+    """What a method form raises for the function's TypeError ``e``: PyTorch's words for the method
+    (``t.add(p)``: ``other`` is position 1, not 2) if ``other`` is a non-number operand, else ``e``."""
+    return pointwise.sequence_error(fn, other, **keywords) if tensor.not_operand(other) else e
+
+
+def _declined(e: TypeError, other: Any) -> Tensor:
+    """NotImplemented where an operator's ``other`` is a non-number (PyTorch's operators decline it:
+    Python raises its own TypeError, or the object's reflected method runs); else raises ``e``."""
+    if tensor.not_operand(other):
+        declined: Tensor = NotImplemented  # (Python's answer for "not mine", whatever the declared result)
+        return declined
+    raise e
+
 #: the in-place forms (``x.remainder_(...)``) whose sequence operand raises that TypeError in their own name
 _SEQUENCE_CHECKED = frozenset({"true_divide", "floor_divide", "remainder", "fmod", "copysign", "xlogy", "pow",
                                "atan2", "hypot", "eq", "ne", "lt", "le", "gt", "ge"})
@@ -583,8 +598,8 @@ class TensorMethods:
             raise pointwise.sequence_error("add", other)
         try:
             return pointwise.add(self, other, alpha=alpha)
-        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
-            raise pointwise.sequence_error("add", other) from None
+        except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            raise _own_words(e, "add", other) from None
 
     def sub(self: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:
         """self - alpha * other (also PyTorch's deprecated ``sub(alpha, other)``, with its warning)."""
@@ -594,8 +609,8 @@ class TensorMethods:
             raise pointwise.sequence_error("sub", other)
         try:
             return pointwise.sub(self, other, alpha=alpha)
-        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
-            raise pointwise.sequence_error("sub", other) from None
+        except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            raise _own_words(e, "sub", other) from None
 
     def subtract(self: Any, other: Any, *, alpha: Any = 1) -> Tensor:
         """self - alpha * other (:meth:`sub` without its deprecated overload: PyTorch has none here)."""
@@ -603,8 +618,8 @@ class TensorMethods:
             raise pointwise.sequence_error("subtract", other)
         try:
             return pointwise.sub(self, other, alpha=alpha)
-        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
-            raise pointwise.sequence_error("subtract", other) from None
+        except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            raise _own_words(e, "subtract", other) from None
 
     def mul(self: Any, other: Any) -> Tensor:
         """self * other (TypeError for a list or tuple, as PyTorch's)."""
@@ -612,8 +627,8 @@ class TensorMethods:
             raise pointwise.sequence_error("mul", other)
         try:
             return pointwise.mul(self, other)
-        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
-            raise pointwise.sequence_error("mul", other) from None
+        except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            raise _own_words(e, "mul", other) from None
 
     def multiply(self: Any, other: Any) -> Tensor:
         """self * other (:meth:`mul`; a list or array raises in multiply's name, as PyTorch's)."""
@@ -621,8 +636,8 @@ class TensorMethods:
             raise pointwise.sequence_error("multiply", other)
         try:
             return pointwise.mul(self, other)
-        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
-            raise pointwise.sequence_error("multiply", other) from None
+        except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            raise _own_words(e, "multiply", other) from None
 
     def div(self: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
         """self / other, optionally rounded ('trunc' or 'floor'); see :func:`minigrad.div`."""
@@ -630,8 +645,8 @@ class TensorMethods:
             raise pointwise.sequence_error("div", other, keywords=rounding_mode and ", rounding_mode=str")
         try:
             return pointwise.div(self, other, rounding_mode=rounding_mode)
-        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
-            raise pointwise.sequence_error("div", other,
+        except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            raise _own_words(e, "div", other,
                                            keywords=rounding_mode and ", rounding_mode=str") from None
 
     def divide(self: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
@@ -640,8 +655,8 @@ class TensorMethods:
             raise pointwise.sequence_error("divide", other, keywords=rounding_mode and ", rounding_mode=str")
         try:
             return pointwise.div(self, other, rounding_mode=rounding_mode)
-        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
-            raise pointwise.sequence_error("divide", other,
+        except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            raise _own_words(e, "divide", other,
                                            keywords=rounding_mode and ", rounding_mode=str") from None
 
     def true_divide(self: Any, other: Any) -> Tensor:
@@ -650,8 +665,8 @@ class TensorMethods:
             raise pointwise.sequence_error("true_divide", other)
         try:
             return pointwise.div(self, other)
-        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
-            raise pointwise.sequence_error("true_divide", other) from None
+        except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            raise _own_words(e, "true_divide", other) from None
 
     def floor_divide(self: Any, other: Any) -> Tensor:
         """floor(self / other); no gradient."""
@@ -659,8 +674,8 @@ class TensorMethods:
             raise pointwise.sequence_error("floor_divide", other)
         try:
             return pointwise.floor_divide(self, other)
-        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
-            raise pointwise.sequence_error("floor_divide", other) from None
+        except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            raise _own_words(e, "floor_divide", other) from None
 
     def remainder(self: Any, other: Any) -> Tensor:
         """Python's %: the sign of the divisor."""
@@ -668,8 +683,8 @@ class TensorMethods:
             raise pointwise.sequence_error("remainder", other)
         try:
             return pointwise.remainder(self, other)
-        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
-            raise pointwise.sequence_error("remainder", other) from None
+        except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            raise _own_words(e, "remainder", other) from None
 
     def fmod(self: Any, other: Any) -> Tensor:
         """C's fmod: the sign of the dividend."""
@@ -677,8 +692,8 @@ class TensorMethods:
             raise pointwise.sequence_error("fmod", other)
         try:
             return pointwise.fmod(self, other)
-        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
-            raise pointwise.sequence_error("fmod", other) from None
+        except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            raise _own_words(e, "fmod", other) from None
 
     def atan2(self: Any, other: Any) -> Tensor:
         """atan2(self, other)."""
@@ -686,8 +701,8 @@ class TensorMethods:
             raise pointwise.sequence_error("atan2", other)
         try:
             return pointwise.atan2(self, other)
-        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
-            raise pointwise.sequence_error("atan2", other) from None
+        except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            raise _own_words(e, "atan2", other) from None
 
     arctan2 = atan2
 
@@ -697,8 +712,8 @@ class TensorMethods:
             raise pointwise.sequence_error("hypot", other)
         try:
             return pointwise.hypot(self, other)
-        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
-            raise pointwise.sequence_error("hypot", other) from None
+        except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            raise _own_words(e, "hypot", other) from None
 
     def copysign(self: Any, other: Any) -> Tensor:
         """|self| with other's sign."""
@@ -706,8 +721,8 @@ class TensorMethods:
             raise pointwise.sequence_error("copysign", other)
         try:
             return pointwise.copysign(self, other)
-        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
-            raise pointwise.sequence_error("copysign", other) from None
+        except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            raise _own_words(e, "copysign", other) from None
 
     def logaddexp(self: Any, other: Any) -> Tensor:
         """log(exp(self) + exp(other))."""
@@ -715,8 +730,8 @@ class TensorMethods:
             raise pointwise.sequence_error("logaddexp", other)
         try:
             return pointwise.logaddexp(self, other)
-        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
-            raise pointwise.sequence_error("logaddexp", other) from None
+        except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            raise _own_words(e, "logaddexp", other) from None
 
     def logaddexp2(self: Any, other: Any) -> Tensor:
         """log2(2**self + 2**other)."""
@@ -724,8 +739,8 @@ class TensorMethods:
             raise pointwise.sequence_error("logaddexp2", other)
         try:
             return pointwise.logaddexp2(self, other)
-        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
-            raise pointwise.sequence_error("logaddexp2", other) from None
+        except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            raise _own_words(e, "logaddexp2", other) from None
 
     def fmax(self: Any, other: Any) -> Tensor:
         """Elementwise max ignoring nan."""
@@ -733,8 +748,8 @@ class TensorMethods:
             raise pointwise.sequence_error("fmax", other)
         try:
             return pointwise.fmax(self, other)
-        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
-            raise pointwise.sequence_error("fmax", other) from None
+        except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            raise _own_words(e, "fmax", other) from None
 
     def fmin(self: Any, other: Any) -> Tensor:
         """Elementwise min ignoring nan."""
@@ -742,8 +757,8 @@ class TensorMethods:
             raise pointwise.sequence_error("fmin", other)
         try:
             return pointwise.fmin(self, other)
-        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
-            raise pointwise.sequence_error("fmin", other) from None
+        except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            raise _own_words(e, "fmin", other) from None
 
     def xlogy(self: Any, other: Any) -> Tensor:
         """self * log(other), 0 where self is 0."""
@@ -751,8 +766,8 @@ class TensorMethods:
             raise pointwise.sequence_error("xlogy", other)
         try:
             return pointwise.xlogy(self, other)
-        except pointwise.OperandError:  # (a tuple subclass, a str, None: the method's words)
-            raise pointwise.sequence_error("xlogy", other) from None
+        except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
+            raise _own_words(e, "xlogy", other) from None
 
     def float_power(self: Any, exponent: Any) -> Tensor:
         """self ** exponent in float64."""
@@ -886,32 +901,32 @@ class TensorMethods:
             return NotImplemented
         try:
             return pointwise.floor_divide(self, other)
-        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
-            return NotImplemented
+        except TypeError as e:  # (any other non-number: PyTorch's operators decline)
+            return _declined(e, other)
 
     def __rfloordiv__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
             return NotImplemented
         try:
             return pointwise.floor_divide(other, self)
-        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
-            return NotImplemented
+        except TypeError as e:  # (any other non-number: PyTorch's operators decline)
+            return _declined(e, other)
 
     def __mod__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
             return NotImplemented
         try:
             return pointwise.remainder(self, other)
-        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
-            return NotImplemented
+        except TypeError as e:  # (any other non-number: PyTorch's operators decline)
+            return _declined(e, other)
 
     def __rmod__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
             return NotImplemented
         try:
             return pointwise.remainder(other, self)
-        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
-            return NotImplemented
+        except TypeError as e:  # (any other non-number: PyTorch's operators decline)
+            return _declined(e, other)
 
     def __and__(self: Any, other: Any) -> Tensor:
         """Bitwise and (logical for bool tensors), as in PyTorch: 2 & 1 is 0."""
@@ -919,8 +934,8 @@ class TensorMethods:
             return NotImplemented
         try:
             return pointwise.bitwise_and(self, other)
-        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
-            return NotImplemented
+        except TypeError as e:  # (any other non-number: PyTorch's operators decline)
+            return _declined(e, other)
 
     def __or__(self: Any, other: Any) -> Tensor:
         """Bitwise or (logical for bool tensors), as in PyTorch: 2 | 1 is 3."""
@@ -928,72 +943,72 @@ class TensorMethods:
             return NotImplemented
         try:
             return pointwise.bitwise_or(self, other)
-        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
-            return NotImplemented
+        except TypeError as e:  # (any other non-number: PyTorch's operators decline)
+            return _declined(e, other)
 
     def __xor__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
             return NotImplemented
         try:
             return pointwise.bitwise_xor(self, other)
-        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
-            return NotImplemented
+        except TypeError as e:  # (any other non-number: PyTorch's operators decline)
+            return _declined(e, other)
 
     def __rxor__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
             return NotImplemented
         try:
             return pointwise.bitwise_xor(other, self)
-        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
-            return NotImplemented
+        except TypeError as e:  # (any other non-number: PyTorch's operators decline)
+            return _declined(e, other)
 
     def __rand__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
             return NotImplemented
         try:
             return pointwise.bitwise_and(other, self)
-        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
-            return NotImplemented
+        except TypeError as e:  # (any other non-number: PyTorch's operators decline)
+            return _declined(e, other)
 
     def __ror__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
             return NotImplemented
         try:
             return pointwise.bitwise_or(other, self)
-        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
-            return NotImplemented
+        except TypeError as e:  # (any other non-number: PyTorch's operators decline)
+            return _declined(e, other)
 
     def __lshift__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
             return NotImplemented
         try:
             return pointwise.bitwise_left_shift(self, other)
-        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
-            return NotImplemented
+        except TypeError as e:  # (any other non-number: PyTorch's operators decline)
+            return _declined(e, other)
 
     def __rlshift__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
             return NotImplemented
         try:
             return pointwise.bitwise_left_shift(other, self)
-        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
-            return NotImplemented
+        except TypeError as e:  # (any other non-number: PyTorch's operators decline)
+            return _declined(e, other)
 
     def __rshift__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
             return NotImplemented
         try:
             return pointwise.bitwise_right_shift(self, other)
-        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
-            return NotImplemented
+        except TypeError as e:  # (any other non-number: PyTorch's operators decline)
+            return _declined(e, other)
 
     def __rrshift__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:
             return NotImplemented
         try:
             return pointwise.bitwise_right_shift(other, self)
-        except pointwise.OperandError:  # (any other non-number: PyTorch's operators decline)
-            return NotImplemented
+        except TypeError as e:  # (any other non-number: PyTorch's operators decline)
+            return _declined(e, other)
 
     def __ifloordiv__(self: Any, other: Any) -> Tensor:
         if type(other) in _SEQUENCES:

@@ -652,15 +652,11 @@ def _tensor_args(fn: str, input: Any, other: Any, both: bool = False) -> None:  
         return
     if both:
         name, pos, value = ("input", 1, input) if not isinstance(input, _TENSORS) else ("other", 2, other)
-        raise (TypeError if pos == 1 else OperandError)(*not_tensor_error(fn, name, pos, value).args)
+        raise TypeError(*not_tensor_error(fn, name, pos, value).args)
     got = ", ".join("Tensor" if isinstance(v, Tensor) else python_type_name(v) for v in (input, other))
     raise TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but expected one "
                     "of: (Tensor input, Tensor other), (Tensor input, Number other)")
 
-
-class OperandError(TypeError):
-    """:func:`sequence_error`'s TypeError in a function's words (``torch.add(t, p)``: position 2); the
-    method forms, which reach the functions, catch it to say their own (``t.add(p)``: position 1)."""
 
 #: the ops whose list or tuple operand PyTorch reports in one line ("add(): argument 'other' (position 1)
 #: must be Tensor, not list"); the others list their overloads ("received an invalid combination ...")
@@ -675,13 +671,12 @@ def sequence_error(fn: str, value: Any, method: bool = True, name: str = "other"
     (``name='input'`` for a sequence first operand); ``keywords`` is how PyTorch shows the keyword
     arguments given (``', rounding_mode=str'``), which always make the overload listing."""
     kind = python_type_name(value)
-    error = TypeError if method or name == "input" else OperandError
     if fn in _ONE_LINE and not keywords:
-        return error(*not_tensor_error(fn, name, 1 if method or name == "input" else 2, value).args)
+        return TypeError(*not_tensor_error(fn, name, 1 if method or name == "input" else 2, value).args)
     got = kind if method else (f"{kind}, Tensor" if name == "input" else f"Tensor, {kind}")
     got, head = got + (keywords or ""), "" if method else "Tensor input, "
     arg = "other" if name == "input" else name  # (the overloads list the operand's own name: pow's exponent)
-    return error(f"{fn}() received an invalid combination of arguments - got ({got}), but "
+    return TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but "
                  f"expected one of:\n * ({head}Tensor {arg})\n * ({head}Number {arg})\n")
 
 
