@@ -586,8 +586,8 @@ def _floor_quotient(input: Any, other: Any, recorded: bool) -> Tensor:  # noqa: 
     """floor(input / other): div's zero gradient, or (``recorded``) floor_divide's, which PyTorch records
     with no derivative (its backward raises)."""
     a, b = _integral_pair(input, other, "div_floor", "floor_divide")
-    if a.dtype.kind == "f" and not recorded:
-        return _apply2q(a, b, "floor")
+    if a.dtype.kind == "f" and not (recorded and (a._requires_grad or b._requires_grad)):
+        return _apply2q(a, b, "floor")  # (nothing to record: the plain quotient, at its cost)
     if a.dtype.kind == "f":
         with no_grad():
             q = _apply2q(a, b, "floor")
