@@ -203,11 +203,12 @@ def not_tensor_error(fn: str, name: str, position: int, value: object) -> TypeEr
                      f"{python_type_name(value)}")
 
 
-def bool_error(fn: str, name: str, value: object) -> TypeError:
+def bool_error(fn: str, name: str, value: object, position: int | None = None) -> TypeError:
     """PyTorch's argument-parser TypeError for ``value`` in a bool parameter: its parser takes only
     ``True`` and ``False`` there, not 1, None or a numpy bool (``sum(): argument 'keepdim' must be bool,
-    not int``)."""
-    return TypeError(f"{fn}(): argument '{name}' must be bool, not {python_type_name(value)}")
+    not int``; with ``position`` where PyTorch's words give it)."""
+    where = "" if position is None else f" (position {position})"
+    return TypeError(f"{fn}(): argument '{name}'{where} must be bool, not {python_type_name(value)}")
 
 
 def bool_args(*names: str, fn: str | None = None, optional: tuple[str, ...] = ()) -> Callable[[_F], _F]:

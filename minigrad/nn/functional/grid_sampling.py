@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from minigrad._kernels import quiet
-from minigrad.errors import DTypeError, InvalidParameterError, ShapeError, UnsupportedError
+from minigrad.errors import DTypeError, InvalidParameterError, ShapeError, UnsupportedError, bool_error
 from minigrad.nn.functional._grad_names import named
 from minigrad.ops import where
 from minigrad.tensor import Tensor, from_numpy
@@ -36,12 +36,15 @@ _ALIGN_WARNING = (
 )
 
 
-def _align(align_corners: bool | None) -> bool:
-    """PyTorch's default: None warns (stacklevel at the F.* caller) and means False."""
+def _align(align_corners: bool | None, kernel: str, position: int) -> bool:
+    """PyTorch's default: None warns (stacklevel at the F.* caller) and means False. Anything but a bool
+    is the TypeError of PyTorch's ``kernel``, which takes a C++ bool (1 is not read as True)."""
     if align_corners is None:
         warnings.warn(_ALIGN_WARNING, UserWarning, stacklevel=3)
         return False
-    return bool(align_corners)
+    if align_corners is not True and align_corners is not False:
+        raise bool_error(kernel, "align_corners", align_corners, position)
+    return align_corners
 
 
 def _base_positions(n: int, align_corners: bool, dtype: np.dtype[np.floating]) -> np.ndarray:
@@ -70,7 +73,7 @@ def affine_grid(theta: Tensor, size: Sequence[int], align_corners: bool | None =
         ShapeError: theta's shape does not fit ``size``.
         UnsupportedError: ``size`` has neither 4 nor 5 entries.
     """
-    align = _align(align_corners)
+    align = _align(align_corners, "affine_grid_generator", 3)
     if theta.dtype.kind != "f":
         raise InvalidParameterError(f"Expected theta to have floating point type, but got {theta.dtype}")
     size = [int(s) for s in size]
@@ -196,7 +199,7 @@ def _grid_sample(input: Tensor, grid: Tensor, mode: str, padding_mode: str,  # n
     if padding_mode not in ("zeros", "border", "reflection"):
         raise InvalidParameterError("nn.functional.grid_sample(): expected padding_mode to be 'zeros', "
                                     f"'border', or 'reflection', but got: '{padding_mode}'")
-    align = _align(align_corners)
+    align = _align(align_corners, "grid_sampler", 5)
     nd = input.ndim - 2
     shapes = f"input with sizes {list(input.shape)} and grid with sizes {list(grid.shape)}"
     if input.ndim not in (4, 5) or grid.ndim != input.ndim or grid.shape[0] != input.shape[0]:

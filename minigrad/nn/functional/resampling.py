@@ -22,7 +22,13 @@ from typing import Any
 import numpy as np
 
 from minigrad._resize_kernels import resize_uint8
-from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError, _ArgumentTypeError
+from minigrad.errors import (
+    InvalidParameterError,
+    ShapeError,
+    UnsupportedError,
+    _ArgumentTypeError,
+    bool_error,
+)
 from minigrad.nn._checks import is_int
 from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional._windows import Ints
@@ -241,6 +247,10 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
     if mode == "lanczos" and (align_corners or not antialias):
         raise ValueError("Lanczos mode does not support align_corners=True" if align_corners
                          else "Lanczos mode requires antialias=True")
+    if align_corners is not None and align_corners is not True and align_corners is not False:
+        # (PyTorch's Python reads it by truth value up to here; its kernels take only a bool)
+        raise bool_error(("_" if antialias else "") + f"upsample_{mode}{input.ndim - 2}d" +
+                         ("_aa" if antialias else ""), "align_corners", align_corners)
     if input.ndim not in (3, 4, 5) or _RANK.get(mode, input.ndim) != input.ndim:
         need = f"a {_RANK[mode]}D input" if mode in _RANK else "a 3D, 4D or 5D input"
         raise UnsupportedError(f"interpolate: mode {mode!r} needs {need} (N, C, *spatial), got input of "

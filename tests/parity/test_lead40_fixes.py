@@ -1,0 +1,84 @@
+"""Differences the lead found in session 40, each compared with PyTorch on its own."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = require_torch()
+
+_VALUES = [1, 0, None, True, False, np.bool_(True), 1.0]
+
+
+def _outcome(call: Any) -> tuple[str, str]:
+    """("ok", "") or ("TypeError", the kernel it names) or ("ValueError", ""). (PyTorch's upsample kernels
+    list their overloads; minigrad says which argument must be a bool.)"""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (align_corners=None's default warning, in both libraries)
+        try:
+            call()
+        except TypeError as e:
+            return "TypeError", str(e).split("(")[0]
+        except ValueError:
+            return "ValueError", ""
+    return "ok", ""
+
+
+@pytest.mark.parametrize("value", _VALUES, ids=repr)
+@pytest.mark.parametrize(("mode", "rank", "antialias"), [
+    ("linear", 1, False), ("bilinear", 2, False), ("bilinear", 2, True), ("bicubic", 2, True),
+    ("trilinear", 3, False), ("nearest", 2, False), ("area", 2, False)])
+def test_interpolate_align_corners_must_be_a_bool_as_pytorchs_kernels(mode: str, rank: int, antialias: bool,
+                                                                     value: Any) -> None:
+    """F.interpolate read align_corners=1 (or 0, or a numpy bool) by its truth value; PyTorch's upsample
+    kernels take only a bool (TypeError), after its Python checks (nearest modes: ValueError for any
+    value but None)."""
+    def call(lib: Any) -> Any:
+        x = lib.ones(*([1, 1] + [4] * rank))
+        return lambda: lib.nn.functional.interpolate(x, scale_factor=2, mode=mode, align_corners=value,
+                                                     antialias=antialias)
+
+    assert _outcome(call(mg)) == _outcome(call(torch))
+
+
+@pytest.mark.parametrize("value", _VALUES, ids=repr)
+@pytest.mark.parametrize("fn", ["grid_sample", "affine_grid"])
+def test_grid_functions_align_corners_must_be_a_bool_as_pytorchs(fn: str, value: Any) -> None:
+    """grid_sample / affine_grid: PyTorch's grid_sampler / affine_grid_generator raise TypeError (with
+    the argument's position) for a non-bool align_corners; minigrad read its truth value."""
+    def call(lib: Any) -> Any:
+        F = lib.nn.functional
+        if fn == "grid_sample":
+            return lambda: F.grid_sample(lib.ones(1, 1, 4, 4), lib.zeros(1, 2, 2, 2), align_corners=value)
+        return lambda: F.affine_grid(lib.zeros(1, 2, 3), (1, 1, 2, 2), align_corners=value)
+
+    def full(call: Any) -> str:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                call()
+            except TypeError as e:
+                return str(e)
+        return "ok"
+
+    assert full(call(mg)) == full(call(torch))
+
+
+def test_floor_divide_without_grad_is_the_plain_quotient() -> None:
+    """x // y with nothing requiring grad records nothing (progs25's recording made every float // take
+    the recording path); with grad PyTorch's node raises at backward."""
+    x = mg.tensor([3.5, -2.0, 7.0])
+    y = mg.tensor([2.0, 3.0, -2.0])
+    q = x // y
+    assert q.grad_fn is None and not q.requires_grad
+    expected = torch.tensor([3.5, -2.0, 7.0]) // torch.tensor([2.0, 3.0, -2.0])
+    np.testing.assert_array_equal(q.numpy(), expected.numpy())
+    w = mg.tensor([3.5, -2.0, 7.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="floor_divide"):
+        (w // y).sum().backward()
