@@ -221,7 +221,10 @@ class set_grad_enabled(_GradModeContext):  # noqa: N801 - PyTorch's name
 
     def __init__(self, mode: bool) -> None:
         super().__init__()
-        self.mode = bool(mode)
+        if mode is not True and mode is not False:  # (PyTorch's parser takes only a bool)
+            raise TypeError("set_grad_enabled(): argument 'enabled' (position 1) must be bool, not "
+                            f"{type(mode).__name__}")  # (errors.bool_error's words: this module is a leaf)
+        self.mode = mode
         self._prev = _mode.grad
         _set(self.mode, _mode.inference)
 

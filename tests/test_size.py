@@ -340,7 +340,8 @@ BUDGETS: dict[str, int] = {
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
     # (autograd3)
     # +1: _extras.leaf_hooks
-    "minigrad/grad_mode.py": 299,  # (+3: _extras.written)
+    # +3 (lead40): set_grad_enabled refuses a non-bool as PyTorch's parser (a leaf: its own words)
+    "minigrad/grad_mode.py": 302,  # (+3: _extras.written)
     # 1,093 with autograd.Function (function.py, issue 12 item 6: ctx, needs_input_grad, once_differentiable);
     # 1,312 since gradcheck.py moved in from minigrad/ (it is torch.autograd.gradcheck)
     # 1,377 with grad()'s PyTorch arguments (dict inputs, materialize_grads, is_grads_batched, only_inputs)
@@ -411,7 +412,8 @@ BUDGETS: dict[str, int] = {
     # +32 (gaps22): forward-mode jacobian/hessian keep PyTorch's graph to the inputs (and its lists)
     # +20 (libs22): torch.autograd.functional's private helpers pytorch-minimize imports
     # +62 gaps25: AccumulateGrad hooks; +10 _saved_dim's unsigned negative dims
-    "minigrad/autograd": 3171,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
+    # +7 (lead40): the engine reads retain_graph/create_graph/allow_unused as C ints (_c_int)
+    "minigrad/autograd": 3178,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -449,7 +451,8 @@ BUDGETS: dict[str, int] = {
     # +7: the freed node's edges unrolled for one or two inputs (speed; see minigrad/autograd above)
     # +18 speed: write clock, scratch size, unrolled edges
     # (+2 progs22: renamed nodes are primitives)
-    "minigrad/autograd/engine.py": 833,  # (libs19: the create_graph .grad copy)
+    # +4 (lead40): retain_graph/create_graph/allow_unused read as PyTorch's C ints (_c_int)
+    "minigrad/autograd/engine.py": 837,  # (libs19: the create_graph .grad copy)
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -591,7 +594,8 @@ BUDGETS: dict[str, int] = {
     # +1 (progs25): vmap randomness='error', RNN dtype message, Optimizer.__setstate__
     # +24 gaps25: bool params refused; +19 embedding_bag's scale_grad_by_freq; +10 label_smoothing
     # +13 (lead40): align_corners must be a bool for interpolate's kernels, grid_sample and affine_grid
-    "minigrad/nn": 16349,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
+    # +12 (lead40): batch_norm's training, pad_sequence/pad_packed_sequence/ctc_loss flags must be bools
+    "minigrad/nn": 16361,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1064,7 +1068,8 @@ BUDGETS: dict[str, int] = {
     # +11: the function forms raise a plain TypeError (the merge's OperandError showed its own class name
     # where PyTorch's is TypeError); the methods' _own_words and the operators' _declined test the operand
     # +13 (lead40): align_corners as PyTorch's kernels take it (bool_error's position)
-    "minigrad": 66112,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # +22 (lead40): flags PyTorch hands to C++ (engine, batch_norm, pad_sequence, ctc_loss, set_grad_enabled)
+    "minigrad": 66134,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import heapq
+import operator
 import sys
 import threading
 import warnings
@@ -622,6 +623,12 @@ def _root_grads(outputs: list[Tensor], grad_outputs: Sequence[Tensor | None] | N
     return result
 
 
+def _c_int(flag: Any) -> bool:
+    """A flag PyTorch's engine reads as a C integer: a bool, an int or a numpy integer, else Python's
+    TypeError ("'float' object cannot be interpreted as an integer", as PyTorch raises; None too)."""
+    return flag if flag is True or flag is False else bool(operator.index(flag))
+
+
 def backward(
     tensors: Tensor | Sequence[Tensor],
     grad_tensors: Tensor | Sequence[Tensor | None] | None = None,
@@ -664,7 +671,7 @@ def backward(
     if isinstance(grad_tensors, Tensor):
         grad_tensors = [grad_tensors]
     gs = _root_grads(outs, grad_tensors)
-    keep = create_graph if retain_graph is None else retain_graph
+    keep, create_graph = _c_int(create_graph if retain_graph is None else retain_graph), _c_int(create_graph)
     if inputs is None:
         _run_backward(outs, gs, keep, create_graph, None)
         return
@@ -753,8 +760,8 @@ def grad(
                 f"One of the differentiated Tensors does not require grad (input {i} of grad())")
     if isinstance(grad_outputs, Tensor):
         grad_outputs = [grad_outputs]
-    keep = create_graph if retain_graph is None else retain_graph
-    unused_ok = materialize_grads if allow_unused is None else allow_unused
+    keep, create_graph = _c_int(create_graph if retain_graph is None else retain_graph), _c_int(create_graph)
+    unused_ok = _c_int(materialize_grads if allow_unused is None else allow_unused)
     if is_grads_batched:
         return _batched_grad(outs, ins, grad_outputs, keep, create_graph, unused_ok, materialize_grads)
     captured = _run_backward(outs, _root_grads(outs, grad_outputs), keep, create_graph, ins)

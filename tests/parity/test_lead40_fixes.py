@@ -82,3 +82,51 @@ def test_floor_divide_without_grad_is_the_plain_quotient() -> None:
     w = mg.tensor([3.5, -2.0, 7.0], requires_grad=True)
     with pytest.raises(RuntimeError, match="floor_divide"):
         (w // y).sum().backward()
+
+
+def _flag_calls(lib: Any) -> dict[str, Any]:
+    """Calls whose flag PyTorch hands to C++ (a bool, or for the autograd engine a C integer)."""
+    F = lib.nn.functional
+    rnn = lib.nn.utils.rnn
+    m = lib.arange(12.0).reshape(3, 4)
+
+    def graph() -> tuple[Any, Any]:
+        w = lib.ones(2, requires_grad=True)
+        return (w * 2).sum(), w
+
+    return {
+        "grad(retain_graph)": lambda v: lib.autograd.grad(*graph(), retain_graph=v),
+        "grad(create_graph)": lambda v: lib.autograd.grad(*graph(), create_graph=v),
+        "grad(allow_unused)": lambda v: lib.autograd.grad(*graph(), allow_unused=v),
+        "backward(retain_graph)": lambda v: graph()[0].backward(retain_graph=v),
+        "batch_norm(training)": lambda v: F.batch_norm(m, lib.zeros(4), lib.ones(4), training=v),
+        "pad_sequence(batch_first)": lambda v: rnn.pad_sequence([m, m], batch_first=v),
+        "pad_packed_sequence(batch_first)": lambda v: rnn.pad_packed_sequence(
+            rnn.pack_padded_sequence(lib.ones(3, 2, 4), [3, 2]), batch_first=v),
+        "ctc_loss(zero_infinity)": lambda v: F.ctc_loss(lib.zeros(6, 1, 4).log_softmax(2),
+                                                        lib.tensor([[1, 2]]), [6], [2], zero_infinity=v),
+        "set_grad_enabled": lambda v: lib.set_grad_enabled(v).__exit__(None, None, None),
+    }
+
+
+@pytest.mark.parametrize("value", [True, False, 1, 0, None, np.bool_(True), np.int64(1), 1.0, "x"], ids=repr)
+@pytest.mark.parametrize("call", list(_flag_calls(mg)))
+def test_flags_pytorch_passes_to_cpp_refuse_what_it_refuses(call: str, value: Any) -> None:
+    """These read 1.0, a numpy bool or None by truth value in minigrad; PyTorch's C++ takes only a bool
+    (batch_norm, pad_sequence, ctc_loss, set_grad_enabled: TypeError) or, in the autograd engine, a C
+    integer ('float' object cannot be interpreted as an integer)."""
+    def outcome(lib: Any) -> str:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                _flag_calls(lib)[call](value)
+            except TypeError as e:
+                return "TypeError " + str(e).split(" received")[0].split(" must")[0]
+        return "ok"
+
+    expected = outcome(torch)
+    got = outcome(mg)
+    # (PyTorch's ctc_loss, _pad_packed_sequence and set_grad_enabled name the position or list overloads)
+    assert got.split("(")[0] == expected.split("(")[0]
+    if "interpreted" in expected:
+        assert got == expected

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
+from minigrad.errors import DTypeError, InvalidParameterError, ShapeError, bool_args
 from minigrad.nn import _checks
 from minigrad.ops import where
 from minigrad.tensor import Array, Tensor, cat, from_numpy, stack
@@ -58,6 +58,7 @@ def _extended_labels(targets: Array, target_lengths: Array, blank: int) -> tuple
     return labels, skip
 
 
+@bool_args("zero_infinity")  # (PyTorch's kernel takes only a bool)
 def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_lengths: Any, blank: int = 0,
              reduction: str = "mean", zero_infinity: bool = False) -> Tensor:
     """The CTC loss of frame log-probabilities against unaligned target sequences.

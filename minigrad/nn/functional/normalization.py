@@ -16,7 +16,14 @@ import numpy as np
 from minigrad import _kernels
 from minigrad._kernels import quiet
 from minigrad.autograd import no_grad
-from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, bool_args
+from minigrad.errors import (
+    DTypeError,
+    InvalidParameterError,
+    MinigradError,
+    ShapeError,
+    bool_args,
+    bool_error,
+)
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
@@ -116,6 +123,8 @@ def batch_norm(
             "mixed dtype" RuntimeError; float32 ones with a 16-bit float input are allowed).
     """
     shape = _checks.tensor("batch_norm", input)._array.shape
+    if training is not True and training is not False:  # (PyTorch's kernel takes only a bool)
+        raise bool_error("batch_norm", "training", training, 6)
     if len(shape) < 2:
         raise ShapeError(f"batch_norm: expected an input of shape (N, C, *), got {input.shape}")
     c = shape[1]

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.errors import InvalidParameterError, ShapeError, bool_args
 from minigrad.nn import _checks
 from minigrad.tensor import Array, Tensor, cat, from_numpy, stack
 
@@ -178,6 +178,7 @@ def pack_padded_sequence(input: Tensor, lengths: Tensor | Sequence[int], batch_f
     return PackedSequence(data, from_numpy(batch_sizes), sorted_indices, None)
 
 
+@bool_args("batch_first", fn="_pad_packed_sequence")  # (as PyTorch's kernel)
 def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False, padding_value: float = 0.0,
                         total_length: int | None = None) -> tuple[Tensor, Tensor]:
     """Undo :func:`pack_padded_sequence`: returns ``(padded, lengths)``.
@@ -215,6 +216,7 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False, pad
     return padded, from_numpy(lengths)
 
 
+@bool_args("batch_first")  # (PyTorch's C++ pad_sequence takes only a bool)
 def pad_sequence(sequences: Tensor | Iterable[Tensor], batch_first: bool = False, padding_value: float = 0.0,
                  padding_side: str = "right") -> Tensor:
     """Stack sequences of different lengths (L_i, *) into one padded tensor.
