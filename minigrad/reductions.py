@@ -164,7 +164,8 @@ def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:  # noqa: A002
     return _named(norm(input - other, p), input, "DistBackward0")
 
 
-def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = None) -> Tensor:
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
+          compute_mode: str = "use_mm_for_euclid_dist_if_necessary") -> Tensor:
     """Pairwise p-norm distances between the rows of x1 (..., P, M) and x2 (..., R, M): (..., P, R).
 
     Batch dims broadcast. Each distance is the p-norm of the difference (``norm``'s
@@ -179,7 +180,7 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = Non
         DTypeError: x1 and x2 of different dtypes (PyTorch's RuntimeError).
         ShapeError: a different number of columns M.
     """
-    if compute_mode not in (None, "use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
+    if compute_mode not in ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
                             "donot_use_mm_for_euclid_dist"):
         raise InvalidParameterError(f"{compute_mode} is not a valid value for compute_mode")
     for name, x in (("x1", x1), ("x2", x2)):

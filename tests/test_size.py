@@ -595,7 +595,8 @@ BUDGETS: dict[str, int] = {
     # +24 gaps25: bool params refused; +19 embedding_bag's scale_grad_by_freq; +10 label_smoothing
     # +13 (lead40): align_corners must be a bool for interpolate's kernels, grid_sample and affine_grid
     # +12 (lead40): batch_norm's training, pad_sequence/pad_packed_sequence/ctc_loss flags must be bools
-    "minigrad/nn": 16361,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
+    # +2 (lead40): cosine_similarity's dim must be an integer
+    "minigrad/nn": 16364,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1069,7 +1070,8 @@ BUDGETS: dict[str, int] = {
     # where PyTorch's is TypeError); the methods' _own_words and the operators' _declined test the operand
     # +13 (lead40): align_corners as PyTorch's kernels take it (bool_error's position)
     # +22 (lead40): flags PyTorch hands to C++ (engine, batch_norm, pad_sequence, ctc_loss, set_grad_enabled)
-    "minigrad": 66134,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # +3 (lead40): cdist's default compute_mode is PyTorch's string (None refused), cosine_similarity's dim
+    "minigrad": 66138,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 

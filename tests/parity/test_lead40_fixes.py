@@ -130,3 +130,23 @@ def test_flags_pytorch_passes_to_cpp_refuse_what_it_refuses(call: str, value: An
     assert got.split("(")[0] == expected.split("(")[0]
     if "interpreted" in expected:
         assert got == expected
+
+
+@pytest.mark.parametrize("case", ["cdist-none", "cdist-default", "cosine-none", "cosine-int64", "cosine-int"])
+def test_cdist_compute_mode_and_cosine_dim_as_pytorch(case: str) -> None:
+    """cdist(compute_mode=None) computed (PyTorch's default is "use_mm_for_euclid_dist_if_necessary" and
+    None is its ValueError); cosine_similarity(dim=None) reduced every dim (PyTorch's TypeError)."""
+    def outcome(lib: Any) -> tuple[str, bool, Any]:
+        m = lib.arange(12.0).reshape(3, 4)
+        F = lib.nn.functional
+        call = {"cdist-none": lambda: lib.cdist(m, m, compute_mode=None),
+                "cdist-default": lambda: lib.cdist(m, m),
+                "cosine-none": lambda: F.cosine_similarity(m, m, dim=None),
+                "cosine-int64": lambda: F.cosine_similarity(m, m, dim=np.int64(0)),
+                "cosine-int": lambda: F.cosine_similarity(m, m, dim=1)}[case]
+        try:
+            return "ok", False, np.asarray(call().tolist()).round(4).tolist()
+        except (TypeError, ValueError) as e:
+            return "TypeError" if isinstance(e, TypeError) else "ValueError", True, str(e)
+
+    assert outcome(mg) == outcome(torch)

@@ -91,6 +91,9 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
         ShapeError: x1 and x2 do not broadcast.
     """
     e = _checks.number("eps", eps)
+    if not isinstance(dim, (int, np.integer)):  # (None would reduce every dim: PyTorch's parser refuses it)
+        raise TypeError(f"cosine_similarity(): argument 'dim' must be int, not {type(dim).__name__}")
+    dim = int(dim)
     a, b = _broadcast("cosine_similarity", _checks.tensor("cosine_similarity", x1, "x1"),
                       _checks.tensor("cosine_similarity", x2, "x2"))
     if a.dtype.kind != "f":
