@@ -594,8 +594,6 @@ class TensorMethods:
         """self + alpha * other (also PyTorch's deprecated ``add(alpha, other)``, with its warning)."""
         if deprecated:
             other, alpha = pointwise.scalar_first("add", "alpha", ("other",), (other, *deprecated))
-        if type(other) in _SEQUENCES:
-            raise pointwise.sequence_error("add", other)
         try:
             return pointwise.add(self, other, alpha=alpha)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
@@ -605,8 +603,6 @@ class TensorMethods:
         """self - alpha * other (also PyTorch's deprecated ``sub(alpha, other)``, with its warning)."""
         if deprecated:
             other, alpha = pointwise.scalar_first("sub", "alpha", ("other",), (other, *deprecated))
-        if type(other) in _SEQUENCES:
-            raise pointwise.sequence_error("sub", other)
         try:
             return pointwise.sub(self, other, alpha=alpha)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
@@ -614,8 +610,6 @@ class TensorMethods:
 
     def subtract(self: Any, other: Any, *, alpha: Any = 1) -> Tensor:
         """self - alpha * other (:meth:`sub` without its deprecated overload: PyTorch has none here)."""
-        if type(other) in _SEQUENCES:
-            raise pointwise.sequence_error("subtract", other)
         try:
             return pointwise.sub(self, other, alpha=alpha)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
@@ -623,8 +617,6 @@ class TensorMethods:
 
     def mul(self: Any, other: Any) -> Tensor:
         """self * other (TypeError for a list or tuple, as PyTorch's)."""
-        if type(other) in _SEQUENCES:
-            raise pointwise.sequence_error("mul", other)
         try:
             return pointwise.mul(self, other)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
@@ -632,8 +624,6 @@ class TensorMethods:
 
     def multiply(self: Any, other: Any) -> Tensor:
         """self * other (:meth:`mul`; a list or array raises in multiply's name, as PyTorch's)."""
-        if type(other) in _SEQUENCES:
-            raise pointwise.sequence_error("multiply", other)
         try:
             return pointwise.mul(self, other)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
@@ -641,8 +631,6 @@ class TensorMethods:
 
     def div(self: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
         """self / other, optionally rounded ('trunc' or 'floor'); see :func:`minigrad.div`."""
-        if type(other) in _SEQUENCES:
-            raise pointwise.sequence_error("div", other, keywords=rounding_mode and ", rounding_mode=str")
         try:
             return pointwise.div(self, other, rounding_mode=rounding_mode)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
@@ -651,8 +639,6 @@ class TensorMethods:
 
     def divide(self: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
         """self / other (:meth:`div`; a list or array raises in divide's name, as PyTorch's)."""
-        if type(other) in _SEQUENCES:
-            raise pointwise.sequence_error("divide", other, keywords=rounding_mode and ", rounding_mode=str")
         try:
             return pointwise.div(self, other, rounding_mode=rounding_mode)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
@@ -661,8 +647,6 @@ class TensorMethods:
 
     def true_divide(self: Any, other: Any) -> Tensor:
         """self / other."""
-        if type(other) in _SEQUENCES:
-            raise pointwise.sequence_error("true_divide", other)
         try:
             return pointwise.div(self, other)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
@@ -670,8 +654,6 @@ class TensorMethods:
 
     def floor_divide(self: Any, other: Any) -> Tensor:
         """floor(self / other); no gradient."""
-        if type(other) in _SEQUENCES:
-            raise pointwise.sequence_error("floor_divide", other)
         try:
             return pointwise.floor_divide(self, other)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
@@ -679,8 +661,6 @@ class TensorMethods:
 
     def remainder(self: Any, other: Any) -> Tensor:
         """Python's %: the sign of the divisor."""
-        if type(other) in _SEQUENCES:
-            raise pointwise.sequence_error("remainder", other)
         try:
             return pointwise.remainder(self, other)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
@@ -688,8 +668,6 @@ class TensorMethods:
 
     def fmod(self: Any, other: Any) -> Tensor:
         """C's fmod: the sign of the dividend."""
-        if type(other) in _SEQUENCES:
-            raise pointwise.sequence_error("fmod", other)
         try:
             return pointwise.fmod(self, other)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
@@ -697,8 +675,6 @@ class TensorMethods:
 
     def atan2(self: Any, other: Any) -> Tensor:
         """atan2(self, other)."""
-        if type(other) in _SEQUENCES:  # (the method's position 1; the function's error says 2)
-            raise pointwise.sequence_error("atan2", other)
         try:
             return pointwise.atan2(self, other)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
@@ -708,8 +684,6 @@ class TensorMethods:
 
     def hypot(self: Any, other: Any) -> Tensor:
         """sqrt(self**2 + other**2)."""
-        if type(other) in _SEQUENCES:  # (the method's position 1; the function's error says 2)
-            raise pointwise.sequence_error("hypot", other)
         try:
             return pointwise.hypot(self, other)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
@@ -717,8 +691,6 @@ class TensorMethods:
 
     def copysign(self: Any, other: Any) -> Tensor:
         """|self| with other's sign."""
-        if type(other) in _SEQUENCES:
-            raise pointwise.sequence_error("copysign", other)
         try:
             return pointwise.copysign(self, other)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
@@ -726,8 +698,6 @@ class TensorMethods:
 
     def logaddexp(self: Any, other: Any) -> Tensor:
         """log(exp(self) + exp(other))."""
-        if type(other) in _SEQUENCES:  # (the method's position 1; the function's error says 2)
-            raise pointwise.sequence_error("logaddexp", other)
         try:
             return pointwise.logaddexp(self, other)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
@@ -735,8 +705,6 @@ class TensorMethods:
 
     def logaddexp2(self: Any, other: Any) -> Tensor:
         """log2(2**self + 2**other)."""
-        if type(other) in _SEQUENCES:  # (the method's position 1; the function's error says 2)
-            raise pointwise.sequence_error("logaddexp2", other)
         try:
             return pointwise.logaddexp2(self, other)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
@@ -744,8 +712,6 @@ class TensorMethods:
 
     def fmax(self: Any, other: Any) -> Tensor:
         """Elementwise max ignoring nan."""
-        if type(other) in _SEQUENCES:  # (the method's position 1; the function's error says 2)
-            raise pointwise.sequence_error("fmax", other)
         try:
             return pointwise.fmax(self, other)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
@@ -753,8 +719,6 @@ class TensorMethods:
 
     def fmin(self: Any, other: Any) -> Tensor:
         """Elementwise min ignoring nan."""
-        if type(other) in _SEQUENCES:  # (the method's position 1; the function's error says 2)
-            raise pointwise.sequence_error("fmin", other)
         try:
             return pointwise.fmin(self, other)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
@@ -762,8 +726,6 @@ class TensorMethods:
 
     def xlogy(self: Any, other: Any) -> Tensor:
         """self * log(other), 0 where self is 0."""
-        if type(other) in _SEQUENCES:
-            raise pointwise.sequence_error("xlogy", other)
         try:
             return pointwise.xlogy(self, other)
         except TypeError as e:  # (a tuple subclass, a str, None: the method's words)
@@ -897,32 +859,24 @@ class TensorMethods:
 
     # Python operators with PyTorch's integer semantics
     def __floordiv__(self: Any, other: Any) -> Tensor:
-        if type(other) in _SEQUENCES:  # (PyTorch's operators decline: numpy's or Python's answer)
-            return NotImplemented
         try:
             return pointwise.floor_divide(self, other)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
             return _declined(e, other)
 
     def __rfloordiv__(self: Any, other: Any) -> Tensor:
-        if type(other) in _SEQUENCES:
-            return NotImplemented
         try:
             return pointwise.floor_divide(other, self)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
             return _declined(e, other)
 
     def __mod__(self: Any, other: Any) -> Tensor:
-        if type(other) in _SEQUENCES:
-            return NotImplemented
         try:
             return pointwise.remainder(self, other)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
             return _declined(e, other)
 
     def __rmod__(self: Any, other: Any) -> Tensor:
-        if type(other) in _SEQUENCES:
-            return NotImplemented
         try:
             return pointwise.remainder(other, self)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
@@ -930,8 +884,6 @@ class TensorMethods:
 
     def __and__(self: Any, other: Any) -> Tensor:
         """Bitwise and (logical for bool tensors), as in PyTorch: 2 & 1 is 0."""
-        if type(other) in _SEQUENCES:
-            return NotImplemented
         try:
             return pointwise.bitwise_and(self, other)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
@@ -939,72 +891,54 @@ class TensorMethods:
 
     def __or__(self: Any, other: Any) -> Tensor:
         """Bitwise or (logical for bool tensors), as in PyTorch: 2 | 1 is 3."""
-        if type(other) in _SEQUENCES:
-            return NotImplemented
         try:
             return pointwise.bitwise_or(self, other)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
             return _declined(e, other)
 
     def __xor__(self: Any, other: Any) -> Tensor:
-        if type(other) in _SEQUENCES:
-            return NotImplemented
         try:
             return pointwise.bitwise_xor(self, other)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
             return _declined(e, other)
 
     def __rxor__(self: Any, other: Any) -> Tensor:
-        if type(other) in _SEQUENCES:
-            return NotImplemented
         try:
             return pointwise.bitwise_xor(other, self)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
             return _declined(e, other)
 
     def __rand__(self: Any, other: Any) -> Tensor:
-        if type(other) in _SEQUENCES:
-            return NotImplemented
         try:
             return pointwise.bitwise_and(other, self)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
             return _declined(e, other)
 
     def __ror__(self: Any, other: Any) -> Tensor:
-        if type(other) in _SEQUENCES:
-            return NotImplemented
         try:
             return pointwise.bitwise_or(other, self)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
             return _declined(e, other)
 
     def __lshift__(self: Any, other: Any) -> Tensor:
-        if type(other) in _SEQUENCES:
-            return NotImplemented
         try:
             return pointwise.bitwise_left_shift(self, other)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
             return _declined(e, other)
 
     def __rlshift__(self: Any, other: Any) -> Tensor:
-        if type(other) in _SEQUENCES:
-            return NotImplemented
         try:
             return pointwise.bitwise_left_shift(other, self)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
             return _declined(e, other)
 
     def __rshift__(self: Any, other: Any) -> Tensor:
-        if type(other) in _SEQUENCES:
-            return NotImplemented
         try:
             return pointwise.bitwise_right_shift(self, other)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
             return _declined(e, other)
 
     def __rrshift__(self: Any, other: Any) -> Tensor:
-        if type(other) in _SEQUENCES:
-            return NotImplemented
         try:
             return pointwise.bitwise_right_shift(other, self)
         except TypeError as e:  # (any other non-number: PyTorch's operators decline)
