@@ -35,8 +35,9 @@ class Uninitialized:
     def shape(self) -> Size:
         """Raises: an uninitialized tensor has no shape yet (PyTorch's RuntimeError)."""
         raise MinigradError(
-            "Can't access the shape of an uninitialized parameter or buffer. Call `forward` to initialize "
-            "the parameters before accessing their attributes."
+            "Can't access the shape of an uninitialized parameter or buffer. This error usually happens in "
+            "`load_state_dict` when trying to load an uninitialized parameter into an initialized one. Call "
+            "`forward` to initialize the parameters before accessing their attributes."
         )
 
     def __repr__(self) -> str:
