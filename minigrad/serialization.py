@@ -62,9 +62,9 @@ from typing import IO, Any, TypeAlias, Union
 import numpy as np
 
 from minigrad import _format, pytorch_files
-from minigrad._state_array import StateArray, as_state_array
+from minigrad._state_array import StateArray
 from minigrad.errors import MinigradError
-from minigrad.tensor import Array, Tensor
+from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = ["add_safe_globals", "clear_safe_globals", "get_safe_globals", "load", "safe_globals", "save"]
 
@@ -312,7 +312,6 @@ def _fsync_dir(directory: str) -> None:
 
 def _tensor(arr: Array, requires_grad: bool, parameter: bool) -> Tensor:
     from minigrad.nn.module import Parameter
-    from minigrad.tensor import from_numpy
 
     if parameter:
         return Parameter(from_numpy(arr), requires_grad=requires_grad)
@@ -320,11 +319,10 @@ def _tensor(arr: Array, requires_grad: bool, parameter: bool) -> Tensor:
     return t.requires_grad_(True) if requires_grad else t
 
 
-def _loaded_array(arr: Array) -> Array:
-    """A saved state-dict value as loaded: the array; under the torch alias a StateArray, as ``state_dict()``
-    gives, which a PyTorch script prints, clones and sizes as the tensor it saved (a plain saved array
-    loads as an array, as PyTorch's)."""
-    return as_state_array(arr) if _format.NAMESPACE == "torch" else arr
+def _loaded_array(arr: Array) -> Any:
+    """A saved state-dict value as loaded: the array; under the torch alias the tensor ``state_dict()``
+    gives there (a plain saved array loads as an array, as PyTorch's)."""
+    return from_numpy(arr) if _format.NAMESPACE == "torch" else arr
 
 
 def _restore(node: Any, arrays: Mapping[str, Array], path: str) -> Any:

@@ -434,7 +434,7 @@ def test_saved_state_dict_loads_as_tensors_under_the_torch_alias(monkeypatch: py
         loaded = loaded["model"] if tree else loaded
         assert repr(loaded["weight"]) == repr(tlin.state_dict()["weight"]) == "tensor([[ 0.5000, -1.2500]])"
         assert repr(loaded["bias"].shape) == "torch.Size([1])"
-        assert isinstance(loaded["weight"], np.ndarray)
+        assert isinstance(loaded["weight"], mg.Tensor)  # (a torch.Tensor to the script, as PyTorch loads it)
         monkeypatch.setattr(_format, "NAMESPACE", "minigrad")
     # a plain numpy array saved loads as an array under the alias too (PyTorch pickles it as one)
     monkeypatch.setattr(_format, "NAMESPACE", "torch")

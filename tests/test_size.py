@@ -596,7 +596,8 @@ BUDGETS: dict[str, int] = {
     # +13 (lead40): align_corners must be a bool for interpolate's kernels, grid_sample and affine_grid
     # +12 (lead40): batch_norm's training, pad_sequence/pad_packed_sequence/ctc_loss flags must be bools
     # +2 (lead40): cosine_similarity's dim must be an integer
-    "minigrad/nn": 16364,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
+    # +16 (lead41): state_dict() values are detached tensors under the torch alias; Lazy shape message
+    "minigrad/nn": 16380,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from minigrad import _format
 from minigrad._state_array import as_state_array
 from minigrad.errors import MinigradError
 from minigrad.grad_mode import no_grad
@@ -56,14 +57,27 @@ def save_to_state_dict(module: Module, destination: dict[str, Any], prefix: str,
                        extra_state: bool) -> None:
     """The default ``_save_to_state_dict``: this module's own parameters, persistent buffers and (if
     ``extra_state``, the class defines ``get_extra_state``) its extra state."""
+    value = _detached if _format.NAMESPACE == "torch" else _state_value
     for name, p in module._parameters.items():
         if p is not None:
-            destination[prefix + name] = p if keep_vars or is_lazy(p) else as_state_array(p.numpy(force=True))
+            destination[prefix + name] = p if keep_vars or is_lazy(p) else value(p)
     for name, b in module._buffers.items():
         if b is not None and name not in module._non_persistent_buffers_set:
-            destination[prefix + name] = b if keep_vars or is_lazy(b) else as_state_array(b.numpy(force=True))
+            destination[prefix + name] = b if keep_vars or is_lazy(b) else value(b)
     if extra_state:
         destination[prefix + EXTRA_STATE_KEY_SUFFIX] = module.get_extra_state()
+
+
+def _state_value(t: Tensor) -> Any:
+    """A state-dict value as API.md gives it to minigrad code: a StateArray sharing the tensor's memory."""
+    return as_state_array(t.numpy(force=True))
+
+
+def _detached(t: Tensor) -> Tensor:
+    """A state-dict value under the torch alias: ``t.detach()``, as PyTorch's. A PyTorch script calls any
+    tensor method on it (``v.abs().max()``, ``v.sort()``, ``v.std()``), where a numpy array's method of the
+    same name means something else (numpy's ``sort`` sorts the weights in place, its ``std`` is biased)."""
+    return t.detach()
 
 
 def state_dict(module: Module, args: tuple[Any, ...], destination: Any, prefix: str,

@@ -761,7 +761,8 @@ class Module:
         changes them, and ``copy_`` into one writes the weight. Keep a snapshot
         with ``copy.deepcopy(sd)`` or ``{k: v.clone() ...}``. The arrays are
         :class:`~minigrad._state_array.StateArray` (plain ``np.ndarray`` to numpy,
-        with ``clone``/``size()``/``copy_``... to PyTorch code). ``keep_vars=True``
+        with ``clone``/``size()``/``copy_``... to PyTorch code); under the torch alias
+        (``python -m minigrad.compat``) they are ``detach()``-ed Tensors, as PyTorch's. ``keep_vars=True``
         gives the Tensors themselves; ``destination`` is filled and returned. A lazy
         layer's placeholder (``nn.UninitializedParameter``) is listed as itself.
 
