@@ -1071,7 +1071,9 @@ BUDGETS: dict[str, int] = {
     # +13 (lead40): align_corners as PyTorch's kernels take it (bool_error's position)
     # +22 (lead40): flags PyTorch hands to C++ (engine, batch_norm, pad_sequence, ctc_loss, set_grad_enabled)
     # +3 (lead40): cdist's default compute_mode is PyTorch's string (None refused), cosine_similarity's dim
-    "minigrad": 66138,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # +479 (surface26): torch.special's Bessel family (bessel_j0 ... airy_ai): Cephes coefficient tables
+    # and their vectorised evaluation with PyTorch's fused multiply-adds (_bessel_kernels.py), bessel.py
+    "minigrad": 66617,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 
