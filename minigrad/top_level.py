@@ -92,9 +92,10 @@ class _Capsule:
 def to_dlpack(tensor: Tensor) -> Any:
     """A DLPack capsule viewing the tensor's memory (for ``from_dlpack`` of this or another library).
 
+    A tensor that requires grad is exported detached, as PyTorch's ``to_dlpack`` does.
+
     Raises:
         TypeError: ``tensor`` is not a Tensor.
-        RuntimeError: the tensor requires grad (numpy refuses to export it as PyTorch does: detach first).
     """
     if not isinstance(tensor, Tensor):
         raise not_tensor_error("to_dlpack", "tensor", 1, tensor)

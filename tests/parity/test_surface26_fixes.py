@@ -297,3 +297,55 @@ def test_dlpack_exchange() -> None:
     _same(mg.from_dlpack(torch.to_dlpack(torch.tensor(a))), torch.tensor(a))
     _same(mg.from_dlpack(torch.arange(4)), torch.arange(4))
     _same(mg.from_dlpack(mg.to_dlpack(mg.ones(2, dtype=mg.int32))), torch.ones(2, dtype=torch.int32))
+
+
+# ----------------------------------------------------------------------------------- Tensor methods
+def test_deprecated_out_of_place_resize() -> None:
+    for method, args in (("resize", (2, 3)), ("resize", (6,)), ("resize_as", None)):
+        results = []
+        for lib in (mg, torch):
+            x = lib.arange(6.0, requires_grad=True)
+            call_args = (lib.ones(3, 2),) if args is None else args
+            with pytest.warns(UserWarning) as record:
+                y = getattr(x, method)(*call_args)
+            (y * lib.arange(6.0).reshape(y.shape)).sum().backward()
+            results.append((y, x.grad, str(record[0].message)))
+        _same(results[0][:2], results[1][:2])
+        assert results[0][2] == results[1][2]
+    x, tx = mg.arange(6.0), torch.arange(6.0)
+    with pytest.warns(UserWarning):
+        assert x.resize(2, 3)._base is x  # a view, as PyTorch's
+    with pytest.warns(UserWarning):
+        assert tx.resize(2, 3)._base is tx
+    for sizes in ((7,), ((3, 2),)):
+        messages = []
+        for t in (x, tx):
+            with pytest.warns(UserWarning), pytest.raises(RuntimeError) as info:
+                t.resize(*sizes)
+            messages.append(str(info.value))
+        assert messages[0] == messages[1]
+
+
+def test_float_power_in_place() -> None:
+    results = []
+    for lib in (mg, torch):
+        leaf = lib.tensor([1.5, 2.0, 3.0], dtype=lib.float64, requires_grad=True)
+        y = leaf * 1
+        y.float_power_(lib.tensor([2.0, 0.5, 3.0]))
+        (y * lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64)).sum().backward()
+        results.append((y, leaf.grad))
+    _same(results[0], results[1])
+    mine, theirs = _errors(lambda lib: lib.tensor([1.0, 2.0]).float_power_(2))
+    assert isinstance(mine, RuntimeError) and str(mine) == str(theirs)
+    mine, theirs = _errors(lambda lib: lib.tensor([1.0], dtype=lib.float64,
+                                                  requires_grad=True).float_power_(2))
+    assert isinstance(mine, RuntimeError) and isinstance(theirs, RuntimeError)
+
+
+def test_dlpack_protocol_of_tensors() -> None:
+    x = mg.arange(6.0).reshape(2, 3)
+    np.testing.assert_array_equal(np.from_dlpack(x), np.arange(6.0).reshape(2, 3))
+    _same(torch.from_dlpack(x), torch.arange(6.0).reshape(2, 3))
+    assert x.__dlpack_device__() == tuple(torch.ones(1).__dlpack_device__())
+    mine, theirs = _errors(lambda lib: lib.ones(2, requires_grad=True).__dlpack__())
+    assert isinstance(mine, BufferError) and str(mine) == str(theirs)
