@@ -61,7 +61,8 @@ __all__ = [
     "hinge_embedding_loss", "instance_norm", "kl_div", "layer_norm", "margin_ranking_loss", "max_pool1d",
     "max_pool1d_with_indices", "max_pool2d", "max_pool3d", "native_channel_shuffle", "native_layer_norm",
     "pixel_shuffle", "pixel_unshuffle", "poisson_nll_loss",
-    "affine_grid_generator", "convolution", "grid_sampler", "grid_sampler_2d", "gru_cell", "lstm_cell",
+    "affine_grid_generator", "convolution", "embedding_bag", "grid_sampler", "grid_sampler_2d", "gru_cell",
+    "lstm_cell",
     "native_batch_norm", "native_dropout", "native_group_norm", "rnn_relu_cell", "rnn_tanh_cell", "prelu",
     "relu_", "rms_norm", "rrelu",
     "rrelu_", "selu", "selu_", "threshold", "threshold_", "triplet_margin_loss",
@@ -443,6 +444,47 @@ def rnn_relu_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,  # noqa
     """One Elman step relu(x W_ih^T + b_ih + h W_hh^T + b_hh)."""
     gi, gh = _gates(input, hx, w_ih, w_hh, b_ih, b_hh)
     return (gi + gh).relu()
+
+
+def embedding_bag(weight: Tensor, indices: Tensor, offsets: Tensor, scale_grad_by_freq: bool = False,
+                  mode: int = 0, sparse: bool = False, per_sample_weights: Tensor | None = None,
+                  include_last_offset: bool = False, padding_idx: int | None = None,
+                  ) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """ATen's embedding_bag (mode 0 sum, 1 mean, 2 max): (``F.embedding_bag``'s output, offset2bag,
+    bag_size, max_indices), the bookkeeping PyTorch's CPU kernel returns for its backward, in indices'
+    dtype: offset2bag is each index's bag (empty for sum without ``padding_idx``); bag_size each bag's
+    count of non-padding indices (zeros for sum); max_indices, for max, the row of each bag's maximum
+    per feature (0 for an empty bag), else bag_size (zeros for sum).
+    """
+    if not isinstance(offsets, Tensor):
+        raise TypeError("embedding_bag(): argument 'offsets' (position 3) must be Tensor, not "
+                        f"{type(offsets).__name__}")
+    out = F.embedding_bag(indices, weight, offsets, None, 2, scale_grad_by_freq, ("sum", "mean", "max")[mode],
+                          sparse, per_sample_weights, include_last_offset, padding_idx)
+    idx, starts = indices.numpy(force=True).reshape(-1), offsets.numpy(force=True).reshape(-1)
+    itype, n_off = idx.dtype, starts.size
+    bags = n_off - 1 if include_last_offset else n_off
+    # each index's bag: the last offset at or before it (past a last offset: the last bag)
+    owner = np.clip(np.searchsorted(starts, np.arange(idx.size), side="right") - 1, 0, max(bags - 1, 0))
+    kept = np.ones(idx.size, dtype=bool) if padding_idx is None else idx != padding_idx % weight.shape[0]
+    if mode == 0:
+        offset2bag = owner if padding_idx is not None else np.zeros(0, dtype=itype)
+        # PyTorch's forward-only kernel (nothing requires grad) sizes these by the offsets, its autograd
+        # one by the bags
+        recorded = weight.requires_grad or (per_sample_weights is not None
+                                            and per_sample_weights.requires_grad)
+        zeros_ = np.zeros(bags if recorded else n_off, dtype=itype)
+        return out, from_numpy(offset2bag.astype(itype)), from_numpy(zeros_), from_numpy(zeros_.copy())
+    bag_size = np.bincount(owner[kept], minlength=bags)[:bags].astype(itype)
+    if mode == 1:
+        return out, from_numpy(owner.astype(itype)), from_numpy(bag_size), from_numpy(bag_size.copy())
+    rows = weight.numpy(force=True)
+    arg = np.zeros((bags, rows.shape[1]), dtype=itype)
+    for b in range(bags):
+        members = idx[(owner == b) & kept]
+        if members.size:
+            arg[b] = members[np.argmax(rows[members], axis=0)]  # the first maximum, as PyTorch's kernel
+    return out, from_numpy(owner.astype(itype)), from_numpy(bag_size), from_numpy(arg)
 
 
 _INTERPOLATION = ("bilinear", "nearest", "bicubic")

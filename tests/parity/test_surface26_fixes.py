@@ -349,3 +349,24 @@ def test_dlpack_protocol_of_tensors() -> None:
     assert x.__dlpack_device__() == tuple(torch.ones(1).__dlpack_device__())
     mine, theirs = _errors(lambda lib: lib.ones(2, requires_grad=True).__dlpack__())
     assert isinstance(mine, BufferError) and str(mine) == str(theirs)
+
+
+@pytest.mark.parametrize("mode", [0, 1, 2])
+@pytest.mark.parametrize("itype", ["int64", "int32"])
+def test_embedding_bag_aten_form(mode: int, itype: str) -> None:
+    weight = (np.arange(20.0).reshape(5, 4) * np.array([1.0, -1.0, 1.0, -1.0])).astype(np.float32)
+    indices, offsets, psw = [1, 2, 4, 0, 3, 3], [0, 2, 2, 5], [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    cases = [(last, padding, weighted, grad) for last in (False, True) for padding in (None, 3, -2)
+             for weighted in ((False, True) if mode == 0 else (False,)) for grad in (False, True)]
+    for last, padding, weighted, grad in cases:
+        results = []
+        for lib in (mg, torch):
+            w = lib.tensor(weight, requires_grad=grad)
+            dt = getattr(lib, itype)
+            out = lib.embedding_bag(w, lib.tensor(indices, dtype=dt),
+                                    lib.tensor([*offsets, 6] if last else offsets, dtype=dt), False, mode,
+                                    False, lib.tensor(psw) if weighted else None, last, padding)
+            if grad:
+                (out[0] * lib.arange(16, dtype=lib.float32).reshape(4, 4)).sum().backward()
+            results.append((*out, w.grad if grad else w))
+        _same(results[0], results[1])
