@@ -370,3 +370,38 @@ def test_embedding_bag_aten_form(mode: int, itype: str) -> None:
                 (out[0] * lib.arange(16, dtype=lib.float32).reshape(4, 4)).sum().backward()
             results.append((*out, w.grad if grad else w))
         _same(results[0], results[1])
+
+
+@pytest.mark.parametrize("reduce", ["sum", "mean", "max", "min", "prod", "amax", "amin"])
+def test_segment_reduce(reduce: str) -> None:
+    data = np.array([1.0, 3.0, 2.0, 2.0, 5.0, 0.0, 4.0, 4.0], dtype=np.float32)  # (4.0, 4.0: a tie)
+    for initial in (None, -1.0, 1.0, 10.0):
+        for segments in ({"lengths": [2, 0, 4, 2]}, {"offsets": [0, 2, 2, 6, 8]}):
+            results = []
+            for lib in (mg, torch):
+                x = lib.tensor(data, requires_grad=True)
+                kwargs = {k: lib.tensor(v) for k, v in segments.items()}
+                y = lib.segment_reduce(x, reduce, initial=initial, **kwargs)
+                (y * lib.tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
+                results.append((y, x.grad))
+            _same(results[0], results[1])
+    grid = np.arange(12.0).reshape(2, 6)
+    _same(*_both(lambda lib: lib.segment_reduce(lib.tensor(grid), reduce,
+                                                lengths=lib.tensor([[2, 4], [3, 3]]), axis=1)))
+    _same(*_both(lambda lib: lib.segment_reduce(lib.tensor(grid.reshape(6, 2)), reduce,
+                                                lengths=lib.tensor([2, 4]))))
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.segment_reduce(lib.arange(6.0), "sum"),
+    lambda lib: lib.segment_reduce(lib.arange(6.0), "foo", lengths=lib.tensor([6])),
+    lambda lib: lib.segment_reduce(lib.arange(6.0), "sum", lengths=lib.tensor([2, 2])),
+    lambda lib: lib.segment_reduce(lib.arange(6.0), "sum", indices=lib.tensor([0, 0, 1, 1, 2, 2])),
+    lambda lib: lib.segment_reduce(lib.arange(6.0).reshape(3, 2), "sum", lengths=lib.tensor([2, 1]), axis=1),
+    lambda lib: lib.segment_reduce(lib.arange(6), "sum", lengths=lib.tensor([2, 4])),
+])
+def test_segment_reduce_errors(call: Any) -> None:
+    mine, theirs = _errors(call)
+    assert str(mine) == str(theirs)
+    assert isinstance(mine, type(theirs)) or (isinstance(mine, RuntimeError)
+                                              and isinstance(theirs, RuntimeError))
