@@ -74,6 +74,22 @@ from minigrad import writes as _writes
 from minigrad._compile import compile  # noqa: A004 - PyTorch's name
 from minigrad._format import set_printoptions
 from minigrad.amp import GradScaler, autocast, is_autocast_enabled
+from minigrad.amp.autocast_mode import (
+    autocast_decrement_nesting,
+    autocast_increment_nesting,
+    clear_autocast_cache,
+    get_autocast_cpu_dtype,
+    get_autocast_dtype,
+    get_autocast_gpu_dtype,
+    is_autocast_cache_enabled,
+    is_autocast_cpu_enabled,
+    set_autocast_cache_enabled,
+    set_autocast_cpu_dtype,
+    set_autocast_cpu_enabled,
+    set_autocast_dtype,
+    set_autocast_enabled,
+    set_autocast_gpu_dtype,
+)
 from minigrad.anomaly import (
     detect_anomaly,
     is_anomaly_check_nan_enabled,
@@ -178,6 +194,7 @@ from minigrad.linalg_functions import (
     cross,
     det,
     eig,
+    frobenius_norm,
     geqrf,
     inverse,
     logdet,
@@ -189,6 +206,7 @@ from minigrad.linalg_functions import (
     matrix_power,
     matrix_rank,
     norm,
+    nuclear_norm,
     ormqr,
     pca_lowrank,
     pinverse,
@@ -319,10 +337,15 @@ __all__ = [
     "safetensors", "testing", "distributions", "inference_mode", "is_inference_mode_enabled",
     "linalg", "signal", "cholesky", "cholesky_inverse", "cholesky_solve", "det", "inverse", "logdet", "norm",
     "pinverse", "slogdet", "chain_matmul", "cross", "matrix_power", "matrix_exp", "qr", "svd", "svd_lowrank",
-    "pca_lowrank",
+    "pca_lowrank", "frobenius_norm", "nuclear_norm",
     "lu", "lu_solve", "lu_unpack", "geqrf", "ormqr",
     "triangular_solve", "solve", "symeig", "eig", "lstsq", "matrix_rank",
     "amp", "GradScaler", "autocast", "cpu", "is_autocast_enabled", "special", "func", "vmap",
+    "autocast_decrement_nesting", "autocast_increment_nesting", "clear_autocast_cache",
+    "get_autocast_cpu_dtype",
+    "get_autocast_dtype", "get_autocast_gpu_dtype", "is_autocast_cache_enabled", "is_autocast_cpu_enabled",
+    "set_autocast_cache_enabled", "set_autocast_cpu_dtype", "set_autocast_cpu_enabled", "set_autocast_dtype",
+    "set_autocast_enabled", "set_autocast_gpu_dtype",
     "is_anomaly_enabled",
 ]  # fmt: skip
 __all__ += [

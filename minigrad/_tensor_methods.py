@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 import numpy as np
 
 from minigrad import memory_formats
-from minigrad.dtypes import resolve_dtype, tensor_type_name
+from minigrad.dtypes import resolve_dtype, scalar_type_name, tensor_type_name
 from minigrad.errors import DeviceError, MinigradError, ShapeError, bool_args
 from minigrad.grad_mode import _mode
 from minigrad.layouts import strided
@@ -1568,6 +1568,57 @@ class TensorMethods:
         n = int(np.prod(shape, dtype=np.int64))
         new = np.concatenate([flat[:n], np.zeros(max(0, n - flat.size), dtype=self.dtype)]).reshape(shape)
         return cast("Tensor", self._write(lambda _: new))
+
+    def resize(self: Any, *sizes: Any) -> Tensor:
+        """The deprecated out-of-place resize (warns): ``self`` viewed with shape ``sizes``, which must keep
+        the number of elements (differentiable, as the view).
+
+        Raises:
+            MinigradError: ``sizes`` holds another number of elements (PyTorch's message).
+        """
+        warnings.warn("non-inplace resize is deprecated", UserWarning, stacklevel=2)
+        return cast("Tensor", self._resized(sizes))
+
+    def resize_as(self: Any, tensor: Tensor) -> Tensor:
+        """The deprecated out-of-place ``resize_as`` (warns): ``self`` viewed with ``tensor``'s shape."""
+        warnings.warn("non-inplace resize_as is deprecated", UserWarning, stacklevel=2)
+        return cast("Tensor", self._resized(tuple(tensor.shape)))
+
+    def _resized(self: Any, sizes: tuple[Any, ...]) -> Tensor:
+        numel = functools.reduce(lambda a, b: a * b, sizes, 1)  # (PyTorch's product: a tuple repeats)
+        if numel != self.numel():
+            raise MinigradError(
+                f"requested resize to {'x'.join(map(str, sizes))} ({numel} elements in total), but the given "
+                f"tensor has a size of {'x'.join(map(str, self.shape))} ({self.numel()} elements). "
+                "autograd's resize can only change the shape of a given tensor, while preserving the number "
+                "of elements. ")
+        return cast("Tensor", self.contiguous().view(*sizes))
+
+    def __dlpack__(self: Any, **kwargs: Any) -> Any:
+        """A DLPack capsule viewing this tensor's memory (the protocol ``np.from_dlpack`` and
+        ``torch.from_dlpack`` call); keywords go to numpy's exporter.
+
+        Raises:
+            BufferError: the tensor requires grad (PyTorch's message: detach first).
+        """
+        if self.requires_grad:
+            raise BufferError("Can't export tensors that require gradient, use tensor.detach()")
+        return self.numpy().__dlpack__(**kwargs)
+
+    def __dlpack_device__(self: Any) -> tuple[builtins.int, builtins.int]:
+        """(1, 0): DLPack's CPU device type and index."""
+        return (1, 0)
+
+    def float_power_(self: Any, exponent: Any) -> Tensor:
+        """In place: self takes ``self.float_power(exponent)``, which is float64: self must be float64.
+
+        Raises:
+            MinigradError: self is not float64 (PyTorch's message).
+        """
+        if self.dtype != np.float64:
+            raise MinigradError(f"the base given to float_power_ has dtype {scalar_type_name(self.dtype)} "
+                                "but the operation's result requires dtype Double")
+        return cast("Tensor", self.pow_(exponent))
 
     def set_(self: Any, source: Any = None) -> Tensor:
         """Make self a tensor over ``source``'s memory (its shape and values; a write to either shows in

@@ -16,12 +16,14 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import ops
 from minigrad._tensor_methods import BaseRef, CreationRef, provide
 from minigrad.tensor import Tensor, from_numpy
 
 __all__ = [
-    "alias_copy", "as_strided_copy", "as_strided_scatter", "diagonal_copy", "expand_copy", "narrow_copy",
-    "permute_copy", "split_copy", "split_with_sizes_copy", "squeeze_copy", "t_copy", "transpose_copy",
+    "alias_copy", "as_strided_copy", "as_strided_scatter", "detach_copy", "diagonal_copy", "expand_copy",
+    "narrow_copy", "permute_copy", "select_copy", "slice_copy", "split_copy", "split_with_sizes_copy",
+    "squeeze_copy", "t_copy", "transpose_copy",
     "unbind_copy", "unfold_copy",
     "unsafe_chunk", "unsafe_split", "unsafe_split_with_sizes", "unsqueeze_copy", "view_copy",
 ]  # fmt: skip
@@ -45,6 +47,7 @@ diagonal_copy = _copy_of("diagonal")
 expand_copy = _copy_of("expand")
 narrow_copy = _copy_of("narrow")
 permute_copy = _copy_of("permute")
+select_copy = _copy_of("select")
 split_copy = _copy_of("split")
 split_with_sizes_copy = _copy_of("split_with_sizes")
 squeeze_copy = _copy_of("squeeze")
@@ -68,6 +71,20 @@ def as_strided_scatter(input: Tensor, src: Tensor, size: Any, stride: Any,  # no
     positions = everywhere.as_strided(size, stride, storage_offset)
     flat = input.reshape(-1).scatter(0, positions.reshape(-1), src.reshape(-1).to(input.dtype))
     return flat.reshape(input.shape)
+
+
+def slice_copy(input: Tensor, dim: int = 0, start: int | None = None, end: int | None = None,  # noqa: A002
+               step: int = 1) -> Tensor:
+    """A new tensor with the values of ``input[..., start:end:step, ...]`` (the slice in ``dim``);
+    its gradient is the slice's."""
+    index = (slice(None),) * (dim % max(input.ndim, 1)) + (slice(start, end, step),)
+    return input[index].clone()
+
+
+def detach_copy(input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's name
+    """A new tensor with input's values. As PyTorch's, it requires grad when input does but has no
+    derivative: backward through it raises (``derivative for aten::detach_copy is not implemented``)."""
+    return ops.recorded(input.numpy(force=True).copy(), [input], "detach_copy", "aten::detach_copy")
 
 
 def alias_copy(input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's name

@@ -15,8 +15,12 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from minigrad._tensor_methods import provide
 from minigrad.errors import UnsupportedError, bool_args
+from minigrad.factories import ones, zeros
+from minigrad.memory_formats import draw_laid_out
 from minigrad.nn import _checks
 from minigrad.nn import functional as F
 
@@ -41,9 +45,11 @@ from minigrad.nn.functional import (
     selu_,
     threshold_,
 )
-from minigrad.nn.functional.dropout import _channels
+from minigrad.nn.functional.dropout import _channels, _float_dtype, _scaled_mask
 from minigrad.random import Generator
-from minigrad.tensor import Tensor
+from minigrad.tensor import Tensor, from_numpy
+
+bool_ = np.dtype(np.bool_)
 
 __all__ = [
     "adaptive_avg_pool1d", "adaptive_max_pool1d", "alpha_dropout", "alpha_dropout_", "avg_pool1d",
@@ -54,7 +60,11 @@ __all__ = [
     "feature_alpha_dropout_", "feature_dropout", "feature_dropout_", "group_norm", "hardshrink",
     "hinge_embedding_loss", "instance_norm", "kl_div", "layer_norm", "margin_ranking_loss", "max_pool1d",
     "max_pool1d_with_indices", "max_pool2d", "max_pool3d", "native_channel_shuffle", "native_layer_norm",
-    "pixel_shuffle", "pixel_unshuffle", "poisson_nll_loss", "prelu", "relu_", "rms_norm", "rrelu",
+    "pixel_shuffle", "pixel_unshuffle", "poisson_nll_loss",
+    "affine_grid_generator", "convolution", "embedding_bag", "grid_sampler", "grid_sampler_2d", "gru_cell",
+    "lstm_cell",
+    "native_batch_norm", "native_dropout", "native_group_norm", "rnn_relu_cell", "rnn_tanh_cell", "prelu",
+    "relu_", "rms_norm", "rrelu",
     "rrelu_", "selu", "selu_", "threshold", "threshold_", "triplet_margin_loss",
 ]  # fmt: skip
 
@@ -337,6 +347,167 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_leng
     """``F.ctc_loss``; the lengths are int sequences or tensors."""
     return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, _reduction(reduction),
                       zero_infinity)
+
+
+# -- ATen's own forms: native_* return the statistics backward would save; the RNN cells; convolution --
+
+def native_dropout(input: Tensor, p: float, train: bool | None) -> tuple[Tensor, Tensor]:  # noqa: A002
+    """(dropout's output, the bool mask of kept elements); ``train`` False (not None) keeps everything.
+
+    Raises:
+        InvalidParameterError: ``p`` is not a number in [0, 1].
+    """
+    p = _checks.probability("p", p)
+    _checks.tensor("native_dropout", input)
+    if train is False or p == 0.0:
+        return input.clone(), ones(input.shape, dtype=bool_)
+    if p == 1.0:
+        return input * 0.0, zeros(input.shape, dtype=bool_)
+    scaled = draw_laid_out(input.numpy(force=True), lambda shape: _scaled_mask(shape, p, _float_dtype(input)))
+    return input * from_numpy(scaled), from_numpy(scaled != 0)
+
+
+def native_batch_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None,  # noqa: A002
+                      running_mean: Tensor | None, running_var: Tensor | None, training: bool,
+                      momentum: float, eps: float) -> tuple[Tensor, Tensor, Tensor]:
+    """(``F.batch_norm``'s output, the batch mean, 1/sqrt(biased batch var + eps)) per channel (dim 1);
+    in eval mode the two statistics are empty tensors, as PyTorch's."""
+    out = F.batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+    if not training:
+        return out, input.new_empty((0,)), input.new_empty((0,))
+    dims = (0, *range(2, input.ndim))
+    mean = input.detach().mean(dim=dims)
+    var = input.detach().var(dim=dims, correction=0)
+    return out, mean, var.add(eps).rsqrt()
+
+
+def native_group_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None, N: int, C: int,  # noqa: A002, N803
+                      HxW: int, group: int, eps: float) -> tuple[Tensor, Tensor, Tensor]:  # noqa: N803
+    """(``F.group_norm``'s output, each (sample, group)'s mean and 1/sqrt(biased var + eps), both of shape
+    (N, group))."""
+    out = F.group_norm(input, group, weight, bias, eps)
+    grouped = input.detach().reshape(N, group, -1)
+    mean = grouped.mean(dim=2)
+    return out, mean, grouped.var(dim=2, correction=0).add(eps).rsqrt()
+
+
+def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Size, padding: Size,  # noqa: A002
+                dilation: Size, transposed: bool, output_padding: Size, groups: int) -> Tensor:
+    """ATen's generic convolution: ``conv{1,2,3}d`` or ``conv_transpose{1,2,3}d`` by weight's rank."""
+    nd = weight.ndim - 2
+    if nd not in (1, 2, 3):
+        raise UnsupportedError(f"convolution: expected a weight of 3 to 5 dims, got {weight.ndim}")
+    if transposed:
+        up = (conv_transpose1d, conv_transpose2d, conv_transpose3d)[nd - 1]
+        result: Tensor = up(input, weight, bias, stride, padding, output_padding, groups, dilation)
+        return result
+    down = (conv1d, conv2d, conv3d)[nd - 1]
+    result = down(input, weight, bias, stride, padding, dilation, groups)
+    return result
+
+
+def _gates(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,  # noqa: A002
+           b_ih: Tensor | None, b_hh: Tensor | None) -> tuple[Tensor, Tensor]:
+    return F.linear(input, w_ih, b_ih), F.linear(hx, w_hh, b_hh)
+
+
+def lstm_cell(input: Tensor, hx: Sequence[Tensor], w_ih: Tensor, w_hh: Tensor,  # noqa: A002
+              b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> tuple[Tensor, Tensor]:
+    """One LSTM step (gates i, f, g, o): (h', c') from hx = (h, c)."""
+    h, c = hx
+    gi, gh = _gates(input, h, w_ih, w_hh, b_ih, b_hh)
+    i, f, g, o = (gi + gh).chunk(4, 1)
+    cy = f.sigmoid() * c + i.sigmoid() * g.tanh()
+    return o.sigmoid() * cy.tanh(), cy
+
+
+def gru_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,  # noqa: A002
+             b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> Tensor:
+    """One GRU step (gates r, z, n; r scales W_hn h + b_hn): h' = n + z (h - n)."""
+    gi, gh = _gates(input, hx, w_ih, w_hh, b_ih, b_hh)
+    i_r, i_z, i_n = gi.chunk(3, 1)
+    h_r, h_z, h_n = gh.chunk(3, 1)
+    r, z = (i_r + h_r).sigmoid(), (i_z + h_z).sigmoid()
+    n = (i_n + r * h_n).tanh()
+    return n + z * (hx - n)
+
+
+def rnn_tanh_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,  # noqa: A002
+                  b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> Tensor:
+    """One Elman step tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)."""
+    gi, gh = _gates(input, hx, w_ih, w_hh, b_ih, b_hh)
+    return (gi + gh).tanh()
+
+
+def rnn_relu_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,  # noqa: A002
+                  b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> Tensor:
+    """One Elman step relu(x W_ih^T + b_ih + h W_hh^T + b_hh)."""
+    gi, gh = _gates(input, hx, w_ih, w_hh, b_ih, b_hh)
+    return (gi + gh).relu()
+
+
+def embedding_bag(weight: Tensor, indices: Tensor, offsets: Tensor, scale_grad_by_freq: bool = False,
+                  mode: int = 0, sparse: bool = False, per_sample_weights: Tensor | None = None,
+                  include_last_offset: bool = False, padding_idx: int | None = None,
+                  ) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """ATen's embedding_bag (mode 0 sum, 1 mean, 2 max): (``F.embedding_bag``'s output, offset2bag,
+    bag_size, max_indices), the bookkeeping PyTorch's CPU kernel returns for its backward, in indices'
+    dtype: offset2bag is each index's bag (empty for sum without ``padding_idx``); bag_size each bag's
+    count of non-padding indices (zeros for sum); max_indices, for max, the row of each bag's maximum
+    per feature (0 for an empty bag), else bag_size (zeros for sum).
+    """
+    if not isinstance(offsets, Tensor):
+        raise TypeError("embedding_bag(): argument 'offsets' (position 3) must be Tensor, not "
+                        f"{type(offsets).__name__}")
+    out = F.embedding_bag(indices, weight, offsets, None, 2, scale_grad_by_freq, ("sum", "mean", "max")[mode],
+                          sparse, per_sample_weights, include_last_offset, padding_idx)
+    idx, starts = indices.numpy(force=True).reshape(-1), offsets.numpy(force=True).reshape(-1)
+    itype, n_off = idx.dtype, starts.size
+    bags = n_off - 1 if include_last_offset else n_off
+    # each index's bag: the last offset at or before it (past a last offset: the last bag)
+    owner = np.clip(np.searchsorted(starts, np.arange(idx.size), side="right") - 1, 0, max(bags - 1, 0))
+    kept = np.ones(idx.size, dtype=bool) if padding_idx is None else idx != padding_idx % weight.shape[0]
+    if mode == 0:
+        offset2bag = owner if padding_idx is not None else np.zeros(0, dtype=itype)
+        # PyTorch's forward-only kernel (nothing requires grad) sizes these by the offsets, its autograd
+        # one by the bags
+        recorded = weight.requires_grad or (per_sample_weights is not None
+                                            and per_sample_weights.requires_grad)
+        zeros_ = np.zeros(bags if recorded else n_off, dtype=itype)
+        return out, from_numpy(offset2bag.astype(itype)), from_numpy(zeros_), from_numpy(zeros_.copy())
+    bag_size = np.bincount(owner[kept], minlength=bags)[:bags].astype(itype)
+    if mode == 1:
+        return out, from_numpy(owner.astype(itype)), from_numpy(bag_size), from_numpy(bag_size.copy())
+    rows = weight.numpy(force=True)
+    arg = np.zeros((bags, rows.shape[1]), dtype=itype)
+    for b in range(bags):
+        members = idx[(owner == b) & kept]
+        if members.size:
+            arg[b] = members[np.argmax(rows[members], axis=0)]  # the first maximum, as PyTorch's kernel
+    return out, from_numpy(owner.astype(itype)), from_numpy(bag_size), from_numpy(arg)
+
+
+_INTERPOLATION = ("bilinear", "nearest", "bicubic")
+_PADDING = ("zeros", "border", "reflection")
+
+
+def grid_sampler(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,  # noqa: A002
+                 align_corners: bool) -> Tensor:
+    """``F.grid_sample`` with ATen's integer modes: interpolation 0 bilinear, 1 nearest, 2 bicubic;
+    padding 0 zeros, 1 border, 2 reflection."""
+    mode, padding = _INTERPOLATION[interpolation_mode], _PADDING[padding_mode]
+    return F.grid_sample(input, grid, mode, padding, align_corners)
+
+
+def grid_sampler_2d(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,  # noqa: A002
+                    align_corners: bool) -> Tensor:
+    """:func:`grid_sampler` of a 4-d input."""
+    return grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners)
+
+
+def affine_grid_generator(theta: Tensor, size: Sequence[int], align_corners: bool) -> Tensor:
+    """``F.affine_grid`` (``align_corners`` required)."""
+    return F.affine_grid(theta, size, align_corners)
 
 
 provide(sys.modules[__name__])  # the Tensor methods prelu and hardshrink call these functions

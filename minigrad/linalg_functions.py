@@ -31,7 +31,8 @@ from minigrad.tensor import Tensor, _named, from_numpy, where
 __all__ = [
     "chain_matmul", "cholesky", "cholesky_inverse", "cholesky_solve", "cross", "det", "eig", "geqrf",
     "inverse", "logdet", "lstsq", "lu", "lu_solve", "lu_unpack", "matrix_exp", "matrix_power", "matrix_rank",
-    "norm", "ormqr", "pca_lowrank", "pinverse", "qr", "slogdet", "solve", "svd", "svd_lowrank", "symeig",
+    "frobenius_norm", "norm", "nuclear_norm", "ormqr", "pca_lowrank", "pinverse", "qr", "slogdet", "solve",
+    "svd", "svd_lowrank", "symeig",
     "triangular_solve",
 ]  # fmt: skip
 
@@ -55,6 +56,45 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
         dims: Any = tuple(range(x.ndim)) if dim is None else (dim,) if isinstance(dim, int) else tuple(dim)
         return linalg.matrix_norm(x, p, dim=dims, keepdim=keepdim)
     return reductions.norm(input, p, dim, keepdim, dtype)
+
+
+_deprecation_warned: set[str] = set()  # PyTorch warns of each of these once per process
+
+
+def _deprecated(name: str, use: str) -> None:
+    if name not in _deprecation_warned:
+        _deprecation_warned.add(name)
+        warnings.warn(f"at::{name} is deprecated and it is just left for JIT compatibility. It will be "
+                      f"removed in a future PyTorch release. Please use `{use}` instead", UserWarning,
+                      stacklevel=3)
+
+
+@bool_args("keepdim")
+def frobenius_norm(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:  # noqa: A002
+    """The deprecated ATen form of ``linalg.vector_norm(input, 2, dim, keepdim)`` over at most two dims
+    (warns once, as PyTorch).
+
+    Raises:
+        MinigradError: more than two dims; otherwise as :func:`minigrad.linalg.vector_norm`.
+    """
+    _deprecated("frobenius_norm", "linalg.vector_norm(A, 2., dim, keepdim)")
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    if len(dims) > 2:
+        raise MinigradError(f"Expected at most 2 dimensions, but got {len(dims)} dimensions instead.")
+    return linalg.vector_norm(input, 2, dims, keepdim)
+
+
+def nuclear_norm(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A002
+    """The deprecated ATen form of ``linalg.matrix_norm(input, 'nuc', dim, keepdim)``, ``dim`` the last two
+    dims by default; ``nuclear_norm(input, keepdim)`` also (warns once, as PyTorch).
+
+    Raises:
+        As :func:`minigrad.linalg.matrix_norm`.
+    """
+    _deprecated("nuclear_norm", "linalg.matrix_norm(A, 'nuc', dim, keepdim)")
+    if isinstance(dim, bool):  # nuclear_norm(input, keepdim): PyTorch's other overload
+        dim, keepdim = None, dim
+    return linalg.matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim)
 
 
 def inverse(input: Tensor) -> Tensor:  # noqa: A002

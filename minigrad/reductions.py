@@ -28,18 +28,20 @@ from minigrad.errors import (
     InvalidParameterError,
     MinigradError,
     ShapeError,
+    UnsupportedError,
     bool_args,
 )
 from minigrad.grids import _symmetric_linspace
 from minigrad.selection import cumsum, gather
 from minigrad.shapes import int_argument, norm_dim, norm_dims
-from minigrad.tensor import Array, Tensor, _named, cat, from_numpy, int64, where
+from minigrad.tensor import Array, Tensor, _named, cat, from_numpy, int64, stack, where
 
 __all__ = [
     "aminmax", "argsort", "bincount", "bucketize", "cdist", "count_nonzero", "cummax", "cummin", "cumprod",
     "cumsum", "cumulative_trapezoid", "diff", "dist", "gradient", "histc", "histogram", "histogramdd", "isin",
     "kthvalue", "logcumsumexp", "median", "mode", "msort",
-    "nanmean", "nanmedian", "nansum", "prod", "renorm", "searchsorted", "sort", "topk", "trapezoid",
+    "nanmean", "nanmedian", "nansum", "prod", "renorm", "searchsorted", "segment_reduce", "sort", "topk",
+    "trapezoid",
     "trapz", "unique", "unique_consecutive",
 ]  # fmt: skip
 
@@ -1075,6 +1077,68 @@ def histogramdd(input: Tensor, bins: Any, *, range: Sequence[float] | None = Non
         raise ShapeError(f"torch.histogramdd: {weight.numel()} weights for {points.shape[0]} points")
     hist, bin_edges = _histogramdd(points, edges, range, weight, density)
     return return_types.histogramdd(hist, bin_edges)
+
+
+_SEGMENT_EMPTY = {"sum": 0.0, "prod": 1.0, "mean": math.nan, "amax": -math.inf, "amin": math.inf}
+
+
+def segment_reduce(data: Tensor, reduce: str, *, lengths: Tensor | None = None, indices: Tensor | None = None,
+                   offsets: Tensor | None = None, axis: int = 0, unsafe: bool = False,
+                   initial: float | None = None) -> Tensor:
+    """Reduce consecutive segments of ``data`` along ``axis`` (sum, prod, mean, max / amax, min / amin), the
+    segments given by ``lengths`` or by ``offsets`` (their starts and the end), whose last dim runs along
+    ``axis`` (leading dims match data's). An ``initial`` value joins every segment (a mean divides by the
+    count of data elements alone) and is an empty segment's result; without it an empty segment gives
+    the reduction's identity (nan for a mean). Differentiable in ``data`` (composed from the reductions).
+
+    Raises:
+        MinigradError: no lengths or offsets, indices (PyTorch has no indices form yet), an unknown
+            ``reduce``, ``axis`` other than lengths' last dim, or (unless ``unsafe``) lengths that do not
+            add up to data's size along ``axis``: PyTorch's messages.
+        UnsupportedError: integer ``data`` (PyTorch's CPU kernel is floating only).
+    """
+    if indices is not None:
+        raise MinigradError("segment_reduce(): indices based reduction is not supported yet.")
+    if lengths is None and offsets is None:
+        raise MinigradError("segment_reduce(): Either lengths or offsets must be defined.")
+    op = {"max": "amax", "min": "amin"}.get(reduce, reduce)
+    if op not in _SEGMENT_EMPTY:
+        raise MinigradError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    if data.dtype.kind != "f":
+        name = scalar_type_name(data.dtype)
+        raise UnsupportedError(f'"_segment_reduce_cpu" not implemented for \'{name}\'')
+    sizes = (np.diff(offsets.numpy(force=True), axis=-1) if lengths is None  # type: ignore[union-attr]
+             else lengths.numpy(force=True))
+    if axis != sizes.ndim - 1:
+        raise MinigradError(
+            f"segment_reduce(): Expected axis to be the last dimension of lengths but got {axis}.")
+    if not unsafe and not (sizes.sum(axis=-1) == data.shape[axis]).all():
+        raise MinigradError("segment_reduce(): Expected all rows of lengths along axis to sum to "
+                            "data.size(lengths.dim()-1) when !unsafe.")
+    return _segments(data, op, sizes, axis, initial)
+
+
+def _segments(data: Tensor, op: str, sizes: Array, axis: int, initial: float | None) -> Tensor:
+    """:func:`segment_reduce` with checked arguments; leading dims of ``sizes`` handled one row at a time."""
+    if sizes.ndim > 1:
+        rows = builtins.range(sizes.shape[0])
+        return stack([_segments(data[i], op, sizes[i], axis - 1, initial) for i in rows])
+    pieces, start = [], 0
+    for n in sizes.tolist():
+        part = data.narrow(axis, start, n)
+        start += n
+        if n == 0:
+            shape = (*data.shape[:axis], 1, *data.shape[axis + 1:])
+            fill = _SEGMENT_EMPTY[op] if initial is None else initial
+            pieces.append(from_numpy(np.full(shape, fill, dtype=data.dtype)))
+            continue
+        value = (part.sum(axis, keepdim=True) if op in ("sum", "mean") else
+                 getattr(part, op)(axis, keepdim=True) if op != "prod" else part.prod(axis, keepdim=True))
+        if initial is not None:
+            value = {"sum": value + initial, "mean": value + initial, "prod": value * initial,
+                     "amax": value.clamp(min=initial), "amin": value.clamp(max=initial)}[op]
+        pieces.append(value / n if op == "mean" else value)
+    return cat(pieces, axis)
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

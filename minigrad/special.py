@@ -7,7 +7,8 @@ Most are minigrad's own functions under the names ``torch.special`` gives them
 primitives of ``minigrad/ops.py`` and ``ndtr`` is a composition with ``erfc``; ``i0``, ``i0e``, ``i1``,
 ``i1e`` are ``minigrad.bessel``'s. Integer and bool inputs give the default float dtype, as in PyTorch.
 The orthogonal-polynomial families (``chebyshev_polynomial_t``, ``hermite_polynomial_h``, ...) are
-``minigrad.polynomials``'. (The other Bessel functions are not here yet.)
+``minigrad.polynomials``'; the rest of the Bessel family (``bessel_j0``, ``modified_bessel_k0``,
+``airy_ai``, ...) is ``minigrad.bessel``'s too (not differentiable, as PyTorch's).
 """
 
 from __future__ import annotations
@@ -16,10 +17,22 @@ import math
 from typing import Any
 
 from minigrad import ops
+from minigrad.bessel import airy_ai as airy_ai
+from minigrad.bessel import bessel_j0 as bessel_j0
+from minigrad.bessel import bessel_j1 as bessel_j1
+from minigrad.bessel import bessel_y0 as bessel_y0
+from minigrad.bessel import bessel_y1 as bessel_y1
 from minigrad.bessel import i0 as i0
 from minigrad.bessel import i0e as i0e
 from minigrad.bessel import i1 as i1
 from minigrad.bessel import i1e as i1e
+from minigrad.bessel import modified_bessel_i0 as modified_bessel_i0
+from minigrad.bessel import modified_bessel_i1 as modified_bessel_i1
+from minigrad.bessel import modified_bessel_k0 as modified_bessel_k0
+from minigrad.bessel import modified_bessel_k1 as modified_bessel_k1
+from minigrad.bessel import scaled_modified_bessel_k0 as scaled_modified_bessel_k0
+from minigrad.bessel import scaled_modified_bessel_k1 as scaled_modified_bessel_k1
+from minigrad.bessel import spherical_bessel_j0 as spherical_bessel_j0
 from minigrad.gamma import _floating
 from minigrad.gamma import digamma as digamma
 from minigrad.gamma import igamma as gammainc
@@ -47,6 +60,9 @@ from minigrad.reduction_functions import softmax as softmax
 from minigrad.tensor import Tensor
 
 __all__ = [
+    "airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "modified_bessel_i0", "modified_bessel_i1",
+    "modified_bessel_k0", "modified_bessel_k1", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1",
+    "spherical_bessel_j0",
     "digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1", "gammainc", "gammaincc",
     "gammaln", "i0", "i0e", "i1", "i1e", "log1p", "log_ndtr",
     "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "round", "sinc",

@@ -1,5 +1,6 @@
 """PyTorch's small top-level helpers: ``frombuffer``, the deprecated ``range``, ``detach``, ``is_signed``,
-``get_device``, ``typename`` and ``_assert``."""
+``get_device``, ``typename``, ``_assert``, ``is_same_size``, ``set_flush_denormal`` and the DLPack
+exchange ``from_dlpack`` / ``to_dlpack``."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from minigrad.errors import InvalidParameterError, not_tensor_error, python_type
 from minigrad.tensor import Tensor, from_numpy
 from minigrad.tensor import where as tensor_where
 
-__all__ = ["_assert", "adjoint", "detach", "frombuffer", "get_device", "is_signed", "is_storage", "range",
-           "typename"]
+__all__ = ["_assert", "adjoint", "detach", "from_dlpack", "frombuffer", "get_device", "is_same_size",
+           "is_signed", "is_storage", "range", "set_flush_denormal", "to_dlpack", "typename"]
 
 
 def _assert(condition: Any, message: str) -> None:
@@ -38,6 +39,67 @@ def detach(input: Tensor) -> Tensor:  # noqa: A002
 def is_signed(input: Tensor) -> bool:  # noqa: A002
     """Whether the tensor's dtype holds negative values (``input.is_signed()``)."""
     return bool(input.is_signed())
+
+
+def is_same_size(input: Tensor, other: Tensor) -> bool:  # noqa: A002
+    """Whether the two tensors have the same shape.
+
+    Raises:
+        TypeError: either is not a Tensor (PyTorch's message).
+    """
+    for position, (name, value) in enumerate((("input", input), ("other", other)), 1):
+        if not isinstance(value, Tensor):
+            raise not_tensor_error("is_same_size", name, position, value)
+    return input.shape == other.shape
+
+
+def set_flush_denormal(mode: bool) -> bool:
+    """Whether the CPU's flush-denormal mode could be set to ``mode``: minigrad computes with numpy, which
+    keeps subnormal numbers, so turning flushing off succeeds (True) and turning it on does not (False;
+    PyTorch on x86 answers True and flushes in its own kernels)."""
+    return not mode
+
+
+def from_dlpack(ext_tensor: Any) -> Tensor:
+    """A tensor sharing the memory of a DLPack producer (an object with ``__dlpack__``: a numpy array, a
+    PyTorch tensor, another minigrad tensor) or of a capsule from :func:`to_dlpack`.
+
+    Raises:
+        RuntimeError: ``ext_tensor`` is neither (numpy's TypeError, or a BufferError for a device numpy
+            cannot read).
+    """
+    if isinstance(ext_tensor, Tensor):
+        return ext_tensor.detach()
+    if type(ext_tensor).__name__ == "PyCapsule":
+        ext_tensor = _Capsule(ext_tensor)
+    return from_numpy(np.from_dlpack(ext_tensor))
+
+
+class _Capsule:
+    """A bare DLPack capsule dressed as a producer, so numpy's from_dlpack (which wants ``__dlpack__``)
+    takes it; a capsule can be consumed once."""
+
+    def __init__(self, capsule: Any) -> None:
+        self.capsule = capsule
+
+    def __dlpack__(self, **kwargs: Any) -> Any:
+        return self.capsule
+
+    def __dlpack_device__(self) -> tuple[int, int]:
+        return (1, 0)  # kDLCPU, device 0
+
+
+def to_dlpack(tensor: Tensor) -> Any:
+    """A DLPack capsule viewing the tensor's memory (for ``from_dlpack`` of this or another library).
+
+    A tensor that requires grad is exported detached, as PyTorch's ``to_dlpack`` does.
+
+    Raises:
+        TypeError: ``tensor`` is not a Tensor.
+    """
+    if not isinstance(tensor, Tensor):
+        raise not_tensor_error("to_dlpack", "tensor", 1, tensor)
+    return tensor.detach().numpy().__dlpack__()
 
 
 def get_device(input: Tensor) -> int:  # noqa: A002

@@ -1072,7 +1072,16 @@ BUDGETS: dict[str, int] = {
     # +13 (lead40): align_corners as PyTorch's kernels take it (bool_error's position)
     # +22 (lead40): flags PyTorch hands to C++ (engine, batch_norm, pad_sequence, ctc_loss, set_grad_enabled)
     # +3 (lead40): cdist's default compute_mode is PyTorch's string (None refused), cosine_similarity's dim
-    "minigrad": 66138,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # +479 (surface26): torch.special's Bessel family (bessel_j0 ... airy_ai): Cephes coefficient tables
+    # and their vectorised evaluation with PyTorch's fused multiply-adds (_bessel_kernels.py), bessel.py
+    # +380 (surface26): PyTorch's top-level ATen forms (native_batch_norm/group_norm/dropout, convolution,
+    # the RNN cells, grid_sampler, affine_grid_generator, select/slice/detach_copy), frobenius_norm and
+    # nuclear_norm, is_same_size, set_flush_denormal, from_dlpack/to_dlpack and the autocast state functions
+    # +52 (surface26): Tensor.resize / resize_as (deprecated, PyTorch's warning and error), float_power_,
+    # and the DLPack protocol (__dlpack__, __dlpack_device__)
+    # +42 (surface26): torch.embedding_bag, ATen's form with its offset2bag / bag_size / max_indices
+    # +63 (surface26): torch.segment_reduce (reductions.py), composed from the reductions
+    "minigrad": 67156,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 

@@ -1,4 +1,9 @@
-"""``autocast``: accepted as PyTorch spells it; the region runs in full precision, with a warning."""
+"""``autocast``: accepted as PyTorch spells it; the region runs in full precision, with a warning.
+
+PyTorch's global autocast state functions (``torch.get_autocast_dtype``, ``set_autocast_enabled``, the
+nesting counter, the cast cache flag) are here too: the dtypes, nesting and cache flag are kept as
+PyTorch keeps them, but autocast itself stays disabled (turning it on warns, as ``autocast`` does).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, TypeVar
 
+from minigrad.dtypes import bfloat16, float16
 from minigrad.errors import InvalidParameterError
 
 __all__ = ["autocast", "is_autocast_available", "is_autocast_enabled"]
@@ -25,6 +31,110 @@ def is_autocast_enabled(device_type: str | None = None) -> bool:
     """False: minigrad never computes in reduced precision, inside ``autocast`` or not."""
     del device_type
     return False
+
+
+# PyTorch's defaults: bfloat16 on the CPU, float16 on accelerators
+_dtypes: dict[str, Any] = {"cpu": bfloat16}
+_state = {"nesting": 0, "cache": True}
+
+
+def _device(device_type: str) -> str:
+    if not isinstance(device_type, str) or not is_autocast_available(device_type):
+        raise RuntimeError(f"User specified an unsupported autocast device_type '{device_type}'")
+    return device_type
+
+
+def get_autocast_dtype(device_type: str) -> Any:
+    """The dtype autocast on ``device_type`` would compute in (bfloat16 on "cpu", float16 elsewhere,
+    unless set).
+
+    Raises:
+        RuntimeError: ``device_type`` is not a device PyTorch can autocast.
+    """
+    return _dtypes.get(_device(device_type), float16)
+
+
+def set_autocast_dtype(device_type: str, dtype: Any) -> None:
+    """Set the dtype :func:`get_autocast_dtype` reports for ``device_type`` (nothing is cast in minigrad)."""
+    _dtypes[_device(device_type)] = dtype
+
+
+def _deprecated(old: str, new: str) -> None:
+    warnings.warn(f"torch.{old} is deprecated. Please use torch.{new} instead.", DeprecationWarning,
+                  stacklevel=3)
+
+
+def get_autocast_cpu_dtype() -> Any:
+    """``get_autocast_dtype("cpu")`` (deprecated: warns, as PyTorch)."""
+    _deprecated("get_autocast_cpu_dtype()", "get_autocast_dtype('cpu')")
+    return get_autocast_dtype("cpu")
+
+
+def set_autocast_cpu_dtype(dtype: Any) -> None:
+    """``set_autocast_dtype("cpu", dtype)`` (deprecated: warns, as PyTorch)."""
+    _deprecated("set_autocast_cpu_dtype(dtype)", "set_autocast_dtype('cpu', dtype)")
+    set_autocast_dtype("cpu", dtype)
+
+
+def get_autocast_gpu_dtype() -> Any:
+    """``get_autocast_dtype("cuda")`` (deprecated: warns, as PyTorch)."""
+    _deprecated("get_autocast_gpu_dtype()", "get_autocast_dtype('cuda')")
+    return get_autocast_dtype("cuda")
+
+
+def set_autocast_gpu_dtype(dtype: Any) -> None:
+    """``set_autocast_dtype("cuda", dtype)`` (deprecated: warns, as PyTorch)."""
+    _deprecated("set_autocast_gpu_dtype(dtype)", "set_autocast_dtype('cuda', dtype)")
+    set_autocast_dtype("cuda", dtype)
+
+
+def set_autocast_enabled(device_type: Any, enabled: bool | None = None) -> None:
+    """PyTorch's switch for autocast on ``device_type`` (also the old one-argument form ``(enabled)``):
+    minigrad has no mixed precision, so turning it on warns and autocast stays off."""
+    if enabled is None:  # the deprecated set_autocast_enabled(enabled)
+        device_type, enabled = "cuda", device_type
+    _device(device_type)
+    if enabled:
+        warnings.warn(f"minigrad has no mixed precision: autocast on '{device_type}' stays disabled",
+                      UserWarning, stacklevel=2)
+
+
+def is_autocast_cpu_enabled() -> bool:
+    """False: see :func:`is_autocast_enabled` (deprecated: warns, as PyTorch)."""
+    _deprecated("is_autocast_cpu_enabled()", "is_autocast_enabled('cpu')")
+    return False
+
+
+def set_autocast_cpu_enabled(enabled: bool) -> None:
+    """``set_autocast_enabled("cpu", enabled)`` (deprecated: warns, as PyTorch)."""
+    _deprecated("set_autocast_cpu_enabled(enabled)", "set_autocast_enabled('cpu', enabled)")
+    set_autocast_enabled("cpu", enabled)
+
+
+def autocast_increment_nesting() -> int:
+    """One more autocast region entered; the new depth (PyTorch's counter)."""
+    _state["nesting"] += 1
+    return _state["nesting"]
+
+
+def autocast_decrement_nesting() -> int:
+    """One autocast region left; the new depth."""
+    _state["nesting"] -= 1
+    return _state["nesting"]
+
+
+def is_autocast_cache_enabled() -> bool:
+    """Whether autocast would cache its casts of weights (True unless turned off)."""
+    return bool(_state["cache"])
+
+
+def set_autocast_cache_enabled(enabled: bool) -> None:
+    """Turn the (never filled) autocast cast cache on or off."""
+    _state["cache"] = bool(enabled)
+
+
+def clear_autocast_cache() -> None:
+    """Drop autocast's cached casts: minigrad casts nothing, so there is none."""
 
 
 class autocast:  # noqa: N801  (PyTorch's name)
