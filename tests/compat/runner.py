@@ -772,6 +772,9 @@ SPECS: dict[str, list[Check]] = {
     "alphazero_tictactoe.py": every_number(1e-5),  # PUCT search, Dirichlet root noise, rot90/flip symmetries
     "ising_van_metropolis.py": every_number(1e-5),  # circular-pad conv Metropolis, masked-conv VAN
     "neural_sdf_eikonal.py": every_number(1e-5),  # eikonal loss by create_graph, sphere tracing, hessian
+    # progs26: seeded, so every printed number
+    "c51_per_dqn.py": every_number(1e-5),  # C51 projection by index_add_, prioritized replay by multinomial
+    # (progs26 end)
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
