@@ -774,6 +774,7 @@ SPECS: dict[str, list[Check]] = {
     "neural_sdf_eikonal.py": every_number(1e-5),  # eikonal loss by create_graph, sphere tracing, hessian
     # progs26: seeded, so every printed number
     "c51_per_dqn.py": every_number(1e-5),  # C51 projection by index_add_, prioritized replay by multinomial
+    "darts_mixed_ops.py": every_number(1e-5),  # softmax-mixed candidate ops, alphas apart, genotype
     # (progs26 end)
 }
 
