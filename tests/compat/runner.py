@@ -775,6 +775,7 @@ SPECS: dict[str, list[Check]] = {
     # progs26: seeded, so every printed number
     "c51_per_dqn.py": every_number(1e-5),  # C51 projection by index_add_, prioritized replay by multinomial
     "darts_mixed_ops.py": every_number(1e-5),  # softmax-mixed candidate ops, alphas apart, genotype
+    "convlstm_frames.py": every_number(1e-5),  # ConvLSTM encoder/forecaster on bouncing squares, pos_weight
     # (progs26 end)
 }
 
