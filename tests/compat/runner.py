@@ -776,6 +776,7 @@ SPECS: dict[str, list[Check]] = {
     "c51_per_dqn.py": every_number(1e-5),  # C51 projection by index_add_, prioritized replay by multinomial
     "darts_mixed_ops.py": every_number(1e-5),  # softmax-mixed candidate ops, alphas apart, genotype
     "convlstm_frames.py": every_number(1e-5),  # ConvLSTM encoder/forecaster on bouncing squares, pos_weight
+    "lista_sparse_coding.py": every_number(1e-5),  # ISTA/FISTA by softshrink, LISTA, spectral norm, lstsq
     # (progs26 end)
 }
 
