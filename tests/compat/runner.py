@@ -777,6 +777,7 @@ SPECS: dict[str, list[Check]] = {
     "darts_mixed_ops.py": every_number(1e-5),  # softmax-mixed candidate ops, alphas apart, genotype
     "convlstm_frames.py": every_number(1e-5),  # ConvLSTM encoder/forecaster on bouncing squares, pos_weight
     "lista_sparse_coding.py": every_number(1e-5),  # ISTA/FISTA by softshrink, LISTA, spectral norm, lstsq
+    "group_equivariant_p4.py": every_number(1e-5),  # p4 lifting/group convs by rot90 and roll, invariance
     # (progs26 end)
 }
 
