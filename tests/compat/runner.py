@@ -778,6 +778,7 @@ SPECS: dict[str, list[Check]] = {
     "convlstm_frames.py": every_number(1e-5),  # ConvLSTM encoder/forecaster on bouncing squares, pos_weight
     "lista_sparse_coding.py": every_number(1e-5),  # ISTA/FISTA by softshrink, LISTA, spectral norm, lstsq
     "group_equivariant_p4.py": every_number(1e-5),  # p4 lifting/group convs by rot90 and roll, invariance
+    "adain_style_mix.py": every_number(1e-5),  # AdaIN vs instance_norm, reflection-padded coder, style mixing
     # (progs26 end)
 }
 
