@@ -779,6 +779,7 @@ SPECS: dict[str, list[Check]] = {
     "lista_sparse_coding.py": every_number(1e-5),  # ISTA/FISTA by softshrink, LISTA, spectral norm, lstsq
     "group_equivariant_p4.py": every_number(1e-5),  # p4 lifting/group convs by rot90 and roll, invariance
     "adain_style_mix.py": every_number(1e-5),  # AdaIN vs instance_norm, reflection-padded coder, style mixing
+    "sam_optimizer.py": every_number(1e-5),  # SAM/ASAM Optimizer subclass: closure step, repr, state_dict
     # (progs26 end)
 }
 
