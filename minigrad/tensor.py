@@ -1826,13 +1826,18 @@ class Tensor(TensorMethods):
         shape = sizes if size is None else (size,)
         target = list(shape_arg(shape))
         lead = len(target) - self.ndim
-        if lead < 0 or any(s < 0 for s in target[:lead]):  # -1 only keeps an existing dim
-            raise ShapeError(f"expand: cannot expand shape {self.shape} to {tuple(target)}")
-        for i, s in enumerate(self.shape):
-            if target[lead + i] == -1:
-                target[lead + i] = s
-            elif (s != 1 and s != target[lead + i]) or target[lead + i] < 0:
-                raise expand_error(self.shape, shape_arg(shape), lead + i)
+        if lead < 0:
+            raise expand_error(self.shape, tuple(target), -1, _dtypes.tensor_type_name(self._array.dtype))
+        i = len(target)
+        for s in reversed(self.shape):  # from the last dim, as PyTorch's check (it names the last misfit)
+            i -= 1
+            if target[i] == -1:
+                target[i] = s
+            elif (s != 1 and s != target[i]) or target[i] < 0:
+                raise expand_error(self.shape, shape_arg(shape), i)
+        for i in range(lead - 1, -1, -1):
+            if target[i] < 0:  # -1 only keeps an existing dim
+                raise expand_error(self.shape, tuple(target), i)
         if tuple(target) == self.shape:
             return self
         return self._view(_ops.Expand.apply(self, shape=tuple(target)))
