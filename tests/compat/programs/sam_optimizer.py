@@ -118,7 +118,7 @@ for epoch in range(30):
     for k in range(0, 80, 20):
         idx = perm[k: k + 20]
 
-        def closure():
+        def closure(idx=idx):
             loss = F.cross_entropy(sam_model(x_train[idx]), y_train[idx])
             loss.backward()
             return loss
