@@ -780,6 +780,7 @@ SPECS: dict[str, list[Check]] = {
     "group_equivariant_p4.py": every_number(1e-5),  # p4 lifting/group convs by rot90 and roll, invariance
     "adain_style_mix.py": every_number(1e-5),  # AdaIN vs instance_norm, reflection-padded coder, style mixing
     "sam_optimizer.py": every_number(1e-5),  # SAM/ASAM Optimizer subclass: closure step, repr, state_dict
+    "attention_mil.py": every_number(1e-5),  # gated attention MIL, Subset/random_split, batch_size=1 bags
     # (progs26 end)
 }
 
