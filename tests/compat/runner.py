@@ -781,7 +781,7 @@ SPECS: dict[str, list[Check]] = {
     "adain_style_mix.py": every_number(1e-5),  # AdaIN vs instance_norm, reflection-padded coder, style mixing
     "sam_optimizer.py": every_number(1e-5),  # SAM/ASAM Optimizer subclass: closure step, repr, state_dict
     "attention_mil.py": every_number(1e-5),  # gated attention MIL, Subset/random_split, batch_size=1 bags
-    "concrete_dropout.py": every_number(1e-5),  # learned dropout p by a relaxed mask, heteroscedastic head, MC
+    "concrete_dropout.py": every_number(1e-5),  # learned p by a relaxed mask, heteroscedastic head, MC
     # (progs26 end)
 }
 
