@@ -246,7 +246,8 @@ def expand_error(shape: tuple[int, ...], target: tuple[int, ...], d: int, type_n
     if type_name:
         return ShapeError(f"expand({type_name}{{{list(shape)}}}, size={list(target)}): the number of "
                           f"sizes provided ({len(target)}) must be greater or equal to the number of "
-                          f"dimensions in the tensor ({len(shape)}) (expand: {tuple(shape)} to {tuple(target)})")
+                          f"dimensions in the tensor ({len(shape)}) (expand: {tuple(shape)} to "
+                          f"{tuple(target)})")
     lead = len(target) - len(shape)
     if d < lead:
         return ShapeError(f"The expanded size of the tensor ({target[d]}) isn't allowed in a leading, "

@@ -1351,6 +1351,13 @@ class Tensor(TensorMethods):
         """Self, or a copy in the default dtype of an integer or bool tensor (PyTorch's exp(int) is float)."""
         return self if self._array.dtype.kind == "f" else self.astype(get_default_dtype())
 
+    def _softmax_operand(self, name: str, dim: int) -> Tensor:
+        """Self if floating; else PyTorch's NotImplementedError (its (log_)softmax kernels are float only)."""
+        if self._array.dtype.kind != "f":
+            kernel = f"{name}_lastdim" if norm_dim(dim, self.ndim) == self.ndim - 1 else name
+            raise _dtypes.kernel_error(f"{kernel}_kernel_impl", self._array.dtype, "")
+        return self
+
     def _float_unary(self, op: type[Function]) -> Tensor:
         # (no **params: an empty one would cost the hottest ops ~1k instructions per call)
         return op.apply(self if self._array.dtype.kind == "f" else self.astype(get_default_dtype()))
@@ -1714,7 +1721,7 @@ class Tensor(TensorMethods):
         if self.ndim == 0:
             norm_dim(dim, 0)  # only 0 and -1 name the dim of a 0-d tensor
             return self.reshape(1).softmax(0).reshape(())
-        return _ops.Softmax.apply(self._floating(), dim=norm_dim(dim, self.ndim))
+        return _ops.Softmax.apply(self._softmax_operand("softmax", dim), dim=norm_dim(dim, self.ndim))
 
     @dim_aliases
     def log_softmax(self, dim: int, dtype: Any = None) -> Tensor:
@@ -1724,7 +1731,7 @@ class Tensor(TensorMethods):
         if self.ndim == 0:
             norm_dim(dim, 0)
             return self.reshape(1).log_softmax(0).reshape(())
-        return _ops.LogSoftmax.apply(self._floating(), dim=norm_dim(dim, self.ndim))
+        return _ops.LogSoftmax.apply(self._softmax_operand("log_softmax", dim), dim=norm_dim(dim, self.ndim))
 
     # ------------------------------------------------------------ shape
 
