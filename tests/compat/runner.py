@@ -782,6 +782,7 @@ SPECS: dict[str, list[Check]] = {
     "sam_optimizer.py": every_number(1e-5),  # SAM/ASAM Optimizer subclass: closure step, repr, state_dict
     "attention_mil.py": every_number(1e-5),  # gated attention MIL, Subset/random_split, batch_size=1 bags
     "concrete_dropout.py": every_number(1e-5),  # learned p by a relaxed mask, heteroscedastic head, MC
+    "pyhessian_spectrum.py": every_number(1e-5),  # power iteration, Hutchinson, Lanczos vs func.hessian
     # (progs26 end)
 }
 
