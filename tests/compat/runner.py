@@ -783,6 +783,7 @@ SPECS: dict[str, list[Check]] = {
     "attention_mil.py": every_number(1e-5),  # gated attention MIL, Subset/random_split, batch_size=1 bags
     "concrete_dropout.py": every_number(1e-5),  # learned p by a relaxed mask, heteroscedastic head, MC
     "pyhessian_spectrum.py": every_number(1e-5),  # power iteration, Hutchinson, Lanczos vs func.hessian
+    "gaussian_splat_2d.py": every_number(1e-5),  # 2-D splats: R S S^T R^T, cumprod compositing, densify
     # (progs26 end)
 }
 
