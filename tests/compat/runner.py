@@ -784,6 +784,7 @@ SPECS: dict[str, list[Check]] = {
     "concrete_dropout.py": every_number(1e-5),  # learned p by a relaxed mask, heteroscedastic head, MC
     "pyhessian_spectrum.py": every_number(1e-5),  # power iteration, Hutchinson, Lanczos vs func.hessian
     "gaussian_splat_2d.py": every_number(1e-5),  # 2-D splats: R S S^T R^T, cumprod compositing, densify
+    "coral_ordinal.py": every_number(1e-5),  # CORAL, CORN, cumulative link vs cross-entropy
     # (progs26 end)
 }
 
