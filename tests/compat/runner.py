@@ -785,6 +785,7 @@ SPECS: dict[str, list[Check]] = {
     "pyhessian_spectrum.py": every_number(1e-5),  # power iteration, Hutchinson, Lanczos vs func.hessian
     "gaussian_splat_2d.py": every_number(1e-5),  # 2-D splats: R S S^T R^T, cumprod compositing, densify
     "coral_ordinal.py": every_number(1e-5),  # CORAL, CORN, cumulative link vs cross-entropy
+    "tacotron_location_attention.py": every_number(1e-5),  # location attention, unpad_sequence
     # (progs26 end)
 }
 
