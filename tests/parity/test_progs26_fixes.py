@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -43,3 +46,60 @@ def test_softmax_of_an_integer_tensor_is_pytorchs_error(name: str, dim: int, dty
     got_t = getattr(mg.nn.functional, name)(mg.tensor(data.numpy()), dim, dtype=mg.float64)
     np.testing.assert_allclose(got_t.numpy(), want_t.numpy(), rtol=1e-12)
     assert str(got_t.dtype) == str(want_t.dtype).removeprefix("torch.")
+
+
+def _trunc_exp(lib: Any, deprecated: bool) -> Any:
+    """torch-ngp's trunc_exp, decorated as the repositories write it (the torch.cuda.amp spelling or
+    torch.amp's)."""
+    fwd = lib.cuda.amp.custom_fwd(cast_inputs=lib.float32) if deprecated else \
+        lib.amp.custom_fwd(device_type="cpu", cast_inputs=lib.float32)
+    bwd = lib.cuda.amp.custom_bwd if deprecated else lib.amp.custom_bwd(device_type="cpu")
+
+    class TruncExp(lib.autograd.Function):
+        @staticmethod
+        @fwd
+        def forward(ctx: Any, x: Any) -> Any:
+            ctx.save_for_backward(x)
+            ctx.seen = (str(ctx._dtype).removeprefix("torch."), ctx._fwd_used_autocast)
+            return lib.exp(x)
+
+        @staticmethod
+        @bwd
+        def backward(ctx: Any, g: Any) -> Any:
+            (x,) = ctx.saved_tensors
+            return g * lib.exp(x.clamp(-15, 15))
+
+    return TruncExp
+
+
+@pytest.mark.parametrize("deprecated", [False, True])
+def test_amp_custom_fwd_and_custom_bwd_decorate_a_function(deprecated: bool) -> None:
+    """torch.amp.custom_fwd / custom_bwd (and torch.cuda.amp's deprecated spellings, with their
+    FutureWarning) were missing: a custom Function decorated with them raised AttributeError."""
+    values = np.array([-20.0, 0.5, 3.0])
+    results = []
+    for lib in (torch, mg):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fn = _trunc_exp(lib, deprecated)
+        x = lib.tensor(values, requires_grad=True)
+        y = fn.apply(x)
+        y.sum().backward()
+        results.append((y.detach().numpy(), x.grad.numpy(), [str(w.message) for w in caught],
+                        y.grad_fn.__class__.__name__))
+    (ty, tg, tw, tn), (my, mgr, mw, mn) = results
+    np.testing.assert_allclose(my, ty, rtol=1e-12)
+    np.testing.assert_allclose(mgr, tg, rtol=1e-12)
+    assert mw == tw and len(tw) == (2 if deprecated else 0)
+    assert mn == tn
+
+
+def test_amp_custom_fwd_device_type_is_required_and_a_string() -> None:
+    """PyTorch's errors: no device_type is Python's TypeError, a non-string one its ValueError."""
+    for lib in (torch, mg):
+        with pytest.raises(TypeError, match="device_type"):
+            lib.amp.custom_fwd(lambda ctx, x: x)
+        with pytest.raises(ValueError, match="Expected `device_type` of type `str`"):
+            lib.amp.custom_fwd(device_type=3)
+        with pytest.raises(ValueError, match="Expected `device_type` of type `str`"):
+            lib.amp.custom_bwd(device_type=None)
