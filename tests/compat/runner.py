@@ -786,6 +786,7 @@ SPECS: dict[str, list[Check]] = {
     "gaussian_splat_2d.py": every_number(1e-5),  # 2-D splats: R S S^T R^T, cumprod compositing, densify
     "coral_ordinal.py": every_number(1e-5),  # CORAL, CORN, cumulative link vs cross-entropy
     "tacotron_location_attention.py": every_number(1e-5),  # location attention, unpad_sequence
+    "instant_ngp_hashgrid.py": every_number(1e-5),  # hash grid by bitwise_xor, trunc_exp with custom_fwd
     # (progs26 end)
 }
 
