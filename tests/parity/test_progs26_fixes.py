@@ -103,3 +103,22 @@ def test_amp_custom_fwd_device_type_is_required_and_a_string() -> None:
             lib.amp.custom_fwd(device_type=3)
         with pytest.raises(ValueError, match="Expected `device_type` of type `str`"):
             lib.amp.custom_bwd(device_type=None)
+
+
+def test_autograd_grad_mode_and_nn_common_types_import_paths() -> None:
+    """``from torch.autograd.grad_mode import no_grad`` and ``from torch.nn.common_types import _size_2_t``
+    (custom layers' annotations) raised ModuleNotFoundError under the launcher; the classes are the
+    top-level ones and the aliases print as PyTorch's."""
+    import torch.autograd.grad_mode as t_gm
+    import torch.nn.common_types as t_ct
+
+    from minigrad.autograd import grad_mode as m_gm
+    from minigrad.nn import common_types as m_ct
+
+    for name in m_gm.__all__:
+        assert getattr(m_gm, name) is getattr(mg.grad_mode, name)
+    assert set(m_gm.__all__) <= set(t_gm.__all__)
+    names = [n for n in dir(t_ct) if n.startswith("_") and n.endswith("_t")]
+    assert names and all(hasattr(m_ct, n) for n in names)
+    for n in names:
+        assert str(getattr(m_ct, n)).replace("minigrad.tensor.", "torch.") == str(getattr(t_ct, n)), n
