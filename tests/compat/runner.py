@@ -788,6 +788,7 @@ SPECS: dict[str, list[Check]] = {
     "tacotron_location_attention.py": every_number(1e-5),  # location attention, unpad_sequence
     "instant_ngp_hashgrid.py": every_number(1e-5),  # hash grid by bitwise_xor, trunc_exp with custom_fwd
     "partial_conv_inpainting.py": every_number(1e-5),  # PartialConv2d subclass: common_types, grad_mode
+    "swav_prototypes.py": every_number(1e-5),  # multi-crop groups, Sinkhorn codes, queue, prototypes
     # (progs26 end)
 }
 
