@@ -790,6 +790,7 @@ SPECS: dict[str, list[Check]] = {
     "partial_conv_inpainting.py": every_number(1e-5),  # PartialConv2d subclass: common_types, grad_mode
     "swav_prototypes.py": every_number(1e-5),  # multi-crop groups, Sinkhorn codes, queue, prototypes
     "dec_clustering.py": every_number(1e-5),  # k-means++ by cdist/multinomial, Student t, KLDivLoss
+    "film_conditioning.py": every_number(1e-5),  # GRU FiLM generator, coord maps, BatchNorm2d(affine=False)
     # (progs26 end)
 }
 
