@@ -792,6 +792,7 @@ SPECS: dict[str, list[Check]] = {
     "dec_clustering.py": every_number(1e-5),  # k-means++ by cdist/multinomial, Student t, KLDivLoss
     "film_conditioning.py": every_number(1e-5),  # GRU FiLM generator, coord maps, BatchNorm2d(affine=False)
     "fixmatch_ema_teacher.py": every_number(1e-5),  # pseudo-label mask, _foreach_ EMA vs AveragedModel
+    "loss_landscape_interp.py": every_number(1e-5),  # interpolation, filter-normalised grid, Bezier curve
     # (progs26 end)
 }
 
