@@ -122,3 +122,17 @@ def test_autograd_grad_mode_and_nn_common_types_import_paths() -> None:
     assert names and all(hasattr(m_ct, n) for n in names)
     for n in names:
         assert str(getattr(m_ct, n)).replace("minigrad.tensor.", "torch.") == str(getattr(t_ct, n)), n
+
+
+@pytest.mark.parametrize("path", ["utils._pytree", "nn.common_types", "autograd.grad_mode"])
+def test_submodules_are_attributes_after_a_bare_import(path: str) -> None:
+    """After ``import torch`` alone, PyTorch's ``torch.utils._pytree.tree_map``, ``torch.nn.common_types``
+    and ``torch.autograd.grad_mode`` are attributes; minigrad's were not (AttributeError) until imported."""
+    import subprocess
+    import sys
+
+    code = "import {0}, functools; print(functools.reduce(getattr, {1!r}.split('.'), {0}).__name__)"
+    for lib, name in (("torch", "torch"), ("minigrad", "minigrad")):
+        out = subprocess.run([sys.executable, "-c", code.format(lib, path)], capture_output=True, text=True,
+                             check=True).stdout.strip()
+        assert out == f"{name}.{path}"
