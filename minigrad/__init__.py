@@ -47,6 +47,7 @@ from minigrad import (
     sparse,
     special,
     testing,
+    types,  # noqa: F401  (torch.types, reached as an attribute)
     utils,
     version,
     viz,

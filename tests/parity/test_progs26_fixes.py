@@ -136,3 +136,19 @@ def test_submodules_are_attributes_after_a_bare_import(path: str) -> None:
         out = subprocess.run([sys.executable, "-c", code.format(lib, path)], capture_output=True, text=True,
                              check=True).stdout.strip()
         assert out == f"{name}.{path}"
+
+
+def test_torch_types_aliases() -> None:
+    """``from torch.types import Number, _size`` (annotations in PyTorch-based libraries) raised
+    ModuleNotFoundError under the launcher; the aliases print as PyTorch's."""
+    import torch.types as t_types
+
+    from minigrad import types as m_types
+
+    for name in ("Number", "Device", "FileLike", "_int", "_float", "_bool", "_complex", "_size",
+                 "_TensorOrTensors"):
+        got = str(getattr(m_types, name)).replace("minigrad.size.Size", "torch.Size")
+        assert got.replace("minigrad.tensor.", "torch.").replace("minigrad.device.", "torch.") == \
+            str(getattr(t_types, name)), name
+    assert set(m_types.__all__) <= set(t_types.__all__)
+    assert mg.types is m_types
