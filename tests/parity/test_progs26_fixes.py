@@ -152,3 +152,19 @@ def test_torch_types_aliases() -> None:
             str(getattr(t_types, name)), name
     assert set(m_types.__all__) <= set(t_types.__all__)
     assert mg.types is m_types
+
+
+@pytest.mark.parametrize("case", ["number", "numbers", "non_blocking"])
+def test_foreach_copy_takes_tensors_only(case: str) -> None:
+    """torch._foreach_copy_(tensors, 2.0) (or a list of numbers, or a non-bool non_blocking) is PyTorch's
+    argument TypeError; minigrad filled the tensors with the number."""
+    def call(lib: Any) -> str:
+        dst = [lib.ones(2), lib.ones(3)]
+        src = [lib.zeros(2), lib.zeros(3)]
+        args = {"number": (dst, 2.0), "numbers": (dst, [1.0, 2.0]), "non_blocking": (dst, src, 0.5)}[case]
+        with pytest.raises(TypeError) as info:
+            lib._foreach_copy_(*args)
+        assert dst[0].tolist() == [1.0, 1.0]
+        return str(info.value)
+
+    assert call(mg) == call(torch)
