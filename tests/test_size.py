@@ -600,7 +600,8 @@ BUDGETS: dict[str, int] = {
     # +12 (lead40): batch_norm's training, pad_sequence/pad_packed_sequence/ctc_loss flags must be bools
     # +2 (lead40): cosine_similarity's dim must be an integer
     # +44 progs26: nn/common_types.py (torch.nn.common_types' type aliases for custom layers; an attribute)
-    "minigrad/nn": 16408,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
+    # +25 progs26: transformer's _get_clones / _get_activation_fn and module's _addindent in PyTorch's files
+    "minigrad/nn": 16433,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1082,7 +1083,8 @@ BUDGETS: dict[str, int] = {
     # import torch, and torch.utils._pytree too)
     # +32 (progs26): types.py (torch.types' Number, Device, _size... for annotations; an attribute)
     # +13 (progs26): _foreach_copy_ takes a list of tensors and a bool non_blocking (PyTorch's TypeErrors)
-    "minigrad": 66273,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # +25 (progs26): nn.modules.transformer's _get_clones / _get_activation_fn, nn.modules.module._addindent
+    "minigrad": 66298,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 

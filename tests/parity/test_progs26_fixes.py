@@ -168,3 +168,29 @@ def test_foreach_copy_takes_tensors_only(case: str) -> None:
         return str(info.value)
 
     assert call(mg) == call(torch)
+
+
+def test_transformer_helpers_and_addindent_import_from_pytorchs_files() -> None:
+    """DETR-style code imports _get_clones / _get_activation_fn from torch.nn.modules.transformer, and
+    summary helpers _addindent from torch.nn.modules.module (ImportError under the launcher)."""
+    from torch.nn.modules import module as t_module
+    from torch.nn.modules import transformer as t_transformer
+
+    from minigrad.nn.modules import module as m_module
+    from minigrad.nn.modules import transformer as m_transformer
+
+    layers = m_transformer._get_clones(mg.nn.Linear(3, 3), 2)
+    assert isinstance(layers, mg.nn.ModuleList) and len(layers) == 2
+    assert layers[0].weight is not layers[1].weight and mg.equal(layers[0].weight, layers[1].weight)
+    x = np.array([-1.0, 0.5, 2.0], dtype=np.float32)
+    for name in ("relu", "gelu"):
+        got = m_transformer._get_activation_fn(name)(mg.tensor(x)).numpy()
+        want_a = t_transformer._get_activation_fn(name)(torch.tensor(x)).numpy()
+        np.testing.assert_allclose(got, want_a, rtol=1e-6)
+    with pytest.raises(RuntimeError) as want:
+        t_transformer._get_activation_fn("tanh")
+    with pytest.raises(RuntimeError) as got_e:
+        m_transformer._get_activation_fn("tanh")
+    assert str(got_e.value) == str(want.value)
+    for text, n in (("a\nb\nc", 4), ("single", 2), ("", 3)):
+        assert m_module._addindent(text, n) == t_module._addindent(text, n)
