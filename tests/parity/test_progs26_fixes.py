@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from typing import Any
 
@@ -194,3 +195,45 @@ def test_transformer_helpers_and_addindent_import_from_pytorchs_files() -> None:
     assert str(got_e.value) == str(want.value)
     for text, n in (("a\nb\nc", 4), ("single", 2), ("", 3)):
         assert m_module._addindent(text, n) == t_module._addindent(text, n)
+
+
+def test_hub_load_state_dict_from_url_caches_and_loads(tmp_path: Any, capsys: Any) -> None:
+    """torchvision-style model files import torch.hub.load_state_dict_from_url (and old ones
+    torch.utils.model_zoo.load_url): ModuleNotFoundError under the launcher. Both libraries download a
+    file:// URL into the same cache path, announce it on stdout in the same words and load the same
+    state dict; a wrong hash prefix is a RuntimeError and leaves nothing behind."""
+    import hashlib
+
+    from minigrad import hub
+    from minigrad.utils import model_zoo
+
+    state = {"weight": torch.arange(6.0).view(2, 3), "bias": torch.tensor([0.5, -1.0])}
+    src = tmp_path / "src.pth"
+    torch.save(state, src)
+    digest = hashlib.sha256(src.read_bytes()).hexdigest()[:8]
+    named = tmp_path / f"lin-{digest}.pth"
+    src.rename(named)
+    url = named.as_uri()
+    outs = []
+    torch_dir = torch.hub.get_dir()
+    for lib, name in ((torch.hub, "torch"), (hub, "mg")):
+        lib.set_dir(str(tmp_path / name))
+        assert lib.get_dir() == str(tmp_path / name)
+        loaded = lib.load_state_dict_from_url(url, check_hash=True, progress=False)
+        outs.append(capsys.readouterr().out.replace(f"/{name}/", "/X/"))
+        assert sorted(loaded) == ["bias", "weight"]
+        np.testing.assert_array_equal(np.asarray(loaded["weight"].tolist()), state["weight"].numpy())
+        assert os.listdir(tmp_path / name / "checkpoints") == [named.name]
+        again = lib.load_state_dict_from_url(url)  # (cached: no second download, nothing printed)
+        assert capsys.readouterr().out == "" and sorted(again) == ["bias", "weight"]
+    assert outs[0] == outs[1] and outs[0].startswith('Downloading: "file://')
+    assert model_zoo.load_url(url, model_dir=str(tmp_path / "zoo"))["bias"].tolist() == [0.5, -1.0]
+    bad = tmp_path / "lin-00000000.pth"
+    os.link(named, bad)
+    for lib, name in ((torch.hub, "torch_bad"), (hub, "mg_bad")):
+        with pytest.raises(RuntimeError, match="invalid hash value"):
+            lib.load_state_dict_from_url(bad.as_uri(), model_dir=str(tmp_path / name), check_hash=True,
+                                         progress=False)
+        assert os.listdir(tmp_path / name) == []
+    torch.hub.set_dir(torch_dir)  # (the process's defaults back)
+    hub._hub_dir = None
