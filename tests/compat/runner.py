@@ -793,6 +793,7 @@ SPECS: dict[str, list[Check]] = {
     "film_conditioning.py": every_number(1e-5),  # GRU FiLM generator, coord maps, BatchNorm2d(affine=False)
     "fixmatch_ema_teacher.py": every_number(1e-5),  # pseudo-label mask, _foreach_ EMA vs AveragedModel
     "loss_landscape_interp.py": every_number(1e-5),  # interpolation, filter-normalised grid, Bezier curve
+    "torchvision_resnet_hub.py": every_number(1e-5),  # vendored torchvision ResNet, hub cache, _addindent
     # (progs26 end)
 }
 
