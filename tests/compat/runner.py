@@ -794,6 +794,7 @@ SPECS: dict[str, list[Check]] = {
     "fixmatch_ema_teacher.py": every_number(1e-5),  # pseudo-label mask, _foreach_ EMA vs AveragedModel
     "loss_landscape_interp.py": every_number(1e-5),  # interpolation, filter-normalised grid, Bezier curve
     "torchvision_resnet_hub.py": every_number(1e-5),  # vendored torchvision ResNet, hub cache, _addindent
+    "detr_transformer_helpers.py": every_number(1e-5),  # _get_clones/_get_activation_fn layers, aux losses
     # (progs26 end)
 }
 
