@@ -32,6 +32,7 @@ from minigrad import (
     distributed,
     distributions,
     func,
+    hub,  # noqa: F401  (torch.hub, reached as an attribute)
     jit,  # noqa: F401  (torch.jit, reached as an attribute)
     library,  # noqa: F401  (torch.library, reached as an attribute)
     linalg,
@@ -47,6 +48,7 @@ from minigrad import (
     sparse,
     special,
     testing,
+    types,  # noqa: F401  (torch.types, reached as an attribute)
     utils,
     version,
     viz,

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from minigrad.dtypes import DTypeLike
-from minigrad.errors import MinigradError, ShapeError
+from minigrad.errors import MinigradError, ShapeError, bool_error, python_type_name
 from minigrad.linalg import vector_norm
 from minigrad.tensor import Tensor
 
@@ -165,7 +165,20 @@ def _foreach_zero_(self: _L) -> _L:
 
 
 def _foreach_copy_(self: _L, src: Sequence[Tensor], non_blocking: bool = False) -> _L:
-    """Copy each tensor of ``src`` into the matching tensor of ``self`` (broadcasting); returns ``self``."""
+    """Copy each tensor of ``src`` into the matching tensor of ``self`` (broadcasting); returns ``self``.
+
+    Raises:
+        TypeError: ``src`` is not a list or tuple of tensors, or ``non_blocking`` not a bool (PyTorch's
+            argument parser's words).
+    """
+    if not isinstance(src, (list, tuple)):
+        raise TypeError(f"_foreach_copy_(): argument 'src' (position 2) must be tuple of Tensors, not "
+                        f"{python_type_name(src)}")
+    for i, s in enumerate(src):
+        if not isinstance(s, Tensor):  # (a number would fill the tensor: PyTorch takes tensors only)
+            raise TypeError(f"expected Tensor as element {i} in argument 1, but got {python_type_name(s)}")
+    if not isinstance(non_blocking, bool):
+        raise bool_error("_foreach_copy_", "non_blocking", non_blocking, 3)
     _check(self)
     for t, s in zip(self, _spread(self, src)):
         t.copy_(s)

@@ -240,9 +240,19 @@ def check_mask(mask: Any, items: tuple[Any, ...], k: int, shape: tuple[int, ...]
         )
 
 
-def expand_error(shape: tuple[int, ...], target: tuple[int, ...], d: int) -> ShapeError:
-    """PyTorch's error for expanding ``shape`` to ``target``, whose dim ``d`` does not fit."""
-    s = shape[d - (len(target) - len(shape))]
+def expand_error(shape: tuple[int, ...], target: tuple[int, ...], d: int, type_name: str = "") -> ShapeError:
+    """PyTorch's error for expanding ``shape`` to ``target``, whose dim ``d`` does not fit (a negative size in
+    a new leading dim; with ``type_name``, the tensor's legacy type name, too few sizes)."""
+    if type_name:
+        return ShapeError(f"expand({type_name}{{{list(shape)}}}, size={list(target)}): the number of "
+                          f"sizes provided ({len(target)}) must be greater or equal to the number of "
+                          f"dimensions in the tensor ({len(shape)}) (expand: {tuple(shape)} to "
+                          f"{tuple(target)})")
+    lead = len(target) - len(shape)
+    if d < lead:
+        return ShapeError(f"The expanded size of the tensor ({target[d]}) isn't allowed in a leading, "
+                          f"non-existing dimension {d} (expand: {tuple(shape)} to {tuple(target)})")
+    s = shape[d - lead]
     return ShapeError(f"The expanded size of the tensor ({target[d]}) must match the existing size ({s}) at "
                       f"non-singleton dimension {d}.  Target sizes: {list(target)}.  Tensor sizes: "
                       f"{list(shape)} (expand: {tuple(shape)} to {tuple(target)})")

@@ -1351,6 +1351,13 @@ class Tensor(TensorMethods):
         """Self, or a copy in the default dtype of an integer or bool tensor (PyTorch's exp(int) is float)."""
         return self if self._array.dtype.kind == "f" else self.astype(get_default_dtype())
 
+    def _softmax_operand(self, name: str, dim: int) -> Tensor:
+        """Self if floating; else PyTorch's NotImplementedError (its (log_)softmax kernels are float only)."""
+        if self._array.dtype.kind != "f":
+            kernel = f"{name}_lastdim" if norm_dim(dim, self.ndim) == self.ndim - 1 else name
+            raise _dtypes.kernel_error(f"{kernel}_kernel_impl", self._array.dtype, "")
+        return self
+
     def _float_unary(self, op: type[Function]) -> Tensor:
         # (no **params: an empty one would cost the hottest ops ~1k instructions per call)
         return op.apply(self if self._array.dtype.kind == "f" else self.astype(get_default_dtype()))
@@ -1714,7 +1721,7 @@ class Tensor(TensorMethods):
         if self.ndim == 0:
             norm_dim(dim, 0)  # only 0 and -1 name the dim of a 0-d tensor
             return self.reshape(1).softmax(0).reshape(())
-        return _ops.Softmax.apply(self._floating(), dim=norm_dim(dim, self.ndim))
+        return _ops.Softmax.apply(self._softmax_operand("softmax", dim), dim=norm_dim(dim, self.ndim))
 
     @dim_aliases
     def log_softmax(self, dim: int, dtype: Any = None) -> Tensor:
@@ -1724,7 +1731,7 @@ class Tensor(TensorMethods):
         if self.ndim == 0:
             norm_dim(dim, 0)
             return self.reshape(1).log_softmax(0).reshape(())
-        return _ops.LogSoftmax.apply(self._floating(), dim=norm_dim(dim, self.ndim))
+        return _ops.LogSoftmax.apply(self._softmax_operand("log_softmax", dim), dim=norm_dim(dim, self.ndim))
 
     # ------------------------------------------------------------ shape
 
@@ -1826,13 +1833,18 @@ class Tensor(TensorMethods):
         shape = sizes if size is None else (size,)
         target = list(shape_arg(shape))
         lead = len(target) - self.ndim
-        if lead < 0 or any(s < 0 for s in target[:lead]):  # -1 only keeps an existing dim
-            raise ShapeError(f"expand: cannot expand shape {self.shape} to {tuple(target)}")
-        for i, s in enumerate(self.shape):
-            if target[lead + i] == -1:
-                target[lead + i] = s
-            elif (s != 1 and s != target[lead + i]) or target[lead + i] < 0:
-                raise expand_error(self.shape, shape_arg(shape), lead + i)
+        if lead < 0:
+            raise expand_error(self.shape, tuple(target), -1, _dtypes.tensor_type_name(self._array.dtype))
+        i = len(target)
+        for s in reversed(self.shape):  # from the last dim, as PyTorch's check (it names the last misfit)
+            i -= 1
+            if target[i] == -1:
+                target[i] = s
+            elif (s != 1 and s != target[i]) or target[i] < 0:
+                raise expand_error(self.shape, shape_arg(shape), i)
+        for i in range(lead - 1, -1, -1):
+            if target[i] < 0:  # -1 only keeps an existing dim
+                raise expand_error(self.shape, tuple(target), i)
         if tuple(target) == self.shape:
             return self
         return self._view(_ops.Expand.apply(self, shape=tuple(target)))

@@ -142,7 +142,9 @@ BUDGETS: dict[str, int] = {
     # the dead views and aliases it walked)
     # +32 gaps25: bool params refused as PyTorch's parser; +17 dims as given for grad_fn._saved_dim; +27
     # not_operand (a namedtuple, a str, None as operands: PyTorch's errors, the operators decline)
-    "minigrad/tensor.py": 2614,
+    # +5 progs26: expand checks from the last dim as PyTorch's (names its misfit), too few sizes / leading -1
+    # +7 progs26: (log_)softmax of an integer or bool tensor raises PyTorch's NotImplementedError
+    "minigrad/tensor.py": 2626,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -334,7 +336,8 @@ BUDGETS: dict[str, int] = {
     # +6: best_first along the last dim by plain indexing (a sampling loop's topk: 69 -> 38 us)
     # +8: clamp_into, clamp_'s in-place kernel
     # +19: mm, a Linear on a small batch as (w @ x.T).T (OpenBLAS: 0.53-0.9x the time for up to 64 rows)
-    "minigrad/_kernels.py": 803,
+    # +9 progs26: small_bmm adds up to 16 rank-1 products in place (the cumsum it replaces was 4-5x slower)
+    "minigrad/_kernels.py": 812,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
@@ -413,7 +416,8 @@ BUDGETS: dict[str, int] = {
     # +20 (libs22): torch.autograd.functional's private helpers pytorch-minimize imports
     # +62 gaps25: AccumulateGrad hooks; +10 _saved_dim's unsigned negative dims
     # +7 (lead40): the engine reads retain_graph/create_graph/allow_unused as C ints (_c_int)
-    "minigrad/autograd": 3178,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
+    # +18 progs26: autograd/grad_mode.py (torch.autograd.grad_mode's import path, an attribute as in PyTorch)
+    "minigrad/autograd": 3196,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -597,7 +601,10 @@ BUDGETS: dict[str, int] = {
     # +12 (lead40): batch_norm's training, pad_sequence/pad_packed_sequence/ctc_loss flags must be bools
     # +2 (lead40): cosine_similarity's dim must be an integer
     # +16 (lead41): state_dict() values are detached tensors under the torch alias; Lazy shape message
-    "minigrad/nn": 16380,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
+    # +44 progs26: nn/common_types.py (torch.nn.common_types' type aliases for custom layers; an attribute)
+    # +25 progs26: transformer's _get_clones / _get_activation_fn and module's _addindent in PyTorch's files
+    # (merge of progs26: both sides' lines)
+    "minigrad/nn": 16449,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1082,7 +1089,18 @@ BUDGETS: dict[str, int] = {
     # +42 (surface26): torch.embedding_bag, ATen's form with its offset2bag / bag_size / max_indices
     # +63 (surface26): torch.segment_reduce (reductions.py), composed from the reductions
     # +13 (lead41): state_dict() values are detached tensors under the torch alias (merge of surface26)
-    "minigrad": 67169,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # +14 (progs26): expand's errors as PyTorch's (the last misfit dim, too few sizes, a leading -1)
+    # +7 (progs26): (log_)softmax's float-only kernels (integer input: PyTorch's NotImplementedError)
+    # +6 (progs26): amp.custom_fwd / custom_bwd and torch.cuda.amp's deprecated spellings
+    # +63 (progs26): autograd/grad_mode.py and nn/common_types.py (PyTorch's import paths; attributes as after
+    # import torch, and torch.utils._pytree too)
+    # +32 (progs26): types.py (torch.types' Number, Device, _size... for annotations; an attribute)
+    # +13 (progs26): _foreach_copy_ takes a list of tensors and a bool non_blocking (PyTorch's TypeErrors)
+    # +25 (progs26): nn.modules.transformer's _get_clones / _get_activation_fn, nn.modules.module._addindent
+    # +95 (progs26): hub.py (load_state_dict_from_url, which torchvision-style model files import) + model_zoo
+    # +9 (progs26): small_bmm's in-place loop for up to 16 terms
+    # (merge of progs26: both sides' lines)
+    "minigrad": 67498,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 

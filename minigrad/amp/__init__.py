@@ -9,7 +9,14 @@ precision, which is what PyTorch itself does for a device or dtype it cannot
 autocast.
 """
 
-from minigrad.amp.autocast_mode import autocast, is_autocast_available, is_autocast_enabled
+from minigrad.amp.autocast_mode import (
+    autocast,
+    custom_bwd,
+    custom_fwd,
+    is_autocast_available,
+    is_autocast_enabled,
+)
 from minigrad.amp.grad_scaler import GradScaler
 
-__all__ = ["GradScaler", "autocast", "is_autocast_available", "is_autocast_enabled"]
+__all__ = ["GradScaler", "autocast", "custom_bwd", "custom_fwd", "is_autocast_available",
+           "is_autocast_enabled"]

@@ -3,6 +3,7 @@
 PyTorch's global autocast state functions (``torch.get_autocast_dtype``, ``set_autocast_enabled``, the
 nesting counter, the cast cache flag) are here too: the dtypes, nesting and cache flag are kept as
 PyTorch keeps them, but autocast itself stays disabled (turning it on warns, as ``autocast`` does).
+``custom_fwd`` / ``custom_bwd``: the decorators a custom Function's forward and backward wear for autocast.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any, TypeVar
 from minigrad.dtypes import bfloat16, float16
 from minigrad.errors import InvalidParameterError
 
-__all__ = ["autocast", "is_autocast_available", "is_autocast_enabled"]
+__all__ = ["autocast", "custom_bwd", "custom_fwd", "is_autocast_available", "is_autocast_enabled"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 _DEVICES = ("cpu", "cuda", "mps", "xpu")
@@ -180,3 +181,48 @@ class autocast:  # noqa: N801  (PyTorch's name)
                 return fn(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
+
+
+def _device_type(device_type: Any) -> str:
+    if not isinstance(device_type, str):
+        raise InvalidParameterError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
+    return device_type
+
+
+def custom_fwd(fwd: Callable[..., Any] | None = None, *, device_type: str,
+               cast_inputs: Any = None) -> Callable[..., Any]:
+    """Decorator for a custom ``autograd.Function``'s ``forward`` (``@custom_fwd(device_type='cpu')`` or with
+    ``cast_inputs=dtype``). PyTorch casts the inputs to ``cast_inputs`` and turns autocast off only inside an
+    enabled autocast region, which minigrad never has (see :class:`autocast`): the forward runs on its
+    inputs as given, as PyTorch's does outside such a region. Like PyTorch's it records on ``ctx`` the dtype
+    autocast would use (``ctx._dtype``) and that autocast was off (``ctx._fwd_used_autocast``), which
+    :func:`custom_bwd` reads.
+
+    Raises:
+        InvalidParameterError (a ValueError): ``device_type`` is not a string.
+    """
+    _device_type(device_type)
+    if fwd is None:
+        return functools.partial(custom_fwd, device_type=device_type, cast_inputs=cast_inputs)
+    fast = bfloat16 if device_type in ("cpu", "hpu") else float16  # (PyTorch's defaults)
+
+    @functools.wraps(fwd)
+    def forward(*args: Any, **kwargs: Any) -> Any:
+        args[0]._dtype = fast
+        args[0]._fwd_used_autocast = is_autocast_enabled(device_type)
+        return fwd(*args, **kwargs)
+
+    return forward
+
+
+def custom_bwd(bwd: Callable[..., Any] | None = None, *, device_type: str) -> Callable[..., Any]:
+    """Decorator for a custom Function's ``backward``: PyTorch runs it in the autocast state its
+    :func:`custom_fwd` forward saw, which in minigrad is always off, so it runs as written.
+
+    Raises:
+        InvalidParameterError (a ValueError): ``device_type`` is not a string.
+    """
+    _device_type(device_type)
+    if bwd is None:
+        return functools.partial(custom_bwd, device_type=device_type)
+    return bwd

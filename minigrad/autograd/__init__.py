@@ -10,6 +10,7 @@ from minigrad.anomaly import detect_anomaly, set_detect_anomaly
 from minigrad.autograd import (
     anomaly_mode,  # noqa: F401  (torch.autograd.anomaly_mode)
     forward_ad,  # noqa: F401  (torch.autograd.forward_ad)
+    grad_mode,  # noqa: F401  (torch.autograd.grad_mode)
     graph,  # noqa: F401  (torch.autograd.graph)
     profiler,  # noqa: F401  (torch.autograd.profiler)
 )

@@ -9,11 +9,12 @@ precision.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 from minigrad import amp
 
-__all__ = ["GradScaler", "autocast"]
+__all__ = ["GradScaler", "autocast", "custom_bwd", "custom_fwd"]
 
 
 class GradScaler(amp.GradScaler):
@@ -33,3 +34,19 @@ class autocast(amp.autocast):  # noqa: N801  (PyTorch's name)
         warnings.warn("`torch.cuda.amp.autocast(args...)` is deprecated. Please use "
                       "`torch.amp.autocast('cuda', args...)` instead.", FutureWarning, stacklevel=2)
         super().__init__("cuda", dtype=dtype, enabled=enabled, cache_enabled=cache_enabled)
+
+
+def custom_fwd(fwd: Callable[..., Any] | None = None, *, cast_inputs: Any = None) -> Callable[..., Any]:
+    """``torch.cuda.amp.custom_fwd``: warns ``FutureWarning`` (deprecated), then
+    ``amp.custom_fwd(fwd, device_type='cuda', cast_inputs=cast_inputs)``."""
+    warnings.warn("`torch.cuda.amp.custom_fwd(args...)` is deprecated. Please use "
+                  "`torch.amp.custom_fwd(args..., device_type='cuda')` instead.", FutureWarning, stacklevel=2)
+    return amp.custom_fwd(fwd, device_type="cuda", cast_inputs=cast_inputs)
+
+
+def custom_bwd(bwd: Callable[..., Any]) -> Callable[..., Any]:
+    """``torch.cuda.amp.custom_bwd``: warns ``FutureWarning`` (deprecated), then
+    ``amp.custom_bwd(bwd, device_type='cuda')``."""
+    warnings.warn("`torch.cuda.amp.custom_bwd(args...)` is deprecated. Please use "
+                  "`torch.amp.custom_bwd(args..., device_type='cuda')` instead.", FutureWarning, stacklevel=2)
+    return amp.custom_bwd(bwd, device_type="cuda")

@@ -1,6 +1,7 @@
 """minigrad.nn: modules, parameters, layers, losses and ``functional``."""
 
 from minigrad.nn import attention as attention  # (torch.nn.attention is there after import torch)
+from minigrad.nn import common_types as common_types  # (so is torch.nn.common_types)
 from minigrad.nn import functional as functional
 from minigrad.nn import grad as grad
 from minigrad.nn import init as init

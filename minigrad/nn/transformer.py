@@ -20,7 +20,13 @@ import numpy as np
 import minigrad.factories as factories
 from minigrad.amp import is_autocast_enabled
 from minigrad.dtypes import resolve_dtype
-from minigrad.errors import InvalidParameterError, ShapeError, _AssertedParameterError, _AssertedShapeError
+from minigrad.errors import (
+    InvalidParameterError,
+    MinigradError,
+    ShapeError,
+    _AssertedParameterError,
+    _AssertedShapeError,
+)
 from minigrad.grad_mode import is_grad_enabled
 from minigrad.nn import _checks, init
 from minigrad.nn import functional as F
@@ -532,6 +538,19 @@ class TransformerDecoderLayer(Module):
                                   need_weights=False, is_causal=is_causal)[0]
         result: Tensor = self.dropout2(out)
         return result
+
+
+def _get_activation_fn(activation: str) -> Callable[[Tensor], Tensor]:
+    """PyTorch's helper (torch.nn.modules.transformer), which DETR-style code imports: 'relu' or 'gelu' as
+    the function; anything else is its RuntimeError."""
+    if activation in ("relu", "gelu"):
+        return _ACTIVATIONS[activation]
+    raise MinigradError(f"activation should be relu/gelu, not {activation}")
+
+
+def _get_clones(module: Module, N: int) -> ModuleList:  # noqa: N803  (PyTorch's parameter name)
+    """PyTorch's helper, which DETR-style code imports: a ModuleList of ``N`` deep copies of ``module``."""
+    return ModuleList([copy.deepcopy(module) for _ in range(N)])
 
 
 def _clones(layer: Module, num_layers: int) -> ModuleList:

@@ -772,6 +772,30 @@ SPECS: dict[str, list[Check]] = {
     "alphazero_tictactoe.py": every_number(1e-5),  # PUCT search, Dirichlet root noise, rot90/flip symmetries
     "ising_van_metropolis.py": every_number(1e-5),  # circular-pad conv Metropolis, masked-conv VAN
     "neural_sdf_eikonal.py": every_number(1e-5),  # eikonal loss by create_graph, sphere tracing, hessian
+    # progs26: seeded, so every printed number
+    "c51_per_dqn.py": every_number(1e-5),  # C51 projection by index_add_, prioritized replay by multinomial
+    "darts_mixed_ops.py": every_number(1e-5),  # softmax-mixed candidate ops, alphas apart, genotype
+    "convlstm_frames.py": every_number(1e-5),  # ConvLSTM encoder/forecaster on bouncing squares, pos_weight
+    "lista_sparse_coding.py": every_number(1e-5),  # ISTA/FISTA by softshrink, LISTA, spectral norm, lstsq
+    "group_equivariant_p4.py": every_number(1e-5),  # p4 lifting/group convs by rot90 and roll, invariance
+    "adain_style_mix.py": every_number(1e-5),  # AdaIN vs instance_norm, reflection-padded coder, style mixing
+    "sam_optimizer.py": every_number(1e-5),  # SAM/ASAM Optimizer subclass: closure step, repr, state_dict
+    "attention_mil.py": every_number(1e-5),  # gated attention MIL, Subset/random_split, batch_size=1 bags
+    "concrete_dropout.py": every_number(1e-5),  # learned p by a relaxed mask, heteroscedastic head, MC
+    "pyhessian_spectrum.py": every_number(1e-5),  # power iteration, Hutchinson, Lanczos vs func.hessian
+    "gaussian_splat_2d.py": every_number(1e-5),  # 2-D splats: R S S^T R^T, cumprod compositing, densify
+    "coral_ordinal.py": every_number(1e-5),  # CORAL, CORN, cumulative link vs cross-entropy
+    "tacotron_location_attention.py": every_number(1e-5),  # location attention, unpad_sequence
+    "instant_ngp_hashgrid.py": every_number(1e-5),  # hash grid by bitwise_xor, trunc_exp with custom_fwd
+    "partial_conv_inpainting.py": every_number(1e-5),  # PartialConv2d subclass: common_types, grad_mode
+    "swav_prototypes.py": every_number(1e-5),  # multi-crop groups, Sinkhorn codes, queue, prototypes
+    "dec_clustering.py": every_number(1e-5),  # k-means++ by cdist/multinomial, Student t, KLDivLoss
+    "film_conditioning.py": every_number(1e-5),  # GRU FiLM generator, coord maps, BatchNorm2d(affine=False)
+    "fixmatch_ema_teacher.py": every_number(1e-5),  # pseudo-label mask, _foreach_ EMA vs AveragedModel
+    "loss_landscape_interp.py": every_number(1e-5),  # interpolation, filter-normalised grid, Bezier curve
+    "torchvision_resnet_hub.py": every_number(1e-5),  # vendored torchvision ResNet, hub cache, _addindent
+    "detr_transformer_helpers.py": every_number(1e-5),  # _get_clones/_get_activation_fn layers, aux losses
+    # (progs26 end)
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

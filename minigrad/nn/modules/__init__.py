@@ -23,7 +23,9 @@ from minigrad.nn import instancenorm as _instancenorm
 from minigrad.nn import loss as _loss
 from minigrad.nn import padding as _padding
 from minigrad.nn import pooling as _pooling
+from minigrad.nn import transformer as _transformer
 from minigrad.nn.module import Module as _Module
+from minigrad.nn.module import _addindent
 from minigrad.nn.modules import utils as utils
 
 # PyTorch's file for each public layer class (torch/nn/modules/*.py).
@@ -107,6 +109,10 @@ for _attr in dir(_module_hooks):
 globals()["module"]._IncompatibleKeys = _module_state.IncompatibleKeys
 globals()["module"]._EXTRA_STATE_KEY_SUFFIX = _module_state.EXTRA_STATE_KEY_SUFFIX
 globals()["module"]._WrappedHook = _module_hooks.WrappedHook
+globals()["module"]._addindent = _addindent  # (summary and repr helpers import it)
+# (DETR-style transformers import these two helpers from PyTorch's transformer file)
+globals()["transformer"]._get_clones = _transformer._get_clones
+globals()["transformer"]._get_activation_fn = _transformer._get_activation_fn
 
 # The private base classes under PyTorch's names where minigrad's hierarchy is PyTorch's (the same layers
 # below each): scripts test isinstance(m, nn.modules.batchnorm._BatchNorm) to freeze BatchNorm, loop on
