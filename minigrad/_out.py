@@ -3,7 +3,8 @@
 PyTorch's own tutorials write results into an existing tensor this way. The
 functions compute as usual and the result is then copied into ``out``, with
 PyTorch's rules: ``out`` is resized (with PyTorch's warning when it held
-elements), the result must be castable to ``out``'s dtype, and nothing may
+elements), the result must be castable to ``out``'s dtype (an op of several results takes
+exactly their dtypes), and nothing may
 require grad while grad mode is on, since ``out=`` is outside autograd.
 """
 
@@ -18,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from minigrad._state_array import StateArray
-from minigrad.dtypes import can_cast, scalar_type_name
+from minigrad.dtypes import c_type_name, can_cast, scalar_type_name
 from minigrad.errors import DTypeError, MinigradError
 from minigrad.grad_mode import is_grad_enabled
 from minigrad.tensor import Tensor, state_operand
@@ -59,6 +60,7 @@ def _with_out(fn: Callable[..., Any], sig: inspect.Signature) -> Callable[..., A
         if isinstance(result, tuple):
             if not isinstance(out, (tuple, list)) or len(out) != len(result):
                 raise TypeError(f"{fn.__name__}(): out must be a tuple of {len(result)} Tensors")
+            _check_tuple_dtypes(fn.__name__, result, out)
             for r, o in zip(result, out):
                 _store(fn.__name__, r, o)
             return type(result)(*out) if hasattr(result, "_fields") else tuple(out)
@@ -70,6 +72,26 @@ def _with_out(fn: Callable[..., Any], sig: inspect.Signature) -> Callable[..., A
     at = next((i for i, p in enumerate(params) if p.kind == inspect.Parameter.VAR_KEYWORD), len(params))
     call.__signature__ = sig.replace(parameters=[*params[:at], keyword, *params[at:]])  # type: ignore[attr-defined]
     return call
+
+
+def _check_tuple_dtypes(name: str, result: tuple[Any, ...], out: tuple[Any, ...] | list[Any]) -> None:
+    """PyTorch's ops of several results (sort's values and indices, max(dim), qr, ...) take out= tensors
+    of exactly their results' dtypes (no cast: sort of int64 into float values is its RuntimeError);
+    geqrf and linalg.lstsq cast, as ops of one result.
+
+    Raises:
+        DTypeError: an out tensor's dtype is not its result's.
+    """
+    if name in ("geqrf", "lstsq"):
+        return
+    for r, o in zip(result, out):
+        if isinstance(r, Tensor) and isinstance(o, Tensor) and r.dtype != o.dtype:
+            if name == "frexp":
+                part = "mantissa to have dtype" if r is result[0] else "exponent to have int dtype"
+                raise DTypeError(f"torch.frexp() expects {part} {c_type_name(r.dtype)} but got "
+                                 f"{c_type_name(o.dtype)}".replace("int dtype int", "int dtype"))
+            raise DTypeError(f"Expected out tensor to have dtype {c_type_name(r.dtype)}, but got "
+                             f"{c_type_name(o.dtype)} instead")
 
 
 def _requires_grad(x: Any) -> bool:

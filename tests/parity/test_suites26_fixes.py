@@ -1,0 +1,65 @@
+"""Regressions found by running the torch side of other frameworks' test suites on minigrad (tinygrad's
+test/backend/test_nn.py, test_optim.py, test_tensor.py, test_dtype.py and unit tests, the torch-only tests
+of tinygrad's extra/torch_backend, micrograd's and teenygrad's tests) and comparing with real torch: each
+test runs the same calls on both libraries and compares values, dtypes or error classes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+
+def _outcome(fn: Any) -> Any:
+    """What ``fn()`` gives: its value, or the builtin class of the exception it raised."""
+    try:
+        return fn()
+    except Exception as e:  # (any error: its class is what is compared)
+        return next(c for c in type(e).__mro__ if c.__module__ == "builtins")
+
+
+_TUPLE_OUT_OPS = {
+    "sort": lambda lib, x, o: lib.sort(x, 1, out=o),
+    "topk": lambda lib, x, o: lib.topk(x, 2, out=o),
+    "max": lambda lib, x, o: lib.max(x, 1, out=o),
+    "kthvalue": lambda lib, x, o: lib.kthvalue(x, 2, 1, out=o),
+    "median": lambda lib, x, o: lib.median(x, 1, out=o),
+    "mode": lambda lib, x, o: lib.mode(x, 1, out=o),
+    "aminmax": lambda lib, x, o: lib.aminmax(x, dim=1, out=o),
+    "frexp": lambda lib, x, o: lib.frexp(x, out=o),
+}
+
+
+@pytest.mark.parametrize("op", sorted(_TUPLE_OUT_OPS))
+@pytest.mark.parametrize(("xdt", "vdt", "idt"), [
+    ("int64", "float32", "int64"), ("float32", "float64", "int64"), ("float32", "float32", "int32"),
+    ("float32", "float32", "int64"), ("int64", "int64", "int64"), ("float32", "float32", "float32")])
+def test_ops_of_several_results_take_out_tensors_of_exactly_their_dtypes(op: str, xdt: str, vdt: str,
+                                                                         idt: str) -> None:
+    # extra/torch_backend/test.py test_sort_out: sort of an int64 tensor into float values is PyTorch's
+    # RuntimeError ("Expected out tensor to have dtype long int, but got float"); minigrad cast into them
+    torch = require_torch()
+
+    def run(lib: Any) -> Any:
+        x = lib.tensor([[3., 1., 4., 2.], [5., 0., 2., 2.]], dtype=getattr(lib, xdt))
+        out = (lib.empty(0, dtype=getattr(lib, vdt)), lib.empty(0, dtype=getattr(lib, idt)))
+        got = _outcome(lambda: _TUPLE_OUT_OPS[op](lib, x, out))
+        if isinstance(got, type):
+            return got
+        return [(str(t.dtype).rsplit(".", 1)[-1], t.numpy().tolist()) for t in out]
+
+    theirs, ours = run(torch), run(mg)
+    assert ours == theirs
+
+
+def test_lstsq_and_geqrf_out_still_cast() -> None:
+    torch = require_torch()
+    a = np.random.RandomState(0).randn(3, 3).astype(np.float32)
+    for lib in (torch, mg):
+        outs = tuple(lib.empty(0, dtype=lib.float64) for _ in range(4))
+        lib.linalg.lstsq(lib.tensor(a), lib.tensor(a), out=outs)
+        assert outs[0].dtype == lib.float64
