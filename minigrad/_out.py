@@ -77,21 +77,25 @@ def _with_out(fn: Callable[..., Any], sig: inspect.Signature) -> Callable[..., A
 def _check_tuple_dtypes(name: str, result: tuple[Any, ...], out: tuple[Any, ...] | list[Any]) -> None:
     """PyTorch's ops of several results (sort's values and indices, max(dim), qr, ...) take out= tensors
     of exactly their results' dtypes (no cast: sort of int64 into float values is its RuntimeError);
-    geqrf and linalg.lstsq cast, as ops of one result.
+    geqrf and linalg.lstsq cast, as ops of one result; cummax and cummin have their words in :func:`_store`.
 
     Raises:
         DTypeError: an out tensor's dtype is not its result's.
     """
-    if name in ("geqrf", "lstsq"):
+    if name in ("geqrf", "lstsq") or name in _EXACT_OUT:
         return
-    for r, o in zip(result, out):
+    for k, (r, o) in enumerate(zip(result, out)):
         if isinstance(r, Tensor) and isinstance(o, Tensor) and r.dtype != o.dtype:
-            if name == "frexp":
-                part = "mantissa to have dtype" if r is result[0] else "exponent to have int dtype"
-                raise DTypeError(f"torch.frexp() expects {part} {c_type_name(r.dtype)} but got "
-                                 f"{c_type_name(o.dtype)}".replace("int dtype int", "int dtype"))
-            raise DTypeError(f"Expected out tensor to have dtype {c_type_name(r.dtype)}, but got "
-                             f"{c_type_name(o.dtype)} instead")
+            want, got = c_type_name(r.dtype), c_type_name(o.dtype)
+            words = {
+                "frexp": f"torch.frexp() expects mantissa to have dtype {want} but got {got}" if k == 0
+                else f"torch.frexp() expects exponent to have int dtype but got {got}",
+                "kthvalue": "output indices must be of scalar type Long" if k else
+                "output values must be of same type as input",
+                "mode": f"expected scalar type '{_scalar_name(r.dtype)}' but got '{_scalar_name(o.dtype)}' for "
+                        f"{'indices' if k else 'values'} output",
+            }
+            raise DTypeError(words.get(name, f"Expected out tensor to have dtype {want}, but got {got} instead"))
 
 
 def _requires_grad(x: Any) -> bool:
