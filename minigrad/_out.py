@@ -92,10 +92,11 @@ def _check_tuple_dtypes(name: str, result: tuple[Any, ...], out: tuple[Any, ...]
                 else f"torch.frexp() expects exponent to have int dtype but got {got}",
                 "kthvalue": "output indices must be of scalar type Long" if k else
                 "output values must be of same type as input",
-                "mode": f"expected scalar type '{_scalar_name(r.dtype)}' but got '{_scalar_name(o.dtype)}' for "
-                        f"{'indices' if k else 'values'} output",
+                "mode": f"expected scalar type '{_scalar_name(r.dtype)}' but got '{_scalar_name(o.dtype)}' "
+                        f"for {'indices' if k else 'values'} output",
             }
-            raise DTypeError(words.get(name, f"Expected out tensor to have dtype {want}, but got {got} instead"))
+            default = f"Expected out tensor to have dtype {want}, but got {got} instead"
+            raise DTypeError(words.get(name, default))
 
 
 def _requires_grad(x: Any) -> bool:
