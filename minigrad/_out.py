@@ -22,7 +22,7 @@ from minigrad._state_array import StateArray
 from minigrad.dtypes import c_type_name, can_cast, scalar_type_name
 from minigrad.errors import DTypeError, MinigradError
 from minigrad.grad_mode import is_grad_enabled
-from minigrad.tensor import Tensor, state_operand
+from minigrad.tensor import Tensor, refuse_overlap, state_operand
 
 
 def accept_out(namespace: MutableMapping[str, Any], names: Iterable[str]) -> None:
@@ -56,6 +56,8 @@ def _with_out(fn: Callable[..., Any], sig: inspect.Signature) -> Callable[..., A
                 f"{fn.__name__}(): functions with out=... arguments don't support automatic "
                 "differentiation, but one of the arguments requires grad."
             )
+        if fn.__module__ in _POINTWISE_MODULES or fn.__name__ in _OVERLAP_CHECKED:
+            _check_overlap(out, (*args, *kwargs.values()))
         result = fn(*args, **kwargs)
         if isinstance(result, tuple):
             if not isinstance(out, (tuple, list)) or len(out) != len(result):
@@ -97,6 +99,26 @@ def _check_tuple_dtypes(name: str, result: tuple[Any, ...], out: tuple[Any, ...]
             }
             default = f"Expected out tensor to have dtype {want}, but got {got} instead"
             raise DTypeError(words.get(name, default))
+
+
+# PyTorch's elementwise kernels (and cat, gather, ...) refuse an out= tensor partly overlapping an
+# input; its reductions and matrix products do not check
+_POINTWISE_MODULES = frozenset({"minigrad.pointwise", "minigrad.number_ops"})
+_OVERLAP_CHECKED = frozenset({
+    "cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack", "gather",
+    "index_select", "cumsum", "cumprod", "logcumsumexp", "diff", "kron", "outer", "ger", "addr", "msort",
+    "hardshrink", "normal", "where", "clamp", "clip", "clamp_min", "clamp_max", "nonzero"})
+
+
+def _check_overlap(out: Any, operands: tuple[Any, ...]) -> None:
+    """Raises MinigradError (PyTorch's RuntimeError) if an operand partly overlaps an out= tensor."""
+    outs = out if isinstance(out, (tuple, list)) else (out,)
+    written = [o._array for o in outs if isinstance(o, Tensor)]
+    for x in operands:
+        for t in (x,) if isinstance(x, Tensor) else x if isinstance(x, (tuple, list)) else ():
+            if isinstance(t, Tensor):
+                for a in written:
+                    refuse_overlap(a, t._array)
 
 
 def _requires_grad(x: Any) -> bool:

@@ -63,3 +63,48 @@ def test_lstsq_and_geqrf_out_still_cast() -> None:
         outs = tuple(lib.empty(0, dtype=lib.float64) for _ in range(4))
         lib.linalg.lstsq(lib.tensor(a), lib.tensor(a), out=outs)
         assert outs[0].dtype == lib.float64
+
+
+_OVERLAPS = {
+    "add out= shifted": lambda lib, x: lib.add(x[:-1], 10, out=x[1:]),
+    "add out= transposed": lambda lib, x: lib.add(x[:4].view(2, 2), 1, out=x[:4].view(2, 2).t()),
+    "exp out= shifted": lambda lib, x: lib.exp(x[:-1], out=x[1:]),
+    "mul out= second operand": lambda lib, x: lib.mul(lib.ones(5), x[:-1], out=x[1:]),
+    "cat out=": lambda lib, x: lib.cat([x[:2], x[2:4]], out=x[1:5]),
+    "clamp out=": lambda lib, x: lib.clamp(x[:-1], 0, 3, out=x[1:]),
+    "index_select out=": lambda lib, x: lib.index_select(x, 0, lib.tensor([0, 1]), out=x[1:3]),
+    "add_": lambda lib, x: x[1:].add_(x[:-1]),
+    "mul_": lambda lib, x: x[1:].mul_(x[:-1]),
+    "iadd": lambda lib, x: x[1:].__iadd__(x[:-1]),
+    "copy_": lambda lib, x: x[1:].copy_(x[:-1]),
+    "lerp_": lambda lib, x: x[1:].lerp_(x[:-1], 0.5),
+    "addcmul_": lambda lib, x: x[1:].addcmul_(x[:-1], x[:-1]),
+    "floordiv in place": lambda lib, x: x[1:].__ifloordiv__(x[:-1]),
+    # no overlap, or the same memory with the same strides: allowed
+    "add out= itself": lambda lib, x: lib.add(x, 1, out=x),
+    "add out= alias": lambda lib, x: lib.add(x, 1, out=x.detach()),
+    "abs out= disjoint": lambda lib, x: lib.abs(x[:3], out=x[3:]),
+    "add_ itself": lambda lib, x: x.add_(x),
+    "add_ disjoint": lambda lib, x: x[:3].add_(x[3:]),
+    "copy_ strided (not checked)": lambda lib, x: x[1::2].copy_(x[::2]),
+    "item assignment disjoint": lambda lib, x: x.__setitem__(slice(0, 3), x[3:]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_OVERLAPS))
+def test_writes_partly_overlapping_an_operand_raise_as_pytorch(case: str) -> None:
+    # extra/torch_backend/test.py test_out_overlapping_input_is_rejected: torch.add(x[:-1], 10, out=x[1:])
+    # is PyTorch's RuntimeError ("some elements of the input tensor and the written-to tensor refer to a
+    # single memory location"); minigrad computed as if the operand had been copied first
+    torch = require_torch()
+
+    def run(lib: Any) -> Any:
+        x = lib.arange(6.)
+        got = _outcome(lambda: _OVERLAPS[case](lib, x))
+        return got if isinstance(got, type) else x.numpy().tolist()
+
+    theirs, ours = run(torch), run(mg)
+    assert ours == theirs
+    if theirs is RuntimeError:
+        with pytest.raises(RuntimeError, match="refer to a single memory location"):
+            _OVERLAPS[case](mg, mg.arange(6.))
