@@ -108,3 +108,33 @@ def test_writes_partly_overlapping_an_operand_raise_as_pytorch(case: str) -> Non
     if theirs is RuntimeError:
         with pytest.raises(RuntimeError, match="refer to a single memory location"):
             _OVERLAPS[case](mg, mg.arange(6.))
+
+
+def _strided_views(lib: Any, case: int) -> Any:
+    if case == 0:  # extra/torch_backend/test.py test_as_strided_explicit_zero_offset
+        a = lib.arange(6.)
+        return a[3:].as_strided((2,), (1,), 0).numpy().tolist(), a[3:].as_strided((2,), (1,)).numpy().tolist()
+    if case == 1:  # a view reading past its own elements: the gradient reaches its own ones only
+        x = lib.arange(6., requires_grad=True)
+        z = x[3:].as_strided((2, 2), (1, 2), 1)
+        (z * lib.arange(4.).view(2, 2)).sum().backward()
+        return z.detach().numpy().tolist(), x.grad.numpy().tolist()
+    if case == 2:
+        x = lib.arange(6., requires_grad=True)
+        z = lib.as_strided((x * 2)[1:].view(5), (3,), (2,), 0)
+        z.sum().backward()
+        return z.detach().numpy().tolist(), x.grad.numpy().tolist()
+    if case == 3:  # a transposed view's storage
+        return lib.arange(12.).view(3, 4).t()[1:].as_strided((2, 3), (1, 4), 0).numpy().tolist()
+    y = lib.arange(6.)[3:].requires_grad_()  # a view made a leaf: what it reads outside itself has no grad
+    z = y.as_strided((2,), (1,), 0)
+    z.sum().backward()
+    return z.detach().numpy().tolist(), y.grad.numpy().tolist()
+
+
+@pytest.mark.parametrize("case", range(5))
+def test_as_strided_of_a_view_reads_its_storage(case: int) -> None:
+    # PyTorch's storage_offset counts from the storage's start and a view's as_strided may read all of it;
+    # minigrad refused reads outside the view's own elements ("setStorage: ... outside the 3 elements")
+    torch = require_torch()
+    assert _strided_views(mg, case) == _strided_views(torch, case)
