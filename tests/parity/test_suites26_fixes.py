@@ -138,3 +138,18 @@ def test_as_strided_of_a_view_reads_its_storage(case: int) -> None:
     # minigrad refused reads outside the view's own elements ("setStorage: ... outside the 3 elements")
     torch = require_torch()
     assert _strided_views(mg, case) == _strided_views(torch, case)
+
+
+@pytest.mark.parametrize("op", ["sort", "topk", "max", "kthvalue", "mode", "aminmax", "frexp"])
+@pytest.mark.parametrize(("vdt", "idt"), [("float64", "int64"), ("float32", "int32")])
+def test_out_dtype_errors_of_ops_with_several_results_in_pytorchs_words(op: str, vdt: str, idt: str) -> None:
+    torch = require_torch()
+    idt = "int64" if (op, idt) == ("frexp", "int32") else idt  # (frexp's exponent is int32)
+    words = []
+    for lib in (torch, mg):
+        x = lib.tensor([[3., 1., 4., 2.], [5., 0., 2., 2.]])
+        out = (lib.empty(0, dtype=getattr(lib, vdt)), lib.empty(0, dtype=getattr(lib, idt)))
+        with pytest.raises(RuntimeError) as info:
+            _TUPLE_OUT_OPS[op](lib, x, out)
+        words.append(str(info.value))
+    assert words[1] == words[0]
