@@ -153,3 +153,20 @@ def test_out_dtype_errors_of_ops_with_several_results_in_pytorchs_words(op: str,
             _TUPLE_OUT_OPS[op](lib, x, out)
         words.append(str(info.value))
     assert words[1] == words[0]
+
+
+@pytest.mark.parametrize("call", ["function", "method", "in place"])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64"])
+@pytest.mark.parametrize("end", [2, 2.5, True])
+def test_lerp_takes_a_tensor_end_only(call: str, dtype: str, end: Any) -> None:
+    # a dtype-promotion sweep (tinygrad's test_dtype tables' op x dtype x operand-kind grid): PyTorch's
+    # parser refuses a number as lerp's end (TypeError, before the integer kernel's NotImplementedError);
+    # minigrad interpolated towards it
+    torch = require_torch()
+
+    def run(lib: Any) -> Any:
+        x = lib.tensor([1, 2], dtype=getattr(lib, dtype))
+        return _outcome({"function": lambda: lib.lerp(x, end, 0.5), "method": lambda: x.lerp(end, 0.5),
+                         "in place": lambda: x.lerp_(end, 0.5)}[call])
+
+    assert run(mg) is run(torch) is TypeError
