@@ -90,13 +90,14 @@ def memory_owner(a: Array) -> int:
     return id(a)
 
 
-def partial_overlap(a: Array, b: Array) -> bool:
+def partial_overlap(a: Array, b: Array, full: bool = False) -> bool:
     """Whether writing ``a`` while reading ``b`` is what PyTorch refuses as a partial overlap: both dense
     (a permutation of a contiguous layout), their memory spans intersecting, and not the same span with
     the same strides (``x.add_(x)``, ``x.add_(x.detach())`` are fine, ``x[1:].add_(x[:-1])`` and
-    ``x.add_(x.t())`` are not). Arrays that are not dense PyTorch does not check ("too hard"), nor here."""
+    ``x.add_(x.t())`` are not). Arrays that are not dense PyTorch does not check ("too hard"), nor here.
+    ``full``: any overlap counts (PyTorch's assert_no_overlap, index_put_'s rule)."""
     if a is b:
-        return False
+        return full
     # numpy points a view (of a view) at the owner of its memory: two owners share none (the common case)
     if (a if a.base is None else a.base) is not (b if b.base is None else b.base):
         return False
@@ -105,7 +106,7 @@ def partial_overlap(a: Array, b: Array) -> bool:
     if not (_dense(a) and _dense(b)):
         return False
     same_span = np.lib.array_utils.byte_bounds(a) == np.lib.array_utils.byte_bounds(b)
-    return not same_span or a.strides != b.strides
+    return full or not same_span or a.strides != b.strides
 
 
 def _dense(a: Array) -> bool:

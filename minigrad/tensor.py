@@ -1232,6 +1232,15 @@ class Tensor(TensorMethods):
         return self.copy_(result)
 
     def __setitem__(self, index: Any, value: Any) -> None:
+        if isinstance(value, Tensor) and memory_owner(value._array) == memory_owner(self._array):
+            # PyTorch copies into a basic index's view (refusing a partly overlapping value) and index_put_s
+            # an advanced one (refusing any overlap with the tensor)
+            idx = _index(index, self.shape)
+            idx = idx if isinstance(idx, tuple) else (idx,)
+            if not _is_basic_index(idx):
+                refuse_overlap(self._array, value._array, full=True)
+            elif (region := self._array[idx]).size == value._array.size:
+                refuse_overlap(np.asarray(region), value._array)
         if self._recorded(value):
             put = _methods.indexing.put
             v = value if isinstance(value, Tensor) else from_numpy(
@@ -2044,10 +2053,10 @@ def _clamp_tensors(x: Tensor, lo: Any, hi: Any) -> Tensor:
     return _named(out, x, "ClampBackward0")  # (PyTorch's one op, its overload with tensor bounds)
 
 
-def refuse_overlap(written: Array, operand: Array) -> None:
+def refuse_overlap(written: Array, operand: Array, full: builtins.bool = False) -> None:
     """Raises MinigradError (PyTorch's RuntimeError, in its words) if writing ``written`` while reading
-    ``operand`` is a partial overlap (see :func:`minigrad._kernels.partial_overlap`)."""
-    if partial_overlap(written, operand):
+    ``operand`` is a partial overlap (``full``: any; see :func:`minigrad._kernels.partial_overlap`)."""
+    if partial_overlap(written, operand, full):
         raise MinigradError("unsupported operation: some elements of the input tensor and the written-to "
                             "tensor refer to a single memory location. Please clone() the tensor before "
                             "performing the operation.")

@@ -142,8 +142,9 @@ BUDGETS: dict[str, int] = {
     # the dead views and aliases it walked)
     # +32 gaps25: bool params refused as PyTorch's parser; +17 dims as given for grad_fn._saved_dim; +27
     # not_operand (a namedtuple, a str, None as operands: PyTorch's errors, the operators decline)
-    # +17 suites26: in-place ops refuse an operand partly overlapping the tensor written (PyTorch's error)
-    "minigrad/tensor.py": 2631,
+    # +17 suites26: in-place ops refuse an operand partly overlapping the tensor written (PyTorch's error);
+    # +9 item assignment likewise (and index_put any overlap)
+    "minigrad/tensor.py": 2640,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -336,7 +337,7 @@ BUDGETS: dict[str, int] = {
     # +8: clamp_into, clamp_'s in-place kernel
     # +19: mm, a Linear on a small batch as (w @ x.T).T (OpenBLAS: 0.53-0.9x the time for up to 64 rows)
     # +30 suites26: partial_overlap, PyTorch's memory-overlap rule for writes
-    "minigrad/_kernels.py": 833,
+    "minigrad/_kernels.py": 834,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
@@ -1075,8 +1076,8 @@ BUDGETS: dict[str, int] = {
     # +3 (lead40): cdist's default compute_mode is PyTorch's string (None refused), cosine_similarity's dim
     # +31 (suites26): writes partly overlapping an operand refused (_kernels, tensor, _out); out= dtypes of
     # ops with several results; +20 as_strided of a view reads its base past its own elements; +7 lerp's
-    # end must be a Tensor (PyTorch's TypeError)
-    "minigrad": 66196,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # end must be a Tensor (PyTorch's TypeError); +10 item assignment refuses overlapping values
+    "minigrad": 66206,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 

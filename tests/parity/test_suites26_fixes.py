@@ -88,6 +88,15 @@ _OVERLAPS = {
     "add_ disjoint": lambda lib, x: x[:3].add_(x[3:]),
     "copy_ strided (not checked)": lambda lib, x: x[1::2].copy_(x[::2]),
     "item assignment disjoint": lambda lib, x: x.__setitem__(slice(0, 3), x[3:]),
+    "item assignment shifted": lambda lib, x: x.__setitem__(slice(1, None), x[:-1]),
+    "item assignment rows": lambda lib, x: x.view(3, 2).__setitem__(slice(1, None), x.view(3, 2)[:2]),
+    "item assignment itself": lambda lib, x: x.__setitem__(slice(None), x),
+    "item assignment one element": lambda lib, x: x.__setitem__(0, x[5]),
+    "item assignment broadcast": lambda lib, x: x.__setitem__(slice(1, 3), x[0]),
+    "index_put overlapping": lambda lib, x: x.__setitem__(lib.tensor([4, 5]), x[:2]),
+    "index_put itself": lambda lib, x: x.__setitem__(lib.tensor([0, 1, 2, 3, 4, 5]), x),
+    "index_put mask": lambda lib, x: x.__setitem__(x > 2, x[:3]),
+    "index_put disjoint copy": lambda lib, x: x.__setitem__(lib.tensor([4, 5]), x[:2].clone()),
 }
 
 
