@@ -20,7 +20,7 @@ from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.dtypes import kernel_error
 from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.shapes import norm_dim
-from minigrad.tensor import Array, DTypeLike, Tensor
+from minigrad.tensor import Array, DTypeLike, Tensor, from_numpy
 
 __all__ = ["as_strided", "cumsum", "gather", "scatter_add", "unfold"]
 
@@ -104,8 +104,9 @@ def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: int | None
         inside = (index >= 0) & (index < len(where))
         element = where[np.where(inside, index, 0)]
         inside &= element >= 0
-        own = input.reshape(-1)[Tensor(np.where(inside, element, 0))] if input.numel() else values
-        return own.where(Tensor(inside), values)
+        # (from_numpy: under the torch alias, Tensor(array) is PyTorch's float constructor)
+        own = input.reshape(-1)[from_numpy(np.where(inside, element, 0))] if input.numel() else values
+        return own.where(from_numpy(inside), values)
     if outside:
         raise MinigradError(
             f"setStorage: sizes {list(shape)}, strides {list(steps)}, storage offset "

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
+from minigrad.tensor import use_torch_constructor
 from tests.helpers import require_torch
 
 
@@ -141,12 +142,18 @@ def _strided_views(lib: Any, case: int) -> Any:
     return z.detach().numpy().tolist(), y.grad.numpy().tolist()
 
 
+@pytest.mark.parametrize("torch_constructor", [False, True])
 @pytest.mark.parametrize("case", range(5))
-def test_as_strided_of_a_view_reads_its_storage(case: int) -> None:
+def test_as_strided_of_a_view_reads_its_storage(case: int, torch_constructor: bool) -> None:
     # PyTorch's storage_offset counts from the storage's start and a view's as_strided may read all of it;
-    # minigrad refused reads outside the view's own elements ("setStorage: ... outside the 3 elements")
+    # minigrad refused reads outside the view's own elements ("setStorage: ... outside the 3 elements").
+    # torch_constructor: as under python -m minigrad.compat, where Tensor(array) is PyTorch's float one
     torch = require_torch()
-    assert _strided_views(mg, case) == _strided_views(torch, case)
+    use_torch_constructor(torch_constructor)
+    try:
+        assert _strided_views(mg, case) == _strided_views(torch, case)
+    finally:
+        use_torch_constructor(False)
 
 
 @pytest.mark.parametrize("op", ["sort", "topk", "max", "kthvalue", "mode", "aminmax", "frexp"])
