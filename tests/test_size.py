@@ -1076,8 +1076,9 @@ BUDGETS: dict[str, int] = {
     # +3 (lead40): cdist's default compute_mode is PyTorch's string (None refused), cosine_similarity's dim
     # +31 (suites26): writes partly overlapping an operand refused (_kernels, tensor, _out); out= dtypes of
     # ops with several results; +20 as_strided of a view reads its base past its own elements; +7 lerp's
-    # end must be a Tensor (PyTorch's TypeError); +10 item assignment refuses overlapping values
-    "minigrad": 66206,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # end must be a Tensor (PyTorch's TypeError); +10 item assignment refuses overlapping values; +1 the
+    # as_strided fix's note on from_numpy
+    "minigrad": 66207,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 
