@@ -90,6 +90,37 @@ def memory_owner(a: Array) -> int:
     return id(a)
 
 
+def partial_overlap(a: Array, b: Array, full: bool = False) -> bool:
+    """Whether writing ``a`` while reading ``b`` is what PyTorch refuses as a partial overlap: both dense
+    (a permutation of a contiguous layout), their memory spans intersecting, and not the same span with
+    the same strides (``x.add_(x)``, ``x.add_(x.detach())`` are fine, ``x[1:].add_(x[:-1])`` and
+    ``x.add_(x.t())`` are not). Arrays that are not dense PyTorch does not check ("too hard"), nor here.
+    ``full``: any overlap counts (PyTorch's assert_no_overlap, index_put_'s rule)."""
+    if a is b:
+        return full
+    # numpy points a view (of a view) at the owner of its memory: two owners share none (the common case)
+    if (a if a.base is None else a.base) is not (b if b.base is None else b.base):
+        return False
+    if not a.size or not b.size or not np.may_share_memory(a, b):  # (spans only, no exact solve)
+        return False
+    if not (_dense(a) and _dense(b)):
+        return False
+    same_span = np.lib.array_utils.byte_bounds(a) == np.lib.array_utils.byte_bounds(b)
+    return full or not same_span or a.strides != b.strides
+
+
+def _dense(a: Array) -> bool:
+    """PyTorch's is_non_overlapping_and_dense: the elements fill their span exactly once."""
+    if a.flags.c_contiguous or a.flags.f_contiguous:
+        return True
+    expected = a.itemsize
+    for st, n in sorted((st, n) for st, n in zip(a.strides, a.shape) if n != 1):
+        if st != expected:
+            return False
+        expected *= n
+    return True
+
+
 def writable_alias(a: Array) -> Array | None:
     """A writable array over ``a``'s memory (``a`` read-only as a broadcast view, ``expand``'s result, whose
     memory may be written, as PyTorch's may); None if the memory itself is read-only."""

@@ -3,7 +3,8 @@
 PyTorch's own tutorials write results into an existing tensor this way. The
 functions compute as usual and the result is then copied into ``out``, with
 PyTorch's rules: ``out`` is resized (with PyTorch's warning when it held
-elements), the result must be castable to ``out``'s dtype, and nothing may
+elements), the result must be castable to ``out``'s dtype (an op of several results takes
+exactly their dtypes), and nothing may
 require grad while grad mode is on, since ``out=`` is outside autograd.
 """
 
@@ -18,10 +19,10 @@ from typing import Any
 import numpy as np
 
 from minigrad._state_array import StateArray
-from minigrad.dtypes import can_cast, scalar_type_name
+from minigrad.dtypes import c_type_name, can_cast, scalar_type_name
 from minigrad.errors import DTypeError, MinigradError
 from minigrad.grad_mode import is_grad_enabled
-from minigrad.tensor import Tensor, state_operand
+from minigrad.tensor import Tensor, refuse_overlap, state_operand
 
 
 def accept_out(namespace: MutableMapping[str, Any], names: Iterable[str]) -> None:
@@ -55,10 +56,13 @@ def _with_out(fn: Callable[..., Any], sig: inspect.Signature) -> Callable[..., A
                 f"{fn.__name__}(): functions with out=... arguments don't support automatic "
                 "differentiation, but one of the arguments requires grad."
             )
+        if fn.__module__ in _POINTWISE_MODULES or fn.__name__ in _OVERLAP_CHECKED:
+            _check_overlap(out, (*args, *kwargs.values()))
         result = fn(*args, **kwargs)
         if isinstance(result, tuple):
             if not isinstance(out, (tuple, list)) or len(out) != len(result):
                 raise TypeError(f"{fn.__name__}(): out must be a tuple of {len(result)} Tensors")
+            _check_tuple_dtypes(fn.__name__, result, out)
             for r, o in zip(result, out):
                 _store(fn.__name__, r, o)
             return type(result)(*out) if hasattr(result, "_fields") else tuple(out)
@@ -70,6 +74,51 @@ def _with_out(fn: Callable[..., Any], sig: inspect.Signature) -> Callable[..., A
     at = next((i for i, p in enumerate(params) if p.kind == inspect.Parameter.VAR_KEYWORD), len(params))
     call.__signature__ = sig.replace(parameters=[*params[:at], keyword, *params[at:]])  # type: ignore[attr-defined]
     return call
+
+
+def _check_tuple_dtypes(name: str, result: tuple[Any, ...], out: tuple[Any, ...] | list[Any]) -> None:
+    """PyTorch's ops of several results (sort's values and indices, max(dim), qr, ...) take out= tensors
+    of exactly their results' dtypes (no cast: sort of int64 into float values is its RuntimeError);
+    geqrf and linalg.lstsq cast, as ops of one result; cummax and cummin have their words in :func:`_store`.
+
+    Raises:
+        DTypeError: an out tensor's dtype is not its result's.
+    """
+    if name in ("geqrf", "lstsq") or name in _EXACT_OUT:
+        return
+    for k, (r, o) in enumerate(zip(result, out)):
+        if isinstance(r, Tensor) and isinstance(o, Tensor) and r.dtype != o.dtype:
+            want, got = c_type_name(r.dtype), c_type_name(o.dtype)
+            words = {
+                "frexp": f"torch.frexp() expects mantissa to have dtype {want} but got {got}" if k == 0
+                else f"torch.frexp() expects exponent to have int dtype but got {got}",
+                "kthvalue": "output indices must be of scalar type Long" if k else
+                "output values must be of same type as input",
+                "mode": f"expected scalar type '{_scalar_name(r.dtype)}' but got '{_scalar_name(o.dtype)}' "
+                        f"for {'indices' if k else 'values'} output",
+            }
+            default = f"Expected out tensor to have dtype {want}, but got {got} instead"
+            raise DTypeError(words.get(name, default))
+
+
+# PyTorch's elementwise kernels (and cat, gather, ...) refuse an out= tensor partly overlapping an
+# input; its reductions and matrix products do not check
+_POINTWISE_MODULES = frozenset({"minigrad.pointwise", "minigrad.number_ops"})
+_OVERLAP_CHECKED = frozenset({
+    "cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack", "gather",
+    "index_select", "cumsum", "cumprod", "logcumsumexp", "diff", "kron", "outer", "ger", "addr", "msort",
+    "hardshrink", "normal", "where", "clamp", "clip", "clamp_min", "clamp_max", "nonzero"})
+
+
+def _check_overlap(out: Any, operands: tuple[Any, ...]) -> None:
+    """Raises MinigradError (PyTorch's RuntimeError) if an operand partly overlaps an out= tensor."""
+    outs = out if isinstance(out, (tuple, list)) else (out,)
+    written = [o._array for o in outs if isinstance(o, Tensor)]
+    for x in operands:
+        for t in (x,) if isinstance(x, Tensor) else x if isinstance(x, (tuple, list)) else ():
+            if isinstance(t, Tensor):
+                for a in written:
+                    refuse_overlap(a, t._array)
 
 
 def _requires_grad(x: Any) -> bool:

@@ -824,10 +824,17 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:  # noqa: A002
     """input + weight * (end - input) (PyTorch's two-sided formula); weight a number or tensor.
 
     Raises:
+        TypeError: ``input`` or ``end`` is not a Tensor (PyTorch's argument parser: a number end too).
         DTypeError: ``end``, or a ``weight`` tensor that is not 0-d, has another dtype than ``input``.
         UnsupportedError: integer or bool tensors (PyTorch's NotImplementedError: lerp has float kernels
             only; numpy would truncate, or fail on bools).
     """
+    input, end = state_operand(input), state_operand(end)  # noqa: A001 (a state dict's value is a tensor)
+    if not isinstance(input, Tensor) or not isinstance(end, Tensor):
+        got = ", ".join(type(v).__name__ for v in (input, end, weight))
+        raise TypeError(f"lerp() received an invalid combination of arguments - got ({got}), but expected "
+                        "one of:\n * (Tensor input, Tensor end, Tensor weight, *, Tensor out = None)\n * "
+                        "(Tensor input, Tensor end, Number weight, *, Tensor out = None)\n")
     for name, other in (("end", end), ("weight", weight)):
         if isinstance(input, Tensor) and isinstance(other, Tensor) and other.dtype != input.dtype and (
                 name == "end" or other.ndim):

@@ -20,7 +20,7 @@ from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.dtypes import kernel_error
 from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.shapes import norm_dim
-from minigrad.tensor import Array, DTypeLike, Tensor
+from minigrad.tensor import Array, DTypeLike, Tensor, from_numpy
 
 __all__ = ["as_strided", "cumsum", "gather", "scatter_add", "unfold"]
 
@@ -73,12 +73,14 @@ def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: int | None
     overlaps included), not a view: writing into it leaves ``input`` unchanged. The
     memory read is ``input``'s own elements where its strides put them (``storage_offset``
     counts from its storage's start, as ``input.storage_offset()`` does): a transposed or
-    strided-sliced input reads as in PyTorch as long as every read lands on one of its elements.
+    strided-sliced input reads as in PyTorch as long as every read lands on one of its elements;
+    a view reading past them reads its base's memory, as PyTorch's storage.
 
     Raises:
         MinigradError: (a RuntimeError, as PyTorch's) ``size`` and ``stride`` of different lengths, a
             negative stride, a read outside ``input``'s elements or between them (PyTorch would read
-            the rest of the storage), or an ``input`` that overlaps itself (expanded).
+            the rest of the storage; minigrad does so only for a view, from its base), or an ``input``
+            that overlaps itself (expanded).
     """
     shape, steps = tuple(int(n) for n in size), tuple(int(n) for n in stride)
     if len(shape) != len(steps):
@@ -91,7 +93,21 @@ def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: int | None
     for k, (n, st) in enumerate(zip(shape, steps, strict=True)):
         index += (np.arange(n, dtype=np.int64) * st).reshape((n,) + (1,) * (len(shape) - k - 1))
     position = _positions(input)  # memory offset -> the element there (-1: a gap)
-    if index.size and (start < 0 or int(index.max()) >= len(position)):
+    outside = index.size and (start < 0 or int(index.max()) >= len(position))
+    if (outside or (not isinstance(position, range) and index.size and (position[index] < 0).any())) \
+            and _reads_base(input):
+        # PyTorch reads the view's storage (a[3:].as_strided((2,), (1,), 0) is a[:2]) and its gradient
+        # reaches the view's own elements only: read the base's values, and input's where they are its
+        offset = input.storage_offset() if storage_offset is None else int(storage_offset)
+        values = as_strided(input._base.detach(), shape, steps, offset)
+        where = np.arange(len(position)) if isinstance(position, range) else position
+        inside = (index >= 0) & (index < len(where))
+        element = where[np.where(inside, index, 0)]
+        inside &= element >= 0
+        # (from_numpy: under the torch alias, Tensor(array) is PyTorch's float constructor)
+        own = input.reshape(-1)[from_numpy(np.where(inside, element, 0))] if input.numel() else values
+        return own.where(from_numpy(inside), values)
+    if outside:
         raise MinigradError(
             f"setStorage: sizes {list(shape)}, strides {list(steps)}, storage offset "
             f"{start + input.storage_offset()} reach element {int(index.max()) + input.storage_offset()}, "
@@ -102,6 +118,12 @@ def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: int | None
             raise MinigradError("as_strided: minigrad reads only the input's own elements, and these sizes "
                                 "and strides reach memory between them; call .contiguous() first")
     return input.reshape(-1)[index]
+
+
+def _reads_base(x: Tensor) -> bool:
+    """Whether as_strided may read ``x``'s base for elements outside ``x``: a view sharing its memory."""
+    base = x._base
+    return base is not None and bool(np.shares_memory(base.numpy(force=True), x.numpy(force=True)))
 
 
 def _positions(x: Tensor) -> range | Array:

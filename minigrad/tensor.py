@@ -25,7 +25,7 @@ from minigrad import _tensor_methods as _methods
 from minigrad import dtypes as _dtypes
 from minigrad._clock import tick
 from minigrad._format import tensor_repr
-from minigrad._kernels import clamp_into, fma32, memory_owner, quiet, writable_alias
+from minigrad._kernels import clamp_into, fma32, memory_owner, partial_overlap, quiet, writable_alias
 from minigrad._leaf_rules import (
     NON_LEAF_FLAG,
     NUMPY_REQUIRES_GRAD,
@@ -906,10 +906,15 @@ class Tensor(TensorMethods):
         result may change the shape (t_, squeeze_), so the array is replaced.
 
         Raises:
-            MinigradError: a leaf that requires grad in grad mode, or a result
-                dtype that cannot be stored in this tensor's (PyTorch's errors).
+            MinigradError: a leaf that requires grad in grad mode, a result
+                dtype that cannot be stored in this tensor's, or an operand in
+                ``others`` partly overlapping this tensor's memory (PyTorch's errors).
             ShapeError: the result's shape is not this tensor's.
         """
+        if not view and what != "item assignment":  # (x[i] = v writes a part: its own rule, unchecked)
+            for o in others:
+                if isinstance(o, Tensor):
+                    refuse_overlap(self._array, o._array)
         if _extras.stale:
             _methods.graph.refresh_views((self,))
         record = self._recorded(*others)
@@ -1049,6 +1054,8 @@ class Tensor(TensorMethods):
         if kind is not Tensor and kind is not float and kind is not int and not_operand(other):
             # (a namedtuple, a str, None: PyTorch's argument error; the operators declined those already)
             raise _methods.pointwise.sequence_error(_INPLACE_NAMES[ufunc], other)
+        if kind is Tensor:
+            refuse_overlap(self._array, other._array)
         if self._recorded(other):
             if alpha != 1 and ufunc in (np.add, np.subtract):  # (one fused multiply-add, as out of place)
                 scaled = _methods.pointwise.add if ufunc is np.add else _methods.pointwise.sub
@@ -1172,6 +1179,7 @@ class Tensor(TensorMethods):
             src = from_numpy(np.asarray(src))  # (int64, float64 or bool, cast to self's dtype below)
         if not isinstance(src, Tensor):
             raise TypeError(f"copy_: src must be a Tensor, got {type(src).__name__}")
+        refuse_overlap(self._array, src._array)
         if self._recorded(src):
             everywhere = from_numpy(np.ones(self.shape, dtype=bool))
             out = self._update("copy_", lambda t: where(everywhere, src.astype(t.dtype).expand(*t.shape), t),
@@ -1224,6 +1232,15 @@ class Tensor(TensorMethods):
         return self.copy_(result)
 
     def __setitem__(self, index: Any, value: Any) -> None:
+        if isinstance(value, Tensor) and memory_owner(value._array) == memory_owner(self._array):
+            # PyTorch copies into a basic index's view (refusing a partly overlapping value) and index_put_s
+            # an advanced one (refusing any overlap with the tensor)
+            idx = _index(index, self.shape)
+            idx = idx if isinstance(idx, tuple) else (idx,)
+            if not _is_basic_index(idx):
+                refuse_overlap(self._array, value._array, full=True)
+            elif (region := self._array[idx]).size == value._array.size:
+                refuse_overlap(np.asarray(region), value._array)
         if self._recorded(value):
             put = _methods.indexing.put
             v = value if isinstance(value, Tensor) else from_numpy(
@@ -2046,6 +2063,15 @@ def _clamp_tensors(x: Tensor, lo: Any, hi: Any) -> Tensor:
     if nan_mask.any():  # the value is nan; the gradient stays with what the comparisons chose
         out = out + from_numpy(np.where(nan_mask, np.nan, 0).astype(out.dtype))
     return _named(out, x, "ClampBackward0")  # (PyTorch's one op, its overload with tensor bounds)
+
+
+def refuse_overlap(written: Array, operand: Array, full: builtins.bool = False) -> None:
+    """Raises MinigradError (PyTorch's RuntimeError, in its words) if writing ``written`` while reading
+    ``operand`` is a partial overlap (``full``: any; see :func:`minigrad._kernels.partial_overlap`)."""
+    if partial_overlap(written, operand, full):
+        raise MinigradError("unsupported operation: some elements of the input tensor and the written-to "
+                            "tensor refer to a single memory location. Please clone() the tensor before "
+                            "performing the operation.")
 
 
 def _shared_memory(a: Array) -> builtins.bool:

@@ -144,7 +144,10 @@ BUDGETS: dict[str, int] = {
     # not_operand (a namedtuple, a str, None as operands: PyTorch's errors, the operators decline)
     # +5 progs26: expand checks from the last dim as PyTorch's (names its misfit), too few sizes / leading -1
     # +7 progs26: (log_)softmax of an integer or bool tensor raises PyTorch's NotImplementedError
-    "minigrad/tensor.py": 2626,
+    # +17 suites26: in-place ops refuse an operand partly overlapping the tensor written (PyTorch's error);
+    # +9 item assignment likewise (and index_put any overlap)
+    # (merge of suites26: both sides' lines)
+    "minigrad/tensor.py": 2652,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -337,7 +340,9 @@ BUDGETS: dict[str, int] = {
     # +8: clamp_into, clamp_'s in-place kernel
     # +19: mm, a Linear on a small batch as (w @ x.T).T (OpenBLAS: 0.53-0.9x the time for up to 64 rows)
     # +9 progs26: small_bmm adds up to 16 rank-1 products in place (the cumsum it replaces was 4-5x slower)
-    "minigrad/_kernels.py": 812,
+    # +30 suites26: partial_overlap, PyTorch's memory-overlap rule for writes
+    # (merge of suites26: both sides' lines)
+    "minigrad/_kernels.py": 843,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
@@ -1100,7 +1105,12 @@ BUDGETS: dict[str, int] = {
     # +95 (progs26): hub.py (load_state_dict_from_url, which torchvision-style model files import) + model_zoo
     # +9 (progs26): small_bmm's in-place loop for up to 16 terms
     # (merge of progs26: both sides' lines)
-    "minigrad": 67498,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # +31 (suites26): writes partly overlapping an operand refused (_kernels, tensor, _out); out= dtypes of
+    # ops with several results; +20 as_strided of a view reads its base past its own elements; +7 lerp's
+    # end must be a Tensor (PyTorch's TypeError); +10 item assignment refuses overlapping values; +1 the
+    # as_strided fix's note on from_numpy
+    # (merge of suites26: both sides' lines)
+    "minigrad": 67633,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 
