@@ -318,6 +318,7 @@ _out.accept_out(globals(), [
     "norm", "hardshrink", "threshold", "bernoulli", "multinomial", "normal", "poisson",
     "zeros", "ones", "empty", "full", "arange", "linspace", "logspace", "eye", "rand", "randn", "randint",
     "randperm",  # (linspace, eye and randperm took out= and ignored it)
+    "cross", "inverse", "lgamma", "digamma", "polygamma",
 ])
 
 _provide_compile(compile)  # Module.compile() (the compiler imports nn, so nn cannot import the compiler)

@@ -139,15 +139,42 @@ _QUIET_RESIZE = frozenset({"zeros", "ones", "empty", "full", "range", "linspace"
 _EXACT_OUT = frozenset({"cummax", "cummin", "logcumsumexp"})
 
 
+# Ops whose out= tensor must have the result's dtype (no cast), in PyTorch's words: {want}/{got} are C type
+# names (float, long int), {Want}/{Got} scalar type names (Float, Long)
+_SAME_DTYPE: dict[str, str] = {}
+for _names, _words in (
+    (("matmul", "mm", "bmm", "addmm", "mv", "addmv", "baddbmm", "norm", "vector_norm", "tril", "triu", "diag",
+      "argmax", "argmin", "gather", "cross", "inverse", "det", "renorm", "msort", "cholesky", "solve",
+      "matrix_power"), "Expected out tensor to have dtype {want}, but got {got} instead"),
+    (("abs", "clamp", "clamp_min", "clamp_max", "round", "neg", "sign", "floor", "ceil", "trunc", "frac"),
+     "Found dtype {Got} but expected {Want}"),
+    (("where",), "Expected out type to be {Want} but got {Got}"),
+    (("masked_select", "index_select"), "{name}(): self and result must have the same scalar type"),
+    (("amax", "amin"), "Expected the dtype for input and out to match, but got {Want} for input's dtype and "
+                       "{Got} for out's dtype."),
+    (("take",), "take(): self and out expected to have the same dtype, but got self.dtype = {Want} and "
+                "out.dtype = {Got}"),
+    (("nan_to_num",), "nan_to_num: dtype of out: {Got} should be same as input: {Want}"),
+    (("dot", "vdot"), "result dtype {Got} does not match input dtype {Want}"),
+    (("inner", "tensordot"), "tensordot: Expected the output tensor to have dtype {Want}, but got an output "
+                             "tensor with dtype {Got}"),
+    (("matrix_norm",), "linalg.matrix_norm expected out tensor dtype {Want} but got: {Got}"),
+    (("multi_dot",), "multi_dot(): expected out tensor to have dtype {want} but got {got}"),
+    (("quantile", "nanquantile"), "{name}() out tensor must be same dtype as the input tensor"),
+    (("all", "any"), "{name} only supports bool tensor for result, got: {Got}"),
+):
+    _SAME_DTYPE.update(dict.fromkeys(_names, _words))
+
+
 def _store(name: str, result: Any, out: Any) -> None:
     """Copy ``result`` into the Tensor ``out``, resizing it if the shapes differ (with PyTorch's warning if
     it held elements, except for a factory's or a random draw's, as PyTorch's).
 
     Raises:
         TypeError: ``out`` is not a Tensor.
-        DTypeError: the result's dtype cannot be cast to ``out``'s (float into an int tensor), or
-            ``nonzero``'s out is not int64, or cummax/cummin/logcumsumexp's is not the result's (PyTorch's
-            rules).
+        DTypeError: the result's dtype cannot be cast to ``out``'s (float into an int tensor), or is not
+            ``out``'s for an op PyTorch casts no result of (``_SAME_DTYPE``), or ``nonzero``'s out is not
+            int64, or cummax/cummin/logcumsumexp's is not the result's (PyTorch's rules).
     """
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
@@ -155,6 +182,13 @@ def _store(name: str, result: Any, out: Any) -> None:
         raise DTypeError(f"nonzero: Expected out tensor to have scalar type Long but got scalar type "
                          f"{_scalar_name(out.dtype)}")
     r = result.numpy(force=True) if isinstance(result, Tensor) else np.asarray(result)
+    if name in _SAME_DTYPE and r.dtype != out.dtype:
+        if name == "diag" and not can_cast(r.dtype, out.dtype):  # (its cast check comes first)
+            raise DTypeError(f"diag: result type {_scalar_name(r.dtype)} can't be cast to the desired out= "
+                             f"type {_scalar_name(out.dtype)}")
+        raise DTypeError(_SAME_DTYPE[name].format(
+            name=name, want=c_type_name(r.dtype), got=c_type_name(out.dtype), Want=_scalar_name(r.dtype),
+            Got=_scalar_name(out.dtype)))
     if name in _EXACT_OUT and r.dtype != out.dtype:
         raise DTypeError(f"expected scalar_type {_scalar_name(r.dtype)} but found {_scalar_name(out.dtype)}")
     if not can_cast(r.dtype, out.dtype) and name != "bernoulli":  # bernoulli draws 0/1 in out's dtype
