@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import scalar_type_name
-from minigrad.errors import MinigradError, ShapeError
+from minigrad.errors import NOT_GIVEN, MinigradError, NotGiven, ShapeError
 from minigrad.tensor import Tensor, _named
 
 __all__ = ["corrcoef", "cov", "std", "std_mean", "var", "var_mean"]
@@ -24,45 +24,37 @@ __all__ = ["corrcoef", "cov", "std", "std_mean", "var", "var_mean"]
 Dim = int | Sequence[int] | None
 
 
-def _args(dim: Dim | bool, unbiased: bool | None, correction: float | None) -> tuple[Dim, float, bool | None]:
-    if isinstance(dim, bool):  # torch.var(x, unbiased)
-        dim, unbiased = None, dim
-    if unbiased is not None and correction is not None:  # (no overload of PyTorch's takes both)
-        raise TypeError("received an invalid combination of arguments: both unbiased and correction")
-    return dim, 1 if correction is None else correction, unbiased
+@dim_aliases
+def var(input: Tensor, dim: Dim | bool = None, unbiased: bool | NotGiven = NOT_GIVEN,  # noqa: A002 - PyTorch's name
+        keepdim: bool | NotGiven = NOT_GIVEN, *, correction: float | NotGiven | None = NOT_GIVEN) -> Tensor:
+    """Variance of ``input`` over ``dim`` (see :meth:`Tensor.var`: its arguments and errors)."""
+    return input._var("var", dim, unbiased, keepdim, correction, True)
 
 
 @dim_aliases
-def var(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None,  # noqa: A002 - PyTorch's name
-        keepdim: bool = False, *, correction: float | None = None) -> Tensor:
-    """Variance of ``input`` over ``dim`` (see :meth:`Tensor.var`); ``correction`` defaults to 1."""
-    d, c, u = _args(dim, unbiased, correction)
-    return input.var(d, u, keepdim, correction=c)
-
-
-@dim_aliases
-def std(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None,  # noqa: A002
-        keepdim: bool = False, *, correction: float | None = None) -> Tensor:
+def std(input: Tensor, dim: Dim | bool = None, unbiased: bool | NotGiven = NOT_GIVEN,  # noqa: A002
+        keepdim: bool | NotGiven = NOT_GIVEN, *, correction: float | NotGiven | None = NOT_GIVEN) -> Tensor:
     """Standard deviation of ``input`` over ``dim`` (see :meth:`Tensor.std`)."""
-    d, c, u = _args(dim, unbiased, correction)
-    return input.std(d, u, keepdim, correction=c)
+    return input._std("std", dim, unbiased, keepdim, correction, True)
 
 
 @dim_aliases
-def var_mean(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None,  # noqa: A002
-             keepdim: bool = False, *, correction: float | None = None) -> tuple[Tensor, Tensor]:
+def var_mean(input: Tensor, dim: Dim | bool = None, unbiased: bool | NotGiven = NOT_GIVEN,  # noqa: A002
+             keepdim: bool | NotGiven = NOT_GIVEN, *,
+             correction: float | NotGiven | None = NOT_GIVEN) -> tuple[Tensor, Tensor]:
     """``(var, mean)`` of ``input`` over ``dim``, as ``torch.var_mean``."""
-    d, c, u = _args(dim, unbiased, correction)
-    var, mean = input._var("var_mean", d, u, keepdim, c), input.mean(d, keepdim)
+    var = input._var("var_mean", dim, unbiased, keepdim, correction, True)
+    mean = input.mean(None if isinstance(dim, bool) else dim, keepdim is True)  # (the arguments passed _var)
     return _named(var, input, "VarMeanBackward0"), _named(mean, input, "VarMeanBackward0")
 
 
 @dim_aliases
-def std_mean(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None,  # noqa: A002
-             keepdim: bool = False, *, correction: float | None = None) -> tuple[Tensor, Tensor]:
+def std_mean(input: Tensor, dim: Dim | bool = None, unbiased: bool | NotGiven = NOT_GIVEN,  # noqa: A002
+             keepdim: bool | NotGiven = NOT_GIVEN, *,
+             correction: float | NotGiven | None = NOT_GIVEN) -> tuple[Tensor, Tensor]:
     """``(std, mean)`` of ``input`` over ``dim``, as ``torch.std_mean``."""
-    d, c, u = _args(dim, unbiased, correction)
-    std, mean = input._std("std_mean", d, u, keepdim, c), input.mean(d, keepdim)
+    std = input._std("std_mean", dim, unbiased, keepdim, correction, True)
+    mean = input.mean(None if isinstance(dim, bool) else dim, keepdim is True)
     return _named(std, input, "StdMeanBackward0"), _named(mean, input, "StdMeanBackward0")
 
 
