@@ -1719,21 +1719,29 @@ class Tensor(TensorMethods):
     def softmax(self, dim: int, dtype: Any = None) -> Tensor:
         """exp(x) / sum(exp(x)) along ``dim``, computed stably (in ``dtype`` if given)."""
         if dtype is not None:
-            return self.astype(dtype).softmax(dim)
+            return self.astype(_dtypes.dtype_arg("softmax", dtype)).softmax(dim)
         if self.ndim == 0:
             norm_dim(dim, 0)  # only 0 and -1 name the dim of a 0-d tensor
             return self.reshape(1).softmax(0).reshape(())
-        return _ops.Softmax.apply(self._floating(), dim=norm_dim(dim, self.ndim))
+        d = norm_dim(dim, self.ndim)
+        if self._array.dtype.kind != "f":  # (PyTorch has no integer or bool softmax kernels)
+            raise _dtypes.kernel_error(f"softmax{'_lastdim' * (d == self.ndim - 1)}_kernel_impl", self.dtype,
+                                       "")
+        return _ops.Softmax.apply(self, dim=d)
 
     @dim_aliases
     def log_softmax(self, dim: int, dtype: Any = None) -> Tensor:
         """x - logsumexp(x) along ``dim``, computed stably (in ``dtype`` if given)."""
         if dtype is not None:
-            return self.astype(dtype).log_softmax(dim)
+            return self.astype(_dtypes.dtype_arg("log_softmax", dtype)).log_softmax(dim)
         if self.ndim == 0:
             norm_dim(dim, 0)
             return self.reshape(1).log_softmax(0).reshape(())
-        return _ops.LogSoftmax.apply(self._floating(), dim=norm_dim(dim, self.ndim))
+        d = norm_dim(dim, self.ndim)
+        if self._array.dtype.kind != "f":
+            raise _dtypes.kernel_error(f"log_softmax{'_lastdim' * (d == self.ndim - 1)}_kernel_impl",
+                                       self.dtype, "")
+        return _ops.LogSoftmax.apply(self, dim=d)
 
     # ------------------------------------------------------------ shape
 
