@@ -95,7 +95,7 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,  
             w = wt if w is None else w * wt
     fact: Tensor | int
     if w is None:
-        avg, fact = x.mean(1), n - correction
+        avg, fact = x.sum(1) / n, n - correction
     else:
         w_sum = w.sum()  # in the weights' own dtype (float32 aweights round there), as PyTorch
         avg = (x * w).sum(1) / w_sum
@@ -107,8 +107,8 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,  
         fact = fact.clamp(min=0) if isinstance(fact, Tensor) else 0  # PyTorch divides by +0 (inf or nan)
     centred = x - avg.unsqueeze(1)
     weighted = centred if w is None else centred * w
-    c = (weighted @ centred.mT) / fact
-    return c.reshape(()) if x.shape[0] == 1 else c  # one variable: a 0-d result, as numpy and torch
+    # (PyTorch's composition, so its nodes: mm(centred, weighted.t()) / fact, squeezed; one variable: 0-d)
+    return ((centred @ weighted.t()) / fact).squeeze()
 
 
 def corrcoef(input: Tensor) -> Tensor:  # noqa: A002
@@ -122,7 +122,7 @@ def corrcoef(input: Tensor) -> Tensor:  # noqa: A002
     if c.ndim == 0:
         return c / c
     sd = c.diagonal().sqrt()
-    return (c / sd.unsqueeze(1) / sd.unsqueeze(0)).clamp(-1, 1)
+    return (c / sd.view(-1, 1) / sd.view(1, -1)).clamp(-1, 1)  # (PyTorch's views, so its nodes)
 
 
 provide(sys.modules[__name__])  # the Tensor methods cov and corrcoef call these functions

@@ -2521,12 +2521,15 @@ def _as_dtype(ts: list[Tensor], dt: np.dtype[Any]) -> list[Tensor]:
     return [t if t._array.dtype == dt else t.astype(dt) for t in ts]
 
 
-def _named(out: Tensor, source: Tensor, name: str, made: builtins.bool = False) -> Tensor:
+def _named(out: Tensor, source: Tensor, name: str, made: builtins.bool = False, *inputs: Tensor) -> Tensor:
     """``out``, its grad_fn shown as PyTorch's ``name`` when this call made one (minigrad composes the op);
-    ``made``: the caller knows it recorded a node (an in-place op, whose result is ``source`` itself)."""
+    ``made``: the caller knows it recorded a node (an in-place op, whose result is ``source`` itself);
+    ``inputs``: the op's tensor arguments, which the node's ``next_functions`` then lists, as PyTorch's."""
     ctx = out._ctx
     if ctx is not None and (made or (out is not source and ctx is not source._ctx)):
         ctx.label = name
+        if inputs:
+            ctx.label_inputs = inputs
     return out
 
 

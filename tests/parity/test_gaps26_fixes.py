@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -126,3 +127,61 @@ def test_softmax_family_dtype_as_pytorchs(form: str, dtype: str) -> None:
         return outcome[0], re.sub(r" \(position \d\)", "", outcome[1].replace("torch.dtype", "dtype"))
 
     _assert_same(run(mg), run(torch))
+
+
+def _graph(fn: Any, depth: int = 3) -> str:
+    """grad_fn's name and its next_functions' names, ``depth`` levels down."""
+    if fn is None:
+        return "None"
+    if depth == 0:
+        return "."
+    below = [_graph(f, depth - 1) for f, _ in fn.next_functions]
+    return fn.name() + (f"({', '.join(below)})" if below else "")
+
+
+def _leaf(lib: Any, *shape: int) -> Any:
+    data = np.linspace(0.6, 1.9, math.prod(shape)).reshape(shape)
+    if len(shape) == 2:  # (well conditioned)
+        data = data + np.eye(*shape)
+    return lib.tensor(data, requires_grad=True)
+
+
+_GRAPHS = {
+    "trapezoid": lambda lib: lib.trapezoid(_leaf(lib, 5)),
+    "trapezoid dx": lambda lib: lib.trapezoid(_leaf(lib, 2, 5), dx=0.5, dim=0),
+    "trapezoid x": lambda lib: lib.trapezoid(_leaf(lib, 5), _leaf(lib, 5)),
+    "trapezoid 2-D x": lambda lib: lib.trapezoid(_leaf(lib, 3, 5), _leaf(lib, 3, 5)),
+    "cumulative_trapezoid": lambda lib: lib.cumulative_trapezoid(_leaf(lib, 5), dx=2.0),
+    "cumulative_trapezoid x": lambda lib: lib.cumulative_trapezoid(_leaf(lib, 5), _leaf(lib, 5)),
+    "cond": lambda lib: lib.linalg.cond(_leaf(lib, 3, 3)),
+    "cond -2": lambda lib: lib.linalg.cond(_leaf(lib, 3, 3), -2),
+    "cov": lambda lib: lib.cov(_leaf(lib, 3, 4)),
+    "cov 1-D": lambda lib: lib.cov(_leaf(lib, 4)),
+    "corrcoef": lambda lib: lib.corrcoef(_leaf(lib, 3, 4)),
+    "mvlgamma": lambda lib: lib.mvlgamma(_leaf(lib, 3) + 2, 3),
+    "copysign number": lambda lib: lib.copysign(_leaf(lib, 3), -1.0),
+    "ldexp": lambda lib: lib.ldexp(_leaf(lib, 3), lib.tensor([1, 2, 3])),
+    "ldexp both": lambda lib: lib.ldexp(_leaf(lib, 3), _leaf(lib, 3)),
+    "frexp": lambda lib: lib.frexp(_leaf(lib, 3))[0],
+    "combinations": lambda lib: lib.combinations(_leaf(lib, 4)),
+    "combinations r=3": lambda lib: lib.combinations(_leaf(lib, 4), 3, with_replacement=True),
+    "householder_product": lambda lib: lib.linalg.householder_product(_leaf(lib, 3, 2), _leaf(lib, 2)),
+    "nan_to_num": lambda lib: lib.nan_to_num(_leaf(lib, 3)),
+    "deg2rad": lambda lib: lib.deg2rad(_leaf(lib, 3)),
+    "bernoulli_ p requires grad": lambda lib: lib.zeros(3, dtype=lib.float64).bernoulli_(_leaf(lib, 3) * 0.5),
+    "bernoulli_ both": lambda lib: _leaf(lib, 3).clone().bernoulli_(_leaf(lib, 3) * 0.5),
+}
+
+
+@pytest.mark.parametrize("name", list(_GRAPHS))
+def test_composed_ops_show_pytorchs_grad_fn_graph(name: str) -> None:
+    """minigrad composes these ops; their grad_fn showed the last primitive's node (SumBackward1 for
+    trapezoid, MulBackward0 with a None input for ldexp, IndexBackward0 for combinations) and bernoulli_
+    with a p that requires grad recorded nothing. They now show PyTorch's nodes: its composition where
+    PyTorch composes too (trapezoid, cov, cond, combinations), its one op's name and inputs where it has
+    one (mvlgamma, ldexp, frexp, householder_product, copysign's number overload). Values unchanged."""
+    ours, theirs = _GRAPHS[name](mg), _GRAPHS[name](torch)
+    assert _graph(ours.grad_fn) == _graph(theirs.grad_fn)
+    assert ours.requires_grad == theirs.requires_grad
+    if "bernoulli" not in name:
+        np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12, atol=1e-12)
