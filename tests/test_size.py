@@ -599,7 +599,9 @@ BUDGETS: dict[str, int] = {
     # +13 (lead40): align_corners must be a bool for interpolate's kernels, grid_sample and affine_grid
     # +12 (lead40): batch_norm's training, pad_sequence/pad_packed_sequence/ctc_loss flags must be bools
     # +2 (lead40): cosine_similarity's dim must be an integer
-    "minigrad/nn": 16364,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
+    # +71 (gaps26): interpolate's size/scale_factor checks and ctc_loss's argument checks in PyTorch's order
+    # and words (its kernels' names, its per-element length errors)
+    "minigrad/nn": 16435,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1077,7 +1079,8 @@ BUDGETS: dict[str, int] = {
     # +7 (gaps26): to()'s flags only as bools, softmax's dtype= and integer inputs as PyTorch's errors
     # +40 (gaps26): composed ops recorded as PyTorch's (trapezoid's and combinations' compositions, the
     # one-op names and inputs of mvlgamma, ldexp, frexp, householder_product; bernoulli_ records p)
-    "minigrad": 66185,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # +71 (gaps26): interpolate's and ctc_loss's argument errors in PyTorch's order and words
+    "minigrad": 66256,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 

@@ -185,3 +185,63 @@ def test_composed_ops_show_pytorchs_grad_fn_graph(name: str) -> None:
     assert ours.requires_grad == theirs.requires_grad
     if "bernoulli" not in name:
         np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12, atol=1e-12)
+
+
+_INTERPOLATE_ARGS = [
+    "size='a'", "size=2.5", "size=(2.5, 3)", "size=[2, 'a']", "size=(2,)", "size=(2, 2, 2)",
+    "size=(2, None)", "size=None", "scale_factor='a'", "scale_factor=(1, 'a')", "scale_factor=(2,)",
+    "scale_factor=[2.0, 2.0, 2.0]", "size=2, scale_factor=2", "size=lib.tensor(3)",
+    "scale_factor=lib.tensor(2.0)", "size=0", "size=-1", "scale_factor=0", "scale_factor=-1.0",
+    "scale_factor=1e-9", "size=(3, 3), recompute_scale_factor=True",
+]
+
+
+#: mode 'area' with these: PyTorch's Python multiplies the sizes by a str or a tensor scale (int('aaaa')'s
+#: ValueError, or a result), and a negative size is adaptive_avg_pool's own error (not the upsample kernels')
+_AREA_OTHERS = {"scale_factor='a'", "scale_factor=(1, 'a')", "scale_factor=lib.tensor(2.0)", "size=-1",
+                "scale_factor=-1.0"}
+
+
+@pytest.mark.parametrize(("mode", "args"), [
+    (m, a) for m in ("nearest", "nearest-exact", "bilinear", "bicubic", "area")
+    for a in _INTERPOLATE_ARGS if m != "area" or a not in _AREA_OTHERS])
+def test_interpolate_size_and_scale_errors_in_pytorchs_words(mode: str, args: str) -> None:
+    """F.interpolate's size / scale_factor errors began "interpolate: ..." in minigrad's words; PyTorch's
+    name its kernel (upsample_bilinear2d() received an invalid combination ..., argument 'scale_factors'
+    must be tuple of floats ...) or say "Input and output must have the same number of spatial dimensions",
+    "Input and output sizes should be greater than 0 ...". A 0-d integer tensor size is PyTorch's int."""
+    call = f"lib.nn.functional.interpolate(lib.ones(1, 1, 4, 4), mode={mode!r}, {args})"
+    _assert_same(_outcome(lambda: eval(call, {"lib": mg})), _outcome(lambda: eval(call, {"lib": torch})))
+
+
+_CTC_CALLS = [
+    "F.ctc_loss(lp, tg, il, tl, blank=4)", "F.ctc_loss(lp, tg, il, tl, blank=-1)",
+    "F.ctc_loss(lp, tg, il, tl, blank=0.5)", "F.ctc_loss(lp, tg, il + 1, tl)",
+    "F.ctc_loss(lp, tg, il, tl + 1)", "F.ctc_loss(lp, tg, lib.full((3,), 6), tl)",
+    "F.ctc_loss(lp, tg, il, lib.full((3,), 3))", "F.ctc_loss(lp.long(), tg, il, tl)",
+    "F.ctc_loss(lp, tg, il.float(), tl)", "F.ctc_loss(lp, tg, [6, 6, 6], tl)",
+    "F.ctc_loss(lp, tg, [6, 6, 6], [3, 3])", "F.ctc_loss(lp, tg, [6.0, 6.0], [3, 3])",
+    "F.ctc_loss(lp, tg, None, tl)", "F.ctc_loss(lp, [[1, 2, 3]] * 2, il, tl)",
+    "F.ctc_loss(lp, tg, il - 7, tl)",
+    "F.ctc_loss(lp, tg, il, tl - 4)", "F.ctc_loss(lp, tg[None], il, tl)",
+    "F.ctc_loss(lp, tg.reshape(-1)[:4], il, tl)", "F.ctc_loss('x', tg, il, tl)",
+    "F.ctc_loss(lp[:, :1], tg, il, tl)", "lib.nn.CTCLoss(blank=-1)(lp, tg, il, tl)",
+    "F.ctc_loss(lp, tg, il, tl)",
+]
+
+
+@pytest.mark.parametrize("call", _CTC_CALLS)
+def test_ctc_loss_argument_errors_in_pytorchs_words(call: str) -> None:
+    """F.ctc_loss's argument errors were minigrad's own sentences ("Expected input_lengths to have values in
+    [0, 6], got [7, 7]", "targets of shape ... do not fit", an AttributeError for a list of targets, a numpy
+    ValueError for integer log_probs, a float blank accepted); PyTorch's: "Expected input_lengths to have
+    value at most 6, but got value 7 (while checking arguments for ctc_loss_allocate_outputs)", "blank must
+    be in label range", "input_lengths must be integral", its NotImplementedError, its parser's TypeError."""
+    def run(lib: Any) -> Outcome:
+        lp = lib.tensor(np.log(np.full((6, 2, 4), 0.25)))
+        env = {"lib": lib, "F": lib.nn.functional, "lp": lp, "tg": lib.tensor([[1, 2, 3], [3, 2, 1]]),
+               "il": lib.tensor([6, 6]), "tl": lib.tensor([3, 3])}
+        kind, words = _outcome(lambda: eval(call, env))
+        return kind, words.split(" - got")[0].split(":")[0] if "invalid combination" in words else words
+
+    _assert_same(run(mg), run(torch))
