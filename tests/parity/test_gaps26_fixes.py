@@ -245,3 +245,21 @@ def test_ctc_loss_argument_errors_in_pytorchs_words(call: str) -> None:
         return kind, words.split(" - got")[0].split(":")[0] if "invalid combination" in words else words
 
     _assert_same(run(mg), run(torch))
+
+
+def test_float32_digamma_gradient_near_a_pole_is_as_accurate_as_pytorchs() -> None:
+    """The fuzz test's digamma row failed at x = -2.99 (float32) by 2.9e-5 > rtol 2e-5: the error is
+    PyTorch's float32 trigamma's (its reflection formula near the pole, ~eps32 * the condition number
+    |x psi''(x) / psi'(x)|), not minigrad's. Over [-3, -2.98] minigrad's gradient stays within 1e-6 of
+    the float64 answer and never further from it than PyTorch's float32 one plus 1e-6 (the fuzz test
+    now compares there at a tolerance scaled by that condition number)."""
+    x = np.linspace(-3.0, -2.98, 401).astype(np.float32)[1:]  # (not the pole itself)
+    wide = torch.polygamma(1, torch.tensor(x.astype(np.float64))).numpy()
+    ours = mg.tensor(x, requires_grad=True)
+    mg.digamma(ours).sum().backward()
+    theirs = torch.tensor(x, requires_grad=True)
+    torch.digamma(theirs).sum().backward()
+    our_err = np.abs(ours.grad.numpy() - wide) / np.abs(wide)
+    their_err = np.abs(theirs.grad.numpy() - wide) / np.abs(wide)
+    assert our_err.max() < 1e-6
+    assert np.all(our_err <= their_err + 1e-6)
