@@ -1545,8 +1545,12 @@ class TensorMethods:
 
     def bernoulli_(self: Any, p: Any = 0.5, *, generator: Generator | None = None) -> Tensor:
         """Fill with 0/1 draws (1 with probability p) in place; returns self."""
-        name = "BernoulliBackward1" if isinstance(p, tensor.Tensor) else "BernoulliBackward2"  # (overloads)
-        return cast("Tensor", self._fill_("bernoulli_", sampling.fill_bernoulli(self, p, generator), name))
+        draws = sampling.fill_bernoulli(self, p, generator)
+        if not isinstance(p, tensor.Tensor):
+            return cast("Tensor", self._fill_("bernoulli_", draws, "BernoulliBackward2"))  # (the overloads)
+        # PyTorch records p too (a zero gradient): a p that requires grad makes self require it
+        recorded = ops.recorded(draws, [p], "")
+        return cast("Tensor", self._fill_("bernoulli_", recorded, "BernoulliBackward1", p))
 
     def exponential_(self: Any, lambd: float = 1.0, *, generator: Generator | None = None) -> Tensor:
         """Fill with exponential draws of rate ``lambd`` in place; returns self."""
@@ -1677,16 +1681,18 @@ class TensorMethods:
         """Category draws; see :func:`minigrad.multinomial`."""
         return sampling.multinomial(self, num_samples, replacement, generator=generator)
 
-    def _fill_(self: Any, what: str, values: Any, name: str = "") -> Tensor:
+    def _fill_(self: Any, what: str, values: Any, name: str = "", *params: Tensor) -> Tensor:
         """Make self hold ``values`` (recorded with a zero gradient to the old values on a graph tensor,
-        its grad_fn shown as PyTorch's ``name`` if given: ``NormalBackward0`` for ``normal_``)."""
-        v = tensor.from_numpy(np.asarray(values, dtype=self.dtype))
+        its grad_fn shown as PyTorch's ``name`` if given: ``NormalBackward0`` for ``normal_``). ``values``
+        may be a tensor recorded from the draw's tensor ``params`` (which the node then lists too)."""
+        v = values if isinstance(values, tensor.Tensor) else tensor.from_numpy(np.asarray(values, self.dtype))
         everywhere = tensor.from_numpy(np.ones(self.shape, dtype=bool))
-        recorded = builtins.bool(name) and self._recorded()
-        out = cast("Tensor", self._update(what, lambda t: tensor.where(everywhere, v, t)))
+        recorded = builtins.bool(name) and self._recorded(v)
+        out = cast("Tensor", self._update(what, lambda t: tensor.where(everywhere, v, t), v))
         ctx = out._ctx
         if recorded and ctx is not None and ctx.parents:
-            ctx.label, ctx.label_inputs = name, ctx.parents[-1:]  # (PyTorch's node's one input: the old self)
+            # (PyTorch's node's inputs: the old self, then the draw's tensor parameters)
+            ctx.label, ctx.label_inputs = name, (*ctx.parents[-1:], *params)
         return out
 
     # ------------------------------------------------------------ new tensors like this one

@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from typing import Any, TypeAlias, Union
 
-from minigrad.errors import DeviceError
+import numpy as np
+
+from minigrad.errors import DeviceError, python_type_name
 from minigrad.memory_formats import check_format
 
 __all__ = ["DeviceLike", "check_device", "device", "get_default_device", "parse_to", "set_default_device"]
@@ -150,6 +152,21 @@ def _is_device_arg(x: Any) -> bool:
     return isinstance(x, (str, device)) or (isinstance(x, int) and not isinstance(x, bool))
 
 
+def _to_error(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+    """PyTorch's words for ``to()`` arguments none of its overloads takes, with the types given."""
+    def kind(v: Any) -> str:
+        if hasattr(v, "device") and hasattr(v, "dtype") and hasattr(v, "shape"):
+            return "Tensor"
+        return "torch.dtype" if isinstance(v, np.dtype) else "torch.device" if isinstance(v, device) \
+            else python_type_name(v)
+
+    got = ", ".join([kind(v) for v in args] + [f"{k}={kind(v)}" for k, v in kwargs.items()])
+    tail = "bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n"
+    return (f"to() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+            f" * (torch.device device = None, torch.dtype dtype = None, {tail}"
+            f" * (torch.dtype dtype, {tail} * (Tensor tensor, {tail}")
+
+
 def parse_to(args: tuple[Any, ...], kwargs: dict[str, Any], fn: str = "to") -> tuple[Any, bool]:
     """Read the arguments of PyTorch's ``to()``; returns ``(dtype or None, copy)``.
 
@@ -173,26 +190,26 @@ def parse_to(args: tuple[Any, ...], kwargs: dict[str, Any], fn: str = "to") -> t
     check_format(kw.pop("memory_format", None), fn.rpartition(".")[2])  # the Tensor's to() honours it
     if kw:
         raise TypeError(f"{fn}() got an unexpected keyword argument {next(iter(kw))!r}")
+    tensor = False
     if rest and _is_device_arg(rest[0]):
         if dev is not None:
             raise TypeError(f"{fn}() got multiple values for argument 'device'")
         dev = rest.pop(0)
     elif rest and hasattr(rest[0], "device") and hasattr(rest[0], "dtype") and hasattr(rest[0], "shape"):
-        other = rest.pop(0)
+        other, tensor = rest.pop(0), True
         dev, dtype = other.device, other.dtype
-    if rest and not isinstance(rest[0], bool):
+    if rest and not tensor and not isinstance(rest[0], bool):
         if dtype is not None:
             raise TypeError(f"{fn}() got multiple values for argument 'dtype'")
         dtype = rest.pop(0)
-    for name in ("non_blocking", "copy"):
-        if rest and isinstance(rest[0], bool):
-            value = rest.pop(0)
-            if name == "copy":
-                copy = value
-            else:
-                non_blocking = value
     if rest:
-        raise TypeError(f"{fn}() received an invalid combination of arguments: {args!r}, {kwargs!r}")
+        non_blocking = rest.pop(0)
+    if rest:
+        copy = rest.pop(0)
+    # PyTorch's parser takes the flags only as bools (1, None, a numpy bool: no overload matches)
+    if rest or (non_blocking is not True and non_blocking is not False) or (
+            copy is not True and copy is not False):
+        raise TypeError(_to_error(args, kwargs))
     del non_blocking  # accepted for PyTorch code; a CPU copy is always synchronous
     check_device(dev)
-    return dtype, bool(copy)
+    return dtype, copy

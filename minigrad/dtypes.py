@@ -28,6 +28,7 @@ from minigrad.errors import (
     MinigradError,
     UnsupportedError,
     _ArgumentTypeError,
+    python_type_name,
 )
 
 __all__ = [
@@ -359,6 +360,8 @@ def resolve_dtype(dtype: DTypeLike) -> np.dtype[Any]:
     """
     if is_bfloat16(dtype):
         raise TypeError(BFLOAT16_MESSAGE)
+    if isinstance(dtype, np.generic):  # np.True_, np.float32(1): numpy reads a scalar as its dtype, PyTorch
+        raise _ArgumentTypeError(f"dtype={dtype!r} is not a dtype")  # refuses it (TypeError)
     if isinstance(dtype, str) and dtype.startswith("torch."):  # x.type('torch.DoubleTensor')
         named = dtype_from_type_name(dtype)
         dtype = named if named is not None else dtype.removeprefix("torch.")
@@ -372,6 +375,20 @@ def resolve_dtype(dtype: DTypeLike) -> np.dtype[Any]:
             "or float64"
         )
     return dt
+
+
+def dtype_arg(fn: str, dtype: DTypeLike) -> np.dtype[Any]:
+    """:func:`resolve_dtype` for the ``dtype=`` argument of ``fn``, with PyTorch's argument-parser words
+    for a value that is not a dtype (``softmax(): argument 'dtype' must be torch.dtype, not numpy.bool``).
+
+    Raises:
+        TypeError: not a dtype (``InvalidParameterError``, also a TypeError: one minigrad cannot hold).
+    """
+    try:
+        return resolve_dtype(dtype)
+    except _ArgumentTypeError:
+        raise _ArgumentTypeError(f"{fn}(): argument 'dtype' must be torch.dtype, not "
+                                 f"{python_type_name(dtype)}") from None
 
 
 def default_dtype_for(dt: np.dtype[Any]) -> np.dtype[Any]:

@@ -10,12 +10,13 @@ for bad values and shapes, ``IndexError`` for a dim or index out of range,
 
 from __future__ import annotations
 
+import enum
 import functools
 import inspect
 import re
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any, Final, TypeVar, cast
 
 __all__ = [
     "DTypeError", "DeviceError", "DimensionError", "DomainError", "GradcheckError", "InvalidParameterError",
@@ -209,6 +210,35 @@ def bool_error(fn: str, name: str, value: object, position: int | None = None) -
     not int``; with ``position`` where PyTorch's words give it)."""
     where = "" if position is None else f" (position {position})"
     return TypeError(f"{fn}(): argument '{name}'{where} must be bool, not {python_type_name(value)}")
+
+
+class NotGiven(enum.Enum):
+    """The default of a parameter whose explicit None PyTorch's argument parser refuses, so a function
+    can tell "left out" from None (``x.std(unbiased=None)`` is PyTorch's TypeError)."""
+
+    NOT_GIVEN = 0
+
+    def __repr__(self) -> str:
+        return "<not given>"
+
+
+NOT_GIVEN: Final = NotGiven.NOT_GIVEN
+
+
+def std_var_error(fn: str, function: bool, **given: object) -> TypeError:
+    """PyTorch's TypeError for arguments no overload of ``std`` / ``var`` (``var_mean``, ``std_mean``)
+    takes: a non-bool ``unbiased``, ``unbiased`` with ``correction``, or ``x.var(True, keepdim=...)``.
+    ``function``: the ``torch.var(input, ...)`` form; ``given``: the arguments (named, as minigrad no longer
+    knows which came by position; those :data:`NOT_GIVEN` and a None dim are left out)."""
+    head = "Tensor input, " if function else ""
+    out = function and fn in ("std", "var")  # (torch.std and torch.var take out=, the _mean forms do not)
+    got = ", ".join(["Tensor"] * function + [f"{k}={python_type_name(v)}" for k, v in given.items()
+                                                if v is not NOT_GIVEN and (k != "dim" or v is not None)])
+    return TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but expected one "
+                     f"of:\n * ({head}tuple of ints dim, bool unbiased = True, bool keepdim = False"
+                     f"{', *, Tensor out = None' * out})\n * ({head}tuple of ints dim = None, *, Number "
+                     f"correction = None, bool keepdim = False{', Tensor out = None' * out})\n"
+                     f" * ({head}bool unbiased = True)\n")
 
 
 def bool_args(*names: str, fn: str | None = None, optional: tuple[str, ...] = ()) -> Callable[[_F], _F]:

@@ -19,7 +19,7 @@ from minigrad._tensor_methods import provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.errors import MinigradError
 from minigrad.pointwise import _floats
-from minigrad.tensor import Tensor
+from minigrad.tensor import Tensor, _named
 
 __all__ = ["digamma", "igamma", "igammac", "lgamma", "mvlgamma", "polygamma"]
 
@@ -96,7 +96,8 @@ def mvlgamma(input: Tensor, p: builtins.int) -> Tensor:  # noqa: A002
     out = lgamma(x)
     for i in range(1, p):
         out = out + lgamma(x - i / 2)
-    return out + p * (p - 1) / 4 * math.log(math.pi)
+    # (PyTorch's one op: its node lists the input alone)
+    return _named(out + p * (p - 1) / 4 * math.log(math.pi), x, "MvlgammaBackward0", False, x)
 
 
 provide(sys.modules[__name__])  # the Tensor methods of these names call these functions

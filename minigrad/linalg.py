@@ -429,9 +429,9 @@ def cond(A: Tensor, p: float | str | None = None) -> Tensor:  # noqa: N803
             _square(f"cond(ord={p})", a)
         return from_numpy(np.zeros(a.shape[:-2], dtype=a.dtype))
     if p is None or (not isinstance(p, str) and abs(p) == 2):
-        s = svdvals(a)
-        hi, lo = s[..., 0], s[..., -1]
-        return lo / hi if p == -2 else hi / lo
+        s = svdvals(a)  # (as PyTorch's: ratios of the 1-wide end slices, then squeezed: SqueezeBackward1)
+        hi, lo = s[..., :1], s[..., -1:]
+        return (lo / hi if p == -2 else hi / lo).squeeze(-1)
     if p not in ("fro", "nuc", math.inf, -math.inf, 1, -1):
         raise InvalidParameterError(f"linalg.cond got an invalid norm type: {p}")
     a = _square(f"cond(ord={p})", a)
@@ -1097,7 +1097,7 @@ def householder_product(A: Tensor, tau: Tensor) -> Tensor:  # noqa: N803
     if A.ndim < 2 or m < n or tau.shape[-1] > n or tau.shape[:-1] != A.shape[:-2]:
         raise ShapeError(f"torch.linalg.householder_product: A (..., m, n) with m >= n and tau (..., k) "
                          f"with k <= n and A's batch dims expected, got {A.shape} and {tau.shape}")
-    return householder_q(A, tau)[..., :, :n]
+    return _named(householder_q(A, tau)[..., :, :n], A, "LinalgHouseholderProductBackward0", False, A, tau)
 
 
 # PyTorch's type names and reprs (torch.return_types.linalg_qr(\nQ=...,\nR=...)): code and prints that read

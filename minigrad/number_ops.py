@@ -20,7 +20,7 @@ from minigrad.errors import DTypeError
 from minigrad.pointwise import _apply2, _pair
 from minigrad.pointwise import mul as _mul
 from minigrad.pointwise import pow as _pow
-from minigrad.tensor import Tensor, from_numpy
+from minigrad.tensor import Tensor, _named, from_numpy
 
 __all__ = ["frexp", "gcd", "lcm", "ldexp", "nextafter"]
 
@@ -78,8 +78,10 @@ def ldexp(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
                                                                  and input.dtype == np.float64)):
         # (2 ** 150 of a float64 is finite; PyTorch takes a 0-d float exponent of float64 values in float64)
         exponent = other if other.dtype.kind in "iu" else other.astype(input.dtype)
-        return _mul(input, _pow(from_numpy(np.asarray(2.0, dtype=input.dtype)), exponent))
-    return _mul(input, _pow(2.0, other))
+        out = _mul(input, _pow(from_numpy(np.asarray(2.0, dtype=input.dtype)), exponent))
+    else:
+        out = _mul(input, _pow(2.0, other))
+    return _named(out, input, "LdexpBackward0", False, input, other)  # (PyTorch's one op, both its inputs)
 
 
 def frexp(input: Tensor) -> return_types.frexp:  # noqa: A002
@@ -93,7 +95,8 @@ def frexp(input: Tensor) -> return_types.frexp:  # noqa: A002
         raise DTypeError("torch.frexp() only supports floating-point dtypes")
     _, exponent = np.frexp(input.numpy(force=True))
     scale = from_numpy(np.ldexp(np.ones((), dtype=input.dtype), -exponent))
-    return return_types.frexp(input * scale, from_numpy(exponent.astype(np.int32)))
+    mantissa = _named(input * scale, input, "FrexpBackward0", False, input)  # (PyTorch's one op)
+    return return_types.frexp(mantissa, from_numpy(exponent.astype(np.int32)))
 
 
 def nextafter(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002

@@ -401,12 +401,12 @@ def sinc(input: Tensor) -> Tensor:  # noqa: A002
 
 def deg2rad(input: Tensor) -> Tensor:  # noqa: A002
     """Degrees to radians: x * pi / 180 (integers give the default float dtype)."""
-    return _named(_as_float(input, "deg2rad") * (math.pi / 180), input, "Deg2RadBackward0")
+    return _named(_as_float(input, "deg2rad") * (math.pi / 180), input, "Deg2RadBackward0", False, input)
 
 
 def rad2deg(input: Tensor) -> Tensor:  # noqa: A002
     """Radians to degrees: x * 180 / pi (integers give the default float dtype)."""
-    return _named(_as_float(input, "rad2deg") * (180 / math.pi), input, "Rad2DegBackward0")
+    return _named(_as_float(input, "rad2deg") * (180 / math.pi), input, "Rad2DegBackward0", False, input)
 
 
 def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,  # noqa: A002
@@ -422,7 +422,7 @@ def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,  # 
     fill = np.where(np.isnan(x), nan, np.where(x > 0, info.max if posinf is None else posinf,
                                                info.min if neginf is None else neginf))
     out = where(from_numpy(np.isfinite(x)), input, from_numpy(fill.astype(input.dtype)))
-    return _named(out, input, "NanToNumBackward0")
+    return _named(out, input, "NanToNumBackward0", False, input)  # (PyTorch's node: the input alone)
 
 
 # ------------------------------------------------------------------ binary arithmetic
@@ -726,7 +726,10 @@ def copysign(input: Any, other: Any) -> Tensor:  # noqa: A002
         TypeError: input is not a Tensor (PyTorch's argument error).
     """
     _tensor_args("copysign", input, other)
-    return _apply2(ops.Copysign, *_floats(input, other))
+    out = _apply2(ops.Copysign, *_floats(input, other))
+    if isinstance(other, Tensor):
+        return out
+    return _named(out, input, "CopysignBackward1", False, input)  # (PyTorch's overload for a number)
 
 
 def logaddexp(input: Any, other: Any) -> Tensor:  # noqa: A002

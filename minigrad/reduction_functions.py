@@ -89,10 +89,10 @@ def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noq
 @dim_aliases
 def softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:  # noqa: A002
     """exp(x) / sum(exp(x)) along ``dim``."""
-    return (input if dtype is None else input.astype(dtype)).softmax(dim)
+    return input.softmax(dim, dtype)
 
 
 @dim_aliases
 def log_softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:  # noqa: A002
     """x - logsumexp(x) along ``dim``."""
-    return (input if dtype is None else input.astype(dtype)).log_softmax(dim)
+    return input.log_softmax(dim, dtype)

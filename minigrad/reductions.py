@@ -437,8 +437,8 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
     return x
 
 
-def _trapezoids(y: Tensor, x: Tensor | None, dx: float | None, dim: int) -> tuple[Tensor, int]:
-    """The areas of the trapezoids between neighbouring samples along ``dim`` (size n - 1), and the dim."""
+def _trapezoids(y: Tensor, x: Tensor | None, dx: float | None, dim: int) -> tuple[Tensor, Tensor | None, int]:
+    """y (float), the spacings along ``dim`` (x[i+1] - x[i], size n - 1; None: ``dx`` apart), and the dim."""
     if x is not None and dx is not None:
         raise TypeError("trapezoid() received an invalid combination of arguments: give x or dx, not both")
     if y.dtype.kind == "b":
@@ -448,18 +448,24 @@ def _trapezoids(y: Tensor, x: Tensor | None, dx: float | None, dim: int) -> tupl
     d = norm_dim(dim, y.ndim)
     if y.dtype.kind not in "fc":
         y = y.astype(get_default_dtype())
-    n = y.shape[d]
-    k = max(n - 1, 0)
-    mid = (y.narrow(d, min(1, n), k) + y.narrow(d, 0, k)) / 2
     if x is None:
-        return mid * (1.0 if dx is None else dx), d
+        return y, None, d
+    n = y.shape[d]
     if x.ndim == 1:
         if x.shape[0] != n:
             raise ShapeError("trapezoid: There must be one `x` value for each sample point")
-        spacing = diff(x).reshape([k if i == d else 1 for i in range(y.ndim)])
-    else:
-        spacing = diff(x, dim=d - y.ndim)
-    return mid * spacing, d
+        x = x.reshape([n if i == d else 1 for i in range(y.ndim)])
+    elif x.ndim < y.ndim:
+        x = x.reshape((1,) * (y.ndim - x.ndim) + tuple(x.shape))
+    k = max(x.shape[d] - 1, 0)
+    return y, x.narrow(d, min(1, x.shape[d]), k) - x.narrow(d, 0, k), d
+
+
+def _sides(y: Tensor, d: int) -> Tensor:
+    """y[i + 1] + y[i] along ``d`` (size n - 1)."""
+    n = y.shape[d]
+    k = max(n - 1, 0)
+    return y.narrow(d, min(1, n), k) + y.narrow(d, 0, k)
 
 
 def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
@@ -467,16 +473,25 @@ def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, di
 
     ``x`` holds the sample points (1-D of y's size along dim, or broadcastable to y); without it they
     are ``dx`` apart (default 1). Integer inputs give the default float dtype. Differentiable in y and x.
+    Computed as PyTorch composes it (so its rounding and grad_fn nodes): with ``dx``,
+    (sum(y) - (y[0] + y[-1]) / 2) * dx; with ``x``, sum(spacing * (y[i+1] + y[i])) / 2.
 
     Raises:
         DimensionError: a 0-d ``y`` or ``dim`` out of range.
         ShapeError: a 1-D ``x`` whose length differs from y's size along dim.
         TypeError: both ``x`` and ``dx``; MinigradError: a bool ``y`` (as PyTorch).
     """
-    parts, d = _trapezoids(y, x, dx, dim)
-    if y.shape[d] == 0:  # PyTorch: fresh zeros of y's dtype, outside the graph
-        return from_numpy(np.zeros(parts.shape[:d] + parts.shape[d + 1:], dtype=y.dtype))
-    return parts.sum(d)
+    yf, spacing, d = _trapezoids(y, x, dx, dim)
+    if y.shape[d] == 0:  # PyTorch: fresh zeros of y's own dtype, outside the graph
+        return from_numpy(np.zeros(y.shape[:d] + y.shape[d + 1:], dtype=y.dtype))
+    y = yf
+    if spacing is None:  # (PyTorch's number overloads: MulBackward1, the node of one tensor input)
+        ends = y.select(d, 0) + y.select(d, -1)
+        half = _named(ends * 0.5, ends, "MulBackward1", False, ends)
+        total = y.sum(d) - half
+        return _named(total * (1.0 if dx is None else dx), total, "MulBackward1", False, total)
+    area = (_sides(y, d) * spacing).sum(d)
+    return _named(area / 2.0, area, "DivBackward1", False, area)
 
 
 def trapz(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
@@ -492,8 +507,13 @@ def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None
         DimensionError: a 0-d ``y`` or ``dim`` out of range.
         ShapeError: a 1-D ``x`` whose length differs from y's size along dim.
     """
-    parts, d = _trapezoids(y, x, dx, dim)
-    return cumsum(parts, d)
+    y, spacing, d = _trapezoids(y, x, dx, dim)
+    sides = _sides(y, d)
+    if spacing is None:
+        half = sides * ((1.0 if dx is None else dx) / 2)
+        return cumsum(_named(half, sides, "MulBackward1", False, sides), d)
+    area = cumsum(sides * spacing, d)
+    return _named(area / 2.0, area, "DivBackward1", False, area)
 
 
 @dim_aliases

@@ -304,9 +304,13 @@ def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> T
         raise InvalidParameterError(f"combinations(): expect a non-negative number as r, but got {r}")
     if r == 0:
         return from_numpy(np.empty(0, dtype=input.dtype))
-    pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
-    rows = np.array(list(pick(range(input.shape[0]), r)), dtype=int64).reshape(-1, r)
-    return input[rows]
+    # PyTorch's composition, so its graph (StackBackward0 of one MaskedSelectBackward0 per column): r
+    # meshgrid copies of input, each keeping the grid points whose indices rise (or do not fall)
+    n = input.shape[0]
+    index = np.indices((n,) * r)
+    rising = (index[:-1] <= index[1:]) if with_replacement else (index[:-1] < index[1:])
+    keep = from_numpy(np.logical_and.reduce(rising, axis=0) if r > 1 else np.ones((n,), dtype=bool))
+    return stack([g.masked_select(keep) for g in _grids.meshgrid(*([input] * r), indexing="ij")], 1)
 
 
 @dim_aliases

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import scalar_type_name
-from minigrad.errors import MinigradError, ShapeError
+from minigrad.errors import NOT_GIVEN, MinigradError, NotGiven, ShapeError
 from minigrad.tensor import Tensor, _named
 
 __all__ = ["corrcoef", "cov", "std", "std_mean", "var", "var_mean"]
@@ -24,45 +24,37 @@ __all__ = ["corrcoef", "cov", "std", "std_mean", "var", "var_mean"]
 Dim = int | Sequence[int] | None
 
 
-def _args(dim: Dim | bool, unbiased: bool | None, correction: float | None) -> tuple[Dim, float, bool | None]:
-    if isinstance(dim, bool):  # torch.var(x, unbiased)
-        dim, unbiased = None, dim
-    if unbiased is not None and correction is not None:  # (no overload of PyTorch's takes both)
-        raise TypeError("received an invalid combination of arguments: both unbiased and correction")
-    return dim, 1 if correction is None else correction, unbiased
+@dim_aliases
+def var(input: Tensor, dim: Dim | bool = None, unbiased: bool | NotGiven = NOT_GIVEN,  # noqa: A002 - PyTorch's name
+        keepdim: bool | NotGiven = NOT_GIVEN, *, correction: float | NotGiven | None = NOT_GIVEN) -> Tensor:
+    """Variance of ``input`` over ``dim`` (see :meth:`Tensor.var`: its arguments and errors)."""
+    return input._var("var", dim, unbiased, keepdim, correction, True)
 
 
 @dim_aliases
-def var(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None,  # noqa: A002 - PyTorch's name
-        keepdim: bool = False, *, correction: float | None = None) -> Tensor:
-    """Variance of ``input`` over ``dim`` (see :meth:`Tensor.var`); ``correction`` defaults to 1."""
-    d, c, u = _args(dim, unbiased, correction)
-    return input.var(d, u, keepdim, correction=c)
-
-
-@dim_aliases
-def std(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None,  # noqa: A002
-        keepdim: bool = False, *, correction: float | None = None) -> Tensor:
+def std(input: Tensor, dim: Dim | bool = None, unbiased: bool | NotGiven = NOT_GIVEN,  # noqa: A002
+        keepdim: bool | NotGiven = NOT_GIVEN, *, correction: float | NotGiven | None = NOT_GIVEN) -> Tensor:
     """Standard deviation of ``input`` over ``dim`` (see :meth:`Tensor.std`)."""
-    d, c, u = _args(dim, unbiased, correction)
-    return input.std(d, u, keepdim, correction=c)
+    return input._std("std", dim, unbiased, keepdim, correction, True)
 
 
 @dim_aliases
-def var_mean(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None,  # noqa: A002
-             keepdim: bool = False, *, correction: float | None = None) -> tuple[Tensor, Tensor]:
+def var_mean(input: Tensor, dim: Dim | bool = None, unbiased: bool | NotGiven = NOT_GIVEN,  # noqa: A002
+             keepdim: bool | NotGiven = NOT_GIVEN, *,
+             correction: float | NotGiven | None = NOT_GIVEN) -> tuple[Tensor, Tensor]:
     """``(var, mean)`` of ``input`` over ``dim``, as ``torch.var_mean``."""
-    d, c, u = _args(dim, unbiased, correction)
-    var, mean = input._var("var_mean", d, u, keepdim, c), input.mean(d, keepdim)
+    var = input._var("var_mean", dim, unbiased, keepdim, correction, True)
+    mean = input.mean(None if isinstance(dim, bool) else dim, keepdim is True)  # (the arguments passed _var)
     return _named(var, input, "VarMeanBackward0"), _named(mean, input, "VarMeanBackward0")
 
 
 @dim_aliases
-def std_mean(input: Tensor, dim: Dim | bool = None, unbiased: bool | None = None,  # noqa: A002
-             keepdim: bool = False, *, correction: float | None = None) -> tuple[Tensor, Tensor]:
+def std_mean(input: Tensor, dim: Dim | bool = None, unbiased: bool | NotGiven = NOT_GIVEN,  # noqa: A002
+             keepdim: bool | NotGiven = NOT_GIVEN, *,
+             correction: float | NotGiven | None = NOT_GIVEN) -> tuple[Tensor, Tensor]:
     """``(std, mean)`` of ``input`` over ``dim``, as ``torch.std_mean``."""
-    d, c, u = _args(dim, unbiased, correction)
-    std, mean = input._std("std_mean", d, u, keepdim, c), input.mean(d, keepdim)
+    std = input._std("std_mean", dim, unbiased, keepdim, correction, True)
+    mean = input.mean(None if isinstance(dim, bool) else dim, keepdim is True)
     return _named(std, input, "StdMeanBackward0"), _named(mean, input, "StdMeanBackward0")
 
 
@@ -103,7 +95,7 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,  
             w = wt if w is None else w * wt
     fact: Tensor | int
     if w is None:
-        avg, fact = x.mean(1), n - correction
+        avg, fact = x.sum(1) / n, n - correction
     else:
         w_sum = w.sum()  # in the weights' own dtype (float32 aweights round there), as PyTorch
         avg = (x * w).sum(1) / w_sum
@@ -115,8 +107,8 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,  
         fact = fact.clamp(min=0) if isinstance(fact, Tensor) else 0  # PyTorch divides by +0 (inf or nan)
     centred = x - avg.unsqueeze(1)
     weighted = centred if w is None else centred * w
-    c = (weighted @ centred.mT) / fact
-    return c.reshape(()) if x.shape[0] == 1 else c  # one variable: a 0-d result, as numpy and torch
+    # (PyTorch's composition, so its nodes: mm(centred, weighted.t()) / fact, squeezed; one variable: 0-d)
+    return ((centred @ weighted.t()) / fact).squeeze()
 
 
 def corrcoef(input: Tensor) -> Tensor:  # noqa: A002
@@ -130,7 +122,7 @@ def corrcoef(input: Tensor) -> Tensor:  # noqa: A002
     if c.ndim == 0:
         return c / c
     sd = c.diagonal().sqrt()
-    return (c / sd.unsqueeze(1) / sd.unsqueeze(0)).clamp(-1, 1)
+    return (c / sd.view(-1, 1) / sd.view(1, -1)).clamp(-1, 1)  # (PyTorch's views, so its nodes)
 
 
 provide(sys.modules[__name__])  # the Tensor methods cov and corrcoef call these functions

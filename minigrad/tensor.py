@@ -54,11 +54,13 @@ from minigrad.dtypes import float32 as float32
 from minigrad.dtypes import float64 as float64
 from minigrad.dtypes import int64 as int64
 from minigrad.errors import (
+    NOT_GIVEN,
     DeviceError,
     DimensionError,
     DTypeError,
     InvalidParameterError,
     MinigradError,
+    NotGiven,
     ShapeError,
     _ArgumentTypeError,
     _BoolPowError,
@@ -67,6 +69,7 @@ from minigrad.errors import (
     _MaskDTypeError,
     bool_error,
     not_tensor_error,
+    std_var_error,
     user_stacklevel,
 )
 from minigrad.grad_mode import _extras, _inference, _mode
@@ -98,6 +101,8 @@ INFERENCE, ALIAS = 2, 1  # values of Tensor._inference (see the class)
 Array: TypeAlias = npt.NDArray[Any]
 Scalar: TypeAlias = Union[int, float, bool]
 TensorLike: TypeAlias = Union["Tensor", Scalar, Array, Sequence[Any]]
+_Flag: TypeAlias = bool | NotGiven  # var/std's unbiased and keepdim (NOT_GIVEN: left out)
+_Correction: TypeAlias = float | NotGiven | None
 
 def _legacy_sizes(shape: tuple[Any, ...]) -> Array:
     """``torch.Tensor(2, 3)``: zeros of that shape in the default dtype (PyTorch leaves them uninitialized).
@@ -1570,8 +1575,8 @@ class Tensor(TensorMethods):
         return out
 
     @dim_aliases
-    def var(self, dim: int | Sequence[int] | None = None, unbiased: builtins.bool | None = None,
-            keepdim: builtins.bool = False, *, correction: builtins.float | None = None) -> Tensor:
+    def var(self, dim: int | Sequence[int] | None = None, unbiased: _Flag = NOT_GIVEN,
+            keepdim: _Flag = NOT_GIVEN, *, correction: _Correction = NOT_GIVEN) -> Tensor:
         """Variance over ``dim``: sum((x - mean)**2) / (N - correction), N the count of reduced elements.
 
         ``correction=1`` (Bessel's, unbiased) is the default, 0 the biased
@@ -1583,40 +1588,44 @@ class Tensor(TensorMethods):
 
         Raises:
             MinigradError: an integer or bool tensor.
+            TypeError: arguments no overload of PyTorch's takes (PyTorch's words): a non-bool
+                ``unbiased`` or ``keepdim`` (None too), ``unbiased`` with ``correction``.
         """
         return self._var("var", dim, unbiased, keepdim, correction)
 
-    def _var(self, fn: str, dim: int | Sequence[int] | None, unbiased: builtins.bool | None,
-             keepdim: builtins.bool, correction: builtins.float | None) -> Tensor:
-        # fn: the name the degrees-of-freedom warning gives (var, or torch.var_mean's)
-        if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
-            raise bool_error(fn, "keepdim", keepdim)
-        dims, correction = self._var_args(fn, dim, correction, unbiased)
-        return _ops.Var.apply(self, dims=dims, keepdim=keepdim, correction=correction)
-
-    def _var_args(self, fn: str, dim: int | Sequence[int] | None, correction: builtins.float | None,
-                  unbiased: builtins.bool | None) -> tuple[tuple[int, ...] | None, builtins.float]:
+    def _var(self, fn: str, dim: int | Sequence[int] | None, unbiased: _Flag,
+             keepdim: _Flag, correction: _Correction, function: builtins.bool = False) -> Tensor:
+        # fn: the name the errors and the degrees-of-freedom warning give (var, or torch.var_mean's);
+        # function: the torch.var(input, ...) form. PyTorch's overloads: (dim, bool unbiased, bool keepdim),
+        # (dim, *, correction, keepdim), (bool unbiased); what none takes is its TypeError (NOT_GIVEN: left
+        # out, so an explicit None is refused as PyTorch's parser refuses it)
+        lone = dim is True or dim is False  # x.var(False): the bool is unbiased, not a dim
+        if (keepdim is not False and keepdim is not True and keepdim is not NOT_GIVEN) or (
+                unbiased is not NOT_GIVEN and (lone or correction is not NOT_GIVEN
+                                               or (unbiased is not True and unbiased is not False))) or (
+                lone and (keepdim is not NOT_GIVEN or correction is not NOT_GIVEN)):
+            raise std_var_error(fn, function, dim=dim, unbiased=unbiased, keepdim=keepdim,
+                                correction=correction)
         if self.dtype.kind != "f":
             raise MinigradError("std and var only support floating point and complex dtypes")
-        if dim is True or dim is False:  # x.var(False): the bool is unbiased, not a dim
-            dim, unbiased = None, dim
-        elif unbiased is not None and unbiased is not True and unbiased is not False:
-            raise bool_error(fn, "unbiased", unbiased)  # (None: not given; PyTorch refuses 1 as any non-bool)
-        if unbiased is not None or correction is None:  # (correction=None: the default, 1)
-            correction = 0 if unbiased is False else 1
+        if lone:
+            dim, unbiased = None, dim  # type: ignore[assignment]
+        if unbiased is not NOT_GIVEN:
+            correction = 1 if unbiased else 0
+        elif correction is NOT_GIVEN or correction is None:  # (correction=None: the default, 1)
+            correction = 1
         dims = norm_dims(dim, self.ndim)
-        count = self._count(dims)
-        if count - correction <= 0:
+        if self._count(dims) - correction <= 0:
             warnings.warn(
                 f"{fn}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
                 "factor (input numel divided by output numel).", UserWarning, stacklevel=user_stacklevel(),
             )
-        return dims, correction
+        return _ops.Var.apply(self, dims=dims, keepdim=keepdim is True, correction=correction)
 
     @dim_aliases
-    def std(self, dim: int | Sequence[int] | None = None, unbiased: builtins.bool | None = None,
-            keepdim: builtins.bool = False, *, correction: builtins.float | None = None) -> Tensor:
-        """Standard deviation: sqrt of :meth:`var` (same arguments).
+    def std(self, dim: int | Sequence[int] | None = None, unbiased: _Flag = NOT_GIVEN,
+            keepdim: _Flag = NOT_GIVEN, *, correction: _Correction = NOT_GIVEN) -> Tensor:
+        """Standard deviation: sqrt of :meth:`var` (same arguments and errors).
 
         Where the std is 0 the gradient is 0, as in PyTorch (sqrt's own would
         be 1/0 * 0 = nan): the sqrt is taken of 1 there and its result masked
@@ -1624,9 +1633,9 @@ class Tensor(TensorMethods):
         """
         return self._std("std", dim, unbiased, keepdim, correction)
 
-    def _std(self, fn: str, dim: int | Sequence[int] | None, unbiased: builtins.bool | None,
-             keepdim: builtins.bool, correction: builtins.float | None) -> Tensor:
-        v = self._var(fn, dim, unbiased, keepdim, correction)
+    def _std(self, fn: str, dim: int | Sequence[int] | None, unbiased: _Flag,
+             keepdim: _Flag, correction: _Correction, function: builtins.bool = False) -> Tensor:
+        v = self._var(fn, dim, unbiased, keepdim, correction, function)
         zero = from_numpy(v._array == 0)
         return _named(where(zero, 0.0, where(zero, 1.0, v).sqrt()), self, "StdBackward0")
 
@@ -1734,7 +1743,7 @@ class Tensor(TensorMethods):
     def softmax(self, dim: int, dtype: Any = None) -> Tensor:
         """exp(x) / sum(exp(x)) along ``dim``, computed stably (in ``dtype`` if given)."""
         if dtype is not None:
-            return self.astype(dtype).softmax(dim)
+            return self.astype(_dtypes.dtype_arg("softmax", dtype)).softmax(dim)
         if self.ndim == 0:
             norm_dim(dim, 0)  # only 0 and -1 name the dim of a 0-d tensor
             return self.reshape(1).softmax(0).reshape(())
@@ -1744,7 +1753,7 @@ class Tensor(TensorMethods):
     def log_softmax(self, dim: int, dtype: Any = None) -> Tensor:
         """x - logsumexp(x) along ``dim``, computed stably (in ``dtype`` if given)."""
         if dtype is not None:
-            return self.astype(dtype).log_softmax(dim)
+            return self.astype(_dtypes.dtype_arg("log_softmax", dtype)).log_softmax(dim)
         if self.ndim == 0:
             norm_dim(dim, 0)
             return self.reshape(1).log_softmax(0).reshape(())
@@ -2542,12 +2551,15 @@ def _as_dtype(ts: list[Tensor], dt: np.dtype[Any]) -> list[Tensor]:
     return [t if t._array.dtype == dt else t.astype(dt) for t in ts]
 
 
-def _named(out: Tensor, source: Tensor, name: str, made: builtins.bool = False) -> Tensor:
+def _named(out: Tensor, source: Tensor, name: str, made: builtins.bool = False, *inputs: Tensor) -> Tensor:
     """``out``, its grad_fn shown as PyTorch's ``name`` when this call made one (minigrad composes the op);
-    ``made``: the caller knows it recorded a node (an in-place op, whose result is ``source`` itself)."""
+    ``made``: the caller knows it recorded a node (an in-place op, whose result is ``source`` itself);
+    ``inputs``: the op's tensor arguments, which the node's ``next_functions`` then lists, as PyTorch's."""
     ctx = out._ctx
     if ctx is not None and (made or (out is not source and ctx is not source._ctx)):
         ctx.label = name
+        if inputs:
+            ctx.label_inputs = inputs
     return out
 
 

@@ -140,7 +140,8 @@ def _family(dt: np.dtype[Any]) -> str:
 
 
 def assert_same(
-    key: str, got: Any, want: Any, dtypes: bool = True, overflow_order: bool = False, tol: float | None = None
+    key: str, got: Any, want: Any, dtypes: bool = True, overflow_order: bool = False,
+    tol: float | np.ndarray | None = None,
 ) -> None:
     """Results agree: same structure, shapes, dtype family (if ``dtypes``) and values (NaN where NaN).
 
@@ -173,15 +174,22 @@ def assert_same(
         if overflow_order:
             both = np.isfinite(g.astype(np.float64)) & np.isfinite(w.astype(np.float64))
             g, w = g[both], w[both]
+            if isinstance(tol, np.ndarray):
+                tol = np.broadcast_to(tol, both.shape)[both]
         if g.dtype.kind == "f" or w.dtype.kind == "f":
             if tol is None:
                 tol = 2e-5 if np.float32 in (g.dtype, w.dtype) else 1e-10
             atol = tol
             if overflow_order and w.size:
                 atol = tol * max(1.0, float(np.abs(w.astype(np.float64)).max()))
-            np.testing.assert_allclose(
-                g.astype(np.float64), w.astype(np.float64), rtol=tol, atol=atol, equal_nan=True, err_msg=key
-            )
+            if isinstance(tol, np.ndarray):  # one tolerance per element (numpy's report formats one number)
+                close = np.isclose(g.astype(np.float64), w.astype(np.float64), rtol=tol, atol=atol,
+                                   equal_nan=True)
+                assert close.all(), (f"{key}: {g[~close][:4]} where PyTorch gives {w[~close][:4]} (rtol "
+                                     f"{np.broadcast_to(tol, close.shape)[~close][:4]})")
+            else:
+                np.testing.assert_allclose(g.astype(np.float64), w.astype(np.float64), rtol=tol, atol=atol,
+                                           equal_nan=True, err_msg=key)
         else:
             np.testing.assert_array_equal(g, w, err_msg=key)
 
@@ -193,14 +201,14 @@ def check(
     equiv: Callable[[], Any] | None = None,
     dtypes: bool = True,
     overflow_order: bool = False,
-    tol: float | None = None,
+    tol: float | np.ndarray | None = None,
 ) -> Any:
     """Judge one bad input; returns minigrad's result (None if it raised).
 
     ``equiv`` computes PyTorch's answer on an equivalent input; it is used only
     when PyTorch refuses with one of the :data:`RELAXED` messages and minigrad
     answered. ``dtypes=False`` compares values only; ``overflow_order`` as in
-    :func:`assert_same`; ``tol`` overrides the dtype's tolerance.
+    :func:`assert_same`; ``tol`` overrides the dtype's tolerance (a number, or one per element).
     With ``ROBUSTNESS_TRIAGE=1`` in the environment failures are
     printed and the run goes on (to list every finding at once while fixing).
     """
@@ -257,7 +265,7 @@ def _check(
     equiv: Callable[[], Any] | None,
     dtypes: bool,
     overflow_order: bool,
-    tol: float | None,
+    tol: float | np.ndarray | None,
 ) -> Any:
     record(key)
     try:

@@ -278,6 +278,28 @@ EDGE_GRADIENTS = {("logcumsumexp", "huge"), ("addcdiv", "tiny"), ("norm", "tiny"
 #: checks minigrad's values against mpmath)
 POLES = {"polygamma_1"}
 
+#: (row, "value" or "grad") -> n where the compared float32 numbers are polygamma(n, x) of the row's input
+#: (digamma's derivative is trigamma). Near a pole these are ill-conditioned: a relative change e in x
+#: changes polygamma(n, x) by about kappa * e, kappa = |x polygamma(n + 1, x) / polygamma(n, x)| (~600
+#: for trigamma at x = -2.99, ~6e4 at -2.9999), and PyTorch's float32 kernels (the reflection formula's
+#: sin(pi x) rounded to float32) carry that amplified rounding: up to ~3 eps32 * kappa relative (checked
+#: over 2e4 draws), 2.9e-5 at -2.99 where the flat tolerance is 2e-5. minigrad's own error there is ~1e-7
+#: (tests/parity/test_special_accuracy.py checks it against mpmath), so the two are compared at
+#: max(2e-5, 8 eps32 kappa) per element: PyTorch's error allowed for, not minigrad's grown.
+POLYGAMMA_COMPARED = {("digamma", "grad"): 1, ("polygamma_1", "value"): 1, ("polygamma_1", "grad"): 2}
+
+
+def _conditioned_rtol(name: str, what: str, x: np.ndarray) -> np.ndarray | None:
+    """The per-element rtol for comparing float32 polygamma(n, x) with PyTorch's (None: the flat one)."""
+    n = POLYGAMMA_COMPARED.get((name, what))
+    if n is None or x.dtype != np.float32 or x.size == 0:
+        return None
+    wide = torch.tensor(x.astype(np.float64))
+    with np.errstate(all="ignore"):
+        kappa = np.abs(x * torch.polygamma(n + 1, wide).numpy() / torch.polygamma(n, wide).numpy())
+    kappa = np.where(np.isfinite(kappa), kappa, 0.0)  # (x non-finite or on a pole: compared as before)
+    return np.maximum(2e-5, 8 * float(np.finfo(np.float32).eps) * kappa)
+
 #: convolutions: whether a NaN or inf weight meets a structural zero (0 * nan is nan) in the
 #: input's gradient depends on the kernel: minigrad's transposed convolution multiplies the
 #: zero-padded upstream gradient (as PyTorch's own im2col convolution forward does), PyTorch's
@@ -369,7 +391,7 @@ def test_op_at_edge_values(spec: OpSpec, data: st.DataObject) -> None:
         lambda: spec.torch(*t_in, **kw),
         lambda: spec.torch(*[_tt(a.astype(np.float64)) for a in arrays], **kw),
         overflow_order=order,
-        tol=spec.float32_rtol if linalg else None,
+        tol=spec.float32_rtol if linalg else _conditioned_rtol(spec.name, "value", arrays[0]),
     )
     if got is None or not grad_ok or not isinstance(got, mg.Tensor) or not got.requires_grad:
         return
@@ -403,7 +425,8 @@ def test_op_at_edge_values(spec: OpSpec, data: st.DataObject) -> None:
             lambda tg=t_grad: tg,
             dtypes=not relaxed,
             overflow_order=kind == "huge" or (nonfinite and spec.name in PADDED_PRODUCTS),
-            tol=spec.float32_rtol if linalg else 2e-5 if kind == "float64-float32" else None,
+            tol=(spec.float32_rtol if linalg else 2e-5 if kind == "float64-float32"
+                 else _conditioned_rtol(spec.name, "grad", arrays[0]) if i == 0 else None),
         )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.dtypes import kernel_error, scalar_type_name
+from minigrad.dtypes import dtype_arg, kernel_error, scalar_type_name
 from minigrad.errors import DTypeError, InvalidParameterError, ShapeError
 from minigrad.nn import _checks
 from minigrad.nn.functional._grad_names import named
@@ -99,7 +99,7 @@ def legacy_softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
 def _softmax_input(name: str, input: Tensor, dim: int | None, dtype: DTypeLike) -> tuple[Tensor, int]:  # noqa: A002
     x = _checks.tensor(name, input)
     if dtype is not None:
-        x = x.astype(dtype)
+        x = x.astype(dtype_arg(name, dtype))
     return x, legacy_softmax_dim(name, x.ndim, 4) if dim is None else dim
 
 
@@ -120,8 +120,8 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,  # 
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,  # noqa: A002
             dtype: DTypeLike = None) -> Tensor:
     """softmax(-x) along ``dim``: the smallest entries get the largest weights."""
-    x, d = _softmax_input("softmin", input, dim, dtype)
-    return (-x).softmax(d)
+    x, d = _softmax_input("softmin", input, dim, None)
+    return (-x).softmax(d, dtype)  # (PyTorch's order: negated, then cast; a bool input's error is -'s)
 
 
 # ------------------------------------------------------------------ exp/log building blocks

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.dtypes import kernel_error
 from minigrad.errors import DTypeError, InvalidParameterError, ShapeError, bool_args
 from minigrad.nn import _checks
 from minigrad.ops import where
@@ -30,14 +31,28 @@ from minigrad.tensor import Array, Tensor, cat, from_numpy, stack
 __all__ = ["ctc_loss"]
 
 
-def _lengths(name: str, value: Any, batch: int) -> Array:
-    """Input or target lengths as an int64 array of one entry per batch element."""
-    arr = np.asarray(value.numpy(force=True) if isinstance(value, Tensor) else value)
-    if arr.dtype.kind not in "iu":
-        raise DTypeError(f"ctc_loss: {name} must hold integers, got dtype {arr.dtype}")
+_CHECKING = " (while checking arguments for ctc_loss_allocate_outputs)"  # (PyTorch's messages end so)
+
+
+def _lengths(name: str, value: Any, batch: int, most: int | None = None) -> Array:
+    """Input or target lengths as an int64 array of one entry per batch element, each in [0, most]."""
+    if isinstance(value, Tensor):
+        arr = value.numpy(force=True)
+        if arr.dtype.kind not in "iu":
+            raise DTypeError(f"{name} must be integral")
+    else:
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "iu":  # (PyTorch's parser takes a tensor or a sequence of ints)
+            raise TypeError(f"ctc_loss() received an invalid combination of arguments: {name} must be a "
+                            f"Tensor or a tuple of ints, got {value!r}")
     arr = arr.reshape(-1).astype(np.int64)
     if arr.size != batch:
-        raise ShapeError(f"{name} must be of size batch_size ({batch}), got {arr.size} entries")
+        raise ShapeError(f"{name} must be of size batch_size")
+    for v in arr.tolist():  # (PyTorch's checks, element by element)
+        if v < 0:
+            raise ShapeError(f"Expected {name} to have value at least 0, but got value {v}{_CHECKING}")
+        if most is not None and v > most:
+            raise ShapeError(f"Expected {name} to have value at most {most}, but got value {v}{_CHECKING}")
     return arr
 
 
@@ -90,35 +105,49 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_leng
 
     Raises:
         InvalidParameterError: an unknown reduction, or blank not in [0, C).
-        ShapeError: lengths that do not fit log_probs or targets.
-        DTypeError: complex targets, non-integer lengths.
+        ShapeError: lengths that do not fit log_probs or targets (PyTorch's words).
+        DTypeError: complex targets, non-integer length tensors.
+        TypeError: log_probs or targets not a Tensor, a non-int blank, lengths neither a tensor nor ints.
+        UnsupportedError: integer log_probs (PyTorch's NotImplementedError).
     """
     reduction = _checks.reduction(reduction)
+    for name, value in (("log_probs", log_probs), ("targets", targets)):
+        if not isinstance(value, Tensor):  # (PyTorch's parser: no overload takes it)
+            raise TypeError(f"ctc_loss() received an invalid combination of arguments: {name} must be a "
+                            f"Tensor, got {type(value).__name__}")
     unbatched = log_probs.ndim == 2
     if unbatched:
         log_probs = log_probs.unsqueeze(1)  # and targets are one sequence, all of it used
     if log_probs.ndim != 3:
         raise ShapeError(f"ctc_loss: log_probs must be (T, N, C) or (T, C), got {tuple(log_probs.shape)}")
     steps, batch, classes = log_probs.shape
+    if not isinstance(blank, (int, np.integer)) or isinstance(blank, bool):
+        raise TypeError(f"ctc_loss() received an invalid combination of arguments: blank must be an int, got "
+                        f"{blank!r}")
     if not 0 <= blank < classes:
-        raise InvalidParameterError(f"blank must be in label range: blank={blank}, {classes} classes")
+        raise InvalidParameterError("blank must be in label range")
+    if log_probs.dtype.kind != "f":
+        raise kernel_error("ctc_loss", log_probs.dtype)
     target_array = targets.detach().numpy()
     if target_array.dtype.kind not in "iu":  # PyTorch's ctc_loss takes targets.to(long): floats truncated
         if target_array.dtype.kind not in "fb":
             raise DTypeError(f"ctc_loss: targets must hold integers, got dtype {target_array.dtype}")
         target_array = target_array.astype(np.int64)
-    lengths = _lengths("input_lengths", input_lengths, batch)
+    if isinstance(input_lengths, Tensor) != isinstance(target_lengths, Tensor):  # (PyTorch's two overloads)
+        raise TypeError("ctc_loss() received an invalid combination of arguments: input_lengths and "
+                        "target_lengths must both be Tensors or both tuples of ints")
+    lengths = _lengths("input_lengths", input_lengths, batch, steps)
     label_lengths = _lengths("target_lengths", target_lengths, batch)
-    if lengths.size and (lengths.max() > steps or lengths.min() < 0):
-        raise ShapeError(f"Expected input_lengths to have values in [0, {steps}], got {lengths.tolist()}")
-    if label_lengths.size and label_lengths.min() < 0:
-        raise ShapeError(f"Expected target_lengths to be at least 0, got {label_lengths.tolist()}")
+    if target_array.ndim not in (1, 2):
+        raise ShapeError(f"Expected 1 to 2 dimensions, but got {target_array.ndim}-dimensional tensor for "
+                         f"argument #2 'targets'{_CHECKING}")
     concatenated = target_array.ndim == 1
-    bad = target_array.size != label_lengths.sum() if concatenated else \
-        target_array.ndim != 2 or target_array.shape[1] < label_lengths.max(initial=0)
-    if bad:
-        raise ShapeError(f"ctc_loss: targets of shape {target_array.shape} do not fit target_lengths "
-                         f"{label_lengths.tolist()} (1-D: all concatenated; 2-D: one padded row each)")
+    if concatenated and target_array.size != label_lengths.sum():
+        raise ShapeError(f"Expected tensor to have size {label_lengths.sum()} at dimension 0, but got size "
+                         f"{target_array.size} for argument #2 'targets'{_CHECKING}")
+    if not concatenated and target_array.shape[1] < label_lengths.max(initial=0):
+        raise ShapeError(f"Expected tensor to have size at least {label_lengths.max()} at dimension 1, but "
+                         f"got size {target_array.shape[1]} for argument #2 'targets'{_CHECKING}")
 
     labels, skip = _extended_labels(target_array, label_lengths, blank)
     width = labels.shape[1]

@@ -15,6 +15,7 @@ PixelShuffle and its inverse are a reshape, a permute and a reshape.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -43,33 +44,72 @@ _RANK = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5, "lanczos": 4}
 _AA_TAPS = {"bilinear": 2, "bicubic": 4, "lanczos": 6}  # the filter's width at scale 1
 
 
+def _kernel(input: Tensor, mode: str, antialias: bool) -> str:  # noqa: A002
+    """The name of PyTorch's kernel for ``mode`` (its argument errors name it)."""
+    k = input.ndim - 2
+    if mode == "area":
+        return f"adaptive_avg_pool{k}d"
+    if mode == "nearest-exact":
+        return f"_upsample_nearest_exact{k}d"
+    return f"_upsample_{mode}{k}d_aa" if antialias else f"upsample_{mode}{k}d"
+
+
+def _spatial_error(input: Tensor, what: str, value: Any, form: str) -> ShapeError:  # noqa: A002
+    return ShapeError(f"Input and {what} must have the same number of spatial dimensions, but got input "
+                      f"with spatial dimensions of {list(input.shape[2:])} and {value}. Please provide input "
+                      f"tensor in (N, C, d1, d2, ...,dK) format and {form} format.")
+
+
 def _output_size(input: Tensor, size: Any, scale_factor: Any,  # noqa: A002
-                 recompute_scale_factor: bool | None, mode: str) -> tuple[Ints, list[float | None]]:
-    """The output size and the per-dim scale the kernels use (None: in / out), as PyTorch decides them."""
+                 recompute_scale_factor: bool | None, mode: str,
+                 antialias: bool = False) -> tuple[Ints, list[float | None]]:
+    """The output size and the per-dim scale the kernels use (None: in / out), as PyTorch decides them
+    (its checks in its order, its words: a value of a wrong type is the kernel's TypeError)."""
     nd = input.ndim - 2
     if size is not None and scale_factor is not None:
-        raise InvalidParameterError("interpolate: only one of size or scale_factor should be defined")
+        raise InvalidParameterError("only one of size or scale_factor should be defined")
     if size is not None:
+        if isinstance(size, Tensor) and size.ndim == 0 and size.dtype.kind in "iu":
+            size = int(size.item())  # (PyTorch's Python reads a 0-d integer tensor as the int)
+        if isinstance(size, (tuple, list)):
+            if len(size) != nd:
+                raise _spatial_error(input, "output", f"output size of {size}",
+                                     "output size in (o1, o2, ...,oK)")
+            if not all(is_int(v) for v in size):
+                raise _ArgumentTypeError(f"expected size to be one of int or Tuple[int] or Tuple[int, int] "
+                                         f"or Tuple[int, int, int], but got size with types "
+                                         f"{[type(v) for v in size]}")
+        elif not is_int(size):
+            kernel = _kernel(input, mode, antialias)
+            if mode == "area":
+                raise _ArgumentTypeError(f"{kernel}(): argument 'output_size' (position 2) must be tuple of "
+                                         f"ints, but found element of type {type(size).__name__} at pos 0")
+            raise _ArgumentTypeError(f"{kernel}() received an invalid combination of arguments - got "
+                                     f"(Tensor, list, ...), but expected one of: (Tensor input, SymInt[{nd}] "
+                                     "output_size, ...)")
         if recompute_scale_factor:
-            raise InvalidParameterError(
-                "interpolate: recompute_scale_factor is not meaningful with an explicit size")
+            raise InvalidParameterError("recompute_scale_factor is not meaningful with an explicit size.")
         sizes = list(size) if isinstance(size, (tuple, list)) else [size] * nd
-        if not all(is_int(v) for v in sizes):  # (PyTorch's TypeError: a float or None in size)
-            raise _ArgumentTypeError(f"interpolate: expected size to be one of int or Tuple[int] or "
-                                     f"Tuple[int, int] or Tuple[int, int, int], got size={size!r}")
-        if len(sizes) != nd or not all(is_int(v) and v >= 0 for v in sizes):
-            raise InvalidParameterError(f"interpolate: size must be a non-negative int or {nd} of them (one "
-                                        f"per spatial dim of input {input.shape}), got size={size!r}")
         return tuple(int(v) for v in sizes), [None] * nd
     if scale_factor is None:
-        raise InvalidParameterError("interpolate: either size or scale_factor should be defined")
-    scales = list(scale_factor) if isinstance(scale_factor, (tuple, list)) else [scale_factor] * nd
-    if len(scales) != nd or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
-                                    for v in scales):
-        raise InvalidParameterError(f"interpolate: scale_factor must be a positive number or {nd} of them "
-                                    f"(one per spatial dim of input {input.shape}), got "
-                                    f"scale_factor={scale_factor!r}")
-    out = tuple(int(n * float(s)) for n, s in zip(input.shape[2:], scales))
+        raise InvalidParameterError("either size or scale_factor should be defined")
+    if isinstance(scale_factor, (tuple, list)):
+        if len(scale_factor) != nd:
+            raise _spatial_error(input, "scale_factor", f"scale_factor of shape {scale_factor}",
+                                 "scale_factor in (s1, s2, ...,sK)")
+        scales = list(scale_factor)
+        bad = [i for i, v in enumerate(scales) if not isinstance(v, (int, float)) or isinstance(v, bool)]
+        if bad:
+            raise _ArgumentTypeError(f"{_kernel(input, mode, antialias)}(): argument 'scale_factors' must be "
+                                     f"tuple of floats, but found element of type "
+                                     f"{type(scales[bad[0]]).__name__} at pos {bad[0] + 1}")
+    elif not isinstance(scale_factor, (int, float)) or isinstance(scale_factor, bool):
+        raise _ArgumentTypeError(f"{_kernel(input, mode, antialias)}() received an invalid combination of "
+                                 f"arguments - got (Tensor, NoneType, list), but expected one of: (Tensor "
+                                 f"input, SymInt[{nd}] output_size, ..., float[{nd}] scale_factors)")
+    else:
+        scales = [scale_factor] * nd
+    out = tuple(math.floor(n * float(s)) for n, s in zip(input.shape[2:], scales))
     recompute = recompute_scale_factor or mode == "area"
     return out, [None if recompute else float(s) for s in scales]
 
@@ -255,14 +295,16 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
         need = f"a {_RANK[mode]}D input" if mode in _RANK else "a 3D, 4D or 5D input"
         raise UnsupportedError(f"interpolate: mode {mode!r} needs {need} (N, C, *spatial), got input of "
                                    f"shape {input.shape}")
-    out, scales = _output_size(input, size, scale_factor, recompute_scale_factor, mode)
+    out, scales = _output_size(input, size, scale_factor, recompute_scale_factor, mode, antialias)
     if mode == "area":
         if input.ndim == 3:
             return adaptive_avg_pool1d(input, out[0])
         return (adaptive_avg_pool2d if input.ndim == 4 else adaptive_avg_pool3d)(input, out)
-    if min(input.shape[2:]) < 1 or min(out) < 1:
-        raise ShapeError(f"interpolate: input and output sizes should be greater than 0, got input of shape "
-                         f"{input.shape} and output size {out}")
+    if min(input.shape[2:]) < 1 or min(out) < 1:  # (PyTorch's kernel's words)
+        names = "DHW"[3 - len(out):]
+        shown = [", ".join(f"{c}: {v}" for c, v in zip(names, sizes)) for sizes in (input.shape[2:], out)]
+        raise ShapeError(f"Input and output sizes should be greater than 0, but got input ({shown[0]}) "
+                         f"output ({shown[1]})")
     if input.shape[1] == 0:  # (only the batch may be empty, as in PyTorch's kernels)
         raise ShapeError(f"Non-empty {input.ndim}D data tensor expected but got a tensor with sizes "
                          f"{list(input.shape)}")
