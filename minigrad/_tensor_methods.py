@@ -1607,7 +1607,7 @@ class TensorMethods:
         """
         if self.requires_grad:
             raise BufferError("Can't export tensors that require gradient, use tensor.detach()")
-        return self.numpy().__dlpack__(**kwargs)
+        return self.numpy(force=True).__dlpack__(**kwargs)
 
     def __dlpack_device__(self: Any) -> tuple[builtins.int, builtins.int]:
         """(1, 0): DLPack's CPU device type and index."""
