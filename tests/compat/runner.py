@@ -796,6 +796,8 @@ SPECS: dict[str, list[Check]] = {
     "torchvision_resnet_hub.py": every_number(1e-5),  # vendored torchvision ResNet, hub cache, _addindent
     "detr_transformer_helpers.py": every_number(1e-5),  # _get_clones/_get_activation_fn layers, aux losses
     # (progs26 end)
+    "ckpt_average_prune_rename.py": every_number(1e-5),  # averaged snapshots, sorted-magnitude masks, key map
+    # (progs27 end)
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
