@@ -797,6 +797,7 @@ SPECS: dict[str, list[Check]] = {
     "detr_transformer_helpers.py": every_number(1e-5),  # _get_clones/_get_activation_fn layers, aux losses
     # (progs26 end)
     "ckpt_average_prune_rename.py": every_number(1e-5),  # averaged snapshots, sorted-magnitude masks, key map
+    "optim_state_edit_resume.py": every_number(1e-5),  # nested torch.save, edited optimizer state, resume
     # (progs27 end)
 }
 
