@@ -798,6 +798,7 @@ SPECS: dict[str, list[Check]] = {
     # (progs26 end)
     "ckpt_average_prune_rename.py": every_number(1e-5),  # averaged snapshots, sorted-magnitude masks, key map
     "optim_state_edit_resume.py": every_number(1e-5),  # nested torch.save, edited optimizer state, resume
+    "decay_groups_buffers_clip.py": every_number(1e-5),  # no-decay groups, counting buffers, clip stats, EMA vec
     # (progs27 end)
 }
 
