@@ -28,7 +28,10 @@ A checkpoint is an ordinary numpy ``.npz`` archive (an uncompressed zip of
   stays readable by numpy alone; the JSON maps the tree to those entry names,
   so keys may contain any character. JSON node kinds: ``{"array": name}`` (with
   ``"state": true`` for a state dict's value; a flat state dict's zip comment is ``STATE_COMMENT``),
-  ``{"tensor": name, "requires_grad": bool, "parameter": bool}``,
+  ``{"tensor": name, "requires_grad": bool, "parameter": bool}`` (with ``"view": [offset, shape, strides]``,
+  in elements, when two or more saved Tensors shared memory, as views of one tensor do: the memory is then
+  stored once, 1-D, under the first such Tensor's path plus ``~storage``, and they load back as views of
+  it, sharing memory again, as ``torch.save`` keeps a storage shared; a flat dict keeps one entry per key),
   ``{"dict": [[key, node], ...]}`` with keys tagged ``["s", str]``, ``["i", int]`` or ``["f", float]``
   (``"odict"`` for an OrderedDict, such as a ``state_dict()``, which loads as one; a flat one's zip comment
   ends in ``ORDERED_MARK``), ``{"list": [...]}``, ``{"tuple": [...]}``, and ``{"value":
@@ -76,7 +79,7 @@ STATE_COMMENT = b"minigrad-checkpoint: flat state dict"
 #: appended to a flat dict's comment when the dict was an OrderedDict (a ``state_dict()``), so it loads as one
 ORDERED_MARK = b"; ordered"
 FORMAT = "minigrad-checkpoint"
-VERSION = 3  # 2 added "tensor" nodes, 3 "odict" nodes; older files read as before
+VERSION = 4  # 2 added "tensor" nodes, 3 "odict" nodes, 4 views of shared storages; older files read as before
 PathLike: TypeAlias = Union[str, "os.PathLike[str]"]
 FileLike: TypeAlias = Union[PathLike, IO[bytes]]
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -128,11 +131,52 @@ def _refusal(obj: Any, where: str) -> UnsupportedValueError:
     )
 
 
+def _root(arr: Array) -> Array:
+    """The array that owns ``arr``'s memory (its last ndarray base; ``arr`` itself if it owns it)."""
+    while isinstance(arr.base, np.ndarray):
+        arr = arr.base
+    return arr
+
+
+def _address(arr: Array) -> int:
+    return int(arr.__array_interface__["data"][0])
+
+
+def _shareable(arr: Array, root: Array) -> bool:
+    """Whether ``arr`` can be stored as a view into a saved copy of ``root`` (same dtype, C-contiguous root,
+    element-aligned offset)."""
+    if root.dtype != arr.dtype or not root.flags.c_contiguous or root.dtype.hasobject:
+        return False
+    offset = _address(arr) - _address(root)
+    return offset >= 0 and offset % arr.itemsize == 0 and all(st % arr.itemsize == 0 for st in arr.strides)
+
+
+def _shared_roots(obj: Any) -> set[int]:
+    """The ids of the memory owners that two or more Tensors in ``obj`` view: those Tensors load back as
+    views of one storage, as ``torch.save`` keeps tensors that shared a storage sharing it."""
+    seen: dict[int, int] = {}
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Tensor):
+            arr = item.numpy(force=True)
+            root = _root(arr)
+            if _shareable(arr, root):
+                seen[id(root)] = seen.get(id(root), 0) + 1
+        elif isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return {key for key, count in seen.items() if count > 1}
+
+
 class _Flattener:
     """Turns a nested structure into (JSON tree, {entry name: array})."""
 
-    def __init__(self) -> None:
+    def __init__(self, shared: set[int] | None = None) -> None:
         self.arrays: dict[str, Array] = {}
+        self.shared = shared or set()
+        self.storages: dict[int, str] = {}  # id of a shared memory owner -> its entry's name
 
     def _name(self, path: str) -> str:
         name = path if path else "value"
@@ -143,8 +187,26 @@ class _Flattener:
             name = f"{name}~{i}"
         return name
 
+    def _view_node(self, obj: Tensor, arr: Array, root: Array, path: str) -> Any:
+        """A Tensor stored as a view (element offset, shape, element strides) of a shared storage entry."""
+        from minigrad.nn.module import Parameter
+
+        name = self.storages.get(id(root))
+        if name is None:
+            name = self.storages[id(root)] = self._name(f"{path}~storage")
+            self.arrays[name] = root.reshape(-1)
+        return {"tensor": name, "requires_grad": bool(obj.requires_grad),
+                "parameter": isinstance(obj, Parameter),
+                "view": [(_address(arr) - _address(root)) // arr.itemsize, list(arr.shape),
+                         [st // arr.itemsize for st in arr.strides]]}
+
     def node(self, obj: Any, path: str) -> Any:
         where = repr(path) if path else "the checkpoint"
+        if isinstance(obj, Tensor) and self.shared:
+            arr = obj.numpy(force=True)
+            root = _root(arr)
+            if id(root) in self.shared and _shareable(arr, root):
+                return self._view_node(obj, arr, root, path)
         if isinstance(obj, (np.ndarray, Tensor)):
             name = self._name(path)
             self.arrays[name] = _as_array(obj, where)
@@ -189,7 +251,7 @@ def _encode(obj: Any) -> tuple[dict[str, Array], bytes]:
         states = kind == "arrays" and obj and all(isinstance(v, StateArray) for v in obj.values())
         comment = TENSORS_COMMENT if kind == "tensors" else STATE_COMMENT if states else b""
         return arrays, comment + (ORDERED_MARK if isinstance(obj, OrderedDict) else b"")
-    flat = _Flattener()
+    flat = _Flattener(_shared_roots(obj))
     tree = flat.node(obj, "")
     meta = json.dumps({"format": FORMAT, "version": VERSION, "tree": tree}, allow_nan=True)
     arrays = dict(flat.arrays)
@@ -325,6 +387,25 @@ def _loaded_array(arr: Array) -> Any:
     return from_numpy(arr) if _format.NAMESPACE == "torch" else arr
 
 
+def _view(storage: Array, view: Any, path: str) -> Array:
+    """The view ``[offset, shape, strides]`` (elements) of a loaded storage entry, checked to fit in it."""
+    try:
+        offset, shape, strides = int(view[0]), tuple(map(int, view[1])), tuple(map(int, view[2]))
+    except (TypeError, ValueError, IndexError) as e:
+        raise MinigradError(f"malformed view at {path}: {view!r}") from e
+    flat = storage.reshape(-1)
+    reach = [(n - 1) * st for n, st in zip(shape, strides, strict=False)]
+    if len(shape) != len(strides) or any(n < 0 for n in shape):
+        raise MinigradError(f"malformed view at {path}: {view!r}")
+    if 0 in shape:
+        return np.empty(shape, dtype=flat.dtype)
+    lo, hi = offset + sum(r for r in reach if r < 0), offset + sum(r for r in reach if r > 0)
+    if lo < 0 or hi >= flat.size:  # (a view reaching outside its storage would read foreign memory)
+        raise MinigradError(f"malformed view at {path}: {view!r} outside its storage of {flat.size}")
+    return np.lib.stride_tricks.as_strided(flat[offset:], shape, [st * flat.itemsize for st in strides],
+                                           writeable=True)
+
+
 def _restore(node: Any, arrays: Mapping[str, Array], path: str) -> Any:
     if not isinstance(node, dict) or not node:
         raise MinigradError(f"malformed structure entry at {path or 'the top'}: {node!r}")
@@ -334,7 +415,8 @@ def _restore(node: Any, arrays: Mapping[str, Array], path: str) -> Any:
             raise MinigradError(f"the structure refers to array {body!r}, which is not in the file")
         if kind == "array":
             return _loaded_array(arrays[body]) if node.get("state") is True else arrays[body]
-        return _tensor(arrays[body], node.get("requires_grad") is True, node.get("parameter") is True)
+        arr = arrays[body] if "view" not in node else _view(arrays[body], node["view"], path)
+        return _tensor(arr, node.get("requires_grad") is True, node.get("parameter") is True)
     if len(node) != 1:
         raise MinigradError(f"malformed structure entry at {path or 'the top'}: {node!r}")
     if kind == "value":

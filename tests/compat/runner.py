@@ -798,8 +798,8 @@ SPECS: dict[str, list[Check]] = {
     # (progs26 end)
     "ckpt_average_prune_rename.py": every_number(1e-5),  # averaged snapshots, sorted-magnitude masks, key map
     "optim_state_edit_resume.py": every_number(1e-5),  # nested torch.save, edited optimizer state, resume
-    "decay_groups_buffers_clip.py": every_number(1e-5),  # no-decay groups, counting buffers, clip stats, EMA vec
-    "imbalanced_split_earlystop.py": every_number(1e-5),  # fractional random_split, weighted sampler, bincount
+    "decay_groups_buffers_clip.py": every_number(1e-5),  # no-decay groups, buffers, clip stats, EMA
+    "imbalanced_split_earlystop.py": every_number(1e-5),  # random_split fractions, sampler, bincount
     # (progs27 end)
 }
 

@@ -1,0 +1,72 @@
+"""Differences found while writing progs27's compat programs, each compared with PyTorch on its own."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad.nn.module import Parameter
+from tests.helpers import require_torch
+
+torch = require_torch()
+
+
+def _round_trip(lib: Any, obj: Any) -> Any:
+    buf = io.BytesIO()
+    lib.save(obj, buf)
+    buf.seek(0)
+    return lib.load(buf)
+
+
+def _views(lib: Any) -> dict[str, Any]:
+    base = lib.arange(12.0)
+    grid = base.view(3, 4)
+    return {"base": base, "tail": base[3:], "col": grid[:, 1], "t": grid.t(), "alone": lib.ones(2),
+            "nested": [grid[1], (base[::2],)]}
+
+
+_PICKS: dict[str, Callable[[Any], Any]] = {
+    "tail": lambda d: d["tail"], "col": lambda d: d["col"], "t": lambda d: d["t"],
+    "row": lambda d: d["nested"][0], "even": lambda d: d["nested"][1][0], "alone": lambda d: d["alone"]}
+
+
+@pytest.mark.parametrize("pick", sorted(_PICKS))
+def test_saved_views_of_one_tensor_load_sharing_memory(pick: str) -> None:
+    """torch.save keeps tensors that view one storage sharing it: after torch.load, writing into the loaded
+    base shows through every loaded view (same offsets and strides). minigrad saved each view as its own
+    copy, so an edit of one left the others as they were."""
+    want, got = _round_trip(torch, _views(torch)), _round_trip(mg, _views(mg))
+    for loaded in (want, got):
+        loaded["base"][5] = 50.0
+    w, g = _PICKS[pick](want), _PICKS[pick](got)
+    assert g.tolist() == w.tolist()
+    assert tuple(g.stride()) == tuple(w.stride())
+    assert g.data_ptr() - got["base"].data_ptr() == w.data_ptr() - want["base"].data_ptr() or pick == "alone"
+
+
+def test_saved_parameter_and_view_of_its_data_share_after_load() -> None:
+    """A Parameter saved with a view of its data: both load back on one memory, the Parameter still one."""
+    data = np.arange(4, dtype=np.float32)
+    p_t = torch.nn.Parameter(torch.tensor(data))
+    p_m = Parameter(mg.tensor(data))
+    want = _round_trip(torch, {"p": p_t, "v": p_t.data[1:]})
+    got = _round_trip(mg, {"p": p_m, "v": p_m.data[1:]})
+    for loaded in (want, got):
+        loaded["v"].zero_()
+    assert type(got["p"]).__name__ == type(want["p"]).__name__ == "Parameter"
+    assert got["p"].requires_grad == want["p"].requires_grad
+    assert got["p"].tolist() == want["p"].tolist() == [0.0, 0.0, 0.0, 0.0]
+
+
+def test_unshared_tensors_keep_one_entry_per_path() -> None:
+    """Tensors that share nothing are stored as before, each under its own path (readable by numpy)."""
+    buf = io.BytesIO()
+    mg.save({"a": mg.ones(2), "b": {"c": mg.zeros(3)}}, buf)
+    buf.seek(0)
+    with np.load(buf) as archive:
+        assert sorted(archive.files) == ["__minigrad_tree__", "a", "b/c"]
