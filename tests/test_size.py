@@ -1123,7 +1123,8 @@ BUDGETS: dict[str, int] = {
     # one-op names and inputs of mvlgamma, ldexp, frexp, householder_product; bernoulli_ records p)
     # +71 (gaps26): interpolate's and ctc_loss's argument errors in PyTorch's order and words
     # (merge of gaps26: both sides' lines)
-    "minigrad": 67926,  # (+82 progs27: saved views of one tensor share memory after load, serialization.py) (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # +82 (progs27): saved views of one tensor share memory after load (serialization.py)
+    "minigrad": 67926,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 
