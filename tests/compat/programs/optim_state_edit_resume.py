@@ -1,5 +1,5 @@
 """Saving a nested training checkpoint (model, optimizer, scheduler, history lists, a tuple of RNG-free
-metadata, an arange) with torch.save into a BytesIO and a temp file, loading it back with
+metadata, views of one tensor, which load back sharing it) with torch.save into a BytesIO and a temp file, loading it back with
 map_location, editing the optimizer's saved state (a new lr in every param group, a reset Adam moment),
 and resuming: the resumed run matches an unbroken one when nothing was edited."""
 
@@ -49,6 +49,7 @@ ckpt = {
     "sched": sched.state_dict(),
     "meta": {"epoch": 8, "history": hist, "shape": (5, 8, 1), "note": None},
     "arange": {"base": base, "tail": base[3:].clone()},
+    "views": {"base": base, "tail": base[3:], "grid": base.view(2, 3).t()},
 }
 buf = io.BytesIO()
 torch.save(ckpt, buf)
@@ -58,6 +59,10 @@ loaded = torch.load(buf, map_location="cpu", weights_only=False)
 print("top keys", list(loaded))
 print("meta", loaded["meta"])
 print("arange", loaded["arange"]["base"].tolist(), loaded["arange"]["tail"].dtype)
+views = loaded["views"]
+print("views share", views["tail"].data_ptr() == views["base"].data_ptr() + 3 * 4, views["grid"].stride())
+views["base"][4] = 40.0
+print("after edit", views["tail"].tolist(), views["grid"].tolist(), "clone kept", loaded["arange"]["tail"].tolist())
 osd = loaded["optim"]
 print("state keys", sorted(osd["state"]), "per-param", sorted(osd["state"][0]))
 print("step", osd["state"][0]["step"], osd["state"][0]["step"].dtype)
