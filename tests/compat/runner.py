@@ -800,6 +800,7 @@ SPECS: dict[str, list[Check]] = {
     "optim_state_edit_resume.py": every_number(1e-5),  # nested torch.save, edited optimizer state, resume
     "decay_groups_buffers_clip.py": every_number(1e-5),  # no-decay groups, buffers, clip stats, EMA
     "imbalanced_split_earlystop.py": every_number(1e-5),  # random_split fractions, sampler, bincount
+    "partial_load_finetune.py": every_number(1e-5),  # shape-filtered partial load, frozen names, keep_vars
     # (progs27 end)
 }
 
