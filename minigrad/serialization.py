@@ -34,7 +34,8 @@ A checkpoint is an ordinary numpy ``.npz`` archive (an uncompressed zip of
   it, sharing memory again, as ``torch.save`` keeps a storage shared; a flat dict keeps one entry per key),
   ``{"dict": [[key, node], ...]}`` with keys tagged ``["s", str]``, ``["i", int]`` or ``["f", float]``
   (``"odict"`` for an OrderedDict, such as a ``state_dict()``, which loads as one; a flat one's zip comment
-  ends in ``ORDERED_MARK``), ``{"list": [...]}``, ``{"tuple": [...]}``, and ``{"value":
+  ends in ``ORDERED_MARK``), ``{"list": [...]}``, ``{"tuple": [...]}``,
+  ``{"size": [ints]}`` (a ``Size``), ``{"dtype": name}``, ``{"device": "cpu"}``, and ``{"value":
   v}`` for None, bools, ints, floats (nan and inf included) and strings.
 
 Object arrays are refused: nothing in a checkpoint is ever unpickled.
@@ -66,7 +67,10 @@ import numpy as np
 
 from minigrad import _format, pytorch_files
 from minigrad._state_array import StateArray
+from minigrad.device import device
+from minigrad.dtypes import DTYPES, dtype, torch_style
 from minigrad.errors import MinigradError
+from minigrad.size import Size
 from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = ["add_safe_globals", "clear_safe_globals", "get_safe_globals", "load", "safe_globals", "save"]
@@ -79,7 +83,7 @@ STATE_COMMENT = b"minigrad-checkpoint: flat state dict"
 #: appended to a flat dict's comment when the dict was an OrderedDict (a ``state_dict()``), so it loads as one
 ORDERED_MARK = b"; ordered"
 FORMAT = "minigrad-checkpoint"
-VERSION = 4  # 2 added "tensor" nodes, 3 "odict" nodes, 4 views of shared storages; older files read as before
+VERSION = 4  # 2 "tensor" nodes, 3 "odict", 4 shared-storage views, Size, dtype, device; older ones read
 PathLike: TypeAlias = Union[str, "os.PathLike[str]"]
 FileLike: TypeAlias = Union[PathLike, IO[bytes]]
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -216,6 +220,12 @@ class _Flattener:
 
             return {"tensor": name, "requires_grad": bool(obj.requires_grad),
                     "parameter": isinstance(obj, Parameter)}
+        if isinstance(obj, Size):  # (before tuple: a saved x.shape loads as torch.Size, as PyTorch's)
+            return {"size": [int(n) for n in obj]}
+        if type(obj) is dtype or (isinstance(obj, np.dtype) and obj in DTYPES):  # (a config's torch.float16)
+            return {"dtype": np.dtype(obj).name}
+        if isinstance(obj, device):
+            return {"device": str(obj)}
         if isinstance(obj, Mapping):
             items = []
             for k, v in obj.items():
@@ -426,6 +436,18 @@ def _restore(node: Any, arrays: Mapping[str, Array], path: str) -> Any:
     if kind in ("list", "tuple"):
         items = [_restore(v, arrays, f"{path}/{i}") for i, v in enumerate(body)]
         return tuple(items) if kind == "tuple" else items
+    if kind == "size" and isinstance(body, list) and all(type(n) is int for n in body):
+        return Size(body)
+    if kind in ("dtype", "device") and isinstance(body, str):
+        try:
+            if kind == "device":
+                return device(body)
+            loaded = np.dtype(body)
+            if loaded not in DTYPES:
+                raise TypeError(body)
+            return torch_style(loaded) if _format.NAMESPACE == "torch" else loaded
+        except (TypeError, ValueError, RuntimeError) as e:
+            raise MinigradError(f"malformed {kind} at {path}: {body!r}") from e
     if kind in ("dict", "odict"):
         out: dict[Any, Any] = OrderedDict() if kind == "odict" else {}
         for entry in body:

@@ -70,3 +70,29 @@ def test_unshared_tensors_keep_one_entry_per_path() -> None:
     buf.seek(0)
     with np.load(buf) as archive:
         assert sorted(archive.files) == ["__minigrad_tree__", "a", "b/c"]
+
+
+def _meta(lib: Any) -> dict[str, Any]:
+    return {"shape": lib.ones(2, 3).shape, "dtype": lib.float16, "long": lib.long,
+            "device": lib.device("cpu"), "inside": [lib.zeros(4, 1).shape, (lib.float64,)]}
+
+
+@pytest.mark.parametrize("key", ["shape", "dtype", "long", "device", "inside"])
+def test_checkpoint_metadata_loads_as_saved(key: str) -> None:
+    """A checkpoint's metadata may hold x.shape, a dtype or a device (all in torch.load's weights-only
+    allowlist): PyTorch loads each back as it was. minigrad refused the dtype and device
+    (UnsupportedValueError) and loaded a Size as a plain tuple (printed (2, 3), not torch.Size([2, 3]))."""
+    assert _plain(_round_trip(mg, _meta(mg))[key]) == _plain(_round_trip(torch, _meta(torch))[key])
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with dtypes as their names and containers tagged by kind, to compare across the two."""
+    if isinstance(value, (torch.dtype, np.dtype)):
+        return ("dtype", str(value).removeprefix("torch."))
+    if isinstance(value, (torch.Size, mg.Size)):
+        return ("Size", tuple(value))
+    if isinstance(value, (torch.device, mg.device)):
+        return ("device", str(value))
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, [_plain(v) for v in value])
+    return value
