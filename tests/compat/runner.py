@@ -801,6 +801,7 @@ SPECS: dict[str, list[Check]] = {
     "decay_groups_buffers_clip.py": every_number(1e-5),  # no-decay groups, buffers, clip stats, EMA
     "imbalanced_split_earlystop.py": every_number(1e-5),  # random_split fractions, sampler, bincount
     "partial_load_finetune.py": every_number(1e-5),  # shape-filtered partial load, frozen names, keep_vars
+    "checkpoint_drift_interp.py": every_number(1e-5),  # layer drift, histc/quantile, lerp path, tied keys
     # (progs27 end)
 }
 
