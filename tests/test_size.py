@@ -1125,7 +1125,8 @@ BUDGETS: dict[str, int] = {
     # (merge of gaps26: both sides' lines)
     # +82 (progs27): saved views of one tensor share memory after load (serialization.py)
     # +22 (progs27): checkpoints hold torch.Size, dtypes and devices (serialization.py)
-    "minigrad": 67948,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # +2 (progs27): WeightedRandomSampler.weights a float64 Tensor, read each pass (utils/data/sampler.py)
+    "minigrad": 67950,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 

@@ -96,3 +96,17 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return (type(value).__name__, [_plain(v) for v in value])
     return value
+
+
+def test_weighted_sampler_weights_are_a_float64_tensor_read_each_pass() -> None:
+    """WeightedRandomSampler.weights is a float64 tensor in PyTorch (scripts print it, or assign new weights
+    between epochs, which the next pass draws from); minigrad kept a numpy array and drew from its copy."""
+    want_s = torch.utils.data.WeightedRandomSampler([0.1, 0.9, 0.5], 6,
+                                                    generator=torch.Generator().manual_seed(1))
+    got_s = mg.utils.data.WeightedRandomSampler([0.1, 0.9, 0.5], 6, generator=mg.Generator().manual_seed(1))
+    assert isinstance(got_s.weights, mg.Tensor) and got_s.weights.dtype == mg.float64
+    assert got_s.weights.tolist() == want_s.weights.tolist()
+    assert list(got_s) == list(want_s)
+    want_s.weights = torch.tensor([0.0, 0.0, 1.0], dtype=torch.float64)
+    got_s.weights = mg.tensor([0.0, 0.0, 1.0], dtype=mg.float64)
+    assert list(got_s) == list(want_s) == [2] * 6
