@@ -802,6 +802,7 @@ SPECS: dict[str, list[Check]] = {
     "imbalanced_split_earlystop.py": every_number(1e-5),  # random_split fractions, sampler, bincount
     "partial_load_finetune.py": every_number(1e-5),  # shape-filtered partial load, frozen names, keep_vars
     "checkpoint_drift_interp.py": every_number(1e-5),  # layer drift, histc/quantile, lerp path, tied keys
+    "ensemble_checkpoint_config.py": every_number(1e-5),  # Size/dtype/device config, member list, soup
     # (progs27 end)
 }
 
