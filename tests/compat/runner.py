@@ -803,6 +803,7 @@ SPECS: dict[str, list[Check]] = {
     "partial_load_finetune.py": every_number(1e-5),  # shape-filtered partial load, frozen names, keep_vars
     "checkpoint_drift_interp.py": every_number(1e-5),  # layer drift, histc/quantile, lerp path, tied keys
     "ensemble_checkpoint_config.py": every_number(1e-5),  # Size/dtype/device config, member list, soup
+    "running_normalizer_buffers.py": every_number(1e-5),  # Welford buffers, None buffer filled later
     # (progs27 end)
 }
 
