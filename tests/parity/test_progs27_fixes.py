@@ -110,3 +110,17 @@ def test_weighted_sampler_weights_are_a_float64_tensor_read_each_pass() -> None:
     want_s.weights = torch.tensor([0.0, 0.0, 1.0], dtype=torch.float64)
     got_s.weights = mg.tensor([0.0, 0.0, 1.0], dtype=mg.float64)
     assert list(got_s) == list(want_s) == [2] * 6
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_clip_grad_norm_non_finite_error_starts_with_pytorchs_message(bad: float) -> None:
+    """clip_grad_norm_(error_if_nonfinite=True) on a non-finite total norm: minigrad's message put the norm
+    in the middle of PyTorch's sentence, so a script printing the error read differently."""
+    messages = []
+    for lib in (torch, mg):
+        p = lib.nn.Parameter(lib.ones(2))
+        p.grad = lib.tensor([1.0, bad])
+        with pytest.raises(RuntimeError) as info:
+            lib.nn.utils.clip_grad_norm_([p], 1.0, error_if_nonfinite=True)
+        messages.append(str(info.value))
+    assert messages[1].startswith(messages[0]), messages
