@@ -804,6 +804,7 @@ SPECS: dict[str, list[Check]] = {
     "checkpoint_drift_interp.py": every_number(1e-5),  # layer drift, histc/quantile, lerp path, tied keys
     "ensemble_checkpoint_config.py": every_number(1e-5),  # Size/dtype/device config, member list, soup
     "running_normalizer_buffers.py": every_number(1e-5),  # Welford buffers, None buffer filled later
+    "plateau_rollback_optstate.py": every_number(1e-5),  # rollback with an edited saved lr, grad-norm stats
     # (progs27 end)
 }
 
