@@ -805,6 +805,7 @@ SPECS: dict[str, list[Check]] = {
     "ensemble_checkpoint_config.py": every_number(1e-5),  # Size/dtype/device config, member list, soup
     "running_normalizer_buffers.py": every_number(1e-5),  # Welford buffers, None buffer filled later
     "plateau_rollback_optstate.py": every_number(1e-5),  # rollback with an edited saved lr, grad-norm stats
+    "dict_dataset_perclass_eval.py": every_number(1e-5),  # dict samples, balancing sampler, topk, bincount
     # (progs27 end)
 }
 
