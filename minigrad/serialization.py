@@ -31,7 +31,8 @@ A checkpoint is an ordinary numpy ``.npz`` archive (an uncompressed zip of
   ``{"tensor": name, "requires_grad": bool, "parameter": bool}`` (with ``"view": [offset, shape, strides]``,
   in elements, when two or more saved Tensors shared memory, as views of one tensor do: the memory is then
   stored once, 1-D, under the first such Tensor's path plus ``~storage``, and they load back as views of
-  it, sharing memory again, as ``torch.save`` keeps a storage shared; a flat dict keeps one entry per key),
+  it, sharing memory again, as ``torch.save`` keeps a storage shared; so a flat dict of tied Tensors is
+  stored as a tree),
   ``{"dict": [[key, node], ...]}`` with keys tagged ``["s", str]``, ``["i", int]`` or ``["f", float]``
   (``"odict"`` for an OrderedDict, such as a ``state_dict()``, which loads as one; a flat one's zip comment
   ends in ``ORDERED_MARK``), ``{"list": [...]}``, ``{"tuple": [...]}``,
@@ -256,6 +257,8 @@ class _Flattener:
 def _encode(obj: Any) -> tuple[dict[str, Array], bytes]:
     """The arrays to store and the zip comment, for ``obj``."""
     kind = _flat_kind(obj)
+    if kind == "tensors" and _shared_roots(obj):
+        kind = None  # (tied weights' state_dict: a tree, so the tied entries load sharing memory again)
     if kind is not None:
         arrays = {k: _as_array(v, repr(k)) for k, v in obj.items()}
         states = kind == "arrays" and obj and all(isinstance(v, StateArray) for v in obj.values())

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
+from minigrad import _format
 from minigrad.nn.module import Parameter
 from tests.helpers import require_torch
 
@@ -124,3 +125,21 @@ def test_clip_grad_norm_non_finite_error_starts_with_pytorchs_message(bad: float
             lib.nn.utils.clip_grad_norm_([p], 1.0, error_if_nonfinite=True)
         messages.append(str(info.value))
     assert messages[1].startswith(messages[0]), messages
+
+
+def test_tied_state_dict_loads_with_its_tied_entries_sharing_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tied model's state_dict (embedding and output layer one Parameter) saved flat: PyTorch loads both
+    keys onto one storage (an in-place edit of one shows in the other); minigrad loaded two copies."""
+    monkeypatch.setattr(_format, "NAMESPACE", "torch")  # as under python -m minigrad.compat: Tensor values
+    loaded = []
+    for lib in (torch, mg):
+        emb, out = lib.nn.Embedding(5, 3), lib.nn.Linear(3, 5, bias=False)
+        out.weight = emb.weight
+        state = lib.nn.ModuleDict({"emb": emb, "out": out}).state_dict()
+        got = _round_trip(lib, state)
+        got["emb.weight"].zero_()
+        loaded.append(got)
+    want, got = loaded
+    assert type(got).__name__ == type(want).__name__ == "OrderedDict"
+    assert list(got) == list(want)
+    assert got["out.weight"].abs().sum().item() == want["out.weight"].abs().sum().item() == 0.0
