@@ -1,9 +1,10 @@
 """Comparing checkpoints as tensors: how far each layer moved from its initialisation (relative change,
 cosine similarity of the flattened weights), histograms and quantiles of the weight values, the
 weight-norm ranking of layers, linear interpolation between two trained state_dicts by torch.lerp
-(evaluated along the path), and a tied-weight model whose state_dict keeps both names."""
+(evaluated along the path), and a tied-weight model whose state_dict keeps both names (one memory, after torch.load too)."""
 
 import copy
+import io
 
 import torch
 import torch.nn as nn
@@ -91,3 +92,8 @@ sd2 = {k: v.clone() for k, v in sd.items()}
 sd2["out.weight"].fill_(0.5)
 tied.load_state_dict(sd2)
 print("after load both", tied.emb.weight[0].tolist(), tied.out.weight is tied.emb.weight)
+buf = io.BytesIO()
+torch.save(tied.state_dict(), buf)
+buf.seek(0)
+back = torch.load(buf)
+print("reloaded", type(back).__name__, list(back), "still one memory", back["emb.weight"].data_ptr() == back["out.weight"].data_ptr())
