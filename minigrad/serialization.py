@@ -28,10 +28,15 @@ A checkpoint is an ordinary numpy ``.npz`` archive (an uncompressed zip of
   stays readable by numpy alone; the JSON maps the tree to those entry names,
   so keys may contain any character. JSON node kinds: ``{"array": name}`` (with
   ``"state": true`` for a state dict's value; a flat state dict's zip comment is ``STATE_COMMENT``),
-  ``{"tensor": name, "requires_grad": bool, "parameter": bool}``,
+  ``{"tensor": name, "requires_grad": bool, "parameter": bool}`` (with ``"view": [offset, shape, strides]``,
+  in elements, when two or more saved Tensors shared memory, as views of one tensor do: the memory is then
+  stored once, 1-D, under the first such Tensor's path plus ``~storage``, and they load back as views of
+  it, sharing memory again, as ``torch.save`` keeps a storage shared; so a flat dict of tied Tensors is
+  stored as a tree),
   ``{"dict": [[key, node], ...]}`` with keys tagged ``["s", str]``, ``["i", int]`` or ``["f", float]``
   (``"odict"`` for an OrderedDict, such as a ``state_dict()``, which loads as one; a flat one's zip comment
-  ends in ``ORDERED_MARK``), ``{"list": [...]}``, ``{"tuple": [...]}``, and ``{"value":
+  ends in ``ORDERED_MARK``), ``{"list": [...]}``, ``{"tuple": [...]}``,
+  ``{"size": [ints]}`` (a ``Size``), ``{"dtype": name}``, ``{"device": "cpu"}``, and ``{"value":
   v}`` for None, bools, ints, floats (nan and inf included) and strings.
 
 Object arrays are refused: nothing in a checkpoint is ever unpickled.
@@ -63,7 +68,10 @@ import numpy as np
 
 from minigrad import _format, pytorch_files
 from minigrad._state_array import StateArray
+from minigrad.device import device
+from minigrad.dtypes import DTYPES, dtype, torch_style
 from minigrad.errors import MinigradError
+from minigrad.size import Size
 from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = ["add_safe_globals", "clear_safe_globals", "get_safe_globals", "load", "safe_globals", "save"]
@@ -76,7 +84,7 @@ STATE_COMMENT = b"minigrad-checkpoint: flat state dict"
 #: appended to a flat dict's comment when the dict was an OrderedDict (a ``state_dict()``), so it loads as one
 ORDERED_MARK = b"; ordered"
 FORMAT = "minigrad-checkpoint"
-VERSION = 3  # 2 added "tensor" nodes, 3 "odict" nodes; older files read as before
+VERSION = 4  # 2 "tensor" nodes, 3 "odict", 4 shared-storage views, Size, dtype, device; older ones read
 PathLike: TypeAlias = Union[str, "os.PathLike[str]"]
 FileLike: TypeAlias = Union[PathLike, IO[bytes]]
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -128,11 +136,52 @@ def _refusal(obj: Any, where: str) -> UnsupportedValueError:
     )
 
 
+def _root(arr: Array) -> Array:
+    """The array that owns ``arr``'s memory (its last ndarray base; ``arr`` itself if it owns it)."""
+    while isinstance(arr.base, np.ndarray):
+        arr = arr.base
+    return arr
+
+
+def _address(arr: Array) -> int:
+    return int(arr.__array_interface__["data"][0])
+
+
+def _shareable(arr: Array, root: Array) -> bool:
+    """Whether ``arr`` can be stored as a view into a saved copy of ``root`` (same dtype, C-contiguous root,
+    element-aligned offset)."""
+    if root.dtype != arr.dtype or not root.flags.c_contiguous or root.dtype.hasobject:
+        return False
+    offset = _address(arr) - _address(root)
+    return offset >= 0 and offset % arr.itemsize == 0 and all(st % arr.itemsize == 0 for st in arr.strides)
+
+
+def _shared_roots(obj: Any) -> set[int]:
+    """The ids of the memory owners that two or more Tensors in ``obj`` view: those Tensors load back as
+    views of one storage, as ``torch.save`` keeps tensors that shared a storage sharing it."""
+    seen: dict[int, int] = {}
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Tensor):
+            arr = item.numpy(force=True)
+            root = _root(arr)
+            if _shareable(arr, root):
+                seen[id(root)] = seen.get(id(root), 0) + 1
+        elif isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return {key for key, count in seen.items() if count > 1}
+
+
 class _Flattener:
     """Turns a nested structure into (JSON tree, {entry name: array})."""
 
-    def __init__(self) -> None:
+    def __init__(self, shared: set[int] | None = None) -> None:
         self.arrays: dict[str, Array] = {}
+        self.shared = shared or set()
+        self.storages: dict[int, str] = {}  # id of a shared memory owner -> its entry's name
 
     def _name(self, path: str) -> str:
         name = path if path else "value"
@@ -143,8 +192,26 @@ class _Flattener:
             name = f"{name}~{i}"
         return name
 
+    def _view_node(self, obj: Tensor, arr: Array, root: Array, path: str) -> Any:
+        """A Tensor stored as a view (element offset, shape, element strides) of a shared storage entry."""
+        from minigrad.nn.module import Parameter
+
+        name = self.storages.get(id(root))
+        if name is None:
+            name = self.storages[id(root)] = self._name(f"{path}~storage")
+            self.arrays[name] = root.reshape(-1)
+        return {"tensor": name, "requires_grad": bool(obj.requires_grad),
+                "parameter": isinstance(obj, Parameter),
+                "view": [(_address(arr) - _address(root)) // arr.itemsize, list(arr.shape),
+                         [st // arr.itemsize for st in arr.strides]]}
+
     def node(self, obj: Any, path: str) -> Any:
         where = repr(path) if path else "the checkpoint"
+        if isinstance(obj, Tensor) and self.shared:
+            arr = obj.numpy(force=True)
+            root = _root(arr)
+            if id(root) in self.shared and _shareable(arr, root):
+                return self._view_node(obj, arr, root, path)
         if isinstance(obj, (np.ndarray, Tensor)):
             name = self._name(path)
             self.arrays[name] = _as_array(obj, where)
@@ -154,6 +221,12 @@ class _Flattener:
 
             return {"tensor": name, "requires_grad": bool(obj.requires_grad),
                     "parameter": isinstance(obj, Parameter)}
+        if isinstance(obj, Size):  # (before tuple: a saved x.shape loads as torch.Size, as PyTorch's)
+            return {"size": [int(n) for n in obj]}
+        if type(obj) is dtype or (isinstance(obj, np.dtype) and obj in DTYPES):  # (a config's torch.float16)
+            return {"dtype": np.dtype(obj).name}
+        if isinstance(obj, device):
+            return {"device": str(obj)}
         if isinstance(obj, Mapping):
             items = []
             for k, v in obj.items():
@@ -184,12 +257,14 @@ class _Flattener:
 def _encode(obj: Any) -> tuple[dict[str, Array], bytes]:
     """The arrays to store and the zip comment, for ``obj``."""
     kind = _flat_kind(obj)
+    if kind == "tensors" and _shared_roots(obj):
+        kind = None  # (tied weights' state_dict: a tree, so the tied entries load sharing memory again)
     if kind is not None:
         arrays = {k: _as_array(v, repr(k)) for k, v in obj.items()}
         states = kind == "arrays" and obj and all(isinstance(v, StateArray) for v in obj.values())
         comment = TENSORS_COMMENT if kind == "tensors" else STATE_COMMENT if states else b""
         return arrays, comment + (ORDERED_MARK if isinstance(obj, OrderedDict) else b"")
-    flat = _Flattener()
+    flat = _Flattener(_shared_roots(obj))
     tree = flat.node(obj, "")
     meta = json.dumps({"format": FORMAT, "version": VERSION, "tree": tree}, allow_nan=True)
     arrays = dict(flat.arrays)
@@ -325,6 +400,25 @@ def _loaded_array(arr: Array) -> Any:
     return from_numpy(arr) if _format.NAMESPACE == "torch" else arr
 
 
+def _view(storage: Array, view: Any, path: str) -> Array:
+    """The view ``[offset, shape, strides]`` (elements) of a loaded storage entry, checked to fit in it."""
+    try:
+        offset, shape, strides = int(view[0]), tuple(map(int, view[1])), tuple(map(int, view[2]))
+    except (TypeError, ValueError, IndexError) as e:
+        raise MinigradError(f"malformed view at {path}: {view!r}") from e
+    flat = storage.reshape(-1)
+    reach = [(n - 1) * st for n, st in zip(shape, strides, strict=False)]
+    if len(shape) != len(strides) or any(n < 0 for n in shape):
+        raise MinigradError(f"malformed view at {path}: {view!r}")
+    if 0 in shape:
+        return np.empty(shape, dtype=flat.dtype)
+    lo, hi = offset + sum(r for r in reach if r < 0), offset + sum(r for r in reach if r > 0)
+    if lo < 0 or hi >= flat.size:  # (a view reaching outside its storage would read foreign memory)
+        raise MinigradError(f"malformed view at {path}: {view!r} outside its storage of {flat.size}")
+    return np.lib.stride_tricks.as_strided(flat[offset:], shape, [st * flat.itemsize for st in strides],
+                                           writeable=True)
+
+
 def _restore(node: Any, arrays: Mapping[str, Array], path: str) -> Any:
     if not isinstance(node, dict) or not node:
         raise MinigradError(f"malformed structure entry at {path or 'the top'}: {node!r}")
@@ -334,7 +428,8 @@ def _restore(node: Any, arrays: Mapping[str, Array], path: str) -> Any:
             raise MinigradError(f"the structure refers to array {body!r}, which is not in the file")
         if kind == "array":
             return _loaded_array(arrays[body]) if node.get("state") is True else arrays[body]
-        return _tensor(arrays[body], node.get("requires_grad") is True, node.get("parameter") is True)
+        arr = arrays[body] if "view" not in node else _view(arrays[body], node["view"], path)
+        return _tensor(arr, node.get("requires_grad") is True, node.get("parameter") is True)
     if len(node) != 1:
         raise MinigradError(f"malformed structure entry at {path or 'the top'}: {node!r}")
     if kind == "value":
@@ -344,6 +439,18 @@ def _restore(node: Any, arrays: Mapping[str, Array], path: str) -> Any:
     if kind in ("list", "tuple"):
         items = [_restore(v, arrays, f"{path}/{i}") for i, v in enumerate(body)]
         return tuple(items) if kind == "tuple" else items
+    if kind == "size" and isinstance(body, list) and all(type(n) is int for n in body):
+        return Size(body)
+    if kind in ("dtype", "device") and isinstance(body, str):
+        try:
+            if kind == "device":
+                return device(body)
+            loaded = np.dtype(body)
+            if loaded not in DTYPES:
+                raise TypeError(body)
+            return torch_style(loaded) if _format.NAMESPACE == "torch" else loaded
+        except (TypeError, ValueError, RuntimeError) as e:
+            raise MinigradError(f"malformed {kind} at {path}: {body!r}") from e
     if kind in ("dict", "odict"):
         out: dict[Any, Any] = OrderedDict() if kind == "odict" else {}
         for entry in body:

@@ -1123,7 +1123,11 @@ BUDGETS: dict[str, int] = {
     # one-op names and inputs of mvlgamma, ldexp, frexp, householder_product; bernoulli_ records p)
     # +71 (gaps26): interpolate's and ctc_loss's argument errors in PyTorch's order and words
     # (merge of gaps26: both sides' lines)
-    "minigrad": 67844,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # +82 (progs27): saved views of one tensor share memory after load (serialization.py)
+    # +22 (progs27): checkpoints hold torch.Size, dtypes and devices (serialization.py)
+    # +2 (progs27): WeightedRandomSampler.weights a float64 Tensor, read each pass (utils/data/sampler.py)
+    # +3 (progs27): a tied state_dict is saved as a tree, its tied entries sharing memory (serialization.py)
+    "minigrad": 67953,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 

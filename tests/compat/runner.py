@@ -796,6 +796,17 @@ SPECS: dict[str, list[Check]] = {
     "torchvision_resnet_hub.py": every_number(1e-5),  # vendored torchvision ResNet, hub cache, _addindent
     "detr_transformer_helpers.py": every_number(1e-5),  # _get_clones/_get_activation_fn layers, aux losses
     # (progs26 end)
+    "ckpt_average_prune_rename.py": every_number(1e-5),  # averaged snapshots, sorted-magnitude masks, key map
+    "optim_state_edit_resume.py": every_number(1e-5),  # nested torch.save, edited optimizer state, resume
+    "decay_groups_buffers_clip.py": every_number(1e-5),  # no-decay groups, buffers, clip stats, EMA
+    "imbalanced_split_earlystop.py": every_number(1e-5),  # random_split fractions, sampler, bincount
+    "partial_load_finetune.py": every_number(1e-5),  # shape-filtered partial load, frozen names, keep_vars
+    "checkpoint_drift_interp.py": every_number(1e-5),  # layer drift, histc/quantile, lerp path, tied keys
+    "ensemble_checkpoint_config.py": every_number(1e-5),  # Size/dtype/device config, member list, soup
+    "running_normalizer_buffers.py": every_number(1e-5),  # Welford buffers, None buffer filled later
+    "plateau_rollback_optstate.py": every_number(1e-5),  # rollback with an edited saved lr, grad-norm stats
+    "dict_dataset_perclass_eval.py": every_number(1e-5),  # dict samples, balancing sampler, topk, bincount
+    # (progs27 end)
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -84,10 +84,10 @@ def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0,
     total = quiet(lambda: np.asarray(_vector_norm(norms, norm_type), dtype=dtype))
     if error_if_nonfinite and not math.isfinite(float(total)):
         raise MinigradError(
-            f"The total norm of order {norm_type} for gradients from `parameters` is non-finite "
-            f"({float(total)}), so it cannot be clipped. To disable this error and scale the "
-            "gradients by the non-finite norm anyway, set `error_if_nonfinite=False`"
-        )
+            f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so it "
+            "cannot be clipped. To disable this error and scale the gradients by the non-finite norm "
+            f"anyway, set `error_if_nonfinite=False` (the total norm is {float(total)})"
+        )  # (PyTorch's words first, whole: scripts print them)
     return from_numpy(total)
 
 

@@ -22,7 +22,7 @@ from minigrad import _draws
 from minigrad.errors import InvalidParameterError, ShapeError, _ArgumentTypeError
 from minigrad.nn._checks import is_int
 from minigrad.random import Generator, default_generator
-from minigrad.tensor import Array, Tensor
+from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = [
     "BatchSampler", "RandomSampler", "Sampler", "SequentialSampler", "SubsetRandomSampler",
@@ -237,14 +237,16 @@ class WeightedRandomSampler(_IndexSampler):
                 f"(WeightedRandomSampler: {self.num_samples} samples from {np.count_nonzero(w)} "
                 "non-zero weights)"
             )
-        self.weights = w
+        self.weights = from_numpy(w)  # (a float64 Tensor, as PyTorch's; scripts print or reassign it)
         self.replacement = replacement
         self.generator = check_generator(generator)
 
     def _indices(self) -> Array:
         # PyTorch's: multinomial over the float64 weights
         gen = self.generator or default_generator
-        drawn: Array = _draws.multinomial(gen, self.weights[None, :], self.num_samples, self.replacement)[0]
+        now: Any = self.weights  # (read at each pass: a script may assign new weights between epochs)
+        w = np.asarray(now.numpy(force=True) if isinstance(now, Tensor) else now, dtype=np.float64)
+        drawn: Array = _draws.multinomial(gen, w[None, :], self.num_samples, self.replacement)[0]
         return drawn
 
     def __len__(self) -> int:
