@@ -319,6 +319,7 @@ _out.accept_out(globals(), [
     "zeros", "ones", "empty", "full", "arange", "linspace", "logspace", "eye", "rand", "randn", "randint",
     "randperm",  # (linspace, eye and randperm took out= and ignored it)
     "cross", "inverse", "lgamma", "digamma", "polygamma",
+    "mvlgamma", "cholesky_inverse", "cholesky_solve", "nuclear_norm", "chain_matmul", "slogdet", "lu_solve",
 ])
 
 _provide_compile(compile)  # Module.compile() (the compiler imports nn, so nn cannot import the compiler)

@@ -198,7 +198,7 @@ for _names, _words in (
     (("matmul", "mm", "bmm", "addmm", "mv", "addmv", "baddbmm", "norm", "vector_norm", "tril", "triu", "diag",
       "argmax", "argmin", "gather", "cross", "inverse", "det", "renorm", "msort", "cholesky", "solve",
       "matrix_power", "isin", "index_add", "scatter", "scatter_add", "index_copy", "take_along_dim",
-      "argsort"),
+      "argsort", "lu_solve"),
      "Expected out tensor to have dtype {want}, but got {got} instead"),
     (("heaviside",), "heaviside is not yet implemented for tensors with different dtypes."),
     (("histc",), "torch.histogram: input tensor and hist tensor should have the same dtype, but got input "
@@ -220,8 +220,8 @@ for _names, _words in (
     (("dot", "vdot"), "result dtype {Got} does not match input dtype {Want}"),
     (("inner", "tensordot"), "tensordot: Expected the output tensor to have dtype {Want}, but got an output "
                              "tensor with dtype {Got}"),
-    (("matrix_norm",), "linalg.matrix_norm expected out tensor dtype {Want} but got: {Got}"),
-    (("multi_dot",), "multi_dot(): expected out tensor to have dtype {want} but got {got}"),
+    (("matrix_norm", "nuclear_norm"), "linalg.matrix_norm expected out tensor dtype {Want} but got: {Got}"),
+    (("multi_dot", "chain_matmul"), "multi_dot(): expected out tensor to have dtype {want} but got {got}"),
     (("quantile", "nanquantile"), "{name}() out tensor must be same dtype as the input tensor"),
     (("all", "any"), "{name} only supports bool tensor for result, got: {Got}"),
 ):
