@@ -44,6 +44,8 @@ def accept_out(namespace: MutableMapping[str, Any], names: Iterable[str]) -> Non
 
 def _with_out(fn: Callable[..., Any], sig: inspect.Signature, public: str) -> Callable[..., Any]:
     refused = public in _REFUSED
+    # torch.cholesky casts its result into out= (torch.linalg.cholesky does not)
+    casts = (fn.__module__, fn.__name__) == ("minigrad.linalg_functions", "cholesky")
 
     @functools.wraps(fn)
     def call(*args: Any, out: Any = None, **kwargs: Any) -> Any:
@@ -68,9 +70,9 @@ def _with_out(fn: Callable[..., Any], sig: inspect.Signature, public: str) -> Ca
                 raise TypeError(f"{fn.__name__}(): out must be a tuple of {len(result)} Tensors")
             _check_tuple_dtypes(fn.__name__, result, out)
             for r, o in zip(result, out):
-                _store(fn.__name__, r, o)
+                _store(fn.__name__, r, o, casts)
             return type(result)(*out) if hasattr(result, "_fields") else tuple(out)
-        _store(fn.__name__, result, out)
+        _store(fn.__name__, result, out, casts)
         return out
 
     params = [*sig.parameters.values()]
@@ -198,8 +200,10 @@ for _names, _words in (
     (("matmul", "mm", "bmm", "addmm", "mv", "addmv", "baddbmm", "norm", "vector_norm", "tril", "triu", "diag",
       "argmax", "argmin", "gather", "cross", "inverse", "det", "renorm", "msort", "cholesky", "solve",
       "matrix_power", "isin", "index_add", "scatter", "scatter_add", "index_copy", "take_along_dim",
-      "argsort", "lu_solve"),
+      "argsort", "lu_solve", "frobenius_norm", "slice_scatter", "index_reduce"),
      "Expected out tensor to have dtype {want}, but got {got} instead"),
+    (("ormqr",), "torch.ormqr: Expected input and result to have the same dtype, but input has dtype{Want} "
+                 "and result has dtype {Got}"),
     (("heaviside",), "heaviside is not yet implemented for tensors with different dtypes."),
     (("histc",), "torch.histogram: input tensor and hist tensor should have the same dtype, but got input "
                  "{want} and hist {got}"),
@@ -208,7 +212,8 @@ for _names, _words in (
      "torch.searchsorted(): output tensor's dtype is wrong, it can only be Int(int32) or Long(int64) "
      "depending on whether out_int32 flag is True, but we got output tensor's dtype {Got} and out_int32 flag "
      "is {int32}"),
-    (("abs", "clamp", "clamp_min", "clamp_max", "round", "neg", "sign", "floor", "ceil", "trunc", "frac"),
+    (("conj_physical", "abs", "clamp", "clamp_min", "clamp_max", "round", "neg", "sign", "floor", "ceil",
+      "trunc", "frac"),
      "Found dtype {Got} but expected {Want}"),
     (("where",), "Expected out type to be {Want} but got {Got}"),
     (("masked_select", "index_select"), "{name}(): self and result must have the same scalar type"),
@@ -228,7 +233,7 @@ for _names, _words in (
     _SAME_DTYPE.update(dict.fromkeys(_names, _words))
 
 
-def _store(name: str, result: Any, out: Any) -> None:
+def _store(name: str, result: Any, out: Any, casts: bool = False) -> None:
     """Copy ``result`` into the Tensor ``out``, resizing it if the shapes differ (with PyTorch's warning if
     it held elements, except for a factory's or a random draw's, as PyTorch's).
 
@@ -252,7 +257,12 @@ def _store(name: str, result: Any, out: Any) -> None:
     if name in _CAT_FORMS and not can_cast(r.dtype, out.dtype):  # (PyTorch's TypeError, not RuntimeError)
         raise TypeError(f"torch.cat(): input types can't be cast to the desired output type "
                         f"{_scalar_name(out.dtype)}")
-    if name in _SAME_DTYPE and r.dtype != out.dtype:
+    if (name in ("matrix_power", "geqrf") or casts) and not can_cast(r.dtype, out.dtype):
+        what = "a" if name == "geqrf" else "result"
+        raise DTypeError(f"{'torch.' * (name == 'geqrf')}{name}: Expected {what} to be safely castable from "
+                         f"{_scalar_name(r.dtype)} dtype, but got {what} with dtype "
+                         f"{_scalar_name(out.dtype)}")
+    if name in _SAME_DTYPE and r.dtype != out.dtype and not casts:
         if name == "diag" and not can_cast(r.dtype, out.dtype):  # (its cast check comes first)
             raise DTypeError(f"diag: result type {_scalar_name(r.dtype)} can't be cast to the desired out= "
                              f"type {_scalar_name(out.dtype)}")

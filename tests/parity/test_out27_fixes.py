@@ -119,6 +119,16 @@ _BAD_DTYPE: dict[str, Case] = {
     "slogdet": lambda lib: lib.slogdet(_spd(lib), out=(_empty(lib, 0), _empty(lib, 0, dtype="float64"))),
     "lu_solve": lambda lib: lib.lu_solve(_spd(lib), *lib.linalg.lu_factor(_spd(lib)),
                                          out=_empty(lib, 0, dtype="float64")),
+    "cholesky_long": lambda lib: lib.cholesky(_spd(lib), out=_empty(lib, 0, dtype="int64")),
+    "linalg_cholesky_long": lambda lib: lib.linalg.cholesky(_spd(lib), out=_empty(lib, 0, dtype="int64")),
+    "matrix_power_long": lambda lib: lib.matrix_power(_spd(lib), 2, out=_empty(lib, 0, dtype="int64")),
+    "geqrf_long": lambda lib: lib.geqrf(_spd(lib), out=(_empty(lib, 0, dtype="int64"), _empty(lib, 0))),
+    "ormqr": lambda lib: lib.ormqr(*lib.geqrf(_spd(lib)), _spd(lib), out=_empty(lib, 0, dtype="float64")),
+    "conj_physical": lambda lib: lib.conj_physical(_spd(lib), out=_empty(lib, 0, dtype="float64")),
+    "qr": lambda lib: lib.qr(_spd(lib), out=(_empty(lib, 0, dtype="float64"), _empty(lib, 0))),
+    "slice_scatter": lambda lib: lib.slice_scatter(_spd(lib), _spd(lib), out=_empty(lib, 0, dtype="float64")),
+    "index_reduce": lambda lib: lib.index_reduce(_spd(lib), 0, lib.tensor([0]), _spd(lib)[:1], "prod",
+                                                 out=_empty(lib, 0, dtype="float64")),
 }
 
 # forms PyTorch takes (the checks above must not refuse them)
@@ -151,6 +161,19 @@ _TAKEN: dict[str, Case] = {
     "chain_matmul": lambda lib: lib.chain_matmul(_spd(lib), _spd(lib), out=_empty(lib, 0)),
     "slogdet": lambda lib: lib.slogdet(_spd(lib), out=(_empty(lib, 0), _empty(lib, 0))),
     "lu_solve": lambda lib: lib.lu_solve(_spd(lib), *lib.linalg.lu_factor(_spd(lib)), out=_empty(lib, 0)),
+    "cholesky": lambda lib: lib.cholesky(_spd(lib), out=_empty(lib, 0, dtype="float64")),
+    "angle": lambda lib: lib.angle(_x(lib), out=_empty(lib, 0, dtype="float64")),
+    "i0": lambda lib: lib.i0(_x(lib), out=_empty(lib, 0)),
+    "igamma": lambda lib: lib.igamma(_spd(lib), _spd(lib), out=_empty(lib, 0, dtype="float64")),
+    "igammac": lambda lib: lib.igammac(_spd(lib), _spd(lib), out=_empty(lib, 0)),
+    "matrix_power": lambda lib: lib.matrix_power(_spd(lib), 2, out=_empty(lib, 0)),
+    "triangular_solve": lambda lib: lib.triangular_solve(_spd(lib), _spd(lib),
+                                                         out=(_empty(lib, 0), _empty(lib, 0))),
+    "row_stack": lambda lib: lib.row_stack([_spd(lib), _spd(lib)], out=_empty(lib, 0)),
+    "frobenius_norm": lambda lib: lib.frobenius_norm(_spd(lib), (0, 1), out=_empty(lib, 0)),
+    "slice_scatter": lambda lib: lib.slice_scatter(_spd(lib), _spd(lib), out=_empty(lib, 0)),
+    "index_reduce": lambda lib: lib.index_reduce(_spd(lib), 0, lib.tensor([0]), _spd(lib)[:1], "prod",
+                                                 out=_empty(lib, 0)),
 }
 
 
