@@ -91,7 +91,8 @@ _NO_OUT: dict[str, str] = {n: n for n in (
 _NO_OUT.update(unique="_return_output", unique_consecutive="_consecutive_return_output")
 # ... and those whose C overloads have none (its parser's "invalid combination of arguments")
 _NO_OUT_OVERLOAD = frozenset({"cumulative_trapezoid", "gradient", "trapezoid", "trapz", "count_nonzero",
-                              "masked_fill", "index_fill", "rsub"})
+                              "masked_fill", "index_fill", "rsub", "std_mean", "var_mean",
+                              "repeat_interleave", "fill"})
 # only some overloads take out=: the reductions along a dim (argsort's stable one), where's of tensors
 _SOME_OVERLOADS = frozenset({"median", "nanmedian", "sum", "prod", "argsort", "where"})
 _REFUSED = _NO_OUT.keys() | _NO_OUT_OVERLOAD | _SOME_OVERLOADS
