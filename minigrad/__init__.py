@@ -319,6 +319,11 @@ _out.accept_out(globals(), [
     "zeros", "ones", "empty", "full", "arange", "linspace", "logspace", "eye", "rand", "randn", "randint",
     "randperm",  # (linspace, eye and randperm took out= and ignored it)
     "cross", "inverse", "lgamma", "digamma", "polygamma",
+    "mvlgamma", "cholesky_inverse", "cholesky_solve", "nuclear_norm", "chain_matmul", "slogdet", "lu_solve",
+    "angle", "i0", "conj_physical", "qr", "svd", "geqrf", "ormqr", "cholesky", "matrix_power",
+    "triangular_solve",
+    "lu_unpack", "igamma", "igammac", "row_stack", "frobenius_norm", "slice_scatter", "index_reduce",
+    "std_mean", "var_mean", "repeat_interleave", "fill",  # (out= refused in PyTorch's words: _out._REFUSED)
 ])
 
 _provide_compile(compile)  # Module.compile() (the compiler imports nn, so nn cannot import the compiler)

@@ -20,7 +20,7 @@ import numpy as np
 
 from minigrad._state_array import StateArray
 from minigrad.dtypes import c_type_name, can_cast, scalar_type_name
-from minigrad.errors import DTypeError, MinigradError
+from minigrad.errors import DTypeError, MinigradError, not_tensor_error, python_type_name
 from minigrad.grad_mode import is_grad_enabled
 from minigrad.tensor import Tensor, refuse_overlap, state_operand
 
@@ -37,18 +37,24 @@ def accept_out(namespace: MutableMapping[str, Any], names: Iterable[str]) -> Non
         sig = inspect.signature(fn)
         if "out" in sig.parameters:
             continue
-        namespace[name] = _with_out(fn, sig)
+        namespace[name] = _with_out(fn, sig, name)
         # pickle finds a function by module and name: the wrapper's module is the namespace it lives in
         namespace[name].__module__ = namespace.get("__name__", fn.__module__)
 
 
-def _with_out(fn: Callable[..., Any], sig: inspect.Signature) -> Callable[..., Any]:
+def _with_out(fn: Callable[..., Any], sig: inspect.Signature, public: str) -> Callable[..., Any]:
+    refused = public in _REFUSED
+    # torch.cholesky casts its result into out= (torch.linalg.cholesky does not)
+    casts = (fn.__module__, fn.__name__) == ("minigrad.linalg_functions", "cholesky")
+
     @functools.wraps(fn)
     def call(*args: Any, out: Any = None, **kwargs: Any) -> Any:
         if args and type(args[0]) is StateArray:  # a state dict's value, a tensor to PyTorch code
             args = (state_operand(args[0]), *args[1:])
         if out is None:
             return fn(*args, **kwargs)
+        if refused:
+            _refuse(public, args, kwargs, out)
         if fn.__name__ in _FACTORIES and kwargs.get("dtype") is None and isinstance(out, Tensor):
             kwargs["dtype"] = out.dtype  # (as PyTorch's: zeros(2, out=ints), sum(floats, out=ints))
         if is_grad_enabled() and any(_requires_grad(a) for a in (*args, *kwargs.values(), out)):
@@ -64,9 +70,9 @@ def _with_out(fn: Callable[..., Any], sig: inspect.Signature) -> Callable[..., A
                 raise TypeError(f"{fn.__name__}(): out must be a tuple of {len(result)} Tensors")
             _check_tuple_dtypes(fn.__name__, result, out)
             for r, o in zip(result, out):
-                _store(fn.__name__, r, o)
+                _store(fn.__name__, r, o, casts)
             return type(result)(*out) if hasattr(result, "_fields") else tuple(out)
-        _store(fn.__name__, result, out)
+        _store(fn.__name__, result, out, casts)
         return out
 
     params = [*sig.parameters.values()]
@@ -74,6 +80,51 @@ def _with_out(fn: Callable[..., Any], sig: inspect.Signature) -> Callable[..., A
     at = next((i for i, p in enumerate(params) if p.kind == inspect.Parameter.VAR_KEYWORD), len(params))
     call.__signature__ = sig.replace(parameters=[*params[:at], keyword, *params[at:]])  # type: ignore[attr-defined]
     return call
+
+
+# functions PyTorch takes no out= for (its parser's TypeError "got an unexpected keyword argument 'out'",
+# naming the Python function that raises it)
+_NO_OUT: dict[str, str] = {n: n for n in (
+    "allclose", "argwhere", "cdist", "diagflat", "diagonal", "einsum", "equal", "is_nonzero", "isclose",
+    "isfinite", "isnan", "isinf", "relu", "unravel_index", "unsafe_chunk", "vander", "tril_indices",
+    "triu_indices", "bincount", "index_put", "masked_scatter", "diag_embed", "dist", "trace")}
+_NO_OUT.update(unique="_return_output", unique_consecutive="_consecutive_return_output")
+# ... and those whose C overloads have none (its parser's "invalid combination of arguments")
+_NO_OUT_OVERLOAD = frozenset({"cumulative_trapezoid", "gradient", "trapezoid", "trapz", "count_nonzero",
+                              "masked_fill", "index_fill", "rsub", "std_mean", "var_mean",
+                              "repeat_interleave", "fill"})
+# only some overloads take out=: the reductions along a dim (argsort's stable one), where's of tensors
+_SOME_OVERLOADS = frozenset({"median", "nanmedian", "sum", "prod", "argsort", "where"})
+_REFUSED = _NO_OUT.keys() | _NO_OUT_OVERLOAD | _SOME_OVERLOADS
+
+
+def _refuse(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], out: Any) -> None:
+    """Raise PyTorch's TypeError for ``out=`` given to ``name``'s form that has none.
+
+    Raises:
+        TypeError: ``name`` takes no out= (or not with these arguments): PyTorch's parser's words.
+    """
+    if name in _NO_OUT:
+        raise TypeError(f"{_NO_OUT[name]}() got an unexpected keyword argument 'out'")
+    if name == "where":  # (out= only with tensor operands)
+        for k, (arg, v) in enumerate(zip(("input", "other"), args[1:3]), start=2):
+            if not isinstance(v, Tensor):
+                raise not_tensor_error("where", arg, k, v)
+        return
+    if name == "argsort" and "stable" in kwargs:
+        return
+    if name in ("median", "nanmedian", "sum", "prod"):
+        dim = args[1] if len(args) > 1 else kwargs.get("dim", inspect.Parameter.empty)
+        if dim is None and name in ("median", "nanmedian"):
+            raise TypeError(f"{name}(): argument 'dim' (position 2) must be int, not NoneType")
+        if dim is not inspect.Parameter.empty:
+            return
+        if name in ("median", "nanmedian") or kwargs:
+            raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
+    got = ", ".join([*(python_type_name(a) for a in args), f"out={python_type_name(out)}",
+                     *(f"{k}={python_type_name(v)}" for k, v in kwargs.items())])
+    raise TypeError(f"{name}() received an invalid combination of arguments - got ({got}), but expected one "
+                    "of:")
 
 
 def _check_tuple_dtypes(name: str, result: tuple[Any, ...], out: tuple[Any, ...] | list[Any]) -> None:
@@ -135,6 +186,10 @@ _FACTORIES = frozenset({"zeros", "ones", "empty", "full", "arange", "range", "li
 _QUIET_RESIZE = frozenset({"zeros", "ones", "empty", "full", "range", "linspace", "logspace", "eye", "rand",
                            "randn", "randint", "randperm", "normal", "bernoulli", "multinomial"})
 
+# cat and the stacks built on it: an out= tensor the inputs cannot be cast to is its TypeError
+_CAT_FORMS = frozenset({"cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack",
+                        "column_stack"})
+
 # ops whose out= tensors must have the result's dtype exactly (PyTorch checks them before computing)
 _EXACT_OUT = frozenset({"cummax", "cummin", "logcumsumexp"})
 
@@ -145,8 +200,21 @@ _SAME_DTYPE: dict[str, str] = {}
 for _names, _words in (
     (("matmul", "mm", "bmm", "addmm", "mv", "addmv", "baddbmm", "norm", "vector_norm", "tril", "triu", "diag",
       "argmax", "argmin", "gather", "cross", "inverse", "det", "renorm", "msort", "cholesky", "solve",
-      "matrix_power"), "Expected out tensor to have dtype {want}, but got {got} instead"),
-    (("abs", "clamp", "clamp_min", "clamp_max", "round", "neg", "sign", "floor", "ceil", "trunc", "frac"),
+      "matrix_power", "isin", "index_add", "scatter", "scatter_add", "index_copy", "take_along_dim",
+      "argsort", "lu_solve", "frobenius_norm", "slice_scatter", "index_reduce"),
+     "Expected out tensor to have dtype {want}, but got {got} instead"),
+    (("ormqr",), "torch.ormqr: Expected input and result to have the same dtype, but input has dtype{Want} "
+                 "and result has dtype {Got}"),
+    (("heaviside",), "heaviside is not yet implemented for tensors with different dtypes."),
+    (("histc",), "torch.histogram: input tensor and hist tensor should have the same dtype, but got input "
+                 "{want} and hist {got}"),
+    (("addbmm",), "self and mat2 must have the same dtype, but got {Got} and {Want}"),
+    (("searchsorted", "bucketize"),
+     "torch.searchsorted(): output tensor's dtype is wrong, it can only be Int(int32) or Long(int64) "
+     "depending on whether out_int32 flag is True, but we got output tensor's dtype {Got} and out_int32 flag "
+     "is {int32}"),
+    (("conj_physical", "abs", "clamp", "clamp_min", "clamp_max", "round", "neg", "sign", "floor", "ceil",
+      "trunc", "frac"),
      "Found dtype {Got} but expected {Want}"),
     (("where",), "Expected out type to be {Want} but got {Got}"),
     (("masked_select", "index_select"), "{name}(): self and result must have the same scalar type"),
@@ -158,15 +226,15 @@ for _names, _words in (
     (("dot", "vdot"), "result dtype {Got} does not match input dtype {Want}"),
     (("inner", "tensordot"), "tensordot: Expected the output tensor to have dtype {Want}, but got an output "
                              "tensor with dtype {Got}"),
-    (("matrix_norm",), "linalg.matrix_norm expected out tensor dtype {Want} but got: {Got}"),
-    (("multi_dot",), "multi_dot(): expected out tensor to have dtype {want} but got {got}"),
+    (("matrix_norm", "nuclear_norm"), "linalg.matrix_norm expected out tensor dtype {Want} but got: {Got}"),
+    (("multi_dot", "chain_matmul"), "multi_dot(): expected out tensor to have dtype {want} but got {got}"),
     (("quantile", "nanquantile"), "{name}() out tensor must be same dtype as the input tensor"),
     (("all", "any"), "{name} only supports bool tensor for result, got: {Got}"),
 ):
     _SAME_DTYPE.update(dict.fromkeys(_names, _words))
 
 
-def _store(name: str, result: Any, out: Any) -> None:
+def _store(name: str, result: Any, out: Any, casts: bool = False) -> None:
     """Copy ``result`` into the Tensor ``out``, resizing it if the shapes differ (with PyTorch's warning if
     it held elements, except for a factory's or a random draw's, as PyTorch's).
 
@@ -178,17 +246,30 @@ def _store(name: str, result: Any, out: Any) -> None:
     """
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
-    if name == "nonzero" and out.dtype != np.int64:
-        raise DTypeError(f"nonzero: Expected out tensor to have scalar type Long but got scalar type "
+    if name == "nonzero" and out.dtype != np.int64:  # (PyTorch's words lack the space before the type)
+        raise DTypeError(f"nonzero: Expected out tensor to have scalar type Long but got scalar type"
                          f"{_scalar_name(out.dtype)}")
+    if name == "signbit" and out.dtype != np.bool_:
+        raise DTypeError("signbit does not support non-boolean outputs.")
     r = result.numpy(force=True) if isinstance(result, Tensor) else np.asarray(result)
-    if name in _SAME_DTYPE and r.dtype != out.dtype:
+    if name == "logsumexp" and out.dtype.kind != "f":
+        raise DTypeError(f"logsumexp(): Expected floating point type for result tensor, but got: "
+                         f"{_scalar_name(out.dtype)}")
+    if name in _CAT_FORMS and not can_cast(r.dtype, out.dtype):  # (PyTorch's TypeError, not RuntimeError)
+        raise TypeError(f"torch.cat(): input types can't be cast to the desired output type "
+                        f"{_scalar_name(out.dtype)}")
+    if (name in ("matrix_power", "geqrf") or casts) and not can_cast(r.dtype, out.dtype):
+        what = "a" if name == "geqrf" else "result"
+        raise DTypeError(f"{'torch.' * (name == 'geqrf')}{name}: Expected {what} to be safely castable from "
+                         f"{_scalar_name(r.dtype)} dtype, but got {what} with dtype "
+                         f"{_scalar_name(out.dtype)}")
+    if name in _SAME_DTYPE and r.dtype != out.dtype and not casts:
         if name == "diag" and not can_cast(r.dtype, out.dtype):  # (its cast check comes first)
             raise DTypeError(f"diag: result type {_scalar_name(r.dtype)} can't be cast to the desired out= "
                              f"type {_scalar_name(out.dtype)}")
         raise DTypeError(_SAME_DTYPE[name].format(
             name=name, want=c_type_name(r.dtype), got=c_type_name(out.dtype), Want=_scalar_name(r.dtype),
-            Got=_scalar_name(out.dtype)))
+            Got=_scalar_name(out.dtype), int32=r.dtype == np.int32))
     if name in _EXACT_OUT and r.dtype != out.dtype:
         raise DTypeError(f"expected scalar_type {_scalar_name(r.dtype)} but found {_scalar_name(out.dtype)}")
     if not can_cast(r.dtype, out.dtype) and name != "bernoulli":  # bernoulli draws 0/1 in out's dtype

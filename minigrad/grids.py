@@ -127,7 +127,10 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
     return tuple(out)
 
 
-def _tri_indices(row: int, col: int, offset: int, lower: bool, dtype: DTypeLike) -> Tensor:
+def _tri_indices(row: int, col: int, offset: int, lower: bool, dtype: DTypeLike, name: str,
+                 options: dict[str, Any]) -> Tensor:
+    if "out" in options:  # (the device/layout options are taken and ignored; PyTorch has no out= here)
+        raise TypeError(f"{name}() got an unexpected keyword argument 'out'")
     ones = np.ones((_count("tri_indices", "row", row), _count("tri_indices", "col", col)), dtype=bool)
     mask = np.tril(ones, offset) if lower else np.triu(ones, offset)
     dt = int64 if dtype is None else resolve_dtype(dtype)
@@ -136,9 +139,9 @@ def _tri_indices(row: int, col: int, offset: int, lower: bool, dtype: DTypeLike)
 
 def tril_indices(row: int, col: int, offset: int = 0, *, dtype: DTypeLike = None, **_: Any) -> Tensor:
     """The (2, n) coordinates of the lower triangle of a row x col matrix, row by row."""
-    return _tri_indices(row, col, offset, True, dtype)
+    return _tri_indices(row, col, offset, True, dtype, "tril_indices", _)
 
 
 def triu_indices(row: int, col: int, offset: int = 0, *, dtype: DTypeLike = None, **_: Any) -> Tensor:
     """The (2, n) coordinates of the upper triangle of a row x col matrix, row by row."""
-    return _tri_indices(row, col, offset, False, dtype)
+    return _tri_indices(row, col, offset, False, dtype, "triu_indices", _)

@@ -1127,7 +1127,13 @@ BUDGETS: dict[str, int] = {
     # +22 (progs27): checkpoints hold torch.Size, dtypes and devices (serialization.py)
     # +2 (progs27): WeightedRandomSampler.weights a float64 Tensor, read each pass (utils/data/sampler.py)
     # +3 (progs27): a tied state_dict is saved as a tree, its tied entries sharing memory (serialization.py)
-    "minigrad": 67953,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # +73 (out27): out= refused where PyTorch has none (median without dim, isclose, relu, where of a
+    # number, ...) and the out dtype words of heaviside, searchsorted, histc, signbit, addbmm, cat, ...;
+    # +14: out= of mvlgamma, cholesky_inverse/_solve, nuclear_norm, chain_matmul, slogdet, lu_solve, qr, svd,
+    # geqrf, ormqr, cholesky, matrix_power, angle, i0, igamma(c), ... with their dtype words; +2: std_mean's,
+    # var_mean's, repeat_interleave's and fill's out= refused in PyTorch's words
+    # (merge of out27: both sides' lines)
+    "minigrad": 68042,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 
