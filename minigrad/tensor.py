@@ -1059,9 +1059,7 @@ class Tensor(TensorMethods):
         if kind is not Tensor and kind is not float and kind is not int and not_operand(other):
             # (a namedtuple, a str, None: PyTorch's argument error; the operators declined those already)
             raise _methods.pointwise.sequence_error(_INPLACE_NAMES[ufunc], other)
-        if kind is Tensor:
-            refuse_overlap(self._array, other._array)
-        if self._recorded(other):
+        if self._recorded(other):  # (_update checks the operand's overlap on this path)
             if alpha != 1 and ufunc in (np.add, np.subtract):  # (one fused multiply-add, as out of place)
                 scaled = _methods.pointwise.add if ufunc is np.add else _methods.pointwise.sub
                 return self._update(f"in-place {ufunc.__name__}", lambda t: scaled(t, other, alpha=alpha),
@@ -1069,6 +1067,8 @@ class Tensor(TensorMethods):
             op = _INPLACE_OPS[ufunc]
             return self._update(f"in-place {ufunc.__name__}",
                                 lambda t: op(t, other if alpha == 1 else other * alpha), other)
+        if kind is Tensor:
+            refuse_overlap(self._array, other._array)
         if type(other) is float and self._array.dtype is float16 and ufunc in (np.multiply, np.divide):
             # (PyTorch's half kernels: the number in float32, one rounding to half; see _half_scalar)
             return self._write(lambda a: np.copyto(a, ufunc(a, other, dtype=float32), casting="unsafe"))
@@ -1184,12 +1184,12 @@ class Tensor(TensorMethods):
             src = from_numpy(np.asarray(src))  # (int64, float64 or bool, cast to self's dtype below)
         if not isinstance(src, Tensor):
             raise TypeError(f"copy_: src must be a Tensor, got {type(src).__name__}")
-        refuse_overlap(self._array, src._array)
-        if self._recorded(src):
+        if self._recorded(src):  # (_update checks src's overlap on this path)
             everywhere = from_numpy(np.ones(self.shape, dtype=bool))
             out = self._update("copy_", lambda t: where(everywhere, src.astype(t.dtype).expand(*t.shape), t),
                                src)
             return _named(out, src, "torch::autograd::CopyBackwards")  # (PyTorch's node for copy_)
+        refuse_overlap(self._array, src._array)
         value = src._array
         if value.ndim > self._array.ndim:  # numpy would drop leading 1s; PyTorch's result cannot grow
             raise ShapeError(f"copy_: output with shape {list(self.shape)} doesn't match the broadcast shape "
