@@ -83,11 +83,16 @@ def quiet(f: Callable[..., R], *args: Any) -> R:
         reset_errstate(token)
 
 
-def memory_owner(a: Array) -> int:
-    """The id of the array that owns ``a``'s memory (``a`` itself unless it is a view)."""
+def memory_root(a: Array) -> Array:
+    """The array that owns ``a``'s memory (its last ndarray base; ``a`` itself unless it is a view)."""
     while isinstance(a.base, np.ndarray):
         a = a.base
-    return id(a)
+    return a
+
+
+def memory_owner(a: Array) -> int:
+    """The id of the array that owns ``a``'s memory (``a`` itself unless it is a view)."""
+    return id(memory_root(a))
 
 
 def partial_overlap(a: Array, b: Array, full: bool = False) -> bool:
@@ -124,9 +129,7 @@ def _dense(a: Array) -> bool:
 def writable_alias(a: Array) -> Array | None:
     """A writable array over ``a``'s memory (``a`` read-only as a broadcast view, ``expand``'s result, whose
     memory may be written, as PyTorch's may); None if the memory itself is read-only."""
-    owner = a
-    while isinstance(owner.base, np.ndarray):
-        owner = owner.base
+    owner = memory_root(a)
     if not owner.flags.writeable or not (owner.flags.c_contiguous or owner.flags.f_contiguous):
         return None
     offset = a.__array_interface__["data"][0] - owner.__array_interface__["data"][0]

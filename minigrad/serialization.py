@@ -67,6 +67,7 @@ from typing import IO, Any, TypeAlias, Union
 import numpy as np
 
 from minigrad import _format, pytorch_files
+from minigrad._kernels import memory_root
 from minigrad._state_array import StateArray
 from minigrad.device import device
 from minigrad.dtypes import DTYPES, dtype, torch_style
@@ -136,13 +137,6 @@ def _refusal(obj: Any, where: str) -> UnsupportedValueError:
     )
 
 
-def _root(arr: Array) -> Array:
-    """The array that owns ``arr``'s memory (its last ndarray base; ``arr`` itself if it owns it)."""
-    while isinstance(arr.base, np.ndarray):
-        arr = arr.base
-    return arr
-
-
 def _address(arr: Array) -> int:
     return int(arr.__array_interface__["data"][0])
 
@@ -165,7 +159,7 @@ def _shared_roots(obj: Any) -> set[int]:
         item = stack.pop()
         if isinstance(item, Tensor):
             arr = item.numpy(force=True)
-            root = _root(arr)
+            root = memory_root(arr)
             if _shareable(arr, root):
                 seen[id(root)] = seen.get(id(root), 0) + 1
         elif isinstance(item, Mapping):
@@ -209,7 +203,7 @@ class _Flattener:
         where = repr(path) if path else "the checkpoint"
         if isinstance(obj, Tensor) and self.shared:
             arr = obj.numpy(force=True)
-            root = _root(arr)
+            root = memory_root(arr)
             if id(root) in self.shared and _shareable(arr, root):
                 return self._view_node(obj, arr, root, path)
         if isinstance(obj, (np.ndarray, Tensor)):

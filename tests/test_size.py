@@ -346,7 +346,8 @@ BUDGETS: dict[str, int] = {
     # +9 progs26: small_bmm adds up to 16 rank-1 products in place (the cumsum it replaces was 4-5x slower)
     # +30 suites26: partial_overlap, PyTorch's memory-overlap rule for writes
     # (merge of suites26: both sides' lines)
-    "minigrad/_kernels.py": 843,
+    # +3 (lead41): memory_root, the owner walk serialization, memory_owner and writable_alias share
+    "minigrad/_kernels.py": 846,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
