@@ -1,4 +1,5 @@
-"""Reading checkpoints that PyTorch's ``torch.save`` wrote, without running code from them.
+"""PyTorch's ``torch.save`` archive layout: reading such files without running code from them, and
+writing the objects minigrad's pickle-free format cannot hold (a whole Module, an ``argparse.Namespace``).
 
 A ``torch.save`` file is a zip archive: ``<name>/data.pkl`` (a pickle of the
 saved object in which every tensor storage is a *persistent id*),
@@ -15,6 +16,12 @@ models do not (they do not under PyTorch's default either).
 
 Tensors that shared a storage in PyTorch share memory here too (views of one
 array), as ``torch.load`` gives them.
+
+``torch.load(weights_only=False)`` (asked for explicitly, as PyTorch asks since
+2.6) builds whatever the pickle names: that is how a whole pickled model loads.
+:class:`PickledArchive` writes such files for ``save``: the object pickled
+(protocol 2) with every tensor's memory as a storage in ``data/<key>``, as
+``torch.save`` lays it out, so tensors sharing memory share it again on load.
 """
 
 from __future__ import annotations
@@ -25,17 +32,18 @@ import pickle
 import zipfile
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 import numpy as np
 
 from minigrad import dtypes
+from minigrad._kernels import memory_root
 from minigrad.device import device as _device
 from minigrad.errors import MinigradError
 from minigrad.size import Size
 from minigrad.tensor import Array, Tensor, from_numpy
 
-__all__ = ["UnsafeCheckpointError", "is_pytorch_archive", "read_pytorch_archive"]
+__all__ = ["PickledArchive", "UnsafeCheckpointError", "is_pytorch_archive", "read_pytorch_archive"]
 
 #: PyTorch's legacy storage classes (what its pickles name) -> the element type of their bytes
 STORAGE_DTYPES: dict[str, np.dtype[Any]] = {
@@ -99,6 +107,8 @@ _ALLOWED: dict[tuple[str, str], Callable[..., Any]] = {
     ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor,
     ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
     ("torch._utils", "_rebuild_parameter_with_state"): _rebuild_parameter,
+    ("minigrad.pytorch_files", "_rebuild_tensor"): _rebuild_tensor,  # (what PickledArchive names)
+    ("minigrad.pytorch_files", "_rebuild_parameter"): _rebuild_parameter,
     ("collections", "OrderedDict"): OrderedDict,
     ("torch", "Size"): Size,
     ("torch", "device"): _device,
@@ -150,10 +160,12 @@ class _WeightsOnly(pickle.Unpickler):
         if module == "torch" and isinstance(getattr(dtypes, name, None), dtypes.dtype):
             return getattr(dtypes, name)  # (torch.bfloat16 too: the name, as minigrad has it)
         raise UnsafeCheckpointError(
-            f"Weights only load failed: {self.target!r} holds the pickled object {module}.{name}, which "
-            "a weights-only load does not build (nor does torch.load by default): only tensors, containers, "
-            "numbers and strings are read, no code from the file runs. Save model.state_dict() rather "
-            "than the model"
+            f"Weights only load failed. {self.target!r} can still be loaded with weights_only=False, which "
+            "runs whatever code the file names: do that only for a file from a trusted source. "
+            f"WeightsUnpickler error: Unsupported global: GLOBAL {module}.{name} was not an allowed global "
+            f"by default. Please use `torch.serialization.add_safe_globals([{name}])` or the "
+            f"`torch.serialization.safe_globals([{name}])` context manager to allowlist this global if you "
+            "trust this class/function. (Saving model.state_dict() rather than the model avoids both.)"
         )
 
     def persistent_load(self, pid: Any) -> Array:
@@ -162,6 +174,8 @@ class _WeightsOnly(pickle.Unpickler):
         Raises:
             MinigradError: the id is not a storage of a known type, or its bytes are missing or short.
         """
+        if isinstance(pid, tuple) and len(pid) == 5 and isinstance(pid[1], str) and pid[1] in STORAGE_DTYPES:
+            pid = (pid[0], _StorageType(pid[1]), *pid[2:])  # (PickledArchive names the type by a string)
         if not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] == "storage"
                 and isinstance(pid[1], _StorageType) and isinstance(pid[2], str) and isinstance(pid[4], int)):
             raise UnsafeCheckpointError(f"load: {self.target!r} has an unknown persistent id {pid!r:.80}")
@@ -182,18 +196,126 @@ class _WeightsOnly(pickle.Unpickler):
         return self.storages[key]
 
 
-def read_pytorch_archive(archive: zipfile.ZipFile, target: str) -> Any:
-    """The object a ``torch.save`` archive holds, built weights-only (see the module docstring).
+class _Trusting(_WeightsOnly):
+    """The unpickler of ``weights_only=False``: the weights-only names as they are, anything else imported,
+    ``torch.X`` from minigrad's module of the same path (a model PyTorch pickled loads as minigrad's)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        """The object a GLOBAL opcode names: the weights-only list's, else what importing it gives."""
+        try:
+            return super().find_class(module, name)
+        except UnsafeCheckpointError:
+            if module == "torch" or module.startswith("torch."):
+                module = "minigrad" + module[len("torch"):]
+            return pickle.Unpickler.find_class(self, module, name)
+
+
+def read_pytorch_archive(archive: zipfile.ZipFile, target: str, weights_only: bool = True) -> Any:
+    """The object a ``torch.save`` archive holds, built weights-only unless ``weights_only`` is False
+    (see the module docstring).
 
     Raises:
-        UnsafeCheckpointError: the pickle names anything but tensors, containers and plain values.
+        UnsafeCheckpointError: (weights-only) the pickle names anything but tensors, containers and plain
+            values.
         MinigradError: the archive is incomplete or inconsistent.
     """
     pkl = next(n for n in archive.namelist() if n.endswith("data.pkl"))
     prefix = pkl[: -len("data.pkl")]
+    reader = _WeightsOnly if weights_only else _Trusting
     try:
-        return _WeightsOnly(archive.read(pkl), archive, prefix, target).load()
+        return reader(archive.read(pkl), archive, prefix, target).load()
     except (MinigradError, pickle.UnpicklingError):
         raise
     except (EOFError, ValueError, TypeError, AttributeError, IndexError, KeyError) as e:
         raise MinigradError(f"load: {target!r} is not a readable PyTorch checkpoint: {e}") from e
+
+
+_STORAGE_NAMES = {dt: name for name, dt in STORAGE_DTYPES.items() if name != "BFloat16Storage"}
+
+
+class _Storage:
+    """A block of memory written as ``data/<key>``: the elements of an array that owns its memory."""
+
+    __slots__ = ("flat", "key", "kind")
+
+    def __init__(self, key: str, kind: str, flat: Array) -> None:
+        self.key, self.kind, self.flat = key, kind, flat
+
+
+class _ArchivePickler(pickle.Pickler):
+    """A pickler that writes each tensor as PyTorch's (storage, offset, size, stride) and each storage as a
+    persistent id, so the values go to ``data/<key>`` and tensors sharing memory share a storage."""
+
+    def __init__(self, file: IO[bytes], protocol: int) -> None:
+        super().__init__(file, protocol=protocol)
+        self.storages: dict[int, _Storage] = {}  # by id of the array owning the memory
+        self.owners: list[Array] = []  # (kept alive while their ids key ``storages``)
+
+    def persistent_id(self, obj: Any) -> Any:
+        """A storage's id tuple, as torch.save writes it (its type by name); None for anything else."""
+        if type(obj) is _Storage:
+            return ("storage", obj.kind, obj.key, "cpu", obj.flat.size)
+        return None
+
+    def reducer_override(self, obj: Any) -> Any:
+        """Tensors (and Parameters) by their storage; everything else as pickle does it.
+
+        Raises:
+            pickle.PicklingError: a tensor of a dtype PyTorch has no storage type for.
+        """
+        if not isinstance(obj, Tensor):
+            return NotImplemented
+        from minigrad.nn.module import Parameter
+
+        arr = obj.numpy(force=True)
+        if isinstance(obj, Parameter):
+            return _rebuild_parameter, (from_numpy(arr), obj.requires_grad, OrderedDict())
+        storage, offset, stride = self._storage_of(arr)
+        return _rebuild_tensor, (storage, offset, arr.shape, stride, obj.requires_grad, OrderedDict())
+
+    def _storage_of(self, a: Array) -> tuple[_Storage, int, tuple[int, ...]]:
+        """The storage holding ``a`` and where in it (elements): its memory owner's when ``a`` lies in it as
+        a strided view of the same dtype, else a contiguous copy of its own."""
+        kind = _STORAGE_NAMES.get(a.dtype)
+        if kind is None:
+            raise pickle.PicklingError(f"save: a tensor of dtype {a.dtype} has no PyTorch storage type")
+        root, size = memory_root(a), a.itemsize
+        offset = a.ctypes.data - root.ctypes.data
+        if not (root.dtype == a.dtype and root.flags.c_contiguous and offset % size == 0
+                and all(s >= 0 and s % size == 0 for s in a.strides)):
+            root = a = np.ascontiguousarray(a)
+            offset = 0
+        stored = self.storages.get(id(root))
+        if stored is None:
+            stored = self.storages[id(root)] = _Storage(str(len(self.storages)), kind, root.reshape(-1))
+            self.owners.append(root)
+        return stored, offset // size, tuple(s // size for s in a.strides)
+
+
+class PickledArchive:
+    """``obj`` pickled in ``torch.save``'s archive layout, ready to be written (what ``save`` does with
+    objects its pickle-free format cannot hold). Pickling happens here, so nothing is written for an
+    object that cannot be pickled.
+
+    Raises:
+        pickle.PicklingError, AttributeError, TypeError: ``obj`` holds something pickle cannot store (a
+            lambda, a local class, an open file), as ``torch.save`` raises.
+    """
+
+    def __init__(self, obj: Any, protocol: int = 2) -> None:
+        buf = io.BytesIO()
+        pickler = _ArchivePickler(buf, protocol)
+        pickler.dump(obj)
+        self.data = buf.getvalue()
+        self.storages = list(pickler.storages.values())
+
+    def write(self, out: IO[bytes]) -> None:
+        """Write the archive (``archive/data.pkl``, ``archive/data/<key>``, ``version``, ``byteorder``)."""
+        with zipfile.ZipFile(out, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+            zf.writestr("archive/data.pkl", self.data)
+            zf.writestr("archive/byteorder", "little")
+            for s in self.storages:
+                little = s.flat.astype(s.flat.dtype.newbyteorder("<"), copy=False)
+                with zf.open(f"archive/data/{s.key}", "w", force_zip64=True) as entry:
+                    entry.write(np.ascontiguousarray(little).data.cast("B"))
+            zf.writestr("archive/version", "3\n")

@@ -6,7 +6,10 @@ nesting of dicts, lists, tuples, Tensors, numpy arrays, numbers, strings and
 None (``{'model': model.state_dict(), 'optimizer': opt.state_dict(), 'step':
 100}``). What was saved as a Tensor loads as a Tensor (a Parameter as a
 Parameter, ``requires_grad`` kept), what was saved as an array loads as an
-array. Nothing is ever pickled, so loading a file cannot run code.
+array. Nothing of that is pickled, so loading such a file cannot run code.
+Any other object (a whole Module, ``torch.save(model, PATH)``) is pickled in
+``torch.save``'s layout (:class:`~minigrad.pytorch_files.PickledArchive`) and
+loads, as in PyTorch 2.6+, only with ``weights_only=False``.
 
 File format
 -----------
@@ -39,7 +42,7 @@ A checkpoint is an ordinary numpy ``.npz`` archive (an uncompressed zip of
   ``{"size": [ints]}`` (a ``Size``), ``{"dtype": name}``, ``{"device": "cpu"}``, and ``{"value":
   v}`` for None, bools, ints, floats (nan and inf included) and strings.
 
-Object arrays are refused: nothing in a checkpoint is ever unpickled.
+Object arrays are never stored in an ``.npz`` (such a value is pickled as above).
 
 Writes to a path are atomic: the archive goes to a temporary file in the
 target's directory (created with the permissions any new file gets, that is
@@ -58,6 +61,7 @@ import json
 import os
 import secrets
 import stat
+import warnings
 import zipfile
 import zlib
 from collections import OrderedDict
@@ -92,16 +96,15 @@ _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _NPY_MAGIC = b"\x93NUMPY"
 
 
-class UnsupportedValueError(MinigradError, TypeError):
-    """``save`` was given something a pickle-free checkpoint cannot hold (a Module, a function, ...)."""
+class _NeedsPickleError(Exception):
+    """Something the ``.npz`` format cannot hold (a Module, a set, an object array): ``save`` pickles the
+    whole object instead."""
 
 
 def _as_array(value: Any, where: str) -> Array:
     arr = value.numpy(force=True) if isinstance(value, Tensor) else value
     if arr.dtype.hasobject:
-        raise UnsupportedValueError(
-            f"save: {where} is an object array; checkpoints hold numbers only (no pickle)"
-        )
+        raise _NeedsPickleError(f"{where}: an object array")
     return np.asarray(arr)
 
 
@@ -120,21 +123,6 @@ def _flat_kind(obj: Any) -> str | None:
     if values and all(_plain_tensor(v) for v in values):
         return "tensors"
     return None
-
-
-def _refusal(obj: Any, where: str) -> UnsupportedValueError:
-    kind = type(obj).__name__
-    if hasattr(obj, "state_dict") and callable(obj.state_dict):
-        # A Module or an optimizer: torch.save would pickle the whole object (code included).
-        return UnsupportedValueError(
-            f"save: cannot store {where}, a {kind} object: minigrad saves no objects (that would need "
-            f"pickle); save its state_dict() instead, e.g. mg.save(model.state_dict(), path), then "
-            "rebuild the object and call load_state_dict(mg.load(path))"
-        )
-    return UnsupportedValueError(
-        f"save: cannot store {where} of type {kind}; checkpoints hold Tensors, arrays, numbers, "
-        "strings, None, and dicts/lists/tuples of those"
-    )
 
 
 def _address(arr: Array) -> int:
@@ -226,8 +214,7 @@ class _Flattener:
             for k, v in obj.items():
                 if isinstance(k, (bool, np.bool_)) or not isinstance(k, (str, int, np.integer, float,
                                                                          np.floating)):
-                    raise UnsupportedValueError(
-                        f"save: key {k!r} under {where} is neither a string nor a number")
+                    raise _NeedsPickleError(f"{where}: key {k!r}")
                 # (float keys: torch_optimizer's AggMo keeps one momentum buffer per beta)
                 tag = ["s", k] if isinstance(k, str) else ["f", float(k)] if isinstance(
                     k, (float, np.floating)) else ["i", int(k)]
@@ -245,7 +232,7 @@ class _Flattener:
             return {"value": int(obj)}
         if isinstance(obj, (float, np.floating)):
             return {"value": float(obj)}
-        raise _refusal(obj, where)
+        raise _NeedsPickleError(f"{where}: a {type(obj).__name__}")
 
 
 def _encode(obj: Any) -> tuple[dict[str, Array], bytes]:
@@ -268,36 +255,45 @@ def _encode(obj: Any) -> tuple[dict[str, Array], bytes]:
 
 def save(obj: Any, f: FileLike, pickle_module: Any = None, pickle_protocol: Any = None,
          _use_new_zipfile_serialization: bool = True, _disable_byteorder_record: bool = False) -> None:
-    """Write ``obj`` to ``f`` as an ``.npz`` archive, without pickle (as ``torch.save``).
+    """Write ``obj`` to ``f`` as an ``.npz`` archive, without pickle (as ``torch.save``); any other object
+    (a whole Module, an ``argparse.Namespace`` in a checkpoint) pickled in ``torch.save``'s layout.
 
     Args:
         obj: a dict of name -> Tensor/array (a model's ``state_dict()``), or
             any nesting of dicts, lists, tuples, Tensors, arrays, numbers,
             strings and None (for example ``{'model': ..., 'optim':
-            opt.state_dict(), 'epoch': 3}``). See the module docstring for
-            the format.
+            opt.state_dict(), 'epoch': 3}``): stored pickle-free (see the module
+            docstring for the format). Anything else is pickled, as
+            ``torch.save`` pickles it; :func:`load` reads such a file only
+            with ``weights_only=False``, as ``torch.load`` since PyTorch 2.6.
         f: a path (written exactly there, atomically; no suffix is added; an
             existing file is replaced only once the new one is complete) or a
             binary file open for writing.
-        pickle_module, pickle_protocol: accepted for ``torch.save``
-            compatibility and ignored: nothing is pickled.
+        pickle_module: accepted for ``torch.save`` compatibility and ignored.
+        pickle_protocol: the protocol of a pickled object (2, as ``torch.save``).
         _use_new_zipfile_serialization, _disable_byteorder_record: accepted
             and ignored likewise (scripts pass the first as False to write
             PyTorch's legacy format; minigrad writes its one format).
 
     Raises:
-        UnsupportedValueError: (a ``MinigradError`` and ``TypeError``) ``obj``
-            is or holds a Module, an optimizer or another object that cannot
-            be stored without pickle; nothing is written.
+        pickle.PicklingError, AttributeError, TypeError: ``obj`` holds something
+            pickle cannot store (a lambda, a local function); nothing is written.
         MinigradError: the file cannot be written (the old file, if any, is
             left untouched).
     """
-    del pickle_module, pickle_protocol, _use_new_zipfile_serialization, _disable_byteorder_record
-    arrays, comment = _encode(obj)
+    del pickle_module, _use_new_zipfile_serialization, _disable_byteorder_record
+    try:
+        arrays, comment = _encode(obj)
+    except _NeedsPickleError:  # an object: pickled in torch.save's layout (loads with weights_only=False)
+        archive = pytorch_files.PickledArchive(obj, 2 if pickle_protocol is None else pickle_protocol)
+        write: Callable[[Any], None] = archive.write
+    else:
+        def write(out: Any) -> None:
+            _write_npz(out, arrays, comment)
     if hasattr(f, "write"):
-        _write_npz(f, arrays, comment)
+        write(f)
         return
-    atomic_write(os.fspath(f), lambda out: _write_npz(out, arrays, comment), "save")
+    atomic_write(os.fspath(f), write, "save")
 
 
 def _new_file_mode(target: str) -> int:
@@ -499,9 +495,9 @@ def _read_npz(f: Any, target: str) -> tuple[dict[str, Array], bytes]:
 _NOT_PYTORCH = object()
 
 
-def _read_pytorch(stream: IO[bytes], target: str) -> Any:
-    """What a ``torch.save`` archive holds, read weights-only (:mod:`minigrad.pytorch_files`);
-    ``_NOT_PYTORCH`` for any other file."""
+def _read_pytorch(stream: IO[bytes], target: str, weights_only: bool) -> Any:
+    """What a ``torch.save`` archive holds (:mod:`minigrad.pytorch_files`); ``_NOT_PYTORCH`` for any other
+    file."""
     try:
         archive = zipfile.ZipFile(stream)
     except Exception:  # (BadZipFile, NotImplementedError, ...: the .npz reader reports what is wrong)
@@ -510,9 +506,37 @@ def _read_pytorch(stream: IO[bytes], target: str) -> Any:
         if not pytorch_files.is_pytorch_archive(archive.namelist()):
             return _NOT_PYTORCH
         try:
-            return pytorch_files.read_pytorch_archive(archive, target)
+            return pytorch_files.read_pytorch_archive(archive, target, weights_only)
         except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as e:
             raise MinigradError(f"load: {target!r} is a corrupted PyTorch checkpoint: {e}") from e
+
+
+_TRUE_WORDS = ("1", "y", "yes", "true")
+
+
+def _weights_only(weights_only: bool | None, pickle_module: Any, load_args: bool) -> bool:
+    """``torch.load``'s resolution of ``weights_only``: the default (True unless a pickle module is given),
+    the ``TORCH_FORCE_*`` environment variables, and its refusals."""
+    unset = weights_only is None
+    wo = pickle_module is None if weights_only is None else bool(weights_only)
+    force = os.getenv("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "0").lower() in _TRUE_WORDS
+    force_no = os.getenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "0").lower() in _TRUE_WORDS
+    if force and force_no:
+        raise RuntimeError("Only one of `TORCH_FORCE_WEIGHTS_ONLY_LOAD` or "
+                           "`TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD` should be set, but both were set.")
+    if force:
+        wo = True
+    elif force_no and unset:
+        warnings.warn("Environment variable TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD detected, since the"
+                      "`weights_only` argument was not explicitly passed to `torch.load`, forcing "
+                      "weights_only=False.",
+                      UserWarning, stacklevel=3)
+        wo = False
+    if wo and pickle_module is not None:
+        raise RuntimeError("Can not safely load weights when explicit pickle_module is specified")
+    if wo and load_args:
+        warnings.warn("pickle_load_args only works if `weights_only=False`.", stacklevel=3)
+    return wo
 
 
 def _check_map_location(map_location: Any) -> None:
@@ -560,9 +584,16 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
         map_location: accepted as in ``torch.load`` (``'cpu'``, a device, a
             dict or a function): every tensor is on the CPU already. A request
             for another device raises.
-        pickle_module, weights_only, mmap, pickle_load_args: accepted for
-            ``torch.load`` compatibility and ignored: every load is
-            ``weights_only=True`` (no code from the file runs).
+        pickle_module: accepted for ``torch.load`` compatibility (giving one
+            makes ``weights_only`` default to False, as in PyTorch).
+        weights_only: None (the default) is True, as in PyTorch 2.6 and later
+            (``TORCH_FORCE_WEIGHTS_ONLY_LOAD`` / ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD``
+            override it as there): a pickled file's objects other than tensors,
+            containers and plain values are refused and no code from the file
+            runs. False builds every object a pickled file names (a whole
+            Module), running the code it names: only for trusted files.
+            ``.npz`` checkpoints hold no code either way.
+        mmap, pickle_load_args: accepted and ignored.
 
     Returns:
         What was saved: a dict of names -> arrays (or Tensors, if Tensors were
@@ -576,10 +607,13 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
         MinigradError: the file is not an ``.npz`` archive or a PyTorch checkpoint, is
             truncated, corrupted (a checksum fails), holds object arrays (never loaded),
             or map_location names a device other than the CPU.
-        UnsafeCheckpointError: a PyTorch checkpoint holds a pickled object other than
+        UnsafeCheckpointError: weights-only, a pickled file holds an object other than
             tensors, containers and plain values (a ``pickle.UnpicklingError`` too).
+        RuntimeError: ``weights_only=True`` with a ``pickle_module`` (PyTorch's error), or both
+            ``TORCH_FORCE_*WEIGHTS_ONLY_LOAD`` variables set.
     """
-    del pickle_module, weights_only, mmap, pickle_load_args
+    del mmap
+    weights_only = _weights_only(weights_only, pickle_module, bool(pickle_load_args))
     _check_map_location(map_location)
     stream, target, opened = _open_source(f)
     try:
@@ -593,7 +627,7 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
             what = "an empty file" if not magic else "not an .npz archive"
             raise MinigradError(f"load: {target!r} is {what}; expected a checkpoint written by mg.save")
         stream.seek(start)
-        if (found := _read_pytorch(stream, target)) is not _NOT_PYTORCH:
+        if (found := _read_pytorch(stream, target, weights_only)) is not _NOT_PYTORCH:
             return found
         stream.seek(start)
         arrays, comment = _read_npz(stream, target)

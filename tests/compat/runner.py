@@ -807,6 +807,7 @@ SPECS: dict[str, list[Check]] = {
     "plateau_rollback_optstate.py": every_number(1e-5),  # rollback with an edited saved lr, grad-norm stats
     "dict_dataset_perclass_eval.py": every_number(1e-5),  # dict samples, balancing sampler, topk, bincount
     # (progs27 end)
+    "whole_model_pickle.py": every_number(1e-5),  # torch.save of a whole model, weights_only=False, Namespace
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

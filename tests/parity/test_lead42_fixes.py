@@ -1,0 +1,139 @@
+"""lead42: whole objects in checkpoints, as ``torch.save`` pickles them and ``torch.load`` reads them.
+
+PyTorch's saving tutorial saves a whole model (``torch.save(model, PATH)``) and loads it with
+``torch.load(PATH, weights_only=False)``; scripts keep an ``argparse.Namespace`` beside the state dicts.
+minigrad refused to save any object (its checkpoints are pickle-free). Now what the pickle-free format
+cannot hold is pickled in ``torch.save``'s layout, and ``load`` builds such objects only when asked with
+``weights_only=False``, exactly where PyTorch 2.6+ does; the default refuses them with PyTorch's
+``pickle.UnpicklingError``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import pickle
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import nn
+from tests.helpers import require_torch
+
+
+def _torch_model(torch: Any) -> Any:
+    torch.manual_seed(0)
+    return torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.ReLU(),
+                               torch.nn.Linear(4, 2))
+
+
+def test_a_model_pytorch_pickled_loads_as_minigrads_modules_only_with_weights_only_false(
+        tmp_path: Path) -> None:
+    torch = require_torch()
+    model = _torch_model(torch)
+    model(torch.randn(8, 3))  # (running statistics that differ from their initial values)
+    model.eval()
+    path = tmp_path / "model.pt"
+    torch.save(model, path)
+    with pytest.raises(pickle.UnpicklingError) as theirs:
+        torch.load(path)
+    with pytest.raises(pickle.UnpicklingError) as ours:
+        mg.load(path)
+    for e in (theirs.value, ours.value):
+        assert str(e).startswith("Weights only load failed") and \
+            "Unsupported global: GLOBAL torch.nn.modules.container.Sequential" in str(e)
+    got = mg.load(path, weights_only=False)
+    assert isinstance(got, nn.Sequential) and isinstance(got[1], nn.BatchNorm1d)
+    assert type(got[0].weight) is nn.Parameter and not got.training
+    assert list(got.state_dict()) == list(model.state_dict())
+    x = np.random.default_rng(1).standard_normal((5, 3)).astype(np.float32)
+    np.testing.assert_allclose(got(mg.tensor(x)).detach().numpy(),
+                               model(torch.tensor(x)).detach().numpy(), rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("lib_name", ["torch", "minigrad"])
+def test_objects_in_a_checkpoint_round_trip_as_in_pytorch(lib_name: str) -> None:
+    torch = require_torch()
+    lib: Any = torch if lib_name == "torch" else mg
+    base = lib.arange(6.0).reshape(2, 3)
+    ckpt = {"args": argparse.Namespace(lr=0.1, sizes=[3, 4]), "views": (base, base[1], base.t()),
+            "dtypes": [lib.ones(2, dtype=lib.float16), lib.tensor([True, False]), lib.tensor(7),
+                       lib.zeros(0, 3), lib.tensor([-3, 4], dtype=lib.int8)], "tags": {"a", "b"}}
+    buf = io.BytesIO()
+    lib.save(ckpt, buf)
+    buf.seek(0)
+    with pytest.raises(pickle.UnpicklingError, match=r"argparse\.Namespace"):
+        lib.load(buf)
+    buf.seek(0)
+    back = lib.load(buf, weights_only=False)
+    assert back["args"] == argparse.Namespace(lr=0.1, sizes=[3, 4]) and back["tags"] == {"a", "b"}
+    views = back["views"]
+    assert views[2].stride() == (1, 3) and views[1].tolist() == [3.0, 4.0, 5.0]
+    views[0][1, 0] = 100.0  # one storage, as saved: the views see the write
+    assert views[1][0].item() == 100.0 and views[2][0, 1].item() == 100.0
+    got = [(str(t.dtype).split(".")[-1], tuple(t.shape), t.tolist()) for t in back["dtypes"]]
+    assert got == [("float16", (2,), [1.0, 1.0]), ("bool", (2,), [True, False]), ("int64", (), 7),
+                   ("float32", (0, 3), []), ("int8", (2,), [-3, 4])]
+
+
+def test_weights_only_resolves_as_in_pytorch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    torch = require_torch()
+    path = tmp_path / "ns.pt"
+    for lib in (torch, mg):
+        lib.save({"args": argparse.Namespace(a=1)}, path)
+        assert lib.load(path, pickle_module=pickle)["args"].a == 1  # a pickle module: not weights-only
+        with pytest.raises(RuntimeError, match=r"^Can not safely load weights when explicit pickle_module"):
+            lib.load(path, pickle_module=pickle, weights_only=True)
+        monkeypatch.setenv("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "1")
+        with pytest.raises(pickle.UnpicklingError):
+            lib.load(path, weights_only=False)
+        monkeypatch.setenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "yes")
+        with pytest.raises(RuntimeError, match=r"^Only one of `TORCH_FORCE_WEIGHTS_ONLY_LOAD`"):
+            lib.load(path)
+        monkeypatch.delenv("TORCH_FORCE_WEIGHTS_ONLY_LOAD")
+        with pytest.warns(UserWarning, match="forcing weights_only=False"):
+            assert lib.load(path)["args"].a == 1
+        with pytest.raises(pickle.UnpicklingError):  # (an explicit True is kept)
+            lib.load(path, weights_only=True)
+        monkeypatch.delenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD")
+
+
+def test_saving_something_pickle_cannot_store_raises_pickles_error_and_writes_nothing(tmp_path: Path) -> None:
+    torch = require_torch()
+
+    def local() -> None:
+        return None
+
+    for lib in (torch, mg):
+        with pytest.raises(Exception) as info:
+            lib.save({"f": local}, io.BytesIO())
+        assert isinstance(info.value, (pickle.PicklingError, AttributeError)), lib
+    with pytest.raises((pickle.PicklingError, AttributeError)):
+        mg.save({"f": local}, tmp_path / "x.pt")
+    assert not list(tmp_path.iterdir())  # (atomic: PyTorch leaves a partial file here)
+
+
+def test_a_trained_whole_model_resumes_training_identically() -> None:
+    torch = require_torch()
+    losses: dict[str, list[float]] = {}
+    for name, lib in (("torch", torch), ("minigrad", mg)):
+        lib.manual_seed(3)
+        model = lib.nn.Sequential(lib.nn.Linear(4, 8), lib.nn.Tanh(), lib.nn.Linear(8, 1))
+        opt = lib.optim.Adam(model.parameters(), lr=0.01)
+        x, y = lib.randn(16, 4), lib.randn(16, 1)
+        buf = io.BytesIO()
+        for step in range(6):
+            if step == 3:  # save the whole model and optimizer, load them back and go on with the copies
+                lib.save({"model": model, "opt": opt}, buf)
+                buf.seek(0)
+                loaded = lib.load(buf, weights_only=False)
+                model, opt = loaded["model"], loaded["opt"]
+            opt.zero_grad()
+            loss = ((model(x) - y) ** 2).mean()
+            loss.backward()
+            opt.step()
+            losses.setdefault(name, []).append(loss.item())
+    np.testing.assert_allclose(losses["minigrad"], losses["torch"], rtol=1e-5)
