@@ -7,14 +7,18 @@ or module they were given: calling it computes exactly what the eager one
 computes, which is what a script that traces a model to run it again sees.
 They warn ``DeprecationWarning`` as PyTorch 2.13 does. The decorators
 (``ignore``, ``unused``, ``export``) leave functions as they are, and
-``fork`` runs its function at once. Saving a scripted program
-(``jit.save``/``jit.load``) needs TorchScript's file format and raises.
+``fork`` runs its function at once. ``jit.save`` (and a scripted or traced
+module's ``.save``) pickles the module in ``torch.save``'s layout, and
+``jit.load`` reads it back (as ``torch.load(weights_only=False)``: only for
+files you trust); TorchScript files that PyTorch wrote are refused.
 """
 
 from __future__ import annotations
 
+import functools
 import typing
 import warnings
+import zipfile
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
@@ -29,8 +33,8 @@ T = TypeVar("T")
 Final = typing.Final
 
 
-def _deprecated(fn: str) -> None:
-    warnings.warn(f"`torch.jit.{fn}` is deprecated. Please switch to `torch.compile` or `torch.export`.",
+def _deprecated(fn: str, instead: str = "`torch.compile` or `torch.export`") -> None:
+    warnings.warn(f"`torch.jit.{fn}` is deprecated. Please switch to {instead}.",
                   DeprecationWarning, stacklevel=2)  # attributed to this module, as PyTorch's is to its own:
     # Python's default filters then hide it from scripts (shown only under -W or pytest), as under PyTorch
 
@@ -39,20 +43,28 @@ def script(obj: T, optimize: None = None, _frames_up: int = 0, _rcb: Any = None,
            example_inputs: Any = None) -> T:
     """``obj`` itself (a module, function or class): minigrad runs it eagerly, with the same results."""
     _deprecated("script")
-    return obj
+    return _saveable(obj)
 
 
 def trace(func: T, example_inputs: Any = None, optimize: None = None, check_trace: bool = True,
           check_inputs: Any = None, check_tolerance: float = 1e-5, strict: bool = True, **kwargs: Any) -> T:
     """``func`` itself: a traced program computes what the eager one computes for the traced inputs."""
     _deprecated("trace")
-    return func
+    return _saveable(func)
 
 
 def trace_module(mod: T, inputs: Any, **kwargs: Any) -> T:
     """``mod`` itself (see :func:`trace`)."""
     _deprecated("trace_module")
-    return mod
+    return _saveable(mod)
+
+
+def _saveable(obj: T) -> T:
+    """A module given to :func:`script` or :func:`trace` answers ``.save(f)`` as a ScriptModule does
+    (:func:`save`), unless it has a ``save`` of its own."""
+    if isinstance(obj, Module) and not hasattr(type(obj), "save") and "save" not in vars(obj):
+        object.__setattr__(obj, "save", functools.partial(_save, obj))  # (the method does not warn)
+    return obj
 
 
 def freeze(mod: T, preserved_attrs: Any = None, optimize_numerics: bool = True) -> T:
@@ -143,20 +155,45 @@ def wait(future: Future) -> Any:
 
 
 def save(m: Any, f: Any, _extra_files: Any = None) -> None:
-    """Raises: a scripted program is TorchScript's serialized graph, which minigrad cannot write.
+    """Write the scripted (that is, the eager) module ``m`` to ``f``, a path or a binary file: pickled in
+    ``torch.save``'s layout (see :func:`minigrad.save`), for :func:`load`.
 
     Raises:
-        UnsupportedError: always; save ``m.state_dict()`` with ``torch.save`` instead.
+        pickle.PicklingError, AttributeError, TypeError: ``m`` holds something pickle cannot store.
     """
-    raise UnsupportedError("torch.jit.save: minigrad has no TorchScript format; save the model's weights "
-                           "with torch.save(model.state_dict(), path) and rebuild the model from its class")
+    _deprecated("save", "`torch.export`")
+    _save(m, f)
+
+
+def _save(m: Any, f: Any, _extra_files: Any = None) -> None:
+    from minigrad import serialization
+
+    serialization.save(m, f)
 
 
 def load(f: Any, map_location: Any = None, _extra_files: Any = None, _restore_shapes: bool = False) -> Any:
-    """Raises, as :func:`save`.
+    """The module :func:`save` wrote to ``f`` (a path or a binary file). Like ``torch.load(f,
+    weights_only=False)`` it builds whatever the file's pickle names: load only files you trust.
 
     Raises:
-        UnsupportedError: always; load a state_dict with ``torch.load`` into the model's class instead.
+        UnsupportedError: ``f`` is a TorchScript program PyTorch wrote (minigrad cannot run TorchScript;
+            load a state_dict into the model's class instead).
+        MinigradError: ``f`` is not a checkpoint (see :func:`minigrad.load`).
     """
-    raise UnsupportedError("torch.jit.load: minigrad cannot read TorchScript programs; load a state_dict "
-                           "with torch.load(path) into an instance of the model's class")
+    from minigrad import serialization
+
+    _deprecated("load", "`torch.export`")
+    if hasattr(f, "seek"):
+        start = f.tell()
+    try:
+        with zipfile.ZipFile(f) as archive:
+            scripted = any("/code/" in n or n.endswith("constants.pkl") for n in archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        scripted = False  # (load says what the file is)
+    if hasattr(f, "seek"):
+        f.seek(start)
+    if scripted:
+        raise UnsupportedError("torch.jit.load: this is a TorchScript program, which minigrad cannot run; "
+                               "save the model's weights with torch.save(model.state_dict(), path) under "
+                               "PyTorch and load them into an instance of the model's class")
+    return serialization.load(f, map_location=map_location, weights_only=False)

@@ -392,8 +392,6 @@ def test_jit_script_and_trace_compute_what_torchs_do() -> None:
     assert ours[3:] == theirs[3:]
     with pytest.warns(DeprecationWarning, match="torch.jit.script. is deprecated"):
         mg.jit.script(lambda t: t)
-    with pytest.raises(NotImplementedError, match="state_dict"):
-        mg.jit.save(mg.jit.script(mg.nn.Linear(1, 1)), "model.pt")
 
 
 def test_layout_flags_match_torch_for_dense_cpu_tensors() -> None:

@@ -137,3 +137,40 @@ def test_a_trained_whole_model_resumes_training_identically() -> None:
             opt.step()
             losses.setdefault(name, []).append(loss.item())
     np.testing.assert_allclose(losses["minigrad"], losses["torch"], rtol=1e-5)
+
+
+def test_jit_save_and_load_of_a_scripted_or_traced_module_give_the_same_model(tmp_path: Path) -> None:
+    torch = require_torch()
+    x = np.random.default_rng(2).standard_normal((4, 3)).astype(np.float32)
+    outs = {}
+    for name, lib in (("torch", torch), ("minigrad", mg)):
+        lib.manual_seed(0)
+        model = lib.nn.Sequential(lib.nn.Linear(3, 5), lib.nn.ReLU(), lib.nn.Linear(5, 2))
+        with pytest.warns(DeprecationWarning):
+            scripted = lib.jit.script(model)
+        scripted.save(str(tmp_path / f"{name}_s.pt"))  # the ScriptModule method
+        with pytest.warns(DeprecationWarning):
+            traced = lib.jit.trace(model, lib.tensor(x))
+        buf = io.BytesIO()
+        saved = r"^`torch\.jit\.save` is deprecated\. Please switch to `torch\.export`\.$"
+        with pytest.warns(DeprecationWarning, match=saved):
+            lib.jit.save(traced, buf)
+        buf.seek(0)
+        with pytest.warns(DeprecationWarning, match=r"^`torch\.jit\.load` is deprecated"):
+            loaded = [lib.jit.load(str(tmp_path / f"{name}_s.pt")), lib.jit.load(buf, map_location="cpu")]
+        outs[name] = [m(lib.tensor(x)).detach().numpy() for m in [model, *loaded]]
+    for ours, theirs in zip(outs["minigrad"], outs["torch"], strict=True):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-6)
+    with pytest.raises(mg.UnsupportedError, match="TorchScript program"), \
+            pytest.warns(DeprecationWarning):  # PyTorch's own format
+        mg.jit.load(str(tmp_path / "torch_s.pt"))
+
+
+def test_a_model_with_its_own_save_method_keeps_it_when_scripted() -> None:
+    class Net(nn.Module):
+        def save(self, path: str) -> str:
+            return f"own save to {path}"
+
+    net = Net()
+    with pytest.warns(DeprecationWarning):
+        assert mg.jit.script(net).save("p") == "own save to p"
