@@ -2,8 +2,9 @@
 of a whole model (tied weights, buffers, BatchNorm statistics), torch.load(weights_only=False) and the
 default weights-only refusal (pickle.UnpicklingError), training resumed on the loaded model, an
 argparse.Namespace beside the state dicts, torch.serialization.add_safe_globals, sets and shared views
-in a checkpoint, pickle_module= forcing a full load, a lambda refused by pickle, and a whole model in
-a BytesIO. Seeded: the numbers agree to float32 rounding."""
+in a checkpoint, pickle_module= forcing a full load, a lambda refused by pickle, a whole model in a
+BytesIO, and a scripted model saved and loaded with torch.jit. Seeded: the numbers agree to float32
+rounding."""
 
 import argparse
 import io
@@ -96,4 +97,11 @@ print(type(torch.load(buf, weights_only=False)).__name__)
 # whole optimizer? (rare) and a float16 tensor, int tensor, bool
 torch.save([torch.ones(2, dtype=torch.float16), torch.tensor([True, False]), torch.tensor(7), argparse.Namespace(a=1)], p)
 print(torch.load(p, weights_only=False))
+# the tutorial's TorchScript export: script, save, load, run
+m.eval()
+scripted = torch.jit.script(m)
+scripted.save(os.path.join(d, "scripted.pt"))
+m4 = torch.jit.load(os.path.join(d, "scripted.pt"))
+m4.eval()
+print("scripted", torch.equal(m4(x), m(x)), m4(x).sum().item())
 shutil.rmtree(d)
