@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import io
 import pickle
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -174,3 +175,35 @@ def test_a_model_with_its_own_save_method_keeps_it_when_scripted() -> None:
     net = Net()
     with pytest.warns(DeprecationWarning):
         assert mg.jit.script(net).save("p") == "own save to p"
+
+
+def test_the_cpu_backend_switches_exist_and_answer_as_a_cpu_build_without_their_libraries() -> None:
+    torch = require_torch()
+    for lib in (torch, mg):
+        b = lib.backends
+        assert b.mkldnn.enabled is True and b.mkldnn.deterministic is False
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # (PyTorch: TF32 on oneDNN needs an Intel GPU, once)
+            with b.mkldnn.flags(enabled=False):
+                assert b.mkldnn.enabled is False
+        assert b.mkldnn.enabled is True
+        old = b.mkldnn.set_flags(_deterministic=True)
+        assert b.mkldnn.deterministic is True and old[:2] == (True, False)
+        b.mkldnn.set_flags(*old)
+        assert b.mkldnn.deterministic is False
+        with b.mkldnn.verbose(b.mkldnn.VERBOSE_OFF), b.mkl.verbose(b.mkl.VERBOSE_OFF):
+            pass
+        assert b.cudnn.enabled is True and b.cudnn.benchmark_limit is None
+        with b.cudnn.flags(enabled=False, deterministic=True):
+            assert b.cudnn.enabled is False and b.cudnn.deterministic is True
+        assert b.cudnn.enabled is True and b.cudnn.deterministic is False
+        assert b.cpu.get_cpu_capability() in ("AVX512", "AVX2", "DEFAULT")
+        assert isinstance(b.openmp.is_available(), bool) and isinstance(b.mkl.is_available(), bool)
+        assert b.opt_einsum.is_available() == (b.opt_einsum.get_opt_einsum() is not None)
+    # what differs by build: PyTorch's CPU wheel has oneDNN, MKL and OpenMP; minigrad uses none of them
+    assert (mg.backends.mkldnn.is_available(), mg.backends.mkl.is_available(),
+            mg.backends.openmp.is_available()) == (False, False, False)
+    assert mg.backends.cpu.get_cpu_capability() == torch.backends.cpu.get_cpu_capability()
+    assert mg.backends.opt_einsum.is_available() == torch.backends.opt_einsum.is_available()
+    assert mg.backends.opt_einsum.enabled == torch.backends.opt_einsum.enabled
+    assert mg.backends.opt_einsum.strategy == torch.backends.opt_einsum.strategy
