@@ -223,6 +223,9 @@ def full(shape: Any = None, fill_value: float | int | bool | None = None, dtype:
         if value is None:
             raise TypeError("full() missing the fill value: full(shape, fill_value)")
         fill_value = value
+    if not isinstance(fill_value, (int, float, np.number, np.bool_, Tensor)):  # (PyTorch's parser's words)
+        raise TypeError("full(): argument 'fill_value' (position 2) must be Number, not "
+                        f"{type(fill_value).__name__}")
     check_device(device)
     if dtype is None:
         dtype = (np.bool_ if isinstance(fill_value, bool)
@@ -417,7 +420,9 @@ def randint(low: int = _NO_LOW, high: Any = None, shape: Any = (), dtype: DTypeL
         if not isinstance(v, (int, np.integer)):
             raise TypeError(f"randint: {name} must be an int, got {v!r}")
     if low >= high:
-        raise InvalidParameterError(f"randint: low ({low}) must be less than high ({high})")
+        raise InvalidParameterError(  # (PyTorch's words first)
+            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high} "
+            f"(randint: low ({low}) must be less than high ({high}))")
     check_device(device)
     shp = _size_arg(shape, "randint")
     dt = int64 if dtype is None else resolve_dtype(dtype)

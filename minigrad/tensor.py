@@ -2532,7 +2532,9 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     have = ts[0]._array.shape
     if len({t._array.shape for t in ts}) > 1:
         i = next(i for i, t in enumerate(ts) if t._array.shape != have)
-        raise ShapeError(f"stack: tensor {i} has shape {ts[i].shape}, but tensor 0 has shape {ts[0].shape}")
+        raise ShapeError(f"stack expects each tensor to be equal size, but got {list(have)} at entry 0 and "
+                         f"{list(ts[i]._array.shape)} at entry {i} (stack: tensor {i} has shape "
+                         f"{ts[i].shape}, but tensor 0 has shape {ts[0].shape})")  # (PyTorch's words first)
     d = norm_dim(dim, len(have) + 1)
     return _given(_ops.Stack.apply(*_as_dtype(ts, _joined_dtype(ts)), dim=d), d, dim)
 

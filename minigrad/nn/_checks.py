@@ -79,8 +79,9 @@ def unit_interval(name: str, value: Any) -> float:
 
 def probability(name: str, value: Any) -> float:
     """``value`` as a float if it is a number in [0, 1]: a drop probability (1 drops everything)."""
-    if not is_real(value) or not 0 <= value <= 1:
-        raise value_error(value)(f"{name} must be a number in [0, 1], got {name}={value!r}")
+    if not is_real(value) or not 0 <= value <= 1:  # (PyTorch's words first)
+        raise value_error(value)(f"dropout probability has to be between 0 and 1, but got {value} "
+                                 f"({name} must be a number in [0, 1], got {name}={value!r})")
     return float(value)
 
 

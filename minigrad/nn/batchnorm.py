@@ -142,15 +142,17 @@ class _BatchNorm(_NormBase):
         # channel count then (a LazyBatchNorm with neither keeps num_features 0)
         if shape[1] != self.num_features and (
                 running_mean is not None or self._parameters["weight"] is not None):
+            name = "running_mean" if running_mean is not None else "weight"  # (PyTorch's words first)
             raise ShapeError(
-                f"{type(self).__name__}: expected {self.num_features} channels (dim 1) as num_features, "
-                f"got input of shape {input.shape}"
+                f"{name} should contain {shape[1]} elements not {self.num_features} ({type(self).__name__}: "
+                f"expected {self.num_features} channels (dim 1) as num_features, got input of shape "
+                f"{input.shape})"
             )
         use_batch_stats = training or running_mean is None
         if use_batch_stats and shape[0] * math.prod(shape[2:]) == 1:  # (0: an empty batch)
-            raise ShapeError(
-                f"{type(self).__name__}: expected more than 1 value per channel when training, "
-                f"got input of shape {input.shape}"
+            raise ShapeError(  # (PyTorch's words)
+                f"Expected more than 1 value per channel when training, got input size {input.shape} "
+                f"({type(self).__name__})"
             )
         factor = 0.0 if self.momentum is None else self.momentum
         count = buffers.get("num_batches_tracked")

@@ -176,13 +176,13 @@ def test_loss_shape_errors() -> None:
         F.cross_entropy(mg.zeros(4, 3), mg.tensor([0, 1, 2]))
     with pytest.raises(mg.ShapeError, match=r"\(4, 3\)"):
         F.cross_entropy(mg.zeros(4, 3), mg.zeros(4, 2))
-    with pytest.raises(mg.DimensionError, match="target 3 is out of bounds for 3 classes"):
+    with pytest.raises(mg.DimensionError, match=r"Target 3 is out of bounds\. \(cross_entropy: 3 classes\)"):
         F.cross_entropy(mg.zeros(2, 3), mg.tensor([0, 3]))
-    with pytest.raises(mg.DimensionError, match="target -1"):
+    with pytest.raises(mg.DimensionError, match="Target -1 is out of bounds"):
         F.nll_loss(mg.zeros(2, 3), mg.tensor([-1, 0]))
     with pytest.raises(mg.ShapeError, match=r"weight of shape \(3,\)"):
         F.cross_entropy(mg.zeros(2, 3), mg.tensor([0, 1]), weight=mg.ones(2))
-    with pytest.raises(mg.ShapeError, match="target size"):
+    with pytest.raises(mg.ShapeError, match="Target size"):
         F.binary_cross_entropy_with_logits(mg.zeros(2, 3), mg.zeros(3))
 
 

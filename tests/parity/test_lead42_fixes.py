@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import io
 import pickle
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -207,3 +208,47 @@ def test_the_cpu_backend_switches_exist_and_answer_as_a_cpu_build_without_their_
     assert mg.backends.opt_einsum.is_available() == torch.backends.opt_einsum.is_available()
     assert mg.backends.opt_einsum.enabled == torch.backends.opt_einsum.enabled
     assert mg.backends.opt_einsum.strategy == torch.backends.opt_einsum.strategy
+
+
+def _f(lib: Any) -> Any:
+    return lib.nn.functional
+
+
+_MISTAKES: dict[str, Any] = {
+    "batchnorm channels": lambda t: t.nn.BatchNorm1d(3)(t.ones(4, 5)),
+    "batchnorm2d channels (eval)": lambda t: t.nn.BatchNorm2d(3).eval()(t.ones(4, 5, 2, 2)),
+    "batch_norm running_var": lambda t: _f(t).batch_norm(t.ones(4, 5), t.zeros(5), t.ones(3), training=True),
+    "batch_norm weight": lambda t: _f(t).batch_norm(t.ones(4, 5), None, None, t.ones(3), training=True),
+    "instance_norm running_mean": lambda t: _f(t).instance_norm(t.ones(2, 6, 4), t.zeros(3), t.ones(3)),
+    "group_norm weight": lambda t: _f(t).group_norm(t.ones(2, 6, 4), 2, t.ones(3)),
+    "one value per channel": lambda t: t.nn.BatchNorm2d(3)(t.ones(1, 3, 1, 1)),
+    "one value per channel (F)": lambda t: _f(t).batch_norm(t.ones(1, 3), None, None, training=True),
+    "conv kernel too big": lambda t: t.nn.Conv2d(1, 2, 3, dilation=2)(t.ones(1, 1, 4, 4)),
+    "conv1d kernel too big": lambda t: t.nn.Conv1d(1, 2, 3)(t.ones(1, 1, 2)),
+    "unfold kernel too big": lambda t: _f(t).unfold(t.ones(1, 1, 2, 3), 3, padding=(0, 1), stride=2),
+    "cross_entropy target": lambda t: _f(t).cross_entropy(t.ones(4, 3), t.tensor([0, 1, 3, 0])),
+    "nll_loss negative target": lambda t: _f(t).nll_loss(t.ones(4, 3), t.tensor([0, -2, 1, 0])),
+    "bce target dtype": lambda t: _f(t).binary_cross_entropy(t.ones(2) / 2, t.tensor([0, 1])),
+    "bce input dtype": lambda t: _f(t).binary_cross_entropy(t.ones(2).double() / 2, t.ones(2)),
+    "bce target size": lambda t: _f(t).binary_cross_entropy(t.ones(4, 3) / 2, t.ones(4)),
+    "bce_with_logits target size": lambda t: _f(t).binary_cross_entropy_with_logits(t.ones(4, 3), t.ones(4)),
+    "stack sizes": lambda t: t.stack([t.ones(4, 3), t.ones(4, 3), t.ones(3, 3)]),
+    "randint bounds": lambda t: t.randint(5, 2, (3,)),
+    "full fill_value": lambda t: t.full((2,), "a"),
+    "Dropout p": lambda t: t.nn.Dropout(1.5),
+    "dropout p": lambda t: _f(t).dropout(t.ones(2), -0.1),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_MISTAKES))
+def test_common_mistakes_start_with_pytorchs_words_and_raise_its_class(case: str) -> None:
+    torch = require_torch()
+    with pytest.raises(Exception) as theirs:
+        _MISTAKES[case](torch)
+    with pytest.raises(Exception) as ours:
+        _MISTAKES[case](mg)
+    assert isinstance(ours.value, type(theirs.value))
+    # (minigrad code prints a shape as the tuple it is; under the torch alias it prints torch.Size([...]))
+    want = re.sub(r"torch\.Size\(\[([^]]*)\]\)", lambda m: str(tuple(int(v) for v in m[1].split(", ") if v)),
+                  str(theirs.value))
+    assert str(ours.value).startswith(want), (str(ours.value), want)

@@ -103,10 +103,11 @@ def check_fits(fn: str, padded: Sequence[int], kernel: Sequence[int], dilation: 
     """Raise ShapeError if the dilated kernel is larger than the padded input in some dim."""
     extent = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
     if any(e > p for e, p in zip(extent, padded)):
-        raise ShapeError(
-            f"{fn}: calculated padded input size per channel {dims_text(padded)} is smaller than the "
-            f"(dilated) kernel size {dims_text(extent)} for input of shape {shape}; the kernel can't be "
-            "greater than the padded input"
+        raise ShapeError(  # (PyTorch's words first; its kernel size is the dilated one)
+            f"Calculated padded input size per channel: {dims_text(padded)}. Kernel size: "
+            f"{dims_text(extent)}. Kernel size can't be greater than actual input size ({fn}: input of shape "
+            f"{shape}, the padded input {dims_text(padded)} is smaller than the dilated kernel "
+            f"{dims_text(extent)})"
         )
 
 

@@ -286,7 +286,12 @@ def unfold(input: Tensor, kernel_size: Size, dilation: Size = 1, padding: Size =
     d = _pair("unfold", "dilation", dilation)
     p = _pair("unfold", "padding", padding, low=0)
     s = _pair("unfold", "stride", stride)
-    check_fits("unfold", [v + 2 * pp for v, pp in zip(x.shape[2:], p)], k, d, input.shape)
+    size = x.shape[2:]
+    blocks = [(n + 2 * pp - dd * (kk - 1) - 1) // ss + 1 for n, pp, dd, kk, ss in zip(size, p, d, k, s)]
+    if min(blocks) < 1:  # (PyTorch's words)
+        raise ShapeError(f"Given input with spatial size {tuple(size)}, kernel_size={tuple(k)}, "
+                         f"dilation={tuple(d)}, padding={tuple(p)}, calculated shape of the array of sliding "
+                         f"blocks as {tuple(blocks)}, but its components must be at least one.")
     cols = ops.Unfold.apply(x, kernel=k, stride=s, dilation=d, padding=tuple((v, v) for v in p))
     return named(cols if batched else cols.squeeze(0), "Im2ColBackward0")  # (PyTorch's one op)
 

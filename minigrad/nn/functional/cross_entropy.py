@@ -124,7 +124,7 @@ def _class_indices(
     valid = t != ignore_index
     bad = valid & ((t < 0) | (t >= c))
     if bad.any():
-        raise DimensionError(f"{fn}: target {int(t[bad][0])} is out of bounds for {c} classes")
+        raise DimensionError(f"Target {int(t[bad][0])} is out of bounds. ({fn}: {c} classes)")  # (PyTorch's)
     return logp, np.where(valid, t, 0), valid
 
 
@@ -383,9 +383,9 @@ def binary_cross_entropy_with_logits(
     if not isinstance(target, Tensor):
         target = Tensor(target, dtype=input.dtype)
     if target.shape != input.shape:
-        raise ShapeError(
-            f"binary_cross_entropy_with_logits: target size {target.shape} must be the same as "
-            f"input size {input.shape}"
+        raise ShapeError(  # (PyTorch's words)
+            f"Target size ({target.shape}) must be the same as input size ({input.shape}) "
+            "(binary_cross_entropy_with_logits)"
         )
     tdt = target.dtype
     if tdt.kind not in "f":  # PyTorch's kernel computes (1 - target).mul_(input): in the target's dtype
@@ -428,13 +428,15 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     x = _checks.tensor("binary_cross_entropy", input)
     t = target_like("binary_cross_entropy", x, target)
     if t.shape != x.shape:
-        raise ShapeError(
-            f"binary_cross_entropy: using a target size {t.shape} that is different to the input size "
-            f"{x.shape} is not supported; please ensure they have the same size"
+        raise ShapeError(  # (PyTorch's words; its "deprecated" size mismatch has long been an error)
+            f"Using a target size ({t.shape}) that is different to the input size ({x.shape}) is deprecated. "
+            "Please ensure they have the same size. (binary_cross_entropy)"
         )
     if x.dtype.kind != "f" or t.dtype != x.dtype:
         raise DTypeError(
-            f"binary_cross_entropy: expected input and target of one float dtype, got {x.dtype} and {t.dtype}"
+            f"Found dtype {scalar_type_name(t.dtype)} but expected {scalar_type_name(x.dtype)} "
+            f"(binary_cross_entropy: expected input and target of one float dtype, got {x.dtype} and "
+            f"{t.dtype})"
         )
     xa, ta = x.numpy(force=True), t.numpy(force=True)
     for name, a in (("input", xa), ("target", ta)):

@@ -90,9 +90,16 @@ def _check_dtypes(input: Tensor, *params: Tensor | None) -> None:  # noqa: A002
                              + f" (input {xd}, parameter {t._array.dtype})")
 
 
-def _check_vector(name: str, t: Tensor | None, size: int, where_: str) -> None:
-    if t is not None and t._array.shape != (size,):
-        raise ShapeError(f"{where_}: expected {name} of shape ({size},), got {t.shape}")
+def _check_vector(name: str, t: Tensor | None, size: int, where_: str, input: Tensor) -> None:  # noqa: A002
+    if t is None or t._array.shape == (size,):
+        return
+    # PyTorch's words first: batch_norm counts elements; instance_norm, which repeats the statistics per
+    # instance, counts them times the batch; group_norm names the shapes
+    n = input._array.shape[0] if where_ == "instance_norm" else 1
+    words = (f"{name} should contain {n * size} elements not {n * t._array.size}" if where_ != "group_norm"
+             else f"Expected {name} to be a vector of size equal to the number of channels in input, but got "
+             f"{name} of shape {list(t.shape)} and input of shape {list(input.shape)}")
+    raise ShapeError(f"{words} ({where_}: expected {name} of shape ({size},), got {t.shape})")
 
 
 def batch_norm(
@@ -130,7 +137,7 @@ def batch_norm(
     c = shape[1]
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):
-        _check_vector(name, t, c, "batch_norm")
+        _check_vector(name, t, c, "batch_norm", input)
     if training and (running_mean is None) != (running_var is None):  # (PyTorch's ValueError, checked first)
         raise InvalidParameterError("batch_norm: running_mean and running_var must either both be None or "
                                     "neither be None")
@@ -152,9 +159,8 @@ def batch_norm(
     if n == 0:  # an empty batch: an empty output, the running statistics untouched (as PyTorch)
         return _affine(input, weight, bias, bshape)
     if n == 1:
-        raise ShapeError(
-            "batch_norm: expected more than 1 value per channel when training, "
-            f"got input of shape {input.shape}"
+        raise ShapeError(  # (PyTorch's words)
+            f"Expected more than 1 value per channel when training, got input size {input.shape} (batch_norm)"
         )
     mean, centered, var = _moments(input, dims)
     scale = _inv_std(var, eps)
@@ -265,7 +271,7 @@ def instance_norm(
     n, c = input.shape[:2]
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):
-        _check_vector(name, t, c, "instance_norm")
+        _check_vector(name, t, c, "instance_norm", input)
     if n == 0:  # PyTorch fails on it too (averaging the statistics of no instance)
         raise ShapeError(f"instance_norm: expected a non-empty batch, got input of shape {input.shape}")
     spatial = math.prod(input.shape[2:])
@@ -312,7 +318,7 @@ def group_norm(
             f"but got input of shape {list(input.shape)} and num_groups={groups}"
         )
     for name, t in (("weight", weight), ("bias", bias)):
-        _check_vector(name, t, c, "group_norm")
+        _check_vector(name, t, c, "group_norm", input)
     _check_dtypes(input, weight, bias)
     if n * c // groups * math.prod(input.shape[2:]) == 1:  # (PyTorch's check, its words: one value per group)
         raise ShapeError(f"Expected more than 1 value per channel when training, got input size "
