@@ -59,8 +59,10 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:  # noqa: A002
     """
     _need("bmm", input, 3)
     _need("bmm", mat2, 3)
-    if input.shape[0] != mat2.shape[0]:
-        raise ShapeError(f"bmm: batch sizes differ: {input.shape} and {mat2.shape}")
+    if input.shape[0] != mat2.shape[0] or input.shape[2] != mat2.shape[1]:  # (PyTorch's words first)
+        raise ShapeError(f"Expected size for first two dimensions of batch2 tensor to be: [{input.shape[0]}, "
+                         f"{input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}]. "
+                         f"(bmm of {input.shape} and {mat2.shape})")
     return _named(matmul(input, mat2), input, "BmmBackward0")
 
 

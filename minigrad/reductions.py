@@ -667,7 +667,8 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A0
         raise TypeError(f"topk(): argument 'k' (position 2) must be int, not {type(k).__name__}")
     k = int_argument(k)
     if not 0 <= k <= n:
-        raise InvalidParameterError(f"topk(): k={k!r} is out of range for dimension {dim} of size {n}")
+        raise InvalidParameterError(f"selected index k out of range (topk(): k={k!r} is out of range for "
+                                    f"dimension {dim} of size {n})")
     if input.ndim == 0:
         return return_types.topk(input.clone(), from_numpy(np.zeros((), dtype=int64)))
     a = input.numpy(force=True)

@@ -145,8 +145,8 @@ def split(tensor: Tensor, split_size_or_sections: int | Sequence[int], dim: int 
         raise MinigradError(f"split_with_sizes expects split_sizes to be non-negative, but got {sizes}")
     if sum(sizes) != n:
         raise MinigradError(
-            f"split_with_sizes expects split_sizes to sum exactly to {n} (the size of dim {dim}), but "
-            f"got {sizes}"
+            f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at dimension "
+            f"{dim}), but got split_sizes={sizes}"
         )
     lead = (slice(None),) * d
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).tolist() if sizes else []
@@ -467,7 +467,8 @@ def repeat(input: Tensor, *sizes: Any) -> Tensor:  # noqa: A002
     """
     reps = shape_arg(sizes)
     if len(reps) < input.ndim:
-        raise ShapeError(f"repeat: {len(reps)} repeat sizes for a tensor of {input.ndim} dims")
+        raise ShapeError("Number of dimensions of repeat dims can not be smaller than number of dimensions "
+                         f"of tensor (repeat: {len(reps)} repeat sizes for a tensor of {input.ndim} dims)")
     shape = (1,) * (len(reps) - input.ndim) + input.shape
     sizes_out = [r * s for r, s in zip(reps, shape)]
     if min(sizes_out, default=0) < 0:  # expand would read a -1 as "keep this size"

@@ -256,3 +256,39 @@ def expand_error(shape: tuple[int, ...], target: tuple[int, ...], d: int, type_n
     return ShapeError(f"The expanded size of the tensor ({target[d]}) must match the existing size ({s}) at "
                       f"non-singleton dimension {d}.  Target sizes: {list(target)}.  Tensor sizes: "
                       f"{list(shape)} (expand: {tuple(shape)} to {tuple(target)})")
+
+
+def _first_lengths(data: Any) -> list[int]:
+    """The shape a nested sequence announces along its first elements (what PyTorch expects of the rest)."""
+    shape = []
+    while isinstance(data, (list, tuple)):
+        shape.append(len(data))
+        if not data:
+            break
+        data = data[0]
+    return shape
+
+
+def _ragged(x: Any, shape: list[int], dim: int) -> Exception | None:
+    """PyTorch's error for the first element (depth first) that breaks the shape the first elements announce:
+    a sequence of another length (ValueError), a number where a sequence belongs or a sequence where a
+    number does (TypeError); None if there is none."""
+    seq = isinstance(x, (list, tuple))
+    if dim == len(shape):
+        if not seq:
+            return None
+        first: Any = x
+        while isinstance(first, (list, tuple)) and first:
+            first = first[0]
+        return TypeError(f"must be real number, not {type(x).__name__}" if isinstance(first, float) else
+                         f"'{type(x).__name__}' object cannot be interpreted as an integer")
+    if not seq:
+        return TypeError("not a sequence")
+    if len(x) != shape[dim]:
+        return ShapeError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(x)})")
+    return next((e for y in x if (e := _ragged(y, shape, dim + 1))), None)
+
+
+def ragged_error(data: Any) -> Exception | None:
+    """PyTorch's error for a nested sequence that is not a block (``tensor([[1, 2], [3]])``), or None."""
+    return _ragged(data, _first_lengths(data), 0)

@@ -84,8 +84,10 @@ from minigrad.shapes import (
     no_dim,
     norm_dim,
     norm_dims,
+    ragged_error,
     reduced_shape,
     shape_arg,
+    size_mismatch,
 )
 from minigrad.size import Size, as_size
 from minigrad.viz import tensor_html
@@ -149,13 +151,17 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
     elif isinstance(data, (np.ndarray, np.generic)):  # numpy scalars keep their dtype, as in PyTorch
         arr = np.asarray(data)
     else:
-        if isinstance(data, (str, bytes)):
-            raise TypeError(f"cannot make a tensor from a string: {data!r}")
+        if isinstance(data, (str, bytes)):  # (PyTorch's words first)
+            raise TypeError(f"new(): invalid data type '{type(data).__name__}' (cannot make a tensor from a "
+                            f"string: {data!r})")
         items = _dtypes.tensors_as_scalars(data, Tensor) if type(data) in (list, tuple) else data
         try:
             arr = np.asarray(items)
-        except ValueError as e:  # ragged nested lists
-            raise ShapeError(f"tensor(): nested sequences of unequal lengths: {e}") from e
+        except ValueError as e:  # ragged nested lists: PyTorch's error, else numpy's words
+            found = ragged_error(data)
+            if found is None:
+                raise ShapeError(f"tensor(): nested sequences of unequal lengths: {e}") from e
+            raise type(found)(f"{found} (tensor(): nested sequences of unequal lengths)") from e
         if dtype is None and arr.dtype.kind in "fiu":
             # Python floats get the default dtype (float32 unless set), like PyTorch; numpy scalars or
             # tensors in the lists bring their dtypes (a float64 one makes it float64, uint8 ones uint8;
@@ -1518,9 +1524,9 @@ class Tensor(TensorMethods):
             name = "MaskedFillBackward1" if isinstance(value, Tensor) else "MaskedFillBackward0"
             return _named(where(from_numpy(m), fill, self), self, name)
         except ShapeError:
-            raise ShapeError(
-                f"masked_fill: mask of shape {m.shape} cannot be broadcast with the tensor's "
-                f"shape {self.shape}"
+            raise ShapeError(  # (PyTorch's words first)
+                f"{size_mismatch(m.shape, self._array.shape)} (masked_fill: mask of shape {m.shape} cannot "
+                f"be broadcast with the tensor's shape {self.shape})"
             ) from None
 
     # ------------------------------------------------------------ reductions
@@ -1787,7 +1793,8 @@ class Tensor(TensorMethods):
             return self.reshape(1)
         s, e = norm_dim(start_dim, self.ndim), norm_dim(end_dim, self.ndim)
         if s > e:
-            raise DimensionError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+            raise DimensionError("flatten() has invalid args: start_dim cannot come after end_dim (flatten: "
+                                 f"start_dim {start_dim} comes after end_dim {end_dim})")
         shape = (*self.shape[:s], math.prod(self.shape[s:e + 1]), *self.shape[e + 1:])
         return self.reshape(shape)
 
@@ -1799,10 +1806,14 @@ class Tensor(TensorMethods):
         """
         order = shape_arg(order_ if dims is None else (dims,))
         if len(order) != self.ndim:
-            raise ShapeError(f"permute: got {len(order)} dims {order} for a tensor of shape {self.shape}")
+            raise ShapeError("permute(sparse_coo): number of dimensions in the tensor input does not match "
+                             "the length of the desired ordering of dimensions i.e. input.dim() = "
+                             f"{self.ndim} is not equal to len(dims) = {len(order)} (permute: got "
+                             f"{len(order)} dims {order} for a tensor of shape {self.shape})")
         norm = tuple(norm_dim(d, self.ndim) for d in order)
         if sorted(norm) != list(range(self.ndim)):
-            raise ShapeError(f"permute: {order} is not a permutation of the dims of {self.shape}")
+            raise ShapeError("permute(): duplicate dims are not allowed. "  # (PyTorch's words first)
+                             f"(permute: {order} is not a permutation of the dims of {self.shape})")
         return self._view(_ops.Permute.apply(self, dims=norm))
 
     def transpose(self, dim0: int, dim1: int, _kind: str = "Transpose") -> Tensor:
@@ -2468,9 +2479,14 @@ def where(condition: Tensor | Array, input: Any = None, other: Any = None) -> An
         a, b = _promote(a, b)
     try:
         return _ops.Where.apply(a, b, cond=cond)
-    except ValueError as e:
+    except ValueError as e:  # PyTorch's words first: it broadcasts the condition, then input, then other
+        shapes = [np.shape(cond), a._array.shape, b._array.shape]
+        try:
+            words = size_mismatch(np.broadcast_shapes(*shapes[:2]), shapes[2])
+        except ValueError:
+            words = size_mismatch(*shapes[:2])
         raise ShapeError(
-            f"where: shapes {cond.shape}, {a.shape} and {b.shape} cannot be broadcast together"
+            f"{words} (where: shapes {cond.shape}, {a.shape} and {b.shape} cannot be broadcast together)"
         ) from e
 
 

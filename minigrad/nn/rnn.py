@@ -320,7 +320,8 @@ class RNNBase(Module):
         else:
             x = _checks.tensor(name, input)
             if x.ndim not in (2, 3):
-                raise ShapeError(f"{name}: expected input to be 2-D or 3-D, got {x.ndim}-D (shape {x.shape})")
+                raise ShapeError(f"{name}: Expected input to be 2D or 3D, got {x.ndim}D instead "
+                                 f"(shape {x.shape})")
             batched = x.ndim == 3
             if not batched:
                 x = x.unsqueeze(1)

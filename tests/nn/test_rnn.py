@@ -108,7 +108,7 @@ class TestBadInput:
         m = nn.LSTM(3, 4, num_layers=2)
         with pytest.raises(mg.ShapeError, match=r"input_size=3, got shape \(5, 2, 4\)"):
             m(mg.randn(5, 2, 4))
-        with pytest.raises(mg.ShapeError, match=r"2-D or 3-D, got 4-D"):
+        with pytest.raises(mg.ShapeError, match=r"Expected input to be 2D or 3D, got 4D instead"):
             m(mg.randn(5, 2, 3, 1))
         with pytest.raises(mg.ShapeError, match=r"sequence length larger than 0.*\(2, 0, 3\)"):
             nn.LSTM(3, 4, batch_first=True)(mg.randn(2, 0, 3))

@@ -79,9 +79,13 @@ def spatial_input(fn: str, input: Tensor, nd: int) -> tuple[Tensor, bool]:  # no
 
 
 def _rank_words(fn: str, nd: int, shape: tuple[int, ...]) -> str:
-    """PyTorch's message for a pooling input of the wrong rank ('' for the others): it begins minigrad's."""
+    """PyTorch's message for a convolution or pooling input of the wrong rank ('' for the others): it begins
+    minigrad's."""
     if fn.startswith("adaptive"):
         return f"Input dimension should be at least {nd + 1}"
+    if fn.startswith("conv") and not fn.startswith("conv_transpose"):
+        return (f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {fn}, but got input of "
+                f"size: {list(shape)}")
     if fn in ("max_pool2d", "max_pool3d", "avg_pool3d"):
         return f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input"
     if fn == "max_pool1d":

@@ -155,12 +155,12 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
         return from_numpy(np.zeros((*idx.shape, int(num_classes)), dtype=int64))
     lo, hi = int(idx.min()), int(idx.max())
     if lo < 0:
-        raise InvalidParameterError(f"one_hot: class values must be non-negative, got {lo}")
+        raise InvalidParameterError(f"Class values must be non-negative. (one_hot: got {lo})")  # (PyTorch's)
     if num_classes == -1:
         num_classes = hi + 1
     elif hi >= num_classes:
-        raise InvalidParameterError(
-            f"one_hot: class values must be smaller than num_classes={num_classes}, got {hi}"
+        raise InvalidParameterError(  # (PyTorch's words first)
+            f"Class values must be smaller than num_classes. (one_hot: num_classes={num_classes}, got {hi})"
         )
     out = np.zeros((*idx.shape, int(num_classes)), dtype=int64)
     np.put_along_axis(out, idx[..., None], 1, axis=-1)

@@ -97,8 +97,10 @@ def mha_forward(m: Any, query: Tensor, key: Tensor, value: Tensor, key_padding_m
     src_len = key.shape[seq_dim]
     # PyTorch asserts these shapes: its AssertionError too
     if e != m.embed_dim or key.shape[2] != m.kdim or value.shape[2] != m.vdim:
+        first = (f"was expecting embedding dimension of {m.embed_dim}, but got {e}. " if e != m.embed_dim
+                 else "")  # (PyTorch's words first)
         raise _AssertedShapeError(
-            f"MultiheadAttention: expected last dims embed_dim={m.embed_dim} (query), "
+            f"{first}MultiheadAttention: expected last dims embed_dim={m.embed_dim} (query), "
             f"kdim={m.kdim} (key) and vdim={m.vdim} (value), got query {query.shape}, "
             f"key {key.shape} and value {value.shape}"
         )

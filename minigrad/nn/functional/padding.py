@@ -29,7 +29,7 @@ def _pairs(fn: str, pad: Sequence[int], size: tuple[int, ...], mode: str) -> lis
     if not isinstance(pad, (tuple, list)) or not all(is_int(p) for p in pad):
         raise _ArgumentTypeError(f"{fn}: pad must be a tuple of ints, got pad={pad!r}")  # (a TypeError)
     if len(pad) % 2:
-        raise InvalidParameterError(f"{fn}: padding length must be divisible by 2, got pad={tuple(pad)}")
+        raise InvalidParameterError(f"Padding length must be divisible by 2 ({fn}: got pad={tuple(pad)})")
     ndim = len(size)
     if len(pad) > 2 * ndim:
         raise InvalidParameterError(f"{fn}: padding length must be at most two times the input's number of "
@@ -68,8 +68,10 @@ def _pad_dim(x: Tensor, dim: int, lo: int, hi: int, mode: str) -> Tensor:
         crop, n = (0, 0), x.shape[dim]
     lo, hi = max(lo, 0), max(hi, 0)
     if mode == "reflect" and (lo >= n or hi >= n):
-        raise ShapeError(f"pad: reflect padding must be less than the size of the padded dim, got padding "
-                         f"({lo}, {hi}) for dim {dim} of input shape {x.shape}")
+        raise ShapeError(  # (PyTorch's words first)
+            "Argument #4: Padding size should be less than the corresponding input dimension, but got: "
+            f"padding ({lo}, {hi}) at dimension {dim} of input {list(x.shape)} (pad: reflect padding must be "
+            "less than the size of the padded dim)")
     if mode == "circular" and (lo > n or hi > n):
         raise ShapeError(f"pad: circular padding ({lo}, {hi}) for dim {dim} of input shape {x.shape} "
                          "would wrap around more than once")
