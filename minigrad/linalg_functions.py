@@ -286,7 +286,17 @@ def triangular_solve(b: Tensor, A: Tensor, upper: bool = True, transpose: bool =
 @bool_args("pivot")
 def lu(A: Tensor, pivot: bool = True, get_infos: bool = False) -> tuple[Tensor, ...]:  # noqa: N803
     """torch.lu, the older form of :func:`minigrad.linalg.lu_factor`: ``(LU, pivots)``, and LAPACK's
-    ``infos`` too with ``get_infos``."""
+    ``infos`` too with ``get_infos``. Deprecated in PyTorch: warns once per process, as PyTorch."""
+    if "lu" not in _deprecation_warned:
+        _deprecation_warned.add("lu")
+        warnings.warn("torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex "
+                      "and will be removed in a future PyTorch release.\n"
+                      "LU, pivots = torch.lu(A, compute_pivots)\nshould be replaced with\n"
+                      "LU, pivots = torch.linalg.lu_factor(A, compute_pivots)\nand\n"
+                      "LU, pivots, info = torch.lu(A, compute_pivots, get_infos=True)\n"
+                      "should be replaced with\n"
+                      "LU, pivots, info = torch.linalg.lu_factor_ex(A, compute_pivots)", UserWarning,
+                      stacklevel=2)
     lu_, pivots, info = linalg.lu_factor_ex(A, pivot=pivot)
     return (lu_, pivots, info) if get_infos else (lu_, pivots)
 

@@ -145,6 +145,18 @@ def _torch_constructor_data(data: Any) -> Array:
     return arr if arr.dtype == default else arr.astype(default)
 
 
+_t_warned = False  # PyTorch warns of x.T on other than 2 dims once per process
+
+
+def _warn_t() -> None:
+    global _t_warned
+    _t_warned = True
+    warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+                  "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose "
+                  "batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
+                  "dimensions of a tensor.", UserWarning, stacklevel=3)
+
+
 def _to_array(data: Any, dtype: DTypeLike) -> Array:
     if isinstance(data, Tensor):
         arr = data._array
@@ -1830,9 +1842,11 @@ class Tensor(TensorMethods):
 
     @property
     def T(self) -> Tensor:  # noqa: N802 - PyTorch's name
-        """All dims reversed."""
+        """All dims reversed (deprecated in PyTorch for other than 2 dims: it warns once per process)."""
         if self.ndim < 2:
             return self
+        if self.ndim != 2 and not _t_warned:
+            _warn_t()
         return self._view(_ops.Permute.apply(self, dims=tuple(range(self.ndim))[::-1]))
 
     @property
@@ -2348,8 +2362,13 @@ def tensor(data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = Fals
     """Create a Tensor from data (copied); see :class:`Tensor` for the dtype rules.
 
     ``device`` must be the CPU (see :func:`minigrad.device.check_device`);
-    ``pin_memory`` has no effect on the CPU.
+    ``pin_memory`` has no effect on the CPU. A Tensor as ``data`` warns as in PyTorch (its copy is
+    ``data.detach().clone()``).
     """
+    if isinstance(data, Tensor):
+        warnings.warn("To copy construct from a tensor, it is recommended to use "
+                      "sourceTensor.detach().clone() or sourceTensor.detach().clone().requires_grad_(True), "
+                      "rather than torch.tensor(sourceTensor).", UserWarning, stacklevel=user_stacklevel())
     check_device(device)
     for name, flag in (("requires_grad", requires_grad), ("pin_memory", pin_memory)):
         if flag is not True and flag is not False:

@@ -72,11 +72,11 @@ def _pointwise(fn: str, input: Tensor, target: Any) -> tuple[Tensor, Tensor]:  #
         except ValueError:
             # PyTorch's poisson_nll_loss computes with the target first (its tensor a)
             first, second = (t.shape, input.shape) if fn == "poisson_nll_loss" else (input.shape, t.shape)
-            raise ShapeError(f"{fn}: {size_mismatch(first, second)}: target of shape {t.shape} does "
-                             f"not broadcast with input of shape {input.shape}") from None
-        warnings.warn(
-            f"{fn}: using a target size {t.shape} that is different to the input size {input.shape}; "
-            "they are broadcast, which is likely wrong. Please ensure they have the same size.",
+            raise ShapeError(f"{size_mismatch(first, second)} ({fn}: target of shape {t.shape} does "
+                             f"not broadcast with input of shape {input.shape})") from None
+        warnings.warn(  # (PyTorch's words)
+            f"Using a target size ({t.shape}) that is different to the input size ({input.shape}). This will "
+            "likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
             UserWarning,
             stacklevel=3,
         )
