@@ -12,7 +12,6 @@ import os
 import re
 import runpy
 import sys
-import traceback
 from collections.abc import Sequence
 from types import TracebackType
 
@@ -59,11 +58,19 @@ def _report(e: BaseException, entry: str) -> None:
     if type(e) is ImportError and missing and from_minigrad and hasattr(e, "add_note"):
         # `from torch.nn import Foo`: Python words this error itself, so the launcher adds the hint
         e.add_note(f"{torch_name(e.name or '')}.{missing.group(1)} is not in minigrad")
-    report = traceback.TracebackException(type(e), e, frame if frame is not None else tb)
     # The hook's own frames (a missing name's __getattr__) say nothing the message does not.
-    report.stack = traceback.StackSummary.from_list(
-        [f for f in report.stack if not f.filename.startswith(_PACKAGE_DIR)])
-    print("".join(report.format()), end="", file=sys.stderr)
+    kept = []
+    frame = frame if frame is not None else tb  # (`-m MODULE`: no frame is the entry's)
+    while frame is not None:
+        if not frame.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+            kept.append(frame)
+        frame = frame.tb_next
+    shown = None
+    for t in reversed(kept):
+        shown = TracebackType(shown, t.tb_frame, t.tb_lasti, t.tb_lineno)
+    # sys.excepthook, as Python's own report of an uncaught exception: its default (C) display adds the
+    # "Did you mean: 'x'?" of an AttributeError or NameError, which the traceback module of 3.11 lacks
+    sys.excepthook(type(e), e.with_traceback(shown), shown)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,10 +5,17 @@ torch-API pattern the library relied on and compares it with torch."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 import minigrad as mg
 from tests.helpers import require_torch
+
+ROOT = Path(mg.__file__).resolve().parent.parent
 
 
 def test_finfo_of_bfloat16_gives_its_limits() -> None:
@@ -22,3 +29,32 @@ def test_finfo_of_bfloat16_gives_its_limits() -> None:
         torch.iinfo(torch.bfloat16)
     with pytest.raises(TypeError):
         mg.iinfo(mg.bfloat16)
+
+
+def _last_error_line(script: Path, *launcher: str) -> str:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    run = subprocess.run([sys.executable, *launcher, str(script)], capture_output=True, text=True, env=env,
+                         cwd=ROOT, timeout=120)
+    assert run.returncode == 1, run.stderr
+    return run.stderr.strip().splitlines()[-1]
+
+
+def test_launcher_reports_an_uncaught_error_with_pythons_suggestion(tmp_path: Path) -> None:
+    """A driver's typo (``entmax.SparsemaxTopKLoss``): ``python script.py`` adds "Did you mean: ...?"
+    to an uncaught AttributeError; the launcher's report of it did not."""
+    require_torch()
+    script = tmp_path / "script.py"
+    script.write_text("import json\nimport torch\n\ndef load():\n    return json.dumsp\n\nload()\n")
+    expected = _last_error_line(script)
+    assert expected.endswith("Did you mean: 'dump'?")
+    assert _last_error_line(script, "-m", "minigrad.compat") == expected
+
+
+def test_launcher_suggests_the_torch_name_a_missing_one_is_close_to(tmp_path: Path) -> None:
+    require_torch()
+    script = tmp_path / "script.py"
+    script.write_text("import torch\n\nlayer = torch.nn.Linearr(2, 3)\n")
+    assert _last_error_line(script).endswith("Did you mean: 'Linear'?")
+    ours = _last_error_line(script, "-m", "minigrad.compat")
+    assert ours.startswith("AttributeError: torch.nn.Linearr is not in minigrad")
+    assert ours.endswith("Did you mean: 'Linear'?")
