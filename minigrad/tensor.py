@@ -2100,7 +2100,9 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
             i is None or i is Ellipsis or isinstance(i, (slice, Tensor, list, tuple, np.ndarray))
             for i in index):
         warnings.warn("Using a non-tuple sequence for multidimensional indexing is deprecated and will be "
-                      "changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq].", stacklevel=3)
+                      "changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will "
+                      "be interpreted as tensor index, x[torch.tensor(seq)], which will result either in an "
+                      "error or a different result", stacklevel=3)
         index = tuple(index)
     items = index if isinstance(index, tuple) else (index,)
     out: list[Any] = []

@@ -58,3 +58,20 @@ def test_launcher_suggests_the_torch_name_a_missing_one_is_close_to(tmp_path: Pa
     ours = _last_error_line(script, "-m", "minigrad.compat")
     assert ours.startswith("AttributeError: torch.nn.Linearr is not in minigrad")
     assert ours.endswith("Did you mean: 'Linear'?")
+
+
+def test_list_of_index_lists_warns_pytorchs_whole_message() -> None:
+    """pytorch-metric-learning's HistogramLoss: ``mat[[rows, cols]]`` (a list of index lists) warns."""
+    torch = require_torch()
+    import warnings
+
+    messages = []
+    for lib in (torch, mg):
+        mat = lib.arange(12.0).reshape(3, 4)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            picked = mat[[[0, 2], [1, 3]]]
+        assert picked.tolist() == [1.0, 11.0]
+        assert len(caught) == 1 and caught[0].category is UserWarning
+        messages.append(str(caught[0].message))
+    assert messages[0].startswith(messages[1] + " (Triggered internally")  # PyTorch's C++ site is not ours
