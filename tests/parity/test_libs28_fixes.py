@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,3 +76,79 @@ def test_list_of_index_lists_warns_pytorchs_whole_message() -> None:
         assert len(caught) == 1 and caught[0].category is UserWarning
         messages.append(str(caught[0].message))
     assert messages[0].startswith(messages[1] + " (Triggered internally")  # PyTorch's C++ site is not ours
+
+
+def _subclasses(lib: Any) -> tuple[type, type]:
+    """geoopt's ManifoldTensor / ManifoldParameter pattern: instances built in ``__new__``, extra keywords."""
+
+    class Tagged(lib.Tensor):
+        def __new__(cls, data: Any, *, tag: str = "", requires_grad: bool = False) -> Any:
+            instance = lib.Tensor._make_subclass(cls, data, requires_grad)
+            instance.tag = tag
+            return instance
+
+    class TaggedParameter(Tagged, lib.nn.Parameter):
+        def __new__(cls, data: Any, tag: str = "p", requires_grad: bool = True) -> Any:
+            instance = Tagged._make_subclass(cls, data, requires_grad)
+            instance.tag = tag
+            return instance
+
+    return Tagged, TaggedParameter
+
+
+@pytest.mark.parametrize("requires_grad", [False, True])
+def test_make_subclass_builds_a_leaf_sharing_the_data(requires_grad: bool) -> None:
+    torch = require_torch()
+    for lib in (torch, mg):
+        tagged, _ = _subclasses(lib)
+        src = lib.arange(3.0, requires_grad=True) * 2  # a non-leaf: the instance is cut from its graph
+        t = tagged(src, tag="m", requires_grad=requires_grad)
+        assert type(t) is tagged and t.tag == "m"
+        assert t.requires_grad is requires_grad and t.is_leaf and t.grad_fn is None
+        assert t._version == 0
+        with lib.no_grad():
+            src.add_(1.0)  # the instance holds src's memory
+        assert t.tolist() == [1.0, 3.0, 5.0]
+        if requires_grad:
+            (t * t).sum().backward()
+            assert t.grad.tolist() == [2.0, 6.0, 10.0]
+
+
+def test_make_subclass_of_a_parameter_subclass_is_a_parameter() -> None:
+    torch = require_torch()
+    for lib in (torch, mg):
+        _, tagged_parameter = _subclasses(lib)
+        p = tagged_parameter(lib.ones(2, 2))
+        assert isinstance(p, lib.nn.Parameter) and p.tag == "p" and p.requires_grad
+        layer = lib.nn.Linear(2, 2)
+        layer.weight = p
+        assert dict(layer.named_parameters())["weight"] is p
+
+
+def test_make_subclass_refuses_what_pytorch_refuses() -> None:
+    torch = require_torch()
+    for lib in (torch, mg):
+        tagged, _ = _subclasses(lib)
+        with pytest.raises(TypeError):
+            lib.Tensor._make_subclass(tagged, [1.0, 2.0])
+        with pytest.raises(RuntimeError):
+            lib.Tensor._make_subclass(tagged, lib.arange(3), True)  # integers cannot require grad
+
+
+def test_parameter_subclass_builds_with_super_new() -> None:
+    """The usual custom parameter: ``super().__new__(cls, data, requires_grad)`` in its ``__new__``."""
+    torch = require_torch()
+    for lib in (torch, mg):
+
+        class Param(lib.nn.Parameter):  # type: ignore[misc,name-defined]
+            def __new__(cls, data: Any, requires_grad: bool = True, group: str = "decay") -> Any:
+                instance = super().__new__(cls, data, requires_grad)
+                instance.group = group
+                return instance
+
+        p = Param(lib.ones(3), group="no_decay")
+        assert type(p) is Param and p.group == "no_decay" and p.requires_grad and p.is_leaf
+        assert p._version == 0
+        q = Param(lib.zeros(2), False)
+        assert not q.requires_grad and q.group == "decay"
+        assert lib.nn.Parameter(lib.ones(2))._version == 0
