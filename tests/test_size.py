@@ -1139,8 +1139,9 @@ BUDGETS: dict[str, int] = {
     # +9 (libs28): finfo(bfloat16) gives its limits (timm's Kron optimizer reads finfo(bfloat16).tiny)
     # +4 (libs28): the launcher reports an uncaught error through sys.excepthook (Python's "Did you mean")
     # +2 (libs28): the non-tuple index warning in PyTorch's whole words
-    # +24 (libs28): Tensor._make_subclass; nn.Parameter built in __new__ as PyTorch's
-    "minigrad": 68081,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # +24 (libs28): Tensor._make_subclass; nn.Parameter built in __new__ as PyTorch's; +8: a Tensor subclass's
+    # repr shows its name (a Parameter subclass's wrapped in Parameter(...)), as PyTorch's
+    "minigrad": 68089,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 

@@ -152,3 +152,20 @@ def test_parameter_subclass_builds_with_super_new() -> None:
         q = Param(lib.zeros(2), False)
         assert not q.requires_grad and q.group == "decay"
         assert lib.nn.Parameter(lib.ones(2))._version == 0
+
+
+def test_a_subclass_prints_its_name_and_a_parameter_subclass_is_wrapped() -> None:
+    """geoopt's ManifoldTensor.__repr__ prints ``torch.Tensor.__repr__(self)`` after its manifold."""
+    torch = require_torch()
+    shown = []
+    for lib in (torch, mg):
+        tagged, tagged_parameter = _subclasses(lib)
+
+        class Plain(lib.nn.Parameter):  # type: ignore[misc,name-defined]
+            pass
+
+        values = lib.arange(6.0).reshape(2, 3)
+        shown.append([repr(tagged(values)), repr(tagged(values.double(), requires_grad=True)),
+                      repr(tagged_parameter(values)), repr(Plain(lib.ones(2))), str(tagged(lib.ones(2))),
+                      repr(lib.nn.Parameter(lib.ones(2))), repr(values)])
+    assert shown[1] == [s.replace("torch.", "minigrad.") for s in shown[0]]
