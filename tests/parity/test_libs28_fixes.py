@@ -169,3 +169,16 @@ def test_a_subclass_prints_its_name_and_a_parameter_subclass_is_wrapped() -> Non
                       repr(tagged_parameter(values)), repr(Plain(lib.ones(2))), str(tagged(lib.ones(2))),
                       repr(lib.nn.Parameter(lib.ones(2))), repr(values)])
     assert shown[1] == [s.replace("torch.", "minigrad.") for s in shown[0]]
+
+
+@pytest.mark.filterwarnings("ignore:TypedStorage is deprecated")
+def test_sizeof_a_storage_counts_its_memory() -> None:
+    """torchinfo's summary: "Input size" sums ``sys.getsizeof(t.untyped_storage())`` over the inputs."""
+    torch = require_torch()
+    sizes = []
+    for lib in (torch, mg):
+        empty = sys.getsizeof(lib.empty(0).untyped_storage())
+        tensors = (lib.ones(10), lib.ones(10, dtype=lib.float64), lib.ones(4, 5)[1:3], lib.arange(6))
+        sizes.append(([sys.getsizeof(t.untyped_storage()) - empty for t in tensors],
+                      [sys.getsizeof(t.storage()) for t in tensors]))
+    assert sizes[1] == sizes[0]
