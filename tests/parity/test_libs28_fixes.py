@@ -182,3 +182,26 @@ def test_sizeof_a_storage_counts_its_memory() -> None:
         sizes.append(([sys.getsizeof(t.untyped_storage()) - empty for t in tensors],
                       [sys.getsizeof(t.storage()) for t in tensors]))
     assert sizes[1] == sizes[0]
+
+
+def test_triangular_solve_warns_its_deprecation_once() -> None:
+    """nflows' LULinear inverts with ``torch.triangular_solve``: PyTorch warns once per process."""
+    torch = require_torch()
+    import warnings
+
+    from minigrad import linalg_functions
+
+    messages = []
+    for lib in (torch, mg):
+        if lib is mg:
+            linalg_functions._warned_triangular_solve.clear()  # (another test may have warned already)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for _ in range(2):
+                x = lib.triangular_solve(lib.ones(3, 2), 2 * lib.eye(3)).solution
+                assert x.tolist() == [[0.5, 0.5]] * 3
+        messages.append([str(w.message) for w in caught if "deprecated" in str(w.message)])
+    theirs, ours = messages
+    assert len(theirs) <= 1 and len(ours) == 1  # (PyTorch's may have warned before this test)
+    if theirs:
+        assert theirs[0].startswith(ours[0] + " (Triggered internally")
