@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 import minigrad as mg
@@ -205,3 +206,20 @@ def test_triangular_solve_warns_its_deprecation_once() -> None:
     assert len(theirs) <= 1 and len(ours) == 1  # (PyTorch's may have warned before this test)
     if theirs:
         assert theirs[0].startswith(ours[0] + " (Triggered internally")
+
+
+@pytest.mark.parametrize("name", ["uniform", "normal", "trunc_normal", "fill", "zero"])
+def test_init_no_grad_helpers_fill_as_torch(name: str) -> None:
+    """mup's initializers: ``from torch.nn.init import _no_grad_fill_, _no_grad_normal_, _no_grad_uniform_``
+    and call them on parameters with a width-scaled bound."""
+    torch = require_torch()
+    args = {"uniform": (-0.3, 0.5), "normal": (0.1, 0.2), "trunc_normal": (0.0, 1.0, -0.5, 0.5),
+            "fill": (0.25,), "zero": ()}[name]
+    filled = []
+    for lib in (torch, mg):
+        lib.manual_seed(7)
+        weight = lib.nn.Linear(6, 4).weight
+        out = getattr(lib.nn.init, f"_no_grad_{name}_")(weight, *args)
+        assert out is weight and weight.requires_grad and weight.grad_fn is None
+        filled.append(weight.detach().numpy().copy())
+    np.testing.assert_array_equal(filled[1], filled[0])
