@@ -8,10 +8,13 @@ work), after :func:`~minigrad.compat.hook.install` has aliased ``torch``.
 
 from __future__ import annotations
 
+import importlib.machinery
+import io
 import os
 import re
 import runpy
 import sys
+import types
 from collections.abc import Sequence
 from types import TracebackType
 
@@ -37,7 +40,21 @@ def run_script(path: str, args: Sequence[str] = ()) -> None:
         sys.path[0] = script_dir
     else:
         sys.path.insert(0, script_dir)
-    runpy.run_path(path, run_name="__main__")
+    # As `python SCRIPT` (3.9+): __file__ and the code's file name are absolute (tracebacks and warnings
+    # name '/dir/script.py'; Path(__file__).parent is '/dir'), sys.argv[0] stays as typed. runpy.run_path
+    # would give both the one path it is handed, so the script runs in a fresh __main__ module here.
+    full = os.path.abspath(path)
+    with io.open_code(full) as f:
+        code = compile(f.read(), full, "exec", dont_inherit=True)
+    main = types.ModuleType("__main__")
+    vars(main).update(__file__=full, __cached__=None,
+                      __loader__=importlib.machinery.SourceFileLoader("__main__", full))
+    saved = sys.modules["__main__"]
+    sys.modules["__main__"] = main
+    try:
+        exec(code, vars(main))
+    finally:
+        sys.modules["__main__"] = saved
 
 
 def run_module(module: str, args: Sequence[str] = ()) -> None:

@@ -223,3 +223,19 @@ def test_init_no_grad_helpers_fill_as_torch(name: str) -> None:
         assert out is weight and weight.requires_grad and weight.grad_fn is None
         filled.append(weight.detach().numpy().copy())
     np.testing.assert_array_equal(filled[1], filled[0])
+
+
+def test_launcher_gives_the_script_an_absolute_file_and_argv_as_typed(tmp_path: Path) -> None:
+    """``python script.py`` (3.9+): ``__file__`` and the frames' file names are absolute, so warnings and
+    tracebacks name '/dir/script.py'; the launcher's were the path as typed ('script.py')."""
+    require_torch()
+    (tmp_path / "script.py").write_text(
+        "import os, sys, warnings\nimport torch\n\nprint(__file__, os.path.dirname(__file__), sys.argv[0])\n"
+        "print(__name__, __package__, __spec__, __cached__, type(__loader__).__name__)\n"
+        "warnings.warn('checked')\nraise ValueError('stop')\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    runs = [subprocess.run([sys.executable, *launcher, "script.py"], capture_output=True, text=True, env=env,
+                           cwd=tmp_path, timeout=120) for launcher in ((), ("-m", "minigrad.compat"))]
+    assert runs[0].stdout.splitlines()[0] == f"{tmp_path / 'script.py'} {tmp_path} script.py"
+    assert runs[1].stdout == runs[0].stdout
+    assert runs[1].stderr == runs[0].stderr  # the warning's and the traceback's file names
