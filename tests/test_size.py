@@ -356,7 +356,7 @@ BUDGETS: dict[str, int] = {
     # (autograd3)
     # +1: _extras.leaf_hooks
     # +3 (lead40): set_grad_enabled refuses a non-bool as PyTorch's parser (a leaf: its own words)
-    "minigrad/grad_mode.py": 302,  # (+3: _extras.written)
+    "minigrad/grad_mode.py": 305,  # (+3: _extras.written; +3 libs28: _extras.retain, vmap's slices)
     # 1,093 with autograd.Function (function.py, issue 12 item 6: ctx, needs_input_grad, once_differentiable);
     # 1,312 since gradcheck.py moved in from minigrad/ (it is torch.autograd.gradcheck)
     # 1,377 with grad()'s PyTorch arguments (dict inputs, materialize_grads, is_grads_batched, only_inputs)
@@ -429,7 +429,8 @@ BUDGETS: dict[str, int] = {
     # +62 gaps25: AccumulateGrad hooks; +10 _saved_dim's unsigned negative dims
     # +7 (lead40): the engine reads retain_graph/create_graph/allow_unused as C ints (_c_int)
     # +18 progs26: autograd/grad_mode.py (torch.autograd.grad_mode's import path, an attribute as in PyTorch)
-    "minigrad/autograd": 3196,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
+    # +1 (libs28): a backward inside vmap's slices but the last keeps the graph
+    "minigrad/autograd": 3197,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -468,7 +469,7 @@ BUDGETS: dict[str, int] = {
     # +18 speed: write clock, scratch size, unrolled edges
     # (+2 progs22: renamed nodes are primitives)
     # +4 (lead40): retain_graph/create_graph/allow_unused read as PyTorch's C ints (_c_int)
-    "minigrad/autograd/engine.py": 837,  # (libs19: the create_graph .grad copy)
+    "minigrad/autograd/engine.py": 838,  # (libs19: the create_graph .grad copy; +1 libs28: vmap's retain)
     # 9,876 with the convolution, pooling, padding and resampling layers and functionals
     # (~2,240 lines over 11 files, issue 13 items 2-3)
     # +590 (10,464) with the margin losses on class scores, RReLU, gumbel_softmax, the in-place F
@@ -1144,8 +1145,9 @@ BUDGETS: dict[str, int] = {
     # repr shows its name (a Parameter subclass's wrapped in Parameter(...)), as PyTorch's; +7: sys.getsizeof
     # of a storage counts its memory; +14: torch.triangular_solve's deprecation warning, once per process;
     # +28: nn.init's private _no_grad_* helpers; +17: the launcher runs a script in its own __main__ module
-    # (absolute __file__ and frame file names, argv[0] as typed: python SCRIPT's)
-    "minigrad": 68155,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # (absolute __file__ and frame file names, argv[0] as typed: python SCRIPT's); +11: vmap's slices but the
+    # last keep the graph a backward in them walks (PyTorch's one batched backward frees it once)
+    "minigrad": 68166,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 

@@ -239,3 +239,26 @@ def test_launcher_gives_the_script_an_absolute_file_and_argv_as_typed(tmp_path: 
     assert runs[0].stdout.splitlines()[0] == f"{tmp_path / 'script.py'} {tmp_path} script.py"
     assert runs[1].stdout == runs[0].stdout
     assert runs[1].stderr == runs[0].stderr  # the warning's and the traceback's file names
+
+
+def test_vmap_of_autograd_grad_without_retain_graph_walks_the_graph_once() -> None:
+    """torchjd's Jacobian: ``torch.vmap(vjp)(identity)`` where ``vjp`` calls ``autograd.grad(outputs,
+    inputs, grad_outputs, retain_graph=False)`` on a graph built outside vmap: PyTorch's one batched
+    backward frees the graph once; minigrad's per-slice backward freed it after the first row."""
+    torch = require_torch()
+    jacobians = []
+    for lib in (torch, mg):
+        w = lib.tensor([[1.0, 2.0], [3.0, -1.0]], requires_grad=True)
+        b = lib.tensor([0.5, -0.5], requires_grad=True)
+        outputs = [(w @ b).tanh(), (w ** 2).sum(dim=0)]
+
+        def vjp(grad_outputs: list[Any], lib: Any = lib, inputs: Any = (w, b), outputs: Any = outputs) -> Any:
+            return lib.autograd.grad(outputs, list(inputs), grad_outputs=grad_outputs, retain_graph=False)
+
+        eye = lib.eye(4)
+        jw, jb = lib.vmap(vjp)([eye[:, :2], eye[:, 2:]])
+        jacobians.append((jw.detach().numpy(), jb.detach().numpy()))
+        with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+            lib.autograd.grad(outputs, [w, b], grad_outputs=[eye[0, :2], eye[0, 2:]])  # freed at the end
+    for ours, theirs in zip(jacobians[1], jacobians[0]):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6)
