@@ -262,3 +262,17 @@ def test_vmap_of_autograd_grad_without_retain_graph_walks_the_graph_once() -> No
             lib.autograd.grad(outputs, [w, b], grad_outputs=[eye[0, :2], eye[0, 2:]])  # freed at the end
     for ours, theirs in zip(jacobians[1], jacobians[0]):
         np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+
+
+def test_overrides_is_tensor_like_as_torch() -> None:
+    """torchjd's autojac: ``from torch.overrides import is_tensor_like`` (a ModuleNotFoundError)."""
+    torch = require_torch()
+
+    class WithProtocol:
+        __torch_function__ = None
+
+    for lib in (torch, mg):
+        tagged, tagged_parameter = _subclasses(lib)
+        cases = [lib.ones(2), lib.nn.Parameter(lib.ones(1)), tagged(lib.ones(2)), lib.Tensor,
+                 tagged_parameter, WithProtocol(), WithProtocol, np.ones(2), [1.0], 3.0, None]
+        assert [lib.overrides.is_tensor_like(c) for c in cases] == [True] * 7 + [False] * 4
