@@ -1147,8 +1147,8 @@ BUDGETS: dict[str, int] = {
     # +28: nn.init's private _no_grad_* helpers; +17: the launcher runs a script in its own __main__ module
     # (absolute __file__ and frame file names, argv[0] as typed: python SCRIPT's); +11: vmap's slices but the
     # last keep the graph a backward in them walks (PyTorch's one batched backward frees it once); +22:
-    # torch.overrides.is_tensor_like (torchjd)
-    "minigrad": 68188,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # torch.overrides.is_tensor_like (torchjd); +1: utils._pytree.PyTree
+    "minigrad": 68189,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 

@@ -276,3 +276,12 @@ def test_overrides_is_tensor_like_as_torch() -> None:
         cases = [lib.ones(2), lib.nn.Parameter(lib.ones(1)), tagged(lib.ones(2)), lib.Tensor,
                  tagged_parameter, WithProtocol(), WithProtocol, np.ones(2), [1.0], 3.0, None]
         assert [lib.overrides.is_tensor_like(c) for c in cases] == [True] * 7 + [False] * 4
+
+
+def test_pytree_annotation_is_importable_as_torchs() -> None:
+    """torchjd's autogram: ``from torch.utils._pytree import PyTree`` (an ImportError)."""
+    require_torch()
+    from torch.utils._pytree import PyTree as Theirs
+
+    from minigrad.utils._pytree import PyTree as Ours
+    assert Ours is Theirs is Any
