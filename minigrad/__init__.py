@@ -41,6 +41,7 @@ from minigrad import (
     nn,
     onnx,
     optim,
+    overrides,  # noqa: F401  (torch.overrides, reached as an attribute)
     return_types,
     safetensors,
     selection,  # noqa: F401  (what the Tensor's sort/cumsum/gather methods call: it fills tensor._providers)

@@ -11,6 +11,7 @@ printed as ``1.``.
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -197,17 +198,24 @@ def tensor_repr(t: Tensor) -> str:
     grad = [f"grad_fn=<{fn.name().rpartition('::')[2]}>"] if fn is not None else []
     if fn is None and t.requires_grad:
         grad.append("requires_grad=True")
-    return array_repr(t._array, grad)
+    kind = type(t)
+    # (this module is below minigrad.tensor and minigrad.nn: looked up, not imported)
+    parameter = getattr(sys.modules.get("minigrad.nn.module"), "Parameter", None)
+    if kind is sys.modules["minigrad.tensor"].Tensor or kind is parameter:
+        return array_repr(t._array, grad)
+    # a subclass's values show its name, and a Parameter subclass's are wrapped, as PyTorch's
+    shown = array_repr(t._array, grad, f"{kind.__name__}(")
+    return f"Parameter({shown})" if parameter is not None and isinstance(t, parameter) else shown
 
 
-def array_repr(a: Array, grad: list[str] | None = None) -> str:
-    """``repr`` of a tensor holding ``a`` (no gradient), or of one with the ``grad`` suffix given.
+def array_repr(a: Array, grad: list[str] | None = None, prefix: str = "tensor(") -> str:
+    """``repr`` of a tensor holding ``a`` (no gradient), or of one with the ``grad`` suffix given; a
+    subclass's ``prefix`` is its name.
 
     State-dict values (numpy arrays) print this way, as PyTorch's tensors there do.
     """
     from minigrad.default_dtype import get_default_dtype
 
-    prefix = "tensor("
     indent = len(prefix)
     suffixes = []
     default = get_default_dtype()

@@ -285,6 +285,10 @@ class Storage:
     def __len__(self) -> builtins.int:
         return self.nbytes()
 
+    def __sizeof__(self) -> builtins.int:
+        # the memory counts, as in PyTorch's (torchinfo sums sys.getsizeof of the inputs' storages)
+        return super().__sizeof__() + self.nbytes()
+
 
 class TypedStorage:
     """The elements of the memory under a tensor and its views, as PyTorch's (deprecated) ``TypedStorage``
@@ -344,6 +348,9 @@ class TypedStorage:
     def nbytes(self) -> builtins.int:
         """The memory's size in bytes."""
         return builtins.int(self._flat.nbytes)
+
+    def __sizeof__(self) -> builtins.int:
+        return super().__sizeof__() + self.nbytes()  # (as Storage's)
 
     def fill_(self, value: Any) -> TypedStorage:
         """Write ``value`` into every element; returns self."""

@@ -273,7 +273,7 @@ class finfo:  # noqa: N801 - PyTorch's name
     """Machine limits of a floating dtype (the default dtype when none is given), as ``torch.finfo``.
 
     Attributes: ``bits``, ``eps``, ``max``, ``min``, ``tiny`` (= ``smallest_normal``),
-    ``resolution`` and ``dtype`` (its name).
+    ``resolution`` and ``dtype`` (its name). ``bfloat16`` has limits too, though no tensor can hold it.
 
     Raises:
         TypeError: a non-floating dtype.
@@ -282,11 +282,20 @@ class finfo:  # noqa: N801 - PyTorch's name
     def __init__(self, type: Any = None) -> None:  # noqa: A002
         if type is None:
             type = get_default_dtype()  # noqa: A001
+        if type is bfloat16:
+            # Only its limits: no tensor can hold it, but scripts take constants from it (timm's Kron
+            # optimizer clamps float32 math at finfo(bfloat16).tiny). float32's exponent, 8 significand bits.
+            self.bits: builtins.int = 16
+            self.eps, self.tiny = 2.0 ** -7, 2.0 ** -126
+            self.max = (2.0 - 2.0 ** -7) * 2.0 ** 127
+            self.min, self.smallest_normal, self.resolution = -self.max, self.tiny, 0.01
+            self.dtype = "bfloat16"
+            return
         dt = np.dtype(type)
         if dt.kind != "f":
             raise TypeError(f"finfo: {dt} is not a floating point dtype; use iinfo")
         info = np.finfo(dt)
-        self.bits: builtins.int = info.bits
+        self.bits = info.bits
         self.eps = builtins.float(info.eps)
         self.max = builtins.float(info.max)
         self.min = builtins.float(info.min)
@@ -312,7 +321,7 @@ class iinfo:  # noqa: N801
         if dt.kind not in "iu":
             raise TypeError(f"iinfo: {dt} is not an integer dtype; use finfo")
         info = np.iinfo(dt)
-        self.bits: builtins.int = info.bits
+        self.bits = info.bits
         self.max: builtins.int = builtins.int(info.max)
         self.min: builtins.int = builtins.int(info.min)
         self.dtype = dt.name

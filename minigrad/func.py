@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from minigrad.autograd.engine import grad as _autograd_grad
-from minigrad.grad_mode import enable_grad, is_grad_enabled
+from minigrad.grad_mode import _extras, enable_grad, is_grad_enabled
 from minigrad.nn.module import Module
 from minigrad.random import default_generator
 from minigrad.tensor import Tensor, stack
@@ -514,7 +514,14 @@ def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0, randomne
 
             return _map(pick, arg)
 
-        results = [run(i) for i in range(n)]
+        results = []
+        outer = _extras.retain
+        try:
+            for i in range(n):
+                _extras.retain = outer or i < n - 1  # the graph a slice's backward walks is the next's too
+                results.append(run(i))
+        finally:
+            _extras.retain = outer
         first = results[0]
         for leaf in _leaves(first):
             if not isinstance(leaf, Tensor):

@@ -61,7 +61,9 @@ class _AutogradExtras:
     ``mutation``: inside ``allow_mutation_on_saved_tensors``, called with each tensor about to be written
     in place (the in-place writes' one test);
     ``written``: the creation tick (``minigrad._clock``) of the latest in-place write: a node recorded
-    after it (a larger ``seq``) cannot have an input changed since, so the engine skips its version check.
+    after it (a larger ``seq``) cannot have an input changed since, so the engine skips its version check;
+    ``retain``: inside ``func.vmap``'s slices but the last, where every backward keeps the graph: PyTorch's
+    vmap runs a batched ``autograd.grad(retain_graph=False)`` once, minigrad's once per slice.
     """
 
     def __init__(self) -> None:
@@ -72,6 +74,7 @@ class _AutogradExtras:
         self.stale = False  # a tensor that may have views changed in place (autograd.graph.refresh_views)
         self.mutation: Callable[[Any], None] | None = None  # allow_mutation_on_saved_tensors: before a write
         self.written = -1
+        self.retain = False
 
 
 _extras = _AutogradExtras()

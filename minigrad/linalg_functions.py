@@ -23,6 +23,7 @@ from minigrad.errors import (
     ShapeError,
     UnsupportedError,
     bool_args,
+    user_stacklevel,
 )
 from minigrad.factories import randn
 from minigrad.shapes import check_broadcast
@@ -262,12 +263,17 @@ def qr(input: Tensor, some: bool = True) -> return_types.qr:  # noqa: A002
     return return_types.qr(*linalg.qr(input, "reduced" if some else "complete"))
 
 
+_warned_triangular_solve: list[bool] = []
+
+
 @bool_args("upper", "transpose", "unitriangular")
 def triangular_solve(b: Tensor, A: Tensor, upper: bool = True, transpose: bool = False,  # noqa: N803
                      unitriangular: bool = False) -> return_types.triangular_solve:
     """torch.triangular_solve: X with A X = b (A^T X = b with ``transpose``) for triangular A (..., n, n),
     its upper triangle read (lower with ``upper=False``), batch dims broadcast; returns ``(X, A.clone())``
     (the copy of A broadcast to the batch shape).
+
+    Deprecated in PyTorch in favour of ``linalg.solve_triangular``: warns once per process, as PyTorch.
 
     Raises:
         ShapeError: b or A has fewer than 2 dims, or they do not fit.
@@ -280,6 +286,14 @@ def triangular_solve(b: Tensor, A: Tensor, upper: bool = True, transpose: bool =
     coeff = a.mT if transpose else a
     x = linalg.solve_triangular(coeff, b.expand(*batch, *b.shape[-2:]), upper=upper != transpose,
                                 unitriangular=unitriangular)
+    if not _warned_triangular_solve:  # (after the checks: PyTorch raises first)
+        _warned_triangular_solve.append(True)
+        warnings.warn(  # (PyTorch's words, missing space included)
+            "torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangularand will be "
+            "removed in a future PyTorch release.\ntorch.linalg.solve_triangular has its arguments reversed "
+            "and does not return a copy of one of the inputs.\nX = torch.triangular_solve(B, A).solution\n"
+            "should be replaced with\nX = torch.linalg.solve_triangular(A, B).", UserWarning,
+            stacklevel=user_stacklevel())
     return return_types.triangular_solve(x, a.clone())
 
 

@@ -99,6 +99,10 @@ _new = object.__new__
 INFERENCE, ALIAS = 2, 1  # values of Tensor._inference (see the class)
 
 
+def _built_in_new(self: Tensor, *args: Any, **kwargs: Any) -> None:
+    """The ``__init__`` of a Tensor subclass built in its ``__new__``: nothing left to do."""
+
+
 
 Array: TypeAlias = npt.NDArray[Any]
 Scalar: TypeAlias = Union[int, float, bool]
@@ -308,6 +312,31 @@ class Tensor(TensorMethods):
             self._inference = INFERENCE
         if requires_grad:
             leaf_requires_grad(self)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A subclass that builds its instances in __new__ (with _make_subclass, as nn.Parameter and
+        # geoopt's ManifoldTensor) is then called __init__ with __new__'s arguments, which PyTorch's
+        # Tensor.__init__ ignores: so does the __init__ such a subclass gets here.
+        super().__init_subclass__(**kwargs)
+        if "__new__" in vars(cls) and "__init__" not in vars(cls):
+            cls.__init__ = _built_in_new  # type: ignore[method-assign]
+
+    @staticmethod
+    def _make_subclass(cls: type[Tensor], data: Tensor, require_grad: builtins.bool = False,
+                       **dispatch_options: Any) -> Any:
+        """A new ``cls`` (a Tensor subclass) instance holding ``data``'s memory: a leaf outside ``data``'s
+        graph that requires grad if ``require_grad``, as PyTorch's (subclasses' ``__new__`` build with it).
+
+        Raises:
+            TypeError: ``cls`` is no Tensor subclass or ``data`` no Tensor.
+            InvalidParameterError: ``require_grad`` with a non-float ``data``.
+        """
+        if not (isinstance(cls, type) and issubclass(cls, Tensor) and isinstance(data, Tensor)):
+            raise TypeError("_make_subclass() takes a Tensor subclass and a Tensor, not "
+                            f"{python_type_name(cls)} and {python_type_name(data)}")
+        out = _new(cls)
+        out._setup(data.numpy(force=True), require_grad)
+        return out
 
     # ------------------------------------------------------------ attributes
 
@@ -2125,7 +2154,9 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
             i is None or i is Ellipsis or isinstance(i, (slice, Tensor, list, tuple, np.ndarray))
             for i in index):
         warnings.warn("Using a non-tuple sequence for multidimensional indexing is deprecated and will be "
-                      "changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq].", stacklevel=3)
+                      "changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will "
+                      "be interpreted as tensor index, x[torch.tensor(seq)], which will result either in an "
+                      "error or a different result", stacklevel=3)
         index = tuple(index)
     items = index if isinstance(index, tuple) else (index,)
     out: list[Any] = []

@@ -114,6 +114,7 @@ def _run_backward(
     the gradients of ``inputs`` are returned, keyed by ``id``.
     """
     hooks = list(_extras.pack)  # saved tensors hooks entered or left by a hook during backward end with it
+    retain_graph = retain_graph or _extras.retain  # (a vmap slice before the last: see _AutogradExtras)
     global _depth
     _depth += 1
     callbacks: list[Callable[[], None]] = []

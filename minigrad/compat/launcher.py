@@ -8,11 +8,13 @@ work), after :func:`~minigrad.compat.hook.install` has aliased ``torch``.
 
 from __future__ import annotations
 
+import importlib.machinery
+import io
 import os
 import re
 import runpy
 import sys
-import traceback
+import types
 from collections.abc import Sequence
 from types import TracebackType
 
@@ -38,7 +40,21 @@ def run_script(path: str, args: Sequence[str] = ()) -> None:
         sys.path[0] = script_dir
     else:
         sys.path.insert(0, script_dir)
-    runpy.run_path(path, run_name="__main__")
+    # As `python SCRIPT` (3.9+): __file__ and the code's file name are absolute (tracebacks and warnings
+    # name '/dir/script.py'; Path(__file__).parent is '/dir'), sys.argv[0] stays as typed. runpy.run_path
+    # would give both the one path it is handed, so the script runs in a fresh __main__ module here.
+    full = os.path.abspath(path)
+    with io.open_code(full) as f:
+        code = compile(f.read(), full, "exec", dont_inherit=True)
+    main = types.ModuleType("__main__")
+    vars(main).update(__file__=full, __cached__=None,
+                      __loader__=importlib.machinery.SourceFileLoader("__main__", full))
+    saved = sys.modules["__main__"]
+    sys.modules["__main__"] = main
+    try:
+        exec(code, vars(main))
+    finally:
+        sys.modules["__main__"] = saved
 
 
 def run_module(module: str, args: Sequence[str] = ()) -> None:
@@ -59,11 +75,19 @@ def _report(e: BaseException, entry: str) -> None:
     if type(e) is ImportError and missing and from_minigrad and hasattr(e, "add_note"):
         # `from torch.nn import Foo`: Python words this error itself, so the launcher adds the hint
         e.add_note(f"{torch_name(e.name or '')}.{missing.group(1)} is not in minigrad")
-    report = traceback.TracebackException(type(e), e, frame if frame is not None else tb)
     # The hook's own frames (a missing name's __getattr__) say nothing the message does not.
-    report.stack = traceback.StackSummary.from_list(
-        [f for f in report.stack if not f.filename.startswith(_PACKAGE_DIR)])
-    print("".join(report.format()), end="", file=sys.stderr)
+    kept = []
+    frame = frame if frame is not None else tb  # (`-m MODULE`: no frame is the entry's)
+    while frame is not None:
+        if not frame.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+            kept.append(frame)
+        frame = frame.tb_next
+    shown = None
+    for t in reversed(kept):
+        shown = TracebackType(shown, t.tb_frame, t.tb_lasti, t.tb_lineno)
+    # sys.excepthook, as Python's own report of an uncaught exception: its default (C) display adds the
+    # "Did you mean: 'x'?" of an AttributeError or NameError, which the traceback module of 3.11 lacks
+    sys.excepthook(type(e), e.with_traceback(shown), shown)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

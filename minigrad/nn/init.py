@@ -193,6 +193,34 @@ def zeros_(tensor: Tensor) -> Tensor:
     return constant_(tensor, 0.0)
 
 
+# PyTorch's private no_grad helpers under its initializers, which libraries (mup's width-scaled
+# initializers) import and call with a scaled bound: each is the public initializer here.
+def _no_grad_uniform_(tensor: Tensor, a: float, b: float, generator: Generator | None = None) -> Tensor:
+    """:func:`uniform_`, as PyTorch's helper of that name."""
+    return uniform_(tensor, a, b, generator)
+
+
+def _no_grad_normal_(tensor: Tensor, mean: float, std: float, generator: Generator | None = None) -> Tensor:
+    """:func:`normal_`, as PyTorch's helper of that name."""
+    return normal_(tensor, mean, std, generator)
+
+
+def _no_grad_trunc_normal_(tensor: Tensor, mean: float, std: float, a: float, b: float,
+                           generator: Generator | None = None) -> Tensor:
+    """:func:`trunc_normal_`, as PyTorch's helper of that name."""
+    return trunc_normal_(tensor, mean, std, a, b, generator)
+
+
+def _no_grad_fill_(tensor: Tensor, val: float) -> Tensor:
+    """:func:`constant_`, as PyTorch's helper of that name."""
+    return constant_(tensor, val)
+
+
+def _no_grad_zero_(tensor: Tensor) -> Tensor:
+    """:func:`zeros_`, as PyTorch's helper of that name."""
+    return zeros_(tensor)
+
+
 def eye_(tensor: Tensor) -> Tensor:
     """Fill a 2-D tensor with the identity matrix (ones on the diagonal of a rectangular one).
 

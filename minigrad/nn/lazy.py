@@ -22,7 +22,7 @@ from minigrad.errors import MinigradError
 from minigrad.nn import _checks
 from minigrad.nn._uninitialized import Uninitialized, is_lazy
 from minigrad.nn.module import Module, Parameter
-from minigrad.tensor import Tensor
+from minigrad.tensor import Tensor, from_numpy
 
 __all__ = ["LazyModuleMixin", "UninitializedBuffer", "UninitializedParameter", "is_lazy"]
 
@@ -43,9 +43,10 @@ class UninitializedParameter(Uninitialized, Parameter):
         """Copied as a Tensor is (there is no data to hand to the constructor), class kept."""
         return cast(Parameter, Tensor.__deepcopy__(self, memo))
 
-    def __init__(self, requires_grad: bool = True, device: Any = None, dtype: DTypeLike = None) -> None:
+    def __new__(cls, requires_grad: bool = True, device: Any = None, dtype: DTypeLike = None) -> Any:
         _checks.device(device)
-        super().__init__(np.empty(0, dtype=_checks.float_dtype(dtype)), requires_grad)
+        empty = from_numpy(np.empty(0, dtype=_checks.float_dtype(dtype)))
+        return Tensor._make_subclass(cls, empty, requires_grad)
 
 
 class UninitializedBuffer(Uninitialized, Tensor):

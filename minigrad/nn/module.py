@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
 from minigrad import _alias, _module_calls
-from minigrad._leaf_rules import leaf_requires_grad, python_type_name
+from minigrad._leaf_rules import python_type_name
 from minigrad.device import _is_device_arg, check_device, parse_to
 from minigrad.dtypes import resolve_dtype
 from minigrad.errors import InvalidParameterError, _ArgumentTypeError
@@ -24,7 +24,7 @@ from minigrad.grad_mode import no_grad
 from minigrad.nn import _checks, _module_hooks, _module_state
 from minigrad.nn._module_hooks import GLOBAL_CALL_HOOKS as _GLOBAL_CALL_HOOKS
 from minigrad.nn._module_state import IncompatibleKeys
-from minigrad.tensor import Array, Tensor, TensorLike, float32, float64, from_numpy, reset_grads, tensor
+from minigrad.tensor import Tensor, TensorLike, float32, float64, from_numpy, reset_grads, tensor
 from minigrad.utils.hooks import RemovableHandle
 
 __all__ = ["Buffer", "IncompatibleKeys", "Module", "Parameter"]
@@ -55,17 +55,11 @@ class Parameter(Tensor):
 
     __slots__ = ()  # scripts tag parameters (p.no_weight_decay = True): Tensor's __dict__ holds the tags
 
-    def __init__(self, data: TensorLike | None = None, requires_grad: bool = True) -> None:
-        if data is None:
-            arr: Array = np.empty(0, dtype=float32)
-        elif isinstance(data, Tensor):
-            arr = data.numpy(force=True)
-        else:
-            arr = tensor(data).numpy(force=True)
-        super().__init__(np.empty(0, dtype=arr.dtype), dtype=arr.dtype)
-        self.data = from_numpy(arr)
-        if requires_grad:
-            leaf_requires_grad(self)
+    # Built in __new__, as PyTorch's, so that subclasses can build theirs with super().__new__(cls, data)
+    def __new__(cls, data: TensorLike | None = None, requires_grad: bool = True) -> Parameter:
+        src = from_numpy(np.empty(0, dtype=float32)) if data is None else \
+            data if isinstance(data, Tensor) else tensor(data)
+        return cast(Parameter, Tensor._make_subclass(cls, src, requires_grad))
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()

@@ -23,6 +23,7 @@ __all__ = [
     "tree_leaves", "tree_map", "tree_map_", "tree_map_only", "tree_structure", "tree_unflatten",
 ]  # fmt: skip
 
+PyTree = Any  # PyTorch's annotation of a pytree argument (torchjd's autogram imports it)
 Context = Any
 FlattenFn = Callable[[Any], tuple[list[Any], Context]]
 UnflattenFn = Callable[[Iterable[Any], Context], Any]
