@@ -42,7 +42,7 @@ from minigrad._window_kernels import Pairs, col2im, im2col, pad_array, padded, w
 from minigrad.dtypes import check_fits, tensor_type_name
 from minigrad.errors import DimensionError, LinAlgError, MinigradError, ShapeError, UnsupportedError
 from minigrad.grad_mode import _extras, _inference, _mode, enable_grad
-from minigrad.memory_formats import copy_as
+from minigrad.memory_formats import contiguous_format, copy_as, suggested_format
 from minigrad.shapes import check_broadcast, keepdim_shape
 from minigrad.tensor import Array, Tensor, from_numpy, made_in_inference, made_in_no_grad
 
@@ -3183,6 +3183,17 @@ class IndexAddInto(Function):
         return (g if a._requires_grad else None, gb if gb is None or self.alpha == 1 else gb * self.alpha)
 
 
+def _joined_layout(out: Array, arrays: tuple[Array, ...]) -> Array:
+    """``out`` (cat's or stack's result) laid out as PyTorch's: row-major unless every input is channels_last.
+
+    np.concatenate follows its inputs' stride order, so transposed inputs gave a
+    transposed result, whose ``reshape`` then copied where PyTorch's is a view.
+    """
+    if out.flags.c_contiguous or all(suggested_format(a) is not contiguous_format for a in arrays):
+        return out
+    return np.ascontiguousarray(out)
+
+
 class Cat(Function):
     """y = inputs joined along ``dim``;  each input's gradient is its slice of g."""
 
@@ -3192,7 +3203,7 @@ class Cat(Function):
 
     def forward(self, *arrays: Array, dim: int) -> Array:
         self.dim = dim
-        return np.concatenate(arrays, axis=dim)
+        return _joined_layout(np.concatenate(arrays, axis=dim), arrays)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         grads: list[Tensor | None] = []
@@ -3227,7 +3238,7 @@ class Stack(Function):
         self.dim = dim
         # np.stack's per-array expand_dims call costs ~2 us each: 100 small tensors took 0.2 ms
         key = (slice(None),) * dim + (None,)
-        return np.concatenate([a[key] for a in arrays], axis=dim)
+        return _joined_layout(np.concatenate([a[key] for a in arrays], axis=dim), arrays)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         lead = (slice(None),) * self.dim

@@ -1,0 +1,44 @@
+"""What the fuzz28 random differential fuzzer (chains of 2-6 tensor ops on random shapes and dtypes, run
+on both libraries) found: each fix checked against torch on its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = require_torch()
+
+
+@pytest.mark.parametrize("join", [
+    lambda lib, a: lib.cat([a, a], 0), lambda lib, a: lib.cat([a, a], 1), lambda lib, a: lib.stack([a, a]),
+    lambda lib, a: lib.stack([a, a], 2), lambda lib, a: lib.dstack([a, a]), lambda lib, a: lib.hstack([a, a]),
+    lambda lib, a: lib.vstack([a, a]), lambda lib, a: lib.column_stack([a, a]),
+])
+def test_joining_transposed_tensors_gives_row_major_result(join: Any) -> None:
+    """Before fuzz28 cat and stack of transposed inputs were laid out transposed (numpy's concatenate
+    follows its inputs' order): strides differed from PyTorch's, and a later reshape copied where
+    PyTorch's is a view, so writing through it did not reach the joined tensor."""
+    results = []
+    for lib in (mg, torch):
+        a = lib.arange(20.0).reshape(5, 4).mT
+        out = join(lib, a)
+        flat = out.reshape(-1)
+        flat[0] = -7.0
+        results.append((out.stride(), out.is_contiguous(), out.numpy().copy()))
+    (ms, mc, mv), (ts, tc, tv) = results
+    assert (ms, mc) == (ts, tc)
+    np.testing.assert_array_equal(mv, tv)
+
+
+def test_joining_channels_last_tensors_keeps_channels_last() -> None:
+    """The row-major rule above does not apply where every input is channels_last (PyTorch keeps it)."""
+    strides = []
+    for lib in (mg, torch):
+        a = lib.arange(120.0).reshape(2, 3, 4, 5).to(memory_format=lib.channels_last)
+        strides.append((lib.cat([a, a], 1).stride(), lib.stack([a, a]).stride()))
+    assert strides[0] == strides[1]
