@@ -820,7 +820,8 @@ class Tensor(TensorMethods):
                 alias = writable_alias(a) if not a.flags.writeable else None
                 if alias is None:
                     raise
-                if not part and any(st == 0 and n > 1 for st, n in zip(a.strides, a.shape)):
+                # (an empty tensor has no element to overlap: PyTorch writes nothing and does not refuse)
+                if not part and a.size and any(st == 0 and n > 1 for st, n in zip(a.strides, a.shape)):
                     raise MinigradError(
                         "unsupported operation: more than one element of the written-to tensor refers to a "
                         "single memory location. Please clone() the tensor before performing the operation."

@@ -42,3 +42,16 @@ def test_joining_channels_last_tensors_keeps_channels_last() -> None:
         a = lib.arange(120.0).reshape(2, 3, 4, 5).to(memory_format=lib.channels_last)
         strides.append((lib.cat([a, a], 1).stride(), lib.stack([a, a]).stride()))
     assert strides[0] == strides[1]
+
+
+@pytest.mark.parametrize("write", [
+    lambda lib: lib.zeros(0, 2).expand(2, 0, 2)[0].div_(2),
+    lambda lib: lib.zeros(0, 2).expand(2, 0, 2).mul_(3),
+    lambda lib: lib.zeros(0).expand(2, 0).add_(1), lambda lib: lib.zeros(1, 0).expand(3, 0).neg_(),
+])
+def test_in_place_op_on_empty_expanded_tensor_is_allowed(write: Any) -> None:
+    """Before fuzz28 an in-place op on an empty tensor with a stride-0 dim raised "more than one element
+    of the written-to tensor refers to a single memory location": with no elements there is no overlap,
+    and PyTorch writes nothing."""
+    got, want = write(mg), write(torch)
+    assert tuple(got.shape) == tuple(want.shape)
