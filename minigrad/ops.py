@@ -608,6 +608,12 @@ class RsubScalar(Sub):
     torch_name = "RsubBackward1"
 
 
+def _other_needs(fn: Function, j: int) -> bool:
+    """Whether input ``j``'s gradient is wanted (PyTorch saves the operands it needs only then); an input
+    changed in place since the op (detach_() clears requires_grad) still counts, as in Mul.reads_input."""
+    return fn.parents[j]._requires_grad or fn.parents[j]._version != fn.versions[j]
+
+
 class Mul(Function):
     """y = a * b;  da = g * b, db = g * a."""
 
@@ -723,6 +729,10 @@ class Div(Function):
 
     def forward(self, a: Array, b: Array) -> Array:
         return np.divide(a, b)
+
+    def reads_input(self, i: int) -> bool:
+        """b is read for both gradients, a only for b's (x / c, then x changed in place, backpropagates)."""
+        return i == 1 or _other_needs(self, 1)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
@@ -2222,6 +2232,7 @@ class RoundedQuotient(Function):
     """
 
     __slots__ = ()
+    reads_inputs = False  # (the gradient is 0: only the operands' shapes are used)
     torch_name = "DivBackward2"  # (div's rounding_mode overload)
 
     def forward(self, a: Array, b: Array, mode: str) -> Array:
@@ -2329,6 +2340,10 @@ class Fmod(Function):
         out: Array = type(self)._mod(a, b)
         return out
 
+    def reads_input(self, i: int) -> bool:
+        """The operands are read only for b's gradient (a's is g itself)."""
+        return _other_needs(self, 1)
+
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
         quotient = from_numpy(np.asarray(type(self)._div(a._array, b._array), dtype=g.dtype))
@@ -2409,6 +2424,10 @@ class Lerp(Function):
         out: Array = np.where(np.abs(weight) < 0.5, _lerp_side(start, end, diff, weight, True),
                               _lerp_side(start, end, diff, weight, False))
         return out
+
+    def reads_input(self, i: int) -> bool:
+        """The weight is read for start's and end's gradients, start and end only for the weight's."""
+        return i == 2 or _other_needs(self, 2)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         start, end, w = self.parents
@@ -3271,6 +3290,10 @@ class Matmul(Function):
             return _kernels.mm(a, b)
         return _kernels.gemm_ready(a) @ _kernels.gemm_ready(b)
 
+    def reads_input(self, i: int) -> bool:
+        """A factor is read only for the other factor's gradient, as :meth:`Mul.reads_input`."""
+        return _other_needs(self, 1 - i)
+
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return _product_grads(g, *self.parents)
 
@@ -3288,6 +3311,10 @@ class Addmm(Matmul):
     def _op_name(self) -> str:
         """``AddmmBackward0``, PyTorch's name."""
         return "AddmmBackward0"
+
+    def reads_input(self, i: int) -> bool:
+        """c is never read; a factor only for the other factor's gradient."""
+        return i != 0 and _other_needs(self, 3 - i)
 
     def forward(self, c: Array, a: Array, b: Array) -> Array:  # type: ignore[override]
         if a.dtype.char == "e":  # PyTorch's half addmm: the product plus c in float32, rounded once

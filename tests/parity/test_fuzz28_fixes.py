@@ -55,3 +55,49 @@ def test_in_place_op_on_empty_expanded_tensor_is_allowed(write: Any) -> None:
     and PyTorch writes nothing."""
     got, want = write(mg), write(torch)
     assert tuple(got.shape) == tuple(want.shape)
+
+
+_CONST = [2.0, 4.0, 8.0]
+
+
+@pytest.mark.parametrize("op", [
+    lambda lib, x, c: x / c, lambda lib, x, c: x / 3.0, lambda lib, x, c: lib.div(x, c),
+    lambda lib, x, c: lib.div(x, c, rounding_mode="floor"), lambda lib, x, c: lib.fmod(x, c),
+    lambda lib, x, c: lib.remainder(x, c), lambda lib, x, c: x @ c, lambda lib, x, c: lib.dot(x, c),
+    lambda lib, x, c: x[None] @ c[:, None],
+    lambda lib, x, c: lib.addmm(c[None], x[None], c[:, None].expand(3, 3)),
+    lambda lib, x, c: lib.addcdiv(c, x, c), lambda lib, x, c: lib.lerp(c, x, 0.5),
+    # the operand backward does read: both libraries refuse
+    lambda lib, x, c: c / x, lambda lib, x, c: lib.lerp(c, c * 2, x), lambda lib, x, c: c ** x,
+])
+def test_backward_after_changing_an_operand_whose_values_it_does_not_need(op: Any) -> None:
+    """Before fuzz28 y = x / c (and x @ c, fmod, remainder, rounded division, lerp's ends) refused to
+    backpropagate once x was changed in place ("modified by an inplace operation"): PyTorch saves an
+    operand only when the other one's gradient needs it, and x's gradient needs only c."""
+    outcomes = []
+    for lib in (mg, torch):
+        a = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        x = a * 1
+        y = op(lib, x, lib.tensor(_CONST))
+        x.add_(1)
+        try:
+            y.sum().backward()
+            outcomes.append(a.grad.numpy().copy())
+        except RuntimeError as e:
+            outcomes.append("modified by an inplace operation" in str(e))
+    if isinstance(outcomes[1], bool):
+        assert outcomes[0] is True and outcomes[1] is True
+    else:
+        np.testing.assert_allclose(outcomes[0], outcomes[1])
+
+
+def test_changing_the_operand_backward_reads_still_raises() -> None:
+    """The divisor and a matrix product's other factor are still read (and checked)."""
+    for lib in (mg, torch):
+        a = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        c = lib.tensor(_CONST)
+        y, z = a / c, a @ c
+        c.add_(1)
+        for out in (y, z):
+            with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+                out.sum().backward()
