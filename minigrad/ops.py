@@ -2178,6 +2178,11 @@ class BesselI(Function):
         self.order, self.scaled = order, scaled
         return _special.bessel_i(order, a, scaled)
 
+    def check_output_version(self, out: Tensor) -> None:
+        """As :meth:`Function.check_output_version`, except for I0, whose gradient g I1(a) does not read y."""
+        if self.order or self.scaled:
+            super().check_output_version(out)
+
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, scaled = self.parents[0], self.scaled
         if self.order == 0:
