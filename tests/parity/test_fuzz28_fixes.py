@@ -123,3 +123,20 @@ def test_bessel_result_changed_in_place_before_backward(name: str) -> None:
         assert outcomes[0] is True and outcomes[1] is True
     else:
         np.testing.assert_allclose(outcomes[0], outcomes[1], rtol=1e-6)
+
+
+@pytest.mark.parametrize(("d1", "d2"), [("int64", "float16"), ("float16", "int32"), ("float64", "int32"),
+                                        ("float32", "float64"), ("int64", "int32"), ("bool", "float32")])
+def test_cosine_similarity_dtype_of_integer_inputs(d1: str, d2: str) -> None:
+    """Before fuzz28 an integer input made both inputs float32 (cosine_similarity of int64 and float16 was
+    float32, PyTorch's float16), and two integer inputs were accepted where PyTorch refuses."""
+    outcomes = []
+    for lib in (mg, torch):
+        a = lib.tensor([1, 2, 3], dtype=getattr(lib, d1))
+        b = lib.tensor([[3, 1, 2], [1, 1, 1]], dtype=getattr(lib, d2))
+        try:
+            out = lib.nn.functional.cosine_similarity(a, b, dim=-1)
+            outcomes.append((str(out.dtype).split(".")[-1], np.round(out.double().numpy(), 3).tolist()))
+        except RuntimeError as e:
+            outcomes.append(("error", "expected common dtype to be floating point" in str(e)))
+    assert outcomes[0] == outcomes[1]
