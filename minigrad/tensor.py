@@ -1770,8 +1770,7 @@ class Tensor(TensorMethods):
         """
         have, target = self._array.shape, shape_arg(sizes if shape is None else (shape,))
         target = target if target == have else infer_reshape(target, self._array.size, self.shape)
-        if target == have:  # (also x.view(-1, n) of an (m, n) x: no op)
-            return self
+        # (its own shape too: a new view, as PyTorch's, so t_() or requires_grad_() on it leave self alone)
         out = self._view(_ops.Reshape.apply(self, shape=target))
         if out._ctx is not None and not self._array.flags.c_contiguous:
             # PyTorch names the reshape of a strided tensor by what it did: a view of the same memory
@@ -1789,6 +1788,8 @@ class Tensor(TensorMethods):
         s, e = norm_dim(start_dim, self.ndim), norm_dim(end_dim, self.ndim)
         if s > e:
             raise DimensionError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+        if s == e:  # nothing merged: PyTorch returns the tensor itself
+            return self
         shape = (*self.shape[:s], math.prod(self.shape[s:e + 1]), *self.shape[e + 1:])
         return self.reshape(shape)
 
@@ -1810,9 +1811,8 @@ class Tensor(TensorMethods):
         """Swap two dims (a view). ``_kind`` names the node (``t()`` passes "T", as PyTorch's TBackward0)."""
         order = list(range(self.ndim))
         a, b = norm_dim(dim0, self.ndim), norm_dim(dim1, self.ndim)
-        if self.ndim < 2 or a == b:
-            return self
-        order[a], order[b] = order[b], order[a]
+        if self.ndim:  # (a == b, or a 0-d tensor: still a new view, as PyTorch's)
+            order[a], order[b] = order[b], order[a]
         out = _ops.Permute.apply(self, dims=tuple(order), kind=_kind)
         if (dim0 != a or dim1 != b or a > b) and out._ctx is not None:
             out._ctx.given = (dim0, dim1)  # (grad_fn._saved_dim0/1: the dims as given, as PyTorch's)
@@ -1821,8 +1821,6 @@ class Tensor(TensorMethods):
     @property
     def T(self) -> Tensor:  # noqa: N802 - PyTorch's name
         """All dims reversed."""
-        if self.ndim < 2:
-            return self
         return self._view(_ops.Permute.apply(self, dims=tuple(range(self.ndim))[::-1]))
 
     @property
@@ -1872,8 +1870,7 @@ class Tensor(TensorMethods):
         for i in range(lead - 1, -1, -1):
             if target[i] < 0:  # -1 only keeps an existing dim
                 raise expand_error(self.shape, tuple(target), i)
-        if tuple(target) == self.shape:
-            return self
+        # (its own shape too: a new view, as PyTorch's)
         return self._view(_ops.Expand.apply(self, shape=tuple(target)))
 
     def expand_as(self, other: Tensor) -> Tensor:

@@ -125,6 +125,38 @@ def test_bessel_result_changed_in_place_before_backward(name: str) -> None:
         np.testing.assert_allclose(outcomes[0], outcomes[1], rtol=1e-6)
 
 
+@pytest.mark.parametrize("same", [
+    lambda x: x.reshape(x.shape), lambda x: x.reshape(-1, 3), lambda x: x.reshape_as(x),
+    lambda x: x.expand(2, 3),
+    lambda x: x.expand_as(x), lambda x: x.broadcast_to((2, 3)), lambda x: x.movedim(0, 0),
+    lambda x: x.transpose(1, 1), lambda x: x[0].reshape(3), lambda x: x.flatten(1, 1),
+])
+def test_shape_preserving_view_is_a_new_tensor(same: Any) -> None:
+    """Before fuzz28 reshape to the tensor's own shape (and expand, movedim, transpose of one dim, .T of a
+    1-D tensor) returned the tensor itself: t_() or requires_grad_() on the result changed the original,
+    and the result of a leaf was that leaf. PyTorch returns a new view (flatten(s, s) returns self; .T of a
+    1-D tensor, also fixed, warns in PyTorch)."""
+    results = []
+    for lib in (mg, torch):
+        x = lib.arange(6.0).reshape(2, 3).requires_grad_()
+        y = same(x)
+        results.append((y is x, None if y.grad_fn is None else y.grad_fn.name(), y.is_leaf))
+    assert results[0] == results[1]
+
+
+def test_in_place_metadata_change_of_a_same_shape_reshape_leaves_the_original() -> None:
+    """The fuzzer's program: b = a.reshape(a.shape); b.t_() transposed a too."""
+    shapes = []
+    for lib in (mg, torch):
+        a = lib.zeros(2, 3)
+        b = a.reshape(a.shape)
+        b.t_()
+        e = a.expand(2, 3)
+        e.squeeze_()
+        shapes.append((tuple(a.shape), tuple(b.shape)))
+    assert shapes[0] == shapes[1]
+
+
 @pytest.mark.parametrize(("d1", "d2"), [("int64", "float16"), ("float16", "int32"), ("float64", "int32"),
                                         ("float32", "float64"), ("int64", "int32"), ("bool", "float32")])
 def test_cosine_similarity_dtype_of_integer_inputs(d1: str, d2: str) -> None:
