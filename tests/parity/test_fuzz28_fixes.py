@@ -172,3 +172,14 @@ def test_cosine_similarity_dtype_of_integer_inputs(d1: str, d2: str) -> None:
         except RuntimeError as e:
             outcomes.append(("error", "expected common dtype to be floating point" in str(e)))
     assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int32", "bool", "float16", "float64"])
+@pytest.mark.parametrize("n", [0, 1, 2, None])
+def test_vander_dtype_for_every_n(dtype: str, n: int | None) -> None:
+    """Before fuzz28 torch.vander of an integer or bool vector with N = 0 or 1 kept its dtype (PyTorch:
+    int64 for any N, as for N >= 2)."""
+    outs = [lib.vander(lib.tensor([1, 2, 3]).to(getattr(lib, dtype)), n) for lib in (mg, torch)]
+    assert str(outs[0].dtype).split(".")[-1] == str(outs[1].dtype).split(".")[-1]
+    assert tuple(outs[0].shape) == tuple(outs[1].shape)
+    np.testing.assert_array_equal(outs[0].numpy(), outs[1].numpy())
