@@ -183,3 +183,19 @@ def test_vander_dtype_for_every_n(dtype: str, n: int | None) -> None:
     assert str(outs[0].dtype).split(".")[-1] == str(outs[1].dtype).split(".")[-1]
     assert tuple(outs[0].shape) == tuple(outs[1].shape)
     np.testing.assert_array_equal(outs[0].numpy(), outs[1].numpy())
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, y: lib.trapezoid(y), lambda lib, y: lib.cumulative_trapezoid(y),
+    lambda lib, y: lib.trapezoid(y, dx=2),
+    lambda lib, y: lib.trapezoid(y, lib.tensor([0, 1, 3])),
+    lambda lib, y: lib.cumulative_trapezoid(y, lib.tensor([0.0, 1.0, 3.0])),
+])
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int64"])
+def test_trapezoid_of_integers_adds_in_their_dtype(call: Any, dtype: str) -> None:
+    """Before fuzz28 trapezoid and cumulative_trapezoid made integer y float first; PyTorch adds the
+    neighbours in y's dtype (int8 100 + 100 wraps to -56) and only the factor 0.5 makes it float."""
+    data = [[100, -1, -4], [-128, -4, -2], [100, 100, 100]] if dtype != "uint8" else [[200, 100, 7]]
+    outs = [call(lib, lib.tensor(data, dtype=getattr(lib, dtype))) for lib in (mg, torch)]
+    assert str(outs[0].dtype).split(".")[-1] == str(outs[1].dtype).split(".")[-1]
+    np.testing.assert_allclose(outs[0].numpy(), outs[1].numpy())
