@@ -2487,7 +2487,14 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     # PyTorch's legacy rule: 1-D empty tensors are skipped (they still take part in the dtype)
     shapes = {t._array.shape for t in ts}  # (sets: one C-speed pass each over a list of many tensors)
     if (0,) in shapes:
-        ts = [t for t in ts if t._array.shape != (0,)] or ts[:1]
+        kept = [t for t in ts if t._array.shape != (0,)]
+        if kept and kept[0].ndim and any(t._requires_grad for t in ts if t._array.shape == (0,)):
+            # PyTorch's result still has an edge to a skipped tensor (requires_grad, a zero gradient): an
+            # empty slab of the others' shape stands in for it
+            k = norm_dim(dim, kept[0].ndim)
+            slab = (*kept[0].shape[:k], 0, *kept[0].shape[k + 1:])
+            kept = [t.reshape(slab) if t._array.shape == (0,) else t for t in ts]
+        ts = kept or ts[:1]
     ref = ts[0]
     if ref.ndim == 0:
         raise ShapeError("cat: zero-dimensional tensor (at position 0) cannot be concatenated; use stack")

@@ -199,3 +199,20 @@ def test_trapezoid_of_integers_adds_in_their_dtype(call: Any, dtype: str) -> Non
     outs = [call(lib, lib.tensor(data, dtype=getattr(lib, dtype))) for lib in (mg, torch)]
     assert str(outs[0].dtype).split(".")[-1] == str(outs[1].dtype).split(".")[-1]
     np.testing.assert_allclose(outs[0].numpy(), outs[1].numpy())
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_cat_keeps_a_skipped_empty_tensor_in_the_graph(dim: int) -> None:
+    """Before fuzz28 cat dropped a 1-D empty tensor (PyTorch's legacy skip) from the graph too: cat of a
+    requires-grad empty tensor and a constant did not require grad (nor did diff with prepend= of an
+    empty requires-grad input). PyTorch's result has an edge to it, whose gradient is empty."""
+    results = []
+    for lib in (mg, torch):
+        e = lib.tensor([], requires_grad=True)
+        y = lib.cat([e, lib.ones(2, 3), e], dim)
+        z = lib.diff(e, prepend=lib.tensor([1.0]))
+        got = [tuple(y.shape), y.requires_grad, z.requires_grad]
+        y.sum().backward()
+        got.append(tuple(e.grad.shape))
+        results.append(got)
+    assert results[0] == results[1]
