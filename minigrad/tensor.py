@@ -946,7 +946,9 @@ class Tensor(TensorMethods):
                                     f"the desired output type {scalar_type_name(self.dtype)}")
             result = result.astype(self.dtype)
         if view:
-            new = result._array
+            # recorded, result views source's copy: the same view of this tensor's own memory (an untracked
+            # tensor on it records nothing) keeps it shared with its base and other views, as PyTorch's
+            new = compute(from_numpy(self._array))._array if record else result._array
             self._write(lambda _: new)
         elif result.shape != self.shape:
             raise ShapeError(f"{what}: output with shape {self.shape} doesn't match the broadcast shape "

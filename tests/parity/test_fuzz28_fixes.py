@@ -216,3 +216,22 @@ def test_cat_keeps_a_skipped_empty_tensor_in_the_graph(dim: int) -> None:
         got.append(tuple(e.grad.shape))
         results.append(got)
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("op", [lambda v: v.squeeze_(), lambda v: v.squeeze_(0), lambda v: v.unsqueeze_(0),
+                                lambda v: v.t_(), lambda v: v.transpose_(0, 1), lambda v: v.swapdims_(0, 1)])
+@pytest.mark.parametrize("through", ["view", "base"])
+def test_in_place_view_op_on_a_recorded_tensor_keeps_sharing_memory(op: Any, through: str) -> None:
+    """Before fuzz28 t_(), squeeze_(), unsqueeze_() and transpose_() on a tensor in the graph made it a
+    view of a private copy: a later write to its base (or to it) no longer reached the other, where in
+    PyTorch they still share memory. Gradients stay PyTorch's."""
+    results = []
+    for lib in (mg, torch):
+        a = lib.ones(1, 2, requires_grad=True)
+        b = a * 2
+        v = b.narrow(0, 0, 1)
+        op(v)
+        (b if through == "base" else v).add_(1)
+        (v.sum() + b.sum()).backward()
+        results.append((v.detach().numpy().tolist(), b.detach().numpy().tolist(), a.grad.numpy().tolist()))
+    assert results[0] == results[1]
