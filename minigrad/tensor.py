@@ -928,6 +928,10 @@ class Tensor(TensorMethods):
                                              or _shared_memory(self._array)):
             _extras.stale = True  # this tensor's views (or its base's) now need its new history
         rebase = self._view_base() if record and not view else None
+        if rebase is not None and (ref := getattr(self, "_viewbase", None)) is not None:
+            # the base's new history must outlive this op for its other views to take it (PyTorch's views
+            # hold their _base): a temporary base (x = (a * 2).view(-1); x[0].zero_()) was otherwise freed
+            ref.held = rebase[0]
         old_base = rebase[0]._array.copy() if rebase is not None else None
         source = self
         if record:

@@ -235,3 +235,25 @@ def test_in_place_view_op_on_a_recorded_tensor_keeps_sharing_memory(op: Any, thr
         (v.sum() + b.sum()).backward()
         results.append((v.detach().numpy().tolist(), b.detach().numpy().tolist(), a.grad.numpy().tolist()))
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("write", [
+    lambda v: v[0].zero_(), lambda v: v[:1].mul_(0), lambda v: v[:2].__setitem__(0, 0.0),
+    lambda v: v.__setitem__(0, 0.0), lambda v: v.mul_(0),
+])
+@pytest.mark.parametrize("make", [
+    lambda lib, a: (a[:, None] * 2.0).reshape(3), lambda lib, a: lib.kron(a, lib.tensor([2.0])),
+    lambda lib, a: lib.outer(a, lib.tensor([2.0])).view(3),
+])
+def test_in_place_write_through_a_view_of_a_view_whose_base_is_a_temporary(write: Any, make: Any) -> None:
+    """Before fuzz28 v = (a * 2).reshape(...) (kron too), then v[0].zero_(), gave v.sum() a's gradient
+    as if nothing was written: the temporary base took the write's history and was then freed, so v
+    kept its old one. PyTorch's views hold their base; the gradient is 0 where v was zeroed."""
+    grads = []
+    for lib in (mg, torch):
+        a = lib.tensor([-3.0, 3.0, 1.5], requires_grad=True)
+        v = make(lib, a)
+        write(v)
+        v.sum().backward()
+        grads.append(a.grad.numpy().tolist())
+    assert grads[0] == grads[1]
