@@ -257,3 +257,17 @@ def test_in_place_write_through_a_view_of_a_view_whose_base_is_a_temporary(write
         v.sum().backward()
         grads.append(a.grad.numpy().tolist())
     assert grads[0] == grads[1]
+
+
+@pytest.mark.parametrize("args", [lambda lib: (lib.ones(2), 3), lambda lib: (3.5, lib.ones(2)),
+                                  lambda lib: (lib.ones(2), None), lambda lib: (lib.ones(2), [1.0, 1.0]),
+                                  lambda lib: (lib.ones(2), True)])
+def test_equal_with_a_non_tensor_raises_type_error(args: Any) -> None:
+    """Before fuzz28 torch.equal(t, 3) raised AttributeError ('int' object has no attribute 'shape');
+    PyTorch's parser raises TypeError naming the argument."""
+    messages = []
+    for lib in (mg, torch):
+        with pytest.raises(TypeError) as e:
+            lib.equal(*args(lib))
+        messages.append(str(e.value))
+    assert messages[0] == messages[1]
