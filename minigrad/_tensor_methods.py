@@ -186,9 +186,11 @@ def _copied_from_view(t: Tensor, out: Tensor) -> bool:
 
 class BaseRef(weakref.ref):  # type: ignore[type-arg]
     """A view's weak link to its base (``Tensor._base``), shared by every view of that base; ``standin``
-    is the tensor over the base's memory that stands for it once it is gone."""
+    is the tensor over the base's memory that stands for it once it is gone; ``held``, the base itself
+    once an in-place op through a view gave it a new history its views must take."""
 
-    __slots__ = ("standin",)
+    __slots__ = ("held", "standin")
+    held: Tensor
     standin: Tensor
 
 

@@ -234,8 +234,9 @@ def kron(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
 @bool_args("increasing")
 def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:  # noqa: N803 - PyTorch's name
     """The Vandermonde matrix of a 1-D ``x``: column j is ``x ** (N - 1 - j)`` (``x ** j`` if increasing),
-    shape (len(x), N), N defaulting to len(x). Built by cumulative products, as PyTorch's, so the
-    values are the same repeated multiplications and the gradient is cumprod's.
+    shape (len(x), N), N defaulting to len(x); integer and bool x give int64. Built by cumulative
+    products, as PyTorch's, so the values are the same repeated multiplications and the gradient is
+    cumprod's.
 
     Raises:
         MinigradError: (RuntimeError, as PyTorch's) ``x`` is not 1-D, or N is negative.
@@ -245,6 +246,7 @@ def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
     n = x.shape[0] if N is None else int(N)
     if n < 0:
         raise MinigradError("N must be non-negative.")
+    x = x if x.dtype.kind == "f" else x.long()  # (PyTorch: integers and bools give int64, for any N)
     if n == 0:
         return x.new_empty((x.shape[0], 0))
     ones = x.new_ones((x.shape[0], 1))

@@ -42,7 +42,7 @@ from minigrad._window_kernels import Pairs, col2im, im2col, pad_array, padded, w
 from minigrad.dtypes import check_fits, tensor_type_name
 from minigrad.errors import DimensionError, LinAlgError, MinigradError, ShapeError, UnsupportedError
 from minigrad.grad_mode import _extras, _inference, _mode, enable_grad
-from minigrad.memory_formats import copy_as
+from minigrad.memory_formats import contiguous_format, copy_as, suggested_format
 from minigrad.shapes import check_broadcast, keepdim_shape
 from minigrad.tensor import Array, Tensor, from_numpy, made_in_inference, made_in_no_grad
 
@@ -608,6 +608,12 @@ class RsubScalar(Sub):
     torch_name = "RsubBackward1"
 
 
+def _other_needs(fn: Function, j: int) -> bool:
+    """Whether input ``j``'s gradient is wanted (PyTorch saves the operands it needs only then); an input
+    changed in place since the op (detach_() clears requires_grad) still counts, as in Mul.reads_input."""
+    return fn.parents[j]._requires_grad or fn.parents[j]._version != fn.versions[j]
+
+
 class Mul(Function):
     """y = a * b;  da = g * b, db = g * a."""
 
@@ -723,6 +729,10 @@ class Div(Function):
 
     def forward(self, a: Array, b: Array) -> Array:
         return np.divide(a, b)
+
+    def reads_input(self, i: int) -> bool:
+        """b is read for both gradients, a only for b's (x / c, then x changed in place, backpropagates)."""
+        return i == 1 or _other_needs(self, 1)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
@@ -2168,6 +2178,11 @@ class BesselI(Function):
         self.order, self.scaled = order, scaled
         return _special.bessel_i(order, a, scaled)
 
+    def check_output_version(self, out: Tensor) -> None:
+        """As :meth:`Function.check_output_version`, except for I0, whose gradient g I1(a) does not read y."""
+        if self.order or self.scaled:
+            super().check_output_version(out)
+
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, scaled = self.parents[0], self.scaled
         if self.order == 0:
@@ -2222,6 +2237,7 @@ class RoundedQuotient(Function):
     """
 
     __slots__ = ()
+    reads_inputs = False  # (the gradient is 0: only the operands' shapes are used)
     torch_name = "DivBackward2"  # (div's rounding_mode overload)
 
     def forward(self, a: Array, b: Array, mode: str) -> Array:
@@ -2329,6 +2345,10 @@ class Fmod(Function):
         out: Array = type(self)._mod(a, b)
         return out
 
+    def reads_input(self, i: int) -> bool:
+        """The operands are read only for b's gradient (a's is g itself)."""
+        return _other_needs(self, 1)
+
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
         quotient = from_numpy(np.asarray(type(self)._div(a._array, b._array), dtype=g.dtype))
@@ -2409,6 +2429,10 @@ class Lerp(Function):
         out: Array = np.where(np.abs(weight) < 0.5, _lerp_side(start, end, diff, weight, True),
                               _lerp_side(start, end, diff, weight, False))
         return out
+
+    def reads_input(self, i: int) -> bool:
+        """The weight is read for start's and end's gradients, start and end only for the weight's."""
+        return i == 2 or _other_needs(self, 2)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         start, end, w = self.parents
@@ -2973,7 +2997,7 @@ class Expand(Function):
     reads_inputs = False
 
     def forward(self, a: Array, shape: tuple[int, ...]) -> Array:
-        return np.broadcast_to(a, shape)
+        return a.view() if a.shape == shape else np.broadcast_to(a, shape)  # (own shape: writable, as a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return (g,)
@@ -3183,6 +3207,17 @@ class IndexAddInto(Function):
         return (g if a._requires_grad else None, gb if gb is None or self.alpha == 1 else gb * self.alpha)
 
 
+def _joined_layout(out: Array, arrays: tuple[Array, ...]) -> Array:
+    """``out`` (cat's or stack's result) laid out as PyTorch's: row-major unless every input is channels_last.
+
+    np.concatenate follows its inputs' stride order, so transposed inputs gave a
+    transposed result, whose ``reshape`` then copied where PyTorch's is a view.
+    """
+    if out.flags.c_contiguous or all(suggested_format(a) is not contiguous_format for a in arrays):
+        return out
+    return np.ascontiguousarray(out)
+
+
 class Cat(Function):
     """y = inputs joined along ``dim``;  each input's gradient is its slice of g."""
 
@@ -3192,7 +3227,7 @@ class Cat(Function):
 
     def forward(self, *arrays: Array, dim: int) -> Array:
         self.dim = dim
-        return np.concatenate(arrays, axis=dim)
+        return _joined_layout(np.concatenate(arrays, axis=dim), arrays)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         grads: list[Tensor | None] = []
@@ -3227,7 +3262,7 @@ class Stack(Function):
         self.dim = dim
         # np.stack's per-array expand_dims call costs ~2 us each: 100 small tensors took 0.2 ms
         key = (slice(None),) * dim + (None,)
-        return np.concatenate([a[key] for a in arrays], axis=dim)
+        return _joined_layout(np.concatenate([a[key] for a in arrays], axis=dim), arrays)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         lead = (slice(None),) * self.dim
@@ -3260,6 +3295,10 @@ class Matmul(Function):
             return _kernels.mm(a, b)
         return _kernels.gemm_ready(a) @ _kernels.gemm_ready(b)
 
+    def reads_input(self, i: int) -> bool:
+        """A factor is read only for the other factor's gradient, as :meth:`Mul.reads_input`."""
+        return _other_needs(self, 1 - i)
+
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         return _product_grads(g, *self.parents)
 
@@ -3277,6 +3316,10 @@ class Addmm(Matmul):
     def _op_name(self) -> str:
         """``AddmmBackward0``, PyTorch's name."""
         return "AddmmBackward0"
+
+    def reads_input(self, i: int) -> bool:
+        """c is never read; a factor only for the other factor's gradient."""
+        return i != 0 and _other_needs(self, 3 - i)
 
     def forward(self, c: Array, a: Array, b: Array) -> Array:  # type: ignore[override]
         if a.dtype.char == "e":  # PyTorch's half addmm: the product plus c in float32, rounded once

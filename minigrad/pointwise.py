@@ -1056,7 +1056,12 @@ def is_nonzero(input: Tensor) -> bool:  # noqa: A002 - PyTorch's argument name
 
 
 def equal(input: Tensor, other: Tensor) -> bool:  # noqa: A002
-    """True if both tensors have the same shape and the same values."""
+    """True if both tensors have the same shape and the same values.
+
+    Raises:
+        TypeError: either is not a tensor (PyTorch's parser: a number or list is no Tensor here).
+    """
+    _tensor_args("equal", input, other, both=True)
     return input.shape == other.shape and bool((input == other).numpy(force=True).all())
 
 

@@ -438,7 +438,7 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
 
 
 def _trapezoids(y: Tensor, x: Tensor | None, dx: float | None, dim: int) -> tuple[Tensor, Tensor | None, int]:
-    """y (float), the spacings along ``dim`` (x[i+1] - x[i], size n - 1; None: ``dx`` apart), and the dim."""
+    """y, the spacings along ``dim`` (x[i+1] - x[i], size n - 1; None: ``dx`` apart), and the dim."""
     if x is not None and dx is not None:
         raise TypeError("trapezoid() received an invalid combination of arguments: give x or dx, not both")
     if y.dtype.kind == "b":
@@ -446,8 +446,8 @@ def _trapezoids(y: Tensor, x: Tensor | None, dx: float | None, dim: int) -> tupl
     if y.ndim == 0:
         raise DimensionError(f"Dimension specified as {dim} but tensor has no dimensions")
     d = norm_dim(dim, y.ndim)
-    if y.dtype.kind not in "fc":
-        y = y.astype(get_default_dtype())
+    # (integer y stays integer: PyTorch adds its neighbours in y's dtype, wrapping as int8 does, and the
+    # float factor 0.5 or 2.0 that follows makes the result the default float dtype)
     if x is None:
         return y, None, d
     n = y.shape[d]

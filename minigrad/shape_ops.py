@@ -592,7 +592,7 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:  # noqa: A0
         order[d] = s
     rest = iter(i for i in range(input.ndim) if i not in src)
     order = [o if o >= 0 else next(rest) for o in order]
-    return input.permute(*order) if order != list(range(input.ndim)) else input
+    return input.permute(*order)  # (nothing moved: still a new view, as PyTorch's)
 
 
 moveaxis = movedim

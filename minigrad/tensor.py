@@ -149,12 +149,15 @@ def _torch_constructor_data(data: Any) -> Array:
     return arr if arr.dtype == default else arr.astype(default)
 
 
-_t_warned = False  # PyTorch warns of x.T on other than 2 dims once per process
+_t_warned: set[int] = set()  # PyTorch warns of x.T on 0 dims, and on more or fewer than 2, once per process
 
 
-def _warn_t() -> None:
-    global _t_warned
-    _t_warned = True
+def _warn_t(ndim: int) -> None:
+    _t_warned.add(min(ndim, 1))
+    if not ndim:
+        warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
+                      UserWarning, stacklevel=3)
+        return
     warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
                   "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose "
                   "batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
@@ -867,7 +870,8 @@ class Tensor(TensorMethods):
                 alias = writable_alias(a) if not a.flags.writeable else None
                 if alias is None:
                     raise
-                if not part and any(st == 0 and n > 1 for st, n in zip(a.strides, a.shape)):
+                # (an empty tensor has no element to overlap: PyTorch writes nothing and does not refuse)
+                if not part and a.size and any(st == 0 and n > 1 for st, n in zip(a.strides, a.shape)):
                     raise MinigradError(
                         "unsupported operation: more than one element of the written-to tensor refers to a "
                         "single memory location. Please clone() the tensor before performing the operation."
@@ -974,6 +978,10 @@ class Tensor(TensorMethods):
                                              or _shared_memory(self._array)):
             _extras.stale = True  # this tensor's views (or its base's) now need its new history
         rebase = self._view_base() if record and not view else None
+        if rebase is not None and (ref := getattr(self, "_viewbase", None)) is not None:
+            # the base's new history must outlive this op for its other views to take it (PyTorch's views
+            # hold their _base): a temporary base (x = (a * 2).view(-1); x[0].zero_()) was otherwise freed
+            ref.held = rebase[0]
         old_base = rebase[0]._array.copy() if rebase is not None else None
         source = self
         if record:
@@ -992,7 +1000,9 @@ class Tensor(TensorMethods):
                                     f"the desired output type {scalar_type_name(self.dtype)}")
             result = result.astype(self.dtype)
         if view:
-            new = result._array
+            # recorded, result views source's copy: the same view of this tensor's own memory (an untracked
+            # tensor on it records nothing) keeps it shared with its base and other views, as PyTorch's
+            new = compute(from_numpy(self._array))._array if record else result._array
             self._write(lambda _: new)
         elif result.shape != self.shape:
             raise ShapeError(f"{what}: output with shape {self.shape} doesn't match the broadcast shape "
@@ -1816,8 +1826,7 @@ class Tensor(TensorMethods):
         """
         have, target = self._array.shape, shape_arg(sizes if shape is None else (shape,))
         target = target if target == have else infer_reshape(target, self._array.size, self.shape)
-        if target == have:  # (also x.view(-1, n) of an (m, n) x: no op)
-            return self
+        # (its own shape too: a new view, as PyTorch's, so t_() or requires_grad_() on it leave self alone)
         out = self._view(_ops.Reshape.apply(self, shape=target))
         if out._ctx is not None and not self._array.flags.c_contiguous:
             # PyTorch names the reshape of a strided tensor by what it did: a view of the same memory
@@ -1836,6 +1845,8 @@ class Tensor(TensorMethods):
         if s > e:
             raise DimensionError("flatten() has invalid args: start_dim cannot come after end_dim (flatten: "
                                  f"start_dim {start_dim} comes after end_dim {end_dim})")
+        if s == e:  # nothing merged: PyTorch returns the tensor itself
+            return self
         shape = (*self.shape[:s], math.prod(self.shape[s:e + 1]), *self.shape[e + 1:])
         return self.reshape(shape)
 
@@ -1861,9 +1872,8 @@ class Tensor(TensorMethods):
         """Swap two dims (a view). ``_kind`` names the node (``t()`` passes "T", as PyTorch's TBackward0)."""
         order = list(range(self.ndim))
         a, b = norm_dim(dim0, self.ndim), norm_dim(dim1, self.ndim)
-        if self.ndim < 2 or a == b:
-            return self
-        order[a], order[b] = order[b], order[a]
+        if self.ndim:  # (a == b, or a 0-d tensor: still a new view, as PyTorch's)
+            order[a], order[b] = order[b], order[a]
         out = _ops.Permute.apply(self, dims=tuple(order), kind=_kind)
         if (dim0 != a or dim1 != b or a > b) and out._ctx is not None:
             out._ctx.given = (dim0, dim1)  # (grad_fn._saved_dim0/1: the dims as given, as PyTorch's)
@@ -1872,10 +1882,8 @@ class Tensor(TensorMethods):
     @property
     def T(self) -> Tensor:  # noqa: N802 - PyTorch's name
         """All dims reversed (deprecated in PyTorch for other than 2 dims: it warns once per process)."""
-        if self.ndim < 2:
-            return self
-        if self.ndim != 2 and not _t_warned:
-            _warn_t()
+        if self.ndim != 2 and min(self.ndim, 1) not in _t_warned:
+            _warn_t(self.ndim)
         return self._view(_ops.Permute.apply(self, dims=tuple(range(self.ndim))[::-1]))
 
     @property
@@ -1925,8 +1933,7 @@ class Tensor(TensorMethods):
         for i in range(lead - 1, -1, -1):
             if target[i] < 0:  # -1 only keeps an existing dim
                 raise expand_error(self.shape, tuple(target), i)
-        if tuple(target) == self.shape:
-            return self
+        # (its own shape too: a new view, as PyTorch's)
         return self._view(_ops.Expand.apply(self, shape=tuple(target)))
 
     def expand_as(self, other: Tensor) -> Tensor:
@@ -2555,7 +2562,14 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     # PyTorch's legacy rule: 1-D empty tensors are skipped (they still take part in the dtype)
     shapes = {t._array.shape for t in ts}  # (sets: one C-speed pass each over a list of many tensors)
     if (0,) in shapes:
-        ts = [t for t in ts if t._array.shape != (0,)] or ts[:1]
+        kept = [t for t in ts if t._array.shape != (0,)]
+        if kept and kept[0].ndim and any(t._requires_grad for t in ts if t._array.shape == (0,)):
+            # PyTorch's result still has an edge to a skipped tensor (requires_grad, a zero gradient): an
+            # empty slab of the others' shape stands in for it
+            k = norm_dim(dim, kept[0].ndim)
+            slab = (*kept[0].shape[:k], 0, *kept[0].shape[k + 1:])
+            kept = [t.reshape(slab) if t._array.shape == (0,) else t for t in ts]
+        ts = kept or ts[:1]
     ref = ts[0]
     if ref.ndim == 0:
         raise ShapeError("cat: zero-dimensional tensor (at position 0) cannot be concatenated; use stack")

@@ -19,7 +19,7 @@ from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
 from minigrad.shapes import size_mismatch
-from minigrad.tensor import Tensor, where
+from minigrad.tensor import Tensor, result_type, where
 
 __all__ = ["cosine_similarity", "normalize", "pairwise_distance", "pdist", "vector_norm"]
 
@@ -94,10 +94,15 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     if not isinstance(dim, (int, np.integer)):  # (None would reduce every dim: PyTorch's parser refuses it)
         raise TypeError(f"cosine_similarity(): argument 'dim' must be int, not {type(dim).__name__}")
     dim = int(dim)
-    a, b = _broadcast("cosine_similarity", _checks.tensor("cosine_similarity", x1, "x1"),
-                      _checks.tensor("cosine_similarity", x2, "x2"))
-    if a.dtype.kind != "f":
-        a, b = a.astype(np.float32), b.astype(np.float32)
+    x1, x2 = _checks.tensor("cosine_similarity", x1, "x1"), _checks.tensor("cosine_similarity", x2, "x2")
+    # PyTorch: an integer (or bool) input takes the inputs' common dtype (a 0-d one counts less), which must
+    # be a float; two float inputs keep theirs, and their product (once broadcast) promotes in full
+    common = result_type(x1, x2)
+    if common.kind != "f":
+        raise DTypeError(f"expected common dtype to be floating point, yet common dtype is "
+                         f"{scalar_type_name(common)}")
+    a, b = _broadcast("cosine_similarity", x1 if x1.dtype.kind == "f" else x1.astype(common),
+                      x2 if x2.dtype.kind == "f" else x2.astype(common))
 
     def unit(v: Tensor) -> Tensor:
         n = vector_norm(v, 2.0, dim, keepdim=True)
