@@ -807,6 +807,12 @@ SPECS: dict[str, list[Check]] = {
     "plateau_rollback_optstate.py": every_number(1e-5),  # rollback with an edited saved lr, grad-norm stats
     "dict_dataset_perclass_eval.py": every_number(1e-5),  # dict samples, balancing sampler, topk, bincount
     # (progs27 end)
+    # progs28: course notebooks and assignments, seeded, so every printed number
+    "cs231n_pytorch_notebook.py": every_number(1e-5),  # barebones F.conv2d net, nn.Module, Sequential
+    "cs224n_dependency_parser.py": every_number(1e-5),  # PartialParse, index_select embeddings, UAS
+    "cs285_policy_gradient.py": every_number(1e-5),  # reward-to-go, normalized baseline, GAE, Normal policy
+    "udacity_fashion_checkpoints.py": every_number(1e-5),  # for/else validation, checkpoint dict, mismatch
+    "udacity_sentiment_rnn.py": every_number(1e-5),  # pad_features, init_hidden, detached h, hidden-size error
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
