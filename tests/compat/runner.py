@@ -812,7 +812,7 @@ SPECS: dict[str, list[Check]] = {
     "cs224n_dependency_parser.py": every_number(1e-5),  # PartialParse, index_select embeddings, UAS
     "cs285_policy_gradient.py": every_number(1e-5),  # reward-to-go, normalized baseline, GAE, Normal policy
     "udacity_fashion_checkpoints.py": every_number(1e-5),  # for/else validation, checkpoint dict, mismatch
-    "udacity_sentiment_rnn.py": every_number(1e-5),  # pad_features, init_hidden, detached h, hidden-size error
+    "udacity_sentiment_rnn.py": every_number(1e-5),  # pad_features, init_hidden, detached h, size error
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
