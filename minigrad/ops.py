@@ -2603,9 +2603,20 @@ class Var(Function):
         if centered:
             d, self.center = a, None
         else:
+            if a.dtype.kind == "f" and a.dtype.itemsize < 8:
+                # PyTorch's CPU var/std accumulate float32 in double (its Welford kernel; float16 in float):
+                # the wide result rounded once, where float32 sums drift by a few units (the std of
+                # standardized data printed 1.0000, not 1.)
+                wide = a.astype(np.float64 if a.dtype.itemsize == 4 else np.float32)  # (half: in float)
+                mean = _kernels.sum_over(wide, dims, True) / n
+                self.center = mean.astype(a.dtype)
+                wide -= mean
+                sums = _kernels.sum_of_squares(wide, dims)
+                y: Array = np.divide(sums, wide.dtype.type(dof)).astype(a.dtype)
+                return y.reshape(keepdim_shape(a.shape, dims)) if keepdim else y
             self.center = _kernels.sum_over(a, dims, True) / a.dtype.type(n)
             d = a - self.center
-        y: Array = np.divide(_kernels.sum_of_squares(d, dims), np.asarray(dof))
+        y = np.divide(_kernels.sum_of_squares(d, dims), np.asarray(dof))
         return y.reshape(keepdim_shape(a.shape, dims)) if keepdim else y
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:

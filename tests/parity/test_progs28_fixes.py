@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
 import minigrad as mg
@@ -45,3 +46,35 @@ def test_rnn_initial_state_errors_in_pytorch_words(mode: str, case: str) -> None
     want = _rnn_error(torch, mode, x_shape, h_shapes)
     got = _rnn_error(mg, mode, x_shape, h_shapes)
     assert got == want
+
+
+@pytest.mark.parametrize("dim", [0, 1, None])
+@pytest.mark.parametrize("dtype", ["float32", "float16"])
+def test_var_of_low_precision_floats_is_float64_rounded_once(dim: int | None, dtype: str) -> None:
+    """PyTorch's CPU var accumulates float32 in double (float16 in float), so var (and the std built on it) of
+    standardized data is 1.0 exactly and prints "1." (minigrad summed in float32 and printed 1.0000,
+    a few units off)."""
+    rng = np.random.default_rng(3)
+    scale = 50 if dtype == "float32" else 5  # (float16's range)
+    data = rng.standard_normal((800, 8)) * rng.uniform(0.1, scale, 8) + rng.uniform(-scale, scale, 8)
+    data = data.astype(dtype)
+    for unbiased in (True, False):
+        want = torch.from_numpy(data).var(dim=dim, unbiased=unbiased).numpy()
+        got = mg.tensor(data).var(dim=dim, unbiased=unbiased).numpy()
+        assert got.dtype == want.dtype and np.array_equal(got, want)
+    standardized = (data - data.mean(0)) / data.std(0, ddof=1)
+    want_s = torch.from_numpy(standardized.astype(np.float32)).var(0)
+    got_s = mg.tensor(standardized.astype(np.float32)).var(0)
+    assert repr(got_s) == repr(want_s)
+
+
+def test_var_backward_and_empty_input_unchanged() -> None:
+    """The float64 accumulation changes the forward value only: the gradient is PyTorch's, and an empty
+    reduction is still nan."""
+    data = np.linspace(-2, 3, 12, dtype=np.float32).reshape(3, 4)
+    xs = [lib.tensor(data, requires_grad=True) for lib in (torch, mg)]
+    for x in xs:
+        x.var(1).sum().backward()
+    assert np.allclose(xs[1].grad.numpy(), xs[0].grad.numpy(), rtol=1e-6)
+    with pytest.warns(UserWarning, match="degrees of freedom is <= 0"):
+        assert np.isnan(mg.zeros(0, 3).var(0, unbiased=False).numpy()).all()
