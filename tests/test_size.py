@@ -304,8 +304,8 @@ BUDGETS: dict[str, int] = {
     # +12 (progs25): ops without a derivative (unique, bincount, heaviside, floor_divide) recorded
     # +1 (progs25): grad_fn names of sgn, rot90, block_diag, put, ...; qr messages
     # +12 gaps25: AccumulateGrad hooks; +1 Function.given (dims as given)
-    "minigrad/ops.py": 3960,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names; +11 progs28:
-    # float32 var accumulated in double, as PyTorch's)
+    "minigrad/ops.py": 3965,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names; +11 progs28:
+    # float32 var accumulated in double, as PyTorch's; +5 progs28: PyTorch's hint for a modified saved tensor)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)

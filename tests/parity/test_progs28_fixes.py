@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -78,3 +79,28 @@ def test_var_backward_and_empty_input_unchanged() -> None:
     assert np.allclose(xs[1].grad.numpy(), xs[0].grad.numpy(), rtol=1e-6)
     with pytest.warns(UserWarning, match="degrees of freedom is <= 0"):
         assert np.isnan(mg.zeros(0, 3).var(0, unbiased=False).numpy()).all()
+
+
+def _inplace_error(lib: Any, case: str, anomaly: bool) -> str:
+    a = lib.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    if case == "result":  # exp's backward reads its result
+        y = a.exp()
+        y.mul_(2)
+    else:  # pow's backward reads its input
+        x = a * 1
+        y = x.pow(2)
+        x.add_(1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (anomaly mode's traceback of the forward op)
+        with lib.autograd.set_detect_anomaly(anomaly), pytest.raises(RuntimeError) as info:
+            y.sum().backward()
+    return str(info.value)
+
+
+@pytest.mark.parametrize("anomaly", [False, True])
+@pytest.mark.parametrize("case", ["result", "input"])
+def test_inplace_modified_saved_tensor_error_ends_with_pytorchs_hint(case: str, anomaly: bool) -> None:
+    """The error for a saved tensor modified in place ends with PyTorch's hint ("enable anomaly detection
+    ... set_detect_anomaly(True, check_nan=False)." or, in anomaly mode, "... Good luck!"); minigrad gave a
+    hint of its own, so a printed error read differently."""
+    assert _inplace_error(mg, case, anomaly) == _inplace_error(torch, case, anomaly)
