@@ -815,6 +815,7 @@ SPECS: dict[str, list[Check]] = {
     "mit6s191_music_rnn.py": every_number(1e-5),  # lab 1: Dense layer, x_f descent, ABC LSTM, generate_text
     "mit6s191_debiasing_vae.py": every_number(1e-5),  # DB-VAE: faces-only VAE loss, histogram resampling
     "geron_handson_pytorch_ch10.py": every_number(1e-5),  # GD by hand, evaluate(), Wide & Deep, **inputs
+    "raschka_resnet_checkpointing.py": every_number(1e-5),  # ResidualBlock, "%.2f%%" % tensor, plateau, ckpt
     "udacity_sentiment_rnn.py": every_number(1e-5),  # pad_features, init_hidden, detached h, size error
 }
 
