@@ -809,6 +809,7 @@ SPECS: dict[str, list[Check]] = {
     # (progs27 end)
     # progs28: course notebooks and assignments, seeded, so every printed number
     "cs231n_pytorch_notebook.py": every_number(1e-5),  # barebones F.conv2d net, nn.Module, Sequential
+    "cs231n_network_visualization.py": every_number(1e-5),  # saliency by gather, fooling, class visualization
     "cs224n_dependency_parser.py": every_number(1e-5),  # PartialParse, index_select embeddings, UAS
     "cs285_policy_gradient.py": every_number(1e-5),  # reward-to-go, normalized baseline, GAE, Normal policy
     "udacity_fashion_checkpoints.py": every_number(1e-5),  # for/else validation, checkpoint dict, mismatch
