@@ -811,6 +811,7 @@ SPECS: dict[str, list[Check]] = {
     "cs231n_pytorch_notebook.py": every_number(1e-5),  # barebones F.conv2d net, nn.Module, Sequential
     "cs231n_network_visualization.py": every_number(1e-5),  # saliency by gather, fooling, class visualization
     "cs224n_dependency_parser.py": every_number(1e-5),  # PartialParse, index_select embeddings, UAS
+    "cs285_behavior_cloning_dagger.py": every_number(1e-5),  # ReplayBuffer, Normal NLL/MSE BC, DAgger relabel
     "cs285_policy_gradient.py": every_number(1e-5),  # reward-to-go, normalized baseline, GAE, Normal policy
     "udacity_fashion_checkpoints.py": every_number(1e-5),  # for/else validation, checkpoint dict, mismatch
     "mit6s191_music_rnn.py": every_number(1e-5),  # lab 1: Dense layer, x_f descent, ABC LSTM, generate_text
