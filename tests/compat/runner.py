@@ -813,6 +813,7 @@ SPECS: dict[str, list[Check]] = {
     "cs224n_dependency_parser.py": every_number(1e-5),  # PartialParse, index_select embeddings, UAS
     "cs285_behavior_cloning_dagger.py": every_number(1e-5),  # ReplayBuffer, Normal NLL/MSE BC, DAgger relabel
     "cs285_policy_gradient.py": every_number(1e-5),  # reward-to-go, normalized baseline, GAE, Normal policy
+    "udacity_intro_parts1to3.py": every_number(1e-5),  # neurons by hand, OrderedDict Sequential, grads
     "udacity_fashion_checkpoints.py": every_number(1e-5),  # for/else validation, checkpoint dict, mismatch
     "mit6s191_music_rnn.py": every_number(1e-5),  # lab 1: Dense layer, x_f descent, ABC LSTM, generate_text
     "mit6s191_debiasing_vae.py": every_number(1e-5),  # DB-VAE: faces-only VAE loss, histogram resampling
