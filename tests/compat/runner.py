@@ -816,6 +816,7 @@ SPECS: dict[str, list[Check]] = {
     "udacity_intro_parts1to3.py": every_number(1e-5),  # neurons by hand, OrderedDict Sequential, grads
     "udacity_fashion_checkpoints.py": every_number(1e-5),  # for/else validation, checkpoint dict, mismatch
     "mit6s191_music_rnn.py": every_number(1e-5),  # lab 1: Dense layer, x_f descent, ABC LSTM, generate_text
+    "mit6s191_mnist_lab.py": every_number(1e-5),  # lab 2: build_fc_model/build_cnn_model, train/evaluate
     "mit6s191_debiasing_vae.py": every_number(1e-5),  # DB-VAE: faces-only VAE loss, histogram resampling
     "geron_handson_pytorch_ch10.py": every_number(1e-5),  # GD by hand, evaluate(), Wide & Deep, **inputs
     "raschka_resnet_checkpointing.py": every_number(1e-5),  # ResidualBlock, "%.2f%%" % tensor, plateau, ckpt
