@@ -2332,12 +2332,18 @@ def as_tensor(data: Any, dtype: DTypeLike = None, device: DeviceLike = None) -> 
     return tensor(data, dtype=dtype)
 
 
+# PyTorch's warning for tensor(a_tensor), which copies and detaches where a user may mean a view
+_COPY_CONSTRUCT = ("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
+                   "or sourceTensor.detach().clone().requires_grad_(True), rather than "
+                   "torch.tensor(sourceTensor).")
+
+
 def tensor(data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = False, *,
            device: DeviceLike = None, pin_memory: bool = False) -> Tensor:
     """Create a Tensor from data (copied); see :class:`Tensor` for the dtype rules.
 
     ``device`` must be the CPU (see :func:`minigrad.device.check_device`);
-    ``pin_memory`` has no effect on the CPU.
+    ``pin_memory`` has no effect on the CPU. A Tensor as ``data`` warns (UserWarning), as in PyTorch.
     """
     check_device(device)
     for name, flag in (("requires_grad", requires_grad), ("pin_memory", pin_memory)):
@@ -2345,6 +2351,8 @@ def tensor(data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = Fals
             raise bool_error("tensor", name, flag)
     if isinstance(dtype, int):  # Tensor(2, 3) means sizes; tensor(2, dtype=3) is a bad dtype
         resolve_dtype(dtype)
+    if isinstance(data, Tensor) and user_stacklevel() == 2:  # (a user's call, not minigrad's own)
+        warnings.warn(_COPY_CONSTRUCT, UserWarning, stacklevel=2)
     t = _new(Tensor)  # (not Tensor(...): minigrad's data rules even where torch.Tensor's apply, see there)
     t._setup(_to_array(data, dtype), requires_grad)
     return t

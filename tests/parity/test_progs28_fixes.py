@@ -104,3 +104,18 @@ def test_inplace_modified_saved_tensor_error_ends_with_pytorchs_hint(case: str, 
     ... set_detect_anomaly(True, check_nan=False)." or, in anomaly mode, "... Good luck!"); minigrad gave a
     hint of its own, so a printed error read differently."""
     assert _inplace_error(mg, case, anomaly) == _inplace_error(torch, case, anomaly)
+
+
+@pytest.mark.parametrize("source", ["tensor", "zero-d", "parameter", "list"])
+def test_tensor_of_a_tensor_warns_as_pytorch(source: str) -> None:
+    """torch.tensor(t) of a Tensor warns that copy construction should use t.detach().clone(); a list of
+    tensors does not. minigrad did not warn."""
+    def caught(lib: Any) -> list[str]:
+        t = lib.tensor([1.0, 2.0])
+        data = {"tensor": t, "zero-d": t[0], "parameter": lib.nn.Parameter(t), "list": [t[0], t[1]]}[source]
+        with warnings.catch_warnings(record=True) as got:
+            warnings.simplefilter("always")
+            lib.tensor(data, dtype=lib.float64)
+        return [f"{w.category.__name__}: {w.message!s}" for w in got]
+
+    assert caught(mg) == caught(torch)
