@@ -581,6 +581,9 @@ class Tensor(TensorMethods):
         return a.copy() if copy else a
 
     def __float__(self) -> builtins.float:
+        if not _scalar_warned[0] and self.requires_grad and user_stacklevel() == 2:  # (a user's float(t))
+            _scalar_warned[0] = True  # (PyTorch warns once per process)
+            warnings.warn(_SCALAR_GRAD, UserWarning, stacklevel=2)
         return float(self.item())
 
     def __int__(self) -> int:
@@ -2332,7 +2335,11 @@ def as_tensor(data: Any, dtype: DTypeLike = None, device: DeviceLike = None) -> 
     return tensor(data, dtype=dtype)
 
 
-# PyTorch's warning for tensor(a_tensor), which copies and detaches where a user may mean a view
+# PyTorch's warnings: float(t) of a tensor that requires grad (once per process), and tensor(a_tensor),
+# which copies and detaches where a user may mean a view
+_scalar_warned = [False]
+_SCALAR_GRAD = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                "Consider using tensor.detach() first.")
 _COPY_CONSTRUCT = ("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
                    "or sourceTensor.detach().clone().requires_grad_(True), rather than "
                    "torch.tensor(sourceTensor).")

@@ -106,6 +106,31 @@ def test_inplace_modified_saved_tensor_error_ends_with_pytorchs_hint(case: str, 
     assert _inplace_error(mg, case, anomaly) == _inplace_error(torch, case, anomaly)
 
 
+_FLOAT_WARNINGS = """
+import warnings
+import {lib} as lib
+t = lib.tensor(2.5, requires_grad=True) * 1
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    values = [float(t), "%.2f" % t, float(t.detach()), t.item(), int(t),
+              float(lib.ones(1, requires_grad=True))]
+print([str(w.message).split(" (Triggered internally")[0] for w in caught],
+      [w.category.__name__ for w in caught], [w.lineno for w in caught], values)
+"""
+
+
+def test_float_of_a_tensor_that_requires_grad_warns_once_as_pytorch() -> None:
+    """float(t) (and "%.4f" % t) of a tensor that requires grad warns once per process in PyTorch, naming the
+    user's line; minigrad did not warn. Each framework runs in its own interpreter (the warning is once)."""
+    import subprocess
+    import sys
+
+    outs = [subprocess.run([sys.executable, "-c", _FLOAT_WARNINGS.format(lib=lib)], capture_output=True,
+                           text=True, check=True).stdout for lib in ("torch", "minigrad")]
+    assert outs[1] == outs[0]
+    assert "Converting a tensor with requires_grad=True to a scalar" in outs[0]
+
+
 @pytest.mark.parametrize("source", ["tensor", "zero-d", "parameter", "list"])
 def test_tensor_of_a_tensor_warns_as_pytorch(source: str) -> None:
     """torch.tensor(t) of a Tensor warns that copy construction should use t.detach().clone(); a list of
