@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import sys
 import weakref
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -126,6 +127,16 @@ def _no_inference_saved(fn: Function, inputs: tuple[Tensor, ...]) -> None:
                 "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
                 "`torch.inference_mode()`."
             )
+
+
+def _version_hint() -> str:
+    """The hint ending PyTorch's error for a saved tensor modified in place, in its words for the mode."""
+    # (anomaly mode printed the forward op's traceback already; a lookup: minigrad.anomaly imports ops)
+    if sys.modules["minigrad.anomaly"].is_anomaly_enabled():
+        return ("Hint: the backtrace further above shows the operation that failed to compute its gradient. "
+                "The variable in question was changed in there or anywhere later. Good luck!")
+    return ("Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
+            "torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
 class Function:
@@ -284,10 +295,7 @@ class Function:
                     "one of the variables needed for gradient computation has been modified by an inplace "
                     f"operation: [torch.{_type_name(p)} {list(p.shape)}]{made_by} is at version "
                     f"{p._version}; "
-                    f"expected version {v} instead. Hint: input {i} of {self.name()} was modified by an "
-                    "in-place operation after it was used; use an out-of-place op (x = x + y) instead of "
-                    "x += y, or enable anomaly detection to find the operation that failed to compute its "
-                    "gradient, with torch.autograd.set_detect_anomaly(True)."
+                    f"expected version {v} instead. {_version_hint()}"
                 )
 
     def __call__(self, *grad_outputs: Tensor) -> Any:
@@ -345,10 +353,7 @@ class Function:
                 "one of the variables needed for gradient computation has been modified by an inplace "
                 f"operation: [torch.{_type_name(out)} {list(out.shape)}], which is output 0 of "
                 f"{_forward_name(self)}, "
-                f"is at version {out._version}; expected version {expected} instead. Hint: the result of "
-                f"{self.name()} was modified by an in-place operation after it was computed; enable anomaly "
-                "detection to find the operation that failed to compute its gradient, with "
-                "torch.autograd.set_detect_anomaly(True)."
+                f"is at version {out._version}; expected version {expected} instead. {_version_hint()}"
             )
 
     def release(self) -> None:
@@ -2627,9 +2632,20 @@ class Var(Function):
         if centered:
             d, self.center = a, None
         else:
+            if a.dtype.kind == "f" and a.dtype.itemsize < 8:
+                # PyTorch's CPU var/std accumulate float32 in double (its Welford kernel; float16 in float):
+                # the wide result rounded once, where float32 sums drift by a few units (the std of
+                # standardized data printed 1.0000, not 1.)
+                wide = a.astype(np.float64 if a.dtype.itemsize == 4 else np.float32)  # (half: in float)
+                mean = _kernels.sum_over(wide, dims, True) / n
+                self.center = mean.astype(a.dtype)
+                wide -= mean
+                sums = _kernels.sum_of_squares(wide, dims)
+                y: Array = np.divide(sums, wide.dtype.type(dof)).astype(a.dtype)
+                return y.reshape(keepdim_shape(a.shape, dims)) if keepdim else y
             self.center = _kernels.sum_over(a, dims, True) / a.dtype.type(n)
             d = a - self.center
-        y: Array = np.divide(_kernels.sum_of_squares(d, dims), np.asarray(dof))
+        y = np.divide(_kernels.sum_of_squares(d, dims), np.asarray(dof))
         return y.reshape(keepdim_shape(a.shape, dims)) if keepdim else y
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:

@@ -631,6 +631,9 @@ class Tensor(TensorMethods):
         return a.copy() if copy else a
 
     def __float__(self) -> builtins.float:
+        if not _scalar_warned[0] and self.requires_grad and user_stacklevel() == 2:  # (a user's float(t))
+            _scalar_warned[0] = True  # (PyTorch warns once per process)
+            warnings.warn(_SCALAR_GRAD, UserWarning, stacklevel=2)
         return float(self.item())
 
     def __int__(self) -> int:
@@ -2395,24 +2398,31 @@ def as_tensor(data: Any, dtype: DTypeLike = None, device: DeviceLike = None) -> 
     return tensor(data, dtype=dtype)
 
 
+# PyTorch's warnings: float(t) of a tensor that requires grad (once per process), and tensor(a_tensor),
+# which copies and detaches where a user may mean a view
+_scalar_warned = [False]
+_SCALAR_GRAD = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                "Consider using tensor.detach() first.")
+_COPY_CONSTRUCT = ("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
+                   "or sourceTensor.detach().clone().requires_grad_(True), rather than "
+                   "torch.tensor(sourceTensor).")
+
+
 def tensor(data: TensorLike, dtype: DTypeLike = None, requires_grad: bool = False, *,
            device: DeviceLike = None, pin_memory: bool = False) -> Tensor:
     """Create a Tensor from data (copied); see :class:`Tensor` for the dtype rules.
 
     ``device`` must be the CPU (see :func:`minigrad.device.check_device`);
-    ``pin_memory`` has no effect on the CPU. A Tensor as ``data`` warns as in PyTorch (its copy is
-    ``data.detach().clone()``).
+    ``pin_memory`` has no effect on the CPU. A Tensor as ``data`` warns (UserWarning), as in PyTorch.
     """
-    if isinstance(data, Tensor):
-        warnings.warn("To copy construct from a tensor, it is recommended to use "
-                      "sourceTensor.detach().clone() or sourceTensor.detach().clone().requires_grad_(True), "
-                      "rather than torch.tensor(sourceTensor).", UserWarning, stacklevel=user_stacklevel())
     check_device(device)
     for name, flag in (("requires_grad", requires_grad), ("pin_memory", pin_memory)):
         if flag is not True and flag is not False:
             raise bool_error("tensor", name, flag)
     if isinstance(dtype, int):  # Tensor(2, 3) means sizes; tensor(2, dtype=3) is a bad dtype
         resolve_dtype(dtype)
+    if isinstance(data, Tensor) and user_stacklevel() == 2:  # (a user's call, not minigrad's own)
+        warnings.warn(_COPY_CONSTRUCT, UserWarning, stacklevel=2)
     t = _new(Tensor)  # (not Tensor(...): minigrad's data rules even where torch.Tensor's apply, see there)
     t._setup(_to_array(data, dtype), requires_grad)
     return t

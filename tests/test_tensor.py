@@ -66,11 +66,13 @@ def test_construction_copies_arrays_and_tensors() -> None:
     t = mg.tensor(a)
     a[0] = 9.0
     assert t.numpy()[0] == 1.0
-    u = mg.tensor(t, requires_grad=True)
+    with pytest.warns(UserWarning, match="To copy construct from a tensor"):  # (as PyTorch warns)
+        u = mg.tensor(t, requires_grad=True)
     t.numpy()[1] = 7.0
     assert u.detach().numpy()[1] == 2.0
     assert u.requires_grad and u.is_leaf and u.dtype == np.float64
-    assert mg.tensor(t, dtype=mg.float32).dtype == np.float32
+    with pytest.warns(UserWarning, match="To copy construct from a tensor"):
+        assert mg.tensor(t, dtype=mg.float32).dtype == np.float32
 
 
 def test_construction_errors() -> None:

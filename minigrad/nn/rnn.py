@@ -428,24 +428,21 @@ class RNNBase(Module):
             given = [(hx[0], "h_0", self.proj_size or self.hidden_size), (hx[1], "c_0", self.hidden_size)]
         else:
             given = [(hx, "h_0", self.hidden_size)]
+        tensors = [_checks.tensor(name, t, label) for t, label, _ in given]
+        rank = 3 if batched else 2
+        if any(t.ndim != rank for t in tensors):  # PyTorch's words: both LSTM states' ranks at once
+            which, ranks = ("hx and cx", f"({tensors[0].ndim}-D, {tensors[1].ndim}-D) tensors") if lstm \
+                else ("hx", f"{tensors[0].ndim}-D tensor")
+            kind = "batched 3-D" if batched else "unbatched 2-D"
+            raise ShapeError(f"For {kind} input, {which} should also be {rank}-D but got {ranks}")
         out: list[Tensor | None] = []
-        for t, label, size in given:
-            _checks.tensor(name, t, label)
+        for i, (t, (_, label, size)) in enumerate(zip(tensors, given)):
             expected = (self.num_layers * self.num_directions, batch, size)
             if not batched:
-                if t.ndim != 2:
-                    raise ShapeError(f"{name}: for unbatched 2-D input, {label} must be 2-D "
-                                     f"{(expected[0], size)}, got shape {t.shape}")
                 t = t.unsqueeze(1)
-            elif t.ndim != 3:
-                raise ShapeError(
-                    f"{name}: for batched 3-D input, {label} must be 3-D {expected}, got shape {t.shape}"
-                )
-            if t.shape != expected:
-                raise ShapeError(
-                    f"{name}: expected {label} of shape {expected} (num_layers * num_directions, batch, "
-                    f"{'proj_size' if size != self.hidden_size else 'hidden_size'}), got {t.shape}"
-                )
+            if t.shape != expected:  # PyTorch's words: hidden[0] / hidden[1] for LSTM, hidden otherwise
+                shown = f"hidden[{i}]" if lstm else "hidden"
+                raise ShapeError(f"Expected {shown} size {expected}, got {list(t.shape)}")
             if t.dtype != dtype:
                 raise InvalidParameterError(
                     f"{name}: {label} dtype {t.dtype} does not match the input's {dtype}"

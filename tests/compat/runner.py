@@ -808,6 +808,20 @@ SPECS: dict[str, list[Check]] = {
     "dict_dataset_perclass_eval.py": every_number(1e-5),  # dict samples, balancing sampler, topk, bincount
     # (progs27 end)
     "whole_model_pickle.py": every_number(1e-5),  # torch.save of a whole model, weights_only=False, Namespace
+    # progs28: course notebooks and assignments, seeded, so every printed number
+    "cs231n_pytorch_notebook.py": every_number(1e-5),  # barebones F.conv2d net, nn.Module, Sequential
+    "cs231n_network_visualization.py": every_number(1e-5),  # saliency by gather, fooling, class visualization
+    "cs224n_dependency_parser.py": every_number(1e-5),  # PartialParse, index_select embeddings, UAS
+    "cs285_behavior_cloning_dagger.py": every_number(1e-5),  # ReplayBuffer, Normal NLL/MSE BC, DAgger relabel
+    "cs285_policy_gradient.py": every_number(1e-5),  # reward-to-go, normalized baseline, GAE, Normal policy
+    "udacity_intro_parts1to3.py": every_number(1e-5),  # neurons by hand, OrderedDict Sequential, grads
+    "udacity_fashion_checkpoints.py": every_number(1e-5),  # for/else validation, checkpoint dict, mismatch
+    "mit6s191_music_rnn.py": every_number(1e-5),  # lab 1: Dense layer, x_f descent, ABC LSTM, generate_text
+    "mit6s191_mnist_lab.py": every_number(1e-5),  # lab 2: build_fc_model/build_cnn_model, train/evaluate
+    "mit6s191_debiasing_vae.py": every_number(1e-5),  # DB-VAE: faces-only VAE loss, histogram resampling
+    "geron_handson_pytorch_ch10.py": every_number(1e-5),  # GD by hand, evaluate(), Wide & Deep, **inputs
+    "raschka_resnet_checkpointing.py": every_number(1e-5),  # ResidualBlock, "%.2f%%" % tensor, plateau, ckpt
+    "udacity_sentiment_rnn.py": every_number(1e-5),  # pad_features, init_hidden, detached h, size error
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -202,7 +202,7 @@ def test_a_graph_using_the_old_parameters_cannot_be_backpropagated_after_a_step(
     loss = (p * p).sum()
     p.grad = mg.Tensor([1.0, 1.0])
     opt.step()
-    with pytest.raises(mg.MinigradError, match="modified by an in-place operation"):
+    with pytest.raises(mg.MinigradError, match="modified by an inplace operation"):
         loss.backward()
 
 
