@@ -1097,6 +1097,7 @@ NOT_OPS = frozenset({
     "solve", "symeig", "eig", "lstsq",  # removed from PyTorch, raise: tests/parity/test_gaps22_fixes.py
     # DLPack export, deprecated resizes, float64-only float_power_: tests/parity/test_surface26_fixes.py
     "__dlpack__", "__dlpack_device__", "resize", "resize_as", "float_power_",
+    "__init_subclass__",  # subclasses built in __new__ (geoopt's): tests/parity/test_libs28_fixes.py
 })  # fmt: skip
 
 #: Public minigrad functions that are not ops on values: grad mode, seeding, I/O, checks,
