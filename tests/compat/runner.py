@@ -822,6 +822,9 @@ SPECS: dict[str, list[Check]] = {
     "geron_handson_pytorch_ch10.py": every_number(1e-5),  # GD by hand, evaluate(), Wide & Deep, **inputs
     "raschka_resnet_checkpointing.py": every_number(1e-5),  # ResidualBlock, "%.2f%%" % tensor, plateau, ckpt
     "udacity_sentiment_rnn.py": every_number(1e-5),  # pad_features, init_hidden, detached h, size error
+    # progs29: tutorials, courses and recipes, seeded, so every printed number
+    "raschka_pytorch_in_one_hour.py": every_number(1e-5),  # grad(), ToyDataset, compute_accuracy, reload
+    "fastai_titanic_from_scratch.py": every_number(1e-5),  # linear model/net/deep net by hand, sub_ updates
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
