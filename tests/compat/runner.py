@@ -826,6 +826,7 @@ SPECS: dict[str, list[Check]] = {
     "raschka_pytorch_in_one_hour.py": every_number(1e-5),  # grad(), ToyDataset, compute_accuracy, reload
     "fastai_titanic_from_scratch.py": every_number(1e-5),  # linear model/net/deep net by hand, sub_ updates
     "cs230_starter_utils.py": every_number(1e-5),  # Params/RunningAverage/checkpoint utils, nlp mask loss
+    "fastbook_mnist_basics.py": every_number(1e-5),  # pixel similarity, quad_mae, mnist_loss, BasicOptim
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
