@@ -827,6 +827,7 @@ SPECS: dict[str, list[Check]] = {
     "fastai_titanic_from_scratch.py": every_number(1e-5),  # linear model/net/deep net by hand, sub_ updates
     "cs230_starter_utils.py": every_number(1e-5),  # Params/RunningAverage/checkpoint utils, nlp mask loss
     "fastbook_mnist_basics.py": every_number(1e-5),  # pixel similarity, quad_mae, mnist_loss, BasicOptim
+    "autodiff_puzzles.py": every_number(1e-5),  # hand VJPs vs autograd.grad, jacobian, jacrev, vmap vjp
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
