@@ -828,6 +828,7 @@ SPECS: dict[str, list[Check]] = {
     "cs230_starter_utils.py": every_number(1e-5),  # Params/RunningAverage/checkpoint utils, nlp mask loss
     "fastbook_mnist_basics.py": every_number(1e-5),  # pixel similarity, quad_mae, mnist_loss, BasicOptim
     "autodiff_puzzles.py": every_number(1e-5),  # hand VJPs vs autograd.grad, jacobian, jacrev, vmap vjp
+    "karpathy_training_recipe.py": every_number(1e-5),  # loss at init, prior bias, dependency check
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
