@@ -143,7 +143,7 @@ print(acc(coeffs))
 print(torch.sigmoid(torch.linspace(-4, 4, 9)))
 
 
-def calc_preds(coeffs, indeps):
+def calc_preds(coeffs, indeps):  # noqa: F811 (the notebook redefines it)
     return torch.sigmoid((indeps * coeffs).sum(axis=1))
 
 
@@ -156,11 +156,11 @@ print((val_indep * coeffs).sum(axis=1)[:4])
 print((val_indep @ coeffs)[:4])
 
 
-def calc_preds(coeffs, indeps):
+def calc_preds(coeffs, indeps):  # noqa: F811 (the notebook redefines it)
     return torch.sigmoid(indeps @ coeffs)
 
 
-def init_coeffs():
+def init_coeffs():  # noqa: F811 (the notebook redefines it)
     return (torch.rand(n_coeff, 1) * 0.1).requires_grad_()
 
 
@@ -172,21 +172,21 @@ print(acc(coeffs))
 
 
 # a neural network
-def init_coeffs(n_hidden=20):
+def init_coeffs(n_hidden=20):  # noqa: F811 (the notebook redefines it)
     layer1 = (torch.rand(n_coeff, n_hidden) - 0.5) / n_hidden
     layer2 = torch.rand(n_hidden, 1) - 0.3
     const = torch.rand(1)[0]
     return layer1.requires_grad_(), layer2.requires_grad_(), const.requires_grad_()
 
 
-def calc_preds(coeffs, indeps):
+def calc_preds(coeffs, indeps):  # noqa: F811 (the notebook redefines it)
     l1, l2, const = coeffs
     res = F.relu(indeps @ l1)
     res = res @ l2 + const
     return torch.sigmoid(res)
 
 
-def update_coeffs(coeffs, lr):
+def update_coeffs(coeffs, lr):  # noqa: F811 (the notebook redefines it)
     for layer in coeffs:
         layer.sub_(layer.grad * lr)
         layer.grad.zero_()
@@ -200,7 +200,7 @@ print(coeffs[2], coeffs[2].shape, coeffs[2].grad)
 
 
 # deep learning
-def init_coeffs():
+def init_coeffs():  # noqa: F811 (the notebook redefines it)
     hiddens = [10, 10]  # <-- set this to the size of each hidden layer you want
     sizes = [n_coeff] + hiddens + [1]
     n = len(sizes)
@@ -211,7 +211,7 @@ def init_coeffs():
     return layers, consts
 
 
-def calc_preds(coeffs, indeps):
+def calc_preds(coeffs, indeps):  # noqa: F811 (the notebook redefines it)
     layers, consts = coeffs
     n = len(layers)
     res = indeps
@@ -222,7 +222,7 @@ def calc_preds(coeffs, indeps):
     return torch.sigmoid(res)
 
 
-def update_coeffs(coeffs, lr):
+def update_coeffs(coeffs, lr):  # noqa: F811 (the notebook redefines it)
     layers, consts = coeffs
     for layer in layers + consts:
         layer.sub_(layer.grad * lr)
