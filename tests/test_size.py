@@ -1179,7 +1179,8 @@ BUDGETS: dict[str, int] = {
     # modified saved tensor (ops.py); +8: PyTorch's UserWarning for tensor(a_tensor) (tensor.py); +7: and
     # for float() of a tensor that requires grad (tensor.py)
     # (merge of progs28: both sides' lines; lead42's own tensor(a_tensor) warning gave way to progs28's)
-    "minigrad": 68799,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # +4 (progs29): load(mmap=True) of an open file or buffer raises PyTorch's ValueError (serialization.py)
+    "minigrad": 68803,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 
