@@ -55,6 +55,7 @@ from minigrad import (
     viz,
     xpu,
 )
+from minigrad import _future as __future__  # noqa: F401  (torch.__future__.set_swap_module_params_on_...)
 from minigrad import _torch_c as _C  # noqa: F401  (torch._C._get_privateuse1_backend_name(), an attribute)
 from minigrad import bessel as _bessel
 from minigrad import complex_parts as _complex_parts

@@ -593,7 +593,9 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
             runs. False builds every object a pickled file names (a whole
             Module), running the code it names: only for trusted files.
             ``.npz`` checkpoints hold no code either way.
-        mmap, pickle_load_args: accepted and ignored.
+        mmap: accepted as in ``torch.load``: the file is read whole either way (minigrad maps
+            nothing), but as there it needs ``f`` to be a path.
+        pickle_load_args: accepted and ignored.
 
     Returns:
         What was saved: a dict of names -> arrays (or Tensors, if Tensors were
@@ -611,8 +613,8 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
             tensors, containers and plain values (a ``pickle.UnpicklingError`` too).
         RuntimeError: ``weights_only=True`` with a ``pickle_module`` (PyTorch's error), or both
             ``TORCH_FORCE_*WEIGHTS_ONLY_LOAD`` variables set.
+        ValueError: ``mmap=True`` with an open file or buffer rather than a path (PyTorch's error).
     """
-    del mmap
     weights_only = _weights_only(weights_only, pickle_module, bool(pickle_load_args))
     _check_map_location(map_location)
     stream, target, opened = _open_source(f)
@@ -626,6 +628,8 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
         if not magic.startswith(_ZIP_MAGIC):
             what = "an empty file" if not magic else "not an .npz archive"
             raise MinigradError(f"load: {target!r} is {what}; expected a checkpoint written by mg.save")
+        if mmap and not isinstance(f, (str, os.PathLike)):  # (PyTorch maps the file by its name)
+            raise ValueError("f must be a file path in order to use the mmap argument")
         stream.seek(start)
         if (found := _read_pytorch(stream, target, weights_only)) is not _NOT_PYTORCH:
             return found

@@ -637,7 +637,8 @@ BUDGETS: dict[str, int] = {
     # +9: those of one_hot, pad, RNN input ranks, attention's embedding dim, conv input ranks
     # +23 (libs28): nn.init's private _no_grad_* helpers (mup imports them), less Parameter's old __init__
     # +5 fuzz28: cosine_similarity's integer inputs take the common dtype (PyTorch's rule and error)
-    "minigrad/nn": 16574,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
+    # +2 (progs29): the __future__ switches in _apply and load_state_dict(assign=True)
+    "minigrad/nn": 16576,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1179,7 +1180,10 @@ BUDGETS: dict[str, int] = {
     # modified saved tensor (ops.py); +8: PyTorch's UserWarning for tensor(a_tensor) (tensor.py); +7: and
     # for float() of a tensor that requires grad (tensor.py)
     # (merge of progs28: both sides' lines; lead42's own tensor(a_tensor) warning gave way to progs28's)
-    "minigrad": 68799,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # +4 (progs29): load(mmap=True) of an open file or buffer raises PyTorch's ValueError
+    # (serialization.py); +71: torch.__future__'s two conversion switches (_future.py),
+    # utils.swap_tensors, Module.to through _apply
+    "minigrad": 68874,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from minigrad import _format
+from minigrad import _format, _future
 from minigrad._state_array import as_state_array
 from minigrad.errors import MinigradError
 from minigrad.grad_mode import no_grad
@@ -191,6 +191,9 @@ def load_from_state_dict(module: Module, sd: dict[str, Any], prefix: str, local_
 def _assign(module: Module, name: str, dest: Tensor, value: Any, arr: Any, Parameter: Any) -> None:  # noqa: N803
     # the module takes the state dict's memory itself, as PyTorch's (a read-only array is copied)
     new = value if isinstance(value, Tensor) else from_numpy(arr if arr.flags.writeable else np.array(arr))
+    if _future._swap_module_params_on_conversion:  # the same object takes the new memory (and dtype)
+        dest.data = new.detach()
+        return
     if isinstance(dest, Parameter):
         if isinstance(new, Parameter):
             new.requires_grad_(dest.requires_grad)

@@ -15,7 +15,7 @@ from typing import Any, TypeVar, cast
 
 import numpy as np
 
-from minigrad import _alias, _module_calls
+from minigrad import _alias, _future, _module_calls
 from minigrad._leaf_rules import python_type_name
 from minigrad.device import _is_device_arg, check_device, parse_to
 from minigrad.dtypes import resolve_dtype
@@ -658,33 +658,35 @@ class Module:
         if dt.kind != "f":
             raise _ArgumentTypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got "
                                      f"desired dtype={dt}")
-        for m in self.modules():
-            for t in list(m._parameters.values()) + list(m._buffers.values()):
-                if t is None or t.dtype.kind != "f" or t.dtype == dt:
-                    continue
-                t.data = t.data.astype(dt)  # the setter counts it as an in-place change
-                if t.grad is not None:
-                    t.grad = from_numpy(t.grad.numpy(force=True).astype(dt))
-        return self
+        # as PyTorch's: floating tensors converted, parameters (and gradients) in place, buffers replaced
+        return self._apply(lambda t: t.to(dt) if t.dtype.kind == "f" else t)
 
     def _apply(self: M, fn: Callable[[Tensor], Tensor], recurse: bool = True) -> M:
         """Replace each parameter's and buffer's values (and each gradient) by ``fn`` of them, children first
-        (with ``recurse``); a parameter stays the same object. Returns self (PyTorch's private helper that
-        third-party code calls)."""
+        (with ``recurse``); a parameter stays the same object, unless
+        ``__future__.set_overwrite_module_params_on_conversion(True)`` (and not the swap switch) asks for new
+        Parameter objects. Returns self (PyTorch's private helper that third-party code calls)."""
         if recurse:
             for child in self.children():
                 child._apply(fn)
+        overwrite = (_future._overwrite_module_params_on_conversion
+                     and not _future._swap_module_params_on_conversion)
         with no_grad():
-            for p in self._parameters.values():
+            for key, p in self._parameters.items():
                 if p is None:
                     continue
                 new = fn(p)
+                if overwrite:  # (PyTorch wraps even an unchanged tensor: old references keep the old object)
+                    out = self._parameters[key] = Parameter(new, p.requires_grad)
+                    if p.grad is not None:
+                        out.grad = fn(p.grad)
+                    continue
                 if new is not p:
                     p.data = new
                 if p.grad is not None:
                     g = fn(p.grad)
                     if g is not p.grad:
-                        p.grad = g
+                        p.grad.data = g  # (the same gradient object, as PyTorch's)
             for key, b in self._buffers.items():
                 if b is not None:
                     self._buffers[key] = fn(b)

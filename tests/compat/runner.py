@@ -822,6 +822,16 @@ SPECS: dict[str, list[Check]] = {
     "geron_handson_pytorch_ch10.py": every_number(1e-5),  # GD by hand, evaluate(), Wide & Deep, **inputs
     "raschka_resnet_checkpointing.py": every_number(1e-5),  # ResidualBlock, "%.2f%%" % tensor, plateau, ckpt
     "udacity_sentiment_rnn.py": every_number(1e-5),  # pad_features, init_hidden, detached h, size error
+    # progs29: tutorials, courses and recipes, seeded, so every printed number
+    "raschka_pytorch_in_one_hour.py": every_number(1e-5),  # grad(), ToyDataset, compute_accuracy, reload
+    "fastai_titanic_from_scratch.py": every_number(1e-5),  # linear model/net/deep net by hand, sub_ updates
+    "cs230_starter_utils.py": every_number(1e-5),  # Params/RunningAverage/checkpoint utils, nlp mask loss
+    "fastbook_mnist_basics.py": every_number(1e-5),  # pixel similarity, quad_mae, mnist_loss, BasicOptim
+    "autodiff_puzzles.py": every_number(1e-5),  # hand VJPs vs autograd.grad, jacobian, jacrev, vmap vjp
+    "karpathy_training_recipe.py": every_number(1e-5),  # loss at init, prior bias, dependency check
+    "recipe_default_device_checkpoint_tips.py": every_number(1e-5),  # default device/dtype, mmap, assign
+    "fastbook_foundations_ch17.py": every_number(1e-5),  # loop matmuls, init stds, .g backward by hand
+    "jovian_zero_to_gans.py": every_number(1e-5),  # regression by hand, MnistModel steps, DeviceDataLoader
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
