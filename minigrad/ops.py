@@ -2611,15 +2611,18 @@ class Var(Function):
     temporary), which is exact where ``E[a**2] - E[a]**2`` cancels. With
     ``centered=True`` the input is already ``x - mean(x)`` (the normalization
     layers need that difference anyway) and is not centered again: one pass
-    forward, one backward. No degrees of freedom give inf or nan, as in PyTorch.
+    forward, one backward. No degrees of freedom give inf or nan, as in PyTorch; so does the
+    gradient, PyTorch's: over all elements g * (nan where a == mean(a), else inf), over ``dims``
+    g * 2 / (N - c) * (a - mean(a)) with the divisor unclamped (negative where c > N: finite).
     """
 
-    __slots__ = ("center", "dims", "keepdim", "scale")
+    __slots__ = ("center", "degenerate", "dims", "keepdim", "scale")
     saved = ("center",)
     adds_in_place = True  # (the normalization layers' centered input: see add_grad_to)
     dims: tuple[int, ...] | None
     keepdim: bool
-    scale: Any  # 2 / (N - correction), inf or nan when there are no degrees of freedom
+    scale: Any  # 2 / (N - correction): inf at N == c, negative where c > N
+    degenerate: bool  # over all elements with N <= c: PyTorch's gradient is g * (nan or inf)
     center: Array | None  # mean(a) with the reduced dims kept, None when centered
 
     def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool, correction: float,
@@ -2628,7 +2631,8 @@ class Var(Function):
         n = a.size if dims is None else math.prod([a.shape[d] for d in dims])
         ftype = a.dtype.type
         dof = ftype(max(n - correction, 0))
-        self.scale = ftype(2) / dof
+        self.degenerate = (dims is None or a.ndim == 0) and n - correction <= 0
+        self.scale = ftype(2) / ftype(n - correction)
         if centered:
             d, self.center = a, None
         else:
@@ -2650,6 +2654,10 @@ class Var(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a = self.parents[0]
+        if self.degenerate:  # (PyTorch's var_backward: no degrees of freedom over all elements)
+            x = a._array
+            mean = x.mean() if self.center is None else self.center
+            return (g * from_numpy(np.where(x == mean, x.dtype.type(np.nan), x.dtype.type(np.inf))),)
         # g times the constant 2 / (N - c) with the reduced dims kept: a * g then broadcasts it,
         # no Expand op. Without a recorded graph the small product is done on the arrays.
         shape = keepdim_shape(a._array.shape, self.dims)
@@ -2681,6 +2689,7 @@ class Var(Function):
         a = self.parents[0]._array
         # (arrays that stay in cache gain nothing from blocks: backward's two passes are cheaper there)
         if (a.size < 4 * _special.CHUNK or type(g) is not Tensor or type(total) is not np.ndarray
+                or self.degenerate
                 or self.center is not None or total.shape != a.shape
                 or not g._array.dtype == a.dtype == total.dtype):
             return False
