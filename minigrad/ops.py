@@ -2361,7 +2361,7 @@ class Fmod(Function):
 
 
 class Nextafter(Function):
-    """y = the next float after a toward b;  da = g where a != b (else 0), db = 0, PyTorch's gradient."""
+    """y = the next float after a toward b;  da = g where a != b (else 0, NaN g too), db = 0, PyTorch's."""
 
     __slots__ = ()
 
@@ -2371,9 +2371,11 @@ class Nextafter(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
-        moved = from_numpy(np.not_equal(a._array, b._array).astype(g.dtype))
+        moved = from_numpy(np.not_equal(a._array, b._array))
         zero = from_numpy(np.zeros(np.broadcast_shapes(g.shape, b.shape), dtype=g.dtype))
-        return (g * moved if a._requires_grad else None), (zero if b._requires_grad else None)
+        # (where, not g * mask: a NaN upstream gradient where a == b gives 0, as PyTorch's)
+        da = where(moved, g, _const(0.0, g)) if a._requires_grad else None
+        return da, (zero if b._requires_grad else None)
 
 
 class Remainder(Fmod):

@@ -49,3 +49,12 @@ def test_var_gradient_without_degrees_of_freedom(f: Any, dtype: str) -> None:
     0): PyTorch's is g * (nan where a == mean, else inf) over all elements and the finite
     2 / (N - c) * (a - mean) over dims with c > N."""
     _assert_same_grads(f, [[1.0, 2.0, 4.0], [3.0, 3.0, 3.0]], dtype=dtype)
+
+
+def test_nextafter_gradient_ignores_a_nan_upstream_gradient_where_it_does_not_move() -> None:
+    """nextafter's gradient was g * (a != b): a NaN g where a == b gave NaN; PyTorch's is
+    where(a != b, g, 0)."""
+    def f(lib: Any, a: Any, b: Any) -> Any:
+        return lib.nextafter(a, b) * lib.tensor([float("nan"), 1.0, 2.0], dtype=a.dtype)
+    _assert_same_grads(f, [1.0, 2.0, 3.0], [1.0, 0.0, 5.0])
+    _assert_same_grads(f, [1.0, 2.0, 3.0], [1.0, 0.0, 5.0], dtype="float32")
