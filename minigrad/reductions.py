@@ -149,8 +149,12 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:  # noqa
     if maxnorm < 0:
         raise InvalidParameterError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
     d = norm_dim(dim, input.ndim)
-    norms = norm(input, p, tuple(k for k in range(input.ndim) if k != d), keepdim=True)
-    return _named(input * where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0), input, "RenormBackward0")
+    dims = tuple(k for k in range(input.ndim) if k != d)
+    # The slices left unchanged (NaN norms too) take no part in the norm's gradient, as in PyTorch's
+    # renorm_backward (their gradient is g): their norm taken of zeros, whose gradient is 0, not NaN.
+    scaled = norm(input.detach(), p, dims, keepdim=True) > maxnorm
+    norms = norm(where(scaled, input, 0.0), p, dims, keepdim=True)
+    return _named(input * where(scaled, maxnorm / (norms + 1e-7), 1.0), input, "RenormBackward0")
 
 
 def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:  # noqa: A002
