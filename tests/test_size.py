@@ -638,7 +638,8 @@ BUDGETS: dict[str, int] = {
     # +9: those of one_hot, pad, RNN input ranks, attention's embedding dim, conv input ranks
     # +23 (libs28): nn.init's private _no_grad_* helpers (mup imports them), less Parameter's old __init__
     # +5 fuzz28: cosine_similarity's integer inputs take the common dtype (PyTorch's rule and error)
-    "minigrad/nn": 16574,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
+    # +4 (fuzz29): activations refuse integer and bool inputs with PyTorch's NotImplementedError
+    "minigrad/nn": 16578,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1181,7 +1182,8 @@ BUDGETS: dict[str, int] = {
     # for float() of a tensor that requires grad (tensor.py)
     # (merge of progs28: both sides' lines; lead42's own tensor(a_tensor) warning gave way to progs28's)
     # +15 (fuzz29): ops.py's above; renorm's unchanged slices kept out of the norm's gradient
-    "minigrad": 68814,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # +7 (fuzz29): activations' integer inputs refused (nn above)
+    "minigrad": 68821,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 

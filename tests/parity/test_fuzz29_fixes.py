@@ -69,3 +69,36 @@ def test_renorm_gradient_of_a_nan_slice(p: float, dim: int) -> None:
     _assert_same_grads(lambda lib, a: lib.renorm(a, p, dim, 1.0), [[nan, 2.0, 0.5], [0.1, 0.2, 0.0]])
     _assert_same_grads(lambda lib, a: a.renorm(p, dim, 1.5), [[nan, 2.0, 0.5], [0.1, -3.0, 0.0]],
                        dtype="float32")
+
+
+def _raised(f: Any, lib: Any, x: Any) -> BaseException | None:
+    try:
+        f(lib, x)
+    except Exception as e:  # (the error is the result compared)
+        return e
+    return None
+
+
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int8", "int32", "int64"])
+@pytest.mark.parametrize("f", [
+    lambda lib, x: lib.nn.functional.gelu(x), lambda lib, x: lib.nn.functional.gelu(x, approximate="tanh"),
+    lambda lib, x: lib.nn.functional.silu(x), lambda lib, x: lib.nn.functional.silu(x, inplace=True),
+    lambda lib, x: lib.nn.functional.elu(x), lambda lib, x: lib.nn.functional.elu(x, inplace=True),
+    lambda lib, x: lib.nn.functional.selu(x), lambda lib, x: lib.nn.functional.celu(x),
+    lambda lib, x: lib.nn.functional.softplus(x), lambda lib, x: lib.nn.functional.mish(x),
+    lambda lib, x: lib.nn.functional.logsigmoid(x), lambda lib, x: lib.nn.functional.hardsigmoid(x),
+    lambda lib, x: lib.nn.functional.hardswish(x),
+    lambda lib, x: lib.nn.functional.hardswish(x, inplace=True),
+    lambda lib, x: lib.nn.functional.hardshrink(x), lambda lib, x: lib.nn.functional.softshrink(x),
+    lambda lib, x: lib.nn.functional.leaky_relu(x),
+    lambda lib, x: lib.nn.functional.leaky_relu(x, inplace=True),
+    lambda lib, x: lib.nn.functional.glu(x), lambda lib, x: lib.nn.functional.threshold(x, 0.5, 2.0),
+])
+def test_activations_refuse_integer_and_bool_inputs(f: Any, dtype: str) -> None:
+    """These activations gave float32 for integer and bool inputs (promoted): PyTorch has float kernels
+    only and raises NotImplementedError naming the kernel ("elu_cpu" not implemented for 'Long')."""
+    mine, theirs = (_raised(f, lib, lib.tensor([1, 0, 1, 1]).to(getattr(lib, dtype))) for lib in (mg, torch))
+    if theirs is None:
+        assert mine is None
+        return
+    assert isinstance(mine, type(theirs)) and str(mine).startswith(str(theirs)), (mine, theirs)
