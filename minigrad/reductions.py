@@ -34,7 +34,7 @@ from minigrad.errors import (
 from minigrad.grids import _symmetric_linspace
 from minigrad.selection import cumsum, gather
 from minigrad.shapes import int_argument, norm_dim, norm_dims
-from minigrad.tensor import Array, Tensor, _named, cat, from_numpy, int64, stack, where
+from minigrad.tensor import Array, Tensor, _integer_result_check, _named, cat, from_numpy, int64, stack, where
 
 __all__ = [
     "aminmax", "argsort", "bincount", "bucketize", "cdist", "count_nonzero", "cummax", "cummin", "cumprod",
@@ -58,8 +58,11 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype:
     """The product over ``dim`` (or of all elements); integers and bools give int64.
 
     The gradient of each element is the product of the others (exact with zeros).
+
+    Raises:
+        MinigradError: an integer or bool ``dtype`` for an input that requires grad (as PyTorch).
     """
-    x = _cast(input, dtype)
+    x = _integer_result_check(input, _cast(input, dtype))
     if x.dtype.kind != "f":
         out = np.prod(x.numpy(force=True).astype(int64), axis=None if dim is None else norm_dim(dim, x.ndim),
                       keepdims=keepdim and dim is not None)
@@ -526,8 +529,15 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A
 
     Built as the product over a lower-triangular window (ones above the
     diagonal), so the gradient is prod's (exact with zeros); costs n**2 along dim.
+
+    Raises:
+        MinigradError: an integer ``dtype`` for an input that requires grad (as PyTorch).
+        UnsupportedError: ``dtype=torch.bool`` (PyTorch's NotImplementedError).
     """
     x = _cast(input, dtype)
+    if dtype is not None and x.dtype == np.bool_:  # (a bool input without dtype= multiplies in int64)
+        raise kernel_error("cumprod_out", x.dtype)
+    _integer_result_check(input, x)
     if x.dtype.kind != "f":
         out = np.cumprod(x.numpy(force=True).astype(int64), axis=_scan_dim(x, dim)).reshape(x.shape)
         return from_numpy(out if dtype is None else out.astype(x.dtype))

@@ -1592,11 +1592,14 @@ class Tensor(TensorMethods):
 
         ``dtype``: cast to it first; an integer or bool ``dtype`` is also the result's (PyTorch sums in it,
         wrapping; the int64 sum cast back wraps alike).
+
+        Raises:
+            MinigradError: an integer or bool ``dtype`` on a tensor that requires grad (as PyTorch).
         """
         if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
             raise bool_error("sum", "keepdim", keepdim)
         if dtype is not None:
-            t = self.astype(dtype)
+            t = _integer_result_check(self, self.astype(dtype))
             out = t.sum(dim, keepdim)
             return out if out.dtype == t.dtype else out.astype(t.dtype)
         t = self if self.dtype.kind == "f" else from_numpy(self._array.astype(int64))
@@ -2641,6 +2644,19 @@ def _joined_dtype(ts: list[Tensor]) -> np.dtype[Any]:
 
 def _as_dtype(ts: list[Tensor], dt: np.dtype[Any]) -> list[Tensor]:
     return [t if t._array.dtype == dt else t.astype(dt) for t in ts]
+
+
+def _integer_result_check(source: Tensor, cast: Tensor) -> Tensor:
+    """``cast`` (source converted to a reduction's ``dtype=``), checked as PyTorch's sum, prod, cumsum and
+    cumprod check their result: autograd records no integer or bool result.
+
+    Raises:
+        MinigradError: ``cast`` is not floating while ``source`` requires grad in grad mode (PyTorch's
+            RuntimeError "Autograd not support dtype: Long").
+    """
+    if cast.dtype.kind != "f" and source._requires_grad and _mode.record:
+        raise MinigradError(f"Autograd not support dtype: {scalar_type_name(cast.dtype)}")
+    return cast
 
 
 def _named(out: Tensor, source: Tensor, name: str, made: builtins.bool = False, *inputs: Tensor) -> Tensor:

@@ -102,3 +102,27 @@ def test_activations_refuse_integer_and_bool_inputs(f: Any, dtype: str) -> None:
         assert mine is None
         return
     assert isinstance(mine, type(theirs)) and str(mine).startswith(str(theirs)), (mine, theirs)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "bool", "uint8"])
+@pytest.mark.parametrize("f", [
+    lambda lib, x, dt: x.sum(dtype=dt), lambda lib, x, dt: lib.sum(x, 0, dtype=dt),
+    lambda lib, x, dt: lib.cumsum(x, 0, dtype=dt), lambda lib, x, dt: x.prod(dtype=dt),
+    lambda lib, x, dt: lib.cumprod(x, 0, dtype=dt),
+])
+def test_integer_reduction_dtype_of_a_tensor_that_requires_grad(f: Any, dtype: str) -> None:
+    """sum/prod/cumsum/cumprod with an integer or bool dtype= of a tensor that requires grad gave an
+    untracked integer result: PyTorch raises "Autograd not support dtype: Long" (and computes it under
+    no_grad)."""
+    errors, values = [], []
+    for lib in (mg, torch):
+        x = lib.tensor([1.5, 2.0, 3.0], requires_grad=True)
+        errors.append(_raised(lambda lib, x: f(lib, x, getattr(lib, dtype)), lib, x))
+        with lib.no_grad():
+            try:
+                values.append(f(lib, x, getattr(lib, dtype)).numpy())
+            except NotImplementedError as e:  # (cumsum and cumprod have no bool kernel)
+                values.append(str(e))
+    mine, theirs = errors
+    assert theirs is not None and isinstance(mine, type(theirs)) and str(mine) == str(theirs), (mine, theirs)
+    np.testing.assert_array_equal(values[0], values[1])
