@@ -40,7 +40,7 @@ from minigrad._clock import tick as _tick
 from minigrad._kernels import QUIET
 from minigrad._special import erf, erfinv
 from minigrad._window_kernels import Pairs, col2im, im2col, pad_array, padded, window_counts
-from minigrad.dtypes import check_fits, tensor_type_name
+from minigrad.dtypes import check_fits, kernel_error, tensor_type_name
 from minigrad.errors import DimensionError, LinAlgError, MinigradError, ShapeError, UnsupportedError
 from minigrad.grad_mode import _extras, _inference, _mode, enable_grad
 from minigrad.memory_formats import contiguous_format, copy_as, suggested_format
@@ -1251,6 +1251,8 @@ class Relu(Function):
     reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
 
     def forward(self, a: Array) -> Array:
+        if a.dtype == np.bool_:  # (PyTorch's RuntimeError, in its words)
+            raise MinigradError("Boolean inputs not supported for relu")
         return np.maximum(0, a)  # (the second of two equal zeros: relu(-0.0) is -0.0, as PyTorch's)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -1391,6 +1393,8 @@ class Abs(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
+        if a.dtype == np.bool_:  # (PyTorch's kernel has no bool: its NotImplementedError)
+            raise kernel_error("abs", a.dtype)
         return np.abs(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:

@@ -320,7 +320,8 @@ BUDGETS: dict[str, int] = {
     # +11 (progs28): float32 var accumulated in double, as PyTorch's; +5: PyTorch's hint for a modified saved
     # tensor (merge of progs28: both sides' lines)
     # +11 (fuzz29): PyTorch's var gradient without degrees of freedom, nextafter's where
-    "minigrad/ops.py": 4019,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names)
+    # +4 (fuzz29): abs and relu refuse bool inputs (PyTorch's errors)
+    "minigrad/ops.py": 4023,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -640,7 +641,8 @@ BUDGETS: dict[str, int] = {
     # +23 (libs28): nn.init's private _no_grad_* helpers (mup imports them), less Parameter's old __init__
     # +5 fuzz28: cosine_similarity's integer inputs take the common dtype (PyTorch's rule and error)
     # +4 (fuzz29): activations refuse integer and bool inputs with PyTorch's NotImplementedError
-    "minigrad/nn": 16578,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
+    # +2 (fuzz29): hardtanh of an unsigned tensor with a negative limit refused
+    "minigrad/nn": 16580,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1185,7 +1187,8 @@ BUDGETS: dict[str, int] = {
     # +15 (fuzz29): ops.py's above; renorm's unchanged slices kept out of the norm's gradient
     # +7 (fuzz29): activations' integer inputs refused (nn above)
     # +31 (fuzz29): that check (tensor.py above) and its uses, cumprod's bool dtype refused
-    "minigrad": 68852,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # +8 (fuzz29): bool inputs of abs, relu and the roundings refused (ops.py and nn above)
+    "minigrad": 68860,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 

@@ -126,3 +126,26 @@ def test_integer_reduction_dtype_of_a_tensor_that_requires_grad(f: Any, dtype: s
     mine, theirs = errors
     assert theirs is not None and isinstance(mine, type(theirs)) and str(mine) == str(theirs), (mine, theirs)
     np.testing.assert_array_equal(values[0], values[1])
+
+
+@pytest.mark.parametrize("f", [
+    lambda lib, x: lib.abs(x), lambda lib, x: x.abs_(), lambda lib, x: lib.floor(x), lambda lib, x: x.ceil(),
+    lambda lib, x: lib.trunc(x), lambda lib, x: lib.fix(x), lambda lib, x: lib.round(x),
+    lambda lib, x: x.floor_(), lambda lib, x: lib.relu(x), lambda lib, x: lib.nn.functional.relu(x),
+    lambda lib, x: lib.nn.functional.relu6(x),
+    lambda lib, x: lib.nn.functional.hardtanh(x), lambda lib, x: lib.nn.functional.softsign(x),
+])
+def test_bool_inputs_refused_as_pytorch(f: Any) -> None:
+    """abs, the roundings and relu gave results for bool tensors (and hardtanh's message had other words):
+    PyTorch has no bool kernel for them ("abs_cpu" not implemented for 'Bool', "Boolean inputs not
+    supported for relu")."""
+    mine, theirs = (_raised(f, lib, lib.tensor([True, False])) for lib in (mg, torch))
+    assert theirs is not None and isinstance(mine, type(theirs)) and str(mine).startswith(str(theirs)), (
+        mine, theirs)
+
+
+def test_hardtanh_of_an_unsigned_tensor_with_a_negative_limit() -> None:
+    """PyTorch refuses it (the limit cannot be an unsigned value): minigrad clipped."""
+    mine, theirs = (_raised(lambda lib, x: lib.nn.functional.hardtanh(x), lib,
+                            lib.tensor([1, 2], dtype=lib.uint8)) for lib in (mg, torch))
+    assert theirs is not None and isinstance(mine, type(theirs)) and str(mine) == str(theirs), (mine, theirs)

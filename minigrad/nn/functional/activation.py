@@ -257,7 +257,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,  # noqa
 
     Raises:
         InvalidParameterError: ``min_val > max_val``.
-        DTypeError: a bool input (PyTorch's RuntimeError).
+        DTypeError: a bool input, or an unsigned one with a negative limit (PyTorch's RuntimeError).
     """
     lo = _checks.number("min_val", min_val)
     hi = _checks.number("max_val", max_val)
@@ -266,8 +266,10 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,  # noqa
             f"hardtanh: min_val cannot be greater than max_val, got min_val={min_val!r}, max_val={max_val!r}"
         )
     x = _checks.tensor("hardtanh", input)
-    if x.dtype == np.bool_:
-        raise DTypeError("hardtanh: bool inputs are not supported (as in PyTorch); convert with x.float()")
+    if x.dtype == np.bool_:  # (PyTorch's words, here and below)
+        raise DTypeError("Bool inputs not supported for hardtanh (convert with x.float())")
+    if x.dtype.kind == "u" and (lo < 0 or hi < 0):
+        raise DTypeError("cannot do hardtanh on an unsigned type with negative limits")
     if inplace:
         return _into("hardtanh_", x, lambda t: hardtanh(t, lo, hi))
     a = x.numpy(force=True)
