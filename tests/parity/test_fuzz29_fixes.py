@@ -149,3 +149,24 @@ def test_hardtanh_of_an_unsigned_tensor_with_a_negative_limit() -> None:
     mine, theirs = (_raised(lambda lib, x: lib.nn.functional.hardtanh(x), lib,
                             lib.tensor([1, 2], dtype=lib.uint8)) for lib in (mg, torch))
     assert theirs is not None and isinstance(mine, type(theirs)) and str(mine) == str(theirs), (mine, theirs)
+
+
+@pytest.mark.parametrize("pieces", [
+    lambda b: b.split(2), lambda b: b.chunk(2), lambda b: b.unbind(), lambda b: b.split([1, 3]),
+])
+@pytest.mark.parametrize("change", [lambda b: b.mul_(2), lambda b: b.__setitem__(3, 0.0)])
+def test_multi_view_output_used_after_its_base_changed_in_place(pieces: Any, change: Any) -> None:
+    """A split/chunk/unbind piece used after its base changed in place took the base's new history:
+    PyTorch refuses it in grad mode ("Output 0 of Split is a view and its base or another view of its
+    base has been modified inplace...") and lets it be read under no_grad."""
+    results = []
+    for lib in (mg, torch):
+        b = lib.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True) * 1
+        parts = pieces(b)
+        change(b)
+        with lib.no_grad():
+            read = (parts[0] * 2).numpy().copy()
+        results.append((read, _raised(lambda lib, p: p.exp(), lib, parts[0])))
+    (mine_read, mine), (their_read, theirs) = results
+    np.testing.assert_array_equal(mine_read, their_read)
+    assert theirs is not None and isinstance(mine, type(theirs)) and str(mine) == str(theirs), (mine, theirs)
