@@ -3621,6 +3621,38 @@ class Cumsum(Function):
         return (GetItem.apply(Cumsum.apply(GetItem.apply(g, index=rev), dim=self.dim), index=rev),)
 
 
+class LogCumSumExp(Function):
+    """y_i = log(sum of exp(a_j) for j <= i) along ``dim``, PyTorch's CPU scan: logaddexp step by step in
+    the accumulating type (float32 in double, float16 in float);  da = PyTorch's logcumsumexp_backward:
+    exp(rev_lcse(log g - y) + a) over the positive g minus that over the negative g (|g| there), so a
+    NaN (or zero) g counts in neither and gives 0, not NaN. rev_lcse is this op along the reversed dim.
+    """
+
+    __slots__ = ("dim",)
+    reads_output = True
+    torch_name = "LogcumsumexpBackward0"
+    dim: int
+
+    def forward(self, a: Array, dim: int) -> Array:
+        self.dim = dim
+        acc = {"f4": np.float64, "f2": np.float32}.get(a.dtype.str[1:], a.dtype)
+        out: Array = np.logaddexp.accumulate(a.astype(acc), axis=dim).astype(a.dtype, copy=False)
+        return out
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        if g.ndim == 0 or g._array.size == 0:
+            return (g,)
+        rev = (slice(None),) * self.dim + (slice(None, None, -1),)
+        log_g = g.abs().log()
+        lowest = _const(float(np.finfo(g.dtype).min), g)  # (PyTorch's stand-in for log 0)
+        parts = []
+        for side in (g._array > 0, g._array < 0):
+            logs = GetItem.apply(where(from_numpy(side), log_g, lowest) - out, index=rev)
+            parts.append((GetItem.apply(LogCumSumExp.apply(logs, dim=self.dim), index=rev) + a).exp())
+        return (parts[0] - parts[1],)
+
+
 def _along(index: Array, dim: int) -> Index:
     """The full numpy index that ``index`` names along ``dim`` (the other dims count up: np.ogrid's grids,
     built directly, 10x cheaper)."""

@@ -553,7 +553,7 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A
 
 @dim_aliases
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:  # noqa: A002
-    """log(cumsum(exp(x))) along ``dim``: a logsumexp over each prefix (stable; costs n**2 along dim).
+    """log(cumsum(exp(x))) along ``dim``, by PyTorch's running logaddexp (stable; see ops.LogCumSumExp).
 
     Raises:
         UnsupportedError (a NotImplementedError, as PyTorch's): an integer or bool input.
@@ -564,8 +564,7 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:  # noqa: A002
     if x.ndim == 0:
         _scan_dim(x, dim)
         return x.clone()
-    return _named(_window(x, norm_dim(dim, x.ndim), -np.inf).logsumexp(-1).movedim(-1, dim), x,
-                  "LogcumsumexpBackward0")
+    return ops.LogCumSumExp.apply(x, dim=norm_dim(dim, x.ndim))
 
 
 def _cumextreme(x: Tensor, dim: int, better: Any, kind: type) -> Any:

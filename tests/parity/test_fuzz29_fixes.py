@@ -170,3 +170,27 @@ def test_multi_view_output_used_after_its_base_changed_in_place(pieces: Any, cha
     (mine_read, mine), (their_read, theirs) = results
     np.testing.assert_array_equal(mine_read, their_read)
     assert theirs is not None and isinstance(mine, type(theirs)) and str(mine) == str(theirs), (mine, theirs)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("values", [
+    [3.0, -1.0, 2.0, 0.5], [float("-inf"), float("-inf"), 1.0, float("inf")], [float("nan"), 1.0, 2.0, -3.0],
+    [100.0, -100.0, 50.0, 0.0],
+])
+def test_logcumsumexp_gradient_of_a_nan_upstream_gradient(values: list[float], dtype: str) -> None:
+    """logcumsumexp's gradient (composed from a logsumexp per prefix) was NaN wherever a NaN upstream
+    gradient reached (cov of one observation gives one): PyTorch's logcumsumexp_backward leaves NaN
+    and zero gradients out of its log-space sums, giving 0 there."""
+    def f(lib: Any, a: Any) -> Any:
+        y = lib.logcumsumexp(a.reshape(2, 2), 1)
+        return y * lib.tensor([[1.0, -2.0], [float("nan"), 0.0]], dtype=a.dtype)
+    mine, theirs = _grads(f, values, dtype=dtype)
+    np.testing.assert_allclose(mine[0], theirs[0], rtol=1e-3 if dtype == "float16" else 1e-5, atol=1e-6)
+
+
+def test_cov_of_one_observation_through_logcumsumexp() -> None:
+    """The fuzz28 case: cov of a single value (NaN, no degrees of freedom) after logcumsumexp."""
+    def f(lib: Any, a: Any) -> Any:
+        return lib.cov(lib.logcumsumexp(a, -1))
+    _assert_same_grads(f, [3.1613])
+    _assert_same_grads(f, [3.1613], dtype="float32")
