@@ -676,6 +676,8 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A0
     """
     d = norm_dim(dim, input.ndim)
     n = input.shape[d] if input.ndim else 1
+    if input.dtype == np.bool_:  # (PyTorch's words, here and in the kernel errors below)
+        raise DTypeError("topk does not support bool dtypes on CPU")
     if int_argument(k) is None:
         raise TypeError(f"topk(): argument 'k' (position 2) must be int, not {type(k).__name__}")
     k = int_argument(k)
@@ -722,6 +724,8 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> ret
     """The k-th smallest value (k from 1) along ``dim`` and its index."""
     d = norm_dim(dim, input.ndim)
     n = input.shape[d] if input.ndim else 1
+    if input.dtype == np.bool_:
+        raise kernel_error("kthvalue", input.dtype)
     if not 1 <= k <= n:
         raise DimensionError(f"kthvalue(): selected number k out of range for dimension {d}: k ({k}) is out "
                              f"of range for a dim of size {n}")
@@ -769,7 +773,12 @@ def _select(x: Tensor, d: int, choose: Any, keepdim: bool, kind: type) -> Any:
 @dim_aliases
 @bool_args("keepdim")
 def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:  # noqa: A002
-    """The lower median (of all elements, or along ``dim`` with its index); nan if a nan is present."""
+    """The lower median (of all elements, or along ``dim`` with its index); nan if a nan is present.
+
+    Raises:
+        UnsupportedError: a bool input (PyTorch's NotImplementedError).
+    """
+    _no_bool_median(input, dim)
     if dim is None:
         return ops.Median.apply(input, dims=None, keepdim=False, first=False)
     d = norm_dim(dim, input.ndim)
@@ -788,7 +797,12 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
 @dim_aliases
 @bool_args("keepdim")
 def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:  # noqa: A002
-    """The lower median ignoring nan (nan only where all are nan)."""
+    """The lower median ignoring nan (nan only where all are nan).
+
+    Raises:
+        UnsupportedError: a bool input (PyTorch's NotImplementedError).
+    """
+    _no_bool_median(input, dim)
     if dim is None:
         return ops.Nanmedian.apply(input, dims=None, keepdim=False, first=False)
     d = norm_dim(dim, input.ndim)
@@ -802,6 +816,12 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> A
         return np.where(count == 0, _stl_order.all_nan_median_index(n), picked)  # (a row of nans only)
 
     return _select(input, d, choose, keepdim, return_types.nanmedian)
+
+
+def _no_bool_median(input: Tensor, dim: int | None) -> None:  # noqa: A002
+    if input.dtype == np.bool_:  # (PyTorch's kernels, named as its errors name them)
+        raise (kernel_error("median", input.dtype) if dim is None
+               else kernel_error("median_out", input.dtype, ""))
 
 
 @dim_aliases
@@ -916,6 +936,8 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
     if sorter is not None:
         seq = np.take_along_axis(seq, sorter.numpy(force=True), axis=-1)
     values = input.numpy(force=True) if isinstance(input, Tensor) else np.asarray(input)
+    if seq.dtype == np.bool_ and values.dtype == np.bool_:  # (their common dtype has no kernel)
+        raise kernel_error("searchsorted_out", seq.dtype)
     how: Literal["left", "right"] = "right" if right else "left"
     if seq.ndim != 1 and values.ndim == 0:  # (PyTorch's words; numpy's IndexError escaped)
         raise ShapeError("torch.searchsorted(): input value can be a scalar only when boundaries tensor "
@@ -1004,8 +1026,11 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Ten
     Raises:
         InvalidParameterError: ``bins`` is not positive, or ``min > max``.
         MinigradError: the range is not finite (a NaN or inf in the data, or an infinite bound).
+        UnsupportedError: an integer or bool input (PyTorch's NotImplementedError).
     """
     x = input.numpy(force=True).reshape(-1)
+    if x.dtype.kind != "f":  # (PyTorch's kernels: bins of a bool range fail first)
+        raise kernel_error("linspace" if x.dtype == np.bool_ else "histogram", x.dtype)
     lo, hi = float(min), float(max)
     _check_bins(bins, 0)
     if lo == hi:

@@ -194,3 +194,27 @@ def test_cov_of_one_observation_through_logcumsumexp() -> None:
         return lib.cov(lib.logcumsumexp(a, -1))
     _assert_same_grads(f, [3.1613])
     _assert_same_grads(f, [3.1613], dtype="float32")
+
+
+@pytest.mark.parametrize("f", [
+    lambda lib, b: lib.median(b), lambda lib, b: lib.median(b, 0), lambda lib, b: lib.nanmedian(b),
+    lambda lib, b: b.nanmedian(0), lambda lib, b: lib.trace(b.reshape(2, 2)), lambda lib, b: b.argmax(),
+    lambda lib, b: lib.argmin(b, 0), lambda lib, b: lib.argmax(b, dim=0, keepdim=True),
+    lambda lib, b: b.topk(2),
+    lambda lib, b: lib.searchsorted(b, b), lambda lib, b: lib.histc(b, bins=3),
+    lambda lib, b: lib.histc(b.long(), bins=3), lambda lib, b: lib.histc(b.to(lib.uint8), bins=3),
+    lambda lib, b: lib.cov(b), lambda lib, b: b.kthvalue(1),
+])
+def test_bool_and_integer_inputs_of_selections_refused_as_pytorch(f: Any) -> None:
+    """median, trace, argmax/argmin, topk, searchsorted, kthvalue and cov gave results for bool tensors
+    (histc for integer ones too): PyTorch raises (its NotImplementedError naming the kernel, or its
+    RuntimeError's words)."""
+    mine, theirs = (_raised(f, lib, lib.tensor([True, False, True, True])) for lib in (mg, torch))
+    assert theirs is not None and isinstance(mine, type(theirs)) and str(mine) == str(theirs), (mine, theirs)
+
+
+def test_max_and_min_along_a_dim_still_take_bool_tensors() -> None:
+    """(argmax refuses bools, the max along a dim that uses it does not, in both libraries)"""
+    for name in ("max", "min"):
+        mine, theirs = (getattr(lib.tensor([True, False, True]), name)(0) for lib in (mg, torch))
+        assert (bool(mine.values), int(mine.indices)) == (bool(theirs.values), int(theirs.indices))
