@@ -936,7 +936,8 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
     if sorter is not None:
         seq = np.take_along_axis(seq, sorter.numpy(force=True), axis=-1)
     values = input.numpy(force=True) if isinstance(input, Tensor) else np.asarray(input)
-    if seq.dtype == np.bool_ and values.dtype == np.bool_:  # (their common dtype has no kernel)
+    if seq.dtype == np.bool_ and values.dtype == np.bool_ and values.size:  # (no bool kernel; none runs
+        # for no values)
         raise kernel_error("searchsorted_out", seq.dtype)
     how: Literal["left", "right"] = "right" if right else "left"
     if seq.ndim != 1 and values.ndim == 0:  # (PyTorch's words; numpy's IndexError escaped)

@@ -213,6 +213,14 @@ def test_bool_and_integer_inputs_of_selections_refused_as_pytorch(f: Any) -> Non
     assert theirs is not None and isinstance(mine, type(theirs)) and str(mine) == str(theirs), (mine, theirs)
 
 
+def test_searchsorted_of_no_bool_values_runs_no_kernel() -> None:
+    """(PyTorch returns before its kernel for no values: no error, bool or not)"""
+    for seq, values in (([False, True], []), ([], [])):
+        mine, theirs = (lib.bucketize(lib.tensor(values, dtype=lib.bool), lib.tensor(seq, dtype=lib.bool))
+                        for lib in (mg, torch))
+        assert mine.shape == theirs.shape and mine.dtype == mg.int64
+
+
 def test_max_and_min_along_a_dim_still_take_bool_tensors() -> None:
     """(argmax refuses bools, the max along a dim that uses it does not, in both libraries)"""
     for name in ("max", "min"):
