@@ -242,15 +242,17 @@ def unrecorded_view_error(view: Tensor) -> MinigradError:
         "inplace to be tracked) or both outside (if you want the inplace to be tracked).")
 
 
-def view_inplace_error(view: Tensor, ref: CreationRef) -> MinigradError:
-    """PyTorch's error for a recorded in-place change of a view :func:`mark_view` marked."""
+def view_inplace_error(view: Tensor, ref: CreationRef, base_changed: bool = False) -> MinigradError:
+    """PyTorch's error for a recorded in-place change of a view :func:`mark_view` marked (``base_changed``:
+    of its base or another view of it, found when the view is next used in grad mode)."""
     ctx = view._ctx
     if ctx is None:
         start = "A view was created in no_grad mode and is being modified inplace with grad mode enabled."
     else:
         own = ctx.name().rpartition("Backward")[0]
         index = ref.index if own == ref.creator else ctx.output_index()
-        start = f"Output {index} of {own} is a view and is being modified inplace."
+        what = "its base or another view of its base has been" if base_changed else "is being"
+        start = f"Output {index} of {own} is a view and {what} modified inplace."
     if ref.custom:
         return MinigradError(
             f"{start} This view was created inside a custom Function (or because an input was returned "

@@ -18,7 +18,7 @@ import numpy as np
 
 from minigrad import ops
 from minigrad._tensor_methods import provide
-from minigrad.dtypes import scalar_type_name
+from minigrad.dtypes import kernel_error, scalar_type_name
 from minigrad.errors import (
     DTypeError,
     InvalidParameterError,
@@ -509,6 +509,8 @@ def trace(input: Tensor) -> Tensor:  # noqa: A002
     """
     if isinstance(input, Tensor) and input.ndim != 2:
         raise ShapeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
+    if isinstance(input, Tensor) and input.dtype == np.bool_:
+        raise kernel_error("trace", input.dtype, "")
     return _named(diagonal(input).sum(), input, "TraceBackward0")
 
 

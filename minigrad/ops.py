@@ -40,7 +40,7 @@ from minigrad._clock import tick as _tick
 from minigrad._kernels import QUIET
 from minigrad._special import erf, erfinv
 from minigrad._window_kernels import Pairs, col2im, im2col, pad_array, padded, window_counts
-from minigrad.dtypes import check_fits, tensor_type_name
+from minigrad.dtypes import check_fits, kernel_error, tensor_type_name
 from minigrad.errors import DimensionError, LinAlgError, MinigradError, ShapeError, UnsupportedError
 from minigrad.grad_mode import _extras, _inference, _mode, enable_grad
 from minigrad.memory_formats import contiguous_format, copy_as, suggested_format
@@ -1251,6 +1251,8 @@ class Relu(Function):
     reads_inputs = False  # (backward reads only the result, PyTorch's one saved tensor)
 
     def forward(self, a: Array) -> Array:
+        if a.dtype == np.bool_:  # (PyTorch's RuntimeError, in its words)
+            raise MinigradError("Boolean inputs not supported for relu")
         return np.maximum(0, a)  # (the second of two equal zeros: relu(-0.0) is -0.0, as PyTorch's)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -1391,6 +1393,8 @@ class Abs(Function):
     __slots__ = ()
 
     def forward(self, a: Array) -> Array:
+        if a.dtype == np.bool_:  # (PyTorch's kernel has no bool: its NotImplementedError)
+            raise kernel_error("abs", a.dtype)
         return np.abs(a)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
@@ -2361,7 +2365,7 @@ class Fmod(Function):
 
 
 class Nextafter(Function):
-    """y = the next float after a toward b;  da = g where a != b (else 0), db = 0, PyTorch's gradient."""
+    """y = the next float after a toward b;  da = g where a != b (else 0, NaN g too), db = 0, PyTorch's."""
 
     __slots__ = ()
 
@@ -2371,9 +2375,11 @@ class Nextafter(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.parents
-        moved = from_numpy(np.not_equal(a._array, b._array).astype(g.dtype))
+        moved = from_numpy(np.not_equal(a._array, b._array))
         zero = from_numpy(np.zeros(np.broadcast_shapes(g.shape, b.shape), dtype=g.dtype))
-        return (g * moved if a._requires_grad else None), (zero if b._requires_grad else None)
+        # (where, not g * mask: a NaN upstream gradient where a == b gives 0, as PyTorch's)
+        da = where(moved, g, _const(0.0, g)) if a._requires_grad else None
+        return da, (zero if b._requires_grad else None)
 
 
 class Remainder(Fmod):
@@ -2611,15 +2617,18 @@ class Var(Function):
     temporary), which is exact where ``E[a**2] - E[a]**2`` cancels. With
     ``centered=True`` the input is already ``x - mean(x)`` (the normalization
     layers need that difference anyway) and is not centered again: one pass
-    forward, one backward. No degrees of freedom give inf or nan, as in PyTorch.
+    forward, one backward. No degrees of freedom give inf or nan, as in PyTorch; so does the
+    gradient, PyTorch's: over all elements g * (nan where a == mean(a), else inf), over ``dims``
+    g * 2 / (N - c) * (a - mean(a)) with the divisor unclamped (negative where c > N: finite).
     """
 
-    __slots__ = ("center", "dims", "keepdim", "scale")
+    __slots__ = ("center", "degenerate", "dims", "keepdim", "scale")
     saved = ("center",)
     adds_in_place = True  # (the normalization layers' centered input: see add_grad_to)
     dims: tuple[int, ...] | None
     keepdim: bool
-    scale: Any  # 2 / (N - correction), inf or nan when there are no degrees of freedom
+    scale: Any  # 2 / (N - correction): inf at N == c, negative where c > N
+    degenerate: bool  # over all elements with N <= c: PyTorch's gradient is g * (nan or inf)
     center: Array | None  # mean(a) with the reduced dims kept, None when centered
 
     def forward(self, a: Array, dims: tuple[int, ...] | None, keepdim: bool, correction: float,
@@ -2628,7 +2637,8 @@ class Var(Function):
         n = a.size if dims is None else math.prod([a.shape[d] for d in dims])
         ftype = a.dtype.type
         dof = ftype(max(n - correction, 0))
-        self.scale = ftype(2) / dof
+        self.degenerate = (dims is None or a.ndim == 0) and n - correction <= 0
+        self.scale = ftype(2) / ftype(n - correction)
         if centered:
             d, self.center = a, None
         else:
@@ -2650,6 +2660,10 @@ class Var(Function):
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a = self.parents[0]
+        if self.degenerate:  # (PyTorch's var_backward: no degrees of freedom over all elements)
+            x = a._array
+            mean = x.mean() if self.center is None else self.center
+            return (g * from_numpy(np.where(x == mean, x.dtype.type(np.nan), x.dtype.type(np.inf))),)
         # g times the constant 2 / (N - c) with the reduced dims kept: a * g then broadcasts it,
         # no Expand op. Without a recorded graph the small product is done on the arrays.
         shape = keepdim_shape(a._array.shape, self.dims)
@@ -2681,6 +2695,7 @@ class Var(Function):
         a = self.parents[0]._array
         # (arrays that stay in cache gain nothing from blocks: backward's two passes are cheaper there)
         if (a.size < 4 * _special.CHUNK or type(g) is not Tensor or type(total) is not np.ndarray
+                or self.degenerate
                 or self.center is not None or total.shape != a.shape
                 or not g._array.dtype == a.dtype == total.dtype):
             return False
@@ -3604,6 +3619,38 @@ class Cumsum(Function):
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         rev = (slice(None),) * self.dim + (slice(None, None, -1),)
         return (GetItem.apply(Cumsum.apply(GetItem.apply(g, index=rev), dim=self.dim), index=rev),)
+
+
+class LogCumSumExp(Function):
+    """y_i = log(sum of exp(a_j) for j <= i) along ``dim``, PyTorch's CPU scan: logaddexp step by step in
+    the accumulating type (float32 in double, float16 in float);  da = PyTorch's logcumsumexp_backward:
+    exp(rev_lcse(log g - y) + a) over the positive g minus that over the negative g (|g| there), so a
+    NaN (or zero) g counts in neither and gives 0, not NaN. rev_lcse is this op along the reversed dim.
+    """
+
+    __slots__ = ("dim",)
+    reads_output = True
+    torch_name = "LogcumsumexpBackward0"
+    dim: int
+
+    def forward(self, a: Array, dim: int) -> Array:
+        self.dim = dim
+        acc = {"f4": np.float64, "f2": np.float32}.get(a.dtype.str[1:], a.dtype)
+        out: Array = np.logaddexp.accumulate(a.astype(acc), axis=dim).astype(a.dtype, copy=False)
+        return out
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.parents[0]
+        if g.ndim == 0 or g._array.size == 0:
+            return (g,)
+        rev = (slice(None),) * self.dim + (slice(None, None, -1),)
+        log_g = g.abs().log()
+        lowest = _const(float(np.finfo(g.dtype).min), g)  # (PyTorch's stand-in for log 0)
+        parts = []
+        for side in (g._array > 0, g._array < 0):
+            logs = GetItem.apply(where(from_numpy(side), log_g, lowest) - out, index=rev)
+            parts.append((GetItem.apply(LogCumSumExp.apply(logs, dim=self.dim), index=rev) + a).exp())
+        return (parts[0] - parts[1],)
 
 
 def _along(index: Array, dim: int) -> Index:

@@ -307,6 +307,8 @@ def _rounding(x: Tensor, kind: str, decimals: int = 0) -> Tensor:
         if decimals:  # PyTorch's NotImplementedError (no kernel), also the InvalidParameterError of old
             raise _KernelParameterError(f'"round_cpu" not implemented for \'{scalar_type_name(x.dtype)}\' '
                                         f"(round: decimals={decimals} is only defined for floating tensors)")
+        if x.dtype == np.bool_:  # (PyTorch's vml kernels have no bool)
+            raise kernel_error(f"{kind}_vml", x.dtype)
         return x.clone()
     return ops.Rounding.apply(x, kind=kind, decimals=decimals)
 

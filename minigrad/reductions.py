@@ -34,7 +34,7 @@ from minigrad.errors import (
 from minigrad.grids import _symmetric_linspace
 from minigrad.selection import cumsum, gather
 from minigrad.shapes import int_argument, norm_dim, norm_dims
-from minigrad.tensor import Array, Tensor, _named, cat, from_numpy, int64, stack, where
+from minigrad.tensor import Array, Tensor, _integer_result_check, _named, cat, from_numpy, int64, stack, where
 
 __all__ = [
     "aminmax", "argsort", "bincount", "bucketize", "cdist", "count_nonzero", "cummax", "cummin", "cumprod",
@@ -58,8 +58,11 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype:
     """The product over ``dim`` (or of all elements); integers and bools give int64.
 
     The gradient of each element is the product of the others (exact with zeros).
+
+    Raises:
+        MinigradError: an integer or bool ``dtype`` for an input that requires grad (as PyTorch).
     """
-    x = _cast(input, dtype)
+    x = _integer_result_check(input, _cast(input, dtype))
     if x.dtype.kind != "f":
         out = np.prod(x.numpy(force=True).astype(int64), axis=None if dim is None else norm_dim(dim, x.ndim),
                       keepdims=keepdim and dim is not None)
@@ -149,8 +152,12 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:  # noqa
     if maxnorm < 0:
         raise InvalidParameterError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
     d = norm_dim(dim, input.ndim)
-    norms = norm(input, p, tuple(k for k in range(input.ndim) if k != d), keepdim=True)
-    return _named(input * where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0), input, "RenormBackward0")
+    dims = tuple(k for k in range(input.ndim) if k != d)
+    # The slices left unchanged (NaN norms too) take no part in the norm's gradient, as in PyTorch's
+    # renorm_backward (their gradient is g): their norm taken of zeros, whose gradient is 0, not NaN.
+    scaled = norm(input.detach(), p, dims, keepdim=True) > maxnorm
+    norms = norm(where(scaled, input, 0.0), p, dims, keepdim=True)
+    return _named(input * where(scaled, maxnorm / (norms + 1e-7), 1.0), input, "RenormBackward0")
 
 
 def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:  # noqa: A002
@@ -522,8 +529,15 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A
 
     Built as the product over a lower-triangular window (ones above the
     diagonal), so the gradient is prod's (exact with zeros); costs n**2 along dim.
+
+    Raises:
+        MinigradError: an integer ``dtype`` for an input that requires grad (as PyTorch).
+        UnsupportedError: ``dtype=torch.bool`` (PyTorch's NotImplementedError).
     """
     x = _cast(input, dtype)
+    if dtype is not None and x.dtype == np.bool_:  # (a bool input without dtype= multiplies in int64)
+        raise kernel_error("cumprod_out", x.dtype)
+    _integer_result_check(input, x)
     if x.dtype.kind != "f":
         out = np.cumprod(x.numpy(force=True).astype(int64), axis=_scan_dim(x, dim)).reshape(x.shape)
         return from_numpy(out if dtype is None else out.astype(x.dtype))
@@ -539,7 +553,7 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A
 
 @dim_aliases
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:  # noqa: A002
-    """log(cumsum(exp(x))) along ``dim``: a logsumexp over each prefix (stable; costs n**2 along dim).
+    """log(cumsum(exp(x))) along ``dim``, by PyTorch's running logaddexp (stable; see ops.LogCumSumExp).
 
     Raises:
         UnsupportedError (a NotImplementedError, as PyTorch's): an integer or bool input.
@@ -550,8 +564,7 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:  # noqa: A002
     if x.ndim == 0:
         _scan_dim(x, dim)
         return x.clone()
-    return _named(_window(x, norm_dim(dim, x.ndim), -np.inf).logsumexp(-1).movedim(-1, dim), x,
-                  "LogcumsumexpBackward0")
+    return ops.LogCumSumExp.apply(x, dim=norm_dim(dim, x.ndim))
 
 
 def _cumextreme(x: Tensor, dim: int, better: Any, kind: type) -> Any:
@@ -663,6 +676,8 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,  # noqa: A0
     """
     d = norm_dim(dim, input.ndim)
     n = input.shape[d] if input.ndim else 1
+    if input.dtype == np.bool_:  # (PyTorch's words, here and in the kernel errors below)
+        raise DTypeError("topk does not support bool dtypes on CPU")
     if int_argument(k) is None:
         raise TypeError(f"topk(): argument 'k' (position 2) must be int, not {type(k).__name__}")
     k = int_argument(k)
@@ -709,6 +724,8 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> ret
     """The k-th smallest value (k from 1) along ``dim`` and its index."""
     d = norm_dim(dim, input.ndim)
     n = input.shape[d] if input.ndim else 1
+    if input.dtype == np.bool_:
+        raise kernel_error("kthvalue", input.dtype)
     if not 1 <= k <= n:
         raise DimensionError(f"kthvalue(): selected number k out of range for dimension {d}: k ({k}) is out "
                              f"of range for a dim of size {n}")
@@ -756,7 +773,12 @@ def _select(x: Tensor, d: int, choose: Any, keepdim: bool, kind: type) -> Any:
 @dim_aliases
 @bool_args("keepdim")
 def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:  # noqa: A002
-    """The lower median (of all elements, or along ``dim`` with its index); nan if a nan is present."""
+    """The lower median (of all elements, or along ``dim`` with its index); nan if a nan is present.
+
+    Raises:
+        UnsupportedError: a bool input (PyTorch's NotImplementedError).
+    """
+    _no_bool_median(input, dim)
     if dim is None:
         return ops.Median.apply(input, dims=None, keepdim=False, first=False)
     d = norm_dim(dim, input.ndim)
@@ -775,7 +797,12 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
 @dim_aliases
 @bool_args("keepdim")
 def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:  # noqa: A002
-    """The lower median ignoring nan (nan only where all are nan)."""
+    """The lower median ignoring nan (nan only where all are nan).
+
+    Raises:
+        UnsupportedError: a bool input (PyTorch's NotImplementedError).
+    """
+    _no_bool_median(input, dim)
     if dim is None:
         return ops.Nanmedian.apply(input, dims=None, keepdim=False, first=False)
     d = norm_dim(dim, input.ndim)
@@ -789,6 +816,12 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> A
         return np.where(count == 0, _stl_order.all_nan_median_index(n), picked)  # (a row of nans only)
 
     return _select(input, d, choose, keepdim, return_types.nanmedian)
+
+
+def _no_bool_median(input: Tensor, dim: int | None) -> None:  # noqa: A002
+    if input.dtype == np.bool_:  # (PyTorch's kernels, named as its errors name them)
+        raise (kernel_error("median", input.dtype) if dim is None
+               else kernel_error("median_out", input.dtype, ""))
 
 
 @dim_aliases
@@ -903,6 +936,9 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
     if sorter is not None:
         seq = np.take_along_axis(seq, sorter.numpy(force=True), axis=-1)
     values = input.numpy(force=True) if isinstance(input, Tensor) else np.asarray(input)
+    if seq.dtype == np.bool_ and values.dtype == np.bool_ and values.size:  # (no bool kernel; none runs
+        # for no values)
+        raise kernel_error("searchsorted_out", seq.dtype)
     how: Literal["left", "right"] = "right" if right else "left"
     if seq.ndim != 1 and values.ndim == 0:  # (PyTorch's words; numpy's IndexError escaped)
         raise ShapeError("torch.searchsorted(): input value can be a scalar only when boundaries tensor "
@@ -991,8 +1027,11 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Ten
     Raises:
         InvalidParameterError: ``bins`` is not positive, or ``min > max``.
         MinigradError: the range is not finite (a NaN or inf in the data, or an infinite bound).
+        UnsupportedError: an integer or bool input (PyTorch's NotImplementedError).
     """
     x = input.numpy(force=True).reshape(-1)
+    if x.dtype.kind != "f":  # (PyTorch's kernels: bins of a bool range fail first)
+        raise kernel_error("linspace" if x.dtype == np.bool_ else "histogram", x.dtype)
     lo, hi = float(min), float(max)
     _check_bins(bins, 0)
     if lo == hi:

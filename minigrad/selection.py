@@ -20,7 +20,7 @@ from minigrad._tensor_methods import dim_aliases, provide
 from minigrad.dtypes import kernel_error
 from minigrad.errors import DimensionError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.shapes import norm_dim
-from minigrad.tensor import Array, DTypeLike, Tensor, from_numpy
+from minigrad.tensor import Array, DTypeLike, Tensor, _integer_result_check, from_numpy
 
 __all__ = ["as_strided", "cumsum", "gather", "scatter_add", "unfold"]
 
@@ -32,10 +32,15 @@ def cumsum(input: Tensor, dim: int, *, dtype: DTypeLike = None) -> Tensor:  # no
     Integer and bool inputs sum in int64 (as PyTorch); ``dtype`` converts the input first and is the
     result's dtype (an int32 or bool ``dtype`` too: the int64 sums cast back wrap as PyTorch's).
     The gradient is the running sum of the upstream gradient taken from the other end.
+
+    Raises:
+        MinigradError: an integer or bool ``dtype`` for an input that requires grad (as PyTorch).
     """
     x = input if dtype is None else input.astype(dtype)
-    if dtype is not None and x.dtype == np.bool_:  # (a bool input without dtype= sums in int64)
-        raise kernel_error("cumsum_out", x.dtype)
+    if dtype is not None:
+        if x.dtype == np.bool_:  # (a bool input without dtype= sums in int64)
+            raise kernel_error("cumsum_out", x.dtype)
+        _integer_result_check(input, x)
     if x.ndim == 0:
         norm_dim(dim, 0)
         out = ops.Cumsum.apply(x.reshape(1), dim=0).reshape(())

@@ -73,6 +73,8 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,  
         raise ShapeError(f"cov(): expected input to have two or fewer dimensions but got an input with "
                          f"{input.ndim} dimensions")
     x = input.reshape(1, -1) if input.ndim < 2 else input
+    if x.dtype.kind == "b":
+        raise MinigradError("cov(): bool dtype is not supported for input")
     if x.dtype.kind not in "fc":
         x = x.astype(get_default_dtype())
     n = x.shape[1]

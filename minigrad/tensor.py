@@ -1592,11 +1592,14 @@ class Tensor(TensorMethods):
 
         ``dtype``: cast to it first; an integer or bool ``dtype`` is also the result's (PyTorch sums in it,
         wrapping; the int64 sum cast back wraps alike).
+
+        Raises:
+            MinigradError: an integer or bool ``dtype`` on a tensor that requires grad (as PyTorch).
         """
         if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
             raise bool_error("sum", "keepdim", keepdim)
         if dtype is not None:
-            t = self.astype(dtype)
+            t = _integer_result_check(self, self.astype(dtype))
             out = t.sum(dim, keepdim)
             return out if out.dtype == t.dtype else out.astype(t.dtype)
         t = self if self.dtype.kind == "f" else from_numpy(self._array.astype(int64))
@@ -1723,7 +1726,7 @@ class Tensor(TensorMethods):
             return values
         from minigrad.return_types import max as named
 
-        return named(values, self.argmax(int(dim), keepdim))
+        return named(values, self._arg(np.argmax, int(dim), keepdim))
 
     @dim_aliases
     def min(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
@@ -1737,7 +1740,7 @@ class Tensor(TensorMethods):
             return values
         from minigrad.return_types import min as named
 
-        return named(values, self.argmin(int(dim), keepdim))
+        return named(values, self._arg(np.argmin, int(dim), keepdim))
 
     @dim_aliases
     def amax(self, dim: int | Sequence[int] | None = None, keepdim: builtins.bool = False) -> Tensor:
@@ -1757,9 +1760,12 @@ class Tensor(TensorMethods):
         return _ops.Min.apply(self, dims=tuple(range(self.ndim)) if dims is None else dims, keepdim=keepdim,
                               first=False)
 
-    def _arg(self, fn: Callable[..., Array], dim: int | None, keepdim: builtins.bool) -> Tensor:
+    def _arg(self, fn: Callable[..., Array], dim: int | None, keepdim: builtins.bool,
+             public: builtins.bool = False) -> Tensor:
         if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
             raise bool_error(fn.__name__, "keepdim", keepdim)
+        if public and self._array.dtype == np.bool_:  # (PyTorch's words)
+            raise MinigradError(f"{fn.__name__}(): does not support bool input")
         if self._array.size == 0 and (dim is None or self.shape[norm_dim(dim, self.ndim)] == 0):
             raise DimensionError(f"{fn.__name__}() over an empty dim of a tensor of shape {self.shape}")
         if dim is None:
@@ -1772,13 +1778,17 @@ class Tensor(TensorMethods):
 
     @dim_aliases
     def argmax(self, dim: int | None = None, keepdim: builtins.bool = False) -> Tensor:
-        """Index of the (first) largest value; over the flattened tensor if dim is None."""
-        return self._arg(np.argmax, dim, keepdim)
+        """Index of the (first) largest value; over the flattened tensor if dim is None.
+
+        Raises:
+            MinigradError: a bool tensor (PyTorch's RuntimeError; max(dim) takes them).
+        """
+        return self._arg(np.argmax, dim, keepdim, True)
 
     @dim_aliases
     def argmin(self, dim: int | None = None, keepdim: builtins.bool = False) -> Tensor:
-        """Index of the (first) smallest value; over the flattened tensor if dim is None."""
-        return self._arg(np.argmin, dim, keepdim)
+        """Index of the (first) smallest value; over the flattened tensor if dim is None (as argmax)."""
+        return self._arg(np.argmin, dim, keepdim, True)
 
     @dim_aliases
     def logsumexp(self, dim: int | Sequence[int], keepdim: builtins.bool = False) -> Tensor:
@@ -2641,6 +2651,19 @@ def _joined_dtype(ts: list[Tensor]) -> np.dtype[Any]:
 
 def _as_dtype(ts: list[Tensor], dt: np.dtype[Any]) -> list[Tensor]:
     return [t if t._array.dtype == dt else t.astype(dt) for t in ts]
+
+
+def _integer_result_check(source: Tensor, cast: Tensor) -> Tensor:
+    """``cast`` (source converted to a reduction's ``dtype=``), checked as PyTorch's sum, prod, cumsum and
+    cumprod check their result: autograd records no integer or bool result.
+
+    Raises:
+        MinigradError: ``cast`` is not floating while ``source`` requires grad in grad mode (PyTorch's
+            RuntimeError "Autograd not support dtype: Long").
+    """
+    if cast.dtype.kind != "f" and source._requires_grad and _mode.record:
+        raise MinigradError(f"Autograd not support dtype: {scalar_type_name(cast.dtype)}")
+    return cast
 
 
 def _named(out: Tensor, source: Tensor, name: str, made: builtins.bool = False, *inputs: Tensor) -> Tensor:

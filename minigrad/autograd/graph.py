@@ -733,6 +733,10 @@ def _refresh(t: Tensor) -> None:
     pos = view_positions(base._array, t._array)
     if pos is None:
         return
+    if isinstance(ref, _methods.CreationRef):  # (split's, unbind's or a custom Function's view)
+        if not _mode.grad:
+            return  # (no history needed: PyTorch lets it be read under no_grad)
+        raise _methods.view_inplace_error(t, ref, base_changed=True)
     old = from_numpy(t._array)
     store_requires_grad(old, t.requires_grad)
     old._ctx, old._hooks = ctx, t._hooks

@@ -68,7 +68,7 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002
     """x * Phi(x) (exact) or its tanh approximation; InvalidParameterError for another ``approximate``."""
-    return _checks.tensor("gelu", input).gelu(approximate)
+    return _float_input("gelu", input, "GeluKernelImpl", "").gelu(approximate)
 
 
 def tanh(input: Tensor) -> Tensor:  # noqa: A002
@@ -130,9 +130,17 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,  # noqa
 # ------------------------------------------------------------------ piecewise activations
 
 
-def _float_input(name: str, input: Any) -> Tensor:  # noqa: A002
+def _float_input(name: str, input: Any, kernel: str | None = None, suffix: str = "_cpu") -> Tensor:  # noqa: A002
+    """``input`` checked as a tensor of a float dtype: PyTorch has float kernels only for these activations.
+
+    Raises:
+        UnsupportedError: an integer or bool tensor (PyTorch's NotImplementedError naming its kernel,
+            ``kernel`` or else ``name``: ``"elu_cpu" not implemented for 'Long'``).
+    """
     x = _checks.tensor(name, input)
-    return x if x.dtype.kind == "f" else x.astype(np.float32)
+    if x.dtype.kind != "f":
+        raise kernel_error(kernel or name, x.dtype, suffix)
+    return x
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -142,14 +150,10 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
     through it then raises for a negative slope.
     """
     slope = _checks.number("negative_slope", negative_slope)
-    x = _checks.tensor("leaky_relu", input)
+    x = _float_input("leaky_relu", input)
     if inplace:
-        if x.dtype.kind == "f":
-            return _into("leaky_relu_", x, lambda t: LeakyReluInplace.apply(t, slope=float(slope)))
-        return _into("leaky_relu_", x, lambda t: leaky_relu(t, slope))
-    if x.dtype.kind == "f":
-        return LeakyRelu.apply(x, slope=float(slope))
-    return where(x.numpy(force=True) > 0, x, x * slope)  # (integers, with PyTorch's type promotion)
+        return _into("leaky_relu_", x, lambda t: LeakyReluInplace.apply(t, slope=float(slope)))
+    return LeakyRelu.apply(x, slope=float(slope))
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -160,6 +164,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # 
     """
     a = _checks.number("alpha", alpha)
     if inplace:
+        _float_input("elu", input)
         return _into("elu_", input, lambda t: named(EluInplace.apply(_float_input("elu", t), neg=a, pos=1.0,
                                                                      inner=1.0), "EluBackward1"))
     x = _float_input("elu", input)
@@ -170,8 +175,9 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """scale * elu(x, alpha) with SELU's fixed alpha ~ 1.6733 and scale ~ 1.0507 (``inplace``: see
     :func:`_into`)."""
     if inplace:
-        return _into("selu_", input, lambda t: _selu(_float_input("selu", t), EluInplace, "EluBackward1"))
-    return _selu(_float_input("selu", input), Elu, "EluBackward0")
+        return _into("selu_", input, lambda t: _selu(_float_input("selu", t, "elu"), EluInplace,
+                                                     "EluBackward1"))
+    return _selu(_float_input("selu", input, "elu"), Elu, "EluBackward0")
 
 
 def _selu(x: Tensor, op: type[Elu], name: str) -> Tensor:
@@ -193,8 +199,9 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  #
     if a == 0:
         raise InvalidParameterError(f"celu: alpha must not be 0 (it divides x), got alpha={alpha!r}")
     if inplace:
-        return _into("celu_", input, lambda t: _celu(_float_input("celu", t), a, EluInplace, "CeluBackward1"))
-    return _celu(_float_input("celu", input), a, Elu, "CeluBackward0")
+        return _into("celu_", input, lambda t: _celu(_float_input("celu", t, "elu"), a, EluInplace,
+                                                     "CeluBackward1"))
+    return _celu(_float_input("celu", input, "elu"), a, Elu, "CeluBackward0")
 
 
 def _celu(x: Tensor, a: float, op: type[Elu], name: str) -> Tensor:
@@ -205,7 +212,7 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """x * sigmoid(x) (also called swish; ``inplace``: see :func:`_into`)."""
     if inplace:
         return _into("silu_", input, silu)
-    x = _checks.tensor("silu", input)
+    x = _float_input("silu", input)
     return named(x * x.sigmoid(), "SiluBackward0")
 
 
@@ -228,7 +235,7 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
 
 def logsigmoid(input: Tensor) -> Tensor:  # noqa: A002
     """log(sigmoid(x)) = -softplus(-x), finite for any x."""
-    return LogSigmoid.apply(_float_input("logsigmoid", input))
+    return LogSigmoid.apply(_float_input("logsigmoid", input, "log_sigmoid"))
 
 
 def softsign(input: Tensor) -> Tensor:  # noqa: A002
@@ -250,7 +257,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,  # noqa
 
     Raises:
         InvalidParameterError: ``min_val > max_val``.
-        DTypeError: a bool input (PyTorch's RuntimeError).
+        DTypeError: a bool input, or an unsigned one with a negative limit (PyTorch's RuntimeError).
     """
     lo = _checks.number("min_val", min_val)
     hi = _checks.number("max_val", max_val)
@@ -259,8 +266,10 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,  # noqa
             f"hardtanh: min_val cannot be greater than max_val, got min_val={min_val!r}, max_val={max_val!r}"
         )
     x = _checks.tensor("hardtanh", input)
-    if x.dtype == np.bool_:
-        raise DTypeError("hardtanh: bool inputs are not supported (as in PyTorch); convert with x.float()")
+    if x.dtype == np.bool_:  # (PyTorch's words, here and below)
+        raise DTypeError("Bool inputs not supported for hardtanh (convert with x.float())")
+    if x.dtype.kind == "u" and (lo < 0 or hi < 0):
+        raise DTypeError("cannot do hardtanh on an unsigned type with negative limits")
     if inplace:
         return _into("hardtanh_", x, lambda t: hardtanh(t, lo, hi))
     a = x.numpy(force=True)
@@ -295,11 +304,9 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
 
     Raises:
         InvalidParameterError: ``lambd < 0``.
-        UnsupportedError: a bool tensor (PyTorch's NotImplementedError, "softshrink_check").
+        UnsupportedError: an integer or bool tensor (PyTorch's NotImplementedError, "softshrink_check").
     """
-    x = _checks.tensor("softshrink", input)
-    if x.dtype == np.bool_:  # (ints are promoted to float, as minigrad's other activations)
-        raise kernel_error("softshrink_check", x.dtype, suffix="")
+    x = _float_input("softshrink", input, "softshrink_check", "")
     if _checks.is_real(lambd) and lambd < 0:  # (PyTorch's words)
         dt = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
         top = float(np.finfo(dt).max)
@@ -316,7 +323,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
     """x where |x| > lambd, else 0 (gradient 0 at +-lambd)."""
     lam = _checks.number("lambd", lambd)
-    x = _checks.tensor("hardshrink", input)
+    x = _float_input("hardshrink", input)
     a = x.numpy(force=True)
     keep = ~((a >= -lam) & (a <= lam))
     return named(Masked.apply(x, fill=np.zeros((), x.dtype), keep=keep), "HardshrinkBackward0")
@@ -328,6 +335,8 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     th = _checks.number("threshold", threshold)
     v = _checks.number("value", value)
     x = _checks.tensor("threshold", input)
+    if x.dtype == np.bool_:  # (integers are fine: PyTorch's kernel has them)
+        raise kernel_error("threshold", x.dtype)
     if inplace:  # (the argument ``threshold`` hides this function: the same where, PyTorch's in-place name)
         return _into("threshold_", x, lambda t: named(_threshold(t, th, v), "ThresholdBackward1"))
     return named(_threshold(x, th, v), "ThresholdBackward0")
@@ -378,7 +387,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
     Raises:
         ShapeError: the input is 0-d or its size along ``dim`` is odd.
     """
-    x = _checks.tensor("glu", input)
+    x = _float_input("glu", input)
     if x.ndim == 0:
         # (PyTorch's words, here and below: scripts print them)
         raise ShapeError("glu does not support scalars because halving size must be even")

@@ -16,14 +16,14 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
-from minigrad.dtypes import bool_sub_error, scalar_type_name
+from minigrad.dtypes import bool_sub_error, kernel_error, scalar_type_name
 from minigrad.errors import DTypeError, InvalidParameterError, ShapeError, bool_args
 from minigrad.grad_mode import is_grad_enabled
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
 from minigrad.shapes import size_mismatch
-from minigrad.tensor import Tensor, where
+from minigrad.tensor import Tensor, result_type, where
 
 __all__ = [
     "gaussian_nll_loss", "huber_loss", "kl_div", "l1_loss", "mse_loss", "poisson_nll_loss", "smooth_l1_loss",
@@ -57,6 +57,14 @@ def target_like(fn: str, input: Tensor, target: Any) -> Tensor:  # noqa: A002
     """``target`` as a Tensor (a Python number or array takes the input's dtype)."""
     _checks.tensor(fn, input)
     return target if isinstance(target, Tensor) else Tensor(target, dtype=input.dtype)
+
+
+def _float_kernel(kernel: str, x: Tensor, t: Tensor) -> None:
+    """PyTorch's NotImplementedError for a loss whose kernel has float types only, given an input and
+    target whose common dtype is an integer or bool (``"mse_cpu" not implemented for 'Long'``)."""
+    dt = result_type(x, t)
+    if dt.kind != "f":
+        raise kernel_error(kernel, dt)
 
 
 def _pointwise(fn: str, input: Tensor, target: Any) -> tuple[Tensor, Tensor]:  # noqa: A002
@@ -116,9 +124,12 @@ def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None,  #
     Raises:
         InvalidParameterError: unknown ``reduction``.
         ShapeError: the shapes do not broadcast, or weight's shape is not input's.
+        UnsupportedError: input and target of an integer or bool common dtype (PyTorch's
+            NotImplementedError).
     """
     reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
     x, t = _pointwise("mse_loss", input, target)
+    _float_kernel("mse", x, t)
     diff = x - _unbool(t, x)
     out = _weighted("mse_loss", diff * diff, x, weight, reduction, mean_by_weight=True)
     return out if weight is not None else named(out, "MseLossBackward0", x, t)
@@ -165,8 +176,9 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = No
     reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
     b = _checks.nonnegative("beta", beta)
     x, t = _pointwise("smooth_l1_loss", input, target)
-    if b == 0:
+    if b == 0:  # (l1_loss's forms and errors)
         return apply_reduction((x - t).abs(), reduction)
+    _float_kernel("smooth_l1", x, t)
     loss = apply_reduction(_quadratic_then_linear(x - _unbool(t, x), b, False), reduction)
     return named(loss, "SmoothL1LossBackward0")
 
@@ -179,7 +191,10 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     Raises:
         InvalidParameterError: unknown ``reduction``, delta not a positive number.
         ShapeError: the shapes do not broadcast, or weight's shape is not input's.
-        DTypeError: an integer input; input and target of two dtypes when a gradient is wanted (PyTorch
+        UnsupportedError: input and target of an integer or bool common dtype (PyTorch's
+            NotImplementedError).
+        DTypeError: an integer input with a float target; input and target of two dtypes when a
+            gradient is wanted (PyTorch
             computes the value, in their common dtype, and raises in backward).
     """
     reduction = _checks.reduction(reduction)
@@ -188,8 +203,10 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
         raise InvalidParameterError("huber_loss does not support non-positive values for delta.: delta must "
                                     f"be a positive number, got delta={delta!r}")
     x, t = _pointwise("huber_loss", input, target)
-    if x.dtype.kind != "f":
-        raise DTypeError(f"huber_loss: input and target need one float dtype, got {x.dtype}, {t.dtype}")
+    _float_kernel("huber", x, t)
+    if x.dtype.kind != "f":  # (PyTorch's output takes the input's dtype)
+        raise DTypeError(f"result type {scalar_type_name(result_type(x, t))} can't be cast to the desired "
+                         f"output type {scalar_type_name(x.dtype)}")
     if t.dtype == x.dtype:
         elementwise = _quadratic_then_linear(x - t, dl, True)
     else:
