@@ -90,6 +90,19 @@ def memory_root(a: Array) -> Array:
     return a
 
 
+def element_view(a: Array) -> tuple[Array, int, tuple[int, ...]] | None:
+    """``a`` as (its memory owner, element offset, element strides), for storing it as a view of the owner's
+    saved elements (what checkpoints do with tensors sharing memory); None where that cannot describe it:
+    an owner of another dtype, not C-contiguous or of objects, or an offset or stride between elements."""
+    root = memory_root(a)
+    if root.dtype != a.dtype or not root.flags.c_contiguous or root.dtype.hasobject:
+        return None
+    offset, size = a.__array_interface__["data"][0] - root.__array_interface__["data"][0], a.itemsize
+    if offset < 0 or offset % size or any(st % size for st in a.strides):
+        return None
+    return root, offset // size, tuple(st // size for st in a.strides)
+
+
 def memory_owner(a: Array) -> int:
     """The id of the array that owns ``a``'s memory (``a`` itself unless it is a view)."""
     return id(memory_root(a))

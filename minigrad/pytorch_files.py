@@ -37,7 +37,7 @@ from typing import IO, Any, Literal
 import numpy as np
 
 from minigrad import dtypes
-from minigrad._kernels import memory_root
+from minigrad._kernels import element_view
 from minigrad.device import device as _device
 from minigrad.errors import MinigradError
 from minigrad.size import Size
@@ -279,17 +279,16 @@ class _ArchivePickler(pickle.Pickler):
         kind = _STORAGE_NAMES.get(a.dtype)
         if kind is None:
             raise pickle.PicklingError(f"save: a tensor of dtype {a.dtype} has no PyTorch storage type")
-        root, size = memory_root(a), a.itemsize
-        offset = a.ctypes.data - root.ctypes.data
-        if not (root.dtype == a.dtype and root.flags.c_contiguous and offset % size == 0
-                and all(s >= 0 and s % size == 0 for s in a.strides)):
-            root = a = np.ascontiguousarray(a)
-            offset = 0
+        view = element_view(a)
+        if view is None or min(view[2], default=0) < 0:  # (PyTorch's strides are never negative)
+            a = np.ascontiguousarray(a)
+            view = a, 0, tuple(st // a.itemsize for st in a.strides)
+        root, offset, strides = view
         stored = self.storages.get(id(root))
         if stored is None:
             stored = self.storages[id(root)] = _Storage(str(len(self.storages)), kind, root.reshape(-1))
             self.owners.append(root)
-        return stored, offset // size, tuple(s // size for s in a.strides)
+        return stored, offset, strides
 
 
 class PickledArchive:

@@ -71,7 +71,7 @@ from typing import IO, Any, TypeAlias, Union
 import numpy as np
 
 from minigrad import _format, pytorch_files
-from minigrad._kernels import memory_root
+from minigrad._kernels import element_view
 from minigrad._state_array import StateArray
 from minigrad.device import device
 from minigrad.dtypes import DTYPES, dtype, torch_style
@@ -125,19 +125,6 @@ def _flat_kind(obj: Any) -> str | None:
     return None
 
 
-def _address(arr: Array) -> int:
-    return int(arr.__array_interface__["data"][0])
-
-
-def _shareable(arr: Array, root: Array) -> bool:
-    """Whether ``arr`` can be stored as a view into a saved copy of ``root`` (same dtype, C-contiguous root,
-    element-aligned offset)."""
-    if root.dtype != arr.dtype or not root.flags.c_contiguous or root.dtype.hasobject:
-        return False
-    offset = _address(arr) - _address(root)
-    return offset >= 0 and offset % arr.itemsize == 0 and all(st % arr.itemsize == 0 for st in arr.strides)
-
-
 def _shared_roots(obj: Any) -> set[int]:
     """The ids of the memory owners that two or more Tensors in ``obj`` view: those Tensors load back as
     views of one storage, as ``torch.save`` keeps tensors that shared a storage sharing it."""
@@ -146,10 +133,9 @@ def _shared_roots(obj: Any) -> set[int]:
     while stack:
         item = stack.pop()
         if isinstance(item, Tensor):
-            arr = item.numpy(force=True)
-            root = memory_root(arr)
-            if _shareable(arr, root):
-                seen[id(root)] = seen.get(id(root), 0) + 1
+            view = element_view(item.numpy(force=True))
+            if view is not None:
+                seen[id(view[0])] = seen.get(id(view[0]), 0) + 1
         elif isinstance(item, Mapping):
             stack.extend(item.values())
         elif isinstance(item, (list, tuple)):
@@ -174,26 +160,26 @@ class _Flattener:
             name = f"{name}~{i}"
         return name
 
-    def _view_node(self, obj: Tensor, arr: Array, root: Array, path: str) -> Any:
+    def _view_node(self, obj: Tensor, arr: Array, view: tuple[Array, int, tuple[int, ...]], path: str) -> Any:
         """A Tensor stored as a view (element offset, shape, element strides) of a shared storage entry."""
         from minigrad.nn.module import Parameter
 
+        root, offset, strides = view
         name = self.storages.get(id(root))
         if name is None:
             name = self.storages[id(root)] = self._name(f"{path}~storage")
             self.arrays[name] = root.reshape(-1)
         return {"tensor": name, "requires_grad": bool(obj.requires_grad),
                 "parameter": isinstance(obj, Parameter),
-                "view": [(_address(arr) - _address(root)) // arr.itemsize, list(arr.shape),
-                         [st // arr.itemsize for st in arr.strides]]}
+                "view": [offset, list(arr.shape), list(strides)]}
 
     def node(self, obj: Any, path: str) -> Any:
         where = repr(path) if path else "the checkpoint"
         if isinstance(obj, Tensor) and self.shared:
             arr = obj.numpy(force=True)
-            root = memory_root(arr)
-            if id(root) in self.shared and _shareable(arr, root):
-                return self._view_node(obj, arr, root, path)
+            view = element_view(arr)
+            if view is not None and id(view[0]) in self.shared:
+                return self._view_node(obj, arr, view, path)
         if isinstance(obj, (np.ndarray, Tensor)):
             name = self._name(path)
             self.arrays[name] = _as_array(obj, where)
