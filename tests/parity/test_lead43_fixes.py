@@ -87,3 +87,13 @@ def test_relu_gradient_unchanged_at_the_kink_and_nan() -> None:
     mg.relu(x).backward(mg.tensor(g))
     torch.relu(tx).backward(torch.from_numpy(g))
     np.testing.assert_array_equal(_bits(x.grad.numpy()), _bits(tx.grad.numpy()))
+
+
+def test_gradcheck_without_an_input_requiring_grad_raises_pytorchs_value_error() -> None:
+    torch = require_torch()
+    with pytest.raises(ValueError) as want:
+        torch.autograd.gradcheck(torch.sin, (torch.ones(2, dtype=torch.float64),))
+    with pytest.raises(ValueError) as got:
+        mg.autograd.gradcheck(mg.sin, (mg.ones(2, dtype=mg.float64),))
+    assert str(got.value).startswith(str(want.value))
+    assert isinstance(got.value, mg.errors.InvalidParameterError)
