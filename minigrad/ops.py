@@ -2652,18 +2652,24 @@ class Var(Function):
                 self.center = mean.astype(a.dtype)
                 wide -= mean
                 sums = _kernels.sum_of_squares(wide, dims)
-                y: Array = np.divide(sums, wide.dtype.type(dof)).astype(a.dtype)
+                y: Array = self._finish(np.divide(sums, wide.dtype.type(dof))).astype(a.dtype)
                 return y.reshape(keepdim_shape(a.shape, dims)) if keepdim else y
             self.center = _kernels.sum_over(a, dims, True) / a.dtype.type(n)
             d = a - self.center
-        y = np.divide(_kernels.sum_of_squares(d, dims), np.asarray(dof))
+        y = self._finish(np.divide(_kernels.sum_of_squares(d, dims), np.asarray(dof)))
         return y.reshape(keepdim_shape(a.shape, dims)) if keepdim else y
+
+    @staticmethod
+    def _finish(var: Array) -> Array:
+        """The result from the variance (in the accumulation precision, before rounding): itself."""
+        return var
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         a = self.parents[0]
         if self.degenerate:  # (PyTorch's var_backward: no degrees of freedom over all elements)
             x = a._array
-            mean = x.mean() if self.center is None else self.center
+            # (an empty x: numpy's mean would warn "Mean of empty slice"; the gradient is empty anyway)
+            mean = (x.mean() if x.size else x.dtype.type(0)) if self.center is None else self.center
             return (g * from_numpy(np.where(x == mean, x.dtype.type(np.nan), x.dtype.type(np.inf))),)
         # g times the constant 2 / (N - c) with the reduced dims kept: a * g then broadcasts it,
         # no Expand op. Without a recorded graph the small product is done on the arrays.
@@ -2709,6 +2715,31 @@ class Var(Function):
                                 out=buf[: min(rows, a.shape[0] - i)])
             total[i : i + rows] += block
         return True
+
+
+class Std(Var):
+    """y = sqrt(var(a)) (arguments as :class:`Var`; the root taken in the accumulation precision before
+    rounding, as PyTorch's kernel: float32 in double, bit for bit);  da = Var's gradient of g / (2 y), 0
+    where y == 0 (PyTorch's std_backward; sqrt's own would be g / 0 * 0 = nan there).
+    """
+
+    __slots__ = ()
+    reads_output = True
+    torch_name = "StdBackward0"
+
+    @staticmethod
+    def _finish(var: Array) -> Array:
+        root: Array = np.sqrt(var)
+        return root
+
+    def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
+        if _mode.record or type(g) is not Tensor:  # (differentiable: a second derivative goes through it)
+            half = where(from_numpy(out._array == 0), _const(0.0, g), g / (out * _const(2.0, out)))
+        else:
+            y, garr = out._array, g._array
+            half = from_numpy(np.where(y == 0, y.dtype.type(0), garr / (y * y.dtype.type(2))).astype(
+                np.result_type(garr, y), copy=False))
+        return super().backward(half, out)
 
 
 class Max(Function):

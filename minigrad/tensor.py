@@ -1657,7 +1657,8 @@ class Tensor(TensorMethods):
         return self._var("var", dim, unbiased, keepdim, correction)
 
     def _var(self, fn: str, dim: int | Sequence[int] | None, unbiased: _Flag,
-             keepdim: _Flag, correction: _Correction, function: builtins.bool = False) -> Tensor:
+             keepdim: _Flag, correction: _Correction, function: builtins.bool = False,
+             op: type[Function] | None = None) -> Tensor:
         # fn: the name the errors and the degrees-of-freedom warning give (var, or torch.var_mean's);
         # function: the torch.var(input, ...) form. PyTorch's overloads: (dim, bool unbiased, bool keepdim),
         # (dim, *, correction, keepdim), (bool unbiased); what none takes is its TypeError (NOT_GIVEN: left
@@ -1683,24 +1684,20 @@ class Tensor(TensorMethods):
                 f"{fn}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
                 "factor (input numel divided by output numel).", UserWarning, stacklevel=user_stacklevel(),
             )
-        return _ops.Var.apply(self, dims=dims, keepdim=keepdim is True, correction=correction)
+        return (op or _ops.Var).apply(self, dims=dims, keepdim=keepdim is True, correction=correction)
 
     @dim_aliases
     def std(self, dim: int | Sequence[int] | None = None, unbiased: _Flag = NOT_GIVEN,
             keepdim: _Flag = NOT_GIVEN, *, correction: _Correction = NOT_GIVEN) -> Tensor:
-        """Standard deviation: sqrt of :meth:`var` (same arguments and errors).
-
-        Where the std is 0 the gradient is 0, as in PyTorch (sqrt's own would
-        be 1/0 * 0 = nan): the sqrt is taken of 1 there and its result masked
-        (always, so nothing branches on the values).
+        """Standard deviation: sqrt of :meth:`var` (same arguments and errors), one primitive
+        (:class:`~minigrad.ops.Std`: the root of the unrounded variance, and a gradient of 0 where the
+        std is 0, both as PyTorch's).
         """
         return self._std("std", dim, unbiased, keepdim, correction)
 
     def _std(self, fn: str, dim: int | Sequence[int] | None, unbiased: _Flag,
              keepdim: _Flag, correction: _Correction, function: builtins.bool = False) -> Tensor:
-        v = self._var(fn, dim, unbiased, keepdim, correction, function)
-        zero = from_numpy(v._array == 0)
-        return _named(where(zero, 0.0, where(zero, 1.0, v).sqrt()), self, "StdBackward0")
+        return self._var(fn, dim, unbiased, keepdim, correction, function, _ops.Std)
 
     def _extreme(self, op: type[Function], dim: int | Sequence[int] | None, keepdim: builtins.bool) -> Tensor:
         dims = norm_dims(dim, self.ndim)

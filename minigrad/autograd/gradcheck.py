@@ -207,7 +207,8 @@ def _check(fn: Callable[..., Any], inputs: tuple[Any, ...], eps: float, atol: fl
     if not diff:  # PyTorch raises too: a check of nothing would always pass
         raise InvalidParameterError(
             "gradcheck expects at least one input tensor to require gradient, but none of them have "
-            "requires_grad=True. (For a layer's parameters pass the Module or check_params=True.)"
+            "requires_grad=True. (To check a layer's parameters, pass the Module itself or "
+            "check_params=True.)"
         )
     low = _low_precision(inputs, diff, labels)
     analytical, differentiable = _analytical(fn, inputs, diff, nondet_tol)
