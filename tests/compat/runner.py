@@ -832,6 +832,9 @@ SPECS: dict[str, list[Check]] = {
     "recipe_default_device_checkpoint_tips.py": every_number(1e-5),  # default device/dtype, mmap, assign
     "fastbook_foundations_ch17.py": every_number(1e-5),  # loop matmuls, init stds, .g backward by hand
     "jovian_zero_to_gans.py": every_number(1e-5),  # regression by hand, MnistModel steps, DeviceDataLoader
+    # progs30: video series, course notebooks and book chapters, seeded, so every printed number
+    "python_engineer_tutorials.py": every_number(1e-5),  # GD numpy vs torch, Dataset transforms, softmax/CE
+    "morvan_tutorials.py": every_number(1e-5),  # Variable, torch.normal clouds, optimizer race, RNN h_state, GAN
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
