@@ -502,21 +502,45 @@ def compile(  # noqa: A001 - PyTorch's name
         disable: return ``model`` unchanged.
 
     Returns:
-        A :class:`CompiledFunction`, or the Module itself (its ``_orig_mod`` is itself too; its
-        ``state_dict`` keys have no ``_orig_mod.`` prefix).
+        A :class:`CompiledFunction`, or for a Module an ``OptimizedModule`` wrapping it, as PyTorch's:
+        ``_orig_mod`` is the module, ``state_dict`` keys carry the ``_orig_mod.`` prefix, and other
+        attributes are the module's (``module.compile()`` compiles in place, without the wrapper).
+        With ``backend="eager"`` nothing is traced (PyTorch's eager backend runs the ops as written).
     """
-    del fullgraph, dynamic, backend, mode, options
+    del fullgraph, dynamic, mode, options
     if model is None:
-        return lambda m: compile(m, disable=disable)
+        return lambda m: compile(m, disable=disable, backend=backend)
     if disable or isinstance(model, CompiledFunction):
         return model
     from minigrad.nn.module import Module
+    from minigrad.nn.optimized_module import OptimizedModule
 
-    if isinstance(model, Module):
-        if not isinstance(model.__dict__.get("forward"), CompiledFunction):
-            object.__setattr__(model, "forward", CompiledFunction(type(model).forward.__get__(model)))
-            # PyTorch's wrapper keeps the module as ``_orig_mod`` (raw_model = model._orig_mod); here the
-            # module is its own original (not registered: no submodule, no state_dict prefix)
-            object.__setattr__(model, "_orig_mod", model)
+    eager = backend == "eager"  # (PyTorch's "eager" backend runs the ops as written: the same graph nodes)
+    if isinstance(model, OptimizedModule):
         return model
+    if isinstance(model, Module):
+        if not eager:
+            compile_in_place(model)
+        return OptimizedModule(model)  # (PyTorch's wrapper: state_dict keys get the _orig_mod. prefix)
+    if eager:
+        fn = model
+
+        def run_eagerly(*args: Any, **kwargs: Any) -> Any:
+            return fn(*args, **kwargs)
+
+        return functools.wraps(fn)(run_eagerly)
     return CompiledFunction(model)
+
+
+def compile_in_place(module: Any, *args: Any, **kwargs: Any) -> None:
+    """``Module.compile(**kwargs)``: compile ``module``'s forward in place (no wrapper, keys unchanged).
+
+    Raises:
+        TypeError: positional arguments (the options are keywords).
+    """
+    if args:
+        raise TypeError(f"compile() takes from 0 to 1 positional arguments but {len(args) + 1} were given")
+    if kwargs.get("disable") or kwargs.get("backend") == "eager":
+        return
+    if not isinstance(module.__dict__.get("forward"), CompiledFunction):
+        object.__setattr__(module, "forward", CompiledFunction(type(module).forward.__get__(module)))

@@ -470,8 +470,8 @@ class Module:
         return (b for _, b in self.named_buffers(recurse=recurse))
 
     def compile(self, *args: Any, **kwargs: Any) -> None:
-        """Compile this module in place, as PyTorch's ``Module.compile()``: ``mg.compile(self, **kwargs)``
-        (see :func:`minigrad.compile`); returns None.
+        """Compile this module's forward in place, as PyTorch's ``Module.compile()`` (see
+        :func:`minigrad.compile`; no wrapper, so ``state_dict`` keys are unchanged); returns None.
 
         Raises:
             TypeError: positional arguments (``mg.compile`` takes its options by keyword).

@@ -834,7 +834,9 @@ SPECS: dict[str, list[Check]] = {
     "jovian_zero_to_gans.py": every_number(1e-5),  # regression by hand, MnistModel steps, DeviceDataLoader
     # progs30: video series, course notebooks and book chapters, seeded, so every printed number
     "python_engineer_tutorials.py": every_number(1e-5),  # GD numpy vs torch, Dataset transforms, softmax/CE
-    "morvan_tutorials.py": every_number(1e-5),  # Variable, torch.normal clouds, optimizer race, RNN h_state, GAN
+    "morvan_tutorials.py": every_number(1e-5),  # Variable, torch.normal clouds, optimizer race, RNN, GAN
+    "zerotoall_lectures.py": every_number(1e-5),  # w.data updates, InceptionA, hihell RNN, packed GRU names
+    "makemore_part3_activations.py": every_number(1e-5),  # hand BatchNorm, retain_grad stats, histogram
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

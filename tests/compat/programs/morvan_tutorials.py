@@ -21,7 +21,7 @@ from torch.nn import init
 
 torch.set_num_threads(1)
 torch.manual_seed(1)
-np.random.seed(1)
+rs = np.random.RandomState(1)
 
 # 201: torch and numpy
 np_data = np.arange(6).reshape((2, 3))
@@ -323,8 +323,8 @@ N_HIDDEN_LAYERS = 4
 B_INIT = -0.2
 ACTIVATION = torch.tanh
 x = np.linspace(-7, 10, N_SAMPLES)[:, np.newaxis]
-np.random.shuffle(x)
-noise = np.random.normal(0, 2, x.shape)
+rs.shuffle(x)
+noise = rs.normal(0, 2, x.shape)
 y = np.square(x) - 5 + noise
 train_x, train_y = torch.from_numpy(x).float(), torch.from_numpy(y).float()
 train_dataset = Data.TensorDataset(train_x, train_y)
@@ -405,7 +405,7 @@ PAINT_POINTS = np.vstack([np.linspace(-1, 1, ART_COMPONENTS) for _ in range(BATC
 
 
 def artist_works():
-    a = np.random.uniform(1, 2, size=BATCH_SIZE)[:, np.newaxis]
+    a = rs.uniform(1, 2, size=BATCH_SIZE)[:, np.newaxis]
     paintings = a * np.power(PAINT_POINTS, 2) + (a - 1)
     paintings = torch.from_numpy(paintings).float()
     return paintings
