@@ -199,7 +199,7 @@ def test_compiled_module_trains_like_eager_under_an_ordinary_loop() -> None:
     assert eager[0] == compiled[0]
     _assert_same(eager[1], compiled[1])
     assert eager[2] == compiled[2]
-    assert compiled[3]._orig_mod.forward.replays == 98 + 8  # training calls and evaluation calls
+    assert compiled[3]._compiled_forward.replays == 98 + 8  # training calls and evaluation calls
 
 
 def test_a_compiled_module_is_wrapped_as_pytorchs() -> None:
@@ -553,7 +553,7 @@ def test_a_compiled_module_with_several_outputs_takes_gradients_from_all_of_them
     eager, compiled = run(False), run(True)
     assert eager[0] == compiled[0]
     _assert_same(eager[1], compiled[1])
-    assert compiled[2]._orig_mod.forward.replays == 4
+    assert compiled[2]._compiled_forward.replays == 4
 
 
 def test_a_value_read_that_changes_every_call_falls_back_to_eager_and_says_where() -> None:

@@ -447,11 +447,12 @@ def compile(  # noqa: A001 - PyTorch's name
     joins the caller's graph as one node whose backward replays the
     recorded backward kernels.
 
-    **A Module** is compiled in place (like ``module.compile()`` in PyTorch)
-    and returned: its ``forward`` becomes a compiled function, so under grad
-    mode the module is one such node and stays trainable by an ordinary eager
-    loop, and under ``no_grad`` (evaluation) its forward is replayed plainly.
-    Parameters, buffers and ``state_dict`` are untouched.
+    **A Module** is returned in PyTorch's ``OptimizedModule`` wrapper whose
+    calls run the module's forward compiled (``module.compile()`` compiles it
+    in place instead), so under grad mode the module is one such node and
+    stays trainable by an ordinary eager loop, and under ``no_grad``
+    (evaluation) its forward is replayed plainly. Parameters and buffers are
+    the module's; the wrapper's ``state_dict`` keys carry ``_orig_mod.``.
 
     The signature: the tensor arguments' shapes, dtypes, layouts,
     ``requires_grad`` and whether their ``.grad`` is None; the values of
@@ -503,8 +504,9 @@ def compile(  # noqa: A001 - PyTorch's name
 
     Returns:
         A :class:`CompiledFunction`, or for a Module an ``OptimizedModule`` wrapping it, as PyTorch's:
-        ``_orig_mod`` is the module, ``state_dict`` keys carry the ``_orig_mod.`` prefix, and other
-        attributes are the module's (``module.compile()`` compiles in place, without the wrapper).
+        ``_orig_mod`` is the module (itself still eager), ``state_dict`` keys carry the ``_orig_mod.``
+        prefix, and other attributes are the module's; calls through the wrapper run the compiled
+        forward (``module.compile()`` compiles in place, without the wrapper).
         With ``backend="eager"`` nothing is traced (PyTorch's eager backend runs the ops as written).
     """
     del fullgraph, dynamic, mode, options
@@ -518,10 +520,8 @@ def compile(  # noqa: A001 - PyTorch's name
     eager = backend == "eager"  # (PyTorch's "eager" backend runs the ops as written: the same graph nodes)
     if isinstance(model, OptimizedModule):
         return model
-    if isinstance(model, Module):
-        if not eager:
-            compile_in_place(model)
-        return OptimizedModule(model)  # (PyTorch's wrapper: state_dict keys get the _orig_mod. prefix)
+    if isinstance(model, Module):  # (PyTorch's wrapper: state_dict keys get the _orig_mod. prefix)
+        return OptimizedModule(model, None if eager else CompiledFunction(type(model).forward.__get__(model)))
     if eager:
         fn = model
 

@@ -16,7 +16,8 @@ from minigrad.nn.module import Module
 __all__ = ["OptimizedModule"]
 
 # names the wrapper keeps for itself (PyTorch's _opt_mod_attributes); every other attribute is the module's
-_OWN = frozenset({"_orig_mod", "dynamo_ctx", "forward", "_forward", "__dict__", "_super_module_initialized"})
+_OWN = frozenset({"_orig_mod", "dynamo_ctx", "forward", "_forward", "__dict__", "_super_module_initialized",
+                  "_compiled_forward"})
 
 
 class OptimizedModule(Module):
@@ -24,9 +25,11 @@ class OptimizedModule(Module):
 
     Args:
         mod: the Module compiled.
+        compiled_forward: ``mod``'s forward compiled (None: the eager backend, which runs it as written).
+            Only calls through the wrapper use it: ``mod`` itself stays eager, as in PyTorch.
     """
 
-    def __init__(self, mod: Module) -> None:
+    def __init__(self, mod: Module, compiled_forward: Any = None) -> None:
         # (first, as PyTorch's: attribute reads during Module.__init__ go through to _orig_mod)
         object.__setattr__(self, "_orig_mod", mod)
         object.__setattr__(self, "_super_module_initialized", False)
@@ -34,10 +37,19 @@ class OptimizedModule(Module):
         object.__setattr__(self, "_super_module_initialized", True)
         del self.__dict__["_orig_mod"]
         self._modules["_orig_mod"] = mod  # registered: its parameters and state_dict keys get the prefix
+        object.__setattr__(self, "_compiled_forward", compiled_forward)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        """The original module's call (its hooks, then its compiled forward)."""
-        return self._orig_mod(*args, **kwargs)
+        """The original module's call: its hooks run as written around its compiled forward."""
+        mod: Module = self._modules["_orig_mod"]  # type: ignore[assignment]
+        compiled = self.__dict__["_compiled_forward"]
+        if compiled is None or "forward" in mod.__dict__:  # (eager backend; or compiled in place already)
+            return mod(*args, **kwargs)
+        mod.__dict__["forward"] = compiled  # (for this call only: Module.__call__ runs the hooks around it)
+        try:
+            return mod(*args, **kwargs)
+        finally:
+            del mod.__dict__["forward"]
 
     @property  # (mirrors the original's flag, as PyTorch's wrapper does)
     def training(self) -> bool:

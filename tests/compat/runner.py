@@ -837,6 +837,8 @@ SPECS: dict[str, list[Check]] = {
     "morvan_tutorials.py": every_number(1e-5),  # Variable, torch.normal clouds, optimizer race, RNN, GAN
     "zerotoall_lectures.py": every_number(1e-5),  # w.data updates, InceptionA, hihell RNN, packed GRU names
     "makemore_part3_activations.py": every_number(1e-5),  # hand BatchNorm, retain_grad stats, histogram
+    "raschka_mlbook_ch12_19.py": every_number(1e-5),  # NoisyLinear, self-attention by hand, graph collate
+    "torch_compile_tutorial.py": every_number(1e-5),  # OptimizedModule, _orig_mod. prefix, eager original
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -39,6 +39,24 @@ def test_torch_compile_of_a_module_returns_the_optimized_module_wrapper() -> Non
     assert _compiled_module(mg) == _compiled_module(torch)
 
 
+def _compiled_calls(lib: Any) -> list[Any]:
+    """The module compiled stays eager itself; its hooks run on every call through the wrapper."""
+    lib.manual_seed(0)
+    model = lib.nn.Sequential(lib.nn.Linear(3, 4), lib.nn.Tanh())
+    seen: list[Any] = []
+    model.register_forward_hook(lambda m, i, o: seen.append(tuple(o.shape)))
+    compiled = lib.compile(model, backend="aot_eager")
+    for k in range(3):
+        compiled(lib.full((2, 3), float(k))).sum().backward()
+    seen += [model(lib.ones(1, 3)).grad_fn.name(), compiled(lib.ones(1, 3)).grad_fn.name()]
+    seen += [round(float(p.grad.sum()), 4) for p in model.parameters()]
+    return seen
+
+
+def test_compiled_module_hooks_and_the_eager_original() -> None:
+    assert _compiled_calls(mg) == _compiled_calls(torch)
+
+
 def _compiled_names(lib: Any) -> list[str]:
     lib.manual_seed(0)
     model = lib.nn.Sequential(lib.nn.Linear(3, 4), lib.nn.Tanh())
