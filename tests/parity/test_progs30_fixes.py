@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import glob
+import warnings
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 import minigrad as mg
 from tests.helpers import require_torch
@@ -73,3 +78,45 @@ def test_compiled_graph_node_names() -> None:
     # the default backend's node is CompiledFunctionBackward (aot_eager: the same, without inductor's
     # C++ compile); the eager backend keeps the eager ops' nodes and returns a plain function
     assert _compiled_names(mg) == _compiled_names(torch)
+
+
+def _graph_io(lib: Any, log_dir: Path) -> list[Any]:
+    """add_graph's event: the IO nodes (names, shapes, sources) and the op names' namespaces."""
+    from tensorboard.backend.event_processing.event_file_loader import EventFileLoader
+    from tensorboard.compat.proto import graph_pb2
+
+    class Net(lib.nn.Module):  # type: ignore[name-defined,misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.linear1, self.act, self.linear2 = lib.nn.Linear(2, 4), lib.nn.Tanh(), lib.nn.Linear(4, 1)
+
+        def forward(self, x: Any) -> Any:
+            return self.linear2(self.act(self.linear1(x)))
+
+    lib.manual_seed(0)
+    writer = lib.utils.tensorboard.SummaryWriter(str(log_dir))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        writer.add_graph(Net(), lib.ones(3, 2))
+    writer.close()
+    graphs = []
+    for event in EventFileLoader(glob.glob(str(log_dir / "*tfevents*"))[0]).Load():
+        if event.HasField("graph_def"):
+            graph = graph_pb2.GraphDef()
+            graph.ParseFromString(event.graph_def)
+            graphs.append(graph)
+    assert len(graphs) == 1
+    io = [(n.name, [d.size for d in n.attr["_output_shapes"].list.shape[0].dim], len(n.input))
+          for n in graphs[0].node if n.op == "IO Node"]
+    return [io, {n.op.partition("::")[0] for n in graphs[0].node}, graphs[0].versions.producer,
+            (caught[0].category.__name__, str(caught[0].message))]
+
+
+def test_summary_writer_add_graph(tmp_path: Path) -> None:
+    pytest.importorskip("tensorboard")
+    # (both writers live in submodules that a plain import of the package does not load)
+    import torch.utils.tensorboard
+
+    import minigrad.utils.tensorboard  # noqa: F401
+
+    assert _graph_io(mg, tmp_path / "mg") == _graph_io(torch, tmp_path / "torch")

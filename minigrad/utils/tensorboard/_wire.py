@@ -70,11 +70,15 @@ def _packed_doubles(field: int, xs: Sequence[float]) -> bytes:
 
 
 def event(wall_time: float, step: int = 0, *, file_version: str | None = None, summary: bytes | None = None,
-          session_status: int | None = None, source_writer: str | None = None) -> bytes:
-    """An ``Event``: its time and step, then one of a file version, a ``Summary`` or a ``SessionLog``."""
+          session_status: int | None = None, source_writer: str | None = None,
+          graph_def: bytes | None = None) -> bytes:
+    """An ``Event``: its time and step, then one of a file version, a ``GraphDef``, a ``Summary`` or a
+    ``SessionLog``."""
     out = _double(1, wall_time) + _int(2, step)
     if file_version is not None:
         out += _bytes(3, file_version.encode(), always=True)
+    if graph_def is not None:
+        out += _bytes(4, graph_def, always=True)
     if summary is not None:
         out += _bytes(5, summary, always=True)
     if session_status is not None:

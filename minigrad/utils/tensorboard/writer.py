@@ -3,8 +3,8 @@
 The event files are real TensorBoard logs (TFRecord-framed ``Event``
 messages, see :mod:`~minigrad.utils.tensorboard._event_file`), written with
 numpy and the standard library: TensorBoard itself is needed only to look at
-them. minigrad writes scalars, histograms and text; the rest of PyTorch's
-writer (images, graphs, embeddings, hparams, ...) is not in minigrad, and
+them. minigrad writes scalars, histograms, text and model graphs; the rest of
+PyTorch's writer (images, embeddings, hparams, ...) is not in minigrad, and
 asking for it raises an ``AttributeError`` that says so.
 """
 
@@ -17,7 +17,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, NoReturn
 
-from minigrad.utils.tensorboard import _summary, _wire
+from minigrad.utils.tensorboard import _graph, _summary, _wire
 from minigrad.utils.tensorboard._event_file import FILE_VERSION, EventFile
 
 __all__ = ["SummaryWriter"]
@@ -131,6 +131,21 @@ class SummaryWriter:
         """Log a string for TensorBoard's text tab (Markdown), tagged ``tag + '/text_summary'``."""
         self._add(self._file_writer(), _summary.text(tag, text_string), global_step, walltime)
 
+    def add_graph(self, model: Any, input_to_model: Any = None, verbose: bool = False,
+                  use_strict_trace: bool = True) -> None:
+        """Log the operations of ``model(*input_to_model)`` for TensorBoard's Graphs tab (a ``GraphDef``
+        read off the autograd graph of one call: see :mod:`~minigrad.utils.tensorboard._graph`).
+
+        Raises:
+            TypeError: ``input_to_model`` is not a tensor or a tuple/list of tensors.
+        """
+        del verbose, use_strict_trace  # (TorchScript tracing options)
+        from minigrad import jit
+
+        jit._deprecated("trace")  # (PyTorch's add_graph traces with jit.trace, which warns so)
+        graph = _graph.graph_def(model, input_to_model)
+        self._file_writer().add(_wire.event(time.time(), 0, graph_def=graph))
+
     def flush(self) -> None:
         """Write every pending event of every event file to disk."""
         for writer in self._open_files():
@@ -150,9 +165,10 @@ class SummaryWriter:
         self.close()
 
     def __getattr__(self, name: str) -> NoReturn:
-        # Only runs for names the class lacks: PyTorch's writer has more (add_image, add_graph, ...).
+        # Only runs for names the class lacks: PyTorch's writer has more (add_image, add_embedding, ...).
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(f"'SummaryWriter' object has no attribute {name!r}")
         raise AttributeError(
-            f"SummaryWriter.{name} is not in minigrad (its SummaryWriter logs scalars, histograms and text)",
+            f"SummaryWriter.{name} is not in minigrad (its SummaryWriter logs scalars, histograms, text and "
+            "graphs)",
             name=name, obj=self)
