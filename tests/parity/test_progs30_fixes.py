@@ -120,3 +120,40 @@ def test_summary_writer_add_graph(tmp_path: Path) -> None:
     import minigrad.utils.tensorboard  # noqa: F401
 
     assert _graph_io(mg, tmp_path / "mg") == _graph_io(torch, tmp_path / "torch")
+
+
+def _images(lib: Any, log_dir: Path) -> list[Any]:
+    """add_image / add_images events: tag, size, channels and the decoded pixels."""
+    import io
+
+    from PIL import Image
+    from tensorboard.backend.event_processing.event_file_loader import RawEventFileLoader
+    from tensorboard.compat.proto import event_pb2
+
+    lib.manual_seed(0)
+    writer = lib.utils.tensorboard.SummaryWriter(str(log_dir))
+    writer.add_image("chw", lib.rand(3, 4, 5), 0)
+    writer.add_image("hw", lib.rand(4, 5) * 2 - 0.5, 1, dataformats="HW")
+    writer.add_image("hwc_u8", (lib.rand(4, 5, 1) * 255).to(lib.uint8), 2, dataformats="HWC")
+    writer.add_images("batch", lib.rand(10, 1, 3, 2), 3)
+    writer.close()
+    found = []
+    for record in RawEventFileLoader(glob.glob(str(log_dir / "*tfevents*"))[0]).Load():
+        event = event_pb2.Event.FromString(record)  # (as written: the plain loader migrates images)
+        for value in event.summary.value:
+            img = value.image
+            pixels = Image.open(io.BytesIO(img.encoded_image_string))
+            found.append((event.step, value.tag, img.height, img.width, img.colorspace, pixels.mode,
+                          pixels.tobytes()))
+    return found
+
+
+def test_summary_writer_add_image(tmp_path: Path) -> None:
+    pytest.importorskip("tensorboard")
+    pytest.importorskip("PIL")
+    # (both writers live in submodules that a plain import of the package does not load)
+    import torch.utils.tensorboard
+
+    import minigrad.utils.tensorboard  # noqa: F401
+
+    assert _images(mg, tmp_path / "mg") == _images(torch, tmp_path / "torch")

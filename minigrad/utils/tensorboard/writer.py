@@ -3,8 +3,8 @@
 The event files are real TensorBoard logs (TFRecord-framed ``Event``
 messages, see :mod:`~minigrad.utils.tensorboard._event_file`), written with
 numpy and the standard library: TensorBoard itself is needed only to look at
-them. minigrad writes scalars, histograms, text and model graphs; the rest of
-PyTorch's writer (images, embeddings, hparams, ...) is not in minigrad, and
+them. minigrad writes scalars, histograms, text, images and model graphs; the
+rest of PyTorch's writer (embeddings, hparams, figures, ...) is not in minigrad, and
 asking for it raises an ``AttributeError`` that says so.
 """
 
@@ -17,7 +17,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, NoReturn
 
-from minigrad.utils.tensorboard import _graph, _summary, _wire
+from minigrad.utils.tensorboard import _graph, _image, _summary, _wire
 from minigrad.utils.tensorboard._event_file import FILE_VERSION, EventFile
 
 __all__ = ["SummaryWriter"]
@@ -131,6 +131,25 @@ class SummaryWriter:
         """Log a string for TensorBoard's text tab (Markdown), tagged ``tag + '/text_summary'``."""
         self._add(self._file_writer(), _summary.text(tag, text_string), global_step, walltime)
 
+    def add_image(self, tag: str, img_tensor: Any, global_step: int | None = None,
+                  walltime: float | None = None, dataformats: str = "CHW") -> None:
+        """Log one image (float in [0, 1], or uint8 in [0, 255]; axes named by ``dataformats``: CHW,
+        HWC, HW) as a PNG for the Images tab.
+
+        Raises:
+            AssertionError: ``dataformats`` does not fit the image's dimensions (as PyTorch's).
+        """
+        self._add(self._file_writer(), _image.image(tag, img_tensor, dataformats), global_step, walltime)
+
+    def add_images(self, tag: str, img_tensor: Any, global_step: int | None = None,
+                   walltime: float | None = None, dataformats: str = "NCHW") -> None:
+        """Log a batch of images (NCHW by default) as one PNG grid of 8 columns.
+
+        Raises:
+            AssertionError: ``dataformats`` does not fit the batch's dimensions (as PyTorch's).
+        """
+        self._add(self._file_writer(), _image.image(tag, img_tensor, dataformats), global_step, walltime)
+
     def add_graph(self, model: Any, input_to_model: Any = None, verbose: bool = False,
                   use_strict_trace: bool = True) -> None:
         """Log the operations of ``model(*input_to_model)`` for TensorBoard's Graphs tab (a ``GraphDef``
@@ -165,10 +184,10 @@ class SummaryWriter:
         self.close()
 
     def __getattr__(self, name: str) -> NoReturn:
-        # Only runs for names the class lacks: PyTorch's writer has more (add_image, add_embedding, ...).
+        # Only runs for names the class lacks: PyTorch's writer has more (add_embedding, ...).
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(f"'SummaryWriter' object has no attribute {name!r}")
         raise AttributeError(
-            f"SummaryWriter.{name} is not in minigrad (its SummaryWriter logs scalars, histograms, text and "
-            "graphs)",
+            f"SummaryWriter.{name} is not in minigrad (its SummaryWriter logs scalars, histograms, text, "
+            "images and graphs)",
             name=name, obj=self)
