@@ -840,6 +840,7 @@ SPECS: dict[str, list[Check]] = {
     "raschka_mlbook_ch12_19.py": every_number(1e-5),  # NoisyLinear, self-attention by hand, graph collate
     "torch_compile_tutorial.py": every_number(1e-5),  # OptimizedModule, _orig_mod. prefix, eager original
     "uva_intro_xor.py": every_number(1e-5),  # XORDataset, BCEWithLogits, f"{acc:4.2f}", add_graph/add_scalar
+    "tensorboard_tutorial.py": every_number(1e-5),  # hand make_grid, add_image(s)/graph/histogram, read back
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
