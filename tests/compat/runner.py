@@ -841,6 +841,7 @@ SPECS: dict[str, list[Check]] = {
     "torch_compile_tutorial.py": every_number(1e-5),  # OptimizedModule, _orig_mod. prefix, eager original
     "uva_intro_xor.py": every_number(1e-5),  # XORDataset, BCEWithLogits, f"{acc:4.2f}", add_graph/add_scalar
     "tensorboard_tutorial.py": every_number(1e-5),  # hand make_grid, add_image(s)/graph/histogram, read back
+    "d2l_anchor_boxes.py": every_number(1e-5),  # multibox_prior/target/detection, nms, TinySSD training
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
