@@ -157,3 +157,34 @@ def test_summary_writer_add_image(tmp_path: Path) -> None:
     import minigrad.utils.tensorboard  # noqa: F401
 
     assert _images(mg, tmp_path / "mg") == _images(torch, tmp_path / "torch")
+
+
+def _pr_curves(lib: Any, log_dir: Path) -> list[Any]:
+    """add_pr_curve events as written: tag, step, plugin, content, shape and the float32 values."""
+    from tensorboard.backend.event_processing.event_file_loader import RawEventFileLoader
+    from tensorboard.compat.proto import event_pb2
+
+    lib.manual_seed(0)
+    writer = lib.utils.tensorboard.SummaryWriter(str(log_dir))
+    writer.add_pr_curve("pr", lib.randint(0, 2, (50,)), lib.rand(50), 0)
+    writer.add_pr_curve("pr_w", lib.randint(0, 2, (30,)), lib.rand(30), 1, num_thresholds=200,
+                        weights=lib.rand(30).numpy())
+    writer.close()
+    found = []
+    for record in RawEventFileLoader(glob.glob(str(log_dir / "*tfevents*"))[0]).Load():
+        event = event_pb2.Event.FromString(record)
+        for value in event.summary.value:
+            found.append((value.tag, event.step, value.metadata.plugin_data.plugin_name,
+                          value.metadata.plugin_data.content, [d.size for d in value.tensor.tensor_shape.dim],
+                          list(value.tensor.float_val)))
+    return found
+
+
+def test_summary_writer_add_pr_curve(tmp_path: Path) -> None:
+    pytest.importorskip("tensorboard")
+    # (both writers live in submodules that a plain import of the package does not load)
+    import torch.utils.tensorboard
+
+    import minigrad.utils.tensorboard  # noqa: F401
+
+    assert _pr_curves(mg, tmp_path / "mg") == _pr_curves(torch, tmp_path / "torch")

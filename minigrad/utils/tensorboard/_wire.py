@@ -17,11 +17,13 @@ from __future__ import annotations
 import math
 import struct
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 __all__ = [
-    "DT_DOUBLE", "DT_FLOAT", "DT_STRING", "SESSION_START", "event", "histogram_proto", "number_tensor",
+    "DT_DOUBLE", "DT_FLOAT", "DT_STRING", "SESSION_START", "event", "float_tensor", "histogram_proto",
+    "number_tensor",
     "plugin_metadata", "string_tensor", "summary", "summary_value",
 ]  # fmt: skip
 
@@ -117,6 +119,12 @@ def string_tensor(strings: Sequence[bytes]) -> bytes:
     """A one-dimensional ``TensorProto`` of byte strings (dtype ``DT_STRING``)."""
     shape = _bytes(2, _int(1, len(strings)), always=True)  # TensorShapeProto.dim[0].size
     return _int(1, DT_STRING) + _bytes(2, shape) + b"".join(_bytes(8, s, always=True) for s in strings)
+
+
+def float_tensor(x: np.ndarray[Any, Any]) -> bytes:
+    """A ``TensorProto`` of float32 values (``DT_FLOAT``) with ``x``'s shape (values in ``float_val``)."""
+    shape = b"".join(_bytes(2, _int(1, d), always=True) for d in x.shape)
+    return _int(1, DT_FLOAT) + _bytes(2, shape) + _bytes(5, np.asarray(x, dtype="<f4").tobytes())
 
 
 def number_tensor(x: float, double: bool) -> bytes:

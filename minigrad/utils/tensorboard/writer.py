@@ -3,8 +3,8 @@
 The event files are real TensorBoard logs (TFRecord-framed ``Event``
 messages, see :mod:`~minigrad.utils.tensorboard._event_file`), written with
 numpy and the standard library: TensorBoard itself is needed only to look at
-them. minigrad writes scalars, histograms, text, images and model graphs; the
-rest of PyTorch's writer (embeddings, hparams, figures, ...) is not in minigrad, and
+them. minigrad writes scalars, histograms, text, images, PR curves and model graphs;
+the rest of PyTorch's writer (embeddings, hparams, figures, ...) is not in minigrad, and
 asking for it raises an ``AttributeError`` that says so.
 """
 
@@ -150,6 +150,12 @@ class SummaryWriter:
         """
         self._add(self._file_writer(), _image.image(tag, img_tensor, dataformats), global_step, walltime)
 
+    def add_pr_curve(self, tag: str, labels: Any, predictions: Any, global_step: int | None = None,
+                     num_thresholds: int = 127, weights: Any = None, walltime: float | None = None) -> None:
+        """Log a precision-recall curve of binary ``labels`` against ``predictions`` in [0, 1]."""
+        summary = _summary.pr_curve(tag, labels, predictions, num_thresholds, weights)
+        self._add(self._file_writer(), summary, global_step, walltime)
+
     def add_graph(self, model: Any, input_to_model: Any = None, verbose: bool = False,
                   use_strict_trace: bool = True) -> None:
         """Log the operations of ``model(*input_to_model)`` for TensorBoard's Graphs tab (a ``GraphDef``
@@ -189,5 +195,5 @@ class SummaryWriter:
             raise AttributeError(f"'SummaryWriter' object has no attribute {name!r}")
         raise AttributeError(
             f"SummaryWriter.{name} is not in minigrad (its SummaryWriter logs scalars, histograms, text, "
-            "images and graphs)",
+            "images, PR curves and graphs)",
             name=name, obj=self)
