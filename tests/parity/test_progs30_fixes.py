@@ -188,3 +188,38 @@ def test_summary_writer_add_pr_curve(tmp_path: Path) -> None:
     import minigrad.utils.tensorboard  # noqa: F401
 
     assert _pr_curves(mg, tmp_path / "mg") == _pr_curves(torch, tmp_path / "torch")
+
+
+def _hparams_runs(lib: Any, log_dir: Path) -> list[Any]:
+    """add_hparams: each run directory's events (tags, steps, values) and the plugin data, parsed."""
+    from tensorboard.backend.event_processing.event_file_loader import RawEventFileLoader
+    from tensorboard.compat.proto import event_pb2
+    from tensorboard.plugins.hparams import plugin_data_pb2
+
+    writer = lib.utils.tensorboard.SummaryWriter(str(log_dir))
+    for i in range(2):
+        hparams = {"lr": 0.1 * i, "bsize": i, "opt": "adam", "nesterov": True, "wd": lib.tensor([0.5])}
+        writer.add_hparams(hparams, {"hparam/accuracy": 10 * i, "hparam/loss": lib.tensor(1.5)},
+                           hparam_domain_discrete={"opt": ["adam", "sgd"], "bsize": [0, 1]},
+                           run_name=f"run{i}", global_step=i)
+    writer.close()
+    found = []
+    for run in ("run0", "run1"):
+        for record in RawEventFileLoader(glob.glob(str(log_dir / run / "*tfevents*"))[0]).Load():
+            event = event_pb2.Event.FromString(record)
+            for value in event.summary.value:
+                data = value.metadata.plugin_data
+                parsed = plugin_data_pb2.HParamsPluginData.FromString(data.content) if data.content else None
+                found.append((run, event.step, value.tag, value.simple_value, data.plugin_name, str(parsed)))
+    return found
+
+
+def test_summary_writer_add_hparams(tmp_path: Path) -> None:
+    pytest.importorskip("tensorboard")
+    # (both writers live in submodules that a plain import of the package does not load)
+    import torch.utils.tensorboard
+
+    import minigrad.utils.tensorboard  # noqa: F401
+
+    found = _hparams_runs(mg, tmp_path / "mg")
+    assert len(found) == 10 and found == _hparams_runs(torch, tmp_path / "torch")

@@ -3,8 +3,8 @@
 The event files are real TensorBoard logs (TFRecord-framed ``Event``
 messages, see :mod:`~minigrad.utils.tensorboard._event_file`), written with
 numpy and the standard library: TensorBoard itself is needed only to look at
-them. minigrad writes scalars, histograms, text, images, PR curves and model graphs;
-the rest of PyTorch's writer (embeddings, hparams, figures, ...) is not in minigrad, and
+them. minigrad writes scalars, histograms, text, images, PR curves, hyperparameters and
+model graphs; the rest of PyTorch's writer (embeddings, figures, ...) is not in minigrad, and
 asking for it raises an ``AttributeError`` that says so.
 """
 
@@ -17,7 +17,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, NoReturn
 
-from minigrad.utils.tensorboard import _graph, _image, _summary, _wire
+from minigrad.utils.tensorboard import _graph, _hparams, _image, _summary, _wire
 from minigrad.utils.tensorboard._event_file import FILE_VERSION, EventFile
 
 __all__ = ["SummaryWriter"]
@@ -156,6 +156,27 @@ class SummaryWriter:
         summary = _summary.pr_curve(tag, labels, predictions, num_thresholds, weights)
         self._add(self._file_writer(), summary, global_step, walltime)
 
+    def add_hparams(self, hparam_dict: dict[str, Any], metric_dict: dict[str, Any],
+                    hparam_domain_discrete: dict[str, list[Any]] | None = None, run_name: str | None = None,
+                    global_step: int | None = None) -> None:
+        """Log one run's hyperparameters and its metrics for the HParams tab, in the sub-directory
+        ``run_name`` (default: the current time) of the log directory, as PyTorch's.
+
+        Raises:
+            TypeError: ``hparam_dict`` or ``metric_dict`` is not a dict, or a discrete domain is not a
+                list of values of its hyperparameter's type.
+            ValueError: a hyperparameter is not an int, float, str, bool or tensor.
+        """
+        if type(hparam_dict) is not dict or type(metric_dict) is not dict:
+            raise TypeError("hparam_dict and metric_dict should be dictionary.")
+        summaries = _hparams.hparams(hparam_dict, metric_dict, hparam_domain_discrete)
+        logdir = os.path.join(str(self.log_dir), run_name or str(time.time()))
+        with SummaryWriter(log_dir=logdir) as run:
+            for summary in summaries:
+                self._add(run._file_writer(), summary, global_step, None)
+            for k, v in metric_dict.items():
+                run.add_scalar(k, v, global_step)
+
     def add_graph(self, model: Any, input_to_model: Any = None, verbose: bool = False,
                   use_strict_trace: bool = True) -> None:
         """Log the operations of ``model(*input_to_model)`` for TensorBoard's Graphs tab (a ``GraphDef``
@@ -195,5 +216,5 @@ class SummaryWriter:
             raise AttributeError(f"'SummaryWriter' object has no attribute {name!r}")
         raise AttributeError(
             f"SummaryWriter.{name} is not in minigrad (its SummaryWriter logs scalars, histograms, text, "
-            "images, PR curves and graphs)",
+            "images, PR curves, hparams and graphs)",
             name=name, obj=self)
