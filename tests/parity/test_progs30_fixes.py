@@ -223,3 +223,40 @@ def test_summary_writer_add_hparams(tmp_path: Path) -> None:
 
     found = _hparams_runs(mg, tmp_path / "mg")
     assert len(found) == 10 and found == _hparams_runs(torch, tmp_path / "torch")
+
+
+def _projector_files(lib: Any, log_dir: Path) -> dict[str, Any]:
+    """add_embedding's files: text as written, the sprite's size, mode and pixels."""
+    import io
+
+    from PIL import Image
+
+    lib.manual_seed(0)
+    writer = lib.utils.tensorboard.SummaryWriter(str(log_dir))
+    writer.add_embedding(lib.randn(4, 3), metadata=["a", "b", 3, 4], tag="emb/x")
+    writer.add_embedding(lib.randn(4, 3), metadata=[["a", 1], ["b", 2], ["c", 3], ["d", 4]],
+                         metadata_header=["n", "k"], global_step=2)
+    writer.add_embedding(lib.randn(5, 3), label_img=lib.rand(5, 1, 2, 3), global_step=3)
+    writer.close()
+    found: dict[str, Any] = {}
+    for path in sorted(log_dir.rglob("*")):
+        if path.is_file() and "tfevents" not in path.name:
+            data = path.read_bytes()
+            if path.suffix == ".png":
+                image = Image.open(io.BytesIO(data))
+                found[str(path.relative_to(log_dir))] = (image.size, image.mode, image.tobytes())
+            else:
+                found[str(path.relative_to(log_dir))] = data.decode()
+    return found
+
+
+def test_summary_writer_add_embedding(tmp_path: Path) -> None:
+    pytest.importorskip("tensorboard")
+    pytest.importorskip("PIL")
+    # (both writers live in submodules that a plain import of the package does not load)
+    import torch.utils.tensorboard
+
+    import minigrad.utils.tensorboard  # noqa: F401
+
+    found = _projector_files(mg, tmp_path / "mg")
+    assert len(found) == 7 and found == _projector_files(torch, tmp_path / "torch")

@@ -3,8 +3,8 @@
 The event files are real TensorBoard logs (TFRecord-framed ``Event``
 messages, see :mod:`~minigrad.utils.tensorboard._event_file`), written with
 numpy and the standard library: TensorBoard itself is needed only to look at
-them. minigrad writes scalars, histograms, text, images, PR curves, hyperparameters and
-model graphs; the rest of PyTorch's writer (embeddings, figures, ...) is not in minigrad, and
+them. minigrad writes scalars, histograms, text, images, PR curves, hyperparameters,
+embeddings and model graphs; the rest of PyTorch's writer (figures, meshes, ...) is not in minigrad, and
 asking for it raises an ``AttributeError`` that says so.
 """
 
@@ -17,7 +17,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, NoReturn
 
-from minigrad.utils.tensorboard import _graph, _hparams, _image, _summary, _wire
+from minigrad.utils.tensorboard import _embedding, _graph, _hparams, _image, _summary, _wire
 from minigrad.utils.tensorboard._event_file import FILE_VERSION, EventFile
 
 __all__ = ["SummaryWriter"]
@@ -52,6 +52,7 @@ class SummaryWriter:
         self.filename_suffix = filename_suffix
         self._main: EventFile | None = None  # None once closed: logging again opens a new file
         self._subruns: dict[str, EventFile] = {}  # add_scalars' files, by directory
+        self._projector: list[str] = []  # add_embedding's entries of projector_config.pbtxt, so far
         self._file_writer()
 
     def _new_file(self, logdir: str) -> EventFile:
@@ -177,6 +178,23 @@ class SummaryWriter:
             for k, v in metric_dict.items():
                 run.add_scalar(k, v, global_step)
 
+    def add_embedding(self, mat: Any, metadata: Any = None, label_img: Any = None,
+                      global_step: int | None = None, tag: str = "default",
+                      metadata_header: Any = None) -> None:
+        """Write an (N, D) embedding for the Projector tab, with optional labels (``metadata``, one per
+        point, or rows under ``metadata_header``) and (N, C, H, W) ``label_img`` thumbnails, as PyTorch's
+        (see :mod:`~minigrad.utils.tensorboard._embedding` for the files).
+
+        Raises:
+            AssertionError: the labels, images or header do not fit ``mat``, or ``mat`` is not 2-D.
+            NotADirectoryError: the embedding's directory exists as a file.
+        """
+        step = 0 if global_step is None else global_step
+        log_dir = str(self._file_writer().logdir)
+        subdir = _embedding.write_files(log_dir, mat, metadata, label_img, step, tag, metadata_header)
+        self._projector.append(_embedding.embedding_info(subdir, step, tag, metadata, label_img))
+        _embedding.projector_config(log_dir, self._projector)
+
     def add_graph(self, model: Any, input_to_model: Any = None, verbose: bool = False,
                   use_strict_trace: bool = True) -> None:
         """Log the operations of ``model(*input_to_model)`` for TensorBoard's Graphs tab (a ``GraphDef``
@@ -211,10 +229,10 @@ class SummaryWriter:
         self.close()
 
     def __getattr__(self, name: str) -> NoReturn:
-        # Only runs for names the class lacks: PyTorch's writer has more (add_embedding, ...).
+        # Only runs for names the class lacks: PyTorch's writer has more (add_figure, ...).
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(f"'SummaryWriter' object has no attribute {name!r}")
         raise AttributeError(
             f"SummaryWriter.{name} is not in minigrad (its SummaryWriter logs scalars, histograms, text, "
-            "images, PR curves, hparams and graphs)",
+            "images, PR curves, hparams, embeddings and graphs)",
             name=name, obj=self)
