@@ -3,9 +3,9 @@
 SummaryWriter in a temporary 'runs/digits_experiment_1', add_image of a grid of training images
 (matplotlib_imshow's unnormalize, img / 2 + 0.5), add_images of a batch, add_graph of the net, training
 with running_loss logged by add_scalar every few mini-batches, add_histogram of each parameter and its
-gradient, add_text of the class names, the images_to_probs / plot_classes_preds helpers'
+gradient, add_text of the class names, add_embedding of random images with labels and thumbnails, the images_to_probs / plot_classes_preds helpers'
 numbers (F.softmax(el, dim=0)[i].item() per predicted class), and the per-class precision at a 0.5
-threshold that the PR-curve section computes. The event files are read back with TensorBoard's own
+threshold that the PR-curve section computes, with add_pr_curve per class. The event files are read back with TensorBoard's own
 loader: tags, steps and image sizes are printed. Seeded: every printed number agrees."""
 
 import glob
@@ -97,6 +97,18 @@ writer.add_graph(net, imgs)
 writer.add_text("classes", ", ".join(classes))
 
 
+def select_n_random(data, labels, n=100):
+    assert len(data) == len(labels)
+    perm = torch.randperm(len(data))
+    return data[perm][:n], labels[perm][:n]
+
+
+emb_images, emb_labels = select_n_random(images, targets, n=20)
+class_labels = [classes[lab] for lab in emb_labels]
+features = emb_images.view(-1, 8 * 8)
+writer.add_embedding(features, metadata=class_labels, label_img=emb_images / 2 + 0.5)
+
+
 def images_to_probs(net, images):
     output = net(images)
     _, preds_tensor = torch.max(output, 1)
@@ -151,7 +163,10 @@ for class_index in range(3):
     precision = tp / max(predicted.sum().item(), 1)
     recall = tp / max(tensorboard_truth.sum().item(), 1)
     print(classes[class_index], f"precision {precision:.4f} recall {recall:.4f}")
+    writer.add_pr_curve(classes[class_index], tensorboard_truth, tensorboard_probs, global_step=0)
 writer.close()
+print(sorted(os.listdir(logdir))[0], open(os.path.join(logdir, "projector_config.pbtxt")).read())
+print(open(os.path.join(logdir, "00000", "default", "metadata.tsv")).read().split())
 
 from tensorboard.backend.event_processing.event_file_loader import RawEventFileLoader  # noqa: E402
 from tensorboard.compat.proto import event_pb2, graph_pb2  # noqa: E402
