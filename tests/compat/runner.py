@@ -844,6 +844,7 @@ SPECS: dict[str, list[Check]] = {
     "d2l_anchor_boxes.py": every_number(1e-5),  # multibox_prior/target/detection, nms, TinySSD training
     "hparam_sweep_tensorboard.py": every_number(1e-5),  # product grid, add_pr_curve, add_hparams, read back
     "nyu_dlsp_notebooks.py": every_number(1e-5),  # spiral, ensembles, svd stretching, next_functions, RNN
+    "deeplearningwizard_lessons.py": every_number(1e-5),  # from_numpy dtypes, 11 optimizers, schedulers
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -260,3 +260,34 @@ def test_summary_writer_add_embedding(tmp_path: Path) -> None:
 
     found = _projector_files(mg, tmp_path / "mg")
     assert len(found) == 7 and found == _projector_files(torch, tmp_path / "torch")
+
+
+def _module_generators(lib: Any) -> list[str]:
+    model = lib.nn.Sequential(lib.nn.Linear(2, 2))
+    gens = [model.parameters(), model.named_parameters(), model.buffers(), model.named_buffers(),
+            model.children(), model.named_children(), model.modules(), model.named_modules()]
+    return [g.__qualname__ for g in gens]
+
+
+def test_module_iterators_are_generator_functions() -> None:
+    # print(model.parameters()) shows <generator object Module.parameters at 0x...>
+    assert _module_generators(mg) == _module_generators(torch)
+
+
+def _numpy_refusals(lib: Any) -> list[str]:
+    import numpy as np
+
+    found = []
+    arrays = (np.array(["a", "b"]), np.array([1, "x"], dtype=object), np.array(["2020-01-01"], dtype="M8[D]"))
+    for array in arrays:
+        for fn in (lib.from_numpy, lib.tensor, lib.as_tensor):
+            try:
+                fn(array)
+            except TypeError as e:
+                found.append(str(e))
+    return found
+
+
+def test_arrays_of_strings_objects_and_dates_are_refused_as_pytorch() -> None:
+    found = _numpy_refusals(mg)
+    assert len(found) == 9 and found == _numpy_refusals(torch)
