@@ -44,6 +44,15 @@ def test_torch_compile_of_a_module_returns_the_optimized_module_wrapper() -> Non
     assert _compiled_module(mg) == _compiled_module(torch)
 
 
+def test_optimized_module_found_through_dynamo_eval_frame() -> None:
+    # (how libraries unwrap a compiled model: isinstance(model, torch._dynamo.eval_frame.OptimizedModule))
+    for lib in (mg, torch):
+        model = lib.nn.Linear(2, 2)
+        compiled = lib.compile(model, backend="eager")
+        wrapper = lib._dynamo.eval_frame.OptimizedModule
+        assert isinstance(compiled, wrapper) and not isinstance(model, wrapper)
+
+
 def _compiled_calls(lib: Any) -> list[Any]:
     """The module compiled stays eager itself; its hooks run on every call through the wrapper."""
     lib.manual_seed(0)
