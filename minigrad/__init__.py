@@ -75,6 +75,7 @@ from minigrad import reductions as _reductions
 from minigrad import sampling as _sampling
 from minigrad import shape_ops as _shape_ops
 from minigrad import writes as _writes
+from minigrad._compile import api as _compile_api
 from minigrad._compile import compile  # noqa: A004 - PyTorch's name
 from minigrad._format import set_printoptions
 from minigrad.amp import GradScaler, autocast, is_autocast_enabled
@@ -328,7 +329,8 @@ _out.accept_out(globals(), [
     "std_mean", "var_mean", "repeat_interleave", "fill",  # (out= refused in PyTorch's words: _out._REFUSED)
 ])
 
-_provide_compile(compile)  # Module.compile() (the compiler imports nn, so nn cannot import the compiler)
+# Module.compile() (the compiler imports nn, so nn cannot import the compiler)
+_provide_compile(_compile_api.compile_in_place)
 
 __all__ = [
     "DimensionError", "Generator", "GradcheckError", "InvalidParameterError", "MinigradError",

@@ -62,3 +62,19 @@ class _Config:
 
 
 config = _Config()
+
+
+def __getattr__(name: str) -> Any:
+    """``torch._dynamo.eval_frame``: where scripts find ``OptimizedModule`` to unwrap a compiled model
+    (``isinstance(model, torch._dynamo.eval_frame.OptimizedModule)``); read lazily, as nn imports late.
+
+    Raises:
+        AttributeError: any other name.
+    """
+    if name == "eval_frame":
+        import types
+
+        from minigrad.nn.optimized_module import OptimizedModule
+
+        return types.SimpleNamespace(OptimizedModule=OptimizedModule)
+    raise AttributeError(f"module 'torch._dynamo' has no attribute '{name}'")

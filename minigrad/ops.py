@@ -3484,6 +3484,7 @@ class Replayed(Function):
 
     __slots__ = ("backward_tape",)
     saved = ("backward_tape",)
+    torch_name = "CompiledFunctionBackward"  # (the node torch.compile's default backend puts in the graph)
 
     def forward(self, *arrays: Array, value: Array, backward_tape: Any) -> Array:
         self.backward_tape = backward_tape

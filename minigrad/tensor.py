@@ -193,7 +193,11 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
                 arr = quiet(np.asarray, arr, get_default_dtype())
     if arr.dtype == object or arr.dtype.kind in "USVOc":  # (PyTorch: a ValueError for strings, a RuntimeError
         # for None; both, and the TypeError minigrad raised first)
+        if isinstance(data, np.ndarray):  # (an array itself: PyTorch's TypeError, in its words)
+            raise _ArgumentTypeError(_unsupported_numpy(arr.dtype))
         raise _ArgumentTypeError(f"cannot make a tensor from data of dtype {arr.dtype}")
+    if arr.dtype.kind in "mM" and isinstance(data, np.ndarray):  # (dates and durations: as above)
+        raise _ArgumentTypeError(_unsupported_numpy(arr.dtype))
     if dtype is None and arr.dtype in DTYPES and isinstance(data, (np.ndarray, np.generic)):
         dtype = arr.dtype  # numpy data keeps a dtype minigrad has (a uint8 image stays uint8), as in PyTorch
     target = default_dtype_for(arr.dtype) if dtype is None else resolve_dtype(dtype)
@@ -2317,6 +2321,18 @@ def _version_family(t: Tensor) -> list[Tensor]:
             add(r())
     return family
 
+_DTYPE_SET = frozenset(DTYPES)
+
+
+def _unsupported_numpy(dt: np.dtype[Any]) -> str:
+    """Why an array of dtype ``dt`` cannot become a tensor (PyTorch's words where PyTorch refuses it too)."""
+    if dt.kind in "cu":  # (PyTorch has complex and uint16/32/64 tensors; minigrad does not)
+        return f"can't convert np.ndarray of type numpy.{dt.type.__name__}: minigrad has no {dt} tensors"
+    return (f"can't convert np.ndarray of type numpy.{dt.type.__name__}. The only supported types are: "
+            "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint64, uint32, "
+            "uint16, uint8, and bool.")
+
+
 def from_numpy(array: Array) -> Tensor:
     """A Tensor that shares ``array``'s memory (no copy), as ``torch.from_numpy``.
 
@@ -2324,7 +2340,8 @@ def from_numpy(array: Array) -> Tensor:
     A numpy scalar becomes a 0-d tensor (holding a copy: a scalar has no memory to share).
 
     Raises:
-        TypeError: ``array`` is not a numpy array.
+        TypeError: ``array`` is not a numpy array, or its dtype is none of minigrad's (strings, objects,
+            dates: PyTorch's message; complex and wide unsigned integers: not in minigrad).
     """
     if type(array) is not np.ndarray:
         if isinstance(array, np.ndarray):
@@ -2333,6 +2350,8 @@ def from_numpy(array: Array) -> Tensor:
             array = np.asarray(array)
         else:
             raise TypeError(f"from_numpy: expected a numpy array, got {type(array).__name__}")
+    if array.dtype not in _DTYPE_SET:
+        raise TypeError(_unsupported_numpy(array.dtype))
     # The no-copy, no-check path of every tensor minigrad makes outside an op
     # (Function.apply inlines the same slots for op results).
     t = _new(Tensor)

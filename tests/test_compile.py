@@ -199,17 +199,22 @@ def test_compiled_module_trains_like_eager_under_an_ordinary_loop() -> None:
     assert eager[0] == compiled[0]
     _assert_same(eager[1], compiled[1])
     assert eager[2] == compiled[2]
-    assert compiled[3].forward.replays == 98 + 8  # training calls and evaluation calls
+    assert compiled[3]._compiled_forward.replays == 98 + 8  # training calls and evaluation calls
 
 
-def test_a_compiled_module_is_its_own_orig_mod() -> None:
-    # training scripts unwrap torch.compile's result by raw_model = model._orig_mod
+def test_a_compiled_module_is_wrapped_as_pytorchs() -> None:
+    # training scripts unwrap torch.compile's result by raw_model = model._orig_mod, and strip the
+    # wrapper's "_orig_mod." prefix from its state_dict keys (PyTorch's OptimizedModule)
     model = _mlp()
     keys = list(model.state_dict())
     compiled = mg.compile(model)
-    assert compiled._orig_mod is model
-    assert list(compiled.state_dict()) == keys and "_orig_mod" not in dict(compiled.named_modules())
+    assert compiled._orig_mod is model and type(compiled).__name__ == "OptimizedModule"
+    assert list(compiled.state_dict()) == ["_orig_mod." + k for k in keys]
     assert mg.compile(compiled)._orig_mod is model
+    compiled.eval()
+    assert not model.training and not compiled.training
+    model.compile()  # (Module.compile(): in place, no wrapper)
+    assert list(model.state_dict()) == keys
 
 
 def test_compiled_module_second_call_before_backward_runs_eagerly_and_stays_correct() -> None:
@@ -548,7 +553,7 @@ def test_a_compiled_module_with_several_outputs_takes_gradients_from_all_of_them
     eager, compiled = run(False), run(True)
     assert eager[0] == compiled[0]
     _assert_same(eager[1], compiled[1])
-    assert compiled[2].forward.replays == 4
+    assert compiled[2]._compiled_forward.replays == 4
 
 
 def test_a_value_read_that_changes_every_call_falls_back_to_eager_and_says_where() -> None:

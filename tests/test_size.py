@@ -162,7 +162,8 @@ BUDGETS: dict[str, int] = {
     # +8 (progs28): PyTorch's UserWarning for tensor(a_tensor); +7: and for float() of a tensor requiring grad
     # +16 (fuzz29): PyTorch's "Autograd not support dtype" check for sum/prod/cumsum/cumprod's dtype=
     # +7 (fuzz29): argmax/argmin refuse bool tensors (max along a dim still takes them)
-    "minigrad/tensor.py": 2779,
+    # +19 (progs30): from_numpy / tensor(ndarray) refuse strings, objects and dates in PyTorch's words
+    "minigrad/tensor.py": 2798,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -325,7 +326,8 @@ BUDGETS: dict[str, int] = {
     # +32 (fuzz29): logcumsumexp a primitive, PyTorch's running logaddexp and logcumsumexp_backward
     # +1 (lead43): ReLU and clamp through _kernels.bounded (numpy's SIMD loop, a's element on a tie)
     # +31 (lead43): Std a primitive (the root of the unrounded variance: PyTorch's float32 std bit for bit)
-    "minigrad/ops.py": 4087,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names)
+    # (+35 progs22: torch_typed/op_class, PyTorch's node class names; +1 progs30)
+    "minigrad/ops.py": 4088,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -653,7 +655,7 @@ BUDGETS: dict[str, int] = {
     # +4 (fuzz29): activations refuse integer and bool inputs with PyTorch's NotImplementedError
     # +2 (fuzz29): hardtanh of an unsigned tensor with a negative limit refused
     # +17 (fuzz29): mse/smooth_l1/huber losses of integer tensors refused with PyTorch's kernel errors
-    "minigrad/nn": 16602,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
+    "minigrad/nn": 16702,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30: OptimizedModule)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1211,7 +1213,9 @@ BUDGETS: dict[str, int] = {
     # (merge of fuzz29: both sides' lines)
     # +17 (lead43): _kernels.bounded (above); +6 (lead43): the tape's ufuncs take their outputs positionally
     # +29 (lead43): the Std primitive, gradcheck's error (above)
-    "minigrad": 69078,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # (progs15 and hunt15 merged: the lists above; +8 perf26; +633 progs30: tensorboard)
+    # (merge of progs30: both sides' lines)
+    "minigrad": 69713,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 

@@ -447,11 +447,12 @@ def compile(  # noqa: A001 - PyTorch's name
     joins the caller's graph as one node whose backward replays the
     recorded backward kernels.
 
-    **A Module** is compiled in place (like ``module.compile()`` in PyTorch)
-    and returned: its ``forward`` becomes a compiled function, so under grad
-    mode the module is one such node and stays trainable by an ordinary eager
-    loop, and under ``no_grad`` (evaluation) its forward is replayed plainly.
-    Parameters, buffers and ``state_dict`` are untouched.
+    **A Module** is returned in PyTorch's ``OptimizedModule`` wrapper whose
+    calls run the module's forward compiled (``module.compile()`` compiles it
+    in place instead), so under grad mode the module is one such node and
+    stays trainable by an ordinary eager loop, and under ``no_grad``
+    (evaluation) its forward is replayed plainly. Parameters and buffers are
+    the module's; the wrapper's ``state_dict`` keys carry ``_orig_mod.``.
 
     The signature: the tensor arguments' shapes, dtypes, layouts,
     ``requires_grad`` and whether their ``.grad`` is None; the values of
@@ -502,21 +503,44 @@ def compile(  # noqa: A001 - PyTorch's name
         disable: return ``model`` unchanged.
 
     Returns:
-        A :class:`CompiledFunction`, or the Module itself (its ``_orig_mod`` is itself too; its
-        ``state_dict`` keys have no ``_orig_mod.`` prefix).
+        A :class:`CompiledFunction`, or for a Module an ``OptimizedModule`` wrapping it, as PyTorch's:
+        ``_orig_mod`` is the module (itself still eager), ``state_dict`` keys carry the ``_orig_mod.``
+        prefix, and other attributes are the module's; calls through the wrapper run the compiled
+        forward (``module.compile()`` compiles in place, without the wrapper).
+        With ``backend="eager"`` nothing is traced (PyTorch's eager backend runs the ops as written).
     """
-    del fullgraph, dynamic, backend, mode, options
+    del fullgraph, dynamic, mode, options
     if model is None:
-        return lambda m: compile(m, disable=disable)
+        return lambda m: compile(m, disable=disable, backend=backend)
     if disable or isinstance(model, CompiledFunction):
         return model
     from minigrad.nn.module import Module
+    from minigrad.nn.optimized_module import OptimizedModule
 
-    if isinstance(model, Module):
-        if not isinstance(model.__dict__.get("forward"), CompiledFunction):
-            object.__setattr__(model, "forward", CompiledFunction(type(model).forward.__get__(model)))
-            # PyTorch's wrapper keeps the module as ``_orig_mod`` (raw_model = model._orig_mod); here the
-            # module is its own original (not registered: no submodule, no state_dict prefix)
-            object.__setattr__(model, "_orig_mod", model)
+    eager = backend == "eager"  # (PyTorch's "eager" backend runs the ops as written: the same graph nodes)
+    if isinstance(model, OptimizedModule):
         return model
+    if isinstance(model, Module):  # (PyTorch's wrapper: state_dict keys get the _orig_mod. prefix)
+        return OptimizedModule(model, None if eager else CompiledFunction(type(model).forward.__get__(model)))
+    if eager:
+        fn = model
+
+        def run_eagerly(*args: Any, **kwargs: Any) -> Any:
+            return fn(*args, **kwargs)
+
+        return functools.wraps(fn)(run_eagerly)
     return CompiledFunction(model)
+
+
+def compile_in_place(module: Any, *args: Any, **kwargs: Any) -> None:
+    """``Module.compile(**kwargs)``: compile ``module``'s forward in place (no wrapper, keys unchanged).
+
+    Raises:
+        TypeError: positional arguments (the options are keywords).
+    """
+    if args:
+        raise TypeError(f"compile() takes from 0 to 1 positional arguments but {len(args) + 1} were given")
+    if kwargs.get("disable") or kwargs.get("backend") == "eager":
+        return
+    if not isinstance(module.__dict__.get("forward"), CompiledFunction):
+        object.__setattr__(module, "forward", CompiledFunction(type(module).forward.__get__(module)))

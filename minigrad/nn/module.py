@@ -422,7 +422,10 @@ class Module:
 
     def modules(self) -> Iterator[Module]:
         """Self and every descendant module, each once."""
-        return (m for _, m in self.named_modules())
+        # (generator functions, not generator expressions: print(model.parameters()) shows
+        # <generator object Module.parameters at ...>, as PyTorch's)
+        for _, m in self.named_modules():
+            yield m
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
         """(name, module) for the direct children, each once."""
@@ -434,7 +437,8 @@ class Module:
 
     def children(self) -> Iterator[Module]:
         """The direct child modules."""
-        return (m for _, m in self.named_children())
+        for _, m in self.named_children():
+            yield m
 
     def _named_members(self, attr: str | Callable[[Module], Iterable[tuple[str, Any]]], prefix: str = "",
                        recurse: bool = True, remove_duplicate: bool = True) -> Iterator[tuple[str, Any]]:
@@ -454,24 +458,26 @@ class Module:
     def named_parameters(self, prefix: str = "", recurse: bool = True,
                          remove_duplicate: bool = True) -> Iterator[tuple[str, Parameter]]:
         """(dotted name, parameter) pairs; a parameter shared by two modules appears once."""
-        return self._named_members("_parameters", prefix, recurse, remove_duplicate)
+        yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         """Every parameter, each once, in registration order."""
-        return (p for _, p in self.named_parameters(recurse=recurse))
+        for _, p in self.named_parameters(recurse=recurse):
+            yield p
 
     def named_buffers(self, prefix: str = "", recurse: bool = True,
                       remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
         """(dotted name, buffer) pairs; None buffers are skipped."""
-        return self._named_members("_buffers", prefix, recurse, remove_duplicate)
+        yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         """Every (non-None) buffer, each once."""
-        return (b for _, b in self.named_buffers(recurse=recurse))
+        for _, b in self.named_buffers(recurse=recurse):
+            yield b
 
     def compile(self, *args: Any, **kwargs: Any) -> None:
-        """Compile this module in place, as PyTorch's ``Module.compile()``: ``mg.compile(self, **kwargs)``
-        (see :func:`minigrad.compile`); returns None.
+        """Compile this module's forward in place, as PyTorch's ``Module.compile()`` (see
+        :func:`minigrad.compile`; no wrapper, so ``state_dict`` keys are unchanged); returns None.
 
         Raises:
             TypeError: positional arguments (``mg.compile`` takes its options by keyword).

@@ -832,6 +832,19 @@ SPECS: dict[str, list[Check]] = {
     "recipe_default_device_checkpoint_tips.py": every_number(1e-5),  # default device/dtype, mmap, assign
     "fastbook_foundations_ch17.py": every_number(1e-5),  # loop matmuls, init stds, .g backward by hand
     "jovian_zero_to_gans.py": every_number(1e-5),  # regression by hand, MnistModel steps, DeviceDataLoader
+    # progs30: video series, course notebooks and book chapters, seeded, so every printed number
+    "python_engineer_tutorials.py": every_number(1e-5),  # GD numpy vs torch, Dataset transforms, softmax/CE
+    "morvan_tutorials.py": every_number(1e-5),  # Variable, torch.normal clouds, optimizer race, RNN, GAN
+    "zerotoall_lectures.py": every_number(1e-5),  # w.data updates, InceptionA, hihell RNN, packed GRU names
+    "makemore_part3_activations.py": every_number(1e-5),  # hand BatchNorm, retain_grad stats, histogram
+    "raschka_mlbook_ch12_19.py": every_number(1e-5),  # NoisyLinear, self-attention by hand, graph collate
+    "torch_compile_tutorial.py": every_number(1e-5),  # OptimizedModule, _orig_mod. prefix, eager original
+    "uva_intro_xor.py": every_number(1e-5),  # XORDataset, BCEWithLogits, f"{acc:4.2f}", add_graph/add_scalar
+    "tensorboard_tutorial.py": every_number(1e-5),  # hand make_grid, add_image(s)/graph/histogram, read back
+    "d2l_anchor_boxes.py": every_number(1e-5),  # multibox_prior/target/detection, nms, TinySSD training
+    "hparam_sweep_tensorboard.py": every_number(1e-5),  # product grid, add_pr_curve, add_hparams, read back
+    "nyu_dlsp_notebooks.py": every_number(1e-5),  # spiral, ensembles, svd stretching, next_functions, RNN
+    "deeplearningwizard_lessons.py": every_number(1e-5),  # from_numpy dtypes, 11 optimizers, schedulers
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

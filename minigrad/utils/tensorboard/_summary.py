@@ -1,4 +1,4 @@
-"""What the SummaryWriter logs, as encoded ``Summary`` messages: scalars, histograms, text.
+"""What the SummaryWriter logs, as encoded ``Summary`` messages: scalars, histograms, text, PR curves.
 
 Each function follows ``torch.utils.tensorboard.summary``: the same tags,
 plugin names, conversions and histogram buckets, so TensorBoard shows a
@@ -15,7 +15,7 @@ from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.tensor import Tensor
 from minigrad.utils.tensorboard import _wire
 
-__all__ = ["histogram", "scalar", "tensorflow_bins", "text", "to_numpy"]
+__all__ = ["histogram", "pr_curve", "scalar", "tensorflow_bins", "text", "to_numpy"]
 
 
 def to_numpy(value: Any) -> np.ndarray[Any, Any]:
@@ -101,3 +101,31 @@ def text(tag: str, text_string: str) -> bytes:
     tensor = _wire.string_tensor([text_string.encode("utf_8")])
     return _wire.summary(_wire.summary_value(tag + "/text_summary", tensor=tensor,
                                              metadata=_wire.plugin_metadata("text")))
+
+
+def pr_curve(tag: str, labels: Any, predictions: Any, num_thresholds: int = 127,
+             weights: Any = None) -> bytes:
+    """A precision-recall curve for TensorBoard's PR-curves plugin, as PyTorch's (TensorBoard's recipe).
+
+    ``predictions`` in [0, 1] fall into ``num_thresholds`` (at most 127) buckets; the (6, num_thresholds)
+    float32 tensor holds, per threshold, the true and false positives, true and false negatives,
+    precision and recall (the reversed cumulative sums of the weighted bucket counts).
+    """
+    num_thresholds = min(num_thresholds, 127)
+    labels_np, preds_np = to_numpy(labels), to_numpy(predictions)
+    weight = 1.0 if weights is None else weights  # (a number or an array, used as given: as PyTorch's)
+    buckets = np.int32(np.floor(preds_np * (num_thresholds - 1)))
+    float_labels = labels_np.astype(np.float64)
+    span = (0, num_thresholds - 1)
+    tp_buckets, _ = np.histogram(buckets, bins=num_thresholds, range=span, weights=float_labels * weight)
+    fp_buckets, _ = np.histogram(buckets, bins=num_thresholds, range=span,
+                                 weights=(1.0 - float_labels) * weight)
+    tp = np.cumsum(tp_buckets[::-1])[::-1]
+    fp = np.cumsum(fp_buckets[::-1])[::-1]
+    tn, fn = fp[0] - fp, tp[0] - tp
+    precision = tp / np.maximum(1e-7, tp + fp)
+    recall = tp / np.maximum(1e-7, tp + fn)
+    data = np.stack((tp, fp, tn, fn, precision, recall))
+    tensor = _wire.float_tensor(data.astype(np.float32))
+    metadata = _wire.plugin_metadata("pr_curves", _wire._int(2, num_thresholds))  # PrCurvePluginData
+    return _wire.summary(_wire.summary_value(tag, tensor=tensor, metadata=metadata))

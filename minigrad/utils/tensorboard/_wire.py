@@ -17,11 +17,13 @@ from __future__ import annotations
 import math
 import struct
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 __all__ = [
-    "DT_DOUBLE", "DT_FLOAT", "DT_STRING", "SESSION_START", "event", "histogram_proto", "number_tensor",
+    "DT_DOUBLE", "DT_FLOAT", "DT_STRING", "SESSION_START", "event", "float_tensor", "histogram_proto",
+    "number_tensor",
     "plugin_metadata", "string_tensor", "summary", "summary_value",
 ]  # fmt: skip
 
@@ -70,11 +72,15 @@ def _packed_doubles(field: int, xs: Sequence[float]) -> bytes:
 
 
 def event(wall_time: float, step: int = 0, *, file_version: str | None = None, summary: bytes | None = None,
-          session_status: int | None = None, source_writer: str | None = None) -> bytes:
-    """An ``Event``: its time and step, then one of a file version, a ``Summary`` or a ``SessionLog``."""
+          session_status: int | None = None, source_writer: str | None = None,
+          graph_def: bytes | None = None) -> bytes:
+    """An ``Event``: its time and step, then one of a file version, a ``GraphDef``, a ``Summary`` or a
+    ``SessionLog``."""
     out = _double(1, wall_time) + _int(2, step)
     if file_version is not None:
         out += _bytes(3, file_version.encode(), always=True)
+    if graph_def is not None:
+        out += _bytes(4, graph_def, always=True)
     if summary is not None:
         out += _bytes(5, summary, always=True)
     if session_status is not None:
@@ -113,6 +119,12 @@ def string_tensor(strings: Sequence[bytes]) -> bytes:
     """A one-dimensional ``TensorProto`` of byte strings (dtype ``DT_STRING``)."""
     shape = _bytes(2, _int(1, len(strings)), always=True)  # TensorShapeProto.dim[0].size
     return _int(1, DT_STRING) + _bytes(2, shape) + b"".join(_bytes(8, s, always=True) for s in strings)
+
+
+def float_tensor(x: np.ndarray[Any, Any]) -> bytes:
+    """A ``TensorProto`` of float32 values (``DT_FLOAT``) with ``x``'s shape (values in ``float_val``)."""
+    shape = b"".join(_bytes(2, _int(1, d), always=True) for d in x.shape)
+    return _int(1, DT_FLOAT) + _bytes(2, shape) + _bytes(5, np.asarray(x, dtype="<f4").tobytes())
 
 
 def number_tensor(x: float, double: bool) -> bytes:

@@ -3,8 +3,8 @@
 The event files are real TensorBoard logs (TFRecord-framed ``Event``
 messages, see :mod:`~minigrad.utils.tensorboard._event_file`), written with
 numpy and the standard library: TensorBoard itself is needed only to look at
-them. minigrad writes scalars, histograms and text; the rest of PyTorch's
-writer (images, graphs, embeddings, hparams, ...) is not in minigrad, and
+them. minigrad writes scalars, histograms, text, images, PR curves, hyperparameters,
+embeddings and model graphs; the rest of PyTorch's writer (figures, meshes, ...) is not in minigrad, and
 asking for it raises an ``AttributeError`` that says so.
 """
 
@@ -17,7 +17,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, NoReturn
 
-from minigrad.utils.tensorboard import _summary, _wire
+from minigrad.utils.tensorboard import _embedding, _graph, _hparams, _image, _summary, _wire
 from minigrad.utils.tensorboard._event_file import FILE_VERSION, EventFile
 
 __all__ = ["SummaryWriter"]
@@ -52,6 +52,7 @@ class SummaryWriter:
         self.filename_suffix = filename_suffix
         self._main: EventFile | None = None  # None once closed: logging again opens a new file
         self._subruns: dict[str, EventFile] = {}  # add_scalars' files, by directory
+        self._projector: list[str] = []  # add_embedding's entries of projector_config.pbtxt, so far
         self._file_writer()
 
     def _new_file(self, logdir: str) -> EventFile:
@@ -131,6 +132,84 @@ class SummaryWriter:
         """Log a string for TensorBoard's text tab (Markdown), tagged ``tag + '/text_summary'``."""
         self._add(self._file_writer(), _summary.text(tag, text_string), global_step, walltime)
 
+    def add_image(self, tag: str, img_tensor: Any, global_step: int | None = None,
+                  walltime: float | None = None, dataformats: str = "CHW") -> None:
+        """Log one image (float in [0, 1], or uint8 in [0, 255]; axes named by ``dataformats``: CHW,
+        HWC, HW) as a PNG for the Images tab.
+
+        Raises:
+            AssertionError: ``dataformats`` does not fit the image's dimensions (as PyTorch's).
+        """
+        self._add(self._file_writer(), _image.image(tag, img_tensor, dataformats), global_step, walltime)
+
+    def add_images(self, tag: str, img_tensor: Any, global_step: int | None = None,
+                   walltime: float | None = None, dataformats: str = "NCHW") -> None:
+        """Log a batch of images (NCHW by default) as one PNG grid of 8 columns.
+
+        Raises:
+            AssertionError: ``dataformats`` does not fit the batch's dimensions (as PyTorch's).
+        """
+        self._add(self._file_writer(), _image.image(tag, img_tensor, dataformats), global_step, walltime)
+
+    def add_pr_curve(self, tag: str, labels: Any, predictions: Any, global_step: int | None = None,
+                     num_thresholds: int = 127, weights: Any = None, walltime: float | None = None) -> None:
+        """Log a precision-recall curve of binary ``labels`` against ``predictions`` in [0, 1]."""
+        summary = _summary.pr_curve(tag, labels, predictions, num_thresholds, weights)
+        self._add(self._file_writer(), summary, global_step, walltime)
+
+    def add_hparams(self, hparam_dict: dict[str, Any], metric_dict: dict[str, Any],
+                    hparam_domain_discrete: dict[str, list[Any]] | None = None, run_name: str | None = None,
+                    global_step: int | None = None) -> None:
+        """Log one run's hyperparameters and its metrics for the HParams tab, in the sub-directory
+        ``run_name`` (default: the current time) of the log directory, as PyTorch's.
+
+        Raises:
+            TypeError: ``hparam_dict`` or ``metric_dict`` is not a dict, or a discrete domain is not a
+                list of values of its hyperparameter's type.
+            ValueError: a hyperparameter is not an int, float, str, bool or tensor.
+        """
+        if type(hparam_dict) is not dict or type(metric_dict) is not dict:
+            raise TypeError("hparam_dict and metric_dict should be dictionary.")
+        summaries = _hparams.hparams(hparam_dict, metric_dict, hparam_domain_discrete)
+        logdir = os.path.join(str(self.log_dir), run_name or str(time.time()))
+        with SummaryWriter(log_dir=logdir) as run:
+            for summary in summaries:
+                self._add(run._file_writer(), summary, global_step, None)
+            for k, v in metric_dict.items():
+                run.add_scalar(k, v, global_step)
+
+    def add_embedding(self, mat: Any, metadata: Any = None, label_img: Any = None,
+                      global_step: int | None = None, tag: str = "default",
+                      metadata_header: Any = None) -> None:
+        """Write an (N, D) embedding for the Projector tab, with optional labels (``metadata``, one per
+        point, or rows under ``metadata_header``) and (N, C, H, W) ``label_img`` thumbnails, as PyTorch's
+        (see :mod:`~minigrad.utils.tensorboard._embedding` for the files).
+
+        Raises:
+            AssertionError: the labels, images or header do not fit ``mat``, or ``mat`` is not 2-D.
+            NotADirectoryError: the embedding's directory exists as a file.
+        """
+        step = 0 if global_step is None else global_step
+        log_dir = str(self._file_writer().logdir)
+        subdir = _embedding.write_files(log_dir, mat, metadata, label_img, step, tag, metadata_header)
+        self._projector.append(_embedding.embedding_info(subdir, step, tag, metadata, label_img))
+        _embedding.projector_config(log_dir, self._projector)
+
+    def add_graph(self, model: Any, input_to_model: Any = None, verbose: bool = False,
+                  use_strict_trace: bool = True) -> None:
+        """Log the operations of ``model(*input_to_model)`` for TensorBoard's Graphs tab (a ``GraphDef``
+        read off the autograd graph of one call: see :mod:`~minigrad.utils.tensorboard._graph`).
+
+        Raises:
+            TypeError: ``input_to_model`` is not a tensor or a tuple/list of tensors.
+        """
+        del verbose, use_strict_trace  # (TorchScript tracing options)
+        from minigrad import jit
+
+        jit._deprecated("trace")  # (PyTorch's add_graph traces with jit.trace, which warns so)
+        graph = _graph.graph_def(model, input_to_model)
+        self._file_writer().add(_wire.event(time.time(), 0, graph_def=graph))
+
     def flush(self) -> None:
         """Write every pending event of every event file to disk."""
         for writer in self._open_files():
@@ -150,9 +229,10 @@ class SummaryWriter:
         self.close()
 
     def __getattr__(self, name: str) -> NoReturn:
-        # Only runs for names the class lacks: PyTorch's writer has more (add_image, add_graph, ...).
+        # Only runs for names the class lacks: PyTorch's writer has more (add_figure, ...).
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(f"'SummaryWriter' object has no attribute {name!r}")
         raise AttributeError(
-            f"SummaryWriter.{name} is not in minigrad (its SummaryWriter logs scalars, histograms and text)",
+            f"SummaryWriter.{name} is not in minigrad (its SummaryWriter logs scalars, histograms, text, "
+            "images, PR curves, hparams, embeddings and graphs)",
             name=name, obj=self)
