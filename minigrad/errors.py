@@ -117,6 +117,10 @@ class _ZeroDivisorParameterError(InvalidParameterError, ZeroDivisionError):
     """A zero count PyTorch divides by before checking it (``GroupNorm(0, 4)``'s num_channels % 0)."""
 
 
+class _IndexParameterError(InvalidParameterError, IndexError):
+    """A count PyTorch indexes with before checking it (a TransformerEncoder of -1 layers: its IndexError)."""
+
+
 class _AssertedParameterError(InvalidParameterError, AssertionError):
     """An argument PyTorch checks with an assert (``MultiheadAttention(8, 3)``, a bad padding_idx)."""
 

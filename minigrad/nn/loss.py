@@ -234,6 +234,7 @@ class CrossEntropyLoss(_WeightedLoss):
                  ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean",
                  label_smoothing: float = 0.0) -> None:
         super().__init__(weight, size_average, reduce, reduction)
+        _checks.int_argument("cross_entropy_loss", "ignore_index", 5, ignore_index)  # (PyTorch's forward's)
         self.ignore_index = ignore_index
         smoothing(label_smoothing)  # (what the forward would refuse; a negative one is 0, as PyTorch's)
         self.label_smoothing = label_smoothing
@@ -254,6 +255,7 @@ class NLLLoss(_WeightedLoss):
     def __init__(self, weight: Tensor | None = None, size_average: bool | None = None,
                  ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean") -> None:
         super().__init__(weight, size_average, reduce, reduction)
+        _checks.int_argument("nll_loss_nd", "ignore_index", 5, ignore_index)  # (PyTorch's forward's)
         self.ignore_index = ignore_index
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002

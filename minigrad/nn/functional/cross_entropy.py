@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from minigrad._kernels import quiet
-from minigrad.dtypes import scalar_type_name
+from minigrad.dtypes import kernel_error, scalar_type_name
 from minigrad.errors import (
     DimensionError,
     DomainError,
@@ -29,6 +29,7 @@ from minigrad.nn.functional.activation import logsigmoid
 from minigrad.nn.functional.linear import linear
 from minigrad.nn.functional.loss import apply_reduction, legacy_reduction, target_like
 from minigrad.ops import BceWithLogits, NllLoss
+from minigrad.shapes import size_mismatch
 from minigrad.tensor import Array, Tensor, from_numpy, where
 
 __all__ = [
@@ -182,8 +183,11 @@ def nll_loss(
         DimensionError: a target outside [0, C) that is not ``ignore_index``.
     """
     reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
-    _checks.tensor("nll_loss", input)
+    if _checks.tensor("nll_loss", input).dtype.kind not in "fc":  # (PyTorch has float kernels only)
+        raise kernel_error("nll_loss_out_frame" if input.ndim <= 2 else "nll_loss2d_forward_out_frame",
+                           input.dtype, "")
     target = target if isinstance(target, Tensor) else Tensor(target)
+    _checks.int_argument("nll_loss_nd", "ignore_index", 5, ignore_index)
     scores, safe, valid = _class_indices(input, target, ignore_index, "nll_loss")
     _check_weight(weight, scores.shape[1], "nll_loss", input.dtype, input.ndim)
     name = _nll_name(input.ndim, reduction)
@@ -293,6 +297,7 @@ def cross_entropy(
 def _cross_entropy(logits: Tensor, target: Tensor, ignore_index: int, reduction: str, label_smoothing: float,
                    weight: Tensor | None) -> Tensor:
     _checks.reduction(reduction)
+    _checks.int_argument("cross_entropy_loss", "ignore_index", 5, ignore_index)
     eps = smoothing(label_smoothing)
     shape = _checks.tensor("cross_entropy", logits)._array.shape
     if not shape:
@@ -394,6 +399,15 @@ def binary_cross_entropy_with_logits(
                              "`^` or `logical_xor()` operator instead.")
         raise DTypeError(f"result type {scalar_type_name(input.dtype)} can't be cast to the desired output "
                          f"type {scalar_type_name(tdt)}")
+    if input.dtype.kind != "f":  # (PyTorch's log_sigmoid of the input has float kernels only)
+        raise kernel_error("log_sigmoid", input.dtype)
+    if pos_weight is not None:
+        try:  # (numpy's broadcasting error otherwise; PyTorch's words name pos_weight first, its tensor a)
+            np.broadcast_shapes(pos_weight.shape, input.shape)
+        except ValueError:
+            raise ShapeError(f"{size_mismatch(pos_weight.shape, input.shape)} (binary_cross_entropy_with_"
+                             f"logits: pos_weight of shape {pos_weight.shape} does not broadcast with input "
+                             f"of shape {input.shape})") from None
     pw = None if pos_weight is None else np.asarray(pos_weight.detach().numpy())
     loss = BceWithLogits.apply(input, target, pos_weight=pw)
     if weight is not None:

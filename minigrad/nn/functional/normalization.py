@@ -16,6 +16,7 @@ import numpy as np
 from minigrad import _kernels
 from minigrad._kernels import quiet
 from minigrad.autograd import no_grad
+from minigrad.dtypes import kernel_error
 from minigrad.errors import (
     DTypeError,
     InvalidParameterError,
@@ -78,10 +79,13 @@ def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tupl
     return out
 
 
-def _check_dtypes(input: Tensor, *params: Tensor | None) -> None:  # noqa: A002
+def _check_dtypes(input: Tensor, *params: Tensor | None, kernel: str = "") -> None:  # noqa: A002
     """PyTorch's CPU kernels take weights and statistics of the input's dtype (float32 ones for a 16-bit
-    input) and raise for any other mix, which numpy would promote (a float64 batch, a float32 layer)."""
+    input) and raise for any other mix, which numpy would promote (a float64 batch, a float32 layer);
+    ``kernel``'s has no integer or bool kernel at all (``"batch_norm" not implemented for 'Long'``)."""
     xd = input._array.dtype
+    if kernel and xd.kind not in "fc":
+        raise kernel_error(kernel, xd, "")
     ok = (xd, np.float32 if xd.itemsize == 2 else xd)
     for t in params:
         if xd.kind == "f" and t is not None and t._array.dtype not in ok:
@@ -141,7 +145,7 @@ def batch_norm(
     if training and (running_mean is None) != (running_var is None):  # (PyTorch's ValueError, checked first)
         raise InvalidParameterError("batch_norm: running_mean and running_var must either both be None or "
                                     "neither be None")
-    _check_dtypes(input, running_mean, running_var, weight, bias)
+    _check_dtypes(input, running_mean, running_var, weight, bias, kernel="batch_norm")
     bshape = (c,) + (1,) * (len(shape) - 2)
     dims = (0, *range(2, len(shape)))
     if not training:
@@ -262,7 +266,7 @@ def instance_norm(
         raise ShapeError(f"instance_norm: expected an input of shape (N, C, *spatial), got {input.shape}")
     # PyTorch's instance_norm is batch_norm over the (1, N * C, *) view, viewed back (ViewBackward0), with
     # weight and bias of the input's dtype but running statistics of any float dtype (repeated per instance)
-    _check_dtypes(input, weight, bias)
+    _check_dtypes(input, weight, bias, kernel="batch_norm")
     if not use_input_stats:
         stats = [t.to(input.dtype) if t is not None and input.dtype.kind == "f" and t.dtype.kind == "f" else t
                  for t in (running_mean, running_var)]
@@ -343,6 +347,8 @@ def rms_norm(
     """
     shape = _checks.normalized_shape(normalized_shape)
     x = _checks.tensor("rms_norm", input)
+    if x.dtype.kind not in "fc":  # (PyTorch has float kernels only)
+        raise kernel_error("rms_norm", x.dtype, "")
     _check_trailing("rms_norm", x, shape)
     if weight is not None and weight.shape != shape:
         raise ShapeError(f"rms_norm: Expected weight to be of same shape as normalized_shape, but got weight "

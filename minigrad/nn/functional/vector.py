@@ -89,8 +89,11 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
 
     Raises:
         ShapeError: x1 and x2 do not broadcast.
+        InvalidParameterError: a negative ``eps`` (PyTorch's RuntimeError; also a ValueError).
     """
     e = _checks.number("eps", eps)
+    if e < 0:  # (a negative floor would divide by a norm clamped below zero: PyTorch's RuntimeError)
+        raise InvalidParameterError(f"eps must be non-negative, got: {eps} (cosine_similarity)")
     if not isinstance(dim, (int, np.integer)):  # (None would reduce every dim: PyTorch's parser refuses it)
         raise TypeError(f"cosine_similarity(): argument 'dim' must be int, not {type(dim).__name__}")
     dim = int(dim)

@@ -1,0 +1,141 @@
+"""errs30: bad input raises PyTorch's exception class with PyTorch's words, found by sweeping every nn
+module's constructor arguments, call-time inputs, optimizers, schedulers, data utilities and functions
+against PyTorch.
+
+Each case runs under real torch and under minigrad (the same lambda, given the library): minigrad's error
+must be an instance of PyTorch's class (and of :class:`InvalidParameterError` for a bad argument, where the
+project's rule asks for it) and its message must start with PyTorch's first line.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from typing import Any
+
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+
+def _f(t: Any) -> Any:
+    return t.nn.functional
+
+
+def _sgd(t: Any) -> Any:
+    return t.optim.SGD([t.nn.Parameter(t.ones(2))], lr=0.1, momentum=0.9)
+
+
+
+_BAD = mg.InvalidParameterError  # (a bad argument: the project's rule)
+
+# case: (what raises, the minigrad class it must also be, or None)
+_CASES: dict[str, tuple[Any, Any]] = {
+    # a string option given a non-string: PyTorch's TypeError (its string handling), still a bad argument
+    "Conv2d padding_mode=int": (lambda t: t.nn.Conv2d(1, 1, 3, padding_mode=1), _BAD),
+    "PoissonNLLLoss reduction=None": (lambda t: t.nn.PoissonNLLLoss(reduction=None)(t.ones(2), t.ones(2)),
+                                      _BAD),
+    "GaussianNLLLoss reduction=0": (lambda t: t.nn.GaussianNLLLoss(reduction=0)(t.ones(2), t.ones(2),
+                                                                                 t.ones(2)), _BAD),
+    "MultiLabelSoftMarginLoss reduction=1.5": (
+        lambda t: t.nn.MultiLabelSoftMarginLoss(reduction=1.5)(t.ones(2, 2), t.ones(2, 2)), _BAD),
+    "ReduceLROnPlateau mode=None": (lambda t: t.optim.lr_scheduler.ReduceLROnPlateau(_sgd(t), mode=None),
+                                    _BAD),
+    "ReduceLROnPlateau mode='bad'": (lambda t: t.optim.lr_scheduler.ReduceLROnPlateau(_sgd(t), mode="bad"),
+                                     _BAD),
+    "ReduceLROnPlateau threshold_mode=0": (
+        lambda t: t.optim.lr_scheduler.ReduceLROnPlateau(_sgd(t), threshold_mode=0), _BAD),
+    "TransformerEncoderLayer activation=1": (
+        lambda t: t.nn.TransformerEncoderLayer(8, 2, 16, 0.0, activation=1)(t.ones(3, 2, 8)),
+        _BAD),
+    "TransformerEncoder layer=int": (lambda t: t.nn.TransformerEncoder(3, 2), _BAD),
+    "TransformerEncoder num_layers=-1": (
+        lambda t: t.nn.TransformerEncoder(t.nn.TransformerEncoderLayer(8, 2, 16, 0.0, batch_first=True), -1,
+                                          enable_nested_tensor=False)(t.ones(3, 2, 8)), _BAD),
+    "TransformerEncoder num_layers=0": (
+        lambda t: t.nn.TransformerEncoder(t.nn.TransformerEncoderLayer(8, 2, 16, 0.0, batch_first=True), 0,
+                                          enable_nested_tensor=False)(t.ones(3, 2, 8)), None),
+    "TransformerDecoder num_layers=0": (
+        lambda t: t.nn.TransformerDecoder(t.nn.TransformerDecoderLayer(8, 2, 16, 0.0), 0)(
+            t.ones(3, 2, 8), t.ones(4, 2, 8)), None),
+    # integer inputs where PyTorch has float kernels only
+    "BatchNorm1d long": (lambda t: t.nn.BatchNorm1d(3)(t.ones(4, 3, dtype=t.int64)), None),
+    "BatchNorm2d long (eval)": (lambda t: t.nn.BatchNorm2d(3).eval()(t.ones(4, 3, 2, 2, dtype=t.int64)),
+                                None),
+    "InstanceNorm1d long": (lambda t: t.nn.InstanceNorm1d(3)(t.ones(4, 3, 5, dtype=t.int64)), None),
+    "RMSNorm long": (lambda t: t.nn.RMSNorm(3)(t.ones(4, 3, dtype=t.int64)), None),
+    "nll_loss long input": (lambda t: _f(t).nll_loss(t.ones(3, 4, dtype=t.int64), t.tensor([0, 1, 2])), None),
+    "nll_loss long 3-D input": (
+        lambda t: _f(t).nll_loss(t.ones(3, 4, 2, dtype=t.int64), t.zeros(3, 2, dtype=t.int64)), None),
+    "bce_with_logits long input": (
+        lambda t: _f(t).binary_cross_entropy_with_logits(t.ones(3, dtype=t.int64), t.ones(3)), None),
+    "bce_with_logits pos_weight size": (
+        lambda t: _f(t).binary_cross_entropy_with_logits(t.ones(3, 2), t.ones(3, 2), pos_weight=t.ones(3)),
+        mg.ShapeError),
+    "dropout long": (lambda t: _f(t).dropout(t.ones(3, dtype=t.int64), 0.5), None),
+    "Dropout2d long": (lambda t: t.nn.Dropout2d()(t.ones(1, 3, 2, 2, dtype=t.int64)), None),
+    "alpha_dropout long": (lambda t: _f(t).alpha_dropout(t.ones(3, dtype=t.int64), 0.5, True), None),
+    "dropout bool": (lambda t: _f(t).dropout(t.ones(3, dtype=t.bool), 0.5), None),
+    "Bilinear float64 input2": (lambda t: t.nn.Bilinear(3, 4, 5)(t.ones(2, 3), t.ones(2, 4, dtype=t.float64)),
+                                None),
+    "bilinear int32 input2, float64 bias": (
+        lambda t: _f(t).bilinear(t.ones(2, 3), t.ones(2, 4, dtype=t.int32), t.ones(5, 3, 4), t.ones(5)),
+        None),
+    "CosineSimilarity eps=-1": (lambda t: t.nn.CosineSimilarity(eps=-1)(t.ones(2, 3), t.ones(2, 3)),
+                                _BAD),
+    "cosine_similarity eps=-0.5": (lambda t: _f(t).cosine_similarity(t.ones(2, 3), t.ones(2, 3), eps=-0.5),
+                                   _BAD),
+    "CrossEntropyLoss ignore_index=1.5": (
+        lambda t: t.nn.CrossEntropyLoss(ignore_index=1.5)(t.ones(3, 4), t.tensor([0, 1, 2])),
+        _BAD),
+    "CrossEntropyLoss ignore_index=None": (
+        lambda t: t.nn.CrossEntropyLoss(ignore_index=None)(t.ones(3, 4), t.tensor([0, 1, 2])),
+        _BAD),
+    "NLLLoss ignore_index=-0.5": (
+        lambda t: t.nn.NLLLoss(ignore_index=-0.5)(t.ones(3, 4), t.tensor([0, 1, 2])), _BAD),
+    "nll_loss ignore_index=1.5": (
+        lambda t: _f(t).nll_loss(t.ones(3, 4), t.tensor([0, 1, 2]), ignore_index=1.5), _BAD),
+}
+
+
+# PyTorch's message there is Python's own about its code (``'int' and 'str'``, a set in hash order): the class
+# is compared, not the words
+_INCIDENTAL = {"Conv2d padding_mode=int", "PoissonNLLLoss reduction=None", "GaussianNLLLoss reduction=0",
+               "MultiLabelSoftMarginLoss reduction=1.5", "ReduceLROnPlateau mode=None",
+               "ReduceLROnPlateau threshold_mode=0", "TransformerEncoder num_layers=-1"}
+
+
+def _words(message: str) -> str:
+    # (minigrad code prints a shape as the tuple it is; under the torch alias it prints torch.Size([...]))
+    return re.sub(r"torch\.Size\(\[([^]]*)\]\)", lambda m: str(tuple(int(v) for v in m[1].split(", ") if v)),
+                  message.split("\n")[0])
+
+
+@pytest.mark.parametrize("case", sorted(_CASES))
+def test_bad_input_raises_pytorchs_class_with_its_words(case: str) -> None:
+    torch = require_torch()
+    run, also = _CASES[case]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (the layers' own construction warnings, the same in both)
+        with pytest.raises(Exception) as theirs:
+            run(torch)
+        with pytest.raises(Exception) as ours:
+            run(mg)
+    assert isinstance(ours.value, type(theirs.value)), (type(ours.value).__mro__, type(theirs.value))
+    assert isinstance(ours.value, mg.MinigradError) or type(ours.value) is type(theirs.value)
+    if also is not None:
+        assert isinstance(ours.value, also)
+    if case not in _INCIDENTAL:
+        assert str(ours.value).startswith(_words(str(theirs.value))), (str(ours.value), str(theirs.value))
+
+
+def test_poisson_nll_loss_broadcasts_without_a_warning() -> None:
+    """PyTorch's poisson_nll_loss broadcasts a target of another shape silently (the other pointwise losses
+    warn); minigrad warned."""
+    torch = require_torch()
+    for lib in (torch, mg):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            loss = lib.nn.PoissonNLLLoss()(lib.ones(4), lib.ones(3, 4))
+        assert float(loss) == pytest.approx(float(torch.nn.PoissonNLLLoss()(torch.ones(4), torch.ones(3, 4))))
