@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from minigrad.errors import InvalidParameterError, ShapeError, _ArgumentTypeError
+from minigrad.errors import ShapeError, _ArgumentTypeError
 from minigrad.nn import _checks
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor
@@ -52,8 +52,7 @@ class Unflatten(Module):
 
     def __init__(self, dim: int, unflattened_size: Sequence[int]) -> None:
         super().__init__()
-        if not _checks.is_int(dim):
-            raise InvalidParameterError(f"dim must be an int, got dim={dim!r}")
+        _checks.int_argument("unflatten", "dim", 1, dim)  # (the TypeError of PyTorch's forward's unflatten)
         self.dim = int(dim)
         self.unflattened_size = unflattened_size
         self._sizes = _int_sizes(unflattened_size)

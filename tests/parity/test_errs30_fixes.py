@@ -96,6 +96,41 @@ _CASES: dict[str, tuple[Any, Any]] = {
         lambda t: t.nn.NLLLoss(ignore_index=-0.5)(t.ones(3, 4), t.tensor([0, 1, 2])), _BAD),
     "nll_loss ignore_index=1.5": (
         lambda t: _f(t).nll_loss(t.ones(3, 4), t.tensor([0, 1, 2]), ignore_index=1.5), _BAD),
+    # an argument of the wrong type: PyTorch's TypeError (from the functional form its forward calls)
+    "AdaptiveAvgPool1d output_size=1.5": (lambda t: t.nn.AdaptiveAvgPool1d(1.5)(t.ones(1, 2, 4)), _BAD),
+    "AdaptiveAvgPool2d output_size='a'": (lambda t: t.nn.AdaptiveAvgPool2d("a")(t.ones(1, 2, 4, 4)), _BAD),
+    "AdaptiveMaxPool2d output_size=None": (lambda t: t.nn.AdaptiveMaxPool2d(None)(t.ones(1, 2, 4, 4)), _BAD),
+    "AdaptiveMaxPool3d output_size=1.5": (lambda t: t.nn.AdaptiveMaxPool3d(1.5)(t.ones(1, 2, 4, 4, 4)), _BAD),
+    "AvgPool2d divisor_override=1.5": (lambda t: t.nn.AvgPool2d(2, divisor_override=1.5)(t.ones(1, 2, 4, 4)),
+                                       _BAD),
+    "AvgPool3d divisor_override=(2, 3)": (
+        lambda t: t.nn.AvgPool3d(2, divisor_override=(2, 3))(t.ones(1, 2, 4, 4, 4)), _BAD),
+    "PixelShuffle upscale_factor=1.5": (lambda t: t.nn.PixelShuffle(1.5)(t.ones(1, 4, 2, 2)), _BAD),
+    "PixelUnshuffle downscale_factor='a'": (lambda t: t.nn.PixelUnshuffle("a")(t.ones(1, 1, 4, 4)), _BAD),
+    "ChannelShuffle groups=None": (lambda t: t.nn.ChannelShuffle(None)(t.ones(1, 4, 2, 2)), _BAD),
+    "pixel_shuffle upscale_factor=2.0": (lambda t: _f(t).pixel_shuffle(t.ones(1, 4, 2, 2), 2.0), _BAD),
+    "Unflatten dim=1.5": (lambda t: t.nn.Unflatten(1.5, (2, 2))(t.ones(2, 4)), _BAD),
+    "ReflectionPad2d padding=(2, 3)": (lambda t: t.nn.ReflectionPad2d((2, 3))(t.ones(1, 1, 4, 4)), _BAD),
+    "ReplicationPad3d padding=(1, 1, 1, 1)": (
+        lambda t: t.nn.ReplicationPad3d((1, 1, 1, 1))(t.ones(1, 1, 4, 4, 4)), _BAD),
+    "CircularPad2d padding=(1, 1)": (lambda t: t.nn.CircularPad2d((1, 1))(t.ones(1, 1, 4, 4)), _BAD),
+    # a zero PyTorch divides by
+    "StepLR step_size=0": (lambda t: t.optim.lr_scheduler.StepLR(_sgd(t), 0).step(), _BAD),
+    "CosineAnnealingLR T_max=0": (lambda t: t.optim.lr_scheduler.CosineAnnealingLR(_sgd(t), 0).step(), _BAD),
+    "OneCycleLR div_factor=0": (
+        lambda t: t.optim.lr_scheduler.OneCycleLR(_sgd(t), 0.1, total_steps=10, div_factor=0), _BAD),
+    "OneCycleLR final_div_factor=0": (
+        lambda t: t.optim.lr_scheduler.OneCycleLR(_sgd(t), 0.1, total_steps=10, final_div_factor=0), _BAD),
+    "CyclicLR step_size_up=0": (lambda t: t.optim.lr_scheduler.CyclicLR(_sgd(t), 0.01, 0.1, step_size_up=0),
+                                _BAD),
+    # a pair of the wrong length
+    "Rprop step_sizes=(1e-6,)": (
+        lambda t: t.optim.Rprop([t.nn.Parameter(t.ones(2))], step_sizes=(1e-6,)).step(), _BAD),
+    "Rprop step_sizes of 3": (
+        lambda t: t.optim.Rprop([t.nn.Parameter(t.ones(2))], step_sizes=(1, 2, 3)).step(), _BAD),
+    "Adafactor eps=(0.9,)": (
+        lambda t: t.optim.Adafactor([t.nn.Parameter(t.ones(2))], eps=(0.9,)).step(), _BAD),
+    "random_split generator=3": (lambda t: t.utils.data.random_split(range(10), [5, 5], generator=3), None),
 }
 
 
@@ -103,7 +138,12 @@ _CASES: dict[str, tuple[Any, Any]] = {
 # is compared, not the words
 _INCIDENTAL = {"Conv2d padding_mode=int", "PoissonNLLLoss reduction=None", "GaussianNLLLoss reduction=0",
                "MultiLabelSoftMarginLoss reduction=1.5", "ReduceLROnPlateau mode=None",
-               "ReduceLROnPlateau threshold_mode=0", "TransformerEncoder num_layers=-1"}
+               "ReduceLROnPlateau threshold_mode=0", "TransformerEncoder num_layers=-1",
+               "AdaptiveAvgPool2d output_size='a'", "AdaptiveMaxPool2d output_size=None",
+               "AdaptiveMaxPool3d output_size=1.5", "ReflectionPad2d padding=(2, 3)",
+               "ReplicationPad3d padding=(1, 1, 1, 1)", "CircularPad2d padding=(1, 1)", "StepLR step_size=0",
+               "CosineAnnealingLR T_max=0", "OneCycleLR div_factor=0", "OneCycleLR final_div_factor=0",
+               "CyclicLR step_size_up=0", "random_split generator=3"}
 
 
 def _words(message: str) -> str:

@@ -30,7 +30,7 @@ from minigrad.errors import (
     _ArgumentTypeError,
     bool_error,
 )
-from minigrad.nn._checks import is_int
+from minigrad.nn._checks import int_argument, is_int
 from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional._windows import Ints
 from minigrad.nn.functional.pooling import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
@@ -348,8 +348,7 @@ def _upsample_name(mode: str, k: int, antialias: bool) -> str:
 
 
 def _check_factor(fn: str, name: str, value: Any) -> int:
-    if not is_int(value):  # (PyTorch's argument parser: a TypeError)
-        raise _ArgumentTypeError(f"{fn}(): argument '{name}' must be int, not {type(value).__name__}")
+    int_argument(fn, name, 2, value)  # (PyTorch's argument parser: a TypeError)
     if value < 1:
         raise InvalidParameterError(f"{fn}: {name} must be a positive int, got {name}={value!r}")
     return int(value)

@@ -25,7 +25,7 @@ from minigrad.errors import (
     _AssertedShapeError,
     _AssertedTypeError,
 )
-from minigrad.random import Generator, default_generator
+from minigrad.random import Generator, default_generator, resolve
 from minigrad.tensor import Array, Tensor, from_numpy, tensor
 
 __all__ = [
@@ -299,7 +299,6 @@ def random_split(dataset: Dataset[T], lengths: Sequence[int | float],
         raise InvalidParameterError(
             f"Sum of input lengths does not equal the length of the input dataset! ({sum(lengths)} vs {n})"
         )
-    gen = default_generator if generator is None else generator
-    order = _draws.randperm(gen, n).tolist()
+    order = _draws.randperm(resolve(generator), n).tolist()  # (a non-Generator: its TypeError)
     stops = list(itertools.accumulate(int(k) for k in lengths))
     return [Subset(dataset, order[stop - int(k):stop]) for stop, k in zip(stops, lengths, strict=True)]
