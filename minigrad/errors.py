@@ -208,6 +208,13 @@ def not_tensor_error(fn: str, name: str, position: int, value: object) -> TypeEr
                      f"{python_type_name(value)}")
 
 
+def int_error(fn: str, name: str, position: int, value: object) -> TypeError:
+    """PyTorch's argument-parser TypeError for ``value`` where only an int goes (a float, a string):
+    ``triu(): argument 'diagonal' (position 1) must be int, not float``."""
+    return TypeError(f"{fn}(): argument '{name}' (position {position}) must be int, not "
+                     f"{python_type_name(value)}")
+
+
 def bool_error(fn: str, name: str, value: object, position: int | None = None) -> TypeError:
     """PyTorch's argument-parser TypeError for ``value`` in a bool parameter: its parser takes only
     ``True`` and ``False`` there, not 1, None or a numpy bool (``sum(): argument 'keepdim' must be bool,

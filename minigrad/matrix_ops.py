@@ -26,6 +26,8 @@ from minigrad.errors import (
     ShapeError,
     _BoolProductError,
     bool_args,
+    int_error,
+    not_tensor_error,
 )
 from minigrad.shapes import check_broadcast, norm_dim
 from minigrad.tensor import Tensor, _named, cat, from_numpy, matmul, stack, where
@@ -220,7 +222,12 @@ def _scaled_sum(c: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor:
 
 
 def kron(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
-    """The Kronecker product: blocks other * input[i, j, ...]."""
+    """The Kronecker product: blocks other * input[i, j, ...].
+
+    Raises:
+        TypeError: ``other`` is not a Tensor.
+    """
+    check_tensor("kron", "other", other, 2)
     n = max(input.ndim, other.ndim)
     a = input.reshape((1,) * (n - input.ndim) + input.shape)
     b = other.reshape((1,) * (n - other.ndim) + other.shape)
@@ -435,7 +442,20 @@ def einsum(equation: Any, *operands: Any) -> Tensor:
 # ------------------------------------------------------------------ triangles and diagonals
 
 
+def check_int(fn: str, name: str, value: Any, position: int) -> None:
+    """PyTorch's argument-parser TypeError for a non-int ``value`` (numpy would take 1.5 as a diagonal)."""
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+        raise int_error(fn, name, position, value)
+
+
+def check_tensor(fn: str, name: str, value: Any, position: int) -> None:
+    """PyTorch's argument-parser TypeError for a ``value`` that is not a Tensor (None, a list)."""
+    if not isinstance(value, Tensor):
+        raise not_tensor_error(fn, name, position, value)
+
+
 def _triangle(input: Tensor, diagonal: int, lower: bool) -> Tensor:  # noqa: A002
+    check_int("tril" if lower else "triu", "diagonal", diagonal, 2)
     if input.ndim < 2:
         raise ShapeError(f"{'tril' if lower else 'triu'}: input tensor must have at least 2 dimensions, got "
                          f"shape {input.shape}")
@@ -446,12 +466,20 @@ def _triangle(input: Tensor, diagonal: int, lower: bool) -> Tensor:  # noqa: A00
 
 
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:  # noqa: A002
-    """The lower triangle (on and below ``diagonal``) of the last two dims; zeros elsewhere."""
+    """The lower triangle (on and below ``diagonal``) of the last two dims; zeros elsewhere.
+
+    Raises:
+        TypeError: ``diagonal`` is not an int.
+    """
     return _named(_triangle(input, diagonal, lower=True), input, "TrilBackward0")
 
 
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:  # noqa: A002
-    """The upper triangle (on and above ``diagonal``) of the last two dims; zeros elsewhere."""
+    """The upper triangle (on and above ``diagonal``) of the last two dims; zeros elsewhere.
+
+    Raises:
+        TypeError: ``diagonal`` is not an int.
+    """
     return _named(_triangle(input, diagonal, lower=False), input, "TriuBackward0")
 
 

@@ -319,6 +319,9 @@ def fill_random(t: Tensor, low: int, high: int | None, generator: Generator | No
         return _draws.randint(gen, t.shape, 0, span)
     if high is None:
         low, high = 0, low
+    if not low < high:  # (numpy's error otherwise)
+        raise InvalidParameterError(
+            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     return _draws.randint(gen, t.shape, int(low), int(high))
 
 

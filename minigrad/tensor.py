@@ -1266,7 +1266,14 @@ class Tensor(TensorMethods):
         return _named(out, out, "ZeroBackward0", recorded)
 
     def fill_(self, value: Scalar) -> Tensor:
-        """Fill with ``value`` in place."""
+        """Fill with ``value`` in place (a number or a 0-d tensor).
+
+        Raises:
+            MinigradError: a tensor value with dims (PyTorch's RuntimeError, even for one element).
+        """
+        if isinstance(value, Tensor) and value._array.ndim:
+            raise MinigradError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                                f"{value._array.ndim} dimensions.")
         v = _fill_scalar(value, self.dtype, "fill_: value")
         if self._recorded(value):  # (PyTorch's Scalar overload: FillBackward2, its Tensor one: FillBackward3)
             return self._fill_("fill_", v, "FillBackward3" if isinstance(value, Tensor) else "FillBackward2")

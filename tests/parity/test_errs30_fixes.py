@@ -131,6 +131,19 @@ _CASES: dict[str, tuple[Any, Any]] = {
     "Adafactor eps=(0.9,)": (
         lambda t: t.optim.Adafactor([t.nn.Parameter(t.ones(2))], eps=(0.9,)).step(), _BAD),
     "random_split generator=3": (lambda t: t.utils.data.random_split(range(10), [5, 5], generator=3), None),
+    # functions and tensor methods
+    "triu diagonal='a'": (lambda t: t.triu(t.ones(2, 2), "a"), None),
+    "Tensor.triu diagonal=1.5": (lambda t: t.ones(2, 2).triu(1.5), None),
+    "Tensor.tril diagonal=None": (lambda t: t.ones(2, 2).tril(None), None),
+    "kron None": (lambda t: t.kron(t.ones(2), None), None),
+    "Tensor.kron list": (lambda t: t.ones(2).kron([1.0]), None),
+    "Tensor.type_as int": (lambda t: t.ones(2).type_as(3), None),
+    "Tensor.random_ from >= to": (lambda t: t.ones(2).random_(5, 2), _BAD),
+    "Tensor.random_ negative to": (lambda t: t.ones(2).random_(-3), _BAD),
+    "Tensor.fill_ 1-D value": (lambda t: t.ones(3).fill_(t.ones(1)), None),
+    "init.uniform_ a > b": (lambda t: t.nn.init.uniform_(t.ones(3), 2, 1), _BAD),
+    "init.trunc_normal_ a > b": (lambda t: t.nn.init.trunc_normal_(t.ones(3), a=2.5, b=1.5), _BAD),
+    "init.constant_ str": (lambda t: t.nn.init.constant_(t.ones(3), "a"), None),
 }
 
 
