@@ -166,8 +166,17 @@ def check_broadcast(what: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
     try:
         return tuple(np.broadcast_shapes(*shapes))
     except ValueError:
-        why = f" ({size_mismatch(*shapes)})" if len(shapes) == 2 else ""
-        raise ShapeError(f"{what}: shapes {_listed(shapes)} cannot be broadcast together{why}") from None
+        raise broadcast_error(what, *shapes) from None
+
+
+def broadcast_error(what: str, *shapes: Sequence[int]) -> ShapeError:
+    """The ShapeError for ``shapes`` that do not broadcast together: PyTorch's sentence first (for two
+    shapes: "The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1"),
+    then ``what`` and every shape."""
+    listed = _listed([tuple(s) for s in shapes])
+    if len(shapes) != 2:
+        return ShapeError(f"{what}: shapes {listed} cannot be broadcast together")
+    return ShapeError(f"{size_mismatch(*shapes)} ({what}: shapes {listed} cannot be broadcast together)")
 
 
 def size_mismatch(a: Sequence[int], b: Sequence[int]) -> str:
@@ -192,11 +201,13 @@ def check_broadcast_to(what: str, shape: tuple[int, ...], target: tuple[int, ...
         ShapeError: it does not; the message names ``what`` and both shapes.
     """
     try:
-        fits = np.broadcast_shapes(shape, target) == tuple(target)
-    except ValueError:
-        fits = False
-    if not fits:
-        raise ShapeError(f"{what}: shape {tuple(shape)} cannot be broadcast to {tuple(target)}")
+        full = np.broadcast_shapes(shape, target)
+    except ValueError:  # (PyTorch's words: the tensor is its a, the operand its b)
+        raise ShapeError(f"{size_mismatch(target, shape)} ({what}: shape {tuple(shape)} cannot be broadcast "
+                         f"to {tuple(target)})") from None
+    if full != tuple(target):
+        raise ShapeError(f"output with shape {list(target)} doesn't match the broadcast shape {list(full)} "
+                         f"({what}: shape {tuple(shape)} cannot be broadcast to {tuple(target)})")
 
 
 def no_dim(i: Any) -> bool:

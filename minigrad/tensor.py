@@ -75,6 +75,7 @@ from minigrad.errors import (
 from minigrad.grad_mode import _extras, _inference, _mode
 from minigrad.memory_formats import preserve_format, suggested_format
 from minigrad.shapes import (
+    broadcast_error,
     check_broadcast,
     check_broadcast_to,
     check_mask,
@@ -1380,9 +1381,7 @@ class Tensor(TensorMethods):
         try:
             return from_numpy(np.asarray(ufunc(a, o)))
         except ValueError as e:
-            raise ShapeError(
-                f"{ufunc.__name__}: shapes {self.shape} and {np.shape(o)} cannot be broadcast together"
-            ) from e
+            raise broadcast_error(str(ufunc.__name__), self.shape, np.shape(o)) from e
 
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
         return self._compare(other, np.equal)
@@ -2512,7 +2511,9 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002 (PyTorch's arg
         else:
             out = _ops.Matmul.apply(a2, b2)
     except ValueError as e:
-        raise ShapeError(f"matmul: batch dims of {a.shape} and {b.shape} cannot be broadcast") from e
+        batch_a, batch_b = a.shape[:-2] if a.ndim > 2 else (), b.shape[:-2] if b.ndim > 2 else ()
+        raise ShapeError(f"{size_mismatch(batch_a, batch_b)} (matmul: batch dims of {a.shape} and {b.shape} "
+                         "cannot be broadcast)") from e
     if a.ndim == 1:
         out = out.squeeze(-2)
     if b.ndim == 1:

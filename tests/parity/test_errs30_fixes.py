@@ -144,6 +144,16 @@ _CASES: dict[str, tuple[Any, Any]] = {
     "init.uniform_ a > b": (lambda t: t.nn.init.uniform_(t.ones(3), 2, 1), _BAD),
     "init.trunc_normal_ a > b": (lambda t: t.nn.init.trunc_normal_(t.ones(3), a=2.5, b=1.5), _BAD),
     "init.constant_ str": (lambda t: t.nn.init.constant_(t.ones(3), "a"), None),
+    # shapes that do not broadcast: PyTorch's sentence first (minigrad's named the op and shapes first)
+    "add sizes": (lambda t: t.ones(2, 3) + t.ones(4, 5), mg.ShapeError),
+    "lt sizes": (lambda t: t.ones(2, 3) < t.ones(4, 5), mg.ShapeError),
+    "atan2 sizes": (lambda t: t.atan2(t.ones(2, 3), t.ones(4, 5)), mg.ShapeError),
+    "logical_and sizes": (lambda t: t.logical_and(t.ones(2, 3), t.ones(2, 5)), mg.ShapeError),
+    "maximum sizes": (lambda t: t.maximum(t.ones(2, 3), t.ones(3, 2)), mg.ShapeError),
+    "floor_divide sizes": (lambda t: t.ones(2, 3) // t.ones(4, 5), mg.ShapeError),
+    "mul_ sizes": (lambda t: t.ones(2, 3).mul_(t.ones(4, 5)), mg.ShapeError),
+    "add_ growing the tensor": (lambda t: t.ones(3).add_(t.ones(2, 3)), mg.ShapeError),
+    "matmul batch sizes": (lambda t: t.matmul(t.ones(2, 3, 4), t.ones(3, 4, 5)), mg.ShapeError),
 }
 
 
