@@ -81,7 +81,9 @@ def norm_dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...] | N
         raise TypeError(f"dim must be an int or a tuple of ints, got {dim!r}")
     out = tuple(sorted({norm_dim(d, ndim) for d in dims}))
     if len(out) != len(dims):
-        raise DimensionError(f"dim {dim} appears multiple times in the list of dims")
+        seen = [norm_dim(d, ndim) for d in dims]
+        twice = next(d for i, d in enumerate(seen) if d in seen[:i])
+        raise DimensionError(f"dim {twice} appears multiple times in the list of dims")
     return out if ndim > 0 else ()
 
 

@@ -154,6 +154,21 @@ _CASES: dict[str, tuple[Any, Any]] = {
     "mul_ sizes": (lambda t: t.ones(2, 3).mul_(t.ones(4, 5)), mg.ShapeError),
     "add_ growing the tensor": (lambda t: t.ones(3).add_(t.ones(2, 3)), mg.ShapeError),
     "matmul batch sizes": (lambda t: t.matmul(t.ones(2, 3, 4), t.ones(3, 4, 5)), mg.ShapeError),
+    # matrix products of the wrong rank, reductions over a dim twice, cdist
+    "mm 1-D": (lambda t: t.mm(t.ones(3), t.ones(3, 3)), mg.ShapeError),
+    "mm 1-D mat2": (lambda t: t.mm(t.ones(3, 3), t.ones(3)), mg.ShapeError),
+    "bmm 2-D": (lambda t: t.bmm(t.ones(3, 3), t.ones(2, 3, 3)), mg.ShapeError),
+    "mv 1-D": (lambda t: t.mv(t.ones(3), t.ones(3)), mg.ShapeError),
+    "outer 2-D": (lambda t: t.outer(t.ones(3), t.ones(3, 3)), mg.ShapeError),
+    "addmm 1-D mat1": (lambda t: t.addmm(t.ones(3, 3), t.ones(3), t.ones(3, 3)), mg.ShapeError),
+    "dot 2-D": (lambda t: t.dot(t.ones(3, 3), t.ones(3, 3)), mg.ShapeError),
+    "vdot sizes": (lambda t: t.vdot(t.ones(3), t.ones(4)), mg.ShapeError),
+    "sum dim twice": (lambda t: t.ones(2, 3).sum(dim=(1, -1)), None),
+    "amax dim twice": (lambda t: t.ones(2, 3).amax(dim=(0, 1, -2)), None),
+    "cdist columns": (lambda t: t.cdist(t.ones(3, 4), t.ones(5, 6)), mg.ShapeError),
+    "cdist columns before dtypes": (lambda t: t.cdist(t.ones(3, 4).double(), t.ones(5, 6)), mg.ShapeError),
+    "cdist long": (lambda t: t.cdist(t.ones(3, 4), t.ones(5, 4, dtype=t.int64)), None),
+    "cdist 1-D": (lambda t: t.cdist(t.ones(4), t.ones(5, 4)), None),
 }
 
 
