@@ -169,6 +169,31 @@ _CASES: dict[str, tuple[Any, Any]] = {
     "cdist columns before dtypes": (lambda t: t.cdist(t.ones(3, 4).double(), t.ones(5, 6)), mg.ShapeError),
     "cdist long": (lambda t: t.cdist(t.ones(3, 4), t.ones(5, 4, dtype=t.int64)), None),
     "cdist 1-D": (lambda t: t.cdist(t.ones(4), t.ones(5, 4)), None),
+    # the common call-time mistakes with a layer: PyTorch's sentence first
+    "BatchNorm1d 1-D input": (lambda t: t.nn.BatchNorm1d(4)(t.ones(4)), mg.ShapeError),
+    "BatchNorm2d 3-D input": (lambda t: t.nn.BatchNorm2d(4)(t.ones(4, 6, 6)), mg.ShapeError),
+    "InstanceNorm1d 4-D input": (lambda t: t.nn.InstanceNorm1d(2)(t.ones(1, 2, 4, 6)), mg.ShapeError),
+    "LSTM input_size": (lambda t: t.nn.LSTM(4, 5)(t.ones(3, 2, 8)), mg.ShapeError),
+    "GRU empty sequence": (lambda t: t.nn.GRU(4, 5)(t.ones(0, 2, 4)), mg.ShapeError),
+    "RNNCell float64 input": (lambda t: t.nn.RNNCell(4, 5)(t.ones(2, 4, dtype=t.float64)), None),
+    "LSTMCell long input": (lambda t: t.nn.LSTMCell(4, 5)(t.ones(2, 4, dtype=t.int64)), None),
+    "CrossEntropyLoss 1-D input": (lambda t: t.nn.CrossEntropyLoss()(t.ones(4), t.tensor([0, 1, 2])),
+                                   mg.ShapeError),
+    "nll_loss 1-D input": (lambda t: _f(t).nll_loss(t.ones(4), t.tensor([0, 1])), mg.ShapeError),
+    "CosineSimilarity sizes": (lambda t: t.nn.CosineSimilarity()(t.ones(3, 8), t.ones(3, 4)), mg.ShapeError),
+    "PairwiseDistance sizes": (lambda t: t.nn.PairwiseDistance()(t.ones(3, 4), t.ones(2, 4)), mg.ShapeError),
+    "PReLU float64 input": (lambda t: t.nn.PReLU()(t.ones(2, 4, dtype=t.float64)), None),
+    "KLDivLoss long target": (lambda t: t.nn.KLDivLoss()(t.ones(3, 4), t.ones(3, 4, dtype=t.int64)), None),
+    "MultiMarginLoss float target": (
+        lambda t: t.nn.MultiMarginLoss()(t.ones(3, 4), t.tensor([0.0, 1.0, 2.0])), None),
+    "LayerNorm sizes": (lambda t: t.nn.LayerNorm(4)(t.ones(2, 8)), mg.ShapeError),
+    "layer_norm two dims": (lambda t: _f(t).layer_norm(t.ones(8), (2, 4)), mg.ShapeError),
+    "RMSNorm sizes": (lambda t: t.nn.RMSNorm([2, 4])(t.ones(2, 8)), mg.ShapeError),
+    "GroupNorm channels": (lambda t: t.nn.GroupNorm(2, 4)(t.ones(2, 8, 6)), mg.ShapeError),
+    "MultiLabelSoftMarginLoss sizes": (
+        lambda t: t.nn.MultiLabelSoftMarginLoss()(t.ones(3, 8), t.ones(3, 4)), mg.ShapeError),
+    "HingeEmbeddingLoss sizes": (
+        lambda t: t.nn.HingeEmbeddingLoss()(t.ones(3, 8), t.ones(3, 4)), mg.ShapeError),
 }
 
 

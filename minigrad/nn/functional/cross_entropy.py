@@ -88,9 +88,10 @@ def _class_indices(
     shape = logp.shape
     if len(shape) == 1:
         if target.ndim != 0:  # PyTorch: "size mismatch" (its reduction='none' alone lets (1,) through)
-            raise ShapeError(
-                f"{fn}: unbatched input of shape {logp.shape} expects a 0-d target, got {target.shape}"
-            )
+            words = (f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]} ("
+                     if target.ndim == 1 and target.shape[0] != 1 else "")  # (PyTorch's words there)
+            raise ShapeError(f"{words}{fn}: unbatched input of shape {logp.shape} expects a 0-d target, got "
+                             f"{target.shape}{')' if words else ''}")
         logp, target = logp.reshape(1, -1), target.reshape(1)
     lshape = logp._array.shape
     if len(lshape) < 2 or target._array.shape != (lshape[0], *lshape[2:]):
@@ -512,8 +513,9 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | 
     try:
         np.broadcast_shapes(x.shape, t.shape)
     except ValueError:
-        raise ShapeError(
-            f"multilabel_soft_margin_loss: target of shape {t.shape} does not fit input of shape {x.shape}"
+        raise ShapeError(  # (PyTorch's words first: its target is tensor a)
+            f"{size_mismatch(t.shape, x.shape)} (multilabel_soft_margin_loss: target of shape {t.shape} does "
+            f"not fit input of shape {x.shape})"
         ) from None
     loss = -(t * logsigmoid(x) + (1 - t) * logsigmoid(-x))
     if weight is not None:

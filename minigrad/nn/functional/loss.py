@@ -256,8 +256,8 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, redu
     x = _checks.tensor("kl_div", input)
     t = target_like("kl_div", x, target)
     if x.dtype.kind != "f" or t.dtype.kind != "f":
-        raise DTypeError(
-            f"kl_div: integral inputs are not supported (as in PyTorch), got dtypes {x.dtype} and {t.dtype}"
+        raise DTypeError(  # (PyTorch's words first)
+            f"kl_div: Integral inputs not supported. (got dtypes {x.dtype} and {t.dtype})"
         )
     if log_target:
         loss = t.exp() * (t - x)

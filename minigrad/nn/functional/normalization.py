@@ -231,9 +231,11 @@ def _check_trailing(fn: str, input: Tensor, shape: tuple[int, ...]) -> None:  # 
     k = len(shape)
     have = input._array.shape
     if len(have) < k or have[len(have) - k:] != shape:
-        raise ShapeError(
-            f"{fn}: Given normalized_shape={list(shape)}, expected input with shape "
-            f"(*, {', '.join(map(str, shape))}), but got input of size{list(input.shape)} (got {input.shape})"
+        star = "*" if fn == "rms_norm" else "*, "  # (PyTorch's two messages differ so)
+        dims = ", ".join(map(str, shape))
+        raise ShapeError(  # (PyTorch's words first)
+            f"Given normalized_shape={list(shape)}, expected input with shape [{star}{dims}], but got input "
+            f"of size{list(input.shape)} ({fn}: got {input.shape})"
         )
 
 

@@ -76,8 +76,8 @@ def _broadcast(fn: str, x1: Tensor, x2: Tensor) -> tuple[Tensor, Tensor]:
     try:
         shape = np.broadcast_shapes(x1.shape, x2.shape)
     except ValueError:
-        raise ShapeError(f"{fn}: {size_mismatch(x1.shape, x2.shape)}: the shapes of x1 {x1.shape} and x2 "
-                         f"{x2.shape} do not broadcast") from None
+        raise ShapeError(f"{size_mismatch(x1.shape, x2.shape)} ({fn}: the shapes of x1 {x1.shape} and x2 "
+                         f"{x2.shape} do not broadcast)") from None
     return x1.expand(*shape), x2.expand(*shape)
 
 
