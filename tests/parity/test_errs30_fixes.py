@@ -194,6 +194,18 @@ _CASES: dict[str, tuple[Any, Any]] = {
         lambda t: t.nn.MultiLabelSoftMarginLoss()(t.ones(3, 8), t.ones(3, 4)), mg.ShapeError),
     "HingeEmbeddingLoss sizes": (
         lambda t: t.nn.HingeEmbeddingLoss()(t.ones(3, 8), t.ones(3, 4)), mg.ShapeError),
+    # silently accepted before
+    "meshgrid 2-D": (lambda t: t.meshgrid(t.ones(2, 2), indexing="ij"), mg.ShapeError),
+    "TripletMarginWithDistanceLoss distance_function=0": (
+        lambda t: t.nn.TripletMarginWithDistanceLoss(distance_function=0)(*[t.ones(3, 4)] * 3), _BAD),
+    # PyTorch's class for the rest the sweep found
+    "MultiMarginLoss weight=1.5": (lambda t: t.nn.MultiMarginLoss(weight=1.5), _BAD),
+    "Unflatten dim out of range": (lambda t: t.nn.Unflatten(1, (2, 2))(t.ones(4)), None),
+    "RReLU long (training)": (lambda t: t.nn.RReLU()(t.ones(2, 4, dtype=t.int64)), _BAD),
+    "UpsamplingBilinear2d long": (lambda t: t.nn.UpsamplingBilinear2d(scale_factor=2)(
+        t.ones(1, 1, 3, 3, dtype=t.int64)), _BAD),
+    "interpolate linear long": (lambda t: _f(t).interpolate(t.ones(1, 1, 3, dtype=t.int64), scale_factor=2,
+                                                            mode="linear"), _BAD),
 }
 
 
@@ -206,7 +218,7 @@ _INCIDENTAL = {"Conv2d padding_mode=int", "PoissonNLLLoss reduction=None", "Gaus
                "AdaptiveMaxPool3d output_size=1.5", "ReflectionPad2d padding=(2, 3)",
                "ReplicationPad3d padding=(1, 1, 1, 1)", "CircularPad2d padding=(1, 1)", "StepLR step_size=0",
                "CosineAnnealingLR T_max=0", "OneCycleLR div_factor=0", "OneCycleLR final_div_factor=0",
-               "CyclicLR step_size_up=0", "random_split generator=3"}
+               "CyclicLR step_size_up=0", "random_split generator=3", "meshgrid 2-D"}
 
 
 def _words(message: str) -> str:

@@ -23,11 +23,13 @@ from typing import Any
 import numpy as np
 
 from minigrad._resize_kernels import resize_uint8
+from minigrad.dtypes import scalar_type_name
 from minigrad.errors import (
     InvalidParameterError,
     ShapeError,
     UnsupportedError,
     _ArgumentTypeError,
+    _KernelParameterError,
     bool_error,
 )
 from minigrad.nn._checks import int_argument, is_int
@@ -313,8 +315,12 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
         return from_numpy(resize_uint8(input.numpy(force=True), out, cubic, bool(align_corners), antialias,
                                        scales))
     if input.dtype.kind != "f" and mode != "nearest" and mode != "nearest-exact":
-        raise InvalidParameterError(
-            f"interpolate: mode {mode!r} needs a floating-point input, got {input.dtype}")
+        # (PyTorch's NotImplementedError names its kernel)
+        kernel = {"bilinear": "upsample_bilinear2d_channels_last",
+                  "bicubic": "compute_indices_weights_cubic"}.get(mode, "compute_indices_weights_linear")
+        raise _KernelParameterError(
+            f'"{kernel}" not implemented for \'{scalar_type_name(input.dtype)}\' (interpolate: mode {mode!r} '
+            f"needs a floating-point input, got {input.dtype})")
     ft = input.dtype.type
     y = input
     finite = antialias and bool(np.isfinite(input.numpy(force=True)).all())
