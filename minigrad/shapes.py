@@ -131,26 +131,26 @@ def infer_reshape(target: tuple[int, ...], size: int, source: tuple[int, ...]) -
     """
     if target and min(target) >= 0:  # no size to infer (one C call decides)
         if math.prod(target) != size:
-            raise ShapeError(f"reshape: shape '{list(target)}' is invalid for input of size {size}: {target} "
-                             f"from {source}")
+            raise ShapeError(f"shape '{list(target)}' is invalid for input of size {size} (reshape: {target} "
+                             f"from {source})")
         return target
     unknown = [i for i, s in enumerate(target) if s == -1]
     if len(unknown) > 1 or any(s < -1 for s in target):
         words = "only one dimension can be inferred" if len(unknown) > 1 else \
             f"invalid shape dimension {min(target)}"
-        raise ShapeError(f"reshape: {words}: invalid target shape {target} for a tensor of shape {source}")
+        raise ShapeError(f"{words} (reshape: invalid target shape {target} for a tensor of shape {source})")
     known = math.prod(s for s in target if s != -1)
     if unknown:
         if known == 0 and size == 0:  # (PyTorch's words)
             raise ShapeError(f"cannot reshape tensor of {size} elements into shape {list(target)} because "
                              "the unspecified dimension size -1 can be any value and is ambiguous")
         if known == 0 or size % known:
-            raise ShapeError(f"reshape: shape '{list(target)}' is invalid for input of size {size}: {target} "
-                             f"from {source}")
+            raise ShapeError(f"shape '{list(target)}' is invalid for input of size {size} (reshape: {target} "
+                             f"from {source})")
         target = tuple(size // known if s == -1 else s for s in target)
     elif known != size:
-        raise ShapeError(f"reshape: shape '{list(target)}' is invalid for input of size {size}: {target} "
-                         f"from {source}")
+        raise ShapeError(f"shape '{list(target)}' is invalid for input of size {size} (reshape: {target} "
+                         f"from {source})")
     return target
 
 

@@ -447,7 +447,7 @@ class Tensor(TensorMethods):
         """The single element as a Python number; raises if there is more than one."""
         if self._array.size != 1:
             raise ShapeError(
-                f"item(): a Tensor with {self._array.size} elements cannot be converted to Scalar"
+                f"a Tensor with {self._array.size} elements cannot be converted to Scalar (item())"
             )
         return self._array.item()
 
@@ -635,10 +635,16 @@ class Tensor(TensorMethods):
         if not _scalar_warned[0] and self.requires_grad and user_stacklevel() == 2:  # (a user's float(t))
             _scalar_warned[0] = True  # (PyTorch warns once per process)
             warnings.warn(_SCALAR_GRAD, UserWarning, stacklevel=2)
-        return float(self.item())
+        try:
+            return float(self.item())
+        except ShapeError:
+            raise ShapeError(_NOT_ONE_ELEMENT + f" (float() of a tensor of shape {self.shape})") from None
 
     def __int__(self) -> int:
-        return int(self.item())
+        try:
+            return int(self.item())
+        except ShapeError:
+            raise ShapeError(_NOT_ONE_ELEMENT + f" (int() of a tensor of shape {self.shape})") from None
 
     def __bool__(self) -> builtins.bool:
         if self._array.size != 1:
@@ -1000,8 +1006,8 @@ class Tensor(TensorMethods):
         result = compute(source)
         if result.dtype != self.dtype:
             if not _dtypes.can_cast(result.dtype, self.dtype):  # (int32 into uint8 wraps, as in PyTorch)
-                raise MinigradError(f"{what}: result type {scalar_type_name(result.dtype)} can't be cast to "
-                                    f"the desired output type {scalar_type_name(self.dtype)}")
+                raise MinigradError(f"result type {scalar_type_name(result.dtype)} can't be cast to the "
+                                    f"desired output type {scalar_type_name(self.dtype)} ({what})")
             result = result.astype(self.dtype)
         if view:
             # recorded, result views source's copy: the same view of this tensor's own memory (an untracked
@@ -2270,6 +2276,9 @@ def _put_in_steps(t: Tensor, steps: tuple[tuple[Any, ...], ...], value: Tensor) 
 def _check_int(fn: str, name: str, value: Any) -> None:
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
         raise TypeError(f"{fn}: {name} must be an int, got {value!r}")
+
+
+_NOT_ONE_ELEMENT = "only one element tensors can be converted to Python scalars"  # (PyTorch's words)
 
 
 def _fill_scalar(value: Any, dtype: np.dtype[Any], what: str, half_inf: builtins.bool = False) -> Any:

@@ -206,6 +206,20 @@ _CASES: dict[str, tuple[Any, Any]] = {
         t.ones(1, 1, 3, 3, dtype=t.int64)), _BAD),
     "interpolate linear long": (lambda t: _f(t).interpolate(t.ones(1, 1, 3, dtype=t.int64), scale_factor=2,
                                                             mode="linear"), _BAD),
+    # tensor methods: PyTorch's words first, no longer behind minigrad's op-name prefix
+    "view size": (lambda t: t.ones(2, 3).view(4, -1), mg.ShapeError),
+    "reshape size": (lambda t: t.ones(2, 3).reshape(5), mg.ShapeError),
+    "view two -1": (lambda t: t.ones(2, 3).view(-1, -1), mg.ShapeError),
+    "view_as size": (lambda t: t.ones(2, 3).view_as(t.ones(5)), mg.ShapeError),
+    "item of many": (lambda t: t.ones(2, 3).item(), mg.ShapeError),
+    "float() of many": (lambda t: float(t.ones(2, 3)), mg.ShapeError),
+    "int() of many": (lambda t: int(t.ones(2)), mg.ShapeError),
+    "sigmoid_ of long": (lambda t: t.ones(3, dtype=t.int64).sigmoid_(), None),
+    "div_ of long": (lambda t: t.ones(3, dtype=t.int64).div_(2), None),
+    "t() of 3-D": (lambda t: t.ones(2, 3, 4).t(), mg.ShapeError),
+    "narrow too long": (lambda t: t.ones(2, 3).narrow(0, 1, 5), _BAD),
+    "multinomial negative": (lambda t: t.multinomial(t.tensor([-1.0, 2.0]), 1), None),
+    "arange step sign": (lambda t: t.arange(0, 5, -1), _BAD),
 }
 
 
