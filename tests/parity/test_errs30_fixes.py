@@ -220,6 +220,21 @@ _CASES: dict[str, tuple[Any, Any]] = {
     "narrow too long": (lambda t: t.ones(2, 3).narrow(0, 1, 5), _BAD),
     "multinomial negative": (lambda t: t.multinomial(t.tensor([-1.0, 2.0]), 1), None),
     "arange step sign": (lambda t: t.arange(0, 5, -1), _BAD),
+    # optimizers, schedulers and data: PyTorch's words first
+    "SGD empty parameter list": (lambda t: t.optim.SGD([], lr=0.1), _BAD),
+    "Adam non-leaf parameter": (lambda t: t.optim.Adam([t.ones(2, requires_grad=True) * 2]), _BAD),
+    "OneCycleLR pct_start=1.5": (
+        lambda t: t.optim.lr_scheduler.OneCycleLR(_sgd(t), 0.1, total_steps=10, pct_start=1.5), _BAD),
+    "OneCycleLR anneal_strategy='bad'": (
+        lambda t: t.optim.lr_scheduler.OneCycleLR(_sgd(t), 0.1, total_steps=10, anneal_strategy="bad"), _BAD),
+    "DataLoader num_workers=-1": (lambda t: t.utils.data.DataLoader([1, 2], num_workers=-1), _BAD),
+    "DataLoader prefetch_factor without workers": (
+        lambda t: t.utils.data.DataLoader([1, 2], prefetch_factor=2), _BAD),
+    "RandomSampler replacement='x'": (lambda t: t.utils.data.RandomSampler(range(4), replacement="x"), None),
+    "random_split fraction 1.5": (lambda t: t.utils.data.random_split(range(10), [1.5, -0.5]), _BAD),
+    "TensorDataset index": (lambda t: t.utils.data.TensorDataset(t.ones(3))[5], None),
+    "ConcatDataset empty": (lambda t: t.utils.data.ConcatDataset([]), _BAD),
+    "ConcatDataset index": (lambda t: t.utils.data.ConcatDataset([[1], [2]])[5], None),
 }
 
 

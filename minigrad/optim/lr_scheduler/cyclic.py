@@ -262,11 +262,11 @@ class OneCycleLR(LRScheduler):
             raise InvalidParameterError("You must define either total_steps OR (epochs AND steps_per_epoch)")
         if not isinstance(pct_start, float) or not 0 <= pct_start <= 1:
             raise value_error(pct_start)(
-                f"Expected float between 0 and 1 pct_start, but got pct_start={pct_start!r}"
+                f"Expected float between 0 and 1 pct_start, but got {pct_start} (pct_start={pct_start!r})"
             )
         if anneal_strategy not in ("cos", "linear"):
             raise InvalidParameterError(
-                f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy!r}"
+                f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}"
             )
         for name, factor in (("div_factor", div_factor), ("final_div_factor", final_div_factor)):
             if is_real(factor) and factor == 0:  # (PyTorch divides by it: its ZeroDivisionError)
