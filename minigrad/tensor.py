@@ -1320,7 +1320,11 @@ class Tensor(TensorMethods):
                 refuse_overlap(self._array, value._array, full=True)
             elif (region := self._array[idx]).size == value._array.size:
                 refuse_overlap(np.asarray(region), value._array)
-        if self._recorded(value):
+        try:
+            recorded = self._recorded(value)
+        except MinigradError as e:
+            raise _leaf_view_error(e, index) from None
+        if recorded:
             put = _methods.indexing.put
             v = value if isinstance(value, Tensor) else from_numpy(
                 np.asarray(_fill_scalar(value, self.dtype, "setitem: value", True), dtype=self.dtype))
@@ -2249,6 +2253,17 @@ def _index_steps(idx: tuple[Any, ...]) -> tuple[tuple[Any, ...], ...]:
                   for i, is_int in zip(idx, ints) if i is not None and not isinstance(i, (bool, np.bool_)))
     rest = tuple(i for i, is_int in zip(idx, ints) if not is_int)
     return first, rest
+
+
+def _leaf_view_error(error: MinigradError, index: Any) -> MinigradError:
+    """``error`` (an in-place write refused), as PyTorch words it for ``leaf[index] = v``: a basic index
+    other than a lone ``...`` or ``:`` writes through a view of the leaf ("a view of a leaf Variable ...")."""
+    raw = index if isinstance(index, tuple) else (index,)
+    whole = len(raw) == 1 and (raw[0] is Ellipsis or (isinstance(raw[0], slice) and raw[0] == slice(None)))
+    message = str(error)
+    if whole or not message.startswith("a leaf Variable") or not _is_basic_index(raw):
+        return error
+    return MinigradError("a view of " + message)
 
 
 def _is_basic_index(idx: tuple[Any, ...]) -> builtins.bool:

@@ -235,6 +235,11 @@ _CASES: dict[str, tuple[Any, Any]] = {
     "TensorDataset index": (lambda t: t.utils.data.TensorDataset(t.ones(3))[5], None),
     "ConcatDataset empty": (lambda t: t.utils.data.ConcatDataset([]), _BAD),
     "ConcatDataset index": (lambda t: t.utils.data.ConcatDataset([[1], [2]])[5], None),
+    # an in-place write into a leaf through an index: PyTorch's words name the view a basic index makes
+    "leaf[0] = 1.0": (lambda t: t.ones(3, requires_grad=True).__setitem__(0, 1.0), None),
+    "leaf[:2] = 1.0": (lambda t: t.ones(3, requires_grad=True).__setitem__(slice(0, 2), 1.0), None),
+    "leaf[...] = 1.0": (lambda t: t.ones(3, requires_grad=True).__setitem__(Ellipsis, 1.0), None),
+    "leaf[[0, 1]] = 1.0": (lambda t: t.ones(3, requires_grad=True).__setitem__([0, 1], 1.0), None),
 }
 
 

@@ -266,7 +266,8 @@ class OneCycleLR(LRScheduler):
             )
         if anneal_strategy not in ("cos", "linear"):
             raise InvalidParameterError(
-                f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}"
+                f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy} "
+                f"(anneal_strategy={anneal_strategy!r})"
             )
         for name, factor in (("div_factor", div_factor), ("final_div_factor", final_div_factor)):
             if is_real(factor) and factor == 0:  # (PyTorch divides by it: its ZeroDivisionError)
