@@ -288,3 +288,24 @@ def test_poisson_nll_loss_broadcasts_without_a_warning() -> None:
             warnings.simplefilter("error")
             loss = lib.nn.PoissonNLLLoss()(lib.ones(4), lib.ones(3, 4))
         assert float(loss) == pytest.approx(float(torch.nn.PoissonNLLLoss()(torch.ones(4), torch.ones(3, 4))))
+
+
+def test_rms_norm_of_another_dtype_than_its_weight_warns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PyTorch warns (once per process) that a float64 input cannot use the fused kernel of a float32
+    RMSNorm; minigrad was silent."""
+    torch = require_torch()
+    from minigrad.nn.functional import normalization
+
+    monkeypatch.setattr(normalization, "_rms_warned", [])  # (the once-per-process flag, fresh for this test)
+    with warnings.catch_warnings(record=True) as ours:
+        warnings.simplefilter("always")
+        nn_out = mg.nn.RMSNorm(4)(mg.ones(2, 4, dtype=mg.float64))
+    with warnings.catch_warnings(record=True) as theirs:
+        warnings.simplefilter("always")
+        torch.nn.RMSNorm(4)(torch.ones(2, 4, dtype=torch.float64))
+    assert nn_out.dtype == mg.float64
+    assert [w.category for w in ours] == [UserWarning]
+    if theirs:  # (PyTorch's flag may be spent by an earlier test in this process)
+        assert str(theirs[0].message).startswith(str(ours[0].message))
+    else:
+        assert str(ours[0].message).startswith("Mismatch dtype between input and weight: input dtype = ")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from minigrad.dtypes import c_type_name
 from minigrad.errors import DTypeError, ShapeError
 from minigrad.matrix_ops import addmm
 from minigrad.nn import _checks
@@ -48,13 +49,6 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 
 
-# the C++ names PyTorch's messages give a tensor's element type
-_C_TYPES = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
-            "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-            "uint8": "unsigned char", "bool": "bool", "complex64": "c10::complex<float>",
-            "complex128": "c10::complex<double>"}
-
-
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y_o = sum_ij input1_i * weight_oij * input2_j + bias_o.
 
@@ -84,7 +78,7 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     given = (("input1", x1), ("input2", x2), ("weight", w)) + ((("bias", bias),) if bias is not None else ())
     if any(t.dtype != x1.dtype for _, t in given):  # (PyTorch's kernel does not promote; numpy would)
         raise DTypeError("All tensors must have the same dtype, got " + ", ".join(
-            f"{name}: {_C_TYPES.get(t.dtype.name, t.dtype.name)}" for name, t in given))
+            f"{name}: {c_type_name(t.dtype)}" for name, t in given))
     lead = x1.shape[:-1]
     # x1 @ W as one (rows, in1) @ (in1, out * in2) product, then the in2 contraction with x2
     # the rows spelled out where out may be 0 (-1 would be ambiguous); in1 or in2 of 0 still make the -1

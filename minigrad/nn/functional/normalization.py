@@ -9,6 +9,7 @@ gradients come from the primitives; they differ in the dims they reduce.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -16,7 +17,7 @@ import numpy as np
 from minigrad import _kernels
 from minigrad._kernels import quiet
 from minigrad.autograd import no_grad
-from minigrad.dtypes import kernel_error
+from minigrad.dtypes import c_type_name, kernel_error
 from minigrad.errors import (
     DTypeError,
     InvalidParameterError,
@@ -24,6 +25,7 @@ from minigrad.errors import (
     ShapeError,
     bool_args,
     bool_error,
+    user_stacklevel,
 )
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
@@ -334,6 +336,9 @@ def group_norm(
     return named(_affine(out, weight, bias, (c,) + (1,) * (input.ndim - 2)), "NativeGroupNormBackward0")
 
 
+_rms_warned: list[bool] = []  # (rms_norm's mixed-dtype warning, once per process as PyTorch's)
+
+
 def rms_norm(
     input: Tensor,  # noqa: A002
     normalized_shape: int | Sequence[int],
@@ -361,6 +366,11 @@ def rms_norm(
     out = x * ((x**2).mean(dims, keepdim=True) + e) ** -0.5
     if weight is None:
         return out
+    if weight.dtype != x.dtype and x.dtype.kind == "f" and not _rms_warned:  # (PyTorch's TORCH_WARN_ONCE)
+        _rms_warned.append(True)
+        warnings.warn(f"Mismatch dtype between input and weight: input dtype = {c_type_name(x.dtype)}, "
+                      f"weight dtype = {c_type_name(weight.dtype)}, Cannot dispatch to fused implementation.",
+                      UserWarning, stacklevel=user_stacklevel())
     out = out * weight
     # PyTorch's unfused path (a weight of another dtype) casts the result back to the input's dtype
     return out if out.dtype == x.dtype or x.dtype.kind != "f" else out.to(x.dtype)
