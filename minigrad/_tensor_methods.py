@@ -22,7 +22,7 @@ import numpy as np
 
 from minigrad import memory_formats
 from minigrad.dtypes import resolve_dtype, scalar_type_name, tensor_type_name
-from minigrad.errors import DeviceError, MinigradError, ShapeError, bool_args
+from minigrad.errors import DeviceError, MinigradError, ShapeError, bool_args, not_tensor_error
 from minigrad.grad_mode import _mode
 from minigrad.layouts import strided
 from minigrad.shapes import norm_dim, shape_arg
@@ -1422,10 +1422,12 @@ class TensorMethods:
 
     def tril(self: Any, diagonal: builtins.int = 0) -> Tensor:
         """The lower triangle."""
+        matrix_ops.check_int("tril", "diagonal", diagonal, 1)  # (the method's words: position 1)
         return matrix_ops.tril(self, diagonal)
 
     def triu(self: Any, diagonal: builtins.int = 0) -> Tensor:
         """The upper triangle."""
+        matrix_ops.check_int("triu", "diagonal", diagonal, 1)  # (the method's words: position 1)
         return matrix_ops.triu(self, diagonal)
 
     def diag(self: Any, diagonal: builtins.int = 0) -> Tensor:
@@ -2090,7 +2092,13 @@ class TensorMethods:
         return self.astype(typed_tensors.type_target(dtype))
 
     def type_as(self: Any, other: Tensor) -> Tensor:
-        """This tensor in ``other``'s dtype (self if it has it already); differentiable between floats."""
+        """This tensor in ``other``'s dtype (self if it has it already); differentiable between floats.
+
+        Raises:
+            TypeError: ``other`` is not a Tensor (PyTorch's argument-parser words).
+        """
+        if not isinstance(other, tensor.Tensor):
+            raise not_tensor_error("type_as", "other", 1, other)
         return cast("Tensor", self.astype(other.dtype))
 
     def half(self: Any, *, memory_format: Any = None) -> Tensor:
@@ -2282,6 +2290,7 @@ class TensorMethods:
 
     def kron(self: Any, other: Tensor) -> Tensor:
         """The Kronecker product; see :func:`minigrad.kron`."""
+        matrix_ops.check_tensor("kron", "other", other, 1)  # (the method's words: position 1)
         return matrix_ops.kron(self, other)
 
     def ger(self: Any, vec2: Tensor) -> Tensor:

@@ -117,6 +117,10 @@ class _ZeroDivisorParameterError(InvalidParameterError, ZeroDivisionError):
     """A zero count PyTorch divides by before checking it (``GroupNorm(0, 4)``'s num_channels % 0)."""
 
 
+class _IndexParameterError(InvalidParameterError, IndexError):
+    """A count PyTorch indexes with before checking it (a TransformerEncoder of -1 layers: its IndexError)."""
+
+
 class _AssertedParameterError(InvalidParameterError, AssertionError):
     """An argument PyTorch checks with an assert (``MultiheadAttention(8, 3)``, a bad padding_idx)."""
 
@@ -201,6 +205,13 @@ def not_tensor_error(fn: str, name: str, position: int, value: object) -> TypeEr
     """PyTorch's argument-parser TypeError for ``value`` where only a Tensor goes (a list, a tuple, a numpy
     array): ``add(): argument 'other' (position 1) must be Tensor, not numpy.ndarray``."""
     return TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not "
+                     f"{python_type_name(value)}")
+
+
+def int_error(fn: str, name: str, position: int, value: object) -> TypeError:
+    """PyTorch's argument-parser TypeError for ``value`` where only an int goes (a float, a string):
+    ``triu(): argument 'diagonal' (position 1) must be int, not float``."""
+    return TypeError(f"{fn}(): argument '{name}' (position {position}) must be int, not "
                      f"{python_type_name(value)}")
 
 

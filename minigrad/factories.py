@@ -309,7 +309,7 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
         raise InvalidParameterError("arange: step must be nonzero, got 0")
     if (step > 0 and end < start) or (step < 0 and end > start):
         raise InvalidParameterError(
-            f"arange: upper bound and lower bound inconsistent with step sign (start={start}, end={end}, "
+            f"upper bound and lower bound inconsistent with step sign (arange: start={start}, end={end}, "
             f"step={step})"
         )
     check_device(device)

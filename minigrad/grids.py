@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.dtypes import resolve_dtype
-from minigrad.errors import InvalidParameterError, MinigradError, allocating
+from minigrad.errors import InvalidParameterError, MinigradError, ShapeError, allocating
 from minigrad.factories import _float_dtype, _make, _range_dtype
 from minigrad.shapes import int_argument
 from minigrad.tensor import DTypeLike, Tensor, from_numpy, int64
@@ -104,6 +104,7 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
 
     Raises:
         InvalidParameterError: an unknown ``indexing``.
+        ShapeError: a tensor of more than one dim (PyTorch's RuntimeError).
     """
     if indexing is None:
         if not _warned:  # (once per process, as PyTorch's TORCH_WARN_ONCE)
@@ -114,6 +115,10 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
     ts = list(tensors[0]) if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) else list(tensors)
     if indexing not in ("ij", "xy"):
         raise InvalidParameterError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
+    for t in ts:  # (PyTorch's RuntimeError; flattening them would give grids silently)
+        if isinstance(t, Tensor) and t.ndim > 1:
+            raise ShapeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got a "
+                             f"{t.ndim}-D tensor of shape {t.shape}")
     flat = [t.reshape(-1) for t in ts]
     order = list(range(len(flat)))
     if indexing == "xy" and len(flat) >= 2:

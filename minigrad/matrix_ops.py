@@ -26,6 +26,8 @@ from minigrad.errors import (
     ShapeError,
     _BoolProductError,
     bool_args,
+    int_error,
+    not_tensor_error,
 )
 from minigrad.shapes import check_broadcast, norm_dim
 from minigrad.tensor import Tensor, _named, cat, from_numpy, matmul, stack, where
@@ -37,17 +39,20 @@ __all__ = [
 ]  # fmt: skip
 
 
-def _need(fn: str, t: Tensor, ndim: int) -> None:
+def _need(fn: str, t: Tensor, ndim: int, words: str = "") -> None:
+    """``t`` a Tensor of ``ndim`` dims, else a ShapeError led by PyTorch's ``words`` ({nd}: its dims)."""
     if not isinstance(t, Tensor):
         raise TypeError(f"{fn}: expected a Tensor, got {type(t).__name__}")
     if t.ndim != ndim:
-        raise ShapeError(f"{fn}: expected a {ndim}-D tensor, got shape {t.shape}")
+        torch_words = words.format(nd=t.ndim) + " (" if words else ""
+        close = ")" if words else ""
+        raise ShapeError(f"{torch_words}{fn}: expected a {ndim}-D tensor, got shape {t.shape}{close}")
 
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:  # noqa: A002
     """The matrix product of (n, m) and (m, p) matrices."""
-    _need("mm", input, 2)
-    _need("mm", mat2, 2)
+    _need("mm", input, 2, "self must be a matrix")
+    _need("mm", mat2, 2, "mat2 must be a matrix")
     return matmul(input, mat2)
 
 
@@ -57,8 +62,8 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:  # noqa: A002
     Raises:
         ShapeError: not 3-D, or the batch sizes differ.
     """
-    _need("bmm", input, 3)
-    _need("bmm", mat2, 3)
+    _need("bmm", input, 3, "batch1 must be a 3D tensor")
+    _need("bmm", mat2, 3, "batch2 must be a 3D tensor")
     if input.shape[0] != mat2.shape[0] or input.shape[2] != mat2.shape[1]:  # (PyTorch's words first)
         raise ShapeError(f"Expected size for first two dimensions of batch2 tensor to be: [{input.shape[0]}, "
                          f"{input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}]. "
@@ -68,6 +73,9 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:  # noqa: A002
 
 def mv(input: Tensor, vec: Tensor) -> Tensor:  # noqa: A002
     """Matrix (n, m) times vector (m,)."""
+    if isinstance(input, Tensor) and isinstance(vec, Tensor) and (input.ndim != 2 or vec.ndim != 1):
+        raise ShapeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim} (mv of "
+                         f"{input.shape} and {vec.shape})")
     _need("mv", input, 2)
     _need("mv", vec, 1)
     return matmul(input, vec)
@@ -80,13 +88,14 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:  # noqa: A002
         ShapeError: not two 1-D tensors of one size (PyTorch's words).
     """
     if isinstance(input, Tensor) and isinstance(tensor, Tensor) and (input.ndim != 1 or tensor.ndim != 1):
-        raise ShapeError(f"dot: 1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors")
+        raise ShapeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors (dot of "
+                         f"{input.shape} and {tensor.shape})")
     _need("dot", input, 1)
     _need("dot", tensor, 1)
     if input.shape != tensor.shape and input.dtype == tensor.dtype:  # (matmul words a dtype clash first)
         n, m = input.shape[0], tensor.shape[0]
-        raise ShapeError(f"dot: inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the "
-                         f"same number of elements, but got {n} and {m} elements respectively")
+        raise ShapeError(f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same "
+                         f"number of elements, but got {n} and {m} elements respectively (dot)")
     return matmul(input, tensor)
 
 
@@ -109,8 +118,8 @@ def inner(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
 
 def outer(input: Tensor, vec2: Tensor) -> Tensor:  # noqa: A002
     """The outer product of two 1-D tensors: out[i, j] = input[i] * vec2[j]."""
-    _need("outer", input, 1)
-    _need("outer", vec2, 1)
+    _need("outer", input, 1, "outer: Expected 1-D argument self, but got {nd}-D")
+    _need("outer", vec2, 1, "outer: Expected 1-D argument vec2, but got {nd}-D")
     return input.reshape(-1, 1) * vec2.reshape(1, -1)
 
 
@@ -126,8 +135,8 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
         ShapeError: mat1 or mat2 is not 2-D, their inner sizes differ, or input
             does not broadcast to (n, p).
     """
-    _need("addmm", mat1, 2)
-    _need("addmm", mat2, 2)
+    _need("addmm", mat1, 2, "mat1 must be a matrix, got {nd}-D tensor")
+    _need("addmm", mat2, 2, "mat2 must be a matrix, got {nd}-D tensor")
     _fits("addmm", input, (mat1.shape[0], mat2.shape[1]))
     if mat1._array.dtype != mat2._array.dtype:  # (nn.Linear's product: a float64 batch into a float32 layer)
         raise DTypeError(f"mat1 and mat2 must have the same dtype, but got {scalar_type_name(mat1.dtype)} "
@@ -188,8 +197,8 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alp
         ShapeError: batch1 or batch2 is not 3-D, their sizes do not fit, or
             input does not broadcast to (b, n, p).
     """
-    _need("baddbmm", batch1, 3)
-    _need("baddbmm", batch2, 3)
+    _need("baddbmm", batch1, 3, "batch1 must be a 3D tensor")
+    _need("baddbmm", batch2, 3, "batch2 must be a 3D tensor")
     _fits("baddbmm", input, (batch1.shape[0], batch1.shape[1], batch2.shape[2]))
     return _named(_scaled_sum(input, bmm(batch1, batch2), beta, alpha), input, "BaddbmmBackward0")
 
@@ -220,7 +229,12 @@ def _scaled_sum(c: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor:
 
 
 def kron(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
-    """The Kronecker product: blocks other * input[i, j, ...]."""
+    """The Kronecker product: blocks other * input[i, j, ...].
+
+    Raises:
+        TypeError: ``other`` is not a Tensor.
+    """
+    check_tensor("kron", "other", other, 2)
     n = max(input.ndim, other.ndim)
     a = input.reshape((1,) * (n - input.ndim) + input.shape)
     b = other.reshape((1,) * (n - other.ndim) + other.shape)
@@ -435,7 +449,20 @@ def einsum(equation: Any, *operands: Any) -> Tensor:
 # ------------------------------------------------------------------ triangles and diagonals
 
 
+def check_int(fn: str, name: str, value: Any, position: int) -> None:
+    """PyTorch's argument-parser TypeError for a non-int ``value`` (numpy would take 1.5 as a diagonal)."""
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+        raise int_error(fn, name, position, value)
+
+
+def check_tensor(fn: str, name: str, value: Any, position: int) -> None:
+    """PyTorch's argument-parser TypeError for a ``value`` that is not a Tensor (None, a list)."""
+    if not isinstance(value, Tensor):
+        raise not_tensor_error(fn, name, position, value)
+
+
 def _triangle(input: Tensor, diagonal: int, lower: bool) -> Tensor:  # noqa: A002
+    check_int("tril" if lower else "triu", "diagonal", diagonal, 2)
     if input.ndim < 2:
         raise ShapeError(f"{'tril' if lower else 'triu'}: input tensor must have at least 2 dimensions, got "
                          f"shape {input.shape}")
@@ -446,12 +473,20 @@ def _triangle(input: Tensor, diagonal: int, lower: bool) -> Tensor:  # noqa: A00
 
 
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:  # noqa: A002
-    """The lower triangle (on and below ``diagonal``) of the last two dims; zeros elsewhere."""
+    """The lower triangle (on and below ``diagonal``) of the last two dims; zeros elsewhere.
+
+    Raises:
+        TypeError: ``diagonal`` is not an int.
+    """
     return _named(_triangle(input, diagonal, lower=True), input, "TrilBackward0")
 
 
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:  # noqa: A002
-    """The upper triangle (on and above ``diagonal``) of the last two dims; zeros elsewhere."""
+    """The upper triangle (on and above ``diagonal``) of the last two dims; zeros elsewhere.
+
+    Raises:
+        TypeError: ``diagonal`` is not an int.
+    """
     return _named(_triangle(input, diagonal, lower=False), input, "TriuBackward0")
 
 

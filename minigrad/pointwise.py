@@ -39,7 +39,7 @@ from minigrad.errors import (
     python_type_name,
 )
 from minigrad.grad_mode import no_grad
-from minigrad.shapes import check_broadcast
+from minigrad.shapes import broadcast_error, check_broadcast
 from minigrad.tensor import (
     Array,
     Tensor,
@@ -121,8 +121,7 @@ def _apply2(op: type[ops.Function], a: Tensor, b: Tensor) -> Tensor:
     except ValueError as e:
         if isinstance(e, MinigradError):
             raise
-        raise ShapeError(f"{op.__name__.lower()}: shapes {a.shape} and {b.shape} cannot be broadcast") \
-            from None
+        raise broadcast_error(op.__name__.lower(), a.shape, b.shape) from None
 
 
 def _unary(x: Tensor, op: type[ops.Function]) -> Tensor:
@@ -602,7 +601,7 @@ def _apply2q(a: Tensor, b: Tensor, mode: str) -> Tensor:
     try:
         return ops.RoundedQuotient.apply(a, b, mode=mode)
     except ValueError as e:
-        raise ShapeError(f"div: shapes {a.shape} and {b.shape} cannot be broadcast") from e
+        raise broadcast_error("div", a.shape, b.shape) from e
 
 
 def true_divide(input: Any, other: Any) -> Tensor:  # noqa: A002
@@ -773,7 +772,7 @@ def _nan_ignoring(name: str, input: Any, other: Any, keep: np.ufunc) -> Tensor: 
     try:
         take_a = keep(x, y) | np.isnan(y)
     except ValueError as e:
-        raise ShapeError(f"{name}: shapes {a.shape} and {b.shape} cannot be broadcast") from e
+        raise broadcast_error(name, a.shape, b.shape) from e
     return where(from_numpy(take_a), a, b)
 
 
@@ -816,7 +815,7 @@ def heaviside(input: Tensor, values: Tensor) -> Tensor:  # noqa: A002
         v = values.numpy(force=True)
         out = np.where(np.isnan(x), 0, np.heaviside(x, v)) if x.dtype.kind == "f" else np.heaviside(x, v)
     except ValueError as e:
-        raise ShapeError(f"heaviside: shapes {input.shape} and {values.shape} cannot be broadcast") from e
+        raise broadcast_error("heaviside", input.shape, values.shape) from e
     return ops.recorded(np.asarray(out, dtype=input.dtype), [input, values], "", "aten::heaviside")
 
 
@@ -1077,7 +1076,7 @@ def _logical(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
     try:
         return from_numpy(np.asarray(ufunc(x != 0, y != 0)))
     except ValueError as e:
-        raise ShapeError(f"{ufunc.__name__}: shapes {x.shape} and {y.shape} cannot be broadcast") from e
+        raise broadcast_error(str(ufunc.__name__), x.shape, y.shape) from e
 
 
 def logical_and(input: Any, other: Any) -> Tensor:  # noqa: A002
@@ -1113,7 +1112,7 @@ def _bitwise(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
     try:
         return from_numpy(np.asarray(ufunc(x.numpy(force=True), y.numpy(force=True))))
     except ValueError as e:
-        raise ShapeError(f"{ufunc.__name__}: shapes {x.shape} and {y.shape} cannot be broadcast") from e
+        raise broadcast_error(str(ufunc.__name__), x.shape, y.shape) from e
 
 
 def bitwise_and(input: Any, other: Any) -> Tensor:  # noqa: A002

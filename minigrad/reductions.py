@@ -192,20 +192,22 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
     if compute_mode not in ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
                             "donot_use_mm_for_euclid_dist"):
         raise InvalidParameterError(f"{compute_mode} is not a valid value for compute_mode")
-    for name, x in (("x1", x1), ("x2", x2)):
+    for name, x in (("X1", x1), ("X2", x2)):
         if x.ndim < 2:
             raise MinigradError(f"cdist only supports at least 2D tensors, {name} got: {x.ndim}D")
+    if x1.shape[-1] != x2.shape[-1]:  # (PyTorch checks the columns before the dtypes)
+        raise ShapeError(f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: "
+                         f"{x2.shape[-1]} (cdist of {x1.shape} and {x2.shape})")
+    for name, x in (("X1", x1), ("X2", x2)):
         if x.dtype.kind != "f":
-            raise MinigradError(f"cdist only supports floating-point dtypes, {name} got: {x.dtype}")
+            raise MinigradError(f"cdist only supports floating-point dtypes, {name} got: "
+                                f"{scalar_type_name(x.dtype)}")
     if x1.dtype != x2.dtype:  # PyTorch does not promote here; its message depends on the kernel it picks
         mm = p == 2 and compute_mode != "donot_use_mm_for_euclid_dist" and (
             compute_mode == "use_mm_for_euclid_dist" or x1.shape[-2] > 25 or x2.shape[-2] > 25)
         raise DTypeError(f"expected m1 and m2 to have the same dtype, but got: {c_type_name(x1.dtype)} != "
                          f"{c_type_name(x2.dtype)}" if mm else f"expected scalar type "
                          f"{scalar_type_name(x1.dtype)} but found {scalar_type_name(x2.dtype)}")
-    if x1.shape[-1] != x2.shape[-1]:
-        raise ShapeError(f"cdist: x1 and x2 must have the same number of columns, got shapes {x1.shape} "
-                         f"and {x2.shape}")
     if not p >= 0:
         raise MinigradError(f"cdist only supports non-negative p values, got p={p}")
     if p == 2 and compute_mode != "donot_use_mm_for_euclid_dist" and (

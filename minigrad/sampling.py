@@ -82,7 +82,8 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,  
     if not np.isfinite(rows).all() or (rows < 0).any():
         # PyTorch's two kernels word it differently (with replacement: the first entry's fault)
         if not replacement:
-            raise MinigradError("multinomial: probability tensor contains either `inf`, `nan` or element < 0")
+            raise MinigradError(
+                "probability tensor contains either `inf`, `nan` or element < 0 (multinomial)")
         bad = rows[~np.isfinite(rows) | (rows < 0)][0]
         raise MinigradError("multinomial: invalid multinomial distribution (encountering probability entry "
                             + ("< 0)" if bad < 0 else "= infinity or NaN)"))
@@ -319,6 +320,9 @@ def fill_random(t: Tensor, low: int, high: int | None, generator: Generator | No
         return _draws.randint(gen, t.shape, 0, span)
     if high is None:
         low, high = 0, low
+    if not low < high:  # (numpy's error otherwise)
+        raise InvalidParameterError(
+            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     return _draws.randint(gen, t.shape, int(low), int(high))
 
 

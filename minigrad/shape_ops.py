@@ -363,7 +363,7 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:  # noqa:
         raise InvalidParameterError(f"narrow(): length must be non-negative. (start ({s}) + length "
                                     f"({length}) exceeds dimension size ({n}).)")
     if s + length > n:
-        raise InvalidParameterError(f"narrow: start ({s}) + length ({length}) exceeds dimension size ({n}).")
+        raise InvalidParameterError(f"start ({s}) + length ({length}) exceeds dimension size ({n}). (narrow)")
     return input[(slice(None),) * d + (slice(s, s + length),)]
 
 
@@ -553,7 +553,8 @@ def t(input: Tensor) -> Tensor:  # noqa: A002
         ShapeError: more than 2 dims.
     """
     if input.ndim > 2:
-        raise ShapeError(f"t() expects a tensor with <= 2 dims, but got shape {input.shape}")
+        raise ShapeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D (got shape "
+                         f"{input.shape})")
     if input.ndim == 2:
         return input.transpose(0, 1, "T")
     return input._view(ops.Permute.apply(input, dims=tuple(range(input.ndim)), kind="T"))

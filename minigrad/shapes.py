@@ -81,7 +81,9 @@ def norm_dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...] | N
         raise TypeError(f"dim must be an int or a tuple of ints, got {dim!r}")
     out = tuple(sorted({norm_dim(d, ndim) for d in dims}))
     if len(out) != len(dims):
-        raise DimensionError(f"dim {dim} appears multiple times in the list of dims")
+        seen = [norm_dim(d, ndim) for d in dims]
+        twice = next(d for i, d in enumerate(seen) if d in seen[:i])
+        raise DimensionError(f"dim {twice} appears multiple times in the list of dims")
     return out if ndim > 0 else ()
 
 
@@ -129,26 +131,26 @@ def infer_reshape(target: tuple[int, ...], size: int, source: tuple[int, ...]) -
     """
     if target and min(target) >= 0:  # no size to infer (one C call decides)
         if math.prod(target) != size:
-            raise ShapeError(f"reshape: shape '{list(target)}' is invalid for input of size {size}: {target} "
-                             f"from {source}")
+            raise ShapeError(f"shape '{list(target)}' is invalid for input of size {size} (reshape: {target} "
+                             f"from {source})")
         return target
     unknown = [i for i, s in enumerate(target) if s == -1]
     if len(unknown) > 1 or any(s < -1 for s in target):
         words = "only one dimension can be inferred" if len(unknown) > 1 else \
             f"invalid shape dimension {min(target)}"
-        raise ShapeError(f"reshape: {words}: invalid target shape {target} for a tensor of shape {source}")
+        raise ShapeError(f"{words} (reshape: invalid target shape {target} for a tensor of shape {source})")
     known = math.prod(s for s in target if s != -1)
     if unknown:
         if known == 0 and size == 0:  # (PyTorch's words)
             raise ShapeError(f"cannot reshape tensor of {size} elements into shape {list(target)} because "
                              "the unspecified dimension size -1 can be any value and is ambiguous")
         if known == 0 or size % known:
-            raise ShapeError(f"reshape: shape '{list(target)}' is invalid for input of size {size}: {target} "
-                             f"from {source}")
+            raise ShapeError(f"shape '{list(target)}' is invalid for input of size {size} (reshape: {target} "
+                             f"from {source})")
         target = tuple(size // known if s == -1 else s for s in target)
     elif known != size:
-        raise ShapeError(f"reshape: shape '{list(target)}' is invalid for input of size {size}: {target} "
-                         f"from {source}")
+        raise ShapeError(f"shape '{list(target)}' is invalid for input of size {size} (reshape: {target} "
+                         f"from {source})")
     return target
 
 
@@ -166,8 +168,17 @@ def check_broadcast(what: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
     try:
         return tuple(np.broadcast_shapes(*shapes))
     except ValueError:
-        why = f" ({size_mismatch(*shapes)})" if len(shapes) == 2 else ""
-        raise ShapeError(f"{what}: shapes {_listed(shapes)} cannot be broadcast together{why}") from None
+        raise broadcast_error(what, *shapes) from None
+
+
+def broadcast_error(what: str, *shapes: Sequence[int]) -> ShapeError:
+    """The ShapeError for ``shapes`` that do not broadcast together: PyTorch's sentence first (for two
+    shapes: "The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1"),
+    then ``what`` and every shape."""
+    listed = _listed([tuple(s) for s in shapes])
+    if len(shapes) != 2:
+        return ShapeError(f"{what}: shapes {listed} cannot be broadcast together")
+    return ShapeError(f"{size_mismatch(*shapes)} ({what}: shapes {listed} cannot be broadcast together)")
 
 
 def size_mismatch(a: Sequence[int], b: Sequence[int]) -> str:
@@ -192,11 +203,13 @@ def check_broadcast_to(what: str, shape: tuple[int, ...], target: tuple[int, ...
         ShapeError: it does not; the message names ``what`` and both shapes.
     """
     try:
-        fits = np.broadcast_shapes(shape, target) == tuple(target)
-    except ValueError:
-        fits = False
-    if not fits:
-        raise ShapeError(f"{what}: shape {tuple(shape)} cannot be broadcast to {tuple(target)}")
+        full = np.broadcast_shapes(shape, target)
+    except ValueError:  # (PyTorch's words: the tensor is its a, the operand its b)
+        raise ShapeError(f"{size_mismatch(target, shape)} ({what}: shape {tuple(shape)} cannot be broadcast "
+                         f"to {tuple(target)})") from None
+    if full != tuple(target):
+        raise ShapeError(f"output with shape {list(target)} doesn't match the broadcast shape {list(full)} "
+                         f"({what}: shape {tuple(shape)} cannot be broadcast to {tuple(target)})")
 
 
 def no_dim(i: Any) -> bool:

@@ -75,6 +75,7 @@ from minigrad.errors import (
 from minigrad.grad_mode import _extras, _inference, _mode
 from minigrad.memory_formats import preserve_format, suggested_format
 from minigrad.shapes import (
+    broadcast_error,
     check_broadcast,
     check_broadcast_to,
     check_mask,
@@ -450,7 +451,7 @@ class Tensor(TensorMethods):
         """The single element as a Python number; raises if there is more than one."""
         if self._array.size != 1:
             raise ShapeError(
-                f"item(): a Tensor with {self._array.size} elements cannot be converted to Scalar"
+                f"a Tensor with {self._array.size} elements cannot be converted to Scalar (item())"
             )
         return self._array.item()
 
@@ -638,10 +639,16 @@ class Tensor(TensorMethods):
         if not _scalar_warned[0] and self.requires_grad and user_stacklevel() == 2:  # (a user's float(t))
             _scalar_warned[0] = True  # (PyTorch warns once per process)
             warnings.warn(_SCALAR_GRAD, UserWarning, stacklevel=2)
-        return float(self.item())
+        try:
+            return float(self.item())
+        except ShapeError:
+            raise ShapeError(_NOT_ONE_ELEMENT + f" (float() of a tensor of shape {self.shape})") from None
 
     def __int__(self) -> int:
-        return int(self.item())
+        try:
+            return int(self.item())
+        except ShapeError:
+            raise ShapeError(_NOT_ONE_ELEMENT + f" (int() of a tensor of shape {self.shape})") from None
 
     def __bool__(self) -> builtins.bool:
         if self._array.size != 1:
@@ -1003,8 +1010,8 @@ class Tensor(TensorMethods):
         result = compute(source)
         if result.dtype != self.dtype:
             if not _dtypes.can_cast(result.dtype, self.dtype):  # (int32 into uint8 wraps, as in PyTorch)
-                raise MinigradError(f"{what}: result type {scalar_type_name(result.dtype)} can't be cast to "
-                                    f"the desired output type {scalar_type_name(self.dtype)}")
+                raise MinigradError(f"result type {scalar_type_name(result.dtype)} can't be cast to the "
+                                    f"desired output type {scalar_type_name(self.dtype)} ({what})")
             result = result.astype(self.dtype)
         if view:
             # recorded, result views source's copy: the same view of this tensor's own memory (an untracked
@@ -1270,7 +1277,14 @@ class Tensor(TensorMethods):
         return _named(out, out, "ZeroBackward0", recorded)
 
     def fill_(self, value: Scalar) -> Tensor:
-        """Fill with ``value`` in place."""
+        """Fill with ``value`` in place (a number or a 0-d tensor).
+
+        Raises:
+            MinigradError: a tensor value with dims (PyTorch's RuntimeError, even for one element).
+        """
+        if isinstance(value, Tensor) and value._array.ndim:
+            raise MinigradError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                                f"{value._array.ndim} dimensions.")
         v = _fill_scalar(value, self.dtype, "fill_: value")
         if self._recorded(value):  # (PyTorch's Scalar overload: FillBackward2, its Tensor one: FillBackward3)
             return self._fill_("fill_", v, "FillBackward3" if isinstance(value, Tensor) else "FillBackward2")
@@ -1310,7 +1324,11 @@ class Tensor(TensorMethods):
                 refuse_overlap(self._array, value._array, full=True)
             elif (region := self._array[idx]).size == value._array.size:
                 refuse_overlap(np.asarray(region), value._array)
-        if self._recorded(value):
+        try:
+            recorded = self._recorded(value)
+        except MinigradError as e:
+            raise _leaf_view_error(e, index) from None
+        if recorded:
             put = _methods.indexing.put
             v = value if isinstance(value, Tensor) else from_numpy(
                 np.asarray(_fill_scalar(value, self.dtype, "setitem: value", True), dtype=self.dtype))
@@ -1377,9 +1395,7 @@ class Tensor(TensorMethods):
         try:
             return from_numpy(np.asarray(ufunc(a, o)))
         except ValueError as e:
-            raise ShapeError(
-                f"{ufunc.__name__}: shapes {self.shape} and {np.shape(o)} cannot be broadcast together"
-            ) from e
+            raise broadcast_error(str(ufunc.__name__), self.shape, np.shape(o)) from e
 
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
         return self._compare(other, np.equal)
@@ -2240,6 +2256,17 @@ def _index_steps(idx: tuple[Any, ...]) -> tuple[tuple[Any, ...], ...]:
     return first, rest
 
 
+def _leaf_view_error(error: MinigradError, index: Any) -> MinigradError:
+    """``error`` (an in-place write refused), as PyTorch words it for ``leaf[index] = v``: a basic index
+    other than a lone ``...`` or ``:`` writes through a view of the leaf ("a view of a leaf Variable ...")."""
+    raw = index if isinstance(index, tuple) else (index,)
+    whole = len(raw) == 1 and (raw[0] is Ellipsis or (isinstance(raw[0], slice) and raw[0] == slice(None)))
+    message = str(error)
+    if whole or not message.startswith("a leaf Variable") or not _is_basic_index(raw):
+        return error
+    return MinigradError("a view of " + message)
+
+
 def _is_basic_index(idx: tuple[Any, ...]) -> builtins.bool:
     """Whether a normalized index selects a view (ints, slices, None and Ellipsis only)."""
     return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice)) for i in idx)
@@ -2265,6 +2292,9 @@ def _put_in_steps(t: Tensor, steps: tuple[tuple[Any, ...], ...], value: Tensor) 
 def _check_int(fn: str, name: str, value: Any) -> None:
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
         raise TypeError(f"{fn}: {name} must be an int, got {value!r}")
+
+
+_NOT_ONE_ELEMENT = "only one element tensors can be converted to Python scalars"  # (PyTorch's words)
 
 
 def _fill_scalar(value: Any, dtype: np.dtype[Any], what: str, half_inf: builtins.bool = False) -> Any:
@@ -2521,7 +2551,9 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002 (PyTorch's arg
         else:
             out = _ops.Matmul.apply(a2, b2)
     except ValueError as e:
-        raise ShapeError(f"matmul: batch dims of {a.shape} and {b.shape} cannot be broadcast") from e
+        batch_a, batch_b = a.shape[:-2] if a.ndim > 2 else (), b.shape[:-2] if b.ndim > 2 else ()
+        raise ShapeError(f"{size_mismatch(batch_a, batch_b)} (matmul: batch dims of {a.shape} and {b.shape} "
+                         "cannot be broadcast)") from e
     if a.ndim == 1:
         out = out.squeeze(-2)
     if b.ndim == 1:

@@ -46,6 +46,16 @@ def positive_int(name: str, value: Any) -> int:
     return int(value)
 
 
+def int_argument(fn: str, name: str, position: int, value: Any) -> int:
+    """``value`` if an int (any sign), else PyTorch's argument-parser TypeError naming ``fn``'s
+    argument ``name`` at ``position`` (``nll_loss_nd(): argument 'ignore_index' (position 5) must be int,
+    not float``)."""
+    if not is_int(value):
+        raise _ArgumentTypeError(f"{fn}(): argument '{name}' (position {position}) must be int, not "
+                                 f"{python_type_name(value)} (got {name}={value!r})")
+    return int(value)
+
+
 def nonnegative_int(name: str, value: Any) -> int:
     """``value`` as an int if it is an int >= 0 (bools rejected); not an int at all: also a TypeError."""
     if not is_int(value):
@@ -110,7 +120,9 @@ def one_of(name: str, value: Any, choices: Sequence[str]) -> str:
     """``value`` if it is one of the strings ``choices``."""
     if not isinstance(value, str) or value not in choices:
         options = ", ".join(repr(c) for c in choices)
-        raise InvalidParameterError(f"{name} must be one of {options}, got {name}={value!r}")
+        # (not a string at all: PyTorch's argument parser or string handling raises a TypeError)
+        raise (InvalidParameterError if isinstance(value, str) else _ArgumentTypeError)(
+            f"{name} must be one of {options}, got {name}={value!r}")
     return value
 
 
@@ -123,8 +135,9 @@ def reduction(value: Any, choices: Sequence[str] = REDUCTIONS, fn: str = "") -> 
     if not isinstance(value, str) or value not in choices:
         options = ", ".join(repr(c) for c in choices)
         torch_words = "is not valid" if fn == "gaussian_nll_loss" else "is not a valid value for reduction"
-        raise InvalidParameterError(f"{value} {torch_words}: reduction must be one of {options}, got "
-                                    f"reduction={value!r}")
+        # (a non-string also fails PyTorch's string handling in some losses: its TypeError as well)
+        raise (InvalidParameterError if isinstance(value, str) else _ArgumentTypeError)(
+            f"{value} {torch_words}: reduction must be one of {options}, got reduction={value!r}")
     return value
 
 

@@ -98,9 +98,9 @@ class _NormBase(Module):
     def _check_rank(self, x: Tensor, ranks: tuple[int, ...], layout: str) -> None:
         if _checks.tensor(type(self).__name__, x).ndim not in ranks:
             expected = " or ".join(f"{r}D" for r in ranks)
-            raise ShapeError(
-                f"{type(self).__name__}: expected {expected} {layout} input, "
-                f"got {x.ndim}D input of shape {x.shape}"
+            raise ShapeError(  # (PyTorch's words first)
+                f"expected {expected} input (got {x.ndim}D input) ({type(self).__name__}: expected {layout} "
+                f"input, got shape {x.shape})"
             )
 
     def extra_repr(self) -> str:

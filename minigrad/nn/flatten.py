@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from minigrad.errors import InvalidParameterError, ShapeError, _ArgumentTypeError
+from minigrad.errors import DimensionError, ShapeError, _ArgumentTypeError
 from minigrad.nn import _checks
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor
@@ -52,8 +52,7 @@ class Unflatten(Module):
 
     def __init__(self, dim: int, unflattened_size: Sequence[int]) -> None:
         super().__init__()
-        if not _checks.is_int(dim):
-            raise InvalidParameterError(f"dim must be an int, got dim={dim!r}")
+        _checks.int_argument("unflatten", "dim", 1, dim)  # (the TypeError of PyTorch's forward's unflatten)
         self.dim = int(dim)
         self.unflattened_size = unflattened_size
         self._sizes = _int_sizes(unflattened_size)
@@ -63,7 +62,10 @@ class Unflatten(Module):
         shape = _checks.tensor("Unflatten", input).shape
         d = self.dim + len(shape) if self.dim < 0 else self.dim
         if not 0 <= d < len(shape):
-            raise ShapeError(f"Unflatten: dim {self.dim} is out of range for input of shape {shape}")
+            raise DimensionError(  # (PyTorch's words and IndexError)
+                f"Dimension out of range (expected to be in range of [{-max(len(shape), 1)}, "
+                f"{max(len(shape), 1) - 1}], but got {self.dim}) (Unflatten: dim {self.dim} is out of range "
+                f"for input of shape {shape})")
         known = math.prod(s for s in self._sizes if s != -1)
         fits = shape[d] == known if -1 not in self._sizes else known and shape[d] % known == 0
         if not fits or self._sizes.count(-1) > 1:

@@ -20,7 +20,7 @@ import numpy as np
 from minigrad import _draws
 from minigrad.autograd import no_grad
 from minigrad.dtypes import require_float_kernel
-from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.errors import InvalidParameterError, ShapeError, python_type_name
 from minigrad.nn import _checks
 from minigrad.random import Generator, default_generator
 from minigrad.tensor import Array, Tensor, from_numpy
@@ -103,6 +103,9 @@ def _gen(generator: Generator | None) -> Generator:
 
 def _uniform(gen: Generator, tensor: Tensor, a: float, b: float) -> Array:
     require_float_kernel("check_uniform_bounds", tensor.dtype)
+    if not a <= b:  # (numpy would draw from the reversed interval: PyTorch's RuntimeError)
+        raise InvalidParameterError(
+            f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
     return _draws.uniform(gen, tensor.shape, a, b, tensor.dtype)
 
 
@@ -179,7 +182,14 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
-    """Fill with ``val``."""
+    """Fill with ``val`` (a number).
+
+    Raises:
+        TypeError: ``val`` is not a number or a tensor (PyTorch's fill_ overloads refuse it).
+    """
+    if not isinstance(val, (int, float, np.integer, np.floating, np.bool_, Tensor)):
+        raise TypeError(f"fill_() received an invalid combination of arguments - got "
+                        f"({python_type_name(val)}), but expected one of: (Tensor value), (Number value)")
     return _fill(tensor, val)
 
 

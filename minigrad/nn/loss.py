@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from minigrad.errors import InvalidParameterError
+from minigrad.errors import InvalidParameterError, _ArgumentTypeError, python_type_name
 from minigrad.nn import _checks
 from minigrad.nn import functional as F
 from minigrad.nn.distance import PairwiseDistance
@@ -234,6 +234,7 @@ class CrossEntropyLoss(_WeightedLoss):
                  ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean",
                  label_smoothing: float = 0.0) -> None:
         super().__init__(weight, size_average, reduce, reduction)
+        _checks.int_argument("cross_entropy_loss", "ignore_index", 5, ignore_index)  # (PyTorch's forward's)
         self.ignore_index = ignore_index
         smoothing(label_smoothing)  # (what the forward would refuse; a negative one is 0, as PyTorch's)
         self.label_smoothing = label_smoothing
@@ -254,6 +255,7 @@ class NLLLoss(_WeightedLoss):
     def __init__(self, weight: Tensor | None = None, size_average: bool | None = None,
                  ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean") -> None:
         super().__init__(weight, size_average, reduce, reduction)
+        _checks.int_argument("nll_loss_nd", "ignore_index", 5, ignore_index)  # (PyTorch's forward's)
         self.ignore_index = ignore_index
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
@@ -413,6 +415,9 @@ class MultiMarginLoss(_WeightedLoss):
                  reduction: str = "mean") -> None:
         if p not in (1, 2) or isinstance(p, bool):
             raise InvalidParameterError(f"MultiMarginLoss: only p == 1 and p == 2 supported, got p={p!r}")
+        if weight is not None and not isinstance(weight, Tensor):  # (PyTorch's buffer assignment refuses it)
+            raise _ArgumentTypeError(f"cannot assign '{python_type_name(weight)}' object to buffer 'weight' "
+                                     "(torch Tensor or None required)")
         if weight is not None and weight.ndim != 1:
             raise InvalidParameterError(f"MultiMarginLoss: weight must be one-dimensional, got shape "
                                         f"{weight.shape}")
@@ -471,6 +476,9 @@ class TripletMarginWithDistanceLoss(_Loss):
         if not _checks.number("margin", margin) > 0:
             raise InvalidParameterError(f"TripletMarginWithDistanceLoss: margin must be greater than 0, got "
                                         f"margin={margin!r}")
+        if distance_function is not None and not callable(distance_function):  # (PyTorch's forward calls it)
+            raise _ArgumentTypeError(f"'{type(distance_function).__name__}' object is not callable: "
+                                     f"distance_function must be a callable, got {distance_function!r}")
         self.distance_function = distance_function if distance_function is not None else PairwiseDistance()
         self.margin = margin
         self.swap = _checks.flag("swap", swap)

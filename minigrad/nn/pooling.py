@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from minigrad.errors import InvalidParameterError
+from minigrad.errors import InvalidParameterError, _ArgumentTypeError, python_type_name
 from minigrad.nn import _checks
 from minigrad.nn import functional as F
 from minigrad.nn._checks import is_int
@@ -106,7 +106,9 @@ class _AvgPoolNd(Module):
         self.padding = _size(name, "padding", padding, self._nd, low=0)
         self.ceil_mode = _checks.strict_flag("ceil_mode", ceil_mode)
         self.count_include_pad = _checks.strict_flag("count_include_pad", count_include_pad)
-        if divisor_override is not None and (not is_int(divisor_override) or divisor_override == 0):
+        if divisor_override is not None:  # (a non-int: the TypeError of PyTorch's forward's avg_pool)
+            _checks.int_argument(f"avg_pool{self._nd}d", "divisor_override", 7, divisor_override)
+        if divisor_override == 0:
             raise InvalidParameterError(f"{name}: divisor_override must be a non-zero int, got "
                                         f"divisor_override={divisor_override!r}")
         self.divisor_override = divisor_override
@@ -214,11 +216,18 @@ class LPPool3d(_LPPoolNd):
 
 
 def _output_size(cls: str, value: Any, nd: int) -> Any:
-    items = [value] if is_int(value) or value is None else value
-    if not isinstance(items, (tuple, list)) or len(items) not in (1, nd) or not all(
-            v is None or (is_int(v) and v >= 0) for v in items) or (nd == 1 and value is None):
-        raise InvalidParameterError(f"{cls}: output_size must be a non-negative int (or None) or a tuple of "
-                                    f"{nd} of them, got output_size={value!r}")
+    items = [value] if is_int(value) else value
+    # (not ints or Nones: PyTorch's TypeError, from its argument parser or len())
+    typed = isinstance(items, (tuple, list)) and all(v is None or is_int(v) for v in items)
+    if not typed or len(items) not in (1, nd) or not all(v is None or v >= 0 for v in items):
+        # (PyTorch's parser's words where its functional form sees the value: a 1-d pool's non-tuple)
+        fn = "adaptive_" + cls[8:11].lower() + "_pool1d"
+        words = "" if typed or nd != 1 or isinstance(value, (tuple, list)) else (
+            f"{fn}(): argument 'output_size' (position 2) must be tuple of ints, not "
+            f"{python_type_name(value)}; ")
+        raise (InvalidParameterError if typed else _ArgumentTypeError)(
+            f"{words}{cls}: output_size must be a non-negative int (or None) or a tuple of {nd} of them, got "
+            f"output_size={value!r}")
     return tuple(value) if isinstance(value, list) else value
 
 

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.dtypes import scalar_type_name
 from minigrad.errors import InvalidParameterError, ShapeError
 from minigrad.nn import _checks, init
 from minigrad.nn import functional as F
@@ -332,10 +333,13 @@ class RNNBase(Module):
             rows = x.reshape(steps * n, x.shape[2])
             shown = input.shape
         if not sizes:
-            raise ShapeError(f"{name}: expected a sequence length larger than 0, got input shape {shown}")
+            raise ShapeError(f"Expected sequence length to be larger than 0 in RNN ({name}: expected a "
+                             f"sequence length larger than 0, got input shape {shown})")
         if rows.shape[-1] != self.input_size:
             raise ShapeError(
-                f"{name}: expected input with last dim input_size={self.input_size}, got shape {shown}"
+                f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got "
+                f"{rows.shape[-1]} ({name}: expected input with last dim input_size={self.input_size}, got "
+                f"shape {shown})"
             )
         weight = self.weight_ih_l0
         if rows.dtype != weight.dtype:
@@ -610,8 +614,10 @@ class RNNCellBase(Module):
                                  f"{self.hidden_size} ({full})")
             out.append(s if batched else s.unsqueeze(0))
         if x.dtype != self.weight_ih.dtype:
-            raise InvalidParameterError(
-                f"{name}: input dtype {x.dtype} does not match the parameters' dtype {self.weight_ih.dtype}"
+            raise InvalidParameterError(  # (PyTorch's words: its cell's matrix product refuses them)
+                f"mat1 and mat2 must have the same dtype, but got {scalar_type_name(x.dtype)} and "
+                f"{scalar_type_name(self.weight_ih.dtype)} ({name}: input dtype {x.dtype} does not match the "
+                f"parameters' dtype {self.weight_ih.dtype})"
             )
         return x, out, batched
 

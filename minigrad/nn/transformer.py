@@ -21,11 +21,14 @@ import minigrad.factories as factories
 from minigrad.amp import is_autocast_enabled
 from minigrad.dtypes import resolve_dtype
 from minigrad.errors import (
+    DimensionError,
     InvalidParameterError,
     MinigradError,
     ShapeError,
+    _ArgumentTypeError,
     _AssertedParameterError,
     _AssertedShapeError,
+    _IndexParameterError,
 )
 from minigrad.grad_mode import is_grad_enabled
 from minigrad.nn import _checks, init
@@ -321,8 +324,10 @@ def _activation(activation: Any) -> Callable[[Tensor], Tensor]:
         return _ACTIVATIONS[activation]
     if callable(activation):
         return activation  # type: ignore[no-any-return]
-    raise InvalidParameterError(
-        f"activation must be 'relu', 'gelu' or a callable, got activation={activation!r}"
+    # (PyTorch calls it: its TypeError, "'int' object is not callable")
+    raise _ArgumentTypeError(
+        f"'{type(activation).__name__}' object is not callable: activation must be 'relu', 'gelu' or a "
+        f"callable, got activation={activation!r}"
     )
 
 
@@ -556,7 +561,11 @@ def _get_clones(module: Module, N: int) -> ModuleList:  # noqa: N803  (PyTorch's
 def _clones(layer: Module, num_layers: int) -> ModuleList:
     """``num_layers`` deep copies of ``layer`` (each with its own parameters), as PyTorch does."""
     if not isinstance(layer, Module):
-        raise InvalidParameterError(f"expected a Module layer to copy, got {type(layer).__name__}")
+        raise _ArgumentTypeError(
+            f"{type(layer).__name__} is not a Module subclass: expected a Module layer to copy")
+    if _checks.is_int(num_layers) and num_layers < 0:  # (PyTorch's forward indexes layers[0]: IndexError)
+        raise _IndexParameterError(f"index 0 is out of range: num_layers must be a non-negative int, got "
+                                   f"num_layers={num_layers!r}")
     count = _checks.nonnegative_int("num_layers", num_layers)
     return ModuleList([copy.deepcopy(layer) for _ in range(count)])
 
@@ -612,7 +621,10 @@ class TransformerEncoder(Module):
 
         Raises:
             ShapeError: as the layers raise.
+            DimensionError: no layers (``num_layers=0``; PyTorch's forward indexes ``layers[0]``).
         """
+        if not self.layers:
+            raise DimensionError("index 0 is out of range: a TransformerEncoder of num_layers=0 layers")
         out = src
         for layer in self.layers:
             out = layer(out, src_mask=mask, src_key_padding_mask=src_key_padding_mask,
@@ -669,7 +681,10 @@ class TransformerDecoder(Module):
 
         Raises:
             ShapeError: as the layers raise.
+            DimensionError: no layers (``num_layers=0``; PyTorch's forward indexes ``layers[0]``).
         """
+        if not self.layers:
+            raise DimensionError("index 0 is out of range: a TransformerDecoder of num_layers=0 layers")
         out = tgt
         for layer in self.layers:
             out = layer(out, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,

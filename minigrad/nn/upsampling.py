@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from minigrad.errors import InvalidParameterError
+from minigrad.nn import _checks
 from minigrad.nn import functional as F
-from minigrad.nn._checks import is_int
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor
 
@@ -86,7 +86,10 @@ class UpsamplingBilinear2d(Upsample):
 
 
 def _factor(cls: str, name: str, value: Any) -> int:
-    if not is_int(value) or value < 1:
+    # (not an int: the TypeError of PyTorch's functional form, which its forward calls)
+    _checks.int_argument({"PixelShuffle": "pixel_shuffle", "PixelUnshuffle": "pixel_unshuffle"}.get(
+        cls, "channel_shuffle"), name, 2, value)
+    if value < 1:
         raise InvalidParameterError(f"{cls}: {name} must be a positive int, got {name}={value!r}")
     return int(value)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.errors import _ArgumentTypeError
+from minigrad.errors import _ArgumentTypeError, _IndexParameterError
 from minigrad.optim._inplace import add_, lerp_
 from minigrad.optim.optimizer import Optimizer, ParamsT, check_lr, check_number, lr_value
 
@@ -75,6 +75,9 @@ class Adafactor(Optimizer):
         check_number("beta2_decay", group["beta2_decay"], low=None, high=0.0, high_inclusive=True,
                      says="beta2_decay should be <= 0 but is:")
         eps = group["eps"]
+        if isinstance(eps, (tuple, list)) and len(eps) < 2:  # (PyTorch reads eps[1]: its IndexError)
+            raise _IndexParameterError(
+                f"tuple index out of range: eps must be a pair (eps1 or None, eps2), got {eps!r}")
         if not isinstance(eps, (tuple, list)) or len(eps) != 2:  # (PyTorch subscripts it: a TypeError)
             raise _ArgumentTypeError(f"eps must be a pair (eps1 or None, eps2), got {eps!r}")
         for i, e in enumerate(eps):

@@ -371,7 +371,7 @@ class Optimizer:
             setattr(self, name, OrderedDict())
         groups = list(params)
         if len(groups) == 0:
-            raise InvalidParameterError("params: optimizer got an empty parameter list")
+            raise InvalidParameterError("optimizer got an empty parameter list (params)")
         if not isinstance(groups[0], dict):
             groups = [{"params": groups}]
         for group in groups:
@@ -433,7 +433,7 @@ class Optimizer:
             if not isinstance(p, Tensor):
                 raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {p!r}")
             if not p.is_leaf:
-                raise InvalidParameterError("params: can't optimize a non-leaf Tensor")
+                raise InvalidParameterError("can't optimize a non-leaf Tensor (params)")
             tensors.append(p)
         if names and len(names) != len(tensors):
             raise InvalidParameterError(

@@ -58,6 +58,12 @@ class Rprop(Optimizer):
         etas = group["etas"]
         if not 0.0 < etas[0] < 1.0 < etas[1]:
             raise InvalidParameterError(f"Invalid eta values: {etas[0]}, {etas[1]}")
+        sizes = group["step_sizes"]
+        if isinstance(sizes, (tuple, list)) and len(sizes) != 2:  # (PyTorch's step unpacks two: ValueError)
+            words = (f"not enough values to unpack (expected 2, got {len(sizes)})" if len(sizes) < 2
+                     else "too many values to unpack (expected 2)")
+            raise InvalidParameterError(f"{words}: step_sizes must be (step_size_min, step_size_max), got "
+                                        f"step_sizes={sizes!r}")
 
     def _required_state(self, group: dict[str, Any]) -> tuple[str, ...]:
         return ("step", "prev", "step_size")

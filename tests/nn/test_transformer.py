@@ -348,12 +348,14 @@ class TestEncoderDecoderStacks:
         assert len(list(enc.parameters())) == 3 * len(list(layer.parameters()))
         assert next(iter(enc.state_dict())) == "layers.0.self_attn.in_proj_weight"
 
-    def test_zero_layers_is_the_norm_alone(self) -> None:
+    def test_zero_layers_is_pytorchs_index_error(self) -> None:
+        # PyTorch's forward reads layers[0] before running any layer: an empty stack is its IndexError
         norm = nn.LayerNorm(4, dtype=mg.float64)
         with pytest.warns(UserWarning, match="batch_first was not True"):  # as PyTorch warns
             enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(4, 2, 8, dtype=mg.float64), 0, norm)
         x = mg.tensor(RNG.standard_normal((3, 2, 4)))
-        assert_close(enc(x), norm(x).detach().numpy())
+        with pytest.raises(IndexError, match=r"^index 0 is out of range"):
+            enc(x)
 
     def test_transformer_init_and_structure(self) -> None:
         torch = require_torch()

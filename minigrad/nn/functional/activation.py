@@ -359,8 +359,11 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
     x = _checks.tensor("prelu", input)
     w = _checks.tensor("prelu", weight, "weight")
     if x.dtype.kind != "f" or x.dtype != w.dtype:
-        raise DTypeError(f"prelu: input of dtype {x.dtype} and weight of dtype {w.dtype}: PyTorch does not "
-                         "promote them either; pass a float input of the weight's dtype")
+        words = (f"prelu: Type promoting not supported. Got {scalar_type_name(x.dtype)} and "
+                 f"{scalar_type_name(w.dtype)} (" if x.dtype != w.dtype else "")  # (PyTorch's words first)
+        close = ")" if words else ""
+        raise DTypeError(f"{words}prelu: input of dtype {x.dtype} and weight of dtype {w.dtype}: PyTorch "
+                         f"does not promote them either; pass a float input of the weight's dtype{close}")
     if w.ndim > 1:
         raise ShapeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {w.ndim} "
                          f"(shape {w.shape})")

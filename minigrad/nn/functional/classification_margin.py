@@ -72,8 +72,8 @@ def _class_targets(fn: str, x: Tensor, target: Tensor, target_ndim: int) -> np.n
                          f"(batch size). Expected target size [{x.shape[0] if x.ndim == 2 else 1}], but got "
                          f"{list(t.shape)}. Input has shape {list(x.shape)}. ({ours})")
     if t.dtype != np.int64:  # (after the shapes, as PyTorch checks; its kernels take Long only)
-        raise InvalidParameterError(f"{fn}: expected scalar type Long but found {scalar_type_name(t.dtype)}: "
-                                    f"target must hold class indices (an integer tensor), got {t.dtype}")
+        raise InvalidParameterError(f"expected scalar type Long but found {scalar_type_name(t.dtype)} ({fn}: "
+                                    f"target must hold class indices (an integer tensor), got {t.dtype})")
     return t.numpy(force=True).reshape(want)
 
 
@@ -168,7 +168,7 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,  # 
     m = _checks.number("margin", margin)
     x = _checks.tensor("hinge_embedding_loss", input)
     y = target_like("hinge_embedding_loss", x, target)
-    check_broadcast("hinge_embedding_loss", x.shape, y.shape)
+    check_broadcast("hinge_embedding_loss", y.shape, x.shape)  # (PyTorch's tensor a is the target)
     yv = y.numpy(force=True)
     loss = where(yv != 1, (m - x).clamp(min=0), 0.0) + where(yv != -1, x, 0.0)
     return apply_reduction(loss, reduction)

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from minigrad._kernels import quiet
-from minigrad.dtypes import scalar_type_name
+from minigrad.dtypes import kernel_error, scalar_type_name
 from minigrad.errors import (
     DimensionError,
     DomainError,
@@ -29,6 +29,7 @@ from minigrad.nn.functional.activation import logsigmoid
 from minigrad.nn.functional.linear import linear
 from minigrad.nn.functional.loss import apply_reduction, legacy_reduction, target_like
 from minigrad.ops import BceWithLogits, NllLoss
+from minigrad.shapes import size_mismatch
 from minigrad.tensor import Array, Tensor, from_numpy, where
 
 __all__ = [
@@ -87,9 +88,10 @@ def _class_indices(
     shape = logp.shape
     if len(shape) == 1:
         if target.ndim != 0:  # PyTorch: "size mismatch" (its reduction='none' alone lets (1,) through)
-            raise ShapeError(
-                f"{fn}: unbatched input of shape {logp.shape} expects a 0-d target, got {target.shape}"
-            )
+            words = (f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]} ("
+                     if target.ndim == 1 and target.shape[0] != 1 else "")  # (PyTorch's words there)
+            raise ShapeError(f"{words}{fn}: unbatched input of shape {logp.shape} expects a 0-d target, got "
+                             f"{target.shape}{')' if words else ''}")
         logp, target = logp.reshape(1, -1), target.reshape(1)
     lshape = logp._array.shape
     if len(lshape) < 2 or target._array.shape != (lshape[0], *lshape[2:]):
@@ -182,8 +184,11 @@ def nll_loss(
         DimensionError: a target outside [0, C) that is not ``ignore_index``.
     """
     reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
-    _checks.tensor("nll_loss", input)
+    if _checks.tensor("nll_loss", input).dtype.kind not in "fc":  # (PyTorch has float kernels only)
+        raise kernel_error("nll_loss_out_frame" if input.ndim <= 2 else "nll_loss2d_forward_out_frame",
+                           input.dtype, "")
     target = target if isinstance(target, Tensor) else Tensor(target)
+    _checks.int_argument("nll_loss_nd", "ignore_index", 5, ignore_index)
     scores, safe, valid = _class_indices(input, target, ignore_index, "nll_loss")
     _check_weight(weight, scores.shape[1], "nll_loss", input.dtype, input.ndim)
     name = _nll_name(input.ndim, reduction)
@@ -293,6 +298,7 @@ def cross_entropy(
 def _cross_entropy(logits: Tensor, target: Tensor, ignore_index: int, reduction: str, label_smoothing: float,
                    weight: Tensor | None) -> Tensor:
     _checks.reduction(reduction)
+    _checks.int_argument("cross_entropy_loss", "ignore_index", 5, ignore_index)
     eps = smoothing(label_smoothing)
     shape = _checks.tensor("cross_entropy", logits)._array.shape
     if not shape:
@@ -394,6 +400,15 @@ def binary_cross_entropy_with_logits(
                              "`^` or `logical_xor()` operator instead.")
         raise DTypeError(f"result type {scalar_type_name(input.dtype)} can't be cast to the desired output "
                          f"type {scalar_type_name(tdt)}")
+    if input.dtype.kind != "f":  # (PyTorch's log_sigmoid of the input has float kernels only)
+        raise kernel_error("log_sigmoid", input.dtype)
+    if pos_weight is not None:
+        try:  # (numpy's broadcasting error otherwise; PyTorch's words name pos_weight first, its tensor a)
+            np.broadcast_shapes(pos_weight.shape, input.shape)
+        except ValueError:
+            raise ShapeError(f"{size_mismatch(pos_weight.shape, input.shape)} (binary_cross_entropy_with_"
+                             f"logits: pos_weight of shape {pos_weight.shape} does not broadcast with input "
+                             f"of shape {input.shape})") from None
     pw = None if pos_weight is None else np.asarray(pos_weight.detach().numpy())
     loss = BceWithLogits.apply(input, target, pos_weight=pw)
     if weight is not None:
@@ -498,8 +513,9 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | 
     try:
         np.broadcast_shapes(x.shape, t.shape)
     except ValueError:
-        raise ShapeError(
-            f"multilabel_soft_margin_loss: target of shape {t.shape} does not fit input of shape {x.shape}"
+        raise ShapeError(  # (PyTorch's words first: its target is tensor a)
+            f"{size_mismatch(t.shape, x.shape)} (multilabel_soft_margin_loss: target of shape {t.shape} does "
+            f"not fit input of shape {x.shape})"
         ) from None
     loss = -(t * logsigmoid(x) + (1 - t) * logsigmoid(-x))
     if weight is not None:

@@ -17,7 +17,8 @@ import warnings
 import numpy as np
 
 from minigrad import _draws
-from minigrad.errors import ShapeError, bool_args
+from minigrad.dtypes import scalar_type_name
+from minigrad.errors import DTypeError, ShapeError, bool_args
 from minigrad.memory_formats import draw_laid_out
 from minigrad.nn import _checks
 from minigrad.nn.functional.activation import SELU_ALPHA, SELU_SCALE
@@ -54,6 +55,15 @@ def _float_dtype(input: Tensor) -> np.dtype[np.floating]:  # noqa: A002
     return input.dtype if input.dtype.kind == "f" else np.dtype(np.float32)
 
 
+def _mask_dtype(input: Tensor) -> np.dtype[np.floating]:  # noqa: A002
+    """The dtype of the scaled mask for ``input``: PyTorch's float mask cannot be multiplied into an integer
+    or bool input in its dtype, its RuntimeError (numpy would promote silently to a float result)."""
+    if input.dtype.kind not in "fc":
+        raise DTypeError(f"result type Float can't be cast to the desired output type "
+                         f"{scalar_type_name(input.dtype)}")
+    return _float_dtype(input)
+
+
 def _all_dropped(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """p = 1: input * 0, as PyTorch (zeros, NaN kept, a zero gradient), with no 1 / (1 - p)."""
     zero = from_numpy(np.zeros((), _float_dtype(input)))
@@ -75,7 +85,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         return input
     if p == 1.0:
         return _all_dropped(input, inplace)
-    dt = _float_dtype(input)
+    dt = _mask_dtype(input)
     # PyTorch's mask is laid out as the input and drawn in memory order (a transposed input's is transposed)
     mask = from_numpy(draw_laid_out(input.numpy(force=True), lambda shape: _scaled_mask(shape, p, dt)))
     return input.mul_(mask) if inplace else input * mask
@@ -106,7 +116,7 @@ def _channels(input: Tensor, p: float, training: bool, alpha: bool = False,  # n
     shape = _channel_shape(input.shape)
     if alpha:
         return _alpha(input, p, training, shape, inplace)
-    mask = from_numpy(_scaled_mask(shape, p, _float_dtype(input)))
+    mask = from_numpy(_scaled_mask(shape, p, _mask_dtype(input)))
     return input.mul_(mask) if inplace else input * mask
 
 
@@ -201,7 +211,7 @@ def _alpha(input: Tensor, p: float, training: bool, shape: tuple[int, ...],  # n
         return input
     if p == 1.0:
         return _all_dropped(input, inplace)
-    dt = _float_dtype(input)
+    dt = _mask_dtype(input)
     keep = _keep(shape, p).astype(dt)
     a = 1.0 / np.sqrt((_ALPHA_PRIME**2 * p + 1) * (1 - p))
     b = (keep - 1) * (_ALPHA_PRIME * a) + _ALPHA_PRIME * a * p

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-from minigrad.errors import ShapeError
+from minigrad.dtypes import c_type_name
+from minigrad.errors import DTypeError, ShapeError
 from minigrad.matrix_ops import addmm
 from minigrad.nn import _checks
 from minigrad.nn.functional._grad_names import named
@@ -56,6 +57,7 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
 
     Raises:
         ShapeError: weight not 3-D, or the inputs' sizes do not fit it or each other.
+        DTypeError: the tensors' dtypes differ (PyTorch's RuntimeError; it does not promote).
         TypeError: an argument is not a Tensor.
     """
     x1 = _checks.tensor("bilinear", input1, "input1")
@@ -73,6 +75,10 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
         )
     if bias is not None and _checks.tensor("bilinear", bias, "bias").shape != (out,):
         raise ShapeError(f"bilinear: expected bias of shape ({out},), got {bias.shape}")
+    given = (("input1", x1), ("input2", x2), ("weight", w)) + ((("bias", bias),) if bias is not None else ())
+    if any(t.dtype != x1.dtype for _, t in given):  # (PyTorch's kernel does not promote; numpy would)
+        raise DTypeError("All tensors must have the same dtype, got " + ", ".join(
+            f"{name}: {c_type_name(t.dtype)}" for name, t in given))
     lead = x1.shape[:-1]
     # x1 @ W as one (rows, in1) @ (in1, out * in2) product, then the in2 contraction with x2
     # the rows spelled out where out may be 0 (-1 would be ambiguous); in1 or in2 of 0 still make the -1

@@ -82,12 +82,14 @@ def _pointwise(fn: str, input: Tensor, target: Any) -> tuple[Tensor, Tensor]:  #
             first, second = (t.shape, input.shape) if fn == "poisson_nll_loss" else (input.shape, t.shape)
             raise ShapeError(f"{size_mismatch(first, second)} ({fn}: target of shape {t.shape} does "
                              f"not broadcast with input of shape {input.shape})") from None
-        warnings.warn(  # (PyTorch's words)
-            f"Using a target size ({t.shape}) that is different to the input size ({input.shape}). This will "
-            "likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
-            UserWarning,
-            stacklevel=3,
-        )
+        if fn != "poisson_nll_loss":  # (PyTorch's poisson_nll_loss broadcasts without a word)
+            warnings.warn(  # (PyTorch's words)
+                f"Using a target size ({t.shape}) that is different to the input size ({input.shape}). This "
+                "will likely lead to incorrect results due to broadcasting. Please ensure they have the same "
+                "size.",
+                UserWarning,
+                stacklevel=3,
+            )
         if fn != "poisson_nll_loss" and (input.ndim == 0) != (t.ndim == 0) and input.dtype != t.dtype:
             # PyTorch broadcasts both first (torch.broadcast_tensors): a 0-d side then has a dim and
             # no longer yields the dtype (a 0-d float32 input and a float16 target give float32)
@@ -254,8 +256,8 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, redu
     x = _checks.tensor("kl_div", input)
     t = target_like("kl_div", x, target)
     if x.dtype.kind != "f" or t.dtype.kind != "f":
-        raise DTypeError(
-            f"kl_div: integral inputs are not supported (as in PyTorch), got dtypes {x.dtype} and {t.dtype}"
+        raise DTypeError(  # (PyTorch's words first)
+            f"kl_div: Integral inputs not supported. (got dtypes {x.dtype} and {t.dtype})"
         )
     if log_target:
         loss = t.exp() * (t - x)

@@ -9,6 +9,7 @@ gradients come from the primitives; they differ in the dims they reduce.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -16,6 +17,7 @@ import numpy as np
 from minigrad import _kernels
 from minigrad._kernels import quiet
 from minigrad.autograd import no_grad
+from minigrad.dtypes import c_type_name, kernel_error
 from minigrad.errors import (
     DTypeError,
     InvalidParameterError,
@@ -23,6 +25,7 @@ from minigrad.errors import (
     ShapeError,
     bool_args,
     bool_error,
+    user_stacklevel,
 )
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
@@ -78,10 +81,13 @@ def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tupl
     return out
 
 
-def _check_dtypes(input: Tensor, *params: Tensor | None) -> None:  # noqa: A002
+def _check_dtypes(input: Tensor, *params: Tensor | None, kernel: str = "") -> None:  # noqa: A002
     """PyTorch's CPU kernels take weights and statistics of the input's dtype (float32 ones for a 16-bit
-    input) and raise for any other mix, which numpy would promote (a float64 batch, a float32 layer)."""
+    input) and raise for any other mix, which numpy would promote (a float64 batch, a float32 layer);
+    ``kernel``'s has no integer or bool kernel at all (``"batch_norm" not implemented for 'Long'``)."""
     xd = input._array.dtype
+    if kernel and xd.kind not in "fc":
+        raise kernel_error(kernel, xd, "")
     ok = (xd, np.float32 if xd.itemsize == 2 else xd)
     for t in params:
         if xd.kind == "f" and t is not None and t._array.dtype not in ok:
@@ -141,7 +147,7 @@ def batch_norm(
     if training and (running_mean is None) != (running_var is None):  # (PyTorch's ValueError, checked first)
         raise InvalidParameterError("batch_norm: running_mean and running_var must either both be None or "
                                     "neither be None")
-    _check_dtypes(input, running_mean, running_var, weight, bias)
+    _check_dtypes(input, running_mean, running_var, weight, bias, kernel="batch_norm")
     bshape = (c,) + (1,) * (len(shape) - 2)
     dims = (0, *range(2, len(shape)))
     if not training:
@@ -227,9 +233,11 @@ def _check_trailing(fn: str, input: Tensor, shape: tuple[int, ...]) -> None:  # 
     k = len(shape)
     have = input._array.shape
     if len(have) < k or have[len(have) - k:] != shape:
-        raise ShapeError(
-            f"{fn}: Given normalized_shape={list(shape)}, expected input with shape "
-            f"(*, {', '.join(map(str, shape))}), but got input of size{list(input.shape)} (got {input.shape})"
+        star = "*" if fn == "rms_norm" else "*, "  # (PyTorch's two messages differ so)
+        dims = ", ".join(map(str, shape))
+        raise ShapeError(  # (PyTorch's words first)
+            f"Given normalized_shape={list(shape)}, expected input with shape [{star}{dims}], but got input "
+            f"of size{list(input.shape)} ({fn}: got {input.shape})"
         )
 
 
@@ -262,7 +270,7 @@ def instance_norm(
         raise ShapeError(f"instance_norm: expected an input of shape (N, C, *spatial), got {input.shape}")
     # PyTorch's instance_norm is batch_norm over the (1, N * C, *) view, viewed back (ViewBackward0), with
     # weight and bias of the input's dtype but running statistics of any float dtype (repeated per instance)
-    _check_dtypes(input, weight, bias)
+    _check_dtypes(input, weight, bias, kernel="batch_norm")
     if not use_input_stats:
         stats = [t.to(input.dtype) if t is not None and input.dtype.kind == "f" and t.dtype.kind == "f" else t
                  for t in (running_mean, running_var)]
@@ -328,6 +336,9 @@ def group_norm(
     return named(_affine(out, weight, bias, (c,) + (1,) * (input.ndim - 2)), "NativeGroupNormBackward0")
 
 
+_rms_warned: list[bool] = []  # (rms_norm's mixed-dtype warning, once per process as PyTorch's)
+
+
 def rms_norm(
     input: Tensor,  # noqa: A002
     normalized_shape: int | Sequence[int],
@@ -343,6 +354,8 @@ def rms_norm(
     """
     shape = _checks.normalized_shape(normalized_shape)
     x = _checks.tensor("rms_norm", input)
+    if x.dtype.kind not in "fc":  # (PyTorch has float kernels only)
+        raise kernel_error("rms_norm", x.dtype, "")
     _check_trailing("rms_norm", x, shape)
     if weight is not None and weight.shape != shape:
         raise ShapeError(f"rms_norm: Expected weight to be of same shape as normalized_shape, but got weight "
@@ -353,6 +366,11 @@ def rms_norm(
     out = x * ((x**2).mean(dims, keepdim=True) + e) ** -0.5
     if weight is None:
         return out
+    if weight.dtype != x.dtype and x.dtype.kind == "f" and not _rms_warned:  # (PyTorch's TORCH_WARN_ONCE)
+        _rms_warned.append(True)
+        warnings.warn(f"Mismatch dtype between input and weight: input dtype = {c_type_name(x.dtype)}, "
+                      f"weight dtype = {c_type_name(weight.dtype)}, Cannot dispatch to fused implementation.",
+                      UserWarning, stacklevel=user_stacklevel())
     out = out * weight
     # PyTorch's unfused path (a weight of another dtype) casts the result back to the input's dtype
     return out if out.dtype == x.dtype or x.dtype.kind != "f" else out.to(x.dtype)

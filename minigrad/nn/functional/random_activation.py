@@ -12,7 +12,8 @@ import warnings
 import numpy as np
 
 from minigrad import _draws
-from minigrad.errors import InvalidParameterError
+from minigrad.dtypes import scalar_type_name
+from minigrad.errors import InvalidParameterError, _KernelParameterError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
@@ -47,7 +48,9 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,  # noqa
     inplace = _checks.flag("inplace", inplace)
     if _checks.strict_flag("training", training):
         if x.dtype.kind != "f":
-            raise InvalidParameterError(f"rrelu: training needs a floating-point input, got {x.dtype}")
+            raise _KernelParameterError(  # (PyTorch's NotImplementedError)
+                f'"rrelu_with_noise_out_cpu" not implemented for \'{scalar_type_name(x.dtype)}\' (rrelu: '
+                f"training needs a floating-point input, got {x.dtype})")
         # PyTorch draws a float64 slope for each entry <= 0 only, in order, between the bounds
         # rounded to the input's precision (float32 for half inputs)
         negative = ~(x.numpy(force=True) > 0)

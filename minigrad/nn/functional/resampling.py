@@ -23,14 +23,16 @@ from typing import Any
 import numpy as np
 
 from minigrad._resize_kernels import resize_uint8
+from minigrad.dtypes import scalar_type_name
 from minigrad.errors import (
     InvalidParameterError,
     ShapeError,
     UnsupportedError,
     _ArgumentTypeError,
+    _KernelParameterError,
     bool_error,
 )
-from minigrad.nn._checks import is_int
+from minigrad.nn._checks import int_argument, is_int
 from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional._windows import Ints
 from minigrad.nn.functional.pooling import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
@@ -313,8 +315,12 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
         return from_numpy(resize_uint8(input.numpy(force=True), out, cubic, bool(align_corners), antialias,
                                        scales))
     if input.dtype.kind != "f" and mode != "nearest" and mode != "nearest-exact":
-        raise InvalidParameterError(
-            f"interpolate: mode {mode!r} needs a floating-point input, got {input.dtype}")
+        # (PyTorch's NotImplementedError names its kernel)
+        kernel = {"bilinear": "upsample_bilinear2d_channels_last",
+                  "bicubic": "compute_indices_weights_cubic"}.get(mode, "compute_indices_weights_linear")
+        raise _KernelParameterError(
+            f'"{kernel}" not implemented for \'{scalar_type_name(input.dtype)}\' (interpolate: mode {mode!r} '
+            f"needs a floating-point input, got {input.dtype})")
     ft = input.dtype.type
     y = input
     finite = antialias and bool(np.isfinite(input.numpy(force=True)).all())
@@ -348,8 +354,7 @@ def _upsample_name(mode: str, k: int, antialias: bool) -> str:
 
 
 def _check_factor(fn: str, name: str, value: Any) -> int:
-    if not is_int(value):  # (PyTorch's argument parser: a TypeError)
-        raise _ArgumentTypeError(f"{fn}(): argument '{name}' must be int, not {type(value).__name__}")
+    int_argument(fn, name, 2, value)  # (PyTorch's argument parser: a TypeError)
     if value < 1:
         raise InvalidParameterError(f"{fn}: {name} must be a positive int, got {name}={value!r}")
     return int(value)

@@ -76,8 +76,8 @@ def _broadcast(fn: str, x1: Tensor, x2: Tensor) -> tuple[Tensor, Tensor]:
     try:
         shape = np.broadcast_shapes(x1.shape, x2.shape)
     except ValueError:
-        raise ShapeError(f"{fn}: {size_mismatch(x1.shape, x2.shape)}: the shapes of x1 {x1.shape} and x2 "
-                         f"{x2.shape} do not broadcast") from None
+        raise ShapeError(f"{size_mismatch(x1.shape, x2.shape)} ({fn}: the shapes of x1 {x1.shape} and x2 "
+                         f"{x2.shape} do not broadcast)") from None
     return x1.expand(*shape), x2.expand(*shape)
 
 
@@ -89,8 +89,11 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
 
     Raises:
         ShapeError: x1 and x2 do not broadcast.
+        InvalidParameterError: a negative ``eps`` (PyTorch's RuntimeError; also a ValueError).
     """
     e = _checks.number("eps", eps)
+    if e < 0:  # (a negative floor would divide by a norm clamped below zero: PyTorch's RuntimeError)
+        raise InvalidParameterError(f"eps must be non-negative, got: {eps} (cosine_similarity)")
     if not isinstance(dim, (int, np.integer)):  # (None would reduce every dim: PyTorch's parser refuses it)
         raise TypeError(f"cosine_similarity(): argument 'dim' must be int, not {type(dim).__name__}")
     dim = int(dim)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from minigrad.errors import InvalidParameterError
+from minigrad.errors import InvalidParameterError, _ZeroDivisorParameterError
 from minigrad.nn._checks import is_int, is_real, value_error
 from minigrad.optim.lr_scheduler.base import LRScheduler, set_group_value
 from minigrad.optim.optimizer import Optimizer, check_number
@@ -32,7 +32,9 @@ class CosineAnnealingLR(LRScheduler):
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,  # noqa: N803 - PyTorch's name
                  last_epoch: int = -1) -> None:
         if isinstance(T_max, bool) or not isinstance(T_max, (int, float)) or not T_max > 0:
-            raise value_error(T_max)(f"T_max must be a positive number, got {T_max!r}")
+            # (0: PyTorch's step takes a remainder modulo 2 * T_max, its ZeroDivisionError)
+            raise (_ZeroDivisorParameterError if T_max == 0 else value_error(T_max))(
+                f"T_max must be a positive number, got {T_max!r}")
         check_number("eta_min", eta_min, low=None)
         self.T_max = T_max
         self.eta_min = eta_min

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from minigrad.errors import InvalidParameterError
-from minigrad.nn._checks import is_int, positive_float, value_error
+from minigrad.errors import InvalidParameterError, _ZeroDivisorParameterError
+from minigrad.nn._checks import is_int, is_real, positive_float, value_error
 from minigrad.optim.lr_scheduler.base import LRScheduler, check_optimizer, format_param, set_group_value
 from minigrad.optim.optimizer import Optimizer, check_number
 
@@ -112,8 +112,9 @@ class CyclicLR(LRScheduler):
                 set_group_value(group, "lr", lr)
         self.max_lrs = format_param("max_lr", optimizer, max_lr)
         check_number("step_size_up", step_size_up)
-        if not step_size_up > 0:
-            raise InvalidParameterError(f"step_size_up must be positive, got step_size_up={step_size_up!r}")
+        if not step_size_up > 0:  # (0: PyTorch divides by the cycle's length, its ZeroDivisionError)
+            raise (_ZeroDivisorParameterError if step_size_up == 0 else InvalidParameterError)(
+                f"step_size_up must be positive, got step_size_up={step_size_up!r}")
         if step_size_down is not None:
             check_number("step_size_down", step_size_down)
         up = float(step_size_up)
@@ -261,14 +262,18 @@ class OneCycleLR(LRScheduler):
             raise InvalidParameterError("You must define either total_steps OR (epochs AND steps_per_epoch)")
         if not isinstance(pct_start, float) or not 0 <= pct_start <= 1:
             raise value_error(pct_start)(
-                f"Expected float between 0 and 1 pct_start, but got pct_start={pct_start!r}"
+                f"Expected float between 0 and 1 pct_start, but got {pct_start} (pct_start={pct_start!r})"
             )
         if anneal_strategy not in ("cos", "linear"):
             raise InvalidParameterError(
-                f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy!r}"
+                f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy} "
+                f"(anneal_strategy={anneal_strategy!r})"
             )
-        positive_float("div_factor", div_factor)
-        positive_float("final_div_factor", final_div_factor)
+        for name, factor in (("div_factor", div_factor), ("final_div_factor", final_div_factor)):
+            if is_real(factor) and factor == 0:  # (PyTorch divides by it: its ZeroDivisionError)
+                raise _ZeroDivisorParameterError(f"float division by zero: {name} must be positive (a finite "
+                                                 f"number > 0), got {name}={factor!r}")
+            positive_float(name, factor)
         up_end = float(pct_start * self.total_steps) - 1
         self._schedule_phases: list[dict[str, Any]]
         if three_phase:

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from minigrad.errors import InvalidParameterError
+from minigrad.errors import InvalidParameterError, _ZeroDivisorParameterError
 from minigrad.nn._checks import is_int, is_real, nonnegative_int, positive_int, value_error
 from minigrad.optim.lr_scheduler.base import LRScheduler
 from minigrad.optim.optimizer import Optimizer, check_number
@@ -139,6 +139,9 @@ class StepLR(LRScheduler):
         # PyTorch's transformer tutorial passes step_size=1.0: a whole float is accepted, and kept as
         # given (as PyTorch keeps it, so that state dicts agree)
         whole = isinstance(step_size, float) and float(step_size).is_integer() and step_size >= 1
+        if is_real(step_size) and step_size == 0:  # (PyTorch's step takes epoch % step_size)
+            raise _ZeroDivisorParameterError("integer modulo by zero: step_size must be a positive int, got "
+                                             f"step_size={step_size!r}")
         self.step_size = step_size if whole else positive_int("step_size", step_size)
         check_number("gamma", gamma, low=None)
         self.gamma = gamma

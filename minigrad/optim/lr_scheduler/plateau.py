@@ -6,7 +6,7 @@ import math
 import warnings
 from typing import Any, SupportsFloat
 
-from minigrad.errors import InvalidParameterError
+from minigrad.errors import InvalidParameterError, _ArgumentTypeError
 from minigrad.nn._checks import nonnegative_int
 from minigrad.optim.lr_scheduler.base import (
     EPOCH_DEPRECATION_WARNING,
@@ -84,12 +84,14 @@ class ReduceLROnPlateau(LRScheduler):
         self.num_bad_epochs = 0
 
     def _init_is_better(self, mode: str, threshold: float, threshold_mode: str) -> None:
-        if mode not in ("min", "max"):
-            raise InvalidParameterError(f"mode {mode!r} is unknown! (expected 'min' or 'max')")
-        if threshold_mode not in ("rel", "abs"):
-            raise InvalidParameterError(
-                f"threshold mode {threshold_mode!r} is unknown! (expected 'rel' or 'abs')"
-            )
+        # PyTorch builds its message as "mode " + mode: a non-string is its TypeError there
+        if not isinstance(mode, str) or mode not in ("min", "max"):
+            raise (InvalidParameterError if isinstance(mode, str) else _ArgumentTypeError)(
+                f"mode {mode} is unknown! (expected 'min' or 'max', got mode={mode!r})")
+        if not isinstance(threshold_mode, str) or threshold_mode not in ("rel", "abs"):
+            raise (InvalidParameterError if isinstance(threshold_mode, str) else _ArgumentTypeError)(
+                f"threshold mode {threshold_mode} is unknown! (expected 'rel' or 'abs', got "
+                f"threshold_mode={threshold_mode!r})")
         check_number("threshold", threshold, low=None)
         self.mode_worse = math.inf if mode == "min" else -math.inf
         self.mode = mode

@@ -112,14 +112,14 @@ class DataLoader:
         self.__initialized = False
         if is_int(num_workers) and num_workers < 0:
             raise InvalidParameterError("num_workers option should be non-negative; use num_workers=0 to "
-                                        f"disable multiprocessing (got num_workers={num_workers})")
+                                        f"disable multiprocessing. (got num_workers={num_workers})")
         num_workers = nonnegative_int("num_workers", num_workers)
         if timeout < 0:
             raise InvalidParameterError(f"timeout option should be non-negative, got timeout={timeout!r}")
         if num_workers == 0 and prefetch_factor is not None:
             raise InvalidParameterError(
-                "prefetch_factor option could only be specified in multiprocessing: let num_workers > 0 "
-                f"to enable multiprocessing, otherwise set prefetch_factor to None (got {prefetch_factor!r})"
+                "prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 "
+                f"to enable multiprocessing, otherwise set prefetch_factor to None. (got {prefetch_factor!r})"
             )
         if prefetch_factor is not None and prefetch_factor < 0:
             raise InvalidParameterError(f"prefetch_factor must be non-negative, got {prefetch_factor!r}")

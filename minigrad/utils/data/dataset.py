@@ -25,7 +25,7 @@ from minigrad.errors import (
     _AssertedShapeError,
     _AssertedTypeError,
 )
-from minigrad.random import Generator, default_generator
+from minigrad.random import Generator, default_generator, resolve
 from minigrad.tensor import Array, Tensor, from_numpy, tensor
 
 __all__ = [
@@ -107,7 +107,8 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
     def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
         n = len(self)
         if isinstance(index, (int, np.integer)) and not isinstance(index, bool) and not -n <= index < n:
-            raise DimensionError(f"TensorDataset index {index} is out of range for {n} samples")
+            raise DimensionError(f"index {index} is out of bounds for dimension 0 with size {n} "
+                                 f"(TensorDataset index {index} is out of range for {n} samples)")
         return tuple(t[index] for t in self.tensors)
 
     def __len__(self) -> int:
@@ -141,7 +142,7 @@ class ConcatDataset(Dataset[T_co]):
     def __init__(self, datasets: Iterable[Dataset[Any]]) -> None:
         self.datasets: list[Dataset[Any]] = list(datasets)
         if not self.datasets:
-            raise _AssertedParameterError("ConcatDataset: datasets should not be an empty iterable")
+            raise _AssertedParameterError("datasets should not be an empty iterable (ConcatDataset)")
         for d in self.datasets:
             if isinstance(d, IterableDataset):
                 raise _AssertedTypeError("ConcatDataset does not support IterableDataset (use ChainDataset)")
@@ -161,7 +162,8 @@ class ConcatDataset(Dataset[T_co]):
             idx = len(self) + idx
         k = bisect.bisect_right(self.cumulative_sizes, idx)
         if k == len(self.datasets):
-            raise DimensionError(f"ConcatDataset index {idx} is out of range for {len(self)} samples")
+            raise DimensionError(f"list index out of range (ConcatDataset index {idx} is out of range for "
+                                 f"{len(self)} samples)")
         start = self.cumulative_sizes[k - 1] if k else 0
         return self.datasets[k][idx - start]  # type: ignore[no-any-return]
 
@@ -285,7 +287,7 @@ def random_split(dataset: Dataset[T], lengths: Sequence[int | float],
         for i, frac in enumerate(lengths):
             if frac < 0 or frac > 1:
                 raise InvalidParameterError(
-                    f"random_split: fraction at index {i} is not between 0 and 1: {frac}"
+                    f"Fraction at index {i} is not between 0 and 1 (random_split: got {frac})"
                 )
             counts.append(math.floor(n * frac))
         for i in range(n - sum(counts)):
@@ -299,7 +301,6 @@ def random_split(dataset: Dataset[T], lengths: Sequence[int | float],
         raise InvalidParameterError(
             f"Sum of input lengths does not equal the length of the input dataset! ({sum(lengths)} vs {n})"
         )
-    gen = default_generator if generator is None else generator
-    order = _draws.randperm(gen, n).tolist()
+    order = _draws.randperm(resolve(generator), n).tolist()  # (a non-Generator: its TypeError)
     stops = list(itertools.accumulate(int(k) for k in lengths))
     return [Subset(dataset, order[stop - int(k):stop]) for stop, k in zip(stops, lengths, strict=True)]
