@@ -43,7 +43,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         # count spelled out: -1 is ambiguous with in_features 0)
         rows = addmm(bias, input.reshape(math.prod(input.shape[:-1]), input.shape[-1]), weight.t())
         return rows.reshape(*input.shape[:-1], weight.shape[0])
-    out = matmul(input, weight.T)
+    # (t(), not .T: a 1-D weight is its own transpose, and .T of it warns where PyTorch's linear does not)
+    out = matmul(input, weight.t() if weight.ndim <= 2 else weight.T)
     return out if bias is None else out + bias
 
 

@@ -1,0 +1,130 @@
+"""Module- and optimizer-level differences from PyTorch 2.13 found by fuzz30's differential fuzzer."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = pytest.importorskip("torch")
+
+
+def _outcome(lib: Any, fn: Any) -> tuple[str, Any]:
+    """('ok', (dtype, values as float64)) or ('error', (is it a RuntimeError, the message's first line))."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = fn(lib)
+    except Exception as e:
+        return "error", (isinstance(e, RuntimeError), str(e).split("\n")[0].split(" (")[0])
+    t = out[0] if isinstance(out, tuple) else out
+    return "ok", (str(t.dtype).replace("torch.", ""), np.asarray(t.detach().numpy(), dtype=np.float64))
+
+
+def _same(fn: Any) -> None:
+    theirs, ours = _outcome(torch, fn), _outcome(mg, fn)
+    assert theirs[0] == ours[0], (theirs, ours)
+    if theirs[0] == "error":
+        assert theirs[1] == ours[1]
+    else:
+        assert theirs[1][0] == ours[1][0]
+        tol = 1e-9 if theirs[1][0] == "float64" else 1e-5
+        np.testing.assert_allclose(ours[1][1], theirs[1][1], rtol=tol, atol=tol * 1e-3)
+
+
+def _mha(lib: Any, need_weights: bool, kpm: str | None, mask_dtype: str) -> Any:
+    lib.manual_seed(0)
+    m = lib.nn.MultiheadAttention(4, 2).double()
+    x = lib.tensor(np.random.RandomState(0).standard_normal((3, 2, 4)), dtype=lib.float64)
+    mask = lib.triu(lib.full((3, 3), float("-inf"), dtype=getattr(lib, mask_dtype)), diagonal=1)
+    pad = None
+    if kpm == "bool":
+        pad = lib.tensor([[False, False, True], [False, False, False]])
+    elif kpm is not None:
+        pad = lib.zeros(2, 3, dtype=getattr(lib, kpm))
+    return m(x, x, x, attn_mask=mask, key_padding_mask=pad, need_weights=need_weights)
+
+
+@pytest.mark.parametrize("need_weights", [False, True])
+@pytest.mark.parametrize("kpm", [None, "bool", "float32", "float64"])
+@pytest.mark.parametrize("mask_dtype", ["float32", "float64"])
+def test_mha_float32_mask_on_a_float64_model(need_weights: bool, kpm: str | None, mask_dtype: str) -> None:
+    # PyTorch keeps a float mask's dtype: its fused path (need_weights=False) takes a float32 mask for a
+    # float64 query, its weights path (baddbmm) only the query's dtype, unless adding a float64
+    # key_padding_mask promoted it; minigrad refused every mask not of the query's dtype
+    require_torch()
+    _same(lambda lib: _mha(lib, need_weights, kpm, mask_dtype))
+
+
+@pytest.mark.parametrize("norm_first", [False, True])
+def test_float64_transformer_layers_take_the_generated_float32_mask(norm_first: bool) -> None:
+    require_torch()
+
+    def run(lib: Any) -> Any:
+        lib.manual_seed(0)
+        enc = lib.nn.TransformerEncoderLayer(4, 2, 8, dropout=0.0, norm_first=norm_first).double()
+        dec = lib.nn.TransformerDecoderLayer(4, 2, 8, dropout=0.0, norm_first=norm_first).double()
+        x = lib.tensor(np.random.RandomState(1).standard_normal((3, 2, 4)), dtype=lib.float64)
+        mask = lib.nn.Transformer.generate_square_subsequent_mask(3)
+        return enc(x, src_mask=mask) + dec(x, x, tgt_mask=mask)
+
+    _same(run)
+
+
+@pytest.mark.parametrize("mask_dtype", ["float32", "float64"])
+@pytest.mark.parametrize("q_dtype", ["float32", "float64"])
+def test_sdpa_takes_a_float32_mask_or_the_querys_dtype(mask_dtype: str, q_dtype: str) -> None:
+    require_torch()
+
+    def run(lib: Any) -> Any:
+        q = lib.tensor(np.random.RandomState(2).standard_normal((2, 3, 4)), dtype=getattr(lib, q_dtype))
+        mask = lib.tensor(np.random.RandomState(3).standard_normal((3, 3)), dtype=getattr(lib, mask_dtype))
+        return lib.nn.functional.scaled_dot_product_attention(q, q, q, attn_mask=mask)
+
+    _same(run)
+
+
+_F, _D = np.float32, np.float64
+_ADD_PRODUCTS = {
+    "addmm": lambda lib, a, b: lib.addmm(a((2, 3), _F), b((2, 4)), b((4, 3))),
+    "addmm_beta0": lambda lib, a, b: lib.addmm(a((2, 3), _D), b((2, 4)), b((4, 3)), beta=0),
+    "addbmm": lambda lib, a, b: lib.addbmm(a((2, 3), _F), b((5, 2, 4)), b((5, 4, 3))),
+    "baddbmm": lambda lib, a, b: lib.baddbmm(a((5, 2, 3), _F), b((5, 2, 4)), b((5, 4, 3))),
+    "addmv": lambda lib, a, b: lib.addmv(a((2,), _F), b((2, 4)), b((4,))),
+    "linear_bias": lambda lib, a, b: lib.nn.functional.linear(b((2, 4)), b((3, 4)), a((3,), _F)),
+    "linear_1d_input": lambda lib, a, b: lib.nn.functional.linear(b((4,)), b((3, 4)), a((3,), _F)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_ADD_PRODUCTS))
+def test_fused_add_products_refuse_an_input_of_another_dtype(name: str) -> None:
+    # PyTorch's addmm/addbmm/baddbmm/addmv (and linear's bias) do not promote the added input: a
+    # RuntimeError in its words; minigrad promoted to float64
+    require_torch()
+
+    def run(lib: Any) -> Any:
+        def a(shape: tuple[int, ...], dt: type) -> Any:
+            return lib.tensor(np.ones(shape, dtype=dt))
+
+        def b(shape: tuple[int, ...]) -> Any:
+            return lib.tensor(np.full(shape, 0.5, dtype=np.float64))
+
+        return _ADD_PRODUCTS[name](lib, a, b)
+
+    _same(run)
+
+
+def test_linear_of_a_1d_weight_does_not_warn() -> None:
+    require_torch()
+    x = np.arange(12.0).reshape(4, 3)
+    w = np.array([1.0, -2.0, 0.5])
+    expected = torch.nn.functional.linear(torch.tensor(x), torch.tensor(w)).numpy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = mg.nn.functional.linear(mg.tensor(x), mg.tensor(w))
+    np.testing.assert_allclose(out.numpy(), expected)
