@@ -128,3 +128,19 @@ def test_linear_of_a_1d_weight_does_not_warn() -> None:
         warnings.simplefilter("error")
         out = mg.nn.functional.linear(mg.tensor(x), mg.tensor(w))
     np.testing.assert_allclose(out.numpy(), expected)
+
+
+def test_sparse_init_with_a_generator_picks_the_zeros_with_the_global_generator() -> None:
+    # PyTorch's sparse_ draws the values from ``generator`` but each column's randperm from the global
+    # generator; minigrad drew both from ``generator``
+    require_torch()
+
+    def run(lib: Any) -> Any:
+        lib.manual_seed(7)
+        t = lib.empty(6, 4)
+        lib.nn.init.sparse_(t, sparsity=0.5, std=1.0, generator=lib.Generator().manual_seed(3))
+        return t, lib.rand(2)
+
+    theirs, ours = run(torch), run(mg)
+    for a, b in zip(theirs, ours):
+        np.testing.assert_array_equal(b.numpy(), a.numpy())
