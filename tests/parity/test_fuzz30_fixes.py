@@ -144,3 +144,19 @@ def test_sparse_init_with_a_generator_picks_the_zeros_with_the_global_generator(
     theirs, ours = run(torch), run(mg)
     for a, b in zip(theirs, ours):
         np.testing.assert_array_equal(b.numpy(), a.numpy())
+
+
+@pytest.mark.parametrize("kwargs", [{"size": (3, 5), "mode": "bilinear"}, {"size": 3, "mode": "bilinear"},
+                                    {"scale_factor": (2, 2), "mode": "bicubic"},
+                                    {"size": (3,), "mode": "trilinear"}])
+def test_interpolate_checks_the_size_against_the_input_before_the_modes_rank(kwargs: dict[str, Any]) -> None:
+    # nn.Upsample(size=(3, 5), mode='bilinear') of an (N, C, L) input: PyTorch's ValueError about the
+    # spatial dims comes before its NotImplementedError about the mode's rank; minigrad raised the latter
+    require_torch()
+    x = np.ones((4, 3, 2), dtype=np.float32)
+    with pytest.raises(Exception) as theirs:
+        torch.nn.functional.interpolate(torch.tensor(x), **kwargs)
+    with pytest.raises(Exception) as ours:
+        mg.nn.functional.interpolate(mg.tensor(x), **kwargs)
+    for cls in (ValueError, NotImplementedError):
+        assert isinstance(ours.value, cls) == isinstance(theirs.value, cls)
