@@ -160,3 +160,35 @@ def test_interpolate_checks_the_size_against_the_input_before_the_modes_rank(kwa
         mg.nn.functional.interpolate(mg.tensor(x), **kwargs)
     for cls in (ValueError, NotImplementedError):
         assert isinstance(ours.value, cls) == isinstance(theirs.value, cls)
+
+
+_NORMS = {
+    "BatchNorm2d": lambda lib: lib.nn.BatchNorm2d(4),
+    "BatchNorm2d_eval": lambda lib: lib.nn.BatchNorm2d(4).eval(),
+    "GroupNorm": lambda lib: lib.nn.GroupNorm(2, 4),
+    "GroupNorm_no_affine": lambda lib: lib.nn.GroupNorm(2, 4, affine=False),
+    "LayerNorm": lambda lib: lib.nn.LayerNorm(3),
+    "LayerNorm_no_affine": lambda lib: lib.nn.LayerNorm(3, elementwise_affine=False),
+    "InstanceNorm2d": lambda lib: lib.nn.InstanceNorm2d(4, affine=True, track_running_stats=True),
+    "RMSNorm": lambda lib: lib.nn.RMSNorm(3),
+    "RMSNorm_no_affine": lambda lib: lib.nn.RMSNorm(3, elementwise_affine=False),
+}
+
+
+@pytest.mark.parametrize("dtype", ["int64", "bool"])
+@pytest.mark.parametrize("name", sorted(_NORMS))
+def test_norm_layers_refuse_integer_inputs_as_pytorch(name: str, dtype: str) -> None:
+    # PyTorch: "batch_norm" / "LayerNormKernelImpl" / ... not implemented for 'Long' (NotImplementedError),
+    # or its mixed-dtype RuntimeError for layer and group norm with parameters; minigrad raised a
+    # RuntimeError from its mean, and an eval-mode BatchNorm returned float32
+    require_torch()
+    x = np.ones((2, 4, 3, 3), dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(Exception) as theirs:
+            _NORMS[name](torch)(torch.tensor(x))
+    with pytest.raises(Exception) as ours:
+        _NORMS[name](mg)(mg.tensor(x))
+    for cls in (NotImplementedError, RuntimeError):
+        assert isinstance(ours.value, cls) == isinstance(theirs.value, cls)
+    assert str(ours.value).split(" (")[0] == str(theirs.value).split(" (")[0]
