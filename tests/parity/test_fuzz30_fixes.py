@@ -192,3 +192,32 @@ def test_norm_layers_refuse_integer_inputs_as_pytorch(name: str, dtype: str) -> 
     for cls in (NotImplementedError, RuntimeError):
         assert isinstance(ours.value, cls) == isinstance(theirs.value, cls)
     assert str(ours.value).split(" (")[0] == str(theirs.value).split(" (")[0]
+
+
+_INT_LOSSES = {
+    "multilabel_margin": lambda lib, x: lib.nn.functional.multilabel_margin_loss(
+        x, lib.tensor([[2, -1, 0]] * 4)),
+    "multi_margin": lambda lib, x: lib.nn.functional.multi_margin_loss(x, lib.tensor([0, 1, 2, 1])),
+    "nll": lambda lib, x: lib.nn.functional.nll_loss(x, lib.tensor([0, 1, 2, 1])),
+    "nll_4d": lambda lib, x: lib.nn.functional.nll_loss(x.reshape(4, 3, 1, 1),
+                                                        lib.tensor([0, 1, 2, 1]).reshape(4, 1, 1)),
+    "nll_3d": lambda lib, x: lib.nn.functional.nll_loss(x.reshape(4, 3, 1),
+                                                        lib.tensor([0, 1, 2, 1]).reshape(4, 1)),
+    "bce_with_logits": lambda lib, x: lib.nn.functional.binary_cross_entropy_with_logits(x, lib.ones(4, 3)),
+}
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "bool"])
+@pytest.mark.parametrize("name", sorted(_INT_LOSSES))
+def test_losses_refuse_integer_inputs_as_pytorch(name: str, dtype: str) -> None:
+    # PyTorch's float-only kernels raise NotImplementedError ("nll_loss_out_frame" not implemented for
+    # 'Long'); minigrad computed a float loss (nll_loss of int64 scores even gave float64)
+    require_torch()
+    x = np.ones((4, 3), dtype=dtype)
+    with pytest.raises(Exception) as theirs:
+        _INT_LOSSES[name](torch, torch.tensor(x))
+    with pytest.raises(Exception) as ours:
+        _INT_LOSSES[name](mg, mg.tensor(x))
+    assert isinstance(theirs.value, NotImplementedError)
+    assert isinstance(ours.value, NotImplementedError)
+    assert str(ours.value) == str(theirs.value)

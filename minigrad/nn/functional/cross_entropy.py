@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from minigrad._kernels import quiet
-from minigrad.dtypes import scalar_type_name
+from minigrad.dtypes import kernel_error, scalar_type_name
 from minigrad.errors import (
     DimensionError,
     DomainError,
@@ -186,6 +186,9 @@ def nll_loss(
     target = target if isinstance(target, Tensor) else Tensor(target)
     scores, safe, valid = _class_indices(input, target, ignore_index, "nll_loss")
     _check_weight(weight, scores.shape[1], "nll_loss", input.dtype, input.ndim)
+    if input._array.dtype.kind != "f":  # PyTorch's kernels are float only (numpy would promote)
+        raise kernel_error("nll_loss2d_forward_out_frame" if input.ndim > 2 else "nll_loss_out_frame",
+                           input._array.dtype, "")
     name = _nll_name(input.ndim, reduction)
     if valid is None and weight is None:
         return named(_plain_nll(scores, safe, reduction, target.shape), name, input)
@@ -395,6 +398,8 @@ def binary_cross_entropy_with_logits(
         raise DTypeError(f"result type {scalar_type_name(input.dtype)} can't be cast to the desired output "
                          f"type {scalar_type_name(tdt)}")
     pw = None if pos_weight is None else np.asarray(pos_weight.detach().numpy())
+    if input._array.dtype.kind != "f":  # (PyTorch's kernel starts with log_sigmoid of the input)
+        raise kernel_error("log_sigmoid", input._array.dtype)
     loss = BceWithLogits.apply(input, target, pos_weight=pw)
     if weight is not None:
         loss = loss * weight
