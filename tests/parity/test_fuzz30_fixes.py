@@ -221,3 +221,32 @@ def test_losses_refuse_integer_inputs_as_pytorch(name: str, dtype: str) -> None:
     assert isinstance(theirs.value, NotImplementedError)
     assert isinstance(ours.value, NotImplementedError)
     assert str(ours.value) == str(theirs.value)
+
+
+_INT_POOLS = {
+    "max_pool1d": lambda lib, x: lib.nn.functional.max_pool1d(x[0], 2),
+    "adaptive_max_pool1d": lambda lib, x: lib.nn.functional.adaptive_max_pool1d(x[0], 2),
+    "adaptive_max_pool2d": lambda lib, x: lib.nn.functional.adaptive_max_pool2d(x, 2),
+    "avg_pool2d": lambda lib, x: lib.nn.functional.avg_pool2d(x, 2),
+    "avg_pool1d": lambda lib, x: lib.nn.functional.avg_pool1d(x[0], 2),
+    "upsample_nearest_1d": lambda lib, x: lib.nn.Upsample(scale_factor=2)(x[0]),
+    "upsample_nearest_2d": lambda lib, x: lib.nn.Upsample(scale_factor=2)(x),
+    "max_unpool2d": lambda lib, x: lib.nn.functional.max_unpool2d(x, lib.zeros(x.shape, dtype=lib.int64), 2),
+}
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8", "bool"])
+@pytest.mark.parametrize("name", sorted(_INT_POOLS))
+def test_pooling_and_nearest_upsampling_of_integers_as_pytorch(name: str, dtype: str) -> None:
+    # PyTorch's max_pool1d, adaptive max pooling and max_unpool are float only, avg_pool takes int64 too,
+    # nearest upsampling uint8 too: others raise its NotImplementedError; minigrad pooled any integer
+    require_torch()
+    x = np.arange(32).reshape(1, 2, 4, 4).astype(dtype)
+    theirs, ours = _outcome(torch, lambda lib: _INT_POOLS[name](lib, lib.tensor(x))), _outcome(
+        mg, lambda lib: _INT_POOLS[name](lib, lib.tensor(x)))
+    assert theirs[0] == ours[0], (theirs, ours)
+    if theirs[0] == "ok":
+        np.testing.assert_array_equal(ours[1][1], theirs[1][1])
+    else:
+        with pytest.raises(NotImplementedError, match=r"not implemented for|bool tensors"):
+            _INT_POOLS[name](mg, mg.tensor(x))

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from minigrad._resize_kernels import resize_uint8
+from minigrad.dtypes import kernel_error
 from minigrad.errors import (
     InvalidParameterError,
     ShapeError,
@@ -310,6 +311,10 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
     if input.shape[1] == 0:  # (only the batch may be empty, as in PyTorch's kernels)
         raise ShapeError(f"Non-empty {input.ndim}D data tensor expected but got a tensor with sizes "
                          f"{list(input.shape)}")
+    if input.dtype.kind != "f" and input.dtype != np.uint8 and mode in ("nearest", "nearest-exact"):
+        # PyTorch's nearest kernels take floats and uint8 only (numpy would copy any dtype)
+        kernel = "upsample_nearest2d_channels_last" if input.ndim == 4 else "compute_indices_weights_nearest"
+        raise kernel_error(kernel, input.dtype, "")
     if input.dtype == np.uint8 and mode in ("bilinear", "bicubic"):
         cubic = mode == "bicubic"
         return from_numpy(resize_uint8(input.numpy(force=True), out, cubic, bool(align_corners), antialias,
