@@ -250,3 +250,16 @@ def test_pooling_and_nearest_upsampling_of_integers_as_pytorch(name: str, dtype:
     else:
         with pytest.raises(NotImplementedError, match=r"not implemented for|bool tensors"):
             _INT_POOLS[name](mg, mg.tensor(x))
+
+
+@pytest.mark.parametrize("mask", ["attn_mask", "key_padding_mask"])
+def test_mha_bool_mask_with_an_integer_query_is_pytorchs_runtime_error(mask: str) -> None:
+    # PyTorch converts the bool mask to the query's dtype by filling -inf: a RuntimeError for an integer
+    # query; minigrad's numpy fill raised OverflowError
+    require_torch()
+    masks = {"attn_mask": [[False, True]] * 3, "key_padding_mask": [[False, True]]}
+    for lib in (torch, mg):
+        m = lib.nn.MultiheadAttention(4, 1)
+        q, k = lib.ones(3, 1, 4, dtype=lib.int64), lib.ones(2, 1, 4)
+        with pytest.raises(RuntimeError, match="value cannot be converted to type int64_t without overflow"):
+            m(q, k, k, **{mask: lib.tensor(masks[mask])})

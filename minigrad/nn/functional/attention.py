@@ -14,7 +14,14 @@ from typing import Any
 import numpy as np
 
 from minigrad.dtypes import scalar_type_name
-from minigrad.errors import InvalidParameterError, ShapeError, _AssertedTypeError, _MaskDTypeError, bool_args
+from minigrad.errors import (
+    DTypeError,
+    InvalidParameterError,
+    ShapeError,
+    _AssertedTypeError,
+    _MaskDTypeError,
+    bool_args,
+)
 from minigrad.nn import _checks
 from minigrad.nn.functional.dropout import dropout_row_major
 from minigrad.tensor import Array, Tensor, from_numpy
@@ -208,6 +215,8 @@ def additive_mask(mask: Any, dtype: np.dtype[Any], true_means_masked: bool, name
     """
     t = mask if isinstance(mask, Tensor) else from_numpy(np.asarray(mask))
     if t.dtype == np.bool_:
+        if dtype.kind != "f":  # (PyTorch fills -inf into a mask of the integer query's dtype)
+            raise DTypeError(f"value cannot be converted to type {dtype.name}_t without overflow")
         blocked = t.numpy(force=True) if true_means_masked else ~t.numpy(force=True)
         return from_numpy(np.where(blocked, dtype.type(-np.inf), dtype.type(0.0)))
     if t.dtype.kind != "f":
