@@ -153,13 +153,14 @@ def test_interpolate_checks_the_size_against_the_input_before_the_modes_rank(kwa
     # nn.Upsample(size=(3, 5), mode='bilinear') of an (N, C, L) input: PyTorch's ValueError about the
     # spatial dims comes before its NotImplementedError about the mode's rank; minigrad raised the latter
     require_torch()
-    x = np.ones((4, 3, 2), dtype=np.float32)
-    with pytest.raises(Exception) as theirs:
-        torch.nn.functional.interpolate(torch.tensor(x), **kwargs)
-    with pytest.raises(Exception) as ours:
-        mg.nn.functional.interpolate(mg.tensor(x), **kwargs)
-    for cls in (ValueError, NotImplementedError):
-        assert isinstance(ours.value, cls) == isinstance(theirs.value, cls)
+    for shape in ((4, 3, 2), (3, 2), (2,)):
+        x = np.ones(shape, dtype=np.float32)
+        with pytest.raises(Exception) as theirs:
+            torch.nn.functional.interpolate(torch.tensor(x), **kwargs)
+        with pytest.raises(Exception) as ours:
+            mg.nn.functional.interpolate(mg.tensor(x), **kwargs)
+        for cls in (ValueError, NotImplementedError):
+            assert isinstance(ours.value, cls) == isinstance(theirs.value, cls), shape
 
 
 _NORMS = {

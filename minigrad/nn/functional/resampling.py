@@ -293,7 +293,8 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
         raise bool_error(("_" if antialias else "") + f"upsample_{mode}{input.ndim - 2}d" +
                          ("_aa" if antialias else ""), "align_corners", align_corners)
     if input.ndim not in (3, 4, 5) or _RANK.get(mode, input.ndim) != input.ndim:
-        if input.ndim in (3, 4, 5):  # PyTorch checks size / scale_factor against the input's dims first
+        if input.ndim in (3, 4, 5) or any(isinstance(v, (tuple, list)) for v in (size, scale_factor)):
+            # PyTorch checks size / scale_factor against the input's dims first
             _output_size(input, size, scale_factor, recompute_scale_factor, mode, antialias)
         need = f"a {_RANK[mode]}D input" if mode in _RANK else "a 3D, 4D or 5D input"
         raise UnsupportedError(f"interpolate: mode {mode!r} needs {need} (N, C, *spatial), got input of "
