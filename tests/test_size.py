@@ -649,9 +649,10 @@ BUDGETS: dict[str, int] = {
     # +4 (fuzz29): activations refuse integer and bool inputs with PyTorch's NotImplementedError
     # +2 (fuzz29): hardtanh of an unsigned tensor with a negative limit refused
     # +17 (fuzz29): mse/smooth_l1/huber losses of integer tensors refused with PyTorch's kernel errors
-    "minigrad/nn": 16673,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy;
-    # +71 fuzz30: attention masks of another float dtype or an integer query, sparse_ init, interpolate,
-    # norm layers, nll/margin/bce-with-logits losses, poolings and nearest upsampling refusing integers)
+    "minigrad/nn": 16679,  # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy;
+    # +77 fuzz30: attention masks of another float dtype or an integer query, sparse_ init, interpolate,
+    # norm layers, nll/margin/bce-with-logits losses, poolings and nearest upsampling refusing integers,
+    # bilinear refusing mixed dtypes)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1207,8 +1208,8 @@ BUDGETS: dict[str, int] = {
     # +17 (fuzz29): the losses' integer inputs (nn above)
     # +1 (fuzz29): searchsorted of no bool values runs no kernel
     # (merge of fuzz29: both sides' lines)
-    "minigrad": 69113,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above;
-    # +87 fuzz30: the lists above, fused add-products' dtype checks)
+    "minigrad": 69119,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above;
+    # +93 fuzz30: the lists above, fused add-products' dtype checks)
 }
 
 

@@ -264,3 +264,21 @@ def test_mha_bool_mask_with_an_integer_query_is_pytorchs_runtime_error(mask: str
         q, k = lib.ones(3, 1, 4, dtype=lib.int64), lib.ones(2, 1, 4)
         with pytest.raises(RuntimeError, match="value cannot be converted to type int64_t without overflow"):
             m(q, k, k, **{mask: lib.tensor(masks[mask])})
+
+
+@pytest.mark.parametrize("dtypes", [("float64", "float32", "float64", "float64"),
+                                    ("float64", "float64", "float32", None),
+                                    ("float64", "float64", "float64", "float32")])
+def test_bilinear_refuses_mixed_dtypes_as_pytorch(dtypes: tuple[str, str, str, str | None]) -> None:
+    # PyTorch's bilinear: "All tensors must have the same dtype, got input1: double, input2: float, ...";
+    # minigrad promoted (or raised matmul's error)
+    require_torch()
+    a, b, w, bias = dtypes
+    args = [np.ones((2, 3), dtype=a), np.ones((2, 4), dtype=b), np.ones((5, 3, 4), dtype=w)]
+    messages = []
+    for lib in (torch, mg):
+        with pytest.raises(RuntimeError) as info:
+            lib.nn.functional.bilinear(*[lib.tensor(v) for v in args],
+                                       None if bias is None else lib.ones(5, dtype=getattr(lib, bias)))
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from minigrad.errors import ShapeError
+from minigrad.errors import DTypeError, ShapeError
 from minigrad.matrix_ops import addmm
 from minigrad.nn import _checks
 from minigrad.nn.functional._grad_names import named
@@ -62,6 +62,12 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     x1 = _checks.tensor("bilinear", input1, "input1")
     x2 = _checks.tensor("bilinear", input2, "input2")
     w = _checks.tensor("bilinear", weight, "weight")
+    given = [("input1", x1), ("input2", x2), ("weight", w)]
+    given += [("bias", bias)] if isinstance(bias, Tensor) else []
+    if len({t.dtype for _, t in given}) > 1:  # PyTorch does not promote here (numpy would)
+        c_names = {"float32": "float", "float64": "double", "int64": "long int", "float16": "c10::Half"}
+        raise DTypeError("All tensors must have the same dtype, got " + ", ".join(
+            f"{name}: {c_names.get(t.dtype.name, t.dtype.name)}" for name, t in given))
     if w.ndim != 3:
         raise ShapeError(f"bilinear: expected weight of shape (out, in1, in2), got {w.shape}")
     out, in1, in2 = w.shape
