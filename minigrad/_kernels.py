@@ -24,8 +24,8 @@ import numpy.typing as npt
 from minigrad.shapes import keepdim_shape
 
 __all__ = [
-    "QUIET", "add_at", "add_rows", "add_rows_along", "best_first", "cholesky", "eigh", "gemm_ready", "geqrf",
-    "inv", "log_softmax", "lu",
+    "QUIET", "add_at", "add_rows", "add_rows_along", "best_first", "bounded", "cholesky", "eigh",
+    "gemm_ready", "geqrf", "inv", "log_softmax", "lu",
     "memory_owner", "pack", "pinv", "product_sum_to", "qr", "qr_positive", "quiet", "remainder",
     "reset_errstate", "round_to_bfloat16", "select", "set_errstate", "shared_left_grad", "sigmoid", "sign",
     "slogdet",
@@ -167,6 +167,24 @@ def _ones(n: int, dtype: np.dtype[Any]) -> Array:
     ones = _np_ones(n, dtype=dtype)
     ones.flags.writeable = False
     return ones
+
+
+def bounded(fn: np.ufunc, bound: Any, a: Array) -> Array:
+    """``fn(bound, a)`` (a's element on a tie) for ``fn`` np.maximum or np.minimum, ``bound`` of a's dtype.
+
+    The same values as the plain call, faster: numpy 2.4 runs maximum/minimum against a broadcast
+    scalar in a scalar loop, ~3x slower than against a whole array, which takes the SIMD loop (a
+    128x256 float32 ReLU 13.6 against 4.6 us, filling the array included, on a Zen 4 guest). The
+    bound is filled into the result's memory and the kernel writes over it in place.
+    """
+    # On a tie (-0.0 against 0.0) the result is a's element, as PyTorch's: numpy's float16 loops return
+    # their first operand there, the others their second.
+    a_first = a.dtype == np.float16
+    if a.ndim and a.size >= 256 and a.flags.c_contiguous:
+        zero = bound == 0 and not np.signbit(bound)
+        out = np.zeros(a.shape, a.dtype) if zero else np.full(a.shape, bound, a.dtype)
+        return fn(a, out, out=out) if a_first else fn(out, a, out=out)  # type: ignore[no-any-return]
+    return fn(a, bound) if a_first else fn(bound, a)  # type: ignore[no-any-return]
 
 
 @functools.lru_cache(maxsize=256)  # (a handful of (ndim, dims) pairs per model: one dict lookup per sum)

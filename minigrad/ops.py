@@ -37,7 +37,7 @@ import numpy as np
 from minigrad import _kernels, _special
 from minigrad import _tensor_methods as _methods
 from minigrad._clock import tick as _tick
-from minigrad._kernels import QUIET
+from minigrad._kernels import QUIET, bounded
 from minigrad._special import erf, erfinv
 from minigrad._window_kernels import Pairs, col2im, im2col, pad_array, padded, window_counts
 from minigrad.dtypes import check_fits, kernel_error, tensor_type_name
@@ -1253,7 +1253,7 @@ class Relu(Function):
     def forward(self, a: Array) -> Array:
         if a.dtype == np.bool_:  # (PyTorch's RuntimeError, in its words)
             raise MinigradError("Boolean inputs not supported for relu")
-        return np.maximum(0, a)  # (the second of two equal zeros: relu(-0.0) is -0.0, as PyTorch's)
+        return bounded(np.maximum, a.dtype.type(0), a)  # (the second of two equal zeros: relu(-0.0) is -0.0)
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:
         # "not <= 0" rather than "> 0": a NaN input passes its gradient, as in PyTorch
@@ -1612,9 +1612,10 @@ class Clamp(Function):
         self.lo, self.hi = lo, hi
         y = a
         if lo is not None:
-            y = np.maximum(_bound(lo, a.dtype), y)  # (x on a tie, as PyTorch: clamp(-0.0, min=0) is -0.0)
+            # (x on a tie, as PyTorch: clamp(-0.0, min=0) is -0.0)
+            y = bounded(np.maximum, _bound(lo, a.dtype), y)
         if hi is not None:
-            y = np.minimum(_bound(hi, a.dtype), y)
+            y = bounded(np.minimum, _bound(hi, a.dtype), y)
         return y if y is not a else a.copy()
 
     def backward(self, g: Tensor, out: Tensor) -> tuple[Tensor | None, ...]:

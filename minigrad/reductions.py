@@ -100,10 +100,13 @@ def _p_norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = Fals
     if isinstance(p, (str, bool)) or not isinstance(p, (int, float)):
         raise InvalidParameterError(f"norm: p must be a number, inf, 'fro' or 'nuc', got {p!r}")
     dims = norm_dims(dim, x.ndim)
-    a = x.abs()
     count = x.numel() if dims is None else math.prod(x.shape[d] for d in dims)
     if (p < 0 or p == math.inf) and count == 0:  # (sum of |x|**p over nothing: no identity to give)
         raise MinigradError(_no_identity_message(p, dim, x.shape))
+    single = count == 1 and bool(np.isfinite(x.numpy(force=True)).all())  # (its norm: |x|, PyTorch's value)
+    if p == 2 and not single:  # (the common norm: no |x| pass)
+        return _safe_root((x * x).sum(dims, keepdim=keepdim), 0.5)
+    a = x.abs()
     if p in (math.inf, -math.inf):
         nan_in = np.isnan(a.numpy(force=True))
         if not nan_in.any():
@@ -115,11 +118,8 @@ def _p_norm(input: Tensor, p: Any = "fro", dim: Dim = None, keepdim: bool = Fals
         return where(rows, math.nan, ext)
     if p == 0:  # the count of non-zeros, in the graph with a zero gradient (as PyTorch's)
         return where(from_numpy(a.numpy(force=True) != 0), 1.0, a).sum(dims, keepdim=keepdim)
-    if p == 1 or (count == 1 and np.isfinite(a.numpy(force=True)).all()):
-        # one finite element's norm is |x| (PyTorch's value): no power to overflow or underflow
+    if p == 1 or single:
         return a.sum(dims, keepdim=keepdim)
-    if p == 2:
-        return _safe_root((x * x).sum(dims, keepdim=keepdim), 0.5)
     if p < 1:  # |x|**p has an infinite slope at 0: PyTorch gives those entries a zero gradient
         zero = from_numpy(a.numpy(force=True) == 0)
         a = where(zero, 0.0 if p > 0 else math.inf, where(zero, 1.0, a) ** p)

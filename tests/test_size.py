@@ -323,7 +323,8 @@ BUDGETS: dict[str, int] = {
     # +11 (fuzz29): PyTorch's var gradient without degrees of freedom, nextafter's where
     # +4 (fuzz29): abs and relu refuse bool inputs (PyTorch's errors)
     # +32 (fuzz29): logcumsumexp a primitive, PyTorch's running logaddexp and logcumsumexp_backward
-    "minigrad/ops.py": 4055,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names)
+    # +1 (lead43): ReLU and clamp through _kernels.bounded (numpy's SIMD loop, a's element on a tie)
+    "minigrad/ops.py": 4056,  # (+35 progs22: torch_typed/op_class, PyTorch's node class names)
     # +96 (338) with the numpy.linalg calls behind the linalg primitives, their packing and PyTorch's
     # NaN rules (surface2)
     # 358 with round_to_bfloat16 (optim.Muon's Newton-Schulz runs in bfloat16, as PyTorch's) (surface6)
@@ -368,7 +369,8 @@ BUDGETS: dict[str, int] = {
     # +3 (lead41): memory_root, the owner walk serialization, memory_owner and writable_alias share
     # +13 (lead42 review): element_view, the one test for storing an array as a view of its owner (checkpoints
     # and torch.save-layout pickles both use it)
-    "minigrad/_kernels.py": 859,
+    # +18 (lead43): bounded, maximum/minimum with a number on numpy's SIMD loop (3x faster than a scalar's)
+    "minigrad/_kernels.py": 877,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
@@ -1208,8 +1210,9 @@ BUDGETS: dict[str, int] = {
     # +17 (fuzz29): the losses' integer inputs (nn above)
     # +1 (fuzz29): searchsorted of no bool values runs no kernel
     # (merge of fuzz29: both sides' lines)
-    "minigrad": 69119,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above;
-    # +93 fuzz30: the lists above, fused add-products' dtype checks)
+    # +17 (lead43): _kernels.bounded (above); +6 (lead43): the tape's ufuncs take their outputs positionally
+    "minigrad": 69144,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above;
+    # +95 fuzz30 (with main merged): the lists above, fused add-products' dtype checks)
 }
 
 

@@ -206,11 +206,17 @@ _OUT_POSITION: dict[Any, int] = {
 }  # fmt: skip
 
 
+# numpy 2.4 deprecates outputs passed positionally to these two.
+_KEYWORD_OUT = frozenset({np.maximum, np.minimum})
+
+
 def bind_out(fn: Any, args: Any, kwargs: dict[str, Any], outs: tuple[Any, ...]) -> tuple[Any, Any] | None:
     """``(args, kwargs)`` of ``fn`` with its result written into ``outs``; None if that cannot be done."""
     owner = getattr(fn, "__self__", None)
     if isinstance(fn, np.ufunc):
-        return tuple(args[: fn.nin]), {**kwargs, "out": outs}
+        if fn in _KEYWORD_OUT:
+            return tuple(args[: fn.nin]), {**kwargs, "out": outs}
+        return (*args[: fn.nin], *outs), kwargs  # (positional outputs: ~0.15 us a call less than out=)
     if isinstance(owner, np.ufunc):  # reduce, accumulate, reduceat, outer
         if fn.__name__ == "outer":
             return tuple(args), {**kwargs, "out": outs}

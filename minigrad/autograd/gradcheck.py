@@ -206,8 +206,8 @@ def _check(fn: Callable[..., Any], inputs: tuple[Any, ...], eps: float, atol: fl
     diff = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
     if not diff:  # PyTorch raises too: a check of nothing would always pass
         raise InvalidParameterError(
-            "gradcheck: no input is a Tensor with requires_grad=True, so there is nothing to check"
-            " (to check a layer's parameters, pass the Module itself or check_params=True)"
+            "gradcheck expects at least one input tensor to require gradient, but none of them have "
+            "requires_grad=True. (For a layer's parameters pass the Module or check_params=True.)"
         )
     low = _low_precision(inputs, diff, labels)
     analytical, differentiable = _analytical(fn, inputs, diff, nondet_tol)

@@ -34,17 +34,17 @@ def vector_norm(x: Tensor, p: float = 2.0, dim: int | Sequence[int] | None = Non
     dims = None if dim is None else ((dim,) if isinstance(dim, int) else tuple(dim))
     if x.dtype.kind != "f":
         x = x.astype(np.float32)
-    a = x.abs()
-    if math.isinf(p):
-        return a.amax(dims, keepdim=keepdim) if p > 0 else a.amin(dims, keepdim=keepdim)
-    if p == 0:
-        # sign(|x|) counts the non-zeros and keeps the result in the graph with gradient 0, as PyTorch's
-        return a.sign().sum(dims, keepdim=keepdim)
-    if p == 2:
+    if p == 2:  # (before |x|: x * x needs no abs pass)
         powered = x * x
+    elif math.isinf(p):
+        return x.abs().amax(dims, keepdim=keepdim) if p > 0 else x.abs().amin(dims, keepdim=keepdim)
+    elif p == 0:
+        # sign(|x|) counts the non-zeros and keeps the result in the graph with gradient 0, as PyTorch's
+        return x.abs().sign().sum(dims, keepdim=keepdim)
     elif p == 1:
-        return a.sum(dims, keepdim=keepdim)
+        return x.abs().sum(dims, keepdim=keepdim)
     else:
+        a = x.abs()
         # |x| ** p with 0 ** p kept out of the graph: its derivative p * 0 ** (p - 1) is inf for p < 1
         nonzero = x.numpy(force=True) != 0
         powered = where(nonzero, where(nonzero, a, 1.0) ** p, 0.0)
