@@ -143,6 +143,7 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
                          f"and {scalar_type_name(mat2.dtype)} (convert one with .to(other.dtype))")
     if mat1._array.dtype == np.bool_:  # (the fused op would take numpy's logical product)
         raise _BoolProductError('"addmm_impl_cpu_" not implemented for \'Bool\' (as PyTorch)')
+    _same_dtype("self and mat2", input, mat2)
     if _unit(beta) and _unit(alpha) and input._array.dtype == mat1._array.dtype == mat2._array.dtype:
         return ops.Addmm.apply(input, mat1, mat2)  # one op, AddmmBackward0 as in PyTorch
     return _scaled_sum(input, mm(mat1, mat2), beta, alpha)
@@ -156,6 +157,10 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any 
     """
     product = mv(mat, vec)
     _fits("addmv", input, product.shape)
+    if not input._array.dtype == mat._array.dtype == vec._array.dtype:  # (PyTorch does not promote)
+        got = ", ".join(scalar_type_name(t.dtype) for t in (input, mat))
+        got += f", and {scalar_type_name(vec.dtype)}"
+        raise DTypeError(f"addmv input tensors must have the same dtype, but got {got}")
     return _scaled_sum(input, product, beta, alpha)
 
 
@@ -180,6 +185,7 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alph
     """
     product = bmm(batch1, batch2).sum(0)
     _fits("addbmm", input, product.shape)
+    _same_dtype("self and mat2", input, batch2)
     return _named(_scaled_sum(input, product, beta, alpha), input, "AddbmmBackward0")
 
 
@@ -200,7 +206,19 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alp
     _need("baddbmm", batch1, 3, "batch1 must be a 3D tensor")
     _need("baddbmm", batch2, 3, "batch2 must be a 3D tensor")
     _fits("baddbmm", input, (batch1.shape[0], batch1.shape[1], batch2.shape[2]))
+    if batch1._array.dtype == batch2._array.dtype != input._array.dtype:  # (PyTorch does not promote)
+        names = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+                 "int32": "int"}  # (the C++ type names PyTorch's message prints)
+        a, b = (names.get(t._array.dtype.name, t._array.dtype.name) for t in (input, batch1))
+        raise DTypeError(f"Input dtypes must be the same, got: input {a}, batch1: {b}, batch2: {b}")
     return _named(_scaled_sum(input, bmm(batch1, batch2), beta, alpha), input, "BaddbmmBackward0")
+
+
+def _same_dtype(words: str, input: Tensor, mat: Tensor) -> None:  # noqa: A002
+    """PyTorch's addmm/addbmm refuse an ``input`` whose dtype is not the matrices' (no promotion)."""
+    if input._array.dtype != mat._array.dtype:
+        raise DTypeError(f"{words} must have the same dtype, but got {scalar_type_name(input.dtype)} and "
+                         f"{scalar_type_name(mat.dtype)}")
 
 
 def _unit(scale: Any) -> bool:

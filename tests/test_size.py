@@ -658,7 +658,11 @@ BUDGETS: dict[str, int] = {
     # +17 (fuzz29): mse/smooth_l1/huber losses of integer tensors refused with PyTorch's kernel errors
     # errs30: +143 (PyTorch's exception classes and words for bad input)
     # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy)
-    "minigrad/nn": 16845,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30: OptimizedModule)
+    # (gaps, progs11 and tinyops merged; +16 progs22: assign, Parameter deepcopy;
+    # +77 fuzz30: attention masks of another float dtype or an integer query, sparse_ init, interpolate,
+    # norm layers, nll/margin/bce-with-logits losses, poolings and nearest upsampling refusing integers,
+    # bilinear refusing mixed dtypes)
+    "minigrad/nn": 16912,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30: OptimizedModule)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1221,7 +1225,10 @@ BUDGETS: dict[str, int] = {
     # (merge of progs30: both sides' lines)
     # errs30: +276 (PyTorch's exception classes and words for bad input)
     # (merge of errs30: both sides' lines)
-    "minigrad": 69989,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above;
+    # +95 fuzz30 (with main merged): the lists above, fused add-products' dtype checks)
+    # (merge of fuzz30: both sides' lines)
+    "minigrad": 70074,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 

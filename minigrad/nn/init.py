@@ -336,7 +336,8 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None =
 
 
 def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Generator | None = None) -> Tensor:
-    """Fill a 2-D tensor from N(0, std**2), then zero ceil(sparsity * rows) random entries of each column.
+    """Fill a 2-D tensor from N(0, std**2) (drawn from ``generator``), then zero ceil(sparsity * rows) random
+    entries of each column (chosen by the global generator, as PyTorch's).
 
     Raises:
         ShapeError: the tensor is not 2-D.
@@ -344,11 +345,11 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Gener
     if tensor.ndim != 2:
         raise ShapeError(f"sparse_: only tensors with 2 dimensions are supported, got shape {tensor.shape}")
     rows, cols = tensor.shape
-    gen = _gen(generator)
-    values = _normal(gen, tensor, 0.0, std)
+    values = _normal(_gen(generator), tensor, 0.0, std)
     zeros = math.ceil(sparsity * rows)
+    shuffle = _gen(None)  # PyTorch's randperm here draws from the global generator, even given ``generator``
     for col in range(cols):
-        values[_draws.randperm(gen, rows)[:zeros], col] = 0
+        values[_draws.randperm(shuffle, rows)[:zeros], col] = 0
     return _fill(tensor, values)
 
 

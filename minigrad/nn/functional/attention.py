@@ -13,7 +13,15 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.errors import InvalidParameterError, ShapeError, _AssertedTypeError, _MaskDTypeError, bool_args
+from minigrad.dtypes import scalar_type_name
+from minigrad.errors import (
+    DTypeError,
+    InvalidParameterError,
+    ShapeError,
+    _AssertedTypeError,
+    _MaskDTypeError,
+    bool_args,
+)
 from minigrad.nn import _checks
 from minigrad.nn.functional.dropout import dropout_row_major
 from minigrad.tensor import Array, Tensor, from_numpy
@@ -165,6 +173,7 @@ def scaled_dot_product_attention(
         mask = from_numpy(causal_mask(target_len, source_len, q.dtype))
     elif attn_mask is not None:
         mask = additive_mask(attn_mask, q.dtype, true_means_masked=False, name="attn_mask")
+        check_sdpa_mask(mask, q.dtype)
         try:
             np.broadcast_shapes(mask.shape, (target_len, source_len))
         except ValueError:
@@ -206,12 +215,27 @@ def additive_mask(mask: Any, dtype: np.dtype[Any], true_means_masked: bool, name
     """
     t = mask if isinstance(mask, Tensor) else from_numpy(np.asarray(mask))
     if t.dtype == np.bool_:
+        if dtype.kind != "f":  # (PyTorch fills -inf into a mask of the integer query's dtype)
+            raise DTypeError(f"value cannot be converted to type {dtype.name}_t without overflow")
         blocked = t.numpy(force=True) if true_means_masked else ~t.numpy(force=True)
         return from_numpy(np.where(blocked, dtype.type(-np.inf), dtype.type(0.0)))
     if t.dtype.kind != "f":
         error = _AssertedTypeError if asserted else _MaskDTypeError
         raise error(f"{name} must be a bool or floating-point tensor, got dtype {t.dtype}")
-    if t.dtype != dtype:
-        raise _MaskDTypeError(f"{name} of dtype {t.dtype} does not match the query's dtype {dtype}")
     return t
+
+
+def check_sdpa_mask(mask: Tensor, dtype: np.dtype[Any]) -> None:
+    """PyTorch's scaled_dot_product_attention takes a float mask of the query's dtype or float32 (its
+    "float"; added to the scores with promotion), and refuses any other float dtype.
+
+    Raises:
+        TypeError: the mask's float dtype is neither float32 nor ``dtype`` (PyTorch's RuntimeError).
+    """
+    if mask.dtype != dtype and mask.dtype != np.float32:
+        raise _MaskDTypeError(
+            f"Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: "
+            f"{scalar_type_name(mask.dtype).lower()} and  query.dtype: "
+            f"{scalar_type_name(dtype).lower()} instead."
+        )
 

@@ -191,6 +191,9 @@ def nll_loss(
     _checks.int_argument("nll_loss_nd", "ignore_index", 5, ignore_index)
     scores, safe, valid = _class_indices(input, target, ignore_index, "nll_loss")
     _check_weight(weight, scores.shape[1], "nll_loss", input.dtype, input.ndim)
+    if input._array.dtype.kind != "f":  # PyTorch's kernels are float only (numpy would promote)
+        raise kernel_error("nll_loss2d_forward_out_frame" if input.ndim > 2 else "nll_loss_out_frame",
+                           input._array.dtype, "")
     name = _nll_name(input.ndim, reduction)
     if valid is None and weight is None:
         return named(_plain_nll(scores, safe, reduction, target.shape), name, input)
@@ -410,6 +413,8 @@ def binary_cross_entropy_with_logits(
                              f"logits: pos_weight of shape {pos_weight.shape} does not broadcast with input "
                              f"of shape {input.shape})") from None
     pw = None if pos_weight is None else np.asarray(pos_weight.detach().numpy())
+    if input._array.dtype.kind != "f":  # (PyTorch's kernel starts with log_sigmoid of the input)
+        raise kernel_error("log_sigmoid", input._array.dtype)
     loss = BceWithLogits.apply(input, target, pos_weight=pw)
     if weight is not None:
         loss = loss * weight

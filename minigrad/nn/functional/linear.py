@@ -44,7 +44,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         # count spelled out: -1 is ambiguous with in_features 0)
         rows = addmm(bias, input.reshape(math.prod(input.shape[:-1]), input.shape[-1]), weight.t())
         return rows.reshape(*input.shape[:-1], weight.shape[0])
-    out = matmul(input, weight.T)
+    # (t(), not .T: a 1-D weight is its own transpose, and .T of it warns where PyTorch's linear does not)
+    out = matmul(input, weight.t() if weight.ndim <= 2 else weight.T)
     return out if bias is None else out + bias
 
 
@@ -63,6 +64,11 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     x1 = _checks.tensor("bilinear", input1, "input1")
     x2 = _checks.tensor("bilinear", input2, "input2")
     w = _checks.tensor("bilinear", weight, "weight")
+    given = [("input1", x1), ("input2", x2), ("weight", w)]
+    given += [("bias", bias)] if isinstance(bias, Tensor) else []
+    if len({t.dtype for _, t in given}) > 1:  # PyTorch does not promote here (numpy would)
+        raise DTypeError("All tensors must have the same dtype, got " + ", ".join(
+            f"{name}: {c_type_name(t.dtype)}" for name, t in given))
     if w.ndim != 3:
         raise ShapeError(f"bilinear: expected weight of shape (out, in1, in2), got {w.shape}")
     out, in1, in2 = w.shape
@@ -75,10 +81,6 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
         )
     if bias is not None and _checks.tensor("bilinear", bias, "bias").shape != (out,):
         raise ShapeError(f"bilinear: expected bias of shape ({out},), got {bias.shape}")
-    given = (("input1", x1), ("input2", x2), ("weight", w)) + ((("bias", bias),) if bias is not None else ())
-    if any(t.dtype != x1.dtype for _, t in given):  # (PyTorch's kernel does not promote; numpy would)
-        raise DTypeError("All tensors must have the same dtype, got " + ", ".join(
-            f"{name}: {c_type_name(t.dtype)}" for name, t in given))
     lead = x1.shape[:-1]
     # x1 @ W as one (rows, in1) @ (in1, out * in2) product, then the in2 contraction with x2
     # the rows spelled out where out may be 0 (-1 would be ambiguous); in1 or in2 of 0 still make the -1

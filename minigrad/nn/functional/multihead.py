@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.errors import ShapeError, UnsupportedError, _AssertedShapeError
+from minigrad.dtypes import scalar_type_name
+from minigrad.errors import ShapeError, UnsupportedError, _AssertedShapeError, _MaskDTypeError
 from minigrad.nn import _checks
-from minigrad.nn.functional.attention import additive_mask, attention, causal_mask
+from minigrad.nn.functional.attention import additive_mask, attention, causal_mask, check_sdpa_mask
 from minigrad.nn.functional.linear import linear
 from minigrad.tensor import Tensor, cat, from_numpy
 
@@ -113,6 +114,14 @@ def mha_forward(m: Any, query: Tensor, key: Tensor, value: Tensor, key_padding_m
         # PyTorch trusts the hint here: it drops attn_mask and applies its own causal mask
         attn_mask = None
     mask = _mask(m, attn_mask, key_padding_mask, is_causal, n, tgt_len, src_len, query.dtype)
+    if mask is not None and mask.dtype != query.dtype:
+        # PyTorch keeps a float mask's dtype (adding a converted bool key_padding_mask promotes it): its
+        # weights path (baddbmm) then wants the query's dtype, its fused path takes float32 too
+        if need_weights:
+            raise _MaskDTypeError(
+                f"Input dtypes must be the same, got: input {scalar_type_name(mask.dtype).lower()}, batch1: "
+                f"{scalar_type_name(query.dtype).lower()}, batch2: {scalar_type_name(query.dtype).lower()}")
+        check_sdpa_mask(mask, query.dtype)
     b = m.in_proj_bias
     b_q, b_k, b_v = (None, None, None) if b is None else (b[:e], b[e : 2 * e], b[2 * e :])
     if m.in_proj_weight is not None:

@@ -17,12 +17,13 @@ import numpy as np
 from minigrad import _kernels
 from minigrad._kernels import quiet
 from minigrad.autograd import no_grad
-from minigrad.dtypes import c_type_name, kernel_error
+from minigrad.dtypes import c_type_name, kernel_error, scalar_type_name
 from minigrad.errors import (
     DTypeError,
     InvalidParameterError,
     MinigradError,
     ShapeError,
+    UnsupportedError,
     bool_args,
     bool_error,
     user_stacklevel,
@@ -81,13 +82,16 @@ def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tupl
     return out
 
 
-def _check_dtypes(input: Tensor, *params: Tensor | None, kernel: str = "") -> None:  # noqa: A002
+def _check_dtypes(input: Tensor, *params: Tensor | None, kernel: str = "batch_norm") -> None:  # noqa: A002
     """PyTorch's CPU kernels take weights and statistics of the input's dtype (float32 ones for a 16-bit
-    input) and raise for any other mix, which numpy would promote (a float64 batch, a float32 layer);
-    ``kernel``'s has no integer or bool kernel at all (``"batch_norm" not implemented for 'Long'``)."""
+    input) and raise for any other mix, which numpy would promote (a float64 batch, a float32 layer).
+    An integer or bool input is refused as by ``kernel``: layer and group norm with a weight or bias
+    first see the mix, the others (and they without parameters) are not implemented for it."""
     xd = input._array.dtype
-    if kernel and xd.kind not in "fc":
-        raise kernel_error(kernel, xd, "")
+    if xd.kind not in "fc":
+        if kernel.endswith("KernelImpl") and any(t is not None for t in params):
+            raise DTypeError(f"mixed dtype (CPU): all inputs must share same datatype. (input {xd})")
+        raise UnsupportedError(f'"{kernel}" not implemented for \'{scalar_type_name(xd)}\'')
     ok = (xd, np.float32 if xd.itemsize == 2 else xd)
     for t in params:
         if xd.kind == "f" and t is not None and t._array.dtype not in ok:
@@ -220,7 +224,7 @@ def layer_norm(
             raise ShapeError(f"layer_norm: Expected {name} to be of same shape as normalized_shape, but "
                              f"got {name} of shape {list(t.shape)} and normalized_shape = {list(shape)} "
                              f"(expected {name} of shape {shape}, got {t.shape})")
-    _check_dtypes(input, weight, bias)
+    _check_dtypes(input, weight, bias, kernel="LayerNormKernelImpl")
     ndim = input._array.ndim
     dims = tuple(range(ndim - k, ndim))
     # PyTorch normalizes a row-major copy: its result is row-major (a dropout on it draws in that order)
@@ -327,7 +331,7 @@ def group_norm(
         )
     for name, t in (("weight", weight), ("bias", bias)):
         _check_vector(name, t, c, "group_norm", input)
-    _check_dtypes(input, weight, bias)
+    _check_dtypes(input, weight, bias, kernel="GroupNormKernelImpl")
     if n * c // groups * math.prod(input.shape[2:]) == 1:  # (PyTorch's check, its words: one value per group)
         raise ShapeError(f"Expected more than 1 value per channel when training, got input size "
                          f"{list(input.shape)}")
@@ -360,6 +364,8 @@ def rms_norm(
     if weight is not None and weight.shape != shape:
         raise ShapeError(f"rms_norm: Expected weight to be of same shape as normalized_shape, but got weight "
                          f"of shape {list(weight.shape)} and normalized_shape = {list(shape)}")
+    if x.dtype.kind not in "fc":
+        _check_dtypes(x, kernel="rms_norm")
     dt = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
     e = float(np.finfo(dt).eps) if eps is None else _checks.number("eps", eps)
     dims = tuple(range(x.ndim - len(shape), x.ndim))

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import ops
+from minigrad.dtypes import kernel_error
 from minigrad.errors import DimensionError, InvalidParameterError, ShapeError, UnsupportedError, bool_args
 from minigrad.nn._checks import is_int
 from minigrad.nn.functional._grad_names import named
@@ -180,6 +181,8 @@ def max_pool1d(input: Tensor, kernel_size: Size, stride: Size | None = None, pad
         InvalidParameterError: bad kernel_size / stride / padding / dilation.
         ShapeError: wrong input rank, or no window fits.
     """
+    if not return_indices and isinstance(input, Tensor) and input.dtype.kind in "iu":
+        raise kernel_error("max_pool1d_impl", input.dtype, "")  # (PyTorch's 1-D kernel is float only)
     return _max_pool("max_pool1d", 1, input, kernel_size, stride, padding, dilation, ceil_mode,
                      return_indices)
 
@@ -224,6 +227,8 @@ def _avg_pool(fn: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, pa
     if x.dtype == np.bool_:
         raise UnsupportedError(f"{fn}: average pooling of bool tensors is not supported (as in PyTorch); "
                                "convert with .float()")
+    if x.dtype.kind != "f" and x.dtype != np.int64:  # (PyTorch's kernels: floats and int64 only)
+        raise kernel_error("avg_pool3d_out_frame" if nd == 3 else "avg_pool2d", x.dtype, "")
     _nonempty(fn, nd, x, input)
     if nd == 3 and any(size < kk for size, kk in zip(x.shape[2:], k)):  # (PyTorch's 3-D kernel alone)
         (t, h, w), (kt, kh, kw) = x.shape[2:], k
@@ -451,6 +456,8 @@ def _adaptive_max(fn: str, nd: int, input: Tensor, output_size: Any,  # noqa: A0
     x, batched = spatial_input(fn, input, nd)
     if x.numel() == 0:
         raise ShapeError(f"{fn}: expected a non-empty input, got shape {input.shape}")
+    if x.dtype.kind != "f":  # (PyTorch's kernels are float only)
+        raise kernel_error("adaptive_max_pool3d_cpu" if nd == 3 else "adaptive_max_pool2d", x.dtype, "")
     out = _adaptive_size(fn, output_size, x, nd)
     if 0 in out:  # no bins: PyTorch's empty result (numpy's max over empty bins raised)
         y = _no_bins(x, out, batched)
@@ -576,6 +583,8 @@ def _max_unpool(fn: str, nd: int, input: Tensor, indices: Tensor, kernel_size: A
     if idx.shape != input.shape:
         raise ShapeError(f"{fn}: Expected shape of indices to be same as that of the input tensor "
                          f"({list(input.shape)}) but got indices tensor with shape: {list(idx.shape)}")
+    if x.dtype.kind != "f":  # (PyTorch's kernels are float only)
+        raise kernel_error("max_unpool3d" if nd == 3 else "max_unpool2d", x.dtype, "")
     default = [(n - 1) * ss + kk - 2 * pp for n, ss, kk, pp in zip(x.shape[2:], s, k, p)]
     if output_size is None:
         size = tuple(default)

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from minigrad._resize_kernels import resize_uint8
-from minigrad.dtypes import scalar_type_name
+from minigrad.dtypes import kernel_error, scalar_type_name
 from minigrad.errors import (
     InvalidParameterError,
     ShapeError,
@@ -294,6 +294,9 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
         raise bool_error(("_" if antialias else "") + f"upsample_{mode}{input.ndim - 2}d" +
                          ("_aa" if antialias else ""), "align_corners", align_corners)
     if input.ndim not in (3, 4, 5) or _RANK.get(mode, input.ndim) != input.ndim:
+        if input.ndim in (3, 4, 5) or any(isinstance(v, (tuple, list)) for v in (size, scale_factor)):
+            # PyTorch checks size / scale_factor against the input's dims first
+            _output_size(input, size, scale_factor, recompute_scale_factor, mode, antialias)
         need = f"a {_RANK[mode]}D input" if mode in _RANK else "a 3D, 4D or 5D input"
         raise UnsupportedError(f"interpolate: mode {mode!r} needs {need} (N, C, *spatial), got input of "
                                    f"shape {input.shape}")
@@ -310,6 +313,10 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
     if input.shape[1] == 0:  # (only the batch may be empty, as in PyTorch's kernels)
         raise ShapeError(f"Non-empty {input.ndim}D data tensor expected but got a tensor with sizes "
                          f"{list(input.shape)}")
+    if input.dtype.kind != "f" and input.dtype != np.uint8 and mode in ("nearest", "nearest-exact"):
+        # PyTorch's nearest kernels take floats and uint8 only (numpy would copy any dtype)
+        kernel = "upsample_nearest2d_channels_last" if input.ndim == 4 else "compute_indices_weights_nearest"
+        raise kernel_error(kernel, input.dtype, "")
     if input.dtype == np.uint8 and mode in ("bilinear", "bicubic"):
         cubic = mode == "bicubic"
         return from_numpy(resize_uint8(input.numpy(force=True), out, cubic, bool(align_corners), antialias,
