@@ -114,7 +114,13 @@ from minigrad.dtypes import (
     bool,  # noqa: A004
     byte,
     can_cast,
+    cdouble,
+    cfloat,
+    chalf,
     char,
+    complex32,
+    complex64,
+    complex128,
     double,
     dtype,
     finfo,
@@ -364,7 +370,8 @@ __all__ += [
     "seed", "set_rng_state",
 ]  # fmt: skip
 __all__ += [  # PyTorch's dtype names and queries, and the function modules' functions
-    "as_tensor", "asarray", "bfloat16", "bool", "byte", "can_cast", "char", "double", "finfo", "float",
+    "as_tensor", "asarray", "bfloat16", "bool", "byte", "can_cast", "cdouble", "cfloat", "chalf", "char",
+    "complex32", "complex64", "complex128", "double", "finfo", "float",
     "float16", "half", "iinfo", "int", "int8", "int16", "int32", "is_floating_point", "is_inference",
     "is_tensor", "long", "promote_types", "result_type", "short", "uint8",
 ]  # fmt: skip
