@@ -77,6 +77,7 @@ from minigrad import shape_ops as _shape_ops
 from minigrad import writes as _writes
 from minigrad._compile import compile  # noqa: A004 - PyTorch's name
 from minigrad._format import set_printoptions
+from minigrad._tensor_methods import Storage as UntypedStorage
 from minigrad.amp import GradScaler, autocast, is_autocast_enabled
 from minigrad.amp.autocast_mode import (
     autocast_decrement_nesting,
@@ -369,6 +370,7 @@ __all__ += [
     "scatter_add",
     "seed", "set_rng_state",
 ]  # fmt: skip
+__all__ += ["UntypedStorage"]  # (safetensors maps a file with UntypedStorage.from_file)
 __all__ += [  # PyTorch's dtype names and queries, and the function modules' functions
     "as_tensor", "asarray", "bfloat16", "bool", "byte", "can_cast", "cdouble", "cfloat", "chalf", "char",
     "complex32", "complex64", "complex128", "double", "finfo", "float",
