@@ -78,6 +78,7 @@ from minigrad import writes as _writes
 from minigrad._compile import api as _compile_api
 from minigrad._compile import compile  # noqa: A004 - PyTorch's name
 from minigrad._format import set_printoptions
+from minigrad._tensor_methods import Storage as UntypedStorage
 from minigrad.amp import GradScaler, autocast, is_autocast_enabled
 from minigrad.amp.autocast_mode import (
     autocast_decrement_nesting,
@@ -115,7 +116,13 @@ from minigrad.dtypes import (
     bool,  # noqa: A004
     byte,
     can_cast,
+    cdouble,
+    cfloat,
+    chalf,
     char,
+    complex32,
+    complex64,
+    complex128,
     double,
     dtype,
     finfo,
@@ -365,8 +372,10 @@ __all__ += [
     "scatter_add",
     "seed", "set_rng_state",
 ]  # fmt: skip
+__all__ += ["UntypedStorage"]  # (safetensors maps a file with UntypedStorage.from_file)
 __all__ += [  # PyTorch's dtype names and queries, and the function modules' functions
-    "as_tensor", "asarray", "bfloat16", "bool", "byte", "can_cast", "char", "double", "finfo", "float",
+    "as_tensor", "asarray", "bfloat16", "bool", "byte", "can_cast", "cdouble", "cfloat", "chalf", "char",
+    "complex32", "complex64", "complex128", "double", "finfo", "float",
     "float16", "half", "iinfo", "int", "int8", "int16", "int32", "is_floating_point", "is_inference",
     "is_tensor", "long", "promote_types", "result_type", "short", "uint8",
 ]  # fmt: skip

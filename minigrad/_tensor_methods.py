@@ -13,6 +13,7 @@ from __future__ import annotations
 import builtins
 import copy
 import functools
+import os
 import warnings
 import weakref
 from collections.abc import Callable
@@ -266,13 +267,56 @@ def view_inplace_error(view: Tensor, ref: CreationRef, base_changed: bool = Fals
 
 
 class Storage:
-    """The block of memory under a tensor and its views: ``data_ptr()`` and ``nbytes()``, as PyTorch's
-    ``UntypedStorage`` (read-only here: minigrad's tensors are numpy arrays, the storage is their owner's)."""
+    """The block of memory under a tensor and its views, as PyTorch's ``UntypedStorage``: ``data_ptr()``,
+    ``nbytes()``, a byte by index, a byte range by a slice (sharing the memory), ``untyped()``, and
+    :meth:`from_file`; ``torch.asarray(storage, dtype=...)`` reads its bytes as a tensor sharing them
+    (safetensors' ``safe_open(framework="pt")`` loads that way). minigrad's tensors are numpy arrays:
+    a tensor's storage is its array's memory owner, a slice's is the byte range."""
 
-    def __init__(self, array: Any) -> None:
-        while isinstance(array.base, np.ndarray):
+    def __init__(self, array: Any, *, exact: builtins.bool = False) -> None:
+        while not exact and isinstance(array.base, np.ndarray):
             array = array.base
         self._owner = array
+
+    @classmethod
+    def from_file(cls, filename: str, shared: builtins.bool = False, nbytes: builtins.int = 0) -> Storage:
+        """The first ``nbytes`` bytes of file ``filename``, mapped: with ``shared`` writes reach the file,
+        without it they stay in this process (copy on write), as ``torch.UntypedStorage.from_file``.
+
+        Raises:
+            RuntimeError: the file cannot be opened or is smaller than ``nbytes``.
+        """
+        try:
+            size = os.path.getsize(filename)
+        except OSError as e:  # (PyTorch's words: a RuntimeError)
+            mode = "read-write" if shared else "read-only"
+            raise MinigradError(f"unable to open file <{filename}> in {mode} mode: {e.strerror} ({e.errno})"
+                                ) from None
+        if size < nbytes:
+            raise MinigradError(f"file <{filename}> size <{size}> is smaller than the required mapping size "
+                                f"<{nbytes}>")
+        if nbytes == 0:
+            return cls(np.zeros(0, np.uint8), exact=True)
+        return cls(np.memmap(filename, np.uint8, "r+" if shared else "c", shape=(nbytes,)), exact=True)
+
+    def untyped(self) -> Storage:
+        """The storage itself (it is untyped already)."""
+        return self
+
+    def byte_array(self) -> np.ndarray[Any, np.dtype[np.uint8]]:
+        """The memory as a flat uint8 array sharing it."""
+        owner = np.asarray(self._owner)
+        if not owner.flags.c_contiguous:  # (a storage is one block: an owner is laid out densely)
+            owner = owner.copy()
+        return owner.reshape(-1).view(np.uint8)
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, slice):
+            if key.step not in (None, 1):
+                raise MinigradError(f"Trying to slice with a step of {key.step}, but only a step of 1 is "
+                                    "supported")
+            return Storage(self.byte_array()[key], exact=True)
+        return builtins.int(self.byte_array()[key])
 
     def data_ptr(self) -> builtins.int:
         """The address of the memory's first byte."""

@@ -32,7 +32,8 @@ from minigrad.errors import (
 )
 
 __all__ = [
-    "DTYPES", "bfloat16", "bool", "byte", "can_cast", "char", "double", "dtype", "finfo", "float", "float16",
+    "DTYPES", "bfloat16", "bool", "byte", "can_cast", "cdouble", "cfloat", "chalf", "char", "complex32",
+    "complex64", "complex128", "double", "dtype", "finfo", "float", "float16",
     "float32", "float64", "half", "iinfo", "int", "int8", "int16", "int32", "int64", "is_floating_point",
     "long", "promote_types", "short", "uint8",
 ]  # fmt: skip
@@ -61,22 +62,48 @@ _TENSOR_TYPES = {
 }  # fmt: skip
 
 
-class _Bfloat16:
-    """The name ``bfloat16``: usable as a key or in comparisons, but not as a dtype (numpy has none)."""
+class _NameOnlyDtype:
+    """A PyTorch dtype name minigrad cannot hold (``bfloat16``, the complex types): usable as a key or in
+    comparisons (``x.dtype == torch.complex64`` is False) and it answers ``is_complex``,
+    ``is_floating_point``, ``is_signed`` and ``itemsize`` as PyTorch's, but it is not a dtype: numpy
+    reads its ``dtype`` attribute wherever it takes one, and that raises TypeError with ``message``.
+    Libraries name these at import (tensorly's and array-api-compat's torch backends list
+    ``torch.complex64`` in their dtype tables), so the names exist even where the types cannot."""
+
+    __slots__ = ("is_complex", "is_floating_point", "is_signed", "itemsize", "message", "name")
+
+    def __init__(self, name: str, itemsize: builtins.int, message: str) -> None:
+        self.name, self.itemsize, self.message = name, itemsize, message
+        self.is_complex = name.startswith("complex")
+        self.is_floating_point = not self.is_complex
+        self.is_signed = True
 
     def __repr__(self) -> str:
-        return f"{_NAMESPACE[0]}.bfloat16"
+        return f"{_NAMESPACE[0]}.{self.name}"
+
+    def __reduce__(self) -> str:  # pickled by name: unpickles as the module's one object
+        return self.name
 
     @property
     def dtype(self) -> Any:
-        raise TypeError(BFLOAT16_MESSAGE)
+        raise TypeError(self.message)
 
 
 BFLOAT16_MESSAGE = (
     "bfloat16 is not available: numpy has no bfloat16 type, so minigrad cannot store or compute in it; "
     "use float32 (or float16)"
 )
-bfloat16 = _Bfloat16()
+bfloat16 = _NameOnlyDtype("bfloat16", 2, BFLOAT16_MESSAGE)
+
+
+def _complex_name(name: str, itemsize: builtins.int) -> _NameOnlyDtype:
+    return _NameOnlyDtype(name, itemsize, f"{name} is not available: minigrad has no complex dtypes; "
+                          "keep real and imaginary parts in separate float tensors")
+
+
+complex32 = chalf = _complex_name("complex32", 4)
+complex64 = cfloat = _complex_name("complex64", 8)
+complex128 = cdouble = _complex_name("complex128", 16)
 _NAMESPACE = ["minigrad"]  # "torch" while minigrad.compat runs a PyTorch script
 
 
@@ -84,10 +111,10 @@ class _DTypeMeta(type):
     """Makes ``isinstance(x, mg.dtype)`` true for minigrad's dtypes, which are numpy's."""
 
     def __instancecheck__(cls, obj: object) -> builtins.bool:
-        return obj is bfloat16 or (isinstance(obj, np.dtype) and obj in DTYPES)
+        return type(obj) is _NameOnlyDtype or (isinstance(obj, np.dtype) and obj in DTYPES)
 
     def __subclasscheck__(cls, sub: type) -> builtins.bool:
-        return sub is _Bfloat16 or any(sub is type(dt) for dt in DTYPES)
+        return sub is _NameOnlyDtype or any(sub is type(dt) for dt in DTYPES)
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
         raise TypeError("cannot create 'minigrad.dtype' instances; use the names (mg.float32, mg.long, ...)")
@@ -167,7 +194,7 @@ _TORCH_STYLE: dict[np.dtype[Any], dtype] = {}
 def torch_style(dt: Any) -> Any:
     """The ``torch.dtype``-like object standing for numpy dtype ``dt`` (one object per dtype, so ``is``
     compares them as in PyTorch); ``bfloat16`` as it is. What ``minigrad.compat`` shows scripts."""
-    if dt is bfloat16:
+    if type(dt) is _NameOnlyDtype:
         return dt
     if type(dt) is dtype:
         return dt
@@ -176,11 +203,6 @@ def torch_style(dt: Any) -> Any:
     if found is None:
         found = _TORCH_STYLE[d] = _make_torch_style(d)
     return found
-
-
-def is_bfloat16(dtype: object) -> builtins.bool:
-    """Whether ``dtype`` is the ``bfloat16`` name (which no tensor can have)."""
-    return dtype is bfloat16
 
 
 def category(dt: np.dtype[Any]) -> builtins.int:
@@ -367,8 +389,8 @@ def resolve_dtype(dtype: DTypeLike) -> np.dtype[Any]:
         InvalidParameterError: not a dtype (also a TypeError, as PyTorch's), or one a minigrad tensor
             cannot hold.
     """
-    if is_bfloat16(dtype):
-        raise TypeError(BFLOAT16_MESSAGE)
+    if isinstance(dtype, _NameOnlyDtype):  # (DTypeLike does not list it: it is no dtype to numpy)
+        raise TypeError(dtype.message)
     if isinstance(dtype, np.generic):  # np.True_, np.float32(1): numpy reads a scalar as its dtype, PyTorch
         raise _ArgumentTypeError(f"dtype={dtype!r} is not a dtype")  # refuses it (TypeError)
     if isinstance(dtype, str) and dtype.startswith("torch."):  # x.type('torch.DoubleTensor')

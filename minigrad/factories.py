@@ -14,7 +14,7 @@ from minigrad import _draws
 from minigrad._clock import tick
 from minigrad._kernels import memory_owner as _owner
 from minigrad._leaf_rules import leaf_requires_grad
-from minigrad._tensor_methods import provide
+from minigrad._tensor_methods import Storage, provide
 from minigrad.default_dtype import get_default_dtype
 from minigrad.device import DeviceLike, check_device
 from minigrad.dtypes import DTypeLike, int64, kernel_error, resolve_dtype
@@ -460,6 +460,11 @@ def asarray(obj: Any, *, dtype: DTypeLike = None, device: DeviceLike = None, cop
     Raises:
         ValueError: ``copy=False`` but the dtype needs a conversion.
     """
+    if isinstance(obj, Storage):  # its bytes read as ``dtype`` (PyTorch's default for a storage: int64)
+        read_as = int64 if dtype is None else resolve_dtype(dtype)
+        raw = obj.byte_array()
+        obj = raw[:raw.size - raw.size % read_as.itemsize].view(read_as)
+        dtype = None
     out = as_tensor(obj, dtype=dtype, device=device)
     shares = isinstance(obj, (Tensor, np.ndarray)) and _owner(out._array) == _owner(
         obj._array if isinstance(obj, Tensor) else obj)
