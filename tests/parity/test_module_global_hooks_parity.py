@@ -58,6 +58,9 @@ def _order(lib: Any, fail: bool) -> list[str]:
     finally:
         for h in handles:
             h.remove()
+            # (PyTorch's handle leaves its id in the with_kwargs registry: a later torch.compile(module) in
+            # this process would warn about global hooks)
+            getattr(mm, "_global_forward_hooks_with_kwargs", {}).pop(getattr(h, "id", None), None)
     if not fail:
         net(lib.ones(1))  # no hooks left: forward alone
     return log
