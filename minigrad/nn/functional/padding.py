@@ -11,7 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from minigrad import ops
-from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError, _ArgumentTypeError
+from minigrad.errors import (
+    InvalidParameterError,
+    ShapeError,
+    UnsupportedError,
+    _ArgumentTypeError,
+    _KernelParameterError,
+)
 from minigrad.nn._checks import is_int
 from minigrad.nn.functional._grad_names import named
 from minigrad.shapes import int_argument
@@ -129,9 +135,11 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
             f"pad: padding mode {mode!r} doesn't take a value argument, got value={value!r}")
     k = len(pairs)
     if k not in (1, 2, 3) or input.ndim not in (k + 1, k + 2):
-        raise UnsupportedError(
-            f"pad: {mode} padding of the last {k} dims needs a {k + 1}D or {k + 2}D input, got input of "
-            f"shape {input.shape} (non-constant modes pad the last 1, 2 or 3 dims of (N, C, ...) or (C, ...)")
+        # (PyTorch's words first; also the InvalidParameterError its padding layers' callers catch)
+        raise _KernelParameterError(
+            f"Padding size {2 * k} is not supported for {input.ndim}D input tensor. pad: {mode} padding of "
+            f"the last {k} dims needs a {k + 1}D or {k + 2}D input, got input of shape {input.shape} "
+            f"(non-constant modes pad the last 1, 2 or 3 dims of (N, C, ...) or (C, ...)")
     if 0 in input.shape[input.ndim - k - 1:]:  # only a batch dim may be empty (PyTorch's rule)
         raise ShapeError(f"pad: {mode} padding needs non-empty channel and padded dims, got input of shape "
                          f"{input.shape}")
