@@ -10,14 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from minigrad import ops
-from minigrad.errors import (
-    InvalidParameterError,
-    ShapeError,
-    UnsupportedError,
-    _ArgumentTypeError,
-    _KernelParameterError,
-)
+from minigrad import errors, ops
+from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError, _ArgumentTypeError
 from minigrad.nn._checks import is_int
 from minigrad.nn.functional._grad_names import named
 from minigrad.shapes import int_argument
@@ -136,7 +130,7 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
     k = len(pairs)
     if k not in (1, 2, 3) or input.ndim not in (k + 1, k + 2):
         # (PyTorch's words first; also the InvalidParameterError its padding layers' callers catch)
-        raise _KernelParameterError(
+        raise errors._KernelParameterError(
             f"Padding size {2 * k} is not supported for {input.ndim}D input tensor. pad: {mode} padding of "
             f"the last {k} dims needs a {k + 1}D or {k + 2}D input, got input of shape {input.shape} "
             f"(non-constant modes pad the last 1, 2 or 3 dims of (N, C, ...) or (C, ...)")
