@@ -7,10 +7,10 @@ from typing import Any
 import numpy as np
 
 from minigrad.autograd import no_grad
-from minigrad.errors import ShapeError, _AssertedShapeError
+from minigrad.errors import _AssertedShapeError
 from minigrad.nn import _checks, init
 from minigrad.nn import functional as F
-from minigrad.nn.functional.embedding import normalize_padding_idx
+from minigrad.nn.functional.embedding import empty_padding_row_error, normalize_padding_idx
 from minigrad.nn.module import Module, Parameter
 from minigrad.tensor import DTypeLike, Tensor
 
@@ -58,13 +58,16 @@ class EmbeddingBag(Module):
         self.sparse = _checks.strict_flag("sparse", sparse)
         self.include_last_offset = _checks.strict_flag("include_last_offset", include_last_offset)
         self.padding_idx = (None if padding_idx is None
-                            else normalize_padding_idx(padding_idx, self.num_embeddings))
+                            else normalize_padding_idx(padding_idx, self.num_embeddings, "padding_idx"))
         _checks.device(device)
         dt = _checks.float_dtype(dtype)
         shape = (self.num_embeddings, self.embedding_dim)
+        if _weight is None and self.padding_idx == 0 == self.num_embeddings:
+            raise empty_padding_row_error("EmbeddingBag")
         if _weight is not None:
-            if _weight.shape != shape:
-                raise ShapeError(f"EmbeddingBag: _weight must be {shape}, got {_weight.shape}")
+            if _weight.shape != shape:  # (asserted by PyTorch: an AssertionError too)
+                raise _AssertedShapeError(f"Shape of weight does not match num_embeddings and embedding_dim "
+                                          f"(EmbeddingBag: _weight must be {shape}, got {_weight.shape})")
             self.weight = Parameter(_weight.numpy(force=True).astype(dt, copy=True))
         else:
             self.weight = Parameter(np.empty(shape, dtype=dt))
@@ -89,7 +92,8 @@ class EmbeddingBag(Module):
         """
         if embeddings.ndim != 2:  # PyTorch asserts this: its AssertionError too
             raise _AssertedShapeError(
-                f"EmbeddingBag.from_pretrained: embeddings must be 2-D, got {embeddings.shape}"
+                f"Embeddings parameter is expected to be 2-dimensional (EmbeddingBag.from_pretrained: must"
+                f" be 2-D, got {embeddings.shape})"
             )
         rows, cols = embeddings.shape
         bag = cls(rows, cols, max_norm, norm_type, scale_grad_by_freq, mode, sparse, embeddings,

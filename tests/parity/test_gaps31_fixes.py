@@ -41,3 +41,48 @@ def test_padding_layer_keeps_a_tuple_of_any_length_as_pytorch(name: str, padding
         assert str(got.value).startswith(str(e).split("\n")[0])
         return
     np.testing.assert_array_equal(ours(mg.tensor(x)).numpy(), want)
+
+
+def _raises_like_torch(run: Any, also: Any = None) -> None:
+    """``run(lib)`` raises under both libraries: minigrad's error is an instance of PyTorch's class (and of
+    ``also``) and its message starts with PyTorch's first line."""
+    torch = require_torch()
+    with pytest.raises(Exception) as theirs:
+        run(torch)
+    with pytest.raises(Exception) as ours:
+        run(mg)
+    assert isinstance(ours.value, type(theirs.value)), (type(ours.value).__mro__, type(theirs.value))
+    assert isinstance(ours.value, mg.MinigradError)
+    if also is not None:
+        assert isinstance(ours.value, also)
+    assert str(ours.value).startswith(str(theirs.value).split("\n")[0]), (str(ours.value), str(theirs.value))
+
+
+_BAD = mg.InvalidParameterError
+
+
+@pytest.mark.parametrize(("case", "also"), [
+    (lambda t: t.nn.Embedding(0, 3, padding_idx=0), _BAD),  # PyTorch's IndexError zeroing the missing row
+    (lambda t: t.nn.EmbeddingBag(0, 3, padding_idx=0), _BAD),
+    (lambda t: t.nn.Embedding(0, 3, padding_idx=-1), _BAD),
+    (lambda t: t.nn.Embedding(3, 2, padding_idx=3), _BAD),
+    (lambda t: t.nn.Embedding(3, 2, padding_idx=-4), _BAD),
+    (lambda t: t.nn.EmbeddingBag(3, 2, padding_idx=3), _BAD),
+    (lambda t: t.nn.EmbeddingBag(3, 2, padding_idx=-4), _BAD),
+    (lambda t: t.nn.Embedding(3, 2, _weight=t.ones(2, 2)), mg.ShapeError),
+    (lambda t: t.nn.EmbeddingBag(3, 2, _weight=t.ones(2, 2)), mg.ShapeError),
+    (lambda t: t.nn.Embedding.from_pretrained(t.ones(3)), mg.ShapeError),
+    (lambda t: t.nn.EmbeddingBag.from_pretrained(t.ones(3)), mg.ShapeError),
+])
+def test_embedding_constructor_errors_are_pytorchs(case: Any, also: Any) -> None:
+    """Embedding(0, d, padding_idx=0) is PyTorch's IndexError (minigrad: AssertionError); the asserted
+    checks' messages now start with PyTorch's words (EmbeddingBag's bad _weight was no AssertionError)."""
+    _raises_like_torch(case, also)
+
+
+def test_empty_embedding_with_padding_row_given_a_weight_is_built() -> None:
+    """With ``_weight`` PyTorch zeroes no row, so a 0-row table with padding_idx=0 is built."""
+    torch = require_torch()
+    theirs = torch.nn.Embedding(0, 3, padding_idx=0, _weight=torch.ones(0, 3))
+    ours = mg.nn.Embedding(0, 3, padding_idx=0, _weight=mg.ones(0, 3))
+    assert (ours.padding_idx, tuple(ours.weight.shape)) == (theirs.padding_idx, tuple(theirs.weight.shape))

@@ -18,6 +18,7 @@ from minigrad.errors import (
     _ArgumentTypeError,
     _AssertedParameterError,
     _IndexArgumentError,
+    _IndexParameterError,
     _KernelParameterError,
     bool_args,
 )
@@ -111,8 +112,10 @@ def _where_const(cond: Array, const: Array, t: Tensor) -> Tensor:
     return where(cond, from_numpy(const), t)
 
 
-def normalize_padding_idx(padding_idx: int, num_embeddings: int) -> int:
-    """``padding_idx`` as a row number in [0, num_embeddings).
+def normalize_padding_idx(padding_idx: int, num_embeddings: int, word: str = "Padding_idx") -> int:
+    """``padding_idx`` as a row number in [0, num_embeddings) (0 kept for an empty table, as PyTorch keeps it:
+    its layers then fail zeroing that row). ``word``: how PyTorch's message spells it (EmbeddingBag's is
+    lower-case).
 
     Raises:
         InvalidParameterError: it is not an int in [-num_embeddings, num_embeddings).
@@ -121,12 +124,20 @@ def normalize_padding_idx(padding_idx: int, num_embeddings: int) -> int:
         # PyTorch indexes the weight with a float (IndexError) and compares anything else (TypeError)
         kind = _IndexArgumentError if isinstance(padding_idx, (float, np.floating)) else _ArgumentTypeError
         raise kind(f"padding_idx must be an int or None, got {padding_idx!r}")
+    if padding_idx == 0 and num_embeddings == 0:  # (PyTorch checks only a positive or a negative index)
+        return 0
     if not -num_embeddings <= padding_idx < num_embeddings:  # (asserted by PyTorch: an AssertionError too)
         raise _AssertedParameterError(
-            f"padding_idx={padding_idx} must be within num_embeddings={num_embeddings} "
-            f"(in [{-num_embeddings}, {num_embeddings - 1}])"
+            f"{word} must be within num_embeddings (padding_idx={padding_idx}, "
+            f"num_embeddings={num_embeddings}: it must be in [{-num_embeddings}, {num_embeddings - 1}])"
         )
     return int(padding_idx) % num_embeddings
+
+
+def empty_padding_row_error(layer: str) -> InvalidParameterError:
+    """PyTorch's IndexError for ``layer`` zeroing the row padding_idx=0 of a table with no rows."""
+    return _IndexParameterError(f"index 0 is out of bounds for dimension 0 with size 0 ({layer}: "
+                                f"padding_idx=0 names no row of a table of num_embeddings=0)")
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
