@@ -86,3 +86,17 @@ def test_empty_embedding_with_padding_row_given_a_weight_is_built() -> None:
     theirs = torch.nn.Embedding(0, 3, padding_idx=0, _weight=torch.ones(0, 3))
     ours = mg.nn.Embedding(0, 3, padding_idx=0, _weight=mg.ones(0, 3))
     assert (ours.padding_idx, tuple(ours.weight.shape)) == (theirs.padding_idx, tuple(theirs.weight.shape))
+
+
+@pytest.mark.parametrize("case", [
+    lambda t: t.nn.Unfold(2)(t.ones(3, 4)),  # PyTorch's IndexError (it reads a dim the input lacks)
+    lambda t: t.nn.Unfold(2)(t.ones(4)),
+    lambda t: t.nn.functional.unfold(t.tensor(1.0), 2),
+    lambda t: t.nn.Unfold(2)(t.ones(1, 1, 1, 3, 4)),
+    lambda t: t.nn.Fold(3, 2)(t.ones(4)),
+    lambda t: t.nn.Fold(3, 2)(t.ones(1, 4, 4, 1)),
+])
+def test_unfold_and_fold_of_the_wrong_rank_raise_pytorchs_class(case: Any) -> None:
+    """Unfold of a 1-D or 2-D input is PyTorch's IndexError (minigrad's ShapeError was no IndexError); the
+    messages start with PyTorch's words."""
+    _raises_like_torch(case, mg.ShapeError)
