@@ -100,3 +100,26 @@ def test_unfold_and_fold_of_the_wrong_rank_raise_pytorchs_class(case: Any) -> No
     """Unfold of a 1-D or 2-D input is PyTorch's IndexError (minigrad's ShapeError was no IndexError); the
     messages start with PyTorch's words."""
     _raises_like_torch(case, mg.ShapeError)
+
+
+@pytest.mark.parametrize(("groups", "channels", "shape"), [(1, 6, (2, 1, 4)), (2, 6, (2, 4, 3)), (3, 3, (2, 6))])
+def test_group_norm_without_affine_normalizes_any_channel_count_its_groups_divide(
+        groups: int, channels: int, shape: tuple[int, ...]) -> None:
+    """GroupNorm(1, 6, affine=False) on a 1-channel input: PyTorch normalizes it (without weights it checks
+    only that num_groups divides C); minigrad refused any C but num_channels."""
+    torch = require_torch()
+    x = np.random.default_rng(0).standard_normal(shape)
+    want = torch.nn.GroupNorm(groups, channels, affine=False)(torch.tensor(x)).numpy()
+    np.testing.assert_allclose(mg.nn.GroupNorm(groups, channels, affine=False)(mg.tensor(x)).numpy(), want,
+                               rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("case", [
+    lambda t: t.nn.GroupNorm(1, 6)(t.ones(2, 1, 4)),
+    lambda t: t.nn.GroupNorm(2, 6, affine=False)(t.ones(2, 3, 4)),
+    lambda t: t.nn.GroupNorm(1, 6, affine=False)(t.ones(6)),
+    lambda t: t.nn.functional.group_norm(t.ones(2, 3, 4), 2),
+])
+def test_group_norm_errors_start_with_pytorchs_words(case: Any) -> None:
+    """F.group_norm's errors began "group_norm: "; the layer's without affine was its own shape check."""
+    _raises_like_torch(case, mg.ShapeError)
