@@ -663,7 +663,7 @@ BUDGETS: dict[str, int] = {
     # norm layers, nll/margin/bce-with-logits losses, poolings and nearest upsampling refusing integers,
     # bilinear refusing mixed dtypes)
     "minigrad/nn": 16945,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30: OptimizedModule;
-    # +1 gaps31: padding layers keep a tuple of any length, as PyTorch; +31 gaps31: Embedding, Unfold errors; +1 GroupNorm)
+    # +1 gaps31: padding layers keep a tuple of any length; +32 gaps31: Embedding, Unfold, GroupNorm)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)

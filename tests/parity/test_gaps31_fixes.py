@@ -102,7 +102,8 @@ def test_unfold_and_fold_of_the_wrong_rank_raise_pytorchs_class(case: Any) -> No
     _raises_like_torch(case, mg.ShapeError)
 
 
-@pytest.mark.parametrize(("groups", "channels", "shape"), [(1, 6, (2, 1, 4)), (2, 6, (2, 4, 3)), (3, 3, (2, 6))])
+@pytest.mark.parametrize(("groups", "channels", "shape"),
+                         [(1, 6, (2, 1, 4)), (2, 6, (2, 4, 3)), (3, 3, (2, 6))])
 def test_group_norm_without_affine_normalizes_any_channel_count_its_groups_divide(
         groups: int, channels: int, shape: tuple[int, ...]) -> None:
     """GroupNorm(1, 6, affine=False) on a 1-channel input: PyTorch normalizes it (without weights it checks
