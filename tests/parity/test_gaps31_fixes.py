@@ -124,3 +124,17 @@ def test_group_norm_without_affine_normalizes_any_channel_count_its_groups_divid
 def test_group_norm_errors_start_with_pytorchs_words(case: Any) -> None:
     """F.group_norm's errors began "group_norm: "; the layer's without affine was its own shape check."""
     _raises_like_torch(case, mg.ShapeError)
+
+
+@pytest.mark.parametrize(("q", "mask"), [
+    ((2, 3, 4), (5, 5)), ((2, 3, 4), (2, 5)), ((2, 3, 4), (4, 3, 3)), ((2, 3, 4), (2, 1, 5)),
+    ((2, 3, 4), (1, 2, 3, 3)), ((2, 3, 4), (3, 2, 3, 3)),  # (a mask that would grow the scores)
+    ((2, 2, 3, 4), (3, 2, 3, 3)), ((2, 2, 3, 4), (2, 3, 3, 3)),
+])
+def test_sdpa_mask_that_does_not_fit_is_pytorchs_runtime_error(q: tuple[int, ...], mask: tuple[int, ...]
+                                                               ) -> None:
+    """A mask that does not broadcast to the scores is PyTorch's RuntimeError with its broadcasting words;
+    one with more dims than the scores (which PyTorch adds in place) is its error too, where minigrad grew
+    the output."""
+    _raises_like_torch(lambda t: t.nn.functional.scaled_dot_product_attention(
+        t.ones(*q), t.ones(*q), t.ones(*q), attn_mask=t.ones(*mask)), mg.ShapeError)
