@@ -138,3 +138,34 @@ def test_sdpa_mask_that_does_not_fit_is_pytorchs_runtime_error(q: tuple[int, ...
     the output."""
     _raises_like_torch(lambda t: t.nn.functional.scaled_dot_product_attention(
         t.ones(*q), t.ones(*q), t.ones(*q), attn_mask=t.ones(*mask)), mg.ShapeError)
+
+
+_UPSAMPLES = [
+    lambda t: t.nn.Upsample(scale_factor=0.0), lambda t: t.nn.Upsample(scale_factor=0),
+    lambda t: t.nn.Upsample(size=[3, 4]), lambda t: t.nn.Upsample(scale_factor=t.tensor(2.0)),
+    lambda t: t.nn.Upsample(scale_factor=(0.0, 2.0)), lambda t: t.nn.Upsample(size=(3,)),
+    lambda t: t.nn.Upsample(scale_factor=2, mode="foo"),
+    lambda t: t.nn.Upsample(scale_factor=2, mode="linear"),
+    lambda t: t.nn.Upsample(scale_factor=2, mode="bilinear"), lambda t: t.nn.Upsample(scale_factor=0.1),
+    lambda t: t.nn.UpsamplingNearest2d(scale_factor=2.5), lambda t: t.nn.UpsamplingBilinear2d(size=5),
+]
+
+
+@pytest.mark.parametrize("make", _UPSAMPLES)
+@pytest.mark.parametrize("shape", [(1, 1, 2), (1, 1, 2, 2), (2, 2)])
+def test_upsample_repr_and_call_as_pytorch(make: Any, shape: tuple[int, ...]) -> None:
+    """PyTorch reads a zero scale_factor as none given (repr ``size=None``, then its "either size or
+    scale_factor" error), keeps a list size as a list, takes a one-element tensor as scale_factor, and words
+    a wrong-rank input "Got 4D input, but linear mode needs 3D input"; minigrad printed scale_factor=0.0,
+    converted the list, refused the tensor and used its own words."""
+    torch = require_torch()
+    theirs, ours = make(torch), make(mg)
+    assert repr(ours) == repr(theirs)
+    try:
+        want = theirs(torch.ones(*shape)).numpy()
+    except Exception as e:  # (each class PyTorch raises here)
+        with pytest.raises(type(e)) as got:
+            ours(mg.ones(*shape))
+        assert str(got.value).startswith(str(e).split("\n")[0]), (str(got.value), str(e))
+        return
+    np.testing.assert_allclose(ours(mg.ones(*shape)).numpy(), want)
