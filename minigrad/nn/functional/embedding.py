@@ -201,22 +201,29 @@ def _bags(idx: Array, offsets: Any, include_last_offset: bool) -> tuple[Array, A
     if idx.ndim == 2:
         if offsets is not None:
             raise InvalidParameterError(
-                "embedding_bag: if input is 2D, then offsets has to be None, as input is treated as a "
-                f"mini-batch of fixed length sequences; got offsets={offsets!r}"
+                "if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed "
+                f"length sequences. However, found offsets of type {type(offsets)} (embedding_bag: got "
+                f"offsets={offsets!r})"
             )
         n, length = idx.shape
         return idx.reshape(-1), np.arange(n + 1, dtype=np.int64) * length
     if idx.ndim != 1:
-        raise ShapeError(f"embedding_bag: input has to be a 1D or 2D tensor, got shape {idx.shape}")
+        raise ShapeError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {idx.ndim} "
+                         f"(embedding_bag: got shape {idx.shape})")
     if offsets is None:
-        raise InvalidParameterError("embedding_bag: offsets has to be a 1D tensor for a 1D input, got None")
+        raise InvalidParameterError("offsets has to be a 1D Tensor but got None (embedding_bag: a 1D input "
+                                    "needs offsets)")
     off = _index_array(offsets, "embedding_bag (offsets)")
     if off.ndim != 1:
-        raise ShapeError(f"embedding_bag: offsets has to be a 1D tensor, got shape {off.shape}")
+        raise ShapeError(f"offsets has to be a 1D Tensor (embedding_bag: got shape {off.shape})")
     if off.size and off[0] != 0:
         raise ShapeError(
-            f"embedding_bag: offsets[0] has to be 0 (the first bag starts at position 0), got {int(off[0])}"
+            f"offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from position "
+            f"0. However, got {int(off[0])} (embedding_bag)"
         )
+    if off.size and off[-1] > idx.size:
+        raise ShapeError(f"offsets[-1] can not be greater than input's length {idx.size} but got "
+                         f"offsets[-1] of {int(off[-1])} (embedding_bag)")
     bounds = off if include_last_offset else np.append(off, idx.size)
     if (np.diff(bounds) < 0).any() or (bounds.size and bounds[-1] > idx.size):
         raise ShapeError(
@@ -279,12 +286,13 @@ def _embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None,  # noq
     if scale_grad_by_freq and mode == "max":  # (PyTorch's ValueError)
         raise InvalidParameterError("max mode does not support scaling the gradient by the frequency")
     if _checks.tensor("embedding_bag", weight, "weight").ndim != 2:
-        raise ShapeError(f"embedding_bag: weight has to be a 2D tensor, got shape {weight.shape}")
+        raise ShapeError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.ndim} "
+                         f"(embedding_bag: got shape {weight.shape})")
     if per_sample_weights is not None:
         if per_sample_weights.shape != idx.shape:
             raise ShapeError(
-                f"embedding_bag: per_sample_weights of shape {per_sample_weights.shape} must have the "
-                f"input's shape {idx.shape}"
+                f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is not None, then it "
+                f"must have the same shape as the input ({input.shape})"
             )
         if mode != "sum":  # (PyTorch's NotImplementedError: a feature it lacks)
             raise _KernelParameterError(
