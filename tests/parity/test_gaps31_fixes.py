@@ -189,3 +189,16 @@ def test_embedding_bag_call_errors_start_with_pytorchs_words(case: Any) -> None:
     """embedding_bag's input and offsets checks had minigrad's own words; PyTorch's come first now (up to
     the offsets' class name, minigrad's own)."""
     _raises_like_torch(case, upto="<class")
+
+
+@pytest.mark.parametrize("case", [
+    lambda t: t.nn.Conv2d(3, 4, 3, groups=2), lambda t: t.nn.Conv2d(4, 3, 3, groups=2),
+    lambda t: t.nn.Conv2d(2, 4, 3, padding="foo"), lambda t: t.nn.Conv2d(2, 4, 3, stride=2, padding="same"),
+    lambda t: t.nn.Conv2d(2, 4, 3, padding_mode="x"),
+    lambda t: t.nn.ConvTranspose2d(2, 4, 3, padding_mode="reflect"),
+    lambda t: t.nn.Conv1d(2, 4, 3, groups=0),
+])
+def test_conv_constructor_errors_start_with_pytorchs_words(case: Any) -> None:
+    """Found by the module sweep: the conv layers' constructor errors had minigrad's words first (PyTorch
+    prints a set of strings, its order the process's string hashing: compared up to it)."""
+    _raises_like_torch(case, mg.InvalidParameterError, upto="{")
