@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.autograd import no_grad
-from minigrad.errors import _AssertedShapeError
+from minigrad.errors import InvalidParameterError, _AssertedShapeError
 from minigrad.nn import _checks, init
 from minigrad.nn import functional as F
 from minigrad.nn.functional.embedding import empty_padding_row_error, normalize_padding_idx
@@ -49,6 +49,11 @@ class EmbeddingBag(Module):
                  sparse: bool = False, _weight: Tensor | None = None, include_last_offset: bool = False,
                  padding_idx: int | None = None, device: Any = None, dtype: DTypeLike = None) -> None:
         super().__init__()
+        for name, size in (("num_embeddings", num_embeddings), ("embedding_dim", embedding_dim)):
+            if _checks.is_int(size) and size < 0:  # (PyTorch's words: torch.empty's, then ours)
+                raise InvalidParameterError(
+                    f"Trying to create tensor with negative dimension {size}: [{num_embeddings}, "
+                    f"{embedding_dim}] ({name} must be a non-negative int, got {name}={size!r})")
         self.num_embeddings = _checks.nonnegative_int("num_embeddings", num_embeddings)
         self.embedding_dim = _checks.nonnegative_int("embedding_dim", embedding_dim)
         self.max_norm = None if max_norm is None else _checks.number("max_norm", max_norm)

@@ -202,3 +202,14 @@ def test_conv_constructor_errors_start_with_pytorchs_words(case: Any) -> None:
     """Found by the module sweep: the conv layers' constructor errors had minigrad's words first (PyTorch
     prints a set of strings, its order the process's string hashing: compared up to it)."""
     _raises_like_torch(case, mg.InvalidParameterError, upto="{")
+
+
+@pytest.mark.parametrize("case", [
+    lambda t: t.nn.EmbeddingBag(3, 2, mode="max", sparse=True)(t.tensor([[0]])),  # (minigrad ran it)
+    lambda t: _bag(t, t.tensor([[0]]), t.ones(3, 2), mode="max", sparse=True),
+    lambda t: t.nn.EmbeddingBag(-1, 2), lambda t: t.nn.EmbeddingBag(3, -2),
+])
+def test_embedding_bag_refuses_what_pytorch_refuses(case: Any) -> None:
+    """Max mode with sparse=True is PyTorch's ValueError (minigrad computed it); a negative size is
+    torch.empty's RuntimeError, its words first (EmbeddingBag had only minigrad's)."""
+    _raises_like_torch(case, mg.InvalidParameterError)

@@ -253,11 +253,14 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
 
     Raises:
         InvalidParameterError: unknown mode, per_sample_weights outside mode 'sum', scale_grad_by_freq
-            with mode 'max' (PyTorch's ValueError), offsets with a 2-D input or none with a 1-D one.
+            or sparse with mode 'max' (PyTorch's ValueErrors), offsets with a 2-D input or none with a
+            1-D one.
         DTypeError: input or offsets not integer (a RuntimeError, as PyTorch's).
         ShapeError: weight not 2-D, per_sample_weights not input's shape, bad offsets.
         DimensionError: an index outside [0, num_embeddings).
     """
+    if sparse and mode == "max" and not scale_grad_by_freq:  # (PyTorch's ValueError, its words)
+        raise InvalidParameterError("max mode does not support sparse weights (embedding_bag: sparse=True)")
     out = _embedding_bag(input, weight, offsets, max_norm, norm_type, scale_grad_by_freq, mode,
                          per_sample_weights, include_last_offset, padding_idx)
     return named(out, "EmbeddingBagBackward0")  # (PyTorch's one op)
