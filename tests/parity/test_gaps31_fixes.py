@@ -3,6 +3,7 @@ and Unfold's error classes, GroupNorm, attention masks, Upsample reprs), each co
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -213,3 +214,21 @@ def test_embedding_bag_refuses_what_pytorch_refuses(case: Any) -> None:
     """Max mode with sparse=True is PyTorch's ValueError (minigrad computed it); a negative size is
     torch.empty's RuntimeError, its words first (EmbeddingBag had only minigrad's)."""
     _raises_like_torch(case, mg.InvalidParameterError)
+
+
+def _quiet(layer: Any, x: Any) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (both warn first that a 1-D input to dropout2d is deprecated)
+        return layer(x)
+
+
+@pytest.mark.parametrize("case", [
+    lambda t: t.nn.ZeroPad2d(1)(t.ones(3)), lambda t: t.nn.ReplicationPad2d(1)(t.ones(4)),
+    lambda t: t.nn.MaxPool2d(3)(t.ones(1, 1, 2, 2)), lambda t: t.nn.AvgPool2d(2)(t.ones(1, 1, 1, 1)),
+    lambda t: _quiet(t.nn.Dropout2d(), t.ones(3)), lambda t: t.nn.Unflatten(1, (2, 3))(t.ones(2, 5)),
+    lambda t: t.nn.PReLU(3)(t.ones(2, 4)), lambda t: t.nn.InstanceNorm2d(3, affine=True)(t.ones(1, 2, 4, 4)),
+])
+def test_layer_call_errors_start_with_pytorchs_words(case: Any) -> None:
+    """Found sweeping layers' call-time errors against PyTorch: the classes matched, but these messages began
+    with minigrad's words (a function name, or its own sentence)."""
+    _raises_like_torch(case)

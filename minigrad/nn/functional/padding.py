@@ -32,8 +32,9 @@ def _pairs(fn: str, pad: Sequence[int], size: tuple[int, ...], mode: str) -> lis
         raise InvalidParameterError(f"Padding length must be divisible by 2 ({fn}: got pad={tuple(pad)})")
     ndim = len(size)
     if len(pad) > 2 * ndim:
-        raise InvalidParameterError(f"{fn}: padding length must be at most two times the input's number of "
-                                    f"dims ({ndim}), got pad={tuple(pad)} of length {len(pad)}")
+        raise InvalidParameterError(f"Padding length should be less than or equal to two times the input "
+                                    f"dimension but got padding length {len(pad)} and input of dimension "
+                                    f"{ndim} ({fn}: got pad={tuple(pad)})")
     pairs = [(int(pad[i]), int(pad[i + 1])) for i in range(0, len(pad), 2)]
     for i, (lo, hi) in enumerate(pairs):
         dim = ndim - 1 - i
