@@ -142,6 +142,10 @@ class _IndexTypeError(DimensionError, TypeError):
     """An index of the wrong type (a float, a float tensor): PyTorch's IndexError, also a TypeError."""
 
 
+class _ShapeIndexError(ShapeError, IndexError):
+    """An input of too few dims where PyTorch indexes a dim it lacks (``F.unfold`` of a 2-D input)."""
+
+
 class _AssertedShapeError(ShapeError, AssertionError):
     """Shapes PyTorch checks with an assert (MultiheadAttention's query, key and value)."""
 

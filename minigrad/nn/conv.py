@@ -43,13 +43,15 @@ class _ConvNd(Module):
         _checks.device(device)
         self.in_channels = _checks.positive_int("in_channels", in_channels)
         self.out_channels = _checks.positive_int("out_channels", out_channels)
+        if _checks.is_int(groups) and groups <= 0:  # (PyTorch's words first)
+            raise InvalidParameterError(f"groups must be a positive integer ({name}: got groups={groups})")
         self.groups = _checks.positive_int("groups", groups)
         if self.in_channels % self.groups:
-            raise InvalidParameterError(f"{name}: in_channels must be divisible by groups, got "
-                                        f"in_channels={in_channels} and groups={groups}")
+            raise InvalidParameterError(f"in_channels must be divisible by groups ({name}: got "
+                                        f"in_channels={in_channels} and groups={groups})")
         if self.out_channels % self.groups:
-            raise InvalidParameterError(f"{name}: out_channels must be divisible by groups, got "
-                                        f"out_channels={out_channels} and groups={groups}")
+            raise InvalidParameterError(f"out_channels must be divisible by groups ({name}: got "
+                                        f"out_channels={out_channels} and groups={groups})")
         self.kernel_size = ntuple(name, "kernel_size", kernel_size, nd)
         self.stride = ntuple(name, "stride", stride, nd)
         self.dilation = ntuple(name, "dilation", dilation, nd)
@@ -59,20 +61,23 @@ class _ConvNd(Module):
             if transposed or padding not in ("same", "valid"):
                 allowed = "an int or a tuple of ints" if transposed else "'valid', 'same', an int or a tuple"
                 # (a transposed conv's string padding is PyTorch's TypeError, from its forward)
+                words = "" if transposed else f"Invalid padding string {padding!r}, should be one of " \
+                    "{'valid', 'same'} ("  # (PyTorch's words first; a transposed conv's: its forward's)
                 raise (_ArgumentTypeError if transposed else InvalidParameterError)(
-                    f"{name}: invalid padding={padding!r}, should be {allowed}")
+                    f"{words}{name}: invalid padding={padding!r}, should be {allowed}{')' * bool(words)}")
             if padding == "same" and any(s != 1 for s in self.stride):
-                raise InvalidParameterError(f"{name}: padding='same' is not supported for strided "
-                                            f"convolutions, got stride={self.stride}")
+                raise InvalidParameterError(f"padding='same' is not supported for strided convolutions "
+                                            f"({name}: got stride={self.stride})")
             self.padding = padding
         else:
             self.padding = ntuple(name, "padding", padding, nd, low=0)
         if padding_mode not in _PADDING_MODES:
-            raise InvalidParameterError(f"{name}: padding_mode must be one of {', '.join(_PADDING_MODES)}, "
-                                        f"but got padding_mode={padding_mode!r}")
+            raise InvalidParameterError("padding_mode must be one of {'reflect', 'replicate', 'zeros', "
+                                        f"'circular'}}, but got padding_mode={padding_mode!r} ({name})")
         if transposed and padding_mode != "zeros":
-            raise InvalidParameterError(f'{name}: only "zeros" padding mode is supported, got '
-                                        f"padding_mode={padding_mode!r}")
+            raise InvalidParameterError(f'Only "zeros" padding mode is supported for {name} ({name}: '
+                                        f'only "zeros" padding mode is supported, got '
+                                        f"padding_mode={padding_mode!r})")
         self.padding_mode = padding_mode
         dt = _checks.float_dtype(dtype)
         shape = ((self.in_channels, self.out_channels // self.groups) if transposed

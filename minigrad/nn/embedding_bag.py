@@ -7,10 +7,10 @@ from typing import Any
 import numpy as np
 
 from minigrad.autograd import no_grad
-from minigrad.errors import ShapeError, _AssertedShapeError
+from minigrad.errors import InvalidParameterError, _AssertedShapeError
 from minigrad.nn import _checks, init
 from minigrad.nn import functional as F
-from minigrad.nn.functional.embedding import normalize_padding_idx
+from minigrad.nn.functional.embedding import empty_padding_row_error, normalize_padding_idx
 from minigrad.nn.module import Module, Parameter
 from minigrad.tensor import DTypeLike, Tensor
 
@@ -49,6 +49,11 @@ class EmbeddingBag(Module):
                  sparse: bool = False, _weight: Tensor | None = None, include_last_offset: bool = False,
                  padding_idx: int | None = None, device: Any = None, dtype: DTypeLike = None) -> None:
         super().__init__()
+        for name, size in (("num_embeddings", num_embeddings), ("embedding_dim", embedding_dim)):
+            if _checks.is_int(size) and size < 0:  # (PyTorch's words: torch.empty's, then ours)
+                raise InvalidParameterError(
+                    f"Trying to create tensor with negative dimension {size}: [{num_embeddings}, "
+                    f"{embedding_dim}] ({name} must be a non-negative int, got {name}={size!r})")
         self.num_embeddings = _checks.nonnegative_int("num_embeddings", num_embeddings)
         self.embedding_dim = _checks.nonnegative_int("embedding_dim", embedding_dim)
         self.max_norm = None if max_norm is None else _checks.number("max_norm", max_norm)
@@ -58,13 +63,16 @@ class EmbeddingBag(Module):
         self.sparse = _checks.strict_flag("sparse", sparse)
         self.include_last_offset = _checks.strict_flag("include_last_offset", include_last_offset)
         self.padding_idx = (None if padding_idx is None
-                            else normalize_padding_idx(padding_idx, self.num_embeddings))
+                            else normalize_padding_idx(padding_idx, self.num_embeddings, "padding_idx"))
         _checks.device(device)
         dt = _checks.float_dtype(dtype)
         shape = (self.num_embeddings, self.embedding_dim)
+        if _weight is None and self.padding_idx == 0 == self.num_embeddings:
+            raise empty_padding_row_error("EmbeddingBag")
         if _weight is not None:
-            if _weight.shape != shape:
-                raise ShapeError(f"EmbeddingBag: _weight must be {shape}, got {_weight.shape}")
+            if _weight.shape != shape:  # (asserted by PyTorch: an AssertionError too)
+                raise _AssertedShapeError(f"Shape of weight does not match num_embeddings and embedding_dim "
+                                          f"(EmbeddingBag: _weight must be {shape}, got {_weight.shape})")
             self.weight = Parameter(_weight.numpy(force=True).astype(dt, copy=True))
         else:
             self.weight = Parameter(np.empty(shape, dtype=dt))
@@ -89,7 +97,8 @@ class EmbeddingBag(Module):
         """
         if embeddings.ndim != 2:  # PyTorch asserts this: its AssertionError too
             raise _AssertedShapeError(
-                f"EmbeddingBag.from_pretrained: embeddings must be 2-D, got {embeddings.shape}"
+                f"Embeddings parameter is expected to be 2-dimensional (EmbeddingBag.from_pretrained: must"
+                f" be 2-D, got {embeddings.shape})"
             )
         rows, cols = embeddings.shape
         bag = cls(rows, cols, max_norm, norm_type, scale_grad_by_freq, mode, sparse, embeddings,

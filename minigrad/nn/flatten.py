@@ -70,8 +70,9 @@ class Unflatten(Module):
         fits = shape[d] == known if -1 not in self._sizes else known and shape[d] % known == 0
         if not fits or self._sizes.count(-1) > 1:
             raise ShapeError(
-                f"Unflatten: unflattened_size {self.unflattened_size} does not fit size {shape[d]} of dim "
-                f"{self.dim} of input of shape {shape}"
+                f"unflatten: Provided sizes {list(self._sizes)} don't multiply up to the size of dim "
+                f"{self.dim} ({shape[d]}) in the input tensor (Unflatten: unflattened_size "
+                f"{self.unflattened_size} does not fit input of shape {shape})"
             )
         return input.reshape(*shape[:d], *self._sizes, *shape[d + 1:])
 

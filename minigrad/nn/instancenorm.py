@@ -38,8 +38,9 @@ class _InstanceNorm(_NormBase):
         if channels != self.num_features:
             if self.affine or self.track_running_stats:
                 raise ShapeError(
-                    f"{type(self).__name__}: expected input's size at dim={channel_dim} to match "
-                    f"num_features ({self.num_features}), got input of shape {input.shape}"
+                    f"expected input's size at dim={channel_dim} to match num_features "
+                    f"({self.num_features}), but got: {channels}. ({type(self).__name__}: input of shape "
+                    f"{input.shape})"
                 )
             warnings.warn(
                 f"input's size at dim={channel_dim} does not match num_features. You can silence this "

@@ -136,13 +136,14 @@ class GroupNorm(Module):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """group_norm(x)."""
-        if _checks.tensor("GroupNorm", input).ndim < 2 or input.shape[1] != self.num_channels:
-            # (PyTorch's words, from its group_norm's weight check)
-            words = ("" if self.weight is None else "Expected weight to be a vector of size equal to the "
-                     f"number of channels in input, but got weight of shape {list(self.weight.shape)} and "
-                     f"input of shape {list(input.shape)} (")
-            raise ShapeError(f"{words}GroupNorm: expected input of shape (N, {self.num_channels}, *), got "
-                             f"{input.shape}{')' if words else ''}")
+        # Without affine parameters PyTorch checks only what group_norm does (C divisible by num_groups),
+        # so an input of another channel count is normalized; with them, its weight check's words.
+        if (self.weight is not None and _checks.tensor("GroupNorm", input).ndim >= 2
+                and input.shape[1] != self.num_channels):
+            raise ShapeError(
+                "Expected weight to be a vector of size equal to the number of channels in input, but got "
+                f"weight of shape {list(self.weight.shape)} and input of shape {list(input.shape)} "
+                f"(GroupNorm: expected input of shape (N, {self.num_channels}, *), got {input.shape})")
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from minigrad.errors import ShapeError, _KernelParameterError
+from minigrad.errors import ShapeError
 from minigrad.nn import _checks
 from minigrad.nn import functional as F
 from minigrad.nn.functional._windows import ntuple
@@ -26,15 +26,12 @@ class _PadNd(Module):
 
     def __init__(self, padding: int | Sequence[int]) -> None:
         super().__init__()
-        n = 2 * self._nd
-        if (self._mode != "constant" and isinstance(padding, (tuple, list)) and len(padding) not in (1, n)
-                and all(_checks.is_int(v) for v in padding)):
-            # (PyTorch's forward: its reflect/replicate/circular kernels' NotImplementedError)
-            raise _KernelParameterError(
-                f"Padding size {len(padding)} is not supported for a {type(self).__name__}: padding must be "
-                f"an int or a tuple of {n} ints, got padding={padding!r}")
-        # negative amounts crop, as in PyTorch
-        self.padding = ntuple(type(self).__name__, "padding", padding, n, low=None)
+        if isinstance(padding, (tuple, list)) and all(_checks.is_int(v) for v in padding):
+            # A tuple of ints is kept as given, of any length, as PyTorch's layers keep it: F.pad reads it
+            # at call time ((1, 2) pads the last dim only; a length it cannot use is its error there).
+            self.padding: tuple[int, ...] = tuple(int(v) for v in padding)
+        else:  # an int for every side (negative amounts crop, as in PyTorch)
+            self.padding = ntuple(type(self).__name__, "padding", padding, 2 * self._nd, low=None)
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """The padded input."""

@@ -36,7 +36,7 @@ from minigrad.nn import functional as F
 from minigrad.nn.activation import GELU, ReLU
 from minigrad.nn.container import ModuleList
 from minigrad.nn.dropout import Dropout
-from minigrad.nn.functional.embedding import embedding, normalize_padding_idx
+from minigrad.nn.functional.embedding import embedding, empty_padding_row_error, normalize_padding_idx
 from minigrad.nn.functional.multihead import mha_forward
 from minigrad.nn.linear import Linear, NonDynamicallyQuantizableLinear
 from minigrad.nn.module import Module, Parameter
@@ -100,11 +100,14 @@ class Embedding(Module):
         self.sparse = _checks.strict_flag("sparse", sparse)
         _checks.device(device)
         dt = _checks.float_dtype(dtype)
+        if _weight is None and self.padding_idx == 0 == self.num_embeddings:
+            raise empty_padding_row_error("Embedding")
         if _weight is not None:
             # from_pretrained: the given table as it is (padding row included), no random draw
             if _weight.shape != (self.num_embeddings, self.embedding_dim):  # (asserted by PyTorch)
                 raise _AssertedShapeError(
-                    f"Embedding: _weight must be {(self.num_embeddings, self.embedding_dim)}, "
+                    f"Shape of weight does not match num_embeddings and embedding_dim (Embedding: _weight "
+                    f"must be {(self.num_embeddings, self.embedding_dim)}, "
                     f"got {_weight.shape}"
                 )
             self.weight = Parameter(_weight.numpy(force=True).astype(dt, copy=True),
@@ -125,7 +128,8 @@ class Embedding(Module):
         """
         if embeddings.ndim != 2:  # PyTorch asserts this: its AssertionError too
             raise _AssertedShapeError(
-                f"Embedding.from_pretrained: embeddings must be 2-D, got shape {embeddings.shape}"
+                f"Embeddings parameter is expected to be 2-dimensional (Embedding.from_pretrained: embeddings"
+                f" must be 2-D, got shape {embeddings.shape})"
             )
         rows, cols = embeddings.shape
         return cls(rows, cols, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,10 +24,10 @@ def _scale(value: Any) -> Any:
         return None
     if isinstance(value, (tuple, list)):
         return tuple(float(v) for v in value)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, Tensor)):
         raise InvalidParameterError(f"Upsample: scale_factor must be a number or a tuple of numbers, "
                                     f"got scale_factor={value!r}")
-    return float(value)
+    return float(value) if value else None  # (PyTorch's test: a zero scale_factor reads as none given)
 
 
 class Upsample(Module):
@@ -51,7 +52,7 @@ class Upsample(Module):
                  recompute_scale_factor: bool | None = None) -> None:
         super().__init__()
         self.name = type(self).__name__  # (PyTorch's attribute, read by older code)
-        self.size = tuple(size) if isinstance(size, list) else size
+        self.size = size  # (as given, a list too, as PyTorch keeps and prints it)
         self.scale_factor = _scale(scale_factor)
         self.mode = mode
         self.align_corners = align_corners

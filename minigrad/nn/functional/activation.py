@@ -373,7 +373,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
         words = ("Not allow zero-dim input tensor." if x.ndim == 0 else "Mismatch of parameter numbers and "
                  f"input channel size. Found parameter numbers = {n} and channel size = {channels}.")
         raise ShapeError(
-            f"prelu: {words} (weight holds {n} slopes but input of shape {x.shape} has {channels} channel(s) "
+            f"{words} (prelu: weight holds {n} slopes but input of shape {x.shape} has {channels} channel(s) "
             "(dim 1); pass 1 slope or one per channel)"
         )
     slope = w.reshape(()) if n == 1 else w.reshape(channels, *([1] * (x.ndim - 2)))

@@ -24,6 +24,7 @@ from minigrad.errors import (
 )
 from minigrad.nn import _checks
 from minigrad.nn.functional.dropout import dropout_row_major
+from minigrad.shapes import size_mismatch
 from minigrad.tensor import Array, Tensor, from_numpy
 
 __all__ = ["additive_mask", "attention", "causal_mask", "scaled_dot_product_attention"]
@@ -174,16 +175,27 @@ def scaled_dot_product_attention(
     elif attn_mask is not None:
         mask = additive_mask(attn_mask, q.dtype, true_means_masked=False, name="attn_mask")
         check_sdpa_mask(mask, q.dtype)
-        try:
-            np.broadcast_shapes(mask.shape, (target_len, source_len))
-        except ValueError:
-            raise ShapeError(
-                f"scaled_dot_product_attention: attn_mask of shape {mask.shape} does not broadcast "
-                f"to (..., L, S) = (..., {target_len}, {source_len})"
-            ) from None
+        _check_mask_shape(tuple(mask.shape), q, k)
     # E = 0: PyTorch's 1 / sqrt(0) is inf, and the (empty) scores stay 0, so each query averages the values
     s = (1.0 / math.sqrt(q.shape[-1]) if q.shape[-1] else math.inf) if scale is None else float(scale)
     return attention(q, k, v, mask, p, s)[0]
+
+
+def _check_mask_shape(mask: tuple[int, ...], q: Tensor, k: Tensor) -> None:
+    """PyTorch's errors for a mask that does not broadcast to the scores (..., L, S), or that would grow
+    them (it adds the mask to the scores in place): RuntimeErrors, as ShapeError is."""
+    try:
+        scores = (*np.broadcast_shapes(q.shape[:-2], k.shape[:-2]), q.shape[-2], k.shape[-2])
+    except ValueError:
+        return  # (the product query @ key^T raises its own error)
+    ours = f"(scaled_dot_product_attention: attn_mask of shape {mask} does not fit the scores' {scores})"
+    try:
+        full = np.broadcast_shapes(scores, mask)
+    except ValueError:
+        raise ShapeError(f"{size_mismatch(scores, mask)} {ours}") from None
+    if full != scores:
+        raise ShapeError(f"output with shape {list(scores)} doesn't match the broadcast shape {list(full)} "
+                         f"{ours}")
 
 
 def _repeat_heads(q: Tensor, kv: Tensor, name: str) -> Tensor:

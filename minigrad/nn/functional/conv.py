@@ -26,6 +26,7 @@ from minigrad.errors import (
     ShapeError,
     UnsupportedError,
     _ArgumentTypeError,
+    _ShapeIndexError,
 )
 from minigrad.nn.functional._grad_names import named
 from minigrad.nn.functional._windows import Ints, check_fits, dims_text, ntuple, spatial_input
@@ -279,8 +280,19 @@ def unfold(input: Tensor, kernel_size: Size, dilation: Size = 1, padding: Size =
 
     Raises:
         InvalidParameterError: bad kernel_size / dilation / padding / stride.
-        ShapeError: the input is not 3D or 4D, or the kernel does not fit the padded input.
+        ShapeError: the input is not 3D or 4D (below 3D also PyTorch's IndexError), or the kernel does
+            not fit the padded input.
     """
+    if isinstance(input, Tensor) and input.ndim not in (3, 4):  # (PyTorch's words first)
+        ours = f"(unfold: expected 3D (unbatched) or 4D (batched) input, got input of shape {input.shape})"
+        if input.ndim >= 3:
+            raise ShapeError(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other "
+                             f"non-zero dimensions for input, but got: {list(input.shape)} {ours}")
+        # (PyTorch reads the input's dim 1 or 2 first, of a tensor that lacks it)
+        raise _ShapeIndexError(
+            f"Dimension specified as 1 but tensor has no dimensions {ours}" if input.ndim == 0 else
+            f"Dimension out of range (expected to be in range of [{-input.ndim}, {input.ndim - 1}], but got "
+            f"{input.ndim}) {ours}")
     x, batched = spatial_input("unfold", input, 2)
     k = _pair("unfold", "kernel_size", kernel_size)
     d = _pair("unfold", "dilation", dilation)
@@ -310,7 +322,9 @@ def fold(input: Tensor, output_size: Size, kernel_size: Size, dilation: Size = 1
     if not isinstance(input, Tensor):
         raise TypeError(f"fold(): argument 'input' must be a Tensor, not {type(input).__name__}")
     if input.ndim not in (2, 3):
-        raise ShapeError(f"fold: expected a 2D (unbatched) or 3D (batched) input, got shape {input.shape}")
+        raise ShapeError(f"Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and "
+                         f"non-zero dimensions for input, but got: {list(input.shape)} (fold: expected a 2D "
+                         f"(unbatched) or 3D (batched) input, got shape {input.shape})")
     x = input if input.ndim == 3 else input.unsqueeze(0)
     size = _pair("fold", "output_size", output_size)
     k = _pair("fold", "kernel_size", kernel_size)

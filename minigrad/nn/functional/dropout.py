@@ -110,7 +110,8 @@ def _channels(input: Tensor, p: float, training: bool, alpha: bool = False,  # n
     if not training or p == 0.0:
         return input
     if input.ndim < 2:
-        raise ShapeError(f"feature dropout: expected an input of shape (N, C, *), got {input.shape}")
+        raise ShapeError(f"Feature dropout requires at least 2 dimensions in the input (feature dropout: "
+                         f"expected an input of shape (N, C, *), got {input.shape})")
     if p == 1.0:
         return _all_dropped(input, inplace)
     shape = _channel_shape(input.shape)

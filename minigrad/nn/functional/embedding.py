@@ -18,6 +18,7 @@ from minigrad.errors import (
     _ArgumentTypeError,
     _AssertedParameterError,
     _IndexArgumentError,
+    _IndexParameterError,
     _KernelParameterError,
     bool_args,
 )
@@ -111,8 +112,10 @@ def _where_const(cond: Array, const: Array, t: Tensor) -> Tensor:
     return where(cond, from_numpy(const), t)
 
 
-def normalize_padding_idx(padding_idx: int, num_embeddings: int) -> int:
-    """``padding_idx`` as a row number in [0, num_embeddings).
+def normalize_padding_idx(padding_idx: int, num_embeddings: int, word: str = "Padding_idx") -> int:
+    """``padding_idx`` as a row number in [0, num_embeddings) (0 kept for an empty table, as PyTorch keeps it:
+    its layers then fail zeroing that row). ``word``: how PyTorch's message spells it (EmbeddingBag's is
+    lower-case).
 
     Raises:
         InvalidParameterError: it is not an int in [-num_embeddings, num_embeddings).
@@ -121,12 +124,20 @@ def normalize_padding_idx(padding_idx: int, num_embeddings: int) -> int:
         # PyTorch indexes the weight with a float (IndexError) and compares anything else (TypeError)
         kind = _IndexArgumentError if isinstance(padding_idx, (float, np.floating)) else _ArgumentTypeError
         raise kind(f"padding_idx must be an int or None, got {padding_idx!r}")
+    if padding_idx == 0 and num_embeddings == 0:  # (PyTorch checks only a positive or a negative index)
+        return 0
     if not -num_embeddings <= padding_idx < num_embeddings:  # (asserted by PyTorch: an AssertionError too)
         raise _AssertedParameterError(
-            f"padding_idx={padding_idx} must be within num_embeddings={num_embeddings} "
-            f"(in [{-num_embeddings}, {num_embeddings - 1}])"
+            f"{word} must be within num_embeddings (padding_idx={padding_idx}, "
+            f"num_embeddings={num_embeddings}: it must be in [{-num_embeddings}, {num_embeddings - 1}])"
         )
     return int(padding_idx) % num_embeddings
+
+
+def empty_padding_row_error(layer: str) -> InvalidParameterError:
+    """PyTorch's IndexError for ``layer`` zeroing the row padding_idx=0 of a table with no rows."""
+    return _IndexParameterError(f"index 0 is out of bounds for dimension 0 with size 0 ({layer}: "
+                                f"padding_idx=0 names no row of a table of num_embeddings=0)")
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
@@ -190,22 +201,29 @@ def _bags(idx: Array, offsets: Any, include_last_offset: bool) -> tuple[Array, A
     if idx.ndim == 2:
         if offsets is not None:
             raise InvalidParameterError(
-                "embedding_bag: if input is 2D, then offsets has to be None, as input is treated as a "
-                f"mini-batch of fixed length sequences; got offsets={offsets!r}"
+                "if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed "
+                f"length sequences. However, found offsets of type {type(offsets)} (embedding_bag: got "
+                f"offsets={offsets!r})"
             )
         n, length = idx.shape
         return idx.reshape(-1), np.arange(n + 1, dtype=np.int64) * length
     if idx.ndim != 1:
-        raise ShapeError(f"embedding_bag: input has to be a 1D or 2D tensor, got shape {idx.shape}")
+        raise ShapeError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {idx.ndim} "
+                         f"(embedding_bag: got shape {idx.shape})")
     if offsets is None:
-        raise InvalidParameterError("embedding_bag: offsets has to be a 1D tensor for a 1D input, got None")
+        raise InvalidParameterError("offsets has to be a 1D Tensor but got None (embedding_bag: a 1D input "
+                                    "needs offsets)")
     off = _index_array(offsets, "embedding_bag (offsets)")
     if off.ndim != 1:
-        raise ShapeError(f"embedding_bag: offsets has to be a 1D tensor, got shape {off.shape}")
+        raise ShapeError(f"offsets has to be a 1D Tensor (embedding_bag: got shape {off.shape})")
     if off.size and off[0] != 0:
         raise ShapeError(
-            f"embedding_bag: offsets[0] has to be 0 (the first bag starts at position 0), got {int(off[0])}"
+            f"offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from position "
+            f"0. However, got {int(off[0])} (embedding_bag)"
         )
+    if off.size and off[-1] > idx.size:
+        raise ShapeError(f"offsets[-1] can not be greater than input's length {idx.size} but got "
+                         f"offsets[-1] of {int(off[-1])} (embedding_bag)")
     bounds = off if include_last_offset else np.append(off, idx.size)
     if (np.diff(bounds) < 0).any() or (bounds.size and bounds[-1] > idx.size):
         raise ShapeError(
@@ -235,11 +253,14 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
 
     Raises:
         InvalidParameterError: unknown mode, per_sample_weights outside mode 'sum', scale_grad_by_freq
-            with mode 'max' (PyTorch's ValueError), offsets with a 2-D input or none with a 1-D one.
+            or sparse with mode 'max' (PyTorch's ValueErrors), offsets with a 2-D input or none with a
+            1-D one.
         DTypeError: input or offsets not integer (a RuntimeError, as PyTorch's).
         ShapeError: weight not 2-D, per_sample_weights not input's shape, bad offsets.
         DimensionError: an index outside [0, num_embeddings).
     """
+    if sparse and mode == "max" and not scale_grad_by_freq:  # (PyTorch's ValueError, its words)
+        raise InvalidParameterError("max mode does not support sparse weights (embedding_bag: sparse=True)")
     out = _embedding_bag(input, weight, offsets, max_norm, norm_type, scale_grad_by_freq, mode,
                          per_sample_weights, include_last_offset, padding_idx)
     return named(out, "EmbeddingBagBackward0")  # (PyTorch's one op)
@@ -268,12 +289,13 @@ def _embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None,  # noq
     if scale_grad_by_freq and mode == "max":  # (PyTorch's ValueError)
         raise InvalidParameterError("max mode does not support scaling the gradient by the frequency")
     if _checks.tensor("embedding_bag", weight, "weight").ndim != 2:
-        raise ShapeError(f"embedding_bag: weight has to be a 2D tensor, got shape {weight.shape}")
+        raise ShapeError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.ndim} "
+                         f"(embedding_bag: got shape {weight.shape})")
     if per_sample_weights is not None:
         if per_sample_weights.shape != idx.shape:
             raise ShapeError(
-                f"embedding_bag: per_sample_weights of shape {per_sample_weights.shape} must have the "
-                f"input's shape {idx.shape}"
+                f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is not None, then it "
+                f"must have the same shape as the input ({input.shape})"
             )
         if mode != "sum":  # (PyTorch's NotImplementedError: a feature it lacks)
             raise _KernelParameterError(

@@ -321,13 +321,13 @@ def group_norm(
     """
     groups = _checks.positive_int("num_groups", num_groups)
     if _checks.tensor("group_norm", input).ndim < 2:
-        raise ShapeError(f"group_norm: Expected at least 2 dimensions for input tensor but received "
-                         f"{input.ndim} (expected an input of shape (N, C, *), got {input.shape})")
+        raise ShapeError(f"Expected at least 2 dimensions for input tensor but received {input.ndim} "
+                         f"(group_norm: expected an input of shape (N, C, *), got {input.shape})")
     n, c = input.shape[:2]
     if c % groups:
         raise ShapeError(
-            f"group_norm: Expected number of channels in input to be divisible by num_groups, "
-            f"but got input of shape {list(input.shape)} and num_groups={groups}"
+            f"Expected number of channels in input to be divisible by num_groups, "
+            f"but got input of shape {list(input.shape)} and num_groups={groups} (group_norm)"
         )
     for name, t in (("weight", weight), ("bias", bias)):
         _check_vector(name, t, c, "group_norm", input)

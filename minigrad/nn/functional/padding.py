@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from minigrad import ops
+from minigrad import errors, ops
 from minigrad.errors import InvalidParameterError, ShapeError, UnsupportedError, _ArgumentTypeError
 from minigrad.nn._checks import is_int
 from minigrad.nn.functional._grad_names import named
@@ -32,8 +32,9 @@ def _pairs(fn: str, pad: Sequence[int], size: tuple[int, ...], mode: str) -> lis
         raise InvalidParameterError(f"Padding length must be divisible by 2 ({fn}: got pad={tuple(pad)})")
     ndim = len(size)
     if len(pad) > 2 * ndim:
-        raise InvalidParameterError(f"{fn}: padding length must be at most two times the input's number of "
-                                    f"dims ({ndim}), got pad={tuple(pad)} of length {len(pad)}")
+        raise InvalidParameterError(f"Padding length should be less than or equal to two times the input "
+                                    f"dimension but got padding length {len(pad)} and input of dimension "
+                                    f"{ndim} ({fn}: got pad={tuple(pad)})")
     pairs = [(int(pad[i]), int(pad[i + 1])) for i in range(0, len(pad), 2)]
     for i, (lo, hi) in enumerate(pairs):
         dim = ndim - 1 - i
@@ -129,9 +130,11 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
             f"pad: padding mode {mode!r} doesn't take a value argument, got value={value!r}")
     k = len(pairs)
     if k not in (1, 2, 3) or input.ndim not in (k + 1, k + 2):
-        raise UnsupportedError(
-            f"pad: {mode} padding of the last {k} dims needs a {k + 1}D or {k + 2}D input, got input of "
-            f"shape {input.shape} (non-constant modes pad the last 1, 2 or 3 dims of (N, C, ...) or (C, ...)")
+        # (PyTorch's words first; also the InvalidParameterError its padding layers' callers catch)
+        raise errors._KernelParameterError(
+            f"Padding size {2 * k} is not supported for {input.ndim}D input tensor. pad: {mode} padding of "
+            f"the last {k} dims needs a {k + 1}D or {k + 2}D input, got input of shape {input.shape} "
+            f"(non-constant modes pad the last 1, 2 or 3 dims of (N, C, ...) or (C, ...)")
     if 0 in input.shape[input.ndim - k - 1:]:  # only a batch dim may be empty (PyTorch's rule)
         raise ShapeError(f"pad: {mode} padding needs non-empty channel and padded dims, got input of shape "
                          f"{input.shape}")

@@ -62,8 +62,8 @@ def _pooled_size(fn: str, x: Tensor, k: Ints, s: Ints, p: Ints, d: Ints, ceil_mo
         torch_words = (f"Invalid computed output size: {min(out)}" if fn == "max_pool1d" else
                        f"Given input size: ({'x'.join(map(str, plane))}). Calculated output size: "
                        f"({'x'.join(map(str, [x.shape[1], *out]))}). Output size is too small")
-        raise ShapeError(f"{fn}: {torch_words}: given input of shape {original}, the calculated output size "
-                         f"{dims_text(out)} is too small (kernel {k}, stride {s}, padding {p}, dilation {d})")
+        raise ShapeError(f"{torch_words} ({fn}: given input of shape {original}, the calculated output size "
+                         f"{dims_text(out)} is too small: kernel {k}, stride {s}, padding {p}, dilation {d})")
     return tuple(out)
 
 

@@ -251,6 +251,14 @@ def _along(x: Tensor, dim: int, taps: list[tuple[Array, ...]]) -> Tensor:
     return out
 
 
+def _rank_words(ndim: int, mode: str) -> str:
+    """PyTorch's words for an input of a rank ``mode`` does not take (or for an unknown mode)."""
+    if ndim in (3, 4, 5) and mode in ("linear", "bilinear", "trilinear"):
+        return f"Got {ndim}D input, but {mode} mode needs {_RANK[mode]}D input"
+    return (f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {ndim}D) for the modes: nearest | "
+            f"linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact (got {mode})")
+
+
 def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa: A002
                 scale_factor: float | Sequence[float] | None = None, mode: str = "nearest",
                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
@@ -276,7 +284,8 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
     if not isinstance(input, Tensor):
         raise TypeError(f"interpolate(): argument 'input' must be a Tensor, not {type(input).__name__}")
     if mode not in _MODES:
-        raise UnsupportedError(f"interpolate: unknown mode {mode!r}; use one of {', '.join(_MODES)}")
+        raise UnsupportedError(f"{_rank_words(input.ndim, mode)} (interpolate: unknown mode {mode!r}; use "
+                               f"one of {', '.join(_MODES)})")
     if mode in ("nearest", "nearest-exact", "area"):
         if align_corners is not None:
             raise InvalidParameterError("interpolate: align_corners can only be set with the interpolating "
@@ -294,12 +303,13 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
         raise bool_error(("_" if antialias else "") + f"upsample_{mode}{input.ndim - 2}d" +
                          ("_aa" if antialias else ""), "align_corners", align_corners)
     if input.ndim not in (3, 4, 5) or _RANK.get(mode, input.ndim) != input.ndim:
-        if input.ndim in (3, 4, 5) or any(isinstance(v, (tuple, list)) for v in (size, scale_factor)):
+        if (input.ndim in (3, 4, 5) or any(isinstance(v, (tuple, list)) for v in (size, scale_factor))
+                or (size is None) == (scale_factor is None)):
             # PyTorch checks size / scale_factor against the input's dims first
             _output_size(input, size, scale_factor, recompute_scale_factor, mode, antialias)
         need = f"a {_RANK[mode]}D input" if mode in _RANK else "a 3D, 4D or 5D input"
-        raise UnsupportedError(f"interpolate: mode {mode!r} needs {need} (N, C, *spatial), got input of "
-                                   f"shape {input.shape}")
+        raise UnsupportedError(f"{_rank_words(input.ndim, mode)} (interpolate: mode {mode!r} needs {need} "
+                               f"(N, C, *spatial), got input of shape {input.shape})")
     out, scales = _output_size(input, size, scale_factor, recompute_scale_factor, mode, antialias)
     if mode == "area":
         if input.ndim == 3:
@@ -309,7 +319,7 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
         names = "DHW"[3 - len(out):]
         shown = [", ".join(f"{c}: {v}" for c, v in zip(names, sizes)) for sizes in (input.shape[2:], out)]
         raise ShapeError(f"Input and output sizes should be greater than 0, but got input ({shown[0]}) "
-                         f"output ({shown[1]})")
+                         f"{'and ' * (len(out) == 1)}output ({shown[1]})")  # (PyTorch's 1-D kernels' "and")
     if input.shape[1] == 0:  # (only the batch may be empty, as in PyTorch's kernels)
         raise ShapeError(f"Non-empty {input.ndim}D data tensor expected but got a tensor with sizes "
                          f"{list(input.shape)}")
