@@ -1,0 +1,40 @@
+"""Differences found while writing progs31's compat programs, each compared with PyTorch on its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = require_torch()
+
+
+def _sparse_bag_step(lib: Any, mode: str, padding_idx: int | None) -> list[list[float]]:
+    """An EmbeddingBag(sparse=True) trained one step with SparseAdam: the rows looked up (padding left
+    out) move, the others stay."""
+    weight = lib.arange(24, dtype=lib.float32).reshape(6, 4) / 10
+    bag = lib.nn.EmbeddingBag(6, 4, mode=mode, sparse=True, padding_idx=padding_idx, _weight=weight)
+    opt = lib.optim.SparseAdam(list(bag.parameters()), lr=0.1)
+    for _ in range(2):
+        opt.zero_grad()
+        out = bag(lib.tensor([1, 2, 4, 2, 4, 1, 2, 0]), lib.tensor([0, 3, 3, 6]))
+        (out * lib.arange(4.0)).sum().backward()
+        opt.step()
+    return [[round(v, 5) for v in row] for row in bag.weight.tolist()]
+
+
+@pytest.mark.parametrize(("mode", "padding_idx"), [("sum", None), ("mean", 2), ("sum", -4)])
+def test_embedding_bag_sparse_grads_feed_sparse_adam(mode: str, padding_idx: int | None) -> None:
+    assert _sparse_bag_step(mg, mode, padding_idx) == _sparse_bag_step(torch, mode, padding_idx)
+
+
+def test_embedding_bag_sparse_refused_in_max_mode() -> None:
+    for lib, cls in ((mg, ValueError), (torch, ValueError)):
+        bag = lib.nn.EmbeddingBag(6, 4, mode="max", sparse=True)
+        with pytest.raises(cls, match="max mode does not support sparse weights"):
+            bag(lib.tensor([1, 2]), lib.tensor([0]))
+        with pytest.raises(cls, match="max mode does not support sparse weights"):
+            lib.nn.functional.embedding_bag(lib.tensor([[1, 2]]), bag.weight, mode="max", sparse=True)
