@@ -38,3 +38,24 @@ def test_embedding_bag_sparse_refused_in_max_mode() -> None:
             bag(lib.tensor([1, 2]), lib.tensor([0]))
         with pytest.raises(cls, match="max mode does not support sparse weights"):
             lib.nn.functional.embedding_bag(lib.tensor([[1, 2]]), bag.weight, mode="max", sparse=True)
+
+
+def _packed_conversions(lib: Any) -> list[Any]:
+    """PackedSequence's dtype shortcuts, is_pinned / pin_memory and cuda(), as a script calls them."""
+    packed = lib.nn.utils.rnn.pack_sequence([lib.tensor([3.5, 2.0, 1.0]), lib.tensor([4.0, 5.0])])
+    seen: list[Any] = []
+    for name in ("byte", "char", "short", "int", "long", "half", "float", "double"):
+        other = getattr(packed, name)()
+        seen += [name, str(other.data.dtype).rsplit(".", 1)[-1], other.data.tolist(),
+                 other.batch_sizes.tolist(), type(other).__name__]
+    seen.append(packed.is_pinned())
+    for method, cls in ((packed.pin_memory, RuntimeError), (packed.cuda, AssertionError)):  # (no accelerator)
+        try:
+            method()
+        except cls:
+            seen.append(cls.__name__)
+    return seen
+
+
+def test_packed_sequence_conversions() -> None:
+    assert _packed_conversions(mg) == _packed_conversions(torch)

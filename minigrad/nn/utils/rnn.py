@@ -76,13 +76,52 @@ class PackedSequence(_PackedFields):
             return self
         return type(self)(data, self.batch_sizes, self.sorted_indices, self.unsorted_indices)
 
+    def _with_data(self, data: Tensor) -> PackedSequence:
+        return type(self)(data, self.batch_sizes, self.sorted_indices, self.unsorted_indices)
+
     def double(self) -> PackedSequence:
         """``data`` as float64."""
-        return type(self)(self.data.double(), self.batch_sizes, self.sorted_indices, self.unsorted_indices)
+        return self._with_data(self.data.double())
 
     def float(self) -> PackedSequence:
         """``data`` as float32."""
-        return type(self)(self.data.float(), self.batch_sizes, self.sorted_indices, self.unsorted_indices)
+        return self._with_data(self.data.float())
+
+    def half(self) -> PackedSequence:
+        """``data`` as float16."""
+        return self._with_data(self.data.half())
+
+    def long(self) -> PackedSequence:
+        """``data`` as int64."""
+        return self._with_data(self.data.long())
+
+    def int(self) -> PackedSequence:
+        """``data`` as int32."""
+        return self._with_data(self.data.int())
+
+    def short(self) -> PackedSequence:
+        """``data`` as int16."""
+        return self._with_data(self.data.short())
+
+    def char(self) -> PackedSequence:
+        """``data`` as int8."""
+        return self._with_data(self.data.char())
+
+    def byte(self) -> PackedSequence:
+        """``data`` as uint8."""
+        return self._with_data(self.data.byte())
+
+    def cuda(self, *args: Any, **kwargs: Any) -> PackedSequence:
+        """What ``data.cuda()`` does: raises, as PyTorch built without CUDA."""
+        return self._with_data(self.data.cuda(*args, **kwargs))
+
+    def pin_memory(self) -> PackedSequence:
+        """Itself with ``data`` as ``data.pin_memory()`` gives it (no pinned memory on minigrad's CPU)."""
+        return self._with_data(self.data.pin_memory())
+
+    def is_pinned(self) -> bool:
+        """Whether ``data`` is pinned (``Tensor.is_pinned``)."""
+        return bool(self.data.is_pinned())
 
     def cpu(self) -> PackedSequence:
         """Itself: minigrad computes on the CPU."""
