@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
 import minigrad as mg
@@ -59,3 +60,24 @@ def _packed_conversions(lib: Any) -> list[Any]:
 
 def test_packed_sequence_conversions() -> None:
     assert _packed_conversions(mg) == _packed_conversions(torch)
+
+
+def _matmul_cdist(lib: Any, dtype: Any) -> tuple[list[list[float]], list[list[float]], str]:
+    """cdist's matmul form (compute_mode, or past 25 rows) on points with coincident pairs: PyTorch
+    clamps the squared distances at 0 (exact zeros, printed as such) and gives them no gradient."""
+    base = lib.tensor([[1.0, 2.0], [1.0, 2.0], [0.0, 1.0], [3.0, -1.0]], dtype=dtype)
+    a = lib.cat([base] * 8).requires_grad_()  # 32 rows: the default mode takes the matmul form too
+    d = lib.cdist(a, a)
+    weights = lib.arange(32 * 32, dtype=dtype).reshape(32, 32) / 100
+    (d * weights).sum().backward()
+    small = lib.cdist(base, base, compute_mode="use_mm_for_euclid_dist")
+    return d.tolist(), a.grad.tolist(), str(small).split("\n", maxsplit=1)[0]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_cdist_matmul_form_exact_zeros(dtype: str) -> None:
+    got = _matmul_cdist(mg, getattr(mg, dtype))
+    want = _matmul_cdist(torch, getattr(torch, dtype))
+    assert got[2] == want[2]
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-5, atol=0)
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-4, atol=1e-4)
