@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -81,3 +82,26 @@ def test_cdist_matmul_form_exact_zeros(dtype: str) -> None:
     assert got[2] == want[2]
     np.testing.assert_allclose(got[0], want[0], rtol=1e-5, atol=0)
     np.testing.assert_allclose(got[1], want[1], rtol=1e-4, atol=1e-4)
+
+
+def _index_reduce_warnings(lib: Any) -> list[str]:
+    """The warnings index_reduce gives (PyTorch: a beta warning, once per process)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = lib.ones(3).index_reduce_(0, lib.tensor([0, 2, 0]), lib.tensor([1.0, 2.0, 3.0]), "mean")
+        lib.index_reduce(lib.ones(3), 0, lib.tensor([1]), lib.tensor([4.0]), "prod")
+    return [*(str(w.message).split(" (Triggered")[0] for w in caught), str(out.tolist())]
+
+
+def test_index_reduce_beta_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    from minigrad import writes
+
+    monkeypatch.setattr(writes, "_index_reduce_warned", [False])
+    got = _index_reduce_warnings(mg)
+    torch.set_warn_always(True)  # (PyTorch's warn-once may have fired earlier in this process)
+    try:
+        want = _index_reduce_warnings(torch)
+    finally:
+        torch.set_warn_always(False)
+    assert got == want[:1] + want[-1:]  # (warn_always repeats PyTorch's; minigrad's once)
+    assert _index_reduce_warnings(mg) == want[-1:]
