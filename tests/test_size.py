@@ -663,8 +663,8 @@ BUDGETS: dict[str, int] = {
     # norm layers, nll/margin/bce-with-logits losses, poolings and nearest upsampling refusing integers,
     # bilinear refusing mixed dtypes)
     # +8 progs31: EmbeddingBag(sparse=True) records its rows for SparseAdam; +39 progs31: PackedSequence's
-    # byte/char/short/int/long/half/cuda/pin_memory/is_pinned
-    "minigrad/nn": 16959,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30: OptimizedModule)
+    # byte/char/short/int/long/half/cuda/pin_memory/is_pinned; +2 progs31: float lengths to pack_padded_sequence
+    "minigrad/nn": 16961,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30: OptimizedModule)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1236,8 +1236,8 @@ BUDGETS: dict[str, int] = {
     # safetensors' load_file / safe_open(framework="pt") call
     # (merge of suites30: both sides' lines)
     # +46 progs31: the two minigrad/nn items above; +1 progs31: cdist matmul-form docstring; +10 progs31:
-    # index_reduce's beta warning (once per process)
-    "minigrad": 70211,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # index_reduce's beta warning (once per process); +2 progs31: float lengths to pack_padded_sequence
+    "minigrad": 70213,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 

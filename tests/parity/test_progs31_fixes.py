@@ -105,3 +105,27 @@ def test_index_reduce_beta_warning(monkeypatch: pytest.MonkeyPatch) -> None:
         torch.set_warn_always(False)
     assert got == want[:1] + want[-1:]  # (warn_always repeats PyTorch's; minigrad's once)
     assert _index_reduce_warnings(mg) == want[-1:]
+
+
+def _packed_from_lengths(lib: Any, lengths: Any, enforce_sorted: bool) -> list[Any]:
+    """pack_padded_sequence with lengths as a script computes them (a float mask's sum, a list of floats)."""
+    x = lib.arange(24.0).reshape(3, 4, 2)
+    pack = lib.nn.utils.rnn.pack_padded_sequence
+    packed = pack(x, lengths, batch_first=True, enforce_sorted=enforce_sorted)
+    sorted_indices = packed.sorted_indices
+    return [packed.data.tolist(), packed.batch_sizes.tolist(),
+            None if sorted_indices is None else sorted_indices.tolist()]
+
+
+@pytest.mark.parametrize(("lengths", "enforce_sorted"), [
+    ("mask", False), ([4.0, 2.0, 3.0], False), ([4.0, 3.5, 1.2], True), ("int32", False)])
+def test_pack_padded_sequence_float_lengths(lengths: Any, enforce_sorted: bool) -> None:
+    def build(lib: Any) -> Any:
+        if lengths == "mask":
+            return (lib.tensor([[1, 1, 1, 1], [1, 1, 0, 0], [1, 1, 1, 0]]) > 0).float().sum(1)
+        if lengths == "int32":
+            return lib.tensor([4, 2, 3], dtype=lib.int32)
+        return lengths
+
+    got = _packed_from_lengths(mg, build(mg), enforce_sorted)
+    assert got == _packed_from_lengths(torch, build(torch), enforce_sorted)

@@ -143,9 +143,10 @@ def invert_permutation(permutation: Tensor | None) -> Tensor | None:
     return from_numpy(out)
 
 
-def _int_array(values: Any, name: str) -> Array:
+def _int_array(values: Any, name: str, truncate: bool = False) -> Array:
+    # truncate: floats and bools too, cut toward zero (PyTorch's as_tensor(lengths, dtype=torch.int64))
     arr = values.numpy(force=True) if isinstance(values, Tensor) else np.asarray(values)
-    if arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):
+    if arr.ndim != 1 or (arr.size and arr.dtype.kind not in ("iufb" if truncate else "iu")):
         raise InvalidParameterError(
             f"{name} must be a 1-D sequence of ints, got {name}={values!r}"
         )
@@ -163,7 +164,8 @@ def pack_padded_sequence(input: Tensor, lengths: Tensor | Sequence[int], batch_f
 
     Args:
         input: (T, N, *), or (N, T, *) with ``batch_first=True``.
-        lengths: N positive ints (a list or an int tensor), at most T.
+        lengths: N positive ints (a list or a tensor; floats are cut toward zero, as PyTorch's
+            int64 conversion), at most T.
         enforce_sorted: the lengths must already be in decreasing order; with
             False they are sorted here and the permutation is kept in the
             result (``sorted_indices``), so unpacking restores the order.
@@ -180,7 +182,7 @@ def pack_padded_sequence(input: Tensor, lengths: Tensor | Sequence[int], batch_f
         raise ShapeError(
             f"pack_padded_sequence: input must be (T, N, *) or (N, T, *), got shape {input.shape}"
         )
-    lens = _int_array(lengths, "lengths")
+    lens = _int_array(lengths, "lengths", truncate=True)
     n, steps = (input.shape[0], input.shape[1]) if batch_first else (input.shape[1], input.shape[0])
     if lens.size != n:
         raise ShapeError(
