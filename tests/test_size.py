@@ -663,7 +663,7 @@ BUDGETS: dict[str, int] = {
     # norm layers, nll/margin/bce-with-logits losses, poolings and nearest upsampling refusing integers,
     # bilinear refusing mixed dtypes)
     # +8 progs31: EmbeddingBag(sparse=True) records its rows for SparseAdam; +39 progs31: PackedSequence's
-    # byte/char/short/int/long/half/cuda/pin_memory/is_pinned; +2 progs31: float lengths to pack_padded_sequence
+    # byte/char/short/int/long/half/cuda/pin_memory/is_pinned; +2 progs31: float pack_padded_sequence lengths
     "minigrad/nn": 16961,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30: OptimizedModule)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
