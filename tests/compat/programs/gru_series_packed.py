@@ -111,6 +111,9 @@ with torch.no_grad():
         seq = torch.cat([seq, nxt], 0)
         x = nxt.unsqueeze(0)
     print("rollout", seq.squeeze(-1))
+float_lens = (yb != -1.0).float().sum(1)  # lengths from a float mask, as scripts often compute them
+fp = pack_padded_sequence(xb, float_lens, batch_first=True, enforce_sorted=False)
+print(float_lens.dtype, fp.batch_sizes, torch.equal(fp.data, pack_padded_sequence(xb, lb, True, False).data))
 try:
     pack_padded_sequence(xb, torch.tensor([3, 0, 2, 2, 1, 1]), batch_first=True, enforce_sorted=False)
 except Exception as e:
