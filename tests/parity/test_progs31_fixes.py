@@ -129,3 +129,21 @@ def test_pack_padded_sequence_float_lengths(lengths: Any, enforce_sorted: bool) 
 
     got = _packed_from_lengths(mg, build(mg), enforce_sorted)
     assert got == _packed_from_lengths(torch, build(torch), enforce_sorted)
+
+
+def _autocast_use(lib: Any) -> list[Any]:
+    """``with torch.autocast(...) as ctx``; the warning on CUDA without CUDA (both run in full precision)."""
+    seen: list[Any] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with lib.autocast(device_type="cuda") as ctx:
+            seen += [type(ctx).__name__, ctx.device, (lib.ones(2, 2) @ lib.ones(2, 2)).dtype == lib.float32]
+        with lib.autocast("cpu", enabled=False) as ctx:
+            seen += [type(ctx).__name__, ctx.device]
+        with lib.autocast("cuda", enabled=False):
+            pass
+    return [*seen, [(w.category.__name__, str(w.message)) for w in caught]]
+
+
+def test_autocast_enter_and_cuda_warning() -> None:
+    assert _autocast_use(mg) == _autocast_use(torch)
