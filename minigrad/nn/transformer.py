@@ -114,6 +114,16 @@ class Embedding(Module):
         if self.padding_idx is not None:
             self.weight.numpy(force=True)[self.padding_idx] = 0.0
 
+    def reset_parameters(self) -> None:
+        """weight drawn again from N(0, 1), the padding row zeroed (what a fresh Embedding holds)."""
+        init.normal_(self.weight)
+        self._fill_padding_idx_with_zero()
+
+    def _fill_padding_idx_with_zero(self) -> None:
+        # (PyTorch's private helper, which some scripts call after writing their own init)
+        if self.padding_idx is not None:
+            init.zeros_(self.weight[self.padding_idx])
+
     @classmethod
     def from_pretrained(cls, embeddings: Tensor, freeze: bool = True, padding_idx: int | None = None,
                         max_norm: float | None = None, norm_type: float = 2.0,

@@ -147,3 +147,33 @@ def _autocast_use(lib: Any) -> list[Any]:
 
 def test_autocast_enter_and_cuda_warning() -> None:
     assert _autocast_use(mg) == _autocast_use(torch)
+
+
+def _embedding_reset(lib: Any) -> list[Any]:
+    """The k-fold idiom ``model.apply(reset)`` over layers that have ``reset_parameters``: an Embedding
+    (padding row zeroed) draws again from the seeded stream, as PyTorch's."""
+    model = lib.nn.Sequential(lib.nn.Embedding(5, 3, padding_idx=1), lib.nn.Flatten(), lib.nn.Linear(6, 2))
+    lib.manual_seed(7)
+    model.apply(lambda m: m.reset_parameters() if hasattr(m, "reset_parameters") else None)
+    emb = model[0]
+    with lib.no_grad():
+        emb.weight.fill_(2.0)
+    emb._fill_padding_idx_with_zero()
+    return [lib.rand(1).item(), model[2].weight.sum().item(), emb.weight.tolist(),
+            isinstance(emb.weight, lib.nn.Parameter), emb.weight.requires_grad]
+
+
+def test_embedding_reset_parameters() -> None:
+    got, want = _embedding_reset(mg), _embedding_reset(torch)
+    assert got[2:] == want[2:]
+    np.testing.assert_allclose(got[:2], want[:2], rtol=1e-6)
+
+
+def test_embedding_reset_parameters_draws() -> None:
+    def draw(lib: Any) -> list[list[float]]:
+        emb = lib.nn.Embedding(4, 2, padding_idx=-1)
+        lib.manual_seed(3)
+        emb.reset_parameters()
+        return emb.weight.tolist()
+
+    np.testing.assert_allclose(draw(mg), draw(torch), rtol=1e-6)
