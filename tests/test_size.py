@@ -663,9 +663,10 @@ BUDGETS: dict[str, int] = {
     # norm layers, nll/margin/bce-with-logits losses, poolings and nearest upsampling refusing integers,
     # bilinear refusing mixed dtypes)
     # +8 progs31: EmbeddingBag(sparse=True) records its rows for SparseAdam; +39 progs31: PackedSequence's
-    # byte/char/short/int/long/half/cuda/pin_memory/is_pinned; +2 progs31: float pack_padded_sequence lengths;
-    # +10 progs31: Embedding.reset_parameters / _fill_padding_idx_with_zero
-    "minigrad/nn": 16971,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30: OptimizedModule)
+    # byte/char/short/int/long/half/cuda/pin_memory/is_pinned; +2 progs31: float pack_padded_sequence
+    # lengths; +10 progs31: Embedding.reset_parameters / _fill_padding_idx_with_zero; +8:
+    # Transformer._reset_parameters, EmbeddingBag._fill_padding_idx_with_zero
+    "minigrad/nn": 16979,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30: OptimizedModule)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1238,8 +1239,9 @@ BUDGETS: dict[str, int] = {
     # (merge of suites30: both sides' lines)
     # +46 progs31: the two minigrad/nn items above; +1 progs31: cdist matmul-form docstring; +10 progs31:
     # index_reduce's beta warning (once per process); +2 progs31: float lengths to pack_padded_sequence;
-    # +4 progs31: autocast's __enter__ returns it, PyTorch's warning for CUDA; +10: Embedding.reset_parameters
-    "minigrad": 70227,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # +4 progs31: autocast's __enter__ returns it, PyTorch's warning for CUDA; +10: Embedding's reset;
+    # +8: Transformer._reset_parameters, EmbeddingBag._fill_padding_idx_with_zero
+    "minigrad": 70235,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
 }
 
 

@@ -73,6 +73,10 @@ class EmbeddingBag(Module):
     def reset_parameters(self) -> None:
         """weight from N(0, 1), the padding row zeroed."""
         init.normal_(self.weight)
+        self._fill_padding_idx_with_zero()
+
+    def _fill_padding_idx_with_zero(self) -> None:
+        # (PyTorch's private helper, which some scripts call after writing their own init)
         if self.padding_idx is not None:
             with no_grad():
                 self.weight[self.padding_idx] = 0.0

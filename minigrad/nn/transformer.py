@@ -750,12 +750,16 @@ class Transformer(Module):
             self.decoder = TransformerDecoder(
                 TransformerDecoderLayer(*layer_args), num_decoder_layers,
                 LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype))
-        for p in self.parameters():
-            if p.ndim > 1:
-                init.xavier_uniform_(p)
+        self._reset_parameters()
         self.d_model = d_model
         self.nhead = nhead
         self.batch_first = batch_first
+
+    def _reset_parameters(self) -> None:
+        """Every matrix parameter (dim > 1) drawn again by xavier_uniform_ (PyTorch's name)."""
+        for p in self.parameters():
+            if p.ndim > 1:
+                init.xavier_uniform_(p)
 
     def forward(self, src: Tensor, tgt: Tensor, src_mask: Tensor | None = None,
                 tgt_mask: Tensor | None = None, memory_mask: Tensor | None = None,

@@ -177,3 +177,21 @@ def test_embedding_reset_parameters_draws() -> None:
         return emb.weight.tolist()
 
     np.testing.assert_allclose(draw(mg), draw(torch), rtol=1e-6)
+
+
+def test_transformer_reset_and_bag_padding_helpers() -> None:
+    def run(lib: Any) -> list[Any]:
+        lib.manual_seed(0)
+        model = lib.nn.Transformer(d_model=4, nhead=2, num_encoder_layers=1, num_decoder_layers=1,
+                                   dim_feedforward=8, batch_first=True)
+        lib.manual_seed(1)
+        model._reset_parameters()
+        bag = lib.nn.EmbeddingBag(4, 2, padding_idx=2)
+        with lib.no_grad():
+            bag.weight.fill_(1.0)
+        bag._fill_padding_idx_with_zero()
+        return [round(model.encoder.layers[0].linear1.weight.sum().item(), 5),
+                round(model.decoder.layers[0].self_attn.in_proj_weight.sum().item(), 5), lib.rand(1).item(),
+                bag.weight.tolist()]
+
+    assert run(mg) == run(torch)
