@@ -10,13 +10,14 @@ gradient outside the slice to the input, inside it to ``src``.
 from __future__ import annotations
 
 import sys
+import warnings
 from typing import Any
 
 import numpy as np
 
 from minigrad import indexing
 from minigrad._tensor_methods import provide
-from minigrad.errors import DimensionError, InvalidParameterError, ShapeError
+from minigrad.errors import DimensionError, InvalidParameterError, ShapeError, user_stacklevel
 from minigrad.shapes import norm_dim
 from minigrad.tensor import Tensor, _named, from_numpy, where
 
@@ -114,11 +115,16 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
     return _named(flat.reshape(input.shape), input, "PutBackward0")
 
 
+_index_reduce_warned = [False]  # (PyTorch's beta warning: TORCH_WARN_ONCE, once per process)
+
+
 def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *,  # noqa: A002
                  include_self: bool = True) -> Tensor:
     """input with each slice ``source.select(dim, i)`` reduced into ``input.select(dim, index[i])`` by
     'prod', 'mean', 'amax' or 'amin' (with the slice's own values if ``include_self``): ``scatter_reduce``
     with ``index`` spread over the other dims, and its gradients.
+
+    Warns (once per process, as PyTorch) that index_reduce is in beta.
 
     Raises:
         InvalidParameterError: another ``reduce``.
@@ -136,6 +142,10 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
             a != b for i, (a, b) in enumerate(zip(source.shape, input.shape)) if i != d):
         raise ShapeError(f"index_reduce: index {idx.shape} and source {source.shape} do not fit input "
                          f"{input.shape} along dim {d}")
+    if not _index_reduce_warned[0]:
+        _index_reduce_warned[0] = True
+        warnings.warn("index_reduce() is in beta and the API may change at any time.", UserWarning,
+                      stacklevel=user_stacklevel())
     shape = [1] * input.ndim
     shape[d] = idx.size
     spread = np.broadcast_to(idx.reshape(shape), source.shape)

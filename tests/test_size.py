@@ -662,10 +662,16 @@ BUDGETS: dict[str, int] = {
     # +77 fuzz30: attention masks of another float dtype or an integer query, sparse_ init, interpolate,
     # norm layers, nll/margin/bce-with-logits losses, poolings and nearest upsampling refusing integers,
     # bilinear refusing mixed dtypes)
-    "minigrad/nn": 16993,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30: OptimizedModule;
     # +1 gaps31: padding layers keep a tuple of any length; +32 gaps31: Embedding, Unfold, GroupNorm;
     # +12 gaps31: scaled_dot_product_attention's mask check; +11 Upsample; +16 embedding_bag; +5 conv;
     # +4 gaps31: layers' call-time errors in PyTorch's words)
+    # +8 progs31: EmbeddingBag(sparse=True) records its rows for SparseAdam; +39 progs31: PackedSequence's
+    # byte/char/short/int/long/half/cuda/pin_memory/is_pinned; +2 progs31: float pack_padded_sequence
+    # lengths; +10 progs31: Embedding.reset_parameters / _fill_padding_idx_with_zero; +8:
+    # Transformer._reset_parameters, EmbeddingBag._fill_padding_idx_with_zero
+    # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30: OptimizedModule)
+    # (merge of progs31: both sides' lines)
+    "minigrad/nn": 17058,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1236,8 +1242,14 @@ BUDGETS: dict[str, int] = {
     # +51 (suites30): torch.UntypedStorage (from_file, byte slices) and asarray of a storage: what
     # safetensors' load_file / safe_open(framework="pt") call
     # (merge of suites30: both sides' lines)
-    "minigrad": 70238,  # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above; gaps31:
     # the lists above)
+    # +46 progs31: the two minigrad/nn items above; +1 progs31: cdist matmul-form docstring; +10 progs31:
+    # index_reduce's beta warning (once per process); +2 progs31: float lengths to pack_padded_sequence;
+    # +4 progs31: autocast's __enter__ returns it, PyTorch's warning for CUDA; +10: Embedding's reset;
+    # +8: Transformer._reset_parameters, EmbeddingBag._fill_padding_idx_with_zero
+    # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
+    # (merge of progs31: both sides' lines)
+    "minigrad": 70318,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

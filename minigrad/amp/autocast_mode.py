@@ -162,13 +162,17 @@ class autocast:  # noqa: N801  (PyTorch's name)
         del cache_enabled
         self.device = device_type
         self.fast_dtype = dtype  # kept for introspection; nothing is cast
-        if enabled:
+        if enabled and device_type == "cuda":  # (PyTorch's own warning on a machine without CUDA)
+            warnings.warn("CUDA is not available or torch_xla is imported. Disabling autocast.", UserWarning,
+                          stacklevel=2)
+        elif enabled:
             warnings.warn(f"minigrad has no mixed precision: autocast on '{device_type}' is disabled and the "
                           "region runs in full precision", UserWarning, stacklevel=2)
         self._enabled = False
 
-    def __enter__(self) -> None:
-        return None
+    def __enter__(self) -> autocast:
+        """Itself, as PyTorch's (``with torch.autocast('cpu') as ctx:``)."""
+        return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:

@@ -32,7 +32,7 @@ class EmbeddingBag(Module):
         scale_grad_by_freq: divide each row's gradient by how often it is looked up (as
             ``F.embedding_bag``; mode 'max' refuses it in the forward, as PyTorch's).
         mode: 'sum', 'mean' (default) or 'max'.
-        sparse: accepted; gradients are dense (same values).
+        sparse: gradients are dense (same values); the rows looked up are recorded for SparseAdam.
         include_last_offset: offsets has B + 1 entries, the last the end.
         padding_idx: a row (negative counts from the end) excluded from bags.
         device: None or 'cpu'.
@@ -81,6 +81,10 @@ class EmbeddingBag(Module):
     def reset_parameters(self) -> None:
         """weight from N(0, 1), the padding row zeroed."""
         init.normal_(self.weight)
+        self._fill_padding_idx_with_zero()
+
+    def _fill_padding_idx_with_zero(self) -> None:
+        # (PyTorch's private helper, which some scripts call after writing their own init)
         if self.padding_idx is not None:
             with no_grad():
                 self.weight[self.padding_idx] = 0.0

@@ -117,6 +117,16 @@ class Embedding(Module):
         if self.padding_idx is not None:
             self.weight.numpy(force=True)[self.padding_idx] = 0.0
 
+    def reset_parameters(self) -> None:
+        """weight drawn again from N(0, 1), the padding row zeroed (what a fresh Embedding holds)."""
+        init.normal_(self.weight)
+        self._fill_padding_idx_with_zero()
+
+    def _fill_padding_idx_with_zero(self) -> None:
+        # (PyTorch's private helper, which some scripts call after writing their own init)
+        if self.padding_idx is not None:
+            init.zeros_(self.weight[self.padding_idx])
+
     @classmethod
     def from_pretrained(cls, embeddings: Tensor, freeze: bool = True, padding_idx: int | None = None,
                         max_norm: float | None = None, norm_type: float = 2.0,
@@ -744,12 +754,16 @@ class Transformer(Module):
             self.decoder = TransformerDecoder(
                 TransformerDecoderLayer(*layer_args), num_decoder_layers,
                 LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype))
-        for p in self.parameters():
-            if p.ndim > 1:
-                init.xavier_uniform_(p)
+        self._reset_parameters()
         self.d_model = d_model
         self.nhead = nhead
         self.batch_first = batch_first
+
+    def _reset_parameters(self) -> None:
+        """Every matrix parameter (dim > 1) drawn again by xavier_uniform_ (PyTorch's name)."""
+        for p in self.parameters():
+            if p.ndim > 1:
+                init.xavier_uniform_(p)
 
     def forward(self, src: Tensor, tgt: Tensor, src_mask: Tensor | None = None,
                 tgt_mask: Tensor | None = None, memory_mask: Tensor | None = None,

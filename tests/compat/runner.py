@@ -845,6 +845,12 @@ SPECS: dict[str, list[Check]] = {
     "hparam_sweep_tensorboard.py": every_number(1e-5),  # product grid, add_pr_curve, add_hparams, read back
     "nyu_dlsp_notebooks.py": every_number(1e-5),  # spiral, ensembles, svd stretching, next_functions, RNN
     "deeplearningwizard_lessons.py": every_number(1e-5),  # from_numpy dtypes, 11 optimizers, schedulers
+    "text_bag_offsets.py": every_number(1e-5),  # EmbeddingBag offsets/modes/padding, sparse + SparseAdam
+    "conv_ae_summary.py": every_number(1e-5),  # Unflatten, ConvTranspose2d output_padding, hook summary
+    "gru_series_packed.py": every_number(1e-5),  # collate_fn, packed GRU, masked MSE, plateau, checkpoint
+    "multitask_amp_cpu.py": every_number(1e-5),  # two heads, uncertainty weights, autocast/GradScaler off
+    "triplet_retrieval.py": every_number(1e-5),  # normalize, cdist batch-hard mining, NT-Xent, recall@k, mAP
+    "kfold_subset_summary.py": every_number(1e-5),  # stratified folds, Subset/ConcatDataset, warm restarts
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -247,7 +247,9 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
     ``per_sample_weights`` (input's shape, mode 'sum' only) scales each row.
     ``mode='max'`` passes each feature's gradient to the first row holding
     the maximum. ``max_norm`` renormalizes the rows used, in place, first.
-    ``sparse=True`` is accepted: the gradient is dense, with the same values.
+    With ``sparse=True`` the gradient is dense, with the same values, and the rows looked up (padding
+    left out) are recorded as the rows a PyTorch sparse gradient would hold, for
+    :class:`minigrad.optim.SparseAdam`; mode 'max' refuses it, as PyTorch.
     ``scale_grad_by_freq`` divides each row's gradient by how often it is looked up, as PyTorch's CPU
     kernel counts (see :func:`_bag_frequency_scale`); the values are unchanged.
 
@@ -259,10 +261,11 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
         ShapeError: weight not 2-D, per_sample_weights not input's shape, bad offsets.
         DimensionError: an index outside [0, num_embeddings).
     """
-    if sparse and mode == "max" and not scale_grad_by_freq:  # (PyTorch's ValueError, its words)
-        raise InvalidParameterError("max mode does not support sparse weights (embedding_bag: sparse=True)")
-    out = _embedding_bag(input, weight, offsets, max_norm, norm_type, scale_grad_by_freq, mode,
-                         per_sample_weights, include_last_offset, padding_idx)
+    out, rows = _embedding_bag(input, weight, offsets, max_norm, norm_type, scale_grad_by_freq, mode,
+                               sparse, per_sample_weights, include_last_offset, padding_idx)
+    if sparse:  # (rows looked up, padding left out: what PyTorch's sparse gradient holds)
+        note_sparse_lookup(weight, out, rows, None if padding_idx is None else normalize_padding_idx(
+            padding_idx, weight.shape[0]))
     return named(out, "EmbeddingBagBackward0")  # (PyTorch's one op)
 
 
@@ -282,12 +285,15 @@ def _bag_frequency_scale(flat: Array, num: int) -> Array:
 
 def _embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None,  # noqa: A002
                    max_norm: float | None, norm_type: float, scale_grad_by_freq: bool, mode: str,
-                   per_sample_weights: Tensor | None, include_last_offset: bool,
-                   padding_idx: int | None) -> Tensor:
+                   sparse: bool, per_sample_weights: Tensor | None, include_last_offset: bool,
+                   padding_idx: int | None) -> tuple[Tensor, Array]:
+    # The bags' reduction and the flat indices looked up (for a sparse gradient's rows).
     mode = _checks.one_of("mode", mode, ("sum", "mean", "max"))
     idx = _index_array(input, "embedding_bag")
     if scale_grad_by_freq and mode == "max":  # (PyTorch's ValueError)
         raise InvalidParameterError("max mode does not support scaling the gradient by the frequency")
+    if sparse and mode == "max":  # (PyTorch's ValueError, after the one above)
+        raise InvalidParameterError("max mode does not support sparse weights")
     if _checks.tensor("embedding_bag", weight, "weight").ndim != 2:
         raise ShapeError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.ndim} "
                          f"(embedding_bag: got shape {weight.shape})")
@@ -332,17 +338,17 @@ def _embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None,  # noq
     mask = used[..., None]
     if mode == "max":
         if not longest:  # every bag empty: zeros, still on weight's graph (PyTorch's output requires grad)
-            return gathered.sum(1)
+            return gathered.sum(1), flat
         filled = where(mask, gathered, -np.inf)
         # pick each (bag, feature)'s first maximal row by index: its gradient goes there alone, as PyTorch's
         first = filled.numpy(force=True).argmax(axis=1)
         best = filled[np.arange(bags)[:, None], first, np.arange(dim)[None, :]]
-        return where(np.asarray(used.any(axis=1))[:, None], best, 0.0)
+        return where(np.asarray(used.any(axis=1))[:, None], best, 0.0), flat
     if per_sample_weights is not None:
         psw = per_sample_weights.reshape(-1)[from_numpy(pos)]
         gathered = gathered * psw.unsqueeze(-1)
     total = where(mask, gathered, 0.0).sum(1)
     if mode == "sum":
-        return total
+        return total, flat
     count = np.maximum(used.sum(1), 1).astype(weight.dtype)[:, None]
-    return total / from_numpy(count)
+    return total / from_numpy(count), flat

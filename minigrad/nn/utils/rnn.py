@@ -76,13 +76,52 @@ class PackedSequence(_PackedFields):
             return self
         return type(self)(data, self.batch_sizes, self.sorted_indices, self.unsorted_indices)
 
+    def _with_data(self, data: Tensor) -> PackedSequence:
+        return type(self)(data, self.batch_sizes, self.sorted_indices, self.unsorted_indices)
+
     def double(self) -> PackedSequence:
         """``data`` as float64."""
-        return type(self)(self.data.double(), self.batch_sizes, self.sorted_indices, self.unsorted_indices)
+        return self._with_data(self.data.double())
 
     def float(self) -> PackedSequence:
         """``data`` as float32."""
-        return type(self)(self.data.float(), self.batch_sizes, self.sorted_indices, self.unsorted_indices)
+        return self._with_data(self.data.float())
+
+    def half(self) -> PackedSequence:
+        """``data`` as float16."""
+        return self._with_data(self.data.half())
+
+    def long(self) -> PackedSequence:
+        """``data`` as int64."""
+        return self._with_data(self.data.long())
+
+    def int(self) -> PackedSequence:
+        """``data`` as int32."""
+        return self._with_data(self.data.int())
+
+    def short(self) -> PackedSequence:
+        """``data`` as int16."""
+        return self._with_data(self.data.short())
+
+    def char(self) -> PackedSequence:
+        """``data`` as int8."""
+        return self._with_data(self.data.char())
+
+    def byte(self) -> PackedSequence:
+        """``data`` as uint8."""
+        return self._with_data(self.data.byte())
+
+    def cuda(self, *args: Any, **kwargs: Any) -> PackedSequence:
+        """What ``data.cuda()`` does: raises, as PyTorch built without CUDA."""
+        return self._with_data(self.data.cuda(*args, **kwargs))
+
+    def pin_memory(self) -> PackedSequence:
+        """Itself with ``data`` as ``data.pin_memory()`` gives it (no pinned memory on minigrad's CPU)."""
+        return self._with_data(self.data.pin_memory())
+
+    def is_pinned(self) -> bool:
+        """Whether ``data`` is pinned (``Tensor.is_pinned``)."""
+        return bool(self.data.is_pinned())
 
     def cpu(self) -> PackedSequence:
         """Itself: minigrad computes on the CPU."""
@@ -104,9 +143,10 @@ def invert_permutation(permutation: Tensor | None) -> Tensor | None:
     return from_numpy(out)
 
 
-def _int_array(values: Any, name: str) -> Array:
+def _int_array(values: Any, name: str, truncate: bool = False) -> Array:
+    # truncate: floats and bools too, cut toward zero (PyTorch's as_tensor(lengths, dtype=torch.int64))
     arr = values.numpy(force=True) if isinstance(values, Tensor) else np.asarray(values)
-    if arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):
+    if arr.ndim != 1 or (arr.size and arr.dtype.kind not in ("iufb" if truncate else "iu")):
         raise InvalidParameterError(
             f"{name} must be a 1-D sequence of ints, got {name}={values!r}"
         )
@@ -124,7 +164,8 @@ def pack_padded_sequence(input: Tensor, lengths: Tensor | Sequence[int], batch_f
 
     Args:
         input: (T, N, *), or (N, T, *) with ``batch_first=True``.
-        lengths: N positive ints (a list or an int tensor), at most T.
+        lengths: N positive ints (a list or a tensor; floats are cut toward zero, as PyTorch's
+            int64 conversion), at most T.
         enforce_sorted: the lengths must already be in decreasing order; with
             False they are sorted here and the permutation is kept in the
             result (``sorted_indices``), so unpacking restores the order.
@@ -141,7 +182,7 @@ def pack_padded_sequence(input: Tensor, lengths: Tensor | Sequence[int], batch_f
         raise ShapeError(
             f"pack_padded_sequence: input must be (T, N, *) or (N, T, *), got shape {input.shape}"
         )
-    lens = _int_array(lengths, "lengths")
+    lens = _int_array(lengths, "lengths", truncate=True)
     n, steps = (input.shape[0], input.shape[1]) if batch_first else (input.shape[1], input.shape[0])
     if lens.size != n:
         raise ShapeError(
