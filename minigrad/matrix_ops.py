@@ -18,7 +18,7 @@ import numpy as np
 
 from minigrad import ops
 from minigrad._tensor_methods import provide
-from minigrad.dtypes import kernel_error, scalar_type_name
+from minigrad.dtypes import c_type_name, kernel_error, scalar_type_name
 from minigrad.errors import (
     DTypeError,
     InvalidParameterError,
@@ -207,9 +207,7 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alp
     _need("baddbmm", batch2, 3, "batch2 must be a 3D tensor")
     _fits("baddbmm", input, (batch1.shape[0], batch1.shape[1], batch2.shape[2]))
     if batch1._array.dtype == batch2._array.dtype != input._array.dtype:  # (PyTorch does not promote)
-        names = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-                 "int32": "int"}  # (the C++ type names PyTorch's message prints)
-        a, b = (names.get(t._array.dtype.name, t._array.dtype.name) for t in (input, batch1))
+        a, b = (c_type_name(t._array.dtype) for t in (input, batch1))  # (the C++ names PyTorch prints)
         raise DTypeError(f"Input dtypes must be the same, got: input {a}, batch1: {b}, batch2: {b}")
     return _named(_scaled_sum(input, bmm(batch1, batch2), beta, alpha), input, "BaddbmmBackward0")
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from minigrad.default_dtype import get_default_dtype
 from minigrad.dtypes import DTypeLike, resolve_dtype
-from minigrad.errors import InvalidParameterError, _ArgumentTypeError, python_type_name
+from minigrad.errors import InvalidParameterError, _ArgumentTypeError, int_error, python_type_name
 from minigrad.tensor import Tensor
 
 
@@ -51,8 +51,7 @@ def int_argument(fn: str, name: str, position: int, value: Any) -> int:
     argument ``name`` at ``position`` (``nll_loss_nd(): argument 'ignore_index' (position 5) must be int,
     not float``)."""
     if not is_int(value):
-        raise _ArgumentTypeError(f"{fn}(): argument '{name}' (position {position}) must be int, not "
-                                 f"{python_type_name(value)} (got {name}={value!r})")
+        raise _ArgumentTypeError(f"{int_error(fn, name, position, value)} (got {name}={value!r})")
     return int(value)
 
 
