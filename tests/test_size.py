@@ -374,7 +374,8 @@ BUDGETS: dict[str, int] = {
     # +13 (lead42 review): element_view, the one test for storing an array as a view of its owner (checkpoints
     # and torch.save-layout pickles both use it)
     # +18 (lead43): bounded, maximum/minimum with a number on numpy's SIMD loop (3x faster than a scalar's)
-    "minigrad/_kernels.py": 877,
+    # +5 (lead44): bounded fills only from BOUNDED_MIN_SIZE (2,048) elements up
+    "minigrad/_kernels.py": 882,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
@@ -1249,7 +1250,8 @@ BUDGETS: dict[str, int] = {
     # +8: Transformer._reset_parameters, EmbeddingBag._fill_padding_idx_with_zero
     # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
     # (merge of progs31: both sides' lines)
-    "minigrad": 70318,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +2 (lead44): bounded fills only from BOUNDED_MIN_SIZE (2,048) elements up
+    "minigrad": 70320,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 
