@@ -46,7 +46,7 @@ class Check:
 
 _FLOAT = r"(?<![\w.])(-?\d+\.\d+(?:e[-+]?\d+)?)"
 _INT = r"(?<![\w.\-])(-?\d+)(?![\d.])"
-_WORDS = r"([^\d\s.\-]+)"
+_WORDS = r"((?:[^\d\s.\-+]|\+(?!\d))+)"  # (a sign before a digit is the number's: %+f of a zero prints +0 or -0)
 
 
 def every_number(rtol: float, lines: str = "") -> list[Check]:
