@@ -2243,12 +2243,12 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
 
 
 def _plain_slices(index: Any) -> builtins.bool:
-    """Whether ``index`` is a slice, or a tuple of ints and slices, of ints or None with a nonzero step:
+    """Whether ``index`` is a slice, or a tuple of ints and slices, of ints or None with a positive step:
     what :func:`_index` would return unchanged (the caller checks the tuple fits the dims)."""
     for i in (index,) if type(index) is slice else index if type(index) is tuple else ((),):
         if type(i) is slice:
             if not (type(i.start) in _PLAIN_BOUNDS and type(i.stop) in _PLAIN_BOUNDS
-                    and type(i.step) in _PLAIN_BOUNDS and i.step != 0):
+                    and (i.step is None or (type(i.step) is int and i.step > 0))):
                 return False
         elif type(i) is not int:
             return False

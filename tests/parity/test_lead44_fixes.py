@@ -70,7 +70,8 @@ def test_plain_slices_take_the_short_path_with_pytorchs_results(index: Any) -> N
     np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
 
 
-@pytest.mark.parametrize("index", [slice(None, None, 0), (slice(None, None, mg.tensor(2)),), (None, 1),
+@pytest.mark.parametrize("index", [slice(None, None, 0), slice(None, None, -1),
+                                   (slice(None, None, mg.tensor(2)),), (None, 1),
                                    (True,), (slice(np.int64(1), None),), (Ellipsis, 1), [0, 1],
                                    (slice(None),) * 4])
 def test_other_indices_are_not_plain(index: Any) -> None:
