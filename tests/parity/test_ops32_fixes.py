@@ -162,3 +162,54 @@ def test_special_functions_without_a_half_kernel(fn: str, dt: str) -> None:
 def test_zeta_without_a_half_kernel(da: str, db: str | None) -> None:
     _same(lambda t: t.special.zeta(t.tensor([2.0, 3.0], dtype=getattr(t, da)),
                                    2.0 if db is None else t.tensor([1.0, 2.0], dtype=getattr(t, db))))
+
+
+# ---------------------------------------------------------------- indexing
+@pytest.mark.parametrize("key", [slice(None, None, -1), (Ellipsis, slice(None, None, -2)), slice(3, 0, -1),
+                                 slice(None, None, 0), slice(None, None, 2)])
+def test_negative_slice_step_is_a_value_error(key: Any) -> None:
+    # PyTorch has no negative strides: x[::-1] raises ValueError (minigrad returned numpy's reversed view)
+    _same(lambda t: t.arange(12.0).reshape(3, 4)[key])
+
+    def assign(t: Any) -> Any:
+        x = t.zeros(3, 4)
+        x[key] = 1.0
+        return x
+    _same(assign)
+
+
+def test_flip_still_reverses() -> None:
+    require_torch()
+    for lib in (torch, mg):
+        x = lib.arange(6.0).reshape(2, 3).requires_grad_()
+        y = x.flip(1)
+        assert y.tolist() == [[2.0, 1.0, 0.0], [5.0, 4.0, 3.0]]
+        assert y.grad_fn.name() == "FlipBackward0"
+
+
+# ---------------------------------------------------------------- result dtypes of several tensors
+_INT_PAIRS = [((2,), "int32", (), "int64"), ((2,), "int8", (1,), "int16"), ((2,), "int64", (3,), "int64"),
+              ((), "int16", (2,), "uint8")]
+
+
+@pytest.mark.parametrize("fn", ["gcd", "lcm"])
+@pytest.mark.parametrize(("sa", "da", "sb", "db"), _INT_PAIRS)
+def test_gcd_lcm_dtype_and_broadcast_error(fn: str, sa: tuple[int, ...], da: str, sb: tuple[int, ...],
+                                           db: str) -> None:
+    # numpy's gcd widened int32 with a 0-d int64 to int64 and raised ValueError for shapes that do not
+    # broadcast; PyTorch keeps int32 and raises RuntimeError
+    _same(lambda t: getattr(t, fn)(t.full(sa, 6, dtype=getattr(t, da)), t.full(sb, 4, dtype=getattr(t, db))))
+
+
+@pytest.mark.parametrize(("da", "db"), [("float32", "float64"), ("int64", "float64"), ("int32", "int64"),
+                                        ("bool", "int32")])
+def test_block_diag_dtype_counts_a_0d_block_as_pytorch(da: str, db: str) -> None:
+    # the result type of the blocks as given: a 0-d block widens only across a category
+    _same(lambda t: t.block_diag(t.ones(2, dtype=getattr(t, da)), t.tensor(1, dtype=getattr(t, db))))
+    _same(lambda t: t.block_diag(t.ones(2, 2, dtype=getattr(t, da)), t.ones(1, dtype=getattr(t, db))))
+
+
+@pytest.mark.parametrize("indexing", ["ij", "xy", "bad"])
+def test_meshgrid_refuses_mixed_dtypes(indexing: str) -> None:
+    _same(lambda t: t.meshgrid(t.ones(2), t.ones(3, dtype=t.int64), indexing=indexing)[0])
+    _same(lambda t: t.meshgrid(t.ones(2, 2), t.ones(3, dtype=t.float64), indexing=indexing)[0])
