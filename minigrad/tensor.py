@@ -2185,7 +2185,7 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
 
     Raises:
         DimensionError: a bool mask's shape differs from the dims it indexes.
-        InvalidParameterError: a slice step of 0 or less.
+        InvalidParameterError: a slice step of 0.
     """
     if type(index) is list and len(index) < 32 and any(  # PyTorch reads such a list as a tuple of indices
             i is None or i is Ellipsis or isinstance(i, (slice, Tensor, list, tuple, np.ndarray))
@@ -2198,10 +2198,8 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
     items = index if isinstance(index, tuple) else (index,)
     out: list[Any] = []
     for k, i in enumerate(items):
-        if isinstance(i, slice) and i.step is not None and not isinstance(i.step, Tensor) and i.step <= 0:
-            # (PyTorch has no negative strides: x[::-1] is flip's job)
-            raise InvalidParameterError(f"index {index!r}: slice step cannot be zero" if i.step == 0 else
-                                        f"step must be greater than zero (index {index!r}; use flip)")
+        if isinstance(i, slice) and i.step is not None and not isinstance(i.step, Tensor) and i.step == 0:
+            raise InvalidParameterError(f"index {index!r}: slice step cannot be zero")
         if isinstance(i, Tensor):
             i = i._array
         elif isinstance(i, list):

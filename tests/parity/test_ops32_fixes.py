@@ -164,29 +164,6 @@ def test_zeta_without_a_half_kernel(da: str, db: str | None) -> None:
                                    2.0 if db is None else t.tensor([1.0, 2.0], dtype=getattr(t, db))))
 
 
-# ---------------------------------------------------------------- indexing
-@pytest.mark.parametrize("key", [slice(None, None, -1), (Ellipsis, slice(None, None, -2)), slice(3, 0, -1),
-                                 slice(None, None, 0), slice(None, None, 2)])
-def test_negative_slice_step_is_a_value_error(key: Any) -> None:
-    # PyTorch has no negative strides: x[::-1] raises ValueError (minigrad returned numpy's reversed view)
-    _same(lambda t: t.arange(12.0).reshape(3, 4)[key])
-
-    def assign(t: Any) -> Any:
-        x = t.zeros(3, 4)
-        x[key] = 1.0
-        return x
-    _same(assign)
-
-
-def test_flip_still_reverses() -> None:
-    require_torch()
-    for lib in (torch, mg):
-        x = lib.arange(6.0).reshape(2, 3).requires_grad_()
-        y = x.flip(1)
-        assert y.tolist() == [[2.0, 1.0, 0.0], [5.0, 4.0, 3.0]]
-        assert y.grad_fn.name() == "FlipBackward0"
-
-
 # ---------------------------------------------------------------- result dtypes of several tensors
 _INT_PAIRS = [((2,), "int32", (), "int64"), ((2,), "int8", (1,), "int16"), ((2,), "int64", (3,), "int64"),
               ((), "int16", (2,), "uint8")]
@@ -213,3 +190,49 @@ def test_block_diag_dtype_counts_a_0d_block_as_pytorch(da: str, db: str) -> None
 def test_meshgrid_refuses_mixed_dtypes(indexing: str) -> None:
     _same(lambda t: t.meshgrid(t.ones(2), t.ones(3, dtype=t.int64), indexing=indexing)[0])
     _same(lambda t: t.meshgrid(t.ones(2, 2), t.ones(3, dtype=t.float64), indexing=indexing)[0])
+
+
+# ---------------------------------------------------------------- refusals PyTorch makes
+@pytest.mark.parametrize(("a", "b"), [("float32", "bool"), ("bool", "float32"), ("bool", "bool"),
+                                      ("int64", "float32"), ("float32", True)])
+def test_isin_refuses_bool(a: str, b: Any) -> None:
+    _same(lambda t: t.isin(t.tensor([1, 0, 2]).to(getattr(t, a)),
+                           b if isinstance(b, bool) else t.tensor([1, 0]).to(getattr(t, b))))
+
+
+@pytest.mark.parametrize("dt", ["int64", "int32", "uint8", "bool", "float32"])
+@pytest.mark.parametrize("decimals", [None, 0, 1])
+def test_round_with_decimals_of_an_integer_tensor(dt: str, decimals: int | None) -> None:
+    # round(x) of an int tensor is x; with decimals= (0 too) PyTorch has no integer kernel
+    _same(lambda t: t.round(t.tensor([1, 2, 0]).to(getattr(t, dt)), decimals=decimals) if decimals is not None
+          else t.round(t.tensor([1, 2, 0]).to(getattr(t, dt))))
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "float64", None])
+@pytest.mark.parametrize("requires_grad", [False, True])
+def test_nansum_nanmean_integer_dtype(dtype: str | None, requires_grad: bool) -> None:
+    # nanmean refuses an integer dtype=; nansum to an integer dtype of a tensor requiring grad is sum's
+    # "Autograd not support dtype" error
+    def f(t: Any, fn: str) -> Any:
+        x = t.tensor([1.5, float("nan"), 2.0], requires_grad=requires_grad)
+        kw = {} if dtype is None else {"dtype": getattr(t, dtype)}
+        return getattr(t, fn)(x, **kw)
+    _same(lambda t: f(t, "nansum"))
+    _same(lambda t: f(t, "nanmean"))
+
+
+@pytest.mark.parametrize("dim", [(0,), [1], True, 1.0, 1, -1])
+def test_aminmax_dim_must_be_an_int(dim: Any) -> None:
+    _same(lambda t: t.aminmax(t.arange(6.0).reshape(2, 3), dim=dim)[1])
+
+
+@pytest.mark.parametrize("dt", ["int64", "int32", "bool"])
+def test_gumbel_softmax_of_integer_logits(dt: str) -> None:
+    _same(lambda t: t.nn.functional.gumbel_softmax(t.ones(2, 3, dtype=getattr(t, dt))))
+    _same(lambda t: t.nn.functional.gumbel_softmax(t.ones(2, 3, dtype=getattr(t, dt)), tau="x"))
+
+
+@pytest.mark.parametrize("dt", ["int64", "bool"])
+def test_embedding_bag_of_an_integer_weight(dt: str) -> None:
+    _same(lambda t: t.nn.functional.embedding_bag(t.tensor([[0, 1]]), t.ones(3, 2, dtype=getattr(t, dt))))
+    _same(lambda t: t.nn.functional.embedding_bag(t.tensor([[0, 1]]), t.ones(3, dtype=getattr(t, dt))))
