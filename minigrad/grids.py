@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.dtypes import resolve_dtype
-from minigrad.errors import InvalidParameterError, MinigradError, ShapeError, allocating
+from minigrad.errors import DTypeError, InvalidParameterError, MinigradError, ShapeError, allocating
 from minigrad.factories import _float_dtype, _make, _range_dtype
 from minigrad.shapes import int_argument
 from minigrad.tensor import DTypeLike, Tensor, from_numpy, int64
@@ -105,6 +105,7 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
     Raises:
         InvalidParameterError: an unknown ``indexing``.
         ShapeError: a tensor of more than one dim (PyTorch's RuntimeError).
+        DTypeError: tensors of different dtypes (PyTorch's RuntimeError).
     """
     if indexing is None:
         if not _warned:  # (once per process, as PyTorch's TORCH_WARN_ONCE)
@@ -113,6 +114,9 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
                           "argument.", UserWarning, stacklevel=2)
         indexing = "ij"
     ts = list(tensors[0]) if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) else list(tensors)
+    if len({t.dtype for t in ts if isinstance(t, Tensor)}) > 1:  # (PyTorch checks this first; no promotion)
+        raise DTypeError("meshgrid expects all tensors to have the same dtype (got "
+                         f"{', '.join(str(t.dtype) for t in ts if isinstance(t, Tensor))})")
     if indexing not in ("ij", "xy"):
         raise InvalidParameterError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
     for t in ts:  # (PyTorch's RuntimeError; flattening them would give grids silently)

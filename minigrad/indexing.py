@@ -19,6 +19,7 @@ import numpy as np
 
 from minigrad import ops
 from minigrad._tensor_methods import dim_aliases, provide
+from minigrad.dtypes import scalar_type_name
 from minigrad.errors import (
     DimensionError,
     DTypeError,
@@ -29,7 +30,7 @@ from minigrad.errors import (
     bool_args,
 )
 from minigrad.selection import gather
-from minigrad.shapes import norm_dim
+from minigrad.shapes import check_broadcast, norm_dim
 from minigrad.tensor import Array, Tensor, _fill_scalar, _named, from_numpy, int64, where
 
 __all__ = [
@@ -397,10 +398,14 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:  # no
         ShapeError: source has fewer elements than the mask has True entries.
     """
     mask_array = mask.numpy(force=True) if isinstance(mask, Tensor) else np.asarray(mask)
+    # PyTorch's order: the shapes broadcast, source has input's dtype, the mask is bool
+    shape = check_broadcast("masked_scatter", tuple(input.shape), mask_array.shape)
+    if isinstance(source, Tensor) and source.dtype != input.dtype:  # (no promotion: PyTorch's words)
+        raise DTypeError(f"masked_scatter: expected self and source to have same dtypes but got"
+                         f"{scalar_type_name(input.dtype)} and {scalar_type_name(source.dtype)}")
     if mask_array.dtype != np.bool_:
         raise DTypeError("masked_scatter_ only supports boolean masks, but got mask with dtype "
                          f"{mask_array.dtype}")
-    shape = np.broadcast_shapes(input.shape, mask_array.shape)
     if not shape:  # 0-d: as one element (numpy's nonzero refuses 0-d arrays)
         return masked_scatter(input.reshape(1), from_numpy(mask_array.reshape(1)), source).reshape(())
     m = np.broadcast_to(mask_array, shape)

@@ -183,7 +183,9 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alph
     Raises:
         ShapeError: batch1 or batch2 is not 3-D, their sizes do not fit, or input does not broadcast.
     """
-    product = bmm(batch1, batch2).sum(0)
+    product = bmm(batch1, batch2)
+    # an integer sum keeps the batches' dtype (int32 stays int32, as PyTorch's addbmm)
+    product = product.sum(0) if product.is_floating_point() else product.sum(0, dtype=product.dtype)
     _fits("addbmm", input, product.shape)
     _same_dtype("self and mat2", input, batch2)
     return _named(_scaled_sum(input, product, beta, alpha), input, "AddbmmBackward0")
@@ -400,6 +402,16 @@ def _contract(a: Tensor, la: list[str], b: Tensor, lb: list[str], keep: set[str]
     # a batch or summed label of size 1 on one side broadcasts against the other's size
     pa = pa.expand(*[s if x in left else sizes[x] for x, s in zip(batch + left + summed, pa.shape)])
     pb = pb.expand(*[s if x in right else sizes[x] for x, s in zip(batch + summed + right, pb.shape)])
+    if not summed:  # nothing summed: a broadcast product, which promotes dtypes (and takes bools) as mul
+        pa = pa.reshape(*pa.shape, *[1] * len(right))
+        pb = pb.reshape(*pb.shape[: len(batch)], *[1] * len(left), *pb.shape[len(batch) :])
+        return pa * pb, batch + left + right
+    if a.dtype == np.bool_:  # PyTorch's einsum contracts with bmm, whose kernel is chosen by a's dtype
+        raise _BoolProductError('"bmm" not implemented for \'Bool\' (einsum: bool tensors have no matrix '
+                                "product; convert them with .long() or .float())")
+    if a.dtype != b.dtype:  # (bmm's words; it does not promote)
+        raise DTypeError(f"expected scalar type {scalar_type_name(a.dtype)} but found "
+                         f"{scalar_type_name(b.dtype)} (einsum of {a.dtype} and {b.dtype})")
     nb = [sizes[x] for x in batch]
     m, k, n = (math.prod(sizes[x] for x in group) for group in (left, summed, right))
     out = matmul(pa.reshape(*nb, m, k), pb.reshape(*nb, k, n))
@@ -581,6 +593,11 @@ def cross(input: Tensor, other: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
                          f"{other.shape}")
     # (check_broadcast: numpy's ValueError is no RuntimeError)
     shape = check_broadcast("linalg.cross", tuple(input.shape), tuple(other.shape))
+    if input.dtype == np.bool_:  # (the kernel is chosen by input's dtype, then other's is checked against it)
+        raise kernel_error("cross", input.dtype, "")
+    if other.dtype != input.dtype:  # PyTorch does not promote here
+        raise DTypeError(f"expected scalar type {scalar_type_name(input.dtype)} but found "
+                         f"{scalar_type_name(other.dtype)} (linalg.cross of {input.dtype} and {other.dtype})")
     a, b = input.expand(*shape), other.expand(*shape)
     lead = (slice(None),) * d
     x = [a[lead + (i,)] for i in range(3)]  # noqa: RUF005

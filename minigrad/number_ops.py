@@ -15,11 +15,12 @@ import numpy as np
 
 from minigrad import ops, return_types
 from minigrad._tensor_methods import provide
-from minigrad.dtypes import kernel_error
+from minigrad.dtypes import kernel_error, operands_result_type
 from minigrad.errors import DTypeError
 from minigrad.pointwise import _apply2, _pair
 from minigrad.pointwise import mul as _mul
 from minigrad.pointwise import pow as _pow
+from minigrad.shapes import check_broadcast
 from minigrad.tensor import Tensor, _named, from_numpy
 
 __all__ = ["frexp", "gcd", "lcm", "ldexp", "nextafter"]
@@ -40,6 +41,14 @@ def _integers(fn: str, input: Any, other: Any) -> tuple[Tensor, Tensor]:  # noqa
     return a, b
 
 
+def _integer_pair(fn: Any, name: str, a: Tensor, b: Tensor) -> Tensor:
+    """``fn`` of two integer tensors, broadcast, in PyTorch's result dtype (int32 with a 0-d int64 stays
+    int32; numpy would widen it)."""
+    check_broadcast(name, tuple(a.shape), tuple(b.shape))
+    dtype = operands_result_type([(a.dtype, a.ndim == 0), (b.dtype, b.ndim == 0)], [])
+    return from_numpy(np.asarray(fn(a.numpy(force=True), b.numpy(force=True))).astype(dtype, copy=False))
+
+
 def gcd(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """The greatest common divisor of integer tensors (broadcast), never negative; gcd(0, 0) = 0.
 
@@ -48,7 +57,7 @@ def gcd(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
         UnsupportedError: float or bool operands (PyTorch's NotImplementedError).
     """
     a, b = _integers("gcd", input, other)
-    return from_numpy(np.gcd(a.numpy(force=True), b.numpy(force=True)))
+    return _integer_pair(np.gcd, "gcd", a, b)
 
 
 def lcm(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
@@ -59,7 +68,7 @@ def lcm(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
         UnsupportedError: float or bool operands (PyTorch's NotImplementedError).
     """
     a, b = _integers("lcm", input, other)
-    return from_numpy(np.lcm(a.numpy(force=True), b.numpy(force=True)))
+    return _integer_pair(np.lcm, "lcm", a, b)
 
 
 def ldexp(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002

@@ -331,11 +331,16 @@ def round(input: Tensor, *, decimals: int | None = None) -> Tensor:  # noqa: A00
     """x rounded half to even, at ``decimals`` digits (negative: tens, hundreds; None: 0); zero gradient.
 
     Given ``decimals`` (0 too), the node is PyTorch's ``RoundBackward1``, its overload with decimals.
+
+    Raises:
+        UnsupportedError: ``decimals`` given for an integer or bool tensor (PyTorch's NotImplementedError).
     """
     if decimals is None:
         return _rounding(input, "round")
     if not isinstance(decimals, int) or isinstance(decimals, bool):
         raise TypeError(f"round: decimals must be an int, got {decimals!r}")
+    if decimals == 0 and input.dtype.kind != "f":  # (the overload with decimals has no integer kernel)
+        raise kernel_error("round_vml", input.dtype)
     out = _rounding(input, "round", decimals)
     if out._ctx is not None and isinstance(out._ctx, ops.Rounding):
         out._ctx.label = "RoundBackward1"

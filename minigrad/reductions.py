@@ -252,6 +252,8 @@ def nansum(input: Tensor, dim: Dim = None, keepdim: bool = False, *, dtype: Any 
     if x.dtype.kind == "f":  # (before a cast to an integer dtype, which would make nan a number)
         x = where(from_numpy(np.isnan(x.numpy(force=True))), 0.0, x)
     x = _cast(x, dtype)
+    if dtype is not None:  # an integer dtype= of a tensor requiring grad: PyTorch's error, as sum's
+        _integer_result_check(input, x)
     return _named(x.sum(dim, keepdim, dtype=None if dtype is None else x.dtype), x, "NansumBackward0")
 
 
@@ -261,11 +263,14 @@ def nanmean(input: Tensor, dim: Dim = None, keepdim: bool = False, *, dtype: Any
     """The mean of the non-nan elements: ``nansum`` over their count (nan where there are none).
 
     Raises:
-        DTypeError: an integer or bool input (PyTorch's RuntimeError).
+        DTypeError: an integer or bool input, or an integer ``dtype=`` (PyTorch's RuntimeError).
     """
     if input.dtype.kind != "f":  # (whatever dtype= asks for, as PyTorch)
         raise DTypeError(f"nanmean(): expected input to have floating point dtype but got {input.dtype}")
     x = _cast(input, dtype)
+    if x.dtype.kind != "f":  # (PyTorch's words)
+        raise DTypeError("nanmean(): could not infer output dtype. Optional dtype must be either a floating "
+                         f"point or complex dtype. Got: {scalar_type_name(x.dtype)}")
     count = np.sum(~np.isnan(x.numpy(force=True)), axis=norm_dims(dim, x.ndim), keepdims=keepdim)
     return nansum(x, dim, keepdim) / from_numpy(np.asarray(count, dtype=x.dtype))
 
@@ -285,7 +290,10 @@ def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False) -> 
     Raises:
         MinigradError: all elements of an empty tensor (PyTorch's RuntimeError and words).
         DimensionError: an empty ``dim``.
+        TypeError: ``dim`` is not an int (a tuple or list too: PyTorch's aminmax takes one dim).
     """
+    if dim is not None and (not isinstance(dim, (int, np.integer)) or isinstance(dim, bool)):
+        raise TypeError(f"aminmax(): argument 'dim' must be int, not {type(dim).__name__}")
     if dim is None and input.numel() == 0:
         raise MinigradError("aminmax(): cannot compute aminmax over an empty dimension as the operation has "
                             "no identity.")
@@ -988,9 +996,13 @@ def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, inve
 
     Raises:
         TypeError: neither argument is a Tensor.
+        DTypeError: a bool argument (PyTorch's RuntimeError: no bool kernel).
     """
     if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
         raise TypeError("isin() expects at least one of elements and test_elements to be a Tensor")
+    if any(isinstance(v, bool) or (isinstance(v, Tensor) and v.dtype == np.bool_)
+           for v in (elements, test_elements)):
+        raise DTypeError("Unsupported input type encountered for isin(): Bool")
     e = elements.numpy(force=True) if isinstance(elements, Tensor) else np.asarray(elements)
     t = test_elements.numpy(force=True) if isinstance(test_elements, Tensor) else np.asarray(test_elements)
     return from_numpy(np.asarray(np.isin(e, t, assume_unique=assume_unique, invert=invert)))

@@ -8,7 +8,6 @@ gradient, a repeat's is the sum over the copies.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 import sys
@@ -22,7 +21,7 @@ from minigrad import ops
 from minigrad._kernels import memory_owner
 from minigrad._tensor_methods import dim_aliases, multi_views, provide
 from minigrad.default_dtype import get_default_dtype
-from minigrad.dtypes import promote_types, tensor_type_name
+from minigrad.dtypes import operands_result_type, tensor_type_name
 from minigrad.errors import DimensionError, DTypeError, InvalidParameterError, MinigradError, ShapeError
 from minigrad.memory_formats import check_format, contiguous_format, is_laid_out, preserve_format
 from minigrad.shapes import int_argument, norm_dim, shape_arg
@@ -248,7 +247,9 @@ def block_diag(*tensors: Tensor) -> Tensor:
             raise ShapeError("torch.block_diag: Input tensors must have 2 or fewer dimensions. "
                              f"Input {i} has {t.ndim} dimensions")
         blocks.append(t.reshape(1, -1) if t.ndim < 2 else t)
-    dtype = functools.reduce(promote_types, [b.dtype for b in blocks]) if blocks else get_default_dtype()
+    # PyTorch's result type of the tensors as given (a 0-d block counts only with a higher category)
+    dtype = (operands_result_type([(t.dtype, t.ndim == 0) for t in tensors], []) if blocks
+             else get_default_dtype())
     width = sum(b.shape[1] for b in blocks)
     rows, left = [], 0
     for b in blocks:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from minigrad import ops
 from minigrad.bessel import airy_ai as airy_ai
 from minigrad.bessel import bessel_j0 as bessel_j0
@@ -33,6 +35,7 @@ from minigrad.bessel import modified_bessel_k1 as modified_bessel_k1
 from minigrad.bessel import scaled_modified_bessel_k0 as scaled_modified_bessel_k0
 from minigrad.bessel import scaled_modified_bessel_k1 as scaled_modified_bessel_k1
 from minigrad.bessel import spherical_bessel_j0 as spherical_bessel_j0
+from minigrad.dtypes import kernel_error
 from minigrad.gamma import _floating
 from minigrad.gamma import digamma as digamma
 from minigrad.gamma import igamma as gammainc
@@ -72,6 +75,13 @@ __all__ = [
 psi = digamma
 
 
+def _no_half(x: Tensor, name: str) -> Tensor:
+    """``x`` (already floating); PyTorch's CPU kernels of ``name`` have no float16 form: its error."""
+    if x.dtype == np.float16:
+        raise kernel_error(name, x.dtype)
+    return x
+
+
 def xlog1py(input: Any, other: Any) -> Tensor:  # noqa: A002
     """input * log1p(other), and 0 where input is 0 (unless other is nan); tensors or numbers, broadcast."""
     return _apply2(ops.Xlog1py, *_floats(input, other))
@@ -89,22 +99,26 @@ def ndtr(input: Tensor) -> Tensor:  # noqa: A002
 
 def log_ndtr(input: Tensor) -> Tensor:  # noqa: A002
     """log Phi(x), accurate far into the lower tail (log_ndtr(-40) = -804.6); d/dx = phi(x) / Phi(x)."""
-    return ops.LogNdtr.apply(_floating(input, "log_ndtr"))
+    return ops.LogNdtr.apply(_no_half(_floating(input, "log_ndtr"), "log_ndtr"))
 
 
 def ndtri(input: Tensor) -> Tensor:  # noqa: A002
     """The standard normal quantile Phi^-1(p): -inf at 0, inf at 1, nan outside [0, 1]; d/dp = 1 / phi(y)."""
-    return ops.Ndtri.apply(_floating(input, "ndtri"))
+    return ops.Ndtri.apply(_no_half(_floating(input, "ndtri"), "ndtri"))
 
 
 def erfcx(input: Tensor) -> Tensor:  # noqa: A002
     """The scaled complementary error function exp(x**2) erfc(x), accurate for large x (~1 / (x sqrt(pi)));
     inf below about -26.6; d/dx = 2 x erfcx(x) - 2 / sqrt(pi)."""
-    return ops.Erfcx.apply(_floating(input, "erfcx"))
+    return ops.Erfcx.apply(_no_half(_floating(input, "erfcx"), "erfcx"))
 
 
 def zeta(input: Any, other: Any) -> Tensor:  # noqa: A002
     """The Hurwitz zeta function sum over k >= 0 of (other + k) ** -input (tensors or numbers, broadcast):
     inf at input 1 and at other a non-positive integer, nan for input < 1. Differentiable in ``other``
     only; asking for the gradient in ``input`` raises UnsupportedError at backward, as PyTorch's."""
-    return _apply2(ops.Zeta, *_floats(input, other))
+    a, b = _floats(input, other)
+    if np.float16 in (getattr(a, "dtype", None), getattr(b, "dtype", None)) and np.result_type(
+            *[t.dtype for t in (a, b) if isinstance(t, Tensor)]) == np.float16:  # (no float16 kernel)
+        raise kernel_error("zeta", np.dtype(np.float16))
+    return _apply2(ops.Zeta, a, b)

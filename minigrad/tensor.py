@@ -2546,6 +2546,9 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002 (PyTorch's arg
             names = f"{scalar_type_name(ad)} and {scalar_type_name(bd)}"
             raise DTypeError(f"dot : expected both vectors to have same dtype, but found {names} "
                              "(convert one with .to(other.dtype))")
+        if ad == bool_ and b.ndim >= 3:  # PyTorch's bmm path picks its kernel by input's dtype first
+            raise _BoolProductError('"bmm" not implemented for \'Bool\' (matmul: bool tensors have no '
+                                    "matrix product; convert them with .long() or .float())")
         raise DTypeError(f"expected m1 and m2 to have the same dtype, but got: {c_type_name(ad)} != "
                          f"{c_type_name(bd)} (matmul of {ad} and {bd}: convert one with .to(other.dtype))")
     if a.dtype == bool_:  # numpy's logical product is not PyTorch's (which refuses bool): its kernel's words

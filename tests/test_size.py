@@ -165,7 +165,9 @@ BUDGETS: dict[str, int] = {
     # +19 (progs30): from_numpy / tensor(ndarray) refuse strings, objects and dates in PyTorch's words
     # errs30: +32 (PyTorch's exception classes and words for bad input)
     # +17 (lead44): _plain_slices, x[:, a:b] without index normalizing (3.6 -> 2.4 us)
-    "minigrad/tensor.py": 2844,
+    # +2 ops32: einsum mul path, int dtypes (addbmm, bilinear, hinge), dtype checks (cross, prelu...)
+    # (merge of main into ops32: both sides' lines)
+    "minigrad/tensor.py": 2847,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -675,7 +677,10 @@ BUDGETS: dict[str, int] = {
     # (merge of progs31: both sides' lines)
     # +3 (lead44): Dropout keeps p as given; Upsample refuses a list scale_factor
     # +5 (lead44): GRU/LSTM layers' steps end in addcmuls (one node each, same bits)
-    "minigrad/nn": 17066,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
+    # +9 ops32: einsum mul path, int dtypes (addbmm, bilinear, hinge), dtype checks (cross, prelu...)
+    # +9 ops32: isin/round/nanmean/aminmax/gumbel/embedding_bag refusals as PyTorch
+    # (merge of main into ops32: both sides' lines)
+    "minigrad/nn": 17085,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1257,7 +1262,11 @@ BUDGETS: dict[str, int] = {
     # +4 (lead44): Dropout keeps p as given; Upsample refuses a list scale_factor
     # +19 (lead44): _plain_slices, x[:, a:b] without index normalizing (3.6 -> 2.4 us)
     # +5 (lead44): GRU/LSTM layers' steps end in addcmuls (one node each, same bits)
-    "minigrad": 70348,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +46 ops32: einsum mul path, int dtypes (addbmm, bilinear, hinge), dtype checks (cross, prelu...)
+    # +16 ops32: gcd/lcm/block_diag result dtypes, meshgrid dtype check
+    # +24 ops32: isin/round/nanmean/aminmax/gumbel/embedding_bag refusals as PyTorch
+    # (merge of main into ops32: both sides' lines)
+    "minigrad": 70437,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

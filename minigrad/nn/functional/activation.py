@@ -354,10 +354,13 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
 
     Raises:
         ShapeError: a 0-d input with several slopes, a 2-D weight, or a slope count that is neither 1 nor C.
-        DTypeError: an integer or bool input (PyTorch's RuntimeError).
+        DTypeError: input and weight of two dtypes (PyTorch's RuntimeError).
+        UnsupportedError: an integer or bool input and weight (PyTorch's NotImplementedError).
     """
     x = _checks.tensor("prelu", input)
     w = _checks.tensor("prelu", weight, "weight")
+    if x.dtype == w.dtype and x.dtype.kind != "f":  # one non-float dtype: the kernel has none
+        raise kernel_error("prelu", x.dtype)
     if x.dtype.kind != "f" or x.dtype != w.dtype:
         words = (f"prelu: Type promoting not supported. Got {scalar_type_name(x.dtype)} and "
                  f"{scalar_type_name(w.dtype)} (" if x.dtype != w.dtype else "")  # (PyTorch's words first)

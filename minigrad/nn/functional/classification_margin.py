@@ -174,5 +174,8 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,  # 
     y = target_like("hinge_embedding_loss", x, target)
     check_broadcast("hinge_embedding_loss", y.shape, x.shape)  # (PyTorch's tensor a is the target)
     yv = y.numpy(force=True)
-    loss = where(yv != 1, (m - x).clamp(min=0), 0.0) + where(yv != -1, x, 0.0)
+    # PyTorch fills the margin into a tensor like the input and subtracts: an integer input keeps its dtype
+    # (the margin truncated), a bool one raises bool subtraction's error
+    zeros = x.new_zeros(x.shape)
+    loss = where(yv != 1, (x.new_full(x.shape, m) - x).clamp(min=0), zeros) + where(yv != -1, x, zeros)
     return apply_reduction(loss, reduction)

@@ -65,8 +65,9 @@ def _mask_dtype(input: Tensor) -> np.dtype[np.floating]:  # noqa: A002
 
 
 def _all_dropped(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
-    """p = 1: input * 0, as PyTorch (zeros, NaN kept, a zero gradient), with no 1 / (1 - p)."""
-    zero = from_numpy(np.zeros((), _float_dtype(input)))
+    """p = 1: input * 0, as PyTorch (zeros, NaN kept, a zero gradient), with no 1 / (1 - p); the zero is of
+    the input's dtype, so an integer or bool input keeps its dtype."""
+    zero = from_numpy(np.zeros((), input._array.dtype))
     return input.mul_(zero) if inplace else input * zero
 
 

@@ -257,7 +257,7 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
         InvalidParameterError: unknown mode, per_sample_weights outside mode 'sum', scale_grad_by_freq
             or sparse with mode 'max' (PyTorch's ValueErrors), offsets with a 2-D input or none with a
             1-D one.
-        DTypeError: input or offsets not integer (a RuntimeError, as PyTorch's).
+        DTypeError: input or offsets not integer, weight not float (a RuntimeError, as PyTorch's).
         ShapeError: weight not 2-D, per_sample_weights not input's shape, bad offsets.
         DimensionError: an index outside [0, num_embeddings).
     """
@@ -297,6 +297,11 @@ def _embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None,  # noq
     if _checks.tensor("embedding_bag", weight, "weight").ndim != 2:
         raise ShapeError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.ndim} "
                          f"(embedding_bag: got shape {weight.shape})")
+    if weight.dtype.kind != "f":
+        got = tensor_type_name(weight.dtype)
+        raise DTypeError("Expected tensor for argument #1 'weight' to have one of the following scalar "
+                         f"types: Half, BFloat16, Float, Double; but got {got} instead (while checking "
+                         "arguments for embedding_bag)")
     if per_sample_weights is not None:
         if per_sample_weights.shape != idx.shape:
             raise ShapeError(

@@ -87,6 +87,8 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     # reshapes raise, as PyTorch's bilinear does
     left = matmul(x1.reshape(-1, in1), w.permute(1, 0, 2).reshape(in1, out * in2))
     left = left.reshape(math.prod(lead), out, in2)
-    y = (left * x2.reshape(-1, 1, in2)).sum(2).reshape(*lead, out)
+    y = left * x2.reshape(-1, 1, in2)
+    # an integer sum keeps the inputs' dtype (int32 stays int32, as PyTorch's bilinear)
+    y = (y.sum(2) if y.is_floating_point() else y.sum(2, dtype=y.dtype)).reshape(*lead, out)
     # (PyTorch's bilinear ends in a view of its product: ViewBackward0, whatever the rank)
     return named(y, "ViewBackward0") if bias is None else y + bias

@@ -53,7 +53,8 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
             f"margin_ranking_loss: shapes input1 {x1.shape}, input2 {x2.shape} and target {y.shape} "
             "do not broadcast"
         ) from None
-    return apply_reduction((-y * (x1 - x2) + m).clamp_min(0), reduction)
+    # the margin is a float (PyTorch's double argument): integer inputs give a float result
+    return apply_reduction((-y * (x1 - x2) + float(m)).clamp_min(0), reduction)
 
 
 def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,

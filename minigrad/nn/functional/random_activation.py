@@ -13,7 +13,7 @@ import numpy as np
 
 from minigrad import _draws
 from minigrad.dtypes import scalar_type_name
-from minigrad.errors import InvalidParameterError, _KernelParameterError
+from minigrad.errors import DTypeError, InvalidParameterError, _KernelParameterError
 from minigrad.nn import _checks
 from minigrad.nn.functional._constant import constant
 from minigrad.nn.functional._grad_names import named
@@ -83,7 +83,11 @@ def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: floa
 
     Raises:
         InvalidParameterError: tau not a number.
+        DTypeError: integer or bool logits (PyTorch's RuntimeError from its Gumbel draw).
     """
+    if isinstance(logits, Tensor) and logits.dtype.kind != "f":  # (the Gumbel draw comes first in PyTorch)
+        raise DTypeError("Exponential distribution is a continuous probability distribution. dtype must be a "
+                         f"floating point but you specified {scalar_type_name(logits.dtype)}")
     t = _checks.number("tau", tau)
     if eps != 1e-10:
         warnings.warn("`eps` parameter is deprecated and has no effect.", UserWarning, stacklevel=2)
