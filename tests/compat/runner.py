@@ -851,6 +851,9 @@ SPECS: dict[str, list[Check]] = {
     "multitask_amp_cpu.py": every_number(1e-5),  # two heads, uncertainty weights, autocast/GradScaler off
     "triplet_retrieval.py": every_number(1e-5),  # normalize, cdist batch-hard mining, NT-Xent, recall@k, mAP
     "kfold_subset_summary.py": every_number(1e-5),  # stratified folds, Subset/ConcatDataset, warm restarts
+    # progs32: seeded, so every printed number
+    "nan_anomaly_debugging.py": every_number(1e-5),  # detect_anomaly, double where, rollback, manual scaler
+    "versioned_modules_global_hooks.py": every_number(1e-5),  # _version migration, extra state, global hooks
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
