@@ -814,8 +814,8 @@ class Tensor(TensorMethods):
                 return self.astype(get_default_dtype()) ** other
             if self.dtype.kind != "f" and other < 0:
                 raise InvalidParameterError(
-                    f"pow: integers to negative integer powers are not allowed (exponent {other} on a "
-                    f"{self.dtype} tensor, as in PyTorch); use x.float() ** {other}"
+                    f"Integers to negative integer powers are not allowed. (pow: exponent {other} on a "
+                    f"{self.dtype} tensor, as in PyTorch; use x.float() ** {other})"
                 )
             if self.dtype == bool_:  # bool ** 2 is int64 in PyTorch
                 return self.astype(int64) ** other

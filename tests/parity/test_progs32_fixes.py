@@ -59,3 +59,15 @@ def test_saved_state_dict_keeps_its_module_versions(extra_state: bool) -> None:
     # (versioned_modules_global_hooks.py read loaded._metadata["body.0"]["version"] after torch.load:
     # minigrad's checkpoint dropped the attribute, so _load_from_state_dict migrations saw version None)
     assert _reloaded_metadata(mg, extra_state) == _reloaded_metadata(torch, extra_state)
+
+
+@pytest.mark.parametrize("call", ["pow_op", "pow_fn", "pow_"])
+def test_integer_to_negative_power_message_starts_as_pytorchs(call: str) -> None:
+    # (a probe of common one-liners: minigrad's sentence began "pow: integers to ...")
+    messages = []
+    for lib in (torch, mg):
+        x = lib.tensor([2, 3])
+        with pytest.raises(RuntimeError) as info:
+            _ = x ** -1 if call == "pow_op" else lib.pow(x, -2) if call == "pow_fn" else x.pow_(-1)
+        messages.append(str(info.value))
+    assert messages[1].startswith(messages[0])
