@@ -854,6 +854,10 @@ SPECS: dict[str, list[Check]] = {
     # progs32: seeded, so every printed number
     "nan_anomaly_debugging.py": every_number(1e-5),  # detect_anomaly, double where, rollback, manual scaler
     "versioned_modules_global_hooks.py": every_number(1e-5),  # _version migration, extra state, global hooks
+    "streaming_text_pipeline.py": every_number(1e-5),  # IterableDataset shards, shuffle buffer, loader errors
+    "tree_lstm_sentiment.py": every_number(1e-5),  # recursive child-sum Tree-LSTM, Adagrad, level batching
+    "gp_laplace_classification.py": every_number(1e-5),  # Laplace GP in float64, Newton via cholesky_solve
+    "nbeats_deepar_forecast.py": every_number(1e-5),  # N-BEATS bases, unfold windows, NegativeBinomial DeepAR
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
