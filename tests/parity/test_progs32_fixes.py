@@ -71,3 +71,38 @@ def test_integer_to_negative_power_message_starts_as_pytorchs(call: str) -> None
             _ = x ** -1 if call == "pow_op" else lib.pow(x, -2) if call == "pow_fn" else x.pow_(-1)
         messages.append(str(info.value))
     assert messages[1].startswith(messages[0])
+
+
+_MESSAGE_CASES: dict[str, Any] = {
+    "tensor of strings": lambda lib: lib.tensor(["a", "b"]),
+    "tensor of a number and a string": lambda lib: lib.tensor([1.0, "a"]),
+    "tensor with None": lambda lib: lib.tensor([1, None]),
+    "tensor of None": lambda lib: lib.tensor(None),
+    "tensor of a dict": lambda lib: lib.tensor([{"a": 1}]),
+    "multinomial of zeros": lambda lib: lib.multinomial(lib.tensor([0.0, 0.0]), 1),
+    "multinomial too many": lambda lib: lib.multinomial(lib.tensor([0.5, 0.5]), 3),
+    "multinomial negative": lambda lib: lib.multinomial(lib.tensor([-1.0, 1.0]), 1, replacement=True),
+    "multinomial negative, 5 draws": lambda lib: lib.multinomial(lib.tensor([-1.0, 1.0]), 5, True),
+    "bce input": lambda lib: lib.nn.functional.binary_cross_entropy(lib.tensor([1.5]), lib.tensor([1.0])),
+    "bce target": lambda lib: lib.nn.functional.binary_cross_entropy(lib.tensor([0.5]), lib.tensor([2.0])),
+    "one_hot of floats": lambda lib: lib.nn.functional.one_hot(lib.tensor([1.0])),
+    "pack of a zero length": lambda lib: lib.nn.utils.rnn.pack_padded_sequence(lib.ones(3, 2, 1), [3, 0]),
+    "pack unsorted": lambda lib: lib.nn.utils.rnn.pack_padded_sequence(lib.ones(3, 2, 1), [1, 3]),
+    "cat sizes": lambda lib: lib.cat([lib.ones(2, 2), lib.ones(3, 3)], dim=1),
+    "cat ranks": lambda lib: lib.cat([lib.ones(2, 2), lib.ones(2)]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_MESSAGE_CASES))
+def test_common_mistakes_start_with_pytorchs_words(case: str) -> None:
+    # (a probe of the mistakes training scripts make: minigrad prefixed these with the function's name, or
+    # worded them its own way; the words a printed exception shows now start as PyTorch's)
+    caught = []
+    for lib in (torch, mg):
+        with pytest.raises(Exception) as info:
+            _MESSAGE_CASES[case](lib)
+        caught.append(info.value)
+    want, got = caught
+    assert isinstance(got, type(want))
+    words = str(want).split(" You can pass")[0]  # (PyTorch's pack hint goes on about ONNX, minigrad's not)
+    assert str(got).startswith(words)
