@@ -103,10 +103,10 @@ def _saved_indices(fn: ops.Function, inputs: Sequence[Tensor]) -> list[int]:
         return [-1]
     if not fn.reads_inputs:
         return []
-    if ops.op_class(fn) is ops.Mul:  # each factor is kept for the other's gradient only
-        return [i for i, other in ((0, inputs[1]), (1, inputs[0])) if other.requires_grad
-                and (inputs[i].ndim or inputs[i].requires_grad or inputs[i]._ctx is not None)]
-    keep = [i for i, t in enumerate(inputs) if t.ndim or t.requires_grad or t._ctx is not None]
+    # only what backward reads (a product's factor is kept for the other factor's gradient alone: x @ w
+    # with x needing no gradient keeps x, not w, as PyTorch's mm)
+    keep = [i for i, t in enumerate(inputs)
+            if (t.ndim or t.requires_grad or t._ctx is not None) and fn.reads_input(i)]
     return [*keep, -1] if fn.reads_output else keep
 
 

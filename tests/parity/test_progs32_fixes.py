@@ -106,3 +106,36 @@ def test_common_mistakes_start_with_pytorchs_words(case: str) -> None:
     assert isinstance(got, type(want))
     words = str(want).split(" You can pass")[0]  # (PyTorch's pack hint goes on about ONNX, minigrad's not)
     assert str(got).startswith(words)
+
+
+def _packed_shapes(lib: Any, op: str, needs: tuple[bool, bool, bool]) -> list[tuple[int, ...]]:
+    shapes: list[tuple[int, ...]] = []
+
+    def pack(t: Any) -> Any:
+        shapes.append(tuple(t.shape))
+        return t
+
+    a, b, c = lib.ones(2, 3), lib.ones(3, 3), lib.ones(3)
+    for t, need in zip((a, b, c), needs):
+        t.requires_grad_(need)
+    with lib.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        if op == "mm":
+            _ = a @ b
+        elif op == "linear":
+            _ = lib.nn.functional.linear(a, b, c)
+        elif op == "linear without bias":
+            _ = lib.nn.functional.linear(a, b)
+        elif op == "mul":
+            _ = a * c
+        else:
+            _ = a / c
+    return sorted(shapes)
+
+
+@pytest.mark.parametrize("op", ["mm", "linear", "linear without bias", "mul", "div"])
+@pytest.mark.parametrize("needs", [(True, False, False), (False, True, False), (False, False, True),
+                                   (True, True, True)])
+def test_saved_tensors_hooks_see_only_what_backward_reads(op: str, needs: tuple[bool, bool, bool]) -> None:
+    # (x @ w with only w needing a gradient keeps x, not w: minigrad's pack hook saw both, so a script
+    # counting saved bytes with saved_tensors_hooks counted the weights too)
+    assert _packed_shapes(mg, op, needs) == _packed_shapes(torch, op, needs)
