@@ -110,6 +110,13 @@ def _saved_indices(fn: ops.Function, inputs: Sequence[Tensor]) -> list[int]:
     return [*keep, -1] if fn.reads_output else keep
 
 
+_PACK_IN_PLACE = (
+    "A saved tensor pack hook is modifying its input in place. Tensors provided as input to pack hook can "
+    "not be modified by in-place operations as this can lead to unexpected side-effects. Please open an "
+    "issue if you need to perform in-place operations on the input to a pack hook."
+)
+
+
 def pack_saved(fn: ops.Function, inputs: Sequence[Tensor], out: Tensor) -> None:
     """Run the active pack hook on each tensor the new node ``fn`` saves (the ops call this only
     inside a ``saved_tensors_hooks`` block).
@@ -125,16 +132,27 @@ def pack_saved(fn: ops.Function, inputs: Sequence[Tensor], out: Tensor) -> None:
         with no_grad():  # as PyTorch runs pack hooks: what a hook computes records nothing (no recursion)
             packed = pack(t)
         if t._version != before:
-            raise MinigradError(
-                "A saved tensor pack hook is modifying its input in place. Tensors provided as input to "
-                "pack hook can not be modified by in-place operations as this can lead to unexpected "
-                "side-effects. Please open an issue if you need to perform in-place operations on the input "
-                "to a pack hook."
-            )
+            raise MinigradError(_PACK_IN_PLACE)
         saved.append((i, packed))
     if saved:
         ex = extras(fn)
         ex.saved, ex.unpack = saved, unpack
+
+
+def pack_input(t: Tensor) -> Any:
+    """``t`` through the active pack hook, as a custom Function's ``save_for_backward`` passes it
+    (checkpoint's saved inputs).
+
+    Raises:
+        MinigradError: the pack hook modified its input in place (PyTorch's error).
+    """
+    pack = _extras.pack[-1][0]
+    before = t._version
+    with no_grad():
+        packed = pack(t)
+    if t._version != before:
+        raise MinigradError(_PACK_IN_PLACE)
+    return packed
 
 
 class saved_tensors_hooks:  # noqa: N801 - PyTorch's name

@@ -858,6 +858,8 @@ SPECS: dict[str, list[Check]] = {
     "tree_lstm_sentiment.py": every_number(1e-5),  # recursive child-sum Tree-LSTM, Adagrad, level batching
     "gp_laplace_classification.py": every_number(1e-5),  # Laplace GP in float64, Newton via cholesky_solve
     "nbeats_deepar_forecast.py": every_number(1e-5),  # N-BEATS bases, unfold windows, NegativeBinomial DeepAR
+    "llrd_finetune_unfreeze.py": every_number(1e-5),  # layer-wise lr decay, add_param_group, rebuilt LambdaLR
+    "activation_memory_accounting.py": every_number(1e-5),  # saved-tensor ledger, checkpoint, packs
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

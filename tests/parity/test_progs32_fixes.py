@@ -139,3 +139,27 @@ def test_saved_tensors_hooks_see_only_what_backward_reads(op: str, needs: tuple[
     # (x @ w with only w needing a gradient keeps x, not w: minigrad's pack hook saw both, so a script
     # counting saved bytes with saved_tensors_hooks counted the weights too)
     assert _packed_shapes(mg, op, needs) == _packed_shapes(torch, op, needs)
+
+
+def _checkpoint_packs(lib: Any, reentrant: bool) -> list[tuple[int, ...]]:
+    shapes: list[tuple[int, ...]] = []
+
+    def pack(t: Any) -> Any:
+        shapes.append(tuple(t.shape))
+        return t
+
+    lib.manual_seed(0)
+    block = lib.nn.Sequential(lib.nn.Linear(3, 5), lib.nn.Tanh(), lib.nn.Linear(5, 3))
+    x = lib.randn(4, 3, requires_grad=True)
+    with lib.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        y = lib.utils.checkpoint.checkpoint(block, x, use_reentrant=reentrant)
+        z = (y * 2).sum()
+    z.backward()
+    return sorted(shapes)
+
+
+@pytest.mark.parametrize("reentrant", [False, True])
+def test_checkpoint_region_hides_its_saved_tensors_from_outer_hooks(reentrant: bool) -> None:
+    # (activation_memory_accounting.py counted the bytes saved under checkpoint: minigrad's hooks saw every
+    # op inside the region, and the parameters; PyTorch's see the checkpoint's saved inputs alone)
+    assert _checkpoint_packs(mg, reentrant) == _checkpoint_packs(torch, reentrant)
