@@ -860,6 +860,7 @@ SPECS: dict[str, list[Check]] = {
     "nbeats_deepar_forecast.py": every_number(1e-5),  # N-BEATS bases, unfold windows, NegativeBinomial DeepAR
     "llrd_finetune_unfreeze.py": every_number(1e-5),  # layer-wise lr decay, add_param_group, rebuilt LambdaLR
     "activation_memory_accounting.py": every_number(1e-5),  # saved-tensor ledger, checkpoint, packs
+    "active_learning_bald.py": every_number(1e-5),  # MC dropout, BALD/entropy/margin acquisition, masks
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

@@ -163,3 +163,16 @@ def test_checkpoint_region_hides_its_saved_tensors_from_outer_hooks(reentrant: b
     # (activation_memory_accounting.py counted the bytes saved under checkpoint: minigrad's hooks saw every
     # op inside the region, and the parameters; PyTorch's see the checkpoint's saved inputs alone)
     assert _checkpoint_packs(mg, reentrant) == _checkpoint_packs(torch, reentrant)
+
+
+def test_pickling_a_parametrized_module_raises_pytorchs_message() -> None:
+    # (a probe of parametrizations with copy/pickle/save: PyTorch's message has a line break before the link)
+    import pickle
+
+    messages = []
+    for lib in (torch, mg):
+        module = lib.nn.utils.parametrizations.weight_norm(lib.nn.Linear(4, 3))
+        with pytest.raises(RuntimeError) as info:
+            pickle.dumps(module)
+        messages.append(str(info.value))
+    assert messages[1] == messages[0]
