@@ -5,7 +5,6 @@ and BALD (mutual information), top-k selection with topk, the labelled/pool spli
 masks moved with index_fill_/nonzero, a SubsetRandomSampler over the labelled indices with a seeded
 generator, and a learning curve per strategy."""
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -124,6 +123,6 @@ for strategy in ["random", "entropy", "margin", "varratio", "bald"]:
     print(f"{strategy:9s} curve {curve} labelled {int(labelled.sum())} last epoch loss {last:.4f} test nll {nll:.4f}")
     curves[strategy] = curve
 
-area = {s: float(np.trapezoid(c)) if hasattr(np, "trapezoid") else float(np.trapz(c)) for s, c in curves.items()}
+area = {s: torch.trapezoid(torch.tensor(c)).item() for s, c in curves.items()}
 print("area under curve", {s: round(a, 4) for s, a in area.items()})
 print("best strategy", max(area, key=area.get))
