@@ -1253,8 +1253,9 @@ BUDGETS: dict[str, int] = {
     # (merge of progs31: both sides' lines)
     # +42 progs32: a saved state_dict keeps its _metadata (module versions) through save/load; +35: PyTorch's
     # words for tensor() of strings/None/dicts (shapes.py), multinomial's, bce's, one_hot's, packing's;
-    # +39: saved_tensors_hooks see only what backward reads, and checkpoint's saved inputs alone
-    "minigrad": 70434,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +39: saved_tensors_hooks see only what backward reads, and checkpoint's saved inputs alone; +14: vmap's
+    # argument errors name the call as PyTorch's
+    "minigrad": 70448,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

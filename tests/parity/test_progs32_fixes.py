@@ -176,3 +176,28 @@ def test_pickling_a_parametrized_module_raises_pytorchs_message() -> None:
             pickle.dumps(module)
         messages.append(str(info.value))
     assert messages[1] == messages[0]
+
+
+_VMAP_MISTAKES: dict[str, Any] = {
+    "in_dim past the rank": lambda lib: lib.func.vmap(lib.sin, in_dims=1)(lib.ones(3)),
+    "in_dim on a float": lambda lib: lib.func.vmap(lib.sin, in_dims=0)(3.0),
+    "in_dims None": lambda lib: lib.func.vmap(lib.sin, in_dims=None)(lib.ones(3)),
+    "in_dims a list": lambda lib: lib.func.vmap(lib.add, in_dims=[0, 0])(lib.ones(2), lib.ones(2)),
+    "in_dims too short": lambda lib: lib.func.vmap(lib.add, in_dims=(0,))(lib.ones(2, 3), lib.ones(2, 3)),
+    "in_dim on an int": lambda lib: lib.func.vmap(lambda a, b: a + b, in_dims=(0, 0))(lib.ones(2), 3),
+    "returns an int": lambda lib: lib.func.vmap(lambda a: 3)(lib.ones(2)),
+    "all None": lambda lib: lib.func.vmap(lib.add, in_dims=(None, None))(lib.ones(2), lib.ones(2)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_VMAP_MISTAKES))
+def test_vmap_argument_errors_start_with_pytorchs_words(case: str) -> None:
+    # (a probe of torch.func mistakes: minigrad's vmap began its errors "vmap: ", PyTorch's name the call,
+    # "vmap(sin, in_dims=1, ...)(<inputs>): ", and it refuses in_dims that is neither an int nor a tuple)
+    caught = []
+    for lib in (torch, mg):
+        with pytest.raises(ValueError) as info:
+            _VMAP_MISTAKES[case](lib)
+        caught.append(str(info.value))
+    want, got = caught
+    assert got.startswith(want.split(" in_dims has structure")[0].split(" (in_dims are")[0])
