@@ -861,6 +861,7 @@ SPECS: dict[str, list[Check]] = {
     "llrd_finetune_unfreeze.py": every_number(1e-5),  # layer-wise lr decay, add_param_group, rebuilt LambdaLR
     "activation_memory_accounting.py": every_number(1e-5),  # saved-tensor ledger, checkpoint, packs
     "active_learning_bald.py": every_number(1e-5),  # MC dropout, BALD/entropy/margin acquisition, masks
+    "influence_functions_tracin.py": every_number(1e-5),  # func.hessian, CG on HVPs, LiSSA, LOO, TracIn
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
