@@ -261,6 +261,11 @@ def _unsigned(dim: Any) -> int:
     return d + 2**64 if d < 0 else d
 
 
+#: PyTorch's names of a matrix product's saved factors -> the input they are
+_PRODUCT_FACTORS = {("MmBackward0", "self"): 0, ("MmBackward0", "mat2"): 1, ("AddmmBackward0", "mat1"): 1,
+                    ("AddmmBackward0", "mat2"): 2}
+
+
 def _saved_argument(node: ops.Function, label: str, key: str, inputs: Sequence[Tensor]) -> Any:
     """The non-tensor arguments PyTorch's node keeps (``_saved_dim``, ``_saved_keepdim``,
     ``_saved_self_sym_sizes``, ...), from what minigrad's node holds; AttributeError where it keeps none.
@@ -312,6 +317,10 @@ def saved_attribute(node: ops.Function, name: str) -> Any:
                 assert ex.unpack is not None
                 return SavedTensor._of(packed, ex.unpack) if raw else ex.unpack(packed)
     label, inputs = node.name(), getattr(node, "label_inputs", None) or node.parents
+    if (label, key) in _PRODUCT_FACTORS and not getattr(node, "label", ""):
+        # a matrix product keeps each factor only for the other's gradient: None for one it did not need
+        index = _PRODUCT_FACTORS[label, key]
+        return inputs[index] if node.reads_input(index) else None
     if raw:
         pass  # (the packed forms exist only under saved_tensors_hooks, above)
     elif key == "exponent" and label.startswith("PowBackward"):
