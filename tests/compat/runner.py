@@ -862,6 +862,7 @@ SPECS: dict[str, list[Check]] = {
     "activation_memory_accounting.py": every_number(1e-5),  # saved-tensor ledger, checkpoint, packs
     "active_learning_bald.py": every_number(1e-5),  # MC dropout, BALD/entropy/margin acquisition, masks
     "influence_functions_tracin.py": every_number(1e-5),  # func.hessian, CG on HVPs, LiSSA, LOO, TracIn
+    "gan_hinge_sn_ema.py": every_number(1e-5),  # spectral_norm hinge GAN, R1, EMA AveragedModel, Frechet
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move
