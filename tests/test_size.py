@@ -457,9 +457,9 @@ BUDGETS: dict[str, int] = {
     # +1 (libs28): a backward inside vmap's slices but the last keeps the graph
     # +4 (fuzz29): a split/unbind piece used after its base changed in place raises PyTorch's error
     # +1 (lead43): gradcheck's no-input error starts with PyTorch's sentence
-    # +18 (progs32): pack_input: outer saved_tensors_hooks see what checkpoint saves, as PyTorch's; +9: a
+    # +18 (progs32): pack_input: outer saved_tensors_hooks see what checkpoint saves, as PyTorch's; +11: a
     # matrix product's _saved_self/_saved_mat1/_saved_mat2 (None for a factor it did not need)
-    "minigrad/autograd": 3229,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
+    "minigrad/autograd": 3231,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -1255,8 +1255,8 @@ BUDGETS: dict[str, int] = {
     # +42 progs32: a saved state_dict keeps its _metadata (module versions) through save/load; +35: PyTorch's
     # words for tensor() of strings/None/dicts (shapes.py), multinomial's, bce's, one_hot's, packing's;
     # +39: saved_tensors_hooks see only what backward reads, and checkpoint's saved inputs alone; +14: vmap's
-    # argument errors name the call as PyTorch's; +9: a matrix product's saved factors (autograd/graph.py)
-    "minigrad": 70457,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # argument errors name the call as PyTorch's; +11: a matrix product's saved factors (autograd/graph.py)
+    "minigrad": 70459,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

@@ -305,11 +305,14 @@ def saved_attribute(node: ops.Function, name: str) -> Any:
         MinigradError: a backward freed it (PyTorch's error), or ``_saved_result`` of a node whose result
             is no longer alive (minigrad's nodes do not hold their result).
     """
-    if not node.parents and name.endswith(("_self", "_other", "_result", "_exponent")):
+    if not node.parents and name.endswith(("_self", "_other", "_result", "_exponent", "_mat1", "_mat2")):
         raise ops.released_error(node)
     raw = name.startswith("_raw_saved_")
     key = name[len("_raw_saved_" if raw else "_saved_"):]
     index = {"self": 0, "other": 1, "result": -1}.get(key)
+    product = None if getattr(node, "label", "") else _PRODUCT_FACTORS.get((node.name(), key))
+    if product is not None:
+        index = product
     ex = getattr(node, "hooks", None)
     if index is not None and ex is not None and ex.saved is not None:
         for i, packed in ex.saved:
@@ -317,10 +320,9 @@ def saved_attribute(node: ops.Function, name: str) -> Any:
                 assert ex.unpack is not None
                 return SavedTensor._of(packed, ex.unpack) if raw else ex.unpack(packed)
     label, inputs = node.name(), getattr(node, "label_inputs", None) or node.parents
-    if (label, key) in _PRODUCT_FACTORS and not getattr(node, "label", ""):
+    if product is not None and not raw:
         # a matrix product keeps each factor only for the other's gradient: None for one it did not need
-        index = _PRODUCT_FACTORS[label, key]
-        return inputs[index] if node.reads_input(index) else None
+        return inputs[product] if node.reads_input(product) else None
     if raw:
         pass  # (the packed forms exist only under saved_tensors_hooks, above)
     elif key == "exponent" and label.startswith("PowBackward"):
