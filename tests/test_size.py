@@ -164,7 +164,9 @@ BUDGETS: dict[str, int] = {
     # +7 (fuzz29): argmax/argmin refuse bool tensors (max along a dim still takes them)
     # +19 (progs30): from_numpy / tensor(ndarray) refuse strings, objects and dates in PyTorch's words
     # errs30: +32 (PyTorch's exception classes and words for bad input)
-    "minigrad/tensor.py": 2827,
+    # +17 (lead44): _plain_slices, x[:, a:b] without index normalizing (3.6 -> 2.4 us)
+    # +1 (progs32): tensor()'s PyTorch words for strings/None/dicts (the import of shapes.no_dtype_words)
+    "minigrad/tensor.py": 2845,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -374,7 +376,8 @@ BUDGETS: dict[str, int] = {
     # +13 (lead42 review): element_view, the one test for storing an array as a view of its owner (checkpoints
     # and torch.save-layout pickles both use it)
     # +18 (lead43): bounded, maximum/minimum with a number on numpy's SIMD loop (3x faster than a scalar's)
-    "minigrad/_kernels.py": 877,
+    # +5 (lead44): bounded fills only from BOUNDED_MIN_SIZE (2,048) elements up
+    "minigrad/_kernels.py": 882,
     # 286 with decorators that switch mode around each step of a generator (and warn on classes) and
     # set_multithreading_enabled, as PyTorch's (autograd)
     # 293 with _extras.mutation, the in-place writes' one test for allow_mutation_on_saved_tensors
@@ -674,7 +677,10 @@ BUDGETS: dict[str, int] = {
     # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30: OptimizedModule)
     # (merge of progs31: both sides' lines)
     # +3 progs32: one_hot's and pack_padded_sequence's errors start with PyTorch's words
-    "minigrad/nn": 17061,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
+    # +3 (lead44): Dropout keeps p as given; Upsample refuses a list scale_factor
+    # +5 (lead44): GRU/LSTM layers' steps end in addcmuls (one node each, same bits)
+    # (merge of main into progs32: both sides' lines, +1)
+    "minigrad/nn": 17070,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1256,7 +1262,12 @@ BUDGETS: dict[str, int] = {
     # words for tensor() of strings/None/dicts (shapes.py), multinomial's, bce's, one_hot's, packing's;
     # +39: saved_tensors_hooks see only what backward reads, and checkpoint's saved inputs alone; +14: vmap's
     # argument errors name the call as PyTorch's; +11: a matrix product's saved factors (autograd/graph.py)
-    "minigrad": 70459,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # +2 (lead44): bounded fills only from BOUNDED_MIN_SIZE (2,048) elements up
+    # +4 (lead44): Dropout keeps p as given; Upsample refuses a list scale_factor
+    # +19 (lead44): _plain_slices, x[:, a:b] without index normalizing (3.6 -> 2.4 us)
+    # +5 (lead44): GRU/LSTM layers' steps end in addcmuls (one node each, same bits)
+    # (merge of main into progs32: both sides' lines, +3)
+    "minigrad": 70492,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

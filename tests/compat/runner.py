@@ -46,7 +46,8 @@ class Check:
 
 _FLOAT = r"(?<![\w.])(-?\d+\.\d+(?:e[-+]?\d+)?)"
 _INT = r"(?<![\w.\-])(-?\d+)(?![\d.])"
-_WORDS = r"([^\d\s.\-]+)"
+# (a sign before a digit is the number's: %+f of a zero prints +0 or -0)
+_WORDS = r"((?:[^\d\s.\-+]|\+(?!\d))+)"
 
 
 def every_number(rtol: float, lines: str = "") -> list[Check]:
