@@ -131,8 +131,8 @@ class _AnomalyObserver(_instrument.Observer):
             upstream = ("" if np.isfinite(grad_out._array).all() else
                         " The gradient flowing into it already contained nan/inf"
                         " (it was passed to backward() that way).")
-            # PyTorch's sentence (it checks for nan only) first: scripts match on it
-            lead = (f"Function '{fn.name()}' returned nan values in its {i}th output. " if "nan" in kinds
+            # PyTorch's sentence (it checks for nan only) alone on the first line: scripts match on it
+            lead = (f"Function '{fn.name()}' returned nan values in its {i}th output.\n" if "nan" in kinds
                     else "")
             raise MinigradError(
                 f"{lead}Function '{fn.name()}' returned {kinds} values in its gradient for input {i}"

@@ -441,7 +441,16 @@ def hessian(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0) -> Cal
 
 # ------------------------------------------------------------------ vmap
 
-def _batch_size(args: tuple[Any, ...], in_dims: Any) -> int:
+def _name(func: Any) -> str:
+    """How PyTorch's vmap errors name a function (its __name__, a partial's function, else its repr)."""
+    if hasattr(func, "__name__"):
+        return str(func.__name__)
+    if isinstance(func, functools.partial):
+        return f"functools.partial({_name(func.func)}, ...)"
+    return repr(func)
+
+
+def _batch_size(args: tuple[Any, ...], in_dims: Any, where: str = "vmap: ") -> int:
     sizes = set()
     for arg, dims in zip(args, in_dims):
         arg_dims = _broadcast_dims(arg, dims)
@@ -449,15 +458,16 @@ def _batch_size(args: tuple[Any, ...], in_dims: Any) -> int:
             if d is None:
                 continue
             if not isinstance(leaf, Tensor):
-                raise ValueError(f"vmap: Got in_dim={d} for an input but the input is of type {type(leaf)}. "
-                                 "We cannot vmap over non-Tensor arguments")
+                raise ValueError(f"{where}Got in_dim={d} for an input but the input is of type {type(leaf)}. "
+                                 "We cannot vmap over non-Tensor arguments, please use None as the "
+                                 "respective in_dim")
             if not -leaf.ndim <= d < max(leaf.ndim, 1) or leaf.ndim == 0:
-                raise ValueError(f"vmap: Got in_dim={d} for some input, but that input is a Tensor of "
+                raise ValueError(f"{where}Got in_dim={d} for some input, but that input is a Tensor of "
                                  f"dimensionality {leaf.ndim} so expected in_dim to satisfy "
                                  f"-{leaf.ndim} <= in_dim < {leaf.ndim}.")
             sizes.add(leaf.shape[d])
     if not sizes:
-        raise ValueError("vmap: at least one input must be a Tensor mapped over a dim (in_dims not all None)")
+        raise ValueError("vmap: Expected at least one Tensor to vmap over (in_dims are all None)")
     if len(sizes) > 1:
         raise ValueError("vmap: Expected all tensors to have the same size in the mapped dimension, got "
                          f"sizes {sorted(sizes)} for the mapped dimension")
@@ -484,11 +494,15 @@ def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0, randomne
     """
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        dims = in_dims if isinstance(in_dims, (tuple, list)) else (in_dims,) * len(args)
+        where = f"vmap({_name(func)}, in_dims={in_dims}, ...)(<inputs>): "  # (PyTorch's errors start so)
+        if not isinstance(in_dims, (int, tuple)):
+            raise ValueError(f"{where}expected `in_dims` to be int or a (potentially nested) tuple matching "
+                             f"the structure of inputs, got: {type(in_dims)}.")
+        dims = in_dims if isinstance(in_dims, tuple) else (in_dims,) * len(args)
         if len(dims) != len(args):
-            raise ValueError(f"vmap: in_dims is not compatible with the structure of inputs: expected one "
-                             f"entry per argument ({len(args)}), got {len(dims)}")
-        n = _batch_size(args, dims)
+            raise ValueError(f"{where}in_dims is not compatible with the structure of `inputs`. (expected "
+                             f"one entry per argument ({len(args)}), got {len(dims)})")
+        n = _batch_size(args, dims, where)
         if randomness not in ("error", "different", "same"):
             raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. "
                                f"Got {randomness}")
@@ -525,7 +539,7 @@ def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0, randomne
         first = results[0]
         for leaf in _leaves(first):
             if not isinstance(leaf, Tensor):
-                raise ValueError(f"vmap: `{getattr(func, '__name__', func)}` must only return Tensors, got "
+                raise ValueError(f"vmap({_name(func)}, ...): `{_name(func)}` must only return Tensors, got "
                                  f"type {type(leaf)}. Did you mean to set out_dims= to None for output?")
         per_result = [_leaves(r) for r in results]
         leaf_dims = _broadcast_dims(first, out_dims)

@@ -3444,8 +3444,8 @@ class Recompute(Function):
     above this module (it imports the Tensor and these ops).
     """
 
-    __slots__ = ("grad", "run")
-    saved = ("grad", "run")
+    __slots__ = ("grad", "held", "run")
+    saved = ("grad", "held", "run")
 
     def forward(self, *arrays: Array, value: Array, run: Any, grad: Any, label: str = "") -> Array:
         self.run, self.grad = run, grad

@@ -72,26 +72,27 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,  
     if w.ndim not in (1, 2):
         raise MinigradError(f"multinomial: prob_dist must be 1 or 2 dim, got shape {input.shape}")
     if not replacement and num_samples > w.shape[-1]:  # (checked before the weights, as PyTorch)
-        raise MinigradError("multinomial: cannot sample n_sample > prob_dist.size(-1) samples without "
-                            f"replacement ({num_samples} samples, {w.shape[-1]} categories)")
+        raise MinigradError("cannot sample n_sample > prob_dist.size(-1) samples without replacement "
+                            f"(multinomial: {num_samples} samples, {w.shape[-1]} categories)")
     rows = w.reshape(-1, w.shape[-1])
     if rows.shape[0] == 0:  # no distributions: no draws (PyTorch checks nothing else then)
         return from_numpy(np.empty((*w.shape[:-1], num_samples), dtype=np.int64))
     if w.shape[-1] > 2**24:
-        raise MinigradError(f"multinomial: number of categories cannot exceed 2^24, got {w.shape[-1]}")
+        raise MinigradError(f"number of categories cannot exceed 2^24 (multinomial: got {w.shape[-1]})")
     if not np.isfinite(rows).all() or (rows < 0).any():
-        # PyTorch's two kernels word it differently (with replacement: the first entry's fault)
-        if not replacement:
+        # PyTorch's two kernels word it differently (with replacement: the first entry's fault; one draw
+        # takes the other kernel's path either way)
+        if not replacement or num_samples == 1:
             raise MinigradError(
                 "probability tensor contains either `inf`, `nan` or element < 0 (multinomial)")
         bad = rows[~np.isfinite(rows) | (rows < 0)][0]
-        raise MinigradError("multinomial: invalid multinomial distribution (encountering probability entry "
-                            + ("< 0)" if bad < 0 else "= infinity or NaN)"))
+        raise MinigradError("invalid multinomial distribution (encountering probability entry "
+                            + ("< 0)" if bad < 0 else "= infinity or NaN)") + " (multinomial)")
     if (rows.sum(axis=1) <= 0).any():
-        raise MinigradError("multinomial: invalid multinomial distribution (sum of probabilities <= 0)")
+        raise MinigradError("invalid multinomial distribution (sum of probabilities <= 0) (multinomial)")
     if not replacement and num_samples > int((rows > 0).sum(axis=1).min()):
-        raise MinigradError("multinomial: cannot sample n_sample > prob_dist.size(-1) samples without "
-                            "replacement")
+        raise MinigradError("cannot sample n_sample > prob_dist.size(-1) samples without replacement "
+                            "(multinomial: too few nonzero probabilities)")
     src = input.numpy(force=True)
     out = _draws.multinomial(resolve(generator), src.reshape(rows.shape) if src.dtype.kind == "f" else rows,
                              int(num_samples), bool(replacement))

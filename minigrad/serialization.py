@@ -37,8 +37,9 @@ A checkpoint is an ordinary numpy ``.npz`` archive (an uncompressed zip of
   it, sharing memory again, as ``torch.save`` keeps a storage shared; so a flat dict of tied Tensors is
   stored as a tree),
   ``{"dict": [[key, node], ...]}`` with keys tagged ``["s", str]``, ``["i", int]`` or ``["f", float]``
-  (``"odict"`` for an OrderedDict, such as a ``state_dict()``, which loads as one; a flat one's zip comment
-  ends in ``ORDERED_MARK``), ``{"list": [...]}``, ``{"tuple": [...]}``,
+  (``"odict"`` for an OrderedDict, such as a ``state_dict()``, which loads as one, with ``"metadata"``: its
+  ``_metadata`` attribute as JSON text, if it has one; a flat one's zip comment ends in ``ORDERED_MARK``,
+  then ``METADATA_MARK`` and that JSON), ``{"list": [...]}``, ``{"tuple": [...]}``,
   ``{"size": [ints]}`` (a ``Size``), ``{"dtype": name}``, ``{"device": "cpu"}``, and ``{"value":
   v}`` for None, bools, ints, floats (nan and inf included) and strings.
 
@@ -66,7 +67,7 @@ import zipfile
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from typing import IO, Any, TypeAlias, Union
+from typing import IO, Any, TypeAlias, Union, cast
 
 import numpy as np
 
@@ -88,8 +89,11 @@ TENSORS_COMMENT = b"minigrad-checkpoint: flat dict of Tensors"
 STATE_COMMENT = b"minigrad-checkpoint: flat state dict"
 #: appended to a flat dict's comment when the dict was an OrderedDict (a ``state_dict()``), so it loads as one
 ORDERED_MARK = b"; ordered"
+#: then, for a ``state_dict()``, this and its ``_metadata`` (each module's ``_version``) as JSON, which
+#: ``_load_from_state_dict`` migrations read back (``torch.save`` pickles the attribute with the dict)
+METADATA_MARK = b"; metadata "
 FORMAT = "minigrad-checkpoint"
-VERSION = 4  # 2 "tensor" nodes, 3 "odict", 4 shared-storage views, Size, dtype, device; older ones read
+VERSION = 5  # 2 "tensor" nodes, 3 "odict", 4 shared views, Size, dtype, device, 5 metadata; older ones read
 PathLike: TypeAlias = Union[str, "os.PathLike[str]"]
 FileLike: TypeAlias = Union[PathLike, IO[bytes]]
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -123,6 +127,28 @@ def _flat_kind(obj: Any) -> str | None:
     if values and all(_plain_tensor(v) for v in values):
         return "tensors"
     return None
+
+
+def _metadata(obj: Any) -> str | None:
+    """A state dict's ``_metadata`` attribute as JSON; None if it has none (or one JSON cannot hold)."""
+    found = getattr(obj, "_metadata", None) if isinstance(obj, OrderedDict) else None
+    if not isinstance(found, dict) or not all(isinstance(k, str) for k in found):
+        return None
+    try:
+        return json.dumps(found, allow_nan=False)
+    except (TypeError, ValueError):
+        return None
+
+
+def _with_metadata(out: OrderedDict[Any, Any], text: str | None, where: str) -> OrderedDict[Any, Any]:
+    """``out`` with its ``_metadata`` attribute read back from ``text`` (if any), as ``torch.load`` gives."""
+    if text is not None:
+        try:
+            found = json.loads(text, object_pairs_hook=OrderedDict)
+        except json.JSONDecodeError as e:
+            raise MinigradError(f"load: {where} has a corrupted state dict metadata entry: {e}") from e
+        out._metadata = found  # type: ignore[attr-defined]
+    return out
 
 
 def _shared_roots(obj: Any) -> set[int]:
@@ -205,8 +231,12 @@ class _Flattener:
                 tag = ["s", k] if isinstance(k, str) else ["f", float(k)] if isinstance(
                     k, (float, np.floating)) else ["i", int(k)]
                 items.append([tag, self.node(v, f"{path}/{k}" if path else str(k))])
-            # an OrderedDict (a state_dict()) loads back as one, as torch.load's unpickling gives it
-            return {"odict" if isinstance(obj, OrderedDict) else "dict": items}
+            # an OrderedDict (a state_dict()) loads back as one (with its _metadata), as torch.load's
+            # unpickling gives it
+            if not isinstance(obj, OrderedDict):
+                return {"dict": items}
+            meta = _metadata(obj)
+            return {"odict": items} if meta is None else {"odict": items, "metadata": meta}
         if isinstance(obj, (list, tuple)):
             kind = "tuple" if isinstance(obj, tuple) else "list"
             return {kind: [self.node(v, f"{path}/{i}" if path else str(i)) for i, v in enumerate(obj)]}
@@ -230,7 +260,12 @@ def _encode(obj: Any) -> tuple[dict[str, Array], bytes]:
         arrays = {k: _as_array(v, repr(k)) for k, v in obj.items()}
         states = kind == "arrays" and obj and all(isinstance(v, StateArray) for v in obj.values())
         comment = TENSORS_COMMENT if kind == "tensors" else STATE_COMMENT if states else b""
-        return arrays, comment + (ORDERED_MARK if isinstance(obj, OrderedDict) else b"")
+        comment += ORDERED_MARK if isinstance(obj, OrderedDict) else b""
+        meta = _metadata(obj)
+        if meta is not None:
+            comment += METADATA_MARK + meta.encode("utf-8")
+        if len(comment) < 0xFFFF:  # (a zip comment's limit: a huge model's metadata goes in a tree)
+            return arrays, comment
     flat = _Flattener(_shared_roots(obj))
     tree = flat.node(obj, "")
     meta = json.dumps({"format": FORMAT, "version": VERSION, "tree": tree}, allow_nan=True)
@@ -406,7 +441,7 @@ def _restore(node: Any, arrays: Mapping[str, Array], path: str) -> Any:
             return _loaded_array(arrays[body]) if node.get("state") is True else arrays[body]
         arr = arrays[body] if "view" not in node else _view(arrays[body], node["view"], path)
         return _tensor(arr, node.get("requires_grad") is True, node.get("parameter") is True)
-    if len(node) != 1:
+    if len(node) != 1 and not (kind == "odict" and set(node) == {"odict", "metadata"}):
         raise MinigradError(f"malformed structure entry at {path or 'the top'}: {node!r}")
     if kind == "value":
         if body is not None and not isinstance(body, (bool, int, float, str)):
@@ -440,6 +475,11 @@ def _restore(node: Any, arrays: Mapping[str, Array], path: str) -> Any:
             else:
                 raise MinigradError(f"malformed key at {path}: {entry[0]!r}")
             out[k] = _restore(child, arrays, f"{path}/{key}")
+        if "metadata" in node:
+            if not isinstance(node["metadata"], str):
+                raise MinigradError(f"malformed metadata at {path or 'the top'}: {node['metadata']!r}")
+            where = repr(path or "the top")
+            return _with_metadata(cast("OrderedDict[Any, Any]", out), node["metadata"], where)
         return out
     raise MinigradError(f"unknown structure entry {kind!r} at {path}")
 
@@ -626,13 +666,18 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *,
             stream.close()
 
     if TREE_KEY not in arrays:
+        comment, marked, meta = comment.partition(METADATA_MARK)
         mapping: type[dict[str, Any]] = OrderedDict if comment.endswith(ORDERED_MARK) else dict
         comment = comment.removesuffix(ORDERED_MARK)
         if comment == TENSORS_COMMENT:
-            return mapping((k, _tensor(v, False, False)) for k, v in arrays.items())
-        if comment == STATE_COMMENT:
-            return mapping((k, _loaded_array(v)) for k, v in arrays.items())
-        return mapping(arrays)
+            flat = mapping((k, _tensor(v, False, False)) for k, v in arrays.items())
+        elif comment == STATE_COMMENT:
+            flat = mapping((k, _loaded_array(v)) for k, v in arrays.items())
+        else:
+            flat = mapping(arrays)
+        if marked and isinstance(flat, OrderedDict):
+            return _with_metadata(flat, meta.decode("utf-8", errors="replace"), repr(target))
+        return flat
     raw = arrays.pop(TREE_KEY)
     try:
         meta = json.loads(raw.tobytes().decode("utf-8"))

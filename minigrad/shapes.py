@@ -11,7 +11,7 @@ import functools
 import math
 import operator
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -305,3 +305,32 @@ def _ragged(x: Any, shape: list[int], dim: int) -> Exception | None:
 def ragged_error(data: Any) -> Exception | None:
     """PyTorch's error for a nested sequence that is not a block (``tensor([[1, 2], [3]])``), or None."""
     return _ragged(data, _first_lengths(data), 0)
+
+
+def _leaves(x: Any) -> Iterator[Any]:
+    if isinstance(x, (list, tuple)):
+        for y in x:
+            yield from _leaves(y)
+    else:
+        yield x
+
+
+def no_dtype_words(data: Any, detail: str) -> str:
+    """The message for Python data no dtype fits (``tensor(["a"])``, ``tensor([1, None])``, ``tensor(None)``):
+    PyTorch's words, then ``detail`` in parentheses (``detail`` alone if ``data`` holds no such value)."""
+    words = _no_dtype(data)
+    return detail if words is None else f"{words} ({detail})"
+
+
+def _no_dtype(data: Any) -> str | None:
+    numbers = (bool, int, float, complex, np.generic, np.ndarray)
+    for leaf in _leaves(data):  # (PyTorch infers the dtype over every element first)
+        if not isinstance(leaf, (*numbers, str, bytes)) and not hasattr(leaf, "__array__"):
+            return f"Could not infer dtype of {type(leaf).__name__}"
+    first = data
+    while isinstance(first, (list, tuple)) and first:
+        first = first[0]
+    if isinstance(first, str):  # (a string is a sequence of strings: PyTorch's sizes never end)
+        return "too many dimensions 'str'"
+    bad = next((leaf for leaf in _leaves(data) if isinstance(leaf, (str, bytes))), None)
+    return None if bad is None else f"new(): invalid data type '{type(bad).__name__}'"

@@ -83,6 +83,7 @@ from minigrad.shapes import (
     index_error,
     infer_reshape,
     no_dim,
+    no_dtype_words,
     norm_dim,
     norm_dims,
     ragged_error,
@@ -196,7 +197,7 @@ def _to_array(data: Any, dtype: DTypeLike) -> Array:
         # for None; both, and the TypeError minigrad raised first)
         if isinstance(data, np.ndarray):  # (an array itself: PyTorch's TypeError, in its words)
             raise _ArgumentTypeError(_unsupported_numpy(arr.dtype))
-        raise _ArgumentTypeError(f"cannot make a tensor from data of dtype {arr.dtype}")
+        raise _ArgumentTypeError(no_dtype_words(data, f"cannot make a tensor from data of dtype {arr.dtype}"))
     if arr.dtype.kind in "mM" and isinstance(data, np.ndarray):  # (dates and durations: as above)
         raise _ArgumentTypeError(_unsupported_numpy(arr.dtype))
     if dtype is None and arr.dtype in DTYPES and isinstance(data, (np.ndarray, np.generic)):
@@ -814,8 +815,8 @@ class Tensor(TensorMethods):
                 return self.astype(get_default_dtype()) ** other
             if self.dtype.kind != "f" and other < 0:
                 raise InvalidParameterError(
-                    f"pow: integers to negative integer powers are not allowed (exponent {other} on a "
-                    f"{self.dtype} tensor, as in PyTorch); use x.float() ** {other}"
+                    f"Integers to negative integer powers are not allowed. (pow: exponent {other} on a "
+                    f"{self.dtype} tensor, as in PyTorch; use x.float() ** {other})"
                 )
             if self.dtype == bool_:  # bool ** 2 is int64 in PyTorch
                 return self.astype(int64) ** other
@@ -2674,7 +2675,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                 k = next(j for j in range(t.ndim) if j != d and t.shape[j] != ref.shape[j])
                 words = (f"Sizes of tensors must match except in dimension {d}. Expected size {ref.shape[k]} "
                          f"but got size {t.shape[k]} for tensor number {i} in the list.")
-            raise ShapeError(f"cat: {words} (tensor {i} has shape {t.shape}, tensor 0 {ref.shape})")
+            raise ShapeError(f"{words} (cat: tensor {i} has shape {t.shape}, tensor 0 {ref.shape})")
     return _given(_ops.Cat.apply(*_as_dtype(ts, dt), dim=d), d, dim)
 
 

@@ -167,7 +167,9 @@ BUDGETS: dict[str, int] = {
     # +17 (lead44): _plain_slices, x[:, a:b] without index normalizing (3.6 -> 2.4 us)
     # +2 ops32: einsum mul path, int dtypes (addbmm, bilinear, hinge), dtype checks (cross, prelu...)
     # (merge of main into ops32: both sides' lines)
-    "minigrad/tensor.py": 2847,
+    # (merge of progs32 into integ44: both sides' lines)
+    # +1 (progs32): tensor()'s PyTorch words for strings/None/dicts (the import of shapes.no_dtype_words)
+    "minigrad/tensor.py": 2848,
     # 1,662: issue 12's primitives (~28: tan..atanh, exp2/expm1/log2/log10/log1p, erfinv, rounding with
     # a zero gradient, atan2, hypot, copysign, fmod, remainder, xlogy, prod, lerp, logaddexp), issue
     # 14's Var and Replayed, and issue 13's six window/padding/scan/selection primitives (Unfold/Fold,
@@ -461,7 +463,9 @@ BUDGETS: dict[str, int] = {
     # +1 (libs28): a backward inside vmap's slices but the last keeps the graph
     # +4 (fuzz29): a split/unbind piece used after its base changed in place raises PyTorch's error
     # +1 (lead43): gradcheck's no-input error starts with PyTorch's sentence
-    "minigrad/autograd": 3202,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
+    # +18 (progs32): pack_input: outer saved_tensors_hooks see what checkpoint saves, as PyTorch's; +11: a
+    # matrix product's _saved_self/_saved_mat1/_saved_mat2 (None for a factor it did not need)
+    "minigrad/autograd": 3231,  # (gaps merged; +20 grad() layouts; +20 engine; +39 gaps24: _saved_dim...)
     # issue 11: the engine reads like its algorithm; 394 with grad()'s PyTorch arguments and their overloads,
     # 397 with reduce-to-shape calling the Sum/Reshape primitives directly (issue 14)
     # 404 with the result's version check (one int test per node) and PyTorch's messages (autograd)
@@ -675,12 +679,15 @@ BUDGETS: dict[str, int] = {
     # Transformer._reset_parameters, EmbeddingBag._fill_padding_idx_with_zero
     # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30: OptimizedModule)
     # (merge of progs31: both sides' lines)
+    # +3 progs32: one_hot's and pack_padded_sequence's errors start with PyTorch's words
     # +3 (lead44): Dropout keeps p as given; Upsample refuses a list scale_factor
     # +5 (lead44): GRU/LSTM layers' steps end in addcmuls (one node each, same bits)
     # +9 ops32: einsum mul path, int dtypes (addbmm, bilinear, hinge), dtype checks (cross, prelu...)
     # +9 ops32: isin/round/nanmean/aminmax/gumbel/embedding_bag refusals as PyTorch
     # (merge of main into ops32: both sides' lines)
-    "minigrad/nn": 17085,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
+    # (merge of progs32 into integ44: both sides' lines)
+    # (merge of main into progs32: both sides' lines, +1)
+    "minigrad/nn": 17089,  # (gaps, progs11 and tinyops merged; +16 progs22; +100 progs30; the lines above)
     # 3,621 with ASGD (asgd.py, ~100 lines) and PyTorch's capturable/differentiable/fused flags
     # 3,745 with Adafactor (adafactor.py, ~110 lines: factored second moments, relative step sizes)
     # +272 (4,020) with SparseAdam (sparse_adam.py, ~110) and Muon (muon.py, ~160: bfloat16 Newton-Schulz)
@@ -1258,6 +1265,10 @@ BUDGETS: dict[str, int] = {
     # +8: Transformer._reset_parameters, EmbeddingBag._fill_padding_idx_with_zero
     # (progs15 and hunt15 merged: the lists above; +8 perf26: the lists above)
     # (merge of progs31: both sides' lines)
+    # +42 progs32: a saved state_dict keeps its _metadata (module versions) through save/load; +35: PyTorch's
+    # words for tensor() of strings/None/dicts (shapes.py), multinomial's, bce's, one_hot's, packing's;
+    # +39: saved_tensors_hooks see only what backward reads, and checkpoint's saved inputs alone; +14: vmap's
+    # argument errors name the call as PyTorch's; +11: a matrix product's saved factors (autograd/graph.py)
     # +2 (lead44): bounded fills only from BOUNDED_MIN_SIZE (2,048) elements up
     # +4 (lead44): Dropout keeps p as given; Upsample refuses a list scale_factor
     # +19 (lead44): _plain_slices, x[:, a:b] without index normalizing (3.6 -> 2.4 us)
@@ -1266,7 +1277,9 @@ BUDGETS: dict[str, int] = {
     # +16 ops32: gcd/lcm/block_diag result dtypes, meshgrid dtype check
     # +24 ops32: isin/round/nanmean/aminmax/gumbel/embedding_bag refusals as PyTorch
     # (merge of main into ops32: both sides' lines)
-    "minigrad": 70437,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
+    # (merge of progs32 into integ44: both sides' lines)
+    # (merge of main into progs32: both sides' lines, +3)
+    "minigrad": 70581,  # (progs15 and hunt15 merged: the lists above; +8 perf26; gaps31: the lists above)
 }
 
 

@@ -103,11 +103,18 @@ def _saved_indices(fn: ops.Function, inputs: Sequence[Tensor]) -> list[int]:
         return [-1]
     if not fn.reads_inputs:
         return []
-    if ops.op_class(fn) is ops.Mul:  # each factor is kept for the other's gradient only
-        return [i for i, other in ((0, inputs[1]), (1, inputs[0])) if other.requires_grad
-                and (inputs[i].ndim or inputs[i].requires_grad or inputs[i]._ctx is not None)]
-    keep = [i for i, t in enumerate(inputs) if t.ndim or t.requires_grad or t._ctx is not None]
+    # only what backward reads (a product's factor is kept for the other factor's gradient alone: x @ w
+    # with x needing no gradient keeps x, not w, as PyTorch's mm)
+    keep = [i for i, t in enumerate(inputs)
+            if (t.ndim or t.requires_grad or t._ctx is not None) and fn.reads_input(i)]
     return [*keep, -1] if fn.reads_output else keep
+
+
+_PACK_IN_PLACE = (
+    "A saved tensor pack hook is modifying its input in place. Tensors provided as input to pack hook can "
+    "not be modified by in-place operations as this can lead to unexpected side-effects. Please open an "
+    "issue if you need to perform in-place operations on the input to a pack hook."
+)
 
 
 def pack_saved(fn: ops.Function, inputs: Sequence[Tensor], out: Tensor) -> None:
@@ -125,16 +132,27 @@ def pack_saved(fn: ops.Function, inputs: Sequence[Tensor], out: Tensor) -> None:
         with no_grad():  # as PyTorch runs pack hooks: what a hook computes records nothing (no recursion)
             packed = pack(t)
         if t._version != before:
-            raise MinigradError(
-                "A saved tensor pack hook is modifying its input in place. Tensors provided as input to "
-                "pack hook can not be modified by in-place operations as this can lead to unexpected "
-                "side-effects. Please open an issue if you need to perform in-place operations on the input "
-                "to a pack hook."
-            )
+            raise MinigradError(_PACK_IN_PLACE)
         saved.append((i, packed))
     if saved:
         ex = extras(fn)
         ex.saved, ex.unpack = saved, unpack
+
+
+def pack_input(t: Tensor) -> Any:
+    """``t`` through the active pack hook, as a custom Function's ``save_for_backward`` passes it
+    (checkpoint's saved inputs).
+
+    Raises:
+        MinigradError: the pack hook modified its input in place (PyTorch's error).
+    """
+    pack = _extras.pack[-1][0]
+    before = t._version
+    with no_grad():
+        packed = pack(t)
+    if t._version != before:
+        raise MinigradError(_PACK_IN_PLACE)
+    return packed
 
 
 class saved_tensors_hooks:  # noqa: N801 - PyTorch's name
@@ -243,6 +261,11 @@ def _unsigned(dim: Any) -> int:
     return d + 2**64 if d < 0 else d
 
 
+#: PyTorch's names of a matrix product's saved factors -> the input they are
+_PRODUCT_FACTORS = {("MmBackward0", "self"): 0, ("MmBackward0", "mat2"): 1, ("AddmmBackward0", "mat1"): 1,
+                    ("AddmmBackward0", "mat2"): 2}
+
+
 def _saved_argument(node: ops.Function, label: str, key: str, inputs: Sequence[Tensor]) -> Any:
     """The non-tensor arguments PyTorch's node keeps (``_saved_dim``, ``_saved_keepdim``,
     ``_saved_self_sym_sizes``, ...), from what minigrad's node holds; AttributeError where it keeps none.
@@ -282,11 +305,14 @@ def saved_attribute(node: ops.Function, name: str) -> Any:
         MinigradError: a backward freed it (PyTorch's error), or ``_saved_result`` of a node whose result
             is no longer alive (minigrad's nodes do not hold their result).
     """
-    if not node.parents and name.endswith(("_self", "_other", "_result", "_exponent")):
+    if not node.parents and name.endswith(("_self", "_other", "_result", "_exponent", "_mat1", "_mat2")):
         raise ops.released_error(node)
     raw = name.startswith("_raw_saved_")
     key = name[len("_raw_saved_" if raw else "_saved_"):]
     index = {"self": 0, "other": 1, "result": -1}.get(key)
+    product = None if getattr(node, "label", "") else _PRODUCT_FACTORS.get((node.name(), key))
+    if product is not None:
+        index = product
     ex = getattr(node, "hooks", None)
     if index is not None and ex is not None and ex.saved is not None:
         for i, packed in ex.saved:
@@ -294,6 +320,9 @@ def saved_attribute(node: ops.Function, name: str) -> Any:
                 assert ex.unpack is not None
                 return SavedTensor._of(packed, ex.unpack) if raw else ex.unpack(packed)
     label, inputs = node.name(), getattr(node, "label_inputs", None) or node.parents
+    if product is not None and not raw:
+        # a matrix product keeps each factor only for the other's gradient: None for one it did not need
+        return inputs[product] if node.reads_input(product) else None
     if raw:
         pass  # (the packed forms exist only under saved_tensors_hooks, above)
     elif key == "exponent" and label.startswith("PowBackward"):

@@ -22,8 +22,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from minigrad.autograd import enable_grad, grad, is_grad_enabled, no_grad
+from minigrad.autograd.graph import pack_input
 from minigrad.device import check_device
 from minigrad.errors import InvalidParameterError, ShapeError
+from minigrad.grad_mode import _extras
 from minigrad.ops import Recompute
 from minigrad.random import default_generator
 from minigrad.tensor import Tensor
@@ -64,6 +66,18 @@ def _frontier(outputs: list[Tensor], stops: list[Tensor]) -> list[Tensor]:
             continue
         todo.extend(p for p in node.parents if p.requires_grad)
     return list(found.values())
+
+
+@contextmanager
+def _own_saved_tensors() -> Iterator[None]:
+    """The region's saved tensors are the checkpoint's own: the ``saved_tensors_hooks`` active outside see
+    none of them (PyTorch's non-reentrant checkpoint packs them with its own, innermost, hooks; its
+    reentrant one runs the function under no_grad, saving nothing)."""
+    outer, _extras.pack = _extras.pack, []
+    try:
+        yield
+    finally:
+        _extras.pack = outer
 
 
 def checkpoint(function: Callable[..., Any], *args: Any, use_reentrant: bool | None = None,
@@ -108,7 +122,8 @@ def checkpoint(function: Callable[..., Any], *args: Any, use_reentrant: bool | N
         with no_grad():
             return function(*args, **kwargs)
     rng = default_generator._get_dict() if preserve_rng_state else None
-    out = function(*args, **kwargs)
+    with _own_saved_tensors():
+        out = function(*args, **kwargs)
     results = _tensors(out)
     shapes = [t.shape for t in results]
     parents = _frontier(results, inputs)
@@ -119,7 +134,7 @@ def checkpoint(function: Callable[..., Any], *args: Any, use_reentrant: bool | N
             if rng is not None:
                 default_generator._set_dict(rng)
             try:
-                with enable_grad():
+                with enable_grad(), _own_saved_tensors():
                     y = _tensors(function(*args, **kwargs))
             finally:
                 default_generator._set_dict(now)
@@ -135,9 +150,15 @@ def checkpoint(function: Callable[..., Any], *args: Any, use_reentrant: bool | N
     def label(t: Tensor) -> str:
         return "CheckpointFunctionBackward" if use_reentrant else t.grad_fn.name() if t.grad_fn else ""
 
-    light = {id(t): Recompute.apply(*parents, value=t.numpy(force=True), run=rerun(k), grad=grad,
-                                    label=label(t))
-             for k, t in enumerate(results) if t.requires_grad}
+    with _own_saved_tensors():
+        light = {id(t): Recompute.apply(*parents, value=t.numpy(force=True), run=rerun(k), grad=grad,
+                                        label=label(t))
+                 for k, t in enumerate(results) if t.requires_grad}
+    # PyTorch's checkpoint (either form) saves its tensor inputs: the hooks active outside see those alone
+    if light and _extras.pack:
+        held = [pack_input(t) for t in inputs]
+        for t in light.values():  # (kept as long as the graph, as a saved tensor; the rerun reads the inputs)
+            t._ctx.held = held  # type: ignore[union-attr]
     if isinstance(out, Tensor):
         return light.get(id(out), out)
     if isinstance(out, (tuple, list)):

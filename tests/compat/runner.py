@@ -865,6 +865,18 @@ SPECS: dict[str, list[Check]] = {
     "multitask_amp_cpu.py": every_number(1e-5),  # two heads, uncertainty weights, autocast/GradScaler off
     "triplet_retrieval.py": every_number(1e-5),  # normalize, cdist batch-hard mining, NT-Xent, recall@k, mAP
     "kfold_subset_summary.py": every_number(1e-5),  # stratified folds, Subset/ConcatDataset, warm restarts
+    # progs32: seeded, so every printed number
+    "nan_anomaly_debugging.py": every_number(1e-5),  # detect_anomaly, double where, rollback, manual scaler
+    "versioned_modules_global_hooks.py": every_number(1e-5),  # _version migration, extra state, global hooks
+    "streaming_text_pipeline.py": every_number(1e-5),  # IterableDataset shards, shuffle buffer, loader errors
+    "tree_lstm_sentiment.py": every_number(1e-5),  # recursive child-sum Tree-LSTM, Adagrad, level batching
+    "gp_laplace_classification.py": every_number(1e-5),  # Laplace GP in float64, Newton via cholesky_solve
+    "nbeats_deepar_forecast.py": every_number(1e-5),  # N-BEATS bases, unfold windows, NegativeBinomial DeepAR
+    "llrd_finetune_unfreeze.py": every_number(1e-5),  # layer-wise lr decay, add_param_group, rebuilt LambdaLR
+    "activation_memory_accounting.py": every_number(1e-5),  # saved-tensor ledger, checkpoint, packs
+    "active_learning_bald.py": every_number(1e-5),  # MC dropout, BALD/entropy/margin acquisition, masks
+    "influence_functions_tracin.py": every_number(1e-5),  # func.hessian, CG on HVPs, LiSSA, LOO, TracIn
+    "gan_hinge_sn_ema.py": every_number(1e-5),  # spectral_norm hinge GAN, R1, EMA AveragedModel, Frechet
 }
 
 # Programs that agree with PyTorch once what they use exists in minigrad; move

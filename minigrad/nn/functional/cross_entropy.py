@@ -461,7 +461,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     xa, ta = x.numpy(force=True), t.numpy(force=True)
     for name, a in (("input", xa), ("target", ta)):
         if not ((a >= 0) & (a <= 1)).all():
-            raise DomainError(f"binary_cross_entropy: all elements of {name} should be between 0 and 1")
+            raise DomainError(f"all elements of {name} should be between 0 and 1 (binary_cross_entropy)")
     edge = xa * (1 - xa) < _BCE_EPS
     loss = _bce_interior(x, t, edge)
     if edge.any():

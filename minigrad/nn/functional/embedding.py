@@ -153,7 +153,9 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """
     idx = tensor.numpy(force=True) if isinstance(tensor, Tensor) else np.asarray(tensor)
     if idx.dtype != int64:
-        raise DTypeError(f"one_hot is only applicable to int64 index tensors, got dtype {idx.dtype}")
+        raise DTypeError(
+            "one_hot is only applicable to index tensor of type LongTensor. "
+            f"(one_hot: expected int64 indices, got {idx.dtype})")
     if int_argument(num_classes) is None:
         raise InvalidParameterError(f"num_classes must be an int, got {num_classes!r}")
     num_classes = int_argument(num_classes)

@@ -179,7 +179,7 @@ def _deepcopy(self: Module, memo: dict[int, Any]) -> Module:
 
 
 def _getstate(self: Module) -> Any:
-    raise RuntimeError("Serialization of parametrized modules is only supported through state_dict(). See: "
+    raise RuntimeError("Serialization of parametrized modules is only supported through state_dict(). See:\n"
                        "https://pytorch.org/tutorials/beginner/saving_loading_models.html"
                        "#saving-loading-a-general-checkpoint-for-inference-and-or-resuming-training")
 

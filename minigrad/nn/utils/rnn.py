@@ -191,7 +191,8 @@ def pack_padded_sequence(input: Tensor, lengths: Tensor | Sequence[int], batch_f
         )
     if n == 0 or lens.min() <= 0:
         raise InvalidParameterError(
-            f"pack_padded_sequence: every length must be greater than 0, got lengths={lens.tolist()}"
+            "Length of all samples has to be greater than 0, but found an element in 'lengths' that is <= 0 "
+            f"(pack_padded_sequence: lengths={lens.tolist()})"
         )
     if lens.max() > steps:
         raise InvalidParameterError(
@@ -203,8 +204,9 @@ def pack_padded_sequence(input: Tensor, lengths: Tensor | Sequence[int], batch_f
     if enforce_sorted:
         if np.any(np.diff(lens) > 0):
             raise InvalidParameterError(
-                f"pack_padded_sequence: lengths must be sorted in decreasing order when enforce_sorted=True, "
-                f"got lengths={lens.tolist()}; pass enforce_sorted=False to sort them here"
+                "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You can "
+                "pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to sidestep this "
+                f"requirement (pack_padded_sequence: got lengths={lens.tolist()})"
             )
     else:
         order = np.argsort(-lens, kind="stable")

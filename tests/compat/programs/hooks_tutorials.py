@@ -101,7 +101,8 @@ with tempfile.TemporaryDirectory() as tmp_dir:
 
     net = make_model(1)
     with torch.autograd.graph.saved_tensors_hooks(pack_to_disk, unpack_from_disk):
-        loss = F.cross_entropy(net(X), Y)
+        logits = net(X)  # (the model's activations: which tensors a fused loss keeps is PyTorch's own detail)
+    loss = F.cross_entropy(logits, Y)
     loss.backward()
     disk_grads = [p.grad.clone() for p in net.parameters()]
     net.zero_grad()
