@@ -179,6 +179,11 @@ class _NoProcessGroupAssertionError(UnsupportedError, AssertionError):
     None")."""
 
 
+class _NoGpuKernelError(DeviceError, AttributeError):
+    """``nn.parallel.scatter`` and its kin: PyTorch's CPU build has no ``torch._C._scatter`` to call, so they
+    raise AttributeError there; also the DeviceError minigrad raises for any GPU work."""
+
+
 class _AllocationError(MinigradError, MemoryError):
     """Memory numpy could not allocate for a factory's result (``arange(0, 1, 1e-15)``, ``zeros(10**15)``):
     PyTorch's RuntimeError ("DefaultCPUAllocator: can't allocate memory"); also the MemoryError numpy

@@ -1,6 +1,6 @@
 """Regressions found by running other projects' PyTorch-based test suites under minigrad (kozistr's
-pytorch_optimizer, naver's roma, ...) and comparing with real torch: each test runs the same calls on both
-libraries and compares values, dtypes or error classes."""
+pytorch_optimizer, naver's roma, captum, ...) and comparing with real torch: each test runs the same calls
+on both libraries and compares values, dtypes or error classes."""
 
 from __future__ import annotations
 
@@ -71,3 +71,95 @@ def test_compiled_functions_index_with_an_ellipsis(fn: Any) -> None:
     compiled = mg.compile(lambda x: fn(mg, x))
     for _ in range(2):  # (the first call records, the second replays)
         np.testing.assert_allclose(compiled(mg.tensor(data)).numpy(), expected, rtol=1e-12, atol=1e-12)
+
+
+def _future_story(lib: Any) -> list[Any]:
+    """The same calls on torch.futures and minigrad.futures; what each showed."""
+    fut = lib.futures
+    shown: list[Any] = []
+    f = fut.Future()
+    doubled = f.then(lambda x: x.value() * 2)
+    calls: list[Any] = []
+    f.add_done_callback(lambda x: calls.append(x.value()))
+    shown += [f.done(), doubled.done()]
+    f.set_result(lib.ones(2))
+    shown += [f.done(), f.wait().tolist(), f.value().tolist(), doubled.wait().tolist(),
+              [c.tolist() for c in calls]]
+    shown.append(f.then(lambda x: x.value().sum()).wait().item())  # (on a completed Future: at once)
+    for again in (lambda: f.set_result(3), lambda: f.set_exception(ValueError("late"))):
+        try:
+            again()
+        except RuntimeError as e:
+            shown.append(str(e))
+    g = fut.Future()
+    g.set_exception(ValueError("boom"))
+    for call in (g.wait, g.value, g.then(lambda x: x.value() + 1).wait):
+        try:
+            call()
+        except Exception as e:
+            shown.append((type(e).__name__, str(e).splitlines()[0]))
+    try:
+        fut.Future().set_exception("not one")
+    except AssertionError as e:
+        shown.append(str(e))
+    a, b = fut.Future(), fut.Future()
+    both = fut.collect_all([a, b])
+    a.set_result(1)
+    shown.append(both.done())
+    b.set_result(2)
+    shown += [both.done(), [x.value() for x in both.wait()], fut.wait_all([a, b])]
+    a, b = fut.Future(), fut.Future()
+    both = fut.collect_all([a, b])
+    b.set_exception(KeyError("k"))
+    shown.append(both.done())  # (an error does not complete it early)
+    a.set_result(1)
+    shown.append(both.done())
+    for call in (both.wait, lambda: fut.wait_all([a, b])):
+        try:
+            call()
+        except KeyError as e:
+            shown.append(repr(e))
+    try:
+        fut.collect_all([1])
+    except TypeError:
+        shown.append("TypeError")
+    return shown
+
+
+def test_futures_as_torchs() -> None:
+    """captum imports ``Future`` and ``collect_all`` from torch.futures (its ablation methods take models
+    that return Futures): every captum.attr test module failed to import ("torch.futures is not in
+    minigrad")."""
+    torch = require_torch()
+    assert _future_story(mg) == _future_story(torch)
+    assert set(mg.futures.__all__) == set(torch.futures.__all__)
+    assert mg.futures.Future[int] is not None  # (generic, as PyTorch's, for annotations)
+
+
+def test_a_future_completed_by_another_thread_wakes_its_waiter() -> None:
+    import threading
+
+    f: mg.futures.Future[int] = mg.futures.Future()
+    threading.Timer(0.05, lambda: f.set_result(7)).start()
+    assert f.wait() == 7 and f.done()
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, x: lib.nn.parallel.scatter_gather.scatter(x, []),
+    lambda lib, x: lib.nn.parallel.scatter_gather.scatter((x, 5), [0]),
+    lambda lib, x: lib.nn.parallel.scatter_gather.scatter_kwargs((x,), {"k": x}, []),
+    lambda lib, x: lib.nn.parallel.scatter_gather.gather([x, x], "cpu"),
+    lambda lib, x: lib.nn.parallel.scatter(x, [0]),
+    lambda lib, x: lib.nn.parallel.gather([x], -1),
+])
+def test_parallel_scatter_gather_refuse_with_torchs_classes(call: Any) -> None:
+    """captum's layer attribution modules import ``scatter`` from torch.nn.parallel.scatter_gather (calling
+    it only with GPU ids): minigrad.nn.parallel was a module, so the import failed. PyTorch's CPU build
+    raises AttributeError (no torch._C._scatter) and gather's AssertionError."""
+    torch = require_torch()
+    with pytest.raises(Exception) as theirs:
+        call(torch, torch.ones(2))
+    with pytest.raises(mg.DeviceError) as ours:
+        call(mg, mg.ones(2))
+    assert isinstance(ours.value, type(theirs.value))
+    assert str(ours.value).startswith(str(theirs.value))
