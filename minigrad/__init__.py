@@ -177,6 +177,7 @@ from minigrad.fake_quant import *  # noqa: F403
 from minigrad.foreach import *  # noqa: F403
 from minigrad.func import vmap
 from minigrad.functional_forms import *  # noqa: F403  (torch.conv2d, torch.layer_norm, torch.kl_div...)
+from minigrad.futures import Future
 from minigrad.gamma import *  # noqa: F403
 from minigrad.grad_mode import (
     enable_grad,
@@ -374,6 +375,7 @@ __all__ += [
     "seed", "set_rng_state",
 ]  # fmt: skip
 __all__ += ["UntypedStorage"]  # (safetensors maps a file with UntypedStorage.from_file)
+__all__ += ["Future"]  # (captum tests isinstance(output, torch.Future))
 __all__ += [  # PyTorch's dtype names and queries, and the function modules' functions
     "as_tensor", "asarray", "bfloat16", "bool", "byte", "can_cast", "cdouble", "cfloat", "chalf", "char",
     "complex32", "complex64", "complex128", "double", "finfo", "float",

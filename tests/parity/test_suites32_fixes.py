@@ -134,6 +134,8 @@ def test_futures_as_torchs() -> None:
     assert _future_story(mg) == _future_story(torch)
     assert set(mg.futures.__all__) == set(torch.futures.__all__)
     assert mg.futures.Future[int] is not None  # (generic, as PyTorch's, for annotations)
+    # captum checks isinstance(output, torch.Future): torch.Future is the class torch.futures' Futures are
+    assert isinstance(mg.futures.Future(), mg.Future) and isinstance(torch.futures.Future(), torch.Future)
 
 
 def test_a_future_completed_by_another_thread_wakes_its_waiter() -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from minigrad.errors import UnsupportedError
 from minigrad.nn.module import Module
-from minigrad.nn.parallel import scatter_gather
+from minigrad.nn.parallel import scatter_gather  # noqa: F401  (reached as an attribute, as in PyTorch)
 from minigrad.nn.parallel.scatter_gather import gather, scatter
 
 __all__ = ["DataParallel", "DistributedDataParallel", "gather", "scatter"]
