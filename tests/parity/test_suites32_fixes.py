@@ -165,3 +165,32 @@ def test_parallel_scatter_gather_refuse_with_torchs_classes(call: Any) -> None:
         call(mg, mg.ones(2))
     assert isinstance(ours.value, type(theirs.value))
     assert str(ours.value).startswith(str(theirs.value))
+
+
+@pytest.mark.parametrize("shape", [(), (2,), (2, 3)])
+@pytest.mark.parametrize("dim", [(), []])
+@pytest.mark.parametrize("keepdim", [False, True])
+def test_logsumexp_over_no_named_dim_as_torch(shape: tuple[int, ...], dim: Any, keepdim: bool) -> None:
+    """PyTorch's logsumexp with dim=() reduces every dim (keepdim=True, or a 0-d input); with keepdim=False
+    its kernel then raises a RuntimeError (the kept shape does not fit its 0-d result). minigrad refused
+    every empty dim with an IndexError: einx's torch backend calls torch.logsumexp(a, dim=()) on a 0-d
+    tensor (its test_tensor_conversion)."""
+    torch = require_torch()
+    data = np.arange(float(np.prod(shape))).reshape(shape) / 3
+
+    def run(lib: Any) -> Any:
+        x = lib.tensor(data, requires_grad=True)
+        try:
+            out = lib.logsumexp(x, dim=dim, keepdim=keepdim)
+        except RuntimeError as e:
+            return type(e).__mro__[-4:], str(e)
+        out.sum().backward()
+        return out.detach().numpy(), x.grad.numpy()
+
+    theirs, ours = run(torch), run(mg)
+    if isinstance(theirs[1], str):
+        assert ours[1].startswith(theirs[1])
+        return
+    for t, o in zip(theirs, ours):
+        np.testing.assert_allclose(o, t, rtol=1e-12)
+        assert o.shape == t.shape
