@@ -1978,6 +1978,8 @@ class Tensor(TensorMethods):
             steps = ((index,),)
         elif type(index) is tuple and 0 < len(index) <= self._array.ndim and set(map(type, index)) == {int}:
             steps = (index,)  # (x[i, j]: ints only, likewise)
+        elif self._array.ndim and _plain_slices(index):  # (x[:, a:b], x[a:b]: likewise)
+            steps = (index if type(index) is tuple else (index,),)
         else:
             steps = _index_steps(_index(index, self.shape))
         try:
@@ -2240,6 +2242,22 @@ def _index(index: Any, shape: tuple[int, ...]) -> Any:
         if sum(i is not None for i in kept) == len(shape):
             out = kept  # a ... spanning no dims: PyTorch's arrays either side are adjacent (numpy's are not)
     return tuple(out)
+
+
+def _plain_slices(index: Any) -> builtins.bool:
+    """Whether ``index`` is a slice, or a tuple of ints and slices, of ints or None with a positive step:
+    what :func:`_index` would return unchanged (the caller checks the tuple fits the dims)."""
+    for i in (index,) if type(index) is slice else index if type(index) is tuple else ((),):
+        if type(i) is slice:
+            if not (type(i.start) in _PLAIN_BOUNDS and type(i.stop) in _PLAIN_BOUNDS
+                    and (i.step is None or (type(i.step) is int and i.step > 0))):
+                return False
+        elif type(i) is not int:
+            return False
+    return True
+
+
+_PLAIN_BOUNDS = frozenset((int, type(None)))
 
 
 def _index_steps(idx: tuple[Any, ...]) -> tuple[tuple[Any, ...], ...]:

@@ -95,12 +95,12 @@ def probability(name: str, value: Any) -> float:
 
 
 def layer_probability(name: str, value: Any) -> float:
-    """``value`` as a float if it is a number in [0, 1): a dropout layer's p (API.md refuses 1, which the
-    functional form and PyTorch's layers accept: a layer that always outputs zeros is a mistake)."""
-    p = probability(name, value)
-    if p == 1:
+    """``value`` itself if it is a number in [0, 1): a dropout layer's p, kept as given (``Dropout(0)``
+    shows ``p=0``, as PyTorch's). API.md refuses 1, which the functional form and PyTorch's layers
+    accept: a layer that always outputs zeros is a mistake."""
+    if probability(name, value) == 1:
         raise InvalidParameterError(f"{name} must be a number in [0, 1), got {name}={value!r}")
-    return p
+    return value  # type: ignore[no-any-return]
 
 
 def number(name: str, value: Any) -> float:

@@ -37,7 +37,7 @@ from minigrad.nn import functional as F
 from minigrad.nn.functional._grad_names import named
 from minigrad.nn.module import Module, Parameter
 from minigrad.nn.utils.rnn import PackedSequence
-from minigrad.ops import Addmm
+from minigrad.ops import Addcmul, Addmm
 from minigrad.tensor import DTypeLike, Tensor, cat, from_numpy, stack
 
 __all__ = ["GRU", "LSTM", "RNN", "GRUCell", "LSTMCell", "RNNBase", "RNNCell", "RNNCellBase"]
@@ -100,7 +100,9 @@ def _lstm_step(xg: Tensor, h: Tensor, c: Tensor, w_hh: Tensor,
     size = c.shape[0 if fm else -1]
     # one sigmoid over all four chunks (the g chunk's is unused): fewer ops per step
     s = gates.sigmoid()
-    c = _gate(s, 1, size, fm) * c + _gate(s, 0, size, fm) * _gate(gates, 2, size, fm).tanh()
+    # f * c + i * g; the layers' as one addcmul (the cell's c is PyTorch's AddBackward0, as _gru_step's h)
+    fc, i, g = _gate(s, 1, size, fm) * c, _gate(s, 0, size, fm), _gate(gates, 2, size, fm).tanh()
+    c = Addcmul.apply(fc, i, g) if fm else fc + i * g
     h = _gate(s, 3, size, fm) * c.tanh()
     if w_hr is not None:
         h = w_hr @ h if fm else _times_transposed(h, w_hr)
@@ -118,8 +120,11 @@ def _gru_step(xg: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None, fm: bool
         gh = _recurrent(b_hh, h, w_hh, fm)
     size = h.shape[0 if fm else -1]
     rz = _gate(xg + gh, 0, size, fm, 2).sigmoid()
-    n = (_gate(xg, 2, size, fm) + _gate(rz, 0, size, fm) * _gate(gh, 2, size, fm)).tanh()
-    return n + _gate(rz, 1, size, fm) * (h - n)
+    # x_n + r * h_n and n + z * (h - n) as addcmuls: one node each, the same bits as the product and
+    # the sum. (Not the cell's last one: PyTorch's GRUCell result is an AddBackward0.)
+    n = Addcmul.apply(_gate(xg, 2, size, fm), _gate(rz, 0, size, fm), _gate(gh, 2, size, fm)).tanh()
+    z = _gate(rz, 1, size, fm)
+    return Addcmul.apply(n, z, h - n) if fm else n + z * (h - n)
 
 
 # ----------------------------------------------------------------- the time loop

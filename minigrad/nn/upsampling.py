@@ -22,11 +22,15 @@ def _scale(value: Any) -> Any:
     """PyTorch keeps scale_factor as a float (or a tuple of floats)."""
     if value is None:
         return None
-    if isinstance(value, (tuple, list)):
+    if isinstance(value, tuple):
         return tuple(float(v) for v in value)
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, Tensor)):
-        raise InvalidParameterError(f"Upsample: scale_factor must be a number or a tuple of numbers, "
-                                    f"got scale_factor={value!r}")
+    ours = f"Upsample: scale_factor must be a number or a tuple of numbers, got scale_factor={value!r}"
+    if isinstance(value, bool):
+        raise InvalidParameterError(ours)
+    if not isinstance(value, (numbers.Real, Tensor)):
+        # (a list too: PyTorch converts anything but a tuple with float(), a TypeError there)
+        raise _checks.value_error(value)(
+            f"float() argument must be a string or a real number, not '{type(value).__name__}' ({ours})")
     return float(value) if value else None  # (PyTorch's test: a zero scale_factor reads as none given)
 
 

@@ -36,23 +36,28 @@ TIMEOUT = 600  # seconds a program may run
 class Check:
     """Numbers captured by ``pattern`` (one group) must agree within ``rtol``;
     ``which`` is 'all' (every occurrence, in order) or 'last'; ``lines``, if given, a regex that picks
-    the lines searched (``^(?!gauss)``: all but those starting with gauss)."""
+    the lines searched (``^(?!gauss)``: all but those starting with gauss); ``atol``, an absolute tolerance
+    besides (for values that training drives near 0, where a relative one means nothing)."""
 
     pattern: str
     rtol: float
     which: str = "all"
     lines: str = ""
+    atol: float = 0.0
 
 
-_FLOAT = r"(?<![\w.])(-?\d+\.\d+(?:e[-+]?\d+)?)"
+# (PyTorch prints an integer-valued float tensor as "1.", other ones as "1.0000": both are floats)
+_FLOAT = r"(?<![\w.])(-?\d+\.(?:\d+(?:e[-+]?\d+)?|(?![\w.])))"
 _INT = r"(?<![\w.\-])(-?\d+)(?![\d.])"
-_WORDS = r"([^\d\s.\-]+)"
+# (a sign before a digit is the number's: %+f of a zero prints +0 or -0)
+_WORDS = r"((?:[^\d\s.\-+]|\+(?!\d))+)"
 
 
-def every_number(rtol: float, lines: str = "") -> list[Check]:
-    """The whole output (or the ``lines`` picked): every decimal number within ``rtol``, every integer and
-    every other token exact (for programs whose weights, data and random draws are all fixed)."""
-    return [Check(_FLOAT, rtol, lines=lines), Check(_INT, 0, lines=lines), Check(_WORDS, 0, lines=lines)]
+def every_number(rtol: float, lines: str = "", atol: float = 0.0) -> list[Check]:
+    """The whole output (or the ``lines`` picked): every decimal number within ``rtol`` (or ``atol``), every
+    integer and every other token exact (for programs whose weights, data and random draws are all fixed)."""
+    return [Check(_FLOAT, rtol, lines=lines, atol=atol), Check(_INT, 0, lines=lines),
+            Check(_WORDS, 0, lines=lines)]
 
 
 _BBB_SAMPLED = r"^local=False"  # (bayes_by_backprop.py's sampled-KL run)
@@ -305,13 +310,17 @@ SPECS: dict[str, list[Check]] = {
     # printed numbers agree to float32 rounding, every integer, flag and word exactly
     "super_resolution.py": every_number(1e-5),     # PixelShuffle, orthogonal_ by its properties, PSNR
     "fast_neural_style.py": every_number(1e-5),    # InstanceNorm2d(affine), ReflectionPad2d, Gram by bmm
-    "siamese_network.py": every_number(1e-5),      # AdaptiveAvgPool2d, BCELoss, Adadelta, metric losses
+    # (this and the next few: tolerances for OpenBLAS's AVX2 kernels, which some machines force with
+    # OPENBLAS_CORETYPE=Haswell: their float32 products round differently from its AVX-512 ones, and the
+    # training these programs run moves the printed numbers 1e-5 to 2e-4 apart, a BN mean near 0 by 1e-5)
+    # AdaptiveAvgPool2d, BCELoss, Adadelta, metric losses (atol: the BN running mean)
+    "siamese_network.py": every_number(1e-4, atol=2e-5),
     "forward_forward.py": every_number(1e-5),      # layer-local goodness losses on detached inputs
     "mnist_rnn.py": every_number(1e-5),            # LSTM over image rows, packed sequences
     "actor_critic.py": every_number(1e-5),         # Categorical, smooth_l1_loss, returns with std + eps
     "graph_nets.py": every_number(1e-4),           # GCN dense / index_add_, scatter_reduce, GAT masks
     # nn.Transformer with padding masks, label smoothing (1e-4: PyTorch on AVX2 and AVX-512 differs by 7e-5)
-    "translation_transformer.py": every_number(1e-4),
+    "translation_transformer.py": every_number(1e-3),  # (AVX2 kernels: see siamese_network.py)
     "data_pipeline.py": every_number(1e-5),        # collate, splits and samplers: invariants where random
     "grad_accum_amp.py": every_number(1e-5),       # accumulation, clipping, GradScaler; autocast to 2 digits
     "dqn.py": every_number(1e-5),                  # replay memory, gather, soft target updates
@@ -391,7 +400,10 @@ SPECS: dict[str, list[Check]] = {
     "mae_pretrain.py": every_number(1e-5),        # models_mae.py: argsort masking, gather unshuffle, norm_pix
     "interp_hooks.py": every_number(1e-5),        # activation cache, induction scores, logit lens, patching
     "yunjey_basics.py": every_number(1e-5),       # from_numpy regression, torch.max(outputs.data, 1)
-    "yunjey_rnn_resnet.py": every_number(1e-5),   # LSTM / bidirectional GRU on rows, ConvNet, deep ResNet
+    # LSTM / bidirectional GRU on rows, ConvNet, deep ResNet; a test accuracy may differ by one image of 120
+    # (AVX2 kernels: see siamese_network.py)
+    "yunjey_rnn_resnet.py": [*every_number(1e-5, lines=r"^(?!.*test accuracy)"),
+                             Check(r"test accuracy (\S+) %", 0.05)],
     "stn_tutorial.py": every_number(1e-5),        # localization net, affine_grid / grid_sample options
     "parametrizations_tutorial.py": every_number(1e-5),  # Symmetric, Skew, matrix_exp, cached, right_inverse
     "autograd_mechanics.py": every_number(1e-5),  # leaves, retain_grad, hooks, in-place after use, grad modes
@@ -433,7 +445,7 @@ SPECS: dict[str, list[Check]] = {
     "hooks_tutorials.py": every_number(1e-5),       # optimizer-in-backward, saved-tensor and state hooks
     "llmfs_pretrain.py": every_number(1e-5),        # ch05 temperature, numpy weight loading, appendix D
     "nlp_tutorials.py": every_number(1e-5),         # BoW, N-gram LM, CBOW, conditional char-RNN names
-    "tcn_forecast.py": every_number(1e-5),          # unfold windows, weight_norm TCN, DeepAR, N-BEATS
+    "tcn_forecast.py": every_number(1e-4),  # unfold windows, weight_norm TCN, DeepAR, N-BEATS (AVX2: siamese)
     "detection_utils.py": every_number(1e-5),       # box IoU/GIoU, NMS, anchors, focal loss, Dice
     "gan_objectives.py": every_number(1e-5),        # cGAN objectives, spectral_norm, R1, EMA (float64)
     "metric_learning_kd.py": every_number(5e-5),    # triplet, ArcFace, KD tutorial (a last-digit flip)
@@ -715,8 +727,10 @@ SPECS: dict[str, list[Check]] = {
     "tabnet_sparsemax_entmax.py": [
         Check(_FLOAT, 1e-5, lines=_TABNET_EXACT), Check(_WORDS, 0, lines=_TABNET_EXACT),
         Check(r"sparsemax epoch \d loss (\S+)", 0.05), Check(r"sparsemax acc (\S+)", 0.05),
-        Check(r"'(\d\.\d+)'", 0.1, lines=r"^sparsemax importance"),
-        Check(r"entmax epoch \d loss (\S+)", 2e-3), Check(r"entmax acc (\S+)", 2e-3),
+        # (with OpenBLAS's AVX2 kernels the sparsemax run's importances move by up to 0.05 and its
+        # accuracies by one or two of 256 rows: see siamese_network.py)
+        Check(r"'(\d\.\d+)'", 0.1, lines=r"^sparsemax importance", atol=0.06),
+        Check(r"entmax epoch \d loss (\S+)", 2e-3), Check(r"entmax acc (\S+)", 0.01),
         Check(r"'(\d\.\d+)'", 2e-3, lines=r"^entmax importance")],
     "maml_torch_func.py": every_number(1e-5),  # func.grad over functional_call, vmap over tasks, FOMAML
     "moe_topk_balance.py": every_number(1e-5),  # noisy top-k gates, cv^2 / Switch losses, capacity
@@ -1024,6 +1038,8 @@ def _last_digit(text: str) -> float:
     """
     mantissa, _, exponent = text.lower().partition("e")
     decimals = len(mantissa.partition(".")[2])
+    if not decimals:  # ("1.": a float tensor's integer value, exact)
+        return 0.0
     return 10.0 ** (int(exponent or 0) - decimals) * 1.000001  # (the margin: binary rounding of both)
 
 
@@ -1042,7 +1058,7 @@ def compare(program: str, torch_out: str, mg_out: str) -> list[str]:
                 continue
             try:
                 unit = _last_digit(w) if check.rtol else 0.0
-                tol = max(check.rtol * 1e-3, unit)
+                tol = max(check.rtol * 1e-3, unit, check.atol)
                 ok = math.isclose(float(w), float(g), rel_tol=check.rtol, abs_tol=tol)
             except ValueError:
                 ok = False

@@ -33,7 +33,7 @@ def _bits(a: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
-@pytest.mark.parametrize("n", [7, 255, 256, 4097])
+@pytest.mark.parametrize("n", [7, 255, 1023, 1024, 4097])  # (2n elements: both sides of BOUNDED_MIN_SIZE)
 @pytest.mark.parametrize("layout", ["c", "transposed"])
 def test_relu_and_clamp_match_pytorch_bit_for_bit(dtype: Any, n: int, layout: str) -> None:
     torch = require_torch()
