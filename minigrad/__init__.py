@@ -32,6 +32,7 @@ from minigrad import (
     distributed,
     distributions,
     func,
+    futures,  # noqa: F401  (torch.futures, reached as an attribute)
     hub,  # noqa: F401  (torch.hub, reached as an attribute)
     jit,  # noqa: F401  (torch.jit, reached as an attribute)
     library,  # noqa: F401  (torch.library, reached as an attribute)
@@ -176,6 +177,7 @@ from minigrad.fake_quant import *  # noqa: F403
 from minigrad.foreach import *  # noqa: F403
 from minigrad.func import vmap
 from minigrad.functional_forms import *  # noqa: F403  (torch.conv2d, torch.layer_norm, torch.kl_div...)
+from minigrad.futures import Future
 from minigrad.gamma import *  # noqa: F403
 from minigrad.grad_mode import (
     enable_grad,
@@ -373,6 +375,7 @@ __all__ += [
     "seed", "set_rng_state",
 ]  # fmt: skip
 __all__ += ["UntypedStorage"]  # (safetensors maps a file with UntypedStorage.from_file)
+__all__ += ["Future"]  # (captum tests isinstance(output, torch.Future))
 __all__ += [  # PyTorch's dtype names and queries, and the function modules' functions
     "as_tensor", "asarray", "bfloat16", "bool", "byte", "can_cast", "cdouble", "cfloat", "chalf", "char",
     "complex32", "complex64", "complex128", "double", "finfo", "float",

@@ -169,6 +169,21 @@ class _BoolProductError(UnsupportedError, TypeError):
     kernel); also the TypeError minigrad raised first."""
 
 
+class _NoProcessGroupError(UnsupportedError, ValueError):
+    """A torch.distributed call that needs the default process group (``get_world_size()``, ``all_reduce``):
+    PyTorch's ValueError when none was initialized, as none can be in minigrad."""
+
+
+class _NoProcessGroupAssertionError(UnsupportedError, AssertionError):
+    """``destroy_process_group()`` with no group: PyTorch's AssertionError ("Process group cannot be
+    None")."""
+
+
+class _NoGpuKernelError(DeviceError, AttributeError):
+    """``nn.parallel.scatter`` and its kin: PyTorch's CPU build has no ``torch._C._scatter`` to call, so they
+    raise AttributeError there; also the DeviceError minigrad raises for any GPU work."""
+
+
 class _AllocationError(MinigradError, MemoryError):
     """Memory numpy could not allocate for a factory's result (``arange(0, 1, 1e-15)``, ``zeros(10**15)``):
     PyTorch's RuntimeError ("DefaultCPUAllocator: can't allocate memory"); also the MemoryError numpy

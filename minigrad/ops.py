@@ -3132,7 +3132,7 @@ class GetItem(Function):
             except IndexError:  # (out of range: a[index] below raises numpy's usual words)
                 pass
         out = a[index]  # an int for every dim: numpy copies out a scalar where PyTorch gives a 0-d view
-        if type(out) is not np.ndarray:
+        if type(out) is not np.ndarray and not isinstance(out, np.ndarray):  # (compile's arrays: subclasses)
             return a[(*index, ...) if type(index) is tuple else (index, ...)]
         # (numpy lays out some integer-array results permuted: PyTorch's are row-major)
         return out if self.basic or out.flags.c_contiguous else np.ascontiguousarray(out)

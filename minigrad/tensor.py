@@ -1816,9 +1816,11 @@ class Tensor(TensorMethods):
         """
         if keepdim is not True and keepdim is not False:  # (1, None: PyTorch's parser refuses them)
             raise bool_error("logsumexp", "keepdim", keepdim)
-        if isinstance(dim, (tuple, list)) and not dim:
-            raise DimensionError("logsumexp: dim must name at least one dim, got ()")
         x = self._floating()  # integers and bools give the default float dtype, as PyTorch
+        if isinstance(dim, (tuple, list)) and not dim:  # PyTorch's kernel: dim=() reduces every dim,
+            if x.ndim and not keepdim:  # then fails to fit that keepdim shape into its 0-d result
+                raise MinigradError(f"output with shape [] doesn't match the broadcast shape {[1] * x.ndim}")
+            dim = tuple(range(x.ndim))
         dims = norm_dims(dim, x.ndim)
         m = np.max(x._array, axis=dims, keepdims=True) if x._array.size else np.zeros(())
         m = np.where(np.isfinite(m), m, 0).astype(x.dtype)

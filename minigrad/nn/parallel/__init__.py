@@ -4,6 +4,8 @@
 module, run as it is (its parameters and state_dict keys gain ``module.``).
 Building a :class:`DistributedDataParallel` raises :class:`~minigrad.errors.UnsupportedError`;
 the class exists so that imports and ``isinstance`` checks in scripts work.
+:mod:`~minigrad.nn.parallel.scatter_gather` holds ``scatter``/``scatter_kwargs``/``gather``, which refuse
+as PyTorch's CPU build does.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from typing import Any
 
 from minigrad.errors import UnsupportedError
 from minigrad.nn.module import Module
+from minigrad.nn.parallel import scatter_gather  # noqa: F401  (reached as an attribute, as in PyTorch)
+from minigrad.nn.parallel.scatter_gather import gather, scatter
 
-__all__ = ["DataParallel", "DistributedDataParallel"]
+__all__ = ["DataParallel", "DistributedDataParallel", "gather", "scatter"]
 
 
 class DataParallel(Module):
