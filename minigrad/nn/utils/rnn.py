@@ -72,9 +72,7 @@ class PackedSequence(_PackedFields):
         else:
             target = kwargs.get("dtype", args[0] if args else None)
             data = self.data if target in (None, "cpu") else self.data.astype(target)
-        if data is self.data:
-            return self
-        return type(self)(data, self.batch_sizes, self.sorted_indices, self.unsorted_indices)
+        return self if data is self.data else self._with_data(data)
 
     def _with_data(self, data: Tensor) -> PackedSequence:
         return type(self)(data, self.batch_sizes, self.sorted_indices, self.unsorted_indices)
