@@ -357,7 +357,10 @@ class Tensor(TensorMethods):
         changes through it (``p.data += -lr * p.grad``, ``p.data.mul_(0.5)``)
         update this tensor without autograd seeing them. Assigning
         ``p.data = t`` makes ``p`` hold ``t``'s array (shape and dtype may
-        change); that replacement counts as an in-place change of ``p``.
+        change), also unseen: as in PyTorch the version stays, so a backward
+        recorded earlier that reads ``p`` reads the new values, and views of
+        ``p`` taken before keep the old ones. (A new shape does count as a
+        change: such a backward then raises, as PyTorch's does.)
 
         Raises:
             TypeError: assigning something other than a Tensor.
@@ -374,8 +377,14 @@ class Tensor(TensorMethods):
                 "data set to a tensor that requires gradients must be floating point or complex dtype"
             )
         new = value._array
-        if new is not self._array:  # p.data += t hands back p's own array: nothing to replace
+        if new is self._array:  # p.data += t hands back p's own array: nothing to replace
+            return
+        if new.shape != self._array.shape:
+            # counted as a write: a backward recorded before then raises the version error (PyTorch's
+            # raises its size mismatch) rather than broadcasting the new shape against the old
             self._write(lambda _: new)
+        else:
+            self._array = new  # (PyTorch's set_data leaves the version counter alone)
 
     @property
     def shape(self) -> Size:

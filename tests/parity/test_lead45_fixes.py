@@ -1,0 +1,71 @@
+"""lead45: ``t.data = other`` leaves the version counter alone, as PyTorch's set_data: a backward
+recorded before reads the new values (captum's attribution code relies on it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+
+def _replace_then_backward(lib: Any, body: Callable[[Any], Any], new: list[float]) -> tuple[int, Any]:
+    p = lib.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    y = body(p)
+    p.data = lib.tensor(new)
+    version = p._version
+    y.backward()
+    return version, p.grad.numpy()
+
+
+@pytest.mark.parametrize("body", [
+    lambda p: (p * p).sum(),          # reads p: the new values
+    lambda p: p.exp().sum(),          # reads its result: the old values
+    lambda p: (p.sin() * 2).sum(),    # reads p
+    lambda p: (p / 3).sum(),          # reads nothing
+])
+def test_data_replaced_after_use_matches_pytorch(body: Callable[[Any], Any]) -> None:
+    torch = require_torch()
+    theirs = _replace_then_backward(torch, body, [0.5, 1.5, -1.0])
+    ours = _replace_then_backward(mg, body, [0.5, 1.5, -1.0])
+    assert ours[0] == theirs[0] == 0
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-6)  # (float32 exp/cos: SLEEF's last bit)
+
+
+def test_data_of_an_intermediate_replaced_after_use_matches_pytorch() -> None:
+    torch = require_torch()
+    grads = []
+    for lib in (torch, mg):
+        a = lib.ones(3, requires_grad=True)
+        b = a * 2
+        c = (b * b).sum()
+        b.data = lib.tensor([0.0, 1.0, 2.0])
+        c.backward()
+        grads.append(a.grad.numpy())
+    np.testing.assert_array_equal(grads[1], grads[0])
+
+
+def test_data_of_another_shape_after_use_raises_in_backward_as_pytorch() -> None:
+    torch = require_torch()
+    for lib in (torch, mg):
+        p = lib.ones(3, requires_grad=True)
+        y = (p * p).sum()
+        p.data = lib.ones(5)
+        with pytest.raises(RuntimeError):
+            y.backward()
+
+
+def test_views_taken_before_keep_the_old_values_as_pytorch() -> None:
+    torch = require_torch()
+    seen = []
+    for lib in (torch, mg):
+        p = lib.tensor([1.0, 2.0, 3.0])
+        v = p[1:]
+        p.data = lib.tensor([7.0, 8.0, 9.0])
+        p.add_(1)
+        seen.append((v.tolist(), p.tolist()))
+    assert seen[1] == seen[0]
