@@ -1325,6 +1325,8 @@ class Tensor(TensorMethods):
         return self.copy_(result)
 
     def __setitem__(self, index: Any, value: Any) -> None:
+        if isinstance(value, Tensor) and value._array.dtype != self._array.dtype:
+            _check_put_dtype(index, value, self._array.dtype)
         if isinstance(value, Tensor) and memory_owner(value._array) == memory_owner(self._array):
             # PyTorch copies into a basic index's view (refusing a partly overlapping value) and index_put_s
             # an advanced one (refusing any overlap with the tensor)
@@ -2295,6 +2297,33 @@ def _leaf_view_error(error: MinigradError, index: Any) -> MinigradError:
     if whole or not message.startswith("a leaf Variable") or not _is_basic_index(raw):
         return error
     return MinigradError("a view of " + message)
+
+
+def _check_put_dtype(index: Any, value: Tensor, dtype: np.dtype[Any]) -> None:
+    """PyTorch's index_put_ takes a value of the tensor's own dtype only: an index holding integer arrays
+    (tensors or lists of ints) refuses another dtype, as one of bool masks does unless the value has one
+    element (then it fills). Ints, slices and 0-d integer tensors alone copy the value, converting it.
+
+    Raises:
+        DTypeError: the value's dtype differs where PyTorch refuses it (its RuntimeError).
+    """
+    ints = masks = False
+    for part in index if type(index) is tuple else (index,):
+        if isinstance(part, Tensor):
+            part = part._array
+        elif isinstance(part, list):
+            part = np.asarray(part)
+        if isinstance(part, np.ndarray):
+            if part.dtype == np.bool_:
+                masks = True
+            elif part.ndim and part.dtype.kind in "iu":
+                ints = True
+    if ints or (masks and value._array.size != 1):
+        raise DTypeError(
+            "Index put requires the source and destination dtypes match, got "
+            f"{scalar_type_name(dtype)} for the destination and {scalar_type_name(value._array.dtype)} for "
+            "the source."
+        )
 
 
 def _is_basic_index(idx: tuple[Any, ...]) -> builtins.bool:

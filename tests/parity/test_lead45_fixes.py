@@ -69,3 +69,33 @@ def test_views_taken_before_keep_the_old_values_as_pytorch() -> None:
         p.add_(1)
         seen.append((v.tolist(), p.tolist()))
     assert seen[1] == seen[0]
+
+
+def _put(lib: Any, case: int) -> str:
+    d = lib.float64
+    cases: list[tuple[Any, Any, Any]] = [
+        (lib.zeros(3, 2), (lib.tensor([0, 1]), lib.tensor([True, False])), lib.tensor(1.5, dtype=d)),
+        (lib.zeros(3), lib.tensor([True, False, True]), lib.tensor([1.5, 2.5], dtype=d)),
+        (lib.zeros(3), lib.tensor([True, False, True]), lib.tensor([1.5], dtype=d)),  # one element: fills
+        (lib.zeros(3, 2), (lib.tensor([True, False, True]), slice(None)), lib.tensor([1.5], dtype=d)),
+        (lib.zeros(3, 2), (0, lib.tensor([True, False])), lib.tensor(1.5, dtype=d)),
+        (lib.zeros(3), [0, 1], lib.tensor(1.5, dtype=d)),
+        (lib.zeros(3), [True, False, True], lib.tensor([1.5, 2.0], dtype=d)),
+        (lib.zeros(3), lib.tensor(1), lib.tensor(1.5, dtype=d)),  # a 0-d int index is an int: copies
+        (lib.zeros(5, dtype=lib.int64), lib.tensor([1, 2]), lib.tensor([1.7, 2.2])),
+        (lib.zeros(5), slice(1, 3), lib.tensor([1.7, 2.2], dtype=d)),  # a basic index converts
+        (lib.zeros(5), lib.tensor([1, 2]), lib.tensor([1.7, 2.2])),  # the same dtype
+        (lib.zeros(3, requires_grad=True).clone(), lib.tensor([1, 2]), lib.tensor([1.7, 2.2], dtype=d)),
+    ]
+    x, index, value = cases[case]
+    try:
+        x[index] = value
+    except RuntimeError as e:
+        return str(e).split(".")[0]
+    return str(x.tolist())
+
+
+@pytest.mark.parametrize("case", range(12))
+def test_setitem_of_another_dtype_refused_where_pytorch_refuses(case: int) -> None:
+    torch = require_torch()
+    assert _put(mg, case) == _put(torch, case)
