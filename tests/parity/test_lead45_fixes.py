@@ -99,3 +99,36 @@ def _put(lib: Any, case: int) -> str:
 def test_setitem_of_another_dtype_refused_where_pytorch_refuses(case: int) -> None:
     torch = require_torch()
     assert _put(mg, case) == _put(torch, case)
+
+
+@pytest.mark.parametrize("fn,nd", [("conv_transpose1d", 1), ("conv_transpose2d", 2), ("conv_transpose3d", 3)])
+@pytest.mark.parametrize("x_dtype,b_dtype", [("float32", "float64"), ("float64", "float32"),
+                                             ("float32", "float16"), ("float32", "int64")])
+def test_conv_transpose_converts_a_bias_of_another_dtype_as_pytorch(fn: str, nd: int, x_dtype: str,
+                                                                     b_dtype: str) -> None:
+    torch = require_torch()
+    results = []
+    if nd == 3:  # (PyTorch's 3-d kernel refuses the bias instead)
+        for lib in (torch, mg):
+            with pytest.raises(RuntimeError, match="expected scalar type"):
+                lib.nn.functional.conv_transpose3d(lib.ones(1, 2, 3, 3, 3, dtype=getattr(lib, x_dtype)),
+                                                   lib.ones(2, 1, 2, 2, 2, dtype=getattr(lib, x_dtype)),
+                                                   lib.ones(1, dtype=getattr(lib, b_dtype)))
+        return
+    for lib in (torch, mg):
+        xd, bd = getattr(lib, x_dtype), getattr(lib, b_dtype)
+        x = lib.ones((1, 2) + (3,) * nd, dtype=xd, requires_grad=True)
+        w = lib.ones((2, 1) + (2,) * nd, dtype=xd)
+        floating = b_dtype.startswith("float")
+        b = lib.full((1,), 0.1, dtype=bd, requires_grad=True) if floating else lib.ones(1, dtype=bd)
+        y = getattr(lib.nn.functional, fn)(x, w, b)
+        y.sum().backward()
+        grad = None if b.grad is None else (str(b.grad.dtype).removeprefix("torch."), b.grad.numpy())
+        results.append((str(y.dtype).removeprefix("torch."), y.detach().numpy(), grad))
+    (td, ty, tg), (md, my, mgr) = results
+    assert md == td
+    np.testing.assert_array_equal(my, ty)
+    assert (mgr is None) == (tg is None)
+    if tg is not None and mgr is not None:
+        assert mgr[0] == tg[0]
+        np.testing.assert_array_equal(mgr[1], tg[1])
