@@ -359,8 +359,10 @@ class Tensor(TensorMethods):
         ``p.data = t`` makes ``p`` hold ``t``'s array (shape and dtype may
         change), also unseen: as in PyTorch the version stays, so a backward
         recorded earlier that reads ``p`` reads the new values, and views of
-        ``p`` taken before keep the old ones. (A new shape does count as a
-        change: such a backward then raises, as PyTorch's does.)
+        ``p`` taken before keep the old ones. (A new shape, or new values for
+        the result of an op whose backward reads its result, ``exp`` or
+        ``sigmoid``, count as a change: such a backward then raises, where
+        PyTorch's raises or uses the old values.)
 
         Raises:
             TypeError: assigning something other than a Tensor.
@@ -379,9 +381,11 @@ class Tensor(TensorMethods):
         new = value._array
         if new is self._array:  # p.data += t hands back p's own array: nothing to replace
             return
-        if new.shape != self._array.shape:
-            # counted as a write: a backward recorded before then raises the version error (PyTorch's
-            # raises its size mismatch) rather than broadcasting the new shape against the old
+        ctx = self._ctx
+        if new.shape != self._array.shape or (ctx is not None and ctx.reads_output):
+            # counted as a write, so that a backward recorded before raises the version error: for a new
+            # shape (PyTorch's raises its size mismatch), and for the result of an op whose backward reads
+            # it (PyTorch's node keeps the old values there; this tensor's node reads the tensor itself)
             self._write(lambda _: new)
         else:
             self._array = new  # (PyTorch's set_data leaves the version counter alone)

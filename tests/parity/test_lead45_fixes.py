@@ -132,3 +132,20 @@ def test_conv_transpose_converts_a_bias_of_another_dtype_as_pytorch(fn: str, nd:
     if tg is not None and mgr is not None:
         assert mgr[0] == tg[0]
         np.testing.assert_array_equal(mgr[1], tg[1])
+
+
+@pytest.mark.parametrize("op", ["sigmoid", "exp", "tanh"])
+def test_data_of_a_result_its_backward_reads_raises_rather_than_differ(op: str) -> None:
+    # PyTorch's node keeps the result's old values; minigrad's reads the tensor, so it refuses
+    # instead of giving another gradient
+    torch = require_torch()
+    x = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    s = getattr(x, op)()
+    s.data = torch.zeros(3)
+    s.sum().backward()
+    assert x.grad is not None and bool((x.grad != 0).all())  # the old values' derivative
+    m = mg.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    r = getattr(m, op)()
+    r.data = mg.zeros(3)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        r.sum().backward()
