@@ -357,7 +357,12 @@ class Tensor(TensorMethods):
         changes through it (``p.data += -lr * p.grad``, ``p.data.mul_(0.5)``)
         update this tensor without autograd seeing them. Assigning
         ``p.data = t`` makes ``p`` hold ``t``'s array (shape and dtype may
-        change); that replacement counts as an in-place change of ``p``.
+        change), also unseen: as in PyTorch the version stays, so a backward
+        recorded earlier that reads ``p`` reads the new values, and views of
+        ``p`` taken before keep the old ones. (A new shape, or new values for
+        the result of an op whose backward reads its result, ``exp`` or
+        ``sigmoid``, count as a change: such a backward then raises, where
+        PyTorch's raises or uses the old values.)
 
         Raises:
             TypeError: assigning something other than a Tensor.
@@ -374,8 +379,16 @@ class Tensor(TensorMethods):
                 "data set to a tensor that requires gradients must be floating point or complex dtype"
             )
         new = value._array
-        if new is not self._array:  # p.data += t hands back p's own array: nothing to replace
+        if new is self._array:  # p.data += t hands back p's own array: nothing to replace
+            return
+        ctx = self._ctx
+        if new.shape != self._array.shape or (ctx is not None and ctx.reads_output):
+            # counted as a write, so that a backward recorded before raises the version error: for a new
+            # shape (PyTorch's raises its size mismatch), and for the result of an op whose backward reads
+            # it (PyTorch's node keeps the old values there; this tensor's node reads the tensor itself)
             self._write(lambda _: new)
+        else:
+            self._array = new  # (PyTorch's set_data leaves the version counter alone)
 
     @property
     def shape(self) -> Size:
@@ -1316,6 +1329,8 @@ class Tensor(TensorMethods):
         return self.copy_(result)
 
     def __setitem__(self, index: Any, value: Any) -> None:
+        if isinstance(value, Tensor) and value._array.dtype != self._array.dtype:
+            _check_put_dtype(index, value, self._array.dtype)
         if isinstance(value, Tensor) and memory_owner(value._array) == memory_owner(self._array):
             # PyTorch copies into a basic index's view (refusing a partly overlapping value) and index_put_s
             # an advanced one (refusing any overlap with the tensor)
@@ -2286,6 +2301,33 @@ def _leaf_view_error(error: MinigradError, index: Any) -> MinigradError:
     if whole or not message.startswith("a leaf Variable") or not _is_basic_index(raw):
         return error
     return MinigradError("a view of " + message)
+
+
+def _check_put_dtype(index: Any, value: Tensor, dtype: np.dtype[Any]) -> None:
+    """PyTorch's index_put_ takes a value of the tensor's own dtype only: an index holding integer arrays
+    (tensors or lists of ints) refuses another dtype, as one of bool masks does unless the value has one
+    element (then it fills). Ints, slices and 0-d integer tensors alone copy the value, converting it.
+
+    Raises:
+        DTypeError: the value's dtype differs where PyTorch refuses it (its RuntimeError).
+    """
+    ints = masks = False
+    for part in index if type(index) is tuple else (index,):
+        if isinstance(part, Tensor):
+            part = part._array
+        elif isinstance(part, list):
+            part = np.asarray(part)
+        if isinstance(part, np.ndarray):
+            if part.dtype == np.bool_:
+                masks = True
+            elif part.ndim and part.dtype.kind in "iu":
+                ints = True
+    if ints or (masks and value._array.size != 1):
+        raise DTypeError(
+            "Index put requires the source and destination dtypes match, got "
+            f"{scalar_type_name(dtype)} for the destination and {scalar_type_name(value._array.dtype)} for "
+            "the source."
+        )
 
 
 def _is_basic_index(idx: tuple[Any, ...]) -> builtins.bool:

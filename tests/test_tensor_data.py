@@ -109,10 +109,19 @@ def test_data_setter_replaces_the_values_shape_and_dtype() -> None:
     assert q.dtype == mg.bool_
 
 
-def test_replacing_data_after_use_is_caught_by_backward() -> None:
+def test_replacing_data_after_use_is_read_by_backward_as_in_pytorch() -> None:
     p = _param()
     y = (p * p).sum()
     p.data = mg.tensor([1.0, 1.0, 1.0], dtype=mg.float64)
+    assert p._version == 0  # (PyTorch's set_data: no version bump, so no error below)
+    y.backward()
+    assert p.grad is not None and p.grad.tolist() == [2.0, 2.0, 2.0]  # 2 * the new values
+
+
+def test_replacing_data_with_another_shape_after_use_is_caught_by_backward() -> None:
+    p = _param()
+    y = (p * p).sum()
+    p.data = mg.zeros(5, dtype=mg.float64)
     with pytest.raises(mg.MinigradError, match="modified by an inplace operation"):
         y.backward()
 

@@ -63,7 +63,9 @@ def _check_dtypes(fn: str, x: Tensor, weight: Tensor, bias: Tensor | None) -> No
     if bias is not None and bias.dtype != x.dtype and "transpose" not in fn:  # (PyTorch checks bias first)
         raise MinigradError(f"Input type ({c_type_name(x.dtype)}) and bias type ({c_type_name(bias.dtype)}) "
                             "should be the same")
-    for t in (weight, bias):
+    # (a 1-d or 2-d transposed convolution converts its bias to the input's dtype, as PyTorch's kernels do;
+    # its 3-d one refuses it)
+    for t in (weight,) if fn in ("conv_transpose1d", "conv_transpose2d") else (weight, bias):
         if t is not None and t.dtype != x.dtype:
             raise MinigradError(
                 f"expected scalar type {_scalar_name(x.dtype)} but found {_scalar_name(t.dtype)}")
@@ -223,7 +225,7 @@ def _conv_transpose(fn: str, nd: int, input: Tensor, weight: Tensor, bias: Tenso
     pads = tuple((pp, pp - o) for pp, o in zip(p, op))
     out = ops.Fold.apply(cols, size=out_size, kernel=kernel, stride=s, dilation=d, padding=pads)
     if bias is not None:
-        out = out + bias.reshape(out_ch, *(1,) * nd)
+        out = out + (bias if bias.dtype == out.dtype else bias.to(out.dtype)).reshape(out_ch, *(1,) * nd)
     return out.squeeze(0) if not batched else named(out, "ConvolutionBackward0")  # (PyTorch's one op)
 
 
