@@ -331,6 +331,8 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:  #
     if input.ndim == 0:
         return index_fill(input.reshape(1), d, index, value).reshape(())
     idx = _dim_index("index_fill", input, d, index, negative=True)
+    if isinstance(value, Tensor) and idx.size > 1:  # each position once: a repeat adds no gradient to value
+        idx = np.unique(idx % input.shape[d])
     v = value if isinstance(value, Tensor) else from_numpy(np.asarray(_fill_scalar(value, input.dtype,
                                                                                   "index_fill: value")))
     # (PyTorch's own op: IndexFillBackward0 for a number, IndexFillBackward1 for a tensor value)

@@ -1,0 +1,107 @@
+"""Op-level differences from PyTorch 2.13 found by ops33's extension of the differential op fuzzer (linalg,
+index and scatter gradients, cumulative ops, pad/interpolate modes) and by PyTorch's OpInfo sample inputs run
+through minigrad: values, dtypes, gradients and error classes."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from tests.helpers import require_torch
+
+torch = pytest.importorskip("torch")
+
+
+def _outcome(lib: Any, fn: Any) -> tuple[str, Any]:
+    """('ok', (dtype name, shape, values as float64)) or ('error', the exception)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = fn(lib)
+    except Exception as e:
+        return "error", e
+    return "ok", (str(out.dtype).split(".")[-1], tuple(out.shape),
+                  np.asarray(out.detach().numpy(), dtype=np.float64))
+
+
+def _same(fn: Any) -> None:
+    """fn(torch) and fn(minigrad) give the same dtype, shape and values, or minigrad's error is an instance
+    of PyTorch's error class."""
+    require_torch()
+    theirs, ours = _outcome(torch, fn), _outcome(mg, fn)
+    assert theirs[0] == ours[0], (theirs, ours)
+    if theirs[0] == "error":
+        assert isinstance(ours[1], type(theirs[1])), (theirs[1], ours[1])
+        return
+    assert theirs[1][:2] == ours[1][:2], (theirs[1][:2], ours[1][:2])
+    np.testing.assert_allclose(ours[1][2], theirs[1][2], rtol=1e-6, atol=1e-7)
+
+
+def _grads(fn: Any, arrays: list[np.ndarray], upstream: np.ndarray | None = None) -> None:
+    """The float64 gradients of fn(lib, *leaves) with a random upstream gradient agree."""
+    require_torch()
+    out = {}
+    for lib in (torch, mg):
+        leaves = [lib.tensor(a, dtype=lib.float64, requires_grad=True) for a in arrays]
+        y = fn(lib, *leaves)
+        g = np.random.RandomState(7).standard_normal(tuple(y.shape)) if upstream is None else upstream
+        out[lib] = [x.numpy() for x in lib.autograd.grad(y, leaves, lib.tensor(g, dtype=lib.float64))]
+    for ours, theirs in zip(out[mg], out[torch]):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+
+
+# ---------------------------------------------------------------- index_fill: a repeated index fills once
+@pytest.mark.parametrize("index", [[0, 2, 2], [1, 1, 1, 1], [3], [0, 1, 2, 3, 4, 0]])
+def test_index_fill_value_gradient_counts_each_position_once(index: list[int]) -> None:
+    # PyTorch's gradient of a tensor value sums the upstream gradient over the filled positions, each once;
+    # minigrad summed it once per index entry (a repeat counted twice)
+    x = np.random.RandomState(0).standard_normal((3, 5))
+    _grads(lambda t, a, v: a.index_fill(1, t.tensor(index), v), [x, np.array(2.0)])
+
+
+# ---------------------------------------------------------------- linalg: operands of two dtypes
+_MIXED = {
+    "solve": lambda t, a, b: t.linalg.solve(a, b),
+    "solve_shape_too": lambda t, a, b: t.linalg.solve(a[:2], b),
+    "solve_ex": lambda t, a, b: t.linalg.solve_ex(a, b).result,
+    "lstsq": lambda t, a, b: t.linalg.lstsq(a, b).solution,
+    "vecdot": lambda t, a, b: t.linalg.vecdot(a, b.mT),
+    "lu_solve": lambda t, a, b: t.linalg.lu_solve(*t.linalg.lu_factor(a), b),
+    "triangular_solve": lambda t, a, b: t.triangular_solve(b, a).solution,
+    "cholesky_solve": lambda t, a, b: t.cholesky_solve(b, a.tril()),
+    "householder_product": lambda t, a, b: t.linalg.householder_product(a, b[:, 0]),
+    "solve_triangular": lambda t, a, b: t.linalg.solve_triangular(a, b, upper=True),
+    "solve_triangular_right": lambda t, a, b: t.linalg.solve_triangular(a, b.mT, upper=False, left=False),
+}
+
+
+_PAIRS = [("float32", "float64"), ("float64", "float32"), ("float64", "float64")]
+
+
+@pytest.mark.parametrize("name", sorted(_MIXED))
+@pytest.mark.parametrize(("da", "db"), _PAIRS)
+def test_linalg_operands_of_two_dtypes(name: str, da: str, db: str) -> None:
+    # PyTorch refuses A and B of two dtypes ("Expected A and B to have the same dtype") in solve, lstsq,
+    # vecdot, lu_solve, triangular_solve, cholesky_solve and householder_product, and solve_triangular solves
+    # in A's dtype; minigrad promoted them (numpy's result type)
+    a = np.random.RandomState(0).standard_normal((3, 3)) + 3 * np.eye(3)
+    b = np.random.RandomState(1).standard_normal((3, 2))
+    _same(lambda t: _MIXED[name](t, t.tensor(a, dtype=getattr(t, da)), t.tensor(b, dtype=getattr(t, db))))
+
+
+def test_multivariate_normal_log_prob_of_a_value_of_another_dtype() -> None:
+    # MultivariateNormal's Mahalanobis term is a triangular solve in the scale's dtype (minigrad's solve now
+    # refuses two dtypes, as PyTorch's, so the distribution converts the value first)
+    require_torch()
+    out = []
+    for lib in (torch, mg):
+        f64 = lib.float64
+        d = lib.distributions.MultivariateNormal(lib.zeros(2, dtype=f64), lib.eye(2, dtype=f64))
+        out.append(d.log_prob(lib.tensor([0.5, -1.0], dtype=lib.float32)))
+    assert str(out[0].dtype).split(".")[-1] == str(out[1].dtype).split(".")[-1]
+    np.testing.assert_allclose(out[1].numpy(), out[0].numpy(), rtol=1e-12)
+
