@@ -316,11 +316,18 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
 
 
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:  # noqa: A002
-    """input with input[..., index[i], ...] = source[..., i, ...] along ``dim``."""
+    """input with input[..., index[i], ...] = source[..., i, ...] along ``dim``.
+
+    Raises:
+        DTypeError: source of another dtype than input's (PyTorch's RuntimeError).
+    """
     d = norm_dim(dim, input.ndim)
     if input.ndim == 0:  # PyTorch copies a one-element 1-D source into a 0-d tensor too
         one = source.reshape(()) if source.shape == (1,) else source
         return index_copy(input.reshape(1), d, index, _one(one, "index_copy")).reshape(())
+    if source.dtype != input.dtype:
+        raise DTypeError(f"index_copy_(): self and source expected to have the same dtype, but got (self) "
+                         f"{scalar_type_name(input.dtype)} and (source) {scalar_type_name(source.dtype)}")
     idx = _dim_index("index_copy", input, d, index)
     return put(input, (slice(None),) * d + (idx,), source)
 
@@ -342,9 +349,19 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:  #
 
 def index_put(input: Tensor, indices: tuple[Any, ...], values: Tensor,  # noqa: A002
               accumulate: bool = False) -> Tensor:
-    """input with input[indices] = values (or += with ``accumulate``, repeats adding up)."""
+    """input with input[indices] = values (or += with ``accumulate``, repeats adding up).
+
+    Raises:
+        DTypeError: values of another dtype than input's, but for one bool mask and a one-element value
+            without ``accumulate`` (PyTorch's masked_fill path) (PyTorch's RuntimeError).
+    """
     from minigrad.tensor import _index
 
+    one_mask = len(indices) == 1 and isinstance(indices[0], Tensor) and indices[0].dtype == np.bool_
+    if values.dtype != input.dtype and (accumulate or not one_mask or values.numel() != 1):
+        raise DTypeError(f"Index put requires the source and destination dtypes match, got "
+                         f"{scalar_type_name(input.dtype)} for the destination and "
+                         f"{scalar_type_name(values.dtype)} for the source.")
     idx = _index(tuple(indices), input.shape)
     if not accumulate:
         return put(input, idx, values)

@@ -105,3 +105,29 @@ def test_multivariate_normal_log_prob_of_a_value_of_another_dtype() -> None:
     assert str(out[0].dtype).split(".")[-1] == str(out[1].dtype).split(".")[-1]
     np.testing.assert_allclose(out[1].numpy(), out[0].numpy(), rtol=1e-12)
 
+
+
+# ---------------------------------------------------------------- index writes: a source of another dtype
+_WRITES = {
+    "index_put": lambda t, x, v: x.index_put((t.tensor([0, 2]),), v),
+    "index_put_accumulate": lambda t, x, v: x.index_put((t.tensor([0, 2]),), v, accumulate=True),
+    "index_put_two_indices": lambda t, x, v: x.index_put((t.tensor([0, 2]), t.tensor([1, 1])), v),
+    "index_put_mask_one_value": lambda t, x, v: x.index_put((t.tensor([True, False, True]),), v[:1, :1]),
+    "index_put_mask_rows": lambda t, x, v: x.index_put((t.tensor([True, False, True]),), v),
+    "index_put_mask_accumulate": lambda t, x, v: x.index_put((t.tensor([True, False, True]),), v[:1, :1],
+                                                             accumulate=True),
+    "index_copy": lambda t, x, v: x.index_copy(0, t.tensor([0, 2]), v),
+    "put": lambda t, x, v: x.put(t.tensor([0, 5]), v[0]),
+    "put_accumulate": lambda t, x, v: x.put(t.tensor([0, 5]), v[0], accumulate=True),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_WRITES))
+@pytest.mark.parametrize("dv", ["float32", "float64", "int64"])
+def test_index_writes_refuse_a_source_of_another_dtype(name: str, dv: str) -> None:
+    # PyTorch's index_put/index_copy/put refuse a source of another dtype ("Index put requires the source and
+    # destination dtypes match"), but for one bool mask and a one-element value (its masked_fill path);
+    # minigrad converted the source
+    x = np.arange(6.0).reshape(3, 2)
+    v = np.array([[7.0, 8.0], [9.0, 10.0]])
+    _same(lambda t: _WRITES[name](t, t.tensor(x, dtype=t.float32), t.tensor(v, dtype=getattr(t, dv))))
