@@ -131,3 +131,17 @@ def test_index_writes_refuse_a_source_of_another_dtype(name: str, dv: str) -> No
     x = np.arange(6.0).reshape(3, 2)
     v = np.array([[7.0, 8.0], [9.0, 10.0]])
     _same(lambda t: _WRITES[name](t, t.tensor(x, dtype=t.float32), t.tensor(v, dtype=getattr(t, dv))))
+
+
+# ---------------------------------------------------------------- incomplete gamma: shapes that do not broadcast
+@pytest.mark.parametrize("fn", ["igamma", "igammac", "special.gammainc", "special.gammaincc"])
+def test_incomplete_gamma_of_shapes_that_do_not_broadcast_is_a_runtime_error(fn: str) -> None:
+    # PyTorch's RuntimeError ("The size of tensor a (2) must match ..."); minigrad leaked numpy's ValueError
+    def call(t: Any) -> Any:
+        f = t
+        for part in fn.split("."):
+            f = getattr(f, part)
+        return f(t.ones(2, 3), t.ones(4, 1, 2))
+
+    _same(call)
+    _same(lambda t: t.igamma(t.ones(2, 3) * 2, t.ones(4, 1, 3)))
