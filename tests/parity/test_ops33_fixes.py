@@ -133,7 +133,7 @@ def test_index_writes_refuse_a_source_of_another_dtype(name: str, dv: str) -> No
     _same(lambda t: _WRITES[name](t, t.tensor(x, dtype=t.float32), t.tensor(v, dtype=getattr(t, dv))))
 
 
-# ---------------------------------------------------------------- incomplete gamma: shapes that do not broadcast
+# ---------------------------------------------------------------- incomplete gamma: shapes not broadcasting
 @pytest.mark.parametrize("fn", ["igamma", "igammac", "special.gammainc", "special.gammaincc"])
 def test_incomplete_gamma_of_shapes_that_do_not_broadcast_is_a_runtime_error(fn: str) -> None:
     # PyTorch's RuntimeError ("The size of tensor a (2) must match ..."); minigrad leaked numpy's ValueError
