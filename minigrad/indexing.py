@@ -299,6 +299,8 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     if input.ndim == 0:  # a 0-d tensor is indexed as one element
         return index_add(input.reshape(1), d, index, _one(source, "index_add"), alpha=alpha).reshape(())
     idx = _dim_index("index_add", input, d, index)
+    if input.dtype.kind in "iu" and isinstance(alpha, float):  # (PyTorch converts alpha to the int type)
+        alpha = int(alpha)
     src = source if source.dtype == input.dtype else source.astype(input.dtype)
     # alpha inside the op: float32 steps are PyTorch's fused multiply-adds (alpha * source rounded first
     # overflowed to inf where PyTorch's running sum stays finite, and differed in the last bit)

@@ -565,7 +565,8 @@ def matrix_exp(A: Tensor) -> Tensor:  # noqa: N803
         raise ShapeError(f"linalg.matrix_exp: A must be batches of square matrices, but they are "
                          f"{A.shape[-2:] if A.ndim >= 2 else A.shape} matrices")
     a = A if A.dtype.kind == "f" else A.double()
-    norm = float(np.abs(a.detach().numpy()).sum(-2).max()) if a.numel() else 0.0
+    norms = np.abs(a.detach().numpy()).sum(-2)
+    norm = float(norms[np.isfinite(norms)].max(initial=0.0))  # (a matrix holding inf or nan gives nan)
     s = max(0, math.ceil(math.log2(norm)) + 1) if norm > 0 else 0
     x = a / 2**s
     eye = _eye_like(a)

@@ -145,3 +145,24 @@ def test_incomplete_gamma_of_shapes_that_do_not_broadcast_is_a_runtime_error(fn:
 
     _same(call)
     _same(lambda t: t.igamma(t.ones(2, 3) * 2, t.ones(4, 1, 3)))
+
+
+# ---------------------------------------------------------------- matrix_exp of a batch holding inf
+def test_matrix_exp_of_a_batch_holding_a_non_finite_matrix() -> None:
+    # PyTorch gives that matrix's exponential as nan and the others as usual; minigrad's scaling step took
+    # the log of an infinite norm (Python's OverflowError)
+    a = np.array([[[0.8, 0.7, 1.6], [np.inf, 0.2, -1.1], [-0.2, 0.7, -0.1]],
+                  [[0.1, 0.2, 0.0], [0.0, 0.0, 1.0], [1.0, 1.0, 1.0]],
+                  [[3.0, -2.0, 0.5], [1.0, 2.5, 0.0], [np.nan, 0.0, 1.0]]])
+    _same(lambda t: t.linalg.matrix_exp(t.tensor(a)))
+    _same(lambda t: t.matrix_exp(t.tensor(a[1:2] * 4)))
+
+
+# ---------------------------------------------------------------- index_add: a float alpha on integers
+@pytest.mark.parametrize(("alpha", "dtype"), [(2.5, "int64"), (-1.5, "int64"), (0.9, "int64"), (3, "int64"),
+                                               (2.5, "int32"), (-1.5, "int32"), (2.5, "uint8"), (0.9, "uint8")])
+def test_index_add_of_integers_truncates_a_float_alpha(alpha: float, dtype: str) -> None:
+    # PyTorch converts alpha to the integer dtype (2.5 -> 2) before it scales the source; minigrad scaled by
+    # 2.5 and truncated the sums
+    _same(lambda t: t.tensor([1, 2, 3, 4], dtype=getattr(t, dtype)).index_add(
+        0, t.tensor([0, 0, 1]), t.tensor([1, 3, 5], dtype=getattr(t, dtype)), alpha=alpha))
