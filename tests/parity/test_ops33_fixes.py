@@ -159,8 +159,11 @@ def test_matrix_exp_of_a_batch_holding_a_non_finite_matrix() -> None:
 
 
 # ---------------------------------------------------------------- index_add: a float alpha on integers
-@pytest.mark.parametrize(("alpha", "dtype"), [(2.5, "int64"), (-1.5, "int64"), (0.9, "int64"), (3, "int64"),
-                                               (2.5, "int32"), (-1.5, "int32"), (2.5, "uint8"), (0.9, "uint8")])
+_ALPHAS = [(2.5, "int64"), (-1.5, "int64"), (0.9, "int64"), (3, "int64"), (2.5, "int32"), (-1.5, "int32"),
+           (2.5, "uint8"), (0.9, "uint8")]
+
+
+@pytest.mark.parametrize(("alpha", "dtype"), _ALPHAS)
 def test_index_add_of_integers_truncates_a_float_alpha(alpha: float, dtype: str) -> None:
     # PyTorch converts alpha to the integer dtype (2.5 -> 2) before it scales the source; minigrad scaled by
     # 2.5 and truncated the sums
