@@ -169,3 +169,17 @@ def test_index_add_of_integers_truncates_a_float_alpha(alpha: float, dtype: str)
     # 2.5 and truncated the sums
     _same(lambda t: t.tensor([1, 2, 3, 4], dtype=getattr(t, dtype)).index_add(
         0, t.tensor([0, 0, 1]), t.tensor([1, 3, 5], dtype=getattr(t, dtype)), alpha=alpha))
+
+
+# ---------------------------------------------------------------- cat of empty 1-D tensors only
+def test_cat_of_empty_tensors_keeps_the_one_requiring_grad() -> None:
+    # every tensor (0,): PyTorch joins them all, so the result requires grad when one does (CatBackward0);
+    # minigrad kept only the first (here a bool tensor), dropping the graph
+    require_torch()
+    for lib in (torch, mg):
+        a = lib.zeros(0, requires_grad=True)
+        out = lib.cat([lib.zeros(0, dtype=lib.bool), a])
+        assert out.requires_grad and out.grad_fn is not None and str(out.dtype).endswith("float32")
+        assert type(out.grad_fn).__name__ == "CatBackward0"
+        assert lib.autograd.grad(out.sum(), a)[0].shape == (0,)
+    _same(lambda t: t.cat([t.zeros(0, dtype=t.bool), t.zeros(0, dtype=t.int32)]))
