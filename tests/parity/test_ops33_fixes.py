@@ -183,3 +183,24 @@ def test_cat_of_empty_tensors_keeps_the_one_requiring_grad() -> None:
         assert type(out.grad_fn).__name__ == "CatBackward0"
         assert lib.autograd.grad(out.sum(), a)[0].shape == (0,)
     _same(lambda t: t.cat([t.zeros(0, dtype=t.bool), t.zeros(0, dtype=t.int32)]))
+
+
+# ---------------------------------------------------------------- huber_loss of two dtypes, gradient wanted
+@pytest.mark.parametrize(("dx", "dt"), [("float32", "float64"), ("float64", "float32"), ("float64", "int64")])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_huber_loss_of_two_dtypes_computes_its_value_and_refuses_at_backward(dx: str, dt: str,
+                                                                              reduction: str) -> None:
+    # PyTorch computes the loss of an input requiring grad against a target of another dtype (a validation
+    # pass without no_grad) and raises only in backward; minigrad refused the forward
+    require_torch()
+    x = np.array([0.3, -1.2, 2.5, 0.25])
+    t = np.array([0.1, 0.5, -3.0, 1.0])
+    for lib in (torch, mg):
+        xs = lib.tensor(x, dtype=getattr(lib, dx), requires_grad=True)
+        loss = lib.nn.functional.huber_loss(xs, lib.tensor(t).to(getattr(lib, dt)), reduction=reduction,
+                                            delta=0.5)
+        assert loss.requires_grad and str(loss.dtype).endswith(dx)
+        with pytest.raises(RuntimeError, match="Found dtype"):
+            loss.sum().backward()
+    _same(lambda t_: t_.nn.functional.huber_loss(t_.tensor(x, dtype=getattr(t_, dx), requires_grad=True),
+                                                 t_.tensor(t).to(getattr(t_, dt)), reduction=reduction))
