@@ -153,6 +153,7 @@ def put(x: Tensor, index: tuple[Any, ...], value: Tensor) -> Tensor:
 
 def scatter_values(x: Tensor, dim: int, index: Any, src: Any, fn: str = "scatter") -> Tensor:
     """``torch.scatter``: x with x[i][index[i][j]] = src[i][j] for dim 1 (src a tensor or a number)."""
+    norm_dim(dim, x.ndim)  # (a dim out of range first: PyTorch's IndexError)
     _same_dtype(fn, x, src)
     if x.ndim == 0:  # a 0-d tensor is scattered into as one element
         norm_dim(dim, 0)
@@ -205,6 +206,7 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     if reduce not in _REDUCE_PAD:
         raise InvalidParameterError(  # (PyTorch's words: scripts print them)
             f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    norm_dim(dim, input.ndim)  # (a dim out of range first: PyTorch's IndexError)
     _same_dtype("scatter_reduce", input, src)
     d, idx = _checked_along("scatter_reduce", input, dim, index)
     if idx.size == 0:

@@ -204,3 +204,25 @@ def test_huber_loss_of_two_dtypes_computes_its_value_and_refuses_at_backward(dx:
             loss.sum().backward()
     _same(lambda t_: t_.nn.functional.huber_loss(t_.tensor(x, dtype=getattr(t_, dx), requires_grad=True),
                                                  t_.tensor(t).to(getattr(t_, dt)), reduction=reduction))
+
+
+# ---------------------------------------------------------------- a dim out of range is checked first
+_BAD_DIM = {
+    "logcumsumexp_int": lambda t: t.ones(3, dtype=t.int32).logcumsumexp(-2),
+    "median_bool": lambda t: t.ones(1, 1, 3).bool().median(-4),
+    "nanmedian_bool": lambda t: t.ones(3, 3).bool().nanmedian(5, keepdim=True),
+    "cumprod_int_dtype": lambda t: t.ones(2, 1, requires_grad=True).cumprod(4, dtype=t.int64),
+    "cumsum_int_dtype": lambda t: t.ones(2, 1, requires_grad=True).cumsum(-3, dtype=t.int64),
+    "prod_int_dtype": lambda t: t.ones(2, 1, requires_grad=True).prod(4, dtype=t.int64),
+    "scatter_src_dtype": lambda t: t.ones(1, 3, 1, dtype=t.float64).scatter(
+        3, t.zeros(2, 1, 1, dtype=t.int64), t.ones(2, 1, 1)),
+    "scatter_reduce_dtype": lambda t: t.ones(3).bool().scatter_reduce(3, t.zeros(3, dtype=t.int64),
+                                                                      t.ones(3, dtype=t.int64), "mean"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_BAD_DIM))
+def test_a_dim_out_of_range_is_refused_before_the_dtype(name: str) -> None:
+    # PyTorch wraps the dim before it looks at dtypes: its IndexError, where minigrad raised the dtype's
+    # NotImplementedError/RuntimeError first (fuzzer cases with both wrong)
+    _same(_BAD_DIM[name])
