@@ -105,10 +105,11 @@ def _checked_along(fn: str, x: Tensor, dim: int, index: Any) -> tuple[int, Array
 @dim_aliases
 def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
     """Values of ``input`` at ``indices`` along ``dim`` (flattened if dim is None); negative indices count
-    from the end.
+    from the end along a ``dim``.
 
     Raises:
         DTypeError: ``indices`` is not int64 (PyTorch's error).
+        DimensionError: without ``dim``, a negative index or one past the end (PyTorch's RuntimeError).
         ShapeError: ``indices`` has another number of dims than ``input``.
     """
     got = indices.dtype if isinstance(indices, Tensor) else np.asarray(indices).dtype
@@ -118,9 +119,12 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
         raise ShapeError(f"torch.take_along_dim(): input and indices should have the same number of "
                          f"dimensions, but got {input.ndim} dimensions for input, and {np.ndim(indices)} "
                          "dimensions for indices")
-    if dim is None:  # (PyTorch gathers from the flattened input: GatherBackward0)
-        return _named(input.reshape(-1)[_index_array(indices, "take_along_dim").reshape(-1)], input,
-                      "GatherBackward0")
+    if dim is None:  # (PyTorch gathers from the flattened input: GatherBackward0, no negative index)
+        flat = _index_array(indices, "take_along_dim").reshape(-1)
+        if flat.size and flat.min() < 0:
+            raise DimensionError(f"index {int(flat[flat < 0][0])} is out of bounds for dimension 0 with size "
+                                 f"{input.numel()}")
+        return _named(input.reshape(-1)[flat], input, "GatherBackward0")
     d = norm_dim(dim, input.ndim)
     idx = _index_array(indices, "take_along_dim")
     size = input.shape[d]

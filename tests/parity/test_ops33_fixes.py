@@ -226,3 +226,12 @@ def test_a_dim_out_of_range_is_refused_before_the_dtype(name: str) -> None:
     # PyTorch wraps the dim before it looks at dtypes: its IndexError, where minigrad raised the dtype's
     # NotImplementedError/RuntimeError first (fuzzer cases with both wrong)
     _same(_BAD_DIM[name])
+
+
+# ---------------------------------------------------------------- take_along_dim without dim: no negative index
+@pytest.mark.parametrize("index", [[-1, 2], [0, -6], [5, 0]])
+def test_take_along_dim_without_dim_refuses_a_negative_index(index: list[int]) -> None:
+    # without dim PyTorch gathers from the flattened input, where a negative index is out of bounds (its
+    # RuntimeError); minigrad counted it from the end. With a dim a negative index still counts from the end
+    _same(lambda t: t.take_along_dim(t.arange(6.0).reshape(2, 3), t.tensor(index)))
+    _same(lambda t: t.take_along_dim(t.arange(6.0).reshape(2, 3), t.tensor([[-1], [0]]), 1))
