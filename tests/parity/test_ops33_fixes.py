@@ -228,7 +228,7 @@ def test_a_dim_out_of_range_is_refused_before_the_dtype(name: str) -> None:
     _same(_BAD_DIM[name])
 
 
-# ---------------------------------------------------------------- take_along_dim without dim: no negative index
+# ---------------------------------------------------------------- take_along_dim without dim: negative index
 @pytest.mark.parametrize("index", [[-1, 2], [0, -6], [5, 0]])
 def test_take_along_dim_without_dim_refuses_a_negative_index(index: list[int]) -> None:
     # without dim PyTorch gathers from the flattened input, where a negative index is out of bounds (its
