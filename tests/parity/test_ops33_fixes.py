@@ -235,3 +235,10 @@ def test_take_along_dim_without_dim_refuses_a_negative_index(index: list[int]) -
     # RuntimeError); minigrad counted it from the end. With a dim a negative index still counts from the end
     _same(lambda t: t.take_along_dim(t.arange(6.0).reshape(2, 3), t.tensor(index)))
     _same(lambda t: t.take_along_dim(t.arange(6.0).reshape(2, 3), t.tensor([[-1], [0]]), 1))
+
+
+# ---------------------------------------------------------------- gumbel_softmax(hard=True) over an empty dim
+@pytest.mark.parametrize(("shape", "dim"), [((3, 4, 0), -1), ((3, 0, 2), 1)])
+def test_hard_gumbel_softmax_over_an_empty_dim_is_an_index_error(shape: tuple[int, ...], dim: int) -> None:
+    # PyTorch's max() over the empty dim raises its IndexError; numpy's ValueError leaked from minigrad
+    _same(lambda t: t.nn.functional.gumbel_softmax(t.zeros(*shape), hard=True, dim=dim))
