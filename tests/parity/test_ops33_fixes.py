@@ -242,3 +242,13 @@ def test_take_along_dim_without_dim_refuses_a_negative_index(index: list[int]) -
 def test_hard_gumbel_softmax_over_an_empty_dim_is_an_index_error(shape: tuple[int, ...], dim: int) -> None:
     # PyTorch's max() over the empty dim raises its IndexError; numpy's ValueError leaked from minigrad
     _same(lambda t: t.nn.functional.gumbel_softmax(t.zeros(*shape), hard=True, dim=dim))
+
+
+# ---------------------------------------------------------------- bce_with_logits: an integer input first
+@pytest.mark.parametrize(("di", "dt"), [("int64", "int64"), ("bool", "bool"), ("int32", "int32"),
+                                        ("int64", "float32"), ("float32", "int64"), ("float32", "bool")])
+def test_bce_with_logits_refuses_an_integer_input_before_the_target(di: str, dt: str) -> None:
+    # PyTorch's kernel starts with log_sigmoid of the input: its NotImplementedError for an integer or bool
+    # input whatever the target; minigrad looked at an integer target first (a RuntimeError)
+    _same(lambda t: t.nn.functional.binary_cross_entropy_with_logits(t.ones(2, 3, dtype=getattr(t, di)),
+                                                                    t.ones(2, 3, dtype=getattr(t, dt))))
