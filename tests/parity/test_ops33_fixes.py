@@ -252,3 +252,9 @@ def test_bce_with_logits_refuses_an_integer_input_before_the_target(di: str, dt:
     # input whatever the target; minigrad looked at an integer target first (a RuntimeError)
     _same(lambda t: t.nn.functional.binary_cross_entropy_with_logits(t.ones(2, 3, dtype=getattr(t, di)),
                                                                     t.ones(2, 3, dtype=getattr(t, dt))))
+
+
+@pytest.mark.parametrize("target_shape", [(), (3,)])
+def test_multilabel_soft_margin_loss_of_a_0d_input_is_an_index_error(target_shape: tuple[int, ...]) -> None:
+    # PyTorch's IndexError ("Dimension specified as -1 but tensor has no dimensions"); minigrad's ShapeError
+    _same(lambda t: t.nn.functional.multilabel_soft_margin_loss(t.ones(()), t.ones(target_shape)))

@@ -508,14 +508,16 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | 
 
     Raises:
         InvalidParameterError: unknown ``reduction``.
-        ShapeError: a 0-d input, or shapes that do not broadcast.
+        DimensionError: a 0-d input (PyTorch's IndexError).
+        ShapeError: shapes that do not broadcast.
         TypeError: input or target is not a Tensor.
     """
     reduction = _checks.reduction(legacy_reduction(size_average, reduce, reduction))
     x = _checks.tensor("multilabel_soft_margin_loss", input)
     t = _checks.tensor("multilabel_soft_margin_loss", target, "target")
     if x.ndim == 0:
-        raise ShapeError("multilabel_soft_margin_loss: expected an input (C,) or (N, C), got shape ()")
+        raise DimensionError("Dimension specified as -1 but tensor has no dimensions "
+                             "(multilabel_soft_margin_loss: expected an input (C,) or (N, C), got shape ())")
     try:
         np.broadcast_shapes(x.shape, t.shape)
     except ValueError:
