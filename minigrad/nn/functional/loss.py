@@ -215,7 +215,8 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
         # then refuses the pair ("Found dtype Double but expected Float")
         common = np.promote_types(x.dtype, t.dtype) if t.dtype.kind == "f" else x.dtype
         value = _quadratic_then_linear(x.detach().to(common) - t.detach().to(common), dl, True).to(x.dtype)
-        elementwise = ops.recorded(value.numpy(), [x, t] if is_grad_enabled() else [], "HuberLossBackward0",
+        inputs = [x, t] if is_grad_enabled() else []
+        elementwise = ops.recorded(value.numpy(force=True), inputs, "HuberLossBackward0",
                                    refusal=f"Found dtype {scalar_type_name(t.dtype)} but expected "
                                            f"{scalar_type_name(x.dtype)} (huber_loss: input and target of "
                                            "two dtypes have no gradient)")
